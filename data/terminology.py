@@ -1,0 +1,177 @@
+"""The terminology: every concept trialbot knows (conditions, therapies, labs, scores,
+infections, biomarkers), loaded from ``data/terminology/*.yaml`` and validated.
+
+``Terminology`` answers the questions nlp/ and matching/ ask of it: which concept a phrase
+names, what a concept's ancestors are (is-a), and how a lab unit converts to the
+analyte's canonical unit. Loading is done once per process (``load_terminology``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from data.errors import DataError
+from data.files import DATA_DIR, read_yaml
+
+TERMINOLOGY_DIR = DATA_DIR / "terminology"
+
+CATEGORIES = ("condition", "therapy", "analyte", "score", "infection", "biomarker")
+
+_COMMON_KEYS = {"id", "label", "parents", "terms", "abbreviations"}
+_EXTRA_KEYS = {
+    "condition": set(),
+    "therapy": {"half_life_days", "route", "kind"},
+    "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},
+    "score": {"range"},
+    "infection": set(),
+    "biomarker": set(),
+}
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    category: str
+    label: str
+    parents: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def kind(self) -> str:
+        """'procedure' for procedures listed among therapies, else the category."""
+        return self.attrs.get("kind", self.category)
+
+
+class Terminology:
+    """Concepts by id, with is-a ancestry and unit conversion."""
+
+    def __init__(self, concepts: Iterable[Concept]):
+        self.concepts: dict[str, Concept] = {}
+        for concept in concepts:
+            self.concepts[concept.id] = concept
+        self._ancestors: dict[str, frozenset[str]] = {}
+
+    def __contains__(self, concept_id: str) -> bool:
+        return concept_id in self.concepts
+
+    def __getitem__(self, concept_id: str) -> Concept:
+        return self.concepts[concept_id]
+
+    def get(self, concept_id: str) -> Concept | None:
+        return self.concepts.get(concept_id)
+
+    def by_category(self, category: str) -> list[Concept]:
+        return [c for c in self.concepts.values() if c.category == category]
+
+    def label(self, concept_id: str) -> str:
+        concept = self.concepts.get(concept_id)
+        return concept.label if concept else concept_id
+
+    def ancestors(self, concept_id: str) -> frozenset[str]:
+        """The concept itself and every concept above it in the is-a hierarchy."""
+        cached = self._ancestors.get(concept_id)
+        if cached is not None:
+            return cached
+        seen: set[str] = set()
+        stack = [concept_id]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            concept = self.concepts.get(current)
+            if concept:
+                stack.extend(concept.parents)
+        result = frozenset(seen)
+        self._ancestors[concept_id] = result
+        return result
+
+    def is_a(self, concept_id: str, ancestor: str) -> bool:
+        return ancestor in self.ancestors(concept_id)
+
+    def descendants(self, concept_id: str) -> list[str]:
+        return [c for c in self.concepts if concept_id in self.ancestors(c)]
+
+    def to_canonical(self, analyte: str, value: float, unit: str) -> float | None:
+        """Convert ``value`` in the normalised ``unit`` to the analyte's canonical unit;
+        None when the unit is not one the analyte is measured in."""
+        concept = self.concepts.get(analyte)
+        if concept is None:
+            return None
+        factor = concept.attrs.get("units", {}).get(unit)
+        return None if factor is None else value * factor
+
+    def canonical_unit(self, analyte: str) -> str | None:
+        concept = self.concepts.get(analyte)
+        return None if concept is None else concept.attrs.get("canonical_unit")
+
+
+def _parse_concept(raw: Any, category: str, where: str) -> Concept:
+    if not isinstance(raw, dict):
+        raise DataError(where, "each concept must be a mapping")
+    allowed = _COMMON_KEYS | _EXTRA_KEYS[category]
+    unknown = set(raw) - allowed
+    if unknown:
+        raise DataError(f"{where}.{sorted(unknown)[0]}", f"unknown field; allowed: {', '.join(sorted(allowed))}")
+    cid = raw.get("id")
+    if not isinstance(cid, str) or not cid:
+        raise DataError(f"{where}.id", "required: a non-empty concept id")
+    for key in ("parents", "terms", "abbreviations"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise DataError(f"{where}({cid}).{key}", "must be a list of non-empty strings")
+    label = raw.get("label", cid)
+    if not isinstance(label, str):
+        raise DataError(f"{where}({cid}).label", "must be text")
+    if category == "analyte":
+        units = raw.get("units")
+        if "canonical_unit" not in raw or not isinstance(units, dict) or raw["canonical_unit"] not in units:
+            raise DataError(f"{where}({cid}).units", "an analyte needs canonical_unit and a units map that contains it")
+    attrs = {k: raw[k] for k in _EXTRA_KEYS[category] if k in raw}
+    return Concept(
+        id=cid,
+        category=category,
+        label=label,
+        parents=tuple(raw.get("parents", [])),
+        terms=tuple(raw.get("terms", [])),
+        abbreviations=tuple(raw.get("abbreviations", [])),
+        attrs=attrs,
+    )
+
+
+def read_terminology(directory: Path = TERMINOLOGY_DIR) -> Terminology:
+    """Read and validate every terminology file in ``directory``."""
+    concepts: list[Concept] = []
+    origin: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        doc = read_yaml(path)
+        if not isinstance(doc, dict) or set(doc) - {"category", "concepts"}:
+            raise DataError(f"{path.name}", "a terminology file holds 'category' and 'concepts' only")
+        category = doc.get("category")
+        if category not in CATEGORIES:
+            raise DataError(f"{path.name}.category", f"must be one of {', '.join(CATEGORIES)}, got {category!r}")
+        raw_concepts = doc.get("concepts")
+        if not isinstance(raw_concepts, list):
+            raise DataError(f"{path.name}.concepts", "must be a list")
+        for i, raw in enumerate(raw_concepts):
+            concept = _parse_concept(raw, category, f"{path.name}: concepts[{i}]")
+            if concept.id in origin:
+                raise DataError(f"{path.name}: concepts[{i}].id", f"duplicate concept id {concept.id!r} (also in {origin[concept.id]})")
+            origin[concept.id] = path.name
+            concepts.append(concept)
+    terminology = Terminology(concepts)
+    for concept in concepts:
+        for parent in concept.parents:
+            if parent not in terminology:
+                raise DataError(f"{origin[concept.id]}: {concept.id}.parents", f"unknown parent concept {parent!r}")
+    return terminology
+
+
+@lru_cache(maxsize=1)
+def load_terminology() -> Terminology:
+    """The bundled terminology, read once per process."""
+    return read_terminology()

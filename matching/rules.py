@@ -1,0 +1,197 @@
+"""The criteria rule language: a small boolean language over typed clinical leaves.
+
+A rule is a mapping. Combinators::
+
+    {"all": [rule, ...]}      every sub-rule holds          (Kleene AND)
+    {"any": [rule, ...]}      at least one sub-rule holds   (Kleene OR)
+    {"not": rule}             the sub-rule does not hold    (Kleene NOT)
+
+Leaves carry ``type`` plus the fields listed in ``LEAF_FIELDS``. A rule states a
+*condition about the patient*; whether that condition is required (inclusion) or
+disqualifying (exclusion) is said by the criterion that holds the rule, never by the
+rule itself. The full reference, with examples, is ``docs/rule-language.md``.
+
+Every leaf may also carry ``ask`` (``{"patient": str, "clinician": str}``) to override
+the default question for its type, and ``note`` (free text for curators).
+
+``validate_rule`` checks a rule and raises ``RuleError`` naming the path to the bad
+field; the data loader adds the file and criterion id.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+COMPARATORS = ("<", "<=", ">", ">=", "==")
+COMBINATORS = ("all", "any", "not")
+
+# Field name -> (accepted python types, required?)
+_NUM = (int, float)
+_STR = (str,)
+_LIST = (list,)
+_BOOL = (bool,)
+
+THERAPY_RESPONSES = ("any", "failed", "intolerant", "failed_or_intolerant", "current")
+INFECTION_STATES = ("active", "positive")
+BIOMARKER_STATES = ("positive", "negative")
+PREGNANCY_STATES = ("pregnant", "lactating", "planning")
+SEXES = ("female", "male")
+REVIEW_REASONS = ("consent", "investigator", "assay", "prognosis", "compliance", "clinical", "other")
+
+LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
+    # a diagnosis of the condition concept (or a descendant); optional minimum time since diagnosis
+    "diagnosis": {"concept": (_STR, True), "min_duration_months": (_NUM, False)},
+    # prior or current use of a drug / drug class / procedure concept
+    "therapy": {
+        "concept": (_STR, True),
+        "response": (_STR, False),          # one of THERAPY_RESPONSES, default "any"
+        "min_count": (_NUM, False),         # distinct drugs under the concept, default 1
+        "within_days": (_NUM, False),       # used within N days before screening (washout)
+        "within_half_lives": (_NUM, False), # used within N elimination half-lives
+        "except": (_LIST, False),           # concepts that do not count (e.g. inhaled steroids)
+    },
+    # a lab or measurement; exactly one of value(+unit) or uln (multiple of upper limit of normal)
+    "lab": {
+        "analyte": (_STR, True),
+        "op": (_STR, True),
+        "value": (_NUM, False),
+        "unit": (_STR, False),
+        "uln": (_NUM, False),
+    },
+    # a disease or performance score
+    "score": {"score": (_STR, True), "op": (_STR, True), "value": (_NUM, True)},
+    # age in whole years, inclusive bounds
+    "age": {"min": (_NUM, False), "max": (_NUM, False)},
+    "sex": {"allowed": (_LIST, True)},
+    # pregnant / lactating / planning pregnancy: holds when any listed state holds
+    "pregnancy": {"states": (_LIST, True)},
+    # infection or serology: "active" infection or "positive" marker
+    "infection": {"agent": (_STR, True), "state": (_STR, False)},
+    # a condition in the patient's history (current or past), optionally within a window
+    "history": {"concept": (_STR, True), "within_days": (_NUM, False)},
+    # a procedure: transplant, CAR-T, gene therapy, dialysis, trial participation
+    "procedure": {"concept": (_STR, True), "within_days": (_NUM, False)},
+    # expression of a marker on tumour / B cells
+    "biomarker": {"marker": (_STR, True), "state": (_STR, True), "min_percent": (_NUM, False)},
+    # only the trial team can judge (consent, investigator opinion, assays we cannot see)
+    "review": {"reason": (_STR, True)},
+}
+_COMMON_FIELDS = {"type", "ask", "note"}
+
+_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("therapy", "response"): THERAPY_RESPONSES,
+    ("infection", "state"): INFECTION_STATES,
+    ("biomarker", "state"): BIOMARKER_STATES,
+    ("review", "reason"): REVIEW_REASONS,
+    ("lab", "op"): COMPARATORS,
+    ("score", "op"): COMPARATORS,
+}
+_LIST_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("sex", "allowed"): SEXES,
+    ("pregnancy", "states"): PREGNANCY_STATES,
+}
+
+
+class RuleError(ValueError):
+    """A rule does not follow the rule language; ``path`` says where."""
+
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}")
+
+
+def validate_rule(rule: Any, path: str = "rule", concepts: "ConceptCheck | None" = None) -> None:
+    """Check ``rule`` against the language; raise RuleError at the first problem.
+
+    ``concepts`` (optional) is a callable ``(leaf_type, field, value) -> bool`` that says
+    whether a concept id is known to the terminology.
+    """
+    if not isinstance(rule, dict):
+        raise RuleError(path, f"a rule must be a mapping, got {type(rule).__name__}")
+    combinators = [k for k in COMBINATORS if k in rule]
+    if combinators:
+        if len(rule) != 1 + ("note" in rule):
+            extra = sorted(set(rule) - {combinators[0], "note"})
+            raise RuleError(path, f"a combinator stands alone; unexpected field(s) {extra}")
+        op = combinators[0]
+        body = rule[op]
+        if op == "not":
+            validate_rule(body, f"{path}.not", concepts)
+            return
+        if not isinstance(body, list) or not body:
+            raise RuleError(f"{path}.{op}", "must be a non-empty list of rules")
+        for i, sub in enumerate(body):
+            validate_rule(sub, f"{path}.{op}[{i}]", concepts)
+        return
+    leaf_type = rule.get("type")
+    if leaf_type is None:
+        raise RuleError(path, f"a leaf needs a 'type' (one of {', '.join(LEAF_FIELDS)}) or a combinator")
+    if leaf_type not in LEAF_FIELDS:
+        raise RuleError(f"{path}.type", f"unknown leaf type {leaf_type!r}; known: {', '.join(LEAF_FIELDS)}")
+    spec = LEAF_FIELDS[leaf_type]
+    for field in rule:
+        if field not in spec and field not in _COMMON_FIELDS:
+            raise RuleError(f"{path}.{field}", f"unknown field for a {leaf_type} leaf; known: {', '.join(sorted(spec))}")
+    for field, (types, required) in spec.items():
+        if field not in rule:
+            if required:
+                raise RuleError(f"{path}.{field}", f"required for a {leaf_type} leaf")
+            continue
+        value = rule[field]
+        if isinstance(value, bool) and bool not in types:
+            raise RuleError(f"{path}.{field}", f"expected {_type_names(types)}, got a boolean")
+        if not isinstance(value, types):
+            raise RuleError(f"{path}.{field}", f"expected {_type_names(types)}, got {type(value).__name__}")
+        allowed = _ENUMS.get((leaf_type, field))
+        if allowed and value not in allowed:
+            raise RuleError(f"{path}.{field}", f"{value!r} is not one of {', '.join(allowed)}")
+        allowed = _LIST_ENUMS.get((leaf_type, field))
+        if allowed:
+            bad = [v for v in value if v not in allowed]
+            if bad or not value:
+                raise RuleError(f"{path}.{field}", f"entries must be among {', '.join(allowed)}; got {value!r}")
+    if leaf_type == "lab":
+        has_value, has_uln = "value" in rule, "uln" in rule
+        if has_value == has_uln:
+            raise RuleError(path, "a lab leaf needs exactly one of 'value' (with 'unit') or 'uln'")
+        if has_value and "unit" not in rule:
+            raise RuleError(f"{path}.unit", "required when a lab leaf gives 'value'")
+    if leaf_type == "age" and "min" not in rule and "max" not in rule:
+        raise RuleError(path, "an age leaf needs 'min', 'max' or both")
+    if "ask" in rule:
+        ask = rule["ask"]
+        if not isinstance(ask, dict) or set(ask) - {"patient", "clinician"} or not ask:
+            raise RuleError(f"{path}.ask", "must be a mapping with 'patient' and/or 'clinician' question text")
+    if concepts is not None:
+        for field in ("concept", "analyte", "score", "agent", "marker"):
+            if field in rule and not concepts(leaf_type, field, rule[field]):
+                raise RuleError(f"{path}.{field}", f"unknown concept {rule[field]!r} (not in data/terminology)")
+        for value in rule.get("except", []):
+            if not concepts(leaf_type, "concept", value):
+                raise RuleError(f"{path}.except", f"unknown concept {value!r} (not in data/terminology)")
+
+
+def iter_leaves(rule: dict) -> Iterator[dict]:
+    """Every leaf of a rule, depth first."""
+    for op in ("all", "any"):
+        if op in rule:
+            for sub in rule[op]:
+                yield from iter_leaves(sub)
+            return
+    if "not" in rule:
+        yield from iter_leaves(rule["not"])
+        return
+    yield rule
+
+
+def is_review_only(rule: dict) -> bool:
+    """True when every leaf of the rule is a review leaf."""
+    return all(leaf["type"] == "review" for leaf in iter_leaves(rule))
+
+
+def _type_names(types: tuple[type, ...]) -> str:
+    names = {int: "number", float: "number", str: "text", list: "list", bool: "true/false"}
+    return " or ".join(sorted({names.get(t, t.__name__) for t in types}))
+
+
+ConceptCheck = Any  # Callable[[str, str, str], bool]

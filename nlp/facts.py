@@ -1,0 +1,151 @@
+"""Typed facts extracted from text, and the patient profile merged from them.
+
+These types are the contract between ``nlp/`` (which fills them) and ``matching/`` (which
+judges criteria against them). They are plain dataclasses so they serialise to JSON as is.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Iterable, Iterator
+
+# Fact labels. The concept of a fact is an id from data/terminology (or, for AGE, SEX,
+# PREGNANCY, WEIGHT, LOCATION, a fixed id named below).
+LABELS = (
+    "CONDITION",   # concept: a condition id (conditions.yaml)
+    "DRUG",        # concept: a therapy id (therapies.yaml), drug or drug class
+    "PROCEDURE",   # concept: a procedure id (therapies.yaml, kind: procedure)
+    "LAB",         # concept: an analyte id (labs.yaml); value/unit/normalised/comparator
+    "SCORE",       # concept: a score id (scores.yaml); value
+    "INFECTION",   # concept: an infection id (infections.yaml); status positive/negative/active
+    "BIOMARKER",   # concept: a biomarker id (biomarkers.yaml); status positive/negative; value %
+    "AGE",         # concept "age"; value in years
+    "SEX",         # concept "female" | "male"
+    "PREGNANCY",   # concept "pregnant" | "lactating" | "planning"
+    "WEIGHT",      # concept "weight"; value in kg (value_normalized)
+    "LOCATION",    # concept: a place name as written (for the nearest site)
+)
+
+# Drug / procedure status values
+STATUS_FAILED = "failed"          # tried, did not work (refractory, relapsed on it)
+STATUS_INTOLERANT = "intolerant"  # stopped for side effects / toxicity
+STATUS_CURRENT = "current"        # taking it now
+# infection / biomarker status values: "positive", "negative", "active"
+
+
+@dataclass
+class Fact:
+    """One thing the text says about the patient, with where it says it."""
+
+    label: str
+    concept: str
+    text: str
+    start: int = 0
+    end: int = 0
+    # context (medspaCy ConText)
+    negated: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+    family: bool = False
+    uncertain: bool = False
+    # measurements
+    value: float | None = None
+    unit: str | None = None
+    value_normalized: float | None = None
+    unit_normalized: str | None = None
+    comparator: str | None = None        # "<", "<=", ">", ">=", "=="; None means "="
+    uln_multiple: float | None = None    # "3x ULN": value expressed as a multiple of ULN
+    # therapies, infections, biomarkers: failed / intolerant / current / positive / negative / active
+    status: str | None = None
+    # time: ISO date (YYYY, YYYY-MM or YYYY-MM-DD) of onset / diagnosis / last dose,
+    # and a duration in days ("for 6 years") when that is what the text gives
+    date: str | None = None
+    duration_days: float | None = None
+    # provenance: which message (event) of the conversation the fact came from
+    source: str | None = None
+    implausible: bool = False            # value outside the analyte's plausible range
+
+    @property
+    def asserted(self) -> bool:
+        """The fact is said to hold for this patient (not negated, not hypothetical, not family)."""
+        return not (self.negated or self.hypothetical or self.family)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Fact":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class Profile:
+    """Everything known about one patient, merged across messages.
+
+    Later facts about the same thing replace earlier ones (a correction wins), except for
+    facts that accumulate (several drugs, several conditions). ``key`` says what "the same
+    thing" is for each label.
+    """
+
+    facts: list[Fact] = field(default_factory=list)
+
+    @staticmethod
+    def key(fact: Fact) -> tuple:
+        if fact.label in ("AGE", "SEX", "WEIGHT"):
+            return (fact.label,)
+        if fact.label == "PREGNANCY":
+            return (fact.label, fact.concept)
+        if fact.label in ("LAB", "SCORE"):
+            return (fact.label, fact.concept)
+        return (fact.label, fact.concept, fact.family, fact.hypothetical)
+
+    @classmethod
+    def merge(cls, batches: Iterable[Iterable[Fact]]) -> "Profile":
+        """Merge facts from several messages in order; a later fact about the same key wins."""
+        merged: dict[tuple, Fact] = {}
+        for batch in batches:
+            for fact in batch:
+                merged.pop(cls.key(fact), None)
+                merged[cls.key(fact)] = fact
+        return cls(list(merged.values()))
+
+    def add(self, facts: Iterable[Fact]) -> "Profile":
+        return Profile.merge([self.facts, list(facts)])
+
+    def remove(self, label: str, concept: str) -> "Profile":
+        return Profile([f for f in self.facts if not (f.label == label and f.concept == concept)])
+
+    # --- lookups used by matching ---
+    def of(self, *labels: str) -> Iterator[Fact]:
+        return (f for f in self.facts if f.label in labels)
+
+    def first(self, label: str) -> Fact | None:
+        return next(self.of(label), None)
+
+    def lab(self, analyte: str) -> Fact | None:
+        return next((f for f in self.of("LAB") if f.concept == analyte and not f.implausible), None)
+
+    def score(self, score: str) -> Fact | None:
+        return next((f for f in self.of("SCORE") if f.concept == score), None)
+
+    @property
+    def age(self) -> float | None:
+        fact = self.first("AGE")
+        return None if fact is None or fact.implausible else fact.value
+
+    @property
+    def sex(self) -> str | None:
+        fact = self.first("SEX")
+        return fact.concept if fact else None
+
+    @property
+    def weight_kg(self) -> float | None:
+        fact = self.first("WEIGHT")
+        return None if fact is None or fact.implausible else fact.value_normalized
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"facts": [f.to_dict() for f in self.facts]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Profile":
+        return cls([Fact.from_dict(f) for f in data.get("facts", [])])
