@@ -41,3 +41,77 @@ def apply_migrations(db: sqlite_utils.Database) -> list[str]:
 
 # --- the migrations -------------------------------------------------------------------
 # (trial tables and conversation tables are appended below by their owners, in order)
+
+
+@migration("0001_trials")
+def _trials(db: sqlite_utils.Database) -> None:
+    """Trial knowledge base: one row per study plus its criteria, sites, contacts, and the
+    condition index used to prune candidates before criterion evaluation."""
+    db["trials"].create(
+        {
+            "id": str, "nct_id": str, "title": str, "status": str, "phase": str,
+            "origin": str,          # bundled | import | synthetic
+            "source_hash": str,     # hash of the record as loaded (rebuild detection)
+            "min_age": float, "max_age": float, "sex": str,
+            "record": str,          # the full validated record as JSON
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["criteria"].create(
+        {
+            "trial_id": str, "id": str, "parent": str, "kind": str, "position": int,
+            "text": str, "combine": str, "rule": str, "note": str,
+        },
+        pk=("trial_id", "id"),
+        foreign_keys=[("trial_id", "trials", "id")],
+    )
+    db["sites"].create(
+        {
+            "id": int, "trial_id": str, "position": int, "facility": str, "city": str,
+            "region": str, "country": str, "status": str, "lat": float, "lon": float,
+        },
+        pk="id",
+        foreign_keys=[("trial_id", "trials", "id")],
+    )
+    db["contacts"].create(
+        {
+            "id": int, "trial_id": str, "site_id": int, "name": str, "role": str,
+            "phone": str, "email": str,
+        },
+        pk="id",
+        foreign_keys=[("trial_id", "trials", "id")],
+    )
+    db["trial_conditions"].create(
+        {"trial_id": str, "concept": str}, pk=("trial_id", "concept"),
+        foreign_keys=[("trial_id", "trials", "id")],
+    )
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["criteria"].create_index(["trial_id"])
+    db["sites"].create_index(["trial_id"])
+    db["contacts"].create_index(["trial_id"])
+    db["trial_conditions"].create_index(["concept"])
+    db["trials"].create_index(["origin"])
+
+
+@migration("0002_conversations")
+def _conversations(db: sqlite_utils.Database) -> None:
+    """Conversation state as an append-only event log per conversation. ``/forget``
+    deletes a conversation's events, processed updates and the conversation row in one
+    transaction (foreign keys are enforced, so events cannot outlive their conversation)."""
+    db["conversations"].create(
+        {"id": str, "transport": str, "role": str, "created_at": str, "updated_at": str},
+        pk="id",
+    )
+    db["events"].create(
+        {"id": int, "conversation_id": str, "seq": int, "ts": str, "type": str, "payload": str},
+        pk="id",
+        foreign_keys=[("conversation_id", "conversations", "id")],
+    )
+    db.execute("CREATE UNIQUE INDEX idx_events_conversation_seq ON events (conversation_id, seq)")
+    db["conversations"].create_index(["updated_at"])
+    # Telegram update ids already handled (no update processed twice after a restart)
+    db["processed_updates"].create(
+        {"update_id": int, "conversation_id": str, "ts": str}, pk="update_id",
+    )
+    db["processed_updates"].create_index(["conversation_id"])
