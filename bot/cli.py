@@ -34,6 +34,16 @@ def _load(name: str):
     return importlib.import_module(f"bot.commands.{COMMANDS[name]}")
 
 
+def _try_load(name: str):
+    """The command's module, or None when this build does not have it."""
+    try:
+        return _load(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == f"bot.commands.{COMMANDS[name]}":
+            return None
+        raise
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trialbot",
@@ -46,7 +56,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         if only is not None and name != only:
             sub.add_parser(name, add_help=False)
             continue
-        module = _load(name)
+        module = _try_load(name)
+        if module is None:
+            sub.add_parser(name, help="(not available in this build)")
+            continue
         command = sub.add_parser(
             name,
             help=module.HELP,
@@ -58,19 +71,35 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _command_name(argv: list[str]) -> str | None:
+    """The command word in ``argv`` (skipping the global ``--db VALUE``), if it is known."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--db":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    name = next((a for a in argv if not a.startswith("-")), None)
-    only = name if name in COMMANDS else None
-    parser = build_parser(only=only if only else None) if only else build_parser()
+    only = _command_name(argv)
+    parser = build_parser(only=only)
     args = parser.parse_args(argv)
     if getattr(args, "db_sub", None):
         args.db = args.db_sub
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
+    module = _try_load(args.command)
+    if module is None:
+        print(f"trialbot: error: the {args.command} command is not available in this build", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        return int(_load(args.command).run(args) or 0)
+        return int(module.run(args) or 0)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
