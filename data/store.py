@@ -1,12 +1,22 @@
 """The SQLite store (sqlite-utils): trials, criteria, sites, contacts, and the
 conversation event log. One file, WAL mode, created readable by its owner only,
 schema managed by registered migrations (data/migrations.py).
+
+``connect(path)`` opens the database; ``open_store(path)`` also brings the bundled trials
+(data/trials/*.yaml) up to date, so a fresh machine needs no manual step. The trial
+knowledge base: ``sync_bundled``, ``upsert_trials``, ``list_trials``, ``get_trial``,
+``all_trial_records``.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import sqlite_utils
 
@@ -39,3 +49,224 @@ def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
         raise StoreError(f"database {target} cannot be used: {exc}") from None
     except OSError as exc:
         raise StoreError(f"database {target} cannot be opened: {exc.strerror or exc}") from None
+
+
+# --- the trial knowledge base ---------------------------------------------------------
+# Tables (migration 0001_trials): trials (one row per study, the full validated record as
+# JSON in ``record``, ``origin`` = bundled | import | synthetic), criteria (every criterion,
+# flattened, parents before children), sites, contacts (trial-level ones have site_id
+# NULL), trial_conditions and meta.
+#
+# trial_conditions is the pruning index: for each condition concept a trial lists, the
+# concept itself, every descendant and every ancestor in the terminology. A patient's
+# condition concept then finds a trial by a single lookup whether the patient's concept is
+# more specific (dermatomyositis for a trial listing inflammatory myopathy), the same, or
+# more general (myositis for a trial listing dermatomyositis). Pruning narrows the
+# candidates: a trial is left out only when none of its conditions relates to the patient's.
+
+ORIGINS = ("bundled", "import", "synthetic")
+_BUNDLED_HASH_KEY = "bundled_hash"
+# Bump when the mapping from records to rows changes, so existing databases rebuild.
+_ROWS_VERSION = "1"
+
+
+def open_store(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
+    """Open the database (see ``connect``) and bring the bundled trials up to date.
+    This is the one call a command needs: a fresh machine needs no manual step."""
+    db = connect(path)
+    try:
+        sync_bundled(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def bundled_hash(directory: Path | None = None, terminology_dir: Path | None = None) -> str:
+    """A hash of every bundled trial file and terminology file (names and bytes)."""
+    from data.terminology import TERMINOLOGY_DIR
+    from data.trials import TRIALS_DIR
+
+    digest = hashlib.sha256(f"rows-v{_ROWS_VERSION}".encode())
+    for folder in (Path(directory or TRIALS_DIR), Path(terminology_dir or TERMINOLOGY_DIR)):
+        for file in sorted(folder.glob("*.yaml")):
+            digest.update(f"\0{folder.name}/{file.name}\0".encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def sync_bundled(db: sqlite_utils.Database, directory: Path | None = None, terminology_dir: Path | None = None) -> bool:
+    """Rebuild the bundled trials when the trial or terminology files changed since the last
+    build (their hash is kept in ``meta``); return True when it rebuilt.
+
+    Idempotent: an unchanged hash writes nothing. A rebuild replaces every bundled trial,
+    drops bundled trials whose file is gone, and never touches imported or synthetic trials
+    (a trial imported under the same id as a bundled one keeps the imported version).
+    Raises DataError when a bundled file is invalid, leaving the database as it was."""
+    from data.trials import load_trials
+
+    current = bundled_hash(directory, terminology_dir)
+    if _meta(db, _BUNDLED_HASH_KEY) == current:
+        return False
+    records = load_trials(directory)
+    with _write_transaction(db):
+        if _meta(db, _BUNDLED_HASH_KEY) == current:  # another process rebuilt meanwhile
+            return False
+        others = {row[0] for row in db.execute("SELECT id FROM trials WHERE origin != 'bundled'")}
+        keep = [r for r in records if r["id"] not in others]
+        stale = [row[0] for row in db.execute("SELECT id FROM trials WHERE origin = 'bundled'")
+                 if row[0] not in {r["id"] for r in keep}]
+        _delete(db, stale)
+        _write(db, keep, "bundled")
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [_BUNDLED_HASH_KEY, current])
+    return True
+
+
+def upsert_trials(db: sqlite_utils.Database, records: list[dict], origin: str, validate: bool = True) -> int:
+    """Insert or replace ``records`` (and their criteria, sites, contacts, condition index)
+    in one transaction: all are written or none. Records are validated first unless
+    ``validate`` is False (they already were). Returns the number written."""
+    from data.trials import validate_record
+
+    if origin not in ORIGINS:
+        raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, got {origin!r}")
+    if validate:
+        records = [validate_record(r, f"{origin} record {i + 1} ({r.get('id') if isinstance(r, dict) else '?'})")
+                   for i, r in enumerate(records)]
+    with _write_transaction(db):
+        _write(db, records, origin)
+    return len(records)
+
+
+def list_trials(db: sqlite_utils.Database) -> list[dict]:
+    """A summary row per trial, ordered by id: id, nct_id, title, status, phase, origin,
+    conditions (concept ids), inclusion and exclusion (number of criteria, sub-criteria
+    included)."""
+    counts: dict[tuple[str, str], int] = {
+        (trial_id, kind): n
+        for trial_id, kind, n in db.execute("SELECT trial_id, kind, count(*) FROM criteria GROUP BY trial_id, kind")
+    }
+    rows = []
+    for trial_id, nct_id, title, status, phase, origin, record in db.execute(
+        "SELECT id, nct_id, title, status, phase, origin, record FROM trials ORDER BY id"
+    ):
+        rows.append({
+            "id": trial_id, "nct_id": nct_id, "title": title, "status": status, "phase": phase,
+            "origin": origin, "conditions": json.loads(record)["conditions"],
+            "inclusion": counts.get((trial_id, "inclusion"), 0),
+            "exclusion": counts.get((trial_id, "exclusion"), 0),
+        })
+    return rows
+
+
+def get_trial(db: sqlite_utils.Database, id_or_nct: str) -> dict | None:
+    """The record of the trial whose id or NCT number is ``id_or_nct`` (any case), or None."""
+    ref = id_or_nct.strip().lower()
+    row = db.execute(
+        "SELECT record FROM trials WHERE lower(id) = ? OR lower(nct_id) = ? "
+        "ORDER BY lower(id) = ? DESC, id LIMIT 1", [ref, ref, ref]
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def trial_origin(db: sqlite_utils.Database, trial_id: str) -> str | None:
+    """Where a stored trial came from (bundled, import, synthetic), or None."""
+    row = db.execute("SELECT origin FROM trials WHERE id = ?", [trial_id]).fetchone()
+    return row[0] if row else None
+
+
+def all_trial_records(db: sqlite_utils.Database) -> list[dict]:
+    """Every stored trial record, ordered by id (what the matcher evaluates)."""
+    return [json.loads(row[0]) for row in db.execute("SELECT record FROM trials ORDER BY id")]
+
+
+def condition_index(concepts: list[str]) -> list[str]:
+    """The trial_conditions entries for a trial's condition concepts: each concept, its
+    descendants and its ancestors (see the comment above), sorted."""
+    from data.terminology import load_terminology
+
+    terminology = load_terminology()
+    index: set[str] = set()
+    for concept in concepts:
+        index.add(concept)
+        index.update(terminology.ancestors(concept))
+        index.update(terminology.descendants(concept))
+    return sorted(index)
+
+
+@contextmanager
+def _write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One write transaction, taken up front (BEGIN IMMEDIATE) so a concurrent writer waits
+    instead of failing half-way; nested inside an open transaction it is a savepoint."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"database cannot be written: {exc}") from None
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise StoreError(f"database cannot be written: {exc}") from None
+
+
+def _write(db: sqlite_utils.Database, records: list[dict], origin: str) -> None:
+    from data.trials import iter_criteria
+
+    _delete(db, [r["id"] for r in records])
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    for record in records:
+        body = json.dumps(record, ensure_ascii=False)
+        eligibility = record["eligibility"]
+        db.execute(
+            "INSERT INTO trials (id, nct_id, title, status, phase, origin, source_hash, min_age, max_age, sex, record, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [record["id"], record["nct_id"], record["title"], record["status"], record["phase"], origin,
+             hashlib.sha256(body.encode()).hexdigest(), eligibility["min_age_years"], eligibility["max_age_years"],
+             eligibility["sex"], body, now],
+        )
+        db.conn.executemany(
+            "INSERT INTO criteria (trial_id, id, parent, kind, position, text, combine, rule, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(record["id"], c["id"], parent, c["kind"], position, c["text"], c.get("combine"),
+              json.dumps(c["rule"], ensure_ascii=False) if "rule" in c else None, c.get("note"))
+             for position, (c, parent, _depth) in enumerate(iter_criteria(record["criteria"]))],
+        )
+        for position, site in enumerate(record["sites"]):
+            cursor = db.execute(
+                "INSERT INTO sites (trial_id, position, facility, city, region, country, status, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [record["id"], position, site["facility"], site["city"], site["region"], site["country"],
+                 site["status"], site["lat"], site["lon"]],
+            )
+            _insert_contacts(db, record["id"], cursor.lastrowid, site["contacts"])
+        _insert_contacts(db, record["id"], None, record["contacts"])
+        db.conn.executemany(
+            "INSERT INTO trial_conditions (trial_id, concept) VALUES (?, ?)",
+            [(record["id"], concept) for concept in condition_index(record["conditions"])],
+        )
+
+
+def _insert_contacts(db: sqlite_utils.Database, trial_id: str, site_id: int | None, contacts: list[dict]) -> None:
+    db.conn.executemany(
+        "INSERT INTO contacts (trial_id, site_id, name, role, phone, email) VALUES (?, ?, ?, ?, ?, ?)",
+        [(trial_id, site_id, c["name"], c["role"], c["phone"], c["email"]) for c in contacts],
+    )
+
+
+def _delete(db: sqlite_utils.Database, trial_ids: list[str]) -> None:
+    for table in ("contacts", "sites", "criteria", "trial_conditions"):
+        db.conn.executemany(f"DELETE FROM {table} WHERE trial_id = ?", [(t,) for t in trial_ids])
+    db.conn.executemany("DELETE FROM trials WHERE id = ?", [(t,) for t in trial_ids])
+
+
+def _meta(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None

@@ -65,7 +65,11 @@ LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     # pregnant / lactating / planning pregnancy: holds when any listed state holds
     "pregnancy": {"states": (_LIST, True)},
     # infection or serology: "active" infection or "positive" marker
-    "infection": {"agent": (_STR, True), "state": (_STR, False)},
+    "infection": {
+        "agent": (_STR, True),
+        "state": (_STR, False),
+        "except": (_LIST, False),           # infections that do not count (e.g. simple UTI)
+    },
     # a condition in the patient's history (current or past), optionally within a window
     "history": {"concept": (_STR, True), "within_days": (_NUM, False)},
     # a procedure: transplant, CAR-T, gene therapy, dialysis, trial participation
