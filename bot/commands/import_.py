@@ -1,0 +1,88 @@
+"""Import trials from ClinicalTrials.gov API v2 JSON (one study or {"studies": [...]})
+and from registry web pages saved as plain text (.txt), then store them.
+
+Records of one study are merged, not duplicated: across the files of the run, and with
+the trial already in the database (same NCT number, or a close title plus a shared site).
+A curated (bundled) trial keeps its data; an import only fills its gaps. One line per
+resulting trial: id, NCT number (or "unknown"), title, and what happened (new, merged,
+updated, unchanged). Any bad file stops the run with a one-line error and nothing is
+imported. See docs/importing.md.
+
+Example:
+  python bot.py import study.json page.txt --dry-run --json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+
+HELP = "import ClinicalTrials.gov JSON or saved registry pages into the knowledge base"
+
+TITLE_WIDTH = 70
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help="CT.gov API v2 JSON (.json) or a registry page saved as text")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    parser.add_argument("--json", action="store_true", help="print the resulting records as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.commands.trials import UNKNOWN, error, open_db
+    from data.errors import DataError
+    from data.importers.run import apply, plan, read_files, stored_trials
+    from data.settings import db_path
+    from data.store import StoreError
+
+    try:
+        records = read_files(args.files)
+    except DataError as exc:
+        error(f"{exc} (nothing imported)")
+        return 1
+    try:
+        existing = _existing(args)
+        if existing is None:
+            db = open_db(args)
+            if db is None:
+                return 1
+            existing = stored_trials(db)
+        outcomes = plan(records, existing)
+        if not args.dry_run:
+            apply(db, outcomes)
+    except (DataError, StoreError) as exc:
+        error(f"{exc} (nothing imported)")
+        return 1
+    except sqlite3.DatabaseError as exc:  # the write failed and was rolled back
+        error(f"database {db_path(args.db)} cannot be written: {exc} (nothing imported)")
+        return 1
+    if args.json:
+        payload = [{"id": o.record["id"], "nct_id": o.record["nct_id"], "title": o.record["title"],
+                    "action": o.label, "origin": o.origin, "record": o.record} for o in outcomes]
+        json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    for o in outcomes:
+        title = o.record["title"]
+        if len(title) > TITLE_WIDTH:
+            title = title[: TITLE_WIDTH - 1] + "…"
+        print(f"{o.record['id']}  {o.record['nct_id'] or UNKNOWN}  {title}  {o.label}")
+    if args.dry_run:
+        print(f"\n{len(outcomes)} trial(s); dry run, nothing written.")
+    else:
+        print(f"\n{len(outcomes)} trial(s) imported. Details: python bot.py trial ID")
+    return 0
+
+
+def _existing(args: argparse.Namespace) -> list[tuple[dict, str]] | None:
+    """For a dry run against a database that does not exist yet: the bundled trials (what a
+    fresh database would hold), so that nothing is created. Otherwise None (use the store)."""
+    from data.settings import db_path
+
+    if not args.dry_run or os.path.exists(db_path(args.db)):
+        return None
+    from data.trials import load_trials
+
+    return [(record, "bundled") for record in load_trials()]

@@ -1,0 +1,370 @@
+"""Eligibility text -> inclusion and exclusion criteria with their nesting.
+
+Shared by both importers. Each line of the text becomes one criterion (its verbatim text
+without the list marker); the tree is rebuilt from the markers and the indentation:
+
+* "Inclusion criteria" / "Exclusion criteria" headings (and a lead line such as "Subjects
+  with any of the following exclusion criteria were not eligible ...") set the kind;
+* bullets (``*``, ``-``, ``•`` ...) and enumerators (``1.``, ``a.``, ``i)``, ``(2)``) nest by
+  style: a style already open on the path continues that list (a sibling), a new style
+  opens a sub-list; deeper indentation always nests;
+* an unmarked line is a heading when items follow it, a sibling of earlier unmarked
+  headings, or the continuation of the list it interrupts; an unmarked "Label: text"
+  line nests under an open heading that ends with ":";
+* inline enumerations ("... requirements: a. ...; b. ...", "i) ...; ii) ...") split into
+  sub-items; a heading saying "any of the following" makes its items alternatives
+  (``combine: any``); "any of the above N ..." makes the N groups above it alternatives.
+
+Every leaf gets a rule from ``nlp.criteria_parser.parse_criterion`` when that module
+exists, else an explicit ``review`` leaf: nothing is dropped and nothing is guessed.
+The patterns live in ``data/import_patterns.yaml`` (``criteria``).
+"""
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from data.errors import DataError
+from data.importers.patterns import load_patterns
+from data.trials import validate_record
+from matching.rules import RuleError, validate_rule
+
+REVIEW_RULE = {"type": "review", "reason": "other"}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+          "xi": 11, "xii": 12}
+_WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10}
+
+
+@dataclass
+class _Node:
+    text: str
+    kind: str
+    style: str                 # "plain", "bullet:*", "digit", "alpha", "roman"
+    indent: int
+    value: int = 0             # the enumerator's position (1 for "a."), 0 for bullets
+    label: bool = False        # an unmarked "Label: text" line
+    any_of: bool = False       # made "any" by an "any of the above N" line
+    parent: "_Node | None" = None
+    children: list["_Node"] = field(default_factory=list)
+
+
+# --- enumerators -------------------------------------------------------------------------
+
+
+def _enumerator(num: str, open_styles: dict[str, int]) -> tuple[str, int]:
+    """(style, position) of an enumerator such as "3", "c", "iv"."""
+    num = num.lower()
+    if num.isdigit():
+        return "digit", int(num)
+    if num in _ROMAN:
+        # "i" after an open "h." is a letter; otherwise roman
+        letter = ord(num) - ord("a") + 1 if len(num) == 1 else 0
+        if not (letter and open_styles.get("alpha") == letter - 1):
+            return "roman", _ROMAN[num]
+    if len(num) == 1:
+        return "alpha", ord(num) - ord("a") + 1
+    return "plain", 0
+
+
+def _inline_run(text: str) -> list[tuple[int, int, str]]:
+    """The longest in-sequence run of inline enumerators (a., b., ... / i), ii) ... / 1., 2.)
+    as (start, end, style) spans; empty unless it has at least two members."""
+    matches = list(load_patterns().criteria["inline_enumerator"].finditer(text))
+    best: list[tuple[int, int, str]] = []
+    for i, first in enumerate(matches):
+        style, value = _enumerator(first.group("num"), {})
+        if value != 1:
+            continue
+        run = [(first.start(), first.end(), style)]
+        expected = 2
+        for later in matches[i + 1:]:
+            later_style, later_value = _enumerator(later.group("num"), {"alpha": expected - 1} if style == "alpha" else {})
+            if later_style == style and later_value == expected:
+                run.append((later.start(), later.end(), style))
+                expected += 1
+        if len(run) >= 2 and len(run) > len(best):
+            best = run
+    return best
+
+
+def _split_inline(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(lead text, [(style, item text)]) for a line with an inline enumeration."""
+    run = _inline_run(text)
+    if not run:
+        return text, []
+    lead = text[: run[0][0]].strip()
+    items = []
+    for index, (_, end, style) in enumerate(run):
+        stop = run[index + 1][0] if index + 1 < len(run) else len(text)
+        item = text[end:stop].strip()
+        if item:
+            items.append((style, item))
+    return lead, items
+
+
+# --- building the tree ----------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, kind: str):
+        self.patterns = load_patterns().criteria
+        self.kind = kind
+        self.roots: list[_Node] = []
+        self.stack: list[_Node] = []
+
+    def feed(self, raw: str) -> None:
+        indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+        line = raw.strip()
+        if not line or self.patterns["empty_item"].match(line):
+            return
+        marker = self.patterns["bullet"].match(line)
+        body = line[marker.end():].strip() if marker else line
+        if self._heading(body):
+            return
+        if self.kind == "inclusion" and self.patterns["exclusion_lead"].search(body):
+            self._switch("exclusion")
+        if marker:
+            self._inline_or_place(body, f"bullet:{marker.group('mark')}", indent, 0)
+            return
+        numbered = self.patterns["numbered"].match(line)
+        if numbered and line[numbered.end():].strip():
+            whole_run = _inline_run(line)
+            if whole_run and whole_run[0][0] == 0:
+                items = _split_inline(line)[1]
+                top = self.stack[-1] if self.stack else None
+                if top is not None and top.text.endswith(":") and not top.children:
+                    # the enumeration completes the heading above it: one criterion
+                    top.text = f"{top.text}\n{line}"
+                    self._add_inline_children(top, items)
+                    return
+                # "i) ...; ii) ...; iii) ..." on a line of its own: sibling items
+                for style, text in items:
+                    self._place(_Node(text, self.kind, style, indent))
+                return
+            style, value = _enumerator(numbered.group("num"), self._open_values())
+            if style == "digit" or value == 1 or self._open_values().get(style) == value - 1:
+                self._inline_or_place(line[numbered.end():].strip(), style, indent, value)
+                return
+            # "E. coli ..." is not item e of a list: the line is text
+        if self._any_of_above(line):
+            return
+        node = _Node(line, self.kind, "plain", indent, label=bool(self.patterns["label_item"].match(line)))
+        self._inline_or_place_node(node)
+
+    # headings that switch the kind are not criteria
+    def _heading(self, text: str) -> bool:
+        if self.patterns["inclusion_heading"].match(text):
+            self._switch("inclusion")
+            return True
+        if self.patterns["exclusion_heading"].match(text):
+            self._switch("exclusion")
+            return True
+        return False
+
+    def _switch(self, kind: str) -> None:
+        self.kind = kind
+        self.stack = []
+
+    def _open_values(self) -> dict[str, int]:
+        return {node.style: node.value for node in self.stack}
+
+    def _inline_or_place(self, text: str, style: str, indent: int, value: int) -> None:
+        self._inline_or_place_node(_Node(text, self.kind, style, indent, value))
+
+    def _inline_or_place_node(self, node: _Node) -> None:
+        lead, items = _split_inline(node.text)
+        self._place(node)
+        if items and lead:
+            # "... requirements: a. ...; b. ...": the line stays one criterion, its items
+            # become its children
+            self._add_inline_children(node, items)
+
+    def _add_inline_children(self, node: _Node, items: list[tuple[str, str]]) -> None:
+        for style, text in items:
+            child = _Node(text, self.kind, f"inline:{style}", node.indent + 1)
+            child.parent = node
+            node.children.append(child)
+
+    def _attach(self, node: _Node, parent: _Node | None) -> None:
+        node.parent = parent
+        (parent.children if parent else self.roots).append(node)
+
+    def _truncate_to(self, index: int) -> _Node | None:
+        """Drop stack[index:] and return the parent of the dropped entry."""
+        parent = self.stack[index].parent
+        del self.stack[index:]
+        return parent
+
+    def _place(self, node: _Node) -> None:
+        while self.stack and self.stack[-1].indent > node.indent:
+            self.stack.pop()
+        if not self.stack:
+            self._attach(node, None)
+        elif self.stack[-1].indent < node.indent:
+            self._attach(node, self.stack[-1])
+        elif node.style == "plain":
+            self._place_plain(node)
+            return
+        else:
+            same = next((i for i in range(len(self.stack) - 1, -1, -1)
+                         if self.stack[i].style == node.style and self.stack[i].indent == node.indent), None)
+            if same is not None:
+                self._attach(node, self._truncate_to(same))
+            else:
+                self._attach(node, self.stack[-1])
+        self.stack.append(node)
+
+    def _place_plain(self, node: _Node) -> None:
+        plain = [i for i, n in enumerate(self.stack) if n.style == "plain" and n.indent == node.indent]
+        if node.label:
+            heads = [i for i in plain if not self.stack[i].label and self.stack[i].text.endswith(":")]
+            if heads:
+                index = heads[-1]
+                del self.stack[index + 1:]
+                self._attach(node, self.stack[index])
+                self.stack.append(node)
+                return
+        if plain:
+            self._attach(node, self._truncate_to(plain[0]))
+            self.stack.append(node)
+            return
+        # an unmarked line inside a list continues that list, as a sibling of its last item
+        previous = self.stack[-1]
+        node.style, node.value = previous.style, previous.value
+        self._attach(node, self._truncate_to(len(self.stack) - 1))
+        self.stack.append(node)
+
+    def _any_of_above(self, line: str) -> bool:
+        match = self.patterns["any_of_above"].search(line)
+        if not match or self.kind != "inclusion":
+            return False
+        siblings = [n for n in self.roots if n.kind == self.kind]
+        count_text = (match.group("count") or "").lower()
+        count = int(count_text) if count_text.isdigit() else _WORD_NUMBERS.get(count_text, len(siblings))
+        if count < 2 or count > len(siblings):
+            return False
+        wrapped = siblings[-count:]
+        group = _Node(line, self.kind, "plain", 0)
+        group.children = wrapped
+        position = self.roots.index(wrapped[0])
+        self.roots = [n for n in self.roots if n not in wrapped]
+        self.roots.insert(position, group)
+        for child in wrapped:
+            child.parent = group
+        group.any_of = True
+        self.stack = []
+        return True
+
+
+# --- output ----------------------------------------------------------------------------
+
+RuleParser = Callable[[str], dict]
+
+
+def default_rule_parser() -> RuleParser:
+    """``nlp.criteria_parser.parse_criterion`` when it exists, else a review leaf for every text."""
+    try:
+        module = importlib.import_module("nlp.criteria_parser")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("nlp.criteria_parser", "nlp"):
+            raise
+        return lambda text: dict(REVIEW_RULE)
+    return module.parse_criterion
+
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
+
+
+def _rule_for(text: str, parse: RuleParser) -> dict:
+    # registries escape markdown ("\\>= 8"); the text stays verbatim, the parser reads it plain
+    rule = parse(_MARKDOWN_ESCAPE.sub(r"\1", text))
+    try:
+        validate_rule(rule)
+        # the record validator's checks too (known concepts of the right category, units)
+        validate_record({"id": "local-check", "nct_id": None, "sources": ["check"], "title": "check",
+                         "criteria": [{"id": "c", "kind": "inclusion", "text": text, "rule": rule}]}, "rule check")
+    except (RuleError, DataError):
+        return dict(REVIEW_RULE)
+    return rule
+
+
+def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser) -> dict:
+    criterion: dict = {"id": criterion_id, "kind": node.kind, "text": node.text}
+    if not node.children:
+        criterion["rule"] = _rule_for(node.text, parse)
+        return criterion
+    # A group combines its children's verdicts. "Meet any of the following" makes an
+    # inclusion group "any"; an exclusion group stays "all" whatever its heading says
+    # ("any of the following exclusions" = every one of them must pass).
+    heading = node.text.split("\n", 1)[0]
+    any_of = node.any_of or any(p.search(heading) for p in load_patterns().criteria["any_of"])
+    criterion["combine"] = "any" if any_of and node.kind == "inclusion" else "all"
+    criterion["children"] = [
+        _to_criterion(child, f"{criterion_id}.{n}", parse) for n, child in enumerate(node.children, start=1)
+    ]
+    return criterion
+
+
+def split_lines(lines: list[str], kind: str = "inclusion", parse: RuleParser | None = None) -> list[dict]:
+    """Criteria (architecture format, ids ``inc-1``, ``inc-1.2``, ``exc-3``) from lines of text."""
+    builder = _Builder(kind)
+    for line in lines:
+        builder.feed(line)
+    parse = parse or default_rule_parser()
+    counters = {"inclusion": 0, "exclusion": 0}
+    criteria = []
+    for node in builder.roots:
+        counters[node.kind] += 1
+        prefix = "inc" if node.kind == "inclusion" else "exc"
+        criteria.append(_to_criterion(node, f"{prefix}-{counters[node.kind]}", parse))
+    return criteria
+
+
+def split_criteria(text: str, parse: RuleParser | None = None) -> list[dict]:
+    """Criteria from an eligibility text (CT.gov ``eligibilityCriteria`` or a page section)."""
+    return split_lines(re.split(r"\r\n|\r|\n", text or ""), parse=parse)
+
+
+def demographic_criteria(min_age: tuple[float, str] | None, max_age: tuple[float, str] | None,
+                         sex: str | None) -> list[dict]:
+    """Age and sex limits from the registry's eligibility fields as criteria (age / sex leaves),
+    so matching sees them. ``min_age``/``max_age`` are (years, the value as written)."""
+    criteria = []
+    if min_age or max_age:
+        if min_age and max_age:
+            text = f"Ages eligible for study: {min_age[1]} to {max_age[1]}"
+        elif min_age:
+            text = f"Ages eligible for study: {min_age[1]} and older"
+        else:
+            text = f"Ages eligible for study: up to {max_age[1]}"  # type: ignore[index]
+        rule: dict = {"type": "age"}
+        if min_age:
+            rule["min"] = min_age[0]
+        if max_age:
+            rule["max"] = max_age[0]
+        criteria.append({"id": "inc-age", "kind": "inclusion", "text": text, "verbatim": False, "rule": rule,
+                         "note": "from the registry's eligibility fields (minimum/maximum age)"})
+    if sex in ("FEMALE", "MALE"):
+        criteria.append({"id": "inc-sex", "kind": "inclusion", "verbatim": False,
+                         "text": f"Sexes eligible for study: {sex.title()}",
+                         "rule": {"type": "sex", "allowed": [sex.lower()]},
+                         "note": "from the registry's eligibility field (sex)"})
+    return criteria
+
+
+def with_demographics(criteria: list[dict], demographics: list[dict]) -> list[dict]:
+    """``criteria`` with the age/sex criteria placed after the last inclusion criterion."""
+    position = max((i + 1 for i, c in enumerate(criteria) if c["kind"] == "inclusion"), default=0)
+    taken = {c["id"] for c in criteria}
+    extra = [c for c in demographics if c["id"] not in taken]
+    return criteria[:position] + extra + criteria[position:]
+
+
+def walk(criteria: list[dict]):
+    """Every criterion of a list, parents before children."""
+    for criterion in criteria:
+        yield criterion
+        yield from walk(criterion.get("children", []))

@@ -1,0 +1,148 @@
+"""One import run: read every file, merge the records of one study, merge each study into
+the store's copy when it has one, then write all of it in one transaction.
+
+Reading comes first and is all-or-nothing: the first bad file raises ``DataError`` and
+nothing is written. ``plan`` decides, without writing, what each resulting trial is:
+
+* ``new``: no stored trial describes the study;
+* ``merged``: a stored trial does, and this run brings a source it did not have;
+* ``updated``: a stored trial does, from the same sources, and its record changes;
+* ``unchanged``: re-importing changed nothing (imports are idempotent).
+
+A study already stored as a curated (bundled) record keeps the curator's data; the import
+only fills its gaps and the record stays ``bundled`` (so a later change to the data files
+rebuilds it from the files; see docs/importing.md).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from data.errors import DataError
+from data.importers import ctgov, page
+from data.importers.criteria_text import RuleParser
+from data.importers.merge import merge_pair, merge_run, same_study
+from data.trials import validate_record
+
+JSON_SUFFIXES = (".json",)
+
+
+@dataclass
+class Outcome:
+    record: dict
+    action: str            # new | merged | updated | unchanged
+    origin: str            # the origin the record is stored under
+    records: int           # how many records of this run went into it
+
+    @property
+    def label(self) -> str:
+        sources = len(self.record["sources"])
+        if self.action == "new" and sources > 1:
+            return f"new (merged {sources} sources)"
+        return self.action
+
+
+def _looks_like_json(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return False
+    return head[:1] in (b"{", b"[")
+
+
+def read_file(path: Path | str, parse: RuleParser | None = None) -> list[dict]:
+    """The records of one file: CT.gov JSON (``.json``, or text starting with ``{``/``[``)
+    or a registry page saved as text."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(str(path), "no such file")
+    if path.is_dir():
+        raise DataError(str(path), "is a directory, not a file")
+    if path.suffix.lower() in JSON_SUFFIXES or _looks_like_json(path):
+        return ctgov.import_file(path, parse)
+    return page.import_file(path, parse)
+
+
+def read_files(paths: list[Path | str], parse: RuleParser | None = None) -> list[dict]:
+    """The records of every file, in order; the first bad file raises DataError."""
+    records: list[dict] = []
+    for path in paths:
+        records.extend(read_file(path, parse))
+    return records
+
+
+def plan(records: list[dict], existing: list[tuple[dict, str]]) -> list[Outcome]:
+    """What the run does to the store (``existing``: stored (record, origin) pairs)."""
+    current = {stored["id"]: (stored, origin) for stored, origin in existing}
+    originals = dict(current)
+    order: list[str | Outcome] = []     # stored ids and new outcomes, in input order
+    counts: dict[str, int] = {}         # stored id -> records of this run merged into it
+    for record, count in merge_run(records):
+        match = _find(record, list(current.values()))
+        if match is None:
+            record = dict(record, id=_free_id(record["id"], current, order))
+            order.append(Outcome(validate_record(record, f"import {record['id']}"), "new", "import", count))
+            continue
+        stored, origin = match
+        merged = validate_record(merge_pair(stored, record, origin), f"import {stored['id']}")
+        current[stored["id"]] = (merged, origin)
+        if stored["id"] not in counts:
+            order.append(stored["id"])
+        counts[stored["id"]] = counts.get(stored["id"], 0) + count
+    outcomes = []
+    for entry in order:
+        if isinstance(entry, Outcome):
+            outcomes.append(entry)
+            continue
+        (merged, origin), original = current[entry], originals[entry][0]
+        if merged == original:
+            action = "unchanged"
+        elif set(merged["sources"]) - set(original["sources"]):
+            action = "merged"
+        else:
+            action = "updated"
+        outcomes.append(Outcome(merged, action, "bundled" if origin == "bundled" else "import", counts[entry]))
+    return outcomes
+
+
+def _free_id(wanted: str, stored: dict, order: list) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3`` ... when another study already has that id
+    (two different studies with the same title, and no NCT number)."""
+    taken = set(stored) | {o.record["id"] for o in order if isinstance(o, Outcome)}
+    candidate, n = wanted, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{wanted}-{n}"
+    return candidate
+
+
+def _find(record: dict, existing: list[tuple[dict, str]]) -> tuple[dict, str] | None:
+    """The stored trial describing the same study (an NCT match first)."""
+    reasons = [(same_study(stored, record), stored, origin) for stored, origin in existing]
+    found = [(reason != "nct", stored["id"], stored, origin) for reason, stored, origin in reasons if reason]
+    if not found:
+        return None
+    found.sort(key=lambda item: item[:2])
+    return found[0][2], found[0][3]
+
+
+def stored_trials(db: sqlite_utils.Database) -> list[tuple[dict, str]]:
+    from data.store import all_trial_records, list_trials
+
+    origins = {row["id"]: row["origin"] for row in list_trials(db)}
+    return [(record, origins[record["id"]]) for record in all_trial_records(db)]
+
+
+def apply(db: sqlite_utils.Database, outcomes: list[Outcome]) -> None:
+    """Write every changed trial in one transaction: all of them or none."""
+    from data.store import upsert_trials
+
+    changed = [o for o in outcomes if o.action != "unchanged"]
+    with db.atomic():
+        for origin in ("bundled", "import"):
+            records = [o.record for o in changed if o.origin == origin]
+            if records:
+                upsert_trials(db, records, origin, validate=False)

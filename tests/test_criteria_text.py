@@ -1,0 +1,179 @@
+"""Splitting an eligibility text into inclusion/exclusion criteria with their nesting
+(data/importers/criteria_text.py), shared by the CT.gov and page importers."""
+import sys
+
+from data.importers.criteria_text import (
+    REVIEW_RULE,
+    default_rule_parser,
+    demographic_criteria,
+    split_criteria,
+    split_lines,
+    walk,
+)
+
+REVIEW = lambda text: dict(REVIEW_RULE)  # noqa: E731  (the fallback, whatever parser exists)
+
+
+def _outline(criteria, depth=0):
+    """[(depth, id, combine or None, text)] for compact assertions."""
+    rows = []
+    for c in criteria:
+        rows.append((depth, c["id"], c.get("combine"), c["text"]))
+        rows.extend(_outline(c.get("children", []), depth + 1))
+    return rows
+
+
+def test_headings_set_the_kind_and_are_not_criteria():
+    criteria = split_criteria("Inclusion Criteria:\n* Adult.\n\nExclusion Criteria:\n* Pregnant.", REVIEW)
+    assert [(c["id"], c["kind"], c["text"]) for c in criteria] == [
+        ("inc-1", "inclusion", "Adult."), ("exc-1", "exclusion", "Pregnant."),
+    ]
+
+
+def test_indented_bullets_and_numbers_nest():
+    text = (
+        "Inclusion Criteria:\n\n"
+        "* Adequate organ function:\n\n"
+        "  1. Platelets >= 50 x 10^9/L;\n"
+        "  2. Hepatic function:\n\n"
+        "     a. ALT <= 3 x ULN;\n"
+        "     b. Bilirubin <= 1.5 x ULN.\n"
+        "* Signed consent."
+    )
+    assert _outline(split_criteria(text, REVIEW)) == [
+        (0, "inc-1", "all", "Adequate organ function:"),
+        (1, "inc-1.1", None, "Platelets >= 50 x 10^9/L;"),
+        (1, "inc-1.2", "all", "Hepatic function:"),
+        (2, "inc-1.2.1", None, "ALT <= 3 x ULN;"),
+        (2, "inc-1.2.2", None, "Bilirubin <= 1.5 x ULN."),
+        (0, "inc-2", None, "Signed consent."),
+    ]
+
+
+def test_marker_styles_nest_without_indentation():
+    # pages lose indentation: a new marker style opens a sub-list, a known one continues it
+    lines = ["* vital organs meet the following requirements:", "1. Bone marrow ok;", "2. Liver ok;",
+             "TBIL <= 1.5 x ULN;", "3. Kidney ok;", "* consent."]
+    assert _outline(split_lines(lines, parse=REVIEW)) == [
+        (0, "inc-1", "all", "vital organs meet the following requirements:"),
+        (1, "inc-1.1", None, "Bone marrow ok;"),
+        (1, "inc-1.2", None, "Liver ok;"),
+        (1, "inc-1.3", None, "TBIL <= 1.5 x ULN;"),   # an unmarked line continues the list
+        (1, "inc-1.4", None, "Kidney ok;"),
+        (0, "inc-2", None, "consent."),
+    ]
+
+
+def test_unmarked_headings_group_the_bullets_below_them():
+    lines = ["Diagnosed as refractory lupus:", "- SLEDAI >= 8;", "- failed two drugs.",
+             "Rheumatoid arthritis", "- meets ACR 2010 criteria;"]
+    assert _outline(split_lines(lines, parse=REVIEW)) == [
+        (0, "inc-1", "all", "Diagnosed as refractory lupus:"),
+        (1, "inc-1.1", None, "SLEDAI >= 8;"),
+        (1, "inc-1.2", None, "failed two drugs."),
+        (0, "inc-2", "all", "Rheumatoid arthritis"),
+        (1, "inc-2.1", None, "meets ACR 2010 criteria;"),
+    ]
+
+
+def test_any_of_the_following_makes_an_inclusion_group_any_but_not_an_exclusion_group():
+    text = ("Inclusion Criteria:\n* One of the following:\n  * SLE;\n  * SSc.\n"
+            "Exclusion Criteria:\n* Any of the following infections:\n  * HIV;\n  * HBV.")
+    criteria = split_criteria(text, REVIEW)
+    assert criteria[0]["combine"] == "any"
+    # an exclusion group passes only when every exclusion in it passes
+    assert criteria[1]["kind"] == "exclusion" and criteria[1]["combine"] == "all"
+
+
+def test_any_of_the_above_n_makes_the_groups_above_alternatives():
+    lines = ["Crohn's disease:", "- a;", "Dermatomyositis:", "- b;", "Still's disease", "- c;",
+             "Meeting any of the above 3 entry criteria", "- survival > 12 weeks;"]
+    assert _outline(split_lines(lines, parse=REVIEW)) == [
+        (0, "inc-1", "any", "Meeting any of the above 3 entry criteria"),
+        (1, "inc-1.1", "all", "Crohn's disease:"),
+        (2, "inc-1.1.1", None, "a;"),
+        (1, "inc-1.2", "all", "Dermatomyositis:"),
+        (2, "inc-1.2.1", None, "b;"),
+        (1, "inc-1.3", "all", "Still's disease"),
+        (2, "inc-1.3.1", None, "c;"),
+        (0, "inc-2", None, "survival > 12 weeks;"),
+    ]
+
+
+def test_label_items_nest_under_an_open_heading_and_inline_enumerations_split():
+    lines = [
+        "Relapsed/refractory disease meeting any of the following criteria:",
+        "Recurrence: blasts > 5% after remission, including:",
+        "i) early recurrence; ii) late recurrence; iii) relapse after transplant.",
+        "Refractory: no remission after two courses",
+        "ECOG 0 to 2.",
+    ]
+    assert _outline(split_lines(lines, parse=REVIEW)) == [
+        (0, "inc-1", "any", "Relapsed/refractory disease meeting any of the following criteria:"),
+        # the enumeration completes the heading above it: one criterion with both lines
+        (1, "inc-1.1", "any", "Recurrence: blasts > 5% after remission, including:\n"
+                              "i) early recurrence; ii) late recurrence; iii) relapse after transplant."),
+        (2, "inc-1.1.1", None, "early recurrence;"),
+        (2, "inc-1.1.2", None, "late recurrence;"),
+        (2, "inc-1.1.3", None, "relapse after transplant."),
+        (1, "inc-1.2", None, "Refractory: no remission after two courses"),
+        (0, "inc-2", None, "ECOG 0 to 2."),
+    ]
+
+
+def test_a_line_with_a_lead_and_inline_items_keeps_its_text():
+    criteria = split_lines(["1. Bone marrow: a. WBC >= 3; b. ANC >= 1; c. Hb >= 60;"], parse=REVIEW)
+    assert criteria[0]["text"] == "Bone marrow: a. WBC >= 3; b. ANC >= 1; c. Hb >= 60;"
+    assert [c["text"] for c in criteria[0]["children"]] == ["WBC >= 3;", "ANC >= 1;", "Hb >= 60;"]
+
+
+def test_exclusion_lead_line_starts_the_exclusions_without_a_heading():
+    lines = ["- Adult;", "-", "Subjects with any of the following exclusion criteria were not eligible for this trial:",
+             "- HIV infection;"]
+    criteria = split_lines(lines, parse=REVIEW)
+    assert [(c["id"], c["kind"]) for c in walk(criteria)] == [("inc-1", "inclusion"), ("exc-1", "exclusion"),
+                                                            ("exc-1.1", "exclusion")]
+
+
+def test_every_criterion_keeps_its_text_and_no_line_is_dropped():
+    lines = ["* a;", "* b:", "  * c;", "  * d;", "* e."]
+    texts = [c["text"] for c in walk(split_lines(lines, parse=REVIEW))]
+    assert texts == ["a;", "b:", "c;", "d;", "e."]
+
+
+def test_without_the_criteria_parser_every_leaf_is_a_review_leaf(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nlp.criteria_parser", None)  # as if the module did not exist
+    parse = default_rule_parser()
+    criteria = split_criteria("Inclusion Criteria:\n* SLE for 6 months.", parse)
+    assert criteria[0]["rule"] == {"type": "review", "reason": "other"}
+
+
+def test_a_parser_rule_is_kept_and_an_invalid_one_becomes_review():
+    good = split_lines(["* SLE."], parse=lambda text: {"type": "diagnosis", "concept": "sle"})
+    assert good[0]["rule"] == {"type": "diagnosis", "concept": "sle"}
+    unknown_concept = split_lines(["* X."], parse=lambda text: {"type": "diagnosis", "concept": "no_such_thing"})
+    assert unknown_concept[0]["rule"] == REVIEW_RULE
+    bad_leaf = split_lines(["* X."], parse=lambda text: {"type": "lab_value"})
+    assert bad_leaf[0]["rule"] == REVIEW_RULE
+
+
+def test_the_parser_reads_registry_markdown_escapes_unescaped_but_the_text_stays_verbatim():
+    seen = []
+    criteria = split_lines([r"* SLEDAI-2K \>= 8"], parse=lambda text: seen.append(text) or dict(REVIEW_RULE))
+    assert seen == ["SLEDAI-2K >= 8"]
+    assert criteria[0]["text"] == r"SLEDAI-2K \>= 8"
+
+
+def test_age_and_sex_limits_become_age_and_sex_leaves():
+    criteria = demographic_criteria((0.5, "6 Months"), (65, "65 Years"), "FEMALE")
+    assert [c["rule"] for c in criteria] == [
+        {"type": "age", "min": 0.5, "max": 65}, {"type": "sex", "allowed": ["female"]},
+    ]
+    assert criteria[0]["text"] == "Ages eligible for study: 6 Months to 65 Years"
+    assert all(c["verbatim"] is False for c in criteria)  # composed from fields, not page text
+    assert demographic_criteria(None, None, "ALL") == []
+
+
+def test_a_letter_that_does_not_continue_a_list_is_text():
+    criteria = split_lines(["* Active infection:", "E. coli bacteraemia within 4 weeks;", "3."], parse=REVIEW)
+    assert [c["text"] for c in walk(criteria)] == ["Active infection:", "E. coli bacteraemia within 4 weeks;"]
