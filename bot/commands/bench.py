@@ -2,6 +2,7 @@
 
 Suites:
   extraction  precision/recall/F1 per label on the gold set, sentences per second
+  criteria    share of the curated seed criteria the criteria parser reproduces
   matching    criterion- and trial-level accuracy on the scenario set, false exclusions,
               triage latency
   scale       per-turn latency, triage latency, build time and size, start-up, memory at
@@ -26,6 +27,7 @@ HELP = "measure extraction, matching, scale and chat on this machine"
 # results with a "table" entry: a list of (name, value) rows for the human table.
 SUITES = {
     "extraction": "nlp.evaluation:bench_extraction",
+    "criteria": "nlp.criteria_evaluation:bench_criteria",
     "matching": "matching.evaluation:bench_matching",
     "scale": "matching.scale:bench_scale",
     "chat": "bot.load_test:bench_chat",
