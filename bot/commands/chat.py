@@ -1,0 +1,53 @@
+"""Chat with trialbot in the terminal: the same conversation engine as the Telegram bot.
+
+Interactive when standard input is a terminal (a prompt, readable formatting); when input
+is piped, each line is one user message, replies go to standard output, and the chat ends
+cleanly at end of input. Commands work as in Telegram: /start /help /profile /results
+/summary /trials /trial ID /restart /forget. Sessions are stored in the database
+(--db, else $TRIALBOT_DB, else ./trialbot.db); only extracted facts are kept, never the
+messages themselves.
+
+Example:
+  printf 'I have lupus since 2015, mycophenolate failed\\nresults\\n' | python bot.py chat --role patient
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+HELP = "chat in the terminal (the same engine as the Telegram bot)"
+
+_SESSION = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--role", choices=["patient", "clinician"],
+                        help="who is chatting (skips the first question)")
+    parser.add_argument("--session", metavar="NAME",
+                        help="resume (or start) the stored session NAME; default: a new session")
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.cli_chat import new_session_name, run_chat
+    from bot.collaborators import build_engine
+    from data.errors import DataError
+    from data.settings import db_path
+    from data.store import StoreError
+
+    if args.session is not None and not _SESSION.match(args.session):
+        return _fail("--session NAME may hold letters, digits, '.', '_' and '-' only (at most 64)")
+    for stream in (sys.stdin, sys.stdout):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    try:
+        engine = build_engine(db_path(args.db), transport="cli")
+        engine.warm_up()
+        return run_chat(engine, args.session or new_session_name(), role=args.role)
+    except (DataError, StoreError) as exc:
+        return _fail(str(exc))
+
+
+def _fail(message: str) -> int:
+    print(f"trialbot: error: {message}", file=sys.stderr)
+    return 1

@@ -1,0 +1,70 @@
+"""Run trialbot as a Telegram bot (python-telegram-bot), by long polling or by webhook.
+
+The token comes from $TELEGRAM_BOT_TOKEN (from @BotFather; never logged). The Bot API
+base URL can be overridden with $TELEGRAM_API_BASE_URL (e.g. http://127.0.0.1:8081/bot for
+a self-hosted Bot API server). Sessions live in the database (--db, else $TRIALBOT_DB,
+else ./trialbot.db) and survive restarts. Webhook mode (--webhook URL --port N) needs the
+webhooks extra of python-telegram-bot (pip install -e '.[webhooks]'); Telegram must reach
+URL over HTTPS, usually through a reverse proxy forwarding to --listen:--port.
+
+Example:
+  TELEGRAM_BOT_TOKEN=123456:ABC... python bot.py telegram
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from urllib.parse import urlparse
+
+HELP = "run the Telegram bot (long polling, or --webhook URL --port N)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram posts updates to (webhook mode)")
+    parser.add_argument("--port", type=int, default=8443, help="webhook: local port to listen on (default: 8443)")
+    parser.add_argument("--listen", default="127.0.0.1", help="webhook: local address to listen on (default: 127.0.0.1)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from data.errors import DataError
+    from data.settings import db_path, setting
+    from data.store import StoreError
+
+    token = setting("token")
+    if not token:
+        return _fail("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
+    if args.webhook:
+        url = urlparse(args.webhook)
+        if url.scheme not in ("https", "http") or not url.netloc:
+            return _fail(f"--webhook needs a full URL such as https://example.org/trialbot, got {args.webhook!r}")
+        if importlib.util.find_spec("tornado") is None:
+            return _fail("webhook mode needs python-telegram-bot's webhooks extra: pip install -e '.[webhooks]'")
+        if not 0 < args.port < 65536:
+            return _fail(f"--port must be between 1 and 65535, got {args.port}")
+
+    from telegram import Update
+    from telegram.error import TelegramError
+
+    from bot.collaborators import build_engine
+    from bot.telegram_app import build_application, configure_logging, webhook_options
+
+    configure_logging(token)
+    try:
+        engine = build_engine(db_path(args.db), transport="telegram")
+        engine.warm_up()
+        app = build_application(engine, token, setting("api_base"))
+        if args.webhook:
+            app.run_webhook(**webhook_options(args.webhook, args.listen, args.port))
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except (DataError, StoreError) as exc:
+        return _fail(str(exc))
+    except TelegramError as exc:
+        return _fail(f"Telegram refused: {type(exc).__name__}: {str(exc).replace(token, '<token>')}")
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"trialbot: error: {message}", file=sys.stderr)
+    return 1

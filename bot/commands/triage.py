@@ -1,0 +1,230 @@
+"""Referral triage: read a referral letter or a patient's own description and judge it
+against every trial in the database (bundled and imported).
+
+For each trial, best first (may qualify > more information needed > does not appear to
+qualify): the verdict in words, the criteria not met with the evidence from the text, the
+open criteria as questions for the referrer, what only the trial team can judge, sites and
+contacts ("unknown" where the record has none). The trial team always decides eligibility.
+
+Reads each FILE, or standard input when none is given (or "-"). With --json, prints one JSON
+object per input on one line (JSON Lines when several FILEs are given, in order), each with
+"source", "profile" and "trials" (id, nct_id, title, verdict, score, criteria with status
+and evidence, questions, sites, contacts). --today fixes the date relative times ("3 months
+ago", washout windows) are counted from.
+
+Example:
+  python bot.py triage referral.txt
+  echo "34F, SLE since 2015, failed MMF and belimumab, HIV negative" | python bot.py triage --json
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+import textwrap
+
+HELP = "judge a referral letter or patient text against every trial (text or --json)"
+
+EXIT_INPUT = 2
+UNKNOWN = "unknown"
+WIDTH = 92
+PREGNANCY_WORDS = {"lactating": "breastfeeding", "planning": "planning a pregnancy"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", metavar="FILE", help="text files to read (default: standard input)")
+    parser.add_argument("--json", action="store_true", help="print JSON (one object per input, one per line)")
+    parser.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
+                        help="the date to count relative times and washouts from (default: today)")
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _error(message: str) -> None:
+    print(f"trialbot: error: {message}", file=sys.stderr)
+
+
+def read_input(path: str) -> tuple[str | None, str | None]:
+    """(text, None) or (None, a one-line reason the input cannot be used)."""
+    from bot.commands.extract import MAX_CHARS, _decode, _read
+
+    shown = "standard input" if path == "-" else path
+    try:
+        raw = _read(path)
+    except OSError as exc:
+        return None, f"cannot read {shown}: {exc.strerror or exc}"
+    text = _decode(raw)
+    if text is None:
+        return None, f"{shown} is not UTF-8 text (binary data?)"
+    if len(text) > MAX_CHARS:
+        return None, f"{shown} is too long (more than {MAX_CHARS} characters); split it into smaller parts"
+    if not text.strip():
+        return None, f"{shown} is empty: nothing to triage"
+    return text, None
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.commands.trials import open_db
+    from data.store import all_trial_records
+
+    paths = args.files or ["-"]
+    inputs = []
+    failed = False
+    for path in paths:
+        text, problem = read_input(path)
+        if problem:
+            _error(problem)
+            failed = True
+        else:
+            inputs.append((path, text))
+    if not inputs:
+        return EXIT_INPUT
+    db = open_db(args)
+    if db is None:
+        return 1
+    trials = all_trial_records(db)
+    if not trials:
+        _error("no trials in the database")
+        return 1
+
+    from matching.engine import match
+    from nlp.facts import Profile
+    from nlp.pipeline import extract
+
+    today = args.today or datetime.date.today()
+    for number, (path, text) in enumerate(inputs):
+        source = "<stdin>" if path == "-" else path
+        # every fact of the text is kept (no merging within one text: a drug named twice,
+        # once with its outcome, keeps both mentions)
+        profile = Profile(extract(text, source=source, today=today))
+        results = match(profile, trials, today=today)
+        if args.json:
+            payload = {"source": source, "profile": profile.to_dict(), "trials": [r.to_dict() for r in results]}
+            print(json.dumps(payload, ensure_ascii=False, default=str))
+        else:
+            if number:
+                print()
+            print(report(source, profile, results, show_source=len(inputs) > 1))
+    return EXIT_INPUT if failed else 0
+
+
+# --- the human report -------------------------------------------------------------------
+
+def report(source: str, profile, results, show_source: bool = False) -> str:
+    from bot.texts import load_texts
+    from matching.engine import VERDICT_WORDS
+
+    lines: list[str] = []
+    if show_source:
+        lines += [f"=== {source} ===", ""]
+    lines += _wrap("Understood from the text: " + (_profile_line(profile) or "nothing recognised"), "")
+    for rank, result in enumerate(results, start=1):
+        trial = result.trial
+        lines += ["", f"{rank}. {trial.get('title') or trial['id']}",
+                  f"   Trial: {trial['id']} (NCT number: {trial.get('nct_id') or UNKNOWN})",
+                  f"   Verdict: {VERDICT_WORDS[result.verdict]}" + _tally(result)]
+        failing = _most_specific(result, "fail")
+        if failing:
+            lines.append("   Not met:")
+            for criterion in failing:
+                lines += _wrap(f"- [{criterion.id}, {criterion.kind}] {_quote(criterion.text)}", "     ")
+                for evidence in criterion.evidence:
+                    if evidence.value in ("true", "false"):
+                        lines += _wrap(f"evidence: {_spans(evidence)}{evidence.reason}", "       ")
+        if result.questions:
+            lines.append("   Still open (please tell us):")
+            for question in result.questions:
+                lines += _wrap(f"? {question.clinician}", "     ")
+        review = [c for c in result.top if c.status == "review"]
+        if review:
+            lines += _wrap("For the trial team to judge: " + ", ".join(c.id for c in review), "   ")
+        lines += _wrap("Sites: " + _sites(trial.get("sites") or []), "   ")
+        lines += _wrap("Contacts: " + _contacts(trial.get("contacts") or [], trial.get("sites") or []), "   ")
+    lines += [""] + _wrap(load_texts().text("disclaimer", "clinician"), "")
+    return "\n".join(lines)
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent=indent,
+                         subsequent_indent=indent + "  ") or [indent.rstrip()]
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f'"{text[:237]}…"' if len(text) > 240 else f'"{text}"'
+
+
+def _spans(evidence) -> str:
+    quotes = []
+    for fact in evidence.facts:
+        if fact.text and f'"{fact.text}"' not in quotes:
+            quotes.append(f'"{fact.text}"')
+    return (", ".join(quotes) + " → ") if quotes else ""
+
+
+def _tally(result) -> str:
+    statuses = [c.status for c in result.top]
+    evaluable = [s for s in statuses if s != "review"]
+    return f" ({statuses.count('pass')} of {len(evaluable)} checkable criteria met)" if evaluable else ""
+
+
+def _most_specific(result, status: str) -> list:
+    """Criteria with the status whose sub-criteria do not (the most specific ones)."""
+    return [c for c in result.criteria if c.status == status and not any(ch.status == status for ch in c.children)]
+
+
+def _profile_line(profile) -> str:
+    from data.terminology import load_terminology
+
+    term = load_terminology()
+    parts = []
+    for fact in profile.facts:
+        if fact.family or fact.hypothetical:
+            continue
+        name = term.label(fact.concept) if fact.label not in ("AGE", "WEIGHT", "LOCATION") else fact.label.lower()
+        if fact.label in ("SEX", "PREGNANCY"):
+            name = PREGNANCY_WORDS.get(fact.concept, fact.concept)
+        detail = []
+        if fact.value is not None:
+            detail.append(f"{fact.comparator or ''}{fact.value:g}{(' ' + fact.unit) if fact.unit else ''}")
+        if fact.uln_multiple is not None:
+            detail.append(f"{fact.uln_multiple:g}× ULN")
+        for flag in ("status", "date"):
+            if getattr(fact, flag) and not (flag == "status" and fact.negated):
+                detail.append(str(getattr(fact, flag)))
+        if fact.uncertain:
+            detail.append("uncertain")
+        if fact.implausible:
+            detail.append("implausible value")
+        text = (("not " if fact.label == "PREGNANCY" else "no ") if fact.negated else "") + name + (f" ({', '.join(detail)})" if detail else "")
+        if text not in parts:
+            parts.append(text)
+    return "; ".join(parts)
+
+
+def _sites(sites: list[dict]) -> str:
+    if not sites:
+        return UNKNOWN
+    shown = []
+    for site in sites:
+        place = ", ".join(p for p in (site.get("city"), site.get("region"), site.get("country")) if p)
+        status = (site.get("status") or "status unknown").lower().replace("_", " ")
+        shown.append(f"{site.get('facility') or UNKNOWN}, {place or UNKNOWN} ({status})")
+    return "; ".join(shown)
+
+
+def _contacts(contacts: list[dict], sites: list[dict]) -> str:
+    everyone = list(contacts) + [c for site in sites for c in (site.get("contacts") or [])]
+    if not everyone:
+        return UNKNOWN
+    shown = []
+    for contact in everyone:
+        ways = [f"phone {contact.get('phone') or UNKNOWN}", f"email {contact.get('email') or UNKNOWN}"]
+        shown.append(f"{contact.get('name') or UNKNOWN} ({', '.join(ways)})")
+    return "; ".join(shown)

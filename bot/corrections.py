@@ -1,0 +1,106 @@
+"""Corrections and the facts of one message.
+
+``replacing`` decides what a correcting message replaces ("no, it was azathioprine" takes
+the place of the drug just noted and keeps what was said about it); ``renumbered`` turns
+"actually 45" into the fact it corrects; ``stamp`` merges the facts of one message and
+marks their source.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Callable
+
+from bot.tracker import Tracker
+from nlp.facts import Fact, Profile
+
+MULTI_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "BIOMARKER")   # facts that accumulate
+NUMERIC_LABELS = ("AGE", "LAB", "SCORE", "WEIGHT")
+_DETAILS = ("date", "duration_days", "status", "value", "unit", "value_normalized", "unit_normalized",
+            "comparator", "uln_multiple")
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)?(?![\w.])")
+
+
+def replacing(tracker: Tracker, facts: list[Fact]) -> tuple[list[Fact], list[Fact], list[dict[str, str]]]:
+    """(the facts to record, the facts they replace, the (label, concept) pairs to remove).
+
+    A fact about something already known replaces it by itself (the profile's key). A new
+    drug, condition, procedure, infection or biomarker replaces the latest one of its kind
+    in the message being corrected, taking over its status and dates."""
+    facts = list(facts)
+    current = {Profile.key(f): f for f in tracker.profile.facts}
+    concepts = {(f.label, f.concept) for f in facts}
+    old: list[Fact] = []
+    removed: list[dict[str, str]] = []
+    for n, fact in enumerate(facts):
+        previous = current.get(Profile.key(fact))
+        if previous is not None:
+            if differs(previous, fact):
+                old.append(previous)
+            continue
+        if fact.label in MULTI_LABELS and fact.asserted:
+            targets = [g for g in tracker.last_noted if g.label == fact.label and (g.label, g.concept) not in concepts
+                       and Profile.key(g) in current and g not in old and g.asserted]
+            if targets:
+                target = targets[-1]
+                old.append(target)
+                removed.append({"label": target.label, "concept": target.concept})
+                facts[n] = replace(fact, status=fact.status or target.status, date=fact.date or target.date,
+                                   duration_days=fact.duration_days or target.duration_days)
+    return facts, old, removed
+
+
+def renumbered(tracker: Tracker, text: str, source: str, read: Callable[..., list[Fact]]) -> tuple[list[Fact], list[Fact]]:
+    """"actually 45": the number replaces the value of the latest numeric fact noted;
+    the fact's own words are re-read with the new number, so units and plausibility
+    are judged by the extractor as usual."""
+    numbers = _NUMBER.findall(text)
+    if len(numbers) != 1:
+        return [], []
+    number = numbers[0].replace(",", ".")
+    recent = [f for f in tracker.last_noted if f.label in NUMERIC_LABELS]
+    ages = [f for f in tracker.last_noted + tracker.profile.facts if f.label == "AGE"]
+    if ages and re.fullmatch(r"\d{1,3}", number) and int(number) <= 120:
+        target = ages[0]           # a bare whole number in a correction is most often the age
+    elif recent:
+        target = recent[-1]
+    else:
+        return [], []
+    span = _NUMBER.sub(number, target.text, count=1) if _NUMBER.search(target.text) else f"{target.text} {number}"
+    reread = [f for f in read(span, source=source) if f.label == target.label and f.concept == target.concept]
+    if reread:
+        return stamp(reread[:1], source), [target]
+    value = float(number)
+    ratio = (target.value_normalized / target.value) if target.value and target.value_normalized is not None else None
+    fixed = replace(target, text=span, value=value, value_normalized=value * ratio if ratio is not None else
+                    (value if target.value_normalized is not None else None), source=source, implausible=False)
+    return [fixed], [target]
+
+
+def stamp(facts: list[Fact], source: str) -> list[Fact]:
+    """Facts of one message, with their source; two facts about the same thing in one
+    message ("SLE diagnosed 2016 (lupus nephritis)") become one, keeping the details
+    either gives (the date), so a later mention never erases an earlier detail."""
+    merged: dict[tuple, Fact] = {}
+    for fact in facts:
+        key = Profile.key(fact) + (fact.negated,)
+        if key not in merged:
+            merged[key] = replace(fact, source=source)
+            continue
+        kept = merged[key]
+        details = {name: getattr(fact, name) for name in _DETAILS
+                   if getattr(kept, name) is None and getattr(fact, name) is not None}
+        merged[key] = replace(kept, **details)
+    return list(merged.values())
+
+
+def differs(old: Fact, new: Fact) -> bool:
+    return (old.negated, old.status, old.value, old.date, old.uln_multiple) != \
+           (new.negated, new.status, new.value, new.date, new.uln_multiple)
+
+
+def unique(facts: list[Fact]) -> list[Fact]:
+    seen: dict[tuple, Fact] = {}
+    for fact in facts:
+        seen.setdefault(Profile.key(fact) + (fact.negated,), fact)
+    return list(seen.values())

@@ -1,0 +1,529 @@
+"""The conversation engine: one per process, shared by the Telegram and CLI transports,
+with no transport imports.
+
+Each call (``start``, ``message``, ``press``, ``command``) is one turn of one
+conversation: the state is rebuilt from the conversation's event log (``bot.tracker``),
+the turn appends events, and the turn's events are committed in one transaction together
+with the transport's update id (``bot.session_store``). The reply is structured
+(``Reply``: blocks and quick-reply choices); ``bot.render`` words it.
+
+Collaborators are injectable (tests pass small fakes); the defaults are the real ones:
+``extract`` (nlp.pipeline), ``match`` (matching.engine), ``next_question``
+(matching.questions), ``trials`` (the bundled trials in the store).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Sequence
+
+from bot import collaborators, corrections
+from bot.corrections import differs, stamp, unique
+from bot.results import audit, shape_results
+from bot.session_store import DuplicateUpdate, SessionStore
+from bot.texts import Texts, load_texts
+from bot.tracker import LOCATION_KEY, NOTING_EVENTS, Tracker
+from nlp.facts import Fact, Profile
+
+MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
+MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard
+ROLES = ("patient", "clinician")
+COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "restart", "forget")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A quick reply: ``data`` comes back when pressed; the label is the choice ``key``
+    in data/bot_texts.yaml, or ``text`` (an option a question gives)."""
+
+    data: str
+    key: str | None = None
+    text: str | None = None
+
+
+@dataclass
+class Block:
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Reply:
+    role: str | None
+    state: str
+    blocks: list[Block] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+
+    def kinds(self) -> list[str]:
+        return [b.kind for b in self.blocks]
+
+
+class _Turn:
+    """One turn: the rebuilt tracker, the events to commit, the reply being built."""
+
+    def __init__(self, conversation_id: str, tracker: Tracker):
+        self.cid = conversation_id
+        self.tracker = tracker
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.blocks: list[Block] = []
+        self.choices: list[Choice] = []
+        self.clear = False
+        self.forgotten = False
+        self.results_cache: list[Any] | None = None
+        self.questions: dict[str, Any] = {}     # questions asked in this turn, by key
+
+    def record(self, kind: str, payload: dict[str, Any]) -> None:
+        self.events.append((kind, payload))
+        self.tracker.apply(kind, payload)
+        if kind in NOTING_EVENTS:
+            self.results_cache = None
+
+    def say(self, kind: str, **data: Any) -> None:
+        self.blocks.append(Block(kind, data))
+
+    def text(self, key: str, **values: Any) -> None:
+        self.say("text", key=key, values=values)
+
+
+class Engine:
+    def __init__(
+        self,
+        store: SessionStore,
+        *,
+        transport: str = "cli",
+        extract: Callable[..., list[Fact]] | None = None,
+        match: Callable[..., list[Any]] | None = None,
+        next_question: Callable[..., Any] | None = None,
+        trials: Sequence[dict] | Callable[[], Sequence[dict]] | None = None,
+        gazetteer: Any = collaborators.DEFAULT,
+        texts: Texts | None = None,
+        today: date | None = None,
+        retention_days: int | None = None,
+    ):
+        self.store = store
+        self.transport = transport
+        self.texts = texts or load_texts()
+        self.today = today
+        self.retention_days = retention_days if retention_days is not None else collaborators.retention_days()
+        self._extract = extract
+        self._match = match
+        self._next_question = next_question
+        self._trials_source = trials
+        self._trials: list[dict] | None = None
+        self._gazetteer = gazetteer
+
+    # --- collaborators (real ones loaded on first use, or by warm_up) -------------------
+    @property
+    def extract(self) -> Callable[..., list[Fact]]:
+        if self._extract is None:
+            self._extract = collaborators.real_extract()
+        return self._extract
+
+    @property
+    def match(self) -> Callable[..., list[Any]]:
+        if self._match is None:
+            self._match = collaborators.real_match()
+        return self._match
+
+    @property
+    def next_question(self) -> Callable[..., Any]:
+        if self._next_question is None:
+            self._next_question = collaborators.real_next_question()
+        return self._next_question
+
+    @property
+    def trials(self) -> list[dict]:
+        if self._trials is None:
+            source = self._trials_source
+            if source is None:
+                source = collaborators.store_trials(self.store.db)
+            self._trials = list(source() if callable(source) else source)
+        return self._trials
+
+    @property
+    def gazetteer(self) -> Any:
+        if self._gazetteer is collaborators.DEFAULT:
+            self._gazetteer = collaborators.real_gazetteer()
+        return self._gazetteer
+
+    def _read(self, text: str, source: str | None = None) -> list[Fact]:
+        """Facts in a text (the extractor, given the engine's "today" when fixed)."""
+        if self.today is not None:
+            return list(self.extract(text, source=source, today=self.today))
+        return list(self.extract(text, source=source))
+
+    def warm_up(self) -> None:
+        """Load every collaborator now (at start-up), so errors surface before users do."""
+        _ = (self.extract, self.match, self.next_question, self.trials)
+        self._read("warm up")
+        if self.gazetteer is not None:
+            self.gazetteer.locate("warm up")      # builds the gazetteer's index now
+
+    # --- the four entry points -------------------------------------------------------
+    def start(self, cid: str, *, role: str | None = None, update_id: int | None = None) -> Reply | None:
+        """/start: welcome and privacy notice; a new conversation is asked who is chatting
+        (unless ``role`` is given), a known one carries on where it was."""
+        return self._run(cid, update_id, lambda turn: self._start(turn, role))
+
+    def message(self, cid: str, text: str, *, update_id: int | None = None) -> Reply | None:
+        """A typed message (a "/command" too). None when ``update_id`` was already processed."""
+        return self._run(cid, update_id, lambda turn: self._message(turn, text))
+
+    def press(self, cid: str, data: str, *, update_id: int | None = None) -> Reply | None:
+        """A quick-reply button pressed (``Choice.data``)."""
+        return self._run(cid, update_id, lambda turn: self._press(turn, data))
+
+    def command(self, cid: str, name: str, arg: str = "", *, update_id: int | None = None) -> Reply | None:
+        return self._run(cid, update_id, lambda turn: self._command(turn, name, arg))
+
+    def profile(self, cid: str) -> Profile:
+        """The current profile of a conversation (read only)."""
+        return Tracker.rebuild(cid, self.store.events(cid)).profile
+
+    def _run(self, cid: str, update_id: int | None, body: Callable[[_Turn], None]) -> Reply | None:
+        if update_id is not None and self.store.is_processed(update_id):
+            return None
+        turn = _Turn(cid, Tracker.rebuild(cid, self.store.events(cid)))
+        body(turn)
+        if not turn.forgotten:
+            try:
+                self.store.commit_turn(cid, self.transport, turn.events, update_id=update_id, clear_first=turn.clear)
+            except DuplicateUpdate:
+                return None
+        return Reply(turn.tracker.role, turn.tracker.state, turn.blocks, turn.choices)
+
+    # --- turns ---------------------------------------------------------------------
+    def _start(self, turn: _Turn, role: str | None) -> None:
+        tracker = turn.tracker
+        if tracker.events == 0:
+            turn.text("welcome" if role in ROLES else "welcome_neutral")
+            turn.say("privacy", days=self.retention_days)
+            if role in ROLES:
+                turn.record("role", {"role": role})
+            self._prompt(turn)
+            return
+        if role in ROLES and tracker.role is None:
+            turn.record("role", {"role": role})
+        turn.text("welcome_back")
+        turn.say("privacy", days=self.retention_days)
+        self._prompt(turn)
+
+    def _message(self, turn: _Turn, raw: str) -> None:
+        text = _CONTROL.sub(" ", raw or "").strip()
+        if len(text) > MAX_MESSAGE_CHARS:
+            turn.text("too_long", length=len(text), limit=MAX_MESSAGE_CHARS)
+            return
+        if not text:
+            self._prompt(turn)
+            return
+        if text.startswith("/"):
+            name, _, arg = text[1:].partition(" ")
+            self._command(turn, name.split("@")[0].casefold(), arg.strip())
+            return
+        tracker, texts = turn.tracker, self.texts
+        if tracker.role is None:
+            role = texts.match_choice(text, ("role_patient", "role_clinician"))
+            if role:
+                self._set_role(turn, role.removeprefix("role_"))
+                return
+        elif tracker.pending is not None:
+            pending = tracker.pending
+            left_open = texts.match_choice(text, ("unsure", "skip"))
+            option = _option_index(pending, text)
+            yes_no = texts.match_choice(text, ("yes", "no")) if pending.get("form") == "yes_no" else None
+            if left_open:
+                self._skip(turn, left_open)
+                return
+            if option is not None or yes_no:
+                self._answer(turn, pending["options"][option] if option is not None else yes_no, typed=False)
+                return
+        intent = texts.intent(text)
+        if intent:
+            self._command(turn, intent, "")
+            return
+        if tracker.role is not None and texts.is_correction(text):
+            body = texts.correction_body(text)
+            source = tracker.next_source
+            named = stamp(self._read(body, source=source), source) if body else []
+            if named or tracker.pending is None:
+                self._correct(turn, named, body)
+            else:                   # "no, never" answers the question; "actually 45" corrects
+                self._answer(turn, text, typed=True, correction=body)
+            return
+        if tracker.pending is not None:
+            self._answer(turn, text, typed=True)
+            return
+        if tracker.results_shown and texts.match_choice(text, ("more",)):
+            self._resume(turn)
+            return
+        if tracker.role is not None and texts.match_choice(text, ("yes", "no")):
+            turn.text("correction_unclear" if texts.match_choice(text, ("no",)) else "ok")
+            self._prompt(turn)
+            return
+        self._free_text(turn, text)
+
+    def _press(self, turn: _Turn, data: str) -> None:
+        kind, _, rest = data.partition(":")
+        tracker = turn.tracker
+        if kind == "r" and rest in ROLES:
+            if tracker.role is None:
+                self._set_role(turn, rest)
+            else:
+                self._prompt(turn)
+            return
+        if kind == "cmd" and rest in COMMANDS:
+            self._command(turn, rest, "")
+            return
+        if kind == "more":
+            self._resume(turn)
+            return
+        token, _, value = rest.partition(":")
+        pending = tracker.pending
+        if kind in ("c", "o") and pending is not None and str(pending.get("token")) == token:
+            options = pending.get("options") or []
+            if kind == "c" and value in ("unsure", "skip"):
+                self._skip(turn, value)
+                return
+            if kind == "c" and value in ("yes", "no"):
+                self._answer(turn, value, typed=False)
+                return
+            if kind == "o" and value.isdigit() and int(value) < len(options):
+                self._answer(turn, options[int(value)], typed=False)
+                return
+        turn.text("stale_button")
+        self._prompt(turn)
+
+    def _command(self, turn: _Turn, name: str, arg: str) -> None:
+        from bot import engine_commands  # the command turns live in their own module
+
+        handler = engine_commands.HANDLERS.get(name)
+        if handler is None:
+            turn.text("unknown_command", command="/" + name)
+            return
+        handler(self, turn, arg)
+
+    # --- pieces of a turn -------------------------------------------------------------
+    def _set_role(self, turn: _Turn, role: str) -> None:
+        turn.record("role", {"role": role})
+        turn.text("role_set")
+        if turn.tracker.profile.facts:
+            self._advance(turn)
+        else:
+            self._prompt(turn)
+
+    def _free_text(self, turn: _Turn, text: str) -> None:
+        source = turn.tracker.next_source
+        facts = stamp(self._read(text, source=source), source)
+        if not facts:
+            turn.text("nothing_found")
+            if turn.tracker.role is None:
+                self._prompt(turn)
+            return
+        self._note(turn, "facts", {"source": source}, facts, hint=turn.tracker.messages == 0)
+        if turn.tracker.role is None:
+            self._prompt(turn)
+            return
+        self._advance(turn)
+
+    def _skip(self, turn: _Turn, choice: str) -> None:
+        """"Not sure" / "skip": the question is left open (its criteria stay unknown)."""
+        turn.record("skip", {"key": turn.tracker.pending["key"], "choice": choice})
+        turn.text("skipped")
+        self._advance(turn)
+
+    def _answer(self, turn: _Turn, words: str, *, typed: bool, correction: str | None = None) -> None:
+        """A reply to the pending question: a pressed option, or typed text (which may
+        also say more than the question asked: that is taken in too). ``correction``: the
+        reply opened like a correction; when it does not answer, it is one."""
+        key = turn.tracker.pending["key"]
+        source = turn.tracker.next_source
+        extra = stamp(self._read(words, source=source), source) if typed else []
+        if key == LOCATION_KEY:
+            place = self.texts.strip_place(words)
+            found = [f for f in extra if f.label == "LOCATION"]
+            facts = found[:1] or ([Fact("LOCATION", place, place, 0, len(place), source=source)] if place else [])
+            self._record_answer(turn, key, facts + [f for f in extra if f.label != "LOCATION"], source)
+            return
+        question = self._find_question(turn, key)
+        if question is None:            # the question no longer matters (facts changed)
+            if typed:
+                self._free_text(turn, words)
+            else:
+                self._advance(turn)
+            return
+        kwargs = {"today": self.today} if self.today is not None else {}
+        answered = question.answer_to_facts(words, **kwargs)
+        if answered is None:            # the answer says "not sure"
+            self._skip(turn, "unsure")
+            return
+        if not answered and correction is not None:
+            self._correct(turn, [], correction)
+            return
+        if not answered and not extra:
+            turn.text("not_understood")
+            self._prompt(turn)
+            return
+        if not answered:                # not an answer, but it told us something else
+            self._note(turn, "facts", {"source": source}, extra)
+            self._advance(turn)
+            return
+        self._record_answer(turn, key, unique(stamp(answered, source) + extra), source)
+
+    def _record_answer(self, turn: _Turn, key: str, facts: list[Fact], source: str) -> None:
+        self._note(turn, "answer", {"key": key, "source": source}, facts)
+        self._advance(turn)
+
+    def _note(self, turn: _Turn, kind: str, payload: dict[str, Any], facts: list[Fact], hint: bool = False) -> None:
+        """Record what a message said and confirm it back; a fact that changes one already
+        known ("I'm not pregnant" after "pregnant") is shown as the change it is."""
+        known = {Profile.key(f): f for f in turn.tracker.profile.facts}
+        changed = [(known[Profile.key(f)], f) for f in facts
+                   if Profile.key(f) in known and differs(known[Profile.key(f)], f)]
+        turn.record(kind, {**payload, "facts": [f.to_dict() for f in facts]})
+        fresh = [f for f in facts if all(f is not new for _, new in changed)]
+        if fresh:
+            turn.say("noted", facts=fresh, hint=hint)
+        if changed:
+            turn.say("corrected", old=[old for old, _ in changed], new=[new for _, new in changed])
+
+    def _correct(self, turn: _Turn, facts: list[Fact], body: str) -> None:
+        """A correction: "no, it was azathioprine" replaces the drug just noted (keeping
+        what was said about it, e.g. that it did not help); "I'm not pregnant" replaces
+        the pregnancy fact; "actually 45" replaces the age (or the latest number noted)."""
+        tracker = turn.tracker
+        source = tracker.next_source
+        if facts:
+            facts, old, removed = corrections.replacing(tracker, facts)
+        else:
+            facts, old = corrections.renumbered(tracker, body, source, self._read)
+            removed = []
+            if not facts:
+                turn.text("correction_unclear")
+                self._prompt(turn)
+                return
+        turn.record("correction", {"source": source, "removed": removed, "facts": [f.to_dict() for f in facts]})
+        turn.say("corrected", old=old, new=facts)
+        self._advance(turn)
+
+    def _resume(self, turn: _Turn) -> None:
+        turn.record("resume", {})
+        self._advance(turn)
+
+    # --- what comes next ---------------------------------------------------------------
+    def results(self, turn: _Turn) -> list[Any]:
+        if turn.results_cache is None:
+            turn.results_cache = list(self.match(turn.tracker.profile, self.trials, today=self.today))
+        return turn.results_cache
+
+    def _find_question(self, turn: _Turn, key: str | None) -> Any:
+        """The pending question's object: asked this turn, among the trials' open
+        questions, or (a combined question) the one next_question gives again when
+        everything but it is excluded. None when it no longer matters."""
+        if key in turn.questions:
+            return turn.questions[key]
+        for result in self.results(turn):
+            for question in getattr(result, "questions", None) or []:
+                if question.key == key:
+                    return question
+        tracker = turn.tracker
+        exclude = (tracker.answered | tracker.skipped) - {key}
+        again = self.next_question(self.results(turn), tracker.profile, exclude)
+        return again if again is not None and again.key == key else None
+
+    def _advance(self, turn: _Turn) -> None:
+        """Ask the next best question, or the user's city, or show the results."""
+        tracker = turn.tracker
+        if tracker.role is None:
+            self._prompt(turn)
+            return
+        if not tracker.questioning:
+            turn.text("results_updated")
+            self.show_results(turn)
+            return
+        pending = tracker.pending
+        if pending is not None and pending["key"] != LOCATION_KEY and self._find_question(turn, pending["key"]) is not None:
+            self._prompt(turn)
+            return
+        if pending is not None and pending["key"] == LOCATION_KEY and tracker.profile.first("LOCATION") is None:
+            self._prompt(turn)
+            return
+        exclude = tracker.answered | tracker.skipped
+        question = self.next_question(self.results(turn), tracker.profile, exclude)
+        if question is not None:
+            self._ask(turn, question)
+            return
+        if (tracker.profile.first("LOCATION") is None and LOCATION_KEY not in tracker.asked
+                and any(r.verdict in ("likely", "possible") and r.trial.get("sites") for r in self.results(turn))):
+            turn.record("asked", {"key": LOCATION_KEY, "form": "text", "options": [], "token": tracker.questions + 1,
+                                  "text": {r: self.texts.text("ask_location", r) for r in ROLES}})
+            self._prompt(turn)
+            return
+        turn.text("no_more_questions")
+        self.show_results(turn)
+
+    def _ask(self, turn: _Turn, question: Any) -> None:
+        turn.questions[question.key] = question
+        turn.record("asked", {
+            "key": question.key,
+            "form": question.form,
+            "options": list(question.options or []),
+            "unit": getattr(question, "unit", None),
+            "token": turn.tracker.questions + 1,
+            "text": {"patient": question.patient, "clinician": question.clinician},
+        })
+        self._prompt(turn)
+
+    def _prompt(self, turn: _Turn) -> None:
+        """Say where the conversation stands: the role question, the intake invitation,
+        the pending question with its quick replies, or what can be done with results."""
+        tracker = turn.tracker
+        if tracker.role is None:
+            turn.text("ask_role")
+            turn.choices = [Choice("r:patient", key="role_patient"), Choice("r:clinician", key="role_clinician")]
+            return
+        pending = tracker.pending
+        if pending is not None:
+            token = pending.get("token")
+            turn.say("question", text=pending.get("text", {}), form=pending.get("form"), unit=pending.get("unit"))
+            options = [str(o) for o in pending.get("options") or []]
+            if len(options) > MAX_BUTTONS:     # a long list is in the question; typed answers work
+                options = []
+            turn.choices = [Choice(f"o:{token}:{i}", text=o) for i, o in enumerate(options)]
+            if not options:
+                keys = ("yes", "no", "unsure") if pending.get("form") == "yes_no" else ("unsure",)
+                turn.choices = [Choice(f"c:{token}:{k}", key=k) for k in keys]
+            elif not any(self.texts.match_choice(o, ("unsure", "skip")) for o in options):
+                turn.choices.append(Choice(f"c:{token}:skip", key="skip"))
+            turn.choices.append(Choice("cmd:results", key="results"))
+            return
+        if tracker.results_shown:
+            turn.text("where_results")
+            return
+        turn.text("intake")
+
+    def show_results(self, turn: _Turn) -> None:
+        tracker = turn.tracker
+        if not tracker.profile.facts:
+            turn.text("results_need_facts")
+            return
+        results = self.results(turn)
+        location = tracker.profile.first("LOCATION")
+        view = shape_results(results, location.concept if location else None, self.gazetteer)
+        turn.record("shown", {"what": "results", "trials": audit(results)})
+        turn.say("results", **view)
+        exclude = tracker.answered | tracker.skipped
+        if self.next_question(results, tracker.profile, exclude) is not None:
+            turn.choices = [Choice("more:", key="more")]
+        turn.choices.append(Choice("cmd:summary", key="summary"))
+
+
+def _option_index(pending: dict, text: str) -> int | None:
+    from bot.texts import normalise
+
+    wanted = normalise(text)
+    for i, option in enumerate(pending.get("options") or []):
+        if normalise(str(option)) == wanted:
+            return i
+    return None

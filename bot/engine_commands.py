@@ -1,0 +1,121 @@
+"""The engine's commands (the same in Telegram and the CLI): each is
+``handler(engine, turn, arg)`` and fills the turn's reply. ``HANDLERS`` maps the command
+names of data/bot_texts.yaml to them."""
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.results import audit, criteria_by_status, contacts_of, shape_results
+from bot.tracker import Tracker
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.engine import Engine, _Turn
+
+
+def start(engine: "Engine", turn: "_Turn", arg: str) -> None:
+    """Welcome, privacy notice, and where we are."""
+    engine._start(turn, None)
+
+
+def help_(engine: "Engine", turn: "_Turn", arg: str) -> None:
+    """What the bot does and the commands."""
+    turn.say("help", commands=dict(engine.texts.commands))
+    engine._prompt(turn)
+
+
+def profile(engine: "Engine", turn: "_Turn", arg: str) -> None:
+    """What the bot knows, what was left open, and how to correct it."""
+    tracker = turn.tracker
+    left_open = []
+    for event in engine.store.events(turn.cid):
+        if event.type == "asked" and event.payload.get("key") in tracker.skipped:
+            left_open.append(event.payload.get("text") or {})
+    turn.say("profile", facts=list(tracker.profile.facts), left_open=left_open)
+
+
+def results(engine: "Engine", turn: "_Turn", arg: str) -> None:
+    """The trials that may fit, best first (stops the questions)."""
+    engine.show_results(turn)
+
+
+def summary(engine: "Engine", turn: "_Turn", arg: str) -> None:
+    """A referral summary for the trial coordinator, as text to forward."""
+    tracker = turn.tracker
+    if not tracker.profile.facts:
+        turn.text("results_need_facts")
+        return
+    found = engine.results(turn)
+    candidates = [r for r in found if r.verdict in ("likely", "possible")]
+    trials = []
+    for result in candidates:
+        trial = result.trial
+        trials.append({
+            "id": trial.get("id"), "nct_id": trial.get("nct_id"), "verdict": result.verdict,
+            "title": trial.get("title") or trial.get("id"),
+            "criteria": criteria_by_status(result.criteria), "contacts": contacts_of(trial),
+        })
+    turn.record("shown", {"what": "summary", "trials": audit(candidates)})
+    turn.say("summary", facts=list(tracker.profile.facts), trials=trials,
+             date=(engine.today or date.today()).isoformat(),
+             excluded=[{"id": r.trial.get("id"), "failed": criteria_by_status(r.criteria)["failed"]}
+                       for r in found if r not in candidates])
+
+
+def trials(engine: "Engine", turn: "_Turn", arg: str) -> None:
+    """Every trial the bot knows."""
+    turn.say("trials", trials=[_brief(t) for t in engine.trials])
+
+
+def trial(engine: "Engine", turn: "_Turn", arg: str) -> None:
+    """One trial in full; with this conversation's verdict when there are facts."""
+    wanted = arg.strip().casefold()
+    if not wanted:
+        example = engine.trials[0].get("id") if engine.trials else "NCT00000000"
+        turn.text("trial_usage", example=example)
+        return
+    record = next((t for t in engine.trials if wanted in {str(t.get("id", "")).casefold(), str(t.get("nct_id") or "").casefold()}), None)
+    if record is None:
+        turn.text("trial_not_found", id=arg.strip()[:40])
+        return
+    view = None
+    if turn.tracker.profile.facts:
+        mine = next((r for r in engine.results(turn) if r.trial.get("id") == record.get("id")), None)
+        if mine is not None:
+            location = turn.tracker.profile.first("LOCATION")
+            shaped = shape_results([mine], location.concept if location else None, engine.gazetteer)
+            view = (shaped["candidates"] or shaped["ruled_out"])[0]
+    turn.say("trial", trial=_brief(record), record=record, view=view)
+
+
+def restart(engine: "Engine", turn: "_Turn", arg: str) -> None:
+    """Start over: the conversation's events are cleared (in the turn's transaction)."""
+    turn.clear = True
+    turn.events.clear()
+    turn.tracker = Tracker(turn.cid)
+    turn.results_cache = None
+    turn.text("restart_done")
+    engine._prompt(turn)
+
+
+def forget(engine: "Engine", turn: "_Turn", arg: str) -> None:
+    """Delete every row about this conversation now, and say so."""
+    count = engine.store.forget(turn.cid)
+    turn.forgotten = True
+    turn.events.clear()
+    turn.tracker = Tracker(turn.cid)
+    turn.text("forget_done", count=count)
+
+
+def _brief(trial: dict[str, Any]) -> dict[str, Any]:
+    criteria = trial.get("criteria") or []
+    return {"id": trial.get("id"), "nct_id": trial.get("nct_id"), "title": trial.get("title"),
+            "status": trial.get("status"), "conditions": trial.get("conditions_text") or trial.get("conditions") or [],
+            "inclusion": sum(1 for c in criteria if c.get("kind") == "inclusion"),
+            "exclusion": sum(1 for c in criteria if c.get("kind") == "exclusion")}
+
+
+HANDLERS = {
+    "start": start, "help": help_, "profile": profile, "results": results, "summary": summary,
+    "trials": trials, "trial": trial, "restart": restart, "forget": forget,
+}

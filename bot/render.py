@@ -1,0 +1,349 @@
+"""Engine replies into text: the one place that words a reply (templates come from
+data/bot_texts.yaml through ``bot.texts``).
+
+``Renderer(fmt)`` turns a ``Reply`` into a list of messages: ``PLAIN`` for piped output,
+``ANSI`` for a terminal, ``HTML`` for Telegram (everything taken from users or trial
+records is escaped; only the renderer's own tags remain). ``keyboard`` lays out the quick
+replies, and ``split_message`` cuts a message to Telegram's 4096-character limit without
+breaking a tag or an entity.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Iterable
+
+from bot.texts import Texts, load_texts
+from data.terminology import load_terminology
+from nlp.facts import Fact
+
+TELEGRAM_LIMIT = 4096
+SHORT = 160          # criterion text shown in results is cut to this many characters
+SHOW = 3             # criteria listed per heading in results
+
+
+class Safe(str):
+    """Text already formatted for the output (escaped, tagged)."""
+
+
+class Plain:
+    def esc(self, text: str) -> str:
+        return text
+
+    def bold(self, text: str) -> str:
+        return text
+
+
+class Ansi(Plain):
+    def bold(self, text: str) -> str:
+        return f"\033[1m{text}\033[0m"
+
+
+class Html(Plain):
+    def esc(self, text: str) -> str:
+        return html.escape(text, quote=False)
+
+    def bold(self, text: str) -> str:
+        return f"<b>{text}</b>"
+
+
+PLAIN, ANSI, HTML = Plain(), Ansi(), Html()
+_COMPARATORS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "", None: ""}
+
+
+def _num(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}"
+
+
+def _cut(text: str, limit: int = SHORT) -> str:
+    text = " ".join(str(text).split()).rstrip(" ;,:")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class Renderer:
+    def __init__(self, fmt: Plain = PLAIN, texts: Texts | None = None):
+        self.fmt = fmt
+        self.texts = texts or load_texts()
+
+    # --- small helpers ---------------------------------------------------------------
+    def t(self, key: str, role: str | None, /, **values: Any) -> Safe:
+        """A text in the role's wording, escaped, with escaped values filled in."""
+        return self._fill(self.texts.text(key, role), values)
+
+    def p(self, key: str, /, **values: Any) -> Safe:
+        return self._fill(self.texts.phrase(key), values)
+
+    def _fill(self, template: str, values: dict[str, Any]) -> Safe:
+        ready = {k: v if isinstance(v, Safe) else self.fmt.esc(str(v)) for k, v in values.items()}
+        return Safe(self.fmt.esc(template).format(**ready))
+
+    def join(self, parts: Iterable[str], key: str = "list_separator") -> Safe:
+        return Safe(self.texts.phrase(key).join(parts))
+
+    def name(self, concept: str, label: str, role: str | None) -> str:
+        entry = load_terminology().get(concept)
+        if entry is None:
+            return concept
+        if role == "clinician" and label in ("CONDITION", "INFECTION", "BIOMARKER"):
+            # the usual abbreviation (SLE, ITP, HIV), but not an ambiguous two-letter one (CD, RA)
+            short = next((a for a in entry.abbreviations if len(a) >= 3), None)
+            if short:
+                return short
+        return entry.label
+
+    # --- facts ------------------------------------------------------------------------
+    def facts(self, facts: list[Fact], role: str | None) -> list[Safe]:
+        """Facts as short phrases grouped the way people say them:
+        "SLE since 2015", "tried mycophenolate, belimumab", "no HIV"."""
+        tried, current, never, conditions, rest = [], [], [], [], []
+        ruled_out = [f for f in facts if f.label == "CONDITION" and f.negated]
+        none_of = []
+        if len(ruled_out) >= 3:            # "none of these" answered: one phrase, not twenty
+            names = [self.fmt.esc(self.name(f.concept, f.label, role)) for f in ruled_out]
+            none_of.append(self.p("condition_negated_many", names=self.join(names)))
+            facts = [f for f in facts if f not in ruled_out]
+        for fact in facts:
+            if fact.label == "DRUG":
+                name = self.fmt.esc(self.name(fact.concept, fact.label, role))
+                if fact.negated:
+                    never.append(name)
+                elif fact.status == "current":
+                    current.append(name)
+                elif fact.status in ("failed", "intolerant"):
+                    tried.append(self.p(f"drug_{fact.status}", name=Safe(name)))
+                else:
+                    tried.append(name)
+                continue
+            phrase = self.fact(fact, role)
+            if phrase:
+                (conditions if fact.label == "CONDITION" else rest).append(phrase)
+        drugs = []
+        if tried:
+            drugs.append(self.p("drug_tried", names=self.join(tried)))
+        if current:
+            drugs.append(self.p("drug_current", names=self.join(current)))
+        if never:
+            drugs.append(self.p("drug_negated", names=self.join(never)))
+        return conditions + none_of + drugs + rest
+
+    def fact(self, fact: Fact, role: str | None) -> Safe | None:
+        phrase = self._fact(fact, role)
+        if phrase is not None and fact.implausible:
+            phrase = self.p("implausible", phrase=phrase)
+        return phrase
+
+    def _fact(self, fact: Fact, role: str | None) -> Safe | None:
+        label, name = fact.label, self.name(fact.concept, fact.label, role)
+        if label == "CONDITION":
+            if fact.negated:
+                return self.p("condition_negated", name=name)
+            if fact.family:
+                return self.p("condition_family", name=name)
+            if fact.uncertain or fact.hypothetical:
+                return self.p("condition_uncertain", name=name)
+            if fact.date:
+                return self.p("condition_since", name=name, date=fact.date)
+            if fact.duration_days:
+                return self.p("condition_for", name=name, duration=self._duration(fact.duration_days))
+            return self.p("condition_history" if fact.historical else "condition", name=name)
+        if label == "PROCEDURE":
+            return self.p("procedure_negated" if fact.negated else "procedure", name=name)
+        if label == "LAB":
+            comparator = _COMPARATORS.get(fact.comparator, fact.comparator or "")
+            if fact.uln_multiple is not None:
+                return self.p("lab_uln", name=name, comparator=comparator, value=_num(fact.uln_multiple))
+            unit = f" {fact.unit.rstrip('.,;:')}" if fact.unit else ""
+            return self.p("lab", name=name, comparator=comparator, value=_num(fact.value), unit=unit)
+        if label == "SCORE":
+            return self.p("score", name=name, comparator=_COMPARATORS.get(fact.comparator, ""), value=_num(fact.value))
+        if label == "INFECTION":
+            if fact.negated or fact.status == "negative":
+                return self.p("infection_negative", name=name)
+            return self.p("infection_active" if fact.status == "active" else "infection_positive", name=name)
+        if label == "BIOMARKER":
+            status = "negative" if fact.negated else (fact.status or "positive")
+            if fact.value is not None:
+                status += f" ({_num(fact.value)}%)"
+            return self.p("biomarker", name=name, status=status)
+        if label == "AGE":
+            return self.p("age", value=_num(fact.value))
+        if label == "SEX":
+            return self.p(f"sex_{fact.concept}") if fact.concept in ("female", "male") else None
+        if label == "PREGNANCY" and fact.concept in ("pregnant", "lactating", "planning"):
+            return self.p(("pregnancy_negated_" if fact.negated else "pregnancy_") + fact.concept)
+        if label == "WEIGHT":
+            return self.p("weight", value=_num(fact.value_normalized if fact.value_normalized is not None else fact.value))
+        if label == "LOCATION":
+            return self.p("location", place=fact.concept)
+        return None
+
+    def _duration(self, days: float) -> str:
+        if days >= 365:
+            return self.texts.phrase("years").format(count=round(days / 365.25))
+        if days >= 30:
+            return self.texts.phrase("months").format(count=round(days / 30.44))
+        return self.texts.phrase("days").format(count=round(days))
+
+    # --- replies ------------------------------------------------------------------------
+    def render(self, reply: Any) -> list[str]:
+        """The reply as messages: blocks joined by blank lines; a referral summary is a
+        message of its own so it can be forwarded as is."""
+        messages: list[list[str]] = [[]]
+        for block in reply.blocks:
+            text = getattr(self, f"_block_{block.kind}")(reply.role, **block.data)
+            if block.kind == "summary":
+                messages.append([text])
+                messages.append([])
+            elif text:
+                messages[-1].append(text)
+        return ["\n\n".join(m) for m in messages if m]
+
+    def choice_label(self, choice: Any) -> str:
+        return self.texts.label(choice.key) if choice.key else str(choice.text)
+
+    def keyboard(self, reply: Any) -> list[list[tuple[str, str]]]:
+        """Rows of (label, data): short answers side by side (up to three a row), long
+        ones and the actions (show results, summary) each on a row of their own."""
+        rows: list[list[tuple[str, str]]] = []
+        short: list[tuple[str, str]] = []
+        for choice in reply.choices:
+            item = (self.choice_label(choice), choice.data)
+            if len(item[0]) <= 18 and not choice.data.startswith(("cmd:", "more:")):
+                short.append(item)
+                if len(short) == 3:
+                    rows.append(short)
+                    short = []
+                continue
+            if short:
+                rows.append(short)
+                short = []
+            rows.append([item])
+        if short:
+            rows.append(short)
+        return rows
+
+    def _block_text(self, role: str | None, key: str, values: dict[str, Any]) -> str:
+        return self.t(key, role, **values)
+
+    def _block_privacy(self, role: str | None, days: int) -> str:
+        return self.t("privacy", role, days=days)
+
+    def _block_noted(self, role: str | None, facts: list[Fact], hint: bool) -> str:
+        text = self.t("noted", role, facts=self.join(self.facts(facts, role), "separator"))
+        return text + ("\n" + self.t("noted_hint", role) if hint else "")
+
+    def _block_corrected(self, role: str | None, old: list[Fact], new: list[Fact]) -> str:
+        new_text = self.join(self.facts(new, role), "separator")
+        if old:
+            return self.t("corrected", role, old=self.join(self.facts(old, role), "separator"), new=new_text)
+        return self.t("correction_added", role, new=new_text)
+
+    def _block_question(self, role: str | None, text: dict[str, str], form: str | None, unit: str | None) -> str:
+        wording = text.get(role or "patient") or text.get("patient") or ""
+        return self.fmt.bold(self.fmt.esc(wording))
+
+    def _block_help(self, role: str | None, commands: dict[str, str]) -> str:
+        lines = [self.t("help", role)]
+        lines += [f"/{self.fmt.esc(name)} – {self.fmt.esc(about)}" for name, about in commands.items()]
+        return "\n".join(lines)
+
+    def _block_profile(self, role: str | None, facts: list[Fact], left_open: list[dict]) -> str:
+        if not facts:
+            lines = [self.t("profile_empty", role)]
+        else:
+            lines = [self.fmt.bold(self.t("profile_header", role))] + ([self.t("role_line", role)] if role else [])
+            lines += [f"• {phrase}" for phrase in self.facts(facts, role)]
+        questions = [q.get(role or "patient") or q.get("patient", "") for q in left_open]
+        if questions:
+            lines.append(self.t("profile_open", role, questions="; ".join(q for q in questions if q)))
+        lines.append(self.t("profile_hint", role))
+        return "\n".join(lines)
+
+    def _block_trials(self, role: str | None, trials: list[dict]) -> str:
+        lines = [self.fmt.bold(self.t("trials_header", role, count=len(trials)))]
+        unknown = self.texts.text("unknown", role)
+        for trial in trials:
+            lines.append("• " + self.t("trial_line", role, id=trial["id"], nct=trial.get("nct_id") or unknown,
+                                       status=trial.get("status") or unknown, title=_cut(trial.get("title") or "", 120)))
+        return "\n".join(lines)
+
+    def _block_results(self, role: str | None, **view: Any) -> str:
+        from bot.render_results import results_text
+
+        return results_text(self, role, view)
+
+    def _block_trial(self, role: str | None, **data: Any) -> str:
+        from bot.render_results import trial_text
+
+        return trial_text(self, role, data)
+
+    def _block_summary(self, role: str | None, **data: Any) -> str:
+        from bot.render_results import summary_text
+
+        return summary_text(self, role, data)
+
+
+_TOKEN = re.compile(r"<[^>]*>|&[#\w]+;|[^<&]")
+_OPEN = re.compile(r"<([a-z]+)[^>]*>")
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Cut a message into pieces of at most ``limit`` UTF-16 units: at paragraph breaks,
+    else line breaks, else spaces; never inside a tag or an entity, and an open tag is
+    closed at the cut and reopened in the next piece."""
+    if _units(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for para in re.split(r"(\n\n|\n)", text):
+        if _units(current + para) <= limit:
+            current += para
+            continue
+        if current.strip():
+            pieces.append(current.rstrip("\n"))
+        current = para.lstrip("\n") if para in ("\n", "\n\n") else para
+        if _units(current) > limit:
+            parts = _hard_split(current, limit)
+            pieces.extend(parts[:-1])
+            current = parts[-1]
+    if current.strip():
+        pieces.append(current.rstrip("\n"))
+    return pieces
+
+
+def _hard_split(line: str, limit: int) -> list[str]:
+    """Cut one over-long line at spaces (or anywhere when a word is too long)."""
+    pieces: list[str] = []
+    current, units, open_tags = "", 0, []
+    space_at, space_tags = -1, []
+    budget = limit - 20                           # room to close and reopen tags
+    for token in _TOKEN.findall(line):
+        size = 0 if token.startswith("<") else _units(token)
+        if units + size > budget:
+            if space_at > len(current) // 2:
+                cut, tags = space_at, space_tags
+            else:
+                cut, tags = len(current), list(open_tags)
+            head, tail = current[:cut], current[cut:].lstrip()
+            pieces.append(head + "".join(f"</{t}>" for t in reversed(tags)))
+            current = "".join(f"<{t}>" for t in tags) + tail
+            units = _units(re.sub(r"<[^>]*>", "", re.sub(r"&[#\w]+;", "x", current)))
+            space_at, space_tags = -1, []
+        if token.startswith("</"):
+            if open_tags:
+                open_tags.pop()
+        elif token.startswith("<"):
+            opened = _OPEN.match(token)
+            if opened:
+                open_tags.append(opened.group(1))
+        elif token == " ":
+            space_at, space_tags = len(current), list(open_tags)
+        current += token
+        units += size
+    pieces.append(current)
+    return pieces

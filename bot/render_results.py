@@ -1,0 +1,161 @@
+"""Wording of results, one trial, and the referral summary (part of the renderer; the
+views come from ``bot.results``). Verdicts are worded "may qualify" / "probably does not
+fit"; the disclaimer that the trial team decides always closes results."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.render import Renderer
+
+from bot.render import SHOW, SHORT, Safe, _cut
+
+NEAR_KM = 25      # closer than this, a site is "in or near" the user's place
+
+
+def _id_text(r: "Renderer", role: str | None, view: dict) -> "Safe":
+    unknown = r.texts.text("unknown", role)
+    if view.get("nct_id") and view.get("nct_id") == view.get("id"):
+        return r.t("trial_id_nct", role, nct=view["nct_id"])
+    return r.t("trial_id", role, id=view.get("id") or unknown, nct=view.get("nct_id") or unknown)
+
+
+def _criteria_line(r: "Renderer", role: str | None, heading: str, rows: list[dict], show: int = SHOW,
+                   with_evidence: bool = False) -> str | None:
+    if not rows:
+        return None
+    items = []
+    for row in rows[:show]:
+        item = r.fmt.esc(_cut(row["text"] or row["id"]))
+        if with_evidence and row.get("evidence"):
+            item += " " + _evidence(r, role, row["evidence"][:3])
+        items.append(item)
+    if len(rows) > show:
+        items.append(r.t("more_items", role, count=len(rows) - show))
+    return f"{r.t(heading, role)} " + "; ".join(items)
+
+
+def _evidence(r: "Renderer", role: str | None, facts: list) -> "Safe":
+    return r.t("evidence", role, facts=r.join(r.facts(facts, role), "separator"))
+
+
+def _contacts(r: "Renderer", role: str | None, contacts: list[dict]) -> "Safe":
+    if not contacts:
+        return r.t("contacts_none", role)
+    unknown = r.texts.text("unknown", role)
+    lines = [r.t("contact_line", role, name=c.get("name") or unknown, kind=c.get("role") or unknown,
+                 phone=c.get("phone") or unknown, email=c.get("email") or unknown) for c in contacts[:3]]
+    return r.t("contacts", role, contacts=Safe("; ".join(lines)))
+
+
+def _where(r: "Renderer", role: str | None, view: dict) -> "Safe":
+    nearest = view.get("nearest")
+    if nearest and nearest.get("km") is not None:
+        if nearest["km"] < NEAR_KM:
+            return r.t("nearest_here", role, site=nearest["site"], place=nearest["place"])
+        return r.t("nearest_km", role, site=nearest["site"], km=f"{nearest['km']:,.0f}", place=nearest["place"])
+    if nearest:
+        return r.t("nearest_text", role, site=nearest["site"], place=nearest["place"])
+    if view.get("sites"):
+        return r.t("sites", role, sites="; ".join(view["sites"][:3]))
+    return r.t("sites_none", role)
+
+
+def candidate_lines(r: "Renderer", role: str | None, view: dict) -> list[str]:
+    groups = view["criteria"]
+    lines = [r.t(f"verdict_{view['verdict']}", role)]
+    for line in (
+        _criteria_line(r, role, "fits", groups["met"], with_evidence=True),
+        r.t("exclusions_clear", role, count=len(groups["clear"])) if groups["clear"] else None,
+        _criteria_line(r, role, "still_open", groups["open"]),
+        r.t("for_team", role, count=len(groups["review"])) if groups["review"] else None,
+        _criteria_line(r, role, "rules_out", groups["failed"], with_evidence=True),
+    ):
+        if line:
+            lines.append(line)
+    lines.append(_where(r, role, view))
+    lines.append(_contacts(r, role, view["contacts"]))
+    return lines
+
+
+def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
+    out = []
+    if view["candidates"]:
+        out.append(r.fmt.bold(r.t("results_header", role)))
+        for n, trial in enumerate(view["candidates"], start=1):
+            head = f"{n}. " + r.fmt.bold(r.fmt.esc(_cut(trial["title"], 200))) + f" ({_id_text(r, role, trial)})"
+            out.append("\n".join([head] + [f"   {line}" for line in candidate_lines(r, role, trial)]))
+        if view["more_candidates"]:
+            out.append(r.t("more_trials", role, count=view["more_candidates"]))
+    else:
+        out.append(r.t("results_none", role))
+    if view["ruled_out"]:
+        lines = [r.fmt.bold(r.t("ruled_out_header", role))]
+        for trial in view["ruled_out"]:
+            reason = _criteria_line(r, role, "rules_out", trial["criteria"]["failed"], show=2, with_evidence=True)
+            lines.append(f"• {r.fmt.esc(_cut(trial['title'], 120))} ({_id_text(r, role, trial)})" + (f"\n   {reason}" if reason else ""))
+        if view["more_ruled_out"]:
+            lines.append(r.t("more_trials", role, count=view["more_ruled_out"]))
+        out.append("\n".join(lines))
+    out.append(r.t("disclaimer", role))
+    return "\n\n".join(out)
+
+
+def trial_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
+    brief, record, view = data["trial"], data["record"], data.get("view")
+    unknown = r.texts.text("unknown", role)
+    lines = [r.fmt.bold(r.fmt.esc(brief.get("title") or brief["id"])) + f" ({_id_text(r, role, brief)})",
+             r.t("trial_status", role, status=brief.get("status") or unknown),
+             r.t("trial_conditions", role, conditions=", ".join(map(str, brief.get("conditions") or [])) or unknown),
+             r.t("trial_criteria", role, inclusion=brief["inclusion"], exclusion=brief["exclusion"])]
+    if view is not None:
+        lines.append(r.t("trial_you", role, verdict=Safe(r.t(f"verdict_{view['verdict']}", role))))
+        lines += [line for line in candidate_lines(r, role, view)[1:]]
+    else:
+        from bot.results import contacts_of, site_text
+
+        sites = [site_text(s) for s in record.get("sites") or []]
+        lines.append(r.t("sites", role, sites="; ".join(sites)) if sites else r.t("sites_none", role))
+        lines.append(_contacts(r, role, contacts_of(record)))
+    lines.append(r.t("disclaimer", role))
+    return "\n".join(lines)
+
+
+def _summary_rows(r: "Renderer", role: str | None, heading: str, rows: list[dict]) -> list[str]:
+    if not rows:
+        return []
+    lines = [r.t(heading, role)]
+    for row in rows:
+        line = f" - [{r.fmt.esc(row['id'])}] {r.fmt.esc(_cut(row['text'] or '', 400))}"
+        if row.get("evidence"):
+            line += " " + _evidence(r, role, row["evidence"][:4])
+        lines.append(line)
+        for child in row.get("children") or []:
+            status = r.t(f"status_{child['status']}", role)
+            lines.append(f"     · [{r.fmt.esc(child['id'])}] {r.fmt.esc(_cut(child['text'] or '', SHORT))}: {status}")
+    return lines
+
+
+def summary_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
+    lines = [r.fmt.bold(r.t("summary_title", role, date=data["date"])), r.t("summary_intro", role), "",
+             r.t("summary_patient", role, facts=r.join(r.facts(data["facts"], role), "separator"))]
+    if not data["trials"]:
+        lines += ["", r.t("summary_none", role)]
+    for trial in data["trials"]:
+        groups = trial["criteria"]
+        lines += ["", r.fmt.bold(r.t("summary_trial", role, title=trial["title"], ids=_id_text(r, role, trial),
+                                     verdict=Safe(r.t(f"verdict_{trial['verdict']}", role))))]
+        lines += _summary_rows(r, role, "summary_met", groups["met"])
+        lines += _summary_rows(r, role, "summary_excl_clear", groups["clear"])
+        lines += _summary_rows(r, role, "summary_unmet", groups["failed"])
+        lines += _summary_rows(r, role, "summary_unknown", groups["open"])
+        lines += _summary_rows(r, role, "summary_review", groups["review"])
+        lines.append(_contacts(r, role, trial["contacts"]))
+    if data.get("excluded"):
+        lines += ["", r.t("summary_excluded", role)]
+        for trial in data["excluded"]:
+            reasons = "; ".join(f"[{r.fmt.esc(row['id'])}] {r.fmt.esc(_cut(row['text'] or '', SHORT))}"
+                                + (" " + _evidence(r, role, row["evidence"][:3]) if row.get("evidence") else "")
+                                for row in trial["failed"][:2])
+            lines.append(f" - {r.fmt.esc(str(trial['id']))}: {reasons}")
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""Matching results shaped for the conversation: per trial, what fits, what is open, what
+rules it out, the nearest site and the contacts, as plain dicts the renderer words.
+
+Works on ``matching.engine.TrialResult`` objects through their documented attributes
+(``trial``, ``verdict``, ``score``, ``criteria`` with ``id``, ``kind``, ``text``,
+``status``, ``evidence``, ``parent``). Nothing is dropped: every top-level criterion
+lands in exactly one of met / exclusions clear / open / review / failed.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from bot.geo import Gazetteer, nearest_site
+from nlp.facts import Fact
+
+CANDIDATE = ("likely", "possible")
+
+
+def evidence_facts(evidence: Any) -> list[Fact]:
+    """The facts a judgement rests on (``LeafResult.facts``), de-duplicated, in order; the
+    renderer words them ("not pregnant", "age 35") so a negated span never reads as if
+    the user had said the opposite."""
+    items = evidence if isinstance(evidence, (list, tuple)) else [evidence] if evidence else []
+    found: list[Fact] = []
+    for item in items:
+        for fact in getattr(item, "facts", None) or []:
+            if isinstance(fact, Fact) and fact not in found:
+                found.append(fact)
+    return found
+
+
+def _criterion(c: Any) -> dict[str, Any]:
+    return {"id": c.id, "kind": c.kind, "text": c.text, "status": c.status,
+            "evidence": evidence_facts(c.evidence), "parent": c.parent}
+
+
+def criteria_by_status(criteria: Iterable[Any]) -> dict[str, list[dict]]:
+    """Top-level criteria sorted into met / clear (exclusions not applying) / open /
+    review / failed; each carries its children (the sub-criteria) for detail."""
+    rows = [_criterion(c) for c in criteria]
+    children: dict[str, list[dict]] = {}
+    for row in rows:
+        if row["parent"] is not None:
+            children.setdefault(row["parent"], []).append(row)
+    groups: dict[str, list[dict]] = {"met": [], "clear": [], "open": [], "review": [], "failed": []}
+    for row in rows:
+        if row["parent"] is not None:
+            continue
+        row["children"] = _descendants(row["id"], children)
+        status, kind = row["status"], row["kind"]
+        if status == "pass":
+            groups["met" if kind == "inclusion" else "clear"].append(row)
+        elif status == "fail":
+            # a failed group says why through its failing sub-criteria
+            failing = [c for c in row["children"] if c["status"] == "fail" and not _has_children(c, rows)]
+            groups["failed"].extend(failing or [row])
+        elif status == "review":
+            groups["review"].append(row)
+        else:
+            groups["open"].append(row)
+    return groups
+
+
+def _has_children(row: dict, rows: list[dict]) -> bool:
+    return any(other["parent"] == row["id"] for other in rows)
+
+
+def _descendants(parent: str, children: dict[str, list[dict]]) -> list[dict]:
+    out = []
+    for child in children.get(parent, []):
+        out.append(child)
+        out.extend(_descendants(child["id"], children))
+    return out
+
+
+def site_text(site: dict) -> str:
+    parts = [site.get("facility"), site.get("city"), site.get("region"), site.get("country")]
+    seen: list[str] = []
+    for part in parts:
+        if part and part not in seen:
+            seen.append(part)
+    return ", ".join(seen)
+
+
+def contacts_of(trial: dict) -> list[dict]:
+    """Central contacts, else the sites' contacts; values the record lacks stay None."""
+    contacts = list(trial.get("contacts") or [])
+    if not contacts:
+        for site in trial.get("sites") or []:
+            contacts.extend(site.get("contacts") or [])
+    return [{"name": c.get("name"), "role": c.get("role"), "phone": c.get("phone"), "email": c.get("email")} for c in contacts]
+
+
+def trial_view(result: Any, place: str | None, gazetteer: Gazetteer | None) -> dict[str, Any]:
+    trial = result.trial
+    sites = list(trial.get("sites") or [])
+    match = nearest_site(place, sites, gazetteer) if place else None
+    return {
+        "id": trial.get("id"),
+        "nct_id": trial.get("nct_id"),
+        "title": trial.get("title") or trial.get("official_title") or trial.get("id"),
+        "status": trial.get("status"),
+        "verdict": result.verdict,
+        "score": getattr(result, "score", None),
+        "criteria": criteria_by_status(result.criteria),
+        "nearest": None if match is None else {"site": site_text(match.site), "km": match.km, "place": match.place,
+                                                 "matched_on": match.matched_on},
+        "sites": [site_text(s) for s in sites],
+        "contacts": contacts_of(trial),
+    }
+
+
+def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | None,
+                  max_candidates: int = 5, max_ruled_out: int = 5) -> dict[str, Any]:
+    """Candidates (may qualify) best first, then trials ruled out, each as a view."""
+    candidates = [r for r in results if r.verdict in CANDIDATE]
+    ruled_out = [r for r in results if r.verdict not in CANDIDATE]
+    return {
+        "place": place,
+        "candidates": [trial_view(r, place, gazetteer) for r in candidates[:max_candidates]],
+        "more_candidates": max(0, len(candidates) - max_candidates),
+        "ruled_out": [trial_view(r, None, None) for r in ruled_out[:max_ruled_out]],
+        "more_ruled_out": max(0, len(ruled_out) - max_ruled_out),
+    }
+
+
+def audit(results: list[Any]) -> list[dict[str, str]]:
+    """What was shown, for the event log: trial ids and verdicts only."""
+    return [{"id": r.trial.get("id"), "verdict": r.verdict} for r in results]
+

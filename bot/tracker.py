@@ -1,0 +1,102 @@
+"""One conversation's state, rebuilt from its event log (in the manner of Rasa's tracker).
+
+Event types and payloads (all JSON; no raw message text, only the span each fact needs):
+
+* ``role``        ``{"role": "patient"|"clinician"}``
+* ``facts``       ``{"source": "m3", "facts": [Fact...]}``: what a free-text message said
+* ``answer``      ``{"key", "source", "facts": [Fact...], "choice"}``: a question answered
+* ``skip``        ``{"key", "choice": "unsure"|"skip"}``: left open on purpose
+* ``correction``  ``{"source", "removed": [{"label", "concept"}], "facts": [Fact...]}``
+* ``asked``       ``{"key", "form", "options", "token"}``: the question now pending
+* ``shown``       ``{"what": "results"|"summary", "trials": [{"id", "verdict"}]}``
+* ``resume``      ``{}``: the user asked for more questions after seeing results
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from nlp.facts import Fact, Profile
+
+# Named conversation states (bot/conversation.mmd draws them)
+ROLE = "ROLE"            # who is chatting? not yet known
+INTAKE = "INTAKE"        # role known, nothing about the patient yet
+ASKING = "ASKING"        # a question from matching is pending
+LOCATION = "LOCATION"    # the engine's own question: the user's city
+RESULTS = "RESULTS"      # questions stopped; results shown; free text still welcome
+
+LOCATION_KEY = "location"
+NOTING_EVENTS = ("facts", "answer", "correction")
+
+
+@dataclass
+class Tracker:
+    conversation_id: str
+    role: str | None = None
+    profile: Profile = field(default_factory=Profile)
+    last_noted: list[Fact] = field(default_factory=list)
+    asked: set[str] = field(default_factory=set)
+    answered: set[str] = field(default_factory=set)
+    skipped: set[str] = field(default_factory=set)
+    pending: dict[str, Any] | None = None
+    messages: int = 0          # noting events so far (fact sources are m1, m2, ...)
+    questions: int = 0         # questions asked so far (pending question token)
+    questioning: bool = True
+    results_shown: bool = False
+    events: int = 0
+
+    @classmethod
+    def rebuild(cls, conversation_id: str, events: Iterable[Any]) -> "Tracker":
+        tracker = cls(conversation_id)
+        for event in events:
+            tracker.apply(event.type, event.payload)
+        return tracker
+
+    @property
+    def state(self) -> str:
+        if self.role is None:
+            return ROLE
+        if self.pending is not None:
+            return LOCATION if self.pending["key"] == LOCATION_KEY else ASKING
+        return RESULTS if self.results_shown else INTAKE
+
+    @property
+    def next_source(self) -> str:
+        return f"m{self.messages + 1}"
+
+    def apply(self, kind: str, payload: dict[str, Any]) -> None:
+        """Fold one event into the state."""
+        self.events += 1
+        if kind == "role":
+            self.role = payload.get("role")
+        elif kind in NOTING_EVENTS:
+            facts = [Fact.from_dict(f) for f in payload.get("facts", [])]
+            profile = self.profile
+            for removed in payload.get("removed", []):
+                profile = profile.remove(removed["label"], removed["concept"])
+            self.profile = profile.add(facts)
+            self.messages += 1
+            if facts:
+                self.last_noted = facts
+            if kind == "answer":
+                self.answered.add(payload["key"])
+                self._clear_pending(payload["key"])
+        elif kind == "skip":
+            self.skipped.add(payload["key"])
+            self._clear_pending(payload["key"])
+        elif kind == "asked":
+            self.asked.add(payload["key"])
+            self.questions += 1
+            self.pending = dict(payload)
+        elif kind == "shown":
+            if payload.get("what") == "results":
+                self.results_shown = True
+                self.questioning = False
+                self.pending = None
+        elif kind == "resume":
+            self.questioning = True
+            self.results_shown = False
+
+    def _clear_pending(self, key: str) -> None:
+        if self.pending is not None and self.pending.get("key") == key:
+            self.pending = None
