@@ -1,0 +1,1 @@
+"""spaCy components and helpers of the extraction pipeline (one job per module)."""

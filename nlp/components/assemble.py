@@ -1,0 +1,187 @@
+"""A processed Doc -> typed facts (nlp/facts.py): context flags, values, status, time.
+
+Labs: the value after the name (or, with its unit, before it); names joined by "/", ","
+or "and" with no value of their own share the next one ("ALT/AST > 3x ULN"). The value is
+converted to the analyte's canonical unit (labs.yaml ``units``). Without a unit the
+canonical unit is assumed only when the value is plausible in it; otherwise the fact is
+marked ``implausible`` with no normalised value ("platelets 15000": do not guess). A lab
+or score mention with no value at all is not a fact.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from data.terminology import Terminology
+from nlp.components.context import past_negation
+from nlp.components.measurements import Reading, ValueReader
+from nlp.components.doc_cache import doc_text, sentence_index
+from nlp.components.status import MentionStatus, biomarker_status, infection_status, therapy_status
+from nlp.components.time import TimeReader, attach
+from nlp.facts import Fact
+from nlp.units import normalize_unit
+
+_JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
+_MARKER_WINDOW = 40
+
+
+class FactBuilder:
+    def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
+        self.terminology = terminology
+        self.values = ValueReader(vocabulary)
+        self.mention_status = MentionStatus(vocabulary)
+        self.times = TimeReader(vocabulary)
+
+    def __call__(self, doc: Doc, source: str | None, today: date) -> list[Fact]:
+        meta = doc._.trialbot_meta or {}
+        ents = list(doc.ents)
+        readings = self._lab_readings(doc, ents, meta)
+        facts: list[Fact] = []
+        for i, ent in enumerate(ents):
+            info = meta.get((ent.start, ent.end), {})
+            fact = Fact(
+                label=ent.label_,
+                concept=ent.kb_id_,
+                text=ent.text,
+                start=ent.start_char,
+                end=ent.end_char,
+                negated=bool(ent._.is_negated),
+                historical=bool(ent._.is_historical),
+                hypothetical=bool(ent._.is_hypothetical),
+                family=bool(ent._.is_family),
+                uncertain=bool(ent._.is_uncertain),
+                source=source,
+            )
+            if fact.negated and past_negation(ent):
+                fact.historical = True
+            if not self._fill(fact, ent, info, readings.get(i), ents, i):
+                continue
+            facts.append(fact)
+        self._attach_times(doc, facts, today)
+        return facts
+
+    # --- per label -------------------------------------------------------------------
+    def _fill(self, fact: Fact, ent: Span, info: dict, reading: Reading | None, ents: list[Span], i: int) -> bool:
+        label = fact.label
+        if label in ("LAB", "SCORE"):
+            if reading is None and "value" not in info:
+                return False
+            if reading is not None:
+                self._apply_reading(fact, reading)
+            else:
+                fact.value, fact.value_normalized = info["value"], info.get("value_normalized")
+            if label == "SCORE":
+                self._check_score(fact)
+            return True
+        if info.get("negated"):  # a pattern that reads its own negation
+            fact.negated = True
+        if label in ("AGE", "WEIGHT"):
+            for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible"):
+                if key in info:
+                    setattr(fact, key, info[key])
+            return True
+        if label in ("DRUG", "PROCEDURE"):
+            fact.status = therapy_status(ent)
+        elif label == "INFECTION":
+            fact.status = infection_status(ent, self.mention_status(ent))
+            if fact.status == "negative":
+                fact.negated = True
+            elif fact.status in ("positive", "active"):
+                fact.negated = False
+        elif label == "BIOMARKER":
+            fact.status = biomarker_status(ent, self.mention_status(ent))
+            fact.negated = fact.status == "negative"
+            sentence_end = sentence_index(ent.doc).bounds(ent.start_char)[1]
+            limit = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].label_ == "BIOMARKER" else sentence_end
+            found = self.values.percent_after(doc_text(ent.doc), ent.end_char, min(limit, ent.end_char + _MARKER_WINDOW))
+            if found is not None:
+                fact.value, fact.unit = found[0], "%"
+                fact.value_normalized, fact.unit_normalized = found[0], "%"
+        return True
+
+    def _lab_readings(self, doc: Doc, ents: list[Span], meta: dict) -> dict[int, Reading]:
+        """Each lab/score entity's reading, sharing a value across joined names."""
+        readings: dict[int, Reading] = {}
+        pending: list[int] = []
+        for i, ent in enumerate(ents):
+            if ent.label_ not in ("LAB", "SCORE"):
+                pending = []
+                continue
+            info = meta.get((ent.start, ent.end), {})
+            if "value" in info:  # read by a pattern (BILAG counts)
+                pending = []
+                continue
+            reading = info.get("reading")
+            if reading is None and ent.label_ == "LAB":
+                reading = self.values.before(doc_text(doc), sentence_index(doc).bounds(ent.start_char)[0], ent.start_char)
+                if reading is not None and i > 0 and ents[i - 1].end_char > reading.start:
+                    reading = None
+            if reading is not None:
+                readings[i] = reading
+                for j in pending:
+                    readings[j] = reading
+                pending = []
+                continue
+            nxt = ents[i + 1] if i + 1 < len(ents) else None
+            if nxt is not None and nxt.label_ == ent.label_ and _JOINER.match(doc_text(doc)[ent.end_char:nxt.start_char]):
+                pending.append(i)
+            else:
+                pending = []
+        return readings
+
+    def _apply_reading(self, fact: Fact, reading: Reading) -> None:
+        fact.value, fact.comparator, fact.uln_multiple = reading.value, reading.comparator, reading.uln_multiple
+        fact.unit = reading.unit
+        if fact.label == "SCORE":
+            fact.value_normalized = reading.value
+            if reading.value_high is not None:
+                fact.comparator = fact.comparator or ">="
+            return
+        if reading.value is None:  # "3x ULN": only the multiple is known
+            return
+        if reading.value_high is not None and fact.comparator is None:
+            fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
+        self._normalise_lab(fact)
+
+    def _normalise_lab(self, fact: Fact) -> None:
+        analyte = self.terminology.get(fact.concept)
+        if analyte is None:
+            return
+        units = analyte.attrs.get("units", {})
+        canonical = analyte.attrs.get("canonical_unit")
+        low, high = analyte.attrs.get("plausible", [float("-inf"), float("inf")])
+        if fact.unit is None:
+            if low <= fact.value <= high:
+                fact.value_normalized, fact.unit_normalized = fact.value, canonical
+            else:
+                fact.implausible = True
+            return
+        unit = normalize_unit(fact.unit, units)
+        if unit is None:
+            return  # a unit this analyte is not measured in: leave normalised values empty
+        converted = self.terminology.to_canonical(fact.concept, fact.value, unit)
+        fact.value_normalized = round(converted, 4) if converted is not None else None
+        fact.unit_normalized = canonical
+        if converted is not None and not (low <= converted <= high):
+            fact.implausible = True
+
+    def _check_score(self, fact: Fact) -> None:
+        score = self.terminology.get(fact.concept)
+        low, high = (score.attrs.get("range") if score else None) or [float("-inf"), float("inf")]
+        if fact.value is not None and not (low <= fact.value <= high):
+            fact.implausible = True
+
+    # --- time ------------------------------------------------------------------------
+    def _attach_times(self, doc: Doc, facts: list[Fact], today: date) -> None:
+        times = self.times(doc_text(doc), today)
+        if not times or not facts:
+            return
+        sentences = sentence_index(doc)
+        for index, expression in attach(doc_text(doc), times, facts, sentences.index, self.times).items():
+            if expression.date is not None:
+                facts[index].date = expression.date
+            if expression.duration_days is not None:
+                facts[index].duration_days = expression.duration_days

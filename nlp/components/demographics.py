@@ -1,0 +1,120 @@
+"""Pattern matches -> entity candidates for age, sex, weight, pregnancy, place and the
+BILAG counts, each with the values the pattern read.
+
+Age outside 0-120 and weight outside the analyte's plausible range are kept but marked
+``implausible`` (a question can be asked); a place that is a weekday, month or common word
+(data/nlp/extraction.yaml ``not_places``) is not a place.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+from data.terminology import Terminology
+from nlp.components.patterns import PatternMatch, token_span
+from nlp.components.terms import Candidate
+from nlp.units import normalize_unit, parse_number
+from nlp.components.doc_cache import doc_text
+
+AGE_RANGE = (0, 120)
+
+Meta = dict[str, Any]
+
+
+class PatternFacts:
+    def __init__(self, vocabulary: dict[str, Any], terminology: Terminology):
+        self.sex_words = {w.lower(): sex for sex, words in vocabulary["sex_words"].items() for w in words}
+        self.number_words = {k.lower(): v for k, v in vocabulary["number_words"].items()}
+        self.not_places = {w.lower() for w in vocabulary["not_places"]}
+        self.terminology = terminology
+
+    def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
+        found: list[tuple[Candidate, Meta]] = []
+        for match in matches:
+            handler = getattr(self, f"_{match.label.lower()}", None)
+            if handler is not None:
+                found.extend(handler(doc, match))
+        return found
+
+    def _candidate(self, doc: Doc, start: int, end: int, label: str, concept: str, meta: Meta) -> list[tuple[Candidate, Meta]]:
+        span = token_span(doc, start, end)
+        if span is None:
+            return []
+        return [(Candidate(span[0], span[1], label, concept), meta)]
+
+    def _age(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        value = parse_number(match.groups["value"])
+        if value is None:
+            return []
+        implausible = not (AGE_RANGE[0] <= value <= AGE_RANGE[1])
+        meta = {"value": value, "unit": "years", "value_normalized": value, "unit_normalized": "years", "implausible": implausible}
+        found = self._candidate(doc, match.start_char, match.end_char, "AGE", "age", meta)
+        if match.groups.get("sex"):
+            found += self._sex_from(doc, match, "sex")
+        return found
+
+    def _sex(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        return self._sex_from(doc, match, "sex")
+
+    def _sex_from(self, doc: Doc, match: PatternMatch, group: str) -> list[tuple[Candidate, Meta]]:
+        concept = self.sex_words.get((match.groups[group] or "").lower())
+        if concept is None:
+            return []
+        start, end = match.group_spans[group]
+        return self._candidate(doc, start, end, "SEX", concept, {})
+
+    def _weight(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        value = parse_number(match.groups["value"])
+        analyte = self.terminology.get("weight")
+        if value is None or analyte is None:
+            return []
+        units = analyte.attrs.get("units", {})
+        unit = normalize_unit(match.groups["unit"], units)
+        kg = self.terminology.to_canonical("weight", value, unit) if unit else None
+        low, high = analyte.attrs.get("plausible", [0, float("inf")])
+        meta = {
+            "value": value,
+            "unit": match.groups["unit"],
+            "value_normalized": None if kg is None else round(kg, 1),
+            "unit_normalized": analyte.attrs.get("canonical_unit") if kg is not None else None,
+            "implausible": kg is not None and not (low <= kg <= high),
+        }
+        return self._candidate(doc, match.start_char, match.end_char, "WEIGHT", "weight", meta)
+
+    def _pregnancy(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        meta = {"negated": True} if match.row.get("negated") else {}
+        return self._candidate(doc, match.start_char, match.end_char, "PREGNANCY", match.row["concept"], meta)
+
+    def _location(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        place = match.groups.get("place") or ""
+        words = place.split()
+        while words and words[-1].lower() in self.not_places:
+            words.pop()
+        if not words or words[0].lower() in self.not_places:
+            return []
+        start = match.group_spans["place"][0]
+        end = start + len(" ".join(words))
+        return self._candidate(doc, start, end, "LOCATION", doc_text(doc)[start:end], {})
+
+    def _score(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        if match.row.get("kind") != "bilag":
+            return []
+        # the first count's span starts at "BILAG"; the second is its own ("2 B")
+        found = []
+        whole_start = match.start_char
+        for group, concept in (("a", "bilag_a"), ("b", "bilag_b"), ("b2", "bilag_b")):
+            written = match.groups.get(group)
+            if not written:
+                continue
+            value = parse_number(written)
+            if value is None:
+                value = self.number_words.get(written.lower())
+            if value is None:
+                continue
+            start, end = match.group_spans[f"{group}span"]
+            if not found:
+                start = whole_start
+            meta = {"value": float(value), "value_normalized": float(value)}
+            found += self._candidate(doc, start, end, "SCORE", concept, meta)
+        return found

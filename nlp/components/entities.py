@@ -1,0 +1,151 @@
+"""The ``trialbot_entities`` spaCy component: every fact mention becomes an entity.
+
+It gathers candidates (exact terminology matches, demographic and score patterns, then
+typo recovery on what is left), resolves them and sets ``doc.ents`` (label = fact label,
+``kb_id_`` = concept) for ConText to modify. What the patterns read (an age, a weight, the
+value after a lab name) is kept in ``doc._.trialbot_meta`` by token offsets.
+
+Resolution, in order:
+1. a weak term (a short common word such as "pt") counts only in capitals or, for a lab or
+   score, with a value after it;
+2. a span naming both a lab and something else ("TB": bilirubin or tuberculosis; "HBV viral
+   load") is the lab when a value follows, else the other concept;
+3. overlaps: the longest span wins; on a tie exact terms beat patterns beat typos;
+4. a generic "infection" right next to a named infection is dropped ("hepatitis B
+   infection" is one fact), and so is a marker that names a CAR-T product ("CD7 CAR-T").
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from data.terminology import Terminology
+from nlp.components.demographics import PatternFacts
+from nlp.components.measurements import ValueReader
+from nlp.components.patterns import PatternRunner
+from nlp.components.doc_cache import doc_text, sentence_index
+from nlp.components.terms import Candidate, TermMatcher
+from nlp.components.typos import TypoMatcher
+
+ENTITIES_PIPE = "trialbot_entities"
+PATTERN_FILES = ("demographics", "pregnancy", "location", "scores")
+MEASURED = ("LAB", "SCORE")
+_PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
+
+if not Doc.has_extension("trialbot_meta"):
+    Doc.set_extension("trialbot_meta", default=None)
+
+
+class EntityRecognizer:
+    """Finds fact mentions; needs ``initialize_data`` before the first call."""
+
+    def __init__(self, nlp: Language, name: str = ENTITIES_PIPE):
+        self.nlp = nlp
+        self.name = name
+        self.ready = False
+
+    def initialize_data(self, terminology: Terminology, vocabulary: dict[str, Any], common_words: frozenset[str]) -> None:
+        weak_max = int(vocabulary["weak_term_max_length"])
+        self.terminology = terminology
+        self.terms = TermMatcher(self.nlp, terminology, common_words, weak_max)
+        self.typos = TypoMatcher(terminology, common_words, vocabulary["typos"], weak_max)
+        self.patterns = PatternRunner(PATTERN_FILES)
+        self.pattern_facts = PatternFacts(vocabulary, terminology)
+        self.values = ValueReader(vocabulary)
+        self.roman_scores = {
+            c.id for c in terminology.by_category("score") if c.attrs.get("range", [0, 100])[1] <= 4
+        }
+        self.ready = True
+
+    def reading_after(self, doc: Doc, start: int, end: int, concept: str):
+        end_char = doc[end - 1].idx + len(doc[end - 1])
+        limit = sentence_index(doc).bounds(end_char - 1)[1]
+        return self.values.after(doc_text(doc), end_char, limit, roman=concept in self.roman_scores)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.ready:
+            raise RuntimeError("trialbot_entities: call initialize_data() first (build_pipeline does)")
+        meta: dict[tuple[int, int], dict[str, Any]] = {}
+        ranked: list[tuple[Candidate, str, dict[str, Any]]] = []
+        for candidate, info in self._exact(doc):
+            ranked.append((candidate, "term", info))
+        for candidate, info in self.pattern_facts(doc, self.patterns(doc_text(doc))):
+            ranked.append((candidate, "pattern", info))
+        covered = {i for c, _, _ in ranked for i in range(c.start, c.end)}
+        for candidate in self.typos(doc, covered):
+            ranked.append((candidate, "typo", self._measure(doc, candidate)))
+        chosen = _resolve(ranked)
+        chosen = _drop_redundant(doc, chosen)
+        ents = []
+        for candidate, origin, info in chosen:
+            ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))
+            meta[(candidate.start, candidate.end)] = {**info, "fuzzy": origin == "typo"}
+        doc.ents = ents
+        doc._.trialbot_meta = meta
+        return doc
+
+    def _measure(self, doc: Doc, candidate: Candidate) -> dict[str, Any]:
+        if candidate.label not in MEASURED:
+            return {}
+        return {"reading": self.reading_after(doc, candidate.start, candidate.end, candidate.concept)}
+
+    def _exact(self, doc: Doc) -> list[tuple[Candidate, dict[str, Any]]]:
+        groups: dict[tuple[int, int], list[Candidate]] = {}
+        for candidate in self.terms(doc):
+            groups.setdefault((candidate.start, candidate.end), []).append(candidate)
+        kept: list[tuple[Candidate, dict[str, Any]]] = []
+        for (start, end), group in groups.items():
+            reading = None
+            if any(c.label in MEASURED for c in group):
+                concept = next(c.concept for c in group if c.label in MEASURED)
+                reading = self.reading_after(doc, start, end, concept)
+            text = doc_text(doc)[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
+            group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading)]
+            measured = [c for c in group if c.label in MEASURED]
+            others = [c for c in group if c.label not in MEASURED]
+            if measured and others:
+                group = measured if reading else others
+            if group:
+                candidate = group[0]
+                kept.append((candidate, {"reading": reading} if candidate.label in MEASURED else {}))
+        return kept
+
+
+def _resolve(ranked: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[Candidate, str, dict[str, Any]]]:
+    order = sorted(ranked, key=lambda r: (-(r[0].end - r[0].start), _PRIORITY[r[1]], r[0].start))
+    taken: set[int] = set()
+    chosen = []
+    for item in order:
+        tokens = range(item[0].start, item[0].end)
+        if any(i in taken for i in tokens):
+            continue
+        taken.update(tokens)
+        chosen.append(item)
+    return sorted(chosen, key=lambda r: r[0].start)
+
+
+def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[Candidate, str, dict[str, Any]]]:
+    keep = []
+    for i, item in enumerate(chosen):
+        candidate = item[0]
+        before = chosen[i - 1][0] if i > 0 else None
+        after = chosen[i + 1][0] if i + 1 < len(chosen) else None
+        if candidate.concept == "active_infection" and doc[candidate.start:candidate.end].text.lower() == "infection":
+            if (before and before.label == "INFECTION" and candidate.start - before.end <= 1) or (
+                after and after.label == "INFECTION" and after.start - candidate.end <= 2
+                and candidate.end < len(doc) and doc[candidate.end].lower_ in ("with", "of", "by")
+            ):
+                continue
+        if candidate.label == "BIOMARKER" and after and after.label == "PROCEDURE" and after.start - candidate.end <= 1:
+            gap = doc[candidate.end:after.start].text.strip()
+            if gap in ("", "-"):
+                continue
+        keep.append(item)
+    return keep
+
+
+@Language.factory(ENTITIES_PIPE)
+def make_entity_recognizer(nlp, name):  # no annotations: spaCy validates factory signatures
+    return EntityRecognizer(nlp, name)

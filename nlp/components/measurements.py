@@ -1,0 +1,148 @@
+"""Values next to a lab, score or marker mention: number, range, comparator, unit, N x ULN.
+
+``ValueReader.after`` reads what follows a mention ("creatinine of 265 µmol/L",
+"platelets were 25", "ALT > 3x ULN", "ECOG 0-1", "NYHA class III"); ``before`` reads a
+value with its unit written before the name ("1.2 mg/dL creatinine"). The words that may
+stand between name and value, the comparators and the ULN phrases are data
+(data/nlp/extraction.yaml); units are checked against the known unit spellings
+(nlp/units.py), so "platelets 25 today" has no unit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from nlp.units import parse_number, unit_candidates
+
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:[.,]\d+)?"
+UNIT = (
+    r"(?:[x×*]\s?10\s?(?:\^|e|E|\*\*?)?\s?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}\s?/\s?(?:[uµμ]?[lL]|mm3|mm³|mcL)"
+    r"|10\s?(?:\^|e|E|\*\*?)\s?[0-9]{1,2}\s?/\s?(?:[uµμ]?[lL]|mm3|mm³)"
+    r"|10[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}\s?/\s?(?:[uµμ]?[lL]|mm3|mm³)"
+    r"|%"
+    r"|/\s?(?:[uµμ][lL]|mm3|mm³|mcL)"
+    r"|[A-Za-zµμ]+(?:\s?/\s?[A-Za-zµμ0-9.²³^]+){0,2})"
+)
+# a number directly followed by one of these is a time or a count, not a lab value
+_NOT_A_VALUE_AFTER = re.compile(
+    r"\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|y/?o|ago|times(?!\s+(?:the\s+)?(?:uln|upper|normal))"
+    r"|mg\b(?!/)|tablets?|pills?|doses?|cycles?|infusions?)",
+    re.IGNORECASE,
+)
+_ROMAN = r"(?P<roman>IV|I{1,3})\b"
+# "2.3 x 10^3 IU/mL": a power of ten that multiplies the number (not "x10^9/L", a unit)
+_EXPONENT = r"(?P<exp>\s*[x×*]\s*10\s*(?:\^|e|E|\*\*?)?\s*(?P<expn>[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?![0-9⁰¹²³⁴⁵⁶⁷⁸⁹]|\s*/))?"
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A value as written: char offsets of the value expression, number(s), unit, sign."""
+
+    start: int
+    end: int
+    value: float | None
+    value_high: float | None = None
+    unit: str | None = None          # as written (None when absent or not a unit)
+    comparator: str | None = None    # "<", "<=", ">", ">=", "=="
+    uln_multiple: float | None = None
+
+
+def _alternation(words: list[str]) -> str:
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        escaped = re.escape(word).replace(r"\ ", r"\s+")
+        parts.append(escaped + (r"\b" if word[-1].isalnum() else ""))
+    return "|".join(parts)
+
+
+class ValueReader:
+    """Reads values around a mention, with vocabularies from data/nlp/extraction.yaml."""
+
+    def __init__(self, vocabulary: dict[str, Any]):
+        self.comparators = {k.lower(): v for k, v in vocabulary["comparators"].items()}
+        self.roman = vocabulary["roman_numerals"]
+        fillers = _alternation(vocabulary["value_fillers"])
+        comparators = _alternation(list(vocabulary["comparators"]))
+        uln = vocabulary["uln_phrases"]
+        multipliers = _alternation(uln["multipliers"])
+        names = _alternation(uln["names"])
+        value = (
+            rf"(?:(?P<cmp>{comparators})\s*)?"
+            rf"(?:{_ROMAN}|(?P<between>between\s+)?(?P<num>{NUMBER}){_EXPONENT}"
+            rf"(?:\s*(?P<sep>-|–|to|and)\s*(?P<num2>{NUMBER}))?)"
+            rf"(?:\s*(?P<uln>(?:{multipliers}))\s*(?:the\s+)?(?:{names})"
+            rf"|\s?(?P<unit>{UNIT}))?"
+        )
+        self._after = re.compile(rf"(?:\s*(?:{fillers}))*\s*{value}", re.IGNORECASE)
+        self._before = re.compile(
+            rf"(?:(?P<cmp>{comparators})\s*)?(?P<num>{NUMBER})\s?(?P<unit>{UNIT})\s*$",
+            re.IGNORECASE,
+        )
+        self._percent = re.compile(rf"(?P<num>{NUMBER})\s*%")
+
+    def after(self, text: str, pos: int, limit: int, roman: bool = False) -> Reading | None:
+        """The value that follows ``pos`` (before ``limit``), or None."""
+        match = self._after.match(text, pos, limit)
+        if match is None:
+            return None
+        if match.group("roman"):
+            if not roman:
+                return None
+            value: float | None = float(self.roman[match.group("roman").lower()])
+            return Reading(match.start("roman"), match.end("roman"), value, comparator=self._comparator(match))
+        num = match.group("num")
+        if num is None:
+            return None
+        tail_at = match.end("num2") if match.group("num2") else match.end("exp") if match.group("exp") else match.end("num")
+        if not match.group("uln") and _NOT_A_VALUE_AFTER.match(text, tail_at, limit):
+            return None
+        return self._reading(match, text)
+
+    def before(self, text: str, floor: int, pos: int) -> Reading | None:
+        """A value with its unit written just before ``pos`` (not before ``floor``), or None."""
+        window_start = max(floor, pos - 40)
+        match = self._before.search(text, window_start, pos)
+        if match is None or not unit_candidates(match.group("unit")):
+            return None
+        return self._reading(match, text)
+
+    def percent_after(self, text: str, pos: int, limit: int) -> tuple[float, int, int] | None:
+        """The first 'N%' between ``pos`` and ``limit``: (value, start, end)."""
+        match = self._percent.search(text, pos, limit)
+        if match is None:
+            return None
+        value = parse_number(match.group("num"))
+        return None if value is None else (value, match.start(), match.end())
+
+    def _comparator(self, match: re.Match) -> str | None:
+        written = match.group("cmp")
+        return self.comparators.get(re.sub(r"\s+", " ", written.lower())) if written else None
+
+    def _reading(self, match: re.Match, text: str) -> Reading | None:
+        value = parse_number(match.group("num"))
+        if value is None:
+            return None
+        groups = match.re.groupindex
+        if "exp" in groups and match.group("exp"):
+            value *= 10 ** int(match.group("expn").translate(_SUPERSCRIPTS))
+        high = parse_number(match.group("num2")) if "num2" in groups and match.group("num2") else None
+        if high is not None and match.group("sep") == "and" and not match.group("between"):
+            high = None  # "ALT 35 and 40": two values, not a range
+        comparator = self._comparator(match)
+        start = match.start("cmp") if match.group("cmp") else match.start("between") if "between" in groups and match.group("between") else match.start("num")
+        end = match.end("num2") if high is not None else match.end("exp") if "exp" in groups and match.group("exp") else match.end("num")
+        unit = None
+        uln_multiple = None
+        if "uln" in groups and match.group("uln"):
+            uln_multiple, value = value, None
+            end = match.end()
+        elif match.group("unit"):
+            written = match.group("unit").strip()
+            if unit_candidates(written):
+                unit = written
+                end = match.end("unit")
+        if high is not None and high < (value or 0):
+            high = None
+        return Reading(start, end, value, high, unit, comparator, uln_multiple)

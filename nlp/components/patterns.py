@@ -1,0 +1,64 @@
+"""Regular-expression patterns from data/patterns/*.jsonl, run over a Doc's text.
+
+A pattern's named groups say what it found (``value``, ``unit``, ``sex``, ``place``,
+``year`` …); ``span`` names the part that is the fact's span when it is not the whole
+match. Matches are aligned to token boundaries so they can become entities.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+from nlp.resources import patterns
+
+
+@dataclass
+class PatternMatch:
+    row: dict[str, Any]
+    start_char: int
+    end_char: int
+    groups: dict[str, str | None]
+    group_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.row["label"]
+
+
+class PatternRunner:
+    """Runs the patterns of the named files over text."""
+
+    def __init__(self, names: tuple[str, ...]):
+        self.rows = [row for name in names for row in patterns(name)]
+        # a row's "requires" strings as one cheap regex over the lower-cased text
+        self.gates = [_gate(row.get("requires")) for row in self.rows]
+
+    def __call__(self, text: str) -> list[PatternMatch]:
+        found = []
+        lower = text.lower()
+        for row, gate in zip(self.rows, self.gates):
+            if gate is not None and gate.search(lower) is None:
+                continue  # the pattern cannot match: skip the regex
+            for match in row["re"].finditer(text):
+                groups = match.groupdict()
+                spans = {name: match.span(name) for name, value in groups.items() if value is not None}
+                start, end = spans.get("span", match.span())
+                found.append(PatternMatch(row, start, end, groups, spans))
+        return found
+
+
+def _gate(requires: list[str] | None) -> re.Pattern | None:
+    if not requires:
+        return None
+    return re.compile("|".join(r"\d" if r == "#digit" else re.escape(r) for r in requires))
+
+
+def token_span(doc: Doc, start_char: int, end_char: int) -> tuple[int, int] | None:
+    """Token offsets covering the characters (expanded to whole tokens), or None."""
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.start, span.end

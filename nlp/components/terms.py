@@ -1,0 +1,127 @@
+"""Exact matching of terminology terms and abbreviations on tokens.
+
+Terms (``terms`` in data/terminology/*.yaml) match case-insensitively; abbreviations match
+case-sensitively ("SLE", "MMF", "Hb"), and also in lower case when they are at least three
+letters long and not an English word ("mmf", "hcq", but never "ass" or "ada"). A short term
+that is also a common English word ("got", "pt", "fits", "cart") is *weak*: it counts only
+written in capitals, or for a lab or score when a value follows ("pt 14 s").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from data.terminology import Concept, Terminology
+
+# terminology category -> fact label (therapies of kind "procedure" are PROCEDURE)
+CATEGORY_LABELS = {
+    "condition": "CONDITION",
+    "therapy": "DRUG",
+    "analyte": "LAB",
+    "score": "SCORE",
+    "infection": "INFECTION",
+    "biomarker": "BIOMARKER",
+}
+# analytes that are reported as another label (body weight is a WEIGHT fact, read by the
+# demographic patterns with its unit)
+SKIPPED_ANALYTES = {"weight"}
+
+
+def fact_label(concept: Concept) -> str:
+    if concept.category == "therapy" and concept.kind == "procedure":
+        return "PROCEDURE"
+    return CATEGORY_LABELS[concept.category]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span the terminology names: token offsets, label, concept, how it matched."""
+
+    start: int
+    end: int
+    label: str
+    concept: str
+    weak: bool = False
+    fuzzy: bool = False
+
+
+class TermMatcher:
+    """Finds every terminology mention in a Doc (several concepts may share one span)."""
+
+    def __init__(self, nlp: Language, terminology: Terminology, common_words: frozenset[str], weak_max_length: int):
+        self.vocab = nlp.vocab
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.keys: dict[int, list[tuple[str, str, bool]]] = {}
+        lower_phrases: dict[str, list[tuple[str, str, bool]]] = {}
+        orth_phrases: dict[str, list[tuple[str, str, bool]]] = {}
+        for concept in terminology.concepts.values():
+            if concept.id in SKIPPED_ANALYTES:
+                continue
+            label = fact_label(concept)
+            for term in concept.terms:
+                text = term.lower()
+                weak = len(text) <= weak_max_length and text in common_words
+                lower_phrases.setdefault(text, []).append((label, concept.id, weak))
+            for abbreviation in concept.abbreviations:
+                orth_phrases.setdefault(abbreviation, []).append((label, concept.id, False))
+                low = abbreviation.lower()
+                if len(low) >= 3 and low not in common_words and low != abbreviation:
+                    lower_phrases.setdefault(low, []).append((label, concept.id, False))
+        for phrase, targets in list(lower_phrases.items()):
+            for variant in _spelling_variants(phrase):
+                weak = len(variant) <= weak_max_length and variant in common_words
+                found = lower_phrases.setdefault(variant, [])
+                found.extend((label, concept, weak) for label, concept, _ in targets if (label, concept, weak) not in found)
+        for matcher, phrases, prefix in ((self.lower, lower_phrases, "L"), (self.orth, orth_phrases, "O")):
+            for phrase, targets in phrases.items():
+                key = f"{prefix}:{phrase}"
+                match_id = self.vocab.strings.add(key)
+                self.keys[match_id] = _dedupe(targets)
+                matcher.add(key, _pattern_docs(nlp, phrase, case_variants=prefix == "L"))
+
+    def __call__(self, doc: Doc) -> list[Candidate]:
+        found: list[Candidate] = []
+        for matcher in (self.orth, self.lower):
+            for match_id, start, end in matcher(doc):
+                for label, concept, weak in self.keys[match_id]:
+                    found.append(Candidate(start, end, label, concept, weak=weak))
+        return found
+
+
+def _spelling_variants(phrase: str) -> set[str]:
+    """'t-cell lymphoma' is also written 't cell lymphoma' and 'tcell lymphoma'; a short
+    first word may be hyphenated to the next ('anti synthetase' -> 'anti-synthetase')."""
+    variants = set()
+    if "-" in phrase:
+        variants |= {phrase.replace("-", " "), phrase.replace("-", "")}
+    words = phrase.split(" ")
+    if len(words) > 1 and len(words[0]) <= 5:  # "t lymphoblastic lymphoma" -> "t-lymphoblastic lymphoma"
+        variants.add(f"{words[0]}-{' '.join(words[1:])}")
+    return variants - {phrase}
+
+
+def _pattern_docs(nlp: Language, phrase: str, case_variants: bool) -> list[Doc]:
+    """The phrase tokenized as written and, for case-insensitive phrases, in upper and
+    title case too (the tokenizer may split "SLEDAI-2K" and "sledai-2k" differently)."""
+    forms = {phrase}
+    if case_variants:
+        forms |= {phrase.upper(), phrase.title()}
+    docs, seen = [], set()
+    for form in sorted(forms):
+        doc = nlp.make_doc(form)
+        key = tuple(t.lower_ for t in doc)
+        if key not in seen:
+            seen.add(key)
+            docs.append(doc)
+    return docs
+
+
+def _dedupe(targets: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
+    seen: dict[tuple[str, str], bool] = {}
+    for label, concept, weak in targets:
+        seen[(label, concept)] = seen.get((label, concept), True) and weak
+    return [(label, concept, weak) for (label, concept), weak in seen.items()]

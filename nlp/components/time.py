@@ -1,0 +1,146 @@
+"""Time expressions ("diagnosed in 2015", "since 2015", "for 6 years", "3 months ago",
+"2023-05") and which fact each belongs to.
+
+Patterns are data (data/patterns/time.jsonl, each with a ``kind``: date, since, ago,
+duration). Relative times are resolved against ``today`` (a parameter, so tests are
+deterministic). Precision follows the text: years ago -> YYYY-MM, days to months ago ->
+YYYY-MM-DD, "in 2015" -> "2015". Each expression attaches to the nearest fact of its
+sentence that can have a time (a condition, therapy, procedure, infection, lab, score or
+marker): a cue word just before the expression ("diagnosed", "stopped", data/nlp/
+extraction.yaml ``time_cues``) narrows the labels, a fact in the same clause (no comma,
+semicolon or "but" between) beats one across, then the nearer wins, the preceding on a tie.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from nlp.components.patterns import PatternMatch, PatternRunner
+
+TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER")
+_CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
+_CUE_WINDOW = 30
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    start: int
+    end: int
+    date: str | None = None
+    duration_days: float | None = None
+
+
+class TimeReader:
+    def __init__(self, vocabulary: dict[str, Any]):
+        self.runner = PatternRunner(("time",))
+        self.units = {k.lower(): float(v) for k, v in vocabulary["time_units"].items()}
+        self.numbers = {k.lower(): v for k, v in vocabulary["number_words"].items()}
+        self.months = {k.lower(): int(v) for k, v in vocabulary["month_names"].items()}
+        cues: dict[str, set[str]] = {}
+        for label, words in vocabulary.get("time_cues", {}).items():
+            for word in words:
+                cues.setdefault(word.lower(), set()).add(label)
+        alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(cues, key=len, reverse=True))
+        self.cue_labels = cues
+        self.cue_re = re.compile(rf"\b({alternation})\b", re.IGNORECASE) if cues else None
+
+    def preferred_labels(self, text: str, expression: "TimeExpression") -> set[str] | None:
+        """The labels a cue word just before ``expression`` points to, or None."""
+        if self.cue_re is None:
+            return None
+        window = text[max(0, expression.start - _CUE_WINDOW):expression.start]
+        found = None
+        for match in self.cue_re.finditer(window):
+            found = self.cue_labels.get(re.sub(r"\s+", " ", match.group(1).lower()))
+        return found
+
+    def __call__(self, text: str, today: date) -> list[TimeExpression]:
+        found = []
+        for match in self.runner(text):
+            expression = self._read(match, today)
+            if expression is not None:
+                found.append(expression)
+        # overlapping expressions: the most precise date wins ("2021-03" over "diagnosed
+        # 2021"), then the longest
+        found.sort(key=lambda e: (-len(e.date or ""), -(e.end - e.start), e.start))
+        kept: list[TimeExpression] = []
+        for expression in found:
+            if all(expression.end <= k.start or expression.start >= k.end for k in kept):
+                kept.append(expression)
+        return sorted(kept, key=lambda e: e.start)
+
+    def _count(self, written: str | None) -> float | None:
+        if written is None:
+            return 1.0
+        written = written.lower().strip()
+        if written.replace(".", "", 1).isdigit():
+            return float(written)
+        for prefix in ("a couple of", "a few"):
+            if written == prefix:
+                return {"a couple of": 2.0, "a few": 3.0}[prefix]
+        value = self.numbers.get(written)
+        return None if value is None else float(value)
+
+    def _read(self, match: PatternMatch, today: date) -> TimeExpression | None:
+        kind = match.row.get("kind")
+        groups = match.groups
+        start, end = match.start_char, match.end_char
+        if kind in ("date", "since"):
+            year = int(groups["year"])
+            if year > today.year:
+                return None
+            month = groups.get("month")
+            if groups.get("monthname"):
+                month = self.months.get(groups["monthname"].lower().rstrip("."))
+            text = f"{year:04d}"
+            if month:
+                text += f"-{int(month):02d}"
+                if groups.get("day"):
+                    text += f"-{int(groups['day']):02d}"
+            return TimeExpression(start, end, date=text)
+        unit = self.units.get((groups.get("unit") or "").lower())
+        count = self._count(groups.get("value"))
+        if unit is None or count is None:
+            return None
+        days = count * unit
+        if kind == "duration":
+            return TimeExpression(start, end, duration_days=round(days, 2))
+        if kind == "ago":
+            when = today - timedelta(days=round(days))
+            text = when.strftime("%Y-%m") if unit >= 365 else when.isoformat()
+            return TimeExpression(start, end, date=text)
+        return None
+
+
+def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of, reader: TimeReader | None = None) -> dict[int, TimeExpression]:
+    """fact index -> its time expression. ``facts`` have ``label``, ``start``, ``end``;
+    ``sentence_of(char)`` names the sentence a character is in."""
+    best: dict[int, tuple[tuple[int, int], TimeExpression]] = {}
+    for expression in times:
+        sentence = sentence_of(expression.start)
+        preferred = reader.preferred_labels(text, expression) if reader else None
+        candidates = [
+            i for i, fact in enumerate(facts)
+            if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
+            and not (fact.start < expression.end and expression.start < fact.end)
+        ]
+        if preferred and any(facts[i].label in preferred for i in candidates):
+            candidates = [i for i in candidates if facts[i].label in preferred]
+        choice: tuple[tuple[int, int, int], int] | None = None
+        for i in candidates:
+            fact = facts[i]
+            if fact.end <= expression.start:
+                between, key = text[fact.end:expression.start], (expression.start - fact.end, 0)
+            else:
+                between, key = text[expression.end:fact.start], (fact.start - expression.end, 1)
+            ranked = (1 if _CLAUSE_BREAK.search(between) else 0, *key)
+            if choice is None or ranked < choice[0]:
+                choice = (ranked, i)
+        if choice is None:
+            continue
+        rank, index = (choice[0][0], choice[0][1]), choice[1]
+        if index not in best or rank < best[index][0]:
+            best[index] = (rank, expression)
+    return {i: expression for i, (_, expression) in best.items()}

@@ -1,0 +1,111 @@
+"""Typo recovery: misspelled terms ("lupis", "cellcep", "rituximap") matched with rapidfuzz.
+
+Only tokens no exact match covers are tried, and only when they could be a misspelling at
+all: alphabetic, long enough, not a stop word and not one of the most frequent English
+words (so "people", "sleep", "lotus", "status" never become diseases). A candidate term
+must share the first letter and reach a length-dependent ``fuzz.ratio`` threshold
+(data/nlp/extraction.yaml ``typos``). Adjacent word pairs are tried against two-word terms
+("rheumatiod arthritis"). Results are cached per word.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from data.terminology import Terminology
+from nlp.components.terms import SKIPPED_ANALYTES, Candidate, fact_label
+from nlp.components.doc_cache import doc_text
+
+
+_WORD = re.compile(r"[^\W\d_]{5,}")
+
+
+class TypoMatcher:
+    def __init__(self, terminology: Terminology, common_words: frozenset[str], settings: dict[str, Any], weak_max_length: int):
+        self.common = common_words
+        self.min_length = int(settings["min_length"])
+        self.thresholds = sorted((tuple(t) for t in settings["thresholds"]), reverse=True)
+        self.same_first = bool(settings.get("same_first_letter", True))
+        self.targets: dict[str, list[tuple[str, str]]] = {}
+        for concept in terminology.concepts.values():
+            if concept.id in SKIPPED_ANALYTES:
+                continue
+            for term in concept.terms:
+                text = term.lower()
+                if len(text.replace(" ", "")) < self.min_length:
+                    continue
+                if len(text) <= weak_max_length and text in common_words:
+                    continue
+                self.targets.setdefault(text, []).append((fact_label(concept), concept.id))
+        # choices bucketed by first letter and by word count
+        self.buckets: dict[tuple[str, int], list[str]] = {}
+        for text in self.targets:
+            words = len(text.split())
+            if words <= 2:
+                self.buckets.setdefault((text[0], words), []).append(text)
+        self.lookup = lru_cache(maxsize=20000)(self._lookup)
+
+    def _threshold(self, length: int) -> float:
+        for min_length, score in self.thresholds:
+            if length >= min_length:
+                return score
+        return 101.0
+
+    def _lookup(self, text: str, words: int) -> str | None:
+        """The term ``text`` most likely misspells, or None."""
+        key = (text[0], words) if self.same_first else None
+        choices = self.buckets.get(key, []) if key else [t for (f, w), ts in self.buckets.items() if w == words for t in ts]
+        if not choices:
+            return None
+        best = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=self._threshold(len(text)))
+        return best[0] if best else None
+
+    def _typo_like(self, token) -> bool:
+        low = token.lower_
+        return (
+            token.is_alpha
+            and len(low) >= self.min_length
+            and low not in STOP_WORDS
+            and low not in self.common
+            and low not in self.targets
+        )
+
+    def _suspects(self, doc: Doc) -> list[int]:
+        """Token indices of words that could be misspelt terms (a cheap text scan first)."""
+        words = [m for m in _WORD.finditer(doc_text(doc)) if self._plausible(m.group().lower())]
+        if not words:
+            return []
+        starts = [t.idx for t in doc]
+        return [bisect_right(starts, m.start()) - 1 for m in words]
+
+    def _plausible(self, low: str) -> bool:
+        return len(low) >= self.min_length and low not in STOP_WORDS and low not in self.common and low not in self.targets
+
+    def __call__(self, doc: Doc, covered: set[int]) -> list[Candidate]:
+        found: list[Candidate] = []
+        n = len(doc)
+        for i in self._suspects(doc):
+            token = doc[i]
+            if i in covered or not self._typo_like(token):
+                continue
+            term = self.lookup(token.lower_, 1)
+            if term:
+                found.extend(Candidate(i, i + 1, label, concept, fuzzy=True) for label, concept in self.targets[term])
+                continue
+            for start, end in ((i, i + 2), (i - 1, i + 1)):
+                if start < 0 or end > n or any(j in covered for j in range(start, end)):
+                    continue
+                pair = doc[start:end]
+                if not all(t.is_alpha for t in pair):
+                    continue
+                term = self.lookup(pair.text.lower(), 2)
+                if term:
+                    found.extend(Candidate(start, end, label, concept, fuzzy=True) for label, concept in self.targets[term])
+                    break
+        return found

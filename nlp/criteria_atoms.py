@@ -1,0 +1,347 @@
+"""Criterion text -> atoms: the facts ``nlp.pipeline.extract`` finds, placed in the text
+with what the rule needs (lab and score bounds, age limits, negation), for the criteria
+parser (``nlp/criteria_parser.py``).
+
+An atom is one fact mention stretched over its value ("Creatinine>2.5mg/dl" is one atom),
+so the structure reader sees facts, cue phrases, connectors and the words left over.
+Beyond the facts, it reads what a criterion writes differently from a patient:
+
+* score ranges and alternatives: "ECOG 0 to 2" (``<= 2``), "NYHA III or IV" (``>= 3``),
+  "at least one BILAG A" (a count written before the name);
+* lab ranges ("haemoglobin 80-120 g/L": both bounds, not only the lower one);
+* age limits ("aged 18 to 65 years", "≥ 18 years");
+* a lab value keeps the unit as written when the analyte is measured in it, else it is
+  converted to the canonical unit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from data.terminology import Terminology, load_terminology
+from nlp.components.measurements import Reading, ValueReader
+from nlp.criteria_cues import Cues
+from nlp.facts import Fact
+from nlp.resources import vocabulary
+from nlp.units import normalize_unit
+
+# labels that never become a leaf of their own (their words are read as filler)
+_SKIPPED = {"SEX", "LOCATION", "AGE", "WEIGHT"}
+_CLAUSE_END = re.compile(r"[;\n]|\.(?:\s|$)")
+_SCORE_START = re.compile(r"≥|≤|>=|<=|[<>=]|\d|\b(?:IV|I{1,3})\b")
+_ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–|and|,)\s*(?P<v>\d+(?:\.\d+)?|IV|I{1,3})\b")
+_COUNT_BEFORE = r"(?:(?P<cmp>at least|a minimum of|more than|≥|>=|>)\s+)?(?P<n>{n})\s+(?:x\s+)?$"
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_AGE_MIN = {"≥": 0, ">=": 0, ">": 0, "at least": 0, "over": 0, "above": 0, "older than": 0}
+_AGE_MAX = {"≤": 0, "<=": 0, "<": -1, "under": -1, "below": -1, "younger than": -1, "up to": 0,
+            "no more than": 0, "no older than": 0}
+
+
+@dataclass
+class Atom:
+    """One fact (or age limit) in the criterion text, with what its leaf needs."""
+
+    start: int
+    end: int
+    label: str
+    concept: str
+    text: str
+    fact: Fact | None = None
+    negated: bool = False
+    negation_spans: list[tuple[int, int]] = field(default_factory=list)
+    bounds: list[tuple[str, Any]] | None = None   # lab: [(op, (value, unit) | ("uln", n))]; score: [(op, value)]
+    age: tuple[float | None, float | None] | None = None
+    alternatives: list[str] = field(default_factory=list)
+    mods: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def readable(self) -> bool:
+        """False when the atom names a measurement whose threshold could not be read."""
+        return self.label not in ("LAB", "SCORE") or bool(self.bounds)
+
+
+@lru_cache(maxsize=1)
+def _reader() -> ValueReader:
+    return ValueReader(vocabulary())
+
+
+@lru_cache(maxsize=1)
+def _therapy_terms() -> tuple[tuple[re.Pattern, str], ...]:
+    """(whole-word pattern of a therapy term, its concept) for every therapy term."""
+    found = []
+    for concept in load_terminology().by_category("therapy"):
+        for term in concept.terms:
+            found.append((re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)"), concept.id))
+    return tuple(found)
+
+
+def _alternatives(atom: Atom, terminology: Terminology) -> list[str]:
+    """Other therapy concepts the same words name ("other clinical trials": taking part in a
+    trial, or an investigational drug), unrelated to the atom's concept by is-a."""
+    words = atom.text.lower()
+    result: list[str] = []
+    for pattern, concept in _therapy_terms():
+        if concept == atom.concept or concept in result or not pattern.search(words):
+            continue
+        if terminology.is_a(concept, atom.concept) or terminology.is_a(atom.concept, concept):
+            continue
+        result.append(concept)
+    return result
+
+
+def clause_end(text: str, pos: int) -> int:
+    match = _CLAUSE_END.search(text, pos)
+    return match.start() if match else len(text)
+
+
+def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
+    """Every atom of ``text`` in order, non-overlapping. ``doc`` is the pipeline's Doc of
+    the same text (for mentions without a value and for negation triggers)."""
+    terminology = load_terminology()
+    negations = _negation_spans(doc)
+    atoms: list[Atom] = []
+    fact_starts = set()
+    for fact in facts:
+        if fact.label in _SKIPPED:
+            continue
+        fact_starts.add(fact.start)
+        atom = Atom(fact.start, fact.end, fact.label, fact.concept, fact.text, fact, fact.negated,
+                    negations.get(fact.start, []))
+        if fact.label == "LAB":
+            _lab(atom, text, terminology)
+        elif fact.label == "SCORE":
+            _score(atom, text, terminology, cues)
+        atoms.append(atom)
+    for ent in doc.ents:  # scores written without a value right after the name
+        if ent.label_ == "SCORE" and ent.start_char not in fact_starts:
+            atom = Atom(ent.start_char, ent.end_char, "SCORE", ent.kb_id_, ent.text)
+            _score(atom, text, terminology, cues)
+            if atom.bounds:
+                atoms.append(atom)
+    atoms.extend(_ages(text, cues))
+    for atom in atoms:
+        if atom.label in ("DRUG", "PROCEDURE"):
+            atom.alternatives = _alternatives(atom, terminology)
+        if atom.label in ("LAB", "SCORE"):
+            _alias_before(atom, text, doc)
+    atoms = [a for a in atoms if not any(m.start() <= a.start and a.end <= m.end() for m in cues.finditer("not_facts", text))]
+    atoms = _pregnancy_plans(atoms, text, cues)
+    return _infection_heads(_without_overlaps(atoms), text)
+
+
+def _negation_spans(doc) -> dict[int, list[tuple[int, int]]]:
+    """Entity start char -> char spans of the ConText negation triggers that modify it."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for ent in doc.ents:
+        for modifier in getattr(ent._, "modifiers", ()) or ():
+            if modifier.category == "NEGATED_EXISTENCE":
+                start, end = modifier.modifier_span
+                spans.setdefault(ent.start_char, []).append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
+    return spans
+
+
+def _without_overlaps(atoms: list[Atom]) -> list[Atom]:
+    kept: list[Atom] = []
+    for atom in sorted(atoms, key=lambda a: (a.start, -(a.end - a.start))):
+        if kept and atom.start < kept[-1].end:
+            continue
+        kept.append(atom)
+    return kept
+
+
+def _alias_before(atom: Atom, text: str, doc) -> None:
+    """'creatinine clearance (CrCl) ≥ 30': the value follows an abbreviation in brackets;
+    the atom starts with the long form before the bracket."""
+    opening = text.rfind("(", 0, atom.start)
+    if opening < 0 or text[opening + 1:atom.start].strip() or ")" not in text[atom.start:atom.end]:
+        return
+    for ent in doc.ents:
+        if ent.kb_id_ == atom.concept and ent.end_char <= opening and not text[ent.end_char:opening].strip():
+            atom.start = ent.start_char
+            return
+    from nlp.criteria_elements import long_form_start  # (elements imports this module)
+
+    start = long_form_start(text[atom.start:text.index(")", atom.start)], text, opening, max(0, opening - 80))
+    atom.start = start if start is not None else opening
+
+
+def _pregnancy_plans(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:
+    """'intend to become pregnant': a plan, not a pregnancy."""
+    for match in cues.finditer("pregnancy_planning", text):
+        inside = [a for a in atoms if a.label == "PREGNANCY" and match.start() <= a.start < match.end()]
+        for atom in inside:
+            atom.concept = "planning"
+            atom.start, atom.end = min(atom.start, match.start()), max(atom.end, match.end())
+        if not inside:
+            atoms.append(Atom(match.start(), match.end(), "PREGNANCY", "planning", match.group(0)))
+    return atoms
+
+
+def _infection_heads(atoms: list[Atom], text: str) -> list[Atom]:
+    """'Active infection of hepatitis B virus or hepatitis C virus': the named infections
+    are active; the generic 'active infection' is only their head noun."""
+    kept: list[Atom] = []
+    for i, atom in enumerate(atoms):
+        following = atoms[i + 1] if i + 1 < len(atoms) else None
+        if (atom.label == "INFECTION" and atom.concept == "active_infection" and following is not None
+                and following.label == "INFECTION"
+                and re.fullmatch(r"\s*(?:of|with|by|caused by|due to)\s*", text[atom.end:following.start], re.IGNORECASE)):
+            end = clause_end(text, atom.end)
+            for later in atoms[i + 1:]:
+                if later.start < end and later.label == "INFECTION":
+                    later.mods["active"] = True
+            continue
+        kept.append(atom)
+    return kept
+
+
+# --- labs ----------------------------------------------------------------------------------
+
+
+def _lab(atom: Atom, text: str, terminology: Terminology) -> None:
+    fact = atom.fact
+    reading = _reader().after(text, fact.end, clause_end(text, fact.end))
+    if reading is not None:
+        atom.end = max(atom.end, reading.end)
+    before = _reader().before(text, max(0, fact.start - 40), fact.start)
+    if reading is None and before is not None and before.value == fact.value:
+        atom.start = before.start
+    if fact.comparator is None or fact.implausible:
+        return  # a value without a sign is no threshold
+    if fact.uln_multiple is not None:
+        atom.bounds = [(fact.comparator, ("uln", fact.uln_multiple))]
+        return
+    amount = _lab_amount(fact, fact.value, terminology)
+    if amount is None:
+        return
+    if reading is not None and reading.value_high is not None and reading.comparator is None:
+        high = _lab_amount(fact, reading.value_high, terminology)
+        if high is not None:  # "80-120 g/L": both ends
+            atom.bounds = [(">=", amount), ("<=", high)]
+            return
+    atom.bounds = [(fact.comparator, amount)]
+
+
+def _lab_amount(fact: Fact, value: float, terminology: Terminology) -> tuple[float, str] | None:
+    """(value, unit) in the unit as written when the analyte is measured in it, else in
+    the canonical unit; None when the unit is unknown."""
+    concept = terminology.get(fact.concept)
+    if concept is None or value is None:
+        return None
+    units = concept.attrs.get("units", {})
+    canonical = concept.attrs.get("canonical_unit")
+    if fact.unit is None:
+        return (value, canonical) if fact.unit_normalized == canonical else None
+    unit = normalize_unit(fact.unit, units)
+    if unit is not None:
+        return value, unit
+    written = normalize_unit(fact.unit)
+    converted = terminology.to_canonical(fact.concept, value, written) if written else None
+    return None if converted is None else (round(converted, 4), canonical)
+
+
+# --- scores ------------------------------------------------------------------------------
+
+
+def _score(atom: Atom, text: str, terminology: Terminology, cues: Cues) -> None:
+    concept = terminology.get(atom.concept)
+    low, high = (concept.attrs.get("range") if concept else None) or (0, 100)
+    limit = min(clause_end(text, atom.end), atom.end + 80)
+    reading = _score_reading(text, atom.end, limit)
+    if reading is None:
+        if atom.concept in cues.count_scores:
+            _count_before(atom, text, cues)
+        return
+    value, top, comparator = reading.value, reading.value_high, reading.comparator
+    end = reading.end
+    extra = _ALTERNATIVE.match(text, end, limit)
+    if extra and top is None and comparator is None:  # "III or IV"
+        top = _number(extra.group("v"))
+        end = extra.end()
+    atom.end = max(atom.end, end)
+    if value is None or not (low <= value <= high) or (top is not None and not (value <= top <= high)):
+        return
+    if top is not None and comparator is None:
+        if value == low:
+            atom.bounds = [("<=", top)]
+        elif top == high:
+            atom.bounds = [(">=", value)]
+        else:
+            atom.bounds = [(">=", value), ("<=", top)]
+        return
+    atom.bounds = [(comparator or "==", value)]
+
+
+def _score_reading(text: str, pos: int, limit: int) -> Reading | None:
+    """The value after a score name, allowing a few words between ("fitness scores of 0
+    to 2", "(New York Heart Association) III or IV")."""
+    first = _SCORE_START.search(text, pos, limit)
+    if first is None or len(re.findall(r"[A-Za-z]+", text[pos:first.start()])) > 6:
+        return None
+    starts = [pos] + [pos + m.start() for m in re.finditer(r"(?<=[\s(),:])[^\s(),:]", text[pos:first.start() + 1])]
+    for start in starts:
+        reading = _reader().after(text, start, limit, roman=True)
+        if reading is not None:
+            return reading
+    return None
+
+
+def _count_before(atom: Atom, text: str, cues: Cues) -> None:
+    """'at least one BILAG A', 'two BILAG B': a minimum count written before the name."""
+    numbers = "|".join(sorted(map(re.escape, cues.numbers), key=len, reverse=True))
+    pattern = re.compile(_COUNT_BEFORE.replace("{n}", rf"(?:\d+|{numbers})"), re.IGNORECASE)
+    window = text[max(0, atom.start - 30):atom.start]
+    match = pattern.search(window)
+    value = cues.number(match.group("n")) if match else None
+    if value is None:
+        return
+    comparator = ">" if (match.group("cmp") or "").lower() in ("more than", ">") else ">="
+    atom.start = atom.start - len(window) + match.start()
+    atom.bounds = [(comparator, value)]
+
+
+def _number(written: str) -> float | None:
+    if written.lower() in _ROMAN:
+        return float(_ROMAN[written.lower()])
+    try:
+        return float(written)
+    except ValueError:
+        return None
+
+
+# --- ages --------------------------------------------------------------------------------
+
+
+def _ages(text: str, cues: Cues) -> list[Atom]:
+    atoms = []
+    for match in cues.finditer("age", text):
+        groups = match.groupdict()
+        low = float(groups["lo"]) if groups.get("lo") else None
+        high = float(groups["hi"]) if groups.get("hi") else None
+        if high is not None:
+            if low is None or low > high:
+                continue
+            age = (low, high)
+        else:
+            age = _age_bound(low, (groups.get("cmp") or "").lower())
+            if age is None:
+                continue
+        atoms.append(Atom(match.start(), match.end(), "AGE", "age", match.group(0), age=age))
+    return atoms
+
+
+def _age_bound(value: float | None, comparator: str) -> tuple[float | None, float | None] | None:
+    if value is None or not comparator:
+        return None
+    comparator = re.sub(r"\s+", " ", comparator)
+    if comparator in _AGE_MIN:
+        return value + _AGE_MIN[comparator], None
+    if comparator in _AGE_MAX:
+        return None, value + _AGE_MAX[comparator]
+    if comparator.startswith(("or older", "or above", "or over", "or more", "and older", "and above", "and over")):
+        return value, None
+    if comparator.startswith(("or younger", "or below", "or less")):
+        return None, value
+    return None

@@ -1,0 +1,178 @@
+"""The criteria parser's cue phrases (``data/nlp/criteria_cues.yaml``), validated and compiled.
+
+``load_cues()`` reads the file once per process and returns ``Cues``: every section compiled
+to case-insensitive whole-word regular expressions (``{n}`` and ``{unit}`` expanded), plus
+the small maps (disease antibodies, graded scores, count scores) and the filler words. A bad
+file raises ``DataError`` naming the file and the key. Number words come from
+``data/nlp/extraction.yaml`` (``number_words``) through ``nlp.resources``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from data.errors import DataError
+from data.files import DATA_DIR, read_yaml
+from nlp.resources import vocabulary
+
+CUES_FILE = DATA_DIR / "nlp" / "criteria_cues.yaml"
+
+# sections holding a list of patterns
+PATTERN_SECTIONS = (
+    "qualifiers", "infection_active", "positive", "history", "current", "window", "half_lives",
+    "duration", "count", "courses", "exception", "examples", "negation", "any_of", "all_of", "k_of_n",
+    "pregnancy_planning", "antibody", "age", "ignore", "not_facts", "connectors_or", "connectors_and",
+    "conditional", "permission",
+)
+MAP_SECTIONS = ("disease_antibodies", "graded_by")
+REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
+RESPONSES = ("failed", "intolerant")
+NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
+_ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_units", "count_scores", "filler_words",
+                 "review_notes"}
+_OPTIONAL = {"not_facts", "conditional", "permission"}
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Compiled cue patterns by section, with the maps the parser needs."""
+
+    patterns: dict[str, tuple[re.Pattern, ...]]
+    review: tuple[tuple[str, tuple[re.Pattern, ...]], ...]   # (reason, patterns), first wins
+    response: dict[str, tuple[re.Pattern, ...]]
+    unit_days: tuple[tuple[re.Pattern, float], ...]
+    numbers: dict[str, float]
+    disease_antibodies: dict[str, str]
+    graded_by: dict[str, str]
+    count_scores: frozenset[str]
+    filler_words: frozenset[str]
+    review_notes: dict[str, str]
+
+    def finditer(self, section: str, text: str) -> Iterator[re.Match]:
+        for pattern in self.patterns.get(section, ()):
+            yield from pattern.finditer(text)
+
+    def search(self, section: str, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns.get(section, ()))
+
+    def number(self, written: str) -> float | None:
+        """'5' -> 5.0, 'five' -> 5.0; None when not a number."""
+        written = written.strip().lower()
+        if written in self.numbers:
+            return self.numbers[written]
+        try:
+            return float(written)
+        except ValueError:
+            return None
+
+    def days(self, unit: str) -> float | None:
+        """Days in one of ``unit`` ('weeks' -> 7)."""
+        for pattern, days in self.unit_days:
+            if pattern.fullmatch(unit.strip()):
+                return days
+        return None
+
+
+def _fail(key: str, message: str) -> None:
+    raise DataError(f"{CUES_FILE.name}: {key}", message)
+
+
+def _strings(value: Any, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        _fail(key, "must be a list of non-empty strings")
+    return value
+
+
+def _compile(entry: str, key: str, placeholders: dict[str, str]) -> re.Pattern:
+    body = entry.replace(" ?", r"[\s-]*").replace(" ", r"[\s-]+")
+    for name, regex in placeholders.items():
+        body = body.replace("{" + name + "}", regex)
+    try:
+        return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+    except re.error as exc:
+        _fail(key, f"{entry!r} is not a valid regular expression ({exc})")
+    raise AssertionError("unreachable")
+
+
+def read_cues(path: Path = CUES_FILE) -> Cues:
+    """Read and validate a cue file (the bundled one by default)."""
+    doc = read_yaml(path)
+    if not isinstance(doc, dict):
+        _fail("", "must be a mapping of sections")
+    unknown = set(doc) - _ALL_SECTIONS
+    if unknown:
+        _fail(sorted(unknown)[0], f"unknown section; known: {', '.join(sorted(_ALL_SECTIONS))}")
+    missing = _ALL_SECTIONS - _OPTIONAL - set(doc)
+    if missing:
+        _fail(sorted(missing)[0], "required section is missing")
+
+    numbers = {str(k).lower(): float(v) for k, v in vocabulary()["number_words"].items() if isinstance(v, (int, float))}
+    units = doc["time_units"]
+    if not isinstance(units, dict) or not units:
+        _fail("time_units", "must map unit names to {days, words}")
+    unit_days = []
+    unit_words: list[str] = []
+    for name, spec in units.items():
+        if not isinstance(spec, dict) or set(spec) != {"days", "words"} or not isinstance(spec["days"], (int, float)):
+            _fail(f"time_units.{name}", "must be {days: number, words: [patterns]}")
+        words = _strings(spec["words"], f"time_units.{name}.words")
+        unit_words.extend(words)
+        unit_days.append((re.compile("|".join(f"(?:{w})" for w in words), re.IGNORECASE), float(spec["days"])))
+    number_words = "|".join(sorted((re.escape(w) for w in numbers), key=len, reverse=True))
+    placeholders = {
+        "n": rf"(?:\d+(?:\.\d+)?|{number_words})",
+        "unit": "(?:" + "|".join(sorted(unit_words, key=len, reverse=True)) + ")",
+    }
+
+    patterns = {}
+    for section in PATTERN_SECTIONS:
+        if section not in doc:
+            patterns[section] = ()
+            continue
+        entries = _strings(doc[section], section)
+        patterns[section] = tuple(_compile(e, f"{section}[{i}]", placeholders) for i, e in enumerate(entries))
+
+    review = doc["review"]
+    if not isinstance(review, dict) or set(review) - set(REVIEW_REASONS):
+        _fail("review", f"must map reasons ({', '.join(REVIEW_REASONS)}) to patterns")
+    compiled_review = tuple(
+        (reason, tuple(_compile(e, f"review.{reason}[{i}]", placeholders) for i, e in enumerate(_strings(review[reason], f"review.{reason}"))))
+        for reason in REVIEW_REASONS if reason in review
+    )
+    response = doc["response"]
+    if not isinstance(response, dict) or set(response) != set(RESPONSES):
+        _fail("response", f"must have exactly {', '.join(RESPONSES)}")
+    compiled_response = {
+        name: tuple(_compile(e, f"response.{name}[{i}]", placeholders) for i, e in enumerate(_strings(response[name], f"response.{name}")))
+        for name in RESPONSES
+    }
+    maps = {}
+    for section in MAP_SECTIONS:
+        value = doc[section]
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            _fail(section, "must map concept ids to concept ids")
+        maps[section] = dict(value)
+    notes = doc["review_notes"]
+    if not isinstance(notes, dict) or set(notes) != set(NOTE_KEYS) or not all(isinstance(v, str) and v for v in notes.values()):
+        _fail("review_notes", f"must give a note for each of {', '.join(NOTE_KEYS)}")
+    return Cues(
+        patterns=patterns,
+        review=compiled_review,
+        response=compiled_response,
+        unit_days=tuple(unit_days),
+        numbers=numbers,
+        disease_antibodies=maps["disease_antibodies"],
+        graded_by=maps["graded_by"],
+        count_scores=frozenset(_strings(doc["count_scores"], "count_scores")),
+        filler_words=frozenset(w.lower() for w in _strings(doc["filler_words"], "filler_words")),
+        review_notes=dict(notes),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    """The bundled cues, read once per process."""
+    return read_cues()

@@ -1,0 +1,187 @@
+"""Criterion text -> a flat list of elements for the criteria parser's structure reader.
+
+An element is an atom (a fact, ``nlp/criteria_atoms.py``), a cue phrase
+(``data/nlp/criteria_cues.yaml``), a bracketed group (its own element list), a connector
+("and", "or", ",", "/"), a separator (";", a full stop, a line break, ":") or a left-over
+word. Atoms win over cues, cues over brackets and words; overlapping cues keep the one that
+starts first, then the longest; cues found on exactly the same words are one element with
+several sections ("active": a qualifier, and for an infection its state).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from nlp.criteria_atoms import Atom
+from nlp.criteria_cues import Cues
+
+# cue sections looked for in the text (review reasons and responses are added by name)
+CUE_SECTIONS = (
+    "qualifiers", "infection_active", "positive", "history", "current", "window", "half_lives", "duration",
+    "count", "courses", "exception", "examples", "negation", "any_of", "all_of", "k_of_n", "antibody",
+    "ignore", "connectors_or", "connectors_and", "permission",
+)
+_WORD = re.compile(r"[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)?")
+_ABBREVIATIONS = {"e.g", "i.e", "etc", "al", "vs", "approx", "no", "fig", "dr", "st"}
+_CLOSE = {"(": ")", "[": "]"}
+
+
+@dataclass
+class Cue:
+    start: int
+    end: int
+    sections: set[str]
+    match: re.Match
+
+    @property
+    def text(self) -> str:
+        return self.match.group(0)
+
+
+@dataclass
+class El:
+    kind: str                 # atom | cue | paren | conn | sep | word
+    start: int
+    end: int
+    value: Any = None         # Atom | Cue | list[El] | "and"/"or"/","/"/" | separator | the word
+    used: bool = False        # a word read as part of something (an abbreviation's long form)
+    children: list["El"] = field(default_factory=list)
+
+
+def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
+    """Every cue phrase in ``text`` outside the atoms, non-overlapping."""
+    found: dict[tuple[int, int], Cue] = {}
+    sections = [(name, name) for name in CUE_SECTIONS]
+    sections += [(f"review:{reason}", None) for reason, _ in cues.review]
+    sections += [(f"response:{name}", None) for name in cues.response]
+    for section, key in sections:
+        if key is not None:
+            patterns = cues.patterns.get(key, ())
+        elif section.startswith("review:"):
+            patterns = dict(cues.review)[section.split(":", 1)[1]]
+        else:
+            patterns = cues.response[section.split(":", 1)[1]]
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                if match.end() == match.start():
+                    continue
+                span = (match.start(), match.end())
+                if span in found:
+                    found[span].sections.add(section)
+                else:
+                    found[span] = Cue(span[0], span[1], {section}, match)
+    kept: list[Cue] = []
+    for cue in sorted(found.values(), key=lambda c: (c.start, -(c.end - c.start))):
+        if any(a.start < cue.end and cue.start < a.end for a in atoms):
+            continue
+        if kept and cue.start < kept[-1].end:
+            continue
+        kept.append(cue)
+    return kept
+
+
+def elements(text: str, atoms: list[Atom], cues: list[Cue], start: int = 0, end: int | None = None) -> list[El]:
+    """The elements of ``text[start:end]`` in order; brackets nest."""
+    end = len(text) if end is None else end
+    atom_at = {a.start: a for a in atoms if start <= a.start < end}
+    cue_at = {c.start: c for c in cues if start <= c.start < end}
+    out: list[El] = []
+    pos = start
+    while pos < end:
+        if pos in atom_at:
+            atom = atom_at[pos]
+            out.append(El("atom", atom.start, atom.end, atom))
+            pos = atom.end
+            continue
+        if pos in cue_at:
+            cue = cue_at[pos]
+            out.append(El("cue", cue.start, cue.end, cue))
+            pos = cue.end
+            continue
+        char = text[pos]
+        if char in _CLOSE:
+            close = _closing(text, pos, end)
+            if close is not None:
+                out.append(El("paren", pos, close + 1, char, children=elements(text, atoms, cues, pos + 1, close)))
+                pos = close + 1
+                continue
+        if char in ";\n:":
+            out.append(El("sep", pos, pos + 1, char))
+        elif char == "." and _sentence_end(text, pos, end):
+            out.append(El("sep", pos, pos + 1, "."))
+        elif char in ",/":
+            out.append(El("conn", pos, pos + 1, char))
+        else:
+            match = _WORD.match(text, pos)
+            if match:
+                out.append(El("word", pos, match.end(), match.group(0)))
+                pos = match.end()
+                continue
+        pos += 1
+    return out
+
+
+def _closing(text: str, pos: int, end: int) -> int | None:
+    """Index of the bracket closing the one at ``pos`` (before ``end``), or None."""
+    opening, closing = text[pos], _CLOSE[text[pos]]
+    depth = 0
+    for i in range(pos, end):
+        if text[i] == opening:
+            depth += 1
+        elif text[i] == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _sentence_end(text: str, pos: int, end: int) -> bool:
+    """A full stop that ends a sentence (not "2.5", "e.g.", "J. Rheumatol")."""
+    after = text[pos + 1:end]
+    if after and not after[0].isspace():
+        return False
+    word = re.search(r"([\w.]+)$", text[:pos])
+    if word and word.group(1).lower() in _ABBREVIATIONS:
+        return False
+    return True
+
+
+# --- abbreviations ------------------------------------------------------------------------
+
+
+def long_form_start(abbreviation: str, text: str, stop: int, floor: int) -> int | None:
+    """Where the long form of ``abbreviation`` written just before ``stop`` starts
+    ("Eastern Cooperative Oncology Group (ECOG)"), after Schwartz & Hearst (2003): its
+    letters appear in order, the first one starting a word; None when there is none."""
+    letters = [c.lower() for c in abbreviation if c.isalpha()]
+    if len(letters) < 2:
+        return None
+    words = list(re.finditer(r"[A-Za-z][\w'’-]*", text[floor:stop]))
+    for count in range(1, min(len(words), len(letters) + 5) + 1):
+        first = words[-count]
+        candidate = text[floor + first.start():stop].lower()
+        if _letters_in_order(letters, candidate):
+            return floor + first.start()
+    return None
+
+
+def abbreviates(abbreviation: str, phrase: str) -> bool:
+    """True when ``phrase`` is a long form of ``abbreviation`` ("NYHA": "New York Heart
+    Association"): the abbreviation has two capitals or more and its letters appear in the
+    phrase in order, the first one starting it."""
+    letters = [c.lower() for c in abbreviation if c.isalpha()]
+    capitals = sum(1 for c in abbreviation if c.isupper())
+    phrase = phrase.strip().lower()
+    return capitals >= 2 and len(letters) >= 2 and bool(phrase) and phrase[0] == letters[0] and _letters_in_order(letters, phrase)
+
+
+def _letters_in_order(letters: list[str], candidate: str) -> bool:
+    li = len(candidate) - 1
+    for si in range(len(letters) - 1, -1, -1):
+        while li >= 0 and (candidate[li] != letters[si] or (si == 0 and li > 0 and candidate[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return False
+        li -= 1
+    return True

@@ -1,0 +1,235 @@
+"""The criteria parser's tree (``nlp/criteria_structure.py``) -> a rule of the rule language.
+
+Each atom becomes the most evaluable leaf its cues allow (``docs/rule-language.md``):
+
+* conditions: ``diagnosis`` (``min_duration_months`` from "for at least 6 months"), or
+  ``history`` after "history of"/"prior"/"in the past" or with a window;
+* infections: ``infection`` with state ``active`` ("active", "uncontrolled", the generic
+  active infection) or ``positive``; a negative result is ``not`` a positive one;
+* therapies: ``therapy`` with ``response`` from the criterion's outcome words, ``min_count``,
+  ``within_days``, ``within_half_lives``, ``except``; procedures: ``procedure``;
+* labs and scores: one leaf per bound; markers: ``biomarker``; ``pregnancy``; ``age``.
+
+A qualifier the language cannot hold ("severe", a therapy duration, a count of courses)
+adds a review leaf: ``all[leaf, review]``, so the leaf alone never decides. A negated fact
+is ``not`` its leaf. An exception that names patients rather than kinds of the concept is an
+exemption: for an inclusion ``any[rule, exception]`` (with a review when the exception has
+no threshold of its own), for an exclusion ``all[rule, any[not exception, review]]``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from data.terminology import Terminology
+from matching.rules import iter_leaves
+from nlp.criteria_atoms import Atom
+from nlp.criteria_cues import Cues
+from nlp.criteria_rules import review_only
+
+_NOTE_LENGTH = 160
+
+
+def review(reason: str, text: str, cues: Cues) -> dict:
+    words = " ".join(text.split())
+    if len(words) > _NOTE_LENGTH:
+        words = words[:_NOTE_LENGTH - 1].rstrip() + "…"
+    return {"type": "review", "reason": reason if reason != "exemption" else "clinical",
+            "note": cues.review_notes[reason].replace("{text}", words)}
+
+
+def node_rule(node: tuple, reader) -> dict:
+    """The rule for a structure node (``reader`` is the ``Reader`` that built it)."""
+    kind = node[0]
+    if kind == "atom":
+        return atom_rule(node[1], reader)
+    if kind == "review":
+        return review(node[1], node[2], reader.cues)
+    if kind in ("all", "any"):
+        return {kind: [node_rule(child, reader) for child in node[1]]}
+    if kind == "not":
+        return {"not": node_rule(node[1], reader)}
+    if kind == "exempt":
+        return _exemption(node_rule(node[1], reader), node_rule(node[2], reader), node, reader)
+    raise ValueError(f"unknown node {kind!r}")
+
+
+def _exemption(main: dict, exception: dict, node: tuple, reader) -> dict:
+    text = reader.text[_start(node[2]):_end(node[2])] if _start(node[2]) is not None else ""
+    note = review("exemption", text, reader.cues)
+    if review_only(exception):
+        return {"all": [main, exception]} if reader.kind == "exclusion" else {"any": [main, exception]}
+    if reader.kind == "exclusion":
+        return {"all": [main, {"any": [{"not": exception}, note]}]}
+    if not _has_threshold(exception) and not _has_review(exception):
+        exception = {"all": [exception, note]}
+    return {"any": [main, exception]}
+
+
+def atom_rule(atom: Atom, reader) -> dict:
+    terminology: Terminology = reader.terminology
+    mods = atom.mods
+    rule = _leaf(atom, reader)
+    if atom.alternatives and rule.get("type") in ("therapy", "procedure"):
+        rules = [rule] + [_therapy_leaf(atom, concept, terminology, reader) for concept in atom.alternatives]
+        rule = {"any": rules}
+    qualified = mods.get("qualified") or _inexpressible(atom, rule, reader)
+    if qualified:
+        rule = {"all": [rule, review(qualified[0], qualified[1], reader.cues)]}
+    if _negated(atom, reader):
+        rule = {"not": rule}
+    return rule
+
+
+def _leaf(atom: Atom, reader) -> dict:
+    mods, label, concept, fact = atom.mods, atom.label, atom.concept, atom.fact
+    if label == "CONDITION":
+        history = mods.get("history") or mods.get("within_days")
+        leaf: dict[str, Any] = {"type": "history" if history else "diagnosis", "concept": concept}
+        if mods.get("within_days"):
+            leaf["within_days"] = mods["within_days"]
+        if mods.get("duration_months") and not history:
+            leaf["min_duration_months"] = _number(mods["duration_months"])
+        return leaf
+    if label == "INFECTION":
+        if (mods.get("history") and not mods.get("active")) or mods.get("within_days"):
+            leaf = {"type": "history", "concept": concept}
+            if mods.get("within_days"):
+                leaf["within_days"] = mods["within_days"]
+            return leaf
+        active = concept == "active_infection" or mods.get("active") or (fact is not None and fact.status == "active")
+        leaf = {"type": "infection", "agent": concept, "state": "active" if active else "positive"}
+        if mods.get("except"):
+            leaf["except"] = _unique(mods["except"])
+        return leaf
+    if label in ("DRUG", "PROCEDURE"):
+        return _therapy_leaf(atom, concept, reader.terminology, reader)
+    if label == "LAB":
+        leaves = [_lab_leaf(concept, op, amount) for op, amount in atom.bounds]
+        return leaves[0] if len(leaves) == 1 else {"all": leaves}
+    if label == "SCORE":
+        leaves = [{"type": "score", "score": concept, "op": op, "value": _number(value)} for op, value in atom.bounds]
+        return leaves[0] if len(leaves) == 1 else {"all": leaves}
+    if label == "BIOMARKER":
+        negative = fact is not None and (fact.status == "negative" or fact.negated)
+        leaf = {"type": "biomarker", "marker": concept, "state": "negative" if negative else "positive"}
+        if fact is not None and fact.value is not None and not negative and fact.comparator in (None, ">=", ">"):
+            leaf["min_percent"] = _number(fact.value)
+        return leaf
+    if label == "PREGNANCY":
+        return {"type": "pregnancy", "states": [concept]}
+    if label == "AGE":
+        leaf = {"type": "age"}
+        low, high = atom.age
+        if low is not None:
+            leaf["min"] = _number(low)
+        if high is not None:
+            leaf["max"] = _number(high)
+        return leaf
+    raise ValueError(f"no leaf for {label}")
+
+
+def _therapy_leaf(atom: Atom, concept: str, terminology: Terminology, reader) -> dict:
+    mods = atom.mods
+    found = terminology.get(concept)
+    if found is not None and found.kind == "procedure":
+        leaf: dict[str, Any] = {"type": "procedure", "concept": concept}
+        if mods.get("within_days"):
+            leaf["within_days"] = mods["within_days"]
+        return leaf
+    leaf = {"type": "therapy", "concept": concept}
+    response = _response(atom, reader)
+    if response:
+        leaf["response"] = response
+    if mods.get("min_count") and mods["min_count"] > 1:
+        leaf["min_count"] = _number(mods["min_count"])
+    if mods.get("within_days"):
+        leaf["within_days"] = mods["within_days"]
+    if mods.get("within_half_lives"):
+        leaf["within_half_lives"] = _number(mods["within_half_lives"])
+    if mods.get("except"):
+        leaf["except"] = _unique(mods["except"])
+    return leaf
+
+
+def _response(atom: Atom, reader) -> str | None:
+    if _negated(atom, reader):
+        return None
+    said = reader.response
+    if "failed" in said and "intolerant" in said:
+        return "failed_or_intolerant"
+    if said:
+        return next(iter(said))
+    status = atom.fact.status if atom.fact is not None else None
+    if status in ("failed", "intolerant"):
+        return status
+    if atom.mods.get("current") and not (atom.mods.get("within_days") or atom.mods.get("within_half_lives")):
+        return "current"
+    return None
+
+
+def _inexpressible(atom: Atom, rule: dict, reader) -> tuple[str, str] | None:
+    """Qualifiers the language has no field for (how long a therapy was given, a procedure
+    that failed), on the leaf they qualify."""
+    if atom.mods.get("duration_months") and rule.get("type") in ("therapy", "history", "procedure", "infection"):
+        return ("clinical", f"{atom.text}: for how long")
+    if atom.label == "PROCEDURE" and "failed" in reader.response:
+        return ("clinical", atom.text)
+    return None
+
+
+def _negated(atom: Atom, reader) -> bool:
+    if atom.mods.get("negated"):
+        return True
+    if not atom.negated or atom.label == "BIOMARKER":
+        return False
+    if atom.label == "INFECTION" or atom.label not in ("DRUG", "PROCEDURE"):
+        return True
+    # "complete remission is not achieved after induction therapy": the "not" says the
+    # therapy failed, not that it was not given
+    return not any(s < end and start < e for start, end in atom.negation_spans for s, e in reader.failure_spans)
+
+
+def _lab_leaf(analyte: str, op: str, amount: tuple) -> dict:
+    if amount[0] == "uln":
+        return {"type": "lab", "analyte": analyte, "op": op, "uln": _number(amount[1])}
+    return {"type": "lab", "analyte": analyte, "op": op, "value": _number(amount[0]), "unit": amount[1]}
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() and abs(value) < 1e15 else value
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _has_threshold(rule: dict) -> bool:
+    return any(leaf.get("type") in ("lab", "score", "age") for leaf in iter_leaves(rule))
+
+
+def _has_review(rule: dict) -> bool:
+    return any(leaf.get("type") == "review" for leaf in iter_leaves(rule))
+
+
+def _start(node: tuple) -> int | None:
+    spans = list(_spans(node))
+    return min(s for s, _ in spans) if spans else None
+
+
+def _end(node: tuple) -> int | None:
+    spans = list(_spans(node))
+    return max(e for _, e in spans) if spans else None
+
+
+def _spans(node: tuple):
+    kind = node[0]
+    if kind == "atom":
+        yield node[1].start, node[1].end
+    elif kind in ("all", "any"):
+        for child in node[1]:
+            yield from _spans(child)
+    elif kind == "not":
+        yield from _spans(node[1])
+    elif kind == "exempt":
+        yield from _spans(node[1])
+        yield from _spans(node[2])

@@ -1,0 +1,109 @@
+"""Eligibility criterion text -> a rule of the rule language (``docs/rule-language.md``).
+
+``parse_criterion(text, kind)`` reads one criterion line with the extraction pipeline
+(``nlp.pipeline.extract``: conditions, therapies, labs, scores, infections, markers,
+pregnancy) and the cue phrases of ``data/nlp/criteria_cues.yaml`` (history, windows,
+counts, therapy outcomes, exceptions, connectors, what only the trial team can judge), and
+returns a rule that passes ``matching.rules.validate_rule`` and the trial-record checks.
+
+Safety comes first: what the parser cannot read becomes a ``review`` leaf, placed where the
+words were ("A or <unread>" is ``any[A, review]``; a fact with unread words next to it is
+``all[fact, review]``), so a rule never decides on less than the text says. A line with
+nothing evaluable is one review leaf with the most specific reason (consent, investigator,
+prognosis, assay, compliance, clinical, other); on any failure the answer is a review leaf.
+
+The steps, one module each: ``criteria_atoms`` (facts placed in the text, with thresholds),
+``criteria_elements`` (atoms, cues, brackets, connectors, words), ``criteria_structure``
+(clauses, chunks and cue scopes -> a tree), ``criteria_leaves`` (the tree -> a rule),
+``criteria_rules`` (simplification). How well it reproduces the curated records:
+``python bot.py bench criteria`` (``nlp/criteria_evaluation.py``).
+
+Example::
+
+    >>> parse_criterion("Serum creatinine > 2.5mg/dl or ALT / AST > 3 times ULN", "exclusion")["any"][0]
+    {'type': 'lab', 'analyte': 'creatinine', 'op': '>', 'value': 2.5, 'unit': 'mg/dL'}
+"""
+from __future__ import annotations
+
+import re
+
+from data.errors import DataError
+from data.terminology import load_terminology
+from matching.rules import RuleError, validate_rule
+from nlp.criteria_rules import best_review, review_only, simplify
+
+KINDS = ("inclusion", "exclusion")
+# registries escape markdown ("\\>= 8"); a few dashes that the tokenizer does not split
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=])")
+_DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
+
+
+def parse_criterion(text: str, kind: str = "inclusion") -> dict:
+    """A valid rule for one criterion's text; a ``review`` leaf when it cannot be read.
+    ``kind`` (inclusion/exclusion) decides how a bare list joins: an inclusion's items are
+    all required, an exclusion's are alternatives. Never raises."""
+    try:
+        return build_rule(text, kind)
+    except Exception:  # the contract: a line the parser cannot read is left to the trial team
+        from nlp.criteria_cues import load_cues
+
+        return {"type": "review", "reason": "other", "note": load_cues().review_notes["unreadable"]}
+
+
+def build_rule(text: str, kind: str = "inclusion") -> dict:
+    """``parse_criterion`` without the safety net (for tests: errors surface)."""
+    from nlp.criteria_atoms import find_atoms
+    from nlp.criteria_cues import load_cues
+    from nlp.criteria_elements import elements, find_cues
+    from nlp.criteria_leaves import node_rule, review
+    from nlp.criteria_structure import Reader
+    from nlp.pipeline import build_pipeline, extract
+
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    cues = load_cues()
+    prepared = prepare(text if isinstance(text, str) else "")
+    if not prepared.strip():
+        return review("other", prepared, cues)
+    if cues.search("permission", prepared):
+        return review("other", prepared, cues)
+    terminology = load_terminology()
+    atoms = find_atoms(prepared, extract(prepared), build_pipeline()(prepared), cues)
+    reader = Reader(prepared, kind, cues, terminology)
+    node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
+    if node is None:
+        return _whole_line_review(prepared, cues)
+    rule = simplify(node_rule(node, reader), terminology.is_a)
+    if review_only(rule):
+        return best_review(rule)
+    return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+def prepare(text: str) -> str:
+    """The text the parser reads: markdown escapes removed, odd dashes made plain."""
+    return _ESCAPED.sub(r"\1", text).translate(_DASHES)
+
+
+def rule_problem(rule: dict) -> str | None:
+    """Why ``rule`` would not be accepted in a trial record (None when it would): the rule
+    language and the record checks (concepts of the right category, units, score ranges)."""
+    from data.trials import validate_record
+
+    terminology = load_terminology()
+    try:
+        validate_rule(rule, concepts=lambda _type, _field, value: value in terminology)
+        validate_record({"id": "local-check", "nct_id": None, "sources": ["check"], "title": "check",
+                         "criteria": [{"id": "c", "kind": "inclusion", "text": "check", "rule": rule}]},
+                        "rule check", terminology)
+    except (RuleError, DataError) as exc:
+        return str(exc)
+    return None
+
+
+def _whole_line_review(text: str, cues) -> dict:
+    from nlp.criteria_leaves import review
+
+    for reason, patterns in cues.review:
+        if any(p.search(text) for p in patterns):
+            return review(reason, text, cues)
+    return review("other", text, cues)

@@ -1,0 +1,134 @@
+"""The extraction pipeline: text -> typed facts (nlp/facts.py).
+
+``build_pipeline()`` assembles, once per process, a ``spacy.blank("en")`` pipeline:
+clinical tokenizer rules (nlp/tokenizer.py) -> ``sentencizer`` (plus line breaks) ->
+``trialbot_entities`` (terminology, patterns, typos) -> medspaCy ``ConText``. ``extract``
+runs it and turns the entities into facts; ``profile_from_messages`` merges the facts of a
+conversation's messages into one ``Profile``. Nothing is loaded at import time.
+
+Example::
+
+    >>> from nlp.pipeline import extract
+    >>> [(f.label, f.concept, f.status) for f in extract("i have lupus, tried cellcept, didn't work")]
+    [('CONDITION', 'sle', None), ('DRUG', 'mycophenolate', 'failed')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from nlp.facts import Fact, Profile
+
+LINE_BREAKS_PIPE = "trialbot_line_breaks"
+# Long texts are cut into pieces of about this many characters at sentence ends before
+# they go through the pipeline: nothing in it looks past a sentence, and ConText compares
+# every cue with every other cue of a Doc, which grows with the square of its length.
+CHUNK_CHARS = 1000
+_SENTENCE_END = re.compile(r"\n\s*|(?<=[.!?;])\s+(?=[A-Z0-9(\[\"'-])")
+
+
+@lru_cache(maxsize=1)
+def build_pipeline():
+    """The spaCy pipeline with its data loaded (cached: built once per process)."""
+    import spacy
+    from spacy.language import Language
+
+    from data.terminology import load_terminology
+    from nlp.components import entities  # noqa: F401  (registers trialbot_entities)
+    from nlp.components.context import add_context
+    from nlp.english import common_words
+    from nlp.resources import vocabulary
+    from nlp.tokenizer import customize_tokenizer
+
+    if LINE_BREAKS_PIPE not in Language.factories:
+        Language.component(LINE_BREAKS_PIPE, func=_line_breaks)
+
+    words = vocabulary()
+    terminology = load_terminology()
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe(LINE_BREAKS_PIPE)
+    recognizer = nlp.add_pipe(entities.ENTITIES_PIPE)
+    recognizer.initialize_data(terminology, words, common_words(int(words["typos"]["common_words"])))
+    add_context(nlp)
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _builder():
+    from data.terminology import load_terminology
+    from nlp.components.assemble import FactBuilder
+    from nlp.resources import vocabulary
+
+    return FactBuilder(load_terminology(), vocabulary())
+
+
+def _line_breaks(doc):
+    """A line break ends a sentence (referral letters list findings one per line)."""
+    from nlp.components.doc_cache import doc_text
+
+    if "\n" not in doc_text(doc):
+        return doc
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) pairs covering ``text``, cut at sentence ends into pieces of about
+    ``size`` characters (a short text is one piece)."""
+    if len(text) <= size:
+        return [(0, text)]
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    cut = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() - start > size and cut > start:
+            pieces.append((start, text[start:cut]))
+            start = cut
+        cut = match.end()
+    if len(text) - start > size and start < cut < len(text):
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def extract(text: str, source: str | None = None, today: date | None = None) -> list[Fact]:
+    """Every fact ``text`` states, with spans, context flags, values, status and time.
+
+    ``source`` is recorded on each fact (the message id); ``today`` anchors relative times
+    ("3 months ago"; default: the real date).
+    """
+    if not text or not text.strip():
+        return []
+    return next(_extract_texts([text], source, today or date.today()))
+
+
+def extract_many(texts: Iterable[str], today: date | None = None, batch_size: int = 256) -> Iterator[list[Fact]]:
+    """``extract`` over many texts at once (``nlp.pipe``), in order."""
+    return _extract_texts(texts, None, today or date.today(), batch_size)
+
+
+def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_size: int = 256) -> Iterator[list[Fact]]:
+    nlp, builder = build_pipeline(), _builder()
+    for text in texts:
+        pieces = chunks(text)
+        if len(pieces) == 1:
+            yield builder(nlp(text), source, today) if text.strip() else []
+            continue
+        facts: list[Fact] = []
+        for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
+            facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today))
+        yield facts
+
+
+def profile_from_messages(messages: Iterable[tuple[str, str]], today: date | None = None) -> Profile:
+    """Merge the facts of ``(message_id, text)`` pairs, in order, into one Profile; each
+    fact keeps the id of the message it came from (a later fact about the same thing wins)."""
+    return Profile.merge(extract(text, source=message_id, today=today) for message_id, text in messages)

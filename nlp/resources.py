@@ -1,0 +1,158 @@
+"""The one loader for the extraction pipeline's data files, each validated on load.
+
+* ``data/nlp/units.yaml``: unit spellings -> unit keys (``unit_aliases``)
+* ``data/nlp/extraction.yaml``: cue words and small vocabularies (``vocabulary``)
+* ``data/patterns/*.jsonl``: regular-expression patterns, one JSON object a line
+  (``patterns``)
+* ``data/context_rules.json``: medspaCy ConText rules (``context_rules``)
+
+A bad file raises ``DataError`` naming the file, the line or rule, and the field. Nothing
+is read at import time; each file is read once per process.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from data.errors import DataError
+from data.files import DATA_DIR, read_yaml
+
+NLP_DIR = DATA_DIR / "nlp"
+PATTERNS_DIR = DATA_DIR / "patterns"
+CONTEXT_RULES = DATA_DIR / "context_rules.json"
+
+_PATTERN_KEYS = {"id", "label", "regex", "concept", "flags", "note", "kind", "requires", "negated"}
+_PATTERN_REQUIRED = {"id", "label", "regex"}
+_PATTERN_FLAGS = {"IGNORECASE": re.IGNORECASE}
+
+_RULE_KEYS = {
+    "literal", "category", "direction", "pattern", "allowed_types", "excluded_types",
+    "max_scope", "max_targets", "terminated_by", "metadata", "note",
+}
+_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
+
+
+@lru_cache(maxsize=1)
+def unit_aliases() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(exact, aliases): case-sensitive and lower-cased unit spellings -> unit keys."""
+    path = NLP_DIR / "units.yaml"
+    doc = read_yaml(path)
+    if not isinstance(doc, dict) or set(doc) - {"exact", "aliases"}:
+        raise DataError(path.name, "holds 'exact' and 'aliases' only")
+    result = []
+    for section in ("exact", "aliases"):
+        table = doc.get(section) or {}
+        if not isinstance(table, dict):
+            raise DataError(f"{path.name}.{section}", "must be a mapping")
+        clean: dict[str, tuple[str, ...]] = {}
+        for key, value in table.items():
+            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+                raise DataError(f"{path.name}.{section}.{key}", "must be a non-empty list of unit keys")
+            clean[str(key) if section == "exact" else str(key).lower()] = tuple(value)
+        result.append(clean)
+    return result[0], result[1]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    """The cue words of ``data/nlp/extraction.yaml`` (sections documented in the file)."""
+    path = NLP_DIR / "extraction.yaml"
+    doc = read_yaml(path)
+    if not isinstance(doc, dict):
+        raise DataError(path.name, "must be a mapping of sections")
+    return doc
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Parse a JSON-lines file; blank lines and lines starting with '//' are skipped."""
+    rows = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(path.name, f"cannot be read ({exc})") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path.name}:{number}", f"not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise DataError(f"{path.name}:{number}", "each line must be a JSON object")
+        row["_where"] = f"{path.name}:{number}"
+        rows.append(row)
+    return rows
+
+
+@lru_cache(maxsize=None)
+def patterns(name: str) -> tuple[dict[str, Any], ...]:
+    """The regex patterns of ``data/patterns/<name>.jsonl``, each with a compiled ``re``."""
+    path = PATTERNS_DIR / f"{name}.jsonl"
+    result = []
+    for row in read_jsonl(path):
+        where = row.pop("_where")
+        unknown = set(row) - _PATTERN_KEYS
+        if unknown:
+            raise DataError(f"{where}.{sorted(unknown)[0]}", f"unknown field; allowed: {', '.join(sorted(_PATTERN_KEYS))}")
+        missing = _PATTERN_REQUIRED - set(row)
+        if missing:
+            raise DataError(f"{where}.{sorted(missing)[0]}", "required field is missing")
+        flags = 0
+        for flag in row.get("flags", []):
+            if flag not in _PATTERN_FLAGS:
+                raise DataError(f"{where}.flags", f"unknown flag {flag!r}; allowed: {', '.join(_PATTERN_FLAGS)}")
+            flags |= _PATTERN_FLAGS[flag]
+        try:
+            row["re"] = re.compile(row["regex"], flags)
+        except re.error as exc:
+            raise DataError(f"{where}.regex", f"not a valid regular expression ({exc})") from None
+        requires = row.get("requires", [])
+        if not isinstance(requires, list) or not all(isinstance(r, str) and r for r in requires):
+            raise DataError(f"{where}.requires", "must be a list of non-empty strings")
+        row["where"] = where
+        result.append(row)
+    return tuple(result)
+
+
+@lru_cache(maxsize=1)
+def context_rules() -> tuple[dict[str, Any], ...]:
+    """The ConText rules of ``data/context_rules.json``, validated (unknown keys rejected)."""
+    path = CONTEXT_RULES
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path.name}:{exc.lineno}", f"not valid JSON ({exc.msg})") from None
+    except OSError as exc:
+        raise DataError(path.name, f"cannot be read ({exc})") from None
+    rules = doc.get("context_rules") if isinstance(doc, dict) else None
+    if not isinstance(rules, list):
+        raise DataError(f"{path.name}.context_rules", "must be a list of rules")
+    for i, rule in enumerate(rules):
+        where = f"{path.name}: context_rules[{i}]"
+        if not isinstance(rule, dict):
+            raise DataError(where, "each rule must be an object")
+        unknown = set(rule) - _RULE_KEYS
+        if unknown:
+            raise DataError(f"{where}.{sorted(unknown)[0]}", f"unknown field; allowed: {', '.join(sorted(_RULE_KEYS))}")
+        for key in ("literal", "category", "direction"):
+            if not isinstance(rule.get(key), str) or not rule[key]:
+                raise DataError(f"{where}.{key}", "required: non-empty text")
+        if rule["direction"] not in _DIRECTIONS:
+            raise DataError(f"{where}.direction", f"must be one of {', '.join(sorted(_DIRECTIONS))}")
+        pattern = rule.get("pattern")
+        if pattern is not None and not isinstance(pattern, list):
+            raise DataError(f"{where}.pattern", "must be a list of spaCy token patterns or null")
+        for key in ("allowed_types", "excluded_types", "terminated_by"):
+            value = rule.get(key)
+            if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise DataError(f"{where}.{key}", "must be a list of labels")
+        if rule.get("metadata") is not None and not isinstance(rule["metadata"], dict):
+            raise DataError(f"{where}.metadata", "must be an object")
+        for key in ("max_scope", "max_targets"):
+            value = rule.get(key)
+            if value is not None and not (isinstance(value, int) and value > 0):
+                raise DataError(f"{where}.{key}", "must be a positive integer")
+    return tuple(rules)

@@ -1,0 +1,68 @@
+"""Unit strings and numbers as people write them, normalised to the unit keys of
+``data/terminology/labs.yaml``.
+
+The character folding (micro signs, superscripts, powers of ten) is code; which spelling
+means which unit is data (``data/nlp/units.yaml``). Conversion factors live with each
+analyte in the terminology (``Terminology.to_canonical``); this module never converts.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nlp.resources import unit_aliases
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_FOLD = str.maketrans({"µ": "u", "μ": "u", "×": "x", "·": ".", "⁄": "/", "∕": "/"})
+# "x10^9/L", "10E9/L", "10*9/L", "10**9/L", "10 9/L" (after superscript folding) -> "10^9/L"
+_POWER = re.compile(r"^[x*]?10(?:\^|e|E|\*\*?)(\d{1,2})(?=/)")
+_POWER_SUPERSCRIPT = re.compile(r"^[x*]?10(?=[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}/)")
+_NUMBER = re.compile(r"^\s*(\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d+))?\s*$")
+
+
+def fold_unit(raw: str) -> str:
+    """Fold a written unit to a comparable ASCII form (no spaces, 'u' for micro, '10^N')."""
+    text = raw.strip().translate(_FOLD)
+    text = re.sub(r"\s+", "", text)
+    if _POWER_SUPERSCRIPT.match(text):
+        text = _POWER_SUPERSCRIPT.sub("10^", text, count=1)
+    text = text.translate(_SUPERSCRIPTS)
+    text = _POWER.sub(r"10^\1", text, count=1)
+    text = re.sub(r"^[x*](?=10)", "", text)  # "x109/L" -> "109/L" (see units.yaml)
+    text = text.replace("m^2", "m2").replace("mm^3", "mm3")
+    return text.rstrip(".")
+
+
+@lru_cache(maxsize=4096)
+def unit_candidates(raw: str) -> tuple[str, ...]:
+    """Normalised unit keys a written unit may mean, most likely first; () when unknown."""
+    if not raw or not raw.strip():
+        return ()
+    folded = fold_unit(raw)
+    exact, aliases = unit_aliases()
+    if folded in exact:
+        return exact[folded]
+    return aliases.get(folded.lower(), ())
+
+
+def normalize_unit(raw: str, accepted: dict | None = None) -> str | None:
+    """The unit key for ``raw``; with ``accepted`` (an analyte's ``units`` map), the first
+    candidate the analyte is measured in. None when the unit is not known (or not accepted)."""
+    candidates = unit_candidates(raw)
+    if accepted is None:
+        return candidates[0] if candidates else None
+    return next((c for c in candidates if c in accepted), None)
+
+
+def parse_number(raw: str) -> float | None:
+    """'1.2' -> 1.2, '15,000' -> 15000.0, '1,2' -> 1.2 (a decimal comma); None if not a number."""
+    match = _NUMBER.match(raw.translate(_FOLD))
+    if not match:
+        return None
+    whole, fraction = match.groups()
+    if "," in whole:  # thousands separators
+        whole = whole.replace(",", "")
+    value = float(whole)
+    if fraction:
+        value = float(f"{whole}.{fraction}")
+    return value

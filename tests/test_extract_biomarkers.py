@@ -1,0 +1,29 @@
+"""Markers: CAR-T targets and autoantibodies, positive/negative and %."""
+from nlp import extract
+
+
+def markers(text):
+    return [(f.concept, f.status, f.value) for f in extract(text) if f.label == "BIOMARKER"]
+
+
+def test_cd7_positive():
+    assert markers("CD7 positive") == [("cd7", "positive", None)]
+    assert markers("CD7-positive T-ALL") == [("cd7", "positive", None)]
+
+
+def test_cd7_plus_blasts_with_a_percentage():
+    facts = [(f.label, f.concept, f.status, f.value) for f in extract("CD7+ blasts 80%")]
+    assert facts == [("BIOMARKER", "cd7", "positive", 80), ("LAB", "blasts", None, 80)]
+
+
+def test_expression_on_a_share_of_blasts():
+    assert markers("CD7 expression on 95% of blasts") == [("cd7", "positive", 95)]
+
+
+def test_negative_marker():
+    assert markers("CD7 negative") == [("cd7", "negative", None)]
+
+
+def test_autoantibodies():
+    assert markers("anti-dsDNA positive, ANA 1:640, anti-Jo-1 positive") == [
+        ("anti_dsdna", "positive", None), ("ana", None, None), ("myositis_antibody", "positive", None)]

@@ -1,0 +1,60 @@
+"""Age, sex, weight, pregnancy and place."""
+import pytest
+
+from nlp import extract
+
+
+def facts(text, *labels):
+    return [(f.label, f.text, f.concept, f.value) for f in extract(text) if not labels or f.label in labels]
+
+
+@pytest.mark.parametrize("text, span", [
+    ("I'm 35", "35"), ("35 yo", "35 yo"), ("a 35-year-old", "35-year-old"), ("35 years old", "35 years old"),
+    ("aged 35", "aged 35"), ("age: 35", "age: 35")])
+def test_age_forms(text, span):
+    assert facts(text, "AGE") == [("AGE", span, "age", 35)]
+
+
+def test_age_with_sex_shorthand():
+    assert facts("48 M") == [("AGE", "48", "age", 48), ("SEX", "M", "male", None)]
+    assert facts("29F") == [("AGE", "29", "age", 29), ("SEX", "F", "female", None)]
+
+
+def test_seventeen_year_old_girl():
+    assert facts("17-year-old girl") == [("AGE", "17-year-old", "age", 17), ("SEX", "girl", "female", None)]
+
+
+def test_age_is_not_read_from_other_numbers():
+    assert facts("I'm 60 kg", "AGE") == []
+    assert facts("I'm 28 weeks pregnant", "AGE") == []
+    assert facts("for 6 years", "AGE") == []
+
+
+def test_implausible_age_is_marked():
+    assert extract("aged 150")[0].implausible
+
+
+def test_weight_in_kg_and_pounds():
+    fact = extract("weight 60 kg")[0]
+    assert (fact.label, fact.value_normalized, fact.unit_normalized) == ("WEIGHT", 60, "kg")
+    assert extract("I weigh 132 lbs")[0].value_normalized == pytest.approx(59.9, abs=0.1)
+
+
+def test_pregnancy_states():
+    assert [(f.concept, f.negated) for f in extract("not pregnant, not breastfeeding")] == [
+        ("pregnant", True), ("lactating", True)]
+    assert [f.concept for f in extract("we are trying to conceive")] == ["planning"]
+    assert [f.concept for f in extract("planning a pregnancy next year")] == ["planning"]
+    assert [f.concept for f in extract("she is lactating")] == ["lactating"]
+
+
+def test_location_as_written():
+    assert facts("I live in Hangzhou", "LOCATION") == [("LOCATION", "Hangzhou", "Hangzhou", None)]
+    assert facts("near Shenyang", "LOCATION") == [("LOCATION", "Shenyang", "Shenyang", None)]
+    assert facts("we are from Beijing", "LOCATION") == [("LOCATION", "Beijing", "Beijing", None)]
+    assert facts("i live in hangzhou", "LOCATION") == [("LOCATION", "hangzhou", "hangzhou", None)]
+
+
+def test_not_a_place():
+    assert facts("from Monday on", "LOCATION") == []
+    assert facts("switched from CellCept", "LOCATION") == []

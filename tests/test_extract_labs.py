@@ -1,0 +1,99 @@
+"""Labs: value and unit before or after the name, conversion to the canonical unit,
+comparators, ranges, N x ULN, and values without a unit."""
+import pytest
+
+from nlp import extract
+
+
+def lab(text, concept=None):
+    facts = [f for f in extract(text) if f.label == "LAB" and (concept is None or f.concept == concept)]
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+def test_creatinine_in_umol_per_litre_converts_to_mg_per_dl():
+    fact = lab("creatinine of 265 µmol/L")
+    assert (fact.text, fact.value, fact.unit) == ("creatinine", 265, "µmol/L")
+    assert fact.unit_normalized == "mg/dL"
+    assert fact.value_normalized == pytest.approx(3.0, abs=0.01)
+
+
+def test_haemoglobin_in_g_per_dl_converts_to_g_per_litre():
+    fact = lab("Hb 9 g/dL")
+    assert (fact.concept, fact.value_normalized, fact.unit_normalized) == ("hemoglobin", 90, "g/L")
+
+
+@pytest.mark.parametrize("written", ["25 x10^9/L", "25 ×10⁹/L", "25 x 10^9/L", "25 10E9/L", "25 G/L", "25 k/uL", "25,000/µL", "25000/mm3", "25k"])
+def test_platelet_unit_variants(written):
+    fact = lab(f"platelets {written}")
+    assert fact.value_normalized == pytest.approx(25)
+    assert fact.unit_normalized == "10^9/L"
+
+
+def test_uln_multiples():
+    fact = lab("ALT 3x ULN")
+    assert (fact.concept, fact.uln_multiple, fact.value) == ("alt", 3, None)
+    fact = lab("AST 2.5 times the upper limit of normal")
+    assert fact.uln_multiple == 2.5
+
+
+def test_names_joined_by_a_slash_share_one_value():
+    facts = [(f.concept, f.comparator, f.uln_multiple) for f in extract("ALT/AST > 3 times ULN")]
+    assert facts == [("alt", ">", 3), ("ast", ">", 3)]
+
+
+@pytest.mark.parametrize("text, comparator, value", [
+    ("eGFR ≥ 60 mL/min/1.73m2", ">=", 60), ("ANC < 1.0 x10^9/L", "<", 1.0),
+    ("CK was over 5000", ">", 5000), ("bilirubin at most 2 mg/dL", "<=", 2)])
+def test_comparators(text, comparator, value):
+    fact = lab(text)
+    assert (fact.comparator, fact.value) == (comparator, value)
+
+
+def test_value_written_before_the_name():
+    fact = lab("1.2 mg/dL creatinine")
+    assert (fact.value, fact.unit_normalized) == (1.2, "mg/dL")
+
+
+def test_value_after_a_verb():
+    assert lab("platelets were 25").value == 25
+    assert lab("Cr 1.2").value_normalized == 1.2
+
+
+def test_a_range_keeps_its_low_end_as_at_least():
+    fact = lab("LVEF 35-40%")
+    assert (fact.value, fact.comparator) == (35, ">=")
+
+
+def test_unitless_value_is_assumed_canonical_only_when_plausible():
+    fact = lab("platelets were 25")
+    assert (fact.unit, fact.unit_normalized, fact.implausible) == (None, "10^9/L", False)
+
+
+def test_unitless_implausible_value_is_not_guessed():
+    fact = lab("platelets 15000")
+    assert fact.implausible and fact.value == 15000
+    assert fact.value_normalized is None and fact.unit_normalized is None
+
+
+def test_a_number_that_is_a_time_is_not_a_value():
+    assert [f for f in extract("ALT 2 weeks ago") if f.label == "LAB"] == []
+
+
+def test_lab_name_without_value_is_not_a_fact():
+    assert extract("my ALT is high") == []
+
+
+def test_scientific_notation_viral_load():
+    fact = lab("HBV DNA 2.3 x 10^3 IU/mL")
+    assert (fact.concept, fact.value_normalized, fact.unit_normalized) == ("hbv_dna_load", 2300, "IU/mL")
+
+
+def test_ambiguous_abbreviation_is_a_lab_only_with_a_value():
+    assert [(f.label, f.concept) for f in extract("TB 2.1 mg/dL")] == [("LAB", "bilirubin")]
+    assert [(f.label, f.concept) for f in extract("treated for TB")] == [("INFECTION", "tuberculosis")]
+
+
+def test_short_common_word_terms_need_capitals_or_a_value():
+    assert extract("I got sick") == []                       # "got" is an AST synonym
+    assert [f.concept for f in extract("PT 13 s")] == ["pt"]

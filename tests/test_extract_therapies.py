@@ -1,0 +1,61 @@
+"""Therapies: drugs, brands, abbreviations and classes, procedures, and whether a drug
+failed, was not tolerated or is current."""
+from nlp import extract
+
+
+def drugs(text):
+    return [(f.concept, f.status) for f in extract(text) if f.label in ("DRUG", "PROCEDURE")]
+
+
+def test_brand_names_and_abbreviations_map_to_generics():
+    assert drugs("MMF, CellCept, Benlysta, MTX, AZA, HCQ, CYC") == [
+        ("mycophenolate", None), ("mycophenolate", None), ("belimumab", None), ("methotrexate", None),
+        ("azathioprine", None), ("hydroxychloroquine", None), ("cyclophosphamide", None)]
+
+
+def test_classes_are_concepts_too():
+    assert [c for c, _ in drugs("steroids, biologics, a TPO agonist and DMARDs")] == [
+        "glucocorticoid", "biologic", "tpo_agonist", "csdmard"]
+
+
+def test_tried_and_did_not_work_is_failed():
+    assert drugs("i have lupus, tried cellcept, didn't work") == [("mycophenolate", "failed")]
+
+
+def test_refractory_to_is_failed_for_each_drug_listed():
+    assert drugs("refractory to mycophenolate, cyclophosphamide and rituximab") == [
+        ("mycophenolate", "failed"), ("cyclophosphamide", "failed"), ("rituximab", "failed")]
+
+
+def test_side_effects_and_intolerance_are_intolerant():
+    assert drugs("stopped rituximab due to side effects") == [("rituximab", "intolerant")]
+    assert drugs("intolerant to azathioprine") == [("azathioprine", "intolerant")]
+    assert drugs("couldn't tolerate cyclosporine") == [("cyclosporine", "intolerant")]
+
+
+def test_currently_on_and_taking_are_current():
+    assert drugs("currently on belimumab") == [("belimumab", "current")]
+    assert drugs("taking prednisone 10mg a day") == [("prednisone", "current")]
+
+
+def test_status_belongs_to_the_nearest_cue():
+    assert drugs("failed infliximab and adalimumab, now on ustekinumab") == [
+        ("infliximab", "failed"), ("adalimumab", "failed"), ("ustekinumab", "current")]
+
+
+def test_patient_voice_but_it_did_not_work():
+    assert drugs("they gave me metotrexate injections but it didnt work") == [("methotrexate", "failed")]
+
+
+def test_procedures():
+    facts = [(f.label, f.concept) for f in extract("allogeneic stem cell transplant, prior CAR-T, on dialysis")]
+    assert facts == [("PROCEDURE", "allo_hsct"), ("PROCEDURE", "car_t"), ("PROCEDURE", "dialysis")]
+
+
+def test_car_t_target_is_not_a_marker_result():
+    assert [(f.label, f.concept) for f in extract("CD19 CAR-T in 2023")] == [("PROCEDURE", "car_t")]
+
+
+def test_never_tried_is_negated():
+    fact = extract("never had rituximab")[0]
+    assert fact.concept == "rituximab" and fact.negated

@@ -1,0 +1,42 @@
+"""Time: dates and durations attached to the fact they belong to, anchored at ``today``."""
+from datetime import date
+
+from nlp import extract
+
+TODAY = date(2025, 6, 1)
+
+
+def when(text):
+    return [(f.concept, f.date, f.duration_days) for f in extract(text, today=TODAY) if f.date or f.duration_days]
+
+
+def test_diagnosis_year():
+    assert when("diagnosed with SLE in 2015") == [("sle", "2015", None)]
+    assert when("In 2018 I was diagnosed with scleroderma") == [("systemic_sclerosis", "2018", None)]
+
+
+def test_since_and_iso_dates():
+    assert when("lupus since 2010") == [("sle", "2010", None)]
+    assert when("polymyositis diagnosed 2021-03") == [("polymyositis", "2021-03", None)]
+    assert when("on haemodialysis since March 2024") == [("dialysis", "2024-03", None)]
+
+
+def test_durations():
+    assert when("ulcerative colitis for 8 years") == [("ulcerative_colitis", None, 2922.0)]
+
+
+def test_relative_times_use_today():
+    assert when("last dose of rituximab 2 months ago") == [("rituximab", "2025-04-01", None)]
+    assert when("stopped prednisone 3 weeks ago") == [("prednisone", "2025-05-11", None)]
+    assert when("Still's disease diagnosed 2 years ago") == [("adult_onset_stills_disease", "2023-06", None)]
+
+
+def test_cue_word_picks_the_fact():
+    assert when("Still's disease diagnosed 2 years ago, on anakinra now") == [
+        ("adult_onset_stills_disease", "2023-06", None)]
+    assert when("diagnosed with lupus in 2015 and started MMF in 2016") == [
+        ("sle", "2015", None), ("mycophenolate", "2016", None)]
+
+
+def test_future_years_are_not_dates():
+    assert when("lupus since 2099") == []
