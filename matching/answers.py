@@ -1,0 +1,299 @@
+"""Replies to questions, turned into facts.
+
+``answer_to_facts(question, text, today)`` returns:
+- ``None`` when the user is not sure or skips (the criterion stays unknown);
+- ``[]`` when the reply cannot be read for this question (ask again, or treat it as text);
+- otherwise the facts the reply states. "No" gives negated facts (explicit evidence of
+  absence); a date or number refines the fact the question was about when there is one.
+
+Words ("yes", "not sure", "taking it now", comparators, units) are data: the answers section
+of data/questions.yaml, data/nlp/extraction.yaml (comparators, number words) and
+data/nlp/units.yaml (through nlp/units.py), and the time patterns of data/patterns/time.jsonl.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+
+from data.terminology import load_terminology
+from matching.labs import convert, plausible
+from matching.question_texts import load_question_texts
+from nlp.facts import Fact
+from nlp.resources import vocabulary
+from nlp.units import normalize_unit
+
+_STATUS_FOR = {"any": None, "failed": "failed", "intolerant": "intolerant",
+               "failed_or_intolerant": "failed", "current": "current"}
+
+
+def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact] | None:
+    today = today or date.today()
+    reply = _normalise(text)
+    if not reply:
+        return []
+    if says(reply, "unsure"):
+        return None
+    kind = question.kind
+    if kind == "diagnosis_any":
+        return _diagnoses(question, text, reply)
+    if question.form == "yes_no":
+        if says(reply, "no"):
+            return _yes_no(question, text, False)
+        if says(reply, "yes"):
+            return _yes_no(question, text, True)
+        return []
+    if question.form == "choice":
+        return _choice(question, text, reply)
+    if question.form == "number":
+        return _number(question, text, reply)
+    if question.form == "date":
+        return _date(question, text, reply, today)
+    return []
+
+
+def _normalise(text: str) -> str:
+    text = (text or "").strip().lower().replace("’", "'")
+    text = re.sub(r"\s+", " ", text)
+    return text.strip(" .!;")
+
+
+def says(reply: str, section: str) -> bool:
+    """The reply is one of the section's phrases, or starts with one (then a space or
+    punctuation)."""
+    for phrase in load_question_texts().answers[section]:
+        if reply == phrase or (reply.startswith(phrase) and not reply[len(phrase)].isalnum()):
+            return True
+    return False
+
+
+def _fact(question, text: str, label: str, concept: str, **fields) -> Fact:
+    return Fact(label=label, concept=concept, text=text.strip(), start=0, end=len(text.strip()), **fields)
+
+
+def _basis_for(question, concept: str) -> Fact | None:
+    """The one fact the question was asked about, when there is exactly one of it."""
+    term = load_terminology()
+    same = [f for f in question.basis if f.asserted and (f.concept == concept or term.is_a(f.concept, concept))]
+    return same[0] if len(same) == 1 else None
+
+
+def _therapy_label(concept: str) -> str:
+    known = load_terminology().get(concept)
+    return "PROCEDURE" if known is not None and known.kind == "procedure" else "DRUG"
+
+
+def _yes_no(question, text: str, yes: bool) -> list[Fact]:
+    kind, concept = question.kind, question.concepts[0] if question.concepts else None
+    if kind.startswith("therapy_"):
+        status = _STATUS_FOR.get(question.detail or "any")
+        basis = _basis_for(question, concept)
+        if yes and basis is not None and basis.status is None:
+            return [replace(basis, status=status)]
+        # "no" to "have you ever taken…" means never (a negation in the past)
+        return [_fact(question, text, _therapy_label(concept), concept, status=status, negated=not yes,
+                      historical=not yes and status is None)]
+    if kind.startswith("infection_"):
+        if yes:
+            return [_fact(question, text, "INFECTION", concept, status=question.detail or "positive")]
+        return [_fact(question, text, "INFECTION", concept, status="negative", negated=True)]
+    if kind == "diagnosis":
+        return [_fact(question, text, "CONDITION", concept, negated=not yes)]
+    if kind == "history":
+        return [_fact(question, text, "CONDITION", concept, historical=yes, negated=not yes)]
+    if kind == "procedure":
+        return [_fact(question, text, _therapy_label(concept), concept, negated=not yes)]
+    return []
+
+
+def _choice(question, text: str, reply: str) -> list[Fact]:
+    kind = question.kind
+    chosen = [value for option, value in question.values.items() if _mentions(reply, option.lower())]
+    if kind == "pregnancy":
+        if not chosen and (says(reply, "none") or says(reply, "no")):
+            return [_fact(question, text, "PREGNANCY", s, negated=True) for s in question.values.values()]
+        return [_fact(question, text, "PREGNANCY", s) for s in chosen]
+    if kind == "sex":
+        words = vocabulary().get("sex_words", {})
+        chosen = chosen or [c for c, ws in words.items() if any(reply == w.lower() for w in ws)]
+        return [_fact(question, text, "SEX", chosen[0])] if len(chosen) == 1 else []
+    if kind == "biomarker":
+        marker = question.concepts[0]
+        if not chosen:
+            chosen = ["negative"] if says(reply, "no") else (["positive"] if says(reply, "yes") else [])
+        if len(chosen) != 1:
+            return []
+        return [_fact(question, text, "BIOMARKER", marker, status=chosen[0], negated=chosen[0] == "negative")]
+    return []
+
+
+def _diagnoses(question, text: str, reply: str) -> list[Fact]:
+    term = load_terminology()
+    chosen = []
+    for concept in question.concepts:
+        known = term.get(concept)
+        names = {concept.replace("_", " ")}
+        if known is not None:
+            names |= {known.label.lower(), *(t.lower() for t in known.terms)}
+            abbreviations = known.abbreviations
+        else:
+            abbreviations = ()
+        if any(_mentions(reply, n) for n in names) or any(re.search(rf"\b{re.escape(a)}\b", text) for a in abbreviations):
+            chosen.append(concept)
+    if not chosen and not says(reply, "none"):
+        return []
+    return [_fact(question, text, "CONDITION", c, negated=c not in chosen) for c in question.concepts]
+
+
+def _mentions(reply: str, phrase: str) -> bool:
+    return bool(phrase) and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", reply) is not None
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+def _strip_approx(reply: str) -> str:
+    for word in load_question_texts().answers["approx"]:
+        if reply.startswith(word) and (len(reply) == len(word) or not reply[len(word)].isalpha()):
+            return reply[len(word):].strip()
+    return reply
+
+
+def _strip_years(reply: str) -> str:
+    """"45 years old" -> "45" (the year words are nlp's time units)."""
+    years = {w.lower() for w, days in vocabulary().get("time_units", {}).items() if float(days) >= 365}
+    words = reply.split()
+    if words and words[-1] == "old":
+        words = words[:-1]
+    if len(words) > 1 and words[-1] in years:
+        words = words[:-1]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _value_reader():
+    from nlp.components.measurements import ValueReader
+
+    return ValueReader(vocabulary())
+
+
+def read_value(reply: str):
+    """nlp's reading of a value at the start of the reply (number, comparator, unit as
+    written, or N x ULN), or None."""
+    reply = _strip_approx(reply)
+    return _value_reader().after(reply, 0, len(reply))
+
+
+def _number(question, text: str, reply: str) -> list[Fact]:
+    kind = question.kind
+    concept = question.concepts[0] if question.concepts else None
+    if kind == "therapy_count" and (says(reply, "none") or says(reply, "no")):
+        status = _STATUS_FOR.get(question.detail or "any")
+        return [_fact(question, text, "DRUG", concept, negated=True, status=status, historical=status is None)]
+    if kind in ("age", "confirm_age"):
+        reply = _strip_years(reply)
+    words = vocabulary().get("number_words", {})
+    if words.get(reply) is not None:
+        reply = str(words[reply])
+    reading = read_value(reply)
+    if reading is None or reading.value is None and reading.uln_multiple is None:
+        return []
+    comparator, value, rest = reading.comparator, reading.value, (reading.unit or "").strip()
+    if kind == "therapy_count":
+        status = _STATUS_FOR.get(question.detail or "any")
+        if not value:
+            return [_fact(question, text, "DRUG", concept, negated=True, status=status, historical=status is None)]
+        return [_fact(question, text, "DRUG", concept, value=value, status=status)]
+    if reading.uln_multiple is not None:
+        if kind in ("lab", "confirm_lab"):
+            return [_fact(question, text, "LAB", concept, comparator=comparator, uln_multiple=reading.uln_multiple)]
+        return []
+    if kind in ("age", "confirm_age"):
+        return [_fact(question, text, "AGE", "age", value=value, comparator=comparator,
+                      implausible=not (0 <= value <= 120))]
+    if kind in ("score", "confirm_score"):
+        return [_fact(question, text, "SCORE", concept, value=value, comparator=comparator,
+                      implausible=not plausible(load_terminology(), concept, value))]
+    if kind == "weight":
+        return _measure(question, text, "WEIGHT", "weight", comparator, value, rest or "kg")
+    if kind in ("lab", "confirm_lab"):
+        return _measure(question, text, "LAB", concept, comparator, value, rest or question.unit or "")
+    return []
+
+
+def _measure(question, text: str, label: str, analyte: str, comparator, value: float, unit: str) -> list[Fact]:
+    """A measurement in the analyte's canonical unit; [] when the unit is not one the
+    analyte is measured in (the reply is not understood)."""
+    term = load_terminology()
+    concept = term.get(analyte)
+    accepted = concept.attrs.get("units", {}) if concept else {}
+    key = unit if unit in accepted else normalize_unit(unit, accepted)
+    if key is None:
+        return []
+    normalized = convert(term, analyte, value, key)
+    if normalized is None:
+        return []
+    return [_fact(question, text, label, analyte, value=value, unit=unit or None, comparator=comparator,
+                  value_normalized=normalized, unit_normalized=term.canonical_unit(analyte),
+                  implausible=not plausible(term, analyte, normalized))]
+
+
+# --- dates ------------------------------------------------------------------------------
+
+def read_date(reply: str, today: date) -> str | None:
+    """An ISO date (YYYY, YYYY-MM or YYYY-MM-DD) from a reply such as "2019", "03/2024",
+    "March 2024", "2024-03-14", "3 weeks ago", "last month" (nlp's time reader), or None."""
+    reply = reply.strip()
+    if re.fullmatch(r"(19|20)\d{2}", reply):
+        return reply if int(reply) <= today.year else None
+    for expression in _time_reader()(reply, today):
+        if expression.date:
+            return expression.date
+    return None
+
+
+@lru_cache(maxsize=1)
+def _time_reader():
+    from nlp.components.time import TimeReader
+
+    return TimeReader(vocabulary())
+
+
+def _date(question, text: str, reply: str, today: date) -> list[Fact]:
+    kind = question.kind
+    concept = question.concepts[0] if question.concepts else None
+    if kind == "last_dose" and says(reply, "current"):
+        # "taking it now": the last dose is today; a fact already saying how the drug
+        # worked (failed, not tolerated) keeps that status
+        basis = _basis_for(question, concept)
+        if basis is not None and basis.status in ("failed", "intolerant"):
+            return [replace(basis, date=today.isoformat())]
+        return [_refined(question, text, concept, status="current")]
+    if says(reply, "none") or says(reply, "no"):
+        if kind == "last_dose":
+            # "never": not in the past either; a plain "no" ("not in the last 2 weeks")
+            # rules out current use and washout windows only
+            never = reply.startswith("never")
+            return [_fact(question, text, _therapy_label(concept), concept, negated=True, historical=never)]
+        if kind in ("history_date", "procedure_date", "diagnosis_date"):
+            return []  # "never" contradicts what the question was based on: not understood
+    when = read_date(reply, today)
+    if when is None:
+        return []
+    if kind == "last_dose":
+        return [_refined(question, text, concept, date=when, historical=True)]
+    if kind == "diagnosis_date":
+        return [_refined(question, text, concept, label="CONDITION", date=when)]
+    if kind == "history_date":
+        return [_refined(question, text, concept, label="CONDITION", date=when, historical=True)]
+    if kind == "procedure_date":
+        return [_refined(question, text, concept, label=_therapy_label(concept), date=when)]
+    return []
+
+
+def _refined(question, text: str, concept: str, label: str | None = None, **changes) -> Fact:
+    """The fact the question was about with the answer applied, or a new fact."""
+    basis = _basis_for(question, concept)
+    if basis is not None:
+        return replace(basis, **changes)
+    return _fact(question, text, label or _therapy_label(concept), concept, **changes)

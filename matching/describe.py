@@ -1,0 +1,63 @@
+"""Short human descriptions of rule leaves ("serum creatinine > 2.5 mg/dL", "ALT > 3 × ULN"),
+used in evidence and reports. Labels come from the terminology."""
+from __future__ import annotations
+
+from data.terminology import load_terminology
+from matching.compare import describe as op_text
+from matching.derived import window_days
+
+
+def describe_leaf(leaf: dict) -> str:
+    term = load_terminology()
+    kind = leaf.get("type")
+    label = term.label
+    if kind == "diagnosis":
+        text = f"diagnosis of {label(leaf['concept'])}"
+        if leaf.get("min_duration_months"):
+            text += f" for at least {leaf['min_duration_months']:g} months"
+        return text
+    if kind == "therapy":
+        count = leaf.get("min_count", 1)
+        response = leaf.get("response", "any")
+        what = label(leaf["concept"])
+        text = f"at least {count:g} × {what}" if count and count > 1 else what
+        if response != "any":
+            text += f" ({response.replace('_', ' ')})"
+        if leaf.get("within_days") is not None:
+            text += f" within {window_days(leaf['within_days'])}"
+        if leaf.get("within_half_lives") is not None:
+            text += f" within {leaf['within_half_lives']:g} half-lives"
+        if leaf.get("except"):
+            text += " (except " + ", ".join(label(c) for c in leaf["except"]) + ")"
+        return text
+    if kind == "lab":
+        op = op_text(leaf["op"])
+        if "uln" in leaf:
+            return f"{label(leaf['analyte'])} {op} {leaf['uln']:g} × ULN"
+        return f"{label(leaf['analyte'])} {op} {leaf['value']:g} {leaf['unit']}".rstrip()
+    if kind == "score":
+        return f"{label(leaf['score'])} {op_text(leaf['op'])} {leaf['value']:g}"
+    if kind == "age":
+        low, high = leaf.get("min"), leaf.get("max")
+        if low is not None and high is not None:
+            return f"age {low:g}–{high:g} years"
+        return f"age ≥ {low:g} years" if low is not None else f"age ≤ {high:g} years"
+    if kind == "sex":
+        return "sex: " + " or ".join(leaf["allowed"])
+    if kind == "pregnancy":
+        return " or ".join(leaf["states"]).replace("lactating", "breastfeeding").replace("planning", "planning pregnancy")
+    if kind == "infection":
+        return f"{label(leaf['agent'])} ({leaf.get('state', 'positive')})"
+    if kind in ("history", "procedure"):
+        text = ("history of " if kind == "history" else "") + label(leaf["concept"])
+        if leaf.get("within_days") is not None:
+            text += f" within {window_days(leaf['within_days'])}"
+        return text
+    if kind == "biomarker":
+        text = f"{label(leaf['marker'])} {leaf['state']}"
+        if leaf.get("min_percent") is not None:
+            text += f" (≥ {leaf['min_percent']:g}%)"
+        return text
+    if kind == "review":
+        return f"for the trial team to judge ({leaf['reason']})"
+    return str(kind)

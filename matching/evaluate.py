@@ -1,0 +1,137 @@
+"""Three-valued evaluation of a rule against a patient ``Profile``, with evidence.
+
+``Evaluator(profile, today=...)`` judges rules: ``evaluator.rule(rule) -> RuleResult``.
+Leaves are judged by the functions in ``matching/leaves.py``, ``matching/therapy.py`` and
+``matching/labs.py``; combinators follow Kleene logic (``matching/truth.py``).
+
+What counts as evidence (the team's safety rules):
+- presence needs an *asserted* fact (not negated, hypothetical or family history);
+- absence needs an explicit negation or a negative result: a thing never mentioned is
+  unknown, never false;
+- an uncertain fact ("possible dermatomyositis") leaves the leaf unknown, and says so;
+- an implausible value is not used: unknown, and the question asks to confirm it.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable, Iterable
+
+from data.terminology import Terminology, load_terminology
+from matching.concepts import BROADER, EXACT, FUZZY, NARROWER, relation
+from matching.truth import (
+    REVIEW, TRUE, FALSE, UNKNOWN, LeafResult, RuleResult, kleene_all, kleene_any, kleene_not,
+)
+from nlp.facts import Fact, Profile
+
+PRESENT = (EXACT, NARROWER, FUZZY)   # a fact of this relation shows the criterion's concept
+NEGATES = (EXACT, BROADER, FUZZY)    # a negated fact of this relation rules the concept out
+
+
+class Evaluator:
+    """Judges rules against one profile on one day. Leaf results are cached per leaf
+    object; ``overrides`` (leaf id -> truth) let question choice ask "what if"."""
+
+    def __init__(self, profile: Profile, terminology: Terminology | None = None,
+                 today: date | None = None, overrides: dict[int, str] | None = None):
+        self.profile = profile
+        self.terminology = terminology or load_terminology()
+        self.today = today or date.today()
+        self.overrides = overrides or {}
+        self._by_label: dict[str, list[Fact]] = {}
+        for fact in profile.facts:
+            self._by_label.setdefault(fact.label, []).append(fact)
+        self._cache: dict[int, tuple[dict, LeafResult]] = {}
+
+    def what_if(self, overrides: dict[int, str]) -> "Evaluator":
+        """The same judge, with some leaves' truth assumed (facts and cache are shared:
+        an overridden leaf is looked up before the cache)."""
+        other = Evaluator.__new__(Evaluator)
+        other.__dict__.update(self.__dict__)
+        other.overrides = {**self.overrides, **overrides}
+        return other
+
+    # --- rules ----------------------------------------------------------------------
+    def rule(self, rule: dict) -> RuleResult:
+        if "all" in rule or "any" in rule:
+            op = "all" if "all" in rule else "any"
+            parts = [self.rule(sub) for sub in rule[op]]
+            value = (kleene_all if op == "all" else kleene_any)(p.value for p in parts)
+            return RuleResult(value, _deciding(op, value, parts))
+        if "not" in rule:
+            inner = self.rule(rule["not"])
+            return RuleResult(kleene_not(inner.value), inner.leaves)
+        result = self.leaf(rule)
+        return RuleResult(result.value, [result])
+
+    def leaf(self, leaf: dict) -> LeafResult:
+        key = id(leaf)
+        if key in self.overrides:
+            return LeafResult(leaf, self.overrides[key], "assumed answer (what-if)")
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] is leaf:
+            return cached[1]
+        judge = _judges().get(leaf.get("type"))
+        if judge is None:
+            result = LeafResult(leaf, REVIEW, f"leaf type {leaf.get('type')!r} is not evaluated by trialbot")
+        else:
+            result = judge(self, leaf)
+        self._cache[key] = (leaf, result)
+        return result
+
+    # --- fact access used by the leaf judges ----------------------------------------
+    def facts(self, *labels: str) -> list[Fact]:
+        out: list[Fact] = []
+        for label in labels:
+            out.extend(self._by_label.get(label, ()))
+        return out
+
+    def related(self, labels: Iterable[str], concept: str) -> list[tuple[Fact, str]]:
+        """Facts of the labels whose concept relates to ``concept`` (family history and
+        hypothetical mentions are never about this patient and are left out)."""
+        found = []
+        for fact in self.facts(*labels):
+            if fact.family or fact.hypothetical:
+                continue
+            rel = relation(fact.concept, fact.text, concept, self.terminology)
+            if rel is not None:
+                found.append((fact, rel))
+        return found
+
+    def label(self, concept: str) -> str:
+        return self.terminology.label(concept)
+
+
+def split_related(related: list[tuple[Fact, str]]):
+    """(present, uncertain, broader, negated) facts from ``Evaluator.related``."""
+    present = [f for f, r in related if r in PRESENT and not f.negated and not f.uncertain]
+    uncertain = [f for f, r in related if r in PRESENT and not f.negated and f.uncertain]
+    broader = [f for f, r in related if r == BROADER and not f.negated]
+    negated = [f for f, r in related if r in NEGATES and f.negated]
+    return present, uncertain, broader, negated
+
+
+def _deciding(op: str, value: str, parts: list[RuleResult]) -> list[LeafResult]:
+    """The leaves that decided a combination's value (for evidence and questions)."""
+    if value in (UNKNOWN, REVIEW):
+        chosen = [p for p in parts if p.value in (UNKNOWN, REVIEW)]
+    elif (op == "all" and value == FALSE) or (op == "any" and value == TRUE):
+        chosen = [p for p in parts if p.value == value]
+    else:
+        chosen = parts
+    return [leaf for part in chosen for leaf in part.leaves]
+
+
+_JUDGES: dict[str, Callable[[Evaluator, dict], LeafResult]] = {}
+
+
+def _judges() -> dict[str, Callable[[Evaluator, dict], LeafResult]]:
+    if not _JUDGES:
+        from matching import labs, leaves, therapy
+
+        _JUDGES.update(leaves.JUDGES)
+        _JUDGES.update(labs.JUDGES)
+        _JUDGES.update(therapy.JUDGES)
+    return _JUDGES
+
+
+__all__ = ["Evaluator", "split_related", "TRUE", "FALSE", "UNKNOWN", "REVIEW"]

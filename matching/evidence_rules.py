@@ -1,0 +1,57 @@
+"""Medical knowledge used when weighing evidence, read once from ``data/evidence.yaml``."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from data.errors import DataError
+from data.files import DATA_DIR, read_yaml
+from data.terminology import load_terminology
+
+EVIDENCE_FILE = DATA_DIR / "evidence.yaml"
+
+
+_LISTS = ("active_markers", "named_means_active")
+_FIELDS = (*_LISTS, "viral_loads")
+
+
+@dataclass(frozen=True)
+class EvidenceRules:
+    active_markers: frozenset[str]
+    named_means_active: frozenset[str]
+    viral_loads: dict[str, str]
+
+
+def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
+    doc = read_yaml(path)
+    if not isinstance(doc, dict):
+        raise DataError(path.name, "must be a mapping")
+    for key in doc:
+        if key not in _FIELDS:
+            raise DataError(f"{path.name}.{key}", f"unknown field; allowed: {', '.join(_FIELDS)}")
+    term = load_terminology()
+    lists: dict = {}
+    for key in _LISTS:
+        values = doc.get(key) or []
+        if not isinstance(values, list):
+            raise DataError(f"{path.name}.{key}", "must be a list of infection concept ids")
+        for value in values:
+            concept = term.get(value) if isinstance(value, str) else None
+            if concept is None or concept.category != "infection":
+                raise DataError(f"{path.name}.{key}", f"{value!r} is not an infection concept")
+        lists[key] = frozenset(values)
+    loads = doc.get("viral_loads") or {}
+    if not isinstance(loads, dict):
+        raise DataError(f"{path.name}.viral_loads", "must map infection marker ids to analyte ids")
+    for marker, analyte in loads.items():
+        if term.get(marker) is None or term[marker].category != "infection":
+            raise DataError(f"{path.name}.viral_loads", f"{marker!r} is not an infection concept")
+        if not isinstance(analyte, str) or term.get(analyte) is None or term[analyte].category != "analyte":
+            raise DataError(f"{path.name}.viral_loads.{marker}", f"{analyte!r} is not an analyte")
+    return EvidenceRules(viral_loads=dict(loads), **lists)
+
+
+@lru_cache(maxsize=1)
+def load_evidence_rules() -> EvidenceRules:
+    return read_evidence_rules()

@@ -1,0 +1,178 @@
+"""The lab and score leaves: thresholds compared in the analyte's canonical unit, multiples
+of the upper limit of normal (ULN), and creatinine clearance derived by Cockcroft–Gault
+when a trial names it and no clearance is given.
+
+ULN: a threshold "≤ 3 × ULN" compares directly with a fact given as a multiple ("2x ULN");
+an absolute value is compared against the typical ULN in data/terminology/labs.yaml, and
+within ±10 % of the threshold the answer stays unknown (the site's ULN may differ).
+"""
+from __future__ import annotations
+
+from data.terminology import Terminology
+from matching.compare import compare, compare_against_estimate, describe
+from matching.derived import estimate_clearance
+from matching.evaluate import Evaluator
+from matching.leaves import stated_age
+from matching.truth import FALSE, TRUE, UNKNOWN, LeafResult, kleene_all
+from nlp.facts import Fact
+from nlp.units import normalize_unit
+
+_TRUTH = {True: TRUE, False: FALSE, None: UNKNOWN}
+_ASK_FOR_INPUT = {"creatinine": "lab:creatinine", "weight": "weight", "age": "age"}
+
+
+def canonical_value(term: Terminology, analyte: str, fact: Fact) -> float | None:
+    """The fact's value in the analyte's canonical unit, or None when its unit is not one
+    the analyte is measured in. A value without a unit is taken in the canonical unit."""
+    canonical = term.canonical_unit(analyte)
+    if fact.value_normalized is not None and fact.unit_normalized in (canonical, None):
+        return fact.value_normalized
+    if fact.value is None:
+        return None
+    for unit in (fact.unit_normalized, fact.unit):
+        if unit is not None:
+            converted = convert(term, analyte, fact.value, unit)
+            if converted is not None:
+                return converted
+    return fact.value if fact.unit in (None, "") and fact.unit_normalized in (None, "") else None
+
+
+def convert(term: Terminology, analyte: str, value: float, unit: str) -> float | None:
+    """``value`` in ``unit`` (as written or a unit key) to the analyte's canonical unit."""
+    converted = term.to_canonical(analyte, value, unit)
+    if converted is not None:
+        return converted
+    concept = term.get(analyte)
+    key = normalize_unit(unit, concept.attrs.get("units", {})) if concept else None
+    return None if key is None else term.to_canonical(analyte, value, key)
+
+
+def plausible(term: Terminology, analyte: str, value: float) -> bool:
+    concept = term.get(analyte)
+    bounds = concept.attrs.get("plausible") or concept.attrs.get("range") if concept else None
+    return bounds is None or bounds[0] <= value <= bounds[1]
+
+
+def _latest(ev: Evaluator, label: str, concept: str) -> Fact | None:
+    facts = [f for f in ev.facts(label) if f.concept == concept and f.asserted]
+    return facts[-1] if facts else None
+
+
+def _unit(term: Terminology, analyte: str) -> str:
+    return term.canonical_unit(analyte) or ""
+
+
+def lab(ev: Evaluator, leaf: dict) -> LeafResult:
+    analyte = leaf["analyte"]
+    term = ev.terminology
+    name = ev.label(analyte)
+    fact = _latest(ev, "LAB", analyte)
+    if fact is None:
+        concept = term.get(analyte)
+        if concept is not None and concept.attrs.get("derived") and analyte == "crcl":
+            return _clearance(ev, leaf)
+        return LeafResult(leaf, UNKNOWN, f"{name} is not given", ask=f"lab:{analyte}")
+    value = canonical_value(term, analyte, fact)
+    unit = _unit(term, analyte)
+    if fact.implausible or (value is not None and not plausible(term, analyte, value)):
+        return LeafResult(leaf, UNKNOWN, f"{name} value {fact.text!r} looks implausible; please confirm",
+                          [fact], ask=f"confirm:lab:{analyte}")
+    op, shown_op = leaf["op"], describe(leaf["op"])
+    typical = term[analyte].attrs.get("uln") if analyte in term else None
+    if "uln" in leaf:
+        threshold = leaf["uln"]
+        if fact.uln_multiple is not None:
+            ok = compare(fact.uln_multiple, fact.comparator, op, threshold)
+            return _result(leaf, ok, f"{name} {_shown(fact.comparator, fact.uln_multiple)} × ULN "
+                           f"(criterion: {shown_op} {threshold:g} × ULN)", fact, analyte)
+        if value is not None and typical:
+            limit = threshold * typical
+            ok = compare_against_estimate(value, fact.comparator, op, limit)
+            return _result(leaf, ok, f"{name} {_shown(fact.comparator, value)} {unit} against {shown_op} "
+                           f"{threshold:g} × ULN ≈ {limit:g} {unit} (typical ULN {typical:g} {unit}; "
+                           f"the site's ULN may differ)", fact, analyte)
+        return LeafResult(leaf, UNKNOWN, f"{name}: value or ULN not usable", [fact], ask=f"lab:{analyte}")
+    threshold = convert(term, analyte, leaf["value"], leaf["unit"])
+    if threshold is None:
+        return LeafResult(leaf, UNKNOWN, f"criterion unit {leaf['unit']!r} not known for {name}", [fact])
+    if value is not None:
+        ok = compare(value, fact.comparator, op, threshold)
+        return _result(leaf, ok, f"{name} {_shown(fact.comparator, value)} {_unit_text(unit)} (criterion: {shown_op} "
+                       f"{threshold:g} {_unit_text(unit)})", fact, analyte)
+    if fact.uln_multiple is not None and typical:
+        estimate = fact.uln_multiple * typical
+        ok = compare_against_estimate(estimate, fact.comparator, op, threshold)
+        return _result(leaf, ok, f"{name} {fact.uln_multiple:g} × ULN ≈ {estimate:g} {unit} with a typical "
+                       f"ULN of {typical:g} (criterion: {shown_op} {threshold:g} {unit}; the site's ULN may differ)",
+                       fact, analyte)
+    return LeafResult(leaf, UNKNOWN, f"{name}: unit of {fact.text!r} not understood", [fact], ask=f"lab:{analyte}")
+
+
+def _shown(comparator: str | None, value: float) -> str:
+    prefix = describe(comparator) + " " if comparator and comparator != "==" else ""
+    return f"{prefix}{value:.3g}" if abs(value) < 100 else f"{prefix}{value:.0f}"
+
+
+def _unit_text(unit: str) -> str:
+    """"10^9/L" reads "×10^9/L" after a number."""
+    return f"×{unit}" if unit.startswith("10^") else unit
+
+
+def _result(leaf: dict, ok: bool | None, reason: str, fact: Fact, analyte: str) -> LeafResult:
+    value = _TRUTH[ok]
+    return LeafResult(leaf, value, reason, [fact], ask=f"lab:{analyte}" if value == UNKNOWN else None)
+
+
+def _clearance(ev: Evaluator, leaf: dict) -> LeafResult:
+    """CrCl by Cockcroft–Gault from age, weight, sex and serum creatinine."""
+    term = ev.terminology
+    inputs: list[Fact] = []
+    creatinine = _latest(ev, "LAB", "creatinine")
+    cr_value = canonical_value(term, "creatinine", creatinine) if creatinine else None
+    if creatinine is not None and (creatinine.implausible or cr_value is None or not plausible(term, "creatinine", cr_value)):
+        cr_value = None
+    age_fact, problem = stated_age(ev)
+    age = age_fact.value if age_fact is not None and not problem and not age_fact.comparator else None
+    age_facts = [age_fact] if age is not None else []
+    weight_facts = [f for f in ev.facts("WEIGHT") if f.asserted and not f.implausible]
+    weight = None
+    if weight_facts:
+        weight = canonical_value(term, "weight", weight_facts[-1])
+        if weight is not None and not plausible(term, "weight", weight):
+            weight = None
+    sex_facts = [f for f in ev.facts("SEX") if not f.negated]
+    sex = sex_facts[-1].concept if sex_facts else None
+    for facts, used in ((([creatinine] if creatinine else []), cr_value), (age_facts, age), (weight_facts, weight)):
+        if used is not None and facts:
+            inputs.append(facts[-1])
+    if sex_facts:
+        inputs.append(sex_facts[-1])
+    estimate = estimate_clearance(age, weight, cr_value, sex)
+    name = ev.label("crcl")
+    if not estimate.known:
+        return LeafResult(leaf, UNKNOWN, estimate.describe(), inputs, ask=_ASK_FOR_INPUT[estimate.missing[0]])
+    threshold = convert(term, "crcl", leaf["value"], leaf["unit"]) if "value" in leaf else None
+    if threshold is None:
+        return LeafResult(leaf, UNKNOWN, f"{name}: criterion threshold not usable", inputs)
+    low = compare(estimate.low, None, leaf["op"], threshold)
+    high = compare(estimate.high, None, leaf["op"], threshold)
+    value = kleene_all([_TRUTH[low], _TRUTH[high]]) if low == high else UNKNOWN
+    reason = f"{estimate.describe()} (criterion: {describe(leaf['op'])} {threshold:g} mL/min)"
+    return LeafResult(leaf, value, reason, inputs, ask="sex" if value == UNKNOWN else None)
+
+
+def score(ev: Evaluator, leaf: dict) -> LeafResult:
+    name = ev.label(leaf["score"])
+    fact = _latest(ev, "SCORE", leaf["score"])
+    if fact is None or fact.value is None:
+        return LeafResult(leaf, UNKNOWN, f"{name} is not given", [fact] if fact else [], ask=f"score:{leaf['score']}")
+    if fact.implausible or not plausible(ev.terminology, leaf["score"], fact.value):
+        return LeafResult(leaf, UNKNOWN, f"{name} {fact.value:g} is outside the score's range; please confirm",
+                          [fact], ask=f"confirm:score:{leaf['score']}")
+    ok = compare(fact.value, fact.comparator, leaf["op"], leaf["value"])
+    value = _TRUTH[ok]
+    return LeafResult(leaf, value, f"{name} {_shown(fact.comparator, fact.value)} (criterion: {describe(leaf['op'])} "
+                      f"{leaf['value']:g})", [fact], ask=f"score:{leaf['score']}" if value == UNKNOWN else None)
+
+
+JUDGES = {"lab": lab, "score": score}

@@ -1,0 +1,272 @@
+"""Judges for the leaves about conditions, infections, biomarkers, pregnancy, demographics
+and procedures (therapies are in ``therapy.py``, labs and scores in ``labs.py``).
+
+Each judge takes the ``Evaluator`` and the leaf and returns a ``LeafResult``; the rules it
+follows are in ``matching/evaluate.py``'s docstring.
+"""
+from __future__ import annotations
+
+import math
+
+from matching.compare import compare
+from matching.concepts import relation
+from matching.derived import at_least_months_ago, window_days, within_days
+from matching.evaluate import PRESENT, Evaluator, split_related
+from matching.evidence_rules import load_evidence_rules
+from matching.truth import FALSE, REVIEW, TRUE, UNKNOWN, LeafResult, kleene_all
+from nlp.facts import Fact
+
+PLAUSIBLE_AGE = (0, 120)
+
+
+def diagnosis(ev: Evaluator, leaf: dict) -> LeafResult:
+    concept = leaf["concept"]
+    name = ev.label(concept)
+    present, uncertain, broader, negated = split_related(ev.related(["CONDITION"], concept))
+    months = leaf.get("min_duration_months")
+    if present:
+        if not months:
+            return LeafResult(leaf, TRUE, f"{name}: diagnosis stated", present[:1])
+        timed = [(f, _diagnosed_long_enough(f, months, ev)) for f in present]
+        for fact, ok in timed:
+            if ok is True:
+                return LeafResult(leaf, TRUE, f"{name} diagnosed at least {months:g} months ago", [fact])
+        if all(ok is False for _, ok in timed):
+            return LeafResult(leaf, FALSE, f"{name} diagnosed less than {months:g} months ago", present)
+        return LeafResult(leaf, UNKNOWN, f"{name} stated, but not when it was diagnosed "
+                          f"(criterion: at least {months:g} months)", present, ask=f"diagnosis_date:{concept}")
+    if uncertain:
+        return LeafResult(leaf, UNKNOWN, f"{name} is mentioned as possible/suspected, not confirmed",
+                          uncertain, ask=f"diagnosis:{concept}")
+    if broader:
+        return LeafResult(leaf, UNKNOWN, f"{broader[0].text!r} is mentioned; is it {name}?",
+                          broader, ask=f"diagnosis:{concept}")
+    if negated:
+        return LeafResult(leaf, FALSE, f"{name} is explicitly ruled out", negated)
+    return LeafResult(leaf, UNKNOWN, f"{name} is not mentioned", ask=f"diagnosis:{concept}")
+
+
+def _diagnosed_long_enough(fact: Fact, months: float, ev: Evaluator) -> bool | None:
+    if fact.date:
+        return at_least_months_ago(fact.date, months, ev.today)
+    if fact.duration_days is not None:
+        return fact.duration_days >= months * 30.44
+    return None
+
+
+def history(ev: Evaluator, leaf: dict) -> LeafResult:
+    """A condition (or infection) in the history, current or past, optionally within a window."""
+    return _event(ev, leaf, ["CONDITION", "INFECTION"], "history")
+
+
+def procedure(ev: Evaluator, leaf: dict) -> LeafResult:
+    return _event(ev, leaf, ["PROCEDURE", "DRUG"], "procedure")
+
+
+def _event(ev: Evaluator, leaf: dict, labels: list[str], kind: str) -> LeafResult:
+    concept = leaf["concept"]
+    name = ev.label(concept)
+    window = leaf.get("within_days")
+    present, uncertain, broader, negated = split_related(ev.related(labels, concept))
+    # a negative test result ("TB screen negative") is evidence of absence, like a negation
+    negated += [f for f in present if f.status == "negative"]
+    present = [f for f in present if f.status != "negative"]
+    if present:
+        if window is None:
+            return LeafResult(leaf, TRUE, f"{name}: stated", present[:1])
+        verdicts = [(f, _in_window(f, window, ev)) for f in present]
+        for fact, ok in verdicts:
+            if ok is True:
+                return LeafResult(leaf, TRUE, f"{name} within the last {window_days(window)}", [fact])
+        if all(ok is False for _, ok in verdicts):
+            return LeafResult(leaf, FALSE, f"{name}, but longer ago than {window_days(window)}", present)
+        return LeafResult(leaf, UNKNOWN, f"{name} stated, but not when (window: {window_days(window)})",
+                          present, ask=f"{kind}_date:{concept}")
+    if uncertain:
+        return LeafResult(leaf, UNKNOWN, f"{name} is mentioned as possible/suspected, not confirmed",
+                          uncertain, ask=f"{kind}:{concept}")
+    if broader:
+        return LeafResult(leaf, UNKNOWN, f"{broader[0].text!r} is mentioned; was it {name}?",
+                          broader, ask=f"{kind}:{concept}")
+    if negated:
+        return LeafResult(leaf, FALSE, f"{name} is explicitly ruled out", negated)
+    return LeafResult(leaf, UNKNOWN, f"{name} is not mentioned", ask=f"{kind}:{concept}")
+
+
+def _in_window(fact: Fact, window: float, ev: Evaluator) -> bool | None:
+    """Whether a stated condition/procedure falls within the window: by its date when known;
+    a current (not historical, undated) condition or a current therapy is within any window."""
+    if fact.date:
+        return within_days(fact.date, window, ev.today)
+    if fact.status == "current" or (not fact.historical and fact.label in ("CONDITION", "INFECTION")):
+        return True
+    return None
+
+
+def infection(ev: Evaluator, leaf: dict) -> LeafResult:
+    """An infection or a positive marker. A result decides (positive, negative, active); an
+    infection merely named is present only for clinical infections (``named_means_active``
+    in data/evidence.yaml: "admitted with pneumonia"), else unknown ("HIV status unknown").
+    "Active" needs an active infection or a positive replication marker (HCV RNA)."""
+    agent = leaf["agent"]
+    state = leaf.get("state", "positive")
+    name = ev.label(agent)
+    excepted = leaf.get("except", ())
+    rules = load_evidence_rules()
+    related = [(f, r, f.concept, "negative" if f.negated else f.status) for f, r in ev.related(["INFECTION"], agent)
+               if not any(ev.terminology.is_a(f.concept, other) for other in excepted)]
+    related += _viral_loads(ev, agent, rules)
+    positive, open_, negative = [], [], []
+    for fact, rel, concept, status in related:
+        if status in (None, "positive") and any(ev.terminology.is_a(concept, c) for c in rules.named_means_active):
+            status = "active"   # a clinical infection the patient has is an active one
+        if status == "negative":
+            negative.append(fact)
+            continue
+        if rel not in PRESENT:
+            open_.append((fact, f"{fact.text!r} is mentioned; is it {name} ({state})?"))
+        elif fact.uncertain:
+            open_.append((fact, f"{name} is suspected or pending, not confirmed"))
+        elif status is None:
+            open_.append((fact, f"{name} is mentioned without a result"))
+        elif state == "active" and fact.historical:
+            open_.append((fact, f"past {name}: whether it is active now is not stated"))
+        elif state == "active" and status != "active" and concept not in rules.active_markers:
+            open_.append((fact, f"{name} {status}: whether the infection is active is not stated"))
+        else:
+            positive.append(fact)
+    if positive:
+        return LeafResult(leaf, TRUE, f"{name} ({'active' if state == 'active' else 'positive'})", positive[:1])
+    if open_:
+        return LeafResult(leaf, UNKNOWN, open_[0][1], [f for f, _ in open_], ask=f"infection:{agent}:{state}")
+    if negative:
+        return LeafResult(leaf, FALSE, f"{name}: negative / ruled out", negative)
+    return LeafResult(leaf, UNKNOWN, f"{name} status is not mentioned", ask=f"infection:{agent}:{state}")
+
+
+def _viral_loads(ev: Evaluator, agent: str, rules) -> list[tuple[Fact, str, str, str]]:
+    """Measured viral loads as marker results: (lab fact, relation, marker, status)."""
+    found = []
+    for marker, analyte in rules.viral_loads.items():
+        rel = relation(marker, marker, agent, ev.terminology)
+        if rel not in PRESENT:
+            continue
+        for fact in ev.facts("LAB"):
+            if fact.concept == analyte and fact.asserted and fact.value is not None:
+                undetectable = fact.comparator in ("<", "<=") or fact.value == 0
+                found.append((fact, rel, marker, "negative" if undetectable else "positive"))
+    return found
+
+
+def biomarker(ev: Evaluator, leaf: dict) -> LeafResult:
+    marker, wanted = leaf["marker"], leaf["state"]
+    name = ev.label(marker)
+    minimum = leaf.get("min_percent")
+    found: list[tuple[Fact, str | None]] = []
+    for fact, rel in ev.related(["BIOMARKER"], marker):
+        if rel not in PRESENT or fact.uncertain:
+            continue
+        state = "negative" if fact.negated else fact.status
+        found.append((fact, state))
+    for fact, state in reversed(found):  # the latest result wins
+        if state not in ("positive", "negative"):
+            continue
+        if state != wanted:
+            return LeafResult(leaf, FALSE, f"{name} {state}", [fact])
+        if wanted == "positive" and minimum is not None:
+            if fact.value is None:
+                return LeafResult(leaf, UNKNOWN, f"{name} positive, share of cells not given "
+                                  f"(criterion: ≥ {minimum:g}%)", [fact], ask=f"biomarker:{marker}")
+            ok = compare(fact.value, fact.comparator, ">=", minimum)
+            value = {True: TRUE, False: FALSE, None: UNKNOWN}[ok]
+            return LeafResult(leaf, value, f"{name} {fact.value:g}% (criterion: ≥ {minimum:g}%)", [fact],
+                              ask=None if ok is not None else f"biomarker:{marker}")
+        return LeafResult(leaf, TRUE, f"{name} {state}", [fact])
+    if found:
+        return LeafResult(leaf, UNKNOWN, f"{name} is mentioned without a result", [f for f, _ in found],
+                          ask=f"biomarker:{marker}")
+    return LeafResult(leaf, UNKNOWN, f"{name} is not mentioned", ask=f"biomarker:{marker}")
+
+
+def pregnancy(ev: Evaluator, leaf: dict) -> LeafResult:
+    states = leaf["states"]
+    facts = [f for f in ev.facts("PREGNANCY") if not f.family and not f.hypothetical]
+    for fact in facts:
+        if fact.concept in states and not fact.negated and not fact.uncertain:
+            return LeafResult(leaf, TRUE, f"{_state_word(fact.concept)}", [fact])
+    sex = ev.facts("SEX")
+    if sex and sex[-1].concept == "male" and not sex[-1].negated:
+        return LeafResult(leaf, FALSE, "male patient", [sex[-1]])
+    ruled_out = {f.concept for f in facts if f.negated}
+    if all(s in ruled_out for s in states):
+        return LeafResult(leaf, FALSE, "not " + " / ".join(_state_word(s) for s in states),
+                          [f for f in facts if f.negated])
+    open_states = [s for s in states if s not in ruled_out]
+    return LeafResult(leaf, UNKNOWN, "not stated: " + " / ".join(_state_word(s) for s in open_states),
+                      [f for f in facts if f.negated], ask="pregnancy")
+
+
+def _state_word(state: str) -> str:
+    return {"pregnant": "pregnant", "lactating": "breastfeeding", "planning": "planning a pregnancy"}.get(state, state)
+
+
+def sex(ev: Evaluator, leaf: dict) -> LeafResult:
+    allowed = leaf["allowed"]
+    facts = [f for f in ev.facts("SEX") if not f.negated]
+    if facts:
+        fact = facts[-1]
+        value = TRUE if fact.concept in allowed else FALSE
+        return LeafResult(leaf, value, f"sex: {fact.concept}", [fact])
+    pregnant = [f for f in ev.facts("PREGNANCY") if f.asserted and not f.uncertain and f.concept in ("pregnant", "lactating")]
+    if pregnant:
+        value = TRUE if "female" in allowed else FALSE
+        return LeafResult(leaf, value, "female (pregnant or breastfeeding)", pregnant[:1])
+    return LeafResult(leaf, UNKNOWN, "sex is not stated", ask="sex")
+
+
+def stated_age(ev: Evaluator) -> tuple[Fact | None, str | None]:
+    """(the age fact to use, None) or (facts' problem as a reason, with the fact if any):
+    an implausible age or two different ages in the text leave the age unknown."""
+    facts = [f for f in ev.facts("AGE") if f.asserted and f.value is not None]
+    if not facts:
+        return None, "age is not stated"
+    fact = facts[-1]
+    if fact.implausible or not (PLAUSIBLE_AGE[0] <= fact.value <= PLAUSIBLE_AGE[1]):
+        return fact, f"age {fact.value:g} looks implausible; please confirm"
+    exact = {math.floor(f.value) for f in facts if not f.comparator and not f.implausible}
+    if len(exact) > 1:
+        return fact, "the text gives different ages (" + ", ".join(f"{a:g}" for a in sorted(exact)) + "); please confirm"
+    return fact, None
+
+
+def age(ev: Evaluator, leaf: dict) -> LeafResult:
+    fact, problem = stated_age(ev)
+    if problem:
+        ask = "age" if fact is None else "confirm:age"
+        return LeafResult(leaf, UNKNOWN, problem, [fact] if fact else [], ask=ask)
+    years = math.floor(fact.value) if not fact.comparator else fact.value
+    checks = []
+    if leaf.get("min") is not None:
+        checks.append(compare(years, fact.comparator, ">=", leaf["min"]))
+    if leaf.get("max") is not None:
+        checks.append(compare(years, fact.comparator, "<=", leaf["max"]))
+    value = kleene_all({True: TRUE, False: FALSE, None: UNKNOWN}[c] for c in checks)
+    shown = f"{fact.comparator or ''}{fact.value:g}"
+    return LeafResult(leaf, value, f"age {shown} years", [fact], ask="age" if value == UNKNOWN else None)
+
+
+def review(ev: Evaluator, leaf: dict) -> LeafResult:
+    return LeafResult(leaf, REVIEW, f"only the trial team can judge this ({leaf.get('reason', 'other')})")
+
+
+JUDGES = {
+    "diagnosis": diagnosis,
+    "history": history,
+    "procedure": procedure,
+    "infection": infection,
+    "biomarker": biomarker,
+    "pregnancy": pregnancy,
+    "sex": sex,
+    "age": age,
+    "review": review,
+}

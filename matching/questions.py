@@ -1,0 +1,217 @@
+"""The next best question, and the open questions of each trial.
+
+Every undecided leaf names the key of the question that would settle it (``LeafResult.ask``,
+e.g. ``"infection:hiv:positive"``, ``"lab:creatinine"``, ``"last_dose:glucocorticoid"``).
+Texts, answer forms and options come from ``data/questions.yaml``.
+
+``next_question(results, asked)`` looks at the unknown leaves of the trials still
+``possible`` and asks, in this order:
+
+1. the diagnosis a trial treats (its ``conditions``), while it is unknown (several become
+   one choice question, so "none of these" settles them all at once); comorbidities that
+   exclusions name are ordinary questions;
+2. the question whose answer could rule out the most trials (answers are tried as
+   "what if yes" / "what if no" on the criterion holding the leaf);
+3. then the one that settles the most criteria, then the one shared by most trials;
+4. ties broken by the key, so the choice is deterministic.
+
+A question whose answer, alone, can settle no criterion is left for later (it may matter
+once other answers are in); when only such questions remain, ``next_question`` returns
+None: no unknown can change a verdict now.
+
+Keys in ``asked`` (the caller keeps them; "not sure" and "skip" included) are not asked again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from data.terminology import load_terminology
+from matching.question_texts import load_question_texts
+from matching.truth import FAIL, FALSE, TRUE, UNKNOWN
+from nlp.facts import Fact
+
+DIAGNOSIS_ANY = "diagnosis"
+_EXAMPLES = 3
+_RESPONSE_WORDS = {
+    "any": "",
+    "failed": "that did not work well enough",
+    "intolerant": "that you had to stop because of side effects",
+    "failed_or_intolerant": "that did not work well enough or caused side effects",
+    "current": "that you are taking now",
+}
+
+
+@dataclass
+class Question:
+    """One question: both wordings, the answer form, and how answers become facts."""
+
+    key: str
+    leaf: dict | None
+    patient: str
+    clinician: str
+    form: str
+    options: list[str]
+    unit: str | None = None
+    kind: str = ""
+    concepts: list[str] = field(default_factory=list)
+    detail: str | None = None             # therapy response / infection state
+    values: dict[str, str] = field(default_factory=dict)
+    basis: list[Fact] = field(default_factory=list, repr=False)
+
+    def text(self, audience: str = "patient") -> str:
+        return self.clinician if audience == "clinician" else self.patient
+
+    def answer_to_facts(self, text: str, today: date | None = None) -> list[Fact] | None:
+        """Facts from a reply. None when the user is not sure or skips (the leaf stays
+        unknown; the caller should not ask this key again); [] when the reply is not
+        understood (ask again, or read it as free text)."""
+        from matching.answers import answer_to_facts
+
+        return answer_to_facts(self, text, today=today)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "patient": self.patient, "clinician": self.clinician,
+                "form": self.form, "options": list(self.options), "unit": self.unit}
+
+
+def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (),
+                   concepts: list[str] | None = None) -> Question:
+    """The question for a key (``concepts`` lists the choices of the combined diagnosis
+    question). A leaf's own ``ask`` texts win over the defaults."""
+    texts = load_question_texts()
+    term = load_terminology()
+    kind, concept, detail = _parse_key(key)
+    if key == DIAGNOSIS_ANY:
+        kind = "diagnosis_any"
+    entry = texts.entry(kind, key)
+    label = term.label(concept) if concept else ""
+    unit = entry.get("unit")
+    if unit == "canonical":
+        unit = term.canonical_unit(concept) or None
+    fill = {
+        "label": label,
+        "examples": _examples(concept) if kind.startswith(("therapy", "last_dose")) else "",
+        "unit": unit or "",
+        "response": _RESPONSE_WORDS.get(detail or "any", ""),
+    }
+    patient = _fill(entry["patient"], fill)
+    clinician = _fill(entry["clinician"], fill)
+    options = list(entry["options"])
+    values = dict(entry.get("values", {}))
+    if concepts:
+        labels = [term.label(c) for c in concepts]
+        patient = f"{patient} {', '.join(labels)}."
+        clinician = f"{clinician} {'; '.join(labels)}"
+        values = dict(zip(labels, concepts))
+        options = labels + ["None of these", "Not sure"]
+    ask = (leaf or {}).get("ask") or {}
+    patient = ask.get("patient", patient)
+    clinician = ask.get("clinician", clinician)
+    return Question(key=key, leaf=leaf, patient=patient, clinician=clinician, form=entry["form"],
+                    options=options, unit=unit, kind=kind,
+                    concepts=list(concepts) if concepts else ([concept] if concept else []),
+                    detail=detail, values=values, basis=list(basis))
+
+
+def _parse_key(key: str) -> tuple[str, str | None, str | None]:
+    """(kind, concept, detail) of a question key."""
+    parts = key.split(":")
+    if parts[0] == "confirm":
+        return f"confirm_{parts[1]}", (parts[2] if len(parts) > 2 else None), None
+    head, concept = parts[0], (parts[1] if len(parts) > 1 else None)
+    detail = parts[2] if len(parts) > 2 else None
+    if head == "therapy":
+        return f"therapy_{detail or 'any'}", concept, detail or "any"
+    if head == "infection":
+        return f"infection_{detail or 'positive'}", concept, detail or "positive"
+    return head, concept, detail
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    text = template
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    text = text.replace(" ()", "").replace("()", "")  # an empty unit leaves no brackets
+    return " ".join(text.split())
+
+
+def _examples(concept: str | None) -> str:
+    """" (for example a, b, c)" for a drug class; "" for a single drug."""
+    term = load_terminology()
+    if not concept or concept not in term:
+        return ""
+    below = [c for c in term.descendants(concept) if c != concept]
+    parents = {p for c in below for p in term[c].parents}
+    drugs = [term[c].label for c in below if c not in parents and not term[c].attrs.get("route")]
+    return f" (for example {', '.join(drugs[:_EXAMPLES])})" if drugs else ""
+
+
+# --- choosing ---------------------------------------------------------------------------
+
+def trial_questions(result) -> list[Question]:
+    """The questions that would settle this trial's unknown criteria, in criterion order."""
+    seen: dict[str, Question] = {}
+    for _top, leaf in result.open_leaves():
+        if leaf.ask and leaf.ask not in seen:
+            seen[leaf.ask] = build_question(leaf.ask, leaf.leaf, leaf.facts)
+    return list(seen.values())
+
+
+@dataclass
+class _Candidate:
+    key: str
+    leaf: Any
+    trials: set = field(default_factory=set)
+    rules_out: set = field(default_factory=set)
+    settles: int = 0
+    main_diagnosis: bool = False
+
+
+def _is_main_diagnosis(key: str, trial: dict) -> bool:
+    """A diagnosis question about the disease a trial treats (its ``conditions``), as
+    opposed to a comorbidity an exclusion names."""
+    if not key.startswith("diagnosis:"):
+        return False
+    concept = key.split(":", 1)[1]
+    term = load_terminology()
+    return any(term.is_a(concept, c) or term.is_a(c, concept) for c in trial.get("conditions") or ())
+
+
+def next_question(results: list, asked: Iterable[str] = ()) -> Question | None:
+    """The best question to ask next, or None when no unknown can change a verdict."""
+    from matching.engine import POSSIBLE, judge_criterion
+
+    asked = set(asked)
+    candidates: dict[str, _Candidate] = {}
+    for result in results:
+        if result.verdict != POSSIBLE or result.evaluator is None:
+            continue
+        for top, leaf in result.open_leaves():
+            key = leaf.ask
+            if not key or key in asked or (DIAGNOSIS_ANY in asked and _is_main_diagnosis(key, result.trial)):
+                continue
+            cand = candidates.setdefault(key, _Candidate(key, leaf))
+            cand.trials.add(result.id)
+            cand.main_diagnosis = cand.main_diagnosis or _is_main_diagnosis(key, result.trial)
+            for answer in (TRUE, FALSE):
+                what_if = result.evaluator.what_if({id(leaf.leaf): answer})
+                status = judge_criterion(top.criterion, what_if, [], None, top.kind).status
+                if status == FAIL:
+                    cand.rules_out.add(result.id)
+                if status != UNKNOWN:
+                    cand.settles += 1
+    # an answer that can settle nothing on its own cannot change a verdict now (it may
+    # later, once other answers are in); the diagnosis is always worth asking
+    candidates = {k: c for k, c in candidates.items() if c.settles or c.main_diagnosis}
+    if not candidates:
+        return None
+    diagnoses = sorted((c for c in candidates.values() if c.main_diagnosis), key=lambda c: (-len(c.trials), c.key))
+    if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
+        return build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in diagnoses])
+    if diagnoses:
+        best = diagnoses[0]
+    else:
+        best = min(candidates.values(), key=lambda c: (-len(c.rules_out), -c.settles, -len(c.trials), c.key))
+    return build_question(best.key, best.leaf.leaf, best.leaf.facts)

@@ -1,0 +1,183 @@
+"""The therapy leaf: prior or current use of a drug, class or procedure; the response
+(failed / intolerant / current); how many distinct drugs ("failed at least two
+biologics"); and washout windows ("systemic steroids within 4 weeks", "within five
+half-lives").
+
+Counting: distinct drug concepts under the criterion's concept with the required response.
+A class-level fact with a count and no unit ("failed two biologics", or the answer to "how
+many biologics…") counts as that many drugs.
+
+Negations: "never had a biologic" (negated and historical) rules out any use; "not on
+steroids" / "no steroids in the last 3 months" (negated, not historical) rules out current
+use and washout windows only, never the history of use ("failed steroids" stays unknown).
+
+Washout: a drug taken now is within any window; otherwise its date (last dose) decides;
+without a date the leaf stays unknown and the question asks for the last dose date.
+Half-lives come from ``half_life_days`` in data/terminology/therapies.yaml. A window is
+ruled out by a negation ("no steroids") or a class-level answer ("last steroid dose:
+2019"), which speak for every drug of the class, including drugs named without a date; one
+old dose of one drug says nothing about the others of its class.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from matching.derived import days_since, half_life_window, window_days, within_days
+from matching.evaluate import Evaluator, split_related
+from matching.truth import FALSE, TRUE, UNKNOWN, LeafResult
+from nlp.facts import Fact
+
+LABELS = ("DRUG", "PROCEDURE")
+_RESPONSES = {
+    "any": None,
+    "failed": {"failed"},
+    "intolerant": {"intolerant"},
+    "failed_or_intolerant": {"failed", "intolerant"},
+    "current": {"current"},
+}
+
+
+def therapy(ev: Evaluator, leaf: dict) -> LeafResult:
+    concept = leaf["concept"]
+    related = [(f, r) for f, r in ev.related(LABELS, concept) if not _excepted(ev, f, leaf)]
+    if leaf.get("within_days") is not None or leaf.get("within_half_lives") is not None:
+        return _washout(ev, leaf, related)
+    return _use(ev, leaf, related)
+
+
+def _excepted(ev: Evaluator, fact: Fact, leaf: dict) -> bool:
+    return any(ev.terminology.is_a(fact.concept, other) for other in leaf.get("except", ()))
+
+
+def _is_class(ev: Evaluator, concept: str) -> bool:
+    return concept in _class_ids(ev.terminology)
+
+
+@lru_cache(maxsize=4)
+def _class_ids(terminology) -> frozenset[str]:
+    """Concepts with concepts under them (drug classes)."""
+    return frozenset(p for c in terminology.concepts.values() for p in c.parents)
+
+
+def _count_of(ev: Evaluator, fact: Fact) -> int | None:
+    """A class-level fact's count of drugs ("two biologics"), or None."""
+    if fact.value is None or fact.unit not in (None, "") or not _is_class(ev, fact.concept):
+        return None
+    return int(fact.value)
+
+
+def _use(ev: Evaluator, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResult:
+    concept = leaf["concept"]
+    name = ev.label(concept)
+    response = leaf.get("response", "any")
+    wanted = _RESPONSES[response]
+    need = int(leaf.get("min_count", 1))
+    present, uncertain, broader, negated = split_related(related)
+    negated = [f for f in negated if _rules_out_use(f, response, wanted)]
+    counted: set[str] = set()
+    class_count = 0
+    open_: list[Fact] = []
+    used: list[Fact] = []
+    for fact in present:
+        ok = wanted is None or fact.status in wanted
+        count = _count_of(ev, fact)
+        if ok:
+            used.append(fact)
+            if count is not None:
+                class_count = max(class_count, count)
+            else:
+                counted.add(fact.concept)
+        elif fact.status is None or (response == "failed_or_intolerant" and fact.status == "current"):
+            open_.append(fact)
+    open_ = [f for f in open_ if f.concept not in counted]
+    total = max(len(counted), class_count)
+    what = f"{need} × {name}" if need > 1 else name
+    how = "" if wanted is None else f" ({response.replace('_', ' ')})"
+    if total >= need:
+        return LeafResult(leaf, TRUE, f"{what}{how}: {total} found", used)
+    ask = f"therapy_count:{concept}:{response}" if need > 1 else f"therapy:{concept}:{response}"
+    if open_ or uncertain or broader:
+        shown = open_ + uncertain + broader
+        reason = (f"{what}{how}: {total} confirmed; response to "
+                  + ", ".join(f.text for f in open_) + " not stated") if open_ else \
+            f"{what}{how}: mentioned only as {(uncertain + broader)[0].text!r}"
+        return LeafResult(leaf, UNKNOWN, reason, used + shown, ask=ask)
+    explicit = [f for f in present if _count_of(ev, f) is not None and _covers(ev, f.concept, concept)]
+    if negated or (explicit and total < need):
+        return LeafResult(leaf, FALSE, f"{what}{how}: {total} found, and no others", used + negated + explicit)
+    if total:
+        return LeafResult(leaf, UNKNOWN, f"{what}{how}: only {total} found", used, ask=ask)
+    return LeafResult(leaf, UNKNOWN, f"{name}{how}: not mentioned", ask=ask)
+
+
+def _rules_out_use(fact: Fact, response: str, wanted: set[str] | None) -> bool:
+    """Whether a negated therapy fact rules out a (past or current) use leaf.
+
+    - with a response ("methotrexate did not fail"): only leaves asking that response;
+    - in the past ("never had a biologic": negated and historical): any use;
+    - otherwise ("not on steroids", "no steroids in the last 3 months"): only current use.
+      It says nothing about what was taken, and failed, before.
+    """
+    if fact.status is not None:
+        return wanted is not None and fact.status in wanted
+    return fact.historical or response == "current"
+
+
+def _covers(ev: Evaluator, fact_concept: str, concept: str) -> bool:
+    """A fact about ``fact_concept`` speaks for all of ``concept`` (same or broader)."""
+    return fact_concept == concept or ev.terminology.is_a(concept, fact_concept)
+
+
+def _washout(ev: Evaluator, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResult:
+    concept = leaf["concept"]
+    name = ev.label(concept)
+    days = leaf.get("within_days")
+    half_lives = leaf.get("within_half_lives")
+    window_text = window_days(days) if days is not None else f"{half_lives:g} half-lives"
+    present, uncertain, broader, negated = split_related(related)
+    undated: list[Fact] = []
+    outside: list[Fact] = []
+    for fact in present:
+        inside = _within(ev, fact, days, half_lives)
+        if inside is True:
+            why = "taken now" if fact.status == "current" else f"last dose {fact.date}"
+            return LeafResult(leaf, TRUE, f"{fact.text}: {why} (within {window_text}; a washout before "
+                              "enrolment may change this, the trial team decides)", [fact])
+        (outside if inside is False else undated).append(fact)
+    whole_class = [f for f in outside if _covers(ev, f.concept, concept)]
+    # "no steroids", or the last dose of the whole class long ago, speaks for every drug
+    # of the class in the window, including ones named without a date
+    if whole_class or negated:
+        return LeafResult(leaf, FALSE, f"no {name} within {window_text}", whole_class + negated)
+    if undated or uncertain or broader:
+        first = (undated + uncertain + broader)[0]
+        target = first.concept if first in undated else concept
+        return LeafResult(leaf, UNKNOWN, f"{first.text}: last dose date not known (window: {window_text})",
+                          undated + uncertain + broader, ask=f"last_dose:{target}")
+    if outside:
+        return LeafResult(leaf, UNKNOWN, f"{', '.join(f.text for f in outside)}: outside the window; "
+                          f"other {name} not stated", outside, ask=f"last_dose:{concept}")
+    return LeafResult(leaf, UNKNOWN, f"{name} in the last {window_text}: not mentioned", ask=f"last_dose:{concept}")
+
+
+def _within(ev: Evaluator, fact: Fact, days: float | None, half_lives: float | None) -> bool | None:
+    if fact.status == "current":
+        return True
+    if not fact.date:
+        return None
+    if days is not None:
+        return within_days(fact.date, days, ev.today)
+    window = half_life_window(ev.terminology, fact.concept, half_lives)
+    since = days_since(fact.date, ev.today)
+    if window is None or since is None:
+        return None
+    shortest, longest = window
+    fewest, most = since
+    if most <= shortest:
+        return True
+    if fewest > longest:
+        return False
+    return None
+
+
+JUDGES = {"therapy": therapy}

@@ -1,0 +1,139 @@
+"""`python bot.py triage`: a referral in, every trial judged out, as text or JSON."""
+import copy
+import json
+
+import pytest
+
+from bot.cli import main
+from data.store import open_store, upsert_trials
+from data.trials import load_trials
+
+REFERRAL = (
+    "Referral: 52-year-old woman with dermatomyositis diagnosed in 2019, anti-MDA5 positive. "
+    "Inadequate response to prednisone and methotrexate. She is currently taking prednisone 15 mg daily. "
+    "HIV negative."
+)
+TODAY = "2026-01-15"
+
+
+def _triage(capsys, tmp_path, *args):
+    code = main(["triage", "--db", str(tmp_path / "t.db"), "--today", TODAY, *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _file(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return str(path)
+
+
+def test_human_report_names_verdicts_failing_criteria_with_evidence_questions_sites_and_disclaimer(capsys, tmp_path):
+    code, out, err = _triage(capsys, tmp_path, _file(tmp_path, "referral.txt", REFERRAL))
+    assert code == 0, err
+    assert "does not appear to qualify" in out
+    assert "possible — more information needed" in out
+    # the steroid washout exclusion of the CD7 trial, with the text it rests on
+    assert "[exc-1.6, exclusion]" in out
+    assert 'evidence: "prednisone"' in out
+    assert "Still open (please tell us):" in out and "? " in out
+    assert "Sites: The first affiliated hospital of medical college of zhejiang university" in out
+    assert "Contacts: unknown" in out
+    assert "NCT number: unknown" in out
+    assert "trial team determines eligibility" in out
+    assert err == ""
+
+
+def test_json_is_one_object_with_profile_and_ranked_trials(capsys, tmp_path):
+    code, out, _ = _triage(capsys, tmp_path, "--json", _file(tmp_path, "referral.txt", REFERRAL))
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert set(data) == {"source", "profile", "trials"}
+    assert any(f["concept"] == "dermatomyositis" for f in data["profile"]["facts"])
+    order = {"likely": 0, "possible": 1, "ineligible": 2}
+    ranks = [order[t["verdict"]] for t in data["trials"]]
+    assert ranks == sorted(ranks)
+    by_id = {t["id"]: t for t in data["trials"]}
+    assert by_id["local-cd7-cart-heme"]["nct_id"] is None
+    cd7 = by_id["NCT05239702"]
+    assert cd7["verdict"] == "ineligible"
+    failing = [c for c in cd7["criteria"] if c["status"] == "fail"]
+    assert {c["id"] for c in failing} == {"exc-1", "exc-1.6"}
+    assert all(c["kind"] in ("inclusion", "exclusion") for c in cd7["criteria"])
+    washout = next(c for c in failing if c["id"] == "exc-1.6")
+    assert washout["evidence"][0]["quotes"][0]["text"] == "prednisone"
+    assert set(cd7) == {"id", "nct_id", "title", "verdict", "score", "criteria", "questions", "sites", "contacts"}
+
+
+def test_several_files_give_json_lines_in_order_with_their_source(capsys, tmp_path):
+    first = _file(tmp_path, "a.txt", REFERRAL)
+    second = _file(tmp_path, "b.txt", "29F with lupus, HIV positive")
+    code, out, _ = _triage(capsys, tmp_path, "--json", first, second)
+    assert code == 0
+    objects = [json.loads(line) for line in out.strip().splitlines()]
+    assert [o["source"] for o in objects] == [first, second]
+
+
+def test_standard_input_is_read_when_no_file_is_given(capsys, tmp_path, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(REFERRAL.encode("utf-8"))))
+    code, out, _ = _triage(capsys, tmp_path, "--json")
+    assert code == 0
+    assert json.loads(out)["source"] == "<stdin>"
+
+
+def test_imported_trials_are_triaged_too(capsys, tmp_path):
+    record = copy.deepcopy(next(t for t in load_trials() if t["id"] == "NCT05030779"))
+    record.update(id="NCT09999998", nct_id="NCT09999998", title="An imported lupus trial")
+    db = open_store(str(tmp_path / "t.db"))
+    upsert_trials(db, [record], origin="import")
+    db.close()
+    code, out, _ = _triage(capsys, tmp_path, "--json", _file(tmp_path, "r.txt", REFERRAL))
+    assert code == 0
+    assert "NCT09999998" in {t["id"] for t in json.loads(out)["trials"]}
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "is empty"),
+    ("   \n\t ", "is empty"),
+    (b"\x00\x01\x02binary\xff", "not UTF-8 text"),
+    ("x" * 100_001, "too long"),
+])
+def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(capsys, tmp_path, content, message):
+    code, out, err = _triage(capsys, tmp_path, _file(tmp_path, "bad.txt", content))
+    assert code != 0
+    assert out == ""
+    assert message in err and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_a_missing_file_is_a_clear_error(capsys, tmp_path):
+    code, _, err = _triage(capsys, tmp_path, str(tmp_path / "nope.txt"))
+    assert code != 0 and "cannot read" in err and "Traceback" not in err
+
+
+def test_one_bad_file_among_several_still_triages_the_others(capsys, tmp_path):
+    good = _file(tmp_path, "good.txt", REFERRAL)
+    bad = _file(tmp_path, "empty.txt", "")
+    code, out, err = _triage(capsys, tmp_path, "--json", good, bad)
+    assert code != 0
+    assert len(out.strip().splitlines()) == 1
+    assert "empty.txt is empty" in err
+
+
+def test_an_unusable_database_is_a_clear_error(capsys, tmp_path):
+    folder = tmp_path / "a-directory.db"
+    folder.mkdir()
+    code = main(["triage", "--db", str(folder), _file(tmp_path, "r.txt", REFERRAL)])
+    _, err = capsys.readouterr()
+    assert code != 0 and err.startswith("trialbot: error:") and "Traceback" not in err
+
+
+def test_bad_today_is_a_usage_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["triage", "--today", "yesterday", _file(tmp_path, "r.txt", REFERRAL)])
+    assert exit_info.value.code == 2
