@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from matching.derived import days_since, half_life_window, window_days, within_days
 from matching.evaluate import Evaluator, split_related
-from matching.truth import FALSE, TRUE, UNKNOWN, LeafResult
+from matching.truth import FALSE, REVIEW, TRUE, UNKNOWN, LeafResult
 from nlp.facts import Fact
 
 LABELS = ("DRUG", "PROCEDURE")
@@ -140,9 +140,13 @@ def _washout(ev: Evaluator, leaf: dict, related: list[tuple[Fact, str]]) -> Leaf
     for fact in present:
         inside = _within(ev, fact, days, half_lives)
         if inside is True:
+            # A washout window is counted back from enrolment, which has not happened yet:
+            # recent or current use means a washout is needed, not that the patient is
+            # excluded. Whether and how long to wash out is the trial team's call, so this
+            # is "review", never a fail (a false exclusion would cost the patient a chance).
             why = "taken now" if fact.status == "current" else f"last dose {fact.date}"
-            return LeafResult(leaf, TRUE, f"{fact.text}: {why} (within {window_text}; a washout before "
-                              "enrolment may change this, the trial team decides)", [fact])
+            return LeafResult(leaf, REVIEW, f"{fact.text}: {why} (within {window_text} of today; a washout "
+                              "before enrolment would be needed, the trial team decides)", [fact])
         (outside if inside is False else undated).append(fact)
     whole_class = [f for f in outside if _covers(ev, f.concept, concept)]
     # "no steroids", or the last dose of the whole class long ago, speaks for every drug

@@ -3,7 +3,7 @@ exceptions, and washout windows in days and in half-lives."""
 from datetime import date
 
 from matching.evaluate import Evaluator
-from matching.truth import FALSE, TRUE, UNKNOWN
+from matching.truth import FALSE, REVIEW, TRUE, UNKNOWN
 from nlp.facts import Fact, Profile
 
 TODAY = date(2026, 1, 31)
@@ -96,9 +96,9 @@ def test_a_negation_with_a_response_rules_out_only_that_response():
     assert _judge({"type": "therapy", "concept": "methotrexate"}, did_not_fail).value == UNKNOWN
 
 
-def test_current_steroids_are_within_any_washout():
+def test_current_steroids_within_a_washout_window_are_for_the_trial_team():
     result = _judge(STEROIDS_WITHIN_4_WEEKS, _drug("prednisone", "on prednisone 10 mg", status="current"))
-    assert result.value == TRUE
+    assert result.value == REVIEW
 
 
 def test_inhaled_steroids_are_excepted():
@@ -106,7 +106,7 @@ def test_inhaled_steroids_are_excepted():
 
 
 def test_washout_decided_by_the_last_dose_date():
-    assert _judge(STEROIDS_WITHIN_4_WEEKS, _drug("prednisone", status="failed", date="2026-01-20")).value == TRUE
+    assert _judge(STEROIDS_WITHIN_4_WEEKS, _drug("prednisone", status="failed", date="2026-01-20")).value == REVIEW
     # an old dose of one steroid says nothing about the others: still unknown
     old = _judge(STEROIDS_WITHIN_4_WEEKS, _drug("prednisone", date="2025-06"))
     assert old.value == UNKNOWN
@@ -127,7 +127,7 @@ def test_no_steroids_rules_the_washout_out():
 
 def test_half_life_washout_uses_the_drug_half_life():
     # rituximab half-life 22 days: five half-lives = 110 days
-    assert _judge(BIOLOGIC_WITHIN_5_HALF_LIVES, _drug("rituximab", date="2025-12-01")).value == TRUE
+    assert _judge(BIOLOGIC_WITHIN_5_HALF_LIVES, _drug("rituximab", date="2025-12-01")).value == REVIEW
     assert _judge(BIOLOGIC_WITHIN_5_HALF_LIVES, _drug("rituximab", date="2025-06-01")).value == UNKNOWN  # others?
     undated = _judge(BIOLOGIC_WITHIN_5_HALF_LIVES, _drug("rituximab"))
     assert undated.value == UNKNOWN and undated.ask == "last_dose:rituximab"
@@ -141,7 +141,7 @@ def test_class_answer_against_a_half_life_window_decides_only_when_every_member_
     leaf = {"type": "therapy", "concept": "anti_tnf", "within_half_lives": 5}
     # TNF inhibitors: half-lives 4-14 days, five half-lives 20-70 days
     assert _judge(leaf, _drug("anti_tnf", "TNF inhibitors", date="2025-01")).value == FALSE
-    assert _judge(leaf, _drug("anti_tnf", "TNF inhibitors", date="2026-01-25")).value == TRUE
+    assert _judge(leaf, _drug("anti_tnf", "TNF inhibitors", date="2026-01-25")).value == REVIEW
     assert _judge(leaf, _drug("anti_tnf", "TNF inhibitors", date="2025-12-01")).value == UNKNOWN
 
 

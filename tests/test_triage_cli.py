@@ -11,7 +11,7 @@ from data.trials import load_trials
 REFERRAL = (
     "Referral: 52-year-old woman with dermatomyositis diagnosed in 2019, anti-MDA5 positive. "
     "Inadequate response to prednisone and methotrexate. She is currently taking prednisone 15 mg daily. "
-    "HIV negative."
+    "Known epilepsy. HIV negative."
 )
 TODAY = "2026-01-15"
 
@@ -33,9 +33,9 @@ def test_human_report_names_verdicts_failing_criteria_with_evidence_questions_si
     assert code == 0, err
     assert "does not appear to qualify" in out
     assert "possible — more information needed" in out
-    # the steroid washout exclusion of the CD7 trial, with the text it rests on
-    assert "[exc-1.6, exclusion]" in out
-    assert 'evidence: "prednisone"' in out
+    # the epilepsy exclusion of the CD7 trial, with the text it rests on
+    assert "[exc-1.1, exclusion]" in out
+    assert 'evidence: "epilepsy"' in out
     assert "Still open (please tell us):" in out and "? " in out
     assert "Sites: The first affiliated hospital of medical college of zhejiang university" in out
     assert "Contacts: unknown" in out
@@ -60,9 +60,12 @@ def test_json_is_one_object_with_profile_and_ranked_trials(capsys, tmp_path):
     cd7 = by_id["NCT05239702"]
     assert cd7["verdict"] == "ineligible"
     failing = [c for c in cd7["criteria"] if c["status"] == "fail"]
-    assert {c["id"] for c in failing} == {"exc-1", "exc-1.6"}
+    assert {c["id"] for c in failing} == {"exc-1", "exc-1.1"}
     assert all(c["kind"] in ("inclusion", "exclusion") for c in cd7["criteria"])
-    washout = next(c for c in failing if c["id"] == "exc-1.6")
+    epilepsy = next(c for c in failing if c["id"] == "exc-1.1")
+    assert epilepsy["evidence"][0]["quotes"][0]["text"] == "epilepsy"
+    washout = next(c for c in cd7["criteria"] if c["id"] == "exc-1.6")
+    assert washout["status"] == "review"
     assert washout["evidence"][0]["quotes"][0]["text"] == "prednisone"
     assert set(cd7) == {"id", "nct_id", "title", "verdict", "score", "criteria", "questions", "sites", "contacts"}
 
