@@ -42,7 +42,9 @@ def test_a_patient_with_lupus_reaches_results_with_corrections_and_not_sure(engi
     text = said(reply)
     assert "I noted: systemic lupus erythematosus since 2015; tried mycophenolate mofetil (did not help)" in text
     assert "age 34" in text and "no HIV" in text and "pregnant" in text
-    assert reply.state == ASKING
+    # lupus stated: only the lupus trials are candidates (matching/candidates.py), and being
+    # pregnant rules both out, so there is nothing to ask yet
+    assert reply.state == RESULTS
 
     reply = engine.message(CID, "no, it was azathioprine")
     assert "tried mycophenolate mofetil (did not help) → tried azathioprine (did not help)" in said(reply)
@@ -56,6 +58,8 @@ def test_a_patient_with_lupus_reaches_results_with_corrections_and_not_sure(engi
     assert drugs == {"azathioprine"} and profile.age == 35
     assert [f.negated for f in profile.facts if f.label == "PREGNANCY" and f.concept == "pregnant"] == [True]
 
+    reply = engine.message(CID, "more")                # not pregnant: the lupus trials have questions again
+    assert reply.state == ASKING
     reply = engine.message(CID, "I live in Hangzhou")
     assert "lives in Hangzhou" in said(reply)
     reply = engine.message(CID, "not sure")
@@ -72,27 +76,27 @@ def test_a_clinician_pastes_a_referral_letter_and_gets_a_summary(engine):
     engine.start(CID, role="clinician")
     letter = ("Referral: 29F with refractory SLE diagnosed 2016 (lupus nephritis class IV). Failed mycophenolate "
               "mofetil, cyclophosphamide and rituximab; currently on prednisone 10 mg. SLEDAI-2K 12. Creatinine "
-              "1.1 mg/dL, platelets 150 x10^9/L. HBsAg negative, HCV negative, HIV negative. Not pregnant. "
+              "1.1 mg/dL, platelets 150 x10^9/L. ECG shows a prolonged QT interval. HBsAg negative, HCV negative, HIV negative. Not pregnant. "
               "Lives in Hangzhou.")
     reply = engine.message(CID, letter)
     noted = said(reply)
-    assert noted.startswith("Noted: SLE since 2016; tried mycophenolate mofetil (did not help), cyclophosphamide")
+    assert noted.startswith("Noted: SLE since 2016; prolonged QT interval; tried mycophenolate mofetil (did not help), cyclophosphamide")
     for part in ("taking prednisone", "age 29", "female", "SLEDAI-2K 12", "no HIV", "not pregnant", "lives in Hangzhou"):
         assert part in noted
     reply = engine.message(CID, "results")
     assert reply.state == RESULTS
     results = said(reply)
     assert "Candidate trials, ranked:" in results
-    # the current steroid rules two trials out, and the reason names the criterion and the fact
+    # the prolonged QT rules two trials out, and the reason names the criterion and the fact
     assert "Likely excluded:" in results
-    assert "Unmet: Concurrent therapy with systemic steroids within 2 weeks" in results
-    assert "(taking prednisone)" in results
+    assert "Unmet: Electrocardiogram shows prolonged QT interval" in results
+    assert "(prolonged QT interval)" in results
     summary = Renderer(PLAIN).render(engine.command(CID, "summary"))[-1]
     assert summary.startswith("Referral summary for the trial coordinator (2026-01-15)")
     assert "Patient: SLE since 2016" in summary
     assert "Met:" in summary and "Unknown (to confirm):" in summary and "For the trial team to judge:" in summary
     assert "Also screened, likely excluded:" in summary
-    assert "\n - NCT05030779: [exc-1.6] Concurrent therapy with systemic steroids" in summary
+    assert "\n - NCT05030779: [exc-1.2] Electrocardiogram shows prolonged QT interval" in summary
 
 
 def test_a_patient_who_names_no_diagnosis_is_asked_for_one(engine):
