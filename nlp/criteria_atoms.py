@@ -22,6 +22,7 @@ from typing import Any
 
 from data.terminology import Terminology, load_terminology
 from nlp.components.measurements import Reading, ValueReader
+from nlp.criteria_abbreviations import long_form_start
 from nlp.criteria_cues import Cues
 from nlp.facts import Fact
 from nlp.resources import vocabulary
@@ -58,8 +59,14 @@ class Atom:
 
     @property
     def readable(self) -> bool:
-        """False when the atom names a measurement whose threshold could not be read."""
-        return self.label not in ("LAB", "SCORE") or bool(self.bounds)
+        """False when the atom names a measurement whose threshold could not be read, or a
+        marker whose result the text does not give."""
+        if self.label in ("LAB", "SCORE"):
+            return bool(self.bounds)
+        if self.label == "BIOMARKER":
+            status = self.fact.status if self.fact is not None else None
+            return status in ("positive", "negative") or bool(self.mods.get("positive"))
+        return True
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +96,38 @@ def _alternatives(atom: Atom, terminology: Terminology) -> list[str]:
             continue
         result.append(concept)
     return result
+
+
+@lru_cache(maxsize=1)
+def _term_index() -> dict[str, str]:
+    """Lower-cased term -> concept, for terms that name one concept only (labs and scores,
+    which need a value, are left out)."""
+    index: dict[str, set[str]] = {}
+    for concept in load_terminology().concepts.values():
+        if concept.category in ("analyte", "score"):
+            continue
+        for term in concept.terms:
+            index.setdefault(term.lower(), set()).add(concept.id)
+    return {term: next(iter(ids)) for term, ids in index.items() if len(ids) == 1}
+
+
+def elided_atom(words: list[tuple[int, int, str]], neighbour: Atom, after: bool) -> Atom | None:
+    """'cerebrovascular, hemorrhagic diseases' / 'hepatitis B or C': a word that shares the
+    head noun of the fact after it (or the modifier of the fact before it) names a concept.
+    ``words`` are (start, end, word); ``after`` says the neighbour follows them."""
+    from nlp.components.terms import fact_label
+
+    terminology = load_terminology()
+    written = " ".join(w for _, _, w in words).lower()
+    parts = neighbour.text.lower().split()
+    if len(parts) < (1 if after else 2):
+        return None
+    phrase = f"{written} {parts[-1]}" if after else f"{' '.join(parts[:-1])} {written}"
+    index = _term_index()
+    concept = index.get(phrase) or (index.get(phrase[:-1]) if phrase.endswith("s") else None)
+    if concept is None or terminology[concept].category != terminology[neighbour.concept].category:
+        return None
+    return Atom(words[0][0], words[-1][1], fact_label(terminology[concept]), concept, phrase)
 
 
 def clause_end(text: str, pos: int) -> int:
@@ -161,8 +200,6 @@ def _alias_before(atom: Atom, text: str, doc) -> None:
         if ent.kb_id_ == atom.concept and ent.end_char <= opening and not text[ent.end_char:opening].strip():
             atom.start = ent.start_char
             return
-    from nlp.criteria_elements import long_form_start  # (elements imports this module)
-
     start = long_form_start(text[atom.start:text.index(")", atom.start)], text, opening, max(0, opening - 80))
     atom.start = start if start is not None else opening
 

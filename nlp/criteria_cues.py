@@ -32,7 +32,8 @@ REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance",
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
 _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_units", "count_scores", "filler_words",
-                 "review_notes"}
+                 "review_notes", "sex"}
+SEXES = ("female", "male")
 _OPTIONAL = {"not_facts", "conditional", "permission"}
 
 
@@ -50,6 +51,15 @@ class Cues:
     count_scores: frozenset[str]
     filler_words: frozenset[str]
     review_notes: dict[str, str]
+    sex: dict[str, tuple[re.Pattern, ...]]
+
+    def sex_only(self, text: str) -> str | None:
+        """'female' / 'male' when the whole line only names the sex it admits."""
+        stripped = text.strip()
+        for sex, patterns in self.sex.items():
+            if any(p.fullmatch(stripped) for p in patterns):
+                return sex
+        return None
 
     def finditer(self, section: str, text: str) -> Iterator[re.Match]:
         for pattern in self.patterns.get(section, ()):
@@ -155,6 +165,11 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             _fail(section, "must map concept ids to concept ids")
         maps[section] = dict(value)
+    sex = doc["sex"]
+    if not isinstance(sex, dict) or set(sex) != set(SEXES):
+        _fail("sex", f"must have exactly {', '.join(SEXES)}")
+    compiled_sex = {name: tuple(_compile(e, f"sex.{name}[{i}]", placeholders) for i, e in enumerate(_strings(sex[name], f"sex.{name}")))
+                    for name in SEXES}
     notes = doc["review_notes"]
     if not isinstance(notes, dict) or set(notes) != set(NOTE_KEYS) or not all(isinstance(v, str) and v for v in notes.values()):
         _fail("review_notes", f"must give a note for each of {', '.join(NOTE_KEYS)}")
@@ -169,6 +184,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         count_scores=frozenset(_strings(doc["count_scores"], "count_scores")),
         filler_words=frozenset(w.lower() for w in _strings(doc["filler_words"], "filler_words")),
         review_notes=dict(notes),
+        sex=compiled_sex,
     )
 
 

@@ -24,6 +24,7 @@ from data.terminology import Terminology
 from matching.rules import iter_leaves
 from nlp.criteria_atoms import Atom
 from nlp.criteria_cues import Cues
+from nlp.criteria_nodes import node_span
 from nlp.criteria_rules import review_only
 
 _NOTE_LENGTH = 160
@@ -54,8 +55,8 @@ def node_rule(node: tuple, reader) -> dict:
 
 
 def _exemption(main: dict, exception: dict, node: tuple, reader) -> dict:
-    text = reader.text[_start(node[2]):_end(node[2])] if _start(node[2]) is not None else ""
-    note = review("exemption", text, reader.cues)
+    span = node_span(node[2])
+    note = review("exemption", reader.text[span[0]:span[1]] if span else "", reader.cues)
     if review_only(exception):
         return {"all": [main, exception]} if reader.kind == "exclusion" else {"any": [main, exception]}
     if reader.kind == "exclusion":
@@ -180,9 +181,13 @@ def _inexpressible(atom: Atom, rule: dict, reader) -> tuple[str, str] | None:
 def _negated(atom: Atom, reader) -> bool:
     if atom.mods.get("negated"):
         return True
+    if atom.label == "INFECTION" and not atom.negated and atom.fact is not None and atom.fact.status == "active":
+        # "without active hepatitis B": the result word does not undo the negation before it
+        return any(end <= atom.start and not reader.text[end:atom.start].strip(" ,").count(",")
+                   for _, end in atom.negation_spans)
     if not atom.negated or atom.label == "BIOMARKER":
         return False
-    if atom.label == "INFECTION" or atom.label not in ("DRUG", "PROCEDURE"):
+    if atom.label not in ("DRUG", "PROCEDURE"):
         return True
     # "complete remission is not achieved after induction therapy": the "not" says the
     # therapy failed, not that it was not given
@@ -209,27 +214,3 @@ def _has_threshold(rule: dict) -> bool:
 
 def _has_review(rule: dict) -> bool:
     return any(leaf.get("type") == "review" for leaf in iter_leaves(rule))
-
-
-def _start(node: tuple) -> int | None:
-    spans = list(_spans(node))
-    return min(s for s, _ in spans) if spans else None
-
-
-def _end(node: tuple) -> int | None:
-    spans = list(_spans(node))
-    return max(e for _, e in spans) if spans else None
-
-
-def _spans(node: tuple):
-    kind = node[0]
-    if kind == "atom":
-        yield node[1].start, node[1].end
-    elif kind in ("all", "any"):
-        for child in node[1]:
-            yield from _spans(child)
-    elif kind == "not":
-        yield from _spans(node[1])
-    elif kind == "exempt":
-        yield from _spans(node[1])
-        yield from _spans(node[2])

@@ -67,6 +67,9 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return review("other", prepared, cues)
     if cues.search("permission", prepared):
         return review("other", prepared, cues)
+    sex = cues.sex_only(prepared)
+    if sex is not None:
+        return {"type": "sex", "allowed": [sex]}
     terminology = load_terminology()
     atoms = find_atoms(prepared, extract(prepared), build_pipeline()(prepared), cues)
     reader = Reader(prepared, kind, cues, terminology)

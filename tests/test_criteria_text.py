@@ -11,7 +11,7 @@ from data.importers.criteria_text import (
     walk,
 )
 
-REVIEW = lambda text: dict(REVIEW_RULE)  # noqa: E731  (the fallback, whatever parser exists)
+REVIEW = lambda text, kind: dict(REVIEW_RULE)  # noqa: E731  (the fallback, whatever parser exists)
 
 
 def _outline(criteria, depth=0):
@@ -149,17 +149,17 @@ def test_without_the_criteria_parser_every_leaf_is_a_review_leaf(monkeypatch):
 
 
 def test_a_parser_rule_is_kept_and_an_invalid_one_becomes_review():
-    good = split_lines(["* SLE."], parse=lambda text: {"type": "diagnosis", "concept": "sle"})
+    good = split_lines(["* SLE."], parse=lambda text, kind: {"type": "diagnosis", "concept": "sle"})
     assert good[0]["rule"] == {"type": "diagnosis", "concept": "sle"}
-    unknown_concept = split_lines(["* X."], parse=lambda text: {"type": "diagnosis", "concept": "no_such_thing"})
+    unknown_concept = split_lines(["* X."], parse=lambda text, kind: {"type": "diagnosis", "concept": "no_such_thing"})
     assert unknown_concept[0]["rule"] == REVIEW_RULE
-    bad_leaf = split_lines(["* X."], parse=lambda text: {"type": "lab_value"})
+    bad_leaf = split_lines(["* X."], parse=lambda text, kind: {"type": "lab_value"})
     assert bad_leaf[0]["rule"] == REVIEW_RULE
 
 
 def test_the_parser_reads_registry_markdown_escapes_unescaped_but_the_text_stays_verbatim():
     seen = []
-    criteria = split_lines([r"* SLEDAI-2K \>= 8"], parse=lambda text: seen.append(text) or dict(REVIEW_RULE))
+    criteria = split_lines([r"* SLEDAI-2K \>= 8"], parse=lambda text, kind: seen.append(text) or dict(REVIEW_RULE))
     assert seen == ["SLEDAI-2K >= 8"]
     assert criteria[0]["text"] == r"SLEDAI-2K \>= 8"
 
@@ -177,3 +177,10 @@ def test_age_and_sex_limits_become_age_and_sex_leaves():
 def test_a_letter_that_does_not_continue_a_list_is_text():
     criteria = split_lines(["* Active infection:", "E. coli bacteraemia within 4 weeks;", "3."], parse=REVIEW)
     assert [c["text"] for c in walk(criteria)] == ["Active infection:", "E. coli bacteraemia within 4 weeks;"]
+
+
+def test_the_rule_parser_is_told_whether_a_line_is_an_inclusion_or_an_exclusion():
+    seen = []
+    split_criteria("Inclusion Criteria:\n* Adults with SLE\nExclusion Criteria:\n* ALT > 3x ULN (except Gilbert's)\n",
+                   parse=lambda text, kind: seen.append((text, kind)) or dict(REVIEW_RULE))
+    assert seen == [("Adults with SLE", "inclusion"), ("ALT > 3x ULN (except Gilbert's)", "exclusion")]

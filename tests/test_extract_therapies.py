@@ -59,3 +59,9 @@ def test_car_t_target_is_not_a_marker_result():
 def test_never_tried_is_negated():
     fact = extract("never had rituximab")[0]
     assert fact.concept == "rituximab" and fact.negated
+
+
+def test_a_shared_failure_phrase_marks_every_drug_before_it_failed():
+    for text in ("I tried cellcept and benlysta, neither worked.", "She had methotrexate and azathioprine, both failed."):
+        facts = [f for f in extract(text) if f.label == "DRUG"]
+        assert len(facts) == 2 and all(f.status == "failed" for f in facts), text

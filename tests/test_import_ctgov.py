@@ -12,7 +12,7 @@ from data.importers.criteria_text import REVIEW_RULE, walk
 from data.importers.ctgov import import_file, study_to_record
 
 FIXTURES = Path(__file__).parent / "data" / "ctgov"
-REVIEW = lambda text: dict(REVIEW_RULE)  # noqa: E731
+REVIEW = lambda text, kind: dict(REVIEW_RULE)  # noqa: E731
 
 
 def _one(name):

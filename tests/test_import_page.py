@@ -14,7 +14,7 @@ from data.importers.page import import_file, page_to_record
 from data.trials import load_trials
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
-REVIEW = lambda text: dict(REVIEW_RULE)  # noqa: E731
+REVIEW = lambda text, kind: dict(REVIEW_RULE)  # noqa: E731
 
 
 def _seed(prefix):

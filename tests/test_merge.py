@@ -24,7 +24,7 @@ from data.trials import load_trials
 HERE = Path(__file__).parent
 SEEDS = HERE / "data" / "seeds"
 CTGOV = HERE / "data" / "ctgov"
-REVIEW = lambda text: dict(REVIEW_RULE)  # noqa: E731
+REVIEW = lambda text, kind: dict(REVIEW_RULE)  # noqa: E731
 
 
 def _seed(prefix):

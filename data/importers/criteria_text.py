@@ -261,7 +261,7 @@ class _Builder:
 
 # --- output ----------------------------------------------------------------------------
 
-RuleParser = Callable[[str], dict]
+RuleParser = Callable[[str, str], dict]  # (criterion text, "inclusion" | "exclusion") -> rule
 
 
 def default_rule_parser() -> RuleParser:
@@ -271,16 +271,17 @@ def default_rule_parser() -> RuleParser:
     except ModuleNotFoundError as exc:
         if exc.name not in ("nlp.criteria_parser", "nlp"):
             raise
-        return lambda text: dict(REVIEW_RULE)
+        return lambda text, kind: dict(REVIEW_RULE)
     return module.parse_criterion
 
 
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 
 
-def _rule_for(text: str, parse: RuleParser) -> dict:
-    # registries escape markdown ("\\>= 8"); the text stays verbatim, the parser reads it plain
-    rule = parse(_MARKDOWN_ESCAPE.sub(r"\1", text))
+def _rule_for(text: str, kind: str, parse: RuleParser) -> dict:
+    # registries escape markdown ("\\>= 8"); the text stays verbatim, the parser reads it plain.
+    # The kind matters: an exception ("except Gilbert's") is read differently in an exclusion.
+    rule = parse(_MARKDOWN_ESCAPE.sub(r"\1", text), kind)
     try:
         validate_rule(rule)
         # the record validator's checks too (known concepts of the right category, units)
@@ -294,7 +295,7 @@ def _rule_for(text: str, parse: RuleParser) -> dict:
 def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser) -> dict:
     criterion: dict = {"id": criterion_id, "kind": node.kind, "text": node.text}
     if not node.children:
-        criterion["rule"] = _rule_for(node.text, parse)
+        criterion["rule"] = _rule_for(node.text, node.kind, parse)
         return criterion
     # A group combines its children's verdicts. "Meet any of the following" makes an
     # inclusion group "any"; an exclusion group stays "all" whatever its heading says

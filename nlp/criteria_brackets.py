@@ -1,0 +1,183 @@
+"""Brackets, examples, exceptions and elided words, for the criteria parser's reader.
+
+* A bracket is read by what it starts with: "(or ...)" is an alternative; "(except ...)"
+  an exception (also after a method: "(Cockcroft-Gault formula, except for ...)"); a method
+  ("(confirmed by ...)") is dropped; "(such as ...)" gives examples; an abbreviation of the
+  words before it ("Eastern Cooperative Oncology Group (ECOG)") or the same fact again
+  ("hepatitis B surface antigen (HBsAg)") is dropped; anything else with facts is one more
+  requirement, and words without facts a restriction the team reads.
+* Examples the concept before them covers by is-a are dropped ("heart disease such as
+  arrhythmia"); examples of a head the parser did not read stand for it, with a review.
+* An exception naming kinds of a drug or infection becomes the leaf's ``except`` list; one
+  naming the same concept cannot be taken out (review); any other is an exemption.
+* A word that shares the head noun of the next fact ("fungal, bacterial or other
+  infections") or the modifier of the one before ("hepatitis B or C") names a concept.
+"""
+from __future__ import annotations
+
+from nlp.criteria_atoms import Atom, elided_atom
+from nlp.criteria_abbreviations import abbreviates, long_form_start
+from nlp.criteria_elements import El
+from nlp.criteria_nodes import (
+    TEAM_REASONS, Chunk, Node, atom_nodes, atoms_in, is_content, is_cue, node_span, only_atoms,
+)
+
+_METHOD_WORDS = ("formula", "cockcroft")
+
+
+def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) -> None:
+    """Read one bracket of ``chunk`` into the chunk's alternatives, exceptions, extra
+    requirements, reviews or unread words."""
+    inner = el.children if inner is None else inner
+    if not inner:
+        return
+    first = inner[0]
+    before = [a for a in chunk.atoms if a.end <= el.start]
+    if is_cue(first, "connectors_or"):
+        node = reader.read(inner[1:])
+        if node is not None:
+            chunk.alternatives.append(node)
+        return
+    cut = next((i for i, e in enumerate(inner) if is_cue(e, "exception")), None)
+    if cut is not None:
+        node = reader.read(inner[cut + 1:])
+        text = reader.text[inner[cut].start:inner[-1].end]
+        chunk.exceptions.append(node if node is not None else ("review", "clinical", text))
+        if cut:
+            read_bracket(reader, chunk, el, inner[:cut])
+        return
+    if is_cue(first, "ignore") or (first.kind == "word" and first.value.lower() in _METHOD_WORDS):
+        return
+    inner_atoms = list(atoms_in(inner))
+    if is_cue(first, "examples") or (inner_atoms and all(a.mods.get("example") for a in inner_atoms)):
+        _bracket_examples(reader, chunk, inner, before)
+        return
+    if inner_atoms and before and all(a.concept == before[-1].concept for a in inner_atoms):
+        return
+    if not inner_atoms and _abbreviation(reader, chunk, el, inner):
+        return
+    node = reader.read(inner)
+    if node is None:
+        return
+    if inner_atoms:
+        chunk.extra.append(node)
+    elif node[0] == "review" and node[1] in TEAM_REASONS:
+        chunk.reviews.append((node[1], node[2]))
+    else:
+        words = [e.value for e in inner if e.kind == "word" and is_content(e.value, reader.cues)]
+        chunk.content.extend(words or [reader.text[el.start:el.end]])
+        if any(is_cue(e, "review:clinical") for e in inner) or node[1] == "clinical":
+            chunk.clinical = True
+
+
+def _bracket_examples(reader, chunk: Chunk, inner: list[El], before: list[Atom]) -> None:
+    examples = list(atoms_in(inner))
+    if all(any(covers(reader, b, a) for b in before) for a in examples):
+        return
+    node = reader.read(inner[1:] if is_cue(inner[0], "examples") else inner)
+    if node is not None:  # examples of a head the parser did not read: any of them, or review
+        chunk.alternatives.append(("any", [node, ("review", "clinical", reader.text[inner[0].start:inner[-1].end])]))
+
+
+def _abbreviation(reader, chunk: Chunk, el: El, inner: list[El]) -> bool:
+    """'(ECOG)' after its long form (whose words are then read), or '(New York Heart
+    Association)' after 'NYHA'."""
+    text = reader.text
+    words = [e for e in inner if e.kind == "word"]
+    if len(inner) == 1 and len(words) == 1:
+        start = long_form_start(words[0].value, text, el.start, max(0, el.start - 80))
+        if start is None:
+            return False
+        for other in chunk.els:
+            if other.kind == "word" and start <= other.start < el.start:
+                other.used = True
+        # "British Isles Lupus Assessment Group Index (BILAG)": "Lupus" is part of a name
+        chunk.atoms = [a for a in chunk.atoms if not (start <= a.start and a.end <= el.start)]
+        return True
+    previous = text[max(0, el.start - 15):el.start].split()
+    return bool(previous) and len(words) == len(inner) and abbreviates(previous[-1], text[el.start + 1:el.end - 1])
+
+
+def covers(reader, head: Atom, example: Atom) -> bool:
+    return head.label == example.label and reader.terminology.is_a(example.concept, head.concept)
+
+
+def mark_examples(reader, els: list[El]) -> None:
+    """'severe heart diseases such as severe arrhythmia': examples the concept before them
+    covers are marked and left out."""
+    for i, el in enumerate(els):
+        if not is_cue(el, "examples") or is_cue(el, "exception"):
+            continue
+        before = list(atoms_in(els[:i]))
+        for later in atoms_in(els[i + 1:]):
+            if any(covers(reader, b, later) for b in before):
+                later.mods["example"] = True
+
+
+def exempt(reader, main: Node, exception: Node | None, targets) -> Node:
+    """'X except Y': Y names kinds of X that do not count (the leaf's ``except``), or
+    patients the rule does not apply to (an exemption node)."""
+    if exception is None:
+        return main
+    terminology = reader.terminology
+    excepted = [a for _, a in atom_nodes(exception)]
+    for target in targets:
+        same = [e for e in excepted if e.label == target.label and e.label not in ("LAB", "SCORE")]
+        if any(e.concept == target.concept or terminology.is_a(target.concept, e.concept) for e in same):
+            # "malignancy, except basal cell carcinoma" (read as malignancy): the language
+            # cannot take the exception out; the trial team does
+            end = (node_span(exception) or (0, len(reader.text)))[1]
+            target.mods.setdefault("qualified", ("clinical", reader.text[target.start:end]))
+            return main
+        if (target.label in ("DRUG", "INFECTION") and only_atoms(exception) and same and len(same) == len(excepted)
+                and all(terminology.is_a(e.concept, target.concept) for e in excepted)):
+            target.mods.setdefault("except", []).extend(e.concept for e in excepted)
+            return main
+    return ("exempt", main, exception)
+
+
+def elide(reader, chunks: list[Chunk]) -> None:
+    """A chunk of one or two words (besides filler) between facts may share their head noun
+    ('fungal, bacterial, viral or other infections') or modifier ('hepatitis B or C')."""
+    lone: dict[int, list[El]] = {}
+    for i, chunk in enumerate(chunks):
+        # content words, and single letters or numbers ("hepatitis B or C", "type 1 or 2")
+        words = [e for e in chunk.els if e.kind == "word" and (is_content(e.value, reader.cues) or len(e.value) == 1)]
+        if not chunk.atoms and len(words) <= 2 and all(e.kind == "word" for e in chunk.els):
+            lone[i] = words
+        elif i > 0 and chunks[i - 1].atoms:
+            _elided_head(reader, chunks[i - 1].atoms[-1], chunk)
+    for i, words in lone.items():
+        if not words:
+            continue
+        spans = [(e.start, e.end, e.value) for e in words]
+        after = next((j for j in range(i + 1, len(chunks)) if j not in lone), None)
+        before = next((j for j in range(i - 1, -1, -1) if j not in lone), None)
+        atom = None
+        if after is not None and chunks[after].atoms:
+            atom = elided_atom(spans, chunks[after].atoms[0], after=True)
+        if atom is None and before is not None and chunks[before].atoms:
+            atom = elided_atom(spans, chunks[before].atoms[-1], after=False)
+        if atom is not None:
+            for word in words:
+                word.used = True
+            chunks[i].atoms.append(atom)
+            chunks[i].els.append(El("atom", atom.start, atom.end, atom))
+
+
+def _elided_head(reader, previous: Atom, chunk: Chunk) -> None:
+    """'hepatitis B or C infection': the generic "infection" after a lone letter is the
+    head noun of "hepatitis C", not any infection."""
+    head = next((i for i, e in enumerate(chunk.els) if e.kind == "atom"), None)
+    if head is None or head == 0 or head > 2 or not all(e.kind == "word" for e in chunk.els[:head]):
+        return
+    generic = chunk.els[head].value
+    if generic.concept != "active_infection" or generic.text.lower() not in ("infection", "infections"):
+        return
+    words = chunk.els[:head]
+    atom = elided_atom([(e.start, e.end, e.value) for e in words], previous, after=False)
+    if atom is None:
+        return
+    atom.end = generic.end
+    chunk.atoms = [atom if a is generic else a for a in chunk.atoms]
+    chunk.els = [El("atom", atom.start, atom.end, atom)] + chunk.els[head + 1:]

@@ -1,0 +1,147 @@
+"""Which facts a cue phrase applies to, and what it changes on them (criteria parser).
+
+Scope: a cue written before the clause's first fact applies to the whole clause when it is
+one that distributes over a list ("History of A, B and C", "within 2 weeks: A or B"), or
+when its own chunk has no fact; otherwise a cue applies to the facts after it in its chunk
+("severe heart disease"); a cue after the last fact of its chunk applies to the facts of
+its comma group ("A or B within five half-lives"); a cue in a chunk without facts applies
+to the comma group before it. Therapy outcomes ("failure", "intolerance") are collected for
+the whole criterion; a count ("at least two") applies to the drug right after it.
+
+What a cue changes is stored in ``Atom.mods`` (``within_days``, ``history``, ``active``,
+``qualified`` ...), read by ``nlp/criteria_leaves.py``.
+"""
+from __future__ import annotations
+
+import math
+
+from nlp.criteria_atoms import Atom
+from nlp.criteria_elements import El
+from nlp.criteria_nodes import Chunk
+
+# cues that, written before a list, apply to every item of it
+DISTRIBUTIVE = {"history", "negation", "positive", "infection_active", "window", "half_lives", "duration", "current"}
+_DAYS_PER_MONTH = 30.4375
+
+
+def apply_scopes(reader, chunks: list[Chunk]) -> None:
+    """Apply every cue of a clause's chunks to the atoms in its scope."""
+    clause_atoms = [a for c in chunks for a in c.atoms]
+    first_atom = clause_atoms[0].start if clause_atoms else None
+    last_group = None
+    for index, chunk in enumerate(chunks):
+        if chunk.atoms:
+            last_group = chunk.group
+        for el in chunk.els:
+            if el.kind != "cue":
+                continue
+            cue = el.value
+            _note_criterion_cues(reader, cue)
+            after = [a for a in chunk.atoms if a.start > el.start]
+            lead = first_atom is None or el.start < first_atom
+            if lead and (cue.sections & DISTRIBUTIVE or not after):
+                targets = clause_atoms
+            elif after:
+                targets = after
+            elif chunk.atoms:
+                targets = [a for c in chunks if c.group == chunk.group for a in c.atoms]
+            else:
+                group = last_group if last_group is not None else chunk.group
+                targets = [a for c in chunks[:index + 1] if c.group == group for a in c.atoms]
+            _apply(reader, el, targets, chunk)
+
+
+def _note_criterion_cues(reader, cue) -> None:
+    if "all_of" in cue.sections:
+        reader.both = True
+    for section in cue.sections:
+        if section.startswith("response:"):
+            reader.response.add(section.split(":")[1])
+            if section == "response:failed":
+                reader.failure_spans.append((cue.start, cue.end))
+
+
+def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
+    cue = el.value
+    sections = cue.sections
+    groups = cue.match.groupdict()
+    cues, terminology = reader.cues, reader.terminology
+    if "count" in sections:
+        _count(reader, el, chunk, groups)
+        return
+    for atom in targets:
+        label = atom.label
+        if "window" in sections and label in ("DRUG", "PROCEDURE", "CONDITION", "INFECTION"):
+            atom.mods["within_days"] = math.floor(_days(cues, groups) or 0) or None
+        if "half_lives" in sections and label == "DRUG":
+            atom.mods["within_half_lives"] = cues.number(groups["n"])
+        if "duration" in sections:
+            atom.mods["duration_months"] = _months(cues, groups)
+        if "history" in sections and label in ("CONDITION", "INFECTION"):
+            atom.mods["history"] = True
+        if "current" in sections and label == "DRUG":
+            atom.mods["current"] = True
+        if "positive" in sections:
+            atom.mods["positive"] = True
+        if "infection_active" in sections and label == "INFECTION":
+            atom.mods["active"] = True
+        elif ("qualifiers" in sections or "courses" in sections) and chunk.atoms:
+            atom.mods.setdefault("qualified", ("clinical", cue.text))
+        if "negation" in sections and not ("exception" in sections and atom.start < el.start):
+            atom.mods["negated"] = True
+        if "antibody" in sections and label in ("CONDITION", "INFECTION"):
+            marker = next((m for d, m in cues.disease_antibodies.items()
+                           if atom.concept == d or (label == "CONDITION" and terminology.is_a(atom.concept, d))), None)
+            if marker and marker != atom.concept:
+                category = terminology[marker].category
+                atom.label, atom.concept = ("INFECTION" if category == "infection" else "BIOMARKER"), marker
+                atom.mods["positive"] = True
+
+
+def _count(reader, el: El, chunk: Chunk, groups: dict) -> None:
+    """'at least two biologics': a minimum number of distinct drugs, for the drug written
+    right after the number; a number that counts nothing else stays unread."""
+    following = [a for a in chunk.atoms if a.start >= el.end]
+    value = reader.cues.number(groups.get("n") or "")
+    if following and following[0].label == "DRUG" and value is not None and not reader.text[el.end:following[0].start].strip():
+        more = (groups.get("cmp") or "").lower() in ("more than", ">")
+        following[0].mods["min_count"] = value + (1 if more else 0)
+        el.used = True
+    else:
+        el.used = not any(ch.isdigit() for ch in el.value.text)
+
+
+def own_qualifiers(reader, atom: Atom) -> None:
+    """A qualifier inside the fact's own words ("intolerable cardiac function", "severe
+    arrhythmia") counts unless the concept's name says it too ("severe cognitive
+    impairment"); for an infection, "active"/"uncontrolled" is its state."""
+    concept = reader.terminology.get(atom.concept)
+    label = (concept.label if concept else "").lower()
+    for pattern in reader.cues.patterns["qualifiers"]:
+        for match in pattern.finditer(atom.text):
+            word = match.group(0).lower()
+            if word in label:
+                continue
+            if atom.label == "INFECTION" and reader.cues.search("infection_active", word):
+                atom.mods["active"] = True
+                continue
+            atom.mods.setdefault("qualified", ("clinical", atom.text))
+
+
+def _months(cues, groups: dict) -> float | None:
+    """'6 months' -> 6, '2 years' -> 24, '8 weeks' -> 1.8."""
+    number = cues.number(groups.get("n") or "")
+    days = cues.days(groups.get("unit") or "")
+    if number is None or days is None:
+        return None
+    if days == 365.25:
+        return number * 12
+    if days == 30:
+        return number
+    return round(number * days / _DAYS_PER_MONTH, 1)
+
+
+def _days(cues, groups: dict) -> float | None:
+    number = cues.number(groups.get("n") or "")
+    days = cues.days(groups.get("unit") or "")
+    return None if number is None or days is None else number * days
