@@ -8,8 +8,9 @@ Texts, answer forms and options come from ``data/questions.yaml``.
 ``possible`` and asks, in this order:
 
 1. the diagnosis a trial treats (its ``conditions``), while it is unknown (several become
-   one choice question, so "none of these" settles them all at once); comorbidities that
-   exclusions name are ordinary questions;
+   one choice question, so "none of these" settles them all at once); once the patient
+   has stated one of a trial's diseases, that trial's other disease groups are ordinary
+   questions; comorbidities that exclusions name are ordinary questions;
 2. the question whose answer could rule out the most trials (answers are tried as
    "what if yes" / "what if no" on the criterion holding the leaf);
 3. then the one that settles the most criteria, then the one shared by most trials;
@@ -179,6 +180,17 @@ def _is_main_diagnosis(key: str, trial: dict) -> bool:
     return any(term.is_a(concept, c) or term.is_a(c, concept) for c in trial.get("conditions") or ())
 
 
+def _diagnosis_stated(result) -> bool:
+    """The patient has stated (not negated, not uncertain) a disease this trial treats, so
+    the trial's other disease groups are not worth asking about first."""
+    term = load_terminology()
+    conditions = result.trial.get("conditions") or ()
+    return any(
+        fact.asserted and not fact.uncertain and any(term.is_a(fact.concept, c) for c in conditions)
+        for fact in result.evaluator.profile.of("CONDITION")
+    )
+
+
 def next_question(results: list, asked: Iterable[str] = ()) -> Question | None:
     """The best question to ask next, or None when no unknown can change a verdict."""
     from matching.engine import POSSIBLE, judge_criterion
@@ -194,7 +206,8 @@ def next_question(results: list, asked: Iterable[str] = ()) -> Question | None:
                 continue
             cand = candidates.setdefault(key, _Candidate(key, leaf))
             cand.trials.add(result.id)
-            cand.main_diagnosis = cand.main_diagnosis or _is_main_diagnosis(key, result.trial)
+            cand.main_diagnosis = cand.main_diagnosis or (
+                _is_main_diagnosis(key, result.trial) and not _diagnosis_stated(result))
             for answer in (TRUE, FALSE):
                 what_if = result.evaluator.what_if({id(leaf.leaf): answer})
                 status = judge_criterion(top.criterion, what_if, [], None, top.kind).status

@@ -75,6 +75,24 @@ def test_several_unknown_diagnoses_become_one_choice_question():
     assert all(f.negated for f in none) and len(none) == 2
 
 
+def test_once_a_disease_of_the_trial_is_stated_its_other_disease_groups_wait():
+    # a lupus patient is not asked first whether she also has systemic sclerosis or ITP
+    groups = {"any": [
+        {"all": [{"type": "diagnosis", "concept": "sle"}, {"type": "score", "score": "sledai", "op": ">=", "value": 8}]},
+        {"type": "diagnosis", "concept": "diffuse_systemic_sclerosis"},
+        {"type": "diagnosis", "concept": "itp"},
+    ]}
+    trials = [
+        _trial("T1", _criterion("inc-1", "inclusion", groups), _criterion("exc-1", "exclusion", HIV),
+               conditions=["sle", "diffuse_systemic_sclerosis", "itp"]),
+        _trial("T2", _criterion("exc-1", "exclusion", dict(HIV)), conditions=["sle"]),
+    ]
+    question = next_question(_results(trials, Fact("CONDITION", "sle", "lupus")))
+    assert question.key != "diagnosis" and not question.key.startswith("diagnosis:")
+    # while the disease is unknown, the diagnosis still comes first
+    assert next_question(_results(trials)).key == "diagnosis"
+
+
 def test_asked_keys_are_not_asked_again_and_nothing_left_gives_none():
     trials = [_trial("T1", _criterion("exc-1", "exclusion", HIV), _criterion("exc-2", "exclusion", PREGNANT))]
     results = _results(trials)
