@@ -28,6 +28,7 @@ COMMANDS = {
 }
 
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70      # EX_SOFTWARE
 
 
 def _load(name: str):
@@ -104,6 +105,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        from data.settings import setting
+        from data.store import StoreError
+
+        if isinstance(exc, StoreError):
+            print(f"trialbot: error: {exc}", file=sys.stderr)
+            return 1
+        if setting("debug"):
+            raise
+        # a bug must not end in a traceback that may quote the input: one line, no content
+        print(f"trialbot: error: internal error ({type(exc).__name__}); please report it "
+              f"(docs/SECURITY.md); set TRIALBOT_DEBUG=1 to see the traceback", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import secrets
 import shutil
 import sys
 import textwrap
-from typing import IO
+from typing import IO, Callable
 
 from bot.engine import Engine, Reply
 from bot.render import ANSI, PLAIN, Renderer
@@ -57,8 +57,11 @@ class ChatPrinter:
 
 
 def run_chat(engine: Engine, name: str, *, role: str | None = None, stdin: IO[str] | None = None,
-             stdout: IO[str] | None = None, stderr: IO[str] | None = None, interactive: bool | None = None) -> int:
-    """Chat until end of input; return the exit status."""
+             stdout: IO[str] | None = None, stderr: IO[str] | None = None, interactive: bool | None = None,
+             ready: Callable[[], None] | None = None) -> int:
+    """Chat until end of input; return the exit status. ``ready`` (if given) is called once
+    the welcome is shown, before the first message is read: it waits for collaborators
+    still loading in the background and raises what their loading raised."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
@@ -69,6 +72,8 @@ def run_chat(engine: Engine, name: str, *, role: str | None = None, stdin: IO[st
     if interactive:
         stderr.write(engine.texts.text("cli_session", None).format(name=name) + "\n\n")
     printer.reply(engine.start(cid, role=role))
+    if ready is not None:
+        ready()
     prompt = engine.texts.text("cli_prompt", None)
     while True:
         line = _read(stdin, stdout, prompt if interactive else None)
@@ -78,8 +83,12 @@ def run_chat(engine: Engine, name: str, *, role: str | None = None, stdin: IO[st
             continue
         try:
             reply = engine.message(cid, line)
-        except StoreError:
-            raise
+        except StoreError as exc:
+            if not exc.transient:            # read-only, corrupt…: a person has to act
+                raise
+            stderr.write(f"trialbot: error: {exc}\n")
+            stdout.write(engine.texts.text("store_busy", None) + "\n\n")
+            continue
         except Exception as exc:         # a bug must not end the chat with a traceback
             stderr.write(f"trialbot: error: internal error ({type(exc).__name__}); that message was not stored\n")
             stdout.write(engine.texts.text("error", None) + "\n\n")

@@ -8,6 +8,8 @@ the question keys already asked, answered or left open.
 """
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any, Callable
 
 from data.settings import setting
@@ -16,34 +18,48 @@ DEFAULT = object()   # "use the real collaborator" (None means "none", e.g. no g
 
 
 def real_extract() -> Callable[..., list]:
+    if _preloading is not None:
+        _preloading.wait()             # never build the pipeline twice at once
     from nlp.pipeline import extract
 
     return extract
 
 
 def real_match() -> Callable[..., list]:
-    from matching.engine import match
+    """matching.engine.match, on the candidates pruned from the store's trials when given
+    the store's catalog, with recent results remembered (matching/pruned.py)."""
+    from matching.pruned import match
 
     return match
 
 
 def real_next_question() -> Callable[..., Any]:
-    from matching import questions
+    from matching import pruned
 
     def next_question(results: list, profile: Any, exclude: set[str]) -> Any:
-        return questions.next_question(results, asked=exclude)
+        return pruned.next_question(results, asked=exclude)
 
     return next_question
 
 
-def store_trials(db: Any) -> Callable[[], list[dict]]:
-    """The trial records in the store, after bringing the bundled ones up to date."""
+def real_confirm_question() -> Callable[[str], Any]:
+    """matching's question for a key (it reads typed answers: "15 x10^9/L", "45")."""
+    from matching.questions import build_question
 
-    def load() -> list[dict]:
-        from data.store import all_trial_records, sync_bundled
+    return build_question
+
+
+def store_trials(db: Any) -> Callable[[], Any]:
+    """The trials in the store, after bringing the bundled ones up to date: a catalog
+    (matching/cache.py) that prunes candidates in SQLite and parses records once, instead
+    of every record in memory."""
+
+    def load() -> Any:
+        from data.store import sync_bundled
+        from matching.cache import TrialCatalog
 
         sync_bundled(db)   # a no-op when the bundled trials are current
-        return list(all_trial_records(db))
+        return TrialCatalog(db)
 
     return load
 
@@ -71,3 +87,57 @@ def build_engine(db_path: str | None, transport: str):
     store = SessionStore(open_store(db_path))
     store.purge_idle(retention_days())
     return Engine(store, transport=transport)
+
+
+class Preload:
+    """Loads the slow parts in a background thread while the transport starts, so the
+    first reply does not wait for them: the spaCy/medspaCy pipeline and the matching
+    modules (``wait()`` returns when they are ready, raising what loading raised), then the
+    gazetteer's index (built under its own lock; only a location needs it)."""
+
+    def __init__(self, engine: Any):
+        self.engine = engine
+        self.error: BaseException | None = None
+        self.seconds: float | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="trialbot-preload", daemon=True)
+
+    def start(self) -> "Preload":
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        gazetteer = None
+        try:
+            gazetteer = self.engine.gazetteer      # the engine's instance, before anyone else asks
+            from nlp.pipeline import extract
+
+            extract("warm up")
+            import matching.pruned, matching.engine, matching.questions  # noqa: E401,F401
+        except BaseException as exc:               # handed to wait()
+            self.error = exc
+        finally:
+            self.seconds = time.perf_counter() - started
+            self._done.set()
+        if gazetteer is not None and self.error is None:
+            try:
+                gazetteer.locate("warm up")
+            except Exception:                      # a location lookup will say what is wrong
+                pass
+
+    def wait(self) -> None:
+        self._done.wait()
+        if self.error is not None:
+            raise self.error
+
+
+_preloading: Preload | None = None
+
+
+def preload(engine: Any) -> Preload:
+    """Start loading the engine's slow collaborators in the background (see ``Preload``);
+    the extractor is handed out only once loading finished."""
+    global _preloading
+    _preloading = Preload(engine).start()
+    return _preloading

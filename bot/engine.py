@@ -9,7 +9,15 @@ with the transport's update id (``bot.session_store``). The reply is structured
 
 Collaborators are injectable (tests pass small fakes); the defaults are the real ones:
 ``extract`` (nlp.pipeline), ``match`` (matching.engine), ``next_question``
-(matching.questions), ``trials`` (the bundled trials in the store).
+(matching.questions), ``trials`` (the bundled trials in the store), ``confirm``
+(matching's question for a key, used to question implausible values: bot.plausibility).
+
+A transport describes where a turn comes from with a ``Channel``: whether this user may
+use clinician mode (an allowlist), and, for an unreliable network, how to render the reply
+so it is stored with the turn until delivered (the session store's outbox).
+
+Limits: a message longer than ``MAX_MESSAGE_CHARS`` characters is refused politely
+(nothing of it is read or stored); control characters and NUL bytes are read as spaces.
 """
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ from typing import Any, Callable, Sequence
 
 from bot import collaborators, corrections
 from bot.corrections import differs, stamp, unique
+from bot.plausibility import confirm_key, confirmation
 from bot.results import audit, shape_results
 from bot.session_store import DuplicateUpdate, SessionStore
 from bot.texts import Texts, load_texts
@@ -31,6 +40,8 @@ MAX_BUTTONS = 8                    # more options than this: typed answers, no k
 ROLES = ("patient", "clinician")
 COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "restart", "forget")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_RUN = 100                      # longest run of non-space characters given to the extractor
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
 
 
 @dataclass(frozen=True)
@@ -55,17 +66,30 @@ class Reply:
     state: str
     blocks: list[Block] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
+    queued: bool = False       # stored in the outbox with the turn (the transport delivers it)
 
     def kinds(self) -> list[str]:
         return [b.kind for b in self.blocks]
 
 
+@dataclass(frozen=True)
+class Channel:
+    """Where a turn comes from. ``clinician_ok``: this user may use clinician mode (False:
+    patient wording, with a polite note). ``outbox``: renders a reply into JSON-able pieces
+    stored with the turn until the transport delivers them; ``chat_id`` goes with them."""
+
+    clinician_ok: bool = True
+    outbox: Callable[["Reply"], list[dict[str, Any]]] | None = None
+    chat_id: int | None = None
+
+
 class _Turn:
     """One turn: the rebuilt tracker, the events to commit, the reply being built."""
 
-    def __init__(self, conversation_id: str, tracker: Tracker):
+    def __init__(self, conversation_id: str, tracker: Tracker, clinician_ok: bool = True):
         self.cid = conversation_id
         self.tracker = tracker
+        self.clinician_ok = clinician_ok
         self.events: list[tuple[str, dict[str, Any]]] = []
         self.blocks: list[Block] = []
         self.choices: list[Choice] = []
@@ -101,6 +125,7 @@ class Engine:
         texts: Texts | None = None,
         today: date | None = None,
         retention_days: int | None = None,
+        confirm: Callable[[str], Any] | None = None,
     ):
         self.store = store
         self.transport = transport
@@ -113,6 +138,7 @@ class Engine:
         self._trials_source = trials
         self._trials: list[dict] | None = None
         self._gazetteer = gazetteer
+        self._confirm = confirm
 
     # --- collaborators (real ones loaded on first use, or by warm_up) -------------------
     @property
@@ -139,8 +165,16 @@ class Engine:
             source = self._trials_source
             if source is None:
                 source = collaborators.store_trials(self.store.db)
-            self._trials = list(source() if callable(source) else source)
+            trials = source() if callable(source) else source
+            self._trials = trials if hasattr(trials, "candidates") else list(trials)   # a catalog stays lazy
         return self._trials
+
+    @property
+    def confirm(self) -> Callable[[str], Any]:
+        """matching's question for a key (``confirm:lab:platelets`` …), to read answers."""
+        if self._confirm is None:
+            self._confirm = collaborators.real_confirm_question()
+        return self._confirm
 
     @property
     def gazetteer(self) -> Any:
@@ -149,7 +183,11 @@ class Engine:
         return self._gazetteer
 
     def _read(self, text: str, source: str | None = None) -> list[Fact]:
-        """Facts in a text (the extractor, given the engine's "today" when fixed)."""
+        """Facts in a text (the extractor, given the engine's "today" when fixed). Runs of
+        more than ``MAX_RUN`` characters without a space are cut into pieces first: spaCy's
+        tokenizer takes time quadratic in the length of a run of punctuation or emoji
+        ("😀" * 4000 takes seconds), and no clinical word is that long."""
+        text = _LONG_RUN.sub(_cut_run, text)
         if self.today is not None:
             return list(self.extract(text, source=source, today=self.today))
         return list(self.extract(text, source=source))
@@ -162,41 +200,56 @@ class Engine:
             self.gazetteer.locate("warm up")      # builds the gazetteer's index now
 
     # --- the four entry points -------------------------------------------------------
-    def start(self, cid: str, *, role: str | None = None, update_id: int | None = None) -> Reply | None:
+    def start(self, cid: str, *, role: str | None = None, update_id: int | None = None,
+              channel: Channel | None = None) -> Reply | None:
         """/start: welcome and privacy notice; a new conversation is asked who is chatting
         (unless ``role`` is given), a known one carries on where it was."""
-        return self._run(cid, update_id, lambda turn: self._start(turn, role))
+        return self._run(cid, update_id, lambda turn: self._start(turn, role), channel)
 
-    def message(self, cid: str, text: str, *, update_id: int | None = None) -> Reply | None:
+    def message(self, cid: str, text: str, *, update_id: int | None = None,
+                channel: Channel | None = None) -> Reply | None:
         """A typed message (a "/command" too). None when ``update_id`` was already processed."""
-        return self._run(cid, update_id, lambda turn: self._message(turn, text))
+        return self._run(cid, update_id, lambda turn: self._message(turn, text), channel)
 
-    def press(self, cid: str, data: str, *, update_id: int | None = None) -> Reply | None:
+    def press(self, cid: str, data: str, *, update_id: int | None = None,
+              channel: Channel | None = None) -> Reply | None:
         """A quick-reply button pressed (``Choice.data``)."""
-        return self._run(cid, update_id, lambda turn: self._press(turn, data))
+        return self._run(cid, update_id, lambda turn: self._press(turn, data), channel)
 
-    def command(self, cid: str, name: str, arg: str = "", *, update_id: int | None = None) -> Reply | None:
-        return self._run(cid, update_id, lambda turn: self._command(turn, name, arg))
+    def command(self, cid: str, name: str, arg: str = "", *, update_id: int | None = None,
+                channel: Channel | None = None) -> Reply | None:
+        return self._run(cid, update_id, lambda turn: self._command(turn, name, arg), channel)
 
     def profile(self, cid: str) -> Profile:
         """The current profile of a conversation (read only)."""
         return Tracker.rebuild(cid, self.store.events(cid)).profile
 
-    def _run(self, cid: str, update_id: int | None, body: Callable[[_Turn], None]) -> Reply | None:
+    def _run(self, cid: str, update_id: int | None, body: Callable[[_Turn], None],
+             channel: Channel | None = None) -> Reply | None:
+        channel = channel or Channel()
         if update_id is not None and self.store.is_processed(update_id):
             return None
-        turn = _Turn(cid, Tracker.rebuild(cid, self.store.events(cid)))
+        turn = _Turn(cid, Tracker.rebuild(cid, self.store.events(cid)), channel.clinician_ok)
+        if not turn.clinician_ok and turn.tracker.role == "clinician":
+            turn.record("role", {"role": "patient"})       # no longer on the allowlist
+            turn.text("clinician_not_allowed")
         body(turn)
+        reply = Reply(turn.tracker.role, turn.tracker.state, turn.blocks, turn.choices)
         if not turn.forgotten:
+            pieces = channel.outbox(reply) if channel.outbox is not None else None
             try:
-                self.store.commit_turn(cid, self.transport, turn.events, update_id=update_id, clear_first=turn.clear)
+                self.store.commit_turn(cid, self.transport, turn.events, update_id=update_id, clear_first=turn.clear,
+                                       outbox=pieces, chat_id=channel.chat_id)
             except DuplicateUpdate:
                 return None
-        return Reply(turn.tracker.role, turn.tracker.state, turn.blocks, turn.choices)
+            reply.queued = pieces is not None
+        return reply
 
     # --- turns ---------------------------------------------------------------------
     def _start(self, turn: _Turn, role: str | None) -> None:
         tracker = turn.tracker
+        if role == "clinician" and not turn.clinician_ok:
+            role = "patient"
         if tracker.events == 0:
             turn.text("welcome" if role in ROLES else "welcome_neutral")
             turn.say("privacy", days=self.retention_days)
@@ -211,10 +264,10 @@ class Engine:
         self._prompt(turn)
 
     def _message(self, turn: _Turn, raw: str) -> None:
+        if len(raw or "") > MAX_MESSAGE_CHARS and len((raw or "").strip()) > MAX_MESSAGE_CHARS:
+            turn.text("too_long", length=len(raw.strip()), limit=MAX_MESSAGE_CHARS)
+            return                 # refused before anything reads it
         text = _CONTROL.sub(" ", raw or "").strip()
-        if len(text) > MAX_MESSAGE_CHARS:
-            turn.text("too_long", length=len(text), limit=MAX_MESSAGE_CHARS)
-            return
         if not text:
             self._prompt(turn)
             return
@@ -306,6 +359,9 @@ class Engine:
 
     # --- pieces of a turn -------------------------------------------------------------
     def _set_role(self, turn: _Turn, role: str) -> None:
+        if role == "clinician" and not turn.clinician_ok:
+            role = "patient"
+            turn.text("clinician_not_allowed")
         turn.record("role", {"role": role})
         turn.text("role_set")
         if turn.tracker.profile.facts:
@@ -423,6 +479,10 @@ class Engine:
         everything but it is excluded. None when it no longer matters."""
         if key in turn.questions:
             return turn.questions[key]
+        if key and key.startswith("confirm:"):
+            doubtful = self._doubtful(turn, lambda k: k == key)
+            if doubtful is not None:
+                return doubtful
         for result in self.results(turn):
             for question in getattr(result, "questions", None) or []:
                 if question.key == key:
@@ -437,6 +497,11 @@ class Engine:
         tracker = turn.tracker
         if tracker.role is None:
             self._prompt(turn)
+            return
+        seen = tracker.asked | tracker.answered | tracker.skipped
+        doubtful = self._doubtful(turn, lambda key: key not in seen)
+        if doubtful is not None:            # an implausible value: ask about it before anything else
+            self._ask(turn, doubtful)
             return
         if not tracker.questioning:
             turn.text("results_updated")
@@ -462,6 +527,16 @@ class Engine:
             return
         turn.text("no_more_questions")
         self.show_results(turn)
+
+    def _doubtful(self, turn: _Turn, wanted: Callable[[str], bool]) -> Any:
+        """The question about the first implausible value whose key ``wanted`` accepts."""
+        for fact in turn.tracker.profile.facts:
+            key = confirm_key(fact)
+            if key is not None and wanted(key):
+                question = confirmation(fact, self.texts, self.confirm)
+                if question is not None:
+                    return question
+        return None
 
     def _ask(self, turn: _Turn, question: Any) -> None:
         turn.questions[question.key] = question
@@ -517,6 +592,11 @@ class Engine:
         if self.next_question(results, tracker.profile, exclude) is not None:
             turn.choices = [Choice("more:", key="more")]
         turn.choices.append(Choice("cmd:summary", key="summary"))
+
+
+def _cut_run(match: re.Match) -> str:
+    run = match.group()
+    return " ".join(run[i:i + MAX_RUN] for i in range(0, len(run), MAX_RUN))
 
 
 def _option_index(pending: dict, text: str) -> int | None:

@@ -1,23 +1,32 @@
 """The session store: a narrow interface over the conversation tables of ``data.store``
-(``conversations``, ``events``, ``processed_updates``; migration 0002), shared by the
-Telegram and CLI transports.
+(``conversations``, ``events``, ``processed_updates``: migration 0002; ``outbox``: 0003),
+shared by the Telegram and CLI transports.
 
 A conversation is an append-only list of events (``Event``); the engine rebuilds its state
 from them. A turn's events are written in one transaction together with the transport's
 update id, so after a crash a turn has either happened completely (and its update is known
 as processed) or not at all. Payloads hold extracted facts, answers, corrections and what
 was shown, never a raw message.
+
+A transport that delivers replies over an unreliable network (Telegram) passes the turn's
+rendered reply to ``commit_turn`` too: it is kept in ``outbox`` until ``delivered`` is
+called for each piece, so a crash or an outage between recording a turn and sending its
+reply loses no reply. Database faults (locked, read-only, full, corrupt) surface as
+``data.store.StoreError`` with a clear message; a failed turn writes nothing.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterator
 
 import sqlite_utils
+
+from data.store import db_file, is_fault, store_error, transaction
 
 
 UPDATE_MEMORY_DAYS = 2
@@ -35,6 +44,16 @@ class DuplicateUpdate(Exception):
     """The transport update was already processed (a redelivery after a restart)."""
 
 
+@dataclass(frozen=True)
+class Pending:
+    """One piece of a reply not yet delivered (``body`` as the transport rendered it)."""
+
+    id: int
+    conversation_id: str
+    chat_id: int | None
+    body: dict[str, Any]
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -46,16 +65,34 @@ class SessionStore:
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
         self._lock = threading.RLock()
+        self._path = db_file(db)
+
+    @contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """Hold the lock; turn a database fault into a clear StoreError (after rolling back
+        whatever the failed statement had begun)."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                if self.db.conn.in_transaction:
+                    try:
+                        self.db.conn.rollback()
+                    except sqlite3.Error:
+                        pass
+                if is_fault(exc):
+                    raise store_error(exc, self._path) from None
+                raise
 
     # --- reading -------------------------------------------------------------------
     def exists(self, conversation_id: str) -> bool:
-        with self._lock:
+        with self._guarded():
             row = self.db.execute("SELECT 1 FROM conversations WHERE id = ?", [conversation_id]).fetchone()
         return row is not None
 
     def events(self, conversation_id: str) -> list[Event]:
         """The conversation's events in order (empty for an unknown conversation)."""
-        with self._lock:
+        with self._guarded():
             rows = self.db.execute(
                 "SELECT seq, type, payload, ts FROM events WHERE conversation_id = ? ORDER BY seq",
                 [conversation_id],
@@ -63,12 +100,12 @@ class SessionStore:
         return [Event(seq, kind, json.loads(payload) if payload else {}, ts) for seq, kind, payload, ts in rows]
 
     def is_processed(self, update_id: int) -> bool:
-        with self._lock:
+        with self._guarded():
             row = self.db.execute("SELECT 1 FROM processed_updates WHERE update_id = ?", [update_id]).fetchone()
         return row is not None
 
     def conversation_ids(self) -> list[str]:
-        with self._lock:
+        with self._guarded():
             return [r[0] for r in self.db.execute("SELECT id FROM conversations ORDER BY id").fetchall()]
 
     # --- writing -------------------------------------------------------------------
@@ -80,18 +117,22 @@ class SessionStore:
         *,
         update_id: int | None = None,
         clear_first: bool = False,
+        outbox: list[dict[str, Any]] | None = None,
+        chat_id: int | None = None,
     ) -> list[Event]:
         """Append a turn's events (and mark ``update_id`` processed) in one transaction.
 
         ``clear_first`` deletes the conversation's earlier events in the same transaction
-        (``/restart``). Raises ``DuplicateUpdate`` when the update was already processed;
-        nothing is written then.
+        (``/restart``). ``outbox``: the reply's pieces (JSON-able), kept until delivered.
+        Raises ``DuplicateUpdate`` when the update was already processed; nothing is
+        written then. Raises ``StoreError`` when the database cannot be written; nothing is
+        written then either.
         """
         now = _now()
         written: list[Event] = []
-        with self._lock:
+        with self._guarded():
             try:
-                with self.db.conn:
+                with transaction(self.db):
                     if update_id is not None:
                         self.db.execute(
                             "INSERT INTO processed_updates (update_id, conversation_id, ts) VALUES (?, ?, ?)",
@@ -117,6 +158,12 @@ class SessionStore:
                         if kind == "role":
                             self.db.execute("UPDATE conversations SET role = ? WHERE id = ?", [payload.get("role"), conversation_id])
                         written.append(event)
+                    for position, body in enumerate(outbox or ()):
+                        self.db.execute(
+                            "INSERT INTO outbox (conversation_id, chat_id, update_id, position, body, created_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)",
+                            [conversation_id, chat_id, update_id, position, json.dumps(body, ensure_ascii=False), now],
+                        )
             except sqlite3.IntegrityError as exc:
                 if update_id is not None and "processed_updates" in str(exc):
                     raise DuplicateUpdate(update_id) from None
@@ -126,9 +173,10 @@ class SessionStore:
     def forget(self, conversation_id: str) -> int:
         """Delete every row about the conversation (events, processed updates, the
         conversation itself) in one transaction; return how many rows went."""
-        with self._lock, self.db.conn:
+        with self._guarded(), transaction(self.db):
             count = 0
             for sql in (
+                "DELETE FROM outbox WHERE conversation_id = ?",
                 "DELETE FROM events WHERE conversation_id = ?",
                 "DELETE FROM processed_updates WHERE conversation_id = ?",
                 "DELETE FROM conversations WHERE id = ?",
@@ -141,11 +189,33 @@ class SessionStore:
         ids older than two days are dropped too (Telegram redelivers for 24 hours at most)."""
         now = now or datetime.now(timezone.utc)
         cutoff = (now - timedelta(days=days)).isoformat(timespec="seconds")
-        with self._lock, self.db.conn:
+        with self._guarded(), transaction(self.db):
             self.db.execute("DELETE FROM processed_updates WHERE ts < ?",
                             [(now - timedelta(days=UPDATE_MEMORY_DAYS)).isoformat(timespec="seconds")])
-        with self._lock:
+            self.db.execute("DELETE FROM outbox WHERE created_at < ?", [cutoff])
+        with self._guarded():
             stale = [r[0] for r in self.db.execute("SELECT id FROM conversations WHERE updated_at < ?", [cutoff]).fetchall()]
         for conversation_id in stale:
             self.forget(conversation_id)
         return len(stale)
+
+    # --- replies not yet delivered -------------------------------------------------------
+    def pending(self, conversation_id: str | None = None) -> list[Pending]:
+        """Undelivered reply pieces, oldest first (of one conversation, or of all)."""
+        sql = "SELECT id, conversation_id, chat_id, body FROM outbox"
+        args: list[Any] = []
+        if conversation_id is not None:
+            sql, args = sql + " WHERE conversation_id = ?", [conversation_id]
+        with self._guarded():
+            rows = self.db.execute(sql + " ORDER BY id", args).fetchall()
+        return [Pending(row_id, cid, chat, json.loads(body)) for row_id, cid, chat, body in rows]
+
+    def delivered(self, piece_id: int) -> None:
+        """Forget a reply piece once it was delivered."""
+        with self._guarded(), transaction(self.db):
+            self.db.execute("DELETE FROM outbox WHERE id = ?", [piece_id])
+
+    def undeliverable(self, conversation_id: str) -> int:
+        """Drop every pending piece of a conversation (e.g. the user blocked the bot)."""
+        with self._guarded(), transaction(self.db):
+            return self.db.execute("DELETE FROM outbox WHERE conversation_id = ?", [conversation_id]).rowcount

@@ -7,11 +7,21 @@ indicator shows. Replies are HTML (the renderer escapes everything it fills in),
 to fit 4096 characters, with inline keyboards for quick replies. Each Telegram user is
 one conversation (``tg:<user id>``); group chats get a polite refusal and nothing is
 stored. Logs carry no message text and never the token.
+
+Reliability: a turn's reply is stored with the turn (the session store's outbox) and
+deleted piece by piece once Telegram accepted it; Bot API failures are retried with
+backoff (bot/telegram_retry.py); what is still undelivered goes out before the user's next
+turn, when Telegram redelivers an update, at start-up and from the maintenance task, which
+also purges conversations idle past the retention period (TRIALBOT_RETENTION_DAYS).
+Access: a per-user rate limit (TRIALBOT_RATE_LIMIT) and an optional clinician allowlist
+(TRIALBOT_CLINICIANS), both in bot/access.py.
 """
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
+import re
 import secrets
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -21,16 +31,22 @@ from urllib.parse import urlparse
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters,
 )
 
-from bot.engine import Engine, Reply
+from bot.access import RateLimiter, clinician_allowlist
+from bot.engine import Channel, Engine, Reply
+from bot.log_privacy import configure_logging  # noqa: F401  (the transport's logging set-up)
 from bot.render import HTML, Renderer, split_message
+from bot.telegram_retry import RetryingRequests, RetryPolicy, Timeouts
+from data.store import StoreError
 
 log = logging.getLogger("trialbot.telegram")
-TYPING_EVERY = 4.0   # seconds; Telegram shows "typing…" for about five
+TYPING_EVERY = 4.0          # seconds; Telegram shows "typing…" for about five
+MAINTENANCE_EVERY = 3600.0  # seconds between retention purges / redelivery of queued replies
+_TAG = re.compile(r"<[^>]*>")
 
 
 class TokenMissing(RuntimeError):
@@ -44,27 +60,32 @@ def conversation_id(update: Update) -> str:
 class TelegramTransport:
     """Handlers wiring Telegram updates to the engine."""
 
-    def __init__(self, engine: Engine, renderer: Renderer | None = None):
+    def __init__(self, engine: Engine, renderer: Renderer | None = None, *,
+                 clinicians: frozenset[int] | None = None, limiter: RateLimiter | None = None):
         self.engine = engine
         self.renderer = renderer or Renderer(HTML, engine.texts)
+        self.clinicians = clinicians
+        self.limiter = limiter or RateLimiter(0)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trialbot-engine")
+        self._maintenance: asyncio.Task | None = None
 
     # --- handlers (each: one update in, the engine's reply out) --------------------------
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start: welcome, privacy notice, and where the conversation stands."""
-        await self._turn(update, context, lambda cid, uid: self.engine.start(cid, update_id=uid))
+        await self._turn(update, context, lambda cid, uid, ch: self.engine.start(cid, update_id=uid, channel=ch))
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A known slash command (/help, /profile, /results, /trial ID, /forget …)."""
         name = update.effective_message.text.split()[0][1:].split("@")[0].casefold()
         arg = " ".join(context.args or [])
-        await self._turn(update, context, lambda cid, uid: self.engine.command(cid, name, arg, update_id=uid))
+        await self._turn(update, context,
+                         lambda cid, uid, ch: self.engine.command(cid, name, arg, update_id=uid, channel=ch))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Free text, an answer typed, or an unknown /command."""
         text = update.effective_message.text
-        await self._turn(update, context, lambda cid, uid: self.engine.message(cid, text, update_id=uid))
+        await self._turn(update, context, lambda cid, uid, ch: self.engine.message(cid, text, update_id=uid, channel=ch))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An inline keyboard button: acknowledge it, mark the choice on the message, answer."""
@@ -79,58 +100,176 @@ class TelegramTransport:
                 text = message.text_html + (f"\n\n✓ {self.renderer.fmt.esc(label)}" if label else "")
                 await _quietly(query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None))
 
-        await self._turn(update, context, lambda cid, uid: self.engine.press(cid, data, update_id=uid), acknowledge)
+        await self._turn(update, context, lambda cid, uid, ch: self.engine.press(cid, data, update_id=uid, channel=ch),
+                         acknowledge)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Photos, stickers, voice, documents…: a polite explanation (nothing stored)."""
         chat = update.effective_chat
-        if chat is not None:
+        if chat is not None and await self._admit(update, context):
             await context.bot.send_message(chat.id, self.renderer.t("non_text", None))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the error's type only (never message text), tell the user briefly."""
-        log.error("update failed: %s", type(context.error).__name__)
+        """Log what failed without message text (the error's type; for a database fault,
+        what is wrong with the database), tell the user briefly."""
+        error = context.error
+        key = "error"
+        if isinstance(error, StoreError):
+            log.error("update failed: database %s: %s", error.kind, error)
+            key = "store_busy" if error.transient else "error"
+        else:
+            log.error("update failed: %s", type(error).__name__)
         chat = getattr(update, "effective_chat", None) if isinstance(update, Update) else None
         if chat is not None:
-            await _quietly(context.bot.send_message(chat.id, self.renderer.t("error", None)))
+            await _quietly(context.bot.send_message(chat.id, self.renderer.t(key, None)))
+
+    # --- access --------------------------------------------------------------------------
+    async def _admit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        """The per-user rate limit: False (and, once per stretch, a polite note) when the
+        user sends faster than allowed; the update is then neither read nor stored."""
+        user = update.effective_user
+        if user is None:
+            return True
+        verdict = self.limiter.check(user.id)
+        if verdict == "ok":
+            return True
+        log.info("rate limit: an update was not processed")
+        if update.callback_query is not None:
+            await _quietly(update.callback_query.answer())
+        chat = update.effective_chat
+        if verdict == "refuse_and_tell" and chat is not None:
+            await _quietly(context.bot.send_message(chat.id, self.renderer.t("rate_limited", None)))
+        return False
+
+    def channel(self, update: Update) -> Channel:
+        """Where this update's turn comes from: clinician mode allowed?, outbox, chat."""
+        allowed = self.clinicians is None or update.effective_user.id in self.clinicians
+        return Channel(clinician_ok=allowed, outbox=self.pieces, chat_id=update.effective_chat.id)
 
     # --- one turn ----------------------------------------------------------------------
     async def _turn(self, update: Update, context: ContextTypes.DEFAULT_TYPE,
-                    call: Callable[[str, int], Reply | None],
+                    call: Callable[[str, int, Channel], Reply | None],
                     before: Callable[[], Awaitable[None]] | None = None) -> None:
         chat = update.effective_chat
         if chat is None or update.effective_user is None:
+            return
+        if not await self._admit(update, context):
             return
         if chat.type != ChatType.PRIVATE:
             await context.bot.send_message(chat.id, self.renderer.t("group_chat", None))
             return
         cid = conversation_id(update)
+        channel = self.channel(update)
+        async with self._lock(cid):            # taken before any await: arrival order
+            if before is not None:
+                await before()
+            await self.flush(context.bot, cid)  # an earlier reply still undelivered goes first
+            async with _typing(context.bot, chat.id):
+                reply = await self._in_worker(call, cid, update.update_id, channel)
+            if reply is None or reply.queued:   # None: handled before (a redelivery); its reply may be queued
+                await self.flush(context.bot, cid)
+            else:                               # not stored (after /forget): sent as it is
+                await self.send(context.bot, chat.id, reply)
+
+    def _lock(self, cid: str) -> asyncio.Lock:
         lock = self._locks.get(cid)
         if lock is None:
             lock = self._locks[cid] = asyncio.Lock()
-        async with lock:                       # taken before any await: arrival order
-            if before is not None:
-                await before()
-            async with _typing(context.bot, chat.id):
-                loop = asyncio.get_running_loop()
-                reply = await loop.run_in_executor(self._worker, call, cid, update.update_id)
-            if reply is not None:              # None: this update was handled before a restart
-                await self.send(context.bot, chat.id, reply)
+        return lock
+
+    async def _in_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run blocking work (the engine, the database) in the worker thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
+
+    # --- replies -------------------------------------------------------------------------
+    def pieces(self, reply: Reply) -> list[dict[str, Any]]:
+        """The reply as HTML messages, each within Telegram's limit; the keyboard goes
+        with the last piece. JSON-able: the outbox stores them until delivered."""
+        texts = [piece for message in self.renderer.render(reply) for piece in split_message(message)]
+        rows = [[[label, data] for label, data in row] for row in self.renderer.keyboard(reply)]
+        return [{"text": text, "keyboard": rows if n == len(texts) - 1 and rows else None}
+                for n, text in enumerate(texts)]
 
     async def send(self, bot: Any, chat_id: int, reply: Reply) -> None:
-        """The reply as HTML messages, each within Telegram's limit; the keyboard goes
-        with the last piece."""
-        pieces = [piece for message in self.renderer.render(reply) for piece in split_message(message)]
-        rows = self.renderer.keyboard(reply)
+        """Send a reply that is not stored (best effort, with the usual retries)."""
+        for body in self.pieces(reply):
+            await self._deliver(bot, chat_id, body)
+
+    async def flush(self, bot: Any, cid: str) -> bool:
+        """Deliver a conversation's queued reply pieces in order, each deleted once
+        Telegram accepted it. False when Telegram could not be reached (the rest stays
+        queued for the next try)."""
+        for piece in await self._in_worker(self.engine.store.pending, cid):
+            chat_id = piece.chat_id if piece.chat_id is not None else _user_id(cid)
+            try:
+                await self._deliver(bot, chat_id, piece.body)
+            except Forbidden:                  # the user blocked the bot: nobody to deliver to
+                log.info("a user cannot be reached (Forbidden); their queued replies were dropped")
+                await self._in_worker(self.engine.store.undeliverable, cid)
+                return True
+            except BadRequest:                 # Telegram will never take this piece
+                log.error("a reply piece was refused (BadRequest) and dropped")
+            except TelegramError as exc:
+                log.warning("reply not delivered (%s); it stays queued", type(exc).__name__)
+                return False
+            await self._in_worker(self.engine.store.delivered, piece.id)
+        return True
+
+    async def _deliver(self, bot: Any, chat_id: int, body: dict[str, Any]) -> None:
+        rows = body.get("keyboard") or []
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
                                        for row in rows]) if rows else None
-        for n, piece in enumerate(pieces):
-            await bot.send_message(chat_id, piece, parse_mode=ParseMode.HTML,
-                                   link_preview_options=LinkPreviewOptions(is_disabled=True),
-                                   reply_markup=markup if n == len(pieces) - 1 else None)
+        try:
+            await bot.send_message(chat_id, body["text"], parse_mode=ParseMode.HTML,
+                                   link_preview_options=LinkPreviewOptions(is_disabled=True), reply_markup=markup)
+        except BadRequest:
+            # never expected (the renderer escapes what it fills in); plain text rather than nothing
+            log.error("Telegram refused a reply's HTML (BadRequest); sending it as plain text")
+            await bot.send_message(chat_id, html.unescape(_TAG.sub("", body["text"])) or "…",
+                                   link_preview_options=LinkPreviewOptions(is_disabled=True), reply_markup=markup)
+
+    # --- maintenance -----------------------------------------------------------------------
+    async def maintain(self, bot: Any) -> int:
+        """Purge conversations idle past the retention period; deliver queued replies.
+        Returns how many conversations were purged."""
+        purged = await self._in_worker(self.engine.store.purge_idle, self.engine.retention_days)
+        if purged:
+            log.info("retention: %d idle conversation(s) purged", purged)
+        waiting = sorted({p.conversation_id for p in await self._in_worker(self.engine.store.pending)})
+        for cid in waiting:
+            async with self._lock(cid):
+                if not await self.flush(bot, cid):
+                    break                      # Telegram cannot be reached: try again next time
+        return purged
+
+    def start_maintenance(self, bot: Any, every: float) -> None:
+        """Run ``maintain`` every ``every`` seconds in the background (a plain asyncio task)."""
+
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(every)
+                try:
+                    await self.maintain(bot)
+                except Exception as exc:       # keep running; say what failed, never with content
+                    log.error("maintenance failed: %s", type(exc).__name__)
+
+        self._maintenance = asyncio.create_task(loop())
+
+    async def stop_maintenance(self) -> None:
+        task, self._maintenance = self._maintenance, None
+        if task is not None:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
+
+
+def _user_id(cid: str) -> int:
+    return int(cid.split(":", 1)[1])
 
 
 def _button_label(markup: Any, data: str) -> str | None:
@@ -169,14 +308,32 @@ async def _typing(bot: Any, chat_id: int) -> AsyncIterator[None]:
             pass
 
 
+_FROM_SETTINGS: Any = object()
+
+
 def build_application(engine: Engine, token: str, base_url: str | None = None,
-                      builder: ApplicationBuilder | None = None) -> Application:
+                      builder: ApplicationBuilder | None = None, *,
+                      clinicians: frozenset[int] | None = _FROM_SETTINGS,
+                      limiter: RateLimiter | None = None,
+                      retry: RetryPolicy | None = None,
+                      timeouts: Timeouts | None = None,
+                      maintenance_every: float | None = MAINTENANCE_EVERY) -> Application:
     """The Application with every handler wired; ``base_url`` (TELEGRAM_API_BASE_URL) points
-    it at a self-hosted Bot API server or a test server."""
+    it at a self-hosted Bot API server or a test server. The clinician allowlist and the
+    rate limit come from the settings unless given; ``retry`` and ``timeouts`` tune the
+    Bot API requests; ``maintenance_every`` (seconds; None: never) runs the retention purge
+    and the redelivery of queued replies in the background."""
     if not token:
         raise TokenMissing("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export it")
-    transport = TelegramTransport(engine)
+    transport = TelegramTransport(engine, clinicians=clinician_allowlist() if clinicians is _FROM_SETTINGS else clinicians,
+                                  limiter=limiter if limiter is not None else RateLimiter.from_settings())
+    timeouts = timeouts or Timeouts()
     builder = (builder or ApplicationBuilder()).token(token).concurrent_updates(True)
+    builder = (builder.rate_limiter(RetryingRequests(retry))
+               .connect_timeout(timeouts.connect).read_timeout(timeouts.read)
+               .write_timeout(timeouts.write).pool_timeout(timeouts.pool)
+               .get_updates_connect_timeout(timeouts.connect).get_updates_read_timeout(timeouts.read)
+               .get_updates_write_timeout(timeouts.write).get_updates_pool_timeout(timeouts.pool))
     if base_url:
         root = base_url.rstrip("/")
         builder = builder.base_url(root).base_file_url(_file_url(root))
@@ -184,8 +341,15 @@ def build_application(engine: Engine, token: str, base_url: str | None = None,
     async def post_init(app: Application) -> None:
         commands = [BotCommand(name, about) for name, about in engine.texts.commands.items()]
         await _quietly(app.bot.set_my_commands(commands))
+        try:
+            await transport.maintain(app.bot)   # replies left queued by the last run go out now
+        except StoreError as exc:
+            log.error("start-up maintenance failed: database %s", exc.kind)
+        if maintenance_every:
+            transport.start_maintenance(app.bot, maintenance_every)
 
     async def post_shutdown(app: Application) -> None:
+        await transport.stop_maintenance()
         transport.close()
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
@@ -212,32 +376,3 @@ def _file_url(base_url: str) -> str:
     """http://host:8081/bot -> http://host:8081/file/bot (the Bot API's file path)."""
     head, sep, tail = base_url.rpartition("/")
     return f"{head}/file/{tail}" if sep else base_url
-
-
-class _Redact(logging.Filter):
-    """Replace the token wherever it would appear in a log line."""
-
-    def __init__(self, secret: str):
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secret:
-            message = record.getMessage()
-            if self.secret in message:
-                record.msg, record.args = message.replace(self.secret, "<token>"), None
-        return True
-
-
-def configure_logging(token: str, level: int = logging.INFO) -> None:
-    """Log to stderr without URLs (httpx logs every request URL, which holds the token),
-    without python-telegram-bot's debug dumps of messages, and with the token redacted
-    from anything else that might carry it."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    # python-telegram-bot logs API call parameters (message text) at DEBUG: never below INFO
-    logging.getLogger("telegram").setLevel(max(level, logging.INFO))
-    redact = _Redact(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)

@@ -19,7 +19,7 @@ from data.files import DATA_DIR, read_yaml
 
 TEXTS_PATH = DATA_DIR / "bot_texts.yaml"
 ROLES = ("patient", "clinician")
-_SECTIONS = {"choices", "commands", "intents", "corrections", "places", "texts", "phrases"}
+_SECTIONS = {"choices", "commands", "intents", "corrections", "places", "texts", "phrases", "units"}
 _TRAILING = re.compile(r"[\s.!,;:]+$")
 _SPACES = re.compile(r"\s+")
 
@@ -53,6 +53,7 @@ class Texts:
         self.commands = {str(k): _string(v, f"{where}: commands.{k}") for k, v in _mapping(raw, "commands", where).items()}
         self.texts = {str(k): _by_role(v, f"{where}: texts.{k}") for k, v in _mapping(raw, "texts", where).items()}
         self.phrases = {str(k): _string(v, f"{where}: phrases.{k}") for k, v in _mapping(raw, "phrases", where).items()}
+        self.units = {str(k): _string(v, f"{where}: units.{k}") for k, v in _mapping(raw, "units", where).items()}
         self._intents: dict[str, str] = {}
         for name, phrases in _mapping(raw, "intents", where).items():
             if name not in self.commands:
@@ -87,6 +88,11 @@ class Texts:
 
     def label(self, choice: str) -> str:
         return self.choices[choice].label
+
+    def unit(self, key: str) -> str:
+        """How a normalised unit key is shown ("10^9/L" -> "×10⁹/L"); the key itself when
+        the units section does not list it."""
+        return self.units.get(key, key)
 
     # --- reading what the user typed --------------------------------------------------
     def match_choice(self, message: str, allowed: list[str] | tuple[str, ...]) -> str | None:

@@ -32,9 +32,18 @@ def apply_migrations(db: sqlite_utils.Database) -> list[str]:
     for name, fn in MIGRATIONS:
         if name in done:
             continue
-        with db.conn:
-            fn(db)
-            db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", [name])
+        # explicitly one transaction (sqlite-utils 4 commits each db.execute otherwise), so a
+        # crash half-way through a migration leaves no half-made schema behind
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone() is None:
+                fn(db)       # (another process may have applied it while we waited)
+                db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, datetime('now'))", [name])
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
         applied.append(name)
     return applied
 
@@ -115,3 +124,41 @@ def _conversations(db: sqlite_utils.Database) -> None:
         {"update_id": int, "conversation_id": str, "ts": str}, pk="update_id",
     )
     db["processed_updates"].create_index(["conversation_id"])
+
+
+@migration("0003_outbox")
+def _outbox(db: sqlite_utils.Database) -> None:
+    """Replies not yet delivered: a Telegram turn writes its reply here in the transaction
+    that records the turn, and the transport deletes each piece once Telegram accepted it.
+    A crash or an outage between the two loses no reply: what is left is sent on the next
+    turn, on redelivery of the update, at start-up, or by the periodic maintenance task.
+    ``/forget`` and the retention purge delete these rows with the rest of a conversation."""
+    db["outbox"].create(
+        {"id": int, "conversation_id": str, "chat_id": int, "update_id": int, "position": int,
+         "body": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("conversation_id", "conversations", "id")],
+    )
+    db["outbox"].create_index(["conversation_id"])
+
+
+@migration("0004_trial_limits")
+def _trial_limits(db: sqlite_utils.Database) -> None:
+    """Candidate pruning's demographic index: per trial, the age range and sex the matcher
+    holds every patient to (``data/limits.py``) and how many condition concepts it lists
+    (0: it cannot be pruned on conditions). Filled for the trials already stored."""
+    import json
+
+    from data.limits import limits_row
+
+    db["trial_limits"].create(
+        {"trial_id": str, "min_age": float, "max_age": float, "sex": str, "conditions": int},
+        pk="trial_id",
+        foreign_keys=[("trial_id", "trials", "id")],
+    )
+    db.execute("CREATE INDEX idx_trial_limits_no_conditions ON trial_limits (trial_id) WHERE conditions = 0")
+    rows = db.execute("SELECT id, record FROM trials")
+    db.conn.executemany(
+        "INSERT INTO trial_limits (trial_id, min_age, max_age, sex, conditions) VALUES (?, ?, ?, ?, ?)",
+        ((trial_id, *limits_row(json.loads(record))) for trial_id, record in rows),
+    )

@@ -22,11 +22,28 @@ SETTINGS = {
     "api_base": Setting("TELEGRAM_API_BASE_URL", None, "Bot API base URL, e.g. http://127.0.0.1:8081/bot (self-hosted server, tests)."),
     "retention_days": Setting("TRIALBOT_RETENTION_DAYS", "30", "Conversations idle longer than this many days are purged."),
     "clinicians": Setting("TRIALBOT_CLINICIANS", None, "Comma-separated Telegram user ids allowed to use clinician mode (unset: anyone)."),
+    "rate_limit": Setting("TRIALBOT_RATE_LIMIT", "20", "Messages per minute one Telegram user may send (a burst of this many is allowed); 0 turns the limit off."),
+    "debug": Setting("TRIALBOT_DEBUG", None, "Set to 1 to see Python tracebacks of internal errors (they may quote input: never in production)."),
+    "db_timeout": Setting("TRIALBOT_DB_TIMEOUT", "10", "Seconds to wait for a database another program holds locked before giving up with an error."),
 }
 
 
 def setting(key: str) -> str | None:
     return SETTINGS[key].get()
+
+
+def number_setting(key: str, minimum: float = 0) -> float:
+    """A numeric setting; a value that is not a number (or below ``minimum``) is a
+    ``ValueError`` naming the variable, so a typo fails at start-up, not mid-conversation."""
+    spec = SETTINGS[key]
+    raw = spec.get()
+    try:
+        value = float(raw if raw is not None else "")
+    except ValueError:
+        raise ValueError(f"{spec.name} must be a number, got {raw!r}") from None
+    if not minimum <= value < float("inf"):
+        raise ValueError(f"{spec.name} must be a number of at least {minimum:g}, got {raw!r}")
+    return value
 
 
 def db_path(explicit: str | None = None) -> str:

@@ -25,30 +25,109 @@ from data.settings import db_path
 
 
 class StoreError(RuntimeError):
-    """The database cannot be used (locked, read-only, corrupt, disk full); says which and why."""
+    """The database cannot be used (locked, read-only, corrupt, disk full); says which and why.
+
+    ``kind`` is one of ``STORE_FAULTS`` (``"locked"``, ``"read_only"``, ``"full"``,
+    ``"corrupt"``, ``"unavailable"``, ``"other"``): callers decide from it whether trying
+    again later can help (``locked``, ``full``) or a person has to act."""
+
+    def __init__(self, message: str, kind: str = "other"):
+        super().__init__(message)
+        self.kind = kind if kind in STORE_FAULTS else "other"
+
+    @property
+    def transient(self) -> bool:
+        return self.kind in ("locked", "full")
+
+
+STORE_FAULTS = ("locked", "read_only", "full", "corrupt", "unavailable", "other")
+# (words in SQLite's message, kind, what to tell the user); first match wins
+_FAULTS = (
+    (("locked", "busy"), "locked",
+     "is locked by another program (is a second trialbot running?); nothing was written, try again in a moment"),
+    (("readonly", "read-only", "read only"), "read_only",
+     "is read-only: the file and its folder must be writable by this user (WAL mode writes files next to it)"),
+    (("disk is full", "database or disk is full", "no space"), "full",
+     "cannot grow: the disk is full (or the database reached its size limit); nothing was written, free some space"),
+    (("not a database", "malformed", "encrypted", "corrupt"), "corrupt",
+     "is damaged or is not a trialbot database; it was left untouched: restore it from a backup, or move it "
+     "away to start an empty one"),
+    (("unable to open", "cannot open"), "unavailable",
+     "cannot be opened: check that the path exists and is a file this user may read and write"),
+)
+
+
+def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> StoreError:
+    """A clear ``StoreError`` for an sqlite3 or OS error (the original message is kept at the
+    end for whoever debugs it)."""
+    where = f"database {path}" if path is not None else "the database"
+    detail = str(exc.strerror if isinstance(exc, OSError) and exc.strerror else exc)
+    lowered = detail.casefold()
+    for words, kind, advice in _FAULTS:
+        if any(word in lowered for word in words):
+            return StoreError(f"{where} {advice} ({detail})", kind)
+    if isinstance(exc, OSError):
+        return StoreError(f"{where} cannot be opened: {detail}", "unavailable")
+    return StoreError(f"{where} cannot be used: {detail}", "other")
+
+
+def is_fault(exc: BaseException) -> bool:
+    """An error of the database file or its surroundings (locked, read-only, full, corrupt)
+    rather than of the data written (a constraint, a bug), which stays as it is."""
+    return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
+
+
+def db_file(db: sqlite_utils.Database) -> str | None:
+    """The file behind a connection (None for an in-memory database)."""
+    try:
+        row = db.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return None
+    return (row[2] or None) if row else None
+
+
+def _busy_timeout() -> float:
+    from data.settings import number_setting
+
+    try:
+        return number_setting("db_timeout")
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
     """Open (creating if needed, mode 0600) the database at ``path`` (default: $TRIALBOT_DB),
-    switch on WAL and apply pending migrations."""
+    switch on WAL and apply pending migrations.
+
+    Any problem is a ``StoreError`` saying what is wrong (locked, read-only, corrupt, disk
+    full, cannot be opened). A file that is not a usable database is never modified,
+    truncated or deleted."""
     target = Path(db_path(str(path) if path is not None else None))
+    conn = None
     try:
         if str(target) != ":memory:" and not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(target, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
-        conn = sqlite3.connect(str(target), timeout=10, check_same_thread=False)
+        if target.is_dir():
+            raise StoreError(f"database {target} is a directory, not a database file", "unavailable")
+        conn = sqlite3.connect(str(target), timeout=_busy_timeout(), check_same_thread=False)
         db = sqlite_utils.Database(conn)
         if str(target) != ":memory:":
+            db.execute("PRAGMA schema_version").fetchone()   # "not a database" before anything is written
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")
         apply_migrations(db)
         return db
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"database {target} cannot be used: {exc}") from None
-    except OSError as exc:
-        raise StoreError(f"database {target} cannot be opened: {exc.strerror or exc}") from None
+    except StoreError:
+        if conn is not None:
+            conn.close()
+        raise
+    except (sqlite3.DatabaseError, OSError) as exc:
+        if conn is not None:
+            conn.close()
+        raise store_error(exc, target) from None
 
 
 # --- the trial knowledge base ---------------------------------------------------------
@@ -195,6 +274,17 @@ def condition_index(concepts: list[str]) -> list[str]:
 
 
 @contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """One write transaction: everything in the block is written, or nothing is.
+
+    Use this (not ``with db.conn:``): sqlite-utils 4 commits each write ``db.execute``
+    makes outside an explicit transaction, so ``with db.conn:`` alone groups nothing.
+    A database fault (locked, read-only, full, corrupt) rolls back and raises StoreError."""
+    with _write_transaction(db):
+        yield
+
+
+@contextmanager
 def _write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """One write transaction, taken up front (BEGIN IMMEDIATE) so a concurrent writer waits
     instead of failing half-way; nested inside an open transaction it is a savepoint."""
@@ -205,21 +295,31 @@ def _write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"database cannot be written: {exc}") from None
+        raise store_error(exc, db_file(db)) from None
     try:
         yield
-    except BaseException:
-        db.conn.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(db)
+        if is_fault(exc):                  # e.g. the disk filled up half-way: nothing is kept
+            raise store_error(exc, db_file(db)) from None
         raise
     try:
         db.conn.execute("COMMIT")
     except sqlite3.DatabaseError as exc:
-        if db.conn.in_transaction:
+        _rollback(db)
+        raise store_error(exc, db_file(db)) from None
+
+
+def _rollback(db: sqlite_utils.Database) -> None:
+    if db.conn.in_transaction:
+        try:
             db.conn.execute("ROLLBACK")
-        raise StoreError(f"database cannot be written: {exc}") from None
+        except sqlite3.DatabaseError:
+            pass   # SQLite rolled back itself (e.g. after SQLITE_FULL)
 
 
 def _write(db: sqlite_utils.Database, records: list[dict], origin: str) -> None:
+    from data.limits import limits_row
     from data.trials import iter_criteria
 
     _delete(db, [r["id"] for r in records])
@@ -252,6 +352,8 @@ def _write(db: sqlite_utils.Database, records: list[dict], origin: str) -> None:
             "INSERT INTO trial_conditions (trial_id, concept) VALUES (?, ?)",
             [(record["id"], concept) for concept in condition_index(record["conditions"])],
         )
+        db.execute("INSERT INTO trial_limits (trial_id, min_age, max_age, sex, conditions) VALUES (?, ?, ?, ?, ?)",
+                   [record["id"], *limits_row(record)])    # candidate pruning (data/limits.py)
 
 
 def _insert_contacts(db: sqlite_utils.Database, trial_id: str, site_id: int | None, contacts: list[dict]) -> None:
@@ -262,7 +364,7 @@ def _insert_contacts(db: sqlite_utils.Database, trial_id: str, site_id: int | No
 
 
 def _delete(db: sqlite_utils.Database, trial_ids: list[str]) -> None:
-    for table in ("contacts", "sites", "criteria", "trial_conditions"):
+    for table in ("contacts", "sites", "criteria", "trial_conditions", "trial_limits"):
         db.conn.executemany(f"DELETE FROM {table} WHERE trial_id = ?", [(t,) for t in trial_ids])
     db.conn.executemany("DELETE FROM trials WHERE id = ?", [(t,) for t in trial_ids])
 

@@ -9,7 +9,9 @@ The user's side: ``user_says``, ``user_presses`` (an inline button), ``user_send
 recorded: ``calls(method)``, ``messages(chat_id)`` (as they stand after edits). Like the
 real API, text sent with ``parse_mode=HTML`` is parsed: an unknown tag, an unclosed tag or
 a stray ``<``/``&`` is a 400 "can't parse entities", and more than 4096 characters is a
-400 "message is too long". ``fail_next`` injects errors (5xx, 429 with retry_after).
+400 "message is too long". ``fail_next`` injects errors (5xx, 429 with retry_after);
+``drop_next`` a network drop: the connection closes without an answer, at once or after a
+delay longer than the client's read timeout (a timeout); the dropped call is not executed.
 """
 from __future__ import annotations
 
@@ -110,6 +112,7 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1)
         self._messages: dict[tuple[int, int], dict] = {}   # (chat_id, message_id) -> message, as edited
         self._faults: list[tuple[str, int, str, int | None]] = []
+        self._drops: list[tuple[str, float]] = []
         self.calls_log: list[Call] = []
         self.offset = 0
         self._server: ThreadingHTTPServer | None = None
@@ -235,6 +238,16 @@ class FakeBotAPI:
         with self._lock:
             self._faults.extend([(method, status, description, retry_after)] * times)
 
+    def drop_next(self, method: str, times: int = 1, after: float = 0.0) -> None:
+        """The next ``times`` calls of ``method`` get no answer: the connection closes
+        (after ``after`` seconds: longer than the client's read timeout, a timeout)."""
+        with self._lock:
+            self._drops.extend([(method, after)] * times)
+
+    def faults_left(self) -> int:
+        with self._lock:
+            return len(self._faults) + len(self._drops)
+
     # --- what the bot did ------------------------------------------------------------------
     def calls(self, method: str | None = None) -> list[Call]:
         with self._lock:
@@ -291,9 +304,21 @@ class FakeBotAPI:
         params = self._params(request.headers.get("Content-Type", ""), body, path.query)
         with self._lock:
             self.calls_log.append(Call(method, params))
-            fault = next((f for f in self._faults if f[0] == method), None)
+            drop = next((d for d in self._drops if d[0] == method), None)
+            if drop is not None:
+                self._drops.remove(drop)
+            fault = next((f for f in self._faults if f[0] == method), None) if drop is None else None
             if fault is not None:
                 self._faults.remove(fault)
+        if drop is not None:
+            if drop[1]:
+                time.sleep(drop[1])
+            request.close_connection = True
+            try:
+                request.connection.shutdown(2)   # socket.SHUT_RDWR: no answer at all
+            except OSError:
+                pass
+            return
         if fault is not None:
             _, status, description, retry_after = fault
             payload: dict[str, Any] = {"ok": False, "error_code": status, "description": description}

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.cli_chat import new_session_name, run_chat
-    from bot.collaborators import build_engine
+    from bot.collaborators import build_engine, preload
     from data.errors import DataError
     from data.settings import db_path
     from data.store import StoreError
@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
             stream.reconfigure(errors="replace")
     try:
         engine = build_engine(db_path(args.db), transport="cli")
-        engine.warm_up()
-        return run_chat(engine, args.session or new_session_name(), role=args.role)
+        loading = preload(engine)       # NLP pipeline and gazetteer load while the welcome shows
+        return run_chat(engine, args.session or new_session_name(), role=args.role, ready=loading.wait)
     except (DataError, StoreError) as exc:
         return _fail(str(exc))
 

@@ -28,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="CT.gov API v2 JSON (.json) or a registry page saved as text")
     parser.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     parser.add_argument("--json", action="store_true", help="print the resulting records as JSON")
+    parser.add_argument("--progress", action="store_true",
+                        help="show a progress bar while reading (shown anyway when stderr is a terminal)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from data.store import StoreError
 
     try:
-        records = read_files(args.files)
+        records = read_files(args.files, progress=args.progress or sys.stderr.isatty())
     except DataError as exc:
         error(f"{exc} (nothing imported)")
         return 1

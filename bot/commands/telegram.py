@@ -18,6 +18,7 @@ import sys
 from urllib.parse import urlparse
 
 HELP = "run the Telegram bot (long polling, or --webhook URL --port N)"
+BOOTSTRAP_RETRIES = 5   # start-up calls (deleteWebhook / setWebhook) retried on network errors
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,18 +47,23 @@ def run(args: argparse.Namespace) -> int:
     from telegram import Update
     from telegram.error import TelegramError
 
+    from bot.access import RateLimiter, clinician_allowlist
     from bot.collaborators import build_engine
     from bot.telegram_app import build_application, configure_logging, webhook_options
 
+    try:                                   # settings first: a typo fails before the slow start
+        clinicians, limiter = clinician_allowlist(), RateLimiter.from_settings()
+    except ValueError as exc:
+        return _fail(str(exc))
     configure_logging(token)
     try:
         engine = build_engine(db_path(args.db), transport="telegram")
         engine.warm_up()
-        app = build_application(engine, token, setting("api_base"))
+        app = build_application(engine, token, setting("api_base"), clinicians=clinicians, limiter=limiter)
         if args.webhook:
-            app.run_webhook(**webhook_options(args.webhook, args.listen, args.port))
+            app.run_webhook(**webhook_options(args.webhook, args.listen, args.port), bootstrap_retries=BOOTSTRAP_RETRIES)
         else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=BOOTSTRAP_RETRIES)
     except (DataError, StoreError) as exc:
         return _fail(str(exc))
     except TelegramError as exc:

@@ -10,7 +10,9 @@ Reads each FILE, or standard input when none is given (or "-"). With --json, pri
 object per input on one line (JSON Lines when several FILEs are given, in order), each with
 "source", "profile" and "trials" (id, nct_id, title, verdict, score, criteria with status
 and evidence, questions, sites, contacts). --today fixes the date relative times ("3 months
-ago", washout windows) are counted from.
+ago", washout windows) are counted from. --prune judges only the trials the patient could
+match (a diagnosis stated leaves out trials for other conditions; age and sex outside a
+trial's limits leave it out) and counts the others: for large databases (matching/candidates.py).
 
 Example:
   python bot.py triage referral.txt
@@ -35,6 +37,9 @@ PREGNANCY_WORDS = {"lactating": "breastfeeding", "planning": "planning a pregnan
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="*", metavar="FILE", help="text files to read (default: standard input)")
     parser.add_argument("--json", action="store_true", help="print JSON (one object per input, one per line)")
+    parser.add_argument("--prune", action="store_true",
+                        help="judge only the trials this patient could match (other conditions, or age/sex outside "
+                             "the limits, are left out and counted); for large databases")
     parser.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
                         help="the date to count relative times and washouts from (default: today)")
 
@@ -88,7 +93,12 @@ def run(args: argparse.Namespace) -> int:
     db = open_db(args)
     if db is None:
         return 1
-    trials = all_trial_records(db)
+    catalog = None
+    if args.prune:
+        from matching.cache import TrialCatalog
+
+        catalog = TrialCatalog(db)
+    trials = catalog if catalog is not None else all_trial_records(db)
     if not trials:
         _error("no trials in the database")
         return 1
@@ -103,14 +113,23 @@ def run(args: argparse.Namespace) -> int:
         # every fact of the text is kept (no merging within one text: a drug named twice,
         # once with its outcome, keeps both mentions)
         profile = Profile(extract(text, source=source, today=today))
-        results = match(profile, trials, today=today)
+        found = None
+        if catalog is not None:                 # --prune: judge the candidates only
+            judged, found = catalog.candidates(profile, today)
+        results = match(profile, judged if found is not None else trials, today=today)
         if args.json:
             payload = {"source": source, "profile": profile.to_dict(), "trials": [r.to_dict() for r in results]}
+            if found is not None:
+                payload["left_out"] = {"trials": found.left_out, "diagnosis_known": found.diagnosis_known,
+                                       "reason": found.reason or None}
             print(json.dumps(payload, ensure_ascii=False, default=str))
         else:
             if number:
                 print()
             print(report(source, profile, results, show_source=len(inputs) > 1))
+            if found is not None and found.left_out:
+                print(f"\n{found.left_out} other trial(s) left out: they treat other conditions, or the patient's "
+                      "age or sex is outside their limits (--prune).")
     return EXIT_INPUT if failed else 0
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 import sqlite_utils
 
@@ -56,21 +57,45 @@ def _looks_like_json(path: Path) -> bool:
 def read_file(path: Path | str, parse: RuleParser | None = None) -> list[dict]:
     """The records of one file: CT.gov JSON (``.json``, or text starting with ``{``/``[``)
     or a registry page saved as text."""
+    return list(iter_file(path, parse))
+
+
+def iter_file(path: Path | str, parse: RuleParser | None = None, found: Callable[[int], None] | None = None) -> Iterator[dict]:
+    """``read_file``, one record at a time (criteria parsed as each study is read);
+    ``found(n)`` is told how many studies the file holds before the first is read."""
     path = Path(path)
     if not path.exists():
         raise DataError(str(path), "no such file")
     if path.is_dir():
         raise DataError(str(path), "is a directory, not a file")
     if path.suffix.lower() in JSON_SUFFIXES or _looks_like_json(path):
-        return ctgov.import_file(path, parse)
-    return page.import_file(path, parse)
+        studies = ctgov.studies_in(ctgov.read_json_file(path), path.name)
+        if found is not None:
+            found(len(studies))
+        for where, study in studies:
+            yield ctgov.study_to_record(study, path.name, where, parse)
+        return
+    if found is not None:
+        found(1)
+    yield from page.import_file(path, parse)
 
 
-def read_files(paths: list[Path | str], parse: RuleParser | None = None) -> list[dict]:
-    """The records of every file, in order; the first bad file raises DataError."""
+def read_files(paths: list[Path | str], parse: RuleParser | None = None, progress: bool = False) -> list[dict]:
+    """The records of every file, in order; the first bad file raises DataError.
+    ``progress``: a progress bar on stderr counting studies (tqdm), for long imports."""
+    from tqdm import tqdm
+
     records: list[dict] = []
-    for path in paths:
-        records.extend(read_file(path, parse))
+    with tqdm(total=0, unit="trials", desc="reading", disable=not progress, leave=False) as bar:
+
+        def found(count: int) -> None:
+            bar.total += count
+            bar.refresh()
+
+        for path in paths:
+            for record in iter_file(path, parse, found):
+                records.append(record)
+                bar.update(1)
     return records
 
 

@@ -1,0 +1,51 @@
+"""Logging for the transports: nothing users write and never the bot token.
+
+``configure_logging(token, level)`` logs to stderr with httpx/httpcore at WARNING (they log
+every request URL, and Bot API URLs hold the token), python-telegram-bot never below INFO
+(at DEBUG it logs the parameters of every API call: message text), and a filter on every
+handler that replaces the token wherever it would appear: messages, arguments,
+tracebacks and stack information. trialbot's own log lines carry event types, error
+types and counts, never message text or extracted facts (tests/test_privacy_logs.py).
+"""
+from __future__ import annotations
+
+import logging
+
+REDACTED = "<token>"
+
+
+class _Redact(logging.Filter):
+    """Replace the token wherever it would appear in a log line, tracebacks included."""
+
+    def __init__(self, secret: str):
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secret:
+            return True
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, REDACTED), None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, text.replace(self.secret, REDACTED)
+        elif record.exc_text and self.secret in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.secret, REDACTED)
+        if record.stack_info and self.secret in record.stack_info:
+            record.stack_info = record.stack_info.replace(self.secret, REDACTED)
+        return True
+
+
+def configure_logging(token: str, level: int = logging.INFO) -> None:
+    """Log to stderr without URLs (httpx logs every request URL, which holds the token),
+    without python-telegram-bot's debug dumps of messages, and with the token redacted
+    from anything else that might carry it."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # python-telegram-bot logs API call parameters (message text) at DEBUG: never below INFO
+    logging.getLogger("telegram").setLevel(max(level, logging.INFO))
+    redact = _Redact(token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
