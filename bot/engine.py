@@ -40,8 +40,6 @@ MAX_BUTTONS = 8                    # more options than this: typed answers, no k
 ROLES = ("patient", "clinician")
 COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "restart", "forget")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-MAX_RUN = 100                      # longest run of non-space characters given to the extractor
-_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
 
 
 @dataclass(frozen=True)
@@ -183,11 +181,8 @@ class Engine:
         return self._gazetteer
 
     def _read(self, text: str, source: str | None = None) -> list[Fact]:
-        """Facts in a text (the extractor, given the engine's "today" when fixed). Runs of
-        more than ``MAX_RUN`` characters without a space are cut into pieces first: spaCy's
-        tokenizer takes time quadratic in the length of a run of punctuation or emoji
-        ("😀" * 4000 takes seconds), and no clinical word is that long."""
-        text = _LONG_RUN.sub(_cut_run, text)
+        """Facts in a text (the extractor, given the engine's "today" when fixed). Long runs
+        of emoji or symbols are defused by the extractor itself (nlp.pipeline)."""
         if self.today is not None:
             return list(self.extract(text, source=source, today=self.today))
         return list(self.extract(text, source=source))
@@ -593,10 +588,6 @@ class Engine:
             turn.choices = [Choice("more:", key="more")]
         turn.choices.append(Choice("cmd:summary", key="summary"))
 
-
-def _cut_run(match: re.Match) -> str:
-    run = match.group()
-    return " ".join(run[i:i + MAX_RUN] for i in range(0, len(run), MAX_RUN))
 
 
 def _option_index(pending: dict, text: str) -> int | None:

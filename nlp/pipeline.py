@@ -28,6 +28,20 @@ LINE_BREAKS_PIPE = "trialbot_line_breaks"
 # every cue with every other cue of a Doc, which grows with the square of its length.
 CHUNK_CHARS = 1000
 _SENTENCE_END = re.compile(r"\n\s*|(?<=[.!?;])\s+(?=[A-Z0-9(\[\"'-])")
+# spaCy's tokenizer takes time quadratic in the length of a run of symbols with no space
+# ("😀" * 8000 takes 11 s). A run this long that is mostly not letters or digits carries no
+# clinical fact, so it is blanked with spaces of the same length: offsets stay true.
+MAX_SYMBOL_RUN = 100
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_SYMBOL_RUN + 1))
+
+
+def _blank_symbol_runs(text: str) -> str:
+    def blank(match: re.Match) -> str:
+        run = match.group()
+        letters = sum(ch.isalnum() for ch in run)
+        return " " * len(run) if letters * 2 < len(run) else run
+
+    return _LONG_RUN.sub(blank, text)
 
 
 @lru_cache(maxsize=1)
@@ -118,6 +132,7 @@ def extract_many(texts: Iterable[str], today: date | None = None, batch_size: in
 def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_size: int = 256) -> Iterator[list[Fact]]:
     nlp, builder = build_pipeline(), _builder()
     for text in texts:
+        text = _blank_symbol_runs(text)
         pieces = chunks(text)
         if len(pieces) == 1:
             yield builder(nlp(text), source, today) if text.strip() else []

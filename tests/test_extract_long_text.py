@@ -31,3 +31,18 @@ def test_long_letter_gives_the_facts_of_its_sentences_at_the_right_offsets():
     assert len(facts) == 10 * len(one_letter)
     key = [(f.label, f.concept, f.negated, f.family, f.status, f.value_normalized) for f in one_letter]
     assert [(f.label, f.concept, f.negated, f.family, f.status, f.value_normalized) for f in facts] == key * 10
+
+
+def test_long_runs_of_symbols_are_skipped_without_moving_offsets():
+    from nlp.pipeline import extract
+
+    text = "😀" * 8000 + " lupus " + "$" * 4000 + " HIV negative"
+    facts = {f.concept: f for f in extract(text)}
+    assert text[facts["sle"].start:facts["sle"].end] == "lupus"
+    assert text[facts["hiv"].start:facts["hiv"].end] == "HIV" and facts["hiv"].negated
+    # a long run of mostly letters and digits (a pasted lab line) is kept as it is
+    from nlp.pipeline import _blank_symbol_runs
+
+    lab_line = "Cr:2.5mg/dL,ALT:120U/L," * 6
+    assert _blank_symbol_runs(lab_line) == lab_line
+    assert _blank_symbol_runs("$" * 150).strip() == ""
