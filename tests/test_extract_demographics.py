@@ -58,3 +58,12 @@ def test_location_as_written():
 def test_not_a_place():
     assert facts("from Monday on", "LOCATION") == []
     assert facts("switched from CellCept", "LOCATION") == []
+
+
+def test_a_negative_age_keeps_its_sign_and_is_implausible():
+    from nlp import extract
+
+    (age,) = [f for f in extract("Patient is -5 years old") if f.label == "AGE"]
+    assert age.value == -5 and age.implausible
+    (age,) = [f for f in extract("a 35-year-old woman") if f.label == "AGE"]
+    assert age.value == 35 and not age.implausible

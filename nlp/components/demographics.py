@@ -7,6 +7,7 @@ Age outside 0-120 and weight outside the analyte's plausible range are kept but 
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.tokens import Doc
@@ -47,6 +48,9 @@ class PatternFacts:
         value = parse_number(match.groups["value"])
         if value is None:
             return []
+        before = doc.text[max(0, match.start_char - 2):match.start_char + 1]
+        if re.match(r"^(?:\s|^)?[-\u2212]\d?$", before) or doc.text[match.start_char:].startswith(("-", "\u2212")):
+            value = -value        # "-5 years old": a minus sign, kept so the age is questioned
         implausible = not (AGE_RANGE[0] <= value <= AGE_RANGE[1])
         meta = {"value": value, "unit": "years", "value_normalized": value, "unit_normalized": "years", "implausible": implausible}
         found = self._candidate(doc, match.start_char, match.end_char, "AGE", "age", meta)
