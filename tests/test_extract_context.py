@@ -1,4 +1,6 @@
 """Context flags from medspaCy ConText: negated, family, hypothetical, historical, uncertain."""
+import pytest
+
 from nlp import extract
 
 
@@ -45,3 +47,20 @@ def test_uncertain():
 def test_asserted_property():
     fact = extract("mother had lupus")[0]
     assert not fact.asserted
+
+
+@pytest.mark.parametrize("text, negated, asserted", [
+    # a negation does not leak over a comma onto the diagnosis (a false exclusion)
+    ("No HIV, lupus since 2015", {"hiv"}, {"sle"}),
+    ("34F, not pregnant and not breastfeeding, lupus", {"pregnant", "lactating"}, {"sle"}),
+    ("no history of cancer, SLE diagnosed 2010", {"malignancy"}, {"sle"}),
+    ("denies seizures, has lupus", {"epilepsy"}, {"sle"}),
+    # lists keep their negation: "or" lists forwards, any list backwards
+    ("No HIV, HBV or HCV", {"hiv", "hbv", "hcv"}, set()),
+    ("no seizures, stroke, or head injury", {"epilepsy", "stroke", "head_trauma"}, set()),
+    ("HBsAg, anti-HCV and HIV negative", {"hbsag", "anti_hcv", "hiv"}, set()),
+])
+def test_negation_scope_stops_at_a_comma_but_follows_a_list(text, negated, asserted):
+    facts = extract(text)
+    assert {f.concept for f in facts if f.negated} == negated
+    assert asserted <= {f.concept for f in facts if not f.negated}

@@ -16,7 +16,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import past_negation
+from nlp.components.context import coordinated_negation
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, biomarker_status, infection_status, therapy_status
@@ -40,22 +40,24 @@ class FactBuilder:
         ents = list(doc.ents)
         readings = self._lab_readings(doc, ents, meta)
         facts: list[Fact] = []
+        negations = coordinated_negation(ents)
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
+            negated, past = negations[i]
             fact = Fact(
                 label=ent.label_,
                 concept=ent.kb_id_,
                 text=ent.text,
                 start=ent.start_char,
                 end=ent.end_char,
-                negated=bool(ent._.is_negated),
+                negated=negated,
                 historical=bool(ent._.is_historical),
                 hypothetical=bool(ent._.is_hypothetical),
                 family=bool(ent._.is_family),
                 uncertain=bool(ent._.is_uncertain),
                 source=source,
             )
-            if fact.negated and past_negation(ent):
+            if negated and past:
                 fact.historical = True
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue

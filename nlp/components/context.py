@@ -8,8 +8,15 @@ The rules are loaded through ``nlp.resources`` (validated; ``terminated_by`` sup
 which medspaCy's own JSON reader does not accept). A negation rule with metadata
 ``{"past": true}`` ("never had", "has not received") speaks about all of the past: the
 fact it negates is also historical (``past_negation``).
+
+A comma ends a negation's scope (a TERMINATE rule), so "No HIV, lupus since 2015" does not
+negate lupus. Lists keep their negation through ``coordinated_negation``: a fact right
+after a negated fact of the same label, joined only by commas, slashes, "or", "and" or
+"nor" ("no HIV, HBV or HCV"), is negated with it.
 """
 from __future__ import annotations
+
+import re
 
 from spacy.language import Language
 
@@ -46,3 +53,42 @@ def add_context(nlp: Language) -> None:
 
     context = nlp.add_pipe(CONTEXT_PIPE, config={"rules": None})
     context.add([_rule(raw) for raw in context_rules()])
+
+
+_LIST_JOINER = re.compile(r"[\s,/]*(?:(?:or|and|nor)[\s,/]*)?", re.IGNORECASE)
+_DISJUNCTION = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
+
+
+def _chains(ents: list) -> list[list[int]]:
+    """Runs of consecutive same-label entities of one sentence joined only by list words."""
+    chains: list[list[int]] = []
+    for i, ent in enumerate(ents):
+        prev = ents[i - 1] if i else None
+        if (prev is not None and prev.label_ == ent.label_ and prev.sent == ent.sent
+                and _LIST_JOINER.fullmatch(ent.doc.text[prev.end_char:ent.start_char])):
+            chains[-1].append(i)
+        else:
+            chains.append([i])
+    return chains
+
+
+def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
+    """Index of each entity -> (negated, past), carrying a negation along a list of
+    same-label entities: backwards from a negated last item ("HBsAg, anti-HCV and HIV
+    negative"), forwards from a negated first item only through an "or"/"nor" list ("no
+    HIV, HBV or HCV"). "No history of cancer, SLE diagnosed 2010" stays unnegated for SLE:
+    a wrongly negated diagnosis would exclude a patient, an unnegated one only asks."""
+    result = {i: (bool(e._.is_negated), bool(e._.is_negated) and past_negation(e)) for i, e in enumerate(ents)}
+    for chain in _chains(ents):
+        if len(chain) < 2:
+            continue
+        first, last = chain[0], chain[-1]
+        doc = ents[first].doc
+        joiners = doc.text[ents[first].end_char:ents[last].start_char]
+        if result[last][0] and not result[first][0]:
+            for i in chain:
+                result[i] = result[i] if result[i][0] else result[last]
+        elif result[first][0] and _DISJUNCTION.search(joiners):
+            for i in chain:
+                result[i] = result[i] if result[i][0] else result[first]
+    return result
