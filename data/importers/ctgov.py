@@ -16,7 +16,9 @@ from typing import Any
 from data.errors import DataError
 from data.importers.concepts import condition_concepts, target_antigens
 from data.importers.criteria_text import RuleParser, demographic_criteria, split_criteria, with_demographics
-from data.importers.record import MAX_DEPTH, MAX_FILE_BYTES, check_text, finish, new_record, source_name
+from data.importers.record import (
+    MAX_DEPTH, MAX_FILE_BYTES, check_text, finish, new_record, read_text_file, source_name,
+)
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
 _YEARS_PER = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25,
@@ -26,23 +28,7 @@ _YEARS_PER = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.2
 def read_json_file(path: Path) -> Any:
     """Parse a JSON file, refusing binary, oversized and too deeply nested input."""
     name = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DataError(name, f"file of {size:,} bytes is larger than the {MAX_FILE_BYTES:,} allowed")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(name, "no such file") from None
-    except IsADirectoryError:
-        raise DataError(name, "is a directory, not a file") from None
-    except OSError as exc:
-        raise DataError(name, f"cannot be read ({exc.strerror or exc})") from None
-    if b"\x00" in raw:
-        raise DataError(name, "is a binary file, not JSON")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(name, "is not UTF-8 text (a binary file?)") from None
+    text = read_text_file(path, MAX_FILE_BYTES, "JSON")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

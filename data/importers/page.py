@@ -30,7 +30,7 @@ from data.importers import page_fields as fields
 from data.importers.concepts import condition_concept, condition_concepts, target_antigens
 from data.importers.criteria_text import RuleParser, demographic_criteria, split_lines, with_demographics
 from data.importers.patterns import Heading, Patterns, load_patterns
-from data.importers.record import MAX_PAGE_BYTES, MAX_TEXT_CHARS, finish, new_record, source_name
+from data.importers.record import MAX_PAGE_BYTES, MAX_TEXT_CHARS, finish, new_record, read_text_file, source_name
 
 _CRITERIA_SECTIONS = ("eligibility", "inclusion", "exclusion")
 _HEADING_NOISE = re.compile(r"\s*(\(\d+\)|:)\s*$")
@@ -55,23 +55,7 @@ class Section:
 def read_page_file(path: Path) -> str:
     """The text of a saved page, refusing binary, oversized and non-UTF-8 files."""
     name = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_PAGE_BYTES:
-            raise DataError(name, f"file of {size:,} bytes is larger than the {MAX_PAGE_BYTES:,} a page may have")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(name, "no such file") from None
-    except IsADirectoryError:
-        raise DataError(name, "is a directory, not a file") from None
-    except OSError as exc:
-        raise DataError(name, f"cannot be read ({exc.strerror or exc})") from None
-    if b"\x00" in raw:
-        raise DataError(name, "is a binary file, not a page saved as text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(name, "is not UTF-8 text (a binary file?)") from None
+    text = read_text_file(path, MAX_PAGE_BYTES, "a page saved as text")
     if not text.strip():
         raise DataError(name, "is empty")
     for number, line in enumerate(text.splitlines(), start=1):

@@ -1,9 +1,10 @@
 """What both importers share: an empty record, stable local ids, source names, the input
-limits, and the final validation with ``data.trials.validate_record``."""
+limits, reading an import file, and the final validation with ``data.trials.validate_record``."""
 from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 from data.errors import DataError
 from data.trials import validate_record
@@ -84,3 +85,26 @@ def check_text(value: str, where: str) -> str:
     if "\x00" in value:
         raise DataError(where, "text contains NUL bytes (binary data?)")
     return value
+
+
+def read_text_file(path: Path, max_bytes: int, kind: str) -> str:
+    """The UTF-8 text of an import file, refusing missing, oversized, binary and non-UTF-8
+    files with a DataError naming the file (``kind`` says what it should have been)."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DataError(name, f"file of {size:,} bytes is larger than the {max_bytes:,} allowed for {kind}")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError(name, "no such file") from None
+    except IsADirectoryError:
+        raise DataError(name, "is a directory, not a file") from None
+    except OSError as exc:
+        raise DataError(name, f"cannot be read ({exc.strerror or exc})") from None
+    if b"\x00" in raw:
+        raise DataError(name, f"is a binary file, not {kind}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(name, "is not UTF-8 text (a binary file?)") from None
