@@ -34,3 +34,10 @@ def test_readme_starts_with_the_two_setup_commands():
     block = README.split("```")[1].strip().splitlines()
     commands = [line for line in block if line and not line.startswith("sh")]
     assert commands == ["pip install -e '.[test]' && python bot.py chat", "python -m pytest"]
+
+
+def test_readme_documents_every_setting():
+    from data.settings import SETTINGS
+
+    for setting in SETTINGS.values():
+        assert f"`{setting.name}`" in README, f"README lacks the setting {setting.name}"
