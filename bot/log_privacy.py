@@ -4,8 +4,9 @@
 every request URL, and Bot API URLs hold the token), python-telegram-bot never below INFO
 (at DEBUG it logs the parameters of every API call: message text), and a filter on every
 handler that replaces the token wherever it would appear: messages, arguments,
-tracebacks and stack information. trialbot's own log lines carry event types, error
-types and counts, never message text or extracted facts (tests/test_privacy_logs.py).
+tracebacks and stack information (calling it again adds no second filter for the same
+token). trialbot's own log lines carry event types, error types and counts, never message
+text or extracted facts (tests/test_privacy_logs.py).
 """
 from __future__ import annotations
 
@@ -46,6 +47,6 @@ def configure_logging(token: str, level: int = logging.INFO) -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
     # python-telegram-bot logs API call parameters (message text) at DEBUG: never below INFO
     logging.getLogger("telegram").setLevel(max(level, logging.INFO))
-    redact = _Redact(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+    for handler in logging.getLogger().handlers:   # once per handler and token, however often called
+        if not any(isinstance(f, _Redact) and f.secret == token for f in handler.filters):
+            handler.addFilter(_Redact(token))

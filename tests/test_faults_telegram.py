@@ -71,9 +71,9 @@ async def test_a_429_is_retried_after_the_time_telegram_asks_for(api, fresh_db):
 
 
 async def test_a_timed_out_request_is_retried(api, fresh_db):
-    app = bot(api, fresh_db, timeouts=Timeouts(connect=2, read=0.3, write=2, pool=2))
+    app = bot(api, fresh_db, timeouts=Timeouts(connect=2, read=1.0, write=2, pool=2))
     async with polling(app):
-        api.drop_next("sendMessage", after=1.0)               # the answer never comes in time
+        api.drop_next("sendMessage", after=3.0)               # the answer never comes in time
         api.user_says(ALICE, "/start")
         await api.reply_to(ALICE, 0, "who am I talking to")
     assert len(api.calls("sendMessage")) == 2 and len(api.texts(ALICE)) == 1

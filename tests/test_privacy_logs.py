@@ -43,6 +43,7 @@ async def test_a_whole_telegram_conversation_logs_no_message_text_no_fact_and_no
     with FakeBotAPI() as api:
         configure_logging(api.token, level=logging.DEBUG)
         caplog.set_level(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger="trialbot")     # whatever level an earlier test left it at
         app = build_application(real_engine(db_path), api.token, api.base_url, maintenance_every=None,
                                 retry=RetryPolicy(backoff=0.01))
         async with polling(app):
@@ -73,6 +74,7 @@ async def test_a_whole_telegram_conversation_logs_no_message_text_no_fact_and_no
 
 def test_the_cli_chat_logs_no_message_text_or_facts(db_path, caplog):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="trialbot")
     engine = Engine(SessionStore(open_store(db_path)), transport="cli", gazetteer=None, today=date(2026, 1, 15))
     out = io.StringIO()
     run_chat(engine, "logs", role="clinician", stdin=io.StringIO("\n".join(MESSAGES + ["not sure", "/summary"]) + "\n"),
@@ -92,6 +94,13 @@ def test_a_traceback_carrying_the_token_is_redacted(caplog):
         log.exception("request to %s failed", f"/bot{token}/getMe")
     assert "<token>" in caplog.text and token not in caplog.text
     assert "RuntimeError" in caplog.text                           # the traceback is still there
+
+
+def test_configuring_logging_again_adds_no_second_redaction_filter():
+    configure_logging("1:x", level=logging.DEBUG)
+    configure_logging("1:x", level=logging.DEBUG)
+    handlers = logging.getLogger().handlers
+    assert handlers and all(sum(getattr(f, "secret", None) == "1:x" for f in h.filters) == 1 for h in handlers)
 
 
 def test_python_telegram_bot_debug_dumps_and_request_urls_stay_off(caplog):
