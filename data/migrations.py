@@ -144,21 +144,24 @@ def _outbox(db: sqlite_utils.Database) -> None:
 
 @migration("0004_trial_limits")
 def _trial_limits(db: sqlite_utils.Database) -> None:
-    """Candidate pruning's demographic index: per trial, the age range and sex the matcher
-    holds every patient to (``data/limits.py``) and how many condition concepts it lists
-    (0: it cannot be pruned on conditions). Filled for the trials already stored."""
+    """Candidate pruning's index (matching/candidates.py): per trial, the age range and sex
+    the matcher holds every patient to (``data/limits.py``), how many condition concepts it
+    lists (0: it cannot be pruned on conditions) and its source hash (so the candidates'
+    lookup never reads the trials table); and trial_conditions covered by (concept,
+    trial_id). Filled for the trials already stored."""
     import json
 
     from data.limits import limits_row
 
     db["trial_limits"].create(
-        {"trial_id": str, "min_age": float, "max_age": float, "sex": str, "conditions": int},
+        {"trial_id": str, "source_hash": str, "min_age": float, "max_age": float, "sex": str, "conditions": int},
         pk="trial_id",
         foreign_keys=[("trial_id", "trials", "id")],
     )
     db.execute("CREATE INDEX idx_trial_limits_no_conditions ON trial_limits (trial_id) WHERE conditions = 0")
-    rows = db.execute("SELECT id, record FROM trials")
+    db.execute("CREATE INDEX idx_trial_conditions_concept_trial ON trial_conditions (concept, trial_id)")
+    rows = db.execute("SELECT id, source_hash, record FROM trials")
     db.conn.executemany(
-        "INSERT INTO trial_limits (trial_id, min_age, max_age, sex, conditions) VALUES (?, ?, ?, ?, ?)",
-        ((trial_id, *limits_row(json.loads(record))) for trial_id, record in rows),
+        "INSERT INTO trial_limits (trial_id, source_hash, min_age, max_age, sex, conditions) VALUES (?, ?, ?, ?, ?, ?)",
+        ((trial_id, source_hash, *limits_row(json.loads(record))) for trial_id, source_hash, record in rows),
     )

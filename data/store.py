@@ -352,8 +352,9 @@ def _write(db: sqlite_utils.Database, records: list[dict], origin: str) -> None:
             "INSERT INTO trial_conditions (trial_id, concept) VALUES (?, ?)",
             [(record["id"], concept) for concept in condition_index(record["conditions"])],
         )
-        db.execute("INSERT INTO trial_limits (trial_id, min_age, max_age, sex, conditions) VALUES (?, ?, ?, ?, ?)",
-                   [record["id"], *limits_row(record)])    # candidate pruning (data/limits.py)
+        db.execute("INSERT INTO trial_limits (trial_id, source_hash, min_age, max_age, sex, conditions) "
+                   "SELECT id, source_hash, ?, ?, ?, ? FROM trials WHERE id = ?",
+                   [*limits_row(record), record["id"]])    # candidate pruning (data/limits.py)
 
 
 def _insert_contacts(db: sqlite_utils.Database, trial_id: str, site_id: int | None, contacts: list[dict]) -> None:

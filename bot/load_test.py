@@ -1,0 +1,194 @@
+"""``bench chat``: the conversation engine's turns, and a Telegram load run.
+
+1. Engine turns: the benchmark conversations (``data/bench_conversations.yaml``) on a fresh
+   database holding the bundled trials, each turn timed (``bot/turn_bench.py``).
+2. Telegram load: the real python-telegram-bot Application long-polls the local fake Bot
+   API server (``tests/fake_bot_api.py``, loaded from the source tree; loopback only) while
+   ``--users`` simulated users (200 by default) chat at once: /start, "patient", an opening
+   message carrying a number only that user sends (their platelet count), then "not sure".
+   Each user sends a message when the previous reply arrived (and went quiet for
+   ``QUIET_S``). Reported: turns answered per second, messages sent per second, reply
+   latency p50/p95/p99 (message sent to the first piece of its reply), and the check that
+   every user got exactly their own replies (a reply for every message, their own number
+   echoed back, nobody else's, nothing sent to a chat that did not write).
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import logging
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+FAKE_API_FILE = Path(__file__).resolve().parents[1] / "tests" / "fake_bot_api.py"
+_FAKE_MODULE = "trialbot_fake_bot_api"
+FIRST_USER = 700_000
+QUIET_S = 0.2                  # a reply is complete when its chat stayed quiet this long
+REPLY_TIMEOUT_S = 300.0
+
+
+def bench_chat(args: Any) -> dict[str, Any]:
+    from bot.collaborators import build_engine
+    from bot.turn_bench import TODAY, load_script, play, stats, summary
+
+    users = max(1, int(getattr(args, "users", 200) or 200))
+    with tempfile.TemporaryDirectory(prefix="trialbot-chat-") as folder:
+        engine = build_engine(str(Path(folder) / "chat.db"), transport="telegram")
+        engine.today = TODAY
+        engine.warm_up()
+        turns = summary(play(engine, load_script(), prefix="chat"))
+        try:
+            fake = _fake_api()
+        except FileNotFoundError as exc:
+            return {**turns, "error": str(exc), "table": _table(turns, None)}
+        load = asyncio.run(telegram_load(engine, fake, users))
+        load["reply_ms"] = stats(load.pop("latencies"))
+    result = {**turns, "telegram": load}
+    result["table"] = _table(turns, load)
+    if not load["own_replies"]:
+        result["error"] = f"{load['wrong_users']} user(s) did not get exactly their own replies"
+    return result
+
+
+def _fake_api() -> Any:
+    """The fake Bot API server module (kept with the tests, where it is maintained)."""
+    if not FAKE_API_FILE.exists():
+        raise FileNotFoundError(f"the Telegram load run needs {FAKE_API_FILE} (a source checkout)")
+    if _FAKE_MODULE in sys.modules:
+        return sys.modules[_FAKE_MODULE]
+    spec = importlib.util.spec_from_file_location(_FAKE_MODULE, FAKE_API_FILE)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[_FAKE_MODULE] = module          # dataclasses look their module up while defined
+    spec.loader.exec_module(module)
+    return module
+
+
+def user_messages(number: int) -> list[str]:
+    """What simulated user ``number`` writes; the platelet count is theirs alone."""
+    return ["/start", "patient", f"I'm {20 + number % 50}, I have lupus since 2015, my platelets are "
+            f"{100 + number} x10^9/L", "not sure"]
+
+
+def marker(number: int) -> str:
+    return f"platelet count {100 + number} x10^9/L"
+
+
+async def telegram_load(engine: Any, fake: Any, users: int) -> dict[str, Any]:
+    from bot.telegram_app import build_application
+
+    quiet = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "telegram", "trialbot")}
+    for name in quiet:                  # the load run's thousands of requests, not logged
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        return await _load(engine, fake, users)
+    finally:
+        for name, level in quiet.items():
+            logging.getLogger(name).setLevel(level)
+
+
+async def _load(engine: Any, fake: Any, users: int) -> dict[str, Any]:
+    from bot.telegram_app import build_application
+
+    loop = asyncio.get_running_loop()
+    api = _timed_api(fake.FakeBotAPI, loop)()
+    ids = [FIRST_USER + n for n in range(users)]
+    latencies: list[float] = []
+    with api:
+        app = build_application(engine, api.token, api.base_url)
+        async with fake.polling(app):
+            began = time.perf_counter()
+            answered = await asyncio.gather(*(_chat(api, uid, n, latencies) for n, uid in enumerate(ids)))
+            wall = time.perf_counter() - began
+        wrong = [uid for n, uid in enumerate(ids) if not _own_replies(api, uid, n, users, answered[n])]
+        strangers = {c for c in api.sent if c not in set(ids)}
+        sent = sum(len(api.sent.get(uid, [])) for uid in ids)
+    turns = sum(answered)
+    return {"users": users, "messages_per_user": len(user_messages(0)), "turns": turns,
+            "seconds": round(wall, 1), "turns_per_s": round(turns / wall, 1), "replies_per_s": round(sent / wall, 1),
+            "own_replies": not wrong and not strangers, "wrong_users": len(wrong) + len(strangers),
+            "latencies": latencies}
+
+
+def _timed_api(base: type, loop: asyncio.AbstractEventLoop) -> type:
+    """The fake server, also noting when each message was sent to each chat and waking the
+    simulated user of that chat."""
+
+    class TimedAPI(base):
+        def __init__(self):
+            super().__init__()
+            self.sent: dict[int, list[float]] = {}
+            self.events: dict[int, asyncio.Event] = {}
+            self._sent_lock = threading.Lock()
+
+        def _api_sendMessage(self, params):
+            answer = super()._api_sendMessage(params)
+            chat = int(params["chat_id"])
+            with self._sent_lock:
+                self.sent.setdefault(chat, []).append(time.perf_counter())
+            event = self.events.get(chat)
+            if event is not None:
+                loop.call_soon_threadsafe(event.set)
+            return answer
+
+        def count(self, chat: int) -> int:
+            with self._sent_lock:
+                return len(self.sent.get(chat, []))
+
+    return TimedAPI
+
+
+async def _chat(api: Any, uid: int, number: int, latencies: list[float]) -> int:
+    """One simulated user's conversation; returns how many messages got a reply."""
+    event = api.events.setdefault(uid, asyncio.Event())
+    answered = 0
+    for text in user_messages(number):
+        before = api.count(uid)
+        event.clear()
+        sent_at = time.perf_counter()
+        api.user_says(uid, text, name=f"User{number}")
+        deadline = sent_at + REPLY_TIMEOUT_S
+        while api.count(uid) == before and time.perf_counter() < deadline:
+            await _wait(event, deadline - time.perf_counter())
+        if api.count(uid) == before:
+            break
+        latencies.append((api.sent[uid][before] - sent_at) * 1000)
+        answered += 1
+        while True:                     # the rest of the reply (a reply may be several messages)
+            event.clear()
+            if not await _wait(event, QUIET_S):
+                break
+    return answered
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> bool:
+    try:
+        await asyncio.wait_for(event.wait(), timeout=max(0.0, seconds))
+        return True
+    except asyncio.TimeoutError:
+        return False
+
+
+def _own_replies(api: Any, uid: int, number: int, users: int, answered: int) -> bool:
+    """A reply to every message; this user's number echoed back; nobody else's."""
+    texts = "\n".join(api.texts(uid))
+    others = (marker(n) for n in range(users) if n != number)
+    return answered == len(user_messages(number)) and marker(number) in texts and not any(m in texts for m in others)
+
+
+def _table(turns: dict[str, Any], load: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    t = turns["turn_ms"]
+    rows: list[tuple[str, Any]] = [("engine turn ms p50/p95/p99", f"{t['p50']} / {t['p95']} / {t['p99']} ({t['n']} turns)")]
+    if load is not None:
+        r = load["reply_ms"]
+        rows += [
+            ("telegram users x messages", f"{load['users']} x {load['messages_per_user']}"),
+            ("telegram turns answered per s", load["turns_per_s"]),
+            ("telegram messages sent per s", load["replies_per_s"]),
+            ("telegram reply latency ms p50/p95/p99", f"{r.get('p50')} / {r.get('p95')} / {r.get('p99')}"),
+            ("every user got exactly their own replies", "yes" if load["own_replies"] else f"NO ({load['wrong_users']} users)"),
+        ]
+    return rows

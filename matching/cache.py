@@ -1,0 +1,194 @@
+"""Caches that keep matching cheap from one conversation turn to the next.
+
+- ``RecordCache``: trial records "compiled" once per process (parsed from the store's JSON,
+  identical rule leaves of different trials shared as one object, so the evaluator's
+  per-leaf cache serves them all) and reused until the trial's ``source_hash`` in the store
+  changes. Bounded: the least recently used records go first.
+- ``TrialCatalog``: what the conversation engine holds instead of a list of every record.
+  ``candidates(profile)`` prunes in SQLite (``matching.candidates``) and returns the
+  compiled records of the trials left; iterating it streams every record (``/trials``).
+- ``Memo``: a small least-recently-used memo for whole results (``bot/collaborators.py``
+  keys match results by the profile's facts, the day and the candidates' hashes: a turn
+  that changes no fact, e.g. "not sure", reuses the last results).
+
+Nothing here changes what matching decides: records are the stored ones, leaves are shared
+only between trials (two equal leaves of one trial stay two objects, so a "what if" on one
+never answers the other), and cached results are reused only for the same inputs.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Hashable, Iterator
+
+RECORD_LIMIT = 20_000      # compiled records kept (about 30 KB each for the synthetic benchmark trials)
+_FETCH = 2_000             # ids per SQL query
+
+
+class RecordCache:
+    """Compiled records by trial id, each valid for one ``source_hash``."""
+
+    def __init__(self, limit: int = RECORD_LIMIT):
+        self.limit = limit
+        self._records: OrderedDict[str, tuple[str, dict]] = OrderedDict()
+        self._leaves: dict[str, list[dict]] = {}
+        self._lock = threading.Lock()
+        self.hits = self.compiled = 0
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def records(self, db: Any, trials: list[tuple[str, str]]) -> list[dict]:
+        """The compiled records of ``(id, source_hash)`` pairs, in their order (a trial
+        deleted meanwhile is left out)."""
+        with self._lock:
+            found: dict[str, dict] = {}
+            stale = []
+            for trial_id, source_hash in trials:
+                entry = self._records.get(trial_id)
+                if entry is not None and entry[0] == source_hash:
+                    self._records.move_to_end(trial_id)
+                    found[trial_id] = entry[1]
+                else:
+                    stale.append(trial_id)
+            self.hits += len(found)
+            for start in range(0, len(stale), _FETCH):
+                rows = db.execute(
+                    "SELECT id, source_hash, record FROM trials WHERE id IN (SELECT value FROM json_each(?))",
+                    [json.dumps(stale[start:start + _FETCH])]).fetchall()
+                for trial_id, source_hash, text in rows:
+                    found[trial_id] = self._keep(trial_id, source_hash, self.compile(text))
+            return [found[trial_id] for trial_id, _ in trials if trial_id in found]
+
+    def compile(self, text: str) -> dict:
+        """A record from its stored JSON, with leaves shared across trials."""
+        record = json.loads(text)
+        seen: dict[str, int] = {}
+        for criterion in _walk(record.get("criteria") or []):
+            if criterion.get("rule") is not None:
+                criterion["rule"] = self._share(criterion["rule"], seen)
+        self.compiled += 1
+        return record
+
+    def _share(self, rule: dict, seen: dict[str, int]) -> dict:
+        for op in ("all", "any"):
+            if op in rule:
+                rule[op] = [self._share(sub, seen) for sub in rule[op]]
+                return rule
+        if "not" in rule:
+            rule["not"] = self._share(rule["not"], seen)
+            return rule
+        key = json.dumps(rule, sort_keys=True)
+        nth = seen.get(key, 0)              # the n-th equal leaf of this trial ...
+        seen[key] = nth + 1
+        shared = self._leaves.setdefault(key, [])
+        if nth < len(shared):               # ... is the n-th shared object
+            return shared[nth]
+        shared.append(rule)
+        return rule
+
+    def _keep(self, trial_id: str, source_hash: str, record: dict) -> dict:
+        self._records[trial_id] = (source_hash, record)
+        self._records.move_to_end(trial_id)
+        while len(self._records) > self.limit:
+            self._records.popitem(last=False)
+        return record
+
+
+_SHARED = RecordCache()
+
+
+def shared_cache() -> RecordCache:
+    """The process's record cache (every engine and command shares it)."""
+    return _SHARED
+
+
+class TrialCatalog:
+    """The trials in the store, for the conversation engine: pruned and compiled on demand.
+    Behaves as a read-only sequence of records ordered by id (``len``, ``[i]``, iteration)."""
+
+    def __init__(self, db: Any, cache: RecordCache | None = None):
+        self.db = db
+        self.cache = cache or shared_cache()
+        self.last = None               # the last Candidates found (for benchmarks and logs)
+
+    def candidates(self, profile: Any, today: Any = None) -> tuple[list[dict], Any]:
+        """(compiled records of the candidate trials, the ``Candidates`` found)."""
+        from matching.candidates import find_candidates
+
+        found = find_candidates(self.db, profile, today)
+        self.last = found
+        return self.cache.records(self.db, found.trials), found
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM trials").fetchone()[0]
+
+    def __bool__(self) -> bool:
+        return self.db.execute("SELECT 1 FROM trials LIMIT 1").fetchone() is not None
+
+    def __getitem__(self, index: int) -> dict:
+        if not isinstance(index, int):
+            raise TypeError("TrialCatalog indices are integers")
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("trial index out of range")
+        row = self.db.execute("SELECT id, source_hash FROM trials ORDER BY id LIMIT 1 OFFSET ?", [index]).fetchone()
+        return self.cache.records(self.db, [(row[0], row[1])])[0]
+
+    def __iter__(self) -> Iterator[dict]:
+        """Every record, in id order, streamed (records not cached are not added)."""
+        last = ""
+        while True:
+            rows = self.db.execute("SELECT id, record FROM trials WHERE id > ? ORDER BY id LIMIT ?", [last, _FETCH]).fetchall()
+            if not rows:
+                return
+            for trial_id, text in rows:
+                yield json.loads(text)
+            last = rows[-1][0]
+
+
+class Memo:
+    """The last few results of an expensive call, by a hashable key. ``keep`` holds objects
+    the key refers to by identity (so their ids stay theirs while the entry lives). At most
+    ``size`` entries, and (when ``max_weight`` is given) entries weighing at most that much
+    together, the newest one always kept: a memo of match results must not hold several
+    100,000-trial result lists at once."""
+
+    def __init__(self, size: int = 4, max_weight: int | None = None):
+        self.size = size
+        self.max_weight = max_weight
+        self._entries: OrderedDict[Hashable, tuple[Any, Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable, compute: Callable[[], Any], keep: Any = None,
+            weigh: Callable[[Any], int] | None = None) -> Any:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return entry[0]
+        value = compute()
+        with self._lock:
+            self.misses += 1
+            self._entries[key] = (value, keep, weigh(value) if weigh is not None else 1)
+            while len(self._entries) > 1 and (len(self._entries) > self.size or self._too_heavy()):
+                self._entries.popitem(last=False)
+        return value
+
+    def _too_heavy(self) -> bool:
+        return self.max_weight is not None and sum(e[2] for e in self._entries.values()) > self.max_weight
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _walk(criteria: list[dict]) -> Iterator[dict]:
+    for criterion in criteria:
+        yield criterion
+        yield from _walk(criterion.get("children") or [])

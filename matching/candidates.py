@@ -1,0 +1,154 @@
+"""Candidate pruning: which stored trials are worth judging for a patient, decided in
+SQLite before any criterion is evaluated, so the cost of matching follows the trials a
+patient could match rather than every trial in the database.
+
+``find_candidates(db, profile) -> Candidates`` uses two indexes the store keeps:
+``trial_conditions`` (per trial, its condition concepts with their ancestors and
+descendants) and ``trial_limits`` (per trial, the age range and sex the matcher holds every
+patient to, see ``data/limits.py``).
+
+A trial is left out only when it cannot match:
+
+- **conditions**: the patient has stated a diagnosis, and none of the trial's conditions
+  is that diagnosis, a broader or a narrower concept of it. A diagnosis is *stated* when
+  the patient asserts a condition (not negated, hypothetical, family history or only
+  suspected) that some stored trial treats; comorbidities no trial treats ("a stroke")
+  and merely suspected diagnoses do not count. Trials listing no condition at all are
+  always kept. When a condition fact names something the terminology does not know
+  (matching may then relate it to a trial's concept by spelling), nothing is pruned on
+  conditions.
+- **age**: the patient's age, as the matcher reads it (``matching.leaves.stated_age``:
+  one plausible age), is given exactly and lies outside the trial's hard limits. An age
+  given as a bound ("over 60") prunes nothing.
+- **sex**: the matcher's own sex judge says the patient is female (male) and the trial
+  admits only the other sex.
+
+**No diagnosis known** (nothing stated yet, only suspected, or only comorbidities): the
+conditions cannot narrow anything, ``Candidates.diagnosis_known`` is False and says why,
+and every trial within the patient's age and sex limits is a candidate: the caller
+evaluates what it asks for. The conversation engine then judges all of them; its first
+question is the diagnosis (docs/benchmarks.md gives the cost of such a turn).
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from nlp.facts import Profile
+
+CONDITION = "CONDITION"
+
+
+@dataclass(frozen=True)
+class Patient:
+    """What pruning knows of a patient: asserted condition concepts, age in whole years as
+    the matcher counts it (or None), sex (``FEMALE`` / ``MALE`` / None), and why anything
+    the profile holds is not used."""
+
+    conditions: tuple[str, ...] = ()
+    age: int | None = None
+    sex: str | None = None
+    unknown_conditions: bool = False
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Candidates:
+    """The trials to judge, as ``(trial id, source hash)`` pairs in id order."""
+
+    trials: list[tuple[str, str]]
+    total: int                               # trials in the database
+    patient: Patient
+    diagnosis_known: bool
+    diagnoses: tuple[str, ...] = ()          # the patient's concepts some trial treats
+    reason: str = ""                         # why conditions did not narrow (when not known)
+
+    @property
+    def ids(self) -> list[str]:
+        return [trial_id for trial_id, _ in self.trials]
+
+    @property
+    def left_out(self) -> int:
+        return self.total - len(self.trials)
+
+
+def patient_of(profile: Profile, today: Any = None) -> Patient:
+    """The pruning-relevant facts of a profile, read the way the matcher reads them."""
+    from data.terminology import load_terminology
+    from matching.evaluate import Evaluator
+    from matching.leaves import stated_age
+    from matching.truth import FALSE, TRUE
+
+    terminology = load_terminology()
+    ev = Evaluator(profile, terminology, today=today)
+    notes: list[str] = []
+    conditions: list[str] = []
+    unknown = False
+    for fact in ev.facts(CONDITION):
+        if not fact.asserted or fact.uncertain:
+            continue
+        if fact.concept in terminology:
+            conditions.append(fact.concept)
+        else:
+            unknown = True
+    if unknown:
+        notes.append("a condition the terminology does not know was mentioned")
+    age = None
+    fact, problem = stated_age(ev)
+    if fact is not None and problem is None:
+        if fact.comparator:
+            notes.append("the age is given as a bound")
+        else:
+            age = math.floor(fact.value)
+    sex = None
+    if ev.leaf({"type": "sex", "allowed": ["female"]}).value == TRUE:
+        sex = "FEMALE"
+    elif ev.leaf({"type": "sex", "allowed": ["male"]}).value == TRUE:
+        sex = "MALE"
+    elif ev.leaf({"type": "sex", "allowed": ["female", "male"]}).value == FALSE:
+        notes.append("the sex stated is neither female nor male")
+    return Patient(tuple(dict.fromkeys(conditions)), age, sex, unknown, tuple(notes))
+
+
+def find_candidates(db: Any, profile: Profile, today: Any = None) -> Candidates:
+    """The stored trials this patient could match (see the module docstring)."""
+    patient = patient_of(profile, today)
+    total = db.execute("SELECT count(*) FROM trial_limits").fetchone()[0]
+    diagnoses: tuple[str, ...] = ()
+    reason = ""
+    if patient.unknown_conditions:
+        reason = "a condition was named that the terminology does not know"
+    elif not patient.conditions:
+        reason = "no diagnosis stated yet"
+    else:
+        diagnoses = tuple(row[0] for row in db.execute(
+            "SELECT DISTINCT concept FROM trial_conditions WHERE concept IN (SELECT value FROM json_each(?)) ORDER BY concept",
+            [json.dumps(list(patient.conditions))]))
+        if not diagnoses:
+            reason = "no stored trial treats the conditions stated"
+    where, params = _demographics(patient)
+    if diagnoses:
+        sql = ("WITH matched(trial_id) AS ("
+               " SELECT trial_id FROM trial_conditions WHERE concept IN (SELECT value FROM json_each(?))"
+               " UNION SELECT trial_id FROM trial_limits WHERE conditions = 0) "
+               f"SELECT l.trial_id, l.source_hash FROM matched m JOIN trial_limits l ON l.trial_id = m.trial_id "
+               f"WHERE {where} ORDER BY l.trial_id")
+        params = [json.dumps(list(diagnoses)), *params]
+    else:
+        sql = f"SELECT l.trial_id, l.source_hash FROM trial_limits l WHERE {where} ORDER BY l.trial_id"
+    trials = [(row[0], row[1]) for row in db.execute(sql, params)]
+    return Candidates(trials, total, patient, bool(diagnoses), diagnoses, reason)
+
+
+def _demographics(patient: Patient) -> tuple[str, list[Any]]:
+    """SQL keeping the trials whose hard limits admit the patient (NULL: no limit)."""
+    clauses, params = ["1"], []
+    if patient.age is not None:
+        clauses.append("(l.min_age IS NULL OR l.min_age <= ?) AND (l.max_age IS NULL OR l.max_age >= ?)")
+        params += [patient.age, patient.age]
+    if patient.sex is not None:
+        clauses.append("(l.sex IS NULL OR l.sex = ?)")
+        params.append(patient.sex)
+    return " AND ".join(clauses), params

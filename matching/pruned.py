@@ -1,0 +1,78 @@
+"""Matching as a conversation calls it, turn after turn: candidate pruning first, then the
+matching engine on the compiled records of the trials left, with the results of the last
+few calls remembered.
+
+``match(profile, trials, today=None)`` takes what ``matching.engine.match`` takes, or a
+``TrialCatalog`` (the store's trials, pruned in SQLite by ``matching.candidates``); the
+results are ``matching.engine``'s, unchanged. They are reused when the same facts meet the
+same candidate trials (same ids and source hashes) on the same day: a turn that adds no
+fact ("not sure", "results", a command) and the check of the pending question at the
+start of an answer turn cost no matching.
+
+``next_question(results, asked)`` is ``matching.questions.next_question``, remembered for
+the same result objects and asked keys (the engine asks it again when it shows results).
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any, Iterable
+
+from matching.cache import Memo, TrialCatalog
+
+MEMO_TRIALS = 25_000        # trial results the memos may hold together
+_RESULTS = Memo(4, MEMO_TRIALS)
+_QUESTIONS = Memo(4, MEMO_TRIALS)
+
+
+def match(profile: Any, trials: Any, today: date | None = None) -> list:
+    """``matching.engine.match`` on the candidates of ``trials`` (see the module docstring)."""
+    from matching import engine
+
+    if not isinstance(trials, TrialCatalog):
+        return engine.match(profile, trials, today=today)
+    from matching.candidates import find_candidates
+
+    found = find_candidates(trials.db, profile, today)
+    trials.last = found
+    key = (_facts_key(profile), today or date.today(), _trials_key(found.trials))
+
+    def judge() -> list:
+        return engine.match(profile, trials.cache.records(trials.db, found.trials), today=today)
+
+    return list(_RESULTS.get(key, judge, weigh=len))
+
+
+def next_question(results: list, asked: Iterable[str] = ()) -> Any:
+    """``matching.questions.next_question``, remembered (see the module docstring)."""
+    from matching import questions
+
+    asked = frozenset(asked)
+    key = (tuple(id(r) for r in results), asked)
+    kept = list(results)
+    return _QUESTIONS.get(key, lambda: questions.next_question(kept, asked=asked), keep=kept, weigh=lambda _: len(kept))
+
+
+def forget() -> None:
+    """Drop remembered results (tests, benchmarks measuring cold turns)."""
+    _RESULTS.clear()
+    _QUESTIONS.clear()
+
+
+def _facts_key(profile: Any) -> tuple:
+    return tuple(tuple(_hashable(v) for v in vars(fact).values()) for fact in profile.facts)
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return repr(value)
+
+
+def _trials_key(trials: list[tuple[str, str]]) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for trial_id, source_hash in trials:
+        digest.update(f"{trial_id}\0{source_hash}\0".encode())
+    return digest.hexdigest()

@@ -1,0 +1,71 @@
+"""The scale and chat benchmarks run on tiny sizes and return the documented keys. No
+timing is asserted: the benchmark is the measure (docs/benchmarks.md)."""
+from __future__ import annotations
+
+import argparse
+
+from bot.load_test import bench_chat, marker, user_messages
+from bot.turn_bench import Turn, answer_for, load_script, stats, summary
+from matching import scale
+
+
+def test_bench_scale_on_the_bundled_trials_returns_the_documented_keys(monkeypatch):
+    monkeypatch.setattr(scale, "TURN_BUDGET_S", 0.0)       # one conversation
+    monkeypatch.setattr(scale, "STARTUP_RUNS", 1)
+    monkeypatch.setattr(scale, "IMPORT_STUDIES", 2)
+    result = scale.bench_scale(argparse.Namespace(trials=4, json=True))
+    assert "error" not in result
+    assert set(result["turn_ms"]) >= {"p50", "p95", "p99"}
+    assert result["trials"] == 4 and result["turns"] > 0
+    assert set(result["triage_ms"]) >= {"p50", "p95", "max"}
+    assert set(result["startup"]) == {"welcome_s", "ready_s"}
+    assert result["peak_rss_mb"] > 0 and result["build_s"] >= 0 and result["db_mb"] > 0
+    assert set(result["sizes"]) == {"4"} and result["machine"]["cores"]
+    assert result["import"]["imported"] == 2 and result["import"]["trials_per_s"] > 0
+    assert all(len(row) == 2 for row in result["table"])
+
+
+def test_bench_chat_with_a_few_users_checks_that_each_got_their_own_replies():
+    result = bench_chat(argparse.Namespace(users=3))
+    assert "error" not in result
+    assert set(result["turn_ms"]) >= {"p50", "p95", "p99"}
+    load = result["telegram"]
+    assert load["users"] == 3 and load["turns"] == 3 * len(user_messages(0))
+    assert load["own_replies"] is True and load["wrong_users"] == 0
+    assert set(load["reply_ms"]) >= {"p50", "p95", "p99"} and load["turns_per_s"] > 0
+
+
+def test_each_simulated_user_writes_a_number_of_their_own():
+    markers = {marker(n) for n in range(200)}
+    assert len(markers) == 200
+    assert all(marker(n).split()[2] in user_messages(n)[2] for n in range(200))
+
+
+def test_percentiles_are_nearest_rank_and_grouped_by_kind_of_turn():
+    values = [float(v) for v in range(1, 101)]
+    assert stats(values) == {"n": 100, "p50": 50.0, "p95": 95.0, "p99": 99.0, "max": 100.0}
+    turns = [Turn("opening", 10.0, 3), Turn("answer", 2.0, 3), Turn("answer", 4.0, 1)]
+    result = summary(turns)
+    assert result["by_kind"]["answer"]["n"] == 2 and result["candidates"] == {"mean": 2.3, "max": 3}
+
+
+def test_the_scripted_user_answers_like_a_person():
+    script = load_script()
+
+    class Block:
+        def __init__(self, form):
+            self.kind, self.data = "question", {"form": form}
+
+    class Choice:
+        def __init__(self, text):
+            self.text = text
+
+    class Reply:
+        def __init__(self, form, options=()):
+            self.blocks, self.choices = [Block(form)], [Choice(o) for o in options]
+
+    assert answer_for(Reply("yes_no"), script["answers"], 0) == "no"
+    assert answer_for(Reply("choice", ["Lupus", "None of these"]), script["answers"], 0) == "Lupus"
+    assert answer_for(Reply("text"), script["answers"], 0) == "Hangzhou"
+    assert answer_for(Reply("number"), script["answers"], 0) == "not sure"
+    assert answer_for(type("NoQuestion", (), {"blocks": [], "choices": []})(), script["answers"], 0) is None
