@@ -35,15 +35,21 @@ def diagnosis(ev: Evaluator, leaf: dict) -> LeafResult:
             return LeafResult(leaf, FALSE, f"{name} diagnosed less than {months:g} months ago", present)
         return LeafResult(leaf, UNKNOWN, f"{name} stated, but not when it was diagnosed "
                           f"(criterion: at least {months:g} months)", present, ask=f"diagnosis_date:{concept}")
+    return _not_stated(leaf, name, f"diagnosis:{concept}", uncertain, broader, negated, "is it")
+
+
+def _not_stated(leaf: dict, name: str, ask: str, uncertain: list[Fact], broader: list[Fact],
+                negated: list[Fact], question: str) -> LeafResult:
+    """The verdict when the concept is not stated as present: suspected, only a broader
+    term, explicitly ruled out, or not mentioned at all."""
     if uncertain:
         return LeafResult(leaf, UNKNOWN, f"{name} is mentioned as possible/suspected, not confirmed",
-                          uncertain, ask=f"diagnosis:{concept}")
+                          uncertain, ask=ask)
     if broader:
-        return LeafResult(leaf, UNKNOWN, f"{broader[0].text!r} is mentioned; is it {name}?",
-                          broader, ask=f"diagnosis:{concept}")
+        return LeafResult(leaf, UNKNOWN, f"{broader[0].text!r} is mentioned; {question} {name}?", broader, ask=ask)
     if negated:
         return LeafResult(leaf, FALSE, f"{name} is explicitly ruled out", negated)
-    return LeafResult(leaf, UNKNOWN, f"{name} is not mentioned", ask=f"diagnosis:{concept}")
+    return LeafResult(leaf, UNKNOWN, f"{name} is not mentioned", ask=ask)
 
 
 def _diagnosed_long_enough(fact: Fact, months: float, ev: Evaluator) -> bool | None:
@@ -82,15 +88,7 @@ def _event(ev: Evaluator, leaf: dict, labels: list[str], kind: str) -> LeafResul
             return LeafResult(leaf, FALSE, f"{name}, but longer ago than {window_days(window)}", present)
         return LeafResult(leaf, UNKNOWN, f"{name} stated, but not when (window: {window_days(window)})",
                           present, ask=f"{kind}_date:{concept}")
-    if uncertain:
-        return LeafResult(leaf, UNKNOWN, f"{name} is mentioned as possible/suspected, not confirmed",
-                          uncertain, ask=f"{kind}:{concept}")
-    if broader:
-        return LeafResult(leaf, UNKNOWN, f"{broader[0].text!r} is mentioned; was it {name}?",
-                          broader, ask=f"{kind}:{concept}")
-    if negated:
-        return LeafResult(leaf, FALSE, f"{name} is explicitly ruled out", negated)
-    return LeafResult(leaf, UNKNOWN, f"{name} is not mentioned", ask=f"{kind}:{concept}")
+    return _not_stated(leaf, name, f"{kind}:{concept}", uncertain, broader, negated, "was it")
 
 
 def _in_window(fact: Fact, window: float, ev: Evaluator) -> bool | None:
