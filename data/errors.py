@@ -12,3 +12,14 @@ class DataError(ValueError):
         self.where = where
         self.message = message
         super().__init__(f"{where}: {message}")
+
+
+def check_fields(mapping: dict, allowed, where: str, required=()) -> None:
+    """Reject unknown and missing fields of a data-file entry, naming the first one:
+    ``where.field: unknown field; allowed: ...`` or ``where.field: required field is missing``."""
+    unknown = set(mapping) - set(allowed)
+    if unknown:
+        raise DataError(f"{where}.{sorted(unknown)[0]}", f"unknown field; allowed: {', '.join(sorted(allowed))}")
+    missing = set(required) - set(mapping)
+    if missing:
+        raise DataError(f"{where}.{sorted(missing)[0]}", "required field is missing")

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from data.errors import DataError
+from data.errors import DataError, check_fields
 from data.files import DATA_DIR, read_yaml
 
 TERMINOLOGY_DIR = DATA_DIR / "terminology"
@@ -114,9 +114,7 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
     if not isinstance(raw, dict):
         raise DataError(where, "each concept must be a mapping")
     allowed = _COMMON_KEYS | _EXTRA_KEYS[category]
-    unknown = set(raw) - allowed
-    if unknown:
-        raise DataError(f"{where}.{sorted(unknown)[0]}", f"unknown field; allowed: {', '.join(sorted(allowed))}")
+    check_fields(raw, allowed, where)
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid:
         raise DataError(f"{where}.id", "required: a non-empty concept id")

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from data.errors import DataError
+from data.errors import DataError, check_fields
 from data.files import DATA_DIR, read_yaml
 
 NLP_DIR = DATA_DIR / "nlp"
@@ -94,12 +94,7 @@ def patterns(name: str) -> tuple[dict[str, Any], ...]:
     result = []
     for row in read_jsonl(path):
         where = row.pop("_where")
-        unknown = set(row) - _PATTERN_KEYS
-        if unknown:
-            raise DataError(f"{where}.{sorted(unknown)[0]}", f"unknown field; allowed: {', '.join(sorted(_PATTERN_KEYS))}")
-        missing = _PATTERN_REQUIRED - set(row)
-        if missing:
-            raise DataError(f"{where}.{sorted(missing)[0]}", "required field is missing")
+        check_fields(row, _PATTERN_KEYS, where, _PATTERN_REQUIRED)
         flags = 0
         for flag in row.get("flags", []):
             if flag not in _PATTERN_FLAGS:
@@ -134,9 +129,7 @@ def context_rules() -> tuple[dict[str, Any], ...]:
         where = f"{path.name}: context_rules[{i}]"
         if not isinstance(rule, dict):
             raise DataError(where, "each rule must be an object")
-        unknown = set(rule) - _RULE_KEYS
-        if unknown:
-            raise DataError(f"{where}.{sorted(unknown)[0]}", f"unknown field; allowed: {', '.join(sorted(_RULE_KEYS))}")
+        check_fields(rule, _RULE_KEYS, where)
         for key in ("literal", "category", "direction"):
             if not isinstance(rule.get(key), str) or not rule[key]:
                 raise DataError(f"{where}.{key}", "required: non-empty text")

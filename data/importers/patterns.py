@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from data.errors import DataError
+from data.errors import DataError, check_fields
 from data.files import DATA_DIR, read_yaml
 
 PATTERNS_FILE = DATA_DIR / "import_patterns.yaml"
@@ -73,12 +73,7 @@ def _compile_any(value: Any, where: str, name: str):
 def _check_keys(doc: Any, expected: set[str], where: str) -> None:
     if not isinstance(doc, dict):
         raise DataError(where, "must be a mapping")
-    unknown = set(doc) - expected
-    if unknown:
-        raise DataError(f"{where}.{sorted(unknown)[0]}", f"unknown key; known: {', '.join(sorted(expected))}")
-    missing = expected - set(doc)
-    if missing:
-        raise DataError(f"{where}.{sorted(missing)[0]}", "required")
+    check_fields(doc, expected, where, required=expected)
 
 
 def _vocab(doc: Any, where: str) -> dict[str, dict[str, str]]:
