@@ -170,7 +170,8 @@ def _vary_leaf(leaf: dict, mapping: dict[str, str], rng: random.Random, params: 
             if key in leaf:
                 leaf[key] = _scaled(leaf[key], rng.choice(params["threshold_factors"]))
     elif kind == "score":
-        low, high = (terminology.get(leaf["score"]).attrs.get("range") if leaf["score"] in terminology else None) or (0, None)
+        score = terminology.get(leaf["score"])
+        low, high = (score.attrs.get("range") if score is not None else None) or (0, None)
         value = max(low, leaf["value"] + rng.choice(params["score_steps"]))
         leaf["value"] = value if high is None else min(high, value)
     elif kind == "therapy" and "within_days" in leaf:
@@ -335,20 +336,23 @@ def ctgov_study(record: dict, number: int) -> dict:
     for criterion in record["criteria"]:
         lines[criterion["kind"]].append(f"* {criterion['text']}")
         lines[criterion["kind"]].extend(f"  * {child['text']}" for child in _criteria(criterion.get("children") or []))
-    text = "Inclusion Criteria:\n\n" + "\n".join(lines["inclusion"]) + "\n\nExclusion Criteria:\n\n" + "\n".join(lines["exclusion"])
+    text = ("Inclusion Criteria:\n\n" + "\n".join(lines["inclusion"])
+            + "\n\nExclusion Criteria:\n\n" + "\n".join(lines["exclusion"]))
     token = hashlib.blake2b(f"{record['id']}:{number}".encode(), digest_size=5).hexdigest()
     title = f"{record['title']} ({token})"   # a token no other study shares (no false merges)
     return {"protocolSection": {
         "identificationModule": {"briefTitle": title, "officialTitle": record.get("official_title")},
         "statusModule": {"overallStatus": record.get("status")},
         "descriptionModule": {"briefSummary": record.get("summary")},
-        "conditionsModule": {"conditions": list(record.get("conditions_text") or []), "keywords": list(record.get("keywords") or [])},
+        "conditionsModule": {"conditions": list(record.get("conditions_text") or []),
+                             "keywords": list(record.get("keywords") or [])},
         "designModule": {"studyType": record.get("study_type")},
         "eligibilityModule": {
             "eligibilityCriteria": text,
             "sex": eligibility.get("sex") or "ALL",
-            **({"minimumAge": f"{eligibility['min_age_years']:g} Years"} if eligibility.get("min_age_years") is not None else {}),
-            **({"maximumAge": f"{eligibility['max_age_years']:g} Years"} if eligibility.get("max_age_years") is not None else {}),
+            **{field: f"{eligibility[key]:g} Years" for field, key in (("minimumAge", "min_age_years"),
+                                                                       ("maximumAge", "max_age_years"))
+               if eligibility.get(key) is not None},
         },
         "contactsLocationsModule": {"locations": [
             {"facility": f"{TITLE_PREFIX}site {k + 1} {token}", "status": s.get("status"), "city": s.get("city"),

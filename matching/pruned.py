@@ -22,7 +22,7 @@ from matching.cache import Memo, TrialCatalog
 
 MEMO_TRIALS = 25_000        # trial results the memos may hold together
 _RESULTS = Memo(4, MEMO_TRIALS)
-_QUESTIONS = Memo(4, MEMO_TRIALS)
+_QUESTIONS = Memo(2, MEMO_TRIALS)        # within a turn: results shown after a question was chosen
 
 
 def match(profile: Any, trials: Any, today: date | None = None) -> list:

@@ -146,7 +146,8 @@ def test_hard_limits_are_the_ones_the_matcher_applies():
                                                                          {"type": "diagnosis", "concept": "sle"}]}}])
     assert hard_limits(stated)["min_age"] == 16.0 and hard_limits(stated)["max_age"] == 70.0   # criteria win
     either = dict(registry, criteria=[
-        {"id": "inc-1", "kind": "inclusion", "text": "", "rule": {"any": [{"type": "age", "min": 16}, {"type": "review", "reason": "other"}]}}])
+        {"id": "inc-1", "kind": "inclusion", "text": "",
+         "rule": {"any": [{"type": "age", "min": 16}, {"type": "review", "reason": "other"}]}}])
     assert hard_limits(either)["min_age"] is None        # an age inside "any" is not a hard limit
     assert hard_limits(either)["sex"] == "MALE"          # no criterion states sex: the registry's counts
 
