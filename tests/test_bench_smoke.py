@@ -6,7 +6,7 @@ import argparse
 
 from bot.load_test import bench_chat, marker, user_messages
 from bot.turn_bench import Turn, answer_for, load_script, stats, summary
-from matching import scale
+from bot import scale_bench as scale
 
 
 def test_bench_scale_on_the_bundled_trials_returns_the_documented_keys(monkeypatch):

@@ -29,7 +29,7 @@ SUITES = {
     "extraction": "nlp.evaluation:bench_extraction",
     "criteria": "nlp.criteria_evaluation:bench_criteria",
     "matching": "matching.evaluation:bench_matching",
-    "scale": "matching.scale:bench_scale",
+    "scale": "bot.scale_bench:bench_scale",
     "chat": "bot.load_test:bench_chat",
 }
 
