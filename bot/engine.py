@@ -479,8 +479,9 @@ class Engine:
             if doubtful is not None:
                 return doubtful
         for result in self.results(turn):
-            for question in getattr(result, "questions", None) or []:
-                if question.key == key:
+            if result.verdict == "possible":          # only a possible trial's answer matters
+                question = result.question(key)
+                if question is not None:
                     return question
         tracker = turn.tracker
         exclude = (tracker.answered | tracker.skipped) - {key}

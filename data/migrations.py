@@ -165,3 +165,23 @@ def _trial_limits(db: sqlite_utils.Database) -> None:
         "INSERT INTO trial_limits (trial_id, source_hash, min_age, max_age, sex, conditions) VALUES (?, ?, ?, ?, ?, ?)",
         ((trial_id, source_hash, *limits_row(json.loads(record))) for trial_id, source_hash, record in rows),
     )
+
+
+@migration("0005_rule_nodes")
+def _rule_nodes(db: sqlite_utils.Database) -> None:
+    """Compiled criteria (``data/rule_nodes.py``): each distinct rule node once, by content
+    hash, in ``rule_nodes``; per trial its top-level criterion hashes (``plan``) and its
+    condition concepts (``condition_list``) beside the pruning limits, so matching reads a
+    few hundred bytes per candidate instead of the whole record. Filled for the trials
+    already stored."""
+    import json
+
+    from data.rule_nodes import plan_row
+
+    db.execute("CREATE TABLE rule_nodes (hash TEXT PRIMARY KEY, node TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("ALTER TABLE trial_limits ADD COLUMN plan TEXT")
+    db.execute("ALTER TABLE trial_limits ADD COLUMN condition_list TEXT")
+    for trial_id, record in db.execute("SELECT id, record FROM trials").fetchall():
+        plan, conditions, nodes = plan_row(json.loads(record))
+        db.conn.executemany("INSERT OR IGNORE INTO rule_nodes (hash, node) VALUES (?, ?)", nodes)
+        db.execute("UPDATE trial_limits SET plan = ?, condition_list = ? WHERE trial_id = ?", [plan, conditions, trial_id])

@@ -320,6 +320,7 @@ def _rollback(db: sqlite_utils.Database) -> None:
 
 def _write(db: sqlite_utils.Database, records: list[dict], origin: str) -> None:
     from data.limits import limits_row
+    from data.rule_nodes import plan_row
     from data.trials import iter_criteria
 
     _delete(db, [r["id"] for r in records])
@@ -352,9 +353,11 @@ def _write(db: sqlite_utils.Database, records: list[dict], origin: str) -> None:
             "INSERT INTO trial_conditions (trial_id, concept) VALUES (?, ?)",
             [(record["id"], concept) for concept in condition_index(record["conditions"])],
         )
-        db.execute("INSERT INTO trial_limits (trial_id, source_hash, min_age, max_age, sex, conditions) "
-                   "SELECT id, source_hash, ?, ?, ?, ? FROM trials WHERE id = ?",
-                   [*limits_row(record), record["id"]])    # candidate pruning (data/limits.py)
+        plan, conditions, nodes = plan_row(record)           # compiled criteria (data/rule_nodes.py)
+        db.conn.executemany("INSERT OR IGNORE INTO rule_nodes (hash, node) VALUES (?, ?)", nodes)
+        db.execute("INSERT INTO trial_limits (trial_id, source_hash, min_age, max_age, sex, conditions, plan, condition_list) "
+                   "SELECT id, source_hash, ?, ?, ?, ?, ?, ? FROM trials WHERE id = ?",
+                   [*limits_row(record), plan, conditions, record["id"]])    # candidate pruning (data/limits.py)
 
 
 def _insert_contacts(db: sqlite_utils.Database, trial_id: str, site_id: int | None, contacts: list[dict]) -> None:

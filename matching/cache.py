@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, Iterator
 
-RECORD_LIMIT = 20_000      # compiled records kept (about 30 KB each for the synthetic benchmark trials)
+RECORD_LIMIT = 2_000       # records kept (~30 KB each): only trials shown or explained are loaded
 _FETCH = 2_000             # ids per SQL query
 
 
@@ -104,14 +104,35 @@ def shared_cache() -> RecordCache:
     return _SHARED
 
 
+_PLANS: Any = None
+
+
+def shared_plans() -> Any:
+    """The process's plan cache (``matching.plans.PlanCache``)."""
+    global _PLANS
+    if _PLANS is None:
+        from matching.plans import PlanCache
+
+        _PLANS = PlanCache()
+    return _PLANS
+
+
 class TrialCatalog:
     """The trials in the store, for the conversation engine: pruned and compiled on demand.
     Behaves as a read-only sequence of records ordered by id (``len``, ``[i]``, iteration)."""
 
-    def __init__(self, db: Any, cache: RecordCache | None = None):
+    def __init__(self, db: Any, cache: RecordCache | None = None, plans: Any = None):
         self.db = db
         self.cache = cache or shared_cache()
+        self.plans = plans or shared_plans()
         self.last = None               # the last Candidates found (for benchmarks and logs)
+
+    def record(self, trial_id: str) -> dict:
+        """The stored record of one trial (what a result shows), or ``{"id": ...}`` when it
+        was deleted meanwhile."""
+        row = self.db.execute("SELECT source_hash FROM trial_limits WHERE trial_id = ?", [trial_id]).fetchone()
+        found = self.cache.records(self.db, [(trial_id, row[0])]) if row else []
+        return found[0] if found else {"id": trial_id}
 
     def candidates(self, profile: Any, today: Any = None) -> tuple[list[dict], Any]:
         """(compiled records of the candidate trials, the ``Candidates`` found)."""

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from data.rule_nodes import registry_criteria
 from matching.evaluate import Evaluator
-from matching.rules import iter_leaves
+from matching.plans import Judgement, PlanBook, TrialPlan, shared_book
 from matching.truth import (
     FAIL, PASS, REVIEW, UNKNOWN, LeafResult, combine_statuses, status_of,
 )
@@ -57,19 +58,67 @@ class CriterionResult:
                 "evidence": evidence, "parent": self.parent}
 
 
-@dataclass
 class TrialResult:
-    trial: dict
-    verdict: str
-    score: float
-    criteria: list[CriterionResult]
-    questions: list = field(default_factory=list)
-    unknowns: int = 0
-    evaluator: Evaluator | None = field(default=None, repr=False)
+    """One trial judged for one profile: verdict, score and unknown count at once (from the
+    trial's plan, ``matching/plans.py``); the explained criteria (``criteria``, with their
+    evidence) and the open questions only when asked for, and the record itself, for a
+    stored trial, only when shown (``load``)."""
+
+    __slots__ = ("_id", "_trial", "_load", "verdict", "score", "unknowns", "plan", "judgement",
+                 "_criteria", "_questions")
+
+    def __init__(self, trial_id: str, verdict: str, score: float, unknowns: int, plan: TrialPlan,
+                 judgement: Judgement, trial: dict | None = None, load: Callable[[str], dict] | None = None):
+        self._id = trial_id
+        self._trial = trial
+        self._load = load
+        self.verdict = verdict
+        self.score = score
+        self.unknowns = unknowns
+        self.plan = plan
+        self.judgement = judgement
+        self._criteria: list[CriterionResult] | None = None
+        self._questions: list | None = None
+
+    def __repr__(self) -> str:
+        return f"TrialResult({self._id!r}, {self.verdict!r}, score={self.score:.2f})"
 
     @property
     def id(self) -> str:
-        return self.trial["id"]
+        return self._id
+
+    @property
+    def trial(self) -> dict:
+        if self._trial is None:
+            self._trial = self._load(self._id) if self._load is not None else {"id": self._id}
+        return self._trial
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        return self.plan.conditions
+
+    @property
+    def evaluator(self) -> Evaluator:
+        return self.judgement.ev
+
+    @property
+    def criteria(self) -> list[CriterionResult]:
+        """Every criterion, parents before children, with status and evidence."""
+        if self._criteria is None:
+            self._criteria = judge_criteria(self.trial, self.judgement.ev)
+        return self._criteria
+
+    @property
+    def questions(self) -> list:
+        if self._questions is None:
+            from matching.questions import trial_questions
+
+            self._questions = trial_questions(self)
+        return self._questions
+
+    @questions.setter
+    def questions(self, value: list) -> None:
+        self._questions = list(value)
 
     @property
     def top(self) -> list[CriterionResult]:
@@ -79,15 +128,23 @@ class TrialResult:
     def failing(self) -> list[CriterionResult]:
         return [c for c in self.criteria if c.status == FAIL]
 
-    def open_leaves(self) -> list[tuple[CriterionResult, LeafResult]]:
-        """Unknown leaves that could still change this trial's verdict, with their
-        top-level criterion, in criterion order."""
-        found = []
-        for top in self.top:
-            if top.status == UNKNOWN:
-                for leaf in _open_leaves(top):
-                    found.append((top, leaf))
-        return found
+    def question(self, key: str):
+        """The question with ``key`` among this trial's open questions (built alone), or None."""
+        judgement = self.judgement
+        for _top, node in self.open_items():
+            leaf = judgement.leaf_result(node)
+            if leaf.ask == key:
+                from matching.questions import build_question
+
+                return build_question(key, leaf.leaf, leaf.facts)
+        return None
+
+    def open_items(self) -> list[tuple[int, int]]:
+        """(top-level criterion node, open leaf node) pairs that could still change this
+        trial's verdict, in criterion order (``matching/plans.py`` nodes)."""
+        judgement = self.judgement
+        return [(top, leaf) for top in self.plan.tops if judgement.value(top) == UNKNOWN
+                for leaf in judgement.open_leaves(top)]
 
     def to_dict(self) -> dict[str, Any]:
         trial = self.trial
@@ -104,46 +161,47 @@ class TrialResult:
         }
 
 
-def _open_leaves(criterion: CriterionResult) -> list[LeafResult]:
-    if criterion.combine:
-        return [leaf for child in criterion.children if child.status == UNKNOWN for leaf in _open_leaves(child)]
-    return [leaf for leaf in criterion.evidence if leaf.value == UNKNOWN]
-
-
 def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
-          evaluator: Evaluator | None = None) -> list[TrialResult]:
+          evaluator: Evaluator | None = None, book: PlanBook | None = None) -> list[TrialResult]:
     """Judge every trial for the profile; ranked likely > possible > ineligible."""
-    from matching.questions import trial_questions
-
-    ev = evaluator or Evaluator(profile, today=today)
-    results = []
-    for trial in trials:
-        result = judge_trial(trial, ev)
-        result.questions = trial_questions(result)
-        results.append(result)
+    judgement = Judgement(book or shared_book(), evaluator or Evaluator(profile, today=today))
+    book = judgement.book
+    results = [judge_plan(trial["id"], book.plan(trial), judgement, trial=trial) for trial in trials]
     results.sort(key=rank_key)
     return results
+
+
+def judge_plan(trial_id: str, plan: TrialPlan, judgement: Judgement, trial: dict | None = None,
+               load: Callable[[str], dict] | None = None) -> TrialResult:
+    """A trial's verdict from its plan (see the module docstring for the rules)."""
+    verdict, score, unknowns = verdict_of(judgement.statuses(plan))
+    return TrialResult(trial_id, verdict, score, unknowns, plan, judgement, trial=trial, load=load)
+
+
+def verdict_of(statuses: list[str]) -> tuple[str, float, int]:
+    """(verdict, score, unknowns) from the statuses of a trial's top-level criteria."""
+    if FAIL in statuses:
+        verdict = INELIGIBLE
+    elif PASS in statuses and all(s == PASS or s == REVIEW for s in statuses):
+        verdict = LIKELY
+    else:
+        verdict = POSSIBLE
+    evaluable = len(statuses) - statuses.count(REVIEW)
+    score = statuses.count(PASS) / evaluable if evaluable else 0.0
+    return verdict, score, statuses.count(UNKNOWN)
 
 
 def rank_key(result: TrialResult) -> tuple:
     return (VERDICT_ORDER[result.verdict], -result.score, result.unknowns, result.id)
 
 
-def judge_trial(trial: dict, ev: Evaluator) -> TrialResult:
+def judge_criteria(trial: dict, ev: Evaluator) -> list[CriterionResult]:
+    """Every criterion of a trial (registry limits included) judged with its evidence,
+    parents before children: the explanation behind a verdict."""
     criteria: list[CriterionResult] = []
-    for criterion in _with_registry_limits(trial):
+    for criterion in registry_criteria(trial):
         judge_criterion(criterion, ev, criteria, parent=None, kind=criterion.get("kind", "inclusion"))
-    top = [c for c in criteria if c.parent is None]
-    statuses = [c.status for c in top]
-    if FAIL in statuses:
-        verdict = INELIGIBLE
-    elif all(s in (PASS, REVIEW) for s in statuses) and PASS in statuses:
-        verdict = LIKELY
-    else:
-        verdict = POSSIBLE
-    evaluable = [s for s in statuses if s != REVIEW]
-    score = statuses.count(PASS) / len(evaluable) if evaluable else 0.0
-    return TrialResult(trial, verdict, score, criteria, unknowns=statuses.count(UNKNOWN), evaluator=ev)
+    return criteria
 
 
 def judge_criterion(criterion: dict, ev: Evaluator, out: list[CriterionResult], parent: str | None,
@@ -164,33 +222,3 @@ def judge_criterion(criterion: dict, ev: Evaluator, out: list[CriterionResult], 
     else:
         result.status = REVIEW
     return result
-
-
-def _with_registry_limits(trial: dict) -> list[dict]:
-    """The trial's criteria, plus age/sex limits from the registry fields when no criterion
-    states them already."""
-    criteria = list(trial.get("criteria") or [])
-    limits = trial.get("eligibility") or {}
-    types = {leaf.get("type") for c in _walk(criteria) if c.get("rule") for leaf in iter_leaves(c["rule"])}
-    low, high = limits.get("min_age_years"), limits.get("max_age_years")
-    if (low is not None or high is not None) and "age" not in types:
-        rule = {"type": "age"}
-        if low is not None:
-            rule["min"] = low
-        if high is not None:
-            rule["max"] = high
-        span = f"{low:g} to {high:g} years" if low is not None and high is not None else (
-            f"{low:g} years or older" if low is not None else f"{high:g} years or younger")
-        criteria.append({"id": "elig-age", "kind": "inclusion", "rule": rule,
-                         "text": f"Age {span} (registry eligibility limits)"})
-    sex = (limits.get("sex") or "ALL").upper()
-    if sex in ("FEMALE", "MALE") and "sex" not in types:
-        criteria.append({"id": "elig-sex", "kind": "inclusion", "rule": {"type": "sex", "allowed": [sex.lower()]},
-                         "text": f"Sex: {sex.lower()} only (registry eligibility limits)"})
-    return criteria
-
-
-def _walk(criteria: list[dict]):
-    for criterion in criteria:
-        yield criterion
-        yield from _walk(criterion.get("children") or [])

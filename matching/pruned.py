@@ -38,7 +38,14 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
     key = (_facts_key(profile), today or date.today(), _trials_key(found.trials))
 
     def judge() -> list:
-        return engine.match(profile, trials.cache.records(trials.db, found.trials), today=today)
+        from matching.evaluate import Evaluator
+        from matching.plans import Judgement
+
+        judgement = Judgement(trials.plans.book, Evaluator(profile, today=today))
+        results = [engine.judge_plan(trial_id, plan, judgement, load=trials.record)
+                   for trial_id, plan in trials.plans.plans(trials.db, found.trials)]
+        results.sort(key=engine.rank_key)
+        return results
 
     return list(_RESULTS.get(key, judge, weigh=len))
 

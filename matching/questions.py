@@ -4,15 +4,18 @@ Every undecided leaf names the key of the question that would settle it (``LeafR
 e.g. ``"infection:hiv:positive"``, ``"lab:creatinine"``, ``"last_dose:glucocorticoid"``).
 Texts, answer forms and options come from ``data/questions.yaml``.
 
-``next_question(results, asked)`` looks at the unknown leaves of the trials still
-``possible`` and asks, in this order:
+``next_question(results, asked)`` looks at the unknown leaves of the best-ranked trials
+still ``possible`` (the first ``QUESTION_TRIALS`` of the ranked results: questions serve the
+trials that fit best so far, and choosing stays fast with 100,000 trials) and asks, in this
+order:
 
 1. the diagnosis a trial treats (its ``conditions``), while it is unknown (several become
    one choice question, so "none of these" settles them all at once); once the patient
    has stated one of a trial's diseases, that trial's other disease groups are ordinary
    questions; comorbidities that exclusions name are ordinary questions;
 2. the question whose answer could rule out the most trials (answers are tried as
-   "what if yes" / "what if no" on the criterion holding the leaf);
+   "what if yes" / "what if no" on the criterion holding the leaf, along the path from the
+   leaf only: ``matching.plans.Judgement.what_if``);
 3. then the one that settles the most criteria, then the one shared by most trials;
 4. ties broken by the key, so the choice is deterministic.
 
@@ -25,6 +28,7 @@ Keys in ``asked`` (the caller keeps them; "not sure" and "skip" included) are no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Any, Iterable
 
@@ -35,6 +39,7 @@ from nlp.facts import Fact
 
 DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
+QUESTION_TRIALS = 200      # the best-ranked possible trials question choice looks at
 _RESPONSE_WORDS = {
     "any": "",
     "failed": "that did not work well enough",
@@ -140,7 +145,11 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 def _examples(concept: str | None) -> str:
     """" (for example a, b, c)" for a drug class; "" for a single drug."""
-    term = load_terminology()
+    return _examples_in(load_terminology(), concept)
+
+
+@lru_cache(maxsize=4096)
+def _examples_in(term, concept: str | None) -> str:
     if not concept or concept not in term:
         return ""
     below = [c for c in term.descendants(concept) if c != concept]
@@ -153,8 +162,10 @@ def _examples(concept: str | None) -> str:
 
 def trial_questions(result) -> list[Question]:
     """The questions that would settle this trial's unknown criteria, in criterion order."""
+    judgement = result.judgement
     seen: dict[str, Question] = {}
-    for _top, leaf in result.open_leaves():
+    for _top, node in result.open_items():
+        leaf = judgement.leaf_result(node)
         if leaf.ask and leaf.ask not in seen:
             seen[leaf.ask] = build_question(leaf.ask, leaf.leaf, leaf.facts)
     return list(seen.values())
@@ -170,47 +181,70 @@ class _Candidate:
     main_diagnosis: bool = False
 
 
-def _is_main_diagnosis(key: str, trial: dict) -> bool:
+def _is_main_diagnosis(key: str, conditions: tuple[str, ...], memo: dict) -> bool:
     """A diagnosis question about the disease a trial treats (its ``conditions``), as
     opposed to a comorbidity an exclusion names."""
     if not key.startswith("diagnosis:"):
         return False
-    concept = key.split(":", 1)[1]
-    term = load_terminology()
-    return any(term.is_a(concept, c) or term.is_a(c, concept) for c in trial.get("conditions") or ())
+    found = memo.get((key, conditions))
+    if found is None:
+        concept = key.split(":", 1)[1]
+        term = load_terminology()
+        found = memo[(key, conditions)] = any(term.is_a(concept, c) or term.is_a(c, concept) for c in conditions)
+    return found
 
 
-def _diagnosis_stated(result) -> bool:
+def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
     """The patient has stated (not negated, not uncertain) a disease this trial treats, so
     the trial's other disease groups are not worth asking about first."""
-    term = load_terminology()
-    conditions = result.trial.get("conditions") or ()
-    return any(
-        fact.asserted and not fact.uncertain and any(term.is_a(fact.concept, c) for c in conditions)
-        for fact in result.evaluator.profile.of("CONDITION")
-    )
+    found = memo.get(conditions)
+    if found is None:
+        term = load_terminology()
+        found = memo[conditions] = any(term.is_a(concept, c) for concept in stated for c in conditions)
+    return found
 
 
-def next_question(results: list, asked: Iterable[str] = ()) -> Question | None:
-    """The best question to ask next, or None when no unknown can change a verdict."""
-    from matching.engine import POSSIBLE, judge_criterion
+def next_question(results: list, asked: Iterable[str] = (), limit: int | None = None) -> Question | None:
+    """The best question to ask next, or None when no unknown can change a verdict.
+
+    Only the first ``limit`` still-possible trials of ``results`` (ranked, as
+    ``matching.engine.match`` returns them) are considered (default ``QUESTION_TRIALS``):
+    questions serve the trials that fit best so far; the others keep their own open
+    questions (``TrialResult.questions``)."""
+    from matching.engine import POSSIBLE
 
     asked = set(asked)
+    limit = QUESTION_TRIALS if limit is None else limit
     candidates: dict[str, _Candidate] = {}
+    main_memo: dict = {}
+    stated_memo: dict = {}
+    stated: list[str] | None = None
+    considered = 0
     for result in results:
-        if result.verdict != POSSIBLE or result.evaluator is None:
+        if result.verdict != POSSIBLE:
             continue
-        for top, leaf in result.open_leaves():
+        considered += 1
+        if considered > limit:
+            break
+        judgement = result.judgement
+        if stated is None:
+            stated = [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
+        conditions = result.conditions
+        for top, node in result.open_items():
+            leaf = judgement.leaf_result(node)
             key = leaf.ask
-            if not key or key in asked or (DIAGNOSIS_ANY in asked and _is_main_diagnosis(key, result.trial)):
+            if not key or key in asked:
                 continue
-            cand = candidates.setdefault(key, _Candidate(key, leaf))
+            main = _is_main_diagnosis(key, conditions, main_memo)
+            if main and DIAGNOSIS_ANY in asked:
+                continue
+            cand = candidates.get(key)
+            if cand is None:
+                cand = candidates[key] = _Candidate(key, leaf)
             cand.trials.add(result.id)
-            cand.main_diagnosis = cand.main_diagnosis or (
-                _is_main_diagnosis(key, result.trial) and not _diagnosis_stated(result))
+            cand.main_diagnosis = cand.main_diagnosis or (main and not _diagnosis_stated(stated, conditions, stated_memo))
             for answer in (TRUE, FALSE):
-                what_if = result.evaluator.what_if({id(leaf.leaf): answer})
-                status = judge_criterion(top.criterion, what_if, [], None, top.kind).status
+                status = judgement.what_if(top, node, answer)
                 if status == FAIL:
                     cand.rules_out.add(result.id)
                 if status != UNKNOWN:

@@ -1,7 +1,7 @@
 """Small stand-ins for extraction and matching, injected through the Engine's constructor
 so engine tests can pin conversation logic down independently of the NLP and matching
 code. They follow the documented contracts (nlp.facts.Fact; TrialResult with trial,
-verdict, score, criteria, questions; Question with key, patient, clinician, form, options,
+verdict, score, criteria, questions, question(key); Question with key, patient, clinician, form, options,
 unit, answer_to_facts)."""
 from __future__ import annotations
 
@@ -92,6 +92,9 @@ class FakeResult:
     score: float
     criteria: list
     questions: list
+
+    def question(self, key: str):
+        return next((q for q in self.questions if q.key == key), None)
 
 
 def _has(profile: Profile, label: str, concept: str) -> str:

@@ -1,0 +1,106 @@
+"""A trial's criteria as content-addressed nodes: the compact form matching judges.
+
+``flatten(record) -> (tops, nodes)``: ``tops`` is the hash of each top-level criterion (the
+record's own, then the registry age/sex limits as ``registry_criteria`` adds them), and
+``nodes`` maps every hash to its node. A node holds only what decides a status, never a
+criterion's id or text (those are for display and come from the record):
+
+- ``{"leaf": {...}}``                      a rule leaf, as in the record
+- ``{"all": [h, ...]}``, ``{"any": [...]}``, ``{"not": h}``   rule combinators
+- ``{"crit": h, "kind": "inclusion"}``     a criterion judged by the rule ``h``
+- ``{"group": "all" | "any", "c": [h, ...]}``  a criterion combining sub-criteria
+- ``{"review": true}``                     a criterion with no rule: the trial team judges
+
+Equal structures get equal hashes, so thousands of trials share most of their nodes: the
+store keeps each node once (``rule_nodes``) and each trial's ``tops`` (``trial_limits.plan``),
+and matching judges a shared node once per turn (``matching/plans.py``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Iterator
+
+from matching.rules import iter_leaves
+
+_SEPARATORS = (",", ":")
+
+
+def node_hash(node: dict) -> str:
+    """The content hash of a node (80 bits, hex)."""
+    text = json.dumps(node, sort_keys=True, separators=_SEPARATORS, ensure_ascii=False)
+    return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
+
+
+def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
+    """(top-level criterion hashes in order, every node by hash) for a record."""
+    nodes: dict[str, dict] = {}
+    tops = [_criterion(c, c.get("kind") or "inclusion", nodes) for c in registry_criteria(record)]
+    return tops, nodes
+
+
+def plan_row(record: dict) -> tuple[str, str, list[tuple[str, str]]]:
+    """What the store keeps for a record: (plan JSON, condition list JSON, node rows)."""
+    tops, nodes = flatten(record)
+    rows = [(h, json.dumps(n, sort_keys=True, separators=_SEPARATORS, ensure_ascii=False)) for h, n in nodes.items()]
+    return (json.dumps(tops, separators=_SEPARATORS), json.dumps(list(record.get("conditions") or []),
+                                                                 separators=_SEPARATORS), rows)
+
+
+def registry_criteria(record: dict) -> list[dict]:
+    """The record's criteria, plus age/sex limits from the registry fields (``elig-age``,
+    ``elig-sex``) when no criterion states them already, so they are never dropped."""
+    criteria = list(record.get("criteria") or [])
+    limits = record.get("eligibility") or {}
+    types = {leaf.get("type") for c in _walk(criteria) if c.get("rule") for leaf in iter_leaves(c["rule"])}
+    low, high = limits.get("min_age_years"), limits.get("max_age_years")
+    if (low is not None or high is not None) and "age" not in types:
+        rule: dict[str, Any] = {"type": "age"}
+        if low is not None:
+            rule["min"] = low
+        if high is not None:
+            rule["max"] = high
+        span = f"{low:g} to {high:g} years" if low is not None and high is not None else (
+            f"{low:g} years or older" if low is not None else f"{high:g} years or younger")
+        criteria.append({"id": "elig-age", "kind": "inclusion", "rule": rule,
+                         "text": f"Age {span} (registry eligibility limits)"})
+    sex = (limits.get("sex") or "ALL").upper()
+    if sex in ("FEMALE", "MALE") and "sex" not in types:
+        criteria.append({"id": "elig-sex", "kind": "inclusion", "rule": {"type": "sex", "allowed": [sex.lower()]},
+                         "text": f"Sex: {sex.lower()} only (registry eligibility limits)"})
+    return criteria
+
+
+def _criterion(criterion: dict, kind: str, nodes: dict[str, dict]) -> str:
+    kind = criterion.get("kind") or kind
+    if criterion.get("children"):
+        node: dict = {"group": criterion.get("combine", "all"),
+                      "c": [_criterion(child, kind, nodes) for child in criterion["children"]]}
+    elif criterion.get("rule") is not None:
+        node = {"crit": _rule(criterion["rule"], nodes), "kind": kind}
+    else:
+        node = {"review": True}
+    return _keep(node, nodes)
+
+
+def _rule(rule: dict, nodes: dict[str, dict]) -> str:
+    if "all" in rule or "any" in rule:
+        op = "all" if "all" in rule else "any"
+        node: dict = {op: [_rule(sub, nodes) for sub in rule[op]]}
+    elif "not" in rule:
+        node = {"not": _rule(rule["not"], nodes)}
+    else:
+        node = {"leaf": rule}
+    return _keep(node, nodes)
+
+
+def _keep(node: dict, nodes: dict[str, dict]) -> str:
+    key = node_hash(node)
+    nodes.setdefault(key, node)
+    return key
+
+
+def _walk(criteria: list[dict]) -> Iterator[dict]:
+    for criterion in criteria:
+        yield criterion
+        yield from _walk(criterion.get("children") or [])

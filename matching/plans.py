@@ -1,0 +1,279 @@
+"""Compiled trials ("plans") and the per-turn judgement over them.
+
+A plan is a trial's top-level criteria as nodes of a process-wide ``PlanBook``: the
+content-addressed nodes of ``data/rule_nodes.py`` interned once, so equal criteria, groups
+and leaves of thousands of trials are one node each. ``Judgement`` (one per profile and
+day) judges each node once, memoised: a trial's verdict is then a look-up per top-level
+criterion, and a node shared by many trials costs nothing after the first.
+
+``Judgement`` also answers what question choice needs without re-judging whole criteria:
+the open (unknown) leaves below a node, and "what if this leaf were true / false" along
+the path from the leaf to the node only. Kleene logic is monotone: settling an unknown leaf
+never changes a node that is already decided (true, false or review), so only unknown
+nodes holding the leaf are recomputed.
+
+Statuses and values are exactly those of ``matching.engine.judge_criteria`` on the record
+(``tests/test_plans.py`` checks every criterion of every bundled trial on every scenario).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from data.rule_nodes import flatten
+from matching.truth import (
+    FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, LeafResult, kleene_all, kleene_any, kleene_not, status_of,
+)
+
+LEAF, ALL, ANY, NOT, CRIT, GROUP, REVIEW_NODE = range(7)
+_FETCH = 5_000             # hashes per SQL query
+PLAN_LIMIT = 250_000       # trial plans kept (a plan is a tuple of node numbers: ~200 bytes)
+_STATUS_TRUTH = {PASS: TRUE, FAIL: FALSE}
+
+
+@dataclass(frozen=True, slots=True)
+class TrialPlan:
+    """A trial as matching judges it: its top-level criterion nodes (record order, registry
+    limits last) and the condition concepts it lists."""
+
+    tops: tuple[int, ...]
+    conditions: tuple[str, ...]
+
+
+class PlanBook:
+    """Nodes interned by content hash (process-wide, append-only: a node is a few small
+    objects, and equal content is one node however many trials hold it)."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.op: list[int] = []
+        self.arg: list[Any] = []
+        self._lock = threading.RLock()
+        self._by_record: OrderedDict[int, tuple[dict, TrialPlan]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self.op)
+
+    # --- from records (bundled trials, triage over a list of records) -------------------
+    def plan(self, record: dict) -> TrialPlan:
+        """The plan of a record (remembered for the same record object)."""
+        key = id(record)
+        with self._lock:
+            kept = self._by_record.get(key)
+            if kept is not None and kept[0] is record:
+                self._by_record.move_to_end(key)
+                return kept[1]
+            tops, nodes = flatten(record)
+            plan = TrialPlan(tuple(self._intern(h, nodes) for h in tops), tuple(record.get("conditions") or ()))
+            self._by_record[key] = (record, plan)
+            while len(self._by_record) > 20_000:
+                self._by_record.popitem(last=False)
+            return plan
+
+    # --- from the store (trial_limits.plan + rule_nodes) ---------------------------------
+    def plans(self, db: Any, rows: Iterable[tuple[str, str, str]]) -> list[TrialPlan]:
+        """Plans from stored ``(plan JSON, conditions JSON)`` rows, fetching the nodes this
+        process has not seen yet."""
+        parsed = [(json.loads(plan), tuple(json.loads(conditions))) for plan, conditions in rows]
+        with self._lock:
+            self._load(db, {h for tops, _ in parsed for h in tops if h not in self.index})
+            index = self.index
+            return [TrialPlan(tuple(index[h] for h in tops), conditions) for tops, conditions in parsed]
+
+    def _load(self, db: Any, wanted: set[str]) -> None:
+        nodes: dict[str, dict] = {}
+        while wanted:
+            batch = list(wanted)
+            wanted = set()
+            for start in range(0, len(batch), _FETCH):
+                for key, text in db.execute(
+                        "SELECT hash, node FROM rule_nodes WHERE hash IN (SELECT value FROM json_each(?))",
+                        [json.dumps(batch[start:start + _FETCH])]):
+                    node = json.loads(text)
+                    nodes[key] = node
+                    wanted.update(h for h in _children(node) if h not in self.index and h not in nodes)
+        for key in list(nodes):
+            self._intern(key, nodes)
+
+    def _intern(self, key: str, nodes: dict[str, dict]) -> int:
+        found = self.index.get(key)
+        if found is not None:
+            return found
+        node = nodes.get(key)
+        if node is None:
+            raise LookupError(f"rule node {key} is missing from the store")
+        if "leaf" in node:
+            op, arg = LEAF, node["leaf"]
+        elif "all" in node or "any" in node:
+            op = ALL if "all" in node else ANY
+            arg = tuple(self._intern(h, nodes) for h in node["all" if op == ALL else "any"])
+        elif "not" in node:
+            op, arg = NOT, self._intern(node["not"], nodes)
+        elif "crit" in node:
+            op, arg = CRIT, (self._intern(node["crit"], nodes), node["kind"])
+        elif "group" in node:
+            op, arg = GROUP, (node["group"], tuple(self._intern(h, nodes) for h in node["c"]))
+        else:
+            op, arg = REVIEW_NODE, None
+        number = len(self.op)
+        self.op.append(op)
+        self.arg.append(arg)
+        self.index[key] = number
+        return number
+
+
+def _children(node: dict) -> list[str]:
+    if "all" in node or "any" in node:
+        return list(node.get("all") or node.get("any") or [])
+    if "not" in node:
+        return [node["not"]]
+    if "crit" in node:
+        return [node["crit"]]
+    return list(node.get("c") or [])
+
+
+_BOOK = PlanBook()
+
+
+def shared_book() -> PlanBook:
+    """The process's plan book (every engine and command shares it)."""
+    return _BOOK
+
+
+class PlanCache:
+    """Plans of stored trials by ``(id, source_hash)``, loaded from the store on first use
+    (bounded: the least recently used go first)."""
+
+    def __init__(self, book: PlanBook | None = None, limit: int = PLAN_LIMIT):
+        self.book = book or shared_book()
+        self.limit = limit
+        self._plans: OrderedDict[str, tuple[str, TrialPlan]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def plans(self, db: Any, trials: list[tuple[str, str]]) -> list[tuple[str, TrialPlan]]:
+        """(id, plan) of each ``(id, source_hash)`` still in the store, in their order."""
+        with self._lock:
+            found: dict[str, TrialPlan] = {}
+            stale = []
+            for trial_id, source_hash in trials:
+                entry = self._plans.get(trial_id)
+                if entry is not None and entry[0] == source_hash:
+                    found[trial_id] = entry[1]
+                else:
+                    stale.append(trial_id)
+            for start in range(0, len(stale), _FETCH):
+                rows = db.execute(
+                    "SELECT trial_id, source_hash, plan, condition_list FROM trial_limits "
+                    "WHERE trial_id IN (SELECT value FROM json_each(?))",
+                    [json.dumps(stale[start:start + _FETCH])]).fetchall()
+                plans = self.book.plans(db, [(row[2], row[3]) for row in rows])
+                for row, plan in zip(rows, plans):
+                    found[row[0]] = plan
+                    self._plans[row[0]] = (row[1], plan)
+            while len(self._plans) > self.limit:
+                self._plans.popitem(last=False)
+            return [(trial_id, found[trial_id]) for trial_id, _ in trials if trial_id in found]
+
+
+class Judgement:
+    """Every node judged once for one profile on one day (``ev`` is the
+    ``matching.evaluate.Evaluator`` that judges leaves)."""
+
+    def __init__(self, book: PlanBook, ev: Any):
+        self.book = book
+        self.ev = ev
+        self.values: dict[int, str] = {}
+        self._open: dict[int, tuple[tuple[int, ...], frozenset]] = {}
+        self._what_if: dict[tuple[int, int, str], str] = {}
+
+    # --- values ------------------------------------------------------------------------
+    def value(self, node: int) -> str:
+        """A rule node's truth, or a criterion node's status."""
+        found = self.values.get(node)
+        if found is None:
+            found = self.values[node] = self._compute(node)
+        return found
+
+    def _compute(self, node: int) -> str:
+        op, arg = self.book.op[node], self.book.arg[node]
+        value = self.value
+        if op == LEAF:
+            return self.ev.leaf(arg).value
+        if op == ALL:
+            return kleene_all([value(c) for c in arg])
+        if op == ANY:
+            return kleene_any([value(c) for c in arg])
+        if op == NOT:
+            return kleene_not(value(arg))
+        if op == CRIT:
+            return status_of(value(arg[0]), arg[1])
+        if op == GROUP:
+            return _combine(arg[0], [value(c) for c in arg[1]])
+        return REVIEW
+
+    def leaf_result(self, node: int) -> LeafResult:
+        return self.ev.leaf(self.book.arg[node])
+
+    def statuses(self, plan: TrialPlan) -> list[str]:
+        return [self.value(top) for top in plan.tops]
+
+    # --- open leaves and "what if" ---------------------------------------------------------
+    def open_leaves(self, node: int) -> tuple[int, ...]:
+        """The unknown leaves that keep an unknown node open, in rule order (a leaf held
+        twice is listed twice); () for a decided or review node."""
+        return self._open_of(node)[0]
+
+    def _open_of(self, node: int) -> tuple[tuple[int, ...], frozenset]:
+        found = self._open.get(node)
+        if found is not None:
+            return found
+        leaves: tuple[int, ...] = ()
+        if self.value(node) == UNKNOWN:
+            op, arg = self.book.op[node], self.book.arg[node]
+            if op == LEAF:
+                leaves = (node,)
+            elif op in (ALL, ANY):
+                leaves = tuple(leaf for child in arg for leaf in self._open_of(child)[0])
+            elif op == NOT:
+                leaves = self._open_of(arg)[0]
+            elif op == CRIT:
+                leaves = self._open_of(arg[0])[0]
+            elif op == GROUP:
+                leaves = tuple(leaf for child in arg[1] for leaf in self._open_of(child)[0])
+        found = self._open[node] = (leaves, frozenset(leaves))
+        return found
+
+    def what_if(self, node: int, leaf: int, truth: str) -> str:
+        """The node's value or status were the open ``leaf`` ``truth`` (TRUE / FALSE)."""
+        if node == leaf:
+            return truth
+        if leaf not in self._open_of(node)[1]:
+            return self.value(node)           # decided, review, or not holding the leaf
+        key = (node, leaf, truth)
+        found = self._what_if.get(key)
+        if found is not None:
+            return found
+        op, arg = self.book.op[node], self.book.arg[node]
+        again = self.what_if
+        if op == ALL:
+            found = kleene_all([again(c, leaf, truth) for c in arg])
+        elif op == ANY:
+            found = kleene_any([again(c, leaf, truth) for c in arg])
+        elif op == NOT:
+            found = kleene_not(again(arg, leaf, truth))
+        elif op == CRIT:
+            found = status_of(again(arg[0], leaf, truth), arg[1])
+        else:                                  # GROUP (a leaf or review node holds no open leaf)
+            found = _combine(arg[0], [again(c, leaf, truth) for c in arg[1]])
+        self._what_if[key] = found
+        return found
+
+
+def _combine(combine: str, statuses: list[str]) -> str:
+    """``matching.truth.combine_statuses`` (inlined: it runs for every group node)."""
+    values = [_STATUS_TRUTH.get(s, s) for s in statuses]
+    value = kleene_any(values) if combine == "any" else kleene_all(values)
+    return PASS if value == TRUE else FAIL if value == FALSE else value
