@@ -42,6 +42,24 @@ def real_next_question() -> Callable[..., Any]:
     return next_question
 
 
+def real_find_question() -> Callable[[list, str], Any]:
+    """matching's look-up of a pending question among the trials questions are chosen for."""
+    from matching.questions import find_question
+
+    return find_question
+
+
+def scan_questions(results: list, key: str) -> Any:
+    """The open question with ``key`` of the first still-possible trial asking it (for
+    matchers other than trialbot's own, e.g. test doubles)."""
+    for result in results:
+        if result.verdict == "possible":
+            question = result.question(key)
+            if question is not None:
+                return question
+    return None
+
+
 def real_confirm_question() -> Callable[[str], Any]:
     """matching's question for a key (it reads typed answers: "15 x10^9/L", "45")."""
     from matching.questions import build_question

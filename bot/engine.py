@@ -118,6 +118,7 @@ class Engine:
         extract: Callable[..., list[Fact]] | None = None,
         match: Callable[..., list[Any]] | None = None,
         next_question: Callable[..., Any] | None = None,
+        find_question: Callable[[list[Any], str], Any] | None = None,
         trials: Sequence[dict] | Callable[[], Sequence[dict]] | None = None,
         gazetteer: Any = collaborators.DEFAULT,
         texts: Texts | None = None,
@@ -133,6 +134,8 @@ class Engine:
         self._extract = extract
         self._match = match
         self._next_question = next_question
+        self._find_question_in = find_question
+        self._own_matcher = match is None          # the real matcher, so the real question look-up
         self._trials_source = trials
         self._trials: list[dict] | None = None
         self._gazetteer = gazetteer
@@ -156,6 +159,15 @@ class Engine:
         if self._next_question is None:
             self._next_question = collaborators.real_next_question()
         return self._next_question
+
+    @property
+    def find_question(self) -> Callable[[list[Any], str], Any]:
+        """``find_question(results, key)``: the open question with that key among the trials
+        questions are chosen for (matching's, with the real matcher; else every result's)."""
+        if self._find_question_in is None:
+            self._find_question_in = (collaborators.real_find_question() if self._own_matcher
+                                      else collaborators.scan_questions)
+        return self._find_question_in
 
     @property
     def trials(self) -> list[dict]:
@@ -189,10 +201,18 @@ class Engine:
 
     def warm_up(self) -> None:
         """Load every collaborator now (at start-up), so errors surface before users do."""
-        _ = (self.extract, self.match, self.next_question, self.trials)
+        _ = (self.extract, self.match, self.next_question, self.find_question, self.trials)
+        self.preload_trials()
         self._read("warm up")
         if self.gazetteer is not None:
             self.gazetteer.locate("warm up")      # builds the gazetteer's index now
+
+    def preload_trials(self) -> None:
+        """Compile every stored trial's plan now (``TrialCatalog.preload``), so no user's
+        turn waits for the trials of a diagnosis nobody asked about before."""
+        preload = getattr(self.trials, "preload", None)
+        if preload is not None:
+            preload()
 
     # --- the four entry points -------------------------------------------------------
     def start(self, cid: str, *, role: str | None = None, update_id: int | None = None,
@@ -478,11 +498,9 @@ class Engine:
             doubtful = self._doubtful(turn, lambda k: k == key)
             if doubtful is not None:
                 return doubtful
-        for result in self.results(turn):
-            if result.verdict == "possible":          # only a possible trial's answer matters
-                question = result.question(key)
-                if question is not None:
-                    return question
+        question = self.find_question(self.results(turn), key)
+        if question is not None:
+            return question
         tracker = turn.tracker
         exclude = (tracker.answered | tracker.skipped) - {key}
         again = self.next_question(self.results(turn), tracker.profile, exclude)

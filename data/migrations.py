@@ -185,3 +185,12 @@ def _rule_nodes(db: sqlite_utils.Database) -> None:
         plan, conditions, nodes = plan_row(json.loads(record))
         db.conn.executemany("INSERT OR IGNORE INTO rule_nodes (hash, node) VALUES (?, ?)", nodes)
         db.execute("UPDATE trial_limits SET plan = ?, condition_list = ? WHERE trial_id = ?", [plan, conditions, trial_id])
+
+
+@migration("0006_trials_version")
+def _trials_version(db: sqlite_utils.Database) -> None:
+    """A first ``trials_version`` token (``data.store.trials_version``) for databases whose
+    trials were written before the store kept one, so caches keyed by it work at once."""
+    import uuid
+
+    db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('trials_version', ?)", [uuid.uuid4().hex])

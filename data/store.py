@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -371,6 +372,20 @@ def _delete(db: sqlite_utils.Database, trial_ids: list[str]) -> None:
     for table in ("contacts", "sites", "criteria", "trial_conditions", "trial_limits"):
         db.conn.executemany(f"DELETE FROM {table} WHERE trial_id = ?", [(t,) for t in trial_ids])
     db.conn.executemany("DELETE FROM trials WHERE id = ?", [(t,) for t in trial_ids])
+    _bump_trials_version(db)
+
+
+TRIALS_VERSION_KEY = "trials_version"
+
+
+def trials_version(db: sqlite_utils.Database) -> str | None:
+    """A token that changes whenever any process writes or deletes trials (caches of
+    what the trials table says are valid while it stays the same)."""
+    return _meta(db, TRIALS_VERSION_KEY)
+
+
+def _bump_trials_version(db: sqlite_utils.Database) -> None:
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [TRIALS_VERSION_KEY, uuid.uuid4().hex])
 
 
 def _meta(db: sqlite_utils.Database, key: str) -> str | None:

@@ -123,9 +123,17 @@ class TrialCatalog:
 
     def __init__(self, db: Any, cache: RecordCache | None = None, plans: Any = None):
         self.db = db
-        self.cache = cache or shared_cache()
-        self.plans = plans or shared_plans()
+        self.cache = cache if cache is not None else shared_cache()
+        self.plans = plans if plans is not None else shared_plans()
         self.last = None               # the last Candidates found (for benchmarks and logs)
+
+    def preload(self) -> int:
+        """Load every stored trial's plan and judge-ready nodes (at start-up, so the first
+        patient with a given diagnosis does not wait for them); returns the trials loaded."""
+        trials = [(row[0], row[1]) for row in self.db.execute("SELECT trial_id, source_hash FROM trial_limits")]
+        self.plans.plans(self.db, trials)
+        self.plans.book.snapshot()
+        return len(trials)
 
     def record(self, trial_id: str) -> dict:
         """The stored record of one trial (what a result shows), or ``{"id": ...}`` when it

@@ -33,7 +33,10 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from nlp.facts import Profile
@@ -64,6 +67,7 @@ class Candidates:
     diagnosis_known: bool
     diagnoses: tuple[str, ...] = ()          # the patient's concepts some trial treats
     reason: str = ""                         # why conditions did not narrow (when not known)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)   # what callers derive from it
 
     @property
     def ids(self) -> list[str]:
@@ -112,9 +116,37 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
     return Patient(tuple(dict.fromkeys(conditions)), age, sex, unknown, tuple(notes))
 
 
+_FOUND: "weakref.WeakKeyDictionary[Any, OrderedDict]" = weakref.WeakKeyDictionary()
+_FOUND_LOCK = threading.Lock()
+_FOUND_PER_DB = 64
+
+
 def find_candidates(db: Any, profile: Profile, today: Any = None) -> Candidates:
-    """The stored trials this patient could match (see the module docstring)."""
+    """The stored trials this patient could match (see the module docstring). The same
+    pruning facts on an unchanged trials table (``data.store.trials_version``) reuse the
+    last answer: a conversation's turns mostly add facts pruning does not read."""
+    from data.store import trials_version
+
     patient = patient_of(profile, today)
+    version = trials_version(db)
+    if version is None:
+        return _find(db, patient)
+    key = (patient, version)
+    with _FOUND_LOCK:
+        kept = _FOUND.setdefault(db, OrderedDict())
+        found = kept.get(key)
+        if found is not None:
+            kept.move_to_end(key)
+            return found
+    found = _find(db, patient)
+    with _FOUND_LOCK:
+        kept[key] = found
+        while len(kept) > _FOUND_PER_DB:
+            kept.popitem(last=False)
+    return found
+
+
+def _find(db: Any, patient: Patient) -> Candidates:
     total = db.execute("SELECT count(*) FROM trial_limits").fetchone()[0]
     diagnoses: tuple[str, ...] = ()
     reason = ""

@@ -164,31 +164,33 @@ class TrialResult:
 def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
           evaluator: Evaluator | None = None, book: PlanBook | None = None) -> list[TrialResult]:
     """Judge every trial for the profile; ranked likely > possible > ineligible."""
-    judgement = Judgement(book or shared_book(), evaluator or Evaluator(profile, today=today))
-    book = judgement.book
-    results = [judge_plan(trial["id"], book.plan(trial), judgement, trial=trial) for trial in trials]
-    results.sort(key=rank_key)
-    return results
+    judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
+    records = list(trials)
+    plans = [judgement.book.plan(trial) for trial in records]
+    return judge_plans([(t["id"], p) for t, p in zip(records, plans)], judgement, records=records)
 
 
-def judge_plan(trial_id: str, plan: TrialPlan, judgement: Judgement, trial: dict | None = None,
-               load: Callable[[str], dict] | None = None) -> TrialResult:
-    """A trial's verdict from its plan (see the module docstring for the rules)."""
-    verdict, score, unknowns = verdict_of(judgement.statuses(plan))
-    return TrialResult(trial_id, verdict, score, unknowns, plan, judgement, trial=trial, load=load)
+def judge_plans(plans: list[tuple[str, TrialPlan]], judgement: Judgement, records: list[dict] | None = None,
+                load: Callable[[str], dict] | None = None, tops: tuple | None = None) -> list[TrialResult]:
+    """Every trial's verdict from its plan (rules in the module docstring), ranked as
+    ``rank_key`` ranks. ``records`` (same order) are the trials' records, or ``load``
+    fetches one when it is shown; ``tops`` is ``matching.vector.tops_of`` of the plans
+    when the caller keeps it."""
+    import numpy as np
 
-
-def verdict_of(statuses: list[str]) -> tuple[str, float, int]:
-    """(verdict, score, unknowns) from the statuses of a trial's top-level criteria."""
-    if FAIL in statuses:
-        verdict = INELIGIBLE
-    elif PASS in statuses and all(s == PASS or s == REVIEW for s in statuses):
-        verdict = LIKELY
-    else:
-        verdict = POSSIBLE
-    evaluable = len(statuses) - statuses.count(REVIEW)
-    score = statuses.count(PASS) / evaluable if evaluable else 0.0
-    return verdict, score, statuses.count(UNKNOWN)
+    if not plans:
+        return []
+    failing, unknown, review, passing, size = judgement.tallies([plan for _, plan in plans], tops)
+    verdict = np.where(failing > 0, 2, np.where((passing > 0) & (unknown == 0), 0, 1))   # VERDICT_ORDER
+    evaluable = size - review
+    score = np.divide(passing, evaluable, out=np.zeros(len(plans)), where=evaluable > 0)
+    ids = [trial_id for trial_id, _ in plans]
+    by_id = np.argsort(np.array(ids, dtype=object), kind="stable").argsort()
+    order = np.lexsort((by_id, unknown, -score, verdict)).tolist()
+    names = (LIKELY, POSSIBLE, INELIGIBLE)
+    verdict, score, unknown = verdict.tolist(), score.tolist(), unknown.tolist()
+    return [TrialResult(ids[i], names[verdict[i]], score[i], unknown[i], plans[i][1], judgement,
+                        trial=records[i] if records is not None else None, load=load) for i in order]
 
 
 def rank_key(result: TrialResult) -> tuple:

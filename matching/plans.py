@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 from data.rule_nodes import flatten
 from matching.truth import (
-    FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, LeafResult, kleene_all, kleene_any, kleene_not, status_of,
+    FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, LeafResult, kleene_not, status_of,
 )
 
 LEAF, ALL, ANY, NOT, CRIT, GROUP, REVIEW_NODE = range(7)
@@ -51,6 +51,8 @@ class PlanBook:
         self.index: dict[str, int] = {}
         self.op: list[int] = []
         self.arg: list[Any] = []
+        self.level: list[int] = []            # 0 for leaves, else 1 + the highest child's
+        self._snapshot: Any = None
         self._lock = threading.RLock()
         self._by_record: OrderedDict[int, tuple[dict, TrialPlan]] = OrderedDict()
 
@@ -121,8 +123,33 @@ class PlanBook:
         number = len(self.op)
         self.op.append(op)
         self.arg.append(arg)
+        self.level.append(1 + max((self.level[c] for c in _child_nodes(op, arg)), default=-1))
         self.index[key] = number
         return number
+
+    def snapshot(self) -> Any:
+        """The vectorised form of the nodes (``matching.vector.Snapshot``), rebuilt when the
+        book has grown by more than a twentieth since (nodes added later are judged one
+        by one)."""
+        from matching.vector import Snapshot
+
+        with self._lock:
+            current = self._snapshot
+            if current is None or len(self.op) > current.n + max(16, current.n // 20):
+                current = self._snapshot = Snapshot(self)
+            return current
+
+
+def _child_nodes(op: int, arg: Any) -> tuple[int, ...]:
+    if op == ALL or op == ANY:
+        return arg
+    if op == NOT:
+        return (arg,)
+    if op == CRIT:
+        return (arg[0],)
+    if op == GROUP:
+        return arg[1]
+    return ()
 
 
 def _children(node: dict) -> list[str]:
@@ -148,7 +175,7 @@ class PlanCache:
     (bounded: the least recently used go first)."""
 
     def __init__(self, book: PlanBook | None = None, limit: int = PLAN_LIMIT):
-        self.book = book or shared_book()
+        self.book = book if book is not None else shared_book()
         self.limit = limit
         self._plans: OrderedDict[str, tuple[str, TrialPlan]] = OrderedDict()
         self._lock = threading.Lock()
@@ -185,13 +212,35 @@ class Judgement:
     def __init__(self, book: PlanBook, ev: Any):
         self.book = book
         self.ev = ev
-        self.values: dict[int, str] = {}
+        self.values: dict[int, str] = {}       # nodes newer than the snapshot, judged one by one
         self._open: dict[int, tuple[tuple[int, ...], frozenset]] = {}
         self._what_if: dict[tuple[int, int, str], str] = {}
+        self._counts: dict[int, dict[str, int]] = {}
+        self._holders: dict[int, dict[int, list[int]]] = {}
+        self._n = -1                            # nodes covered by the snapshot (-1: not judged yet)
+        self._codes: list[int] = []
+        self.codes: Any = None                  # the same codes as a numpy array
+        self._names: list[tuple[str, ...]] = []
+
+    def _judge_snapshot(self) -> None:
+        from matching.vector import CODE
+
+        snapshot = self.book.snapshot()
+        leaf = self.ev.leaf
+        arg = self.book.arg
+        self.codes = snapshot.judge([CODE[leaf(arg[i]).value] for i in snapshot.leaves])
+        self._codes = self.codes.tolist()
+        self._names = snapshot.names
+        self._n = snapshot.n
 
     # --- values ------------------------------------------------------------------------
     def value(self, node: int) -> str:
         """A rule node's truth, or a criterion node's status."""
+        if node < self._n:
+            return self._names[node][self._codes[node]]
+        if self._n < 0:
+            self._judge_snapshot()
+            return self.value(node)
         found = self.values.get(node)
         if found is None:
             found = self.values[node] = self._compute(node)
@@ -199,26 +248,65 @@ class Judgement:
 
     def _compute(self, node: int) -> str:
         op, arg = self.book.op[node], self.book.arg[node]
-        value = self.value
         if op == LEAF:
             return self.ev.leaf(arg).value
-        if op == ALL:
-            return kleene_all([value(c) for c in arg])
-        if op == ANY:
-            return kleene_any([value(c) for c in arg])
+        value = self.value
+        if op == ALL or op == ANY:              # Kleene, stopping at the deciding child
+            stop, rest = (FALSE, TRUE) if op == ALL else (TRUE, FALSE)
+            unknown = review = False
+            for child in arg:
+                found = value(child)
+                if found == stop:
+                    return stop
+                if found == UNKNOWN:
+                    unknown = True
+                elif found == REVIEW:
+                    review = True
+            return UNKNOWN if unknown else REVIEW if review else rest
         if op == NOT:
             return kleene_not(value(arg))
         if op == CRIT:
             return status_of(value(arg[0]), arg[1])
         if op == GROUP:
-            return _combine(arg[0], [value(c) for c in arg[1]])
+            stop, rest = (PASS, FAIL) if arg[0] == "any" else (FAIL, PASS)
+            unknown = review = False
+            for child in arg[1]:
+                found = value(child)
+                if found == stop:
+                    return stop
+                if found == UNKNOWN:
+                    unknown = True
+                elif found == REVIEW:
+                    review = True
+            return UNKNOWN if unknown else REVIEW if review else rest
         return REVIEW
 
     def leaf_result(self, node: int) -> LeafResult:
         return self.ev.leaf(self.book.arg[node])
 
+    def tallies(self, plans: list[TrialPlan], tops: tuple | None = None) -> tuple[Any, ...]:
+        """Per plan, arrays of (failing, unknown, review, passing, all) top-level criteria
+        (``tops``: ``matching.vector.tops_of(plans)``, when the caller keeps it)."""
+        import numpy as np
+
+        from matching.vector import tally
+
+        if self._n < 0:
+            self._judge_snapshot()
+        found = tally(self.codes, plans, tops)
+        if found is not None:
+            return found
+        rows = []
+        for plan in plans:                      # some node is newer than the snapshot
+            statuses = self.statuses(plan)
+            rows.append((statuses.count(FAIL), statuses.count(UNKNOWN), statuses.count(REVIEW),
+                         statuses.count(PASS), len(statuses)))
+        return tuple(np.array(column, dtype=np.int64).reshape(len(plans)) for column in zip(*rows)) if rows else \
+            tuple(np.zeros(0, dtype=np.int64) for _ in range(5))
+
     def statuses(self, plan: TrialPlan) -> list[str]:
-        return [self.value(top) for top in plan.tops]
+        value = self.value
+        return [value(top) for top in plan.tops]
 
     # --- open leaves and "what if" ---------------------------------------------------------
     def open_leaves(self, node: int) -> tuple[int, ...]:
@@ -246,34 +334,68 @@ class Judgement:
         found = self._open[node] = (leaves, frozenset(leaves))
         return found
 
+    def _holders_of(self, children: tuple[int, ...]) -> dict[int, list[int]]:
+        """Open leaf -> the children (each occurrence) through which it is open."""
+        holders: dict[int, list[int]] = {}
+        opened = self._open
+        for child in children:
+            for open_leaf in opened[child][1]:
+                holders.setdefault(open_leaf, []).append(child)
+        return holders
+
     def what_if(self, node: int, leaf: int, truth: str) -> str:
         """The node's value or status were the open ``leaf`` ``truth`` (TRUE / FALSE)."""
         if node == leaf:
             return truth
-        if leaf not in self._open_of(node)[1]:
+        entry = self._open.get(node) or self._open_of(node)
+        if leaf not in entry[1]:
             return self.value(node)           # decided, review, or not holding the leaf
         key = (node, leaf, truth)
         found = self._what_if.get(key)
         if found is not None:
             return found
         op, arg = self.book.op[node], self.book.arg[node]
-        again = self.what_if
-        if op == ALL:
-            found = kleene_all([again(c, leaf, truth) for c in arg])
-        elif op == ANY:
-            found = kleene_any([again(c, leaf, truth) for c in arg])
-        elif op == NOT:
-            found = kleene_not(again(arg, leaf, truth))
+        if op == NOT:
+            found = kleene_not(self.what_if(arg, leaf, truth))
         elif op == CRIT:
-            found = status_of(again(arg[0], leaf, truth), arg[1])
-        else:                                  # GROUP (a leaf or review node holds no open leaf)
-            found = _combine(arg[0], [again(c, leaf, truth) for c in arg[1]])
+            found = status_of(self.what_if(arg[0], leaf, truth), arg[1])
+        else:                                  # ALL, ANY, GROUP: recount the children holding the leaf
+            holders = self._holders.get(node)
+            if holders is None:
+                holders = self._holders[node] = self._holders_of(arg[1] if op == GROUP else arg)
+            counts = self._counts.get(node)
+            if counts is None:
+                counts = self._counts[node] = _count([self.value(c) for c in (arg[1] if op == GROUP else arg)])
+            counts = dict(counts)
+            for child in holders[leaf]:
+                old, new = self.value(child), self.what_if(child, leaf, truth)
+                if old != new:
+                    counts[_STATUS_TRUTH.get(old, old)] -= 1
+                    counts[_STATUS_TRUTH.get(new, new)] += 1
+            value = _decide(ANY if op == ANY or (op == GROUP and arg[0] == "any") else ALL, counts)
+            found = value if op != GROUP else PASS if value == TRUE else FAIL if value == FALSE else value
         self._what_if[key] = found
         return found
 
 
-def _combine(combine: str, statuses: list[str]) -> str:
-    """``matching.truth.combine_statuses`` (inlined: it runs for every group node)."""
-    values = [_STATUS_TRUTH.get(s, s) for s in statuses]
-    value = kleene_any(values) if combine == "any" else kleene_all(values)
-    return PASS if value == TRUE else FAIL if value == FALSE else value
+def _count(values: list[str]) -> dict[str, int]:
+    """How many children are true / false / unknown / review (statuses read as truths)."""
+    counts = {TRUE: 0, FALSE: 0, UNKNOWN: 0, REVIEW: 0}
+    for value in values:
+        counts[_STATUS_TRUTH.get(value, value)] += 1
+    return counts
+
+
+def _decide(op: int, counts: dict[str, int]) -> str:
+    """``kleene_all`` / ``kleene_any`` from counts of the children's truths."""
+    if op == ALL:
+        if counts[FALSE]:
+            return FALSE
+        if not counts[UNKNOWN] and not counts[REVIEW]:
+            return TRUE
+    else:
+        if counts[TRUE]:
+            return TRUE
+        if not counts[UNKNOWN] and not counts[REVIEW]:
+            return FALSE
+    return UNKNOWN if counts[UNKNOWN] else REVIEW

@@ -35,17 +35,23 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
 
     found = find_candidates(trials.db, profile, today)
     trials.last = found
-    key = (_facts_key(profile), today or date.today(), _trials_key(found.trials))
+    trials_key = found.memo.get("key")
+    if trials_key is None:
+        trials_key = found.memo["key"] = _trials_key(found.trials)
+    key = (_facts_key(profile), today or date.today(), trials_key)
 
     def judge() -> list:
         from matching.evaluate import Evaluator
         from matching.plans import Judgement
 
         judgement = Judgement(trials.plans.book, Evaluator(profile, today=today))
-        results = [engine.judge_plan(trial_id, plan, judgement, load=trials.record)
-                   for trial_id, plan in trials.plans.plans(trials.db, found.trials)]
-        results.sort(key=engine.rank_key)
-        return results
+        kept = found.memo.get("plans")          # the same candidates: plans and arrays reused
+        if kept is None:
+            from matching.vector import tops_of
+
+            plans = trials.plans.plans(trials.db, found.trials)
+            kept = found.memo["plans"] = (plans, tops_of([plan for _, plan in plans]))
+        return engine.judge_plans(kept[0], judgement, load=trials.record, tops=kept[1])
 
     return list(_RESULTS.get(key, judge, weigh=len))
 
@@ -55,9 +61,14 @@ def next_question(results: list, asked: Iterable[str] = ()) -> Any:
     from matching import questions
 
     asked = frozenset(asked)
-    key = (tuple(id(r) for r in results), asked)
     kept = list(results)
-    return _QUESTIONS.get(key, lambda: questions.next_question(kept, asked=asked), keep=kept, weigh=lambda _: len(kept))
+    # one match call's results share one judgement: it and the ids at both ends name the list
+    judgements = {id(r.judgement): r.judgement for r in kept[:1] + kept[-1:]}
+    key = (tuple(judgements), len(kept), tuple(r.id for r in kept[:1] + kept[-1:]), asked)
+    if len(judgements) > 1 or not kept:
+        return questions.next_question(kept, asked=asked)
+    return _QUESTIONS.get(key, lambda: questions.next_question(kept, asked=asked), keep=(kept, list(judgements.values())),
+                          weigh=lambda _: len(kept))
 
 
 def forget() -> None:

@@ -39,7 +39,7 @@ from nlp.facts import Fact
 
 DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
-QUESTION_TRIALS = 200      # the best-ranked possible trials question choice looks at
+QUESTION_TRIALS = 50       # the best-ranked possible trials question choice looks at
 _RESPONSE_WORDS = {
     "any": "",
     "failed": "that did not work well enough",
@@ -169,6 +169,24 @@ def trial_questions(result) -> list[Question]:
         if leaf.ask and leaf.ask not in seen:
             seen[leaf.ask] = build_question(leaf.ask, leaf.leaf, leaf.facts)
     return list(seen.values())
+
+
+def find_question(results: list, key: str, limit: int | None = None) -> Question | None:
+    """The question with ``key`` that one of the trials ``next_question`` chooses for (the
+    first ``limit`` still-possible ones) still asks, or None: it no longer matters."""
+    from matching.engine import POSSIBLE
+
+    limit = QUESTION_TRIALS if limit is None else limit
+    for result in results:
+        if result.verdict != POSSIBLE:
+            continue
+        limit -= 1
+        if limit < 0:
+            break
+        question = result.question(key)
+        if question is not None:
+            return question
+    return None
 
 
 @dataclass

@@ -1,0 +1,112 @@
+"""Every compiled criterion node of a turn judged at once, with numpy.
+
+A ``Snapshot`` of a ``PlanBook`` orders its nodes by level (leaves first) and groups each
+level's nodes by operation; ``Snapshot.judge(leaf_codes)`` then gives every node's value in
+a few dozen array operations, however many trials share or do not share nodes. Values are
+codes: 0 false / fail, 1 unknown, 2 review, 3 true / pass. Kleene ``all`` is the minimum in
+that order (false < unknown < review < true: all[true, review] is review, all[unknown,
+review] unknown); Kleene ``any`` is the maximum in the order false < review < unknown <
+true (any[false, review] is review, any[unknown, review] unknown), so ``any`` swaps codes 1
+and 2 around a maximum. ``not`` and an exclusion's status swap 0 and 3; an inclusion's
+status is its rule's truth; a group combines its children's statuses like truths.
+"""
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from matching.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN
+
+TRUTHS = (FALSE, UNKNOWN, REVIEW, TRUE)
+STATUSES = (FAIL, UNKNOWN, REVIEW, PASS)
+CODE = {FALSE: 0, UNKNOWN: 1, REVIEW: 2, TRUE: 3, FAIL: 0, PASS: 3}
+_SWAP = np.array([0, 2, 1, 3], dtype=np.int8)     # any: review below unknown
+_NOT = np.array([3, 1, 2, 0], dtype=np.int8)
+_MIN, _MAX, _NEGATE, _COPY = range(4)
+
+
+class Snapshot:
+    """The nodes of a book at one moment, ready to be judged together."""
+
+    def __init__(self, book: Any):
+        from matching.plans import ALL, ANY, CRIT, GROUP, LEAF, NOT
+
+        ops, args, levels = book.op, book.arg, book.level
+        self.n = n = len(ops)
+        self.leaves = [i for i in range(n) if ops[i] == LEAF]
+        self.leaf_index = np.array(self.leaves, dtype=np.int64)
+        self.names = [TRUTHS if ops[i] in (LEAF, ALL, ANY, NOT) else STATUSES for i in range(n)]
+        constants = np.full(n, -1, dtype=np.int8)
+        steps: dict[tuple[int, int], tuple[list[int], list[int], list[int]]] = {}
+        for i in range(n):
+            op, arg = ops[i], args[i]
+            if op == LEAF:
+                continue
+            if op == ALL or op == ANY or op == GROUP:
+                children = arg[1] if op == GROUP else arg
+                kind = _MAX if op == ANY or (op == GROUP and arg[0] == "any") else _MIN
+                if not children:                   # all[] is true, any[] false
+                    constants[i] = 3 if kind == _MIN else 0
+                    continue
+            elif op == NOT:
+                kind, children = _NEGATE, (arg,)
+            elif op == CRIT:
+                kind, children = (_NEGATE if arg[1] == "exclusion" else _COPY), (arg[0],)
+            else:                                  # a criterion without a rule: review
+                constants[i] = 2
+                continue
+            nodes, flat, starts = steps.setdefault((levels[i], kind), ([], [], []))
+            nodes.append(i)
+            starts.append(len(flat))
+            flat.extend(children)
+        self.constant_index = np.flatnonzero(constants >= 0)
+        self.constant_codes = constants[self.constant_index]
+        self.steps = [(kind, np.array(nodes, dtype=np.int64), np.array(flat, dtype=np.int64),
+                       np.array(starts, dtype=np.int64))
+                      for (_level, kind), (nodes, flat, starts) in sorted(steps.items())]
+
+    def judge(self, leaf_codes: list[int]) -> np.ndarray:
+        """Every node's code, from the codes of ``self.leaves`` (same order)."""
+        codes = np.empty(self.n, dtype=np.int8)
+        codes[self.leaf_index] = leaf_codes
+        codes[self.constant_index] = self.constant_codes
+        for kind, nodes, flat, starts in self.steps:
+            values = codes[flat]
+            if kind == _MIN:
+                codes[nodes] = np.minimum.reduceat(values, starts)
+            elif kind == _MAX:
+                codes[nodes] = _SWAP[np.maximum.reduceat(_SWAP[values], starts)]
+            elif kind == _NEGATE:
+                codes[nodes] = _NOT[values]
+            else:
+                codes[nodes] = values
+        return codes
+
+
+def tops_of(plans: list[Any]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(every plan's top-level nodes one after the other, how many each plan has, the
+    highest node number): what ``tally`` reads, reusable while the plans are."""
+    sizes = np.fromiter(map(len, (p.tops for p in plans)), dtype=np.int64, count=len(plans))
+    flat = np.fromiter(chain.from_iterable(p.tops for p in plans), dtype=np.int64, count=int(sizes.sum()))
+    return flat, sizes, int(flat.max()) if len(flat) else -1
+
+
+def tally(codes: np.ndarray, plans: list[Any], tops: tuple | None = None) -> tuple[np.ndarray, ...] | None:
+    """Per plan, how many top-level criteria fail, are unknown, are for review and pass,
+    and how many it has; None when some plan holds a node newer than ``codes``."""
+    flat, sizes, highest = tops or tops_of(plans)
+    total = len(flat)
+    if highest >= len(codes):
+        return None
+    values = codes[flat]
+    keep = sizes > 0                              # reduceat cannot sum an empty segment
+    starts = (np.cumsum(sizes) - sizes)[keep]
+    out = []
+    for code in (0, 1, 2, 3):
+        counts = np.zeros(len(plans), dtype=np.int64)
+        if total:
+            counts[keep] = np.add.reduceat((values == code).astype(np.int64), starts)
+        out.append(counts)
+    return (*out, sizes)
