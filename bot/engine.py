@@ -29,7 +29,7 @@ from typing import Any, Callable, Sequence
 from bot import collaborators, corrections
 from bot.corrections import differs, stamp, unique
 from bot.plausibility import confirm_key, confirmation
-from bot.results import audit, shape_results
+from bot.results import shape_results
 from bot.session_store import DuplicateUpdate, SessionStore
 from bot.texts import Texts, load_texts
 from bot.tracker import LOCATION_KEY, NOTING_EVENTS, Tracker
@@ -600,7 +600,9 @@ class Engine:
         results = self.results(turn)
         location = tracker.profile.first("LOCATION")
         view = shape_results(results, location.concept if location else None, self.gazetteer)
-        turn.record("shown", {"what": "results", "trials": audit(results)})
+        shown = [trial for part in ("candidates", "ruled_out") for trial in view[part]]
+        turn.record("shown", {"what": "results", "trials": [{"id": t["id"], "verdict": t["verdict"]} for t in shown],
+                              "more": view["more_candidates"] + view["more_ruled_out"]})
         turn.say("results", **view)
         exclude = tracker.answered | tracker.skipped
         if self.next_question(results, tracker.profile, exclude) is not None:

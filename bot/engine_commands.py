@@ -39,14 +39,21 @@ def results(engine: "Engine", turn: "_Turn", arg: str) -> None:
     engine.show_results(turn)
 
 
+SUMMARY_TRIALS = 10      # trials a referral summary details (candidates, and ruled out)
+
+
 def summary(engine: "Engine", turn: "_Turn", arg: str) -> None:
-    """A referral summary for the trial coordinator, as text to forward."""
+    """A referral summary for the trial coordinator, as text to forward: the best
+    candidates in detail, the best-ranked trials ruled out with their reasons, and how many
+    more of each there are."""
     tracker = turn.tracker
     if not tracker.profile.facts:
         turn.text("results_need_facts")
         return
     found = engine.results(turn)
-    candidates = [r for r in found if r.verdict in ("likely", "possible")]
+    everyone = [r for r in found if r.verdict in ("likely", "possible")]
+    ruled_out = [r for r in found if r.verdict not in ("likely", "possible")]
+    candidates = everyone[:SUMMARY_TRIALS]          # best first; the count of the rest is said
     trials = []
     for result in candidates:
         trial = result.trial
@@ -59,7 +66,8 @@ def summary(engine: "Engine", turn: "_Turn", arg: str) -> None:
     turn.say("summary", facts=list(tracker.profile.facts), trials=trials,
              date=(engine.today or date.today()).isoformat(),
              excluded=[{"id": r.trial.get("id"), "failed": criteria_by_status(r.criteria)["failed"]}
-                       for r in found if r not in candidates])
+                       for r in ruled_out[:SUMMARY_TRIALS]],
+             more_trials=len(everyone) - len(candidates), more_excluded=max(0, len(ruled_out) - SUMMARY_TRIALS))
 
 
 def trials(engine: "Engine", turn: "_Turn", arg: str) -> None:

@@ -151,6 +151,8 @@ def summary_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
         lines += _summary_rows(r, role, "summary_unknown", groups["open"])
         lines += _summary_rows(r, role, "summary_review", groups["review"])
         lines.append(_contacts(r, role, trial["contacts"]))
+    if data.get("more_trials"):
+        lines += ["", r.t("more_trials", role, count=data["more_trials"])]
     if data.get("excluded"):
         lines += ["", r.t("summary_excluded", role)]
         for trial in data["excluded"]:
@@ -158,4 +160,6 @@ def summary_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
                                 + (" " + _evidence(r, role, row["evidence"][:3]) if row.get("evidence") else "")
                                 for row in trial["failed"][:2])
             lines.append(f" - {r.fmt.esc(str(trial['id']))}: {reasons}")
+        if data.get("more_excluded"):
+            lines.append(r.t("more_trials", role, count=data["more_excluded"]))
     return "\n".join(lines)

@@ -126,11 +126,4 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
 
 def audit(results: list[Any]) -> list[dict[str, str]]:
     """What was shown, for the event log: trial ids and verdicts only."""
-    return [{"id": _id_of(r), "verdict": r.verdict} for r in results]
-
-
-def _id_of(result: Any) -> Any:
-    """A result's trial id without loading a stored trial's record."""
-    trial_id = getattr(result, "id", None)
-    return trial_id if isinstance(trial_id, str) else result.trial.get("id")
-
+    return [{"id": r.trial.get("id"), "verdict": r.verdict} for r in results]
