@@ -130,9 +130,15 @@ class TrialCatalog:
     def preload(self) -> int:
         """Load every stored trial's plan and judge-ready nodes (at start-up, so the first
         patient with a given diagnosis does not wait for them); returns the trials loaded."""
+        from matching.candidates import patient_of
+        from matching.evaluate import _judges
+        from nlp.facts import Profile
+
         trials = [(row[0], row[1]) for row in self.db.execute("SELECT trial_id, source_hash FROM trial_limits")]
         self.plans.plans(self.db, trials)
         self.plans.book.snapshot()
+        _judges()                          # the leaf judges' modules, and what pruning reads
+        patient_of(Profile([]))
         return len(trials)
 
     def record(self, trial_id: str) -> dict:

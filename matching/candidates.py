@@ -118,7 +118,7 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
 
 _FOUND: "weakref.WeakKeyDictionary[Any, OrderedDict]" = weakref.WeakKeyDictionary()
 _FOUND_LOCK = threading.Lock()
-_FOUND_PER_DB = 64
+_FOUND_PER_DB = 16
 
 
 def find_candidates(db: Any, profile: Profile, today: Any = None) -> Candidates:

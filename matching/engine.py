@@ -174,8 +174,8 @@ def judge_plans(plans: list[tuple[str, TrialPlan]], judgement: Judgement, record
                 load: Callable[[str], dict] | None = None, tops: tuple | None = None) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``records`` (same order) are the trials' records, or ``load``
-    fetches one when it is shown; ``tops`` is ``matching.vector.tops_of`` of the plans
-    when the caller keeps it."""
+    fetches one when it is shown; ``tops`` is ``matching.vector.tops_of`` of the plans,
+    plus each trial's place in id order, when the caller keeps them."""
     import numpy as np
 
     if not plans:
@@ -185,7 +185,10 @@ def judge_plans(plans: list[tuple[str, TrialPlan]], judgement: Judgement, record
     evaluable = size - review
     score = np.divide(passing, evaluable, out=np.zeros(len(plans)), where=evaluable > 0)
     ids = [trial_id for trial_id, _ in plans]
-    by_id = np.argsort(np.array(ids, dtype=object), kind="stable").argsort()
+    if tops is not None and len(tops) > 3:
+        by_id = tops[3]                                     # kept with the plans
+    else:
+        by_id = np.argsort(np.array(ids, dtype=object), kind="stable").argsort()
     order = np.lexsort((by_id, unknown, -score, verdict)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     verdict, score, unknown = verdict.tolist(), score.tolist(), unknown.tolist()

@@ -49,8 +49,12 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
         if kept is None:
             from matching.vector import tops_of
 
+            import numpy as np
+
             plans = trials.plans.plans(trials.db, found.trials)
-            kept = found.memo["plans"] = (plans, tops_of([plan for _, plan in plans]))
+            ids = np.array([trial_id for trial_id, _ in plans], dtype=object)
+            by_id = np.argsort(ids, kind="stable").argsort()     # each trial's place in id order
+            kept = found.memo["plans"] = (plans, (*tops_of([plan for _, plan in plans]), by_id))
         return engine.judge_plans(kept[0], judgement, load=trials.record, tops=kept[1])
 
     return list(_RESULTS.get(key, judge, weigh=len))

@@ -96,7 +96,7 @@ def tops_of(plans: list[Any]) -> tuple[np.ndarray, np.ndarray, int]:
 def tally(codes: np.ndarray, plans: list[Any], tops: tuple | None = None) -> tuple[np.ndarray, ...] | None:
     """Per plan, how many top-level criteria fail, are unknown, are for review and pass,
     and how many it has; None when some plan holds a node newer than ``codes``."""
-    flat, sizes, highest = tops or tops_of(plans)
+    flat, sizes, highest = (tops or tops_of(plans))[:3]
     total = len(flat)
     if highest >= len(codes):
         return None
