@@ -21,6 +21,7 @@ Limits: a message longer than ``MAX_MESSAGE_CHARS`` characters is refused polite
 """
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -213,6 +214,10 @@ class Engine:
         preload = getattr(self.trials, "preload", None)
         if preload is not None:
             preload()
+            # what is loaded now lives as long as the process: keep it out of every later
+            # garbage collection (each turn allocates per candidate; a full collection
+            # would otherwise walk the plans and the NLP pipeline again and again)
+            gc.freeze()
 
     # --- the four entry points -------------------------------------------------------
     def start(self, cid: str, *, role: str | None = None, update_id: int | None = None,

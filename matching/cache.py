@@ -126,20 +126,61 @@ class TrialCatalog:
         self.cache = cache if cache is not None else shared_cache()
         self.plans = plans if plans is not None else shared_plans()
         self.last = None               # the last Candidates found (for benchmarks and logs)
+        self._index: Any = None        # matching.catalog_index.CatalogIndex, once preloaded
+        self._building: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.found: OrderedDict = OrderedDict()   # Candidates by (index version, patient)
 
     def preload(self) -> int:
-        """Load every stored trial's plan and judge-ready nodes (at start-up, so the first
-        patient with a given diagnosis does not wait for them); returns the trials loaded."""
+        """Load every stored trial's plan, the judge-ready nodes and the in-memory pruning
+        index (``matching.catalog_index``) now, at start-up, so no turn waits for them;
+        returns the trials loaded. Once preloaded, the index is rebuilt in the background
+        whenever the trials change (turns prune in SQL meanwhile)."""
         from matching.candidates import patient_of
         from matching.evaluate import _judges
         from nlp.facts import Profile
 
-        trials = [(row[0], row[1]) for row in self.db.execute("SELECT trial_id, source_hash FROM trial_limits")]
-        self.plans.plans(self.db, trials)
+        index = self._build_index()
         self.plans.book.snapshot()
         _judges()                          # the leaf judges' modules, and what pruning reads
         patient_of(Profile([]))
-        return len(trials)
+        return len(index) if index is not None else 0
+
+    def index(self) -> Any:
+        """The in-memory pruning index while it matches the stored trials, else None."""
+        from data.store import trials_version
+
+        current = self._index
+        if current is None:
+            return None
+        if current.version == trials_version(self.db):
+            return current
+        with self._lock:                   # stale: rebuild once, in the background
+            if self._building is None:
+                self._building = threading.Thread(target=self._rebuild, name="trialbot-index", daemon=True)
+                self._building.start()
+        return None
+
+    def _rebuild(self) -> None:
+        try:
+            self._build_index()
+        except Exception:                  # the SQL path keeps working; the next turn retries
+            pass
+        finally:
+            with self._lock:
+                self._building = None
+
+    def _build_index(self) -> Any:
+        from data.store import trials_version
+        from matching.catalog_index import CatalogIndex
+
+        version = trials_version(self.db)
+        if version is None:
+            return None
+        index = CatalogIndex.build(self.db, version, self.plans)
+        if trials_version(self.db) == version:     # unchanged while reading: current
+            self._index = index
+        return index
 
     def record(self, trial_id: str) -> dict:
         """The stored record of one trial (what a result shows), or ``{"id": ...}`` when it

@@ -42,6 +42,9 @@ from typing import Any
 from nlp.facts import Profile
 
 CONDITION = "CONDITION"
+_FEMALE = {"type": "sex", "allowed": ["female"]}      # the matcher's own sex judge, asked three ways
+_MALE = {"type": "sex", "allowed": ["male"]}
+_EITHER = {"type": "sex", "allowed": ["female", "male"]}
 
 
 @dataclass(frozen=True)
@@ -107,11 +110,11 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
         else:
             age = math.floor(fact.value)
     sex = None
-    if ev.leaf({"type": "sex", "allowed": ["female"]}).value == TRUE:
+    if ev.leaf(_FEMALE).value == TRUE:
         sex = "FEMALE"
-    elif ev.leaf({"type": "sex", "allowed": ["male"]}).value == TRUE:
+    elif ev.leaf(_MALE).value == TRUE:
         sex = "MALE"
-    elif ev.leaf({"type": "sex", "allowed": ["female", "male"]}).value == FALSE:
+    elif ev.leaf(_EITHER).value == FALSE:
         notes.append("the sex stated is neither female nor male")
     return Patient(tuple(dict.fromkeys(conditions)), age, sex, unknown, tuple(notes))
 

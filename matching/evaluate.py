@@ -41,6 +41,8 @@ class Evaluator:
         for fact in profile.facts:
             self._by_label.setdefault(fact.label, []).append(fact)
         self._cache: dict[int, tuple[dict, LeafResult]] = {}
+        self._labels = frozenset(self._by_label)
+        self._reads: set[str] | None = None     # labels read, while judging a baseline
 
     def what_if(self, overrides: dict[int, str]) -> "Evaluator":
         """The same judge, with some leaves' truth assumed (facts and cache are shared:
@@ -73,13 +75,20 @@ class Evaluator:
         judge = _judges().get(leaf.get("type"))
         if judge is None:
             result = LeafResult(leaf, REVIEW, f"leaf type {leaf.get('type')!r} is not evaluated by trialbot")
+        elif self._reads is not None:
+            result = judge(self, leaf)          # judging a baseline: always in full
         else:
-            result = judge(self, leaf)
+            base = _baseline(self, leaf, judge)
+            # no fact of any label the judge read with no facts at all: it would read the
+            # same nothing again and give the same result
+            result = base[2] if base[1].isdisjoint(self._labels) else judge(self, leaf)
         self._cache[key] = (leaf, result)
         return result
 
     # --- fact access used by the leaf judges ----------------------------------------
     def facts(self, *labels: str) -> list[Fact]:
+        if self._reads is not None:
+            self._reads.update(labels)
         out: list[Fact] = []
         for label in labels:
             out.extend(self._by_label.get(label, ()))
@@ -122,6 +131,26 @@ def _deciding(op: str, value: str, parts: list[RuleResult]) -> list[LeafResult]:
 
 
 _JUDGES: dict[str, Callable[[Evaluator, dict], LeafResult]] = {}
+_BASELINES: dict[tuple[int, date, int], tuple[dict, frozenset, LeafResult]] = {}
+_BASELINE_LIMIT = 200_000
+
+
+def _baseline(ev: Evaluator, leaf: dict, judge: Callable[[Evaluator, dict], LeafResult]) -> tuple[dict, frozenset, LeafResult]:
+    """(leaf, the fact labels its judge reads, its result) for a profile with no facts, on
+    ``ev``'s day: most leaves of most trials read labels a patient has said nothing about,
+    and are not judged again per turn."""
+    key = (id(leaf), ev.today, id(ev.terminology))
+    found = _BASELINES.get(key)
+    if found is not None and found[0] is leaf:
+        return found
+    empty = Evaluator(Profile([]), ev.terminology, today=ev.today)
+    empty._reads = set()
+    result = judge(empty, leaf)
+    found = (leaf, frozenset(empty._reads), result)
+    if len(_BASELINES) >= _BASELINE_LIMIT:
+        _BASELINES.clear()
+    _BASELINES[key] = found
+    return found
 
 
 def _judges() -> dict[str, Callable[[Evaluator, dict], LeafResult]]:

@@ -31,9 +31,7 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
 
     if not isinstance(trials, TrialCatalog):
         return engine.match(profile, trials, today=today)
-    from matching.candidates import find_candidates
-
-    found = find_candidates(trials.db, profile, today)
+    found = _candidates(trials, profile, today)
     trials.last = found
     trials_key = found.memo.get("key")
     if trials_key is None:
@@ -58,6 +56,35 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
         return engine.judge_plans(kept[0], judgement, load=trials.record, tops=kept[1])
 
     return list(_RESULTS.get(key, judge, weigh=len))
+
+
+def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
+    """The candidates, from the catalog's in-memory index when it is current (plans and
+    their arrays come with them), else from SQL (``matching.candidates``)."""
+    from matching.candidates import Candidates, find_candidates, patient_of
+
+    index = trials.index()
+    if index is None:
+        return find_candidates(trials.db, profile, today)
+    import numpy as np
+
+    patient = patient_of(profile, today)
+    key = (index.version, patient)
+    found = trials.found.get(key)
+    if found is not None:
+        trials.found.move_to_end(key)
+        return found
+    rows, diagnoses, reason = index.find(patient)
+    picked = rows.tolist()
+    found = Candidates([(index.ids[r], index.hashes[r]) for r in picked], len(index), patient, bool(diagnoses),
+                       diagnoses, reason)
+    found.memo["plans"] = ([(index.ids[r], index.plans[r]) for r in picked],
+                           (*index.tops(rows), np.arange(len(picked))))        # rows are in id order
+    found.memo["key"] = hashlib.blake2b(index.version.encode() + rows.tobytes(), digest_size=16).hexdigest()
+    trials.found[key] = found
+    while len(trials.found) > 16:
+        trials.found.popitem(last=False)
+    return found
 
 
 def next_question(results: list, asked: Iterable[str] = ()) -> Any:

@@ -39,7 +39,7 @@ from nlp.facts import Fact
 
 DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
-QUESTION_TRIALS = 50       # the best-ranked possible trials question choice looks at
+QUESTION_TRIALS = 25       # the best-ranked possible trials question choice looks at (5 are shown)
 _RESPONSE_WORDS = {
     "any": "",
     "failed": "that did not work well enough",

@@ -1,0 +1,102 @@
+"""The store's pruning index and every trial's plan, held in memory as arrays, so a turn
+prunes and tallies thousands of candidates without a query or a Python loop per trial.
+
+``CatalogIndex.build(db, plans)`` reads ``trial_limits`` (hard age/sex limits, condition
+count, plan) and ``trial_conditions`` once, for one ``data.store.trials_version``;
+``index.find(patient)`` answers what ``matching.candidates`` answers in SQL, by the same
+rules (``tests/test_catalog_index.py`` checks they agree), and ``index.tops(rows)`` gives
+the candidates' top-level criterion nodes for ``matching.vector.tally``. The index is
+valid while the trials version is unchanged; ``TrialCatalog`` rebuilds it otherwise and
+uses SQL meanwhile.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from matching.plans import TrialPlan
+
+_SEX = {"FEMALE": 1, "MALE": 2}
+
+
+class CatalogIndex:
+    """Every stored trial, in id order (row numbers are positions in that order)."""
+
+    def __init__(self, version: str, ids: list[str], hashes: list[str], plans: list[TrialPlan],
+                 min_age: np.ndarray, max_age: np.ndarray, sex: np.ndarray, listed: np.ndarray,
+                 by_concept: dict[str, np.ndarray]):
+        self.version = version
+        self.ids = ids
+        self.hashes = hashes
+        self.plans = plans
+        self.min_age, self.max_age, self.sex, self.listed = min_age, max_age, sex, listed
+        self.by_concept = by_concept
+        self.no_conditions = np.flatnonzero(listed == 0)
+        sizes = np.fromiter(map(len, (p.tops for p in plans)), dtype=np.int64, count=len(plans))
+        self.sizes = sizes
+        self.starts = np.cumsum(sizes) - sizes
+        self.flat = np.fromiter((t for p in plans for t in p.tops), dtype=np.int64, count=int(sizes.sum()))
+
+    @classmethod
+    def build(cls, db: Any, version: str, plan_cache: Any) -> "CatalogIndex":
+        rows = db.execute("SELECT trial_id, source_hash, min_age, max_age, sex, conditions "
+                          "FROM trial_limits ORDER BY trial_id").fetchall()
+        ids = [r[0] for r in rows]
+        plans = dict(plan_cache.plans(db, [(r[0], r[1]) for r in rows]))
+        kept = [i for i, trial_id in enumerate(ids) if trial_id in plans]    # deleted meanwhile: left out
+        rows = [rows[i] for i in kept]
+        ids = [r[0] for r in rows]
+        position = {trial_id: i for i, trial_id in enumerate(ids)}
+        concepts: dict[str, list[int]] = {}
+        for trial_id, concept in db.execute("SELECT trial_id, concept FROM trial_conditions"):
+            row = position.get(trial_id)
+            if row is not None:
+                concepts.setdefault(concept, []).append(row)
+        return cls(
+            version, ids, [r[1] for r in rows], [plans[trial_id] for trial_id in ids],
+            np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=np.float64),
+            np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=np.float64),
+            np.array([_SEX.get(r[4], 0) for r in rows], dtype=np.int8),
+            np.array([r[5] or 0 for r in rows], dtype=np.int64),
+            {c: np.unique(np.array(found, dtype=np.int64)) for c, found in concepts.items()},
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def find(self, patient: Any) -> tuple[np.ndarray, tuple[str, ...], str]:
+        """(candidate rows in id order, the diagnoses some trial treats, why conditions did
+        not narrow, or "") for a ``matching.candidates.Patient``."""
+        diagnoses: tuple[str, ...] = ()
+        reason = ""
+        if patient.unknown_conditions:
+            reason = "a condition was named that the terminology does not know"
+        elif not patient.conditions:
+            reason = "no diagnosis stated yet"
+        else:
+            diagnoses = tuple(sorted(c for c in set(patient.conditions) if c in self.by_concept))
+            if not diagnoses:
+                reason = "no stored trial treats the conditions stated"
+        if diagnoses:
+            rows = np.unique(np.concatenate([self.by_concept[c] for c in diagnoses] + [self.no_conditions]))
+        else:
+            rows = np.arange(len(self.ids), dtype=np.int64)
+        keep = np.ones(len(rows), dtype=bool)
+        if patient.age is not None:
+            low, high = self.min_age[rows], self.max_age[rows]
+            keep &= (np.isnan(low) | (low <= patient.age)) & (np.isnan(high) | (high >= patient.age))
+        if patient.sex is not None:
+            sex = self.sex[rows]
+            keep &= (sex == 0) | (sex == _SEX[patient.sex])
+        return rows[keep], diagnoses, reason
+
+    def tops(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        """``matching.vector.tops_of`` for the plans of ``rows``, gathered from the arrays."""
+        sizes = self.sizes[rows]
+        total = int(sizes.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64), sizes, -1
+        begin = np.cumsum(sizes) - sizes
+        flat = self.flat[np.repeat(self.starts[rows] - begin, sizes) + np.arange(total)]
+        return flat, sizes, int(flat.max())
