@@ -207,6 +207,7 @@ class Engine:
         self._read("warm up")
         if self.gazetteer is not None:
             self.gazetteer.locate("warm up")      # builds the gazetteer's index now
+        settle()
 
     def preload_trials(self) -> None:
         """Compile every stored trial's plan now (``TrialCatalog.preload``), so no user's
@@ -214,10 +215,6 @@ class Engine:
         preload = getattr(self.trials, "preload", None)
         if preload is not None:
             preload()
-            # what is loaded now lives as long as the process: keep it out of every later
-            # garbage collection (each turn allocates per candidate; a full collection
-            # would otherwise walk the plans and the NLP pipeline again and again)
-            gc.freeze()
 
     # --- the four entry points -------------------------------------------------------
     def start(self, cid: str, *, role: str | None = None, update_id: int | None = None,
@@ -624,3 +621,10 @@ def _option_index(pending: dict, text: str) -> int | None:
         if normalise(str(option)) == wanted:
             return i
     return None
+
+
+def settle() -> None:
+    """Once everything long-lived is loaded (pipeline, plans, gazetteer): keep it out of
+    every later garbage collection. Each turn allocates per candidate trial; a full
+    collection would otherwise walk the plans and the NLP pipeline again and again."""
+    gc.freeze()

@@ -28,7 +28,14 @@ _SEPARATORS = (",", ":")
 
 def node_hash(node: dict) -> str:
     """The content hash of a node (80 bits, hex)."""
-    text = json.dumps(node, sort_keys=True, separators=_SEPARATORS, ensure_ascii=False)
+    return _hash(_text(node))
+
+
+def _text(node: dict) -> str:
+    return json.dumps(node, sort_keys=True, separators=_SEPARATORS, ensure_ascii=False)
+
+
+def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
 
@@ -41,10 +48,11 @@ def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
 
 def plan_row(record: dict) -> tuple[str, str, list[tuple[str, str]]]:
     """What the store keeps for a record: (plan JSON, condition list JSON, node rows)."""
-    tops, nodes = flatten(record)
-    rows = [(h, json.dumps(n, sort_keys=True, separators=_SEPARATORS, ensure_ascii=False)) for h, n in nodes.items()]
+    texts: dict[str, str] = {}
+    nodes: dict[str, dict] = {}
+    tops = [_criterion(c, c.get("kind") or "inclusion", nodes, texts) for c in registry_criteria(record)]
     return (json.dumps(tops, separators=_SEPARATORS), json.dumps(list(record.get("conditions") or []),
-                                                                 separators=_SEPARATORS), rows)
+                                                                 separators=_SEPARATORS), list(texts.items()))
 
 
 def registry_criteria(record: dict) -> list[dict]:
@@ -71,32 +79,35 @@ def registry_criteria(record: dict) -> list[dict]:
     return criteria
 
 
-def _criterion(criterion: dict, kind: str, nodes: dict[str, dict]) -> str:
+def _criterion(criterion: dict, kind: str, nodes: dict[str, dict], texts: dict[str, str] | None = None) -> str:
     kind = criterion.get("kind") or kind
     if criterion.get("children"):
         node: dict = {"group": criterion.get("combine", "all"),
-                      "c": [_criterion(child, kind, nodes) for child in criterion["children"]]}
+                      "c": [_criterion(child, kind, nodes, texts) for child in criterion["children"]]}
     elif criterion.get("rule") is not None:
-        node = {"crit": _rule(criterion["rule"], nodes), "kind": kind}
+        node = {"crit": _rule(criterion["rule"], nodes, texts), "kind": kind}
     else:
         node = {"review": True}
-    return _keep(node, nodes)
+    return _keep(node, nodes, texts)
 
 
-def _rule(rule: dict, nodes: dict[str, dict]) -> str:
+def _rule(rule: dict, nodes: dict[str, dict], texts: dict[str, str] | None) -> str:
     if "all" in rule or "any" in rule:
         op = "all" if "all" in rule else "any"
-        node: dict = {op: [_rule(sub, nodes) for sub in rule[op]]}
+        node: dict = {op: [_rule(sub, nodes, texts) for sub in rule[op]]}
     elif "not" in rule:
-        node = {"not": _rule(rule["not"], nodes)}
+        node = {"not": _rule(rule["not"], nodes, texts)}
     else:
         node = {"leaf": rule}
-    return _keep(node, nodes)
+    return _keep(node, nodes, texts)
 
 
-def _keep(node: dict, nodes: dict[str, dict]) -> str:
-    key = node_hash(node)
+def _keep(node: dict, nodes: dict[str, dict], texts: dict[str, str] | None) -> str:
+    text = _text(node)
+    key = _hash(text)
     nodes.setdefault(key, node)
+    if texts is not None:
+        texts.setdefault(key, text)
     return key
 
 

@@ -11,6 +11,7 @@ uses SQL meanwhile.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -91,6 +92,12 @@ class CatalogIndex:
             keep &= (sex == 0) | (sex == _SEX[patient.sex])
         return rows[keep], diagnoses, reason
 
+    def pairs(self, rows: np.ndarray) -> "Pairs":
+        """``(id, source_hash)`` of ``rows``, as ``Candidates.trials`` holds them (made on
+        demand: thousands of tuples kept per remembered answer would slow every garbage
+        collection)."""
+        return Pairs(self, rows)
+
     def tops(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         """``matching.vector.tops_of`` for the plans of ``rows``, gathered from the arrays."""
         sizes = self.sizes[rows]
@@ -100,3 +107,25 @@ class CatalogIndex:
         begin = np.cumsum(sizes) - sizes
         flat = self.flat[np.repeat(self.starts[rows] - begin, sizes) + np.arange(total)]
         return flat, sizes, int(flat.max())
+
+
+class Pairs(Sequence):
+    """``(id, source_hash)`` of some rows of an index, as a read-only sequence."""
+
+    def __init__(self, index: CatalogIndex, rows: np.ndarray):
+        self._index = index
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        row = int(self._rows[i])
+        return self._index.ids[row], self._index.hashes[row]
+
+    def __iter__(self):
+        ids, hashes = self._index.ids, self._index.hashes
+        for row in self._rows.tolist():
+            yield ids[row], hashes[row]

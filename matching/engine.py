@@ -189,24 +189,24 @@ def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
     judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
     records = list(trials)
     plans = [judgement.book.plan(trial) for trial in records]
-    return judge_plans([(t["id"], p) for t, p in zip(records, plans)], judgement, records=records)
+    return judge_plans([t["id"] for t in records], plans, judgement, records=records)
 
 
-def judge_plans(plans: list[tuple[str, TrialPlan]], judgement: Judgement, records: list[dict] | None = None,
+def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, records: list[dict] | None = None,
                 load: Callable[[str], dict] | None = None, tops: tuple | None = None) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
-    ``rank_key`` ranks. ``records`` (same order) are the trials' records, or ``load``
-    fetches one when it is shown; ``tops`` is ``matching.vector.tops_of`` of the plans,
-    plus each trial's place in id order, when the caller keeps them."""
+    ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
+    trials' records, or ``load`` fetches one when it is shown; ``tops`` is
+    ``matching.vector.tops_of`` of the plans, plus each trial's place in id order, when the
+    caller keeps them."""
     import numpy as np
 
     if not plans:
         return []
-    failing, unknown, review, passing, size = judgement.tallies([plan for _, plan in plans], tops)
+    failing, unknown, review, passing, size = judgement.tallies(plans, tops)
     verdict = np.where(failing > 0, 2, np.where((passing > 0) & (unknown == 0), 0, 1))   # VERDICT_ORDER
     evaluable = size - review
     score = np.divide(passing, evaluable, out=np.zeros(len(plans)), where=evaluable > 0)
-    ids = [trial_id for trial_id, _ in plans]
     if tops is not None and len(tops) > 3:
         by_id = tops[3]                                     # kept with the plans
     else:
@@ -214,7 +214,7 @@ def judge_plans(plans: list[tuple[str, TrialPlan]], judgement: Judgement, record
     order = np.lexsort((by_id, unknown, -score, verdict)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
-                   [plan for _, plan in plans], judgement, records, load)
+                   plans, judgement, records, load)
     return [TrialResult(batch, i) for i in order]
 
 

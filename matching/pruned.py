@@ -49,11 +49,11 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
 
             import numpy as np
 
-            plans = trials.plans.plans(trials.db, found.trials)
-            ids = np.array([trial_id for trial_id, _ in plans], dtype=object)
-            by_id = np.argsort(ids, kind="stable").argsort()     # each trial's place in id order
-            kept = found.memo["plans"] = (plans, (*tops_of([plan for _, plan in plans]), by_id))
-        return engine.judge_plans(kept[0], judgement, load=trials.record, tops=kept[1])
+            pairs = trials.plans.plans(trials.db, found.trials)
+            ids, plans = [trial_id for trial_id, _ in pairs], [plan for _, plan in pairs]
+            by_id = np.argsort(np.array(ids, dtype=object), kind="stable").argsort()   # place in id order
+            kept = found.memo["plans"] = (ids, plans, (*tops_of(plans), by_id))
+        return engine.judge_plans(kept[0], kept[1], judgement, load=trials.record, tops=kept[2])
 
     return list(_RESULTS.get(key, judge, weigh=len))
 
@@ -75,10 +75,9 @@ def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
         trials.found.move_to_end(key)
         return found
     rows, diagnoses, reason = index.find(patient)
+    found = Candidates(index.pairs(rows), len(index), patient, bool(diagnoses), diagnoses, reason)
     picked = rows.tolist()
-    found = Candidates([(index.ids[r], index.hashes[r]) for r in picked], len(index), patient, bool(diagnoses),
-                       diagnoses, reason)
-    found.memo["plans"] = ([(index.ids[r], index.plans[r]) for r in picked],
+    found.memo["plans"] = ([index.ids[r] for r in picked], [index.plans[r] for r in picked],
                            (*index.tops(rows), np.arange(len(picked))))        # rows are in id order
     found.memo["key"] = hashlib.blake2b(index.version.encode() + rows.tobytes(), digest_size=16).hexdigest()
     trials.found[key] = found
