@@ -114,9 +114,13 @@ def run(args: argparse.Namespace) -> int:
         # once with its outcome, keeps both mentions)
         profile = Profile(extract(text, source=source, today=today))
         found = None
-        if catalog is not None:                 # --prune: judge the candidates only
-            judged, found = catalog.candidates(profile, today)
-        results = match(profile, judged if found is not None else trials, today=today)
+        if catalog is not None:                 # --prune: judge the candidates only (stored plans)
+            from matching.pruned import match as match_candidates
+
+            results = match_candidates(profile, catalog, today=today)
+            found = catalog.last
+        else:
+            results = match(profile, trials, today=today)
         if args.json:
             payload = {"source": source, "profile": profile.to_dict(), "trials": [r.to_dict() for r in results]}
             if found is not None:
