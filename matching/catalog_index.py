@@ -19,6 +19,7 @@ import numpy as np
 from matching.plans import TrialPlan
 
 _SEX = {"FEMALE": 1, "MALE": 2}
+_CHUNK = 2_000              # plans loaded per call while building (a turn may run in between)
 
 
 class CatalogIndex:
@@ -44,7 +45,9 @@ class CatalogIndex:
         rows = db.execute("SELECT trial_id, source_hash, min_age, max_age, sex, conditions "
                           "FROM trial_limits ORDER BY trial_id").fetchall()
         ids = [r[0] for r in rows]
-        plans = dict(plan_cache.plans(db, [(r[0], r[1]) for r in rows]))
+        plans: dict[str, TrialPlan] = {}
+        for start in range(0, len(rows), _CHUNK):      # the plan cache's lock is let go between chunks
+            plans.update(plan_cache.plans(db, [(r[0], r[1]) for r in rows[start:start + _CHUNK]]))
         kept = [i for i, trial_id in enumerate(ids) if trial_id in plans]    # deleted meanwhile: left out
         rows = [rows[i] for i in kept]
         ids = [r[0] for r in rows]

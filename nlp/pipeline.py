@@ -4,7 +4,9 @@
 clinical tokenizer rules (nlp/tokenizer.py) -> ``sentencizer`` (plus line breaks) ->
 ``trialbot_entities`` (terminology, patterns, typos) -> medspaCy ``ConText``. ``extract``
 runs it and turns the entities into facts; ``profile_from_messages`` merges the facts of a
-conversation's messages into one ``Profile``. Nothing is loaded at import time.
+conversation's messages into one ``Profile``. Nothing is loaded at import time. A build
+cache file (nlp/build_cache.py; the chat keeps one beside its database) makes the build
+faster and changes nothing it builds.
 
 Example::
 
@@ -15,9 +17,11 @@ Example::
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from nlp.facts import Fact, Profile
@@ -44,31 +48,49 @@ def _blank_symbol_runs(text: str) -> str:
     return _LONG_RUN.sub(blank, text)
 
 
-@lru_cache(maxsize=1)
-def build_pipeline():
-    """The spaCy pipeline with its data loaded (cached: built once per process)."""
-    import spacy
+_built = None
+_building = threading.Lock()
+
+
+def build_pipeline(cache: Path | None = None):
+    """The spaCy pipeline with its data loaded, built once per process (the first call
+    builds it, the others return it). ``cache``: a build cache file (nlp/build_cache.py)
+    to read and refresh, making the build faster; without one everything is derived."""
+    global _built
+    if _built is None:
+        with _building:
+            if _built is None:
+                _built = _build(cache)
+    return _built
+
+
+def _build(cache_path: Path | None):
+    from spacy.lang.en import English
     from spacy.language import Language
 
     from data.terminology import load_terminology
+    from nlp.build_cache import BuildCache
     from nlp.components import entities  # noqa: F401  (registers trialbot_entities)
     from nlp.components.context import add_context
     from nlp.english import common_words
     from nlp.resources import vocabulary
-    from nlp.tokenizer import customize_tokenizer
+    from nlp.tokenizer import clinical_tokenizer
 
     if LINE_BREAKS_PIPE not in Language.factories:
         Language.component(LINE_BREAKS_PIPE, func=_line_breaks)
 
+    cache = BuildCache(cache_path)
     words = vocabulary()
     terminology = load_terminology()
-    nlp = spacy.blank("en")
-    customize_tokenizer(nlp)
+    common = cache.common_words(int(words["typos"]["common_words"]), common_words)
+    nlp = English(create_tokenizer=clinical_tokenizer)   # spacy.blank("en") with our tokenizer
     nlp.add_pipe("sentencizer")
     nlp.add_pipe(LINE_BREAKS_PIPE)
     recognizer = nlp.add_pipe(entities.ENTITIES_PIPE)
-    recognizer.initialize_data(terminology, words, common_words(int(words["typos"]["common_words"])))
-    add_context(nlp)
+    with cache.tokenizing(nlp):         # the terms' and cues' tokens, from the cache
+        recognizer.initialize_data(terminology, words, common)
+        add_context(nlp)
+    cache.save()
     return nlp
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 EXTRA_SUFFIXES = [
@@ -27,12 +28,29 @@ EXTRA_INFIXES = [
 _SINGLE_LETTER_INITIAL = re.compile(r"^[^\W\d_]\.$")
 
 
-def customize_tokenizer(nlp: Language) -> None:
-    """Add the clinical prefix, suffix and infix rules to ``nlp``'s tokenizer, in place."""
-    tokenizer = nlp.tokenizer
-    tokenizer.prefix_search = compile_prefix_regex(list(nlp.Defaults.prefixes) + EXTRA_PREFIXES).search
-    tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + EXTRA_SUFFIXES).search
-    tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + EXTRA_INFIXES).finditer
-    # "b." is an exception (an initial) in the English defaults: drop those so the suffix
-    # rule above can split "hepatitis b." like "hepatitis B."
-    tokenizer.rules = {k: v for k, v in tokenizer.rules.items() if not _SINGLE_LETTER_INITIAL.match(k)}
+def clinical_tokenizer(nlp: Language) -> Tokenizer:
+    """A tokenizer for ``nlp``: its language's defaults plus the clinical prefix, suffix
+    and infix rules. Built in one go: every change to a built tokenizer's rules or affix
+    patterns reloads all of its ~1,300 special cases (0.1 s each time)."""
+    defaults = nlp.Defaults
+    return Tokenizer(
+        nlp.vocab,
+        # "b." is an exception (an initial) in the English defaults: drop those so the
+        # suffix rule above can split "hepatitis b." like "hepatitis B."
+        rules={k: v for k, v in defaults.tokenizer_exceptions.items() if not _SINGLE_LETTER_INITIAL.match(k)},
+        prefix_search=compile_prefix_regex(list(defaults.prefixes) + EXTRA_PREFIXES).search,
+        suffix_search=compile_suffix_regex(list(defaults.suffixes) + EXTRA_SUFFIXES).search,
+        infix_finditer=compile_infix_regex(list(defaults.infixes) + EXTRA_INFIXES).finditer,
+        token_match=defaults.token_match,
+        url_match=defaults.url_match,
+    )
+
+
+def phrase_tokens(nlp: Language, text: str) -> tuple[list[str], list[bool]]:
+    """``text`` as ``nlp`` tokenizes it: (words, spaces), the arguments of ``Doc``. Asks the
+    tokenizer's ``tokens`` when it has one (the build cache's: no Doc is made)."""
+    tokens = getattr(nlp.tokenizer, "tokens", None)
+    if tokens is not None:
+        return tokens(text)
+    doc = nlp.make_doc(text)
+    return [t.text for t in doc], [bool(t.whitespace_) for t in doc]

@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from data.errors import DataError
     from data.settings import db_path
     from data.store import StoreError
+    from nlp.build_cache import beside
 
     if args.session is not None and not _SESSION.match(args.session):
         return _fail("--session NAME may hold letters, digits, '.', '_' and '-' only (at most 64)")
@@ -41,8 +42,11 @@ def run(args: argparse.Namespace) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
-        engine = build_engine(db_path(args.db), transport="cli")
-        loading = preload(engine)       # NLP pipeline and gazetteer load while the welcome shows
+        path = db_path(args.db)
+        engine = build_engine(path, transport="cli")
+        # the NLP pipeline (faster with its build cache, kept beside the database) and the
+        # gazetteer load while the welcome shows
+        loading = preload(engine, nlp_cache=beside(path))
         return run_chat(engine, args.session or new_session_name(), role=args.role, ready=loading.wait)
     except (DataError, StoreError) as exc:
         return _fail(str(exc))

@@ -25,10 +25,8 @@ from nlp.resources import context_rules
 CONTEXT_PIPE = "medspacy_context"
 
 
-def _rule(raw: dict):
-    from medspacy.context import ConTextRule
-
-    return ConTextRule(
+def _rule(raw: dict, rule_class):
+    return rule_class(
         literal=raw["literal"],
         category=raw["category"],
         pattern=raw.get("pattern"),
@@ -49,10 +47,14 @@ def past_negation(span) -> bool:
 
 def add_context(nlp: Language) -> None:
     """Append medspaCy's ConText to ``nlp`` with the rules of data/context_rules.json."""
-    import medspacy.context  # noqa: F401  (registers the "medspacy_context" factory)
+    from nlp.medspacy_context import load_context
 
+    rule_class = load_context().ConTextRule   # (registers the "medspacy_context" factory)
     context = nlp.add_pipe(CONTEXT_PIPE, config={"rules": None})
-    context.add([_rule(raw) for raw in context_rules()])
+    # ConText makes each literal's phrase pattern with nlp(literal); only its tokens (LOWER)
+    # count, so the other components need not run on the ~1,400 literals
+    with nlp.select_pipes(enable=[]):
+        context.add([_rule(raw, rule_class) for raw in context_rules()])
 
 
 _LIST_JOINER = re.compile(r"[\s,/]*(?:(?:or|and|nor)[\s,/]*)?", re.IGNORECASE)

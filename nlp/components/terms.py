@@ -15,6 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from data.terminology import Concept, Terminology
+from nlp.tokenizer import phrase_tokens
 
 # terminology category -> fact label (therapies of kind "procedure" are PROCEDURE)
 CATEGORY_LABELS = {
@@ -106,17 +107,18 @@ def _spelling_variants(phrase: str) -> set[str]:
 
 def _pattern_docs(nlp: Language, phrase: str, case_variants: bool) -> list[Doc]:
     """The phrase tokenized as written and, for case-insensitive phrases, in upper and
-    title case too (the tokenizer may split "SLEDAI-2K" and "sledai-2k" differently)."""
+    title case too (the tokenizer may split "SLEDAI-2K" and "sledai-2k" differently); a
+    Doc only for each different split."""
     forms = {phrase}
     if case_variants:
         forms |= {phrase.upper(), phrase.title()}
     docs, seen = [], set()
     for form in sorted(forms):
-        doc = nlp.make_doc(form)
-        key = tuple(t.lower_ for t in doc)
+        words, spaces = phrase_tokens(nlp, form)
+        key = tuple(word.lower() for word in words)
         if key not in seen:
             seen.add(key)
-            docs.append(doc)
+            docs.append(Doc(nlp.vocab, words=words, spaces=spaces))
     return docs
 
 

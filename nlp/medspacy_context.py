@@ -1,0 +1,59 @@
+"""medspaCy's ConText, imported without the parts of medspaCy the pipeline does not use.
+
+``import medspacy.context`` first runs ``medspacy/__init__``, which imports every medspaCy
+component (PyRuSH sentence splitter, target matcher, sectionizer, pre- and post-processors,
+I/O) and then sets medspaCy's span extensions; and ConText's own modules import
+``medspacy.util``, which imports QuickUMLS, which runs ``import nltk``: NLTK's
+``__init__`` imports nearly all of NLTK. Together about 0.4 s of the chat's start-up, for
+code the pipeline never calls (QuickUMLS touches NLTK only when it runs).
+
+``load_context()`` makes the ``medspacy`` and ``nltk`` package modules without running
+their ``__init__`` (*lazy packages*), imports ``medspacy.context`` and sets medspaCy's
+span extensions itself (ConText's ``max_scope`` reads ``Span._.window``). ConText is the
+same code either way. The packages stay whole for anyone else: the first use of a name a
+lazy package does not hold yet (``medspacy.load``, ``nltk.corpus``, ``from medspacy
+import components``) runs its ``__init__`` then.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import threading
+from types import ModuleType
+
+PACKAGE = "medspacy"
+# imported by medspaCy's modules at import time, used only when a component runs
+LAZY_PACKAGES = (PACKAGE, "nltk")
+_lock = threading.Lock()
+
+
+def load_context() -> ModuleType:
+    """The ``medspacy.context`` module (registers the ``medspacy_context`` factory)."""
+    with _lock:
+        for name in LAZY_PACKAGES:
+            if name not in sys.modules:
+                lazy_package(name)
+        context = importlib.import_module(f"{PACKAGE}.context")
+        importlib.import_module(f"{PACKAGE}._extensions").set_extensions()   # idempotent
+        return context
+
+
+def lazy_package(name: str) -> None:
+    """Put package ``name`` in ``sys.modules`` without running its ``__init__``: its
+    submodules import as usual, and the first use of a name it does not hold yet (PEP 562
+    ``__getattr__``) runs the ``__init__``, once. Not a package: nothing is done."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+    completing = threading.Lock()
+
+    def complete(attribute: str):
+        with completing:
+            if package.__dict__.pop("__getattr__", None) is not None:
+                spec.loader.exec_module(package)      # the package's own __init__
+        return getattr(package, attribute)
+
+    package.__getattr__ = complete
+    sys.modules[name] = package
