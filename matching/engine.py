@@ -121,7 +121,9 @@ class TrialResult:
         batch = self._batch
         if batch.records is not None:
             return batch.records[self._i]
-        return self._lazy("trial", lambda: batch.load(self.id) if batch.load is not None else {"id": self.id})
+        if batch.load is not None:
+            return batch.load(self.id)      # the loader keeps recent records; results keep none
+        return {"id": self.id}
 
     @property
     def conditions(self) -> tuple[str, ...]:
@@ -141,6 +143,12 @@ class TrialResult:
         from matching.questions import trial_questions
 
         return self._lazy("questions", lambda: trial_questions(self))
+
+    def drop_details(self) -> None:
+        """Forget the explanation and questions built for this result (a long report writes
+        one trial at a time and needs none of them afterwards)."""
+        self._batch.lazy.pop(("criteria", self._i), None)
+        self._batch.lazy.pop(("questions", self._i), None)
 
     @property
     def top(self) -> list[CriterionResult]:

@@ -122,11 +122,12 @@ def run(args: argparse.Namespace) -> int:
         else:
             results = match(profile, trials, today=today)
         if args.json:
-            payload = {"source": source, "profile": profile.to_dict(), "trials": [r.to_dict() for r in results]}
+            head = {"source": source, "profile": profile.to_dict()}
+            tail = {}
             if found is not None:
-                payload["left_out"] = {"trials": found.left_out, "diagnosis_known": found.diagnosis_known,
-                                       "reason": found.reason or None}
-            print(json.dumps(payload, ensure_ascii=False, default=str))
+                tail["left_out"] = {"trials": found.left_out, "diagnosis_known": found.diagnosis_known,
+                                    "reason": found.reason or None}
+            _print_json_line(head, results, tail)
         else:
             if number:
                 print()
@@ -138,6 +139,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 # --- the human report -------------------------------------------------------------------
+
+def _print_json_line(head: dict, results: list, tail: dict) -> None:
+    """One JSON object per input on one line: ``head``'s fields, ``"trials"`` (every result),
+    then ``tail``'s, written one trial at a time so a report on thousands of trials never
+    holds all their explanations at once."""
+    out = sys.stdout
+    dumps = lambda value: json.dumps(value, ensure_ascii=False, default=str)  # noqa: E731
+    out.write(dumps(head)[:-1] + (', "trials": [' if head else '{"trials": ['))
+    for i, result in enumerate(results):
+        out.write((", " if i else "") + dumps(result.to_dict()))
+        drop = getattr(result, "drop_details", None)
+        if drop is not None:
+            drop()
+    out.write("]" + "".join(f", {dumps(key)}: {dumps(value)}" for key, value in tail.items()) + "}\n")
+
 
 def report(source: str, profile, results, show_source: bool = False) -> str:
     from bot.texts import load_texts
