@@ -173,7 +173,8 @@ def _table(measured: dict[str, Any], imports: dict[str, Any], host: dict[str, An
             (f"{size} trials: candidates per turn mean/max", f"{cand.get('mean')} / {cand.get('max')}"),
             (f"{size} trials: build s, db MB", f"{m['build_s']}, {m['db_mb']}"),
             (f"{size} trials: start-up s welcome/ready", f"{start['welcome_s']} / {start['ready_s']}"),
-            (f"{size} trials: peak memory MB", m["peak_rss_mb"]),
+            (f"{size} trials: peak memory MB (conversations / with triage)",
+             f"{m['peak_rss_mb']} / {m.get('peak_rss_with_triage_mb', '-')}"),
         ]
         target = TARGETS.get(int(size))
         if target is not None:
