@@ -53,7 +53,7 @@ class CatalogIndex:
         ids = [r[0] for r in rows]
         position = {trial_id: i for i, trial_id in enumerate(ids)}
         concepts: dict[str, list[int]] = {}
-        for trial_id, concept in db.execute("SELECT trial_id, concept FROM trial_conditions"):
+        for trial_id, concept in db.execute("SELECT trial_id, concept FROM trial_conditions").fetchall():
             row = position.get(trial_id)
             if row is not None:
                 concepts.setdefault(concept, []).append(row)

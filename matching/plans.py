@@ -31,6 +31,7 @@ from matching.truth import (
 LEAF, ALL, ANY, NOT, CRIT, GROUP, REVIEW_NODE = range(7)
 _FETCH = 5_000             # hashes per SQL query
 PLAN_LIMIT = 250_000       # trial plans kept (a plan is a tuple of node numbers: ~200 bytes)
+_RECORD_PLANS = 2_000      # plans remembered by record object (each keeps its record alive)
 _STATUS_TRUTH = {PASS: TRUE, FAIL: FALSE}
 
 
@@ -71,7 +72,7 @@ class PlanBook:
             tops, nodes = flatten(record)
             plan = TrialPlan(tuple(self._intern(h, nodes) for h in tops), tuple(record.get("conditions") or ()))
             self._by_record[key] = (record, plan)
-            while len(self._by_record) > 20_000:
+            while len(self._by_record) > _RECORD_PLANS:
                 self._by_record.popitem(last=False)
             return plan
 
@@ -93,7 +94,7 @@ class PlanBook:
             for start in range(0, len(batch), _FETCH):
                 for key, text in db.execute(
                         "SELECT hash, node FROM rule_nodes WHERE hash IN (SELECT value FROM json_each(?))",
-                        [json.dumps(batch[start:start + _FETCH])]):
+                        [json.dumps(batch[start:start + _FETCH])]).fetchall():
                     node = json.loads(text)
                     nodes[key] = node
                     wanted.update(h for h in _children(node) if h not in self.index and h not in nodes)
