@@ -51,14 +51,11 @@ def real_find_question() -> Callable[[list, str], Any]:
 
 
 def scan_questions(results: list, key: str) -> Any:
-    """The open question with ``key`` of the first still-possible trial asking it (for
-    matchers other than trialbot's own, e.g. test doubles)."""
-    for result in results:
-        if result.verdict == "possible":
-            question = result.question(key)
-            if question is not None:
-                return question
-    return None
+    """The open question with ``key`` of the first still-possible trial asking it, among
+    all of them (for matchers other than trialbot's own, e.g. test doubles)."""
+    from matching.questions import find_question
+
+    return find_question(results, key, limit=len(results))
 
 
 def real_confirm_question() -> Callable[[str], Any]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from matching.rules import iter_leaves
+from data.rule_nodes import stated_types
 
 COLUMNS = ("min_age", "max_age", "sex", "conditions")   # the trial_limits columns, in order
 
@@ -27,7 +27,7 @@ def hard_limits(record: dict) -> dict[str, Any]:
     """``{"min_age", "max_age", "sex", "conditions"}``: years (or None), ``FEMALE`` /
     ``MALE`` (or None: any sex), and how many condition concepts the record lists."""
     criteria = record.get("criteria") or []
-    types = {leaf.get("type") for c in _walk(criteria) if c.get("rule") for leaf in iter_leaves(c["rule"])}
+    types = stated_types(criteria)
     registry = record.get("eligibility") or {}
     lows: list[float] = []
     highs: list[float] = []
@@ -75,9 +75,3 @@ def _required_leaves(rule: dict) -> Iterator[dict]:
 def _add(values: list[float], value: Any) -> None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         values.append(float(value))
-
-
-def _walk(criteria: list[dict]) -> Iterator[dict]:
-    for criterion in criteria:
-        yield criterion
-        yield from _walk(criterion.get("children") or [])

@@ -60,7 +60,7 @@ def registry_criteria(record: dict) -> list[dict]:
     ``elig-sex``) when no criterion states them already, so they are never dropped."""
     criteria = list(record.get("criteria") or [])
     limits = record.get("eligibility") or {}
-    types = {leaf.get("type") for c in _walk(criteria) if c.get("rule") for leaf in iter_leaves(c["rule"])}
+    types = stated_types(criteria)
     low, high = limits.get("min_age_years"), limits.get("max_age_years")
     if (low is not None or high is not None) and "age" not in types:
         rule: dict[str, Any] = {"type": "age"}
@@ -111,7 +111,14 @@ def _keep(node: dict, nodes: dict[str, dict], texts: dict[str, str] | None) -> s
     return key
 
 
-def _walk(criteria: list[dict]) -> Iterator[dict]:
+def stated_types(criteria: list[dict]) -> set[str]:
+    """The leaf types the criteria state anywhere (registry limits apply only to the
+    ones they do not state)."""
+    return {leaf.get("type") for c in walk_criteria(criteria) if c.get("rule") for leaf in iter_leaves(c["rule"])}
+
+
+def walk_criteria(criteria: list[dict]) -> Iterator[dict]:
+    """Every criterion, parents before children (records need not be validated)."""
     for criterion in criteria:
         yield criterion
-        yield from _walk(criterion.get("children") or [])
+        yield from walk_criteria(criterion.get("children") or [])

@@ -20,18 +20,52 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from typing import Any, Callable, Hashable, Iterator
+from typing import Any, Callable, Hashable, Iterable, Iterator
+
+from data.rule_nodes import walk_criteria
 
 RECORD_LIMIT = 2_000       # records kept (~30 KB each): only trials shown or explained are loaded
 _FETCH = 2_000             # ids per SQL query
+
+
+class ByHash:
+    """Values by trial id, each valid for one source hash; at most ``limit``, the least
+    recently used going first. Not locked: its owner holds its own lock around it."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._entries: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def split(self, trials: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], list[str]]:
+        """(the values still valid for these ``(id, source_hash)`` pairs, by id; the ids to
+        fetch again)."""
+        found: dict[str, Any] = {}
+        stale: list[str] = []
+        for trial_id, source_hash in trials:
+            entry = self._entries.get(trial_id)
+            if entry is not None and entry[0] == source_hash:
+                self._entries.move_to_end(trial_id)
+                found[trial_id] = entry[1]
+            else:
+                stale.append(trial_id)
+        return found, stale
+
+    def keep(self, trial_id: str, source_hash: str, value: Any) -> Any:
+        self._entries[trial_id] = (source_hash, value)
+        self._entries.move_to_end(trial_id)
+        while len(self._entries) > self.limit:
+            self._entries.popitem(last=False)
+        return value
 
 
 class RecordCache:
     """Compiled records by trial id, each valid for one ``source_hash``."""
 
     def __init__(self, limit: int = RECORD_LIMIT):
-        self.limit = limit
-        self._records: OrderedDict[str, tuple[str, dict]] = OrderedDict()
+        self._records = ByHash(limit)
         self._leaves: dict[str, list[dict]] = {}
         self._lock = threading.Lock()
         self.hits = self.compiled = 0
@@ -43,29 +77,21 @@ class RecordCache:
         """The compiled records of ``(id, source_hash)`` pairs, in their order (a trial
         deleted meanwhile is left out)."""
         with self._lock:
-            found: dict[str, dict] = {}
-            stale = []
-            for trial_id, source_hash in trials:
-                entry = self._records.get(trial_id)
-                if entry is not None and entry[0] == source_hash:
-                    self._records.move_to_end(trial_id)
-                    found[trial_id] = entry[1]
-                else:
-                    stale.append(trial_id)
+            found, stale = self._records.split(trials)
             self.hits += len(found)
             for start in range(0, len(stale), _FETCH):
                 rows = db.execute(
                     "SELECT id, source_hash, record FROM trials WHERE id IN (SELECT value FROM json_each(?))",
                     [json.dumps(stale[start:start + _FETCH])]).fetchall()
                 for trial_id, source_hash, text in rows:
-                    found[trial_id] = self._keep(trial_id, source_hash, self.compile(text))
+                    found[trial_id] = self._records.keep(trial_id, source_hash, self.compile(text))
             return [found[trial_id] for trial_id, _ in trials if trial_id in found]
 
     def compile(self, text: str) -> dict:
         """A record from its stored JSON, with leaves shared across trials."""
         record = json.loads(text)
         seen: dict[str, int] = {}
-        for criterion in _walk(record.get("criteria") or []):
+        for criterion in walk_criteria(record.get("criteria") or []):
             if criterion.get("rule") is not None:
                 criterion["rule"] = self._share(criterion["rule"], seen)
         self.compiled += 1
@@ -87,13 +113,6 @@ class RecordCache:
             return shared[nth]
         shared.append(rule)
         return rule
-
-    def _keep(self, trial_id: str, source_hash: str, record: dict) -> dict:
-        self._records[trial_id] = (source_hash, record)
-        self._records.move_to_end(trial_id)
-        while len(self._records) > self.limit:
-            self._records.popitem(last=False)
-        return record
 
 
 _SHARED = RecordCache()
@@ -262,9 +281,3 @@ class Memo:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-
-
-def _walk(criteria: list[dict]) -> Iterator[dict]:
-    for criterion in criteria:
-        yield criterion
-        yield from _walk(criterion.get("children") or [])

@@ -37,7 +37,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from nlp.facts import Profile
 
@@ -149,20 +149,23 @@ def find_candidates(db: Any, profile: Profile, today: Any = None) -> Candidates:
     return found
 
 
+def narrowing(patient: Patient, treated: Callable[[tuple[str, ...]], tuple[str, ...]]) -> tuple[tuple[str, ...], str]:
+    """(the patient's stated diagnoses some stored trial treats, in concept order; why the
+    conditions cannot narrow the candidates, or ""). ``treated(concepts)`` gives those of
+    ``concepts`` some stored trial lists, sorted (SQL or the in-memory index)."""
+    if patient.unknown_conditions:
+        return (), "a condition was named that the terminology does not know"
+    if not patient.conditions:
+        return (), "no diagnosis stated yet"
+    diagnoses = treated(patient.conditions)
+    return diagnoses, "" if diagnoses else "no stored trial treats the conditions stated"
+
+
 def _find(db: Any, patient: Patient) -> Candidates:
     total = db.execute("SELECT count(*) FROM trial_limits").fetchone()[0]
-    diagnoses: tuple[str, ...] = ()
-    reason = ""
-    if patient.unknown_conditions:
-        reason = "a condition was named that the terminology does not know"
-    elif not patient.conditions:
-        reason = "no diagnosis stated yet"
-    else:
-        diagnoses = tuple(row[0] for row in db.execute(
-            "SELECT DISTINCT concept FROM trial_conditions WHERE concept IN (SELECT value FROM json_each(?)) ORDER BY concept",
-            [json.dumps(list(patient.conditions))]))
-        if not diagnoses:
-            reason = "no stored trial treats the conditions stated"
+    diagnoses, reason = narrowing(patient, lambda concepts: tuple(row[0] for row in db.execute(
+        "SELECT DISTINCT concept FROM trial_conditions WHERE concept IN (SELECT value FROM json_each(?)) ORDER BY concept",
+        [json.dumps(list(concepts))])))
     where, params = _demographics(patient)
     if diagnoses:
         sql = ("WITH matched(trial_id) AS ("

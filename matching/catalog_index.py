@@ -72,16 +72,10 @@ class CatalogIndex:
     def find(self, patient: Any) -> tuple[np.ndarray, tuple[str, ...], str]:
         """(candidate rows in id order, the diagnoses some trial treats, why conditions did
         not narrow, or "") for a ``matching.candidates.Patient``."""
-        diagnoses: tuple[str, ...] = ()
-        reason = ""
-        if patient.unknown_conditions:
-            reason = "a condition was named that the terminology does not know"
-        elif not patient.conditions:
-            reason = "no diagnosis stated yet"
-        else:
-            diagnoses = tuple(sorted(c for c in set(patient.conditions) if c in self.by_concept))
-            if not diagnoses:
-                reason = "no stored trial treats the conditions stated"
+        from matching.candidates import narrowing
+
+        diagnoses, reason = narrowing(patient, lambda concepts: tuple(sorted(
+            c for c in set(concepts) if c in self.by_concept)))
         if diagnoses:
             rows = np.unique(np.concatenate([self.by_concept[c] for c in diagnoses] + [self.no_conditions]))
         else:

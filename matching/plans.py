@@ -176,22 +176,16 @@ class PlanCache:
     (bounded: the least recently used go first)."""
 
     def __init__(self, book: PlanBook | None = None, limit: int = PLAN_LIMIT):
+        from matching.cache import ByHash
+
         self.book = book if book is not None else shared_book()
-        self.limit = limit
-        self._plans: OrderedDict[str, tuple[str, TrialPlan]] = OrderedDict()
+        self._plans = ByHash(limit)
         self._lock = threading.Lock()
 
     def plans(self, db: Any, trials: list[tuple[str, str]]) -> list[tuple[str, TrialPlan]]:
         """(id, plan) of each ``(id, source_hash)`` still in the store, in their order."""
         with self._lock:
-            found: dict[str, TrialPlan] = {}
-            stale = []
-            for trial_id, source_hash in trials:
-                entry = self._plans.get(trial_id)
-                if entry is not None and entry[0] == source_hash:
-                    found[trial_id] = entry[1]
-                else:
-                    stale.append(trial_id)
+            found, stale = self._plans.split(trials)
             for start in range(0, len(stale), _FETCH):
                 rows = db.execute(
                     "SELECT trial_id, source_hash, plan, condition_list FROM trial_limits "
@@ -199,10 +193,7 @@ class PlanCache:
                     [json.dumps(stale[start:start + _FETCH])]).fetchall()
                 plans = self.book.plans(db, [(row[2], row[3]) for row in rows])
                 for row, plan in zip(rows, plans):
-                    found[row[0]] = plan
-                    self._plans[row[0]] = (row[1], plan)
-            while len(self._plans) > self.limit:
-                self._plans.popitem(last=False)
+                    found[row[0]] = self._plans.keep(row[0], row[1], plan)
             return [(trial_id, found[trial_id]) for trial_id, _ in trials if trial_id in found]
 
 
@@ -251,36 +242,33 @@ class Judgement:
         op, arg = self.book.op[node], self.book.arg[node]
         if op == LEAF:
             return self.ev.leaf(arg).value
-        value = self.value
-        if op == ALL or op == ANY:              # Kleene, stopping at the deciding child
-            stop, rest = (FALSE, TRUE) if op == ALL else (TRUE, FALSE)
-            unknown = review = False
-            for child in arg:
-                found = value(child)
-                if found == stop:
-                    return stop
-                if found == UNKNOWN:
-                    unknown = True
-                elif found == REVIEW:
-                    review = True
-            return UNKNOWN if unknown else REVIEW if review else rest
+        if op == ALL:
+            return self._first(arg, FALSE, TRUE)
+        if op == ANY:
+            return self._first(arg, TRUE, FALSE)
         if op == NOT:
-            return kleene_not(value(arg))
+            return kleene_not(self.value(arg))
         if op == CRIT:
-            return status_of(value(arg[0]), arg[1])
+            return status_of(self.value(arg[0]), arg[1])
         if op == GROUP:
-            stop, rest = (PASS, FAIL) if arg[0] == "any" else (FAIL, PASS)
-            unknown = review = False
-            for child in arg[1]:
-                found = value(child)
-                if found == stop:
-                    return stop
-                if found == UNKNOWN:
-                    unknown = True
-                elif found == REVIEW:
-                    review = True
-            return UNKNOWN if unknown else REVIEW if review else rest
+            return self._first(arg[1], PASS, FAIL) if arg[0] == "any" else self._first(arg[1], FAIL, PASS)
         return REVIEW
+
+    def _first(self, children: tuple[int, ...], stop: str, rest: str) -> str:
+        """Kleene ``all`` (stop at false / fail) or ``any`` (stop at true / pass) of the
+        children, stopping at the deciding child; ``rest`` when every child is the other
+        decided value; else unknown when a child is unknown, else review."""
+        value = self.value
+        unknown = review = False
+        for child in children:
+            found = value(child)
+            if found == stop:
+                return stop
+            if found == UNKNOWN:
+                unknown = True
+            elif found == REVIEW:
+                review = True
+        return UNKNOWN if unknown else REVIEW if review else rest
 
     def leaf_result(self, node: int) -> LeafResult:
         return self.ev.leaf(self.book.arg[node])

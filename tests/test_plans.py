@@ -11,7 +11,7 @@ from functools import lru_cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.rule_nodes import flatten, registry_criteria
+from data.rule_nodes import flatten, registry_criteria, walk_criteria
 from data.store import open_store, upsert_trials
 from data.synthetic import build_database, generate
 from data.terminology import load_terminology
@@ -19,10 +19,11 @@ from data.trials import load_trials
 from matching import pruned
 from matching.cache import RecordCache, TrialCatalog
 from matching.candidates import find_candidates
-from matching.engine import INELIGIBLE, LIKELY, POSSIBLE, judge_criterion, match
+from matching.engine import INELIGIBLE, LIKELY, POSSIBLE, judge_criterion, match, rank_key
 from matching.evaluate import Evaluator
 from matching.plans import Judgement, PlanBook, PlanCache
 from matching.questions import find_question, next_question
+from matching.rules import iter_leaves
 from matching.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN
 from nlp.facts import Fact, Profile
 
@@ -71,7 +72,9 @@ def _verdict(statuses: list[str]) -> str:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profiles)
 def test_plan_statuses_and_verdicts_equal_the_explained_criteria(profile):
-    for result in match(profile, trials(), today=TODAY):
+    results = match(profile, trials(), today=TODAY)
+    assert results == sorted(results, key=rank_key)          # the vectorised ranking is rank_key's
+    for result in results:
         explained = [c.status for c in result.top]
         assert result.judgement.statuses(result.plan) == explained, result.id
         assert result.verdict == _verdict(explained), result.id
@@ -97,22 +100,9 @@ def test_what_if_equals_judging_the_whole_criterion_again(profile):
 
 
 def _leaves(criterion: dict):
-    for child in criterion.get("children") or []:
-        yield from _leaves(child)
-    if criterion.get("rule") is not None and not criterion.get("children"):
-        yield from _rule_leaves(criterion["rule"])
-
-
-def _rule_leaves(rule: dict):
-    for op in ("all", "any"):
-        if op in rule:
-            for sub in rule[op]:
-                yield from _rule_leaves(sub)
-            return
-    if "not" in rule:
-        yield from _rule_leaves(rule["not"])
-        return
-    yield rule
+    for c in walk_criteria([criterion]):
+        if c.get("rule") is not None and not c.get("children"):
+            yield from iter_leaves(c["rule"])
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
