@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from matching.plans import TrialPlan
+from matching.vector import tops_of
 
 _SEX = {"FEMALE": 1, "MALE": 2}
 _CHUNK = 2_000              # plans loaded per call while building (a turn may run in between)
@@ -35,10 +36,8 @@ class CatalogIndex:
         self.min_age, self.max_age, self.sex, self.listed = min_age, max_age, sex, listed
         self.by_concept = by_concept
         self.no_conditions = np.flatnonzero(listed == 0)
-        sizes = np.fromiter(map(len, (p.tops for p in plans)), dtype=np.int64, count=len(plans))
-        self.sizes = sizes
-        self.starts = np.cumsum(sizes) - sizes
-        self.flat = np.fromiter((t for p in plans for t in p.tops), dtype=np.int64, count=int(sizes.sum()))
+        self.flat, self.sizes, _ = tops_of(plans)
+        self.starts = np.cumsum(self.sizes) - self.sizes
 
     @classmethod
     def build(cls, db: Any, version: str, plan_cache: Any) -> "CatalogIndex":

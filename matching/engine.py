@@ -218,12 +218,19 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     if tops is not None and len(tops) > 3:
         by_id = tops[3]                                     # kept with the plans
     else:
-        by_id = np.argsort(np.array(ids, dtype=object), kind="stable").argsort()
+        by_id = id_order(ids)
     order = np.lexsort((by_id, unknown, -score, verdict)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
                    plans, judgement, records, load)
     return [TrialResult(batch, i) for i in order]
+
+
+def id_order(ids: list[str]) -> Any:
+    """Each id's place in id order (numpy), the last tie-breaker of the ranking."""
+    import numpy as np
+
+    return np.argsort(np.array(ids, dtype=object), kind="stable").argsort()
 
 
 def rank_key(result: TrialResult) -> tuple:

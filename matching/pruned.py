@@ -47,12 +47,9 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
         if kept is None:
             from matching.vector import tops_of
 
-            import numpy as np
-
             pairs = trials.plans.plans(trials.db, found.trials)
             ids, plans = [trial_id for trial_id, _ in pairs], [plan for _, plan in pairs]
-            by_id = np.argsort(np.array(ids, dtype=object), kind="stable").argsort()   # place in id order
-            kept = found.memo["plans"] = (ids, plans, (*tops_of(plans), by_id))
+            kept = found.memo["plans"] = (ids, plans, (*tops_of(plans), engine.id_order(ids)))
         return engine.judge_plans(kept[0], kept[1], judgement, load=trials.record, tops=kept[2])
 
     return list(_RESULTS.get(key, judge, weigh=len))
