@@ -93,16 +93,17 @@ def retention_days() -> int:
         return 30
 
 
-def build_engine(db_path: str | None, transport: str):
+def build_engine(db_path: str | None, transport: str, extract: Callable[..., list] | None = None):
     """The engine on the database at ``db_path`` (bundled trials brought up to date,
-    conversations idle past the retention period purged), as both transports run it."""
+    conversations idle past the retention period purged), as both transports run it;
+    ``extract``: the extractor (default: ``nlp.pipeline.extract`` in this process)."""
     from bot.engine import Engine
     from bot.session_store import SessionStore
     from data.store import open_store
 
     store = SessionStore(open_store(db_path))
     store.purge_idle(retention_days())
-    return Engine(store, transport=transport)
+    return Engine(store, transport=transport, extract=extract)
 
 
 class Preload:
@@ -111,11 +112,14 @@ class Preload:
     modules (``wait()`` returns when they are ready, raising what loading raised), then the
     gazetteer's index (built under its own lock; only a location needs it) and every stored
     trial's plan (``Engine.preload_trials``). ``nlp_cache``:
-    the pipeline's build cache file (nlp/build_cache.py; beside the database)."""
+    the pipeline's build cache file (nlp/build_cache.py; beside the database).
+    ``extraction``: an ``nlp.extraction_process.ExtractionProcess`` building the pipeline
+    in a process of its own; then this thread only waits for it."""
 
-    def __init__(self, engine: Any, nlp_cache: Any = None):
+    def __init__(self, engine: Any, nlp_cache: Any = None, extraction: Any = None):
         self.engine = engine
         self.nlp_cache = nlp_cache
+        self.extraction = extraction
         self.error: BaseException | None = None
         self.seconds: float | None = None
         self._done = threading.Event()
@@ -134,11 +138,14 @@ class Preload:
         gc.disable()
         try:
             gazetteer = self.engine.gazetteer      # the engine's instance, before anyone else asks
-            from nlp.pipeline import build_pipeline, extract
+            if self.extraction is None:
+                from nlp.pipeline import build_pipeline, extract
 
-            build_pipeline(self.nlp_cache)
-            extract("warm up")
+                build_pipeline(self.nlp_cache)
+                extract("warm up")
             import matching.pruned, matching.engine, matching.questions  # noqa: E401,F401
+            if self.extraction is not None:
+                self.extraction.wait()
         except BaseException as exc:               # handed to wait()
             self.error = exc
         finally:
@@ -172,9 +179,9 @@ class Preload:
 _preloading: Preload | None = None
 
 
-def preload(engine: Any, nlp_cache: Any = None) -> Preload:
+def preload(engine: Any, nlp_cache: Any = None, extraction: Any = None) -> Preload:
     """Start loading the engine's slow collaborators in the background (see ``Preload``);
     the extractor is handed out only once loading finished."""
     global _preloading
-    _preloading = Preload(engine, nlp_cache).start()
+    _preloading = Preload(engine, nlp_cache, extraction).start()
     return _preloading

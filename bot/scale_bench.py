@@ -11,7 +11,7 @@ bundled trials plus synthetic variants up to N, ``data/synthetic.py``), then mea
   (``triage --prune``), candidates judged per turn and peak memory (``ru_maxrss``), all in
   a process of their own; no new conversation starts after ``TURN_BUDGET_S`` seconds;
 - database build time (generation, validation, writing) and size on disk;
-- start-up of ``python bot.py chat`` on the database (median of 3): until its welcome is
+- start-up of ``python bot.py chat`` on the database (median of 9): until its welcome is
   printed, and until it answers its first input (a /help sent at once), which waits for
   the NLP pipeline loading in the background (docs/benchmarks.md says what "ready" means).
 
@@ -38,7 +38,7 @@ from typing import Any
 DEFAULT_SIZES = (4, 1000, 10000)
 TURN_BUDGET_S = 600.0
 IMPORT_STUDIES = 200
-STARTUP_RUNS = 3
+STARTUP_RUNS = 9
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {10_000: 30.0, 100_000: 150.0}      # p95 per turn, ms
 STARTUP_TARGET_S = 1.5
@@ -51,11 +51,13 @@ def bench_scale(args: Any) -> dict[str, Any]:
         return {"error": "--trials must be at least 1", "table": []}
     shown = sys.stderr.isatty()
     measured: dict[str, Any] = {}
+    speed_before = python_loop_s()
     with tempfile.TemporaryDirectory(prefix="trialbot-scale-") as folder:
         for n in sizes:
             measured[str(n)] = measure_size(n, Path(folder), shown)
         imports = import_throughput(Path(folder), IMPORT_STUDIES, shown)
-    result: dict[str, Any] = {"machine": machine(), "sizes": measured, "import": imports}
+    host = {**machine(), "python_loop_s": {"before": speed_before, "after": python_loop_s()}}
+    result: dict[str, Any] = {"machine": host, "sizes": measured, "import": imports}
     if len(sizes) == 1:
         result.update(measured[str(sizes[0])])
     result["table"] = _table(measured, imports, result["machine"])
@@ -88,9 +90,10 @@ def run_turns(path: Path, budget: float) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
-def startup_times(path: Path, runs: int) -> dict[str, float]:
+def startup_times(path: Path, runs: int) -> dict[str, Any]:
     """Median seconds from launching ``bot.py chat`` to its welcome, and to its answer to
-    a /help written at launch (read only once the background loading is done)."""
+    a /help written at launch (read only once the background loading is done); every
+    ready time, and whether the project's modules had current cached bytecode."""
     welcome, ready = [], []
     for _ in range(runs):
         began = time.perf_counter()
@@ -107,7 +110,27 @@ def startup_times(path: Path, runs: int) -> dict[str, float]:
             process.stdin.close()
             process.wait(timeout=120)
     return {"welcome_s": round(statistics.median(welcome), 2) if welcome else None,
-            "ready_s": round(statistics.median(ready), 2) if ready else None}
+            "ready_s": round(statistics.median(ready), 2) if ready else None,
+            "ready_runs_s": sorted(round(r, 2) for r in ready), "bytecode": project_bytecode()}
+
+
+def project_bytecode() -> bool:
+    """Whether every module of the project has current cached bytecode (Python writes it
+    on first import unless PYTHONDONTWRITEBYTECODE is set; ``python -m compileall``
+    writes it either way), i.e. whether a start-up compiles none of them."""
+    import importlib.util
+
+    for source in [ROOT / "bot.py", *(p for d in ("bot", "nlp", "data", "matching") for p in (ROOT / d).rglob("*.py"))]:
+        try:
+            header = Path(importlib.util.cache_from_source(str(source))).read_bytes()[:16]
+        except OSError:
+            return False
+        stat = source.stat()
+        if (len(header) < 16 or int.from_bytes(header[4:8], "little") != 0
+                or int.from_bytes(header[8:12], "little") != int(stat.st_mtime) & 0xFFFFFFFF
+                or int.from_bytes(header[12:16], "little") != stat.st_size & 0xFFFFFFFF):
+            return False
+    return True
 
 
 def _read(process: subprocess.Popen, timeout: float = 120.0) -> bytes:
@@ -150,6 +173,19 @@ def import_throughput(folder: Path, count: int, progress: bool = False) -> dict[
             "trials_per_s": round(count / total, 1)}
 
 
+def python_loop_s(count: int = 10_000_000) -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): how fast this machine runs Python
+    right now. On a shared machine it drifts by a third within minutes; comparing it
+    between runs tells a slower machine from slower code."""
+    best = float("inf")
+    for _ in range(3):
+        began, total = time.perf_counter(), 0
+        for i in range(count):
+            total += i
+        best = min(best, time.perf_counter() - began)
+    return round(best, 3)
+
+
 def machine() -> dict[str, Any]:
     memory = None
     try:
@@ -165,6 +201,10 @@ def machine() -> dict[str, Any]:
 
 def _table(measured: dict[str, Any], imports: dict[str, Any], host: dict[str, Any]) -> list[tuple[str, Any]]:
     rows: list[tuple[str, Any]] = [("machine", f"{host['cores']} cores, {host['memory_gb']} GB, Python {host['python']}")]
+    loop = host.get("python_loop_s")
+    if loop:
+        rows.append(("machine speed: fixed Python loop s, before / after (lower is faster)",
+                     f"{loop['before']} / {loop['after']}"))
     for size, m in measured.items():
         t, tri, start, cand = m["turn_ms"], m["triage_ms"], m["startup"], m.get("candidates") or {}
         rows += [
@@ -172,7 +212,9 @@ def _table(measured: dict[str, Any], imports: dict[str, Any], host: dict[str, An
             (f"{size} trials: triage ms p50/max", f"{tri['p50']} / {tri['max']}"),
             (f"{size} trials: candidates per turn mean/max", f"{cand.get('mean')} / {cand.get('max')}"),
             (f"{size} trials: build s, db MB", f"{m['build_s']}, {m['db_mb']}"),
-            (f"{size} trials: start-up s welcome/ready", f"{start['welcome_s']} / {start['ready_s']}"),
+            (f"{size} trials: start-up s welcome/ready (ready range; bytecode cached)",
+             f"{start['welcome_s']} / {start['ready_s']} ({min(start['ready_runs_s'], default='-')}–"
+             f"{max(start['ready_runs_s'], default='-')}; {'yes' if start.get('bytecode') else 'no'})"),
             (f"{size} trials: peak memory MB (conversations / with triage)",
              f"{m['peak_rss_mb']} / {m.get('peak_rss_with_triage_mb', '-')}"),
         ]

@@ -13,6 +13,9 @@ class DataError(ValueError):
         self.message = message
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):          # picklable (it crosses from the extraction process)
+        return (type(self), (self.where, self.message))
+
 
 def check_fields(mapping: dict, allowed, where: str, required=()) -> None:
     """Reject unknown and missing fields of a data-file entry, naming the first one:

@@ -15,12 +15,10 @@ built afresh; a folder that cannot be written to only means no cache. Nothing is
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -39,6 +37,8 @@ def beside(db_path: str | os.PathLike | None) -> Path | None:
 
 
 def _tokens_fingerprint() -> str:
+    import hashlib
+
     import spacy
 
     from nlp import tokenizer
@@ -130,6 +130,8 @@ class BuildCache:
             return
         if not self._dirty and set(self._used_tokens) == set(self._tokens) and set(self._used_words) == set(self._words):
             return
+        import tempfile                 # (here: the chat imports this module only for ``beside``)
+
         doc = {"format": FORMAT, "tokens_key": self.tokens_key, "tokens": self._used_tokens,
                "words_key": self.words_key, "common_words": self._used_words}
         try:

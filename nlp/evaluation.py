@@ -18,6 +18,7 @@ Example: python bot.py bench extraction
 from __future__ import annotations
 
 import json
+import statistics
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -151,11 +152,44 @@ def throughput(texts: list[str], passes: int = 3, min_seconds: float = 1.0) -> t
     return best_cpu, best_wall
 
 
+def message_latency(texts: list[str], passes: int = 3) -> dict[str, dict[str, float]]:
+    """Milliseconds per text (p50, p95) extracted in this process and through the chat's
+    extraction process (nlp/extraction_process.py), alternately: the difference is what
+    the pipe between the two processes costs."""
+    from nlp.extraction_process import ExtractionProcess
+    from nlp.pipeline import extract
+
+    worker = ExtractionProcess().start()
+    try:
+        worker.wait()
+        extract(texts[0], today=GOLD_TODAY)
+        here: list[float] = []
+        there: list[float] = []
+        for _ in range(passes):
+            for text in texts:
+                began = time.perf_counter()
+                extract(text, today=GOLD_TODAY)
+                middle = time.perf_counter()
+                worker(text, today=GOLD_TODAY)
+                here.append(middle - began)
+                there.append(time.perf_counter() - middle)
+    finally:
+        worker.close()
+
+    def summary(values: list[float]) -> dict[str, float]:
+        return {"p50": round(statistics.median(values) * 1000, 3),
+                "p95": round(statistics.quantiles(values, n=20)[18] * 1000, 3)}
+
+    return {"in_process_ms": summary(here), "extraction_process_ms": summary(there)}
+
+
 def bench_extraction(args: Any = None) -> dict[str, Any]:
-    """The `bench extraction` suite: P/R/F1 per label and overall, attribute accuracy, throughput."""
+    """The `bench extraction` suite: P/R/F1 per label and overall, attribute accuracy,
+    throughput, and per-message latency in and out of the chat's extraction process."""
     gold = load_gold()
     report = evaluate()
     speed, wall_speed = throughput([row["text"] for row in gold])
+    latency = message_latency([row["text"] for row in gold])
     overall = report.overall.as_dict()
     per_label = {label: counts.as_dict() for label, counts in sorted(report.labels.items())}
     attributes = {name: round(right / total, 4) for name, (right, total) in sorted(report.attributes.items())}
@@ -176,6 +210,8 @@ def bench_extraction(args: Any = None) -> dict[str, Any]:
         table.append((f"attribute {name}", f"{accuracy:.3f} ({right}/{total})"))
     table.append(("sentences per second (CPU time, one core)", round(speed)))
     table.append(("sentences per second (wall time)", round(wall_speed)))
+    for name, label in (("in_process_ms", "in this process"), ("extraction_process_ms", "in the chat's extraction process")):
+        table.append((f"ms per sentence {label} (p50 / p95)", f"{latency[name]['p50']} / {latency[name]['p95']}"))
     return {
         **overall,
         "per_label": per_label,
@@ -184,5 +220,6 @@ def bench_extraction(args: Any = None) -> dict[str, Any]:
         "sentences": report.sentences,
         "sentences_per_second": round(speed, 1),
         "sentences_per_second_wall": round(wall_speed, 1),
+        "message_latency": latency,
         "table": table,
     }

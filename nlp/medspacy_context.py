@@ -17,10 +17,11 @@ import components``) runs its ``__init__`` then.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 import threading
 from types import ModuleType
+
+from nlp.lazy_imports import lazy_package
 
 PACKAGE = "medspacy"
 # imported by medspaCy's modules at import time, used only when a component runs
@@ -37,23 +38,3 @@ def load_context() -> ModuleType:
         context = importlib.import_module(f"{PACKAGE}.context")
         importlib.import_module(f"{PACKAGE}._extensions").set_extensions()   # idempotent
         return context
-
-
-def lazy_package(name: str) -> None:
-    """Put package ``name`` in ``sys.modules`` without running its ``__init__``: its
-    submodules import as usual, and the first use of a name it does not hold yet (PEP 562
-    ``__getattr__``) runs the ``__init__``, once. Not a package: nothing is done."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-        return
-    package = importlib.util.module_from_spec(spec)
-    completing = threading.Lock()
-
-    def complete(attribute: str):
-        with completing:
-            if package.__dict__.pop("__getattr__", None) is not None:
-                spec.loader.exec_module(package)      # the package's own __init__
-        return getattr(package, attribute)
-
-    package.__getattr__ = complete
-    sys.modules[name] = package

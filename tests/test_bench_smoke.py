@@ -13,12 +13,15 @@ def test_bench_scale_on_the_bundled_trials_returns_the_documented_keys(monkeypat
     monkeypatch.setattr(scale, "TURN_BUDGET_S", 0.0)       # one conversation
     monkeypatch.setattr(scale, "STARTUP_RUNS", 1)
     monkeypatch.setattr(scale, "IMPORT_STUDIES", 2)
+    monkeypatch.setattr(scale, "python_loop_s", lambda: 0.5)    # the real loop takes seconds
     result = scale.bench_scale(argparse.Namespace(trials=4, json=True))
     assert "error" not in result
     assert set(result["turn_ms"]) >= {"p50", "p95", "p99"}
     assert result["trials"] == 4 and result["turns"] > 0
     assert set(result["triage_ms"]) >= {"p50", "p95", "max"}
-    assert set(result["startup"]) == {"welcome_s", "ready_s"}
+    assert set(result["startup"]) == {"welcome_s", "ready_s", "ready_runs_s", "bytecode"}
+    assert len(result["startup"]["ready_runs_s"]) == 1 and isinstance(result["startup"]["bytecode"], bool)
+    assert set(result["machine"]["python_loop_s"]) == {"before", "after"}
     assert result["peak_rss_mb"] > 0 and result["build_s"] >= 0 and result["db_mb"] > 0
     assert set(result["sizes"]) == {"4"} and result["machine"]["cores"]
     assert result["import"]["imported"] == 2 and result["import"]["trials_per_s"] > 0
@@ -69,3 +72,18 @@ def test_the_scripted_user_answers_like_a_person():
     assert answer_for(Reply("text"), script["answers"], 0) == "Hangzhou"
     assert answer_for(Reply("number"), script["answers"], 0) == "not sure"
     assert answer_for(type("NoQuestion", (), {"blocks": [], "choices": []})(), script["answers"], 0) is None
+
+
+def test_bytecode_counts_as_current_only_when_every_module_has_its_own(monkeypatch, tmp_path):
+    import py_compile
+
+    for name in ("bot.py", "bot/a.py", "nlp/b.py", "data/c.py", "matching/d.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(scale, "ROOT", tmp_path)
+    assert scale.project_bytecode() is False
+    for source in [tmp_path / "bot.py", *tmp_path.rglob("*/*.py")]:
+        py_compile.compile(str(source), doraise=True)
+    assert scale.project_bytecode() is True
+    (tmp_path / "nlp" / "b.py").write_text("X = 22\n", encoding="utf-8")       # edited since
+    assert scale.project_bytecode() is False

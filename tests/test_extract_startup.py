@@ -1,7 +1,8 @@
 """Start-up of the extraction pipeline. The build cache (nlp/build_cache.py, beside the
 chat's database) changes nothing the pipeline finds; a missing, corrupt, stale or
 unwritable cache only means a slower build. medspaCy's ConText loads without the rest of
-medspaCy and NLTK (nlp/medspacy_context.py), which are still whole for whoever asks."""
+medspaCy and NLTK (nlp/medspacy_context.py), and spaCy without its command line
+(nlp/lazy_imports.py): all still whole for whoever asks."""
 from __future__ import annotations
 
 import gc
@@ -204,6 +205,23 @@ def test_context_loads_without_the_rest_of_medspacy_and_nltk_which_stay_whole():
     assert done.stdout.split() == ["True", "False", "False", "True", "True", "True", "True"]
 
 
+def test_spacy_loads_without_its_command_line_langcodes_and_pysbd_which_stay_whole():
+    code = ("import sys, nlp, spacy; from spacy.lang.en import English; English(); "
+            "print(any(m in sys.modules for m in ('spacy.cli', 'spacy.cli.info', 'typer', 'requests', 'jinja2')), "
+            "any(m in sys.modules for m in ('langcodes.data_dicts', 'pysbd.segmenter')), "
+            "type(spacy.__spec__.loader).__name__); "
+            "print(spacy.info(silent=True)['spacy_version'] == spacy.__version__); "
+            "import spacy.cli; from spacy.cli.info import info; "
+            "print(callable(spacy.cli.download), callable(spacy.cli.setup_cli), info is spacy.cli.info); "
+            "from spacy.util import find_matching_language; import langcodes; "
+            "print(find_matching_language('en-GB'), langcodes.standardize_tag('eng_US')); import pysbd; "
+            "print(len(pysbd.Segmenter(language='en', clean=False).segment('Dr. Smith saw her. She has SLE.')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "SourceFileLoader", "True", "True", "True", "True", "en",
+                                   "en-US", "2"]
+
+
 class NoGazetteer:
     gazetteer = None
 
@@ -219,3 +237,20 @@ def test_background_loading_leaves_garbage_collection_as_it_found_it(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_tokenizer_trusting_spacys_own_exceptions_splits_exactly_as_spacys_and_checks_the_rest(nlp):
+    from spacy.tokenizer import Tokenizer
+
+    from nlp.evaluation import load_gold
+
+    mine = nlp.tokenizer
+    plain = Tokenizer(nlp.vocab, rules=mine.rules, prefix_search=mine.prefix_search, suffix_search=mine.suffix_search,
+                      infix_finditer=mine.infix_finditer, token_match=mine.token_match, url_match=mine.url_match)
+    texts = [row["text"] for row in load_gold()] + PHRASES + ["I don't, can't, won't; he's 5'10\", 10a.m. Dr. Smith :)"]
+    assert [split(mine(t)) for t in texts] == [split(plain(t)) for t in texts]
+    assert mine.rules == plain.rules and len(mine.rules) > 1000
+    with pytest.raises(ValueError):
+        mine.add_special_case("HBsAg", [{"ORTH": "HBs"}])            # the pieces must spell the string
+    with pytest.raises(ValueError):
+        mine.add_special_case("don't", [{"ORTH": "do", "LEMMA": "do"}, {"ORTH": "n't"}])

@@ -5,7 +5,8 @@ is piped, each line is one user message, replies go to standard output, and the 
 cleanly at end of input. Commands work as in Telegram: /start /help /profile /results
 /summary /trials /trial ID /restart /forget. Sessions are stored in the database
 (--db, else $TRIALBOT_DB, else ./trialbot.db); only extracted facts are kept, never the
-messages themselves.
+messages themselves. The language pipeline runs in a second process of its own, which
+loads while the welcome shows and ends with the chat.
 
 Example:
   printf 'I have lupus since 2015, mycophenolate failed\\nresults\\n' | python bot.py chat --role patient
@@ -29,24 +30,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.cli_chat import new_session_name, run_chat
-    from bot.collaborators import build_engine, preload
-    from data.errors import DataError
     from data.settings import db_path
-    from data.store import StoreError
     from nlp.build_cache import beside
+    from nlp.extraction_process import ExtractionProcess
 
     if args.session is not None and not _SESSION.match(args.session):
         return _fail("--session NAME may hold letters, digits, '.', '_' and '-' only (at most 64)")
+    path = db_path(args.db)
+    # the NLP pipeline builds in a process of its own (with its build cache, kept beside
+    # the database) while this one opens the store and shows the welcome
+    extraction = _start_extraction(ExtractionProcess, beside(path))
+    try:
+        return _chat(args, path, extraction)
+    finally:
+        if extraction is not None:
+            extraction.close()
+
+
+def _start_extraction(process_class, cache):
+    """The extraction process, started; None (extraction in this process) when this
+    system cannot start one."""
+    try:
+        return process_class(cache).start()
+    except (OSError, ValueError):
+        return None
+
+
+def _chat(args: argparse.Namespace, path, extraction) -> int:
+    from bot.cli_chat import new_session_name, run_chat
+    from bot.collaborators import build_engine, preload
+    from data.errors import DataError
+    from data.store import StoreError
+    from nlp.build_cache import beside
+
     for stream in (sys.stdin, sys.stdout):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
-        path = db_path(args.db)
-        engine = build_engine(path, transport="cli")
-        # the NLP pipeline (faster with its build cache, kept beside the database) and the
-        # gazetteer load while the welcome shows
-        loading = preload(engine, nlp_cache=beside(path))
+        engine = build_engine(path, transport="cli", extract=extraction)
+        # the matching modules, the gazetteer and the trials' plans load while the welcome
+        # shows
+        loading = preload(engine, nlp_cache=beside(path), extraction=extraction)
         return run_chat(engine, args.session or new_session_name(), role=args.role, ready=loading.wait)
     except (DataError, StoreError) as exc:
         return _fail(str(exc))

@@ -77,12 +77,14 @@ class TermMatcher:
                 weak = len(variant) <= weak_max_length and variant in common_words
                 found = lower_phrases.setdefault(variant, [])
                 found.extend((label, concept, weak) for label, concept, _ in targets if (label, concept, weak) not in found)
+        # one match key per distinct list of targets, not per phrase: the matcher makes a
+        # lexeme of every key (~1,200 phrases share ~190 lists)
         for matcher, phrases, prefix in ((self.lower, lower_phrases, "L"), (self.orth, orth_phrases, "O")):
             for phrase, targets in phrases.items():
-                key = f"{prefix}:{phrase}"
-                match_id = self.vocab.strings.add(key)
-                self.keys[match_id] = _dedupe(targets)
-                matcher.add(key, _pattern_docs(nlp, phrase, case_variants=prefix == "L"))
+                targets = _dedupe(targets)
+                key = prefix + ":" + ";".join(f"{label}|{concept}|{int(weak)}" for label, concept, weak in targets)
+                self.keys[self.vocab.strings.add(key)] = targets
+                matcher.add(key, _patterns(nlp, phrase, lower=prefix == "L"))
 
     def __call__(self, doc: Doc) -> list[Candidate]:
         found: list[Candidate] = []
@@ -105,21 +107,22 @@ def _spelling_variants(phrase: str) -> set[str]:
     return variants - {phrase}
 
 
-def _pattern_docs(nlp: Language, phrase: str, case_variants: bool) -> list[Doc]:
-    """The phrase tokenized as written and, for case-insensitive phrases, in upper and
-    title case too (the tokenizer may split "SLEDAI-2K" and "sledai-2k" differently); a
-    Doc only for each different split."""
-    forms = {phrase}
-    if case_variants:
-        forms |= {phrase.upper(), phrase.title()}
-    docs, seen = [], set()
+def _patterns(nlp: Language, phrase: str, lower: bool) -> list[tuple[int, ...]]:
+    """The phrase as the matcher compares it: per token, the hash of its LOWER (``lower``)
+    or ORTH string, as ``PhraseMatcher`` reads them from a Doc's tokens. The phrase is
+    tokenized as written and, when matched case-insensitively, in upper and title case too
+    (the tokenizer may split "SLEDAI-2K" and "sledai-2k" differently); one pattern per
+    different split. Hashes instead of Docs: no Doc and no lexeme is made for the ~1,200
+    phrases (PhraseMatcher takes both; it stores hashes either way)."""
+    strings = nlp.vocab.strings
+    forms = {phrase, phrase.upper(), phrase.title()} if lower else {phrase}
+    patterns: list[tuple[int, ...]] = []
     for form in sorted(forms):
-        words, spaces = phrase_tokens(nlp, form)
-        key = tuple(word.lower() for word in words)
-        if key not in seen:
-            seen.add(key)
-            docs.append(Doc(nlp.vocab, words=words, spaces=spaces))
-    return docs
+        words, _ = phrase_tokens(nlp, form)
+        pattern = tuple(strings.add(word.lower() if lower else word) for word in words)
+        if pattern and pattern not in patterns:
+            patterns.append(pattern)
+    return patterns
 
 
 def _dedupe(targets: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
