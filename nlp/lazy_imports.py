@@ -7,7 +7,10 @@ Start-up is mostly imports, and some packages import far more than they use:
   and download command with typer, weasel, requests and jinja2 (about 0.27 s). And
   ``spacy.util`` imports ``langcodes``, whose import compiles a regular expression of
   every language tag (about 0.05 s), used only to match a language code spaCy does not
-  know (trialbot builds its English pipeline directly). And every new pipeline imports
+  know (trialbot builds its English pipeline directly). spaCy, thinc and confection use
+  pydantic's version 1 API (``pydantic.v1``), but importing it runs pydantic 2's
+  ``__init__`` first, with pydantic-core (about 0.045 s). Its training loggers import
+  tqdm (about 0.01 s) for progress bars of training runs. And every new pipeline imports
   each package offering spaCy a component: pysbd's ``__init__`` loads its sentence
   rules for 22 languages (about 0.02 s) for a component trialbot does not add.
 - medspaCy and NLTK: see nlp/medspacy_context.py.
@@ -15,7 +18,8 @@ Start-up is mostly imports, and some packages import far more than they use:
 ``install()`` (run by ``nlp/__init__``, before anything of ours imports spaCy) adds an
 import hook for the ``spacy`` package alone. While spaCy's ``__init__`` runs,
 ``spacy.cli.info`` is a stand-in whose ``info`` imports the real one when called, and
-``langcodes`` and ``pysbd`` are *lazy packages* (``lazy_package``). Once the ``__init__`` is done the
+``langcodes``, ``pydantic``, ``pysbd`` and ``tqdm`` are *lazy packages* (``lazy_package``): their
+submodules (``pydantic.v1``) import as usual. Once the ``__init__`` is done the
 stand-in is gone, so ``import spacy.cli`` and ``spacy.info()`` load the real command line as
 usual; the lazy packages run their ``__init__`` on first use. No package's code is changed; if a
 spaCy version stops importing these at start, the hook changes nothing.
@@ -32,7 +36,7 @@ SPACY = "spacy"
 SPACY_CLI_INFO = "spacy.cli.info"
 # imported by spaCy (at import, or for its component registry), used only on paths
 # trialbot does not take
-LAZY_FOR_SPACY = ("langcodes", "pysbd")
+LAZY_FOR_SPACY = ("langcodes", "pydantic", "pysbd", "tqdm")
 
 
 def install() -> None:

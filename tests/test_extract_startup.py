@@ -205,21 +205,23 @@ def test_context_loads_without_the_rest_of_medspacy_and_nltk_which_stay_whole():
     assert done.stdout.split() == ["True", "False", "False", "True", "True", "True", "True"]
 
 
-def test_spacy_loads_without_its_command_line_langcodes_and_pysbd_which_stay_whole():
+def test_spacy_loads_without_its_command_line_langcodes_pydantic_2_and_pysbd_which_stay_whole():
     code = ("import sys, nlp, spacy; from spacy.lang.en import English; English(); "
             "print(any(m in sys.modules for m in ('spacy.cli', 'spacy.cli.info', 'typer', 'requests', 'jinja2')), "
-            "any(m in sys.modules for m in ('langcodes.data_dicts', 'pysbd.segmenter')), "
+            "any(m in sys.modules for m in ('langcodes.data_dicts', 'pysbd.segmenter', 'pydantic_core', 'tqdm.std')), "
             "type(spacy.__spec__.loader).__name__); "
             "print(spacy.info(silent=True)['spacy_version'] == spacy.__version__); "
             "import spacy.cli; from spacy.cli.info import info; "
             "print(callable(spacy.cli.download), callable(spacy.cli.setup_cli), info is spacy.cli.info); "
             "from spacy.util import find_matching_language; import langcodes; "
             "print(find_matching_language('en-GB'), langcodes.standardize_tag('eng_US')); import pysbd; "
-            "print(len(pysbd.Segmenter(language='en', clean=False).segment('Dr. Smith saw her. She has SLE.')))")
+            "print(len(pysbd.Segmenter(language='en', clean=False).segment('Dr. Smith saw her. She has SLE.'))); "
+            "import pydantic; M = pydantic.create_model('M', x=(int, ...)); print(M(x='3').x, pydantic.VERSION[0]); "
+            "from tqdm import tqdm; print(sum(tqdm(range(4), disable=True)))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False", "SourceFileLoader", "True", "True", "True", "True", "en",
-                                   "en-US", "2"]
+                                   "en-US", "2", "3", "2", "6"]
 
 
 class NoGazetteer:
