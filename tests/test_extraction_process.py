@@ -115,3 +115,16 @@ def test_the_channel_carries_large_messages_whole_and_reports_a_closed_end():
     with pytest.raises(EOFError):
         receiver.recv()
     receiver.close()
+
+
+def test_the_chat_extracts_in_its_own_process_where_no_child_can_be_started():
+    from bot.commands.chat import _start_extraction
+
+    class NoChildren:
+        def __init__(self, cache):
+            pass
+
+        def start(self):
+            raise OSError("fork: resource temporarily unavailable")
+
+    assert _start_extraction(NoChildren, None) is None
