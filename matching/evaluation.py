@@ -15,7 +15,6 @@ and the latency of one triage (extraction + matching, pipeline already loaded), 
 from __future__ import annotations
 
 import json
-import statistics
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from data.errors import DataError
+from nlp.evaluation import percentile
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "scenarios"
 VERDICTS = ("likely", "possible", "ineligible")
@@ -137,18 +137,9 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
         "missed_exclusions": missed_exclusions,
         "false_failing_criteria": false_failing,
         "missed_failing_criteria": missed_failing,
-        "latency_ms": {"p50": _percentile(latencies, 50), "p95": _percentile(latencies, 95)},
+        "latency_ms": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
         "mismatches": [m for o in outcomes for m in o.mismatches()],
     }
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return 0.0
-    if len(values) == 1:
-        return round(values[0], 2)
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return round(cuts[int(pct) - 1], 2)
 
 
 def bench_matching(args: Any = None) -> dict[str, Any]:

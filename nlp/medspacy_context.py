@@ -17,7 +17,6 @@ import components``) runs its ``__init__`` then.
 from __future__ import annotations
 
 import importlib
-import sys
 import threading
 from types import ModuleType
 
@@ -33,8 +32,7 @@ def load_context() -> ModuleType:
     """The ``medspacy.context`` module (registers the ``medspacy_context`` factory)."""
     with _lock:
         for name in LAZY_PACKAGES:
-            if name not in sys.modules:
-                lazy_package(name)
+            lazy_package(name)
         context = importlib.import_module(f"{PACKAGE}.context")
         importlib.import_module(f"{PACKAGE}._extensions").set_extensions()   # idempotent
         return context

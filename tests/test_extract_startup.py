@@ -193,6 +193,13 @@ def test_the_chat_keeps_its_cache_beside_its_database_and_a_broken_one_changes_n
     assert "Traceback" not in first.stderr + second.stderr + third.stderr
 
 
+def fresh_python(code: str) -> list[str]:
+    """The words ``code`` prints, run in a new interpreter (nothing imported yet)."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
 def test_context_loads_without_the_rest_of_medspacy_and_nltk_which_stay_whole():
     code = ("import sys; from nlp.pipeline import build_pipeline; nlp = build_pipeline(); import medspacy.context as c; "
             "print(type(nlp.get_pipe('medspacy_context')) is c.ConText, 'medspacy.components' in sys.modules, "
@@ -200,9 +207,7 @@ def test_context_loads_without_the_rest_of_medspacy_and_nltk_which_stay_whole():
             "import medspacy; from medspacy import components; import nltk; "
             "print(callable(medspacy.load), components.ConText is c.ConText, medspacy.__version__ != '', "
             "nltk.wordpunct_tokenize('CD7+, no HIV') == ['CD7', '+,', 'no', 'HIV'])")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "False", "False", "True", "True", "True", "True"]
+    assert fresh_python(code) == ["True", "False", "False", "True", "True", "True", "True"]
 
 
 def test_spacy_loads_without_its_command_line_langcodes_pydantic_2_and_pysbd_which_stay_whole():
@@ -218,10 +223,8 @@ def test_spacy_loads_without_its_command_line_langcodes_pydantic_2_and_pysbd_whi
             "print(len(pysbd.Segmenter(language='en', clean=False).segment('Dr. Smith saw her. She has SLE.'))); "
             "import pydantic; M = pydantic.create_model('M', x=(int, ...)); print(M(x='3').x, pydantic.VERSION[0]); "
             "from tqdm import tqdm; print(sum(tqdm(range(4), disable=True)))")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "False", "SourceFileLoader", "True", "True", "True", "True", "en",
-                                   "en-US", "2", "3", "2", "6"]
+    assert fresh_python(code) == ["False", "False", "SourceFileLoader", "True", "True", "True", "True", "en",
+                            "en-US", "2", "3", "2", "6"]
 
 
 class NoGazetteer:

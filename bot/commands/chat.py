@@ -37,11 +37,12 @@ def run(args: argparse.Namespace) -> int:
     if args.session is not None and not _SESSION.match(args.session):
         return _fail("--session NAME may hold letters, digits, '.', '_' and '-' only (at most 64)")
     path = db_path(args.db)
+    cache = beside(path)
     # the NLP pipeline builds in a process of its own (with its build cache, kept beside
     # the database) while this one opens the store and shows the welcome
-    extraction = _start_extraction(ExtractionProcess, beside(path))
+    extraction = _start_extraction(ExtractionProcess, cache)
     try:
-        return _chat(args, path, extraction)
+        return _chat(args, path, cache, extraction)
     finally:
         if extraction is not None:
             extraction.close()
@@ -56,12 +57,11 @@ def _start_extraction(process_class, cache):
         return None
 
 
-def _chat(args: argparse.Namespace, path, extraction) -> int:
+def _chat(args: argparse.Namespace, path, cache, extraction) -> int:
     from bot.cli_chat import new_session_name, run_chat
     from bot.collaborators import build_engine, preload
     from data.errors import DataError
     from data.store import StoreError
-    from nlp.build_cache import beside
 
     for stream in (sys.stdin, sys.stdout):
         if hasattr(stream, "reconfigure"):
@@ -70,7 +70,7 @@ def _chat(args: argparse.Namespace, path, extraction) -> int:
         engine = build_engine(path, transport="cli", extract=extraction)
         # the matching modules, the gazetteer and the trials' plans load while the welcome
         # shows
-        loading = preload(engine, nlp_cache=beside(path), extraction=extraction)
+        loading = preload(engine, nlp_cache=cache, extraction=extraction)
         return run_chat(engine, args.session or new_session_name(), role=args.role, ready=loading.wait)
     except (DataError, StoreError) as exc:
         return _fail(str(exc))
