@@ -1,6 +1,6 @@
 """The single command-line entry point: ``python bot.py COMMAND`` (or ``trialbot COMMAND``).
 
-Each command lives in its own module under ``bot/commands/`` and exposes:
+Each command lives in its own module (``bot/commands/``; ``bench`` in ``benchmarks/``) and exposes:
 
 * ``HELP``: one line for the command list,
 * ``add_arguments(parser)``: its options (the parser's description is the module docstring,
@@ -15,16 +15,18 @@ import argparse
 import importlib
 import sys
 
-# command name -> module under bot.commands
+# command name -> its module. ``bench`` lives with the benchmarks, beside the product
+# (benchmarks/ imports bot/, never the other way): the table names modules, it does not
+# import them, so only the command that runs is imported.
 COMMANDS = {
-    "chat": "chat",
-    "telegram": "telegram",
-    "triage": "triage",
-    "extract": "extract",
-    "trials": "trials",
-    "trial": "trial",
-    "import": "import_",
-    "bench": "bench",
+    "chat": "bot.commands.chat",
+    "telegram": "bot.commands.telegram",
+    "triage": "bot.commands.triage",
+    "extract": "bot.commands.extract",
+    "trials": "bot.commands.trials",
+    "trial": "bot.commands.trial",
+    "import": "bot.commands.import_",
+    "bench": "benchmarks.command",
 }
 
 EXIT_USAGE = 2
@@ -32,7 +34,7 @@ EXIT_INTERNAL = 70      # EX_SOFTWARE
 
 
 def _load(name: str):
-    return importlib.import_module(f"bot.commands.{COMMANDS[name]}")
+    return importlib.import_module(COMMANDS[name])
 
 
 def _try_load(name: str):
@@ -40,7 +42,7 @@ def _try_load(name: str):
     try:
         return _load(name)
     except ModuleNotFoundError as exc:
-        if exc.name == f"bot.commands.{COMMANDS[name]}":
+        if exc.name in (COMMANDS[name], COMMANDS[name].rpartition(".")[0]):
             return None
         raise
 

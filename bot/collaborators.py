@@ -72,7 +72,7 @@ def store_trials(db: Any) -> Callable[[], Any]:
 
     def load() -> Any:
         from data.store import sync_bundled
-        from matching.cache import TrialCatalog
+        from matching.catalog import TrialCatalog
 
         sync_bundled(db)   # a no-op when the bundled trials are current
         return TrialCatalog(db)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Callable
 
 from bot.tracker import Tracker
-from nlp.facts import Fact, Profile
+from core.facts import Fact, Profile
 
 MULTI_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "BIOMARKER")   # facts that accumulate
 NUMERIC_LABELS = ("AGE", "LAB", "SCORE", "WEIGHT")

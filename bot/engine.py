@@ -34,7 +34,7 @@ from bot.results import shape_results
 from bot.session_store import DuplicateUpdate, SessionStore
 from bot.texts import Texts, load_texts
 from bot.tracker import LOCATION_KEY, NOTING_EVENTS, Tracker
-from nlp.facts import Fact, Profile
+from core.facts import Fact, Profile
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
 MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard

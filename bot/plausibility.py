@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from bot.texts import Texts, normalise
 from data.terminology import Terminology, load_terminology
-from nlp.facts import Fact
+from core.facts import Fact
 
 MAX_READINGS = 3
 

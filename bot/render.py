@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from bot.texts import Texts, load_texts
 from data.terminology import load_terminology
-from nlp.facts import Fact
+from core.facts import Fact
 
 TELEGRAM_LIMIT = 4096
 SHORT = 160          # criterion text shown in results is cut to this many characters

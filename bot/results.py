@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from bot.geo import Gazetteer, nearest_site
-from nlp.facts import Fact
+from core.facts import Fact
 
 CANDIDATE = ("likely", "possible")
 

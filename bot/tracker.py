@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from nlp.facts import Fact, Profile
+from core.facts import Fact, Profile
 
 # Named conversation states (bot/conversation.mmd draws them)
 ROLE = "ROLE"            # who is chatting? not yet known

@@ -21,7 +21,7 @@ import hashlib
 import json
 from typing import Any, Iterator
 
-from matching.rules import iter_leaves
+from core.rules import iter_leaves
 
 _SEPARATORS = (",", ":")
 

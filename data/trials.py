@@ -21,7 +21,7 @@ from typing import Any, Iterator
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 from data.terminology import Terminology, load_terminology
-from matching.rules import RuleError, validate_rule
+from core.rules import RuleError, validate_rule
 
 TRIALS_DIR = DATA_DIR / "trials"
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from data.terminology import load_terminology
 from matching.labs import convert, plausible
 from matching.question_texts import load_question_texts
-from nlp.facts import Fact
+from core.facts import Fact
 from nlp.resources import vocabulary
 from nlp.units import normalize_unit
 

@@ -4,9 +4,8 @@
   identical rule leaves of different trials shared as one object, so the evaluator's
   per-leaf cache serves them all) and reused until the trial's ``source_hash`` in the store
   changes. Bounded: the least recently used records go first.
-- ``TrialCatalog``: what the conversation engine holds instead of a list of every record.
-  ``candidates(profile)`` prunes in SQLite (``matching.candidates``) and returns the
-  compiled records of the trials left; iterating it streams every record (``/trials``).
+- ``shared_cache`` / ``shared_plans``: the process's record and plan caches, which every
+  ``TrialCatalog`` (``matching/catalog.py``) shares.
 - ``Memo``: a small least-recently-used memo for whole results (``bot/collaborators.py``
   keys match results by the profile's facts, the day and the candidates' hashes: a turn
   that changes no fact, e.g. "not sure", reuses the last results).
@@ -134,115 +133,6 @@ def shared_plans() -> Any:
 
         _PLANS = PlanCache()
     return _PLANS
-
-
-class TrialCatalog:
-    """The trials in the store, for the conversation engine: pruned and compiled on demand.
-    Behaves as a read-only sequence of records ordered by id (``len``, ``[i]``, iteration)."""
-
-    def __init__(self, db: Any, cache: RecordCache | None = None, plans: Any = None):
-        self.db = db
-        self.cache = cache if cache is not None else shared_cache()
-        self.plans = plans if plans is not None else shared_plans()
-        self.last = None               # the last Candidates found (for benchmarks and logs)
-        self._index: Any = None        # matching.catalog_index.CatalogIndex, once preloaded
-        self._building: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self.found: OrderedDict = OrderedDict()   # Candidates by (index version, patient)
-
-    def preload(self) -> int:
-        """Load every stored trial's plan, the judge-ready nodes and the in-memory pruning
-        index (``matching.catalog_index``) now, at start-up, so no turn waits for them;
-        returns the trials loaded. Once preloaded, the index is rebuilt in the background
-        whenever the trials change (turns prune in SQL meanwhile)."""
-        from matching.candidates import patient_of
-        from matching.evaluate import _judges
-        from nlp.facts import Profile
-
-        index = self._build_index()
-        self.plans.book.snapshot()
-        _judges()                          # the leaf judges' modules, and what pruning reads
-        patient_of(Profile([]))
-        return len(index) if index is not None else 0
-
-    def index(self) -> Any:
-        """The in-memory pruning index while it matches the stored trials, else None."""
-        from data.store import trials_version
-
-        current = self._index
-        if current is None:
-            return None
-        if current.version == trials_version(self.db):
-            return current
-        with self._lock:                   # stale: rebuild once, in the background
-            if self._building is None:
-                self._building = threading.Thread(target=self._rebuild, name="trialbot-index", daemon=True)
-                self._building.start()
-        return None
-
-    def _rebuild(self) -> None:
-        try:
-            self._build_index()
-        except Exception:                  # the SQL path keeps working; the next turn retries
-            pass
-        finally:
-            with self._lock:
-                self._building = None
-
-    def _build_index(self) -> Any:
-        from data.store import trials_version
-        from matching.catalog_index import CatalogIndex
-
-        version = trials_version(self.db)
-        if version is None:
-            return None
-        index = CatalogIndex.build(self.db, version, self.plans)
-        if trials_version(self.db) == version:     # unchanged while reading: current
-            self._index = index
-        return index
-
-    def record(self, trial_id: str) -> dict:
-        """The stored record of one trial (what a result shows), or ``{"id": ...}`` when it
-        was deleted meanwhile."""
-        row = self.db.execute("SELECT source_hash FROM trial_limits WHERE trial_id = ?", [trial_id]).fetchone()
-        found = self.cache.records(self.db, [(trial_id, row[0])]) if row else []
-        return found[0] if found else {"id": trial_id}
-
-    def candidates(self, profile: Any, today: Any = None) -> tuple[list[dict], Any]:
-        """(compiled records of the candidate trials, the ``Candidates`` found)."""
-        from matching.candidates import find_candidates
-
-        found = find_candidates(self.db, profile, today)
-        self.last = found
-        return self.cache.records(self.db, found.trials), found
-
-    def __len__(self) -> int:
-        return self.db.execute("SELECT count(*) FROM trials").fetchone()[0]
-
-    def __bool__(self) -> bool:
-        return self.db.execute("SELECT 1 FROM trials LIMIT 1").fetchone() is not None
-
-    def __getitem__(self, index: int) -> dict:
-        if not isinstance(index, int):
-            raise TypeError("TrialCatalog indices are integers")
-        count = len(self)
-        if index < 0:
-            index += count
-        if not 0 <= index < count:
-            raise IndexError("trial index out of range")
-        row = self.db.execute("SELECT id, source_hash FROM trials ORDER BY id LIMIT 1 OFFSET ?", [index]).fetchone()
-        return self.cache.records(self.db, [(row[0], row[1])])[0]
-
-    def __iter__(self) -> Iterator[dict]:
-        """Every record, in id order, streamed (records not cached are not added)."""
-        last = ""
-        while True:
-            rows = self.db.execute("SELECT id, record FROM trials WHERE id > ? ORDER BY id LIMIT ?", [last, _FETCH]).fetchall()
-            if not rows:
-                return
-            for trial_id, text in rows:
-                yield json.loads(text)
-            last = rows[-1][0]
 
 
 class Memo:

@@ -39,7 +39,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from nlp.facts import Profile
+from core.facts import Profile
 
 CONDITION = "CONDITION"
 _FEMALE = {"type": "sex", "allowed": ["female"]}      # the matcher's own sex judge, asked three ways
@@ -86,7 +86,7 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
     from data.terminology import load_terminology
     from matching.evaluate import Evaluator
     from matching.leaves import stated_age
-    from matching.truth import FALSE, TRUE
+    from core.truth import FALSE, TRUE
 
     terminology = load_terminology()
     ev = Evaluator(profile, terminology, today=today)

@@ -22,10 +22,9 @@ from typing import Any, Callable, Iterable
 from data.rule_nodes import registry_criteria
 from matching.evaluate import Evaluator
 from matching.plans import Judgement, PlanBook, TrialPlan, shared_book
-from matching.truth import (
-    FAIL, PASS, REVIEW, UNKNOWN, LeafResult, combine_statuses, status_of,
-)
-from nlp.facts import Profile
+from core.truth import FAIL, PASS, REVIEW, UNKNOWN, combine_statuses, status_of
+from matching.leaf_result import LeafResult
+from core.facts import Profile
 
 LIKELY, POSSIBLE, INELIGIBLE = "likely", "possible", "ineligible"
 VERDICT_ORDER = {LIKELY: 0, POSSIBLE: 1, INELIGIBLE: 2}

@@ -2,7 +2,7 @@
 
 ``Evaluator(profile, today=...)`` judges rules: ``evaluator.rule(rule) -> RuleResult``.
 Leaves are judged by the functions in ``matching/leaves.py``, ``matching/therapy.py`` and
-``matching/labs.py``; combinators follow Kleene logic (``matching/truth.py``).
+``matching/labs.py``; combinators follow Kleene logic (``core/truth.py``).
 
 What counts as evidence (the team's safety rules):
 - presence needs an *asserted* fact (not negated, hypothetical or family history);
@@ -18,10 +18,9 @@ from typing import Callable, Iterable
 
 from data.terminology import Terminology, load_terminology
 from matching.concepts import BROADER, EXACT, FUZZY, NARROWER, relation
-from matching.truth import (
-    REVIEW, TRUE, FALSE, UNKNOWN, LeafResult, RuleResult, kleene_all, kleene_any, kleene_not,
-)
-from nlp.facts import Fact, Profile
+from core.truth import REVIEW, TRUE, FALSE, UNKNOWN, kleene_all, kleene_any, kleene_not
+from matching.leaf_result import LeafResult, RuleResult
+from core.facts import Fact, Profile
 
 PRESENT = (EXACT, NARROWER, FUZZY)   # a fact of this relation shows the criterion's concept
 NEGATES = (EXACT, BROADER, FUZZY)    # a negated fact of this relation rules the concept out

@@ -13,8 +13,9 @@ from matching.compare import compare, compare_against_estimate, describe
 from matching.derived import estimate_clearance
 from matching.evaluate import Evaluator
 from matching.leaves import stated_age
-from matching.truth import FALSE, TRUE, UNKNOWN, LeafResult, kleene_all
-from nlp.facts import Fact
+from core.truth import FALSE, TRUE, UNKNOWN, kleene_all
+from matching.leaf_result import LeafResult
+from core.facts import Fact
 from nlp.units import normalize_unit
 
 _TRUTH = {True: TRUE, False: FALSE, None: UNKNOWN}

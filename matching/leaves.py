@@ -13,8 +13,9 @@ from matching.concepts import relation
 from matching.derived import at_least_months_ago, window_days, within_days
 from matching.evaluate import PRESENT, Evaluator, split_related
 from matching.evidence_rules import load_evidence_rules
-from matching.truth import FALSE, REVIEW, TRUE, UNKNOWN, LeafResult, kleene_all
-from nlp.facts import Fact
+from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all
+from matching.leaf_result import LeafResult
+from core.facts import Fact
 
 PLAUSIBLE_AGE = (0, 120)
 

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from data.rule_nodes import flatten
-from matching.truth import (
-    FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, LeafResult, kleene_not, status_of,
-)
+from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, kleene_not, status_of
+from matching.leaf_result import LeafResult
 
 LEAF, ALL, ANY, NOT, CRIT, GROUP, REVIEW_NODE = range(7)
 _FETCH = 5_000             # hashes per SQL query

@@ -18,7 +18,8 @@ import hashlib
 from datetime import date
 from typing import Any, Iterable
 
-from matching.cache import Memo, TrialCatalog
+from matching.cache import Memo
+from matching.catalog import TrialCatalog
 
 MEMO_TRIALS = 25_000        # trial results the memos may hold together
 _RESULTS = Memo(4, MEMO_TRIALS)

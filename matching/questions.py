@@ -34,8 +34,8 @@ from typing import Any, Iterable
 
 from data.terminology import load_terminology
 from matching.question_texts import load_question_texts
-from matching.truth import FAIL, FALSE, TRUE, UNKNOWN
-from nlp.facts import Fact
+from core.truth import FAIL, FALSE, TRUE, UNKNOWN
+from core.facts import Fact
 
 DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3

@@ -24,8 +24,9 @@ from functools import lru_cache
 
 from matching.derived import days_since, half_life_window, window_days, within_days
 from matching.evaluate import Evaluator, split_related
-from matching.truth import FALSE, REVIEW, TRUE, UNKNOWN, LeafResult
-from nlp.facts import Fact
+from core.truth import FALSE, REVIEW, TRUE, UNKNOWN
+from matching.leaf_result import LeafResult
+from core.facts import Fact
 
 LABELS = ("DRUG", "PROCEDURE")
 _RESPONSES = {

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN
+from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN
 
 TRUTHS = (FALSE, UNKNOWN, REVIEW, TRUE)
 STATUSES = (FAIL, UNKNOWN, REVIEW, PASS)

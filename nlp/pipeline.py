@@ -1,4 +1,4 @@
-"""The extraction pipeline: text -> typed facts (nlp/facts.py).
+"""The extraction pipeline: text -> typed facts (core/facts.py).
 
 ``build_pipeline()`` assembles, once per process, a ``spacy.blank("en")`` pipeline:
 clinical tokenizer rules (nlp/tokenizer.py) -> ``sentencizer`` (plus line breaks) ->
@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from nlp.facts import Fact, Profile
+from core.facts import Fact, Profile
 
 LINE_BREAKS_PIPE = "trialbot_line_breaks"
 # Long texts are cut into pieces of about this many characters at sentence ends before

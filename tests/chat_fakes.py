@@ -1,6 +1,6 @@
 """Small stand-ins for extraction and matching, injected through the Engine's constructor
 so engine tests can pin conversation logic down independently of the NLP and matching
-code. They follow the documented contracts (nlp.facts.Fact; TrialResult with trial,
+code. They follow the documented contracts (core.facts.Fact; TrialResult with trial,
 verdict, score, criteria, questions, question(key); Question with key, patient, clinician, form, options,
 unit, answer_to_facts)."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from nlp.facts import Fact, Profile
+from core.facts import Fact, Profile
 
 # word -> (label, concept)
 WORDS = {

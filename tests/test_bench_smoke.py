@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from bot.load_test import bench_chat, marker, user_messages
-from bot.turn_bench import Turn, answer_for, load_script, stats, summary
-from bot import scale_bench as scale
+from benchmarks.telegram_load import bench_chat, marker, user_messages
+from benchmarks.turns import Turn, answer_for, load_script, stats, summary
+from benchmarks import scale
 
 
 def test_bench_scale_on_the_bundled_trials_returns_the_documented_keys(monkeypatch):

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 
 from data.limits import hard_limits
 from data.store import all_trial_records, open_store, upsert_trials
-from data.synthetic import generate
+from benchmarks.synthetic import generate
 from data.terminology import load_terminology
 from data.trials import load_trials
-from matching.cache import RecordCache, TrialCatalog
+from matching.cache import RecordCache
+from matching.catalog import TrialCatalog
 from matching.candidates import find_candidates
 from matching.engine import INELIGIBLE, LIKELY, match
-from nlp.facts import Fact, Profile
+from core.facts import Fact, Profile
 
 TODAY = date(2026, 1, 15)
 TERMINOLOGY = load_terminology()

@@ -10,14 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.store import open_store, upsert_trials
-from data.synthetic import generate
+from benchmarks.synthetic import generate
 from data.terminology import load_terminology
 from data.trials import load_trials
 from matching import pruned
-from matching.cache import RecordCache, TrialCatalog
+from matching.cache import RecordCache
+from matching.catalog import TrialCatalog
 from matching.candidates import _find, patient_of
 from matching.plans import PlanBook, PlanCache
-from nlp.facts import Fact, Profile
+from core.facts import Fact, Profile
 
 TODAY = date(2026, 1, 15)
 TERMINOLOGY = load_terminology()

@@ -15,7 +15,7 @@ import data.trials
 from bot.cli import main
 from data.store import get_trial, open_store
 from matching.describe import describe_leaf
-from matching.rules import iter_leaves
+from core.rules import iter_leaves
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The criteria parser: eligibility text -> a rule of the rule language (nlp/criteria_parser.py).
+"""The criteria parser: eligibility text -> a rule of the rule language (nlp/criteria/parser.py).
 
 Scenarios per construct (thresholds with units, ULN multiples, and/or, windows, counts,
 negation, exceptions, qualifiers, review fallbacks), validity of every output on the seed
@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from data.errors import DataError
 from matching.evaluate import Evaluator
-from matching.rules import iter_leaves, validate_rule
-from matching.truth import FALSE, REVIEW, TRUE, UNKNOWN
-from nlp.criteria_cues import read_cues
-from nlp.criteria_evaluation import bench_criteria, seed_criteria, without_notes
-from nlp.criteria_parser import build_rule, parse_criterion, rule_problem
-from nlp.facts import Profile
+from core.rules import iter_leaves, validate_rule
+from core.truth import FALSE, REVIEW, TRUE, UNKNOWN
+from nlp.criteria.cues import read_cues
+from benchmarks.criteria import bench_criteria, seed_criteria, without_notes
+from nlp.criteria.parser import build_rule, parse_criterion, rule_problem
+from core.facts import Profile
 from nlp.pipeline import extract
 
 CTGOV = Path(__file__).resolve().parent / "data" / "ctgov"
@@ -346,7 +346,7 @@ def test_a_condition_before_a_colon_stays_a_condition():
 
 
 def test_a_parser_failure_is_a_review_leaf(monkeypatch):
-    import nlp.criteria_parser as parser
+    import nlp.criteria.parser as parser
 
     monkeypatch.setattr(parser, "build_rule", lambda text, kind: 1 / 0)
     assert parser.parse_criterion("HIV infection", "exclusion") == \

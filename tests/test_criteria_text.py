@@ -1,8 +1,8 @@
 """Splitting an eligibility text into inclusion/exclusion criteria with their nesting
-(data/importers/criteria_text.py), shared by the CT.gov and page importers."""
+(registry/criteria_text.py), shared by the CT.gov and page importers."""
 import sys
 
-from data.importers.criteria_text import (
+from registry.criteria_text import (
     REVIEW_RULE,
     default_rule_parser,
     demographic_criteria,
@@ -139,13 +139,6 @@ def test_every_criterion_keeps_its_text_and_no_line_is_dropped():
     lines = ["* a;", "* b:", "  * c;", "  * d;", "* e."]
     texts = [c["text"] for c in walk(split_lines(lines, parse=REVIEW))]
     assert texts == ["a;", "b:", "c;", "d;", "e."]
-
-
-def test_without_the_criteria_parser_every_leaf_is_a_review_leaf(monkeypatch):
-    monkeypatch.setitem(sys.modules, "nlp.criteria_parser", None)  # as if the module did not exist
-    parse = default_rule_parser()
-    criteria = split_criteria("Inclusion Criteria:\n* SLE for 6 months.", parse)
-    assert criteria[0]["rule"] == {"type": "review", "reason": "other"}
 
 
 def test_a_parser_rule_is_kept_and_an_invalid_one_becomes_review():

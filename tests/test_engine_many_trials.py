@@ -11,7 +11,7 @@ from bot.engine import Engine
 from bot.render import PLAIN, Renderer
 from bot.session_store import SessionStore
 from data.store import open_store, upsert_trials
-from data.synthetic import generate
+from benchmarks.synthetic import generate
 from data.trials import load_trials
 from matching import pruned
 

@@ -9,8 +9,8 @@ import pytest
 from bot.engine import Block, Choice, Reply
 from bot.render import HTML, PLAIN, Renderer, split_message
 from bot.texts import ROLES, load_texts
-from fake_bot_api import ParseError, parse_html
-from nlp.facts import Fact
+from benchmarks.fake_bot_api import ParseError, parse_html
+from core.facts import Fact
 
 FACTS = [
     Fact("CONDITION", "sle", "lupus", date="2015"),

@@ -1,8 +1,8 @@
 """The gold set is well formed, the scorer counts exactly, and the pipeline reaches the
 F1 target on it (a quality check, not a timed test)."""
 from data.terminology import load_terminology
-from nlp.evaluation import evaluate, load_gold, score
-from nlp.facts import LABELS, Fact
+from benchmarks.extraction import evaluate, load_gold, score
+from core.facts import LABELS, Fact
 
 FIXED_CONCEPTS = {"AGE": {"age"}, "SEX": {"female", "male"}, "PREGNANCY": {"pregnant", "lactating", "planning"},
                   "WEIGHT": {"weight"}}

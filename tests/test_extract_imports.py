@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_import_loads_no_spacy():
-    code = ("import sys, nlp, nlp.pipeline, nlp.evaluation, bot.commands.extract; "
+    code = ("import sys, nlp, nlp.pipeline, benchmarks.extraction, bot.commands.extract; "
             "print(sorted(m for m in ('spacy', 'medspacy', 'wordfreq') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

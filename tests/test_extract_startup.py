@@ -144,7 +144,7 @@ def test_the_cache_lives_beside_a_database_file_only():
 
 EXTRACT_GOLD = (
     "import json, sys; from pathlib import Path; "
-    "from nlp.evaluation import load_gold, GOLD_TODAY; from nlp.pipeline import build_pipeline, extract_many; "
+    "from benchmarks.extraction import load_gold, GOLD_TODAY; from nlp.pipeline import build_pipeline, extract_many; "
     "build_pipeline(Path(sys.argv[1]) if sys.argv[1] != '-' else None); "
     "print(json.dumps([[repr(f) for f in facts] for facts in extract_many((r['text'] for r in load_gold()), today=GOLD_TODAY)]))"
 )
@@ -247,7 +247,7 @@ def test_background_loading_leaves_garbage_collection_as_it_found_it(tmp_path):
 def test_the_tokenizer_trusting_spacys_own_exceptions_splits_exactly_as_spacys_and_checks_the_rest(nlp):
     from spacy.tokenizer import Tokenizer
 
-    from nlp.evaluation import load_gold
+    from benchmarks.extraction import load_gold
 
     mine = nlp.tokenizer
     plain = Tokenizer(nlp.vocab, rules=mine.rules, prefix_search=mine.prefix_search, suffix_search=mine.suffix_search,

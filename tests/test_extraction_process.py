@@ -93,7 +93,7 @@ def test_the_chat_extracts_in_its_own_process_and_never_imports_spacy(tmp_path):
 
 
 def test_the_extraction_benchmark_times_messages_in_and_out_of_the_process():
-    from nlp.evaluation import message_latency
+    from benchmarks.extraction import message_latency
 
     result = message_latency(["lupus since 2015", "no HIV", "platelets 45"], passes=1)
     assert set(result) == {"in_process_ms", "extraction_process_ms"}

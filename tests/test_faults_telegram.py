@@ -2,7 +2,7 @@
 dropped connections) are retried with backoff; no update is processed twice and no reply
 is lost: a reply stays in the outbox until Telegram accepted it, and goes out on the
 user's next turn, on redelivery of the update, or at start-up. The fake Bot API server
-(tests/fake_bot_api.py) injects the faults on 127.0.0.1."""
+(benchmarks/fake_bot_api.py) injects the faults on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
@@ -16,7 +16,7 @@ from bot.telegram_app import build_application
 from bot.telegram_retry import RetryingRequests, RetryPolicy, Timeouts
 from chat_fakes import fake_engine
 from data.store import connect
-from fake_bot_api import FakeBotAPI, polling
+from benchmarks.fake_bot_api import FakeBotAPI, polling
 
 ALICE = 6001
 FAST = RetryPolicy(attempts=5, backoff=0.01)

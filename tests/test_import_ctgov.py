@@ -1,4 +1,4 @@
-"""ClinicalTrials.gov API v2 JSON -> trial records (data/importers/ctgov.py), from the
+"""ClinicalTrials.gov API v2 JSON -> trial records (registry/ctgov.py), from the
 fixtures in tests/data/ctgov/ (fictional studies in the API's format; no network)."""
 import json
 from pathlib import Path
@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.errors import DataError
-from data.importers.criteria_text import REVIEW_RULE, walk
-from data.importers.ctgov import import_file, study_to_record
+from registry.criteria_text import REVIEW_RULE, walk
+from registry.ctgov import import_file, study_to_record
 
 FIXTURES = Path(__file__).parent / "data" / "ctgov"
 REVIEW = lambda text, kind: dict(REVIEW_RULE)  # noqa: E731
@@ -192,7 +192,7 @@ def test_missing_file_fails_with_a_clear_message(tmp_path):
 
 
 def test_with_the_default_parser_every_rule_is_valid_or_review():
-    # whatever nlp.criteria_parser does (or if it does not exist yet), records validate
+    # whatever nlp.criteria.parser does (or if it does not exist yet), records validate
     for name in ("single_study.json", "nested_criteria.json", "bundle.json"):
         for record in import_file(FIXTURES / name):
             for criterion in walk(record["criteria"]):

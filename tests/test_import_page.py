@@ -1,4 +1,4 @@
-"""Registry pages saved as text -> trial records (data/importers/page.py): the five seed
+"""Registry pages saved as text -> trial records (registry/page.py): the five seed
 pages of tests/data/seeds/ give four studies that agree with the curated records in
 data/trials/, and the heuristics (headings as data) work on a layout of their own."""
 from pathlib import Path
@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data.errors import DataError
-from data.importers.criteria_text import REVIEW_RULE, walk
-from data.importers.merge import merge_run
-from data.importers.page import import_file, page_to_record
+from registry.criteria_text import REVIEW_RULE, walk
+from registry.merge import merge_run
+from registry.page import import_file, page_to_record
 from data.trials import load_trials
 
 SEEDS = Path(__file__).parent / "data" / "seeds"

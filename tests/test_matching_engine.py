@@ -3,7 +3,7 @@ import json
 from datetime import date
 
 from matching.engine import INELIGIBLE, LIKELY, POSSIBLE, match
-from nlp.facts import Fact, Profile
+from core.facts import Fact, Profile
 
 TODAY = date(2026, 1, 15)
 SLE = {"type": "diagnosis", "concept": "sle"}

@@ -3,10 +3,8 @@ trial team can judge."""
 from datetime import date
 
 from matching.evaluate import Evaluator
-from matching.truth import (
-    FALSE, REVIEW, TRUE, UNKNOWN, combine_statuses, kleene_all, kleene_any, kleene_not, status_of,
-)
-from nlp.facts import Fact, Profile
+from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, combine_statuses, kleene_all, kleene_any, kleene_not, status_of
+from core.facts import Fact, Profile
 
 
 def test_all_is_false_when_any_part_is_false_even_with_unknowns():

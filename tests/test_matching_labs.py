@@ -4,8 +4,8 @@ from datetime import date
 
 from matching.compare import compare, compare_against_estimate
 from matching.evaluate import Evaluator
-from matching.truth import FALSE, TRUE, UNKNOWN
-from nlp.facts import Fact, Profile
+from core.truth import FALSE, TRUE, UNKNOWN
+from core.facts import Fact, Profile
 
 CREATININE_OVER_2_5 = {"type": "lab", "analyte": "creatinine", "op": ">", "value": 2.5, "unit": "mg/dL"}
 PLATELETS_AT_LEAST_30 = {"type": "lab", "analyte": "platelets", "op": ">=", "value": 30, "unit": "10^9/L"}

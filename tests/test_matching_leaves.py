@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from matching.evaluate import Evaluator
-from matching.truth import FALSE, TRUE, UNKNOWN
-from nlp.facts import Fact, Profile
+from core.truth import FALSE, TRUE, UNKNOWN
+from core.facts import Fact, Profile
 
 TODAY = date(2026, 1, 31)
 

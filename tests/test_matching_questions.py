@@ -7,7 +7,7 @@ from data.errors import DataError
 from matching.engine import match
 from matching.question_texts import read_question_texts
 from matching.questions import build_question, next_question
-from nlp.facts import Fact, Profile
+from core.facts import Fact, Profile
 
 TODAY = date(2026, 1, 15)
 

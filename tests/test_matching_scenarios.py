@@ -1,12 +1,12 @@
 """Scenario tests: free text (a referral or a patient's own words) through extraction and
 matching, against the verdict and failing criteria a clinician expects for every bundled
-trial. One JSON file per case under tests/data/scenarios/ (see matching/evaluation.py)."""
+trial. One JSON file per case under tests/data/scenarios/ (see benchmarks/matching.py)."""
 from functools import lru_cache
 
 import pytest
 
 from data.trials import load_trials
-from matching.evaluation import SCENARIO_DIR, load_scenarios, run_scenario, score
+from benchmarks.matching import SCENARIO_DIR, load_scenarios, run_scenario, score
 
 SCENARIOS = load_scenarios()
 
@@ -34,7 +34,7 @@ def test_scenario_files_are_one_case_each():
 
 
 def test_scoring_counts_false_exclusions():
-    from matching.evaluation import Outcome
+    from benchmarks.matching import Outcome
 
     outcome = Outcome("x", verdicts={"T": ("possible", "ineligible")}, failing={"T": (set(), {"exc-1"})},
                       criteria={"T": ["inc-1", "exc-1"]})

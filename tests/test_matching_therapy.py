@@ -3,8 +3,8 @@ exceptions, and washout windows in days and in half-lives."""
 from datetime import date
 
 from matching.evaluate import Evaluator
-from matching.truth import FALSE, REVIEW, TRUE, UNKNOWN
-from nlp.facts import Fact, Profile
+from core.truth import FALSE, REVIEW, TRUE, UNKNOWN
+from core.facts import Fact, Profile
 
 TODAY = date(2026, 1, 31)
 TWO_FAILED_BIOLOGICS = {"type": "therapy", "concept": "biologic", "response": "failed_or_intolerant", "min_count": 2}

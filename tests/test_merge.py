@@ -1,4 +1,4 @@
-"""Same-study detection and merging (data/importers/merge.py): same NCT number, or a
+"""Same-study detection and merging (registry/merge.py): same NCT number, or a
 close title plus a shared site (000 + 001), curated data winning over imports, and
 re-imports that change nothing."""
 import copy
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from data.importers.criteria_text import REVIEW_RULE
-from data.importers.ctgov import import_file as import_json
-from data.importers.merge import (
+from registry.criteria_text import REVIEW_RULE
+from registry.ctgov import import_file as import_json
+from registry.merge import (
     FACILITY_THRESHOLD,
     TITLE_THRESHOLD,
     merge,
@@ -17,8 +17,8 @@ from data.importers.merge import (
     same_study,
     title_score,
 )
-from data.importers.page import import_file as import_page
-from data.importers.record import new_record
+from registry.page import import_file as import_page
+from registry.record import new_record
 from data.trials import load_trials
 
 HERE = Path(__file__).parent

@@ -13,19 +13,20 @@ from hypothesis import strategies as st
 
 from data.rule_nodes import flatten, registry_criteria, walk_criteria
 from data.store import open_store, upsert_trials
-from data.synthetic import build_database, generate
+from benchmarks.synthetic import build_database, generate
 from data.terminology import load_terminology
 from data.trials import load_trials
 from matching import pruned
-from matching.cache import RecordCache, TrialCatalog
+from matching.cache import RecordCache
+from matching.catalog import TrialCatalog
 from matching.candidates import find_candidates
 from matching.engine import INELIGIBLE, LIKELY, POSSIBLE, judge_criterion, match, rank_key
 from matching.evaluate import Evaluator
 from matching.plans import Judgement, PlanBook, PlanCache
 from matching.questions import find_question, next_question
-from matching.rules import iter_leaves
-from matching.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN
-from nlp.facts import Fact, Profile
+from core.rules import iter_leaves
+from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN
+from core.facts import Fact, Profile
 
 TODAY = date(2026, 1, 15)
 TERMINOLOGY = load_terminology()

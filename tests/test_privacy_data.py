@@ -17,7 +17,7 @@ from bot.session_store import SessionStore
 from bot.telegram_app import build_application
 from chat_fakes import fake_engine
 from data.store import connect, open_store
-from fake_bot_api import FakeBotAPI, polling
+from benchmarks.fake_bot_api import FakeBotAPI, polling
 
 ALICE, BOB = 424242, 515151
 

@@ -19,7 +19,7 @@ from bot.session_store import SessionStore
 from bot.telegram_app import build_application, configure_logging
 from bot.telegram_retry import RetryPolicy
 from data.store import open_store
-from fake_bot_api import FakeBotAPI, polling
+from benchmarks.fake_bot_api import FakeBotAPI, polling
 
 ALICE = 8123
 MESSAGES = [

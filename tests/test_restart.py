@@ -11,7 +11,7 @@ from bot.engine import Engine
 from bot.session_store import SessionStore
 from bot.telegram_app import build_application
 from data.store import open_store
-from fake_bot_api import FakeBotAPI, polling
+from benchmarks.fake_bot_api import FakeBotAPI, polling
 
 ALICE = 7001
 

@@ -19,7 +19,7 @@ from bot.session_store import SessionStore
 from bot.telegram_app import build_application
 from chat_fakes import fake_engine
 from data.store import connect, open_store
-from fake_bot_api import FakeBotAPI, parse_html, polling
+from benchmarks.fake_bot_api import FakeBotAPI, parse_html, polling
 
 MB = 1_000_000
 WORDS = [

@@ -15,7 +15,7 @@ from bot.render import HTML, PLAIN, Renderer
 from bot.session_store import SessionStore
 from bot.texts import load_texts
 from data.store import open_store
-from nlp.facts import Fact
+from core.facts import Fact
 
 
 @pytest.fixture(scope="module")

@@ -127,7 +127,7 @@ def test_any_bytes_are_imported_or_refused_in_one_line(db, tmp_path, capsys, con
 
 
 def test_an_import_into_a_full_database_is_a_clear_error_and_nothing_is_imported(db, capsys, monkeypatch):
-    import data.importers.run as run
+    import registry.run as run
 
     before = snapshot(db)
     real_apply = run.apply

@@ -2,7 +2,7 @@
 import pytest
 
 from data.terminology import load_terminology
-from matching.rules import RuleError, is_review_only, iter_leaves, validate_rule
+from core.rules import RuleError, is_review_only, iter_leaves, validate_rule
 
 
 def _concepts(leaf_type, field, value):

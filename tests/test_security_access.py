@@ -13,7 +13,7 @@ from bot.session_store import SessionStore
 from bot.telegram_app import build_application
 from chat_fakes import fake_engine
 from data.store import connect
-from fake_bot_api import FakeBotAPI, polling
+from benchmarks.fake_bot_api import FakeBotAPI, polling
 
 ALICE, BOB = 3101, 3102
 NOT_ALLOWED = Channel(clinician_ok=False)

@@ -1,4 +1,4 @@
-"""Synthetic trials (data/synthetic.py): realistic variants of the real records, clearly
+"""Synthetic trials (benchmarks/synthetic.py): realistic variants of the real records, clearly
 marked, reproducible, written into a separate database only."""
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from data.errors import DataError
-from data.importers.ctgov import study_to_record
+from registry.ctgov import study_to_record
 from data.store import connect, list_trials
-from data.synthetic import build_database, ctgov_study, generate, load_parameters
+from benchmarks.synthetic import build_database, ctgov_study, generate, load_parameters
 from data.terminology import load_terminology
 from data.trials import TRIALS_DIR, iter_criteria, load_trials, validate_record
-from matching.rules import iter_leaves
+from core.rules import iter_leaves
 
 TERMINOLOGY = load_terminology()
 

@@ -1,5 +1,5 @@
 """End to end over Telegram: the real python-telegram-bot Application long-polls a fake
-Bot API server on 127.0.0.1 (tests/fake_bot_api.py), users type and press buttons, and
+Bot API server on 127.0.0.1 (benchmarks/fake_bot_api.py), users type and press buttons, and
 the test checks what the bot sent. The main conversation runs the real pipeline
 (extraction, matching, bundled trials); mechanics tests use the small stand-ins."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from bot.session_store import SessionStore
 from bot.telegram_app import build_application, configure_logging
 from chat_fakes import fake_engine
 from data.store import open_store
-from fake_bot_api import FakeBotAPI, polling
+from benchmarks.fake_bot_api import FakeBotAPI, polling
 
 ALICE, BOB = 5001, 5002
 TODAY = date(2026, 1, 15)

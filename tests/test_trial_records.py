@@ -10,7 +10,7 @@ import pytest
 
 from data.terminology import load_terminology
 from data.trials import iter_criteria, load_trials
-from matching.rules import LEAF_FIELDS, iter_leaves
+from core.rules import LEAF_FIELDS, iter_leaves
 
 # The eligibility section of each seed page: the line it starts after, the line it ends
 # before, and the lines inside it that are headings or layout rather than criteria.

@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bot.commands.trials import UNKNOWN, error, open_db
     from data.errors import DataError
-    from data.importers.run import apply, plan, read_files, stored_trials
+    from registry.run import apply, plan, read_files, stored_trials
     from data.settings import db_path
     from data.store import StoreError
 

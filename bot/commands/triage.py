@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     catalog = None
     if args.prune:
-        from matching.cache import TrialCatalog
+        from matching.catalog import TrialCatalog
 
         catalog = TrialCatalog(db)
     trials = catalog if catalog is not None else all_trial_records(db)
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
     from matching.engine import match
-    from nlp.facts import Profile
+    from core.facts import Profile
     from nlp.pipeline import extract
 
     today = args.today or datetime.date.today()

@@ -1,4 +1,4 @@
-"""A processed Doc -> typed facts (nlp/facts.py): context flags, values, status, time.
+"""A processed Doc -> typed facts (core/facts.py): context flags, values, status, time.
 
 Labs: the value after the name (or, with its unit, before it); names joined by "/", ","
 or "and" with no value of their own share the next one ("ALT/AST > 3x ULN"). The value is
@@ -21,7 +21,7 @@ from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, biomarker_status, infection_status, therapy_status
 from nlp.components.time import TimeReader, attach
-from nlp.facts import Fact
+from core.facts import Fact
 from nlp.units import normalize_unit
 
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""Three-valued truth (plus "review") and the result of judging one rule leaf.
+"""Three-valued truth (plus "review"), shared by every layer: Kleene combinators and criterion statuses.
 
 A rule states a condition about the patient; judging it gives ``TRUE``, ``FALSE``,
 ``UNKNOWN`` (the profile does not say) or ``REVIEW`` (only the trial team can judge).
@@ -11,10 +11,7 @@ exclusion TRUE is ``fail`` (the exclusion applies). Unknown stays unknown either
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterable
-
-from nlp.facts import Fact
+from typing import Iterable
 
 TRUE, FALSE, UNKNOWN, REVIEW = "true", "false", "unknown", "review"
 PASS, FAIL = "pass", "fail"
@@ -66,39 +63,3 @@ def combine_statuses(combine: str, statuses: Iterable[str]) -> str:
     values = [truth_of(s) for s in statuses]
     value = kleene_any(values) if combine == "any" else kleene_all(values)
     return {TRUE: PASS, FALSE: FAIL}.get(value, value)
-
-
-def quote(fact: Fact) -> dict[str, Any]:
-    """Where a fact came from: the text span and the message."""
-    return {"text": fact.text, "start": fact.start, "end": fact.end, "source": fact.source}
-
-
-@dataclass
-class LeafResult:
-    """The judgement of one leaf: its truth, why (one sentence), the facts used, and the
-    key of the question that would settle it when undecided."""
-
-    leaf: dict
-    value: str
-    reason: str
-    facts: list[Fact] = field(default_factory=list)
-    ask: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        from matching.describe import describe_leaf
-
-        return {
-            "rule": describe_leaf(self.leaf),
-            "result": self.value,
-            "reason": self.reason,
-            "quotes": [quote(f) for f in self.facts],
-        }
-
-
-@dataclass
-class RuleResult:
-    """A rule's truth and the leaves that decided it (for a false ``all``, the false leaves;
-    for an undecided rule, the undecided ones)."""
-
-    value: str
-    leaves: list[LeafResult]

@@ -1,4 +1,4 @@
-"""The criteria parser's tree (``nlp/criteria_structure.py``) -> a rule of the rule language.
+"""The criteria parser's tree (``nlp/criteria/structure.py``) -> a rule of the rule language.
 
 Each atom becomes the most evaluable leaf its cues allow (``docs/rule-language.md``):
 
@@ -21,11 +21,11 @@ from __future__ import annotations
 from typing import Any
 
 from data.terminology import Terminology
-from matching.rules import iter_leaves
-from nlp.criteria_atoms import Atom
-from nlp.criteria_cues import Cues
-from nlp.criteria_nodes import node_span
-from nlp.criteria_rules import review_only
+from core.rules import iter_leaves
+from nlp.criteria.atoms import Atom
+from nlp.criteria.cues import Cues
+from nlp.criteria.nodes import node_span
+from nlp.criteria.rule_forms import review_only
 
 _NOTE_LENGTH = 160
 

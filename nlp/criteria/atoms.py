@@ -1,6 +1,6 @@
 """Criterion text -> atoms: the facts ``nlp.pipeline.extract`` finds, placed in the text
 with what the rule needs (lab and score bounds, age limits, negation), for the criteria
-parser (``nlp/criteria_parser.py``).
+parser (``nlp/criteria/parser.py``).
 
 An atom is one fact mention stretched over its value ("Creatinine>2.5mg/dl" is one atom),
 so the structure reader sees facts, cue phrases, connectors and the words left over.
@@ -22,9 +22,9 @@ from typing import Any
 
 from data.terminology import Terminology, load_terminology
 from nlp.components.measurements import Reading, ValueReader
-from nlp.criteria_abbreviations import long_form_start
-from nlp.criteria_cues import Cues
-from nlp.facts import Fact
+from nlp.criteria.abbreviations import long_form_start
+from nlp.criteria.cues import Cues
+from core.facts import Fact
 from nlp.resources import vocabulary
 from nlp.units import normalize_unit
 

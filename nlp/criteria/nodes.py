@@ -1,18 +1,18 @@
 """Shared pieces of the criteria parser's structure reader: the tree's node shapes, the
-chunk record, and small helpers over elements (``nlp/criteria_elements.py``).
+chunk record, and small helpers over elements (``nlp/criteria/elements.py``).
 
 Nodes are tuples: ``("atom", Atom)``, ``("review", reason, text)``, ``("all"|"any",
 [nodes])``, ``("not", node)`` and ``("exempt", node, exception node)`` (a rule and the
-patients its exception lets through, resolved by ``nlp/criteria_leaves.py``).
+patients its exception lets through, resolved by ``nlp/criteria/leaves.py``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from nlp.criteria_atoms import Atom
-from nlp.criteria_cues import Cues
-from nlp.criteria_elements import El
+from nlp.criteria.atoms import Atom
+from nlp.criteria.cues import Cues
+from nlp.criteria.elements import El
 
 Node = tuple
 # review reasons only the trial team can settle (a chunk saying one is a review leaf)

@@ -4,7 +4,7 @@
 (``nlp.pipeline.extract``: conditions, therapies, labs, scores, infections, markers,
 pregnancy) and the cue phrases of ``data/nlp/criteria_cues.yaml`` (history, windows,
 counts, therapy outcomes, exceptions, connectors, what only the trial team can judge), and
-returns a rule that passes ``matching.rules.validate_rule`` and the trial-record checks.
+returns a rule that passes ``core.rules.validate_rule`` and the trial-record checks.
 
 Safety comes first: what the parser cannot read becomes a ``review`` leaf, placed where the
 words were ("A or <unread>" is ``any[A, review]``; a fact with unread words next to it is
@@ -16,7 +16,7 @@ The steps, one module each: ``criteria_atoms`` (facts placed in the text, with t
 ``criteria_elements`` (atoms, cues, brackets, connectors, words), ``criteria_structure``
 (clauses, chunks and cue scopes -> a tree), ``criteria_leaves`` (the tree -> a rule),
 ``criteria_rules`` (simplification). How well it reproduces the curated records:
-``python bot.py bench criteria`` (``nlp/criteria_evaluation.py``).
+``python bot.py bench criteria`` (``benchmarks/criteria.py``).
 
 Example::
 
@@ -29,8 +29,8 @@ import re
 
 from data.errors import DataError
 from data.terminology import load_terminology
-from matching.rules import RuleError, validate_rule
-from nlp.criteria_rules import best_review, review_only, simplify
+from core.rules import RuleError, validate_rule
+from nlp.criteria.rule_forms import best_review, review_only, simplify
 
 KINDS = ("inclusion", "exclusion")
 # registries escape markdown ("\\>= 8"); a few dashes that the tokenizer does not split
@@ -45,18 +45,18 @@ def parse_criterion(text: str, kind: str = "inclusion") -> dict:
     try:
         return build_rule(text, kind)
     except Exception:  # the contract: a line the parser cannot read is left to the trial team
-        from nlp.criteria_cues import load_cues
+        from nlp.criteria.cues import load_cues
 
         return {"type": "review", "reason": "other", "note": load_cues().review_notes["unreadable"]}
 
 
 def build_rule(text: str, kind: str = "inclusion") -> dict:
     """``parse_criterion`` without the safety net (for tests: errors surface)."""
-    from nlp.criteria_atoms import find_atoms
-    from nlp.criteria_cues import load_cues
-    from nlp.criteria_elements import elements, find_cues
-    from nlp.criteria_leaves import node_rule, review
-    from nlp.criteria_structure import Reader
+    from nlp.criteria.atoms import find_atoms
+    from nlp.criteria.cues import load_cues
+    from nlp.criteria.elements import elements, find_cues
+    from nlp.criteria.leaves import node_rule, review
+    from nlp.criteria.structure import Reader
     from nlp.pipeline import build_pipeline, extract
 
     if kind not in KINDS:
@@ -104,7 +104,7 @@ def rule_problem(rule: dict) -> str | None:
 
 
 def _whole_line_review(text: str, cues) -> dict:
-    from nlp.criteria_leaves import review
+    from nlp.criteria.leaves import review
 
     for reason, patterns in cues.review:
         if any(p.search(text) for p in patterns):

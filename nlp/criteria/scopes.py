@@ -9,15 +9,15 @@ to the comma group before it. Therapy outcomes ("failure", "intolerance") are co
 the whole criterion; a count ("at least two") applies to the drug right after it.
 
 What a cue changes is stored in ``Atom.mods`` (``within_days``, ``history``, ``active``,
-``qualified`` ...), read by ``nlp/criteria_leaves.py``.
+``qualified`` ...), read by ``nlp/criteria/leaves.py``.
 """
 from __future__ import annotations
 
 import math
 
-from nlp.criteria_atoms import Atom
-from nlp.criteria_elements import El
-from nlp.criteria_nodes import Chunk
+from nlp.criteria.atoms import Atom
+from nlp.criteria.elements import El
+from nlp.criteria.nodes import Chunk
 
 # cues that, written before a list, apply to every item of it
 DISTRIBUTIVE = {"history", "negation", "positive", "infection_active", "window", "half_lives", "duration", "current"}

@@ -8,7 +8,7 @@ patient or clinician, then the bot's questions answered the way people do ("no",
 ``summary`` gives p50/p95/p99 overall and per kind of turn (opening, answer, not_sure,
 results).
 
-``python -m bot.turn_bench --db PATH --json`` runs it in a process of its own (matching/
+``python -m benchmarks.turns --db PATH --json`` runs it in a process of its own (matching/
 scale.py does, so peak memory is this process's alone) and prints the timings, the
 candidates per turn, triage latency, warm-up time and peak memory (``ru_maxrss``: after
 the conversations, and again after triage).
@@ -220,7 +220,7 @@ def _unpruned_engine(db_path: str) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.turn_bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.turns", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True, help="the database to play the conversations on")
     parser.add_argument("--budget", type=float, default=None, help="seconds after which no new conversation starts")
     parser.add_argument("--conversations", type=int, default=None, help="play only the first N conversations")

@@ -105,7 +105,7 @@ def _variant(record: dict, template_id: str, number: int, rng: random.Random, pa
     record.update({
         "id": f"{ID_PREFIX}{number:06d}",
         "nct_id": None,
-        "sources": [f"synthetic variant of {template_id} (data/synthetic.py)"],
+        "sources": [f"synthetic variant of {template_id} (benchmarks/synthetic.py)"],
         "title": TITLE_PREFIX + record["title"],
         "official_title": TITLE_PREFIX + record["official_title"] if record.get("official_title") else None,
         "acronym": None,
@@ -264,7 +264,7 @@ def _criteria(criteria: list[dict]) -> Iterator[dict]:
 
 
 def _leaves(criteria: list[dict]) -> Iterator[dict]:
-    from matching.rules import iter_leaves
+    from core.rules import iter_leaves
 
     for criterion in _criteria(criteria):
         if criterion.get("rule"):

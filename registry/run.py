@@ -22,9 +22,9 @@ from typing import Callable, Iterator
 import sqlite_utils
 
 from data.errors import DataError
-from data.importers import ctgov, page
-from data.importers.criteria_text import RuleParser
-from data.importers.merge import merge_pair, merge_run, same_study
+from registry import ctgov, page
+from registry.criteria_text import RuleParser
+from registry.merge import merge_pair, merge_run, same_study
 from data.trials import validate_record
 
 JSON_SUFFIXES = (".json",)

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data.errors import DataError
-from data.importers import page_fields as fields
-from data.importers.concepts import condition_concept, condition_concepts, target_antigens
-from data.importers.criteria_text import RuleParser, demographic_criteria, split_lines, with_demographics
-from data.importers.patterns import Heading, Patterns, load_patterns
-from data.importers.record import MAX_PAGE_BYTES, MAX_TEXT_CHARS, finish, new_record, read_text_file, source_name
+from registry import page_fields as fields
+from registry.concepts import condition_concept, condition_concepts, target_antigens
+from registry.criteria_text import RuleParser, demographic_criteria, split_lines, with_demographics
+from registry.patterns import Heading, Patterns, load_patterns
+from registry.record import MAX_PAGE_BYTES, MAX_TEXT_CHARS, finish, new_record, read_text_file, source_name
 
 _CRITERIA_SECTIONS = ("eligibility", "inclusion", "exclusion")
 _HEADING_NOISE = re.compile(r"\s*(\(\d+\)|:)\s*$")

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from data.errors import DataError
-from data.importers.concepts import condition_concepts, target_antigens
-from data.importers.criteria_text import RuleParser, demographic_criteria, split_criteria, with_demographics
-from data.importers.record import (
+from registry.concepts import condition_concepts, target_antigens
+from registry.criteria_text import RuleParser, demographic_criteria, split_criteria, with_demographics
+from registry.record import (
     MAX_DEPTH, MAX_FILE_BYTES, check_text, finish, new_record, read_text_file, source_name,
 )
 

@@ -3,9 +3,9 @@
 For each size N (``--trials N`` for one size; otherwise 4 (the bundled trials), 1,000 and
 10,000; 100,000 only when asked for with ``--trials 100000``, because building it takes
 minutes and about 2.5 GB of disk) a fresh database is built in a temporary folder (the
-bundled trials plus synthetic variants up to N, ``data/synthetic.py``), then measured:
+bundled trials plus synthetic variants up to N, ``benchmarks/synthetic.py``), then measured:
 
-- per-turn latency of the conversation engine, p50/p95/p99 (``bot/turn_bench.py``: the
+- per-turn latency of the conversation engine, p50/p95/p99 (``benchmarks/turns.py``: the
   conversations of ``data/bench_conversations.yaml``, a message in to a reply out, with
   extraction, candidate pruning, matching, question choice and rendering), triage latency
   (``triage --prune``), candidates judged per turn and peak memory (``ru_maxrss``), all in
@@ -66,7 +66,7 @@ def bench_scale(args: Any) -> dict[str, Any]:
 
 def measure_size(n: int, folder: Path, progress: bool = False) -> dict[str, Any]:
     """Build a database of ``n`` trials in ``folder``, measure it, delete it."""
-    from data.synthetic import build_database
+    from benchmarks.synthetic import build_database
 
     path = folder / f"trials-{n}.db"
     built = build_database(path, n, progress=progress)
@@ -81,8 +81,8 @@ def measure_size(n: int, folder: Path, progress: bool = False) -> dict[str, Any]
 
 
 def run_turns(path: Path, budget: float) -> dict[str, Any]:
-    """``bot/turn_bench.py`` in a process of its own (its peak memory is its own)."""
-    done = subprocess.run([sys.executable, "-m", "bot.turn_bench", "--db", str(path), "--budget", str(budget)],
+    """``benchmarks/turns.py`` in a process of its own (its peak memory is its own)."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.turns", "--db", str(path), "--budget", str(budget)],
                           cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -142,9 +142,9 @@ def _read(process: subprocess.Popen, timeout: float = 120.0) -> bytes:
 def import_throughput(folder: Path, count: int, progress: bool = False) -> dict[str, Any]:
     """Import ``count`` synthetic studies written as ClinicalTrials.gov API v2 JSON into a
     fresh database: reading with criteria parsing, planning (same-study merging), writing."""
-    from data.importers.run import apply, plan, read_files, stored_trials
+    from registry.run import apply, plan, read_files, stored_trials
     from data.store import open_store
-    from data.synthetic import ctgov_study, generate
+    from benchmarks.synthetic import ctgov_study, generate
     from data.trials import load_trials
 
     records = list(generate(load_trials(), count + 1, seed=7))

@@ -24,8 +24,8 @@ import re
 
 from rapidfuzz import fuzz, utils
 
-from data.importers.criteria_text import demographic_criteria, with_demographics
-from data.importers.record import UNTITLED_NOTE, source_kind
+from registry.criteria_text import demographic_criteria, with_demographics
+from registry.record import UNTITLED_NOTE, source_kind
 
 # token_set_ratio of the two seed titles of NCT05239702 (000 / 001) is 97.4; unrelated
 # CAR-T titles of the seeds score 47-62 (tests/test_merge.py shows the pairs).

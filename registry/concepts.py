@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from data.importers.patterns import load_patterns
+from registry.patterns import load_patterns
 from data.terminology import load_terminology
 
 # fuzz.ratio over lower-cased, punctuation-free names. 92 keeps "crohns diseases" ~

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from data.importers.patterns import Patterns
+from registry.patterns import Patterns
 
 
 def strip_bullet(line: str, patterns: Patterns) -> str:

@@ -1,9 +1,9 @@
 """``bench chat``: the conversation engine's turns, and a Telegram load run.
 
 1. Engine turns: the benchmark conversations (``data/bench_conversations.yaml``) on a fresh
-   database holding the bundled trials, each turn timed (``bot/turn_bench.py``).
+   database holding the bundled trials, each turn timed (``benchmarks/turns.py``).
 2. Telegram load: the real python-telegram-bot Application long-polls the local fake Bot
-   API server (``tests/fake_bot_api.py``, loaded from the source tree; loopback only) while
+   API server (``benchmarks/fake_bot_api.py``, loopback only) while
    ``--users`` simulated users (200 by default) chat at once: /start, "patient", an opening
    message carrying a number only that user sends (their platelet count), then "not sure".
    Each user sends a message when the previous reply arrived (and went quiet for
@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import sys
 import tempfile
@@ -24,8 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-FAKE_API_FILE = Path(__file__).resolve().parents[1] / "tests" / "fake_bot_api.py"
-_FAKE_MODULE = "trialbot_fake_bot_api"
+from benchmarks import fake_bot_api
+
 FIRST_USER = 700_000
 QUIET_S = 0.2                  # a reply is complete when its chat stayed quiet this long
 REPLY_TIMEOUT_S = 300.0
@@ -33,7 +32,7 @@ REPLY_TIMEOUT_S = 300.0
 
 def bench_chat(args: Any) -> dict[str, Any]:
     from bot.collaborators import build_engine
-    from bot.turn_bench import TODAY, load_script, play, stats, summary
+    from benchmarks.turns import TODAY, load_script, play, stats, summary
 
     users = max(1, int(getattr(args, "users", 200) or 200))
     with tempfile.TemporaryDirectory(prefix="trialbot-chat-") as folder:
@@ -41,30 +40,13 @@ def bench_chat(args: Any) -> dict[str, Any]:
         engine.today = TODAY
         engine.warm_up()
         turns = summary(play(engine, load_script(), prefix="chat"))
-        try:
-            fake = _fake_api()
-        except FileNotFoundError as exc:
-            return {**turns, "error": str(exc), "table": _table(turns, None)}
-        load = asyncio.run(telegram_load(engine, fake, users))
+        load = asyncio.run(telegram_load(engine, fake_bot_api, users))
         load["reply_ms"] = stats(load.pop("latencies"))
     result = {**turns, "telegram": load}
     result["table"] = _table(turns, load)
     if not load["own_replies"]:
         result["error"] = f"{load['wrong_users']} user(s) did not get exactly their own replies"
     return result
-
-
-def _fake_api() -> Any:
-    """The fake Bot API server module (kept with the tests, where it is maintained)."""
-    if not FAKE_API_FILE.exists():
-        raise FileNotFoundError(f"the Telegram load run needs {FAKE_API_FILE} (a source checkout)")
-    if _FAKE_MODULE in sys.modules:
-        return sys.modules[_FAKE_MODULE]
-    spec = importlib.util.spec_from_file_location(_FAKE_MODULE, FAKE_API_FILE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[_FAKE_MODULE] = module          # dataclasses look their module up while defined
-    spec.loader.exec_module(module)
-    return module
 
 
 def user_messages(number: int) -> list[str]:

@@ -15,21 +15,21 @@ without the list marker); the tree is rebuilt from the markers and the indentati
   sub-items; a heading saying "any of the following" makes its items alternatives
   (``combine: any``); "any of the above N ..." makes the N groups above it alternatives.
 
-Every leaf gets a rule from ``nlp.criteria_parser.parse_criterion`` when that module
-exists, else an explicit ``review`` leaf: nothing is dropped and nothing is guessed.
+Every leaf gets a rule from ``nlp.criteria.parser.parse_criterion`` (an explicit ``review``
+leaf when it cannot read the text): nothing is dropped and nothing is guessed.
 The patterns live in ``data/import_patterns.yaml`` (``criteria``).
 """
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from data.errors import DataError
-from data.importers.patterns import load_patterns
+from registry.patterns import load_patterns
 from data.trials import validate_record
-from matching.rules import RuleError, validate_rule
+from nlp.criteria.parser import parse_criterion
+from core.rules import RuleError, validate_rule
 
 REVIEW_RULE = {"type": "review", "reason": "other"}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
@@ -265,14 +265,8 @@ RuleParser = Callable[[str, str], dict]  # (criterion text, "inclusion" | "exclu
 
 
 def default_rule_parser() -> RuleParser:
-    """``nlp.criteria_parser.parse_criterion`` when it exists, else a review leaf for every text."""
-    try:
-        module = importlib.import_module("nlp.criteria_parser")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("nlp.criteria_parser", "nlp"):
-            raise
-        return lambda text, kind: dict(REVIEW_RULE)
-    return module.parse_criterion
+    """The criteria compiler, ``nlp.criteria.parser.parse_criterion``."""
+    return parse_criterion
 
 
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")

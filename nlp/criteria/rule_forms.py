@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from matching.rules import iter_leaves
+from core.rules import iter_leaves
 
 REASON_ORDER = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical", "other")
 _PREGNANCY_ORDER = ("pregnant", "lactating", "planning")

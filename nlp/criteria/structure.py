@@ -12,23 +12,23 @@ How the words combine (``docs/nlp.md``, "Criteria parser"):
   takes the list's final conjunction, else "or" after "any of", else the clause default),
   "or", "and"/"with", "/". In an exclusion, "A and B" of conditions (or of unrelated
   infections) names alternatives, unless the text says "both".
-* **Cues** apply to the facts in their scope (``nlp/criteria_scopes.py``); brackets,
-  examples, exceptions and elided words: ``nlp/criteria_brackets.py``.
+* **Cues** apply to the facts in their scope (``nlp/criteria/scopes.py``); brackets,
+  examples, exceptions and elided words: ``nlp/criteria/brackets.py``.
 * A chunk with no fact but with words of its own is a **review** leaf; words left over next
   to a fact are a restriction the parser did not read, so the fact gets a review leaf too.
 """
 from __future__ import annotations
 
 from data.terminology import Terminology
-from nlp.criteria_atoms import Atom
-from nlp.criteria_brackets import elide, exempt, mark_examples, read_bracket
-from nlp.criteria_cues import Cues
-from nlp.criteria_elements import El
-from nlp.criteria_nodes import (
+from nlp.criteria.atoms import Atom
+from nlp.criteria.brackets import elide, exempt, mark_examples, read_bracket
+from nlp.criteria.cues import Cues
+from nlp.criteria.elements import El
+from nlp.criteria.nodes import (
     TEAM_REASONS, Chunk, Node, atoms_in, connector, has_cue, is_content, is_cue, lead_connector, list_heading,
     split_parts,
 )
-from nlp.criteria_scopes import apply_scopes, own_qualifiers
+from nlp.criteria.scopes import apply_scopes, own_qualifiers
 
 
 class Reader:

@@ -15,10 +15,10 @@
 """
 from __future__ import annotations
 
-from nlp.criteria_atoms import Atom, elided_atom
-from nlp.criteria_abbreviations import abbreviates, long_form_start
-from nlp.criteria_elements import El
-from nlp.criteria_nodes import (
+from nlp.criteria.atoms import Atom, elided_atom
+from nlp.criteria.abbreviations import abbreviates, long_form_start
+from nlp.criteria.elements import El
+from nlp.criteria.nodes import (
     TEAM_REASONS, Chunk, Node, atom_nodes, atoms_in, is_content, is_cue, node_span, only_atoms,
 )
 

@@ -26,11 +26,11 @@ HELP = "measure extraction, matching, scale and chat on this machine"
 # suite -> "module:function"; the function takes the parsed args and returns a dict of
 # results with a "table" entry: a list of (name, value) rows for the human table.
 SUITES = {
-    "extraction": "nlp.evaluation:bench_extraction",
-    "criteria": "nlp.criteria_evaluation:bench_criteria",
-    "matching": "matching.evaluation:bench_matching",
-    "scale": "bot.scale_bench:bench_scale",
-    "chat": "bot.load_test:bench_chat",
+    "extraction": "benchmarks.extraction:bench_extraction",
+    "criteria": "benchmarks.criteria:bench_criteria",
+    "matching": "benchmarks.matching:bench_matching",
+    "scale": "benchmarks.scale:bench_scale",
+    "chat": "benchmarks.telegram_load:bench_chat",
 }
 
 

@@ -1,6 +1,6 @@
 """Criterion text -> a flat list of elements for the criteria parser's structure reader.
 
-An element is an atom (a fact, ``nlp/criteria_atoms.py``), a cue phrase
+An element is an atom (a fact, ``nlp/criteria/atoms.py``), a cue phrase
 (``data/nlp/criteria_cues.yaml``), a bracketed group (its own element list), a connector
 ("and", "or", ",", "/"), a separator (";", a full stop, a line break, ":") or a left-over
 word. Atoms win over cues, cues over brackets and words; overlapping cues keep the one that
@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.criteria_atoms import Atom
-from nlp.criteria_cues import Cues
+from nlp.criteria.atoms import Atom
+from nlp.criteria.cues import Cues
 
 # cue sections looked for in the text (review reasons and responses are added by name)
 CUE_SECTIONS = (

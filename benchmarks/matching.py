@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from data.errors import DataError
-from nlp.evaluation import percentile
+from benchmarks.extraction import percentile
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "scenarios"
 VERDICTS = ("likely", "possible", "ineligible")
@@ -85,7 +85,7 @@ class Outcome:
 
 def run_scenario(scenario: dict[str, Any], trials: list[dict]) -> Outcome:
     from matching.engine import match
-    from nlp.facts import Profile
+    from core.facts import Profile
     from nlp.pipeline import extract
 
     today = scenario["today_date"]

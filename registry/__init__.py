@@ -1,0 +1,1 @@
+"""registry/: registry records (ClinicalTrials.gov API v2 JSON, saved registry pages) -> validated trial records, with every criterion compiled by ``nlp.criteria``; same-study merging; the import run."""
