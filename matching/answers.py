@@ -21,6 +21,7 @@ from data.terminology import load_terminology
 from matching.labs import convert, plausible
 from matching.question_texts import load_question_texts
 from core.facts import Fact
+from nlp.readers import dates_in, value_at_start
 from nlp.resources import vocabulary
 from nlp.units import normalize_unit
 
@@ -170,18 +171,10 @@ def _strip_years(reply: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=1)
-def _value_reader():
-    from nlp.components.measurements import ValueReader
-
-    return ValueReader(vocabulary())
-
-
 def read_value(reply: str):
     """nlp's reading of a value at the start of the reply (number, comparator, unit as
     written, or N x ULN), or None."""
-    reply = _strip_approx(reply)
-    return _value_reader().after(reply, 0, len(reply))
+    return value_at_start(_strip_approx(reply))
 
 
 def _number(question, text: str, reply: str) -> list[Fact]:
@@ -246,17 +239,7 @@ def read_date(reply: str, today: date) -> str | None:
     reply = reply.strip()
     if re.fullmatch(r"(19|20)\d{2}", reply):
         return reply if int(reply) <= today.year else None
-    for expression in _time_reader()(reply, today):
-        if expression.date:
-            return expression.date
-    return None
-
-
-@lru_cache(maxsize=1)
-def _time_reader():
-    from nlp.components.time import TimeReader
-
-    return TimeReader(vocabulary())
+    return next(dates_in(reply, today), None)
 
 
 def _date(question, text: str, reply: str, today: date) -> list[Fact]:

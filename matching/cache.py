@@ -4,8 +4,8 @@
   identical rule leaves of different trials shared as one object, so the evaluator's
   per-leaf cache serves them all) and reused until the trial's ``source_hash`` in the store
   changes. Bounded: the least recently used records go first.
-- ``shared_cache`` / ``shared_plans``: the process's record and plan caches, which every
-  ``TrialCatalog`` (``matching/catalog.py``) shares.
+- ``shared_cache``: the process's record cache, which every ``TrialCatalog``
+  (``matching/catalog.py``) shares (with ``matching.plans.shared_plans``).
 - ``Memo``: a small least-recently-used memo for whole results (``bot/collaborators.py``
   keys match results by the profile's facts, the day and the candidates' hashes: a turn
   that changes no fact, e.g. "not sure", reuses the last results).
@@ -120,19 +120,6 @@ _SHARED = RecordCache()
 def shared_cache() -> RecordCache:
     """The process's record cache (every engine and command shares it)."""
     return _SHARED
-
-
-_PLANS: Any = None
-
-
-def shared_plans() -> Any:
-    """The process's plan cache (``matching.plans.PlanCache``)."""
-    global _PLANS
-    if _PLANS is None:
-        from matching.plans import PlanCache
-
-        _PLANS = PlanCache()
-    return _PLANS
 
 
 class Memo:

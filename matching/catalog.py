@@ -9,7 +9,8 @@ import threading
 from collections import OrderedDict
 from typing import Any, Iterator
 
-from matching.cache import RecordCache, shared_cache, shared_plans
+from matching.cache import RecordCache, shared_cache
+from matching.plans import shared_plans
 
 _FETCH = 2_000             # ids per SQL query
 

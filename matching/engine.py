@@ -24,15 +24,10 @@ from matching.evaluate import Evaluator
 from matching.plans import Judgement, PlanBook, TrialPlan, shared_book
 from core.truth import FAIL, PASS, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
+from matching.questions import build_question, trial_questions
+from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
 from core.facts import Profile
 
-LIKELY, POSSIBLE, INELIGIBLE = "likely", "possible", "ineligible"
-VERDICT_ORDER = {LIKELY: 0, POSSIBLE: 1, INELIGIBLE: 2}
-VERDICT_WORDS = {
-    LIKELY: "may qualify — likely",
-    POSSIBLE: "possible — more information needed",
-    INELIGIBLE: "does not appear to qualify",
-}
 
 
 @dataclass
@@ -139,8 +134,6 @@ class TrialResult:
 
     @property
     def questions(self) -> list:
-        from matching.questions import trial_questions
-
         return self._lazy("questions", lambda: trial_questions(self))
 
     def drop_details(self) -> None:
@@ -163,8 +156,6 @@ class TrialResult:
         for _top, node in self.open_items():
             leaf = judgement.leaf_result(node)
             if leaf.ask == key:
-                from matching.questions import build_question
-
                 return build_question(key, leaf.leaf, leaf.facts)
         return None
 

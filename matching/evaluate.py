@@ -4,44 +4,31 @@
 Leaves are judged by the functions in ``matching/leaves.py``, ``matching/therapy.py`` and
 ``matching/labs.py``; combinators follow Kleene logic (``core/truth.py``).
 
-What counts as evidence (the team's safety rules):
-- presence needs an *asserted* fact (not negated, hypothetical or family history);
-- absence needs an explicit negation or a negative result: a thing never mentioned is
-  unknown, never false;
-- an uncertain fact ("possible dermatomyositis") leaves the leaf unknown, and says so;
-- an implausible value is not used: unknown, and the question asks to confirm it.
+What counts as evidence is ``matching/evidence.py``; an implausible value is not used:
+unknown, and the question asks to confirm it.
 """
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable, Iterable
+from typing import Callable
 
-from data.terminology import Terminology, load_terminology
-from matching.concepts import BROADER, EXACT, FUZZY, NARROWER, relation
-from core.truth import REVIEW, TRUE, FALSE, UNKNOWN, kleene_all, kleene_any, kleene_not
+from core.facts import Profile
+from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all, kleene_any, kleene_not
+from data.terminology import Terminology
+from matching import labs, leaves, therapy
+from matching.evidence import Evidence, split_related
 from matching.leaf_result import LeafResult, RuleResult
-from core.facts import Fact, Profile
-
-PRESENT = (EXACT, NARROWER, FUZZY)   # a fact of this relation shows the criterion's concept
-NEGATES = (EXACT, BROADER, FUZZY)    # a negated fact of this relation rules the concept out
 
 
-class Evaluator:
+class Evaluator(Evidence):
     """Judges rules against one profile on one day. Leaf results are cached per leaf
     object; ``overrides`` (leaf id -> truth) let question choice ask "what if"."""
 
     def __init__(self, profile: Profile, terminology: Terminology | None = None,
                  today: date | None = None, overrides: dict[int, str] | None = None):
-        self.profile = profile
-        self.terminology = terminology or load_terminology()
-        self.today = today or date.today()
+        super().__init__(profile, terminology, today)
         self.overrides = overrides or {}
-        self._by_label: dict[str, list[Fact]] = {}
-        for fact in profile.facts:
-            self._by_label.setdefault(fact.label, []).append(fact)
         self._cache: dict[int, tuple[dict, LeafResult]] = {}
-        self._labels = frozenset(self._by_label)
-        self._reads: set[str] | None = None     # labels read, while judging a baseline
 
     def what_if(self, overrides: dict[int, str]) -> "Evaluator":
         """The same judge, with some leaves' truth assumed (facts and cache are shared:
@@ -84,39 +71,6 @@ class Evaluator:
         self._cache[key] = (leaf, result)
         return result
 
-    # --- fact access used by the leaf judges ----------------------------------------
-    def facts(self, *labels: str) -> list[Fact]:
-        if self._reads is not None:
-            self._reads.update(labels)
-        out: list[Fact] = []
-        for label in labels:
-            out.extend(self._by_label.get(label, ()))
-        return out
-
-    def related(self, labels: Iterable[str], concept: str) -> list[tuple[Fact, str]]:
-        """Facts of the labels whose concept relates to ``concept`` (family history and
-        hypothetical mentions are never about this patient and are left out)."""
-        found = []
-        for fact in self.facts(*labels):
-            if fact.family or fact.hypothetical:
-                continue
-            rel = relation(fact.concept, fact.text, concept, self.terminology)
-            if rel is not None:
-                found.append((fact, rel))
-        return found
-
-    def label(self, concept: str) -> str:
-        return self.terminology.label(concept)
-
-
-def split_related(related: list[tuple[Fact, str]]):
-    """(present, uncertain, broader, negated) facts from ``Evaluator.related``."""
-    present = [f for f, r in related if r in PRESENT and not f.negated and not f.uncertain]
-    uncertain = [f for f, r in related if r in PRESENT and not f.negated and f.uncertain]
-    broader = [f for f, r in related if r == BROADER and not f.negated]
-    negated = [f for f, r in related if r in NEGATES and f.negated]
-    return present, uncertain, broader, negated
-
 
 def _deciding(op: str, value: str, parts: list[RuleResult]) -> list[LeafResult]:
     """The leaves that decided a combination's value (for evidence and questions)."""
@@ -129,7 +83,7 @@ def _deciding(op: str, value: str, parts: list[RuleResult]) -> list[LeafResult]:
     return [leaf for part in chosen for leaf in part.leaves]
 
 
-_JUDGES: dict[str, Callable[[Evaluator, dict], LeafResult]] = {}
+_JUDGES: dict[str, Callable[[Evidence, dict], LeafResult]] = {**leaves.JUDGES, **labs.JUDGES, **therapy.JUDGES}
 _BASELINES: dict[tuple[int, date, int], tuple[dict, frozenset, LeafResult]] = {}
 _BASELINE_LIMIT = 200_000
 
@@ -153,12 +107,6 @@ def _baseline(ev: Evaluator, leaf: dict, judge: Callable[[Evaluator, dict], Leaf
 
 
 def _judges() -> dict[str, Callable[[Evaluator, dict], LeafResult]]:
-    if not _JUDGES:
-        from matching import labs, leaves, therapy
-
-        _JUDGES.update(leaves.JUDGES)
-        _JUDGES.update(labs.JUDGES)
-        _JUDGES.update(therapy.JUDGES)
     return _JUDGES
 
 

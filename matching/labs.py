@@ -11,7 +11,7 @@ from __future__ import annotations
 from data.terminology import Terminology
 from matching.compare import compare, compare_against_estimate, describe
 from matching.derived import estimate_clearance
-from matching.evaluate import Evaluator
+from matching.evidence import Evidence
 from matching.leaves import stated_age
 from core.truth import FALSE, TRUE, UNKNOWN, kleene_all
 from matching.leaf_result import LeafResult
@@ -54,7 +54,7 @@ def plausible(term: Terminology, analyte: str, value: float) -> bool:
     return bounds is None or bounds[0] <= value <= bounds[1]
 
 
-def _latest(ev: Evaluator, label: str, concept: str) -> Fact | None:
+def _latest(ev: Evidence, label: str, concept: str) -> Fact | None:
     facts = [f for f in ev.facts(label) if f.concept == concept and f.asserted]
     return facts[-1] if facts else None
 
@@ -63,7 +63,7 @@ def _unit(term: Terminology, analyte: str) -> str:
     return term.canonical_unit(analyte) or ""
 
 
-def lab(ev: Evaluator, leaf: dict) -> LeafResult:
+def lab(ev: Evidence, leaf: dict) -> LeafResult:
     analyte = leaf["analyte"]
     term = ev.terminology
     name = ev.label(analyte)
@@ -124,7 +124,7 @@ def _result(leaf: dict, ok: bool | None, reason: str, fact: Fact, analyte: str) 
     return LeafResult(leaf, value, reason, [fact], ask=f"lab:{analyte}" if value == UNKNOWN else None)
 
 
-def _clearance(ev: Evaluator, leaf: dict) -> LeafResult:
+def _clearance(ev: Evidence, leaf: dict) -> LeafResult:
     """CrCl by Cockcroft–Gault from age, weight, sex and serum creatinine."""
     term = ev.terminology
     inputs: list[Fact] = []
@@ -162,7 +162,7 @@ def _clearance(ev: Evaluator, leaf: dict) -> LeafResult:
     return LeafResult(leaf, value, reason, inputs, ask="sex" if value == UNKNOWN else None)
 
 
-def score(ev: Evaluator, leaf: dict) -> LeafResult:
+def score(ev: Evidence, leaf: dict) -> LeafResult:
     name = ev.label(leaf["score"])
     fact = _latest(ev, "SCORE", leaf["score"])
     if fact is None or fact.value is None:

@@ -1,7 +1,7 @@
 """Judges for the leaves about conditions, infections, biomarkers, pregnancy, demographics
 and procedures (therapies are in ``therapy.py``, labs and scores in ``labs.py``).
 
-Each judge takes the ``Evaluator`` and the leaf and returns a ``LeafResult``; the rules it
+Each judge takes the ``Evidence`` and the leaf and returns a ``LeafResult``; the rules it
 follows are in ``matching/evaluate.py``'s docstring.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 from matching.compare import compare
 from matching.concepts import relation
 from matching.derived import at_least_months_ago, window_days, within_days
-from matching.evaluate import PRESENT, Evaluator, split_related
+from matching.evidence import PRESENT, Evidence, split_related
 from matching.evidence_rules import load_evidence_rules
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all
 from matching.leaf_result import LeafResult
@@ -20,7 +20,7 @@ from core.facts import Fact
 PLAUSIBLE_AGE = (0, 120)
 
 
-def diagnosis(ev: Evaluator, leaf: dict) -> LeafResult:
+def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
     concept = leaf["concept"]
     name = ev.label(concept)
     present, uncertain, broader, negated = split_related(ev.related(["CONDITION"], concept))
@@ -53,7 +53,7 @@ def _not_stated(leaf: dict, name: str, ask: str, uncertain: list[Fact], broader:
     return LeafResult(leaf, UNKNOWN, f"{name} is not mentioned", ask=ask)
 
 
-def _diagnosed_long_enough(fact: Fact, months: float, ev: Evaluator) -> bool | None:
+def _diagnosed_long_enough(fact: Fact, months: float, ev: Evidence) -> bool | None:
     if fact.date:
         return at_least_months_ago(fact.date, months, ev.today)
     if fact.duration_days is not None:
@@ -61,16 +61,16 @@ def _diagnosed_long_enough(fact: Fact, months: float, ev: Evaluator) -> bool | N
     return None
 
 
-def history(ev: Evaluator, leaf: dict) -> LeafResult:
+def history(ev: Evidence, leaf: dict) -> LeafResult:
     """A condition (or infection) in the history, current or past, optionally within a window."""
     return _event(ev, leaf, ["CONDITION", "INFECTION"], "history")
 
 
-def procedure(ev: Evaluator, leaf: dict) -> LeafResult:
+def procedure(ev: Evidence, leaf: dict) -> LeafResult:
     return _event(ev, leaf, ["PROCEDURE", "DRUG"], "procedure")
 
 
-def _event(ev: Evaluator, leaf: dict, labels: list[str], kind: str) -> LeafResult:
+def _event(ev: Evidence, leaf: dict, labels: list[str], kind: str) -> LeafResult:
     concept = leaf["concept"]
     name = ev.label(concept)
     window = leaf.get("within_days")
@@ -92,7 +92,7 @@ def _event(ev: Evaluator, leaf: dict, labels: list[str], kind: str) -> LeafResul
     return _not_stated(leaf, name, f"{kind}:{concept}", uncertain, broader, negated, "was it")
 
 
-def _in_window(fact: Fact, window: float, ev: Evaluator) -> bool | None:
+def _in_window(fact: Fact, window: float, ev: Evidence) -> bool | None:
     """Whether a stated condition/procedure falls within the window: by its date when known;
     a current (not historical, undated) condition or a current therapy is within any window."""
     if fact.date:
@@ -102,7 +102,7 @@ def _in_window(fact: Fact, window: float, ev: Evaluator) -> bool | None:
     return None
 
 
-def infection(ev: Evaluator, leaf: dict) -> LeafResult:
+def infection(ev: Evidence, leaf: dict) -> LeafResult:
     """An infection or a positive marker. A result decides (positive, negative, active); an
     infection merely named is present only for clinical infections (``named_means_active``
     in data/evidence.yaml: "admitted with pneumonia"), else unknown ("HIV status unknown").
@@ -143,7 +143,7 @@ def infection(ev: Evaluator, leaf: dict) -> LeafResult:
     return LeafResult(leaf, UNKNOWN, f"{name} status is not mentioned", ask=f"infection:{agent}:{state}")
 
 
-def _viral_loads(ev: Evaluator, agent: str, rules) -> list[tuple[Fact, str, str, str]]:
+def _viral_loads(ev: Evidence, agent: str, rules) -> list[tuple[Fact, str, str, str]]:
     """Measured viral loads as marker results: (lab fact, relation, marker, status)."""
     found = []
     for marker, analyte in rules.viral_loads.items():
@@ -157,7 +157,7 @@ def _viral_loads(ev: Evaluator, agent: str, rules) -> list[tuple[Fact, str, str,
     return found
 
 
-def biomarker(ev: Evaluator, leaf: dict) -> LeafResult:
+def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
     marker, wanted = leaf["marker"], leaf["state"]
     name = ev.label(marker)
     minimum = leaf.get("min_percent")
@@ -187,7 +187,7 @@ def biomarker(ev: Evaluator, leaf: dict) -> LeafResult:
     return LeafResult(leaf, UNKNOWN, f"{name} is not mentioned", ask=f"biomarker:{marker}")
 
 
-def pregnancy(ev: Evaluator, leaf: dict) -> LeafResult:
+def pregnancy(ev: Evidence, leaf: dict) -> LeafResult:
     states = leaf["states"]
     facts = [f for f in ev.facts("PREGNANCY") if not f.family and not f.hypothetical]
     for fact in facts:
@@ -209,7 +209,7 @@ def _state_word(state: str) -> str:
     return {"pregnant": "pregnant", "lactating": "breastfeeding", "planning": "planning a pregnancy"}.get(state, state)
 
 
-def sex(ev: Evaluator, leaf: dict) -> LeafResult:
+def sex(ev: Evidence, leaf: dict) -> LeafResult:
     allowed = leaf["allowed"]
     facts = [f for f in ev.facts("SEX") if not f.negated]
     if facts:
@@ -223,7 +223,7 @@ def sex(ev: Evaluator, leaf: dict) -> LeafResult:
     return LeafResult(leaf, UNKNOWN, "sex is not stated", ask="sex")
 
 
-def stated_age(ev: Evaluator) -> tuple[Fact | None, str | None]:
+def stated_age(ev: Evidence) -> tuple[Fact | None, str | None]:
     """(the age fact to use, None) or (facts' problem as a reason, with the fact if any):
     an implausible age or two different ages in the text leave the age unknown."""
     facts = [f for f in ev.facts("AGE") if f.asserted and f.value is not None]
@@ -238,7 +238,7 @@ def stated_age(ev: Evaluator) -> tuple[Fact | None, str | None]:
     return fact, None
 
 
-def age(ev: Evaluator, leaf: dict) -> LeafResult:
+def age(ev: Evidence, leaf: dict) -> LeafResult:
     fact, problem = stated_age(ev)
     if problem:
         ask = "age" if fact is None else "confirm:age"
@@ -254,7 +254,7 @@ def age(ev: Evaluator, leaf: dict) -> LeafResult:
     return LeafResult(leaf, value, f"age {shown} years", [fact], ask="age" if value == UNKNOWN else None)
 
 
-def review(ev: Evaluator, leaf: dict) -> LeafResult:
+def review(ev: Evidence, leaf: dict) -> LeafResult:
     return LeafResult(leaf, REVIEW, f"only the trial team can judge this ({leaf.get('reason', 'other')})")
 
 

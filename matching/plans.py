@@ -25,9 +25,10 @@ from typing import Any, Iterable
 
 from data.rule_nodes import flatten
 from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, kleene_not, status_of
+from matching.cache import ByHash
 from matching.leaf_result import LeafResult
+from matching.node_kinds import ALL, ANY, CRIT, GROUP, LEAF, NOT, REVIEW_NODE
 
-LEAF, ALL, ANY, NOT, CRIT, GROUP, REVIEW_NODE = range(7)
 _FETCH = 5_000             # hashes per SQL query
 PLAN_LIMIT = 250_000       # trial plans kept (a plan is a tuple of node numbers: ~200 bytes)
 _RECORD_PLANS = 2_000      # plans remembered by record object (each keeps its record alive)
@@ -175,8 +176,6 @@ class PlanCache:
     (bounded: the least recently used go first)."""
 
     def __init__(self, book: PlanBook | None = None, limit: int = PLAN_LIMIT):
-        from matching.cache import ByHash
-
         self.book = book if book is not None else shared_book()
         self._plans = ByHash(limit)
         self._lock = threading.Lock()
@@ -387,3 +386,14 @@ def _decide(op: int, counts: dict[str, int]) -> str:
         if not counts[UNKNOWN] and not counts[REVIEW]:
             return FALSE
     return UNKNOWN if counts[UNKNOWN] else REVIEW
+
+
+_PLANS: PlanCache | None = None
+
+
+def shared_plans() -> PlanCache:
+    """The process's plan cache (every catalog shares it)."""
+    global _PLANS
+    if _PLANS is None:
+        _PLANS = PlanCache()
+    return _PLANS

@@ -36,6 +36,7 @@ from data.terminology import load_terminology
 from matching.question_texts import load_question_texts
 from core.truth import FAIL, FALSE, TRUE, UNKNOWN
 from core.facts import Fact
+from matching.verdicts import POSSIBLE
 
 DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
@@ -174,8 +175,6 @@ def trial_questions(result) -> list[Question]:
 def find_question(results: list, key: str, limit: int | None = None) -> Question | None:
     """The question with ``key`` that one of the trials ``next_question`` chooses for (the
     first ``limit`` still-possible ones) still asks, or None: it no longer matters."""
-    from matching.engine import POSSIBLE
-
     limit = QUESTION_TRIALS if limit is None else limit
     for result in results:
         if result.verdict != POSSIBLE:
@@ -229,8 +228,6 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     ``matching.engine.match`` returns them) are considered (default ``QUESTION_TRIALS``):
     questions serve the trials that fit best so far; the others keep their own open
     questions (``TrialResult.questions``)."""
-    from matching.engine import POSSIBLE
-
     asked = set(asked)
     limit = QUESTION_TRIALS if limit is None else limit
     candidates: dict[str, _Candidate] = {}

@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from matching.derived import days_since, half_life_window, window_days, within_days
-from matching.evaluate import Evaluator, split_related
+from matching.evidence import Evidence, split_related
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN
 from matching.leaf_result import LeafResult
 from core.facts import Fact
@@ -38,7 +38,7 @@ _RESPONSES = {
 }
 
 
-def therapy(ev: Evaluator, leaf: dict) -> LeafResult:
+def therapy(ev: Evidence, leaf: dict) -> LeafResult:
     concept = leaf["concept"]
     related = [(f, r) for f, r in ev.related(LABELS, concept) if not _excepted(ev, f, leaf)]
     if leaf.get("within_days") is not None or leaf.get("within_half_lives") is not None:
@@ -46,11 +46,11 @@ def therapy(ev: Evaluator, leaf: dict) -> LeafResult:
     return _use(ev, leaf, related)
 
 
-def _excepted(ev: Evaluator, fact: Fact, leaf: dict) -> bool:
+def _excepted(ev: Evidence, fact: Fact, leaf: dict) -> bool:
     return any(ev.terminology.is_a(fact.concept, other) for other in leaf.get("except", ()))
 
 
-def _is_class(ev: Evaluator, concept: str) -> bool:
+def _is_class(ev: Evidence, concept: str) -> bool:
     return concept in _class_ids(ev.terminology)
 
 
@@ -60,14 +60,14 @@ def _class_ids(terminology) -> frozenset[str]:
     return frozenset(p for c in terminology.concepts.values() for p in c.parents)
 
 
-def _count_of(ev: Evaluator, fact: Fact) -> int | None:
+def _count_of(ev: Evidence, fact: Fact) -> int | None:
     """A class-level fact's count of drugs ("two biologics"), or None."""
     if fact.value is None or fact.unit not in (None, "") or not _is_class(ev, fact.concept):
         return None
     return int(fact.value)
 
 
-def _use(ev: Evaluator, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResult:
+def _use(ev: Evidence, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResult:
     concept = leaf["concept"]
     name = ev.label(concept)
     response = leaf.get("response", "any")
@@ -124,12 +124,12 @@ def _rules_out_use(fact: Fact, response: str, wanted: set[str] | None) -> bool:
     return fact.historical or response == "current"
 
 
-def _covers(ev: Evaluator, fact_concept: str, concept: str) -> bool:
+def _covers(ev: Evidence, fact_concept: str, concept: str) -> bool:
     """A fact about ``fact_concept`` speaks for all of ``concept`` (same or broader)."""
     return fact_concept == concept or ev.terminology.is_a(concept, fact_concept)
 
 
-def _washout(ev: Evaluator, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResult:
+def _washout(ev: Evidence, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResult:
     concept = leaf["concept"]
     name = ev.label(concept)
     days = leaf.get("within_days")
@@ -165,7 +165,7 @@ def _washout(ev: Evaluator, leaf: dict, related: list[tuple[Fact, str]]) -> Leaf
     return LeafResult(leaf, UNKNOWN, f"{name} in the last {window_text}: not mentioned", ask=f"last_dose:{concept}")
 
 
-def _within(ev: Evaluator, fact: Fact, days: float | None, half_lives: float | None) -> bool | None:
+def _within(ev: Evidence, fact: Fact, days: float | None, half_lives: float | None) -> bool | None:
     if fact.status == "current":
         return True
     if not fact.date:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN
+from matching.node_kinds import ALL, ANY, CRIT, GROUP, LEAF, NOT
 
 TRUTHS = (FALSE, UNKNOWN, REVIEW, TRUE)
 STATUSES = (FAIL, UNKNOWN, REVIEW, PASS)
@@ -31,8 +32,6 @@ class Snapshot:
     """The nodes of a book at one moment, ready to be judged together."""
 
     def __init__(self, book: Any):
-        from matching.plans import ALL, ANY, CRIT, GROUP, LEAF, NOT
-
         ops, args, levels = book.op, book.arg, book.level
         self.n = n = len(ops)
         self.leaves = [i for i in range(n) if ops[i] == LEAF]

@@ -157,7 +157,7 @@ def _print_json_line(head: dict, results: list, tail: dict) -> None:
 
 def report(source: str, profile, results, show_source: bool = False) -> str:
     from bot.texts import load_texts
-    from matching.engine import VERDICT_WORDS
+    from matching.verdicts import VERDICT_WORDS
 
     lines: list[str] = []
     if show_source:
