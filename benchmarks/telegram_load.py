@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import tempfile
 import threading
 import time
@@ -31,7 +30,7 @@ REPLY_TIMEOUT_S = 300.0
 
 
 def bench_chat(args: Any) -> dict[str, Any]:
-    from bot.collaborators import build_engine
+    from bot.startup import build_engine
     from benchmarks.turns import TODAY, load_script, play, stats, summary
 
     users = max(1, int(getattr(args, "users", 200) or 200))
@@ -60,7 +59,6 @@ def marker(number: int) -> str:
 
 
 async def telegram_load(engine: Any, fake: Any, users: int) -> dict[str, Any]:
-    from bot.telegram_app import build_application
 
     quiet = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "telegram", "trialbot")}
     for name in quiet:                  # the load run's thousands of requests, not logged

@@ -179,7 +179,7 @@ def measure(db_path: str, budget: float | None = None, conversations: int | None
     """Warm the engine up on the database, play the conversations, triage the openings.
     ``unpruned``: the engine as it was before candidate pruning (every record in memory,
     every trial judged each turn, no memos), for before/after comparisons."""
-    from bot.collaborators import build_engine
+    from bot.startup import build_engine
 
     script = load_script()
     if conversations is not None:

@@ -93,19 +93,6 @@ def retention_days() -> int:
         return 30
 
 
-def build_engine(db_path: str | None, transport: str, extract: Callable[..., list] | None = None):
-    """The engine on the database at ``db_path`` (bundled trials brought up to date,
-    conversations idle past the retention period purged), as both transports run it;
-    ``extract``: the extractor (default: ``nlp.pipeline.extract`` in this process)."""
-    from bot.engine import Engine
-    from bot.session_store import SessionStore
-    from data.store import open_store
-
-    store = SessionStore(open_store(db_path))
-    store.purge_idle(retention_days())
-    return Engine(store, transport=transport, extract=extract)
-
-
 class Preload:
     """Loads the slow parts in a background thread while the transport starts, so the
     first reply does not wait for them: the spaCy/medspaCy pipeline and the matching
@@ -166,8 +153,6 @@ class Preload:
                 self.engine.preload_trials()
             except Exception:                      # matching falls back to SQL; the turn says what is wrong
                 pass
-            from bot.engine import settle
-
             settle()
 
     def wait(self) -> None:
@@ -185,3 +170,10 @@ def preload(engine: Any, nlp_cache: Any = None, extraction: Any = None) -> Prelo
     global _preloading
     _preloading = Preload(engine, nlp_cache, extraction).start()
     return _preloading
+
+
+def settle() -> None:
+    """Once everything long-lived is loaded (pipeline, plans, gazetteer): keep it out of
+    every later garbage collection. Each turn allocates per candidate trial; a full
+    collection would otherwise walk the plans and the NLP pipeline again and again."""
+    gc.freeze()

@@ -21,19 +21,19 @@ Limits: a message longer than ``MAX_MESSAGE_CHARS`` characters is refused polite
 """
 from __future__ import annotations
 
-import gc
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Sequence
 
-from bot import collaborators, corrections
+from bot import collaborators, corrections, engine_commands
 from bot.corrections import differs, stamp, unique
 from bot.plausibility import confirm_key, confirmation
 from bot.results import shape_results
 from bot.session_store import DuplicateUpdate, SessionStore
 from bot.texts import Texts, load_texts
-from bot.tracker import LOCATION_KEY, NOTING_EVENTS, Tracker
+from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
+from bot.tracker import LOCATION_KEY, Tracker
+from bot.turn import Turn
 from core.facts import Fact, Profile
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
@@ -41,73 +41,6 @@ MAX_BUTTONS = 8                    # more options than this: typed answers, no k
 ROLES = ("patient", "clinician")
 COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "restart", "forget")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A quick reply: ``data`` comes back when pressed; the label is the choice ``key``
-    in data/bot_texts.yaml, or ``text`` (an option a question gives)."""
-
-    data: str
-    key: str | None = None
-    text: str | None = None
-
-
-@dataclass
-class Block:
-    kind: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Reply:
-    role: str | None
-    state: str
-    blocks: list[Block] = field(default_factory=list)
-    choices: list[Choice] = field(default_factory=list)
-    queued: bool = False       # stored in the outbox with the turn (the transport delivers it)
-
-    def kinds(self) -> list[str]:
-        return [b.kind for b in self.blocks]
-
-
-@dataclass(frozen=True)
-class Channel:
-    """Where a turn comes from. ``clinician_ok``: this user may use clinician mode (False:
-    patient wording, with a polite note). ``outbox``: renders a reply into JSON-able pieces
-    stored with the turn until the transport delivers them; ``chat_id`` goes with them."""
-
-    clinician_ok: bool = True
-    outbox: Callable[["Reply"], list[dict[str, Any]]] | None = None
-    chat_id: int | None = None
-
-
-class _Turn:
-    """One turn: the rebuilt tracker, the events to commit, the reply being built."""
-
-    def __init__(self, conversation_id: str, tracker: Tracker, clinician_ok: bool = True):
-        self.cid = conversation_id
-        self.tracker = tracker
-        self.clinician_ok = clinician_ok
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        self.blocks: list[Block] = []
-        self.choices: list[Choice] = []
-        self.clear = False
-        self.forgotten = False
-        self.results_cache: list[Any] | None = None
-        self.questions: dict[str, Any] = {}     # questions asked in this turn, by key
-
-    def record(self, kind: str, payload: dict[str, Any]) -> None:
-        self.events.append((kind, payload))
-        self.tracker.apply(kind, payload)
-        if kind in NOTING_EVENTS:
-            self.results_cache = None
-
-    def say(self, kind: str, **data: Any) -> None:
-        self.blocks.append(Block(kind, data))
-
-    def text(self, key: str, **values: Any) -> None:
-        self.say("text", key=key, values=values)
 
 
 class Engine:
@@ -207,7 +140,7 @@ class Engine:
         self._read("warm up")
         if self.gazetteer is not None:
             self.gazetteer.locate("warm up")      # builds the gazetteer's index now
-        settle()
+        collaborators.settle()
 
     def preload_trials(self) -> None:
         """Compile every stored trial's plan now (``TrialCatalog.preload``), so no user's
@@ -241,12 +174,12 @@ class Engine:
         """The current profile of a conversation (read only)."""
         return Tracker.rebuild(cid, self.store.events(cid)).profile
 
-    def _run(self, cid: str, update_id: int | None, body: Callable[[_Turn], None],
+    def _run(self, cid: str, update_id: int | None, body: Callable[[Turn], None],
              channel: Channel | None = None) -> Reply | None:
         channel = channel or Channel()
         if update_id is not None and self.store.is_processed(update_id):
             return None
-        turn = _Turn(cid, Tracker.rebuild(cid, self.store.events(cid)), channel.clinician_ok)
+        turn = Turn(cid, Tracker.rebuild(cid, self.store.events(cid)), channel.clinician_ok)
         if not turn.clinician_ok and turn.tracker.role == "clinician":
             turn.record("role", {"role": "patient"})       # no longer on the allowlist
             turn.text("clinician_not_allowed")
@@ -263,7 +196,7 @@ class Engine:
         return reply
 
     # --- turns ---------------------------------------------------------------------
-    def _start(self, turn: _Turn, role: str | None) -> None:
+    def _start(self, turn: Turn, role: str | None) -> None:
         tracker = turn.tracker
         if role == "clinician" and not turn.clinician_ok:
             role = "patient"
@@ -280,7 +213,7 @@ class Engine:
         turn.say("privacy", days=self.retention_days)
         self._prompt(turn)
 
-    def _message(self, turn: _Turn, raw: str) -> None:
+    def _message(self, turn: Turn, raw: str) -> None:
         if len(raw or "") > MAX_MESSAGE_CHARS and len((raw or "").strip()) > MAX_MESSAGE_CHARS:
             turn.text("too_long", length=len(raw.strip()), limit=MAX_MESSAGE_CHARS)
             return                 # refused before anything reads it
@@ -334,7 +267,7 @@ class Engine:
             return
         self._free_text(turn, text)
 
-    def _press(self, turn: _Turn, data: str) -> None:
+    def _press(self, turn: Turn, data: str) -> None:
         kind, _, rest = data.partition(":")
         tracker = turn.tracker
         if kind == "r" and rest in ROLES:
@@ -365,9 +298,7 @@ class Engine:
         turn.text("stale_button")
         self._prompt(turn)
 
-    def _command(self, turn: _Turn, name: str, arg: str) -> None:
-        from bot import engine_commands  # the command turns live in their own module
-
+    def _command(self, turn: Turn, name: str, arg: str) -> None:
         handler = engine_commands.HANDLERS.get(name)
         if handler is None:
             turn.text("unknown_command", command="/" + name)
@@ -375,7 +306,7 @@ class Engine:
         handler(self, turn, arg)
 
     # --- pieces of a turn -------------------------------------------------------------
-    def _set_role(self, turn: _Turn, role: str) -> None:
+    def _set_role(self, turn: Turn, role: str) -> None:
         if role == "clinician" and not turn.clinician_ok:
             role = "patient"
             turn.text("clinician_not_allowed")
@@ -386,7 +317,7 @@ class Engine:
         else:
             self._prompt(turn)
 
-    def _free_text(self, turn: _Turn, text: str) -> None:
+    def _free_text(self, turn: Turn, text: str) -> None:
         source = turn.tracker.next_source
         facts = stamp(self._read(text, source=source), source)
         if not facts:
@@ -400,13 +331,13 @@ class Engine:
             return
         self._advance(turn)
 
-    def _skip(self, turn: _Turn, choice: str) -> None:
+    def _skip(self, turn: Turn, choice: str) -> None:
         """"Not sure" / "skip": the question is left open (its criteria stay unknown)."""
         turn.record("skip", {"key": turn.tracker.pending["key"], "choice": choice})
         turn.text("skipped")
         self._advance(turn)
 
-    def _answer(self, turn: _Turn, words: str, *, typed: bool, correction: str | None = None) -> None:
+    def _answer(self, turn: Turn, words: str, *, typed: bool, correction: str | None = None) -> None:
         """A reply to the pending question: a pressed option, or typed text (which may
         also say more than the question asked: that is taken in too). ``correction``: the
         reply opened like a correction; when it does not answer, it is one."""
@@ -444,11 +375,11 @@ class Engine:
             return
         self._record_answer(turn, key, unique(stamp(answered, source) + extra), source)
 
-    def _record_answer(self, turn: _Turn, key: str, facts: list[Fact], source: str) -> None:
+    def _record_answer(self, turn: Turn, key: str, facts: list[Fact], source: str) -> None:
         self._note(turn, "answer", {"key": key, "source": source}, facts)
         self._advance(turn)
 
-    def _note(self, turn: _Turn, kind: str, payload: dict[str, Any], facts: list[Fact], hint: bool = False) -> None:
+    def _note(self, turn: Turn, kind: str, payload: dict[str, Any], facts: list[Fact], hint: bool = False) -> None:
         """Record what a message said and confirm it back; a fact that changes one already
         known ("I'm not pregnant" after "pregnant") is shown as the change it is."""
         known = {Profile.key(f): f for f in turn.tracker.profile.facts}
@@ -461,7 +392,7 @@ class Engine:
         if changed:
             turn.say("corrected", old=[old for old, _ in changed], new=[new for _, new in changed])
 
-    def _correct(self, turn: _Turn, facts: list[Fact], body: str) -> None:
+    def _correct(self, turn: Turn, facts: list[Fact], body: str) -> None:
         """A correction: "no, it was azathioprine" replaces the drug just noted (keeping
         what was said about it, e.g. that it did not help); "I'm not pregnant" replaces
         the pregnancy fact; "actually 45" replaces the age (or the latest number noted)."""
@@ -480,17 +411,17 @@ class Engine:
         turn.say("corrected", old=old, new=facts)
         self._advance(turn)
 
-    def _resume(self, turn: _Turn) -> None:
+    def _resume(self, turn: Turn) -> None:
         turn.record("resume", {})
         self._advance(turn)
 
     # --- what comes next ---------------------------------------------------------------
-    def results(self, turn: _Turn) -> list[Any]:
+    def results(self, turn: Turn) -> list[Any]:
         if turn.results_cache is None:
             turn.results_cache = list(self.match(turn.tracker.profile, self.trials, today=self.today))
         return turn.results_cache
 
-    def _find_question(self, turn: _Turn, key: str | None) -> Any:
+    def _find_question(self, turn: Turn, key: str | None) -> Any:
         """The pending question's object: asked this turn, among the trials' open
         questions, or (a combined question) the one next_question gives again when
         everything but it is excluded. None when it no longer matters."""
@@ -508,7 +439,7 @@ class Engine:
         again = self.next_question(self.results(turn), tracker.profile, exclude)
         return again if again is not None and again.key == key else None
 
-    def _advance(self, turn: _Turn) -> None:
+    def _advance(self, turn: Turn) -> None:
         """Ask the next best question, or the user's city, or show the results."""
         tracker = turn.tracker
         if tracker.role is None:
@@ -544,7 +475,7 @@ class Engine:
         turn.text("no_more_questions")
         self.show_results(turn)
 
-    def _doubtful(self, turn: _Turn, wanted: Callable[[str], bool]) -> Any:
+    def _doubtful(self, turn: Turn, wanted: Callable[[str], bool]) -> Any:
         """The question about the first implausible value whose key ``wanted`` accepts."""
         for fact in turn.tracker.profile.facts:
             key = confirm_key(fact)
@@ -554,7 +485,7 @@ class Engine:
                     return question
         return None
 
-    def _ask(self, turn: _Turn, question: Any) -> None:
+    def _ask(self, turn: Turn, question: Any) -> None:
         turn.questions[question.key] = question
         turn.record("asked", {
             "key": question.key,
@@ -566,7 +497,7 @@ class Engine:
         })
         self._prompt(turn)
 
-    def _prompt(self, turn: _Turn) -> None:
+    def _prompt(self, turn: Turn) -> None:
         """Say where the conversation stands: the role question, the intake invitation,
         the pending question with its quick replies, or what can be done with results."""
         tracker = turn.tracker
@@ -594,7 +525,7 @@ class Engine:
             return
         turn.text("intake")
 
-    def show_results(self, turn: _Turn) -> None:
+    def show_results(self, turn: Turn) -> None:
         tracker = turn.tracker
         if not tracker.profile.facts:
             turn.text("results_need_facts")
@@ -621,10 +552,3 @@ def _option_index(pending: dict, text: str) -> int | None:
         if normalise(str(option)) == wanted:
             return i
     return None
-
-
-def settle() -> None:
-    """Once everything long-lived is loaded (pipeline, plans, gazetteer): keep it out of
-    every later garbage collection. Each turn allocates per candidate trial; a full
-    collection would otherwise walk the plans and the NLP pipeline again and again."""
-    gc.freeze()

@@ -8,23 +8,24 @@ from typing import TYPE_CHECKING, Any
 
 from bot.results import audit, criteria_by_status, contacts_of, shape_results
 from bot.tracker import Tracker
+from bot.turn import Turn
 
 if TYPE_CHECKING:  # pragma: no cover
-    from bot.engine import Engine, _Turn
+    from bot.engine import Engine
 
 
-def start(engine: "Engine", turn: "_Turn", arg: str) -> None:
+def start(engine: "Engine", turn: Turn, arg: str) -> None:
     """Welcome, privacy notice, and where we are."""
     engine._start(turn, None)
 
 
-def help_(engine: "Engine", turn: "_Turn", arg: str) -> None:
+def help_(engine: "Engine", turn: Turn, arg: str) -> None:
     """What the bot does and the commands."""
     turn.say("help", commands=dict(engine.texts.commands))
     engine._prompt(turn)
 
 
-def profile(engine: "Engine", turn: "_Turn", arg: str) -> None:
+def profile(engine: "Engine", turn: Turn, arg: str) -> None:
     """What the bot knows, what was left open, and how to correct it."""
     tracker = turn.tracker
     left_open = []
@@ -34,7 +35,7 @@ def profile(engine: "Engine", turn: "_Turn", arg: str) -> None:
     turn.say("profile", facts=list(tracker.profile.facts), left_open=left_open)
 
 
-def results(engine: "Engine", turn: "_Turn", arg: str) -> None:
+def results(engine: "Engine", turn: Turn, arg: str) -> None:
     """The trials that may fit, best first (stops the questions)."""
     engine.show_results(turn)
 
@@ -42,7 +43,7 @@ def results(engine: "Engine", turn: "_Turn", arg: str) -> None:
 SUMMARY_TRIALS = 10      # trials a referral summary details (candidates, and ruled out)
 
 
-def summary(engine: "Engine", turn: "_Turn", arg: str) -> None:
+def summary(engine: "Engine", turn: Turn, arg: str) -> None:
     """A referral summary for the trial coordinator, as text to forward: the best
     candidates in detail, the best-ranked trials ruled out with their reasons, and how many
     more of each there are."""
@@ -70,12 +71,12 @@ def summary(engine: "Engine", turn: "_Turn", arg: str) -> None:
              more_trials=len(everyone) - len(candidates), more_excluded=max(0, len(ruled_out) - SUMMARY_TRIALS))
 
 
-def trials(engine: "Engine", turn: "_Turn", arg: str) -> None:
+def trials(engine: "Engine", turn: Turn, arg: str) -> None:
     """Every trial the bot knows."""
     turn.say("trials", trials=[_brief(t) for t in engine.trials])
 
 
-def trial(engine: "Engine", turn: "_Turn", arg: str) -> None:
+def trial(engine: "Engine", turn: Turn, arg: str) -> None:
     """One trial in full; with this conversation's verdict when there are facts."""
     wanted = arg.strip().casefold()
     if not wanted:
@@ -96,7 +97,7 @@ def trial(engine: "Engine", turn: "_Turn", arg: str) -> None:
     turn.say("trial", trial=_brief(record), record=record, view=view)
 
 
-def restart(engine: "Engine", turn: "_Turn", arg: str) -> None:
+def restart(engine: "Engine", turn: Turn, arg: str) -> None:
     """Start over: the conversation's events are cleared (in the turn's transaction)."""
     turn.clear = True
     turn.events.clear()
@@ -106,7 +107,7 @@ def restart(engine: "Engine", turn: "_Turn", arg: str) -> None:
     engine._prompt(turn)
 
 
-def forget(engine: "Engine", turn: "_Turn", arg: str) -> None:
+def forget(engine: "Engine", turn: Turn, arg: str) -> None:
     """Delete every row about this conversation now, and say so."""
     count = engine.store.forget(turn.cid)
     turn.forgotten = True

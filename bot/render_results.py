@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from bot.render import Renderer
 
-from bot.render import SHOW, SHORT, Safe, _cut
+from bot.formats import SHOW, SHORT, Safe, _cut
 
 NEAR_KM = 25      # closer than this, a site is "in or near" the user's place
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 
 from data.terminology import load_terminology
 from matching.labs import convert, plausible

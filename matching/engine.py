@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable
 from data.rule_nodes import registry_criteria
 from matching.evaluate import Evaluator
 from matching.plans import Judgement, PlanBook, TrialPlan, shared_book
-from core.truth import FAIL, PASS, REVIEW, UNKNOWN, combine_statuses, status_of
+from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.questions import build_question, trial_questions
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)

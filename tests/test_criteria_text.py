@@ -1,10 +1,8 @@
 """Splitting an eligibility text into inclusion/exclusion criteria with their nesting
 (registry/criteria_text.py), shared by the CT.gov and page importers."""
-import sys
 
 from registry.criteria_text import (
     REVIEW_RULE,
-    default_rule_parser,
     demographic_criteria,
     split_criteria,
     split_lines,

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.collaborators import build_engine
+from bot.startup import build_engine
 from bot.engine import Channel, Engine
 from bot.render import HTML, PLAIN, Renderer
 from bot.session_store import SessionStore

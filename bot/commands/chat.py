@@ -59,7 +59,8 @@ def _start_extraction(process_class, cache):
 
 def _chat(args: argparse.Namespace, path, cache, extraction) -> int:
     from bot.cli_chat import new_session_name, run_chat
-    from bot.collaborators import build_engine, preload
+    from bot.collaborators import preload
+    from bot.startup import build_engine
     from data.errors import DataError
     from data.store import StoreError
 

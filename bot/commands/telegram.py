@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from telegram.error import TelegramError
 
     from bot.access import RateLimiter, clinician_allowlist
-    from bot.collaborators import build_engine
+    from bot.startup import build_engine
     from bot.telegram_app import build_application, configure_logging, webhook_options
 
     try:                                   # settings first: a typo fails before the slow start

@@ -1,0 +1,36 @@
+"""One turn of one conversation: the tracker rebuilt from the event log, the events the
+turn appends (committed together by ``bot.engine``), and the reply being built."""
+from __future__ import annotations
+
+from typing import Any
+
+from bot.replies import Block, Choice
+from bot.tracker import NOTING_EVENTS, Tracker
+
+
+class Turn:
+    """One turn: the rebuilt tracker, the events to commit, the reply being built."""
+
+    def __init__(self, conversation_id: str, tracker: Tracker, clinician_ok: bool = True):
+        self.cid = conversation_id
+        self.tracker = tracker
+        self.clinician_ok = clinician_ok
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.blocks: list[Block] = []
+        self.choices: list[Choice] = []
+        self.clear = False
+        self.forgotten = False
+        self.results_cache: list[Any] | None = None
+        self.questions: dict[str, Any] = {}     # questions asked in this turn, by key
+
+    def record(self, kind: str, payload: dict[str, Any]) -> None:
+        self.events.append((kind, payload))
+        self.tracker.apply(kind, payload)
+        if kind in NOTING_EVENTS:
+            self.results_cache = None
+
+    def say(self, kind: str, **data: Any) -> None:
+        self.blocks.append(Block(kind, data))
+
+    def text(self, key: str, **values: Any) -> None:
+        self.say("text", key=key, values=values)
