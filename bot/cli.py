@@ -26,6 +26,7 @@ COMMANDS = {
     "trials": "bot.commands.trials",
     "trial": "bot.commands.trial",
     "import": "bot.commands.import_",
+    "sync": "bot.commands.sync",
     "bench": "benchmarks.command",
 }
 

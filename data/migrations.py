@@ -194,3 +194,29 @@ def _trials_version(db: sqlite_utils.Database) -> None:
     import uuid
 
     db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('trials_version', ?)", [uuid.uuid4().hex])
+
+
+@migration("0007_sync")
+def _sync(db: sqlite_utils.Database) -> None:
+    """``python bot.py sync`` (registry/sync.py): ``sync_state``, one row per query (the
+    query's canonical JSON and its hash), with the run under way (its ``since`` date, the
+    next page token, the pages done) and the last completed run (its start date, the
+    ``since`` of the next incremental run); ``sync_pages``, the records of a run's pages
+    fetched so far (written to the trials only when the run completes, so an interrupted
+    run resumes where it stopped and a failed one changes no trial); ``trial_freshness``,
+    per trial what the registry says about its currency (last update posted, status
+    verified) and when a sync last fetched it (no foreign key: a record rewrite keeps it)."""
+    db.execute(
+        "CREATE TABLE sync_state (query_key TEXT PRIMARY KEY, query TEXT NOT NULL, "
+        "run_since TEXT, run_started_at TEXT, next_page_token TEXT, pages_done INTEGER NOT NULL DEFAULT 0, "
+        "running INTEGER NOT NULL DEFAULT 0, last_since TEXT, last_started_at TEXT, last_completed_at TEXT, "
+        "last_summary TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE sync_pages (query_key TEXT NOT NULL, page INTEGER NOT NULL, records TEXT NOT NULL, "
+        "extra TEXT NOT NULL, PRIMARY KEY (query_key, page))"
+    )
+    db.execute(
+        "CREATE TABLE trial_freshness (trial_id TEXT PRIMARY KEY, nct_id TEXT, last_updated TEXT, "
+        "status_verified TEXT, synced_at TEXT)"
+    )

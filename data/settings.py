@@ -25,6 +25,7 @@ SETTINGS = {
     "rate_limit": Setting("TRIALBOT_RATE_LIMIT", "20", "Messages per minute one Telegram user may send (a burst of this many is allowed); 0 turns the limit off."),
     "debug": Setting("TRIALBOT_DEBUG", None, "Set to 1 to see Python tracebacks of internal errors (they may quote input: never in production)."),
     "db_timeout": Setting("TRIALBOT_DB_TIMEOUT", "10", "Seconds to wait for a database another program holds locked before giving up with an error."),
+    "ctgov_url": Setting("TRIALBOT_CTGOV_URL", "https://clinicaltrials.gov/api/v2", "ClinicalTrials.gov API v2 base URL that `sync` fetches studies from (a mirror, or a fake server in tests)."),
 }
 
 

@@ -5,7 +5,7 @@ schema managed by registered migrations (data/migrations.py).
 ``connect(path)`` opens the database; ``open_store(path)`` also brings the bundled trials
 (data/trials/*.yaml) up to date, so a fresh machine needs no manual step. The trial
 knowledge base: ``sync_bundled``, ``upsert_trials``, ``list_trials``, ``get_trial``,
-``all_trial_records``.
+``all_trial_records``; how current each record is: ``record_freshness``, ``trial_freshness``.
 """
 from __future__ import annotations
 
@@ -258,6 +258,41 @@ def trial_origin(db: sqlite_utils.Database, trial_id: str) -> str | None:
 def all_trial_records(db: sqlite_utils.Database) -> list[dict]:
     """Every stored trial record, ordered by id (what the matcher evaluates)."""
     return [json.loads(row[0]) for row in db.execute("SELECT record FROM trials ORDER BY id")]
+
+
+# --- freshness (migration 0007_sync) ---------------------------------------------------
+# How current a stored record is: the registry's last update posted (the record's
+# ``dates.last_updated``), the date the registry last verified its status (``statusModule.
+# statusVerifiedDate``, kept by ``sync``), when a sync last fetched it, and when the record
+# was last written (``trials.updated_at``: imported, synced with changes, or rebuilt).
+
+
+def record_freshness(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """Keep ``rows`` ({trial_id, nct_id, last_updated, status_verified, synced_at}) in
+    ``trial_freshness`` (inside the caller's transaction when there is one)."""
+    with _write_transaction(db):
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO trial_freshness (trial_id, nct_id, last_updated, status_verified, synced_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(r["trial_id"], r.get("nct_id"), r.get("last_updated"), r.get("status_verified"), r.get("synced_at"))
+             for r in rows],
+        )
+
+
+def trial_freshness(db: sqlite_utils.Database, trial_ids: list[str] | None = None) -> dict[str, dict]:
+    """Per trial id: ``last_updated`` (registry last update posted), ``status_verified``,
+    ``synced_at`` (None when never synced) and ``written_at`` (when the record was last
+    written). ``trial_ids`` None means every trial."""
+    sql = ("SELECT t.id, json_extract(t.record, '$.dates.last_updated'), f.last_updated, f.status_verified, "
+           "f.synced_at, t.updated_at FROM trials t LEFT JOIN trial_freshness f ON f.trial_id = t.id")
+    rows = db.execute(sql).fetchall()
+    wanted = None if trial_ids is None else set(trial_ids)
+    return {
+        trial_id: {"last_updated": record_date or fetched_date, "status_verified": verified,
+                   "synced_at": synced_at, "written_at": written_at}
+        for trial_id, record_date, fetched_date, verified, synced_at, written_at in rows
+        if wanted is None or trial_id in wanted
+    }
 
 
 def condition_index(concepts: list[str]) -> list[str]:
