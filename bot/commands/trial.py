@@ -54,15 +54,18 @@ def run(args: argparse.Namespace) -> int:
         json.dump(record, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return 0
-    print(render_trial(record, load_terminology(), origin=trial_origin(db, record["id"])))
+    from data.store import trial_freshness
+
+    fresh = trial_freshness(db, [record["id"]]).get(record["id"])
+    print(render_trial(record, load_terminology(), origin=trial_origin(db, record["id"]), freshness=fresh))
     return 0
 
 
 # --- rendering -------------------------------------------------------------------------
 
 
-def render_trial(record: dict, terminology, origin: str | None = None) -> str:
-    """The whole trial as readable text."""
+def render_trial(record: dict, terminology, origin: str | None = None, freshness: dict | None = None) -> str:
+    """The whole trial as readable text (``freshness``: ``data.store.trial_freshness``'s entry)."""
     out: list[str] = []
     add = out.append
     add(f"{record['id']}: {record['title']}")
@@ -85,6 +88,7 @@ def render_trial(record: dict, terminology, origin: str | None = None) -> str:
     add(f"  enrolment: {_v(enrollment['count'])}" + (f" ({enrollment['type']})" if enrollment["type"] else ""))
     dates = record["dates"]
     add("  dates: " + ", ".join(f"{k.replace('_', ' ')} {_v(dates[k])}" for k in dates))
+    add("  " + freshness_line(dates["last_updated"], freshness))
     e = record["eligibility"]
     add(f"  eligibility: age {_v(e['min_age_years'])} to {_v(e['max_age_years'])} years, sex {_v(e['sex'])}, "
         f"healthy volunteers {_v(_yes_no(e['healthy_volunteers']))}")
@@ -128,6 +132,26 @@ def render_trial(record: dict, terminology, origin: str | None = None) -> str:
     for contact in record["contacts"]:
         add(_contact_line(contact, "  "))
     return "\n".join(out)
+
+
+def freshness_line(last_updated: str | None, freshness: dict | None = None, today=None) -> str:
+    """'Registry record last updated YYYY-MM-DD', flagged when over 12 months old, with the
+    registry's status verification and the last sync when known."""
+    from datetime import date, datetime, timezone
+
+    today = today or datetime.now(timezone.utc).date()
+    line = f"Registry record last updated {_v(last_updated)}"
+    try:
+        if last_updated and (today - date.fromisoformat(last_updated[:10])).days > 365:
+            line += " (over 12 months ago: check with the site)"
+    except ValueError:
+        pass
+    freshness = freshness or {}
+    if freshness.get("status_verified"):
+        line += f"; status verified {freshness['status_verified']}"
+    if freshness.get("synced_at"):
+        line += f"; synced {freshness['synced_at'][:10]}"
+    return line
 
 
 def _render_criterion(criterion: dict, depth: int, out: list[str]) -> None:
