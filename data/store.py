@@ -285,13 +285,15 @@ def trial_freshness(db: sqlite_utils.Database, trial_ids: list[str] | None = Non
     written). ``trial_ids`` None means every trial."""
     sql = ("SELECT t.id, json_extract(t.record, '$.dates.last_updated'), f.last_updated, f.status_verified, "
            "f.synced_at, t.updated_at FROM trials t LEFT JOIN trial_freshness f ON f.trial_id = t.id")
-    rows = db.execute(sql).fetchall()
-    wanted = None if trial_ids is None else set(trial_ids)
+    if trial_ids is None:
+        rows = db.execute(sql).fetchall()
+    else:
+        rows = [row for trial_id in dict.fromkeys(trial_ids)
+                for row in db.execute(sql + " WHERE t.id = ?", [trial_id]).fetchall()]
     return {
         trial_id: {"last_updated": record_date or fetched_date, "status_verified": verified,
                    "synced_at": synced_at, "written_at": written_at}
         for trial_id, record_date, fetched_date, verified, synced_at, written_at in rows
-        if wanted is None or trial_id in wanted
     }
 
 

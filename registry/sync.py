@@ -132,13 +132,6 @@ def sync_state(db: sqlite_utils.Database, query: Query) -> dict | None:
     return dict(zip([d[0] for d in cursor.description], row)) if row else None
 
 
-def pending_runs(db: sqlite_utils.Database) -> list[dict]:
-    """Runs that were interrupted (any query): {query (dict), pages_done, run_started_at}."""
-    return [{"query": json.loads(q), "pages_done": n, "run_started_at": started}
-            for q, n, started in db.execute(
-                "SELECT query, pages_done, run_started_at FROM sync_state WHERE running = 1 ORDER BY run_started_at")]
-
-
 def discard_run(db: sqlite_utils.Database, query: Query) -> bool:
     """Forget an interrupted run of ``query`` (its pages too); True when there was one."""
     from data.store import transaction

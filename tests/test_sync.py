@@ -187,6 +187,27 @@ def test_ctrl_c_in_the_middle_then_a_rerun_gives_every_study_once(api, waits, db
     assert synced_ids(db_path) == NAMES
 
 
+def test_ctrl_c_while_writing_then_a_rerun_writes_without_fetching_again(api, waits, db_path, capsys, monkeypatch):
+    import registry.run
+
+    real = registry.run.apply
+
+    def interrupted(db, outcomes):
+        real(db, outcomes)                          # written, then interrupted: rolled back
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(registry.run, "apply", interrupted)
+    code, out, err = sync(capsys, "--status", "any")
+    assert code == 130 and "3 page(s) fetched are kept, no trial changed" in err
+    assert synced_ids(db_path) == []
+    monkeypatch.setattr(registry.run, "apply", real)
+    api.requests.clear()
+    code, out, err = sync(capsys, "--status", "any", "--json")
+    assert code == 0, err
+    assert api.requests == [] and summary_of(out)["resumed"] and sorted(summary_of(out)["added"]) == NAMES
+    assert synced_ids(db_path) == NAMES
+
+
 def test_restart_discards_an_interrupted_run(api, waits, db_path, capsys):
     api.fail_always(2)
     assert sync(capsys, "--status", "any")[0] == 1
