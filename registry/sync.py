@@ -109,6 +109,8 @@ class Summary:
     unchanged: list[str] = field(default_factory=list)
     stopped: list[dict] = field(default_factory=list)          # now withdrawn / terminated / suspended …
     status_changes: list[dict] = field(default_factory=list)   # {id, from, to}
+    # a curated (bundled) trial keeps its own status; where the registry now says otherwise
+    curated_differs: list[dict] = field(default_factory=list)  # {id, curated, registry}
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -300,6 +302,7 @@ def _finish(db: sqlite_utils.Database, query: Query, summary: Summary, parse: Ru
         raise SyncError(f"{exc} (no trial changed)") from None
     synced_at = clock().isoformat(timespec="seconds")
     by_nct = {e["nct_id"]: e for e in extras if e["nct_id"]}
+    registry_status = {r["nct_id"]: r["status"] for r in records if r["nct_id"]}
     freshness = []
     for outcome in outcomes:
         record = outcome.record
@@ -309,6 +312,9 @@ def _finish(db: sqlite_utils.Database, query: Query, summary: Summary, parse: Ru
             summary.status_changes.append({"id": record["id"], "from": old, "to": record["status"]})
         if record["status"] in STOPPED_STATUSES and old not in STOPPED_STATUSES:
             summary.stopped.append({"id": record["id"], "status": record["status"]})
+        said = registry_status.get(record["nct_id"], record["status"])
+        if outcome.origin == "bundled" and said and said != record["status"]:
+            summary.curated_differs.append({"id": record["id"], "curated": record["status"], "registry": said})
         extra = by_nct.get(record["nct_id"], {})
         freshness.append({"trial_id": record["id"], "nct_id": record["nct_id"],
                           "last_updated": extra.get("last_updated") or record["dates"]["last_updated"],

@@ -386,3 +386,26 @@ def snapshot_after_open(path) -> dict:
 
     open_store(path).close()
     return snapshot(path)
+
+
+def test_a_curated_trial_keeps_its_status_and_the_summary_says_the_registry_differs(studies, waits, db_path,
+                                                                                       capsys, monkeypatch):
+    import copy
+
+    from data.store import trial_origin
+
+    study = copy.deepcopy(next(s for s in studies if nct(s) == "NCT02227251"))
+    study["protocolSection"]["identificationModule"]["nctId"] = "NCT07193667"     # a bundled trial
+    study["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
+    with FakeCtgov([study]) as fake:
+        monkeypatch.setenv("TRIALBOT_CTGOV_URL", fake.base_url)
+        code, out, err = sync(capsys, "--status", "any", "--json")
+        assert code == 0, err
+        summary = summary_of(out)
+        assert summary["updated"] == ["NCT07193667"] and summary["added"] == []
+        assert summary["curated_differs"] == [{"id": "NCT07193667", "curated": "RECRUITING", "registry": "COMPLETED"}]
+        db = connect(db_path)
+        assert trial_origin(db, "NCT07193667") == "bundled"
+        assert get_trial(db, "NCT07193667")["status"] == "RECRUITING"
+        code, out, err = sync(capsys, "--status", "any", "--full")
+        assert "NCT07193667: curated status RECRUITING kept; the registry now says COMPLETED" in out

@@ -155,5 +155,8 @@ def render_summary(summary) -> str:
             lines.append(f"  {change['id']}: {change['from'] or 'unknown'} -> {change['to'] or 'unknown'}")
         if len(summary.status_changes) > STATUS_CHANGES_SHOWN:
             lines.append(f"  and {len(summary.status_changes) - STATUS_CHANGES_SHOWN} more (--json lists them all)")
+    for item in summary.curated_differs[:STATUS_CHANGES_SHOWN]:
+        lines.append(f"  {item['id']}: curated status {item['curated'] or 'unknown'} kept; the registry now says "
+                     f"{item['registry']} (check data/trials)")
     lines.append("Details: python bot.py trials --status ..., python bot.py trial ID")
     return "\n".join(lines)
