@@ -16,6 +16,22 @@ parser's rule is compared with the curator's:
 * **review only**: criteria the parser leaves entirely to the trial team;
 * **invalid**: outputs a trial record would reject (must be 0).
 
+**The gold sets** (``tests/data/criteria_gold/``: real registry lines, hand-judged to a rule,
+``review`` or ``heading``) are scored for dev and test separately:
+
+* **coverage**: the share of criteria turned into a *full* rule (no review leaf at all);
+* **precision**: the share of those full rules that judge every probe patient as the gold
+  does. Where the gold says ``review`` or ``heading``, any full rule is wrong. Otherwise both
+  rules are judged (three-valued, ``docs/rule-language.md``) on probe patients built from
+  the leaves of both: every age, lab and score just below, at and above each threshold,
+  either sex, each pregnancy state, every concept leaf present, absent or unknown (kept
+  consistent with the terminology's is-a), and the rule is wrong on the first probe whose
+  verdict differs (same canonical forms are right without probing);
+* **partial rules** (evaluable leaves with review leaves beside them) are not counted in
+  either; those deciding a probe against the gold are listed apart (``partial_against``).
+
+``test.jsonl`` is held aside: it is read here only, never for tuning.
+
 ``python bot.py bench criteria`` prints the table; ``--json`` adds every mismatch.
 ``python -m benchmarks.criteria`` rewrites the mismatch report
 ``tests/data/criteria_parser_report.md``, so a change's effect is visible in review.
@@ -113,10 +129,252 @@ def _evaluable_leaves(rule: dict) -> set[str]:
     return {key(canonical(leaf)) for leaf in iter_leaves(rule) if leaf.get("type") != "review"}
 
 
+GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "criteria_gold"
+SPLITS = ("dev", "test")
+_MAX_PROBES = 4096
+
+
+def gold_rows(split: str, directory: Path | None = None) -> list[dict[str, Any]]:
+    """The hand-judged rows of one gold split (``dev`` or ``test``)."""
+    path = (directory or GOLD_DIR) / f"{split}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _kleene(op: str, values: list[str]) -> str:
+    """Kleene all/any over "true"/"false"/"unknown"/"review" (review when only review
+    leaves keep the result open)."""
+    decided, other = ("false", "true") if op == "all" else ("true", "false")
+    if decided in values:
+        return decided
+    if all(v == other for v in values):
+        return other
+    return "unknown" if "unknown" in values else "review"
+
+
+class _Probes:
+    """Probe patients for comparing two rules: the variables their leaves read, and the
+    values worth trying for each (around every threshold, present / absent / unknown)."""
+
+    def __init__(self, rules: list[dict], terminology):
+        from core.rules import iter_leaves
+        from nlp.criteria.rule_forms import canonical, key
+
+        from nlp.criteria.cues import load_cues
+
+        self.terminology = terminology
+        self.graded = load_cues().graded_by          # score -> the condition it grades
+        self.values: dict[Any, set] = {}
+        self.concepts: dict[str, dict] = {}      # canonical leaf key -> leaf
+        for rule in rules:
+            for leaf in iter_leaves(rule):
+                kind = leaf.get("type")
+                if kind == "age":
+                    vals = self.values.setdefault("age", {None})
+                    if leaf.get("min") is not None:
+                        vals |= {leaf["min"] - 1, leaf["min"]}
+                    if leaf.get("max") is not None:
+                        vals |= {leaf["max"], leaf["max"] + 1}
+                elif kind in ("sex", "pregnancy"):
+                    self.values["sex"] = {None, "female", "male"}
+                    if kind == "pregnancy":
+                        self.values["pregnancy"] = {None, "none", "pregnant", "lactating", "planning"}
+                elif kind in ("lab", "score"):
+                    var, threshold = self._measure(leaf)
+                    vals = self.values.setdefault(var, {None})
+                    if threshold is not None:
+                        step = 1 if kind == "score" else max(abs(threshold) * 0.01, 1e-6)
+                        vals |= {threshold - step, threshold, threshold + step}
+                elif kind != "review":
+                    self.concepts.setdefault(key(canonical(leaf)), canonical(leaf))
+        for name in self.concepts:
+            self.values[name] = {None, True, False}
+
+    def _measure(self, leaf: dict) -> tuple[Any, float | None]:
+        if leaf["type"] == "score":
+            return ("score", leaf["score"]), leaf.get("value")
+        if leaf.get("uln") is not None:
+            return ("lab", leaf["analyte"], "uln"), leaf["uln"]
+        value = leaf.get("value")
+        converted = self.terminology.to_canonical(leaf["analyte"], value, leaf.get("unit")) if value is not None else None
+        if converted is None:
+            return ("lab", leaf["analyte"], leaf.get("unit")), value
+        return ("lab", leaf["analyte"], "canonical"), round(converted, 9)
+
+    def patients(self) -> list[dict]:
+        import itertools
+        import random
+
+        names = sorted(self.values, key=str)
+        pools = [sorted(self.values[n], key=lambda v: (v is None, str(type(v)), v if v is not None else 0)) for n in names]
+        total = 1
+        for pool in pools:
+            total *= len(pool)
+        if total <= _MAX_PROBES:
+            combos = itertools.product(*pools)
+        else:
+            rng = random.Random(20261202)
+            combos = [tuple(rng.choice(pool) for pool in pools) for _ in range(_MAX_PROBES)]
+            combos.append(tuple(None for _ in pools))
+        return [p for p in (dict(zip(names, c)) for c in combos) if self._consistent(p)]
+
+    def _consistent(self, patient: dict) -> bool:
+        if patient.get("sex") == "male" and patient.get("pregnancy") not in (None, "none"):
+            return False
+        for score, condition in self.graded.items():
+            # a NYHA class is given to heart failure: the score implies the condition it grades
+            if patient.get(("score", score)) is None:
+                continue
+            for name, leaf in self.concepts.items():
+                if leaf["type"] in ("diagnosis", "history") and set(leaf) == {"type", "concept"} \
+                        and self.terminology.is_a(condition, leaf["concept"]) and patient[name] is not True:
+                    return False
+        for a, leaf_a in self.concepts.items():
+            for b, leaf_b in self.concepts.items():
+                if a != b and self._implies(leaf_a, leaf_b):
+                    if patient[a] is True and patient[b] is not True:
+                        return False
+                    if patient[b] is False and patient[a] is not False:
+                        return False
+        return True
+
+    def _implies(self, a: dict, b: dict) -> bool:
+        """A patient for whom leaf ``a`` holds makes leaf ``b`` hold too."""
+        field = {"diagnosis": "concept", "history": "concept", "therapy": "concept", "procedure": "concept",
+                 "infection": "agent", "biomarker": "marker"}
+        ta, tb = a["type"], b["type"]
+        if not (ta == tb or (ta == "diagnosis" and tb == "history")):
+            return False
+        ca, cb = a.get(field[ta]), b.get(field[tb])
+        if not (ca == cb or self.terminology.is_a(ca, cb)):
+            return False
+        rest_a = {k: v for k, v in a.items() if k not in ("type", field[ta], "within_days", "min_count", "min_duration_months")}
+        rest_b = {k: v for k, v in b.items() if k not in ("type", field[tb], "within_days", "min_count", "min_duration_months")}
+        if rest_a != rest_b:
+            return False
+        if b.get("within_days") is not None and (a.get("within_days") is None or a["within_days"] > b["within_days"]):
+            return False
+        if b.get("min_count", 1) > a.get("min_count", 1):
+            return False
+        if b.get("min_duration_months") is not None and (a.get("min_duration_months") or 0) < b["min_duration_months"]:
+            return False
+        return True
+
+    def judge(self, rule: dict, patient: dict) -> str:
+        from nlp.criteria.rule_forms import canonical, key
+
+        if "not" in rule:
+            inner = self.judge(rule["not"], patient)
+            return {"true": "false", "false": "true"}.get(inner, inner)
+        for op in ("all", "any"):
+            if op in rule:
+                return _kleene(op, [self.judge(child, patient) for child in rule[op]])
+        kind = rule.get("type")
+        if kind == "review":
+            return "review"
+        if kind == "age":
+            age = patient.get("age")
+            if age is None:
+                return "unknown"
+            ok = (rule.get("min") is None or age >= rule["min"]) and (rule.get("max") is None or age <= rule["max"])
+            return "true" if ok else "false"
+        if kind == "sex":
+            sex = patient.get("sex")
+            if sex is None and patient.get("pregnancy") in ("pregnant", "lactating"):
+                sex = "female"  # as the matcher reads it
+            return "unknown" if sex is None else ("true" if sex in rule["allowed"] else "false")
+        if kind == "pregnancy":
+            if patient.get("sex") == "male":
+                return "false"
+            state = patient.get("pregnancy")
+            return "unknown" if state is None else ("true" if state in rule["states"] else "false")
+        if kind in ("lab", "score"):
+            var, threshold = self._measure(rule)
+            value = patient.get(var)
+            if value is None or threshold is None:
+                return "unknown"
+            holds = {"<": value < threshold, "<=": value <= threshold, ">": value > threshold,
+                     ">=": value >= threshold, "==": value == threshold}[rule["op"]]
+            return "true" if holds else "false"
+        value = patient.get(key(canonical(rule)))
+        return "unknown" if value is None else ("true" if value else "false")
+
+
+def agrees(got: dict, gold: dict, terminology=None, partial: bool = False) -> tuple[bool, dict | None]:
+    """Does ``got`` judge every probe patient as ``gold`` does? (True, None) or (False, the
+    first probe where ``got`` decides (true / false) otherwise than ``gold``. A rule that is
+    undecided where the gold decides is caught on the probe that decides its open leaf; an
+    undecided verdict only because of a review leaf defers to the trial team (partial rules)."""
+    from data.terminology import load_terminology
+
+    if equivalent_form(got) == equivalent_form(gold):
+        return True, None
+    terminology = terminology or load_terminology()
+    probes = _Probes([got, gold], terminology)
+    for patient in probes.patients():
+        mine, theirs = probes.judge(got, patient), probes.judge(gold, patient)
+        if mine != theirs and mine in ("true", "false"):
+            return False, {"patient": {str(k): v for k, v in patient.items() if v is not None},
+                           "got": mine, "gold": theirs}
+    return True, None
+
+
+def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
+                  rows: list[dict] | None = None) -> dict[str, Any]:
+    """Coverage and precision of the parser on one gold split (see the module docstring)."""
+    from core.rules import iter_leaves
+    from nlp.criteria.parser import parse_criterion
+    from nlp.criteria.rule_forms import review_only
+
+    rows = gold_rows(split) if rows is None else rows
+    parse = parse or parse_criterion
+    counts = {"full": 0, "partial": 0, "review": 0, "right": 0, "gold_rules": 0, "gold_rules_found": 0,
+              "partial_gold_not_rule": 0}
+    wrong, partial_against = [], []
+    for row in rows:
+        got = without_notes(parse(row["text"], row["kind"]))
+        expected = row["expected"]
+        is_rule = isinstance(expected, dict)
+        counts["gold_rules"] += is_rule
+        kinds = {leaf.get("type") == "review" for leaf in iter_leaves(got)}
+        item = {k: row[k] for k in ("id", "kind", "text")} | {"expected": expected, "got": got}
+        if review_only(got):
+            counts["review"] += 1
+            continue
+        full = kinds == {False}
+        counts["full" if full else "partial"] += 1
+        if is_rule:
+            right, probe = agrees(got, expected)
+        else:
+            right, probe = False, None
+        if full:
+            counts["right"] += right
+            counts["gold_rules_found"] += right and is_rule
+            if not right:
+                wrong.append(item | ({"probe": probe} if probe else {}))
+        elif is_rule and not right:
+            partial_against.append(item | ({"probe": probe} if probe else {}))
+        else:
+            counts["partial_gold_not_rule"] += not is_rule
+    n = len(rows)
+    return {
+        "split": split,
+        "criteria": n,
+        **counts,
+        "coverage": round(counts["full"] / n, 4) if n else 0.0,
+        "precision": round(counts["right"] / counts["full"], 4) if counts["full"] else 1.0,
+        "gold_rule_recall": round(counts["gold_rules_found"] / counts["gold_rules"], 4) if counts["gold_rules"] else 1.0,
+        "coverage_ceiling": round(counts["gold_rules"] / n, 4) if n else 0.0,
+        "wrong": wrong,
+        "partial_against": partial_against,
+    }
+
+
 def bench_criteria(args) -> dict[str, Any]:
     """The bench suite (benchmarks/command.py): results with a "table" of rows."""
     result = evaluate()
     n = result["criteria"]
+    gold = {split: evaluate_gold(split) for split in SPLITS if (GOLD_DIR / f"{split}.jsonl").exists()}
+    result["gold"] = gold
     result["table"] = [
         ("seed criteria (leaves of the 4 curated records)", n),
         ("reproduced exactly", f"{result['exact']}/{n} = {result['exact_share']:.1%}"),
@@ -127,6 +385,23 @@ def bench_criteria(args) -> dict[str, Any]:
         ("invalid rules", result["invalid"]),
         ("CPU ms per criterion", result["cpu_ms_per_criterion"]),
     ]
+    for split, g in gold.items():
+        m = g["criteria"]
+        result["table"] += [
+            (f"gold {split}: criteria (rule / review / heading)",
+             f"{m} ({g['gold_rules']} / {sum(isinstance(r, str) and r == 'review' for r in (x['expected'] for x in gold_rows(split)))}"
+             f" / {sum(r == 'heading' for r in (x['expected'] for x in gold_rows(split)))})"),
+            (f"gold {split}: full rules (coverage; the gold's rules are {g['coverage_ceiling']:.1%})",
+             f"{g['full']}/{m} = {g['coverage']:.1%}"),
+            (f"gold {split}: full rules judging as the gold (precision)", f"{g['right']}/{g['full']} = {g['precision']:.1%}"),
+            (f"gold {split}: gold rules reproduced as full rules", f"{g['gold_rules_found']}/{g['gold_rules']} = {g['gold_rule_recall']:.1%}"),
+            (f"gold {split}: partial rules / review leaves", f"{g['partial']} / {g['review']}"),
+            (f"gold {split}: partial rules where the gold is review or heading", g["partial_gold_not_rule"]),
+            (f"gold {split}: partial rules deciding against a gold rule", len(g["partial_against"])),
+        ]
+        for item in g["wrong"]:
+            result["table"].append((f"  wrong ({split}) {item['id']}", f"{' '.join(item['text'].split())[:90]} -> "
+                                    f"{json.dumps(item['got'], ensure_ascii=False)[:160]}"))
     return result
 
 

@@ -74,7 +74,7 @@ def test_a_score_range_from_the_bottom_of_the_scale_is_an_upper_bound():
 
 
 def test_classes_to_the_top_of_the_scale_are_a_lower_bound():
-    rule = parse("cardiac insufficiency NYHA (New York Heart Association) III or IV", "exclusion")
+    rule = parse("Cardiac insufficiency NYHA (New York Heart Association) III or IV", "exclusion")
     assert rule == {"type": "score", "score": "nyha", "op": ">=", "value": 3}
 
 
@@ -160,7 +160,7 @@ def test_a_history_window_in_years():
 
 
 def test_five_half_lives_and_a_class_covering_its_sibling():
-    assert parse("immunosuppressants or biologics within five half-lives prior to enrollment", "exclusion") == \
+    assert parse("Immunosuppressants or biologics within five half-lives prior to enrollment", "exclusion") == \
         {"type": "therapy", "concept": "immunosuppressant", "within_half_lives": 5}
 
 
@@ -183,7 +183,7 @@ def test_failure_and_intolerance_in_one_line_give_failed_or_intolerant():
 
 
 def test_not_achieving_remission_after_a_therapy_is_failure_not_absence():
-    rule = parse("complete remission is not achieved after first-line salvage therapy")
+    rule = parse("Complete remission is not achieved after first-line salvage therapy")
     assert rule == {"type": "therapy", "concept": "chemotherapy", "response": "failed"}
 
 
@@ -203,7 +203,7 @@ def test_active_infection_of_named_viruses():
 
 def test_an_antibody_named_by_its_disease():
     assert parse("is positive for antibodies to myositis;") == {"type": "biomarker", "marker": "myositis_antibody", "state": "positive"}
-    assert parse("subjects with positive antibody to Hepatitis C virus (HCV) and peripheral blood HCV RNA", "exclusion") == \
+    assert parse("Subjects with positive antibody to Hepatitis C virus (HCV) and peripheral blood HCV RNA", "exclusion") == \
         {"all": [{"type": "infection", "agent": "anti_hcv", "state": "positive"}, {"type": "infection", "agent": "hcv_rna", "state": "positive"}]}
 
 
@@ -238,7 +238,7 @@ def test_words_that_name_two_unrelated_concepts_give_both():
 def test_negation_inside_a_criterion():
     assert parse("Patients without active hepatitis B infection") == {"not": {"type": "infection", "agent": "hbv", "state": "active"}}
     assert parse("No history of tuberculosis") == {"not": {"type": "history", "concept": "tuberculosis"}}
-    assert parse("exclude other secondary thrombocytopenia") == {"not": {"type": "diagnosis", "concept": "secondary_thrombocytopenia"}}
+    assert parse("Exclude other secondary thrombocytopenia") == {"not": {"type": "diagnosis", "concept": "secondary_thrombocytopenia"}}
 
 
 def test_a_washout_in_brackets_is_one_more_requirement():
@@ -277,7 +277,7 @@ def test_an_exemption_in_an_exclusion_never_excludes_the_exempt_patient():
 
 
 def test_a_judgement_qualifier_adds_a_review_leaf():
-    assert parse("clinically significant pericardial effusion", "exclusion") == \
+    assert parse("Clinically significant pericardial effusion", "exclusion") == \
         {"all": [{"type": "diagnosis", "concept": "pericardial_effusion"}, {"type": "review", "reason": "clinical"}]}
     assert parse("those with intolerable cardiac function;", "exclusion") == \
         {"all": [{"type": "diagnosis", "concept": "heart_disease"}, {"type": "review", "reason": "clinical"}]}
@@ -330,7 +330,7 @@ def test_an_unread_and_qualifier_never_lets_an_exclusion_apply_on_the_fact_alone
 
 
 def test_an_unread_alternative_never_fails_an_inclusion():
-    rule = parse_criterion("failure of conventional treatment or recurrence of disease activity after remission")
+    rule = parse_criterion("Failure of conventional treatment or recurrence of disease activity after remission")
     assert rule["any"][0] == {"type": "therapy", "concept": "csdmard", "response": "failed"}
     assert verdict(rule, "methotrexate worked well") != FALSE
 

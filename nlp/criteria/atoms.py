@@ -61,6 +61,8 @@ class Atom:
     def readable(self) -> bool:
         """False when the atom names a measurement whose threshold could not be read, or a
         marker whose result the text does not give."""
+        if self.mods.get("other_person") or self.mods.get("unread"):
+            return False
         if self.label in ("LAB", "SCORE"):
             return bool(self.bounds)
         if self.label == "BIOMARKER":
@@ -142,14 +144,17 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
     negations = _negation_spans(doc)
     atoms: list[Atom] = []
     fact_starts = set()
+    measured = sorted(f.start for f in facts if f.label in ("LAB", "SCORE"))
     for fact in facts:
         if fact.label in _SKIPPED:
             continue
         fact_starts.add(fact.start)
         atom = Atom(fact.start, fact.end, fact.label, fact.concept, fact.text, fact, fact.negated,
                     negations.get(fact.start, []))
+        if fact.family:
+            atom.mods["other_person"] = True  # "family history of dementia": not the patient's
         if fact.label == "LAB":
-            _lab(atom, text, terminology)
+            _lab(atom, text, terminology, measured)
         elif fact.label == "SCORE":
             _score(atom, text, terminology, cues)
         atoms.append(atom)
@@ -237,7 +242,7 @@ def _infection_heads(atoms: list[Atom], text: str) -> list[Atom]:
 # --- labs ----------------------------------------------------------------------------------
 
 
-def _lab(atom: Atom, text: str, terminology: Terminology) -> None:
+def _lab(atom: Atom, text: str, terminology: Terminology, measured: list[int] = ()) -> None:
     fact = atom.fact
     reading = _reader().after(text, fact.end, clause_end(text, fact.end))
     if reading is not None:
@@ -247,6 +252,11 @@ def _lab(atom: Atom, text: str, terminology: Terminology) -> None:
         atom.start = before.start
     if fact.comparator is None or fact.implausible:
         return  # a value without a sign is no threshold
+    if (reading is None and fact.uln_multiple is None and not (before is not None and before.value == fact.value)
+            and _value_beyond(text, fact, measured)):
+        # "platelets and WBC ≥ 100 × 10^9/L": a value with a unit, written after another
+        # analyte, is that one's ("ALT / AST > 3 × ULN" shares a multiple of the normal limit)
+        return
     if fact.uln_multiple is not None:
         atom.bounds = [(fact.comparator, ("uln", fact.uln_multiple))]
         return
@@ -259,6 +269,14 @@ def _lab(atom: Atom, text: str, terminology: Terminology) -> None:
             atom.bounds = [(">=", amount), ("<=", high)]
             return
     atom.bounds = [(fact.comparator, amount)]
+
+
+def _value_beyond(text: str, fact: Fact, measured: list[int]) -> bool:
+    """True when another measurement is named between the analyte and the first number or
+    sign after it: the threshold there belongs to that one."""
+    sign = re.compile(r"[<>≤≥=]|\d").search(text, fact.end)
+    stop = sign.start() if sign else len(text)
+    return any(fact.end <= start < stop for start in measured)
 
 
 def _lab_amount(fact: Fact, value: float, terminology: Terminology) -> tuple[float, str] | None:
@@ -351,9 +369,43 @@ def _number(written: str) -> float | None:
 # --- ages --------------------------------------------------------------------------------
 
 
+_AGE_WORD = re.compile(r"\bage[ds]?\b|\bold\b|\bof age\b|older|younger", re.IGNORECASE)
+_DECIMAL_AFTER = re.compile(r"[.,]\d")
+_NEXT_WORD = re.compile(r"\s*-?\s*([A-Za-z]+)")
+
+
+def _is_patient_age(text: str, match: re.Match, cues: Cues) -> bool:
+    """An age limit of the patient in years: not "3 months", "2.5 years", a duration ("for
+    over 2 years": without an age word, only subject words may stand before the limit)."""
+    rest = text[match.end():]
+    if _DECIMAL_AFTER.match(rest):
+        return False
+    following = _NEXT_WORD.match(rest)
+    if following is not None and cues.days(following.group(1)) not in (None, 365.25):
+        return False  # "age ≥ 3 months", "aged 6 to 24 weeks"
+    if _AGE_WORD.search(match.group(0)):
+        return True
+    start = max(text.rfind(sep, 0, match.start()) for sep in ";:\n")
+    sentence = re.search(r"[^.]*$", text[start + 1:match.start()])
+    prefix = sentence.group(0) if sentence else ""
+    words = re.findall(r"[A-Za-z]+", prefix)
+    return all(w.lower() in cues.age_subject_words for w in words)
+
+
+def _not_patients_age(text: str, match: re.Match, cues: Cues) -> bool:
+    """"gestational age < 23 weeks", "≥ 3 years at time of diagnosis", "donor aged ...":
+    an age that is not the patient's age now."""
+    start = max(text.rfind(sep, 0, match.start()) for sep in ";\n")
+    end = clause_end(text, match.end())
+    window = text[max(start + 1, match.start() - 40):end]
+    return any(p.search(window) for p in cues.patterns.get("age_not_patient", ()))
+
+
 def _ages(text: str, cues: Cues) -> list[Atom]:
     atoms = []
     for match in cues.finditer("age", text):
+        if not _is_patient_age(text, match, cues):
+            continue
         groups = match.groupdict()
         low = float(groups["lo"]) if groups.get("lo") else None
         high = float(groups["hi"]) if groups.get("hi") else None
@@ -365,7 +417,10 @@ def _ages(text: str, cues: Cues) -> list[Atom]:
             age = _age_bound(low, (groups.get("cmp") or "").lower())
             if age is None:
                 continue
-        atoms.append(Atom(match.start(), match.end(), "AGE", "age", match.group(0), age=age))
+        atom = Atom(match.start(), match.end(), "AGE", "age", match.group(0), age=age)
+        if _not_patients_age(text, match, cues):
+            atom.mods["other_person"] = True
+        atoms.append(atom)
     return atoms
 
 

@@ -25,16 +25,18 @@ PATTERN_SECTIONS = (
     "qualifiers", "infection_active", "positive", "history", "current", "window", "half_lives",
     "duration", "count", "courses", "exception", "examples", "negation", "any_of", "all_of", "k_of_n",
     "pregnancy_planning", "antibody", "age", "ignore", "not_facts", "connectors_or", "connectors_and",
-    "conditional", "permission",
+    "conditional", "permission", "note", "fragment", "age_not_patient", "other_person", "infection_kinds",
+    "both_sexes", "women_only", "name_modifiers",
 )
 MAP_SECTIONS = ("disease_antibodies", "graded_by")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
 _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_units", "count_scores", "filler_words",
-                 "review_notes", "sex"}
+                 "review_notes", "sex", "subject_sex", "age_subject_words"}
 SEXES = ("female", "male")
-_OPTIONAL = {"not_facts", "conditional", "permission"}
+_OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
+             "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Cues:
     filler_words: frozenset[str]
     review_notes: dict[str, str]
     sex: dict[str, tuple[re.Pattern, ...]]
+    subject_sex: dict[str, tuple[re.Pattern, ...]] = None      # words naming the patient's sex
+    age_subject_words: frozenset[str] = frozenset()            # words that may stand before an age limit
 
     def sex_only(self, text: str) -> str | None:
         """'female' / 'male' when the whole line only names the sex it admits."""
@@ -170,6 +174,13 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         _fail("sex", f"must have exactly {', '.join(SEXES)}")
     compiled_sex = {name: tuple(_compile(e, f"sex.{name}[{i}]", placeholders) for i, e in enumerate(_strings(sex[name], f"sex.{name}")))
                     for name in SEXES}
+    subject_sex = doc.get("subject_sex", {})
+    if not isinstance(subject_sex, dict) or set(subject_sex) - set(SEXES):
+        _fail("subject_sex", f"must map {', '.join(SEXES)} to patterns")
+    compiled_subject_sex = {name: tuple(_compile(e, f"subject_sex.{name}[{i}]", placeholders)
+                                        for i, e in enumerate(_strings(subject_sex[name], f"subject_sex.{name}")))
+                            for name in subject_sex}
+    age_subject_words = frozenset(w.lower() for w in _strings(doc.get("age_subject_words", ["patients"]), "age_subject_words"))
     notes = doc["review_notes"]
     if not isinstance(notes, dict) or set(notes) != set(NOTE_KEYS) or not all(isinstance(v, str) and v for v in notes.values()):
         _fail("review_notes", f"must give a note for each of {', '.join(NOTE_KEYS)}")
@@ -185,6 +196,8 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         filler_words=frozenset(w.lower() for w in _strings(doc["filler_words"], "filler_words")),
         review_notes=dict(notes),
         sex=compiled_sex,
+        subject_sex=compiled_subject_sex,
+        age_subject_words=age_subject_words,
     )
 
 

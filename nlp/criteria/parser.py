@@ -52,12 +52,8 @@ def parse_criterion(text: str, kind: str = "inclusion") -> dict:
 
 def build_rule(text: str, kind: str = "inclusion") -> dict:
     """``parse_criterion`` without the safety net (for tests: errors surface)."""
-    from nlp.criteria.atoms import find_atoms
     from nlp.criteria.cues import load_cues
-    from nlp.criteria.elements import elements, find_cues
-    from nlp.criteria.leaves import node_rule, review
-    from nlp.criteria.structure import Reader
-    from nlp.pipeline import build_pipeline, extract
+    from nlp.criteria.leaves import review
 
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -65,11 +61,33 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
     prepared = prepare(text if isinstance(text, str) else "")
     if not prepared.strip():
         return review("other", prepared, cues)
-    if cues.search("permission", prepared):
-        return review("other", prepared, cues)
+    if cues.search("permission", prepared) or cues.search("note", prepared) or is_fragment(prepared, cues):
+        return _whole_line_review(prepared, cues)
     sex = cues.sex_only(prepared)
     if sex is not None:
         return {"type": "sex", "allowed": [sex]}
+    subject = subject_sex(prepared, cues)
+    if subject == "both":
+        return _whole_line_review(prepared, cues)
+    rule = _read(prepared, kind, cues)
+    if subject is None:
+        return rule
+    sex, leading = subject
+    if _mentions_pregnancy(rule):
+        # "Women who are pregnant or lactating": a pregnancy leaf never holds for a man
+        return rule if sex == "female" else _whole_line_review(prepared, cues)
+    if not leading:
+        return _whole_line_review(prepared, cues)  # "... in women": the sex limits part of the line
+    return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
+
+
+def _read(prepared: str, kind: str, cues) -> dict:
+    from nlp.criteria.atoms import find_atoms
+    from nlp.criteria.elements import elements, find_cues
+    from nlp.criteria.leaves import node_rule
+    from nlp.criteria.structure import Reader
+    from nlp.pipeline import build_pipeline, extract
+
     terminology = load_terminology()
     atoms = find_atoms(prepared, extract(prepared), build_pipeline()(prepared), cues)
     reader = Reader(prepared, kind, cues, terminology)
@@ -80,6 +98,45 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+_BRACKETS = (("(", ")"), ("[", "]"))
+
+
+def is_fragment(text: str, cues) -> bool:
+    """A piece of a hard-wrapped sentence: opens lower-case, ends mid-sentence, or leaves a
+    bracket unbalanced (``fragment`` in the cues)."""
+    if any(text.count(a) != text.count(b) for a, b in _BRACKETS):
+        return True
+    return cues.search("fragment", text.strip())
+
+
+def subject_sex(text: str, cues):
+    """The patient's sex the line names: (sex, whether the line starts with it, after
+    subject words only: "Female subjects ... 12 years and older"); "both" when the line
+    names the sexes apart ("women aged 18-65 or men aged 18-70"), which no rule here keeps;
+    None when it names none (or both as one phrase: "male or female", "men and women")."""
+    both = [m.span() for m in cues.finditer("both_sexes", text)]
+    found = []
+    for sex, patterns in (cues.subject_sex or {}).items():
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                if not any(a <= match.start() < b for a, b in both):
+                    found.append((match.start(), sex))
+    if not found:
+        return None
+    sexes = {sex for _, sex in found}
+    if len(sexes) > 1:
+        return "both"
+    first = min(start for start, _ in found)
+    words = re.findall(r"[A-Za-z]+", text[:first])
+    return sexes.pop(), all(w.lower() in cues.age_subject_words for w in words)
+
+
+def _mentions_pregnancy(rule: dict) -> bool:
+    from core.rules import iter_leaves
+
+    return any(leaf.get("type") == "pregnancy" for leaf in iter_leaves(rule))
 
 
 def prepare(text: str) -> str:

@@ -14,13 +14,18 @@ What a cue changes is stored in ``Atom.mods`` (``within_days``, ``history``, ``a
 from __future__ import annotations
 
 import math
+import re
 
 from nlp.criteria.atoms import Atom
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import Chunk
 
 # cues that, written before a list, apply to every item of it
-DISTRIBUTIVE = {"history", "negation", "positive", "infection_active", "window", "half_lives", "duration", "current"}
+DISTRIBUTIVE = {"history", "negation", "positive", "infection_active", "window", "half_lives", "duration", "current",
+                "other_person"}
+# cues that only ever apply to the facts written after them ("pregnancy, lactation, ... in
+# the absence of contraception": the absence is not of lactation)
+_FORWARD_ONLY = {"negation", "other_person"}
 _DAYS_PER_MONTH = 30.4375
 
 
@@ -43,6 +48,8 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
                 targets = clause_atoms
             elif after:
                 targets = after
+            elif cue.sections & _FORWARD_ONLY:
+                targets = []
             elif chunk.atoms:
                 targets = [a for c in chunks if c.group == chunk.group for a in c.atoms]
             else:
@@ -89,6 +96,8 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             atom.mods.setdefault("qualified", ("clinical", cue.text))
         if "negation" in sections and not ("exception" in sections and atom.start < el.start):
             atom.mods["negated"] = True
+        if "other_person" in sections and atom.start > el.start:
+            atom.mods["other_person"] = True
         if "antibody" in sections and label in ("CONDITION", "INFECTION"):
             marker = next((m for d, m in cues.disease_antibodies.items()
                            if atom.concept == d or (label == "CONDITION" and terminology.is_a(atom.concept, d))), None)
@@ -117,6 +126,12 @@ def own_qualifiers(reader, atom: Atom) -> None:
     impairment"); for an infection, "active"/"uncontrolled" is its state."""
     concept = reader.terminology.get(atom.concept)
     label = (concept.label if concept else "").lower()
+    if atom.label == "INFECTION" and atom.concept == "active_infection" and reader.cues.search("infection_kinds", atom.text):
+        atom.mods["unread"] = True  # "fungal infection": a kind of infection, not any infection
+    if atom.label == "CONDITION":
+        before = re.search(r"([A-Za-z]+)[\s-]+$", reader.text[max(0, atom.start - 30):atom.start])
+        if before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("name_modifiers", ())):
+            atom.mods.setdefault("qualified", ("clinical", reader.text[before.start(1) + max(0, atom.start - 30):atom.end]))
     for pattern in reader.cues.patterns["qualifiers"]:
         for match in pattern.finditer(atom.text):
             word = match.group(0).lower()

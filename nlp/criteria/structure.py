@@ -186,7 +186,10 @@ class Reader:
         """'cardiac insufficiency NYHA III or IV': the score stands for the condition it grades."""
         scores = {a.concept for a in atoms if a.label == "SCORE"}
         graded = {self.cues.graded_by[s] for s in scores if s in self.cues.graded_by}
-        return [a for a in atoms if not (a.label == "CONDITION" and any(self.terminology.is_a(a.concept, g) for g in graded))]
+        # the graded condition, a kind of it, or a broader condition it is a kind of ("NYHA III
+        # cardiac disease": NYHA grades heart failure, a heart disease)
+        return [a for a in atoms if not (a.label == "CONDITION" and any(
+            self.terminology.is_a(a.concept, g) or self.terminology.is_a(g, a.concept) for g in graded))]
 
 
 def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reader, list_default: str | None = None) -> Node:

@@ -1,0 +1,80 @@
+"""Rebuild the criteria sample behind dev.jsonl / test.jsonl (see README.md).
+
+Run: python tests/data/criteria_gold/make_sample.py [/work/shared/ctgov] > sample.jsonl
+Prints one JSON object per sampled criterion (id, nct_id, kind, text, split) in id order;
+the hand-judged "expected"/"why" are added in dev.jsonl / test.jsonl.
+"""
+import glob
+import json
+import os
+import random
+import re
+import sys
+
+SEED = 20261202
+N = 330
+DEV_FRACTION = 0.65
+
+MARKER = re.compile(r"^(?:[*\-•·▪]\s*|\(?\d{1,2}[.)](?!\d)\s*|\(?[a-zA-Z][.)]\s+|\(?[ivxIVX]{1,4}[.)]\s+)")
+
+
+def is_section_heading(line: str) -> str | None:
+    """'inclusion' / 'exclusion' when the line switches the section, else None."""
+    s = line.strip()
+    low = s.lower()
+    if s.startswith("*") or len(s) >= 70:
+        return None
+    if low.endswith(".") and not re.match(r"^\W*(inclusion|exclusion) criteria", low):
+        return None
+    has_inc = "inclusion" in low
+    has_exc = "exclusion" in low
+    if has_inc == has_exc:
+        return None
+    if re.match(r"^\s*\d{1,2}[.)]\s+(?!.*criteria)", s, re.I):   # a numbered item, not "1) Inclusion Criteria"
+        return None
+    return "inclusion" if has_inc else "exclusion"
+
+
+def split_criteria(nct_id: str, text: str) -> list[dict]:
+    out = []
+    kind = "inclusion"
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        switch = is_section_heading(line)
+        if switch:
+            kind = switch
+            # a criterion written on the heading's own line ("Inclusion Criteria: • Age ≥ 18years")
+            m = re.match(r"^.*?criteria\s*[:：]\s*(?:[•\-]\s*)?(.*)$", line, re.I)
+            rest = m.group(1).strip() if m else ""
+            if len(rest) > 3:
+                out.append({"nct_id": nct_id, "kind": kind, "text": rest})
+            continue
+        crit = MARKER.sub("", line, count=1).strip()
+        if not crit or not re.search(r"\w", crit):
+            continue
+        out.append({"nct_id": nct_id, "kind": kind, "text": crit})
+    return out
+
+
+def main(src: str) -> None:
+    pool = []
+    for path in sorted(glob.glob(os.path.join(src, "NCT*.json"))):
+        study = json.load(open(path, encoding="utf-8"))
+        ps = study["protocolSection"]
+        pool.extend(split_criteria(ps["identificationModule"]["nctId"], ps["eligibilityModule"]["eligibilityCriteria"]))
+    rng = random.Random(SEED)
+    sample = rng.sample(pool, N)
+    order = list(range(N))
+    random.Random(SEED).shuffle(order)
+    n_dev = round(N * DEV_FRACTION)
+    dev = set(order[:n_dev])
+    print(f"pool: {len(pool)} criteria; sample {N}; dev {n_dev}; test {N - n_dev}", file=sys.stderr)
+    for i, c in enumerate(sample):
+        row = {"id": f"crit-{i + 1:04d}", **c, "split": "dev" if i in dev else "test"}
+        print(json.dumps(row, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/ctgov")
