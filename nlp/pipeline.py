@@ -152,17 +152,32 @@ def extract_many(texts: Iterable[str], today: date | None = None, batch_size: in
 
 
 def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_size: int = 256) -> Iterator[list[Fact]]:
+    from nlp.speaker import speaker_of
+
     nlp, builder = build_pipeline(), _builder()
     for text in texts:
         text = _blank_symbol_runs(text)
+        if not text.strip():
+            yield []
+            continue
+        speaker = speaker_of(text)
         pieces = chunks(text)
         if len(pieces) == 1:
-            yield builder(nlp(text), source, today) if text.strip() else []
-            continue
-        facts: list[Fact] = []
-        for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
-            facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today))
-        yield facts
+            facts = builder(nlp(text), source, today, speaker)
+        else:
+            facts = []
+            for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
+                facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today, speaker))
+        yield _with_relation_sex(facts, speaker, source)
+
+
+def _with_relation_sex(facts: list[Fact], speaker, source: str | None) -> list[Fact]:
+    """A relative writing about "my son" says the patient is male (a SEX fact on the
+    relation word), unless the text states the sex itself."""
+    if speaker.sex is None or speaker.start is None or any(f.label == "SEX" and not f.family for f in facts):
+        return facts
+    fact = Fact("SEX", speaker.sex, speaker.word, speaker.start, speaker.end, source=source)
+    return sorted(facts + [fact], key=lambda f: (f.start, f.end))
 
 
 def profile_from_messages(messages: Iterable[tuple[str, str]], today: date | None = None) -> Profile:

@@ -10,7 +10,7 @@ or score mention with no value at all is not a fact.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -20,9 +20,29 @@ from nlp.components.context import coordinated_negation
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, biomarker_status, infection_status, therapy_status
+from nlp.components.discourse import Outcomes, People
 from nlp.components.time import TimeReader, attach
+from nlp.speaker import Speaker
 from core.facts import Fact
 from nlp.units import normalize_unit
+
+# a pregnancy dated longer ago than this is over (a pregnancy lasts about 280 days)
+PAST_PREGNANCY_DAYS = 300
+
+
+def _latest_day(written: str) -> date | None:
+    """The last day a date written as YYYY, YYYY-MM or YYYY-MM-DD can mean."""
+    try:
+        parts = [int(p) for p in written.split("-")]
+        if len(parts) == 1:
+            return date(parts[0], 12, 31)
+        if len(parts) == 2:
+            year, month = parts
+            return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        return date(*parts[:3])
+    except (ValueError, TypeError):
+        return None
+
 
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
@@ -34,12 +54,15 @@ class FactBuilder:
         self.values = ValueReader(vocabulary)
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
+        self.people = People()
+        self.outcomes = Outcomes(vocabulary)
 
-    def __call__(self, doc: Doc, source: str | None, today: date) -> list[Fact]:
+    def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
         ents = list(doc.ents)
         readings = self._lab_readings(doc, ents, meta)
         facts: list[Fact] = []
+        kept: list[Span] = []
         negations = coordinated_negation(ents)
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
@@ -53,7 +76,7 @@ class FactBuilder:
                 negated=negated,
                 historical=bool(ent._.is_historical),
                 hypothetical=bool(ent._.is_hypothetical),
-                family=bool(ent._.is_family),
+                family=self.people.family(ent, speaker),
                 uncertain=bool(ent._.is_uncertain),
                 source=source,
             )
@@ -62,8 +85,21 @@ class FactBuilder:
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
             facts.append(fact)
+            kept.append(ent)
         self._attach_times(doc, facts, today)
+        self.outcomes.carry_back(doc, kept, facts)
+        self.outcomes.questions(doc, kept, facts)
+        self._past_pregnancies(facts, today)
         return facts
+
+    def _past_pregnancies(self, facts: list[Fact], today: date) -> None:
+        """A pregnancy or breastfeeding dated well before today is over ("ectopic
+        pregnancy in 2018"): historical, not a pregnancy now."""
+        for fact in facts:
+            if fact.label == "PREGNANCY" and fact.concept in ("pregnant", "lactating") and fact.date:
+                latest = _latest_day(fact.date)
+                if latest is not None and (today - latest).days > PAST_PREGNANCY_DAYS:
+                    fact.historical = True
 
     # --- per label -------------------------------------------------------------------
     def _fill(self, fact: Fact, ent: Span, info: dict, reading: Reading | None, ents: list[Span], i: int) -> bool:
@@ -88,7 +124,7 @@ class FactBuilder:
         if label in ("DRUG", "PROCEDURE"):
             fact.status = therapy_status(ent)
         elif label == "INFECTION":
-            fact.status = infection_status(ent, self.mention_status(ent))
+            fact.status = infection_status(ent, self.mention_status(ent), self.mention_status.before(ent))
             if fact.status == "negative":
                 fact.negated = True
             elif fact.status in ("positive", "active"):

@@ -28,6 +28,7 @@ class PatternFacts:
         self.sex_words = {w.lower(): sex for sex, words in vocabulary["sex_words"].items() for w in words}
         self.number_words = {k.lower(): v for k, v in vocabulary["number_words"].items()}
         self.not_places = {w.lower() for w in vocabulary["not_places"]}
+        self.time_units = {k.lower(): float(v) for k, v in vocabulary["time_units"].items()}
         self.terminology = terminology
 
     def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
@@ -48,6 +49,14 @@ class PatternFacts:
         value = parse_number(match.groups["value"])
         if value is None:
             return []
+        if match.row.get("kind") == "relative":   # "my daughter is 24": a relation word of relations.yaml
+            from nlp.speaker import relations
+
+            if relations().relation_of(match.groups.get("relation") or "") is None:
+                return []
+        unit = (match.groups.get("unit") or "").lower()
+        if unit and unit in self.time_units and self.time_units[unit] < self.time_units.get("year", 365.25):
+            value = round(value * self.time_units[unit] / self.time_units.get("year", 365.25), 3)   # "6-month-old" -> 0.5
         before = doc.text[max(0, match.start_char - 2):match.start_char + 1]
         if re.match(r"^(?:\s|^)?[-\u2212]\d?$", before) or doc.text[match.start_char:].startswith(("-", "\u2212")):
             value = -value        # "-5 years old": a minus sign, kept so the age is questioned

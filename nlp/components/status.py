@@ -53,15 +53,37 @@ def _has(span: Span, category: str) -> bool:
     return any(m.category == category for m in span._.modifiers)
 
 
-def infection_status(span: Span, written: str | None = None) -> str | None:
-    """``written`` is what MentionStatus read in the mention itself."""
+def _negation_governs(span: Span) -> bool:
+    """A negation written before a positive cue that is itself before the span: the
+    negation is about the whole clause ("I don't think she has HIV", "doesn't have")."""
+    positives = [m.modifier_span for m in span._.modifiers
+                 if m.category in ("RESULT_POSITIVE", "INFECTION_ACTIVE") and m.modifier_span[1] <= span.start]
+    negations = [m.modifier_span for m in span._.modifiers
+                 if m.category == "NEGATED_EXISTENCE" and m.modifier_span[1] <= span.start]
+    if not negations:
+        return False
+    if not positives:
+        return True
+    return min(start for start, _ in negations) < min(start for start, _ in positives)
+
+
+def infection_status(span: Span, written: str | None = None, before: str | None = None) -> str | None:
+    """``written`` is what MentionStatus read in the mention itself, ``before`` a result
+    word written right before it ("negative QuantiFERON"). A fact said only with doubt
+    ("not sure if she has HIV") has no result: a cue such as "has" is not a test result."""
     if span._.is_negated and written not in ("positive", "negative"):  # "No active infection"
+        if _negation_governs(span):
+            return "negative"
         nearest = _nearest(span, RESULT_STATUS)
         return nearest if nearest in ("positive", "active") else "negative"
     if written == "active":
         return "active"
     if written in ("positive", "negative"):
         return written
+    if before in ("positive", "negative"):
+        return before
+    if span._.is_uncertain:
+        return None
     status = _nearest(span, RESULT_STATUS)
     if status is None and (written == "latent" or _has(span, "HISTORICAL")):
         return "positive"
@@ -86,6 +108,23 @@ class MentionStatus:
             return last
         first = self.words.get(span[0].lower_)
         return first if first in ("active", "latent") else None
+
+    def before(self, span: Span) -> str | None:
+        """positive / negative written right before the mention, at the start of a clause
+        ("negative QuantiFERON", "had a positive quantiferon"), not a result that ends the
+        mention before it ("HBsAg negative HIV ...": that "negative" is HBsAg's)."""
+        if span.start == 0:
+            return None
+        word = span.doc[span.start - 1]
+        status = self.words.get(word.lower_) if word.is_alpha else None   # a word, not a sign or a bullet
+        if status not in ("positive", "negative"):
+            return None
+        if word.is_sent_start:
+            return status
+        previous = span.doc[span.start - 2]
+        if previous.ent_type_ or previous.like_num or previous.is_punct and previous.text not in ",;:(":
+            return None
+        return status
 
 
 def biomarker_status(span: Span, written: str | None) -> str | None:

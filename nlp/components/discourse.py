@@ -1,0 +1,103 @@
+"""What a message says beyond one cue and one mention: about whom, across sentences, as a
+question.
+
+* ``People.family``: family history or the patient? A FAMILY cue that names the relative
+  the message is about (``nlp.speaker``: "mum is 74, ITP for years", "asking for my dad,
+  peripheral T-cell lymphoma") does not make a fact family history; when a relative
+  writes, what they say of themself ("my daughter has crohn's. i have crohn's too") is.
+* ``Outcomes.carry_back``: a sentence that only gives the outcome of the therapies before it
+  ("been on remicade, humira and stelara. all failed."; "now entyvio. still on it") applies
+  it to the previous sentence's therapies (rules with ``"metadata": {"carry_back": "all" |
+  "last"}`` in data/context_rules.json).
+* ``Outcomes.questions``: a therapy named in the clause a question ends ("what is CAR-T?",
+  "they want blinatumomab?") with nothing said of its use is hypothetical.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from core.facts import Fact
+from nlp.components.status import THERAPY_STATUS
+from nlp.speaker import Relations, Speaker, relations
+
+THERAPY_LABELS = ("DRUG", "PROCEDURE")
+# a writer's own words reach this many tokens ("i have crohn's too")
+WRITER_SCOPE = 8
+
+
+class People:
+    def __init__(self, words: Relations | None = None):
+        self.words = words or relations()
+
+    def family(self, ent: Span, speaker: Speaker | None) -> bool:
+        if ent._.is_family:
+            if speaker is None or speaker.relation is None:
+                return True
+            cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
+            named = {self.words.relation_of(ent.doc[m.modifier_span[1] - 1].text) for m in cues}
+            return not (named and named <= {speaker.relation})
+        if speaker is not None and speaker.speaker == "relative":
+            return self._said_of_writer(ent)
+        return False
+
+    def _said_of_writer(self, ent: Span) -> bool:
+        """The nearest cue of the writer before the mention in its sentence, with no other
+        person named in between."""
+        doc = ent.doc
+        graph = getattr(doc._, "context_graph", None)
+        if graph is None:
+            return False
+        sentence_start = ent.sent.start
+        cues = [m for m in graph.modifiers if m.category == "SELF"
+                and sentence_start <= m.modifier_span[0] and m.modifier_span[1] <= ent.start
+                and ent.start - m.modifier_span[1] <= WRITER_SCOPE
+                and doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() in self.words.writer_words]
+        if not cues:
+            return False
+        last = max(m.modifier_span[1] for m in cues)
+        between = doc[last:ent.start]
+        return not any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in between)
+
+
+class Outcomes:
+    def __init__(self, vocabulary: dict[str, Any]):
+        self.question_marks = tuple(vocabulary.get("question_marks") or ("?",))
+        self.clause_ends = frozenset(vocabulary.get("clause_ends") or (",", ";", ":"))
+
+    def carry_back(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        graph = getattr(doc._, "context_graph", None)
+        if graph is None:
+            return
+        for modifier in graph.modifiers:
+            carry = (modifier.rule.metadata or {}).get("carry_back")
+            status = THERAPY_STATUS.get(modifier.category)
+            if not carry or status is None:
+                continue
+            start = modifier.modifier_span[0]
+            sentence = doc[start].sent
+            if sentence.start == 0 or any(e.label_ in THERAPY_LABELS and e.sent.start == sentence.start and e.end <= start for e in ents):
+                continue   # the cue's own sentence names the therapies: ConText's scope
+            previous = doc[sentence.start - 1].sent
+            targets = [f for e, f in zip(ents, facts)
+                       if e.label_ in THERAPY_LABELS and e.sent.start == previous.start and not (f.negated or f.hypothetical)]
+            if carry == "last":
+                targets = targets[-1:]
+            for fact in targets:
+                if fact.status is None or (fact.status == "current" and status != "current"):
+                    fact.status = status
+
+    def questions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        for ent, fact in zip(ents, facts):
+            if ent.label_ not in THERAPY_LABELS or fact.status or fact.historical or fact.negated or fact.hypothetical:
+                continue
+            sentence = ent.sent
+            end = sentence.end
+            while end > ent.end and (doc[end - 1].is_space or doc[end - 1].text in ("'", '"', ")")):
+                end -= 1
+            if end <= ent.end or doc[end - 1].text not in self.question_marks:
+                continue
+            if any(t.text in self.clause_ends for t in doc[ent.end:end - 1]):
+                continue   # the question is a later clause ("MRD 2.5% after hyper CVAD, they want X?")
+            fact.hypothetical = True

@@ -1,0 +1,170 @@
+"""Who wrote a message and whom it is about: the patient, or a relative writing for them.
+
+``speaker_of(text)`` reads only the words (no pipeline; fast) with the relation words of
+``data/nlp/relations.yaml``:
+
+* the subject relation is the first "my/our <relation>" the message is about: an age given
+  with it ("my daughter is 24", "our son (now 31)", "my sister (39)", "mum is 74"), a phrase
+  before it ("asking for my dad", "help my brother"), or else the first relation whose role
+  is ``patient`` (children, partners: "my son has T-ALL") that the sentence goes on about;
+* a subject relation means a relative writes (``speaker="relative"``); otherwise a writer
+  speaking in the first person is the patient (``"patient"``); otherwise unknown (None).
+
+Example::
+
+    >>> speaker_of("my daughter is 24 and has lupus")
+    Speaker(speaker='relative', relation='daughter', sex='female', word='daughter', start=3, end=11)
+    >>> speaker_of("my mum had breast cancer, I have lupus").speaker
+    'patient'
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from data.errors import DataError
+from data.files import read_yaml
+from nlp.resources import NLP_DIR
+
+RELATIONS_FILE = NLP_DIR / "relations.yaml"
+_ROLES = ("patient", "family")
+_SEXES = ("female", "male", None)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    speaker: str | None          # "patient" | "relative" | None (not said)
+    relation: str | None = None  # the relative the message is about ("daughter"), canonical
+    sex: str | None = None       # the patient's sex when the relation implies it
+    word: str | None = None      # the relation word as written, and where
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def role(self) -> str | None:
+        return relations().roles.get(self.relation) if self.relation else None
+
+
+@dataclass(frozen=True)
+class Relations:
+    words: dict[str, str]           # word (lower case) -> canonical relation
+    sexes: dict[str, str | None]    # canonical relation -> sex
+    roles: dict[str, str]           # canonical relation -> "patient" | "family"
+    mention: re.Pattern             # "my <relation>" (group rel)
+    bare: re.Pattern                # "<relation> is 74" at a sentence start
+    age_after: re.Pattern           # an age written right after a relation word
+    about: re.Pattern               # an about-phrase ending right before "my"
+    pronoun_age: dict[str, re.Pattern]   # sex -> "he's 73" / "she is 67"
+    writer_words: frozenset[str]
+    other_person_words: frozenset[str]
+    first_person: re.Pattern
+
+    def relation_of(self, word: str) -> str | None:
+        word = word.lower().strip()
+        for suffix in ("'s", "\u2019s", "s'"):
+            if word.endswith(suffix):
+                word = word[: -len(suffix)]
+        return self.words.get(word) or (self.words.get(word[:-1]) if word.endswith("s") else None)
+
+
+def _words(raw: Any, where: str) -> list[str]:
+    if not isinstance(raw, list) or not all(isinstance(w, str) and w.strip() for w in raw):
+        raise DataError(where, "must be a list of words")
+    return [w.lower().strip() for w in raw]
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def relations() -> Relations:
+    """The relation words of data/nlp/relations.yaml, validated (file and key on errors)."""
+    name = RELATIONS_FILE.name
+    doc = read_yaml(RELATIONS_FILE)
+    if not isinstance(doc, dict) or not isinstance(doc.get("relations"), dict):
+        raise DataError(f"{name}.relations", "must be a mapping of relations")
+    words: dict[str, str] = {}
+    sexes: dict[str, str | None] = {}
+    roles: dict[str, str] = {}
+    for relation, spec in doc["relations"].items():
+        where = f"{name}.relations.{relation}"
+        if not isinstance(spec, dict):
+            raise DataError(where, "must be a mapping with sex, role and words")
+        if spec.get("sex") not in _SEXES:
+            raise DataError(f"{where}.sex", "must be female, male or null")
+        if spec.get("role") not in _ROLES:
+            raise DataError(f"{where}.role", f"must be one of {', '.join(_ROLES)}")
+        sexes[relation], roles[relation] = spec.get("sex"), spec["role"]
+        for word in _words(spec.get("words"), f"{where}.words"):
+            words[word] = relation
+    possessives = _words(doc.get("possessives"), f"{name}.possessives")
+    about = _words(doc.get("about_phrases"), f"{name}.about_phrases")
+    rel = _alternation(words)
+    mention = re.compile(
+        r"\b(?:%s)\s+(?:[\w-]+\s+){0,3}?(?P<rel>%s)(?:'s|\u2019s|s)?\b" % (_alternation(possessives), rel), re.IGNORECASE)
+    bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)\s+(?:is|was)\s+\d" % rel, re.IGNORECASE)
+    age_after = re.compile(
+        r"\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?)"
+        r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?(?!\s*(?:kg|lbs?|%|mg|cm|/))\b", re.IGNORECASE)
+    about_re = re.compile(r"\b(?:%s)\s+$" % _alternation(about), re.IGNORECASE)
+    first = _words(doc.get("first_person"), f"{name}.first_person")
+    pronouns = doc.get("pronouns")
+    if not isinstance(pronouns, dict) or set(pronouns) - {"female", "male"}:
+        raise DataError(f"{name}.pronouns", "must map female and male to lists of words")
+    pronoun_age = {
+        sex: re.compile(r"(?<![\w'])(?:%s)(?:\s+is)?\s+(?:now\s+|only\s+|just\s+)?\d{1,3}\b(?!\s*(?:kg|lbs?|%%|mg|cm|/|weeks?|months?|days?))"
+                        % _alternation(_words(spelled, f"{name}.pronouns.{sex}")), re.IGNORECASE)
+        for sex, spelled in pronouns.items()
+    }
+    return Relations(
+        words=words, sexes=sexes, roles=roles, mention=mention, bare=bare, age_after=age_after, about=about_re,
+        pronoun_age=pronoun_age,
+        writer_words=frozenset(_words(doc.get("writer_words"), f"{name}.writer_words")),
+        other_person_words=frozenset(_words(doc.get("other_person_words"), f"{name}.other_person_words")),
+        first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(first), re.IGNORECASE),
+    )
+
+
+_CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
+
+
+def _candidates(text: str, rel: Relations):
+    """(start, end, relation, marked) for each relation the writer names."""
+    for match in rel.mention.finditer(text):
+        relation = rel.relation_of(match.group("rel"))
+        if relation is None:
+            continue
+        start, end = match.span("rel")
+        after = text[match.end():]
+        marked = bool(rel.age_after.match(after)) or bool(rel.about.search(text[max(0, match.start() - 40):match.start()]))
+        # a patient-role relation the sentence goes on about ("my son has ..."), not one
+        # only named at the end of a clause ("nursing my baby.")
+        talked_about = marked or not _CLAUSE_END.match(after)
+        yield start, end, relation, marked, talked_about
+    for match in rel.bare.finditer(text):   # "mum is 74": a parent or sibling ("baby is 6 weeks now" is the writer's baby)
+        relation = rel.relation_of(match.group("rel"))
+        if relation is not None and rel.roles[relation] == "family":
+            yield match.start("rel"), match.end("rel"), relation, True, True
+
+
+def speaker_of(text: str) -> Speaker:
+    """Who writes ``text`` and, for a relative, about whom (see the module docstring)."""
+    if not text or not text.strip():
+        return Speaker(None)
+    rel = relations()
+    found = sorted(_candidates(text, rel))
+    subject = next((c for c in found if c[3]), None)
+    if subject is None:
+        subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient"), None)
+    if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
+        subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
+                        and rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])), None)
+    if subject is not None:
+        start, end, relation, _, _ = subject
+        return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
+    if rel.first_person.search(text):
+        return Speaker("patient")
+    return Speaker(None)
