@@ -1,0 +1,242 @@
+"""What people say is recorded as they say it (issue #13): hedged denials and negative
+results are never present, questions and wishes are not treatments given, past events are
+past, a treatment's outcome reaches every drug of a list and the next sentence, viral
+infections and haematology regimens are recognised, and no input raises."""
+from datetime import date
+
+import pytest
+
+from nlp import extract
+
+TODAY = date(2026, 12, 2)
+
+
+def fact(text, concept, label=None):
+    found = [f for f in extract(text, today=TODAY) if f.concept == concept and (label is None or f.label == label)]
+    assert found, f"no {concept} in {text!r}: {[(f.label, f.concept) for f in extract(text, today=TODAY)]}"
+    return found[0]
+
+
+def present(f):
+    return not (f.negated or f.uncertain or f.hypothetical or f.family or f.historical)
+
+
+# --- 1. hedged denials and negative results --------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("I don't think she has HIV", "hiv"),
+    ("I dont think she has hepatitis B", "hbv"),
+    ("i do not think he has TB, he was never abroad", "tuberculosis"),
+    ("I don't believe I have hep C", "hcv"),
+])
+def test_hedged_denial_of_an_infection_is_negative(text, concept):
+    f = fact(text, concept)
+    assert f.negated and f.status == "negative"
+
+
+def test_doubt_is_not_a_positive_result():
+    f = fact("I doubt it's TB", "tuberculosis")
+    assert not present(f) and f.status != "positive"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("TB was ruled out", "tuberculosis"),
+    ("hep B excluded", "hbv"),
+    ("HIV test came back negative", "hiv"),
+    ("negative QuantiFERON", "tuberculosis"),
+    ("she had a negative quantiferon in january", "tuberculosis"),
+    ("never had hepatitis", "viral_hepatitis"),
+])
+def test_negative_results_and_exclusions_are_negative(text, concept):
+    f = fact(text, concept)
+    assert f.negated and f.status == "negative"
+
+
+def test_a_result_word_before_the_next_test_stays_with_the_first():
+    facts = {f.concept: f.status for f in extract("HBsAg negative HIV positive")}
+    assert facts == {"hbsag": "negative", "hiv": "positive"}
+
+
+def test_a_positive_result_written_first_is_positive():
+    assert fact("had a positive quantiferon last year", "tuberculosis").status == "positive"
+
+
+@pytest.mark.parametrize("text", ["β-hCG negative", "pregnancy test negative", "negative pregnancy test",
+                                  "beta hCG was negative last week", "urine hCG negative"])
+def test_negative_pregnancy_test_is_not_pregnant(text):
+    f = fact(text, "pregnant", "PREGNANCY")
+    assert f.negated
+
+
+@pytest.mark.parametrize("text", ["not sure if she has HIV", "i dont know if i had TB as a kid",
+                                  "ive never been tested for HIV", "he has never been tested for hep C"])
+def test_not_knowing_is_uncertain_never_positive(text):
+    f = next(f for f in extract(text) if f.label == "INFECTION")
+    assert f.uncertain and not f.negated
+    assert f.status is None
+
+
+def test_a_belief_about_a_marker_is_uncertain():
+    assert fact("i think he's CD7+ but not sure", "cd7").uncertain
+
+
+# --- 2. questions and wishes -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("what is CAR-T?", "car_t"),
+    ("is there a car-t trial for me?", "car_t"),
+    ("could rituximab help?", "rituximab"),
+    ("should she try CAR-T?", "car_t"),
+    ("whats the difference between car-t and stem cell transplant?", "hsct"),
+    ("can IVIG be used for lupus?", "ivig"),
+    ("just curious about car t for later", "car_t"),
+    ("my rheumatologist mentioned belimumab", "belimumab"),
+    ("they want blinatumomab?", "blinatumomab"),
+])
+def test_a_question_or_wish_about_a_treatment_is_hypothetical(text, concept):
+    assert fact(text, concept).hypothetical
+
+
+def test_a_treatment_given_stays_given_in_a_question():
+    facts = {f.concept: f for f in extract("Could Benlysta work if Cellcept didn't work?")}
+    assert facts["mycophenolate"].status == "failed"
+    assert facts["belimumab"].hypothetical
+
+
+def test_a_question_in_a_later_clause_leaves_earlier_treatments_given():
+    f = fact("MRD still 2.5% after hyper CVAD, they want blinatumomab?", "hyper_cvad")
+    assert not f.hypothetical
+
+
+def test_the_disease_in_a_question_is_still_the_patients():
+    assert present(fact("i have AML. is there any car-t for AML?", "aml"))
+
+
+# --- 3. past events ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["prior ectopic pregnancy in 2018", "ectopic pregnancy at age 26",
+                                  "I had an ectopic pregnancy in 2018", "Hx ectopic pregnancy 2019",
+                                  "pregnancy in 2023, normal delivery"])
+def test_a_past_pregnancy_is_historical(text):
+    f = fact(text, "pregnant", "PREGNANCY")
+    assert f.historical and not f.negated
+
+
+def test_a_pregnancy_now_is_not_historical():
+    assert present(fact("she is 24 weeks pregnant", "pregnant", "PREGNANCY"))
+
+
+def test_an_age_at_an_event_is_not_the_patients_age():
+    ages = [f.value for f in extract("ectopic pregnancy at age 26") if f.label == "AGE"]
+    assert ages == []
+
+
+@pytest.mark.parametrize("text", ["history of TB, treated", "Hep C treated 2017", "he had hep B as a teenager, it cleared by itself"])
+def test_a_treated_or_cleared_infection_is_past(text):
+    f = next(f for f in extract(text) if f.label == "INFECTION")
+    assert f.historical and not f.negated
+
+
+def test_an_untreated_infection_is_not_past():
+    f = fact("anti-HCV positive and HCV RNA detectable, not yet treated", "hcv_rna")
+    assert not f.historical
+
+
+# --- 5. ages in months, weeks, days --------------------------------------------------------
+
+@pytest.mark.parametrize("text, years", [
+    ("6-month-old", 0.5), ("a 6 month old baby", 0.5), ("7 weeks old", 0.134), ("a 3 day old", 0.008),
+    ("our daughter is 4 months old", 0.333), ("35-year-old", 35),
+])
+def test_ages_in_months_weeks_and_days_are_in_years(text, years):
+    ages = [f.value for f in extract(text) if f.label == "AGE"]
+    assert ages == [pytest.approx(years, abs=0.002)]
+
+
+# --- 6. response to treatment --------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concepts", [
+    ("she tried cellcept, cytoxan and benlysta, nothing worked", ["mycophenolate", "cyclophosphamide", "belimumab"]),
+    ("methotrexate, leflunomide and sulfasalazine, none of them helped", ["methotrexate", "leflunomide", "sulfasalazine"]),
+    ("humira, enbrel and simponi, all failed", ["adalimumab", "etanercept", "golimumab"]),
+    ("i was on methotrexate for 3 years and humira for 2, neither controlled my RA", ["methotrexate", "adalimumab"]),
+    ("been on remicade, humira, stelara and entyvio. all failed.", ["infliximab", "adalimumab", "ustekinumab", "vedolizumab"]),
+    ("been through methotrexate, enbrel and rinvoq. none worked for long", ["methotrexate", "etanercept", "upadacitinib"]),
+])
+def test_an_outcome_after_a_list_reaches_every_drug(text, concepts):
+    statuses = {f.concept: f.status for f in extract(text) if f.label == "DRUG"}
+    assert {c: statuses.get(c) for c in concepts} == {c: "failed" for c in concepts}
+
+
+def test_neither_controlled_does_not_negate_the_disease():
+    f = fact("i was on methotrexate and humira, neither controlled my RA", "rheumatoid_arthritis")
+    assert not f.negated
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("tried humira until last year, it stopped working", "adalimumab", "failed"),
+    ("anakinra worked at first but not anymore", "anakinra", "failed"),
+    ("metotrexate didnt do anything for my RA", "methotrexate", "failed"),
+    ("she is on benlysta, shes still on it", "belimumab", "current"),
+    ("mycophenolate since then, still on it", "mycophenolate", "current"),
+    ("he was on remicade, it stopped working. now entyvio. still on it, still bleeding", "vedolizumab", "current"),
+    ("rituximab is working", "rituximab", "current"),
+    ("Cellcept is working for my kidneys", "mycophenolate", "current"),
+    ("it stopped working so they switched me to saphnelo", "anifrolumab", "current"),
+    ("had to stop aza because of side effects", "azathioprine", "intolerant"),
+    ("i had anaphylaxis to rituximab in 2021", "rituximab", "intolerant"),
+    ("i got sepsis after cyclophosphamide so we stopped it", "cyclophosphamide", "intolerant"),
+])
+def test_treatment_response(text, concept, status):
+    assert fact(text, concept).status == status
+
+
+def test_working_is_not_failed_and_not_working_is():
+    assert fact("infliximab is working for now", "infliximab").status == "current"
+    assert fact("infliximab is not working", "infliximab").status == "failed"
+
+
+# --- 7. terminology --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("hyper-CVAD", "hyper_cvad"), ("R-CHOP x6", "r_chop"), ("FLAG-IDA", "flag_ida"), ("nelarabine", "nelarabine"),
+    ("venetoclax", "venetoclax"), ("blinatumomab", "blinatumomab"), ("azacitidine", "azacitidine"),
+])
+def test_haematology_regimens_and_drugs_are_recognised(text, concept):
+    assert [f.concept for f in extract(text) if f.label == "DRUG"] == [concept]
+
+
+def test_r_chop_is_chemotherapy_and_rituximab():
+    from data.terminology import load_terminology
+
+    terminology = load_terminology()
+    assert terminology.is_a("r_chop", "chemotherapy") and terminology.is_a("r_chop", "rituximab")
+    assert terminology.is_a("venetoclax", "targeted_therapy") and not terminology.is_a("venetoclax", "immunosuppressant")
+
+
+@pytest.mark.parametrize("text", ["CMV infection", "CMV viremia", "cytomegalovirus reactivation"])
+def test_cmv_is_a_viral_infection_of_its_own(text):
+    from data.terminology import load_terminology
+
+    facts = [f for f in extract(text) if f.label == "INFECTION"]
+    assert [f.concept for f in facts] == ["cmv"]
+    terminology = load_terminology()
+    for bacterial_or_fungal in ("active_infection", "uti", "bacterial_pharyngitis", "tuberculosis", "syphilis"):
+        assert not terminology.is_a("cmv", bacterial_or_fungal)
+
+
+def test_autoimmune_hepatitis_is_not_viral():
+    assert [f.concept for f in extract("she has autoimmune hepatitis")] == ["autoimmune_hepatitis"]
+
+
+# --- 8. bad input ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n\n\t", "?", "???", "a", "😀" * 5000, "лупус и ревматоидный артрит", "我有红斑狼疮，今年35岁",
+    "مريض بالذئبة الحمراء", "\x00\x01\x02", "my son is " + "9" * 400, "I'm " + "1" * 50 + " years old",
+    "lupus " * 3000, "<script>alert(1)</script>", "negative" * 200, "my " * 500 + "son is 3",
+    "%s %d {0} \\x00 ' \" `", "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+])
+def test_any_text_gives_an_answer_never_a_traceback(text):
+    facts = extract(text)
+    assert isinstance(facts, list)

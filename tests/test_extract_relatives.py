@@ -1,0 +1,115 @@
+"""The speaker is not always the patient (issue #13): a relative writing for the patient
+("my daughter is 24", "my wife has SSc") describes the patient; relatives' own conditions
+("her sister has myasthenia", "my mum had breast cancer") stay family history; and
+``nlp.speaker.speaker_of`` tells callers who wrote and about whom."""
+import pytest
+
+from nlp import extract
+from nlp.speaker import speaker_of
+
+
+def ages(text):
+    return [f.value for f in extract(text) if f.label == "AGE" and not f.family]
+
+
+def fact(text, concept):
+    return next(f for f in extract(text) if f.concept == concept)
+
+
+# --- ages given by a relative ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, age", [
+    ("my daughter is 24", 24), ("my son is 19", 19), ("our son (now 31) has lupus", 31),
+    ("my husband (58) has dermatomyositis", 58), ("My brother is 36 and has lupus", 36),
+    ("my wife, 45, has SSc", 45), ("mum is 74, ITP for years", 74), ("my son has T-ALL, he's 16.", 16),
+])
+def test_a_relatives_age_is_the_patients_age(text, age):
+    assert ages(text) == [age]
+
+
+def test_the_age_at_onset_is_not_the_age():
+    assert ages("my son is 19 with crohns disease since age 12") == [19]
+    assert ages("lupus since age 10") == []
+
+
+def test_a_relation_that_is_not_a_relation_word_gives_no_age():
+    assert ages("my platelets is 45") == []
+
+
+# --- whose condition --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("my wife has SSc", "systemic_sclerosis"),
+    ("my son has T-ALL", "t_all"),
+    ("mum is 74, ITP for years, on nplate weekly", "itp"),
+    ("im asking for my dad, peripheral T-cell lymphoma", "ptcl"),
+    ("My sister (39) has systemic sclerosis. I'm her carer.", "systemic_sclerosis"),
+    ("my father has T-cell lymphoma and COPD. he's 73", "ptcl"),
+])
+def test_the_relative_written_for_is_the_patient(text, concept):
+    assert not fact(text, concept).family
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("her sister has myasthenia", "myasthenia_gravis"),
+    ("my mum had breast cancer", "malignancy"),
+    ("My sister (39) has systemic sclerosis. my mum had scleroderma too", None),
+    ("my mom had leukemia and my dad has diabetes. my son has T-ALL", "hematologic_malignancy"),
+])
+def test_a_relatives_own_condition_is_family_history(text, concept):
+    if concept is None:   # the second mention is the mother's
+        facts = [f for f in extract(text) if f.concept == "systemic_sclerosis"]
+        assert [f.family for f in facts] == [False, True]
+    else:
+        assert fact(text, concept).family
+
+
+def test_when_a_relative_writes_what_they_say_of_themself_is_family_history():
+    facts = [f for f in extract("my daughter is 21 and has crohn's since she was 13. i have crohn's too") if f.concept == "crohns_disease"]
+    assert [f.family for f in facts] == [False, True]
+
+
+def test_a_patient_writing_is_the_patient():
+    assert not fact("I have lupus and my mum had RA", "sle").family
+    assert fact("I have lupus and my mum had RA", "rheumatoid_arthritis").family
+
+
+def test_the_relation_gives_the_patients_sex():
+    sexes = [(f.concept, f.text) for f in extract("my son has crohns") if f.label == "SEX"]
+    assert sexes == [("male", "son")]
+    assert [f.concept for f in extract("my wife has SSc") if f.label == "SEX"] == ["female"]
+    assert [f.label for f in extract("my partner has SSc")].count("SEX") == 0
+
+
+def test_a_stated_sex_wins_over_the_relation():
+    assert [f.concept for f in extract("my child is 9, a boy with T-ALL") if f.label == "SEX"] == ["male"]
+
+
+# --- speaker_of -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, speaker, relation, sex", [
+    ("my daughter is 24", "relative", "daughter", "female"),
+    ("our son (now 31) has lupus", "relative", "son", "male"),
+    ("I'm asking for my father, he has AML", "relative", "father", "male"),
+    ("could car-t help my brother? he has crohns", "relative", "brother", "male"),
+    ("mum is 74, ITP for years", "relative", "mother", "female"),
+    ("my partner has lupus", "relative", "partner", None),
+    ("i have lupus", "patient", None, None),
+    ("my mum had breast cancer, I have lupus", "patient", None, None),
+    ("I am breastfeeding my baby.", "patient", None, None),
+    ("53F myositis, CK 2100", None, None, None),
+    ("", None, None, None),
+])
+def test_speaker_of(text, speaker, relation, sex):
+    found = speaker_of(text)
+    assert (found.speaker, found.relation, found.sex) == (speaker, relation, sex)
+
+
+def test_speaker_of_says_where_the_relation_is_written():
+    found = speaker_of("Hello, my Daughter has lupus")
+    assert (found.word, found.start, found.end, found.role) == ("Daughter", 10, 18, "patient")
+
+
+def test_speaker_of_never_raises():
+    for text in ["my " * 2000, "😀" * 3000, "我的女儿24岁", "\x00", "my son is 9" * 500]:
+        speaker_of(text)
