@@ -25,6 +25,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from nlp.extraction_process import ExtractionProcess
+from nlp.pipeline import build_pipeline, extract, extract_many
+
 GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "gold"
 GOLD_TODAY = date(2025, 6, 1)
 _KEY_FIELDS = ("start", "end", "label", "concept")
@@ -124,8 +127,6 @@ def score(gold: list[dict[str, Any]], predicted: list[list[Any]]) -> Report:
 
 def evaluate(directory: Path = GOLD_DIR) -> Report:
     """Run the pipeline over the gold set and score it."""
-    from nlp.pipeline import extract_many
-
     gold = load_gold(directory)
     predicted = list(extract_many((row["text"] for row in gold), today=GOLD_TODAY))
     return score(gold, predicted)
@@ -134,8 +135,6 @@ def evaluate(directory: Path = GOLD_DIR) -> Report:
 def throughput(texts: list[str], passes: int = 3, min_seconds: float = 1.0) -> tuple[float, float]:
     """(CPU-time, wall-time) sentences per second through the built pipeline, each the
     best of ``passes`` timed runs of at least ``min_seconds`` CPU time."""
-    from nlp.pipeline import build_pipeline, extract_many
-
     build_pipeline()
     list(extract_many(texts[:20], today=GOLD_TODAY))  # warm caches
     best_cpu = best_wall = 0.0
@@ -156,9 +155,6 @@ def message_latency(texts: list[str], passes: int = 3) -> dict[str, dict[str, fl
     """Milliseconds per text (p50, p95) extracted in this process and through the chat's
     extraction process (nlp/extraction_process.py), alternately: the difference is what
     the pipe between the two processes costs."""
-    from nlp.extraction_process import ExtractionProcess
-    from nlp.pipeline import extract
-
     worker = ExtractionProcess().start()
     try:
         worker.wait()

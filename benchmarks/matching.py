@@ -21,8 +21,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from data.errors import DataError
 from benchmarks.extraction import percentile
+from core.facts import Profile
+from data.errors import DataError
+from data.trials import load_trials
+from nlp.pipeline import build_pipeline, extract
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "scenarios"
 VERDICTS = ("likely", "possible", "ineligible")
@@ -85,8 +88,6 @@ class Outcome:
 
 def run_scenario(scenario: dict[str, Any], trials: list[dict]) -> Outcome:
     from matching.engine import match
-    from core.facts import Profile
-    from nlp.pipeline import extract
 
     today = scenario["today_date"]
     started = time.perf_counter()
@@ -144,9 +145,6 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
 
 def bench_matching(args: Any = None) -> dict[str, Any]:
     """Run every scenario (after building the pipeline once) and score the results."""
-    from data.trials import load_trials
-    from nlp.pipeline import build_pipeline
-
     build_pipeline()
     try:
         trials = load_trials()

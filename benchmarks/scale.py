@@ -35,6 +35,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.synthetic import build_database, ctgov_study, generate
+from data.trials import load_trials
+
 DEFAULT_SIZES = (4, 1000, 10000)
 TURN_BUDGET_S = 600.0
 IMPORT_STUDIES = 200
@@ -66,8 +69,6 @@ def bench_scale(args: Any) -> dict[str, Any]:
 
 def measure_size(n: int, folder: Path, progress: bool = False) -> dict[str, Any]:
     """Build a database of ``n`` trials in ``folder``, measure it, delete it."""
-    from benchmarks.synthetic import build_database
-
     path = folder / f"trials-{n}.db"
     built = build_database(path, n, progress=progress)
     try:
@@ -142,10 +143,8 @@ def _read(process: subprocess.Popen, timeout: float = 120.0) -> bytes:
 def import_throughput(folder: Path, count: int, progress: bool = False) -> dict[str, Any]:
     """Import ``count`` synthetic studies written as ClinicalTrials.gov API v2 JSON into a
     fresh database: reading with criteria parsing, planning (same-study merging), writing."""
-    from registry.run import apply, plan, read_files, stored_trials
     from data.store import open_store
-    from benchmarks.synthetic import ctgov_study, generate
-    from data.trials import load_trials
+    from registry.run import apply, plan, read_files, stored_trials
 
     records = list(generate(load_trials(), count + 1, seed=7))
     warm, bundle = folder / "warm.json", folder / "studies.json"

@@ -29,9 +29,12 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
+from core.rules import iter_leaves
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
+from data.settings import db_path
 from data.terminology import Terminology, load_terminology
+from data.trials import validate_record
 
 PARAMETERS_FILE = DATA_DIR / "synthetic.yaml"
 ID_PREFIX = "SYN-"
@@ -67,8 +70,6 @@ def is_synthetic(record: dict) -> bool:
 def generate(templates: list[dict], n: int, seed: int = 0, start: int = 1,
              params: dict | None = None, terminology: Terminology | None = None) -> Iterator[dict]:
     """``n`` validated synthetic records, numbered from ``start``, varied from ``templates``."""
-    from data.trials import validate_record
-
     templates = [t for t in templates if not is_synthetic(t)]
     if n and not templates:
         raise DataError("synthetic", "no real trial records to vary")
@@ -264,8 +265,6 @@ def _criteria(criteria: list[dict]) -> Iterator[dict]:
 
 
 def _leaves(criteria: list[dict]) -> Iterator[dict]:
-    from core.rules import iter_leaves
-
     for criterion in _criteria(criteria):
         if criterion.get("rule"):
             yield from iter_leaves(criterion["rule"])
@@ -279,7 +278,6 @@ def build_database(path: str | Path, n: int, seed: int = 0, templates: list[dict
     plus synthetic variants of the real records up to ``n``. Refuses the configured working
     database ($TRIALBOT_DB / ./trialbot.db). Returns what was built:
     ``trials``, ``synthetic``, ``seconds`` and ``bytes`` (the database file's size)."""
-    from data.settings import db_path
     from data.store import all_trial_records, open_store, upsert_trials
 
     target = Path(path)

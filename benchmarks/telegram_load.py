@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import fake_bot_api
+from benchmarks.turns import TODAY, load_script, play, stats, summary
 
 FIRST_USER = 700_000
 QUIET_S = 0.2                  # a reply is complete when its chat stayed quiet this long
@@ -31,7 +32,6 @@ REPLY_TIMEOUT_S = 300.0
 
 def bench_chat(args: Any) -> dict[str, Any]:
     from bot.startup import build_engine
-    from benchmarks.turns import TODAY, load_script, play, stats, summary
 
     users = max(1, int(getattr(args, "users", 200) or 200))
     with tempfile.TemporaryDirectory(prefix="trialbot-chat-") as folder:

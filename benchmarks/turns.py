@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.render import PLAIN, Renderer
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 
@@ -61,8 +62,6 @@ def load_script(path: Path = SCRIPT_FILE) -> dict[str, Any]:
 
 
 def reply_text(reply: Any) -> str:
-    from bot.render import PLAIN, Renderer
-
     return "\n".join(Renderer(PLAIN).render(reply)) if reply is not None else ""
 
 
@@ -212,7 +211,8 @@ def _unpruned_engine(db_path: str) -> Any:
     from bot.engine import Engine
     from bot.session_store import SessionStore
     from data.store import all_trial_records, open_store
-    from matching import engine as matcher, questions
+    from matching import engine as matcher
+    from matching import questions
 
     db = open_store(db_path)
     return Engine(SessionStore(db), transport="cli", trials=all_trial_records(db), match=matcher.match,

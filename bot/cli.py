@@ -15,6 +15,8 @@ import argparse
 import importlib
 import sys
 
+from data.settings import setting
+
 # command name -> its module. ``bench`` lives with the benchmarks, beside the product
 # (benchmarks/ imports bot/, never the other way): the table names modules, it does not
 # import them, so only the command that runs is imported.
@@ -109,7 +111,6 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        from data.settings import setting
         from data.store import StoreError
 
         if isinstance(exc, StoreError):

@@ -28,10 +28,10 @@ from typing import Any, Callable, Sequence
 from bot import collaborators, corrections, engine_commands
 from bot.corrections import differs, stamp, unique
 from bot.plausibility import confirm_key, confirmation
+from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
 from bot.results import shape_results
 from bot.session_store import DuplicateUpdate, SessionStore
-from bot.texts import Texts, load_texts
-from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
+from bot.texts import Texts, load_texts, normalise
 from bot.tracker import LOCATION_KEY, Tracker
 from bot.turn import Turn
 from core.facts import Fact, Profile
@@ -545,8 +545,6 @@ class Engine:
 
 
 def _option_index(pending: dict, text: str) -> int | None:
-    from bot.texts import normalise
-
     wanted = normalise(text)
     for i, option in enumerate(pending.get("options") or []):
         if normalise(str(option)) == wanted:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from bot.render import Renderer
 
-from bot.formats import SHOW, SHORT, Safe, _cut
+from bot.formats import SHORT, SHOW, Safe, _cut
+from bot.results import contacts_of, site_text
 
 NEAR_KM = 25      # closer than this, a site is "in or near" the user's place
 
@@ -112,8 +113,6 @@ def trial_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
         lines.append(r.t("trial_you", role, verdict=Safe(r.t(f"verdict_{view['verdict']}", role))))
         lines += [line for line in candidate_lines(r, role, view)[1:]]
     else:
-        from bot.results import contacts_of, site_text
-
         sites = [site_text(s) for s in record.get("sites") or []]
         lines.append(r.t("sites", role, sites="; ".join(sites)) if sites else r.t("sites_none", role))
         lines.append(_contacts(r, role, contacts_of(record)))

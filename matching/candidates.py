@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from core.facts import Profile
+from core.truth import FALSE, TRUE
+from data.terminology import load_terminology
 
 CONDITION = "CONDITION"
 _FEMALE = {"type": "sex", "allowed": ["female"]}      # the matcher's own sex judge, asked three ways
@@ -83,10 +85,8 @@ class Candidates:
 
 def patient_of(profile: Profile, today: Any = None) -> Patient:
     """The pruning-relevant facts of a profile, read the way the matcher reads them."""
-    from data.terminology import load_terminology
     from matching.evaluate import Evaluator
     from matching.leaves import stated_age
-    from core.truth import FALSE, TRUE
 
     terminology = load_terminology()
     ev = Evaluator(profile, terminology, today=today)

@@ -9,7 +9,9 @@ import threading
 from collections import OrderedDict
 from typing import Any, Iterator
 
+from core.facts import Profile
 from matching.cache import RecordCache, shared_cache
+from matching.candidates import find_candidates, patient_of
 from matching.plans import shared_plans
 
 _FETCH = 2_000             # ids per SQL query
@@ -34,9 +36,7 @@ class TrialCatalog:
         index (``matching.catalog_index``) now, at start-up, so no turn waits for them;
         returns the trials loaded. Once preloaded, the index is rebuilt in the background
         whenever the trials change (turns prune in SQL meanwhile)."""
-        from matching.candidates import patient_of
         from matching.evaluate import _judges
-        from core.facts import Profile
 
         index = self._build_index()
         self.plans.book.snapshot()
@@ -89,8 +89,6 @@ class TrialCatalog:
 
     def candidates(self, profile: Any, today: Any = None) -> tuple[list[dict], Any]:
         """(compiled records of the candidate trials, the ``Candidates`` found)."""
-        from matching.candidates import find_candidates
-
         found = find_candidates(self.db, profile, today)
         self.last = found
         return self.cache.records(self.db, found.trials), found

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from matching.candidates import narrowing
 from matching.plans import TrialPlan
 from matching.vector import tops_of
 
@@ -71,8 +72,6 @@ class CatalogIndex:
     def find(self, patient: Any) -> tuple[np.ndarray, tuple[str, ...], str]:
         """(candidate rows in id order, the diagnoses some trial treats, why conditions did
         not narrow, or "") for a ``matching.candidates.Patient``."""
-        from matching.candidates import narrowing
-
         diagnoses, reason = narrowing(patient, lambda concepts: tuple(sorted(
             c for c in set(concepts) if c in self.by_concept)))
         if diagnoses:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.facts import Fact
+from matching.describe import describe_leaf
 
 
 def quote(fact: Fact) -> dict[str, Any]:
@@ -25,8 +26,6 @@ class LeafResult:
     ask: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        from matching.describe import describe_leaf
-
         return {
             "rule": describe_leaf(self.leaf),
             "result": self.value,

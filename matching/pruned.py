@@ -18,8 +18,11 @@ import hashlib
 from datetime import date
 from typing import Any, Iterable
 
+from matching import questions
 from matching.cache import Memo
+from matching.candidates import Candidates, find_candidates, patient_of
 from matching.catalog import TrialCatalog
+from matching.plans import Judgement
 
 MEMO_TRIALS = 25_000        # trial results the memos may hold together
 _RESULTS = Memo(4, MEMO_TRIALS)
@@ -41,7 +44,6 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
 
     def judge() -> list:
         from matching.evaluate import Evaluator
-        from matching.plans import Judgement
 
         judgement = Judgement(trials.plans.book, Evaluator(profile, today=today))
         kept = found.memo.get("plans")          # the same candidates: plans and arrays reused
@@ -59,8 +61,6 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
 def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
     """The candidates, from the catalog's in-memory index when it is current (plans and
     their arrays come with them), else from SQL (``matching.candidates``)."""
-    from matching.candidates import Candidates, find_candidates, patient_of
-
     index = trials.index()
     if index is None:
         return find_candidates(trials.db, profile, today)
@@ -86,8 +86,6 @@ def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
 
 def next_question(results: list, asked: Iterable[str] = ()) -> Any:
     """``matching.questions.next_question``, remembered (see the module docstring)."""
-    from matching import questions
-
     asked = frozenset(asked)
     kept = list(results)
     # one match call's results share one judgement: it and the ids at both ends name the list

@@ -17,6 +17,12 @@ import argparse
 import re
 import sys
 
+from bot.collaborators import preload
+from data.errors import DataError
+from data.settings import db_path
+from nlp.build_cache import beside
+from nlp.extraction_process import ExtractionProcess
+
 HELP = "chat in the terminal (the same engine as the Telegram bot)"
 
 _SESSION = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -30,10 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from data.settings import db_path
-    from nlp.build_cache import beside
-    from nlp.extraction_process import ExtractionProcess
-
     if args.session is not None and not _SESSION.match(args.session):
         return _fail("--session NAME may hold letters, digits, '.', '_' and '-' only (at most 64)")
     path = db_path(args.db)
@@ -59,9 +61,7 @@ def _start_extraction(process_class, cache):
 
 def _chat(args: argparse.Namespace, path, cache, extraction) -> int:
     from bot.cli_chat import new_session_name, run_chat
-    from bot.collaborators import preload
     from bot.startup import build_engine
-    from data.errors import DataError
     from data.store import StoreError
 
     for stream in (sys.stdin, sys.stdout):

@@ -16,6 +16,8 @@ import argparse
 import json
 import sys
 
+from nlp.pipeline import extract
+
 HELP = "print the clinical facts found in a text (table or --json)"
 
 MAX_CHARS = 100_000
@@ -97,8 +99,6 @@ def run(args: argparse.Namespace) -> int:
         return _error(f"the input is too long (more than {MAX_CHARS} characters); split it into smaller parts")
     if not text.strip():
         return _error("no text to read (the input is empty)")
-
-    from nlp.pipeline import extract
 
     facts = extract(text)
     if args.json:

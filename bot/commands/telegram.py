@@ -17,6 +17,10 @@ import importlib.util
 import sys
 from urllib.parse import urlparse
 
+from bot.access import RateLimiter, clinician_allowlist
+from data.errors import DataError
+from data.settings import db_path, setting
+
 HELP = "run the Telegram bot (long polling, or --webhook URL --port N)"
 BOOTSTRAP_RETRIES = 5   # start-up calls (deleteWebhook / setWebhook) retried on network errors
 
@@ -28,8 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from data.errors import DataError
-    from data.settings import db_path, setting
     from data.store import StoreError
 
     token = setting("token")
@@ -47,7 +49,6 @@ def run(args: argparse.Namespace) -> int:
     from telegram import Update
     from telegram.error import TelegramError
 
-    from bot.access import RateLimiter, clinician_allowlist
     from bot.startup import build_engine
     from bot.telegram_app import build_application, configure_logging, webhook_options
 

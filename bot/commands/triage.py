@@ -26,6 +26,16 @@ import json
 import sys
 import textwrap
 
+from bot.commands.extract import MAX_CHARS, _decode, _read
+from bot.commands.trials import open_db
+from bot.texts import load_texts
+from core.facts import Profile
+from data.terminology import load_terminology
+from matching.catalog import TrialCatalog
+from matching.pruned import match as match_candidates
+from matching.verdicts import VERDICT_WORDS
+from nlp.pipeline import extract
+
 HELP = "judge a referral letter or patient text against every trial (text or --json)"
 
 EXIT_INPUT = 2
@@ -57,8 +67,6 @@ def _error(message: str) -> None:
 
 def read_input(path: str) -> tuple[str | None, str | None]:
     """(text, None) or (None, a one-line reason the input cannot be used)."""
-    from bot.commands.extract import MAX_CHARS, _decode, _read
-
     shown = "standard input" if path == "-" else path
     try:
         raw = _read(path)
@@ -75,7 +83,6 @@ def read_input(path: str) -> tuple[str | None, str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.commands.trials import open_db
     from data.store import all_trial_records
 
     paths = args.files or ["-"]
@@ -95,8 +102,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     catalog = None
     if args.prune:
-        from matching.catalog import TrialCatalog
-
         catalog = TrialCatalog(db)
     trials = catalog if catalog is not None else all_trial_records(db)
     if not trials:
@@ -104,8 +109,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
     from matching.engine import match
-    from core.facts import Profile
-    from nlp.pipeline import extract
 
     today = args.today or datetime.date.today()
     for number, (path, text) in enumerate(inputs):
@@ -115,7 +118,6 @@ def run(args: argparse.Namespace) -> int:
         profile = Profile(extract(text, source=source, today=today))
         found = None
         if catalog is not None:                 # --prune: judge the candidates only (stored plans)
-            from matching.pruned import match as match_candidates
 
             results = match_candidates(profile, catalog, today=today)
             found = catalog.last
@@ -156,9 +158,6 @@ def _print_json_line(head: dict, results: list, tail: dict) -> None:
 
 
 def report(source: str, profile, results, show_source: bool = False) -> str:
-    from bot.texts import load_texts
-    from matching.verdicts import VERDICT_WORDS
-
     lines: list[str] = []
     if show_source:
         lines += [f"=== {source} ===", ""]
@@ -219,8 +218,6 @@ def _most_specific(result, status: str) -> list:
 
 
 def _profile_line(profile) -> str:
-    from data.terminology import load_terminology
-
     term = load_terminology()
     parts = []
     for fact in profile.facts:
