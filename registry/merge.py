@@ -224,19 +224,53 @@ def _add_demographics(record: dict) -> None:
         record["criteria"] = with_demographics(record["criteria"], extra)
 
 
-def merge_run(records: list[dict]) -> list[tuple[dict, int]]:
+def merge_run(records: list[dict], same=None) -> list[tuple[dict, int]]:
     """Group the records of one import run by study and merge each group, in input order.
-    Returns (record, number of records merged into it)."""
+    Returns (record, number of records merged into it).
+
+    A record joins the first group (in order) that ``same_study`` says describes its study,
+    as a pairwise comparison with every group would, but only the groups that could match
+    are compared (blocking): a record with an NCT number is compared with the groups showing
+    the same number and the groups showing none (different numbers never match); a record
+    without one is compared with every group (a title and a shared site, or a summary, may
+    match it to any). A run of registry downloads, which all show NCT numbers, is linear.
+    ``same`` replaces ``same_study`` (tests count the comparisons)."""
+    same = same or same_study
     groups: list[tuple[dict, int]] = []
+    by_nct: dict[str, list[int]] = {}     # NCT number -> indexes of the groups showing it
+    without_nct: list[int] = []           # indexes of the groups showing none
     for record in records:
-        for index, (group, count) in enumerate(groups):
-            if same_study(group, record):
+        nct = record.get("nct_id")
+        if nct:
+            candidates = sorted(by_nct.get(nct, []) + without_nct)
+        else:
+            candidates = range(len(groups))
+        for index in candidates:
+            group, count = groups[index]
+            if same(group, record):
                 if precedence(group) > precedence(record):
                     merged = merge(group, record)
                 else:
                     merged = merge(record, group)
                 groups[index] = (merged, count + 1)
+                if merged.get("nct_id") != group.get("nct_id"):
+                    _reindex(index, group.get("nct_id"), merged.get("nct_id"), by_nct, without_nct)
                 break
         else:
             groups.append((copy.deepcopy(record), 1))
+            _reindex(len(groups) - 1, None, nct, by_nct, without_nct, new=True)
     return groups
+
+
+def _reindex(index: int, old: str | None, new_nct: str | None, by_nct: dict[str, list[int]],
+             without_nct: list[int], new: bool = False) -> None:
+    """Keep the blocking index right when a group is added or its NCT number changes."""
+    if not new:
+        if old:
+            by_nct[old].remove(index)
+        else:
+            without_nct.remove(index)
+    if new_nct:
+        by_nct.setdefault(new_nct, []).append(index)
+    else:
+        without_nct.append(index)

@@ -218,3 +218,30 @@ def test_any_study_shape_gives_a_valid_record_or_a_clear_error(protocol):
         study_to_record({"protocolSection": protocol}, "fuzz.json", "", parse=REVIEW)
     except DataError as exc:
         assert str(exc).startswith("fuzz.json")
+
+
+def _eligibility(tmp_path, **fields):
+    path = tmp_path / "study.json"
+    path.write_text(json.dumps(_study(**fields)))
+    (record,) = import_file(path, parse=REVIEW)
+    age = next((c["rule"] for c in record["criteria"] if c["id"] == "inc-age"), None)
+    return record["eligibility"], age
+
+
+def test_a_minimum_age_in_months_keeps_its_value_and_excludes_no_infant(tmp_path):
+    eligibility, age = _eligibility(tmp_path, minimumAge="3 Months", maximumAge="17 Years")
+    assert eligibility["min_age_years"] == 0.25 and eligibility["max_age_years"] == 17
+    assert age == {"type": "age", "max": 17}  # whole years: a 4-month-old (age 0) is not excluded
+
+
+def test_ages_in_weeks_and_days_are_converted_and_rounded_down_for_the_leaf(tmp_path):
+    eligibility, age = _eligibility(tmp_path, minimumAge="28 Days", maximumAge="78 Weeks")
+    assert eligibility["min_age_years"] == round(28 / 365.25, 3)
+    assert eligibility["max_age_years"] == round(78 * 7 / 365.25, 3)
+    assert age == {"type": "age", "max": 1}
+
+
+def test_sex_and_healthy_volunteers_come_from_the_structured_fields(tmp_path):
+    eligibility, age = _eligibility(tmp_path, sex="FEMALE", minimumAge="18 Years", healthyVolunteers=True)
+    assert eligibility == {"min_age_years": 18, "max_age_years": None, "sex": "FEMALE", "healthy_volunteers": True}
+    assert age == {"type": "age", "min": 18}
