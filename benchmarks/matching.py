@@ -87,7 +87,7 @@ class Outcome:
 
 
 def run_scenario(scenario: dict[str, Any], trials: list[dict]) -> Outcome:
-    from matching.engine import match
+    from matching.engine import match  # start-up: the matcher only once a turn matches
 
     today = scenario["today_date"]
     started = time.perf_counter()

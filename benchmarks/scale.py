@@ -143,8 +143,8 @@ def _read(process: subprocess.Popen, timeout: float = 120.0) -> bytes:
 def import_throughput(folder: Path, count: int, progress: bool = False) -> dict[str, Any]:
     """Import ``count`` synthetic studies written as ClinicalTrials.gov API v2 JSON into a
     fresh database: reading with criteria parsing, planning (same-study merging), writing."""
-    from data.store import open_store
-    from registry.run import apply, plan, read_files, stored_trials
+    from data.store import open_store  # start-up: the store only for commands that open it
+    from registry.run import apply, plan, read_files, stored_trials  # start-up: the store only for commands that open it
 
     records = list(generate(load_trials(), count + 1, seed=7))
     warm, bundle = folder / "warm.json", folder / "studies.json"

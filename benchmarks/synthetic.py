@@ -278,7 +278,7 @@ def build_database(path: str | Path, n: int, seed: int = 0, templates: list[dict
     plus synthetic variants of the real records up to ``n``. Refuses the configured working
     database ($TRIALBOT_DB / ./trialbot.db). Returns what was built:
     ``trials``, ``synthetic``, ``seconds`` and ``bytes`` (the database file's size)."""
-    from data.store import all_trial_records, open_store, upsert_trials
+    from data.store import all_trial_records, open_store, upsert_trials  # start-up: the store only for commands that open it
 
     target = Path(path)
     if str(path) == ":memory:" or target.resolve() == Path(db_path()).resolve():

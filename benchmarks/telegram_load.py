@@ -31,7 +31,7 @@ REPLY_TIMEOUT_S = 300.0
 
 
 def bench_chat(args: Any) -> dict[str, Any]:
-    from bot.startup import build_engine
+    from bot.startup import build_engine  # start-up: the store only for commands that open it
 
     users = max(1, int(getattr(args, "users", 200) or 200))
     with tempfile.TemporaryDirectory(prefix="trialbot-chat-") as folder:
@@ -71,7 +71,7 @@ async def telegram_load(engine: Any, fake: Any, users: int) -> dict[str, Any]:
 
 
 async def _load(engine: Any, fake: Any, users: int) -> dict[str, Any]:
-    from bot.telegram_app import build_application
+    from bot.telegram_app import build_application  # start-up: python-telegram-bot only for the telegram command
 
     loop = asyncio.get_running_loop()
     api = _timed_api(fake.FakeBotAPI, loop)()

@@ -156,7 +156,7 @@ class _Sink(io.TextIOBase):
 def triage_times(db_path: str, texts: list[str], today: date = TODAY) -> list[float]:
     """Milliseconds to triage each text with the real command (``triage --prune --json``),
     in this process (the NLP pipeline already loaded)."""
-    from bot.cli import main
+    from bot.cli import main  # start-up: the CLI (and its command modules) only for the triage timing
 
     times = []
     with tempfile.TemporaryDirectory() as folder:
@@ -178,7 +178,7 @@ def measure(db_path: str, budget: float | None = None, conversations: int | None
     """Warm the engine up on the database, play the conversations, triage the openings.
     ``unpruned``: the engine as it was before candidate pruning (every record in memory,
     every trial judged each turn, no memos), for before/after comparisons."""
-    from bot.startup import build_engine
+    from bot.startup import build_engine  # start-up: the store only for commands that open it
 
     script = load_script()
     if conversations is not None:
@@ -208,11 +208,11 @@ def _peak_mb() -> float:
 def _unpruned_engine(db_path: str) -> Any:
     """The engine with the collaborators it had before pruning: the list of every record,
     matching.engine.match and matching.questions.next_question called directly."""
-    from bot.engine import Engine
-    from bot.session_store import SessionStore
-    from data.store import all_trial_records, open_store
-    from matching import engine as matcher
-    from matching import questions
+    from bot.engine import Engine  # start-up: the store only for commands that open it
+    from bot.session_store import SessionStore  # start-up: the store only for commands that open it
+    from data.store import all_trial_records, open_store  # start-up: the store only for commands that open it
+    from matching import engine as matcher  # start-up: the matcher only once a turn matches
+    from matching import questions  # start-up: the matcher only once a turn matches
 
     db = open_store(db_path)
     return Engine(SessionStore(db), transport="cli", trials=all_trial_records(db), match=matcher.match,

@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        from data.store import StoreError
+        from data.store import StoreError  # start-up: the store only for commands that open it
 
         if isinstance(exc, StoreError):
             print(f"trialbot: error: {exc}", file=sys.stderr)

@@ -21,7 +21,7 @@ DEFAULT = object()   # "use the real collaborator" (None means "none", e.g. no g
 def real_extract() -> Callable[..., list]:
     if _preloading is not None:
         _preloading.wait()             # never build the pipeline twice at once
-    from nlp.pipeline import extract
+    from nlp.pipeline import extract  # start-up: loaded on first use or by the background preload
 
     return extract
 
@@ -29,13 +29,13 @@ def real_extract() -> Callable[..., list]:
 def real_match() -> Callable[..., list]:
     """matching.engine.match, on the candidates pruned from the store's trials when given
     the store's catalog, with recent results remembered (matching/pruned.py)."""
-    from matching.pruned import match
+    from matching.pruned import match  # start-up: loaded on first use or by the background preload
 
     return match
 
 
 def real_next_question() -> Callable[..., Any]:
-    from matching import pruned
+    from matching import pruned  # start-up: loaded on first use or by the background preload
 
     def next_question(results: list, profile: Any, exclude: set[str]) -> Any:
         return pruned.next_question(results, asked=exclude)
@@ -45,7 +45,7 @@ def real_next_question() -> Callable[..., Any]:
 
 def real_find_question() -> Callable[[list, str], Any]:
     """matching's look-up of a pending question among the trials questions are chosen for."""
-    from matching.questions import find_question
+    from matching.questions import find_question  # start-up: loaded on first use or by the background preload
 
     return find_question
 
@@ -53,14 +53,14 @@ def real_find_question() -> Callable[[list, str], Any]:
 def scan_questions(results: list, key: str) -> Any:
     """The open question with ``key`` of the first still-possible trial asking it, among
     all of them (for matchers other than trialbot's own, e.g. test doubles)."""
-    from matching.questions import find_question
+    from matching.questions import find_question  # start-up: loaded on first use or by the background preload
 
     return find_question(results, key, limit=len(results))
 
 
 def real_confirm_question() -> Callable[[str], Any]:
     """matching's question for a key (it reads typed answers: "15 x10^9/L", "45")."""
-    from matching.questions import build_question
+    from matching.questions import build_question  # start-up: loaded on first use or by the background preload
 
     return build_question
 
@@ -71,8 +71,8 @@ def store_trials(db: Any) -> Callable[[], Any]:
     of every record in memory."""
 
     def load() -> Any:
-        from data.store import sync_bundled
-        from matching.catalog import TrialCatalog
+        from data.store import sync_bundled  # start-up: the store only for commands that open it
+        from matching.catalog import TrialCatalog  # start-up: loaded on first use or by the background preload
 
         sync_bundled(db)   # a no-op when the bundled trials are current
         return TrialCatalog(db)
@@ -81,7 +81,7 @@ def store_trials(db: Any) -> Callable[[], Any]:
 
 
 def real_gazetteer() -> Any:
-    from bot.geo import load_gazetteer
+    from bot.geo import load_gazetteer  # start-up: loaded on first use or by the background preload
 
     return load_gazetteer()
 
@@ -126,10 +126,12 @@ class Preload:
         try:
             gazetteer = self.engine.gazetteer      # the engine's instance, before anyone else asks
             if self.extraction is None:
-                from nlp.pipeline import build_pipeline, extract
+                from nlp.pipeline import build_pipeline, extract  # start-up: loaded on first use or by the background preload
 
                 build_pipeline(self.nlp_cache)
                 extract("warm up")
+            # start-up: the matcher only once a turn matches
+            # start-up: the real collaborators load on first use or in the background preload
             import matching.pruned, matching.engine, matching.questions  # noqa: E401,F401
             if self.extraction is not None:
                 self.extraction.wait()

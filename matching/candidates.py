@@ -85,8 +85,8 @@ class Candidates:
 
 def patient_of(profile: Profile, today: Any = None) -> Patient:
     """The pruning-relevant facts of a profile, read the way the matcher reads them."""
-    from matching.evaluate import Evaluator
-    from matching.leaves import stated_age
+    from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
+    from matching.leaves import stated_age  # start-up: the matcher only once a turn matches
 
     terminology = load_terminology()
     ev = Evaluator(profile, terminology, today=today)
@@ -128,7 +128,7 @@ def find_candidates(db: Any, profile: Profile, today: Any = None) -> Candidates:
     """The stored trials this patient could match (see the module docstring). The same
     pruning facts on an unchanged trials table (``data.store.trials_version``) reuse the
     last answer: a conversation's turns mostly add facts pruning does not read."""
-    from data.store import trials_version
+    from data.store import trials_version  # start-up: the store only for commands that open it
 
     patient = patient_of(profile, today)
     version = trials_version(db)

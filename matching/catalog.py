@@ -36,7 +36,7 @@ class TrialCatalog:
         index (``matching.catalog_index``) now, at start-up, so no turn waits for them;
         returns the trials loaded. Once preloaded, the index is rebuilt in the background
         whenever the trials change (turns prune in SQL meanwhile)."""
-        from matching.evaluate import _judges
+        from matching.evaluate import _judges  # start-up: the matcher only once a turn matches
 
         index = self._build_index()
         self.plans.book.snapshot()
@@ -46,7 +46,7 @@ class TrialCatalog:
 
     def index(self) -> Any:
         """The in-memory pruning index while it matches the stored trials, else None."""
-        from data.store import trials_version
+        from data.store import trials_version  # start-up: the store only for commands that open it
 
         current = self._index
         if current is None:
@@ -69,8 +69,8 @@ class TrialCatalog:
                 self._building = None
 
     def _build_index(self) -> Any:
-        from data.store import trials_version
-        from matching.catalog_index import CatalogIndex
+        from data.store import trials_version  # start-up: the store only for commands that open it
+        from matching.catalog_index import CatalogIndex  # start-up: numpy (~0.17 s) only once plans are judged
 
         version = trials_version(self.db)
         if version is None:

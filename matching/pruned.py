@@ -31,7 +31,7 @@ _QUESTIONS = Memo(2, MEMO_TRIALS)        # within a turn: results shown after a 
 
 def match(profile: Any, trials: Any, today: date | None = None) -> list:
     """``matching.engine.match`` on the candidates of ``trials`` (see the module docstring)."""
-    from matching import engine
+    from matching import engine  # start-up: the matcher only once a turn matches
 
     if not isinstance(trials, TrialCatalog):
         return engine.match(profile, trials, today=today)
@@ -43,12 +43,12 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
     key = (_facts_key(profile), today or date.today(), trials_key)
 
     def judge() -> list:
-        from matching.evaluate import Evaluator
+        from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
 
         judgement = Judgement(trials.plans.book, Evaluator(profile, today=today))
         kept = found.memo.get("plans")          # the same candidates: plans and arrays reused
         if kept is None:
-            from matching.vector import tops_of
+            from matching.vector import tops_of  # start-up: numpy (~0.17 s) only once plans are judged
 
             pairs = trials.plans.plans(trials.db, found.trials)
             ids, plans = [trial_id for trial_id, _ in pairs], [plan for _, plan in pairs]

@@ -74,7 +74,7 @@ class Question:
         """Facts from a reply. None when the user is not sure or skips (the leaf stays
         unknown; the caller should not ask this key again); [] when the reply is not
         understood (ask again, or read it as free text)."""
-        from matching.answers import answer_to_facts
+        from matching.answers import answer_to_facts  # start-up: spaCy only once text is read
 
         return answer_to_facts(self, text, today=today)
 

@@ -60,9 +60,9 @@ def _start_extraction(process_class, cache):
 
 
 def _chat(args: argparse.Namespace, path, cache, extraction) -> int:
-    from bot.cli_chat import new_session_name, run_chat
-    from bot.startup import build_engine
-    from data.store import StoreError
+    from bot.cli_chat import new_session_name, run_chat  # start-up: the store only for commands that open it
+    from bot.startup import build_engine  # start-up: the store only for commands that open it
+    from data.store import StoreError  # start-up: the store only for commands that open it
 
     for stream in (sys.stdin, sys.stdout):
         if hasattr(stream, "reconfigure"):

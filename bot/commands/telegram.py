@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from data.store import StoreError
+    from data.store import StoreError  # start-up: the store only for commands that open it
 
     token = setting("token")
     if not token:
@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
     from telegram import Update
     from telegram.error import TelegramError
 
-    from bot.startup import build_engine
-    from bot.telegram_app import build_application, configure_logging, webhook_options
+    from bot.startup import build_engine  # start-up: the store only for commands that open it
+    from bot.telegram_app import build_application, configure_logging, webhook_options  # start-up: python-telegram-bot only for the telegram command
 
     try:                                   # settings first: a typo fails before the slow start
         clinicians, limiter = clinician_allowlist(), RateLimiter.from_settings()

@@ -83,7 +83,7 @@ def read_input(path: str) -> tuple[str | None, str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from data.store import all_trial_records
+    from data.store import all_trial_records  # start-up: the store only for commands that open it
 
     paths = args.files or ["-"]
     inputs = []
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         _error("no trials in the database")
         return 1
 
-    from matching.engine import match
+    from matching.engine import match  # start-up: the matcher only once a turn matches
 
     today = args.today or datetime.date.today()
     for number, (path, text) in enumerate(inputs):
