@@ -240,3 +240,36 @@ def test_autoimmune_hepatitis_is_not_viral():
 def test_any_text_gives_an_answer_never_a_traceback(text):
     facts = extract(text)
     assert isinstance(facts, list)
+
+
+# --- more of the same, in clinicians' shorthand ---------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [("TB unlikely", "tuberculosis"), ("HIV status unknown, test requested", "hiv"),
+                                           ("indeterminate QuantiFERON", "tuberculosis")])
+def test_unlikely_unknown_or_indeterminate_is_uncertain(text, concept):
+    f = fact(text, concept)
+    assert f.uncertain and not f.negated and f.status is None
+
+
+def test_i_might_be_pregnant_is_uncertain():
+    f = fact("i might be pregnant, waiting for the test", "pregnant", "PREGNANCY")
+    assert f.uncertain and not f.negated
+
+
+@pytest.mark.parametrize("text, status", [("(anti-HBc+, HBsAg-)", "negative"), ("HBsAg- and HIV+", "negative")])
+def test_a_sign_glued_to_a_serology_is_its_result(text, status):
+    assert fact(text, "hbsag").status == status
+
+
+@pytest.mark.parametrize("text, concept", [("had a stroke at 31", "stroke"), ("had colon cancer 8 yrs ago", "malignancy"),
+                                           ("she had seizures in 2022, none since", "epilepsy"),
+                                           ("i got CMV last year after rituximab", "cmv")])
+def test_a_past_event_is_historical_not_negated(text, concept):
+    f = fact(text, concept)
+    assert f.historical and not f.negated
+
+
+def test_a_dose_written_after_a_drug_means_it_is_taken_now():
+    assert fact("MMF 1 g bd", "mycophenolate").status == "current"
+    assert fact("On MTX 20 mg weekly + HCQ", "methotrexate").status == "current"
+    assert fact("stopped prednisone 10 mg last year", "prednisone").status != "current"

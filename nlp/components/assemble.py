@@ -124,7 +124,8 @@ class FactBuilder:
         if label in ("DRUG", "PROCEDURE"):
             fact.status = therapy_status(ent)
         elif label == "INFECTION":
-            fact.status = infection_status(ent, self.mention_status(ent), self.mention_status.before(ent))
+            written = self.mention_status(ent) or self.mention_status.after(ent)
+            fact.status = infection_status(ent, written, self.mention_status.before(ent))
             if fact.status == "negative":
                 fact.negated = True
             elif fact.status in ("positive", "active"):

@@ -29,8 +29,12 @@ def _distance(span: Span, modifier) -> int:
 
 
 def _nearest(span: Span, categories: dict[str, str], rank: dict[str, int] | None = None) -> str | None:
+    return _nearest_of(span, span._.modifiers, categories, rank)
+
+
+def _nearest_of(span: Span, modifiers, categories: dict[str, str], rank: dict[str, int] | None = None) -> str | None:
     best: tuple[int, int, str] | None = None
-    for modifier in span._.modifiers:
+    for modifier in modifiers:
         status = categories.get(modifier.category)
         if status is None:
             continue
@@ -41,6 +45,11 @@ def _nearest(span: Span, categories: dict[str, str], rank: dict[str, int] | None
 
 
 def therapy_status(span: Span) -> str | None:
+    """The nearest therapy cue; a weak one (``"metadata": {"weak": true}``: a dose written
+    after the drug) does not count when the fact is past ("stopped prednisone 10 mg")."""
+    if span._.is_historical:
+        modifiers = [m for m in span._.modifiers if not (m.rule.metadata or {}).get("weak")]
+        return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
     return _nearest(span, THERAPY_STATUS, _THERAPY_RANK)
 
 
@@ -108,6 +117,19 @@ class MentionStatus:
             return last
         first = self.words.get(span[0].lower_)
         return first if first in ("active", "latent") else None
+
+    def after(self, span: Span) -> str | None:
+        """A sign glued to the end of the mention ("HBsAg-)", "anti-HBc+,"): the
+        tokenizer splits it off, so it is read here."""
+        doc = span.doc
+        if span.end >= len(doc) or span[-1].whitespace_:
+            return None
+        sign = doc[span.end]
+        if sign.text not in ("+", "-") or self.words.get(sign.text) not in ("positive", "negative"):
+            return None
+        if span.end + 1 < len(doc) and not sign.whitespace_ and not doc[span.end + 1].is_punct:
+            return None     # "HBsAg-negative", "anti-HBc-IgM": part of a longer word
+        return self.words[sign.text]
 
     def before(self, span: Span) -> str | None:
         """positive / negative written right before the mention, at the start of a clause
