@@ -24,7 +24,12 @@ USER_AGENT = "trialbot-sync/1 (clinical-trial matching)"
 
 
 class FetchError(RuntimeError):
-    """The API could not give a page (after the retries); the message is one line."""
+    """The API could not give a page (after the retries); the message is one line.
+    ``status`` is the HTTP status of a refusal (a 4xx), else None."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 class MalformedPage(ValueError):
@@ -132,7 +137,8 @@ class CtgovClient:
                 if response.status_code == 200:
                     return response.content
                 if response.status_code not in RETRY_STATUSES:
-                    raise FetchError(f"{url} answered HTTP {response.status_code}{_detail(response)}")
+                    raise FetchError(f"{url} answered HTTP {response.status_code}{_detail(response)}",
+                                     response.status_code)
                 problem = f"HTTP {response.status_code}"
                 asked = retry_after(response.headers.get("Retry-After"))
                 if asked is not None:

@@ -233,6 +233,9 @@ def run_sync(db: sqlite_utils.Database, client: Any, query: Query, *, full: bool
                 data = client.studies_page(request, token)
                 records, extras, token = read_page(data, page, parse)
             except FetchError as exc:
+                if exc.status == 400 and token is not None and resumed and page == first_page:
+                    raise SyncError(f"page {page}: {exc} (the saved page token may have expired: "
+                                    "run sync --restart to start this query over)") from None
                 raise SyncError(f"page {page}: {exc}{_kept(page)}") from None
             except (MalformedPage, DataError) as exc:
                 message = str(exc) if str(exc).startswith(f"page {page}") else f"page {page}: {exc}"

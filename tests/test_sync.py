@@ -208,6 +208,16 @@ def test_ctrl_c_while_writing_then_a_rerun_writes_without_fetching_again(api, wa
     assert synced_ids(db_path) == NAMES
 
 
+def test_a_page_token_refused_on_resuming_suggests_restart(api, waits, db_path, capsys):
+    api.fail_always(3)
+    assert sync(capsys, "--status", "any")[0] == 1
+    api.heal()
+    api.fail(3, 400, body=b'{"message": "invalid pageToken"}')
+    code, out, err = sync(capsys, "--status", "any")
+    assert code == 1 and err.count("\n") == 1
+    assert "invalid pageToken" in err and "run sync --restart to start this query over" in err
+
+
 def test_restart_discards_an_interrupted_run(api, waits, db_path, capsys):
     api.fail_always(2)
     assert sync(capsys, "--status", "any")[0] == 1
