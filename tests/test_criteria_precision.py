@@ -136,3 +136,30 @@ def test_precision_on_the_dev_gold_is_at_least_98_percent():
     result = evaluate_gold("dev")
     assert result["precision"] >= 0.98, [(w["id"], w["text"], w["got"]) for w in result["wrong"]]
     assert result["full"] >= 15  # the check means something only with rules to judge
+
+
+def test_the_trials_own_treatment_is_a_point_in_time_not_a_drug():
+    assert parse("Immunosuppressants within 14 days before the first dose of study drug", "exclusion") == \
+        {"type": "therapy", "concept": "immunosuppressant", "within_days": 14}
+    assert parse("Current or prior use of immunosuppressive medication within 14 days before study intervention.",
+                 "exclusion") == {"type": "therapy", "concept": "immunosuppressant", "within_days": 14}
+
+
+def test_how_a_value_is_measured_is_not_an_alternative():
+    assert parse("LVEF < 50% as assessed by echocardiogram or MUGA", "exclusion") == \
+        {"type": "lab", "analyte": "lvef", "op": "<", "value": 50, "unit": "%"}
+
+
+def test_whichever_is_shorter_needs_both_windows_and_longer_either():
+    days = {"type": "therapy", "concept": "investigational_drug", "within_days": 28}
+    lives = {"type": "therapy", "concept": "investigational_drug", "within_half_lives": 5}
+    text = "Use of any investigational drug within 28 days or 5 half-lives ({}) prior to Cycle 1 Day 1."
+    assert parse(text.format("whichever is shorter"), "exclusion") == {"all": [days, lives]}
+    assert parse(text.format("whichever is longer"), "exclusion") == {"any": [days, lives]}
+
+
+def test_a_condition_naming_a_treatment_is_not_a_diagnosis():
+    assert parse("HIV medication", "exclusion")["type"] == "review"
+    rule = parse("Cancer therapy/ any cancer investigational drug within 3 weeks (21 days) or 5 half-lives (whichever is shorter).",
+                 "exclusion")
+    assert "history" not in leaf_types(rule) and "diagnosis" not in leaf_types(rule)

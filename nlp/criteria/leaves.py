@@ -149,6 +149,14 @@ def _therapy_leaf(atom: Atom, concept: str, terminology: Terminology, reader) ->
         leaf["within_half_lives"] = _number(mods["within_half_lives"])
     if mods.get("except"):
         leaf["except"] = _unique(mods["except"])
+    if "within_days" in leaf and "within_half_lives" in leaf and reader.whichever:
+        days = {k: v for k, v in leaf.items() if k != "within_half_lives"}
+        lives = {k: v for k, v in leaf.items() if k != "within_days"}
+        if reader.whichever == "shorter":
+            return {"all": [days, lives]}   # inside the shorter window = inside both
+        if reader.whichever == "longer":
+            return {"any": [days, lives]}   # inside the longer window = inside either
+        atom.mods.setdefault("qualified", ("clinical", f"whichever is {reader.whichever}"))
     return leaf
 
 

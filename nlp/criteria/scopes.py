@@ -61,6 +61,8 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
 def _note_criterion_cues(reader, cue) -> None:
     if "all_of" in cue.sections:
         reader.both = True
+    if "whichever" in cue.sections:
+        reader.whichever = (cue.match.group("w") or "").lower()
     for section in cue.sections:
         if section.startswith("response:"):
             reader.response.add(section.split(":")[1])
@@ -128,6 +130,10 @@ def own_qualifiers(reader, atom: Atom) -> None:
     label = (concept.label if concept else "").lower()
     if atom.label == "INFECTION" and atom.concept == "active_infection" and reader.cues.search("infection_kinds", atom.text):
         atom.mods["unread"] = True  # "fungal infection": a kind of infection, not any infection
+    if atom.label in ("CONDITION", "INFECTION"):
+        after = re.match(r"[\s-]+([A-Za-z]+)", reader.text[atom.end:atom.end + 30])
+        if after and any(p.fullmatch(after.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
+            atom.mods["unread"] = True  # "cancer therapy", "HIV medication": a treatment's name
     if atom.label == "CONDITION":
         before = re.search(r"([A-Za-z]+)[\s-]+$", reader.text[max(0, atom.start - 30):atom.start])
         if before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("name_modifiers", ())):

@@ -42,6 +42,7 @@ class Reader:
         self.response: set[str] = set()                   # therapy outcomes the text names
         self.failure_spans: list[tuple[int, int]] = []     # where it says a therapy failed
         self.both = False                                  # "both ... and ...": no enumeration
+        self.whichever: str | None = None                  # "whichever is shorter / longer"
 
     # --- clauses ---------------------------------------------------------------------
     def read(self, els: list[El], default: str | None = None) -> Node | None:
