@@ -163,3 +163,15 @@ def test_a_condition_naming_a_treatment_is_not_a_diagnosis():
     rule = parse("Cancer therapy/ any cancer investigational drug within 3 weeks (21 days) or 5 half-lives (whichever is shorter).",
                  "exclusion")
     assert "history" not in leaf_types(rule) and "diagnosis" not in leaf_types(rule)
+
+
+def test_child_bearing_potential_concerns_women_only():
+    rule = parse("Pregnancy, lactation, child-bearing potential in the absence of contraception", "exclusion")
+    assert rule["all"][0] == {"type": "sex", "allowed": ["female"]}
+    assert _never_true_for(rule, {"sex": "male"})
+    rule = parse("Women of childbearing potential must have a negative pregnancy test and use effective contraception.")
+    assert rule["any"][0] == {"type": "sex", "allowed": ["male"]}  # a man meets it
+
+
+def test_a_line_naming_men_too_gets_no_women_only_guard():
+    assert parse("Men or women of childbearing potential not using contraception", "exclusion")["type"] == "review"

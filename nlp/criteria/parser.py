@@ -70,6 +70,7 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
     if subject == "both":
         return _whole_line_review(prepared, cues)
     rule = _read(prepared, kind, cues)
+    rule = _women_only(rule, prepared, kind, cues)
     if subject is None:
         return rule
     sex, leading = subject
@@ -131,6 +132,25 @@ def subject_sex(text: str, cues):
     first = min(start for start, _ in found)
     words = re.findall(r"[A-Za-z]+", text[:first])
     return sexes.pop(), all(w.lower() in cues.age_subject_words for w in words)
+
+
+def _women_only(rule: dict, text: str, kind: str, cues) -> dict:
+    """"Pregnancy, lactation, child-bearing potential in the absence of contraception": what
+    the team judges there concerns women only. An exclusion holds only for a female patient
+    (all[female, rule]); an inclusion asking for contraception lets a man pass (any[male,
+    rule]). Not when the line also names men, nor when the rule needs no team."""
+    from core.rules import iter_leaves
+
+    if not cues.search("women_only", text) or any(p.search(text) for p in (cues.subject_sex or {}).get("male", ())):
+        return rule
+    reasons = {leaf.get("reason") for leaf in iter_leaves(rule) if leaf.get("type") == "review"}
+    if not reasons:
+        return rule
+    if kind == "exclusion":
+        return simplify({"all": [{"type": "sex", "allowed": ["female"]}, rule]})
+    if "compliance" in reasons:
+        return {"any": [{"type": "sex", "allowed": ["male"]}, rule]}
+    return rule
 
 
 def _mentions_pregnancy(rule: dict) -> bool:
