@@ -32,9 +32,11 @@ from typing import Any, Callable
 import sqlite_utils
 
 from data.errors import DataError
+from data.store import record_freshness, transaction
 from registry import ctgov
 from registry.criteria_text import RuleParser
 from registry.ctgov_client import FetchError, MalformedPage
+from registry.run import apply, plan, stored_trials
 
 # The project's field: CAR-T and other cell therapies in refractory autoimmune diseases and
 # in haematological cancers (ClinicalTrials.gov search expressions, "Essie" syntax).
@@ -136,8 +138,6 @@ def sync_state(db: sqlite_utils.Database, query: Query) -> dict | None:
 
 def discard_run(db: sqlite_utils.Database, query: Query) -> bool:
     """Forget an interrupted run of ``query`` (its pages too); True when there was one."""
-    from data.store import transaction
-
     with transaction(db):
         row = db.execute("SELECT running FROM sync_state WHERE query_key = ?", [query.key]).fetchone()
         db.execute("DELETE FROM sync_pages WHERE query_key = ?", [query.key])
@@ -147,8 +147,6 @@ def discard_run(db: sqlite_utils.Database, query: Query) -> bool:
 
 
 def _start(db: sqlite_utils.Database, query: Query, since: str | None, started: str) -> None:
-    from data.store import transaction
-
     with transaction(db):
         db.execute("DELETE FROM sync_pages WHERE query_key = ?", [query.key])
         db.execute("INSERT OR IGNORE INTO sync_state (query_key, query) VALUES (?, ?)", [query.key, query.canonical()])
@@ -269,8 +267,6 @@ def _staged_count(db: sqlite_utils.Database, query: Query) -> int:
 def _stage(db: sqlite_utils.Database, query: Query, page: int, records: list[dict], extras: list[dict],
            token: str | None) -> None:
     """Keep a page's records and move the run on, in one transaction."""
-    from data.store import transaction
-
     with transaction(db):
         db.execute("INSERT OR REPLACE INTO sync_pages (query_key, page, records, extra) VALUES (?, ?, ?, ?)",
                    [query.key, page, json.dumps(records, ensure_ascii=False), json.dumps(extras)])
@@ -281,9 +277,6 @@ def _stage(db: sqlite_utils.Database, query: Query, page: int, records: list[dic
 def _finish(db: sqlite_utils.Database, query: Query, summary: Summary, parse: RuleParser | None,
             clock: Callable[[], datetime]) -> None:
     """Plan every staged record against the store and write it all in one transaction."""
-    from data.store import record_freshness, transaction
-    from registry.run import apply, plan, stored_trials
-
     records: list[dict] = []
     extras: list[dict] = []
     for page_records, page_extras in db.execute(

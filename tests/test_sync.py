@@ -188,19 +188,19 @@ def test_ctrl_c_in_the_middle_then_a_rerun_gives_every_study_once(api, waits, db
 
 
 def test_ctrl_c_while_writing_then_a_rerun_writes_without_fetching_again(api, waits, db_path, capsys, monkeypatch):
-    import registry.run
+    import registry.sync
 
-    real = registry.run.apply
+    real = registry.sync.apply
 
     def interrupted(db, outcomes):
         real(db, outcomes)                          # written, then interrupted: rolled back
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(registry.run, "apply", interrupted)
+    monkeypatch.setattr(registry.sync, "apply", interrupted)
     code, out, err = sync(capsys, "--status", "any")
     assert code == 130 and "3 page(s) fetched are kept, no trial changed" in err
     assert synced_ids(db_path) == []
-    monkeypatch.setattr(registry.run, "apply", real)
+    monkeypatch.setattr(registry.sync, "apply", real)
     api.requests.clear()
     code, out, err = sync(capsys, "--status", "any", "--json")
     assert code == 0, err

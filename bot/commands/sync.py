@@ -55,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _date(value: str) -> str:
-    from registry.sync import parse_date
+    from registry.sync import parse_date  # start-up: the registry code only for the command that syncs
 
     try:
         return parse_date(value)
@@ -65,7 +65,7 @@ def _date(value: str) -> str:
 
 def build_query(args: argparse.Namespace):
     """The run's ``Query`` from the options (``ValueError`` for an unknown status)."""
-    from registry.sync import DEFAULT_STATUSES, KNOWN_STATUSES, Query
+    from registry.sync import DEFAULT_STATUSES, KNOWN_STATUSES, Query  # start-up: the registry code only for the command that syncs
 
     default = Query()
     return Query(
@@ -87,11 +87,11 @@ def _statuses(text: str, known: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.commands.trials import error, open_db
-    from data.settings import setting
-    from data.store import StoreError
-    from registry.ctgov_client import CtgovClient
-    from registry.sync import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SyncError, discard_run, run_sync, sync_state
+    from bot.commands.trials import error, open_db  # start-up: the store only for commands that open it
+    from data.settings import setting  # start-up: the store only for commands that open it
+    from data.store import StoreError  # start-up: the store only for commands that open it
+    from registry.ctgov_client import CtgovClient  # start-up: the registry code only for the command that syncs
+    from registry.sync import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SyncError, discard_run, run_sync, sync_state  # start-up: the registry code only for the command that syncs
 
     try:
         query = build_query(args)

@@ -36,9 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.commands.trials import error, open_db
-    from data.store import get_trial, list_trials, trial_origin
-    from data.terminology import load_terminology
+    from bot.commands.trials import error, open_db  # start-up: the store only for commands that open it
+    from data.store import get_trial, list_trials, trial_freshness, trial_origin  # start-up: the store only for commands that open it
+    from data.terminology import load_terminology  # start-up: the terminology only for commands that show trials
 
     db = open_db(args)
     if db is None:
@@ -54,8 +54,6 @@ def run(args: argparse.Namespace) -> int:
         json.dump(record, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return 0
-    from data.store import trial_freshness
-
     fresh = trial_freshness(db, [record["id"]]).get(record["id"])
     print(render_trial(record, load_terminology(), origin=trial_origin(db, record["id"]), freshness=fresh))
     return 0
@@ -175,7 +173,7 @@ def _render_criterion(criterion: dict, depth: int, out: list[str]) -> None:
 def describe_rule(rule: dict) -> list[str]:
     """A rule in words, one line per leaf (``matching.describe``) with its curator's note,
     combinators as an indented outline."""
-    from matching.describe import describe_leaf
+    from matching.describe import describe_leaf  # start-up: the matcher only for the rules shown
 
     for op, title in (("all", "all of:"), ("any", "any of:")):
         if op in rule:

@@ -50,8 +50,8 @@ def _count(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from data.store import list_trials, trial_freshness
-    from data.terminology import load_terminology
+    from data.store import list_trials, trial_freshness  # start-up: the store only for commands that open it
+    from data.terminology import load_terminology  # start-up: the terminology only for commands that show trials
 
     db = open_db(args)
     if db is None:
@@ -162,9 +162,9 @@ def _condition_trials(db, terminology, text: str) -> set[str]:
 
 def open_db(args: argparse.Namespace):
     """The store with the bundled trials up to date, or None after printing a one-line error."""
-    from data.errors import DataError
-    from data.settings import db_path
-    from data.store import StoreError, open_store
+    from data.errors import DataError  # start-up: the store only for commands that open it
+    from data.settings import db_path  # start-up: the store only for commands that open it
+    from data.store import StoreError, open_store  # start-up: the store only for commands that open it
 
     try:
         return open_store(db_path(args.db))
