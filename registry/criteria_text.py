@@ -115,13 +115,23 @@ class _Builder:
         self.kind = kind
         self.roots: list[_Node] = []
         self.stack: list[_Node] = []
+        self.previous: _Node | None = None   # the item of the line just before (no blank line)
 
     def feed(self, raw: str) -> None:
         indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
         line = raw.strip()
-        if not line or self.patterns["empty_item"].match(line):
+        if not line:
+            self.previous = None
+            return
+        if self.patterns["empty_item"].match(line):
             return
         marker = self.patterns["bullet"].match(line)
+        if self._continues(line, indent, marker):
+            # a hard-wrapped item ("-  ... for which" / "   standard curative measures do not
+            # exist"): the line goes on with the item's sentence, it is no sub-item
+            self.previous.text = f"{self.previous.text} {line}"
+            return
+        self.previous = None
         body = line[marker.end():].strip() if marker else line
         if self._heading(body):
             return
@@ -154,6 +164,14 @@ class _Builder:
             return
         node = _Node(line, self.kind, "plain", indent, label=bool(self.patterns["label_item"].match(line)))
         self._inline_or_place_node(node)
+
+    def _continues(self, line: str, indent: int, marker) -> bool:
+        """An unmarked line right after a marked item (no blank line between), indented deeper
+        than the item's marker, while the item has no sub-items and does not end with ":"."""
+        item = self.previous
+        return (item is not None and marker is None and not self.patterns["numbered"].match(line)
+                and item.style != "plain" and not item.style.startswith("inline") and indent > item.indent
+                and not item.children and not item.text.rstrip().endswith(":"))
 
     # headings that switch the kind are not criteria
     def _heading(self, text: str) -> bool:
@@ -200,6 +218,7 @@ class _Builder:
         return parent
 
     def _place(self, node: _Node) -> None:
+        self.previous = node
         while self.stack and self.stack[-1].indent > node.indent:
             self.stack.pop()
         if not self.stack:

@@ -176,3 +176,26 @@ def test_the_rule_parser_is_told_whether_a_line_is_an_inclusion_or_an_exclusion(
     split_criteria("Inclusion Criteria:\n* Adults with SLE\nExclusion Criteria:\n* ALT > 3x ULN (except Gilbert's)\n",
                    parse=lambda text, kind: seen.append((text, kind)) or dict(REVIEW_RULE))
     assert seen == [("Adults with SLE", "inclusion"), ("ALT > 3x ULN (except Gilbert's)", "exclusion")]
+
+
+def test_a_hard_wrapped_item_is_one_criterion_not_an_item_with_a_sub_item():
+    lines = ["Inclusion Criteria:", "",
+             "  -  Histologically confirmed malignancy that is metastatic or unresectable and for which",
+             "     standard curative measures do not exist", "",
+             "  -  ECOG performance status <= 1"]
+    criteria = split_lines(lines, parse=REVIEW)
+    assert [c["text"] for c in walk(criteria)] == [
+        "Histologically confirmed malignancy that is metastatic or unresectable and for which "
+        "standard curative measures do not exist",
+        "ECOG performance status <= 1"]
+
+
+def test_a_deeper_marked_line_after_an_item_is_still_a_sub_item():
+    lines = ["  -  Adequate organ function:", "       -  ANC >= 1.5 x 10^9/L", "       -  Platelets >= 100 x 10^9/L"]
+    (group,) = split_lines(lines, parse=REVIEW)
+    assert [c["text"] for c in group["children"]] == ["ANC >= 1.5 x 10^9/L", "Platelets >= 100 x 10^9/L"]
+
+
+def test_an_unmarked_line_after_a_blank_line_is_no_continuation():
+    lines = ["  -  Active infection", "", "     Rheumatoid arthritis"]
+    assert [c["text"] for c in walk(split_lines(lines, parse=REVIEW))] == ["Active infection", "Rheumatoid arthritis"]
