@@ -58,6 +58,7 @@ class Relations:
     about: re.Pattern               # an about-phrase ending right before "my"
     pronoun_age: dict[str, re.Pattern]   # sex -> "he's 73" / "she is 67"
     writer_words: frozenset[str]
+    possessives: frozenset[str]
     other_person_words: frozenset[str]
     first_person: re.Pattern
 
@@ -123,6 +124,7 @@ def relations() -> Relations:
         words=words, sexes=sexes, roles=roles, mention=mention, bare=bare, age_after=age_after, about=about_re,
         pronoun_age=pronoun_age,
         writer_words=frozenset(_words(doc.get("writer_words"), f"{name}.writer_words")),
+        possessives=frozenset(possessives),
         other_person_words=frozenset(_words(doc.get("other_person_words"), f"{name}.other_person_words")),
         first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(first), re.IGNORECASE),
     )

@@ -19,6 +19,7 @@ EXTRA_SUFFIXES = [
     r"(?<=[A-Za-z0-9])[+]",                   # "HBc+" -> "HBc", "+"
     r"(?<=[A-Za-z0-9])-",                     # "HBsAg-" -> "HBsAg", "-"
     r"(?<=[0-9])(?:[FfMm]|yo|y/o|yrs?|y)",    # "29F", "35yo" -> "29", "F"
+    r"(?<=^[0-9][FfMm])\.|(?<=^[0-9][0-9][FfMm])\.",   # "52F." at a sentence end -> "52F", "."
 ]
 EXTRA_PREFIXES = [r"[≤≥<>=×~]"]               # "≥3×109/L"
 EXTRA_INFIXES = [

@@ -54,6 +54,8 @@ class PatternFacts:
 
             if relations().relation_of(match.groups.get("relation") or "") is None:
                 return []
+        if match.row.get("kind") == "noun_phrase" and self._names_someone(doc, match):
+            return []
         unit = (match.groups.get("unit") or "").lower()
         if unit and unit in self.time_units and self.time_units[unit] < self.time_units.get("year", 365.25):
             value = round(value * self.time_units[unit] / self.time_units.get("year", 365.25), 3)   # "6-month-old" -> 0.5
@@ -66,6 +68,18 @@ class PatternFacts:
         if match.groups.get("sex"):
             found += self._sex_from(doc, match, "sex")
         return found
+
+    @staticmethod
+    def _names_someone(doc: Doc, match: PatternMatch) -> bool:
+        """"breastfeeding my 4 month old.": the age phrase is a noun for the writer's child,
+        not the patient's age (a possessive before it and nothing after it in its clause)."""
+        from nlp.speaker import relations
+
+        text = doc_text(doc)
+        before = re.search(r"(\w+)\s+$", text[max(0, match.start_char - 12):match.start_char])
+        after = text[match.end_char:]
+        return (before is not None and before.group(1).lower() in relations().possessives
+                and re.match(r"\s*(?:[,.!?;:)]|$)", after) is not None)
 
     def _sex(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         return self._sex_from(doc, match, "sex")
