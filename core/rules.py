@@ -78,6 +78,9 @@ LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "biomarker": {"marker": (_STR, True), "state": (_STR, True), "min_percent": (_NUM, False)},
     # only the trial team can judge (consent, investigator opinion, assays we cannot see)
     "review": {"reason": (_STR, True)},
+    # the trial is for one of these conditions (the registry's own list): concept ids, the
+    # names as the registry writes them, and concepts the registry files them under
+    "target_condition": {"concepts": (_LIST, False), "texts": (_LIST, False), "within": (_LIST, False)},
 }
 _COMMON_FIELDS = {"type", "ask", "note"}
 

@@ -22,6 +22,7 @@ import json
 from typing import Any, Iterator
 
 from core.rules import iter_leaves
+from data.terminology import load_terminology
 
 _SEPARATORS = (",", ":")
 
@@ -76,7 +77,27 @@ def registry_criteria(record: dict) -> list[dict]:
     if sex in ("FEMALE", "MALE") and "sex" not in types:
         criteria.append({"id": "elig-sex", "kind": "inclusion", "rule": {"type": "sex", "allowed": [sex.lower()]},
                          "text": f"Sex: {sex.lower()} only (registry eligibility limits)"})
+    target = condition_target(record)
+    if target is not None:
+        criteria.append(target)
     return criteria
+
+
+def condition_target(record: dict) -> dict | None:
+    """The trial's own conditions as a criterion (``elig-condition``): a trial is for a
+    patient only when its conditions meet the patient's. None when the record lists none."""
+    concepts = list(record.get("conditions") or [])
+    texts = [t for t in record.get("conditions_text") or [] if isinstance(t, str) and t.strip()]
+    within = list(record.get("condition_ancestors") or [])
+    if not concepts and not texts:
+        return None
+    rule: dict[str, Any] = {"type": "target_condition"}
+    for name, value in (("concepts", concepts), ("texts", texts), ("within", within)):
+        if value:
+            rule[name] = value
+    shown = texts or [_label(c) for c in concepts]
+    return {"id": "elig-condition", "kind": "inclusion", "rule": rule,
+            "text": "A trial for: " + "; ".join(shown) + " (the registry's conditions)"}
 
 
 def _criterion(criterion: dict, kind: str, nodes: dict[str, dict], texts: dict[str, str] | None = None) -> str:
@@ -122,3 +143,8 @@ def walk_criteria(criteria: list[dict]) -> Iterator[dict]:
     for criterion in criteria:
         yield criterion
         yield from walk_criteria(criterion.get("children") or [])
+
+
+def _label(concept: str) -> str:
+    terminology = load_terminology()
+    return terminology.label(concept) if concept in terminology else concept

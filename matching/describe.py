@@ -2,6 +2,10 @@
 used in evidence and reports. Labels come from the terminology."""
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
+from data.condition_names import condition_concept
 from data.terminology import load_terminology
 from matching.compare import describe as op_text
 from matching.derived import window_days
@@ -11,6 +15,8 @@ def describe_leaf(leaf: dict) -> str:
     term = load_terminology()
     kind = leaf.get("type")
     label = term.label
+    if kind == "target_condition":
+        return f"a trial for {trial_conditions_text(leaf, term)}"
     if kind == "diagnosis":
         text = f"diagnosis of {label(leaf['concept'])}"
         if leaf.get("min_duration_months"):
@@ -61,3 +67,17 @@ def describe_leaf(leaf: dict) -> str:
     if kind == "review":
         return f"for the trial team to judge ({leaf['reason']})"
     return str(kind)
+
+
+@lru_cache(maxsize=20_000)
+def unmapped_texts(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The registry names no condition concept stands for (the others are judged by their
+    concepts, as the record lists them)."""
+    return tuple(t for t in texts if condition_concept(t) is None)
+
+
+def trial_conditions_text(leaf: dict, terminology: Any) -> str:
+    """The trial's conditions as a person reads them."""
+    names = [terminology.label(c) for c in leaf.get("concepts") or ()]
+    names += [t for t in unmapped_texts(tuple(leaf.get("texts") or ())) if t.lower() not in {n.lower() for n in names}]
+    return ", ".join(names) or "conditions not stated"

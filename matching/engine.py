@@ -25,6 +25,7 @@ from matching.plans import Judgement, PlanBook, TrialPlan, shared_book
 from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.questions import build_question, trial_questions
+from matching.relevance import condition_strength, stated_diagnoses
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
 from core.facts import Profile
 
@@ -55,11 +56,12 @@ class CriterionResult:
 class _Batch:
     """What the results of one ``judge_plans`` call share (one list per field, by trial)."""
 
-    __slots__ = ("ids", "verdicts", "scores", "unknowns", "plans", "judgement", "records", "load", "lazy")
+    __slots__ = ("ids", "verdicts", "scores", "unknowns", "plans", "judgement", "records", "load", "fits", "lazy")
 
-    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load):
+    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits):
         self.ids, self.verdicts, self.scores, self.unknowns = ids, verdicts, scores, unknowns
         self.plans, self.judgement, self.records, self.load = plans, judgement, records, load
+        self.fits = fits
         self.lazy: dict[tuple[str, int], Any] = {}       # (what, trial) -> record / criteria / questions
 
 
@@ -94,6 +96,11 @@ class TrialResult:
     @property
     def unknowns(self) -> int:
         return self._batch.unknowns[self._i]
+
+    @property
+    def condition_fit(self) -> int:
+        """How well the trial's conditions meet the patient's (``matching.relevance``)."""
+        return self._batch.fits[self._i]
 
     @property
     def plan(self) -> TrialPlan:
@@ -209,10 +216,11 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         by_id = tops[3]                                     # kept with the plans
     else:
         by_id = id_order(ids)
-    order = np.lexsort((by_id, unknown, -score, verdict)).tolist()
+    fits = condition_fits(plans, judgement.ev)
+    order = np.lexsort((by_id, unknown, -score, -np.array(fits), verdict)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
-                   plans, judgement, records, load)
+                   plans, judgement, records, load, fits)
     return [TrialResult(batch, i) for i in order]
 
 
@@ -224,7 +232,27 @@ def id_order(ids: list[str]) -> Any:
 
 
 def rank_key(result: TrialResult) -> tuple:
-    return (VERDICT_ORDER[result.verdict], -result.score, result.unknowns, result.id)
+    """Verdict first; within a verdict, how well the trial's conditions meet the patient's,
+    then the share of criteria met, fewer unknowns, id."""
+    return (VERDICT_ORDER[result.verdict], -result.condition_fit, -result.score, result.unknowns, result.id)
+
+
+def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
+    """Each plan's condition-match strength for the patient (one computation per distinct
+    list of conditions: trials share them)."""
+    stated, _suspected = stated_diagnoses(ev)
+    patient = tuple(dict.fromkeys((f.concept, f.text) for f in stated))
+    if not patient:
+        return [0] * len(plans)
+    memo: dict[tuple[str, ...], int] = {}
+    fits = []
+    for plan in plans:
+        conditions = plan.conditions
+        found = memo.get(conditions)
+        if found is None:
+            found = memo[conditions] = condition_strength(conditions, patient, ev.terminology)
+        fits.append(found)
+    return fits
 
 
 def judge_criteria(trial: dict, ev: Evaluator) -> list[CriterionResult]:

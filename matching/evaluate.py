@@ -15,7 +15,7 @@ from typing import Callable
 from core.facts import Profile
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all, kleene_any, kleene_not
 from data.terminology import Terminology
-from matching import labs, leaves, therapy
+from matching import labs, leaves, relevance, therapy
 from matching.evidence import Evidence, split_related
 from matching.leaf_result import LeafResult, RuleResult
 
@@ -83,7 +83,8 @@ def _deciding(op: str, value: str, parts: list[RuleResult]) -> list[LeafResult]:
     return [leaf for part in chosen for leaf in part.leaves]
 
 
-_JUDGES: dict[str, Callable[[Evidence, dict], LeafResult]] = {**leaves.JUDGES, **labs.JUDGES, **therapy.JUDGES}
+_JUDGES: dict[str, Callable[[Evidence, dict], LeafResult]] = {**leaves.JUDGES, **labs.JUDGES, **therapy.JUDGES,
+                                                            **relevance.JUDGES}
 _BASELINES: dict[tuple[int, date, int], tuple[dict, frozenset, LeafResult]] = {}
 _BASELINE_LIMIT = 200_000
 

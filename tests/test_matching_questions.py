@@ -57,7 +57,10 @@ def test_a_comorbidity_named_by_an_exclusion_is_not_the_diagnosis():
                _criterion("exc-2", "exclusion", HIV), conditions=["sle"]),
         _trial("T2", _criterion("exc-1", "exclusion", dict(HIV)), conditions=["sle"]),
     ]
-    assert next_question(_results(trials)).key == "infection:hiv:positive"
+    # the trials' own condition is what is asked first (issue #14), never the comorbidity
+    assert next_question(_results(trials)).key == "diagnosis:sle"
+    stated = _results(trials, Fact("CONDITION", "sle", "lupus"))
+    assert next_question(stated).key == "infection:hiv:positive"
 
 
 def test_several_unknown_diagnoses_become_one_choice_question():

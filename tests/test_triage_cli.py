@@ -32,7 +32,9 @@ def test_human_report_names_verdicts_failing_criteria_with_evidence_questions_si
     code, out, err = _triage(capsys, tmp_path, _file(tmp_path, "referral.txt", REFERRAL))
     assert code == 0, err
     assert "does not appear to qualify" in out
-    assert "possible — more information needed" in out
+    # trials for other conditions are ruled out with both sides named (issue #14)
+    flat = " ".join(out.split())
+    assert "[elig-condition, inclusion] \"A trial for:" in flat and "you told me: dermatomyositis" in flat
     # the epilepsy exclusion of the CD7 trial, with the text it rests on
     assert "[exc-1.1, exclusion]" in out
     assert 'evidence: "epilepsy"' in out

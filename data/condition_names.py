@@ -1,0 +1,83 @@
+"""Condition names -> terminology concept ids (registry condition lists, MeSH terms).
+
+A name becomes a concept id when it is a term (case-insensitive) or an abbreviation
+(case-sensitive) of a condition concept in ``data/terminology``; failing that, when it is a
+very close spelling of one term (rapidfuzz ``ratio`` >= ``FUZZY_THRESHOLD`` with the short
+and numeric tokens identical, so "hepatitis" never becomes "hepatitis b" and "T-cell"
+never "B-cell"). Anything else is left unmatched (None): callers keep the name as written.
+Used by the importers (``registry``) and by the condition gate (``matching.relevance``).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from data.terminology import load_terminology
+
+# fuzz.ratio over lower-cased, punctuation-free names. 92 keeps "crohns diseases" ~
+# "crohns disease" (96.6) and "dermatomyosits" ~ "dermatomyositis" (96.6) and rejects
+# "systemic sclerosis" ~ "multiple sclerosis" (77) and "lupus nephritis" ~ "lupus" (50).
+FUZZY_THRESHOLD = 92.0
+
+_WORD = re.compile(r"[a-z0-9]+")
+_PAREN = re.compile(r"\s*\(([^)]*)\)\s*")
+
+
+def _clean(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower().replace("'", "")))
+
+
+def _short_tokens(text: str) -> set[str]:
+    return {t for t in text.split() if len(t) <= 2 or any(ch.isdigit() for ch in t)}
+
+
+@lru_cache(maxsize=1)
+def _condition_index() -> tuple[dict[str, str], dict[str, str]]:
+    """(clean term -> concept id, abbreviation -> concept id) for condition concepts."""
+    terms: dict[str, str] = {}
+    abbreviations: dict[str, str] = {}
+    for concept in load_terminology().by_category("condition"):
+        for term in (concept.label, *concept.terms):
+            terms.setdefault(_clean(term), concept.id)
+        for abbreviation in concept.abbreviations:
+            abbreviations.setdefault(abbreviation, concept.id)
+    terms.pop("", None)
+    return terms, abbreviations
+
+
+def condition_concept(name: str) -> str | None:
+    """The condition concept id a registry condition name stands for, or None."""
+    terms, abbreviations = _condition_index()
+    candidates = [name.strip()]
+    inner = _PAREN.findall(name)
+    if inner:  # "Immune Thrombocytopenia (ITP)": the name without and inside the brackets
+        candidates.append(_PAREN.sub(" ", name).strip())
+        candidates.extend(part.strip() for part in inner)
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) == 2 and all(parts):   # MeSH order: "Lupus Erythematosus, Systemic"
+        candidates.append(f"{parts[1]} {parts[0]}")
+    for candidate in candidates:
+        if candidate in abbreviations:
+            return abbreviations[candidate]
+        clean = _clean(candidate)
+        if clean in terms:
+            return terms[clean]
+    clean = _clean(candidates[1] if inner else name)
+    if len(clean) < 5:
+        return None
+    best = process.extractOne(clean, terms.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+    if best and _short_tokens(best[0]) == _short_tokens(clean):
+        return terms[best[0]]
+    return None
+
+
+def condition_concepts(names: list[str]) -> list[str]:
+    """Concept ids for the names that match one, in order, without duplicates."""
+    result: list[str] = []
+    for name in names:
+        concept = condition_concept(name)
+        if concept and concept not in result:
+            result.append(concept)
+    return result

@@ -1,0 +1,93 @@
+"""Is a trial for this patient's condition? The ``target_condition`` leaf (the registry's
+conditions, added to every trial as ``elig-condition`` by ``data.rule_nodes``) and the
+condition-match strength the ranking uses.
+
+A trial is for a patient when one of its conditions meets one of the patient's stated
+diagnoses: the same concept, a broader or a narrower one (dermatomyositis is an
+inflammatory myopathy; lupus nephritis is lupus), a condition the registry files under the
+patient's (MeSH ancestors), or a registry name the terminology does not know but that
+spells one of the patient's conditions. A diagnosis is *stated* when asserted: not
+negated, hypothetical, family history or only suspected. Every stated diagnosis counts
+(lupus with RA). With no stated diagnosis the leaf is unknown (the diagnosis is asked);
+with stated diagnoses none of which fit, it is false, and the reason names both sides.
+"""
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from core.facts import Fact
+from core.truth import FALSE, TRUE, UNKNOWN
+from data.terminology import Terminology
+from matching.concepts import BROADER, EXACT, NARROWER, relation
+from matching.describe import trial_conditions_text, unmapped_texts
+from matching.evidence import Evidence
+from matching.leaf_result import LeafResult
+
+EXACT_FIT, RELATED_FIT, NAME_FIT = 3, 2, 1     # condition-match strength, best first
+NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for unknown names
+
+
+def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
+    """(asserted condition facts about the patient, suspected ones)."""
+    about = [f for f in ev.facts("CONDITION") if not (f.negated or f.family or f.hypothetical)]
+    return [f for f in about if not f.uncertain], [f for f in about if f.uncertain]
+
+
+def fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
+    """How well one patient condition meets the trial's conditions (0: not at all)."""
+    best = 0
+    for target in leaf.get("concepts") or ():
+        rel = relation(concept, text, target, terminology)
+        if rel == EXACT:
+            return EXACT_FIT
+        if rel in (NARROWER, BROADER):
+            best = RELATED_FIT
+        elif rel is not None:
+            best = max(best, NAME_FIT)
+    for parent in leaf.get("within") or ():
+        if parent == concept or (parent in terminology and concept in terminology and terminology.is_a(parent, concept)):
+            best = max(best, RELATED_FIT)
+    if best < NAME_FIT:
+        names = _names(concept, terminology) | {text.lower()}
+        for name in unmapped_texts(tuple(leaf.get("texts") or ())):
+            if any(fuzz.token_set_ratio(name.lower(), own) >= NAME_THRESHOLD for own in names):
+                return NAME_FIT
+    return best
+
+
+def _names(concept: str, terminology: Terminology) -> set[str]:
+    found = terminology.get(concept)
+    if found is None:
+        return {concept.replace("_", " ")}
+    return {found.label.lower(), *(t.lower() for t in found.terms)}
+
+
+def target_condition(ev: Evidence, leaf: dict) -> LeafResult:
+    stated, suspected = stated_diagnoses(ev)
+    concepts = leaf.get("concepts") or ()
+    ask = f"diagnosis:{concepts[0]}" if concepts else None
+    wanted = trial_conditions_text(leaf, ev.terminology)
+    if not stated:
+        if suspected:
+            return LeafResult(leaf, UNKNOWN, f"for {wanted}; a diagnosis is only suspected so far", suspected, ask=ask)
+        return LeafResult(leaf, UNKNOWN, f"for {wanted}; the diagnosis is not known yet", ask=ask)
+    scored = [(fit(f.concept, f.text, leaf, ev.terminology), f) for f in stated]
+    best, fact = max(scored, key=lambda pair: pair[0])
+    if best:
+        return LeafResult(leaf, TRUE, f"for {wanted}; you told me: {ev.label(fact.concept)}", [fact])
+    told = ", ".join(dict.fromkeys(ev.label(f.concept) for f in stated))
+    return LeafResult(leaf, FALSE, f"for {wanted}; you told me: {told}. If the patient also has one of these, say so.",
+                      stated)
+
+
+def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, str], ...],
+                       terminology: Terminology) -> int:
+    """The ranking's condition-match strength of a trial listing ``conditions`` (concept
+    ids) for a patient's stated ``(concept, text)`` diagnoses."""
+    if not conditions or not patient:
+        return 0
+    leaf = {"concepts": list(conditions)}
+    return max(fit(concept, text, leaf, terminology) for concept, text in patient)
+
+
+JUDGES = {"target_condition": target_condition}
