@@ -175,3 +175,9 @@ def test_child_bearing_potential_concerns_women_only():
 
 def test_a_line_naming_men_too_gets_no_women_only_guard():
     assert parse("Men or women of childbearing potential not using contraception", "exclusion")["type"] == "review"
+
+
+def test_what_men_must_do_does_not_require_being_a_man():
+    rule = parse("Male subjects with female partners of childbearing potential must use contraception")
+    assert rule["any"][0] == {"type": "sex", "allowed": ["female"]}  # a woman meets it
+    assert parse("Female patients must be at least 18 years old")["type"] == "review"  # which is meant is unclear

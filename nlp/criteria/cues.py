@@ -26,7 +26,7 @@ PATTERN_SECTIONS = (
     "duration", "count", "courses", "exception", "examples", "negation", "any_of", "all_of", "k_of_n",
     "pregnancy_planning", "antibody", "age", "ignore", "not_facts", "connectors_or", "connectors_and",
     "conditional", "permission", "note", "fragment", "age_not_patient", "other_person", "infection_kinds",
-    "both_sexes", "women_only", "name_modifiers", "whichever", "therapy_heads",
+    "both_sexes", "women_only", "name_modifiers", "whichever", "therapy_heads", "obligation",
 )
 MAP_SECTIONS = ("disease_antibodies", "graded_by")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -36,7 +36,7 @@ _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_u
                  "review_notes", "sex", "subject_sex", "age_subject_words"}
 SEXES = ("female", "male")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
-             "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads"}
+             "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation"}
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,23 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return rule if sex == "female" else _whole_line_review(prepared, cues)
     if not leading:
         return _whole_line_review(prepared, cues)  # "... in women": the sex limits part of the line
+    if cues.search("obligation", prepared) or _needs_team(rule, ("compliance", "consent")):
+        # "Male subjects ... must use contraception": what men must do, or must men be it?
+        # With the team's part in it (contraception, consent), an inclusion lets the other
+        # sex pass and an exclusion holds for this sex only; "Female patients must be at
+        # least 18" may say either, so the team reads it
+        if not _needs_team(rule, ("compliance", "consent")):
+            return _whole_line_review(prepared, cues)
+        if kind == "inclusion":
+            other = "male" if sex == "female" else "female"
+            return simplify({"any": [{"type": "sex", "allowed": [other]}, rule]})
     return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
+
+
+def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
+    from core.rules import iter_leaves
+
+    return any(leaf.get("type") == "review" and leaf.get("reason") in reasons for leaf in iter_leaves(rule))
 
 
 def _read(prepared: str, kind: str, cues) -> dict:
@@ -149,7 +165,7 @@ def _women_only(rule: dict, text: str, kind: str, cues) -> dict:
     if kind == "exclusion":
         return simplify({"all": [{"type": "sex", "allowed": ["female"]}, rule]})
     if "compliance" in reasons:
-        return {"any": [{"type": "sex", "allowed": ["male"]}, rule]}
+        return simplify({"any": [{"type": "sex", "allowed": ["male"]}, rule]})
     return rule
 
 
