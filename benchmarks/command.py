@@ -20,6 +20,7 @@ import argparse
 import importlib
 import json
 import sys
+from pathlib import Path
 
 HELP = "measure extraction, matching, scale and chat on this machine"
 
@@ -33,6 +34,18 @@ SUITES = {
     "chat": "benchmarks.telegram_load:bench_chat",
 }
 
+# What a suite reads from the source checkout rather than from the installed package: the
+# hand-checked sets live with the tests (tests/data/...), and ``scale`` starts ``bot.py``
+# in subprocesses. An installed wheel carries none of them; the suite then says so instead
+# of reporting numbers over nothing.
+CHECKOUT = Path(__file__).resolve().parent.parent
+CHECKOUT_FILES = {
+    "extraction": "tests/data/gold",
+    "criteria": "tests/data/criteria_gold",
+    "matching": "tests/data/scenarios",
+    "scale": "bot.py",
+}
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("suite", nargs="?", default="all", choices=[*SUITES, "all"], help="which benchmark (default: all)")
@@ -43,6 +56,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run_suite(name: str, args: argparse.Namespace) -> dict:
     module_name, func_name = SUITES[name].split(":")
+    needed = CHECKOUT_FILES.get(name)
+    if needed and not (CHECKOUT / needed).exists():
+        return {"error": f"suite {name} needs the source checkout ({needed}); run it from a checkout: "
+                         f"python bot.py bench {name}", "table": []}
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
