@@ -181,3 +181,15 @@ def test_what_men_must_do_does_not_require_being_a_man():
     rule = parse("Male subjects with female partners of childbearing potential must use contraception")
     assert rule["any"][0] == {"type": "sex", "allowed": ["female"]}  # a woman meets it
     assert parse("Female patients must be at least 18 years old")["type"] == "review"  # which is meant is unclear
+
+
+def test_someone_elses_condition_anywhere_in_the_clause_is_not_the_patients():
+    for text in ("Pregnant partners", "History of dementia in a first-degree relative",
+                 "Children under 12 years of age in the household"):
+        assert parse(text, "exclusion")["type"] == "review", text
+
+
+def test_an_exception_about_a_result_is_not_dropped_nor_negates_the_main_fact():
+    rule = parse("History of hepatitis B, unless HBV DNA is undetectable", "exclusion")
+    assert rule != {"type": "history", "concept": "hbv"} and "not" not in rule
+    assert "review" in leaf_types(rule)

@@ -130,6 +130,7 @@ def exempt(reader, main: Node, exception: Node | None, targets) -> Node:
             target.mods.setdefault("qualified", ("clinical", reader.text[target.start:end]))
             return main
         if (target.label in ("DRUG", "INFECTION") and only_atoms(exception) and same and len(same) == len(excepted)
+                and not any(e.negated or e.mods.get("negated") for e in excepted)   # "unless HBV DNA is undetectable": a result
                 and all(terminology.is_a(e.concept, target.concept) for e in excepted)):
             target.mods.setdefault("except", []).extend(e.concept for e in excepted)
             return main

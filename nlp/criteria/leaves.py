@@ -96,6 +96,8 @@ def _leaf(atom: Atom, reader) -> dict:
             leaf = {"type": "history", "concept": concept}
             if mods.get("within_days"):
                 leaf["within_days"] = mods["within_days"]
+            if mods.get("except"):  # a history leaf cannot take kinds out: the team does
+                mods.setdefault("qualified", ("clinical", f"{atom.text} except {', '.join(mods['except'])}"))
             return leaf
         active = concept == "active_infection" or mods.get("active") or (fact is not None and fact.status == "active")
         leaf = {"type": "infection", "agent": concept, "state": "active" if active else "positive"}

@@ -44,7 +44,9 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
             _note_criterion_cues(reader, cue)
             after = [a for a in chunk.atoms if a.start > el.start]
             lead = first_atom is None or el.start < first_atom
-            if lead and (cue.sections & DISTRIBUTIVE or not after):
+            if "other_person" in cue.sections:
+                targets = clause_atoms  # "pregnant partners", "dementia in a first-degree relative"
+            elif lead and (cue.sections & DISTRIBUTIVE or not after):
                 targets = clause_atoms
             elif after:
                 targets = after
@@ -98,7 +100,7 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             atom.mods.setdefault("qualified", ("clinical", cue.text))
         if "negation" in sections and not ("exception" in sections and atom.start < el.start):
             atom.mods["negated"] = True
-        if "other_person" in sections and atom.start > el.start:
+        if "other_person" in sections:
             atom.mods["other_person"] = True
         if "antibody" in sections and label in ("CONDITION", "INFECTION"):
             marker = next((m for d, m in cues.disease_antibodies.items()

@@ -87,6 +87,12 @@ class Reader:
             return ("review", "other", clause_text), True
         for i, el in enumerate(els):  # "..., except for ...": the rest of the clause is an exception
             if is_cue(el, "exception") and any(e.kind == "atom" for e in els[:i]) and not is_cue(el, "examples"):
+                for atom in atoms_in(els[:i]):
+                    # "hepatitis B, unless HBV DNA is undetectable": a negation written in the
+                    # exception is the exception's, not the main fact's
+                    if atom.negated and atom.negation_spans and all(s >= el.start for s, _ in atom.negation_spans):
+                        atom.negated = False
+                        atom.negation_spans = []
                 main, _ = self._clause(els[:i])
                 exception = self.read(els[i + 1:])
                 if main is None:
