@@ -29,6 +29,7 @@ COMMANDS = {
     "trial": "bot.commands.trial",
     "import": "bot.commands.import_",
     "sync": "bot.commands.sync",
+    "check": "bot.commands.check",
     "bench": "benchmarks.command",
 }
 

@@ -6,6 +6,8 @@
 parent. It knows nothing about where the record came from, so importers use it too.
 ``load_trials(directory)`` reads every bundled file, validates it, and checks that ids and
 NCT numbers are unique across files and that each file is named after its record's id.
+``record_problems(record, where)`` lists every problem of one record instead of the first
+(``trialbot check``).
 
 Every problem raises ``DataError`` naming the file, the criterion id and the field, e.g.
 ``NCT05030779.yaml: criterion exc-1.3: rule.any[0].type: unknown leaf type 'lab_value'``.
@@ -151,6 +153,42 @@ def validate_record(record: Any, where: str, terminology: Terminology | None = N
     if low is not None and high is not None and low > high:
         raise DataError(f"{where}: eligibility.min_age_years", f"{low} is above max_age_years {high}")
     return result
+
+
+def record_problems(record: Any, where: str, terminology: Terminology | None = None) -> list[DataError]:
+    """Every problem of one record, for a curator (``trialbot check``), where
+    ``validate_record`` stops at the first: each top-level field and each top-level
+    criterion is checked on its own, so a bad criterion does not hide the next (within one
+    criterion and its children, the first problem). Empty when ``validate_record`` accepts
+    the record; the cross-field checks (ids, NCT number, ages) run once the fields pass."""
+    terminology = terminology or load_terminology()
+    if not isinstance(record, dict):
+        return [DataError(where, f"a trial record must be a mapping, got {_type_name(record)}")]
+    checker = _Checker(where, terminology)
+    problems: list[DataError] = []
+
+    def collect(check, *args) -> None:
+        try:
+            check(*args)
+        except DataError as exc:
+            problems.append(exc)
+
+    for name in record:
+        if name not in RECORD_FIELDS:
+            collect(checker.fail, str(name), f"unknown field; allowed: {', '.join(RECORD_FIELDS)}")
+    for name, (spec, required) in RECORD_FIELDS.items():
+        if name not in record:
+            if required:
+                collect(checker.fail, name, "required field is missing")
+        elif spec == "criteria" and isinstance(record[name], list):
+            criteria = _Criteria(checker)           # one per record: criterion ids are unique
+            for i, raw in enumerate(record[name]):
+                collect(criteria.criterion, raw, f"{name}[{i}]", None)
+        else:
+            collect(checker.value, record[name], spec, name)
+    if not problems:
+        collect(validate_record, record, where, terminology)
+    return problems
 
 
 def iter_criteria(criteria: list[dict], parent: str | None = None, depth: int = 0) -> Iterator[tuple[dict, str | None, int]]:
