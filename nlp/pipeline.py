@@ -65,16 +65,16 @@ def build_pipeline(cache: Path | None = None):
 
 
 def _build(cache_path: Path | None):
-    from spacy.lang.en import English
+    from spacy.lang.en import English   # start-up: loaded when first used
     from spacy.language import Language
 
-    from data.terminology import load_terminology
+    from data.terminology import load_terminology   # start-up: loaded when first used
     from nlp.build_cache import BuildCache
-    from nlp.components import entities  # noqa: F401  (registers trialbot_entities)
+    from nlp.components import entities  # noqa: F401  (registers trialbot_entities); start-up: loaded when first used
     from nlp.components.context import add_context
-    from nlp.english import common_words
+    from nlp.english import common_words   # start-up: loaded when first used
     from nlp.resources import vocabulary
-    from nlp.tokenizer import clinical_tokenizer
+    from nlp.tokenizer import clinical_tokenizer   # start-up: loaded when first used
 
     if LINE_BREAKS_PIPE not in Language.factories:
         Language.component(LINE_BREAKS_PIPE, func=_line_breaks)
@@ -96,16 +96,16 @@ def _build(cache_path: Path | None):
 
 @lru_cache(maxsize=1)
 def _builder():
-    from data.terminology import load_terminology
+    from data.terminology import load_terminology   # start-up: loaded when first used
     from nlp.components.assemble import FactBuilder
-    from nlp.resources import vocabulary
+    from nlp.resources import vocabulary   # start-up: loaded when first used
 
     return FactBuilder(load_terminology(), vocabulary())
 
 
 def _line_breaks(doc):
     """A line break ends a sentence (referral letters list findings one per line)."""
-    from nlp.components.doc_cache import doc_text
+    from nlp.components.doc_cache import doc_text   # start-up: loaded when first used
 
     if "\n" not in doc_text(doc):
         return doc
@@ -151,9 +151,20 @@ def extract_many(texts: Iterable[str], today: date | None = None, batch_size: in
     return _extract_texts(texts, None, today or date.today(), batch_size)
 
 
-def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_size: int = 256) -> Iterator[list[Fact]]:
-    from nlp.speaker import speaker_of
+def speaker_of(text: str):
+    """Who wrote ``text`` and whom it is about: a ``Speaker`` with ``speaker`` ("patient",
+    "relative" or None), ``relation`` ("daughter"), ``sex`` the relation implies, and the
+    relation word's span (nlp/components/speaker.py, words in data/nlp/relations.yaml).
 
+    >>> speaker_of("my daughter is 24").relation
+    'daughter'
+    """
+    from nlp.components.speaker import speaker_of as read   # start-up: nothing of nlp.components at import
+
+    return read(text)
+
+
+def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_size: int = 256) -> Iterator[list[Fact]]:
     nlp, builder = build_pipeline(), _builder()
     for text in texts:
         text = _blank_symbol_runs(text)

@@ -1,11 +1,11 @@
 """The speaker is not always the patient (issue #13): a relative writing for the patient
 ("my daughter is 24", "my wife has SSc") describes the patient; relatives' own conditions
 ("her sister has myasthenia", "my mum had breast cancer") stay family history; and
-``nlp.speaker.speaker_of`` tells callers who wrote and about whom."""
+``nlp.pipeline.speaker_of`` tells callers who wrote and about whom."""
 import pytest
 
 from nlp import extract
-from nlp.speaker import speaker_of
+from nlp.pipeline import speaker_of
 
 
 def ages(text):

@@ -22,7 +22,7 @@ from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, biomarker_status, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.time import TimeReader, attach
-from nlp.speaker import Speaker
+from nlp.components.speaker import Speaker
 from core.facts import Fact
 from nlp.units import normalize_unit
 

@@ -47,7 +47,7 @@ def past_negation(span) -> bool:
 
 def add_context(nlp: Language) -> None:
     """Append medspaCy's ConText to ``nlp`` with the rules of data/context_rules.json."""
-    from nlp.medspacy_context import load_context
+    from nlp.medspacy_context import load_context   # start-up: medspaCy is imported only to build the pipeline
 
     rule_class = load_context().ConTextRule   # (registers the "medspacy_context" factory)
     context = nlp.add_pipe(CONTEXT_PIPE, config={"rules": None})

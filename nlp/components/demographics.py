@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from data.terminology import Terminology
 from nlp.components.patterns import PatternMatch, token_span
+from nlp.components.speaker import relations
 from nlp.components.terms import Candidate
 from nlp.units import normalize_unit, parse_number
 from nlp.components.doc_cache import doc_text
@@ -50,8 +51,6 @@ class PatternFacts:
         if value is None:
             return []
         if match.row.get("kind") == "relative":   # "my daughter is 24": a relation word of relations.yaml
-            from nlp.speaker import relations
-
             if relations().relation_of(match.groups.get("relation") or "") is None:
                 return []
         if match.row.get("kind") == "noun_phrase" and self._names_someone(doc, match):
@@ -73,8 +72,6 @@ class PatternFacts:
     def _names_someone(doc: Doc, match: PatternMatch) -> bool:
         """"breastfeeding my 4 month old.": the age phrase is a noun for the writer's child,
         not the patient's age (a possessive before it and nothing after it in its clause)."""
-        from nlp.speaker import relations
-
         text = doc_text(doc)
         before = re.search(r"(\w+)\s+$", text[max(0, match.start_char - 12):match.start_char])
         after = text[match.end_char:]

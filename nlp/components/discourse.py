@@ -2,7 +2,7 @@
 question.
 
 * ``People.family``: family history or the patient? A FAMILY cue that names the relative
-  the message is about (``nlp.speaker``: "mum is 74, ITP for years", "asking for my dad,
+  the message is about (``nlp.components.speaker``: "mum is 74, ITP for years", "asking for my dad,
   peripheral T-cell lymphoma") does not make a fact family history; when a relative
   writes, what they say of themself ("my daughter has crohn's. i have crohn's too") is.
 * ``Outcomes.carry_back``: a sentence that only gives the outcome of the therapies before it
@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from core.facts import Fact
 from nlp.components.status import THERAPY_STATUS
-from nlp.speaker import Relations, Speaker, relations
+from nlp.components.speaker import Relations, Speaker, relations
 
 THERAPY_LABELS = ("DRUG", "PROCEDURE")
 # a writer's own words reach this many tokens ("i have crohn's too")

@@ -1,4 +1,4 @@
-"""Who wrote a message and whom it is about: the patient, or a relative writing for them.
+"""Who wrote a message and whom it is about (public as ``nlp.pipeline.speaker_of``): the patient, or a relative writing for them.
 
 ``speaker_of(text)`` reads only the words (no pipeline; fast) with the relation words of
 ``data/nlp/relations.yaml``:
@@ -59,6 +59,7 @@ class Relations:
     pronoun_age: dict[str, re.Pattern]   # sex -> "he's 73" / "she is 67"
     writer_words: frozenset[str]
     possessives: frozenset[str]
+    self_statements: tuple[re.Pattern, ...]
     other_person_words: frozenset[str]
     first_person: re.Pattern
 
@@ -120,7 +121,14 @@ def relations() -> Relations:
                         % _alternation(_words(spelled, f"{name}.pronouns.{sex}")), re.IGNORECASE)
         for sex, spelled in pronouns.items()
     }
+    statements = []
+    for i, raw in enumerate(doc.get("self_statements") or []):
+        try:
+            statements.append(re.compile(raw, re.IGNORECASE))
+        except (re.error, TypeError) as exc:
+            raise DataError(f"{name}.self_statements[{i}]", f"not a valid regular expression ({exc})") from None
     return Relations(
+        self_statements=tuple(statements),
         words=words, sexes=sexes, roles=roles, mention=mention, bare=bare, age_after=age_after, about=about_re,
         pronoun_age=pronoun_age,
         writer_words=frozenset(_words(doc.get("writer_words"), f"{name}.writer_words")),
@@ -159,8 +167,9 @@ def speaker_of(text: str) -> Speaker:
     rel = relations()
     found = sorted(_candidates(text, rel))
     subject = next((c for c in found if c[3]), None)
-    if subject is None:
-        subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient"), None)
+    if subject is None:   # a child or partner the sentence goes on about, unless the writer spoke of their own health first
+        subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient"
+                        and not any(p.search(text, 0, c[0]) for p in rel.self_statements)), None)
     if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
         subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
                         and rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])), None)
