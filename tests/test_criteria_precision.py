@@ -193,3 +193,11 @@ def test_an_exception_about_a_result_is_not_dropped_nor_negates_the_main_fact():
     rule = parse("History of hepatitis B, unless HBV DNA is undetectable", "exclusion")
     assert rule != {"type": "history", "concept": "hbv"} and "not" not in rule
     assert "review" in leaf_types(rule)
+
+
+def test_one_negation_before_a_list_excludes_every_item():
+    assert parse("Not pregnant or breastfeeding") == {"not": {"type": "pregnancy", "states": ["pregnant", "lactating"]}}
+    rule = parse("No active hepatitis B, hepatitis C or HIV infection")
+    assert rule == {"not": {"any": [{"type": "infection", "agent": "hbv", "state": "active"},
+                                    {"type": "infection", "agent": "hcv", "state": "active"},
+                                    {"type": "infection", "agent": "hiv", "state": "active"}]}}

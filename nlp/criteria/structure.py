@@ -25,8 +25,8 @@ from nlp.criteria.brackets import elide, exempt, mark_examples, read_bracket
 from nlp.criteria.cues import Cues
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import (
-    TEAM_REASONS, Chunk, Node, atoms_in, connector, has_cue, is_content, is_cue, lead_connector, list_heading,
-    split_parts,
+    TEAM_REASONS, Chunk, Node, atom_nodes, atoms_in, connector, has_cue, is_content, is_cue, lead_connector,
+    list_heading, only_atoms, split_parts,
 )
 from nlp.criteria.scopes import apply_scopes, own_qualifiers
 
@@ -102,6 +102,7 @@ class Reader:
         chunks, gaps = self._chunks(els)
         elide(self, chunks)
         apply_scopes(self, chunks)
+        shared = _shared_lead_negation([a for c in chunks for a in c.atoms], els)
         list_default = "or" if has_cue(els, "any_of") else None
         items, joins = [], []
         comma = False
@@ -117,7 +118,13 @@ class Reader:
             comma = False
         if not items:
             return None, False
-        return _combine(items, joins, self, list_default), bool(atoms_here)
+        node = _combine(items, joins, self, list_default)
+        if shared:
+            if not only_atoms(node):
+                return ("review", "other", clause_text), True
+            # "Not pregnant or breastfeeding", "no A and B": neither of them
+            return ("not", ("any", [n for n in atom_nodes(node)])), True
+        return node, bool(atoms_here)
 
     # --- chunks ----------------------------------------------------------------------
     def _chunks(self, els: list[El]) -> tuple[list[Chunk], list[set[str]]]:
@@ -197,6 +204,38 @@ class Reader:
         # cardiac disease": NYHA grades heart failure, a heart disease)
         return [a for a in atoms if not (a.label == "CONDITION" and any(
             self.terminology.is_a(a.concept, g) or self.terminology.is_a(g, a.concept) for g in graded))]
+
+
+def _shared_lead_negation(atoms: list[Atom], els: list[El]) -> bool:
+    """One negation written before a list of two facts or more ("Not pregnant or
+    breastfeeding", "no history of A, B or C") negates the whole list: the facts lose their
+    own negation (True is returned and the caller negates the list)."""
+    if len(atoms) < 2:
+        return False
+    first = min(a.start for a in atoms)
+    lead_cues = {(e.start, e.end) for e in els if is_cue(e, "negation") and e.end <= first}
+
+    def negations(atom: Atom) -> set[tuple[int, int]] | None:
+        """The negations written before the list that reach the atom; None when the atom is
+        negated by something else (its own "no")."""
+        spans = set(atom.negation_spans) if atom.negated else set()
+        if atom.mods.get("negated"):
+            spans |= lead_cues or {(-1, -1)}
+        lead = {span for span in spans if span[1] <= first}
+        return None if spans - lead else lead
+
+    head = negations(min(atoms, key=lambda a: a.start))
+    if not head:
+        return False
+    for atom in atoms:
+        found = negations(atom)
+        if found is None or (found and not found & head):
+            return False
+    for atom in atoms:
+        atom.negated = False
+        atom.negation_spans = []
+        atom.mods.pop("negated", None)
+    return True
 
 
 def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reader, list_default: str | None = None) -> Node:
