@@ -46,13 +46,18 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from core.rules import iter_leaves
+from data.terminology import load_terminology
+from data.trials import iter_criteria, load_trials
+from nlp.criteria.cues import load_cues
+from nlp.criteria.parser import parse_criterion, rule_problem
+from nlp.criteria.rule_forms import canonical, key, review_only, simplify
+
 REPORT = Path(__file__).resolve().parent.parent / "tests" / "data" / "criteria_parser_report.md"
 
 
 def seed_criteria(directory: Path | None = None) -> list[dict[str, Any]]:
     """Every criterion with a rule in the curated records: trial, id, kind, text, rule."""
-    from data.trials import iter_criteria, load_trials
-
     found = []
     for record in load_trials(directory):
         for criterion, _, _ in iter_criteria(record["criteria"]):
@@ -71,17 +76,11 @@ def without_notes(rule: Any) -> Any:
 
 
 def equivalent_form(rule: dict) -> Any:
-    from data.terminology import load_terminology
-    from nlp.criteria.rule_forms import canonical, simplify
-
     return canonical(simplify(without_notes(rule), load_terminology().is_a))
 
 
 def evaluate(criteria: list[dict] | None = None, parse: Callable[[str, str], dict] | None = None) -> dict[str, Any]:
     """Compare the parser with the curated rules; counts, shares and the mismatches."""
-    from nlp.criteria.parser import parse_criterion, rule_problem
-    from nlp.criteria.rule_forms import review_only
-
     criteria = seed_criteria() if criteria is None else criteria
     parse = parse or parse_criterion
     counts = {"exact": 0, "equivalent": 0, "review_only": 0, "curated_review_only": 0, "invalid": 0}
@@ -123,9 +122,6 @@ def evaluate(criteria: list[dict] | None = None, parse: Callable[[str, str], dic
 
 
 def _evaluable_leaves(rule: dict) -> set[str]:
-    from core.rules import iter_leaves
-    from nlp.criteria.rule_forms import canonical, key
-
     return {key(canonical(leaf)) for leaf in iter_leaves(rule) if leaf.get("type") != "review"}
 
 
@@ -156,11 +152,6 @@ class _Probes:
     values worth trying for each (around every threshold, present / absent / unknown)."""
 
     def __init__(self, rules: list[dict], terminology):
-        from core.rules import iter_leaves
-        from nlp.criteria.rule_forms import canonical, key
-
-        from nlp.criteria.cues import load_cues
-
         self.terminology = terminology
         self.graded = load_cues().graded_by          # score -> the condition it grades
         self.values: dict[Any, set] = {}
@@ -260,8 +251,6 @@ class _Probes:
         return True
 
     def judge(self, rule: dict, patient: dict) -> str:
-        from nlp.criteria.rule_forms import canonical, key
-
         if "not" in rule:
             inner = self.judge(rule["not"], patient)
             return {"true": "false", "false": "true"}.get(inner, inner)
@@ -304,8 +293,6 @@ def agrees(got: dict, gold: dict, terminology=None, partial: bool = False) -> tu
     first probe where ``got`` decides (true / false) otherwise than ``gold``. A rule that is
     undecided where the gold decides is caught on the probe that decides its open leaf; an
     undecided verdict only because of a review leaf defers to the trial team (partial rules)."""
-    from data.terminology import load_terminology
-
     if equivalent_form(got) == equivalent_form(gold):
         return True, None
     terminology = terminology or load_terminology()
@@ -321,10 +308,6 @@ def agrees(got: dict, gold: dict, terminology=None, partial: bool = False) -> tu
 def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
                   rows: list[dict] | None = None) -> dict[str, Any]:
     """Coverage and precision of the parser on one gold split (see the module docstring)."""
-    from core.rules import iter_leaves
-    from nlp.criteria.parser import parse_criterion
-    from nlp.criteria.rule_forms import review_only
-
     rows = gold_rows(split) if rows is None else rows
     parse = parse or parse_criterion
     counts = {"full": 0, "partial": 0, "review": 0, "right": 0, "gold_rules": 0, "gold_rules_found": 0,

@@ -9,6 +9,9 @@ from typing import Callable
 
 import sqlite_utils
 
+from data.limits import limits_row
+from data.rule_nodes import plan_row
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = []
 
 
@@ -151,8 +154,6 @@ def _trial_limits(db: sqlite_utils.Database) -> None:
     trial_id). Filled for the trials already stored."""
     import json
 
-    from data.limits import limits_row
-
     db["trial_limits"].create(
         {"trial_id": str, "source_hash": str, "min_age": float, "max_age": float, "sex": str, "conditions": int},
         pk="trial_id",
@@ -175,8 +176,6 @@ def _rule_nodes(db: sqlite_utils.Database) -> None:
     few hundred bytes per candidate instead of the whole record. Filled for the trials
     already stored."""
     import json
-
-    from data.rule_nodes import plan_row
 
     db.execute("CREATE TABLE rule_nodes (hash TEXT PRIMARY KEY, node TEXT NOT NULL) WITHOUT ROWID")
     db.execute("ALTER TABLE trial_limits ADD COLUMN plan TEXT")

@@ -21,8 +21,12 @@ from typing import Iterator
 
 import sqlite_utils
 
+from data.limits import limits_row
 from data.migrations import apply_migrations
-from data.settings import db_path
+from data.rule_nodes import plan_row
+from data.settings import db_path, number_setting
+from data.terminology import TERMINOLOGY_DIR, load_terminology
+from data.trials import TRIALS_DIR, iter_criteria, load_trials, validate_record
 
 
 class StoreError(RuntimeError):
@@ -88,8 +92,6 @@ def db_file(db: sqlite_utils.Database) -> str | None:
 
 
 def _busy_timeout() -> float:
-    from data.settings import number_setting
-
     try:
         return number_setting("db_timeout")
     except ValueError as exc:
@@ -164,9 +166,6 @@ def open_store(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
 
 def bundled_hash(directory: Path | None = None, terminology_dir: Path | None = None) -> str:
     """A hash of every bundled trial file and terminology file (names and bytes)."""
-    from data.terminology import TERMINOLOGY_DIR
-    from data.trials import TRIALS_DIR
-
     digest = hashlib.sha256(f"rows-v{_ROWS_VERSION}".encode())
     for folder in (Path(directory or TRIALS_DIR), Path(terminology_dir or TERMINOLOGY_DIR)):
         for file in sorted(folder.glob("*.yaml")):
@@ -183,8 +182,6 @@ def sync_bundled(db: sqlite_utils.Database, directory: Path | None = None, termi
     drops bundled trials whose file is gone, and never touches imported or synthetic trials
     (a trial imported under the same id as a bundled one keeps the imported version).
     Raises DataError when a bundled file is invalid, leaving the database as it was."""
-    from data.trials import load_trials
-
     current = bundled_hash(directory, terminology_dir)
     if _meta(db, _BUNDLED_HASH_KEY) == current:
         return False
@@ -206,8 +203,6 @@ def upsert_trials(db: sqlite_utils.Database, records: list[dict], origin: str, v
     """Insert or replace ``records`` (and their criteria, sites, contacts, condition index)
     in one transaction: all are written or none. Records are validated first unless
     ``validate`` is False (they already were). Returns the number written."""
-    from data.trials import validate_record
-
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, got {origin!r}")
     if validate:
@@ -300,8 +295,6 @@ def trial_freshness(db: sqlite_utils.Database, trial_ids: list[str] | None = Non
 def condition_index(concepts: list[str]) -> list[str]:
     """The trial_conditions entries for a trial's condition concepts: each concept, its
     descendants and its ancestors (see the comment above), sorted."""
-    from data.terminology import load_terminology
-
     terminology = load_terminology()
     index: set[str] = set()
     for concept in concepts:
@@ -357,10 +350,6 @@ def _rollback(db: sqlite_utils.Database) -> None:
 
 
 def _write(db: sqlite_utils.Database, records: list[dict], origin: str) -> None:
-    from data.limits import limits_row
-    from data.rule_nodes import plan_row
-    from data.trials import iter_criteria
-
     _delete(db, [r["id"] for r in records])
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     for record in records:

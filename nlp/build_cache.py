@@ -41,7 +41,7 @@ def _tokens_fingerprint() -> str:
 
     import spacy
 
-    from nlp import tokenizer
+    from nlp import tokenizer  # start-up: spaCy only once text is read
 
     source = Path(tokenizer.__file__).read_bytes()
     python = ".".join(map(str, sys.version_info[:3]))      # its re module and Unicode tables

@@ -162,7 +162,7 @@ class ExtractionProcess:
 def serve(conn: Channel, cache: Path | None) -> None:
     """The child: build, say so, then answer (text, source, today) requests until the
     pipe closes."""
-    from nlp.pipeline import build_pipeline, extract
+    from nlp.pipeline import build_pipeline, extract  # start-up: only the child process loads the pipeline; the chat that imports this module never does
 
     collecting = gc.isenabled()
     gc.disable()            # loading leaves almost no garbage (see bot/collaborators.Preload)

@@ -22,10 +22,11 @@ from typing import Callable, Iterator
 import sqlite_utils
 
 from data.errors import DataError
+from data.store import all_trial_records, list_trials, upsert_trials
+from data.trials import validate_record
 from registry import ctgov, page
 from registry.criteria_text import RuleParser
 from registry.merge import merge_pair, merge_run, same_study
-from data.trials import validate_record
 
 JSON_SUFFIXES = (".json",)
 
@@ -155,16 +156,12 @@ def _find(record: dict, existing: list[tuple[dict, str]]) -> tuple[dict, str] | 
 
 
 def stored_trials(db: sqlite_utils.Database) -> list[tuple[dict, str]]:
-    from data.store import all_trial_records, list_trials
-
     origins = {row["id"]: row["origin"] for row in list_trials(db)}
     return [(record, origins[record["id"]]) for record in all_trial_records(db)]
 
 
 def apply(db: sqlite_utils.Database, outcomes: list[Outcome]) -> None:
     """Write every changed trial in one transaction: all of them or none."""
-    from data.store import upsert_trials
-
     changed = [o for o in outcomes if o.action != "unchanged"]
     with db.atomic():
         for origin in ("bundled", "import"):

@@ -19,6 +19,11 @@ import os
 import sqlite3
 import sys
 
+from bot.commands.trials import UNKNOWN, error, open_db
+from data.errors import DataError
+from data.settings import db_path
+from data.trials import load_trials
+
 HELP = "import ClinicalTrials.gov JSON or saved registry pages into the knowledge base"
 
 TITLE_WIDTH = 70
@@ -33,11 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.commands.trials import UNKNOWN, error, open_db
-    from data.errors import DataError
-    from registry.run import apply, plan, read_files, stored_trials
-    from data.settings import db_path
-    from data.store import StoreError
+    from data.store import StoreError  # start-up: the store only for commands that open it
+    from registry.run import apply, plan, read_files, stored_trials  # start-up: the store only for commands that open it
 
     try:
         records = read_files(args.files, progress=args.progress or sys.stderr.isatty())
@@ -81,10 +83,7 @@ def run(args: argparse.Namespace) -> int:
 def _existing(args: argparse.Namespace) -> list[tuple[dict, str]] | None:
     """For a dry run against a database that does not exist yet: the bundled trials (what a
     fresh database would hold), so that nothing is created. Otherwise None (use the store)."""
-    from data.settings import db_path
-
     if not args.dry_run or os.path.exists(db_path(args.db)):
         return None
-    from data.trials import load_trials
 
     return [(record, "bundled") for record in load_trials()]

@@ -117,7 +117,7 @@ def elided_atom(words: list[tuple[int, int, str]], neighbour: Atom, after: bool)
     """'cerebrovascular, hemorrhagic diseases' / 'hepatitis B or C': a word that shares the
     head noun of the fact after it (or the modifier of the fact before it) names a concept.
     ``words`` are (start, end, word); ``after`` says the neighbour follows them."""
-    from nlp.components.terms import fact_label
+    from nlp.components.terms import fact_label  # start-up: spaCy only once text is read
 
     terminology = load_terminology()
     written = " ".join(w for _, _, w in words).lower()

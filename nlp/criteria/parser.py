@@ -27,10 +27,17 @@ from __future__ import annotations
 
 import re
 
+from core.rules import RuleError, iter_leaves, validate_rule
 from data.errors import DataError
 from data.terminology import load_terminology
-from core.rules import RuleError, validate_rule
+from data.trials import validate_record
+from nlp.criteria.atoms import find_atoms
+from nlp.criteria.cues import load_cues
+from nlp.criteria.elements import elements, find_cues
+from nlp.criteria.leaves import node_rule, review
 from nlp.criteria.rule_forms import best_review, review_only, simplify
+from nlp.criteria.structure import Reader
+from nlp.pipeline import build_pipeline, extract
 
 KINDS = ("inclusion", "exclusion")
 # registries escape markdown ("\\>= 8"); a few dashes that the tokenizer does not split
@@ -45,16 +52,12 @@ def parse_criterion(text: str, kind: str = "inclusion") -> dict:
     try:
         return build_rule(text, kind)
     except Exception:  # the contract: a line the parser cannot read is left to the trial team
-        from nlp.criteria.cues import load_cues
 
         return {"type": "review", "reason": "other", "note": load_cues().review_notes["unreadable"]}
 
 
 def build_rule(text: str, kind: str = "inclusion") -> dict:
     """``parse_criterion`` without the safety net (for tests: errors surface)."""
-    from nlp.criteria.cues import load_cues
-    from nlp.criteria.leaves import review
-
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     cues = load_cues()
@@ -93,18 +96,10 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
 
 
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
-    from core.rules import iter_leaves
-
     return any(leaf.get("type") == "review" and leaf.get("reason") in reasons for leaf in iter_leaves(rule))
 
 
 def _read(prepared: str, kind: str, cues) -> dict:
-    from nlp.criteria.atoms import find_atoms
-    from nlp.criteria.elements import elements, find_cues
-    from nlp.criteria.leaves import node_rule
-    from nlp.criteria.structure import Reader
-    from nlp.pipeline import build_pipeline, extract
-
     terminology = load_terminology()
     atoms = find_atoms(prepared, extract(prepared), build_pipeline()(prepared), cues)
     reader = Reader(prepared, kind, cues, terminology)
@@ -155,8 +150,6 @@ def _women_only(rule: dict, text: str, kind: str, cues) -> dict:
     the team judges there concerns women only. An exclusion holds only for a female patient
     (all[female, rule]); an inclusion asking for contraception lets a man pass (any[male,
     rule]). Not when the line also names men, nor when the rule needs no team."""
-    from core.rules import iter_leaves
-
     if not cues.search("women_only", text) or any(p.search(text) for p in (cues.subject_sex or {}).get("male", ())):
         return rule
     reasons = {leaf.get("reason") for leaf in iter_leaves(rule) if leaf.get("type") == "review"}
@@ -170,8 +163,6 @@ def _women_only(rule: dict, text: str, kind: str, cues) -> dict:
 
 
 def _mentions_pregnancy(rule: dict) -> bool:
-    from core.rules import iter_leaves
-
     return any(leaf.get("type") == "pregnancy" for leaf in iter_leaves(rule))
 
 
@@ -183,8 +174,6 @@ def prepare(text: str) -> str:
 def rule_problem(rule: dict) -> str | None:
     """Why ``rule`` would not be accepted in a trial record (None when it would): the rule
     language and the record checks (concepts of the right category, units, score ranges)."""
-    from data.trials import validate_record
-
     terminology = load_terminology()
     try:
         validate_rule(rule, concepts=lambda _type, _field, value: value in terminology)
@@ -197,8 +186,6 @@ def rule_problem(rule: dict) -> str | None:
 
 
 def _whole_line_review(text: str, cues) -> dict:
-    from nlp.criteria.leaves import review
-
     for reason, patterns in cues.review:
         if any(p.search(text) for p in patterns):
             return review(reason, text, cues)
