@@ -273,3 +273,12 @@ def test_a_dose_written_after_a_drug_means_it_is_taken_now():
     assert fact("MMF 1 g bd", "mycophenolate").status == "current"
     assert fact("On MTX 20 mg weekly + HCQ", "methotrexate").status == "current"
     assert fact("stopped prednisone 10 mg last year", "prednisone").status != "current"
+
+
+@pytest.mark.parametrize("text", ["Is methotrexate safe in pregnancy?", "can I get pregnant on cellcept?"])
+def test_a_pregnancy_asked_about_is_hypothetical(text):
+    assert fact(text, "pregnant", "PREGNANCY").hypothetical
+
+
+def test_a_pregnancy_stated_before_a_question_is_not():
+    assert present(fact("I'm pregnant, is there a trial for me?", "pregnant", "PREGNANCY"))

@@ -113,3 +113,16 @@ def test_speaker_of_says_where_the_relation_is_written():
 def test_speaker_of_never_raises():
     for text in ["my " * 2000, "😀" * 3000, "我的女儿24岁", "\x00", "my son is 9" * 500]:
         speaker_of(text)
+
+
+def test_a_patient_who_speaks_of_their_health_first_stays_the_patient():
+    facts = extract("I have RA. my son is 12")
+    assert not fact("I have RA. my son is 12", "rheumatoid_arthritis").family
+    assert [f.family for f in facts if f.label == "AGE"] == [True]   # the son's age, not the patient's
+    assert speaker_of("I have lupus, my daughter has asthma").speaker == "patient"
+
+
+def test_a_relative_the_message_goes_on_about_is_the_patient_even_after_the_writers_own_health():
+    text = "I have lupus myself and now my daughter (15) has just been diagnosed with dermatomyositis"
+    assert fact(text, "sle").family and not fact(text, "dermatomyositis").family
+    assert ages(text) == [15]

@@ -9,8 +9,9 @@ question.
   ("been on remicade, humira and stelara. all failed."; "now entyvio. still on it") applies
   it to the previous sentence's therapies (rules with ``"metadata": {"carry_back": "all" |
   "last"}`` in data/context_rules.json).
-* ``Outcomes.questions``: a therapy named in the clause a question ends ("what is CAR-T?",
-  "they want blinatumomab?") with nothing said of its use is hypothetical.
+* ``Outcomes.questions``: a therapy or pregnancy named in the clause a question ends ("what
+  is CAR-T?", "they want blinatumomab?", "is methotrexate safe in pregnancy?") with nothing
+  said of its use is hypothetical.
 """
 from __future__ import annotations
 
@@ -23,8 +24,13 @@ from nlp.components.status import THERAPY_STATUS
 from nlp.components.speaker import Relations, Speaker, relations
 
 THERAPY_LABELS = ("DRUG", "PROCEDURE")
+# what a question asks about rather than states: a treatment, a pregnancy ("is methotrexate
+# safe in pregnancy?", "can I get pregnant on cellcept?")
+QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY",)
 # a writer's own words reach this many tokens ("i have crohn's too")
 WRITER_SCOPE = 8
+# a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
+AGE_RELATION_SCOPE = 4
 
 
 class People:
@@ -32,6 +38,8 @@ class People:
         self.words = words or relations()
 
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
+        if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
+            return True
         if ent._.is_family:
             if speaker is None or speaker.relation is None:
                 return True
@@ -41,6 +49,15 @@ class People:
         if speaker is not None and speaker.speaker == "relative":
             return self._said_of_writer(ent)
         return False
+
+    def _age_of_another(self, ent: Span, speaker: Speaker | None) -> bool:
+        """"I have RA. my son is 12": the age of a relative the message is not about."""
+        doc = ent.doc
+        before = doc[max(ent.sent.start, ent.start - AGE_RELATION_SCOPE):ent.start]
+        named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)]
+        if not named:
+            return False
+        return speaker is None or speaker.relation != named[-1]
 
     def _said_of_writer(self, ent: Span) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other
@@ -90,7 +107,7 @@ class Outcomes:
 
     def questions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         for ent, fact in zip(ents, facts):
-            if ent.label_ not in THERAPY_LABELS or fact.status or fact.historical or fact.negated or fact.hypothetical:
+            if ent.label_ not in QUESTION_LABELS or fact.status or fact.historical or fact.negated or fact.hypothetical:
                 continue
             sentence = ent.sent
             end = sentence.end

@@ -139,6 +139,7 @@ def relations() -> Relations:
 
 
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
+_AGE_END = re.compile(r"\s*\)?\s*(?:[.,!?;:]|$)")   # "my son is 12." / "(15)" and nothing more
 
 
 def _candidates(text: str, rel: Relations):
@@ -149,15 +150,20 @@ def _candidates(text: str, rel: Relations):
             continue
         start, end = match.span("rel")
         after = text[match.end():]
-        marked = bool(rel.age_after.match(after)) or bool(rel.about.search(text[max(0, match.start() - 40):match.start()]))
+        age = rel.age_after.match(after)
+        about = bool(rel.about.search(text[max(0, match.start() - 40):match.start()]))
+        marked = bool(age) or about
         # a patient-role relation the sentence goes on about ("my son has ..."), not one
         # only named at the end of a clause ("nursing my baby.")
         talked_about = marked or not _CLAUSE_END.match(after)
-        yield start, end, relation, marked, talked_about
+        # after the age, the sentence goes on about them ("my daughter (15) has just been
+        # diagnosed"), not just "my son is 12."
+        goes_on = about or (age is not None and not _AGE_END.match(after[age.end():]))
+        yield start, end, relation, marked, talked_about, goes_on
     for match in rel.bare.finditer(text):   # "mum is 74": a parent or sibling ("baby is 6 weeks now" is the writer's baby)
         relation = rel.relation_of(match.group("rel"))
         if relation is not None and rel.roles[relation] == "family":
-            yield match.start("rel"), match.end("rel"), relation, True, True
+            yield match.start("rel"), match.end("rel"), relation, True, True, True
 
 
 def speaker_of(text: str) -> Speaker:
@@ -166,15 +172,18 @@ def speaker_of(text: str) -> Speaker:
         return Speaker(None)
     rel = relations()
     found = sorted(_candidates(text, rel))
-    subject = next((c for c in found if c[3]), None)
-    if subject is None:   # a child or partner the sentence goes on about, unless the writer spoke of their own health first
-        subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient"
-                        and not any(p.search(text, 0, c[0]) for p in rel.self_statements)), None)
+
+    def writer_first(candidate) -> bool:   # the writer spoke of their own health before naming them
+        return any(p.search(text, 0, candidate[0]) for p in rel.self_statements)
+
+    subject = next((c for c in found if c[3] and (c[5] or not writer_first(c))), None)
+    if subject is None:   # a child or partner the sentence goes on about
+        subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient" and not writer_first(c)), None)
     if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
         subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
                         and rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])), None)
     if subject is not None:
-        start, end, relation, _, _ = subject
+        start, end, relation = subject[:3]
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
     if rel.first_person.search(text):
         return Speaker("patient")
