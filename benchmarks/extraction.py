@@ -18,13 +18,13 @@ Example: python bot.py bench extraction
 from __future__ import annotations
 
 import json
-import statistics
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchmarks.stats import percentiles
 from nlp.extraction_process import ExtractionProcess
 from nlp.pipeline import build_pipeline, extract, extract_many
 
@@ -174,20 +174,9 @@ def message_latency(texts: list[str], passes: int = 3) -> dict[str, dict[str, fl
 
     def summary(seconds: list[float]) -> dict[str, float]:
         ms = [s * 1000 for s in seconds]
-        return {"p50": percentile(ms, 50), "p95": percentile(ms, 95)}
+        return percentiles(ms, (50, 95), digits=2, count_and_max=False)      # nearest rank (benchmarks/stats.py)
 
     return {"in_process_ms": summary(here), "extraction_process_ms": summary(there)}
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """The ``pct`` percentile (inclusive quantiles) of ``values``, rounded to 2 places;
-    0.0 for none (the extraction and matching benchmarks' latencies)."""
-    if not values:
-        return 0.0
-    if len(values) == 1:
-        return round(values[0], 2)
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return round(cuts[int(pct) - 1], 2)
 
 
 def bench_extraction(args: Any = None) -> dict[str, Any]:

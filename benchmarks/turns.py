@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import io
 import json
-import math
 import resource
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchmarks.stats import percentiles
 from bot.render import PLAIN, Renderer
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
@@ -114,17 +114,9 @@ def _timed(engine: Any, cid: str, text: str, kind: str, turns: list[Turn]) -> An
     return reply
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
 def stats(values: list[float]) -> dict[str, float]:
-    if not values:
-        return {}
-    return {"n": len(values), "p50": round(percentile(values, 50), 1), "p95": round(percentile(values, 95), 1),
-            "p99": round(percentile(values, 99), 1), "max": round(max(values), 1)}
+    """n, p50/p95/p99 (nearest rank, ``benchmarks/stats.py``) and max, in ms to 1 place."""
+    return percentiles(values, (50, 95, 99), digits=1)
 
 
 def summary(turns: list[Turn]) -> dict[str, Any]:

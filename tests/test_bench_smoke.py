@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+import pytest
+
 from benchmarks.telegram_load import bench_chat, marker, user_messages
 from benchmarks.turns import Turn, answer_for, load_script, stats, summary
 from benchmarks import scale
@@ -87,3 +89,16 @@ def test_bytecode_counts_as_current_only_when_every_module_has_its_own(monkeypat
     assert scale.project_bytecode() is True
     (tmp_path / "nlp" / "b.py").write_text("X = 22\n", encoding="utf-8")       # edited since
     assert scale.project_bytecode() is False
+
+
+def test_one_percentile_definition_nearest_rank():
+    from benchmarks.stats import percentile, percentiles
+
+    assert percentile([3.0], 95) == 3.0
+    assert percentile([1.0, 2.0, 3.0, 4.0], 50) == 2.0          # ceil(0.5 * 4) = 2nd, not 2.5
+    assert percentile([float(v) for v in range(1, 21)], 95) == 19.0
+    assert percentile([10.0, 1.0, 5.0], 100) == 10.0            # an observed value, order ignored
+    assert percentiles([]) == {}
+    assert percentiles([1.234, 2.0], (50,), digits=2, count_and_max=False) == {"p50": 1.23}
+    with pytest.raises(ValueError):
+        percentile([], 50)
