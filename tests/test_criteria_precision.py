@@ -207,3 +207,12 @@ def test_age_limits_written_apart_or_with_inclusive_still_read():
     assert parse("Age ≥ 18 years and ≤ 70 years") == {"all": [{"type": "age", "min": 18}, {"type": "age", "max": 70}]}
     assert parse("18 to 70 years old, inclusive") == {"type": "age", "min": 18, "max": 70}
     assert parse("Patients aged 65 and over") == {"type": "age", "min": 65}
+
+
+def test_a_window_in_a_heading_applies_to_its_items():
+    rule = parse("Within 6 months before screening: stroke or heart failure", "exclusion")
+    assert rule == {"any": [{"type": "history", "concept": "stroke", "within_days": 180},
+                            {"type": "history", "concept": "heart_failure", "within_days": 180}]}
+    assert {"type": "diagnosis", "concept": "stroke"} not in list(iter_leaves(
+        parse("Any of the following within 6 months: myocardial infarction, stroke, or heart failure", "exclusion")))
+    assert parse("Within 6 months before screening: stroke; heart failure", "exclusion")["type"] == "review"

@@ -52,7 +52,18 @@ class Reader:
         default = default or ("or" if self.kind == "exclusion" else "and")
         nodes: list[tuple[str | None, Node, bool]] = []   # (joining word, node, has facts)
         previous_sep = None
+        clauses = list(clauses)
         for index, (sep, clause) in enumerate(clauses):
+            if sep == ":" and _scoping_heading(clause) and index + 1 < len(clauses):
+                # "Any of the following within 6 months: MI, stroke ...": the heading's window
+                # (history, negation ...) is the items'; read them as one clause, or, with more
+                # than one item clause, leave it to the team
+                rest = [c for c in clauses[index + 1:] if c[1]]
+                if len(rest) != 1:
+                    els = [e for _, c in clauses[index:] for e in c]
+                    return ("review", "other", self.text[els[0].start:els[-1].end]) if els else None
+                clauses[index + 1] = (rest[0][0], clause + rest[0][1])
+                continue
             lead, clause = lead_connector(clause)
             listing = list_heading(clause) if sep == ":" else None
             if listing:  # "..., including:" / "any of the following:" - the rest is its list
@@ -204,6 +215,14 @@ class Reader:
         # cardiac disease": NYHA grades heart failure, a heart disease)
         return [a for a in atoms if not (a.label == "CONDITION" and any(
             self.terminology.is_a(a.concept, g) or self.terminology.is_a(g, a.concept) for g in graded))]
+
+
+def _scoping_heading(els: list[El]) -> bool:
+    """A clause with no fact whose cues say something of facts (a window, history,
+    negation ...): before ":" it scopes over what follows."""
+    from nlp.criteria.scopes import DISTRIBUTIVE
+
+    return not any(True for _ in atoms_in(els)) and any(e.kind == "cue" and e.value.sections & DISTRIBUTIVE for e in els)
 
 
 def _shared_lead_negation(atoms: list[Atom], els: list[El]) -> bool:
