@@ -356,16 +356,16 @@ def demographic_criteria(min_age: tuple[float, str] | None, max_age: tuple[float
         else:
             text = f"Ages eligible for study: up to {max_age[1]}"  # type: ignore[index]
         # an age leaf reads whole years (docs/rule-language.md): a limit in months, weeks or
-        # days is rounded down, so a patient of 4 months meets "3 Months" (min 0: no lower
-        # limit) and nobody is excluded for a fraction of a year
+        # days is rounded down, so a patient of 4 months (age 0) meets "3 Months" (min 0) and
+        # nobody is excluded for a fraction of a year; the criterion is kept even then, so
+        # that the fractional registry field is not applied on its own
         rule: dict = {"type": "age"}
-        if min_age and math.floor(min_age[0]) > 0:
+        if min_age:
             rule["min"] = math.floor(min_age[0])
         if max_age:
             rule["max"] = math.floor(max_age[0])
-        if len(rule) > 1:
-            criteria.append({"id": "inc-age", "kind": "inclusion", "text": text, "verbatim": False, "rule": rule,
-                             "note": "from the registry's eligibility fields (minimum/maximum age)"})
+        criteria.append({"id": "inc-age", "kind": "inclusion", "text": text, "verbatim": False, "rule": rule,
+                         "note": "from the registry's eligibility fields (minimum/maximum age)"})
     if sex in ("FEMALE", "MALE"):
         criteria.append({"id": "inc-sex", "kind": "inclusion", "verbatim": False,
                          "text": f"Sexes eligible for study: {sex.title()}",

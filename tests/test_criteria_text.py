@@ -157,9 +157,9 @@ def test_the_parser_reads_registry_markdown_escapes_unescaped_but_the_text_stays
 
 def test_age_and_sex_limits_become_age_and_sex_leaves():
     criteria = demographic_criteria((0.5, "6 Months"), (65, "65 Years"), "FEMALE")
-    # the age leaf reads whole years: "6 Months" is no lower limit (a 7-month-old is age 0)
+    # the age leaf reads whole years: "6 Months" is min 0 (a 7-month-old is age 0)
     assert [c["rule"] for c in criteria] == [
-        {"type": "age", "max": 65}, {"type": "sex", "allowed": ["female"]},
+        {"type": "age", "min": 0, "max": 65}, {"type": "sex", "allowed": ["female"]},
     ]
     assert criteria[0]["text"] == "Ages eligible for study: 6 Months to 65 Years"
     assert all(c["verbatim"] is False for c in criteria)  # composed from fields, not page text
