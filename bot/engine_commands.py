@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.results import audit, criteria_by_status, contacts_of, shape_results
+from bot.results import audit, criteria_by_status, shape_results
+from bot.sites import where_to_ask
 from bot.tracker import Tracker
 from bot.turn import Turn
 
@@ -55,13 +56,16 @@ def summary(engine: "Engine", turn: Turn, arg: str) -> None:
     everyone = [r for r in found if r.verdict in ("likely", "possible")]
     ruled_out = [r for r in found if r.verdict not in ("likely", "possible")]
     candidates = everyone[:SUMMARY_TRIALS]          # best first; the count of the rest is said
+    location = tracker.profile.first("LOCATION")
+    place = location.concept if location else None
     trials = []
     for result in candidates:
         trial = result.trial
         trials.append({
             "id": trial.get("id"), "nct_id": trial.get("nct_id"), "verdict": result.verdict,
             "title": trial.get("title") or trial.get("id"),
-            "criteria": criteria_by_status(result.criteria), "contacts": contacts_of(trial),
+            "criteria": criteria_by_status(result.criteria),
+            **where_to_ask(trial, place, engine.gazetteer if place else None),
         })
     turn.record("shown", {"what": "summary", "trials": audit(candidates)})
     turn.say("summary", facts=list(tracker.profile.facts), trials=trials,

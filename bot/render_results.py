@@ -9,9 +9,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from bot.render import Renderer
 
 from bot.formats import SHORT, SHOW, Safe, _cut
-from bot.results import contacts_of, site_text
-
-NEAR_KM = 25      # closer than this, a site is "in or near" the user's place
+from bot.sites import where_lines, where_to_ask
 
 
 def _id_text(r: "Renderer", role: str | None, view: dict) -> "Safe":
@@ -40,28 +38,6 @@ def _evidence(r: "Renderer", role: str | None, facts: list) -> "Safe":
     return r.t("evidence", role, facts=r.join(r.facts(facts, role), "separator"))
 
 
-def _contacts(r: "Renderer", role: str | None, contacts: list[dict]) -> "Safe":
-    if not contacts:
-        return r.t("contacts_none", role)
-    unknown = r.texts.text("unknown", role)
-    lines = [r.t("contact_line", role, name=c.get("name") or unknown, kind=c.get("role") or unknown,
-                 phone=c.get("phone") or unknown, email=c.get("email") or unknown) for c in contacts[:3]]
-    return r.t("contacts", role, contacts=Safe("; ".join(lines)))
-
-
-def _where(r: "Renderer", role: str | None, view: dict) -> "Safe":
-    nearest = view.get("nearest")
-    if nearest and nearest.get("km") is not None:
-        if nearest["km"] < NEAR_KM:
-            return r.t("nearest_here", role, site=nearest["site"], place=nearest["place"])
-        return r.t("nearest_km", role, site=nearest["site"], km=f"{nearest['km']:,.0f}", place=nearest["place"])
-    if nearest:
-        return r.t("nearest_text", role, site=nearest["site"], place=nearest["place"])
-    if view.get("sites"):
-        return r.t("sites", role, sites="; ".join(view["sites"][:3]))
-    return r.t("sites_none", role)
-
-
 def candidate_lines(r: "Renderer", role: str | None, view: dict) -> list[str]:
     groups = view["criteria"]
     lines = [r.t(f"verdict_{view['verdict']}", role)]
@@ -74,8 +50,7 @@ def candidate_lines(r: "Renderer", role: str | None, view: dict) -> list[str]:
     ):
         if line:
             lines.append(line)
-    lines.append(_where(r, role, view))
-    lines.append(_contacts(r, role, view["contacts"]))
+    lines += where_lines(r, role, view)
     return lines
 
 
@@ -113,9 +88,7 @@ def trial_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
         lines.append(r.t("trial_you", role, verdict=Safe(r.t(f"verdict_{view['verdict']}", role))))
         lines += [line for line in candidate_lines(r, role, view)[1:]]
     else:
-        sites = [site_text(s) for s in record.get("sites") or []]
-        lines.append(r.t("sites", role, sites="; ".join(sites)) if sites else r.t("sites_none", role))
-        lines.append(_contacts(r, role, contacts_of(record)))
+        lines += where_lines(r, role, where_to_ask(record))
     lines.append(r.t("disclaimer", role))
     return "\n".join(lines)
 
@@ -149,7 +122,7 @@ def summary_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
         lines += _summary_rows(r, role, "summary_unmet", groups["failed"])
         lines += _summary_rows(r, role, "summary_unknown", groups["open"])
         lines += _summary_rows(r, role, "summary_review", groups["review"])
-        lines.append(_contacts(r, role, trial["contacts"]))
+        lines += where_lines(r, role, trial)
     if data.get("more_trials"):
         lines += ["", r.t("more_trials", role, count=data["more_trials"])]
     if data.get("excluded"):

@@ -1,5 +1,6 @@
 """Matching results shaped for the conversation: per trial, what fits, what is open, what
-rules it out, the nearest site and the contacts, as plain dicts the renderer words.
+rules it out, and where to ask (sites and contacts, chosen by ``bot.sites``), as plain dicts
+the renderer words.
 
 Works on ``matching.engine.TrialResult`` objects through their documented attributes
 (``trial``, ``verdict``, ``score``, ``criteria`` with ``id``, ``kind``, ``text``,
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from bot.geo import Gazetteer, nearest_site
+from bot.geo import Gazetteer
+from bot.sites import where_to_ask
 from core.facts import Fact
 
 CANDIDATE = ("likely", "possible")
@@ -73,28 +75,8 @@ def _descendants(parent: str, children: dict[str, list[dict]]) -> list[dict]:
     return out
 
 
-def site_text(site: dict) -> str:
-    parts = [site.get("facility"), site.get("city"), site.get("region"), site.get("country")]
-    seen: list[str] = []
-    for part in parts:
-        if part and part not in seen:
-            seen.append(part)
-    return ", ".join(seen)
-
-
-def contacts_of(trial: dict) -> list[dict]:
-    """Central contacts, else the sites' contacts; values the record lacks stay None."""
-    contacts = list(trial.get("contacts") or [])
-    if not contacts:
-        for site in trial.get("sites") or []:
-            contacts.extend(site.get("contacts") or [])
-    return [{"name": c.get("name"), "role": c.get("role"), "phone": c.get("phone"), "email": c.get("email")} for c in contacts]
-
-
 def trial_view(result: Any, place: str | None, gazetteer: Gazetteer | None) -> dict[str, Any]:
     trial = result.trial
-    sites = list(trial.get("sites") or [])
-    match = nearest_site(place, sites, gazetteer) if place else None
     return {
         "id": trial.get("id"),
         "nct_id": trial.get("nct_id"),
@@ -103,10 +85,7 @@ def trial_view(result: Any, place: str | None, gazetteer: Gazetteer | None) -> d
         "verdict": result.verdict,
         "score": getattr(result, "score", None),
         "criteria": criteria_by_status(result.criteria),
-        "nearest": None if match is None else {"site": site_text(match.site), "km": match.km, "place": match.place,
-                                                 "matched_on": match.matched_on},
-        "sites": [site_text(s) for s in sites],
-        "contacts": contacts_of(trial),
+        **where_to_ask(trial, place, gazetteer),
     }
 
 

@@ -28,6 +28,9 @@ import textwrap
 
 from bot.commands.extract import MAX_CHARS, _decode, _read
 from bot.commands.trials import open_db
+from bot.geo import load_gazetteer
+from bot.render import PLAIN, Renderer
+from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
 from core.facts import Profile
 from data.terminology import load_terminology
@@ -162,6 +165,10 @@ def report(source: str, profile, results, show_source: bool = False) -> str:
     if show_source:
         lines += [f"=== {source} ===", ""]
     lines += _wrap("Understood from the text: " + (_profile_line(profile) or "nothing recognised"), "")
+    renderer = Renderer(PLAIN, load_texts())
+    location = profile.first("LOCATION")
+    place = location.concept if location else None
+    gazetteer = load_gazetteer() if place else None       # the chat's nearest-site rule
     for rank, result in enumerate(results, start=1):
         trial = result.trial
         lines += ["", f"{rank}. {trial.get('title') or trial['id']}",
@@ -182,8 +189,8 @@ def report(source: str, profile, results, show_source: bool = False) -> str:
         review = [c for c in result.top if c.status == "review"]
         if review:
             lines += _wrap("For the trial team to judge: " + ", ".join(c.id for c in review), "   ")
-        lines += _wrap("Sites: " + _sites(trial.get("sites") or []), "   ")
-        lines += _wrap("Contacts: " + _contacts(trial.get("contacts") or [], trial.get("sites") or []), "   ")
+        for line in where_lines(renderer, "clinician", where_to_ask(trial, place, gazetteer)):
+            lines += _wrap(line, "   ")
     lines += [""] + _wrap(load_texts().text("disclaimer", "clinician"), "")
     return "\n".join(lines)
 
@@ -242,25 +249,3 @@ def _profile_line(profile) -> str:
         if text not in parts:
             parts.append(text)
     return "; ".join(parts)
-
-
-def _sites(sites: list[dict]) -> str:
-    if not sites:
-        return UNKNOWN
-    shown = []
-    for site in sites:
-        place = ", ".join(p for p in (site.get("city"), site.get("region"), site.get("country")) if p)
-        status = (site.get("status") or "status unknown").lower().replace("_", " ")
-        shown.append(f"{site.get('facility') or UNKNOWN}, {place or UNKNOWN} ({status})")
-    return "; ".join(shown)
-
-
-def _contacts(contacts: list[dict], sites: list[dict]) -> str:
-    everyone = list(contacts) + [c for site in sites for c in (site.get("contacts") or [])]
-    if not everyone:
-        return UNKNOWN
-    shown = []
-    for contact in everyone:
-        ways = [f"phone {contact.get('phone') or UNKNOWN}", f"email {contact.get('email') or UNKNOWN}"]
-        shown.append(f"{contact.get('name') or UNKNOWN} ({', '.join(ways)})")
-    return "; ".join(shown)
