@@ -282,3 +282,25 @@ def test_a_pregnancy_asked_about_is_hypothetical(text):
 
 def test_a_pregnancy_stated_before_a_question_is_not():
     assert present(fact("I'm pregnant, is there a trial for me?", "pregnant", "PREGNANCY"))
+
+
+def test_a_side_effect_named_after_a_drug_is_that_drugs_and_the_list_outcome_reaches_the_rest():
+    statuses = {f.concept: f.status for f in extract(
+        "mesalamine, azathioprine (pancreatitis), infliximab, vedolizumab, tofacitinib, all failed.")}
+    assert statuses == {"mesalazine": "failed", "azathioprine": "intolerant", "infliximab": "failed",
+                        "vedolizumab": "failed", "tofacitinib": "failed"}
+
+
+def test_failed_reaches_a_long_list():
+    statuses = [f.status for f in extract("Failed MTX, MMF, rituximab, tocilizumab, baricitinib and IVIG.") if f.label == "DRUG"]
+    assert statuses == ["failed"] * 6
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("ITP that IVIG and romiplostim couldnt control", "romiplostim", "failed"),
+    ("my wife had to stop tocilizumab after a bad infection", "tocilizumab", "intolerant"),
+    ("HCQ, MTX stopped (transaminitis), belimumab ineffective", "methotrexate", "intolerant"),
+    ("belimumab ineffective, anifrolumab started", "anifrolumab", "current"),
+])
+def test_more_treatment_response(text, concept, status):
+    assert fact(text, concept).status == status
