@@ -8,6 +8,9 @@ without the list marker); the tree is rebuilt from the markers and the indentati
 * bullets (``*``, ``-``, ``•`` ...) and enumerators (``1.``, ``a.``, ``i)``, ``(2)``) nest by
   style: a style already open on the path continues that list (a sibling), a new style
   opens a sub-list; deeper indentation always nests;
+* in one flat list, an item ending with ":" ("2. ... meets the following requirements:")
+  takes the items after it, up to the next such item (a group, never a criterion of its
+  own); a hard-wrapped line right after an item continues the item;
 * an unmarked line is a heading when items follow it, a sibling of earlier unmarked
   headings, or the continuation of the list it interrupts; an unmarked "Label: text"
   line nests under an open heading that ends with ":";
@@ -48,6 +51,7 @@ class _Node:
     value: int = 0             # the enumerator's position (1 for "a."), 0 for bullets
     label: bool = False        # an unmarked "Label: text" line
     any_of: bool = False       # made "any" by an "any of the above N" line
+    adopted: bool = False      # an item of a flat list placed under the heading item before it
     parent: "_Node | None" = None
     children: list["_Node"] = field(default_factory=list)
 
@@ -231,7 +235,17 @@ class _Builder:
         else:
             same = next((i for i in range(len(self.stack) - 1, -1, -1)
                          if self.stack[i].style == node.style and self.stack[i].indent == node.indent), None)
-            if same is not None:
+            heading = self.stack[same] if same is not None else None
+            if heading is not None and heading.adopted and _is_heading_item(node):
+                # a new heading item ends the sub-list of the one before: it is its sibling
+                self._attach(node, self._truncate_to(self.stack.index(heading.parent)))
+            elif heading is not None and _is_heading_item(heading) and not heading.children and not heading.adopted:
+                # "2. the function of vital organs meets the following requirements:" / "3. ALT
+                # ..." in one flat list: the items after a heading item are its items
+                node.adopted = True
+                self._attach(node, heading)
+            elif same is not None:
+                node.adopted = heading.adopted
                 self._attach(node, self._truncate_to(same))
             else:
                 self._attach(node, self.stack[-1])
@@ -277,6 +291,11 @@ class _Builder:
         group.any_of = True
         self.stack = []
         return True
+
+
+def _is_heading_item(node: _Node) -> bool:
+    """A list item that announces items ("... meets the following requirements:")."""
+    return node.style != "plain" and not node.style.startswith("inline") and node.text.rstrip().endswith(":")
 
 
 # --- output ----------------------------------------------------------------------------

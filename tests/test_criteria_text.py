@@ -199,3 +199,14 @@ def test_a_deeper_marked_line_after_an_item_is_still_a_sub_item():
 def test_an_unmarked_line_after_a_blank_line_is_no_continuation():
     lines = ["  -  Active infection", "", "     Rheumatoid arthritis"]
     assert [c["text"] for c in walk(split_lines(lines, parse=REVIEW))] == ["Active infection", "Rheumatoid arthritis"]
+
+
+def test_a_heading_item_in_a_flat_numbered_list_groups_the_items_after_it():
+    lines = ["1. Age 18-65 years;", "2. the function of vital organs meets the following requirements:",
+             "3. ALT <= 3 x ULN;", "4. Creatinine <= 1.5 mg/dL", "5. Meet one of the following:", "6. SLE",
+             "7. Systemic sclerosis"]
+    criteria = split_lines(lines, parse=REVIEW)
+    assert [c["text"] for c in criteria] == ["Age 18-65 years;", lines[1][3:], "Meet one of the following:"]
+    assert [c["text"] for c in criteria[1]["children"]] == ["ALT <= 3 x ULN;", "Creatinine <= 1.5 mg/dL"]
+    assert "rule" not in criteria[1] and criteria[1]["combine"] == "all"
+    assert criteria[2]["combine"] == "any" and [c["text"] for c in criteria[2]["children"]] == ["SLE", "Systemic sclerosis"]
