@@ -304,3 +304,9 @@ def test_failed_reaches_a_long_list():
 ])
 def test_more_treatment_response(text, concept, status):
     assert fact(text, concept).status == status
+
+
+def test_a_question_word_does_not_reach_past_what_is_said_of_a_use():
+    assert not fact("my doctor mentioned that I failed methotrexate", "methotrexate").hypothetical
+    assert not fact("I can only take prednisone", "prednisone").hypothetical
+    assert fact("is there a trial after failing rituximab?", "rituximab").status == "failed"
