@@ -75,8 +75,6 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         # "women aged 18-65 or men aged 18-70": no rule keeps which sex each part is for;
         # unless all it reads is pregnancy, which never holds for a man ("female subjects
         # ... must not be breastfeeding; male subjects ... contraception")
-        from core.rules import iter_leaves
-
         if {leaf.get("type") for leaf in iter_leaves(rule)} <= {"pregnancy", "review"} and _mentions_pregnancy(rule):
             return rule
         return _whole_line_review(prepared, cues)

@@ -28,7 +28,7 @@ from nlp.criteria.nodes import (
     TEAM_REASONS, Chunk, Node, atom_nodes, atoms_in, connector, has_cue, is_content, is_cue, lead_connector,
     list_heading, only_atoms, split_parts,
 )
-from nlp.criteria.scopes import apply_scopes, own_qualifiers
+from nlp.criteria.scopes import DISTRIBUTIVE, apply_scopes, own_qualifiers
 
 
 class Reader:
@@ -220,8 +220,6 @@ class Reader:
 def _scoping_heading(els: list[El]) -> bool:
     """A clause with no fact whose cues say something of facts (a window, history,
     negation ...): before ":" it scopes over what follows."""
-    from nlp.criteria.scopes import DISTRIBUTIVE
-
     return not any(True for _ in atoms_in(els)) and any(e.kind == "cue" and e.value.sections & DISTRIBUTIVE for e in els)
 
 
