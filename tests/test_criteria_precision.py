@@ -216,3 +216,21 @@ def test_a_window_in_a_heading_applies_to_its_items():
     assert {"type": "diagnosis", "concept": "stroke"} not in list(iter_leaves(
         parse("Any of the following within 6 months: myocardial infarction, stroke, or heart failure", "exclusion")))
     assert parse("Within 6 months before screening: stroke; heart failure", "exclusion")["type"] == "review"
+
+
+def test_another_threshold_for_some_patients_never_fails_them():
+    rule = parse("Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert syndrome)")
+    assert rule == {"any": [{"type": "lab", "analyte": "bilirubin", "op": "<=", "uln": 1.5}, {"type": "review", "reason": "clinical"}]}
+    rule = parse("ALT or AST > 2.5 × ULN (> 5 × ULN if liver metastases)", "exclusion")
+    assert rule["all"][-1] == {"type": "review", "reason": "clinical"}
+
+
+def test_a_window_without_a_number_is_one_unit():
+    assert parse("Received cyclophosphamide in the past year", "exclusion") == \
+        {"type": "therapy", "concept": "cyclophosphamide", "within_days": 365}
+    assert "review" in leaf_types(parse("Received cyclophosphamide last year", "exclusion"))
+
+
+def test_free_of_a_condition_is_its_absence():
+    rule = parse("Infection-free for at least 2 weeks")
+    assert "not" in rule

@@ -15,6 +15,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from nlp.criteria.atoms import Atom, elided_atom
 from nlp.criteria.abbreviations import abbreviates, long_form_start
 from nlp.criteria.elements import El
@@ -23,6 +25,7 @@ from nlp.criteria.nodes import (
 )
 
 _METHOD_WORDS = ("formula", "cockcroft")
+_THRESHOLD = re.compile(r"[<>≤≥]=?\s*\d|\d\s*(?:[x×*]|times)\s*(?:the\s+)?(?:ULN|upper limit)", re.IGNORECASE)
 
 
 def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) -> None:
@@ -49,6 +52,12 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     if is_cue(first, "ignore") or (first.kind == "word" and first.value.lower() in _METHOD_WORDS):
         return
     inner_atoms = list(atoms_in(inner))
+    bracket_text = reader.text[el.start:el.end]
+    if _THRESHOLD.search(bracket_text) and not any(a.label in ("LAB", "SCORE", "AGE") for a in inner_atoms):
+        # "bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert syndrome)", "(≤ 5 × ULN if liver
+        # metastases)": another threshold for some patients; whether it applies is the team's
+        reader.threshold_brackets.append(bracket_text)  # for the whole clause ("ALT or AST > 2.5 × ULN (...)")
+        return
     if is_cue(first, "examples") or (inner_atoms and all(a.mods.get("example") for a in inner_atoms)):
         _bracket_examples(reader, chunk, inner, before)
         return

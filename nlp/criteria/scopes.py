@@ -132,6 +132,8 @@ def own_qualifiers(reader, atom: Atom) -> None:
     label = (concept.label if concept else "").lower()
     if atom.label == "INFECTION" and atom.concept == "active_infection" and reader.cues.search("infection_kinds", atom.text):
         atom.mods["unread"] = True  # "fungal infection": a kind of infection, not any infection
+    if re.match(r"[\s-]*free\b", reader.text[atom.end:atom.end + 8], re.IGNORECASE):
+        atom.mods["negated"] = True  # "infection-free", "disease free"
     if atom.label in ("CONDITION", "INFECTION"):
         after = re.match(r"[\s-]+([A-Za-z]+)", reader.text[atom.end:atom.end + 30])
         if after and any(p.fullmatch(after.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
@@ -165,6 +167,7 @@ def _months(cues, groups: dict) -> float | None:
 
 
 def _days(cues, groups: dict) -> float | None:
-    number = cues.number(groups.get("n") or "")
+    """Days of a window; "in the past year" (no number written) is one unit."""
+    number = 1.0 if groups.get("n") is None else cues.number(groups["n"])
     days = cues.days(groups.get("unit") or "")
     return None if number is None or days is None else number * days

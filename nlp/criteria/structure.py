@@ -43,6 +43,7 @@ class Reader:
         self.failure_spans: list[tuple[int, int]] = []     # where it says a therapy failed
         self.both = False                                  # "both ... and ...": no enumeration
         self.whichever: str | None = None                  # "whichever is shorter / longer"
+        self.threshold_brackets: list[str] = []             # "(≤ 5 × ULN if liver metastases)"
 
     # --- clauses ---------------------------------------------------------------------
     def read(self, els: list[El], default: str | None = None) -> Node | None:
@@ -110,6 +111,7 @@ class Reader:
                     return exception, bool(atoms_here)
                 return exempt(self, main, exception, list(atoms_in(els[:i]))), True
         mark_examples(self, els)
+        brackets_before = len(self.threshold_brackets)
         chunks, gaps = self._chunks(els)
         elide(self, chunks)
         apply_scopes(self, chunks)
@@ -130,6 +132,12 @@ class Reader:
         if not items:
             return None, False
         node = _combine(items, joins, self, list_default)
+        if len(self.threshold_brackets) > brackets_before:
+            # another threshold for some patients: an exclusion may not apply to them, an
+            # inclusion may let them in; the team decides
+            note = ("review", "clinical", " ".join(self.threshold_brackets[brackets_before:]))
+            del self.threshold_brackets[brackets_before:]
+            node = ("all", [node, note]) if self.kind == "exclusion" else ("any", [node, note])
         if shared:
             if not only_atoms(node):
                 return ("review", "other", clause_text), True
