@@ -39,7 +39,7 @@ def _condition_index() -> tuple[dict[str, str], dict[str, str]]:
     terms: dict[str, str] = {}
     abbreviations: dict[str, str] = {}
     for concept in load_terminology().by_category("condition"):
-        for term in (concept.label, *concept.terms):
+        for term in (concept.label, *concept.terms, *concept.attrs.get("registry_terms", ())):
             terms.setdefault(_clean(term), concept.id)
         for abbreviation in concept.abbreviations:
             abbreviations.setdefault(abbreviation, concept.id)
@@ -58,12 +58,19 @@ def condition_concept(name: str) -> str | None:
     parts = [part.strip() for part in name.split(",")]
     if len(parts) == 2 and all(parts):   # MeSH order: "Lupus Erythematosus, Systemic"
         candidates.append(f"{parts[1]} {parts[0]}")
+    found = []
     for candidate in candidates:
         if candidate in abbreviations:
-            return abbreviations[candidate]
-        clean = _clean(candidate)
-        if clean in terms:
-            return terms[clean]
+            found.append((abbreviations[candidate], True))
+        elif _clean(candidate) in terms:
+            found.append((terms[_clean(candidate)], False))
+    if found:
+        by_term = [concept for concept, abbreviation in found if not abbreviation]
+        if inner and not by_term and len(candidates) > 2:
+            # "UC (Ureter and Urethera)": the words beside an abbreviation spell something
+            # else, so the abbreviation is not the condition's
+            return None
+        return (by_term or [found[0][0]])[0]
     clean = _clean(candidates[1] if inner else name)
     if len(clean) < 5:
         return None
@@ -81,3 +88,28 @@ def condition_concepts(names: list[str]) -> list[str]:
         if concept and concept not in result:
             result.append(concept)
     return result
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> list[tuple[str, str]]:
+    """(clean term, concept id) of every condition term of five letters or more, longest
+    first (the longest phrase inside a name is the most specific)."""
+    terms, _abbreviations = _condition_index()
+    return sorted(((t, c) for t, c in terms.items() if len(t) >= 5), key=lambda tc: -len(tc[0]))
+
+
+@lru_cache(maxsize=20_000)
+def concepts_within(name: str) -> tuple[str, ...]:
+    """The condition concepts whose terms stand inside a name the terminology does not know
+    as a whole, as whole words ("Hematologic Cancer" -> malignancy, "Solid Tumor, Adult" ->
+    malignancy): what kind of condition the name is, at worst a broader one. Each stretch of
+    words counts once, for its longest term."""
+    text = f" {_clean(name)} "
+    found: list[str] = []
+    for term, concept in _phrases():
+        padded = f" {term} "
+        if padded in text:
+            text = text.replace(padded, " | ")
+            if concept not in found:
+                found.append(concept)
+    return tuple(found)

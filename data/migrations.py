@@ -5,10 +5,12 @@ or reorder one that has shipped. ``apply_migrations`` records what ran in ``_mig
 """
 from __future__ import annotations
 
+import json
 from typing import Callable
 
 import sqlite_utils
 
+from data import search
 from data.limits import limits_row
 from data.rule_nodes import plan_row
 
@@ -152,8 +154,6 @@ def _trial_limits(db: sqlite_utils.Database) -> None:
     lists (0: it cannot be pruned on conditions) and its source hash (so the candidates'
     lookup never reads the trials table); and trial_conditions covered by (concept,
     trial_id). Filled for the trials already stored."""
-    import json
-
     db["trial_limits"].create(
         {"trial_id": str, "source_hash": str, "min_age": float, "max_age": float, "sex": str, "conditions": int},
         pk="trial_id",
@@ -175,7 +175,6 @@ def _rule_nodes(db: sqlite_utils.Database) -> None:
     condition concepts (``condition_list``) beside the pruning limits, so matching reads a
     few hundred bytes per candidate instead of the whole record. Filled for the trials
     already stored."""
-    import json
 
     db.execute("CREATE TABLE rule_nodes (hash TEXT PRIMARY KEY, node TEXT NOT NULL) WITHOUT ROWID")
     db.execute("ALTER TABLE trial_limits ADD COLUMN plan TEXT")
@@ -219,3 +218,17 @@ def _sync(db: sqlite_utils.Database) -> None:
         "CREATE TABLE trial_freshness (trial_id TEXT PRIMARY KEY, nct_id TEXT, last_updated TEXT, "
         "status_verified TEXT, synced_at TEXT)"
     )
+
+
+@migration("0008_condition_gate_and_search")
+def _condition_gate_and_search(db: sqlite_utils.Database) -> None:
+    """Every stored trial's plan again, now with its conditions as a criterion
+    (``elig-condition``, issue #14), and the full-text index ranking reads
+    (``data/search.py``), filled for the trials already stored."""
+    records = [json.loads(record) for (record,) in db.execute("SELECT record FROM trials").fetchall()]
+    for record in records:
+        plan, conditions, nodes = plan_row(record)
+        db.conn.executemany("INSERT OR IGNORE INTO rule_nodes (hash, node) VALUES (?, ?)", nodes)
+        db.execute("UPDATE trial_limits SET plan = ?, condition_list = ? WHERE trial_id = ?", [plan, conditions, record["id"]])
+    search.create(db)
+    search.index(db, records)

@@ -87,7 +87,8 @@ def condition_target(record: dict) -> dict | None:
     """The trial's own conditions as a criterion (``elig-condition``): a trial is for a
     patient only when its conditions meet the patient's. None when the record lists none."""
     concepts = list(record.get("conditions") or [])
-    texts = [t for t in record.get("conditions_text") or [] if isinstance(t, str) and t.strip()]
+    texts = [t for t in [*(record.get("conditions_text") or []), *(record.get("condition_terms") or [])]
+             if isinstance(t, str) and t.strip()]
     within = list(record.get("condition_ancestors") or [])
     if not concepts and not texts:
         return None
@@ -95,7 +96,7 @@ def condition_target(record: dict) -> dict | None:
     for name, value in (("concepts", concepts), ("texts", texts), ("within", within)):
         if value:
             rule[name] = value
-    shown = texts or [_label(c) for c in concepts]
+    shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts
     return {"id": "elig-condition", "kind": "inclusion", "rule": rule,
             "text": "A trial for: " + "; ".join(shown) + " (the registry's conditions)"}
 

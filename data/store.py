@@ -21,6 +21,7 @@ from typing import Iterator
 
 import sqlite_utils
 
+from data import search
 from data.limits import limits_row
 from data.migrations import apply_migrations
 from data.rule_nodes import plan_row
@@ -385,6 +386,7 @@ def _write(db: sqlite_utils.Database, records: list[dict], origin: str) -> None:
         db.execute("INSERT INTO trial_limits (trial_id, source_hash, min_age, max_age, sex, conditions, plan, condition_list) "
                    "SELECT id, source_hash, ?, ?, ?, ?, ?, ? FROM trials WHERE id = ?",
                    [*limits_row(record), plan, conditions, record["id"]])    # candidate pruning (data/limits.py)
+    search.index(db, records)                                 # full-text ranking (data/search.py)
 
 
 def _insert_contacts(db: sqlite_utils.Database, trial_id: str, site_id: int | None, contacts: list[dict]) -> None:
@@ -395,7 +397,7 @@ def _insert_contacts(db: sqlite_utils.Database, trial_id: str, site_id: int | No
 
 
 def _delete(db: sqlite_utils.Database, trial_ids: list[str]) -> None:
-    for table in ("contacts", "sites", "criteria", "trial_conditions", "trial_limits"):
+    for table in ("contacts", "sites", "criteria", "trial_conditions", "trial_limits", "trial_text"):
         db.conn.executemany(f"DELETE FROM {table} WHERE trial_id = ?", [(t,) for t in trial_ids])
     db.conn.executemany("DELETE FROM trials WHERE id = ?", [(t,) for t in trial_ids])
     _bump_trials_version(db)

@@ -21,7 +21,9 @@ CATEGORIES = ("condition", "therapy", "analyte", "score", "infection", "biomarke
 
 _COMMON_KEYS = {"id", "label", "parents", "terms", "abbreviations"}
 _EXTRA_KEYS = {
-    "condition": set(),
+    # registry_terms: names registries file conditions under (MeSH headings such as
+    # "Neoplasms") that are read in registry records only, never in what patients write
+    "condition": {"registry_terms"},
     "therapy": {"half_life_days", "route", "kind"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},
     "score": {"range"},
@@ -118,7 +120,7 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid:
         raise DataError(f"{where}.id", "required: a non-empty concept id")
-    for key in ("parents", "terms", "abbreviations"):
+    for key in ("parents", "terms", "abbreviations", "registry_terms"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise DataError(f"{where}({cid}).{key}", "must be a list of non-empty strings")

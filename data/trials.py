@@ -56,6 +56,8 @@ RECORD_FIELDS: dict[str, tuple[Any, bool]] = {
     "description": ("text?", False),
     "conditions": ("concepts", False),
     "conditions_text": (("list", "text"), False),
+    "condition_terms": (("list", "text"), False),      # the registry's MeSH terms for them
+    "condition_ancestors": ("concepts", False),        # concepts the registry files them under
     "keywords": (("list", "text"), False),
     "interventions": (("list", ("object", {
         "type": ("text?", False), "name": ("text?", False),

@@ -24,6 +24,7 @@ from matching.evaluate import Evaluator
 from matching.plans import Judgement, PlanBook, TrialPlan, shared_book
 from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
+from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
 from matching.relevance import condition_strength, stated_diagnoses
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
@@ -56,12 +57,13 @@ class CriterionResult:
 class _Batch:
     """What the results of one ``judge_plans`` call share (one list per field, by trial)."""
 
-    __slots__ = ("ids", "verdicts", "scores", "unknowns", "plans", "judgement", "records", "load", "fits", "lazy")
+    __slots__ = ("ids", "verdicts", "scores", "unknowns", "plans", "judgement", "records", "load", "fits", "text",
+                 "lazy")
 
-    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits):
+    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits, text):
         self.ids, self.verdicts, self.scores, self.unknowns = ids, verdicts, scores, unknowns
         self.plans, self.judgement, self.records, self.load = plans, judgement, records, load
-        self.fits = fits
+        self.fits, self.text = fits, text
         self.lazy: dict[tuple[str, int], Any] = {}       # (what, trial) -> record / criteria / questions
 
 
@@ -96,6 +98,11 @@ class TrialResult:
     @property
     def unknowns(self) -> int:
         return self._batch.unknowns[self._i]
+
+    @property
+    def text_relevance(self) -> float:
+        """BM25 of the trial's text for the patient's words (0 when not ranked by text)."""
+        return self._batch.text[self._i]
 
     @property
     def condition_fit(self) -> int:
@@ -166,6 +173,19 @@ class TrialResult:
                 return build_question(key, leaf.leaf, leaf.facts)
         return None
 
+    @property
+    def off_condition(self) -> bool:
+        """Ruled out because the trial is for other conditions than the patient's (its
+        ``elig-condition`` failed): such a trial asks nothing."""
+        if self.verdict != INELIGIBLE or not self.plan.tops:
+            return False
+        top = self.plan.tops[-1]                  # registry criteria come last, the gate last of all
+        book, judgement = self.judgement.book, self.judgement
+        if book.op[top] != CRIT or judgement.value(top) != FAIL:
+            return False
+        child = book.arg[top][0]
+        return book.op[child] == LEAF and book.arg[child].get("type") == "target_condition"
+
     def open_items(self) -> list[tuple[int, int]]:
         """(top-level criterion node, open leaf node) pairs that could still change this
         trial's verdict, in criterion order (``matching/plans.py`` nodes)."""
@@ -189,16 +209,19 @@ class TrialResult:
 
 
 def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
-          evaluator: Evaluator | None = None, book: PlanBook | None = None) -> list[TrialResult]:
-    """Judge every trial for the profile; ranked likely > possible > ineligible."""
+          evaluator: Evaluator | None = None, book: PlanBook | None = None,
+          keywords: dict[str, float] | None = None) -> list[TrialResult]:
+    """Judge every trial for the profile; ranked likely > possible > ineligible.
+    ``keywords``: text relevance by trial id (``matching.keywords``), when known."""
     judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
     records = list(trials)
     plans = [judgement.book.plan(trial) for trial in records]
-    return judge_plans([t["id"] for t in records], plans, judgement, records=records)
+    return judge_plans([t["id"] for t in records], plans, judgement, records=records, keywords=keywords)
 
 
 def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, records: list[dict] | None = None,
-                load: Callable[[str], dict] | None = None, tops: tuple | None = None) -> list[TrialResult]:
+                load: Callable[[str], dict] | None = None, tops: tuple | None = None,
+                keywords: dict[str, float] | None = None) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
@@ -217,10 +240,11 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     else:
         by_id = id_order(ids)
     fits = condition_fits(plans, judgement.ev)
-    order = np.lexsort((by_id, unknown, -score, -np.array(fits), verdict)).tolist()
+    text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
+    order = np.lexsort((by_id, unknown, -score, -np.array(text), -np.array(fits), verdict)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
-                   plans, judgement, records, load, fits)
+                   plans, judgement, records, load, fits, text)
     return [TrialResult(batch, i) for i in order]
 
 
@@ -233,8 +257,10 @@ def id_order(ids: list[str]) -> Any:
 
 def rank_key(result: TrialResult) -> tuple:
     """Verdict first; within a verdict, how well the trial's conditions meet the patient's,
-    then the share of criteria met, fewer unknowns, id."""
-    return (VERDICT_ORDER[result.verdict], -result.condition_fit, -result.score, result.unknowns, result.id)
+    then how well its text fits the patient's words (BM25), the share of criteria met,
+    fewer unknowns, id."""
+    return (VERDICT_ORDER[result.verdict], -result.condition_fit, -result.text_relevance, -result.score,
+            result.unknowns, result.id)
 
 
 def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:

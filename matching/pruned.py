@@ -22,6 +22,7 @@ from matching import questions
 from matching.cache import Memo
 from matching.candidates import Candidates, find_candidates, patient_of
 from matching.catalog import TrialCatalog
+from matching.keywords import keyword_scores
 from matching.plans import Judgement
 
 MEMO_TRIALS = 25_000        # trial results the memos may hold together
@@ -53,7 +54,8 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
             pairs = trials.plans.plans(trials.db, found.trials)
             ids, plans = [trial_id for trial_id, _ in pairs], [plan for _, plan in pairs]
             kept = found.memo["plans"] = (ids, plans, (*tops_of(plans), engine.id_order(ids)))
-        return engine.judge_plans(kept[0], kept[1], judgement, load=trials.record, tops=kept[2])
+        return engine.judge_plans(kept[0], kept[1], judgement, load=trials.record, tops=kept[2],
+                                  keywords=keyword_scores(trials.db, profile))
 
     return list(_RESULTS.get(key, judge, weigh=len))
 

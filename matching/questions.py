@@ -162,7 +162,10 @@ def _examples_in(term, concept: str | None) -> str:
 # --- choosing ---------------------------------------------------------------------------
 
 def trial_questions(result) -> list[Question]:
-    """The questions that would settle this trial's unknown criteria, in criterion order."""
+    """The questions that would settle this trial's unknown criteria, in criterion order
+    (none for a trial ruled out as one for other conditions)."""
+    if result.off_condition:
+        return []
     judgement = result.judgement
     seen: dict[str, Question] = {}
     for _top, node in result.open_items():

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
+from data.condition_names import concepts_within
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -47,11 +48,16 @@ def fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
     for parent in leaf.get("within") or ():
         if parent == concept or (parent in terminology and concept in terminology and terminology.is_a(parent, concept)):
             best = max(best, RELATED_FIT)
-    if best < NAME_FIT:
+    if best < RELATED_FIT:
         names = _names(concept, terminology) | {text.lower()}
         for name in unmapped_texts(tuple(leaf.get("texts") or ())):
+            # a name the terminology does not know as a whole says what kind of condition
+            # it is through the terms inside it ("Hematologic Cancer": a malignancy)
+            for inside in concepts_within(name):
+                if relation(concept, text, inside, terminology) in (EXACT, NARROWER, BROADER):
+                    return RELATED_FIT
             if any(fuzz.token_set_ratio(name.lower(), own) >= NAME_THRESHOLD for own in names):
-                return NAME_FIT
+                best = NAME_FIT
     return best
 
 

@@ -187,8 +187,18 @@ def study_to_record(study: dict, file_name: str, base: str = "", parse: RulePars
     record["summary"] = r.text(p, "descriptionModule.briefSummary")
     record["description"] = r.text(p, "descriptionModule.detailedDescription")
     record["conditions_text"] = r.texts(p, "conditionsModule.conditions")
-    record["conditions"] = condition_concepts(record["conditions_text"])
     record["keywords"] = r.texts(p, "conditionsModule.keywords")
+    # the registry's own MeSH indexing: the terms of the trial's conditions, and the broader
+    # headings they are filed under (which say what kind of disease an unknown name is)
+    derived = _Reader(file_name, f"{base}.derivedSection" if base else "derivedSection")
+    browse = study.get("derivedSection") if isinstance(study.get("derivedSection"), dict) else {}
+    meshes = [derived.text(item, "term") for _, item in derived.items(browse, "conditionBrowseModule.meshes")]
+    ancestors = [derived.text(item, "term") for _, item in derived.items(browse, "conditionBrowseModule.ancestors")]
+    known = {t.lower() for t in record["conditions_text"]}
+    record["condition_terms"] = [t for t in dict.fromkeys(filter(None, meshes)) if t.lower() not in known]
+    record["conditions"] = condition_concepts(record["conditions_text"] + record["condition_terms"])
+    record["condition_ancestors"] = [c for c in condition_concepts([a for a in ancestors if a])
+                                     if c not in record["conditions"]]
 
     record["study_type"] = r.text(p, "designModule.studyType")
     phases = r.texts(p, "designModule.phases")

@@ -35,6 +35,7 @@ from bot.texts import load_texts
 from core.facts import Profile
 from data.terminology import load_terminology
 from matching.catalog import TrialCatalog
+from matching.keywords import keyword_scores
 from matching.pruned import match as match_candidates
 from matching.verdicts import VERDICT_WORDS
 from nlp.pipeline import extract
@@ -121,11 +122,10 @@ def run(args: argparse.Namespace) -> int:
         profile = Profile(extract(text, source=source, today=today))
         found = None
         if catalog is not None:                 # --prune: judge the candidates only (stored plans)
-
             results = match_candidates(profile, catalog, today=today)
             found = catalog.last
         else:
-            results = match(profile, trials, today=today)
+            results = match(profile, trials, today=today, keywords=keyword_scores(db, profile))
         if args.json:
             head = {"source": source, "profile": profile.to_dict()}
             tail = {}

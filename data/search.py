@@ -1,0 +1,57 @@
+"""Full-text search over the stored trials (SQLite FTS5 through sqlite-utils): each trial's
+title, conditions (the registry's names, MeSH terms and concept labels), keywords and
+criteria text in ``trial_text``, indexed by ``trial_text_fts`` and kept in step by
+triggers. Ranking reads BM25 from it (``matching.keywords``); columns are weighted so a
+word in the title or the conditions counts more than one deep in the criteria."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from data.terminology import load_terminology
+
+COLUMNS = ("title", "conditions", "keywords", "criteria")
+WEIGHTS = "bm25(10.0, 6.0, 3.0, 1.0)"       # per column of COLUMNS (the id is not indexed)
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """The table, its FTS5 index (porter stemming) and the weighted rank."""
+    db["trial_text"].create({"trial_id": str, **{c: str for c in COLUMNS}}, pk="trial_id")
+    db["trial_text"].enable_fts(list(COLUMNS), fts_version="FTS5", create_triggers=True, tokenize="porter")
+    db.execute(f"INSERT INTO trial_text_fts(trial_text_fts, rank) VALUES ('rank', '{WEIGHTS}')")
+
+
+def text_row(record: dict) -> dict[str, str]:
+    """The searchable text of a record."""
+    terminology = load_terminology()
+    labels = [terminology.label(c) for c in record.get("conditions") or [] if c in terminology]
+    conditions = [*(record.get("conditions_text") or []), *(record.get("condition_terms") or []), *labels]
+    return {
+        "trial_id": record["id"],
+        "title": " ".join(filter(None, [record.get("title"), record.get("official_title"), record.get("acronym")])),
+        "conditions": " ; ".join(conditions),
+        "keywords": " ; ".join(record.get("keywords") or []),
+        "criteria": " ".join(c.get("text") or "" for c in _walk(record.get("criteria") or [])),
+    }
+
+
+def index(db: sqlite_utils.Database, records: list[dict]) -> None:
+    """Write the searchable text of ``records`` (their old rows replaced)."""
+    db["trial_text"].upsert_all([text_row(r) for r in records], pk="trial_id")
+
+
+def forget(db: sqlite_utils.Database, trial_ids: list[str]) -> None:
+    db.conn.executemany("DELETE FROM trial_text WHERE trial_id = ?", [(t,) for t in trial_ids])
+
+
+def search(db: sqlite_utils.Database, query: str) -> dict[str, float]:
+    """BM25 relevance (higher is better) of every trial matching an FTS5 ``query``."""
+    rows = db["trial_text"].search(query, columns=["trial_id"], include_rank=True)
+    return {row["trial_id"]: -row["rank"] for row in rows}
+
+
+def _walk(criteria: list[dict]) -> Iterator[dict[str, Any]]:
+    for criterion in criteria:
+        yield criterion
+        yield from _walk(criterion.get("children") or [])

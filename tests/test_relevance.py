@@ -1,0 +1,174 @@
+"""A trial is for a patient only when its conditions meet the patient's (issue #14): the
+condition gate (``elig-condition``, matching/relevance.py), its safety rules, the registry
+names it reads, and the ranking within a verdict."""
+import json
+from datetime import date
+
+from core.facts import Fact, Profile
+from data.condition_names import concepts_within, condition_concept
+from data.store import open_store, upsert_trials
+from data.trials import load_trials
+from matching.catalog import TrialCatalog
+from matching.engine import match
+from matching.keywords import keyword_scores
+from matching.pruned import match as pruned_match
+from matching.questions import next_question
+from registry.ctgov import study_to_record
+
+TODAY = date(2026, 6, 1)
+REVIEW = lambda text, kind: {"type": "review", "reason": "other"}  # noqa: E731
+
+
+def _trial(trial_id, conditions=(), texts=(), criteria=(), **fields):
+    record = {"id": trial_id, "nct_id": None, "title": fields.pop("title", trial_id), "criteria": list(criteria),
+              "conditions": list(conditions), "conditions_text": list(texts)}
+    record.update(fields)
+    return record
+
+
+def _stated(concept, text):
+    return Fact("CONDITION", concept, text, 0, len(text))
+
+
+def _gate(result):
+    return next(c for c in result.criteria if c.id == "elig-condition")
+
+
+def _results(profile_facts, trials):
+    return {r.id: r for r in match(Profile(list(profile_facts)), trials, today=TODAY)}
+
+
+# --- the rule-out, and what it says --------------------------------------------------------
+
+def test_a_trial_for_other_conditions_is_ruled_out_naming_both_sides():
+    crohns = _trial("T-IBD", conditions=["crohns_disease", "ulcerative_colitis"])
+    result = _results([_stated("sle", "lupus")], [crohns])["T-IBD"]
+    assert result.verdict == "ineligible"
+    gate = _gate(result)
+    assert gate.status == "fail" and gate.kind == "inclusion"
+    reason = gate.evidence[0].reason
+    assert "Crohn's disease" in reason and "ulcerative colitis" in reason
+    assert "you told me: systemic lupus erythematosus" in reason and "say so" in reason
+    assert [f.text for f in gate.evidence[0].facts] == ["lupus"]      # the patient's words, quoted
+    assert gate.to_dict()["evidence"][0]["quotes"][0]["text"] == "lupus"
+
+
+def test_an_unknown_diagnosis_never_rules_a_trial_out_and_is_asked_first():
+    trials = [_trial("T-SLE", conditions=["sle"]), _trial("T-IBD", conditions=["crohns_disease"])]
+    results = match(Profile([Fact("AGE", "age", "34", value=34)]), trials, today=TODAY)
+    assert {r.verdict for r in results} == {"possible"}
+    assert all(_gate(r).status == "unknown" for r in results)
+    assert next_question(results).key.startswith("diagnosis")
+
+
+def test_suspected_negated_hypothetical_and_family_diagnoses_do_not_rule_out():
+    trial = _trial("T-IBD", conditions=["crohns_disease"])
+    for fact in (Fact("CONDITION", "sle", "possible lupus", uncertain=True),
+                 Fact("CONDITION", "sle", "lupus", negated=True),
+                 Fact("CONDITION", "sle", "lupus", hypothetical=True),
+                 Fact("CONDITION", "sle", "lupus", family=True)):
+        assert _gate(_results([fact], [trial])["T-IBD"]).status == "unknown", fact
+
+
+def test_the_hierarchy_counts_both_ways():
+    myopathy = _trial("T-IIM", conditions=["inflammatory_myopathy"])
+    assert _gate(_results([_stated("dermatomyositis", "DM")], [myopathy])["T-IIM"]).status == "pass"
+    diffuse = _trial("T-dcSSc", conditions=["diffuse_systemic_sclerosis"])
+    assert _gate(_results([_stated("systemic_sclerosis", "scleroderma")], [diffuse])["T-dcSSc"]).status == "pass"
+
+
+def test_every_stated_diagnosis_counts():
+    ra = _trial("T-RA", conditions=["rheumatoid_arthritis"])
+    result = _results([_stated("sle", "lupus"), _stated("rheumatoid_arthritis", "RA")], [ra])["T-RA"]
+    assert result.verdict != "ineligible" and _gate(result).status == "pass"
+
+
+def test_a_registry_name_the_terminology_does_not_know_says_what_kind_of_disease_it_is():
+    heme = _trial("T-HEME", texts=["Hematologic Cancer", "Solid Tumor, Adult"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [heme])["T-HEME"]).status == "pass"
+    assert _gate(_results([_stated("sle", "lupus")], [heme])["T-HEME"]).status == "fail"
+
+
+def test_a_trial_with_no_conditions_has_no_gate():
+    result = _results([_stated("sle", "lupus")], [_trial("T-NONE")])["T-NONE"]
+    assert all(c.id != "elig-condition" for c in result.criteria)
+
+
+# --- registry names -------------------------------------------------------------------
+
+def test_registry_names_in_mesh_order_brackets_and_typos():
+    assert condition_concept("Lupus Erythematosus, Systemic") == "sle"
+    assert condition_concept("Arthritis, Rheumatoid") == "rheumatoid_arthritis"
+    assert condition_concept("Immune Thrombocytopenia (ITP)") == "itp"
+    assert condition_concept("Crohns Diseases") == "crohns_disease"
+    # an abbreviation whose bracketed words spell something else is not that condition
+    assert condition_concept("UC (Ureter and Urethera)") is None
+    assert condition_concept("Hematologic Cancer") == "hematologic_malignancy"     # a MeSH-style registry term
+    assert condition_concept("Solid Tumor, Adult") is None and concepts_within("Solid Tumor, Adult") == ("malignancy",)
+    assert condition_concept("Breast Neoplasms") is None and concepts_within("Breast Neoplasms") == ("malignancy",)
+
+
+def test_imported_records_keep_the_registry_mesh_terms_and_headings():
+    study = {"protocolSection": {
+        "identificationModule": {"nctId": "NCT09900777", "briefTitle": "A lupus nephritis study"},
+        "conditionsModule": {"conditions": ["LN"], "keywords": ["kidney"]},
+        "eligibilityModule": {"eligibilityCriteria": "Inclusion Criteria:\n* Adults"}},
+        "derivedSection": {"conditionBrowseModule": {
+            "meshes": [{"id": "D008181", "term": "Lupus Nephritis"}],
+            "ancestors": [{"id": "D008180", "term": "Lupus Erythematosus, Systemic"},
+                          {"id": "D001327", "term": "Autoimmune Diseases"}]}}}
+    record = study_to_record(study, "x.json", parse=REVIEW)
+    assert record["condition_terms"] == ["Lupus Nephritis"]
+    assert record["conditions"] == ["sle"]
+    assert record["condition_ancestors"] == ["autoimmune_disease"]
+
+
+# --- ranking ------------------------------------------------------------------------------
+
+def test_within_a_verdict_the_closer_condition_comes_first():
+    broad = _trial("A-BROAD", conditions=["autoimmune_disease"])
+    exact = _trial("Z-EXACT", conditions=["sle"])
+    ranked = [r.id for r in match(Profile([_stated("sle", "lupus")]), [broad, exact], today=TODAY)]
+    assert ranked == ["Z-EXACT", "A-BROAD"]
+
+
+def test_stored_trials_rank_by_text_relevance_within_the_same_condition_fit(tmp_path):
+    db = open_store(str(tmp_path / "t.db"))
+    bundled = {t["id"] for t in load_trials()}
+    db.execute("DELETE FROM trials WHERE id NOT IN (SELECT value FROM json_each(?))", [json.dumps(sorted(bundled))])
+    base = {"sources": ["test"], "official_title": None, "acronym": None, "summary": None, "description": None,
+            "keywords": [], "interventions": [], "phase": None, "status": "RECRUITING", "study_type": None,
+            "design": {"allocation": None, "purpose": None, "masking": None, "model": None},
+            "enrollment": {"count": None, "type": None},
+            "dates": {"start": None, "primary_completion": None, "completion": None, "last_updated": None},
+            "eligibility": {"min_age_years": None, "max_age_years": None, "sex": "ALL", "healthy_volunteers": None},
+            "sponsors": [], "sites": [], "contacts": [], "arms": [], "outcomes": {"primary": [], "secondary": []},
+            "other_ids": []}
+    plain = dict(base, id="local-x-plain", nct_id=None, title="A study in adults", conditions=["sle"],
+                 conditions_text=["SLE"], criteria=[])
+    named = dict(base, id="local-x-named", nct_id=None, title="Belimumab-refractory lupus: a cell therapy study",
+                 conditions=["sle"], conditions_text=["SLE"], criteria=[])
+    upsert_trials(db, [plain, named], "import")
+    profile = Profile([_stated("sle", "lupus"), Fact("DRUG", "belimumab", "belimumab", status="failed")])
+    scores = keyword_scores(db, profile)
+    assert scores["local-x-named"] > scores.get("local-x-plain", 0.0)
+    ranked = [r.id for r in pruned_match(profile, TrialCatalog(db), today=TODAY) if r.id.startswith("local-x-")]
+    assert ranked == ["local-x-named", "local-x-plain"]
+
+
+def test_triage_json_keeps_the_verdict_vocabulary_for_a_trial_for_another_condition(capsys, tmp_path):
+    from bot.cli import main
+
+    letter = tmp_path / "letter.txt"
+    letter.write_text("34F with systemic lupus erythematosus since 2015, failed mycophenolate and belimumab.")
+    assert main(["triage", "--db", str(tmp_path / "t.db"), "--today", "2026-06-01", "--json", str(letter)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    crohns = next(t for t in data["trials"] if t["id"] == "NCT05239702")     # Crohn's/UC/DM/Still's/RA
+    assert crohns["verdict"] == "ineligible"
+    gate = next(c for c in crohns["criteria"] if c["id"] == "elig-condition")
+    assert gate["status"] == "fail" and gate["kind"] == "inclusion"
+    assert "Crohn" in gate["text"]
+    assert gate["evidence"][0]["quotes"][0]["text"].lower().startswith("systemic lupus")
+    assert not any("crohn" in json.dumps(q).lower() for q in crohns["questions"])
+    lupus = next(t for t in data["trials"] if t["id"] == "NCT05030779")
+    assert lupus["verdict"] != "ineligible"
