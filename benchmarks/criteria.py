@@ -28,7 +28,11 @@ parser's rule is compared with the curator's:
   consistent with the terminology's is-a), and the rule is wrong on the first probe whose
   verdict differs (same canonical forms are right without probing);
 * **partial rules** (evaluable leaves with review leaves beside them) are not counted in
-  either; those deciding a probe against the gold are listed apart (``partial_against``).
+  either; those deciding a probe against the gold are listed apart (``partial_against``);
+* **to judge again**: a line the gold says is ``review`` for a missing concept, which the
+  parser now reads with a concept added to the terminology since
+  (``concepts_at_judging.txt`` lists the ones there were) is neither right nor wrong until a
+  person judges it again; such lines are listed apart (``stale``).
 
 ``test.jsonl`` is held aside: it is read here only, never for tuning.
 
@@ -128,6 +132,23 @@ def _evaluable_leaves(rule: dict) -> set[str]:
 GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "criteria_gold"
 SPLITS = ("dev", "test")
 _MAX_PROBES = 4096
+
+
+def concepts_at_judging(directory: Path | None = None) -> set[str] | None:
+    """The concept ids the gold was judged against (``concepts_at_judging.txt``), or None."""
+    path = (directory or GOLD_DIR) / "concepts_at_judging.txt"
+    if not path.exists():
+        return None
+    return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+
+
+def _new_concepts(rule: dict, known: set[str] | None) -> list[str]:
+    """Concepts of ``rule`` the terminology did not have when the gold was judged."""
+    if known is None:
+        return []
+    fields = ("concept", "agent", "marker", "analyte", "score")
+    return sorted({leaf[f] for leaf in iter_leaves(rule) for f in fields if f in leaf and leaf[f] not in known})
 
 
 def gold_rows(split: str, directory: Path | None = None) -> list[dict[str, Any]]:
@@ -311,8 +332,9 @@ def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
     rows = gold_rows(split) if rows is None else rows
     parse = parse or parse_criterion
     counts = {"full": 0, "partial": 0, "review": 0, "right": 0, "gold_rules": 0, "gold_rules_found": 0,
-              "partial_gold_not_rule": 0}
-    wrong, partial_against = [], []
+              "partial_gold_not_rule": 0, "stale": 0}
+    wrong, partial_against, stale = [], [], []
+    known = concepts_at_judging()
     for row in rows:
         got = without_notes(parse(row["text"], row["kind"]))
         expected = row["expected"]
@@ -329,6 +351,14 @@ def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
             right, probe = agrees(got, expected)
         else:
             right, probe = False, None
+        added = _new_concepts(got, known)
+        if full and not is_rule and added and "missing concept" in row.get("why", ""):
+            # judged "review" for a concept the terminology lacked; it has one now: a person
+            # judges the line again (neither right nor wrong until then)
+            counts["full"] -= 1
+            counts["stale"] += 1
+            stale.append(item | {"new_concepts": added, "why": row.get("why", "")})
+            continue
         if full:
             counts["right"] += right
             counts["gold_rules_found"] += right and is_rule
@@ -349,6 +379,7 @@ def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
         "coverage_ceiling": round(counts["gold_rules"] / n, 4) if n else 0.0,
         "wrong": wrong,
         "partial_against": partial_against,
+        "stale": stale,
     }
 
 
@@ -381,9 +412,13 @@ def bench_criteria(args) -> dict[str, Any]:
             (f"gold {split}: partial rules / review leaves", f"{g['partial']} / {g['review']}"),
             (f"gold {split}: partial rules where the gold is review or heading", g["partial_gold_not_rule"]),
             (f"gold {split}: partial rules deciding against a gold rule", len(g["partial_against"])),
+            (f"gold {split}: to judge again (review for a concept added since)", g["stale"]),
         ]
         for item in g["wrong"]:
             result["table"].append((f"  wrong ({split}) {item['id']}", f"{' '.join(item['text'].split())[:90]} -> "
+                                    f"{json.dumps(item['got'], ensure_ascii=False)[:160]}"))
+        for item in g["stale"]:
+            result["table"].append((f"  judge again ({split}) {item['id']}", f"{' '.join(item['text'].split())[:90]} -> "
                                     f"{json.dumps(item['got'], ensure_ascii=False)[:160]}"))
     return result
 

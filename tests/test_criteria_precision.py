@@ -234,3 +234,31 @@ def test_a_window_without_a_number_is_one_unit():
 def test_free_of_a_condition_is_its_absence():
     rule = parse("Infection-free for at least 2 weeks")
     assert "not" in rule
+
+
+def test_the_gold_score_counts_full_rules_and_sets_apart_lines_to_judge_again():
+    rows = [
+        {"id": "a", "kind": "inclusion", "text": "a", "expected": {"type": "age", "min": 18}, "why": ""},
+        {"id": "b", "kind": "inclusion", "text": "b", "expected": "review", "why": "needs the team"},
+        {"id": "c", "kind": "exclusion", "text": "c", "expected": "review", "why": "missing concept: x"},
+        {"id": "d", "kind": "inclusion", "text": "d", "expected": {"type": "age", "min": 18}, "why": ""},
+    ]
+    answers = {
+        "a": {"all": [{"type": "age", "min": 18}, {"type": "age", "min": 10}]},   # the same patients
+        "b": {"type": "diagnosis", "concept": "sle"},                               # a rule where the team decides
+        "c": {"type": "diagnosis", "concept": "not_a_concept_then"},                # a concept added since
+        "d": {"all": [{"type": "age", "min": 18}, {"type": "review", "reason": "other"}]},  # partial
+    }
+    result = evaluate_gold("dev", parse=lambda text, kind: answers[text], rows=rows)
+    assert (result["full"], result["right"], result["partial"]) == (2, 1, 1)
+    assert [w["id"] for w in result["wrong"]] == ["b"] and [s["id"] for s in result["stale"]] == ["c"]
+
+
+def test_probes_tell_apart_rules_that_judge_a_patient_differently():
+    assert agrees({"type": "age", "min": 18}, {"type": "age", "min": 18})[0]
+    assert not agrees({"type": "age", "min": 19}, {"type": "age", "min": 18})[0]
+    assert agrees({"type": "pregnancy", "states": ["pregnant", "lactating"]},
+                  {"any": [{"type": "pregnancy", "states": ["pregnant"]}, {"type": "pregnancy", "states": ["lactating"]}]})[0]
+    right, probe = agrees({"type": "lab", "analyte": "platelets", "op": ">=", "value": 100, "unit": "10^9/L"},
+                          {"type": "lab", "analyte": "platelets", "op": ">", "value": 100, "unit": "10^9/L"})
+    assert not right and probe["got"] == "true" and probe["gold"] == "false"
