@@ -10,7 +10,9 @@ sub-criteria and group headings included.
 Reported (``bench_matching``): trial-level accuracy (verdicts), criterion-level accuracy
 (fail / not fail for every criterion of every expected trial), false exclusions (trials
 judged ineligible that should not be: target 0) and criteria failed that should not be,
-and the latency of one triage (extraction + matching, pipeline already loaded), p50/p95.
+and the latency of one triage (extraction + matching, pipeline already loaded), p50/p95;
+then the relevance benchmark on real registry trials (``benchmarks/relevance.py``: NDCG@10
+beside a BM25 keyword baseline, trials for other conditions ruled out, false exclusions).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from benchmarks.relevance import bench_relevance
 from benchmarks.stats import percentiles
 from core.facts import Profile
 from data.errors import DataError
@@ -166,4 +169,9 @@ def bench_matching(args: Any = None) -> dict[str, Any]:
           for p in ("p50", "p95")),
         ("mismatches", len(result["mismatches"])),
     ]
+    relevance = bench_relevance(args)        # real registry trials and judged patients (issue #14)
+    result["relevance"] = {k: v for k, v in relevance.items() if k != "table"}
+    result["table"] += [(f"relevance: {name}", value) for name, value in relevance.get("table", [])]
+    if "error" in relevance:
+        result["table"].append(("relevance", relevance["error"]))
     return result

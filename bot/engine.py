@@ -532,10 +532,12 @@ class Engine:
             return
         results = self.results(turn)
         location = tracker.profile.first("LOCATION")
-        view = shape_results(results, location.concept if location else None, self.gazetteer)
+        found = getattr(self.trials, "last", None)          # a catalog's pruning (matching.candidates)
+        view = shape_results(results, location.concept if location else None, self.gazetteer,
+                             left_out=getattr(found, "left_out", 0) or 0)
         shown = [trial for part in ("candidates", "ruled_out") for trial in view[part]]
         turn.record("shown", {"what": "results", "trials": [{"id": t["id"], "verdict": t["verdict"]} for t in shown],
-                              "more": view["more_candidates"] + view["more_ruled_out"]})
+                              "more": view["more_candidates"] + view["more_ruled_out"] + view["left_out"]})
         turn.say("results", **view)
         exclude = tracker.answered | tracker.skipped
         if self.next_question(results, tracker.profile, exclude) is not None:

@@ -72,7 +72,8 @@ def summary(engine: "Engine", turn: Turn, arg: str) -> None:
              date=(engine.today or date.today()).isoformat(),
              excluded=[{"id": r.trial.get("id"), "failed": criteria_by_status(r.criteria)["failed"]}
                        for r in ruled_out[:SUMMARY_TRIALS]],
-             more_trials=len(everyone) - len(candidates), more_excluded=max(0, len(ruled_out) - SUMMARY_TRIALS))
+             more_trials=len(everyone) - len(candidates), more_excluded=max(0, len(ruled_out) - SUMMARY_TRIALS),
+             left_out=getattr(getattr(engine.trials, "last", None), "left_out", 0) or 0)
 
 
 def trials(engine: "Engine", turn: Turn, arg: str) -> None:

@@ -73,6 +73,8 @@ def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
         if view["more_ruled_out"]:
             lines.append(r.t("more_trials", role, count=view["more_ruled_out"]))
         out.append("\n".join(lines))
+    if view.get("left_out"):
+        out.append(r.t("left_out", role, count=view["left_out"]))
     out.append(r.t("disclaimer", role))
     return "\n\n".join(out)
 
@@ -134,4 +136,6 @@ def summary_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
             lines.append(f" - {r.fmt.esc(str(trial['id']))}: {reasons}")
         if data.get("more_excluded"):
             lines.append(r.t("more_trials", role, count=data["more_excluded"]))
+    if data.get("left_out"):
+        lines += ["", r.t("left_out", role, count=data["left_out"])]
     return "\n".join(lines)

@@ -90,8 +90,10 @@ def trial_view(result: Any, place: str | None, gazetteer: Gazetteer | None) -> d
 
 
 def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | None,
-                  max_candidates: int = 5, max_ruled_out: int = 5) -> dict[str, Any]:
-    """Candidates (may qualify) best first, then trials ruled out, each as a view."""
+                  max_candidates: int = 5, max_ruled_out: int = 5, left_out: int = 0) -> dict[str, Any]:
+    """Candidates (may qualify) best first, then trials ruled out, each as a view;
+    ``left_out``: trials pruning did not judge (for other conditions, or outside their
+    age or sex limits), counted so none vanishes without a word."""
     candidates = [r for r in results if r.verdict in CANDIDATE]
     ruled_out = [r for r in results if r.verdict not in CANDIDATE]
     return {
@@ -100,6 +102,7 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
         "more_candidates": max(0, len(candidates) - max_candidates),
         "ruled_out": [trial_view(r, None, None) for r in ruled_out[:max_ruled_out]],
         "more_ruled_out": max(0, len(ruled_out) - max_ruled_out),
+        "left_out": left_out,
     }
 
 
