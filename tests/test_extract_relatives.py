@@ -126,3 +126,13 @@ def test_a_relative_the_message_goes_on_about_is_the_patient_even_after_the_writ
     text = "I have lupus myself and now my daughter (15) has just been diagnosed with dermatomyositis"
     assert fact(text, "sle").family and not fact(text, "dermatomyositis").family
     assert ages(text) == [15]
+
+
+@pytest.mark.parametrize("text, sex", [("I don't think she has TB", "female"), ("maybe hep C? he used drugs, we never checked", "male")])
+def test_a_writer_speaking_of_she_or_he_is_a_relative(text, sex):
+    found = speaker_of(text)
+    assert (found.speaker, found.relation, found.sex) == ("relative", None, sex)
+
+
+def test_a_relative_of_unknown_relation_does_not_make_the_writers_words_family():
+    assert not fact("I doubt it's TB, she has never been abroad", "tuberculosis").family

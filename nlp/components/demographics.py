@@ -12,12 +12,13 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from core.durations import DAYS
 from data.terminology import Terminology
+from nlp.components.doc_cache import doc_text
 from nlp.components.patterns import PatternMatch, token_span
 from nlp.components.speaker import relations
 from nlp.components.terms import Candidate
 from nlp.units import normalize_unit, parse_number
-from nlp.components.doc_cache import doc_text
 
 AGE_RANGE = (0, 120)
 
@@ -29,7 +30,7 @@ class PatternFacts:
         self.sex_words = {w.lower(): sex for sex, words in vocabulary["sex_words"].items() for w in words}
         self.number_words = {k.lower(): v for k, v in vocabulary["number_words"].items()}
         self.not_places = {w.lower() for w in vocabulary["not_places"]}
-        self.time_units = {k.lower(): float(v) for k, v in vocabulary["time_units"].items()}
+        self.time_units = {k.lower(): DAYS[v] for k, v in vocabulary["time_units"].items()}
         self.terminology = terminology
 
     def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
@@ -56,8 +57,8 @@ class PatternFacts:
         if match.row.get("kind") == "noun_phrase" and self._names_someone(doc, match):
             return []
         unit = (match.groups.get("unit") or "").lower()
-        if unit and unit in self.time_units and self.time_units[unit] < self.time_units.get("year", 365.25):
-            value = round(value * self.time_units[unit] / self.time_units.get("year", 365.25), 3)   # "6-month-old" -> 0.5
+        if unit and unit in self.time_units and self.time_units[unit] < DAYS["year"]:
+            value = round(value * self.time_units[unit] / DAYS["year"], 3)   # "6-month-old" -> 0.5
         before = doc.text[max(0, match.start_char - 2):match.start_char + 1]
         if re.match(r"^(?:\s|^)?[-\u2212]\d?$", before) or doc.text[match.start_char:].startswith(("-", "\u2212")):
             value = -value        # "-5 years old": a minus sign, kept so the age is questioned
@@ -75,7 +76,8 @@ class PatternFacts:
         text = doc_text(doc)
         before = re.search(r"(\w+)\s+$", text[max(0, match.start_char - 12):match.start_char])
         after = text[match.end_char:]
-        return (before is not None and before.group(1).lower() in relations().possessives
+        words = relations()
+        return (before is not None and before.group(1).lower() in words.possessives | words.other_person_words
                 and re.match(r"\s*(?:[,.!?;:)]|$)", after) is not None)
 
     def _sex(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:

@@ -46,7 +46,7 @@ class People:
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
             named = {self.words.relation_of(ent.doc[m.modifier_span[1] - 1].text) for m in cues}
             return not (named and named <= {speaker.relation})
-        if speaker is not None and speaker.speaker == "relative":
+        if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent)
         return False
 

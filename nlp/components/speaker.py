@@ -7,8 +7,10 @@
   with it ("my daughter is 24", "our son (now 31)", "my sister (39)", "mum is 74"), a phrase
   before it ("asking for my dad", "help my brother"), or else the first relation whose role
   is ``patient`` (children, partners: "my son has T-ALL") that the sentence goes on about;
-* a subject relation means a relative writes (``speaker="relative"``); otherwise a writer
-  speaking in the first person is the patient (``"patient"``); otherwise unknown (None).
+* a subject relation means a relative writes (``speaker="relative"``); so does a writer who
+  speaks of "she"/"he" and never of their own health ("I don't think she has TB", relation
+  unknown, the sex from the pronoun); otherwise a writer speaking in the first person is the
+  patient (``"patient"``); otherwise unknown (None: a clinician's note says neither).
 
 Example::
 
@@ -60,6 +62,8 @@ class Relations:
     writer_words: frozenset[str]
     possessives: frozenset[str]
     self_statements: tuple[re.Pattern, ...]
+    third_person: dict[str, re.Pattern]     # sex -> "she", "he's" ...
+    first_plural: re.Pattern
     other_person_words: frozenset[str]
     first_person: re.Pattern
 
@@ -127,7 +131,15 @@ def relations() -> Relations:
             statements.append(re.compile(raw, re.IGNORECASE))
         except (re.error, TypeError) as exc:
             raise DataError(f"{name}.self_statements[{i}]", f"not a valid regular expression ({exc})") from None
+    third = doc.get("third_person_subjects")
+    if not isinstance(third, dict) or set(third) - {"female", "male"}:
+        raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
+    third_person = {sex: re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(_words(spelled, f"{name}.third_person_subjects.{sex}")),
+                                    re.IGNORECASE) for sex, spelled in third.items()}
+    plural = _words(doc.get("first_person_plural"), f"{name}.first_person_plural")
     return Relations(
+        third_person=third_person,
+        first_plural=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(plural), re.IGNORECASE),
         self_statements=tuple(statements),
         words=words, sexes=sexes, roles=roles, mention=mention, bare=bare, age_after=age_after, about=about_re,
         pronoun_age=pronoun_age,
@@ -185,6 +197,11 @@ def speaker_of(text: str) -> Speaker:
     if subject is not None:
         start, end, relation = subject[:3]
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
+    spoken_of = [sex for sex, pattern in rel.third_person.items() if pattern.search(text)]
+    writer = rel.first_person.search(text) or rel.first_plural.search(text)
+    if writer and spoken_of and not any(p.search(text) for p in rel.self_statements):
+        # "I don't think she has TB": someone writing about "she"; her sex when only one is named
+        return Speaker("relative", None, spoken_of[0] if len(spoken_of) == 1 else None)
     if rel.first_person.search(text):
         return Speaker("patient")
     return Speaker(None)
