@@ -12,12 +12,25 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from bot.formats import (  # noqa: F401  (ANSI, HTML, PLAIN, split_message re-exported for transports)
-    _COMPARATORS, ANSI, HTML, PLAIN, SHORT, SHOW, TELEGRAM_LIMIT, Plain, Safe, _cut, _num, split_message,
+    _COMPARATORS,
+    ANSI,
+    HTML,
+    PLAIN,
+    SHORT,
+    SHOW,
+    TELEGRAM_LIMIT,
+    Plain,
+    Safe,
+    _cut,
+    _num,
+    split_message,
 )
 from bot.render_results import results_text, summary_text, trial_text
 from bot.texts import Texts, load_texts
-from data.terminology import load_terminology
+from core import durations
 from core.facts import Fact
+from data.terminology import load_terminology
+
 
 class Renderer:
     def __init__(self, fmt: Plain = PLAIN, texts: Texts | None = None):
@@ -138,9 +151,9 @@ class Renderer:
 
     def _duration(self, days: float) -> str:
         if days >= 365:
-            return self.texts.phrase("years").format(count=round(days / 365.25))
+            return self.texts.phrase("years").format(count=round(durations.in_unit(days, "year")))
         if days >= 30:
-            return self.texts.phrase("months").format(count=round(days / 30.44))
+            return self.texts.phrase("months").format(count=round(durations.in_unit(days, "month")))
         return self.texts.phrase("days").format(count=round(days))
 
     # --- replies ------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def _strip_approx(reply: str) -> str:
 
 def _strip_years(reply: str) -> str:
     """"45 years old" -> "45" (the year words are nlp's time units)."""
-    years = {w.lower() for w, days in vocabulary().get("time_units", {}).items() if float(days) >= 365}
+    years = {w.lower() for w, unit in vocabulary().get("time_units", {}).items() if unit == "year"}
     words = reply.split()
     if words and words[-1] == "old":
         words = words[:-1]

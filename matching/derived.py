@@ -10,9 +10,10 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
+from core import durations
 from data.terminology import Terminology
 
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
@@ -49,12 +50,12 @@ def days_since(value: str | None, today: date) -> tuple[float, float] | None:
 
 
 def add_months(start: date, months: float) -> date:
-    """``start`` plus a number of calendar months (fractions of a month as 30.44 days)."""
+    """``start`` plus a number of calendar months (fractions of a month by ``core.durations``)."""
     whole = int(months)
     index = start.month - 1 + whole
     year, month = start.year + index // 12, index % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day) + timedelta(days=round((months - whole) * 30.44))
+    return date(year, month, day) + timedelta(days=round(durations.days(months - whole, "month")))
 
 
 def at_least_months_ago(value: str | None, months: float, today: date) -> bool | None:
@@ -89,9 +90,9 @@ def window_days(days: float) -> str:
     """A window in words: "28 days", "90 days (about 3 months)", "1826 days (about 5 years)"."""
     text = f"{days:g} days"
     if days >= 730:
-        return f"{text} (about {days / 365.25:.0f} years)"
+        return f"{text} (about {durations.in_unit(days, 'year'):.0f} years)"
     if days >= 60:
-        return f"{text} (about {days / 30.44:.0f} months)"
+        return f"{text} (about {durations.in_unit(days, 'month'):.0f} months)"
     return text
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import math
 
+from core import durations
+from core.facts import Fact
+from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all
 from matching.compare import compare
 from matching.concepts import relation
 from matching.derived import at_least_months_ago, window_days, within_days
 from matching.evidence import PRESENT, Evidence, split_related
 from matching.evidence_rules import load_evidence_rules
-from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all
 from matching.leaf_result import LeafResult
-from core.facts import Fact
 
 PLAUSIBLE_AGE = (0, 120)
 
@@ -57,7 +58,7 @@ def _diagnosed_long_enough(fact: Fact, months: float, ev: Evidence) -> bool | No
     if fact.date:
         return at_least_months_ago(fact.date, months, ev.today)
     if fact.duration_days is not None:
-        return fact.duration_days >= months * 30.44
+        return fact.duration_days >= durations.days(months, "month")
     return None
 
 

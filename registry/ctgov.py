@@ -13,16 +13,27 @@ import re
 from pathlib import Path
 from typing import Any
 
+from core import durations
 from data.errors import DataError
 from registry.concepts import condition_concepts, target_antigens
-from registry.criteria_text import RuleParser, demographic_criteria, split_criteria, with_demographics
+from registry.criteria_text import (
+    RuleParser,
+    demographic_criteria,
+    split_criteria,
+    with_demographics,
+)
 from registry.record import (
-    MAX_DEPTH, MAX_FILE_BYTES, check_text, finish, new_record, read_text_file, source_name,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    check_text,
+    finish,
+    new_record,
+    read_text_file,
+    source_name,
 )
 
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.IGNORECASE)
-_YEARS_PER = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25,
-              "hour": 1 / 8766, "minute": 1 / 525960}
+
 
 
 def read_json_file(path: Path) -> Any:
@@ -145,7 +156,7 @@ class _Reader:
         match = _AGE.match(value)
         if not match:
             raise DataError(self._where(path), f"{value!r} is not an age such as '18 Years' or '6 Months'")
-        years = float(match.group(1)) * _YEARS_PER[match.group(2).lower()]
+        years = durations.years(float(match.group(1)), match.group(2).lower())
         years = round(years, 3)
         return (int(years) if years.is_integer() else years), value
 

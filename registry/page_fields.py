@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from core import durations
 from registry.patterns import Patterns
 
 
@@ -62,8 +63,8 @@ def age_years(text: str, patterns: Patterns) -> tuple[float, str] | None:
 
 
 def _to_years(value: str, unit: str | None) -> float:
-    per = {"y": 1.0, "m": 1 / 12, "w": 7 / 365.25, "d": 1 / 365.25, "h": 1 / 8766}
-    years = round(float(value) * per[(unit or "y")[0].lower()], 3)
+    units = {"y": "year", "m": "month", "w": "week", "d": "day", "h": "hour"}
+    years = round(durations.years(float(value), units[(unit or "y")[0].lower()]), 3)
     return int(years) if years.is_integer() else years
 
 

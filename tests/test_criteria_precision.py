@@ -211,8 +211,8 @@ def test_age_limits_written_apart_or_with_inclusive_still_read():
 
 def test_a_window_in_a_heading_applies_to_its_items():
     rule = parse("Within 6 months before screening: stroke or heart failure", "exclusion")
-    assert rule == {"any": [{"type": "history", "concept": "stroke", "within_days": 180},
-                            {"type": "history", "concept": "heart_failure", "within_days": 180}]}
+    assert rule == {"any": [{"type": "history", "concept": "stroke", "within_days": 182},
+                            {"type": "history", "concept": "heart_failure", "within_days": 182}]}
     assert {"type": "diagnosis", "concept": "stroke"} not in list(iter_leaves(
         parse("Any of the following within 6 months: myocardial infarction, stroke, or heart failure", "exclusion")))
     assert parse("Within 6 months before screening: stroke; heart failure", "exclusion")["type"] == "review"

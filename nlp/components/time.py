@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from core.durations import DAYS
 from nlp.components.patterns import PatternMatch, PatternRunner
 
 TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER", "PREGNANCY")
@@ -35,7 +36,7 @@ class TimeExpression:
 class TimeReader:
     def __init__(self, vocabulary: dict[str, Any]):
         self.runner = PatternRunner(("time",))
-        self.units = {k.lower(): float(v) for k, v in vocabulary["time_units"].items()}
+        self.units = {k.lower(): DAYS[v] for k, v in vocabulary["time_units"].items()}
         self.numbers = {k.lower(): v for k, v in vocabulary["number_words"].items()}
         self.months = {k.lower(): int(v) for k, v in vocabulary["month_names"].items()}
         cues: dict[str, set[str]] = {}

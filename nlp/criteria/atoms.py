@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from core.durations import DAYS
+from core.facts import Fact
 from data.terminology import Terminology, load_terminology
 from nlp.components.measurements import Reading, ValueReader
 from nlp.criteria.abbreviations import long_form_start
 from nlp.criteria.cues import Cues
-from core.facts import Fact
 from nlp.resources import vocabulary
 from nlp.units import normalize_unit
 
@@ -381,7 +382,7 @@ def _is_patient_age(text: str, match: re.Match, cues: Cues) -> bool:
     if _DECIMAL_AFTER.match(rest):
         return False
     following = _NEXT_WORD.match(rest)
-    if following is not None and cues.days(following.group(1)) not in (None, 365.25):
+    if following is not None and cues.days(following.group(1)) not in (None, DAYS["year"]):
         return False  # "age ≥ 3 months", "aged 6 to 24 weeks"
     if _AGE_WORD.search(match.group(0)):
         return True

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from core.durations import DAYS
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 from nlp.resources import vocabulary
@@ -126,15 +127,15 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
     numbers = {str(k).lower(): float(v) for k, v in vocabulary()["number_words"].items() if isinstance(v, (int, float))}
     units = doc["time_units"]
     if not isinstance(units, dict) or not units:
-        _fail("time_units", "must map unit names to {days, words}")
+        _fail("time_units", "must map unit names to {words}")
     unit_days = []
     unit_words: list[str] = []
     for name, spec in units.items():
-        if not isinstance(spec, dict) or set(spec) != {"days", "words"} or not isinstance(spec["days"], (int, float)):
-            _fail(f"time_units.{name}", "must be {days: number, words: [patterns]}")
+        if name not in DAYS or not isinstance(spec, dict) or set(spec) != {"words"}:
+            _fail(f"time_units.{name}", f"must be one of {', '.join(DAYS)}: {{words: [patterns]}}")
         words = _strings(spec["words"], f"time_units.{name}.words")
         unit_words.extend(words)
-        unit_days.append((re.compile("|".join(f"(?:{w})" for w in words), re.IGNORECASE), float(spec["days"])))
+        unit_days.append((re.compile("|".join(f"(?:{w})" for w in words), re.IGNORECASE), DAYS[name]))
     number_words = "|".join(sorted((re.escape(w) for w in numbers), key=len, reverse=True))
     placeholders = {
         "n": rf"(?:\d+(?:\.\d+)?|{number_words})",

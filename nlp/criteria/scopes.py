@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 
+from core.durations import DAYS
 from nlp.criteria.atoms import Atom
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import Chunk
@@ -26,7 +27,6 @@ DISTRIBUTIVE = {"history", "negation", "positive", "infection_active", "window",
 # cues that only ever apply to the facts written after them ("pregnancy, lactation, ... in
 # the absence of contraception": the absence is not of lactation)
 _FORWARD_ONLY = {"negation", "other_person"}
-_DAYS_PER_MONTH = 30.4375
 
 
 def apply_scopes(reader, chunks: list[Chunk]) -> None:
@@ -159,11 +159,11 @@ def _months(cues, groups: dict) -> float | None:
     days = cues.days(groups.get("unit") or "")
     if number is None or days is None:
         return None
-    if days == 365.25:
+    if days == DAYS["year"]:
         return number * 12
-    if days == 30:
+    if days == DAYS["month"]:
         return number
-    return round(number * days / _DAYS_PER_MONTH, 1)
+    return round(number * days / DAYS["month"], 1)
 
 
 def _days(cues, groups: dict) -> float | None:
