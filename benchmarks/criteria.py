@@ -332,7 +332,7 @@ def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
     rows = gold_rows(split) if rows is None else rows
     parse = parse or parse_criterion
     counts = {"full": 0, "partial": 0, "review": 0, "right": 0, "gold_rules": 0, "gold_rules_found": 0,
-              "partial_gold_not_rule": 0, "stale": 0}
+              "partial_gold_not_rule": 0}
     wrong, partial_against, stale = [], [], []
     known = concepts_at_judging()
     for row in rows:
@@ -356,7 +356,6 @@ def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
             # judged "review" for a concept the terminology lacked; it has one now: a person
             # judges the line again (neither right nor wrong until then)
             counts["full"] -= 1
-            counts["stale"] += 1
             stale.append(item | {"new_concepts": added, "why": row.get("why", "")})
             continue
         if full:
@@ -412,7 +411,7 @@ def bench_criteria(args) -> dict[str, Any]:
             (f"gold {split}: partial rules / review leaves", f"{g['partial']} / {g['review']}"),
             (f"gold {split}: partial rules where the gold is review or heading", g["partial_gold_not_rule"]),
             (f"gold {split}: partial rules deciding against a gold rule", len(g["partial_against"])),
-            (f"gold {split}: to judge again (review for a concept added since)", g["stale"]),
+            (f"gold {split}: to judge again (review for a concept added since)", len(g["stale"])),
         ]
         for item in g["wrong"]:
             result["table"].append((f"  wrong ({split}) {item['id']}", f"{' '.join(item['text'].split())[:90]} -> "
