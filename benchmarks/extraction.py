@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks.stats import percentiles
+from benchmarks.assertion import bench_assertion
+from benchmarks.stats import Counts, percentiles
 from nlp.extraction_process import ExtractionProcess
 from nlp.pipeline import build_pipeline, extract, extract_many
 
@@ -32,30 +33,6 @@ GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "gold"
 GOLD_TODAY = date(2025, 6, 1)
 _KEY_FIELDS = ("start", "end", "label", "concept")
 _NUMERIC = ("value", "value_normalized", "uln_multiple", "duration_days")
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict[str, float]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
-                "support": self.tp + self.fn}
 
 
 @dataclass
@@ -180,6 +157,7 @@ def message_latency(texts: list[str], passes: int = 3) -> dict[str, dict[str, fl
 
 
 def bench_extraction(args: Any = None) -> dict[str, Any]:
+
     """The `bench extraction` suite: P/R/F1 per label and overall, attribute accuracy,
     throughput, and per-message latency in and out of the chat's extraction process."""
     gold = load_gold()
@@ -208,8 +186,11 @@ def bench_extraction(args: Any = None) -> dict[str, Any]:
     table.append(("sentences per second (wall time)", round(wall_speed)))
     for name, label in (("in_process_ms", "in this process"), ("extraction_process_ms", "in the chat's extraction process")):
         table.append((f"ms per sentence {label} (p50 / p95)", f"{latency[name]['p50']} / {latency[name]['p95']}"))
+    assertion = bench_assertion(args)     # the gold sets that annotate assertion (issue #13)
+    table += [(f"assertion gold: {name}", value) for name, value in assertion.get("table", [])]
     return {
         **overall,
+        "assertion": {k: v for k, v in assertion.items() if k != "table"},
         "per_label": per_label,
         "per_file": per_file,
         "attributes": attributes,

@@ -1,0 +1,119 @@
+"""Extraction scored on the gold sets that annotate assertion (issue #13): the conversational
+messages in three voices (``tests/data/gold/conversation/``) and the real physician notes
+(``tests/data/gold/notes/``), each split into ``dev`` (tuned on) and ``test`` (held aside;
+both reported).
+
+A gold entity is ``{start, end, label, concept, assertion, experiencer, time, ...}`` with
+``assertion`` present | absent | possible | hypothetical, ``experiencer`` patient | family,
+``time`` current | past | planned. Entities whose concept the terminology does not hold
+(``new_concept``) are left out of the scores and counted.
+
+- **P/R/F1 per label**: a predicted fact matches a gold entity of the same label and
+  concept whose span overlaps it (each gold entity at most once).
+- **Assertion errors**: a fact the pipeline stores as present (not negated, uncertain,
+  hypothetical, family or past; a treatment that failed, was not tolerated or is dated and
+  not current counts as past) where the matched gold entity says absent, possible,
+  hypothetical, a relative's or past: the errors that turn "I don't think she has HIV"
+  into "HIV positive". Target: 0 on the held-aside sets.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from benchmarks.stats import Counts
+from data.terminology import load_terminology
+from nlp.pipeline import build_pipeline, extract
+
+GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "gold"
+SETS = {"conversation": GOLD_DIR / "conversation", "notes": GOLD_DIR / "notes"}
+AXES = ("assertion", "experiencer", "time")
+PRESENT = ("present", "patient", "current")
+FIXED = {"age", "female", "male", "pregnant", "lactating", "planning", "weight"}
+
+
+def load(kind: str, split: str) -> list[dict[str, Any]]:
+    path = SETS[kind] / f"{split}.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def predicted_assertion(fact: Any) -> tuple[str, str, str]:
+    """(assertion, experiencer, time) of an extracted fact, in the gold's words."""
+    if fact.hypothetical:
+        assertion = "hypothetical"
+    elif fact.negated or fact.status == "negative":
+        assertion = "absent"
+    elif fact.uncertain:
+        assertion = "possible"
+    else:
+        assertion = "present"
+    past = fact.historical or (fact.label in ("DRUG", "PROCEDURE") and (
+        fact.status in ("failed", "intolerant") or (fact.date is not None and fact.status != "current")))
+    return assertion, "family" if fact.family else "patient", "past" if past else "current"
+
+
+def _known(entity: dict, terminology: Any) -> bool:
+    if entity["label"] == "LOCATION":
+        return True
+    return entity["concept"] in FIXED or entity["concept"] in terminology
+
+
+def score_set(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    terminology = load_terminology()
+    labels: dict[str, Counts] = {}
+    overall = Counts()
+    errors: list[dict[str, Any]] = []
+    kinds: Counter = Counter()
+    skipped = 0
+    for row in rows:
+        gold = [e for e in row["entities"] if _known(e, terminology)]
+        skipped += len(row["entities"]) - len(gold)
+        facts = extract(row["text"])
+        used: set[int] = set()
+        for fact in facts:
+            match = next((i for i, e in enumerate(gold) if i not in used and e["label"] == fact.label
+                          and (e["concept"] == fact.concept or fact.label == "LOCATION")
+                          and e["start"] < fact.end and fact.start < e["end"]), None)
+            counts = labels.setdefault(fact.label, Counts())
+            if match is None:
+                counts.fp += 1
+                overall.fp += 1
+                continue
+            used.add(match)
+            counts.tp += 1
+            overall.tp += 1
+            entity = gold[match]
+            said = (entity.get("assertion", "present"), entity.get("experiencer", "patient"), entity.get("time", "current"))
+            if predicted_assertion(fact) == PRESENT and said != PRESENT:
+                kinds[next(f"{fact.label} {name}={value}" for name, value, plain in zip(AXES, said, PRESENT)
+                           if value != plain)] += 1
+                errors.append({"id": row["id"], "text": row["text"][max(0, entity["start"] - 40):entity["end"] + 40],
+                               "concept": entity["concept"], "gold": said})
+        for i, entity in enumerate(gold):
+            if i not in used:
+                labels.setdefault(entity["label"], Counts()).fn += 1
+                overall.fn += 1
+    return {"texts": len(rows), "overall": overall.as_dict(),
+            "per_label": {k: v.as_dict() for k, v in sorted(labels.items())},
+            "assertion_errors": len(errors), "assertion_error_kinds": dict(kinds), "errors": errors,
+            "entities_not_in_terminology": skipped}
+
+
+def bench_assertion(args: Any = None) -> dict[str, Any]:
+    if not all(path.exists() for path in SETS.values()):
+        return {"error": f"the assertion gold sets need a checkout ({GOLD_DIR})", "table": []}
+    build_pipeline()
+    result: dict[str, Any] = {}
+    table: list[tuple[str, Any]] = []
+    for kind in SETS:
+        for split in ("dev", "test"):
+            scored = score_set(load(kind, split))
+            result[f"{kind}_{split}"] = scored
+            o = scored["overall"]
+            table.append((f"{kind} {split}: texts, P/R/F1", f"{scored['texts']}, {o['precision']:.3f} / {o['recall']:.3f} / {o['f1']:.3f}"))
+            table.append((f"{kind} {split}: assertion errors (target 0)", f"{scored['assertion_errors']} {scored['assertion_error_kinds'] or ''}".strip()))
+            table.append((f"{kind} {split}: gold entities outside the terminology", scored["entities_not_in_terminology"]))
+    result["table"] = table
+    return result
