@@ -47,6 +47,36 @@ def number_setting(key: str, minimum: float = 0) -> float:
     return value
 
 
+def integer_setting(key: str, minimum: int = 0) -> int:
+    """A whole-number setting; anything else ("7.5", "abc", below ``minimum``) is a
+    ``ValueError`` naming the variable."""
+    spec = SETTINGS[key]
+    raw = spec.get()
+    text = (raw or "").strip()
+    if not (text.isascii() and text.lstrip("+").isdigit()):
+        raise ValueError(f"{spec.name} must be a whole number, got {raw!r}")
+    value = int(text)
+    if value < minimum:
+        raise ValueError(f"{spec.name} must be a whole number of at least {minimum}, got {raw!r}")
+    return value
+
+
+# how each setting that must parse is checked at start-up
+_CHECKS = {
+    "retention_days": lambda: integer_setting("retention_days", 1),
+    "rate_limit": lambda: number_setting("rate_limit"),
+    "db_timeout": lambda: number_setting("db_timeout"),
+}
+
+
+def check_settings() -> None:
+    """Every setting that has to be read as a value, checked at start-up: the first one
+    that cannot be read is a ``ValueError`` whose one line names it (never a silent
+    default)."""
+    for check in _CHECKS.values():
+        check()
+
+
 def db_path(explicit: str | None = None) -> str:
     """The database path: an explicit --db, else $TRIALBOT_DB, else ./trialbot.db."""
     return explicit or setting("db") or "trialbot.db"

@@ -19,7 +19,7 @@ import sys
 
 from bot.collaborators import preload
 from data.errors import DataError
-from data.settings import db_path
+from data.settings import check_settings, db_path
 from nlp.build_cache import beside
 from nlp.extraction_process import ExtractionProcess
 
@@ -38,6 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.session is not None and not _SESSION.match(args.session):
         return _fail("--session NAME may hold letters, digits, '.', '_' and '-' only (at most 64)")
+    try:                                   # settings first: one that cannot be read stops start-up
+        check_settings()
+    except ValueError as exc:
+        return _fail(str(exc))
     path = db_path(args.db)
     cache = beside(path)
     # the NLP pipeline builds in a process of its own (with its build cache, kept beside

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from bot.access import RateLimiter, clinician_allowlist
 from data.errors import DataError
-from data.settings import db_path, setting
+from data.settings import check_settings, db_path, setting
 
 HELP = "run the Telegram bot (long polling, or --webhook URL --port N)"
 BOOTSTRAP_RETRIES = 5   # start-up calls (deleteWebhook / setWebhook) retried on network errors
@@ -34,6 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from data.store import StoreError  # start-up: the store only for commands that open it
 
+    try:                                   # settings first: one that cannot be read stops start-up
+        check_settings()
+    except ValueError as exc:
+        return _fail(str(exc))
     token = setting("token")
     if not token:
         return _fail("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
