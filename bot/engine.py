@@ -38,6 +38,7 @@ from core.facts import Fact, Profile
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
 MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard
+QUESTION_BUDGET = 8                # questions per round: then results by themselves ("ask me more" goes on)
 ROLES = ("patient", "clinician")
 COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "restart", "forget")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -444,6 +445,10 @@ class Engine:
         tracker = turn.tracker
         if tracker.role is None:
             self._prompt(turn)
+            return
+        if tracker.questioning and tracker.pending is None and tracker.round_asked >= QUESTION_BUDGET:
+            turn.text("budget_reached")     # enough questions for now: results, "ask me more" goes on
+            self.show_results(turn)
             return
         seen = tracker.asked | tracker.answered | tracker.skipped
         doubtful = self._doubtful(turn, lambda key: key not in seen)

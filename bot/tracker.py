@@ -41,6 +41,7 @@ class Tracker:
     pending: dict[str, Any] | None = None
     messages: int = 0          # noting events so far (fact sources are m1, m2, ...)
     questions: int = 0         # questions asked so far (pending question token)
+    round_asked: int = 0       # questions asked since the start or the last "ask me more" (the budget)
     questioning: bool = True
     results_shown: bool = False
     events: int = 0
@@ -87,6 +88,7 @@ class Tracker:
         elif kind == "asked":
             self.asked.add(payload["key"])
             self.questions += 1
+            self.round_asked += 1
             self.pending = dict(payload)
         elif kind == "shown":
             if payload.get("what") == "results":
@@ -95,6 +97,7 @@ class Tracker:
                 self.pending = None
         elif kind == "resume":
             self.questioning = True
+            self.round_asked = 0
             self.results_shown = False
 
     def _clear_pending(self, key: str) -> None:
