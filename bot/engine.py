@@ -28,6 +28,7 @@ from typing import Any, Callable, Sequence
 from bot import collaborators, corrections, engine_commands
 from bot.corrections import differs, stamp, unique
 from bot.plausibility import confirm_key, confirmation
+from bot.normalise import normalise_input
 from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
 from bot.results import shape_results
 from bot.session_store import DuplicateUpdate, SessionStore
@@ -218,6 +219,7 @@ class Engine:
         if len(raw or "") > MAX_MESSAGE_CHARS and len((raw or "").strip()) > MAX_MESSAGE_CHARS:
             turn.text("too_long", length=len(raw.strip()), limit=MAX_MESSAGE_CHARS)
             return                 # refused before anything reads it
+        raw = normalise_input(raw)  # escapes, zero-width and control characters, NFKC (bot/normalise.py)
         text = _CONTROL.sub(" ", raw or "").strip()
         if not text:
             self._prompt(turn)

@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 
+from bot.normalise import normalise_input
 from nlp.pipeline import extract
 
 HELP = "print the clinical facts found in a text (table or --json)"
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     if not text.strip():
         return _error("no text to read (the input is empty)")
 
-    facts = extract(text)
+    facts = extract(normalise_input(text))
     if args.json:
         json.dump([f.to_dict() for f in facts], sys.stdout, ensure_ascii=False, indent=2)
         print()

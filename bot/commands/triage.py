@@ -29,6 +29,7 @@ import textwrap
 from bot.commands.extract import MAX_CHARS, _decode, _read
 from bot.commands.trials import open_db
 from bot.geo import load_gazetteer
+from bot.normalise import normalise_input
 from bot.render import PLAIN, Renderer
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         source = "<stdin>" if path == "-" else path
         # every fact of the text is kept (no merging within one text: a drug named twice,
         # once with its outcome, keeps both mentions)
-        profile = Profile(extract(text, source=source, today=today))
+        profile = Profile(extract(normalise_input(text), source=source, today=today))
         found = None
         if catalog is not None:                 # --prune: judge the candidates only (stored plans)
             results = match_candidates(profile, catalog, today=today)
