@@ -27,18 +27,20 @@ from typing import Any, Callable, Sequence
 
 from bot import collaborators, corrections, engine_commands
 from bot.corrections import differs, stamp, unique
+from bot.phrasings import load_phrasings
 from bot.plausibility import confirm_key, confirmation
 from bot.normalise import normalise_input
 from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
 from bot.results import shape_results
 from bot.session_store import DuplicateUpdate, SessionStore
 from bot.texts import Texts, load_texts, normalise
-from bot.tracker import LOCATION_KEY, Tracker
+from bot.tracker import LABS_KEY, LOCATION_KEY, Tracker
 from bot.turn import Turn
 from core.facts import Fact, Profile
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
 MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard
+MAX_LAB_SKIPS = 50                 # lab questions passed over in one search for the next question
 QUESTION_BUDGET = 8                # questions per round: then results by themselves ("ask me more" goes on)
 ROLES = ("patient", "clinician")
 COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "restart", "forget")
@@ -65,6 +67,7 @@ class Engine:
         self.store = store
         self.transport = transport
         self.texts = texts or load_texts()
+        self.phrasings = load_phrasings()
         self.today = today
         self.retention_days = retention_days if retention_days is not None else collaborators.retention_days()
         self._extract = extract
@@ -236,6 +239,18 @@ class Engine:
                 return
         elif tracker.pending is not None:
             pending = tracker.pending
+            if _asks_labs(pending["key"]) and (texts.match_choice(text, ("no",)) or self.phrasings.says_no(text)
+                                               or self.phrasings.says_no_labs(text)):
+                self._skip(turn, "unsure")      # "no" to "do you know your X?": no lab questions at all
+                return
+            if self.phrasings.says_no_labs(text) and not self._read(text):
+                self._no_labs(turn, text)       # "i dont have her labs" is no answer to "How old is she?"
+                turn.text("labs_skipped")
+                self._prompt(turn)
+                return
+            if pending["key"].startswith("score:") and texts.match_choice(text, ("no",)):
+                self._skip(turn, "unsure")      # "Do you know your SLEDAI?" "no"
+                return
             left_open = texts.match_choice(text, ("unsure", "skip"))
             option = _option_index(pending, text)
             yes_no = texts.match_choice(text, ("yes", "no")) if pending.get("form") == "yes_no" else None
@@ -322,7 +337,12 @@ class Engine:
 
     def _free_text(self, turn: Turn, text: str) -> None:
         source = turn.tracker.next_source
+        no_labs = self._no_labs(turn, text)
         facts = stamp(self._read(text, source=source), source)
+        if not facts and no_labs:
+            turn.text("labs_skipped")
+            self._advance(turn)
+            return
         if not facts:
             turn.text("nothing_found")
             if turn.tracker.role is None:
@@ -335,10 +355,24 @@ class Engine:
         self._advance(turn)
 
     def _skip(self, turn: Turn, choice: str) -> None:
-        """"Not sure" / "skip": the question is left open (its criteria stay unknown)."""
-        turn.record("skip", {"key": turn.tracker.pending["key"], "choice": choice})
-        turn.text("skipped")
+        """"Not sure" / "skip": the question is left open (its criteria stay unknown). To
+        "Do you have recent blood test results?" or a lab question: no lab questions at all."""
+        key = turn.tracker.pending["key"]
+        turn.record("skip", {"key": key, "choice": choice})
+        if _asks_labs(key):
+            turn.record("labs", {"known": False})
+            turn.text("labs_skipped")
+        else:
+            turn.text("skipped")
         self._advance(turn)
+
+    def _no_labs(self, turn: Turn, text: str) -> bool:
+        """"i dont have her labs", "no labs" (data/phrasings.yaml): noted (no lab questions)."""
+        if not self.phrasings.says_no_labs(text):
+            return False
+        if turn.tracker.labs is not False:
+            turn.record("labs", {"known": False})
+        return True
 
     def _answer(self, turn: Turn, words: str, *, typed: bool, correction: str | None = None) -> None:
         """A reply to the pending question: a pressed option, or typed text (which may
@@ -352,6 +386,16 @@ class Engine:
             found = [f for f in extra if f.label == "LOCATION"]
             facts = found[:1] or ([Fact("LOCATION", place, place, 0, len(place), source=source)] if place else [])
             self._record_answer(turn, key, facts + [f for f in extra if f.label != "LOCATION"], source)
+            return
+        if key == LABS_KEY:                 # "Do you have recent blood test results?"
+            if self.texts.match_choice(words, ("no", "unsure")):
+                self._skip(turn, "unsure")
+            elif self.texts.match_choice(words, ("yes",)) or any(f.label in ("LAB", "SCORE") for f in extra):
+                turn.record("labs", {"known": True})
+                self._record_answer(turn, key, extra, source)
+            else:
+                turn.text("not_understood")
+                self._prompt(turn)
             return
         question = self._find_question(turn, key)
         if question is None:            # the question no longer matters (facts changed)
@@ -368,12 +412,16 @@ class Engine:
         if not answered and correction is not None:
             self._correct(turn, [], correction)
             return
-        if not answered and not extra:
+        no_labs = typed and self._no_labs(turn, words)
+        if not answered and not extra and not no_labs:
             turn.text("not_understood")
             self._prompt(turn)
             return
         if not answered:                # not an answer, but it told us something else
-            self._note(turn, "facts", {"source": source}, extra)
+            if extra:
+                self._note(turn, "facts", {"source": source}, extra)
+            if no_labs:
+                turn.text("labs_skipped")
             self._advance(turn)
             return
         self._record_answer(turn, key, unique(stamp(answered, source) + extra), source)
@@ -439,7 +487,7 @@ class Engine:
             return question
         tracker = turn.tracker
         exclude = (tracker.answered | tracker.skipped) - {key}
-        again = self.next_question(self.results(turn), tracker.profile, exclude)
+        again = self._next(turn, exclude)
         return again if again is not None and again.key == key else None
 
     def _advance(self, turn: Turn) -> None:
@@ -468,8 +516,16 @@ class Engine:
         if pending is not None and pending["key"] == LOCATION_KEY and tracker.profile.first("LOCATION") is None:
             self._prompt(turn)
             return
+        if pending is not None and pending["key"] == LABS_KEY and tracker.labs is None:
+            self._prompt(turn)
+            return
         exclude = tracker.answered | tracker.skipped
-        question = self.next_question(self.results(turn), tracker.profile, exclude)
+        question = self._next(turn, exclude)
+        if question is not None and question.key.startswith("lab:") and tracker.labs is None:
+            turn.record("asked", {"key": LABS_KEY, "form": "yes_no", "options": [], "token": tracker.questions + 1,
+                                  "text": {r: self.texts.text("ask_labs", r) for r in ROLES}})
+            self._prompt(turn)
+            return
         if question is not None:
             self._ask(turn, question)
             return
@@ -481,6 +537,16 @@ class Engine:
             return
         turn.text("no_more_questions")
         self.show_results(turn)
+
+    def _next(self, turn: Turn, exclude: set[str]) -> Any:
+        """The next best question, but no lab question when the person has no labs at hand."""
+        exclude = set(exclude)
+        for _ in range(MAX_LAB_SKIPS):
+            question = self.next_question(self.results(turn), turn.tracker.profile, exclude)
+            if question is None or turn.tracker.labs is not False or not question.key.startswith("lab:"):
+                return question
+            exclude.add(question.key)
+        return None
 
     def _doubtful(self, turn: Turn, wanted: Callable[[str], bool]) -> Any:
         """The question about the first implausible value whose key ``wanted`` accepts."""
@@ -547,10 +613,15 @@ class Engine:
                               "more": view["more_candidates"] + view["more_ruled_out"] + view["left_out"]})
         turn.say("results", **view)
         exclude = tracker.answered | tracker.skipped
-        if self.next_question(results, tracker.profile, exclude) is not None:
+        if self._next(turn, exclude) is not None:
             turn.choices = [Choice("more:", key="more")]
         turn.choices.append(Choice("cmd:summary", key="summary"))
 
+
+
+def _asks_labs(key: str) -> bool:
+    """The blood-test question, or a lab's "Do you know your latest X result?"."""
+    return key == LABS_KEY or key.startswith("lab:")
 
 
 def _option_index(pending: dict, text: str) -> int | None:

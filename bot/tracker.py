@@ -10,6 +10,8 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``asked``       ``{"key", "form", "options", "token"}``: the question now pending
 * ``shown``       ``{"what": "results"|"summary", "trials": [{"id", "verdict"}]}``
 * ``resume``      ``{}``: the user asked for more questions after seeing results
+* ``labs``        ``{"known": bool}``: whether the person has lab results at hand ("no labs",
+  or "no" to "Do you have recent blood test results?": no lab questions)
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ LOCATION = "LOCATION"    # the engine's own question: the user's city
 RESULTS = "RESULTS"      # questions stopped; results shown; free text still welcome
 
 LOCATION_KEY = "location"
+LABS_KEY = "labs"          # the engine's own question: "Do you have recent blood test results?"
 NOTING_EVENTS = ("facts", "answer", "correction")
 
 
@@ -44,6 +47,7 @@ class Tracker:
     round_asked: int = 0       # questions asked since the start or the last "ask me more" (the budget)
     questioning: bool = True
     results_shown: bool = False
+    labs: bool | None = None   # lab results at hand? None: not known yet
     events: int = 0
 
     @classmethod
@@ -95,6 +99,8 @@ class Tracker:
                 self.results_shown = True
                 self.questioning = False
                 self.pending = None
+        elif kind == "labs":
+            self.labs = bool(payload.get("known"))
         elif kind == "resume":
             self.questioning = True
             self.round_asked = 0

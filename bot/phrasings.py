@@ -1,0 +1,92 @@
+"""Everyday wordings the conversation understands, from ``data/phrasings.yaml``: that the
+person has no lab results at hand ("i dont have her labs", "no labs"), and (``request``)
+whole messages asking for results, help or a fresh start in many wordings, tolerant to
+small typos (rapidfuzz).
+
+Messages are compared after ``plain``: lower-cased, quotes straightened, apostrophes
+dropped ("don't" = "dont"), every other punctuation mark a space, spaces collapsed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from data.errors import DataError
+from data.files import DATA_DIR, read_yaml
+
+PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
+_SECTIONS = {"whose", "no_labs", "no_answers", "requests"}
+_APOSTROPHES = re.compile(r"['\u2019\u2018`´]")
+_NON_WORD = re.compile(r"[^\w\s]|_")
+_SPACES = re.compile(r"\s+")
+_CLAUSES = re.compile(r"[,.;:!?()\n]+")
+
+
+def plain(message: str) -> str:
+    """A message as phrasings are compared: "Don't have her labs!" -> "dont have her labs"."""
+    text = unicodedata.normalize("NFKC", message).casefold()
+    text = _APOSTROPHES.sub("", text)
+    text = _NON_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Phrasings:
+    no_labs: tuple[str, ...]
+    no_answers: frozenset[str]        # whole messages meaning "no" to "do you have / know ...?"
+    requests: dict[str, str]          # plain phrase -> command name
+
+    def says_no(self, message: str) -> bool:
+        """True when the whole message is a "no" in a longer wording ("no i dont")."""
+        return plain(message) in self.no_answers
+
+    def says_no_labs(self, message: str) -> bool:
+        """True when the message says there are no lab results at hand."""
+        for clause in _CLAUSES.split(message):          # "no, labs are fine" is not "no labs"
+            text = f" {plain(clause)} "
+            if any(f" {phrase} " in text for phrase in self.no_labs):
+                return True
+        return False
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise DataError(where, "must be a list of non-empty texts")
+    return list(value)
+
+
+def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
+    raw = read_yaml(path)
+    name = path.name
+    if not isinstance(raw, dict):
+        raise DataError(name, "must be a mapping of sections")
+    unknown = set(raw) - _SECTIONS
+    if unknown:
+        raise DataError(f"{name}: {sorted(unknown)[0]}", f"unknown section; known: {', '.join(sorted(_SECTIONS))}")
+    whose = _strings(raw.get("whose", []), f"{name}: whose")
+    no_labs: set[str] = set()
+    for i, phrase in enumerate(_strings(raw.get("no_labs", []), f"{name}: no_labs")):
+        for word in (whose if "{whose}" in phrase else [""]):
+            no_labs.add(plain(phrase.replace("{whose}", word)))
+    requests: dict[str, str] = {}
+    sections = raw.get("requests", {}) or {}
+    if not isinstance(sections, dict):
+        raise DataError(f"{name}: requests", "must map command names to lists of phrases")
+    for command, phrases in sections.items():
+        for phrase in _strings(phrases, f"{name}: requests.{command}"):
+            key = plain(phrase)
+            if requests.get(key, command) != command:
+                raise DataError(f"{name}: requests.{command}", f"{phrase!r} is also a phrasing of {requests[key]!r}")
+            requests[key] = str(command)
+    no_answers = frozenset(plain(p) for p in _strings(raw.get("no_answers", []), f"{name}: no_answers"))
+    return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests)
+
+
+@lru_cache(maxsize=1)
+def load_phrasings() -> Phrasings:
+    """The bundled phrasings, read once per process."""
+    return read_phrasings()
