@@ -108,6 +108,8 @@ def _criterion(criterion: dict, kind: str, nodes: dict[str, dict], texts: dict[s
                       "c": [_criterion(child, kind, nodes, texts) for child in criterion["children"]]}
     elif criterion.get("rule") is not None:
         node = {"crit": _rule(criterion["rule"], nodes, texts), "kind": kind}
+        if str(criterion.get("id", "")).startswith("elig-"):
+            node["registry"] = True       # from the registry's fields, not a criterion the trial wrote
     else:
         node = {"review": True}
     return _keep(node, nodes, texts)

@@ -232,9 +232,14 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     if not plans:
         return []
     failing, unknown, review, passing, size = judgement.tallies(plans, tops)
-    verdict = np.where(failing > 0, 2, np.where((passing > 0) & (unknown == 0), 0, 1))   # VERDICT_ORDER
-    evaluable = size - review
-    score = np.divide(passing, evaluable, out=np.zeros(len(plans)), where=evaluable > 0)
+    # what the trial's own criteria say: a trial none of whose own criteria was read and met
+    # (only the registry's age, sex and conditions pass) is possible, not likely, and its
+    # score counts its own criteria only
+    registry_passing, registry = judgement.registry_tallies(plans, tops)
+    own_passing = passing - registry_passing
+    verdict = np.where(failing > 0, 2, np.where((own_passing > 0) & (unknown == 0), 0, 1))   # VERDICT_ORDER
+    evaluable = size - review - registry
+    score = np.divide(own_passing, evaluable, out=np.zeros(len(plans)), where=evaluable > 0)
     if tops is not None and len(tops) > 3:
         by_id = tops[3]                                     # kept with the plans
     else:

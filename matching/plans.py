@@ -53,6 +53,7 @@ class PlanBook:
         self.op: list[int] = []
         self.arg: list[Any] = []
         self.level: list[int] = []            # 0 for leaves, else 1 + the highest child's
+        self.registry: set[int] = set()       # criteria made from registry fields (elig-*)
         self._snapshot: Any = None
         self._lock = threading.RLock()
         self._by_record: OrderedDict[int, tuple[dict, TrialPlan]] = OrderedDict()
@@ -117,6 +118,8 @@ class PlanBook:
             op, arg = NOT, self._intern(node["not"], nodes)
         elif "crit" in node:
             op, arg = CRIT, (self._intern(node["crit"], nodes), node["kind"])
+            if node.get("registry"):
+                self.registry.add(len(self.op))
         elif "group" in node:
             op, arg = GROUP, (node["group"], tuple(self._intern(h, nodes) for h in node["c"]))
         else:
@@ -290,6 +293,27 @@ class Judgement:
                          statuses.count(PASS), len(statuses)))
         return tuple(np.array(column, dtype=np.int64).reshape(len(plans)) for column in zip(*rows)) if rows else \
             tuple(np.zeros(0, dtype=np.int64) for _ in range(5))
+
+    def registry_tallies(self, plans: list[TrialPlan], tops: tuple | None = None) -> tuple[Any, Any]:
+        """Per plan, arrays of (passing, all) top-level criteria made from registry fields
+        (``elig-*``: age and sex limits, the trial's conditions)."""
+        import numpy as np
+
+        from matching.vector import registry_tally  # start-up: numpy (~0.17 s) only once plans are judged
+
+        registry = self.book.registry
+        if not registry:
+            zeros = np.zeros(len(plans), dtype=np.int64)
+            return zeros, zeros
+        if self._n < 0:
+            self._judge_snapshot()
+        found = registry_tally(self.codes, registry, plans, tops)
+        if found is not None:
+            return found
+        rows = [(sum(1 for t in p.tops if t in registry and self.value(t) == PASS),
+                 sum(1 for t in p.tops if t in registry)) for p in plans]
+        return tuple(np.array(column, dtype=np.int64).reshape(len(plans)) for column in zip(*rows)) if rows else \
+            (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 
     def statuses(self, plan: TrialPlan) -> list[str]:
         value = self.value

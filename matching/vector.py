@@ -109,3 +109,23 @@ def tally(codes: np.ndarray, plans: list[Any], tops: tuple | None = None) -> tup
             counts[keep] = np.add.reduceat((values == code).astype(np.int64), starts)
         out.append(counts)
     return (*out, sizes)
+
+
+def registry_tally(codes: np.ndarray, registry: set[int], plans: list[Any],
+                   tops: tuple | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per plan, how many of its top-level criteria made from registry fields (``elig-*``)
+    pass, and how many it has; None when some plan holds a node newer than ``codes``."""
+    flat, sizes, highest = (tops or tops_of(plans))[:3]
+    if highest >= len(codes):
+        return None
+    mask = np.zeros(len(codes), dtype=bool)
+    mask[[n for n in registry if n < len(codes)]] = True
+    held = mask[flat]
+    keep = sizes > 0
+    starts = (np.cumsum(sizes) - sizes)[keep]
+    passing = np.zeros(len(plans), dtype=np.int64)
+    count = np.zeros(len(plans), dtype=np.int64)
+    if len(flat):
+        passing[keep] = np.add.reduceat((held & (codes[flat] == CODE[PASS])).astype(np.int64), starts)
+        count[keep] = np.add.reduceat(held.astype(np.int64), starts)
+    return passing, count
