@@ -22,6 +22,7 @@ Limits: a message longer than ``MAX_MESSAGE_CHARS`` characters is refused polite
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any, Callable, Sequence
 
@@ -37,6 +38,7 @@ from bot.texts import Texts, load_texts, normalise
 from bot.tracker import LABS_KEY, LOCATION_KEY, Tracker
 from bot.turn import Turn
 from core.facts import Fact, Profile
+from data.terminology import load_terminology
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
 MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard
@@ -260,7 +262,7 @@ class Engine:
             if option is not None or yes_no:
                 self._answer(turn, pending["options"][option] if option is not None else yes_no, typed=False)
                 return
-        intent = texts.intent(text)
+        intent = texts.intent(text) or self.phrasings.request(text)    # "can you just show me the trials pls"
         if intent:
             self._command(turn, intent, "")
             return
@@ -366,6 +368,20 @@ class Engine:
             turn.text("skipped")
         self._advance(turn)
 
+    def _not_now(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
+        """A plain "no" to "When did you last take X? … or say 'never'" from someone who
+        said they took X means "not now": X stays as told (how it went too), taken in the
+        past and not current; never "never had X"."""
+        took = [f for f in turn.tracker.profile.facts if f.label in ("DRUG", "PROCEDURE") and not f.negated]
+        kept: list[Fact] = []
+        for fact in facts:
+            same = [f for f in took if f.label == fact.label and (f.concept == fact.concept or _is_a(f.concept, fact.concept))]
+            if fact.negated and not fact.historical and same:
+                kept.extend(replace(f, historical=True, status=None if f.status == "current" else f.status) for f in same)
+            else:
+                kept.append(fact)
+        return kept
+
     def _no_labs(self, turn: Turn, text: str) -> bool:
         """"i dont have her labs", "no labs" (data/phrasings.yaml): noted (no lab questions)."""
         if not self.phrasings.says_no_labs(text):
@@ -409,6 +425,8 @@ class Engine:
         if answered is None:            # the answer says "not sure"
             self._skip(turn, "unsure")
             return
+        if key.startswith("last_dose:"):
+            answered = self._not_now(turn, answered)
         if not answered and correction is not None:
             self._correct(turn, [], correction)
             return
@@ -617,6 +635,10 @@ class Engine:
             turn.choices = [Choice("more:", key="more")]
         turn.choices.append(Choice("cmd:summary", key="summary"))
 
+
+
+def _is_a(concept: str, broader: str) -> bool:
+    return load_terminology().is_a(concept, broader)
 
 
 def _asks_labs(key: str) -> bool:

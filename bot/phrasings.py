@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from rapidfuzz import fuzz, process
 
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
@@ -23,6 +25,8 @@ _SECTIONS = {"whose", "no_labs", "no_answers", "requests"}
 _APOSTROPHES = re.compile(r"['\u2019\u2018`´]")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
+FUZZY_MIN_CHARS = 8      # shorter phrases must match exactly ("help", "reset")
+FUZZY_SCORE = 88         # rapidfuzz ratio for a small typo ("resluts please", "strat again")
 _CLAUSES = re.compile(r"[,.;:!?()\n]+")
 
 
@@ -38,7 +42,21 @@ def plain(message: str) -> str:
 class Phrasings:
     no_labs: tuple[str, ...]
     no_answers: frozenset[str]        # whole messages meaning "no" to "do you have / know ...?"
-    requests: dict[str, str]          # plain phrase -> command name
+    requests: dict[str, str] = field(hash=False, compare=False)    # plain phrase -> command name
+
+    def request(self, message: str) -> str | None:
+        """The command a whole message asks for in everyday words ("can you just show me
+        the trials pls" -> "results", "start again" -> "restart"), small typos allowed."""
+        text = plain(message)
+        found = self.requests.get(text)
+        if found or len(text) < FUZZY_MIN_CHARS or len(text) > 80:
+            return found
+        best = process.extractOne(text, self._long, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+        return self.requests[best[0]] if best else None
+
+    @property
+    def _long(self) -> list[str]:
+        return _long_phrases(self)
 
     def says_no(self, message: str) -> bool:
         """True when the whole message is a "no" in a longer wording ("no i dont")."""
@@ -51,6 +69,11 @@ class Phrasings:
             if any(f" {phrase} " in text for phrase in self.no_labs):
                 return True
         return False
+
+
+@lru_cache(maxsize=4)
+def _long_phrases(phrasings: Phrasings) -> list[str]:
+    return [p for p in phrasings.requests if len(p) >= FUZZY_MIN_CHARS]
 
 
 def _strings(value: Any, where: str) -> list[str]:
