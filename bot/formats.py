@@ -16,9 +16,25 @@ class Safe(str):
     """Text already formatted for the output (escaped, tagged)."""
 
 
+# C0 controls but newline and tab, DEL, and C1 controls: shown as their Unicode control
+# pictures (ESC as "␛", BEL as "␇"), C1 as "�", so no text can drive a terminal
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _picture(match: re.Match) -> str:
+    code = ord(match.group())
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` fit for a terminal: control characters made visible (``"\\x1b[31m"`` →
+    ``"␛[31m"``), newlines and tabs kept (issue #17 item 5)."""
+    return _TERMINAL_CONTROLS.sub(_picture, text)
+
+
 class Plain:
     def esc(self, text: str) -> str:
-        return text
+        return terminal_safe(text)
 
     def bold(self, text: str) -> str:
         return text

@@ -116,8 +116,7 @@ class _Reader:
         if not isinstance(value, kind):
             raise DataError(self._where(path), f"expected {_names(kind)}, got {_type(value)}")
         if isinstance(value, str):
-            check_text(value, self._where(path))
-            value = value.strip()
+            value = check_text(value, self._where(path)).strip()
             return value or default
         return value
 
@@ -144,7 +143,7 @@ class _Reader:
         for i, item in enumerate(values):
             if not isinstance(item, str):
                 raise DataError(self._where(f"{path}[{i}]"), f"expected text, got {_type(item)}")
-            check_text(item, self._where(f"{path}[{i}]"))
+            item = check_text(item, self._where(f"{path}[{i}]"))
             if item.strip():
                 result.append(item.strip())
         return result

@@ -70,9 +70,37 @@ def untitled(record: dict, file_name: str) -> None:
         record["title_note"] = UNTITLED_NOTE
 
 
+# terminal escape sequences (CSI with parameters, OSC/DCS/APC/PM/SOS strings, two-character
+# escapes), then any C0/C1 control character but newline and tab (issue #17 item 5)
+_ESCAPES = re.compile(r"(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)"
+                      r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?|\x1b[ -/]*[0-~]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str) -> str:
+    """Imported text without escape sequences or control characters (newlines and tabs
+    kept; CR LF and CR become a newline), so no record can drive a terminal."""
+    if text.isprintable():
+        return text
+    return _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
+def clean_strings(value):
+    """``value`` (a record, or any part of one) with every string passed through ``clean_text``."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: clean_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clean_strings(item) for item in value]
+    return value
+
+
 def finish(record: dict, file_name: str, where: str, text: str = "") -> dict:
     """Fill the id (the NCT number, else a local id from the title or ``text``) and the
-    title placeholder, then validate (``DataError`` naming ``where``)."""
+    title placeholder, then validate (``DataError`` naming ``where``). Every text field is
+    cleaned of escape sequences and control characters first (``clean_text``)."""
+    record.update(clean_strings(record))
     if not record.get("id"):
         record["id"] = record["nct_id"] or local_id(record.get("title"), text)
     untitled(record, file_name)
@@ -84,7 +112,7 @@ def check_text(value: str, where: str) -> str:
         raise DataError(where, f"text of {len(value):,} characters is longer than the {MAX_TEXT_CHARS:,} allowed")
     if "\x00" in value:
         raise DataError(where, "text contains NUL bytes (binary data?)")
-    return value
+    return clean_text(value)
 
 
 def read_text_file(path: Path, max_bytes: int, kind: str) -> str:
@@ -105,6 +133,6 @@ def read_text_file(path: Path, max_bytes: int, kind: str) -> str:
     if b"\x00" in raw:
         raise DataError(name, f"is a binary file, not {kind}")
     try:
-        return raw.decode("utf-8-sig")
+        return clean_text(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise DataError(name, "is not UTF-8 text (a binary file?)") from None

@@ -20,6 +20,7 @@ import sqlite3
 import sys
 
 from bot.commands.trials import UNKNOWN, error, open_db
+from bot.formats import terminal_safe
 from data.errors import DataError
 from data.settings import db_path
 from data.trials import load_trials
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         title = o.record["title"]
         if len(title) > TITLE_WIDTH:
             title = title[: TITLE_WIDTH - 1] + "…"
-        print(f"{o.record['id']}  {o.record['nct_id'] or UNKNOWN}  {title}  {o.label}")
+        print(terminal_safe(f"{o.record['id']}  {o.record['nct_id'] or UNKNOWN}  {title}  {o.label}"))
     if args.dry_run:
         print(f"\n{len(outcomes)} trial(s); dry run, nothing written.")
     else:

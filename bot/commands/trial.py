@@ -15,6 +15,8 @@ import json
 import sys
 import textwrap
 
+from bot.formats import terminal_safe
+
 HELP = "show one trial in full: criteria with their rules, sites, contacts"
 
 UNKNOWN = "unknown"
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         print()
         return 0
     fresh = trial_freshness(db, [record["id"]]).get(record["id"])
-    print(render_trial(record, load_terminology(), origin=trial_origin(db, record["id"]), freshness=fresh))
+    print(terminal_safe(render_trial(record, load_terminology(), origin=trial_origin(db, record["id"]), freshness=fresh)))
     return 0
 
 

@@ -21,6 +21,8 @@ import argparse
 import json
 import sys
 
+from bot.formats import terminal_safe
+
 HELP = "list the trials in the knowledge base"
 
 UNKNOWN = "unknown"
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
     for line in table:
         cells = [cell.rjust(w) if i in (3, 4) else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
-        print("  ".join(cells + [line[-1]]))
+        print(terminal_safe("  ".join(cells + [line[-1]])))
     counted = f"{total} trial(s)" if len(shown) == total else f"trials {offset + 1}-{offset + len(shown)} of {total}"
     print(f"\n{counted}. Criteria counts include sub-criteria; UPDATED is the registry record's last update. "
           f"Details: python bot.py trial ID")
