@@ -42,6 +42,7 @@ from data.terminology import load_terminology
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
 MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard
+SPEAKER_MESSAGES = 1               # who is writing is read until this many messages said something
 MAX_LAB_SKIPS = 50                 # lab questions passed over in one search for the next question
 QUESTION_BUDGET = 8                # questions per round: then results by themselves ("ask me more" goes on)
 ROLES = ("patient", "clinician")
@@ -65,6 +66,7 @@ class Engine:
         today: date | None = None,
         retention_days: int | None = None,
         confirm: Callable[[str], Any] | None = None,
+        speaker: Callable[[str], Any] | None = None,
     ):
         self.store = store
         self.transport = transport
@@ -81,6 +83,7 @@ class Engine:
         self._trials: list[dict] | None = None
         self._gazetteer = gazetteer
         self._confirm = confirm
+        self._speaker = speaker
 
     # --- collaborators (real ones loaded on first use, or by warm_up) -------------------
     @property
@@ -126,6 +129,15 @@ class Engine:
         if self._confirm is None:
             self._confirm = collaborators.real_confirm_question()
         return self._confirm
+
+    @property
+    def speaker(self) -> Callable[[str], Any]:
+        """Who wrote a message (nlp's ``speaker_of``: the patient, or a relative and which)."""
+        if self._speaker is None:
+            from nlp.pipeline import speaker_of  # start-up: nlp loaded on first use, like extract
+
+            self._speaker = speaker_of
+        return self._speaker
 
     @property
     def gazetteer(self) -> Any:
@@ -191,6 +203,10 @@ class Engine:
             turn.record("role", {"role": "patient"})       # no longer on the allowlist
             turn.text("clinician_not_allowed")
         body(turn)
+        tracker = turn.tracker
+        if tracker.relation and tracker.role != "clinician" and turn.blocks:
+            # the relative's voice: the renderer speaks of the patient in the third person
+            turn.blocks.insert(0, Block("voice", {"relation": tracker.relation, "sex": tracker.relation_sex}))
         reply = Reply(turn.tracker.role, turn.tracker.state, turn.blocks, turn.choices)
         if not turn.forgotten:
             pieces = channel.outbox(reply) if channel.outbox is not None else None
@@ -234,6 +250,7 @@ class Engine:
             self._command(turn, name.split("@")[0].casefold(), arg.strip())
             return
         tracker, texts = turn.tracker, self.texts
+        self._note_speaker(turn, text)
         if tracker.role is None:
             role = texts.match_choice(text, ("role_patient", "role_clinician"))
             if role:
@@ -367,6 +384,17 @@ class Engine:
         else:
             turn.text("skipped")
         self._advance(turn)
+
+    def _note_speaker(self, turn: Turn, text: str) -> None:
+        """A relative writing ("my daughter is 24, she has lupus"), seen in the first
+        messages (until one said something usable; "my mother is 70" after "I have lupus"
+        is about someone else): recorded once (the relation and the sex it implies, no text)."""
+        tracker = turn.tracker
+        if tracker.relation is not None or tracker.messages >= SPEAKER_MESSAGES or tracker.role == "clinician":
+            return
+        found = self.speaker(text)
+        if getattr(found, "speaker", None) == "relative" and getattr(found, "relation", None):
+            turn.record("speaker", {"relation": found.relation, "sex": found.sex})
 
     def _not_now(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
         """A plain "no" to "When did you last take X? … or say 'never'" from someone who
@@ -599,7 +627,8 @@ class Engine:
         pending = tracker.pending
         if pending is not None:
             token = pending.get("token")
-            turn.say("question", text=pending.get("text", {}), form=pending.get("form"), unit=pending.get("unit"))
+            turn.say("question", text=pending.get("text", {}), form=pending.get("form"), unit=pending.get("unit"),
+                     key=pending.get("key"))
             options = [str(o) for o in pending.get("options") or []]
             if len(options) > MAX_BUTTONS:     # a long list is in the question; typed answers work
                 options = []

@@ -27,6 +27,7 @@ from bot.formats import (  # noqa: F401  (ANSI, HTML, PLAIN, split_message re-ex
 )
 from bot.render_results import results_text, summary_text, trial_text
 from bot.texts import Texts, load_texts
+from bot.voices import Voices, fill, load_voices
 from core import durations
 from core.facts import Fact
 from data.terminology import load_terminology
@@ -36,11 +37,26 @@ class Renderer:
     def __init__(self, fmt: Plain = PLAIN, texts: Texts | None = None):
         self.fmt = fmt
         self.texts = texts or load_texts()
+        self.voices: Voices = load_voices()
+        self.voice: dict[str, str] | None = None      # the relative's voice for the reply being rendered
 
     # --- small helpers ---------------------------------------------------------------
     def t(self, key: str, role: str | None, /, **values: Any) -> Safe:
-        """A text in the role's wording, escaped, with escaped values filled in."""
-        return self._fill(self.texts.text(key, role), values)
+        """A text in the role's wording (the relative's voice when a relative writes),
+        escaped, with escaped values filled in."""
+        template = self.texts.text(key, role)
+        if self.voice is not None and role != "clinician":
+            variant = self.voices.text(key)
+            template = fill(variant, self.voice) if variant else template
+        return self._fill(template, values)
+
+    def asked(self, text: dict[str, str], role: str | None, key: str | None = None) -> str:
+        """A question's wording for the role; in the relative's voice, third person."""
+        wording = text.get(role or "patient") or text.get("patient") or ""
+        if self.voice is None or role == "clinician":
+            return wording
+        own = self.voices.text(f"question:{key}") if key else None
+        return fill(own, self.voice) if own else self.voices.question(text.get("patient") or wording, self.voice)
 
     def p(self, key: str, /, **values: Any) -> Safe:
         return self._fill(self.texts.phrase(key), values)
@@ -161,6 +177,7 @@ class Renderer:
         """The reply as messages: blocks joined by blank lines; a referral summary is a
         message of its own so it can be forwarded as is."""
         messages: list[list[str]] = [[]]
+        self.voice = None
         for block in reply.blocks:
             text = getattr(self, f"_block_{block.kind}")(reply.role, **block.data)
             if block.kind == "summary":
@@ -210,8 +227,14 @@ class Renderer:
             return self.t("corrected", role, old=self.join(self.facts(old, role), "separator"), new=new_text)
         return self.t("correction_added", role, new=new_text)
 
-    def _block_question(self, role: str | None, text: dict[str, str], form: str | None, unit: str | None) -> str:
-        wording = text.get(role or "patient") or text.get("patient") or ""
+    def _block_voice(self, role: str | None, relation: str, sex: str | None) -> str:
+        """The relative's voice for the rest of the reply (says nothing itself)."""
+        self.voice = self.voices.words(relation, sex)
+        return ""
+
+    def _block_question(self, role: str | None, text: dict[str, str], form: str | None, unit: str | None,
+                        key: str | None = None) -> str:
+        wording = self.asked(text, role, key)
         return self.fmt.bold(self.fmt.esc(wording))
 
     def _block_help(self, role: str | None, commands: dict[str, str]) -> str:
@@ -225,7 +248,7 @@ class Renderer:
         else:
             lines = [self.fmt.bold(self.t("profile_header", role))] + ([self.t("role_line", role)] if role else [])
             lines += [f"• {phrase}" for phrase in self.facts(facts, role)]
-        questions = [q.get(role or "patient") or q.get("patient", "") for q in left_open]
+        questions = [self.asked(q, role) for q in left_open]
         if questions:
             lines.append(self.t("profile_open", role, questions="; ".join(q for q in questions if q)))
         lines.append(self.t("profile_hint", role))

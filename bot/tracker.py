@@ -10,6 +10,8 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``asked``       ``{"key", "form", "options", "token"}``: the question now pending
 * ``shown``       ``{"what": "results"|"summary", "trials": [{"id", "verdict"}]}``
 * ``resume``      ``{}``: the user asked for more questions after seeing results
+* ``speaker``     ``{"relation": "daughter", "sex": "female"|"male"|None}``: a relative is
+  writing about the patient (from the first messages; the relation word's category only)
 * ``labs``        ``{"known": bool}``: whether the person has lab results at hand ("no labs",
   or "no" to "Do you have recent blood test results?": no lab questions)
 """
@@ -48,6 +50,8 @@ class Tracker:
     questioning: bool = True
     results_shown: bool = False
     labs: bool | None = None   # lab results at hand? None: not known yet
+    relation: str | None = None       # a relative writes: "daughter" (the relative's voice)
+    relation_sex: str | None = None   # the patient's sex the relation implies
     events: int = 0
 
     @classmethod
@@ -99,6 +103,9 @@ class Tracker:
                 self.results_shown = True
                 self.questioning = False
                 self.pending = None
+        elif kind == "speaker":
+            self.relation = payload.get("relation")
+            self.relation_sex = payload.get("sex")
         elif kind == "labs":
             self.labs = bool(payload.get("known"))
         elif kind == "resume":
