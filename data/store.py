@@ -77,6 +77,44 @@ def store_error(exc: BaseException, path: str | os.PathLike | None = None) -> St
     return StoreError(f"{where} cannot be used: {detail}", "other")
 
 
+def _damaged(path: str | os.PathLike | None) -> bool:
+    """Whether the database file at ``path`` fails SQLite's quick check, read only (the file
+    is never modified); False when it cannot be told (in memory, locked, missing)."""
+    if path is None or str(path) in ("", ":memory:") or not os.path.isfile(path):
+        return False
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return store_error(exc).kind == "corrupt"
+    except sqlite3.Error:
+        return False
+    return rows != [("ok",)]
+
+
+@contextmanager
+def corrupt_as_store_error(path: str | os.PathLike | None) -> Iterator[None]:
+    """Inside: an ``sqlite3.DatabaseError`` from a damaged file ("database disk image is
+    malformed", "file is not a database", or any error while the file fails SQLite's quick
+    check, e.g. damaged pages read half-way through a command) becomes the store's
+    ``corrupt`` StoreError; other errors pass unchanged."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        error = store_error(exc, path)
+        if error.kind == "corrupt":
+            raise error from None
+        if error.kind == "other" and _damaged(path):
+            advice = next(fault[2] for fault in _FAULTS if fault[1] == "corrupt")
+            raise StoreError(f"database {path} {advice} ({exc})", "corrupt") from None
+        raise
+
+
 def is_fault(exc: BaseException) -> bool:
     """An error of the database file or its surroundings (locked, read-only, full, corrupt)
     rather than of the data written (a constraint, a bug), which stays as it is."""

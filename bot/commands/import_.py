@@ -19,7 +19,7 @@ import os
 import sqlite3
 import sys
 
-from bot.commands.trials import UNKNOWN, error, open_db
+from bot.commands.trials import UNKNOWN, error, open_db, store_faults
 from bot.formats import terminal_safe
 from data.errors import DataError
 from data.settings import db_path
@@ -38,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="show a progress bar while reading (shown anyway when stderr is a terminal)")
 
 
+@store_faults
 def run(args: argparse.Namespace) -> int:
     from data.store import StoreError  # start-up: the store only for commands that open it
     from registry.run import apply, plan, read_files, stored_trials  # start-up: the store only for commands that open it

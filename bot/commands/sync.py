@@ -28,6 +28,8 @@ import json
 import sys
 import time
 
+from bot.commands.trials import store_faults
+
 HELP = "fetch trials from ClinicalTrials.gov (API v2) into the knowledge base; resumable, incremental"
 
 STATUS_CHANGES_SHOWN = 20
@@ -86,6 +88,7 @@ def _statuses(text: str, known: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words))
 
 
+@store_faults
 def run(args: argparse.Namespace) -> int:
     from bot.commands.trials import error, open_db  # start-up: the store only for commands that open it
     from data.settings import setting  # start-up: the store only for commands that open it

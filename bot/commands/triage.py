@@ -27,7 +27,7 @@ import sys
 import textwrap
 
 from bot.commands.extract import MAX_CHARS, _decode, _read
-from bot.commands.trials import open_db
+from bot.commands.trials import open_db, store_faults
 from bot.geo import load_gazetteer
 from bot.normalise import normalise_input
 from bot.render import PLAIN, Renderer
@@ -87,6 +87,7 @@ def read_input(path: str) -> tuple[str | None, str | None]:
     return text, None
 
 
+@store_faults
 def run(args: argparse.Namespace) -> int:
     from data.store import all_trial_records  # start-up: the store only for commands that open it
 

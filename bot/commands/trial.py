@@ -15,6 +15,7 @@ import json
 import sys
 import textwrap
 
+from bot.commands.trials import store_faults
 from bot.formats import terminal_safe
 
 HELP = "show one trial in full: criteria with their rules, sites, contacts"
@@ -37,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the trial record as JSON")
 
 
+@store_faults
 def run(args: argparse.Namespace) -> int:
     from bot.commands.trials import error, open_db  # start-up: the store only for commands that open it
     from data.store import get_trial, list_trials, trial_freshness, trial_origin  # start-up: the store only for commands that open it

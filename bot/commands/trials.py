@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 
@@ -29,6 +30,21 @@ UNKNOWN = "unknown"
 
 
 DEFAULT_LIMIT = 50
+
+
+def store_faults(run):
+    """A command's ``run`` with a damaged database file reported as the store's one-line
+    corrupt-database error (``data.store.corrupt_as_store_error``), not an internal error."""
+
+    @functools.wraps(run)
+    def guarded(args: argparse.Namespace) -> int:
+        from data.settings import db_path  # start-up: the store only for commands that open it
+        from data.store import corrupt_as_store_error  # start-up: the store only for commands that open it
+
+        with corrupt_as_store_error(db_path(getattr(args, "db", None))):
+            return run(args)
+
+    return guarded
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +67,7 @@ def _count(value: str) -> int:
     return number
 
 
+@store_faults
 def run(args: argparse.Namespace) -> int:
     from data.store import list_trials, trial_freshness  # start-up: the store only for commands that open it
     from data.terminology import load_terminology  # start-up: the terminology only for commands that show trials
