@@ -9,8 +9,10 @@ from typing import Any
 
 from core.facts import Profile
 from data import search
+from data.store import trials_version
 from data.terminology import load_terminology
 
+_MEMO: dict[tuple, dict[str, float]] = {}
 LABELS = ("CONDITION", "DRUG", "BIOMARKER", "PROCEDURE", "INFECTION")
 _WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
 
@@ -37,9 +39,17 @@ def keyword_scores(db: Any, profile: Profile) -> dict[str, float]:
     if not words:
         return {}
     query = " OR ".join('"' + w.replace('"', "") + '"' for w in words)
+    key = (id(db), trials_version(db), query)      # the same words on unchanged trials: the same scores
+    found = _MEMO.get(key)
+    if found is not None:
+        return found
     try:
-        return search.search(db, query)
+        scores = search.search(db, query)
     except Exception as exc:          # an older store without the index: rank without it
         if "no such table" in str(exc):
             return {}
         raise
+    if len(_MEMO) >= 16:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[key] = scores
+    return scores

@@ -30,8 +30,18 @@ NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for
 
 def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
     """(asserted condition facts about the patient, suspected ones)."""
-    about = [f for f in ev.facts("CONDITION") if not (f.negated or f.family or f.hypothetical)]
-    return [f for f in about if not f.uncertain], [f for f in about if f.uncertain]
+    return _diagnoses(ev)[:2]
+
+
+def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple]:
+    """Stated and suspected diagnoses and their memo key, worked out once per judge."""
+    found = ev.__dict__.get("_diagnoses")
+    if found is None:
+        about = [f for f in ev.facts("CONDITION") if not (f.negated or f.family or f.hypothetical)]
+        stated, suspected = [f for f in about if not f.uncertain], [f for f in about if f.uncertain]
+        key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)))
+        found = ev.__dict__["_diagnoses"] = (stated, suspected, key)
+    return found
 
 
 def fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
@@ -68,8 +78,30 @@ def _names(concept: str, terminology: Terminology) -> set[str]:
     return {found.label.lower(), *(t.lower() for t in found.terms)}
 
 
+_MEMO: dict[tuple, tuple[dict, LeafResult]] = {}
+_MEMO_LIMIT = 200_000
+
+
 def target_condition(ev: Evidence, leaf: dict) -> LeafResult:
-    stated, suspected = stated_diagnoses(ev)
+    """The gate's judgement, remembered per leaf and per the patient's diagnoses as stated
+    (the same facts give the same result every turn; a turn re-judges thousands of gates)."""
+    stated, suspected, diagnoses = _diagnoses(ev)
+    key = (id(leaf), diagnoses)
+    found = _MEMO.get(key)
+    if found is not None and found[0] is leaf:
+        return found[1]
+    result = _judge_target(ev, leaf, stated, suspected)
+    if len(_MEMO) >= _MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[key] = (leaf, result)
+    return result
+
+
+def _fact_key(fact: Fact) -> tuple:
+    return (fact.concept, fact.text, fact.start, fact.end, fact.source)
+
+
+def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[Fact]) -> LeafResult:
     concepts = leaf.get("concepts") or ()
     ask = f"diagnosis:{concepts[0]}" if concepts else None
     wanted = trial_conditions_text(leaf, ev.terminology)
