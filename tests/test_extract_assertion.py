@@ -11,8 +11,15 @@ from nlp import extract
 TODAY = date(2026, 12, 2)
 
 
+def _is_a(concept, wanted):
+    from data.terminology import load_terminology
+
+    return concept == wanted or load_terminology().is_a(concept, wanted)
+
+
 def fact(text, concept, label=None):
-    found = [f for f in extract(text, today=TODAY) if f.concept == concept and (label is None or f.label == label)]
+    """The first fact of ``concept`` or of a kind of it ("colon cancer" is a malignancy)."""
+    found = [f for f in extract(text, today=TODAY) if _is_a(f.concept, concept) and (label is None or f.label == label)]
     assert found, f"no {concept} in {text!r}: {[(f.label, f.concept) for f in extract(text, today=TODAY)]}"
     return found[0]
 
@@ -310,3 +317,8 @@ def test_a_question_word_does_not_reach_past_what_is_said_of_a_use():
     assert not fact("my doctor mentioned that I failed methotrexate", "methotrexate").hypothetical
     assert not fact("I can only take prednisone", "prednisone").hypothetical
     assert fact("is there a trial after failing rituximab?", "rituximab").status == "failed"
+
+
+def test_now_does_not_reach_back_across_a_comma():
+    assert fact("I had chemo in 2019, and now lupus", "chemotherapy").status is None
+    assert fact("romiplostim now but platelets still <20", "romiplostim").status == "current"

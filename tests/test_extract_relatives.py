@@ -13,7 +13,10 @@ def ages(text):
 
 
 def fact(text, concept):
-    return next(f for f in extract(text) if f.concept == concept)
+    """The first fact of ``concept`` or of a kind of it ("breast cancer" is a malignancy)."""
+    from data.terminology import load_terminology
+
+    return next(f for f in extract(text) if f.concept == concept or load_terminology().is_a(f.concept, concept))
 
 
 # --- ages given by a relative ---------------------------------------------------------------
