@@ -137,6 +137,41 @@ def _busy_timeout() -> float:
         raise StoreError(str(exc)) from None
 
 
+# statements that delete what users said (/forget, the retention purge, /restart): after
+# the transaction that ran one commits, the WAL is checkpointed and truncated, so the old
+# pages are gone from the -wal file too (with secure_delete, from the database file as well)
+_ERASING = ("DELETE FROM conversations", "DELETE FROM events")
+
+
+class _Database(sqlite_utils.Database):
+    """sqlite-utils' Database noting when a statement erased conversation data."""
+
+    erased = False
+
+    def execute(self, sql, parameters=None):
+        if sql.lstrip().startswith(_ERASING):
+            self.erased = True
+        return super().execute(sql, parameters)
+
+
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Copy the WAL into the database file and truncate it to nothing (best effort: a
+    reader holding old pages makes SQLite leave the rest for the next checkpoint)."""
+    try:
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlite3.Error:
+        pass
+
+
+def close(db: sqlite_utils.Database) -> None:
+    """Close cleanly: checkpoint (the WAL truncated) and close the connection."""
+    checkpoint(db)
+    try:
+        db.conn.close()
+    except sqlite3.Error:
+        pass
+
+
 def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
     """Open (creating if needed, mode 0600) the database at ``path`` (default: $TRIALBOT_DB),
     switch on WAL and apply pending migrations.
@@ -154,7 +189,8 @@ def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
         if target.is_dir():
             raise StoreError(f"database {target} is a directory, not a database file", "unavailable")
         conn = sqlite3.connect(str(target), timeout=_busy_timeout(), check_same_thread=False)
-        db = sqlite_utils.Database(conn)
+        db = _Database(conn)
+        db.execute("PRAGMA secure_delete = ON")   # deleted rows are overwritten, not left in free pages
         if str(target) != ":memory:":
             db.execute("PRAGMA schema_version").fetchone()   # "not a database" before anything is written
             db.enable_wal()
@@ -378,6 +414,9 @@ def _write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
     except sqlite3.DatabaseError as exc:
         _rollback(db)
         raise store_error(exc, db_file(db)) from None
+    if getattr(db, "erased", False):
+        db.erased = False
+        checkpoint(db)
 
 
 def _rollback(db: sqlite_utils.Database) -> None:

@@ -66,7 +66,7 @@ def _start_extraction(process_class, cache):
 def _chat(args: argparse.Namespace, path, cache, extraction) -> int:
     from bot.cli_chat import new_session_name, run_chat  # start-up: the store only for commands that open it
     from bot.startup import build_engine  # start-up: the store only for commands that open it
-    from data.store import StoreError  # start-up: the store only for commands that open it
+    from data.store import StoreError, checkpoint  # start-up: the store only for commands that open it
 
     for stream in (sys.stdin, sys.stdout):
         if hasattr(stream, "reconfigure"):
@@ -76,7 +76,10 @@ def _chat(args: argparse.Namespace, path, cache, extraction) -> int:
         # the matching modules, the gazetteer and the trials' plans load while the welcome
         # shows
         loading = preload(engine, nlp_cache=cache, extraction=extraction)
-        return run_chat(engine, args.session or new_session_name(), role=args.role, ready=loading.wait)
+        try:
+            return run_chat(engine, args.session or new_session_name(), role=args.role, ready=loading.wait)
+        finally:
+            checkpoint(engine.store.db)    # close cleanly: nothing forgotten left in the -wal file
     except (DataError, StoreError) as exc:
         return _fail(str(exc))
 

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from data.store import StoreError  # start-up: the store only for commands that open it
+    from data.store import StoreError, checkpoint  # start-up: the store only for commands that open it
 
     try:                                   # settings first: one that cannot be read stops start-up
         check_settings()
@@ -65,10 +65,13 @@ def run(args: argparse.Namespace) -> int:
         engine = build_engine(db_path(args.db), transport="telegram")
         engine.warm_up()
         app = build_application(engine, token, setting("api_base"), clinicians=clinicians, limiter=limiter)
-        if args.webhook:
-            app.run_webhook(**webhook_options(args.webhook, args.listen, args.port), bootstrap_retries=BOOTSTRAP_RETRIES)
-        else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=BOOTSTRAP_RETRIES)
+        try:
+            if args.webhook:
+                app.run_webhook(**webhook_options(args.webhook, args.listen, args.port), bootstrap_retries=BOOTSTRAP_RETRIES)
+            else:
+                app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=BOOTSTRAP_RETRIES)
+        finally:
+            checkpoint(engine.store.db)    # close cleanly: nothing forgotten left in the -wal file
     except (DataError, StoreError) as exc:
         return _fail(str(exc))
     except TelegramError as exc:
