@@ -121,7 +121,9 @@ def _choice(question, text: str, reply: str) -> list[Fact]:
     if kind == "biomarker":
         marker = question.concepts[0]
         if not chosen:
-            chosen = ["negative"] if says(reply, "no") else (["positive"] if says(reply, "yes") else [])
+            # "Has a test shown CD19 …?" — "no" says no result is known (never a negative
+            # result: that could rule a trial out); "yes" does not say which result
+            return None if says(reply, "no") else []
         if len(chosen) != 1:
             return []
         return [_fact(question, text, "BIOMARKER", marker, status=chosen[0], negated=chosen[0] == "negative")]

@@ -295,3 +295,15 @@ def test_every_question_kind_the_evaluators_name_has_texts():
         question = build_question(key)
         assert question.kind in kinds and question.patient and question.clinician, key
         assert "{" not in question.patient + question.clinician, key
+
+
+def test_a_plain_no_or_yes_to_a_marker_question_is_never_a_result():
+    """"Has a test shown CD19 expression?" — "no" means no result is known (a negative
+    result could rule a trial out), "yes" does not say which result; only the result counts."""
+    question = build_question("biomarker:cd19")
+    assert question.answer_to_facts("no") is None
+    assert question.answer_to_facts("yes") == []
+    [fact] = question.answer_to_facts("negative")
+    assert (fact.concept, fact.status, fact.negated) == ("cd19", "negative", True)
+    [fact] = question.answer_to_facts("Positive")
+    assert fact.status == "positive"
