@@ -426,9 +426,15 @@ class Engine:
         source = turn.tracker.next_source
         extra = stamp(self._read(words, source=source), source) if typed else []
         if key == LOCATION_KEY:
-            place = self.texts.strip_place(words)
+            # only a recognised place is kept, never the answer's words (#17): the place the
+            # text names, else the gazetteer's name for the answer, else nothing
             found = [f for f in extra if f.label == "LOCATION"]
+            place = _place_name(self.texts.strip_place(words), self.gazetteer, said=extra,
+                                declined=self.texts.match_choice(words, ("no", "unsure", "yes")))
             facts = found[:1] or ([Fact("LOCATION", place, place, 0, len(place), source=source)] if place else [])
+            if not facts and not [f for f in extra if f.label != "LOCATION"]:
+                self._skip(turn, "unsure")
+                return
             self._record_answer(turn, key, facts + [f for f in extra if f.label != "LOCATION"], source)
             return
         if key == LABS_KEY:                 # "Do you have recent blood test results?"
@@ -681,3 +687,18 @@ def _option_index(pending: dict, text: str) -> int | None:
         if normalise(str(option)) == wanted:
             return i
     return None
+
+
+def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool) -> str | None:
+    """What is kept of an answer to "Which city do you live in?": the gazetteer's name for
+    it, else (no gazetteer installed) the answer itself only when it reads as a place name
+    alone: a few words, no digits, nothing else said in it, not "no" or "not sure"."""
+    if not place or declined:
+        return None
+    if gazetteer is not None:
+        known = gazetteer.locate(place)
+        return known.name if known is not None else None
+    words = place.split()
+    if said or len(place) > 40 or len(words) > 4 or any(ch.isdigit() for ch in place):
+        return None
+    return place

@@ -154,3 +154,22 @@ def test_the_tracker_rebuilds_the_same_state_from_the_log(fresh_db):
     assert rebuilt.role == "patient" and rebuilt.pending["key"] == "age"
     assert sorted(f.concept for f in rebuilt.profile.facts) == ["azathioprine", "sle"]
     assert isinstance(engine, Engine)
+
+
+def test_the_city_answer_keeps_only_a_place_never_the_words_around_it(tmp_path):
+    """#17: the answer to "Which city do you live in?" was stored word for word."""
+    from bot.engine import _place_name
+    from core.facts import Fact
+
+    said = [Fact("INFECTION", "hiv", "HIV", status="positive")]
+    assert _place_name("a small village, I also have bipolar disorder and my HIV test came back positive",
+                       None, said=said, declined=False) is None
+    assert _place_name("no", None, said=[], declined=True) is None
+    assert _place_name("Shenyang", None, said=[], declined=False) == "Shenyang"
+
+    class Gazetteer:
+        def locate(self, name, country=None):
+            return type("Place", (), {"name": "Hangzhou"})() if name.strip().lower() == "hangzhou" else None
+
+    assert _place_name("hangzhou", Gazetteer(), said=[], declined=False) == "Hangzhou"
+    assert _place_name("my village near the river", Gazetteer(), said=[], declined=False) is None
