@@ -106,3 +106,10 @@ def test_the_layer_contract_names_every_module_of_nlp():
     present = {p.stem for p in (ROOT / "nlp").glob("*.py") if p.stem != "__init__"}
     present |= {p.name for p in (ROOT / "nlp").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert present <= named, sorted(present - named)
+
+
+def test_the_architecture_document_maps_every_module():
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    missing = [str(path.relative_to(ROOT)) for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py"))
+               if path.name != "__init__.py" and f"`{path.name}`" not in text and f"{path.relative_to(ROOT)}" not in text]
+    assert missing == []
