@@ -190,7 +190,8 @@ def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
 
 def pregnancy(ev: Evidence, leaf: dict) -> LeafResult:
     states = leaf["states"]
-    facts = [f for f in ev.facts("PREGNANCY") if not f.family and not f.hypothetical]
+    # a past pregnancy ("ectopic pregnancy in 2018") is not a pregnancy now
+    facts = [f for f in ev.facts("PREGNANCY") if not f.family and not f.hypothetical and not f.historical]
     for fact in facts:
         if fact.concept in states and not fact.negated and not fact.uncertain:
             return LeafResult(leaf, TRUE, f"{_state_word(fact.concept)}", [fact])

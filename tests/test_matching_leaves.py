@@ -241,3 +241,15 @@ def test_review_leaf_is_for_the_trial_team():
     result = _judge({"type": "review", "reason": "consent"})
     assert result.value == "review"
     assert result.ask is None
+
+
+def test_a_past_pregnancy_is_not_a_pregnancy_now():
+    from core.facts import Fact, Profile
+    from matching.evaluate import Evaluator
+
+    leaf = {"type": "pregnancy", "states": ["pregnant"]}
+    past = Evaluator(Profile([Fact("PREGNANCY", "pregnant", "ectopic pregnancy", historical=True),
+                              Fact("SEX", "female", "woman")])).leaf(leaf)
+    assert past.value == "unknown"
+    now = Evaluator(Profile([Fact("PREGNANCY", "pregnant", "pregnant")])).leaf(leaf)
+    assert now.value == "true"
