@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from chat_fakes import TRIALS, FakeQuestion, fake_extract, fake_match
 
-from bot.engine import QUESTION_BUDGET, Engine
+from bot.asking import QUESTION_BUDGET
+from bot.engine import Engine
 from bot.render import PLAIN, Renderer
 from bot.session_store import SessionStore
 from bot.tracker import ASKING, LOCATION, RESULTS
-from chat_fakes import TRIALS, FakeQuestion, fake_extract, fake_match
 from core.facts import Fact
 
 CID = "cli:budget"

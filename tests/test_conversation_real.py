@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from benchmarks.synthetic import generate
-from bot.engine import QUESTION_BUDGET, Engine
+from bot.asking import QUESTION_BUDGET
+from bot.engine import Engine
 from bot.render import PLAIN, Renderer
 from bot.session_store import SessionStore
 from data.store import open_store, upsert_trials

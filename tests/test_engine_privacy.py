@@ -158,7 +158,7 @@ def test_the_tracker_rebuilds_the_same_state_from_the_log(fresh_db):
 
 def test_the_city_answer_keeps_only_a_place_never_the_words_around_it(tmp_path):
     """#17: the answer to "Which city do you live in?" was stored word for word."""
-    from bot.engine import _place_name
+    from bot.answering import _place_name
     from core.facts import Fact
 
     said = [Fact("INFECTION", "hiv", "HIV", status="positive")]

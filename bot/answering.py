@@ -1,0 +1,186 @@
+"""Reading answers and what people say (part of the conversation engine, ``bot.engine``):
+the reply to the pending question, skips and "not now", who is writing, a labs refusal,
+corrections, and noting facts back to the person. A mixin of ``Engine``: it uses the
+engine's collaborators and texts through ``self``."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot import corrections
+from bot.asking import _asks_labs, _is_a
+from bot.corrections import differs, stamp, unique
+from bot.texts import normalise
+from bot.tracker import LABS_KEY, LOCATION_KEY
+from bot.turn import Turn
+from core.facts import Fact, Profile
+
+SPEAKER_MESSAGES = 1               # who is writing is read until this many messages said something
+
+
+class Answering:
+    """How a turn reads what the person said (``Engine`` mixes it in)."""
+
+    def _skip(self, turn: Turn, choice: str) -> None:
+        """"Not sure" / "skip": the question is left open (its criteria stay unknown). To
+        "Do you have recent blood test results?" or a lab question: no lab questions at all."""
+        key = turn.tracker.pending["key"]
+        turn.record("skip", {"key": key, "choice": choice})
+        if _asks_labs(key):
+            turn.record("labs", {"known": False})
+            turn.text("labs_skipped")
+        else:
+            turn.text("skipped")
+        self._advance(turn)
+
+    def _note_speaker(self, turn: Turn, text: str) -> None:
+        """A relative writing ("my daughter is 24, she has lupus"), seen in the first
+        messages (until one said something usable; "my mother is 70" after "I have lupus"
+        is about someone else): recorded once (the relation and the sex it implies, no text)."""
+        tracker = turn.tracker
+        if tracker.relation is not None or tracker.messages >= SPEAKER_MESSAGES or tracker.role == "clinician":
+            return
+        found = self.speaker(text)
+        if getattr(found, "speaker", None) == "relative" and getattr(found, "relation", None):
+            turn.record("speaker", {"relation": found.relation, "sex": found.sex})
+
+    def _not_now(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
+        """A plain "no" to "When did you last take X? … or say 'never'" from someone who
+        said they took X means "not now": X stays as told (how it went too), taken in the
+        past and not current; never "never had X"."""
+        took = [f for f in turn.tracker.profile.facts if f.label in ("DRUG", "PROCEDURE") and not f.negated]
+        kept: list[Fact] = []
+        for fact in facts:
+            same = [f for f in took if f.label == fact.label and (f.concept == fact.concept or _is_a(f.concept, fact.concept))]
+            if fact.negated and not fact.historical and same:
+                kept.extend(replace(f, historical=True, status=None if f.status == "current" else f.status) for f in same)
+            else:
+                kept.append(fact)
+        return kept
+
+    def _no_labs(self, turn: Turn, text: str) -> bool:
+        """"i dont have her labs", "no labs" (data/phrasings.yaml): noted (no lab questions)."""
+        if not self.phrasings.says_no_labs(text):
+            return False
+        if turn.tracker.labs is not False:
+            turn.record("labs", {"known": False})
+        return True
+
+    def _answer(self, turn: Turn, words: str, *, typed: bool, correction: str | None = None) -> None:
+        """A reply to the pending question: a pressed option, or typed text (which may
+        also say more than the question asked: that is taken in too). ``correction``: the
+        reply opened like a correction; when it does not answer, it is one."""
+        key = turn.tracker.pending["key"]
+        source = turn.tracker.next_source
+        extra = stamp(self._read(words, source=source), source) if typed else []
+        if key == LOCATION_KEY:
+            # only a recognised place is kept, never the answer's words (#17): the place the
+            # text names, else the gazetteer's name for the answer, else nothing
+            found = [f for f in extra if f.label == "LOCATION"]
+            place = _place_name(self.texts.strip_place(words), self.gazetteer, said=extra,
+                                declined=self.texts.match_choice(words, ("no", "unsure", "yes")))
+            facts = found[:1] or ([Fact("LOCATION", place, place, 0, len(place), source=source)] if place else [])
+            if not facts and not [f for f in extra if f.label != "LOCATION"]:
+                self._skip(turn, "unsure")
+                return
+            self._record_answer(turn, key, facts + [f for f in extra if f.label != "LOCATION"], source)
+            return
+        if key == LABS_KEY:                 # "Do you have recent blood test results?"
+            if self.texts.match_choice(words, ("no", "unsure")):
+                self._skip(turn, "unsure")
+            elif self.texts.match_choice(words, ("yes",)) or any(f.label in ("LAB", "SCORE") for f in extra):
+                turn.record("labs", {"known": True})
+                self._record_answer(turn, key, extra, source)
+            else:
+                turn.text("not_understood")
+                self._prompt(turn)
+            return
+        question = self._find_question(turn, key)
+        if question is None:            # the question no longer matters (facts changed)
+            if typed:
+                self._free_text(turn, words)
+            else:
+                self._advance(turn)
+            return
+        kwargs = {"today": self.today} if self.today is not None else {}
+        answered = question.answer_to_facts(words, **kwargs)
+        if answered is None:            # the answer says "not sure"
+            self._skip(turn, "unsure")
+            return
+        if key.startswith("last_dose:"):
+            answered = self._not_now(turn, answered)
+        if not answered and correction is not None:
+            self._correct(turn, [], correction)
+            return
+        no_labs = typed and self._no_labs(turn, words)
+        if not answered and not extra and not no_labs:
+            turn.text("not_understood")
+            self._prompt(turn)
+            return
+        if not answered:                # not an answer, but it told us something else
+            if extra:
+                self._note(turn, "facts", {"source": source}, extra)
+            if no_labs:
+                turn.text("labs_skipped")
+            self._advance(turn)
+            return
+        self._record_answer(turn, key, unique(stamp(answered, source) + extra), source)
+
+    def _record_answer(self, turn: Turn, key: str, facts: list[Fact], source: str) -> None:
+        self._note(turn, "answer", {"key": key, "source": source}, facts)
+        self._advance(turn)
+
+    def _note(self, turn: Turn, kind: str, payload: dict[str, Any], facts: list[Fact], hint: bool = False) -> None:
+        """Record what a message said and confirm it back; a fact that changes one already
+        known ("I'm not pregnant" after "pregnant") is shown as the change it is."""
+        known = {Profile.key(f): f for f in turn.tracker.profile.facts}
+        changed = [(known[Profile.key(f)], f) for f in facts
+                   if Profile.key(f) in known and differs(known[Profile.key(f)], f)]
+        turn.record(kind, {**payload, "facts": [f.to_dict() for f in facts]})
+        fresh = [f for f in facts if all(f is not new for _, new in changed)]
+        if fresh:
+            turn.say("noted", facts=fresh, hint=hint)
+        if changed:
+            turn.say("corrected", old=[old for old, _ in changed], new=[new for _, new in changed])
+
+    def _correct(self, turn: Turn, facts: list[Fact], body: str) -> None:
+        """A correction: "no, it was azathioprine" replaces the drug just noted (keeping
+        what was said about it, e.g. that it did not help); "I'm not pregnant" replaces
+        the pregnancy fact; "actually 45" replaces the age (or the latest number noted)."""
+        tracker = turn.tracker
+        source = tracker.next_source
+        if facts:
+            facts, old, removed = corrections.replacing(tracker, facts)
+        else:
+            facts, old = corrections.renumbered(tracker, body, source, self._read)
+            removed = []
+            if not facts:
+                turn.text("correction_unclear")
+                self._prompt(turn)
+                return
+        turn.record("correction", {"source": source, "removed": removed, "facts": [f.to_dict() for f in facts]})
+        turn.say("corrected", old=old, new=facts)
+        self._advance(turn)
+
+
+def _option_index(pending: dict, text: str) -> int | None:
+    wanted = normalise(text)
+    for i, option in enumerate(pending.get("options") or []):
+        if normalise(str(option)) == wanted:
+            return i
+    return None
+
+
+def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool) -> str | None:
+    """What is kept of an answer to "Which city do you live in?": the gazetteer's name for
+    it, else (no gazetteer installed) the answer itself only when it reads as a place name
+    alone: a few words, no digits, nothing else said in it, not "no" or "not sure"."""
+    if not place or declined:
+        return None
+    if gazetteer is not None:
+        known = gazetteer.locate(place)
+        return known.name if known is not None else None
+    words = place.split()
+    if said or len(place) > 40 or len(words) > 4 or any(ch.isdigit() for ch in place):
+        return None
+    return place

@@ -1,0 +1,187 @@
+"""Asking and showing (part of the conversation engine, ``bot.engine``): the next
+question within the budget, prompts, doubtful values to confirm, and results. A mixin of
+``Engine``: it uses the engine's collaborators and texts through ``self``."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from bot.plausibility import confirm_key, confirmation
+from bot.replies import Choice
+from bot.results import shape_results
+from bot.texts import ROLES
+from bot.tracker import LABS_KEY, LOCATION_KEY
+from bot.turn import Turn
+from data.terminology import load_terminology
+
+MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard
+MAX_LAB_SKIPS = 50                 # lab questions passed over in one search for the next question
+QUESTION_BUDGET = 8                # questions per round: then results by themselves ("ask me more" goes on)
+
+
+class Asking:
+    """How a turn chooses what to ask or show next (``Engine`` mixes it in)."""
+
+    def _resume(self, turn: Turn) -> None:
+        turn.record("resume", {})
+        self._advance(turn)
+
+    # --- what comes next ---------------------------------------------------------------
+    def results(self, turn: Turn) -> list[Any]:
+        if turn.results_cache is None:
+            turn.results_cache = list(self.match(turn.tracker.profile, self.trials, today=self.today))
+        return turn.results_cache
+
+    def _find_question(self, turn: Turn, key: str | None) -> Any:
+        """The pending question's object: asked this turn, among the trials' open
+        questions, or (a combined question) the one next_question gives again when
+        everything but it is excluded. None when it no longer matters."""
+        if key in turn.questions:
+            return turn.questions[key]
+        if key and key.startswith("confirm:"):
+            doubtful = self._doubtful(turn, lambda k: k == key)
+            if doubtful is not None:
+                return doubtful
+        question = self.find_question(self.results(turn), key)
+        if question is not None:
+            return question
+        tracker = turn.tracker
+        exclude = (tracker.answered | tracker.skipped) - {key}
+        again = self._next(turn, exclude)
+        return again if again is not None and again.key == key else None
+
+    def _advance(self, turn: Turn) -> None:
+        """Ask the next best question, or the user's city, or show the results."""
+        tracker = turn.tracker
+        if tracker.role is None:
+            self._prompt(turn)
+            return
+        if tracker.questioning and tracker.pending is None and tracker.round_asked >= QUESTION_BUDGET:
+            turn.text("budget_reached")     # enough questions for now: results, "ask me more" goes on
+            self.show_results(turn)
+            return
+        seen = tracker.asked | tracker.answered | tracker.skipped
+        doubtful = self._doubtful(turn, lambda key: key not in seen)
+        if doubtful is not None:            # an implausible value: ask about it before anything else
+            self._ask(turn, doubtful)
+            return
+        if not tracker.questioning:
+            turn.text("results_updated")
+            self.show_results(turn)
+            return
+        pending = tracker.pending
+        if pending is not None and pending["key"] != LOCATION_KEY and self._find_question(turn, pending["key"]) is not None:
+            self._prompt(turn)
+            return
+        if pending is not None and pending["key"] == LOCATION_KEY and tracker.profile.first("LOCATION") is None:
+            self._prompt(turn)
+            return
+        if pending is not None and pending["key"] == LABS_KEY and tracker.labs is None:
+            self._prompt(turn)
+            return
+        exclude = tracker.answered | tracker.skipped
+        question = self._next(turn, exclude)
+        if question is not None and question.key.startswith("lab:") and tracker.labs is None:
+            turn.record("asked", {"key": LABS_KEY, "form": "yes_no", "options": [], "token": tracker.questions + 1,
+                                  "text": {r: self.texts.text("ask_labs", r) for r in ROLES}})
+            self._prompt(turn)
+            return
+        if question is not None:
+            self._ask(turn, question)
+            return
+        if (tracker.profile.first("LOCATION") is None and LOCATION_KEY not in tracker.asked
+                and any(r.verdict in ("likely", "possible") and r.trial.get("sites") for r in self.results(turn))):
+            turn.record("asked", {"key": LOCATION_KEY, "form": "text", "options": [], "token": tracker.questions + 1,
+                                  "text": {r: self.texts.text("ask_location", r) for r in ROLES}})
+            self._prompt(turn)
+            return
+        turn.text("no_more_questions")
+        self.show_results(turn)
+
+    def _next(self, turn: Turn, exclude: set[str]) -> Any:
+        """The next best question, but no lab question when the person has no labs at hand."""
+        exclude = set(exclude)
+        for _ in range(MAX_LAB_SKIPS):
+            question = self.next_question(self.results(turn), turn.tracker.profile, exclude)
+            if question is None or turn.tracker.labs is not False or not question.key.startswith("lab:"):
+                return question
+            exclude.add(question.key)
+        return None
+
+    def _doubtful(self, turn: Turn, wanted: Callable[[str], bool]) -> Any:
+        """The question about the first implausible value whose key ``wanted`` accepts."""
+        for fact in turn.tracker.profile.facts:
+            key = confirm_key(fact)
+            if key is not None and wanted(key):
+                question = confirmation(fact, self.texts, self.confirm)
+                if question is not None:
+                    return question
+        return None
+
+    def _ask(self, turn: Turn, question: Any) -> None:
+        turn.questions[question.key] = question
+        turn.record("asked", {
+            "key": question.key,
+            "form": question.form,
+            "options": list(question.options or []),
+            "unit": getattr(question, "unit", None),
+            "token": turn.tracker.questions + 1,
+            "text": {"patient": question.patient, "clinician": question.clinician},
+        })
+        self._prompt(turn)
+
+    def _prompt(self, turn: Turn) -> None:
+        """Say where the conversation stands: the role question, the intake invitation,
+        the pending question with its quick replies, or what can be done with results."""
+        tracker = turn.tracker
+        if tracker.role is None:
+            turn.text("ask_role")
+            turn.choices = [Choice("r:patient", key="role_patient"), Choice("r:clinician", key="role_clinician")]
+            return
+        pending = tracker.pending
+        if pending is not None:
+            token = pending.get("token")
+            turn.say("question", text=pending.get("text", {}), form=pending.get("form"), unit=pending.get("unit"),
+                     key=pending.get("key"))
+            options = [str(o) for o in pending.get("options") or []]
+            if len(options) > MAX_BUTTONS:     # a long list is in the question; typed answers work
+                options = []
+            turn.choices = [Choice(f"o:{token}:{i}", text=o) for i, o in enumerate(options)]
+            if not options:
+                keys = ("yes", "no", "unsure") if pending.get("form") == "yes_no" else ("unsure",)
+                turn.choices = [Choice(f"c:{token}:{k}", key=k) for k in keys]
+            elif not any(self.texts.match_choice(o, ("unsure", "skip")) for o in options):
+                turn.choices.append(Choice(f"c:{token}:skip", key="skip"))
+            turn.choices.append(Choice("cmd:results", key="results"))
+            return
+        if tracker.results_shown:
+            turn.text("where_results")
+            return
+        turn.text("intake")
+
+    def show_results(self, turn: Turn) -> None:
+        tracker = turn.tracker
+        if not tracker.profile.facts:
+            turn.text("results_need_facts")
+            return
+        results = self.results(turn)
+        location = tracker.profile.first("LOCATION")
+        found = getattr(self.trials, "last", None)          # a catalog's pruning (matching.candidates)
+        view = shape_results(results, location.concept if location else None, self.gazetteer,
+                             left_out=getattr(found, "left_out", 0) or 0)
+        shown = [trial for part in ("candidates", "ruled_out") for trial in view[part]]
+        turn.record("shown", {"what": "results", "trials": [{"id": t["id"], "verdict": t["verdict"]} for t in shown],
+                              "more": view["more_candidates"] + view["more_ruled_out"] + view["left_out"]})
+        turn.say("results", **view)
+        exclude = tracker.answered | tracker.skipped
+        if self._next(turn, exclude) is not None:
+            turn.choices = [Choice("more:", key="more")]
+        turn.choices.append(Choice("cmd:summary", key="summary"))
+
+
+def _is_a(concept: str, broader: str) -> bool:
+    return load_terminology().is_a(concept, broader)
+
+
+def _asks_labs(key: str) -> bool:
+    """The blood-test question, or a lab's "Do you know your latest X result?"."""
+    return key == LABS_KEY or key.startswith("lab:")
