@@ -56,6 +56,7 @@ class Terminology:
         for concept in concepts:
             self.concepts[concept.id] = concept
         self._ancestors: dict[str, frozenset[str]] = {}
+        self._descendants: dict[str, list[str]] | None = None
 
     def __contains__(self, concept_id: str) -> bool:
         return concept_id in self.concepts
@@ -96,7 +97,14 @@ class Terminology:
         return ancestor in self.ancestors(concept_id)
 
     def descendants(self, concept_id: str) -> list[str]:
-        return [c for c in self.concepts if concept_id in self.ancestors(c)]
+        """The concept itself and every concept below it (worked out once for all)."""
+        if self._descendants is None:
+            below: dict[str, list[str]] = {}
+            for concept in self.concepts:
+                for ancestor in self.ancestors(concept):
+                    below.setdefault(ancestor, []).append(concept)
+            self._descendants = below
+        return list(self._descendants.get(concept_id, ()))
 
     def to_canonical(self, analyte: str, value: float, unit: str) -> float | None:
         """Convert ``value`` in the normalised ``unit`` to the analyte's canonical unit;

@@ -76,7 +76,21 @@ def unmapped_texts(texts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in texts if condition_concept(t) is None)
 
 
+_CONDITIONS_TEXT: dict[tuple, str] = {}
+
+
 def trial_conditions_text(leaf: dict, terminology: Any) -> str:
+    """The trial's conditions as a person reads them (remembered per list of conditions)."""
+    key = (tuple(leaf.get("concepts") or ()), tuple(leaf.get("texts") or ()), id(terminology))
+    found = _CONDITIONS_TEXT.get(key)
+    if found is None:
+        if len(_CONDITIONS_TEXT) >= 50_000:
+            _CONDITIONS_TEXT.clear()
+        found = _CONDITIONS_TEXT[key] = _trial_conditions_text(leaf, terminology)
+    return found
+
+
+def _trial_conditions_text(leaf: dict, terminology: Any) -> str:
     """The trial's conditions as a person reads them."""
     names = [terminology.label(c) for c in leaf.get("concepts") or ()]
     names += [t for t in unmapped_texts(tuple(leaf.get("texts") or ())) if t.lower() not in {n.lower() for n in names}]

@@ -44,34 +44,93 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple]:
     return found
 
 
+_FITS: dict[tuple, int] = {}
+
+
 def fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
-    """How well one patient condition meets the trial's conditions (0: not at all)."""
-    best = 0
-    for target in leaf.get("concepts") or ():
-        rel = relation(concept, text, target, terminology)
-        if rel == EXACT:
-            return EXACT_FIT
-        if rel in (NARROWER, BROADER):
-            best = RELATED_FIT
-        elif rel is not None:
-            best = max(best, NAME_FIT)
-    for parent in leaf.get("within") or ():
-        if parent == concept or (parent in terminology and concept in terminology and terminology.is_a(parent, concept)):
-            best = max(best, RELATED_FIT)
+    """How well one patient condition meets the trial's conditions (0: not at all);
+    remembered per patient condition and per the trial's conditions."""
+    key = (concept, text if concept not in terminology else None, id(terminology),
+           tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()))
+    found = _FITS.get(key)
+    if found is None:
+        if len(_FITS) >= 200_000:
+            _FITS.clear()
+        found = _FITS[key] = _fit(concept, text, leaf, terminology)
+    return found
+
+
+def _fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
+    if concept in terminology:
+        best = _strengths(leaf, terminology).get(concept, 0)
+    else:                              # a condition the terminology does not know: by spelling
+        best = 0
+        for target in leaf.get("concepts") or ():
+            rel = relation(concept, text, target, terminology)
+            if rel == EXACT:
+                return EXACT_FIT
+            if rel is not None:
+                best = max(best, RELATED_FIT if rel in (NARROWER, BROADER) else NAME_FIT)
     if best < RELATED_FIT:
         names = _names(concept, terminology) | {text.lower()}
         for name in unmapped_texts(tuple(leaf.get("texts") or ())):
-            # a name the terminology does not know as a whole says what kind of condition
-            # it is through the terms inside it ("Hematologic Cancer": a malignancy)
-            for inside in concepts_within(name):
-                if relation(concept, text, inside, terminology) in (EXACT, NARROWER, BROADER):
-                    return RELATED_FIT
             if any(fuzz.token_set_ratio(name.lower(), own) >= NAME_THRESHOLD for own in names):
                 best = NAME_FIT
     return best
 
 
+_STRENGTHS: dict[tuple, dict[str, int]] = {}
+
+
+def _strengths(leaf: dict, terminology: Terminology) -> dict[str, int]:
+    """Every known concept a patient's condition may be for this trial to be theirs, with
+    its strength: the trial's concepts (exact); their broader and narrower concepts, the
+    concepts the registry files the trial's conditions under and those above them, and the
+    concepts inside names the terminology does not know as a whole ("Hematologic Cancer":
+    a malignancy) with theirs (related). Worked out once per list of conditions."""
+    key = (tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()),
+           id(terminology))
+    found = _STRENGTHS.get(key)
+    if found is not None:
+        return found
+    strengths: dict[str, int] = {}
+
+    def related(concept: str, both_ways: bool) -> None:
+        if concept not in terminology:
+            return
+        around = set(terminology.ancestors(concept))
+        if both_ways:
+            around.update(terminology.descendants(concept))
+        for other in around:
+            strengths.setdefault(other, RELATED_FIT)
+
+    for concept in leaf.get("concepts") or ():
+        strengths[concept] = EXACT_FIT
+    for concept in leaf.get("concepts") or ():
+        related(concept, both_ways=True)
+    for parent in leaf.get("within") or ():     # the trial's condition lies under it
+        related(parent, both_ways=False)
+    for name in unmapped_texts(tuple(leaf.get("texts") or ())):
+        for inside in concepts_within(name):
+            related(inside, both_ways=True)
+    if len(_STRENGTHS) >= 50_000:
+        _STRENGTHS.clear()
+    _STRENGTHS[key] = strengths
+    return strengths
+
+
 def _names(concept: str, terminology: Terminology) -> set[str]:
+    key = (concept, id(terminology))
+    names = _NAMES.get(key)
+    if names is None:
+        names = _NAMES[key] = _names_of(concept, terminology)
+    return names
+
+
+_NAMES: dict[tuple, set[str]] = {}
+
+
+def _names_of(concept: str, terminology: Terminology) -> set[str]:
     found = terminology.get(concept)
     if found is None:
         return {concept.replace("_", " ")}
