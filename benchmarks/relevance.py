@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from core.facts import Profile
+from data.rule_nodes import walk_criteria
 from data.store import all_trial_records, get_trial, open_store
 from matching.catalog import TrialCatalog
 from matching.engine import match as engine_match
@@ -82,7 +83,7 @@ class KeywordBaseline:
         for r in records:
             conditions = " ".join([*(r.get("conditions_text") or []), *(r.get("keywords") or []),
                                    *(r.get("condition_terms") or [])])
-            criteria = " ".join(c.get("text") or "" for c in _walk(r.get("criteria") or []))
+            criteria = " ".join(c.get("text") or "" for c in walk_criteria(r.get("criteria") or []))
             self.db.execute("INSERT INTO t VALUES (?, ?, ?, ?)",
                             [r["id"], " ".join(filter(None, [r.get("title"), r.get("official_title")])),
                              conditions, criteria])
@@ -97,12 +98,6 @@ class KeywordBaseline:
                 "SELECT id FROM t WHERE t MATCH ? ORDER BY bm25(t, 0, 5.0, 3.0, 1.0)", [query])]
         seen = set(ranked)
         return ranked + sorted(t for t in self.ids if t not in seen)
-
-
-def _walk(criteria: list[dict]):
-    for c in criteria:
-        yield c
-        yield from _walk(c.get("children") or [])
 
 
 def judge_patient(db: Any, catalog: TrialCatalog, patient: dict, all_ids: list[str]) -> dict[str, Any]:

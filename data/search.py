@@ -5,10 +5,9 @@ triggers. Ranking reads BM25 from it (``matching.keywords``); columns are weight
 word in the title or the conditions counts more than one deep in the criteria."""
 from __future__ import annotations
 
-from typing import Any, Iterator
-
 import sqlite_utils
 
+from data.rule_nodes import walk_criteria
 from data.terminology import load_terminology
 
 COLUMNS = ("title", "conditions", "keywords", "criteria")
@@ -32,7 +31,7 @@ def text_row(record: dict) -> dict[str, str]:
         "title": " ".join(filter(None, [record.get("title"), record.get("official_title"), record.get("acronym")])),
         "conditions": " ; ".join(conditions),
         "keywords": " ; ".join(record.get("keywords") or []),
-        "criteria": " ".join(c.get("text") or "" for c in _walk(record.get("criteria") or [])),
+        "criteria": " ".join(c.get("text") or "" for c in walk_criteria(record.get("criteria") or [])),
     }
 
 
@@ -53,9 +52,3 @@ def search(db: sqlite_utils.Database, query: str) -> dict[str, float]:
         "SELECT trial_text.trial_id, trial_text_fts.rank FROM trial_text_fts "
         "JOIN trial_text ON trial_text.rowid = trial_text_fts.rowid WHERE trial_text_fts MATCH ?", [query])
     return {trial_id: -rank for trial_id, rank in rows}
-
-
-def _walk(criteria: list[dict]) -> Iterator[dict[str, Any]]:
-    for criterion in criteria:
-        yield criterion
-        yield from _walk(criterion.get("children") or [])
