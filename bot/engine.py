@@ -39,7 +39,7 @@ from bot.turn import Turn
 from core.facts import Fact, Profile
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
-COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "restart", "forget")
+COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "role", "restart", "forget")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -249,6 +249,10 @@ class Engine(Answering, Asking):
             if role:
                 self._set_role(turn, role.removeprefix("role_"))
                 return
+            said = self.phrasings.role(text)     # "for my mum", "both", "just looking"
+            if said:
+                self._role_answer(turn, *said)
+                return
         elif tracker.pending is not None:
             pending = tracker.pending
             if _asks_labs(pending["key"]) and (texts.match_choice(text, ("no",)) or self.phrasings.says_no(text)
@@ -347,6 +351,35 @@ class Engine(Answering, Asking):
         else:
             self._prompt(turn)
 
+    def _role_answer(self, turn: Turn, kind: str, relation: str | None, sex: str | None) -> None:
+        """An answer to "who am I talking to?" in other words: "for my mum" (a relative
+        writes: noted), "I'm a GP"; "not sure", "just looking": patient wording, said so."""
+        if relation and turn.tracker.relation is None and kind == "patient":
+            turn.record("speaker", {"relation": relation, "sex": sex})
+        if kind == "unsure":
+            self._assume_patient(turn)
+        else:
+            self._set_role(turn, kind)
+
+    def _assume_patient(self, turn: Turn) -> None:
+        """No clear answer to the role question: everyday wording from now on (the reply
+        says so, and that /role clinician changes it); the question is never asked again."""
+        turn.record("role", {"role": "patient", "assumed": True})
+        turn.text("role_assumed")
+        if turn.tracker.profile.facts:
+            self._advance(turn)
+        else:
+            self._prompt(turn)
+
+    def _role_unclear(self, turn: Turn) -> None:
+        """A message that does not say who is chatting: the role is asked once more, and
+        after that one unclear answer patient wording is assumed (never a loop)."""
+        if turn.tracker.role_unclear:
+            self._assume_patient(turn)
+            return
+        turn.record("role_unclear", {})
+        self._prompt(turn)
+
     def _free_text(self, turn: Turn, text: str) -> None:
         source = turn.tracker.next_source
         no_labs = self._no_labs(turn, text)
@@ -356,12 +389,14 @@ class Engine(Answering, Asking):
             self._advance(turn)
             return
         if not facts:
-            turn.text("nothing_found")
             if turn.tracker.role is None:
-                self._prompt(turn)
+                turn.text("ask_role_again")
+                self._role_unclear(turn)
+                return
+            turn.text("nothing_found")
             return
         self._note(turn, "facts", {"source": source}, facts, hint=turn.tracker.messages == 0)
         if turn.tracker.role is None:
-            self._prompt(turn)
+            self._role_unclear(turn)
             return
         self._advance(turn)

@@ -102,6 +102,27 @@ def trial(engine: "Engine", turn: Turn, arg: str) -> None:
     turn.say("trial", trial=_brief(record), record=record, view=view)
 
 
+def role(engine: "Engine", turn: Turn, arg: str) -> None:
+    """Who is chatting: "/role clinician" or "/role patient" changes the wording (clinician
+    mode only for those allowed); "/role" alone says which is in use and how to change it."""
+    wanted = engine.texts.match_choice(arg, ("role_patient", "role_clinician")) if arg else None
+    said = engine.phrasings.role(arg) if arg and wanted is None else None
+    kind = wanted.removeprefix("role_") if wanted else (said[0] if said and said[0] != "unsure" else None)
+    if kind is None:
+        turn.text("role_usage", role=engine.texts.label("role_" + (turn.tracker.role or "patient")))
+        engine._prompt(turn)
+        return
+    if kind == "clinician" and not turn.clinician_ok:
+        kind = "patient"
+        turn.text("clinician_not_allowed")
+    turn.record("role", {"role": kind})
+    turn.text("role_set")
+    if turn.tracker.pending is None and turn.tracker.profile.facts and not turn.tracker.results_shown:
+        engine._advance(turn)
+    else:
+        engine._prompt(turn)
+
+
 def restart(engine: "Engine", turn: Turn, arg: str) -> None:
     """Start over: the conversation's events are cleared (in the turn's transaction)."""
     turn.clear = True
@@ -131,5 +152,5 @@ def _brief(trial: dict[str, Any]) -> dict[str, Any]:
 
 HANDLERS = {
     "start": start, "help": help_, "profile": profile, "results": results, "summary": summary,
-    "trials": trials, "trial": trial, "restart": restart, "forget": forget,
+    "trials": trials, "trial": trial, "role": role, "restart": restart, "forget": forget,
 }

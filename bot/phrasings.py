@@ -1,7 +1,8 @@
 """Everyday wordings the conversation understands, from ``data/phrasings.yaml``: that the
 person has no lab results at hand ("i dont have her labs", "no labs"), and (``request``)
 whole messages asking for results, help or a fresh start in many wordings, tolerant to
-small typos (rapidfuzz).
+small typos (rapidfuzz); (``role``) answers to "who am I talking to?" beyond the two
+buttons ("for my mum", "both", "just looking").
 
 Messages are compared after ``plain``: lower-cased, quotes straightened, apostrophes
 dropped ("don't" = "dont"), every other punctuation mark a space, spaces collapsed.
@@ -21,7 +22,9 @@ from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
-_SECTIONS = {"whose", "no_labs", "no_answers", "requests"}
+_SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles"}
+_ROLE_KINDS = ("patient", "clinician", "unsure")
+RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 _APOSTROPHES = re.compile(r"['\u2019\u2018`´]")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
@@ -43,6 +46,12 @@ class Phrasings:
     no_labs: tuple[str, ...]
     no_answers: frozenset[str]        # whole messages meaning "no" to "do you have / know ...?"
     requests: dict[str, str] = field(hash=False, compare=False)    # plain phrase -> command name
+    roles: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict, hash=False, compare=False)
+
+    def role(self, message: str) -> tuple[str, str | None, str | None] | None:
+        """An answer to "who am I talking to?": ``(kind, relation, sex)`` with kind
+        "patient", "clinician" or "unsure" ("for my mum" -> ("patient", "mother", "female"))."""
+        return self.roles.get(plain(message))
 
     def request(self, message: str) -> str | None:
         """The command a whole message asks for in everyday words ("can you just show me
@@ -106,7 +115,36 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
                 raise DataError(f"{name}: requests.{command}", f"{phrase!r} is also a phrasing of {requests[key]!r}")
             requests[key] = str(command)
     no_answers = frozenset(plain(p) for p in _strings(raw.get("no_answers", []), f"{name}: no_answers"))
-    return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests)
+    roles = _roles(raw.get("roles", {}) or {}, f"{name}: roles")
+    return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles)
+
+
+def _roles(sections: Any, where: str) -> dict[str, tuple[str, str | None, str | None]]:
+    """Plain role phrase -> (kind, relation, sex); ``{relative}`` expanded to every word of
+    every relation in data/nlp/relations.yaml (the relation and the sex it implies kept)."""
+    if not isinstance(sections, dict) or set(sections) - set(_ROLE_KINDS):
+        raise DataError(where, f"must map {', '.join(_ROLE_KINDS)} to lists of phrases")
+    relatives = _relatives()
+    roles: dict[str, tuple[str, str | None, str | None]] = {}
+    for kind in _ROLE_KINDS:
+        for phrase in _strings(sections.get(kind, []), f"{where}.{kind}"):
+            fills = relatives if "{relative}" in phrase else [("", None, None)]
+            for word, relation, sex in fills:
+                roles.setdefault(plain(phrase.replace("{relative}", word)), (kind, relation, sex))
+    return roles
+
+
+def _relatives() -> list[tuple[str, str, str | None]]:
+    """(word, relation, sex) for every relation word of data/nlp/relations.yaml."""
+    raw = read_yaml(RELATIONS_PATH)
+    relations = raw.get("relations", {}) if isinstance(raw, dict) else {}
+    found = []
+    for relation, spec in (relations or {}).items():
+        if not isinstance(spec, dict):
+            raise DataError(f"{RELATIONS_PATH.name}: relations.{relation}", "must be a mapping")
+        for word in spec.get("words") or []:
+            found.append((str(word), str(relation), spec.get("sex")))
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,9 @@
 
 Event types and payloads (all JSON; no raw message text, only the span each fact needs):
 
-* ``role``        ``{"role": "patient"|"clinician"}``
+* ``role``        ``{"role": "patient"|"clinician", "assumed": bool}`` (assumed: no clear answer)
+* ``role_unclear`` ``{}``: a message did not say who is chatting (the role is asked once
+  more; after that, patient wording is assumed)
 * ``facts``       ``{"source": "m3", "facts": [Fact...]}``: what a free-text message said
 * ``answer``      ``{"key", "source", "facts": [Fact...], "choice"}``: a question answered
 * ``skip``        ``{"key", "choice": "unsure"|"skip"}``: left open on purpose
@@ -38,6 +40,7 @@ NOTING_EVENTS = ("facts", "answer", "correction")
 class Tracker:
     conversation_id: str
     role: str | None = None
+    role_unclear: int = 0      # messages that did not say who is chatting
     profile: Profile = field(default_factory=Profile)
     last_noted: list[Fact] = field(default_factory=list)
     asked: set[str] = field(default_factory=set)
@@ -103,6 +106,8 @@ class Tracker:
                 self.results_shown = True
                 self.questioning = False
                 self.pending = None
+        elif kind == "role_unclear":
+            self.role_unclear += 1
         elif kind == "speaker":
             self.relation = payload.get("relation")
             self.relation_sex = payload.get("sex")
