@@ -322,3 +322,64 @@ def test_a_question_word_does_not_reach_past_what_is_said_of_a_use():
 def test_now_does_not_reach_back_across_a_comma():
     assert fact("I had chemo in 2019, and now lupus", "chemotherapy").status is None
     assert fact("romiplostim now but platelets still <20", "romiplostim").status == "current"
+
+
+# --- past-dated and planned therapies (H6) ---------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("got IVIG and dexamethasone when I was admitted", "ivig"),
+    ("got IVIG and dexamethasone when I was admitted", "dexamethasone"),
+    ("had CHOP then romidepsin", "chop"),
+    ("relapsed 4 months after BFM-type chemotherapy", "chemotherapy"),
+    ("plt 88 after the last cytoxan dose", "cyclophosphamide"),
+    ("Biologics: etanercept 2005-2009, infliximab 2009-2011", "etanercept"),
+    ("Previous DMARDs: methotrexate (nausea), sulfasalazine, leflunomide.", "leflunomide"),
+])
+def test_a_therapy_given_in_the_past_is_past(text, concept):
+    f = fact(text, concept, "DRUG")
+    assert f.historical and f.status != "current"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("she had CMV after her transplant", "cmv"),
+    ("i got sepsis after cyclophosphamide so we stopped it", "active_infection"),
+])
+def test_an_infection_had_is_past_and_positive(text, concept):
+    f = fact(text, concept, "INFECTION")
+    assert f.historical and not f.negated
+
+
+def test_present_perfect_is_not_past():
+    f = fact("she has had hepatitis B since birth", "hbv")
+    assert not f.historical and f.status == "positive"
+    assert not fact("shingles after starting tofacitinib", "tofacitinib").historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Rituximab planned next week.", "rituximab"),
+    ("IVIG planned tomorrow.", "ivig"),
+    ("Plan: start upadacitinib.", "upadacitinib"),
+    ("Plt 9. On pred 60 mg. TPO-RA to be started.", "tpo_agonist"),
+])
+def test_a_planned_therapy_is_not_taken_now(text, concept):
+    f = fact(text, concept, "DRUG")
+    assert f.hypothetical and f.status != "current"
+
+
+def test_a_dated_therapy_is_not_current_through_a_later_drugs_cue():
+    facts = {f.concept: f for f in extract("Rituximab 2022, romiplostim currently, plt 40.", today=TODAY)}
+    assert facts["rituximab"].date == "2022" and facts["rituximab"].status is None
+    assert facts["romiplostim"].status == "current"
+    facts = {f.concept: f for f in extract("MMF, rituximab 2024, nintedanib ongoing", today=TODAY)}
+    assert facts["rituximab"].status is None and facts["rituximab"].date == "2024"
+    # forwards a current cue still covers a list, and a list outcome still reaches every drug
+    facts = {f.concept: f for f in extract("currently on MMF, HCQ and pred", today=TODAY)}
+    assert facts["hydroxychloroquine"].status == "current"
+    facts = {f.concept: f for f in extract("IFX + AZA, ADA, UST failed.", today=TODAY)}
+    assert facts["infliximab"].status == "failed"
+
+
+def test_a_bare_year_dates_only_the_mention_before_it():
+    assert fact("splenectomy 2019 with relapse", "splenectomy").date == "2019"
+    ck = fact("CK 2000 U/L", "ck")
+    assert ck.value == 2000 and ck.date is None

@@ -21,7 +21,7 @@ from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, biomarker_status, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
-from nlp.components.time import TimeReader, attach
+from nlp.components.time import EventsBefore, TimeReader, attach
 from nlp.components.speaker import Speaker
 from core.facts import Fact
 from nlp.units import normalize_unit
@@ -56,6 +56,7 @@ class FactBuilder:
         self.times = TimeReader(vocabulary)
         self.people = People()
         self.outcomes = Outcomes(vocabulary)
+        self.events_before = EventsBefore(vocabulary)
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -87,6 +88,7 @@ class FactBuilder:
             facts.append(fact)
             kept.append(ent)
         self._attach_times(doc, facts, today)
+        self.events_before(kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
         self._past_pregnancies(facts, today)
@@ -222,5 +224,7 @@ class FactBuilder:
         for index, expression in attach(doc_text(doc), times, facts, sentences.index, self.times).items():
             if expression.date is not None:
                 facts[index].date = expression.date
+            if expression.ended and facts[index].label in ("DRUG", "PROCEDURE") and facts[index].status != "current":
+                facts[index].historical = True   # "etanercept 2005-2009": a use that has ended
             if expression.duration_days is not None:
                 facts[index].duration_days = expression.duration_days

@@ -32,11 +32,28 @@ def _nearest(span: Span, categories: dict[str, str], rank: dict[str, int] | None
     return _nearest_of(span, span._.modifiers, categories, rank)
 
 
+def _across_comma(span: Span, modifier) -> bool:
+    """A "current" cue written across a comma from the span whose rule stops at commas
+    ("rituximab 2024, nintedanib ongoing": medspaCy does not always apply the COMMA
+    terminator when a sentence holds several commas), or a two-way one reaching back across
+    one ("Rituximab 2022, romiplostim currently"; forwards it still covers a list: "currently
+    on MMF, HCQ"). Outcome cues keep their reach over lists ("IFX, ADA, UST failed")."""
+    if modifier.category != "THERAPY_CURRENT":
+        return False
+    start, end = modifier.modifier_span
+    after = span.end <= start
+    stops = "COMMA" in (modifier.rule.terminated_by or ()) or (after and modifier.direction.upper() == "BIDIRECTIONAL")
+    if not stops:
+        return False
+    between = span.doc[span.end:start] if after else span.doc[end:span.start]
+    return any(token.text == "," for token in between)
+
+
 def _nearest_of(span: Span, modifiers, categories: dict[str, str], rank: dict[str, int] | None = None) -> str | None:
     best: tuple[int, int, str] | None = None
     for modifier in modifiers:
         status = categories.get(modifier.category)
-        if status is None:
+        if status is None or _across_comma(span, modifier):
             continue
         key = (_distance(span, modifier), (rank or {}).get(status, 0), status)
         if best is None or key < best:

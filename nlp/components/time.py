@@ -21,6 +21,9 @@ from core.durations import DAYS
 from nlp.components.patterns import PatternMatch, PatternRunner
 
 TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER", "PREGNANCY")
+# a bare year dates a mention of these written right before it (never a lab value: "CK 2000")
+ADJACENT_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION")
+_ADJACENT_GAP = re.compile(r"\s*:?\s*")
 _CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
 _CUE_WINDOW = 30
 
@@ -31,6 +34,10 @@ class TimeExpression:
     end: int
     date: str | None = None
     duration_days: float | None = None
+    # "2005-2009": the years of a use that has ended (dated by its last year)
+    ended: bool = False
+    # a bare year ("rituximab 2022") dates only the mention written right before it
+    adjacent: bool = False
 
 
 class TimeReader:
@@ -88,10 +95,13 @@ class TimeReader:
         kind = match.row.get("kind")
         groups = match.groups
         start, end = match.start_char, match.end_char
-        if kind in ("date", "since"):
+        if kind in ("date", "since", "range", "adjacent"):
             year = int(groups["year"])
-            if year > today.year:
+            if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
                 return None
+            if kind in ("range", "adjacent"):
+                return TimeExpression(start, end, date=f"{year:04d}", ended=kind == "range" and year < today.year,
+                                      adjacent=kind == "adjacent")
             month = groups.get("month")
             if groups.get("monthname"):
                 month = self.months.get(groups["monthname"].lower().rstrip("."))
@@ -127,6 +137,9 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
             and not (fact.start < expression.end and expression.start < fact.end)
         ]
+        if expression.adjacent:
+            candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
+                          and _ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])]
         if preferred and any(facts[i].label in preferred for i in candidates):
             candidates = [i for i in candidates if facts[i].label in preferred]
         choice: tuple[tuple[int, int, int], int] | None = None
@@ -145,3 +158,35 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
         if index not in best or rank < best[index][0]:
             best[index] = (rank, expression)
     return {i: expression for i, (_, expression) in best.items()}
+
+
+class EventsBefore:
+    """A therapy, procedure or infection named a few words after "after" ("relapsed 4 months
+    after BFM-type chemotherapy", "CMV after her transplant") is over: historical. Words
+    and gap are data (extraction.yaml ``events_before``); a blocker between ("after starting
+    rituximab") or a current status keeps the fact as it is."""
+
+    LABELS = ("DRUG", "PROCEDURE", "INFECTION")
+
+    def __init__(self, vocabulary: dict[str, Any]):
+        settings = vocabulary.get("events_before") or {}
+        self.words = frozenset(w.lower() for w in settings.get("words", ()))
+        self.blockers = frozenset(w.lower() for w in settings.get("blockers", ()))
+        self.max_gap = int(settings.get("max_gap", 0))
+
+    def __call__(self, ents: list[Any], facts: list[Any]) -> None:
+        for ent, fact in zip(ents, facts):
+            if (fact.label not in self.LABELS or fact.historical or fact.negated or fact.hypothetical
+                    or fact.status == "current"):
+                continue
+            doc = ent.doc
+            for gap in range(self.max_gap + 1):
+                index = ent.start - 1 - gap
+                if index < ent.sent.start:
+                    break
+                token = doc[index]
+                if token.lower_ in self.words:
+                    fact.historical = True
+                    break
+                if token.lower_ in self.blockers or (token.is_punct and token.text not in "-/") or token.ent_type_:
+                    break
