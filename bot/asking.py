@@ -10,6 +10,7 @@ from bot.replies import Choice
 from bot.results import shape_results
 from bot.texts import ROLES
 from bot.tracker import LABS_KEY, LOCATION_KEY
+from bot.trial_notes import annotate, offered
 from bot.turn import Turn
 from data.terminology import load_terminology
 
@@ -27,8 +28,9 @@ class Asking:
 
     # --- what comes next ---------------------------------------------------------------
     def results(self, turn: Turn) -> list[Any]:
-        if turn.results_cache is None:
-            turn.results_cache = list(self.match(turn.tracker.profile, self.trials, today=self.today))
+        if turn.results_cache is None:      # trials not recruiting are not offered (bot.trial_notes)
+            turn.results_cache, turn.not_recruiting = offered(
+                self.match(turn.tracker.profile, self.trials, today=self.today), self.store.db)
         return turn.results_cache
 
     def _find_question(self, turn: Turn, key: str | None) -> Any:
@@ -168,8 +170,10 @@ class Asking:
         found = getattr(self.trials, "last", None)          # a catalog's pruning (matching.candidates)
         view = shape_results(results, location.concept if location else None, self.gazetteer,
                              left_out=getattr(found, "left_out", 0) or 0)
+        annotate(view, results, turn.not_recruiting, self.store.db, self.today)   # status notes, freshness
         shown = [trial for part in ("candidates", "ruled_out") for trial in view[part]]
-        turn.record("shown", {"what": "results", "trials": [{"id": t["id"], "verdict": t["verdict"]} for t in shown],
+        turn.record("shown", {"what": "results",
+                              "trials": [{"id": t["id"], "verdict": t["verdict"], "status": t["status"]} for t in shown],
                               "more": view["more_candidates"] + view["more_ruled_out"] + view["left_out"]})
         turn.say("results", **view)
         exclude = tracker.answered | tracker.skipped

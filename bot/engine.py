@@ -25,7 +25,7 @@ import re
 from datetime import date
 from typing import Any, Callable, Sequence
 
-from bot import collaborators, engine_commands
+from bot import collaborators, engine_commands, status_changes
 from bot.answering import Answering, _option_index
 from bot.asking import Asking, _asks_labs
 from bot.corrections import stamp
@@ -191,7 +191,9 @@ class Engine(Answering, Asking):
         channel = channel or Channel()
         if update_id is not None and self.store.is_processed(update_id):
             return None
-        turn = Turn(cid, Tracker.rebuild(cid, self.store.events(cid)), channel.clinician_ok)
+        events = self.store.events(cid)
+        turn = Turn(cid, Tracker.rebuild(cid, events), channel.clinician_ok)
+        status_changes.tell(self, turn, events)      # a trial shown before changed status since
         if not turn.clinician_ok and turn.tracker.role == "clinician":
             turn.record("role", {"role": "patient"})       # no longer on the allowlist
             turn.text("clinician_not_allowed")

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from bot.formats import SHORT, SHOW, Safe, _cut
 from bot.sites import where_lines, where_to_ask
+from bot.trial_notes import notice_lines
 
 
 def _id_text(r: "Renderer", role: str | None, view: dict) -> "Safe":
@@ -50,6 +51,7 @@ def candidate_lines(r: "Renderer", role: str | None, view: dict) -> list[str]:
     ):
         if line:
             lines.append(line)
+    lines += notice_lines(r, role, view)      # status note, freshness warnings (bot.trial_notes)
     lines += where_lines(r, role, view)
     return lines
 
@@ -75,6 +77,8 @@ def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
         out.append("\n".join(lines))
     if view.get("left_out"):
         out.append(r.t("left_out", role, count=view["left_out"]))
+    if view.get("not_recruiting"):
+        out.append(r.t("not_recruiting_left_out", role, count=view["not_recruiting"]))
     out.append(r.t("disclaimer", role))
     return "\n\n".join(out)
 

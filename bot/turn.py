@@ -21,7 +21,9 @@ class Turn:
         self.clear = False
         self.forgotten = False
         self.results_cache: list[Any] | None = None
+        self.not_recruiting = 0                 # results left out of the cache: not recruiting
         self.questions: dict[str, Any] = {}     # questions asked in this turn, by key
+        self.detected: str | None = None        # the language the message is clearly in (bot.language)
 
     def record(self, kind: str, payload: dict[str, Any]) -> None:
         self.events.append((kind, payload))

@@ -25,6 +25,8 @@ SETTINGS = {
     "rate_limit": Setting("TRIALBOT_RATE_LIMIT", "20", "Messages per minute one Telegram user may send (a burst of this many is allowed); 0 turns the limit off."),
     "debug": Setting("TRIALBOT_DEBUG", None, "Set to 1 to see Python tracebacks of internal errors (they may quote input: never in production)."),
     "db_timeout": Setting("TRIALBOT_DB_TIMEOUT", "10", "Seconds to wait for a database another program holds locked before giving up with an error."),
+    "stale_sync_days": Setting("TRIALBOT_STALE_SYNC_DAYS", "30", "Results warn when a trial was last synced (or imported) from the registry more than this many days ago; 0 never warns."),
+    "sync_hours": Setting("TRIALBOT_SYNC_HOURS", "0", "`telegram` runs `sync` (the default query) every this many hours in the background; 0 (the default) never."),
     "ctgov_url": Setting("TRIALBOT_CTGOV_URL", "https://clinicaltrials.gov/api/v2", "ClinicalTrials.gov API v2 base URL that `sync` fetches studies from (a mirror, or a fake server in tests)."),
 }
 
@@ -66,6 +68,8 @@ _CHECKS = {
     "retention_days": lambda: integer_setting("retention_days", 1),
     "rate_limit": lambda: number_setting("rate_limit"),
     "db_timeout": lambda: number_setting("db_timeout"),
+    "stale_sync_days": lambda: integer_setting("stale_sync_days", 0),
+    "sync_hours": lambda: number_setting("sync_hours"),
 }
 
 

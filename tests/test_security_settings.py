@@ -13,6 +13,8 @@ BAD = [
     ("TRIALBOT_RETENTION_DAYS", "0"),
     ("TRIALBOT_RATE_LIMIT", "lots"),
     ("TRIALBOT_DB_TIMEOUT", "soon"),
+    ("TRIALBOT_STALE_SYNC_DAYS", "a month"),
+    ("TRIALBOT_SYNC_HOURS", "daily"),
 ]
 
 

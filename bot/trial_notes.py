@@ -1,0 +1,99 @@
+"""What the chat says about a trial beside its verdict, by the catalogue's policy
+(``data/catalogue.py``): which results the chat offers at all (trials recruiting or about
+to; the others are counted in one line), the status note of a trial not yet open or
+enrolling by invitation, and the freshness warnings of a record the registry has not
+updated for over a year or that was not checked against the registry for a while.
+
+Notices are plain dicts (``{"key": <bot_texts key>, ...values}``) the renderer words with
+``notice_lines``; nothing here reads what the user wrote.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, Iterable
+
+from data.catalogue import freshness_warnings, load_catalogue
+from data.store import trial_freshness, trial_origin, trials_version
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bot.render import Renderer
+
+DAYS_PER_MONTH = 30.4375           # a twelfth of a Julian year, as core.durations counts a month
+
+
+def offered(results: Iterable[Any], db: Any = None) -> tuple[list[Any], int]:
+    """The results whose trial the chat offers (its status is listed under ``chat_offered``),
+    in order, and how many were left out for not recruiting. A stored trial's status is
+    read from the store (one query per change of the trials, never a record per result);
+    a result the store does not hold is judged by its record's status."""
+    catalogue = load_catalogue()
+    statuses = _statuses(db) if db is not None else {}
+    kept, left_out = [], 0
+    for result in results:
+        trial_id = getattr(result, "id", None)
+        status = statuses[trial_id] if trial_id in statuses else (result.trial or {}).get("status")
+        if catalogue.offered_in_chat(status):
+            kept.append(result)
+        else:
+            left_out += 1
+    return kept, left_out
+
+
+_STATUSES: dict[str, dict[str, str | None]] = {}     # trials_version -> {id: status}
+
+
+def _statuses(db: Any) -> dict[str, str | None]:
+    """Every stored trial's status, remembered while the trials stay the same."""
+    version = trials_version(db)
+    if version is None or version not in _STATUSES:
+        found = {trial_id: status for trial_id, status in db.execute("SELECT id, status FROM trials")}
+        if version is None:
+            return found
+        _STATUSES.clear()
+        _STATUSES[version] = found
+    return _STATUSES[version]
+
+
+def trial_notices(db: Any, trials: Iterable[dict], today: date | None = None) -> dict[str, list[dict]]:
+    """Per trial id, what to say beside it: its status note, then its freshness warnings
+    (the registry's last update from the record, or from the last sync; our copy's last
+    check: when a sync fetched it, or when it was imported from a file; a curated record
+    never synced has no check date). ``db`` None: only what the records say."""
+    catalogue = load_catalogue()
+    today = today or date.today()
+    trials = [t for t in trials if t.get("id")]
+    fresh = trial_freshness(db, [t["id"] for t in trials]) if db is not None and trials else {}
+    months = round(catalogue.registry_stale_days / DAYS_PER_MONTH)
+    notices: dict[str, list[dict]] = {}
+    for trial in trials:
+        notes: list[dict] = []
+        note = catalogue.status_note(trial.get("status"))
+        if note:
+            notes.append({"key": note})
+        known = fresh.get(trial["id"], {})
+        last_updated = (trial.get("dates") or {}).get("last_updated") or known.get("last_updated")
+        checked = known.get("synced_at")
+        if checked is None and known.get("written_at") and trial_origin(db, trial["id"]) == "import":
+            checked = known["written_at"]
+        for warning in freshness_warnings(last_updated, checked, today, catalogue=catalogue):
+            notes.append({"key": f"fresh_{warning['key']}", "date": warning["date"], "months": months})
+        notices[trial["id"]] = notes
+    return notices
+
+
+def annotate(view: dict, results: Iterable[Any], not_recruiting: int, db: Any, today: date | None = None) -> None:
+    """Complete a results view (``bot.results.shape_results``): each candidate's notices
+    (``view["candidates"][i]["notices"]``) and how many trials were left out for not
+    recruiting (``view["not_recruiting"]``)."""
+    shown = {trial["id"] for trial in view["candidates"]}
+    records = [r.trial for r in results if r.id in shown]       # r.trial loads (and compiles) a record
+    notices = trial_notices(db, records, today)
+    for trial in view["candidates"]:
+        trial["notices"] = notices.get(trial["id"], [])
+    view["not_recruiting"] = not_recruiting
+
+
+def notice_lines(r: "Renderer", role: str | None, view: dict) -> list[str]:
+    """A trial's notices, one line each, in the role's wording."""
+    return [r.t(n["key"], role, **{k: v for k, v in n.items() if k != "key"}) for n in view.get("notices") or []]
+
