@@ -97,3 +97,28 @@ def test_ambiguous_abbreviation_is_a_lab_only_with_a_value():
 def test_short_common_word_terms_need_capitals_or_a_value():
     assert extract("I got sick") == []                       # "got" is an AST synonym
     assert [f.concept for f in extract("PT 13 s")] == ["pt"]
+
+
+# --- the sign of a value (issue #13) ----------------------------------------------------
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("creatinine -5 mg/dL", "creatinine", -5.0),
+    ("platelets -20", "platelets", -20.0),
+    ("Hb: -3 g/dL", "hemoglobin", -3.0),
+    ("ALT -40 U/L", "alt", -40.0),
+    ("-5 mg/dL creatinine", "creatinine", -5.0),
+])
+def test_a_minus_sign_is_kept_and_the_value_is_implausible(text, concept, value):
+    lab = next(f for f in extract(text) if f.concept == concept)
+    assert lab.value == value and lab.implausible
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("creatinine - 1.2", "creatinine", 1.2),
+    ("creatinine 1-2 mg/dL", "creatinine", 1.0),
+    ("ALT 35-40", "alt", 35.0),
+    ("Hb 7.8 g/dL - plt 20", "platelets", 20.0),
+])
+def test_a_dash_or_a_range_is_not_a_sign(text, concept, value):
+    lab = next(f for f in extract(text) if f.concept == concept)
+    assert lab.value == value and not lab.implausible

@@ -117,3 +117,10 @@ def test_readings_come_from_the_terminology_units_and_range():
     assert confirm_key(platelets) == "confirm:lab:platelets"
     assert confirm_key(Fact("AGE", "age", "aged 150", value=150.0, implausible=True)) == "confirm:age"
     assert confirm_key(Fact("LAB", "platelets", "platelets 150", value=150.0)) is None
+
+
+def test_a_negative_value_is_questioned_not_used(engine):
+    reply = say(engine, "cli:negative", "I have lupus, creatinine -5 mg/dL")
+    fact = lab(engine, "cli:negative", "creatinine")
+    assert fact.value == -5 and fact.implausible
+    assert "creatinine" in question(reply)["patient"].lower()

@@ -34,6 +34,11 @@ _ROMAN = r"(?P<roman>IV|I{1,3})\b"
 # "2.3 x 10^3 IU/mL": a power of ten that multiplies the number (not "x10^9/L", a unit)
 _EXPONENT = r"(?P<exp>\s*[x×*]\s*10\s*(?:\^|e|E|\*\*?)?\s*(?P<expn>[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?![0-9⁰¹²³⁴⁵⁶⁷⁸⁹]|\s*/))?"
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# a minus sign glued to the number ("creatinine -5 mg/dL", "Hb: -3") after a space or
+# ":", "=", "(": the value is negative (and implausible, so it is questioned). A dash with
+# a space after it ("creatinine - 1.2") or between two numbers ("1-2") is not a sign.
+_MINUS = "-\u2212"
+_SIGN_AFTER = " \t\n:=("
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,14 @@ class ValueReader:
         value = parse_number(match.group("num"))
         return None if value is None else (value, match.start(), match.end())
 
+    @staticmethod
+    def _negative(text: str, at: int) -> bool:
+        """A minus sign written right before the number at ``at``, itself after a space,
+        the start of the text or ":", "=", "("."""
+        if at == 0 or text[at - 1] not in _MINUS:
+            return False
+        return at == 1 or text[at - 2] in _SIGN_AFTER
+
     def _comparator(self, match: re.Match) -> str | None:
         written = match.group("cmp")
         return self.comparators.get(re.sub(r"\s+", " ", written.lower())) if written else None
@@ -132,6 +145,10 @@ class ValueReader:
             high = None  # "ALT 35 and 40": two values, not a range
         comparator = self._comparator(match)
         start = match.start("cmp") if match.group("cmp") else match.start("between") if "between" in groups and match.group("between") else match.start("num")
+        if self._negative(text, match.start("num")):
+            value, start = -value, min(start, match.start("num") - 1)
+            if high is not None:
+                high = -high if match.group("sep") != "-" else None
         end = match.end("num2") if high is not None else match.end("exp") if "exp" in groups and match.group("exp") else match.end("num")
         unit = None
         uln_multiple = None
