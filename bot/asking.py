@@ -8,7 +8,7 @@ from typing import Any, Callable
 from bot.plausibility import confirm_key, confirmation
 from bot.replies import Choice
 from bot.results import shape_results
-from bot.texts import ROLES
+from bot.texts import LANGUAGES, ROLES
 from bot.tracker import LABS_KEY, LOCATION_KEY
 from bot.trial_notes import annotate, offered
 from bot.turn import Turn
@@ -84,7 +84,7 @@ class Asking:
         question = self._next(turn, exclude)
         if question is not None and question.key.startswith("lab:") and tracker.labs is None:
             turn.record("asked", {"key": LABS_KEY, "form": "yes_no", "options": [], "token": tracker.questions + 1,
-                                  "text": {r: self.texts.text("ask_labs", r) for r in ROLES}})
+                                  "text": self._worded("ask_labs")})
             self._prompt(turn)
             return
         if question is not None:
@@ -93,11 +93,17 @@ class Asking:
         if (tracker.profile.first("LOCATION") is None and LOCATION_KEY not in tracker.asked
                 and any(r.verdict in ("likely", "possible") and r.trial.get("sites") for r in self.results(turn))):
             turn.record("asked", {"key": LOCATION_KEY, "form": "text", "options": [], "token": tracker.questions + 1,
-                                  "text": {r: self.texts.text("ask_location", r) for r in ROLES}})
+                                  "text": self._worded("ask_location")})
             self._prompt(turn)
             return
         turn.text("no_more_questions")
         self.show_results(turn)
+
+    def _worded(self, key: str) -> dict[str, str]:
+        """The engine's own question in every wording: by role, and "zh:patient" … per language."""
+        worded = {r: self.texts.text(key, r) for r in ROLES}
+        worded.update({f"{lang}:{r}": self.texts.text(key, r, lang) for lang in LANGUAGES for r in ROLES})
+        return worded
 
     def _next(self, turn: Turn, exclude: set[str]) -> Any:
         """The next best question, but no lab question when the person has no labs at hand."""

@@ -29,6 +29,7 @@ from bot import collaborators, engine_commands, status_changes
 from bot.answering import Answering, _option_index
 from bot.asking import Asking, _asks_labs
 from bot.corrections import stamp
+from bot.language import detect, load_languages
 from bot.normalise import normalise_input
 from bot.phrasings import load_phrasings
 from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
@@ -39,7 +40,7 @@ from bot.turn import Turn
 from core.facts import Fact, Profile
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
-COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "role", "restart", "forget")
+COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "role", "language", "restart", "forget")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -202,7 +203,7 @@ class Engine(Answering, Asking):
         if tracker.relation and tracker.role != "clinician" and turn.blocks:
             # the relative's voice: the renderer speaks of the patient in the third person
             turn.blocks.insert(0, Block("voice", {"relation": tracker.relation, "sex": tracker.relation_sex}))
-        reply = Reply(turn.tracker.role, turn.tracker.state, turn.blocks, turn.choices)
+        reply = Reply(turn.tracker.role, turn.tracker.state, turn.blocks, turn.choices, lang=turn.tracker.lang)
         if not turn.forgotten:
             pieces = channel.outbox(reply) if channel.outbox is not None else None
             try:
@@ -243,6 +244,8 @@ class Engine(Answering, Asking):
         if text.startswith("/"):
             name, _, arg = text[1:].partition(" ")
             self._command(turn, name.split("@")[0].casefold(), arg.strip())
+            return
+        if self._language_of(turn, text):
             return
         tracker, texts = turn.tracker, self.texts
         self._note_speaker(turn, text)
@@ -381,6 +384,30 @@ class Engine(Answering, Asking):
             return
         turn.record("role_unclear", {})
         self._prompt(turn)
+
+    def _language_of(self, turn: Turn, text: str) -> bool:
+        """The conversation's language from a message (True: the turn is answered). A
+        whole message choosing one ("中文", "English") is handled as /language; a message
+        clearly in a language the bot reads switches to it; one clearly in another language
+        that gives no facts is answered with the languages the bot reads (in that language
+        too), never "nothing found" and never read as an answer. Short or mixed messages
+        ("yes", "26", "MMF") change nothing (bot/language.py). Clinical shorthand can look
+        like another language to the detector; it gives facts, so it is read as usual."""
+        languages = load_languages()
+        chosen = languages.chosen(text)
+        if chosen:
+            engine_commands.language(self, turn, chosen)
+            return True
+        turn.detected = found = detect(text)
+        if found in languages.reads:
+            if found != turn.tracker.lang:
+                turn.record("language", {"lang": found})
+            return False
+        if found is None or self._read(text):
+            return False
+        turn.say("unread", lang=found)
+        self._prompt(turn)
+        return True
 
     def _free_text(self, turn: Turn, text: str) -> None:
         source = turn.tracker.next_source

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bot.language import load_languages
 from bot.results import audit, criteria_by_status, shape_results
 from bot.sites import where_to_ask
 from bot.tracker import Tracker
@@ -125,10 +126,13 @@ def role(engine: "Engine", turn: Turn, arg: str) -> None:
 
 def restart(engine: "Engine", turn: Turn, arg: str) -> None:
     """Start over: the conversation's events are cleared (in the turn's transaction)."""
+    language = turn.tracker.language
     turn.clear = True
     turn.events.clear()
     turn.tracker = Tracker(turn.cid)
     turn.results_cache = None
+    if language is not None:            # a fresh start keeps the language it is held in
+        turn.record("language", {"lang": language})
     turn.text("restart_done")
     engine._prompt(turn)
 
@@ -138,8 +142,25 @@ def forget(engine: "Engine", turn: Turn, arg: str) -> None:
     count = engine.store.forget(turn.cid)
     turn.forgotten = True
     turn.events.clear()
+    language = turn.tracker.language
     turn.tracker = Tracker(turn.cid)
+    turn.tracker.language = language    # this last reply in the language used; nothing is stored
     turn.text("forget_done", count=count)
+
+
+def language(engine: "Engine", turn: Turn, arg: str) -> None:
+    """The language replies are worded in: "/language zh" or "/language en" (also "中文",
+    "English" as a whole message); "/language" alone says which is in use."""
+    languages = load_languages()
+    wanted = arg.strip().casefold()
+    chosen = wanted if wanted in languages.reads else languages.chosen(arg) if wanted else None
+    if chosen is None:
+        turn.text("language_usage")
+        return
+    if chosen != turn.tracker.lang or turn.tracker.language is None:
+        turn.record("language", {"lang": chosen})
+    turn.text("language_set")
+    engine._prompt(turn)
 
 
 def _brief(trial: dict[str, Any]) -> dict[str, Any]:
@@ -152,5 +173,5 @@ def _brief(trial: dict[str, Any]) -> dict[str, Any]:
 
 HANDLERS = {
     "start": start, "help": help_, "profile": profile, "results": results, "summary": summary,
-    "trials": trials, "trial": trial, "role": role, "restart": restart, "forget": forget,
+    "trials": trials, "trial": trial, "role": role, "language": language, "restart": restart, "forget": forget,
 }

@@ -25,6 +25,7 @@ from bot.formats import (  # noqa: F401  (ANSI, HTML, PLAIN, split_message re-ex
     _num,
     split_message,
 )
+from bot.language import load_languages
 from bot.render_results import results_text, summary_text, trial_text
 from bot.texts import Texts, load_texts
 from bot.voices import Voices, fill, load_voices
@@ -39,39 +40,47 @@ class Renderer:
         self.texts = texts or load_texts()
         self.voices: Voices = load_voices()
         self.voice: dict[str, str] | None = None      # the relative's voice for the reply being rendered
+        self.lang = "en"                               # the language of the reply being rendered
 
     # --- small helpers ---------------------------------------------------------------
     def t(self, key: str, role: str | None, /, **values: Any) -> Safe:
         """A text in the role's wording (the relative's voice when a relative writes),
         escaped, with escaped values filled in."""
-        template = self.texts.text(key, role)
-        if self.voice is not None and role != "clinician":
+        template = self.texts.text(key, role, self.lang)
+        if self.voice is not None and role != "clinician" and self.lang == "en":
             variant = self.voices.text(key)
             template = fill(variant, self.voice) if variant else template
         return self._fill(template, values)
 
     def asked(self, text: dict[str, str], role: str | None, key: str | None = None) -> str:
-        """A question's wording for the role; in the relative's voice, third person."""
+        """A question's wording for the role (``"zh:patient"`` when the question has the
+        reply's language); in the relative's voice, third person (English wording only)."""
+        if self.lang != "en":
+            own = text.get(f"{self.lang}:{role or 'patient'}") or text.get(f"{self.lang}:patient")
+            if own:
+                return own
         wording = text.get(role or "patient") or text.get("patient") or ""
-        if self.voice is None or role == "clinician":
+        if self.voice is None or role == "clinician" or self.lang != "en":
             return wording
         own = self.voices.text(f"question:{key}") if key else None
         return fill(own, self.voice) if own else self.voices.question(text.get("patient") or wording, self.voice)
 
     def p(self, key: str, /, **values: Any) -> Safe:
-        return self._fill(self.texts.phrase(key), values)
+        return self._fill(self.texts.phrase(key, self.lang), values)
 
     def _fill(self, template: str, values: dict[str, Any]) -> Safe:
         ready = {k: v if isinstance(v, Safe) else self.fmt.esc(str(v)) for k, v in values.items()}
         return Safe(self.fmt.esc(template).format(**ready))
 
     def join(self, parts: Iterable[str], key: str = "list_separator") -> Safe:
-        return Safe(self.texts.phrase(key).join(parts))
+        return Safe(self.texts.phrase(key, self.lang).join(parts))
 
     def name(self, concept: str, label: str, role: str | None) -> str:
         entry = load_terminology().get(concept)
         if entry is None:
             return concept
+        if self.lang == "zh" and getattr(entry, "zh", ()):
+            return entry.zh[0]          # the terminology's first Chinese name
         if role == "clinician" and label in ("CONDITION", "INFECTION", "BIOMARKER"):
             # the usual abbreviation (SLE, ITP, HIV), but not an ambiguous two-letter one (CD, RA)
             short = next((a for a in entry.abbreviations if len(a) >= 3), None)
@@ -167,10 +176,10 @@ class Renderer:
 
     def _duration(self, days: float) -> str:
         if days >= 365:
-            return self.texts.phrase("years").format(count=round(durations.in_unit(days, "year")))
+            return self.texts.phrase("years", self.lang).format(count=round(durations.in_unit(days, "year")))
         if days >= 30:
-            return self.texts.phrase("months").format(count=round(durations.in_unit(days, "month")))
-        return self.texts.phrase("days").format(count=round(days))
+            return self.texts.phrase("months", self.lang).format(count=round(durations.in_unit(days, "month")))
+        return self.texts.phrase("days", self.lang).format(count=round(days))
 
     # --- replies ------------------------------------------------------------------------
     def render(self, reply: Any) -> list[str]:
@@ -178,6 +187,7 @@ class Renderer:
         message of its own so it can be forwarded as is."""
         messages: list[list[str]] = [[]]
         self.voice = None
+        self.lang = getattr(reply, "lang", None) or "en"
         for block in reply.blocks:
             text = getattr(self, f"_block_{block.kind}")(reply.role, **block.data)
             if block.kind == "summary":
@@ -188,11 +198,12 @@ class Renderer:
         return ["\n\n".join(m) for m in messages if m]
 
     def choice_label(self, choice: Any) -> str:
-        return self.texts.label(choice.key) if choice.key else str(choice.text)
+        return self.texts.label(choice.key, self.lang) if choice.key else str(choice.text)
 
     def keyboard(self, reply: Any) -> list[list[tuple[str, str]]]:
         """Rows of (label, data): short answers side by side (up to three a row), long
         ones and the actions (show results, summary) each on a row of their own."""
+        self.lang = getattr(reply, "lang", None) or "en"
         rows: list[list[tuple[str, str]]] = []
         short: list[tuple[str, str]] = []
         for choice in reply.choices:
@@ -239,7 +250,8 @@ class Renderer:
 
     def _block_help(self, role: str | None, commands: dict[str, str]) -> str:
         lines = [self.t("help", role)]
-        lines += [f"/{self.fmt.esc(name)} – {self.fmt.esc(about)}" for name, about in commands.items()]
+        worded = self.texts.command_texts(self.lang)
+        lines += [f"/{self.fmt.esc(name)} – {self.fmt.esc(worded.get(name) or about)}" for name, about in commands.items()]
         return "\n".join(lines)
 
     def _block_profile(self, role: str | None, facts: list[Fact], left_open: list[dict]) -> str:
@@ -256,7 +268,7 @@ class Renderer:
 
     def _block_trials(self, role: str | None, trials: list[dict]) -> str:
         lines = [self.fmt.bold(self.t("trials_header", role, count=len(trials)))]
-        unknown = self.texts.text("unknown", role)
+        unknown = self.texts.text("unknown", role, self.lang)
         for trial in trials:
             lines.append("• " + self.t("trial_line", role, id=trial["id"], nct=trial.get("nct_id") or unknown,
                                        status=trial.get("status") or unknown, title=_cut(trial.get("title") or "", 120)))
@@ -270,3 +282,13 @@ class Renderer:
 
     def _block_summary(self, role: str | None, **data: Any) -> str:
         return summary_text(self, role, data)
+
+    def _block_unread(self, role: str | None, lang: str | None) -> str:
+        """A message in a language the bot does not read: which languages it reads, in
+        that language when data/languages.yaml has the sentence, and in English (and in
+        the conversation's language)."""
+        lines = [load_languages().sentence(lang)]
+        lines.append(self.t("unread_language", role))
+        if self.lang != "en":
+            lines.append(self.fmt.esc(self.texts.text("unread_language", role, "en")))
+        return "\n".join(self.fmt.esc(line) if not isinstance(line, Safe) else line for line in lines if line)

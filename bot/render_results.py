@@ -14,7 +14,7 @@ from bot.trial_notes import notice_lines
 
 
 def _id_text(r: "Renderer", role: str | None, view: dict) -> "Safe":
-    unknown = r.texts.text("unknown", role)
+    unknown = r.texts.text("unknown", role, r.lang)
     if view.get("nct_id") and view.get("nct_id") == view.get("id"):
         return r.t("trial_id_nct", role, nct=view["nct_id"])
     return r.t("trial_id", role, id=view.get("id") or unknown, nct=view.get("nct_id") or unknown)
@@ -85,7 +85,7 @@ def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
 
 def trial_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
     brief, record, view = data["trial"], data["record"], data.get("view")
-    unknown = r.texts.text("unknown", role)
+    unknown = r.texts.text("unknown", role, r.lang)
     lines = [r.fmt.bold(r.fmt.esc(brief.get("title") or brief["id"])) + f" ({_id_text(r, role, brief)})",
              r.t("trial_status", role, status=brief.get("status") or unknown),
              r.t("trial_conditions", role, conditions=", ".join(map(str, brief.get("conditions") or [])) or unknown),

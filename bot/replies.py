@@ -30,6 +30,7 @@ class Reply:
     blocks: list[Block] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
     queued: bool = False       # stored in the outbox with the turn (the transport delivers it)
+    lang: str = "en"           # the language the reply is worded in (bot.language, data/bot_texts.yaml)
 
     def kinds(self) -> list[str]:
         return [b.kind for b in self.blocks]

@@ -121,7 +121,7 @@ def _contacts_line(r: "Renderer", role: str | None, view: dict) -> Safe:
         if view.get("office"):
             return r.t("contacts_office", role, site=view["office"])
         return r.t("contacts_none", role)
-    unknown = r.texts.text("unknown", role)
+    unknown = r.texts.text("unknown", role, r.lang)
     lines = [r.t("contact_line", role, name=c.get("name") or unknown, kind=c.get("role") or unknown,
                  phone=c.get("phone") or unknown, email=c.get("email") or unknown) for c in contacts]
     return Safe(r.t("contacts", role, contacts=Safe("; ".join(lines))) + _more(r, role, view.get("more_contacts", 0)))

@@ -4,6 +4,13 @@ One ``Texts`` object answers both sides of a quick reply: the label a keyboard s
 (``label``) and which choice a typed message means (``match_choice``), so a button's
 words are written once. It also recognises whole-message intents ("show me" -> results)
 and the opening of a correction ("no, it was ...").
+
+Languages: the top-level sections are the English wording; a section named by a language
+code (``zh:``) holds the same sections in that language (``LANGUAGES``). Wording is looked
+up by language with the English form as fallback (``text``, ``phrase``, ``label``,
+``unit``, ``command_texts``); what people may type (choices' ``accept``, intents,
+correction openers, place words) is understood in every language, whatever the
+conversation's language is.
 """
 from __future__ import annotations
 
@@ -19,8 +26,10 @@ from data.files import DATA_DIR, read_yaml
 
 TEXTS_PATH = DATA_DIR / "bot_texts.yaml"
 ROLES = ("patient", "clinician")
+ENGLISH = "en"
+LANGUAGES = ("zh",)        # sections in another language than English (data/languages.yaml `reads`)
 _SECTIONS = {"choices", "commands", "intents", "corrections", "places", "texts", "phrases", "units"}
-_TRAILING = re.compile(r"[\s.!,;:]+$")
+_TRAILING = re.compile(r"[\s.!,;:。！，；：、]+$")
 _SPACES = re.compile(r"\s+")
 
 
@@ -38,6 +47,7 @@ class ChoiceSpec:
     key: str
     label: str
     accept: frozenset[str]
+    labels: tuple[tuple[str, str], ...] = ()     # (language, label) in the other languages
 
 
 class Texts:
@@ -46,53 +56,100 @@ class Texts:
     def __init__(self, raw: dict[str, Any], where: str = TEXTS_PATH.name):
         if not isinstance(raw, dict):
             raise DataError(where, "must be a mapping of sections")
-        unknown = set(raw) - _SECTIONS
+        unknown = set(raw) - _SECTIONS - set(LANGUAGES)
         if unknown:
-            raise DataError(f"{where}: {sorted(unknown)[0]}", f"unknown section; known: {', '.join(sorted(_SECTIONS))}")
-        self.choices = {key: _choice(key, spec, f"{where}: choices.{key}") for key, spec in _mapping(raw, "choices", where).items()}
-        self.commands = {str(k): _string(v, f"{where}: commands.{k}") for k, v in _mapping(raw, "commands", where).items()}
-        self.texts = {str(k): _by_role(v, f"{where}: texts.{k}") for k, v in _mapping(raw, "texts", where).items()}
-        self.phrases = {str(k): _string(v, f"{where}: phrases.{k}") for k, v in _mapping(raw, "phrases", where).items()}
-        self.units = {str(k): _string(v, f"{where}: units.{k}") for k, v in _mapping(raw, "units", where).items()}
+            raise DataError(f"{where}: {sorted(unknown)[0]}",
+                            f"unknown section; known: {', '.join(sorted(_SECTIONS | set(LANGUAGES)))}")
+        sections = {ENGLISH: raw}
+        for lang in LANGUAGES:
+            section = _mapping(raw, lang, where)
+            unknown = set(section) - _SECTIONS
+            if unknown:
+                raise DataError(f"{where}: {lang}.{sorted(unknown)[0]}", f"unknown section; known: {', '.join(sorted(_SECTIONS))}")
+            sections[lang] = section
+        # the wording, per language: language -> key -> ...
+        self.by_language: dict[str, dict[str, dict[str, Any]]] = {}
+        for lang, section in sections.items():
+            at = where if lang == ENGLISH else f"{where}: {lang}"
+            self.by_language[lang] = {
+                "commands": {str(k): _string(v, f"{at}: commands.{k}") for k, v in _mapping(section, "commands", at).items()},
+                "texts": {str(k): _by_role(v, f"{at}: texts.{k}") for k, v in _mapping(section, "texts", at).items()},
+                "phrases": {str(k): _string(v, f"{at}: phrases.{k}") for k, v in _mapping(section, "phrases", at).items()},
+                "units": {str(k): _string(v, f"{at}: units.{k}") for k, v in _mapping(section, "units", at).items()},
+            }
+        english = self.by_language[ENGLISH]
+        self.commands, self.texts = english["commands"], english["texts"]
+        self.phrases, self.units = english["phrases"], english["units"]
+        for lang in LANGUAGES:
+            for part in ("commands", "texts", "phrases", "units"):
+                extra = set(self.by_language[lang][part]) - set(english[part])
+                if extra:
+                    raise DataError(f"{where}: {lang}.{part}.{sorted(extra)[0]}", "has no English form")
+        choices = {lang: _mapping(section, "choices", where if lang == ENGLISH else f"{where}: {lang}")
+                   for lang, section in sections.items()}
+        for lang in LANGUAGES:
+            extra = set(choices[lang]) - set(choices[ENGLISH])
+            if extra:
+                raise DataError(f"{where}: {lang}.choices.{sorted(extra)[0]}", "has no English form")
+        self.choices = {str(key): _choice(key, {lang: choices[lang].get(key) for lang in sections}, where)
+                        for key in choices[ENGLISH]}
         self._intents: dict[str, str] = {}
-        for name, phrases in _mapping(raw, "intents", where).items():
-            if name not in self.commands:
-                raise DataError(f"{where}: intents.{name}", "an intent must name one of the commands")
-            for phrase in _strings(phrases, f"{where}: intents.{name}"):
-                self._intents[normalise(phrase)] = name
+        for lang, section in sections.items():
+            at = where if lang == ENGLISH else f"{where}: {lang}"
+            for name, phrases in _mapping(section, "intents", at).items():
+                if name not in self.commands:
+                    raise DataError(f"{at}: intents.{name}", "an intent must name one of the commands")
+                for phrase in _strings(phrases, f"{at}: intents.{name}"):
+                    self._intents[normalise(phrase)] = name
         if "results" in self.choices:
             for phrase in self.choices["results"].accept:
                 self._intents.setdefault(phrase, "results")
-        corrections = _mapping(raw, "corrections", where)
-        self._correction_starts = tuple(s.casefold() for s in _strings(corrections.get("starts", []), f"{where}: corrections.starts"))
-        strip = _strings(corrections.get("strip", []), f"{where}: corrections.strip")
-        self._correction_strip = sorted((s.casefold() for s in strip), key=len, reverse=True)
-        places = _mapping(raw, "places", where)
+        starts, strip, prefixes = [], [], []
+        for lang, section in sections.items():
+            at = where if lang == ENGLISH else f"{where}: {lang}"
+            corrections = _mapping(section, "corrections", at)
+            starts += _strings(corrections.get("starts", []), f"{at}: corrections.starts")
+            strip += _strings(corrections.get("strip", []), f"{at}: corrections.strip")
+            prefixes += _strings(_mapping(section, "places", at).get("strip", []), f"{at}: places.strip")
+        # compared with NFKC text ("，" is ",")
+        self._correction_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in starts)
+        self._correction_strip = sorted((unicodedata.normalize("NFKC", s).casefold() for s in strip), key=len, reverse=True)
         # longest first, so "i live in" is stripped before "in"
-        self._place_prefixes = sorted((normalise(p) for p in _strings(places.get("strip", []), f"{where}: places.strip")), key=len, reverse=True)
+        self._place_prefixes = sorted((normalise(p) for p in prefixes), key=len, reverse=True)
 
     # --- wording -------------------------------------------------------------------
-    def text(self, key: str, role: str | None) -> str:
-        """The template for ``key`` in the wording of ``role`` (patient wording when unknown)."""
-        try:
-            variants = self.texts[key]
-        except KeyError:
-            raise DataError(f"{TEXTS_PATH.name}: texts.{key}", "missing text") from None
+    def _in(self, lang: str | None, part: str, key: str) -> Any:
+        """``key`` of a section in ``lang``, else in English (None when neither has it)."""
+        found = self.by_language.get(lang or ENGLISH, {}).get(part, {}).get(key)
+        return found if found is not None else self.by_language[ENGLISH][part].get(key)
+
+    def text(self, key: str, role: str | None, lang: str | None = None) -> str:
+        """The template for ``key`` in the wording of ``role`` (patient wording when
+        unknown), in ``lang`` (English when that language lacks it)."""
+        variants = self._in(lang, "texts", key)
+        if variants is None:
+            raise DataError(f"{TEXTS_PATH.name}: texts.{key}", "missing text")
         return variants[role if role in ROLES else "patient"]
 
-    def phrase(self, key: str) -> str:
-        try:
-            return self.phrases[key]
-        except KeyError:
-            raise DataError(f"{TEXTS_PATH.name}: phrases.{key}", "missing phrase") from None
+    def phrase(self, key: str, lang: str | None = None) -> str:
+        found = self._in(lang, "phrases", key)
+        if found is None:
+            raise DataError(f"{TEXTS_PATH.name}: phrases.{key}", "missing phrase")
+        return found
 
-    def label(self, choice: str) -> str:
-        return self.choices[choice].label
+    def label(self, choice: str, lang: str | None = None) -> str:
+        spec = self.choices[choice]
+        return dict(spec.labels).get(lang or ENGLISH, spec.label)
 
-    def unit(self, key: str) -> str:
+    def unit(self, key: str, lang: str | None = None) -> str:
         """How a normalised unit key is shown ("10^9/L" -> "×10⁹/L"); the key itself when
         the units section does not list it."""
-        return self.units.get(key, key)
+        found = self._in(lang, "units", key)
+        return found if found is not None else key
+
+    def command_texts(self, lang: str | None = None) -> dict[str, str]:
+        """Every command with its one-line description in ``lang`` (English as fallback)."""
+        return {name: self._in(lang, "commands", name) for name in self.commands}
 
     # --- reading what the user typed --------------------------------------------------
     def match_choice(self, message: str, allowed: list[str] | tuple[str, ...]) -> str | None:
@@ -122,7 +179,7 @@ class Texts:
             lowered = text.casefold()
             for opener in self._correction_strip:
                 rest = lowered[len(opener):]
-                if lowered.startswith(opener) and (not rest or not rest[0].isalnum() or not opener[-1].isalnum()):
+                if lowered.startswith(opener) and (not rest or not _word_char(rest[0]) or not _word_char(opener[-1])):
                     text = text[len(opener):].lstrip(" ,:;-")
                     changed = True
                     break
@@ -134,10 +191,17 @@ class Texts:
         text = _SPACES.sub(" ", unicodedata.normalize("NFKC", message)).strip()
         lowered = normalise(text)
         for prefix in self._place_prefixes:
-            if lowered.startswith(prefix + " "):
+            if lowered.startswith(prefix + " ") or (lowered.startswith(prefix) and not _word_char(prefix[-1])
+                                                     and len(lowered) > len(prefix)):
                 text = text[len(prefix):].strip()
                 break
         return _TRAILING.sub("", text)[:80]
+
+
+def _word_char(ch: str) -> bool:
+    """A letter or digit of a spaced script: Chinese words are not separated by spaces, so
+    "我住在" may be followed directly by the place."""
+    return ch.isalnum() and ord(ch) < 0x2E80
 
 
 def _mapping(raw: dict, key: str, where: str) -> dict:
@@ -167,12 +231,20 @@ def _by_role(value: Any, where: str) -> dict[str, str]:
     return {role: _string(value[role], f"{where}.{role}") for role in ROLES}
 
 
-def _choice(key: Any, spec: Any, where: str) -> ChoiceSpec:
-    if not isinstance(spec, dict) or set(spec) - {"label", "accept"}:
-        raise DataError(where, "a choice has 'label' and 'accept' only")
-    label = _string(spec.get("label"), f"{where}.label")
-    accept = {normalise(label)} | {normalise(a) for a in _strings(spec.get("accept", []), f"{where}.accept")}
-    return ChoiceSpec(str(key), label, frozenset(accept))
+def _choice(key: Any, specs: dict[str, Any], where: str) -> ChoiceSpec:
+    """One choice from its entry in each language (``{"en": {...}, "zh": {...} or None}``):
+    the English label, every language's label, and what is accepted in any language."""
+    labels, accept = {}, set()
+    for lang, spec in specs.items():
+        if spec is None:
+            continue
+        at = f"{where}: choices.{key}" if lang == ENGLISH else f"{where}: {lang}.choices.{key}"
+        if not isinstance(spec, dict) or set(spec) - {"label", "accept"}:
+            raise DataError(at, "a choice has 'label' and 'accept' only")
+        labels[lang] = _string(spec.get("label"), f"{at}.label")
+        accept |= {normalise(labels[lang])} | {normalise(a) for a in _strings(spec.get("accept", []), f"{at}.accept")}
+    others = tuple((lang, label) for lang, label in labels.items() if lang != ENGLISH)
+    return ChoiceSpec(str(key), labels[ENGLISH], frozenset(accept), others)
 
 
 def read_texts(path: Path = TEXTS_PATH) -> Texts:

@@ -14,6 +14,8 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``resume``      ``{}``: the user asked for more questions after seeing results
 * ``speaker``     ``{"relation": "daughter", "sex": "female"|"male"|None}``: a relative is
   writing about the patient (from the first messages; the relation word's category only)
+* ``language``    ``{"lang": "en"|"zh"}``: the language the conversation is answered in
+  (from the messages, or chosen with /language); kept by /restart, deleted by /forget
 * ``labs``        ``{"known": bool}``: whether the person has lab results at hand ("no labs",
   or "no" to "Do you have recent blood test results?": no lab questions)
 """
@@ -55,6 +57,7 @@ class Tracker:
     labs: bool | None = None   # lab results at hand? None: not known yet
     relation: str | None = None       # a relative writes: "daughter" (the relative's voice)
     relation_sex: str | None = None   # the patient's sex the relation implies
+    language: str | None = None       # the conversation's language (None: not chosen, English)
     events: int = 0
 
     @classmethod
@@ -71,6 +74,11 @@ class Tracker:
         if self.pending is not None:
             return LOCATION if self.pending["key"] == LOCATION_KEY else ASKING
         return RESULTS if self.results_shown else INTAKE
+
+    @property
+    def lang(self) -> str:
+        """The language replies are worded in (English until another is chosen)."""
+        return self.language or "en"
 
     @property
     def next_source(self) -> str:
@@ -113,6 +121,8 @@ class Tracker:
             self.relation_sex = payload.get("sex")
         elif kind == "labs":
             self.labs = bool(payload.get("known"))
+        elif kind == "language":
+            self.language = payload.get("lang")
         elif kind == "resume":
             self.questioning = True
             self.round_asked = 0

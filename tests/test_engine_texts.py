@@ -35,4 +35,4 @@ def test_an_intent_must_name_a_command(tmp_path):
 
 def test_the_bundled_file_loads():
     texts = read_texts()
-    assert set(texts.commands) == {"start", "help", "profile", "results", "summary", "trials", "trial", "role", "restart", "forget"}
+    assert set(texts.commands) == {"start", "help", "profile", "results", "summary", "trials", "trial", "role", "language", "restart", "forget"}

@@ -1,0 +1,190 @@
+"""The language a message is written in, so the conversation answers in the user's
+language (English or Chinese) and says which languages it reads when it cannot read one.
+
+``detect(text)`` gives an ISO 639-1 code only when a message is clearly in a language,
+else None (the conversation keeps its language: "yes", "26", "MMF" never switch it):
+
+1. The script first, which costs nothing: Chinese characters (without kana or hangul)
+   are Chinese; kana Japanese; hangul Korean; another non-Latin script (Cyrillic, Arabic,
+   Devanagari …) is named by the detector among that script's languages.
+2. Latin script: at least ``MIN_WORDS`` words. Two everyday English words
+   (``english_words`` of data/languages.yaml) make it English, one keeps it undecided,
+   none lets the detector (lingua, low-accuracy mode, only the languages the data file
+   lists) name another language when it is at least ``MIN_CONFIDENCE`` sure.
+
+So an English turn with ordinary words pays a regular expression, never the detector. The
+detector is built once, on first need (``detector()``), from the languages of
+data/languages.yaml: about 0.3 s and 25 MB the first time a Latin-script message needs it
+(docs/benchmarks.md). Clinical shorthand without English words ("Lupus 26F, SLEDAI-2K 16")
+can look like another language to it, so the engine answers "I read English and Chinese"
+only when such a message also gave no facts (``bot.engine``).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from data.errors import DataError
+from data.files import DATA_DIR, read_yaml
+
+LANGUAGES_PATH = DATA_DIR / "languages.yaml"
+DEFAULT = "en"
+MIN_WORDS = 3              # fewer Latin-script words never decide a language
+MIN_CONFIDENCE = 0.9       # the detector's confidence to call a message another language
+_SECTIONS = {"reads", "names", "english_words", "unread"}
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff]+(?:'[a-z]+)?")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_TRAILING = re.compile(r"[\s.!,;:。！，；：]+$")
+
+
+@dataclass(frozen=True)
+class Languages:
+    """data/languages.yaml: the languages read, their names, English words, and the
+    "I read English and Chinese" sentence in each language recognised."""
+
+    reads: tuple[str, ...]
+    names: dict[str, str]              # a whole message -> the language it chooses
+    english_words: frozenset[str]
+    unread: dict[str, str]             # language code -> the sentence in that language
+
+    def chosen(self, message: str) -> str | None:
+        """The language a whole message names ("中文" -> "zh", "English" -> "en"), else None."""
+        return self.names.get(_plain(message))
+
+    def sentence(self, lang: str | None) -> str | None:
+        """"I only read English and Chinese" in ``lang``, when the data file has it."""
+        return self.unread.get(lang or "")
+
+
+def _plain(message: str) -> str:
+    text = unicodedata.normalize("NFKC", message).replace("\u2019", "'").casefold()
+    return _TRAILING.sub("", " ".join(text.split()))
+
+
+def read_languages(path: Path = LANGUAGES_PATH) -> Languages:
+    raw = read_yaml(path)
+    where = path.name
+    if not isinstance(raw, dict):
+        raise DataError(where, "must be a mapping")
+    unknown = set(raw) - _SECTIONS
+    if unknown:
+        raise DataError(f"{where}: {sorted(unknown)[0]}", f"unknown section; known: {', '.join(sorted(_SECTIONS))}")
+    reads = _codes(raw.get("reads"), f"{where}: reads")
+    if DEFAULT not in reads:
+        raise DataError(f"{where}: reads", f"must include {DEFAULT!r}")
+    names: dict[str, str] = {}
+    raw_names = raw.get("names") or {}
+    if not isinstance(raw_names, dict):
+        raise DataError(f"{where}: names", "must be a mapping of language -> list of words")
+    for lang, words in raw_names.items():
+        if lang not in reads:
+            raise DataError(f"{where}: names.{lang}", f"not one of the languages read ({', '.join(reads)})")
+        for i, word in enumerate(_texts(words, f"{where}: names.{lang}")):
+            names[_plain(word)] = lang
+    english = frozenset(w.casefold() for w in _texts(raw.get("english_words", []), f"{where}: english_words"))
+    unread = raw.get("unread") or {}
+    if not isinstance(unread, dict):
+        raise DataError(f"{where}: unread", "must be a mapping of language code -> sentence")
+    sentences = {}
+    for lang, sentence in unread.items():
+        if lang in reads or not _code(lang):
+            raise DataError(f"{where}: unread.{lang}", "must be the ISO 639-1 code of a language not read")
+        if not isinstance(sentence, str) or not sentence.strip():
+            raise DataError(f"{where}: unread.{lang}", "must be non-empty text")
+        sentences[lang] = sentence.strip()
+    return Languages(reads, names, english, sentences)
+
+
+def _code(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 2 and value.isascii() and value.isalpha() and value.islower()
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(_code(v) for v in value):
+        raise DataError(where, "must be a list of ISO 639-1 codes (e.g. [en, zh])")
+    return tuple(value)
+
+
+def _texts(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise DataError(where, "must be a list of text (quote yes/no/true/false in YAML)")
+    return value
+
+
+@lru_cache(maxsize=1)
+def load_languages() -> Languages:
+    """The bundled data/languages.yaml, read once per process."""
+    return read_languages()
+
+
+@lru_cache(maxsize=1)
+def detector() -> Any:
+    """lingua's detector over the languages of data/languages.yaml, built once (low
+    accuracy mode: trigram models only, a fraction of the memory and start-up)."""
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = load_languages()
+    wanted = []
+    for code in (*languages.reads, *languages.unread):
+        try:
+            wanted.append(Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())))
+        except (AttributeError, ValueError):
+            raise DataError(f"{LANGUAGES_PATH.name}: unread.{code}", "a language the detector (lingua) does not know") from None
+    return LanguageDetectorBuilder.from_languages(*wanted).with_low_accuracy_mode().build()
+
+
+def _named(text: str, wanted: float = MIN_CONFIDENCE) -> str | None:
+    """The detector's language for ``text`` when it is at least ``wanted`` sure."""
+    values = detector().compute_language_confidence_values(text)
+    if not values or values[0].value < wanted:
+        return None
+    return values[0].language.iso_code_639_1.name.lower()
+
+
+def detect(text: str) -> str | None:
+    """The language ``text`` is clearly written in (ISO 639-1), else None."""
+    if not text:
+        return None
+    han = len(_HAN.findall(text))
+    kana = len(_KANA.findall(text))
+    hangul = len(_HANGUL.findall(text))
+    lowered = unicodedata.normalize("NFKC", text).replace("\u2019", "'").casefold()
+    words = _LATIN_WORD.findall(lowered)
+    if kana and kana + han >= len(words):
+        return "ja"
+    if hangul and hangul >= len(words):
+        return "ko"
+    if han and han >= len(words):
+        return "zh"
+    latin = len(_LATIN_LETTER.findall(text))
+    other = sum(1 for ch in text if ch.isalpha()) - latin - han - kana - hangul
+    if other >= 2 and other > latin:
+        return _named(text, 0.5) or "und"       # Cyrillic, Arabic, Devanagari …: another language
+    if len(words) < MIN_WORDS:
+        return None
+    english = load_languages().english_words
+    hits = sum(1 for w in words if w in english)
+    if hits >= 2:
+        return "en"
+    if hits == 1:
+        return None
+    found = _named(text)
+    return found if found != "zh" else None
+
+
+def switched(text: str, current: str | None) -> str | None:
+    """The language the conversation moves to with this message: a language read that the
+    message is clearly in and that differs from ``current``; else None (it stays)."""
+    found = detect(text)
+    reads = load_languages().reads
+    if found in reads and found != (current or DEFAULT):
+        return found
+    return None
