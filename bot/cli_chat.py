@@ -1,8 +1,10 @@
 """The CLI chat: the conversation engine in a terminal, or over a pipe.
 
 Interactive (stdin is a terminal): a prompt, bold headings, text wrapped to the terminal,
-quick replies shown as ``[Yes] [No] [Not sure]`` (type the words). Piped: each input line
-is one user message, replies go to stdout, and the chat ends cleanly at end of input.
+quick replies shown as ``[Yes] [No] [Not sure]`` (type the words); a pasted letter is one
+message (bracketed paste, or lines arriving together: ``bot/cli_input.py``). Piped: each
+input line is one user message, replies go to stdout, and the chat ends cleanly at end of
+input.
 A session is the conversation ``cli:NAME``; ``--session NAME`` resumes it.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 import textwrap
 from typing import IO, Callable
 
+from bot.cli_input import MessageReader
 from bot.engine import Engine, Reply
 from bot.render import ANSI, PLAIN, Renderer
 from data.store import StoreError
@@ -75,8 +78,17 @@ def run_chat(engine: Engine, name: str, *, role: str | None = None, stdin: IO[st
     if ready is not None:
         ready()
     prompt = engine.texts.text("cli_prompt", None)
+    with MessageReader(stdin, stdout, interactive) as reader:
+        _converse(engine, cid, reader, printer, prompt if interactive else None, stdout, stderr)
+    if interactive and engine.store.exists(cid):
+        stdout.write(engine.texts.text("cli_bye", None) + "\n")
+    return 0
+
+
+def _converse(engine: Engine, cid: str, reader: MessageReader, printer: ChatPrinter, prompt: str | None,
+              stdout: IO[str], stderr: IO[str]) -> None:
     while True:
-        line = _read(stdin, stdout, prompt if interactive else None)
+        line = reader.read(prompt)
         if line is None:
             break
         if not line.strip():
@@ -94,21 +106,3 @@ def run_chat(engine: Engine, name: str, *, role: str | None = None, stdin: IO[st
             stdout.write(engine.texts.text("error", None) + "\n\n")
             continue
         printer.reply(reply)
-    if interactive and engine.store.exists(cid):
-        stdout.write(engine.texts.text("cli_bye", None) + "\n")
-    return 0
-
-
-def _read(stdin: IO[str], stdout: IO[str], prompt: str | None) -> str | None:
-    """One input line without its newline; None at end of input."""
-    if prompt is not None and stdin is sys.stdin:
-        try:
-            return input(prompt)
-        except EOFError:
-            stdout.write("\n")
-            return None
-    if prompt is not None:
-        stdout.write(prompt)
-        stdout.flush()
-    line = stdin.readline()
-    return None if line == "" else line.rstrip("\r\n")

@@ -40,8 +40,20 @@ from bot.turn import Turn
 from core.facts import Fact, Profile
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
+# A letter (a pasted referral, a long Telegram message) is read whole like free text, never
+# as the answer to the pending question: this many non-empty lines, or more than one line
+# and this many characters, or a message near Telegram's 4,096-character split
+LETTER_LINES = 4
+LETTER_CHARS = 400
+LETTER_PART_CHARS = 3_500
 COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "role", "language", "restart", "forget")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def is_letter(text: str) -> bool:
+    """A long multi-line message (a pasted letter) or one near a transport's split."""
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    return lines >= LETTER_LINES or (lines > 1 and len(text) >= LETTER_CHARS) or len(text) >= LETTER_PART_CHARS
 
 
 class Engine(Answering, Asking):
@@ -249,6 +261,9 @@ class Engine(Answering, Asking):
             return
         tracker, texts = turn.tracker, self.texts
         self._note_speaker(turn, text)
+        if tracker.pending is not None and is_letter(text):
+            self._free_text(turn, text)         # a pasted letter: "(anti-Scl-70 positive)" answers nothing
+            return
         if tracker.role is None:
             role = texts.match_choice(text, ("role_patient", "role_clinician"))
             if role:
