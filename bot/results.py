@@ -5,7 +5,8 @@ the renderer words.
 Works on ``matching.engine.TrialResult`` objects through their documented attributes
 (``trial``, ``verdict``, ``score``, ``criteria`` with ``id``, ``kind``, ``text``,
 ``status``, ``evidence``, ``parent``). Nothing is dropped: every top-level criterion
-lands in exactly one of met / exclusions clear / open / review / failed.
+lands in exactly one of met / exclusions clear / open / review / failed, except headings
+and notes, which are no criteria: their sub-criteria take their place (``shown_criteria``).
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from typing import Any, Iterable
 from bot.geo import Gazetteer
 from bot.sites import where_to_ask
 from core.facts import Fact
+from core.rules import is_review_only
+from data.criteria_headings import is_heading
 
 CANDIDATE = ("likely", "possible")
 
@@ -36,10 +39,54 @@ def _criterion(c: Any) -> dict[str, Any]:
             "evidence": evidence_facts(c.evidence), "parent": c.parent}
 
 
+def shown_criteria(criteria: Iterable[Any]) -> list[dict[str, Any]]:
+    """The criteria as people see them, headings and notes left out
+    (``data.criteria_headings``): a heading or note without sub-criteria (and with no
+    rule of its own) is not shown; a heading over sub-criteria gives way to them, each
+    with its own verdict, under the heading's parent. Under an "any" heading only the
+    alternatives that decide its verdict stay (a failed alternative is not a reason when
+    another one fits). Verdicts are unchanged: they come from the rules."""
+    items = list(criteria)
+    rows = [_criterion(c) for c in items]
+    children: dict[str | None, list[dict]] = {}
+    for row, item in zip(rows, items):
+        row["combine"] = getattr(item, "combine", None)
+        rule = (getattr(item, "criterion", None) or {}).get("rule")
+        row["_bare"] = rule is None or is_review_only(rule)
+        children.setdefault(row["parent"], []).append(row)
+    shown: list[dict] = []
+
+    def visit(row: dict, parent: str | None) -> None:
+        below = children.get(row["id"], [])
+        if is_heading(row["text"]) and (below or row["_bare"]):
+            if row["combine"] == "any":
+                below = [c for c in below if _decides(c["status"], row["status"])]
+            for child in below:
+                visit(child, parent)
+            return
+        row["parent"] = parent
+        shown.append(row)
+        for child in below:
+            visit(child, row["id"])
+
+    for top in children.get(None, []):
+        visit(top, None)
+    for row in shown:
+        del row["_bare"]
+    return shown
+
+
+def _decides(child: str, group: str) -> bool:
+    """Whether an alternative of an "any" group explains the group's status."""
+    undecided = ("unknown", "review")
+    return child == group or (child in undecided and group in undecided)
+
+
 def criteria_by_status(criteria: Iterable[Any]) -> dict[str, list[dict]]:
     """Top-level criteria sorted into met / clear (exclusions not applying) / open /
-    review / failed; each carries its children (the sub-criteria) for detail."""
-    rows = [_criterion(c) for c in criteria]
+    review / failed; each carries its children (the sub-criteria) for detail. Headings
+    and notes are not criteria (``shown_criteria``)."""
+    rows = shown_criteria(criteria)
     children: dict[str, list[dict]] = {}
     for row in rows:
         if row["parent"] is not None:

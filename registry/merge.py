@@ -14,7 +14,9 @@ Merging keeps everything the *primary* record says and fills its gaps from the o
 empty fields are filled, sites / contacts / outcomes / keywords / identifiers are united
 (without duplicates), the criteria come from the record that has criteria, and the
 sources of both are kept. The primary is the curated (bundled) record whenever there is
-one; between imports it is the higher-ranked source (ClinicalTrials.gov JSON over a
+one (its criteria and rules, contacts, sites and the rest stay the curator's; only the
+fields data/catalogue.yaml lists under ``registry_owned``, status and dates, come from a
+registry record at least as recent as it); between imports it is the higher-ranked source (ClinicalTrials.gov JSON over a
 page), then the one with criteria, then the one with an NCT number, then the newer one.
 """
 from __future__ import annotations
@@ -24,6 +26,7 @@ import re
 
 from rapidfuzz import fuzz, utils
 
+from data.catalogue import load_catalogue
 from registry.criteria_text import demographic_criteria, with_demographics
 from registry.record import UNTITLED_NOTE, source_kind
 
@@ -204,9 +207,27 @@ def merge(primary: dict, secondary: dict, curated: bool = False) -> dict:
         out["criteria"] = copy.deepcopy(secondary["criteria"]) + own
     if out.get("nct_id") and not out["id"].startswith("NCT") and not curated:
         out["id"] = out["nct_id"]
-    if not curated:
+    if curated:
+        _registry_owned(out, secondary)
+    else:
         _add_demographics(out)
     return out
+
+
+def _registry_owned(curated: dict, incoming: dict) -> None:
+    """The live fields of a curated record (``registry_owned`` in data/catalogue.yaml:
+    status, dates) taken from a registry record at least as recent: one that shows its
+    last update, on or after the curated record's. Nothing else of the curator's changes."""
+    theirs = (incoming.get("dates") or {}).get("last_updated")
+    mine = (curated.get("dates") or {}).get("last_updated")
+    if not theirs or (mine and str(theirs)[:10] < str(mine)[:10]):
+        return
+    for field in load_catalogue().registry_owned:
+        value = incoming.get(field)
+        if isinstance(value, dict):
+            curated[field] = {**curated[field], **{k: v for k, v in value.items() if not _empty(v)}}
+        elif not _empty(value):
+            curated[field] = value
 
 
 def _add_demographics(record: dict) -> None:

@@ -31,6 +31,7 @@ from bot.commands.trials import open_db, store_faults
 from bot.geo import load_gazetteer
 from bot.normalise import normalise_input
 from bot.render import PLAIN, Renderer
+from bot.results import shown_criteria
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
 from core.facts import Profile
@@ -188,9 +189,9 @@ def report(source: str, profile, results, show_source: bool = False) -> str:
             lines.append("   Still open (please tell us):")
             for question in result.questions:
                 lines += _wrap(f"? {question.clinician}", "     ")
-        review = [c for c in result.top if c.status == "review"]
+        review = [c for c in _shown_top(result) if c["status"] == "review"]
         if review:
-            lines += _wrap("For the trial team to judge: " + ", ".join(c.id for c in review), "   ")
+            lines += _wrap("For the trial team to judge: " + ", ".join(c["id"] for c in review), "   ")
         for line in where_lines(renderer, "clinician", where_to_ask(trial, place, gazetteer)):
             lines += _wrap(line, "   ")
     lines += [""] + _wrap(load_texts().text("disclaimer", "clinician"), "")
@@ -215,8 +216,14 @@ def _spans(evidence) -> str:
     return (", ".join(quotes) + " → ") if quotes else ""
 
 
+def _shown_top(result) -> list[dict]:
+    """The top-level criteria as people see them: headings and notes give way to their
+    sub-criteria (``bot.results.shown_criteria``)."""
+    return [row for row in shown_criteria(result.criteria) if row["parent"] is None]
+
+
 def _tally(result) -> str:
-    statuses = [c.status for c in result.top]
+    statuses = [c["status"] for c in _shown_top(result)]
     evaluable = [s for s in statuses if s != "review"]
     return f" ({statuses.count('pass')} of {len(evaluable)} checkable criteria met)" if evaluable else ""
 
