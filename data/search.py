@@ -52,3 +52,17 @@ def search(db: sqlite_utils.Database, query: str) -> dict[str, float]:
         "SELECT trial_text.trial_id, trial_text_fts.rank FROM trial_text_fts "
         "JOIN trial_text ON trial_text.rowid = trial_text_fts.rowid WHERE trial_text_fts MATCH ?", [query])
     return {trial_id: -rank for trial_id, rank in rows}
+
+
+def phrase_scores(db: sqlite_utils.Database, phrase: str) -> dict[int, float]:
+    """One quoted phrase's BM25 share (the weighted ``rank``) of every row containing it, by
+    rowid. FTS5's BM25 of an OR of phrases is the sum of each phrase's share, so a query's
+    scores can be summed from its phrases' (``matching.keywords`` remembers them per word)."""
+    rows = db.execute("SELECT rowid, rank FROM trial_text_fts WHERE trial_text_fts MATCH ?", [phrase])
+    return {rowid: -rank for rowid, rank in rows}
+
+
+def trial_ids(db: sqlite_utils.Database) -> dict[int, str]:
+    """The trial id of every row of ``trial_text``, by rowid."""
+    return dict(db.execute("SELECT rowid, trial_id FROM trial_text"))
+

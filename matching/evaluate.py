@@ -51,6 +51,17 @@ class Evaluator(Evidence):
         result = self.leaf(rule)
         return RuleResult(result.value, [result])
 
+    def value(self, leaf: dict) -> str:
+        """A leaf's truth alone: what ``leaf(...).value`` gives, by the judge's truth-only
+        fast path when it has one (the vectorised judgement of every leaf needs no reasons)."""
+        fast = _VALUES.get(leaf.get("type"))
+        if fast is None or self._reads is not None or id(leaf) in self.overrides:
+            return self.leaf(leaf).value
+        cached = self._cache.get(id(leaf))
+        if cached is not None and cached[0] is leaf:
+            return cached[1].value
+        return fast(self, leaf)
+
     def leaf(self, leaf: dict) -> LeafResult:
         key = id(leaf)
         if key in self.overrides:
@@ -85,6 +96,7 @@ def _deciding(op: str, value: str, parts: list[RuleResult]) -> list[LeafResult]:
 
 _JUDGES: dict[str, Callable[[Evidence, dict], LeafResult]] = {**leaves.JUDGES, **labs.JUDGES, **therapy.JUDGES,
                                                             **relevance.JUDGES}
+_VALUES: dict[str, Callable[[Evidence, dict], str]] = {**relevance.VALUES}
 _BASELINES: dict[tuple[int, date, int], tuple[dict, frozenset, LeafResult]] = {}
 _BASELINE_LIMIT = 200_000
 

@@ -34,22 +34,52 @@ def query_words(profile: Profile) -> list[str]:
 
 def keyword_scores(db: Any, profile: Profile) -> dict[str, float]:
     """BM25 relevance by trial id (only trials matching some word), or {} when the
-    profile has no words or the store has no full-text index."""
+    profile has no words or the store has no full-text index. The query is an OR of the
+    words, whose BM25 is the sum of each word's; each word's scores are remembered while
+    the trials stay the same, so a turn that adds a word searches for that word alone."""
     words = query_words(profile)
     if not words:
         return {}
-    query = " OR ".join('"' + w.replace('"', "") + '"' for w in words)
-    key = (id(db), trials_version(db), query)      # the same words on unchanged trials: the same scores
+    version = (id(db), trials_version(db))
+    key = (version, tuple(words))
     found = _MEMO.get(key)
     if found is not None:
         return found
     try:
-        scores = search.search(db, query)
+        ids = _trial_ids(db, version)
+        per_word = [_word_scores(db, version, word) for word in words]
     except Exception as exc:          # an older store without the index: rank without it
         if "no such table" in str(exc):
             return {}
         raise
+    totals: dict[int, float] = {}
+    for scores in per_word:
+        for rowid, score in scores.items():
+            totals[rowid] = totals.get(rowid, 0.0) + score
+    result = {ids[rowid]: score for rowid, score in totals.items() if rowid in ids}
     if len(_MEMO) >= 16:
         _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[key] = scores
-    return scores
+    _MEMO[key] = result
+    return result
+
+
+_WORDS: dict[tuple, dict[int, float]] = {}
+_IDS: dict[tuple, dict[int, str]] = {}
+
+
+def _word_scores(db: Any, version: tuple, word: str) -> dict[int, float]:
+    key = (version, word)
+    found = _WORDS.get(key)
+    if found is None:
+        if len(_WORDS) >= 256:
+            _WORDS.pop(next(iter(_WORDS)))
+        found = _WORDS[key] = search.phrase_scores(db, '"' + word.replace('"', "") + '"')
+    return found
+
+
+def _trial_ids(db: Any, version: tuple) -> dict[int, str]:
+    found = _IDS.get(version)
+    if found is None:
+        _IDS.clear()
+        found = _IDS[version] = search.trial_ids(db)
+    return found

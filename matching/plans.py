@@ -219,9 +219,9 @@ class Judgement:
         from matching.vector import CODE  # start-up: numpy (~0.17 s) only once plans are judged
 
         snapshot = self.book.snapshot()
-        leaf = self.ev.leaf
+        value = self.ev.value
         arg = self.book.arg
-        self.codes = snapshot.judge([CODE[leaf(arg[i]).value] for i in snapshot.leaves])
+        self.codes = snapshot.judge([CODE[value(arg[i])] for i in snapshot.leaves])
         self._codes = self.codes.tolist()
         self._names = snapshot.names
         self._n = snapshot.n

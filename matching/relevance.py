@@ -71,12 +71,57 @@ def _fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
                 return EXACT_FIT
             if rel is not None:
                 best = max(best, RELATED_FIT if rel in (NARROWER, BROADER) else NAME_FIT)
-    if best < RELATED_FIT:
-        names = _names(concept, terminology) | {text.lower()}
-        for name in unmapped_texts(tuple(leaf.get("texts") or ())):
-            if any(fuzz.token_set_ratio(name.lower(), own) >= NAME_THRESHOLD for own in names):
-                best = NAME_FIT
+    if best < RELATED_FIT and any(_name_fits(concept, text, name, terminology)
+                                  for name in unmapped_texts(tuple(leaf.get("texts") or ()))):
+        best = NAME_FIT
     return best
+
+
+_NAME_FITS: dict[tuple, bool] = {}
+
+
+def _name_fits(concept: str, text: str, name: str, terminology: Terminology) -> bool:
+    """A registry name the terminology does not know spells the patient's condition
+    (remembered per condition, wording and name)."""
+    key = (concept, text, name, id(terminology))
+    found = _NAME_FITS.get(key)
+    if found is None:
+        if len(_NAME_FITS) >= 200_000:
+            _NAME_FITS.clear()
+        names = _names(concept, terminology) | {text.lower()}
+        found = _NAME_FITS[key] = any(fuzz.token_set_ratio(name.lower(), own) >= NAME_THRESHOLD for own in names)
+    return found
+
+
+_LEAVES: dict[int, tuple[dict, int, dict[str, int], tuple[str, ...]]] = {}
+
+
+def gate_value(ev: Evidence, leaf: dict) -> str:
+    """The gate's truth alone, as ``target_condition`` gives it, without its reason: a turn
+    whose diagnoses changed judges every trial's gate, and the vectorised judgement needs
+    only truths (the reasons are worked out for the trials shown)."""
+    stated, suspected, diagnoses = _diagnoses(ev)
+    if not stated:
+        return UNKNOWN
+    found = _MEMO.get((id(leaf), diagnoses))
+    if found is not None and found[0] is leaf:
+        return found[1].value
+    terminology = ev.terminology
+    kept = _LEAVES.get(id(leaf))
+    if kept is None or kept[0] is not leaf or kept[1] != id(terminology):
+        if len(_LEAVES) >= _MEMO_LIMIT:
+            _LEAVES.clear()
+        kept = _LEAVES[id(leaf)] = (leaf, id(terminology), _strengths(leaf, terminology),
+                                    unmapped_texts(tuple(leaf.get("texts") or ())))
+    _, _, strengths, unmapped = kept
+    for fact in stated:
+        concept, text = fact.concept, fact.text
+        if concept in terminology:
+            if strengths.get(concept) or any(_name_fits(concept, text, name, terminology) for name in unmapped):
+                return TRUE
+        elif fit(concept, text, leaf, terminology):
+            return TRUE
+    return FALSE
 
 
 _STRENGTHS: dict[tuple, dict[str, int]] = {}
@@ -139,21 +184,42 @@ def _names_of(concept: str, terminology: Terminology) -> set[str]:
 
 _MEMO: dict[tuple, tuple[dict, LeafResult]] = {}
 _MEMO_LIMIT = 200_000
+_SIGNATURES: dict[int, tuple[dict, tuple]] = {}
+_VERDICTS: dict[tuple, tuple[str, str, list[Fact], str | None]] = {}
 
 
 def target_condition(ev: Evidence, leaf: dict) -> LeafResult:
     """The gate's judgement, remembered per leaf and per the patient's diagnoses as stated
-    (the same facts give the same result every turn; a turn re-judges thousands of gates)."""
+    (the same facts give the same result every turn; a turn re-judges thousands of gates),
+    and worked out once per list of conditions: thousands of trials list the same ones."""
     stated, suspected, diagnoses = _diagnoses(ev)
     key = (id(leaf), diagnoses)
     found = _MEMO.get(key)
     if found is not None and found[0] is leaf:
         return found[1]
-    result = _judge_target(ev, leaf, stated, suspected)
+    signature = _signature(leaf)
+    verdict = _VERDICTS.get((signature, diagnoses))
+    if verdict is None:
+        judged = _judge_target(ev, leaf, stated, suspected)
+        verdict = (judged.value, judged.reason, judged.facts, judged.ask)
+        if len(_VERDICTS) >= _MEMO_LIMIT:
+            _VERDICTS.clear()
+        _VERDICTS[(signature, diagnoses)] = verdict
+    result = LeafResult(leaf, verdict[0], verdict[1], list(verdict[2]), ask=verdict[3])
     if len(_MEMO) >= _MEMO_LIMIT:
         _MEMO.clear()
+        _SIGNATURES.clear()
     _MEMO[key] = (leaf, result)
     return result
+
+
+def _signature(leaf: dict) -> tuple:
+    """What the gate's judgement depends on in a leaf: its lists of conditions."""
+    found = _SIGNATURES.get(id(leaf))
+    if found is None or found[0] is not leaf:
+        found = _SIGNATURES[id(leaf)] = (leaf, (tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()),
+                                                 tuple(leaf.get("texts") or ())))
+    return found[1]
 
 
 def _fact_key(fact: Fact) -> tuple:
@@ -188,3 +254,4 @@ def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, st
 
 
 JUDGES = {"target_condition": target_condition}
+VALUES = {"target_condition": gate_value}      # truth-only fast paths (no reason)

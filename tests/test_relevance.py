@@ -171,3 +171,46 @@ def test_triage_json_keeps_the_verdict_vocabulary_for_a_trial_for_another_condit
     assert not any("crohn" in json.dumps(q).lower() for q in crohns["questions"])
     lupus = next(t for t in data["trials"] if t["id"] == "NCT05030779")
     assert lupus["verdict"] != "ineligible"
+
+
+# --- the fast paths give what the full judgement gives ----------------------------------------
+
+def _real_records(limit=120):
+    """The bundled trials and real registry records (../shared/ctgov) when present."""
+    from pathlib import Path
+    folder = Path(__file__).resolve().parents[2] / "shared" / "ctgov"
+    records = list(load_trials())
+    for path in sorted(folder.glob("NCT*.json"))[:limit]:
+        records.append(study_to_record(json.loads(path.read_text(encoding="utf-8")), path.name))
+    return records
+
+
+def test_the_gate_truth_alone_equals_the_full_judgement_on_real_records():
+    from matching.evaluate import Evaluator
+
+    records = _real_records(40)
+    results = match(Profile([_stated("sle", "lupus")]), records, today=TODAY)
+    gates = [_gate(r).evidence[0].leaf for r in results if any(c.id == "elig-condition" for c in r.criteria)]
+    assert len(gates) >= 4
+    patients = [[_stated("sle", "lupus")], [_stated("crohns_disease", "Crohn's")],
+                [_stated("dermatomyositis", "DM"), _stated("rheumatoid_arthritis", "RA")],
+                [Fact("CONDITION", "sle", "lupus", 0, 5, uncertain=True)],
+                [_stated("not_a_known_concept", "Erdheim-Chester disease")], []]
+    for facts in patients:
+        fast, full = Evaluator(Profile(list(facts)), today=TODAY), Evaluator(Profile(list(facts)), today=TODAY)
+        assert [fast.value(g) for g in gates] == [full.leaf(g).value for g in gates]
+
+
+def test_keyword_scores_summed_per_word_equal_the_or_query(tmp_path):
+    from data import search
+    from matching.keywords import query_words
+
+    db = open_store(str(tmp_path / "k.db"))
+    upsert_trials(db, _real_records(30), "import")
+    profile = Profile([_stated("sle", "lupus"), Fact("DRUG", "mycophenolate_mofetil", "cellcept"),
+                       Fact("DRUG", "rituximab", "rituximab")])
+    query = " OR ".join(f'"{w}"' for w in query_words(profile))
+    expected = search.search(db, query)
+    got = keyword_scores(db, profile)
+    assert expected and set(got) == set(expected)
+    assert all(abs(got[k] - expected[k]) < 1e-9 for k in expected)
