@@ -1,6 +1,6 @@
 """Extraction scored on the gold sets that annotate assertion (issue #13): the conversational
 messages in three voices (``tests/data/gold/conversation/``) and the real physician notes
-(``tests/data/gold/notes/``), each split into ``dev`` (tuned on) and ``test`` (held aside;
+(``tests/data/gold/notes/``) and the Chinese messages (``tests/data/gold/chinese/``, issue #19), each split into ``dev`` (tuned on) and ``test`` (held aside;
 both reported).
 
 A gold entity is ``{start, end, label, concept, assertion, experiencer, time, ...}`` with
@@ -28,7 +28,7 @@ from data.terminology import load_terminology
 from nlp.pipeline import build_pipeline, extract
 
 GOLD_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "gold"
-SETS = {"conversation": GOLD_DIR / "conversation", "notes": GOLD_DIR / "notes"}
+SETS = {"conversation": GOLD_DIR / "conversation", "notes": GOLD_DIR / "notes", "chinese": GOLD_DIR / "chinese"}
 AXES = ("assertion", "experiencer", "time")
 PRESENT = ("present", "patient", "current")
 FIXED = {"age", "female", "male", "pregnant", "lactating", "planning", "weight"}

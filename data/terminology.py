@@ -19,7 +19,9 @@ TERMINOLOGY_DIR = DATA_DIR / "terminology"
 
 CATEGORIES = ("condition", "therapy", "analyte", "score", "infection", "biomarker")
 
-_COMMON_KEYS = {"id", "label", "parents", "terms", "abbreviations"}
+# zh: Chinese names (simplified characters; traditional text is converted before matching,
+# nlp/chinese.py), matched by the Chinese extractor only
+_COMMON_KEYS = {"id", "label", "parents", "terms", "abbreviations", "zh"}
 _EXTRA_KEYS = {
     # registry_terms: names registries file conditions under (MeSH headings such as
     # "Neoplasms") that are read in registry records only, never in what patients write
@@ -40,6 +42,7 @@ class Concept:
     parents: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
+    zh: tuple[str, ...] = ()
     attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -128,7 +131,7 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid:
         raise DataError(f"{where}.id", "required: a non-empty concept id")
-    for key in ("parents", "terms", "abbreviations", "registry_terms"):
+    for key in ("parents", "terms", "abbreviations", "registry_terms", "zh"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise DataError(f"{where}({cid}).{key}", "must be a list of non-empty strings")
@@ -147,6 +150,7 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
         parents=tuple(raw.get("parents", [])),
         terms=tuple(raw.get("terms", [])),
         abbreviations=tuple(raw.get("abbreviations", [])),
+        zh=tuple(raw.get("zh", [])),
         attrs=attrs,
     )
 

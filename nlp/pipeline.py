@@ -6,7 +6,9 @@ clinical tokenizer rules (nlp/tokenizer.py) -> ``sentencizer`` (plus line breaks
 runs it and turns the entities into facts; ``profile_from_messages`` merges the facts of a
 conversation's messages into one ``Profile``. Nothing is loaded at import time. A build
 cache file (nlp/build_cache.py; the chat keeps one beside its database) makes the build
-faster and changes nothing it builds.
+faster and changes nothing it builds. A Chinese text (``is_chinese``, nlp/chinese.py) goes to
+the Chinese extractor instead (nlp/zh_pipeline.py, built with the first Chinese text): the
+same facts, so everything that calls ``extract`` or ``speaker_of`` reads Chinese too.
 
 Example::
 
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from core.facts import Fact, Profile
+from nlp.chinese import is_chinese, to_simplified
 
 LINE_BREAKS_PIPE = "trialbot_line_breaks"
 # Long texts are cut into pieces of about this many characters at sentence ends before
@@ -159,6 +162,10 @@ def speaker_of(text: str):
     >>> speaker_of("my daughter is 24").relation
     'daughter'
     """
+    if is_chinese(text):
+        from nlp.components.zh_speaker import speaker_of as read_chinese   # start-up: only for Chinese text
+
+        return read_chinese(to_simplified(text), text)
     from nlp.components.speaker import speaker_of as read   # start-up: nothing of nlp.components at import
 
     return read(text)
@@ -172,6 +179,9 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             yield []
             continue
         speaker = speaker_of(text)
+        if is_chinese(text):
+            yield _with_relation_sex(_chinese(text, source, today, speaker), speaker, source)
+            continue
         pieces = chunks(text)
         if len(pieces) == 1:
             facts = builder(nlp(text), source, today, speaker)
@@ -180,6 +190,13 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
                 facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today, speaker))
         yield _with_relation_sex(facts, speaker, source)
+
+
+def _chinese(text: str, source: str | None, today: date, speaker) -> list[Fact]:
+    """The facts of a Chinese text (nlp/zh_pipeline.py, built with the first one)."""
+    from nlp.zh_pipeline import extract as extract_chinese   # start-up: only for Chinese text
+
+    return extract_chinese(text, source, today, speaker)
 
 
 def _with_relation_sex(facts: list[Fact], speaker, source: str | None) -> list[Fact]:

@@ -2,6 +2,7 @@
 
 * ``data/nlp/units.yaml``: unit spellings -> unit keys (``unit_aliases``)
 * ``data/nlp/extraction.yaml``: cue words and small vocabularies (``vocabulary``)
+* ``data/nlp/zh.yaml``: the Chinese extractor's cue words (``chinese_vocabulary``)
 * ``data/patterns/*.jsonl``: regular-expression patterns, one JSON object a line
   (``patterns``)
 * ``data/context_rules.json``: medspaCy ConText rules (``context_rules``)
@@ -63,6 +64,63 @@ def vocabulary() -> dict[str, Any]:
     doc = read_yaml(path)
     if not isinstance(doc, dict):
         raise DataError(path.name, "must be a mapping of sections")
+    return doc
+
+
+# data/nlp/zh.yaml: section -> shape ("words": a list of words; "cues": before/after lists;
+# "groups": name -> list of words; "map": word -> value; "share": a number in (0, 1])
+_ZH_SECTIONS = {
+    "min_cjk_share": "share", "clause_ends": "words", "sentence_ends": "words", "question_ends": "words",
+    "terminators": "words", "negation": "cues", "uncertain": "cues", "hypothetical": "cues", "historical": "cues", "treatment_over": "cues", "pseudo": "regexes",
+    "family": "words", "therapy_status": "groups", "results": "groups", "relations": "groups",
+    "possessives": "words", "about_phrases": "words", "self_statements": "regexes", "first_person": "words",
+    "writer_words": "words", "patient_words": "words", "sex": "groups", "pregnancy": "groups",
+    "age_units": "map", "age_before": "words", "weight_words": "words", "weight_units": "map", "places": "words",
+    "value_fillers": "words", "comparators": "map", "unit_words": "map", "time_units": "map",
+    "number_words": "map", "relative_years": "map",
+}
+
+
+def _zh_words(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
+        raise DataError(where, "must be a non-empty list of words")
+    return value
+
+
+@lru_cache(maxsize=1)
+def chinese_vocabulary() -> dict[str, Any]:
+    """The Chinese cue words of ``data/nlp/zh.yaml`` (sections documented in the file),
+    validated: every section present, of its shape, and nothing else."""
+    path = NLP_DIR / "zh.yaml"
+    doc = read_yaml(path)
+    if not isinstance(doc, dict):
+        raise DataError(path.name, "must be a mapping of sections")
+    check_fields(doc, _ZH_SECTIONS, path.name, _ZH_SECTIONS)
+    for section, shape in _ZH_SECTIONS.items():
+        where, value = f"{path.name}.{section}", doc[section]
+        if shape == "share":
+            if not isinstance(value, (int, float)) or not 0 < value <= 1:
+                raise DataError(where, "must be a number above 0 and at most 1")
+        elif shape in ("words", "regexes"):
+            words = _zh_words(value, where)
+            for i, word in enumerate(words if shape == "regexes" else ()):
+                try:
+                    re.compile(word)
+                except re.error as exc:
+                    raise DataError(f"{where}[{i}]", f"not a valid regular expression ({exc})") from None
+        elif shape == "cues":
+            if not isinstance(value, dict) or set(value) - {"before", "after"} or not value:
+                raise DataError(where, "holds 'before' and/or 'after' lists only")
+            for side, words in value.items():
+                _zh_words(words, f"{where}.{side}")
+        elif shape == "groups":
+            if not isinstance(value, dict) or not value:
+                raise DataError(where, "must map names to lists of words")
+            for name, words in value.items():
+                _zh_words(words, f"{where}.{name}")
+        elif shape == "map":
+            if not isinstance(value, dict) or not value or not all(isinstance(k, str) and k for k in value):
+                raise DataError(where, "must map words to values")
     return doc
 
 

@@ -1,0 +1,65 @@
+"""Times in Chinese text: durations ("8年", "三年了", "半年"), times ago ("8年前"), years
+("2019年", "2019年3月", "去年"). Units, Chinese numbers and relative years are data
+(data/nlp/zh.yaml); a unit's length in days is core/durations.py. Each expression is a
+``TimeExpression`` of nlp/components/time.py, attached to a fact by its ``attach``.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from core.durations import DAYS
+from nlp.components.time import TimeExpression
+from nlp.components.zh_mentions import _alternation
+
+_YEAR_DAYS = DAYS["year"]
+
+
+class ChineseTimes:
+    def __init__(self, words: dict[str, Any]):
+        self.units = {w: DAYS[u] for w, u in words["time_units"].items()}
+        self.numbers = {w: float(v) for w, v in words["number_words"].items()}
+        self.relative = {w: int(v) for w, v in words["relative_years"].items()}
+        number = r"\d+(?:\.\d+)?|%s" % _alternation(self.numbers)
+        self.amount = re.compile(r"(?<![\d年])(?P<value>%s)\s*(?P<unit>%s)(?P<more>多)?(?P<ago>前)?" % (number, _alternation(self.units)))
+        self.year = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月)?")
+        self.relative_re = re.compile(_alternation(self.relative))
+
+    def __call__(self, text: str, today: date, taken: list[tuple[int, int]]) -> list[TimeExpression]:
+        """The time expressions of ``text`` outside the ``taken`` spans (ages, values)."""
+        found: list[TimeExpression] = []
+        used: list[tuple[int, int]] = list(taken)
+
+        def free(start: int, end: int) -> bool:
+            return not any(s < end and start < e for s, e in used)
+
+        for match in self.year.finditer(text):
+            year = int(match.group("year"))
+            if year > today.year or not free(match.start(), match.end()):
+                continue
+            written = f"{year:04d}" + (f"-{int(match.group('month')):02d}" if match.group("month") else "")
+            found.append(TimeExpression(match.start(), match.end(), date=written))
+            used.append(match.span())
+        for match in self.relative_re.finditer(text):
+            if free(match.start(), match.end()):
+                found.append(TimeExpression(match.start(), match.end(), date=f"{today.year + self.relative[match.group()]:04d}"))
+                used.append(match.span())
+        for match in self.amount.finditer(text):
+            if not free(match.start(), match.end()):
+                continue
+            written = match.group("value")
+            count = self.numbers.get(written)
+            if count is None:
+                try:
+                    count = float(written)
+                except ValueError:
+                    continue
+            days = count * self.units[match.group("unit")]
+            if match.group("ago"):
+                when = today - timedelta(days=round(days))
+                found.append(TimeExpression(match.start(), match.end(),
+                                            date=when.strftime("%Y-%m") if days >= _YEAR_DAYS else when.isoformat()))
+            else:
+                found.append(TimeExpression(match.start(), match.end(), duration_days=round(days, 2)))
+        return sorted(found, key=lambda t: t.start)
