@@ -133,7 +133,9 @@ class Asking:
             "options": list(question.options or []),
             "unit": getattr(question, "unit", None),
             "token": turn.tracker.questions + 1,
-            "text": {"patient": question.patient, "clinician": question.clinician},
+            "text": {"patient": question.patient, "clinician": question.clinician,
+                     **{f"zh:{r}": getattr(question, f"zh_{r}", None) for r in ROLES if getattr(question, f"zh_{r}", None)}},
+            **({"zh:options": list(question.zh_options)} if getattr(question, "zh_options", None) else {}),
         })
         self._prompt(turn)
 
@@ -153,7 +155,9 @@ class Asking:
             options = [str(o) for o in pending.get("options") or []]
             if len(options) > MAX_BUTTONS:     # a long list is in the question; typed answers work
                 options = []
-            turn.choices = [Choice(f"o:{token}:{i}", text=o) for i, o in enumerate(options)]
+            zh = pending.get("zh:options") or []
+            turn.choices = [Choice(f"o:{token}:{i}", text=o, worded=(("zh", str(zh[i])),) if i < len(zh) else ())
+                            for i, o in enumerate(options)]
             if not options:
                 keys = ("yes", "no", "unsure") if pending.get("form") == "yes_no" else ("unsure",)
                 turn.choices = [Choice(f"c:{token}:{k}", key=k) for k in keys]

@@ -10,11 +10,13 @@ from typing import Any, Callable
 @dataclass(frozen=True)
 class Choice:
     """A quick reply: ``data`` comes back when pressed; the label is the choice ``key``
-    in data/bot_texts.yaml, or ``text`` (an option a question gives)."""
+    in data/bot_texts.yaml, or ``text`` (an option a question gives; ``worded``: the
+    option's text in other languages, as ``(language, text)`` pairs)."""
 
     data: str
     key: str | None = None
     text: str | None = None
+    worded: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

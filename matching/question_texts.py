@@ -13,8 +13,11 @@ from data.files import DATA_DIR, read_yaml
 QUESTIONS_FILE = DATA_DIR / "questions.yaml"
 FORMS = ("yes_no", "number", "date", "choice")
 DEFAULT_OPTIONS = {"yes_no": ["Yes", "No", "Not sure"], "date": ["Not sure"], "number": ["Not sure"], "choice": []}
+# the same in Chinese (zh_options: shown on the buttons of a Chinese conversation; the
+# English option, at the same place, is what an answer means)
+DEFAULT_ZH_OPTIONS = {"yes_no": ["是", "否", "不确定"], "date": ["不确定"], "number": ["不确定"], "choice": []}
 
-_TEXT_FIELDS = {"form", "patient", "clinician", "options", "values", "unit"}
+_TEXT_FIELDS = {"form", "patient", "clinician", "options", "values", "unit", "zh_patient", "zh_clinician", "zh_options"}
 _REQUIRED = ("form", "patient", "clinician")
 _ANSWER_SECTIONS = ("unsure", "current", "none", "no", "yes", "approx")
 
@@ -30,6 +33,7 @@ class QuestionTexts:
         merged = dict(self.kinds[kind])
         merged.update(self.concepts.get(key, {}))
         merged.setdefault("options", DEFAULT_OPTIONS[merged["form"]])
+        merged.setdefault("zh_options", DEFAULT_ZH_OPTIONS[merged["form"]])
         return merged
 
 
@@ -44,11 +48,14 @@ def _check_entry(raw: Any, where: str, required: bool) -> dict[str, Any]:
             raise DataError(f"{where}.{field}", "required")
     if "form" in raw and raw["form"] not in FORMS:
         raise DataError(f"{where}.form", f"must be one of {', '.join(FORMS)}")
-    for field in ("patient", "clinician", "unit"):
+    for field in ("patient", "clinician", "unit", "zh_patient", "zh_clinician"):
         if field in raw and (not isinstance(raw[field], str) or not raw[field].strip()):
             raise DataError(f"{where}.{field}", "must be non-empty text")
-    if "options" in raw and not (isinstance(raw["options"], list) and all(isinstance(o, str) for o in raw["options"])):
-        raise DataError(f"{where}.options", "must be a list of texts")
+    for field in ("options", "zh_options"):
+        if field in raw and not (isinstance(raw[field], list) and all(isinstance(o, str) for o in raw[field])):
+            raise DataError(f"{where}.{field}", "must be a list of texts")
+    if "zh_options" in raw and len(raw["zh_options"]) != len(raw.get("options", DEFAULT_OPTIONS.get(raw.get("form"), []))):
+        raise DataError(f"{where}.zh_options", "must give one Chinese text for each option, in the same order")
     if "values" in raw:
         values = raw["values"]
         if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):

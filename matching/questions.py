@@ -48,6 +48,8 @@ _RESPONSE_WORDS = {
     "failed_or_intolerant": "that did not work well enough or caused side effects",
     "current": "that you are taking now",
 }
+_RESPONSE_WORDS_ZH = {"any": "", "failed": "但效果不好", "intolerant": "但因副作用停用",
+                      "failed_or_intolerant": "但效果不好或因副作用停用", "current": "并且目前在用"}
 
 
 @dataclass
@@ -66,6 +68,9 @@ class Question:
     detail: str | None = None             # therapy response / infection state
     values: dict[str, str] = field(default_factory=dict)
     basis: list[Fact] = field(default_factory=list, repr=False)
+    zh_patient: str | None = None         # the wordings in Chinese (None: English only)
+    zh_clinician: str | None = None
+    zh_options: list[str] = field(default_factory=list)    # the options' Chinese texts, in order
 
     def text(self, audience: str = "patient") -> str:
         return self.clinician if audience == "clinician" else self.patient
@@ -105,7 +110,13 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
     }
     patient = _fill(entry["patient"], fill)
     clinician = _fill(entry["clinician"], fill)
+    zh_fill = {**fill, "label": _zh_label(term, concept) if concept else "",
+               "examples": _zh_examples(concept) if kind.startswith(("therapy", "last_dose")) else "",
+               "response": _RESPONSE_WORDS_ZH.get(detail or "any", "")}
+    zh_patient = _fill(entry["zh_patient"], zh_fill, zh=True) if entry.get("zh_patient") else None
+    zh_clinician = _fill(entry["zh_clinician"], zh_fill, zh=True) if entry.get("zh_clinician") else None
     options = list(entry["options"])
+    zh_options = list(entry.get("zh_options") or [])
     values = dict(entry.get("values", {}))
     if concepts:
         labels = [term.label(c) for c in concepts]
@@ -113,13 +124,20 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
         clinician = f"{clinician} {'; '.join(labels)}"
         values = dict(zip(labels, concepts))
         options = labels + ["None of these", "Not sure"]
+        zh_labels = [_zh_label(term, c) for c in concepts]
+        zh_patient = f"{zh_patient}{'、'.join(zh_labels)}。" if zh_patient else None
+        zh_clinician = f"{zh_clinician}{'；'.join(zh_labels)}" if zh_clinician else None
+        zh_options = zh_labels + ["都没有", "不确定"]
     ask = (leaf or {}).get("ask") or {}
+    if ask.get("patient") or ask.get("clinician"):    # a trial's own wording: English only
+        zh_patient = zh_clinician = None
     patient = ask.get("patient", patient)
     clinician = ask.get("clinician", clinician)
     return Question(key=key, leaf=leaf, patient=patient, clinician=clinician, form=entry["form"],
                     options=options, unit=unit, kind=kind,
                     concepts=list(concepts) if concepts else ([concept] if concept else []),
-                    detail=detail, values=values, basis=list(basis))
+                    detail=detail, values=values, basis=list(basis), zh_patient=zh_patient,
+                    zh_clinician=zh_clinician, zh_options=zh_options if len(zh_options) == len(options) else [])
 
 
 def _parse_key(key: str) -> tuple[str, str | None, str | None]:
@@ -136,12 +154,33 @@ def _parse_key(key: str) -> tuple[str, str | None, str | None]:
     return head, concept, detail
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
+def _fill(template: str, values: dict[str, str], zh: bool = False) -> str:
     text = template
     for name, value in values.items():
         text = text.replace("{" + name + "}", value)
     text = text.replace(" ()", "").replace("()", "")  # an empty unit leaves no brackets
+    if zh:
+        text = text.replace("（）", "")
     return " ".join(text.split())
+
+
+def _zh_label(term, concept: str | None) -> str:
+    """A concept's Chinese name (the terminology's first ``zh`` name), else its label."""
+    entry = term.get(concept) if concept else None
+    names = getattr(entry, "zh", ()) if entry is not None else ()
+    return names[0] if names else term.label(concept)
+
+
+@lru_cache(maxsize=4096)
+def _zh_examples(concept: str | None) -> str:
+    """"（例如 a、b、c）" for a drug class, with Chinese names; "" for a single drug."""
+    term = load_terminology()
+    if not concept or concept not in term:
+        return ""
+    below = [c for c in term.descendants(concept) if c != concept]
+    parents = {p for c in below for p in term[c].parents}
+    drugs = [_zh_label(term, c) for c in below if c not in parents and not term[c].attrs.get("route")]
+    return f"（例如{'、'.join(drugs[:_EXAMPLES])}）" if drugs else ""
 
 
 def _examples(concept: str | None) -> str:

@@ -13,10 +13,14 @@ and evidence, questions, sites, contacts). --today fixes the date relative times
 ago", washout windows) are counted from. --prune judges only the trials the patient could
 match (a diagnosis stated leaves out trials for other conditions; age and sex outside a
 trial's limits leave it out) and counts the others: for large databases (matching/candidates.py).
+--lang chooses the language of the text report: "auto" (the default) writes it in Chinese
+for a letter written in Chinese, else in English; "en" or "zh" fixes it. Trial titles,
+criteria and sites are quoted as the registry gives them; --json keys stay English.
 
 Example:
   python bot.py triage referral.txt
   echo "34F, SLE since 2015, failed MMF and belimumab, HIV negative" | python bot.py triage --json
+  python bot.py triage --lang zh 转诊信.txt
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ import textwrap
 from bot.commands.extract import MAX_CHARS, _decode, _read
 from bot.commands.trials import open_db, store_faults
 from bot.geo import load_gazetteer
+from bot.language import detect, load_languages
 from bot.normalise import normalise_input
 from bot.render import PLAIN, Renderer
 from bot.results import shown_criteria
@@ -39,13 +44,11 @@ from data.terminology import load_terminology
 from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores
 from matching.pruned import match as match_candidates
-from matching.verdicts import VERDICT_WORDS
 from nlp.pipeline import extract
 
 HELP = "judge a referral letter or patient text against every trial (text or --json)"
 
 EXIT_INPUT = 2
-UNKNOWN = "unknown"
 WIDTH = 92
 PREGNANCY_WORDS = {"lactating": "breastfeeding", "planning": "planning a pregnancy"}
 
@@ -56,6 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--prune", action="store_true",
                         help="judge only the trials this patient could match (other conditions, or age/sex outside "
                              "the limits, are left out and counted); for large databases")
+    parser.add_argument("--lang", choices=("auto", *load_languages().reads), default="auto",
+                        help="language of the text report: auto (the letter's: Chinese for a Chinese letter, "
+                             "else English), en or zh")
     parser.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
                         help="the date to count relative times and washouts from (default: today)")
 
@@ -139,10 +145,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             if number:
                 print()
-            print(report(source, profile, results, show_source=len(inputs) > 1))
+            lang = report_language(text, getattr(args, "lang", "auto"))
+            print(report(source, profile, results, show_source=len(inputs) > 1, lang=lang))
             if found is not None and found.left_out:
-                print(f"\n{found.left_out} other trial(s) left out: they treat other conditions, or the patient's "
-                      "age or sex is outside their limits (--prune).")
+                print("\n" + _t("triage_left_out", lang, count=found.left_out))
     return EXIT_INPUT if failed else 0
 
 
@@ -163,39 +169,60 @@ def _print_json_line(head: dict, results: list, tail: dict) -> None:
     out.write("]" + "".join(f", {dumps(key)}: {dumps(value)}" for key, value in tail.items()) + "}\n")
 
 
-def report(source: str, profile, results, show_source: bool = False) -> str:
+def report_language(text: str, wanted: str = "auto") -> str:
+    """The report's language: ``wanted``, or with "auto" the letter's own when the bot
+    reads it (a Chinese letter gets a Chinese report), else English."""
+    if wanted != "auto":
+        return wanted
+    found = detect(text)
+    return found if found in load_languages().reads else "en"
+
+
+def _t(key: str, lang: str, **values) -> str:
+    """A report line of data/bot_texts.yaml (clinician wording) in ``lang``."""
+    return load_texts().text(key, "clinician", lang).format(**values)
+
+
+def report(source: str, profile, results, show_source: bool = False, lang: str = "en") -> str:
     lines: list[str] = []
     if show_source:
         lines += [f"=== {source} ===", ""]
-    lines += _wrap("Understood from the text: " + (_profile_line(profile) or "nothing recognised"), "")
     renderer = Renderer(PLAIN, load_texts())
+    renderer.lang = lang
+    facts = _profile_line(profile) if lang == "en" else renderer.join(renderer.facts(list(profile.facts), "clinician"), "separator")
+    lines += _wrap(_t("triage_understood", lang, facts=facts or _t("triage_nothing", lang)), "")
     location = profile.first("LOCATION")
     place = location.concept if location else None
     gazetteer = load_gazetteer() if place else None       # the chat's nearest-site rule
     for rank, result in enumerate(results, start=1):
         trial = result.trial
         lines += ["", f"{rank}. {trial.get('title') or trial['id']}",
-                  f"   Trial: {trial['id']} (NCT number: {trial.get('nct_id') or UNKNOWN})",
-                  f"   Verdict: {VERDICT_WORDS[result.verdict]}" + _tally(result)]
+                  "   " + _t("triage_trial", lang, id=trial["id"], nct=trial.get("nct_id") or _t("unknown", lang)),
+                  "   " + _t("triage_verdict", lang, verdict=_t(f"triage_verdict_{result.verdict}", lang)) + _tally(result, lang)]
         failing = _most_specific(result, "fail")
         if failing:
-            lines.append("   Not met:")
+            lines.append("   " + _t("triage_not_met", lang))
             for criterion in failing:
                 lines += _wrap(f"- [{criterion.id}, {criterion.kind}] {_quote(criterion.text)}", "     ")
                 for evidence in criterion.evidence:
                     if evidence.value in ("true", "false"):
-                        lines += _wrap(f"evidence: {_spans(evidence)}{evidence.reason}", "       ")
+                        lines += _wrap(_t("triage_evidence", lang, evidence=f"{_spans(evidence)}{evidence.reason}"), "       ")
         if result.questions:
-            lines.append("   Still open (please tell us):")
+            lines.append("   " + _t("triage_open", lang))
             for question in result.questions:
-                lines += _wrap(f"? {question.clinician}", "     ")
+                lines += _wrap(f"? {_asked(question, lang)}", "     ")
         review = [c for c in _shown_top(result) if c["status"] == "review"]
         if review:
-            lines += _wrap("For the trial team to judge: " + ", ".join(c["id"] for c in review), "   ")
+            lines += _wrap(_t("triage_review", lang, ids=", ".join(c["id"] for c in review)), "   ")
         for line in where_lines(renderer, "clinician", where_to_ask(trial, place, gazetteer)):
             lines += _wrap(line, "   ")
-    lines += [""] + _wrap(load_texts().text("disclaimer", "clinician"), "")
+    lines += [""] + _wrap(load_texts().text("disclaimer", "clinician", lang), "")
     return "\n".join(lines)
+
+
+def _asked(question, lang: str) -> str:
+    """A question's clinician wording in ``lang`` when it has one (``zh_clinician``), else English."""
+    return getattr(question, f"{lang}_clinician", None) or question.clinician
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -222,10 +249,10 @@ def _shown_top(result) -> list[dict]:
     return [row for row in shown_criteria(result.criteria) if row["parent"] is None]
 
 
-def _tally(result) -> str:
+def _tally(result, lang: str = "en") -> str:
     statuses = [c["status"] for c in _shown_top(result)]
     evaluable = [s for s in statuses if s != "review"]
-    return f" ({statuses.count('pass')} of {len(evaluable)} checkable criteria met)" if evaluable else ""
+    return _t("triage_tally", lang, met=statuses.count("pass"), total=len(evaluable)) if evaluable else ""
 
 
 def _most_specific(result, status: str) -> list:
