@@ -40,6 +40,7 @@ from bot.access import RateLimiter, clinician_allowlist
 from bot.engine import Channel, Engine, Reply
 from bot.log_privacy import configure_logging  # noqa: F401  (the transport's logging set-up)
 from bot.render import HTML, Renderer, split_message
+from bot.sync_job import schedule as schedule_sync
 from bot.telegram_retry import RetryingRequests, RetryPolicy, Timeouts
 from data.store import StoreError
 
@@ -361,6 +362,7 @@ def build_application(engine: Engine, token: str, base_url: str | None = None,
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, transport.on_text))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, transport.on_other))
     app.add_error_handler(transport.on_error)
+    schedule_sync(app, engine.store.db)     # TRIALBOT_SYNC_HOURS: sync in the background (bot/sync_job.py)
     return app
 
 
