@@ -176,10 +176,12 @@ class Engine(Answering, Asking):
 
     # --- the four entry points -------------------------------------------------------
     def start(self, cid: str, *, role: str | None = None, update_id: int | None = None,
-              channel: Channel | None = None) -> Reply | None:
+              channel: Channel | None = None, lang: str | None = None) -> Reply | None:
         """/start: welcome and privacy notice; a new conversation is asked who is chatting
-        (unless ``role`` is given), a known one carries on where it was."""
-        return self._run(cid, update_id, lambda turn: self._start(turn, role), channel)
+        (unless ``role`` is given), a known one carries on where it was. ``lang``: the
+        language the transport knows the user prefers (Telegram's ``language_code``),
+        taken when the conversation has none yet and the bot reads it."""
+        return self._run(cid, update_id, lambda turn: self._start(turn, role, lang), channel)
 
     def message(self, cid: str, text: str, *, update_id: int | None = None,
                 channel: Channel | None = None) -> Reply | None:
@@ -227,8 +229,11 @@ class Engine(Answering, Asking):
         return reply
 
     # --- turns ---------------------------------------------------------------------
-    def _start(self, turn: Turn, role: str | None) -> None:
+    def _start(self, turn: Turn, role: str | None, lang: str | None = None) -> None:
         tracker = turn.tracker
+        wanted = (lang or "").casefold().replace("_", "-").split("-")[0]
+        if tracker.language is None and wanted != "en" and wanted in load_languages().reads:
+            turn.record("language", {"lang": wanted})
         if role == "clinician" and not turn.clinician_ok:
             role = "patient"
         if tracker.events == 0:

@@ -42,6 +42,7 @@ from bot.log_privacy import configure_logging  # noqa: F401  (the transport's lo
 from bot.render import HTML, Renderer, split_message
 from bot.sync_job import schedule as schedule_sync
 from bot.telegram_retry import RetryingRequests, RetryPolicy, Timeouts
+from bot.texts import LANGUAGES
 from data.store import StoreError
 
 log = logging.getLogger("trialbot.telegram")
@@ -74,7 +75,8 @@ class TelegramTransport:
     # --- handlers (each: one update in, the engine's reply out) --------------------------
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start: welcome, privacy notice, and where the conversation stands."""
-        await self._turn(update, context, lambda cid, uid, ch: self.engine.start(cid, update_id=uid, channel=ch))
+        lang = getattr(update.effective_user, "language_code", None)     # "zh-hans": replies in Chinese
+        await self._turn(update, context, lambda cid, uid, ch: self.engine.start(cid, update_id=uid, channel=ch, lang=lang))
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A known slash command (/help, /profile, /results, /trial ID, /forget …)."""
@@ -340,6 +342,9 @@ def build_application(engine: Engine, token: str, base_url: str | None = None,
         builder = builder.base_url(root).base_file_url(_file_url(root))
 
     async def post_init(app: Application) -> None:
+        for lang in LANGUAGES:          # the menu in the user's Telegram language (data/bot_texts.yaml)
+            worded = [BotCommand(name, about) for name, about in engine.texts.command_texts(lang).items()]
+            await _quietly(app.bot.set_my_commands(worded, language_code=lang))
         commands = [BotCommand(name, about) for name, about in engine.texts.commands.items()]
         await _quietly(app.bot.set_my_commands(commands))
         try:

@@ -69,7 +69,7 @@ async def test_a_patient_conversation_with_buttons_reaches_results(api, db_path)
     assert typing and all(c.params["chat_id"] == ALICE for c in typing)
     commands = api.calls("setMyCommands")[-1].params["commands"]
     assert [c["command"] for c in commands] == ["start", "help", "profile", "results", "summary", "trials",
-                                                "trial", "restart", "forget"]
+                                                "trial", "role", "language", "restart", "forget"]
     for call in api.calls("sendMessage"):
         assert call.params["parse_mode"] == "HTML"
 
