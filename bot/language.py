@@ -37,9 +37,11 @@ MIN_WORDS = 3              # fewer Latin-script words never decide a language
 MIN_CONFIDENCE = 0.9       # the detector's confidence to call a message another language
 _SECTIONS = {"reads", "names", "english_words", "unread"}
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+# code point ranges of the East Asian scripts (counted by a loop: a regular expression over
+# the CJK block costs ~15 ms to compile at import)
+_HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2EBEF))
+_KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF))
+_HANGUL = ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))
 _LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff]+(?:'[a-z]+)?")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 _TRAILING = re.compile(r"[\s.!,;:。！，；：]+$")
@@ -149,13 +151,29 @@ def _named(text: str, wanted: float = MIN_CONFIDENCE) -> str | None:
     return values[0].language.iso_code_639_1.name.lower()
 
 
+def _east_asian(text: str) -> tuple[int, int, int]:
+    """How many Chinese characters, kana and hangul ``text`` holds."""
+    han = kana = hangul = 0
+    if max(text) < "\u1100":
+        return 0, 0, 0
+    for ch in text:
+        code = ord(ch)
+        if code < 0x1100:
+            continue
+        if any(low <= code <= high for low, high in _HAN):
+            han += 1
+        elif any(low <= code <= high for low, high in _KANA):
+            kana += 1
+        elif any(low <= code <= high for low, high in _HANGUL):
+            hangul += 1
+    return han, kana, hangul
+
+
 def detect(text: str) -> str | None:
     """The language ``text`` is clearly written in (ISO 639-1), else None."""
     if not text:
         return None
-    han = len(_HAN.findall(text))
-    kana = len(_KANA.findall(text))
-    hangul = len(_HANGUL.findall(text))
+    han, kana, hangul = _east_asian(text)
     lowered = unicodedata.normalize("NFKC", text).replace("\u2019", "'").casefold()
     words = _LATIN_WORD.findall(lowered)
     if kana and kana + han >= len(words):

@@ -148,3 +148,10 @@ def test_clinical_shorthand_that_looks_foreign_is_still_read(engine):
     reply = engine.message(CID, "Lupus 26F, SLEDAI-2K 16, BILAG A 1 (renal), BILAG B 2.")
     assert "Noted" in said(reply) and "I read English and Chinese" not in said(reply)
     assert reply.state in (ASKING, INTAKE)
+
+
+def test_the_transports_language_is_taken_at_start(engine):
+    reply = engine.start(CID, lang="zh-hans")       # Telegram's language_code
+    assert reply.lang == "zh" and "请问您是哪一位" in said(reply)
+    assert engine.start("cli:other", lang="en-GB").lang == "en"
+    assert engine.start("cli:third", lang="fr").lang == "en"       # a language not read: English
