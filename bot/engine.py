@@ -31,6 +31,7 @@ from bot.asking import Asking, _asks_labs
 from bot.corrections import stamp
 from bot.language import detect, load_languages
 from bot.normalise import normalise_input
+from bot.faq import load_faq
 from bot.phrasings import load_phrasings
 from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
 from bot.session_store import DuplicateUpdate, SessionStore
@@ -78,6 +79,7 @@ class Engine(Answering, Asking):
         self.transport = transport
         self.texts = texts or load_texts()
         self.phrasings = load_phrasings()
+        self.faq = load_faq()
         self.today = today
         self.retention_days = retention_days if retention_days is not None else collaborators.retention_days()
         self._extract = extract
@@ -305,6 +307,8 @@ class Engine(Answering, Asking):
         if intent:
             self._command(turn, intent, "")
             return
+        if self._asked_us(turn, text):      # "what is CAR-T?", "where is the hospital?" (data/faq.yaml)
+            return
         if tracker.role is not None and texts.is_correction(text):
             body = texts.correction_body(text)
             source = tracker.next_source
@@ -442,7 +446,7 @@ class Engine(Answering, Asking):
                 turn.text("ask_role_again")
                 self._role_unclear(turn)
                 return
-            turn.text("nothing_found")
+            self._not_understood(turn)
             return
         self._note(turn, "facts", {"source": source}, facts, hint=turn.tracker.messages == 0)
         if turn.tracker.role is None:

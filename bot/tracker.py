@@ -16,6 +16,8 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
   writing about the patient (from the first messages; the relation word's category only)
 * ``language``    ``{"lang": "en"|"zh"}``: the language the conversation is answered in
   (from the messages, or chosen with /language); kept by /restart, deleted by /forget
+* ``unclear``     ``{}``: a message was not understood (the second in a row is not met
+  with "I didn't catch that" again: the question is left open, or what the bot can do is said)
 * ``labs``        ``{"known": bool}``: whether the person has lab results at hand ("no labs",
   or "no" to "Do you have recent blood test results?": no lab questions)
 """
@@ -36,6 +38,7 @@ RESULTS = "RESULTS"      # questions stopped; results shown; free text still wel
 LOCATION_KEY = "location"
 LABS_KEY = "labs"          # the engine's own question: "Do you have recent blood test results?"
 NOTING_EVENTS = ("facts", "answer", "correction")
+_UNDERSTOOD = (*NOTING_EVENTS, "skip", "asked", "shown", "resume", "role")
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Tracker:
     conversation_id: str
     role: str | None = None
     role_unclear: int = 0      # messages that did not say who is chatting
+    unclear: int = 0           # messages not understood in a row (reset by anything understood)
     profile: Profile = field(default_factory=Profile)
     last_noted: list[Fact] = field(default_factory=list)
     asked: set[str] = field(default_factory=set)
@@ -87,6 +91,8 @@ class Tracker:
     def apply(self, kind: str, payload: dict[str, Any]) -> None:
         """Fold one event into the state."""
         self.events += 1
+        if kind in _UNDERSTOOD:
+            self.unclear = 0
         if kind == "role":
             self.role = payload.get("role")
         elif kind in NOTING_EVENTS:
@@ -116,6 +122,8 @@ class Tracker:
                 self.pending = None
         elif kind == "role_unclear":
             self.role_unclear += 1
+        elif kind == "unclear":
+            self.unclear += 1
         elif kind == "speaker":
             self.relation = payload.get("relation")
             self.relation_sex = payload.get("sex")

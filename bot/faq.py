@@ -1,0 +1,164 @@
+"""Questions people ask, answered from ``data/faq.yaml`` (issue #16): what CAR-T is, what
+a trial involves, costs and travel, what a term means, where the sites are.
+
+``Faq.find(message)`` gives the ``Answer`` for a message, or None:
+
+* a whole message that is one of an entry's wordings, a question containing one, or one
+  within a small typo of one (rapidfuzz), is that entry;
+* a question of a ``term_questions`` form ("what is {term}?", "what does {term} mean")
+  whose term is one of a term's names (small typos allowed) is that term;
+* ``is_question`` says whether a message asks something (ends with "?" or opens with one
+  of ``question_starts``): the engine never notes a question as a fact.
+
+Messages are compared after ``bot.phrasings.plain`` (lower case, no punctuation).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.phrasings import plain
+from bot.texts import ROLES
+from data.errors import DataError
+from data.files import DATA_DIR, read_yaml
+
+FAQ_PATH = DATA_DIR / "faq.yaml"
+_SECTIONS = {"question_starts", "term_questions", "entries", "terms"}
+FUZZY_SCORE = 88          # rapidfuzz ratio for a small typo ("waht is car-t")
+FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
+_ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An entry or term of the FAQ: its id, the answer by role (None for the sites entry,
+    answered from the trial records), and whether it is the sites question."""
+
+    id: str
+    text: dict[str, str] | None
+    sites: bool = False
+
+
+@dataclass(frozen=True)
+class Faq:
+    starts: tuple[str, ...]
+    term_forms: tuple[re.Pattern, ...]
+    wordings: dict[str, Answer]           # plain wording -> entry
+    names: dict[str, Answer]              # plain term name -> term
+    long: tuple[str, ...] = ()            # wordings long enough for typo-tolerant matching
+
+    def is_question(self, message: str) -> bool:
+        """True when the message asks something ("what is CAR-T?", "where is the hospital")."""
+        return message.strip().endswith(("?", "？")) or self.opens_question(message)
+
+    def opens_question(self, message: str) -> bool:
+        """True when the message opens with a question word ("what ...", "how ..."): a
+        question even as the reply to one of ours ("45?" is an answer)."""
+        text = plain(message)
+        return any(text == s or text.startswith(s + " ") for s in self.starts)
+
+    def find(self, message: str) -> Answer | None:
+        """The FAQ answer a message asks for, else None."""
+        text = plain(message)
+        if not text:
+            return None
+        if text in self.wordings:
+            return self.wordings[text]
+        if not self.is_question(message):
+            return None
+        inside = [w for w in self.wordings if len(w.split()) >= 3 and f" {w} " in f" {text} "]
+        if inside:
+            return self.wordings[max(inside, key=len)]
+        term = self._term(text)
+        if term is not None:
+            return term
+        if len(text) >= FUZZY_MIN_CHARS:
+            best = process.extractOne(text, self.long, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+            if best:
+                return self.wordings[best[0]]
+        return None
+
+    def _term(self, text: str) -> Answer | None:
+        for form in self.term_forms:
+            match = form.fullmatch(text)
+            if not match:
+                continue
+            term = _ARTICLES.sub("", match.group("term").strip())
+            if term in self.names:
+                return self.names[term]
+            if len(term) >= 5:
+                best = process.extractOne(term, list(self.names), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+                if best:
+                    return self.names[best[0]]
+        return None
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise DataError(where, "must be a non-empty list of non-empty texts")
+    return list(value)
+
+
+def _answer(value: Any, where: str) -> dict[str, str]:
+    if isinstance(value, str) and value.strip():
+        return {role: value.strip() for role in ROLES}
+    if isinstance(value, dict) and set(value) == set(ROLES) and all(isinstance(v, str) and v.strip() for v in value.values()):
+        return {role: value[role].strip() for role in ROLES}
+    raise DataError(where, "must be text, or a mapping with exactly 'patient' and 'clinician'")
+
+
+def _form(form: str, where: str) -> re.Pattern:
+    if form.count("{term}") != 1:
+        raise DataError(where, "must contain {term} once")
+    before, _, after = plain(form.replace("{term}", " TERMSLOT ")).partition("termslot")
+    return re.compile(re.escape(before) + r"(?P<term>.+?)" + re.escape(after.rstrip()))
+
+
+def read_faq(path: Path = FAQ_PATH) -> Faq:
+    raw = read_yaml(path)
+    name = path.name
+    if not isinstance(raw, dict):
+        raise DataError(name, "must be a mapping of sections")
+    unknown = set(raw) - _SECTIONS
+    if unknown:
+        raise DataError(f"{name}: {sorted(unknown)[0]}", f"unknown section; known: {', '.join(sorted(_SECTIONS))}")
+    starts = tuple(plain(s) for s in _strings(raw.get("question_starts"), f"{name}: question_starts"))
+    forms = tuple(_form(f, f"{name}: term_questions[{i}]")
+                  for i, f in enumerate(_strings(raw.get("term_questions"), f"{name}: term_questions")))
+    wordings: dict[str, Answer] = {}
+    for key, spec in (raw.get("entries") or {}).items():
+        where = f"{name}: entries.{key}"
+        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites"}:
+            raise DataError(where, "an entry has 'wordings' and 'answer' (or 'sites: true') only")
+        sites = spec.get("sites") is True
+        if sites == ("answer" in spec):
+            raise DataError(where, "needs an 'answer', or 'sites: true' (answered from the trial records)")
+        answer = Answer(str(key), None if sites else _answer(spec["answer"], f"{where}.answer"), sites)
+        for wording in _strings(spec.get("wordings"), f"{where}.wordings"):
+            known = wordings.get(plain(wording))
+            if known is not None and known.id != key:
+                raise DataError(f"{where}.wordings", f"{wording!r} is also a wording of {known.id!r}")
+            wordings[plain(wording)] = answer
+    names: dict[str, Answer] = {}
+    for key, spec in (raw.get("terms") or {}).items():
+        where = f"{name}: terms.{key}"
+        if not isinstance(spec, dict) or set(spec) != {"names", "answer"}:
+            raise DataError(where, "a term has 'names' and 'answer'")
+        answer = Answer(f"term:{key}", _answer(spec["answer"], f"{where}.answer"))
+        for term in _strings(spec["names"], f"{where}.names"):
+            known = names.get(plain(term))
+            if known is not None and known.id != answer.id:
+                raise DataError(f"{where}.names", f"{term!r} is also a name of {known.id!r}")
+            names[plain(term)] = answer
+    return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS))
+
+
+@lru_cache(maxsize=1)
+def load_faq() -> Faq:
+    """The bundled FAQ, read once per process."""
+    return read_faq()
