@@ -73,7 +73,7 @@ _ZH_SECTIONS = {
     "min_cjk_share": "share", "clause_ends": "words", "sentence_ends": "words", "question_ends": "words",
     "terminators": "words", "negation": "cues", "uncertain": "cues", "hypothetical": "cues", "historical": "cues", "treatment_over": "cues", "pseudo": "regexes",
     "family": "words", "therapy_status": "groups", "results": "groups", "relations": "groups",
-    "possessives": "words", "about_phrases": "words", "self_statements": "regexes", "first_person": "words",
+    "possessives": "words", "about_phrases": "words", "self_statements": "regexes", "relative_writer_words": "words", "first_person": "words",
     "writer_words": "words", "patient_words": "words", "sex": "groups", "pregnancy": "groups",
     "age_units": "map", "age_before": "words", "weight_words": "words", "weight_units": "map", "places": "words",
     "value_fillers": "words", "comparators": "map", "unit_words": "map", "time_units": "map",

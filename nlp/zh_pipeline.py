@@ -30,6 +30,7 @@ from nlp.components.zh_time import ChineseTimes
 from nlp.resources import chinese_vocabulary, vocabulary
 from nlp.units import normalize_unit
 
+_LATIN_PUNCTUATION = str.maketrans("，、；：（）", ",,;:()")
 _built: "ChineseExtractor | None" = None
 _building = threading.Lock()
 
@@ -150,7 +151,9 @@ class ChineseExtractor:
         if not times:
             return
         sentences = Spans(self.cues.sentences(text))
-        for index, expression in attach(text, times, facts, sentences.index).items():
+        # attach() tells clauses apart by Latin punctuation: the same text with Chinese commas
+        # and semicolons written as Latin ones (one character for one)
+        for index, expression in attach(text.translate(_LATIN_PUNCTUATION), times, facts, sentences.index).items():
             if expression.date is not None:
                 facts[index].date = expression.date
             if expression.duration_days is not None:

@@ -33,6 +33,7 @@ _MAX_WORDS = 6
 _SHORT_TERM = 3          # English terms this short count only in capitals ("ALT", not "alt")
 _VALUE_GAP = 2           # characters allowed between the fillers and the number
 _PRIORITY = {"term": 0, "pattern": 1}
+_LABEL_COLON = re.compile(r"\s*[:：]?")
 _GENERIC_INFECTION = 2   # "感染" (2 characters), not "活动性感染"
 
 
@@ -114,7 +115,7 @@ class MentionFinder:
         self.age_re = re.compile(r"(?<![\d.])(\d{1,3})\s*(%s)" % ages)
         self.age_before_re = re.compile(r"(?:%s)\s*[:：]?\s*(\d{1,3})(?![\d.])" % _alternation(words["age_before"]))
         self.relation_age_re = re.compile(
-            r"(?:%s)\s*[，,（(]?\s*(\d{1,3})(?=\s*(?:[，,。；;！!？?）)\s]|$))" % _alternation(relation_words))
+            r"(?:%s)\s*[，,（(]?\s*(\d{1,3})(?=\s*了?\s*(?:[，,。；;！!？?）)\s]|$))" % _alternation(relation_words))
         units = words["weight_units"]
         self.weight_units = units
         self.weight_re = re.compile(r"(?:%s)\s*[:：]?\s*(?:%s)?\s*((\d{2,3}(?:\.\d+)?)\s*(%s))"
@@ -215,6 +216,7 @@ class MentionFinder:
         return True
 
     def reading_after(self, text: str, position: int) -> Reading | None:
+        position += len(_LABEL_COLON.match(text, position).group())     # "肌酐：76 μmol/L"
         limit = position
         while limit < len(text) and text[limit] not in self.clause_ends:
             limit += 1

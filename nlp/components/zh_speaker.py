@@ -12,6 +12,9 @@ A relation word counts when the writer makes it theirs ("我女儿", "我家闺�
    ("我妈妈有免疫性血小板减少症"; "我爸爸有高血压，我自己狼疮两年" is the patient writing);
 4. else a relation word with an age right after it and no possessive ("女儿26岁").
 
+A writer who says they are family ("我是患者家属") writes about the first relation they name,
+or, naming none, about someone unnamed (a relative writes, relation unknown).
+
 A subject makes the writer a relative; otherwise a writer speaking in the first person
 (我, 本人) is the patient, and a clinician's note ("患者女，26岁") says neither.
 
@@ -31,7 +34,7 @@ from nlp.components.speaker import Speaker, relations
 from nlp.components.zh_mentions import LongestMatch, _alternation
 from nlp.resources import chinese_vocabulary
 
-_AGE_AFTER = re.compile(r"\s*[，,（(]?\s*(?:今年|现在|才|已经|已)?\s*\d{1,3}\s*(?:周岁|岁|个月)?(?=\s*(?:[，,。；;！!？?）)\s岁]|$))"
+_AGE_AFTER = re.compile(r"\s*[，,（(]?\s*(?:今年|现在|才|已经|已)?\s*\d{1,3}\s*(?:周岁|岁|个月大|个月)?(?=\s*了?\s*\s*(?:[，,。；;！!？?）)\s岁]|$))"
                         r"|\s*[，,（(]?\s*(?:今年|现在|才|已经|已)?\s*\d{1,3}\s*(?:周岁|岁)")
 _POSSESSIVE_REACH = 4      # characters before a relation word where "我家" may end
 _ABOUT_REACH = 6
@@ -46,6 +49,7 @@ class ChineseRelations:
     about: re.Pattern                 # an about-phrase right before the possessive
     self_statements: tuple[re.Pattern, ...]
     first_person: re.Pattern
+    relative_writer: re.Pattern       # "我是患者家属"
     persons: LongestMatch             # writer and patient words -> "self" | "patient"
 
 
@@ -69,6 +73,7 @@ def chinese_relations() -> ChineseRelations:
         about=re.compile(r"(?:%s)\s*$" % _alternation(words["about_phrases"])),
         self_statements=tuple(re.compile(p) for p in words["self_statements"]),
         first_person=re.compile(_alternation(words["first_person"])),
+        relative_writer=re.compile(_alternation(words["relative_writer_words"])),
         persons=LongestMatch(persons),
     )
 
@@ -103,6 +108,9 @@ def speaker_of(simplified: str, written: str | None = None) -> Speaker:
 
     owned = [c for c in found if c[3]]
     subject = next((c for c in owned if c[4]), None)
+    says_relative = rel.relative_writer.search(simplified) is not None
+    if subject is None and says_relative:
+        subject = next(iter(owned), None)
     if subject is None:
         subject = next((c for c in owned if rel.roles[c[2]] == "patient" and not writer_first(c)), None)
     if subject is None and not writer_speaks():
@@ -112,6 +120,8 @@ def speaker_of(simplified: str, written: str | None = None) -> Speaker:
     if subject is not None:
         start, end, relation = subject[:3]
         return Speaker("relative", relation, rel.sexes[relation], written[start:end], start, end)
+    if says_relative:
+        return Speaker("relative")
     if rel.first_person.search(simplified):
         return Speaker("patient")
     return Speaker(None)

@@ -24,7 +24,7 @@ class ChineseTimes:
         number = r"\d+(?:\.\d+)?|%s" % _alternation(self.numbers)
         self.amount = re.compile(r"(?<![\d年])(?P<value>%s)\s*(?P<unit>%s)(?P<more>多)?(?P<ago>前)?" % (number, _alternation(self.units)))
         self.year = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月)?")
-        self.relative_re = re.compile(_alternation(self.relative))
+        self.relative_re = re.compile(r"(?:%s)(?!\s*\d)" % _alternation(self.relative))   # not "今年68"
 
     def __call__(self, text: str, today: date, taken: list[tuple[int, int]]) -> list[TimeExpression]:
         """The time expressions of ``text`` outside the ``taken`` spans (ages, values)."""
