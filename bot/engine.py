@@ -29,7 +29,7 @@ from bot import collaborators, engine_commands, status_changes
 from bot.answering import Answering, _option_index
 from bot.asking import Asking, _asks_labs
 from bot.corrections import stamp
-from bot.language import detect, load_languages
+from bot.language import detect, detector, load_languages
 from bot.normalise import normalise_input
 from bot.faq import load_faq
 from bot.phrasings import load_phrasings
@@ -167,6 +167,7 @@ class Engine(Answering, Asking):
         self._read("warm up")
         if self.gazetteer is not None:
             self.gazetteer.locate("warm up")      # builds the gazetteer's index now
+        detector()                                # the language detector's models (bot/language.py)
         collaborators.settle()
 
     def preload_trials(self) -> None:
