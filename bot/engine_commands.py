@@ -10,6 +10,7 @@ from bot.language import load_languages
 from bot.results import audit, criteria_by_status, shape_results
 from bot.sites import where_to_ask
 from bot.tracker import Tracker
+from data.rule_nodes import walk_criteria
 from bot.turn import Turn
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,14 +94,21 @@ def trial(engine: "Engine", turn: Turn, arg: str) -> None:
     if record is None:
         turn.text("trial_not_found", id=arg.strip()[:40])
         return
+    # this patient's verdict on every criterion (the trial judged alone when the results
+    # left it out: pruned, or not offered); with nothing known yet, the criteria themselves
+    profile = turn.tracker.profile
+    mine = next((r for r in engine.results(turn) if r.trial.get("id") == record.get("id")), None) if profile.facts else None
+    if mine is None:
+        judged = engine.match(profile, [record], today=engine.today)
+        mine = judged[0] if judged else None
     view = None
-    if turn.tracker.profile.facts:
-        mine = next((r for r in engine.results(turn) if r.trial.get("id") == record.get("id")), None)
-        if mine is not None:
-            location = turn.tracker.profile.first("LOCATION")
-            shaped = shape_results([mine], location.concept if location else None, engine.gazetteer)
-            view = (shaped["candidates"] or shaped["ruled_out"])[0]
-    turn.say("trial", trial=_brief(record), record=record, view=view)
+    if mine is not None:
+        location = profile.first("LOCATION")
+        place = location.concept if location else None
+        shaped = shape_results([mine], place, engine.gazetteer if place else None)
+        view = (shaped["candidates"] or shaped["ruled_out"])[0]
+    order = [c.get("id") for c in walk_criteria(record.get("criteria") or [])]
+    turn.say("trial", trial=_brief(record), record=record, view=view, known=bool(profile.facts), order=order)
 
 
 def role(engine: "Engine", turn: Turn, arg: str) -> None:

@@ -84,19 +84,50 @@ def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
 
 
 def trial_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
+    """/trial ID: the trial in full, worded for the person: status and conditions in words,
+    every criterion (headings and notes left out) under this patient's verdict for it with
+    the facts it rests on, or, with nothing known yet, as what a person needs and what
+    stops one; then where to ask."""
     brief, record, view = data["trial"], data["record"], data.get("view")
     unknown = r.texts.text("unknown", role, r.lang)
+    status = str(brief.get("status") or "").replace("_", " ").lower() or unknown
+    conditions = [r.name(str(c), "CONDITION", role) for c in brief.get("conditions") or []]
     lines = [r.fmt.bold(r.fmt.esc(brief.get("title") or brief["id"])) + f" ({_id_text(r, role, brief)})",
-             r.t("trial_status", role, status=brief.get("status") or unknown),
-             r.t("trial_conditions", role, conditions=", ".join(map(str, brief.get("conditions") or [])) or unknown),
-             r.t("trial_criteria", role, inclusion=brief["inclusion"], exclusion=brief["exclusion"])]
-    if view is not None:
+             r.t("trial_status", role, status=status),
+             r.t("trial_conditions", role, conditions=", ".join(conditions) or unknown)]
+    if view is not None and data.get("known"):
         lines.append(r.t("trial_you", role, verdict=Safe(r.t(f"verdict_{view['verdict']}", role))))
-        lines += [line for line in candidate_lines(r, role, view)[1:]]
-    else:
-        lines += where_lines(r, role, where_to_ask(record))
+        groups = view["criteria"]
+        for heading, part in (("trial_fails", "failed"), ("trial_fits", "met"), ("trial_open", "open"),
+                              ("trial_review", "review"), ("trial_clear", "clear")):
+            lines += _full_rows(r, role, heading, groups[part], with_status=part in ("met", "open", "clear"))
+    elif view is not None:
+        rows = [row for part in view["criteria"].values() for row in part]
+        order = {row_id: n for n, row_id in enumerate(data.get("order") or [])}
+        rows.sort(key=lambda row: order.get(row["id"], len(order)))
+        for heading, kind in (("trial_inclusion", "inclusion"), ("trial_exclusion", "exclusion")):
+            lines += _full_rows(r, role, heading, [row for row in rows if row["kind"] == kind], with_status=False)
+    lines += where_lines(r, role, view if view is not None else where_to_ask(record))
     lines.append(r.t("disclaimer", role))
     return "\n".join(lines)
+
+
+def _full_rows(r: "Renderer", role: str | None, heading: str, rows: list[dict], with_status: bool) -> list[str]:
+    """A heading and every criterion under it, with the facts it rests on; a criterion's
+    sub-criteria below it (with their own verdict when ``with_status``)."""
+    if not rows:
+        return []
+    lines = [r.fmt.bold(r.t(heading, role))]
+    for row in rows:
+        line = f" • {r.fmt.esc(_cut(row['text'] or row['id'], 400))}"
+        if row.get("evidence"):
+            line += " " + _evidence(r, role, row["evidence"][:4])
+        lines.append(line)
+        for child in row.get("children") or []:
+            key = "status_" + str(child["status"])
+            status = f": {r.t(key, role)}" if with_status else ""
+            lines.append(f"     · {r.fmt.esc(_cut(child['text'] or child['id'], SHORT))}{status}")
+    return lines
 
 
 def _summary_rows(r: "Renderer", role: str | None, heading: str, rows: list[dict]) -> list[str]:
