@@ -95,6 +95,9 @@ class ConfirmQuestion:
     base: Any = None          # matching's Question for the key (reads typed answers)
     shown_units: dict[str, str] = field(default_factory=dict)
     unsure: str | None = None     # the "Not sure" option's label
+    zh_patient: str | None = None     # the wordings and options in Chinese (data/bot_texts.yaml zh)
+    zh_clinician: str | None = None
+    zh_options: list[str] = field(default_factory=list)
 
     def answer_to_facts(self, text: str, today: Any = None) -> list[Fact] | None:
         """A pressed reading gives the fact with that reading; anything else is read by
@@ -125,21 +128,31 @@ def confirmation(fact: Fact, texts: Texts, build: Callable[[str], Any] | None) -
     term = load_terminology()
     label = term.label(fact.concept) if fact.concept in term else fact.concept
     values = {"label": label, "value": _written(fact)}
+    zh_names = getattr(term.get(fact.concept), "zh", ()) if fact.concept in term else ()
+    zh_values = {**values, "label": zh_names[0] if zh_names else label}
     if found:
         values["readings"] = texts.phrase("or_separator").join(r.label for r in found)
+        zh_values["readings"] = texts.phrase("or_separator", "zh").join(r.label for r in found)
         patient = texts.text("confirm_reading", "patient").format(**values)
         clinician = texts.text("confirm_reading", "clinician").format(**values)
+        zh_patient = texts.text("confirm_reading", "patient", "zh").format(**zh_values)
+        zh_clinician = texts.text("confirm_reading", "clinician", "zh").format(**zh_values)
     elif base is not None:
         patient, clinician = base.patient, base.clinician
+        zh_patient, zh_clinician = getattr(base, "zh_patient", None), getattr(base, "zh_clinician", None)
     else:
         patient = texts.text("confirm_value", "patient").format(**values)
         clinician = texts.text("confirm_value", "clinician").format(**values)
+        zh_patient = texts.text("confirm_value", "patient", "zh").format(**zh_values)
+        zh_clinician = texts.text("confirm_value", "clinician", "zh").format(**zh_values)
     unsure = texts.label("unsure")
     options = [r.label for r in found] + ([unsure] if found else [])
+    zh_options = [r.label for r in found] + ([texts.label("unsure", "zh")] if found else [])
     return ConfirmQuestion(key=key, patient=patient, clinician=clinician, fact=fact,
                            form=getattr(base, "form", "number") or "number", options=options,
                            unit=getattr(base, "unit", None), readings=found, base=base,
-                           shown_units={r.unit: texts.unit(r.unit) for r in found}, unsure=unsure)
+                           shown_units={r.unit: texts.unit(r.unit) for r in found}, unsure=unsure,
+                           zh_patient=zh_patient, zh_clinician=zh_clinician, zh_options=zh_options)
 
 
 def _written(fact: Fact) -> str:
