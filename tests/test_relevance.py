@@ -160,7 +160,7 @@ def test_triage_json_keeps_the_verdict_vocabulary_for_a_trial_for_another_condit
 
     letter = tmp_path / "letter.txt"
     letter.write_text("34F with systemic lupus erythematosus since 2015, failed mycophenolate and belimumab.")
-    assert main(["triage", "--db", str(tmp_path / "t.db"), "--today", "2026-06-01", "--json", str(letter)]) == 0
+    assert main(["triage", "--db", str(tmp_path / "t.db"), "--today", "2026-06-01", "--json", "--all", str(letter)]) == 0
     data = json.loads(capsys.readouterr().out)
     crohns = next(t for t in data["trials"] if t["id"] == "NCT05239702")     # Crohn's/UC/DM/Still's/RA
     assert crohns["verdict"] == "ineligible"

@@ -93,7 +93,7 @@ def test_triage_text_and_json_show_the_same_trials_where_to_ask(capsys, monkeypa
 
     text = "34F, SLE since 2015, failed MMF and belimumab, HIV negative"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
-    assert main(["triage", "--today", "2026-01-15"]) == 0
+    assert main(["triage", "--all", "--today", "2026-01-15"]) == 0      # --all: NCT05030779's status is UNKNOWN
     out = " ".join(capsys.readouterr().out.split())          # the report wraps at 92 columns
     assert "Registry page: https://clinicaltrials.gov/study/NCT05030779" in out
     assert "Contacts: Yun Kang (central), phone unknown, email unknown" in out

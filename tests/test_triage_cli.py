@@ -52,7 +52,8 @@ def test_json_is_one_object_with_profile_and_ranked_trials(capsys, tmp_path):
     lines = out.strip().splitlines()
     assert len(lines) == 1
     data = json.loads(lines[0])
-    assert set(data) == {"source", "profile", "trials"}
+    assert set(data) == {"source", "profile", "trials", "not_recruiting", "notices"}
+    assert data["not_recruiting"] == 1            # NCT05030779 (status UNKNOWN): --all lists it
     assert any(f["concept"] == "dermatomyositis" for f in data["profile"]["facts"])
     order = {"likely": 0, "possible": 1, "ineligible": 2}
     ranks = [order[t["verdict"]] for t in data["trials"]]
@@ -93,13 +94,30 @@ def test_standard_input_is_read_when_no_file_is_given(capsys, tmp_path, monkeypa
 
 def test_imported_trials_are_triaged_too(capsys, tmp_path):
     record = copy.deepcopy(next(t for t in load_trials() if t["id"] == "NCT05030779"))
-    record.update(id="NCT09999998", nct_id="NCT09999998", title="An imported lupus trial")
+    record.update(id="NCT09999998", nct_id="NCT09999998", title="An imported lupus trial", status="RECRUITING")
     db = open_store(str(tmp_path / "t.db"))
     upsert_trials(db, [record], origin="import")
     db.close()
     code, out, _ = _triage(capsys, tmp_path, "--json", _file(tmp_path, "r.txt", REFERRAL))
     assert code == 0
     assert "NCT09999998" in {t["id"] for t in json.loads(out)["trials"]}
+
+
+def test_trials_not_recruiting_are_left_out_and_counted_unless_all(capsys, tmp_path):
+    letter = _file(tmp_path, "r.txt", "34F, SLE since 2015, failed MMF and belimumab, HIV negative")
+    code, out, _ = _triage(capsys, tmp_path, "--today", "2026-12-02", letter)
+    assert code == 0 and "NCT05030779" not in out
+    assert "1 trial(s) not recruiting left out (completed, terminated, withdrawn, suspended or status unknown); " \
+           "--all lists them too." in " ".join(out.split())
+    # NCT07193667's registry record was last updated 2025-09-26: the report warns
+    assert "Registry record last updated 2025-09-26 (over 12 months): confirm the status with the site." \
+        in " ".join(out.split())
+    code, out, _ = _triage(capsys, tmp_path, "--all", "--today", "2026-12-02", letter)
+    assert "NCT05030779" in out and "Status: UNKNOWN: not recruiting" in out
+    code, out, _ = _triage(capsys, tmp_path, "--json", "--all", "--today", "2026-12-02", letter)
+    data = json.loads(out)
+    assert "NCT05030779" in {t["id"] for t in data["trials"]} and data["not_recruiting"] == 1
+    assert data["notices"]["NCT07193667"] == [{"key": "fresh_registry_old", "date": "2025-09-26", "months": 12}]
 
 
 @pytest.mark.parametrize("content, message", [

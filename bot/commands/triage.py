@@ -13,6 +13,10 @@ and evidence, questions, sites, contacts). --today fixes the date relative times
 ago", washout windows) are counted from. --prune judges only the trials the patient could
 match (a diagnosis stated leaves out trials for other conditions; age and sex outside a
 trial's limits leave it out) and counts the others: for large databases (matching/candidates.py).
+Trials not recruiting (completed, terminated, withdrawn, suspended, status unknown:
+data/catalogue.yaml) are left out and counted, as in the chat; --all lists them too, marked.
+Each trial carries its freshness warnings (a registry record not updated for over 12
+months, a copy last synced longer ago than TRIALBOT_STALE_SYNC_DAYS): "notices" in JSON.
 --lang chooses the language of the text report: "auto" (the default) writes it in Chinese
 for a letter written in Chinese, else in English; "en" or "zh" fixes it. Trial titles,
 criteria and sites are quoted as the registry gives them; --json keys stay English.
@@ -39,7 +43,9 @@ from bot.render import PLAIN, Renderer
 from bot.results import shown_criteria
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
+from bot.trial_notes import notice_lines, offered, trial_notices
 from core.facts import Profile
+from data.catalogue import load_catalogue
 from data.terminology import load_terminology
 from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores
@@ -62,6 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("auto", *load_languages().reads), default="auto",
                         help="language of the text report: auto (the letter's: Chinese for a Chinese letter, "
                              "else English), en or zh")
+    parser.add_argument("--all", action="store_true",
+                        help="also the trials not recruiting (completed, terminated, withdrawn, suspended, "
+                             "status unknown), marked; by default they are left out and counted")
     parser.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
                         help="the date to count relative times and washouts from (default: today)")
 
@@ -135,9 +144,12 @@ def run(args: argparse.Namespace) -> int:
             found = catalog.last
         else:
             results = match(profile, trials, today=today, keywords=keyword_scores(db, profile))
+        kept, closed = offered(results, db)          # trials not recruiting: counted, or listed with --all
+        results = results if args.all else kept
+        notices = trial_notices(db, [r.trial for r in results], today)
         if args.json:
             head = {"source": source, "profile": profile.to_dict()}
-            tail = {}
+            tail = {"not_recruiting": closed, "notices": {k: v for k, v in notices.items() if v}}
             if found is not None:
                 tail["left_out"] = {"trials": found.left_out, "diagnosis_known": found.diagnosis_known,
                                     "reason": found.reason or None}
@@ -146,9 +158,11 @@ def run(args: argparse.Namespace) -> int:
             if number:
                 print()
             lang = report_language(text, getattr(args, "lang", "auto"))
-            print(report(source, profile, results, show_source=len(inputs) > 1, lang=lang))
+            print(report(source, profile, results, show_source=len(inputs) > 1, lang=lang, notices=notices))
             if found is not None and found.left_out:
                 print("\n" + _t("triage_left_out", lang, count=found.left_out))
+            if closed and not args.all:
+                print("\n" + _t("triage_not_recruiting", lang, count=closed))
     return EXIT_INPUT if failed else 0
 
 
@@ -183,7 +197,10 @@ def _t(key: str, lang: str, **values) -> str:
     return load_texts().text(key, "clinician", lang).format(**values)
 
 
-def report(source: str, profile, results, show_source: bool = False, lang: str = "en") -> str:
+def report(source: str, profile, results, show_source: bool = False, lang: str = "en",
+           notices: dict | None = None) -> str:
+    """The human report; ``notices``: per trial id, its status note and freshness warnings
+    (``bot.trial_notes.trial_notices``)."""
     lines: list[str] = []
     if show_source:
         lines += [f"=== {source} ===", ""]
@@ -214,6 +231,10 @@ def report(source: str, profile, results, show_source: bool = False, lang: str =
         review = [c for c in _shown_top(result) if c["status"] == "review"]
         if review:
             lines += _wrap(_t("triage_review", lang, ids=", ".join(c["id"] for c in review)), "   ")
+        if not load_catalogue().offered_in_chat(trial.get("status")):     # listed with --all
+            lines.append("   " + _t("triage_status_closed", lang, status=trial.get("status") or _t("unknown", lang)))
+        for line in notice_lines(renderer, "clinician", {"notices": (notices or {}).get(trial["id"])}):
+            lines += _wrap(line, "   ")
         for line in where_lines(renderer, "clinician", where_to_ask(trial, place, gazetteer)):
             lines += _wrap(line, "   ")
     lines += [""] + _wrap(load_texts().text("disclaimer", "clinician", lang), "")
