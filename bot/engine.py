@@ -22,6 +22,7 @@ Limits: a message longer than ``MAX_MESSAGE_CHARS`` characters is refused polite
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 from typing import Any, Callable, Sequence
 
@@ -47,8 +48,16 @@ MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (docum
 LETTER_LINES = 4
 LETTER_CHARS = 400
 LETTER_PART_CHARS = 3_500
+# Telegram splits a message over 4,096 characters into several arriving within a second:
+# a message this soon after a letter's part is the rest of the letter
+LETTER_JOIN_SECONDS = 2.0
 COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "role", "language", "restart", "forget")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _continues_letter(tracker: Tracker) -> bool:
+    at = tracker.letter_part_at
+    return at is not None and 0 <= time.time() - at <= LETTER_JOIN_SECONDS
 
 
 def is_letter(text: str) -> bool:
@@ -269,7 +278,7 @@ class Engine(Answering, Asking):
             return
         tracker, texts = turn.tracker, self.texts
         self._note_speaker(turn, text)
-        if tracker.pending is not None and is_letter(text):
+        if tracker.pending is not None and (is_letter(text) or _continues_letter(tracker)):
             self._free_text(turn, text)         # a pasted letter: "(anti-Scl-70 positive)" answers nothing
             return
         if tracker.role is None:
@@ -449,7 +458,10 @@ class Engine(Answering, Asking):
                 return
             self._not_understood(turn)
             return
-        self._note(turn, "facts", {"source": source}, facts, hint=turn.tracker.messages == 0)
+        payload: dict[str, Any] = {"source": source}
+        if len(text) >= LETTER_PART_CHARS:
+            payload["part_at"] = round(time.time(), 3)   # the rest may follow (Telegram's split)
+        self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0)
         if turn.tracker.role is None:
             self._role_unclear(turn)
             return

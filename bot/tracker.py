@@ -6,6 +6,7 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``role_unclear`` ``{}``: a message did not say who is chatting (the role is asked once
   more; after that, patient wording is assumed)
 * ``facts``       ``{"source": "m3", "facts": [Fact...]}``: what a free-text message said
+  (``"part_at"``: the time, when the message was a long letter whose rest may follow)
 * ``answer``      ``{"key", "source", "facts": [Fact...], "choice"}``: a question answered
 * ``skip``        ``{"key", "choice": "unsure"|"skip"}``: left open on purpose
 * ``correction``  ``{"source", "removed": [{"label", "concept"}], "facts": [Fact...]}``
@@ -62,6 +63,7 @@ class Tracker:
     relation: str | None = None       # a relative writes: "daughter" (the relative's voice)
     relation_sex: str | None = None   # the patient's sex the relation implies
     language: str | None = None       # the conversation's language (None: not chosen, English)
+    letter_part_at: float | None = None   # when the last noted message was a long letter's part (epoch s)
     events: int = 0
 
     @classmethod
@@ -102,6 +104,7 @@ class Tracker:
                 profile = profile.remove(removed["label"], removed["concept"])
             self.profile = profile.add(facts)
             self.messages += 1
+            self.letter_part_at = payload.get("part_at")
             if facts:
                 self.last_noted = facts
             if kind == "answer":
