@@ -68,7 +68,8 @@ def vocabulary() -> dict[str, Any]:
 
 
 # data/nlp/zh.yaml: section -> shape ("words": a list of words; "cues": before/after lists;
-# "groups": name -> list of words; "map": word -> value; "share": a number in (0, 1])
+# "groups": name -> list of words; "map": word -> value; "share": a number in (0, 1];
+# "typos": min_length and never)
 _ZH_SECTIONS = {
     "min_cjk_share": "share", "clause_ends": "words", "sentence_ends": "words", "question_ends": "words",
     "terminators": "words", "negation": "cues", "uncertain": "cues", "hypothetical": "cues", "historical": "cues", "treatment_over": "cues", "pseudo": "regexes",
@@ -77,7 +78,7 @@ _ZH_SECTIONS = {
     "writer_words": "words", "patient_words": "words", "sex": "groups", "pregnancy": "groups",
     "age_units": "map", "age_before": "words", "weight_words": "words", "weight_units": "map", "places": "words",
     "value_fillers": "words", "comparators": "map", "unit_words": "map", "time_units": "map",
-    "number_words": "map", "relative_years": "map",
+    "number_words": "map", "relative_years": "map", "typos": "typos",
 }
 
 
@@ -118,6 +119,12 @@ def chinese_vocabulary() -> dict[str, Any]:
                 raise DataError(where, "must map names to lists of words")
             for name, words in value.items():
                 _zh_words(words, f"{where}.{name}")
+        elif shape == "typos":
+            if not isinstance(value, dict) or set(value) != {"min_length", "never"}:
+                raise DataError(where, "holds min_length and never")
+            if not isinstance(value["min_length"], int) or value["min_length"] < 3:
+                raise DataError(f"{where}.min_length", "must be a whole number of at least 3")
+            _zh_words(value["never"], f"{where}.never")
         elif shape == "map":
             if not isinstance(value, dict) or not value or not all(isinstance(k, str) and k for k in value):
                 raise DataError(where, "must map words to values")

@@ -201,3 +201,23 @@ def test_past_history_and_a_duration_of_disease():
     assert one(found, "hypertension").negated and one(found, "diabetes_mellitus").negated
     ongoing = one(facts("狼疮病史十年"), "sle")
     assert not ongoing.historical and ongoing.duration_days == pytest.approx(3652.5)
+
+
+def test_a_name_with_one_character_wrong_is_still_the_name():
+    found = facts("红斑狼仓，环磷酰按打了六次没效果")
+    assert one(found, "sle").text == "红斑狼仓"
+    cyclophosphamide = one(found, "cyclophosphamide")
+    assert cyclophosphamide.text == "环磷酰按" and cyclophosphamide.status == "failed"
+    assert one(facts("干燥综合症"), "sjogrens_syndrome")
+    # a particle is not a typo, and short names are never guessed
+    assert [f.concept for f in facts("血小板减少了，狼仓")] == []
+
+
+def test_english_text_never_loads_the_chinese_extractor():
+    import subprocess
+    import sys
+
+    code = ("import sys; from nlp.pipeline import extract; extract('my daughter has lupus, failed MMF'); "
+            "print(sorted(m for m in ('jieba', 'opencc', 'nlp.zh_pipeline') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -13,6 +13,9 @@ Read on the simplified text (nlp/chinese.py; offsets are those of the text as wr
   "肌酐 156 μmol/L", "SLEDAI评分14分"), read by the English ``ValueReader`` once the
   Chinese words between name and number are passed; a lab named without a value is no fact.
 
+Typos: a name of four Chinese characters or more written with one character wrong
+("红斑狼仓", "环磷酰按") is the name, where no exact mention is (``typos`` in zh.yaml).
+
 Overlaps: the longest span wins, then terminology over patterns. A generic infection
 ("感染") right next to a named one ("EB病毒感染") is dropped, and so is a marker that names
 a CAR-T's target ("CD19 CAR-T").
@@ -32,7 +35,8 @@ _LATIN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+/-]*[A-Za-z0-9+]|[A-Za-z0-9]"
 _MAX_WORDS = 6
 _SHORT_TERM = 3          # English terms this short count only in capitals ("ALT", not "alt")
 _VALUE_GAP = 2           # characters allowed between the fillers and the number
-_PRIORITY = {"term": 0, "pattern": 1}
+_PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LABEL_COLON = re.compile(r"\s*[:：]?")
 _GENERIC_INFECTION = 2   # "感染" (2 characters), not "活动性感染"
 
@@ -88,6 +92,48 @@ class LongestMatch:
             i += length
 
 
+class OneWrong:
+    """Names of at least ``min_length`` Chinese characters found with one character wrong,
+    where no mention is; the wrong character is never one of ``never``."""
+
+    def __init__(self, words: dict[str, Any], min_length: int, never: frozenset[str]):
+        self.never = never
+        self.keys: dict[tuple[int, str], Any] = {}
+        ambiguous: set[tuple[int, str]] = set()
+        for word, value in words.items():
+            if len(word) < min_length or not all(_CJK.match(ch) for ch in word):
+                continue
+            for k in range(len(word)):
+                key = (k, word[:k] + word[k + 1:])
+                if key in self.keys and self.keys[key] != value:
+                    ambiguous.add(key)
+                self.keys[key] = value
+        for key in ambiguous:
+            del self.keys[key]
+        self.lengths = sorted({len(k[1]) + 1 for k in self.keys}, reverse=True)
+        self.exact = words
+
+    def find(self, text: str, covered: list[tuple[int, int]]):
+        """(start, end, value) of each name written with one character wrong."""
+        taken: list[tuple[int, int]] = []
+        for i in range(len(text)):
+            if not _CJK.match(text[i]) or any(s <= i < e for s, e in taken):
+                continue
+            for length in self.lengths:
+                end = i + length
+                piece = text[i:end]
+                if end > len(text) or piece in self.exact or any(s < end and i < e for s, e in taken) or any(
+                        s < end and i < e and not (i <= s and e <= end) for s, e in covered):
+                    continue      # a typo may swallow a shorter name ("环磷" in "环磷酰按"), not cut one
+                found = next(((k, self.keys[(k, piece[:k] + piece[k + 1:])]) for k in range(length)
+                              if (k, piece[:k] + piece[k + 1:]) in self.keys and piece[k] not in self.never
+                              and _CJK.match(piece[k])), None)
+                if found is not None:
+                    yield i, end, found[1]
+                    taken.append((i, end))
+                    break
+
+
 class MentionFinder:
     def __init__(self, terminology: Terminology, words: dict[str, Any], english: dict[str, Any], simplify):
         self.terminology = terminology
@@ -105,6 +151,7 @@ class MentionFinder:
             for abbreviation in concept.abbreviations:
                 exact.setdefault(abbreviation, target)
         self.zh_terms = LongestMatch(zh)
+        self.typos = OneWrong(zh, int(words["typos"]["min_length"]), frozenset(words["typos"]["never"]))
         self.latin, self.exact = latin, exact
         self.sexes = {w: sex for sex, spelled in words["sex"].items() for w in spelled}
         self.pregnancy = LongestMatch({w: kind for kind, spelled in words["pregnancy"].items() for w in spelled})
@@ -131,6 +178,8 @@ class MentionFinder:
         folded = text.translate(_ASCII_FOLD)
         found = list(self._zh_terms(folded)) + list(self._latin(text)) + list(self._patterns(text, tokens))
         chosen = _resolve(found)
+        covered = [(m.start, m.end) for m in chosen]
+        chosen = _resolve(chosen + [Mention(s, e, label, concept, "typo") for s, e, (label, concept) in self.typos.find(folded, covered)])
         chosen = [m for m in chosen if self._keep(text, m)]
         return _drop_redundant(chosen)
 
