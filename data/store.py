@@ -22,6 +22,7 @@ from typing import Iterator
 import sqlite_utils
 
 from data import search
+from data.catalogue import load_catalogue
 from data.limits import limits_row
 from data.migrations import apply_migrations
 from data.rule_nodes import plan_row
@@ -265,13 +266,29 @@ def sync_bundled(db: sqlite_utils.Database, directory: Path | None = None, termi
         if _meta(db, _BUNDLED_HASH_KEY) == current:  # another process rebuilt meanwhile
             return False
         others = {row[0] for row in db.execute("SELECT id FROM trials WHERE origin != 'bundled'")}
-        keep = [r for r in records if r["id"] not in others]
+        keep = [_registry_current(db, r) for r in records if r["id"] not in others]
         stale = [row[0] for row in db.execute("SELECT id FROM trials WHERE origin = 'bundled'")
                  if row[0] not in {r["id"] for r in keep}]
         _delete(db, stale)
         _write(db, keep, "bundled")
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [_BUNDLED_HASH_KEY, current])
     return True
+
+
+def _registry_current(db: sqlite_utils.Database, record: dict) -> dict:
+    """A bundled record from its file, keeping what a sync or import brought to its stored
+    copy of the fields the registry keeps current (``registry_owned`` in
+    data/catalogue.yaml: status, dates) when that copy is more recent than the file's, so a
+    rebuild never turns a suspended trial back into a recruiting one (registry/merge.py)."""
+    row = db.execute("SELECT record FROM trials WHERE id = ? AND origin = 'bundled'", [record["id"]]).fetchone()
+    if row is None:
+        return record
+    stored = json.loads(row[0])
+    theirs = (stored.get("dates") or {}).get("last_updated")
+    mine = (record.get("dates") or {}).get("last_updated")
+    if not theirs or (mine and str(theirs)[:10] <= str(mine)[:10]):
+        return record
+    return {**record, **{field: stored[field] for field in load_catalogue().registry_owned if field in stored}}
 
 
 def upsert_trials(db: sqlite_utils.Database, records: list[dict], origin: str, validate: bool = True) -> int:

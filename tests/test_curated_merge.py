@@ -114,3 +114,19 @@ def test_an_older_registry_record_changes_nothing_of_the_curated_record(db_path,
     assert curated_parts(after) == {**curated_parts(before), "eligibility": curated_parts(after)["eligibility"]}
     assert after["contacts"] == [CONTACT]
     assert '"registry": "COMPLETED"' in out                      # curated_differs says the registry differs
+
+
+def test_a_rebuild_of_the_bundled_trials_keeps_the_registrys_newer_status(db_path, registry_copy, monkeypatch, capsys):
+    from data.store import sync_bundled
+
+    module = registry_copy["protocolSection"]["statusModule"]
+    module["overallStatus"] = "SUSPENDED"
+    module["lastUpdatePostDateStruct"] = {"date": "2026-11-20", "type": "ACTUAL"}
+    sync(monkeypatch, capsys, registry_copy)
+    db = connect(db_path)
+    db.execute("DELETE FROM meta WHERE key = 'bundled_hash'")      # as after a change to data/trials or the terminology
+    assert sync_bundled(db) is True
+    rebuilt = get_trial(db, CURATED)
+    assert rebuilt["status"] == "SUSPENDED" and rebuilt["dates"]["last_updated"] == "2026-11-20"
+    assert rebuilt["contacts"] == [] and trial_origin(db, CURATED) == "bundled"   # the rest from the file
+    assert get_trial(db, "NCT07193667")["status"] == "RECRUITING"               # never synced: as the file says
