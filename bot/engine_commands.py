@@ -10,6 +10,7 @@ from bot.language import load_languages
 from bot.results import audit, criteria_by_status, shape_results
 from bot.sites import where_to_ask
 from bot.tracker import Tracker
+from bot.trial_notes import trial_notices
 from data.rule_nodes import walk_criteria
 from bot.turn import Turn
 
@@ -108,7 +109,8 @@ def trial(engine: "Engine", turn: Turn, arg: str) -> None:
         shaped = shape_results([mine], place, engine.gazetteer if place else None)
         view = (shaped["candidates"] or shaped["ruled_out"])[0]
     order = [c.get("id") for c in walk_criteria(record.get("criteria") or [])]
-    turn.say("trial", trial=_brief(record), record=record, view=view, known=bool(profile.facts), order=order)
+    turn.say("trial", trial=_brief(record), record=record, view=view, known=bool(profile.facts), order=order,
+             notices=trial_notices(engine.store.db, [record], engine.today).get(record.get("id")))   # freshness
 
 
 def role(engine: "Engine", turn: Turn, arg: str) -> None:

@@ -107,6 +107,7 @@ def trial_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
         rows.sort(key=lambda row: order.get(row["id"], len(order)))
         for heading, kind in (("trial_inclusion", "inclusion"), ("trial_exclusion", "exclusion")):
             lines += _full_rows(r, role, heading, [row for row in rows if row["kind"] == kind], with_status=False)
+    lines += notice_lines(r, role, {"notices": data.get("notices")})      # status note, freshness warnings
     lines += where_lines(r, role, view if view is not None else where_to_ask(record))
     lines.append(r.t("disclaimer", role))
     return "\n".join(lines)

@@ -123,3 +123,11 @@ def test_the_policy_file_is_checked(tmp_path):
     bad.write_text("chat_offered: {RECRUITING: null}\nregistry_stale_days: 365\nregistry_owned: [criteria]\n")
     with pytest.raises(DataError, match="registry_owned"):
         load_catalogue(bad)
+
+
+def test_the_chat_trial_command_shows_the_freshness_warning(db_path):
+    engine = Engine(SessionStore(open_store(db_path)), gazetteer=None, today=date(2026, 12, 2))
+    engine.start(CID, role="patient")
+    text = said(engine.command(CID, "trial", "NCT07193667"))
+    assert "Please note: the registry last updated this trial on 2025-09-26, more than 12 months ago." in text
+    assert "Please note" not in said(engine.command(CID, "trial", "local-cd7-cart-heme"))   # no date known
