@@ -49,23 +49,25 @@ class Renderer:
         """A text in the role's wording (the relative's voice when a relative writes),
         escaped, with escaped values filled in."""
         template = self.texts.text(key, role, self.lang)
-        if self.voice is not None and role != "clinician" and self.lang == "en":
-            variant = self.voices.text(key)
+        if self.voice is not None and role != "clinician":
+            variant = self.voices.text(key, self.lang)
             template = fill(variant, self.voice) if variant else template
         return self._fill(template, values)
 
     def asked(self, text: dict[str, str], role: str | None, key: str | None = None) -> str:
         """A question's wording for the role (``"zh:patient"`` when the question has the
-        reply's language); in the relative's voice, third person (English wording only)."""
-        if self.lang != "en":
-            own = text.get(f"{self.lang}:{role or 'patient'}") or text.get(f"{self.lang}:patient")
-            if own:
-                return own
-        wording = text.get(role or "patient") or text.get("patient") or ""
-        if self.voice is None or role == "clinician" or self.lang != "en":
+        reply's language); in the relative's voice, third person."""
+        lang = self.lang
+        wording = text.get(f"{lang}:{role or 'patient'}") or text.get(f"{lang}:patient") if lang != "en" else None
+        if not wording:
+            lang, wording = "en", text.get(role or "patient") or text.get("patient") or ""
+        if self.voice is None or role == "clinician":
             return wording
-        own = self.voices.text(f"question:{key}") if key else None
-        return fill(own, self.voice) if own else self.voices.question(text.get("patient") or wording, self.voice)
+        own = self.voices.text(f"question:{key}", self.lang) if key else None
+        if own:
+            return fill(own, self.voice)
+        patient = text.get(f"{lang}:patient") if lang != "en" else text.get("patient")
+        return self.voices.question(patient or wording, self.voice, lang)
 
     def p(self, key: str, /, **values: Any) -> Safe:
         return self._fill(self.texts.phrase(key, self.lang), values)
@@ -244,7 +246,7 @@ class Renderer:
 
     def _block_voice(self, role: str | None, relation: str, sex: str | None) -> str:
         """The relative's voice for the rest of the reply (says nothing itself)."""
-        self.voice = self.voices.words(relation, sex)
+        self.voice = self.voices.words(relation, sex, self.lang)
         return ""
 
     def _block_question(self, role: str | None, text: dict[str, str], form: str | None, unit: str | None,

@@ -93,6 +93,11 @@ class FakeResult:
     criteria: list
     questions: list
 
+    @property
+    def id(self) -> str:
+        """The trial's id (``TrialResult.id``)."""
+        return self.trial["id"]
+
     def question(self, key: str):
         return next((q for q in self.questions if q.key == key), None)
 

@@ -73,7 +73,7 @@ def test_the_issues_chinese_conversation_runs_in_chinese(engine):
 def test_a_chinese_no_answers_a_choice_question(engine):
     engine.start(CID, role="patient")
     reply = engine.message(CID, "我女儿26岁，系统性红斑狼疮，吗替麦考酚酯没效果")
-    assert "是否怀孕" in said(reply) and "都不是" in buttons(reply)
+    assert "您女儿目前是否怀孕" in said(reply) and "都不是" in buttons(reply)   # the relative's voice
     reply = engine.message(CID, "没有")                    # none of these
     assert "未怀孕" in said(reply)
     assert any(f.label == "PREGNANCY" and f.negated for f in engine.profile(CID).facts)

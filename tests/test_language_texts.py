@@ -8,6 +8,7 @@ import pytest
 
 from bot.language import load_languages, read_languages
 from bot.texts import LANGUAGES, read_texts
+from bot.voices import read_voices
 from data.errors import DataError
 
 
@@ -94,3 +95,21 @@ def test_the_languages_file_is_validated(tmp_path):
     path.write_text("reads: [en]\nnames:\n  zh: [中文]\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"languages.yaml: names.zh"):
         read_languages(path)
+
+
+@pytest.mark.parametrize("question, relative", [
+    ("您是否曾经HIV检测阳性？", "您女儿是否曾经HIV检测阳性？"),
+    ("您知道最近一次血肌酐的结果吗？", "您知道您女儿的最近一次血肌酐的结果吗？"),
+    ("您的体重是多少（公斤，或注明磅）？", "您女儿的体重是多少（公斤，或注明磅）？"),
+    ("是否有人告诉过您，您天生免疫力弱？", "是否有人告诉过您女儿，她天生免疫力弱？"),
+    ("检查是否显示CD19（阳性或阴性）？", "检查是否显示CD19（阳性或阴性）？"),
+])
+def test_a_relatives_chinese_questions_speak_of_the_patient(question, relative):
+    voices = read_voices()
+    assert voices.question(question, voices.words("daughter", "female", "zh"), "zh") == relative
+
+
+def test_every_chinese_relative_text_has_a_chinese_text_to_replace():
+    voices, texts = read_voices(), read_texts()
+    for key in voices.zh.texts:
+        assert key.startswith("question:") or key in texts.by_language["zh"]["texts"], key
