@@ -11,15 +11,11 @@ from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.sites import where_to_ask
-from bot.sites import where_to_ask
-from bot.sites import where_to_ask
 from bot.texts import normalise
 from bot.tracker import LABS_KEY, LOCATION_KEY
 from bot.turn import Turn
 from core.facts import Fact, Profile
 
-SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
-SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
 SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
 SPEAKER_MESSAGES = 1               # who is writing is read until this many messages said something
 
@@ -130,148 +126,6 @@ class Answering:
             self._advance(turn)
             return
         self._record_answer(turn, key, unique(stamp(answered, source) + extra), source)
-
-    def _asked_us(self, turn: Turn, text: str) -> bool:
-        """A question to the bot, answered from data/faq.yaml (never noted as a fact): an
-        entry or a term; the sites of the trials that may fit. A question the FAQ does not
-        answer and that says nothing about the patient gets what the bot can answer. While
-        a question of ours is pending, only a message opening with a question word counts
-        ("45?" is an answer)."""
-        answer = self.faq.find(text)
-        if answer is not None:
-            if answer.sites:
-                self._sites_answer(turn)
-            else:
-                turn.say("faq", text=answer.text)
-            self._after_answer(turn)
-            return True
-        tracker = turn.tracker
-        asks = self.faq.opens_question(text) if tracker.pending is not None else self.faq.is_question(text)
-        if not asks or any(not f.hypothetical for f in self._read(text)):
-            return False                # "can she join with lupus nephritis?": what it says is taken in
-        turn.text("faq_unknown")
-        self._after_answer(turn)
-        return True
-
-    def _after_answer(self, turn: Turn) -> None:
-        """Back to where the conversation stands (the role question counts one unclear answer)."""
-        if turn.tracker.role is None:
-            self._role_unclear(turn)
-        else:
-            self._prompt(turn)
-
-    def _sites_answer(self, turn: Turn) -> None:
-        """"Where is the hospital?": the sites of the trials that may fit (nearest first,
-        with contacts and the registry page); every trial's when there are few and
-        nothing is known yet; else first the illness."""
-        tracker = turn.tracker
-        location = tracker.profile.first("LOCATION")
-        place = location.concept if location else None
-        if tracker.profile.facts:
-            records = [r.trial for r in self.results(turn) if r.verdict in ("likely", "possible")][:SITES_TRIALS]
-        else:
-            trials = self.trials
-            records = list(trials)[:SITES_TRIALS] if isinstance(trials, list) and len(trials) <= SITES_TRIALS else []
-        if not records:
-            turn.text("faq_sites_need_facts" if not tracker.profile.facts else "results_none")
-            return
-        views = [{"id": t.get("id"), "nct_id": t.get("nct_id"), "title": t.get("title") or t.get("id"),
-                  **where_to_ask(t, place, self.gazetteer if place else None)} for t in records]
-        turn.say("faq_sites", trials=views)
-
-    def _not_understood(self, turn: Turn, words: str | None = None) -> None:
-        """Not understood. A question: what the bot can answer. Never "I didn't catch that"
-        twice in a row: the second time the pending question is left open (and the next
-        comes), or, with none pending, what the bot can do is said."""
-        tracker = turn.tracker
-        if words is not None and self.faq.is_question(words):
-            turn.text("faq_unknown")
-            self._prompt(turn)
-            return
-        if tracker.unclear:
-            if tracker.pending is not None:
-                turn.text("not_understood_again")
-                self._skip(turn, "unsure")          # left open, and on to the next
-            else:
-                turn.text("nothing_found_again")
-            return
-        turn.record("unclear", {})
-        if tracker.pending is not None:
-            turn.text("not_understood")
-            self._prompt(turn)
-        else:
-            turn.text("nothing_found")
-
-    def _asked_us(self, turn: Turn, text: str) -> bool:
-        """A question to the bot, answered from data/faq.yaml (never noted as a fact): an
-        entry or a term; the sites of the trials that may fit. A question the FAQ does not
-        answer and that says nothing about the patient gets what the bot can answer. While
-        a question of ours is pending, only a message opening with a question word counts
-        ("45?" is an answer)."""
-        answer = self.faq.find(text)
-        if answer is not None:
-            if answer.sites:
-                self._sites_answer(turn)
-            else:
-                turn.say("faq", text=answer.text)
-            self._after_answer(turn)
-            return True
-        tracker = turn.tracker
-        asks = self.faq.opens_question(text) if tracker.pending is not None else self.faq.is_question(text)
-        if not asks or any(not f.hypothetical for f in self._read(text)):
-            return False                # "can she join with lupus nephritis?": what it says is taken in
-        turn.text("faq_unknown")
-        self._after_answer(turn)
-        return True
-
-    def _after_answer(self, turn: Turn) -> None:
-        """Back to where the conversation stands (the role question counts one unclear answer)."""
-        if turn.tracker.role is None:
-            self._role_unclear(turn)
-        else:
-            self._prompt(turn)
-
-    def _sites_answer(self, turn: Turn) -> None:
-        """"Where is the hospital?": the sites of the trials that may fit (nearest first,
-        with contacts and the registry page); every trial's when there are few and
-        nothing is known yet; else first the illness."""
-        tracker = turn.tracker
-        location = tracker.profile.first("LOCATION")
-        place = location.concept if location else None
-        if tracker.profile.facts:
-            records = [r.trial for r in self.results(turn) if r.verdict in ("likely", "possible")][:SITES_TRIALS]
-        else:
-            trials = self.trials
-            records = list(trials)[:SITES_TRIALS] if isinstance(trials, list) and len(trials) <= SITES_TRIALS else []
-        if not records:
-            turn.text("faq_sites_need_facts" if not tracker.profile.facts else "results_none")
-            return
-        views = [{"id": t.get("id"), "nct_id": t.get("nct_id"), "title": t.get("title") or t.get("id"),
-                  **where_to_ask(t, place, self.gazetteer if place else None)} for t in records]
-        turn.say("faq_sites", trials=views)
-
-    def _not_understood(self, turn: Turn, words: str | None = None) -> None:
-        """Not understood. A question: what the bot can answer. Never "I didn't catch that"
-        twice in a row: the second time the pending question is left open (and the next
-        comes), or, with none pending, what the bot can do is said."""
-        tracker = turn.tracker
-        if words is not None and self.faq.is_question(words):
-            turn.text("faq_unknown")
-            self._prompt(turn)
-            return
-        if tracker.unclear:
-            if tracker.pending is not None:
-                turn.text("not_understood_again")
-                self._skip(turn, "unsure")          # left open, and on to the next
-            else:
-                turn.text("nothing_found_again")
-            return
-        turn.record("unclear", {})
-        if tracker.pending is not None:
-            turn.text("not_understood")
-            self._prompt(turn)
-        else:
-            turn.text("nothing_found")
 
     def _asked_us(self, turn: Turn, text: str) -> bool:
         """A question to the bot, answered from data/faq.yaml (never noted as a fact): an
