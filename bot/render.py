@@ -28,7 +28,6 @@ from bot.formats import (  # noqa: F401  (ANSI, HTML, PLAIN, split_message re-ex
 from bot.language import load_languages
 from bot.render_results import results_text, summary_text, trial_text
 from bot.sites import where_lines
-from bot.sites import where_lines
 from bot.texts import Texts, load_texts
 from bot.voices import Voices, fill, load_voices
 from core import durations
@@ -278,20 +277,6 @@ class Renderer:
         for trial in trials:
             lines.append("• " + self.t("trial_line", role, id=trial["id"], nct=trial.get("nct_id") or unknown,
                                        status=trial.get("status") or unknown, title=_cut(trial.get("title") or "", 120)))
-        return "\n".join(lines)
-
-    def _block_faq(self, role: str | None, text: dict[str, str]) -> str:
-        """An answer of data/faq.yaml, in the role's wording (the reply's language when the
-        answer has it: "zh:patient")."""
-        wording = text.get(f"{self.lang}:{role or 'patient'}") or text.get(role or "patient") or text.get("patient") or ""
-        return self.fmt.esc(wording)
-
-    def _block_faq_sites(self, role: str | None, trials: list[dict]) -> str:
-        """"Where is the hospital?": per trial, its sites, contacts and registry page."""
-        lines = [self.fmt.bold(self.t("faq_sites_header", role))]
-        for trial in trials:
-            lines.append("• " + self.fmt.esc(_cut(trial.get("title") or "", 120)) + f" ({self.fmt.esc(trial.get('id') or '')})")
-            lines += [f"   {line}" for line in where_lines(self, role, trial)]
         return "\n".join(lines)
 
     def _block_faq(self, role: str | None, text: dict[str, str]) -> str:
