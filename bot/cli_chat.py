@@ -79,18 +79,20 @@ def run_chat(engine: Engine, name: str, *, role: str | None = None, stdin: IO[st
         ready()
     prompt = engine.texts.text("cli_prompt", None)
     with MessageReader(stdin, stdout, interactive) as reader:
-        _converse(engine, cid, reader, printer, prompt if interactive else None, stdout, stderr)
+        lang = _converse(engine, cid, reader, printer, prompt if interactive else None, stdout, stderr)
     if interactive and engine.store.exists(cid):
-        stdout.write(engine.texts.text("cli_bye", None) + "\n")
+        stdout.write(engine.texts.text("cli_bye", None, lang) + "\n")
     return 0
 
 
 def _converse(engine: Engine, cid: str, reader: MessageReader, printer: ChatPrinter, prompt: str | None,
-              stdout: IO[str], stderr: IO[str]) -> None:
+              stdout: IO[str], stderr: IO[str]) -> str:
+    """Read and answer messages until the input ends; the conversation's last language."""
+    lang = "en"
     while True:
         line = reader.read(prompt)
         if line is None:
-            break
+            return lang
         if not line.strip():
             continue
         try:
@@ -99,10 +101,13 @@ def _converse(engine: Engine, cid: str, reader: MessageReader, printer: ChatPrin
             if not exc.transient:            # read-only, corrupt…: a person has to act
                 raise
             stderr.write(f"trialbot: error: {exc}\n")
-            stdout.write(engine.texts.text("store_busy", None) + "\n\n")
+            stdout.write(engine.texts.text("store_busy", None, lang) + "\n\n")
             continue
         except Exception as exc:         # a bug must not end the chat with a traceback
             stderr.write(f"trialbot: error: internal error ({type(exc).__name__}); that message was not stored\n")
-            stdout.write(engine.texts.text("error", None) + "\n\n")
+            stdout.write(engine.texts.text("error", None, lang) + "\n\n")
             continue
         printer.reply(reply)
+        if reply is not None:           # the prompt and goodbye in the conversation's language
+            lang = reply.lang
+            prompt = engine.texts.text("cli_prompt", None, lang) if prompt is not None else None

@@ -120,7 +120,7 @@ def role(engine: "Engine", turn: Turn, arg: str) -> None:
     said = engine.phrasings.role(arg) if arg and wanted is None else None
     kind = wanted.removeprefix("role_") if wanted else (said[0] if said and said[0] != "unsure" else None)
     if kind is None:
-        turn.text("role_usage", role=engine.texts.label("role_" + (turn.tracker.role or "patient")))
+        turn.text("role_usage", role=engine.texts.label("role_" + (turn.tracker.role or "patient"), turn.tracker.lang))
         engine._prompt(turn)
         return
     if kind == "clinician" and not turn.clinician_ok:

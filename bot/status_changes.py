@@ -60,12 +60,13 @@ def tell(engine: Any, turn: "Turn", events: list[Any]) -> None:
         return
     turn.record(TOLD, {"trials": {c["id"]: c["new"] for c in changed}})
     turn.text("status_changed_header")
-    role = turn.tracker.role
+    role, lang = turn.tracker.role, turn.tracker.lang
     for change in changed:
         turn.text("status_changed", id=change["id"], title=_cut(change["title"], TITLE_CHARS),
-                  old=_words(engine, role, change["old"]), new=_words(engine, role, change["new"]))
+                  old=_words(engine, role, change["old"], lang), new=_words(engine, role, change["new"], lang))
 
 
-def _words(engine: Any, role: str | None, status: str | None) -> str:
-    """An API status in words ("NOT_YET_RECRUITING" -> "not yet recruiting")."""
-    return status.replace("_", " ").lower() if status else engine.texts.text("status_unknown", role)
+def _words(engine: Any, role: str | None, status: str | None, lang: str = "en") -> str:
+    """An API status in words ("NOT_YET_RECRUITING" -> "not yet recruiting"; the registry's
+    own words in any language)."""
+    return status.replace("_", " ").lower() if status else engine.texts.text("status_unknown", role, lang)
