@@ -30,6 +30,8 @@ from nlp.components.zh_time import ChineseTimes
 from nlp.resources import chinese_vocabulary, vocabulary
 from nlp.units import normalize_unit
 
+# long texts are read in pieces of whole sentences of about this many characters
+CHUNK_CHARS = 1000
 _LATIN_PUNCTUATION = str.maketrans("，、；：（）", ",,;:()")
 _built: "ChineseExtractor | None" = None
 _building = threading.Lock()
@@ -76,6 +78,31 @@ class ChineseExtractor:
 
     def __call__(self, text: str, source: str | None, today: date, speaker: Speaker) -> list[Fact]:
         simple = to_simplified(text)
+        facts: list[Fact] = []
+        for start, end in self._pieces(simple):
+            for fact in self._read(text[start:end], simple[start:end], source, today, speaker):
+                fact.start, fact.end = fact.start + start, fact.end + start
+                facts.append(fact)
+        return facts
+
+    def _pieces(self, simple: str) -> list[tuple[int, int]]:
+        """Whole sentences, together up to ``CHUNK_CHARS`` characters a piece (a sentence
+        longer than that is cut): nothing reads past a sentence, and the cost of a piece
+        grows faster than its length."""
+        pieces: list[tuple[int, int]] = []
+        start = end = 0
+        for _, sentence_end in self.cues.sentences(simple):
+            stop = min(sentence_end + 1, len(simple))
+            while stop - start > CHUNK_CHARS:
+                cut = end if end > start else start + CHUNK_CHARS
+                pieces.append((start, cut))
+                start = end = cut
+            end = stop
+        if start < len(simple):
+            pieces.append((start, len(simple)))
+        return pieces
+
+    def _read(self, text: str, simple: str, source: str | None, today: date, speaker: Speaker) -> list[Fact]:
         doc = self.nlp(simple)
         tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
         mentions = self.mentions(simple, tokens)

@@ -221,3 +221,14 @@ def test_english_text_never_loads_the_chinese_extractor():
             "print(sorted(m for m in ('jieba', 'opencc', 'nlp.zh_pipeline') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_long_letter_is_read_in_pieces_with_offsets_into_the_whole_text():
+    sentence = "患者女，34岁，系统性红斑狼疮8年，吗替麦考酚酯治疗无效，否认乙肝。"
+    text = sentence * 120                        # about 4,000 characters
+    found = facts(text)
+    assert len([f for f in found if f.concept == "sle"]) == 120
+    for fact in found:
+        assert text[fact.start:fact.end] == fact.text
+    assert all(f.status == "failed" for f in found if f.concept == "mycophenolate")
+    assert all(f.negated for f in found if f.concept == "hbv")

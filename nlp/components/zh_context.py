@@ -76,8 +76,9 @@ class Cues:
         self.question_ends = tuple(words["question_ends"])
 
     def find(self, text: str, token_starts: set[int], token_ends: set[int], mentions: list[Mention]) -> list[Cue]:
-        hidden = [(m.start(), m.end()) for p in self.pseudo for m in p.finditer(text)]
-        hidden += [(m.start, m.end) for m in mentions]
+        hidden = [False] * len(text)
+        for s, e in [(m.start(), m.end()) for p in self.pseudo for m in p.finditer(text)] + [(m.start, m.end) for m in mentions]:
+            hidden[s:e] = [True] * (e - s)
         cues: list[Cue] = []
         i = 0
         while i < len(text):
@@ -88,7 +89,7 @@ class Cues:
                     continue
                 if length == 1 and not (i in token_starts and i + 1 in token_ends):
                     continue
-                if any(s < i + length and i < e for s, e in hidden):
+                if any(hidden[i:i + length]):
                     continue
                 cues.append(Cue(i, i + length, kinds))
                 i += length - 1

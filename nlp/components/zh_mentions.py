@@ -112,25 +112,34 @@ class OneWrong:
             del self.keys[key]
         self.lengths = sorted({len(k[1]) + 1 for k in self.keys}, reverse=True)
         self.exact = words
+        # a window can hold a name with one character wrong only if it starts with a name's
+        # first character, or (the first one wrong) goes on with a name's second
+        self.firsts = {k[1][0] for k in self.keys if k[0] > 0}
+        self.seconds = {k[1][0] for k in self.keys if k[0] == 0}
 
     def find(self, text: str, covered: list[tuple[int, int]]):
         """(start, end, value) of each name written with one character wrong."""
-        taken: list[tuple[int, int]] = []
+        owner = [-1] * len(text)          # the covered span each character is in
+        for n, (s, e) in enumerate(covered):
+            for c in range(s, e):
+                owner[c] = n
+        taken = [False] * len(text)
         for i in range(len(text)):
-            if not _CJK.match(text[i]) or any(s <= i < e for s, e in taken):
+            if taken[i] or not _CJK.match(text[i]) or (owner[i] >= 0 and covered[owner[i]][0] < i):
                 continue
             for length in self.lengths:
                 end = i + length
+                if end > len(text) or not (text[i] in self.firsts or text[i + 1] in self.seconds):
+                    continue
                 piece = text[i:end]
-                if end > len(text) or piece in self.exact or any(s < end and i < e for s, e in taken) or any(
-                        s < end and i < e and not (i <= s and e <= end) for s, e in covered):
+                if piece in self.exact or taken[end - 1] or (owner[end - 1] >= 0 and covered[owner[end - 1]][1] > end):
                     continue      # a typo may swallow a shorter name ("环磷" in "环磷酰按"), not cut one
                 found = next(((k, self.keys[(k, piece[:k] + piece[k + 1:])]) for k in range(length)
                               if (k, piece[:k] + piece[k + 1:]) in self.keys and piece[k] not in self.never
                               and _CJK.match(piece[k])), None)
                 if found is not None:
                     yield i, end, found[1]
-                    taken.append((i, end))
+                    taken[i:end] = [True] * length
                     break
 
 
