@@ -42,10 +42,12 @@ def registry_page(trial: dict) -> str | None:
     return REGISTRY_PAGE.format(nct=nct) if nct else None
 
 
-def site_text(site: dict) -> str:
-    """"facility, city, region, country" (each part once) and the status in words."""
+def site_text(site: dict, lang: str = "en") -> str:
+    """"facility, city, region, country" (each part once) and the status in words; in
+    Chinese ("zh") the facility's Chinese name when the record has one (``facility_zh``)."""
     seen: list[str] = []
-    for part in (site.get("facility"), site.get("city"), site.get("region"), site.get("country")):
+    facility = (site.get("facility_zh") if lang == "zh" else None) or site.get("facility")
+    for part in (facility, site.get("city"), site.get("region"), site.get("country")):
         if part and part not in seen:
             seen.append(part)
     text = ", ".join(seen)
@@ -77,14 +79,19 @@ def where_to_ask(trial: dict, place: str | None = None, gazetteer: Gazetteer | N
         entry = _contact(contact)
         if entry not in people and any(entry[k] for k in ("name", "phone", "email")):
             people.append(entry)
+    chinese = any(s.get("facility_zh") for s in shown)      # the record names a site in Chinese
     return {
         "nearest": None if match is None else {"site": site_text(match.site), "km": match.km, "place": match.place,
-                                                 "matched_on": match.matched_on},
+                                                 "matched_on": match.matched_on,
+                                                 **({"site_zh": site_text(match.site, "zh")} if chinese else {})},
         "sites": [site_text(s) for s in shown],
+        **({"sites_zh": [site_text(s, "zh") for s in shown]} if chinese else {}),
         "more_sites": len(sites) - len(shown),
         "contacts": people[:SHOW_CONTACTS],
         "more_contacts": max(0, len(people) - SHOW_CONTACTS),
         "office": (shown[0].get("facility") or site_text(shown[0])) if shown and not people else None,
+        **({"office_zh": shown[0].get("facility_zh") or shown[0].get("facility") or site_text(shown[0], "zh")}
+           if chinese and shown and not people else {}),
         "registry_page": registry_page(trial),
     }
 
@@ -103,6 +110,10 @@ def _more(r: "Renderer", role: str | None, count: int) -> str:
 
 def _sites_line(r: "Renderer", role: str | None, view: dict) -> Safe:
     nearest = view.get("nearest")
+    if r.lang == "zh" and nearest and nearest.get("site_zh"):
+        nearest = {**nearest, "site": nearest["site_zh"]}
+    if r.lang == "zh" and view.get("sites_zh"):
+        view = {**view, "sites": view["sites_zh"]}
     more = _more(r, role, view.get("more_sites", 0))
     if nearest and nearest.get("km") is not None:
         if nearest["km"] < NEAR_KM:
@@ -119,7 +130,8 @@ def _contacts_line(r: "Renderer", role: str | None, view: dict) -> Safe:
     contacts = view.get("contacts") or []
     if not contacts:
         if view.get("office"):
-            return r.t("contacts_office", role, site=view["office"])
+            office = view.get("office_zh") if r.lang == "zh" and view.get("office_zh") else view["office"]
+            return r.t("contacts_office", role, site=office)
         return r.t("contacts_none", role)
     unknown = r.texts.text("unknown", role, r.lang)
     lines = [r.t("contact_line", role, name=c.get("name") or unknown, kind=c.get("role") or unknown,

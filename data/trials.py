@@ -83,8 +83,8 @@ RECORD_FIELDS: dict[str, tuple[Any, bool]] = {
         "name": ("text", True), "class": ("text?", False), "role": (("choice?", SPONSOR_ROLES), False),
     })), False),
     "sites": (("list", ("object", {
-        "facility": ("text?", False), "city": ("text?", False), "region": ("text?", False),
-        "country": ("text?", False), "status": ("text?", False),
+        "facility": ("text?", False), "facility_zh": ("text?", False), "city": ("text?", False),
+        "region": ("text?", False), "country": ("text?", False), "status": ("text?", False),
         "lat": ("number?", False), "lon": ("number?", False),
         "contacts": (("list", ("object", _CONTACT)), False),
     })), False),

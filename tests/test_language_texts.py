@@ -113,3 +113,20 @@ def test_every_chinese_relative_text_has_a_chinese_text_to_replace():
     voices, texts = read_voices(), read_texts()
     for key in voices.zh.texts:
         assert key.startswith("question:") or key in texts.by_language["zh"]["texts"], key
+
+
+def test_a_sites_chinese_name_is_shown_in_chinese_when_the_record_has_one():
+    from bot.render import PLAIN, Renderer
+    from bot.sites import where_lines, where_to_ask
+
+    record = {"id": "NCT00000009", "nct_id": "NCT00000009", "contacts": [], "sites": [
+        {"facility": "First Affiliated Hospital, Zhejiang University", "facility_zh": "浙江大学医学院附属第一医院",
+         "city": "Hangzhou", "country": "China"}]}
+    view = where_to_ask(record)
+    chinese, english = Renderer(PLAIN), Renderer(PLAIN)
+    chinese.lang = "zh"
+    assert "试验中心：浙江大学医学院附属第一医院, Hangzhou, China" in [str(x) for x in where_lines(chinese, "patient", view)]
+    assert any("可咨询浙江大学医学院附属第一医院" in str(x) for x in where_lines(chinese, "patient", view))
+    assert "Sites: First Affiliated Hospital, Zhejiang University, Hangzhou, China" in [str(x) for x in where_lines(english, "patient", view)]
+    no_name = {**record, "sites": [dict(record["sites"][0], facility_zh=None)]}
+    assert "Zhejiang University" in str(where_lines(chinese, "patient", where_to_ask(no_name))[0])   # never translated
