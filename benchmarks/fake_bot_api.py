@@ -12,6 +12,10 @@ a stray ``<``/``&`` is a 400 "can't parse entities", and more than 4096 characte
 400 "message is too long". ``fail_next`` injects errors (5xx, 429 with retry_after);
 ``drop_next`` a network drop: the connection closes without an answer, at once or after a
 delay longer than the client's read timeout (a timeout); the dropped call is not executed.
+An outage: ``fail_for`` answers every call of a method with an error for some seconds;
+``down`` refuses connections until ``up`` (same port). ``hold`` keeps calls of a method
+waiting, unexecuted, until ``release`` executes them (or drops them: a bot killed meanwhile
+never gets an answer, so the calls must not count as done).
 """
 from __future__ import annotations
 
@@ -113,6 +117,11 @@ class FakeBotAPI:
         self._messages: dict[tuple[int, int], dict] = {}   # (chat_id, message_id) -> message, as edited
         self._faults: list[tuple[str, int, str, int | None]] = []
         self._drops: list[tuple[str, float]] = []
+        self._failing: dict[str, tuple[float, int]] = {}   # method -> (until, status)
+        self._held: set[str] = set()
+        self._holding = 0                          # calls waiting in a hold
+        self._release_drops = False
+        self._port: int | None = None
         self.calls_log: list[Call] = []
         self.offset = 0
         self._server: ThreadingHTTPServer | None = None
@@ -132,10 +141,29 @@ class FakeBotAPI:
 
             do_GET = do_POST
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="fake-bot-api", daemon=True).start()
+        self._handler = Handler
+        self._serve(0)
         return self
+
+    def _serve(self, port: int) -> None:
+        self._server = _Server(("127.0.0.1", port), self._handler)
+        self._server.daemon_threads = True
+        self._port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, name="fake-bot-api", daemon=True).start()
+
+    def down(self) -> None:
+        """The server goes away: connections are refused until ``up``."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        with self._lock:
+            self._lock.notify_all()
+
+    def up(self) -> None:
+        """Back on the same port, with every update and message it had."""
+        assert self._server is None and self._port is not None
+        self._serve(self._port)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -153,8 +181,8 @@ class FakeBotAPI:
 
     @property
     def port(self) -> int:
-        assert self._server is not None
-        return self._server.server_address[1]
+        assert self._port is not None
+        return self._port
 
     @property
     def base_url(self) -> str:
@@ -244,6 +272,30 @@ class FakeBotAPI:
         with self._lock:
             self._drops.extend([(method, after)] * times)
 
+    def fail_for(self, method: str, seconds: float, status: int = 502) -> None:
+        """Every call of ``method`` fails with ``status`` for the next ``seconds``."""
+        with self._lock:
+            self._failing[method] = (time.monotonic() + seconds, status)
+
+    def hold(self, method: str) -> None:
+        """Calls of ``method`` wait, unexecuted, until ``release``."""
+        with self._lock:
+            self._held.add(method)
+            self._release_drops = False
+
+    def holding(self) -> int:
+        """How many calls are waiting in a hold."""
+        with self._lock:
+            return self._holding
+
+    def release(self, method: str, drop: bool = False) -> None:
+        """End the hold: the waiting calls are executed, or with ``drop`` get no answer and
+        are not executed (their client is gone)."""
+        with self._lock:
+            self._held.discard(method)
+            self._release_drops = drop
+            self._lock.notify_all()
+
     def faults_left(self) -> int:
         with self._lock:
             return len(self._faults) + len(self._drops)
@@ -302,8 +354,29 @@ class FakeBotAPI:
             return
         method = path.path[len(prefix):]
         params = self._params(request.headers.get("Content-Type", ""), body, path.query)
+        if self._server is None:                 # down: a kept-alive connection is cut too
+            request.close_connection = True
+            try:
+                request.connection.shutdown(2)
+            except OSError:
+                pass
+            return
         with self._lock:
+            if method in self._held:
+                self._holding += 1
+                while method in self._held:
+                    self._lock.wait()
+                self._holding -= 1
+                if self._release_drops:
+                    request.close_connection = True
+                    return
+            failing = self._failing.get(method)
+            failing = failing[1] if failing is not None and time.monotonic() < failing[0] else None
             self.calls_log.append(Call(method, params))
+        if failing is not None:
+            self._respond(request, failing, {"ok": False, "error_code": failing, "description": "Bad Gateway"})
+            return
+        with self._lock:
             drop = next((d for d in self._drops if d[0] == method), None)
             if drop is not None:
                 self._drops.remove(drop)

@@ -171,14 +171,17 @@ class SessionStore:
         return written
 
     def forget(self, conversation_id: str) -> int:
-        """Delete every row about the conversation (events, processed updates, the
-        conversation itself) in one transaction; return how many rows went."""
+        """Delete every row about the conversation (events, undelivered replies, the
+        conversation itself) in one transaction; return how many rows went. The ids of its
+        processed updates stay, no longer tied to anyone (bare numbers, dropped after
+        ``UPDATE_MEMORY_DAYS``): an update Telegram sends again after a crash is still
+        known as handled, and what was forgotten is not read again."""
         with self._guarded(), transaction(self.db):
             count = 0
             for sql in (
                 "DELETE FROM outbox WHERE conversation_id = ?",
                 "DELETE FROM events WHERE conversation_id = ?",
-                "DELETE FROM processed_updates WHERE conversation_id = ?",
+                "UPDATE processed_updates SET conversation_id = '' WHERE conversation_id = ?",
                 "DELETE FROM conversations WHERE id = ?",
             ):
                 count += self.db.execute(sql, [conversation_id]).rowcount

@@ -8,11 +8,16 @@ to fit 4096 characters, with inline keyboards for quick replies. Each Telegram u
 one conversation (``tg:<user id>``); group chats get a polite refusal and nothing is
 stored. Logs carry no message text and never the token.
 
-Reliability: a turn's reply is stored with the turn (the session store's outbox) and
-deleted piece by piece once Telegram accepted it; Bot API failures are retried with
-backoff (bot/telegram_retry.py); what is still undelivered goes out before the user's next
-turn, when Telegram redelivers an update, at start-up and from the maintenance task, which
-also purges conversations idle past the retention period (TRIALBOT_RETENTION_DAYS).
+Reliability: an update is confirmed to Telegram only once its turn is committed
+(bot/telegram_polling.py), so a crash loses none: Telegram sends it again and a turn
+already committed is recognised by its update id. A turn's reply is stored with the turn
+(the session store's outbox) and deleted piece by piece as soon as Telegram accepted it
+(on a thread of its own, not behind the engine's queue); Bot API failures are retried with
+backoff (bot/telegram_retry.py); a reply still undelivered after that is retried in the
+background with a growing pause (at most ``REDELIVER_MAX`` seconds) until the Bot API is
+back, and also goes out before the user's next turn, when Telegram redelivers an update, at
+start-up and from the maintenance task, which also purges conversations idle past the
+retention period (TRIALBOT_RETENTION_DAYS).
 Access: a per-user rate limit (TRIALBOT_RATE_LIMIT) and an optional clinician allowlist
 (TRIALBOT_CLINICIANS), both in bot/access.py.
 """
@@ -40,6 +45,7 @@ from bot.access import RateLimiter, clinician_allowlist
 from bot.engine import Channel, Engine, Reply
 from bot.log_privacy import configure_logging  # noqa: F401  (the transport's logging set-up)
 from bot.render import HTML, Renderer, split_message
+from bot.telegram_polling import Acknowledgements, AcknowledgingProcessor, AcknowledgingUpdater
 from bot.sync_job import schedule as schedule_sync
 from bot.telegram_retry import RetryingRequests, RetryPolicy, Timeouts
 from bot.texts import LANGUAGES
@@ -48,6 +54,8 @@ from data.store import StoreError
 log = logging.getLogger("trialbot.telegram")
 TYPING_EVERY = 4.0          # seconds; Telegram shows "typing…" for about five
 MAINTENANCE_EVERY = 3600.0  # seconds between retention purges / redelivery of queued replies
+REDELIVER_FIRST = 1.0       # seconds before retrying replies Telegram could not take; doubles
+REDELIVER_MAX = 4.0
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -70,7 +78,11 @@ class TelegramTransport:
         self.limiter = limiter or RateLimiter(0)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trialbot-engine")
+        self._outbox = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trialbot-outbox")
         self._maintenance: asyncio.Task | None = None
+        self._redelivery: asyncio.Task | None = None
+        self.redeliver_first = REDELIVER_FIRST
+        self.settled: Callable[[int], None] = lambda update_id: None   # the update's turn is committed
 
     # --- handlers (each: one update in, the engine's reply out) --------------------------
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -170,7 +182,9 @@ class TelegramTransport:
             async with _typing(context.bot, chat.id):
                 reply = await self._in_worker(call, cid, update.update_id, channel)
             if reply is None or reply.queued:   # None: handled before (a redelivery); its reply may be queued
-                await self.flush(context.bot, cid)
+                self.settled(update.update_id)  # committed with its reply: Telegram may forget it
+                if not await self.flush(context.bot, cid):
+                    self.redeliver_soon(context.bot)
             else:                               # not stored (after /forget): sent as it is
                 await self.send(context.bot, chat.id, reply)
 
@@ -183,6 +197,11 @@ class TelegramTransport:
     async def _in_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run blocking work (the engine, the database) in the worker thread."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
+
+    async def _in_outbox(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Outbox bookkeeping on its own thread: a piece Telegram accepted is marked
+        delivered at once, not after the engine turns queued before it."""
+        return await asyncio.get_running_loop().run_in_executor(self._outbox, fn, *args)
 
     # --- replies -------------------------------------------------------------------------
     def pieces(self, reply: Reply) -> list[dict[str, Any]]:
@@ -202,20 +221,20 @@ class TelegramTransport:
         """Deliver a conversation's queued reply pieces in order, each deleted once
         Telegram accepted it. False when Telegram could not be reached (the rest stays
         queued for the next try)."""
-        for piece in await self._in_worker(self.engine.store.pending, cid):
+        for piece in await self._in_outbox(self.engine.store.pending, cid):
             chat_id = piece.chat_id if piece.chat_id is not None else _user_id(cid)
             try:
                 await self._deliver(bot, chat_id, piece.body)
             except Forbidden:                  # the user blocked the bot: nobody to deliver to
                 log.info("a user cannot be reached (Forbidden); their queued replies were dropped")
-                await self._in_worker(self.engine.store.undeliverable, cid)
+                await self._in_outbox(self.engine.store.undeliverable, cid)
                 return True
             except BadRequest:                 # Telegram will never take this piece
                 log.error("a reply piece was refused (BadRequest) and dropped")
             except TelegramError as exc:
                 log.warning("reply not delivered (%s); it stays queued", type(exc).__name__)
                 return False
-            await self._in_worker(self.engine.store.delivered, piece.id)
+            await self._in_outbox(self.engine.store.delivered, piece.id)
         return True
 
     async def _deliver(self, bot: Any, chat_id: int, body: dict[str, Any]) -> None:
@@ -238,12 +257,38 @@ class TelegramTransport:
         purged = await self._in_worker(self.engine.store.purge_idle, self.engine.retention_days)
         if purged:
             log.info("retention: %d idle conversation(s) purged", purged)
-        waiting = sorted({p.conversation_id for p in await self._in_worker(self.engine.store.pending)})
+        if not await self.flush_all(bot):
+            self.redeliver_soon(bot)
+        return purged
+
+    async def flush_all(self, bot: Any) -> bool:
+        """Deliver every conversation's queued pieces; False when Telegram could not be reached."""
+        waiting = sorted({p.conversation_id for p in await self._in_outbox(self.engine.store.pending)})
         for cid in waiting:
             async with self._lock(cid):
                 if not await self.flush(bot, cid):
-                    break                      # Telegram cannot be reached: try again next time
-        return purged
+                    return False               # Telegram cannot be reached: try again later
+        return True
+
+    def redeliver_soon(self, bot: Any) -> None:
+        """Retry undelivered replies in the background, after ``redeliver_first`` seconds and
+        then a pause doubling up to ``REDELIVER_MAX``, until all went out: after an outage
+        longer than a request's own retries, replies go out within seconds of the Bot API
+        coming back, without waiting for the user's next message."""
+        if self._redelivery is None or self._redelivery.done():
+            self._redelivery = asyncio.create_task(self._redeliver(bot), name="trialbot:redelivery")
+
+    async def _redeliver(self, bot: Any) -> None:
+        pause = self.redeliver_first
+        while True:
+            await asyncio.sleep(pause)
+            try:
+                if await self.flush_all(bot):
+                    return
+            except StoreError as exc:
+                log.error("redelivery failed: database %s", exc.kind)
+            log.info("replies still undelivered; trying again in %.2gs", pause)
+            pause = min(REDELIVER_MAX, pause * 2)
 
     def start_maintenance(self, bot: Any, every: float) -> None:
         """Run ``maintain`` every ``every`` seconds in the background (a plain asyncio task)."""
@@ -259,16 +304,18 @@ class TelegramTransport:
         self._maintenance = asyncio.create_task(loop())
 
     async def stop_maintenance(self) -> None:
-        task, self._maintenance = self._maintenance, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        for task in (self._maintenance, self._redelivery):
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+        self._maintenance = self._redelivery = None
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
+        self._outbox.shutdown(wait=True)
 
 
 def _user_id(cid: str) -> int:
@@ -331,7 +378,9 @@ def build_application(engine: Engine, token: str, base_url: str | None = None,
     transport = TelegramTransport(engine, clinicians=clinician_allowlist() if clinicians is _FROM_SETTINGS else clinicians,
                                   limiter=limiter if limiter is not None else RateLimiter.from_settings())
     timeouts = timeouts or Timeouts()
-    builder = (builder or ApplicationBuilder()).token(token).concurrent_updates(True)
+    acks = Acknowledgements()
+    transport.settled = acks.settle
+    builder = (builder or ApplicationBuilder()).token(token).concurrent_updates(AcknowledgingProcessor(acks))
     builder = (builder.rate_limiter(RetryingRequests(retry))
                .connect_timeout(timeouts.connect).read_timeout(timeouts.read)
                .write_timeout(timeouts.write).pool_timeout(timeouts.pool)
@@ -359,6 +408,7 @@ def build_application(engine: Engine, token: str, base_url: str | None = None,
         transport.close()
 
     app = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    app.updater = AcknowledgingUpdater(app.bot, app.update_queue, acks)   # confirms settled updates only
     app.bot_data["transport"] = transport
     app.add_handler(CommandHandler("start", transport.on_start))
     names = [name for name in engine.texts.commands if name != "start"]

@@ -142,6 +142,43 @@ async def test_a_redelivered_update_sends_its_queued_reply_without_handling_it_a
     assert len(api.texts(ALICE)) == 3 and facts_events(fresh_db) == 1 and queued(fresh_db) == 0
 
 
+async def test_after_an_outage_longer_than_the_retries_the_reply_goes_out_when_the_api_is_back(api, fresh_db):
+    """#17 item 9: no waiting for the user's next message or the hourly task."""
+    app = bot(api, fresh_db, retry=RetryPolicy(attempts=2, backoff=0.01))
+    app.bot_data["transport"].redeliver_first = 0.1
+    async with polling(app):
+        api.user_says(ALICE, "/start")
+        await api.reply_to(ALICE, 0, "who am I talking to")
+        api.fail_for("sendMessage", 1.5, status=502)           # far longer than the request's retries
+        api.user_says(ALICE, "patient")
+        await api.until(lambda: queued(fresh_db) == 1 and len(api.calls("sendMessage")) >= 3, what="a queued reply")
+        assert len(api.texts(ALICE)) == 1                      # nothing sent yet, the user writes nothing more
+        await api.reply_to(ALICE, 1, "in your own words", timeout=15)
+        await api.until(lambda: queued(fresh_db) == 0, what="the piece marked delivered")
+    assert len(api.texts(ALICE)) == 2                          # once: no copy from the retries
+
+
+async def test_replies_and_updates_wait_out_refused_connections_and_go_out_once(api, fresh_db):
+    app = bot(api, fresh_db, retry=RetryPolicy(attempts=2, backoff=0.01))
+    app.bot_data["transport"].redeliver_first = 0.1
+    async with polling(app):
+        api.user_says(ALICE, "/start")
+        await api.reply_to(ALICE, 0, "who am I talking to")
+        api.fail_for("sendMessage", 5.0, status=503)
+        api.user_says(ALICE, "patient")
+        await api.until(lambda: queued(fresh_db) == 1, what="a queued reply")
+        api.down()                                             # the Bot API refuses connections
+        api.user_says(ALICE, "lupus since 2015")               # Telegram keeps what users write meanwhile
+        await asyncio.sleep(1.0)
+        api.fail_for("sendMessage", 0.0)
+        api.up()
+        await api.reply_to(ALICE, 2, "How old are you?", timeout=20)
+        await api.until(lambda: queued(fresh_db) == 0, what="the pieces marked delivered")
+    texts = api.texts(ALICE)
+    assert len(texts) == 3 and "in your own words" in texts[1]  # in order, each once
+    assert queued(fresh_db) == 0 and facts_events(fresh_db) == 1
+
+
 async def test_a_user_who_blocked_the_bot_does_not_hold_up_the_queue(api, fresh_db):
     app = bot(api, fresh_db)
     async with polling(app):
