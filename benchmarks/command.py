@@ -10,6 +10,9 @@ Suites:
               N synthetic trials (--trials N)
   chat        conversation engine turns, and a Telegram load run against a local fake
               Bot API server
+  conversation  30 scripted personas (patient, relative, clinician; cooperative, unsure,
+              impatient, correcting): questions before results (p50, max) and the share
+              whose verdicts equal those with every fact known
   all         every suite above
 
 Example:
@@ -33,6 +36,7 @@ SUITES = {
     "matching": "benchmarks.matching:bench_matching",
     "scale": "benchmarks.scale:bench_scale",
     "chat": "benchmarks.telegram_load:bench_chat",
+    "conversation": "benchmarks.conversation:bench_conversation",
 }
 
 # What a suite reads from the source checkout rather than from the installed package: the

@@ -1,0 +1,259 @@
+"""Scripted personas against the real conversation engine (issue #16): how many questions
+come before the results, and whether the verdicts a person ends with are the verdicts
+they would get with every fact known.
+
+The personas are data (``data/bench_personas.yaml``): a role (patient, relative,
+clinician), a style (cooperative, unsure, impatient, correcting), an opening message and a
+hidden truth. The truth is read by the extractor once; ``answer`` answers the bot's
+questions from it by rule (what the truth does not name, the person does not have; a
+value only a laboratory knows is "not sure" unless the truth gives it).
+
+* **questions before results**: ``asked`` events in the conversation's log before the
+  first results were shown (the engine's own record, not a count of prompts);
+* **verdicts equal**: the verdict of every trial judged for the persona's final profile
+  equals the verdict for the profile of the *reference* conversation: the same persona
+  answering every question cooperatively, with "ask me more" after each round, until the
+  bot has nothing left to ask.
+
+Run: ``python bot.py bench conversation [--json]``; on the bundled trials, in a temporary
+database, with a fixed "today".
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from benchmarks.stats import percentiles
+from core.facts import Fact, Profile
+from data.errors import DataError
+from data.files import DATA_DIR, read_yaml
+from data.terminology import load_terminology
+
+PERSONAS_FILE = DATA_DIR / "bench_personas.yaml"
+TODAY = date(2026, 1, 15)
+ROLES = ("patient", "relative", "clinician")
+STYLES = ("cooperative", "unsure", "impatient", "correcting")
+SPLITS = ("dev", "test")
+NOT_SURE = "not sure"
+JUST_SHOW_ME = "can you just show me the trials pls"
+MORE = "ask me more"
+IMPATIENT_ANSWERS = 2            # questions an impatient persona answers before asking for results
+MAX_TURNS = 80                   # a conversation longer than this is cut (and counted as such)
+TARGET_MAX, TARGET_P50 = 8, 5    # issue #16: at most 8 questions before results, median at most 5
+_YES_NO_LABELS = {"diagnosis": ("CONDITION",), "diagnosis_any": ("CONDITION",), "history": ("CONDITION",),
+                  "infection_positive": ("INFECTION",), "infection_active": ("INFECTION",),
+                  "procedure": ("PROCEDURE",), "therapy_any": ("DRUG", "PROCEDURE"),
+                  "therapy_failed": ("DRUG", "PROCEDURE"), "therapy_intolerant": ("DRUG", "PROCEDURE"),
+                  "therapy_failed_or_intolerant": ("DRUG", "PROCEDURE"), "therapy_current": ("DRUG", "PROCEDURE")}
+
+
+def load_personas(path: Path = PERSONAS_FILE) -> list[dict[str, Any]]:
+    """The personas, checked (file and entry named on errors)."""
+    doc = read_yaml(path)
+    if not isinstance(doc, dict) or set(doc) != {"personas"} or not isinstance(doc["personas"], list):
+        raise DataError(path.name, "needs exactly: personas (a list)")
+    seen: set[str] = set()
+    for i, persona in enumerate(doc["personas"]):
+        where = f"{path.name}: personas[{i}]"
+        if not isinstance(persona, dict):
+            raise DataError(where, "must be a mapping")
+        keys = {"id", "role", "style", "split", "opening", "truth"} | ({"correction"} if persona.get("style") == "correcting" else set())
+        if set(persona) != keys:
+            raise DataError(where, f"needs exactly: {', '.join(sorted(keys))}")
+        if persona["role"] not in ROLES or persona["style"] not in STYLES or persona["split"] not in SPLITS:
+            raise DataError(where, f"role is one of {', '.join(ROLES)}; style one of {', '.join(STYLES)}; "
+                                   f"split one of {', '.join(SPLITS)}")
+        if persona["id"] in seen:
+            raise DataError(where, f"id {persona['id']!r} used twice")
+        seen.add(persona["id"])
+    return doc["personas"]
+
+
+# --- the answerer -----------------------------------------------------------------------
+
+
+def _related(a: str, b: str) -> bool:
+    terminology = load_terminology()
+    return a == b or terminology.is_a(a, b) or terminology.is_a(b, a)
+
+
+def _facts(truth: Profile, labels: tuple[str, ...], concept: str | None) -> list[Fact]:
+    return [f for f in truth.facts if f.label in labels and (concept is None or _related(f.concept, concept))]
+
+
+def _option(options: list[str], *words: str) -> str | None:
+    for word in words:
+        found = next((o for o in options if word in o.casefold()), None)
+        if found:
+            return found
+    return None
+
+
+def answer(key: str, form: str | None, options: list[str], truth: Profile) -> str:
+    """What the persona with the hidden ``truth`` answers to the question ``key``."""
+    kind, _, concept = key.partition(":")
+    concept = concept or None
+    if key == "location":
+        place = truth.first("LOCATION")
+        return place.concept if place else NOT_SURE
+    if key == "labs":
+        return "yes" if _facts(truth, ("LAB", "SCORE"), None) else "no"
+    if kind in ("age", "confirm_age"):
+        age = truth.first("AGE")
+        return f"{age.value:g}" if age and age.value is not None else NOT_SURE
+    if kind == "sex":
+        sex = truth.first("SEX")
+        return (_option(options, sex.concept) or sex.concept) if sex else NOT_SURE
+    if kind == "pregnancy":
+        said = [f for f in truth.facts if f.label == "PREGNANCY" and not f.negated]
+        if said:
+            return _option(options, said[0].concept[:6]) or "yes"
+        return _option(options, "none") or "no"
+    if kind in ("lab", "confirm_lab", "score", "confirm_score"):
+        found = _facts(truth, ("LAB", "SCORE"), concept)
+        if found and found[0].value is not None:
+            return f"{found[0].value:g} {found[0].unit or ''}".strip()
+        return NOT_SURE
+    if kind == "biomarker":
+        found = _facts(truth, ("BIOMARKER",), concept)
+        if not found:
+            return NOT_SURE                      # only a laboratory knows
+        state = "negative" if found[0].negated or found[0].status == "negative" else "positive"
+        return _option(options, state) or state
+    if kind == "last_dose":
+        found = [f for f in _facts(truth, ("DRUG", "PROCEDURE"), concept) if not f.negated]
+        if not found:
+            return "never"
+        if found[0].status == "current":
+            return "still on it"
+        return "no"                              # took it, not now
+    if kind == "therapy_count":
+        return str(sum(1 for f in truth.facts if f.label == "DRUG" and f.status == "failed"))
+    if kind in _YES_NO_LABELS:
+        found = _facts(truth, _YES_NO_LABELS[kind], concept)
+        if not found:
+            return "no"                          # what the truth does not name, the person does not have
+        fact = found[0]
+        if fact.negated:
+            return "no"
+        wanted = {"therapy_failed": ("failed",), "therapy_intolerant": ("intolerant",),
+                  "therapy_failed_or_intolerant": ("failed", "intolerant"), "therapy_current": ("current",)}.get(kind)
+        return "yes" if wanted is None or fact.status in wanted else "no"
+    if form == "date" or kind.endswith("_date"):
+        found = _facts(truth, ("CONDITION", "DRUG", "PROCEDURE"), concept)
+        return str(found[0].date) if found and found[0].date else NOT_SURE
+    return NOT_SURE
+
+
+# --- playing a persona -------------------------------------------------------------------
+
+
+def _question(reply: Any) -> tuple[str, str | None, list[str]] | None:
+    block = next((b for b in reversed(getattr(reply, "blocks", [])) if b.kind == "question"), None)
+    if block is None:
+        return None
+    return block.data.get("key") or "", block.data.get("form"), [c.text for c in reply.choices if c.text]
+
+
+def _can_ask_more(reply: Any) -> bool:
+    return any(str(c.data).startswith("more:") for c in getattr(reply, "choices", []))
+
+
+def converse(engine: Any, cid: str, persona: dict[str, Any], truth: Profile, reference: bool = False) -> dict[str, Any]:
+    """Play one persona (as scripted, or, ``reference``, cooperatively until nothing is left
+    to ask); the questions before the first results and the final verdicts."""
+    style = "cooperative" if reference else persona["style"]
+    engine.start(cid, role="clinician" if persona["role"] == "clinician" else "patient")
+    reply = engine.message(cid, persona["opening"])
+    answered, turns, corrected = 0, 0, False
+    while turns < MAX_TURNS:
+        turns += 1
+        asked = _question(reply)
+        if reply.state not in ("ASKING", "LOCATION") or asked is None:
+            if reference and _can_ask_more(reply):
+                reply = engine.message(cid, MORE)
+                continue
+            break
+        if style == "correcting" and not corrected:
+            corrected = True
+            reply = engine.message(cid, persona["correction"])
+            continue
+        if style == "impatient" and answered >= IMPATIENT_ANSWERS:
+            reply = engine.message(cid, JUST_SHOW_ME)
+            continue
+        key, form, options = asked
+        reply = engine.message(cid, NOT_SURE if style == "unsure" else answer(key, form, options, truth))
+        answered += 1
+    if reply.state != "RESULTS":
+        reply = engine.message(cid, "results")
+    events = list(engine.store.events(cid))
+    before = 0
+    for event in events:
+        if event.type == "shown" and event.payload.get("what") == "results":
+            break
+        before += event.type == "asked"
+    profile = engine.profile(cid)
+    verdicts = {r.trial["id"]: r.verdict for r in engine.match(profile, engine.trials, today=TODAY)}
+    return {"questions": before, "verdicts": verdicts, "cut": turns >= MAX_TURNS}
+
+
+def run(engine: Any, personas: list[dict[str, Any]], extract: Any) -> list[dict[str, Any]]:
+    rows = []
+    stamp = time.time_ns()
+    for n, persona in enumerate(personas):
+        truth = Profile().add(extract(persona["truth"], today=TODAY))
+        played = converse(engine, f"cli:persona-{n}-{stamp}", persona, truth)
+        full = converse(engine, f"cli:reference-{n}-{stamp}", persona, truth, reference=True)
+        rows.append({"id": persona["id"], "role": persona["role"], "style": persona["style"], "split": persona["split"],
+                     "questions": played["questions"], "equal": played["verdicts"] == full["verdicts"],
+                     "verdicts": played["verdicts"], "reference": full["verdicts"],
+                     "reference_questions": full["questions"], "cut": played["cut"] or full["cut"]})
+    return rows
+
+
+def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    questions = [r["questions"] for r in rows]
+    overall = percentiles(questions, (50,), digits=0)
+    result: dict[str, Any] = {
+        "personas": len(rows),
+        "questions_before_results": overall,
+        "verdicts_equal_share": round(sum(r["equal"] for r in rows) / len(rows), 3) if rows else 0.0,
+        "targets_met": bool(rows) and overall["max"] <= TARGET_MAX and overall["p50"] <= TARGET_P50,
+        "by_split": {}, "by_style": {}, "by_role": {}, "conversations": rows,
+    }
+    for field, groups in (("by_split", SPLITS), ("by_style", STYLES), ("by_role", ROLES)):
+        for group in groups:
+            part = [r for r in rows if r[field.removeprefix("by_")] == group]
+            if part:
+                result[field][group] = {"n": len(part), **percentiles([r["questions"] for r in part], (50,), digits=0,
+                                                                       count_and_max=False),
+                                        "max": max(r["questions"] for r in part),
+                                        "verdicts_equal_share": round(sum(r["equal"] for r in part) / len(part), 3)}
+    q = result["questions_before_results"]
+    table = [("personas", len(rows)),
+             ("questions before results p50 / max", f"{q['p50']:g} / {q['max']:g} (targets: <= {TARGET_P50} / <= {TARGET_MAX})"),
+             ("verdicts equal to every-fact-known", f"{result['verdicts_equal_share']:.0%}")]
+    for field in ("by_split", "by_style", "by_role"):
+        for group, numbers in result[field].items():
+            table.append((f"  {group} (n={numbers['n']})", f"questions p50 {numbers['p50']:g}, max {numbers['max']:g}; "
+                                                            f"verdicts equal {numbers['verdicts_equal_share']:.0%}"))
+    if any(r["cut"] for r in rows):
+        table.append(("conversations cut at the turn limit", sum(r["cut"] for r in rows)))
+    result["table"] = table
+    return result
+
+
+def bench_conversation(args: Any) -> dict[str, Any]:
+    from bot.startup import build_engine  # start-up: the store only for commands that open it
+    from nlp.pipeline import extract  # start-up: the language pipeline only when a suite reads text
+
+    with tempfile.TemporaryDirectory(prefix="trialbot-personas-") as folder:
+        engine = build_engine(str(Path(folder) / "personas.db"), transport="cli")
+        engine.today = TODAY
+        engine._gazetteer = None                 # the place as written; no gazetteer download
+        result = report(run(engine, load_personas(), extract))
+        engine.store.db.close()
+    return result
