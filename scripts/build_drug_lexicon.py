@@ -1,0 +1,180 @@
+"""Build data/terminology/drug_lexicon.yaml: drug names from a maintained source, at build
+time (never at run time).
+
+Sources:
+- the drug-named-entity-recognition package (PyPI, MIT; its dictionary merges DrugBank's
+  open vocabulary, MeSH, MedlinePlus and Wikipedia names with brand names): each drug's
+  spellings and brand names;
+- which drugs: every DRUG / BIOLOGICAL intervention (name and other names) of the shared
+  ClinicalTrials.gov records (``../shared/ctgov/*.json``) that the dictionary knows, plus
+  the seed list ``scripts/drug_lexicon_seed.yaml`` (by class).
+
+A drug the curated terminology (``data/terminology/*.yaml`` other than the output) already
+has is left to it; a spelling that is already another concept's term, shorter than 4
+characters, a common English word (wordfreq) or a combination product is not used.
+Regimens (hyper-CVAD, R-CHOP, FLAG-IDA) stay curated in therapies.yaml, where their
+parents name their component drugs.
+
+    pip install drug-named-entity-recognition wordfreq
+    python scripts/build_drug_lexicon.py [--ctgov ../shared/ctgov] [--check]
+
+``--check`` exits 1 when the file on disk differs from what would be written.
+"""
+from __future__ import annotations
+
+import argparse
+import bz2
+import json
+import pickle
+import re
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+OUTPUT = ROOT / "data" / "terminology" / "drug_lexicon.yaml"
+SEED = Path(__file__).resolve().parent / "drug_lexicon_seed.yaml"
+CTGOV = ROOT.parent / "shared" / "ctgov"
+INTERVENTION_TYPES = ("DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT")
+MIN_LENGTH = 4
+COMMON_WORDS = 40_000      # the same bar as typo recovery (data/nlp/extraction.yaml typos)
+MAX_TERMS = 12
+_WORD = re.compile(r"^[a-z0-9][a-z0-9 \-]*[a-z0-9]$")
+
+
+def dictionary() -> dict:
+    import drug_named_entity_recognition as package
+
+    path = Path(package.__file__).parent / "drug_ner_dictionary.pkl.bz2"
+    with bz2.open(path) as handle:
+        return pickle.load(handle)
+
+
+def ctgov_names(folder: Path) -> list[str]:
+    names = []
+    for path in sorted(folder.glob("*.json")):
+        record = json.loads(path.read_text())
+        arms = record.get("protocolSection", {}).get("armsInterventionsModule", {}) or {}
+        for intervention in arms.get("interventions", []) or []:
+            if intervention.get("type") in INTERVENTION_TYPES:
+                names.append(intervention.get("name", ""))
+                names.extend(intervention.get("otherNames", []) or [])
+    return names
+
+
+def _clean(name: str) -> str:
+    return re.sub(r"\s+", " ", name.replace("®", "").replace("™", "").strip().lower())
+
+
+def _concept_id(canonical: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", canonical.lower()).strip("_")
+
+
+def _curated() -> dict[str, dict]:
+    """The curated terminology's concepts (every file but the generated one), as written:
+    read raw, since therapies.yaml may name generated drugs as a regimen's parents."""
+    concepts = {}
+    for path in sorted(OUTPUT.parent.glob("*.yaml")):
+        if path.name != OUTPUT.name:
+            for raw in yaml.safe_load(path.read_text()).get("concepts", []):
+                concepts[raw["id"]] = raw
+    return concepts
+
+
+def build(ctgov: Path) -> tuple[dict, list[str]]:
+    from wordfreq import top_n_list
+
+    data = dictionary()
+    to_canonical = data["drug_variant_to_canonical"]
+    canonical_data = data["drug_canonical_to_data"]
+    variants: dict[str, list[str]] = {}
+    for variant, canonicals in to_canonical.items():
+        if len(canonicals) == 1:
+            variants.setdefault(canonicals[0], []).append(variant)
+    common = set(top_n_list("en", COMMON_WORDS))
+    curated = _curated()
+    taken = {}
+    for cid, concept in curated.items():
+        for term in (cid.replace("_", " "), concept.get("label", cid), *concept.get("terms", []), *concept.get("abbreviations", [])):
+            taken.setdefault(_clean(term), cid)
+    seed = yaml.safe_load(SEED.read_text())
+    excluded = {_clean(t) for t in seed.pop("exclude_terms", [])}
+    wanted: dict[str, set[str]] = {}
+    unknown: list[str] = []
+    for klass, names in seed.items():
+        for name in names:
+            canonicals = to_canonical.get(_clean(name))
+            if not canonicals:
+                unknown.append(name)
+                continue
+            for canonical in canonicals:
+                wanted.setdefault(canonical, set()).update(() if klass == "none" else (klass,))
+    for name in ctgov_names(ctgov) if ctgov.exists() else []:
+        for canonical in to_canonical.get(_clean(name), ()):
+            wanted.setdefault(canonical, set())
+    concepts, report = [], []
+    for canonical in sorted(wanted):
+        cid = _concept_id(canonical)
+        if "," in canonical or " and " in canonical or cid in curated:
+            report.append(f"left to the curated terminology or skipped: {canonical}")
+            continue
+        names = [canonical] + sorted(v for v in variants.get(canonical, ()) if v != canonical)
+        if any(taken.get(_clean(n)) for n in names[:1]):
+            report.append(f"already a term of {taken[_clean(canonical)]}: {canonical}")
+            continue
+        terms = []
+        for name in names:
+            name = _clean(name)
+            if (len(name) < MIN_LENGTH or not _WORD.match(name) or name in taken or name in terms or name in excluded
+                    or (name != _clean(canonical) and name in common)):
+                continue
+            terms.append(name)
+        terms = terms[:MAX_TERMS]
+        if not terms:
+            continue
+        for term in terms:
+            taken[term] = cid
+        entry = {"id": cid, "label": canonical_data.get(canonical, {}).get("name", canonical).lower()}
+        if wanted[canonical]:
+            entry["parents"] = sorted(wanted[canonical])
+        entry["terms"] = terms
+        concepts.append(entry)
+    if unknown:
+        report.append("seed names the dictionary does not know: " + ", ".join(unknown))
+    return {"category": "therapy", "concepts": concepts}, report
+
+
+def render(doc: dict, ctgov: Path) -> str:
+    header = (
+        "# GENERATED by scripts/build_drug_lexicon.py: do not edit; change the seed\n"
+        "# (scripts/drug_lexicon_seed.yaml) or the curated therapies.yaml and run the script again.\n"
+        f"# Source of names and brand names: drug-named-entity-recognition {version('drug-named-entity-recognition')}\n"
+        "# (PyPI, MIT; DrugBank open vocabulary, MeSH, MedlinePlus, Wikipedia). Which drugs: the seed list\n"
+        "# and the DRUG/BIOLOGICAL interventions of the shared ClinicalTrials.gov records (../shared/ctgov/).\n"
+    )
+    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ctgov", type=Path, default=CTGOV)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    doc, report = build(args.ctgov)
+    text = render(doc, args.ctgov)
+    for line in report:
+        print(line, file=sys.stderr)
+    if args.check:
+        same = OUTPUT.exists() and OUTPUT.read_text() == text
+        print("up to date" if same else f"{OUTPUT.name} is out of date", file=sys.stderr)
+        return 0 if same else 1
+    OUTPUT.write_text(text)
+    print(f"wrote {len(doc['concepts'])} drugs to {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
