@@ -232,3 +232,17 @@ def test_a_long_letter_is_read_in_pieces_with_offsets_into_the_whole_text():
         assert text[fact.start:fact.end] == fact.text
     assert all(f.status == "failed" for f in found if f.concept == "mycophenolate")
     assert all(f.negated for f in found if f.concept == "hbv")
+
+
+def test_short_chinese_answers_give_values_and_dates():
+    from matching.answers import read_date, read_value
+    from nlp.readers import value_at_start
+
+    assert value_at_start("2万").unit == "10^4/uL"
+    assert read_value("大概30").value == 30
+    below = read_value("低于50")
+    assert (below.value, below.comparator) == (50, "<")
+    assert read_date("2019年5月", TODAY) == "2019-05"
+    assert read_date("去年3月", TODAY) == "2025-03"
+    assert read_date("3个月前", TODAY) == "2026-09-02"
+    assert read_date("今年68岁", TODAY) is None

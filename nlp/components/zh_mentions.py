@@ -10,8 +10,8 @@ Read on the simplified text (nlp/chinese.py; offsets are those of the text as wr
   (a one-character word such as 女 only where jieba segments it as a word of its own),
   weights ("体重52公斤"), pregnancy words, places;
 * a lab or score name takes the value after it in its clause ("血小板才2万",
-  "肌酐 156 μmol/L", "SLEDAI评分14分"), read by the English ``ValueReader`` once the
-  Chinese words between name and number are passed; a lab named without a value is no fact.
+  "肌酐 156 μmol/L", "SLEDAI评分14分"; nlp/components/zh_values.py); a lab named without a
+  value is no fact.
 
 Typos: a name of four Chinese characters or more written with one character wrong
 ("红斑狼仓", "环磷酰按") is the name, where no exact mention is (``typos`` in zh.yaml).
@@ -27,17 +27,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from data.terminology import Terminology
-from nlp.components.measurements import Reading, ValueReader
+from nlp.components.measurements import Reading
+from nlp.components.zh_values import ChineseValues
 from nlp.components.terms import SKIPPED_ANALYTES, fact_label
 
 _ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _LATIN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _MAX_WORDS = 6
 _SHORT_TERM = 3          # English terms this short count only in capitals ("ALT", not "alt")
-_VALUE_GAP = 2           # characters allowed between the fillers and the number
 _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_LABEL_COLON = re.compile(r"\s*[:：]?")
 _GENERIC_INFECTION = 2   # "感染" (2 characters), not "活动性感染"
 
 
@@ -176,11 +175,7 @@ class MentionFinder:
         self.weight_units = units
         self.weight_re = re.compile(r"(?:%s)\s*[:：]?\s*(?:%s)?\s*((\d{2,3}(?:\.\d+)?)\s*(%s))"
                                     % (_alternation(words["weight_words"]), _alternation(words["value_fillers"]), _alternation(units)))
-        self.fillers = sorted(words["value_fillers"], key=len, reverse=True)
-        self.comparators = dict(words["comparators"])
-        self.unit_words = dict(words["unit_words"])
-        self.values = ValueReader(english)
-        self.clause_ends = frozenset(words["clause_ends"])
+        self.reader = ChineseValues(words, english)
 
     # --- finding -----------------------------------------------------------------
     def __call__(self, text: str, tokens: list[tuple[int, int]]) -> list[Mention]:
@@ -274,39 +269,11 @@ class MentionFinder:
         return True
 
     def reading_after(self, text: str, position: int) -> Reading | None:
-        position += len(_LABEL_COLON.match(text, position).group())     # "肌酐：76 μmol/L"
-        limit = position
-        while limit < len(text) and text[limit] not in self.clause_ends:
-            limit += 1
-        i, comparator = position, None
-        while True:
-            while i < limit and text[i].isspace():
-                i += 1
-            word = next((w for w in self.fillers if text.startswith(w, i)), None)
-            if word is None:
-                word = next((w for w in self.comparators if text.startswith(w, i)), None)
-                if word is not None:
-                    comparator = self.comparators[word]
-            if word is None:
-                break
-            i += len(word)
-        reading = self.values.after(text, i, limit)
-        if reading is None or reading.start - i > _VALUE_GAP:
-            return None
-        if reading.unit is None:
-            rest = text[reading.end:limit].lstrip()
-            unit = next((w for w in self.unit_words if rest.startswith(w)), None)
-            if unit is not None:
-                reading = Reading(reading.start, reading.end, reading.value, reading.value_high, unit,
-                                  reading.comparator, reading.uln_multiple)
-        if comparator and not reading.comparator:
-            reading = Reading(reading.start, reading.end, reading.value, reading.value_high, reading.unit,
-                              comparator, reading.uln_multiple)
-        return reading
+        return self.reader.after(text, position)
 
     def unit_key(self, unit: str | None) -> str | None:
         """A Chinese unit word's unit key ("万" -> "10^4/uL"), else None."""
-        return self.unit_words.get(unit) if unit else None
+        return self.reader.unit_key(unit)
 
 
 def _resolve(found: list[Mention]) -> list[Mention]:

@@ -11,9 +11,12 @@ from typing import Any
 
 from core.durations import DAYS
 from nlp.components.time import TimeExpression
-from nlp.components.zh_mentions import _alternation
 
 _YEAR_DAYS = DAYS["year"]
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 class ChineseTimes:
@@ -24,7 +27,8 @@ class ChineseTimes:
         number = r"\d+(?:\.\d+)?|%s" % _alternation(self.numbers)
         self.amount = re.compile(r"(?<![\d年])(?P<value>%s)\s*(?P<unit>%s)(?P<more>多)?(?P<ago>前)?" % (number, _alternation(self.units)))
         self.year = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月)?")
-        self.relative_re = re.compile(r"(?:%s)(?!\s*\d)" % _alternation(self.relative))   # not "今年68"
+        # "去年3月"; not "今年68" (an age)
+        self.relative_re = re.compile(r"(?P<rel>%s)(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月)?" % _alternation(self.relative))
 
     def __call__(self, text: str, today: date, taken: list[tuple[int, int]]) -> list[TimeExpression]:
         """The time expressions of ``text`` outside the ``taken`` spans (ages, values)."""
@@ -42,9 +46,12 @@ class ChineseTimes:
             found.append(TimeExpression(match.start(), match.end(), date=written))
             used.append(match.span())
         for match in self.relative_re.finditer(text):
-            if free(match.start(), match.end()):
-                found.append(TimeExpression(match.start(), match.end(), date=f"{today.year + self.relative[match.group()]:04d}"))
-                used.append(match.span())
+            month = match.group("month")
+            if not free(match.start(), match.end()) or (month is None and text[match.end():match.end() + 1].isdigit()):
+                continue
+            written = f"{today.year + self.relative[match.group('rel')]:04d}" + (f"-{int(month):02d}" if month else "")
+            found.append(TimeExpression(match.start(), match.end(), date=written))
+            used.append(match.span())
         for match in self.amount.finditer(text):
             if not free(match.start(), match.end()):
                 continue
