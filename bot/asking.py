@@ -106,11 +106,17 @@ class Asking:
         return worded
 
     def _next(self, turn: Turn, exclude: set[str]) -> Any:
-        """The next best question, but no lab question when the person has no labs at hand."""
+        """The next best question, but no lab question when the person has no labs at hand,
+        and, to a patient or relative, none only a trial team can answer (a marker on the
+        cells, ``team_only`` in data/phrasings.yaml): those stay for the trial team."""
         exclude = set(exclude)
+        team_only = self.phrasings.team_only if turn.tracker.role != "clinician" else ()
         for _ in range(MAX_LAB_SKIPS):
             question = self.next_question(self.results(turn), turn.tracker.profile, exclude)
-            if question is None or turn.tracker.labs is not False or not question.key.startswith("lab:"):
+            if question is None:
+                return None
+            no_lab = turn.tracker.labs is False and question.key.startswith("lab:")
+            if not no_lab and question.key.partition(":")[0] not in team_only:
                 return question
             exclude.add(question.key)
         return None
