@@ -1,10 +1,11 @@
 """Is a text Chinese, and its simplified form: what ``nlp.pipeline`` asks before it
 chooses the English or the Chinese extractor (nlp/zh_pipeline.py).
 
-``is_chinese(text)``: the text's Chinese characters are at least ``min_cjk_share``
-(data/nlp/zh.yaml) of its Chinese characters plus Latin words, so "SLE 8年，MMF无效" is
-Chinese and "I live in 杭州" is not. A text without a Chinese character costs one regular
-expression search and nothing is loaded for it.
+``is_chinese(text)``: the text's Chinese words (its Chinese characters over
+``characters_per_word``, data/nlp/zh.yaml) outnumber its Latin prose words (two letters or
+more, not in capitals, not a unit glued to a number): "SLE 8年，MMF无效" and
+"血常规：WBC 3.2×10^9/L，PLT 30×10^9/L" are Chinese, "I live in 杭州" is not. A text without
+a Chinese character costs one regular expression search and nothing is loaded for it.
 
 ``to_simplified(text)``: traditional characters converted to simplified with OpenCC
 (``t2s``), one character for one, so every offset into the simplified text is an offset
@@ -23,7 +24,9 @@ from functools import lru_cache
 
 # CJK unified ideographs (and extension A, compatibility ideographs)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
+# prose: "lupus", "My", "have"; not "SLE", "MMF", "WBC" (capitals) nor "g" and "mol" in
+# "85g/L", "120μmol/L" (units)
+_LATIN_WORD = re.compile(r"(?<![\w/^])[A-Za-z]?[a-z]+(?![\w/])")
 _converting = threading.Lock()
 
 
@@ -33,9 +36,9 @@ def is_chinese(text: str) -> bool:
         return False
     from nlp.resources import chinese_vocabulary   # start-up: read only once a Chinese character is seen
 
-    characters = len(_CJK.findall(text))
-    words = len(_LATIN_WORD.findall(text))
-    return characters / (characters + words) >= float(chinese_vocabulary()["min_cjk_share"])
+    chinese = len(_CJK.findall(text)) / float(chinese_vocabulary()["characters_per_word"])
+    latin = sum(1 for word in _LATIN_WORD.findall(text) if len(word) > 1)
+    return chinese > latin
 
 
 @lru_cache(maxsize=1)

@@ -68,10 +68,10 @@ def vocabulary() -> dict[str, Any]:
 
 
 # data/nlp/zh.yaml: section -> shape ("words": a list of words; "cues": before/after lists;
-# "groups": name -> list of words; "map": word -> value; "share": a number in (0, 1];
+# "groups": name -> list of words; "map": word -> value; "positive": a number above 0;
 # "typos": min_length and never)
 _ZH_SECTIONS = {
-    "min_cjk_share": "share", "clause_ends": "words", "sentence_ends": "words", "question_ends": "words",
+    "characters_per_word": "positive", "clause_ends": "words", "sentence_ends": "words", "question_ends": "words",
     "terminators": "words", "negation": "cues", "uncertain": "cues", "hypothetical": "cues", "historical": "cues", "treatment_over": "cues", "pseudo": "regexes",
     "family": "words", "therapy_status": "groups", "results": "groups", "relations": "groups",
     "possessives": "words", "about_phrases": "words", "self_statements": "regexes", "relative_writer_words": "words", "first_person": "words",
@@ -99,9 +99,9 @@ def chinese_vocabulary() -> dict[str, Any]:
     check_fields(doc, _ZH_SECTIONS, path.name, _ZH_SECTIONS)
     for section, shape in _ZH_SECTIONS.items():
         where, value = f"{path.name}.{section}", doc[section]
-        if shape == "share":
-            if not isinstance(value, (int, float)) or not 0 < value <= 1:
-                raise DataError(where, "must be a number above 0 and at most 1")
+        if shape == "positive":
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+                raise DataError(where, "must be a number above 0")
         elif shape in ("words", "regexes"):
             words = _zh_words(value, where)
             for i, word in enumerate(words if shape == "regexes" else ()):

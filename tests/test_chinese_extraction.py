@@ -246,3 +246,12 @@ def test_short_chinese_answers_give_values_and_dates():
     assert read_date("去年3月", TODAY) == "2025-03"
     assert read_date("3个月前", TODAY) == "2026-09-02"
     assert read_date("今年68岁", TODAY) is None
+
+
+def test_a_chinese_lab_report_with_english_abbreviations():
+    text = "血常规：WBC 3.2×10^9/L，HGB 85g/L，PLT 30×10^9/L；肝肾功能：ALT 50U/L，Scr 120μmol/L"
+    assert is_chinese(text)
+    found = facts(text)
+    assert [f.concept for f in found] == ["wbc", "hemoglobin", "platelets", "alt", "creatinine"]
+    assert one(found, "platelets").value_normalized == 30
+    assert one(facts("现在肌酐升高到300多"), "creatinine").value == 300

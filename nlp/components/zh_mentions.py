@@ -4,8 +4,8 @@ Read on the simplified text (nlp/chinese.py; offsets are those of the text as wr
 
 * terminology names: the ``zh`` lists of data/terminology/*.yaml, found wherever they are
   written (Chinese has no spaces), and the English ``terms`` and ``abbreviations`` on runs
-  of Latin words ("SLE 8年，MMF无效"): terms in any case (three letters or fewer only in
-  capitals), abbreviations as written;
+  of Latin words ("SLE 8年，MMF无效"): terms in any case (three letters or fewer only with a
+  capital: "Scr", "ALT", never "got"), abbreviations as written;
 * demographics and the rest (data/nlp/zh.yaml): ages ("26岁"; "我妈妈55，"), sex words
   (a one-character word such as 女 only where jieba segments it as a word of its own),
   weights ("体重52公斤"), pregnancy words, places;
@@ -34,7 +34,7 @@ from nlp.components.terms import SKIPPED_ANALYTES, fact_label
 _ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _LATIN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'+/-]*[A-Za-z0-9+]|[A-Za-z0-9]")
 _MAX_WORDS = 6
-_SHORT_TERM = 3          # English terms this short count only in capitals ("ALT", not "alt")
+_SHORT_TERM = 3          # English terms this short count only with a capital ("ALT", "Scr", not "alt")
 _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _GENERIC_INFECTION = 2   # "感染" (2 characters), not "活动性感染"
@@ -207,7 +207,7 @@ class MentionFinder:
                 target = self.exact.get(written)
                 if target is None:
                     lowered = " ".join(written.lower().split())
-                    if len(lowered) > _SHORT_TERM or written.isupper():
+                    if len(lowered) > _SHORT_TERM or written[0].isupper():
                         target = self.latin.get(lowered)
                 if target is not None:
                     best = (n, Mention(start, end, target[0], target[1]))
@@ -227,7 +227,7 @@ class MentionFinder:
             if not text[cut:end].isdigit():
                 break
             written = text[start:cut]
-            target = self.exact.get(written) or (self.latin.get(written.lower()) if len(written) > _SHORT_TERM or written.isupper() else None)
+            target = self.exact.get(written) or (self.latin.get(written.lower()) if len(written) > _SHORT_TERM or written[0].isupper() else None)
             if target is not None and target[0] in ("LAB", "SCORE"):
                 return 1, Mention(start, cut, target[0], target[1])
         return None
