@@ -11,8 +11,8 @@ limiter (``ApplicationBuilder.rate_limiter``); ``RetryingRequests`` is ours. It 
 
 at most ``attempts`` times in all. A request Telegram refused for what it is (400
 ``BadRequest``, 403 ``Forbidden``, 401/404 ``InvalidToken``, 409 ``Conflict``) is never
-retried. ``getUpdates`` is retried by python-telegram-bot's own polling loop (with
-growing pauses, and honouring 429s), so updates are not lost while the Bot API is down.
+retried. ``getUpdates`` is retried by our polling loop (``bot/telegram_polling.py``: growing
+pauses, honouring 429s), so updates are not lost while the Bot API is down.
 
 A retry after a timeout may deliver a message twice (Telegram may have taken the first
 attempt): a duplicate is preferred over a lost reply.
