@@ -2,13 +2,16 @@
 
 1. Engine turns: the benchmark conversations (``data/bench_conversations.yaml``) on a fresh
    database holding the bundled trials, each turn timed (``benchmarks/turns.py``).
-2. Telegram load: the real python-telegram-bot Application long-polls the local fake Bot
-   API server (``benchmarks/fake_bot_api.py``, loopback only) while
+2. Telegram load: the real bot, ``python bot.py telegram`` in a process of its own (as in
+   production: the Bot API's work is not the bot's), on a fresh database, long-polls the
+   local fake Bot API server (``benchmarks/fake_bot_api.py``, loopback only, in this
+   process) while
    ``--users`` simulated users (200 by default) chat at once: /start, "patient", an opening
    message carrying a number only that user sends (their platelet count), then "not sure".
    Each user sends a message when the previous reply arrived (and went quiet for
    ``QUIET_S``). Reported: turns answered per second, messages sent per second, reply
-   latency p50/p95/p99 (message sent to the first piece of its reply), and the check that
+   latency p50/p95/p99 (message sent to the first piece of its reply), the bot's CPU time
+   per turn during the run (its process and its extraction process), and the check that
    every user got exactly their own replies (a reply for every message, their own number
    echoed back, nobody else's, nothing sent to a chat that did not write).
 """
@@ -16,6 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -28,18 +34,23 @@ from benchmarks.turns import TODAY, load_script, play, stats, summary
 FIRST_USER = 700_000
 QUIET_S = 0.2                  # a reply is complete when its chat stayed quiet this long
 REPLY_TIMEOUT_S = 300.0
+STARTUP_TIMEOUT_S = 300.0
 
 
 def bench_chat(args: Any) -> dict[str, Any]:
-    from bot.startup import build_engine  # start-up: the store only for commands that open it
+    from bot.commands.telegram import start_engine  # start-up: the store only for commands that open it
 
     users = max(1, int(getattr(args, "users", 200) or 200))
     with tempfile.TemporaryDirectory(prefix="trialbot-chat-") as folder:
-        engine = build_engine(str(Path(folder) / "chat.db"), transport="telegram")
-        engine.today = TODAY
-        engine.warm_up()
-        turns = summary(play(engine, load_script(), prefix="chat"))
-        load = asyncio.run(telegram_load(engine, fake_bot_api, users))
+        # the engine as `python bot.py telegram` runs it: extraction in a process of its own
+        engine, extraction = start_engine(str(Path(folder) / "chat.db"))
+        try:
+            engine.today = TODAY
+            turns = summary(play(engine, load_script(), prefix="chat"))
+        finally:
+            if extraction is not None:
+                extraction.close()
+        load = asyncio.run(telegram_load(Path(folder), fake_bot_api, users))
         load["reply_ms"] = stats(load.pop("latencies"))
     result = {**turns, "telegram": load}
     result["table"] = _table(turns, load)
@@ -58,31 +69,35 @@ def marker(number: int) -> str:
     return f"platelet count {100 + number} x10^9/L"
 
 
-async def telegram_load(engine: Any, fake: Any, users: int) -> dict[str, Any]:
+async def telegram_load(folder: Path, fake: Any, users: int) -> dict[str, Any]:
 
     quiet = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "telegram", "trialbot")}
     for name in quiet:                  # the load run's thousands of requests, not logged
         logging.getLogger(name).setLevel(logging.ERROR)
     try:
-        return await _load(engine, fake, users)
+        return await _load(folder, fake, users)
     finally:
         for name, level in quiet.items():
             logging.getLogger(name).setLevel(level)
 
 
-async def _load(engine: Any, fake: Any, users: int) -> dict[str, Any]:
-    from bot.telegram_app import build_application  # start-up: python-telegram-bot only for the telegram command
-
+async def _load(folder: Path, fake: Any, users: int) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     api = _timed_api(fake.FakeBotAPI, loop)()
     ids = [FIRST_USER + n for n in range(users)]
     latencies: list[float] = []
     with api:
-        app = build_application(engine, api.token, api.base_url)
-        async with fake.polling(app):
-            began = time.perf_counter()
+        bot = _start_bot(api, folder)
+        try:
+            await api.until(lambda: api.calls("getUpdates") or bot.poll() is not None, STARTUP_TIMEOUT_S, "the bot")
+            if bot.poll() is not None:
+                raise RuntimeError(f"the bot stopped at start-up (exit {bot.returncode}); see {folder / 'bot.log'}")
+            began, cpu_before = time.perf_counter(), _cpu_seconds(bot.pid)
             answered = await asyncio.gather(*(_chat(api, uid, n, latencies) for n, uid in enumerate(ids)))
-            wall = time.perf_counter() - began
+            wall, cpu = time.perf_counter() - began, _cpu_seconds(bot.pid) - cpu_before
+        finally:
+            bot.terminate()
+            await loop.run_in_executor(None, bot.wait)
         wrong = [uid for n, uid in enumerate(ids) if not _own_replies(api, uid, n, users, answered[n])]
         strangers = {c for c in api.sent if c not in set(ids)}
         sent = sum(len(api.sent.get(uid, [])) for uid in ids)
@@ -90,7 +105,33 @@ async def _load(engine: Any, fake: Any, users: int) -> dict[str, Any]:
     return {"users": users, "messages_per_user": len(user_messages(0)), "turns": turns,
             "seconds": round(wall, 1), "turns_per_s": round(turns / wall, 1), "replies_per_s": round(sent / wall, 1),
             "own_replies": not wrong and not strangers, "wrong_users": len(wrong) + len(strangers),
+            "bot_cpu_ms_per_turn": round(cpu * 1000 / max(1, turns), 1) if cpu >= 0 else None,
             "latencies": latencies}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (the extraction process) from
+    /proc; -1 where there is no /proc."""
+    try:
+        pids = [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        ticks = 0
+        for each in pids:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])       # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return -1.0
+
+
+def _start_bot(api: Any, folder: Path) -> subprocess.Popen:
+    """``python -m bot.cli telegram`` on a database of its own, pointed at the fake server;
+    its log (no message text) in ``bot.log`` beside the database."""
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url,
+               TRIALBOT_DB=str(folder / "telegram.db"), TRIALBOT_RATE_LIMIT="0")
+    env.pop("TRIALBOT_DEBUG", None)
+    with open(folder / "bot.log", "ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", "telegram"], env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
 
 
 def _timed_api(base: type, loop: asyncio.AbstractEventLoop) -> type:
@@ -169,6 +210,7 @@ def _table(turns: dict[str, Any], load: dict[str, Any] | None) -> list[tuple[str
             ("telegram turns answered per s", load["turns_per_s"]),
             ("telegram messages sent per s", load["replies_per_s"]),
             ("telegram reply latency ms p50/p95/p99", f"{r.get('p50')} / {r.get('p95')} / {r.get('p99')}"),
+            ("bot CPU ms per turn (its process and its extraction process)", load["bot_cpu_ms_per_turn"]),
             ("every user got exactly their own replies", "yes" if load["own_replies"] else f"NO ({load['wrong_users']} users)"),
         ]
     return rows

@@ -61,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
     configure_logging(token)
+    engine = extraction = None
     try:
-        engine = build_engine(db_path(args.db), transport="telegram")
-        engine.warm_up()
+        engine, extraction = start_engine(db_path(args.db))
         app = build_application(engine, token, setting("api_base"), clinicians=clinicians, limiter=limiter)
         try:
             if args.webhook:
@@ -76,7 +76,34 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except TelegramError as exc:
         return _fail(f"Telegram refused: {type(exc).__name__}: {str(exc).replace(token, '<token>')}")
+    finally:
+        if extraction is not None:
+            extraction.close()
     return 0
+
+
+def start_engine(path: str):
+    """The warmed-up engine for Telegram, and its extraction process (None: extraction in
+    this process). Extraction in a child process of its own (nlp/extraction_process.py, as
+    the chat does) builds the pipeline on the other core while this one loads the rest, and
+    runs each turn's extraction there: meanwhile this process's interpreter is free for the
+    Bot API traffic (the engine's thread waits on the child without holding the GIL)."""
+    from bot.startup import build_engine  # start-up: the store only for commands that open it
+    from nlp.build_cache import beside  # start-up: the pipeline's cache only for commands that build it
+    from nlp.extraction_process import ExtractionProcess  # start-up: the child only for the bot
+
+    try:
+        extraction = ExtractionProcess(beside(path)).start()
+    except (OSError, ValueError):
+        extraction = None
+    try:
+        engine = build_engine(path, transport="telegram", extract=extraction)
+        engine.warm_up()
+    except BaseException:
+        if extraction is not None:
+            extraction.close()
+        raise
+    return engine, extraction
 
 
 def _fail(message: str) -> int:
