@@ -76,6 +76,19 @@ def shown_criteria(criteria: Iterable[Any]) -> list[dict[str, Any]]:
     return shown
 
 
+def heading_ids(criteria: Iterable[Any]) -> set[str]:
+    """The ids of the criteria that are headings or notes (``shown_criteria`` leaves them
+    out): for ``triage --json``, which lists every criterion and marks these."""
+    items = list(criteria)
+    parents = {getattr(c, "parent", None) for c in items}
+    found = set()
+    for item in items:
+        rule = (getattr(item, "criterion", None) or {}).get("rule")
+        if is_heading(item.text) and (item.id in parents or rule is None or is_review_only(rule)):
+            found.add(item.id)
+    return found
+
+
 def _decides(child: str, group: str) -> bool:
     """Whether an alternative of an "any" group explains the group's status."""
     undecided = ("unknown", "review")

@@ -6,6 +6,9 @@ a self-hosted Bot API server). Sessions live in the database (--db, else $TRIALB
 else ./trialbot.db) and survive restarts. Webhook mode (--webhook URL --port N) needs the
 webhooks extra of python-telegram-bot (pip install -e '.[webhooks]'); Telegram must reach
 URL over HTTPS, usually through a reverse proxy forwarding to --listen:--port.
+With $TRIALBOT_SYNC_HOURS set (e.g. 24), the bot also runs `sync` every that many hours in
+the background, and tells users whose shown trials changed status the next time they write
+(docs/sync.md).
 
 Example:
   TELEGRAM_BOT_TOKEN=123456:ABC... python bot.py telegram

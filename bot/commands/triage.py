@@ -40,7 +40,7 @@ from bot.geo import load_gazetteer
 from bot.language import detect, load_languages
 from bot.normalise import normalise_input
 from bot.render import PLAIN, Renderer
-from bot.results import shown_criteria
+from bot.results import heading_ids, shown_criteria
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
 from bot.trial_notes import notice_lines, offered, trial_notices
@@ -176,7 +176,12 @@ def _print_json_line(head: dict, results: list, tail: dict) -> None:
     dumps = lambda value: json.dumps(value, ensure_ascii=False, default=str)  # noqa: E731
     out.write(dumps(head)[:-1] + (', "trials": [' if head else '{"trials": ['))
     for i, result in enumerate(results):
-        out.write((", " if i else "") + dumps(result.to_dict()))
+        data = result.to_dict()
+        headings = heading_ids(result.criteria)
+        for criterion in data.get("criteria") or []:
+            if criterion.get("id") in headings:
+                criterion["heading"] = True          # a heading or note: no criterion (#16)
+        out.write((", " if i else "") + dumps(data))
         drop = getattr(result, "drop_details", None)
         if drop is not None:
             drop()
