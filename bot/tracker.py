@@ -11,7 +11,10 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``skip``        ``{"key", "choice": "unsure"|"skip"}``: left open on purpose
 * ``correction``  ``{"source", "removed": [{"label", "concept"}], "facts": [Fact...]}``
 * ``asked``       ``{"key", "form", "options", "token"}``: the question now pending
-* ``shown``       ``{"what": "results"|"summary", "trials": [{"id", "verdict"}]}``
+* ``shown``       ``{"what": "results"|"summary", "trials": [{"id", "verdict", "status"}]}`` (results
+  keep each trial's status, ``bot.status_changes``)
+* ``status_told`` ``{"trials": {id: status}}``: trials shown before whose status changed,
+  told at the start of a turn (``bot.status_changes``)
 * ``resume``      ``{}``: the user asked for more questions after seeing results
 * ``speaker``     ``{"relation": "daughter", "sex": "female"|"male"|None}``: a relative is
   writing about the patient (from the first messages; the relation word's category only)
