@@ -160,3 +160,35 @@ def test_real_registry_records_show_no_heading_as_a_criterion():
             if is_heading(row["text"]) and (has_children or rule is None or rule.get("type") == "review"):
                 bare_headings += 1
     assert bare_headings == 0
+
+
+def test_a_long_lead_ending_with_a_colon_names_something_and_stays():
+    assert not is_heading("Diagnosed as refractory dermatomyositis, and conventional hormone therapy is not "
+                          "effective and (or) ineffective treatment methods:")
+    assert is_heading("Systemic primary exclusion criteria:") and is_heading("Exclusion:")
+
+
+def test_triage_json_marks_headings_and_notes():
+    import io
+    import sys
+
+    from bot.commands.triage import _print_json_line
+    from bot.results import heading_ids
+
+    profile = Profile().add(extract("34F, SLE since 2015, failed MMF", today=TODAY))
+    results = match(profile, load_trials(), today=TODAY)
+    expected = {r.trial["id"]: heading_ids(r.criteria) for r in results}
+    out, sys.stdout = sys.stdout, io.StringIO()
+    try:
+        _print_json_line({"profile": {}}, results, {})
+        written = sys.stdout.getvalue()
+    finally:
+        sys.stdout = out
+    import json
+
+    for trial in json.loads(written)["trials"]:
+        marked = {c["id"] for c in trial["criteria"] if c.get("heading")}
+        assert marked == expected[trial["id"]]
+        texts = {c["text"] for c in trial["criteria"] if c.get("heading")}
+        assert not texts & set(CRITERIA)
+    assert any(expected.values())
