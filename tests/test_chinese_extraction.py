@@ -255,3 +255,12 @@ def test_a_chinese_lab_report_with_english_abbreviations():
     assert [f.concept for f in found] == ["wbc", "hemoglobin", "platelets", "alt", "creatinine"]
     assert one(found, "platelets").value_normalized == 30
     assert one(facts("现在肌酐升高到300多"), "creatinine").value == 300
+
+
+def test_chinese_numbers_in_ages_and_durations():
+    found = facts("患者二十六岁，系统性红斑狼疮十五年")
+    assert one(found, "age").value == 26 and one(found, "age").text == "二十六"
+    assert one(found, "sle").duration_days == pytest.approx(15 * 365.25)
+    child = facts("我女儿今年十岁，狼疮")
+    assert one(child, "age").value == 10 and one(child, "sle").date is None     # 今年 is her age's year
+    assert one(facts("狼疮十几年了"), "sle").duration_days is None               # ten-odd: no number

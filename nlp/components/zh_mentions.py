@@ -6,7 +6,7 @@ Read on the simplified text (nlp/chinese.py; offsets are those of the text as wr
   written (Chinese has no spaces), and the English ``terms`` and ``abbreviations`` on runs
   of Latin words ("SLE 8年，MMF无效"): terms in any case (three letters or fewer only with a
   capital: "Scr", "ALT", never "got"), abbreviations as written;
-* demographics and the rest (data/nlp/zh.yaml): ages ("26岁"; "我妈妈55，"), sex words
+* demographics and the rest (data/nlp/zh.yaml): ages ("26岁", "二十六岁"; "我妈妈55，"), sex words
   (a one-character word such as 女 only where jieba segments it as a word of its own),
   weights ("体重52公斤"), pregnancy words, places;
 * a lab or score name takes the value after it in its clause ("血小板才2万",
@@ -28,6 +28,7 @@ from typing import Any
 
 from data.terminology import Terminology
 from nlp.components.measurements import Reading
+from nlp.components.zh_time import ChineseNumbers
 from nlp.components.zh_values import ChineseValues
 from nlp.components.terms import SKIPPED_ANALYTES, fact_label
 
@@ -167,7 +168,8 @@ class MentionFinder:
         relation_words = [w for spelled in words["relations"].values() for w in spelled]
         ages = _alternation(words["age_units"])
         self.age_units = words["age_units"]
-        self.age_re = re.compile(r"(?<![\d.])(\d{1,3})\s*(%s)" % ages)
+        self.number = ChineseNumbers(words)
+        self.age_re = re.compile(r"(?<![\d.])(\d{1,3}|%s)\s*(%s)" % (self.number.pattern.split("|")[1], ages))
         self.age_before_re = re.compile(r"(?:%s)\s*[:：]?\s*(\d{1,3})(?![\d.])" % _alternation(words["age_before"]))
         self.relation_age_re = re.compile(
             r"(?:%s)\s*[，,（(]?\s*(\d{1,3})(?=\s*了?\s*(?:[，,。；;！!？?）)\s]|$))" % _alternation(relation_words))
@@ -235,7 +237,9 @@ class MentionFinder:
     def _patterns(self, text: str, tokens: list[tuple[int, int]]):
         for regex in (self.age_re, self.age_before_re, self.relation_age_re):
             for match in regex.finditer(text):
-                value = float(match.group(1))
+                value = self.number(match.group(1))
+                if value is None:
+                    continue
                 unit = match.group(2) if regex is self.age_re else None
                 if unit is not None and self.age_units[unit] == "month":
                     value = round(value / 12, 3)

@@ -1,5 +1,5 @@
 """Times in Chinese text: durations ("8年", "三年了", "半年"), times ago ("8年前"), years
-("2019年", "2019年3月", "去年"). Units, Chinese numbers and relative years are data
+("2019年", "2019年3月", "去年"), and Chinese numbers ("二十六"). Units, Chinese numbers and relative years are data
 (data/nlp/zh.yaml); a unit's length in days is core/durations.py. Each expression is a
 ``TimeExpression`` of nlp/components/time.py, attached to a fact by its ``attach``.
 """
@@ -19,15 +19,46 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+class ChineseNumbers:
+    """Numbers in digits or Chinese ("26", "二十六", "十五", "半"; ``number_words``)."""
+
+    def __init__(self, words: dict[str, Any]):
+        self.values = {w: float(v) for w, v in words["number_words"].items()}
+        self.pattern = r"\d+(?:\.\d+)?|[%s]+" % "".join(re.escape(w) for w in self.values)
+
+    def __call__(self, written: str) -> float | None:
+        try:
+            return float(written)
+        except ValueError:
+            pass
+        if len(written) == 1:
+            return self.values.get(written)
+        total, digit = 0.0, None
+        for ch in written:
+            value = self.values.get(ch)
+            if value is None or value != int(value):
+                return None                       # "半" only stands alone
+            if value == 0:                        # 零 holds a place ("一百零二")
+                continue
+            if value >= 10:                       # 十, 百: a multiplier
+                total += (1 if digit is None else digit) * value
+                digit = None
+            elif digit is not None:
+                return None                       # two digits in a row ("二三十": twenty or thirty)
+            else:
+                digit = value
+        return total + (digit or 0)
+
+
 class ChineseTimes:
     def __init__(self, words: dict[str, Any]):
         self.units = {w: DAYS[u] for w, u in words["time_units"].items()}
-        self.numbers = {w: float(v) for w, v in words["number_words"].items()}
+        self.number = ChineseNumbers(words)
         self.relative = {w: int(v) for w, v in words["relative_years"].items()}
-        number = r"\d+(?:\.\d+)?|%s" % _alternation(self.numbers)
+        number = self.number.pattern
         self.amount = re.compile(r"(?<![\d年])(?P<value>%s)\s*(?P<unit>%s)(?P<more>多)?(?P<ago>前)?" % (number, _alternation(self.units)))
         self.year = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月)?")
-        # "去年3月"; not "今年68" (an age)
+        # "去年3月"; not "今年68", "今年十岁" (an age)
         self.relative_re = re.compile(r"(?P<rel>%s)(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月)?" % _alternation(self.relative))
 
     def __call__(self, text: str, today: date, taken: list[tuple[int, int]]) -> list[TimeExpression]:
@@ -47,7 +78,7 @@ class ChineseTimes:
             used.append(match.span())
         for match in self.relative_re.finditer(text):
             month = match.group("month")
-            if not free(match.start(), match.end()) or (month is None and text[match.end():match.end() + 1].isdigit()):
+            if not free(match.start(), match.end()) or (month is None and re.match(self.number.pattern, text[match.end():match.end() + 1])):
                 continue
             written = f"{today.year + self.relative[match.group('rel')]:04d}" + (f"-{int(month):02d}" if month else "")
             found.append(TimeExpression(match.start(), match.end(), date=written))
@@ -55,13 +86,9 @@ class ChineseTimes:
         for match in self.amount.finditer(text):
             if not free(match.start(), match.end()):
                 continue
-            written = match.group("value")
-            count = self.numbers.get(written)
+            count = self.number(match.group("value"))
             if count is None:
-                try:
-                    count = float(written)
-                except ValueError:
-                    continue
+                continue
             days = count * self.units[match.group("unit")]
             if match.group("ago"):
                 when = today - timedelta(days=round(days))
