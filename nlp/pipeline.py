@@ -189,6 +189,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             facts = []
             for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
                 facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today, speaker))
+        builder.history_sections(text, facts)   # a note's "Past Medical History:" spans pieces
         yield _with_relation_sex(facts, speaker, source)
 
 

@@ -21,6 +21,7 @@ from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, biomarker_status, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
+from nlp.components.sections import HistorySections
 from nlp.components.time import EventsBefore, TimeReader, attach
 from nlp.components.speaker import Speaker
 from core.facts import Fact
@@ -57,6 +58,7 @@ class FactBuilder:
         self.people = People()
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
+        self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}

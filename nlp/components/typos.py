@@ -32,6 +32,8 @@ class TypoMatcher:
         self.min_length = int(settings["min_length"])
         self.thresholds = sorted((tuple(t) for t in settings["thresholds"]), reverse=True)
         self.same_first = bool(settings.get("same_first_letter", True))
+        # word beginnings of opposite meaning: "hypotension" is never a misspelt "hypertension"
+        self.opposites = [(a.lower(), b.lower()) for pair in settings.get("opposite_prefixes", []) for a, b in (pair, pair[::-1])]
         self.targets: dict[str, list[tuple[str, str]]] = {}
         for concept in terminology.concepts.values():
             if concept.id in SKIPPED_ANALYTES:
@@ -64,6 +66,8 @@ class TypoMatcher:
         if not choices:
             return None
         best = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=self._threshold(len(text)))
+        if best and any(text.startswith(one) and best[0].startswith(other) for one, other in self.opposites):
+            return None
         return best[0] if best else None
 
     def _typo_like(self, token) -> bool:

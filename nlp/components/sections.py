@@ -1,0 +1,58 @@
+"""Sections of a clinical note that date what they list: everything under a "Past Medical
+History:" heading, or after "her past medical history is remarkable for", is history.
+
+The heading names and the words that open a list after them are data (data/nlp/
+extraction.yaml ``history_sections``). A heading section runs to the next heading line
+("Medications:", "Social History:") or to a blank line after its first item; a sentence
+that opens a history list runs to its end. Conditions, infections, procedures and drugs
+in it become historical, unless a drug is said to be taken now.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+LABELS = ("CONDITION", "INFECTION", "PROCEDURE", "DRUG")
+_NEXT_HEADING = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.MULTILINE)
+_BLANK = re.compile(r"\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
+
+
+class HistorySections:
+    def __init__(self, vocabulary: dict[str, Any]):
+        settings = vocabulary.get("history_sections") or {}
+        names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("headings", []), key=len, reverse=True))
+        opens = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("list_openers", []), key=len, reverse=True))
+        self.heading = re.compile(rf"^[ \t]*(?:{names})[ \t]*:", re.IGNORECASE | re.MULTILINE) if names else None
+        self.sentence = (re.compile(rf"\b(?:{names})\s+(?:{opens})\b", re.IGNORECASE) if names and opens else None)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the text that list the patient's history."""
+        found: list[tuple[int, int]] = []
+        if self.heading is not None:
+            for match in self.heading.finditer(text):
+                end = len(text)
+                following = _NEXT_HEADING.search(text, match.end())
+                if following is not None:
+                    end = following.start()
+                blank = _BLANK.search(text, match.end())
+                if blank is not None and text[match.end():blank.start()].strip():
+                    end = min(end, blank.start())
+                found.append((match.end(), end))
+        if self.sentence is not None:
+            for match in self.sentence.finditer(text):
+                stop = _SENTENCE_END.search(text, match.end())
+                found.append((match.end(), stop.start() if stop else len(text)))
+        return found
+
+    def __call__(self, text: str, facts: list[Any]) -> None:
+        if not facts:
+            return
+        spans = self.spans(text)
+        if not spans:
+            return
+        for fact in facts:
+            if fact.label not in LABELS or fact.historical or fact.status == "current":
+                continue
+            if any(start <= fact.start and fact.end <= end for start, end in spans):
+                fact.historical = True
