@@ -360,6 +360,7 @@ def test_present_perfect_is_not_past():
     ("IVIG planned tomorrow.", "ivig"),
     ("Plan: start upadacitinib.", "upadacitinib"),
     ("Plt 9. On pred 60 mg. TPO-RA to be started.", "tpo_agonist"),
+    ("his doctor said to try voclosporin next", "voclosporin"),
 ])
 def test_a_planned_therapy_is_not_taken_now(text, concept):
     f = fact(text, concept, "DRUG")
@@ -383,3 +384,7 @@ def test_a_bare_year_dates_only_the_mention_before_it():
     assert fact("splenectomy 2019 with relapse", "splenectomy").date == "2019"
     ck = fact("CK 2000 U/L", "ck")
     assert ck.value == 2000 and ck.date is None
+
+
+def test_then_relapse_is_a_failure_of_the_therapy_before_it():
+    assert fact("64F ALCL. Brentuximab-CHP x6 then relapse. CD30+", "brentuximab").status == "failed"
