@@ -40,6 +40,11 @@ def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=10).hexdigest()
 
 
+# Bump when what ``plan_row`` makes of a record changes: stored plans are then made again
+# (``data.store.replan``) the next time a store is opened. 2: own-condition marks (``besides``).
+PLAN_VERSION = "2"
+
+
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
     """(top-level criterion hashes in order, every node by hash) for a record."""
     nodes: dict[str, dict] = {}
@@ -77,10 +82,46 @@ def registry_criteria(record: dict) -> list[dict]:
     if sex in ("FEMALE", "MALE") and "sex" not in types:
         criteria.append({"id": "elig-sex", "kind": "inclusion", "rule": {"type": "sex", "allowed": [sex.lower()]},
                          "text": f"Sex: {sex.lower()} only (registry eligibility limits)"})
+    own = list(record.get("conditions") or [])
+    if own:
+        criteria = [_besides_own(c, own, c.get("kind") or "inclusion") for c in criteria]
     target = condition_target(record)
     if target is not None:
         criteria.append(target)
     return criteria
+
+
+CONDITION_LEAVES = ("diagnosis", "history")     # leaf types that name a condition
+
+
+def _besides_own(criterion: dict, own: list[str], kind: str) -> dict:
+    """A criterion whose condition leaves speak *against* the patient (an exclusion, or a
+    "no ..." inclusion) marked with the trial's own conditions (``besides``): in a trial for
+    breast cancer, "metastatic breast cancer", "any other malignancy" or "stage IV disease"
+    is about a form of the disease every patient of the trial has, and the patient's stated
+    diagnosis of it neither excludes nor clears them (``matching.leaves`` leaves it to the
+    trial team). Rules are copied, never changed in place."""
+    kind = criterion.get("kind") or kind
+    if criterion.get("children"):
+        return {**criterion, "children": [_besides_own(c, own, kind) for c in criterion["children"]]}
+    rule = criterion.get("rule")
+    if rule is None:
+        return criterion
+    marked = _mark(rule, own, kind == "exclusion")
+    return criterion if marked is rule else {**criterion, "rule": marked}
+
+
+def _mark(rule: dict, own: list[str], against: bool) -> dict:
+    if "all" in rule or "any" in rule:
+        op = "all" if "all" in rule else "any"
+        parts = [_mark(sub, own, against) for sub in rule[op]]
+        return rule if all(a is b for a, b in zip(parts, rule[op])) else {**rule, op: parts}
+    if "not" in rule:
+        inner = _mark(rule["not"], own, not against)
+        return rule if inner is rule["not"] else {**rule, "not": inner}
+    if against and rule.get("type") in CONDITION_LEAVES and "besides" not in rule:
+        return {**rule, "besides": own}
+    return rule
 
 
 def condition_target(record: dict) -> dict | None:

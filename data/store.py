@@ -25,7 +25,7 @@ from data import search
 from data.catalogue import load_catalogue
 from data.limits import limits_row
 from data.migrations import apply_migrations
-from data.rule_nodes import plan_row
+from data.rule_nodes import PLAN_VERSION, plan_row
 from data.settings import db_path, number_setting
 from data.terminology import TERMINOLOGY_DIR, load_terminology
 from data.trials import TRIALS_DIR, iter_criteria, load_trials, validate_record
@@ -233,11 +233,35 @@ def open_store(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
     This is the one call a command needs: a fresh machine needs no manual step."""
     db = connect(path)
     try:
+        replan(db)               # first: a new store has nothing to make again
         sync_bundled(db)
     except BaseException:
         db.close()
         raise
     return db
+
+
+_PLAN_VERSION_KEY = "plan_version"
+
+
+def replan(db: sqlite_utils.Database) -> bool:
+    """Make every stored trial's plan again when the planner changed since they were made
+    (``data.rule_nodes.PLAN_VERSION``, kept in ``meta``); True when it did. Records are
+    not touched, only their compiled plans."""
+    if _meta(db, _PLAN_VERSION_KEY) == PLAN_VERSION:
+        return False
+    with _write_transaction(db):
+        if _meta(db, _PLAN_VERSION_KEY) == PLAN_VERSION:      # another process did it meanwhile
+            return False
+        for (record,) in db.execute("SELECT record FROM trials").fetchall():
+            record = json.loads(record)
+            plan, conditions, nodes = plan_row(record)
+            db.conn.executemany("INSERT OR IGNORE INTO rule_nodes (hash, node) VALUES (?, ?)", nodes)
+            db.execute("UPDATE trial_limits SET plan = ?, condition_list = ? WHERE trial_id = ?",
+                       [plan, conditions, record["id"]])
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [_PLAN_VERSION_KEY, PLAN_VERSION])
+        _bump_trials_version(db)
+    return True
 
 
 def bundled_hash(directory: Path | None = None, terminology_dir: Path | None = None) -> str:

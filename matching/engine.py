@@ -7,8 +7,9 @@
   combine their children's statuses with Kleene logic.
 - Top-level criteria decide the verdict: ``ineligible`` when any fails; ``likely`` when
   the rest pass or are for review (and at least one passes); else ``possible``.
-- Score: the share of evaluable (non-review) top-level criteria that pass. Trials rank
-  likely > possible > ineligible, then by score, then fewer unknowns, then id.
+- Score: the share of evaluable (non-review) top-level criteria that pass. Ranking
+  (``rank_key``): ineligible trials last; before them, condition fit (the patient's own
+  disease first), then likely > possible, text relevance (BM25), score, fewer unknowns, id.
 
 Registry age/sex limits (``eligibility``) become criteria ``elig-age`` / ``elig-sex`` when no
 criterion of the record already states them, so they are never silently dropped.
@@ -246,7 +247,7 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         by_id = id_order(ids)
     fits = condition_fits(plans, judgement.ev)
     text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
-    order = np.lexsort((by_id, unknown, -score, -np.array(text), -np.array(fits), verdict)).tolist()
+    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, -np.array(fits), verdict == 2)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
                    plans, judgement, records, load, fits, text)
@@ -261,11 +262,12 @@ def id_order(ids: list[str]) -> Any:
 
 
 def rank_key(result: TrialResult) -> tuple:
-    """Verdict first; within a verdict, how well the trial's conditions meet the patient's,
-    then how well its text fits the patient's words (BM25), the share of criteria met,
-    fewer unknowns, id."""
-    return (VERDICT_ORDER[result.verdict], -result.condition_fit, -result.text_relevance, -result.score,
-            result.unknowns, result.id)
+    """Relevance first, then criteria: ruled-out trials last; before them, how well the
+    trial's conditions meet the patient's (the same disease, a related one, none stated),
+    then the verdict (likely before possible), how well its text fits the patient's words
+    (BM25), the share of criteria met, fewer unknowns, id."""
+    return (result.verdict == INELIGIBLE, -result.condition_fit, VERDICT_ORDER[result.verdict],
+            -result.text_relevance, -result.score, result.unknowns, result.id)
 
 
 def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:

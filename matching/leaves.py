@@ -25,6 +25,9 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
     concept = leaf["concept"]
     name = ev.label(concept)
     present, uncertain, broader, negated = split_related(ev.related(["CONDITION"], concept))
+    present, own = _besides_own(ev, leaf, present)
+    if own and not present:
+        return _own_condition(ev, leaf, name, own)
     months = leaf.get("min_duration_months")
     if present:
         if not months:
@@ -38,6 +41,33 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
         return LeafResult(leaf, UNKNOWN, f"{name} stated, but not when it was diagnosed "
                           f"(criterion: at least {months:g} months)", present, ask=f"diagnosis_date:{concept}")
     return _not_stated(leaf, name, f"diagnosis:{concept}", uncertain, broader, negated, "is it")
+
+
+def _besides_own(ev: Evidence, leaf: dict, present: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """(facts that count, facts of the trial's own condition): in a criterion against the
+    patient, a stated diagnosis of the condition the trial is for (``besides``, set by
+    ``data.rule_nodes``), the same, broader or narrower, is not evidence of it."""
+    own = leaf.get("besides")
+    if not own or not present:
+        return present, []
+    is_a, named = ev.terminology.is_a, leaf.get("concept")
+
+    def own_form(fact: Fact, target: str) -> bool:
+        # only a criterion naming the trial's disease or a broader one ("metastatic breast
+        # cancer", "any other malignancy"); one naming a narrower form ("active lupus
+        # nephritis" in a lupus trial) is judged as usual, and asked about
+        return is_a(target, named) and (fact.concept == target or is_a(fact.concept, target)
+                                        or is_a(target, fact.concept))
+
+    mine = [f for f in present if any(own_form(f, c) for c in own)]
+    return [f for f in present if f not in mine], mine
+
+
+def _own_condition(ev: Evidence, leaf: dict, name: str, own: list[Fact]) -> LeafResult:
+    targets = ", ".join(dict.fromkeys(ev.label(c) for c in leaf.get("besides") or ()))
+    return LeafResult(leaf, REVIEW, f"{name}: the trial is for {targets}, which you told me about; whether this "
+                      f"criterion (a particular form or stage of it, or another condition) applies is for the trial "
+                      f"team to judge", own)
 
 
 def _not_stated(leaf: dict, name: str, ask: str, uncertain: list[Fact], broader: list[Fact],
@@ -79,6 +109,9 @@ def _event(ev: Evidence, leaf: dict, labels: list[str], kind: str) -> LeafResult
     # a negative test result ("TB screen negative") is evidence of absence, like a negation
     negated += [f for f in present if f.status == "negative"]
     present = [f for f in present if f.status != "negative"]
+    present, own = _besides_own(ev, leaf, present)
+    if own and not present:
+        return _own_condition(ev, leaf, name, own)
     if present:
         if window is None:
             return LeafResult(leaf, TRUE, f"{name}: stated", present[:1])
