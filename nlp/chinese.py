@@ -22,8 +22,8 @@ import re
 import threading
 from functools import lru_cache
 
-# CJK unified ideographs (and extension A, compatibility ideographs)
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# CJK unified ideographs (extensions A to F, compatibility ideographs)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 # prose: "lupus", "My", "have"; not "SLE", "MMF", "WBC" (capitals) nor "g" and "mol" in
 # "85g/L", "120μmol/L" (units)
 _LATIN_WORD = re.compile(r"(?<![\w/^])[A-Za-z]?[a-z]+(?![\w/])")
