@@ -25,6 +25,8 @@ class HistorySections:
         opens = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("list_openers", []), key=len, reverse=True))
         self.heading = re.compile(rf"^[ \t]*(?:{names})[ \t]*:", re.IGNORECASE | re.MULTILINE) if names else None
         self.sentence = (re.compile(rf"\b(?:{names})\s+(?:{opens})\b", re.IGNORECASE) if names and opens else None)
+        # a cheap gate: the last word of every heading ("history", "hx", "pmh") must occur
+        self.gate = frozenset(n.split()[-1].lower() for n in settings.get("headings", []))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the text that list the patient's history."""
@@ -47,6 +49,9 @@ class HistorySections:
 
     def __call__(self, text: str, facts: list[Any]) -> None:
         if not facts:
+            return
+        low = text.lower()
+        if not any(word in low for word in self.gate):
             return
         spans = self.spans(text)
         if not spans:
