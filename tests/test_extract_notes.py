@@ -100,3 +100,16 @@ def test_note_wording_reaches_the_terminology(text, concept, kind_of):
     found = [f.concept for f in facts(text)]
     assert concept in found, found
     assert load_terminology().is_a(concept, kind_of)
+
+
+def test_a_relatives_age_written_before_the_relative():
+    ages = [f for f in facts("She is 32. Her 70-year-old father has hypertension.") if f.label == "AGE"]
+    assert [(a.value, a.family) for a in ages] == [(32, False), (70, True)]
+    daughter = next(f for f in facts("my 24-year-old daughter has lupus") if f.label == "AGE")
+    assert daughter.value == 24 and not daughter.family      # the relative the message is about
+
+
+def test_a_family_history_list_is_the_familys():
+    found = by_concept("Her family history is positive for DM type 2 and HTN. She smokes and has lupus.")
+    assert found["type_2_diabetes"].family and found["hypertension"].family
+    assert not found["sle"].family

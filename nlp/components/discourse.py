@@ -55,6 +55,9 @@ class People:
         doc = ent.doc
         before = doc[max(ent.sent.start, ent.start - AGE_RELATION_SCOPE):ent.start]
         named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)]
+        if not named and ent.end < ent.sent.end:      # "her 70-year-old father has hypertension"
+            after = self.words.relation_of(doc[ent.end].text)
+            named = [after] if after else []
         if not named:
             return False
         return speaker is None or speaker.relation != named[-1]
