@@ -33,6 +33,7 @@ from nlp.units import normalize_unit
 _SKIPPED = {"SEX", "LOCATION", "AGE", "WEIGHT"}
 _CLAUSE_END = re.compile(r"[;\n]|\.(?:\s|$)")
 _SCORE_START = re.compile(r"≥|≤|>=|<=|[<>=]|\d|\b(?:IV|I{1,3})\b")
+_SCORE_LIST = re.compile(r"\d+(?:\s*(?:,|~|～|/|,?\s*or|,?\s*and|to|-|–)\s*\d+\b)+(?!\s*(?:\.\d|%|[A-Za-z]*/))")
 _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–|and|,)\s*(?P<v>\d+(?:\.\d+)?|IV|I{1,3})\b")
 _COUNT_BEFORE = r"(?:(?P<cmp>at least|a minimum of|more than|≥|>=|>)\s+)?(?P<n>{n})\s+(?:x\s+)?$"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -312,6 +313,16 @@ def _score(atom: Atom, text: str, terminology: Terminology, cues: Cues) -> None:
         return
     value, top, comparator = reading.value, reading.value_high, reading.comparator
     end = reading.end
+    listed = _SCORE_LIST.match(text, reading.start, limit) if comparator is None else None
+    if listed:                                       # "0~2", "0, 1 or 2", "0/1/2"
+        values = [float(v) for v in re.findall(r"\d+", listed.group(0))]
+        value, top, end = min(values), max(values), listed.end()
+    elif comparator is None and top is None:         # "2 or less", "70 or more"
+        for section, bound in (("score_at_most", "<="), ("score_at_least", ">=")):
+            trailing = next((m for p in cues.patterns.get(section, ()) if (m := p.match(text.lower(), end + 1 if text[end:end + 1] == " " else end, limit))), None)
+            if trailing is not None:
+                comparator, end = bound, trailing.end()
+                break
     extra = _ALTERNATIVE.match(text, end, limit)
     if extra and top is None and comparator is None:  # "III or IV"
         top = _number(extra.group("v"))

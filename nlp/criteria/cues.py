@@ -28,6 +28,7 @@ PATTERN_SECTIONS = (
     "pregnancy_planning", "antibody", "age", "ignore", "not_facts", "connectors_or", "connectors_and",
     "conditional", "permission", "note", "fragment", "age_not_patient", "other_person", "infection_kinds",
     "both_sexes", "women_only", "name_modifiers", "whichever", "therapy_heads", "obligation",
+    "score_at_most", "score_at_least", "result_negative",
 )
 MAP_SECTIONS = ("disease_antibodies", "graded_by")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -37,7 +38,8 @@ _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_u
                  "review_notes", "sex", "subject_sex", "age_subject_words"}
 SEXES = ("female", "male")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
-             "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation"}
+             "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
+             "score_at_most", "score_at_least", "result_negative"}
 
 
 @dataclass(frozen=True)

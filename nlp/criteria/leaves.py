@@ -18,6 +18,8 @@ no threshold of its own), for an exclusion ``all[rule, any[not exception, review
 """
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from data.terminology import Terminology
@@ -195,6 +197,11 @@ def _negated(atom: Atom, reader) -> bool:
         # "without active hepatitis B": the result word does not undo the negation before it
         return any(end <= atom.start and not reader.text[end:atom.start].strip(" ,").count(",")
                    for _, end in atom.negation_spans)
+    if atom.label == "PREGNANCY" and not atom.negated:
+        # "must have a negative serum or urine pregnancy test": the result word stands a few
+        # words before the test, in the same clause
+        clause = re.split(r"[;,.:()]", reader.text[max(0, atom.start - 60):atom.start])[-1]
+        return reader.cues.search("result_negative", clause)
     if not atom.negated or atom.label == "BIOMARKER":
         return False
     if atom.label not in ("DRUG", "PROCEDURE"):
