@@ -41,8 +41,8 @@ def _hash(text: str) -> str:
 
 
 # Bump when what ``plan_row`` makes of a record changes: stored plans are then made again
-# (``data.store.replan``) the next time a store is opened. 2: own-condition marks (``besides``).
-PLAN_VERSION = "2"
+# (``data.store.replan``) the next time a store is opened. 2, 3: own-condition marks (``besides``).
+PLAN_VERSION = "3"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -120,7 +120,13 @@ def _mark(rule: dict, own: list[str], against: bool) -> dict:
         inner = _mark(rule["not"], own, not against)
         return rule if inner is rule["not"] else {**rule, "not": inner}
     if against and rule.get("type") in CONDITION_LEAVES and "besides" not in rule:
-        return {**rule, "besides": own}
+        # only a leaf naming the trial's disease or a broader one: the mark makes a leaf of
+        # its own per list of conditions, and thousands of trials share unmarked leaves
+        terminology = load_terminology()
+        named = rule.get("concept")
+        targets = [c for c in own if named and (c == named or terminology.is_a(c, named))]
+        if targets:
+            return {**rule, "besides": targets}
     return rule
 
 
