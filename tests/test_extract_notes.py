@@ -113,3 +113,10 @@ def test_a_family_history_list_is_the_familys():
     found = by_concept("Her family history is positive for DM type 2 and HTN. She smokes and has lupus.")
     assert found["type_2_diabetes"].family and found["hypertension"].family
     assert not found["sle"].family
+
+
+def test_an_age_before_a_relation_word_without_a_possessive_is_the_patients():
+    from nlp.pipeline import extract
+
+    ages = [f for f in extract("17-year-old girl with SLE, lupus nephritis despite mycophenolate.") if f.label == "AGE"]
+    assert [(f.value, f.family) for f in ages] == [(17.0, False)]

@@ -55,9 +55,13 @@ class People:
         doc = ent.doc
         before = doc[max(ent.sent.start, ent.start - AGE_RELATION_SCOPE):ent.start]
         named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)]
-        if not named and ent.end < ent.sent.end:      # "her 70-year-old father has hypertension"
+        if not named and ent.end < ent.sent.end and ent.start > ent.sent.start:
+            # "her 70-year-old father has hypertension": a relation word right after the age,
+            # and a possessive right before it ("a 17-year-old girl" is the patient)
+            owner = doc[ent.start - 1].lower_
             after = self.words.relation_of(doc[ent.end].text)
-            named = [after] if after else []
+            mine = self.words.possessives | self.words.other_person_words
+            named = [after] if after and owner in mine else []
         if not named:
             return False
         return speaker is None or speaker.relation != named[-1]
