@@ -62,6 +62,28 @@ class Evaluator(Evidence):
             return cached[1].value
         return fast(self, leaf)
 
+    def values(self, leaves: list[dict], token: object) -> list[str]:
+        """``value`` of every leaf of a list that stays the same from turn to turn (``token``
+        names it: the plan book's snapshot). Leaves whose judge has a truth-only bulk path
+        (the condition gate) are judged together, remembered per list and per the facts
+        they read; the others one by one."""
+        if self._reads is not None or self.overrides:
+            return [self.value(leaf) for leaf in leaves]
+        kept = _POSITIONS.get(id(token))
+        if kept is None or kept[0] is not token:
+            groups: dict[str, list[int]] = {}
+            for i, leaf in enumerate(leaves):
+                if leaf.get("type") in _BULK:
+                    groups.setdefault(leaf["type"], []).append(i)
+            _POSITIONS.clear()                  # one snapshot is current at a time
+            kept = _POSITIONS[id(token)] = (token, groups, {i for idx in groups.values() for i in idx})
+        _, groups, bulk = kept
+        out = [None if i in bulk else self.value(leaf) for i, leaf in enumerate(leaves)]
+        for kind, positions in groups.items():
+            for i, found in zip(positions, _BULK[kind](self, token, [leaves[i] for i in positions])):
+                out[i] = found
+        return out
+
     def leaf(self, leaf: dict) -> LeafResult:
         key = id(leaf)
         if key in self.overrides:
@@ -78,9 +100,44 @@ class Evaluator(Evidence):
             base = _baseline(self, leaf, judge)
             # no fact of any label the judge read with no facts at all: it would read the
             # same nothing again and give the same result
-            result = base[2] if base[1].isdisjoint(self._labels) else judge(self, leaf)
+            result = base[2] if base[1].isdisjoint(self._labels) else self._remembered(leaf, judge, base[1])
         self._cache[key] = (leaf, result)
         return result
+
+    def _remembered(self, leaf: dict, judge: Callable[["Evaluator", dict], LeafResult],
+                    base_labels: frozenset) -> LeafResult:
+        """The judge's result, remembered across turns for the same leaf, day and facts of
+        every label the judge has read for it: a turn that adds a lab value does not judge
+        thousands of diagnosis leaves again. The labels read are recorded while judging
+        (``Evidence.facts``), so the key always covers what the result rests on."""
+        kept = _LABELS_READ.get(id(leaf))
+        labels = kept[1] if kept is not None and kept[0] is leaf else base_labels
+        key = (id(leaf), self.today, id(self.terminology), self._facts_key(labels))
+        found = _REMEMBERED.get(key)
+        if found is not None and found[0] is leaf:
+            return found[1]
+        self._reads = reads = set()
+        try:
+            result = judge(self, leaf)
+        finally:
+            self._reads = None
+        if not reads <= labels:                   # read more than before: a wider key from now on
+            labels = frozenset(labels | reads)
+            key = (id(leaf), self.today, id(self.terminology), self._facts_key(labels))
+        if len(_REMEMBERED) >= _BASELINE_LIMIT:
+            _REMEMBERED.clear()
+            _LABELS_READ.clear()
+        _LABELS_READ[id(leaf)] = (leaf, labels)
+        _REMEMBERED[key] = (leaf, result)
+        return result
+
+    def _facts_key(self, labels: frozenset) -> tuple:
+        keys = self.__dict__.setdefault("_facts_keys", {})
+        found = keys.get(labels)
+        if found is None:
+            found = keys[labels] = tuple(tuple(_hashable(v) for v in vars(f).values())
+                                         for label in sorted(labels) for f in self._by_label.get(label, ()))
+        return found
 
 
 def _deciding(op: str, value: str, parts: list[RuleResult]) -> list[LeafResult]:
@@ -97,7 +154,20 @@ def _deciding(op: str, value: str, parts: list[RuleResult]) -> list[LeafResult]:
 _JUDGES: dict[str, Callable[[Evidence, dict], LeafResult]] = {**leaves.JUDGES, **labs.JUDGES, **therapy.JUDGES,
                                                             **relevance.JUDGES}
 _VALUES: dict[str, Callable[[Evidence, dict], str]] = {**relevance.VALUES}
+_BULK: dict[str, Callable[[Evidence, object, list[dict]], list[str]]] = {**relevance.BULK_VALUES}
+_POSITIONS: dict[int, tuple[object, dict[str, list[int]], set[int]]] = {}
 _BASELINES: dict[tuple[int, date, int], tuple[dict, frozenset, LeafResult]] = {}
+_REMEMBERED: dict[tuple, tuple[dict, LeafResult]] = {}
+_LABELS_READ: dict[int, tuple[dict, frozenset]] = {}
+
+
+def _hashable(value: object) -> object:
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return repr(value)
+
 _BASELINE_LIMIT = 200_000
 
 

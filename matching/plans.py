@@ -219,9 +219,9 @@ class Judgement:
         from matching.vector import CODE  # start-up: numpy (~0.17 s) only once plans are judged
 
         snapshot = self.book.snapshot()
-        value = self.ev.value
         arg = self.book.arg
-        self.codes = snapshot.judge([CODE[value(arg[i])] for i in snapshot.leaves])
+        values = self.ev.values([arg[i] for i in snapshot.leaves], snapshot)
+        self.codes = snapshot.judge([CODE[v] for v in values])
         self._codes = self.codes.tolist()
         self._names = snapshot.names
         self._n = snapshot.n

@@ -253,5 +253,25 @@ def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, st
     return max(fit(concept, text, leaf, terminology) for concept, text in patient)
 
 
+_BULK_MEMO: dict[tuple, tuple[object, list[str]]] = {}
+
+
+def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
+    """``gate_value`` of every gate leaf of a list that stays the same from turn to turn
+    (``token`` names it), remembered per list and per the patient's diagnoses: a turn that
+    changes no diagnosis re-reads no gate."""
+    diagnoses = _diagnoses(ev)[2]
+    key = (id(token), len(leaves), diagnoses)
+    found = _BULK_MEMO.get(key)
+    if found is not None and found[0] is token:
+        return found[1]
+    values = [gate_value(ev, leaf) for leaf in leaves]
+    if len(_BULK_MEMO) >= 16:
+        _BULK_MEMO.pop(next(iter(_BULK_MEMO)))
+    _BULK_MEMO[key] = (token, values)
+    return values
+
+
 JUDGES = {"target_condition": target_condition}
+BULK_VALUES = {"target_condition": gate_values}   # truth-only, a whole list at once
 VALUES = {"target_condition": gate_value}      # truth-only fast paths (no reason)
