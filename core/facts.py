@@ -149,3 +149,16 @@ class Profile:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Profile":
         return cls([Fact.from_dict(f) for f in data.get("facts", [])])
+
+
+def facts_key(facts: Iterable[Fact]) -> tuple:
+    """A hashable key of facts, every field included (memos of what facts decide)."""
+    return tuple(tuple(_hashable(v) for v in vars(fact).values()) for fact in facts)
+
+
+def _hashable(value: object) -> object:
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return repr(value)

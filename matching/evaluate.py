@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from core.facts import Profile
+from core.facts import Profile, facts_key
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all, kleene_any, kleene_not
 from data.terminology import Terminology
 from matching import labs, leaves, relevance, therapy
@@ -135,8 +135,7 @@ class Evaluator(Evidence):
         keys = self.__dict__.setdefault("_facts_keys", {})
         found = keys.get(labels)
         if found is None:
-            found = keys[labels] = tuple(tuple(_hashable(v) for v in vars(f).values())
-                                         for label in sorted(labels) for f in self._by_label.get(label, ()))
+            found = keys[labels] = facts_key(f for label in sorted(labels) for f in self._by_label.get(label, ()))
         return found
 
 
@@ -160,13 +159,6 @@ _BASELINES: dict[tuple[int, date, int], tuple[dict, frozenset, LeafResult]] = {}
 _REMEMBERED: dict[tuple, tuple[dict, LeafResult]] = {}
 _LABELS_READ: dict[int, tuple[dict, frozenset]] = {}
 
-
-def _hashable(value: object) -> object:
-    try:
-        hash(value)
-        return value
-    except TypeError:
-        return repr(value)
 
 _BASELINE_LIMIT = 200_000
 

@@ -18,6 +18,7 @@ import hashlib
 from datetime import date
 from typing import Any, Iterable
 
+from core.facts import facts_key
 from matching import questions
 from matching.cache import Memo
 from matching.candidates import Candidates, find_candidates, patient_of
@@ -106,15 +107,7 @@ def forget() -> None:
 
 
 def _facts_key(profile: Any) -> tuple:
-    return tuple(tuple(_hashable(v) for v in vars(fact).values()) for fact in profile.facts)
-
-
-def _hashable(value: Any) -> Any:
-    try:
-        hash(value)
-        return value
-    except TypeError:
-        return repr(value)
+    return facts_key(profile.facts)
 
 
 def _trials_key(trials: list[tuple[str, str]]) -> str:

@@ -184,42 +184,22 @@ def _names_of(concept: str, terminology: Terminology) -> set[str]:
 
 _MEMO: dict[tuple, tuple[dict, LeafResult]] = {}
 _MEMO_LIMIT = 200_000
-_SIGNATURES: dict[int, tuple[dict, tuple]] = {}
-_VERDICTS: dict[tuple, tuple[str, str, list[Fact], str | None]] = {}
 
 
 def target_condition(ev: Evidence, leaf: dict) -> LeafResult:
     """The gate's judgement, remembered per leaf and per the patient's diagnoses as stated
-    (the same facts give the same result every turn; a turn re-judges thousands of gates),
-    and worked out once per list of conditions: thousands of trials list the same ones."""
+    (the same facts give the same result every turn; a turn re-judges thousands of gates;
+    trials listing the same conditions share one leaf: the plan book interns them)."""
     stated, suspected, diagnoses = _diagnoses(ev)
     key = (id(leaf), diagnoses)
     found = _MEMO.get(key)
     if found is not None and found[0] is leaf:
         return found[1]
-    signature = _signature(leaf)
-    verdict = _VERDICTS.get((signature, diagnoses))
-    if verdict is None:
-        judged = _judge_target(ev, leaf, stated, suspected)
-        verdict = (judged.value, judged.reason, judged.facts, judged.ask)
-        if len(_VERDICTS) >= _MEMO_LIMIT:
-            _VERDICTS.clear()
-        _VERDICTS[(signature, diagnoses)] = verdict
-    result = LeafResult(leaf, verdict[0], verdict[1], list(verdict[2]), ask=verdict[3])
+    result = _judge_target(ev, leaf, stated, suspected)
     if len(_MEMO) >= _MEMO_LIMIT:
         _MEMO.clear()
-        _SIGNATURES.clear()
     _MEMO[key] = (leaf, result)
     return result
-
-
-def _signature(leaf: dict) -> tuple:
-    """What the gate's judgement depends on in a leaf: its lists of conditions."""
-    found = _SIGNATURES.get(id(leaf))
-    if found is None or found[0] is not leaf:
-        found = _SIGNATURES[id(leaf)] = (leaf, (tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()),
-                                                 tuple(leaf.get("texts") or ())))
-    return found[1]
 
 
 def _fact_key(fact: Fact) -> tuple:
