@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any, Callable
 
 from nlp.resources import unit_aliases
 
@@ -66,3 +67,32 @@ def parse_number(raw: str) -> float | None:
     if fraction:
         value = float(f"{whole}.{fraction}")
     return value
+
+
+def normalise_lab(fact: Any, terminology: Any, unit_key: Callable[[str, dict], str | None] = normalize_unit) -> None:
+    """A lab fact's value in its analyte's canonical unit, and whether it is plausible (the
+    analyte's ``plausible`` range): a value without a unit is taken in the canonical unit
+    when plausible, else marked implausible; a unit the analyte is not measured in leaves
+    the normalised value empty. ``unit_key`` finds the written unit among the analyte's
+    (``normalize_unit``; the Chinese reader knows Chinese unit names first)."""
+    analyte = terminology.get(fact.concept)
+    if analyte is None:
+        return
+    units = analyte.attrs.get("units", {})
+    canonical = analyte.attrs.get("canonical_unit")
+    low, high = analyte.attrs.get("plausible", [float("-inf"), float("inf")])
+    if fact.unit is None:
+        if low <= fact.value <= high:
+            fact.value_normalized, fact.unit_normalized = fact.value, canonical
+        else:
+            fact.implausible = True
+        return
+    unit = unit_key(fact.unit, units)
+    if unit is None:
+        return
+    converted = terminology.to_canonical(fact.concept, fact.value, unit)
+    fact.value_normalized = round(converted, 4) if converted is not None else None
+    fact.unit_normalized = canonical
+    if converted is not None and not (low <= converted <= high):
+        fact.implausible = True
+

@@ -28,7 +28,7 @@ from nlp.components.zh_mentions import Mention, MentionFinder
 from nlp.components.zh_speaker import People, chinese_relations
 from nlp.components.zh_time import ChineseTimes
 from nlp.resources import chinese_vocabulary, vocabulary
-from nlp.units import normalize_unit
+from nlp.units import normalise_lab, normalize_unit
 
 # long texts are read in pieces of whole sentences of about this many characters
 CHUNK_CHARS = 1000
@@ -154,22 +154,12 @@ class ChineseExtractor:
             low, high = concept.attrs.get("range") or (float("-inf"), float("inf"))
             fact.implausible = not low <= fact.value <= high
             return
-        units = concept.attrs.get("units", {})
-        canonical = concept.attrs.get("canonical_unit")
-        low, high = concept.attrs.get("plausible", [float("-inf"), float("inf")])
-        if fact.unit is None:
-            if low <= fact.value <= high:
-                fact.value_normalized, fact.unit_normalized = fact.value, canonical
-            else:
-                fact.implausible = True
-            return
-        unit = self.mentions.unit_key(fact.unit)
-        unit = unit if unit in units else normalize_unit(fact.unit, units)
-        converted = self.terminology.to_canonical(fact.concept, fact.value, unit) if unit else None
-        if converted is None:
-            return
-        fact.value_normalized, fact.unit_normalized = round(converted, 4), canonical
-        fact.implausible = not low <= converted <= high
+        normalise_lab(fact, self.terminology, self._unit_key)
+
+    def _unit_key(self, written: str, units: dict) -> str | None:
+        """A Chinese unit name first ("微摩尔/升"), else the written unit as English reads it."""
+        unit = self.mentions.unit_key(written)
+        return unit if unit in units else normalize_unit(written, units)
 
     def _attach_times(self, text: str, mentions: list[Mention], facts: list[Fact], today: date) -> None:
         taken = [(m.start, m.end) for m in mentions if m.label in ("AGE", "WEIGHT")]

@@ -25,7 +25,7 @@ from nlp.components.sections import HistorySections
 from nlp.components.time import EventsBefore, TimeReader, attach
 from nlp.components.speaker import Speaker
 from core.facts import Fact
-from nlp.units import normalize_unit
+from nlp.units import normalise_lab
 
 # a pregnancy dated longer ago than this is over (a pregnancy lasts about 280 days)
 PAST_PREGNANCY_DAYS = 300
@@ -190,26 +190,7 @@ class FactBuilder:
         self._normalise_lab(fact)
 
     def _normalise_lab(self, fact: Fact) -> None:
-        analyte = self.terminology.get(fact.concept)
-        if analyte is None:
-            return
-        units = analyte.attrs.get("units", {})
-        canonical = analyte.attrs.get("canonical_unit")
-        low, high = analyte.attrs.get("plausible", [float("-inf"), float("inf")])
-        if fact.unit is None:
-            if low <= fact.value <= high:
-                fact.value_normalized, fact.unit_normalized = fact.value, canonical
-            else:
-                fact.implausible = True
-            return
-        unit = normalize_unit(fact.unit, units)
-        if unit is None:
-            return  # a unit this analyte is not measured in: leave normalised values empty
-        converted = self.terminology.to_canonical(fact.concept, fact.value, unit)
-        fact.value_normalized = round(converted, 4) if converted is not None else None
-        fact.unit_normalized = canonical
-        if converted is not None and not (low <= converted <= high):
-            fact.implausible = True
+        normalise_lab(fact, self.terminology)
 
     def _check_score(self, fact: Fact) -> None:
         score = self.terminology.get(fact.concept)
