@@ -10,6 +10,7 @@ from core.facts import Fact, Profile
 from data.rule_nodes import PLAN_VERSION, registry_criteria
 from data.store import open_store, replan, upsert_trials
 from matching.engine import match
+from test_relevance import STORED_FIELDS
 
 TODAY = date(2026, 6, 1)
 
@@ -74,15 +75,7 @@ def test_a_narrower_form_of_the_trials_disease_is_judged_and_asked_as_before():
 
 def test_stored_plans_are_made_again_when_the_planner_changes(tmp_path):
     db = open_store(str(tmp_path / "p.db"))
-    base = {"sources": ["test"], "official_title": None, "acronym": None, "summary": None, "description": None,
-            "keywords": [], "interventions": [], "phase": None, "status": "RECRUITING", "study_type": None,
-            "design": {"allocation": None, "purpose": None, "masking": None, "model": None},
-            "enrollment": {"count": None, "type": None},
-            "dates": {"start": None, "primary_completion": None, "completion": None, "last_updated": None},
-            "eligibility": {"min_age_years": None, "max_age_years": None, "sex": "ALL", "healthy_volunteers": None},
-            "sponsors": [], "sites": [], "contacts": [], "arms": [], "outcomes": {"primary": [], "secondary": []},
-            "other_ids": []}
-    upsert_trials(db, [{**base, **_breast_trial(), "id": "local-bc"}], "import")
+    upsert_trials(db, [{**STORED_FIELDS, **_breast_trial(), "id": "local-bc"}], "import")
     assert db.execute("SELECT value FROM meta WHERE key = 'plan_version'").fetchone()[0] == PLAN_VERSION
     db.execute("UPDATE meta SET value = 'old' WHERE key = 'plan_version'")
     db.execute("UPDATE trial_limits SET plan = '[]' WHERE trial_id = 'local-bc'")

@@ -19,6 +19,18 @@ TODAY = date(2026, 6, 1)
 REVIEW = lambda text, kind: {"type": "review", "reason": "other"}  # noqa: E731
 
 
+# every field of a record the store validates, empty: a test record adds what it is about
+STORED_FIELDS = {
+    "sources": ["test"], "official_title": None, "acronym": None, "summary": None, "description": None,
+    "keywords": [], "interventions": [], "phase": None, "status": "RECRUITING", "study_type": None,
+    "design": {"allocation": None, "purpose": None, "masking": None, "model": None},
+    "enrollment": {"count": None, "type": None},
+    "dates": {"start": None, "primary_completion": None, "completion": None, "last_updated": None},
+    "eligibility": {"min_age_years": None, "max_age_years": None, "sex": "ALL", "healthy_volunteers": None},
+    "sponsors": [], "sites": [], "contacts": [], "arms": [], "outcomes": {"primary": [], "secondary": []},
+    "other_ids": []}
+
+
 def _trial(trial_id, conditions=(), texts=(), criteria=(), **fields):
     record = {"id": trial_id, "nct_id": None, "title": fields.pop("title", trial_id), "criteria": list(criteria),
               "conditions": list(conditions), "conditions_text": list(texts)}
@@ -135,17 +147,9 @@ def test_stored_trials_rank_by_text_relevance_within_the_same_condition_fit(tmp_
     db = open_store(str(tmp_path / "t.db"))
     bundled = {t["id"] for t in load_trials()}
     db.execute("DELETE FROM trials WHERE id NOT IN (SELECT value FROM json_each(?))", [json.dumps(sorted(bundled))])
-    base = {"sources": ["test"], "official_title": None, "acronym": None, "summary": None, "description": None,
-            "keywords": [], "interventions": [], "phase": None, "status": "RECRUITING", "study_type": None,
-            "design": {"allocation": None, "purpose": None, "masking": None, "model": None},
-            "enrollment": {"count": None, "type": None},
-            "dates": {"start": None, "primary_completion": None, "completion": None, "last_updated": None},
-            "eligibility": {"min_age_years": None, "max_age_years": None, "sex": "ALL", "healthy_volunteers": None},
-            "sponsors": [], "sites": [], "contacts": [], "arms": [], "outcomes": {"primary": [], "secondary": []},
-            "other_ids": []}
-    plain = dict(base, id="local-x-plain", nct_id=None, title="A study in adults", conditions=["sle"],
+    plain = dict(STORED_FIELDS, id="local-x-plain", nct_id=None, title="A study in adults", conditions=["sle"],
                  conditions_text=["SLE"], criteria=[])
-    named = dict(base, id="local-x-named", nct_id=None, title="Belimumab-refractory lupus: a cell therapy study",
+    named = dict(STORED_FIELDS, id="local-x-named", nct_id=None, title="Belimumab-refractory lupus: a cell therapy study",
                  conditions=["sle"], conditions_text=["SLE"], criteria=[])
     upsert_trials(db, [plain, named], "import")
     profile = Profile([_stated("sle", "lupus"), Fact("DRUG", "belimumab", "belimumab", status="failed")])
