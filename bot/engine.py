@@ -413,6 +413,9 @@ class Engine(Answering, Asking):
     def _role_unclear(self, turn: Turn) -> None:
         """A message that does not say who is chatting: the role is asked once more, and
         after that one unclear answer patient wording is assumed (never a loop)."""
+        if turn.tracker.relation is not None:     # "my daughter has lupus": a relative writes,
+            self._set_role(turn, "patient")       # in everyday words (said so; /role changes it)
+            return
         if turn.tracker.role_unclear:
             self._assume_patient(turn)
             return

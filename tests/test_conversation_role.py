@@ -92,3 +92,13 @@ def test_role_command_respects_the_clinician_allowlist(engine):
     engine.start(CID, role="patient", channel=Channel(clinician_ok=False))
     reply = engine.message(CID, "/role clinician", channel=Channel(clinician_ok=False))
     assert reply.role == "patient"
+
+
+@pytest.mark.parametrize("opening", ["my daughter is 24 and has lupus", "im writing for my son, he has crohns"])
+def test_a_relative_writing_is_not_asked_who_is_talking(engine, opening):
+    """"my daughter has lupus" says who writes: a relative, in everyday words (said so,
+    with /role to change it), never the role question on top."""
+    engine.start(CID)
+    reply = engine.message(CID, opening)
+    assert reply.role == "patient" and reply.state != ROLE
+    assert "who am I talking to" not in said(reply)
