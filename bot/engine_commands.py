@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.language import load_languages
-from bot.results import audit, criteria_by_status, shape_results
+from bot.results import audit, criteria_by_status, shape_results, trial_view
 from bot.sites import where_to_ask
 from bot.tracker import Tracker
 from bot.trial_notes import trial_notices
@@ -106,8 +106,7 @@ def trial(engine: "Engine", turn: Turn, arg: str) -> None:
     if mine is not None:
         location = profile.first("LOCATION")
         place = location.concept if location else None
-        shaped = shape_results([mine], place, engine.gazetteer if place else None)
-        view = (shaped["candidates"] or shaped["ruled_out"])[0]
+        view = trial_view(mine, place, engine.gazetteer if place else None)
     order = [c.get("id") for c in walk_criteria(record.get("criteria") or [])]
     turn.say("trial", trial=_brief(record), record=record, view=view, known=bool(profile.facts), order=order,
              notices=trial_notices(engine.store.db, [record], engine.today).get(record.get("id")))   # freshness

@@ -155,7 +155,10 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
     ``left_out``: trials pruning did not judge (for other conditions, or outside their
     age or sex limits), counted so none vanishes without a word."""
     candidates = [r for r in results if r.verdict in CANDIDATE]
-    ruled_out = [r for r in results if r.verdict not in CANDIDATE]
+    ruled_out = [r for r in results if r.verdict not in CANDIDATE and not getattr(r, "off_condition", False)]
+    # a trial for other conditions (a bile-duct study for a lupus patient) is counted with
+    # those pruning left out, not listed: its only reason is the patient's diagnosis
+    left_out += sum(1 for r in results if r.verdict not in CANDIDATE and getattr(r, "off_condition", False))
     return {
         "place": place,
         "candidates": [trial_view(r, place, gazetteer) for r in candidates[:max_candidates]],

@@ -57,7 +57,7 @@ def buttons(reply) -> list[str]:
 
 def test_a_chinese_first_message_gets_chinese_replies_and_the_role_question_in_chinese(engine):
     engine.start(CID)
-    reply = engine.message(CID, "我女儿26岁，狼疮，吗替麦考酚酯没效果")
+    reply = engine.message(CID, "26岁，狼疮，吗替麦考酚酯没效果")
     assert reply.lang == "zh" and reply.state == ROLE
     assert "我记下了" in said(reply) and "请问您是哪一位" in said(reply)
     assert "couldn't find anything" not in said(reply)
@@ -65,6 +65,13 @@ def test_a_chinese_first_message_gets_chinese_replies_and_the_role_question_in_c
     reply = engine.message(CID, "家属")             # the role question accepts Chinese
     assert reply.state != ROLE and reply.role == "patient" and reply.lang == "zh"
     assert "谢谢" in said(reply)
+
+
+def test_a_chinese_relative_is_not_asked_who_is_talking(engine):
+    engine.start(CID)
+    reply = engine.message(CID, "我女儿26岁，狼疮，吗替麦考酚酯没效果")   # "my daughter ...": a relative writes
+    assert reply.lang == "zh" and reply.state != ROLE and reply.role == "patient"
+    assert "我记下了" in said(reply) and "请问您是哪一位" not in said(reply)
 
 
 def test_short_answers_keep_the_conversation_language(engine):
