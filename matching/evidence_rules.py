@@ -13,7 +13,7 @@ EVIDENCE_FILE = DATA_DIR / "evidence.yaml"
 
 
 _LISTS = ("active_markers", "named_means_active")
-_FIELDS = (*_LISTS, "viral_loads")
+_FIELDS = (*_LISTS, "viral_loads", "category_heads")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class EvidenceRules:
     active_markers: frozenset[str]
     named_means_active: frozenset[str]
     viral_loads: dict[str, str]
+    category_heads: frozenset[str] = frozenset()
 
 
 def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
@@ -49,7 +50,10 @@ def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
             raise DataError(f"{path.name}.viral_loads", f"{marker!r} is not an infection concept")
         if not isinstance(analyte, str) or term.get(analyte) is None or term[analyte].category != "analyte":
             raise DataError(f"{path.name}.viral_loads.{marker}", f"{analyte!r} is not an analyte")
-    return EvidenceRules(viral_loads=dict(loads), **lists)
+    heads = doc.get("category_heads") or []
+    if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() and " " not in h.strip() for h in heads):
+        raise DataError(f"{path.name}.category_heads", "must be a list of single words")
+    return EvidenceRules(viral_loads=dict(loads), category_heads=frozenset(h.strip().casefold() for h in heads), **lists)
 
 
 @lru_cache(maxsize=1)

@@ -13,15 +13,19 @@ with stated diagnoses none of which fit, it is false, and the reason names both 
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import concepts_within
+from data.condition_names import condition_concept, concepts_within
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
 from matching.evidence import Evidence
+from matching.evidence_rules import load_evidence_rules
 from matching.leaf_result import LeafResult
 
 EXACT_FIT, RELATED_FIT, NAME_FIT = 3, 2, 1     # condition-match strength, best first
@@ -149,19 +153,47 @@ def _strengths(leaf: dict, terminology: Terminology) -> dict[str, int]:
         for other in around:
             strengths.setdefault(other, RELATED_FIT)
 
-    for concept in leaf.get("concepts") or ():
+    concepts = list(leaf.get("concepts") or ())
+    texts = tuple(leaf.get("texts") or ())
+    names: dict[str, list[str]] = {}            # concept -> the registry names standing for it
+    for text in texts:
+        mapped = condition_concept(text)
+        if mapped is not None:
+            names.setdefault(mapped, []).append(text)
+    inside_names = [(inside, name) for name in unmapped_texts(texts) for inside in concepts_within(name)]
+    listed = set(concepts) | {inside for inside, _name in inside_names}
+    for concept in concepts:
         strengths[concept] = EXACT_FIT
-    for concept in leaf.get("concepts") or ():
-        related(concept, both_ways=True)
+    for concept in concepts:
+        related(concept, both_ways=not _category(concept, names.get(concept, ()), listed, terminology))
     for parent in leaf.get("within") or ():     # the trial's condition lies under it
         related(parent, both_ways=False)
-    for name in unmapped_texts(tuple(leaf.get("texts") or ())):
-        for inside in concepts_within(name):
-            related(inside, both_ways=True)
+    for inside, name in inside_names:
+        related(inside, both_ways=not _category(inside, (name,), listed, terminology))
     if len(_STRENGTHS) >= 50_000:
         _STRENGTHS.clear()
     _STRENGTHS[key] = strengths
     return strengths
+
+
+def _category(concept: str, names: Iterable[str], listed: set[str], terminology: Terminology) -> bool:
+    """A listed condition that only files the trial under a heading: every registry name
+    for it is a plural category heading ("Autoimmune Diseases", "Connective Tissue
+    Diseases": ``category_heads`` in data/evidence.yaml) and the trial lists a more specific
+    condition under it ("Scleroderma, Diffuse"). It fits a patient who names it (or a
+    broader one), not every disease below it. Alone ("Autoimmune Diseases" only, a basket
+    trial), or named in the singular ("Solid Tumor"), it fits them all."""
+    names = list(names)
+    heads = load_evidence_rules().category_heads
+    if not names or concept not in terminology or not all(_last_word(n) in heads for n in names):
+        return False
+    below = set(terminology.descendants(concept))
+    return any(other != concept and other in below for other in listed)
+
+
+def _last_word(name: str) -> str:
+    words = re.findall(r"[^\W\d_]+", name.casefold())
+    return words[-1] if words else ""
 
 
 def _names(concept: str, terminology: Terminology) -> set[str]:

@@ -101,6 +101,19 @@ def test_a_registry_name_the_terminology_does_not_know_says_what_kind_of_disease
     assert _gate(_results([_stated("sle", "lupus")], [heme])["T-HEME"]).status == "fail"
 
 
+def test_a_category_heading_beside_a_specific_condition_only_files_the_trial():
+    """A scleroderma trial whose registry list adds "Autoimmune Diseases" and "Connective
+    Tissue Diseases" is not for lupus; a basket trial listing only "Autoimmune Diseases"
+    is; a patient naming the heading itself still fits."""
+    ssc = _trial("T-SSC", conditions=["diffuse_systemic_sclerosis", "autoimmune_disease"],
+                 texts=["Scleroderma, Diffuse", "Connective Tissue Diseases", "Autoimmune Diseases"])
+    assert _gate(_results([_stated("sle", "lupus")], [ssc])["T-SSC"]).status == "fail"
+    assert _gate(_results([_stated("systemic_sclerosis", "scleroderma")], [ssc])["T-SSC"]).status == "pass"
+    assert _gate(_results([_stated("autoimmune_disease", "autoimmune disease")], [ssc])["T-SSC"]).status == "pass"
+    basket = _trial("T-BASKET", conditions=["autoimmune_disease"], texts=["Autoimmune Diseases"])
+    assert _gate(_results([_stated("sle", "lupus")], [basket])["T-BASKET"]).status == "pass"
+
+
 def test_a_trial_with_no_conditions_has_no_gate():
     result = _results([_stated("sle", "lupus")], [_trial("T-NONE")])["T-NONE"]
     assert all(c.id != "elig-condition" for c in result.criteria)
