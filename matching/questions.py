@@ -177,9 +177,7 @@ def _zh_examples(concept: str | None) -> str:
     term = load_terminology()
     if not concept or concept not in term:
         return ""
-    below = [c for c in term.descendants(concept) if c != concept]
-    parents = {p for c in below for p in term[c].parents}
-    drugs = [_zh_label(term, c) for c in below if c not in parents and not term[c].attrs.get("route")]
+    drugs = [_zh_label(term, c) for c in _example_ids(term, concept)]
     return f"（例如{'、'.join(drugs[:_EXAMPLES])}）" if drugs else ""
 
 
@@ -192,10 +190,17 @@ def _examples(concept: str | None) -> str:
 def _examples_in(term, concept: str | None) -> str:
     if not concept or concept not in term:
         return ""
-    below = [c for c in term.descendants(concept) if c != concept]
-    parents = {p for c in below for p in term[c].parents}
-    drugs = [term[c].label for c in below if c not in parents and not term[c].attrs.get("route")]
+    drugs = [term[c].label for c in _example_ids(term, concept)]
     return f" (for example {', '.join(drugs[:_EXAMPLES])})" if drugs else ""
+
+
+def _example_ids(term, concept: str) -> list[str]:
+    """The most specific drugs of a class, not a route variant, and not a regimen that
+    only contains one ("R-CHOP" is no example of a glucocorticoid; ``kind: regimen`` in
+    data/terminology/therapies.yaml)."""
+    below = [c for c in term.descendants(concept) if c != concept and term[c].kind != "regimen"]
+    parents = {p for c in below for p in term[c].parents}
+    return [c for c in below if c not in parents and not term[c].attrs.get("route")]
 
 
 # --- choosing ---------------------------------------------------------------------------
