@@ -96,6 +96,7 @@ class Engine(Answering, Asking):
         self._next_question = next_question
         self._find_question_in = find_question
         self._own_matcher = match is None          # the real matcher, so the real question look-up
+        self._own_questions = next_question is None    # matching's choice: it weighs answers by audience
         self._trials_source = trials
         self._trials: list[dict] | None = None
         self._gazetteer = gazetteer

@@ -325,6 +325,10 @@ class Judgement:
         twice is listed twice); () for a decided or review node."""
         return self._open_of(node)[0]
 
+    def holds_open(self, node: int, leaf: int) -> bool:
+        """Whether the open ``leaf`` keeps the unknown ``node`` open."""
+        return leaf in self._open_of(node)[1]
+
     def _open_of(self, node: int) -> tuple[tuple[int, ...], frozenset]:
         found = self._open.get(node)
         if found is not None:

@@ -33,7 +33,9 @@ from datetime import date
 from typing import Any, Iterable
 
 from data.terminology import load_terminology
+from matching.question_priors import load_priors
 from matching.question_texts import load_question_texts
+from matching.question_value import question_kind, trial_gains
 from core.truth import FAIL, FALSE, TRUE, UNKNOWN
 from core.facts import Fact
 from matching.verdicts import POSSIBLE
@@ -71,6 +73,8 @@ class Question:
     zh_patient: str | None = None         # the wordings in Chinese (None: English only)
     zh_clinician: str | None = None
     zh_options: list[str] = field(default_factory=list)    # the options' Chinese texts, in order
+    gain: float | None = None             # expected change of verdicts (next_question; None: not chosen)
+    worth: bool = True                    # worth asking before the first results (next_question)
 
     def text(self, audience: str = "patient") -> str:
         return self.clinician if audience == "clinician" else self.patient
@@ -238,6 +242,7 @@ class _Candidate:
     rules_out: set = field(default_factory=set)
     settles: int = 0
     main_diagnosis: bool = False
+    gain: float = 0.0
 
 
 def _is_main_diagnosis(key: str, conditions: tuple[str, ...], memo: dict) -> bool:
@@ -263,15 +268,20 @@ def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict
     return found
 
 
-def next_question(results: list, asked: Iterable[str] = (), limit: int | None = None) -> Question | None:
+def next_question(results: list, asked: Iterable[str] = (), limit: int | None = None,
+                  audience: str = "patient") -> Question | None:
     """The best question to ask next, or None when no unknown can change a verdict.
 
     Only the first ``limit`` still-possible trials of ``results`` (ranked, as
     ``matching.engine.match`` returns them) are considered (default ``QUESTION_TRIALS``):
     questions serve the trials that fit best so far; the others keep their own open
-    questions (``TrialResult.questions``)."""
+    questions (``TrialResult.questions``). The question carries its expected change of
+    verdicts (``gain``) and whether that reaches the threshold of the first round
+    (``worth``: the diagnosis always does); ``audience`` ("patient" or "clinician") is who
+    answers: a clinician knows lab values and scores a patient rarely has at hand."""
     asked = set(asked)
     limit = QUESTION_TRIALS if limit is None else limit
+    priors = load_priors()
     candidates: dict[str, _Candidate] = {}
     main_memo: dict = {}
     stated_memo: dict = {}
@@ -287,6 +297,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         if stated is None:
             stated = [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
         conditions = result.conditions
+        gains: dict[str, float] | None = None
         for top, node in result.open_items():
             leaf = judgement.leaf_result(node)
             key = leaf.ask
@@ -298,6 +309,10 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
             cand = candidates.get(key)
             if cand is None:
                 cand = candidates[key] = _Candidate(key, leaf)
+            if result.id not in cand.trials:
+                if gains is None:
+                    gains = trial_gains(result, asked, priors)
+                cand.gain += priors.weight(considered - 1) * gains.get(key, 0.0)
             cand.trials.add(result.id)
             cand.main_diagnosis = cand.main_diagnosis or (main and not _diagnosis_stated(stated, conditions, stated_memo))
             for answer in (TRUE, FALSE):
@@ -306,16 +321,23 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
                     cand.rules_out.add(result.id)
                 if status != UNKNOWN:
                     cand.settles += 1
-    # an answer that can settle nothing on its own cannot change a verdict now (it may
-    # later, once other answers are in); the diagnosis is always worth asking
-    candidates = {k: c for k, c in candidates.items() if c.settles or c.main_diagnosis}
+    # an answer that can settle nothing on its own, and cannot change a verdict however
+    # the other questions are likely answered, cannot change a verdict now (it may later,
+    # once other answers are in); the diagnosis is always worth asking
+    for cand in candidates.values():
+        cand.gain *= priors.answerable(question_kind(cand.key), audience)
+    candidates = {k: c for k, c in candidates.items() if c.settles or c.gain > 0 or c.main_diagnosis}
     if not candidates:
         return None
     diagnoses = sorted((c for c in candidates.values() if c.main_diagnosis), key=lambda c: (-len(c.trials), c.key))
     if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
-        return build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in diagnoses])
+        question = build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in diagnoses])
+        question.gain, question.worth = max(c.gain for c in diagnoses), True
+        return question
     if diagnoses:
         best = diagnoses[0]
     else:
-        best = min(candidates.values(), key=lambda c: (-len(c.rules_out), -c.settles, -len(c.trials), c.key))
-    return build_question(best.key, best.leaf.leaf, best.leaf.facts)
+        best = min(candidates.values(), key=lambda c: (-round(c.gain, 6), -len(c.rules_out), -c.settles, -len(c.trials), c.key))
+    question = build_question(best.key, best.leaf.leaf, best.leaf.facts)
+    question.gain, question.worth = best.gain, best.main_diagnosis or best.gain >= priors.threshold
+    return question

@@ -73,6 +73,10 @@ def test_the_issues_chinese_conversation_runs_in_chinese(engine):
 def test_a_chinese_no_answers_a_choice_question(engine):
     engine.start(CID, role="patient")
     reply = engine.message(CID, "我女儿26岁，系统性红斑狼疮，吗替麦考酚酯没效果")
+    for _ in range(30):                 # a rare exclusion: asked late ("ask me more"), never first
+        if "怀孕" in said(reply) or reply.state not in (ASKING, RESULTS, "LOCATION"):
+            break
+        reply = engine.press(CID, "more:") if reply.state == RESULTS else engine.message(CID, "不确定")
     assert "您女儿目前是否怀孕" in said(reply) and "都不是" in buttons(reply)   # the relative's voice
     reply = engine.message(CID, "没有")                    # none of these
     assert "未怀孕" in said(reply)
