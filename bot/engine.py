@@ -402,8 +402,9 @@ class Engine(Answering, Asking):
             self._set_role(turn, kind)
 
     def _assume_patient(self, turn: Turn) -> None:
-        """No clear answer to the role question: everyday wording from now on (the reply
-        says so, and that /role clinician changes it); the question is never asked again."""
+        """No clear answer to the role question, or a first message that a relative wrote
+        (the speaker recorded, in any language the bot reads): everyday wording from now on
+        (the reply says so, and that /role clinician changes it); the question is never asked."""
         turn.record("role", {"role": "patient", "assumed": True})
         turn.text("role_assumed")
         if turn.tracker.profile.facts:
@@ -463,6 +464,9 @@ class Engine(Answering, Asking):
         if len(text) >= LETTER_PART_CHARS:
             payload["part_at"] = round(time.time(), 3)   # the rest may follow (Telegram's split)
         self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0)
+        if turn.tracker.role is None and turn.tracker.relation is not None:
+            self._assume_patient(turn)          # "my daughter is 24…" / "我女儿26岁…": a relative writes
+            return
         if turn.tracker.role is None:
             self._role_unclear(turn)
             return
