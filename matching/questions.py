@@ -339,5 +339,5 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     else:
         best = min(candidates.values(), key=lambda c: (-round(c.gain, 6), -len(c.rules_out), -c.settles, -len(c.trials), c.key))
     question = build_question(best.key, best.leaf.leaf, best.leaf.facts)
-    question.gain, question.worth = best.gain, best.main_diagnosis or best.gain >= priors.threshold
+    question.gain, question.worth = best.gain, best.main_diagnosis or round(best.gain, 6) >= priors.threshold
     return question
