@@ -13,7 +13,7 @@ from data.files import DATA_DIR, read_yaml
 
 PRIORS_FILE = DATA_DIR / "question_priors.yaml"
 AUDIENCES = ("patient", "clinician")
-_FIELDS = ("threshold", "rank_weights", "later_weight", "p_yes", "p_yes_stated", "keys", "fails", "known")
+_FIELDS = ("threshold", "rank_weights", "later_weight", "weighed_trials", "p_yes", "p_yes_stated", "keys", "fails", "known")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Priors:
     threshold: float
     rank_weights: tuple[float, ...]
     later_weight: float
+    weighed_trials: int
     yes: dict[str, float]
     yes_stated: dict[str, float]
     keys: dict[str, float]
@@ -76,12 +77,15 @@ def read_priors(path: Path = PRIORS_FILE) -> Priors:
     weights = doc["rank_weights"]
     if not isinstance(weights, list) or not weights:
         raise DataError(f"{name}: rank_weights", "must be a non-empty list of numbers from 0 to 1")
+    weighed = doc["weighed_trials"]
+    if isinstance(weighed, bool) or not isinstance(weighed, int) or weighed < 1:
+        raise DataError(f"{name}: weighed_trials", "must be a whole number of at least 1")
     fails = _table(doc["fails"], f"{name}: fails")
     if "default" not in fails:
         raise DataError(f"{name}: fails.default", "required")
     return Priors(threshold=_probability(doc["threshold"], f"{name}: threshold"),
                   rank_weights=tuple(_probability(w, f"{name}: rank_weights[{i}]") for i, w in enumerate(weights)),
-                  later_weight=_probability(doc["later_weight"], f"{name}: later_weight"),
+                  later_weight=_probability(doc["later_weight"], f"{name}: later_weight"), weighed_trials=weighed,
                   yes=_table(doc["p_yes"], f"{name}: p_yes"),
                   yes_stated=_table(doc["p_yes_stated"], f"{name}: p_yes_stated"), keys=_table(doc["keys"], f"{name}: keys"),
                   fails=fails, known=_known(doc["known"], f"{name}: known"))

@@ -13,15 +13,22 @@ order:
    one choice question, so "none of these" settles them all at once); once the patient
    has stated one of a trial's diseases, that trial's other disease groups are ordinary
    questions; comorbidities that exclusions name are ordinary questions;
-2. the question whose answer could rule out the most trials (answers are tried as
-   "what if yes" / "what if no" on the criterion holding the leaf, along the path from the
-   leaf only: ``matching.plans.Judgement.what_if``);
-3. then the one that settles the most criteria, then the one shared by most trials;
+2. the question whose answer is most likely to change the verdicts of the best-ranked
+   trials (``matching.question_value``: per trial, the probability that an answer rules it
+   out under the likely answers to the rest, or makes it likely; weighted by the trial's
+   rank and by how many people in the ``audience`` can answer; priors in
+   ``data/question_priors.yaml``);
+3. then the one whose answer could rule out the most trials ("what if yes" / "what if no"
+   on the criterion holding the leaf: ``matching.plans.Judgement.what_if``), the one that
+   settles the most criteria, the one shared by most trials;
 4. ties broken by the key, so the choice is deterministic.
 
-A question whose answer, alone, can settle no criterion is left for later (it may matter
-once other answers are in); when only such questions remain, ``next_question`` returns
-None: no unknown can change a verdict now.
+The question says how much it can change (``gain``) and whether that is worth asking
+before the first results (``worth``: the threshold of ``data/question_priors.yaml``; the
+diagnosis always is): the conversation shows results when the best question is not
+("ask me more" asks it). A question whose answer can settle no criterion and change no
+verdict is left for later (it may matter once other answers are in); when only such
+questions remain, ``next_question`` returns None: no unknown can change a verdict now.
 
 Keys in ``asked`` (the caller keeps them; "not sure" and "skip" included) are not asked again.
 """
@@ -33,9 +40,10 @@ from datetime import date
 from typing import Any, Iterable
 
 from data.terminology import load_terminology
+from matching.cache import Memo
 from matching.question_priors import load_priors
 from matching.question_texts import load_question_texts
-from matching.question_value import question_kind, trial_gains
+from matching.question_value import Completion, question_kind
 from core.truth import FAIL, FALSE, TRUE, UNKNOWN
 from core.facts import Fact
 from matching.verdicts import POSSIBLE
@@ -43,6 +51,7 @@ from matching.verdicts import POSSIBLE
 DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
 QUESTION_TRIALS = 25       # the best-ranked possible trials question choice looks at (5 are shown)
+_GAINS = Memo(4)           # per judgement (one turn's match): each trial's gains by the keys of it already asked
 _RESPONSE_WORDS = {
     "any": "",
     "failed": "that did not work well enough",
@@ -286,6 +295,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     main_memo: dict = {}
     stated_memo: dict = {}
     stated: list[str] | None = None
+    completion: Completion | None = None
     considered = 0
     for result in results:
         if result.verdict != POSSIBLE:
@@ -298,8 +308,8 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
             stated = [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
         conditions = result.conditions
         gains: dict[str, float] | None = None
-        for top, node in result.open_items():
-            leaf = judgement.leaf_result(node)
+        items = [(top, node, judgement.leaf_result(node)) for top, node in result.open_items()]
+        for top, node, leaf in items:
             key = leaf.ask
             if not key or key in asked:
                 continue
@@ -309,9 +319,15 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
             cand = candidates.get(key)
             if cand is None:
                 cand = candidates[key] = _Candidate(key, leaf)
-            if result.id not in cand.trials:
-                if gains is None:
-                    gains = trial_gains(result, asked, priors)
+            if result.id not in cand.trials and considered <= priors.weighed_trials:
+                if gains is None:       # they depend on the keys of this trial already asked only
+                    kept = _GAINS.get(id(judgement), dict, keep=judgement)
+                    memo_key = (result.id, frozenset(item[2].ask for item in items) & asked)
+                    gains = kept.get(memo_key)
+                    if gains is None:
+                        if completion is None or completion.judgement is not judgement:
+                            completion = Completion(judgement, asked, priors)
+                        gains = kept[memo_key] = completion.gains(result)
                 cand.gain += priors.weight(considered - 1) * gains.get(key, 0.0)
             cand.trials.add(result.id)
             cand.main_diagnosis = cand.main_diagnosis or (main and not _diagnosis_stated(stated, conditions, stated_memo))
