@@ -1,7 +1,7 @@
 """How much a question can change what a person is shown (issue #16).
 
-For one still-possible trial, ``trial_gains`` gives, per question key, the probability
-that the answer changes the trial's verdict:
+For one still-possible trial, ``Completion.gains`` (``trial_gains`` for a trial alone)
+gives, per question key, the probability that the answer changes the trial's verdict:
 
 * **to ineligible**: every other open leaf is given its most probable answer (the
   *likely completion*, priors from ``data/question_priors.yaml``); when the two answers to
@@ -17,8 +17,9 @@ Leaves whose question was already asked (answered "not sure", skipped, or kept f
 trial team) stay open in the completion: no answer is assumed for them.
 
 ``matching.questions.next_question`` weights these by the trial's rank and by how many
-people can answer the kind of question, and stops before the first results when the best
-is below the threshold.
+people can answer the kind of question; the conversation shows the first results when the
+best is below the threshold. A ``Completion`` serves every trial of one choice (one
+``match`` call's results share one judgement, and its nodes are interned across trials).
 """
 from __future__ import annotations
 
