@@ -51,6 +51,7 @@ from matching.verdicts import POSSIBLE
 DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
 QUESTION_TRIALS = 25       # the best-ranked possible trials question choice looks at (5 are shown)
+_COMBINED_DIAGNOSES = 6    # other diseases in one choice question (with "none of these" and "not sure": 8 buttons)
 _GAINS = Memo(4)           # per judgement (one turn's match): each trial's gains by the keys of it already asked
 _RESPONSE_WORDS = {
     "any": "",
@@ -251,6 +252,7 @@ class _Candidate:
     rules_out: set = field(default_factory=set)
     settles: int = 0
     main_diagnosis: bool = False
+    trial_condition: bool = False         # a disease some trial treats (stated by the patient or not)
     gain: float = 0.0
 
 
@@ -331,6 +333,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
                 cand.gain += priors.weight(considered - 1) * gains.get(key, 0.0)
             cand.trials.add(result.id)
             cand.main_diagnosis = cand.main_diagnosis or (main and not _diagnosis_stated(stated, conditions, stated_memo))
+            cand.trial_condition = cand.trial_condition or main
             for answer in (TRUE, FALSE):
                 status = judgement.what_if(top, node, answer)
                 if status == FAIL:
@@ -354,6 +357,16 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         best = diagnoses[0]
     else:
         best = min(candidates.values(), key=lambda c: (-round(c.gain, 6), -len(c.rules_out), -c.settles, -len(c.trials), c.key))
+    worth = best.main_diagnosis or round(best.gain, 6) >= priors.threshold
+    if best.trial_condition and not best.main_diagnosis and DIAGNOSIS_ANY not in asked:
+        # another disease of trials for several, once the patient's own branch is likely
+        # to fail: the diseases that matter become one choice question ("none of these")
+        others = sorted((c for c in candidates.values() if c.trial_condition and not c.main_diagnosis and c.gain > 0),
+                        key=lambda c: (-round(c.gain, 6), c.key))[:_COMBINED_DIAGNOSES]
+        if len(others) >= 2:
+            question = build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in others])
+            question.gain, question.worth = best.gain, worth
+            return question
     question = build_question(best.key, best.leaf.leaf, best.leaf.facts)
-    question.gain, question.worth = best.gain, best.main_diagnosis or round(best.gain, 6) >= priors.threshold
+    question.gain, question.worth = best.gain, worth
     return question

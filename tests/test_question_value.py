@@ -144,3 +144,22 @@ def test_the_priors_file_is_checked(tmp_path):
     bad.write_text(text.replace("known:", "knwon:"), encoding="utf-8")
     with pytest.raises(DataError, match="question_priors.yaml"):
         read_priors(bad)
+
+
+def test_other_diseases_of_several_trials_become_one_choice_question():
+    # lupus patients whose lupus branch failed: each trial could still take another
+    # disease; one "any of these?" instead of one question per disease
+    def trial(trial_id, other):
+        either = {"any": [{"all": [{"type": "diagnosis", "concept": "sle"}, STEROIDS_FAILED]},
+                          {"type": "diagnosis", "concept": other}]}
+        return _trial(trial_id, _criterion("inc-1", "inclusion", either), conditions=("sle", other))
+    trials = [trial("T1", "systemic_sclerosis"), trial("T2", "graves_disease"), trial("T3", "polymyositis")]
+    first = next_question(_results(trials, LUPUS))
+    assert first.key == "therapy:glucocorticoid:failed_or_intolerant"
+    after = _results(trials, LUPUS, *first.answer_to_facts("no"))
+    question = next_question(after, asked={first.key})
+    assert question.key == "diagnosis" and question.worth
+    assert set(question.concepts) == {"systemic_sclerosis", "graves_disease", "polymyositis"}
+    assert question.options[-2:] == ["None of these", "Not sure"]
+    ruled_out = _results(trials, LUPUS, *first.answer_to_facts("no"), *question.answer_to_facts("none of these"))
+    assert {r.verdict for r in ruled_out} == {"ineligible"}
