@@ -31,6 +31,7 @@ from core.facts import Fact, Profile
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 from data.terminology import load_terminology
+from matching.question_value import question_kind
 
 PERSONAS_FILE = DATA_DIR / "bench_personas.yaml"
 TODAY = date(2026, 1, 15)
@@ -94,8 +95,9 @@ def _option(options: list[str], *words: str) -> str | None:
 
 def answer(key: str, form: str | None, options: list[str], truth: Profile) -> str:
     """What the persona with the hidden ``truth`` answers to the question ``key``."""
-    kind, _, concept = key.partition(":")
-    concept = concept or None
+    parts = key.split(":")              # "infection:hiv:positive" is an infection_positive question about hiv
+    kind = question_kind(key)
+    concept = parts[2] if parts[0] == "confirm" and len(parts) > 2 else parts[1] if len(parts) > 1 else None
     if key == "location":
         place = truth.first("LOCATION")
         return place.concept if place else NOT_SURE

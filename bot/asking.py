@@ -82,6 +82,9 @@ class Asking:
             return
         exclude = tracker.answered | tracker.skipped
         question = self._next(turn, exclude)
+        enough = question is not None and not tracker.more and not getattr(question, "worth", True)
+        if enough:                          # nothing left is likely to change a verdict: results first
+            question = None
         if question is not None and question.key.startswith("lab:") and tracker.labs is None:
             turn.record("asked", {"key": LABS_KEY, "form": "yes_no", "options": [], "token": tracker.questions + 1,
                                   "text": self._worded("ask_labs")})
@@ -96,7 +99,7 @@ class Asking:
                                   "text": self._worded("ask_location")})
             self._prompt(turn)
             return
-        turn.text("no_more_questions")
+        turn.text("enough_for_now" if enough else "no_more_questions")
         self.show_results(turn)
 
     def _worded(self, key: str) -> dict[str, str]:
@@ -111,8 +114,9 @@ class Asking:
         cells, ``team_only`` in data/phrasings.yaml): those stay for the trial team."""
         exclude = set(exclude)
         team_only = self.phrasings.team_only if turn.tracker.role != "clinician" else ()
+        audience = {"audience": turn.tracker.role or "patient"} if self._own_questions else {}
         for _ in range(MAX_LAB_SKIPS):
-            question = self.next_question(self.results(turn), turn.tracker.profile, exclude)
+            question = self.next_question(self.results(turn), turn.tracker.profile, exclude, **audience)
             if question is None:
                 return None
             no_lab = turn.tracker.labs is False and question.key.startswith("lab:")

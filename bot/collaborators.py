@@ -4,7 +4,8 @@ the store, the gazetteer, and the retention setting.
 
 The engine's ``next_question`` collaborator has the signature
 ``next_question(results, profile, exclude) -> Question | None`` where ``exclude`` holds
-the question keys already asked, answered or left open.
+the question keys already asked, answered or left open (the real one also takes
+``audience``, "patient" or "clinician": who answers, as the priors of answering differ).
 """
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ def real_match() -> Callable[..., list]:
 def real_next_question() -> Callable[..., Any]:
     from matching import pruned  # start-up: loaded on first use or by the background preload
 
-    def next_question(results: list, profile: Any, exclude: set[str]) -> Any:
-        return pruned.next_question(results, asked=exclude)
+    def next_question(results: list, profile: Any, exclude: set[str], audience: str = "patient") -> Any:
+        return pruned.next_question(results, asked=exclude, audience=audience)
 
     return next_question
 

@@ -96,6 +96,7 @@ class Engine(Answering, Asking):
         self._next_question = next_question
         self._find_question_in = find_question
         self._own_matcher = match is None          # the real matcher, so the real question look-up
+        self._own_questions = next_question is None    # matching's choice: it weighs answers by audience
         self._trials_source = trials
         self._trials: list[dict] | None = None
         self._gazetteer = gazetteer
@@ -401,8 +402,9 @@ class Engine(Answering, Asking):
             self._set_role(turn, kind)
 
     def _assume_patient(self, turn: Turn) -> None:
-        """No clear answer to the role question: everyday wording from now on (the reply
-        says so, and that /role clinician changes it); the question is never asked again."""
+        """No clear answer to the role question, or a first message that a relative wrote
+        (the speaker recorded, in any language the bot reads): everyday wording from now on
+        (the reply says so, and that /role clinician changes it); the question is never asked."""
         turn.record("role", {"role": "patient", "assumed": True})
         turn.text("role_assumed")
         if turn.tracker.profile.facts:
@@ -413,8 +415,8 @@ class Engine(Answering, Asking):
     def _role_unclear(self, turn: Turn) -> None:
         """A message that does not say who is chatting: the role is asked once more, and
         after that one unclear answer patient wording is assumed (never a loop)."""
-        if turn.tracker.relation is not None:     # "my daughter has lupus": a relative writes,
-            self._set_role(turn, "patient")       # in everyday words (said so; /role changes it)
+        if turn.tracker.relation is not None:     # "I'm looking for my mum": a relative writes
+            self._assume_patient(turn)
             return
         if turn.tracker.role_unclear:
             self._assume_patient(turn)
@@ -456,7 +458,8 @@ class Engine(Answering, Asking):
             return
         if not facts:
             if turn.tracker.role is None:
-                turn.text("ask_role_again")
+                if turn.tracker.relation is None:
+                    turn.text("ask_role_again")
                 self._role_unclear(turn)
                 return
             self._not_understood(turn)
@@ -465,6 +468,9 @@ class Engine(Answering, Asking):
         if len(text) >= LETTER_PART_CHARS:
             payload["part_at"] = round(time.time(), 3)   # the rest may follow (Telegram's split)
         self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0)
+        if turn.tracker.role is None and turn.tracker.relation is not None:
+            self._assume_patient(turn)          # "my daughter is 24…" / "我女儿26岁…": a relative writes
+            return
         if turn.tracker.role is None:
             self._role_unclear(turn)
             return

@@ -25,6 +25,7 @@ PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
 _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
+ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
 _APOSTROPHES = re.compile(r"['\u2019\u2018`´]")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
@@ -123,29 +124,39 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
 
 def _roles(sections: Any, where: str) -> dict[str, tuple[str, str | None, str | None]]:
     """Plain role phrase -> (kind, relation, sex); ``{relative}`` expanded to every word of
-    every relation in data/nlp/relations.yaml (the relation and the sex it implies kept)."""
+    every relation in data/nlp/relations.yaml, ``{relative_zh}`` to their Chinese words in
+    data/nlp/zh.yaml (the relation and the sex it implies kept)."""
     if not isinstance(sections, dict) or set(sections) - set(_ROLE_KINDS):
         raise DataError(where, f"must map {', '.join(_ROLE_KINDS)} to lists of phrases")
     relatives = _relatives()
     roles: dict[str, tuple[str, str | None, str | None]] = {}
     for kind in _ROLE_KINDS:
         for phrase in _strings(sections.get(kind, []), f"{where}.{kind}"):
-            fills = relatives if "{relative}" in phrase else [("", None, None)]
+            slot = next((s for s in ("{relative_zh}", "{relative}") if s in phrase), None)
+            fills = relatives[slot] if slot else [("", None, None)]
             for word, relation, sex in fills:
-                roles.setdefault(plain(phrase.replace("{relative}", word)), (kind, relation, sex))
+                roles.setdefault(plain(phrase.replace(slot, word) if slot else phrase), (kind, relation, sex))
     return roles
 
 
-def _relatives() -> list[tuple[str, str, str | None]]:
-    """(word, relation, sex) for every relation word of data/nlp/relations.yaml."""
+def _relatives() -> dict[str, list[tuple[str, str, str | None]]]:
+    """(word, relation, sex) for every relation word of data/nlp/relations.yaml
+    (``{relative}``), and for its Chinese words in data/nlp/zh.yaml (``{relative_zh}``)."""
     raw = read_yaml(RELATIONS_PATH)
     relations = raw.get("relations", {}) if isinstance(raw, dict) else {}
-    found = []
+    found: dict[str, list[tuple[str, str, str | None]]] = {"{relative}": [], "{relative_zh}": []}
+    sexes: dict[str, str | None] = {}
     for relation, spec in (relations or {}).items():
         if not isinstance(spec, dict):
             raise DataError(f"{RELATIONS_PATH.name}: relations.{relation}", "must be a mapping")
+        sexes[str(relation)] = spec.get("sex")
         for word in spec.get("words") or []:
-            found.append((str(word), str(relation), spec.get("sex")))
+            found["{relative}"].append((str(word), str(relation), spec.get("sex")))
+    zh = read_yaml(ZH_PATH)
+    for relation, words in ((zh.get("relations") or {}) if isinstance(zh, dict) else {}).items():
+        if str(relation) not in sexes or not isinstance(words, list):
+            raise DataError(f"{ZH_PATH.name}: relations.{relation}", f"must list the Chinese words of a relation of {RELATIONS_PATH.name}")
+        found["{relative_zh}"].extend((str(word), str(relation), sexes[str(relation)]) for word in words)
     return found
 
 

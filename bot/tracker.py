@@ -60,6 +60,7 @@ class Tracker:
     messages: int = 0          # noting events so far (fact sources are m1, m2, ...)
     questions: int = 0         # questions asked so far (pending question token)
     round_asked: int = 0       # questions asked since the start or the last "ask me more" (the budget)
+    more: bool = False         # "ask me more" was said: every question that can still matter is asked
     questioning: bool = True
     results_shown: bool = False
     labs: bool | None = None   # lab results at hand? None: not known yet
@@ -139,6 +140,7 @@ class Tracker:
             self.language = payload.get("lang")
         elif kind == "resume":
             self.questioning = True
+            self.more = True
             self.round_asked = 0
             self.results_shown = False
 

@@ -325,6 +325,21 @@ class Judgement:
         twice is listed twice); () for a decided or review node."""
         return self._open_of(node)[0]
 
+    def holds_open(self, node: int, leaf: int) -> bool:
+        """Whether the open ``leaf`` keeps the unknown ``node`` open."""
+        return leaf in self._open_of(node)[1]
+
+    def holders(self, node: int, leaf: int) -> list[int]:
+        """The children of an unknown ``all`` / ``any`` / group node through which the open
+        ``leaf`` keeps it open (each occurrence)."""
+        if not self.holds_open(node, leaf):
+            return []
+        holders = self._holders.get(node)
+        if holders is None:
+            op, arg = self.book.op[node], self.book.arg[node]
+            holders = self._holders[node] = self._holders_of(arg[1] if op == GROUP else arg)
+        return holders.get(leaf, [])
+
     def _open_of(self, node: int) -> tuple[tuple[int, ...], frozenset]:
         found = self._open.get(node)
         if found is not None:

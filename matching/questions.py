@@ -13,15 +13,22 @@ order:
    one choice question, so "none of these" settles them all at once); once the patient
    has stated one of a trial's diseases, that trial's other disease groups are ordinary
    questions; comorbidities that exclusions name are ordinary questions;
-2. the question whose answer could rule out the most trials (answers are tried as
-   "what if yes" / "what if no" on the criterion holding the leaf, along the path from the
-   leaf only: ``matching.plans.Judgement.what_if``);
-3. then the one that settles the most criteria, then the one shared by most trials;
+2. the question whose answer is most likely to change the verdicts of the best-ranked
+   trials (``matching.question_value``: per trial, the probability that an answer rules it
+   out under the likely answers to the rest, or makes it likely; weighted by the trial's
+   rank and by how many people in the ``audience`` can answer; priors in
+   ``data/question_priors.yaml``);
+3. then the one whose answer could rule out the most trials ("what if yes" / "what if no"
+   on the criterion holding the leaf: ``matching.plans.Judgement.what_if``), the one that
+   settles the most criteria, the one shared by most trials;
 4. ties broken by the key, so the choice is deterministic.
 
-A question whose answer, alone, can settle no criterion is left for later (it may matter
-once other answers are in); when only such questions remain, ``next_question`` returns
-None: no unknown can change a verdict now.
+The question says how much it can change (``gain``) and whether that is worth asking
+before the first results (``worth``: the threshold of ``data/question_priors.yaml``; the
+diagnosis always is): the conversation shows results when the best question is not
+("ask me more" asks it). A question whose answer can settle no criterion and change no
+verdict is left for later (it may matter once other answers are in); when only such
+questions remain, ``next_question`` returns None: no unknown can change a verdict now.
 
 Keys in ``asked`` (the caller keeps them; "not sure" and "skip" included) are not asked again.
 """
@@ -33,7 +40,10 @@ from datetime import date
 from typing import Any, Iterable
 
 from data.terminology import load_terminology
+from matching.cache import Memo
+from matching.question_priors import load_priors
 from matching.question_texts import load_question_texts
+from matching.question_value import Completion, question_kind
 from core.truth import FAIL, FALSE, TRUE, UNKNOWN
 from core.facts import Fact
 from matching.verdicts import POSSIBLE
@@ -41,6 +51,8 @@ from matching.verdicts import POSSIBLE
 DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
 QUESTION_TRIALS = 25       # the best-ranked possible trials question choice looks at (5 are shown)
+_COMBINED_DIAGNOSES = 6    # other diseases in one choice question (with "none of these" and "not sure": 8 buttons)
+_GAINS = Memo(4)           # per judgement (one turn's match): each trial's gains by the keys of it already asked
 _RESPONSE_WORDS = {
     "any": "",
     "failed": "that did not work well enough",
@@ -71,6 +83,8 @@ class Question:
     zh_patient: str | None = None         # the wordings in Chinese (None: English only)
     zh_clinician: str | None = None
     zh_options: list[str] = field(default_factory=list)    # the options' Chinese texts, in order
+    gain: float | None = None             # expected change of verdicts (next_question; None: not chosen)
+    worth: bool = True                    # worth asking before the first results (next_question)
 
     def text(self, audience: str = "patient") -> str:
         return self.clinician if audience == "clinician" else self.patient
@@ -243,6 +257,8 @@ class _Candidate:
     rules_out: set = field(default_factory=set)
     settles: int = 0
     main_diagnosis: bool = False
+    trial_condition: bool = False         # a disease some trial treats (stated by the patient or not)
+    gain: float = 0.0
 
 
 def _is_main_diagnosis(key: str, conditions: tuple[str, ...], memo: dict) -> bool:
@@ -268,19 +284,25 @@ def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict
     return found
 
 
-def next_question(results: list, asked: Iterable[str] = (), limit: int | None = None) -> Question | None:
+def next_question(results: list, asked: Iterable[str] = (), limit: int | None = None,
+                  audience: str = "patient") -> Question | None:
     """The best question to ask next, or None when no unknown can change a verdict.
 
     Only the first ``limit`` still-possible trials of ``results`` (ranked, as
     ``matching.engine.match`` returns them) are considered (default ``QUESTION_TRIALS``):
     questions serve the trials that fit best so far; the others keep their own open
-    questions (``TrialResult.questions``)."""
+    questions (``TrialResult.questions``). The question carries its expected change of
+    verdicts (``gain``) and whether that reaches the threshold of the first round
+    (``worth``: the diagnosis always does); ``audience`` ("patient" or "clinician") is who
+    answers: a clinician knows lab values and scores a patient rarely has at hand."""
     asked = set(asked)
     limit = QUESTION_TRIALS if limit is None else limit
+    priors = load_priors()
     candidates: dict[str, _Candidate] = {}
     main_memo: dict = {}
     stated_memo: dict = {}
     stated: list[str] | None = None
+    completion: Completion | None = None
     considered = 0
     for result in results:
         if result.verdict != POSSIBLE:
@@ -292,8 +314,9 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         if stated is None:
             stated = [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
         conditions = result.conditions
-        for top, node in result.open_items():
-            leaf = judgement.leaf_result(node)
+        gains: dict[str, float] | None = None
+        items = [(top, node, judgement.leaf_result(node)) for top, node in result.open_items()]
+        for top, node, leaf in items:
             key = leaf.ask
             if not key or key in asked:
                 continue
@@ -303,24 +326,52 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
             cand = candidates.get(key)
             if cand is None:
                 cand = candidates[key] = _Candidate(key, leaf)
+            if result.id not in cand.trials and considered <= priors.weighed_trials:
+                if gains is None:       # they depend on the keys of this trial already asked only
+                    kept = _GAINS.get(id(judgement), dict, keep=judgement)
+                    memo_key = (result.id, frozenset(item[2].ask for item in items) & asked)
+                    gains = kept.get(memo_key)
+                    if gains is None:
+                        if completion is None or completion.judgement is not judgement:
+                            completion = Completion(judgement, asked, priors)
+                        gains = kept[memo_key] = completion.gains(result)
+                cand.gain += priors.weight(considered - 1) * gains.get(key, 0.0)
             cand.trials.add(result.id)
             cand.main_diagnosis = cand.main_diagnosis or (main and not _diagnosis_stated(stated, conditions, stated_memo))
+            cand.trial_condition = cand.trial_condition or main
             for answer in (TRUE, FALSE):
                 status = judgement.what_if(top, node, answer)
                 if status == FAIL:
                     cand.rules_out.add(result.id)
                 if status != UNKNOWN:
                     cand.settles += 1
-    # an answer that can settle nothing on its own cannot change a verdict now (it may
-    # later, once other answers are in); the diagnosis is always worth asking
-    candidates = {k: c for k, c in candidates.items() if c.settles or c.main_diagnosis}
+    # an answer that can settle nothing on its own, and cannot change a verdict however
+    # the other questions are likely answered, cannot change a verdict now (it may later,
+    # once other answers are in); the diagnosis is always worth asking
+    for cand in candidates.values():
+        cand.gain *= priors.answerable(question_kind(cand.key), audience)
+    candidates = {k: c for k, c in candidates.items() if c.settles or c.gain > 0 or c.main_diagnosis}
     if not candidates:
         return None
     diagnoses = sorted((c for c in candidates.values() if c.main_diagnosis), key=lambda c: (-len(c.trials), c.key))
     if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
-        return build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in diagnoses])
+        question = build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in diagnoses])
+        question.gain, question.worth = max(c.gain for c in diagnoses), True
+        return question
     if diagnoses:
         best = diagnoses[0]
     else:
-        best = min(candidates.values(), key=lambda c: (-len(c.rules_out), -c.settles, -len(c.trials), c.key))
-    return build_question(best.key, best.leaf.leaf, best.leaf.facts)
+        best = min(candidates.values(), key=lambda c: (-round(c.gain, 6), -len(c.rules_out), -c.settles, -len(c.trials), c.key))
+    worth = best.main_diagnosis or round(best.gain, 6) >= priors.threshold
+    if best.trial_condition and not best.main_diagnosis and DIAGNOSIS_ANY not in asked:
+        # another disease of trials for several, once the patient's own branch is likely
+        # to fail: the diseases that matter become one choice question ("none of these")
+        others = sorted((c for c in candidates.values() if c.trial_condition and not c.main_diagnosis and c.gain > 0),
+                        key=lambda c: (-round(c.gain, 6), c.key))[:_COMBINED_DIAGNOSES]
+        if len(others) >= 2:
+            question = build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in others])
+            question.gain, question.worth = best.gain, worth
+            return question
+    question = build_question(best.key, best.leaf.leaf, best.leaf.facts)
+    question.gain, question.worth = best.gain, worth
+    return question

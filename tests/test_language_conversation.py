@@ -57,7 +57,7 @@ def buttons(reply) -> list[str]:
 
 def test_a_chinese_first_message_gets_chinese_replies_and_the_role_question_in_chinese(engine):
     engine.start(CID)
-    reply = engine.message(CID, "26岁，狼疮，吗替麦考酚酯没效果")
+    reply = engine.message(CID, "我26岁，有狼疮，吗替麦考酚酯没效果")    # no relative named: who writes?
     assert reply.lang == "zh" and reply.state == ROLE
     assert "我记下了" in said(reply) and "请问您是哪一位" in said(reply)
     assert "couldn't find anything" not in said(reply)
@@ -67,11 +67,18 @@ def test_a_chinese_first_message_gets_chinese_replies_and_the_role_question_in_c
     assert "谢谢" in said(reply)
 
 
-def test_a_chinese_relative_is_not_asked_who_is_talking(engine):
+def test_a_relatives_chinese_first_message_is_not_asked_the_role(engine):
     engine.start(CID)
-    reply = engine.message(CID, "我女儿26岁，狼疮，吗替麦考酚酯没效果")   # "my daughter ...": a relative writes
+    reply = engine.message(CID, "我女儿26岁，狼疮，吗替麦考酚酯没效果")   # a relative writes, as "my daughter is 26…"
     assert reply.lang == "zh" and reply.state != ROLE and reply.role == "patient"
-    assert "我记下了" in said(reply) and "请问您是哪一位" not in said(reply)
+    assert "请问您是哪一位" not in said(reply) and "/role clinician" in said(reply)
+
+
+@pytest.mark.parametrize("answer", ["帮我妈妈问", "我女儿", "为我儿子", "我是她爸爸", "患者是我老公"])
+def test_chinese_answers_naming_a_relative_choose_patient_wording(engine, answer):
+    engine.start(CID)
+    reply = engine.message(CID, answer)
+    assert reply.role == "patient" and reply.state != ROLE
 
 
 def test_short_answers_keep_the_conversation_language(engine):
