@@ -36,6 +36,7 @@ def keyboard(message) -> list[str]:
 
 async def test_a_patient_conversation_with_buttons_reaches_results(api, db_path):
     app = build_application(real_engine(db_path), api.token, api.base_url)
+    app.bot_data["transport"].typing_after = 0        # "typing…" at once (by default only for a slow turn)
     async with polling(app):
         api.user_says(ALICE, "/start")
         first = await api.reply_to(ALICE, 0, "who am I talking to")
