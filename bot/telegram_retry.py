@@ -34,9 +34,11 @@ from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger("trialbot.telegram")
 # requests in flight at once (getUpdates aside): more wait here, in order, instead of in
-# httpx's connection pool, whose every request scans every waiting request and connection
-# (Telegram itself takes about 30 messages a second from a bot)
-CONCURRENT_REQUESTS = 16
+# httpx's connection pool, whose every request scans every waiting request and connection.
+# Telegram itself takes about 30 messages a second from a bot, so 8 at ~100 ms each is
+# plenty; and at most this many reply pieces can be in flight when the bot is killed (the
+# only pieces a restart may send twice: bot/delivery_log.py)
+CONCURRENT_REQUESTS = 8
 
 
 @dataclass(frozen=True)
