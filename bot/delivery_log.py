@@ -55,6 +55,11 @@ class DeliveryLog:
                 pass
         return len(ids)
 
+    def keys(self) -> set[Key]:
+        """Every piece noted so far (both files; read only: an engine worker that starts
+        again takes these off the outbox before its first turn)."""
+        return read_keys(self.old) | read_keys(self.path)
+
     # --- while running -------------------------------------------------------------------
     def append(self, key: Key) -> None:
         """Note a piece as accepted (one write; survives the process being killed)."""

@@ -11,6 +11,9 @@ turns (extraction, matching, wording, the commit) run in the workers in parallel
   and two workers never write one conversation. SQLite (WAL) serialises the workers'
   commits; each turn commits in one transaction with its update id and its reply, as in
   one process.
+- Delivered reply pieces are deleted by the conversation's worker too, in batches (with
+  the next request to it, or within ``DELETE_AFTER_S``): always before a later read of
+  that conversation's queued pieces, so nothing delivered is read back as pending.
 - A call sends the ``TurnCall`` (message text included: it crosses a local socket pair and
   is never stored or logged) and gets the ``Outcome`` back; calls to one worker are
   pipelined (answers come back in order). An error in a turn comes back as its type only
@@ -27,6 +30,7 @@ import argparse
 import asyncio
 import collections
 import gc
+import os
 import pickle
 import socket
 import subprocess
@@ -35,12 +39,15 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from bot.delivery_log import DeliveryLog
+from bot.session_store import Pending
 from bot.telegram_turns import Outcome, TurnCall, run_turn
 from data.errors import DataError
 from data.store import StoreError
 
 ROOT = Path(__file__).resolve().parent.parent      # the project: where ``-m bot…`` is found
 READY_TIMEOUT_S = 600.0
+DELETE_AFTER_S = 0.1        # delivered pieces wait at most this long to be deleted in a batch
 
 
 class WorkerGone(RuntimeError):
@@ -81,6 +88,8 @@ class _Worker:
         self._reader_task: asyncio.Task | None = None
         self._waiting: collections.deque[asyncio.Future] = collections.deque()
         self._connecting: asyncio.Lock | None = None
+        self._delivered: list[int] = []     # pieces to delete, sent with the next request or soon
+        self._soon: asyncio.TimerHandle | None = None
 
     def spawn(self) -> None:
         ours, theirs = socket.socketpair()
@@ -108,19 +117,37 @@ class _Worker:
         if answer[0] != "ready":
             raise answer[1]
 
-    async def call(self, call: TurnCall) -> Outcome:
+    async def ask(self, request: tuple) -> Any:
+        """Send a request that has an answer; wait for it."""
         if self._writer is None or self._writer.is_closing():
             await self._connect()
         future = asyncio.get_running_loop().create_future()
         self._waiting.append(future)
         assert self._writer is not None
-        self._writer.write(_frame(call))
+        self._send_delivered()                 # deletes asked for before this request go first
+        self._writer.write(_frame(request))
         answer = await future
         if answer[0] == "ok":
             return answer[1]
         if answer[0] == "store":
             raise StoreError(answer[1], answer[2])
         raise TurnFailed(answer[1])
+
+    def delivered(self, piece_ids: list[int]) -> None:
+        """Ask for delivered pieces to be deleted: batched, sent before the next request
+        to this worker or within ``DELETE_AFTER_S``, whichever comes first (no answer; a
+        worker not running drops them: the delivery log covers them)."""
+        self._delivered.extend(piece_ids)
+        if self._soon is None:
+            self._soon = asyncio.get_running_loop().call_later(DELETE_AFTER_S, self._send_delivered)
+
+    def _send_delivered(self) -> None:
+        if self._soon is not None:
+            self._soon.cancel()
+            self._soon = None
+        if self._delivered and self._writer is not None and not self._writer.is_closing():
+            self._writer.write(_frame(("delivered", self._delivered)))
+        self._delivered = []
 
     async def _connect(self) -> None:
         if self._connecting is None:
@@ -173,6 +200,7 @@ class _Worker:
                 self.process.wait()
 
     def close(self) -> None:
+        self._send_delivered()
         if self._reader_task is not None:
             self._reader_task.cancel()
         if self._writer is not None:
@@ -204,7 +232,13 @@ class EngineWorkers:
         return zlib.crc32(cid.encode()) % len(self.workers)
 
     async def run(self, call: TurnCall) -> Outcome:
-        return await self.workers[self.worker_for(call.cid)].call(call)
+        return await self.workers[self.worker_for(call.cid)].ask(("turn", call))
+
+    async def pending(self, cid: str) -> list[Pending]:
+        return await self.workers[self.worker_for(cid)].ask(("pending", cid))
+
+    def delivered(self, cid: str, piece_ids: list[int]) -> None:
+        self.workers[self.worker_for(cid)].delivered(piece_ids)
 
     def close(self) -> None:
         for worker in self.workers:
@@ -218,8 +252,13 @@ def serve(sock: socket.socket, db_path: str) -> None:
     from bot.startup import build_engine  # start-up: the engine only in the child
     from data.store import close  # start-up: the store only in the child
 
+    parent = os.getppid()
     try:
         engine = build_engine(db_path, transport="telegram")
+        store = engine.store
+        sent = DeliveryLog.beside(db_path)
+        if sent is not None:            # a worker started again: what the bot noted as sent stays unsent
+            store.delivered_keys(sent.keys())
         engine.warm_up()
         renderer = Renderer(HTML, engine.texts)
     except BaseException as exc:       # a broken data file or database: the bot says so
@@ -234,12 +273,21 @@ def serve(sock: socket.socket, db_path: str) -> None:
     try:
         while True:
             try:
-                call = _recv_blocking(sock)
+                kind, body = _recv_blocking(sock)
             except (EOFError, OSError):
                 break
+            if os.getppid() != parent:  # the bot was killed: what it had queued here is not done
+                break
             try:
-                answer: tuple = ("ok", run_turn(engine, renderer, call))
+                if kind == "delivered":
+                    store.delivered_all(body)
+                    continue
+                result = run_turn(engine, renderer, body) if kind == "turn" else store.pending(body)
+                answer: tuple = ("ok", result)
             except StoreError as exc:
+                if kind == "delivered":
+                    continue            # the delivery log keeps them
+
                 answer = ("store", str(exc), exc.kind)
             except Exception as exc:   # the type only: a message may quote what the user wrote
                 answer = ("error", type(exc).__name__)

@@ -213,7 +213,7 @@ class TelegramTransport:
     async def flush(self, bot: Any, cid: str) -> bool:
         """Deliver a conversation's queued reply pieces in order (the caller holds the
         conversation's lock). False when Telegram could not be reached."""
-        return await self._send_pending(bot, cid, await self._in_outbox(self.engine.store.pending, cid))
+        return await self._send_pending(bot, cid, await self.turns.pending(cid))
 
     async def _send_pending(self, bot: Any, cid: str, pieces: list[Any]) -> bool:
         """Deliver queued pieces in order; each is noted in the delivery log the instant
@@ -241,8 +241,8 @@ class TelegramTransport:
                 done.append(piece.id)
             return True
         finally:
-            if done:
-                await self._in_outbox(self.engine.store.delivered_all, done)
+            if done:                           # deleted in order with the conversation's turns; not awaited
+                self.turns.delivered(cid, done)
 
     def accepted(self, endpoint: str) -> None:
         """Telegram answered a request (called by ``RetryingRequests`` before the answer is

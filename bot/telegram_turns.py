@@ -10,6 +10,7 @@ or, for a reply that is not stored (after /forget), the pieces to send as they a
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from bot.engine import Channel, Engine, Reply
 from bot.render import Renderer, split_message
 from bot.session_store import Pending
 
+log = logging.getLogger("trialbot.telegram")
 
 @dataclass(frozen=True)
 class TurnCall:
@@ -67,7 +69,13 @@ def run_turn(engine: Engine, renderer: Renderer, call: TurnCall) -> Outcome:
 
 class ThreadTurns:
     """Turns in one worker thread of the bot's process (the event loop stays free to talk
-    to Telegram): the engine's own process, as tests and ``TRIALBOT_WORKERS=0`` run it."""
+    to Telegram): the engine's own process, as tests and ``TRIALBOT_WORKERS=0`` run it.
+
+    The runner interface (``EngineWorkers`` has the same): ``run`` a turn; ``pending``
+    reads a conversation's undelivered pieces and ``delivered`` deletes delivered ones,
+    both in order with that conversation's turns (one thread here, the conversation's
+    worker there), so a read never sees a piece whose delete was asked for before it.
+    ``delivered`` does not wait: the piece is already in the delivery log."""
 
     def __init__(self, engine: Engine, renderer: Renderer):
         self.engine, self.renderer = engine, renderer
@@ -76,9 +84,18 @@ class ThreadTurns:
     async def run(self, call: TurnCall) -> Outcome:
         return await asyncio.get_running_loop().run_in_executor(self._thread, run_turn, self.engine, self.renderer, call)
 
-    async def run_blocking(self, fn: Any, *args: Any) -> Any:
-        """Other blocking work on the engine's thread (the retention purge)."""
-        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+    async def pending(self, cid: str) -> list[Pending]:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self.engine.store.pending, cid)
+
+    def delivered(self, cid: str, piece_ids: list[int]) -> None:
+        future = asyncio.get_running_loop().run_in_executor(self._thread, self.engine.store.delivered_all, piece_ids)
+        future.add_done_callback(_failed_delete)
 
     def close(self) -> None:
         self._thread.shutdown(wait=True)
+
+
+def _failed_delete(future: Any) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("delivered pieces not deleted from the outbox (%s); the delivery log keeps them",
+                  type(future.exception()).__name__)
