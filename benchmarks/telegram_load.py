@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,7 @@ async def _load(folder: Path, fake: Any, users: int) -> dict[str, Any]:
             await loop.run_in_executor(None, bot.wait)
         wrong = [uid for n, uid in enumerate(ids) if not _own_replies(api, uid, n, users, answered[n])]
         repeated = sum(_repeated(api.texts(uid)) for uid in ids)
+        methods = Counter(call.method for call in api.calls())
         strangers = {c for c in api.sent if c not in set(ids)}
         sent = sum(len(api.sent.get(uid, [])) for uid in ids)
     turns = sum(answered)
@@ -112,6 +114,7 @@ async def _load(folder: Path, fake: Any, users: int) -> dict[str, Any]:
             "seconds": round(wall, 1), "turns_per_s": round(turns / wall, 1), "replies_per_s": round(sent / wall, 1),
             "own_replies": not wrong and not strangers, "wrong_users": len(wrong) + len(strangers),
             "repeated_pieces": repeated, "workers": _workers(),
+            "bot_api_calls": {m: methods[m] for m in ("getUpdates", "sendMessage", "sendChatAction")},
             "bot_cpu_ms_per_turn": round(cpu * 1000 / max(1, turns), 1) if cpu >= 0 else None,
             "latencies": latencies}
 
@@ -232,5 +235,7 @@ def _table(turns: dict[str, Any], load: dict[str, Any] | None) -> list[tuple[str
             ("bot CPU ms per turn (its process and its extraction process)", load["bot_cpu_ms_per_turn"]),
             ("every user got exactly their own replies", "yes" if load["own_replies"] else f"NO ({load['wrong_users']} users)"),
             ("reply pieces sent twice", load["repeated_pieces"]),
+            ("Bot API calls: getUpdates / sendMessage / sendChatAction",
+             " / ".join(str(n) for n in load["bot_api_calls"].values())),
         ]
     return rows
