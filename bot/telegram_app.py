@@ -49,6 +49,7 @@ from bot.access import RateLimiter, clinician_allowlist
 from bot.delivery_log import DeliveryLog
 from bot.engine import Engine, Reply
 from bot.log_privacy import configure_logging  # noqa: F401  (the transport's logging set-up)
+from bot import telegram_http
 from bot.render import HTML, Renderer
 from bot.telegram_polling import Acknowledgements, AcknowledgingProcessor, AcknowledgingUpdater
 from bot.sync_job import schedule as schedule_sync
@@ -431,11 +432,15 @@ def build_application(engine: Engine, token: str, base_url: str | None = None,
     transport.settled = acks.settle
     builder = (builder or ApplicationBuilder()).token(token).concurrent_updates(AcknowledgingProcessor(acks))
     builder = (builder.rate_limiter(RetryingRequests(retry, accepted=transport.accepted))
-               .connection_pool_size(CONCURRENT_REQUESTS + 2)
-               .connect_timeout(timeouts.connect).read_timeout(timeouts.read)
-               .write_timeout(timeouts.write).pool_timeout(timeouts.pool)
                .get_updates_connect_timeout(timeouts.connect).get_updates_read_timeout(timeouts.read)
                .get_updates_write_timeout(timeouts.write).get_updates_pool_timeout(timeouts.pool))
+    fast = telegram_http.request(CONCURRENT_REQUESTS + 2, timeouts.read, timeouts.connect, timeouts.pool)
+    if fast is not None:               # replies over aiohttp (bot/telegram_http.py); polling stays httpx
+        builder = builder.request(fast)
+    else:
+        builder = (builder.connection_pool_size(CONCURRENT_REQUESTS + 2)
+                   .connect_timeout(timeouts.connect).read_timeout(timeouts.read)
+                   .write_timeout(timeouts.write).pool_timeout(timeouts.pool))
     if base_url:
         root = base_url.rstrip("/")
         builder = builder.base_url(root).base_file_url(_file_url(root))
