@@ -75,6 +75,17 @@ async def test_a_patient_conversation_with_buttons_reaches_results(api, db_path)
         assert call.params["parse_mode"] == "HTML"
 
 
+async def test_without_aiohttp_the_bot_talks_to_the_bot_api_over_httpx(api, fresh_db, monkeypatch):
+    from bot import telegram_http
+
+    monkeypatch.setattr(telegram_http, "available", lambda: False)
+    app = build_application(fake_engine(SessionStore(fresh_db), transport="telegram"), api.token, api.base_url)
+    assert type(app.bot.request).__name__ == "HTTPXRequest"
+    async with polling(app):
+        api.user_says(ALICE, "/start")
+        await api.reply_to(ALICE, 0)
+
+
 async def test_two_users_at_once_never_see_each_others_data(api, db_path):
     app = build_application(real_engine(db_path), api.token, api.base_url)
     async with polling(app):
