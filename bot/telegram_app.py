@@ -60,7 +60,7 @@ from data.store import StoreError, db_file
 
 log = logging.getLogger("trialbot.telegram")
 TYPING_EVERY = 4.0          # seconds; Telegram shows "typing…" for about five
-TYPING_AFTER = 0.5          # seconds: a turn answered sooner shows no "typing…" (one request saved)
+TYPING_AFTER = 1.0          # seconds: a turn answered sooner shows no "typing…" (one request saved)
 MAINTENANCE_EVERY = 3600.0  # seconds between retention purges / redelivery of queued replies
 REDELIVER_FIRST = 1.0       # seconds before retrying replies Telegram could not take; doubles
 REDELIVER_MAX = 4.0
