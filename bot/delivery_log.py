@@ -9,7 +9,7 @@ no idempotency key, so instead the piece's key is appended to this file by the r
 sent it, in the event loop, as soon as Telegram's answer is read (one ``write`` of a few
 bytes: in the operating system's hands at once, so a killed process cannot lose it). At
 start-up every piece in the log is deleted from the outbox before anything is sent, then the
-log is emptied.
+log is emptied; a clean stop does the same, so it leaves no log behind.
 
 The file is ``<database>.sent`` beside the database, owner-only; it holds each piece's
 key, one a line: the update id of the turn it answers and its position in the reply (two

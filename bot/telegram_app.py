@@ -343,10 +343,16 @@ class TelegramTransport:
         await self.maintain(bot)
 
     def close(self) -> None:
+        """Stop cleanly: the turn runner (its queued deletes done), then the delivery log,
+        applied once more and removed (a clean stop leaves no log behind)."""
         self.turns.close()
         self._outbox.shutdown(wait=True)
         if self.delivery_log is not None:
             self.delivery_log.close()
+            try:
+                self.delivery_log.recover(self.engine.store.delivered_keys)
+            except StoreError as exc:          # kept: the next start-up applies it
+                log.error("delivery log not applied at exit: database %s", exc.kind)
 
 
 def _user_id(cid: str) -> int:
