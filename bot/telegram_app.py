@@ -202,8 +202,9 @@ class TelegramTransport:
         return lock
 
     async def _in_outbox(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Outbox bookkeeping on its own thread: a piece Telegram accepted is marked
-        delivered at once, not after the engine turns queued before it."""
+        """The bot's own database work (start-up recovery, the retention purge, dropping a
+        blocked user's pieces, listing who has pieces waiting) on a thread of its own; a
+        conversation's pieces are read and deleted by its turn runner (``self.turns``)."""
         return await asyncio.get_running_loop().run_in_executor(self._outbox, fn, *args)
 
     # --- replies -------------------------------------------------------------------------

@@ -12,7 +12,9 @@ queued update. Here the offset confirms only what is settled:
 * ``AcknowledgingProcessor`` (the Application's update processor) settles each update
   when its handling ends.
 * ``AcknowledgingUpdater`` polls with that offset; an update fetched again while it is
-  still open (or settled above the offset) is not handed over twice. After a crash Telegram
+  still open (or settled above the offset) is not handed over twice, nor parsed again: the
+  answer is read as JSON and only new updates become ``Update`` objects; with only open
+  updates in the answer it polls again after ``BUSY_WAIT``. After a crash Telegram
   redelivers whatever was not confirmed; a turn already committed is recognised by its
   update id (``processed_updates``) and only its undelivered reply goes out.
 
