@@ -46,7 +46,9 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
     trials_key = found.memo.get("key")
     if trials_key is None:
         trials_key = found.memo["key"] = _trials_key(found.trials)
-    key = (_facts_key(profile), today or date.today(), trials_key)
+    # the catalog itself too (kept alive by the entry, so its id stays its own): results
+    # load their records through it, and another catalog's may sit on a closed database
+    key = (id(trials), _facts_key(profile), today or date.today(), trials_key)
 
     def judge() -> list:
         from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
@@ -62,7 +64,7 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
         return engine.judge_plans(kept[0], kept[1], judgement, load=trials.record, tops=kept[2],
                                   keywords=keyword_scores(trials.db, profile))
 
-    return list(_RESULTS.get(key, judge, weigh=len))
+    return list(_RESULTS.get(key, judge, keep=trials, weigh=len))
 
 
 def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
