@@ -13,7 +13,10 @@
    latency p50/p95/p99 (message sent to the first piece of its reply), the bot's CPU time
    per turn during the run (its process and its extraction process), and the check that
    every user got exactly their own replies (a reply for every message, their own number
-   echoed back, nobody else's, nothing sent to a chat that did not write).
+   echoed back, nobody else's, nothing sent to a chat that did not write) and no reply
+   piece twice (``repeated_pieces``: a message identical to the one before it in a chat).
+   The bot runs its turns in ``TRIALBOT_WORKERS`` engine worker processes (default 2;
+   set the variable to compare, 0: in the bot's own process).
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +60,8 @@ def bench_chat(args: Any) -> dict[str, Any]:
     result["table"] = _table(turns, load)
     if not load["own_replies"]:
         result["error"] = f"{load['wrong_users']} user(s) did not get exactly their own replies"
+    elif load["repeated_pieces"]:
+        result["error"] = f"{load['repeated_pieces']} reply piece(s) sent twice"
     return result
 
 
@@ -99,14 +105,29 @@ async def _load(folder: Path, fake: Any, users: int) -> dict[str, Any]:
             bot.terminate()
             await loop.run_in_executor(None, bot.wait)
         wrong = [uid for n, uid in enumerate(ids) if not _own_replies(api, uid, n, users, answered[n])]
+        repeated = sum(_repeated(api.texts(uid)) for uid in ids)
+        methods = Counter(call.method for call in api.calls())
         strangers = {c for c in api.sent if c not in set(ids)}
         sent = sum(len(api.sent.get(uid, [])) for uid in ids)
     turns = sum(answered)
     return {"users": users, "messages_per_user": len(user_messages(0)), "turns": turns,
             "seconds": round(wall, 1), "turns_per_s": round(turns / wall, 1), "replies_per_s": round(sent / wall, 1),
             "own_replies": not wrong and not strangers, "wrong_users": len(wrong) + len(strangers),
+            "repeated_pieces": repeated, "workers": _workers(),
+            "bot_api_calls": {m: methods[m] for m in ("getUpdates", "sendMessage", "sendChatAction")},
             "bot_cpu_ms_per_turn": round(cpu * 1000 / max(1, turns), 1) if cpu >= 0 else None,
             "latencies": latencies}
+
+
+def _repeated(texts: list[str]) -> int:
+    """Messages identical to the one right before them (a piece sent twice)."""
+    return sum(1 for before, after in zip(texts, texts[1:]) if before == after)
+
+
+def _workers() -> str:
+    from data.settings import setting  # start-up: settings only when the load runs
+
+    return setting("workers") or "0"
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -207,10 +228,14 @@ def _table(turns: dict[str, Any], load: dict[str, Any] | None) -> list[tuple[str
         r = load["reply_ms"]
         rows += [
             ("telegram users x messages", f"{load['users']} x {load['messages_per_user']}"),
+            ("engine worker processes (TRIALBOT_WORKERS)", load["workers"]),
             ("telegram turns answered per s", load["turns_per_s"]),
             ("telegram messages sent per s", load["replies_per_s"]),
             ("telegram reply latency ms p50/p95/p99", f"{r.get('p50')} / {r.get('p95')} / {r.get('p99')}"),
             ("bot CPU ms per turn (its process and its extraction process)", load["bot_cpu_ms_per_turn"]),
             ("every user got exactly their own replies", "yes" if load["own_replies"] else f"NO ({load['wrong_users']} users)"),
+            ("reply pieces sent twice", load["repeated_pieces"]),
+            ("Bot API calls: getUpdates / sendMessage / sendChatAction",
+             " / ".join(str(n) for n in load["bot_api_calls"].values())),
         ]
     return rows

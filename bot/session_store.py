@@ -22,7 +22,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
@@ -52,6 +52,12 @@ class Pending:
     conversation_id: str
     chat_id: int | None
     body: dict[str, Any]
+    update_id: int | None = None       # the turn's update and the piece's place in its reply:
+    position: int = 0                  # a key that stays unique (row ids are reused)
+
+    @property
+    def key(self) -> tuple[int, int] | None:
+        return (self.update_id, self.position) if self.update_id is not None else None
 
 
 def _now() -> str:
@@ -205,18 +211,29 @@ class SessionStore:
     # --- replies not yet delivered -------------------------------------------------------
     def pending(self, conversation_id: str | None = None) -> list[Pending]:
         """Undelivered reply pieces, oldest first (of one conversation, or of all)."""
-        sql = "SELECT id, conversation_id, chat_id, body FROM outbox"
+        sql = "SELECT id, conversation_id, chat_id, body, update_id, position FROM outbox"
         args: list[Any] = []
         if conversation_id is not None:
             sql, args = sql + " WHERE conversation_id = ?", [conversation_id]
         with self._guarded():
             rows = self.db.execute(sql + " ORDER BY id", args).fetchall()
-        return [Pending(row_id, cid, chat, json.loads(body)) for row_id, cid, chat, body in rows]
+        return [Pending(row_id, cid, chat, json.loads(body), update, position)
+                for row_id, cid, chat, body, update, position in rows]
 
     def delivered(self, piece_id: int) -> None:
         """Forget a reply piece once it was delivered."""
         with self._guarded(), transaction(self.db):
             self.db.execute("DELETE FROM outbox WHERE id = ?", [piece_id])
+
+    def delivered_all(self, piece_ids: Iterable[int]) -> None:
+        """Forget several delivered pieces in one transaction (ids already gone are fine)."""
+        with self._guarded(), transaction(self.db):
+            self.db.conn.executemany("DELETE FROM outbox WHERE id = ?", [(piece_id,) for piece_id in piece_ids])
+
+    def delivered_keys(self, keys: Iterable[tuple[int, int]]) -> None:
+        """Forget delivered pieces named by (update id, position) (``bot/delivery_log.py``)."""
+        with self._guarded(), transaction(self.db):
+            self.db.conn.executemany("DELETE FROM outbox WHERE update_id = ? AND position = ?", list(keys))
 
     def undeliverable(self, conversation_id: str) -> int:
         """Drop every pending piece of a conversation (e.g. the user blocked the bot)."""

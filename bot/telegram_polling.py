@@ -12,7 +12,9 @@ queued update. Here the offset confirms only what is settled:
 * ``AcknowledgingProcessor`` (the Application's update processor) settles each update
   when its handling ends.
 * ``AcknowledgingUpdater`` polls with that offset; an update fetched again while it is
-  still open (or settled above the offset) is not handed over twice. After a crash Telegram
+  still open (or settled above the offset) is not handed over twice, nor parsed again: the
+  answer is read as JSON and only new updates become ``Update`` objects; with only open
+  updates in the answer it polls again after ``BUSY_WAIT``. After a crash Telegram
   redelivers whatever was not confirmed; a turn already committed is recognised by its
   update id (``processed_updates``) and only its undelivered reply goes out.
 
@@ -37,7 +39,7 @@ from bot.telegram_retry import retry_after_seconds
 log = logging.getLogger("trialbot.telegram")
 FIRST_PAUSE = 0.25      # seconds before polling again after a failed getUpdates; doubles
 MAX_PAUSE = 2.0
-BUSY_WAIT = 0.25        # seconds: with only unsettled updates fetched, the pause before the next poll
+BUSY_WAIT = 0.05        # seconds: with only unsettled updates fetched, the pause before the next poll
 DRAIN_S = 15.0          # on stop: how long to wait for open updates before the last confirmation
 CONCURRENT_UPDATES = 256
 
@@ -123,8 +125,7 @@ class AcknowledgingUpdater(Updater):
         acks, pause = self.acks, FIRST_PAUSE
         while self.running:
             try:
-                updates = await self.bot.get_updates(offset=acks.offset, timeout=timeout,
-                                                     allowed_updates=allowed_updates)
+                raw = await self._get_updates(acks.offset, timeout, allowed_updates)
             except RetryAfter as exc:
                 await asyncio.sleep(retry_after_seconds(exc))
                 continue
@@ -138,15 +139,30 @@ class AcknowledgingUpdater(Updater):
                 pause = min(MAX_PAUSE, pause * 2)
                 continue
             pause = FIRST_PAUSE
-            fresh = [update for update in updates if acks.admit(update.update_id)]
-            for update in fresh:
+            fresh = [data for data in raw if isinstance(data, dict) and acks.admit(int(data.get("update_id", -1)))]
+            for data in fresh:             # only the new ones are parsed
+                update = Update.de_json(data, self.bot)
+                self.bot.insert_callback_data(update)
                 await self.update_queue.put(update)
-            if updates and not fresh:
+            if raw and not fresh:
                 # Telegram answers at once while an update is unconfirmed: rather than fetch
-                # (and parse) the same ones again and again, pause before asking for new ones
+                # the same ones again and again, pause a little before asking for new ones
                 await asyncio.sleep(BUSY_WAIT)
             elif interval:
                 await asyncio.sleep(interval)
+
+    async def _get_updates(self, offset: int, timeout: Any, allowed_updates: Sequence[str] | None) -> list:
+        """``getUpdates`` as Telegram's JSON, unparsed: while updates are being handled
+        Telegram sends them again with every answer (up to 100), and parsing those into
+        ``Update`` objects each time cost the bot's process more than the turns' replies."""
+        seconds = timeout.total_seconds() if isinstance(timeout, dtm.timedelta) else float(timeout or 0)
+        read = self.bot._request[0].read_timeout or 0       # as Bot.get_updates: the long poll on top
+        kwargs = {"offset": offset, "timeout": seconds, "limit": 100}
+        if allowed_updates is not None:
+            kwargs["allowed_updates"] = list(allowed_updates)
+        # python-telegram-bot 22's own path for getUpdates (Bot.get_updates) minus the parsing
+        answer = await self.bot._post("getUpdates", kwargs, read_timeout=read + seconds)
+        return answer if isinstance(answer, list) else []
 
     async def _stop_polling(self) -> None:
         task, self._poller = self._poller, None

@@ -1,7 +1,9 @@
 """Retries of Bot API requests, through python-telegram-bot's rate-limiter hook.
 
 Every request the bot makes except ``getUpdates`` goes through the Application's rate
-limiter (``ApplicationBuilder.rate_limiter``); ``RetryingRequests`` is ours. It retries:
+limiter (``ApplicationBuilder.rate_limiter``); ``RetryingRequests`` is ours. It tells
+``accepted(endpoint)`` the moment Telegram answered a request, before the answer is parsed
+(the transport notes a reply piece as delivered there: bot/delivery_log.py). It retries:
 
 * a 429 (``RetryAfter``): after the ``retry_after`` seconds Telegram asks for, when that
   is at most ``RetryPolicy.max_wait`` (a longer wait is not done inside one turn: the reply
@@ -9,7 +11,9 @@ limiter (``ApplicationBuilder.rate_limiter``); ``RetryingRequests`` is ours. It 
 * a timeout (``TimedOut``), an HTTP 5xx or a dropped connection (``NetworkError``): after
   ``backoff`` seconds, doubling each time;
 
-at most ``attempts`` times in all. A request Telegram refused for what it is (400
+at most ``attempts`` times in all. At most ``CONCURRENT_REQUESTS`` requests are in flight
+at once (the rest wait their turn here; the Application's connection pool has as many
+connections). A request Telegram refused for what it is (400
 ``BadRequest``, 403 ``Forbidden``, 401/404 ``InvalidToken``, 409 ``Conflict``) is never
 retried. ``getUpdates`` is retried by our polling loop (``bot/telegram_polling.py``: growing
 pauses, honouring 429s), so updates are not lost while the Bot API is down.
@@ -29,6 +33,12 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger("trialbot.telegram")
+# requests in flight at once (getUpdates aside): more wait here, in order, instead of in
+# httpx's connection pool, whose every request scans every waiting request and connection.
+# Telegram itself takes about 30 messages a second from a bot, so 8 at ~100 ms each is
+# plenty; and at most this many reply pieces can be in flight when the bot is killed (the
+# only pieces a restart may send twice: bot/delivery_log.py)
+CONCURRENT_REQUESTS = 8
 
 
 @dataclass(frozen=True)
@@ -60,9 +70,13 @@ class RetryingRequests(BaseRateLimiter[None]):
     """python-telegram-bot rate limiter that retries transient failures (see module doc)."""
 
     def __init__(self, policy: RetryPolicy | None = None,
-                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep):
+                 sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+                 accepted: Callable[[str], None] | None = None,
+                 concurrency: int = CONCURRENT_REQUESTS):
         self.policy = policy or RetryPolicy()
         self._sleep = sleep
+        self._accepted = accepted
+        self._slots = asyncio.Semaphore(max(1, concurrency))
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -75,7 +89,11 @@ class RetryingRequests(BaseRateLimiter[None]):
         attempt = 1
         while True:
             try:
-                return await callback(*args, **kwargs)
+                async with self._slots:
+                    answer = await callback(*args, **kwargs)
+                if self._accepted is not None:
+                    self._accepted(endpoint)       # before the answer is parsed (bot/delivery_log.py)
+                return answer
             except RetryAfter as exc:
                 wait, kind = retry_after_seconds(exc), "RetryAfter"
                 if attempt >= policy.attempts or wait > policy.max_wait:

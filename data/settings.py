@@ -27,6 +27,7 @@ SETTINGS = {
     "db_timeout": Setting("TRIALBOT_DB_TIMEOUT", "10", "Seconds to wait for a database another program holds locked before giving up with an error."),
     "stale_sync_days": Setting("TRIALBOT_STALE_SYNC_DAYS", "30", "Results warn when a trial was last synced (or imported) from the registry more than this many days ago; 0 never warns."),
     "sync_hours": Setting("TRIALBOT_SYNC_HOURS", "0", "`telegram` runs `sync` (the default query) every this many hours in the background; 0 (the default) never."),
+    "workers": Setting("TRIALBOT_WORKERS", "2", "`telegram` runs conversation turns in this many engine worker processes (a conversation always in the same one); 0 runs them in the bot's own process."),
     "ctgov_url": Setting("TRIALBOT_CTGOV_URL", "https://clinicaltrials.gov/api/v2", "ClinicalTrials.gov API v2 base URL that `sync` fetches studies from (a mirror, or a fake server in tests)."),
 }
 
@@ -70,6 +71,7 @@ _CHECKS = {
     "db_timeout": lambda: number_setting("db_timeout"),
     "stale_sync_days": lambda: integer_setting("stale_sync_days", 0),
     "sync_hours": lambda: number_setting("sync_hours"),
+    "workers": lambda: integer_setting("workers", 0),
 }
 
 

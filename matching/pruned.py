@@ -27,7 +27,11 @@ from matching.keywords import keyword_scores
 from matching.plans import Judgement
 
 MEMO_TRIALS = 25_000        # trial results the memos may hold together
-_RESULTS = Memo(4, MEMO_TRIALS)
+# calls remembered: a Telegram engine worker interleaves the turns of hundreds of
+# conversations, so a user's "not sure" comes after many other users' turns (with 4, it
+# was matched again at 200 users); the weight (MEMO_TRIALS) still bounds the memory
+RESULTS_KEPT = 512
+_RESULTS = Memo(RESULTS_KEPT, MEMO_TRIALS)
 _QUESTIONS = Memo(2, MEMO_TRIALS)        # within a turn: results shown after a question was chosen
 
 

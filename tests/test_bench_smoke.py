@@ -3,10 +3,13 @@ timing is asserted: the benchmark is the measure (docs/benchmarks.md)."""
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sqlite3
 
 import pytest
 
-from benchmarks.telegram_load import bench_chat, marker, user_messages
+from benchmarks import fake_bot_api
+from benchmarks.telegram_load import bench_chat, marker, telegram_load, user_messages
 from benchmarks.turns import Turn, answer_for, load_script, stats, summary
 from benchmarks import scale
 
@@ -38,6 +41,22 @@ def test_bench_chat_with_a_few_users_checks_that_each_got_their_own_replies():
     assert load["users"] == 3 and load["turns"] == 3 * len(user_messages(0))
     assert load["own_replies"] is True and load["wrong_users"] == 0
     assert set(load["reply_ms"]) >= {"p50", "p95", "p99"} and load["turns_per_s"] > 0
+    assert load["repeated_pieces"] == 0
+
+
+@pytest.mark.slow          # the real bot and its two engine workers, 60 users at once (not timed)
+def test_a_load_of_sixty_users_through_the_engine_workers_gets_each_reply_once(tmp_path):
+    """#17 under load: every message answered, to its own user, each piece once, the outbox
+    empty afterwards; the workers share the turns. Speed is `bench chat`'s job, not this."""
+    load = asyncio.run(telegram_load(tmp_path, fake_bot_api, 60))
+    assert load["turns"] == 60 * len(user_messages(0))
+    assert load["own_replies"] is True and load["repeated_pieces"] == 0
+    raw = sqlite3.connect(str(tmp_path / "telegram.db"))
+    try:
+        assert raw.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
+        assert raw.execute("SELECT COUNT(*) FROM processed_updates").fetchone()[0] == 60 * len(user_messages(0))
+    finally:
+        raw.close()
 
 
 def test_each_simulated_user_writes_a_number_of_their_own():

@@ -15,6 +15,7 @@ BAD = [
     ("TRIALBOT_DB_TIMEOUT", "soon"),
     ("TRIALBOT_STALE_SYNC_DAYS", "a month"),
     ("TRIALBOT_SYNC_HOURS", "daily"),
+    ("TRIALBOT_WORKERS", "two"),
 ]
 
 

@@ -36,6 +36,7 @@ def keyboard(message) -> list[str]:
 
 async def test_a_patient_conversation_with_buttons_reaches_results(api, db_path):
     app = build_application(real_engine(db_path), api.token, api.base_url)
+    app.bot_data["transport"].typing_after = 0        # "typing…" at once (by default only for a slow turn)
     async with polling(app):
         api.user_says(ALICE, "/start")
         first = await api.reply_to(ALICE, 0, "who am I talking to")
@@ -72,6 +73,17 @@ async def test_a_patient_conversation_with_buttons_reaches_results(api, db_path)
                                                 "trial", "role", "language", "restart", "forget"]
     for call in api.calls("sendMessage"):
         assert call.params["parse_mode"] == "HTML"
+
+
+async def test_without_aiohttp_the_bot_talks_to_the_bot_api_over_httpx(api, fresh_db, monkeypatch):
+    from bot import telegram_http
+
+    monkeypatch.setattr(telegram_http, "available", lambda: False)
+    app = build_application(fake_engine(SessionStore(fresh_db), transport="telegram"), api.token, api.base_url)
+    assert type(app.bot.request).__name__ == "HTTPXRequest"
+    async with polling(app):
+        api.user_says(ALICE, "/start")
+        await api.reply_to(ALICE, 0)
 
 
 async def test_two_users_at_once_never_see_each_others_data(api, db_path):

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 from bot.access import RateLimiter, clinician_allowlist
 from data.errors import DataError
-from data.settings import check_settings, db_path, setting
+from data.settings import check_settings, db_path, integer_setting, setting
 
 HELP = "run the Telegram bot (long polling, or --webhook URL --port N)"
 BOOTSTRAP_RETRIES = 5   # start-up calls (deleteWebhook / setWebhook) retried on network errors
@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from telegram import Update
     from telegram.error import TelegramError
 
+    from bot.engine_workers import WorkerGone  # start-up: the workers only for the bot
     from bot.startup import build_engine  # start-up: the store only for commands that open it
     from bot.telegram_app import build_application, configure_logging, webhook_options  # start-up: python-telegram-bot only for the telegram command
 
@@ -64,10 +65,15 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
     configure_logging(token)
-    engine = extraction = None
+    engine = extraction = workers = None
     try:
-        engine, extraction = start_engine(db_path(args.db))
-        app = build_application(engine, token, setting("api_base"), clinicians=clinicians, limiter=limiter)
+        count = integer_setting("workers", 0)
+        if count:
+            engine, workers = start_workers(db_path(args.db), count)
+        else:
+            engine, extraction = start_engine(db_path(args.db))
+        app = build_application(engine, token, setting("api_base"), clinicians=clinicians, limiter=limiter,
+                                workers=workers)
         try:
             if args.webhook:
                 app.run_webhook(**webhook_options(args.webhook, args.listen, args.port), bootstrap_retries=BOOTSTRAP_RETRIES)
@@ -75,13 +81,15 @@ def run(args: argparse.Namespace) -> int:
                 app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=BOOTSTRAP_RETRIES)
         finally:
             checkpoint(engine.store.db)    # close cleanly: nothing forgotten left in the -wal file
-    except (DataError, StoreError) as exc:
+    except (DataError, StoreError, WorkerGone) as exc:
         return _fail(str(exc))
     except TelegramError as exc:
         return _fail(f"Telegram refused: {type(exc).__name__}: {str(exc).replace(token, '<token>')}")
     finally:
         if extraction is not None:
             extraction.close()
+        if workers is not None:
+            workers.close()
     return 0
 
 
@@ -107,6 +115,22 @@ def start_engine(path: str):
             extraction.close()
         raise
     return engine, extraction
+
+
+def start_workers(path: str, count: int):
+    """The bot's own engine (its store for the outbox and the retention purge, its texts;
+    no language pipeline) and ``count`` engine worker processes that run the turns, each
+    warmed up (bot/engine_workers.py). The bot's process opens the store first (schema,
+    bundled trials), then the workers start and warm up in parallel."""
+    from bot.engine_workers import EngineWorkers  # start-up: the workers only for the bot
+    from bot.startup import build_engine  # start-up: the store only for commands that open it
+
+    engine = build_engine(path, transport="telegram")
+    try:
+        return engine, EngineWorkers(path, count).start()
+    except BaseException:
+        engine.store.db.conn.close()
+        raise
 
 
 def _fail(message: str) -> int:
