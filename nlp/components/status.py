@@ -16,7 +16,10 @@ from typing import Any
 
 from spacy.tokens import Span
 
-THERAPY_STATUS = {"THERAPY_INTOLERANT": "intolerant", "THERAPY_FAILED": "failed", "THERAPY_CURRENT": "current"}
+# THERAPY_DOSE: a dose written after a drug ("MMF 1 g"), current but its own category so
+# that it ends no other cue's scope ("refractory despite MMF 3 g/day and rituximab")
+THERAPY_STATUS = {"THERAPY_INTOLERANT": "intolerant", "THERAPY_FAILED": "failed", "THERAPY_CURRENT": "current",
+                  "THERAPY_DOSE": "current"}
 _THERAPY_RANK = {"intolerant": 0, "failed": 1, "current": 2}
 RESULT_STATUS = {"NEGATED_EXISTENCE": "negative", "RESULT_POSITIVE": "positive", "INFECTION_ACTIVE": "active"}
 
