@@ -81,3 +81,103 @@ def test_car_t_at_a_sentence_end_is_recognised():
 def test_the_systemic_sclerosis_subtype_is_read_when_written(text, concept):
     conditions = [f.concept for f in facts(text) if f.label == "CONDITION"]
     assert conditions[0] == concept
+
+
+# --- dev gold error classes -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("had shingles last year on tofacitinib, so they stopped it", "tofacitinib", "intolerant"),
+    ("been on MMF, it failed", "mycophenolate", "failed"),
+])
+def test_an_outcome_about_the_mention_beats_a_bare_on(text, concept, status):
+    assert first(text, concept).status == status
+
+
+def test_a_bare_on_stays_when_the_outcome_is_about_other_therapies():
+    text = "She's been on plaquenil forever, tried methotrexate and azathioprine, neither helped"
+    assert first(text, "hydroxychloroquine").status == "current"
+    assert first(text, "methotrexate").status == "failed"
+    assert first("failed MMF, on rituximab", "rituximab").status == "current"
+
+
+def test_a_query_mark_before_a_word_makes_it_possible():
+    tb = first("?TB - cavitating lesion on CT, awaiting BAL.", "tuberculosis")
+    assert tb.uncertain and not present(tb)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("my mum had lupus and my grandad had leukaemia. me: UC, 24", "hematologic_malignancy"),
+    ("my nan had rheumatoid arthritis", "rheumatoid_arthritis"),
+    ("her aunty has crohns disease", "crohns_disease"),
+])
+def test_every_family_word_makes_family_history(text, concept):
+    assert first(text, concept).family
+
+
+def test_every_family_role_word_has_a_family_cue():
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    relations = yaml.safe_load((root / "data/nlp/relations.yaml").read_text())["relations"]
+    rules = json.loads((root / "data/context_rules.json").read_text())["context_rules"]
+    cues = {r["literal"] for r in rules if r["category"] == "FAMILY"}
+    words = {w for spec in relations.values() if spec["role"] == "family" for w in spec["words"]}
+    assert words <= cues, sorted(words - cues)
+
+
+def test_a_heading_cue_covers_its_own_class_word():
+    dmards = first("Previous DMARDs: methotrexate (nausea), sulfasalazine.", "csdmard")
+    assert dmards.historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("AOSD 34F, pregnant? - no, β-hCG negative today.", "pregnant"),
+    ("HIV? neg.", "hiv"),
+])
+def test_a_question_answered_no_is_absent(text, concept):
+    assert not present(first(text, concept))
+
+
+def test_no_after_a_question_that_is_not_its_answer_negates_forward_as_before():
+    found = {f.concept: f for f in facts("they want blinatumomab? no thats for B-ALL they said")}
+    assert found["b_all"].negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I think TB was excluded when they started rituximab", "rituximab"),
+    ("mycophenolate 2019-2023 and rituximab x2, with persistent proteinuria", "rituximab"),
+    ("CYC x 6, then MMF", "cyclophosphamide"),
+    ("received 6 cycles of R-CHOP", "r_chop"),
+    ("Hx breast cancer 2012 treated (mastectomy + tamoxifen), no recurrence.", "tamoxifen"),
+])
+def test_a_therapy_given_before_is_past(text, concept):
+    assert first(text, concept).historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("my CK went up to 12000 last flare", "ck"),
+    ("platelets were 4,000 when I was admitted", "platelets"),
+    ("creatinine 2.1 at diagnosis", "creatinine"),
+])
+def test_a_lab_value_from_an_earlier_time_is_past(text, concept):
+    assert first(text, concept).historical
+
+
+def test_a_lab_value_now_is_current():
+    assert present(first("platelets 45 today", "platelets"))
+    assert present(first("CK 12000", "ck"))
+
+
+def test_an_infection_that_was_treated_is_past():
+    assert first("Was also txd for Cdiff at that time", "c_difficile_infection").historical
+
+
+def test_a_negated_such_as_list_negates_every_item():
+    text = "He has no cardiovascular risk factors such as smoking, high blood pressure, and diabetes mellitus and is physically active."
+    found = {f.concept: f for f in facts(text)}
+    assert found["hypertension"].negated and found["diabetes_mellitus"].negated
+    # a plain comma still ends a negation
+    assert not first("No HIV, lupus since 2015", "sle").negated

@@ -45,6 +45,9 @@ def _latest_day(written: str) -> date | None:
         return None
 
 
+# the Fact flag a ConText category sets
+_CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "NEGATED_EXISTENCE": "negated",
+                   "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
 
@@ -89,12 +92,28 @@ class FactBuilder:
                 continue
             facts.append(fact)
             kept.append(ent)
+        self._headings(doc, kept, facts)
         self._attach_times(doc, facts, today)
         self.events_before(kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
         self._past_pregnancies(facts, today)
         return facts
+
+    def _headings(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A heading cue (``"metadata": {"heading": true}``: "Previous DMARDs:") covers its
+        own class word too: a cue that overlaps a mention never modifies it in ConText."""
+        graph = getattr(doc._, "context_graph", None)
+        if graph is None:
+            return
+        for modifier in graph.modifiers:
+            if not (modifier.rule.metadata or {}).get("heading"):
+                continue
+            start, end = modifier.modifier_span
+            allowed = modifier.rule.allowed_types
+            for ent, fact in zip(ents, facts):
+                if start <= ent.start and ent.end <= end and (not allowed or ent.label_ in allowed):
+                    setattr(fact, _CATEGORY_FLAGS[modifier.category], True)
 
     def _past_pregnancies(self, facts: list[Fact], today: date) -> None:
         """A pregnancy or breastfeeding dated well before today is over ("ectopic
