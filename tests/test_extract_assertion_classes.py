@@ -181,3 +181,45 @@ def test_a_negated_such_as_list_negates_every_item():
     assert found["hypertension"].negated and found["diabetes_mellitus"].negated
     # a plain comma still ends a negation
     assert not first("No HIV, lupus since 2015", "sle").negated
+
+
+def test_a_relapse_in_the_next_sentence_is_the_failure_of_the_therapies_before():
+    text = "Treated on UKALL protocol chemotherapy.\nHe relapsed in 01/2025 (BM blasts 55%)."
+    chemo = first(text, "chemotherapy")
+    assert chemo.status == "failed" and chemo.historical
+    # within its own sentence "relapsed after" still reads forwards
+    assert first("I relapsed after hyper-CVAD and nelarabine.", "hyper_cvad").status == "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Crohn's 45F. TB on anti-TNF in 2017, fully treated.", "anti_tnf"),
+    ("she was on MMF in 03/2024", "mycophenolate"),
+])
+def test_on_a_therapy_at_a_past_date_is_past(text, concept):
+    f = first(text, concept)
+    assert f.historical and f.status is None
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("On upadacitinib since 03/2025.", "upadacitinib"),
+    ("on MMF since 2017", "mycophenolate"),
+    ("currently on MMF, started in 2017", "mycophenolate"),
+])
+def test_on_a_therapy_since_a_date_is_current(text, concept):
+    f = first(text, concept)
+    assert f.status == "current" and not f.historical
+
+
+def test_a_class_heading_of_a_past_list_is_past():
+    text = "Biologics: etanercept 2005-2009, infliximab 2009-2011 - all inadequate response.\nCurrent: abatacept"
+    assert first(text, "biologic").historical
+    assert not first("Biologics: etanercept 2005-2009, abatacept 2020-present", "biologic").historical
+
+
+def test_values_under_a_past_history_heading_are_past():
+    text = "Past Medical History:\n- Diastolic CHF, estimated dry weight of 94kg\n\nMedications: none"
+    assert first(text, "weight").historical
+
+
+def test_earlier_admissions_are_past():
+    assert first("multiple admissions for UTIs and urosepsis", "active_infection").historical

@@ -19,7 +19,7 @@ from data.terminology import Terminology
 from nlp.components.context import coordinated_negation
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import MentionStatus, biomarker_status, infection_status, therapy_status
+from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.sections import HistorySections
 from nlp.components.time import EventsBefore, TimeReader, attach
@@ -70,6 +70,7 @@ class FactBuilder:
         facts: list[Fact] = []
         kept: list[Span] = []
         negations = coordinated_negation(ents)
+        bare: list[bool] = []     # per fact: current only by a bare "on"
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             negated, past = negations[i]
@@ -92,11 +93,13 @@ class FactBuilder:
                 continue
             facts.append(fact)
             kept.append(ent)
+            bare.append(fact.status == "current" and bare_current(ent))
         self._headings(doc, kept, facts)
-        self._attach_times(doc, facts, today)
+        self._attach_times(doc, facts, today, bare)
         self.events_before(kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
+        self.outcomes.class_headings(doc, kept, facts)
         self._past_pregnancies(facts, today)
         return facts
 
@@ -218,7 +221,7 @@ class FactBuilder:
             fact.implausible = True
 
     # --- time ------------------------------------------------------------------------
-    def _attach_times(self, doc: Doc, facts: list[Fact], today: date) -> None:
+    def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool]) -> None:
         times = self.times(doc_text(doc), today)
         if not times or not facts:
             return
@@ -226,6 +229,10 @@ class FactBuilder:
         for index, expression in attach(doc_text(doc), times, facts, sentences.index, self.times).items():
             if expression.date is not None:
                 facts[index].date = expression.date
+                latest = _latest_day(expression.date) if expression.point and bare[index] else None
+                if latest is not None and latest.year < today.year:
+                    # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now
+                    facts[index].status, facts[index].historical = None, True
             if expression.ended and facts[index].label in ("DRUG", "PROCEDURE") and facts[index].status != "current":
                 facts[index].historical = True   # "etanercept 2005-2009": a use that has ended
             if expression.duration_days is not None:

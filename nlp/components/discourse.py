@@ -104,6 +104,8 @@ class Outcomes:
             if sentence.start == 0 or any(e.label_ in THERAPY_LABELS and e.sent.start == sentence.start and e.end <= start for e in ents):
                 continue   # the cue's own sentence names the therapies: ConText's scope
             previous = doc[sentence.start - 1].sent
+            while previous.start > 0 and all(t.is_space for t in previous):   # a line break of its own
+                previous = doc[previous.start - 1].sent
             targets = [f for e, f in zip(ents, facts)
                        if e.label_ in THERAPY_LABELS and e.sent.start == previous.start and not (f.negated or f.hypothetical)]
             if carry == "last":
@@ -111,6 +113,19 @@ class Outcomes:
             for fact in targets:
                 if fact.status is None or (fact.status == "current" and status != "current"):
                     fact.status = status
+
+    def class_headings(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A therapy class written as the heading of a list ("Biologics: etanercept
+        2005-2009, ..., upadacitinib 2022-2024 - all inadequate response.") is past when
+        every therapy the list names is past (ended, failed or not tolerated)."""
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if (ent.label_ not in THERAPY_LABELS or ent.end >= len(doc) or doc[ent.end].text != ":"
+                    or fact.status or fact.historical or fact.negated or fact.hypothetical):
+                continue
+            listed = [f for e, f in zip(ents[i + 1:], facts[i + 1:])
+                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start]
+            if listed and all(f.historical or f.status in ("failed", "intolerant") for f in listed):
+                fact.historical = True
 
     def questions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         for ent, fact in zip(ents, facts):

@@ -84,6 +84,13 @@ def therapy_status(span: Span) -> str | None:
     return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
 
 
+def bare_current(span: Span) -> bool:
+    """Current only by a bare cue ("on anti-TNF", "been on"): no other current cue reaches it."""
+    currents = [m for m in span._.modifiers
+                if THERAPY_STATUS.get(m.category) == "current" and not _across_comma(span, m)]
+    return bool(currents) and all(_flag(m, "bare") for m in currents)
+
+
 def _outcome_of(span: Span, modifier) -> bool:
     """An outcome cue about this very mention: near it (``BARE_REACH`` tokens) with no
     other therapy in between ("been on plaquenil forever, tried methotrexate and
