@@ -223,3 +223,47 @@ def test_values_under_a_past_history_heading_are_past():
 
 def test_earlier_admissions_are_past():
     assert first("multiple admissions for UTIs and urosepsis", "active_infection").historical
+
+
+# --- planned, wished-for and asked-about treatments (written outside the gold) ----------
+
+@pytest.mark.parametrize("text, concept", [
+    ("He is lined up for CAR-T in January.", "car_t"),
+    ("to commence rituximab", "rituximab"),
+    ("she is due to have rituximab in two weeks", "rituximab"),
+    ("the plan is to give rituximab", "rituximab"),
+    ("He is being worked up for allogeneic stem cell transplant.", "allo_hsct"),
+    ("we will try rituximab", "rituximab"),
+    ("rituximab awaiting funding", "rituximab"),
+    ("Recommend rituximab.", "rituximab"),
+    ("bridging to allogeneic transplant", "allo_hsct"),
+    ("with a view to allogeneic HSCT", "allo_hsct"),
+    ("does CAR-T help lupus", "car_t"),
+    ("is CAR-T available in Germany", "car_t"),
+    ("hoping to get CAR-T", "car_t"),
+    ("we want CAR-T for him", "car_t"),
+])
+def test_a_planned_or_wished_for_treatment_is_not_given(text, concept):
+    assert first(text, concept).hypothetical
+
+
+def test_wanting_to_stop_a_treatment_is_not_a_wish_for_it():
+    f = first("I want to stop MMF, it is making me sick", "mycophenolate")
+    assert not f.hypothetical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Unremarkable for diabetes.", "diabetes_mellitus"),
+    ("Hypertension: no.", "hypertension"),
+])
+def test_a_form_answered_no_is_absent(text, concept):
+    assert first(text, concept).negated
+
+
+def test_a_diagnosis_with_no_active_disease_is_not_denied():
+    assert not first("SLE: no active disease at present", "sle").negated
+
+
+def test_a_twin_or_step_parent_is_family():
+    assert first("my twin has crohns disease", "crohns_disease").family
+    assert first("my stepmum has lupus", "sle").family
