@@ -22,7 +22,7 @@ from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.sections import HistorySections
-from nlp.components.time import EventsBefore, TimeReader, attach
+from nlp.components.time import TIMED_LABELS, EventsBefore, TimeReader, attach
 from nlp.components.speaker import Speaker
 from core.facts import Fact
 from nlp.units import normalise_lab
@@ -66,6 +66,7 @@ class FactBuilder:
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
         ents = list(doc.ents)
+        text = doc_text(doc)
         readings = self._lab_readings(doc, ents, meta)
         facts: list[Fact] = []
         kept: list[Span] = []
@@ -74,17 +75,21 @@ class FactBuilder:
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             negated, past = negations[i]
+            # the ConText flags from the span's modifiers, read once (medspaCy sets
+            # is_historical and friends from exactly these categories)
+            categories = {m.category for m in ent._.modifiers}
+            start_char, end_char = ent.start_char, ent.end_char
             fact = Fact(
                 label=ent.label_,
                 concept=ent.kb_id_,
-                text=ent.text,
-                start=ent.start_char,
-                end=ent.end_char,
+                text=text[start_char:end_char],
+                start=start_char,
+                end=end_char,
                 negated=negated,
-                historical=bool(ent._.is_historical),
-                hypothetical=bool(ent._.is_hypothetical),
+                historical="HISTORICAL" in categories,
+                hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker),
-                uncertain=bool(ent._.is_uncertain),
+                uncertain="POSSIBLE_EXISTENCE" in categories,
                 source=source,
             )
             if negated and past:
@@ -110,7 +115,7 @@ class FactBuilder:
         if graph is None:
             return
         for modifier in graph.modifiers:
-            if not (modifier.rule.metadata or {}).get("heading"):
+            if modifier.category != "HISTORICAL" or not (modifier.rule.metadata or {}).get("heading"):
                 continue
             start, end = modifier.modifier_span
             allowed = modifier.rule.allowed_types
@@ -222,6 +227,8 @@ class FactBuilder:
 
     # --- time ------------------------------------------------------------------------
     def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool]) -> None:
+        if not any(fact.label in TIMED_LABELS for fact in facts):
+            return      # nothing a time could attach to: the patterns need not run
         times = self.times(doc_text(doc), today)
         if not times or not facts:
             return
