@@ -267,3 +267,19 @@ def test_a_diagnosis_with_no_active_disease_is_not_denied():
 def test_a_twin_or_step_parent_is_family():
     assert first("my twin has crohns disease", "crohns_disease").family
     assert first("my stepmum has lupus", "sle").family
+
+
+def test_a_pregnancy_in_a_text_that_says_the_baby_is_born_is_past():
+    text = "my myositis flared after i stopped methotrexate for the pregnancy. baby is 6 weeks now and im breastfeeding"
+    found = {f.concept: f for f in facts(text)}
+    assert found["pregnant"].historical
+    assert present(found["lactating"])
+    assert not found["inflammatory_myopathy"].historical      # "stopped" is the methotrexate's
+    assert found["methotrexate"].historical
+    assert present(first("I am pregnant, due in May", "pregnant"))
+    assert present(first("she gave birth in 2020 and is now pregnant", "pregnant"))
+
+
+def test_a_stop_after_but_reaches_the_therapy_before_it():
+    assert first("then Saphnelo but she got shingles and had to stop", "anifrolumab").status == "intolerant"
+    assert first("MMF but it's fine", "mycophenolate").status is None

@@ -62,6 +62,9 @@ class FactBuilder:
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
+        postpartum = vocabulary.get("postpartum") or {}
+        self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
+        self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -105,7 +108,7 @@ class FactBuilder:
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
         self.outcomes.class_headings(doc, kept, facts)
-        self._past_pregnancies(facts, today)
+        self._past_pregnancies(facts, today, text)
         return facts
 
     def _headings(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
@@ -123,13 +126,26 @@ class FactBuilder:
                 if start <= ent.start and ent.end <= end and (not allowed or ent.label_ in allowed):
                     setattr(fact, _CATEGORY_FLAGS[modifier.category], True)
 
-    def _past_pregnancies(self, facts: list[Fact], today: date) -> None:
+    def _past_pregnancies(self, facts: list[Fact], today: date, text: str) -> None:
         """A pregnancy or breastfeeding dated well before today is over ("ectopic
-        pregnancy in 2018"): historical, not a pregnancy now."""
+        pregnancy in 2018"): historical, not a pregnancy now. So is a pregnancy in a text
+        that says the baby is born ("baby is 6 weeks now"; ``postpartum`` in
+        data/nlp/extraction.yaml); neither when the mention says it is again or now ("gave birth
+        in 2020 and is now pregnant")."""
+        born = None
         for fact in facts:
-            if fact.label == "PREGNANCY" and fact.concept in ("pregnant", "lactating") and fact.date:
+            if fact.label != "PREGNANCY" or fact.concept not in ("pregnant", "lactating"):
+                continue
+            if any(p.search(text[max(0, fact.start - 40):fact.start]) for p in self.postpartum_still):
+                continue    # "she gave birth in 2020 and is now pregnant"
+            if fact.date:
                 latest = _latest_day(fact.date)
                 if latest is not None and (today - latest).days > PAST_PREGNANCY_DAYS:
+                    fact.historical = True
+            if fact.concept == "pregnant" and not fact.historical:
+                if born is None:
+                    born = any(p.search(text) for p in self.postpartum_born)
+                if born:
                     fact.historical = True
 
     # --- per label -------------------------------------------------------------------
