@@ -283,3 +283,21 @@ def test_a_pregnancy_in_a_text_that_says_the_baby_is_born_is_past():
 def test_a_stop_after_but_reaches_the_therapy_before_it():
     assert first("then Saphnelo but she got shingles and had to stop", "anifrolumab").status == "intolerant"
     assert first("MMF but it's fine", "mycophenolate").status is None
+
+
+def test_history_negative_for_is_a_negation():
+    assert first("Past medical history is negative for hypertension.", "hypertension").negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("last rituximab infusion was in March", "rituximab"),
+    ("formerly on methotrexate, now on leflunomide", "methotrexate"),
+    ("resolved hepatitis B", "hbv"),
+])
+def test_said_to_be_over_is_past(text, concept):
+    assert first(text, concept).historical
+
+
+def test_a_denial_does_not_reach_a_diagnosis_after_a_comma():
+    assert not first("She denies HIV, lupus diagnosed 2015", "sle").negated
+    assert first("formerly on methotrexate, now on leflunomide", "leflunomide").status == "current"
