@@ -301,3 +301,26 @@ def test_said_to_be_over_is_past(text, concept):
 def test_a_denial_does_not_reach_a_diagnosis_after_a_comma():
     assert not first("She denies HIV, lupus diagnosed 2015", "sle").negated
     assert first("formerly on methotrexate, now on leflunomide", "leflunomide").status == "current"
+
+
+def test_a_polite_request_makes_nothing_after_it_hypothetical():
+    text = "I would be grateful if you could see Mrs B, 46, with systemic sclerosis, diffuse cutaneous, anti-Scl-70 positive."
+    ssc = first(text, "diffuse_systemic_sclerosis")
+    assert present(ssc)
+    assert first("I would be grateful if you could assess him for CAR-T.", "car_t").hypothetical
+    assert first("could you tell me if rituximab is safe", "rituximab").hypothetical
+
+
+@pytest.mark.parametrize("text", [
+    "I would like to refer this 34-year-old woman with lupus nephritis for CD19 CAR-T.",
+    "referring him for anti-CD7 CAR-T",
+    "Please see her for a CAR-T trial.",
+])
+def test_a_treatment_a_referral_asks_for_is_not_given(text):
+    assert first(text, "car_t").hypothetical
+
+
+def test_a_treatment_given_in_a_referral_stays_given():
+    found = {f.concept: f for f in facts("I am referring her; she relapsed after CAR-T and is on rituximab for ITP.")}
+    assert not found["car_t"].hypothetical and found["car_t"].historical
+    assert found["rituximab"].status == "current" and not found["rituximab"].hypothetical

@@ -107,6 +107,7 @@ class FactBuilder:
         self.events_before(kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
+        self.outcomes.requests(doc, kept, facts)
         self.outcomes.class_headings(doc, kept, facts)
         self._past_pregnancies(facts, today, text)
         return facts
