@@ -324,3 +324,16 @@ def test_a_treatment_given_in_a_referral_stays_given():
     found = {f.concept: f for f in facts("I am referring her; she relapsed after CAR-T and is on rituximab for ITP.")}
     assert not found["car_t"].hypothetical and found["car_t"].historical
     assert found["rituximab"].status == "current" and not found["rituximab"].hypothetical
+
+
+@pytest.mark.parametrize("text, age", [
+    ("I am referring Mrs A, 41, with diffuse cutaneous systemic sclerosis since 2019.", 41),
+    ("Mr Smith, 52, has lupus.", 52),
+])
+def test_a_referral_gives_the_age_after_the_title_and_name(text, age):
+    assert first(text, "age").value == age
+
+
+def test_a_number_after_a_name_that_is_no_age_is_not_one():
+    assert not [f for f in facts("Mr A, 30 mg prednisone") if f.label == "AGE"]
+    assert not [f for f in facts("Dr Jones, 2 Main Street") if f.label == "AGE"]
