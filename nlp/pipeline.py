@@ -107,14 +107,20 @@ def _builder():
 
 
 def _line_breaks(doc):
-    """A line break ends a sentence (referral letters list findings one per line)."""
+    """A line break ends a sentence (referral letters list findings one per line); a
+    question mark glued to the word after it does not ("?TB - cavitating lesion": a query,
+    the mark belongs to what follows)."""
     from nlp.components.doc_cache import doc_text   # start-up: loaded when first used
 
-    if "\n" not in doc_text(doc):
-        return doc
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    text = doc_text(doc)
+    if "\n" in text:
+        for token in doc[:-1]:
+            if token.is_space and "\n" in token.text:
+                doc[token.i + 1].is_sent_start = True
+    if "?" in text:
+        for token in doc[:-1]:
+            if token.text == "?" and not token.whitespace_ and doc[token.i + 1].is_alpha:
+                doc[token.i + 1].is_sent_start = False
     return doc
 
 

@@ -16,6 +16,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 EXTRA_SUFFIXES = [
     r"(?<=^[A-Za-z])\.",                      # "B." in "hepatitis B." -> "B", "."
+    r"(?<=[-/][A-Za-z])\.",                   # "CAR-T." at a sentence end -> "CAR-T", "."
     r"(?<=[A-Za-z0-9])[+]",                   # "HBc+" -> "HBc", "+"
     r"(?<=[A-Za-z0-9])-",                     # "HBsAg-" -> "HBsAg", "-"
     r"(?<=[0-9])(?:[FfMm]|yo|y/o|yrs?|y)",    # "29F", "35yo" -> "29", "F"

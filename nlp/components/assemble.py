@@ -19,10 +19,10 @@ from data.terminology import Terminology
 from nlp.components.context import coordinated_negation
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import MentionStatus, biomarker_status, infection_status, therapy_status
+from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.sections import HistorySections
-from nlp.components.time import EventsBefore, TimeReader, attach
+from nlp.components.time import TIMED_LABELS, EventsBefore, TimeReader, attach
 from nlp.components.speaker import Speaker
 from core.facts import Fact
 from nlp.units import normalise_lab
@@ -45,6 +45,9 @@ def _latest_day(written: str) -> date | None:
         return None
 
 
+# the Fact flag a ConText category sets
+_CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "NEGATED_EXISTENCE": "negated",
+                   "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
 
@@ -59,28 +62,37 @@ class FactBuilder:
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
+        postpartum = vocabulary.get("postpartum") or {}
+        self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
+        self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
         ents = list(doc.ents)
+        text = doc_text(doc)
         readings = self._lab_readings(doc, ents, meta)
         facts: list[Fact] = []
         kept: list[Span] = []
         negations = coordinated_negation(ents)
+        bare: list[bool] = []     # per fact: current only by a bare "on"
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             negated, past = negations[i]
+            # the ConText flags from the span's modifiers, read once (medspaCy sets
+            # is_historical and friends from exactly these categories)
+            categories = {m.category for m in ent._.modifiers}
+            start_char, end_char = ent.start_char, ent.end_char
             fact = Fact(
                 label=ent.label_,
                 concept=ent.kb_id_,
-                text=ent.text,
-                start=ent.start_char,
-                end=ent.end_char,
+                text=text[start_char:end_char],
+                start=start_char,
+                end=end_char,
                 negated=negated,
-                historical=bool(ent._.is_historical),
-                hypothetical=bool(ent._.is_hypothetical),
+                historical="HISTORICAL" in categories,
+                hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker),
-                uncertain=bool(ent._.is_uncertain),
+                uncertain="POSSIBLE_EXISTENCE" in categories,
                 source=source,
             )
             if negated and past:
@@ -89,20 +101,52 @@ class FactBuilder:
                 continue
             facts.append(fact)
             kept.append(ent)
-        self._attach_times(doc, facts, today)
+            bare.append(fact.status == "current" and bare_current(ent))
+        self._headings(doc, kept, facts)
+        self._attach_times(doc, facts, today, bare)
         self.events_before(kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
-        self._past_pregnancies(facts, today)
+        self.outcomes.requests(doc, kept, facts)
+        self.outcomes.class_headings(doc, kept, facts)
+        self._past_pregnancies(facts, today, text)
         return facts
 
-    def _past_pregnancies(self, facts: list[Fact], today: date) -> None:
+    def _headings(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A heading cue (``"metadata": {"heading": true}``: "Previous DMARDs:") covers its
+        own class word too: a cue that overlaps a mention never modifies it in ConText."""
+        graph = getattr(doc._, "context_graph", None)
+        if graph is None:
+            return
+        for modifier in graph.modifiers:
+            if modifier.category != "HISTORICAL" or not (modifier.rule.metadata or {}).get("heading"):
+                continue
+            start, end = modifier.modifier_span
+            allowed = modifier.rule.allowed_types
+            for ent, fact in zip(ents, facts):
+                if start <= ent.start and ent.end <= end and (not allowed or ent.label_ in allowed):
+                    setattr(fact, _CATEGORY_FLAGS[modifier.category], True)
+
+    def _past_pregnancies(self, facts: list[Fact], today: date, text: str) -> None:
         """A pregnancy or breastfeeding dated well before today is over ("ectopic
-        pregnancy in 2018"): historical, not a pregnancy now."""
+        pregnancy in 2018"): historical, not a pregnancy now. So is a pregnancy in a text
+        that says the baby is born ("baby is 6 weeks now"; ``postpartum`` in
+        data/nlp/extraction.yaml); neither when the mention says it is again or now ("gave birth
+        in 2020 and is now pregnant")."""
+        born = None
         for fact in facts:
-            if fact.label == "PREGNANCY" and fact.concept in ("pregnant", "lactating") and fact.date:
+            if fact.label != "PREGNANCY" or fact.concept not in ("pregnant", "lactating"):
+                continue
+            if any(p.search(text[max(0, fact.start - 40):fact.start]) for p in self.postpartum_still):
+                continue    # "she gave birth in 2020 and is now pregnant"
+            if fact.date:
                 latest = _latest_day(fact.date)
                 if latest is not None and (today - latest).days > PAST_PREGNANCY_DAYS:
+                    fact.historical = True
+            if fact.concept == "pregnant" and not fact.historical:
+                if born is None:
+                    born = any(p.search(text) for p in self.postpartum_born)
+                if born:
                     fact.historical = True
 
     # --- per label -------------------------------------------------------------------
@@ -199,7 +243,9 @@ class FactBuilder:
             fact.implausible = True
 
     # --- time ------------------------------------------------------------------------
-    def _attach_times(self, doc: Doc, facts: list[Fact], today: date) -> None:
+    def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool]) -> None:
+        if not any(fact.label in TIMED_LABELS for fact in facts):
+            return      # nothing a time could attach to: the patterns need not run
         times = self.times(doc_text(doc), today)
         if not times or not facts:
             return
@@ -207,6 +253,10 @@ class FactBuilder:
         for index, expression in attach(doc_text(doc), times, facts, sentences.index, self.times).items():
             if expression.date is not None:
                 facts[index].date = expression.date
+                latest = _latest_day(expression.date) if expression.point and bare[index] else None
+                if latest is not None and latest.year < today.year:
+                    # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now
+                    facts[index].status, facts[index].historical = None, True
             if expression.ended and facts[index].label in ("DRUG", "PROCEDURE") and facts[index].status != "current":
                 facts[index].historical = True   # "etanercept 2005-2009": a use that has ended
             if expression.duration_days is not None:

@@ -20,6 +20,7 @@ import re
 
 from spacy.language import Language
 
+from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.resources import context_rules
 
 CONTEXT_PIPE = "medspacy_context"
@@ -66,12 +67,18 @@ def _chains(ents: list) -> list[list[int]]:
     chains: list[list[int]] = []
     for i, ent in enumerate(ents):
         prev = ents[i - 1] if i else None
-        if (prev is not None and prev.label_ == ent.label_ and prev.sent == ent.sent
-                and _LIST_JOINER.fullmatch(ent.doc.text[prev.end_char:ent.start_char])):
+        if (prev is not None and prev.label_ == ent.label_
+                and _LIST_JOINER.fullmatch(doc_text(ent.doc)[prev.end_char:ent.start_char])
+                and _same_sentence(prev, ent)):
             chains[-1].append(i)
         else:
             chains.append([i])
     return chains
+
+
+def _same_sentence(first, second) -> bool:
+    index = sentence_index(first.doc)
+    return index.index(first.start_char) == index.index(second.start_char)
 
 
 def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
@@ -80,13 +87,16 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     negative"), forwards from a negated first item only through an "or"/"nor" list ("no
     HIV, HBV or HCV"). "No history of cancer, SLE diagnosed 2010" stays unnegated for SLE:
     a wrongly negated diagnosis would exclude a patient, an unnegated one only asks."""
-    result = {i: (bool(e._.is_negated), bool(e._.is_negated) and past_negation(e)) for i, e in enumerate(ents)}
+    result = {}
+    for i, ent in enumerate(ents):
+        negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]   # is_negated, read once
+        result[i] = (bool(negations), any((m.rule.metadata or {}).get("past") for m in negations))
     for chain in _chains(ents):
         if len(chain) < 2:
             continue
         first, last = chain[0], chain[-1]
         doc = ents[first].doc
-        joiners = doc.text[ents[first].end_char:ents[last].start_char]
+        joiners = doc_text(doc)[ents[first].end_char:ents[last].start_char]
         if result[last][0] and not result[first][0]:
             for i in chain:
                 result[i] = result[i] if result[i][0] else result[last]

@@ -89,6 +89,7 @@ class Outcomes:
     def __init__(self, vocabulary: dict[str, Any]):
         self.question_marks = tuple(vocabulary.get("question_marks") or ("?",))
         self.clause_ends = frozenset(vocabulary.get("clause_ends") or (",", ";", ":"))
+        self.request_words = frozenset(w.lower() for w in vocabulary.get("request_words") or ())
 
     def carry_back(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         graph = getattr(doc._, "context_graph", None)
@@ -104,6 +105,8 @@ class Outcomes:
             if sentence.start == 0 or any(e.label_ in THERAPY_LABELS and e.sent.start == sentence.start and e.end <= start for e in ents):
                 continue   # the cue's own sentence names the therapies: ConText's scope
             previous = doc[sentence.start - 1].sent
+            while previous.start > 0 and all(t.is_space for t in previous):   # a line break of its own
+                previous = doc[previous.start - 1].sent
             targets = [f for e, f in zip(ents, facts)
                        if e.label_ in THERAPY_LABELS and e.sent.start == previous.start and not (f.negated or f.hypothetical)]
             if carry == "last":
@@ -111,6 +114,39 @@ class Outcomes:
             for fact in targets:
                 if fact.status is None or (fact.status == "current" and status != "current"):
                     fact.status = status
+
+    def requests(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A treatment named right after "for" (a marker or article may come between: "for
+        CD19 CAR-T", "for a CAR-T trial") in a sentence that asks for the patient to be
+        seen, referred or assessed (``request_words``) is what is asked for: hypothetical,
+        unless something is said of its use ("referred for CAR-T" in a letter that says
+        "relapsed after CAR-T" keeps that mention as it is)."""
+        if not self.request_words:
+            return
+        for ent, fact in zip(ents, facts):
+            if (ent.label_ not in THERAPY_LABELS or fact.status or fact.historical or fact.negated
+                    or fact.hypothetical or ent.start == 0):
+                continue
+            i = ent.start - 1
+            while i > ent.sent.start and ent.start - i <= 3 and _qualifier(doc[i]):
+                i -= 1
+            if doc[i].lower_ != "for":
+                continue
+            if any(t.lower_ in self.request_words for t in ent.sent):
+                fact.hypothetical = True
+
+    def class_headings(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A therapy class written as the heading of a list ("Biologics: etanercept
+        2005-2009, ..., upadacitinib 2022-2024 - all inadequate response.") is past when
+        every therapy the list names is past (ended, failed or not tolerated)."""
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if (ent.label_ not in THERAPY_LABELS or ent.end >= len(doc) or doc[ent.end].text != ":"
+                    or fact.status or fact.historical or fact.negated or fact.hypothetical):
+                continue
+            listed = [f for e, f in zip(ents[i + 1:], facts[i + 1:])
+                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start]
+            if listed and all(f.historical or f.status in ("failed", "intolerant") for f in listed):
+                fact.historical = True
 
     def questions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         for ent, fact in zip(ents, facts):
@@ -125,3 +161,11 @@ class Outcomes:
             if any(t.text in self.clause_ends for t in doc[ent.end:end - 1]):
                 continue   # the question is a later clause ("MRD 2.5% after hyper CVAD, they want X?")
             fact.hypothetical = True
+
+
+def _qualifier(token) -> bool:
+    """A word between "for" and the treatment it asks for: an article or a marker ("for a
+    CAR-T trial", "for CD19 CAR-T", "for anti-CD7 CAR-T")."""
+    return (token.lower_ in ("a", "an", "the", "anti", "-") or token.ent_type_ == "BIOMARKER"
+            or (not token.is_punct and (token.is_upper or any(ch.isdigit() for ch in token.text))))
+

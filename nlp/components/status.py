@@ -16,7 +16,12 @@ from typing import Any
 
 from spacy.tokens import Span
 
-THERAPY_STATUS = {"THERAPY_INTOLERANT": "intolerant", "THERAPY_FAILED": "failed", "THERAPY_CURRENT": "current"}
+# THERAPY_DOSE: a dose written after a drug ("MMF 1 g"), current but its own category so
+# that it ends no other cue's scope ("refractory despite MMF 3 g/day and rituximab")
+THERAPY_STATUS = {"THERAPY_INTOLERANT": "intolerant", "THERAPY_FAILED": "failed", "THERAPY_CURRENT": "current",
+                  "THERAPY_DOSE": "current"}
+# a bare "on" gives way to an outcome cue at most this many tokens from the mention
+BARE_REACH = 6
 _THERAPY_RANK = {"intolerant": 0, "failed": 1, "current": 2}
 RESULT_STATUS = {"NEGATED_EXISTENCE": "negative", "RESULT_POSITIVE": "positive", "INFECTION_ACTIVE": "active"}
 
@@ -61,13 +66,40 @@ def _nearest_of(span: Span, modifiers, categories: dict[str, str], rank: dict[st
     return None if best is None else best[2]
 
 
+def _flag(modifier, name: str) -> bool:
+    return bool((modifier.rule.metadata or {}).get(name))
+
+
 def therapy_status(span: Span) -> str | None:
     """The nearest therapy cue; a weak one (``"metadata": {"weak": true}``: a dose written
-    after the drug) does not count when the fact is past ("stopped prednisone 10 mg")."""
+    after the drug) does not count when the fact is past ("stopped prednisone 10 mg"), and
+    a bare one (``"bare": true``: "on", "been on", which say only that the patient took it
+    at some time) does not count when an outcome cue reaches the mention too ("had shingles
+    on tofacitinib, so they stopped it")."""
+    modifiers = list(span._.modifiers)
     if span._.is_historical:
-        modifiers = [m for m in span._.modifiers if not (m.rule.metadata or {}).get("weak")]
-        return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
-    return _nearest(span, THERAPY_STATUS, _THERAPY_RANK)
+        modifiers = [m for m in modifiers if not _flag(m, "weak")]
+    if any(_outcome_of(span, m) for m in modifiers):
+        modifiers = [m for m in modifiers if not _flag(m, "bare")]
+    return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
+
+
+def bare_current(span: Span) -> bool:
+    """Current only by a bare cue ("on anti-TNF", "been on"): no other current cue reaches it."""
+    currents = [m for m in span._.modifiers
+                if THERAPY_STATUS.get(m.category) == "current" and not _across_comma(span, m)]
+    return bool(currents) and all(_flag(m, "bare") for m in currents)
+
+
+def _outcome_of(span: Span, modifier) -> bool:
+    """An outcome cue about this very mention: near it (``BARE_REACH`` tokens) with no
+    other therapy in between ("been on plaquenil forever, tried methotrexate and
+    azathioprine, neither helped": the outcome is the others')."""
+    if modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or _distance(span, modifier) > BARE_REACH:
+        return False
+    start, end = modifier.modifier_span
+    between = span.doc[span.end:start] if span.end <= start else span.doc[end:span.start]
+    return not any(token.ent_type_ in ("DRUG", "PROCEDURE") for token in between)
 
 
 def _negated_before(span: Span) -> bool:

@@ -13,7 +13,7 @@ semicolon or "but" between) beats one across, then the nearer wins, the precedin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ ADJACENT_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION")
 _ADJACENT_GAP = re.compile(r"\s*:?\s*")
 _CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
 _CUE_WINDOW = 30
+_STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class TimeExpression:
     ended: bool = False
     # a bare year ("rituximab 2022") dates only the mention written right before it
     adjacent: bool = False
+    # a point in time ("in 2017", "March 2024"), not the start of something ("since 2017")
+    point: bool = False
 
 
 class TimeReader:
@@ -68,6 +71,8 @@ class TimeReader:
         found = []
         for match in self.runner(text):
             expression = self._read(match, today)
+            if expression is not None and expression.point and _STARTS_FROM.search(text, 0, expression.start):
+                expression = replace(expression, point=False)    # "since 03/2025": a start
             if expression is not None:
                 found.append(expression)
         # overlapping expressions: the most precise date wins ("2021-03" over "diagnosed
@@ -110,7 +115,7 @@ class TimeReader:
                 text += f"-{int(month):02d}"
                 if groups.get("day"):
                     text += f"-{int(groups['day']):02d}"
-            return TimeExpression(start, end, date=text)
+            return TimeExpression(start, end, date=text, point=kind == "date")
         unit = self.units.get((groups.get("unit") or "").lower())
         count = self._count(groups.get("value"))
         if unit is None or count is None:

@@ -1,0 +1,339 @@
+"""Assertion error classes found on the dev gold and in referral triage (issue #13, helper
+h3): each test names a class of phrasing, not one message."""
+from datetime import date
+
+import pytest
+
+from nlp import extract
+
+TODAY = date(2026, 12, 2)
+
+
+def facts(text):
+    return extract(text, today=TODAY)
+
+
+def first(text, concept):
+    found = [f for f in facts(text) if f.concept == concept]
+    assert found, f"no {concept} in {text!r}: {[(f.label, f.concept) for f in facts(text)]}"
+    return found[0]
+
+
+def present(f):
+    return not (f.negated or f.uncertain or f.hypothetical or f.family or f.historical)
+
+
+# --- referral triage: "refractory despite A and B" --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Active diffuse cutaneous SSc, refractory despite MMF 3 g/day and rituximab x2.",
+    "Progressed on MMF 3 g/d and RTX.",
+    "Lupus nephritis refractory despite cyclophosphamide 500 mg and rituximab.",
+    "ITP, no response despite prednisolone 60 mg, IVIG and romiplostim.",
+])
+def test_a_dose_does_not_cut_an_outcome_off_the_rest_of_the_list(text):
+    therapies = [f for f in facts(text) if f.label == "DRUG"]
+    assert len(therapies) >= 2
+    assert all(f.status == "failed" for f in therapies), [(f.concept, f.status) for f in therapies]
+
+
+def test_a_dose_alone_still_says_the_drug_is_taken_now():
+    assert first("MMF 2 g/day, HCQ 200 mg", "mycophenolate").status == "current"
+    assert first("stopped prednisone 10 mg", "prednisone").status is None   # weak: the past wins
+
+
+# --- referral triage: a request is not a fact -------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Please assess for CAR-T trials.",
+    "Please assess her for CD19 CAR-T.",
+    "I would be grateful if you could evaluate him for CAR-T therapy.",
+    "Referred for CAR-T evaluation.",
+    "We are writing about his suitability for CAR-T.",
+    "for your CD19 CAR-T study",
+    "kindly consider her for CAR-T",
+])
+def test_a_request_for_a_therapy_is_not_a_therapy_given(text):
+    car_t = first(text, "car_t")
+    assert car_t.hypothetical and not present(car_t)
+
+
+def test_a_therapy_given_is_still_given():
+    assert present(first("She received CD19 CAR-T in 2024 and relapsed.", "car_t")) is False   # past
+    assert first("She received CD19 CAR-T in 2024 and relapsed.", "car_t").hypothetical is False
+    assert not first("currently on rituximab", "rituximab").hypothetical
+
+
+def test_car_t_at_a_sentence_end_is_recognised():
+    assert first("Please assess her for CD19 CAR-T.", "car_t").text == "CAR-T"
+    assert first("She had CAR-T.", "car_t").historical
+
+
+# --- referral triage: subtypes written the registry way ---------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("Systemic sclerosis, diffuse cutaneous", "diffuse_systemic_sclerosis"),
+    ("Diagnosis: systemic sclerosis, diffuse cutaneous, anti-Scl-70 positive", "diffuse_systemic_sclerosis"),
+    ("active diffuse cutaneous SSc", "diffuse_systemic_sclerosis"),
+    ("SSc (limited cutaneous), ILD", "limited_systemic_sclerosis"),
+    ("systemic sclerosis, diffuse lung involvement", "systemic_sclerosis"),
+])
+def test_the_systemic_sclerosis_subtype_is_read_when_written(text, concept):
+    conditions = [f.concept for f in facts(text) if f.label == "CONDITION"]
+    assert conditions[0] == concept
+
+
+# --- dev gold error classes -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("had shingles last year on tofacitinib, so they stopped it", "tofacitinib", "intolerant"),
+    ("been on MMF, it failed", "mycophenolate", "failed"),
+])
+def test_an_outcome_about_the_mention_beats_a_bare_on(text, concept, status):
+    assert first(text, concept).status == status
+
+
+def test_a_bare_on_stays_when_the_outcome_is_about_other_therapies():
+    text = "She's been on plaquenil forever, tried methotrexate and azathioprine, neither helped"
+    assert first(text, "hydroxychloroquine").status == "current"
+    assert first(text, "methotrexate").status == "failed"
+    assert first("failed MMF, on rituximab", "rituximab").status == "current"
+
+
+def test_a_query_mark_before_a_word_makes_it_possible():
+    tb = first("?TB - cavitating lesion on CT, awaiting BAL.", "tuberculosis")
+    assert tb.uncertain and not present(tb)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("my mum had lupus and my grandad had leukaemia. me: UC, 24", "hematologic_malignancy"),
+    ("my nan had rheumatoid arthritis", "rheumatoid_arthritis"),
+    ("her aunty has crohns disease", "crohns_disease"),
+])
+def test_every_family_word_makes_family_history(text, concept):
+    assert first(text, concept).family
+
+
+def test_every_family_role_word_has_a_family_cue():
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    relations = yaml.safe_load((root / "data/nlp/relations.yaml").read_text())["relations"]
+    rules = json.loads((root / "data/context_rules.json").read_text())["context_rules"]
+    cues = {r["literal"] for r in rules if r["category"] == "FAMILY"}
+    words = {w for spec in relations.values() if spec["role"] == "family" for w in spec["words"]}
+    assert words <= cues, sorted(words - cues)
+
+
+def test_a_heading_cue_covers_its_own_class_word():
+    dmards = first("Previous DMARDs: methotrexate (nausea), sulfasalazine.", "csdmard")
+    assert dmards.historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("AOSD 34F, pregnant? - no, β-hCG negative today.", "pregnant"),
+    ("HIV? neg.", "hiv"),
+])
+def test_a_question_answered_no_is_absent(text, concept):
+    assert not present(first(text, concept))
+
+
+def test_no_after_a_question_that_is_not_its_answer_negates_forward_as_before():
+    found = {f.concept: f for f in facts("they want blinatumomab? no thats for B-ALL they said")}
+    assert found["b_all"].negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I think TB was excluded when they started rituximab", "rituximab"),
+    ("mycophenolate 2019-2023 and rituximab x2, with persistent proteinuria", "rituximab"),
+    ("CYC x 6, then MMF", "cyclophosphamide"),
+    ("received 6 cycles of R-CHOP", "r_chop"),
+    ("Hx breast cancer 2012 treated (mastectomy + tamoxifen), no recurrence.", "tamoxifen"),
+])
+def test_a_therapy_given_before_is_past(text, concept):
+    assert first(text, concept).historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("my CK went up to 12000 last flare", "ck"),
+    ("platelets were 4,000 when I was admitted", "platelets"),
+    ("creatinine 2.1 at diagnosis", "creatinine"),
+])
+def test_a_lab_value_from_an_earlier_time_is_past(text, concept):
+    assert first(text, concept).historical
+
+
+def test_a_lab_value_now_is_current():
+    assert present(first("platelets 45 today", "platelets"))
+    assert present(first("CK 12000", "ck"))
+
+
+def test_an_infection_that_was_treated_is_past():
+    assert first("Was also txd for Cdiff at that time", "c_difficile_infection").historical
+
+
+def test_a_negated_such_as_list_negates_every_item():
+    text = "He has no cardiovascular risk factors such as smoking, high blood pressure, and diabetes mellitus and is physically active."
+    found = {f.concept: f for f in facts(text)}
+    assert found["hypertension"].negated and found["diabetes_mellitus"].negated
+    # a plain comma still ends a negation
+    assert not first("No HIV, lupus since 2015", "sle").negated
+
+
+def test_a_relapse_in_the_next_sentence_is_the_failure_of_the_therapies_before():
+    text = "Treated on UKALL protocol chemotherapy.\nHe relapsed in 01/2025 (BM blasts 55%)."
+    chemo = first(text, "chemotherapy")
+    assert chemo.status == "failed" and chemo.historical
+    # within its own sentence "relapsed after" still reads forwards
+    assert first("I relapsed after hyper-CVAD and nelarabine.", "hyper_cvad").status == "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Crohn's 45F. TB on anti-TNF in 2017, fully treated.", "anti_tnf"),
+    ("she was on MMF in 03/2024", "mycophenolate"),
+])
+def test_on_a_therapy_at_a_past_date_is_past(text, concept):
+    f = first(text, concept)
+    assert f.historical and f.status is None
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("On upadacitinib since 03/2025.", "upadacitinib"),
+    ("on MMF since 2017", "mycophenolate"),
+    ("currently on MMF, started in 2017", "mycophenolate"),
+])
+def test_on_a_therapy_since_a_date_is_current(text, concept):
+    f = first(text, concept)
+    assert f.status == "current" and not f.historical
+
+
+def test_a_class_heading_of_a_past_list_is_past():
+    text = "Biologics: etanercept 2005-2009, infliximab 2009-2011 - all inadequate response.\nCurrent: abatacept"
+    assert first(text, "biologic").historical
+    assert not first("Biologics: etanercept 2005-2009, abatacept 2020-present", "biologic").historical
+
+
+def test_values_under_a_past_history_heading_are_past():
+    text = "Past Medical History:\n- Diastolic CHF, estimated dry weight of 94kg\n\nMedications: none"
+    assert first(text, "weight").historical
+
+
+def test_earlier_admissions_are_past():
+    assert first("multiple admissions for UTIs and urosepsis", "active_infection").historical
+
+
+# --- planned, wished-for and asked-about treatments (written outside the gold) ----------
+
+@pytest.mark.parametrize("text, concept", [
+    ("He is lined up for CAR-T in January.", "car_t"),
+    ("to commence rituximab", "rituximab"),
+    ("she is due to have rituximab in two weeks", "rituximab"),
+    ("the plan is to give rituximab", "rituximab"),
+    ("He is being worked up for allogeneic stem cell transplant.", "allo_hsct"),
+    ("we will try rituximab", "rituximab"),
+    ("rituximab awaiting funding", "rituximab"),
+    ("Recommend rituximab.", "rituximab"),
+    ("bridging to allogeneic transplant", "allo_hsct"),
+    ("with a view to allogeneic HSCT", "allo_hsct"),
+    ("does CAR-T help lupus", "car_t"),
+    ("is CAR-T available in Germany", "car_t"),
+    ("hoping to get CAR-T", "car_t"),
+    ("we want CAR-T for him", "car_t"),
+])
+def test_a_planned_or_wished_for_treatment_is_not_given(text, concept):
+    assert first(text, concept).hypothetical
+
+
+def test_wanting_to_stop_a_treatment_is_not_a_wish_for_it():
+    f = first("I want to stop MMF, it is making me sick", "mycophenolate")
+    assert not f.hypothetical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Unremarkable for diabetes.", "diabetes_mellitus"),
+    ("Hypertension: no.", "hypertension"),
+])
+def test_a_form_answered_no_is_absent(text, concept):
+    assert first(text, concept).negated
+
+
+def test_a_diagnosis_with_no_active_disease_is_not_denied():
+    assert not first("SLE: no active disease at present", "sle").negated
+
+
+def test_a_twin_or_step_parent_is_family():
+    assert first("my twin has crohns disease", "crohns_disease").family
+    assert first("my stepmum has lupus", "sle").family
+
+
+def test_a_pregnancy_in_a_text_that_says_the_baby_is_born_is_past():
+    text = "my myositis flared after i stopped methotrexate for the pregnancy. baby is 6 weeks now and im breastfeeding"
+    found = {f.concept: f for f in facts(text)}
+    assert found["pregnant"].historical
+    assert present(found["lactating"])
+    assert not found["inflammatory_myopathy"].historical      # "stopped" is the methotrexate's
+    assert found["methotrexate"].historical
+    assert present(first("I am pregnant, due in May", "pregnant"))
+    assert present(first("she gave birth in 2020 and is now pregnant", "pregnant"))
+
+
+def test_a_stop_after_but_reaches_the_therapy_before_it():
+    assert first("then Saphnelo but she got shingles and had to stop", "anifrolumab").status == "intolerant"
+    assert first("MMF but it's fine", "mycophenolate").status is None
+
+
+def test_history_negative_for_is_a_negation():
+    assert first("Past medical history is negative for hypertension.", "hypertension").negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("last rituximab infusion was in March", "rituximab"),
+    ("formerly on methotrexate, now on leflunomide", "methotrexate"),
+    ("resolved hepatitis B", "hbv"),
+])
+def test_said_to_be_over_is_past(text, concept):
+    assert first(text, concept).historical
+
+
+def test_a_denial_does_not_reach_a_diagnosis_after_a_comma():
+    assert not first("She denies HIV, lupus diagnosed 2015", "sle").negated
+    assert first("formerly on methotrexate, now on leflunomide", "leflunomide").status == "current"
+
+
+def test_a_polite_request_makes_nothing_after_it_hypothetical():
+    text = "I would be grateful if you could see Mrs B, 46, with systemic sclerosis, diffuse cutaneous, anti-Scl-70 positive."
+    ssc = first(text, "diffuse_systemic_sclerosis")
+    assert present(ssc)
+    assert first("I would be grateful if you could assess him for CAR-T.", "car_t").hypothetical
+    assert first("could you tell me if rituximab is safe", "rituximab").hypothetical
+
+
+@pytest.mark.parametrize("text", [
+    "I would like to refer this 34-year-old woman with lupus nephritis for CD19 CAR-T.",
+    "referring him for anti-CD7 CAR-T",
+    "Please see her for a CAR-T trial.",
+])
+def test_a_treatment_a_referral_asks_for_is_not_given(text):
+    assert first(text, "car_t").hypothetical
+
+
+def test_a_treatment_given_in_a_referral_stays_given():
+    found = {f.concept: f for f in facts("I am referring her; she relapsed after CAR-T and is on rituximab for ITP.")}
+    assert not found["car_t"].hypothetical and found["car_t"].historical
+    assert found["rituximab"].status == "current" and not found["rituximab"].hypothetical
+
+
+@pytest.mark.parametrize("text, age", [
+    ("I am referring Mrs A, 41, with diffuse cutaneous systemic sclerosis since 2019.", 41),
+    ("Mr Smith, 52, has lupus.", 52),
+])
+def test_a_referral_gives_the_age_after_the_title_and_name(text, age):
+    assert first(text, "age").value == age
+
+
+def test_a_number_after_a_name_that_is_no_age_is_not_one():
+    assert not [f for f in facts("Mr A, 30 mg prednisone") if f.label == "AGE"]
+    assert not [f for f in facts("Dr Jones, 2 Main Street") if f.label == "AGE"]
