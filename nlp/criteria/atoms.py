@@ -58,6 +58,7 @@ class Atom:
     age: tuple[float | None, float | None] | None = None
     alternatives: list[str] = field(default_factory=list)
     mods: dict[str, Any] = field(default_factory=dict)
+    shares: "Atom | None" = None   # an elided item's neighbour whose modifier it shares ("hepatitis B or C")
 
     @property
     def readable(self) -> bool:
@@ -126,9 +127,14 @@ def elided_atom(words: list[tuple[int, int, str]], neighbour: Atom, after: bool)
     parts = neighbour.text.lower().split()
     if len(parts) < (1 if after else 2):
         return None
-    phrase = f"{written} {parts[-1]}" if after else f"{' '.join(parts[:-1])} {written}"
     index = _term_index()
-    concept = index.get(phrase) or (index.get(phrase[:-1]) if phrase.endswith("s") else None)
+    # "chronic hepatitis B or C": the modifier may carry a qualifier of its own in front
+    phrases = [f"{written} {parts[-1]}"] if after else [f"{' '.join(parts[i:-1])} {written}" for i in range(len(parts) - 1)]
+    concept = None
+    for phrase in phrases:
+        concept = index.get(phrase) or (index.get(phrase[:-1]) if phrase.endswith("s") else None)
+        if concept is not None:
+            break
     if concept is None or terminology[concept].category != terminology[neighbour.concept].category:
         return None
     return Atom(words[0][0], words[-1][1], fact_label(terminology[concept]), concept, phrase)

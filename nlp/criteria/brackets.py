@@ -168,11 +168,16 @@ def elide(reader, chunks: list[Chunk]) -> None:
             atom = elided_atom(spans, chunks[after].atoms[0], after=True)
         if atom is None and before is not None and chunks[before].atoms:
             atom = elided_atom(spans, chunks[before].atoms[-1], after=False)
+            if atom is not None:
+                atom.shares = chunks[before].atoms[-1]
         if atom is not None:
             for word in words:
                 word.used = True
             chunks[i].atoms.append(atom)
             chunks[i].els.append(El("atom", atom.start, atom.end, atom))
+        elif before is not None and chunks[before].atoms and any(len(w.value) == 1 and w.value.isalpha() for w in words):
+            # "hepatitis B or X": a letter that names no item read is an alternative unread
+            chunks[i].content.extend(w.value for w in words)
 
 
 def _elided_head(reader, previous: Atom, chunk: Chunk) -> None:

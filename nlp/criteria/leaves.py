@@ -103,6 +103,11 @@ def _leaf(atom: Atom, reader) -> dict:
             return leaf
         active = concept == "active_infection" or mods.get("active") or (fact is not None and fact.status == "active")
         leaf = {"type": "infection", "agent": concept, "state": "active" if active else "positive"}
+        marker = (reader.cues.chronic_markers or {}).get(concept) if mods.get("chronic") else None
+        if marker and not mods.get("except"):
+            # "chronic hepatitis B": HBsAg positive; "active or chronic": either
+            chronic = {"type": "infection", "agent": marker, "state": "positive"}
+            return {"any": [leaf, chronic]} if active else chronic
         if mods.get("except"):
             leaf["except"] = _unique(mods["except"])
         return leaf

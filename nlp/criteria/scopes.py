@@ -58,6 +58,43 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
                 group = last_group if last_group is not None else chunk.group
                 targets = [a for c in chunks[:index + 1] if c.group == group for a in c.atoms]
             _apply(reader, el, targets, chunk)
+    _chronic(reader, chunks, clause_atoms)
+    for atom in clause_atoms:
+        if atom.shares is not None:  # "active hepatitis B or C": C is active too
+            for name in _SHARED_MODS:
+                if name in atom.shares.mods and name not in atom.mods:
+                    atom.mods[name] = atom.shares.mods[name]
+
+
+# what an elided item takes from the neighbour whose modifier it shares
+_SHARED_MODS = ("active", "chronic", "history", "within_days", "qualified", "positive")
+_LIST_GAP = re.compile(r"[\s,]*(?:(?:and\s*/\s*)?or|and)?[\s,]*", re.IGNORECASE)
+
+
+def _chronic(reader, chunks: list[Chunk], atoms: list[Atom]) -> None:
+    """"chronic hepatitis B", "chronic HBV infection": a chronic infection the cues map to
+    the test that shows it (``chronic_markers``); "chronic" reaches the next infections of a
+    plain list ("chronic hepatitis B or hepatitis C")."""
+    markers = reader.cues.chronic_markers or {}
+    patterns = reader.cues.patterns.get("infection_chronic", ())
+    if not markers or not patterns:
+        return
+    words = {el.end: el for chunk in chunks for el in chunk.els if el.kind == "word"}
+    previous = None
+    for atom in atoms:
+        if atom.label != "INFECTION" or atom.concept not in markers:
+            previous = None
+            continue
+        word = next((el for end, el in words.items() if end <= atom.start
+                     and not reader.text[end:atom.start].strip() and any(p.fullmatch(el.value) for p in patterns)), None)
+        if word is not None:
+            word.used = True
+        if (word is not None or any(p.search(atom.text) for p in patterns)
+                or (previous is not None and _LIST_GAP.fullmatch(reader.text[previous.end:atom.start]))):
+            atom.mods["chronic"] = True
+            previous = atom
+        else:
+            previous = None
 
 
 def _note_criterion_cues(reader, cue) -> None:

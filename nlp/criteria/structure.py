@@ -200,7 +200,7 @@ class Reader:
         if not parts:
             if chunk.reviews:
                 return ("review", chunk.reviews[0][0], text)
-            if chunk.content or chunk.clinical:
+            if chunk.content or chunk.clinical or self._names_condition(chunk):
                 return ("review", reason, text)
             return None
         if chunk.content:
@@ -214,6 +214,15 @@ class Reader:
         for exception in chunk.exceptions:
             node = exempt(self, node, exception, atoms)
         return node
+
+    def _names_condition(self, chunk: Chunk) -> bool:
+        """A chunk with no fact whose words still name a condition ("uncontrolled systemic
+        diseases", "other infections"): an alternative the parser did not read, never
+        dropped (``condition_heads`` in the cues)."""
+        heads = self.cues.patterns.get("condition_heads", ())
+        if any(el.kind == "cue" and any(s.startswith("response:") for s in el.value.sections) for el in chunk.els):
+            return False  # "relapsed and refractory diseases": the outcome of the therapies named
+        return any(el.kind == "word" and not el.used and any(p.fullmatch(el.value) for p in heads) for el in chunk.els)
 
     def _graded(self, atoms: list[Atom]) -> list[Atom]:
         """'cardiac insufficiency NYHA III or IV': the score stands for the condition it grades."""

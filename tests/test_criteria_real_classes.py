@@ -1,0 +1,84 @@
+"""Issue #15, classes of wrong rules found on real registry text (each a general rule, with
+made-up lines of the same shape): a chronic infection is the test that shows it, an
+alternative the parser did not read is never dropped, an elided item shares its
+neighbour's modifier, and the items of an inclusion heading asking for their absence are
+negated."""
+from __future__ import annotations
+
+from benchmarks.criteria import without_notes
+from core.rules import iter_leaves
+from nlp.criteria.parser import parse_criterion
+from registry.criteria_text import split_criteria, walk
+
+
+def parse(text: str, kind: str = "exclusion") -> dict:
+    return without_notes(parse_criterion(text, kind))
+
+
+def agents(rule: dict) -> set[tuple[str, str]]:
+    return {(leaf["agent"], leaf["state"]) for leaf in iter_leaves(rule) if leaf.get("type") == "infection"}
+
+
+def has_review(rule: dict) -> bool:
+    return any(leaf.get("type") == "review" for leaf in iter_leaves(rule))
+
+
+def test_chronic_hepatitis_is_read_as_the_test_that_shows_it():
+    assert parse("Chronic HBV infection") == {"type": "infection", "agent": "hbsag", "state": "positive"}
+    assert agents(parse("Known chronic hepatitis C")) == {("hcv_rna", "positive")}
+
+
+def test_active_or_chronic_hepatitis_keeps_both_and_reaches_the_next_virus():
+    rule = parse("Active or chronic hepatitis B or hepatitis C.")
+    assert agents(rule) == {("hbv", "active"), ("hbsag", "positive"), ("hcv", "active"), ("hcv_rna", "positive")}
+    assert "any" in rule and not has_review(rule)
+
+
+def test_an_elided_virus_shares_the_modifier_of_its_neighbour():
+    assert agents(parse("Active hepatitis B or C")) == {("hbv", "active"), ("hcv", "active")}
+    assert agents(parse("Chronic hepatitis B or C")) == {("hbsag", "positive"), ("hcv_rna", "positive")}
+
+
+def test_a_negated_chronic_infection_stays_negated():
+    assert parse("No chronic hepatitis B", "inclusion") == {"not": {"type": "infection", "agent": "hbsag", "state": "positive"}}
+
+
+def test_an_unread_alternative_naming_a_condition_is_never_dropped():
+    rule = parse("Any evidence of severe or uncontrolled systemic diseases or active infections")
+    assert has_review(rule)            # the diseases are for the trial team
+    assert ("active_infection", "active") in agents(rule)
+    rule = parse("Significant cardiac illness or active infection")
+    assert has_review(rule)
+
+
+def test_an_unread_letter_in_a_list_of_viruses_is_not_dropped():
+    assert has_review(parse("Hepatitis B or X"))
+
+
+def test_a_disease_named_as_a_therapys_outcome_is_not_a_new_condition():
+    rule = parse("Failed glucocorticoids, with relapsed and refractory disease", "inclusion")
+    assert not has_review(rule)
+
+
+ELIGIBILITY = """Inclusion Criteria:
+
+  -  ECOG performance status 0-2
+  -  No concurrent uncontrolled illness including, but not limited to, any of the following:
+       -  Ongoing or active infection
+       -  Cardiac arrhythmia
+  -  Meets any of the following:
+       -  Platelets >= 50,000/mm3
+       -  Cardiac arrhythmia
+"""
+
+
+def test_items_under_an_inclusion_heading_asking_for_their_absence_are_negated():
+    criteria = {c["text"]: c for c in walk(split_criteria(ELIGIBILITY))}
+    group = next(c for text, c in criteria.items() if text.startswith("No concurrent"))
+    assert group["combine"] == "all"   # none of them, not "any of the following"
+    infection, arrhythmia = group["children"]
+    assert infection["rule"] == {"not": {"type": "infection", "agent": "active_infection", "state": "active"}}
+    assert without_notes(arrhythmia["rule"]) == {"not": {"type": "diagnosis", "concept": "arrhythmia"}}
+    plain = next(c for text, c in criteria.items() if text.startswith("Meets any"))
+    assert plain["combine"] == "any"
+    assert without_notes(plain["children"][1]["rule"]) == {"type": "diagnosis", "concept": "arrhythmia"}
