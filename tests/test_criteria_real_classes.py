@@ -82,3 +82,33 @@ def test_items_under_an_inclusion_heading_asking_for_their_absence_are_negated()
     plain = next(c for text, c in criteria.items() if text.startswith("Meets any"))
     assert plain["combine"] == "any"
     assert without_notes(plain["children"][1]["rule"]) == {"type": "diagnosis", "concept": "arrhythmia"}
+
+
+def lab(analyte: str, op: str, **bound) -> dict:
+    return {"type": "lab", "analyte": analyte, "op": op, **bound}
+
+
+def test_lab_thresholds_written_in_words_and_escaped_units_are_read():
+    assert parse("Platelet count at least 50,000/mm\\^3", "inclusion") == lab("platelets", ">=", value=50000, unit="/mm3")
+    assert parse("Platelet count greater than or equal to 80,000/mm^3", "inclusion") == lab("platelets", ">=", value=80000, unit="/mm3")
+    assert parse("Bilirubin less than or equal to 1.5 mg/dL", "inclusion") == lab("bilirubin", "<=", value=1.5, unit="mg/dL")
+    assert parse("AST ≤ 2.5 ULN", "inclusion") == lab("ast", "<=", uln=2.5)
+
+
+def test_a_bracket_restating_the_threshold_in_another_unit_adds_nothing():
+    assert parse("Hemoglobin ≥9.0 g/dL (90 g/L)", "inclusion") == lab("hemoglobin", ">=", value=9, unit="g/dL")
+    assert parse("Platelet count ≥100 x 109/L (100,000/mm3)", "inclusion") == lab("platelets", ">=", value=100, unit="10^9/L")
+    assert has_review(parse("Hemoglobin ≥9.0 g/dL (80 g/L)", "inclusion"))   # not the same value
+
+
+def test_one_threshold_after_a_list_of_labs_holds_for_each_as_a_requirement():
+    both = {"all": [lab("alt", "<=", uln=3), lab("ast", "<=", uln=3)]}
+    assert parse("ALT/AST ≤ 3 x ULN", "inclusion") == both
+    assert parse("ALT or AST ≤ 3 x ULN", "inclusion") == both
+    # as an exclusion, either one above the limit excludes
+    assert parse("ALT/AST > 3 x ULN", "exclusion") == {"any": [lab("alt", ">", uln=3), lab("ast", ">", uln=3)]}
+
+
+def test_a_named_lab_without_a_fact_is_not_dropped_from_a_list():
+    rule = parse("Aspartate aminotransferase (AST), Serum glutamic pyruvic transaminase (SGPT) ≤ 2.5 × ULN", "inclusion")
+    assert has_review(rule)

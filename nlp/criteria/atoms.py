@@ -455,3 +455,24 @@ def _age_bound(value: float | None, comparator: str) -> tuple[float | None, floa
     if comparator.startswith(("or younger", "or below", "or less")):
         return None, value
     return None
+
+
+def restates_bound(atom: Atom, inner: str) -> bool:
+    """'Hemoglobin ≥ 9.0 g/dL (90 g/L)', 'ANC ≥ 1.5 × 10^9/L (1500/mm3)': a bracket that
+    only gives the lab's one threshold again in another unit (within 2 %) adds nothing."""
+    if atom.label != "LAB" or not atom.bounds or len(atom.bounds) != 1 or atom.bounds[0][1][0] == "uln":
+        return False
+    inner = inner.strip()
+    reading = _reader().after(inner, 0, len(inner))
+    if reading is None or reading.unit is None or reading.value_high is not None or inner[reading.end:].strip(" ;,"):
+        return False
+    op, (value, unit) = atom.bounds[0]
+    if reading.comparator not in (None, op):
+        return False
+    terminology = load_terminology()
+    concept = terminology.get(atom.concept)
+    units = concept.attrs.get("units", {}) if concept else {}
+    written = normalize_unit(reading.unit, units) or normalize_unit(reading.unit)
+    mine = terminology.to_canonical(atom.concept, value, unit)
+    theirs = terminology.to_canonical(atom.concept, reading.value, written) if written else None
+    return mine is not None and theirs is not None and abs(mine - theirs) <= 0.02 * max(abs(mine), abs(theirs), 1e-9)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.criteria.atoms import Atom, elided_atom
+from nlp.criteria.atoms import Atom, elided_atom, restates_bound
 from nlp.criteria.abbreviations import abbreviates, long_form_start
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import (
@@ -53,6 +53,8 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         return
     inner_atoms = list(atoms_in(inner))
     bracket_text = reader.text[el.start:el.end]
+    if not inner_atoms and before and restates_bound(before[-1], bracket_text[1:-1]):
+        return  # the same threshold in another unit
     if _THRESHOLD.search(bracket_text) and not any(a.label in ("LAB", "SCORE", "AGE") for a in inner_atoms):
         # "bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert syndrome)", "(≤ 5 × ULN if liver
         # metastases)": another threshold for some patients; whether it applies is the team's
@@ -64,6 +66,10 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     if inner_atoms and before and all(a.concept == before[-1].concept for a in inner_atoms):
         return
     if not inner_atoms and _abbreviation(reader, chunk, el, inner):
+        if not chunk.atoms:
+            # "Aspartate aminotransferase (AST), ALT ≤ 2.5 × ULN": a name the parser did
+            # not read as a fact is still something the line asks about
+            chunk.content.append(bracket_text)
         return
     node = reader.read(inner)
     if node is None:

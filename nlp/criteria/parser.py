@@ -47,7 +47,9 @@ KINDS = ("inclusion", "exclusion")
 # the trial team (issue #17 item 6).
 MAX_CRITERION_CHARS = 1_500
 # registries escape markdown ("\\>= 8"); a few dashes that the tokenizer does not split
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=])")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^])")
+# "/mm^3": the tokenizer and the unit list know "/mm3"
+_CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 
 
@@ -181,7 +183,7 @@ def _mentions_pregnancy(rule: dict) -> bool:
 
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
-    return _ESCAPED.sub(r"\1", text).translate(_DASHES)
+    return _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES))
 
 
 def rule_problem(rule: dict) -> str | None:

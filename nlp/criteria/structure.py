@@ -320,7 +320,20 @@ def _by_precedence(nodes: list[Node], joins: list[str], reader: Reader) -> Node:
         else:
             groups[-1].append(node)
     ands = [g[0] if len(g) == 1 else _and(g, reader) for g in groups]
-    return ands[0] if len(ands) == 1 else ("any", ands)
+    if len(ands) == 1:
+        return ands[0]
+    if reader.kind == "inclusion" and _shared_threshold(ands):
+        # "ALT/AST ≤ 3 × ULN", "ALT or AST ≤ 3 × ULN" as a requirement: each of them
+        return ("all", ands)
+    return ("any", ands)
+
+
+def _shared_threshold(nodes: list[Node]) -> bool:
+    """Lab facts of different analytes that carry one and the same threshold (written once
+    after the list)."""
+    atoms = [n[1] for n in nodes if n[0] == "atom"]
+    return (len(atoms) == len(nodes) and all(a.label == "LAB" and a.bounds for a in atoms)
+            and len({a.concept for a in atoms}) == len(atoms) and all(a.bounds == atoms[0].bounds for a in atoms))
 
 
 def _and(nodes: list[Node], reader: Reader) -> Node:
