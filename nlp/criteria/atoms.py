@@ -79,13 +79,19 @@ def _reader() -> ValueReader:
     return ValueReader(vocabulary())
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
 @lru_cache(maxsize=1)
-def _therapy_terms() -> tuple[tuple[re.Pattern, str], ...]:
-    """(whole-word pattern of a therapy term, its concept) for every therapy term."""
+def _therapy_terms() -> tuple[tuple[re.Pattern, str, str | None], ...]:
+    """(whole-word pattern of a therapy term, its concept, the term's first word) for every
+    therapy term. A term can only match where its first word is a whole word of the text."""
     found = []
     for concept in load_terminology().by_category("therapy"):
         for term in concept.terms:
-            found.append((re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)"), concept.id))
+            first = _WORD_RUN.search(term.lower())
+            found.append((re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)"), concept.id,
+                          first.group(0) if first else None))
     return tuple(found)
 
 
@@ -93,9 +99,11 @@ def _alternatives(atom: Atom, terminology: Terminology) -> list[str]:
     """Other therapy concepts the same words name ("other clinical trials": taking part in a
     trial, or an investigational drug), unrelated to the atom's concept by is-a."""
     words = atom.text.lower()
+    present = set(_WORD_RUN.findall(words))
     result: list[str] = []
-    for pattern, concept in _therapy_terms():
-        if concept == atom.concept or concept in result or not pattern.search(words):
+    for pattern, concept, first in _therapy_terms():
+        if (first is not None and first not in present) or concept == atom.concept or concept in result \
+                or not pattern.search(words):
             continue
         if terminology.is_a(concept, atom.concept) or terminology.is_a(atom.concept, concept):
             continue

@@ -10,6 +10,7 @@ several sections ("active": a qualifier, and for an infection its state).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,8 @@ def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
     sections = [(name, name) for name in CUE_SECTIONS]
     sections += [(f"review:{reason}", None) for reason, _ in cues.review]
     sections += [(f"response:{name}", None) for name in cues.response]
+    # letters only match letters of the same case fold; kept exact for ASCII text
+    folded = text.casefold() if text.isascii() else None
     for section, key in sections:
         if key is not None:
             patterns = cues.patterns.get(key, ())
@@ -63,6 +66,9 @@ def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
         else:
             patterns = cues.response[section.split(":", 1)[1]]
         for pattern in patterns:
+            prefix = _prefix(pattern)
+            if prefix and folded is not None and prefix not in folded:
+                continue  # its first letters are not in the text: it cannot match
             for match in pattern.finditer(text):
                 if match.end() == match.start():
                     continue
@@ -79,6 +85,39 @@ def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
             continue
         kept.append(cue)
     return kept
+
+
+_LEAD = "(?<!\\w)"
+
+
+@lru_cache(maxsize=4096)
+def _prefix(pattern: re.Pattern) -> str:
+    """The letters every match of a cue pattern starts with (lower case), or "" when the
+    pattern does not start with plain letters (a group, a class, an alternation)."""
+    body = pattern.pattern
+    if not body.startswith(_LEAD):
+        return ""
+    body = body[len(_LEAD):]
+    depth, escaped, in_class = 0, False, False
+    for ch in body:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return ""                 # alternatives at the top: no common start
+    letters = re.match(r"[a-z]*", body).group(0)
+    if body[len(letters):len(letters) + 1] in ("?", "*", "{"):
+        letters = letters[:-1]        # the last letter is optional
+    return letters if len(letters) >= 2 else ""
 
 
 def elements(text: str, atoms: list[Atom], cues: list[Cue], start: int = 0, end: int | None = None) -> list[El]:

@@ -37,7 +37,7 @@ from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
 from nlp.criteria.rule_forms import best_review, review_only, simplify
 from nlp.criteria.structure import Reader
-from nlp.pipeline import build_pipeline, extract
+from nlp.pipeline import build_pipeline, extract_with_doc
 
 KINDS = ("inclusion", "exclusion")
 # The reading costs more than linear time in the text (the pipeline's time attachment and
@@ -116,7 +116,8 @@ def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
 
 def _read(prepared: str, kind: str, cues) -> dict:
     terminology = load_terminology()
-    atoms = find_atoms(prepared, extract(prepared), build_pipeline()(prepared), cues)
+    facts, doc = extract_with_doc(prepared)
+    atoms = find_atoms(prepared, facts, doc if doc is not None else build_pipeline()(prepared), cues)
     reader = Reader(prepared, kind, cues, terminology)
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
     if node is None:
