@@ -53,30 +53,19 @@ class El:
 def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
     """Every cue phrase in ``text`` outside the atoms, non-overlapping."""
     found: dict[tuple[int, int], Cue] = {}
-    sections = [(name, name) for name in CUE_SECTIONS]
-    sections += [(f"review:{reason}", None) for reason, _ in cues.review]
-    sections += [(f"response:{name}", None) for name in cues.response]
     # letters only match letters of the same case fold; kept exact for ASCII text
     folded = text.casefold() if text.isascii() else None
-    for section, key in sections:
-        if key is not None:
-            patterns = cues.patterns.get(key, ())
-        elif section.startswith("review:"):
-            patterns = dict(cues.review)[section.split(":", 1)[1]]
-        else:
-            patterns = cues.response[section.split(":", 1)[1]]
-        for pattern in patterns:
-            prefix = _prefix(pattern)
-            if prefix and folded is not None and prefix not in folded:
-                continue  # its first letters are not in the text: it cannot match
-            for match in pattern.finditer(text):
-                if match.end() == match.start():
-                    continue
-                span = (match.start(), match.end())
-                if span in found:
-                    found[span].sections.add(section)
-                else:
-                    found[span] = Cue(span[0], span[1], {section}, match)
+    for section, pattern, prefix in _cue_patterns(cues):
+        if prefix and folded is not None and prefix not in folded:
+            continue  # its first letters are not in the text: it cannot match
+        for match in pattern.finditer(text):
+            if match.end() == match.start():
+                continue
+            span = (match.start(), match.end())
+            if span in found:
+                found[span].sections.add(section)
+            else:
+                found[span] = Cue(span[0], span[1], {section}, match)
     kept: list[Cue] = []
     for cue in sorted(found.values(), key=lambda c: (c.start, -(c.end - c.start))):
         if any(a.start < cue.end and cue.start < a.end for a in atoms):
@@ -85,6 +74,23 @@ def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
             continue
         kept.append(cue)
     return kept
+
+
+_CUE_PATTERNS: dict[int, tuple[tuple[str, re.Pattern, str], ...]] = {}
+
+
+def _cue_patterns(cues: Cues) -> tuple[tuple[str, re.Pattern, str], ...]:
+    """(section, pattern, its first letters) of every cue section looked for, in order;
+    built once per ``Cues``."""
+    known = _CUE_PATTERNS.get(id(cues))
+    if known is not None and known[0] is cues:
+        return known[1]
+    sections = [(name, cues.patterns.get(name, ())) for name in CUE_SECTIONS]
+    sections += [(f"review:{reason}", patterns) for reason, patterns in cues.review]
+    sections += [(f"response:{name}", patterns) for name, patterns in cues.response.items()]
+    table = tuple((section, pattern, _prefix(pattern)) for section, patterns in sections for pattern in patterns)
+    _CUE_PATTERNS[id(cues)] = (cues, table)
+    return table
 
 
 _LEAD = "(?<!\\w)"
