@@ -112,3 +112,24 @@ def test_one_threshold_after_a_list_of_labs_holds_for_each_as_a_requirement():
 def test_a_named_lab_without_a_fact_is_not_dropped_from_a_list():
     rule = parse("Aspartate aminotransferase (AST), Serum glutamic pyruvic transaminase (SGPT) ≤ 2.5 × ULN", "inclusion")
     assert has_review(rule)
+
+
+def test_performance_status_written_out_is_read():
+    ecog1 = {"type": "score", "score": "ecog", "op": "<=", "value": 1}
+    assert parse("Eastern Cooperative Oncology Group performance status of 0 or 1", "inclusion") == ecog1
+    assert parse("ECOG performance status 0-1 at the time of registration", "inclusion") == ecog1
+    assert parse("ECOG performance status of less than or equal to (≤) 1.", "inclusion") == ecog1
+    assert parse("Karnofsky performance score ≥ 70", "inclusion") == {"type": "score", "score": "karnofsky", "op": ">=", "value": 70}
+
+
+def test_age_limits_in_common_registry_shapes():
+    assert parse("Male or female ≥12 years of age at Screening Visit 1.", "inclusion") == {"type": "age", "min": 12}
+    assert parse("Age range of 18-65 years", "inclusion") == {"type": "age", "min": 18, "max": 65}
+    assert parse("Age>18 years", "inclusion") == {"type": "age", "min": 18}
+    assert parse("Adults ≥18 - ≤65 years of age", "inclusion") == {"type": "age", "min": 18, "max": 65}
+    assert parse("Age greater than or equal to 18 years", "inclusion") == {"type": "age", "min": 18}
+    assert parse("Children less than 12 years old", "inclusion") == {"type": "age", "max": 11}
+    assert parse("Be ≥ 18 years of age on the day of signing the informed consent.", "inclusion") == {"type": "age", "min": 18}
+    # still never an age in months, nor the other sex's limits
+    assert "age" not in {leaf["type"] for leaf in iter_leaves(parse("Age ≥ 3 months", "inclusion"))}
+    assert has_review(parse("Adults ≥18 - <65 years of age", "inclusion"))

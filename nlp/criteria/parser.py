@@ -50,6 +50,8 @@ MAX_CRITERION_CHARS = 1_500
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^])")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
 _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
+# "less than or equal to (≤) 2": a bracket restating the comparator written in words
+_SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\)(?= ?\d)")
 _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 
 
@@ -184,7 +186,7 @@ def _mentions_pregnancy(rule: dict) -> bool:
 
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
-    return _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES))
+    return _SIGN_BRACKET.sub("", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
 
 
 def rule_problem(rule: dict) -> str | None:
