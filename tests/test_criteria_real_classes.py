@@ -132,4 +132,12 @@ def test_age_limits_in_common_registry_shapes():
     assert parse("Be ≥ 18 years of age on the day of signing the informed consent.", "inclusion") == {"type": "age", "min": 18}
     # still never an age in months, nor the other sex's limits
     assert "age" not in {leaf["type"] for leaf in iter_leaves(parse("Age ≥ 3 months", "inclusion"))}
-    assert has_review(parse("Adults ≥18 - <65 years of age", "inclusion"))
+    assert parse("Adults ≥18 - <65 years of age", "inclusion") == {"type": "age", "min": 18, "max": 64}
+    assert parse(">= 11 and < 25 years old at enrollment", "inclusion") == {"type": "age", "min": 11, "max": 24}
+
+
+def test_nursing_next_to_a_pregnancy_is_lactation_and_nowhere_else():
+    assert parse("Pregnant or nursing women;") == {"type": "pregnancy", "states": ["pregnant", "lactating"]}
+    assert parse("Not pregnant or nursing", "inclusion") == {"not": {"type": "pregnancy", "states": ["pregnant", "lactating"]}}
+    assert parse("Pregnant or lactating (nursing) women") == {"type": "pregnancy", "states": ["pregnant", "lactating"]}
+    assert "pregnancy" not in {leaf["type"] for leaf in iter_leaves(parse("Nursing home residents"))}

@@ -437,6 +437,8 @@ def _ages(text: str, cues: Cues) -> list[Atom]:
         low = float(groups["lo"]) if groups.get("lo") else None
         high = float(groups["hi"]) if groups.get("hi") else None
         if high is not None:
+            if groups.get("below"):
+                high -= 1              # "< 25 years": 24 at most in whole years
             if low is None or low > high:
                 continue
             age = (low, high)

@@ -55,6 +55,9 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     bracket_text = reader.text[el.start:el.end]
     if not inner_atoms and before and restates_bound(before[-1], bracket_text[1:-1]):
         return  # the same threshold in another unit
+    if (not inner_atoms and before and before[-1].concept == "lactating"
+            and any(p.fullmatch(bracket_text[1:-1].strip()) for p in reader.cues.patterns.get("lactation_words", ()))):
+        return  # "lactating (nursing)": the same word again
     if _THRESHOLD.search(bracket_text) and not any(a.label in ("LAB", "SCORE", "AGE") for a in inner_atoms):
         # "bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert syndrome)", "(≤ 5 × ULN if liver
         # metastases)": another threshold for some patients; whether it applies is the team's
@@ -176,6 +179,8 @@ def elide(reader, chunks: list[Chunk]) -> None:
             atom = elided_atom(spans, chunks[before].atoms[-1], after=False)
             if atom is not None:
                 atom.shares = chunks[before].atoms[-1]
+        if atom is None:
+            atom = _lactation(reader, chunks, i, before, after, words)
         if atom is not None:
             for word in words:
                 word.used = True
@@ -184,6 +189,20 @@ def elide(reader, chunks: list[Chunk]) -> None:
         elif before is not None and chunks[before].atoms and any(len(w.value) == 1 and w.value.isalpha() for w in words):
             # "hepatitis B or X": a letter that names no item read is an alternative unread
             chunks[i].content.extend(w.value for w in words)
+
+
+def _lactation(reader, chunks: list[Chunk], i: int, before: int | None, after: int | None,
+               words: list[El]) -> Atom | None:
+    """'pregnant or nursing (women)': a breastfeeding word listed with a pregnancy is
+    lactation (``lactation_words``); alone it is not read."""
+    neighbours = [chunks[j].atoms for j in (before, after) if j is not None]
+    if not any(a.label == "PREGNANCY" for atoms in neighbours for a in atoms):
+        return None
+    start, end = words[0].start, words[-1].end
+    phrase = reader.text[start:end]
+    if not any(p.fullmatch(phrase) for p in reader.cues.patterns.get("lactation_words", ())):
+        return None
+    return Atom(start, end, "PREGNANCY", "lactating", phrase)
 
 
 def _elided_head(reader, previous: Atom, chunk: Chunk) -> None:
