@@ -141,3 +141,15 @@ def test_nursing_next_to_a_pregnancy_is_lactation_and_nowhere_else():
     assert parse("Not pregnant or nursing", "inclusion") == {"not": {"type": "pregnancy", "states": ["pregnant", "lactating"]}}
     assert parse("Pregnant or lactating (nursing) women") == {"type": "pregnancy", "states": ["pregnant", "lactating"]}
     assert "pregnancy" not in {leaf["type"] for leaf in iter_leaves(parse("Nursing home residents"))}
+
+
+def test_a_pregnancy_test_without_a_result_or_a_gestational_threshold_is_not_read_whole():
+    assert has_review(parse("Pregnancy to be confirmed by a serum pregnancy test", "inclusion"))
+    assert has_review(parse("≥ 24 weeks gestational age (as determined by ultrasound)", "inclusion"))
+    assert parse("Negative pregnancy test", "inclusion") == {"not": {"type": "pregnancy", "states": ["pregnant"]}}
+    assert parse("Positive pregnancy test") == {"type": "pregnancy", "states": ["pregnant"]}
+
+
+def test_the_tail_of_a_wrapped_sentence_is_left_to_the_team():
+    assert parse("be confirmed by a serum pregnancy test.", "inclusion")["type"] == "review"
+    assert parse("or a haemoglobin level <11 g/dL, a platelet count <150,000 cells/μL")["type"] == "review"

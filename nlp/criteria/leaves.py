@@ -192,6 +192,11 @@ def _inexpressible(atom: Atom, rule: dict, reader) -> tuple[str, str] | None:
         return ("clinical", f"{atom.text}: for how long")
     if atom.label == "PROCEDURE" and "failed" in reader.response:
         return ("clinical", atom.text)
+    if atom.label == "PREGNANCY":
+        if any(ch.isdigit() for ch in atom.text):
+            return ("clinical", atom.text)       # "≥ 24 weeks gestational age": a threshold the leaf has no field for
+        if re.search(r"\btests?\b", atom.text, re.IGNORECASE) and not atom.mods.get("positive") and not _negated(atom, reader):
+            return ("other", atom.text)          # "confirmed by a pregnancy test": a test with no result is no pregnancy
     return None
 
 
