@@ -153,3 +153,27 @@ def test_a_pregnancy_test_without_a_result_or_a_gestational_threshold_is_not_rea
 def test_the_tail_of_a_wrapped_sentence_is_left_to_the_team():
     assert parse("be confirmed by a serum pregnancy test.", "inclusion")["type"] == "review"
     assert parse("or a haemoglobin level <11 g/dL, a platelet count <150,000 cells/μL")["type"] == "review"
+
+
+def test_a_condition_with_a_feature_is_not_a_list_of_alternatives():
+    # "lymphoma with CNS involvement" excludes lymphoma in the CNS, not every lymphoma
+    rule = parse("Systemic lymphomas with CNS involvement.")
+    assert "any" not in rule and "all" in rule
+    assert "any" in parse("Mental illness and severe cognitive impairment")   # a list stays a list
+
+
+def test_one_analyte_with_two_thresholds_of_its_own_is_left_to_the_team():
+    assert parse("< 5% blasts in bone marrow and < 1% blasts in peripheral blood.", "inclusion")["type"] == "review"
+    # an exception's own threshold is an exemption, read as before
+    rule = parse("TBIL≤1.5×ULN (except Gilbert's syndrome, total bilirubin≤3.0×ULN);", "inclusion")
+    assert not has_review(rule) and "any" in rule
+
+
+def test_a_threshold_for_a_subgroup_never_makes_the_subgroup_a_requirement():
+    rule = parse("ALT ≤ 3 x ULN; ALT ≤ 5 x ULN for patients with liver metastases", "inclusion")
+    assert "diagnosis" not in {leaf["type"] for leaf in iter_leaves(rule)}
+
+
+def test_words_after_a_bracket_of_facts_are_a_requirement_unread():
+    assert has_review(parse("adult (>18 years) patients having a single hopeless maxillary tooth", "inclusion"))
+    assert parse("Pediatric patients (<18 years)", "inclusion") == {"type": "age", "max": 17}

@@ -189,7 +189,26 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             _alias_before(atom, text, doc)
     atoms = [a for a in atoms if not any(m.start() <= a.start and a.end <= m.end() for m in cues.finditer("not_facts", text))]
     atoms = _pregnancy_plans(atoms, text, cues)
-    return _infection_heads(_without_overlaps(atoms), text)
+    return _same_analyte_twice(_infection_heads(_without_overlaps(atoms), text), text, cues)
+
+
+def _same_analyte_twice(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:
+    """"< 5% blasts in bone marrow and < 1% blasts in peripheral blood", "ALT ≤ 3 × ULN;
+    ALT ≤ 5 × ULN with liver metastases": one analyte with two thresholds of its own is
+    measured in two places or for two groups; the leaf reads the patient's one value and
+    cannot tell which it is, so neither threshold decides (both unread: the team judges)."""
+    by_concept: dict[str, list[Atom]] = {}
+    for atom in atoms:
+        if atom.label == "LAB" and atom.bounds:
+            by_concept.setdefault(atom.concept, []).append(atom)
+    for same in by_concept.values():
+        if len(same) < 2 or all(a.bounds == same[0].bounds for a in same):
+            continue
+        if any(p.search(text, same[0].end, same[-1].start) for p in cues.patterns.get("exception", ())):
+            continue  # "bilirubin ≤ 1.5 × ULN (except Gilbert's: ≤ 3 × ULN)": an exemption, read as one
+        for atom in same:
+            atom.mods["unread"] = True
+    return atoms
 
 
 def _negation_spans(doc) -> dict[int, list[tuple[int, int]]]:

@@ -21,7 +21,7 @@ from nlp.criteria.cues import Cues
 CUE_SECTIONS = (
     "qualifiers", "infection_active", "positive", "history", "current", "window", "half_lives", "duration",
     "count", "courses", "exception", "examples", "negation", "any_of", "all_of", "k_of_n", "antibody",
-    "ignore", "connectors_or", "connectors_and", "permission", "other_person", "whichever",
+    "ignore", "connectors_or", "connectors_and", "connectors_with", "permission", "other_person", "whichever",
 )
 _WORD = re.compile(r"[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)?")
 _ABBREVIATIONS = {"e.g", "i.e", "etc", "al", "vs", "approx", "no", "fig", "dr", "st"}

@@ -155,6 +155,8 @@ class Reader:
             word = connector(el)
             if word is not None:
                 gap.add(word)
+                if word == "and" and is_cue(el, "connectors_with"):
+                    gap.add("with")     # "A with B": B is a feature of A, not an alternative
                 continue
             if gap:
                 if chunks[-1].els:
@@ -206,6 +208,12 @@ class Reader:
         if chunk.content:
             for atom in atoms:
                 atom.mods.setdefault("qualified", (reason, text))
+            if not any(a.readable for a in atoms) and self._words_after_brackets(chunk):
+                # "adult (>18 years) patients having a single hopeless maxillary tooth": the
+                # facts are all in brackets, and words after them ask for more, unread (words
+                # only before the bracket name what it defines: "adequate hematopoietic
+                # function (ANC ≥ 1500/mm3; ...)", "Pediatric patients (<18 years)")
+                parts.append(("review", reason, text))
         node: Node = parts[0] if len(parts) == 1 else ("all", parts)
         if chunk.reviews:
             node = ("all", [node, ("review", chunk.reviews[0][0], text)])
@@ -214,6 +222,12 @@ class Reader:
         for exception in chunk.exceptions:
             node = exempt(self, node, exception, atoms)
         return node
+
+    def _words_after_brackets(self, chunk: Chunk) -> bool:
+        """Content words in the chunk after its last bracket that holds a fact."""
+        ends = [el.end for el in chunk.els if el.kind == "paren" and any(True for _ in atoms_in(el.children))]
+        return bool(ends) and any(el.kind == "word" and not el.used and el.start >= max(ends)
+                                  and is_content(el.value, self.cues) for el in chunk.els)
 
     def _names_condition(self, chunk: Chunk) -> bool:
         """A chunk with no fact whose words still name a condition ("uncontrolled systemic
@@ -295,8 +309,10 @@ def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reade
                 tail = [("or" if "or" in j else "and") for j in joins[cuts[-1] + 1:] if j & {"or", "and"}]
                 fill = tail[0] if tail else (list_default or ("or" if reader.kind == "exclusion" else "and"))
             group_joins = [op or fill for op in ops]
+        elif level == "and":
+            group_joins = ["with" if "with" in joins[c] else "and" for c in cuts]
         else:
-            group_joins = ["or" if level in ("or", "/") else "and"] * len(cuts)
+            group_joins = ["or"] * len(cuts)
         return _by_precedence(groups, group_joins, reader)
     return ("all", nodes)
 
@@ -314,12 +330,15 @@ def _level(join: set[str]) -> str:
 def _by_precedence(nodes: list[Node], joins: list[str], reader: Reader) -> Node:
     """Join with "or" looser than "and"."""
     groups: list[list[Node]] = [[nodes[0]]]
+    featured: list[bool] = [False]               # the group holds an "A with B"
     for join, node in zip(joins, nodes[1:]):
         if join == "or":
             groups.append([node])
+            featured.append(False)
         else:
             groups[-1].append(node)
-    ands = [g[0] if len(g) == 1 else _and(g, reader) for g in groups]
+            featured[-1] = featured[-1] or join == "with"
+    ands = [g[0] if len(g) == 1 else ("all", g) if with_ else _and(g, reader) for g, with_ in zip(groups, featured)]
     if len(ands) == 1:
         return ands[0]
     if reader.kind == "inclusion" and _shared_threshold(ands):
