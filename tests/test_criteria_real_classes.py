@@ -177,3 +177,23 @@ def test_a_threshold_for_a_subgroup_never_makes_the_subgroup_a_requirement():
 def test_words_after_a_bracket_of_facts_are_a_requirement_unread():
     assert has_review(parse("adult (>18 years) patients having a single hopeless maxillary tooth", "inclusion"))
     assert parse("Pediatric patients (<18 years)", "inclusion") == {"type": "age", "max": 17}
+
+
+def test_an_abbreviation_ending_a_drug_name_is_not_a_disease():
+    rule = parse("Use of any GLP-1 RA within 90 days prior to screening.")
+    assert "rheumatoid_arthritis" not in json_text(rule)
+    assert "rheumatoid_arthritis" in json_text(parse("History of RA"))
+
+
+def test_an_exception_in_words_the_parser_cannot_read_is_never_dropped():
+    rule = parse("Platelet count ≥75,000/μL unless there is known HL marrow involvement", "inclusion")
+    assert has_review(rule) and "any" in rule      # the exempted patients are not failed
+
+
+def test_a_bare_note_that_something_is_allowed_is_no_requirement():
+    assert parse("Concurrent corticosteroids allowed", "inclusion")["type"] == "review"
+
+
+def json_text(rule: dict) -> str:
+    import json
+    return json.dumps(rule)

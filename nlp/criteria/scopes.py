@@ -175,6 +175,8 @@ def own_qualifiers(reader, atom: Atom) -> None:
         after = re.match(r"[\s-]+([A-Za-z]+)", reader.text[atom.end:atom.end + 30])
         if after and any(p.fullmatch(after.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
             atom.mods["unread"] = True  # "cancer therapy", "HIV medication": a treatment's name
+    if atom.label == "CONDITION" and _part_of_a_name(reader.text, atom):
+        atom.mods["unread"] = True  # "(GLP-1) RA": a receptor agonist, not rheumatoid arthritis
     if atom.label == "CONDITION":
         before = re.search(r"([A-Za-z]+)[\s-]+$", reader.text[max(0, atom.start - 30):atom.start])
         if before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("name_modifiers", ())):
@@ -188,6 +190,19 @@ def own_qualifiers(reader, atom: Atom) -> None:
                 atom.mods["active"] = True
                 continue
             atom.mods.setdefault("qualified", ("clinical", atom.text))
+
+
+_NAME_BEFORE = re.compile(r"(?:\)|[A-Za-z]*\d[\w-]*|[A-Z]{2,}[\w-]*)[\s-]*$")
+
+
+def _part_of_a_name(text: str, atom: Atom) -> bool:
+    """An abbreviation ("RA", "MS") written right after a bracket, a code with a digit or
+    another upper-case abbreviation ("GLP-1 RA", "(GLP-1) RA", "TPO RA") is the end of a
+    name, not a disease of its own."""
+    written = atom.text.strip()
+    if not (written.isupper() and len(written) <= 4):
+        return False
+    return bool(_NAME_BEFORE.search(text[max(0, atom.start - 30):atom.start]))
 
 
 def _months(cues, groups: dict) -> float | None:

@@ -107,6 +107,11 @@ class Reader:
                         atom.negation_spans = []
                 main, _ = self._clause(els[:i])
                 exception = self.read(els[i + 1:])
+                if exception is None and any(e.kind in ("word", "atom", "paren") for e in els[i + 1:]):
+                    # "unless there is known HL marrow involvement": an exception in words the
+                    # parser did not read still lets someone through; the team reads it
+                    rest = els[i + 1:]
+                    exception = ("review", "clinical", self.text[rest[0].start:rest[-1].end])
                 if main is None:
                     return exception, bool(atoms_here)
                 return exempt(self, main, exception, list(atoms_in(els[:i]))), True
