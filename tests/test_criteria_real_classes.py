@@ -197,3 +197,29 @@ def test_a_bare_note_that_something_is_allowed_is_no_requirement():
 def json_text(rule: dict) -> str:
     import json
     return json.dumps(rule)
+
+
+def test_are_excluded_in_the_exclusion_list_says_what_excludes():
+    assert parse("Participants with leptomeningeal disease are excluded") == {"type": "diagnosis", "concept": "brain_metastases"}
+    # filed among the inclusions, the team reads it
+    assert parse("Patients with active infection are excluded", "inclusion")["type"] == "review"
+
+
+def test_qualifiers_listed_before_a_fact_still_qualify_it():
+    rule = parse("Has symptomatic, untreated, or actively progressing brain metastases")
+    assert has_review(rule)   # stable treated brain metastases are not excluded by the leaf alone
+
+
+def test_a_minimum_time_before_is_not_a_window():
+    rule = parse("Diagnosed with type 2 diabetes mellitus greater than or equal 180 days before screening.", "inclusion")
+    assert has_review(rule) and all(leaf.get("within_days") is None for leaf in iter_leaves(rule))
+    assert parse("Treatment with methotrexate within 3 months before screening") == \
+        {"type": "therapy", "concept": "methotrexate", "within_days": 91}
+
+
+def test_equals_then_sign_is_at_most_or_at_least():
+    assert parse("Total bilirubin =< 1.5 x upper limit of normal (ULN)", "inclusion") == lab("bilirubin", "<=", uln=1.5)
+
+
+def test_a_heading_naming_a_group_of_criteria_is_no_criterion():
+    assert parse("Parkinson's Disease exclusion criteria")["type"] == "review"

@@ -203,6 +203,9 @@ def _inexpressible(atom: Atom, rule: dict, reader) -> tuple[str, str] | None:
 def _negated(atom: Atom, reader) -> bool:
     if atom.mods.get("negated"):
         return True
+    if reader.kind == "exclusion" and atom.negated and atom.negation_spans and all(
+            reader.cues.search("restates_exclusion", reader.text[s:e]) for s, e in atom.negation_spans):
+        return False  # "X are excluded" in the exclusion list: X is what excludes
     if atom.label == "INFECTION" and not atom.negated and atom.fact is not None and atom.fact.status == "active":
         # "without active hepatitis B": the result word does not undo the negation before it
         return any(end <= atom.start and not reader.text[end:atom.start].strip(" ,").count(",")

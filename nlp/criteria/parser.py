@@ -51,6 +51,8 @@ _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^])")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
 _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
+# "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
+_EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
 _SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\)(?= ?\d)")
 _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 
@@ -78,6 +80,8 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
     if cues.search("permission", prepared) or cues.search("note", prepared) or is_fragment(prepared, cues):
         return _whole_line_review(prepared, cues)
+    if kind == "inclusion" and cues.search("excluded_statement", prepared):
+        return _whole_line_review(prepared, cues)   # "... are excluded" among the inclusions
     sex = cues.sex_only(prepared)
     if sex is not None:
         return {"type": "sex", "allowed": [sex]}
@@ -186,7 +190,8 @@ def _mentions_pregnancy(rule: dict) -> bool:
 
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
-    return _SIGN_BRACKET.sub("", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
+    text = _SIGN_BRACKET.sub("", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
+    return _EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
 
 
 def rule_problem(rule: dict) -> str | None:

@@ -120,7 +120,11 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
     for atom in targets:
         label = atom.label
         if "window" in sections and label in ("DRUG", "PROCEDURE", "CONDITION", "INFECTION"):
-            atom.mods["within_days"] = math.floor(_days(cues, groups) or 0) or None
+            if _AT_LEAST.search(reader.text[max(0, el.start - 40):el.start]):
+                # "diagnosed ≥ 180 days before screening": a time since, not a window
+                atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, el.start - 40):el.end].strip()))
+            else:
+                atom.mods["within_days"] = math.floor(_days(cues, groups) or 0) or None
         if "half_lives" in sections and label == "DRUG":
             atom.mods["within_half_lives"] = cues.number(groups["n"])
         if "duration" in sections:
@@ -133,7 +137,9 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             atom.mods["positive"] = True
         if "infection_active" in sections and label == "INFECTION":
             atom.mods["active"] = True
-        elif ("qualifiers" in sections or "courses" in sections) and chunk.atoms:
+        elif ("qualifiers" in sections or "courses" in sections) and (chunk.atoms or atom.start > el.start):
+            # also "symptomatic, untreated, or progressing brain metastases": adjectives in
+            # chunks of their own before the fact still qualify it
             atom.mods.setdefault("qualified", ("clinical", cue.text))
         if "negation" in sections and not ("exception" in sections and atom.start < el.start):
             atom.mods["negated"] = True
@@ -192,6 +198,9 @@ def own_qualifiers(reader, atom: Atom) -> None:
             atom.mods.setdefault("qualified", ("clinical", atom.text))
 
 
+# a minimum written before a time ("at least 4 weeks before", "greater than or equal 180 days")
+_AT_LEAST = re.compile(r"(?:≥|>=|=>|>|at least|more than|greater than(?: or equal(?: to)?)?|no less than|not less than|"
+                       r"over|longer than|minimum of|a minimum of)\s*$", re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"(?:\)|[A-Za-z]*\d[\w-]*|[A-Z]{2,}[\w-]*)[\s-]*$")
 
 
