@@ -223,3 +223,8 @@ def test_equals_then_sign_is_at_most_or_at_least():
 
 def test_a_heading_naming_a_group_of_criteria_is_no_criterion():
     assert parse("Parkinson's Disease exclusion criteria")["type"] == "review"
+
+
+def test_a_window_after_a_list_of_exclusions_reaches_every_item():
+    rule = parse("Stroke, transient ischemic attack, or seizure within 6 months prior to screening")
+    assert all(leaf.get("within_days") == 182 for leaf in iter_leaves(rule) if leaf["type"] != "review")

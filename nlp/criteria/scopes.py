@@ -52,6 +52,12 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
                 targets = after
             elif cue.sections & _FORWARD_ONLY:
                 targets = []
+            elif chunk.atoms and reader.kind == "exclusion" and "window" in cue.sections \
+                    and clause_atoms and el.start >= max(a.end for a in clause_atoms):
+                # "Stroke, transient ischemic attack, or seizure within 6 months": in an
+                # exclusion the window at the end reaches every item (the narrower reading:
+                # a stroke years ago never excludes)
+                targets = clause_atoms
             elif chunk.atoms:
                 targets = [a for c in chunks if c.group == chunk.group for a in c.atoms]
             else:
