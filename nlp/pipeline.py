@@ -155,6 +155,22 @@ def extract(text: str, source: str | None = None, today: date | None = None) -> 
     return next(_extract_texts([text], source, today or date.today()))
 
 
+def extract_with_doc(text: str, today: date | None = None) -> tuple[list[Fact], object | None]:
+    """``extract`` and the spaCy Doc the facts were read from, when the text was read whole
+    and as written (one piece, no symbol runs blanked, not Chinese); else (facts, None).
+    The criteria parser reads the same Doc's entities instead of running the pipeline twice."""
+    if not text or not text.strip():
+        return [], None
+    if _blank_symbol_runs(text) != text or is_chinese(text) or len(chunks(text)) != 1:
+        return extract(text, today=today), None
+    nlp, builder = build_pipeline(), _builder()
+    speaker = speaker_of(text)
+    doc = nlp(text)
+    facts = builder(doc, None, today or date.today(), speaker)
+    builder.history_sections(text, facts)
+    return _with_relation_sex(facts, speaker, None), doc
+
+
 def extract_many(texts: Iterable[str], today: date | None = None, batch_size: int = 256) -> Iterator[list[Fact]]:
     """``extract`` over many texts at once (``nlp.pipe``), in order."""
     return _extract_texts(texts, None, today or date.today(), batch_size)

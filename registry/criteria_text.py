@@ -33,6 +33,7 @@ from data.errors import DataError
 from registry.patterns import load_patterns
 from data.trials import validate_record
 from nlp.criteria.parser import parse_criterion
+from nlp.criteria.rule_forms import review_only
 from core.rules import RuleError, validate_rule
 
 REVIEW_RULE = {"type": "review", "reason": "other"}
@@ -325,19 +326,29 @@ def _rule_for(text: str, kind: str, parse: RuleParser) -> dict:
     return rule
 
 
-def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser) -> dict:
+def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: bool = False) -> dict:
+    """``absent``: the item stands under an inclusion heading asking for the absence of its
+    items ("No concurrent illness including: - Ongoing or active infection"), so the rule is
+    the item read as a disqualifying condition, negated."""
     criterion: dict = {"id": criterion_id, "kind": node.kind, "text": node.text}
     if not node.children:
-        criterion["rule"] = _rule_for(node.text, node.kind, parse)
+        if absent:
+            rule = _rule_for(node.text, "exclusion", parse)
+            criterion["rule"] = rule if review_only(rule) else {"not": rule}
+        else:
+            criterion["rule"] = _rule_for(node.text, node.kind, parse)
         return criterion
     # A group combines its children's verdicts. "Meet any of the following" makes an
     # inclusion group "any"; an exclusion group stays "all" whatever its heading says
-    # ("any of the following exclusions" = every one of them must pass).
+    # ("any of the following exclusions" = every one of them must pass); so does an
+    # inclusion group asking for the absence of its items ("No ... any of the following:").
     heading = node.text.split("\n", 1)[0]
-    any_of = node.any_of or any(p.search(heading) for p in load_patterns().criteria["any_of"])
-    criterion["combine"] = "any" if any_of and node.kind == "inclusion" else "all"
+    patterns = load_patterns().criteria
+    absent = absent or (node.kind == "inclusion" and bool(patterns["negated_heading"].search(heading)))
+    any_of = node.any_of or any(p.search(heading) for p in patterns["any_of"])
+    criterion["combine"] = "any" if any_of and node.kind == "inclusion" and not absent else "all"
     criterion["children"] = [
-        _to_criterion(child, f"{criterion_id}.{n}", parse) for n, child in enumerate(node.children, start=1)
+        _to_criterion(child, f"{criterion_id}.{n}", parse, absent) for n, child in enumerate(node.children, start=1)
     ]
     return criterion
 

@@ -204,7 +204,7 @@ def test_one_negation_before_a_list_excludes_every_item():
 
 
 def test_age_limits_written_apart_or_with_inclusive_still_read():
-    assert parse("Age ≥ 18 years and ≤ 70 years") == {"all": [{"type": "age", "min": 18}, {"type": "age", "max": 70}]}
+    assert parse("Age ≥ 18 years and ≤ 70 years") == {"type": "age", "min": 18, "max": 70}
     assert parse("18 to 70 years old, inclusive") == {"type": "age", "min": 18, "max": 70}
     assert parse("Patients aged 65 and over") == {"type": "age", "min": 65}
 

@@ -77,7 +77,7 @@ class ValueReader:
             rf"(?:(?P<cmp>{comparators})\s*)?"
             rf"(?:{_ROMAN}|(?P<between>between\s+)?(?P<num>{NUMBER}){_EXPONENT}"
             rf"(?:\s*(?P<sep>-|–|to|and)\s*(?P<num2>{NUMBER}))?)"
-            rf"(?:\s*(?P<uln>(?:{multipliers}))\s*(?:the\s+)?(?:{names})"
+            rf"(?:\s*(?P<uln>(?:{multipliers})\s*(?:the\s+)?(?:{names})|ULN\b)"  # "1.5 ULN" too
             rf"|\s?(?P<unit>{UNIT}))?"
         )
         self._after = re.compile(rf"(?:\s*(?:{fillers}))*\s*{value}", re.IGNORECASE)

@@ -37,9 +37,10 @@ _SCORE_LIST = re.compile(r"\d+(?:\s*(?:,|~|～|/|,?\s*or|,?\s*and|to|-|–)\s*\d
 _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–|and|,)\s*(?P<v>\d+(?:\.\d+)?|IV|I{1,3})\b")
 _COUNT_BEFORE = r"(?:(?P<cmp>at least|a minimum of|more than|≥|>=|>)\s+)?(?P<n>{n})\s+(?:x\s+)?$"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_AGE_MIN = {"≥": 0, ">=": 0, ">": 0, "at least": 0, "over": 0, "above": 0, "older than": 0}
+_AGE_MIN = {"≥": 0, ">=": 0, ">": 0, "at least": 0, "over": 0, "above": 0, "older than": 0, "more than": 0,
+            "greater than": 0, "greater than or equal to": 0, "equal to or greater than": 0}
 _AGE_MAX = {"≤": 0, "<=": 0, "<": -1, "under": -1, "below": -1, "younger than": -1, "up to": 0,
-            "no more than": 0, "no older than": 0}
+            "no more than": 0, "no older than": 0, "less than": -1, "less than or equal to": 0, "equal to or less than": 0}
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Atom:
     age: tuple[float | None, float | None] | None = None
     alternatives: list[str] = field(default_factory=list)
     mods: dict[str, Any] = field(default_factory=dict)
+    shares: "Atom | None" = None   # an elided item's neighbour whose modifier it shares ("hepatitis B or C")
 
     @property
     def readable(self) -> bool:
@@ -78,13 +80,19 @@ def _reader() -> ValueReader:
     return ValueReader(vocabulary())
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
 @lru_cache(maxsize=1)
-def _therapy_terms() -> tuple[tuple[re.Pattern, str], ...]:
-    """(whole-word pattern of a therapy term, its concept) for every therapy term."""
+def _therapy_terms() -> tuple[tuple[re.Pattern, str, str | None], ...]:
+    """(whole-word pattern of a therapy term, its concept, the term's first word) for every
+    therapy term. A term can only match where its first word is a whole word of the text."""
     found = []
     for concept in load_terminology().by_category("therapy"):
         for term in concept.terms:
-            found.append((re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)"), concept.id))
+            first = _WORD_RUN.search(term.lower())
+            found.append((re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)"), concept.id,
+                          first.group(0) if first else None))
     return tuple(found)
 
 
@@ -92,9 +100,11 @@ def _alternatives(atom: Atom, terminology: Terminology) -> list[str]:
     """Other therapy concepts the same words name ("other clinical trials": taking part in a
     trial, or an investigational drug), unrelated to the atom's concept by is-a."""
     words = atom.text.lower()
+    present = set(_WORD_RUN.findall(words))
     result: list[str] = []
-    for pattern, concept in _therapy_terms():
-        if concept == atom.concept or concept in result or not pattern.search(words):
+    for pattern, concept, first in _therapy_terms():
+        if (first is not None and first not in present) or concept == atom.concept or concept in result \
+                or not pattern.search(words):
             continue
         if terminology.is_a(concept, atom.concept) or terminology.is_a(atom.concept, concept):
             continue
@@ -126,9 +136,14 @@ def elided_atom(words: list[tuple[int, int, str]], neighbour: Atom, after: bool)
     parts = neighbour.text.lower().split()
     if len(parts) < (1 if after else 2):
         return None
-    phrase = f"{written} {parts[-1]}" if after else f"{' '.join(parts[:-1])} {written}"
     index = _term_index()
-    concept = index.get(phrase) or (index.get(phrase[:-1]) if phrase.endswith("s") else None)
+    # "chronic hepatitis B or C": the modifier may carry a qualifier of its own in front
+    phrases = [f"{written} {parts[-1]}"] if after else [f"{' '.join(parts[i:-1])} {written}" for i in range(len(parts) - 1)]
+    concept = None
+    for phrase in phrases:
+        concept = index.get(phrase) or (index.get(phrase[:-1]) if phrase.endswith("s") else None)
+        if concept is not None:
+            break
     if concept is None or terminology[concept].category != terminology[neighbour.concept].category:
         return None
     return Atom(words[0][0], words[-1][1], fact_label(terminology[concept]), concept, phrase)
@@ -174,7 +189,26 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             _alias_before(atom, text, doc)
     atoms = [a for a in atoms if not any(m.start() <= a.start and a.end <= m.end() for m in cues.finditer("not_facts", text))]
     atoms = _pregnancy_plans(atoms, text, cues)
-    return _infection_heads(_without_overlaps(atoms), text)
+    return _same_analyte_twice(_infection_heads(_without_overlaps(atoms), text), text, cues)
+
+
+def _same_analyte_twice(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:
+    """"< 5% blasts in bone marrow and < 1% blasts in peripheral blood", "ALT ≤ 3 × ULN;
+    ALT ≤ 5 × ULN with liver metastases": one analyte with two thresholds of its own is
+    measured in two places or for two groups; the leaf reads the patient's one value and
+    cannot tell which it is, so neither threshold decides (both unread: the team judges)."""
+    by_concept: dict[str, list[Atom]] = {}
+    for atom in atoms:
+        if atom.label == "LAB" and atom.bounds:
+            by_concept.setdefault(atom.concept, []).append(atom)
+    for same in by_concept.values():
+        if len(same) < 2 or all(a.bounds == same[0].bounds for a in same):
+            continue
+        if any(p.search(text, same[0].end, same[-1].start) for p in cues.patterns.get("exception", ())):
+            continue  # "bilirubin ≤ 1.5 × ULN (except Gilbert's: ≤ 3 × ULN)": an exemption, read as one
+        for atom in same:
+            atom.mods["unread"] = True
+    return atoms
 
 
 def _negation_spans(doc) -> dict[int, list[tuple[int, int]]]:
@@ -422,6 +456,8 @@ def _ages(text: str, cues: Cues) -> list[Atom]:
         low = float(groups["lo"]) if groups.get("lo") else None
         high = float(groups["hi"]) if groups.get("hi") else None
         if high is not None:
+            if groups.get("below"):
+                high -= 1              # "< 25 years": 24 at most in whole years
             if low is None or low > high:
                 continue
             age = (low, high)
@@ -449,3 +485,24 @@ def _age_bound(value: float | None, comparator: str) -> tuple[float | None, floa
     if comparator.startswith(("or younger", "or below", "or less")):
         return None, value
     return None
+
+
+def restates_bound(atom: Atom, inner: str) -> bool:
+    """'Hemoglobin ≥ 9.0 g/dL (90 g/L)', 'ANC ≥ 1.5 × 10^9/L (1500/mm3)': a bracket that
+    only gives the lab's one threshold again in another unit (within 2 %) adds nothing."""
+    if atom.label != "LAB" or not atom.bounds or len(atom.bounds) != 1 or atom.bounds[0][1][0] == "uln":
+        return False
+    inner = inner.strip()
+    reading = _reader().after(inner, 0, len(inner))
+    if reading is None or reading.unit is None or reading.value_high is not None or inner[reading.end:].strip(" ;,"):
+        return False
+    op, (value, unit) = atom.bounds[0]
+    if reading.comparator not in (None, op):
+        return False
+    terminology = load_terminology()
+    concept = terminology.get(atom.concept)
+    units = concept.attrs.get("units", {}) if concept else {}
+    written = normalize_unit(reading.unit, units) or normalize_unit(reading.unit)
+    mine = terminology.to_canonical(atom.concept, value, unit)
+    theirs = terminology.to_canonical(atom.concept, reading.value, written) if written else None
+    return mine is not None and theirs is not None and abs(mine - theirs) <= 0.02 * max(abs(mine), abs(theirs), 1e-9)

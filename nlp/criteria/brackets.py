@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.criteria.atoms import Atom, elided_atom
+from nlp.criteria.atoms import Atom, elided_atom, restates_bound
 from nlp.criteria.abbreviations import abbreviates, long_form_start
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import (
@@ -53,6 +53,11 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         return
     inner_atoms = list(atoms_in(inner))
     bracket_text = reader.text[el.start:el.end]
+    if not inner_atoms and before and restates_bound(before[-1], bracket_text[1:-1]):
+        return  # the same threshold in another unit
+    if (not inner_atoms and before and before[-1].concept == "lactating"
+            and any(p.fullmatch(bracket_text[1:-1].strip()) for p in reader.cues.patterns.get("lactation_words", ()))):
+        return  # "lactating (nursing)": the same word again
     if _THRESHOLD.search(bracket_text) and not any(a.label in ("LAB", "SCORE", "AGE") for a in inner_atoms):
         # "bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert syndrome)", "(≤ 5 × ULN if liver
         # metastases)": another threshold for some patients; whether it applies is the team's
@@ -64,6 +69,10 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     if inner_atoms and before and all(a.concept == before[-1].concept for a in inner_atoms):
         return
     if not inner_atoms and _abbreviation(reader, chunk, el, inner):
+        if not chunk.atoms:
+            # "Aspartate aminotransferase (AST), ALT ≤ 2.5 × ULN": a name the parser did
+            # not read as a fact is still something the line asks about
+            chunk.content.append(bracket_text)
         return
     node = reader.read(inner)
     if node is None:
@@ -168,11 +177,32 @@ def elide(reader, chunks: list[Chunk]) -> None:
             atom = elided_atom(spans, chunks[after].atoms[0], after=True)
         if atom is None and before is not None and chunks[before].atoms:
             atom = elided_atom(spans, chunks[before].atoms[-1], after=False)
+            if atom is not None:
+                atom.shares = chunks[before].atoms[-1]
+        if atom is None:
+            atom = _lactation(reader, chunks, i, before, after, words)
         if atom is not None:
             for word in words:
                 word.used = True
             chunks[i].atoms.append(atom)
             chunks[i].els.append(El("atom", atom.start, atom.end, atom))
+        elif before is not None and chunks[before].atoms and any(len(w.value) == 1 and w.value.isalpha() for w in words):
+            # "hepatitis B or X": a letter that names no item read is an alternative unread
+            chunks[i].content.extend(w.value for w in words)
+
+
+def _lactation(reader, chunks: list[Chunk], i: int, before: int | None, after: int | None,
+               words: list[El]) -> Atom | None:
+    """'pregnant or nursing (women)': a breastfeeding word listed with a pregnancy is
+    lactation (``lactation_words``); alone it is not read."""
+    neighbours = [chunks[j].atoms for j in (before, after) if j is not None]
+    if not any(a.label == "PREGNANCY" for atoms in neighbours for a in atoms):
+        return None
+    start, end = words[0].start, words[-1].end
+    phrase = reader.text[start:end]
+    if not any(p.fullmatch(phrase) for p in reader.cues.patterns.get("lactation_words", ())):
+        return None
+    return Atom(start, end, "PREGNANCY", "lactating", phrase)
 
 
 def _elided_head(reader, previous: Atom, chunk: Chunk) -> None:

@@ -28,9 +28,11 @@ PATTERN_SECTIONS = (
     "pregnancy_planning", "antibody", "age", "ignore", "not_facts", "connectors_or", "connectors_and",
     "conditional", "permission", "note", "fragment", "age_not_patient", "other_person", "infection_kinds",
     "both_sexes", "women_only", "name_modifiers", "whichever", "therapy_heads", "obligation",
-    "score_at_most", "score_at_least", "result_negative",
+    "score_at_most", "score_at_least", "result_negative", "condition_heads",
+    "infection_chronic", "lactation_words", "connectors_with", "restates_exclusion",
+    "excluded_statement",
 )
-MAP_SECTIONS = ("disease_antibodies", "graded_by")
+MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
@@ -39,7 +41,7 @@ _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_u
 SEXES = ("female", "male")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
-             "score_at_most", "score_at_least", "result_negative"}
+             "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Cues:
     sex: dict[str, tuple[re.Pattern, ...]]
     subject_sex: dict[str, tuple[re.Pattern, ...]] = None      # words naming the patient's sex
     age_subject_words: frozenset[str] = frozenset()            # words that may stand before an age limit
+    chronic_markers: dict[str, str] = None                     # infection -> the test a chronic one is read as
 
     def sex_only(self, text: str) -> str | None:
         """'female' / 'male' when the whole line only names the sex it admits."""
@@ -168,7 +171,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
     }
     maps = {}
     for section in MAP_SECTIONS:
-        value = doc[section]
+        value = doc.get(section, {})
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             _fail(section, "must map concept ids to concept ids")
         maps[section] = dict(value)
@@ -201,6 +204,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         sex=compiled_sex,
         subject_sex=compiled_subject_sex,
         age_subject_words=age_subject_words,
+        chronic_markers=maps["chronic_markers"],
     )
 
 

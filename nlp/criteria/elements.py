@@ -10,6 +10,7 @@ several sections ("active": a qualifier, and for an infection its state).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from nlp.criteria.cues import Cues
 CUE_SECTIONS = (
     "qualifiers", "infection_active", "positive", "history", "current", "window", "half_lives", "duration",
     "count", "courses", "exception", "examples", "negation", "any_of", "all_of", "k_of_n", "antibody",
-    "ignore", "connectors_or", "connectors_and", "permission", "other_person", "whichever",
+    "ignore", "connectors_or", "connectors_and", "connectors_with", "permission", "other_person", "whichever",
 )
 _WORD = re.compile(r"[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)?")
 _ABBREVIATIONS = {"e.g", "i.e", "etc", "al", "vs", "approx", "no", "fig", "dr", "st"}
@@ -52,25 +53,19 @@ class El:
 def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
     """Every cue phrase in ``text`` outside the atoms, non-overlapping."""
     found: dict[tuple[int, int], Cue] = {}
-    sections = [(name, name) for name in CUE_SECTIONS]
-    sections += [(f"review:{reason}", None) for reason, _ in cues.review]
-    sections += [(f"response:{name}", None) for name in cues.response]
-    for section, key in sections:
-        if key is not None:
-            patterns = cues.patterns.get(key, ())
-        elif section.startswith("review:"):
-            patterns = dict(cues.review)[section.split(":", 1)[1]]
-        else:
-            patterns = cues.response[section.split(":", 1)[1]]
-        for pattern in patterns:
-            for match in pattern.finditer(text):
-                if match.end() == match.start():
-                    continue
-                span = (match.start(), match.end())
-                if span in found:
-                    found[span].sections.add(section)
-                else:
-                    found[span] = Cue(span[0], span[1], {section}, match)
+    # letters only match letters of the same case fold; kept exact for ASCII text
+    folded = text.casefold() if text.isascii() else None
+    for section, pattern, prefix in _cue_patterns(cues):
+        if prefix and folded is not None and prefix not in folded:
+            continue  # its first letters are not in the text: it cannot match
+        for match in pattern.finditer(text):
+            if match.end() == match.start():
+                continue
+            span = (match.start(), match.end())
+            if span in found:
+                found[span].sections.add(section)
+            else:
+                found[span] = Cue(span[0], span[1], {section}, match)
     kept: list[Cue] = []
     for cue in sorted(found.values(), key=lambda c: (c.start, -(c.end - c.start))):
         if any(a.start < cue.end and cue.start < a.end for a in atoms):
@@ -79,6 +74,56 @@ def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
             continue
         kept.append(cue)
     return kept
+
+
+_CUE_PATTERNS: dict[int, tuple[tuple[str, re.Pattern, str], ...]] = {}
+
+
+def _cue_patterns(cues: Cues) -> tuple[tuple[str, re.Pattern, str], ...]:
+    """(section, pattern, its first letters) of every cue section looked for, in order;
+    built once per ``Cues``."""
+    known = _CUE_PATTERNS.get(id(cues))
+    if known is not None and known[0] is cues:
+        return known[1]
+    sections = [(name, cues.patterns.get(name, ())) for name in CUE_SECTIONS]
+    sections += [(f"review:{reason}", patterns) for reason, patterns in cues.review]
+    sections += [(f"response:{name}", patterns) for name, patterns in cues.response.items()]
+    table = tuple((section, pattern, _prefix(pattern)) for section, patterns in sections for pattern in patterns)
+    _CUE_PATTERNS[id(cues)] = (cues, table)
+    return table
+
+
+_LEAD = "(?<!\\w)"
+
+
+@lru_cache(maxsize=4096)
+def _prefix(pattern: re.Pattern) -> str:
+    """The letters every match of a cue pattern starts with (lower case), or "" when the
+    pattern does not start with plain letters (a group, a class, an alternation)."""
+    body = pattern.pattern
+    if not body.startswith(_LEAD):
+        return ""
+    body = body[len(_LEAD):]
+    depth, escaped, in_class = 0, False, False
+    for ch in body:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return ""                 # alternatives at the top: no common start
+    letters = re.match(r"[a-z]*", body).group(0)
+    if body[len(letters):len(letters) + 1] in ("?", "*", "{"):
+        letters = letters[:-1]        # the last letter is optional
+    return letters if len(letters) >= 2 else ""
 
 
 def elements(text: str, atoms: list[Atom], cues: list[Cue], start: int = 0, end: int | None = None) -> list[El]:

@@ -103,6 +103,11 @@ def _leaf(atom: Atom, reader) -> dict:
             return leaf
         active = concept == "active_infection" or mods.get("active") or (fact is not None and fact.status == "active")
         leaf = {"type": "infection", "agent": concept, "state": "active" if active else "positive"}
+        marker = (reader.cues.chronic_markers or {}).get(concept) if mods.get("chronic") else None
+        if marker and not mods.get("except"):
+            # "chronic hepatitis B": HBsAg positive; "active or chronic": either
+            chronic = {"type": "infection", "agent": marker, "state": "positive"}
+            return {"any": [leaf, chronic]} if active else chronic
         if mods.get("except"):
             leaf["except"] = _unique(mods["except"])
         return leaf
@@ -187,12 +192,20 @@ def _inexpressible(atom: Atom, rule: dict, reader) -> tuple[str, str] | None:
         return ("clinical", f"{atom.text}: for how long")
     if atom.label == "PROCEDURE" and "failed" in reader.response:
         return ("clinical", atom.text)
+    if atom.label == "PREGNANCY":
+        if any(ch.isdigit() for ch in atom.text):
+            return ("clinical", atom.text)       # "≥ 24 weeks gestational age": a threshold the leaf has no field for
+        if re.search(r"\btests?\b", atom.text, re.IGNORECASE) and not atom.mods.get("positive") and not _negated(atom, reader):
+            return ("other", atom.text)          # "confirmed by a pregnancy test": a test with no result is no pregnancy
     return None
 
 
 def _negated(atom: Atom, reader) -> bool:
     if atom.mods.get("negated"):
         return True
+    if reader.kind == "exclusion" and atom.negated and atom.negation_spans and all(
+            reader.cues.search("restates_exclusion", reader.text[s:e]) for s, e in atom.negation_spans):
+        return False  # "X are excluded" in the exclusion list: X is what excludes
     if atom.label == "INFECTION" and not atom.negated and atom.fact is not None and atom.fact.status == "active":
         # "without active hepatitis B": the result word does not undo the negation before it
         return any(end <= atom.start and not reader.text[end:atom.start].strip(" ,").count(",")

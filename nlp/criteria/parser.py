@@ -37,7 +37,7 @@ from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
 from nlp.criteria.rule_forms import best_review, review_only, simplify
 from nlp.criteria.structure import Reader
-from nlp.pipeline import build_pipeline, extract
+from nlp.pipeline import build_pipeline, extract_with_doc
 
 KINDS = ("inclusion", "exclusion")
 # The reading costs more than linear time in the text (the pipeline's time attachment and
@@ -47,7 +47,13 @@ KINDS = ("inclusion", "exclusion")
 # the trial team (issue #17 item 6).
 MAX_CRITERION_CHARS = 1_500
 # registries escape markdown ("\\>= 8"); a few dashes that the tokenizer does not split
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=])")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^])")
+# "/mm^3": the tokenizer and the unit list know "/mm3"
+_CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
+# "less than or equal to (≤) 2": a bracket restating the comparator written in words
+# "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
+_EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
+_SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\)(?= ?\d)")
 _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 
 
@@ -74,6 +80,8 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
     if cues.search("permission", prepared) or cues.search("note", prepared) or is_fragment(prepared, cues):
         return _whole_line_review(prepared, cues)
+    if kind == "inclusion" and cues.search("excluded_statement", prepared):
+        return _whole_line_review(prepared, cues)   # "... are excluded" among the inclusions
     sex = cues.sex_only(prepared)
     if sex is not None:
         return {"type": "sex", "allowed": [sex]}
@@ -114,7 +122,8 @@ def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
 
 def _read(prepared: str, kind: str, cues) -> dict:
     terminology = load_terminology()
-    atoms = find_atoms(prepared, extract(prepared), build_pipeline()(prepared), cues)
+    facts, doc = extract_with_doc(prepared)
+    atoms = find_atoms(prepared, facts, doc if doc is not None else build_pipeline()(prepared), cues)
     reader = Reader(prepared, kind, cues, terminology)
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
     if node is None:
@@ -181,7 +190,8 @@ def _mentions_pregnancy(rule: dict) -> bool:
 
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
-    return _ESCAPED.sub(r"\1", text).translate(_DASHES)
+    text = _SIGN_BRACKET.sub("", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
+    return _EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
 
 
 def rule_problem(rule: dict) -> str | None:

@@ -52,12 +52,55 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
                 targets = after
             elif cue.sections & _FORWARD_ONLY:
                 targets = []
+            elif chunk.atoms and reader.kind == "exclusion" and "window" in cue.sections \
+                    and clause_atoms and el.start >= max(a.end for a in clause_atoms):
+                # "Stroke, transient ischemic attack, or seizure within 6 months": in an
+                # exclusion the window at the end reaches every item (the narrower reading:
+                # a stroke years ago never excludes)
+                targets = clause_atoms
             elif chunk.atoms:
                 targets = [a for c in chunks if c.group == chunk.group for a in c.atoms]
             else:
                 group = last_group if last_group is not None else chunk.group
                 targets = [a for c in chunks[:index + 1] if c.group == group for a in c.atoms]
             _apply(reader, el, targets, chunk)
+    _chronic(reader, chunks, clause_atoms)
+    for atom in clause_atoms:
+        if atom.shares is not None:  # "active hepatitis B or C": C is active too
+            for name in _SHARED_MODS:
+                if name in atom.shares.mods and name not in atom.mods:
+                    atom.mods[name] = atom.shares.mods[name]
+
+
+# what an elided item takes from the neighbour whose modifier it shares
+_SHARED_MODS = ("active", "chronic", "history", "within_days", "qualified", "positive")
+_LIST_GAP = re.compile(r"[\s,]*(?:(?:and\s*/\s*)?or|and)?[\s,]*", re.IGNORECASE)
+
+
+def _chronic(reader, chunks: list[Chunk], atoms: list[Atom]) -> None:
+    """"chronic hepatitis B", "chronic HBV infection": a chronic infection the cues map to
+    the test that shows it (``chronic_markers``); "chronic" reaches the next infections of a
+    plain list ("chronic hepatitis B or hepatitis C")."""
+    markers = reader.cues.chronic_markers or {}
+    patterns = reader.cues.patterns.get("infection_chronic", ())
+    if not markers or not patterns:
+        return
+    words = {el.end: el for chunk in chunks for el in chunk.els if el.kind == "word"}
+    previous = None
+    for atom in atoms:
+        if atom.label != "INFECTION" or atom.concept not in markers:
+            previous = None
+            continue
+        word = next((el for end, el in words.items() if end <= atom.start
+                     and not reader.text[end:atom.start].strip() and any(p.fullmatch(el.value) for p in patterns)), None)
+        if word is not None:
+            word.used = True
+        if (word is not None or any(p.search(atom.text) for p in patterns)
+                or (previous is not None and _LIST_GAP.fullmatch(reader.text[previous.end:atom.start]))):
+            atom.mods["chronic"] = True
+            previous = atom
+        else:
+            previous = None
 
 
 def _note_criterion_cues(reader, cue) -> None:
@@ -83,7 +126,11 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
     for atom in targets:
         label = atom.label
         if "window" in sections and label in ("DRUG", "PROCEDURE", "CONDITION", "INFECTION"):
-            atom.mods["within_days"] = math.floor(_days(cues, groups) or 0) or None
+            if _AT_LEAST.search(reader.text[max(0, el.start - 40):el.start]):
+                # "diagnosed ≥ 180 days before screening": a time since, not a window
+                atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, el.start - 40):el.end].strip()))
+            else:
+                atom.mods["within_days"] = math.floor(_days(cues, groups) or 0) or None
         if "half_lives" in sections and label == "DRUG":
             atom.mods["within_half_lives"] = cues.number(groups["n"])
         if "duration" in sections:
@@ -96,7 +143,9 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             atom.mods["positive"] = True
         if "infection_active" in sections and label == "INFECTION":
             atom.mods["active"] = True
-        elif ("qualifiers" in sections or "courses" in sections) and chunk.atoms:
+        elif ("qualifiers" in sections or "courses" in sections) and (chunk.atoms or atom.start > el.start):
+            # also "symptomatic, untreated, or progressing brain metastases": adjectives in
+            # chunks of their own before the fact still qualify it
             atom.mods.setdefault("qualified", ("clinical", cue.text))
         if "negation" in sections and not ("exception" in sections and atom.start < el.start):
             atom.mods["negated"] = True
@@ -138,6 +187,8 @@ def own_qualifiers(reader, atom: Atom) -> None:
         after = re.match(r"[\s-]+([A-Za-z]+)", reader.text[atom.end:atom.end + 30])
         if after and any(p.fullmatch(after.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
             atom.mods["unread"] = True  # "cancer therapy", "HIV medication": a treatment's name
+    if atom.label == "CONDITION" and _part_of_a_name(reader.text, atom):
+        atom.mods["unread"] = True  # "(GLP-1) RA": a receptor agonist, not rheumatoid arthritis
     if atom.label == "CONDITION":
         before = re.search(r"([A-Za-z]+)[\s-]+$", reader.text[max(0, atom.start - 30):atom.start])
         if before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("name_modifiers", ())):
@@ -151,6 +202,22 @@ def own_qualifiers(reader, atom: Atom) -> None:
                 atom.mods["active"] = True
                 continue
             atom.mods.setdefault("qualified", ("clinical", atom.text))
+
+
+# a minimum written before a time ("at least 4 weeks before", "greater than or equal 180 days")
+_AT_LEAST = re.compile(r"(?:≥|>=|=>|>|at least|more than|greater than(?: or equal(?: to)?)?|no less than|not less than|"
+                       r"over|longer than|minimum of|a minimum of)\s*$", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"(?:\)|[A-Za-z]*\d[\w-]*|[A-Z]{2,}[\w-]*)[\s-]*$")
+
+
+def _part_of_a_name(text: str, atom: Atom) -> bool:
+    """An abbreviation ("RA", "MS") written right after a bracket, a code with a digit or
+    another upper-case abbreviation ("GLP-1 RA", "(GLP-1) RA", "TPO RA") is the end of a
+    name, not a disease of its own."""
+    written = atom.text.strip()
+    if not (written.isupper() and len(written) <= 4):
+        return False
+    return bool(_NAME_BEFORE.search(text[max(0, atom.start - 30):atom.start]))
 
 
 def _months(cues, groups: dict) -> float | None:

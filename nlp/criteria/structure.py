@@ -107,6 +107,11 @@ class Reader:
                         atom.negation_spans = []
                 main, _ = self._clause(els[:i])
                 exception = self.read(els[i + 1:])
+                if exception is None and any(e.kind in ("word", "atom", "paren") for e in els[i + 1:]):
+                    # "unless there is known HL marrow involvement": an exception in words the
+                    # parser did not read still lets someone through; the team reads it
+                    rest = els[i + 1:]
+                    exception = ("review", "clinical", self.text[rest[0].start:rest[-1].end])
                 if main is None:
                     return exception, bool(atoms_here)
                 return exempt(self, main, exception, list(atoms_in(els[:i]))), True
@@ -155,6 +160,8 @@ class Reader:
             word = connector(el)
             if word is not None:
                 gap.add(word)
+                if word == "and" and is_cue(el, "connectors_with"):
+                    gap.add("with")     # "A with B": B is a feature of A, not an alternative
                 continue
             if gap:
                 if chunks[-1].els:
@@ -200,12 +207,18 @@ class Reader:
         if not parts:
             if chunk.reviews:
                 return ("review", chunk.reviews[0][0], text)
-            if chunk.content or chunk.clinical:
+            if chunk.content or chunk.clinical or self._names_condition(chunk):
                 return ("review", reason, text)
             return None
         if chunk.content:
             for atom in atoms:
                 atom.mods.setdefault("qualified", (reason, text))
+            if not any(a.readable for a in atoms) and self._words_after_brackets(chunk):
+                # "adult (>18 years) patients having a single hopeless maxillary tooth": the
+                # facts are all in brackets, and words after them ask for more, unread (words
+                # only before the bracket name what it defines: "adequate hematopoietic
+                # function (ANC ≥ 1500/mm3; ...)", "Pediatric patients (<18 years)")
+                parts.append(("review", reason, text))
         node: Node = parts[0] if len(parts) == 1 else ("all", parts)
         if chunk.reviews:
             node = ("all", [node, ("review", chunk.reviews[0][0], text)])
@@ -214,6 +227,21 @@ class Reader:
         for exception in chunk.exceptions:
             node = exempt(self, node, exception, atoms)
         return node
+
+    def _words_after_brackets(self, chunk: Chunk) -> bool:
+        """Content words in the chunk after its last bracket that holds a fact."""
+        ends = [el.end for el in chunk.els if el.kind == "paren" and any(True for _ in atoms_in(el.children))]
+        return bool(ends) and any(el.kind == "word" and not el.used and el.start >= max(ends)
+                                  and is_content(el.value, self.cues) for el in chunk.els)
+
+    def _names_condition(self, chunk: Chunk) -> bool:
+        """A chunk with no fact whose words still name a condition ("uncontrolled systemic
+        diseases", "other infections"): an alternative the parser did not read, never
+        dropped (``condition_heads`` in the cues)."""
+        heads = self.cues.patterns.get("condition_heads", ())
+        if any(el.kind == "cue" and any(s.startswith("response:") for s in el.value.sections) for el in chunk.els):
+            return False  # "relapsed and refractory diseases": the outcome of the therapies named
+        return any(el.kind == "word" and not el.used and any(p.fullmatch(el.value) for p in heads) for el in chunk.els)
 
     def _graded(self, atoms: list[Atom]) -> list[Atom]:
         """'cardiac insufficiency NYHA III or IV': the score stands for the condition it grades."""
@@ -286,8 +314,10 @@ def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reade
                 tail = [("or" if "or" in j else "and") for j in joins[cuts[-1] + 1:] if j & {"or", "and"}]
                 fill = tail[0] if tail else (list_default or ("or" if reader.kind == "exclusion" else "and"))
             group_joins = [op or fill for op in ops]
+        elif level == "and":
+            group_joins = ["with" if "with" in joins[c] else "and" for c in cuts]
         else:
-            group_joins = ["or" if level in ("or", "/") else "and"] * len(cuts)
+            group_joins = ["or"] * len(cuts)
         return _by_precedence(groups, group_joins, reader)
     return ("all", nodes)
 
@@ -305,13 +335,29 @@ def _level(join: set[str]) -> str:
 def _by_precedence(nodes: list[Node], joins: list[str], reader: Reader) -> Node:
     """Join with "or" looser than "and"."""
     groups: list[list[Node]] = [[nodes[0]]]
+    featured: list[bool] = [False]               # the group holds an "A with B"
     for join, node in zip(joins, nodes[1:]):
         if join == "or":
             groups.append([node])
+            featured.append(False)
         else:
             groups[-1].append(node)
-    ands = [g[0] if len(g) == 1 else _and(g, reader) for g in groups]
-    return ands[0] if len(ands) == 1 else ("any", ands)
+            featured[-1] = featured[-1] or join == "with"
+    ands = [g[0] if len(g) == 1 else ("all", g) if with_ else _and(g, reader) for g, with_ in zip(groups, featured)]
+    if len(ands) == 1:
+        return ands[0]
+    if reader.kind == "inclusion" and _shared_threshold(ands):
+        # "ALT/AST ≤ 3 × ULN", "ALT or AST ≤ 3 × ULN" as a requirement: each of them
+        return ("all", ands)
+    return ("any", ands)
+
+
+def _shared_threshold(nodes: list[Node]) -> bool:
+    """Lab facts of different analytes that carry one and the same threshold (written once
+    after the list)."""
+    atoms = [n[1] for n in nodes if n[0] == "atom"]
+    return (len(atoms) == len(nodes) and all(a.label == "LAB" and a.bounds for a in atoms)
+            and len({a.concept for a in atoms}) == len(atoms) and all(a.bounds == atoms[0].bounds for a in atoms))
 
 
 def _and(nodes: list[Node], reader: Reader) -> Node:

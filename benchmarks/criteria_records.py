@@ -1,0 +1,102 @@
+"""Criteria parsing on whole registry records, as the importer does it (issue #15).
+
+``python -m benchmarks.criteria_records [DIR] [--json]`` reads every ClinicalTrials.gov API
+v2 JSON file of ``DIR`` (default: ``$TRIALBOT_CTGOV_RECORDS``, else ``../shared/ctgov``
+next to the repository) with ``registry.run.read_files`` (split into criteria, every
+criterion parsed, records checked; nothing is stored) and reports:
+
+* **reading speed**: studies per second of CPU time (best of ``--passes``, default 1),
+  after one warm-up file (the spaCy pipeline is built before timing);
+* **coverage of all criteria**: the criteria the importer gave a rule (leaves of the
+  criteria trees, the registry's age/sex fields left out), as full rules (no review leaf),
+  partial rules and review only, with the review-only reasons.
+
+Precision is not measured here (no gold): ``python bot.py bench criteria`` does that on the
+hand-checked sample. The numbers are in docs/benchmarks.md.
+
+Example: python -m benchmarks.criteria_records ../shared/ctgov
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from core.rules import iter_leaves
+
+DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "ctgov"
+
+
+def records_dir() -> Path:
+    return Path(os.environ.get("TRIALBOT_CTGOV_RECORDS") or DEFAULT_DIR)
+
+
+def _criteria(criteria: list[dict]):
+    for criterion in criteria:
+        yield criterion
+        yield from _criteria(criterion.get("children", []))
+
+
+def evaluate(directory: Path, passes: int = 1) -> dict[str, Any]:
+    """Speed and coverage of the importer's criteria parsing on the records of ``directory``."""
+    from registry.run import read_files  # start-up: the importer only when this runs
+
+    files = sorted(directory.glob("NCT*.json"))
+    if not files:
+        raise SystemExit(f"no NCT*.json files in {directory}")
+    read_files(files[:1])                                 # builds the pipeline, untimed
+    best, imported = float("inf"), []
+    for _ in range(max(1, passes)):
+        began = time.process_time()
+        imported = read_files(files)
+        best = min(best, time.process_time() - began)
+    kinds: Counter = Counter()
+    reasons: Counter = Counter()
+    for record in imported:
+        for criterion in _criteria(record["criteria"]):
+            if "rule" not in criterion or criterion.get("verbatim") is False:
+                continue
+            review = [leaf.get("type") == "review" for leaf in iter_leaves(criterion["rule"])]
+            kind = "review" if all(review) else "partial" if any(review) else "full"
+            kinds[kind] += 1
+            if kind == "review":
+                reasons[criterion["rule"].get("reason", "other")] += 1
+    total = sum(kinds.values())
+    return {
+        "studies": len(files),
+        "cpu_s": round(best, 2),
+        "studies_per_s": round(len(files) / best, 1) if best else None,
+        "criteria": total,
+        **{kind: kinds[kind] for kind in ("full", "partial", "review")},
+        "coverage": round(kinds["full"] / total, 4) if total else 0.0,
+        "review_reasons": dict(reasons.most_common()),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.criteria_records",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory", nargs="?", type=Path, default=None)
+    parser.add_argument("--passes", type=int, default=1)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = evaluate(args.directory or records_dir(), args.passes)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    n = result["criteria"]
+    print(f"studies read                  {result['studies']} in {result['cpu_s']} s CPU = {result['studies_per_s']} studies/s")
+    print(f"criteria with a rule          {n}")
+    for kind in ("full", "partial", "review"):
+        print(f"  {kind:<27} {result[kind]} = {result[kind] / n:.1%}" if n else f"  {kind}: 0")
+    print("review-only reasons           " + ", ".join(f"{k} {v}" for k, v in result["review_reasons"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
