@@ -113,3 +113,81 @@ def concepts_within(name: str) -> tuple[str, ...]:
             if concept not in found:
                 found.append(concept)
     return tuple(found)
+
+
+# Condition-match strengths of the relevance gate (``matching.relevance``), best first: the
+# trial's own concept; a broader, narrower or sibling-in-a-family one, or one the registry
+# files the trial under; a concept one of whose names spells a registry name the
+# terminology does not know as a whole.
+EXACT_FIT, RELATED_FIT, NAME_FIT = 3, 2, 1
+NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for unknown names
+
+
+def unmapped_names(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The registry names no condition concept stands for (the others are judged by their
+    concepts, as the record lists them)."""
+    return tuple(t for t in texts if condition_concept(t) is None)
+
+
+@lru_cache(maxsize=1)
+def _condition_names() -> tuple[list[str], list[str]]:
+    """(lower-case name, concept id) lists of every condition concept's label and terms."""
+    names, concepts = [], []
+    for concept in load_terminology().by_category("condition"):
+        for name in dict.fromkeys(n.lower() for n in (concept.label, *concept.terms)):
+            names.append(name)
+            concepts.append(concept.id)
+    return names, concepts
+
+
+@lru_cache(maxsize=20_000)
+def concepts_named(name: str) -> tuple[str, ...]:
+    """The condition concepts one of whose names spells a registry name the terminology
+    does not know (rapidfuzz ``token_set_ratio`` >= ``NAME_THRESHOLD``)."""
+    names, concepts = _condition_names()
+    found = process.extract(name.lower(), names, scorer=fuzz.token_set_ratio, score_cutoff=NAME_THRESHOLD,
+                            limit=None)
+    return tuple(dict.fromkeys(concepts[i] for _name, _score, i in found))
+
+
+def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
+                    texts: tuple[str, ...] = ()) -> dict[str, int]:
+    """Every known concept a patient's stated condition may be for a trial listing these
+    conditions to be theirs, with its strength: the trial's concepts (exact); their broader
+    and narrower concepts, their siblings under a parent the terminology marks ``family``
+    (polymyositis for a dermatomyositis trial), the concepts the registry files the trial's
+    conditions under (``within``, MeSH) and those above them, and the concepts inside names
+    the terminology does not know as a whole ("Hematologic Cancer": a malignancy) with
+    theirs (related); concepts one of whose names spells such a name (name). The relevance
+    gate and the pruning index (``data.store``) both read it, so they never disagree."""
+    terminology = load_terminology()
+    reach: dict[str, int] = {}
+
+    def related(concept: str, both_ways: bool) -> None:
+        if concept not in terminology:
+            return
+        around = set(terminology.ancestors(concept))
+        if both_ways:
+            around.update(terminology.descendants(concept))
+        for other in around:
+            reach.setdefault(other, RELATED_FIT)
+
+    for concept in concepts:
+        reach[concept] = EXACT_FIT
+    for concept in concepts:
+        related(concept, both_ways=True)
+        for parent in terminology.ancestors(concept):
+            found = terminology.get(parent)
+            if found is not None and parent != concept and found.attrs.get("family"):
+                for member in terminology.descendants(parent):
+                    reach.setdefault(member, RELATED_FIT)
+    for parent in within:
+        related(parent, both_ways=False)
+    unmapped = unmapped_names(texts)
+    for name in unmapped:
+        for inside in concepts_within(name):
+            related(inside, both_ways=True)
+    for name in unmapped:
+        for concept in concepts_named(name):
+            reach.setdefault(concept, NAME_FIT)
+    return reach

@@ -24,8 +24,10 @@ CATEGORIES = ("condition", "therapy", "analyte", "score", "infection", "biomarke
 _COMMON_KEYS = {"id", "label", "parents", "terms", "abbreviations", "zh"}
 _EXTRA_KEYS = {
     # registry_terms: names registries file conditions under (MeSH headings such as
-    # "Neoplasms") that are read in registry records only, never in what patients write
-    "condition": {"registry_terms"},
+    # "Neoplasms") that are read in registry records only, never in what patients write;
+    # family: true marks a disease family whose members a trial for one of them is related
+    # to (a dermatomyositis trial for a polymyositis patient: matching.relevance)
+    "condition": {"registry_terms", "family"},
     "therapy": {"half_life_days", "route", "kind"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},
     "score": {"range"},

@@ -17,15 +17,13 @@ from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import concepts_within
+from data.condition_names import EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
 from matching.evidence import Evidence
 from matching.leaf_result import LeafResult
 
-EXACT_FIT, RELATED_FIT, NAME_FIT = 3, 2, 1     # condition-match strength, best first
-NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for unknown names
 
 
 def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
@@ -61,16 +59,15 @@ def fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
 
 
 def _fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
-    if concept in terminology:
-        best = _strengths(leaf, terminology).get(concept, 0)
-    else:                              # a condition the terminology does not know: by spelling
-        best = 0
-        for target in leaf.get("concepts") or ():
-            rel = relation(concept, text, target, terminology)
-            if rel == EXACT:
-                return EXACT_FIT
-            if rel is not None:
-                best = max(best, RELATED_FIT if rel in (NARROWER, BROADER) else NAME_FIT)
+    if concept in terminology:         # names it spells are in the reach (the pruning index's too)
+        return _strengths(leaf, terminology).get(concept, 0)
+    best = 0                           # a condition the terminology does not know: by spelling
+    for target in leaf.get("concepts") or ():
+        rel = relation(concept, text, target, terminology)
+        if rel == EXACT:
+            return EXACT_FIT
+        if rel is not None:
+            best = max(best, RELATED_FIT if rel in (NARROWER, BROADER) else NAME_FIT)
     if best < RELATED_FIT and any(_name_fits(concept, text, name, terminology)
                                   for name in unmapped_texts(tuple(leaf.get("texts") or ()))):
         best = NAME_FIT
@@ -93,7 +90,7 @@ def _name_fits(concept: str, text: str, name: str, terminology: Terminology) -> 
     return found
 
 
-_LEAVES: dict[int, tuple[dict, int, dict[str, int], tuple[str, ...]]] = {}
+_LEAVES: dict[int, tuple[dict, int, dict[str, int]]] = {}
 
 
 def gate_value(ev: Evidence, leaf: dict) -> str:
@@ -111,13 +108,12 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
     if kept is None or kept[0] is not leaf or kept[1] != id(terminology):
         if len(_LEAVES) >= _MEMO_LIMIT:
             _LEAVES.clear()
-        kept = _LEAVES[id(leaf)] = (leaf, id(terminology), _strengths(leaf, terminology),
-                                    unmapped_texts(tuple(leaf.get("texts") or ())))
-    _, _, strengths, unmapped = kept
+        kept = _LEAVES[id(leaf)] = (leaf, id(terminology), _strengths(leaf, terminology))
+    strengths = kept[2]
     for fact in stated:
         concept, text = fact.concept, fact.text
         if concept in terminology:
-            if strengths.get(concept) or any(_name_fits(concept, text, name, terminology) for name in unmapped):
+            if strengths.get(concept):
                 return TRUE
         elif fit(concept, text, leaf, terminology):
             return TRUE
@@ -129,35 +125,14 @@ _STRENGTHS: dict[tuple, dict[str, int]] = {}
 
 def _strengths(leaf: dict, terminology: Terminology) -> dict[str, int]:
     """Every known concept a patient's condition may be for this trial to be theirs, with
-    its strength: the trial's concepts (exact); their broader and narrower concepts, the
-    concepts the registry files the trial's conditions under and those above them, and the
-    concepts inside names the terminology does not know as a whole ("Hematologic Cancer":
-    a malignancy) with theirs (related). Worked out once per list of conditions."""
+    its strength (``data.condition_names.condition_reach``: the pruning index reads the
+    same). Worked out once per list of conditions."""
     key = (tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()),
            id(terminology))
     found = _STRENGTHS.get(key)
     if found is not None:
         return found
-    strengths: dict[str, int] = {}
-
-    def related(concept: str, both_ways: bool) -> None:
-        if concept not in terminology:
-            return
-        around = set(terminology.ancestors(concept))
-        if both_ways:
-            around.update(terminology.descendants(concept))
-        for other in around:
-            strengths.setdefault(other, RELATED_FIT)
-
-    for concept in leaf.get("concepts") or ():
-        strengths[concept] = EXACT_FIT
-    for concept in leaf.get("concepts") or ():
-        related(concept, both_ways=True)
-    for parent in leaf.get("within") or ():     # the trial's condition lies under it
-        related(parent, both_ways=False)
-    for name in unmapped_texts(tuple(leaf.get("texts") or ())):
-        for inside in concepts_within(name):
-            related(inside, both_ways=True)
+    strengths = condition_reach(key[0], key[1], key[2])
     if len(_STRENGTHS) >= 50_000:
         _STRENGTHS.clear()
     _STRENGTHS[key] = strengths
