@@ -427,3 +427,16 @@ def test_the_benchmark_reports_shares_and_mismatches():
     assert all(len(row) == 2 for row in result["table"])
     # regression floor: the share recorded when the parser was written was 67.8 %
     assert result["exact_share"] >= 0.6
+
+
+def test_a_therapy_in_one_disease_setting_a_conditional_clause_and_a_low_grade_form_are_for_the_team():
+    # relevance set (issue #14): each made a patient the trial is for ineligible
+    rule = parse_criterion("No prior chemotherapy for metastatic breast cancer", "inclusion")
+    assert rule["type"] == "review"
+    rule = parse_criterion("for participants with screening eGFR ≥ 45 mL/min/1.73 m2, potassium must be ≥ 3.0 and "
+                           "≤ 4.8 mmol/L at the Screening Visit", "inclusion")
+    assert rule["type"] == "review"
+    rule = parse_criterion("Patients with low-grade or indolent lymphoma", "exclusion")
+    assert Evaluator(Profile(extract("DLBCL, relapsed"))).rule(rule).value != TRUE
+    assert parse_criterion("Metastatic breast cancer", "inclusion") == {"type": "diagnosis", "concept": "breast_cancer"}
+    assert parse_criterion("Prior chemotherapy", "exclusion") == {"type": "therapy", "concept": "chemotherapy"}

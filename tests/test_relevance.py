@@ -218,3 +218,26 @@ def test_keyword_scores_summed_per_word_equal_the_or_query(tmp_path):
     got = keyword_scores(db, profile)
     assert expected and set(got) == set(expected)
     assert all(abs(got[k] - expected[k]) < 1e-9 for k in expected)
+
+
+def test_a_sibling_in_a_disease_family_is_related_not_ruled_out():
+    # polymyositis for a dermatomyositis trial (inflammatory myopathy is marked ``family``);
+    # siblings elsewhere (Crohn's disease for an ulcerative colitis trial) still are not
+    dm = _trial("T-DM", conditions=["dermatomyositis"])
+    assert _gate(_results([_stated("polymyositis", "polymyositis")], [dm])["T-DM"]).status == "pass"
+    uc = _trial("T-UC", conditions=["ulcerative_colitis"])
+    assert _gate(_results([_stated("crohns_disease", "Crohn's")], [uc])["T-UC"]).status == "fail"
+
+
+def test_pruning_never_leaves_out_a_trial_the_gate_keeps(tmp_path):
+    # the pruning index is the gate's reach: a trial listing "Gynecologic Cancer" (a kind of
+    # cancer by the words inside it) and a trial filed under a broader MeSH heading
+    db = open_store(str(tmp_path / "t.db"))
+    gyn = dict(STORED_FIELDS, id="local-x-gyn", nct_id=None, title="A family history tool", criteria=[],
+               conditions=["breast_cancer"], conditions_text=["Gynecologic Cancer", "Breast Cancer"])
+    upsert_trials(db, [gyn], "import")
+    profile = Profile([_stated("ovarian_cancer", "ovarian cancer")])
+    assert _gate(_results(profile.facts, [gyn])["local-x-gyn"]).status == "pass"
+    assert "local-x-gyn" in {r.id for r in pruned_match(profile, TrialCatalog(db), today=TODAY)}
+    assert "local-x-gyn" not in {r.id for r in pruned_match(Profile([_stated("sle", "lupus")]), TrialCatalog(db),
+                                                            today=TODAY)}

@@ -72,7 +72,8 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return review("other", prepared, cues)
     if len(prepared) > MAX_CRITERION_CHARS:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
-    if cues.search("permission", prepared) or cues.search("note", prepared) or is_fragment(prepared, cues):
+    if (cues.search("permission", prepared) or cues.search("note", prepared) or cues.search("setting", prepared)
+            or is_fragment(prepared, cues)):
         return _whole_line_review(prepared, cues)
     sex = cues.sex_only(prepared)
     if sex is not None:
