@@ -33,12 +33,21 @@ def _short_tokens(text: str) -> set[str]:
     return {t for t in text.split() if len(t) <= 2 or any(ch.isdigit() for ch in t)}
 
 
+def condition_like() -> list:
+    """The concepts a trial may be for: every condition, and the infections the
+    terminology marks as a diagnosis (HIV, chronic hepatitis B and C)."""
+    terminology = load_terminology()
+    return [*terminology.by_category("condition"),
+            *(c for c in terminology.by_category("infection") if c.attrs.get("diagnosis"))]
+
+
 @lru_cache(maxsize=1)
 def _condition_index() -> tuple[dict[str, str], dict[str, str]]:
-    """(clean term -> concept id, abbreviation -> concept id) for condition concepts."""
+    """(clean term -> concept id, abbreviation -> concept id) for condition concepts (and
+    infections that are a diagnosis)."""
     terms: dict[str, str] = {}
     abbreviations: dict[str, str] = {}
-    for concept in load_terminology().by_category("condition"):
+    for concept in condition_like():
         for term in (concept.label, *concept.terms, *concept.attrs.get("registry_terms", ())):
             terms.setdefault(_clean(term), concept.id)
         for abbreviation in concept.abbreviations:
@@ -133,7 +142,7 @@ def unmapped_names(texts: tuple[str, ...]) -> tuple[str, ...]:
 def _condition_names() -> tuple[list[str], list[str]]:
     """(lower-case name, concept id) lists of every condition concept's label and terms."""
     names, concepts = [], []
-    for concept in load_terminology().by_category("condition"):
+    for concept in condition_like():
         for name in dict.fromkeys(n.lower() for n in (concept.label, *concept.terms)):
             names.append(name)
             concepts.append(concept.id)

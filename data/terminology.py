@@ -33,7 +33,9 @@ _EXTRA_KEYS = {
     "therapy": {"half_life_days", "route", "kind"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},
     "score": {"range"},
-    "infection": set(),
+    # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic
+    # hepatitis): registry condition names map to it and the relevance gate counts it
+    "infection": {"diagnosis"},
     "biomarker": set(),
 }
 

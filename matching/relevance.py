@@ -3,7 +3,7 @@ conditions, added to every trial as ``elig-condition`` by ``data.rule_nodes``) a
 condition-match strength the ranking uses.
 
 A trial is for a patient when one of its conditions meets one of the patient's stated
-diagnoses: the same concept, a broader or a narrower one (dermatomyositis is an
+diagnoses (conditions, and infections such as HIV that the terminology marks as one): the same concept, a broader or a narrower one (dermatomyositis is an
 inflammatory myopathy; lupus nephritis is lupus), a condition the registry files under the
 patient's (MeSH ancestors), or a registry name the terminology does not know but that
 spells one of the patient's conditions. A diagnosis is *stated* when asserted: not
@@ -31,11 +31,20 @@ def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
     return _diagnoses(ev)[:2]
 
 
+def diagnosis_facts(ev: Evidence) -> list[Fact]:
+    """The facts that may name a diagnosis: conditions, and infections the terminology
+    marks as a diagnosis (HIV, chronic hepatitis B and C)."""
+    terminology = ev.terminology
+    infections = [f for f in ev.facts("INFECTION")
+                  if (found := terminology.get(f.concept)) is not None and found.attrs.get("diagnosis")]
+    return [*ev.facts("CONDITION"), *infections]
+
+
 def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple]:
     """Stated and suspected diagnoses and their memo key, worked out once per judge."""
     found = ev.__dict__.get("_diagnoses")
     if found is None:
-        about = [f for f in ev.facts("CONDITION") if not (f.negated or f.family or f.hypothetical)]
+        about = [f for f in diagnosis_facts(ev) if not (f.negated or f.family or f.hypothetical)]
         stated, suspected = [f for f in about if not f.uncertain], [f for f in about if f.uncertain]
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)))
         found = ev.__dict__["_diagnoses"] = (stated, suspected, key)
