@@ -440,3 +440,19 @@ def test_a_therapy_in_one_disease_setting_a_conditional_clause_and_a_low_grade_f
     assert Evaluator(Profile(extract("DLBCL, relapsed"))).rule(rule).value != TRUE
     assert parse_criterion("Metastatic breast cancer", "inclusion") == {"type": "diagnosis", "concept": "breast_cancer"}
     assert parse_criterion("Prior chemotherapy", "exclusion") == {"type": "therapy", "concept": "chemotherapy"}
+
+
+def test_an_allergy_list_and_a_window_on_part_of_a_list_are_for_the_team():
+    # relevance set (issue #14): "hypersensitivity to ... paclitaxel, or carboplatin" read
+    # carboplatin as a prior drug; "chemotherapy, or biological therapy, ... within the past
+    # 28 days" read chemotherapy without the window; each excluded a patient the trial is for
+    text = ("Known allergy to murine proteins or hypersensitivity to any of the excipients of the oregovomab, "
+            "paclitaxel, or carboplatin.")
+    assert parse_criterion(text, "exclusion")["type"] == "review"
+    text = ("Systemic anti-cancer therapy, such as chemotherapy, or biological therapy, immunomodulatory drug "
+            "therapy, received within the past 28 days or 5 half-lives, whichever is longer")
+    assert parse_criterion(text, "exclusion")["type"] == "review"
+    assert parse_criterion("Chemotherapy within 4 weeks", "exclusion") == {
+        "type": "therapy", "concept": "chemotherapy", "within_days": 28}
+    assert parse_criterion("Known allergy to carboplatin", "exclusion")["all"][0] == {
+        "type": "therapy", "concept": "carboplatin", "response": "intolerant"}

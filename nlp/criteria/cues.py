@@ -28,7 +28,7 @@ PATTERN_SECTIONS = (
     "pregnancy_planning", "antibody", "age", "ignore", "not_facts", "connectors_or", "connectors_and",
     "conditional", "permission", "note", "fragment", "age_not_patient", "other_person", "infection_kinds",
     "both_sexes", "women_only", "name_modifiers", "whichever", "therapy_heads", "obligation",
-    "score_at_most", "score_at_least", "result_negative", "setting",
+    "score_at_most", "score_at_least", "result_negative", "setting", "allergy",
 )
 MAP_SECTIONS = ("disease_antibodies", "graded_by")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -39,7 +39,7 @@ _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_u
 SEXES = ("female", "male")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
-             "score_at_most", "score_at_least", "result_negative", "setting"}
+             "score_at_most", "score_at_least", "result_negative", "setting", "allergy"}
 
 
 @dataclass(frozen=True)
