@@ -125,7 +125,7 @@ def concepts_within(name: str) -> tuple[str, ...]:
 
 
 # Condition-match strengths of the relevance gate (``matching.relevance``), best first: the
-# trial's own concept; a broader, narrower or sibling-in-a-family one, or one the registry
+# trial's own concept; a broader or narrower one, or one the registry
 # files the trial under; a concept one of whose names spells a registry name the
 # terminology does not know as a whole.
 EXACT_FIT, RELATED_FIT, NAME_FIT = 3, 2, 1
@@ -163,8 +163,7 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
                     texts: tuple[str, ...] = ()) -> dict[str, int]:
     """Every known concept a patient's stated condition may be for a trial listing these
     conditions to be theirs, with its strength: the trial's concepts (exact); their broader
-    and narrower concepts, their siblings under a parent the terminology marks ``family``
-    (polymyositis for a dermatomyositis trial), the concepts the registry files the trial's
+    and narrower concepts, the concepts the registry files the trial's
     conditions under (``within``, MeSH) and those above them, and the concepts inside names
     the terminology does not know as a whole ("Hematologic Cancer": a malignancy) with
     theirs (related); concepts one of whose names spells such a name (name). The relevance
@@ -185,11 +184,6 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         reach[concept] = EXACT_FIT
     for concept in concepts:
         related(concept, both_ways=True)
-        for parent in terminology.ancestors(concept):
-            found = terminology.get(parent)
-            if found is not None and parent != concept and found.attrs.get("family"):
-                for member in terminology.descendants(parent):
-                    reach.setdefault(member, RELATED_FIT)
     for parent in within:
         related(parent, both_ways=False)
     unmapped = unmapped_names(texts)

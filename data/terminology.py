@@ -25,11 +25,9 @@ _COMMON_KEYS = {"id", "label", "parents", "terms", "abbreviations", "zh"}
 _EXTRA_KEYS = {
     # registry_terms: names registries file conditions under (MeSH headings such as
     # "Neoplasms") that are read in registry records only, never in what patients write;
-    # family: true marks a disease family whose members a trial for one of them is related
-    # to (a dermatomyositis trial for a polymyositis patient: matching.relevance);
     # spread: true marks a site a cancer spread to (liver metastases), not a cancer of its
     # own: never "another malignancy" in a trial for the patient's cancer (matching.leaves)
-    "condition": {"registry_terms", "family", "spread"},
+    "condition": {"registry_terms", "spread"},
     "therapy": {"half_life_days", "route", "kind"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},
     "score": {"range"},

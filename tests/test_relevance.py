@@ -220,13 +220,14 @@ def test_keyword_scores_summed_per_word_equal_the_or_query(tmp_path):
     assert all(abs(got[k] - expected[k]) < 1e-9 for k in expected)
 
 
-def test_a_sibling_in_a_disease_family_is_related_not_ruled_out():
-    # polymyositis for a dermatomyositis trial (inflammatory myopathy is marked ``family``);
-    # siblings elsewhere (Crohn's disease for an ulcerative colitis trial) still are not
+def test_a_sibling_condition_is_another_condition():
+    # polymyositis for a dermatomyositis-only trial: ruled out, naming both (the patient
+    # may say they also have it); a trial naming the family keeps both
     dm = _trial("T-DM", conditions=["dermatomyositis"])
-    assert _gate(_results([_stated("polymyositis", "polymyositis")], [dm])["T-DM"]).status == "pass"
-    uc = _trial("T-UC", conditions=["ulcerative_colitis"])
-    assert _gate(_results([_stated("crohns_disease", "Crohn's")], [uc])["T-UC"]).status == "fail"
+    gate = _gate(_results([_stated("polymyositis", "polymyositis")], [dm])["T-DM"])
+    assert gate.status == "fail" and "dermatomyositis" in gate.evidence[0].reason
+    iim = _trial("T-IIM", conditions=["inflammatory_myopathy"])
+    assert _gate(_results([_stated("polymyositis", "polymyositis")], [iim])["T-IIM"]).status == "pass"
 
 
 def test_pruning_never_leaves_out_a_trial_the_gate_keeps(tmp_path):
