@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from data.files import DATA_DIR, read_yaml
 from data.terminology import load_terminology
 
 # fuzz.ratio over lower-cased, punctuation-free names. 92 keeps "crohns diseases" ~
@@ -33,12 +34,21 @@ def _short_tokens(text: str) -> set[str]:
     return {t for t in text.split() if len(t) <= 2 or any(ch.isdigit() for ch in t)}
 
 
+def condition_like() -> list:
+    """The concepts a trial may be for: every condition, and the infections the
+    terminology marks as a diagnosis (HIV, chronic hepatitis B and C)."""
+    terminology = load_terminology()
+    return [*terminology.by_category("condition"),
+            *(c for c in terminology.by_category("infection") if c.attrs.get("diagnosis"))]
+
+
 @lru_cache(maxsize=1)
 def _condition_index() -> tuple[dict[str, str], dict[str, str]]:
-    """(clean term -> concept id, abbreviation -> concept id) for condition concepts."""
+    """(clean term -> concept id, abbreviation -> concept id) for condition concepts (and
+    infections that are a diagnosis)."""
     terms: dict[str, str] = {}
     abbreviations: dict[str, str] = {}
-    for concept in load_terminology().by_category("condition"):
+    for concept in condition_like():
         for term in (concept.label, *concept.terms, *concept.attrs.get("registry_terms", ())):
             terms.setdefault(_clean(term), concept.id)
         for abbreviation in concept.abbreviations:
@@ -113,3 +123,109 @@ def concepts_within(name: str) -> tuple[str, ...]:
             if concept not in found:
                 found.append(concept)
     return tuple(found)
+
+
+# Condition-match strengths of the relevance gate (``matching.relevance``), best first: the
+# trial's own concept; a broader or narrower one, or one the registry
+# files the trial under; a concept one of whose names spells a registry name the
+# terminology does not know as a whole.
+EXACT_FIT, RELATED_FIT, NAME_FIT = 3, 2, 1
+NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for unknown names
+
+
+def unmapped_names(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The registry names no condition concept stands for (the others are judged by their
+    concepts, as the record lists them)."""
+    return tuple(t for t in texts if condition_concept(t) is None)
+
+
+@lru_cache(maxsize=1)
+def _condition_names() -> tuple[list[str], list[str]]:
+    """(lower-case name, concept id) lists of every condition concept's label and terms."""
+    names, concepts = [], []
+    for concept in condition_like():
+        for name in dict.fromkeys(n.lower() for n in (concept.label, *concept.terms)):
+            names.append(name)
+            concepts.append(concept.id)
+    return names, concepts
+
+
+@lru_cache(maxsize=20_000)
+def concepts_named(name: str) -> tuple[str, ...]:
+    """The condition concepts one of whose names spells a registry name the terminology
+    does not know (rapidfuzz ``token_set_ratio`` >= ``NAME_THRESHOLD``)."""
+    names, concepts = _condition_names()
+    found = process.extract(name.lower(), names, scorer=fuzz.token_set_ratio, score_cutoff=NAME_THRESHOLD,
+                            limit=None)
+    return tuple(dict.fromkeys(concepts[i] for _name, _score, i in found))
+
+
+def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
+                    texts: tuple[str, ...] = ()) -> dict[str, int]:
+    """Every known concept a patient's stated condition may be for a trial listing these
+    conditions to be theirs, with its strength: the trial's concepts (exact); their broader
+    and narrower concepts, the concepts the registry files the trial's
+    conditions under (``within``, MeSH) and those above them, and the concepts inside names
+    the terminology does not know as a whole ("Hematologic Cancer": a malignancy) with
+    theirs (related); concepts one of whose names spells such a name (name). The relevance
+    gate and the pruning index (``data.store``) both read it, so they never disagree."""
+    terminology = load_terminology()
+    reach: dict[str, int] = {}
+
+    def related(concept: str, both_ways: bool) -> None:
+        if concept not in terminology:
+            return
+        around = set(terminology.ancestors(concept))
+        if both_ways:
+            around.update(terminology.descendants(concept))
+        for other in around:
+            reach.setdefault(other, RELATED_FIT)
+
+    names: dict[str, list[str]] = {}            # concept -> the registry names standing for it
+    for text in texts:
+        mapped = condition_concept(text)
+        if mapped is not None:
+            names.setdefault(mapped, []).append(text)
+    unmapped = unmapped_names(texts)
+    inside_names = [(inside, name) for name in unmapped for inside in concepts_within(name)]
+    listed = set(concepts) | {inside for inside, _name in inside_names}
+    for concept in concepts:
+        reach[concept] = EXACT_FIT
+    for concept in concepts:
+        related(concept, both_ways=not _category(concept, names.get(concept, ()), listed))
+    for parent in within:
+        related(parent, both_ways=False)
+    for inside, name in inside_names:
+        related(inside, both_ways=not _category(inside, (name,), listed))
+    for name in unmapped:
+        for concept in concepts_named(name):
+            reach.setdefault(concept, NAME_FIT)
+    return reach
+
+
+def _category(concept: str, names: tuple[str, ...] | list[str], listed: set[str]) -> bool:
+    """A listed condition that only files the trial under a heading: every registry name
+    for it is a plural category heading ("Autoimmune Diseases", "Connective Tissue
+    Diseases": ``category_heads`` in data/evidence.yaml) and the trial lists a more specific
+    condition under it ("Scleroderma, Diffuse"). It reaches a patient who names it (or a
+    broader one), not every disease below it. Alone ("Autoimmune Diseases" only, a basket
+    trial), or named in the singular ("Solid Tumor"), it reaches them all."""
+    terminology = load_terminology()
+    heads = category_heads()
+    if not names or concept not in terminology or not all(_last_word(n) in heads for n in names):
+        return False
+    below = set(terminology.descendants(concept))
+    return any(other != concept and other in below for other in listed)
+
+
+def _last_word(name: str) -> str:
+    words = re.findall(r"[^\W\d_]+", name.casefold())
+    return words[-1] if words else ""
+
+
+@lru_cache(maxsize=1)
+def category_heads() -> frozenset[str]:
+    """``category_heads`` of data/evidence.yaml (validated with the rest of the file by
+    matching/evidence_rules.py): last words of registry names that are category headings."""
+    heads = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("category_heads") or []
+    return frozenset(str(h).strip().casefold() for h in heads)

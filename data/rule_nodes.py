@@ -41,8 +41,10 @@ def _hash(text: str) -> str:
 
 
 # Bump when what ``plan_row`` makes of a record changes: stored plans are then made again
-# (``data.store.replan``) the next time a store is opened. 2, 3: own-condition marks (``besides``).
-PLAN_VERSION = "3"
+# (``data.store.replan``) the next time a store is opened. 2, 3: own-condition marks (``besides``);
+# 4: the pruning index (trial_conditions) is made again with the plans: the gate's reach;
+# 5: category headings beside a condition under them reach no further (condition_names).
+PLAN_VERSION = "5"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

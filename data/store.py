@@ -25,9 +25,10 @@ from data import search
 from data.catalogue import load_catalogue
 from data.limits import limits_row
 from data.migrations import apply_migrations
-from data.rule_nodes import PLAN_VERSION, plan_row
+from data.condition_names import condition_reach
+from data.rule_nodes import PLAN_VERSION, condition_target, plan_row
 from data.settings import db_path, number_setting
-from data.terminology import TERMINOLOGY_DIR, load_terminology
+from data.terminology import TERMINOLOGY_DIR
 from data.trials import TRIALS_DIR, iter_criteria, load_trials, validate_record
 
 
@@ -215,8 +216,9 @@ def connect(path: str | os.PathLike | None = None) -> sqlite_utils.Database:
 # flattened, parents before children), sites, contacts (trial-level ones have site_id
 # NULL), trial_conditions and meta.
 #
-# trial_conditions is the pruning index: for each condition concept a trial lists, the
-# concept itself, every descendant and every ancestor in the terminology. A patient's
+# trial_conditions is the pruning index: every concept the trial's condition gate admits
+# (``condition_index``): for each condition concept a trial lists, the concept itself, every
+# descendant and every ancestor in the terminology, and the rest of the gate's reach. A patient's
 # condition concept then finds a trial by a single lookup whether the patient's concept is
 # more specific (dermatomyositis for a trial listing inflammatory myopathy), the same, or
 # more general (myositis for a trial listing dermatomyositis). Pruning narrows the
@@ -259,6 +261,9 @@ def replan(db: sqlite_utils.Database) -> bool:
             db.conn.executemany("INSERT OR IGNORE INTO rule_nodes (hash, node) VALUES (?, ?)", nodes)
             db.execute("UPDATE trial_limits SET plan = ?, condition_list = ? WHERE trial_id = ?",
                        [plan, conditions, record["id"]])
+            db.execute("DELETE FROM trial_conditions WHERE trial_id = ?", [record["id"]])   # the gate's reach
+            db.conn.executemany("INSERT INTO trial_conditions (trial_id, concept) VALUES (?, ?)",
+                                [(record["id"], concept) for concept in condition_index(record)])
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [_PLAN_VERSION_KEY, PLAN_VERSION])
         _bump_trials_version(db)
     return True
@@ -408,16 +413,18 @@ def trial_freshness(db: sqlite_utils.Database, trial_ids: list[str] | None = Non
     }
 
 
-def condition_index(concepts: list[str]) -> list[str]:
-    """The trial_conditions entries for a trial's condition concepts: each concept, its
-    descendants and its ancestors (see the comment above), sorted."""
-    terminology = load_terminology()
-    index: set[str] = set()
-    for concept in concepts:
-        index.add(concept)
-        index.update(terminology.ancestors(concept))
-        index.update(terminology.descendants(concept))
-    return sorted(index)
+def condition_index(record: dict) -> list[str]:
+    """The trial_conditions entries for a trial: every concept its condition gate
+    (``data.rule_nodes.condition_target``) admits, as ``data.condition_names.condition_reach``
+    works them out (each concept, its descendants and ancestors, ...: see the comment
+    above), sorted. Pruning and the gate read the same reach, so pruning never leaves out
+    a trial the gate would keep."""
+    target = condition_target(record)
+    if target is None:
+        return []
+    rule = target["rule"]
+    return sorted(condition_reach(tuple(rule.get("concepts") or ()), tuple(rule.get("within") or ()),
+                                  tuple(rule.get("texts") or ())))
 
 
 @contextmanager
@@ -497,7 +504,7 @@ def _write(db: sqlite_utils.Database, records: list[dict], origin: str) -> None:
         _insert_contacts(db, record["id"], None, record["contacts"])
         db.conn.executemany(
             "INSERT INTO trial_conditions (trial_id, concept) VALUES (?, ?)",
-            [(record["id"], concept) for concept in condition_index(record["conditions"])],
+            [(record["id"], concept) for concept in condition_index(record)],
         )
         plan, conditions, nodes = plan_row(record)           # compiled criteria (data/rule_nodes.py)
         db.conn.executemany("INSERT OR IGNORE INTO rule_nodes (hash, node) VALUES (?, ?)", nodes)

@@ -24,12 +24,16 @@ CATEGORIES = ("condition", "therapy", "analyte", "score", "infection", "biomarke
 _COMMON_KEYS = {"id", "label", "parents", "terms", "abbreviations", "zh"}
 _EXTRA_KEYS = {
     # registry_terms: names registries file conditions under (MeSH headings such as
-    # "Neoplasms") that are read in registry records only, never in what patients write
-    "condition": {"registry_terms"},
+    # "Neoplasms") that are read in registry records only, never in what patients write;
+    # spread: true marks a site a cancer spread to (liver metastases), not a cancer of its
+    # own: never "another malignancy" in a trial for the patient's cancer (matching.leaves)
+    "condition": {"registry_terms", "spread"},
     "therapy": {"half_life_days", "route", "kind"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},
     "score": {"range"},
-    "infection": set(),
+    # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic
+    # hepatitis): registry condition names map to it and the relevance gate counts it
+    "infection": {"diagnosis"},
     "biomarker": set(),
 }
 

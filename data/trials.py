@@ -237,7 +237,7 @@ class _Checker:
             items = self.value(value, ("list", "text"), path)
             for i, concept in enumerate(items):
                 found = self.terminology.get(concept)
-                if found is None or found.category != "condition":
+                if found is None or not (found.category == "condition" or found.attrs.get("diagnosis")):
                     self.fail(f"{path}[{i}]", f"{concept!r} is not a condition concept in data/terminology")
             return items
         if isinstance(spec, tuple):

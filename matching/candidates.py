@@ -43,7 +43,6 @@ from core.facts import Profile
 from core.truth import FALSE, TRUE
 from data.terminology import load_terminology
 
-CONDITION = "CONDITION"
 _FEMALE = {"type": "sex", "allowed": ["female"]}      # the matcher's own sex judge, asked three ways
 _MALE = {"type": "sex", "allowed": ["male"]}
 _EITHER = {"type": "sex", "allowed": ["female", "male"]}
@@ -87,13 +86,14 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
     """The pruning-relevant facts of a profile, read the way the matcher reads them."""
     from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
     from matching.leaves import stated_age  # start-up: the matcher only once a turn matches
+    from matching.relevance import diagnosis_facts  # start-up: the matcher only once a turn matches
 
     terminology = load_terminology()
     ev = Evaluator(profile, terminology, today=today)
     notes: list[str] = []
     conditions: list[str] = []
     unknown = False
-    for fact in ev.facts(CONDITION):
+    for fact in diagnosis_facts(ev):          # the gate's own (matching.relevance)
         if not fact.asserted or fact.uncertain:
             continue
         if fact.concept in terminology:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from data.condition_names import condition_concept
+from data.condition_names import unmapped_names
 from data.terminology import load_terminology
 from matching.compare import describe as op_text
 from matching.derived import window_days
@@ -73,7 +73,7 @@ def describe_leaf(leaf: dict) -> str:
 def unmapped_texts(texts: tuple[str, ...]) -> tuple[str, ...]:
     """The registry names no condition concept stands for (the others are judged by their
     concepts, as the record lists them)."""
-    return tuple(t for t in texts if condition_concept(t) is None)
+    return unmapped_names(texts)
 
 
 _CONDITIONS_TEXT: dict[tuple, str] = {}

@@ -21,7 +21,6 @@ class EvidenceRules:
     active_markers: frozenset[str]
     named_means_active: frozenset[str]
     viral_loads: dict[str, str]
-    category_heads: frozenset[str] = frozenset()
 
 
 def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
@@ -53,7 +52,7 @@ def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
     heads = doc.get("category_heads") or []
     if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() and " " not in h.strip() for h in heads):
         raise DataError(f"{path.name}.category_heads", "must be a list of single words")
-    return EvidenceRules(viral_loads=dict(loads), category_heads=frozenset(h.strip().casefold() for h in heads), **lists)
+    return EvidenceRules(viral_loads=dict(loads), **lists)     # category_heads: read by data.condition_names
 
 
 @lru_cache(maxsize=1)

@@ -50,14 +50,18 @@ def _besides_own(ev: Evidence, leaf: dict, present: list[Fact]) -> tuple[list[Fa
     own = leaf.get("besides")
     if not own or not present:
         return present, []
-    is_a, named = ev.terminology.is_a, leaf.get("concept")
+    terminology = ev.terminology
+    is_a, named = terminology.is_a, leaf.get("concept")
 
     def own_form(fact: Fact, target: str) -> bool:
         # only a criterion naming the trial's disease or a broader one ("metastatic breast
         # cancer", "any other malignancy"); one naming a narrower form ("active lupus
-        # nephritis" in a lupus trial) is judged as usual, and asked about
+        # nephritis" in a lupus trial) is judged as usual, and asked about. A site the
+        # cancer spread to ("liver mets") is the trial's disease too, never another cancer
+        found = terminology.get(fact.concept)
+        spread = found is not None and bool(found.attrs.get("spread")) and is_a(fact.concept, named)
         return is_a(target, named) and (fact.concept == target or is_a(fact.concept, target)
-                                        or is_a(target, fact.concept))
+                                        or is_a(target, fact.concept) or spread)
 
     mine = [f for f in present if any(own_form(f, c) for c in own)]
     return [f for f in present if f not in mine], mine

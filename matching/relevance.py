@@ -3,7 +3,7 @@ conditions, added to every trial as ``elig-condition`` by ``data.rule_nodes``) a
 condition-match strength the ranking uses.
 
 A trial is for a patient when one of its conditions meets one of the patient's stated
-diagnoses: the same concept, a broader or a narrower one (dermatomyositis is an
+diagnoses (conditions, and infections such as HIV that the terminology marks as one): the same concept, a broader or a narrower one (dermatomyositis is an
 inflammatory myopathy; lupus nephritis is lupus), a condition the registry files under the
 patient's (MeSH ancestors), or a registry name the terminology does not know but that
 spells one of the patient's conditions. A diagnosis is *stated* when asserted: not
@@ -13,23 +13,17 @@ with stated diagnoses none of which fit, it is false, and the reason names both 
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
 from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import condition_concept, concepts_within
+from data.condition_names import EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
 from matching.evidence import Evidence
-from matching.evidence_rules import load_evidence_rules
 from matching.leaf_result import LeafResult
 
-EXACT_FIT, RELATED_FIT, NAME_FIT = 3, 2, 1     # condition-match strength, best first
-NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for unknown names
 
 
 def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
@@ -37,11 +31,20 @@ def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
     return _diagnoses(ev)[:2]
 
 
+def diagnosis_facts(ev: Evidence) -> list[Fact]:
+    """The facts that may name a diagnosis: conditions, and infections the terminology
+    marks as a diagnosis (HIV, chronic hepatitis B and C)."""
+    terminology = ev.terminology
+    infections = [f for f in ev.facts("INFECTION")
+                  if (found := terminology.get(f.concept)) is not None and found.attrs.get("diagnosis")]
+    return [*ev.facts("CONDITION"), *infections]
+
+
 def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple]:
     """Stated and suspected diagnoses and their memo key, worked out once per judge."""
     found = ev.__dict__.get("_diagnoses")
     if found is None:
-        about = [f for f in ev.facts("CONDITION") if not (f.negated or f.family or f.hypothetical)]
+        about = [f for f in diagnosis_facts(ev) if not (f.negated or f.family or f.hypothetical)]
         stated, suspected = [f for f in about if not f.uncertain], [f for f in about if f.uncertain]
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)))
         found = ev.__dict__["_diagnoses"] = (stated, suspected, key)
@@ -65,16 +68,15 @@ def fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
 
 
 def _fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
-    if concept in terminology:
-        best = _strengths(leaf, terminology).get(concept, 0)
-    else:                              # a condition the terminology does not know: by spelling
-        best = 0
-        for target in leaf.get("concepts") or ():
-            rel = relation(concept, text, target, terminology)
-            if rel == EXACT:
-                return EXACT_FIT
-            if rel is not None:
-                best = max(best, RELATED_FIT if rel in (NARROWER, BROADER) else NAME_FIT)
+    if concept in terminology:         # names it spells are in the reach (the pruning index's too)
+        return _strengths(leaf, terminology).get(concept, 0)
+    best = 0                           # a condition the terminology does not know: by spelling
+    for target in leaf.get("concepts") or ():
+        rel = relation(concept, text, target, terminology)
+        if rel == EXACT:
+            return EXACT_FIT
+        if rel is not None:
+            best = max(best, RELATED_FIT if rel in (NARROWER, BROADER) else NAME_FIT)
     if best < RELATED_FIT and any(_name_fits(concept, text, name, terminology)
                                   for name in unmapped_texts(tuple(leaf.get("texts") or ()))):
         best = NAME_FIT
@@ -97,7 +99,7 @@ def _name_fits(concept: str, text: str, name: str, terminology: Terminology) -> 
     return found
 
 
-_LEAVES: dict[int, tuple[dict, int, dict[str, int], tuple[str, ...]]] = {}
+_LEAVES: dict[int, tuple[dict, int, dict[str, int]]] = {}
 
 
 def gate_value(ev: Evidence, leaf: dict) -> str:
@@ -115,13 +117,12 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
     if kept is None or kept[0] is not leaf or kept[1] != id(terminology):
         if len(_LEAVES) >= _MEMO_LIMIT:
             _LEAVES.clear()
-        kept = _LEAVES[id(leaf)] = (leaf, id(terminology), _strengths(leaf, terminology),
-                                    unmapped_texts(tuple(leaf.get("texts") or ())))
-    _, _, strengths, unmapped = kept
+        kept = _LEAVES[id(leaf)] = (leaf, id(terminology), _strengths(leaf, terminology))
+    strengths = kept[2]
     for fact in stated:
         concept, text = fact.concept, fact.text
         if concept in terminology:
-            if strengths.get(concept) or any(_name_fits(concept, text, name, terminology) for name in unmapped):
+            if strengths.get(concept):
                 return TRUE
         elif fit(concept, text, leaf, terminology):
             return TRUE
@@ -133,67 +134,18 @@ _STRENGTHS: dict[tuple, dict[str, int]] = {}
 
 def _strengths(leaf: dict, terminology: Terminology) -> dict[str, int]:
     """Every known concept a patient's condition may be for this trial to be theirs, with
-    its strength: the trial's concepts (exact); their broader and narrower concepts, the
-    concepts the registry files the trial's conditions under and those above them, and the
-    concepts inside names the terminology does not know as a whole ("Hematologic Cancer":
-    a malignancy) with theirs (related). Worked out once per list of conditions."""
+    its strength (``data.condition_names.condition_reach``: the pruning index reads the
+    same). Worked out once per list of conditions."""
     key = (tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()),
            id(terminology))
     found = _STRENGTHS.get(key)
     if found is not None:
         return found
-    strengths: dict[str, int] = {}
-
-    def related(concept: str, both_ways: bool) -> None:
-        if concept not in terminology:
-            return
-        around = set(terminology.ancestors(concept))
-        if both_ways:
-            around.update(terminology.descendants(concept))
-        for other in around:
-            strengths.setdefault(other, RELATED_FIT)
-
-    concepts = list(leaf.get("concepts") or ())
-    texts = tuple(leaf.get("texts") or ())
-    names: dict[str, list[str]] = {}            # concept -> the registry names standing for it
-    for text in texts:
-        mapped = condition_concept(text)
-        if mapped is not None:
-            names.setdefault(mapped, []).append(text)
-    inside_names = [(inside, name) for name in unmapped_texts(texts) for inside in concepts_within(name)]
-    listed = set(concepts) | {inside for inside, _name in inside_names}
-    for concept in concepts:
-        strengths[concept] = EXACT_FIT
-    for concept in concepts:
-        related(concept, both_ways=not _category(concept, names.get(concept, ()), listed, terminology))
-    for parent in leaf.get("within") or ():     # the trial's condition lies under it
-        related(parent, both_ways=False)
-    for inside, name in inside_names:
-        related(inside, both_ways=not _category(inside, (name,), listed, terminology))
+    strengths = condition_reach(key[0], key[1], key[2])
     if len(_STRENGTHS) >= 50_000:
         _STRENGTHS.clear()
     _STRENGTHS[key] = strengths
     return strengths
-
-
-def _category(concept: str, names: Iterable[str], listed: set[str], terminology: Terminology) -> bool:
-    """A listed condition that only files the trial under a heading: every registry name
-    for it is a plural category heading ("Autoimmune Diseases", "Connective Tissue
-    Diseases": ``category_heads`` in data/evidence.yaml) and the trial lists a more specific
-    condition under it ("Scleroderma, Diffuse"). It fits a patient who names it (or a
-    broader one), not every disease below it. Alone ("Autoimmune Diseases" only, a basket
-    trial), or named in the singular ("Solid Tumor"), it fits them all."""
-    names = list(names)
-    heads = load_evidence_rules().category_heads
-    if not names or concept not in terminology or not all(_last_word(n) in heads for n in names):
-        return False
-    below = set(terminology.descendants(concept))
-    return any(other != concept and other in below for other in listed)
-
-
-def _last_word(name: str) -> str:
-    words = re.findall(r"[^\W\d_]+", name.casefold())
-    return words[-1] if words else ""
 
 
 def _names(concept: str, terminology: Terminology) -> set[str]:

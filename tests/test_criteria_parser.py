@@ -427,3 +427,32 @@ def test_the_benchmark_reports_shares_and_mismatches():
     assert all(len(row) == 2 for row in result["table"])
     # regression floor: the share recorded when the parser was written was 67.8 %
     assert result["exact_share"] >= 0.6
+
+
+def test_a_therapy_in_one_disease_setting_a_conditional_clause_and_a_low_grade_form_are_for_the_team():
+    # relevance set (issue #14): each made a patient the trial is for ineligible
+    rule = parse_criterion("No prior chemotherapy for metastatic breast cancer", "inclusion")
+    assert rule["type"] == "review"
+    rule = parse_criterion("for participants with screening eGFR ≥ 45 mL/min/1.73 m2, potassium must be ≥ 3.0 and "
+                           "≤ 4.8 mmol/L at the Screening Visit", "inclusion")
+    assert rule["type"] == "review"
+    rule = parse_criterion("Patients with low-grade or indolent lymphoma", "exclusion")
+    assert Evaluator(Profile(extract("DLBCL, relapsed"))).rule(rule).value != TRUE
+    assert parse_criterion("Metastatic breast cancer", "inclusion") == {"type": "diagnosis", "concept": "breast_cancer"}
+    assert parse_criterion("Prior chemotherapy", "exclusion") == {"type": "therapy", "concept": "chemotherapy"}
+
+
+def test_an_allergy_list_and_a_window_on_part_of_a_list_are_for_the_team():
+    # relevance set (issue #14): "hypersensitivity to ... paclitaxel, or carboplatin" read
+    # carboplatin as a prior drug; "chemotherapy, or biological therapy, ... within the past
+    # 28 days" read chemotherapy without the window; each excluded a patient the trial is for
+    text = ("Known allergy to murine proteins or hypersensitivity to any of the excipients of the oregovomab, "
+            "paclitaxel, or carboplatin.")
+    assert parse_criterion(text, "exclusion")["type"] == "review"
+    text = ("Systemic anti-cancer therapy, such as chemotherapy, or biological therapy, immunomodulatory drug "
+            "therapy, received within the past 28 days or 5 half-lives, whichever is longer")
+    assert parse_criterion(text, "exclusion")["type"] == "review"
+    assert parse_criterion("Chemotherapy within 4 weeks", "exclusion") == {
+        "type": "therapy", "concept": "chemotherapy", "within_days": 28}
+    assert parse_criterion("Known allergy to carboplatin", "exclusion")["all"][0] == {
+        "type": "therapy", "concept": "carboplatin", "response": "intolerant"}

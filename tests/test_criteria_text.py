@@ -210,3 +210,23 @@ def test_a_heading_item_in_a_flat_numbered_list_groups_the_items_after_it():
     assert [c["text"] for c in criteria[1]["children"]] == ["ALT <= 3 x ULN;", "Creatinine <= 1.5 mg/dL"]
     assert "rule" not in criteria[1] and criteria[1]["combine"] == "all"
     assert criteria[2]["combine"] == "any" and [c["text"] for c in criteria[2]["children"]] == ["SLE", "Systemic sclerosis"]
+
+
+def test_a_named_exclusion_heading_inside_the_inclusion_list_starts_the_exclusions():
+    # NCT06370169 lists its exclusions under a bullet of the inclusion list; NCT04961996
+    # names its lists "Primary Study Inclusion/Exclusion Criteria:"; NCT05438667 ends its
+    # heading with a full-width colon
+    text = ("Inclusion Criteria:\n* Adult.\n* The exclusion criteria for these volunteers will be:\n"
+            "  * Pediatric Patients (<18 years)\n  * Pregnant.")
+    criteria = split_criteria(text, REVIEW)
+    assert [(c["kind"], c["text"]) for c in criteria] == [
+        ("inclusion", "Adult."), ("exclusion", "Pediatric Patients (<18 years)"), ("exclusion", "Pregnant.")]
+    text = "Primary Study Inclusion Criteria:\n* Adult.\n\nPrimary Study Exclusion Criteria:\n* Pregnant."
+    assert [c["kind"] for c in split_criteria(text, REVIEW)] == ["inclusion", "exclusion"]
+    assert [c["text"] for c in split_criteria("Inclusion Criteria：\n1. Adult.", REVIEW)] == ["Adult."]
+
+
+def test_a_line_that_refers_to_criteria_is_no_heading():
+    text = "Inclusion Criteria:\n* Adult.\n* Patients meeting the exclusion criteria of the parent study"
+    criteria = split_criteria(text, REVIEW)
+    assert [c["kind"] for c in criteria] == ["inclusion", "inclusion"]

@@ -82,3 +82,15 @@ def test_stored_plans_are_made_again_when_the_planner_changes(tmp_path):
     db.conn.commit()
     assert replan(db) is True and replan(db) is False
     assert json.loads(db.execute("SELECT plan FROM trial_limits WHERE trial_id = 'local-bc'").fetchone()[0])
+
+
+def test_a_site_the_cancer_spread_to_is_not_another_malignancy():
+    # rel-028 of the relevance set: "liver mets" of a lung cancer excluded every SCLC patient
+    # with liver metastases from "other cancers"
+    facts = [_stated("breast_cancer", "breast cancer"), Fact("CONDITION", "liver_metastases", "liver mets", 20, 30)]
+    result = match(Profile(facts), [_breast_trial()], today=TODAY)[0]
+    assert result.verdict != "ineligible"
+    assert _statuses(result)["exc-2"] == "review"
+    alone = match(Profile([Fact("CONDITION", "liver_metastases", "liver mets", 0, 10)]), [_breast_trial()],
+                  today=TODAY)[0]
+    assert _statuses(alone)["exc-2"] == "review"

@@ -231,3 +231,53 @@ def test_keyword_scores_summed_per_word_equal_the_or_query(tmp_path):
     got = keyword_scores(db, profile)
     assert expected and set(got) == set(expected)
     assert all(abs(got[k] - expected[k]) < 1e-9 for k in expected)
+
+
+def test_a_sibling_condition_is_another_condition():
+    # polymyositis for a dermatomyositis-only trial: ruled out, naming both (the patient
+    # may say they also have it); a trial naming the family keeps both
+    dm = _trial("T-DM", conditions=["dermatomyositis"])
+    gate = _gate(_results([_stated("polymyositis", "polymyositis")], [dm])["T-DM"])
+    assert gate.status == "fail" and "dermatomyositis" in gate.evidence[0].reason
+    iim = _trial("T-IIM", conditions=["inflammatory_myopathy"])
+    assert _gate(_results([_stated("polymyositis", "polymyositis")], [iim])["T-IIM"]).status == "pass"
+
+
+def test_pruning_never_leaves_out_a_trial_the_gate_keeps(tmp_path):
+    # the pruning index is the gate's reach: a trial listing "Gynecologic Cancer" (a kind of
+    # cancer by the words inside it) and a trial filed under a broader MeSH heading
+    db = open_store(str(tmp_path / "t.db"))
+    gyn = dict(STORED_FIELDS, id="local-x-gyn", nct_id=None, title="A family history tool", criteria=[],
+               conditions=["breast_cancer"], conditions_text=["Gynecologic Cancer", "Breast Cancer"])
+    upsert_trials(db, [gyn], "import")
+    profile = Profile([_stated("ovarian_cancer", "ovarian cancer")])
+    assert _gate(_results(profile.facts, [gyn])["local-x-gyn"]).status == "pass"
+    assert "local-x-gyn" in {r.id for r in pruned_match(profile, TrialCatalog(db), today=TODAY)}
+    assert "local-x-gyn" not in {r.id for r in pruned_match(Profile([_stated("sle", "lupus")]), TrialCatalog(db),
+                                                            today=TODAY)}
+
+
+def test_an_infection_that_is_a_diagnosis_counts_like_a_condition():
+    # HIV is an infection in the terminology (infection leaves read it) and marked as a
+    # diagnosis: a registry's "HIV Infections" maps to it, and a patient with HIV is
+    # matched to HIV trials and ruled out of lupus trials; "HIV negative" says nothing
+    assert condition_concept("HIV Infections") == "hiv"
+    hiv = _trial("T-HIV", conditions=["hiv"], texts=["HIV Infections"])
+    sle = _trial("T-SLE", conditions=["sle"])
+    stated = Fact("INFECTION", "hiv", "HIV", 0, 3)
+    results = _results([stated], [hiv, sle])
+    assert _gate(results["T-HIV"]).status == "pass"
+    assert _gate(results["T-SLE"]).status == "fail" and "you told me: HIV" in _gate(results["T-SLE"]).evidence[0].reason
+    negative = _results([Fact("INFECTION", "hiv", "HIV", 0, 3, negated=True)], [sle])
+    assert _gate(negative["T-SLE"]).status == "unknown"
+
+
+def test_a_coordinated_allogeneic_transplant_is_not_any_transplant():
+    from nlp.criteria.parser import parse_criterion
+    from matching.evaluate import Evaluator
+    from nlp.pipeline import extract
+
+    rule = parse_criterion("Previous allogeneic stem cell or bone marrow transplantation", "exclusion")
+    assert rule == {"type": "procedure", "concept": "allo_hsct"}
+    assert Evaluator(Profile(extract("DLBCL, autologous transplant in 2023"))).rule(rule).value != "true"
+    assert Evaluator(Profile(extract("AML, allo-SCT in 2022"))).rule(rule).value == "true"

@@ -78,7 +78,8 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return review("other", prepared, cues)
     if len(prepared) > MAX_CRITERION_CHARS:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
-    if cues.search("permission", prepared) or cues.search("note", prepared) or is_fragment(prepared, cues):
+    if (cues.search("permission", prepared) or cues.search("note", prepared) or cues.search("setting", prepared)
+            or is_fragment(prepared, cues)):
         return _whole_line_review(prepared, cues)
     if kind == "inclusion" and cues.search("excluded_statement", prepared):
         return _whole_line_review(prepared, cues)   # "... are excluded" among the inclusions
@@ -87,6 +88,11 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return {"type": "sex", "allowed": [sex]}
     subject = subject_sex(prepared, cues)
     rule = _read(prepared, kind, cues)
+    if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
+                                                for leaf in iter_leaves(rule)):
+        return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
+    if _window_on_some(rule):
+        return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
     if subject == "both":
         # "women aged 18-65 or men aged 18-70": no rule keeps which sex each part is for;
         # unless all it reads is pregnancy, which never holds for a man ("female subjects
@@ -114,6 +120,18 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
             other = "male" if sex == "female" else "female"
             return simplify({"any": [{"type": "sex", "allowed": [other]}, rule]})
     return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
+
+
+_WINDOWS = ("within_days", "within_half_lives")
+
+
+def _window_on_some(rule: dict) -> bool:
+    """A time window read on some of a line's therapies and not on others ("systemic
+    therapy, such as chemotherapy, or biological therapy, received within the past 28
+    days"): which ones it is for, the words do not say."""
+    therapies = [leaf for leaf in iter_leaves(rule) if leaf.get("type") in ("therapy", "procedure")]
+    timed = [any(leaf.get(w) is not None for w in _WINDOWS) for leaf in therapies]
+    return any(timed) and not all(timed)
 
 
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
