@@ -58,17 +58,26 @@ def add_context(nlp: Language) -> None:
         context.add([_rule(raw, rule_class) for raw in context_rules()])
 
 
-_LIST_JOINER = re.compile(r"[\s,/]*(?:(?:or|and|nor)[\s,/]*)?", re.IGNORECASE)
+_LIST_JOINER = re.compile(r"[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
 _DISJUNCTION = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
+# an "or" list may hold items the pipeline does not know ("no evidence of alcoholic liver
+# disease, hemochromatosis, or autoimmune hepatitis"): up to three short unknown items
+_OR_LIST_GAP = re.compile(r"(?:[\s,/]+[^\W\d][\w'-]*(?:\s+[\w'-]+){0,2}\s*,){1,3}\s*(?:or|nor)\s+(?:(?:any|other|any\s+other)\s+)?",
+                          re.IGNORECASE)
+# labels that make one list: treatments (a drug, a cell therapy), diagnoses (a disease, an
+# infection): "never had ustekinumab, CAR-T or any gene therapy"
+_LIST_KIND = {"DRUG": "treatment", "PROCEDURE": "treatment", "CONDITION": "diagnosis", "INFECTION": "diagnosis"}
 
 
 def _chains(ents: list) -> list[list[int]]:
-    """Runs of consecutive same-label entities of one sentence joined only by list words."""
+    """Runs of consecutive entities of one kind (``_LIST_KIND``) of one sentence joined only
+    by list words (or an "or" list's unknown items)."""
     chains: list[list[int]] = []
     for i, ent in enumerate(ents):
         prev = ents[i - 1] if i else None
-        if (prev is not None and prev.label_ == ent.label_
-                and _LIST_JOINER.fullmatch(doc_text(ent.doc)[prev.end_char:ent.start_char])
+        between = doc_text(ent.doc)[prev.end_char:ent.start_char] if prev is not None else ""
+        if (prev is not None and _LIST_KIND.get(prev.label_, prev.label_) == _LIST_KIND.get(ent.label_, ent.label_)
+                and (_LIST_JOINER.fullmatch(between) or _OR_LIST_GAP.fullmatch(between))
                 and _same_sentence(prev, ent)):
             chains[-1].append(i)
         else:
@@ -90,6 +99,8 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     result = {}
     for i, ent in enumerate(ents):
         negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]   # is_negated, read once
+        if negations and any((m.rule.metadata or {}).get("ends_use") for m in ent._.modifiers):
+            negations = []          # "not on cellcept anymore": taken and over (historical), not never taken
         result[i] = (bool(negations), any((m.rule.metadata or {}).get("past") for m in negations))
     for chain in _chains(ents):
         if len(chain) < 2:
@@ -98,7 +109,14 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
         doc = ents[first].doc
         joiners = doc_text(doc)[ents[first].end_char:ents[last].start_char]
         if result[last][0] and not result[first][0]:
-            for i in chain:
+            # backwards only over the items of the last one's own label ("HBsAg, anti-HCV and
+            # HIV negative"): "lupus, HIV negative" never negates the lupus
+            run = [last]
+            for i in reversed(chain[:-1]):
+                if ents[i].label_ != ents[last].label_:
+                    break
+                run.append(i)
+            for i in run:
                 result[i] = result[i] if result[i][0] else result[last]
         elif result[first][0] and _DISJUNCTION.search(joiners):
             for i in chain:

@@ -1,0 +1,49 @@
+"""A negation over a list reaches every item (found by a product review: "Never had
+ustekinumab, CAR-T or any gene therapy" left the CAR-T and gene therapy as taken, and the
+only Crohn's CAR-T trial was ruled out on "prior gene therapy"), and "not on X anymore"
+means X was taken and is over, never "never had X"."""
+from datetime import date
+
+import pytest
+
+from nlp import extract
+
+TODAY = date(2026, 12, 2)
+
+
+def by_concept(text):
+    return {f.concept: f for f in extract(text, today=TODAY)}
+
+
+@pytest.mark.parametrize("text, concepts", [
+    ("Never had ustekinumab, CAR-T or any gene therapy.", ["ustekinumab", "car_t", "gene_therapy"]),
+    ("Never had azathioprine, methotrexate or any other immunosuppressant",
+     ["azathioprine", "methotrexate", "immunosuppressant"]),
+    ("no evidence of alcoholic liver disease, hemochromatosis, or autoimmune hepatitis",
+     ["alcoholic_liver_disease", "autoimmune_hepatitis"]),
+    ("no HIV, HBV or HCV", ["hiv", "hbv", "hcv"]),
+])
+def test_a_negation_reaches_every_item_of_an_or_list(text, concepts):
+    found = by_concept(text)
+    for concept in concepts:
+        assert found[concept].negated, (text, concept)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("No history of cancer, SLE diagnosed 2010", "sle"),       # no "or": a new statement
+    ("lupus, HIV negative", "sle"),                            # backwards only over its own label
+])
+def test_a_negation_does_not_reach_a_statement_after_or_before_the_list(text, kept):
+    assert not by_concept(text)[kept].negated
+
+
+@pytest.mark.parametrize("text", ["she's not on cellcept anymore, it didnt help", "not taking cellcept any more",
+                                  "he is not on mycophenolate any longer"])
+def test_not_on_x_anymore_was_taken_and_is_over(text):
+    fact = by_concept(text)["mycophenolate"]
+    assert not fact.negated and fact.historical
+
+
+def test_stopped_taking_is_over_not_current():
+    fact = by_concept("he stopped taking methotrexate")["methotrexate"]
+    assert fact.historical and fact.status != "current"
