@@ -109,6 +109,11 @@ class Answering:
             self._skip(turn, "unsure")
             return
         answered = [_without_words(f, words, typed) for f in answered]      # never the answer's text (#16)
+        if typed and answered and _dates_something_else(question, extra):
+            # "When did she last take rituximab?" "creatinine was 1.8 last month": the date is
+            # the creatinine's, not the rituximab's; what the reply told is taken in, the
+            # question stays open
+            answered = []
         if key.startswith("last_dose:"):
             answered = self._not_now(turn, answered)
         if not answered and correction is not None:
@@ -210,8 +215,12 @@ class Answering:
                    if Profile.key(f) in known and differs(known[Profile.key(f)], f)]
         turn.record(kind, {**payload, "facts": [f.to_dict() for f in facts]})
         fresh = [f for f in facts if all(f is not new for _, new in changed)]
+        dated = [new for old, new in changed if _only_dated(old, new)]     # a date added, nothing else
+        changed = [(old, new) for old, new in changed if not _only_dated(old, new)]
         if fresh:
             turn.say("noted", facts=fresh, hint=hint)
+        if dated:
+            turn.say("dated", facts=dated)
         if changed:
             turn.say("corrected", old=[old for old, _ in changed], new=[new for _, new in changed])
 
@@ -265,3 +274,23 @@ def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool) ->
     if said or len(place) > 40 or len(words) > 4 or any(ch.isdigit() for ch in place):
         return None
     return place
+
+
+DATE_KINDS = ("last_dose", "history_date", "procedure_date", "diagnosis_date")
+_NOT_DATED = ("AGE", "SEX", "LOCATION", "WEIGHT")
+
+
+def _dates_something_else(question: Any, said: list[Fact]) -> bool:
+    """A reply to a date question that names something else clinical (a lab value, a
+    procedure, another drug or disease): any date in it may be that thing's."""
+    if getattr(question, "kind", None) not in DATE_KINDS:
+        return False
+    asked = list(getattr(question, "concepts", None) or ())
+    return any(f.label not in _NOT_DATED and not any(f.concept == c or _is_a(f.concept, c) or _is_a(c, f.concept)
+                                                    for c in asked)
+               for f in said)
+
+
+def _only_dated(old: Fact, new: Fact) -> bool:
+    """The new fact only dates the old one (it had no date)."""
+    return old.date is None and new.date is not None and not differs(replace(old, date=new.date), new)

@@ -243,6 +243,13 @@ class Renderer:
             return self.t("corrected", role, old=self.join(self.facts(old, role), "separator"), new=new_text)
         return self.t("correction_added", role, new=new_text)
 
+    def _block_dated(self, role: str | None, facts: list[Fact]) -> str:
+        """A date added to facts already known ("When did she last take rituximab?" "8
+        months ago"): the date said back, not a "correction" that shows no change."""
+        parts = [self.p("last_taken", name=self.name(f.concept, f.label, role), date=f.date)
+                 if f.label in ("DRUG", "PROCEDURE") else self.fact(f, role) for f in facts]
+        return self.t("dated", role, facts=self.join([p for p in parts if p is not None], "separator"))
+
     def _block_voice(self, role: str | None, relation: str, sex: str | None) -> str:
         """The relative's voice for the rest of the reply (says nothing itself)."""
         self.voice = self.voices.words(relation, sex, self.lang)
