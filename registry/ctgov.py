@@ -205,7 +205,10 @@ def study_to_record(study: dict, file_name: str, base: str = "", parse: RulePars
     meshes = [derived.text(item, "term") for _, item in derived.items(browse, "conditionBrowseModule.meshes")]
     ancestors = [derived.text(item, "term") for _, item in derived.items(browse, "conditionBrowseModule.ancestors")]
     known = {t.lower() for t in record["conditions_text"]}
-    record["condition_terms"] = [t for t in dict.fromkeys(filter(None, meshes)) if t.lower() not in known]
+    own_text = " ".join([*record["conditions_text"], *record["keywords"], r.text(p, "identificationModule.briefTitle") or "",
+                         r.text(p, "identificationModule.officialTitle") or ""])
+    record["condition_terms"] = supported_terms([t for t in dict.fromkeys(filter(None, meshes)) if t.lower() not in known],
+                                                record["conditions_text"], own_text)
     record["conditions"] = condition_concepts(record["conditions_text"] + record["condition_terms"])
     record["condition_ancestors"] = [c for c in condition_concepts([a for a in ancestors if a])
                                      if c not in record["conditions"]]
@@ -318,3 +321,37 @@ def _names(kind: Any) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     names = {dict: "an object", list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false"}
     return " or ".join(sorted({names.get(k, k.__name__) for k in kinds}))
+
+
+_STEM = 6          # "metastasis" ~ "metastatic", "neoplasm" ~ "neoplasms"
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:_STEM] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 5}
+
+
+def supported_terms(terms: list[str], conditions: list[str], own_text: str) -> list[str]:
+    """The registry's MeSH terms the trial's own words support. The indexer sometimes adds
+    a term the study is not about (a multiple sclerosis study indexed "Neoplasm Metastasis"
+    for "Progressive", which opened it to every cancer patient): a term is kept when a word
+    of it appears in the trial's conditions, keywords or titles, or when its concept is the
+    same as, above or below one the conditions name; when the conditions name no concept at
+    all, every term is kept (the terms are then all there is to go by)."""
+    from data.terminology import load_terminology  # start-up: the terminology once a record is imported
+
+    listed = [c for c in condition_concepts(conditions)]
+    if not listed:
+        return terms
+    terminology = load_terminology()
+    around = set(listed)
+    for concept in listed:
+        if concept in terminology:
+            around.update(terminology.ancestors(concept))
+            around.update(terminology.descendants(concept))
+    words = _stems(own_text)
+    kept = []
+    for term in terms:
+        concepts = condition_concepts([term])
+        if _stems(term) & words or any(c in around for c in concepts):
+            kept.append(term)
+    return kept

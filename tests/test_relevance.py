@@ -281,3 +281,18 @@ def test_a_coordinated_allogeneic_transplant_is_not_any_transplant():
     assert rule == {"type": "procedure", "concept": "allo_hsct"}
     assert Evaluator(Profile(extract("DLBCL, autologous transplant in 2023"))).rule(rule).value != "true"
     assert Evaluator(Profile(extract("AML, allo-SCT in 2022"))).rule(rule).value == "true"
+
+
+def test_a_registry_mesh_term_the_trials_own_words_do_not_support_is_dropped():
+    """The indexer filed a multiple sclerosis study under "Neoplasm Metastasis" (for
+    "Progressive"): kept, it opened the study to every cancer patient. A term a word of the
+    trial's own text supports, or whose concept sits around a listed one, is kept."""
+    from registry.ctgov import supported_terms
+
+    ms = ["Relapsing Multiple Sclerosis", "Secondary Progressive Multiple Sclerosis"]
+    assert supported_terms(["Neoplasm Metastasis", "Multiple Sclerosis", "Sclerosis"], ms, " ".join(ms)) == \
+        ["Multiple Sclerosis", "Sclerosis"]
+    breast = "Breast Cancer ; Metastatic breast cancer"
+    assert supported_terms(["Breast Neoplasms", "Neoplasm Metastasis"], ["Breast Cancer"], breast) == \
+        ["Breast Neoplasms", "Neoplasm Metastasis"]
+    assert supported_terms(["Hematologic Neoplasms"], ["Blood Cancer Syndrome X"], "x") == ["Hematologic Neoplasms"]
