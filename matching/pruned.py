@@ -5,7 +5,7 @@ few calls remembered.
 ``match(profile, trials, today=None)`` takes what ``matching.engine.match`` takes, or a
 ``TrialCatalog`` (the store's trials, pruned in SQLite by ``matching.candidates``); the
 results are ``matching.engine``'s, unchanged. They are reused when the same facts meet the
-same candidate trials (same ids and source hashes) on the same day: a turn that adds no
+same candidate trials (same ids and source hashes) of the same catalog on the same day: a turn that adds no
 fact ("not sure", "results", a command) and the check of the pending question at the
 start of an answer turn cost no matching.
 
@@ -46,9 +46,9 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
     trials_key = found.memo.get("key")
     if trials_key is None:
         trials_key = found.memo["key"] = _trials_key(found.trials)
-    # the catalog itself too (kept alive by the entry, so its id stays its own): results
-    # load their records through it, and another catalog's may sit on a closed database
-    key = (id(trials), _facts_key(profile), today or date.today(), trials_key)
+    # the results load records through this catalog (its store): another catalog over the
+    # same trials (another engine, a closed and reopened store) judges anew
+    key = (_facts_key(profile), today or date.today(), trials_key, id(trials))
 
     def judge() -> list:
         from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
@@ -93,17 +93,17 @@ def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
     return found
 
 
-def next_question(results: list, asked: Iterable[str] = ()) -> Any:
+def next_question(results: list, asked: Iterable[str] = (), audience: str = "patient") -> Any:
     """``matching.questions.next_question``, remembered (see the module docstring)."""
     asked = frozenset(asked)
     kept = list(results)
     # one match call's results share one judgement: it and the ids at both ends name the list
     judgements = {id(r.judgement): r.judgement for r in kept[:1] + kept[-1:]}
-    key = (tuple(judgements), len(kept), tuple(r.id for r in kept[:1] + kept[-1:]), asked)
+    key = (tuple(judgements), len(kept), tuple(r.id for r in kept[:1] + kept[-1:]), asked, audience)
     if len(judgements) > 1 or not kept:
-        return questions.next_question(kept, asked=asked)
-    return _QUESTIONS.get(key, lambda: questions.next_question(kept, asked=asked), keep=(kept, list(judgements.values())),
-                          weigh=lambda _: len(kept))
+        return questions.next_question(kept, asked=asked, audience=audience)
+    return _QUESTIONS.get(key, lambda: questions.next_question(kept, asked=asked, audience=audience),
+                          keep=(kept, list(judgements.values())), weigh=lambda _: len(kept))
 
 
 def forget() -> None:
