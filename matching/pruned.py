@@ -93,17 +93,17 @@ def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
     return found
 
 
-def next_question(results: list, asked: Iterable[str] = (), audience: str = "patient") -> Any:
+def next_question(results: list, asked: Iterable[str] = ()) -> Any:
     """``matching.questions.next_question``, remembered (see the module docstring)."""
     asked = frozenset(asked)
     kept = list(results)
     # one match call's results share one judgement: it and the ids at both ends name the list
     judgements = {id(r.judgement): r.judgement for r in kept[:1] + kept[-1:]}
-    key = (tuple(judgements), len(kept), tuple(r.id for r in kept[:1] + kept[-1:]), asked, audience)
+    key = (tuple(judgements), len(kept), tuple(r.id for r in kept[:1] + kept[-1:]), asked)
     if len(judgements) > 1 or not kept:
-        return questions.next_question(kept, asked=asked, audience=audience)
-    return _QUESTIONS.get(key, lambda: questions.next_question(kept, asked=asked, audience=audience),
-                          keep=(kept, list(judgements.values())), weigh=lambda _: len(kept))
+        return questions.next_question(kept, asked=asked)
+    return _QUESTIONS.get(key, lambda: questions.next_question(kept, asked=asked), keep=(kept, list(judgements.values())),
+                          weigh=lambda _: len(kept))
 
 
 def forget() -> None:
