@@ -11,7 +11,7 @@
    Each user sends a message when the previous reply arrived (and went quiet for
    ``QUIET_S``). Reported: turns answered per second, messages sent per second, reply
    latency p50/p95/p99 (message sent to the first piece of its reply), the bot's CPU time
-   per turn during the run (its process and its extraction process), and the check that
+   per turn during the run (its process and its children: engine workers, or the extraction process with TRIALBOT_WORKERS=0), and the check that
    every user got exactly their own replies (a reply for every message, their own number
    echoed back, nobody else's, nothing sent to a chat that did not write) and no reply
    piece twice (``repeated_pieces``: a message identical to the one before it in a chat).
@@ -131,7 +131,7 @@ def _workers() -> str:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its children (the extraction process) from
+    """CPU time (user + system) of a process and its children (the engine workers, or the extraction process) from
     /proc; -1 where there is no /proc."""
     try:
         pids = [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -232,7 +232,7 @@ def _table(turns: dict[str, Any], load: dict[str, Any] | None) -> list[tuple[str
             ("telegram turns answered per s", load["turns_per_s"]),
             ("telegram messages sent per s", load["replies_per_s"]),
             ("telegram reply latency ms p50/p95/p99", f"{r.get('p50')} / {r.get('p95')} / {r.get('p99')}"),
-            ("bot CPU ms per turn (its process and its extraction process)", load["bot_cpu_ms_per_turn"]),
+            ("bot CPU ms per turn (its process and its engine workers)", load["bot_cpu_ms_per_turn"]),
             ("every user got exactly their own replies", "yes" if load["own_replies"] else f"NO ({load['wrong_users']} users)"),
             ("reply pieces sent twice", load["repeated_pieces"]),
             ("Bot API calls: getUpdates / sendMessage / sendChatAction",

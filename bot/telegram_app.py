@@ -438,16 +438,17 @@ def build_application(engine: Engine, token: str, base_url: str | None = None,
     acks = Acknowledgements()
     transport.settled = acks.settle
     builder = (builder or ApplicationBuilder()).token(token).concurrent_updates(AcknowledgingProcessor(acks))
-    builder = (builder.rate_limiter(RetryingRequests(retry, accepted=transport.accepted))
-               .get_updates_connect_timeout(timeouts.connect).get_updates_read_timeout(timeouts.read)
-               .get_updates_write_timeout(timeouts.write).get_updates_pool_timeout(timeouts.pool))
+    builder = builder.rate_limiter(RetryingRequests(retry, accepted=transport.accepted))
     fast = telegram_http.request(CONCURRENT_REQUESTS + 2, timeouts.read, timeouts.connect, timeouts.pool)
-    if fast is not None:               # replies over aiohttp (bot/telegram_http.py); polling stays httpx
-        builder = builder.request(fast)
+    if fast is not None:               # every Bot API request over aiohttp (bot/telegram_http.py)
+        polls = telegram_http.request(1, timeouts.read, timeouts.connect, timeouts.pool)
+        builder = builder.request(fast).get_updates_request(polls)
     else:
         builder = (builder.connection_pool_size(CONCURRENT_REQUESTS + 2)
                    .connect_timeout(timeouts.connect).read_timeout(timeouts.read)
-                   .write_timeout(timeouts.write).pool_timeout(timeouts.pool))
+                   .write_timeout(timeouts.write).pool_timeout(timeouts.pool)
+                   .get_updates_connect_timeout(timeouts.connect).get_updates_read_timeout(timeouts.read)
+                   .get_updates_write_timeout(timeouts.write).get_updates_pool_timeout(timeouts.pool))
     if base_url:
         root = base_url.rstrip("/")
         builder = builder.base_url(root).base_file_url(_file_url(root))

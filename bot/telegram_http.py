@@ -5,7 +5,8 @@ against the fake Bot API (benchmarks/fake_bot_api.py), one ``sendMessage`` throu
 python-telegram-bot cost the bot's process 1.9 ms of CPU with httpx and 0.8 ms with
 aiohttp (C-accelerated HTTP parsing, no per-request scan of the connection pool): at 200
 simultaneous users the bot's own process, which does all Bot API traffic, is what limits
-the reply rate (docs/benchmarks.md). Without aiohttp installed the bot uses httpx as before
+the reply rate (docs/benchmarks.md). The Application uses it for every request, polling
+included (a connection of its own). Without aiohttp installed the bot uses httpx as before
 (``request()`` returns None).
 
 ``AiohttpRequest`` keeps python-telegram-bot's contract: ``do_request`` returns the status
