@@ -58,3 +58,9 @@ def test_clinical_english_is_never_chinese_and_seldom_another_language():
     assert "zh" not in found
     other = [t for t, lang in zip(texts, found) if lang not in ("en", None)]
     assert len(other) <= len(texts) * 0.03, other     # shorthand such as "Lupus 26F, SLEDAI-2K 16"
+
+
+@pytest.mark.parametrize("text", ["is it dangerous", "is it safe", "does it hurt"])
+def test_short_english_questions_are_never_another_language(text):
+    """"is it dangerous" was answered in French (found by a product review)."""
+    assert detect(text) in (None, "en")
