@@ -34,18 +34,16 @@ import os
 import pickle
 import socket
 import subprocess
-import sys
 import zlib
-from pathlib import Path
 from typing import Any
 
 from bot.delivery_log import DeliveryLog
 from bot.session_store import Pending
 from bot.telegram_turns import Outcome, TurnCall, run_turn
+from core import child
 from data.errors import DataError
 from data.store import StoreError
 
-ROOT = Path(__file__).resolve().parent.parent      # the project: where ``-m bot…`` is found
 READY_TIMEOUT_S = 600.0
 DELETE_AFTER_S = 0.1        # delivered pieces wait at most this long to be deleted in a batch
 
@@ -92,17 +90,7 @@ class _Worker:
         self._soon: asyncio.TimerHandle | None = None
 
     def spawn(self) -> None:
-        ours, theirs = socket.socketpair()
-        command = [sys.executable, "-m", "bot.engine_workers", "--fd", str(theirs.fileno()), "--db", self.db_path]
-        try:
-            self.process = subprocess.Popen(command, cwd=ROOT, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
-                                            stdout=subprocess.DEVNULL, start_new_session=True)
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
-        self.sock = ours
+        self.process, self.sock = child.spawn("bot.engine_workers", ["--db", self.db_path])
 
     def wait_ready(self) -> None:
         """Block until the child has its engine warmed up; raise what building it raised."""

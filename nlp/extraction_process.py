@@ -25,14 +25,12 @@ import argparse
 import gc
 import pickle
 import socket
-import sys
 import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 WARM_UP = "warm up"
-ROOT = Path(__file__).resolve().parent.parent      # the project: where ``-m nlp…`` is found
 
 
 class ExtractionUnavailable(RuntimeError):
@@ -79,20 +77,9 @@ class ExtractionProcess:
 
     def start(self) -> "ExtractionProcess":
         """Launch the child (raises OSError or ValueError where a child cannot be made)."""
-        import subprocess          # here: the child has no use for it
+        from core import child  # start-up: subprocess only for the parent, the child has no use for it
 
-        ours, theirs = socket.socketpair()
-        command = [sys.executable, "-m", "nlp.extraction_process", "--fd", str(theirs.fileno())]
-        if self.cache is not None:
-            command += ["--cache", str(self.cache)]
-        try:
-            self._process = subprocess.Popen(command, cwd=ROOT, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
-                                             stdout=subprocess.DEVNULL, start_new_session=True)
-        except BaseException:
-            ours.close()
-            raise
-        finally:
-            theirs.close()
+        self._process, ours = child.spawn("nlp.extraction_process", ["--cache", str(self.cache)] if self.cache is not None else [])
         self._conn = Channel(ours)
         self._ready.clear()
         self._error = None
