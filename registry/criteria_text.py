@@ -52,6 +52,7 @@ class _Node:
     value: int = 0             # the enumerator's position (1 for "a."), 0 for bullets
     label: bool = False        # an unmarked "Label: text" line
     any_of: bool = False       # made "any" by an "any of the above N" line
+    worded: bool = False       # a group the importer wrote (cohorts), not the registry's words
     adopted: bool = False      # an item of a flat list placed under the heading item before it
     parent: "_Node | None" = None
     children: list["_Node"] = field(default_factory=list)
@@ -272,6 +273,29 @@ class _Builder:
         self._attach(node, self._truncate_to(len(self.stack) - 1))
         self.stack.append(node)
 
+    def wrap_cohorts(self) -> None:
+        """Two or more cohorts' groups in a row in the inclusion list are alternatives: a
+        patient joins one of them (all required, a dcSSc patient failed the SSc-PAH group
+        and was ruled out). They are wrapped in one "any" group naming the cohorts."""
+        roots: list[_Node] = []
+        i = 0
+        while i < len(self.roots):
+            run = []
+            while i + len(run) < len(self.roots) and _cohort_heading(self.roots[i + len(run)]):
+                run.append(self.roots[i + len(run)])
+            if len(run) < 2:
+                roots.append(self.roots[i])
+                i += 1
+                continue
+            names = "; ".join(_cohort_heading(n).rstrip(":").strip() for n in run)   # type: ignore[union-attr]
+            group = _Node(f"One of these cohorts: {names}", "inclusion", "plain", 0)
+            group.children, group.any_of, group.worded = run, True, True
+            for child in run:
+                child.parent = group
+            roots.append(group)
+            i += len(run)
+        self.roots = roots
+
     def _any_of_above(self, line: str) -> bool:
         match = self.patterns["any_of_above"].search(line)
         if not match or self.kind != "inclusion":
@@ -292,6 +316,14 @@ class _Builder:
         group.any_of = True
         self.stack = []
         return True
+
+
+def _cohort_heading(node: _Node) -> str | None:
+    """The heading of an inclusion group for one cohort ("SSc-PAH Criteria:"), or None."""
+    heading = node.text.split("\n", 1)[0].strip()
+    if node.kind != "inclusion" or not node.children or not load_patterns().criteria["cohort_heading"].search(heading):
+        return None
+    return heading
 
 
 def _is_heading_item(node: _Node) -> bool:
@@ -331,6 +363,8 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     items ("No concurrent illness including: - Ongoing or active infection"), so the rule is
     the item read as a disqualifying condition, negated."""
     criterion: dict = {"id": criterion_id, "kind": node.kind, "text": node.text}
+    if node.worded:
+        criterion["verbatim"] = False
     if not node.children:
         if absent:
             rule = _rule_for(node.text, "exclusion", parse)
@@ -358,6 +392,7 @@ def split_lines(lines: list[str], kind: str = "inclusion", parse: RuleParser | N
     builder = _Builder(kind)
     for line in lines:
         builder.feed(line)
+    builder.wrap_cohorts()
     parse = parse or default_rule_parser()
     counters = {"inclusion": 0, "exclusion": 0}
     criteria = []

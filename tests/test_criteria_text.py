@@ -230,3 +230,38 @@ def test_a_line_that_refers_to_criteria_is_no_heading():
     text = "Inclusion Criteria:\n* Adult.\n* Patients meeting the exclusion criteria of the parent study"
     criteria = split_criteria(text, REVIEW)
     assert [c["kind"] for c in criteria] == ["inclusion", "inclusion"]
+
+
+def test_cohort_groups_in_a_row_are_alternatives():
+    """A trial for diffuse cutaneous SSc *or* SSc with pulmonary arterial hypertension lists
+    each cohort's criteria under its own heading: a dcSSc patient was ruled out by the
+    SSc-PAH group (found by a product review on NCT02682511)."""
+    text = ("Inclusion Criteria:\n\nDiffuse Cutaneous Criterion:\n\n1. dcSSc within 7 years\n\n"
+            "SSc-PAH Criteria:\n\n1. confirmed SSc-PAH\n2. NYHA Class I-III\n\nExclusion Criteria:\n\n1. pregnant\n")
+    criteria = split_criteria(text, parse=lambda t, k: {"type": "review", "reason": "other"})
+    first = criteria[0]
+    assert first["kind"] == "inclusion" and first["combine"] == "any" and first["verbatim"] is False
+    assert first["text"] == "One of these cohorts: Diffuse Cutaneous Criterion; SSc-PAH Criteria"
+    assert [c["text"] for c in first["children"]] == ["Diffuse Cutaneous Criterion:", "SSc-PAH Criteria:"]
+    assert all(c["combine"] == "all" for c in first["children"])
+    assert criteria[1]["kind"] == "exclusion"
+
+
+def test_section_headings_for_every_patient_are_not_cohorts():
+    text = ("Inclusion Criteria:\n\nDISEASE CHARACTERISTICS:\n- lupus\nPATIENT CHARACTERISTICS:\n- age 18+\n"
+            "General criteria:\n- consent\nLaboratory criteria:\n- ANC > 1.5\n")
+    criteria = split_criteria(text, parse=lambda t, k: {"type": "review", "reason": "other"})
+    assert not any(c["text"].startswith("One of these cohorts") for c in criteria)
+
+
+def test_a_heading_with_a_bracket_switches_the_section():
+    text = ("Inclusion Criteria (all of the following):\n- lupus\n"
+            "Exclusion Criteria (any of the following):\n- pregnant\n")
+    criteria = split_criteria(text, parse=lambda t, k: {"type": "review", "reason": "other"})
+    assert [(c["kind"], c["text"]) for c in criteria] == [("inclusion", "lupus"), ("exclusion", "pregnant")]
+
+
+def test_section_criteria_headings_are_not_cohorts():
+    text = "Inclusion Criteria:\n\nDisease criteria:\n- lupus\nLaboratory criteria:\n- ANC > 1.5\n"
+    criteria = split_criteria(text, parse=lambda t, k: {"type": "review", "reason": "other"})
+    assert not any(c["text"].startswith("One of these cohorts") for c in criteria)
