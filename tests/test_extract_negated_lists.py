@@ -47,3 +47,12 @@ def test_not_on_x_anymore_was_taken_and_is_over(text):
 def test_stopped_taking_is_over_not_current():
     fact = by_concept("he stopped taking methotrexate")["methotrexate"]
     assert fact.historical and fact.status != "current"
+
+
+@pytest.mark.parametrize("text, concept, negated", [("i dont think she has hiv", "hiv", True),
+                                                    ("she has aml", "aml", False), ("copd since 2010", "copd", False)])
+def test_short_disease_names_typed_in_lower_case_count(text, concept, negated):
+    """"hiv", "aml", "copd" are frequent English words only because people write about the
+    disease (strong_short_terms in data/nlp/extraction.yaml); "i dont think she has hiv"
+    gave no fact at all."""
+    assert by_concept(text)[concept].negated is negated

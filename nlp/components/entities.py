@@ -48,6 +48,7 @@ class EntityRecognizer:
 
     def initialize_data(self, terminology: Terminology, vocabulary: dict[str, Any], common_words: frozenset[str]) -> None:
         weak_max = int(vocabulary["weak_term_max_length"])
+        common_words = common_words - {str(w).lower() for w in vocabulary.get("strong_short_terms") or ()}
         self.terminology = terminology
         self.terms = TermMatcher(self.nlp, terminology, common_words, weak_max)
         self.typos = TypoMatcher(terminology, common_words, vocabulary["typos"], weak_max)
