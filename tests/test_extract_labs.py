@@ -122,3 +122,11 @@ def test_a_minus_sign_is_kept_and_the_value_is_implausible(text, concept, value)
 def test_a_dash_or_a_range_is_not_a_sign(text, concept, value):
     lab = next(f for f in extract(text) if f.concept == concept)
     assert lab.value == value and not lab.implausible
+
+
+@pytest.mark.parametrize("text, concept, unit", [("ALT 22 U/L.", "alt", "U/L"), ("Creatinine 88 umol/L.", "creatinine", "umol/L"),
+                                                 ("Hb 11.2 g/dL; platelets 150", "hemoglobin", "g/dL")])
+def test_a_sentence_end_after_a_unit_is_not_part_of_it(text, concept, unit):
+    """A letter's "ALT 22 U/L." was shown as "ALT (22 U/L.)" in triage."""
+    fact = next(f for f in extract(text) if f.concept == concept)
+    assert fact.unit == unit and fact.value_normalized is not None

@@ -157,7 +157,11 @@ class ValueReader:
             end = match.end()
         elif match.group("unit"):
             written = match.group("unit").strip()
-            if unit_candidates(written):
+            trimmed = written.rstrip(".,;:")      # "ALT 22 U/L." ends a sentence, not the unit
+            if trimmed != written and trimmed and unit_candidates(trimmed):
+                raw = match.group("unit")
+                unit, end = trimmed, match.start("unit") + (len(raw) - len(raw.lstrip())) + len(trimmed)
+            elif unit_candidates(written):
                 unit = written
                 end = match.end("unit")
         if high is not None and high < (value or 0):
