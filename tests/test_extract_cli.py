@@ -55,3 +55,11 @@ def test_huge_input_is_a_clear_error(monkeypatch, capsys):
 def test_missing_file_is_a_clear_error(tmp_path, monkeypatch, capsys):
     code, _, err = run(monkeypatch, capsys, [str(tmp_path / "nope.txt")])
     assert code != 0 and err.startswith("trialbot: error: cannot read")
+
+
+def test_the_table_says_durations_as_people_do(monkeypatch, capsys):
+    """"for 273.94 days" was printed for "9 months"; --json keeps the days."""
+    _, out, _ = run(monkeypatch, capsys, [], b"mycophenolate for 9 months, failed")
+    assert "for 9 months" in out and "273" not in out
+    _, out, _ = run(monkeypatch, capsys, ["--json"], b"mycophenolate for 9 months, failed")
+    assert round(json.loads(out)[0]["duration_days"]) == 274

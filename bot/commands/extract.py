@@ -75,8 +75,20 @@ def _when(fact) -> str:
     if fact.date:
         parts.append(fact.date)
     if fact.duration_days is not None:
-        parts.append(f"for {fact.duration_days:g} days")
+        parts.append(f"for {_span(fact.duration_days)}")
     return " ".join(parts) or "-"
+
+
+def _span(days: float) -> str:
+    """A duration as people say it ("9 months", "2 years", "10 days"); --json keeps the days."""
+    from core import durations  # start-up: only for a fact with a duration
+
+    for unit, least in (("year", 365), ("month", 30), ("week", 14)):
+        if days >= least:
+            count = durations.in_unit(days, unit)
+            if abs(count - round(count)) < 0.05:
+                return f"{round(count)} {unit}{'s' if round(count) != 1 else ''}"
+    return f"{days:.0f} days" if days == round(days) else f"{days:.1f} days"
 
 
 def _table(facts) -> str:
