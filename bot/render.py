@@ -95,7 +95,7 @@ class Renderer:
     def facts(self, facts: list[Fact], role: str | None) -> list[Safe]:
         """Facts as short phrases grouped the way people say them:
         "SLE since 2015", "tried mycophenolate, belimumab", "no HIV"."""
-        tried, current, never, conditions, rest = [], [], [], [], []
+        tried, current, never, unsure, conditions, rest = [], [], [], [], [], []
         ruled_out = [f for f in facts if f.label == "CONDITION" and f.negated]
         none_of = []
         if len(ruled_out) >= 3:            # "none of these" answered: one phrase, not twenty
@@ -107,6 +107,8 @@ class Renderer:
                 name = self.fmt.esc(self.name(fact.concept, fact.label, role))
                 if fact.negated:
                     never.append(name)
+                elif fact.uncertain:            # "i dont think she had cyclophosphamide"
+                    unsure.append(name)
                 elif fact.status == "current":
                     current.append(name)
                 elif fact.status in ("failed", "intolerant"):
@@ -124,6 +126,8 @@ class Renderer:
             drugs.append(self.p("drug_current", names=self.join(current)))
         if never:
             drugs.append(self.p("drug_negated", names=self.join(never)))
+        if unsure:
+            drugs.append(self.p("drug_uncertain", names=self.join(unsure)))
         return conditions + none_of + drugs + rest
 
     def fact(self, fact: Fact, role: str | None) -> Safe | None:

@@ -56,3 +56,14 @@ def test_short_disease_names_typed_in_lower_case_count(text, concept, negated):
     disease (strong_short_terms in data/nlp/extraction.yaml); "i dont think she has hiv"
     gave no fact at all."""
     assert by_concept(text)[concept].negated is negated
+
+
+@pytest.mark.parametrize("text, concept", [("i dont think she had cyclophosphamide, not sure", "cyclophosphamide"),
+                                           ("I don't think he took rituximab", "rituximab")])
+def test_a_hedged_denial_of_a_treatment_is_uncertain(text, concept):
+    """Neither "tried" (the review saw "tried cyclophosphamide") nor "never had" (which
+    would meet a "no prior cyclophosphamide" criterion): uncertain, so the trial team or a
+    question settles it. A disease or an infection under the same words stays absent."""
+    fact = by_concept(text)[concept]
+    assert fact.uncertain and not fact.negated
+    assert by_concept("I don't think she has HIV")["hiv"].negated

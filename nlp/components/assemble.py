@@ -16,7 +16,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import coordinated_negation
+from nlp.components.context import coordinated_negation, hedged_therapy
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
@@ -92,7 +92,7 @@ class FactBuilder:
                 historical="HISTORICAL" in categories,
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker),
-                uncertain="POSSIBLE_EXISTENCE" in categories,
+                uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent),
                 source=source,
             )
             if negated and past:

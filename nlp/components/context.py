@@ -90,6 +90,16 @@ def _same_sentence(first, second) -> bool:
     return index.index(first.start_char) == index.index(second.start_char)
 
 
+def hedged_therapy(ent) -> bool:
+    """A treatment under a hedged denial only ("I don't think she had cyclophosphamide";
+    ``"metadata": {"hedge": true}``): uncertain, neither taken nor never taken (a disease or
+    an infection under it is absent: "I don't think she has HIV")."""
+    if ent.label_ not in ("DRUG", "PROCEDURE"):
+        return False
+    negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
+    return bool(negations) and all((m.rule.metadata or {}).get("hedge") for m in negations)
+
+
 def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     """Index of each entity -> (negated, past), carrying a negation along a list of
     same-label entities: backwards from a negated last item ("HBsAg, anti-HCV and HIV
@@ -99,6 +109,8 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     result = {}
     for i, ent in enumerate(ents):
         negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]   # is_negated, read once
+        if hedged_therapy(ent):
+            negations = []          # "i dont think she had cyclophosphamide": uncertain, not never had
         if negations and any((m.rule.metadata or {}).get("ends_use") for m in ent._.modifiers):
             negations = []          # "not on cellcept anymore": taken and over (historical), not never taken
         result[i] = (bool(negations), any((m.rule.metadata or {}).get("past") for m in negations))
