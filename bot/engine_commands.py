@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.language import load_languages
-from bot.results import audit, criteria_by_status, shape_results, trial_view
+from bot.results import audit, criteria_by_status, trial_view
 from bot.sites import where_to_ask
 from bot.tracker import Tracker
 from bot.trial_notes import trial_notices

@@ -12,7 +12,7 @@ import pytest
 from bot.engine import Engine
 from bot.render import PLAIN, Renderer
 from bot.session_store import SessionStore
-from bot.tracker import ASKING, RESULTS, ROLE
+from bot.tracker import ASKING, RESULTS
 from data.store import get_trial, open_store, upsert_trials
 
 pytest.importorskip("nlp.chinese")          # the Chinese extractor (issue #19, nlp half)

@@ -57,7 +57,6 @@ def run(args: argparse.Namespace) -> int:
     from telegram.error import TelegramError
 
     from bot.engine_workers import WorkerGone  # start-up: the workers only for the bot
-    from bot.startup import build_engine  # start-up: the store only for commands that open it
     from bot.telegram_app import build_application, configure_logging, webhook_options  # start-up: python-telegram-bot only for the telegram command
 
     try:                                   # settings first: a typo fails before the slow start
