@@ -414,7 +414,9 @@ class Engine(Answering, Asking):
 
     def _role_unclear(self, turn: Turn) -> None:
         """A message that does not say who is chatting: the role is asked once more, and
-        after that one unclear answer patient wording is assumed (never a loop)."""
+        after that one unclear answer patient wording is assumed (never a loop). A message
+        a relative wrote ("my daughter is 24…", "I'm looking for my mum") says it: patient
+        wording at once."""
         if turn.tracker.relation is not None:     # "I'm looking for my mum": a relative writes
             self._assume_patient(turn)
             return
@@ -468,10 +470,7 @@ class Engine(Answering, Asking):
         if len(text) >= LETTER_PART_CHARS:
             payload["part_at"] = round(time.time(), 3)   # the rest may follow (Telegram's split)
         self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0)
-        if turn.tracker.role is None and turn.tracker.relation is not None:
-            self._assume_patient(turn)          # "my daughter is 24…" / "我女儿26岁…": a relative writes
-            return
         if turn.tracker.role is None:
-            self._role_unclear(turn)
+            self._role_unclear(turn)            # "my daughter is 24…" / "我女儿26岁…": a relative writes
             return
         self._advance(turn)

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 from data.terminology import load_terminology
 
@@ -225,7 +226,9 @@ def _last_word(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def category_heads() -> frozenset[str]:
-    """``category_heads`` of data/evidence.yaml (validated with the rest of the file by
-    matching/evidence_rules.py): last words of registry names that are category headings."""
+    """``category_heads`` of data/evidence.yaml, checked: last words of registry names that
+    are category headings."""
     heads = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("category_heads") or []
-    return frozenset(str(h).strip().casefold() for h in heads)
+    if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() and " " not in h.strip() for h in heads):
+        raise DataError("evidence.yaml.category_heads", "must be a list of single words")
+    return frozenset(h.strip().casefold() for h in heads)

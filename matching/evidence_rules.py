@@ -49,10 +49,7 @@ def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
             raise DataError(f"{path.name}.viral_loads", f"{marker!r} is not an infection concept")
         if not isinstance(analyte, str) or term.get(analyte) is None or term[analyte].category != "analyte":
             raise DataError(f"{path.name}.viral_loads.{marker}", f"{analyte!r} is not an analyte")
-    heads = doc.get("category_heads") or []
-    if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() and " " not in h.strip() for h in heads):
-        raise DataError(f"{path.name}.category_heads", "must be a list of single words")
-    return EvidenceRules(viral_loads=dict(loads), **lists)     # category_heads: read by data.condition_names
+    return EvidenceRules(viral_loads=dict(loads), **lists)     # category_heads: data.condition_names reads and checks it
 
 
 @lru_cache(maxsize=1)

@@ -339,7 +339,7 @@ def supported_terms(terms: list[str], conditions: list[str], own_text: str) -> l
     all, every term is kept (the terms are then all there is to go by)."""
     from data.terminology import load_terminology  # start-up: the terminology once a record is imported
 
-    listed = [c for c in condition_concepts(conditions)]
+    listed = condition_concepts(conditions)
     if not listed:
         return terms
     terminology = load_terminology()
