@@ -10,7 +10,7 @@ from bot.replies import Choice
 from bot.results import shape_results
 from bot.texts import LANGUAGES, ROLES
 from bot.tracker import LABS_KEY, LOCATION_KEY
-from bot.trial_notes import annotate, offered
+from bot.trial_notes import annotate, offered, outside_limits_offered
 from bot.turn import Turn
 from data.terminology import load_terminology
 
@@ -188,12 +188,15 @@ class Asking:
         results = self.results(turn)
         location = tracker.profile.first("LOCATION")
         found = getattr(self.trials, "last", None)          # a catalog's pruning (matching.candidates)
+        limited = outside_limits_offered(self.store.db, found)     # own condition, other ages or sex
         view = shape_results(results, location.concept if location else None, self.gazetteer,
-                             left_out=getattr(found, "left_out", 0) or 0)
+                             left_out=(getattr(found, "left_out", 0) or 0) - len(limited))
+        view["outside_limits"] = limited
         annotate(view, results, turn.not_recruiting, self.store.db, self.today)   # status notes, freshness
         shown = [trial for part in ("candidates", "ruled_out") for trial in view[part]]
         turn.record("shown", {"what": "results",
-                              "trials": [{"id": t["id"], "verdict": t["verdict"], "status": t["status"]} for t in shown],
+                              "trials": [{"id": t["id"], "verdict": t["verdict"], "status": t["status"]} for t in shown]
+                              + [{"id": t["id"], "verdict": "outside_limits", "status": t["status"]} for t in limited],
                               "more": view["more_candidates"] + view["more_ruled_out"] + view["left_out"]})
         turn.say("results", **view)
         exclude = tracker.answered | tracker.skipped

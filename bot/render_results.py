@@ -75,12 +75,43 @@ def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
         if view["more_ruled_out"]:
             lines.append(r.t("more_trials", role, count=view["more_ruled_out"]))
         out.append("\n".join(lines))
+    if view.get("outside_limits"):
+        lines = [r.fmt.bold(r.t("outside_limits_header", role))]
+        for trial in view["outside_limits"][:SHOW_LIMITED]:
+            lines.append(f"• {r.fmt.esc(_cut(trial['title'], 120))} ({_id_text(r, role, trial)}): {limits_text(r, role, trial)}")
+        if len(view["outside_limits"]) > SHOW_LIMITED:
+            lines.append(r.t("more_trials", role, count=len(view["outside_limits"]) - SHOW_LIMITED))
+        out.append("\n".join(lines))
     if view.get("left_out"):
         out.append(r.t("left_out", role, count=view["left_out"]))
     if view.get("not_recruiting"):
         out.append(r.t("not_recruiting_left_out", role, count=view["not_recruiting"]))
     out.append(r.t("disclaimer", role))
     return "\n\n".join(out)
+
+
+SHOW_LIMITED = 5
+
+
+def _age(r: "Renderer", role: str | None, years: float) -> str:
+    """An age limit as people say it: whole years, or months under two years."""
+    if years < 1 or (years < 2 and years != int(years)):
+        return r.t("limits_months", role, count=round(years * 12))
+    return f"{years:g}" if years == int(years) else f"{years:.1f}"
+
+
+def limits_text(r: "Renderer", role: str | None, trial: dict[str, Any]) -> str:
+    """A trial's hard age and sex limits in words ("ages 18 to 65", "women only")."""
+    low, high, parts = trial.get("min_age"), trial.get("max_age"), []
+    if low is not None and high is not None:
+        parts.append(r.t("limits_ages", role, low=_age(r, role, low), high=_age(r, role, high)))
+    elif low is not None:
+        parts.append(r.t("limits_age_min", role, low=_age(r, role, low)))
+    elif high is not None:
+        parts.append(r.t("limits_age_max", role, high=_age(r, role, high)))
+    if trial.get("sex") in ("FEMALE", "MALE"):
+        parts.append(r.t("limits_female" if trial["sex"] == "FEMALE" else "limits_male", role))
+    return ", ".join(parts)
 
 
 def trial_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
@@ -172,6 +203,9 @@ def summary_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
             lines.append(f" - {r.fmt.esc(str(trial['id']))}: {reasons}")
         if data.get("more_excluded"):
             lines.append(r.t("more_trials", role, count=data["more_excluded"]))
+    if data.get("outside_limits"):
+        lines += ["", r.t("outside_limits_header", role)]
+        lines += [f" - {r.fmt.esc(str(trial['id']))}: {limits_text(r, role, trial)}" for trial in data["outside_limits"]]
     if data.get("left_out"):
         lines += ["", r.t("left_out", role, count=data["left_out"])]
     return "\n".join(lines)

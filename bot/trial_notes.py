@@ -93,6 +93,33 @@ def annotate(view: dict, results: Iterable[Any], not_recruiting: int, db: Any, t
     view["not_recruiting"] = not_recruiting
 
 
+def outside_limits_offered(db: Any, found: Any) -> list[dict[str, Any]]:
+    """The trials for the patient's own condition that pruning left out for age or sex
+    (``matching.outside_limits``), those the chat offers (recruiting or about to), each
+    with its title and NCT number from the store: the chat names them with their limits
+    instead of counting them with the trials for other conditions."""
+    if db is None or found is None:
+        return []
+    from matching.outside_limits import outside_limits  # start-up: the matcher only once results are shown
+
+    rows = outside_limits(db, found)
+    if not rows:
+        return []
+    catalogue = load_catalogue()
+    statuses = _statuses(db)
+    rows = [row for row in rows if catalogue.offered_in_chat(statuses.get(row["id"]))]
+    if not rows:
+        return []
+    marks = ",".join("?" * len(rows))
+    stored = {row[0]: (row[1], row[2]) for row in db.execute(
+        f"SELECT id, nct_id, title FROM trials WHERE id IN ({marks})", [row["id"] for row in rows])}
+    for row in rows:
+        row["status"] = statuses.get(row["id"])
+        row["nct_id"], row["title"] = stored.get(row["id"], (None, None))
+        row["title"] = row["title"] or row["id"]
+    return rows
+
+
 def notice_lines(r: "Renderer", role: str | None, view: dict) -> list[str]:
     """A trial's notices, one line each, in the role's wording."""
     return [r.t(n["key"], role, **{k: v for k, v in n.items() if k != "key"}) for n in view.get("notices") or []]
