@@ -43,8 +43,10 @@ def _hash(text: str) -> str:
 # Bump when what ``plan_row`` makes of a record changes: stored plans are then made again
 # (``data.store.replan``) the next time a store is opened. 2, 3: own-condition marks (``besides``);
 # 4: the pruning index (trial_conditions) is made again with the plans: the gate's reach;
-# 5: category headings beside a condition under them reach no further (condition_names).
-PLAN_VERSION = "5"
+# 5: category headings beside a condition under them reach no further (condition_names);
+# 6: a top-level class inside an unknown name beside a condition under it reaches no
+# further; solid tumour, leukaemia and lymphoma are classes of their own (terminology).
+PLAN_VERSION = "6"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -135,10 +137,19 @@ def _mark(rule: dict, own: list[str], against: bool) -> dict:
 def condition_target(record: dict) -> dict | None:
     """The trial's own conditions as a criterion (``elig-condition``): a trial is for a
     patient only when its conditions meet the patient's. None when the record lists none."""
+    from data.condition_names import concepts_within, condition_concept  # start-up: names only when planning
+
     concepts = list(record.get("conditions") or [])
-    texts = [t for t in [*(record.get("conditions_text") or []), *(record.get("condition_terms") or [])]
-             if isinstance(t, str) and t.strip()]
-    within = list(record.get("condition_ancestors") or [])
+    own = [t for t in record.get("conditions_text") or [] if isinstance(t, str) and t.strip()]
+    indexed = [t for t in record.get("condition_terms") or [] if isinstance(t, str) and t.strip()]
+    # a registry MeSH term the terminology does not know ("Neoplasm Metastasis") files the
+    # trial under the kinds of disease inside it, like the registry's ancestors: upwards
+    # only. Unlike the trial's own words, it never opens the trial to every disease of the
+    # kind (a T-ALL patient passed a breast cancer trial indexed "Neoplasm Metastasis").
+    unknown = [t for t in indexed if condition_concept(t) is None]
+    texts = own + [t for t in indexed if t not in unknown]
+    within = list(dict.fromkeys([*(record.get("condition_ancestors") or []),
+                                 *(c for t in unknown for c in concepts_within(t) if c not in concepts)]))
     if not concepts and not texts:
         return None
     rule: dict[str, Any] = {"type": "target_condition"}

@@ -16,6 +16,7 @@ from typing import Any
 from core import durations
 from data.errors import DataError
 from registry.concepts import condition_concepts, target_antigens
+from data.condition_names import concepts_within
 from registry.criteria_text import (
     RuleParser,
     demographic_criteria,
@@ -209,7 +210,9 @@ def study_to_record(study: dict, file_name: str, base: str = "", parse: RulePars
                          r.text(p, "identificationModule.officialTitle") or ""])
     record["condition_terms"] = supported_terms([t for t in dict.fromkeys(filter(None, meshes)) if t.lower() not in known],
                                                 record["conditions_text"], own_text)
-    record["conditions"] = condition_concepts(record["conditions_text"] + record["condition_terms"])
+    record["conditions"] = indexed_conditions(condition_concepts(record["conditions_text"]),
+                                              condition_concepts(record["condition_terms"]),
+                                              [c for t in record["conditions_text"] for c in concepts_within(t)])
     record["condition_ancestors"] = [c for c in condition_concepts([a for a in ancestors if a])
                                      if c not in record["conditions"]]
 
@@ -328,6 +331,25 @@ _STEM = 6          # "metastasis" ~ "metastatic", "neoplasm" ~ "neoplasms"
 
 def _stems(text: str) -> set[str]:
     return {w[:_STEM] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 5}
+
+
+def indexed_conditions(own: list[str], indexed: list[str], inside: list[str] = ()) -> list[str]:
+    """The trial's condition concepts: those of its own conditions list, then those of the
+    registry's MeSH terms that are not broader than one of its own or than a kind of disease
+    inside its own names (``inside``: "Philadelphia Chromosome-Positive Chronic Myeloid
+    Leukemia in Chronic Phase" is a CML). The registry files a CML trial also under
+    "Leukemia" and a breast cancer trial under "Neoplasm Metastasis": those broader headings
+    say what kind of disease it is, not that the trial takes every leukaemia or cancer (a
+    T-ALL patient was offered both)."""
+    from data.terminology import load_terminology  # start-up: the terminology once a record is imported
+
+    terminology = load_terminology()
+    kept = list(own)
+    kinds = [*own, *inside]
+    for concept in indexed:
+        if concept not in kept and not any(mine != concept and terminology.is_a(mine, concept) for mine in kinds):
+            kept.append(concept)
+    return kept
 
 
 def supported_terms(terms: list[str], conditions: list[str], own_text: str) -> list[str]:

@@ -255,3 +255,13 @@ def test_sex_and_healthy_volunteers_come_from_the_structured_fields(tmp_path):
     eligibility, age = _eligibility(tmp_path, sex="FEMALE", minimumAge="18 Years", healthyVolunteers=True)
     assert eligibility == {"min_age_years": 18, "max_age_years": None, "sex": "FEMALE", "healthy_volunteers": True}
     assert age == {"type": "age", "min": 18}
+
+
+def test_a_mesh_term_broader_than_the_trials_own_condition_adds_no_condition():
+    """The registry files a breast cancer trial also under "Neoplasm Metastasis": the
+    trial's conditions stay breast cancer (registry.ctgov.indexed_conditions)."""
+    from registry.ctgov import indexed_conditions
+
+    assert indexed_conditions(["breast_cancer"], ["malignancy"]) == ["breast_cancer"]
+    assert indexed_conditions(["breast_cancer"], ["sle"]) == ["breast_cancer", "sle"]
+    assert indexed_conditions([], ["malignancy"]) == ["malignancy"]

@@ -96,9 +96,37 @@ def test_every_stated_diagnosis_counts():
 
 
 def test_a_registry_name_the_terminology_does_not_know_says_what_kind_of_disease_it_is():
-    heme = _trial("T-HEME", texts=["Hematologic Cancer", "Solid Tumor, Adult"])
+    heme = _trial("T-HEME", texts=["Relapsed or Refractory Hematologic Cancer", "Advanced Solid Tumor in Adults"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [heme])["T-HEME"]).status == "pass"
+    assert _gate(_results([_stated("breast_cancer", "breast cancer")], [heme])["T-HEME"]).status == "pass"
     assert _gate(_results([_stated("sle", "lupus")], [heme])["T-HEME"]).status == "fail"
+
+
+def test_solid_tumour_trials_are_not_for_blood_cancers_and_lymphoma_trials_not_for_leukaemia():
+    """A trial for solid tumours is not for a T-ALL patient, and a trial for lymphomas is not
+    for leukaemia (data/terminology: solid tumour, leukaemia and lymphoma are classes); a
+    patient with any solid cancer meets the first, and any lymphoma the second."""
+    solid = _trial("T-SOLID", conditions=["solid_tumor"], texts=["Solid Tumor"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [solid])["T-SOLID"]).status == "fail"
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [solid])["T-SOLID"]).status == "pass"
+    lymphoma = _trial("T-LYM", conditions=["lymphoma"], texts=["Relapsed Advanced Lymphomas"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [lymphoma])["T-LYM"]).status == "fail"
+    assert _gate(_results([_stated("dlbcl", "DLBCL")], [lymphoma])["T-LYM"]).status == "pass"
+    assert _gate(_results([_stated("t_lbl", "T-LBL")], [lymphoma])["T-LYM"]).status == "pass"
+
+
+def test_a_registry_index_term_never_opens_a_trial_to_every_disease_of_its_kind():
+    """The registry indexes a breast cancer trial also under "Neoplasm Metastasis" (a MeSH
+    term, not the trial's own words): it files the trial under malignancy, upwards only, so
+    a T-ALL patient is not offered it (was "likely"); the trial's own unknown name ("Advanced
+    Cancers") still reaches every cancer."""
+    breast = _trial("T-BC", conditions=["breast_cancer"], texts=["Breast Cancer"],
+                    condition_terms=["Breast Neoplasms", "Neoplasm Metastasis"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [breast])["T-BC"]).status == "fail"
+    assert _gate(_results([_stated("breast_cancer", "breast cancer")], [breast])["T-BC"]).status == "pass"
+    assert _gate(_results([_stated("malignancy", "cancer")], [breast])["T-BC"]).status == "pass"     # broader: may be
+    basket = _trial("T-ANY", texts=["Advanced Cancers"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [basket])["T-ANY"]).status == "pass"
 
 
 def test_a_category_heading_beside_a_specific_condition_only_files_the_trial():
@@ -129,7 +157,9 @@ def test_registry_names_in_mesh_order_brackets_and_typos():
     # an abbreviation whose bracketed words spell something else is not that condition
     assert condition_concept("UC (Ureter and Urethera)") is None
     assert condition_concept("Hematologic Cancer") == "hematologic_malignancy"     # a MeSH-style registry term
-    assert condition_concept("Solid Tumor, Adult") is None and concepts_within("Solid Tumor, Adult") == ("malignancy",)
+    assert condition_concept("Solid Tumor, Adult") == "solid_tumor"                 # MeSH order
+    assert condition_concept("Advanced Solid Tumor in Adults") is None
+    assert concepts_within("Advanced Solid Tumor in Adults") == ("solid_tumor",)
 
 
 def test_imported_records_keep_the_registry_mesh_terms_and_headings():
@@ -244,11 +274,11 @@ def test_a_sibling_condition_is_another_condition():
 
 
 def test_pruning_never_leaves_out_a_trial_the_gate_keeps(tmp_path):
-    # the pruning index is the gate's reach: a trial listing "Gynecologic Cancer" (a kind of
+    # the pruning index is the gate's reach: a trial listing "Pelvic Cancers" (a kind of
     # cancer by the words inside it) and a trial filed under a broader MeSH heading
     db = open_store(str(tmp_path / "t.db"))
     gyn = dict(STORED_FIELDS, id="local-x-gyn", nct_id=None, title="A family history tool", criteria=[],
-               conditions=["breast_cancer"], conditions_text=["Gynecologic Cancer", "Breast Cancer"])
+               conditions=["breast_cancer"], conditions_text=["Pelvic Cancers", "Breast Cancer"])
     upsert_trials(db, [gyn], "import")
     profile = Profile([_stated("ovarian_cancer", "ovarian cancer")])
     assert _gate(_results(profile.facts, [gyn])["local-x-gyn"]).status == "pass"
