@@ -197,7 +197,11 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     for parent in within:
         related(parent, both_ways=False)
     for inside, name in inside_names:
-        related(inside, both_ways=not _category(inside, (name,), listed))
+        branch = _branch(inside, listed)
+        if branch is not None:               # "GI Cancers" beside gastric cancer: solid tumours
+            reach.setdefault(branch, RELATED_FIT)
+            related(branch, both_ways=True)
+        related(inside, both_ways=branch is None and not _category(inside, (name,), listed))
     for name in unmapped:
         for concept in concepts_named(name):
             reach.setdefault(concept, NAME_FIT)
@@ -217,6 +221,56 @@ def _category(concept: str, names: tuple[str, ...] | list[str], listed: set[str]
         return False
     below = set(terminology.descendants(concept))
     return any(other != concept and other in below for other in listed)
+
+
+def _branch(concept: str, listed: set[str]) -> str | None:
+    """The one branch of a split top class (``kind_splits``, data/evidence.yaml) under which
+    every other listed condition lies, or None (not a split class, nothing else listed, or
+    conditions in several branches or none)."""
+    branches = kind_splits().get(concept)
+    if not branches:
+        return None
+    terminology = load_terminology()
+    others = [c for c in listed if c != concept and c in terminology]
+    found = {b for c in others for b in branches if terminology.is_a(c, b)}
+    if not others or len(found) != 1 or any(not any(terminology.is_a(c, b) for b in branches) for c in others):
+        return None
+    return next(iter(found))
+
+
+def narrowed_by_title(concepts: list[str], titles: list[str]) -> list[str]:
+    """A trial's condition concepts with a split top class ("Malignant Neoplasm") narrowed
+    to one of its branches when everything else the trial names lies under that branch: its
+    other listed conditions (the registry's index terms: pancreatic, colorectal, lung cancer)
+    and the kinds of disease its own title names ("… With Advanced Solid Tumors Harboring
+    KRAS G12D"): solid tumours, not every cancer. Otherwise the concepts as they are."""
+    splits = kind_splits()
+    tops = [c for c in concepts if c in splits]
+    if not tops:
+        return concepts
+    terminology = load_terminology()
+    others = [c for c in concepts if c not in splits]
+    named = others + [c for title in titles if title for c in concepts_within(title)
+                      if c in terminology and c not in splits]
+    branches = {b for c in named for top in tops for b in splits[top] if terminology.is_a(c, b)}
+    if named and len(branches) == 1 and all(any(terminology.is_a(c, b) for b in branches) for c in named):
+        branch = next(iter(branches))
+        return list(dict.fromkeys([branch if c in splits else c for c in concepts]))
+    return concepts
+
+
+@lru_cache(maxsize=1)
+def kind_splits() -> dict[str, tuple[str, ...]]:
+    """``kind_splits`` of data/evidence.yaml, checked: top class -> its branches."""
+    raw = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("kind_splits") or {}
+    terminology = load_terminology()
+    if not isinstance(raw, dict) or not all(isinstance(v, list) and v for v in raw.values()):
+        raise DataError("evidence.yaml.kind_splits", "must map a concept to a list of its branches")
+    for top, branches in raw.items():
+        for branch in branches:
+            if top not in terminology or branch not in terminology or not terminology.is_a(branch, top):
+                raise DataError("evidence.yaml.kind_splits", f"{branch!r} is not a concept under {top!r}")
+    return {top: tuple(branches) for top, branches in raw.items()}
 
 
 def _last_word(name: str) -> str:

@@ -47,9 +47,14 @@ def hard_limits(record: dict) -> dict[str, Any]:
             elif leaf.get("type") == "sex":
                 sexes.append({str(s).upper() for s in leaf.get("allowed") or []})
     allowed = set.intersection(*sexes) if sexes else set()
+    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+    if low is not None and high is not None and low > high:
+        # contradictory (cohorts' ages read as limits every patient must meet: "< 11 years"
+        # and ">= 11 years"): no age limit, as for contradictory sexes
+        low = high = None
     return {
-        "min_age": max(lows) if lows else None,
-        "max_age": min(highs) if highs else None,
+        "min_age": low,
+        "max_age": high,
         # one sex left: a limit; none left (contradictory limits) or both: no sex limit
         "sex": next(iter(allowed)) if len(allowed) == 1 else None,
         "conditions": len(record.get("conditions") or []),

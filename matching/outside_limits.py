@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from data.terminology import load_terminology
 from matching.candidates import Candidates, _demographics
 
 
@@ -25,9 +26,27 @@ def outside_limits(db: Any, found: Candidates | None) -> list[dict[str, Any]]:
     if patient.age is None and patient.sex is None:
         return []
     where, params = _demographics(patient)
-    sql = ("SELECT DISTINCT l.trial_id, l.min_age, l.max_age, l.sex FROM trial_conditions c "
+    sql = ("SELECT DISTINCT l.trial_id, l.min_age, l.max_age, l.sex, l.condition_list FROM trial_conditions c "
            "JOIN trial_limits l ON l.trial_id = c.trial_id "
            "WHERE c.concept IN (SELECT value FROM json_each(?)) "
            f"AND NOT ({where}) ORDER BY l.trial_id")
-    return [{"id": row[0], "min_age": row[1], "max_age": row[2], "sex": row[3]}
-            for row in db.execute(sql, [json.dumps(list(found.diagnoses)), *params])]
+    terminology = load_terminology()
+    rows = []
+    for trial_id, low, high, sex, listed in db.execute(sql, [json.dumps(list(found.diagnoses)), *params]):
+        # named only when one of the trial's listed conditions is the patient's diagnosis, a
+        # broader or a narrower one, below the top classes: the gate's reach also opens
+        # "Germ Cell Tumors" to every cancer, which is no trial "for this condition"
+        listed = json.loads(listed) if listed else []
+        if any(_close(terminology, mine, theirs) for mine in found.diagnoses for theirs in listed):
+            rows.append({"id": trial_id, "min_age": low, "max_age": high, "sex": sex})
+    return rows
+
+
+def _close(terminology: Any, mine: str, theirs: str) -> bool:
+    if mine == theirs:
+        return True
+    if theirs not in terminology or mine not in terminology:
+        return False
+    if not set(terminology.ancestors(theirs)) - {theirs} or not set(terminology.ancestors(mine)) - {mine}:
+        return False                     # a top class (malignancy, autoimmune disease)
+    return terminology.is_a(mine, theirs) or terminology.is_a(theirs, mine)

@@ -16,7 +16,7 @@ from typing import Any
 from core import durations
 from data.errors import DataError
 from registry.concepts import condition_concepts, target_antigens
-from data.condition_names import concepts_within
+from data.condition_names import concepts_within, narrowed_by_title
 from registry.criteria_text import (
     RuleParser,
     demographic_criteria,
@@ -213,6 +213,8 @@ def study_to_record(study: dict, file_name: str, base: str = "", parse: RulePars
     record["conditions"] = indexed_conditions(condition_concepts(record["conditions_text"]),
                                               condition_concepts(record["condition_terms"]),
                                               [c for t in record["conditions_text"] for c in concepts_within(t)])
+    record["conditions"] = narrowed_by_title(record["conditions"], [r.text(p, "identificationModule.briefTitle"),
+                                                                    r.text(p, "identificationModule.officialTitle")])
     record["condition_ancestors"] = [c for c in condition_concepts([a for a in ancestors if a])
                                      if c not in record["conditions"]]
 

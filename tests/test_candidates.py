@@ -216,3 +216,17 @@ def test_the_memo_holds_few_entries_and_never_too_many_results():
     assert memo.get("a", lambda: "computed again") == "computed again"   # the oldest went
     memo.get("huge", lambda: [0] * 50, weigh=len)                      # heavier than the limit: alone
     assert memo.get("d", lambda: "again") == "again"
+
+
+def test_contradictory_age_limits_are_no_limit():
+    """Cohorts' ages read as limits every patient must meet ("< 11 years" and ">= 11 and
+    < 25 years" as two inclusions) contradict each other: no age limit is kept, so pruning
+    never leaves the trial out for every age."""
+    from data.limits import hard_limits
+
+    record = {"criteria": [
+        {"id": "inc-1", "kind": "inclusion", "text": "Standard risk 1: < 11 years", "rule": {"type": "age", "max": 10}},
+        {"id": "inc-2", "kind": "inclusion", "text": "Standard risk 2: >= 11 and < 25 years",
+         "rule": {"type": "age", "min": 11, "max": 24}}]}
+    limits = hard_limits(record)
+    assert limits["min_age"] is None and limits["max_age"] is None

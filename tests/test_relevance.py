@@ -326,3 +326,30 @@ def test_a_registry_mesh_term_the_trials_own_words_do_not_support_is_dropped():
     assert supported_terms(["Breast Neoplasms", "Neoplasm Metastasis"], ["Breast Cancer"], breast) == \
         ["Breast Neoplasms", "Neoplasm Metastasis"]
     assert supported_terms(["Hematologic Neoplasms"], ["Blood Cancer Syndrome X"], "x") == ["Hematologic Neoplasms"]
+
+
+def test_an_unknown_cancer_name_beside_solid_cancers_reaches_solid_tumours_only():
+    """"ctDNA Positive GI Cancers" beside gastric and pancreatic cancer is a solid-tumour
+    trial (``kind_splits`` in data/evidence.yaml): a T-ALL patient is not its target, a
+    colorectal cancer patient may be; alone, such a name still reaches every cancer."""
+    gi = _trial("T-GI", conditions=["gastric_cancer", "pancreatic_cancer"],
+                texts=["ctDNA Positive GI Cancers", "Gastric Cancer", "Pancreatic Cancer"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [gi])["T-GI"]).status == "fail"
+    assert _gate(_results([_stated("colorectal_cancer", "bowel cancer")], [gi])["T-GI"]).status == "pass"
+    alone = _trial("T-GI2", texts=["ctDNA Positive GI Cancers"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [alone])["T-GI2"]).status == "pass"
+    mixed = _trial("T-MIX", conditions=["gastric_cancer", "dlbcl"], texts=["Relapsed Cancers"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [mixed])["T-MIX"]).status == "pass"
+
+
+def test_a_registry_class_is_narrowed_by_what_else_the_trial_names():
+    """"Malignant Neoplasm" with the registry's pancreatic/colorectal/lung index terms, or a
+    title "… With Advanced Solid Tumors …", is a solid-tumour trial; "Advanced Cancers"
+    with nothing narrower stays open to every cancer; names in both branches change nothing."""
+    from data.condition_names import narrowed_by_title
+
+    assert narrowed_by_title(["malignancy", "pancreatic_cancer", "nsclc"], []) == ["solid_tumor", "pancreatic_cancer", "nsclc"]
+    assert narrowed_by_title(["malignancy"], ["A Study of X in Patients With Advanced Solid Tumors"]) == ["solid_tumor"]
+    assert narrowed_by_title(["malignancy"], ["Clinical Trial of X in Patients With Advanced Cancers"]) == ["malignancy"]
+    assert narrowed_by_title(["malignancy"], ["X in Solid Tumors and Lymphomas"]) == ["malignancy"]
+    assert narrowed_by_title(["sle"], ["X in Solid Tumors"]) == ["sle"]
