@@ -41,6 +41,7 @@ from typing import Any, Iterable
 
 from data.terminology import load_terminology
 from matching.cache import Memo
+from matching.cohorts import focused_items
 from matching.question_priors import load_priors
 from matching.question_texts import load_question_texts
 from matching.question_value import Completion, question_kind
@@ -226,7 +227,7 @@ def trial_questions(result) -> list[Question]:
         return []
     judgement = result.judgement
     seen: dict[str, Question] = {}
-    for _top, node in result.open_items():
+    for _top, node in focused_items(result):
         leaf = judgement.leaf_result(node)
         if leaf.ask and leaf.ask not in seen:
             seen[leaf.ask] = build_question(leaf.ask, leaf.leaf, leaf.facts)

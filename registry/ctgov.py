@@ -349,8 +349,11 @@ def indexed_conditions(own: list[str], indexed: list[str], inside: list[str] = (
     kept = list(own)
     kinds = [*own, *inside]
     for concept in indexed:
-        if concept not in kept and not any(mine != concept and terminology.is_a(mine, concept) for mine in kinds):
-            kept.append(concept)
+        narrower = [mine for mine in kinds if mine != concept and terminology.is_a(mine, concept)]
+        # a broader heading gives way to what the trial's own words name under it
+        for found in narrower or [concept]:
+            if found not in kept:
+                kept.append(found)
     return kept
 
 
