@@ -67,3 +67,28 @@ def test_a_negative_age_keeps_its_sign_and_is_implausible():
     assert age.value == -5 and age.implausible
     (age,) = [f for f in extract("a 35-year-old woman") if f.label == "AGE"]
     assert age.value == 35 and not age.implausible
+
+
+def test_a_date_of_birth_gives_the_age_on_the_day_of_the_message():
+    """Referral letters give a date of birth, not an age ("DOB 03/1979"): the age is worked
+    out against the message's day; a day/month order or a year alone that allows two ages
+    is uncertain (a limit of 18 may fall between them); the date dates no illness."""
+    from datetime import date
+
+    from nlp import extract
+
+    today = date(2026, 12, 2)
+
+    def age(text):
+        found = [f for f in extract(text, today=today) if f.label == "AGE"]
+        assert len(found) == 1, found
+        return found[0].value, found[0].uncertain
+
+    assert age("Re: Ms R.T., DOB 03/1979. Diffuse cutaneous systemic sclerosis") == (47.0, False)
+    assert age("d.o.b. 1979-03-12, lupus") == (47.0, False)
+    assert age("Date of birth: 25/12/2001") == (24.0, False)
+    assert age("Date of birth: 12/03/1979") == (46.0, True)       # 12 March (47) or 3 December (46)
+    assert age("she was born in 2008, lupus since 2021") == (17.0, True)
+    lupus = [f for f in extract("d.o.b. 1979-03-12, lupus", today=today) if f.label == "CONDITION"][0]
+    assert lupus.date is None
+    assert not [f for f in extract("her son was born in 2019", today=today) if f.label == "AGE"]

@@ -75,6 +75,7 @@ class FactBuilder:
         kept: list[Span] = []
         negations = coordinated_negation(ents)
         bare: list[bool] = []     # per fact: current only by a bare "on"
+        births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             negated, past = negations[i]
@@ -99,11 +100,14 @@ class FactBuilder:
                 fact.historical = True
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
+            if fact.label == "AGE" and info.get("born"):
+                _age_from_birth(fact, info["born"], today)
+                births.append((fact.start, fact.end))
             facts.append(fact)
             kept.append(ent)
             bare.append(fact.status == "current" and bare_current(ent))
         self._headings(doc, kept, facts)
-        self._attach_times(doc, facts, today, bare)
+        self._attach_times(doc, facts, today, bare, births)
         self.events_before(kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
@@ -243,10 +247,13 @@ class FactBuilder:
             fact.implausible = True
 
     # --- time ------------------------------------------------------------------------
-    def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool]) -> None:
+    def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool],
+                      births: list[tuple[int, int]] = ()) -> None:
         if not any(fact.label in TIMED_LABELS for fact in facts):
             return      # nothing a time could attach to: the patterns need not run
         times = self.times(doc_text(doc), today)
+        if births:          # a date of birth dates nobody's illness
+            times = [t for t in times if not any(t.start < end and start < t.end for start, end in births)]
         if not times or not facts:
             return
         sentences = sentence_index(doc)
@@ -261,3 +268,21 @@ class FactBuilder:
                 facts[index].historical = True   # "etanercept 2005-2009": a use that has ended
             if expression.duration_days is not None:
                 facts[index].duration_days = expression.duration_days
+
+
+def _age_from_birth(fact: Fact, born: dict, today: date) -> None:
+    """The age on ``today`` of a date of birth (``nlp.components.demographics``): whole
+    years; uncertain when the readings of a day/month order give different ages."""
+    year = born["year"]
+    ages = set()
+    for month, day in born["readings"]:
+        if month is None:            # a year alone: the age this year, or one less
+            ages.update({today.year - year, today.year - year - 1})
+        else:
+            ages.add(today.year - year - (1 if (today.month, today.day) < (month, min(day, 28)) else 0))
+    value = float(min(ages))              # the lower age until the reading is known
+    fact.value = fact.value_normalized = value
+    fact.unit = fact.unit_normalized = "years"
+    fact.implausible = not (0 <= value <= 120)
+    fact.uncertain = len(ages) > 1        # asked to confirm: a limit of 18 years may fall between them
+

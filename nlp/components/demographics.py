@@ -48,6 +48,8 @@ class PatternFacts:
         return [(Candidate(span[0], span[1], label, concept), meta)]
 
     def _age(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        if match.row.get("kind") == "birth":      # a date of birth: the age is worked out against today
+            return self._birth(doc, match)
         value = parse_number(match.groups["value"])
         if value is None:
             return []
@@ -68,6 +70,27 @@ class PatternFacts:
         if match.groups.get("sex"):
             found += self._sex_from(doc, match, "sex")
         return found
+
+    def _birth(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        """A date of birth: year, and the (month, day) readings it allows ("12/03/1979" is
+        3 December or 12 March); ``assemble`` turns it into an age on the message's day."""
+        groups = match.groups
+        year = int(groups["year"])
+        if groups.get("iso_month"):
+            readings = [(int(groups["iso_month"]), int(groups.get("iso_day") or 1))]
+        elif groups.get("first") and groups.get("second"):
+            first, second = int(groups["first"]), int(groups["second"])
+            readings = [(m, d) for m, d in ((second, first), (first, second)) if 1 <= m <= 12 and 1 <= d <= 31]
+        elif groups.get("second"):
+            readings = [(int(groups["second"]), 1)] if 1 <= int(groups["second"]) <= 12 else []
+        else:
+            readings = [(None, None)]
+        if not readings:
+            return []
+        meta = {"born": {"year": year, "readings": list(dict.fromkeys(readings))}, "unit": "years",
+                "unit_normalized": "years"}
+        start, end = match.span if hasattr(match, "span") else (match.start_char, match.end_char)
+        return self._candidate(doc, start, end, "AGE", "age", meta)
 
     @staticmethod
     def _names_someone(doc: Doc, match: PatternMatch) -> bool:
