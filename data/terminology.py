@@ -28,7 +28,8 @@ _EXTRA_KEYS = {
     # spread: true marks a site a cancer spread to (liver metastases), not a cancer of its
     # own: never "another malignancy" in a trial for the patient's cancer (matching.leaves)
     "condition": {"registry_terms", "spread"},
-    "therapy": {"half_life_days", "route", "kind"},
+    # examples: the drugs a question about a class names first (most used; matching.questions)
+    "therapy": {"half_life_days", "route", "kind", "examples"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},
     "score": {"range"},
     # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic

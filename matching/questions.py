@@ -215,7 +215,12 @@ def _example_ids(term, concept: str) -> list[str]:
     data/terminology/therapies.yaml)."""
     below = [c for c in term.descendants(concept) if c != concept and term[c].kind != "regimen"]
     parents = {p for c in below for p in term[c].parents}
-    return [c for c in below if c not in parents and not term[c].attrs.get("route")]
+    leaves = sorted((c for c in below if c not in parents and not term[c].attrs.get("route")), key=lambda c: term[c].label)
+    # the class's own ``examples`` (the most used drugs) first, then the others by name: a
+    # Crohn's patient was asked about "biologic medicines (for example alemtuzumab,
+    # eculizumab, efgartigimod alfa)"
+    chosen = [c for c in term[concept].attrs.get("examples") or () if c in term and c in below]
+    return chosen + [c for c in leaves if c not in chosen]
 
 
 # --- choosing ---------------------------------------------------------------------------

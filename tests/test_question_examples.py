@@ -13,3 +13,14 @@ def test_regimens_are_never_examples_of_a_drug_class():
     for concept in load_terminology().by_category("therapy"):
         assert not any(name in _examples(concept.id) for name in regimens), concept.id
     assert "prednisone" in _examples("glucocorticoid")
+
+
+def test_a_class_names_its_most_used_drugs_first():
+    """A question about biologics names rituximab, infliximab, adalimumab (the class's
+    ``examples`` in data/terminology/therapies.yaml), not whatever drugs come first in the
+    file ("alemtuzumab, eculizumab, efgartigimod alfa" were asked of a Crohn's patient)."""
+    assert _examples("biologic") == " (for example rituximab, infliximab, adalimumab)"
+    assert _examples("csdmard").startswith(" (for example methotrexate, azathioprine, mycophenolate")
+    for concept in load_terminology().by_category("therapy"):
+        for example in concept.attrs.get("examples") or ():
+            assert load_terminology().is_a(example, concept.id), (concept.id, example)
