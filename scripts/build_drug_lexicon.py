@@ -69,6 +69,14 @@ def _clean(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("®", "").replace("™", "").strip().lower())
 
 
+def _base(canonical: str, known: set[str]) -> str:
+    """A biologic's name without the four-letter suffix the FDA adds ("Risankizumab-rzaa",
+    under which the dictionary files the brand Skyrizi): its brand names and spellings
+    belong to the drug, not to a concept of their own."""
+    match = re.match(r"^(.+)-[a-z]{4}$", canonical)
+    return match.group(1) if match and match.group(1) in known else canonical
+
+
 def _concept_id(canonical: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", canonical.lower()).strip("_")
 
@@ -91,9 +99,10 @@ def build(ctgov: Path) -> tuple[dict, list[str]]:
     to_canonical = data["drug_variant_to_canonical"]
     canonical_data = data["drug_canonical_to_data"]
     variants: dict[str, list[str]] = {}
+    known = set(canonical_data) | {c for canonicals in to_canonical.values() for c in canonicals}
     for variant, canonicals in to_canonical.items():
         if len(canonicals) == 1:
-            variants.setdefault(canonicals[0], []).append(variant)
+            variants.setdefault(_base(canonicals[0], known), []).append(variant)
     common = set(top_n_list("en", COMMON_WORDS))
     curated = _curated()
     taken = {}
