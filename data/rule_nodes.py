@@ -45,8 +45,9 @@ def _hash(text: str) -> str:
 # 4: the pruning index (trial_conditions) is made again with the plans: the gate's reach;
 # 5: category headings beside a condition under them reach no further (condition_names);
 # 6: a top-level class inside an unknown name beside a condition under it reaches no
-# further; solid tumour, leukaemia and lymphoma are classes of their own (terminology).
-PLAN_VERSION = "6"
+# further; solid tumour, leukaemia and lymphoma are classes of their own (terminology);
+# 7: an importer's age/sex limits from the registry fields count as the registry's.
+PLAN_VERSION = "7"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -168,11 +169,21 @@ def _criterion(criterion: dict, kind: str, nodes: dict[str, dict], texts: dict[s
                       "c": [_criterion(child, kind, nodes, texts) for child in criterion["children"]]}
     elif criterion.get("rule") is not None:
         node = {"crit": _rule(criterion["rule"], nodes, texts), "kind": kind}
-        if str(criterion.get("id", "")).startswith("elig-"):
+        if _from_registry_fields(criterion):
             node["registry"] = True       # from the registry's fields, not a criterion the trial wrote
     else:
         node = {"review": True}
     return _keep(node, nodes, texts)
+
+
+def _from_registry_fields(criterion: dict) -> bool:
+    """A criterion made from the registry's structured fields, not written by the trial: the
+    planner's own (``elig-age``, ``elig-condition``) and an importer's age and sex limits
+    (``inc-age`` / ``inc-sex``, ``verbatim: false``: registry.criteria_text). Meeting only
+    these never makes a trial "likely" (an exploratory study whose every own criterion was
+    left to the team ranked above the trials for the patient's disease)."""
+    cid = str(criterion.get("id", ""))
+    return cid.startswith("elig-") or (cid in ("inc-age", "inc-sex") and criterion.get("verbatim") is False)
 
 
 def _rule(rule: dict, nodes: dict[str, dict], texts: dict[str, str] | None) -> str:

@@ -353,3 +353,18 @@ def test_a_registry_class_is_narrowed_by_what_else_the_trial_names():
     assert narrowed_by_title(["malignancy"], ["Clinical Trial of X in Patients With Advanced Cancers"]) == ["malignancy"]
     assert narrowed_by_title(["malignancy"], ["X in Solid Tumors and Lymphomas"]) == ["malignancy"]
     assert narrowed_by_title(["sle"], ["X in Solid Tumors"]) == ["sle"]
+
+
+def test_registry_age_limits_alone_never_make_a_trial_likely():
+    """An imported trial whose only rules met are its condition and the registry's age
+    limits (``inc-age``, ``verbatim: false``) is possible, not likely: its own criteria were
+    all left to the trial team (it ranked above the trials for the patient's disease)."""
+    age = {"id": "inc-age", "kind": "inclusion", "text": "Ages eligible for study: 2 Years and older",
+           "verbatim": False, "rule": {"type": "age", "min": 2}}
+    own = {"id": "inc-1", "kind": "inclusion", "text": "Tumour lesion accessible to core biopsies",
+           "rule": {"type": "review", "reason": "other"}}
+    trial = _trial("T-X", conditions=["hematologic_malignancy"], texts=["Hematologic Cancer"], criteria=[age, own])
+    facts = [_stated("t_all", "T-ALL"), Fact("AGE", "age", "34", 0, 2, value=34)]
+    assert _results(facts, [trial])["T-X"].verdict == "possible"
+    written = dict(age, verbatim=True, id="inc-2", text="Age 2 years and older")
+    assert _results(facts, [_trial("T-Y", conditions=["hematologic_malignancy"], criteria=[written, own])])["T-Y"].verdict == "likely"
