@@ -40,7 +40,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from data.terminology import load_terminology
-from matching.cache import Memo
+from matching.cache import Lru
 from matching.question_priors import load_priors
 from matching.question_texts import load_question_texts
 from matching.question_value import Completion, question_kind
@@ -52,7 +52,9 @@ DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
 QUESTION_TRIALS = 25       # the best-ranked possible trials question choice looks at (5 are shown)
 _COMBINED_DIAGNOSES = 6    # other diseases in one choice question (with "none of these" and "not sure": 8 buttons)
-_GAINS = Memo(4)           # per judgement (one turn's match): each trial's gains by the keys of it already asked
+REMEMBER = True            # reuse each trial's question values while its nodes' values stay the same
+TRIAL_VALUES_KEPT = 20_000  # trials' question values remembered (by plan and node values; a few KB each)
+_TRIAL_VALUES = Lru(TRIAL_VALUES_KEPT)
 _RESPONSE_WORDS = {
     "any": "",
     "failed": "that did not work well enough",
@@ -284,6 +286,58 @@ def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict
     return found
 
 
+@dataclass
+class _TrialValues:
+    """What one still-possible trial brings to question choice, worked out from the values
+    of its nodes and the keys of its open leaves alone, so a later turn (or another
+    conversation) in which they are the same reuses it: per open leaf (criterion order)
+    ``(node, key, stated, main diagnosis, rules out, settles)``, and the trial's gains
+    (``matching.question_value``) per the keys of it already asked."""
+
+    book: Any
+    priors: Any
+    items: tuple[tuple[int, str | None, bool, bool, bool, int], ...]
+    keys: frozenset
+    gains: dict[frozenset, dict[str, float]] = field(default_factory=dict)
+
+
+def _trial_values(result: Any, priors: Any, main_memo: dict) -> tuple[_TrialValues, list]:
+    """The trial's ``_TrialValues`` (remembered by the trial's plan and the values of every
+    node below its criteria: an answer that changes none of them changes none of its
+    question values) and its open leaves' results in this judgement."""
+    judgement, plan = result.judgement, result.plan
+    book = judgement.book
+    memo_key = (plan, judgement.codes_of(book.subtree(plan.tops))) if REMEMBER else None
+    kept = _TRIAL_VALUES.get(memo_key) if memo_key is not None else None
+    if kept is not None and kept.book is book and kept.priors is priors:
+        leaves = [judgement.leaf_result(item[0]) for item in kept.items]
+        # a leaf's question can change with its facts while its value stays unknown
+        if all(leaf.ask == item[1] and bool(leaf.facts) == item[2] for leaf, item in zip(leaves, kept.items)):
+            return kept, leaves
+    items, leaves = [], []
+    for top, node in result.open_items():
+        leaf = judgement.leaf_result(node)
+        key = leaf.ask
+        rules_out, settles = False, 0
+        if key:
+            for answer in (TRUE, FALSE):
+                status = judgement.what_if(top, node, answer)
+                rules_out = rules_out or status == FAIL
+                settles += status != UNKNOWN
+        items.append((node, key, bool(leaf.facts), bool(key) and _is_main_diagnosis(key, plan.conditions, main_memo),
+                      rules_out, settles))
+        leaves.append(leaf)
+    found = _TrialValues(book, priors, tuple(items), frozenset(item[1] for item in items))
+    if memo_key is not None:
+        _TRIAL_VALUES.put(memo_key, found)
+    return found, leaves
+
+
+def forget() -> None:
+    """Drop remembered question values (tests, benchmarks measuring cold turns)."""
+    _TRIAL_VALUES.clear()
+
+
 def next_question(results: list, asked: Iterable[str] = (), limit: int | None = None,
                   audience: str = "patient") -> Question | None:
     """The best question to ask next, or None when no unknown can change a verdict.
@@ -314,13 +368,11 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         if stated is None:
             stated = [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
         conditions = result.conditions
+        values, leaves = _trial_values(result, priors, main_memo)
         gains: dict[str, float] | None = None
-        items = [(top, node, judgement.leaf_result(node)) for top, node in result.open_items()]
-        for top, node, leaf in items:
-            key = leaf.ask
+        for (_node, key, _stated, main, rules_out, settles), leaf in zip(values.items, leaves):
             if not key or key in asked:
                 continue
-            main = _is_main_diagnosis(key, conditions, main_memo)
             if main and DIAGNOSIS_ANY in asked:
                 continue
             cand = candidates.get(key)
@@ -328,23 +380,19 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
                 cand = candidates[key] = _Candidate(key, leaf)
             if result.id not in cand.trials and considered <= priors.weighed_trials:
                 if gains is None:       # they depend on the keys of this trial already asked only
-                    kept = _GAINS.get(id(judgement), dict, keep=judgement)
-                    memo_key = (result.id, frozenset(item[2].ask for item in items) & asked)
-                    gains = kept.get(memo_key)
+                    mine = values.keys & asked
+                    gains = values.gains.get(mine)
                     if gains is None:
                         if completion is None or completion.judgement is not judgement:
                             completion = Completion(judgement, asked, priors)
-                        gains = kept[memo_key] = completion.gains(result)
+                        gains = values.gains[mine] = completion.gains(result)
                 cand.gain += priors.weight(considered - 1) * gains.get(key, 0.0)
             cand.trials.add(result.id)
             cand.main_diagnosis = cand.main_diagnosis or (main and not _diagnosis_stated(stated, conditions, stated_memo))
             cand.trial_condition = cand.trial_condition or main
-            for answer in (TRUE, FALSE):
-                status = judgement.what_if(top, node, answer)
-                if status == FAIL:
-                    cand.rules_out.add(result.id)
-                if status != UNKNOWN:
-                    cand.settles += 1
+            if rules_out:
+                cand.rules_out.add(result.id)
+            cand.settles += settles
     # an answer that can settle nothing on its own, and cannot change a verdict however
     # the other questions are likely answered, cannot change a verdict now (it may later,
     # once other answers are in); the diagnosis is always worth asking
