@@ -7,7 +7,9 @@
    local fake Bot API server (``benchmarks/fake_bot_api.py``, loopback only, in this
    process) while
    ``--users`` simulated users (200 by default) chat at once: /start, "patient", an opening
-   message carrying a number only that user sends (their platelet count), then "not sure".
+   message carrying a number only that user sends (their platelet count), "not sure" (to
+   the question about their city: the first results follow), then "ask me more" (as the
+   results' button offers: the next question is chosen), 5 messages as issue #17 says.
    Each user sends a message when the previous reply arrived (and went quiet for
    ``QUIET_S``). Reported: turns answered per second, messages sent per second, reply
    latency p50/p95/p99 (message sent to the first piece of its reply), the bot's CPU time
@@ -68,7 +70,7 @@ def bench_chat(args: Any) -> dict[str, Any]:
 def user_messages(number: int) -> list[str]:
     """What simulated user ``number`` writes; the platelet count is theirs alone."""
     return ["/start", "patient", f"I'm {20 + number % 50}, I have lupus since 2015, my platelets are "
-            f"{100 + number} x10^9/L", "not sure"]
+            f"{100 + number} x10^9/L", "not sure", "ask me more"]
 
 
 def marker(number: int) -> str:
