@@ -237,6 +237,7 @@ class Judgement:
         self._codes: list[int] = []
         self.codes: Any = None                  # the same codes as a numpy array
         self._names: list[tuple[str, ...]] = []
+        self.memo: dict[Any, Any] = {}          # what callers work out once per judgement (question values)
 
     def _judge_snapshot(self) -> None:
         from matching.vector import CODE  # start-up: numpy (~0.17 s) only once plans are judged
