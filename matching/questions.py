@@ -262,6 +262,7 @@ class _Candidate:
     trial_condition: bool = False         # a disease some trial treats (stated by the patient or not)
     sources: list = field(default_factory=list)     # (trial id, its _TrialValues, judgement): rules_out, settles
     settled: bool = False
+    gain: float = 0.0
 
     def settle(self) -> "_Candidate":
         """Work out ``rules_out`` and ``settles`` (only needed to break ties of gain, or
@@ -274,7 +275,6 @@ class _Candidate:
                 self.settles += settles
             self.settled = True
         return self
-    gain: float = 0.0
 
 
 def _is_main_diagnosis(key: str, conditions: tuple[str, ...], memo: dict) -> bool:
