@@ -135,6 +135,7 @@ class Memo:
         self.size = size
         self.max_weight = max_weight
         self._entries: OrderedDict[Hashable, tuple[Any, Any, int]] = OrderedDict()
+        self._weight = 0                    # the entries' weights together
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -149,17 +150,23 @@ class Memo:
         value = compute()
         with self._lock:
             self.misses += 1
-            self._entries[key] = (value, keep, weigh(value) if weigh is not None else 1)
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._weight -= old[2]
+            weight = weigh(value) if weigh is not None else 1
+            self._entries[key] = (value, keep, weight)
+            self._weight += weight
             while len(self._entries) > 1 and (len(self._entries) > self.size or self._too_heavy()):
-                self._entries.popitem(last=False)
+                self._weight -= self._entries.popitem(last=False)[1][2]
         return value
 
     def _too_heavy(self) -> bool:
-        return self.max_weight is not None and sum(e[2] for e in self._entries.values()) > self.max_weight
+        return self.max_weight is not None and self._weight > self.max_weight
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._weight = 0
 
 
 class Lru:

@@ -23,6 +23,7 @@ best is below the threshold. A ``Completion`` serves every trial of one choice (
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, kleene_not, status_of
@@ -31,6 +32,7 @@ from matching.question_priors import Priors
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE
 
 
+@lru_cache(maxsize=50_000)
 def question_kind(key: str) -> str:
     """The kind of a question key as ``data/question_priors.yaml`` names it."""
     parts = key.split(":")

@@ -263,6 +263,7 @@ class _Candidate:
     sources: list = field(default_factory=list)     # (trial id, its _TrialValues, judgement): rules_out, settles
     settled: bool = False
     gain: float = 0.0
+    rounded: float = 0.0                  # the gain to 6 places (ties)
 
     def settle(self) -> "_Candidate":
         """Work out ``rules_out`` and ``settles`` (only needed to break ties of gain, or
@@ -435,6 +436,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     # once other answers are in); the diagnosis is always worth asking
     for cand in candidates.values():
         cand.gain *= priors.answerable(question_kind(cand.key), audience)
+        cand.rounded = round(cand.gain, 6)
     diagnoses = sorted((c for c in candidates.values() if c.main_diagnosis), key=lambda c: (-len(c.trials), c.key))
     if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
         question = build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in diagnoses])
@@ -443,9 +445,9 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     if diagnoses:
         best = diagnoses[0]
     else:
-        top = max((round(c.gain, 6) for c in candidates.values()), default=0.0)
+        top = max((c.rounded for c in candidates.values()), default=0.0)
         if top > 0:         # the best gain decides; what answers settle only breaks its ties
-            kept = [c.settle() for c in candidates.values() if round(c.gain, 6) == top]
+            kept = [c.settle() for c in candidates.values() if c.rounded == top]
         else:
             kept = [c for c in candidates.values() if c.settle().settles or c.gain > 0]
         if not kept:
