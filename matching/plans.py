@@ -33,7 +33,7 @@ _FETCH = 5_000             # hashes per SQL query
 PLAN_LIMIT = 250_000       # trial plans kept (a plan is a tuple of node numbers: ~200 bytes)
 _RECORD_PLANS = 2_000      # plans remembered by record object (each keeps its record alive)
 _STATUS_TRUTH = {PASS: TRUE, FAIL: FALSE}
-_SUBTREES = 50_000         # node lists of plans remembered (question choice's signatures)
+_SUBTREES = 20_000         # node lists of plans remembered (question choice's signatures; ~0.7 KB each)
 _CODE = {FALSE: 0, UNKNOWN: 1, REVIEW: 2, TRUE: 3, FAIL: 0, PASS: 3}     # matching.vector.CODE
 
 

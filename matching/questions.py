@@ -53,7 +53,7 @@ _EXAMPLES = 3
 QUESTION_TRIALS = 25       # the best-ranked possible trials question choice looks at (5 are shown)
 _COMBINED_DIAGNOSES = 6    # other diseases in one choice question (with "none of these" and "not sure": 8 buttons)
 REMEMBER = True            # reuse each trial's question values while its nodes' values stay the same
-TRIAL_VALUES_KEPT = 20_000  # trials' question values remembered (by plan and node values; a few KB each)
+TRIAL_VALUES_KEPT = 4_096   # trials' question values remembered (by plan and node values; ~8 KB each at 10k: ~30 MB)
 _TRIAL_VALUES = Lru(TRIAL_VALUES_KEPT)
 _RESPONSE_WORDS = {
     "any": "",
