@@ -251,7 +251,7 @@ def find_question(results: list, key: str, limit: int | None = None) -> Question
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     key: str
     leaf: Any
@@ -398,6 +398,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     stated_memo: dict = {}
     stated: list[str] | None = None
     completion: Completion | None = None
+    diagnosis_asked = DIAGNOSIS_ANY in asked
     considered = 0
     for result in results:
         if result.verdict != POSSIBLE:
@@ -411,13 +412,17 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         conditions = result.conditions
         values, leaves = _trial_values(result, priors, main_memo)
         gains: dict[str, float] | None = None
+        trial_id, source = result.id, (result.id, values, judgement)
+        weighed = considered <= priors.weighed_trials
+        weight = priors.weight(considered - 1) if weighed else 0.0
         for key, first, main, _places in values.keys:
-            if key in asked or (main and DIAGNOSIS_ANY in asked):
+            if key in asked or (main and diagnosis_asked):
                 continue
             cand = candidates.get(key)
             if cand is None:
                 cand = candidates[key] = _Candidate(key, leaves[first])
-            if result.id not in cand.trials and considered <= priors.weighed_trials:
+            trials = cand.trials
+            if weighed and trial_id not in trials:
                 if gains is None:       # they depend on the keys of this trial already asked only
                     mine = values.asks & asked
                     gains = values.gains.get(mine)
@@ -425,12 +430,12 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
                         if completion is None or completion.judgement is not judgement:
                             completion = Completion(judgement, asked, priors)
                         gains = values.gains[mine] = completion.gains(result)
-                cand.gain += priors.weight(considered - 1) * gains.get(key, 0.0)
-            cand.trials.add(result.id)
+                cand.gain += weight * gains.get(key, 0.0)
+            trials.add(trial_id)
             if main:
                 cand.trial_condition = True
                 cand.main_diagnosis = cand.main_diagnosis or not _diagnosis_stated(stated, conditions, stated_memo)
-            cand.sources.append((result.id, values, judgement))
+            cand.sources.append(source)
     # an answer that can settle nothing on its own, and cannot change a verdict however
     # the other questions are likely answered, cannot change a verdict now (it may later,
     # once other answers are in); the diagnosis is always worth asking
