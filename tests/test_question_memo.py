@@ -117,3 +117,25 @@ def test_only_the_trials_whose_values_changed_are_worked_out_again(monkeypatch):
     fresh = questions.next_question(later)
     assert (again.key, again.gain, again.worth) == (fresh.key, fresh.gain, fresh.worth)
     assert first is not None
+
+
+def test_node_values_read_the_same_inside_and_outside_the_snapshot():
+    """The key of a trial's remembered values is its nodes' values as codes: nodes newer
+    than the book's snapshot (judged one by one) read as the snapshot's would."""
+    from matching.plans import Judgement, PlanBook
+    from matching.evaluate import Evaluator
+    from matching.vector import CODE
+
+    book = PlanBook()
+    record = load_trials()[0]
+    book.plan(record)
+    book.snapshot()
+    extended = dict(record, id="extended", criteria=[*record["criteria"], {
+        "id": "exc-new", "kind": "exclusion", "text": "Weight over 150 kg", "rule": {"type": "weight", "min": 150}}])
+    later = book.plan(extended)                    # a small addition: no new snapshot
+    assert book.snapshot().n < len(book)
+    judgement = Judgement(book, Evaluator(Profile([LUPUS]), today=TODAY))
+    nodes = book.subtree(later.tops)
+    assert nodes[-1] >= book.snapshot().n          # some nodes outside the snapshot
+    assert judgement.codes_of(nodes) == bytes(CODE[judgement.value(int(n))] for n in nodes)
+    assert list(nodes) == sorted(set(nodes))
