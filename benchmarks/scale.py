@@ -208,6 +208,8 @@ def _table(measured: dict[str, Any], imports: dict[str, Any], host: dict[str, An
         t, tri, start, cand = m["turn_ms"], m["triage_ms"], m["startup"], m.get("candidates") or {}
         rows += [
             (f"{size} trials: turn ms p50/p95/p99", f"{t['p50']} / {t['p95']} / {t['p99']} ({t['n']} turns)"),
+            (f"{size} trials: turn CPU ms p50/p95/p99", " / ".join(str((m.get("turn_cpu_ms") or {}).get(q, "-"))
+                                                                    for q in ("p50", "p95", "p99"))),
             (f"{size} trials: triage ms p50/max", f"{tri['p50']} / {tri['max']}"),
             (f"{size} trials: candidates per turn mean/max", f"{cand.get('mean')} / {cand.get('max')}"),
             (f"{size} trials: build s, db MB", f"{m['build_s']}, {m['db_mb']}"),

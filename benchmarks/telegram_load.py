@@ -7,7 +7,9 @@
    local fake Bot API server (``benchmarks/fake_bot_api.py``, loopback only, in this
    process) while
    ``--users`` simulated users (200 by default) chat at once: /start, "patient", an opening
-   message carrying a number only that user sends (their platelet count), then "not sure".
+   message carrying a number only that user sends (their platelet count), "not sure" (to
+   the question about their city: the first results follow), then "ask me more" (as the
+   results' button offers: the next question is chosen), 5 messages as issue #17 says.
    Each user sends a message when the previous reply arrived (and went quiet for
    ``QUIET_S``). Reported: turns answered per second, messages sent per second, reply
    latency p50/p95/p99 (message sent to the first piece of its reply), the bot's CPU time
@@ -68,7 +70,7 @@ def bench_chat(args: Any) -> dict[str, Any]:
 def user_messages(number: int) -> list[str]:
     """What simulated user ``number`` writes; the platelet count is theirs alone."""
     return ["/start", "patient", f"I'm {20 + number % 50}, I have lupus since 2015, my platelets are "
-            f"{100 + number} x10^9/L", "not sure"]
+            f"{100 + number} x10^9/L", "not sure", "ask me more"]
 
 
 def marker(number: int) -> str:
@@ -98,9 +100,10 @@ async def _load(folder: Path, fake: Any, users: int) -> dict[str, Any]:
             await api.until(lambda: api.calls("getUpdates") or bot.poll() is not None, STARTUP_TIMEOUT_S, "the bot")
             if bot.poll() is not None:
                 raise RuntimeError(f"the bot stopped at start-up (exit {bot.returncode}); see {folder / 'bot.log'}")
-            began, cpu_before = time.perf_counter(), _cpu_seconds(bot.pid)
+            began, own_before, cpu_before = time.perf_counter(), _cpu_seconds(bot.pid, False), _cpu_seconds(bot.pid)
             answered = await asyncio.gather(*(_chat(api, uid, n, latencies) for n, uid in enumerate(ids)))
             wall, cpu = time.perf_counter() - began, _cpu_seconds(bot.pid) - cpu_before
+            own = _cpu_seconds(bot.pid, False) - own_before
         finally:
             bot.terminate()
             await loop.run_in_executor(None, bot.wait)
@@ -116,6 +119,9 @@ async def _load(folder: Path, fake: Any, users: int) -> dict[str, Any]:
             "repeated_pieces": repeated, "workers": _workers(),
             "bot_api_calls": {m: methods[m] for m in ("getUpdates", "sendMessage", "sendChatAction")},
             "bot_cpu_ms_per_turn": round(cpu * 1000 / max(1, turns), 1) if cpu >= 0 else None,
+            # of which the bot's own process (Bot API traffic, outbox, dispatch; the rest is
+            # the engine workers' turns, or the extraction process with TRIALBOT_WORKERS=0)
+            "bot_process_cpu_ms_per_turn": round(own * 1000 / max(1, turns), 1) if cpu >= 0 and own >= 0 else None,
             "latencies": latencies}
 
 
@@ -130,11 +136,11 @@ def _workers() -> str:
     return setting("workers") or "0"
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and its children (the engine workers, or the extraction process) from
-    /proc; -1 where there is no /proc."""
+def _cpu_seconds(pid: int, children: bool = True) -> float:
+    """CPU time (user + system) of a process and (``children``) its children (the engine
+    workers, or the extraction process) from /proc; -1 where there is no /proc."""
     try:
-        pids = [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        pids = [pid] + ([int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()] if children else [])
         ticks = 0
         for each in pids:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
@@ -233,6 +239,7 @@ def _table(turns: dict[str, Any], load: dict[str, Any] | None) -> list[tuple[str
             ("telegram messages sent per s", load["replies_per_s"]),
             ("telegram reply latency ms p50/p95/p99", f"{r.get('p50')} / {r.get('p95')} / {r.get('p99')}"),
             ("bot CPU ms per turn (its process and its engine workers)", load["bot_cpu_ms_per_turn"]),
+            ("  of which the bot's own process (Bot API, outbox, dispatch)", load["bot_process_cpu_ms_per_turn"]),
             ("every user got exactly their own replies", "yes" if load["own_replies"] else f"NO ({load['wrong_users']} users)"),
             ("reply pieces sent twice", load["repeated_pieces"]),
             ("Bot API calls: getUpdates / sendMessage / sendChatAction",

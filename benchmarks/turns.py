@@ -6,7 +6,8 @@ The conversations are data (``data/bench_conversations.yaml``): an opening messa
 patient or clinician, then the bot's questions answered the way people do ("no", "yes",
 "not sure", the first option, a city), then "results". ``play`` times every turn;
 ``summary`` gives p50/p95/p99 overall and per kind of turn (opening, answer, not_sure,
-results).
+results), and of the CPU time of each turn (``turn_cpu_ms``: this process's, which other
+work on a shared machine disturbs less than the wall clock).
 
 ``python -m benchmarks.turns --db PATH --json`` runs it in a process of its own (matching/
 scale.py does, so peak memory is this process's alone) and prints the timings, the
@@ -45,6 +46,7 @@ class Turn:
     ms: float
     candidates: int | None = None  # trials judged in this turn (None: no catalog)
     diagnosis: bool | None = None  # a diagnosis was known when pruning (None: no catalog)
+    cpu_ms: float | None = None    # this process's CPU time for the turn (less noisy than ms on a shared machine)
 
 
 def load_script(path: Path = SCRIPT_FILE) -> dict[str, Any]:
@@ -104,13 +106,14 @@ def play(engine: Any, script: dict[str, Any], budget: float | None = None, prefi
 
 
 def _timed(engine: Any, cid: str, text: str, kind: str, turns: list[Turn]) -> Any:
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     reply = engine.message(cid, text)
     reply_text(reply)
     ms = (time.perf_counter() - began) * 1000
+    cpu_ms = (time.process_time() - cpu) * 1000
     last = getattr(engine.trials, "last", None)
     turns.append(Turn(kind, ms, len(last.trials) if last is not None else None,
-                      last.diagnosis_known if last is not None else None))
+                      last.diagnosis_known if last is not None else None, cpu_ms))
     return reply
 
 
@@ -124,6 +127,7 @@ def summary(turns: list[Turn]) -> dict[str, Any]:
     candidates = [t.candidates for t in turns if t.candidates is not None]
     return {
         "turn_ms": stats([t.ms for t in turns]),
+        "turn_cpu_ms": stats([t.cpu_ms for t in turns if t.cpu_ms is not None]),
         "by_kind": {kind: stats([t.ms for t in turns if t.kind == kind]) for kind in kinds},
         "candidates": {"mean": round(sum(candidates) / len(candidates), 1), "max": max(candidates)} if candidates else {},
         "turn_ms_diagnosis_known": stats([t.ms for t in turns if t.diagnosis]),

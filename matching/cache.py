@@ -9,6 +9,8 @@
 - ``Memo``: a small least-recently-used memo for whole results (``bot/collaborators.py``
   keys match results by the profile's facts, the day and the candidates' hashes: a turn
   that changes no fact, e.g. "not sure", reuses the last results).
+- ``Lru``: a bounded mapping by content (each trial's question values, by the values of
+  its nodes: ``matching/questions.py``).
 
 Nothing here changes what matching decides: records are the stored ones, leaves are shared
 only between trials (two equal leaves of one trial stay two objects, so a "what if" on one
@@ -133,6 +135,7 @@ class Memo:
         self.size = size
         self.max_weight = max_weight
         self._entries: OrderedDict[Hashable, tuple[Any, Any, int]] = OrderedDict()
+        self._weight = 0                    # the entries' weights together
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -147,13 +150,56 @@ class Memo:
         value = compute()
         with self._lock:
             self.misses += 1
-            self._entries[key] = (value, keep, weigh(value) if weigh is not None else 1)
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._weight -= old[2]
+            weight = weigh(value) if weigh is not None else 1
+            self._entries[key] = (value, keep, weight)
+            self._weight += weight
             while len(self._entries) > 1 and (len(self._entries) > self.size or self._too_heavy()):
-                self._entries.popitem(last=False)
+                self._weight -= self._entries.popitem(last=False)[1][2]
         return value
 
     def _too_heavy(self) -> bool:
-        return self.max_weight is not None and sum(e[2] for e in self._entries.values()) > self.max_weight
+        return self.max_weight is not None and self._weight > self.max_weight
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._weight = 0
+
+
+class Lru:
+    """A bounded least-recently-used mapping (``get`` / ``put``), locked: values found by
+    content (``matching.questions`` keeps each trial's question values by the values of its
+    nodes, so a later turn, or another conversation, with the same values reuses them)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, key: Hashable, value: Any) -> Any:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.limit:
+                self._entries.popitem(last=False)
+        return value
 
     def clear(self) -> None:
         with self._lock:

@@ -10,7 +10,7 @@ unknown, and the question asks to confirm it.
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable
+from typing import Any, Callable
 
 from core.facts import Profile, facts_key
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all, kleene_any, kleene_not
@@ -78,11 +78,59 @@ class Evaluator(Evidence):
             _POSITIONS.clear()                  # one snapshot is current at a time
             kept = _POSITIONS[id(token)] = (token, groups, {i for idx in groups.values() for i in idx})
         _, groups, bulk = kept
-        out = [None if i in bulk else self.value(leaf) for i, leaf in enumerate(leaves)]
+        out = self._listed(leaves, token, bulk)
         for kind, positions in groups.items():
             for i, found in zip(positions, _BULK[kind](self, token, [leaves[i] for i in positions])):
                 out[i] = found
         return out
+
+    def _listed(self, leaves: list[dict], token: object, bulk: set[int]) -> list:
+        """``value`` of the list's leaves outside ``bulk`` (None at bulk positions), from the
+        last call's values for the same list and day: a leaf's value rests on the facts of
+        the labels its judge read (``_remembered``'s key), so only the leaves of label sets
+        whose facts changed are judged again (a turn that adds a lab value re-reads the lab
+        leaves, not every other)."""
+        last = _LISTED.get(id(token))
+        if last is None or last[0] is not token or last[1] != (self.today, id(self.terminology)):
+            out = [None if i in bulk else self.value(leaf) for i, leaf in enumerate(leaves)]
+            reads = [None if i in bulk else self._read_by(leaf) for i, leaf in enumerate(leaves)]
+            by_reads: dict[Any, list[int]] = {}
+            for i, labels in enumerate(reads):
+                if labels is not None:
+                    by_reads.setdefault(labels, []).append(i)
+        else:
+            _, _, old, reads, by_reads, keys = last
+            out, reads = list(old), list(reads)
+            moved = False
+            for labels in [labels for labels in by_reads if labels is _ANY or self._facts_key(labels) != keys[labels]]:
+                for i in by_reads[labels]:
+                    out[i] = self.value(leaves[i])
+                    now = self._read_by(leaves[i])
+                    if now is not labels and now != labels:
+                        reads[i], moved = now, True
+            if moved:
+                by_reads = {}
+                for i, labels in enumerate(reads):
+                    if labels is not None:
+                        by_reads.setdefault(labels, []).append(i)
+        keys = {labels: self._facts_key(labels) for labels in by_reads if labels is not _ANY}
+        _LISTED.clear()                         # one snapshot is current at a time
+        _LISTED[id(token)] = (token, (self.today, id(self.terminology)), out, reads, by_reads, keys)
+        return out
+
+    def _read_by(self, leaf: dict) -> Any:
+        """The fact labels a leaf's value rests on (what its judge read with no facts, and
+        with the facts it was last judged on), or ``_ANY`` when unknown (judged every time)."""
+        judge = _judges().get(leaf.get("type"))
+        if judge is None:
+            return frozenset()                   # not evaluated: review, always
+        if leaf.get("type") in _VALUES:
+            return _ANY
+        base = _BASELINES.get((id(leaf), self.today, id(self.terminology)))
+        if base is None or base[0] is not leaf:
+            return _ANY
+        kept = _LABELS_READ.get(id(leaf))
+        return base[1] | kept[1] if kept is not None and kept[0] is leaf else base[1]
 
     def leaf(self, leaf: dict) -> LeafResult:
         key = id(leaf)
@@ -158,6 +206,8 @@ _POSITIONS: dict[int, tuple[object, dict[str, list[int]], set[int]]] = {}
 _BASELINES: dict[tuple[int, date, int], tuple[dict, frozenset, LeafResult]] = {}
 _REMEMBERED: dict[tuple, tuple[dict, LeafResult]] = {}
 _LABELS_READ: dict[int, tuple[dict, frozenset]] = {}
+_LISTED: dict[int, tuple] = {}           # id(token) -> the last values of its list (Evaluator._listed)
+_ANY = frozenset({"\0any"})             # labels unknown: the leaf is judged every time
 
 
 _BASELINE_LIMIT = 200_000

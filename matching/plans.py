@@ -33,6 +33,8 @@ _FETCH = 5_000             # hashes per SQL query
 PLAN_LIMIT = 250_000       # trial plans kept (a plan is a tuple of node numbers: ~200 bytes)
 _RECORD_PLANS = 2_000      # plans remembered by record object (each keeps its record alive)
 _STATUS_TRUTH = {PASS: TRUE, FAIL: FALSE}
+_SUBTREES = 20_000         # node lists of plans remembered (question choice's signatures; ~0.7 KB each)
+_CODE = {FALSE: 0, UNKNOWN: 1, REVIEW: 2, TRUE: 3, FAIL: 0, PASS: 3}     # matching.vector.CODE
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class PlanBook:
         self._snapshot: Any = None
         self._lock = threading.RLock()
         self._by_record: OrderedDict[int, tuple[dict, TrialPlan]] = OrderedDict()
+        self._subtrees: dict[tuple[int, ...], Any] = {}
 
     def __len__(self) -> int:
         return len(self.op)
@@ -130,6 +133,26 @@ class PlanBook:
         self.level.append(1 + max((self.level[c] for c in _child_nodes(op, arg)), default=-1))
         self.index[key] = number
         return number
+
+    def subtree(self, tops: tuple[int, ...]) -> Any:
+        """Every node below (and including) ``tops``, once each, ascending, as a numpy array
+        (remembered: nodes never change once interned)."""
+        found = self._subtrees.get(tops)
+        if found is None:
+            import numpy as np
+
+            seen: set[int] = set()
+            stack = list(tops)
+            while stack:
+                node = stack.pop()
+                if node not in seen:
+                    seen.add(node)
+                    stack.extend(_child_nodes(self.op[node], self.arg[node]))
+            found = np.array(sorted(seen), dtype=np.int64)
+            if len(self._subtrees) >= _SUBTREES:
+                self._subtrees.clear()
+            self._subtrees[tops] = found
+        return found
 
     def snapshot(self) -> Any:
         """The vectorised form of the nodes (``matching.vector.Snapshot``), rebuilt when the
@@ -214,6 +237,7 @@ class Judgement:
         self._codes: list[int] = []
         self.codes: Any = None                  # the same codes as a numpy array
         self._names: list[tuple[str, ...]] = []
+        self.memo: dict[Any, Any] = {}          # what callers work out once per judgement (question values)
 
     def _judge_snapshot(self) -> None:
         from matching.vector import CODE  # start-up: numpy (~0.17 s) only once plans are judged
@@ -270,6 +294,17 @@ class Judgement:
             elif found == REVIEW:
                 review = True
         return UNKNOWN if unknown else REVIEW if review else rest
+
+    def codes_of(self, nodes: Any) -> bytes:
+        """The values of ``nodes`` (an ascending numpy array, ``PlanBook.subtree``) as
+        bytes, one code each (``matching.vector.CODE``): equal bytes, equal values."""
+        if self._n < 0:
+            self._judge_snapshot()
+        n = self._n
+        if not len(nodes) or nodes[-1] < n:
+            return self.codes[nodes].tobytes()
+        inside = int(nodes.searchsorted(n))
+        return self.codes[nodes[:inside]].tobytes() + bytes(_CODE[self.value(int(i))] for i in nodes[inside:])
 
     def leaf_result(self, node: int) -> LeafResult:
         return self.ev.leaf(self.book.arg[node])

@@ -110,6 +110,7 @@ def forget() -> None:
     """Drop remembered results (tests, benchmarks measuring cold turns)."""
     _RESULTS.clear()
     _QUESTIONS.clear()
+    questions.forget()
 
 
 def _facts_key(profile: Any) -> tuple:

@@ -23,6 +23,7 @@ best is below the threshold. A ``Completion`` serves every trial of one choice (
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, kleene_not, status_of
@@ -31,6 +32,7 @@ from matching.question_priors import Priors
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE
 
 
+@lru_cache(maxsize=50_000)
 def question_kind(key: str) -> str:
     """The kind of a question key as ``data/question_priors.yaml`` names it."""
     parts = key.split(":")
@@ -186,11 +188,28 @@ class Completion:
         for leaf, places in holding.items():
             p = self._p(leaf, polarity[leaf])
             ruled_out, now_likely = {}, {}
+            # shortcuts (exact): a criterion failing under the likely answers that does not
+            # hold the leaf keeps the trial ruled out either way; an open criterion that
+            # does not hold it keeps the trial from becoming likely either way; and the
+            # answer the completion already assumes (the same wherever the leaf is)
+            # changes nothing under it
+            failing_elsewhere = base_tally[0] > sum(1 for i in places if base[i] == FAIL)
+            open_elsewhere = real_tally[1] > len(places)
+            likely = self.value(leaf, True)
+            likely = likely if likely == self.value(leaf, False) else None
             for truth in (TRUE, FALSE):
-                assumed = [(own[i], base[i], self.flipped(tops[i], True, leaf, truth)) for i in places]
-                told = [(own[i], real[i], judgement.what_if(tops[i], leaf, truth)) for i in places]
-                ruled_out[truth] = _verdict_if(base_tally, assumed) == INELIGIBLE
-                now_likely[truth] = _verdict_if(real_tally, told) == LIKELY
+                if failing_elsewhere:
+                    ruled_out[truth] = True
+                elif truth == likely:
+                    ruled_out[truth] = base_tally[0] > 0
+                else:
+                    assumed = [(own[i], base[i], self.flipped(tops[i], True, leaf, truth)) for i in places]
+                    ruled_out[truth] = _verdict_if(base_tally, assumed) == INELIGIBLE
+                if open_elsewhere:
+                    now_likely[truth] = False
+                else:
+                    told = [(own[i], real[i], judgement.what_if(tops[i], leaf, truth)) for i in places]
+                    now_likely[truth] = _verdict_if(real_tally, told) == LIKELY
             gain = 0.0
             for truth, other, chance in ((TRUE, FALSE, p), (FALSE, TRUE, 1.0 - p)):
                 if now_likely[truth] or (ruled_out[truth] and not ruled_out[other]):

@@ -40,7 +40,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from data.terminology import load_terminology
-from matching.cache import Memo
+from matching.cache import Lru
 from matching.cohorts import focused_items
 from matching.question_priors import load_priors
 from matching.question_texts import load_question_texts
@@ -53,7 +53,9 @@ DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
 QUESTION_TRIALS = 25       # the best-ranked possible trials question choice looks at (5 are shown)
 _COMBINED_DIAGNOSES = 6    # other diseases in one choice question (with "none of these" and "not sure": 8 buttons)
-_GAINS = Memo(4)           # per judgement (one turn's match): each trial's gains by the keys of it already asked
+REMEMBER = True            # reuse each trial's question values while its nodes' values stay the same
+TRIAL_VALUES_KEPT = 4_096   # trials' question values remembered (by plan and node values; ~8 KB each at 10k: ~30 MB)
+_TRIAL_VALUES = Lru(TRIAL_VALUES_KEPT)
 _RESPONSE_WORDS = {
     "any": "",
     "failed": "that did not work well enough",
@@ -255,7 +257,7 @@ def find_question(results: list, key: str, limit: int | None = None) -> Question
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     key: str
     leaf: Any
@@ -264,7 +266,22 @@ class _Candidate:
     settles: int = 0
     main_diagnosis: bool = False
     trial_condition: bool = False         # a disease some trial treats (stated by the patient or not)
+    sources: list = field(default_factory=list)     # (trial id, its _TrialValues, judgement): rules_out, settles
+    settled: bool = False
     gain: float = 0.0
+    rounded: float = 0.0                  # the gain to 6 places (ties)
+
+    def settle(self) -> "_Candidate":
+        """Work out ``rules_out`` and ``settles`` (only needed to break ties of gain, or
+        when no question can change a verdict: asked for then only)."""
+        if not self.settled:
+            for trial_id, values, judgement in self.sources:
+                rules_out, settles = values.settle(self.key, judgement)
+                if rules_out:
+                    self.rules_out.add(trial_id)
+                self.settles += settles
+            self.settled = True
+        return self
 
 
 def _is_main_diagnosis(key: str, conditions: tuple[str, ...], memo: dict) -> bool:
@@ -290,6 +307,84 @@ def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict
     return found
 
 
+@dataclass
+class _TrialValues:
+    """What one still-possible trial brings to question choice, worked out from the values
+    of its nodes and the keys of its open leaves alone, so a later turn (or another
+    conversation) in which they are the same reuses it: its open leaves (criterion order)
+    as ``(node, key, stated)``; per question key (in the order first held), the place of
+    its first leaf, whether it is about a disease the trial treats (``main``) and its
+    ``(criterion, leaf)`` places; per key, whether an answer rules the trial out and how
+    many answers settle a criterion (worked out when asked for); the trial's gains
+    (``matching.question_value``) per the keys of it already asked."""
+
+    book: Any
+    priors: Any
+    leaves: tuple[tuple[int, str | None, bool], ...]
+    keys: tuple[tuple[str, int, bool, tuple[tuple[int, int], ...]], ...]    # (key, first leaf, main, places)
+    asks: frozenset
+    gains: dict[frozenset, dict[str, float]] = field(default_factory=dict)
+    settled: dict[str, tuple[bool, int]] = field(default_factory=dict)
+
+    def settle(self, key: str, judgement: Any) -> tuple[bool, int]:
+        """(an answer to ``key`` rules the trial out, how many answers settle one of its
+        criteria): "what if" on each place (any judgement giving these node values)."""
+        found = self.settled.get(key)
+        if found is None:
+            places = next(entry[3] for entry in self.keys if entry[0] == key)
+            rules_out, settles = False, 0
+            for top, node in places:
+                for answer in (TRUE, FALSE):
+                    status = judgement.what_if(top, node, answer)
+                    rules_out = rules_out or status == FAIL
+                    settles += status != UNKNOWN
+            found = self.settled[key] = (rules_out, settles)
+        return found
+
+
+def _trial_values(result: Any, priors: Any, main_memo: dict) -> tuple[_TrialValues, list]:
+    """The trial's ``_TrialValues`` (remembered by the trial's plan and the values of every
+    node below its criteria: an answer that changes none of them changes none of its
+    question values) and its open leaves' results in this judgement (kept with the
+    judgement: question choice runs several times a turn)."""
+    judgement, plan = result.judgement, result.plan
+    mine = judgement.memo.get(("questions", plan)) if REMEMBER else None
+    if mine is not None and mine[0].priors is priors:
+        return mine
+    book = judgement.book
+    memo_key = (plan, judgement.codes_of(book.subtree(plan.tops))) if REMEMBER else None
+    kept = _TRIAL_VALUES.get(memo_key) if memo_key is not None else None
+    if kept is not None and kept.book is book and kept.priors is priors:
+        leaves = [judgement.leaf_result(item[0]) for item in kept.leaves]
+        # a leaf's question can change with its facts while its value stays unknown
+        if all(leaf.ask == item[1] and bool(leaf.facts) == item[2] for leaf, item in zip(leaves, kept.leaves)):
+            judgement.memo[("questions", plan)] = (kept, leaves)
+            return kept, leaves
+    items, leaves = [], []
+    keys: dict[str, list] = {}
+    for top, node in result.open_items():
+        leaf = judgement.leaf_result(node)
+        key = leaf.ask
+        if key:
+            found = keys.get(key)
+            if found is None:
+                found = keys[key] = [key, len(items), _is_main_diagnosis(key, plan.conditions, main_memo), []]
+            found[3].append((top, node))
+        items.append((node, key, bool(leaf.facts)))
+        leaves.append(leaf)
+    values = _TrialValues(book, priors, tuple(items), tuple((k[0], k[1], k[2], tuple(k[3])) for k in keys.values()),
+                          frozenset(keys))
+    if memo_key is not None:
+        _TRIAL_VALUES.put(memo_key, values)
+        judgement.memo[("questions", plan)] = (values, leaves)
+    return values, leaves
+
+
+def forget() -> None:
+    """Drop remembered question values (tests, benchmarks measuring cold turns)."""
+    _TRIAL_VALUES.clear()
+
+
 def next_question(results: list, asked: Iterable[str] = (), limit: int | None = None,
                   audience: str = "patient") -> Question | None:
     """The best question to ask next, or None when no unknown can change a verdict.
@@ -309,6 +404,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     stated_memo: dict = {}
     stated: list[str] | None = None
     completion: Completion | None = None
+    diagnosis_asked = DIAGNOSIS_ANY in asked
     considered = 0
     for result in results:
         if result.verdict != POSSIBLE:
@@ -320,45 +416,38 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         if stated is None:
             stated = [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
         conditions = result.conditions
+        values, leaves = _trial_values(result, priors, main_memo)
         gains: dict[str, float] | None = None
-        items = [(top, node, judgement.leaf_result(node)) for top, node in result.open_items()]
-        for top, node, leaf in items:
-            key = leaf.ask
-            if not key or key in asked:
-                continue
-            main = _is_main_diagnosis(key, conditions, main_memo)
-            if main and DIAGNOSIS_ANY in asked:
+        trial_id, source = result.id, (result.id, values, judgement)
+        weighed = considered <= priors.weighed_trials
+        weight = priors.weight(considered - 1) if weighed else 0.0
+        for key, first, main, _places in values.keys:
+            if key in asked or (main and diagnosis_asked):
                 continue
             cand = candidates.get(key)
             if cand is None:
-                cand = candidates[key] = _Candidate(key, leaf)
-            if result.id not in cand.trials and considered <= priors.weighed_trials:
+                cand = candidates[key] = _Candidate(key, leaves[first])
+            trials = cand.trials
+            if weighed and trial_id not in trials:
                 if gains is None:       # they depend on the keys of this trial already asked only
-                    kept = _GAINS.get(id(judgement), dict, keep=judgement)
-                    memo_key = (result.id, frozenset(item[2].ask for item in items) & asked)
-                    gains = kept.get(memo_key)
+                    mine = values.asks & asked
+                    gains = values.gains.get(mine)
                     if gains is None:
                         if completion is None or completion.judgement is not judgement:
                             completion = Completion(judgement, asked, priors)
-                        gains = kept[memo_key] = completion.gains(result)
-                cand.gain += priors.weight(considered - 1) * gains.get(key, 0.0)
-            cand.trials.add(result.id)
-            cand.main_diagnosis = cand.main_diagnosis or (main and not _diagnosis_stated(stated, conditions, stated_memo))
-            cand.trial_condition = cand.trial_condition or main
-            for answer in (TRUE, FALSE):
-                status = judgement.what_if(top, node, answer)
-                if status == FAIL:
-                    cand.rules_out.add(result.id)
-                if status != UNKNOWN:
-                    cand.settles += 1
+                        gains = values.gains[mine] = completion.gains(result)
+                cand.gain += weight * gains.get(key, 0.0)
+            trials.add(trial_id)
+            if main:
+                cand.trial_condition = True
+                cand.main_diagnosis = cand.main_diagnosis or not _diagnosis_stated(stated, conditions, stated_memo)
+            cand.sources.append(source)
     # an answer that can settle nothing on its own, and cannot change a verdict however
     # the other questions are likely answered, cannot change a verdict now (it may later,
     # once other answers are in); the diagnosis is always worth asking
     for cand in candidates.values():
         cand.gain *= priors.answerable(question_kind(cand.key), audience)
-    candidates = {k: c for k, c in candidates.items() if c.settles or c.gain > 0 or c.main_diagnosis}
-    if not candidates:
-        return None
+        cand.rounded = round(cand.gain, 6)
     diagnoses = sorted((c for c in candidates.values() if c.main_diagnosis), key=lambda c: (-len(c.trials), c.key))
     if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
         question = build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in diagnoses])
@@ -367,7 +456,14 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     if diagnoses:
         best = diagnoses[0]
     else:
-        best = min(candidates.values(), key=lambda c: (-round(c.gain, 6), -len(c.rules_out), -c.settles, -len(c.trials), c.key))
+        top = max((c.rounded for c in candidates.values()), default=0.0)
+        if top > 0:         # the best gain decides; what answers settle only breaks its ties
+            kept = [c.settle() for c in candidates.values() if c.rounded == top]
+        else:
+            kept = [c for c in candidates.values() if c.settle().settles or c.gain > 0]
+        if not kept:
+            return None
+        best = min(kept, key=lambda c: (-round(c.gain, 6), -len(c.rules_out), -c.settles, -len(c.trials), c.key))
     worth = best.main_diagnosis or round(best.gain, 6) >= priors.threshold
     if best.trial_condition and not best.main_diagnosis and DIAGNOSIS_ANY not in asked:
         # another disease of trials for several, once the patient's own branch is likely
