@@ -29,12 +29,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from data.errors import DataError
 from registry.patterns import load_patterns
-from data.trials import validate_record
-from nlp.criteria.parser import parse_criterion
+from nlp.criteria.parser import parse_criterion, rule_problem
 from nlp.criteria.rule_forms import review_only
-from core.rules import RuleError, validate_rule
 
 REVIEW_RULE = {"type": "review", "reason": "other"}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
@@ -348,12 +345,9 @@ def _rule_for(text: str, kind: str, parse: RuleParser) -> dict:
     # registries escape markdown ("\\>= 8"); the text stays verbatim, the parser reads it plain.
     # The kind matters: an exception ("except Gilbert's") is read differently in an exclusion.
     rule = parse(_MARKDOWN_ESCAPE.sub(r"\1", text), kind)
-    try:
-        validate_rule(rule)
-        # the record validator's checks too (known concepts of the right category, units)
-        validate_record({"id": "local-check", "nct_id": None, "sources": ["check"], "title": "check",
-                         "criteria": [{"id": "c", "kind": "inclusion", "text": text, "rule": rule}]}, "rule check")
-    except (RuleError, DataError):
+    # the rule language and the record validator's checks (known concepts of the right
+    # category, units), answered once per rule shape
+    if not isinstance(rule, dict) or rule_problem(rule) is not None:
         return dict(REVIEW_RULE)
     return rule
 

@@ -9,6 +9,8 @@ file raises ``DataError`` naming the file and the key. Number words come from
 from __future__ import annotations
 
 import re
+import re._constants as _c
+import re._parser as _parser
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,10 +74,16 @@ class Cues:
         return None
 
     def finditer(self, section: str, text: str) -> Iterator[re.Match]:
-        for pattern in self.patterns.get(section, ()):
+        folded = text.casefold() if text.isascii() else None
+        for pattern, needed in _with_heads(self, section):
+            if needed and folded is not None and not any(h in folded for h in needed):
+                continue   # none of the letters each match contains is in the text
             yield from pattern.finditer(text)
 
     def search(self, section: str, text: str) -> bool:
+        combined = _combined(self, section)
+        if combined is not None:
+            return combined.search(text) is not None
         return any(p.search(text) for p in self.patterns.get(section, ()))
 
     def number(self, written: str) -> float | None:
@@ -94,6 +102,92 @@ class Cues:
             if pattern.fullmatch(unit.strip()):
                 return days
         return None
+
+
+_HEAD_LIMIT = 48   # more alternatives than this: no pre-check
+
+
+@lru_cache(maxsize=4096)
+def heads(pattern: re.Pattern) -> tuple[str, ...]:
+    """Letters one of which every match of a cue pattern contains (lower case), found in the
+    parsed pattern: "(?:the )?(?:start|initiation) of" -> start, initiation; "{n} {unit}"
+    -> the unit words. () when no such letters are certain (then the pattern always runs)."""
+    try:
+        found = _needed(list(_parser.parse(pattern.pattern, pattern.flags)))
+    except (re.error, RecursionError, TypeError, ValueError):
+        return ()
+    if not found or any(len(h) < 2 or not h.isascii() for h in found):
+        return ()
+    return tuple(sorted(h.lower() for h in found))
+
+
+def _needed(items: list) -> frozenset[str] | None:
+    """Strings one of which every match of the parsed sequence ``items`` contains; the
+    rarest-looking choice (longest shortest string, then fewest) among its parts."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items + [(None, None)]:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run = []
+        found = None
+        if op is _c.SUBPATTERN:
+            found = _needed(list(av[-1]))
+        elif op is _c.BRANCH:
+            found = _union([_needed(list(branch)) for branch in av[1]])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _needed(list(av[2]))
+        if found:
+            candidates.append(found)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(len(s) for s in c), -len(c)))
+
+
+def _union(options: list) -> frozenset[str] | None:
+    if any(o is None for o in options):
+        return None
+    merged = frozenset().union(*options)
+    return merged if len(merged) <= _HEAD_LIMIT else None
+
+
+_WITH_HEADS: dict[tuple[int, str], tuple[Cues, tuple]] = {}
+
+
+def _with_heads(cues: Cues, section: str) -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
+    key = (id(cues), section)
+    known = _WITH_HEADS.get(key)
+    if known is not None and known[0] is cues:
+        return known[1]
+    table = tuple((p, heads(p)) for p in cues.patterns.get(section, ()))
+    _WITH_HEADS[key] = (cues, table)
+    return table
+
+
+_COMBINED: dict[tuple[int, str], tuple[Cues, re.Pattern | None]] = {}
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
+def _combined(cues: Cues, section: str) -> re.Pattern | None:
+    """A section's patterns as one alternation (the same answer to ``search`` in one pass),
+    built once; None when they do not combine."""
+    key = (id(cues), section)
+    known = _COMBINED.get(key)
+    if known is not None and known[0] is cues:
+        return known[1]
+    patterns = cues.patterns.get(section, ())
+    combined = None
+    if patterns and all(p.flags == patterns[0].flags for p in patterns):
+        try:
+            combined = re.compile("|".join(f"(?:{_GROUP_NAME.sub('(?:', p.pattern)})" for p in patterns),
+                                  patterns[0].flags)
+        except re.error:
+            combined = None
+    _COMBINED[key] = (cues, combined)
+    return combined
 
 
 def _fail(key: str, message: str) -> None:

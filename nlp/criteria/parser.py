@@ -25,7 +25,9 @@ Example::
 """
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
 
 from core.rules import RuleError, iter_leaves, validate_rule
 from data.errors import DataError
@@ -214,7 +216,23 @@ def prepare(text: str) -> str:
 
 def rule_problem(rule: dict) -> str | None:
     """Why ``rule`` would not be accepted in a trial record (None when it would): the rule
-    language and the record checks (concepts of the right category, units, score ranges)."""
+    language and the record checks (concepts of the right category, units, score ranges).
+    Rules differing only in their notes have the same answer, so it is kept per shape."""
+    terminology = load_terminology()
+    return _shape_problem(json.dumps(_without_notes(rule), sort_keys=True), id(terminology))
+
+
+def _without_notes(rule):
+    if isinstance(rule, dict):
+        return {k: _without_notes(v) for k, v in rule.items() if k != "note"}
+    if isinstance(rule, list):
+        return [_without_notes(v) for v in rule]
+    return rule
+
+
+@lru_cache(maxsize=8192)
+def _shape_problem(shape: str, _terminology_id: int) -> str | None:
+    rule = json.loads(shape)
     terminology = load_terminology()
     try:
         validate_rule(rule, concepts=lambda _type, _field, value: value in terminology)
