@@ -19,6 +19,7 @@ from registry.concepts import condition_concepts, target_antigens
 from registry.criteria_text import (
     RuleParser,
     demographic_criteria,
+    reader_stamp,
     split_criteria,
     with_demographics,
 )
@@ -269,6 +270,7 @@ def _eligibility(r: _Reader, p: dict, record: dict, parse: RuleParser | None) ->
     }
     text = r.text(p, "eligibilityModule.eligibilityCriteria")
     record["criteria"] = with_demographics(split_criteria(text or "", parse), demographic_criteria(min_age, max_age, sex))
+    record["criteria_reader"] = reader_stamp(parse)
 
 
 def _contact(r: _Reader, data: dict, default_role: str) -> dict | None:
