@@ -95,6 +95,8 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
     if _window_on_some(rule):
         return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
+    if _window_lost(rule, prepared, cues):
+        return _whole_line_review(prepared, cues)        # "treatment (chemotherapy, radiotherapy) within 4 weeks"
     if subject == "both":
         # "women aged 18-65 or men aged 18-70": no rule keeps which sex each part is for;
         # unless all it reads is pregnancy, which never holds for a man ("female subjects
@@ -134,6 +136,16 @@ def _window_on_some(rule: dict) -> bool:
     therapies = [leaf for leaf in iter_leaves(rule) if leaf.get("type") in ("therapy", "procedure")]
     timed = [any(leaf.get(w) is not None for w in _WINDOWS) for leaf in therapies]
     return any(timed) and not all(timed)
+
+
+def _window_lost(rule: dict, text: str, cues) -> bool:
+    """A time window in the words that no therapy, procedure or history leaf took ("anticancer
+    treatment (chemotherapy, radiotherapy) within 4 weeks"): without it the leaves would
+    hold for something long past."""
+    timed = [leaf for leaf in iter_leaves(rule) if leaf.get("type") in ("therapy", "procedure", "history")]
+    if not timed or any(leaf.get(w) is not None for leaf in timed for w in _WINDOWS):
+        return False
+    return cues.search("window", text) or cues.search("half_lives", text)
 
 
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
