@@ -139,13 +139,37 @@ def _window_on_some(rule: dict) -> bool:
 
 
 def _window_lost(rule: dict, text: str, cues) -> bool:
-    """A time window in the words that no therapy, procedure or history leaf took ("anticancer
-    treatment (chemotherapy, radiotherapy) within 4 weeks"): without it the leaves would
-    hold for something long past."""
+    """Time in the words that the therapy, procedure and history leaves do not carry: a
+    window none took ("anticancer treatment (chemotherapy, radiotherapy) within 4 weeks",
+    "major surgery ≤ 28 days from cycle 1 day 1"), more amounts of time than windows read
+    ("radiation within 4 wk ... or stereotactic radiation within 2 wk"), or a time still to
+    come ("planned organ transplant"). Without it the leaves would hold for something long
+    past, or the wrong window would decide."""
     timed = [leaf for leaf in iter_leaves(rule) if leaf.get("type") in ("therapy", "procedure", "history")]
-    if not timed or any(leaf.get(w) is not None for leaf in timed for w in _WINDOWS):
+    if not timed:
         return False
-    return cues.search("window", text) or cues.search("half_lives", text)
+    if cues.search("future", text):
+        return True
+    windows = {leaf["within_days"] for leaf in timed if leaf.get("within_days") is not None}
+    lives = any(leaf.get("within_half_lives") is not None for leaf in timed)
+    amounts = set()
+    for match in cues.finditer("time_amount", text):
+        number, per = cues.number(match.group("n")), cues.days(match.group("unit"))
+        if number is not None and per is not None and per < 365:   # years: ages, not windows
+            amounts.add(round(number * per))
+    if not windows and not lives:
+        return bool(amounts) or cues.search("window", text) or cues.search("half_lives", text)
+    return _distinct(amounts) > max(1, _distinct(windows))
+
+
+def _distinct(days: set) -> int:
+    """How many different lengths of time: "6 months (26 weeks)" is one."""
+    count, last = 0, None
+    for value in sorted(days):
+        if last is None or value > last * 1.1:
+            count += 1
+        last = value
+    return count
 
 
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
