@@ -153,7 +153,12 @@ def _window_lost(rule: dict, text: str, cues) -> bool:
     windows = {leaf["within_days"] for leaf in timed if leaf.get("within_days") is not None}
     lives = any(leaf.get("within_half_lives") is not None for leaf in timed)
     amounts = set()
+    # not a window: how long something lasted ("for more than 6 months"), a study day
+    # ("cycle 1 day 1")
+    other = [m.span() for section in ("duration", "ignore") for m in cues.finditer(section, text)]
     for match in cues.finditer("time_amount", text):
+        if any(a <= match.start() < b for a, b in other):
+            continue
         number, per = cues.number(match.group("n")), cues.days(match.group("unit"))
         if number is not None and per is not None and per < 365:   # years: ages, not windows
             amounts.add(round(number * per))
