@@ -95,3 +95,16 @@ def test_a_window_on_radiotherapy_is_judged_and_unknown_when_not_said():
     assert _status("radiotherapy in 2019", rule) == "pass"
     assert _status("35 year old woman with lupus", rule) == "unknown"
     assert _status("had radiotherapy", rule) == "unknown"     # when is not said: asked, never excluded
+
+
+def test_a_list_number_left_at_the_start_is_not_read():
+    assert parse("7\\. Eastern Cooperative Oncology Group (ECOG) ≤ 1", "inclusion") == {
+        "type": "score", "score": "ecog", "op": "<=", "value": 1}
+    assert parse("2 History of organ transplantation") == {"type": "procedure", "concept": "solid_organ_transplant"}
+    assert parse("18 Years and older", "inclusion") == {"type": "age", "min": 18}
+
+
+def test_unwillingness_and_standard_treatment_are_for_the_team():
+    rule = parse("Women who are breastfeeding and are unwilling to stop breastfeeding")
+    assert any(leaf.get("type") == "review" for leaf in iter_leaves(rule))
+    assert is_review_only(parse("Malignant tumor that failed standard treatment or had no standard treatment", "inclusion"))
