@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,11 @@ def import_file(path: Path | str, parse: RuleParser | None = None) -> list[dict]
     return [study_to_record(study, path.name, where, parse) for where, study in studies_in(data, path.name)]
 
 
+@lru_cache(maxsize=512)
+def _keys(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 class _Reader:
     """Typed access to a study; errors name the file and the JSON path."""
 
@@ -104,7 +110,7 @@ class _Reader:
 
     def get(self, data: dict, path: str, kind: type | tuple, default: Any = None) -> Any:
         value: Any = data
-        for key in path.split("."):
+        for key in _keys(path):
             if not isinstance(value, dict):
                 return default
             value = value.get(key)

@@ -81,7 +81,11 @@ class Cues:
             yield from pattern.finditer(text)
 
     def search(self, section: str, text: str) -> bool:
-        combined = _combined(self, section)
+        combined, needed = _combined(self, section)
+        if needed and text.isascii():
+            folded = text.casefold()
+            if not any(h in folded for h in needed):
+                return False   # no pattern of the section can match
         if combined is not None:
             return combined.search(text) is not None
         return any(p.search(text) for p in self.patterns.get(section, ()))
@@ -167,13 +171,14 @@ def _with_heads(cues: Cues, section: str) -> tuple[tuple[re.Pattern, tuple[str, 
     return table
 
 
-_COMBINED: dict[tuple[int, str], tuple[Cues, re.Pattern | None]] = {}
+_COMBINED: dict[tuple[int, str], tuple[Cues, tuple[re.Pattern | None, tuple[str, ...]]]] = {}
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
-def _combined(cues: Cues, section: str) -> re.Pattern | None:
-    """A section's patterns as one alternation (the same answer to ``search`` in one pass),
-    built once; None when they do not combine."""
+def _combined(cues: Cues, section: str) -> tuple[re.Pattern | None, tuple[str, ...]]:
+    """A section's patterns as one alternation (the same answer to ``search`` in one pass;
+    None when they do not combine), and the letters one of which any match contains (()
+    when some pattern has no such letters), built once."""
     key = (id(cues), section)
     known = _COMBINED.get(key)
     if known is not None and known[0] is cues:
@@ -186,8 +191,10 @@ def _combined(cues: Cues, section: str) -> re.Pattern | None:
                                   patterns[0].flags)
         except re.error:
             combined = None
-    _COMBINED[key] = (cues, combined)
-    return combined
+    each = [heads(p) for p in patterns]
+    needed = tuple(sorted({h for hs in each for h in hs})) if each and all(each) else ()
+    _COMBINED[key] = (cues, (combined, needed))
+    return combined, needed
 
 
 def _fail(key: str, message: str) -> None:
