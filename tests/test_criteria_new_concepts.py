@@ -108,3 +108,16 @@ def test_unwillingness_and_standard_treatment_are_for_the_team():
     rule = parse("Women who are breastfeeding and are unwilling to stop breastfeeding")
     assert any(leaf.get("type") == "review" for leaf in iter_leaves(rule))
     assert is_review_only(parse("Malignant tumor that failed standard treatment or had no standard treatment", "inclusion"))
+
+
+def test_a_condition_inside_the_line_is_never_dropped():
+    for text, kind in (("Platelets ≥ 100 x10^9/L if no bone marrow involvement", "inclusion"),
+                       ("HIV infection: participants are excluded if not well-controlled", "exclusion"),
+                       ("Without type 2 diabetes, or with type 2 diabetes if HbA1c is 10% or lower", "inclusion")):
+        assert is_review_only(parse(text, kind)), text
+    # a pregnancy rule never holds for a man: kept
+    assert parse("Negative pregnancy test if female of childbearing potential", "inclusion") == {
+        "not": {"type": "pregnancy", "states": ["pregnant"]}}
+    # "when signing the consent" is no condition
+    assert parse("Adults aged 18-75, inclusive when signing the informed consent.", "inclusion") != {
+        "type": "review", "reason": "consent"}

@@ -100,6 +100,8 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
     if _window_lost(rule, prepared, cues):
         return _whole_line_review(prepared, cues)        # "treatment (chemotherapy, radiotherapy) within 4 weeks"
+    if _condition_dropped(rule, prepared, cues):
+        return _whole_line_review(prepared, cues)        # "platelets ≥ 100 if no bone marrow involvement"
     if subject == "both":
         # "women aged 18-65 or men aged 18-70": no rule keeps which sex each part is for;
         # unless all it reads is pregnancy, which never holds for a man ("female subjects
@@ -168,6 +170,20 @@ def _window_lost(rule: dict, text: str, cues) -> bool:
     if not windows and not lives:
         return bool(amounts) or cues.search("window", text) or cues.search("half_lives", text)
     return _distinct(amounts) > max(1, _distinct(windows))
+
+
+def _condition_dropped(rule: dict, text: str, cues) -> bool:
+    """A condition inside the line ("if", "when", "provided") whose words no review leaf
+    kept: the rule would hold for patients the condition leaves out. A rule of pregnancy
+    and sex only is kept ("negative pregnancy test if of childbearing potential")."""
+    found = [m.group(0).lower() for m in cues.finditer("condition_inside", text)]
+    if not found:
+        return False
+    leaves = list(iter_leaves(rule))
+    if all(leaf.get("type") in ("pregnancy", "sex", "review") for leaf in leaves):
+        return False
+    kept = " ".join((leaf.get("note") or "").lower() for leaf in leaves if leaf.get("type") == "review")
+    return not all(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", kept) for word in found)
 
 
 def _distinct(days: set) -> int:
