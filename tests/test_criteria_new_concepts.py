@@ -121,3 +121,9 @@ def test_a_condition_inside_the_line_is_never_dropped():
     # "when signing the consent" is no condition
     assert parse("Adults aged 18-75, inclusive when signing the informed consent.", "inclusion") != {
         "type": "review", "reason": "consent"}
+
+
+def test_without_and_nothing_read_after_it_is_for_the_team():
+    # "without BM involvement" limits the exclusion to some T-LBL: never all of them
+    assert is_review_only(parse("T-LBL (T-lymphoblastic lymphoma) without BM involvement"))
+    assert is_review_only(parse("ANC ≥ 1000/uL without growth factor support", "inclusion"))

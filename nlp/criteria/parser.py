@@ -204,6 +204,8 @@ def _read(prepared: str, kind: str, cues) -> dict:
     terminology = load_terminology()
     facts, doc = extract_with_doc(prepared)
     atoms = find_atoms(prepared, facts, doc if doc is not None else build_pipeline()(prepared), cues)
+    if _bare_without(prepared, atoms):
+        return _whole_line_review(prepared, cues)   # "T-LBL without BM involvement": the limit was dropped
     reader = Reader(prepared, kind, cues, terminology)
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
     if node is None:
@@ -212,6 +214,22 @@ def _read(prepared: str, kind: str, cues) -> dict:
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+_WITHOUT = re.compile(r"(?<!\w)without(?!\w)", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[;,.:()\[\]]|(?<!\w)(?:and|or)(?!\w)", re.IGNORECASE)
+
+
+def _bare_without(text: str, atoms) -> bool:
+    """"without" whose words up to the end of the clause hold no fact ("T-LBL without bone
+    marrow involvement", "ANC ≥ 1000 without growth factor support"): the words that limit
+    the line would be dropped, so the line is the team's."""
+    for match in _WITHOUT.finditer(text):
+        end = _CLAUSE_END.search(text, match.end())
+        stop = end.start() if end else len(text)
+        if text[match.end():stop].strip() and not any(match.end() <= a.start < stop for a in atoms):
+            return True
+    return False
 
 
 _BRACKETS = (("(", ")"), ("[", "]"))
