@@ -97,6 +97,7 @@ RECORD_FIELDS: dict[str, tuple[Any, bool]] = {
     }), False),
     "other_ids": (("list", ("object", {"id": ("text", True), "type": ("text?", False)})), False),
     "criteria": ("criteria", True),
+    "criteria_reader": ("text?", False),   # imported records: the version of the reader that wrote the rules
 }
 CRITERION_FIELDS = ("id", "kind", "text", "verbatim", "rule", "combine", "children", "note")
 

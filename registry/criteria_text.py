@@ -29,12 +29,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from data.errors import DataError
 from registry.patterns import load_patterns
-from data.trials import validate_record
-from nlp.criteria.parser import parse_criterion
+from nlp.criteria.parser import parse_criterion, rule_problem
+from registry.reader_version import reader_version
 from nlp.criteria.rule_forms import review_only
-from core.rules import RuleError, validate_rule
 
 REVIEW_RULE = {"type": "review", "reason": "other"}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
@@ -348,12 +346,9 @@ def _rule_for(text: str, kind: str, parse: RuleParser) -> dict:
     # registries escape markdown ("\\>= 8"); the text stays verbatim, the parser reads it plain.
     # The kind matters: an exception ("except Gilbert's") is read differently in an exclusion.
     rule = parse(_MARKDOWN_ESCAPE.sub(r"\1", text), kind)
-    try:
-        validate_rule(rule)
-        # the record validator's checks too (known concepts of the right category, units)
-        validate_record({"id": "local-check", "nct_id": None, "sources": ["check"], "title": "check",
-                         "criteria": [{"id": "c", "kind": "inclusion", "text": text, "rule": rule}]}, "rule check")
-    except (RuleError, DataError):
+    # the rule language and the record validator's checks (known concepts of the right
+    # category, units), answered once per rule shape
+    if not isinstance(rule, dict) or rule_problem(rule) is not None:
         return dict(REVIEW_RULE)
     return rule
 
@@ -406,6 +401,40 @@ def split_lines(lines: list[str], kind: str = "inclusion", parse: RuleParser | N
 def split_criteria(text: str, parse: RuleParser | None = None) -> list[dict]:
     """Criteria from an eligibility text (CT.gov ``eligibilityCriteria`` or a page section)."""
     return split_lines(re.split(r"\r\n|\r|\n", text or ""), parse=parse)
+
+
+def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool = False) -> list[dict]:
+    """Stored criteria (as ``split_lines`` made them) with every rule read again from its
+    text, as a fresh import would read it: groups keep their structure and ``combine``,
+    an item under a heading asking for absence is negated again, and what the importer
+    wrote itself (the registry's age and sex fields, ``verbatim: false`` without children)
+    stays as it is."""
+    parse = parse or default_rule_parser()
+    patterns = load_patterns().criteria
+    out = []
+    for criterion in criteria:
+        criterion = dict(criterion)
+        children = criterion.get("children")
+        if children:
+            heading = criterion["text"].split("\n", 1)[0]
+            inner = absent or (criterion["kind"] == "inclusion" and bool(patterns["negated_heading"].search(heading)))
+            criterion["children"] = reread(children, parse, inner)
+        elif "rule" in criterion and criterion.get("verbatim") is not False:
+            if absent:
+                rule = _rule_for(criterion["text"], "exclusion", parse)
+                criterion["rule"] = rule if review_only(rule) else {"not": rule}
+            else:
+                criterion["rule"] = _rule_for(criterion["text"], criterion["kind"], parse)
+        out.append(criterion)
+    return out
+
+
+def reader_stamp(parse: RuleParser | None) -> str | None:
+    """The criteria reader's version for a record read with ``parse`` (None: a parser of
+    the caller's own, whose rules no version describes)."""
+    if parse is not None and parse is not parse_criterion:
+        return None
+    return reader_version()
 
 
 def demographic_criteria(min_age: tuple[float, str] | None, max_age: tuple[float, str] | None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from data.condition_names import concepts_within, narrowed_by_title
 from registry.criteria_text import (
     RuleParser,
     demographic_criteria,
+    reader_stamp,
     split_criteria,
     with_demographics,
 )
@@ -91,6 +93,11 @@ def import_file(path: Path | str, parse: RuleParser | None = None) -> list[dict]
     return [study_to_record(study, path.name, where, parse) for where, study in studies_in(data, path.name)]
 
 
+@lru_cache(maxsize=512)
+def _keys(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 class _Reader:
     """Typed access to a study; errors name the file and the JSON path."""
 
@@ -104,7 +111,7 @@ class _Reader:
 
     def get(self, data: dict, path: str, kind: type | tuple, default: Any = None) -> Any:
         value: Any = data
-        for key in path.split("."):
+        for key in _keys(path):
             if not isinstance(value, dict):
                 return default
             value = value.get(key)
@@ -274,6 +281,7 @@ def _eligibility(r: _Reader, p: dict, record: dict, parse: RuleParser | None) ->
     }
     text = r.text(p, "eligibilityModule.eligibilityCriteria")
     record["criteria"] = with_demographics(split_criteria(text or "", parse), demographic_criteria(min_age, max_age, sex))
+    record["criteria_reader"] = reader_stamp(parse)
 
 
 def _contact(r: _Reader, data: dict, default_role: str) -> dict | None:

@@ -205,6 +205,7 @@ def merge(primary: dict, secondary: dict, curated: bool = False) -> dict:
     if not has_criteria(out) and has_criteria(secondary):
         own = [c for c in out["criteria"] if c["id"] not in {s["id"] for s in secondary["criteria"]}]
         out["criteria"] = copy.deepcopy(secondary["criteria"]) + own
+        out["criteria_reader"] = secondary.get("criteria_reader")   # the reader of the rules kept
     if out.get("nct_id") and not out["id"].startswith("NCT") and not curated:
         out["id"] = out["nct_id"]
     if curated:

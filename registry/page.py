@@ -28,7 +28,7 @@ from pathlib import Path
 from data.errors import DataError
 from registry import page_fields as fields
 from registry.concepts import condition_concept, condition_concepts, target_antigens
-from registry.criteria_text import RuleParser, demographic_criteria, split_lines, with_demographics
+from registry.criteria_text import RuleParser, demographic_criteria, reader_stamp, split_lines, with_demographics
 from registry.patterns import Heading, Patterns, load_patterns
 from registry.record import MAX_PAGE_BYTES, MAX_TEXT_CHARS, finish, new_record, read_text_file, source_name
 
@@ -352,6 +352,7 @@ class _PageReader:
         record["eligibility"]["max_age_years"] = high[0] if high else None
         criteria = split_lines(lines, parse=self.parse)
         record["criteria"] = with_demographics(criteria, demographic_criteria(low, high, record["eligibility"]["sex"]))
+        record["criteria_reader"] = reader_stamp(self.parse)
 
     def _nct(self) -> None:
         labelled = self.value("nct")

@@ -80,8 +80,8 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def clean_text(text: str) -> str:
     """Imported text without escape sequences or control characters (newlines and tabs
     kept; CR LF and CR become a newline), so no record can drive a terminal."""
-    if text.isprintable():
-        return text
+    if text.isprintable() or ("\r" not in text and _CONTROLS.search(text) is None):
+        return text   # every escape sequence starts with a control character
     return _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
 
 

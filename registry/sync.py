@@ -36,6 +36,7 @@ from data.store import record_freshness, transaction
 from registry import ctgov
 from registry.criteria_text import RuleParser
 from registry.ctgov_client import FetchError, MalformedPage
+from registry.reparse import reparse
 from registry.run import apply, plan, stored_trials
 
 # The project's field: CAR-T and other cell therapies in refractory autoimmune diseases and
@@ -113,11 +114,14 @@ class Summary:
     status_changes: list[dict] = field(default_factory=list)   # {id, from, to}
     # a curated (bundled) trial keeps its own status; where the registry now says otherwise
     curated_differs: list[dict] = field(default_factory=list)  # {id, curated, registry}
+    # imported trials whose criteria were read again: the criteria reader changed since
+    reread: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["counts"] = {"added": len(self.added), "updated": len(self.updated), "unchanged": len(self.unchanged),
-                          "stopped": len(self.stopped), "status_changes": len(self.status_changes)}
+                          "stopped": len(self.stopped), "status_changes": len(self.status_changes),
+                          "reread": len(self.reread)}
         return data
 
 
@@ -317,6 +321,7 @@ def _finish(db: sqlite_utils.Database, query: Query, summary: Summary, parse: Ru
                           "status_verified": extra.get("status_verified"), "synced_at": synced_at})
     with transaction(db):
         apply(db, outcomes)
+        summary.reread = reparse(db, parse=parse)
         record_freshness(db, freshness)
         db.execute("DELETE FROM sync_pages WHERE query_key = ?", [query.key])
         db.execute("UPDATE sync_state SET running = 0, next_page_token = NULL, last_since = run_since, "

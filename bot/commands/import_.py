@@ -8,6 +8,9 @@ resulting trial: id, NCT number (or "unknown"), title, and what happened (new, m
 updated, unchanged). Any bad file stops the run with a one-line error and nothing is
 imported. See docs/importing.md.
 
+``--reparse`` reads the criteria of every imported trial again with the current criteria
+reader (``sync`` does this by itself for trials an older reader wrote).
+
 Example:
   python bot.py import study.json page.txt --dry-run --json
 """
@@ -31,11 +34,14 @@ TITLE_WIDTH = 70
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="CT.gov API v2 JSON (.json) or a registry page saved as text")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="CT.gov API v2 JSON (.json) or a registry page saved as text")
     parser.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
     parser.add_argument("--json", action="store_true", help="print the resulting records as JSON")
     parser.add_argument("--progress", action="store_true",
                         help="show a progress bar while reading (shown anyway when stderr is a terminal)")
+    parser.add_argument("--reparse", action="store_true",
+                        help="read the criteria of every imported trial again with the current criteria reader "
+                             "(after the FILEs, if any)")
 
 
 @store_faults
@@ -43,6 +49,14 @@ def run(args: argparse.Namespace) -> int:
     from data.store import StoreError  # start-up: the store only for commands that open it
     from registry.run import apply, plan, read_files, stored_trials  # start-up: the store only for commands that open it
 
+    if not args.files and not args.reparse:
+        error("give the FILEs to import, or --reparse")
+        return 2
+    if not args.files:
+        return _reparse(args)
+    if args.reparse and args.json:
+        error("--reparse and --json with FILEs: import first, then run --reparse --json on its own")
+        return 2
     try:
         records = read_files(args.files, progress=args.progress or sys.stderr.isatty())
     except DataError as exc:
@@ -79,6 +93,37 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n{len(outcomes)} trial(s); dry run, nothing written.")
     else:
         print(f"\n{len(outcomes)} trial(s) imported. Details: python bot.py trial ID")
+    return _reparse(args) if args.reparse else 0
+
+
+def _reparse(args: argparse.Namespace) -> int:
+    """``--reparse``: every imported trial's criteria read again, the changed ones written
+    in one transaction (none with ``--dry-run``)."""
+    from data.store import StoreError  # start-up: the store only for commands that open it
+    from registry.reparse import imported, reparse  # start-up: the store only for commands that open it
+
+    db = open_db(args)
+    if db is None:
+        return 1
+    try:
+        if args.dry_run:
+            changed = [r["id"] for r in imported(db)]
+            print(f"{len(changed)} imported trial(s) would be read again; dry run, nothing written.")
+            return 0
+        changed = reparse(db, everything=True)
+    except (DataError, StoreError) as exc:
+        error(f"{exc} (no criteria read again)")
+        return 1
+    except sqlite3.DatabaseError as exc:
+        error(f"database {db_path(args.db)} cannot be written: {exc} (no criteria read again)")
+        return 1
+    if args.json:
+        json.dump({"reread": changed}, sys.stdout, indent=2)
+        print()
+        return 0
+    for trial_id in changed:
+        print(terminal_safe(f"{trial_id}  criteria read again"))
+    print(f"\n{len(changed)} imported trial(s) changed by reading their criteria again.")
     return 0
 
 

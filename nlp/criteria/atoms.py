@@ -96,15 +96,30 @@ def _therapy_terms() -> tuple[tuple[re.Pattern, str, str | None], ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1)
+def _therapy_terms_by_first() -> tuple[dict[str, tuple[int, ...]], frozenset[int]]:
+    """The positions in ``_therapy_terms()`` by the term's first word, and those of terms
+    with no first word (always tried)."""
+    index: dict[str, list[int]] = {}
+    always = set()
+    for i, (_pattern, _concept, first) in enumerate(_therapy_terms()):
+        if first is None:
+            always.add(i)
+        else:
+            index.setdefault(first, []).append(i)
+    return {word: tuple(ids) for word, ids in index.items()}, frozenset(always)
+
+
 def _alternatives(atom: Atom, terminology: Terminology) -> list[str]:
     """Other therapy concepts the same words name ("other clinical trials": taking part in a
     trial, or an investigational drug), unrelated to the atom's concept by is-a."""
     words = atom.text.lower()
-    present = set(_WORD_RUN.findall(words))
+    by_first, always = _therapy_terms_by_first()
+    terms = _therapy_terms()
+    candidates = sorted({i for word in set(_WORD_RUN.findall(words)) for i in by_first.get(word, ())} | always)
     result: list[str] = []
-    for pattern, concept, first in _therapy_terms():
-        if (first is not None and first not in present) or concept == atom.concept or concept in result \
-                or not pattern.search(words):
+    for pattern, concept, _first in (terms[i] for i in candidates):
+        if concept == atom.concept or concept in result or not pattern.search(words):
             continue
         if terminology.is_a(concept, atom.concept) or terminology.is_a(atom.concept, concept):
             continue

@@ -9,6 +9,8 @@ file raises ``DataError`` naming the file and the key. Number words come from
 from __future__ import annotations
 
 import re
+import re._constants as _c
+import re._parser as _parser
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +32,7 @@ PATTERN_SECTIONS = (
     "both_sexes", "women_only", "name_modifiers", "whichever", "therapy_heads", "obligation",
     "score_at_most", "score_at_least", "result_negative", "condition_heads",
     "infection_chronic", "lactation_words", "connectors_with", "restates_exclusion",
-    "excluded_statement", "setting", "allergy",
+    "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
 )
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -41,7 +43,7 @@ _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_u
 SEXES = ("female", "male")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
-             "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy"}
+             "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside"}
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,20 @@ class Cues:
         return None
 
     def finditer(self, section: str, text: str) -> Iterator[re.Match]:
-        for pattern in self.patterns.get(section, ()):
+        folded = text.casefold() if text.isascii() else None
+        for pattern, needed in _with_heads(self, section):
+            if needed and folded is not None and not any(h in folded for h in needed):
+                continue   # none of the letters each match contains is in the text
             yield from pattern.finditer(text)
 
     def search(self, section: str, text: str) -> bool:
+        combined, needed = _combined(self, section)
+        if needed and text.isascii():
+            folded = text.casefold()
+            if not any(h in folded for h in needed):
+                return False   # no pattern of the section can match
+        if combined is not None:
+            return combined.search(text) is not None
         return any(p.search(text) for p in self.patterns.get(section, ()))
 
     def number(self, written: str) -> float | None:
@@ -94,6 +106,95 @@ class Cues:
             if pattern.fullmatch(unit.strip()):
                 return days
         return None
+
+
+_HEAD_LIMIT = 48   # more alternatives than this: no pre-check
+
+
+@lru_cache(maxsize=4096)
+def heads(pattern: re.Pattern) -> tuple[str, ...]:
+    """Letters one of which every match of a cue pattern contains (lower case), found in the
+    parsed pattern: "(?:the )?(?:start|initiation) of" -> start, initiation; "{n} {unit}"
+    -> the unit words. () when no such letters are certain (then the pattern always runs)."""
+    try:
+        found = _needed(list(_parser.parse(pattern.pattern, pattern.flags)))
+    except (re.error, RecursionError, TypeError, ValueError):
+        return ()
+    if not found or any(len(h) < 2 or not h.isascii() for h in found):
+        return ()
+    return tuple(sorted(h.lower() for h in found))
+
+
+def _needed(items: list) -> frozenset[str] | None:
+    """Strings one of which every match of the parsed sequence ``items`` contains; the
+    rarest-looking choice (longest shortest string, then fewest) among its parts."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items + [(None, None)]:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run = []
+        found = None
+        if op is _c.SUBPATTERN:
+            found = _needed(list(av[-1]))
+        elif op is _c.BRANCH:
+            found = _union([_needed(list(branch)) for branch in av[1]])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _needed(list(av[2]))
+        if found:
+            candidates.append(found)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(len(s) for s in c), -len(c)))
+
+
+def _union(options: list) -> frozenset[str] | None:
+    if any(o is None for o in options):
+        return None
+    merged = frozenset().union(*options)
+    return merged if len(merged) <= _HEAD_LIMIT else None
+
+
+_WITH_HEADS: dict[tuple[int, str], tuple[Cues, tuple]] = {}
+
+
+def _with_heads(cues: Cues, section: str) -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
+    key = (id(cues), section)
+    known = _WITH_HEADS.get(key)
+    if known is not None and known[0] is cues:
+        return known[1]
+    table = tuple((p, heads(p)) for p in cues.patterns.get(section, ()))
+    _WITH_HEADS[key] = (cues, table)
+    return table
+
+
+_COMBINED: dict[tuple[int, str], tuple[Cues, tuple[re.Pattern | None, tuple[str, ...]]]] = {}
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
+def _combined(cues: Cues, section: str) -> tuple[re.Pattern | None, tuple[str, ...]]:
+    """A section's patterns as one alternation (the same answer to ``search`` in one pass;
+    None when they do not combine), and the letters one of which any match contains (()
+    when some pattern has no such letters), built once."""
+    key = (id(cues), section)
+    known = _COMBINED.get(key)
+    if known is not None and known[0] is cues:
+        return known[1]
+    patterns = cues.patterns.get(section, ())
+    combined = None
+    if patterns and all(p.flags == patterns[0].flags for p in patterns):
+        try:
+            combined = re.compile("|".join(f"(?:{_GROUP_NAME.sub('(?:', p.pattern)})" for p in patterns),
+                                  patterns[0].flags)
+        except re.error:
+            combined = None
+    each = [heads(p) for p in patterns]
+    needed = tuple(sorted({h for hs in each for h in hs})) if each and all(each) else ()
+    _COMBINED[key] = (cues, (combined, needed))
+    return combined, needed
 
 
 def _fail(key: str, message: str) -> None:

@@ -10,12 +10,11 @@ several sections ("active": a qualifier, and for an infection its state).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
 from nlp.criteria.atoms import Atom
-from nlp.criteria.cues import Cues
+from nlp.criteria.cues import Cues, heads
 
 # cue sections looked for in the text (review reasons and responses are added by name)
 CUE_SECTIONS = (
@@ -53,11 +52,12 @@ class El:
 def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
     """Every cue phrase in ``text`` outside the atoms, non-overlapping."""
     found: dict[tuple[int, int], Cue] = {}
+    table = _cue_table(cues)
     # letters only match letters of the same case fold; kept exact for ASCII text
-    folded = text.casefold() if text.isascii() else None
-    for section, pattern, prefix in _cue_patterns(cues):
-        if prefix and folded is not None and prefix not in folded:
-            continue  # its first letters are not in the text: it cannot match
+    present = table.heads_in(text.casefold()) if text.isascii() else None
+    for section, pattern, heads in table.entries:
+        if heads and present is not None and heads.isdisjoint(present):
+            continue  # none of the letters it starts with is in the text: it cannot match
         for match in pattern.finditer(text):
             if match.end() == match.start():
                 continue
@@ -76,54 +76,35 @@ def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
     return kept
 
 
-_CUE_PATTERNS: dict[int, tuple[tuple[str, re.Pattern, str], ...]] = {}
+class _CueTable:
+    """Every cue pattern looked for, in order, as (section, pattern, the letters one of which
+    each of its matches contains), and the test of which of those letters a text holds, so a
+    pattern that cannot match is not run."""
+
+    def __init__(self, cues: Cues):
+        sections = [(name, cues.patterns.get(name, ())) for name in CUE_SECTIONS]
+        sections += [(f"review:{reason}", patterns) for reason, patterns in cues.review]
+        sections += [(f"response:{name}", patterns) for name, patterns in cues.response.items()]
+        self.cues = cues
+        self.entries = tuple((section, pattern, frozenset(heads(pattern)))
+                             for section, patterns in sections for pattern in patterns)
+        self._heads = tuple(sorted({h for _, _, hs in self.entries for h in hs}))
+
+    def heads_in(self, folded: str) -> frozenset[str]:
+        return frozenset(h for h in self._heads if h in folded)
 
 
-def _cue_patterns(cues: Cues) -> tuple[tuple[str, re.Pattern, str], ...]:
-    """(section, pattern, its first letters) of every cue section looked for, in order;
-    built once per ``Cues``."""
-    known = _CUE_PATTERNS.get(id(cues))
-    if known is not None and known[0] is cues:
-        return known[1]
-    sections = [(name, cues.patterns.get(name, ())) for name in CUE_SECTIONS]
-    sections += [(f"review:{reason}", patterns) for reason, patterns in cues.review]
-    sections += [(f"response:{name}", patterns) for name, patterns in cues.response.items()]
-    table = tuple((section, pattern, _prefix(pattern)) for section, patterns in sections for pattern in patterns)
-    _CUE_PATTERNS[id(cues)] = (cues, table)
+_CUE_TABLES: dict[int, _CueTable] = {}
+
+
+def _cue_table(cues: Cues) -> _CueTable:
+    """The ``_CueTable`` of ``cues``, built once per ``Cues``."""
+    known = _CUE_TABLES.get(id(cues))
+    if known is not None and known.cues is cues:
+        return known
+    table = _CueTable(cues)
+    _CUE_TABLES[id(cues)] = table
     return table
-
-
-_LEAD = "(?<!\\w)"
-
-
-@lru_cache(maxsize=4096)
-def _prefix(pattern: re.Pattern) -> str:
-    """The letters every match of a cue pattern starts with (lower case), or "" when the
-    pattern does not start with plain letters (a group, a class, an alternation)."""
-    body = pattern.pattern
-    if not body.startswith(_LEAD):
-        return ""
-    body = body[len(_LEAD):]
-    depth, escaped, in_class = 0, False, False
-    for ch in body:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            return ""                 # alternatives at the top: no common start
-    letters = re.match(r"[a-z]*", body).group(0)
-    if body[len(letters):len(letters) + 1] in ("?", "*", "{"):
-        letters = letters[:-1]        # the last letter is optional
-    return letters if len(letters) >= 2 else ""
 
 
 def elements(text: str, atoms: list[Atom], cues: list[Cue], start: int = 0, end: int | None = None) -> list[El]:

@@ -25,7 +25,9 @@ Example::
 """
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
 
 from core.rules import RuleError, iter_leaves, validate_rule
 from data.errors import DataError
@@ -54,6 +56,9 @@ _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
 _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
 _SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\)(?= ?\d)")
+# a list number the splitter left at the start ("7. ECOG ≤ 1", "3 Major surgical procedure"),
+# not a number the criterion says ("18 Years and older", "2 or more prior lines")
+_ITEM_NUMBER = re.compile(r"^\s*\d{1,2}(?:[.)]\s+(?=\S)|\s+(?=[A-Z][a-z]{2,}\b)(?!(?:Years?|Months?|Weeks?|Days?|Hours?)\b))")
 _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 
 
@@ -93,6 +98,10 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
     if _window_on_some(rule):
         return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
+    if _window_lost(rule, prepared, cues):
+        return _whole_line_review(prepared, cues)        # "treatment (chemotherapy, radiotherapy) within 4 weeks"
+    if _condition_dropped(rule, prepared, cues):
+        return _whole_line_review(prepared, cues)        # "platelets ≥ 100 if no bone marrow involvement"
     if subject == "both":
         # "women aged 18-65 or men aged 18-70": no rule keeps which sex each part is for;
         # unless all it reads is pregnancy, which never holds for a man ("female subjects
@@ -134,6 +143,59 @@ def _window_on_some(rule: dict) -> bool:
     return any(timed) and not all(timed)
 
 
+def _window_lost(rule: dict, text: str, cues) -> bool:
+    """Time in the words that the therapy, procedure and history leaves do not carry: a
+    window none took ("anticancer treatment (chemotherapy, radiotherapy) within 4 weeks",
+    "major surgery ≤ 28 days from cycle 1 day 1"), more amounts of time than windows read
+    ("radiation within 4 wk ... or stereotactic radiation within 2 wk"), or a time still to
+    come ("planned organ transplant"). Without it the leaves would hold for something long
+    past, or the wrong window would decide."""
+    timed = [leaf for leaf in iter_leaves(rule) if leaf.get("type") in ("therapy", "procedure", "history")]
+    if not timed:
+        return False
+    if cues.search("future", text):
+        return True
+    windows = {leaf["within_days"] for leaf in timed if leaf.get("within_days") is not None}
+    lives = any(leaf.get("within_half_lives") is not None for leaf in timed)
+    amounts = set()
+    # not a window: how long something lasted ("for more than 6 months"), a study day
+    # ("cycle 1 day 1")
+    other = [m.span() for section in ("duration", "ignore") for m in cues.finditer(section, text)]
+    for match in cues.finditer("time_amount", text):
+        if any(a <= match.start() < b for a, b in other):
+            continue
+        number, per = cues.number(match.group("n")), cues.days(match.group("unit"))
+        if number is not None and per is not None and per < 365:   # years: ages, not windows
+            amounts.add(round(number * per))
+    if not windows and not lives:
+        return bool(amounts) or cues.search("window", text) or cues.search("half_lives", text)
+    return _distinct(amounts) > max(1, _distinct(windows))
+
+
+def _condition_dropped(rule: dict, text: str, cues) -> bool:
+    """A condition inside the line ("if", "when", "provided") whose words no review leaf
+    kept: the rule would hold for patients the condition leaves out. A rule of pregnancy
+    and sex only is kept ("negative pregnancy test if of childbearing potential")."""
+    found = [m.group(0).lower() for m in cues.finditer("condition_inside", text)]
+    if not found:
+        return False
+    leaves = list(iter_leaves(rule))
+    if all(leaf.get("type") in ("pregnancy", "sex", "review") for leaf in leaves):
+        return False
+    kept = " ".join((leaf.get("note") or "").lower() for leaf in leaves if leaf.get("type") == "review")
+    return not all(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", kept) for word in found)
+
+
+def _distinct(days: set) -> int:
+    """How many different lengths of time: "6 months (26 weeks)" is one."""
+    count, last = 0, None
+    for value in sorted(days):
+        if last is None or value > last * 1.1:
+            count += 1
+        last = value
+    return count
+
+
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
     return any(leaf.get("type") == "review" and leaf.get("reason") in reasons for leaf in iter_leaves(rule))
 
@@ -142,6 +204,8 @@ def _read(prepared: str, kind: str, cues) -> dict:
     terminology = load_terminology()
     facts, doc = extract_with_doc(prepared)
     atoms = find_atoms(prepared, facts, doc if doc is not None else build_pipeline()(prepared), cues)
+    if _bare_without(prepared, atoms):
+        return _whole_line_review(prepared, cues)   # "T-LBL without BM involvement": the limit was dropped
     reader = Reader(prepared, kind, cues, terminology)
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
     if node is None:
@@ -150,6 +214,22 @@ def _read(prepared: str, kind: str, cues) -> dict:
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+_WITHOUT = re.compile(r"(?<!\w)without(?!\w)", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[;,.:()\[\]]|(?<!\w)(?:and|or)(?!\w)", re.IGNORECASE)
+
+
+def _bare_without(text: str, atoms) -> bool:
+    """"without" whose words up to the end of the clause hold no fact ("T-LBL without bone
+    marrow involvement", "ANC ≥ 1000 without growth factor support"): the words that limit
+    the line would be dropped, so the line is the team's."""
+    for match in _WITHOUT.finditer(text):
+        end = _CLAUSE_END.search(text, match.end())
+        stop = end.start() if end else len(text)
+        if text[match.end():stop].strip() and not any(match.end() <= a.start < stop for a in atoms):
+            return True
+    return False
 
 
 _BRACKETS = (("(", ")"), ("[", "]"))
@@ -209,12 +289,29 @@ def _mentions_pregnancy(rule: dict) -> bool:
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
     text = _SIGN_BRACKET.sub("", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
+    text = _ITEM_NUMBER.sub("", text, count=1)
     return _EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
 
 
 def rule_problem(rule: dict) -> str | None:
     """Why ``rule`` would not be accepted in a trial record (None when it would): the rule
-    language and the record checks (concepts of the right category, units, score ranges)."""
+    language and the record checks (concepts of the right category, units, score ranges).
+    Rules differing only in their notes have the same answer, so it is kept per shape."""
+    terminology = load_terminology()
+    return _shape_problem(json.dumps(_without_notes(rule), sort_keys=True), id(terminology))
+
+
+def _without_notes(rule):
+    if isinstance(rule, dict):
+        return {k: _without_notes(v) for k, v in rule.items() if k != "note"}
+    if isinstance(rule, list):
+        return [_without_notes(v) for v in rule]
+    return rule
+
+
+@lru_cache(maxsize=8192)
+def _shape_problem(shape: str, _terminology_id: int) -> str | None:
+    rule = json.loads(shape)
     terminology = load_terminology()
     try:
         validate_rule(rule, concepts=lambda _type, _field, value: value in terminology)

@@ -137,7 +137,7 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             atom.mods["duration_months"] = _months(cues, groups)
         if "history" in sections and label in ("CONDITION", "INFECTION"):
             atom.mods["history"] = True
-        if "current" in sections and label == "DRUG":
+        if "current" in sections and label in ("DRUG", "PROCEDURE"):
             atom.mods["current"] = True
         if "positive" in sections:
             atom.mods["positive"] = True
