@@ -337,3 +337,78 @@ def test_a_referral_gives_the_age_after_the_title_and_name(text, age):
 def test_a_number_after_a_name_that_is_no_age_is_not_one():
     assert not [f for f in facts("Mr A, 30 mg prednisone") if f.label == "AGE"]
     assert not [f for f in facts("Dr Jones, 2 Main Street") if f.label == "AGE"]
+
+
+# --- second round (89 more dev messages, 12 more dev notes) -----------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("if the rash comes back they'll give her hydroxychloroquine", "hydroxychloroquine"),
+    ("his rheumatologist might switch him to upadacitinib", "upadacitinib"),
+    ("we could try tocilizumab after christmas", "tocilizumab"),
+    ("Splenectomy scheduled for next month.", "splenectomy"),
+    ("Rituximab booked for Tuesday.", "rituximab"),
+])
+def test_a_treatment_someone_will_or_might_give_is_not_taken_now(text, concept):
+    f = first(text, concept)
+    assert f.hypothetical and not present(f)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("it was tacrolimus or cyclosporine, i can't remember which", "cyclosporine"),
+    ("i cant remember if she had rituximab", "rituximab"),
+    ("he got belimumab i think, a few years back", "belimumab"),
+])
+def test_a_treatment_the_writer_cannot_remember_is_uncertain(text, concept):
+    assert first(text, concept).uncertain
+
+
+@pytest.mark.parametrize("text, concepts", [
+    ("Excluded: HIV, hepatitis C.", ("hiv", "hcv")),
+    ("Ruled out: TB, HIV.", ("tuberculosis", "hiv")),
+])
+def test_a_negating_heading_negates_its_whole_list(text, concepts):
+    for concept in concepts:
+        assert first(text, concept).negated, concept
+
+
+def test_a_hedged_doubt_is_a_denial_for_an_infection_and_uncertain_for_a_treatment():
+    assert first("i doubt she has hepatitis", "viral_hepatitis").negated
+    rtx = first("i doubt he ever had rituximab", "rituximab")
+    assert rtx.uncertain and not rtx.negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("breast cancer at 40, all clear since", "breast_cancer"),
+    ("Patient was initially treated with R-CHOP, then radiotherapy and autologous stem cell transplant.", "auto_hsct"),
+    ("Admitted with a recent history of a long course of antibiotics for pneumonia.", "active_infection"),
+])
+def test_an_episode_told_as_over_is_past(text, concept):
+    assert first(text, concept).historical
+
+
+@pytest.mark.parametrize("text", [
+    "my daughter (9) has ITP. my husband has psoriasis",
+    "I have lupus and my wife has psoriasis",
+])
+def test_another_relatives_condition_is_family_history(text):
+    assert first(text, "psoriasis").family
+
+
+def test_the_relative_the_message_is_about_keeps_their_conditions():
+    assert not first("my husband has psoriasis and lupus", "psoriasis").family
+
+
+def test_the_mother_an_infant_was_born_to_gives_her_own_age():
+    ages = [f for f in facts("2-month-old girl born to a 27-year-old mother.") if f.label == "AGE"]
+    assert [(round(f.value, 2), f.family) for f in ages] == [(0.17, False), (27.0, True)]
+    patient_age = [f for f in facts("She is a 27-year-old mother of three with lupus.") if f.label == "AGE"]
+    assert [f.family for f in patient_age] == [False]
+    assert not first("She is a 27-year-old mother of three with lupus.", "sle").family
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("She was admitted to the stroke unit with a flare of lupus.", "stroke"),
+    ("seen in the lupus clinic every month", "sle"),
+])
+def test_a_disease_that_names_a_ward_or_a_clinic_is_no_diagnosis(text, concept):
+    assert not [f for f in facts(text) if f.concept == concept]

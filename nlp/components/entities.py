@@ -12,7 +12,9 @@ Resolution, in order:
    load") is the lab when a value follows, else the other concept;
 3. overlaps: the longest span wins; on a tie exact terms beat patterns beat typos;
 4. a generic "infection" right next to a named infection is dropped ("hepatitis B
-   infection" is one fact), and so is a marker that names a CAR-T product ("CD7 CAR-T").
+   infection" is one fact), and so is a marker that names a CAR-T product ("CD7 CAR-T"),
+   and a disease that names a place or a team ("the stroke department", "the lupus
+   clinic": ``service_words``).
 """
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ class EntityRecognizer:
         self.patterns = PatternRunner(PATTERN_FILES)
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
+        self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
         self.roman_scores = {
             c.id for c in terminology.by_category("score") if c.attrs.get("range", [0, 100])[1] <= 4
         }
@@ -78,7 +81,7 @@ class EntityRecognizer:
         for candidate in self.typos(doc, covered):
             ranked.append((candidate, "typo", self._measure(doc, candidate)))
         chosen = _resolve(ranked)
-        chosen = _drop_redundant(doc, chosen)
+        chosen = _drop_redundant(doc, chosen, self.service_words)
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))
@@ -127,10 +130,13 @@ def _resolve(ranked: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[
     return sorted(chosen, key=lambda r: r[0].start)
 
 
-def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[Candidate, str, dict[str, Any]]]:
+def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]],
+                    service_words: frozenset[str] = frozenset()) -> list[tuple[Candidate, str, dict[str, Any]]]:
     keep = []
     for i, item in enumerate(chosen):
         candidate = item[0]
+        if candidate.label == "CONDITION" and candidate.end < len(doc) and doc[candidate.end].lower_ in service_words:
+            continue
         before = chosen[i - 1][0] if i > 0 else None
         after = chosen[i + 1][0] if i + 1 < len(chosen) else None
         if candidate.concept == "active_infection" and doc[candidate.start:candidate.end].text.lower() == "infection":
