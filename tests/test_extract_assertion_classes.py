@@ -412,3 +412,32 @@ def test_the_mother_an_infant_was_born_to_gives_her_own_age():
 ])
 def test_a_disease_that_names_a_ward_or_a_clinic_is_no_diagnosis(text, concept):
     assert not [f for f in facts(text) if f.concept == concept]
+
+
+@pytest.mark.parametrize("text, concepts", [
+    ("Serology was negative for lupus, vasculitis and sarcoidosis.", ("sle", "vasculitis", "sarcoidosis")),
+    ("She denies HIV, hepatitis B and TB.", ("hiv", "hbv", "tuberculosis")),
+    ("No evidence of lymphoma, myeloma and amyloidosis.", ("hematologic_malignancy", "multiple_myeloma", "amyloidosis")),
+])
+def test_a_list_cue_negates_a_whole_and_list(text, concepts):
+    for concept in concepts:
+        assert first(text, concept).negated, concept
+
+
+def test_a_list_cue_does_not_reach_a_diagnosis_after_a_comma_alone():
+    assert not first("No history of cancer, SLE diagnosed 2010", "sle").negated
+
+
+def test_a_sentence_about_the_mother_in_an_infants_note_is_hers():
+    text = "3-day-old boy. The mother is a 30-year-old woman with type 1 diabetes and hypertension. The baby has jaundice."
+    found = facts(text)
+    assert all(f.family for f in found if f.concept in ("type_1_diabetes", "hypertension"))
+    assert [f.value for f in found if f.label == "AGE" and not f.family] == [pytest.approx(3 / 365.25, abs=0.01)]
+    assert [f.concept for f in found if f.label == "SEX" and not f.family] == ["male"]
+
+
+def test_a_relatives_age_never_replaces_the_patients_in_the_profile():
+    from core.facts import Profile
+    profile = Profile.merge([facts("A 2-day-old male infant born to a 28-year-old mother with lupus.")])
+    assert profile.age == pytest.approx(2 / 365.25, abs=0.01)
+    assert profile.sex == "male"

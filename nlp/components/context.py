@@ -12,7 +12,9 @@ fact it negates is also historical (``past_negation``).
 A comma ends a negation's scope (a TERMINATE rule), so "No HIV, lupus since 2015" does not
 negate lupus. Lists keep their negation through ``coordinated_negation``: a fact right
 after a negated fact of the same label, joined only by commas, slashes, "or", "and" or
-"nor" ("no HIV, HBV or HCV"), is negated with it.
+"nor" ("no HIV, HBV or HCV"), is negated with it; after a list cue ("negative for", "no
+evidence of", "denies") an "and" list is too ("negative for lupus, vasculitis and
+sarcoidosis").
 """
 from __future__ import annotations
 
@@ -100,11 +102,23 @@ def hedged_therapy(ent) -> bool:
     return bool(negations) and all((m.rule.metadata or {}).get("hedge") for m in negations)
 
 
+_CONJUNCTION = re.compile(r"\band\b", re.IGNORECASE)
+
+
+def _listing(first, before_last, last) -> bool:
+    """A list cue (``"metadata": {"list": true}``: "negative for", "no evidence of",
+    "denies") negates a whole "and" list after it ("negative for lupus, vasculitis and
+    sarcoidosis"); a list it is, only when "and" joins its last two items ("no history of
+    cancer, SLE diagnosed 2010" is not one)."""
+    cues = [m for m in first._.modifiers if m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("list")]
+    return bool(cues) and bool(_CONJUNCTION.search(doc_text(first.doc)[before_last.end_char:last.start_char]))
+
+
 def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     """Index of each entity -> (negated, past), carrying a negation along a list of
     same-label entities: backwards from a negated last item ("HBsAg, anti-HCV and HIV
     negative"), forwards from a negated first item only through an "or"/"nor" list ("no
-    HIV, HBV or HCV"). "No history of cancer, SLE diagnosed 2010" stays unnegated for SLE:
+    HIV, HBV or HCV") or, after a list cue, an "and" list ("denies fever, HIV and TB"). "No history of cancer, SLE diagnosed 2010" stays unnegated for SLE:
     a wrongly negated diagnosis would exclude a patient, an unnegated one only asks."""
     result = {}
     for i, ent in enumerate(ents):
@@ -130,7 +144,7 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
                 run.append(i)
             for i in run:
                 result[i] = result[i] if result[i][0] else result[last]
-        elif result[first][0] and _DISJUNCTION.search(joiners):
+        elif result[first][0] and (_DISJUNCTION.search(joiners) or _listing(ents[first], ents[chain[-2]], ents[last])):
             for i in chain:
                 result[i] = result[i] if result[i][0] else result[first]
     return result
