@@ -441,3 +441,19 @@ def test_a_relatives_age_never_replaces_the_patients_in_the_profile():
     profile = Profile.merge([facts("A 2-day-old male infant born to a 28-year-old mother with lupus.")])
     assert profile.age == pytest.approx(2 / 365.25, abs=0.01)
     assert profile.sex == "male"
+
+
+@pytest.mark.parametrize("text", [
+    "Newborn boy, 37 weeks. Mother is 29 years old, G1P1, took azathioprine during pregnancy.",
+    "Baby girl is a 3.1 kg product of a 38 week gestation born to a 33 year old G3P2 mother.",
+    "A 5-week-old girl brought in by her 22-year-old mother who was treated for syphilis in pregnancy.",
+])
+def test_an_infants_note_gives_the_mothers_age_pregnancy_and_drugs_as_hers(text):
+    found = facts(text)
+    assert all(f.family for f in found if f.label in ("PREGNANCY", "DRUG"))
+    assert all(f.value < 1 for f in found if f.label == "AGE" and not f.family)
+
+
+def test_a_mother_writing_about_her_baby_keeps_her_own_breastfeeding():
+    found = facts("I have a 3 month old and I'm breastfeeding. 32F with SLE.")
+    assert [f.family for f in found if f.concept == "lactating"] == [False]

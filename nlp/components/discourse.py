@@ -15,6 +15,7 @@ question.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -31,6 +32,8 @@ QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY",)
 WRITER_SCOPE = 8
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
+# between a parent's age and the parent: "a 27 year old G2P1 mother", "G3 P2", "primiparous"
+_OBSTETRIC_CODE = re.compile(r"^(?:G\d+(?:\s*P\d+[\d-]*)?|P\d+[\d-]*|gravida|para|primiparous|multiparous|primigravid|multigravid)$", re.IGNORECASE)
 
 
 class People:
@@ -86,6 +89,13 @@ class People:
             mine = self.words.possessives | self.words.other_person_words
             # "born to a 32-year-old mother": a parent the patient was born to or came with
             # ("The patient is a 32-year-old mother of two" is the patient)
+            if after is None:   # "born to a 27 year old G2P1 mother": a gravida/para code in between
+                for token in doc[ent.end:min(ent.end + 3, ent.sent.end)]:
+                    if self.words.relation_of(token.text):
+                        after = self.words.relation_of(token.text)
+                        break
+                    if not _OBSTETRIC_CODE.match(token.text):
+                        break
             born_to = (after is not None and self.words.roles.get(after) == "family" and owner in ("a", "an", "the")
                        and ent.start >= 2 and doc[ent.start - 2].lower_ in ("to", "by", "from", "with"))
             named = [after] if after and (owner in mine or born_to) else []

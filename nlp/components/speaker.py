@@ -66,6 +66,7 @@ class Relations:
     first_plural: re.Pattern
     other_person_words: frozenset[str]
     first_person: re.Pattern
+    young_patient: tuple[re.Pattern, ...] = ()   # a young patient described first (an infant's note)
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -131,6 +132,12 @@ def relations() -> Relations:
             statements.append(re.compile(raw, re.IGNORECASE))
         except (re.error, TypeError) as exc:
             raise DataError(f"{name}.self_statements[{i}]", f"not a valid regular expression ({exc})") from None
+    young = []
+    for i, raw in enumerate(doc.get("young_patient") or []):
+        try:
+            young.append(re.compile(raw, re.IGNORECASE))
+        except (re.error, TypeError) as exc:
+            raise DataError(f"{name}.young_patient[{i}]", f"not a valid regular expression ({exc})") from None
     third = doc.get("third_person_subjects")
     if not isinstance(third, dict) or set(third) - {"female", "male"}:
         raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
@@ -147,6 +154,7 @@ def relations() -> Relations:
         possessives=frozenset(possessives),
         other_person_words=frozenset(_words(doc.get("other_person_words"), f"{name}.other_person_words")),
         first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(first), re.IGNORECASE),
+        young_patient=tuple(young),
     )
 
 
@@ -174,6 +182,8 @@ def _candidates(text: str, rel: Relations):
         yield start, end, relation, marked, talked_about, goes_on
     for match in rel.bare.finditer(text):   # "mum is 74": a parent or sibling ("baby is 6 weeks now" is the writer's baby)
         relation = rel.relation_of(match.group("rel"))
+        if any(p.search(text, 0, match.start("rel")) for p in rel.young_patient):
+            continue    # "A 4-day-old male newborn ... Mother is 32 years old": the infant's mother
         if relation is not None and rel.roles[relation] == "family":
             yield match.start("rel"), match.end("rel"), relation, True, True, True
 
