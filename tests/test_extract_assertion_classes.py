@@ -457,3 +457,29 @@ def test_an_infants_note_gives_the_mothers_age_pregnancy_and_drugs_as_hers(text)
 def test_a_mother_writing_about_her_baby_keeps_her_own_breastfeeding():
     found = facts("I have a 3 month old and I'm breastfeeding. 32F with SLE.")
     assert [f.family for f in found if f.concept == "lactating"] == [False]
+
+
+@pytest.mark.parametrize("text, concept, past", [
+    ("they gave up on infliximab after a year", "infliximab", True),
+    ("her last infusion of rituximab was in march", "rituximab", True),
+])
+def test_a_treatment_given_up_or_last_given_is_over(text, concept, past):
+    assert first(text, concept).historical is past
+
+
+def test_a_treatment_awaiting_approval_is_not_given():
+    assert first("still waiting for funding for CAR-T", "car_t").hypothetical
+
+
+def test_a_question_about_a_result_is_no_result():
+    f = first("what if my hepatitis B test is positive?", "hbv")
+    assert f.hypothetical and not present(f)
+
+
+def test_my_other_child_is_someone_else():
+    assert first("my son (10) has ITP and my other son has asthma", "asthma").family
+    assert not first("my eldest son has lupus, he is 30", "sle").family
+
+
+def test_non_steroidal_is_no_steroid():
+    assert [f.concept for f in facts("takes a non-steroidal anti-inflammatory for knee pain") if f.label == "DRUG"] == ["nsaid"]

@@ -71,6 +71,8 @@ class People:
             relation = self.words.relation_of(token.text)
             if relation is None:
                 continue
+            if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
+                return True     # "my daughter has lupus, my other daughter has ITP": someone else
             if i == 0 or doc[i - 1].lower_ not in self.words.possessives:
                 return False
             return relation != speaker.relation

@@ -166,8 +166,8 @@ def _candidates(text: str, rel: Relations):
     """(start, end, relation, marked) for each relation the writer names."""
     for match in rel.mention.finditer(text):
         relation = rel.relation_of(match.group("rel"))
-        if relation is None:
-            continue
+        if relation is None or re.search(r"\bother\b", text[match.start():match.start("rel")], re.IGNORECASE):
+            continue    # "my other daughter has ITP too": not the one the message is about
         start, end = match.span("rel")
         after = text[match.end():]
         age = rel.age_after.match(after)
