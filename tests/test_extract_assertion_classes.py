@@ -483,3 +483,14 @@ def test_my_other_child_is_someone_else():
 
 def test_non_steroidal_is_no_steroid():
     assert [f.concept for f in facts("takes a non-steroidal anti-inflammatory for knee pain") if f.label == "DRUG"] == ["nsaid"]
+
+
+def test_a_history_cue_reaches_along_its_list_of_diagnoses():
+    found = {f.concept: f for f in facts("68F with prior stroke (mild), hypertension, COPD and CKD was admitted.")}
+    assert all(found[c].historical for c in ("stroke", "hypertension", "copd", "kidney_disease"))
+
+
+def test_a_history_list_stops_at_a_treatment_or_a_negation():
+    found = {f.concept: f for f in facts("Prior MI, currently on aspirin, with diabetes and CKD.")}
+    assert found["myocardial_infarction"].historical
+    assert not found["diabetes_mellitus"].historical and not found["kidney_disease"].historical
