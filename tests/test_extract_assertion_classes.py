@@ -494,3 +494,22 @@ def test_a_history_list_stops_at_a_treatment_or_a_negation():
     found = {f.concept: f for f in facts("Prior MI, currently on aspirin, with diabetes and CKD.")}
     assert found["myocardial_infarction"].historical
     assert not found["diabetes_mellitus"].historical and not found["kidney_disease"].historical
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("his platelets were 6 at diagnosis, now 52", "platelets", 52),
+    ("creatinine 2.9 in the last flare, currently 1.1", "creatinine", 1.1),
+    ("eGFR fell to 30 in 2023 but recovered to 65", "egfr", 65),
+    ("plt 15 -> 90 after IVIG", "platelets", 90),
+])
+def test_a_newer_value_said_to_be_now_is_the_value(text, concept, value):
+    assert first(text, concept).value == pytest.approx(value)
+
+
+def test_a_newer_value_of_another_lab_is_not_taken():
+    found = {f.concept: f.value for f in facts("plt 8, creatinine now 1.2")}
+    assert found["platelets"] == 8 and found["creatinine"] == pytest.approx(1.2)
+
+
+def test_a_parent_introducing_themself_is_no_family_cue():
+    assert not first("Dad here, my daughter has lupus", "sle").family

@@ -47,7 +47,7 @@ class People:
             if speaker is None or speaker.relation is None:
                 return True
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
-            named = {self.words.relation_of(ent.doc[m.modifier_span[1] - 1].text) for m in cues}
+            named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues}
             return not (named and named <= {speaker.relation})
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
             if self._said_of_other_relative(ent, speaker):
@@ -77,6 +77,10 @@ class People:
                 return False
             return relation != speaker.relation
         return False
+
+    def _relation_in(self, cue: Span) -> str | None:
+        """The last relation word of a FAMILY cue ("mother", "the mother is")."""
+        return next((r for r in (self.words.relation_of(t.text) for t in reversed(cue)) if r), None)
 
     def _age_of_another(self, ent: Span, speaker: Speaker | None) -> bool:
         """"I have RA. my son is 12": the age of a relative the message is not about."""

@@ -63,10 +63,18 @@ class EntityRecognizer:
         }
         self.ready = True
 
-    def reading_after(self, doc: Doc, start: int, end: int, concept: str):
+    def reading_after(self, doc: Doc, start: int, end: int, concept: str, next_start: int | None = None):
+        """The value after a mention; a newer one said to be now ("platelets were 8 in
+        january, now 45") replaces it, looked for up to ``next_start`` (the next mention)."""
         end_char = doc[end - 1].idx + len(doc[end - 1])
         limit = sentence_index(doc).bounds(end_char - 1)[1]
-        return self.values.after(doc_text(doc), end_char, limit, roman=concept in self.roman_scores)
+        text = doc_text(doc)
+        reading = self.values.after(text, end_char, limit, roman=concept in self.roman_scores)
+        if reading is not None and reading.value is not None:
+            newer = self.values.later(text, reading.end, min(limit, next_start) if next_start is not None else limit)
+            if newer is not None and newer.value is not None:
+                return newer
+        return reading
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.ready:
@@ -100,11 +108,14 @@ class EntityRecognizer:
         for candidate in self.terms(doc):
             groups.setdefault((candidate.start, candidate.end), []).append(candidate)
         kept: list[tuple[Candidate, dict[str, Any]]] = []
+        starts = sorted(doc[s].idx for s, _ in groups)
         for (start, end), group in groups.items():
             reading = None
             if any(c.label in MEASURED for c in group):
                 concept = next(c.concept for c in group if c.label in MEASURED)
-                reading = self.reading_after(doc, start, end, concept)
+                after_end = doc[end - 1].idx + len(doc[end - 1])
+                next_start = next((s for s in starts if s >= after_end), None)
+                reading = self.reading_after(doc, start, end, concept, next_start)
             text = doc_text(doc)[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
             group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading)]
             measured = [c for c in group if c.label in MEASURED]
