@@ -513,3 +513,25 @@ def test_a_newer_value_of_another_lab_is_not_taken():
 
 def test_a_parent_introducing_themself_is_no_family_cue():
     assert not first("Dad here, my daughter has lupus", "sle").family
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("he dosent have hepatitis", "viral_hepatitis"),
+    ("she doesent have TB", "tuberculosis"),
+])
+def test_a_misspelt_denial_is_still_a_denial(text, concept):
+    f = first(text, concept)
+    assert f.negated and not present(f)
+
+
+def test_a_misspelt_stopped_working_is_a_failure():
+    assert first("benlysta stoped working last year", "belimumab").status == "failed"
+
+
+@pytest.mark.parametrize("text", [
+    "hepatitis B serology shows immunity from vaccination",
+    "vaccinated against hepatitis B in 2010",
+])
+def test_vaccine_immunity_is_no_infection(text):
+    f = first(text, "hbv")
+    assert f.negated and f.status != "positive"
