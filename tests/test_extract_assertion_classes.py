@@ -535,3 +535,18 @@ def test_a_misspelt_stopped_working_is_a_failure():
 def test_vaccine_immunity_is_no_infection(text):
     f = first(text, "hbv")
     assert f.negated and f.status != "positive"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("i think he's on azathioprine", "azathioprine"),
+    ("I believe she was on rituximab for a year", "rituximab"),
+    ("they think it's myositis", "inflammatory_myopathy"),
+    ("probably lupus but the doctors aren't sure", "sle"),
+])
+def test_a_belief_is_uncertain(text, concept):
+    assert first(text, concept).uncertain
+
+
+def test_a_belief_about_an_outcome_keeps_the_treatment():
+    f = first("i think methotrexate stopped working", "methotrexate")
+    assert f.status == "failed" and not f.uncertain
