@@ -108,13 +108,15 @@ class EntityRecognizer:
         for candidate in self.terms(doc):
             groups.setdefault((candidate.start, candidate.end), []).append(candidate)
         kept: list[tuple[Candidate, dict[str, Any]]] = []
-        starts = sorted(doc[s].idx for s, _ in groups)
+        starts: list[int] | None = None
         for (start, end), group in groups.items():
             reading = None
             if any(c.label in MEASURED for c in group):
                 concept = next(c.concept for c in group if c.label in MEASURED)
-                after_end = doc[end - 1].idx + len(doc[end - 1])
-                next_start = next((s for s in starts if s >= after_end), None)
+                if starts is None:
+                    starts = sorted(s for s, _ in groups)
+                following = next((s for s in starts if s >= end), None)
+                next_start = doc[following].idx if following is not None else None
                 reading = self.reading_after(doc, start, end, concept, next_start)
             text = doc_text(doc)[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
             group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading)]
