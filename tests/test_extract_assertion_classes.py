@@ -550,3 +550,7 @@ def test_a_belief_is_uncertain(text, concept):
 def test_a_belief_about_an_outcome_keeps_the_treatment():
     f = first("i think methotrexate stopped working", "methotrexate")
     assert f.status == "failed" and not f.uncertain
+
+
+def test_the_writers_own_disease_after_a_relative_is_not_the_relatives():
+    assert not first("my husband says my lupus is worse", "sle").family

@@ -70,6 +70,8 @@ class People:
                 return False     # the writer or the patient is named nearer ("... and she has")
             relation = self.words.relation_of(token.text)
             if relation is None:
+                if lower in self.words.possessives:
+                    return False     # the writer's own ("my husband says my lupus is worse")
                 continue
             if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
                 return True     # "my daughter has lupus, my other daughter has ITP": someone else
