@@ -554,3 +554,13 @@ def test_a_belief_about_an_outcome_keeps_the_treatment():
 
 def test_the_writers_own_disease_after_a_relative_is_not_the_relatives():
     assert not first("my husband says my lupus is worse", "sle").family
+
+
+def test_a_nursing_mother_writing_about_her_baby_is_the_patient():
+    found = {f.concept: f for f in facts("my baby is 6 weeks old and im still breastfeeding, i have ITP")}
+    assert not found["itp"].family and not found["lactating"].family
+
+
+def test_a_parent_writing_about_an_infant_with_a_disease_keeps_the_infant_the_patient():
+    found = {f.concept: f for f in facts("my daughter is 8 months old, she has ITP. I'm breastfeeding her")}
+    assert not found["itp"].family and found["age"].value < 1 and not found["age"].family

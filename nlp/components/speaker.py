@@ -159,6 +159,9 @@ def relations() -> Relations:
 
 
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
+# a baby's age, and a writer who breastfeeds or is pregnant: the writer is the mother and the patient
+_INFANT_AGE = re.compile(r"\d\s*-?\s*(?:days?|weeks?|wks?|months?|mths?|mos?)\b", re.IGNORECASE)
+_NURSING_WRITER = re.compile(r"\bi(?:'m| am|m)?\s+(?:still\s+|currently\s+|now\s+)?(?:breast-?\s?feeding|nursing|pumping|pregnant|lactating)\b", re.IGNORECASE)
 _AGE_END = re.compile(r"\s*\)?\s*(?:[.,!?;:]|$)")   # "my son is 12." / "(15)" and nothing more
 
 
@@ -171,6 +174,9 @@ def _candidates(text: str, rel: Relations):
         start, end = match.span("rel")
         after = text[match.end():]
         age = rel.age_after.match(after)
+        if (age and _INFANT_AGE.search(age.group()) and _NURSING_WRITER.search(text)
+                and any(p.search(text) for p in rel.self_statements)):
+            continue    # "my baby is 6 weeks old and im still breastfeeding, i have ITP": the writer is the patient
         about = bool(rel.about.search(text[max(0, match.start() - 40):match.start()]))
         marked = bool(age) or about
         # a patient-role relation the sentence goes on about ("my son has ..."), not one
