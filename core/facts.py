@@ -92,7 +92,7 @@ class Profile:
     @staticmethod
     def key(fact: Fact) -> tuple:
         if fact.label in ("AGE", "SEX", "WEIGHT"):
-            return (fact.label,)
+            return (fact.label,) if not fact.family else (fact.label, "family")   # a relative's age never replaces the patient's
         if fact.label == "PREGNANCY":
             return (fact.label, fact.concept)
         if fact.label in ("LAB", "SCORE"):
@@ -128,19 +128,23 @@ class Profile:
     def score(self, score: str) -> Fact | None:
         return next((f for f in self.of("SCORE") if f.concept == score), None)
 
+    def own(self, label: str) -> Fact | None:
+        """The first fact of ``label`` about the patient (not a relative's age or sex)."""
+        return next((f for f in self.of(label) if not f.family), None)
+
     @property
     def age(self) -> float | None:
-        fact = self.first("AGE")
+        fact = self.own("AGE")
         return None if fact is None or fact.implausible else fact.value
 
     @property
     def sex(self) -> str | None:
-        fact = self.first("SEX")
+        fact = self.own("SEX")
         return fact.concept if fact else None
 
     @property
     def weight_kg(self) -> float | None:
-        fact = self.first("WEIGHT")
+        fact = self.own("WEIGHT")
         return None if fact is None or fact.implausible else fact.value_normalized
 
     def to_dict(self) -> dict[str, Any]:

@@ -141,7 +141,7 @@ def _clearance(ev: Evidence, leaf: dict) -> LeafResult:
         weight = canonical_value(term, "weight", weight_facts[-1])
         if weight is not None and not plausible(term, "weight", weight):
             weight = None
-    sex_facts = [f for f in ev.facts("SEX") if not f.negated]
+    sex_facts = [f for f in ev.facts("SEX") if not f.negated and not f.family]
     sex = sex_facts[-1].concept if sex_facts else None
     for facts, used in ((([creatinine] if creatinine else []), cr_value), (age_facts, age), (weight_facts, weight)):
         if used is not None and facts:

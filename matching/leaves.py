@@ -232,7 +232,7 @@ def pregnancy(ev: Evidence, leaf: dict) -> LeafResult:
     for fact in facts:
         if fact.concept in states and not fact.negated and not fact.uncertain:
             return LeafResult(leaf, TRUE, f"{_state_word(fact.concept)}", [fact])
-    sex = ev.facts("SEX")
+    sex = [f for f in ev.facts("SEX") if not f.family]   # a relative's sex word is not the patient's
     if sex and sex[-1].concept == "male" and not sex[-1].negated:
         return LeafResult(leaf, FALSE, "male patient", [sex[-1]])
     ruled_out = {f.concept for f in facts if f.negated}
@@ -250,7 +250,7 @@ def _state_word(state: str) -> str:
 
 def sex(ev: Evidence, leaf: dict) -> LeafResult:
     allowed = leaf["allowed"]
-    facts = [f for f in ev.facts("SEX") if not f.negated]
+    facts = [f for f in ev.facts("SEX") if not f.negated and not f.family]   # not a relative's ("The mother is a 32-year-old woman")
     if facts:
         fact = facts[-1]
         value = TRUE if fact.concept in allowed else FALSE

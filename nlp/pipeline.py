@@ -168,7 +168,7 @@ def extract_with_doc(text: str, today: date | None = None) -> tuple[list[Fact], 
     doc = nlp(text)
     facts = builder(doc, None, today or date.today(), speaker)
     builder.history_sections(text, facts)
-    return _with_relation_sex(facts, speaker, None), doc
+    return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
 
 
 def extract_many(texts: Iterable[str], today: date | None = None, batch_size: int = 256) -> Iterator[list[Fact]]:
@@ -212,7 +212,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
                 facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today, speaker))
         builder.history_sections(text, facts)   # a note's "Past Medical History:" spans pieces
-        yield _with_relation_sex(facts, speaker, source)
+        yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
 
 
 def _chinese(text: str, source: str | None, today: date, speaker) -> list[Fact]:
@@ -220,6 +220,31 @@ def _chinese(text: str, source: str | None, today: date, speaker) -> list[Fact]:
     from nlp.zh_pipeline import extract as extract_chinese   # start-up: only for Chinese text
 
     return extract_chinese(text, source, today, speaker)
+
+
+# below this age (years) a pregnancy or breastfeeding a text names is someone else's (the
+# mother's, in an infant's note: "brought in by his 19-year-old mother who ... had syphilis
+# in pregnancy")
+_NO_PREGNANCY_BELOW = 10
+
+
+def _young_patient(text: str, facts: list[Fact], speaker) -> list[Fact]:
+    """In a note about a young child (no one writing in the first person: "I have a 3 month
+    old and I'm breastfeeding" is the mother's own; no adult age of the patient), a
+    pregnancy or breastfeeding is the mother's: the child's age is under
+    ``_NO_PREGNANCY_BELOW`` or the note first describes an infant ("Baby boy ... 35 week
+    gestation born to a 27 year old G2P1 mother"; ``young_patient`` of relations.yaml)."""
+    pregnancies = [f for f in facts if f.label == "PREGNANCY" and not f.family]
+    if speaker.speaker is not None or not pregnancies:
+        return facts
+    ages = [f.value for f in facts if f.label == "AGE" and not f.family and f.value is not None and not f.implausible]
+    if ages and max(ages) >= _NO_PREGNANCY_BELOW:
+        return facts
+    from nlp.components.speaker import relations   # start-up: nothing of nlp.components at import
+
+    if not ages and not any(p.search(text, 0, pregnancies[0].start) for p in relations().young_patient):
+        return facts
+    return [replace(f, family=True) if f.label == "PREGNANCY" else f for f in facts]
 
 
 def _with_relation_sex(facts: list[Fact], speaker, source: str | None) -> list[Fact]:

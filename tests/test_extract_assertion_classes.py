@@ -337,3 +337,230 @@ def test_a_referral_gives_the_age_after_the_title_and_name(text, age):
 def test_a_number_after_a_name_that_is_no_age_is_not_one():
     assert not [f for f in facts("Mr A, 30 mg prednisone") if f.label == "AGE"]
     assert not [f for f in facts("Dr Jones, 2 Main Street") if f.label == "AGE"]
+
+
+# --- second round (89 more dev messages, 12 more dev notes) -----------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("if the rash comes back they'll give her hydroxychloroquine", "hydroxychloroquine"),
+    ("his rheumatologist might switch him to upadacitinib", "upadacitinib"),
+    ("we could try tocilizumab after christmas", "tocilizumab"),
+    ("Splenectomy scheduled for next month.", "splenectomy"),
+    ("Rituximab booked for Tuesday.", "rituximab"),
+])
+def test_a_treatment_someone_will_or_might_give_is_not_taken_now(text, concept):
+    f = first(text, concept)
+    assert f.hypothetical and not present(f)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("it was tacrolimus or cyclosporine, i can't remember which", "cyclosporine"),
+    ("i cant remember if she had rituximab", "rituximab"),
+    ("he got belimumab i think, a few years back", "belimumab"),
+])
+def test_a_treatment_the_writer_cannot_remember_is_uncertain(text, concept):
+    assert first(text, concept).uncertain
+
+
+@pytest.mark.parametrize("text, concepts", [
+    ("Excluded: HIV, hepatitis C.", ("hiv", "hcv")),
+    ("Ruled out: TB, HIV.", ("tuberculosis", "hiv")),
+])
+def test_a_negating_heading_negates_its_whole_list(text, concepts):
+    for concept in concepts:
+        assert first(text, concept).negated, concept
+
+
+def test_a_hedged_doubt_is_a_denial_for_an_infection_and_uncertain_for_a_treatment():
+    assert first("i doubt she has hepatitis", "viral_hepatitis").negated
+    rtx = first("i doubt he ever had rituximab", "rituximab")
+    assert rtx.uncertain and not rtx.negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("breast cancer at 40, all clear since", "breast_cancer"),
+    ("Patient was initially treated with R-CHOP, then radiotherapy and autologous stem cell transplant.", "auto_hsct"),
+    ("Admitted with a recent history of a long course of antibiotics for pneumonia.", "active_infection"),
+])
+def test_an_episode_told_as_over_is_past(text, concept):
+    assert first(text, concept).historical
+
+
+@pytest.mark.parametrize("text", [
+    "my daughter (9) has ITP. my husband has psoriasis",
+    "I have lupus and my wife has psoriasis",
+])
+def test_another_relatives_condition_is_family_history(text):
+    assert first(text, "psoriasis").family
+
+
+def test_the_relative_the_message_is_about_keeps_their_conditions():
+    assert not first("my husband has psoriasis and lupus", "psoriasis").family
+
+
+def test_the_mother_an_infant_was_born_to_gives_her_own_age():
+    ages = [f for f in facts("2-month-old girl born to a 27-year-old mother.") if f.label == "AGE"]
+    assert [(round(f.value, 2), f.family) for f in ages] == [(0.17, False), (27.0, True)]
+    patient_age = [f for f in facts("She is a 27-year-old mother of three with lupus.") if f.label == "AGE"]
+    assert [f.family for f in patient_age] == [False]
+    assert not first("She is a 27-year-old mother of three with lupus.", "sle").family
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("She was admitted to the stroke unit with a flare of lupus.", "stroke"),
+    ("seen in the lupus clinic every month", "sle"),
+])
+def test_a_disease_that_names_a_ward_or_a_clinic_is_no_diagnosis(text, concept):
+    assert not [f for f in facts(text) if f.concept == concept]
+
+
+@pytest.mark.parametrize("text, concepts", [
+    ("Serology was negative for lupus, vasculitis and sarcoidosis.", ("sle", "vasculitis", "sarcoidosis")),
+    ("She denies HIV, hepatitis B and TB.", ("hiv", "hbv", "tuberculosis")),
+    ("No evidence of lymphoma, myeloma and amyloidosis.", ("hematologic_malignancy", "multiple_myeloma", "amyloidosis")),
+])
+def test_a_list_cue_negates_a_whole_and_list(text, concepts):
+    for concept in concepts:
+        assert first(text, concept).negated, concept
+
+
+def test_a_list_cue_does_not_reach_a_diagnosis_after_a_comma_alone():
+    assert not first("No history of cancer, SLE diagnosed 2010", "sle").negated
+
+
+def test_a_sentence_about_the_mother_in_an_infants_note_is_hers():
+    text = "3-day-old boy. The mother is a 30-year-old woman with type 1 diabetes and hypertension. The baby has jaundice."
+    found = facts(text)
+    assert all(f.family for f in found if f.concept in ("type_1_diabetes", "hypertension"))
+    assert [f.value for f in found if f.label == "AGE" and not f.family] == [pytest.approx(3 / 365.25, abs=0.01)]
+    assert [f.concept for f in found if f.label == "SEX" and not f.family] == ["male"]
+
+
+def test_a_relatives_age_never_replaces_the_patients_in_the_profile():
+    from core.facts import Profile
+    profile = Profile.merge([facts("A 2-day-old male infant born to a 28-year-old mother with lupus.")])
+    assert profile.age == pytest.approx(2 / 365.25, abs=0.01)
+    assert profile.sex == "male"
+
+
+@pytest.mark.parametrize("text", [
+    "Newborn boy, 37 weeks. Mother is 29 years old, G1P1, took azathioprine during pregnancy.",
+    "Baby girl is a 3.1 kg product of a 38 week gestation born to a 33 year old G3P2 mother.",
+    "A 5-week-old girl brought in by her 22-year-old mother who was treated for syphilis in pregnancy.",
+])
+def test_an_infants_note_gives_the_mothers_age_pregnancy_and_drugs_as_hers(text):
+    found = facts(text)
+    assert all(f.family for f in found if f.label in ("PREGNANCY", "DRUG"))
+    assert all(f.value < 1 for f in found if f.label == "AGE" and not f.family)
+
+
+def test_a_mother_writing_about_her_baby_keeps_her_own_breastfeeding():
+    found = facts("I have a 3 month old and I'm breastfeeding. 32F with SLE.")
+    assert [f.family for f in found if f.concept == "lactating"] == [False]
+
+
+@pytest.mark.parametrize("text, concept, past", [
+    ("they gave up on infliximab after a year", "infliximab", True),
+    ("her last infusion of rituximab was in march", "rituximab", True),
+])
+def test_a_treatment_given_up_or_last_given_is_over(text, concept, past):
+    assert first(text, concept).historical is past
+
+
+def test_a_treatment_awaiting_approval_is_not_given():
+    assert first("still waiting for funding for CAR-T", "car_t").hypothetical
+
+
+def test_a_question_about_a_result_is_no_result():
+    f = first("what if my hepatitis B test is positive?", "hbv")
+    assert f.hypothetical and not present(f)
+
+
+def test_my_other_child_is_someone_else():
+    assert first("my son (10) has ITP and my other son has asthma", "asthma").family
+    assert not first("my eldest son has lupus, he is 30", "sle").family
+
+
+def test_non_steroidal_is_no_steroid():
+    assert [f.concept for f in facts("takes a non-steroidal anti-inflammatory for knee pain") if f.label == "DRUG"] == ["nsaid"]
+
+
+def test_a_history_cue_reaches_along_its_list_of_diagnoses():
+    found = {f.concept: f for f in facts("68F with prior stroke (mild), hypertension, COPD and CKD was admitted.")}
+    assert all(found[c].historical for c in ("stroke", "hypertension", "copd", "kidney_disease"))
+
+
+def test_a_history_list_stops_at_a_treatment_or_a_negation():
+    found = {f.concept: f for f in facts("Prior MI, currently on aspirin, with diabetes and CKD.")}
+    assert found["myocardial_infarction"].historical
+    assert not found["diabetes_mellitus"].historical and not found["kidney_disease"].historical
+
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("his platelets were 6 at diagnosis, now 52", "platelets", 52),
+    ("creatinine 2.9 in the last flare, currently 1.1", "creatinine", 1.1),
+    ("eGFR fell to 30 in 2023 but recovered to 65", "egfr", 65),
+    ("plt 15 -> 90 after IVIG", "platelets", 90),
+])
+def test_a_newer_value_said_to_be_now_is_the_value(text, concept, value):
+    assert first(text, concept).value == pytest.approx(value)
+
+
+def test_a_newer_value_of_another_lab_is_not_taken():
+    found = {f.concept: f.value for f in facts("plt 8, creatinine now 1.2")}
+    assert found["platelets"] == 8 and found["creatinine"] == pytest.approx(1.2)
+
+
+def test_a_parent_introducing_themself_is_no_family_cue():
+    assert not first("Dad here, my daughter has lupus", "sle").family
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("he dosent have hepatitis", "viral_hepatitis"),
+    ("she doesent have TB", "tuberculosis"),
+])
+def test_a_misspelt_denial_is_still_a_denial(text, concept):
+    f = first(text, concept)
+    assert f.negated and not present(f)
+
+
+def test_a_misspelt_stopped_working_is_a_failure():
+    assert first("benlysta stoped working last year", "belimumab").status == "failed"
+
+
+@pytest.mark.parametrize("text", [
+    "hepatitis B serology shows immunity from vaccination",
+    "vaccinated against hepatitis B in 2010",
+])
+def test_vaccine_immunity_is_no_infection(text):
+    f = first(text, "hbv")
+    assert f.negated and f.status != "positive"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("i think he's on azathioprine", "azathioprine"),
+    ("I believe she was on rituximab for a year", "rituximab"),
+    ("they think it's myositis", "inflammatory_myopathy"),
+    ("probably lupus but the doctors aren't sure", "sle"),
+])
+def test_a_belief_is_uncertain(text, concept):
+    assert first(text, concept).uncertain
+
+
+def test_a_belief_about_an_outcome_keeps_the_treatment():
+    f = first("i think methotrexate stopped working", "methotrexate")
+    assert f.status == "failed" and not f.uncertain
+
+
+def test_the_writers_own_disease_after_a_relative_is_not_the_relatives():
+    assert not first("my husband says my lupus is worse", "sle").family
+
+
+def test_a_nursing_mother_writing_about_her_baby_is_the_patient():
+    found = {f.concept: f for f in facts("my baby is 6 weeks old and im still breastfeeding, i have ITP")}
+    assert not found["itp"].family and not found["lactating"].family
+
+
+def test_a_parent_writing_about_an_infant_with_a_disease_keeps_the_infant_the_patient():
+    found = {f.concept: f for f in facts("my daughter is 8 months old, she has ITP. I'm breastfeeding her")}
+    assert not found["itp"].family and found["age"].value < 1 and not found["age"].family

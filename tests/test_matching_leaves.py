@@ -225,6 +225,14 @@ def test_sex_leaf():
     assert _judge(leaf).value == UNKNOWN
 
 
+def test_a_relatives_sex_word_is_not_the_patients_sex():
+    # an infant's note: "male infant ... The mother is a 32-year-old woman"
+    leaf = {"type": "sex", "allowed": ["female"]}
+    boy, mother = Fact("SEX", "male", "male"), Fact("SEX", "female", "woman", family=True)
+    assert _judge(leaf, boy, mother).value == FALSE
+    assert _judge(leaf, mother).value == UNKNOWN
+
+
 # --- biomarkers, review ---------------------------------------------------------------
 
 def test_biomarker_states_and_percentages():

@@ -16,7 +16,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import coordinated_negation, hedged_therapy
+from nlp.components.context import coordinated_history, coordinated_negation, hedged_therapy
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
@@ -74,6 +74,7 @@ class FactBuilder:
         facts: list[Fact] = []
         kept: list[Span] = []
         negations = coordinated_negation(ents)
+        listed_history = coordinated_history(ents)
         bare: list[bool] = []     # per fact: current only by a bare "on"
         births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
         for i, ent in enumerate(ents):
@@ -90,7 +91,7 @@ class FactBuilder:
                 start=start_char,
                 end=end_char,
                 negated=negated,
-                historical="HISTORICAL" in categories,
+                historical="HISTORICAL" in categories or i in listed_history,
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker),
                 uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent),

@@ -12,7 +12,9 @@ fact it negates is also historical (``past_negation``).
 A comma ends a negation's scope (a TERMINATE rule), so "No HIV, lupus since 2015" does not
 negate lupus. Lists keep their negation through ``coordinated_negation``: a fact right
 after a negated fact of the same label, joined only by commas, slashes, "or", "and" or
-"nor" ("no HIV, HBV or HCV"), is negated with it.
+"nor" ("no HIV, HBV or HCV"), is negated with it; after a list cue ("negative for", "no
+evidence of", "denies") an "and" list is too ("negative for lupus, vasculitis and
+sarcoidosis").
 """
 from __future__ import annotations
 
@@ -58,7 +60,7 @@ def add_context(nlp: Language) -> None:
         context.add([_rule(raw, rule_class) for raw in context_rules()])
 
 
-_LIST_JOINER = re.compile(r"[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
+_LIST_JOINER = re.compile(r"(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
 _DISJUNCTION = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 # an "or" list may hold items the pipeline does not know ("no evidence of alcoholic liver
 # disease, hemochromatosis, or autoimmune hepatitis"): up to three short unknown items
@@ -90,6 +92,22 @@ def _same_sentence(first, second) -> bool:
     return index.index(first.start_char) == index.index(second.start_char)
 
 
+def coordinated_history(ents: list) -> set[int]:
+    """Indexes of diagnoses a history list cue (``"metadata": {"list": true}``: "prior",
+    "history of", "h/o") governs through a list: "prior CVA (no residual deficits), HTN, HL,
+    DMII" is all history. Only diagnoses (conditions, infections) and only from the
+    first item the cue reaches; a list item said to be current ("HTN on amlodipine") keeps
+    its own modifiers."""
+    carried: set[int] = set()
+    for chain in _chains(ents):
+        if len(chain) < 2 or _LIST_KIND.get(ents[chain[0]].label_) != "diagnosis":
+            continue
+        if any(m.category == "HISTORICAL" and (m.rule.metadata or {}).get("list") for m in ents[chain[0]]._.modifiers):
+            carried.update(i for i in chain[1:] if not any(m.category in ("THERAPY_CURRENT", "NEGATED_EXISTENCE")
+                                                          for m in ents[i]._.modifiers))
+    return carried
+
+
 def hedged_therapy(ent) -> bool:
     """A treatment under a hedged denial only ("I don't think she had cyclophosphamide";
     ``"metadata": {"hedge": true}``): uncertain, neither taken nor never taken (a disease or
@@ -100,11 +118,23 @@ def hedged_therapy(ent) -> bool:
     return bool(negations) and all((m.rule.metadata or {}).get("hedge") for m in negations)
 
 
+_CONJUNCTION = re.compile(r"\band\b", re.IGNORECASE)
+
+
+def _listing(first, before_last, last) -> bool:
+    """A list cue (``"metadata": {"list": true}``: "negative for", "no evidence of",
+    "denies") negates a whole "and" list after it ("negative for lupus, vasculitis and
+    sarcoidosis"); a list it is, only when "and" joins its last two items ("no history of
+    cancer, SLE diagnosed 2010" is not one)."""
+    cues = [m for m in first._.modifiers if m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("list")]
+    return bool(cues) and bool(_CONJUNCTION.search(doc_text(first.doc)[before_last.end_char:last.start_char]))
+
+
 def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     """Index of each entity -> (negated, past), carrying a negation along a list of
     same-label entities: backwards from a negated last item ("HBsAg, anti-HCV and HIV
     negative"), forwards from a negated first item only through an "or"/"nor" list ("no
-    HIV, HBV or HCV"). "No history of cancer, SLE diagnosed 2010" stays unnegated for SLE:
+    HIV, HBV or HCV") or, after a list cue, an "and" list ("denies fever, HIV and TB"). "No history of cancer, SLE diagnosed 2010" stays unnegated for SLE:
     a wrongly negated diagnosis would exclude a patient, an unnegated one only asks."""
     result = {}
     for i, ent in enumerate(ents):
@@ -130,7 +160,7 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
                 run.append(i)
             for i in run:
                 result[i] = result[i] if result[i][0] else result[last]
-        elif result[first][0] and _DISJUNCTION.search(joiners):
+        elif result[first][0] and (_DISJUNCTION.search(joiners) or _listing(ents[first], ents[chain[-2]], ents[last])):
             for i in chain:
                 result[i] = result[i] if result[i][0] else result[first]
     return result

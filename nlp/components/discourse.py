@@ -15,6 +15,7 @@ question.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -31,6 +32,8 @@ QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY",)
 WRITER_SCOPE = 8
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
+# between a parent's age and the parent: "a 27 year old G2P1 mother", "G3 P2", "primiparous"
+_OBSTETRIC_CODE = re.compile(r"^(?:G\d+(?:\s*P\d+[\d-]*)?|P\d+[\d-]*|gravida|para|primiparous|multiparous|primigravid|multigravid)$", re.IGNORECASE)
 
 
 class People:
@@ -44,11 +47,42 @@ class People:
             if speaker is None or speaker.relation is None:
                 return True
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
-            named = {self.words.relation_of(ent.doc[m.modifier_span[1] - 1].text) for m in cues}
+            named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues}
             return not (named and named <= {speaker.relation})
+        if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
+            if self._said_of_other_relative(ent, speaker):
+                return True     # "my son (12) has T-ALL. my husband has psoriasis": the husband's
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent)
         return False
+
+    def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
+        """The nearest person named before the mention in its sentence (within
+        ``WRITER_SCOPE`` tokens) is "my/our <relation>", another relative than the one the
+        message is about ("my son (12) has T-ALL. my husband has psoriasis"; a patient
+        writing "I have RA, my husband has psoriasis")."""
+        doc = ent.doc
+        start = max(ent.sent.start, ent.start - WRITER_SCOPE)
+        for i in range(ent.start - 1, start - 1, -1):
+            token = doc[i]
+            lower = token.lower_
+            if lower in self.words.writer_words or lower in ("she", "he", "her", "him", "his") and i > start and doc[i - 1].lower_ not in self.words.possessives:
+                return False     # the writer or the patient is named nearer ("... and she has")
+            relation = self.words.relation_of(token.text)
+            if relation is None:
+                if lower in self.words.possessives:
+                    return False     # the writer's own ("my husband says my lupus is worse")
+                continue
+            if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
+                return True     # "my daughter has lupus, my other daughter has ITP": someone else
+            if i == 0 or doc[i - 1].lower_ not in self.words.possessives:
+                return False
+            return relation != speaker.relation
+        return False
+
+    def _relation_in(self, cue: Span) -> str | None:
+        """The last relation word of a FAMILY cue ("mother", "the mother is")."""
+        return next((r for r in (self.words.relation_of(t.text) for t in reversed(cue)) if r), None)
 
     def _age_of_another(self, ent: Span, speaker: Speaker | None) -> bool:
         """"I have RA. my son is 12": the age of a relative the message is not about."""
@@ -61,7 +95,18 @@ class People:
             owner = doc[ent.start - 1].lower_
             after = self.words.relation_of(doc[ent.end].text)
             mine = self.words.possessives | self.words.other_person_words
-            named = [after] if after and owner in mine else []
+            # "born to a 32-year-old mother": a parent the patient was born to or came with
+            # ("The patient is a 32-year-old mother of two" is the patient)
+            if after is None:   # "born to a 27 year old G2P1 mother": a gravida/para code in between
+                for token in doc[ent.end:min(ent.end + 3, ent.sent.end)]:
+                    if self.words.relation_of(token.text):
+                        after = self.words.relation_of(token.text)
+                        break
+                    if not _OBSTETRIC_CODE.match(token.text):
+                        break
+            born_to = (after is not None and self.words.roles.get(after) == "family" and owner in ("a", "an", "the")
+                       and ent.start >= 2 and doc[ent.start - 2].lower_ in ("to", "by", "from", "with"))
+            named = [after] if after and (owner in mine or born_to) else []
         if not named:
             return False
         return speaker is None or speaker.relation != named[-1]

@@ -12,7 +12,9 @@ Resolution, in order:
    load") is the lab when a value follows, else the other concept;
 3. overlaps: the longest span wins; on a tie exact terms beat patterns beat typos;
 4. a generic "infection" right next to a named infection is dropped ("hepatitis B
-   infection" is one fact), and so is a marker that names a CAR-T product ("CD7 CAR-T").
+   infection" is one fact), and so is a marker that names a CAR-T product ("CD7 CAR-T"),
+   and a disease that names a place or a team ("the stroke department", "the lupus
+   clinic": ``service_words``).
 """
 from __future__ import annotations
 
@@ -55,15 +57,24 @@ class EntityRecognizer:
         self.patterns = PatternRunner(PATTERN_FILES)
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
+        self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
         self.roman_scores = {
             c.id for c in terminology.by_category("score") if c.attrs.get("range", [0, 100])[1] <= 4
         }
         self.ready = True
 
-    def reading_after(self, doc: Doc, start: int, end: int, concept: str):
+    def reading_after(self, doc: Doc, start: int, end: int, concept: str, next_start: int | None = None):
+        """The value after a mention; a newer one said to be now ("platelets were 8 in
+        january, now 45") replaces it, looked for up to ``next_start`` (the next mention)."""
         end_char = doc[end - 1].idx + len(doc[end - 1])
         limit = sentence_index(doc).bounds(end_char - 1)[1]
-        return self.values.after(doc_text(doc), end_char, limit, roman=concept in self.roman_scores)
+        text = doc_text(doc)
+        reading = self.values.after(text, end_char, limit, roman=concept in self.roman_scores)
+        if reading is not None and reading.value is not None:
+            newer = self.values.later(text, reading.end, min(limit, next_start) if next_start is not None else limit)
+            if newer is not None and newer.value is not None:
+                return newer
+        return reading
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.ready:
@@ -78,7 +89,7 @@ class EntityRecognizer:
         for candidate in self.typos(doc, covered):
             ranked.append((candidate, "typo", self._measure(doc, candidate)))
         chosen = _resolve(ranked)
-        chosen = _drop_redundant(doc, chosen)
+        chosen = _drop_redundant(doc, chosen, self.service_words)
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))
@@ -97,11 +108,16 @@ class EntityRecognizer:
         for candidate in self.terms(doc):
             groups.setdefault((candidate.start, candidate.end), []).append(candidate)
         kept: list[tuple[Candidate, dict[str, Any]]] = []
+        starts: list[int] | None = None
         for (start, end), group in groups.items():
             reading = None
             if any(c.label in MEASURED for c in group):
                 concept = next(c.concept for c in group if c.label in MEASURED)
-                reading = self.reading_after(doc, start, end, concept)
+                if starts is None:
+                    starts = sorted(s for s, _ in groups)
+                following = next((s for s in starts if s >= end), None)
+                next_start = doc[following].idx if following is not None else None
+                reading = self.reading_after(doc, start, end, concept, next_start)
             text = doc_text(doc)[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
             group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading)]
             measured = [c for c in group if c.label in MEASURED]
@@ -127,10 +143,13 @@ def _resolve(ranked: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[
     return sorted(chosen, key=lambda r: r[0].start)
 
 
-def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[Candidate, str, dict[str, Any]]]:
+def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]],
+                    service_words: frozenset[str] = frozenset()) -> list[tuple[Candidate, str, dict[str, Any]]]:
     keep = []
     for i, item in enumerate(chosen):
         candidate = item[0]
+        if candidate.label == "CONDITION" and candidate.end < len(doc) and doc[candidate.end].lower_ in service_words:
+            continue
         before = chosen[i - 1][0] if i > 0 else None
         after = chosen[i + 1][0] if i + 1 < len(chosen) else None
         if candidate.concept == "active_infection" and doc[candidate.start:candidate.end].text.lower() == "infection":

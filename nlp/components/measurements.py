@@ -30,6 +30,11 @@ _NOT_A_VALUE_AFTER = re.compile(
     r"|mg\b(?!/)|tablets?|pills?|doses?|cycles?|infusions?)",
     re.IGNORECASE,
 )
+# between a value and a newer one of the same mention (``ValueReader.later``)
+_LATER = re.compile(
+    r"(?:[^.;:\n\d]|\b(?:19|20)\d\d\b){0,40}?(?:\b(?:now|currently|presently|today|recovered to|improved to|rose to|risen to|increased to"
+    r"|went up to|fell to|fallen to|dropped to|decreased to|went down to|and now|but now)\b|->|-->|\u2192)"
+    r"\s*(?:is|of|at|=|around|about)?\s*(?=\d)", re.IGNORECASE)
 _ROMAN = r"(?P<roman>IV|I{1,3})\b"
 # "2.3 x 10^3 IU/mL": a power of ten that multiplies the number (not "x10^9/L", a unit)
 _EXPONENT = r"(?P<exp>\s*[x×*]\s*10\s*(?:\^|e|E|\*\*?)?\s*(?P<expn>[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?![0-9⁰¹²³⁴⁵⁶⁷⁸⁹]|\s*/))?"
@@ -104,6 +109,14 @@ class ValueReader:
         if not match.group("uln") and _NOT_A_VALUE_AFTER.match(text, tail_at, limit):
             return None
         return self._reading(match, text)
+
+    def later(self, text: str, pos: int, limit: int) -> Reading | None:
+        """A newer value after a reading that ends at ``pos``, said to be the one now
+        ("platelets were 8 in january, now 45", "creatinine 3.1 during the flare, now 1.2",
+        "eGFR dropped to 25 last year but recovered to 60", "plt 12 -> 85"), or None.
+        ``limit`` should stop before the next mention ("plt 8, creatinine now 1.2")."""
+        match = _LATER.match(text, pos, limit)
+        return self.after(text, match.end(), limit) if match else None
 
     def before(self, text: str, floor: int, pos: int) -> Reading | None:
         """A value with its unit written just before ``pos`` (not before ``floor``), or None."""

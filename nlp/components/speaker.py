@@ -66,6 +66,7 @@ class Relations:
     first_plural: re.Pattern
     other_person_words: frozenset[str]
     first_person: re.Pattern
+    young_patient: tuple[re.Pattern, ...] = ()   # a young patient described first (an infant's note)
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -131,6 +132,12 @@ def relations() -> Relations:
             statements.append(re.compile(raw, re.IGNORECASE))
         except (re.error, TypeError) as exc:
             raise DataError(f"{name}.self_statements[{i}]", f"not a valid regular expression ({exc})") from None
+    young = []
+    for i, raw in enumerate(doc.get("young_patient") or []):
+        try:
+            young.append(re.compile(raw, re.IGNORECASE))
+        except (re.error, TypeError) as exc:
+            raise DataError(f"{name}.young_patient[{i}]", f"not a valid regular expression ({exc})") from None
     third = doc.get("third_person_subjects")
     if not isinstance(third, dict) or set(third) - {"female", "male"}:
         raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
@@ -147,10 +154,14 @@ def relations() -> Relations:
         possessives=frozenset(possessives),
         other_person_words=frozenset(_words(doc.get("other_person_words"), f"{name}.other_person_words")),
         first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(first), re.IGNORECASE),
+        young_patient=tuple(young),
     )
 
 
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
+# a baby's age, and a writer who breastfeeds or is pregnant: the writer is the mother and the patient
+_INFANT_AGE = re.compile(r"\d\s*-?\s*(?:days?|weeks?|wks?|months?|mths?|mos?)\b", re.IGNORECASE)
+_NURSING_WRITER = re.compile(r"\bi(?:'m| am|m)?\s+(?:still\s+|currently\s+|now\s+)?(?:breast-?\s?feeding|nursing|pumping|pregnant|lactating)\b", re.IGNORECASE)
 _AGE_END = re.compile(r"\s*\)?\s*(?:[.,!?;:]|$)")   # "my son is 12." / "(15)" and nothing more
 
 
@@ -158,11 +169,14 @@ def _candidates(text: str, rel: Relations):
     """(start, end, relation, marked) for each relation the writer names."""
     for match in rel.mention.finditer(text):
         relation = rel.relation_of(match.group("rel"))
-        if relation is None:
-            continue
+        if relation is None or re.search(r"\bother\b", text[match.start():match.start("rel")], re.IGNORECASE):
+            continue    # "my other daughter has ITP too": not the one the message is about
         start, end = match.span("rel")
         after = text[match.end():]
         age = rel.age_after.match(after)
+        if (age and _INFANT_AGE.search(age.group()) and _NURSING_WRITER.search(text)
+                and any(p.search(text) for p in rel.self_statements)):
+            continue    # "my baby is 6 weeks old and im still breastfeeding, i have ITP": the writer is the patient
         about = bool(rel.about.search(text[max(0, match.start() - 40):match.start()]))
         marked = bool(age) or about
         # a patient-role relation the sentence goes on about ("my son has ..."), not one
@@ -174,6 +188,8 @@ def _candidates(text: str, rel: Relations):
         yield start, end, relation, marked, talked_about, goes_on
     for match in rel.bare.finditer(text):   # "mum is 74": a parent or sibling ("baby is 6 weeks now" is the writer's baby)
         relation = rel.relation_of(match.group("rel"))
+        if any(p.search(text, 0, match.start("rel")) for p in rel.young_patient):
+            continue    # "A 4-day-old male newborn ... Mother is 32 years old": the infant's mother
         if relation is not None and rel.roles[relation] == "family":
             yield match.start("rel"), match.end("rel"), relation, True, True, True
 
