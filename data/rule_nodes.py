@@ -43,8 +43,9 @@ def _hash(text: str) -> str:
 # Bump when what ``plan_row`` makes of a record changes: stored plans are then made again
 # (``data.store.replan``) the next time a store is opened. 2, 3: own-condition marks (``besides``);
 # 4: the pruning index (trial_conditions) is made again with the plans: the gate's reach;
-# 5: category headings beside a condition under them reach no further (condition_names).
-PLAN_VERSION = "5"
+# 5: category headings beside a condition under them reach no further (condition_names);
+# 6: so do the registry's index terms (``filed``: MeSH "Neoplasm Metastasis" beside "Breast Cancer").
+PLAN_VERSION = "6"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -139,10 +140,12 @@ def condition_target(record: dict) -> dict | None:
     texts = [t for t in [*(record.get("conditions_text") or []), *(record.get("condition_terms") or [])]
              if isinstance(t, str) and t.strip()]
     within = list(record.get("condition_ancestors") or [])
+    own = {t for t in record.get("conditions_text") or [] if isinstance(t, str)}
+    filed = [t for t in record.get("condition_terms") or [] if isinstance(t, str) and t.strip() and t not in own]
     if not concepts and not texts:
         return None
     rule: dict[str, Any] = {"type": "target_condition"}
-    for name, value in (("concepts", concepts), ("texts", texts), ("within", within)):
+    for name, value in (("concepts", concepts), ("texts", texts), ("within", within), ("filed", filed)):
         if value:
             rule[name] = value
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts

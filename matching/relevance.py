@@ -58,7 +58,8 @@ def fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
     """How well one patient condition meets the trial's conditions (0: not at all);
     remembered per patient condition and per the trial's conditions."""
     key = (concept, text if concept not in terminology else None, id(terminology),
-           tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()))
+           tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()),
+           tuple(leaf.get("filed") or ()))
     found = _FITS.get(key)
     if found is None:
         if len(_FITS) >= 200_000:
@@ -137,11 +138,11 @@ def _strengths(leaf: dict, terminology: Terminology) -> dict[str, int]:
     its strength (``data.condition_names.condition_reach``: the pruning index reads the
     same). Worked out once per list of conditions."""
     key = (tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()),
-           id(terminology))
+           tuple(leaf.get("filed") or ()), id(terminology))
     found = _STRENGTHS.get(key)
     if found is not None:
         return found
-    strengths = condition_reach(key[0], key[1], key[2])
+    strengths = condition_reach(key[0], key[1], key[2], key[3])
     if len(_STRENGTHS) >= 50_000:
         _STRENGTHS.clear()
     _STRENGTHS[key] = strengths
