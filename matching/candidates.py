@@ -86,16 +86,15 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
     """The pruning-relevant facts of a profile, read the way the matcher reads them."""
     from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
     from matching.leaves import stated_age  # start-up: the matcher only once a turn matches
-    from matching.relevance import diagnosis_facts  # start-up: the matcher only once a turn matches
+    from matching.relevance import diagnosis_facts, most_specific  # start-up: the matcher only once a turn matches
 
     terminology = load_terminology()
     ev = Evaluator(profile, terminology, today=today)
     notes: list[str] = []
     conditions: list[str] = []
     unknown = False
-    for fact in diagnosis_facts(ev):          # the gate's own (matching.relevance)
-        if not fact.asserted or fact.uncertain:
-            continue
+    stated = [f for f in diagnosis_facts(ev) if f.asserted and not f.uncertain]
+    for fact in most_specific(stated, terminology):          # the gate's own (matching.relevance)
         if fact.concept in terminology:
             conditions.append(fact.concept)
         else:

@@ -40,12 +40,35 @@ def diagnosis_facts(ev: Evidence) -> list[Fact]:
     return [*ev.facts("CONDITION"), *infections]
 
 
+def most_specific(facts: list[Fact], terminology: Terminology) -> list[Fact]:
+    """The diagnoses that say most: a vaguer name of a disease stated more precisely as well
+    ("adenocarcinoma" beside "non-small cell lung cancer", "blood cancer" beside "T-ALL") and
+    a site a cancer spread to beside the cancer ("liver mets" of a small cell lung cancer)
+    add nothing to what a trial must be for, and would open every trial under them."""
+    known = {f.concept for f in facts if f.concept in terminology}
+
+    def vaguer(fact: Fact) -> bool:
+        concept = fact.concept
+        if concept not in known:
+            return False
+        if any(other != concept and terminology.is_a(other, concept) for other in known):
+            return True
+        found = terminology.get(concept)
+        if found is None or not found.attrs.get("spread"):
+            return False
+        return any(other != concept and not (terminology.get(other).attrs.get("spread"))
+                   and any(terminology.is_a(other, parent) for parent in found.parents) for other in known)
+
+    return [f for f in facts if not vaguer(f)]
+
+
 def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple]:
     """Stated and suspected diagnoses and their memo key, worked out once per judge."""
     found = ev.__dict__.get("_diagnoses")
     if found is None:
         about = [f for f in diagnosis_facts(ev) if not (f.negated or f.family or f.hypothetical)]
         stated, suspected = [f for f in about if not f.uncertain], [f for f in about if f.uncertain]
+        stated = most_specific(stated, ev.terminology)
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)))
         found = ev.__dict__["_diagnoses"] = (stated, suspected, key)
     return found

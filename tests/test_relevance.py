@@ -143,8 +143,8 @@ def test_imported_records_keep_the_registry_mesh_terms_and_headings():
                           {"id": "D001327", "term": "Autoimmune Diseases"}]}}}
     record = study_to_record(study, "x.json", parse=REVIEW)
     assert record["condition_terms"] == ["Lupus Nephritis"]
-    assert record["conditions"] == ["sle"]
-    assert record["condition_ancestors"] == ["autoimmune_disease"]
+    assert record["conditions"] == ["lupus_nephritis"]      # its own concept, under SLE
+    assert record["condition_ancestors"] == ["sle", "autoimmune_disease"]
 
 
 # --- ranking ------------------------------------------------------------------------------
@@ -296,3 +296,60 @@ def test_a_registry_mesh_term_the_trials_own_words_do_not_support_is_dropped():
     assert supported_terms(["Breast Neoplasms", "Neoplasm Metastasis"], ["Breast Cancer"], breast) == \
         ["Breast Neoplasms", "Neoplasm Metastasis"]
     assert supported_terms(["Hematologic Neoplasms"], ["Blood Cancer Syndrome X"], "x") == ["Hematologic Neoplasms"]
+
+
+# --- implied and vaguer diagnoses, complications, registry index terms (dev set growth) ----
+
+def test_lupus_nephritis_is_lupus_and_kidney_disease_but_lupus_alone_is_not_lupus_nephritis():
+    # a lupus trial is for a lupus nephritis patient; a criterion asking for lupus nephritis
+    # is not met by lupus alone (it is asked), and a kidney-disease trial keeps the LN patient
+    sle_trial = _trial("T-SLE", conditions=["sle"])
+    ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
+    ln = _stated("lupus_nephritis", "lupus nephritis")
+    results = _results([ln], [sle_trial, ckd])
+    assert _gate(results["T-SLE"]).status == "pass" and _gate(results["T-CKD"]).status == "pass"
+    wants_ln = _trial("T-LN", criteria=[{"id": "inc-1", "kind": "inclusion", "text": "Active lupus nephritis",
+                                         "rule": {"type": "diagnosis", "concept": "lupus_nephritis"}}])
+    only_sle = _results([_stated("sle", "lupus")], [wants_ln])["T-LN"]
+    assert next(c for c in only_sle.criteria if c.id == "inc-1").status == "unknown"
+    with_ln = _results([ln], [wants_ln])["T-LN"]
+    assert next(c for c in with_ln.criteria if c.id == "inc-1").status == "pass"
+
+
+def test_a_trial_for_a_complication_is_for_any_kind_of_its_disease():
+    # diabetic foot / Charcot foot trials for a type 2 diabetes patient: the complication is
+    # asked, not a reason to rule the trial out; an asthma patient is ruled out
+    assert condition_concept("Diabetic Foot Infection") == "diabetic_foot"
+    assert condition_concept("Charcot Neuroarthropathy") == "diabetic_foot"
+    foot = _trial("T-FOOT", conditions=["diabetic_foot"], texts=["Diabetic Foot Infection"])
+    assert _gate(_results([_stated("type_2_diabetes", "T2DM")], [foot])["T-FOOT"]).status == "pass"
+    gate = _gate(_results([_stated("asthma", "asthma")], [foot])["T-FOOT"])
+    assert gate.status == "fail" and "you told me: asthma" in gate.evidence[0].reason
+
+
+def test_a_registry_index_term_beside_a_specific_condition_only_files_the_trial():
+    # MeSH adds "Neoplasm Metastasis" to a breast cancer trial: it is not a trial for every
+    # cancer; a sponsor who lists "Solid Tumor" beside "Pancreatic Cancer" runs a basket
+    breast = _trial("T-BC", conditions=["breast_cancer", "malignancy"], texts=["Breast Cancer"],
+                    condition_terms=["Breast Neoplasms", "Neoplasm Metastasis"])
+    gate = _gate(_results([_stated("t_all", "T-ALL")], [breast])["T-BC"])
+    assert gate.status == "fail" and gate.evidence[0].reason.startswith("for breast cancer")
+    assert "you told me: T-cell acute lymphoblastic leukaemia" in gate.evidence[0].reason
+    assert _gate(_results([_stated("breast_cancer", "breast cancer")], [breast])["T-BC"]).status == "pass"
+    assert _gate(_results([_stated("malignancy", "cancer")], [breast])["T-BC"]).status == "pass"
+    basket = _trial("T-KRAS", conditions=["pancreatic_cancer", "malignancy"], texts=["Pancreatic Cancer", "Solid Tumor"])
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [basket])["T-KRAS"]).status == "pass"
+
+
+def test_a_vaguer_name_beside_a_precise_diagnosis_opens_nothing_more():
+    # "adenocarcinoma" (any cancer) beside "NSCLC", "liver mets" beside the cancer: the
+    # breast trial stays ruled out, and the reason names what the patient has
+    breast = _trial("T-BC", conditions=["breast_cancer"], texts=["Breast Cancer"])
+    facts = [_stated("nsclc", "NSCLC"), _stated("malignancy", "adenocarcinoma"),
+             _stated("liver_metastases", "liver mets")]
+    gate = _gate(_results(facts, [breast])["T-BC"])
+    assert gate.status == "fail" and "non-small cell lung cancer" in gate.evidence[0].reason.lower()
+    lung = _trial("T-LUNG", conditions=["nsclc"])
+    assert _gate(_results(facts, [lung])["T-LUNG"]).status == "pass"
+    # alone, the vague name still counts: any cancer trial may be the patient's
+    assert _gate(_results([_stated("malignancy", "cancer")], [breast])["T-BC"]).status == "pass"
