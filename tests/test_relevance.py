@@ -96,9 +96,15 @@ def test_every_stated_diagnosis_counts():
 
 
 def test_a_registry_name_the_terminology_does_not_know_says_what_kind_of_disease_it_is():
-    heme = _trial("T-HEME", texts=["Hematologic Cancer", "Solid Tumor, Adult"])
+    heme = _trial("T-HEME", conditions=["hematologic_malignancy"], texts=["Hematologic Cancer", "Solid Tumor, Adult"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [heme])["T-HEME"]).status == "pass"
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [heme])["T-HEME"]).status == "pass"
     assert _gate(_results([_stated("sle", "lupus")], [heme])["T-HEME"]).status == "fail"
+    # a solid-tumour basket is for every solid cancer, not for a leukaemia
+    solid = _trial("T-SOLID", texts=["Solid Tumor, Adult"])
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [solid])["T-SOLID"]).status == "pass"
+    assert _gate(_results([_stated("t_all", "T-ALL")], [solid])["T-SOLID"]).status == "fail"
+    assert _gate(_results([_stated("malignancy", "cancer")], [solid])["T-SOLID"]).status == "pass"
 
 
 def test_a_category_heading_beside_a_specific_condition_only_files_the_trial():
@@ -129,7 +135,7 @@ def test_registry_names_in_mesh_order_brackets_and_typos():
     # an abbreviation whose bracketed words spell something else is not that condition
     assert condition_concept("UC (Ureter and Urethera)") is None
     assert condition_concept("Hematologic Cancer") == "hematologic_malignancy"     # a MeSH-style registry term
-    assert condition_concept("Solid Tumor, Adult") is None and concepts_within("Solid Tumor, Adult") == ("malignancy",)
+    assert condition_concept("Solid Tumor, Adult") is None and concepts_within("Solid Tumor, Adult") == ("solid_tumor",)
 
 
 def test_imported_records_keep_the_registry_mesh_terms_and_headings():
