@@ -219,14 +219,26 @@ def _category(concept: str, names: tuple[str, ...] | list[str], listed: set[str]
     added (``filed``: MeSH "Neoplasm Metastasis", "Carcinoma" on a breast cancer trial), and
     the trial lists a more specific condition under it ("Scleroderma, Diffuse", "Breast
     Cancer"). It reaches a patient who names it (or a broader one), not every disease below
-    it. Alone ("Autoimmune Diseases" only, a basket trial), or named in the sponsor's own
-    list in the singular ("Solid Tumor" beside "Pancreatic Cancer"), it reaches them all."""
+    it; so does a registry index heading the sponsor copied ("Neoplasm Metastasis" beside
+    "Carcinoma, Non-Small-Cell Lung"). Alone ("Autoimmune Diseases" only, a basket trial), or
+    named in the sponsor's own words ("Solid Tumor" beside "Pancreatic Cancer"), it reaches
+    them all."""
     terminology = load_terminology()
     heads = category_heads()
-    if not names or concept not in terminology or not all(_last_word(n) in heads or n in filed for n in names):
+    if not names or concept not in terminology or not all(
+            _last_word(n) in heads or n in filed or _index_heading(terminology.get(concept), n) for n in names):
         return False
     below = set(terminology.descendants(concept))
     return any(other != concept and other in below for other in listed)
+
+
+def _index_heading(concept, name: str) -> bool:
+    """The name is one of the registry index headings the terminology lists for the concept
+    (``registry_terms``: "Neoplasm Metastasis") and none of its own terms: a sponsor who
+    copies the heading beside "Carcinoma, Non-Small-Cell Lung" files the trial with it."""
+    clean = _clean(name)
+    own = {_clean(t) for t in (concept.label, *concept.terms)}
+    return clean not in own and clean in {_clean(t) for t in concept.attrs.get("registry_terms", ())}
 
 
 def _last_word(name: str) -> str:

@@ -359,3 +359,13 @@ def test_a_vaguer_name_beside_a_precise_diagnosis_opens_nothing_more():
     assert _gate(_results(facts, [lung])["T-LUNG"]).status == "pass"
     # alone, the vague name still counts: any cancer trial may be the patient's
     assert _gate(_results([_stated("malignancy", "cancer")], [breast])["T-BC"]).status == "pass"
+
+
+def test_a_registry_heading_the_sponsor_copied_beside_a_specific_cancer_only_files_the_trial():
+    # "Neoplasm Metastasis" (a heading the terminology knows only as a registry term) listed
+    # by the sponsor beside NSCLC: not a trial for a small cell lung cancer patient
+    nsclc = _trial("T-NSCLC", conditions=["nsclc", "malignancy"],
+                   texts=["Carcinoma, Non-Small-Cell Lung", "Neoplasm Metastasis"])
+    gate = _gate(_results([_stated("sclc", "small cell lung cancer")], [nsclc])["T-NSCLC"])
+    assert gate.status == "fail" and "small cell lung cancer" in gate.evidence[0].reason
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [nsclc])["T-NSCLC"]).status == "pass"
