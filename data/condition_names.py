@@ -254,3 +254,21 @@ def category_heads() -> frozenset[str]:
     if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() and " " not in h.strip() for h in heads):
         raise DataError("evidence.yaml.category_heads", "must be a list of single words")
     return frozenset(h.strip().casefold() for h in heads)
+
+
+@lru_cache(maxsize=1)
+def implied_conditions() -> tuple[tuple[str, float, str], ...]:
+    """``implied_conditions`` of data/evidence.yaml, checked: (analyte id, lowest value,
+    condition id) of measured values that are a diagnosis ("BMI 33": obesity)."""
+    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_conditions") or []
+    terminology = load_terminology()
+    found = []
+    for i, row in enumerate(rows if isinstance(rows, list) else [None]):
+        where = f"evidence.yaml.implied_conditions[{i}]"
+        if not isinstance(row, dict) or set(row) != {"analyte", "min", "concept"}:
+            raise DataError(where, "each entry needs analyte, min and concept")
+        if row["analyte"] not in terminology or row["concept"] not in terminology \
+                or not isinstance(row["min"], (int, float)):
+            raise DataError(where, "analyte and concept must be terminology ids, min a number")
+        found.append((row["analyte"], float(row["min"]), row["concept"]))
+    return tuple(found)

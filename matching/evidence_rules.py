@@ -13,7 +13,7 @@ EVIDENCE_FILE = DATA_DIR / "evidence.yaml"
 
 
 _LISTS = ("active_markers", "named_means_active")
-_FIELDS = (*_LISTS, "viral_loads", "category_heads")
+_FIELDS = (*_LISTS, "viral_loads", "category_heads", "implied_conditions")
 
 
 @dataclass(frozen=True)

@@ -369,3 +369,19 @@ def test_a_registry_heading_the_sponsor_copied_beside_a_specific_cancer_only_fil
     gate = _gate(_results([_stated("sclc", "small cell lung cancer")], [nsclc])["T-NSCLC"])
     assert gate.status == "fail" and "small cell lung cancer" in gate.evidence[0].reason
     assert _gate(_results([_stated("nsclc", "NSCLC")], [nsclc])["T-NSCLC"]).status == "pass"
+
+
+def test_a_measured_value_that_is_a_diagnosis_keeps_a_trial_open_but_never_rules_one_out():
+    # "BMI 33" is obesity (implied_conditions, data/evidence.yaml): an obesity trial is the
+    # patient's beside their type 2 diabetes; alone it rules no other trial out
+    obesity = _trial("T-OB", conditions=["obesity"], texts=["Obesity", "Overweight"])
+    asthma = _trial("T-ASTHMA", conditions=["asthma"])
+    bmi = Fact("LAB", "bmi", "BMI", 0, 3, value=33.0)
+    with_t2d = _results([_stated("type_2_diabetes", "T2DM"), bmi], [obesity, asthma])
+    gate = _gate(with_t2d["T-OB"])
+    assert gate.status == "pass" and "BMI 33 is obesity" in gate.evidence[0].reason
+    assert _gate(with_t2d["T-ASTHMA"]).status == "fail"
+    alone = _results([bmi], [obesity, asthma])
+    assert _gate(alone["T-OB"]).status == "pass" and _gate(alone["T-ASTHMA"]).status == "unknown"
+    lean = _results([_stated("type_2_diabetes", "T2DM"), Fact("LAB", "bmi", "BMI", 0, 3, value=24.0)], [obesity])
+    assert _gate(lean["T-OB"]).status == "fail"
