@@ -385,3 +385,12 @@ def test_a_measured_value_that_is_a_diagnosis_keeps_a_trial_open_but_never_rules
     assert _gate(alone["T-OB"]).status == "pass" and _gate(alone["T-ASTHMA"]).status == "unknown"
     lean = _results([_stated("type_2_diabetes", "T2DM"), Fact("LAB", "bmi", "BMI", 0, 3, value=24.0)], [obesity])
     assert _gate(lean["T-OB"]).status == "fail"
+
+
+def test_a_systolic_pressure_over_140_keeps_hypertension_trials_open():
+    htn = _trial("T-HTN", conditions=["hypertension"], texts=["Uncontrolled Hypertension"])
+    ckd = _stated("kidney_disease", "CKD 3b")
+    high = _results([ckd, Fact("LAB", "sbp", "SBP", 0, 3, value=145.0)], [htn])
+    assert _gate(high["T-HTN"]).status == "pass"
+    normal = _results([ckd, Fact("LAB", "sbp", "SBP", 0, 3, value=128.0)], [htn])
+    assert _gate(normal["T-HTN"]).status == "fail"
