@@ -10,8 +10,9 @@ may fit), 1 (for the condition, or a close one, but probably not for this patien
 
 For each patient the real path runs: extraction, then ``matching.pruned.match`` over the
 store's catalogue (pruning, plans, the condition gate, ranking). The list a person sees is
-the judged candidates in their ranked order, then the trials pruning left out (ruled out
-for another condition, in id order). Reported per set:
+the judged candidates in their ranked order, the ruled-out ones (judged or left out by
+pruning, judged in full the way triage does) last, those whose conditions fit the patient's
+first, as the full triage list ranks them. Reported per set:
 
 - **NDCG@10** (graded gains 2/1/0, log2 discount) over patients with a relevant trial;
 - **ruled out, not relevant**: the share of grade-0 trials whose verdict is *ineligible*
@@ -117,8 +118,11 @@ def judge_patient(db: Any, catalog: TrialCatalog, patient: dict, all_ids: list[s
         if r.verdict == "ineligible" and any(c.id == "elig-condition" and c.status == "fail" for c in r.top):
             gate.add(r.id)
     ruled_out = {t for t, v in verdicts.items() if v == "ineligible"} | set(pruned)
-    ranked = [r.id for r in results if r.verdict != "ineligible"] + \
-             [r.id for r in results if r.verdict == "ineligible"] + pruned
+    # the ruled-out trials in the order the full list (triage without --prune) gives them:
+    # those for the patient's condition (ruled out by another criterion) first
+    out = sorted([*(r for r in results if r.verdict == "ineligible"), *results_pruned],
+                 key=lambda r: -r.condition_fit)
+    ranked = [r.id for r in results if r.verdict != "ineligible"] + [r.id for r in out]
     return {"ranked": ranked, "ruled_out": ruled_out, "gate": gate,
             "diagnoses": sorted({f.concept for f in profile.facts if f.label == "CONDITION" and not f.negated})}
 

@@ -79,8 +79,10 @@ LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     # only the trial team can judge (consent, investigator opinion, assays we cannot see)
     "review": {"reason": (_STR, True)},
     # the trial is for one of these conditions (the registry's own list): concept ids, the
-    # names as the registry writes them, and concepts the registry files them under
-    "target_condition": {"concepts": (_LIST, False), "texts": (_LIST, False), "within": (_LIST, False)},
+    # names as the registry writes them, and concepts the registry files them under; filed:
+    # those of the names that are the registry's own index terms (MeSH), not the sponsor's
+    "target_condition": {"concepts": (_LIST, False), "texts": (_LIST, False), "within": (_LIST, False),
+                         "filed": (_LIST, False)},
 }
 _COMMON_FIELDS = {"type", "ask", "note"}
 

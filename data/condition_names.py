@@ -162,14 +162,16 @@ def concepts_named(name: str) -> tuple[str, ...]:
 
 
 def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
-                    texts: tuple[str, ...] = ()) -> dict[str, int]:
+                    texts: tuple[str, ...] = (), filed: tuple[str, ...] = ()) -> dict[str, int]:
     """Every known concept a patient's stated condition may be for a trial listing these
     conditions to be theirs, with its strength: the trial's concepts (exact); their broader
     and narrower concepts, the concepts the registry files the trial's
     conditions under (``within``, MeSH) and those above them, and the concepts inside names
     the terminology does not know as a whole ("Hematologic Cancer": a malignancy) with
-    theirs (related); concepts one of whose names spells such a name (name). The relevance
-    gate and the pruning index (``data.store``) both read it, so they never disagree."""
+    theirs (related); for a complication (``complication_of``: diabetic foot) every kind of
+    the disease it complicates (related); concepts one of whose names spells such a name (name). The relevance
+    gate and the pruning index (``data.store``) both read it, so they never disagree.
+    ``filed``: those of ``texts`` that are the registry's index terms (MeSH), not the sponsor's."""
     terminology = load_terminology()
     reach: dict[str, int] = {}
 
@@ -193,7 +195,12 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     for concept in concepts:
         reach[concept] = EXACT_FIT
     for concept in concepts:
-        related(concept, both_ways=not _category(concept, names.get(concept, ()), listed))
+        related(concept, both_ways=not _category(concept, names.get(concept, ()), listed, filed))
+    for concept in listed:             # a complication (diabetic foot): any kind of its disease
+        found = terminology.get(concept)
+        for disease in (found.attrs.get("complication_of", ()) if found is not None else ()):
+            for other in terminology.descendants(disease):
+                reach.setdefault(other, RELATED_FIT)
     for parent in within:
         related(parent, both_ways=False)
     for inside, name in inside_names:
@@ -201,23 +208,29 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         if branch is not None:               # "GI Cancers" beside gastric cancer: solid tumours
             reach.setdefault(branch, RELATED_FIT)
             related(branch, both_ways=True)
-        related(inside, both_ways=branch is None and not _category(inside, (name,), listed))
+        related(inside, both_ways=branch is None and not _category(inside, (name,), listed, filed))
     for name in unmapped:
         for concept in concepts_named(name):
             reach.setdefault(concept, NAME_FIT)
     return reach
 
 
-def _category(concept: str, names: tuple[str, ...] | list[str], listed: set[str]) -> bool:
+def _category(concept: str, names: tuple[str, ...] | list[str], listed: set[str],
+              filed: tuple[str, ...] = ()) -> bool:
     """A listed condition that only files the trial under a heading: every registry name
     for it is a plural category heading ("Autoimmune Diseases", "Connective Tissue
-    Diseases": ``category_heads`` in data/evidence.yaml) and the trial lists a more specific
-    condition under it ("Scleroderma, Diffuse"). It reaches a patient who names it (or a
-    broader one), not every disease below it. Alone ("Autoimmune Diseases" only, a basket
-    trial), or named in the singular ("Solid Tumor"), it reaches them all."""
+    Diseases": ``category_heads`` in data/evidence.yaml) or an index term the registry
+    added (``filed``: MeSH "Neoplasm Metastasis", "Carcinoma" on a breast cancer trial), and
+    the trial lists a more specific condition under it ("Scleroderma, Diffuse", "Breast
+    Cancer"). It reaches a patient who names it (or a broader one), not every disease below
+    it; so does a registry index heading the sponsor copied ("Neoplasm Metastasis" beside
+    "Carcinoma, Non-Small-Cell Lung"). Alone ("Autoimmune Diseases" only, a basket trial), or
+    named in the sponsor's own words ("Solid Tumor" beside "Pancreatic Cancer"), it reaches
+    them all."""
     terminology = load_terminology()
     heads = category_heads()
-    if not names or concept not in terminology or not all(_last_word(n) in heads for n in names):
+    if not names or concept not in terminology or not all(
+            _last_word(n) in heads or n in filed or _index_heading(terminology.get(concept), n) for n in names):
         return False
     below = set(terminology.descendants(concept))
     return any(other != concept and other in below for other in listed)
@@ -273,6 +286,15 @@ def kind_splits() -> dict[str, tuple[str, ...]]:
     return {top: tuple(branches) for top, branches in raw.items()}
 
 
+def _index_heading(concept, name: str) -> bool:
+    """The name is one of the registry index headings the terminology lists for the concept
+    (``registry_terms``: "Neoplasm Metastasis") and none of its own terms: a sponsor who
+    copies the heading beside "Carcinoma, Non-Small-Cell Lung" files the trial with it."""
+    clean = _clean(name)
+    own = {_clean(t) for t in (concept.label, *concept.terms)}
+    return clean not in own and clean in {_clean(t) for t in concept.attrs.get("registry_terms", ())}
+
+
 def _last_word(name: str) -> str:
     words = re.findall(r"[^\W\d_]+", name.casefold())
     return words[-1] if words else ""
@@ -286,3 +308,21 @@ def category_heads() -> frozenset[str]:
     if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() and " " not in h.strip() for h in heads):
         raise DataError("evidence.yaml.category_heads", "must be a list of single words")
     return frozenset(h.strip().casefold() for h in heads)
+
+
+@lru_cache(maxsize=1)
+def implied_conditions() -> tuple[tuple[str, float, str], ...]:
+    """``implied_conditions`` of data/evidence.yaml, checked: (analyte id, lowest value,
+    condition id) of measured values that are a diagnosis ("BMI 33": obesity)."""
+    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_conditions") or []
+    terminology = load_terminology()
+    found = []
+    for i, row in enumerate(rows if isinstance(rows, list) else [None]):
+        where = f"evidence.yaml.implied_conditions[{i}]"
+        if not isinstance(row, dict) or set(row) != {"analyte", "min", "concept"}:
+            raise DataError(where, "each entry needs analyte, min and concept")
+        if row["analyte"] not in terminology or row["concept"] not in terminology \
+                or not isinstance(row["min"], (int, float)):
+            raise DataError(where, "analyte and concept must be terminology ids, min a number")
+        found.append((row["analyte"], float(row["min"]), row["concept"]))
+    return tuple(found)

@@ -45,9 +45,11 @@ def _hash(text: str) -> str:
 # 4: the pruning index (trial_conditions) is made again with the plans: the gate's reach;
 # 5: category headings beside a condition under them reach no further (condition_names);
 # 6: a top-level class inside an unknown name beside a condition under it reaches no
-# further; solid tumour, leukaemia and lymphoma are classes of their own (terminology);
-# 7: an importer's age/sex limits from the registry fields count as the registry's.
-PLAN_VERSION = "7"
+# further; solid tumour, leukaemia and lymphoma are classes of their own (terminology); so
+# do the registry's index terms (``filed``: MeSH "Neoplasm Metastasis" beside "Breast Cancer");
+# 7: an importer's age/sex limits from the registry fields count as the registry's;
+# 8: both of 6 merged (filed index terms; unknown index terms file upwards only).
+PLAN_VERSION = "8"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -151,10 +153,11 @@ def condition_target(record: dict) -> dict | None:
     texts = own + [t for t in indexed if t not in unknown]
     within = list(dict.fromkeys([*(record.get("condition_ancestors") or []),
                                  *(c for t in unknown for c in concepts_within(t) if c not in concepts)]))
+    filed = [t for t in indexed if t not in unknown and t not in own]     # h2: index terms in texts file only
     if not concepts and not texts:
         return None
     rule: dict[str, Any] = {"type": "target_condition"}
-    for name, value in (("concepts", concepts), ("texts", texts), ("within", within)):
+    for name, value in (("concepts", concepts), ("texts", texts), ("within", within), ("filed", filed)):
         if value:
             rule[name] = value
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts

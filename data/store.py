@@ -424,7 +424,7 @@ def condition_index(record: dict) -> list[str]:
         return []
     rule = target["rule"]
     return sorted(condition_reach(tuple(rule.get("concepts") or ()), tuple(rule.get("within") or ()),
-                                  tuple(rule.get("texts") or ())))
+                                  tuple(rule.get("texts") or ()), tuple(rule.get("filed") or ())))
 
 
 @contextmanager

@@ -27,7 +27,9 @@ _EXTRA_KEYS = {
     # "Neoplasms") that are read in registry records only, never in what patients write;
     # spread: true marks a site a cancer spread to (liver metastases), not a cancer of its
     # own: never "another malignancy" in a trial for the patient's cancer (matching.leaves)
-    "condition": {"registry_terms", "spread"},
+    # complication_of: diseases (ids) this condition is a complication of (diabetic foot
+    # of diabetes): a trial for it is for a patient with any kind of them (data/condition_names.py)
+    "condition": {"registry_terms", "spread", "complication_of"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     "therapy": {"half_life_days", "route", "kind", "examples"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},
@@ -136,7 +138,7 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid:
         raise DataError(f"{where}.id", "required: a non-empty concept id")
-    for key in ("parents", "terms", "abbreviations", "registry_terms", "zh"):
+    for key in ("parents", "terms", "abbreviations", "registry_terms", "zh", "complication_of"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise DataError(f"{where}({cid}).{key}", "must be a list of non-empty strings")
@@ -185,6 +187,9 @@ def read_terminology(directory: Path = TERMINOLOGY_DIR) -> Terminology:
         for parent in concept.parents:
             if parent not in terminology:
                 raise DataError(f"{origin[concept.id]}: {concept.id}.parents", f"unknown parent concept {parent!r}")
+        for disease in concept.attrs.get("complication_of", ()):
+            if disease not in terminology:
+                raise DataError(f"{origin[concept.id]}: {concept.id}.complication_of", f"unknown concept {disease!r}")
     return terminology
 
 

@@ -86,16 +86,18 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
     """The pruning-relevant facts of a profile, read the way the matcher reads them."""
     from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
     from matching.leaves import stated_age  # start-up: the matcher only once a turn matches
-    from matching.relevance import diagnosis_facts  # start-up: the matcher only once a turn matches
+    from matching.relevance import diagnosis_facts, implied_diagnoses, most_specific  # start-up: the matcher only once a turn matches
 
     terminology = load_terminology()
     ev = Evaluator(profile, terminology, today=today)
     notes: list[str] = []
     conditions: list[str] = []
     unknown = False
-    for fact in diagnosis_facts(ev):          # the gate's own (matching.relevance)
-        if not fact.asserted or fact.uncertain:
-            continue
+    stated = most_specific([f for f in diagnosis_facts(ev) if f.asserted and not f.uncertain], terminology)
+    # conditions measured values imply (BMI: obesity) widen what a stated diagnosis keeps;
+    # alone they narrow nothing, as they rule nothing out (matching.relevance)
+    implied = implied_diagnoses(ev, stated) if stated else []
+    for fact in (*stated, *implied):          # the gate's own (matching.relevance)
         if fact.concept in terminology:
             conditions.append(fact.concept)
         else:

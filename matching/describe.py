@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from data.condition_names import unmapped_names
+from data.condition_names import condition_concept, unmapped_names
 from data.terminology import load_terminology
 from matching.compare import describe as op_text
 from matching.derived import window_days
@@ -81,7 +81,8 @@ _CONDITIONS_TEXT: dict[tuple, str] = {}
 
 def trial_conditions_text(leaf: dict, terminology: Any) -> str:
     """The trial's conditions as a person reads them (remembered per list of conditions)."""
-    key = (tuple(leaf.get("concepts") or ()), tuple(leaf.get("texts") or ()), id(terminology))
+    key = (tuple(leaf.get("concepts") or ()), tuple(leaf.get("texts") or ()), tuple(leaf.get("filed") or ()),
+           id(terminology))
     found = _CONDITIONS_TEXT.get(key)
     if found is None:
         if len(_CONDITIONS_TEXT) >= 50_000:
@@ -92,6 +93,14 @@ def trial_conditions_text(leaf: dict, terminology: Any) -> str:
 
 def _trial_conditions_text(leaf: dict, terminology: Any) -> str:
     """The trial's conditions as a person reads them."""
-    names = [terminology.label(c) for c in leaf.get("concepts") or ()]
+    concepts = list(leaf.get("concepts") or ())
+    filed = set(leaf.get("filed") or ())
+    if filed:            # an index term the registry added above a listed condition is no news
+        by = {}
+        for text in leaf.get("texts") or ():
+            by.setdefault(condition_concept(text), []).append(text)
+        concepts = [c for c in concepts if not (by.get(c) and all(t in filed for t in by[c]) and any(
+            o != c and o in terminology and c in terminology and terminology.is_a(o, c) for o in concepts))]
+    names = [terminology.label(c) for c in concepts]
     names += [t for t in unmapped_texts(tuple(leaf.get("texts") or ())) if t.lower() not in {n.lower() for n in names}]
     return ", ".join(names) or "conditions not stated"

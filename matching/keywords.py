@@ -1,7 +1,7 @@
 """How well a trial's text fits what the patient said: BM25 over the stored trials' title,
 conditions, keywords and criteria (``data/search.py``), queried with the words of the
 patient's asserted facts (conditions, treatments, markers, procedures, infections) and
-their concepts' names. The ranking uses it within a verdict, after the condition fit."""
+their concepts' names (not those of a vaguer diagnosis beside a precise one). The ranking uses it within a verdict, after the condition fit."""
 from __future__ import annotations
 
 import re
@@ -11,6 +11,7 @@ from core.facts import Profile
 from data import search
 from data.store import trials_version
 from data.terminology import load_terminology
+from matching.relevance import most_specific
 
 _MEMO: dict[tuple, dict[str, float]] = {}
 LABELS = ("CONDITION", "DRUG", "BIOMARKER", "PROCEDURE", "INFECTION")
@@ -21,11 +22,15 @@ def query_words(profile: Profile) -> list[str]:
     """The words a patient's asserted facts contribute to the query, in order."""
     terminology = load_terminology()
     words: list[str] = []
+    diagnoses = [f for f in profile.facts if f.label in ("CONDITION", "INFECTION")]
+    precise = {id(f) for f in most_specific(diagnoses, terminology)}
     for fact in profile.facts:
         if fact.label not in LABELS or fact.negated or fact.family or fact.hypothetical:
             continue
         names = [fact.text]
-        if fact.concept in terminology:
+        # a vaguer name beside a precise diagnosis ("adenocarcinoma" of the lung): its own
+        # words count, not its concept's name ("solid tumour")
+        if fact.concept in terminology and (fact.label not in ("CONDITION", "INFECTION") or id(fact) in precise):
             names.append(terminology.label(fact.concept))
         for name in names:
             words += [w.lower() for w in _WORD.findall(name or "")]

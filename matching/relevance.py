@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach
+from data.condition_names import EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, implied_conditions
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -27,8 +27,33 @@ from matching.leaf_result import LeafResult
 
 
 def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
-    """(asserted condition facts about the patient, suspected ones)."""
-    return _diagnoses(ev)[:2]
+    """(asserted condition facts about the patient and the conditions their measured values
+    imply, suspected ones): what the ranking's condition fit reads."""
+    stated, suspected, _key, implied = _diagnoses(ev)
+    return [*stated, *implied], suspected
+
+
+def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
+    """Conditions the patient's measured values are by definition ("BMI 33": obesity,
+    ``implied_conditions`` in data/evidence.yaml), as condition facts quoting the value,
+    unless a stated diagnosis already names the condition or a narrower one. They may make
+    a trial the patient's; they never rule one out."""
+    terminology = ev.terminology
+    found: list[Fact] = []
+    for analyte, lowest, concept in implied_conditions():
+        if any(f.concept == concept or (f.concept in terminology and terminology.is_a(f.concept, concept))
+               for f in stated) or any(f.concept == concept for f in found):
+            continue
+        for lab in ev.facts("LAB"):
+            value = lab.value_normalized if lab.value_normalized is not None else lab.value
+            if (lab.concept != analyte or value is None or lab.negated or lab.family or lab.hypothetical
+                    or lab.implausible or lab.comparator in ("<", "<=")):
+                continue
+            if value >= lowest:
+                found.append(Fact("CONDITION", concept, f"{lab.text} {value:g}", lab.start, lab.end,
+                                  source=lab.source))
+                break
+    return found
 
 
 def diagnosis_facts(ev: Evidence) -> list[Fact]:
@@ -40,14 +65,40 @@ def diagnosis_facts(ev: Evidence) -> list[Fact]:
     return [*ev.facts("CONDITION"), *infections]
 
 
-def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple]:
-    """Stated and suspected diagnoses and their memo key, worked out once per judge."""
+def most_specific(facts: list[Fact], terminology: Terminology) -> list[Fact]:
+    """The diagnoses that say most: a vaguer name of a disease stated more precisely as well
+    ("adenocarcinoma" beside "non-small cell lung cancer", "blood cancer" beside "T-ALL") and
+    a site a cancer spread to beside the cancer ("liver mets" of a small cell lung cancer)
+    add nothing to what a trial must be for, and would open every trial under them."""
+    known = {f.concept for f in facts if f.concept in terminology}
+
+    def vaguer(fact: Fact) -> bool:
+        concept = fact.concept
+        if concept not in known:
+            return False
+        if any(other != concept and terminology.is_a(other, concept) for other in known):
+            return True
+        found = terminology.get(concept)
+        if found is None or not found.attrs.get("spread"):
+            return False
+        return any(other != concept and not (terminology.get(other).attrs.get("spread"))
+                   and any(terminology.is_a(other, parent) for parent in found.parents) for other in known)
+
+    return [f for f in facts if not vaguer(f)]
+
+
+def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]:
+    """Stated and suspected diagnoses, their memo key and the implied ones, worked out once
+    per judge."""
     found = ev.__dict__.get("_diagnoses")
     if found is None:
         about = [f for f in diagnosis_facts(ev) if not (f.negated or f.family or f.hypothetical)]
         stated, suspected = [f for f in about if not f.uncertain], [f for f in about if f.uncertain]
-        key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)))
-        found = ev.__dict__["_diagnoses"] = (stated, suspected, key)
+        stated = most_specific(stated, ev.terminology)
+        implied = implied_diagnoses(ev, stated)
+        key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
+               tuple(map(_fact_key, implied)))
+        found = ev.__dict__["_diagnoses"] = (stated, suspected, key, implied)
     return found
 
 
@@ -58,7 +109,8 @@ def fit(concept: str, text: str, leaf: dict, terminology: Terminology) -> int:
     """How well one patient condition meets the trial's conditions (0: not at all);
     remembered per patient condition and per the trial's conditions."""
     key = (concept, text if concept not in terminology else None, id(terminology),
-           tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()))
+           tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()),
+           tuple(leaf.get("filed") or ()))
     found = _FITS.get(key)
     if found is None:
         if len(_FITS) >= 200_000:
@@ -106,8 +158,8 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
     """The gate's truth alone, as ``target_condition`` gives it, without its reason: a turn
     whose diagnoses changed judges every trial's gate, and the vectorised judgement needs
     only truths (the reasons are worked out for the trials shown)."""
-    stated, suspected, diagnoses = _diagnoses(ev)
-    if not stated:
+    stated, suspected, diagnoses, implied = _diagnoses(ev)
+    if not stated and not implied:
         return UNKNOWN
     found = _MEMO.get((id(leaf), diagnoses))
     if found is not None and found[0] is leaf:
@@ -119,14 +171,14 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
             _LEAVES.clear()
         kept = _LEAVES[id(leaf)] = (leaf, id(terminology), _strengths(leaf, terminology))
     strengths = kept[2]
-    for fact in stated:
+    for fact in (*stated, *implied):
         concept, text = fact.concept, fact.text
         if concept in terminology:
             if strengths.get(concept):
                 return TRUE
         elif fit(concept, text, leaf, terminology):
             return TRUE
-    return FALSE
+    return FALSE if stated else UNKNOWN       # implied conditions alone never rule out
 
 
 _STRENGTHS: dict[tuple, dict[str, int]] = {}
@@ -137,11 +189,11 @@ def _strengths(leaf: dict, terminology: Terminology) -> dict[str, int]:
     its strength (``data.condition_names.condition_reach``: the pruning index reads the
     same). Worked out once per list of conditions."""
     key = (tuple(leaf.get("concepts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("texts") or ()),
-           id(terminology))
+           tuple(leaf.get("filed") or ()), id(terminology))
     found = _STRENGTHS.get(key)
     if found is not None:
         return found
-    strengths = condition_reach(key[0], key[1], key[2])
+    strengths = condition_reach(key[0], key[1], key[2], key[3])
     if len(_STRENGTHS) >= 50_000:
         _STRENGTHS.clear()
     _STRENGTHS[key] = strengths
@@ -174,12 +226,12 @@ def target_condition(ev: Evidence, leaf: dict) -> LeafResult:
     """The gate's judgement, remembered per leaf and per the patient's diagnoses as stated
     (the same facts give the same result every turn; a turn re-judges thousands of gates;
     trials listing the same conditions share one leaf: the plan book interns them)."""
-    stated, suspected, diagnoses = _diagnoses(ev)
+    stated, suspected, diagnoses, implied = _diagnoses(ev)
     key = (id(leaf), diagnoses)
     found = _MEMO.get(key)
     if found is not None and found[0] is leaf:
         return found[1]
-    result = _judge_target(ev, leaf, stated, suspected)
+    result = _judge_target(ev, leaf, stated, suspected, implied)
     if len(_MEMO) >= _MEMO_LIMIT:
         _MEMO.clear()
     _MEMO[key] = (leaf, result)
@@ -190,10 +242,16 @@ def _fact_key(fact: Fact) -> tuple:
     return (fact.concept, fact.text, fact.start, fact.end, fact.source)
 
 
-def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[Fact]) -> LeafResult:
+def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[Fact],
+                  implied: list[Fact] = ()) -> LeafResult:
     concepts = leaf.get("concepts") or ()
     ask = f"diagnosis:{concepts[0]}" if concepts else None
     wanted = trial_conditions_text(leaf, ev.terminology)
+    if implied:
+        scored = [(fit(f.concept, f.text, leaf, ev.terminology), f) for f in implied]
+        best, fact = max(scored, key=lambda pair: pair[0])
+        if best and not any(fit(f.concept, f.text, leaf, ev.terminology) for f in stated):
+            return LeafResult(leaf, TRUE, f"for {wanted}; {fact.text} is {ev.label(fact.concept)}", [fact])
     if not stated:
         if suspected:
             return LeafResult(leaf, UNKNOWN, f"for {wanted}; a diagnosis is only suspected so far", suspected, ask=ask)

@@ -94,7 +94,7 @@ def test_a_clinician_pastes_a_referral_letter_and_gets_a_summary(engine_lupus_re
               "Lives in Hangzhou.")
     reply = engine.message(CID, letter)
     noted = said(reply)
-    assert noted.startswith("Noted: SLE since 2016; prolonged QT interval; tried mycophenolate mofetil (did not help), cyclophosphamide")
+    assert noted.startswith("Noted: SLE since 2016; lupus nephritis; prolonged QT interval; tried mycophenolate mofetil (did not help), cyclophosphamide")
     for part in ("taking prednisone", "age 29", "female", "SLEDAI-2K 12", "no HIV", "not pregnant", "lives in Hangzhou"):
         assert part in noted
     reply = engine.message(CID, "results")

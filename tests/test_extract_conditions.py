@@ -8,7 +8,7 @@ def concepts(text, label="CONDITION"):
 
 def test_lupus_spellings_and_abbreviations_are_sle():
     assert concepts("i have lupus") == [("lupus", "sle")]
-    assert concepts("SLE with lupus nephritis class IV") == [("SLE", "sle"), ("lupus nephritis", "sle")]
+    assert concepts("SLE with lupus nephritis class IV") == [("SLE", "sle"), ("lupus nephritis", "lupus_nephritis")]
     assert concepts("Systemic Lupus Erythematosus since 2015") == [("Systemic Lupus Erythematosus", "sle")]
 
 

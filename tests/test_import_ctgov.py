@@ -48,7 +48,7 @@ def test_single_study_fields():
 
 def test_conditions_become_concepts_where_they_match_and_stay_as_written():
     r = _one("single_study.json")
-    assert r["conditions"] == ["sle"]  # "Lupus Nephritis" is a term of sle too; the third matches nothing
+    assert r["conditions"] == ["sle", "lupus_nephritis"]  # lupus nephritis is its own concept (under sle); the third matches nothing
     assert r["conditions_text"] == ["Systemic Lupus Erythematosus", "Lupus Nephritis", "Refractory Disease Of Unknown Kind"]
 
 

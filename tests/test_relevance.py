@@ -100,6 +100,11 @@ def test_a_registry_name_the_terminology_does_not_know_says_what_kind_of_disease
     assert _gate(_results([_stated("t_all", "T-ALL")], [heme])["T-HEME"]).status == "pass"
     assert _gate(_results([_stated("breast_cancer", "breast cancer")], [heme])["T-HEME"]).status == "pass"
     assert _gate(_results([_stated("sle", "lupus")], [heme])["T-HEME"]).status == "fail"
+    # a solid-tumour basket is for every solid cancer, not for a leukaemia
+    solid = _trial("T-SOLID", texts=["Solid Tumor, Adult"])
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [solid])["T-SOLID"]).status == "pass"
+    assert _gate(_results([_stated("t_all", "T-ALL")], [solid])["T-SOLID"]).status == "fail"
+    assert _gate(_results([_stated("malignancy", "cancer")], [solid])["T-SOLID"]).status == "pass"
 
 
 def test_solid_tumour_trials_are_not_for_blood_cancers_and_lymphoma_trials_not_for_leukaemia():
@@ -173,8 +178,8 @@ def test_imported_records_keep_the_registry_mesh_terms_and_headings():
                           {"id": "D001327", "term": "Autoimmune Diseases"}]}}}
     record = study_to_record(study, "x.json", parse=REVIEW)
     assert record["condition_terms"] == ["Lupus Nephritis"]
-    assert record["conditions"] == ["sle"]
-    assert record["condition_ancestors"] == ["autoimmune_disease"]
+    assert record["conditions"] == ["lupus_nephritis"]      # its own concept, under SLE
+    assert record["condition_ancestors"] == ["sle", "autoimmune_disease"]
 
 
 # --- ranking ------------------------------------------------------------------------------
@@ -368,3 +373,95 @@ def test_registry_age_limits_alone_never_make_a_trial_likely():
     assert _results(facts, [trial])["T-X"].verdict == "possible"
     written = dict(age, verbatim=True, id="inc-2", text="Age 2 years and older")
     assert _results(facts, [_trial("T-Y", conditions=["hematologic_malignancy"], criteria=[written, own])])["T-Y"].verdict == "likely"
+
+
+# --- implied and vaguer diagnoses, complications, registry index terms (dev set growth) ----
+
+def test_lupus_nephritis_is_lupus_and_kidney_disease_but_lupus_alone_is_not_lupus_nephritis():
+    # a lupus trial is for a lupus nephritis patient; a criterion asking for lupus nephritis
+    # is not met by lupus alone (it is asked), and a kidney-disease trial keeps the LN patient
+    sle_trial = _trial("T-SLE", conditions=["sle"])
+    ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
+    ln = _stated("lupus_nephritis", "lupus nephritis")
+    results = _results([ln], [sle_trial, ckd])
+    assert _gate(results["T-SLE"]).status == "pass" and _gate(results["T-CKD"]).status == "pass"
+    wants_ln = _trial("T-LN", criteria=[{"id": "inc-1", "kind": "inclusion", "text": "Active lupus nephritis",
+                                         "rule": {"type": "diagnosis", "concept": "lupus_nephritis"}}])
+    only_sle = _results([_stated("sle", "lupus")], [wants_ln])["T-LN"]
+    assert next(c for c in only_sle.criteria if c.id == "inc-1").status == "unknown"
+    with_ln = _results([ln], [wants_ln])["T-LN"]
+    assert next(c for c in with_ln.criteria if c.id == "inc-1").status == "pass"
+
+
+def test_a_trial_for_a_complication_is_for_any_kind_of_its_disease():
+    # diabetic foot / Charcot foot trials for a type 2 diabetes patient: the complication is
+    # asked, not a reason to rule the trial out; an asthma patient is ruled out
+    assert condition_concept("Diabetic Foot Infection") == "diabetic_foot"
+    assert condition_concept("Charcot Neuroarthropathy") == "diabetic_foot"
+    foot = _trial("T-FOOT", conditions=["diabetic_foot"], texts=["Diabetic Foot Infection"])
+    assert _gate(_results([_stated("type_2_diabetes", "T2DM")], [foot])["T-FOOT"]).status == "pass"
+    gate = _gate(_results([_stated("asthma", "asthma")], [foot])["T-FOOT"])
+    assert gate.status == "fail" and "you told me: asthma" in gate.evidence[0].reason
+
+
+def test_a_registry_index_term_beside_a_specific_condition_only_files_the_trial():
+    # MeSH adds "Neoplasm Metastasis" to a breast cancer trial: it is not a trial for every
+    # cancer; a sponsor who lists "Solid Tumor" beside "Pancreatic Cancer" runs a basket
+    breast = _trial("T-BC", conditions=["breast_cancer", "malignancy"], texts=["Breast Cancer"],
+                    condition_terms=["Breast Neoplasms", "Neoplasm Metastasis"])
+    gate = _gate(_results([_stated("t_all", "T-ALL")], [breast])["T-BC"])
+    assert gate.status == "fail" and gate.evidence[0].reason.startswith("for breast cancer")
+    assert "you told me: T-cell acute lymphoblastic leukaemia" in gate.evidence[0].reason
+    assert _gate(_results([_stated("breast_cancer", "breast cancer")], [breast])["T-BC"]).status == "pass"
+    assert _gate(_results([_stated("malignancy", "cancer")], [breast])["T-BC"]).status == "pass"
+    basket = _trial("T-KRAS", conditions=["pancreatic_cancer", "malignancy"], texts=["Pancreatic Cancer", "Solid Tumor"])
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [basket])["T-KRAS"]).status == "pass"
+
+
+def test_a_vaguer_name_beside_a_precise_diagnosis_opens_nothing_more():
+    # "adenocarcinoma" (any cancer) beside "NSCLC", "liver mets" beside the cancer: the
+    # breast trial stays ruled out, and the reason names what the patient has
+    breast = _trial("T-BC", conditions=["breast_cancer"], texts=["Breast Cancer"])
+    facts = [_stated("nsclc", "NSCLC"), _stated("malignancy", "adenocarcinoma"),
+             _stated("liver_metastases", "liver mets")]
+    gate = _gate(_results(facts, [breast])["T-BC"])
+    assert gate.status == "fail" and "non-small cell lung cancer" in gate.evidence[0].reason.lower()
+    lung = _trial("T-LUNG", conditions=["nsclc"])
+    assert _gate(_results(facts, [lung])["T-LUNG"]).status == "pass"
+    # alone, the vague name still counts: any cancer trial may be the patient's
+    assert _gate(_results([_stated("malignancy", "cancer")], [breast])["T-BC"]).status == "pass"
+
+
+def test_a_registry_heading_the_sponsor_copied_beside_a_specific_cancer_only_files_the_trial():
+    # "Neoplasm Metastasis" (a heading the terminology knows only as a registry term) listed
+    # by the sponsor beside NSCLC: not a trial for a small cell lung cancer patient
+    nsclc = _trial("T-NSCLC", conditions=["nsclc", "malignancy"],
+                   texts=["Carcinoma, Non-Small-Cell Lung", "Neoplasm Metastasis"])
+    gate = _gate(_results([_stated("sclc", "small cell lung cancer")], [nsclc])["T-NSCLC"])
+    assert gate.status == "fail" and "small cell lung cancer" in gate.evidence[0].reason
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [nsclc])["T-NSCLC"]).status == "pass"
+
+
+def test_a_measured_value_that_is_a_diagnosis_keeps_a_trial_open_but_never_rules_one_out():
+    # "BMI 33" is obesity (implied_conditions, data/evidence.yaml): an obesity trial is the
+    # patient's beside their type 2 diabetes; alone it rules no other trial out
+    obesity = _trial("T-OB", conditions=["obesity"], texts=["Obesity", "Overweight"])
+    asthma = _trial("T-ASTHMA", conditions=["asthma"])
+    bmi = Fact("LAB", "bmi", "BMI", 0, 3, value=33.0)
+    with_t2d = _results([_stated("type_2_diabetes", "T2DM"), bmi], [obesity, asthma])
+    gate = _gate(with_t2d["T-OB"])
+    assert gate.status == "pass" and "BMI 33 is obesity" in gate.evidence[0].reason
+    assert _gate(with_t2d["T-ASTHMA"]).status == "fail"
+    alone = _results([bmi], [obesity, asthma])
+    assert _gate(alone["T-OB"]).status == "pass" and _gate(alone["T-ASTHMA"]).status == "unknown"
+    lean = _results([_stated("type_2_diabetes", "T2DM"), Fact("LAB", "bmi", "BMI", 0, 3, value=24.0)], [obesity])
+    assert _gate(lean["T-OB"]).status == "fail"
+
+
+def test_a_systolic_pressure_over_140_keeps_hypertension_trials_open():
+    htn = _trial("T-HTN", conditions=["hypertension"], texts=["Uncontrolled Hypertension"])
+    ckd = _stated("kidney_disease", "CKD 3b")
+    high = _results([ckd, Fact("LAB", "sbp", "SBP", 0, 3, value=145.0)], [htn])
+    assert _gate(high["T-HTN"]).status == "pass"
+    normal = _results([ckd, Fact("LAB", "sbp", "SBP", 0, 3, value=128.0)], [htn])
+    assert _gate(normal["T-HTN"]).status == "fail"
