@@ -100,3 +100,13 @@ def test_a_side_effect_named_as_a_condition_keeps_the_drug_intolerant():
 ])
 def test_registry_names(name, concept):
     assert condition_concept(name) == concept
+
+
+def test_a_denied_scleroderma_renal_crisis_is_not_a_denied_scleroderma():
+    """"No history of scleroderma renal crisis" in an SSc referral denied systemic sclerosis
+    ("no systemic sclerosis" beside the stated dcSSc); the crisis is a concept of its own."""
+    found = [(f.concept, f.negated) for f in extract(
+        "Diffuse cutaneous systemic sclerosis since 2021. No history of scleroderma renal crisis.") if f.label == "CONDITION"]
+    assert ("diffuse_systemic_sclerosis", False) in found
+    assert ("scleroderma_renal_crisis", True) in found
+    assert not any(concept == "systemic_sclerosis" for concept, _ in found)
