@@ -65,3 +65,14 @@ def test_a_shared_failure_phrase_marks_every_drug_before_it_failed():
     for text in ("I tried cellcept and benlysta, neither worked.", "She had methotrexate and azathioprine, both failed."):
         facts = [f for f in extract(text) if f.label == "DRUG"]
         assert len(facts) == 2 and all(f.status == "failed" for f in facts), text
+
+
+def test_a_list_of_therapies_that_all_failed_with_words_between():
+    """"neither really worked" and a referral's "both without adequate response" fail every
+    therapy of the list (they were only "tried", so every "refractory to" stayed open)."""
+    from nlp import extract
+
+    for text in ("she tried cellcept and rituximab, neither really worked",
+                 "Treated with mycophenolate 3 g/day since 2021 and rituximab x2 cycles (2023), both without adequate response."):
+        drugs = {f.concept: f.status for f in extract(text) if f.label == "DRUG"}
+        assert drugs == {"mycophenolate": "failed", "rituximab": "failed"}, (text, drugs)
