@@ -168,7 +168,7 @@ def _find(db: Any, patient: Patient) -> Candidates:
     diagnoses, reason = narrowing(patient, lambda concepts: tuple(row[0] for row in db.execute(
         "SELECT DISTINCT concept FROM trial_conditions WHERE concept IN (SELECT value FROM json_each(?)) ORDER BY concept",
         [json.dumps(list(concepts))])))
-    where, params = _demographics(patient)
+    where, params = demographics_sql(patient)
     if diagnoses:
         sql = ("WITH matched(trial_id) AS ("
                " SELECT trial_id FROM trial_conditions WHERE concept IN (SELECT value FROM json_each(?))"
@@ -182,7 +182,7 @@ def _find(db: Any, patient: Patient) -> Candidates:
     return Candidates(trials, total, patient, bool(diagnoses), diagnoses, reason)
 
 
-def _demographics(patient: Patient) -> tuple[str, list[Any]]:
+def demographics_sql(patient: Patient) -> tuple[str, list[Any]]:
     """SQL keeping the trials whose hard limits admit the patient (NULL: no limit)."""
     clauses, params = ["1"], []
     if patient.age is not None:

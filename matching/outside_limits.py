@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from data.terminology import load_terminology
-from matching.candidates import Candidates, _demographics
+from matching.candidates import Candidates, demographics_sql
 
 
 def outside_limits(db: Any, found: Candidates | None) -> list[dict[str, Any]]:
@@ -25,7 +25,7 @@ def outside_limits(db: Any, found: Candidates | None) -> list[dict[str, Any]]:
     patient = found.patient
     if patient.age is None and patient.sex is None:
         return []
-    where, params = _demographics(patient)
+    where, params = demographics_sql(patient)
     sql = ("SELECT DISTINCT l.trial_id, l.min_age, l.max_age, l.sex, l.condition_list FROM trial_conditions c "
            "JOIN trial_limits l ON l.trial_id = c.trial_id "
            "WHERE c.concept IN (SELECT value FROM json_each(?)) "
