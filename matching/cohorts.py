@@ -58,7 +58,5 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
             children = mine or undecided
         return [leaf for child in children for leaf in open_leaves(child)]
 
-    if not result.open_items():
-        return []
     return [(top, leaf) for top in result.plan.tops if judgement.value(top) == UNKNOWN
             for leaf in open_leaves(top)]
