@@ -48,8 +48,9 @@ def _hash(text: str) -> str:
 # further; solid tumour, leukaemia and lymphoma are classes of their own (terminology); so
 # do the registry's index terms (``filed``: MeSH "Neoplasm Metastasis" beside "Breast Cancer");
 # 7: an importer's age/sex limits from the registry fields count as the registry's;
-# 8: both of 6 merged (filed index terms; unknown index terms file upwards only).
-PLAN_VERSION = "8"
+# 8: both of 6 merged (filed index terms; unknown index terms file upwards only);
+# 9: contradictory top-level age requirements are for the trial team.
+PLAN_VERSION = "9"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -89,6 +90,7 @@ def registry_criteria(record: dict) -> list[dict]:
     if sex in ("FEMALE", "MALE") and "sex" not in types:
         criteria.append({"id": "elig-sex", "kind": "inclusion", "rule": {"type": "sex", "allowed": [sex.lower()]},
                          "text": f"Sex: {sex.lower()} only (registry eligibility limits)"})
+    criteria = _contradictory_ages(criteria)
     own = list(record.get("conditions") or [])
     if own:
         criteria = [_besides_own(c, own, c.get("kind") or "inclusion") for c in criteria]
@@ -135,6 +137,28 @@ def _mark(rule: dict, own: list[str], against: bool) -> dict:
         if targets:
             return {**rule, "besides": targets}
     return rule
+
+
+def _contradictory_ages(criteria: list[dict]) -> list[dict]:
+    """Top-level inclusion criteria that each require an age, when no age meets them all
+    ("Standard risk 1: < 11 years" and "Standard risk 2: >= 11 and < 25 years", cohorts the
+    importer read as requirements for everyone): no patient could pass, so they are for the
+    trial team, never a rule-out (data.limits leaves them out of pruning the same way)."""
+    ages = [i for i, c in enumerate(criteria) if (c.get("kind") or "inclusion") == "inclusion"
+            and not c.get("children") and (c.get("rule") or {}).get("type") == "age"]
+    if len(ages) < 2:
+        return criteria
+    lows = [criteria[i]["rule"].get("min") for i in ages]
+    highs = [criteria[i]["rule"].get("max") for i in ages]
+    low = max((v for v in lows if isinstance(v, (int, float))), default=None)
+    high = min((v for v in highs if isinstance(v, (int, float))), default=None)
+    if low is None or high is None or low <= high:
+        return criteria
+    out = list(criteria)
+    for i in ages:
+        out[i] = {**criteria[i], "rule": {"type": "review", "reason": "other"},
+                  "note": "its age limits contradict another age criterion of the trial (cohorts?): for the trial team"}
+    return out
 
 
 def condition_target(record: dict) -> dict | None:

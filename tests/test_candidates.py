@@ -230,3 +230,21 @@ def test_contradictory_age_limits_are_no_limit():
          "rule": {"type": "age", "min": 11, "max": 24}}]}
     limits = hard_limits(record)
     assert limits["min_age"] is None and limits["max_age"] is None
+
+
+def test_contradictory_age_requirements_rule_nobody_out():
+    """The same cohorts' ages in matching: no age meets both, so both are for the trial
+    team (data.rule_nodes), and a 14-year-old and a 30-year-old are not ruled out on age."""
+    from datetime import date
+
+    from core.facts import Fact, Profile
+    from matching.engine import match
+
+    record = {"id": "T-COH", "nct_id": None, "title": "cohorts", "conditions": [], "criteria": [
+        {"id": "inc-1", "kind": "inclusion", "text": "Standard risk 1: < 11 years", "rule": {"type": "age", "max": 10}},
+        {"id": "inc-2", "kind": "inclusion", "text": "Standard risk 2: >= 11 and < 25 years",
+         "rule": {"type": "age", "min": 11, "max": 24}}]}
+    for age in (14, 30):
+        result = match(Profile([Fact("AGE", "age", str(age), 0, 2, value=age)]), [record], today=date(2026, 12, 2))[0]
+        assert result.verdict != "ineligible"
+        assert {c.id: c.status for c in result.criteria} == {"inc-1": "review", "inc-2": "review"}
