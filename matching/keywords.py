@@ -25,7 +25,10 @@ def query_words(profile: Profile) -> list[str]:
     diagnoses = [f for f in profile.facts if f.label in ("CONDITION", "INFECTION")]
     precise = {id(f) for f in most_specific(diagnoses, terminology)}
     for fact in profile.facts:
-        if fact.label not in LABELS or fact.negated or fact.family or fact.hypothetical:
+        # a treatment asked for or planned ("keen to be considered for CAR-T") says which
+        # trials the person looks for: its words count; a hypothetical diagnosis does not
+        if fact.label not in LABELS or fact.negated or fact.family or (
+                fact.hypothetical and fact.label not in ("DRUG", "PROCEDURE")):
             continue
         names = [fact.text]
         # a vaguer name beside a precise diagnosis ("adenocarcinoma" of the lung): its own

@@ -465,3 +465,15 @@ def test_a_systolic_pressure_over_140_keeps_hypertension_trials_open():
     assert _gate(high["T-HTN"]).status == "pass"
     normal = _results([ckd, Fact("LAB", "sbp", "SBP", 0, 3, value=128.0)], [htn])
     assert _gate(normal["T-HTN"]).status == "fail"
+
+
+def test_a_requested_treatment_counts_in_the_keyword_query():
+    """"keen to be considered for CAR-T" (a hypothetical procedure) says which trials the
+    referral looks for: its words join the BM25 query; a hypothetical diagnosis does not."""
+    from matching.keywords import query_words
+
+    profile = Profile([_stated("diffuse_systemic_sclerosis", "dcSSc"),
+                       Fact("PROCEDURE", "car_t", "CAR-T", 30, 35, hypothetical=True),
+                       Fact("CONDITION", "sle", "lupus", 40, 45, hypothetical=True)])
+    words = query_words(profile)
+    assert "car" in words and "lupus" not in words
