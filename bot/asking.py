@@ -10,7 +10,7 @@ from bot.replies import Choice
 from bot.results import shape_results
 from bot.texts import LANGUAGES, ROLES
 from bot.tracker import LABS_KEY, LOCATION_KEY
-from bot.trial_notes import annotate, offered, outside_limits_offered
+from bot.trial_notes import annotate, offered, pruned_out
 from bot.turn import Turn
 from data.terminology import load_terminology
 
@@ -187,10 +187,8 @@ class Asking:
             return
         results = self.results(turn)
         location = tracker.profile.first("LOCATION")
-        found = getattr(self.trials, "last", None)          # a catalog's pruning (matching.candidates)
-        limited = outside_limits_offered(self.store.db, found)     # own condition, other ages or sex
-        view = shape_results(results, location.concept if location else None, self.gazetteer,
-                             left_out=(getattr(found, "left_out", 0) or 0) - len(limited))
+        limited, left_out = pruned_out(self.store.db, getattr(self.trials, "last", None))   # matching.candidates
+        view = shape_results(results, location.concept if location else None, self.gazetteer, left_out=left_out)
         view["outside_limits"] = limited
         annotate(view, results, turn.not_recruiting, self.store.db, self.today)   # status notes, freshness
         shown = [trial for part in ("candidates", "ruled_out") for trial in view[part]]

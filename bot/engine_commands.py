@@ -7,10 +7,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.language import load_languages
-from bot.results import audit, criteria_by_status, trial_view
+from bot.results import audit, criteria_by_status, split_ruled_out, trial_view
 from bot.sites import where_to_ask
 from bot.tracker import Tracker
-from bot.trial_notes import outside_limits_offered, trial_notices
+from bot.trial_notes import pruned_out, trial_notices
 from data.rule_nodes import walk_criteria
 from bot.turn import Turn
 
@@ -57,8 +57,7 @@ def summary(engine: "Engine", turn: Turn, arg: str) -> None:
         return
     found = engine.results(turn)
     everyone = [r for r in found if r.verdict in ("likely", "possible")]
-    ruled_out = [r for r in found if r.verdict not in ("likely", "possible") and not getattr(r, "off_condition", False)]
-    off_condition = sum(1 for r in found if r.verdict not in ("likely", "possible") and getattr(r, "off_condition", False))
+    ruled_out, off_condition = split_ruled_out(found)
     candidates = everyone[:SUMMARY_TRIALS]          # best first; the count of the rest is said
     location = tracker.profile.first("LOCATION")
     place = location.concept if location else None
@@ -71,15 +70,14 @@ def summary(engine: "Engine", turn: Turn, arg: str) -> None:
             "criteria": criteria_by_status(result.criteria),
             **where_to_ask(trial, place, engine.gazetteer if place else None),
         })
-    pruned = getattr(engine.trials, "last", None)          # a catalog's pruning (matching.candidates)
-    limited = outside_limits_offered(engine.store.db, pruned)     # own condition, other ages or sex
+    limited, left_out = pruned_out(engine.store.db, getattr(engine.trials, "last", None))   # matching.candidates
     turn.record("shown", {"what": "summary", "trials": audit(candidates)})
     turn.say("summary", facts=list(tracker.profile.facts), trials=trials,
              date=(engine.today or date.today()).isoformat(),
              excluded=[{"id": r.trial.get("id"), "failed": criteria_by_status(r.criteria)["failed"]}
                        for r in ruled_out[:SUMMARY_TRIALS]],
              more_trials=len(everyone) - len(candidates), more_excluded=max(0, len(ruled_out) - SUMMARY_TRIALS),
-             outside_limits=limited, left_out=(getattr(pruned, "left_out", 0) or 0) - len(limited) + off_condition)
+             outside_limits=limited, left_out=left_out + off_condition)
 
 
 def trials(engine: "Engine", turn: Turn, arg: str) -> None:

@@ -149,16 +149,29 @@ def trial_view(result: Any, place: str | None, gazetteer: Gazetteer | None) -> d
     }
 
 
+def split_ruled_out(results: list[Any]) -> tuple[list[Any], int]:
+    """The results ruled out for a reason of their own, in order, and how many were ruled
+    out only as trials for other conditions (a bile-duct study for a lupus patient): those
+    are counted with the trials pruning left out, never listed (chat results, summary)."""
+    ruled_out, off_condition = [], 0
+    for result in results:
+        if result.verdict in CANDIDATE:
+            continue
+        if getattr(result, "off_condition", False):
+            off_condition += 1
+        else:
+            ruled_out.append(result)
+    return ruled_out, off_condition
+
+
 def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | None,
                   max_candidates: int = 5, max_ruled_out: int = 5, left_out: int = 0) -> dict[str, Any]:
     """Candidates (may qualify) best first, then trials ruled out, each as a view;
     ``left_out``: trials pruning did not judge (for other conditions, or outside their
     age or sex limits), counted so none vanishes without a word."""
     candidates = [r for r in results if r.verdict in CANDIDATE]
-    ruled_out = [r for r in results if r.verdict not in CANDIDATE and not getattr(r, "off_condition", False)]
-    # a trial for other conditions (a bile-duct study for a lupus patient) is counted with
-    # those pruning left out, not listed: its only reason is the patient's diagnosis
-    left_out += sum(1 for r in results if r.verdict not in CANDIDATE and getattr(r, "off_condition", False))
+    ruled_out, off_condition = split_ruled_out(results)
+    left_out += off_condition
     return {
         "place": place,
         "candidates": [trial_view(r, place, gazetteer) for r in candidates[:max_candidates]],

@@ -93,6 +93,14 @@ def annotate(view: dict, results: Iterable[Any], not_recruiting: int, db: Any, t
     view["not_recruiting"] = not_recruiting
 
 
+def pruned_out(db: Any, found: Any) -> tuple[list[dict[str, Any]], int]:
+    """What pruning left out (``found``: the catalog's last ``matching.candidates``), as the
+    chat and the summary say it: the trials for the patient's own condition outside their
+    age or sex limits (``outside_limits_offered``), and how many others were left out."""
+    limited = outside_limits_offered(db, found)
+    return limited, (getattr(found, "left_out", 0) or 0) - len(limited)
+
+
 def outside_limits_offered(db: Any, found: Any) -> list[dict[str, Any]]:
     """The trials for the patient's own condition that pruning left out for age or sex
     (``matching.outside_limits``), those the chat offers (recruiting or about to), each

@@ -58,8 +58,11 @@ def _condition_index() -> tuple[dict[str, str], dict[str, str]]:
     return terms, abbreviations
 
 
+@lru_cache(maxsize=20_000)
 def condition_concept(name: str) -> str | None:
-    """The condition concept id a registry condition name stands for, or None."""
+    """The condition concept id a registry condition name stands for, or None (remembered
+    like the index it reads: the importer, the planner's gate and the reach ask again for
+    the same registry names, each a fuzzy search when the name is not a term)."""
     terms, abbreviations = _condition_index()
     candidates = [name.strip()]
     inner = _PAREN.findall(name)

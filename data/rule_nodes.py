@@ -177,7 +177,7 @@ def condition_target(record: dict) -> dict | None:
     texts = own + [t for t in indexed if t not in unknown]
     within = list(dict.fromkeys([*(record.get("condition_ancestors") or []),
                                  *(c for t in unknown for c in concepts_within(t) if c not in concepts)]))
-    filed = [t for t in indexed if t not in unknown and t not in own]     # h2: index terms in texts file only
+    filed = [t for t in indexed if t not in unknown and t not in own]     # known index terms: they only file the trial
     if not concepts and not texts:
         return None
     rule: dict[str, Any] = {"type": "target_condition"}
