@@ -49,3 +49,9 @@ def test_lower_case_abbreviation_that_is_not_a_word_is_read():
 def test_lupus_anticoagulant_is_a_known_limit():
     # documented limitation: "Lupus anticoagulant" (a lab test) still reads as lupus
     assert concepts("Lupus anticoagulant negative")[0][1] == "sle"
+
+
+def test_lupus_nephritis_classes_and_renal_lupus_are_lupus_nephritis():
+    # ISN/RPS classes name lupus nephritis, as relatives and clinicians write them
+    for text in ("hes had class IV nephritis on biopsy", "Class III/IV nephritis", "she has renal lupus"):
+        assert [c for _, c in concepts(text)] == ["lupus_nephritis"], text

@@ -30,3 +30,9 @@ def test_common_english_sentences_give_no_facts():
 def test_exact_match_is_not_fuzzy_matched_again():
     facts = extract("lupus")
     assert len(facts) == 1
+
+
+def test_a_short_word_is_never_misspelt_inside_a_word_pair():
+    # "IV nephritis" is not a misspelt "IgA nephritis"; a long word pair still is recovered
+    assert [f.concept for f in extract("class IV nephritis on biopsy") if f.concept == "iga_nephropathy"] == []
+    assert [f.concept for f in extract("iga nefritis")] == ["iga_nephropathy"]

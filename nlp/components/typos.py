@@ -5,7 +5,8 @@ all: alphabetic, long enough, not a stop word and not one of the most frequent E
 words (so "people", "sleep", "lotus", "status" never become diseases). A candidate term
 must share the first letter and reach a length-dependent ``fuzz.ratio`` threshold
 (data/nlp/extraction.yaml ``typos``). Adjacent word pairs are tried against two-word terms
-("rheumatiod arthritis"). Results are cached per word.
+("rheumatiod arthritis"); a word too short to be tried alone must then be exactly the
+term's word ("IV nephritis" is not "IgA nephritis"). Results are cached per word.
 """
 from __future__ import annotations
 
@@ -91,6 +92,11 @@ class TypoMatcher:
     def _plausible(self, low: str) -> bool:
         return len(low) >= self.min_length and low not in STOP_WORDS and low not in self.common and low not in self.targets
 
+    def _short_words_kept(self, text: str, term: str) -> bool:
+        """A word too short to be fuzzy-matched alone stays exactly itself inside a pair:
+        "IV nephritis" is not a misspelt "IgA nephritis"."""
+        return all(word == meant for word, meant in zip(text.split(), term.split()) if len(word) < self.min_length)
+
     def __call__(self, doc: Doc, covered: set[int]) -> list[Candidate]:
         found: list[Candidate] = []
         n = len(doc)
@@ -109,7 +115,7 @@ class TypoMatcher:
                 if not all(t.is_alpha for t in pair):
                     continue
                 term = self.lookup(pair.text.lower(), 2)
-                if term:
+                if term and self._short_words_kept(pair.text.lower(), term):
                     found.extend(Candidate(start, end, label, concept, fuzzy=True) for label, concept in self.targets[term])
                     break
         return found
