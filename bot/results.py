@@ -45,12 +45,14 @@ def shown_criteria(criteria: Iterable[Any]) -> list[dict[str, Any]]:
     rule of its own) is not shown; a heading over sub-criteria gives way to them, each
     with its own verdict, under the heading's parent. Under an "any" heading only the
     alternatives that decide its verdict stay (a failed alternative is not a reason when
-    another one fits). Verdicts are unchanged: they come from the rules."""
+    another one fits), and of undecided cohorts only the patient's when the patient's
+    diagnosis meets one (``matching.cohorts.other_cohorts``). Verdicts are unchanged: they come from the rules."""
     items = list(criteria)
     rows = [_criterion(c) for c in items]
     children: dict[str | None, list[dict]] = {}
     for row, item in zip(rows, items):
         row["combine"] = getattr(item, "combine", None)
+        row["_other"] = getattr(item, "other_cohort", False)
         rule = (getattr(item, "criterion", None) or {}).get("rule")
         row["_bare"] = rule is None or is_review_only(rule)
         children.setdefault(row["parent"], []).append(row)
@@ -60,7 +62,7 @@ def shown_criteria(criteria: Iterable[Any]) -> list[dict[str, Any]]:
         below = children.get(row["id"], [])
         if is_heading(row["text"]) and (below or row["_bare"]):
             if row["combine"] == "any":
-                below = [c for c in below if _decides(c["status"], row["status"])]
+                below = [c for c in below if _decides(c["status"], row["status"]) and not c["_other"]]
             for child in below:
                 visit(child, parent)
             return
@@ -72,7 +74,7 @@ def shown_criteria(criteria: Iterable[Any]) -> list[dict[str, Any]]:
     for top in children.get(None, []):
         visit(top, None)
     for row in shown:
-        del row["_bare"]
+        del row["_bare"], row["_other"]
     return shown
 
 

@@ -8,14 +8,28 @@ MMT-8 and a platelet history is noise. ``focused_items(result)`` is
 ``TrialResult.open_items`` with, inside every undecided "any", only the alternatives whose
 diagnosis the patient meets, when there are such; otherwise every alternative, as before.
 Verdicts are unchanged: this only chooses which open items are worth listing.
+
+A cohort's diagnosis counts as met when the patient states it, even when the criterion's
+"for at least 6 months" is still open ("dermatomyositis", no date yet: the myositis
+cohort is hers, the Crohn's and Still's cohorts are not). ``other_cohorts`` marks the same
+alternatives on the criteria the chat and summary list (``CriterionResult.other_cohort``).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from core.truth import TRUE, UNKNOWN
+from core.truth import REVIEW, TRUE, UNKNOWN
 from data.rule_nodes import CONDITION_LEAVES
+from matching.leaf_result import LeafResult
 from matching.node_kinds import ALL, ANY, CRIT, GROUP, LEAF, NOT
+
+
+def diagnosis_met(result: LeafResult) -> bool:
+    """Whether a condition leaf names a diagnosis the patient has: judged true, or stated
+    with only its date still open (``diagnosis_date:`` question)."""
+    if result.leaf.get("type") not in CONDITION_LEAVES:
+        return False
+    return result.value == TRUE or (result.value == UNKNOWN and (result.ask or "").startswith("diagnosis_date:"))
 
 
 def focused_items(result: Any) -> list[tuple[int, int]]:
@@ -30,13 +44,13 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
         if found is None:
             op, arg = book.op[node], book.arg[node]
             if op == LEAF:
-                found = arg.get("type") in CONDITION_LEAVES and judgement.value(node) == TRUE
-            elif op in (ALL, GROUP):
+                found = arg.get("type") in CONDITION_LEAVES and diagnosis_met(judgement.leaf_result(node))
+            elif op in (ALL, ANY, GROUP):   # a cohort "Crohn's or UC, and ...": one diagnosis is enough
                 children = arg[1] if op == GROUP else arg
-                found = (op == ALL or arg[0] == "all") and any(meets_diagnosis(c) for c in children)
+                found = any(meets_diagnosis(c) for c in children)
             elif op == CRIT:
                 found = meets_diagnosis(arg[0])
-            else:                         # an "any" inside, a negation: no stated cohort
+            else:                         # a negation: no stated cohort
                 found = False
             met[node] = found
         return found
@@ -60,3 +74,37 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
 
     return [(top, leaf) for top in result.plan.tops if judgement.value(top) == UNKNOWN
             for leaf in open_leaves(top)]
+
+
+def _rule_meets(rule: dict, ev: Any) -> bool:
+    for op in ("all", "any"):
+        if op in rule:
+            return any(_rule_meets(sub, ev) for sub in rule[op])
+    if "not" in rule or "type" not in rule:
+        return False
+    return rule["type"] in CONDITION_LEAVES and diagnosis_met(ev.leaf(rule))
+
+
+def _criterion_meets(criterion: Any, ev: Any) -> bool:
+    if criterion.children:
+        return any(_criterion_meets(child, ev) for child in criterion.children)
+    rule = criterion.criterion.get("rule")
+    return rule is not None and _rule_meets(rule, ev)
+
+
+def other_cohorts(criteria: list, ev: Any) -> list:
+    """Mark (``other_cohort = True``) and return the undecided alternatives of undecided
+    "any" criteria whose diagnosis the patient does not meet while another alternative's
+    is met: the cohorts that are not the patient's. Verdicts are unchanged."""
+    marked = []
+    for criterion in criteria:
+        if criterion.combine != "any" or criterion.status not in (UNKNOWN, REVIEW):
+            continue
+        undecided = [c for c in criterion.children if c.status in (UNKNOWN, REVIEW)]
+        mine = [c for c in undecided if _criterion_meets(c, ev)]
+        if mine:
+            for child in undecided:
+                if child not in mine:
+                    child.other_cohort = True
+                    marked.append(child)
+    return marked

@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any, Callable, Iterable
 
 from data.rule_nodes import registry_criteria
+from matching.cohorts import other_cohorts
 from matching.evaluate import Evaluator
 from matching.plans import Judgement, PlanBook, TrialPlan, shared_book
 from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
@@ -44,6 +45,7 @@ class CriterionResult:
     combine: str | None = None
     children: list["CriterionResult"] = field(default_factory=list, repr=False)
     criterion: dict = field(default_factory=dict, repr=False)
+    other_cohort: bool = False      # an alternative cohort the patient's diagnosis is not (matching.cohorts)
 
     def to_dict(self) -> dict[str, Any]:
         evidence = [e.to_dict() for e in self.evidence]
@@ -145,7 +147,8 @@ class TrialResult:
     @property
     def criteria(self) -> list[CriterionResult]:
         """Every criterion, parents before children, with status and evidence."""
-        return self._lazy("criteria", lambda: judge_criteria(self.trial, self._batch.judgement.ev))
+        return self._lazy("criteria", lambda: _with_cohorts(judge_criteria(self.trial, self._batch.judgement.ev),
+                                                            self._batch.judgement.ev))
 
     @property
     def questions(self) -> list:
@@ -286,6 +289,11 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
             found = memo[conditions] = condition_strength(conditions, patient, ev.terminology)
         fits.append(found)
     return fits
+
+
+def _with_cohorts(criteria: list[CriterionResult], ev: Evaluator) -> list[CriterionResult]:
+    other_cohorts(criteria, ev)
+    return criteria
 
 
 def judge_criteria(trial: dict, ev: Evaluator) -> list[CriterionResult]:

@@ -43,3 +43,42 @@ def test_with_no_cohort_met_every_alternative_stays_open(db_path):
     profile = Profile([Fact("AGE", "age", "40", 0, 2, value=40)])
     asked = " | ".join(q.clinician for q in match(profile, [record], today=TODAY)[0].questions)
     assert "SLEDAI" in asked and "MMT-8" in asked
+
+
+def _two_cohorts():
+    """A heading over two disease cohorts, each "diagnosed at least 6 months ago" plus a
+    treatment history, as Chinese multi-disease CAR-T records write them."""
+    def cohort(cid, concept, heading):
+        return {"id": cid, "kind": "inclusion", "text": heading, "combine": "all", "children": [
+            {"id": f"{cid}.1", "kind": "inclusion", "text": f"At least 6 months before screening, diagnosed as {concept}",
+             "rule": {"type": "diagnosis", "concept": concept, "min_duration_months": 6}},
+            {"id": f"{cid}.2", "kind": "inclusion", "text": "Failed methotrexate",
+             "rule": {"type": "therapy", "concept": "methotrexate", "response": "failed"}}]}
+    return {"id": "T-TWO", "nct_id": None, "title": "two cohorts", "conditions": [], "criteria": [
+        {"id": "inc-1", "kind": "inclusion", "combine": "any",
+         "text": "The following screening can be performed by meeting any of the above entry criteria", "children": [
+             cohort("inc-1.1", "crohns_disease", "Diagnosed as refractory Crohn disease:"),
+             cohort("inc-1.2", "dermatomyositis", "Diagnosed as refractory dermatomyositis:")]}]}
+
+
+def test_a_stated_diagnosis_without_its_date_still_chooses_the_cohort():
+    """"My daughter has dermatomyositis" (no date yet): the myositis cohort is hers, even
+    though its "at least 6 months" is open; she is not asked about Crohn's disease, and the
+    chat's open items (bot.results.shown_criteria) list only her cohort."""
+    from bot.results import criteria_by_status
+
+    profile = Profile([Fact("CONDITION", "dermatomyositis", "dermatomyositis", 0, 15)])
+    result = match(profile, [_two_cohorts()], today=TODAY)[0]
+    asked = " | ".join(q.clinician for q in result.questions)
+    assert result.verdict == "possible"
+    assert "Crohn" not in asked and "dermatomyositis" in asked
+    shown = [row["id"] for row in criteria_by_status(result.criteria)["open"]]
+    assert shown == ["inc-1.2.1", "inc-1.2.2"]
+    assert [c.id for c in result.criteria if c.other_cohort] == ["inc-1.1"]
+
+
+def test_with_no_stated_diagnosis_both_cohorts_stay_listed():
+    from bot.results import criteria_by_status
+
+    result = match(Profile([Fact("AGE", "age", "40", 0, 2, value=40)]), [_two_cohorts()], today=TODAY)[0]
+    assert [row["id"] for row in criteria_by_status(result.criteria)["open"]] == ["inc-1.1.1", "inc-1.1.2", "inc-1.2.1", "inc-1.2.2"]
