@@ -38,6 +38,8 @@ def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact
     kind = question.kind
     if kind == "diagnosis_any":
         return _diagnoses(question, text, reply)
+    if kind == "diagnosis_open":      # the person's own words: read as free text
+        return []
     if question.form == "yes_no":
         if says(reply, "no"):
             return _yes_no(question, text, False)

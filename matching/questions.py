@@ -113,7 +113,7 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
     term = load_terminology()
     kind, concept, detail = _parse_key(key)
     if key == DIAGNOSIS_ANY:
-        kind = "diagnosis_any"
+        kind = "diagnosis_any" if concepts else "diagnosis_open"
     entry = texts.entry(kind, key)
     label = term.label(concept) if concept else ""
     unit = entry.get("unit")
@@ -450,7 +450,11 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         cand.rounded = round(cand.gain, 6)
     diagnoses = sorted((c for c in candidates.values() if c.main_diagnosis), key=lambda c: (-len(c.trials), c.key))
     if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
-        question = build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in diagnoses])
+        # nothing stated and more diseases than fit one question: asked in the person's own
+        # words (a list of 22 diseases, "malignancy" first, is no question); else at most
+        # the diseases of the most trials
+        listed = [] if len(diagnoses) > _COMBINED_DIAGNOSES and not stated else diagnoses[:_COMBINED_DIAGNOSES]
+        question = build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in listed])
         question.gain, question.worth = max(c.gain for c in diagnoses), True
         return question
     if diagnoses:

@@ -78,6 +78,24 @@ def test_several_unknown_diagnoses_become_one_choice_question():
     assert all(f.negated for f in none) and len(none) == 2
 
 
+def test_too_many_unknown_diagnoses_are_asked_in_the_persons_own_words():
+    """Registry trials for 8 diseases and nothing stated: no list of 8 diseases to pick
+    from, one open question naming the diseases trialbot is for; the reply is free text."""
+    concepts = ["sle", "itp", "crohns_disease", "ulcerative_colitis", "dermatomyositis",
+                "rheumatoid_arthritis", "breast_cancer", "type_2_diabetes"]
+    trials = [_trial(f"T{i}", _criterion("inc-1", "inclusion", {"type": "diagnosis", "concept": c}), conditions=[c])
+              for i, c in enumerate(concepts)]
+    question = next_question(_results(trials))
+    assert question.key == "diagnosis" and question.concepts == []
+    assert question.options == ["Not sure"]
+    assert "lupus" in question.patient and "breast" not in question.patient
+    assert question.answer_to_facts("lupus") == []          # read as free text by the engine
+    assert question.answer_to_facts("not sure") is None
+    # with a diagnosis stated, the other diseases of several trials are at most six
+    stated = next_question(_results(trials, Fact("CONDITION", "sle", "lupus")))
+    assert stated is None or len(stated.concepts) <= 6
+
+
 def test_once_a_disease_of_the_trial_is_stated_its_other_disease_groups_wait():
     # a lupus patient is not asked first whether she also has systemic sclerosis or ITP
     groups = {"any": [
