@@ -76,3 +76,13 @@ def test_a_list_of_therapies_that_all_failed_with_words_between():
                  "Treated with mycophenolate 3 g/day since 2021 and rituximab x2 cycles (2023), both without adequate response."):
         drugs = {f.concept: f.status for f in extract(text) if f.label == "DRUG"}
         assert drugs == {"mycophenolate": "failed", "rituximab": "failed"}, (text, drugs)
+
+
+def test_nothing_keeps_them_up_fails_every_treatment_of_the_list_and_lay_splenectomy():
+    facts = extract("my husband has ITP. hes tried steroids, ivig, romiplostim and eltrombopag, nothing keeps "
+                    "them up. spleen removed 2022")
+    drugs = {f.concept: f.status for f in facts if f.label == "DRUG"}
+    assert drugs == {"glucocorticoid": "failed", "ivig": "failed", "romiplostim": "failed", "eltrombopag": "failed"}
+    assert [(f.concept, f.date) for f in facts if f.label == "PROCEDURE"][0][0] == "splenectomy"
+    assert [f.status for f in extract("on prednisone, nothing else helps with the pain")] == ["current"]
+    assert [f.concept for f in extract("he had his spleen out in 2022")] == ["splenectomy"]
