@@ -40,3 +40,14 @@ def test_cue_word_picks_the_fact():
 
 def test_future_years_are_not_dates():
     assert when("lupus since 2099") == []
+
+
+def test_since_an_age_gives_how_long_with_the_patients_age():
+    """"17, dermatomyositis since she was 14": 3 years (a relative's wording); without the
+    patient's age, or with two ages, no duration is guessed."""
+    facts = extract("my daughter (17) has dermatomyositis since she was 14")
+    assert [round(f.duration_days / 365.25) for f in facts if f.label == "CONDITION"] == [3]
+    facts = extract("I am 40, lupus since the age of 25")
+    assert [f.value for f in facts if f.label == "AGE"] == [40]
+    assert [round(f.duration_days / 365.25) for f in facts if f.label == "CONDITION"] == [15]
+    assert [f.duration_days for f in extract("lupus since age 12") if f.label == "CONDITION"] == [None]

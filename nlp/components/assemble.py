@@ -269,6 +269,19 @@ class FactBuilder:
                 facts[index].historical = True   # "etanercept 2005-2009": a use that has ended
             if expression.duration_days is not None:
                 facts[index].duration_days = expression.duration_days
+            if expression.onset_age is not None:
+                facts[index].duration_days = _since_age(expression.onset_age, facts)
+
+
+def _since_age(onset: float, facts: list[Fact]) -> float | None:
+    """How long an illness that began at age ``onset`` has lasted, from the patient's age
+    stated in the same text: the years between them, as the person means it ("17, since
+    she was 14": 3 years; as approximate as "since 2019"), or None when under a year or
+    when the text states no single age."""
+    ages = [f.value for f in facts if f.label == "AGE" and not f.family and not f.negated and f.value is not None]
+    if len(set(ages)) != 1 or ages[0] - onset < 1:
+        return None
+    return round((ages[0] - onset) * 365.25, 2)
 
 
 def _age_from_birth(fact: Fact, born: dict, today: date) -> None:

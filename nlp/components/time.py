@@ -41,6 +41,8 @@ class TimeExpression:
     adjacent: bool = False
     # a point in time ("in 2017", "March 2024"), not the start of something ("since 2017")
     point: bool = False
+    # the age something began at ("since she was 14"): how long, once the age is known
+    onset_age: float | None = None
 
 
 class TimeReader:
@@ -116,6 +118,8 @@ class TimeReader:
                 if groups.get("day"):
                     text += f"-{int(groups['day']):02d}"
             return TimeExpression(start, end, date=text, point=kind == "date")
+        if kind == "onset_age":
+            return TimeExpression(start, end, onset_age=float(groups["value"]))
         unit = self.units.get((groups.get("unit") or "").lower())
         count = self._count(groups.get("value"))
         if unit is None or count is None:
