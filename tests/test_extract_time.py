@@ -51,3 +51,12 @@ def test_since_an_age_gives_how_long_with_the_patients_age():
     assert [f.value for f in facts if f.label == "AGE"] == [40]
     assert [round(f.duration_days / 365.25) for f in facts if f.label == "CONDITION"] == [15]
     assert [f.duration_days for f in extract("lupus since age 12") if f.label == "CONDITION"] == [None]
+
+
+def test_a_duration_written_right_after_the_illness_is_its_duration():
+    facts = extract("hi im 61 with rheumatoid arthritis 20 yrs. been thru mtx")
+    assert [round(f.duration_days / 365.25) for f in facts if f.label == "CONDITION"] == [20]
+    assert [f.value for f in facts if f.label == "AGE"] == [61]
+    # only the mention right before it: never an age, never a dose
+    assert all(f.duration_days is None for f in extract("she is 24 years old, lupus"))
+    assert [f.duration_days for f in extract("prednisone 10 mg daily") if f.label == "DRUG"] == [None]

@@ -125,8 +125,8 @@ class TimeReader:
         if unit is None or count is None:
             return None
         days = count * unit
-        if kind == "duration":
-            return TimeExpression(start, end, duration_days=round(days, 2))
+        if kind in ("duration", "adjacent_duration"):
+            return TimeExpression(start, end, duration_days=round(days, 2), adjacent=kind == "adjacent_duration")
         if kind == "ago":
             when = today - timedelta(days=round(days))
             text = when.strftime("%Y-%m") if unit >= 365 else when.isoformat()
