@@ -86,3 +86,11 @@ def test_nothing_keeps_them_up_fails_every_treatment_of_the_list_and_lay_splenec
     assert [(f.concept, f.date) for f in facts if f.label == "PROCEDURE"][0][0] == "splenectomy"
     assert [f.status for f in extract("on prednisone, nothing else helps with the pain")] == ["current"]
     assert [f.concept for f in extract("he had his spleen out in 2022")] == ["splenectomy"]
+
+
+def test_and_now_makes_only_what_follows_current_and_been_through_is_tried():
+    facts = {f.concept: (f.status, f.historical) for f in extract(
+        "been thru mtx, enbrel, humira, actemra, orencia and now rinvoq")}
+    assert facts["upadacitinib"][0] == "current"
+    assert facts["abatacept"] == (None, True) and facts["methotrexate"] == (None, True)
+    assert drugs("on rinvoq, it's not working either") == [("upadacitinib", "failed")]
