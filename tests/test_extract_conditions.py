@@ -55,3 +55,11 @@ def test_lupus_nephritis_classes_and_renal_lupus_are_lupus_nephritis():
     # ISN/RPS classes name lupus nephritis, as relatives and clinicians write them
     for text in ("hes had class IV nephritis on biopsy", "Class III/IV nephritis", "she has renal lupus"):
         assert [c for _, c in concepts(text)] == ["lupus_nephritis"], text
+
+
+def test_ra_after_oxygen_saturation_is_room_air_not_rheumatoid_arthritis():
+    # a real physician note: "HR 115, RR 15, T 38.2, SpO2 98% on RA"
+    assert concepts("Her BP is 150/85, HR 115, RR 15, T 38.2, SpO2 98% on RA.") == []
+    assert concepts("sats 95% RA") == []
+    assert concepts("62F with RA on methotrexate") == [("RA", "rheumatoid_arthritis")]
+    assert concepts("She has RA and lupus") == [("RA", "rheumatoid_arthritis"), ("lupus", "sle")]

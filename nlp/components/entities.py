@@ -14,7 +14,8 @@ Resolution, in order:
 4. a generic "infection" right next to a named infection is dropped ("hepatitis B
    infection" is one fact), and so is a marker that names a CAR-T product ("CD7 CAR-T"),
    and a disease that names a place or a team ("the stroke department", "the lupus
-   clinic": ``service_words``).
+   clinic": ``service_words``), and an abbreviation that means something else where it
+   is written ("SpO2 98% on RA": room air; ``other_senses``).
 """
 from __future__ import annotations
 
@@ -58,6 +59,11 @@ class EntityRecognizer:
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
+        self.other_senses = {
+            str(entry["abbreviation"]): (frozenset(str(w).lower() for w in entry.get("after") or ()),
+                                         frozenset(str(w).lower() for w in entry.get("near") or ()), int(entry.get("window", 0)))
+            for entry in vocabulary.get("other_senses") or ()
+        }
         self.roman_scores = {
             c.id for c in terminology.by_category("score") if c.attrs.get("range", [0, 100])[1] <= 4
         }
@@ -90,6 +96,8 @@ class EntityRecognizer:
             ranked.append((candidate, "typo", self._measure(doc, candidate)))
         chosen = _resolve(ranked)
         chosen = _drop_redundant(doc, chosen, self.service_words)
+        if self.other_senses:
+            chosen = [item for item in chosen if not self._other_sense(doc, item[0])]
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))
@@ -97,6 +105,17 @@ class EntityRecognizer:
         doc.ents = ents
         doc._.trialbot_meta = meta
         return doc
+
+    def _other_sense(self, doc: Doc, candidate: Candidate) -> bool:
+        """An abbreviation written where it means something else (``other_senses``)."""
+        sense = self.other_senses.get(doc[candidate.start:candidate.end].text)
+        if sense is None or candidate.start == 0:
+            return False
+        after, near, window = sense
+        if doc[candidate.start - 1].lower_ in after:
+            return True
+        first = max(doc[candidate.start].sent.start if doc.has_annotation("SENT_START") else 0, candidate.start - window)
+        return any(token.lower_ in near for token in doc[first:candidate.start])
 
     def _measure(self, doc: Doc, candidate: Candidate) -> dict[str, Any]:
         if candidate.label not in MEASURED:
