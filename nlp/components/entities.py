@@ -29,7 +29,7 @@ from nlp.components.demographics import PatternFacts
 from nlp.components.measurements import ValueReader
 from nlp.components.patterns import PatternRunner
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.terms import Candidate, TermMatcher
+from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
 
 ENTITIES_PIPE = "trialbot_entities"
@@ -59,11 +59,15 @@ class EntityRecognizer:
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
+        words = lambda entry, key: frozenset(str(w).lower() for w in entry.get(key) or ())  # noqa: E731
         self.other_senses = {
-            str(entry["abbreviation"]): (frozenset(str(w).lower() for w in entry.get("after") or ()),
-                                         frozenset(str(w).lower() for w in entry.get("near") or ()), int(entry.get("window", 0)))
+            str(entry["abbreviation"]): (words(entry, "after"), words(entry, "near"), words(entry, "near_both"),
+                                         int(entry.get("window", 0)), entry.get("concept"))
             for entry in vocabulary.get("other_senses") or ()
         }
+        for entry in self.other_senses.values():
+            if entry[4] is not None and terminology.get(entry[4]) is None:
+                raise ValueError(f"extraction.yaml other_senses: unknown concept {entry[4]!r}")
         self.roman_scores = {
             c.id for c in terminology.by_category("score") if c.attrs.get("range", [0, 100])[1] <= 4
         }
@@ -97,7 +101,7 @@ class EntityRecognizer:
         chosen = _resolve(ranked)
         chosen = _drop_redundant(doc, chosen, self.service_words)
         if self.other_senses:
-            chosen = [item for item in chosen if not self._other_sense(doc, item[0])]
+            chosen = self._other_senses(doc, chosen)
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))
@@ -106,16 +110,29 @@ class EntityRecognizer:
         doc._.trialbot_meta = meta
         return doc
 
-    def _other_sense(self, doc: Doc, candidate: Candidate) -> bool:
-        """An abbreviation written where it means something else (``other_senses``)."""
-        sense = self.other_senses.get(doc[candidate.start:candidate.end].text)
-        if sense is None or candidate.start == 0:
-            return False
-        after, near, window = sense
-        if doc[candidate.start - 1].lower_ in after:
+    def _other_senses(self, doc: Doc, chosen: list) -> list:
+        """Abbreviations written where they mean something else (``other_senses``): dropped,
+        or read as the other concept."""
+        kept = []
+        for candidate, origin, info in chosen:
+            sense = self.other_senses.get(doc[candidate.start:candidate.end].text)
+            if sense is not None and self._means_other(doc, candidate, sense):
+                if sense[4] is None:
+                    continue
+                concept = self.terminology.get(sense[4])
+                candidate = Candidate(candidate.start, candidate.end, fact_label(concept), concept.id, fuzzy=candidate.fuzzy)
+            kept.append((candidate, origin, info))
+        return kept
+
+    @staticmethod
+    def _means_other(doc: Doc, candidate: Candidate, sense: tuple) -> bool:
+        after, near, near_both, window, _concept = sense
+        sentence = doc[candidate.start].sent if doc.has_annotation("SENT_START") else doc[:]
+        if candidate.start > sentence.start and doc[candidate.start - 1].lower_ in after:
             return True
-        first = max(doc[candidate.start].sent.start if doc.has_annotation("SENT_START") else 0, candidate.start - window)
-        return any(token.lower_ in near for token in doc[first:candidate.start])
+        before = doc[max(sentence.start, candidate.start - window):candidate.start]
+        following = doc[candidate.end:min(sentence.end, candidate.end + window)]
+        return any(t.lower_ in near or t.lower_ in near_both for t in before) or any(t.lower_ in near_both for t in following)
 
     def _measure(self, doc: Doc, candidate: Candidate) -> dict[str, Any]:
         if candidate.label not in MEASURED:
