@@ -139,3 +139,16 @@ def test_a_writer_speaking_of_she_or_he_is_a_relative(text, sex):
 
 def test_a_relative_of_unknown_relation_does_not_make_the_writers_words_family():
     assert not fact("I doubt it's TB, she has never been abroad", "tuberculosis").family
+
+
+def test_a_relative_named_with_her_or_his_is_someone_else_to_the_end_of_the_sentence():
+    # a real physician note: the husband's cancer and chemotherapy are not the patient's
+    facts = extract("A 46-year-old woman with MDD. Her husband was diagnosed with colon cancer a year ago "
+                    "and is undergoing chemotherapy.")
+    assert {f.concept: f.family for f in facts if f.label in ("CONDITION", "DRUG")} == {
+        "major_depressive_disorder": False, "colorectal_cancer": True, "chemotherapy": True}
+    # the patient named nearer keeps the fact hers
+    assert [f.family for f in extract("The patient and her husband report that she has had lupus since 2010.")
+            if f.label == "CONDITION"] == [False]
+    assert [(f.concept, f.family) for f in extract("my daughter has lupus. her husband has psoriasis")
+            if f.label == "CONDITION"] == [("sle", False), ("psoriasis", True)]

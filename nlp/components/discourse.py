@@ -52,17 +52,22 @@ class People:
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
             if self._said_of_other_relative(ent, speaker):
                 return True     # "my son (12) has T-ALL. my husband has psoriasis": the husband's
+        elif self._said_of_other_relative(ent, speaker, whole_sentence=True):
+            # a note about the patient: "Her husband was diagnosed with colon cancer a year
+            # ago and is undergoing chemotherapy" is the husband's, to the end of the sentence
+            return True
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent)
         return False
 
-    def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
+    def _said_of_other_relative(self, ent: Span, speaker: Speaker | None, whole_sentence: bool = False) -> bool:
         """The nearest person named before the mention in its sentence (within
-        ``WRITER_SCOPE`` tokens) is "my/our <relation>", another relative than the one the
-        message is about ("my son (12) has T-ALL. my husband has psoriasis"; a patient
-        writing "I have RA, my husband has psoriasis")."""
+        ``WRITER_SCOPE`` tokens, or anywhere before it in a note about the patient) is
+        "my/our/her/his <relation>", another relative than the one the message is about
+        ("my son (12) has T-ALL. my husband has psoriasis"; a patient writing "I have RA, my
+        husband has psoriasis"; a note's "Her husband was diagnosed with colon cancer")."""
         doc = ent.doc
-        start = max(ent.sent.start, ent.start - WRITER_SCOPE)
+        start = ent.sent.start if whole_sentence else max(ent.sent.start, ent.start - WRITER_SCOPE)
         for i in range(ent.start - 1, start - 1, -1):
             token = doc[i]
             lower = token.lower_
@@ -75,9 +80,12 @@ class People:
                 continue
             if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
                 return True     # "my daughter has lupus, my other daughter has ITP": someone else
-            if i == 0 or doc[i - 1].lower_ not in self.words.possessives:
+            owner = doc[i - 1].lower_ if i > 0 else ""
+            if owner in self.words.other_possessives:
+                return True     # "her husband", "the patient's mother": never the patient
+            if owner not in self.words.possessives:
                 return False
-            return relation != speaker.relation
+            return speaker is None or relation != speaker.relation
         return False
 
     def _relation_in(self, cue: Span) -> str | None:

@@ -61,6 +61,7 @@ class Relations:
     pronoun_age: dict[str, re.Pattern]   # sex -> "he's 73" / "she is 67"
     writer_words: frozenset[str]
     possessives: frozenset[str]
+    other_possessives: frozenset[str]
     self_statements: tuple[re.Pattern, ...]
     third_person: dict[str, re.Pattern]     # sex -> "she", "he's" ...
     first_plural: re.Pattern
@@ -152,6 +153,7 @@ def relations() -> Relations:
         pronoun_age=pronoun_age,
         writer_words=frozenset(_words(doc.get("writer_words"), f"{name}.writer_words")),
         possessives=frozenset(possessives),
+        other_possessives=frozenset(_words(doc.get("other_possessives"), f"{name}.other_possessives")),
         other_person_words=frozenset(_words(doc.get("other_person_words"), f"{name}.other_person_words")),
         first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(first), re.IGNORECASE),
         young_patient=tuple(young),
