@@ -564,3 +564,15 @@ def test_a_nursing_mother_writing_about_her_baby_is_the_patient():
 def test_a_parent_writing_about_an_infant_with_a_disease_keeps_the_infant_the_patient():
     found = {f.concept: f for f in facts("my daughter is 8 months old, she has ITP. I'm breastfeeding her")}
     assert not found["itp"].family and found["age"].value < 1 and not found["age"].family
+
+
+def test_no_more_is_stopped_and_a_pregnancy_after_since_is_over():
+    from nlp import extract as _extract
+
+    facts = {f.label: f for f in _extract("no more cellcept since the pregnancy")}
+    assert facts["DRUG"].historical and not facts["DRUG"].negated
+    assert facts["PREGNANCY"].historical and not facts["PREGNANCY"].negated
+    assert _extract("flared after the pregnancy")[0].historical
+    assert not _extract("she is pregnant")[0].historical
+    # "no more" reaches only the next words: the treatment that stopped the flares is not stopped
+    assert [f.historical for f in _extract("no more flares since rituximab")] == [False]
