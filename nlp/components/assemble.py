@@ -91,7 +91,8 @@ class FactBuilder:
                 start=start_char,
                 end=end_char,
                 negated=negated,
-                historical="HISTORICAL" in categories or i in listed_history,
+                historical="HISTORICAL" in categories or i in listed_history
+                or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker),
                 uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent),
@@ -269,6 +270,20 @@ class FactBuilder:
                 facts[index].historical = True   # "etanercept 2005-2009": a use that has ended
             if expression.duration_days is not None:
                 facts[index].duration_days = expression.duration_days
+
+
+def _adverse_effect(ent: Span, ents: list, i: int) -> bool:
+    """An adverse effect that ended a treatment is over with it: a condition between a
+    therapy and the stopping cue both share ("cyclosporine gave me high blood pressure so I
+    stopped it"; the THERAPY_INTOLERANT rules that allow CONDITION), not a disease named
+    before the therapy ("I have lupus and MMF gave me diarrhoea so we stopped it")."""
+    spans = {m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_INTOLERANT"}
+    if not spans:
+        return False
+    return any(other.label_ in ("DRUG", "PROCEDURE") and other.end <= ent.start
+               and other.sent.start == ent.sent.start
+               and any(m.modifier_span in spans for m in other._.modifiers)
+               for other in ents[:i])
 
 
 def _age_from_birth(fact: Fact, born: dict, today: date) -> None:

@@ -66,6 +66,9 @@ _DISJUNCTION = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 # disease, hemochromatosis, or autoimmune hepatitis"): up to three short unknown items
 _OR_LIST_GAP = re.compile(r"(?:[\s,/]+[^\W\d][\w'-]*(?:\s+[\w'-]+){0,2}\s*,){1,3}\s*(?:or|nor)\s+(?:(?:any|other|any\s+other)\s+)?",
                           re.IGNORECASE)
+# a comma list may hold abbreviations the pipeline does not know ("prior CVA, HTN, HL, DMII"):
+# up to two, each written in capitals
+_COMMA_LIST_GAP = re.compile(r"(?:\s*,\s*[A-Z][A-Z0-9]+[a-z]?){1,2}\s*,\s*(?:and\s+)?")
 # labels that make one list: treatments (a drug, a cell therapy), diagnoses (a disease, an
 # infection): "never had ustekinumab, CAR-T or any gene therapy"
 _LIST_KIND = {"DRUG": "treatment", "PROCEDURE": "treatment", "CONDITION": "diagnosis", "INFECTION": "diagnosis"}
@@ -73,13 +76,13 @@ _LIST_KIND = {"DRUG": "treatment", "PROCEDURE": "treatment", "CONDITION": "diagn
 
 def _chains(ents: list) -> list[list[int]]:
     """Runs of consecutive entities of one kind (``_LIST_KIND``) of one sentence joined only
-    by list words (or an "or" list's unknown items)."""
+    by list words (or an "or" list's unknown items, or a comma list's unknown abbreviations)."""
     chains: list[list[int]] = []
     for i, ent in enumerate(ents):
         prev = ents[i - 1] if i else None
         between = doc_text(ent.doc)[prev.end_char:ent.start_char] if prev is not None else ""
         if (prev is not None and _LIST_KIND.get(prev.label_, prev.label_) == _LIST_KIND.get(ent.label_, ent.label_)
-                and (_LIST_JOINER.fullmatch(between) or _OR_LIST_GAP.fullmatch(between))
+                and (_LIST_JOINER.fullmatch(between) or _OR_LIST_GAP.fullmatch(between) or _COMMA_LIST_GAP.fullmatch(between))
                 and _same_sentence(prev, ent)):
             chains[-1].append(i)
         else:
