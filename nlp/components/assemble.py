@@ -10,6 +10,7 @@ or score mention with no value at all is not a fact.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,6 +30,9 @@ from nlp.units import normalise_lab
 
 # a pregnancy dated longer ago than this is over (a pregnancy lasts about 280 days)
 PAST_PREGNANCY_DAYS = 300
+# a lab value or score dated at a point more than this many days before today is an earlier
+# one ("Cr 1.9 in 2023, now 1.1", "creatinine was 1.4 in march"): historical
+PAST_VALUE_DAYS = 90
 
 
 def _latest_day(written: str) -> date | None:
@@ -50,6 +54,7 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
                    "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
+_SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
 
 
 class FactBuilder:
@@ -61,6 +66,7 @@ class FactBuilder:
         self.people = People()
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
+        self.value_pairs = dict(vocabulary.get("value_pairs") or {})
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
@@ -108,6 +114,11 @@ class FactBuilder:
             facts.append(fact)
             kept.append(ent)
             bare.append(fact.status == "current" and bare_current(ent))
+            second = self._second_value(fact, readings.get(i), text)
+            if second is not None:      # "BP 150/95": the diastolic pressure too
+                facts.append(second)
+                kept.append(ent)
+                bare.append(False)
         self._headings(doc, kept, facts)
         self._attach_times(doc, facts, today, bare, births)
         self.events_before(kept, facts)
@@ -239,6 +250,20 @@ class FactBuilder:
             fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
         self._normalise_lab(fact)
 
+    def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
+        """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
+        gives systolic 150 and diastolic 95), with the first one's flags and span."""
+        if fact.label != "LAB" or reading is None or fact.value is None:
+            return None
+        other = self.value_pairs.get(fact.concept)
+        match = _SECOND_VALUE.match(text, reading.end) if other else None
+        if match is None:
+            return None
+        second = replace(fact, concept=other, value=float(match.group(1)), value_normalized=None,
+                         unit=fact.unit, comparator=None, uln_multiple=None, implausible=False)
+        self._normalise_lab(second)
+        return second
+
     def _normalise_lab(self, fact: Fact) -> None:
         normalise_lab(fact, self.terminology)
 
@@ -262,6 +287,10 @@ class FactBuilder:
         for index, expression in attach(doc_text(doc), times, facts, sentences.index, self.times).items():
             if expression.date is not None:
                 facts[index].date = expression.date
+                if facts[index].label in ("LAB", "SCORE") and expression.point:
+                    day = _latest_day(expression.date)
+                    if day is not None and (today - day).days > PAST_VALUE_DAYS:
+                        facts[index].historical = True
                 latest = _latest_day(expression.date) if expression.point and bare[index] else None
                 if latest is not None and latest.year < today.year:
                     # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now

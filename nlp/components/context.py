@@ -60,7 +60,7 @@ def add_context(nlp: Language) -> None:
         context.add([_rule(raw, rule_class) for raw in context_rules()])
 
 
-_LIST_JOINER = re.compile(r"(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
+_LIST_JOINER = re.compile(r"(?:\s*[x×]\s?\d{1,2})?(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
 _DISJUNCTION = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 # an "or" list may hold items the pipeline does not know ("no evidence of alcoholic liver
 # disease, hemochromatosis, or autoimmune hepatitis"): up to three short unknown items
@@ -98,12 +98,12 @@ def _same_sentence(first, second) -> bool:
 def coordinated_history(ents: list) -> set[int]:
     """Indexes of diagnoses a history list cue (``"metadata": {"list": true}``: "prior",
     "history of", "h/o") governs through a list: "prior CVA (no residual deficits), HTN, HL,
-    DMII" is all history. Only diagnoses (conditions, infections) and only from the
+    DMII" is all history, so is "Prior R-CHOP x6 (2020) and radiotherapy (2021)". Only from the
     first item the cue reaches; a list item said to be current ("HTN on amlodipine") keeps
     its own modifiers."""
     carried: set[int] = set()
     for chain in _chains(ents):
-        if len(chain) < 2 or _LIST_KIND.get(ents[chain[0]].label_) != "diagnosis":
+        if len(chain) < 2:
             continue
         if any(m.category == "HISTORICAL" and (m.rule.metadata or {}).get("list") for m in ents[chain[0]]._.modifiers):
             carried.update(i for i in chain[1:] if not any(m.category in ("THERAPY_CURRENT", "NEGATED_EXISTENCE")

@@ -67,6 +67,7 @@ class Relations:
     other_person_words: frozenset[str]
     first_person: re.Pattern
     young_patient: tuple[re.Pattern, ...] = ()   # a young patient described first (an infant's note)
+    writer_beside: tuple[re.Pattern, ...] = ()   # the writer setting their own illness beside the relative's
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -132,12 +133,8 @@ def relations() -> Relations:
             statements.append(re.compile(raw, re.IGNORECASE))
         except (re.error, TypeError) as exc:
             raise DataError(f"{name}.self_statements[{i}]", f"not a valid regular expression ({exc})") from None
-    young = []
-    for i, raw in enumerate(doc.get("young_patient") or []):
-        try:
-            young.append(re.compile(raw, re.IGNORECASE))
-        except (re.error, TypeError) as exc:
-            raise DataError(f"{name}.young_patient[{i}]", f"not a valid regular expression ({exc})") from None
+    young = _regexes(doc, "young_patient", name)
+    beside = _regexes(doc, "writer_beside", name)
     third = doc.get("third_person_subjects")
     if not isinstance(third, dict) or set(third) - {"female", "male"}:
         raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
@@ -155,7 +152,18 @@ def relations() -> Relations:
         other_person_words=frozenset(_words(doc.get("other_person_words"), f"{name}.other_person_words")),
         first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(first), re.IGNORECASE),
         young_patient=tuple(young),
+        writer_beside=tuple(beside),
     )
+
+
+def _regexes(doc: dict, key: str, name: str) -> list[re.Pattern]:
+    compiled = []
+    for i, raw in enumerate(doc.get(key) or []):
+        try:
+            compiled.append(re.compile(raw, re.IGNORECASE))
+        except (re.error, TypeError) as exc:
+            raise DataError(f"{name}.{key}[{i}]", f"not a valid regular expression ({exc})") from None
+    return compiled
 
 
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
@@ -207,6 +215,9 @@ def speaker_of(text: str) -> Speaker:
     subject = next((c for c in found if c[3] and (c[5] or not writer_first(c))), None)
     if subject is None:   # a child or partner the sentence goes on about
         subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient" and not writer_first(c)), None)
+    if subject is None:   # "my brother has SLE. I have RA myself": the writer sets their own illness beside his
+        subject = next((c for c in found if c[4] and not writer_first(c)
+                        and any(p.search(text, c[1]) for p in rel.writer_beside)), None)
     if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
         subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
                         and rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])), None)
