@@ -120,7 +120,12 @@ class FactBuilder:
                 kept.append(ent)
                 bare.append(False)
         self._headings(doc, kept, facts)
-        self._attach_times(doc, facts, today, bare, births)
+        older = {}      # fact index -> (end of its name, end of the older value): "platelets 45 in March, now 80"
+        for index, (ent, fact) in enumerate(zip(kept, facts)):
+            reading = readings.get(ents.index(ent)) if fact.label in ("LAB", "SCORE") else None
+            if reading is not None and reading.older_end is not None:
+                older[index] = (fact.end, reading.start)
+        self._attach_times(doc, facts, today, bare, births, older)
         self.events_before(kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
@@ -275,7 +280,7 @@ class FactBuilder:
 
     # --- time ------------------------------------------------------------------------
     def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool],
-                      births: list[tuple[int, int]] = ()) -> None:
+                      births: list[tuple[int, int]] = (), older: dict[int, tuple[int, int]] | None = None) -> None:
         if not any(fact.label in TIMED_LABELS for fact in facts):
             return      # nothing a time could attach to: the patterns need not run
         times = self.times(doc_text(doc), today)
@@ -285,6 +290,9 @@ class FactBuilder:
             return
         sentences = sentence_index(doc)
         for index, expression in attach(doc_text(doc), times, facts, sentences.index, self.times).items():
+            gap = (older or {}).get(index)
+            if gap is not None and gap[0] <= expression.start and expression.end <= gap[1]:
+                continue    # the date of the older value, not of the newer one the fact holds
             if expression.date is not None:
                 facts[index].date = expression.date
                 if facts[index].label in ("LAB", "SCORE") and expression.point:

@@ -101,6 +101,12 @@ class TimeReader:
         kind = match.row.get("kind")
         groups = match.groups
         start, end = match.start_char, match.end_char
+        if kind == "month":     # "in march": the latest such month up to today
+            month = self.months.get(groups["monthname"].lower().rstrip("."))
+            if not month:
+                return None
+            year = today.year if month <= today.month else today.year - 1
+            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
         if kind in ("date", "since", "range", "adjacent"):
             year = int(groups["year"])
             if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
