@@ -186,6 +186,8 @@ class FactBuilder:
             return True
         if info.get("negated"):  # a pattern that reads its own negation
             fact.negated = True
+        if info.get("hypothetical"):  # a pattern that reads a wish ("hoping to get pregnant one day")
+            fact.hypothetical = True
         if label in ("AGE", "WEIGHT"):
             for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible"):
                 if key in info:

@@ -42,6 +42,10 @@ class TimeExpression:
     adjacent: bool = False
     # a point in time ("in 2017", "March 2024"), not the start of something ("since 2017")
     point: bool = False
+    # a month without a year ("in march"): the latest such month, which dates a lab value or
+    # a score ("creatinine was 1.4 in march"), never a treatment (it may be to come: "booked
+    # for CAR-T in february")
+    month_only: bool = False
 
 
 class TimeReader:
@@ -106,7 +110,7 @@ class TimeReader:
             if not month:
                 return None
             year = today.year if month <= today.month else today.year - 1
-            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
+            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
         if kind in ("date", "since", "range", "adjacent"):
             year = int(groups["year"])
             if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
@@ -149,6 +153,8 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
             and not (fact.start < expression.end and expression.start < fact.end)
         ]
+        if expression.month_only:
+            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE")]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and _ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])]
