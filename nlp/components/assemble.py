@@ -71,6 +71,7 @@ class FactBuilder:
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
+        self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -161,6 +162,9 @@ class FactBuilder:
                 continue
             if any(p.search(text[max(0, fact.start - 40):fact.start]) for p in self.postpartum_still):
                 continue    # "she gave birth in 2020 and is now pregnant"
+            if any(p.search(text[max(0, fact.start - 40):fact.start]) for p in self.past_pregnancy_before):
+                fact.historical = True      # "gestational diabetes in her first pregnancy"
+                continue
             if fact.date:
                 latest = _latest_day(fact.date)
                 if latest is not None and (today - latest).days > PAST_PREGNANCY_DAYS:
@@ -188,6 +192,8 @@ class FactBuilder:
             fact.negated = True
         if info.get("hypothetical"):  # a pattern that reads a wish ("hoping to get pregnant one day")
             fact.hypothetical = True
+        if info.get("historical"):    # a pattern that reads an event over ("a miscarriage")
+            fact.historical = True
         if label in ("AGE", "WEIGHT"):
             for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible"):
                 if key in info:

@@ -48,7 +48,7 @@ class People:
                 return True
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
             named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues}
-            return not (named and named <= {speaker.relation})
+            return not (named and named <= {speaker.relation, speaker.writer})
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
             if self._said_of_other_relative(ent, speaker):
                 return True     # "my son (12) has T-ALL. my husband has psoriasis": the husband's
@@ -109,7 +109,7 @@ class People:
             named = [after] if after and (owner in mine or born_to) else []
         if not named:
             return False
-        return speaker is None or speaker.relation != named[-1]
+        return speaker is None or named[-1] not in (speaker.relation, speaker.writer)
 
     def _said_of_writer(self, ent: Span) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other

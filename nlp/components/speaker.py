@@ -43,6 +43,7 @@ class Speaker:
     word: str | None = None      # the relation word as written, and where
     start: int | None = None
     end: int | None = None
+    writer: str | None = None    # the writer's own relation when they say it ("Mother of a 7 year old girl")
 
     @property
     def role(self) -> str | None:
@@ -68,6 +69,7 @@ class Relations:
     first_person: re.Pattern
     young_patient: tuple[re.Pattern, ...] = ()   # a young patient described first (an infant's note)
     writer_beside: tuple[re.Pattern, ...] = ()   # the writer setting their own illness beside the relative's
+    parent_of: tuple[re.Pattern, ...] = ()       # the writer naming themself as the patient's parent
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -135,6 +137,7 @@ def relations() -> Relations:
             raise DataError(f"{name}.self_statements[{i}]", f"not a valid regular expression ({exc})") from None
     young = _regexes(doc, "young_patient", name)
     beside = _regexes(doc, "writer_beside", name)
+    parent_of = _regexes(doc, "parent_of", name)
     third = doc.get("third_person_subjects")
     if not isinstance(third, dict) or set(third) - {"female", "male"}:
         raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
@@ -153,6 +156,7 @@ def relations() -> Relations:
         first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(first), re.IGNORECASE),
         young_patient=tuple(young),
         writer_beside=tuple(beside),
+        parent_of=tuple(parent_of),
     )
 
 
@@ -207,6 +211,12 @@ def speaker_of(text: str) -> Speaker:
     if not text or not text.strip():
         return Speaker(None)
     rel = relations()
+    for pattern in rel.parent_of:   # "Mother of a 7 year old girl with ITP": the writer's child
+        match = pattern.search(text)
+        relation = rel.relation_of(match.group("rel")) if match else None
+        if relation is not None:
+            return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"),
+                           match.end("rel"), writer=rel.relation_of(match.group("writer")))
     found = sorted(_candidates(text, rel))
 
     def writer_first(candidate) -> bool:   # the writer spoke of their own health before naming them

@@ -23,8 +23,9 @@ from nlp.components.patterns import PatternMatch, PatternRunner
 TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER", "PREGNANCY")
 # a bare year dates a mention of these written right before it (never a lab value: "CK 2000")
 ADJACENT_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION")
-# "SLE: 2015", "R-CHOP x6 (2020)", "radiotherapy (2021)": a course count and an opening bracket may sit between
-_ADJACENT_GAP = re.compile(r"\s*:?\s*(?:[x×]\s?\d{1,2}\s*)?\(?\s*")
+# "SLE: 2015", "R-CHOP x6 (2020)", "radiotherapy (2021)", "Cyclophosphamide (Euro-Lupus) 2013": a short
+# bracket, a course count and an opening bracket may sit between
+_ADJACENT_GAP = re.compile(r"\s*:?\s*(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?\d{1,2}\s*)?\(?\s*")
 _CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
 _CUE_WINDOW = 30
 _STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)
