@@ -30,6 +30,9 @@ THERAPY_LABELS = ("DRUG", "PROCEDURE")
 QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY",)
 # a writer's own words reach this many tokens ("i have crohn's too")
 WRITER_SCOPE = 8
+RELATIVE_SCOPE = 14     # "His brother, 40 years old, has Crohn disease and takes adalimumab"
+_PATIENT_WORDS = frozenset({"patient", "pt"})
+_CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
 # between a parent's age and the parent: "a 27 year old G2P1 mother", "G3 P2", "primiparous"
@@ -52,8 +55,36 @@ class People:
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
             if self._said_of_other_relative(ent, speaker):
                 return True     # "my son (12) has T-ALL. my husband has psoriasis": the husband's
+        if self._said_of_their_relative(ent, speaker):
+            return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent)
+        return False
+
+    def _said_of_their_relative(self, ent: Span, speaker: Speaker | None) -> bool:
+        """The nearest person named before the mention in its sentence (within
+        ``RELATIVE_SCOPE`` tokens) is "her/his/their <relation>", a relative of the patient
+        (a note's "His brother, 40 years old, has Crohn disease and takes adalimumab"), not
+        the one a relative's message is about."""
+        doc = ent.doc
+        start = max(ent.sent.start, ent.start - RELATIVE_SCOPE)
+        for i in range(ent.start - 1, start, -1):
+            lower = doc[i].lower_
+            if lower in self.words.writer_words or lower in _PATIENT_WORDS or lower == ";":
+                return False
+            relation = self.words.relation_of(doc[i].text)
+            if relation is not None:
+                owner = doc[i - 1].lower_
+                # the relative is the subject: "Her son, aged 12, has ...", "... her husband,
+                # who has ...", not an object ("breastfeeding her baby and has lupus")
+                subject = (i - 1 == ent.sent.start or doc[i - 2].lower_ in _CLAUSE_STARTS
+                           or (i + 1 < ent.start and doc[i + 1].lower_ == "who")
+                           or (i + 2 < ent.start and doc[i + 1].text == "," and doc[i + 2].lower_ == "who"))
+                if owner in ("her", "his", "their") and subject:
+                    return speaker is None or relation != speaker.relation
+                return False
+            if lower in ("she", "he", "her", "him", "his") and doc[i - 1].lower_ not in self.words.possessives:
+                return False
         return False
 
     def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
