@@ -25,7 +25,7 @@ NLP_DIR = DATA_DIR / "nlp"
 PATTERNS_DIR = DATA_DIR / "patterns"
 CONTEXT_RULES = DATA_DIR / "context_rules.json"
 
-_PATTERN_KEYS = {"id", "label", "regex", "concept", "flags", "note", "kind", "requires", "negated"}
+_PATTERN_KEYS = {"id", "label", "regex", "concept", "flags", "note", "kind", "requires", "negated", "hypothetical", "historical"}
 _PATTERN_REQUIRED = {"id", "label", "regex"}
 _PATTERN_FLAGS = {"IGNORECASE": re.IGNORECASE}
 

@@ -22,7 +22,8 @@ EXTRA_SUFFIXES = [
     r"(?<=[0-9])(?:[FfMm]|yo|y/o|yrs?|y)",    # "29F", "35yo" -> "29", "F"
     r"(?<=^[0-9][FfMm])\.|(?<=^[0-9][0-9][FfMm])\.",   # "52F." at a sentence end -> "52F", "."
 ]
-EXTRA_PREFIXES = [r"[≤≥<>=×~]"]               # "≥3×109/L"
+EXTRA_PREFIXES = [r"[≤≥<>=×~]",              # "≥3×109/L"
+                  r"-{2,}(?=[^\W\d_])"]       # a bullet glued to a word: "--s/p XRT" -> "--", "s"
 EXTRA_INFIXES = [
     r"[≤≥<>=×~()]",                           # "ALT≤3×ULN", "HBsAg(-)"
     r"(?<=[A-Za-z])(?=\d+[.,]\d)",            # "Cr1.2" -> "Cr", "1.2"

@@ -10,6 +10,7 @@ or score mention with no value at all is not a fact.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,6 +30,9 @@ from nlp.units import normalise_lab
 
 # a pregnancy dated longer ago than this is over (a pregnancy lasts about 280 days)
 PAST_PREGNANCY_DAYS = 300
+# a lab value or score dated at a point more than this many days before today is an earlier
+# one ("Cr 1.9 in 2023, now 1.1", "creatinine was 1.4 in march"): historical
+PAST_VALUE_DAYS = 90
 
 
 def _latest_day(written: str) -> date | None:
@@ -50,6 +54,7 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
                    "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
+_SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
 
 
 class FactBuilder:
@@ -61,10 +66,12 @@ class FactBuilder:
         self.people = People()
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
+        self.value_pairs = dict(vocabulary.get("value_pairs") or {})
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
+        self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -91,7 +98,8 @@ class FactBuilder:
                 start=start_char,
                 end=end_char,
                 negated=negated,
-                historical="HISTORICAL" in categories or i in listed_history,
+                historical="HISTORICAL" in categories or i in listed_history
+                or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker),
                 uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent),
@@ -107,8 +115,18 @@ class FactBuilder:
             facts.append(fact)
             kept.append(ent)
             bare.append(fact.status == "current" and bare_current(ent))
+            second = self._second_value(fact, readings.get(i), text)
+            if second is not None:      # "BP 150/95": the diastolic pressure too
+                facts.append(second)
+                kept.append(ent)
+                bare.append(False)
         self._headings(doc, kept, facts)
-        self._attach_times(doc, facts, today, bare, births)
+        older = {}      # fact index -> (end of its name, end of the older value): "platelets 45 in March, now 80"
+        for index, (ent, fact) in enumerate(zip(kept, facts)):
+            reading = readings.get(ents.index(ent)) if fact.label in ("LAB", "SCORE") else None
+            if reading is not None and reading.older_end is not None:
+                older[index] = (fact.end, reading.start)
+        self._attach_times(doc, facts, today, bare, births, older)
         self.events_before(kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
@@ -144,6 +162,9 @@ class FactBuilder:
                 continue
             if any(p.search(text[max(0, fact.start - 40):fact.start]) for p in self.postpartum_still):
                 continue    # "she gave birth in 2020 and is now pregnant"
+            if any(p.search(text[max(0, fact.start - 40):fact.start]) for p in self.past_pregnancy_before):
+                fact.historical = True      # "gestational diabetes in her first pregnancy"
+                continue
             if fact.date:
                 latest = _latest_day(fact.date)
                 if latest is not None and (today - latest).days > PAST_PREGNANCY_DAYS:
@@ -169,6 +190,10 @@ class FactBuilder:
             return True
         if info.get("negated"):  # a pattern that reads its own negation
             fact.negated = True
+        if info.get("hypothetical"):  # a pattern that reads a wish ("hoping to get pregnant one day")
+            fact.hypothetical = True
+        if info.get("historical"):    # a pattern that reads an event over ("a miscarriage")
+            fact.historical = True
         if label in ("AGE", "WEIGHT"):
             for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible"):
                 if key in info:
@@ -238,6 +263,20 @@ class FactBuilder:
             fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
         self._normalise_lab(fact)
 
+    def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
+        """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
+        gives systolic 150 and diastolic 95), with the first one's flags and span."""
+        if fact.label != "LAB" or reading is None or fact.value is None:
+            return None
+        other = self.value_pairs.get(fact.concept)
+        match = _SECOND_VALUE.match(text, reading.end) if other else None
+        if match is None:
+            return None
+        second = replace(fact, concept=other, value=float(match.group(1)), value_normalized=None,
+                         unit=fact.unit, comparator=None, uln_multiple=None, implausible=False)
+        self._normalise_lab(second)
+        return second
+
     def _normalise_lab(self, fact: Fact) -> None:
         normalise_lab(fact, self.terminology)
 
@@ -249,7 +288,7 @@ class FactBuilder:
 
     # --- time ------------------------------------------------------------------------
     def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool],
-                      births: list[tuple[int, int]] = ()) -> None:
+                      births: list[tuple[int, int]] = (), older: dict[int, tuple[int, int]] | None = None) -> None:
         if not any(fact.label in TIMED_LABELS for fact in facts):
             return      # nothing a time could attach to: the patterns need not run
         times = self.times(doc_text(doc), today)
@@ -259,8 +298,15 @@ class FactBuilder:
             return
         sentences = sentence_index(doc)
         for index, expression in attach(doc_text(doc), times, facts, sentences.index, self.times).items():
+            gap = (older or {}).get(index)
+            if gap is not None and gap[0] <= expression.start and expression.end <= gap[1]:
+                continue    # the date of the older value, not of the newer one the fact holds
             if expression.date is not None:
                 facts[index].date = expression.date
+                if facts[index].label in ("LAB", "SCORE") and expression.point:
+                    day = _latest_day(expression.date)
+                    if day is not None and (today - day).days > PAST_VALUE_DAYS:
+                        facts[index].historical = True
                 latest = _latest_day(expression.date) if expression.point and bare[index] else None
                 if latest is not None and latest.year < today.year:
                     # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now
@@ -282,6 +328,20 @@ def _since_age(onset: float, facts: list[Fact]) -> float | None:
     if len(set(ages)) != 1 or ages[0] - onset < 1:
         return None
     return round((ages[0] - onset) * 365.25, 2)
+
+
+def _adverse_effect(ent: Span, ents: list, i: int) -> bool:
+    """An adverse effect that ended a treatment is over with it: a condition between a
+    therapy and the stopping cue both share ("cyclosporine gave me high blood pressure so I
+    stopped it"; the THERAPY_INTOLERANT rules that allow CONDITION), not a disease named
+    before the therapy ("I have lupus and MMF gave me diarrhoea so we stopped it")."""
+    spans = {m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_INTOLERANT"}
+    if not spans:
+        return False
+    return any(other.label_ in ("DRUG", "PROCEDURE") and other.end <= ent.start
+               and other.sent.start == ent.sent.start
+               and any(m.modifier_span in spans for m in other._.modifiers)
+               for other in ents[:i])
 
 
 def _age_from_birth(fact: Fact, born: dict, today: date) -> None:

@@ -60,12 +60,15 @@ def add_context(nlp: Language) -> None:
         context.add([_rule(raw, rule_class) for raw in context_rules()])
 
 
-_LIST_JOINER = re.compile(r"(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
+_LIST_JOINER = re.compile(r"(?:\s*[x×]\s?\d{1,2})?(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
 _DISJUNCTION = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 # an "or" list may hold items the pipeline does not know ("no evidence of alcoholic liver
 # disease, hemochromatosis, or autoimmune hepatitis"): up to three short unknown items
 _OR_LIST_GAP = re.compile(r"(?:[\s,/]+[^\W\d][\w'-]*(?:\s+[\w'-]+){0,2}\s*,){1,3}\s*(?:or|nor)\s+(?:(?:any|other|any\s+other)\s+)?",
                           re.IGNORECASE)
+# a comma list may hold abbreviations the pipeline does not know ("prior CVA, HTN, HL, DMII"):
+# up to two, each written in capitals
+_COMMA_LIST_GAP = re.compile(r"(?:\s*,\s*[A-Z][A-Z0-9]+[a-z]?){1,2}\s*,\s*(?:and\s+)?")
 # labels that make one list: treatments (a drug, a cell therapy), diagnoses (a disease, an
 # infection): "never had ustekinumab, CAR-T or any gene therapy"
 _LIST_KIND = {"DRUG": "treatment", "PROCEDURE": "treatment", "CONDITION": "diagnosis", "INFECTION": "diagnosis"}
@@ -73,13 +76,13 @@ _LIST_KIND = {"DRUG": "treatment", "PROCEDURE": "treatment", "CONDITION": "diagn
 
 def _chains(ents: list) -> list[list[int]]:
     """Runs of consecutive entities of one kind (``_LIST_KIND``) of one sentence joined only
-    by list words (or an "or" list's unknown items)."""
+    by list words (or an "or" list's unknown items, or a comma list's unknown abbreviations)."""
     chains: list[list[int]] = []
     for i, ent in enumerate(ents):
         prev = ents[i - 1] if i else None
         between = doc_text(ent.doc)[prev.end_char:ent.start_char] if prev is not None else ""
         if (prev is not None and _LIST_KIND.get(prev.label_, prev.label_) == _LIST_KIND.get(ent.label_, ent.label_)
-                and (_LIST_JOINER.fullmatch(between) or _OR_LIST_GAP.fullmatch(between))
+                and (_LIST_JOINER.fullmatch(between) or _OR_LIST_GAP.fullmatch(between) or _COMMA_LIST_GAP.fullmatch(between))
                 and _same_sentence(prev, ent)):
             chains[-1].append(i)
         else:
@@ -95,12 +98,12 @@ def _same_sentence(first, second) -> bool:
 def coordinated_history(ents: list) -> set[int]:
     """Indexes of diagnoses a history list cue (``"metadata": {"list": true}``: "prior",
     "history of", "h/o") governs through a list: "prior CVA (no residual deficits), HTN, HL,
-    DMII" is all history. Only diagnoses (conditions, infections) and only from the
+    DMII" is all history, so is "Prior R-CHOP x6 (2020) and radiotherapy (2021)". Only from the
     first item the cue reaches; a list item said to be current ("HTN on amlodipine") keeps
     its own modifiers."""
     carried: set[int] = set()
     for chain in _chains(ents):
-        if len(chain) < 2 or _LIST_KIND.get(ents[chain[0]].label_) != "diagnosis":
+        if len(chain) < 2:
             continue
         if any(m.category == "HISTORICAL" and (m.rule.metadata or {}).get("list") for m in ents[chain[0]]._.modifiers):
             carried.update(i for i in chain[1:] if not any(m.category in ("THERAPY_CURRENT", "NEGATED_EXISTENCE")

@@ -132,7 +132,7 @@ class PatternFacts:
         return self._candidate(doc, match.start_char, match.end_char, "WEIGHT", "weight", meta)
 
     def _pregnancy(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
-        meta = {"negated": True} if match.row.get("negated") else {}
+        meta = {key: True for key in ("negated", "hypothetical", "historical") if match.row.get(key)}
         return self._candidate(doc, match.start_char, match.end_char, "PREGNANCY", match.row["concept"], meta)
 
     def _location(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:

@@ -30,6 +30,9 @@ THERAPY_LABELS = ("DRUG", "PROCEDURE")
 QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY",)
 # a writer's own words reach this many tokens ("i have crohn's too")
 WRITER_SCOPE = 8
+RELATIVE_SCOPE = 14     # "His brother, 40 years old, has Crohn disease and takes adalimumab"
+_PATIENT_WORDS = frozenset({"patient", "pt"})
+_CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
 # between a parent's age and the parent: "a 27 year old G2P1 mother", "G3 P2", "primiparous"
@@ -48,26 +51,49 @@ class People:
                 return True
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
             named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues}
-            return not (named and named <= {speaker.relation})
+            return not (named and named <= {speaker.relation, speaker.writer})
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
             if self._said_of_other_relative(ent, speaker):
                 return True     # "my son (12) has T-ALL. my husband has psoriasis": the husband's
-        elif self._said_of_other_relative(ent, speaker, whole_sentence=True):
-            # a note about the patient: "Her husband was diagnosed with colon cancer a year
-            # ago and is undergoing chemotherapy" is the husband's, to the end of the sentence
-            return True
+        if self._said_of_their_relative(ent, speaker):
+            return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent)
         return False
 
-    def _said_of_other_relative(self, ent: Span, speaker: Speaker | None, whole_sentence: bool = False) -> bool:
+    def _said_of_their_relative(self, ent: Span, speaker: Speaker | None) -> bool:
         """The nearest person named before the mention in its sentence (within
-        ``WRITER_SCOPE`` tokens, or anywhere before it in a note about the patient) is
-        "my/our/her/his <relation>", another relative than the one the message is about
-        ("my son (12) has T-ALL. my husband has psoriasis"; a patient writing "I have RA, my
-        husband has psoriasis"; a note's "Her husband was diagnosed with colon cancer")."""
+        ``RELATIVE_SCOPE`` tokens) is "her/his/their <relation>", a relative of the patient
+        (a note's "His brother, 40 years old, has Crohn disease and takes adalimumab"), not
+        the one a relative's message is about."""
         doc = ent.doc
-        start = ent.sent.start if whole_sentence else max(ent.sent.start, ent.start - WRITER_SCOPE)
+        start = max(ent.sent.start, ent.start - RELATIVE_SCOPE)
+        for i in range(ent.start - 1, start, -1):
+            lower = doc[i].lower_
+            if lower in self.words.writer_words or lower in _PATIENT_WORDS or lower == ";":
+                return False
+            relation = self.words.relation_of(doc[i].text)
+            if relation is not None:
+                owner = doc[i - 1].lower_
+                # the relative is the subject: "Her son, aged 12, has ...", "... her husband,
+                # who has ...", not an object ("breastfeeding her baby and has lupus")
+                subject = (i - 1 == ent.sent.start or doc[i - 2].lower_ in _CLAUSE_STARTS
+                           or (i + 1 < ent.start and doc[i + 1].lower_ == "who")
+                           or (i + 2 < ent.start and doc[i + 1].text == "," and doc[i + 2].lower_ == "who"))
+                if owner in ("her", "his", "their") and subject:
+                    return speaker is None or relation != speaker.relation
+                return False
+            if lower in ("she", "he", "her", "him", "his") and doc[i - 1].lower_ not in self.words.possessives:
+                return False
+        return False
+
+    def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
+        """The nearest person named before the mention in its sentence (within
+        ``WRITER_SCOPE`` tokens) is "my/our <relation>", another relative than the one the
+        message is about ("my son (12) has T-ALL. my husband has psoriasis"; a patient
+        writing "I have RA, my husband has psoriasis")."""
+        doc = ent.doc
+        start = max(ent.sent.start, ent.start - WRITER_SCOPE)
         for i in range(ent.start - 1, start - 1, -1):
             token = doc[i]
             lower = token.lower_
@@ -80,12 +106,9 @@ class People:
                 continue
             if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
                 return True     # "my daughter has lupus, my other daughter has ITP": someone else
-            owner = doc[i - 1].lower_ if i > 0 else ""
-            if owner in self.words.other_possessives:
-                return True     # "her husband", "the patient's mother": never the patient
-            if owner not in self.words.possessives:
+            if i == 0 or doc[i - 1].lower_ not in self.words.possessives:
                 return False
-            return speaker is None or relation != speaker.relation
+            return relation != speaker.relation
         return False
 
     def _relation_in(self, cue: Span) -> str | None:
@@ -117,7 +140,7 @@ class People:
             named = [after] if after and (owner in mine or born_to) else []
         if not named:
             return False
-        return speaker is None or speaker.relation != named[-1]
+        return speaker is None or named[-1] not in (speaker.relation, speaker.writer)
 
     def _said_of_writer(self, ent: Span) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other

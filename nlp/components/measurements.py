@@ -10,7 +10,7 @@ stand between name and value, the comparators and the ULN phrases are data
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from nlp.units import parse_number, unit_candidates
@@ -57,6 +57,7 @@ class Reading:
     unit: str | None = None          # as written (None when absent or not a unit)
     comparator: str | None = None    # "<", "<=", ">", ">=", "=="
     uln_multiple: float | None = None
+    older_end: int | None = None     # a newer value: where the older one it replaces ends
 
 
 def _alternation(words: list[str]) -> str:
@@ -116,7 +117,8 @@ class ValueReader:
         "eGFR dropped to 25 last year but recovered to 60", "plt 12 -> 85"), or None.
         ``limit`` should stop before the next mention ("plt 8, creatinine now 1.2")."""
         match = _LATER.match(text, pos, limit)
-        return self.after(text, match.end(), limit) if match else None
+        newer = self.after(text, match.end(), limit) if match else None
+        return None if newer is None else replace(newer, older_end=pos)
 
     def before(self, text: str, floor: int, pos: int) -> Reading | None:
         """A value with its unit written just before ``pos`` (not before ``floor``), or None."""

@@ -43,6 +43,7 @@ class Speaker:
     word: str | None = None      # the relation word as written, and where
     start: int | None = None
     end: int | None = None
+    writer: str | None = None    # the writer's own relation when they say it ("Mother of a 7 year old girl")
 
     @property
     def role(self) -> str | None:
@@ -61,13 +62,14 @@ class Relations:
     pronoun_age: dict[str, re.Pattern]   # sex -> "he's 73" / "she is 67"
     writer_words: frozenset[str]
     possessives: frozenset[str]
-    other_possessives: frozenset[str]
     self_statements: tuple[re.Pattern, ...]
     third_person: dict[str, re.Pattern]     # sex -> "she", "he's" ...
     first_plural: re.Pattern
     other_person_words: frozenset[str]
     first_person: re.Pattern
     young_patient: tuple[re.Pattern, ...] = ()   # a young patient described first (an infant's note)
+    writer_beside: tuple[re.Pattern, ...] = ()   # the writer setting their own illness beside the relative's
+    parent_of: tuple[re.Pattern, ...] = ()       # the writer naming themself as the patient's parent
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -133,12 +135,9 @@ def relations() -> Relations:
             statements.append(re.compile(raw, re.IGNORECASE))
         except (re.error, TypeError) as exc:
             raise DataError(f"{name}.self_statements[{i}]", f"not a valid regular expression ({exc})") from None
-    young = []
-    for i, raw in enumerate(doc.get("young_patient") or []):
-        try:
-            young.append(re.compile(raw, re.IGNORECASE))
-        except (re.error, TypeError) as exc:
-            raise DataError(f"{name}.young_patient[{i}]", f"not a valid regular expression ({exc})") from None
+    young = _regexes(doc, "young_patient", name)
+    beside = _regexes(doc, "writer_beside", name)
+    parent_of = _regexes(doc, "parent_of", name)
     third = doc.get("third_person_subjects")
     if not isinstance(third, dict) or set(third) - {"female", "male"}:
         raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
@@ -153,11 +152,22 @@ def relations() -> Relations:
         pronoun_age=pronoun_age,
         writer_words=frozenset(_words(doc.get("writer_words"), f"{name}.writer_words")),
         possessives=frozenset(possessives),
-        other_possessives=frozenset(_words(doc.get("other_possessives"), f"{name}.other_possessives")),
         other_person_words=frozenset(_words(doc.get("other_person_words"), f"{name}.other_person_words")),
         first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(first), re.IGNORECASE),
         young_patient=tuple(young),
+        writer_beside=tuple(beside),
+        parent_of=tuple(parent_of),
     )
+
+
+def _regexes(doc: dict, key: str, name: str) -> list[re.Pattern]:
+    compiled = []
+    for i, raw in enumerate(doc.get(key) or []):
+        try:
+            compiled.append(re.compile(raw, re.IGNORECASE))
+        except (re.error, TypeError) as exc:
+            raise DataError(f"{name}.{key}[{i}]", f"not a valid regular expression ({exc})") from None
+    return compiled
 
 
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
@@ -201,6 +211,12 @@ def speaker_of(text: str) -> Speaker:
     if not text or not text.strip():
         return Speaker(None)
     rel = relations()
+    for pattern in rel.parent_of:   # "Mother of a 7 year old girl with ITP": the writer's child
+        match = pattern.search(text)
+        relation = rel.relation_of(match.group("rel")) if match else None
+        if relation is not None:
+            return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"),
+                           match.end("rel"), writer=rel.relation_of(match.group("writer")))
     found = sorted(_candidates(text, rel))
 
     def writer_first(candidate) -> bool:   # the writer spoke of their own health before naming them
@@ -209,6 +225,9 @@ def speaker_of(text: str) -> Speaker:
     subject = next((c for c in found if c[3] and (c[5] or not writer_first(c))), None)
     if subject is None:   # a child or partner the sentence goes on about
         subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient" and not writer_first(c)), None)
+    if subject is None:   # "my brother has SLE. I have RA myself": the writer sets their own illness beside his
+        subject = next((c for c in found if c[4] and not writer_first(c)
+                        and any(p.search(text, c[1]) for p in rel.writer_beside)), None)
     if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
         subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
                         and rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])), None)

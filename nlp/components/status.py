@@ -99,7 +99,14 @@ def _outcome_of(span: Span, modifier) -> bool:
         return False
     start, end = modifier.modifier_span
     between = span.doc[span.end:start] if span.end <= start else span.doc[end:span.start]
-    return not any(token.ent_type_ in ("DRUG", "PROCEDURE") for token in between)
+    if not any(token.ent_type_ in ("DRUG", "PROCEDURE") for token in between):
+        return True
+    # other therapies in between count only as items of one list with this one ("been on
+    # humira then stelara, neither worked": the outcome is both's)
+    return all(token.ent_type_ in ("DRUG", "PROCEDURE") or token.lower_ in _LIST_WORDS for token in between)
+
+
+_LIST_WORDS = frozenset({",", "and", "or", "then", "&", "/", "+", "later", "both", "finally", "-"})
 
 
 def _negated_before(span: Span) -> bool:

@@ -23,7 +23,9 @@ from nlp.components.patterns import PatternMatch, PatternRunner
 TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER", "PREGNANCY")
 # a bare year dates a mention of these written right before it (never a lab value: "CK 2000")
 ADJACENT_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION")
-_ADJACENT_GAP = re.compile(r"\s*:?\s*")
+# "SLE: 2015", "R-CHOP x6 (2020)", "radiotherapy (2021)", "Cyclophosphamide (Euro-Lupus) 2013": a short
+# bracket, a course count and an opening bracket may sit between
+_ADJACENT_GAP = re.compile(r"\s*:?\s*(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?\d{1,2}\s*)?\(?\s*")
 _CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
 _CUE_WINDOW = 30
 _STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)
@@ -43,6 +45,10 @@ class TimeExpression:
     point: bool = False
     # the age something began at ("since she was 14"): how long, once the age is known
     onset_age: float | None = None
+    # a month without a year ("in march"): the latest such month, which dates a lab value or
+    # a score ("creatinine was 1.4 in march"), never a treatment (it may be to come: "booked
+    # for CAR-T in february")
+    month_only: bool = False
 
 
 class TimeReader:
@@ -102,6 +108,12 @@ class TimeReader:
         kind = match.row.get("kind")
         groups = match.groups
         start, end = match.start_char, match.end_char
+        if kind == "month":     # "in march": the latest such month up to today
+            month = self.months.get(groups["monthname"].lower().rstrip("."))
+            if not month:
+                return None
+            year = today.year if month <= today.month else today.year - 1
+            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
         if kind in ("date", "since", "range", "adjacent"):
             year = int(groups["year"])
             if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
@@ -146,6 +158,8 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
             and not (fact.start < expression.end and expression.start < fact.end)
         ]
+        if expression.month_only:
+            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE")]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and _ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])]
