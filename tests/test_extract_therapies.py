@@ -94,3 +94,10 @@ def test_and_now_makes_only_what_follows_current_and_been_through_is_tried():
     assert facts["upadacitinib"][0] == "current"
     assert facts["abatacept"] == (None, True) and facts["methotrexate"] == (None, True)
     assert drugs("on rinvoq, it's not working either") == [("upadacitinib", "failed")]
+
+
+def test_a_haematologists_shorthand_for_relapse_after_treatments():
+    assert drugs("58M PTCL-NOS r/r after CHOEP, BV; CD7+ 80%") == [("chop", "failed"), ("brentuximab", "failed")]
+    assert drugs("relapsed post allo-SCT") == [("allo_hsct", "failed")]
+    assert drugs("progressed on CHOP") == [("chop", "failed")]
+    assert drugs("on CHOP now") == [("chop", "current")]
