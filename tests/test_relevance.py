@@ -341,8 +341,12 @@ def test_an_unknown_cancer_name_beside_solid_cancers_reaches_solid_tumours_only(
                 texts=["ctDNA Positive GI Cancers", "Gastric Cancer", "Pancreatic Cancer"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [gi])["T-GI"]).status == "fail"
     assert _gate(_results([_stated("colorectal_cancer", "bowel cancer")], [gi])["T-GI"]).status == "pass"
-    alone = _trial("T-GI2", texts=["ctDNA Positive GI Cancers"])
+    alone = _trial("T-GI2", texts=["ctDNA Positive Rare Cancers"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [alone])["T-GI2"]).status == "pass"
+    # "GI cancers" is a name the terminology knows (gastrointestinal cancer): not a T-ALL trial
+    gi_only = _trial("T-GI3", conditions=["gastrointestinal_cancer"], texts=["Cancer Gi"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [gi_only])["T-GI3"]).status == "fail"
+    assert _gate(_results([_stated("colorectal_cancer", "bowel cancer")], [gi_only])["T-GI3"]).status == "pass"
     mixed = _trial("T-MIX", conditions=["gastric_cancer", "dlbcl"], texts=["Relapsed Cancers"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [mixed])["T-MIX"]).status == "pass"
 
