@@ -172,7 +172,9 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     conditions under (``within``, MeSH) and those above them, and the concepts inside names
     the terminology does not know as a whole ("Hematologic Cancer": a malignancy) with
     theirs (related); for a complication (``complication_of``: diabetic foot) every kind of
-    the disease it complicates (related); concepts one of whose names spells such a name (name). The relevance
+    the disease it complicates (related); concepts one of whose names spells such a name, and
+    the other subtypes of an overlapping family (``overlapping_families``: polymyositis for a
+    dermatomyositis trial) (name). The relevance
     gate and the pruning index (``data.store``) both read it, so they never disagree.
     ``filed``: those of ``texts`` that are the registry's index terms (MeSH), not the sponsor's."""
     terminology = load_terminology()
@@ -206,6 +208,11 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
                 reach.setdefault(other, RELATED_FIT)
     for parent in within:
         related(parent, both_ways=False)
+    for family in overlapping_families():     # a polymyositis patient keeps a dermatomyositis trial, weakly
+        if any(concept != family and concept in terminology and terminology.is_a(concept, family)
+               for concept in concepts):
+            for other in terminology.descendants(family):
+                reach.setdefault(other, NAME_FIT)
     for inside, name in inside_names:
         branch = _branch(inside, listed)
         if branch is not None:               # "GI Cancers" beside gastric cancer: solid tumours
@@ -311,6 +318,17 @@ def category_heads() -> frozenset[str]:
     if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() and " " not in h.strip() for h in heads):
         raise DataError("evidence.yaml.category_heads", "must be a list of single words")
     return frozenset(h.strip().casefold() for h in heads)
+
+
+@lru_cache(maxsize=1)
+def overlapping_families() -> tuple[str, ...]:
+    """``overlapping_families`` of data/evidence.yaml, checked: condition ids whose subtypes
+    overlap (a trial for one subtype reaches the others, weakly)."""
+    raw = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("overlapping_families") or []
+    terminology = load_terminology()
+    if not isinstance(raw, list) or not all(isinstance(c, str) and c in terminology for c in raw):
+        raise DataError("evidence.yaml.overlapping_families", "must be a list of condition concept ids")
+    return tuple(raw)
 
 
 @lru_cache(maxsize=1)

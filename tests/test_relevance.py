@@ -269,11 +269,14 @@ def test_keyword_scores_summed_per_word_equal_the_or_query(tmp_path):
 
 
 def test_a_sibling_condition_is_another_condition():
-    # polymyositis for a dermatomyositis-only trial: ruled out, naming both (the patient
-    # may say they also have it); a trial naming the family keeps both
-    dm = _trial("T-DM", conditions=["dermatomyositis"])
-    gate = _gate(_results([_stated("polymyositis", "polymyositis")], [dm])["T-DM"])
-    assert gate.status == "fail" and "dermatomyositis" in gate.evidence[0].reason
+    # Crohn's disease for an ulcerative-colitis-only trial: ruled out, naming both (the
+    # patient may say they also have it); a trial naming the family keeps both. (Myositis
+    # subtypes overlap: overlapping_families, the test below.)
+    uc = _trial("T-UC", conditions=["ulcerative_colitis"])
+    gate = _gate(_results([_stated("crohns_disease", "Crohn's")], [uc])["T-UC"])
+    assert gate.status == "fail" and "ulcerative colitis" in gate.evidence[0].reason
+    ibd = _trial("T-IBD", conditions=["ibd"])
+    assert _gate(_results([_stated("crohns_disease", "Crohn's")], [ibd])["T-IBD"]).status == "pass"
     iim = _trial("T-IIM", conditions=["inflammatory_myopathy"])
     assert _gate(_results([_stated("polymyositis", "polymyositis")], [iim])["T-IIM"]).status == "pass"
 
@@ -477,3 +480,18 @@ def test_a_requested_treatment_counts_in_the_keyword_query():
                        Fact("CONDITION", "sle", "lupus", 40, 45, hypothetical=True)])
     words = query_words(profile)
     assert "car" in words and "lupus" not in words
+
+
+def test_subtypes_of_an_overlapping_family_keep_each_others_trials_open_weakly():
+    # overlapping_families (data/evidence.yaml): myositis subtypes overlap and are
+    # reclassified, so a dermatomyositis trial stays open to a polymyositis patient (the
+    # trial team decides), ranked below a trial for the patient's own subtype; Crohn's
+    # disease and ulcerative colitis are not such a family
+    dm = _trial("T-DM", conditions=["dermatomyositis"])
+    pm = _trial("T-PM", conditions=["polymyositis"])
+    uc = _trial("T-UC", conditions=["ulcerative_colitis"])
+    results = _results([_stated("polymyositis", "polymyositis")], [dm, pm])
+    assert _gate(results["T-DM"]).status == "pass" and _gate(results["T-PM"]).status == "pass"
+    assert results["T-PM"].condition_fit > results["T-DM"].condition_fit
+    assert _gate(_results([_stated("crohns_disease", "Crohn's")], [uc])["T-UC"]).status == "fail"
+    assert _gate(_results([_stated("sle", "lupus")], [dm])["T-DM"]).status == "fail"
