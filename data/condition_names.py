@@ -25,6 +25,24 @@ FUZZY_THRESHOLD = 92.0
 
 _WORD = re.compile(r"[a-z0-9]+")
 _PAREN = re.compile(r"\s*\(([^)]*)\)\s*")
+# "Any Tumor Type Excluding Breast, Gastric, Colorectal Cancer": what follows such a word
+# (to the end of the name, a semicolon or a bracket) is what the trial does not take
+_EXCLUDED = re.compile(r"\b(?:excluding|excludes|except(?:\s+for)?|other\s+than|apart\s+from|not\s+including)\b"
+                       r"[^;()\[\]]*", re.IGNORECASE)
+
+
+def without_excluded(text: str) -> str:
+    """The text without what it names only to exclude ("... Excluding Breast, Gastric,
+    Colorectal Cancer"): those conditions are not the trial's."""
+    return _EXCLUDED.sub(" ", text)
+
+
+def excluded_words(text: str) -> set[str]:
+    """The lower-case words a text names only inside an exclusion ("excluding breast,
+    gastric, colorectal cancer" -> breast, gastric, colorectal when they appear nowhere
+    else): a registry index term made of them is not the trial's."""
+    inside = {w for span in _EXCLUDED.findall(text) for w in re.findall(r"[a-z]+", span.lower())}
+    return inside - set(re.findall(r"[a-z]+", without_excluded(text).lower()))
 
 
 def _clean(text: str) -> str:
@@ -117,8 +135,9 @@ def concepts_within(name: str) -> tuple[str, ...]:
     """The condition concepts whose terms stand inside a name the terminology does not know
     as a whole, as whole words ("Hematologic Cancer" -> malignancy, "Solid Tumor, Adult" ->
     malignancy): what kind of condition the name is, at worst a broader one. Each stretch of
-    words counts once, for its longest term."""
-    text = f" {_clean(name)} "
+    words counts once, for its longest term; what the name excludes ("... Excluding Breast,
+    Gastric, Colorectal Cancer") is not inside it."""
+    text = f" {_clean(without_excluded(name))} "
     found: list[str] = []
     for term, concept in _phrases():
         padded = f" {term} "

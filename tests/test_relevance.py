@@ -495,3 +495,27 @@ def test_subtypes_of_an_overlapping_family_keep_each_others_trials_open_weakly()
     assert results["T-PM"].condition_fit > results["T-DM"].condition_fit
     assert _gate(_results([_stated("crohns_disease", "Crohn's")], [uc])["T-UC"]).status == "fail"
     assert _gate(_results([_stated("sle", "lupus")], [dm])["T-DM"]).status == "fail"
+
+
+def test_what_a_condition_name_excludes_is_not_the_trials_condition():
+    # NCT04482309 "Any Tumor Type Excluding Breast, Gastric, Colorectal Cancer" was a
+    # colorectal cancer trial (the name's words and the MeSH term the indexer drew from them)
+    from registry.ctgov import supported_terms
+
+    name = "Part 1: Pancreatic Cancer, Rare Tumors, Any Tumor Type Excluding Breast, Gastric, Colorectal Cancer"
+    inside = concepts_within(name)
+    assert "pancreatic_cancer" in inside and not {"colorectal_cancer", "breast_cancer", "gastric_cancer"} & set(inside)
+    assert supported_terms(["Neoplasms", "Colorectal Neoplasms"], [name], name) == ["Neoplasms"]
+    # named outside the exclusion as well, it stays
+    both = "Colorectal Cancer; Solid Tumors Other Than Breast Cancer"
+    assert supported_terms(["Colorectal Neoplasms", "Breast Neoplasms"], ["Colorectal Cancer"], both) == ["Colorectal Neoplasms"]
+
+
+def test_broad_registry_headings_file_a_trial_as_solid_tumour_not_one_organ():
+    # MeSH ancestors such as "Neoplasms, Germ Cell and Embryonal" (over gliomas too) made a
+    # glioma trial a testicular cancer trial; "Uterine Neoplasms" covers the cervix
+    for heading in ("Neoplasms, Germ Cell and Embryonal", "Urologic Neoplasms", "Carcinoma, Ductal",
+                    "Genital Neoplasms, Male", "Bone Neoplasms"):
+        assert condition_concept(heading) == "solid_tumor", heading
+    assert condition_concept("Uterine Neoplasms") == "gynecologic_cancer"
+    assert condition_concept("Testicular Neoplasms") == "testicular_cancer"
