@@ -225,7 +225,14 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         for disease in (found.attrs.get("complication_of", ()) if found is not None else ()):
             for other in terminology.descendants(disease):
                 reach.setdefault(other, RELATED_FIT)
+    known = [c for c in listed if c in terminology]
     for parent in within:
+        # the registry's headings say what kind of disease a trial the terminology cannot
+        # name is; beside a named condition, a heading not above it is another view of
+        # the disease (MeSH files oesophageal cancer under head and neck cancer, a
+        # multiple sclerosis study under neoplasms) and files no one else's trial here
+        if known and not any(terminology.is_a(c, parent) for c in known):
+            continue
         related(parent, both_ways=False)
     for family in overlapping_families():     # a polymyositis patient keeps a dermatomyositis trial, weakly
         if any(concept != family and concept in terminology and terminology.is_a(concept, family)

@@ -519,3 +519,15 @@ def test_broad_registry_headings_file_a_trial_as_solid_tumour_not_one_organ():
         assert condition_concept(heading) == "solid_tumor", heading
     assert condition_concept("Uterine Neoplasms") == "gynecologic_cancer"
     assert condition_concept("Testicular Neoplasms") == "testicular_cancer"
+
+
+def test_a_registry_heading_not_above_a_named_condition_files_no_one_else_here():
+    # MeSH files oesophago-gastric cancer under "Head and Neck Neoplasms" too: beside a
+    # named gastric cancer that heading does not make the trial a head and neck patient's;
+    # for a trial the terminology cannot name, the headings are what there is
+    gej = _trial("T-GEJ", conditions=["gastric_cancer"], texts=["HER 2 Positive Gastric Cancer"],
+                 condition_ancestors=["solid_tumor", "head_and_neck_cancer"])
+    assert _gate(_results([_stated("head_and_neck_cancer", "HNSCC")], [gej])["T-GEJ"]).status == "fail"
+    assert _gate(_results([_stated("gastric_cancer", "gastric cancer")], [gej])["T-GEJ"]).status == "pass"
+    wnt = _trial("T-WNT", texts=["Medulloblastoma, WNT-activated"], condition_ancestors=["brain_tumor"])
+    assert _gate(_results([_stated("brain_tumor", "brain tumour")], [wnt])["T-WNT"]).status == "pass"
