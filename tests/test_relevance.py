@@ -10,7 +10,7 @@ from data.store import open_store, upsert_trials
 from data.trials import load_trials
 from matching.catalog import TrialCatalog
 from matching.engine import match
-from matching.keywords import keyword_scores
+from matching.keywords import keyword_scores, requested_trials
 from matching.pruned import match as pruned_match
 from matching.questions import next_question
 from registry.ctgov import study_to_record
@@ -531,3 +531,32 @@ def test_a_registry_heading_not_above_a_named_condition_files_no_one_else_here()
     assert _gate(_results([_stated("gastric_cancer", "gastric cancer")], [gej])["T-GEJ"]).status == "pass"
     wnt = _trial("T-WNT", texts=["Medulloblastoma, WNT-activated"], condition_ancestors=["brain_tumor"])
     assert _gate(_results([_stated("brain_tumor", "brain tumour")], [wnt])["T-WNT"]).status == "pass"
+
+
+def test_a_requested_treatment_ranks_the_trials_offering_it_first_for_the_patients_own_disease(tmp_path):
+    # "keen to be considered for CAR-T" (a hypothetical procedure): among the trials for
+    # the patient's own disease, those whose title names CAR-T come first, even before a
+    # "likely" trial of another treatment; a basket filed more broadly keeps its place
+    adult = {"id": "inc-1", "kind": "inclusion", "text": "Adults", "rule": {"type": "age", "min": 18}}
+    cd19 = {"id": "inc-1", "kind": "inclusion", "text": "CD19+ B cells", "rule": {"type": "biomarker", "marker": "cd19", "state": "positive"}}
+    db = open_store(str(tmp_path / "t.db"))
+    trials = [dict(STORED_FIELDS, id="local-x-drug", nct_id=None, title="Oral ifetroban in diffuse scleroderma",
+                   criteria=[adult], conditions=["diffuse_systemic_sclerosis"], conditions_text=["Scleroderma, Diffuse"]),
+              dict(STORED_FIELDS, id="local-x-cart", nct_id=None, title="CD19 CAR-T cells in systemic sclerosis",
+                   criteria=[cd19], conditions=["diffuse_systemic_sclerosis"], conditions_text=["Scleroderma, Diffuse"]),
+              dict(STORED_FIELDS, id="local-x-basket", nct_id=None, title="Chimeric antigen receptor T cells in autoimmune disease",
+                   criteria=[cd19], conditions=["autoimmune_disease"], conditions_text=["Autoimmune Diseases"])]
+    upsert_trials(db, trials, "import")
+    facts = [_stated("diffuse_systemic_sclerosis", "dcSSc"), Fact("AGE", "age", "45", value=45)]
+    asked = Profile([*facts, Fact("PROCEDURE", "car_t", "CAR-T", 30, 35, hypothetical=True)])
+    found = requested_trials(db, asked)         # the bundled CAR-T trials are in the store too
+    assert {"local-x-cart", "local-x-basket"} <= found and "local-x-drug" not in found
+    assert requested_trials(db, Profile(facts)) == frozenset()
+    plain = [r.id for r in match(Profile(facts), trials, today=TODAY)]
+    assert plain.index("local-x-drug") < plain.index("local-x-cart")
+    ranked = match(asked, trials, today=TODAY, requested=requested_trials(db, asked))
+    order = [r.id for r in ranked]
+    assert order == ["local-x-cart", "local-x-drug", "local-x-basket"]
+    assert next(r for r in ranked if r.id == "local-x-drug").verdict == "likely"
+    chat = [r.id for r in pruned_match(asked, TrialCatalog(db), today=TODAY) if r.id.startswith("local-x")]
+    assert chat == order                        # the chat's path
