@@ -25,6 +25,24 @@ FUZZY_THRESHOLD = 92.0
 
 _WORD = re.compile(r"[a-z0-9]+")
 _PAREN = re.compile(r"\s*\(([^)]*)\)\s*")
+# "Any Tumor Type Excluding Breast, Gastric, Colorectal Cancer": what follows such a word
+# (to the end of the name, a semicolon or a bracket) is what the trial does not take
+_EXCLUDED = re.compile(r"\b(?:excluding|excludes|except(?:\s+for)?|other\s+than|apart\s+from|not\s+including)\b"
+                       r"[^;()\[\]]*", re.IGNORECASE)
+
+
+def without_excluded(text: str) -> str:
+    """The text without what it names only to exclude ("... Excluding Breast, Gastric,
+    Colorectal Cancer"): those conditions are not the trial's."""
+    return _EXCLUDED.sub(" ", text)
+
+
+def excluded_words(text: str) -> set[str]:
+    """The lower-case words a text names only inside an exclusion ("excluding breast,
+    gastric, colorectal cancer" -> breast, gastric, colorectal when they appear nowhere
+    else): a registry index term made of them is not the trial's."""
+    inside = {w for span in _EXCLUDED.findall(text) for w in re.findall(r"[a-z]+", span.lower())}
+    return inside - set(re.findall(r"[a-z]+", without_excluded(text).lower()))
 
 
 def _clean(text: str) -> str:
@@ -117,8 +135,9 @@ def concepts_within(name: str) -> tuple[str, ...]:
     """The condition concepts whose terms stand inside a name the terminology does not know
     as a whole, as whole words ("Hematologic Cancer" -> malignancy, "Solid Tumor, Adult" ->
     malignancy): what kind of condition the name is, at worst a broader one. Each stretch of
-    words counts once, for its longest term."""
-    text = f" {_clean(name)} "
+    words counts once, for its longest term; what the name excludes ("... Excluding Breast,
+    Gastric, Colorectal Cancer") is not inside it."""
+    text = f" {_clean(without_excluded(name))} "
     found: list[str] = []
     for term, concept in _phrases():
         padded = f" {term} "
@@ -172,7 +191,9 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     conditions under (``within``, MeSH) and those above them, and the concepts inside names
     the terminology does not know as a whole ("Hematologic Cancer": a malignancy) with
     theirs (related); for a complication (``complication_of``: diabetic foot) every kind of
-    the disease it complicates (related); concepts one of whose names spells such a name (name). The relevance
+    the disease it complicates (related); concepts one of whose names spells such a name, and
+    the other subtypes of an overlapping family (``overlapping_families``: polymyositis for a
+    dermatomyositis trial) (name). The relevance
     gate and the pruning index (``data.store``) both read it, so they never disagree.
     ``filed``: those of ``texts`` that are the registry's index terms (MeSH), not the sponsor's."""
     terminology = load_terminology()
@@ -204,8 +225,20 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         for disease in (found.attrs.get("complication_of", ()) if found is not None else ()):
             for other in terminology.descendants(disease):
                 reach.setdefault(other, RELATED_FIT)
+    known = [c for c in listed if c in terminology]
     for parent in within:
+        # the registry's headings say what kind of disease a trial the terminology cannot
+        # name is; beside a named condition, a heading not above it is another view of
+        # the disease (MeSH files oesophageal cancer under head and neck cancer, a
+        # multiple sclerosis study under neoplasms) and files no one else's trial here
+        if known and not any(terminology.is_a(c, parent) for c in known):
+            continue
         related(parent, both_ways=False)
+    for family in overlapping_families():     # a polymyositis patient keeps a dermatomyositis trial, weakly
+        if any(concept != family and concept in terminology and terminology.is_a(concept, family)
+               for concept in concepts):
+            for other in terminology.descendants(family):
+                reach.setdefault(other, NAME_FIT)
     for inside, name in inside_names:
         branch = _branch(inside, listed)
         if branch is not None:               # "GI Cancers" beside gastric cancer: solid tumours
@@ -311,6 +344,17 @@ def category_heads() -> frozenset[str]:
     if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() and " " not in h.strip() for h in heads):
         raise DataError("evidence.yaml.category_heads", "must be a list of single words")
     return frozenset(h.strip().casefold() for h in heads)
+
+
+@lru_cache(maxsize=1)
+def overlapping_families() -> tuple[str, ...]:
+    """``overlapping_families`` of data/evidence.yaml, checked: condition ids whose subtypes
+    overlap (a trial for one subtype reaches the others, weakly)."""
+    raw = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("overlapping_families") or []
+    terminology = load_terminology()
+    if not isinstance(raw, list) or not all(isinstance(c, str) and c in terminology for c in raw):
+        raise DataError("evidence.yaml.overlapping_families", "must be a list of condition concept ids")
+    return tuple(raw)
 
 
 @lru_cache(maxsize=1)

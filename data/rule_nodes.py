@@ -50,7 +50,7 @@ def _hash(text: str) -> str:
 # 7: an importer's age/sex limits from the registry fields count as the registry's;
 # 8: both of 6 merged (filed index terms; unknown index terms file upwards only);
 # 9: contradictory top-level age requirements are for the trial team.
-PLAN_VERSION = "9"
+PLAN_VERSION = "10"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -9,7 +9,9 @@
   the rest pass or are for review (and at least one passes); else ``possible``.
 - Score: the share of evaluable (non-review) top-level criteria that pass. Ranking
   (``rank_key``): ineligible trials last; before them, condition fit (the patient's own
-  disease first), then likely > possible, text relevance (BM25), score, fewer unknowns, id.
+  disease first), then a treatment the person asks for in the trial's title or keywords
+  ("keen to be considered for CAR-T": ``matching.keywords.requested_trials``), likely >
+  possible, text relevance (BM25), score, fewer unknowns, id.
 
 Registry age/sex limits (``eligibility``) become criteria ``elig-age`` / ``elig-sex`` when no
 criterion of the record already states them, so they are never silently dropped.
@@ -28,7 +30,7 @@ from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
-from matching.relevance import condition_strength, stated_diagnoses
+from matching.relevance import EXACT_FIT, condition_strength, stated_diagnoses
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
 from core.facts import Profile
 
@@ -61,12 +63,12 @@ class _Batch:
     """What the results of one ``judge_plans`` call share (one list per field, by trial)."""
 
     __slots__ = ("ids", "verdicts", "scores", "unknowns", "plans", "judgement", "records", "load", "fits", "text",
-                 "lazy")
+                 "wanted", "lazy")
 
-    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits, text):
+    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits, text, wanted):
         self.ids, self.verdicts, self.scores, self.unknowns = ids, verdicts, scores, unknowns
         self.plans, self.judgement, self.records, self.load = plans, judgement, records, load
-        self.fits, self.text = fits, text
+        self.fits, self.text, self.wanted = fits, text, wanted
         self.lazy: dict[tuple[str, int], Any] = {}       # (what, trial) -> record / criteria / questions
 
 
@@ -106,6 +108,12 @@ class TrialResult:
     def text_relevance(self) -> float:
         """BM25 of the trial's text for the patient's words (0 when not ranked by text)."""
         return self._batch.text[self._i]
+
+    @property
+    def requested(self) -> bool:
+        """The trial is for the patient's own disease and its title or keywords name a
+        treatment the person asks for."""
+        return bool(self._batch.wanted[self._i])
 
     @property
     def condition_fit(self) -> int:
@@ -214,18 +222,20 @@ class TrialResult:
 
 def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
           evaluator: Evaluator | None = None, book: PlanBook | None = None,
-          keywords: dict[str, float] | None = None) -> list[TrialResult]:
+          keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Judge every trial for the profile; ranked likely > possible > ineligible.
-    ``keywords``: text relevance by trial id (``matching.keywords``), when known."""
+    ``keywords``: text relevance by trial id (``matching.keywords``), when known;
+    ``requested``: ids of trials naming a treatment the person asks for."""
     judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
     records = list(trials)
     plans = [judgement.book.plan(trial) for trial in records]
-    return judge_plans([t["id"] for t in records], plans, judgement, records=records, keywords=keywords)
+    return judge_plans([t["id"] for t in records], plans, judgement, records=records, keywords=keywords,
+                       requested=requested)
 
 
 def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, records: list[dict] | None = None,
                 load: Callable[[str], dict] | None = None, tops: tuple | None = None,
-                keywords: dict[str, float] | None = None) -> list[TrialResult]:
+                keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
@@ -250,10 +260,14 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         by_id = id_order(ids)
     fits = condition_fits(plans, judgement.ev)
     text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
-    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, -np.array(fits), verdict == 2)).tolist()
+    # a treatment asked for ranks the trials for the patient's own disease as named (a
+    # basket filed more broadly that happens to offer it keeps its place among its kind)
+    wanted = [i in requested and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if requested else [False] * len(ids)
+    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, -np.array(wanted, dtype=np.int8), -np.array(fits),
+                        verdict == 2)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
-                   plans, judgement, records, load, fits, text)
+                   plans, judgement, records, load, fits, text, wanted)
     return [TrialResult(batch, i) for i in order]
 
 
@@ -267,9 +281,10 @@ def id_order(ids: list[str]) -> Any:
 def rank_key(result: TrialResult) -> tuple:
     """Relevance first, then criteria: ruled-out trials last; before them, how well the
     trial's conditions meet the patient's (the same disease, a related one, none stated),
-    then the verdict (likely before possible), how well its text fits the patient's words
-    (BM25), the share of criteria met, fewer unknowns, id."""
-    return (result.verdict == INELIGIBLE, -result.condition_fit, VERDICT_ORDER[result.verdict],
+    whether it offers a treatment the person asks for, then the verdict (likely before
+    possible), how well its text fits the patient's words (BM25), the share of criteria
+    met, fewer unknowns, id."""
+    return (result.verdict == INELIGIBLE, -result.condition_fit, not result.requested, VERDICT_ORDER[result.verdict],
             -result.text_relevance, -result.score, result.unknowns, result.id)
 
 

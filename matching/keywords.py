@@ -1,7 +1,11 @@
 """How well a trial's text fits what the patient said: BM25 over the stored trials' title,
 conditions, keywords and criteria (``data/search.py``), queried with the words of the
 patient's asserted facts (conditions, treatments, markers, procedures, infections) and
-their concepts' names (not those of a vaguer diagnosis beside a precise one). The ranking uses it within a verdict, after the condition fit."""
+their concepts' names (not those of a vaguer diagnosis beside a precise one). The ranking uses it within a verdict, after the condition fit.
+``requested_trials``: the trials whose title or keywords name a treatment the person asks
+for or is heading for (a hypothetical drug or procedure: "keen to be considered for
+CAR-T"), by the treatment's names in the terminology; the ranking puts them first after the
+condition fit."""
 from __future__ import annotations
 
 import re
@@ -90,4 +94,52 @@ def _trial_ids(db: Any, version: tuple) -> dict[int, str]:
     if found is None:
         _IDS.clear()
         found = _IDS[version] = search.trial_ids(db)
+    return found
+
+
+_REQUESTED: dict[tuple, frozenset[str]] = {}
+
+
+def requested_treatments(profile: Profile) -> list[str]:
+    """The names of the treatments a person asks for or plans (hypothetical drugs and
+    procedures, not negated, not a relative's): as written, and every name the terminology
+    gives the concept and the kinds under it ("CAR-T": "chimeric antigen receptor T
+    cells", "CART")."""
+    terminology = load_terminology()
+    names: list[str] = []
+    for fact in profile.facts:
+        if fact.label not in ("DRUG", "PROCEDURE") or not fact.hypothetical or fact.negated or fact.family:
+            continue
+        names.append(fact.text)
+        if fact.concept in terminology:
+            for concept in terminology.descendants(fact.concept):
+                found = terminology.get(concept)
+                names += [found.label, *found.terms, *found.abbreviations]
+    return sorted({n.lower() for n in names if n and _WORD.search(n)})
+
+
+def requested_trials(db: Any, profile: Profile) -> frozenset[str]:
+    """Ids of the trials whose title or keywords name a treatment the person asks for
+    (``requested_treatments``; FTS5 phrases over those two columns: a criterion excluding
+    prior CAR-T does not count), remembered while the trials stay the same."""
+    names = requested_treatments(profile)
+    if not names:
+        return frozenset()
+    version = (id(db), trials_version(db))
+    key = (version, tuple(names))
+    found = _REQUESTED.get(key)
+    if found is not None:
+        return found
+    query = "{title keywords} : (" + " OR ".join('"' + n.replace('"', "") + '"' for n in names) + ")"
+    try:
+        ids = _trial_ids(db, version)
+        rows = search.phrase_scores(db, query)
+    except Exception as exc:          # an older store without the index: rank without it
+        if "no such table" in str(exc):
+            return frozenset()
+        raise
+    found = frozenset(ids[rowid] for rowid in rows if rowid in ids)
+    if len(_REQUESTED) >= 16:
+        _REQUESTED.pop(next(iter(_REQUESTED)))
+    _REQUESTED[key] = found
     return found

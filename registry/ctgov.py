@@ -17,7 +17,7 @@ from typing import Any
 from core import durations
 from data.errors import DataError
 from registry.concepts import condition_concepts, target_antigens
-from data.condition_names import concepts_within, narrowed_by_title
+from data.condition_names import concepts_within, excluded_words, narrowed_by_title
 from registry.criteria_text import (
     RuleParser,
     demographic_criteria,
@@ -371,9 +371,13 @@ def supported_terms(terms: list[str], conditions: list[str], own_text: str) -> l
     for "Progressive", which opened it to every cancer patient): a term is kept when a word
     of it appears in the trial's conditions, keywords or titles, or when its concept is the
     same as, above or below one the conditions name; when the conditions name no concept at
-    all, every term is kept (the terms are then all there is to go by)."""
+    all, every term is kept (the terms are then all there is to go by). A term made of words
+    the trial names only to exclude them ("Any Tumor Type Excluding Breast, Gastric,
+    Colorectal Cancer": "Colorectal Neoplasms") is never kept."""
     from data.terminology import load_terminology  # start-up: the terminology once a record is imported
 
+    excluded = {w[:_STEM] for w in excluded_words(own_text) if len(w) >= 5}   # "Excluding ... Colorectal Cancer"
+    terms = [t for t in terms if not (_stems(t) & excluded)]
     listed = condition_concepts(conditions)
     if not listed:
         return terms

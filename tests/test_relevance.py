@@ -10,7 +10,7 @@ from data.store import open_store, upsert_trials
 from data.trials import load_trials
 from matching.catalog import TrialCatalog
 from matching.engine import match
-from matching.keywords import keyword_scores
+from matching.keywords import keyword_scores, requested_trials
 from matching.pruned import match as pruned_match
 from matching.questions import next_question
 from registry.ctgov import study_to_record
@@ -269,11 +269,14 @@ def test_keyword_scores_summed_per_word_equal_the_or_query(tmp_path):
 
 
 def test_a_sibling_condition_is_another_condition():
-    # polymyositis for a dermatomyositis-only trial: ruled out, naming both (the patient
-    # may say they also have it); a trial naming the family keeps both
-    dm = _trial("T-DM", conditions=["dermatomyositis"])
-    gate = _gate(_results([_stated("polymyositis", "polymyositis")], [dm])["T-DM"])
-    assert gate.status == "fail" and "dermatomyositis" in gate.evidence[0].reason
+    # Crohn's disease for an ulcerative-colitis-only trial: ruled out, naming both (the
+    # patient may say they also have it); a trial naming the family keeps both. (Myositis
+    # subtypes overlap: overlapping_families, the test below.)
+    uc = _trial("T-UC", conditions=["ulcerative_colitis"])
+    gate = _gate(_results([_stated("crohns_disease", "Crohn's")], [uc])["T-UC"])
+    assert gate.status == "fail" and "ulcerative colitis" in gate.evidence[0].reason
+    ibd = _trial("T-IBD", conditions=["ibd"])
+    assert _gate(_results([_stated("crohns_disease", "Crohn's")], [ibd])["T-IBD"]).status == "pass"
     iim = _trial("T-IIM", conditions=["inflammatory_myopathy"])
     assert _gate(_results([_stated("polymyositis", "polymyositis")], [iim])["T-IIM"]).status == "pass"
 
@@ -481,3 +484,92 @@ def test_a_requested_treatment_counts_in_the_keyword_query():
                        Fact("CONDITION", "sle", "lupus", 40, 45, hypothetical=True)])
     words = query_words(profile)
     assert "car" in words and "lupus" not in words
+
+
+def test_subtypes_of_an_overlapping_family_keep_each_others_trials_open_weakly():
+    # overlapping_families (data/evidence.yaml): myositis subtypes overlap and are
+    # reclassified, so a dermatomyositis trial stays open to a polymyositis patient (the
+    # trial team decides), ranked below a trial for the patient's own subtype; Crohn's
+    # disease and ulcerative colitis are not such a family
+    dm = _trial("T-DM", conditions=["dermatomyositis"])
+    pm = _trial("T-PM", conditions=["polymyositis"])
+    uc = _trial("T-UC", conditions=["ulcerative_colitis"])
+    results = _results([_stated("polymyositis", "polymyositis")], [dm, pm])
+    assert _gate(results["T-DM"]).status == "pass" and _gate(results["T-PM"]).status == "pass"
+    assert results["T-PM"].condition_fit > results["T-DM"].condition_fit
+    assert _gate(_results([_stated("crohns_disease", "Crohn's")], [uc])["T-UC"]).status == "fail"
+    assert _gate(_results([_stated("sle", "lupus")], [dm])["T-DM"]).status == "fail"
+
+
+def test_what_a_condition_name_excludes_is_not_the_trials_condition():
+    # NCT04482309 "Any Tumor Type Excluding Breast, Gastric, Colorectal Cancer" was a
+    # colorectal cancer trial (the name's words and the MeSH term the indexer drew from them)
+    from registry.ctgov import supported_terms
+
+    name = "Part 1: Pancreatic Cancer, Rare Tumors, Any Tumor Type Excluding Breast, Gastric, Colorectal Cancer"
+    inside = concepts_within(name)
+    assert "pancreatic_cancer" in inside and not {"colorectal_cancer", "breast_cancer", "gastric_cancer"} & set(inside)
+    assert supported_terms(["Neoplasms", "Colorectal Neoplasms"], [name], name) == ["Neoplasms"]
+    # named outside the exclusion as well, it stays
+    both = "Colorectal Cancer; Solid Tumors Other Than Breast Cancer"
+    assert supported_terms(["Colorectal Neoplasms", "Breast Neoplasms"], ["Colorectal Cancer"], both) == ["Colorectal Neoplasms"]
+
+
+def test_broad_registry_headings_file_a_trial_as_solid_tumour_not_one_organ():
+    # MeSH ancestors such as "Neoplasms, Germ Cell and Embryonal" (over gliomas too) made a
+    # glioma trial a testicular cancer trial; "Uterine Neoplasms" covers the cervix
+    for heading in ("Neoplasms, Germ Cell and Embryonal", "Urologic Neoplasms", "Carcinoma, Ductal",
+                    "Genital Neoplasms, Male", "Bone Neoplasms"):
+        assert condition_concept(heading) == "solid_tumor", heading
+    assert condition_concept("Uterine Neoplasms") == "gynecologic_cancer"
+    assert condition_concept("Testicular Neoplasms") == "testicular_cancer"
+
+
+def test_a_registry_heading_not_above_a_named_condition_files_no_one_else_here():
+    # MeSH files oesophago-gastric cancer under "Head and Neck Neoplasms" too: beside a
+    # named gastric cancer that heading does not make the trial a head and neck patient's;
+    # for a trial the terminology cannot name, the headings are what there is
+    gej = _trial("T-GEJ", conditions=["gastric_cancer"], texts=["HER 2 Positive Gastric Cancer"],
+                 condition_ancestors=["solid_tumor", "head_and_neck_cancer"])
+    assert _gate(_results([_stated("head_and_neck_cancer", "HNSCC")], [gej])["T-GEJ"]).status == "fail"
+    assert _gate(_results([_stated("gastric_cancer", "gastric cancer")], [gej])["T-GEJ"]).status == "pass"
+    wnt = _trial("T-WNT", texts=["Medulloblastoma, WNT-activated"], condition_ancestors=["brain_tumor"])
+    assert _gate(_results([_stated("brain_tumor", "brain tumour")], [wnt])["T-WNT"]).status == "pass"
+
+
+def test_a_requested_treatment_ranks_the_trials_offering_it_first_for_the_patients_own_disease(tmp_path):
+    # "keen to be considered for CAR-T" (a hypothetical procedure): among the trials for
+    # the patient's own disease, those whose title names CAR-T come first, even before a
+    # "likely" trial of another treatment; a basket filed more broadly keeps its place
+    adult = {"id": "inc-1", "kind": "inclusion", "text": "Adults", "rule": {"type": "age", "min": 18}}
+    cd19 = {"id": "inc-1", "kind": "inclusion", "text": "CD19+ B cells", "rule": {"type": "biomarker", "marker": "cd19", "state": "positive"}}
+    db = open_store(str(tmp_path / "t.db"))
+    trials = [dict(STORED_FIELDS, id="local-x-drug", nct_id=None, title="Oral ifetroban in diffuse scleroderma",
+                   criteria=[adult], conditions=["diffuse_systemic_sclerosis"], conditions_text=["Scleroderma, Diffuse"]),
+              dict(STORED_FIELDS, id="local-x-cart", nct_id=None, title="CD19 CAR-T cells in systemic sclerosis",
+                   criteria=[cd19], conditions=["diffuse_systemic_sclerosis"], conditions_text=["Scleroderma, Diffuse"]),
+              dict(STORED_FIELDS, id="local-x-basket", nct_id=None, title="Chimeric antigen receptor T cells in autoimmune disease",
+                   criteria=[cd19], conditions=["autoimmune_disease"], conditions_text=["Autoimmune Diseases"])]
+    upsert_trials(db, trials, "import")
+    facts = [_stated("diffuse_systemic_sclerosis", "dcSSc"), Fact("AGE", "age", "45", value=45)]
+    asked = Profile([*facts, Fact("PROCEDURE", "car_t", "CAR-T", 30, 35, hypothetical=True)])
+    found = requested_trials(db, asked)         # the bundled CAR-T trials are in the store too
+    assert {"local-x-cart", "local-x-basket"} <= found and "local-x-drug" not in found
+    assert requested_trials(db, Profile(facts)) == frozenset()
+    plain = [r.id for r in match(Profile(facts), trials, today=TODAY)]
+    assert plain.index("local-x-drug") < plain.index("local-x-cart")
+    ranked = match(asked, trials, today=TODAY, requested=requested_trials(db, asked))
+    order = [r.id for r in ranked]
+    assert order == ["local-x-cart", "local-x-drug", "local-x-basket"]
+    assert next(r for r in ranked if r.id == "local-x-drug").verdict == "likely"
+    chat = [r.id for r in pruned_match(asked, TrialCatalog(db), today=TODAY) if r.id.startswith("local-x")]
+    assert chat == order                        # the chat's path
+
+
+def test_a_site_named_beside_a_kind_of_cancer_is_that_cancer_not_every_cancer():
+    # "Colon Adenocarcinoma" opened a GI trial to every solid tumour, "Pancreatic Ductal
+    # Carcinoma" read as breast ductal carcinoma, "Lymphoid Malignancies" as any cancer
+    assert concepts_within("Colon Adenocarcinoma") == ("colorectal_cancer",)
+    assert concepts_within("Pancreatic Ductal Carcinoma") == ("pancreatic_cancer",)
+    assert concepts_within("Select Relapsed/Refractory Lymphoid Malignancies") == ("hematologic_malignancy",)
+    assert condition_concept("Neoplasms, Prostate") == "prostate_cancer"

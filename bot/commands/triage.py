@@ -48,7 +48,7 @@ from core.facts import Profile
 from data.catalogue import load_catalogue
 from data.terminology import load_terminology
 from matching.catalog import TrialCatalog
-from matching.keywords import keyword_scores
+from matching.keywords import keyword_scores, requested_trials
 from matching.pruned import match as match_candidates
 from nlp.pipeline import extract
 
@@ -143,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
             results = match_candidates(profile, catalog, today=today)
             found = catalog.last
         else:
-            results = match(profile, trials, today=today, keywords=keyword_scores(db, profile))
+            results = match(profile, trials, today=today, keywords=keyword_scores(db, profile),
+                            requested=requested_trials(db, profile))
         kept, closed = offered(results, db)          # trials not recruiting: counted, or listed with --all
         results = results if args.all else kept
         notices = trial_notices(db, [r.trial for r in results], today)
