@@ -268,6 +268,26 @@ def test_keyword_scores_summed_per_word_equal_the_or_query(tmp_path):
     assert all(abs(got[k] - expected[k]) < 1e-9 for k in expected)
 
 
+def test_keyword_scores_among_candidates_are_the_same_numbers(tmp_path):
+    # a turn reads BM25 only for its candidates: the same scores, bit for bit, as the whole
+    # table's for those trials, also when a word was read for other candidates before
+    db = open_store(str(tmp_path / "k.db"))
+    upsert_trials(db, _real_records(30), "import")
+    profile = Profile([_stated("sle", "lupus"), Fact("DRUG", "rituximab", "rituximab")])
+    from matching import keywords
+
+    ids = sorted(r["id"] for r in _real_records(30))
+    keywords._WORDS.clear()
+    keywords._MEMO.clear()
+    parts = [(among, keyword_scores(db, profile, among=among)) for among in (ids[:7], ids[5:20], ids)]
+    keywords._WORDS.clear()
+    keywords._MEMO.clear()
+    everything = keyword_scores(db, profile)
+    assert len(everything) > 3
+    for among, got in parts:
+        assert got == {k: v for k, v in everything.items() if k in among}
+
+
 def test_a_sibling_condition_is_another_condition():
     # polymyositis for a dermatomyositis-only trial: ruled out, naming both (the patient
     # may say they also have it); a trial naming the family keeps both
