@@ -497,3 +497,22 @@ def test_a_requested_treatment_counts_in_the_keyword_query():
                        Fact("CONDITION", "sle", "lupus", 40, 45, hypothetical=True)])
     words = query_words(profile)
     assert "car" in words and "lupus" not in words
+
+
+def test_a_restated_diagnosis_reads_no_gate_again():
+    # the gates' truths rest on the diagnoses' concepts, not on where they were said: the
+    # same diagnosis at another place in the text reuses the list of values
+    from core.truth import FALSE, TRUE
+    from matching import relevance
+    from matching.evaluate import Evaluator
+
+    leaves = [{"type": "target_condition", "concepts": ["sle"]},
+              {"type": "target_condition", "concepts": ["crohns_disease"]}]
+    token = object()
+    first = Evaluator(Profile([Fact("CONDITION", "sle", "lupus", 0, 5)]), today=TODAY)
+    again = Evaluator(Profile([Fact("CONDITION", "sle", "lupus", 30, 35)]), today=TODAY)
+    values = relevance.gate_values(first, token, leaves)
+    assert values == [TRUE, FALSE]
+    assert relevance.gate_values(again, token, leaves) is values
+    other = Evaluator(Profile([Fact("CONDITION", "crohns_disease", "crohn's", 0, 7)]), today=TODAY)
+    assert relevance.gate_values(other, token, leaves) == [FALSE, TRUE]
