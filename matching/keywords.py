@@ -58,23 +58,20 @@ def keyword_scores(db: Any, profile: Profile, among: list[str] | None = None, am
         return found
     try:
         ids = _trial_ids(db, version)
-        rows = None if among is None else [r for r in map(_rowids(version, ids).get, among) if r is not None]
+        rows = None if among is None else set(map(_rowids(version, ids).get, among)) - {None}
         per_word = [_word_scores(db, version, word, rows) for word in words]
     except Exception as exc:          # an older store without the index: rank without it
         if "no such table" in str(exc):
             return {}
         raise
     totals: dict[int, float] = {}
-    wanted = None if rows is None else set(rows)
     for scores in per_word:           # per row, the words' shares are added in the query's order
-        if wanted is None:
-            items: Any = scores.items()
-        elif len(scores) <= len(wanted):
-            items = ((rowid, score) for rowid, score in scores.items() if rowid in wanted)
+        if rows is None:
+            for rowid, score in scores.items():
+                totals[rowid] = totals.get(rowid, 0.0) + score
         else:
-            items = ((rowid, scores[rowid]) for rowid in rows if rowid in scores)
-        for rowid, score in items:
-            totals[rowid] = totals.get(rowid, 0.0) + score
+            for rowid in scores.keys() & rows:
+                totals[rowid] = totals.get(rowid, 0.0) + scores[rowid]
     result = {ids[rowid]: score for rowid, score in totals.items() if rowid in ids}
     if len(_MEMO) >= 16:
         _MEMO.pop(next(iter(_MEMO)))
@@ -87,7 +84,7 @@ _IDS: dict[tuple, dict[int, str]] = {}
 _ROWIDS: dict[tuple, dict[str, int]] = {}
 
 
-def _word_scores(db: Any, version: tuple, word: str, rows: list[int] | None = None) -> dict[int, float]:
+def _word_scores(db: Any, version: tuple, word: str, rows: set[int] | None = None) -> dict[int, float]:
     """The word's BM25 share by rowid: of every row (``rows`` None) or at least of ``rows``
     (the rows read so far are remembered, with the scores of those that match)."""
     key = (version, word)
@@ -103,9 +100,9 @@ def _word_scores(db: Any, version: tuple, word: str, rows: list[int] | None = No
     if rows is None:
         _WORDS[key] = (None, search.phrase_scores(db, phrase))
         return _WORDS[key][1]
-    missing = [r for r in rows if r not in read]
+    missing = rows - read
     if missing:
-        scores.update(search.phrase_scores(db, phrase, missing))
+        scores.update(search.phrase_scores(db, phrase, sorted(missing)))
         read.update(missing)
     return scores
 
