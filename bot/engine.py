@@ -36,6 +36,7 @@ from bot.faq import load_faq
 from bot.phrasings import load_phrasings
 from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
 from bot.session_store import DuplicateUpdate, SessionStore
+from bot.trial_notes import offered
 from bot.texts import ROLES, Texts, load_texts
 from bot.tracker import Tracker
 from bot.turn import Turn
@@ -186,6 +187,7 @@ class Engine(Answering, Asking):
         preload = getattr(self.trials, "preload", None)
         if preload is not None:
             preload()
+            offered([], self.store.db)           # and every trial's status (bot.trial_notes), read once now
 
     # --- the four entry points -------------------------------------------------------
     def start(self, cid: str, *, role: str | None = None, update_id: int | None = None,

@@ -28,11 +28,15 @@ def offered(results: Iterable[Any], db: Any = None) -> tuple[list[Any], int]:
     a result the store does not hold is judged by its record's status."""
     catalogue = load_catalogue()
     statuses = _statuses(db) if db is not None else {}
+    chosen = _offered_ids(statuses, catalogue) if statuses else frozenset()
     kept, left_out = [], 0
     for result in results:
         trial_id = getattr(result, "id", None)
-        status = statuses[trial_id] if trial_id in statuses else (result.trial or {}).get("status")
-        if catalogue.offered_in_chat(status):
+        if trial_id in statuses:
+            offer = trial_id in chosen
+        else:
+            offer = catalogue.offered_in_chat((result.trial or {}).get("status"))
+        if offer:
             kept.append(result)
         else:
             left_out += 1
@@ -40,6 +44,18 @@ def offered(results: Iterable[Any], db: Any = None) -> tuple[list[Any], int]:
 
 
 _STATUSES: dict[str, dict[str, str | None]] = {}     # trials_version -> {id: status}
+_OFFERED: dict[int, tuple[Any, Any, frozenset[str]]] = {}
+
+
+def _offered_ids(statuses: dict[str, str | None], catalogue: Any) -> frozenset[str]:
+    """The stored trials the chat offers, worked out once per list of statuses (``_statuses``
+    keeps one while the trials stay the same) and catalogue."""
+    kept = _OFFERED.get(id(statuses))
+    if kept is None or kept[0] is not statuses or kept[1] is not catalogue:
+        _OFFERED.clear()
+        kept = _OFFERED[id(statuses)] = (statuses, catalogue, frozenset(
+            trial_id for trial_id, status in statuses.items() if catalogue.offered_in_chat(status)))
+    return kept[2]
 
 
 def _statuses(db: Any) -> dict[str, str | None]:
@@ -86,7 +102,12 @@ def annotate(view: dict, results: Iterable[Any], not_recruiting: int, db: Any, t
     (``view["candidates"][i]["notices"]``) and how many trials were left out for not
     recruiting (``view["not_recruiting"]``)."""
     shown = {trial["id"] for trial in view["candidates"]}
-    records = [r.trial for r in results if r.id in shown]       # r.trial loads (and compiles) a record
+    records = []
+    for r in results:                   # the shown ones are among the first: stop once all are found
+        if len(records) == len(shown):
+            break
+        if r.id in shown:
+            records.append(r.trial)     # r.trial loads (and compiles) a record
     notices = trial_notices(db, records, today)
     for trial in view["candidates"]:
         trial["notices"] = notices.get(trial["id"], [])

@@ -9,7 +9,8 @@ import threading
 from collections import OrderedDict
 from typing import Any, Iterator
 
-from core.facts import Profile
+from core.facts import Fact, Profile
+from data.terminology import load_terminology
 from matching.cache import RecordCache, shared_cache
 from matching.candidates import find_candidates, patient_of
 from matching.plans import shared_plans
@@ -39,9 +40,11 @@ class TrialCatalog:
         from matching.evaluate import _judges  # start-up: the matcher only once a turn matches
 
         index = self._build_index()
-        self.plans.book.snapshot()
+        snapshot = self.plans.book.snapshot()
         _judges()                          # the leaf judges' modules, and what pruning reads
         patient_of(Profile([]))
+        if index is not None:
+            _prepare_conditions(self.plans.book, snapshot, index.plans)
         return len(index) if index is not None else 0
 
     def index(self) -> Any:
@@ -120,3 +123,25 @@ class TrialCatalog:
             for trial_id, text in rows:
                 yield json.loads(text)
             last = rows[-1][0]
+
+
+def _prepare_conditions(book: Any, snapshot: Any, plans: list) -> None:
+    """Work out now what the first turn stating a diagnosis would otherwise: the reach of
+    every condition gate (``matching.relevance``) and of every trial's list of conditions
+    (the ranking's condition fit), remembered by the relevance module. It judges the gates
+    and the fits for one known condition and keeps nothing of the judgement itself."""
+    from matching.engine import condition_fits  # start-up: the matcher only once a turn matches
+    from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
+    from matching.relevance import VALUES  # start-up: the matcher only once a turn matches
+
+    terminology = load_terminology()
+    concept = next((c for plan in plans for c in plan.conditions if c in terminology), None)
+    judge = VALUES.get("target_condition")
+    if concept is None or judge is None:
+        return
+    ev = Evaluator(Profile([Fact("CONDITION", concept, concept, 0, len(concept))]))
+    arg = book.arg
+    for i in snapshot.leaves:
+        if arg[i].get("type") == "target_condition":
+            judge(ev, arg[i])
+    condition_fits(plans, ev)

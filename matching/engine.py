@@ -290,18 +290,35 @@ def rank_key(result: TrialResult) -> tuple:
 
 def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
     """Each plan's condition-match strength for the patient (one computation per distinct
-    list of conditions: trials share them)."""
+    list of conditions: trials share them): the best of the patient's conditions, each
+    remembered per list of conditions across turns (a turn that adds a diagnosis works
+    out the new one's only)."""
     stated, _suspected = stated_diagnoses(ev)
     patient = tuple(dict.fromkeys((f.concept, f.text) for f in stated))
     if not patient:
         return [0] * len(plans)
+    terminology = ev.terminology
+    if len(_FITS) >= _FITS_LIMIT:
+        _FITS.clear()
+    each = []
+    for condition in patient:
+        kept = _FITS.get((condition, id(terminology)))
+        if kept is None or kept[0] is not terminology:
+            kept = _FITS[(condition, id(terminology))] = (terminology, {})
+        each.append(((condition,), kept[1]))
     memo: dict[tuple[str, ...], int] = {}
     fits = []
     for plan in plans:
         conditions = plan.conditions
         found = memo.get(conditions)
         if found is None:
-            found = memo[conditions] = condition_strength(conditions, patient, ev.terminology)
+            found = 0
+            for one, known in each:
+                strength = known.get(conditions)
+                if strength is None:
+                    strength = known[conditions] = condition_strength(conditions, one, terminology)
+                found = max(found, strength)
+            memo[conditions] = found
         fits.append(found)
     return fits
 
@@ -309,6 +326,10 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
 def _with_cohorts(criteria: list[CriterionResult], ev: Evaluator) -> list[CriterionResult]:
     other_cohorts(criteria, ev)
     return criteria
+
+
+_FITS: dict[tuple, tuple[Any, dict[tuple[str, ...], int]]] = {}    # per patient condition: list -> strength
+_FITS_LIMIT = 64
 
 
 def judge_criteria(trial: dict, ev: Evaluator) -> list[CriterionResult]:

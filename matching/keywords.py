@@ -44,30 +44,38 @@ def query_words(profile: Profile) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def keyword_scores(db: Any, profile: Profile) -> dict[str, float]:
+def keyword_scores(db: Any, profile: Profile, among: list[str] | None = None, among_key: Any = None) -> dict[str, float]:
     """BM25 relevance by trial id (only trials matching some word), or {} when the
     profile has no words or the store has no full-text index. The query is an OR of the
     words, whose BM25 is the sum of each word's; each word's scores are remembered while
-    the trials stay the same, so a turn that adds a word searches for that word alone."""
+    the trials stay the same, so a turn that adds a word searches for that word alone.
+    ``among``: only these trials' scores are wanted (a turn's candidates; ``among_key``
+    names the list, else the ids do): a word's scores are read for the rows not read
+    before, the same numbers at a fraction of the cost."""
     words = query_words(profile)
     if not words:
         return {}
     version = (id(db), trials_version(db))
-    key = (version, tuple(words))
+    key = (version, tuple(words), None if among is None else among_key if among_key is not None else tuple(among))
     found = _MEMO.get(key)
     if found is not None:
         return found
     try:
         ids = _trial_ids(db, version)
-        per_word = [_word_scores(db, version, word) for word in words]
+        rows = None if among is None else set(map(_rowids(version, ids).get, among)) - {None}
+        per_word = [_word_scores(db, version, word, rows) for word in words]
     except Exception as exc:          # an older store without the index: rank without it
         if "no such table" in str(exc):
             return {}
         raise
     totals: dict[int, float] = {}
-    for scores in per_word:
-        for rowid, score in scores.items():
-            totals[rowid] = totals.get(rowid, 0.0) + score
+    for scores in per_word:           # per row, the words' shares are added in the query's order
+        if rows is None:
+            for rowid, score in scores.items():
+                totals[rowid] = totals.get(rowid, 0.0) + score
+        else:
+            for rowid in scores.keys() & rows:
+                totals[rowid] = totals.get(rowid, 0.0) + scores[rowid]
     result = {ids[rowid]: score for rowid, score in totals.items() if rowid in ids}
     if len(_MEMO) >= 16:
         _MEMO.pop(next(iter(_MEMO)))
@@ -75,18 +83,32 @@ def keyword_scores(db: Any, profile: Profile) -> dict[str, float]:
     return result
 
 
-_WORDS: dict[tuple, dict[int, float]] = {}
+_WORDS: dict[tuple, tuple[set[int] | None, dict[int, float]]] = {}
 _IDS: dict[tuple, dict[int, str]] = {}
+_ROWIDS: dict[tuple, dict[str, int]] = {}
 
 
-def _word_scores(db: Any, version: tuple, word: str) -> dict[int, float]:
+def _word_scores(db: Any, version: tuple, word: str, rows: set[int] | None = None) -> dict[int, float]:
+    """The word's BM25 share by rowid: of every row (``rows`` None) or at least of ``rows``
+    (the rows read so far are remembered, with the scores of those that match)."""
     key = (version, word)
+    phrase = '"' + word.replace('"', "") + '"'
     found = _WORDS.get(key)
     if found is None:
         if len(_WORDS) >= 256:
             _WORDS.pop(next(iter(_WORDS)))
-        found = _WORDS[key] = search.phrase_scores(db, '"' + word.replace('"', "") + '"')
-    return found
+        found = _WORDS[key] = (set(), {})
+    read, scores = found
+    if read is None:                  # every row read already
+        return scores
+    if rows is None:
+        _WORDS[key] = (None, search.phrase_scores(db, phrase))
+        return _WORDS[key][1]
+    missing = rows - read
+    if missing:
+        scores.update(search.phrase_scores(db, phrase, sorted(missing)))
+        read.update(missing)
+    return scores
 
 
 def _trial_ids(db: Any, version: tuple) -> dict[int, str]:
@@ -142,4 +164,12 @@ def requested_trials(db: Any, profile: Profile) -> frozenset[str]:
     if len(_REQUESTED) >= 16:
         _REQUESTED.pop(next(iter(_REQUESTED)))
     _REQUESTED[key] = found
+    return found
+
+
+def _rowids(version: tuple, ids: dict[int, str]) -> dict[str, int]:
+    found = _ROWIDS.get(version)
+    if found is None:
+        _ROWIDS.clear()
+        found = _ROWIDS[version] = {trial_id: rowid for rowid, trial_id in ids.items()}
     return found

@@ -62,7 +62,7 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
             ids, plans = [trial_id for trial_id, _ in pairs], [plan for _, plan in pairs]
             kept = found.memo["plans"] = (ids, plans, (*tops_of(plans), engine.id_order(ids)))
         return engine.judge_plans(kept[0], kept[1], judgement, load=trials.record, tops=kept[2],
-                                  keywords=keyword_scores(trials.db, profile),
+                                  keywords=keyword_scores(trials.db, profile, among=kept[0], among_key=trials_key),
                                   requested=requested_trials(trials.db, profile))
 
     return list(_RESULTS.get(key, judge, keep=trials, weigh=len))

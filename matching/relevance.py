@@ -102,6 +102,19 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
     return found
 
 
+def _gate_key(ev: Evidence) -> tuple:
+    """What the gate's truth alone rests on: the stated and implied diagnoses' concepts (and
+    the wording of one the terminology does not know), and whether any is stated; not
+    where in the text they were said, so a restated diagnosis re-reads no gate."""
+    found = ev.__dict__.get("_gate_key")
+    if found is None:
+        stated, _suspected, _key, implied = _diagnoses(ev)
+        terminology = ev.terminology
+        found = ev.__dict__["_gate_key"] = (id(terminology), bool(stated), frozenset(
+            (f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)))
+    return found
+
+
 _FITS: dict[tuple, int] = {}
 
 
@@ -282,8 +295,7 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
     """``gate_value`` of every gate leaf of a list that stays the same from turn to turn
     (``token`` names it), remembered per list and per the patient's diagnoses: a turn that
     changes no diagnosis re-reads no gate."""
-    diagnoses = _diagnoses(ev)[2]
-    key = (id(token), len(leaves), diagnoses)
+    key = (id(token), len(leaves), _gate_key(ev))
     found = _BULK_MEMO.get(key)
     if found is not None and found[0] is token:
         return found[1]

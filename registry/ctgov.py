@@ -28,7 +28,9 @@ from registry.criteria_text import (
 from registry.record import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
+    MAX_TEXT_CHARS,
     check_text,
+    clean_text,
     finish,
     new_record,
     read_text_file,
@@ -54,15 +56,18 @@ def read_json_file(path: Path) -> Any:
 
 
 def _check_depth(data: Any, name: str) -> None:
+    """Refuse a value deeper than ``MAX_DEPTH`` levels (the top value is level 1). Only
+    containers are walked: a non-empty one at the last level has values too deep."""
+    if not isinstance(data, (dict, list)):
+        return
     stack = [(data, 1)]
     while stack:
         value, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        if depth > MAX_DEPTH or (depth == MAX_DEPTH and value):
             raise DataError(name, f"JSON nested too deeply (more than {MAX_DEPTH} levels)")
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+        for item in (value.values() if isinstance(value, dict) else value):
+            if isinstance(item, (dict, list)):
+                stack.append((item, depth + 1))
 
 
 def studies_in(data: Any, name: str) -> list[tuple[str, dict]]:
@@ -124,7 +129,9 @@ class _Reader:
         if not isinstance(value, kind):
             raise DataError(self._where(path), f"expected {_names(kind)}, got {_type(value)}")
         if isinstance(value, str):
-            value = check_text(value, self._where(path)).strip()
+            if len(value) > MAX_TEXT_CHARS or "\x00" in value:
+                value = check_text(value, self._where(path))    # raises, naming the field
+            value = clean_text(value).strip()
             return value or default
         return value
 
@@ -281,7 +288,7 @@ def _eligibility(r: _Reader, p: dict, record: dict, parse: RuleParser | None) ->
     }
     text = r.text(p, "eligibilityModule.eligibilityCriteria")
     record["criteria"] = with_demographics(split_criteria(text or "", parse), demographic_criteria(min_age, max_age, sex))
-    record["criteria_reader"] = reader_stamp(parse)
+    record["criteria_reader"] = reader_stamp(getattr(parse, "__wrapped__", parse))
 
 
 def _contact(r: _Reader, data: dict, default_role: str) -> dict | None:

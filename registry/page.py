@@ -352,7 +352,7 @@ class _PageReader:
         record["eligibility"]["max_age_years"] = high[0] if high else None
         criteria = split_lines(lines, parse=self.parse)
         record["criteria"] = with_demographics(criteria, demographic_criteria(low, high, record["eligibility"]["sex"]))
-        record["criteria_reader"] = reader_stamp(self.parse)
+        record["criteria_reader"] = reader_stamp(getattr(self.parse, "__wrapped__", self.parse))
 
     def _nct(self) -> None:
         labelled = self.value("nct")

@@ -15,7 +15,10 @@ rebuilds it from the files; see docs/importing.md).
 """
 from __future__ import annotations
 
+import copy
+import functools
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -25,7 +28,7 @@ from data.errors import DataError
 from data.store import all_trial_records, list_trials, upsert_trials
 from data.trials import validate_record
 from registry import ctgov, page
-from registry.criteria_text import RuleParser
+from registry.criteria_text import RuleParser, default_rule_parser
 from registry.merge import merge_pair, merge_run, same_study
 
 JSON_SUFFIXES = (".json",)
@@ -86,6 +89,7 @@ def read_files(paths: list[Path | str], parse: RuleParser | None = None, progres
     ``progress``: a progress bar on stderr counting studies (tqdm), for long imports."""
     from tqdm import tqdm
 
+    parse = parse or remembering(default_rule_parser())
     records: list[dict] = []
     with tqdm(total=0, unit="trials", desc="reading", disable=not progress, leave=False) as bar:
 
@@ -98,6 +102,23 @@ def read_files(paths: list[Path | str], parse: RuleParser | None = None, progres
                 records.append(record)
                 bar.update(1)
     return records
+
+
+def remembering(parse: RuleParser) -> RuleParser:
+    """``parse``, each distinct criterion (text and kind, on one day) read once in a run:
+    registries repeat boilerplate ("Pregnancy", "Other protocol-defined Inclusion/Exclusion
+    criteria apply") across studies. Every caller gets its own copy of the rule."""
+    memo: dict[tuple, dict] = {}
+
+    @functools.wraps(parse)              # __wrapped__: the reader whose version the records carry
+    def remembered(text: str, kind: str) -> dict:
+        key = (text, kind, date.today())
+        rule = memo.get(key)
+        if rule is None:
+            rule = memo[key] = parse(text, kind)
+        return copy.deepcopy(rule)
+
+    return remembered
 
 
 def plan(records: list[dict], existing: list[tuple[dict, str]]) -> list[Outcome]:

@@ -265,3 +265,41 @@ def test_a_mesh_term_broader_than_the_trials_own_condition_adds_no_condition():
     assert indexed_conditions(["breast_cancer"], ["malignancy"]) == ["breast_cancer"]
     assert indexed_conditions(["breast_cancer"], ["sle"]) == ["breast_cancer", "sle"]
     assert indexed_conditions([], ["malignancy"]) == ["malignancy"]
+
+
+def test_nesting_limit_is_exact():
+    # the top value is level 1: values at MAX_DEPTH levels pass, one level more is refused,
+    # a scalar as well as an empty container
+    from registry.ctgov import _check_depth
+    from registry.record import MAX_DEPTH
+
+    def nested(levels, inner):
+        value = inner
+        for _ in range(levels - 1):
+            value = [value]
+        return value
+
+    for inner in (1, "x", [], {}):
+        _check_depth(nested(MAX_DEPTH, inner), "f.json")
+        with pytest.raises(DataError, match="nested too deeply"):
+            _check_depth(nested(MAX_DEPTH + 1, inner), "f.json")
+
+
+def test_a_run_reads_a_repeated_criterion_once_and_hands_out_copies():
+    from registry.criteria_text import default_rule_parser, reader_stamp
+    from registry.run import remembering
+
+    calls = []
+
+    def parse(text, kind):
+        calls.append((text, kind))
+        return default_rule_parser()(text, kind)
+
+    remembered = remembering(parse)
+    first, again = remembered("Pregnancy", "exclusion"), remembered("Pregnancy", "exclusion")
+    other = remembered("Pregnancy", "inclusion")
+    assert calls == [("Pregnancy", "exclusion"), ("Pregnancy", "inclusion")]
+    assert first == again and first is not again
+    assert other == default_rule_parser()("Pregnancy", "inclusion")
+    stamped = remembering(default_rule_parser())
+    assert reader_stamp(stamped.__wrapped__) == reader_stamp(None)

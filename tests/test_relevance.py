@@ -268,6 +268,26 @@ def test_keyword_scores_summed_per_word_equal_the_or_query(tmp_path):
     assert all(abs(got[k] - expected[k]) < 1e-9 for k in expected)
 
 
+def test_keyword_scores_among_candidates_are_the_same_numbers(tmp_path):
+    # a turn reads BM25 only for its candidates: the same scores, bit for bit, as the whole
+    # table's for those trials, also when a word was read for other candidates before
+    db = open_store(str(tmp_path / "k.db"))
+    upsert_trials(db, _real_records(30), "import")
+    profile = Profile([_stated("sle", "lupus"), Fact("DRUG", "rituximab", "rituximab")])
+    from matching import keywords
+
+    ids = sorted(r["id"] for r in _real_records(30))
+    keywords._WORDS.clear()
+    keywords._MEMO.clear()
+    parts = [(among, keyword_scores(db, profile, among=among)) for among in (ids[:7], ids[5:20], ids)]
+    keywords._WORDS.clear()
+    keywords._MEMO.clear()
+    everything = keyword_scores(db, profile)
+    assert len(everything) > 3
+    for among, got in parts:
+        assert got == {k: v for k, v in everything.items() if k in among}
+
+
 def test_a_sibling_condition_is_another_condition():
     # Crohn's disease for an ulcerative-colitis-only trial: ruled out, naming both (the
     # patient may say they also have it); a trial naming the family keeps both. (Myositis
@@ -573,3 +593,22 @@ def test_a_site_named_beside_a_kind_of_cancer_is_that_cancer_not_every_cancer():
     assert concepts_within("Pancreatic Ductal Carcinoma") == ("pancreatic_cancer",)
     assert concepts_within("Select Relapsed/Refractory Lymphoid Malignancies") == ("hematologic_malignancy",)
     assert condition_concept("Neoplasms, Prostate") == "prostate_cancer"
+
+
+def test_a_restated_diagnosis_reads_no_gate_again():
+    # the gates' truths rest on the diagnoses' concepts, not on where they were said: the
+    # same diagnosis at another place in the text reuses the list of values
+    from core.truth import FALSE, TRUE
+    from matching import relevance
+    from matching.evaluate import Evaluator
+
+    leaves = [{"type": "target_condition", "concepts": ["sle"]},
+              {"type": "target_condition", "concepts": ["crohns_disease"]}]
+    token = object()
+    first = Evaluator(Profile([Fact("CONDITION", "sle", "lupus", 0, 5)]), today=TODAY)
+    again = Evaluator(Profile([Fact("CONDITION", "sle", "lupus", 30, 35)]), today=TODAY)
+    values = relevance.gate_values(first, token, leaves)
+    assert values == [TRUE, FALSE]
+    assert relevance.gate_values(again, token, leaves) is values
+    other = Evaluator(Profile([Fact("CONDITION", "crohns_disease", "crohn's", 0, 7)]), today=TODAY)
+    assert relevance.gate_values(other, token, leaves) == [FALSE, TRUE]
