@@ -93,6 +93,10 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return {"type": "sex", "allowed": [sex]}
     subject = subject_sex(prepared, cues)
     rule = _read(prepared, kind, cues)
+    if cues.search("pregnancy_prevented", prepared) and _pregnancy_admits(rule, kind):
+        # "for women of childbearing potential, contraception to prevent pregnancy": the
+        # pregnancy is what is prevented, never what lets a patient in
+        rule = review("compliance", prepared, cues)
     if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
                                                 for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
@@ -280,6 +284,20 @@ def _women_only(rule: dict, text: str, kind: str, cues) -> dict:
     if "compliance" in reasons:
         return simplify({"any": [{"type": "sex", "allowed": ["male"]}, rule]})
     return rule
+
+
+def _pregnancy_admits(rule: dict, kind: str) -> bool:
+    """A pregnancy leaf that a pregnant patient would pass by: required in an inclusion,
+    negated in an exclusion (a rule such a leaf decides fails everyone else, men too)."""
+    def walk(node: dict, negated: bool):
+        if "not" in node:
+            yield from walk(node["not"], not negated)
+        for op in ("all", "any"):
+            for child in node.get(op, ()):
+                yield from walk(child, negated)
+        if node.get("type") == "pregnancy":
+            yield negated
+    return any(negated == (kind == "exclusion") for negated in walk(rule, False))
 
 
 def _mentions_pregnancy(rule: dict) -> bool:

@@ -235,10 +235,15 @@ class Reader:
                                   and is_content(el.value, self.cues) for el in chunk.els)
 
     def _names_condition(self, chunk: Chunk) -> bool:
-        """A chunk with no fact whose words still name a condition ("uncontrolled systemic
-        diseases", "other infections"): an alternative the parser did not read, never
+        """A chunk with no fact whose words still name a condition or a treatment ("uncontrolled
+        systemic diseases", "other infections", "other cell therapies"): an alternative the parser did not read, never
         dropped (``condition_heads`` in the cues)."""
         heads = self.cues.patterns.get("condition_heads", ())
+        words = [el.value for el in chunk.els if el.kind == "word" and not el.used]
+        if any(w.lower() in _OTHER_WORDS for w in words):
+            # "gene therapy or other cell therapies": another treatment, named by its kind only,
+            # is an alternative as much as a condition is
+            heads = (*heads, *self.cues.patterns.get("therapy_heads", ()))
         if any(el.kind == "cue" and any(s.startswith("response:") for s in el.value.sections) for el in chunk.els):
             return False  # "relapsed and refractory diseases": the outcome of the therapies named
         return any(el.kind == "word" and not el.used and any(p.fullmatch(el.value) for p in heads) for el in chunk.els)
@@ -251,6 +256,9 @@ class Reader:
         # cardiac disease": NYHA grades heart failure, a heart disease)
         return [a for a in atoms if not (a.label == "CONDITION" and any(
             self.terminology.is_a(a.concept, g) or self.terminology.is_a(g, a.concept) for g in graded))]
+
+
+_OTHER_WORDS = {"other", "another", "others", "similar", "additional"}
 
 
 def _scoping_heading(els: list[El]) -> bool:

@@ -1,0 +1,56 @@
+"""Registry lines the parser misread into rules that ruled out relevant trials (#14's judged
+set, issue #15): each must be no rule at all (review) or the rule the words say."""
+
+from core.rules import iter_leaves
+from nlp.criteria.cues import load_cues
+from nlp.criteria.parser import parse_criterion
+
+
+def _types(rule):
+    return {leaf.get("type") for leaf in iter_leaves(rule)}
+
+
+def test_a_pointer_to_another_studys_criteria_is_no_rule():
+    for text in ("There are no specific eligibility criteria for the Master Protocol.",
+                 "See study GZP1 for eligibility criteria relevant to participants with obesity and overweight without type 2 diabetes",
+                 "See study GZP2 for eligibility criteria relevant to participants with type 2 diabetes",
+                 "refer to the GZPL master protocol study for screening eligibility."):
+        assert _types(parse_criterion(text, "inclusion")) == {"review"}, text
+
+
+def test_contraception_to_prevent_pregnancy_never_requires_pregnancy():
+    text = ("For women of childbearing potential, use of an acceptable method of contraception to prevent "
+            "pregnancy and agreement to continue to practice an acceptable method of contraception for the "
+            "duration of the study")
+    rule = parse_criterion(text, "inclusion")
+    assert "pregnancy" not in _types(rule)
+    assert rule.get("type") == "review" or {"type": "sex", "allowed": ["male"]} in rule.get("any", [])
+
+
+def test_a_pregnancy_exclusion_beside_contraception_keeps_its_pregnancy_leaf():
+    rule = parse_criterion("Pregnant or breastfeeding women, or women of childbearing potential not using contraception",
+                           "exclusion")
+    assert "pregnancy" in _types(rule) and "review" in _types(rule)
+
+
+def test_another_treatment_named_by_its_kind_stays_an_alternative():
+    rule = parse_criterion("Receipt of gene therapy or other cell therapies within the past 6 months", "exclusion")
+    assert "any" in rule and "review" in _types(rule) and "procedure" in _types(rule)
+    # a plain treatment word next to a drug is no alternative
+    assert parse_criterion("Treatment with rituximab within 6 months", "exclusion") == \
+        {"type": "therapy", "concept": "rituximab", "within_days": 182}
+
+
+def test_cue_alternatives_keep_word_boundaries():
+    # review.clinical "dose|dosage|doses|mg/kg|mg/day" fired inside words ("overdosed")
+    cues = load_cues()
+    clinical = dict(cues.review)["clinical"]
+    assert not any(p.search("overdosed") or p.search("doses_x") for p in clinical)
+    assert any(p.search("at a dose of 10 mg") for p in clinical)
+
+
+def test_a_subgroup_threshold_is_never_everyones():
+    for text in ("Serum or plasma potassium ≥ 3.0 and ≤ 4.5 mmol/L if eGFR \\< 45 mL/min/1.73 m2",
+                 "Potassium >= 3.0 mmol/L if eGFR < 45"):
+        rule = parse_criterion(text, "inclusion")
+        assert not any(leaf.get("type") == "lab" for leaf in iter_leaves(rule)) or "review" in _types(rule), text
