@@ -1,5 +1,6 @@
 """Registry lines the parser misread into rules that ruled out relevant trials (#14's judged
 set, issue #15): each must be no rule at all (review) or the rule the words say."""
+import json
 
 from core.rules import iter_leaves
 from nlp.criteria.cues import load_cues
@@ -54,3 +55,23 @@ def test_a_subgroup_threshold_is_never_everyones():
                  "Potassium >= 3.0 mmol/L if eGFR < 45"):
         rule = parse_criterion(text, "inclusion")
         assert not any(leaf.get("type") == "lab" for leaf in iter_leaves(rule)) or "review" in _types(rule), text
+
+
+def test_a_condition_before_a_colon_never_applies_the_rest_to_everyone():
+    # inclusion: met by anyone the condition leaves out (not X, or Y); the "not" of the
+    # condition is not the threshold's
+    rule = parse_criterion("For patients not receiving therapeutic anticoagulation: INR or aPTT ≤ 1.5 x ULN.", "inclusion")
+    assert "any" in rule and rule["any"][0]["type"] == "review"
+    assert '"not"' not in json.dumps(rule), rule
+    # exclusion: holds for the patients the condition names only
+    rule = parse_criterion("For patients with liver metastases: ALT > 5 x ULN", "exclusion")
+    assert "all" in rule and "review" in _types(rule)
+
+
+def test_liver_pancreas_and_coagulation_tests_as_multiples_of_normal():
+    assert parse_criterion("Alkaline phosphatase ≤5.0 x ULN", "inclusion") == \
+        {"type": "lab", "analyte": "alp", "op": "<=", "uln": 5}
+    assert parse_criterion("Alkaline phosphatase =\\< 5 x Institutional ULN", "inclusion") == \
+        {"type": "lab", "analyte": "alp", "op": "<=", "uln": 5}
+    assert parse_criterion("Fasting Serum amylase ≤ 2 × ULN", "inclusion") == \
+        {"type": "lab", "analyte": "amylase", "op": "<=", "uln": 2}

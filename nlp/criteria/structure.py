@@ -52,6 +52,7 @@ class Reader:
     def _clauses(self, clauses: list[tuple[str | None, list[El]]], default: str | None) -> Node | None:
         default = default or ("or" if self.kind == "exclusion" else "and")
         nodes: list[tuple[str | None, Node, bool]] = []   # (joining word, node, has facts)
+        conditions: list[Node] = []                        # nodes of clauses saying when the rest applies
         previous_sep = None
         clauses = list(clauses)
         for index, (sep, clause) in enumerate(clauses):
@@ -76,25 +77,42 @@ class Reader:
                 if parts:
                     nodes.append((lead, parts[0] if len(parts) == 1 else ("all", parts), facts))
                 break
+            conditional = self._conditional(clause)
+            if conditional and sep == ":":
+                _free_of_negation(clause, [e for _, c in clauses[index + 1:] for e in c])
             node, facts = self._clause(clause)
             if node is None:
                 continue
             if nodes and previous_sep == ":" and not nodes[-1][2]:
                 nodes.pop()  # "Liver function: ..." - a heading
+            elif nodes and previous_sep == ":" and conditions and conditions[-1] is nodes[-1][1]:
+                # "For patients not receiving anticoagulation: INR ≤ 1.5 x ULN": Y holds for the
+                # patients X names only; an inclusion is met by anyone else (not X, or Y), an
+                # exclusion holds for X only (X and Y)
+                lead = "or" if self.kind == "inclusion" else "and"
             elif nodes and previous_sep == ":":
                 lead = lead or "and"  # "X: Y" says Y of X ("If HBsAg positive: HBV DNA ...")
+            if conditional:
+                conditions.append(node)
             nodes.append((lead, node, facts))
             previous_sep = sep
         if not nodes:
             return None
         return _by_precedence([n for _, n, _ in nodes], [lead or default for lead, _, _ in nodes[1:]], self)
 
+    def _conditional(self, els: list[El]) -> bool:
+        """A clause saying when the rest applies ("If ...", "For patients not receiving ...")."""
+        if not els:
+            return False
+        clause_text = self.text[els[0].start:els[-1].end]
+        return any(p.search(clause_text) for p in self.cues.patterns.get("conditional", ()))
+
     def _clause(self, els: list[El]) -> tuple[Node | None, bool]:
         if not els:
             return None, False
         clause_text = self.text[els[0].start:els[-1].end]
         atoms_here = list(atoms_in(els))
-        if any(p.search(clause_text) for p in self.cues.patterns.get("conditional", ())) or has_cue(els, "k_of_n"):
+        if self._conditional(els) or has_cue(els, "k_of_n"):
             # kept even as a heading: "If ...: Y" must not become Y for everyone
             return ("review", "other", clause_text), True
         for i, el in enumerate(els):  # "..., except for ...": the rest of the clause is an exception
@@ -256,6 +274,16 @@ class Reader:
         # cardiac disease": NYHA grades heart failure, a heart disease)
         return [a for a in atoms if not (a.label == "CONDITION" and any(
             self.terminology.is_a(a.concept, g) or self.terminology.is_a(g, a.concept) for g in graded))]
+
+
+def _free_of_negation(condition: list[El], rest: list[El]) -> None:
+    """The facts after a condition that a negation inside the condition reached ("For
+    patients not receiving anticoagulation: INR ≤ 1.5"): the "not" is the condition's."""
+    start, end = condition[0].start, condition[-1].end
+    for atom in atoms_in(rest):
+        if atom.negated and atom.negation_spans and all(start <= s and e <= end for s, e in atom.negation_spans):
+            atom.negated = False
+            atom.negation_spans = []
 
 
 _OTHER_WORDS = {"other", "another", "others", "similar", "additional"}
