@@ -75,3 +75,29 @@ def test_liver_pancreas_and_coagulation_tests_as_multiples_of_normal():
         {"type": "lab", "analyte": "alp", "op": "<=", "uln": 5}
     assert parse_criterion("Fasting Serum amylase ≤ 2 × ULN", "inclusion") == \
         {"type": "lab", "analyte": "amylase", "op": "<=", "uln": 2}
+
+
+def test_no_concurrent_therapy_is_about_now():
+    # was not(any chemotherapy ever): a course long past ruled the patient out
+    assert parse_criterion("No concurrent chemotherapy", "inclusion") == \
+        {"not": {"type": "therapy", "concept": "chemotherapy", "response": "current"}}
+    assert parse_criterion("No prior chemotherapy", "inclusion") == {"not": {"type": "therapy", "concept": "chemotherapy"}}
+
+
+def test_systemic_cancer_therapy_classes():
+    assert parse_criterion("Prior anti-PD-1 therapy", "exclusion") == {"type": "therapy", "concept": "checkpoint_inhibitor"}
+    assert parse_criterion("Immunotherapy =\\< 4 weeks prior to registration", "exclusion") == \
+        {"type": "therapy", "concept": "immunotherapy", "within_days": 28}
+    assert parse_criterion("Prior systemic anticancer therapy within 4 weeks", "exclusion") == \
+        {"type": "therapy", "concept": "systemic_anticancer_therapy", "within_days": 28}
+    # "anticancer treatment" alone may include radiotherapy: not read as the systemic class
+    assert _types(parse_criterion("Anticancer treatment within 4 weeks", "exclusion")) == {"review"}
+
+
+def test_checkpoint_inhibitors_are_systemic_anticancer_therapy():
+    from data.terminology import load_terminology
+    is_a = load_terminology().is_a
+    assert is_a("pembrolizumab", "checkpoint_inhibitor") and is_a("pembrolizumab", "systemic_anticancer_therapy")
+    assert is_a("chemotherapy", "systemic_anticancer_therapy")
+    assert not is_a("radiotherapy", "systemic_anticancer_therapy")
+    assert not is_a("cyclophosphamide", "systemic_anticancer_therapy")   # a csDMARD in this project

@@ -170,8 +170,10 @@ def _therapy_leaf(atom: Atom, concept: str, terminology: Terminology, reader) ->
 
 
 def _response(atom: Atom, reader) -> str | None:
+    current = atom.mods.get("current") and not (atom.mods.get("within_days") or atom.mods.get("within_half_lives"))
     if _negated(atom, reader):
-        return None
+        # "No concurrent chemotherapy": not now (a course long past does not count)
+        return "current" if current else None
     said = reader.response
     if "failed" in said and "intolerant" in said:
         return "failed_or_intolerant"
