@@ -101,3 +101,21 @@ def test_checkpoint_inhibitors_are_systemic_anticancer_therapy():
     assert is_a("chemotherapy", "systemic_anticancer_therapy")
     assert not is_a("radiotherapy", "systemic_anticancer_therapy")
     assert not is_a("cyclophosphamide", "systemic_anticancer_therapy")   # a csDMARD in this project
+
+
+def test_ages_written_in_words():
+    assert parse_criterion("Between the ages of 18-75", "inclusion") == {"type": "age", "min": 18, "max": 75}
+    assert parse_criterion("Age equal or greater to 18", "inclusion") == {"type": "age", "min": 18}
+    assert parse_criterion("Under age 18", "exclusion") == {"type": "age", "max": 17}
+    assert _types(parse_criterion("Age over 6 months", "inclusion")) == {"review"}
+
+
+def test_cns_metastases_and_untreated_ones():
+    assert parse_criterion("Known central nervous system (CNS) metastases.", "exclusion") == \
+        {"type": "diagnosis", "concept": "brain_metastases"}
+    # "untreated" narrows: treated, stable metastases must not be ruled out
+    rule = parse_criterion("Untreated brain metastases", "exclusion")
+    assert "review" in _types(rule)
+    # leptomeningeal disease is narrower than any CNS metastasis
+    rule = parse_criterion("Leptomeningeal disease or Active central nervous system (CNS) metastases.", "exclusion")
+    assert "review" in _types(rule)

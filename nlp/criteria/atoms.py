@@ -38,9 +38,12 @@ _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–|and|,)\s*(?P<v>\d+(?:\.\d+)?|IV|I{
 _COUNT_BEFORE = r"(?:(?P<cmp>at least|a minimum of|more than|≥|>=|>)\s+)?(?P<n>{n})\s+(?:x\s+)?$"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _AGE_MIN = {"≥": 0, ">=": 0, ">": 0, "at least": 0, "over": 0, "above": 0, "older than": 0, "more than": 0,
-            "greater than": 0, "greater than or equal to": 0, "equal to or greater than": 0}
+            "greater than": 0, "greater than or equal to": 0, "equal to or greater than": 0,
+            "equal or greater than": 0, "equal or greater to": 0, "equal to or greater to": 0,
+            "equal or more than": 0, "equal to or more than": 0, "equal or older than": 0, "equal to or older than": 0}
 _AGE_MAX = {"≤": 0, "<=": 0, "<": -1, "under": -1, "below": -1, "younger than": -1, "up to": 0,
-            "no more than": 0, "no older than": 0, "less than": -1, "less than or equal to": 0, "equal to or less than": 0}
+            "no more than": 0, "no older than": 0, "less than": -1, "less than or equal to": 0, "equal to or less than": 0,
+            "equal or less than": 0}
 
 
 @dataclass
