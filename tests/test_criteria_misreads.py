@@ -119,3 +119,10 @@ def test_cns_metastases_and_untreated_ones():
     # leptomeningeal disease is narrower than any CNS metastasis
     rule = parse_criterion("Leptomeningeal disease or Active central nervous system (CNS) metastases.", "exclusion")
     assert "review" in _types(rule)
+
+
+def test_live_vaccines_with_their_window_and_recent_ones():
+    assert parse_criterion("Receipt of live attenuated vaccine within 30 days prior to the first dose of the study intervention.", "exclusion") == \
+        {"type": "therapy", "concept": "live_vaccine", "within_days": 30}
+    # "recent" without a window: how recent is the team's (was dropped as filler)
+    assert "review" in _types(parse_criterion("Recent receipt of live, attenuated vaccine.", "exclusion"))
