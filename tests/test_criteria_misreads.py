@@ -85,7 +85,8 @@ def test_no_concurrent_therapy_is_about_now():
 
 
 def test_systemic_cancer_therapy_classes():
-    assert parse_criterion("Prior anti-PD-1 therapy", "exclusion") == {"type": "therapy", "concept": "checkpoint_inhibitor"}
+    # anti-PD-1 is narrower than any checkpoint inhibitor (prior ipilimumab alone is no anti-PD-1)
+    assert parse_criterion("Prior anti-PD-1 therapy", "exclusion") == {"type": "therapy", "concept": "pd1_inhibitor"}
     assert parse_criterion("Immunotherapy =\\< 4 weeks prior to registration", "exclusion") == \
         {"type": "therapy", "concept": "immunotherapy", "within_days": 28}
     assert parse_criterion("Prior systemic anticancer therapy within 4 weeks", "exclusion") == \
@@ -97,7 +98,8 @@ def test_systemic_cancer_therapy_classes():
 def test_checkpoint_inhibitors_are_systemic_anticancer_therapy():
     from data.terminology import load_terminology
     is_a = load_terminology().is_a
-    assert is_a("pembrolizumab", "checkpoint_inhibitor") and is_a("pembrolizumab", "systemic_anticancer_therapy")
+    assert is_a("pembrolizumab", "pd1_inhibitor") and is_a("pembrolizumab", "systemic_anticancer_therapy")
+    assert is_a("ipilimumab", "checkpoint_inhibitor") and not is_a("ipilimumab", "pd1_pathway_inhibitor")
     assert is_a("chemotherapy", "systemic_anticancer_therapy")
     assert not is_a("radiotherapy", "systemic_anticancer_therapy")
     assert not is_a("cyclophosphamide", "systemic_anticancer_therapy")   # a csDMARD in this project
