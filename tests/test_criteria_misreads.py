@@ -128,3 +128,14 @@ def test_live_vaccines_with_their_window_and_recent_ones():
         {"type": "therapy", "concept": "live_vaccine", "within_days": 30}
     # "recent" without a window: how recent is the team's (was dropped as filler)
     assert "review" in _types(parse_criterion("Recent receipt of live, attenuated vaccine.", "exclusion"))
+
+
+def test_must_not_in_the_exclusion_list_restates_that_it_excludes():
+    # read as "not pregnant", every man and every woman not pregnant was excluded
+    assert parse_criterion("Participants must not be pregnant and/or breastfeeding.", "exclusion") == \
+        {"type": "pregnancy", "states": ["pregnant", "lactating"]}
+    assert parse_criterion("Patients must not have received rituximab within 6 months", "exclusion") == \
+        {"type": "therapy", "concept": "rituximab", "within_days": 182}
+    # among the inclusions it is a requirement of absence
+    assert parse_criterion("Participants must not be pregnant and/or breastfeeding.", "inclusion") == \
+        {"not": {"type": "pregnancy", "states": ["pregnant", "lactating"]}}

@@ -26,7 +26,7 @@ from nlp.criteria.cues import Cues
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import (
     TEAM_REASONS, Chunk, Node, atom_nodes, atoms_in, connector, has_cue, is_content, is_cue, lead_connector,
-    list_heading, only_atoms, split_parts,
+    list_heading, must_not, only_atoms, split_parts,
 )
 from nlp.criteria.scopes import DISTRIBUTIVE, apply_scopes, own_qualifiers
 
@@ -138,7 +138,7 @@ class Reader:
         chunks, gaps = self._chunks(els)
         elide(self, chunks)
         apply_scopes(self, chunks)
-        shared = _shared_lead_negation([a for c in chunks for a in c.atoms], els)
+        shared = _shared_lead_negation([a for c in chunks for a in c.atoms], els, self)
         list_default = "or" if has_cue(els, "any_of") else None
         items, joins = [], []
         comma = False
@@ -295,7 +295,7 @@ def _scoping_heading(els: list[El]) -> bool:
     return not any(True for _ in atoms_in(els)) and any(e.kind == "cue" and e.value.sections & DISTRIBUTIVE for e in els)
 
 
-def _shared_lead_negation(atoms: list[Atom], els: list[El]) -> bool:
+def _shared_lead_negation(atoms: list[Atom], els: list[El], reader: Reader | None = None) -> bool:
     """One negation written before a list of two facts or more ("Not pregnant or
     breastfeeding", "no history of A, B or C") negates the whole list: the facts lose their
     own negation (True is returned and the caller negates the list)."""
@@ -320,11 +320,15 @@ def _shared_lead_negation(atoms: list[Atom], els: list[El]) -> bool:
         found = negations(atom)
         if found is None or (found and not found & head):
             return False
+    # "Participants must not be pregnant and/or breastfeeding" in the exclusion list: the
+    # "must not" restates that the list excludes, it negates nothing
+    restated = reader is not None and reader.kind == "exclusion" and all(
+        s >= 0 and must_not(reader.text, s, e) for s, e in head)
     for atom in atoms:
         atom.negated = False
         atom.negation_spans = []
         atom.mods.pop("negated", None)
-    return True
+    return not restated
 
 
 def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reader, list_default: str | None = None) -> Node:
