@@ -139,3 +139,18 @@ def test_must_not_in_the_exclusion_list_restates_that_it_excludes():
     # among the inclusions it is a requirement of absence
     assert parse_criterion("Participants must not be pregnant and/or breastfeeding.", "inclusion") == \
         {"not": {"type": "pregnancy", "states": ["pregnant", "lactating"]}}
+
+
+def test_a_typo_match_is_not_read_in_registry_text():
+    # "antineoplaston" is another therapy, not a typo of antineoplastic: read as one, "No
+    # prior antineoplaston therapy" ruled out every patient with prior chemotherapy
+    assert _types(parse_criterion("No prior antineoplaston therapy", "inclusion")) == {"review"}
+    # real spellings are terms: "immunosuppressive medication" is the immunosuppressant class
+    assert parse_criterion("Current or prior use of immunosuppressive medication within 14 days before study intervention.",
+                           "exclusion") == {"type": "therapy", "concept": "immunosuppressant", "within_days": 14}
+
+
+def test_a_line_ending_with_a_comma_is_a_fragment():
+    assert _types(parse_criterion("being between the ages of 60 to 79,", "inclusion")) == {"review"}
+    # an age limit followed by another one is not read as one bound
+    assert _types(parse_criterion("Age Less than 3 and more than 16 years.", "exclusion")) == {"review"}

@@ -206,8 +206,23 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
         if atom.label in ("LAB", "SCORE"):
             _alias_before(atom, text, doc)
     atoms = [a for a in atoms if not any(m.start() <= a.start and a.end <= m.end() for m in cues.finditer("not_facts", text))]
+    _mark_typo_matches(atoms, doc)
     atoms = _pregnancy_plans(atoms, text, cues)
     return _same_analyte_twice(_infection_heads(_without_overlaps(atoms), text), text, cues)
+
+
+def _mark_typo_matches(atoms: list[Atom], doc) -> None:
+    """A mention the pipeline found only by typo recovery ("antineoplaston therapy" read as
+    antineoplastic therapy): registry text is edited, and a rare name close to a known one is
+    more likely another name than a typo, so the atom is not read (the team judges)."""
+    meta = getattr(doc._, "trialbot_meta", None) if doc is not None and doc.has_extension("trialbot_meta") else None
+    if not meta:
+        return
+    fuzzy = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for (s, e), info in meta.items()
+             if isinstance(info, dict) and info.get("fuzzy") and e > s]
+    for atom in atoms:
+        if any(a < atom.end and atom.start < b for a, b in fuzzy):
+            atom.mods["unread"] = True
 
 
 def _same_analyte_twice(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:
