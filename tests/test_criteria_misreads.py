@@ -154,3 +154,13 @@ def test_a_line_ending_with_a_comma_is_a_fragment():
     assert _types(parse_criterion("being between the ages of 60 to 79,", "inclusion")) == {"review"}
     # an age limit followed by another one is not read as one bound
     assert _types(parse_criterion("Age Less than 3 and more than 16 years.", "exclusion")) == {"review"}
+
+
+def test_a_trailing_permission_about_something_else_is_a_note():
+    assert parse_criterion("Hemoglobin ≥ 9 g/dL. Transfusion is permitted.", "inclusion") == \
+        {"type": "lab", "analyte": "hemoglobin", "op": ">=", "value": 9, "unit": "g/dL"}
+    # a permission naming a fact, a condition or patients is an exception: the team's
+    for text in ("Active hepatitis B. Patients with HBV DNA below the detection limit are eligible.",
+                 "Active infection. Uncomplicated urinary tract infection is allowed.",
+                 "Brain metastases. Treated brain metastases are allowed."):
+        assert _types(parse_criterion(text, "exclusion")) == {"review"}, text

@@ -83,6 +83,7 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return review("other", prepared, cues)
     if len(prepared) > MAX_CRITERION_CHARS:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
+    prepared = _without_permission_notes(prepared, cues)
     if (cues.search("permission", prepared) or cues.search("note", prepared) or cues.search("setting", prepared)
             or is_fragment(prepared, cues)):
         return _whole_line_review(prepared, cues)
@@ -198,6 +199,33 @@ def _distinct(days: set) -> int:
             count += 1
         last = value
     return count
+
+
+# a sentence after the first: ". Administration of killed vaccines is allowed."
+_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
+# a sentence about patients ("Patients with treated CNS metastases are eligible") is an
+# exception to the criterion, never a note
+_ABOUT_PATIENTS = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:patients?|participants?|subjects?|individuals?|persons?|people|"
+                             r"those|anyone|women|men|females?|males?|children|adults?)\b", re.IGNORECASE)
+
+
+def _without_permission_notes(text: str, cues) -> str:
+    """The criterion without trailing sentences that only permit something it does not name
+    ("Received a live vaccine within 30 days. Administration of killed vaccines is allowed.",
+    "Hemoglobin ≥ 9 g/dL. Transfusion is permitted."): a note, not a condition (gold
+    convention). A permission naming a fact, a condition word or patients is an exception
+    and stays (the line is then the team's)."""
+    parts = _SENTENCE.split(text)
+    if len(parts) < 2 or not cues.search("permission", text):
+        return text
+    kept = [parts[0]]
+    heads = cues.patterns.get("condition_heads", ())
+    for part in parts[1:]:
+        if (cues.search("permission", part) and not _ABOUT_PATIENTS.search(part)
+                and not any(p.search(part) for p in heads) and not extract_with_doc(part)[0]):
+            continue
+        kept.append(part)
+    return " ".join(kept) if len(kept) < len(parts) else text
 
 
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
