@@ -164,3 +164,13 @@ def test_a_trailing_permission_about_something_else_is_a_note():
                  "Active infection. Uncomplicated urinary tract infection is allowed.",
                  "Brain metastases. Treated brain metastases are allowed."):
         assert _types(parse_criterion(text, "exclusion")) == {"review"}, text
+
+
+def test_with_is_a_feature_of_the_whole_list_in_an_exclusion():
+    # was any[varices, ascites]: any ascites (a malignant one) excluded
+    assert parse_criterion("Portal hypertension with gastroesophageal varices and/or ascites", "exclusion") == \
+        {"all": [{"type": "diagnosis", "concept": "liver_disease"},
+                 {"any": [{"type": "diagnosis", "concept": "esophageal_varices"}, {"type": "diagnosis", "concept": "ascites"}]}]}
+    assert parse_criterion("Spinal cord compression.", "exclusion") == {"type": "diagnosis", "concept": "spinal_cord_compression"}
+    # "malignant pleural effusion" is narrower than any pleural effusion
+    assert "review" in _types(parse_criterion("Patients with malignant pleural effusion", "exclusion"))

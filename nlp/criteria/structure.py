@@ -10,7 +10,8 @@ How the words combine (``docs/nlp.md``, "Criteria parser"):
 * **Chunks** are the words between connectors ("," "/" "and" "or" "with" ...). Connectors
   bind in this order, loosest first: a comma (with the "and"/"or" after it; a bare list
   takes the list's final conjunction, else "or" after "any of", else the clause default),
-  "or", "and"/"with", "/". In an exclusion, "A and B" of conditions (or of unrelated
+  "or", "and"/"with", "/"; in an exclusion "A with B or C" is A with (B or C) (a feature
+  list: the reading that excludes less). In an exclusion, "A and B" of conditions (or of unrelated
   infections) names alternatives, unless the text says "both".
 * **Cues** apply to the facts in their scope (``nlp/criteria/scopes.py``); brackets,
   examples, exceptions and elided words: ``nlp/criteria/brackets.py``.
@@ -336,8 +337,16 @@ def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reade
     nodes = [n for n, _ in items]
     if len(nodes) == 1:
         return nodes[0]
-    for level in (",", "or", "and", "/"):
-        cuts = [i for i, j in enumerate(joins) if _level(j) == level]
+    # in an exclusion "with" binds looser than "or" ("portal hypertension with varices and/or
+    # ascites": never "..., or any ascites"); that reading never excludes more than the other.
+    # In an inclusion it would require more, so there "or" stays the looser
+    levels = (",", "with", "or", "and", "/") if reader.kind == "exclusion" else (",", "or", "and", "/")
+    for level in levels:
+        cuts = [i for i, j in enumerate(joins) if _level(j, reader.kind) == level]
+        if level == "with" and cuts and cuts[0] != 0:
+            # "A or B with C": which of them C is a feature of, the words do not settle; only
+            # "A with B or C" (one thing before "with") is read as A with (B or C)
+            cuts = []
         if not cuts:
             continue
         groups, group_joins, start = [], [], 0
@@ -354,7 +363,7 @@ def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reade
                 tail = [("or" if "or" in j else "and") for j in joins[cuts[-1] + 1:] if j & {"or", "and"}]
                 fill = tail[0] if tail else (list_default or ("or" if reader.kind == "exclusion" else "and"))
             group_joins = [op or fill for op in ops]
-        elif level == "and":
+        elif level in ("and", "with"):
             group_joins = ["with" if "with" in joins[c] else "and" for c in cuts]
         else:
             group_joins = ["or"] * len(cuts)
@@ -362,9 +371,14 @@ def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reade
     return ("all", nodes)
 
 
-def _level(join: set[str]) -> str:
+def _level(join: set[str], kind: str = "inclusion") -> str:
     if "," in join:
         return ","
+    if "with" in join and kind == "exclusion":
+        # "portal hypertension with varices and/or ascites": the feature is of the whole list
+        # after it ("with" binds looser than "or"), never "varices of portal hypertension, or
+        # any ascites"
+        return "with"
     if "or" in join:
         return "or"
     if "and" in join:
