@@ -174,3 +174,8 @@ def test_with_is_a_feature_of_the_whole_list_in_an_exclusion():
     assert parse_criterion("Spinal cord compression.", "exclusion") == {"type": "diagnosis", "concept": "spinal_cord_compression"}
     # "malignant pleural effusion" is narrower than any pleural effusion
     assert "review" in _types(parse_criterion("Patients with malignant pleural effusion", "exclusion"))
+
+
+def test_a_score_named_twice_is_one_score():
+    assert parse_criterion("Eastern Cooperative Oncology Group (ECOG) performance status less than or equal to 2",
+                           "inclusion") == {"type": "score", "score": "ecog", "op": "<=", "value": 2}

@@ -207,8 +207,17 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             _alias_before(atom, text, doc)
     atoms = [a for a in atoms if not any(m.start() <= a.start and a.end <= m.end() for m in cues.finditer("not_facts", text))]
     _mark_typo_matches(atoms, doc)
+    atoms = _score_names_again(atoms)
     atoms = _pregnancy_plans(atoms, text, cues)
     return _same_analyte_twice(_infection_heads(_without_overlaps(atoms), text), text, cues)
+
+
+def _score_names_again(atoms: list[Atom]) -> list[Atom]:
+    """"Performance status of 0 or 1 on the Eastern Cooperative Oncology Group (ECOG)
+    scale": a score named again without a value of its own, next to a mention of the same
+    score that has one, only names the scale (it was an unread mention: review)."""
+    valued = {a.concept for a in atoms if a.label == "SCORE" and a.bounds}
+    return [a for a in atoms if not (a.label == "SCORE" and not a.bounds and a.concept in valued)]
 
 
 def _mark_typo_matches(atoms: list[Atom], doc) -> None:
