@@ -45,6 +45,7 @@ Example: python bot.py bench criteria
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -149,6 +150,11 @@ def _new_concepts(rule: dict, known: set[str] | None) -> list[str]:
         return []
     fields = ("concept", "agent", "marker", "analyte", "score")
     return sorted({leaf[f] for leaf in iter_leaves(rule) for f in fields if f in leaf and leaf[f] not in known})
+
+
+# how the gold's "why" says a line was review for want of a concept ("missing concept: ...",
+# "missing therapy concepts: ...", "...: no concept")
+_MISSING_CONCEPT = re.compile(r"missing (?:\w+ )?concepts?\b|\bno concepts?\b", re.IGNORECASE)
 
 
 def gold_rows(split: str, directory: Path | None = None) -> list[dict[str, Any]]:
@@ -352,7 +358,7 @@ def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
         else:
             right, probe = False, None
         added = _new_concepts(got, known)
-        if full and not is_rule and added and "missing concept" in row.get("why", ""):
+        if full and not is_rule and added and _MISSING_CONCEPT.search(row.get("why", "")):
             # judged "review" for a concept the terminology lacked; it has one now: a person
             # judges the line again (neither right nor wrong until then)
             counts["full"] -= 1

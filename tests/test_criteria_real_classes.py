@@ -200,7 +200,7 @@ def json_text(rule: dict) -> str:
 
 
 def test_are_excluded_in_the_exclusion_list_says_what_excludes():
-    assert parse("Participants with leptomeningeal disease are excluded") == {"type": "diagnosis", "concept": "brain_metastases"}
+    assert parse("Participants with leptomeningeal disease are excluded") == {"type": "diagnosis", "concept": "leptomeningeal_metastases"}
     # filed among the inclusions, the team reads it
     assert parse("Patients with active infection are excluded", "inclusion")["type"] == "review"
 

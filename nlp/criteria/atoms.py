@@ -38,9 +38,12 @@ _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–|and|,)\s*(?P<v>\d+(?:\.\d+)?|IV|I{
 _COUNT_BEFORE = r"(?:(?P<cmp>at least|a minimum of|more than|≥|>=|>)\s+)?(?P<n>{n})\s+(?:x\s+)?$"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _AGE_MIN = {"≥": 0, ">=": 0, ">": 0, "at least": 0, "over": 0, "above": 0, "older than": 0, "more than": 0,
-            "greater than": 0, "greater than or equal to": 0, "equal to or greater than": 0}
+            "greater than": 0, "greater than or equal to": 0, "equal to or greater than": 0,
+            "equal or greater than": 0, "equal or greater to": 0, "equal to or greater to": 0,
+            "equal or more than": 0, "equal to or more than": 0, "equal or older than": 0, "equal to or older than": 0}
 _AGE_MAX = {"≤": 0, "<=": 0, "<": -1, "under": -1, "below": -1, "younger than": -1, "up to": 0,
-            "no more than": 0, "no older than": 0, "less than": -1, "less than or equal to": 0, "equal to or less than": 0}
+            "no more than": 0, "no older than": 0, "less than": -1, "less than or equal to": 0, "equal to or less than": 0,
+            "equal or less than": 0}
 
 
 @dataclass
@@ -203,8 +206,32 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
         if atom.label in ("LAB", "SCORE"):
             _alias_before(atom, text, doc)
     atoms = [a for a in atoms if not any(m.start() <= a.start and a.end <= m.end() for m in cues.finditer("not_facts", text))]
+    _mark_typo_matches(atoms, doc)
+    atoms = _score_names_again(atoms)
     atoms = _pregnancy_plans(atoms, text, cues)
     return _same_analyte_twice(_infection_heads(_without_overlaps(atoms), text), text, cues)
+
+
+def _score_names_again(atoms: list[Atom]) -> list[Atom]:
+    """"Performance status of 0 or 1 on the Eastern Cooperative Oncology Group (ECOG)
+    scale": a score named again without a value of its own, next to a mention of the same
+    score that has one, only names the scale (it was an unread mention: review)."""
+    valued = {a.concept for a in atoms if a.label == "SCORE" and a.bounds}
+    return [a for a in atoms if not (a.label == "SCORE" and not a.bounds and a.concept in valued)]
+
+
+def _mark_typo_matches(atoms: list[Atom], doc) -> None:
+    """A mention the pipeline found only by typo recovery ("antineoplaston therapy" read as
+    antineoplastic therapy): registry text is edited, and a rare name close to a known one is
+    more likely another name than a typo, so the atom is not read (the team judges)."""
+    meta = getattr(doc._, "trialbot_meta", None) if doc is not None and doc.has_extension("trialbot_meta") else None
+    if not meta:
+        return
+    fuzzy = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for (s, e), info in meta.items()
+             if isinstance(info, dict) and info.get("fuzzy") and e > s]
+    for atom in atoms:
+        if any(a < atom.end and atom.start < b for a, b in fuzzy):
+            atom.mods["unread"] = True
 
 
 def _same_analyte_twice(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:

@@ -33,6 +33,7 @@ PATTERN_SECTIONS = (
     "score_at_most", "score_at_least", "result_negative", "condition_heads",
     "infection_chronic", "lactation_words", "connectors_with", "restates_exclusion",
     "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
+    "pregnancy_prevented",
 )
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -43,7 +44,8 @@ _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_u
 SEXES = ("female", "male")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
-             "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside"}
+             "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
+             "pregnancy_prevented"}
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,8 @@ def _compile(entry: str, key: str, placeholders: dict[str, str]) -> re.Pattern:
     for name, regex in placeholders.items():
         body = body.replace("{" + name + "}", regex)
     try:
-        return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+        # grouped: an entry's own alternatives ("dose|dosage") all keep the word boundaries
+        return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
     except re.error as exc:
         _fail(key, f"{entry!r} is not a valid regular expression ({exc})")
     raise AssertionError("unreachable")

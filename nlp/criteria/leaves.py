@@ -26,7 +26,7 @@ from data.terminology import Terminology
 from core.rules import iter_leaves
 from nlp.criteria.atoms import Atom
 from nlp.criteria.cues import Cues
-from nlp.criteria.nodes import node_span
+from nlp.criteria.nodes import must_not, node_span
 from nlp.criteria.rule_forms import review_only
 
 _NOTE_LENGTH = 160
@@ -170,8 +170,10 @@ def _therapy_leaf(atom: Atom, concept: str, terminology: Terminology, reader) ->
 
 
 def _response(atom: Atom, reader) -> str | None:
+    current = atom.mods.get("current") and not (atom.mods.get("within_days") or atom.mods.get("within_half_lives"))
     if _negated(atom, reader):
-        return None
+        # "No concurrent chemotherapy": not now (a course long past does not count)
+        return "current" if current else None
     said = reader.response
     if "failed" in said and "intolerant" in said:
         return "failed_or_intolerant"
@@ -209,8 +211,11 @@ def _negated(atom: Atom, reader) -> bool:
     if atom.mods.get("negated"):
         return True
     if reader.kind == "exclusion" and atom.negated and atom.negation_spans and all(
-            reader.cues.search("restates_exclusion", reader.text[s:e]) for s, e in atom.negation_spans):
-        return False  # "X are excluded" in the exclusion list: X is what excludes
+            reader.cues.search("restates_exclusion", reader.text[s:e])
+            or must_not(reader.text, s, e) for s, e in atom.negation_spans):
+        # "X are excluded", "Participants must not be pregnant" in the exclusion list: X is
+        # what excludes (read as "not X", every patient without X was excluded)
+        return False
     if atom.label == "INFECTION" and not atom.negated and atom.fact is not None and atom.fact.status == "active":
         # "without active hepatitis B": the result word does not undo the negation before it
         return any(end <= atom.start and not reader.text[end:atom.start].strip(" ,").count(",")

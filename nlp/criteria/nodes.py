@@ -7,6 +7,7 @@ patients its exception lets through, resolved by ``nlp/criteria/leaves.py``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -128,3 +129,12 @@ def node_span(node: Node) -> tuple[int, int] | None:
     """(start, end) of the facts a node holds, or None."""
     spans = [(a.start, a.end) for _, a in atom_nodes(node)]
     return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+
+
+_MUST_NOT = re.compile(r"(?<!\w)(?:must|should|shall)\s+not(?!\w)|(?<!\w)(?:mustn't|shouldn't)(?!\w)", re.IGNORECASE)
+
+
+def must_not(text: str, start: int, end: int) -> bool:
+    """The negation at ``text[start:end]`` is "must not" / "should not" ("Participants must
+    not be pregnant"): in an exclusion list, a restatement that what follows excludes."""
+    return _MUST_NOT.search(text[max(0, start - 10):end].rstrip()) is not None

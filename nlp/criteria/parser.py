@@ -83,6 +83,7 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return review("other", prepared, cues)
     if len(prepared) > MAX_CRITERION_CHARS:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
+    prepared = _without_permission_notes(prepared, cues)
     if (cues.search("permission", prepared) or cues.search("note", prepared) or cues.search("setting", prepared)
             or is_fragment(prepared, cues)):
         return _whole_line_review(prepared, cues)
@@ -93,6 +94,10 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return {"type": "sex", "allowed": [sex]}
     subject = subject_sex(prepared, cues)
     rule = _read(prepared, kind, cues)
+    if cues.search("pregnancy_prevented", prepared) and _pregnancy_admits(rule, kind):
+        # "for women of childbearing potential, contraception to prevent pregnancy": the
+        # pregnancy is what is prevented, never what lets a patient in
+        rule = review("compliance", prepared, cues)
     if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
                                                 for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
@@ -196,6 +201,33 @@ def _distinct(days: set) -> int:
     return count
 
 
+# a sentence after the first: ". Administration of killed vaccines is allowed."
+_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
+# a sentence about patients ("Patients with treated CNS metastases are eligible") is an
+# exception to the criterion, never a note
+_ABOUT_PATIENTS = re.compile(r"^\W*(?:\w+\s+){0,2}?(?:patients?|participants?|subjects?|individuals?|persons?|people|"
+                             r"those|anyone|women|men|females?|males?|children|adults?)\b", re.IGNORECASE)
+
+
+def _without_permission_notes(text: str, cues) -> str:
+    """The criterion without trailing sentences that only permit something it does not name
+    ("Received a live vaccine within 30 days. Administration of killed vaccines is allowed.",
+    "Hemoglobin ≥ 9 g/dL. Transfusion is permitted."): a note, not a condition (gold
+    convention). A permission naming a fact, a condition word or patients is an exception
+    and stays (the line is then the team's)."""
+    parts = _SENTENCE.split(text)
+    if len(parts) < 2 or not cues.search("permission", text):
+        return text
+    kept = [parts[0]]
+    heads = cues.patterns.get("condition_heads", ())
+    for part in parts[1:]:
+        if (cues.search("permission", part) and not _ABOUT_PATIENTS.search(part)
+                and not any(p.search(part) for p in heads) and not extract_with_doc(part)[0]):
+            continue
+        kept.append(part)
+    return " ".join(kept) if len(kept) < len(parts) else text
+
+
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
     return any(leaf.get("type") == "review" and leaf.get("reason") in reasons for leaf in iter_leaves(rule))
 
@@ -280,6 +312,20 @@ def _women_only(rule: dict, text: str, kind: str, cues) -> dict:
     if "compliance" in reasons:
         return simplify({"any": [{"type": "sex", "allowed": ["male"]}, rule]})
     return rule
+
+
+def _pregnancy_admits(rule: dict, kind: str) -> bool:
+    """A pregnancy leaf that a pregnant patient would pass by: required in an inclusion,
+    negated in an exclusion (a rule such a leaf decides fails everyone else, men too)."""
+    def walk(node: dict, negated: bool):
+        if "not" in node:
+            yield from walk(node["not"], not negated)
+        for op in ("all", "any"):
+            for child in node.get(op, ()):
+                yield from walk(child, negated)
+        if node.get("type") == "pregnancy":
+            yield negated
+    return any(negated == (kind == "exclusion") for negated in walk(rule, False))
 
 
 def _mentions_pregnancy(rule: dict) -> bool:

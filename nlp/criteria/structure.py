@@ -10,7 +10,8 @@ How the words combine (``docs/nlp.md``, "Criteria parser"):
 * **Chunks** are the words between connectors ("," "/" "and" "or" "with" ...). Connectors
   bind in this order, loosest first: a comma (with the "and"/"or" after it; a bare list
   takes the list's final conjunction, else "or" after "any of", else the clause default),
-  "or", "and"/"with", "/". In an exclusion, "A and B" of conditions (or of unrelated
+  "or", "and"/"with", "/"; in an exclusion "A with B or C" is A with (B or C) (a feature
+  list: the reading that excludes less). In an exclusion, "A and B" of conditions (or of unrelated
   infections) names alternatives, unless the text says "both".
 * **Cues** apply to the facts in their scope (``nlp/criteria/scopes.py``); brackets,
   examples, exceptions and elided words: ``nlp/criteria/brackets.py``.
@@ -26,7 +27,7 @@ from nlp.criteria.cues import Cues
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import (
     TEAM_REASONS, Chunk, Node, atom_nodes, atoms_in, connector, has_cue, is_content, is_cue, lead_connector,
-    list_heading, only_atoms, split_parts,
+    list_heading, must_not, only_atoms, split_parts,
 )
 from nlp.criteria.scopes import DISTRIBUTIVE, apply_scopes, own_qualifiers
 
@@ -52,6 +53,7 @@ class Reader:
     def _clauses(self, clauses: list[tuple[str | None, list[El]]], default: str | None) -> Node | None:
         default = default or ("or" if self.kind == "exclusion" else "and")
         nodes: list[tuple[str | None, Node, bool]] = []   # (joining word, node, has facts)
+        conditions: list[Node] = []                        # nodes of clauses saying when the rest applies
         previous_sep = None
         clauses = list(clauses)
         for index, (sep, clause) in enumerate(clauses):
@@ -76,25 +78,42 @@ class Reader:
                 if parts:
                     nodes.append((lead, parts[0] if len(parts) == 1 else ("all", parts), facts))
                 break
+            conditional = self._conditional(clause)
+            if conditional and sep == ":":
+                _free_of_negation(clause, [e for _, c in clauses[index + 1:] for e in c])
             node, facts = self._clause(clause)
             if node is None:
                 continue
             if nodes and previous_sep == ":" and not nodes[-1][2]:
                 nodes.pop()  # "Liver function: ..." - a heading
+            elif nodes and previous_sep == ":" and conditions and conditions[-1] is nodes[-1][1]:
+                # "For patients not receiving anticoagulation: INR ≤ 1.5 x ULN": Y holds for the
+                # patients X names only; an inclusion is met by anyone else (not X, or Y), an
+                # exclusion holds for X only (X and Y)
+                lead = "or" if self.kind == "inclusion" else "and"
             elif nodes and previous_sep == ":":
                 lead = lead or "and"  # "X: Y" says Y of X ("If HBsAg positive: HBV DNA ...")
+            if conditional:
+                conditions.append(node)
             nodes.append((lead, node, facts))
             previous_sep = sep
         if not nodes:
             return None
         return _by_precedence([n for _, n, _ in nodes], [lead or default for lead, _, _ in nodes[1:]], self)
 
+    def _conditional(self, els: list[El]) -> bool:
+        """A clause saying when the rest applies ("If ...", "For patients not receiving ...")."""
+        if not els:
+            return False
+        clause_text = self.text[els[0].start:els[-1].end]
+        return any(p.search(clause_text) for p in self.cues.patterns.get("conditional", ()))
+
     def _clause(self, els: list[El]) -> tuple[Node | None, bool]:
         if not els:
             return None, False
         clause_text = self.text[els[0].start:els[-1].end]
         atoms_here = list(atoms_in(els))
-        if any(p.search(clause_text) for p in self.cues.patterns.get("conditional", ())) or has_cue(els, "k_of_n"):
+        if self._conditional(els) or has_cue(els, "k_of_n"):
             # kept even as a heading: "If ...: Y" must not become Y for everyone
             return ("review", "other", clause_text), True
         for i, el in enumerate(els):  # "..., except for ...": the rest of the clause is an exception
@@ -120,7 +139,7 @@ class Reader:
         chunks, gaps = self._chunks(els)
         elide(self, chunks)
         apply_scopes(self, chunks)
-        shared = _shared_lead_negation([a for c in chunks for a in c.atoms], els)
+        shared = _shared_lead_negation([a for c in chunks for a in c.atoms], els, self)
         list_default = "or" if has_cue(els, "any_of") else None
         items, joins = [], []
         comma = False
@@ -235,10 +254,15 @@ class Reader:
                                   and is_content(el.value, self.cues) for el in chunk.els)
 
     def _names_condition(self, chunk: Chunk) -> bool:
-        """A chunk with no fact whose words still name a condition ("uncontrolled systemic
-        diseases", "other infections"): an alternative the parser did not read, never
+        """A chunk with no fact whose words still name a condition or a treatment ("uncontrolled
+        systemic diseases", "other infections", "other cell therapies"): an alternative the parser did not read, never
         dropped (``condition_heads`` in the cues)."""
         heads = self.cues.patterns.get("condition_heads", ())
+        words = [el.value for el in chunk.els if el.kind == "word" and not el.used]
+        if any(w.lower() in _OTHER_WORDS for w in words):
+            # "gene therapy or other cell therapies": another treatment, named by its kind only,
+            # is an alternative as much as a condition is
+            heads = (*heads, *self.cues.patterns.get("therapy_heads", ()))
         if any(el.kind == "cue" and any(s.startswith("response:") for s in el.value.sections) for el in chunk.els):
             return False  # "relapsed and refractory diseases": the outcome of the therapies named
         return any(el.kind == "word" and not el.used and any(p.fullmatch(el.value) for p in heads) for el in chunk.els)
@@ -253,13 +277,26 @@ class Reader:
             self.terminology.is_a(a.concept, g) or self.terminology.is_a(g, a.concept) for g in graded))]
 
 
+def _free_of_negation(condition: list[El], rest: list[El]) -> None:
+    """The facts after a condition that a negation inside the condition reached ("For
+    patients not receiving anticoagulation: INR ≤ 1.5"): the "not" is the condition's."""
+    start, end = condition[0].start, condition[-1].end
+    for atom in atoms_in(rest):
+        if atom.negated and atom.negation_spans and all(start <= s and e <= end for s, e in atom.negation_spans):
+            atom.negated = False
+            atom.negation_spans = []
+
+
+_OTHER_WORDS = {"other", "another", "others", "similar", "additional"}
+
+
 def _scoping_heading(els: list[El]) -> bool:
     """A clause with no fact whose cues say something of facts (a window, history,
     negation ...): before ":" it scopes over what follows."""
     return not any(True for _ in atoms_in(els)) and any(e.kind == "cue" and e.value.sections & DISTRIBUTIVE for e in els)
 
 
-def _shared_lead_negation(atoms: list[Atom], els: list[El]) -> bool:
+def _shared_lead_negation(atoms: list[Atom], els: list[El], reader: Reader | None = None) -> bool:
     """One negation written before a list of two facts or more ("Not pregnant or
     breastfeeding", "no history of A, B or C") negates the whole list: the facts lose their
     own negation (True is returned and the caller negates the list)."""
@@ -284,11 +321,15 @@ def _shared_lead_negation(atoms: list[Atom], els: list[El]) -> bool:
         found = negations(atom)
         if found is None or (found and not found & head):
             return False
+    # "Participants must not be pregnant and/or breastfeeding" in the exclusion list: the
+    # "must not" restates that the list excludes, it negates nothing
+    restated = reader is not None and reader.kind == "exclusion" and all(
+        s >= 0 and must_not(reader.text, s, e) for s, e in head)
     for atom in atoms:
         atom.negated = False
         atom.negation_spans = []
         atom.mods.pop("negated", None)
-    return True
+    return not restated
 
 
 def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reader, list_default: str | None = None) -> Node:
@@ -296,8 +337,16 @@ def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reade
     nodes = [n for n, _ in items]
     if len(nodes) == 1:
         return nodes[0]
-    for level in (",", "or", "and", "/"):
-        cuts = [i for i, j in enumerate(joins) if _level(j) == level]
+    # in an exclusion "with" binds looser than "or" ("portal hypertension with varices and/or
+    # ascites": never "..., or any ascites"); that reading never excludes more than the other.
+    # In an inclusion it would require more, so there "or" stays the looser
+    levels = (",", "with", "or", "and", "/") if reader.kind == "exclusion" else (",", "or", "and", "/")
+    for level in levels:
+        cuts = [i for i, j in enumerate(joins) if _level(j, reader.kind) == level]
+        if level == "with" and cuts and cuts[0] != 0:
+            # "A or B with C": which of them C is a feature of, the words do not settle; only
+            # "A with B or C" (one thing before "with") is read as A with (B or C)
+            cuts = []
         if not cuts:
             continue
         groups, group_joins, start = [], [], 0
@@ -314,7 +363,7 @@ def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reade
                 tail = [("or" if "or" in j else "and") for j in joins[cuts[-1] + 1:] if j & {"or", "and"}]
                 fill = tail[0] if tail else (list_default or ("or" if reader.kind == "exclusion" else "and"))
             group_joins = [op or fill for op in ops]
-        elif level == "and":
+        elif level in ("and", "with"):
             group_joins = ["with" if "with" in joins[c] else "and" for c in cuts]
         else:
             group_joins = ["or"] * len(cuts)
@@ -322,9 +371,14 @@ def _combine(items: list[tuple[Node, int]], joins: list[set[str]], reader: Reade
     return ("all", nodes)
 
 
-def _level(join: set[str]) -> str:
+def _level(join: set[str], kind: str = "inclusion") -> str:
     if "," in join:
         return ","
+    if "with" in join and kind == "exclusion":
+        # "portal hypertension with varices and/or ascites": the feature is of the whole list
+        # after it ("with" binds looser than "or"), never "varices of portal hypertension, or
+        # any ascites"
+        return "with"
     if "or" in join:
         return "or"
     if "and" in join:
