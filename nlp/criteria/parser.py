@@ -107,6 +107,12 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return _whole_line_review(prepared, cues)        # "treatment (chemotherapy, radiotherapy) within 4 weeks"
     if _condition_dropped(rule, prepared, cues):
         return _whole_line_review(prepared, cues)        # "platelets ≥ 100 if no bone marrow involvement"
+    if cues.search("subgroup", prepared) and any(leaf.get("type") not in ("review", "sex", "pregnancy")
+                                                 for leaf in iter_leaves(rule)):
+        return _whole_line_review(prepared, cues)        # "HIV-infected participants must have ...": a subgroup's
+    if kind == "exclusion" and cues.search("required_in_exclusion", prepared) and any(
+            leaf.get("type") != "review" for leaf in iter_leaves(rule)):
+        return _whole_line_review(prepared, cues)        # "WOCBP must have a negative pregnancy test" as an exclusion
     if subject == "both":
         # "women aged 18-65 or men aged 18-70": no rule keeps which sex each part is for;
         # unless all it reads is pregnancy, which never holds for a man ("female subjects
