@@ -92,3 +92,10 @@ def test_a_date_of_birth_gives_the_age_on_the_day_of_the_message():
     lupus = [f for f in extract("d.o.b. 1979-03-12, lupus", today=today) if f.label == "CONDITION"][0]
     assert lupus.date is None
     assert not [f for f in extract("her son was born in 2019", today=today) if f.label == "AGE"]
+
+
+def test_an_age_at_an_event_is_not_the_patients_age():
+    # a real note: "A 53-year-old man ... inguinal hernia surgery when he was 20 years old"
+    facts = extract("A 53-year-old man. His past medical history is only significant for inguinal hernia "
+                    "surgery when he was 20 years old.")
+    assert [f.value for f in facts if f.label == "AGE"] == [53]
