@@ -23,3 +23,9 @@ def test_other_scores():
 def test_score_outside_its_range_is_implausible():
     fact = [f for f in extract("ECOG 7") if f.label == "SCORE"][0]
     assert fact.implausible
+
+
+def test_a_stroke_scale_names_no_stroke():
+    facts = extract("His National Institutes of Health Stroke Scale (NIHSS) score was calculated as 7.")
+    assert not any(f.concept == "stroke" for f in facts)
+    assert [(f.concept, f.value) for f in extract("NIHSS 4")] == [("nihss", 4)]
