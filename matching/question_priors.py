@@ -10,10 +10,12 @@ from typing import Any
 
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
+from data.terminology import load_terminology
 
 PRIORS_FILE = DATA_DIR / "question_priors.yaml"
 AUDIENCES = ("patient", "clinician")
-_FIELDS = ("threshold", "rank_weights", "later_weight", "weighed_trials", "p_yes", "p_yes_stated", "keys", "fails", "known")
+_FIELDS = ("threshold", "rank_weights", "later_weight", "weighed_trials", "p_yes", "p_yes_stated", "keys", "fails", "known",
+           "one_of_a_kind")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Priors:
     keys: dict[str, float]
     fails: dict[str, float]
     known: dict[str, dict[str, float]]
+    one_of_a_kind: tuple[str, ...] = ()
 
     def weight(self, rank: int) -> float:
         """The weight of the still-possible trial at ``rank`` (0 = the best)."""
@@ -88,7 +91,18 @@ def read_priors(path: Path = PRIORS_FILE) -> Priors:
                   later_weight=_probability(doc["later_weight"], f"{name}: later_weight"), weighed_trials=weighed,
                   yes=_table(doc["p_yes"], f"{name}: p_yes"),
                   yes_stated=_table(doc["p_yes_stated"], f"{name}: p_yes_stated"), keys=_table(doc["keys"], f"{name}: keys"),
-                  fails=fails, known=_known(doc["known"], f"{name}: known"))
+                  fails=fails, known=_known(doc["known"], f"{name}: known"),
+                  one_of_a_kind=_classes(doc["one_of_a_kind"], f"{name}: one_of_a_kind"))
+
+
+def _classes(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(c, str) for c in raw):
+        raise DataError(where, "must be a list of concept ids")
+    terminology = load_terminology()
+    for concept in raw:
+        if terminology.get(concept) is None:
+            raise DataError(where, f"unknown concept {concept!r}")
+    return tuple(raw)
 
 
 @lru_cache(maxsize=1)

@@ -297,6 +297,22 @@ def _is_main_diagnosis(key: str, conditions: tuple[str, ...], memo: dict) -> boo
     return found
 
 
+def _another_of_a_kind(key: str, stated: list[str], priors, memo: dict[str, bool]) -> bool:
+    """A diagnosis question about a second disease of a class a patient rarely has two of
+    (``one_of_a_kind`` in data/question_priors.yaml: a lymphoma patient asked about solid
+    tumours): not asked, the criterion stays open for the trial team."""
+    if not key.startswith("diagnosis:") or not stated or not priors.one_of_a_kind:
+        return False
+    found = memo.get(key)
+    if found is None:
+        term = load_terminology()
+        concept = key.split(":", 2)[1]
+        related = any(term.is_a(concept, c) or term.is_a(c, concept) for c in stated)
+        found = memo[key] = not related and any(
+            term.is_a(concept, kind) and any(term.is_a(c, kind) for c in stated) for kind in priors.one_of_a_kind)
+    return found
+
+
 def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
     """The patient has stated (not negated, not uncertain) a disease this trial treats, so
     the trial's other disease groups are not worth asking about first."""
@@ -405,6 +421,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     stated: list[str] | None = None
     completion: Completion | None = None
     diagnosis_asked = DIAGNOSIS_ANY in asked
+    kind_memo: dict[str, bool] = {}
     considered = 0
     for result in results:
         if result.verdict != POSSIBLE:
@@ -422,7 +439,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         weighed = considered <= priors.weighed_trials
         weight = priors.weight(considered - 1) if weighed else 0.0
         for key, first, main, _places in values.keys:
-            if key in asked or (main and diagnosis_asked):
+            if key in asked or (main and diagnosis_asked) or _another_of_a_kind(key, stated, priors, kind_memo):
                 continue
             cand = candidates.get(key)
             if cand is None:

@@ -325,3 +325,22 @@ def test_a_plain_no_or_yes_to_a_marker_question_is_never_a_result():
     assert (fact.concept, fact.status, fact.negated) == ("cd19", "negative", True)
     [fact] = question.answer_to_facts("Positive")
     assert fact.status == "positive"
+
+
+def test_a_cancer_patient_is_not_asked_about_a_second_cancer_to_open_another_arm():
+    """A basket trial for solid tumours or Burkitt lymphoma, and a patient with peripheral
+    T-cell lymphoma: no "have you also been diagnosed with a solid tumour?" (``one_of_a_kind``
+    in data/question_priors.yaml); the arm stays open for the trial team. A lupus patient is
+    still asked about RA, a disease of another kind."""
+    arms = {"any": [{"type": "diagnosis", "concept": "solid_tumor"}, {"type": "diagnosis", "concept": "burkitt_lymphoma"},
+                    {"all": [{"type": "diagnosis", "concept": "non_hodgkin_lymphoma"}, {"type": "biomarker", "marker": "cd20",
+                                                                                        "state": "positive"}]}]}
+    trials = [_trial("T1", _criterion("inc-1", "inclusion", arms),
+                     conditions=["solid_tumor", "burkitt_lymphoma", "non_hodgkin_lymphoma"])]
+    question = next_question(_results(trials, Fact("CONDITION", "ptcl", "PTCL")))
+    assert question is None or not (question.key == "diagnosis" or question.key.startswith("diagnosis:"))
+    ra = {"any": [{"type": "diagnosis", "concept": "rheumatoid_arthritis"},
+                  {"all": [{"type": "diagnosis", "concept": "sle"}, {"type": "score", "score": "sledai", "op": ">=", "value": 30}]}]}
+    trials = [_trial("T2", _criterion("inc-1", "inclusion", ra), conditions=["rheumatoid_arthritis", "sle"])]
+    question = next_question(_results(trials, Fact("CONDITION", "sle", "lupus")))
+    assert question is not None
