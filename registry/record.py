@@ -90,10 +90,19 @@ def clean_strings(value):
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
-        return {key: clean_strings(item) for key, item in value.items()}
+        return {key: _clean_item(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [clean_strings(item) for item in value]
+        return [_clean_item(item) for item in value]
     return value
+
+
+def _clean_item(item):
+    # the values of a record are mostly text, numbers and None: no call deeper for those
+    if isinstance(item, str):
+        return clean_text(item)
+    if isinstance(item, (dict, list)):
+        return clean_strings(item)
+    return item
 
 
 def finish(record: dict, file_name: str, where: str, text: str = "") -> dict:
