@@ -89,10 +89,14 @@ def clean_strings(value):
     """``value`` (a record, or any part of one) with every string passed through ``clean_text``."""
     if isinstance(value, str):
         return clean_text(value)
+    # the values of a record are mostly text, numbers and None: one call for a text, none
+    # for the others, a call deeper only for a dict or list
     if isinstance(value, dict):
-        return {key: clean_strings(item) for key, item in value.items()}
+        return {key: clean_text(item) if isinstance(item, str) else clean_strings(item)
+                if isinstance(item, (dict, list)) else item for key, item in value.items()}
     if isinstance(value, list):
-        return [clean_strings(item) for item in value]
+        return [clean_text(item) if isinstance(item, str) else clean_strings(item)
+                if isinstance(item, (dict, list)) else item for item in value]
     return value
 
 
