@@ -9,17 +9,29 @@ condition fit."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from core.facts import Profile
 from data import search
 from data.store import trials_version
 from data.terminology import load_terminology
+from matching.question_texts import load_question_texts
 from matching.relevance import most_specific
 
 _MEMO: dict[tuple, dict[str, float]] = {}
 LABELS = ("CONDITION", "DRUG", "BIOMARKER", "PROCEDURE", "INFECTION")
 _WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _replies() -> frozenset[str]:
+    return frozenset(phrase for phrases in load_question_texts().answers.values() for phrase in phrases)
+
+
+def _reply_words(text: str | None) -> bool:
+    """The text is a reply word or phrase of data/questions.yaml ("yes", "not sure")."""
+    return (text or "").strip().lower().strip(" .!") in _replies()
 
 
 def query_words(profile: Profile) -> list[str]:
@@ -34,7 +46,8 @@ def query_words(profile: Profile) -> list[str]:
         if fact.label not in LABELS or fact.negated or fact.family or (
                 fact.hypothetical and fact.label not in ("DRUG", "PROCEDURE")):
             continue
-        names = [fact.text]
+        # a reply to a question ("yes", "positive", "never") names nothing: its concept does
+        names = [] if _reply_words(fact.text) else [fact.text]
         # a vaguer name beside a precise diagnosis ("adenocarcinoma" of the lung): its own
         # words count, not its concept's name ("solid tumour")
         if fact.concept in terminology and (fact.label not in ("CONDITION", "INFECTION") or id(fact) in precise):

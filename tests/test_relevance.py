@@ -612,3 +612,12 @@ def test_a_restated_diagnosis_reads_no_gate_again():
     assert relevance.gate_values(again, token, leaves) is values
     other = Evaluator(Profile([Fact("CONDITION", "crohns_disease", "crohn's", 0, 7)]), today=TODAY)
     assert relevance.gate_values(other, token, leaves) == [FALSE, TRUE]
+
+
+def test_a_reply_word_is_no_keyword():
+    # an answer "yes" to "Diagnosis of lupus?" becomes a fact whose text is "yes": its
+    # concept's name is the query, never the reply word
+    from matching.keywords import query_words
+
+    words = query_words(Profile([Fact("CONDITION", "sle", "yes", 0, 3), Fact("BIOMARKER", "cd19", "positive", 0, 8)]))
+    assert "yes" not in words and "positive" not in words and "lupus" in words
