@@ -339,13 +339,17 @@ def test_a_registry_mesh_term_the_trials_own_words_do_not_support_is_dropped():
 def test_an_unknown_cancer_name_beside_solid_cancers_reaches_solid_tumours_only():
     """"ctDNA Positive GI Cancers" beside gastric and pancreatic cancer is a solid-tumour
     trial (``kind_splits`` in data/evidence.yaml): a T-ALL patient is not its target, a
-    colorectal cancer patient may be; alone, such a name still reaches every cancer."""
+    colorectal cancer patient may be; alone, a name of no kind ("ctDNA Positive Cancers")
+    still reaches every cancer."""
     gi = _trial("T-GI", conditions=["gastric_cancer", "pancreatic_cancer"],
                 texts=["ctDNA Positive GI Cancers", "Gastric Cancer", "Pancreatic Cancer"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [gi])["T-GI"]).status == "fail"
     assert _gate(_results([_stated("colorectal_cancer", "bowel cancer")], [gi])["T-GI"]).status == "pass"
-    alone = _trial("T-GI2", texts=["ctDNA Positive GI Cancers"])
-    assert _gate(_results([_stated("t_all", "T-ALL")], [alone])["T-GI2"]).status == "pass"
+    alone = _trial("T-ANY", texts=["ctDNA Positive Cancers"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [alone])["T-ANY"]).status == "pass"
+    gi_alone = _trial("T-GI2", texts=["ctDNA Positive GI Cancers"])     # GI cancers: a kind of its own
+    assert _gate(_results([_stated("t_all", "T-ALL")], [gi_alone])["T-GI2"]).status == "fail"
+    assert _gate(_results([_stated("colorectal_cancer", "bowel cancer")], [gi_alone])["T-GI2"]).status == "pass"
     mixed = _trial("T-MIX", conditions=["gastric_cancer", "dlbcl"], texts=["Relapsed Cancers"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [mixed])["T-MIX"]).status == "pass"
 
@@ -569,3 +573,5 @@ def test_a_site_named_beside_a_kind_of_cancer_is_that_cancer_not_every_cancer():
     assert concepts_within("Pancreatic Ductal Carcinoma") == ("pancreatic_cancer",)
     assert concepts_within("Select Relapsed/Refractory Lymphoid Malignancies") == ("hematologic_malignancy",)
     assert condition_concept("Neoplasms, Prostate") == "prostate_cancer"
+    # "Cancer Gi" (a periampullary cancer trial) reached every cancer: GI cancers only
+    assert condition_concept("Cancer Gi") == "gi_cancer" and condition_concept("Gastrointestinal Neoplasms") == "gi_cancer"
