@@ -575,3 +575,15 @@ def test_a_site_named_beside_a_kind_of_cancer_is_that_cancer_not_every_cancer():
     assert condition_concept("Neoplasms, Prostate") == "prostate_cancer"
     # "Cancer Gi" (a periampullary cancer trial) reached every cancer: GI cancers only
     assert condition_concept("Cancer Gi") == "gi_cancer" and condition_concept("Gastrointestinal Neoplasms") == "gi_cancer"
+
+
+def test_a_myositis_subtype_is_asked_about_the_sibling_cohort_not_the_other_diseases():
+    # the CD7 trial's cohorts (Crohn's/UC, dermatomyositis, Still's, RA): an
+    # anti-synthetase syndrome referral keeps it open (overlapping_families) and is asked
+    # about dermatomyositis, never "Diagnosis of Crohn's disease?"
+    cd7 = next(t for t in load_trials() if t["id"] == "NCT05239702")
+    result = _results([_stated("antisynthetase_syndrome", "anti-synthetase syndrome")], [cd7])["NCT05239702"]
+    assert result.verdict == "possible" and _gate(result).status == "pass"
+    keys = [q.key for q in result.questions]
+    assert "diagnosis:dermatomyositis" in keys
+    assert not {"diagnosis:crohns_disease", "diagnosis:ulcerative_colitis", "diagnosis:rheumatoid_arthritis"} & set(keys)
