@@ -6,8 +6,11 @@ a patient whose diagnosis meets one cohort's, the others stay open only in princ
 patient might also have lupus): asking a systemic sclerosis referral for SLEDAI, BILAG,
 MMT-8 and a platelet history is noise. ``focused_items(result)`` is
 ``TrialResult.open_items`` with, inside every undecided "any", only the alternatives whose
-diagnosis the patient meets, when there are such; otherwise every alternative, as before.
-Verdicts are unchanged: this only chooses which open items are worth listing.
+diagnosis the patient meets, when there are such; else those whose diagnosis is a subtype of
+the same overlapping family as the patient's (``overlapping_families``, data/evidence.yaml:
+an anti-synthetase syndrome referral is asked about the dermatomyositis cohort, not about
+Crohn's disease); otherwise every alternative, as before. Verdicts are unchanged: this only
+chooses which open items are worth listing.
 
 A cohort's diagnosis counts as met when the patient states it, even when the criterion's
 "for at least 6 months" is still open ("dermatomyositis", no date yet: the myositis
@@ -19,9 +22,11 @@ from __future__ import annotations
 from typing import Any
 
 from core.truth import REVIEW, TRUE, UNKNOWN
+from data.condition_names import overlapping_families
 from data.rule_nodes import CONDITION_LEAVES
 from matching.leaf_result import LeafResult
 from matching.node_kinds import ALL, ANY, CRIT, GROUP, LEAF, NOT
+from matching.relevance import stated_diagnoses
 
 
 def diagnosis_met(result: LeafResult) -> bool:
@@ -38,22 +43,34 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
     book = judgement.book
     met: dict[int, bool] = {}
 
-    def meets_diagnosis(node: int) -> bool:
-        """Whether an alternative requires a condition the patient is judged to have."""
-        found = met.get(node)
+    near: dict[int, bool] = {}
+    terminology = judgement.ev.terminology
+    stated = [f.concept for f in stated_diagnoses(judgement.ev)[0] if f.concept in terminology]
+    families = [f for f in overlapping_families() if any(terminology.is_a(c, f) for c in stated)]
+
+    def meets_diagnosis(node: int, memo: dict[int, bool] = met, test=None) -> bool:
+        """Whether an alternative requires a condition the patient is judged to have (or,
+        with ``test``, a condition leaf ``test`` accepts)."""
+        found = memo.get(node)
         if found is None:
             op, arg = book.op[node], book.arg[node]
             if op == LEAF:
-                found = arg.get("type") in CONDITION_LEAVES and diagnosis_met(judgement.leaf_result(node))
+                found = arg.get("type") in CONDITION_LEAVES and (
+                    diagnosis_met(judgement.leaf_result(node)) if test is None else test(arg))
             elif op in (ALL, ANY, GROUP):   # a cohort "Crohn's or UC, and ...": one diagnosis is enough
                 children = arg[1] if op == GROUP else arg
-                found = any(meets_diagnosis(c) for c in children)
+                found = any(meets_diagnosis(c, memo, test) for c in children)
             elif op == CRIT:
-                found = meets_diagnosis(arg[0])
+                found = meets_diagnosis(arg[0], memo, test)
             else:                         # a negation: no stated cohort
                 found = False
-            met[node] = found
+            memo[node] = found
         return found
+
+    def sibling(leaf: dict) -> bool:
+        """A diagnosis of the same overlapping family as one of the patient's."""
+        concept = leaf.get("concept")
+        return concept in terminology and any(terminology.is_a(concept, f) for f in families)
 
     def open_leaves(node: int) -> list[int]:
         if judgement.value(node) != UNKNOWN:
@@ -69,6 +86,8 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
         if op == ANY or (op == GROUP and arg[0] == "any"):
             undecided = [c for c in children if judgement.value(c) == UNKNOWN]
             mine = [c for c in undecided if meets_diagnosis(c)]
+            if not mine and families:
+                mine = [c for c in undecided if meets_diagnosis(c, near, sibling)]
             children = mine or undecided
         return [leaf for child in children for leaf in open_leaves(child)]
 

@@ -359,7 +359,8 @@ def test_a_registry_mesh_term_the_trials_own_words_do_not_support_is_dropped():
 def test_an_unknown_cancer_name_beside_solid_cancers_reaches_solid_tumours_only():
     """"ctDNA Positive GI Cancers" beside gastric and pancreatic cancer is a solid-tumour
     trial (``kind_splits`` in data/evidence.yaml): a T-ALL patient is not its target, a
-    colorectal cancer patient may be; alone, such a name still reaches every cancer."""
+    colorectal cancer patient may be; alone, a name of no kind ("ctDNA Positive Cancers")
+    still reaches every cancer."""
     gi = _trial("T-GI", conditions=["gastric_cancer", "pancreatic_cancer"],
                 texts=["ctDNA Positive GI Cancers", "Gastric Cancer", "Pancreatic Cancer"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [gi])["T-GI"]).status == "fail"
@@ -367,9 +368,15 @@ def test_an_unknown_cancer_name_beside_solid_cancers_reaches_solid_tumours_only(
     alone = _trial("T-GI2", texts=["ctDNA Positive Rare Cancers"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [alone])["T-GI2"]).status == "pass"
     # "GI cancers" is a name the terminology knows (gastrointestinal cancer): not a T-ALL trial
-    gi_only = _trial("T-GI3", conditions=["gastrointestinal_cancer"], texts=["Cancer Gi"])
+    gi_only = _trial("T-GI3", conditions=["gi_cancer"], texts=["Cancer Gi"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [gi_only])["T-GI3"]).status == "fail"
     assert _gate(_results([_stated("colorectal_cancer", "bowel cancer")], [gi_only])["T-GI3"]).status == "pass"
+
+    alone = _trial("T-ANY", texts=["ctDNA Positive Cancers"])
+    assert _gate(_results([_stated("t_all", "T-ALL")], [alone])["T-ANY"]).status == "pass"
+    gi_alone = _trial("T-GI2", texts=["ctDNA Positive GI Cancers"])     # GI cancers: a kind of its own
+    assert _gate(_results([_stated("t_all", "T-ALL")], [gi_alone])["T-GI2"]).status == "fail"
+    assert _gate(_results([_stated("colorectal_cancer", "bowel cancer")], [gi_alone])["T-GI2"]).status == "pass"
     mixed = _trial("T-MIX", conditions=["gastric_cancer", "dlbcl"], texts=["Relapsed Cancers"])
     assert _gate(_results([_stated("t_all", "T-ALL")], [mixed])["T-MIX"]).status == "pass"
 
@@ -621,3 +628,18 @@ def test_a_reply_word_is_no_keyword():
 
     words = query_words(Profile([Fact("CONDITION", "sle", "yes", 0, 3), Fact("BIOMARKER", "cd19", "positive", 0, 8)]))
     assert "yes" not in words and "positive" not in words and "lupus" in words
+
+    # "Cancer Gi" (a periampullary cancer trial) reached every cancer: GI cancers only
+    assert condition_concept("Cancer Gi") == "gi_cancer" and condition_concept("Gastrointestinal Neoplasms") == "gi_cancer"
+
+
+def test_a_myositis_subtype_is_asked_about_the_sibling_cohort_not_the_other_diseases():
+    # the CD7 trial's cohorts (Crohn's/UC, dermatomyositis, Still's, RA): an
+    # anti-synthetase syndrome referral keeps it open (overlapping_families) and is asked
+    # about dermatomyositis, never "Diagnosis of Crohn's disease?"
+    cd7 = next(t for t in load_trials() if t["id"] == "NCT05239702")
+    result = _results([_stated("antisynthetase_syndrome", "anti-synthetase syndrome")], [cd7])["NCT05239702"]
+    assert result.verdict == "possible" and _gate(result).status == "pass"
+    keys = [q.key for q in result.questions]
+    assert "diagnosis:dermatomyositis" in keys
+    assert not {"diagnosis:crohns_disease", "diagnosis:ulcerative_colitis", "diagnosis:rheumatoid_arthritis"} & set(keys)
