@@ -72,6 +72,7 @@ class FactBuilder:
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
+        self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -99,7 +100,8 @@ class FactBuilder:
                 end=end_char,
                 negated=negated,
                 historical="HISTORICAL" in categories or i in listed_history
-                or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i)),
+                or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i))
+                or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker),
                 uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent),
@@ -262,6 +264,15 @@ class FactBuilder:
         if reading.value_high is not None and fact.comparator is None:
             fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
         self._normalise_lab(fact)
+
+    def _malignancy(self, ent: Span) -> bool:
+        """A cancer not said to have come back (REMISSION cues make it past: "Hodgkin
+        lymphoma, in remission since"; not "... in complete remission, relapsed 2024"); a
+        disease such as lupus in remission goes on."""
+        concept = ent.kb_id_
+        if concept not in self.terminology or not self.terminology.is_a(concept, "malignancy"):
+            return False
+        return not any(token.lower_ in self.relapse_words for token in ent.sent)
 
     def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
         """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
