@@ -73,6 +73,7 @@ class FactBuilder:
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
+        self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -318,6 +319,9 @@ class FactBuilder:
                     day = _latest_day(expression.date)
                     if day is not None and (today - day).days > PAST_VALUE_DAYS:
                         facts[index].historical = True
+                if (facts[index].label in ("CONDITION", "INFECTION") and (expression.point or expression.adjacent)
+                        and facts[index].text.lower() in self.event_words and int(expression.date[:4]) < today.year):
+                    facts[index].historical = True     # "NPSLE (seizures 2024)": an event of an earlier year
                 latest = _latest_day(expression.date) if expression.point and bare[index] else None
                 if latest is not None and latest.year < today.year:
                     # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now
