@@ -74,6 +74,8 @@ class FactBuilder:
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
+        self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
+        self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -100,7 +102,7 @@ class FactBuilder:
                 start=start_char,
                 end=end_char,
                 negated=negated,
-                historical="HISTORICAL" in categories or i in listed_history
+                historical=("HISTORICAL" in categories and self._past(ent)) or i in listed_history
                 or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i))
                 or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
@@ -265,6 +267,17 @@ class FactBuilder:
         if reading.value_high is not None and fact.comparator is None:
             fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
         self._normalise_lab(fact)
+
+    def _past(self, ent: Span) -> bool:
+        """A HISTORICAL cue reaches the mention, other than a past event's ("had a transplant
+        in 2021 for T-ALL": the disease after a reason word is the reason, not the event)."""
+        if ent.label_ != "CONDITION":
+            return True
+        doc = ent.doc
+        return any(m.category == "HISTORICAL" and not (
+            m.rule.literal.lower() in self.past_event_cues and m.modifier_span[1] <= ent.start
+            and any(t.lower_ in self.reason_words for t in doc[m.modifier_span[1]:ent.start]))
+            for m in ent._.modifiers)
 
     def _malignancy(self, ent: Span) -> bool:
         """A cancer not said to have come back (REMISSION cues make it past: "Hodgkin
