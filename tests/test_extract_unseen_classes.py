@@ -192,3 +192,23 @@ def test_a_newer_value_does_not_take_the_older_values_date():
 
 def test_a_month_without_a_year_never_dates_a_treatment():
     assert of("she is booked in for CAR-T in february", "car_t")[0].date is None
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("she starts rituximab on monday", "rituximab"),
+    ("due to start tocilizumab", "tocilizumab"),
+    ("We will proceed with autologous transplant", "auto_hsct"),
+    ("may need dialysis soon", "dialysis"),
+])
+def test_more_treatments_to_come(text, concept):
+    assert of(text, concept)[0].hypothetical
+
+
+def test_a_treatment_needed_now_is_not_to_come():
+    assert not of("she needs dialysis 3 times a week", "dialysis")[0].hypothetical
+
+
+def test_several_children_are_not_the_one_patient():
+    found = {f.concept: f for f in facts("both my kids have asthma, I have lupus")}
+    assert found["asthma"].family and present(found["sle"])
+    assert present(of("my sons ITP is worse", "itp")[0])
