@@ -212,3 +212,19 @@ def test_several_children_are_not_the_one_patient():
     found = {f.concept: f for f in facts("both my kids have asthma, I have lupus")}
     assert found["asthma"].family and present(found["sle"])
     assert present(of("my sons ITP is worse", "itp")[0])
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("HIV test was fine", "hiv"),
+    ("TB test came back ok", "tuberculosis"),
+    ("bloods for hepatitis were clear", "viral_hepatitis"),
+    ("hepatitis B: immune", "hbv"),
+    ("she is HIV-free", "hiv"),
+])
+def test_a_plain_worded_clear_test_is_negative(text, concept):
+    f = of(text, concept)[0]
+    assert f.negated and f.status == "negative"
+
+
+def test_a_positive_test_stays_positive():
+    assert of("hep B test came back positive", "hbv")[0].status == "positive"
