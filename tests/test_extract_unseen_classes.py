@@ -228,3 +228,17 @@ def test_a_plain_worded_clear_test_is_negative(text, concept):
 
 def test_a_positive_test_stays_positive():
     assert of("hep B test came back positive", "hbv")[0].status == "positive"
+
+
+@pytest.mark.parametrize("text, concept, historical", [
+    ("first they gave her steroids, then IVIG, now eltrombopag", "glucocorticoid", True),
+    ("then they gave him rituximab", "rituximab", True),
+    ("methotrexate a while ago", "methotrexate", True),
+    ("steroids when she was diagnosed", "glucocorticoid", True),
+    ("Patient was initially treated with R-CHOP, then radiotherapy and autologous stem cell transplant.", "auto_hsct", True),
+    ("cyclophosphamide in 2022 did not work, mycophenolate since then, still on it", "mycophenolate", False),
+    ("my son is 23, hes had crohns since 15", "crohns_disease", False),
+    ("I've had 2 rounds of rituximab", "rituximab", True),
+])
+def test_sequences_and_the_present_perfect(text, concept, historical):
+    assert of(text, concept)[0].historical is historical

@@ -76,6 +76,7 @@ class FactBuilder:
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
+        self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -102,7 +103,7 @@ class FactBuilder:
                 start=start_char,
                 end=end_char,
                 negated=negated,
-                historical=("HISTORICAL" in categories and self._past(ent)) or i in listed_history
+                historical=("HISTORICAL" in categories and self._past(ent)) or "PRIOR" in categories or i in listed_history
                 or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i))
                 or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
@@ -270,14 +271,19 @@ class FactBuilder:
 
     def _past(self, ent: Span) -> bool:
         """A HISTORICAL cue reaches the mention, other than a past event's ("had a transplant
-        in 2021 for T-ALL": the disease after a reason word is the reason, not the event)."""
+        in 2021 for T-ALL": the disease after a reason word is the reason, not the event) or
+        a present perfect's ("hes had crohns since 15")."""
         if ent.label_ != "CONDITION":
             return True
         doc = ent.doc
-        return any(m.category == "HISTORICAL" and not (
-            m.rule.literal.lower() in self.past_event_cues and m.modifier_span[1] <= ent.start
-            and any(t.lower_ in self.reason_words for t in doc[m.modifier_span[1]:ent.start]))
-            for m in ent._.modifiers)
+
+        def event_cue_not_for_this(m) -> bool:
+            if m.rule.literal.lower() not in self.past_event_cues or m.modifier_span[1] > ent.start:
+                return False
+            before = doc[m.modifier_span[0] - 1].lower_ if m.modifier_span[0] > 0 else ""
+            return ((before in self.perfect_words and ent.text.lower() not in self.event_words)
+                    or any(t.lower_ in self.reason_words for t in doc[m.modifier_span[1]:ent.start]))
+        return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) for m in ent._.modifiers)
 
     def _malignancy(self, ent: Span) -> bool:
         """A cancer not said to have come back (REMISSION cues make it past: "Hodgkin
