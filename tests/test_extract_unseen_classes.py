@@ -242,3 +242,14 @@ def test_a_positive_test_stays_positive():
 ])
 def test_sequences_and_the_present_perfect(text, concept, historical):
     assert of(text, concept)[0].historical is historical
+
+
+@pytest.mark.parametrize("text, concept, negated", [
+    ("She denies chest pain, dyspnea, hypertension, diabetes.", "diabetes_mellitus", True),
+    ("ROS negative for fever, weight loss, lupus.", "sle", True),
+    ("negative for HIV, has lupus", "sle", False),
+    ("denies fever, lupus diagnosed 2015", "sle", False),
+    ("No history of cancer, SLE diagnosed 2010", "sle", False),
+])
+def test_a_list_cue_over_a_comma_only_list_of_findings(text, concept, negated):
+    assert of(text, concept)[0].negated is negated
