@@ -253,3 +253,14 @@ def test_sequences_and_the_present_perfect(text, concept, historical):
 ])
 def test_a_list_cue_over_a_comma_only_list_of_findings(text, concept, negated):
     assert of(text, concept)[0].negated is negated
+
+
+@pytest.mark.parametrize("text, concept, historical", [
+    ("she was put on prednisolone at first and then mycophenolate", "prednisone", True),
+    ("she was put on prednisolone at first and then mycophenolate", "mycophenolate", False),
+    ("my daughter did 6 months of cyclophosphamide infusions", "cyclophosphamide", True),
+    ("they tried her on tacrolimus but her kidneys didnt like it", "tacrolimus", True),
+    ("rituximab in the hospital", "rituximab", False),
+])
+def test_courses_and_trials_of_a_treatment(text, concept, historical):
+    assert of(text, concept)[0].historical is historical
