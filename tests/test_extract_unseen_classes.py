@@ -264,3 +264,17 @@ def test_a_list_cue_over_a_comma_only_list_of_findings(text, concept, negated):
 ])
 def test_courses_and_trials_of_a_treatment(text, concept, historical):
     assert of(text, concept)[0].historical is historical
+
+
+@pytest.mark.parametrize("text, concept, hypothetical", [
+    ("next is rituximab", "rituximab", True),
+    ("anifrolumab has been suggested", "anifrolumab", True),
+    ("rituximab booked", "rituximab", True),
+    ("stem cell transplant arranged for may", "hsct", True),
+    ("she will be switched to MMF", "mycophenolate", True),
+    ("Start MMF 500mg bd", "mycophenolate", True),
+    ("she is down for a kidney transplant", "kidney_transplant", True),
+    ("since the start of MMF she is better", "mycophenolate", False),
+])
+def test_plans_in_other_words(text, concept, hypothetical):
+    assert of(text, concept)[0].hypothetical is hypothetical
