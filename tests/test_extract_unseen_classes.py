@@ -278,3 +278,14 @@ def test_courses_and_trials_of_a_treatment(text, concept, historical):
 ])
 def test_plans_in_other_words(text, concept, hypothetical):
     assert of(text, concept)[0].hypothetical is hypothetical
+
+
+@pytest.mark.parametrize("text, concept, historical", [
+    ("She had 2 pregnancies, both uncomplicated.", "pregnant", True),
+    ("She has a history of 3 pregnancies and live births.", "pregnant", True),
+    ("She breastfed all three children.", "lactating", True),
+    ("She is getting weight normally during her pregnancies.", "pregnant", False),
+    ("pregnancy-induced hypertension in her first pregnancy", "pregnant", True),
+])
+def test_counted_pregnancies_are_over(text, concept, historical):
+    assert of(text, concept)[-1].historical is historical
