@@ -289,3 +289,13 @@ def test_plans_in_other_words(text, concept, hypothetical):
 ])
 def test_counted_pregnancies_are_over(text, concept, historical):
     assert of(text, concept)[-1].historical is historical
+
+
+@pytest.mark.parametrize("text, concept, historical", [
+    ("Six months ago her ALT was 200.", "alt", True),
+    ("HbA1c 8.5% a year ago.", "hba1c", True),
+    ("ALT 40 two weeks ago", "alt", False),
+    ("He completed treatment for latent TB in 2018.", "tuberculosis", True),
+])
+def test_values_and_infections_dated_by_ago_or_treatment(text, concept, historical):
+    assert of(text, concept)[0].historical is historical
