@@ -299,3 +299,13 @@ def test_counted_pregnancies_are_over(text, concept, historical):
 ])
 def test_values_and_infections_dated_by_ago_or_treatment(text, concept, historical):
     assert of(text, concept)[0].historical is historical
+
+
+@pytest.mark.parametrize("text, concept, hypothetical", [
+    ("any trials of obinutuzumab near me", "obinutuzumab", True),
+    ("any news on CAR-T for myositis", "car_t", True),
+    ("does she need rituximab", "rituximab", True),
+    ("Is on MMF 2g daily.", "mycophenolate", False),
+])
+def test_asking_about_a_treatment(text, concept, hypothetical):
+    assert of(text, concept)[0].hypothetical is hypothetical
