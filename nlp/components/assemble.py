@@ -72,6 +72,11 @@ class FactBuilder:
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
+        self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
+        self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
+        self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
+        self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
+        self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -98,8 +103,9 @@ class FactBuilder:
                 start=start_char,
                 end=end_char,
                 negated=negated,
-                historical="HISTORICAL" in categories or i in listed_history
-                or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i)),
+                historical=("HISTORICAL" in categories and self._past(ent)) or "PRIOR" in categories or i in listed_history
+                or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i))
+                or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker),
                 uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent),
@@ -263,6 +269,31 @@ class FactBuilder:
             fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
         self._normalise_lab(fact)
 
+    def _past(self, ent: Span) -> bool:
+        """A HISTORICAL cue reaches the mention, other than a past event's ("had a transplant
+        in 2021 for T-ALL": the disease after a reason word is the reason, not the event) or
+        a present perfect's ("hes had crohns since 15")."""
+        if ent.label_ != "CONDITION":
+            return True
+        doc = ent.doc
+
+        def event_cue_not_for_this(m) -> bool:
+            if m.rule.literal.lower() not in self.past_event_cues or m.modifier_span[1] > ent.start:
+                return False
+            before = doc[m.modifier_span[0] - 1].lower_ if m.modifier_span[0] > 0 else ""
+            return ((before in self.perfect_words and ent.text.lower() not in self.event_words)
+                    or any(t.lower_ in self.reason_words for t in doc[m.modifier_span[1]:ent.start]))
+        return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) for m in ent._.modifiers)
+
+    def _malignancy(self, ent: Span) -> bool:
+        """A cancer not said to have come back (REMISSION cues make it past: "Hodgkin
+        lymphoma, in remission since"; not "... in complete remission, relapsed 2024"); a
+        disease such as lupus in remission goes on."""
+        concept = ent.kb_id_
+        if concept not in self.terminology or not self.terminology.is_a(concept, "malignancy"):
+            return False
+        return not any(token.lower_ in self.relapse_words for token in ent.sent)
+
     def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
         """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
         gives systolic 150 and diastolic 95), with the first one's flags and span."""
@@ -307,6 +338,9 @@ class FactBuilder:
                     day = _latest_day(expression.date)
                     if day is not None and (today - day).days > PAST_VALUE_DAYS:
                         facts[index].historical = True
+                if (facts[index].label in ("CONDITION", "INFECTION") and (expression.point or expression.adjacent)
+                        and facts[index].text.lower() in self.event_words and int(expression.date[:4]) < today.year):
+                    facts[index].historical = True     # "NPSLE (seizures 2024)": an event of an earlier year
                 latest = _latest_day(expression.date) if expression.point and bare[index] else None
                 if latest is not None and latest.year < today.year:
                     # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now

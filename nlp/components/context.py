@@ -23,7 +23,7 @@ import re
 from spacy.language import Language
 
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.resources import context_rules
+from nlp.resources import context_rules, vocabulary
 
 CONTEXT_PIPE = "medspacy_context"
 
@@ -133,6 +133,45 @@ def _listing(first, before_last, last) -> bool:
     return bool(cues) and bool(_CONJUNCTION.search(doc_text(first.doc)[before_last.end_char:last.start_char]))
 
 
+# the rest of a sentence that is only a list of short items ("chest pain, dyspnea,
+# hypertension, diabetes."): up to four words each, no numbers, no brackets
+_SHORT_LIST = re.compile(r"\s*(?:[^\W\d][\w'/-]*(?:\s+[^\W\d][\w'/-]*){0,3}\s*,\s*)+(?:(?:and|or|nor)\s+)?"
+                         r"[^\W\d][\w'/-]*(?:\s+[^\W\d][\w'/-]*){0,3}\s*[.;!]?\s*", re.IGNORECASE)
+
+
+def _cue_lists(ents: list) -> set[int]:
+    """Indexes of the entities in a comma-only list that a list cue ("denies", "negative
+    for"; ``"metadata": {"list": true}``) opens and that runs to the end of its sentence
+    with nothing but short items ("She denies chest pain, dyspnea, hypertension, diabetes.",
+    "ROS negative for fever, weight loss, lupus."). "No history of cancer, SLE diagnosed
+    2010" is no such list (a number; and "no" is no list cue)."""
+    if not ents:
+        return set()
+    doc = ents[0].doc
+    graph = getattr(doc._, "context_graph", None)
+    if graph is None:
+        return set()
+    text = doc_text(doc)
+    found: set[int] = set()
+    for modifier in graph.modifiers:
+        if (modifier.category != "NEGATED_EXISTENCE" or not (modifier.rule.metadata or {}).get("list")
+                or modifier.direction.upper() != "FORWARD" or modifier.modifier_span[1] >= len(doc)):
+            continue
+        after = doc[modifier.modifier_span[1]]
+        end = after.sent.end_char
+        if not _SHORT_LIST.fullmatch(text, after.idx, end):
+            continue
+        stop = frozenset(vocabulary().get("list_item_stop_words") or ())
+        if any(word.lower() in stop for word in re.findall(r"[\w']+", text[after.idx:end])):
+            continue    # "negative for HIV, has lupus": a clause, not a list item
+        allowed, excluded = modifier.rule.allowed_types, modifier.rule.excluded_types or ()
+        for i, ent in enumerate(ents):
+            if (after.idx <= ent.start_char and ent.end_char <= end and ent.label_ not in excluded
+                    and (not allowed or ent.label_ in allowed)):
+                found.add(i)
+    return found
+
+
 def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     """Index of each entity -> (negated, past), carrying a negation along a list of
     same-label entities: backwards from a negated last item ("HBsAg, anti-HCV and HIV
@@ -147,6 +186,8 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
         if negations and any((m.rule.metadata or {}).get("ends_use") for m in ent._.modifiers):
             negations = []          # "not on cellcept anymore": taken and over (historical), not never taken
         result[i] = (bool(negations), any((m.rule.metadata or {}).get("past") for m in negations))
+    for i in _cue_lists(ents):
+        result[i] = (True, result[i][1])
     for chain in _chains(ents):
         if len(chain) < 2:
             continue

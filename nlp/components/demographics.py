@@ -133,7 +133,8 @@ class PatternFacts:
 
     def _pregnancy(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         meta = {key: True for key in ("negated", "hypothetical", "historical") if match.row.get(key)}
-        return self._candidate(doc, match.start_char, match.end_char, "PREGNANCY", match.row["concept"], meta)
+        start, end = match.group_spans.get("mention") or (match.start_char, match.end_char)   # "2 [pregnancies]"
+        return self._candidate(doc, start, end, "PREGNANCY", match.row["concept"], meta)
 
     def _location(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         place = match.groups.get("place") or ""

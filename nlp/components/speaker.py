@@ -170,6 +170,7 @@ def _regexes(doc: dict, key: str, name: str) -> list[re.Pattern]:
     return compiled
 
 
+_SEVERAL = re.compile(r"\b(?:both|all|each of)\s+(?:of\s+)?(?:my|our)\b|\b(?:my|our)\s+(?:two|three|four|2|3|4)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
 # a baby's age, and a writer who breastfeeds or is pregnant: the writer is the mother and the patient
 _INFANT_AGE = re.compile(r"\d\s*-?\s*(?:days?|weeks?|wks?|months?|mths?|mos?)\b", re.IGNORECASE)
@@ -183,6 +184,8 @@ def _candidates(text: str, rel: Relations):
         relation = rel.relation_of(match.group("rel"))
         if relation is None or re.search(r"\bother\b", text[match.start():match.start("rel")], re.IGNORECASE):
             continue    # "my other daughter has ITP too": not the one the message is about
+        if _SEVERAL.search(text[max(0, match.start() - 10):match.end()]):
+            continue    # "both my kids have asthma, I have lupus": several people, not one patient
         start, end = match.span("rel")
         after = text[match.end():]
         age = rel.age_after.match(after)

@@ -139,10 +139,10 @@ class TimeReader:
         days = count * unit
         if kind in ("duration", "adjacent_duration"):
             return TimeExpression(start, end, duration_days=round(days, 2), adjacent=kind == "adjacent_duration")
-        if kind == "ago":
+        if kind == "ago":       # a point in time too ("ALT was 200 six months ago")
             when = today - timedelta(days=round(days))
             text = when.strftime("%Y-%m") if unit >= 365 else when.isoformat()
-            return TimeExpression(start, end, date=text)
+            return TimeExpression(start, end, date=text, point=True)
         return None
 
 
