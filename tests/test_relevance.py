@@ -271,8 +271,11 @@ def test_keyword_scores_summed_per_word_equal_the_or_query(tmp_path):
 def test_keyword_scores_among_candidates_are_the_same_numbers(tmp_path):
     # a turn reads BM25 only for its candidates: the same scores, bit for bit, as the whole
     # table's for those trials, also when a word was read for other candidates before
+    records = _real_records(30)
+    if len(records) < 20:
+        pytest.skip("needs the real registry records of ../shared/ctgov")
     db = open_store(str(tmp_path / "k.db"))
-    upsert_trials(db, _real_records(30), "import")
+    upsert_trials(db, records, "import")
     profile = Profile([_stated("sle", "lupus"), Fact("DRUG", "rituximab", "rituximab")])
     from matching import keywords
 
