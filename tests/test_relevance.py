@@ -2,6 +2,7 @@
 condition gate (``elig-condition``, matching/relevance.py), its safety rules, the registry
 names it reads, and the ranking within a verdict."""
 import json
+import pytest
 from datetime import date
 
 from core.facts import Fact, Profile
