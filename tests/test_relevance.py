@@ -2,8 +2,9 @@
 condition gate (``elig-condition``, matching/relevance.py), its safety rules, the registry
 names it reads, and the ranking within a verdict."""
 import json
-import pytest
 from datetime import date
+
+import pytest
 
 from core.facts import Fact, Profile
 from data.condition_names import concepts_within, condition_concept
