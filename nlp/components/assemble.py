@@ -17,7 +17,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import coordinated_history, coordinated_negation, hedged_therapy
+from nlp.components.context import categories as context_categories, coordinated_history, coordinated_negation, hedged_therapy
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
@@ -94,7 +94,7 @@ class FactBuilder:
             negated, past = negations[i]
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
-            categories = {m.category for m in ent._.modifiers}
+            categories = context_categories(ent)
             start_char, end_char = ent.start_char, ent.end_char
             fact = Fact(
                 label=ent.label_,

@@ -43,6 +43,17 @@ def _rule(raw: dict, rule_class):
     )
 
 
+def categories(span) -> set[str]:
+    """The ConText categories of a fact span. A rule may name its category per fact label
+    (``"metadata": {"category_for": {"DRUG": "HYPOTHETICAL"}}``): "screening for TB" is a
+    possible disease, "evaluation for CAR-T" a treatment considered (one literal, one rule:
+    two rules on one literal would leave one of them silently unused)."""
+    found = set()
+    for m in span._.modifiers:
+        found.add(((m.rule.metadata or {}).get("category_for") or {}).get(span.label_, m.category))
+    return found
+
+
 def past_negation(span) -> bool:
     """Negated by a cue about all of the past ("never had a biologic")."""
     return any(m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("past") for m in span._.modifiers)

@@ -1,0 +1,65 @@
+"""Assertion, round 2 (issue #13, helper h6, 2026-12-03): each test names a class of
+phrasing written for the dev gold (conv-0614 ... conv-0651), not one message."""
+import json
+from datetime import date
+
+import pytest
+
+from nlp import extract
+from nlp.resources import CONTEXT_RULES, DataError, context_rules
+
+TODAY = date(2026, 12, 3)
+
+
+def facts(text):
+    return extract(text, today=TODAY)
+
+
+def of(text, concept):
+    found = [f for f in facts(text) if f.concept == concept]
+    assert found, f"no {concept} in {text!r}: {[(f.label, f.concept) for f in facts(text)]}"
+    return found[0]
+
+
+def present(f):
+    return not (f.negated or f.uncertain or f.hypothetical or f.family or f.historical)
+
+
+# --- one literal, one rule ----------------------------------------------------------------
+
+def test_no_two_context_rules_match_the_same_words():
+    seen = {}
+    for i, rule in enumerate(context_rules()):
+        key = json.dumps(rule.get("pattern"), sort_keys=True) if rule.get("pattern") else " ".join(rule["literal"].lower().split())
+        assert key not in seen, f"{rule['literal']!r}: rules {seen[key]} and {i}"
+        seen[key] = i
+
+
+def test_the_loader_rejects_a_literal_given_twice(tmp_path, monkeypatch):
+    import nlp.resources as resources
+    rule = {"literal": "screening for", "category": "POSSIBLE_EXISTENCE", "direction": "FORWARD"}
+    path = tmp_path / "context_rules.json"
+    path.write_text(json.dumps({"context_rules": [rule, dict(rule, literal="Screening  for", category="HYPOTHETICAL")]}))
+    monkeypatch.setattr(resources, "CONTEXT_RULES", path)
+    getattr(resources.context_rules, "cache_clear", lambda: None)()
+    try:
+        with pytest.raises(DataError):
+            resources.context_rules()
+    finally:
+        getattr(resources.context_rules, "cache_clear", lambda: None)()
+    assert CONTEXT_RULES.exists()
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Screening for TB is pending.", "tuberculosis"),
+    ("Evaluate for autoimmune hepatitis vs drug induced liver injury.", "autoimmune_hepatitis"),
+    ("Evaluated for lupus nephritis, biopsy awaited.", "lupus_nephritis"),
+])
+def test_a_disease_looked_for_is_possible(text, concept):
+    f = of(text, concept)
+    assert f.uncertain and not f.negated
+
+
+@pytest.mark.parametrize("text", ["they evaluated her for CAR-T last month", "Evaluation for CAR-T next week."])
+def test_a_treatment_evaluated_for_is_hypothetical(text):
+    assert of(text, "car_t").hypothetical
