@@ -63,3 +63,21 @@ def test_a_disease_looked_for_is_possible(text, concept):
 @pytest.mark.parametrize("text", ["they evaluated her for CAR-T last month", "Evaluation for CAR-T next week."])
 def test_a_treatment_evaluated_for_is_hypothetical(text):
     assert of(text, "car_t").hypothetical
+
+
+# --- "or" lists with items the pipeline does not know ---------------------------------------
+
+@pytest.mark.parametrize("text, concepts", [
+    ("There is no evidence of alcoholic liver disease, bleeding from esophageal varices, hemochromatosis, "
+     "autoimmune hepatitis or metabolic liver disease.", ["esophageal_varices", "autoimmune_hepatitis", "liver_disease"]),
+    ("No evidence of HIV, recent travel, tick bites or hepatitis C.", ["hcv"]),
+    ("never had TB, hep a, yellow fever or hiv", ["hiv"]),
+])
+def test_a_negation_reaches_every_item_of_an_or_list(text, concepts):
+    for concept in concepts:
+        assert of(text, concept).negated, concept
+
+
+@pytest.mark.parametrize("text", ["No HIV, she has lupus or RA.", "No HIV, lupus since 2015 or so."])
+def test_a_clause_after_a_negated_item_is_no_list_item(text):
+    assert present(of(text, "sle"))
