@@ -81,3 +81,25 @@ def test_a_negation_reaches_every_item_of_an_or_list(text, concepts):
 @pytest.mark.parametrize("text", ["No HIV, she has lupus or RA.", "No HIV, lupus since 2015 or so."])
 def test_a_clause_after_a_negated_item_is_no_list_item(text):
     assert present(of(text, "sle"))
+
+
+# --- a negative family history is the family's, not the patient's -------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("Family history is negative for cancer.", "malignancy"),
+    ("FHx: negative for colon cancer.", "colorectal_cancer"),
+    ("Family history: negative for diabetes and stroke.", "stroke"),
+    ("no family history of lupus", "sle"),
+])
+def test_a_negative_family_history_is_the_familys(text, concept):
+    f = of(text, concept)
+    assert f.family and f.negated
+
+
+def test_the_patients_own_disease_after_a_negative_family_history_is_present():
+    found = facts("Family history: negative for diabetes. PMH: HTN.")
+    assert present(next(f for f in found if f.concept == "hypertension"))
+
+
+def test_a_colon_then_negative_for_negates_forwards():
+    assert of("Hepatitis screen: negative for HBV and HCV.", "hcv").negated

@@ -17,7 +17,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import categories as context_categories, coordinated_history, coordinated_negation, hedged_therapy
+from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
@@ -107,7 +107,7 @@ class FactBuilder:
                 or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i))
                 or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
-                family=self.people.family(ent, speaker),
+                family=self.people.family(ent, speaker) or family_negation(ent),
                 uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent),
                 source=source,
             )

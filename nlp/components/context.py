@@ -54,6 +54,13 @@ def categories(span) -> set[str]:
     return found
 
 
+def family_negation(span) -> bool:
+    """Negated by a cue about the family ("Family history is negative for cancer", "FHx:
+    negative for colon cancer"; ``"metadata": {"family": true}``): the relatives' absence,
+    which says nothing of the patient's."""
+    return any(m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("family") for m in span._.modifiers)
+
+
 def past_negation(span) -> bool:
     """Negated by a cue about all of the past ("never had a biologic")."""
     return any(m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("past") for m in span._.modifiers)
