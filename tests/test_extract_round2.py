@@ -103,3 +103,24 @@ def test_the_patients_own_disease_after_a_negative_family_history_is_present():
 
 def test_a_colon_then_negative_for_negates_forwards():
     assert of("Hepatitis screen: negative for HBV and HCV.", "hcv").negated
+
+
+# --- a past value --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("Previous LVEF was 55%.", "lvef", 55),
+    ("Prior platelet count 40.", "platelets", 40),
+    ("her previous creatinine was 2.1 but its better now", "creatinine", 2.1),
+])
+def test_a_value_called_previous_is_past(text, concept, value):
+    f = of(text, concept)
+    assert f.historical and f.value == value
+
+
+def test_a_newer_value_after_a_previous_one_is_current():
+    f = of("prior platelet count 40, now 120", "platelets")
+    assert present(f) and f.value == 120
+
+
+def test_prior_still_reaches_a_list_of_diagnoses():
+    assert all(f.historical for f in facts("Prior CVA, HTN, DMII.") if f.label == "CONDITION")

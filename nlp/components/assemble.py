@@ -77,6 +77,18 @@ class FactBuilder:
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
+        self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
+        self.past_value_skip = frozenset(w.lower() for w in vocabulary.get("past_value_skip") or ())
+
+    def _past_value(self, ent: Span, reading: Any) -> bool:
+        """A lab or score named as a past one ("Previous LVEF was 55%", "prior platelet count
+        40"), unless a newer value follows ("prior platelet count 40, now 120")."""
+        if reading is not None and getattr(reading, "older_end", None) is not None:
+            return False
+        i = ent.start - 1
+        while i >= 0 and ent.doc[i].lower_ in self.past_value_skip:
+            i -= 1
+        return i >= 0 and ent.doc[i].lower_ in self.past_value_words
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -112,6 +124,8 @@ class FactBuilder:
                 source=source,
             )
             if negated and past:
+                fact.historical = True
+            if ent.label_ in ("LAB", "SCORE") and self._past_value(ent, readings.get(i)):
                 fact.historical = True
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
