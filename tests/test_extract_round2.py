@@ -124,3 +124,30 @@ def test_a_newer_value_after_a_previous_one_is_current():
 
 def test_prior_still_reaches_a_list_of_diagnoses():
     assert all(f.historical for f in facts("Prior CVA, HTN, DMII.") if f.label == "CONDITION")
+
+
+# --- a question answered in the same message ---------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("Is she on MMF? yes", "mycophenolate"),
+    ("is he on rituximab? yes he is", "rituximab"),
+    ("Is he on tacrolimus? Yes, since 2021.", "tacrolimus"),
+])
+def test_a_question_answered_yes_is_a_fact(text, concept):
+    f = of(text, concept)
+    assert present(f) and f.status == "current"
+
+
+@pytest.mark.parametrize("text, concept", [("does she have HIV? no", "hiv"), ("Is she pregnant? No.", "pregnant")])
+def test_a_question_answered_no_is_a_denial(text, concept):
+    assert of(text, concept).negated
+
+
+@pytest.mark.parametrize("text", ["Is she on MMF? no idea", "is she on MMF?"])
+def test_an_unanswered_question_stays_open(text):
+    f = of(text, "mycophenolate")
+    assert f.uncertain and not f.negated
+
+
+def test_a_yes_does_not_turn_a_wish_into_a_fact():
+    assert of("could CAR-T help? yes maybe", "car_t").hypothetical

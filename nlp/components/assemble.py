@@ -49,6 +49,8 @@ def _latest_day(written: str) -> date | None:
         return None
 
 
+# labels a "no" answer to a question denies ("does she have HIV? no")
+ANSWERED_LABELS = ("DRUG", "PROCEDURE", "CONDITION", "INFECTION", "PREGNANCY", "BIOMARKER")
 # the Fact flag a ConText category sets
 _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "NEGATED_EXISTENCE": "negated",
                    "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
@@ -107,6 +109,12 @@ class FactBuilder:
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
             categories = context_categories(ent)
+            answer = self.outcomes.answer(doc, ent)
+            if answer and all(m.rule.literal in self.outcomes.question_marks
+                              for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
+                categories.discard("POSSIBLE_EXISTENCE")   # "Is she on MMF? yes": the answer decides
+            if answer == "no" and ent.label_ in ANSWERED_LABELS:
+                negated = True
             start_char, end_char = ent.start_char, ent.end_char
             fact = Fact(
                 label=ent.label_,
