@@ -151,3 +151,15 @@ def test_an_unanswered_question_stays_open(text):
 
 def test_a_yes_does_not_turn_a_wish_into_a_fact():
     assert of("could CAR-T help? yes maybe", "car_t").hypothetical
+
+
+# --- a present perfect event, dated or not ------------------------------------------------
+
+@pytest.mark.parametrize("text", ["he has had a stroke", "she's had a stroke", "hes had 2 strokes"])
+def test_an_undated_present_perfect_event_stays_current(text):
+    assert present(of(text, "stroke"))
+
+
+@pytest.mark.parametrize("text", ["had a stroke in 2019", "has had a stroke in 2019", "i had a stroke in 2019, fully recovered"])
+def test_a_dated_event_is_past(text):
+    assert of(text, "stroke").historical

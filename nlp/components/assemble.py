@@ -303,7 +303,7 @@ class FactBuilder:
             if m.rule.literal.lower() not in self.past_event_cues or m.modifier_span[1] > ent.start:
                 return False
             before = doc[m.modifier_span[0] - 1].lower_ if m.modifier_span[0] > 0 else ""
-            return ((before in self.perfect_words and ent.text.lower() not in self.event_words)
+            return (before in self.perfect_words
                     or any(t.lower_ in self.reason_words for t in doc[m.modifier_span[1]:ent.start]))
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) for m in ent._.modifiers)
 
