@@ -163,3 +163,8 @@ def test_an_undated_present_perfect_event_stays_current(text):
 @pytest.mark.parametrize("text", ["had a stroke in 2019", "has had a stroke in 2019", "i had a stroke in 2019, fully recovered"])
 def test_a_dated_event_is_past(text):
     assert of(text, "stroke").historical
+
+
+def test_a_clause_with_its_own_subject_ends_a_past_cue():
+    found = {f.concept: f for f in facts("had a stroke in 2018, my diabetes is controlled")}
+    assert found["stroke"].historical and present(found["diabetes_mellitus"])
