@@ -190,6 +190,7 @@ def context_rules() -> tuple[dict[str, Any], ...]:
     rules = doc.get("context_rules") if isinstance(doc, dict) else None
     if not isinstance(rules, list):
         raise DataError(f"{path.name}.context_rules", "must be a list of rules")
+    seen: dict[str, int] = {}
     for i, rule in enumerate(rules):
         where = f"{path.name}: context_rules[{i}]"
         if not isinstance(rule, dict):
@@ -213,4 +214,11 @@ def context_rules() -> tuple[dict[str, Any], ...]:
             value = rule.get(key)
             if value is not None and not (isinstance(value, int) and value > 0):
                 raise DataError(f"{where}.{key}", "must be a positive integer")
+        # two rules matching the same words: ConText keeps one match per span, so one of
+        # them would be silently unused ("screening for" as both possible and hypothetical)
+        key = json.dumps(pattern, sort_keys=True) if pattern else " ".join(rule["literal"].lower().split())
+        if key in seen:
+            raise DataError(where, f"matches the same words as context_rules[{seen[key]}] ({rule['literal']!r}): "
+                                   "merge them (metadata category_for gives a category per label)")
+        seen[key] = i
     return tuple(rules)

@@ -17,7 +17,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import coordinated_history, coordinated_negation, hedged_therapy
+from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
@@ -49,6 +49,8 @@ def _latest_day(written: str) -> date | None:
         return None
 
 
+# labels a "no" answer to a question denies ("does she have HIV? no")
+ANSWERED_LABELS = ("DRUG", "PROCEDURE", "CONDITION", "INFECTION", "PREGNANCY", "BIOMARKER")
 # the Fact flag a ConText category sets
 _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "NEGATED_EXISTENCE": "negated",
                    "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
@@ -77,6 +79,18 @@ class FactBuilder:
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
+        self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
+        self.past_value_skip = frozenset(w.lower() for w in vocabulary.get("past_value_skip") or ())
+
+    def _past_value(self, ent: Span, reading: Any) -> bool:
+        """A lab or score named as a past one ("Previous LVEF was 55%", "prior platelet count
+        40"), unless a newer value follows ("prior platelet count 40, now 120")."""
+        if reading is not None and getattr(reading, "older_end", None) is not None:
+            return False
+        i = ent.start - 1
+        while i >= 0 and ent.doc[i].lower_ in self.past_value_skip:
+            i -= 1
+        return i >= 0 and ent.doc[i].lower_ in self.past_value_words
 
     def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
         meta = doc._.trialbot_meta or {}
@@ -94,7 +108,13 @@ class FactBuilder:
             negated, past = negations[i]
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
-            categories = {m.category for m in ent._.modifiers}
+            categories = context_categories(ent)
+            answer = self.outcomes.answer(doc, ent)
+            if answer and all(m.rule.literal in self.outcomes.question_marks
+                              for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
+                categories.discard("POSSIBLE_EXISTENCE")   # "Is she on MMF? yes": the answer decides
+            if answer == "no" and ent.label_ in ANSWERED_LABELS:
+                negated = True
             start_char, end_char = ent.start_char, ent.end_char
             fact = Fact(
                 label=ent.label_,
@@ -107,11 +127,13 @@ class FactBuilder:
                 or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i))
                 or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
-                family=self.people.family(ent, speaker),
+                family=self.people.family(ent, speaker) or family_negation(ent),
                 uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent),
                 source=source,
             )
             if negated and past:
+                fact.historical = True
+            if ent.label_ in ("LAB", "SCORE") and self._past_value(ent, readings.get(i)):
                 fact.historical = True
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
@@ -281,7 +303,7 @@ class FactBuilder:
             if m.rule.literal.lower() not in self.past_event_cues or m.modifier_span[1] > ent.start:
                 return False
             before = doc[m.modifier_span[0] - 1].lower_ if m.modifier_span[0] > 0 else ""
-            return ((before in self.perfect_words and ent.text.lower() not in self.event_words)
+            return (before in self.perfect_words
                     or any(t.lower_ in self.reason_words for t in doc[m.modifier_span[1]:ent.start]))
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) for m in ent._.modifiers)
 

@@ -43,6 +43,24 @@ def _rule(raw: dict, rule_class):
     )
 
 
+def categories(span) -> set[str]:
+    """The ConText categories of a fact span. A rule may name its category per fact label
+    (``"metadata": {"category_for": {"DRUG": "HYPOTHETICAL"}}``): "screening for TB" is a
+    possible disease, "evaluation for CAR-T" a treatment considered (one literal, one rule:
+    two rules on one literal would leave one of them silently unused)."""
+    found = set()
+    for m in span._.modifiers:
+        found.add(((m.rule.metadata or {}).get("category_for") or {}).get(span.label_, m.category))
+    return found
+
+
+def family_negation(span) -> bool:
+    """Negated by a cue about the family ("Family history is negative for cancer", "FHx:
+    negative for colon cancer"; ``"metadata": {"family": true}``): the relatives' absence,
+    which says nothing of the patient's."""
+    return any(m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("family") for m in span._.modifiers)
+
+
 def past_negation(span) -> bool:
     """Negated by a cue about all of the past ("never had a biologic")."""
     return any(m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("past") for m in span._.modifiers)
@@ -172,6 +190,43 @@ def _cue_lists(ents: list) -> set[int]:
     return found
 
 
+# the rest of a sentence after a negated item that is an "or" list of short items (", bleeding
+# from esophageal varices, hemochromatosis, autoimmune hepatitis or metabolic liver
+# disease."): known and unknown items alike, up to four words each, no numbers or brackets
+_OR_ITEM = r"[^\W\d][\w'/-]*(?:\s+[^\W\d][\w'/-]*){0,3}"
+_OR_REST = re.compile(rf"(?:\s*,\s*{_OR_ITEM})*\s*,?\s+(?:or|nor)\s+(?:any\s+)?{_OR_ITEM}\s*[.;!?]?\s*", re.IGNORECASE)
+
+
+def _or_lists(ents: list, result: dict[int, tuple[bool, bool]]) -> dict[int, tuple[bool, bool]]:
+    """Entities of a negated item's kind in an "or" list that runs from it to the end of its
+    sentence with nothing but short items, known or not ("There is no evidence of alcoholic
+    liver disease, bleeding from esophageal varices, hemochromatosis, autoimmune hepatitis
+    or metabolic liver disease."): "no A, B or C" denies each. A clause ("no HIV, she has
+    lupus or RA": list_item_stop_words) or a number ("no HIV, lupus since 2015") is no item."""
+    carried: dict[int, tuple[bool, bool]] = {}
+    if not ents:
+        return carried
+    text = doc_text(ents[0].doc)
+    stop = None
+    for i, ent in enumerate(ents):
+        if not result[i][0] or i + 1 >= len(ents) or i in carried:
+            continue
+        end = ent.sent.end_char
+        if not _OR_REST.fullmatch(text, ent.end_char, end):
+            continue
+        if stop is None:
+            stop = frozenset(vocabulary().get("list_item_stop_words") or ())
+        if any(word.lower() in stop for word in re.findall(r"[\w']+", text[ent.end_char:end])):
+            continue
+        kind = _LIST_KIND.get(ent.label_, ent.label_)
+        for j in range(i + 1, len(ents)):
+            if ents[j].start_char >= end:
+                break
+            if _LIST_KIND.get(ents[j].label_, ents[j].label_) == kind and not result[j][0]:
+                carried[j] = result[i]
+    return carried
+
+
 def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     """Index of each entity -> (negated, past), carrying a negation along a list of
     same-label entities: backwards from a negated last item ("HBsAg, anti-HCV and HIV
@@ -207,4 +262,5 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
         elif result[first][0] and (_DISJUNCTION.search(joiners) or _listing(ents[first], ents[chain[-2]], ents[last])):
             for i in chain:
                 result[i] = result[i] if result[i][0] else result[first]
+    result.update(_or_lists(ents, result))
     return result

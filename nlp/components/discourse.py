@@ -166,6 +166,27 @@ class Outcomes:
         self.question_marks = tuple(vocabulary.get("question_marks") or ("?",))
         self.clause_ends = frozenset(vocabulary.get("clause_ends") or (",", ";", ":"))
         self.request_words = frozenset(w.lower() for w in vocabulary.get("request_words") or ())
+        answers = vocabulary.get("question_answers") or {}
+        self.answer_words = {str(kind): frozenset(str(w).lower() for w in words) for kind, words in answers.items()}
+        self.answer_not_before = frozenset(str(w).lower() for w in vocabulary.get("answer_not_before") or ())
+
+    def answer(self, doc: Doc, ent: Span) -> str | None:
+        """"yes" or "no" when the question that ends the mention's clause is answered right
+        after it in the same text ("Is she on MMF? yes", "does she have HIV? no"), else None."""
+        sentence = ent.sent
+        end = sentence.end
+        while end > ent.end and doc[end - 1].is_space:
+            end -= 1
+        if end <= ent.end or doc[end - 1].text not in self.question_marks:
+            return None
+        if any(t.text in self.clause_ends for t in doc[ent.end:end - 1]):
+            return None
+        i = end
+        while i < len(doc) and doc[i].is_space:
+            i += 1
+        if i >= len(doc) or (i + 1 < len(doc) and doc[i + 1].lower_ in self.answer_not_before):
+            return None
+        return next((kind for kind, words in self.answer_words.items() if doc[i].lower_ in words), None)
 
     def carry_back(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         graph = getattr(doc._, "context_graph", None)
@@ -236,6 +257,8 @@ class Outcomes:
                 continue
             if any(t.text in self.clause_ends for t in doc[ent.end:end - 1]):
                 continue   # the question is a later clause ("MRD 2.5% after hyper CVAD, they want X?")
+            if self.answer(doc, ent):
+                continue   # answered in the same text ("does she have lupus? yes")
             fact.hypothetical = True
 
 
