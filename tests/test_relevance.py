@@ -278,13 +278,23 @@ def test_keyword_scores_among_candidates_are_the_same_numbers(tmp_path):
 
     ids = sorted(r["id"] for r in _real_records(30))
     keywords._WORDS.clear()
+    keywords._SUMS.clear()
     keywords._MEMO.clear()
     parts = [(among, keyword_scores(db, profile, among=among)) for among in (ids[:7], ids[5:20], ids)]
+    # a later turn adds a fact (its words come last): rows read before take their sums so
+    # far plus the new words' shares, the others one OR query of every word
+    more = Profile([*profile.facts, _stated("lupus_nephritis", "nephritis"), Fact("DRUG", "prednisone", "prednisone")])
+    later = [(among, keyword_scores(db, more, among=among)) for among in (ids[3:12], ids)]
     keywords._WORDS.clear()
+    keywords._SUMS.clear()
     keywords._MEMO.clear()
     everything = keyword_scores(db, profile)
     assert len(everything) > 3
     for among, got in parts:
+        assert got == {k: v for k, v in everything.items() if k in among}
+    everything = keyword_scores(db, more)
+    assert len(everything) > 3
+    for among, got in later:
         assert got == {k: v for k, v in everything.items() if k in among}
 
 
