@@ -100,15 +100,18 @@ def keyword_scores(db: Any, profile: Profile, among: list[str] | None = None, am
 
 _WORDS: dict[tuple, tuple[set[int] | None, dict[int, float]]] = {}
 _SUMS: dict[tuple, tuple[set[int], dict[int, float]]] = {}
+APPENDED = 2                # at most this many words appended: their shares added to the sums kept
 
 
 def _sums_among(db: Any, version: tuple, words: tuple[str, ...], rows: set[int]) -> dict[int, float]:
     """The query's BM25 of at least ``rows`` by rowid (rows matching no word left out),
     remembered per list of words with the rows read. Rows not read for these words: those
     read for the same first words (a turn adding a fact appends its words) take those sums
-    plus each later word's share; the others come from one OR query of every word (FTS5
-    adds the phrases' shares left to right, as the per-word sums do: the same numbers to
-    the bit, at one doclist walk per word for all words instead of one query per word)."""
+    plus each later word's share (when one or two words were appended: a query per word
+    walks that word's whole index list, so more words are cheaper in one query); the others
+    come from one OR query of every word (FTS5 adds the phrases' shares left to right, as
+    the per-word sums do: the same numbers to the bit; 7 words over 1,600 of 10,000 rows:
+    3.9 ms against 9.4 ms for a query per word)."""
     key = (version, words)
     found = _SUMS.get(key)
     if found is None:
@@ -119,7 +122,7 @@ def _sums_among(db: Any, version: tuple, words: tuple[str, ...], rows: set[int])
     missing = rows - read
     if not missing:
         return sums
-    for cut in range(len(words) - 1, 0, -1):
+    for cut in range(len(words) - 1, max(len(words) - APPENDED, 1) - 1, -1):
         before = _SUMS.get((version, words[:cut]))
         if before is None:
             continue

@@ -280,11 +280,18 @@ def test_keyword_scores_among_candidates_are_the_same_numbers(tmp_path):
     keywords._WORDS.clear()
     keywords._SUMS.clear()
     keywords._MEMO.clear()
-    parts = [(among, keyword_scores(db, profile, among=among)) for among in (ids[:7], ids[5:20], ids)]
-    # a later turn adds a fact (its words come last): rows read before take their sums so
-    # far plus the new words' shares, the others one OR query of every word
-    more = Profile([*profile.facts, _stated("lupus_nephritis", "nephritis"), Fact("DRUG", "prednisone", "prednisone")])
-    later = [(among, keyword_scores(db, more, among=among)) for among in (ids[3:12], ids)]
+    parts = [(among, keyword_scores(db, profile, among=among)) for among in (ids[:7], ids[5:20])]
+    # a later turn adds a fact (its word comes last): rows read before take their sums so
+    # far plus the new word's share, the others one OR query of every word
+    more = Profile([*profile.facts, Fact("DRUG", "prednisone", "prednisone")])
+    queries = []
+    real = keywords.search.phrase_scores
+    keywords.search.phrase_scores = lambda db, phrase, rows=None: queries.append(phrase) or real(db, phrase, rows)
+    try:
+        later = [(among, keyword_scores(db, more, among=among)) for among in (ids[3:12], ids)]
+    finally:
+        keywords.search.phrase_scores = real
+    assert queries[0] == '"prednisone"' and " OR " in queries[-1]
     keywords._WORDS.clear()
     keywords._SUMS.clear()
     keywords._MEMO.clear()
