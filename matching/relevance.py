@@ -285,7 +285,15 @@ def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, st
     if not conditions or not patient:
         return 0
     leaf = {"concepts": list(conditions)}
-    return max(fit(concept, text, leaf, terminology) for concept, text in patient)
+    best = 0
+    for concept, text in patient:
+        if concept in terminology:     # fit's answer for a known concept, without its memo key
+            strength = _strengths(leaf, terminology).get(concept, 0)
+        else:
+            strength = fit(concept, text, leaf, terminology)
+        if strength > best:
+            best = strength
+    return best
 
 
 _BULK_MEMO: dict[tuple, tuple[object, list[str]]] = {}
