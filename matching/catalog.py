@@ -37,6 +37,7 @@ class TrialCatalog:
         index (``matching.catalog_index``) now, at start-up, so no turn waits for them;
         returns the trials loaded. Once preloaded, the index is rebuilt in the background
         whenever the trials change (turns prune in SQL meanwhile)."""
+        from matching import keywords  # start-up: the matcher only once a turn matches
         from matching.evaluate import _judges  # start-up: the matcher only once a turn matches
 
         index = self._build_index()
@@ -45,6 +46,7 @@ class TrialCatalog:
         patient_of(Profile([]))
         if index is not None:
             _prepare_conditions(self.plans.book, snapshot, index.plans)
+            keywords.preload(self.db)      # the text index's ids, read by the first turn's ranking
         return len(index) if index is not None else 0
 
     def index(self) -> Any:

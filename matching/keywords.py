@@ -170,6 +170,17 @@ def _word_scores(db: Any, version: tuple, word: str, rows: set[int] | None = Non
     return scores
 
 
+def preload(db: Any) -> None:
+    """Read the full-text rows' trial ids (and their rowids by id) now, at start-up
+    (``TrialCatalog.preload``): the first turn with words does not wait for them."""
+    version = (id(db), trials_version(db))
+    try:
+        _rowids(version, _trial_ids(db, version))
+    except Exception as exc:          # an older store without the index: nothing to read
+        if "no such table" not in str(exc):
+            raise
+
+
 def _trial_ids(db: Any, version: tuple) -> dict[int, str]:
     found = _IDS.get(version)
     if found is None:
