@@ -288,7 +288,10 @@ def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, st
     best = 0
     for concept, text in patient:
         if concept in terminology:     # fit's answer for a known concept, without its memo key
-            strength = _strengths(leaf, terminology).get(concept, 0)
+            reach = _STRENGTHS.get((tuple(conditions), (), (), (), id(terminology)))    # _strengths' key
+            if reach is None:
+                reach = _strengths(leaf, terminology)
+            strength = reach.get(concept, 0)
         else:
             strength = fit(concept, text, leaf, terminology)
         if strength > best:
