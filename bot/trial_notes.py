@@ -32,14 +32,12 @@ def offered(results: Iterable[Any], db: Any = None) -> tuple[list[Any], int]:
     kept, left_out = [], 0
     for result in results:
         trial_id = getattr(result, "id", None)
-        if trial_id in statuses:
-            offer = trial_id in chosen
-        else:
-            offer = catalogue.offered_in_chat((result.trial or {}).get("status"))
-        if offer:
+        if trial_id in chosen:          # chosen: the stored trials offered (a part of statuses)
             kept.append(result)
-        else:
+        elif trial_id in statuses or not catalogue.offered_in_chat((result.trial or {}).get("status")):
             left_out += 1
+        else:
+            kept.append(result)
     return kept, left_out
 
 

@@ -37,6 +37,7 @@ class TrialCatalog:
         index (``matching.catalog_index``) now, at start-up, so no turn waits for them;
         returns the trials loaded. Once preloaded, the index is rebuilt in the background
         whenever the trials change (turns prune in SQL meanwhile)."""
+        from matching import keywords  # start-up: the matcher only once a turn matches
         from matching.evaluate import _judges  # start-up: the matcher only once a turn matches
 
         index = self._build_index()
@@ -45,6 +46,7 @@ class TrialCatalog:
         patient_of(Profile([]))
         if index is not None:
             _prepare_conditions(self.plans.book, snapshot, index.plans)
+            keywords.preload(self.db)      # the text index's ids, read by the first turn's ranking
         return len(index) if index is not None else 0
 
     def index(self) -> Any:
@@ -129,10 +131,12 @@ def _prepare_conditions(book: Any, snapshot: Any, plans: list) -> None:
     """Work out now what the first turn stating a diagnosis would otherwise: the reach of
     every condition gate (``matching.relevance``) and of every trial's list of conditions
     (the ranking's condition fit), remembered by the relevance module. It judges the gates
-    and the fits for one known condition and keeps nothing of the judgement itself."""
+    (one by one, and as the snapshot's list, as a turn reads them) and the fits for one
+    known condition and keeps nothing of the judgement itself but the relevance module's
+    memos."""
     from matching.engine import condition_fits  # start-up: the matcher only once a turn matches
     from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
-    from matching.relevance import VALUES  # start-up: the matcher only once a turn matches
+    from matching.relevance import BULK_VALUES, VALUES  # start-up: the matcher only once a turn matches
 
     terminology = load_terminology()
     concept = next((c for plan in plans for c in plan.conditions if c in terminology), None)
@@ -141,7 +145,10 @@ def _prepare_conditions(book: Any, snapshot: Any, plans: list) -> None:
         return
     ev = Evaluator(Profile([Fact("CONDITION", concept, concept, 0, len(concept))]))
     arg = book.arg
-    for i in snapshot.leaves:
-        if arg[i].get("type") == "target_condition":
-            judge(ev, arg[i])
+    gates = [arg[i] for i in snapshot.leaves if arg[i].get("type") == "target_condition"]
+    for leaf in gates:
+        judge(ev, leaf)
+    bulk = BULK_VALUES.get("target_condition")
+    if bulk is not None:        # the gates of the snapshot together, as a turn reads them
+        bulk(ev, snapshot, gates)
     condition_fits(plans, ev)

@@ -306,21 +306,33 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
         if kept is None or kept[0] is not terminology:
             kept = _FITS[(condition, id(terminology))] = (terminology, {})
         each.append(((condition,), kept[1]))
-    memo: dict[tuple[str, ...], int] = {}
-    fits = []
-    for plan in plans:
-        conditions = plan.conditions
-        found = memo.get(conditions)
-        if found is None:
-            found = 0
-            for one, known in each:
-                strength = known.get(conditions)
-                if strength is None:
-                    strength = known[conditions] = condition_strength(conditions, one, terminology)
-                found = max(found, strength)
-            memo[conditions] = found
-        fits.append(found)
-    return fits
+    distinct, codes = _condition_lists(plans)
+    strengths = []
+    for conditions in distinct:
+        found = 0
+        for one, known in each:
+            strength = known.get(conditions)
+            if strength is None:
+                strength = known[conditions] = condition_strength(conditions, one, terminology)
+            found = max(found, strength)
+        strengths.append(found)
+    return [strengths[code] for code in codes]
+
+
+_LISTS: dict[int, tuple[list, list[tuple[str, ...]], list[int]]] = {}
+
+
+def _condition_lists(plans: list[TrialPlan]) -> tuple[list[tuple[str, ...]], list[int]]:
+    """The distinct lists of conditions of ``plans`` and each plan's place among them,
+    remembered for the same list of plans (a turn's candidates keep theirs)."""
+    kept = _LISTS.get(id(plans))
+    if kept is None or kept[0] is not plans or len(kept[2]) != len(plans):
+        places: dict[tuple[str, ...], int] = {}
+        codes = [places.setdefault(plan.conditions, len(places)) for plan in plans]
+        if len(_LISTS) >= 16:
+            _LISTS.pop(next(iter(_LISTS)))
+        kept = _LISTS[id(plans)] = (plans, list(places), codes)
+    return kept[1], kept[2]
 
 
 def _with_cohorts(criteria: list[CriterionResult], ev: Evaluator) -> list[CriterionResult]:

@@ -285,7 +285,18 @@ def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, st
     if not conditions or not patient:
         return 0
     leaf = {"concepts": list(conditions)}
-    return max(fit(concept, text, leaf, terminology) for concept, text in patient)
+    best = 0
+    for concept, text in patient:
+        if concept in terminology:     # fit's answer for a known concept, without its memo key
+            reach = _STRENGTHS.get((tuple(conditions), (), (), (), id(terminology)))    # _strengths' key
+            if reach is None:
+                reach = _strengths(leaf, terminology)
+            strength = reach.get(concept, 0)
+        else:
+            strength = fit(concept, text, leaf, terminology)
+        if strength > best:
+            best = strength
+    return best
 
 
 _BULK_MEMO: dict[tuple, tuple[object, list[str]]] = {}
@@ -299,11 +310,49 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
     found = _BULK_MEMO.get(key)
     if found is not None and found[0] is token:
         return found[1]
-    values = [gate_value(ev, leaf) for leaf in leaves]
+    stated, _suspected, _key, implied = _diagnoses(ev)
+    if not stated and not implied:
+        values = [UNKNOWN] * len(leaves)
+    else:                      # gate_value's answer: true when one diagnosis meets the gate
+        terminology = ev.terminology
+        met = None
+        for fact in dict.fromkeys((f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)):
+            fits = _gates_met(token, leaves, fact, terminology)
+            met = fits if met is None else [a or b for a, b in zip(met, fits)]
+        otherwise = FALSE if stated else UNKNOWN       # implied conditions alone never rule out
+        values = [TRUE if m else otherwise for m in met]
     if len(_BULK_MEMO) >= 16:
         _BULK_MEMO.pop(next(iter(_BULK_MEMO)))
     _BULK_MEMO[key] = (token, values)
     return values
+
+
+_GATES_MET: dict[tuple, tuple[object, object, list[bool]]] = {}
+_REACHES: dict[tuple, tuple[object, object, list[dict[str, int]]]] = {}
+
+
+def _gates_met(token: object, leaves: list[dict], fact: tuple[str, str], terminology: Terminology) -> list[bool]:
+    """Which gates of the list one patient condition ``(concept, wording of an unknown
+    one)`` meets (``gate_value``'s test), remembered per list and condition: a turn adding a
+    diagnosis tests the new one only, a known concept by each gate's reach."""
+    key = (id(token), len(leaves), fact, id(terminology))
+    kept = _GATES_MET.get(key)
+    if kept is not None and kept[0] is token and kept[1] is terminology:
+        return kept[2]
+    concept, text = fact
+    if concept in terminology:
+        reaches = _REACHES.get((id(token), len(leaves), id(terminology)))
+        if reaches is None or reaches[0] is not token or reaches[1] is not terminology:
+            _REACHES.clear()
+            reaches = _REACHES[(id(token), len(leaves), id(terminology))] = (
+                token, terminology, [_strengths(leaf, terminology) for leaf in leaves])
+        fits = [bool(reach.get(concept)) for reach in reaches[2]]
+    else:
+        fits = [bool(fit(concept, text, leaf, terminology)) for leaf in leaves]
+    if len(_GATES_MET) >= 64:
+        _GATES_MET.pop(next(iter(_GATES_MET)))
+    _GATES_MET[key] = (token, terminology, fits)
+    return fits
 
 
 JUDGES = {"target_condition": target_condition}

@@ -283,13 +283,30 @@ def test_keyword_scores_among_candidates_are_the_same_numbers(tmp_path):
 
     ids = sorted(r["id"] for r in _real_records(30))
     keywords._WORDS.clear()
+    keywords._SUMS.clear()
     keywords._MEMO.clear()
-    parts = [(among, keyword_scores(db, profile, among=among)) for among in (ids[:7], ids[5:20], ids)]
+    parts = [(among, keyword_scores(db, profile, among=among)) for among in (ids[:7], ids[5:20])]
+    # a later turn adds a fact (its word comes last): rows read before take their sums so
+    # far plus the new word's share, the others one OR query of every word
+    more = Profile([*profile.facts, Fact("DRUG", "prednisone", "prednisone")])
+    queries = []
+    real = keywords.search.phrase_scores
+    keywords.search.phrase_scores = lambda db, phrase, rows=None: queries.append(phrase) or real(db, phrase, rows)
+    try:
+        later = [(among, keyword_scores(db, more, among=among)) for among in (ids[3:12], ids)]
+    finally:
+        keywords.search.phrase_scores = real
+    assert queries[0] == '"prednisone"' and " OR " in queries[-1]
     keywords._WORDS.clear()
+    keywords._SUMS.clear()
     keywords._MEMO.clear()
     everything = keyword_scores(db, profile)
     assert len(everything) > 3
     for among, got in parts:
+        assert got == {k: v for k, v in everything.items() if k in among}
+    everything = keyword_scores(db, more)
+    assert len(everything) > 3
+    for among, got in later:
         assert got == {k: v for k, v in everything.items() if k in among}
 
 
@@ -648,3 +665,28 @@ def test_a_myositis_subtype_is_asked_about_the_sibling_cohort_not_the_other_dise
     keys = [q.key for q in result.questions]
     assert "diagnosis:dermatomyositis" in keys
     assert not {"diagnosis:crohns_disease", "diagnosis:ulcerative_colitis", "diagnosis:rheumatoid_arthritis"} & set(keys)
+
+
+def test_gate_values_of_a_list_are_each_gate_value_also_turn_after_turn():
+    # the bulk path remembers per list which gates each diagnosis meets (a turn adding a
+    # diagnosis tests the new one only): the same truths as gate_value, one gate at a time
+    from matching.evaluate import Evaluator
+    from matching.relevance import gate_value, gate_values
+
+    lists = [["sle"], ["crohns_disease"], ["ulcerative_colitis", "crohns_disease"], ["obesity"], ["ibd"],
+             ["asthma"], [], ["lupus_nephritis"]]
+    leaves = [{"type": "target_condition", "concepts": c, "texts": [c[0].replace("_", " ")] if c else []}
+              for c in lists] + [{"type": "target_condition", "concepts": [], "texts": ["Frobnitz Syndrome"]}]
+    token = object()
+    bmi = Fact("LAB", "bmi", "BMI", 0, 3, value=33.0)
+    turns = [[], [Fact("CONDITION", "sle", "lupus", 0, 5, uncertain=True)], [bmi], [_stated("sle", "lupus")],
+             [_stated("sle", "lupus"), _stated("crohns_disease", "Crohn's")],
+             [_stated("sle", "lupus"), _stated("crohns_disease", "Crohn's"), bmi],
+             [_stated("frobnitz_syndrome", "frobnitz syndrome")]]
+    seen = set()
+    for facts in turns:
+        ev = Evaluator(Profile(facts), today=TODAY)
+        got = gate_values(ev, token, leaves)
+        assert got == [gate_value(ev, leaf) for leaf in leaves]
+        seen.update(got)
+    assert seen == {"true", "false", "unknown"}
