@@ -57,6 +57,11 @@ class Reader:
         previous_sep = None
         clauses = list(clauses)
         for index, (sep, clause) in enumerate(clauses):
+            if index + 1 < len(clauses) and _starts_exception(clauses[index + 1][1]) and any(atoms_in(clause)):
+                # "Other malignant tumors. Exceptions include A, B or C": the next sentence
+                # takes its exceptions out of this one (never a list of exclusions of its own)
+                clauses[index + 1] = (clauses[index + 1][0], clause + clauses[index + 1][1])
+                continue
             if sep == ":" and _scoping_heading(clause) and index + 1 < len(clauses):
                 # "Any of the following within 6 months: MI, stroke ...": the heading's window
                 # (history, negation ...) is the items'; read them as one clause, or, with more
@@ -275,6 +280,12 @@ class Reader:
         # cardiac disease": NYHA grades heart failure, a heart disease)
         return [a for a in atoms if not (a.label == "CONDITION" and any(
             self.terminology.is_a(a.concept, g) or self.terminology.is_a(g, a.concept) for g in graded))]
+
+
+def _starts_exception(els: list[El]) -> bool:
+    """A clause that starts with an exception ("Exceptions include ...", "Except for ...")."""
+    _lead, rest = lead_connector(els)
+    return bool(rest) and is_cue(rest[0], "exception")
 
 
 def _free_of_negation(condition: list[El], rest: list[El]) -> None:
