@@ -94,3 +94,15 @@ def test_exceptions_written_as_a_sentence_of_their_own_are_exceptions():
              Fact("CONDITION", "cutaneous_squamous_cell_carcinoma", "skin SCC", 30, 38, historical=True)]
     result = match(Profile(facts), [trial], today=TODAY)[0]
     assert _statuses(result)["exc-6"] != "fail"
+
+
+def test_exceptions_after_a_colon_are_exceptions():
+    for text in ("Other malignancy within 3 years, except the following: basal cell carcinoma of the skin",
+                 "Other malignancy within 3 years. Exceptions to this exclusion include the following: "
+                 "basal cell carcinoma of the skin"):
+        rule = parse_criterion(text, "exclusion")
+        assert rule["all"][0] == {"type": "history", "concept": "malignancy", "within_days": 1095}, text
+        # basal cell carcinoma only ever under the exception's "not", never required
+        positive = [leaf for leaf in iter_leaves(rule["all"][0])]
+        assert all(leaf["concept"] != "basal_cell_carcinoma" for leaf in positive)
+        assert "not" in str(rule["all"][1]), text
