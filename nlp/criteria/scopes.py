@@ -191,7 +191,7 @@ def own_qualifiers(reader, atom: Atom) -> None:
         after = re.match(r"[\s-]+([A-Za-z]+)", reader.text[atom.end:atom.end + 30])
         if after and any(p.fullmatch(after.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
             atom.mods["unread"] = True  # "cancer therapy", "HIV medication": a treatment's name
-        before = re.search(r"([A-Za-z]+)\s+(?:for|of)\s+(?:the\s+)?$", reader.text[max(0, atom.start - 40):atom.start])
+        before = re.search(r"([A-Za-z]+)\s+for\s+(?:the\s+)?$", reader.text[max(0, atom.start - 40):atom.start])
         if atom.label == "CONDITION" and before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
             atom.mods["unread"] = True  # "treatments for psoriasis": what a treatment is for, not a diagnosis
     if atom.label == "CONDITION" and _part_of_a_name(reader.text, atom):
