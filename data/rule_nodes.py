@@ -197,7 +197,7 @@ def title_kinds(record: dict) -> list[str]:
     too): the trial is for the kind, the listed condition is one cohort of it. Never a top
     class ("cancer" in "Oral Cancer" is no kind the title chose) and never for a trial that
     lists several conditions (they are its scope: the autoimmune CAR-T trials)."""
-    from data.condition_names import concepts_within, kind_splits
+    from data.condition_names import concepts_within, kind_splits  # start-up: names only when planning
 
     listed = list(record.get("conditions") or [])
     if len(listed) != 1:
