@@ -50,7 +50,8 @@ def _hash(text: str) -> str:
 # 7: an importer's age/sex limits from the registry fields count as the registry's;
 # 8: both of 6 merged (filed index terms; unknown index terms file upwards only);
 # 9: contradictory top-level age requirements are for the trial team.
-PLAN_VERSION = "10"
+# 11: the kind of disease a title names above a trial's one listed condition (title_kinds).
+PLAN_VERSION = "11"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -91,7 +92,7 @@ def registry_criteria(record: dict) -> list[dict]:
         criteria.append({"id": "elig-sex", "kind": "inclusion", "rule": {"type": "sex", "allowed": [sex.lower()]},
                          "text": f"Sex: {sex.lower()} only (registry eligibility limits)"})
     criteria = _contradictory_ages(criteria)
-    own = list(record.get("conditions") or [])
+    own = list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record)]))
     if own:
         criteria = [_besides_own(c, own, c.get("kind") or "inclusion") for c in criteria]
     target = condition_target(record)
@@ -166,7 +167,7 @@ def condition_target(record: dict) -> dict | None:
     patient only when its conditions meet the patient's. None when the record lists none."""
     from data.condition_names import concepts_within, condition_concept  # start-up: names only when planning
 
-    concepts = list(record.get("conditions") or [])
+    concepts = list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record)]))
     own = [t for t in record.get("conditions_text") or [] if isinstance(t, str) and t.strip()]
     indexed = [t for t in record.get("condition_terms") or [] if isinstance(t, str) and t.strip()]
     # a registry MeSH term the terminology does not know ("Neoplasm Metastasis") files the
@@ -187,6 +188,27 @@ def condition_target(record: dict) -> dict | None:
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts
     return {"id": "elig-condition", "kind": "inclusion", "rule": rule,
             "text": "A trial for: " + "; ".join(shown) + " (the registry's conditions)"}
+
+
+def title_kinds(record: dict) -> list[str]:
+    """The kind of disease a trial's title names when the registry lists one condition
+    under it and the title names nothing narrower ("TCR-T Cell Therapy on Advanced Solid
+    Tumors", listed for pancreatic cancer, whose criteria take lung and colorectal cancer
+    too): the trial is for the kind, the listed condition is one cohort of it. Never a top
+    class ("cancer" in "Oral Cancer" is no kind the title chose) and never for a trial that
+    lists several conditions (they are its scope: the autoimmune CAR-T trials)."""
+    from data.condition_names import concepts_within, kind_splits  # start-up: names only when planning
+
+    listed = list(record.get("conditions") or [])
+    if len(listed) != 1:
+        return []
+    terminology = load_terminology()
+    named = list(dict.fromkeys(c for t in (record.get("title"), record.get("official_title"))
+                               if isinstance(t, str) and t for c in concepts_within(t) if c in terminology))
+    tops = kind_splits()
+    if not named or any(c in tops or c == listed[0] or not terminology.is_a(listed[0], c) for c in named):
+        return []
+    return named
 
 
 def _criterion(criterion: dict, kind: str, nodes: dict[str, dict], texts: dict[str, str] | None = None) -> str:

@@ -12,7 +12,7 @@ from core.rules import iter_leaves
 from nlp.criteria.parser import MAX_CRITERION_CHARS, parse_criterion
 from registry.ctgov import import_file
 
-WORDS = ("Patients with disease of the kidney and the lung who received prior treatment for lupus "
+WORDS = ("Patients with disease of the kidney and the lung who received prior treatment, with lupus "
          "and arthritis in the past year and who live near the study site ")
 
 

@@ -19,7 +19,7 @@ import re
 from core.durations import DAYS
 from nlp.criteria.atoms import Atom
 from nlp.criteria.elements import El
-from nlp.criteria.nodes import Chunk
+from nlp.criteria.nodes import Chunk, atoms_in
 
 # cues that, written before a list, apply to every item of it
 DISTRIBUTIVE = {"history", "negation", "positive", "infection_active", "window", "half_lives", "duration", "current",
@@ -48,6 +48,10 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
                 targets = clause_atoms  # "pregnant partners", "dementia in a first-degree relative"
             elif lead and (cue.sections & DISTRIBUTIVE or not after):
                 targets = clause_atoms
+                if "current" in cue.sections:
+                    # "Current use of any prohibited therapy (A, B, C)": the list in brackets
+                    # is in use now too (a course long past never excludes)
+                    targets = [*clause_atoms, *(a for c in chunks for a in atoms_in(c.els) if a not in clause_atoms)]
             elif after:
                 targets = after
             elif cue.sections & _FORWARD_ONLY:
@@ -187,6 +191,9 @@ def own_qualifiers(reader, atom: Atom) -> None:
         after = re.match(r"[\s-]+([A-Za-z]+)", reader.text[atom.end:atom.end + 30])
         if after and any(p.fullmatch(after.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
             atom.mods["unread"] = True  # "cancer therapy", "HIV medication": a treatment's name
+        before = re.search(r"([A-Za-z]+)\s+for\s+(?:the\s+)?$", reader.text[max(0, atom.start - 40):atom.start])
+        if atom.label == "CONDITION" and before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
+            atom.mods["unread"] = True  # "treatments for psoriasis": what a treatment is for, not a diagnosis
     if atom.label == "CONDITION" and _part_of_a_name(reader.text, atom):
         atom.mods["unread"] = True  # "(GLP-1) RA": a receptor agonist, not rheumatoid arthritis
     if atom.label == "CONDITION":

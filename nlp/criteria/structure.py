@@ -56,6 +56,7 @@ class Reader:
         conditions: list[Node] = []                        # nodes of clauses saying when the rest applies
         previous_sep = None
         clauses = list(clauses)
+        clauses = _with_exceptions(clauses)
         for index, (sep, clause) in enumerate(clauses):
             if sep == ":" and _scoping_heading(clause) and index + 1 < len(clauses):
                 # "Any of the following within 6 months: MI, stroke ...": the heading's window
@@ -275,6 +276,35 @@ class Reader:
         # cardiac disease": NYHA grades heart failure, a heart disease)
         return [a for a in atoms if not (a.label == "CONDITION" and any(
             self.terminology.is_a(a.concept, g) or self.terminology.is_a(g, a.concept) for g in graded))]
+
+
+def _with_exceptions(clauses: list[tuple[str | None, list[El]]]) -> list[tuple[str | None, list[El]]]:
+    """Clauses with a sentence of exceptions joined to the clause it takes them out of:
+    "Other malignant tumors. Exceptions include A, B or C" and "... Exceptions to this
+    exclusion include the following: A, B" are one clause with an exception, never a list of
+    exclusions (or requirements) of their own."""
+    out: list[tuple[str | None, list[El]]] = []
+    for sep, clause in clauses:
+        if out and _starts_exception(clause) and any(atoms_in(out[-1][1])):
+            out[-1] = (sep, out[-1][1] + clause)
+        elif out and out[-1][0] == ":" and _open_exception(out[-1][1]):
+            out[-1] = (sep, out[-1][1] + clause)      # "..., except the following: A, B"
+        else:
+            out.append((sep, clause))
+    return out
+
+
+def _open_exception(els: list[El]) -> bool:
+    """A clause whose last exception cue has facts before it and none after it: its
+    exceptions follow the colon."""
+    cut = max((i for i, e in enumerate(els) if is_cue(e, "exception")), default=None)
+    return cut is not None and any(atoms_in(els[:cut])) and not any(atoms_in(els[cut + 1:]))
+
+
+def _starts_exception(els: list[El]) -> bool:
+    """A clause that starts with an exception ("Exceptions include ...", "Except for ...")."""
+    _lead, rest = lead_connector(els)
+    return bool(rest) and is_cue(rest[0], "exception")
 
 
 def _free_of_negation(condition: list[El], rest: list[El]) -> None:
