@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from assertion_helpers import mentions, present
 from nlp import extract
 from nlp.resources import CONTEXT_RULES, DataError, context_rules
 
@@ -16,13 +17,7 @@ def facts(text):
 
 
 def of(text, concept):
-    found = [f for f in facts(text) if f.concept == concept]
-    assert found, f"no {concept} in {text!r}: {[(f.label, f.concept) for f in facts(text)]}"
-    return found[0]
-
-
-def present(f):
-    return not (f.negated or f.uncertain or f.hypothetical or f.family or f.historical)
+    return mentions(text, concept, TODAY)[0]
 
 
 # --- one literal, one rule ----------------------------------------------------------------

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from assertion_helpers import mentions, present
 from nlp import extract
 
 TODAY = date(2026, 12, 3)
@@ -14,13 +15,7 @@ def facts(text):
 
 
 def of(text, concept):
-    found = [f for f in facts(text) if f.concept == concept]
-    assert found, f"no {concept} in {text!r}: {[(f.label, f.concept) for f in facts(text)]}"
-    return found
-
-
-def present(f):
-    return not (f.negated or f.uncertain or f.hypothetical or f.family or f.historical)
+    return mentions(text, concept, TODAY)
 
 
 # --- treatment lists and their outcome ---------------------------------------------------

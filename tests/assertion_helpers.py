@@ -1,0 +1,20 @@
+"""Helpers the assertion-class tests share (tests/test_extract_assertion_classes.py,
+test_extract_unseen_classes.py, test_extract_round2.py): each names a class of phrasing
+and asks what one fact of it is."""
+from __future__ import annotations
+
+from datetime import date
+
+from nlp import extract
+
+
+def mentions(text: str, concept: str, today: date) -> list:
+    """The facts of ``concept`` in ``text`` (at least one, else the test fails naming what was read)."""
+    found = [f for f in extract(text, today=today) if f.concept == concept]
+    assert found, f"no {concept} in {text!r}: {[(f.label, f.concept) for f in extract(text, today=today)]}"
+    return found
+
+
+def present(fact) -> bool:
+    """Stated as present, the patient's, now: not negated, uncertain, hypothetical, a relative's or past."""
+    return not (fact.negated or fact.uncertain or fact.hypothetical or fact.family or fact.historical)
