@@ -163,6 +163,13 @@ class Preload:
         if self.error is not None:
             raise self.error
 
+    def finish(self, timeout: float = 60.0) -> None:
+        """Wait (at most ``timeout`` seconds) for the whole preload, trials included: a
+        store closed while it still reads keeps the checkpoint from copying a /forget into
+        the database file (the forgotten words stay on disk until the next start)."""
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
 
 _preloading: Preload | None = None
 

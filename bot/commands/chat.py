@@ -79,6 +79,7 @@ def _chat(args: argparse.Namespace, path, cache, extraction) -> int:
         try:
             return run_chat(engine, args.session or new_session_name(), role=args.role, ready=loading.wait)
         finally:
+            loading.finish()               # no reader left: the checkpoint copies a /forget into the file
             checkpoint(engine.store.db)    # close cleanly: nothing forgotten left in the -wal file
     except (DataError, StoreError) as exc:
         return _fail(str(exc))
