@@ -70,3 +70,9 @@ def test_dm_among_cardiovascular_risk_factors_is_diabetes_not_dermatomyositis():
     assert concepts("PMH: HTN, DM, HLD") == [("HTN", "hypertension"), ("DM", "diabetes_mellitus")]
     assert concepts("62F with DM on IVIG, anti-MDA5 positive") == [("DM", "dermatomyositis")]
     assert concepts("amyopathic DM diagnosed 2020") == [("DM", "dermatomyositis")]
+
+
+def test_glp1_ra_is_a_receptor_agonist_not_rheumatoid_arthritis():
+    assert concepts("Basal Insulin + GLP-1 RA") == []
+    assert concepts("on a GLP1 RA") == []
+    assert concepts("62F with RA on methotrexate") == [("RA", "rheumatoid_arthritis")]
