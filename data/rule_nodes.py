@@ -92,10 +92,10 @@ def registry_criteria(record: dict) -> list[dict]:
         criteria.append({"id": "elig-sex", "kind": "inclusion", "rule": {"type": "sex", "allowed": [sex.lower()]},
                          "text": f"Sex: {sex.lower()} only (registry eligibility limits)"})
     criteria = _contradictory_ages(criteria)
-    own = list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record)]))
+    own = own_conditions(record)
     if own:
         criteria = [_besides_own(c, own, c.get("kind") or "inclusion") for c in criteria]
-    target = condition_target(record)
+    target = condition_target(record, own)
     if target is not None:
         criteria.append(target)
     return criteria
@@ -162,12 +162,19 @@ def _contradictory_ages(criteria: list[dict]) -> list[dict]:
     return out
 
 
-def condition_target(record: dict) -> dict | None:
+def own_conditions(record: dict) -> list[str]:
+    """The concepts a trial is for: its listed conditions and the kind its title names
+    above a single one (``title_kinds``)."""
+    return list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record)]))
+
+
+def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
     """The trial's own conditions as a criterion (``elig-condition``): a trial is for a
-    patient only when its conditions meet the patient's. None when the record lists none."""
+    patient only when its conditions meet the patient's. None when the record lists none.
+    ``own``: ``own_conditions(record)`` when the caller has it already."""
     from data.condition_names import concepts_within, condition_concept  # start-up: names only when planning
 
-    concepts = list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record)]))
+    concepts = list(own) if own is not None else own_conditions(record)
     own = [t for t in record.get("conditions_text") or [] if isinstance(t, str) and t.strip()]
     indexed = [t for t in record.get("condition_terms") or [] if isinstance(t, str) and t.strip()]
     # a registry MeSH term the terminology does not know ("Neoplasm Metastasis") files the
