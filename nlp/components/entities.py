@@ -19,7 +19,7 @@ Resolution, in order:
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -41,6 +41,23 @@ if not Doc.has_extension("trialbot_meta"):
     Doc.set_extension("trialbot_meta", default=None)
 
 
+class _Sense(NamedTuple):
+    """One entry of ``other_senses`` (data/nlp/extraction.yaml): the words that show an
+    abbreviation means something else, and the concept it then is (None: dropped)."""
+
+    after: frozenset[str]
+    near: frozenset[str]
+    near_both: frozenset[str]
+    window: int
+    concept: str | None
+
+    @classmethod
+    def read(cls, entry: dict[str, Any]) -> "_Sense":
+        def words(key: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in entry.get(key) or ())
+        return cls(words("after"), words("near"), words("near_both"), int(entry.get("window", 0)), entry.get("concept"))
+
+
 class EntityRecognizer:
     """Finds fact mentions; needs ``initialize_data`` before the first call."""
 
@@ -59,15 +76,10 @@ class EntityRecognizer:
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
-        words = lambda entry, key: frozenset(str(w).lower() for w in entry.get(key) or ())  # noqa: E731
-        self.other_senses = {
-            str(entry["abbreviation"]): (words(entry, "after"), words(entry, "near"), words(entry, "near_both"),
-                                         int(entry.get("window", 0)), entry.get("concept"))
-            for entry in vocabulary.get("other_senses") or ()
-        }
-        for entry in self.other_senses.values():
-            if entry[4] is not None and terminology.get(entry[4]) is None:
-                raise ValueError(f"extraction.yaml other_senses: unknown concept {entry[4]!r}")
+        self.other_senses = {str(entry["abbreviation"]): _Sense.read(entry) for entry in vocabulary.get("other_senses") or ()}
+        for sense in self.other_senses.values():
+            if sense.concept is not None and terminology.get(sense.concept) is None:
+                raise ValueError(f"extraction.yaml other_senses: unknown concept {sense.concept!r}")
         self.roman_scores = {
             c.id for c in terminology.by_category("score") if c.attrs.get("range", [0, 100])[1] <= 4
         }
@@ -117,22 +129,22 @@ class EntityRecognizer:
         for candidate, origin, info in chosen:
             sense = self.other_senses.get(doc[candidate.start:candidate.end].text)
             if sense is not None and self._means_other(doc, candidate, sense):
-                if sense[4] is None:
+                if sense.concept is None:
                     continue
-                concept = self.terminology.get(sense[4])
+                concept = self.terminology.get(sense.concept)
                 candidate = Candidate(candidate.start, candidate.end, fact_label(concept), concept.id, fuzzy=candidate.fuzzy)
             kept.append((candidate, origin, info))
         return kept
 
     @staticmethod
-    def _means_other(doc: Doc, candidate: Candidate, sense: tuple) -> bool:
-        after, near, near_both, window, _concept = sense
+    def _means_other(doc: Doc, candidate: Candidate, sense: "_Sense") -> bool:
         sentence = doc[candidate.start].sent if doc.has_annotation("SENT_START") else doc[:]
-        if candidate.start > sentence.start and doc[candidate.start - 1].lower_ in after:
+        if candidate.start > sentence.start and doc[candidate.start - 1].lower_ in sense.after:
             return True
-        before = doc[max(sentence.start, candidate.start - window):candidate.start]
-        following = doc[candidate.end:min(sentence.end, candidate.end + window)]
-        return any(t.lower_ in near or t.lower_ in near_both for t in before) or any(t.lower_ in near_both for t in following)
+        before = doc[max(sentence.start, candidate.start - sense.window):candidate.start]
+        following = doc[candidate.end:min(sentence.end, candidate.end + sense.window)]
+        return (any(t.lower_ in sense.near or t.lower_ in sense.near_both for t in before)
+                or any(t.lower_ in sense.near_both for t in following))
 
     def _measure(self, doc: Doc, candidate: Candidate) -> dict[str, Any]:
         if candidate.label not in MEASURED:
