@@ -15,7 +15,8 @@ chooses which open items are worth listing.
 A cohort's diagnosis counts as met when the patient states it, even when the criterion's
 "for at least 6 months" is still open ("dermatomyositis", no date yet: the myositis
 cohort is hers, the Crohn's and Still's cohorts are not). ``other_cohorts`` marks the same
-alternatives on the criteria the chat and summary list (``CriterionResult.other_cohort``).
+alternatives, by the same two tests, on the criteria the chat and summary list
+(``CriterionResult.other_cohort``).
 """
 from __future__ import annotations
 
@@ -44,9 +45,7 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
     met: dict[int, bool] = {}
 
     near: dict[int, bool] = {}
-    terminology = judgement.ev.terminology
-    stated = [f.concept for f in stated_diagnoses(judgement.ev)[0] if f.concept in terminology]
-    families = [f for f in overlapping_families() if any(terminology.is_a(c, f) for c in stated)]
+    sibling = _family_test(judgement.ev)
 
     def meets_diagnosis(node: int, memo: dict[int, bool] = met, test=None) -> bool:
         """Whether an alternative requires a condition the patient is judged to have (or,
@@ -67,11 +66,6 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
             memo[node] = found
         return found
 
-    def sibling(leaf: dict) -> bool:
-        """A diagnosis of the same overlapping family as one of the patient's."""
-        concept = leaf.get("concept")
-        return concept in terminology and any(terminology.is_a(concept, f) for f in families)
-
     def open_leaves(node: int) -> list[int]:
         if judgement.value(node) != UNKNOWN:
             return []
@@ -86,7 +80,7 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
         if op == ANY or (op == GROUP and arg[0] == "any"):
             undecided = [c for c in children if judgement.value(c) == UNKNOWN]
             mine = [c for c in undecided if meets_diagnosis(c)]
-            if not mine and families:
+            if not mine and sibling is not None:
                 mine = [c for c in undecided if meets_diagnosis(c, near, sibling)]
             children = mine or undecided
         return [leaf for child in children for leaf in open_leaves(child)]
@@ -95,32 +89,54 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
             for leaf in open_leaves(top)]
 
 
-def _rule_meets(rule: dict, ev: Any) -> bool:
+def _family_test(ev: Any) -> Any:
+    """A test of condition leaves: a diagnosis of the same overlapping family as one the
+    patient states (``overlapping_families``); None when the patient's are in none."""
+    terminology = ev.terminology
+    stated = [f.concept for f in stated_diagnoses(ev)[0] if f.concept in terminology]
+    families = [f for f in overlapping_families() if any(terminology.is_a(c, f) for c in stated)]
+    if not families:
+        return None
+
+    def sibling(leaf: dict) -> bool:
+        concept = leaf.get("concept")
+        return concept in terminology and any(terminology.is_a(concept, f) for f in families)
+    return sibling
+
+
+def _rule_meets(rule: dict, ev: Any, test=None) -> bool:
     for op in ("all", "any"):
         if op in rule:
-            return any(_rule_meets(sub, ev) for sub in rule[op])
+            return any(_rule_meets(sub, ev, test) for sub in rule[op])
     if "not" in rule or "type" not in rule:
         return False
-    return rule["type"] in CONDITION_LEAVES and diagnosis_met(ev.leaf(rule))
+    return rule["type"] in CONDITION_LEAVES and (diagnosis_met(ev.leaf(rule)) if test is None else test(rule))
 
 
-def _criterion_meets(criterion: Any, ev: Any) -> bool:
+def _criterion_meets(criterion: Any, ev: Any, test=None) -> bool:
     if criterion.children:
-        return any(_criterion_meets(child, ev) for child in criterion.children)
+        return any(_criterion_meets(child, ev, test) for child in criterion.children)
     rule = criterion.criterion.get("rule")
-    return rule is not None and _rule_meets(rule, ev)
+    return rule is not None and _rule_meets(rule, ev, test)
 
 
 def other_cohorts(criteria: list, ev: Any) -> list:
     """Mark (``other_cohort = True``) and return the undecided alternatives of undecided
     "any" criteria whose diagnosis the patient does not meet while another alternative's
-    is met: the cohorts that are not the patient's. Verdicts are unchanged."""
+    is met (or, when none is, another's of the patient's overlapping family, as
+    ``focused_items`` chooses): the cohorts that are not the patient's. Verdicts are unchanged."""
     marked = []
+    sibling: Any = False            # worked out at the first undecided "any"
     for criterion in criteria:
         if criterion.combine != "any" or criterion.status not in (UNKNOWN, REVIEW):
             continue
         undecided = [c for c in criterion.children if c.status in (UNKNOWN, REVIEW)]
         mine = [c for c in undecided if _criterion_meets(c, ev)]
+        if not mine:
+            if sibling is False:
+                sibling = _family_test(ev)
+            if sibling is not None:
+                mine = [c for c in undecided if _criterion_meets(c, ev, sibling)]
         if mine:
             for child in undecided:
                 if child not in mine:

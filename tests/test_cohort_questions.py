@@ -82,3 +82,17 @@ def test_with_no_stated_diagnosis_both_cohorts_stay_listed():
 
     result = match(Profile([Fact("AGE", "age", "40", 0, 2, value=40)]), [_two_cohorts()], today=TODAY)[0]
     assert [row["id"] for row in criteria_by_status(result.criteria)["open"]] == ["inc-1.1.1", "inc-1.1.2", "inc-1.2.1", "inc-1.2.2"]
+
+
+def test_an_overlapping_family_chooses_the_listed_cohort_as_it_chooses_the_questions():
+    """An anti-synthetase syndrome referral meets neither cohort's diagnosis, but its
+    disease is of the inflammatory myopathy family (``overlapping_families``): the questions
+    come from the dermatomyositis cohort, and so does the chat's list of open items."""
+    from bot.results import criteria_by_status
+
+    profile = Profile([Fact("CONDITION", "antisynthetase_syndrome", "anti-synthetase syndrome", 0, 24)])
+    result = match(profile, [_two_cohorts()], today=TODAY)[0]
+    asked = " | ".join(q.clinician for q in result.questions)
+    assert "Crohn" not in asked
+    assert [row["id"] for row in criteria_by_status(result.criteria)["open"]] == ["inc-1.2.1", "inc-1.2.2"]
+    assert [c.id for c in result.criteria if c.other_cohort] == ["inc-1.1"]
