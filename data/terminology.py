@@ -37,7 +37,9 @@ _EXTRA_KEYS = {
     # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic
     # hepatitis): registry condition names map to it and the relevance gate counts it
     "infection": {"diagnosis"},
-    "biomarker": set(),
+    # target: true marks an antigen on the cells that therapies are aimed at (CD7, CD19,
+    # BCMA): a trial naming it is aimed at a patient whose cells carry it (matching.targets)
+    "biomarker": {"target"},
 }
 
 

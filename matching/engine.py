@@ -10,8 +10,10 @@
 - Score: the share of evaluable (non-review) top-level criteria that pass. Ranking
   (``rank_key``): ineligible trials last; before them, condition fit (the patient's own
   disease first), then a treatment the person asks for in the trial's title or keywords
-  ("keen to be considered for CAR-T": ``matching.keywords.requested_trials``), likely >
-  possible, text relevance (BM25), score, fewer unknowns, id.
+  ("keen to be considered for CAR-T": ``matching.keywords.requested_trials``), then an
+  antigen the patient's cells carry named as the trial's target ("CD7 CAR-T" for CD7-positive
+  blasts: ``matching.targets``; such a trial filed under a broader condition fits as the
+  patient's own), likely > possible, text relevance (BM25), score, fewer unknowns, id.
 
 Registry age/sex limits (``eligibility``) become criteria ``elig-age`` / ``elig-sex`` when no
 criterion of the record already states them, so they are never silently dropped.
@@ -30,7 +32,7 @@ from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
-from matching.relevance import EXACT_FIT, condition_strength, stated_diagnoses
+from matching.relevance import EXACT_FIT, RELATED_FIT, condition_strength, stated_diagnoses
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
 from core.facts import Profile
 
@@ -63,12 +65,12 @@ class _Batch:
     """What the results of one ``judge_plans`` call share (one list per field, by trial)."""
 
     __slots__ = ("ids", "verdicts", "scores", "unknowns", "plans", "judgement", "records", "load", "fits", "text",
-                 "wanted", "lazy")
+                 "wanted", "aimed", "lazy")
 
-    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits, text, wanted):
+    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits, text, wanted, aimed):
         self.ids, self.verdicts, self.scores, self.unknowns = ids, verdicts, scores, unknowns
         self.plans, self.judgement, self.records, self.load = plans, judgement, records, load
-        self.fits, self.text, self.wanted = fits, text, wanted
+        self.fits, self.text, self.wanted, self.aimed = fits, text, wanted, aimed
         self.lazy: dict[tuple[str, int], Any] = {}       # (what, trial) -> record / criteria / questions
 
 
@@ -114,6 +116,12 @@ class TrialResult:
         """The trial is for the patient's own disease and its title or keywords name a
         treatment the person asks for."""
         return bool(self._batch.wanted[self._i])
+
+    @property
+    def targeted(self) -> bool:
+        """The trial is for the patient's disease and names as its target an antigen the
+        patient's cells carry (``matching.targets``)."""
+        return bool(self._batch.aimed[self._i])
 
     @property
     def condition_fit(self) -> int:
@@ -222,20 +230,23 @@ class TrialResult:
 
 def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
           evaluator: Evaluator | None = None, book: PlanBook | None = None,
-          keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset()) -> list[TrialResult]:
+          keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
+          targeted: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Judge every trial for the profile; ranked likely > possible > ineligible.
     ``keywords``: text relevance by trial id (``matching.keywords``), when known;
-    ``requested``: ids of trials naming a treatment the person asks for."""
+    ``requested``: ids of trials naming a treatment the person asks for; ``targeted``: ids
+    of trials aimed at an antigen the patient's cells carry (``matching.targets``)."""
     judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
     records = list(trials)
     plans = [judgement.book.plan(trial) for trial in records]
     return judge_plans([t["id"] for t in records], plans, judgement, records=records, keywords=keywords,
-                       requested=requested)
+                       requested=requested, targeted=targeted)
 
 
 def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, records: list[dict] | None = None,
                 load: Callable[[str], dict] | None = None, tops: tuple | None = None,
-                keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset()) -> list[TrialResult]:
+                keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
+                targeted: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
@@ -259,15 +270,18 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     else:
         by_id = id_order(ids)
     fits = condition_fits(plans, judgement.ev)
+    if targeted:    # filed under a broader condition, aimed at the patient's own antigen: the patient's
+        fits = [EXACT_FIT if fit == RELATED_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
     # a treatment asked for ranks the trials for the patient's own disease as named (a
     # basket filed more broadly that happens to offer it keeps its place among its kind)
     wanted = [i in requested and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if requested else [False] * len(ids)
-    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, -np.array(wanted, dtype=np.int8), -np.array(fits),
-                        verdict == 2)).tolist()
+    aimed = [i in targeted and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if targeted else [False] * len(ids)
+    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, -np.array(aimed, dtype=np.int8),
+                        -np.array(wanted, dtype=np.int8), -np.array(fits), verdict == 2)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
-                   plans, judgement, records, load, fits, text, wanted)
+                   plans, judgement, records, load, fits, text, wanted, aimed)
     return [TrialResult(batch, i) for i in order]
 
 
@@ -281,10 +295,11 @@ def id_order(ids: list[str]) -> Any:
 def rank_key(result: TrialResult) -> tuple:
     """Relevance first, then criteria: ruled-out trials last; before them, how well the
     trial's conditions meet the patient's (the same disease, a related one, none stated),
-    whether it offers a treatment the person asks for, then the verdict (likely before
-    possible), how well its text fits the patient's words (BM25), the share of criteria
-    met, fewer unknowns, id."""
-    return (result.verdict == INELIGIBLE, -result.condition_fit, not result.requested, VERDICT_ORDER[result.verdict],
+    whether it offers a treatment the person asks for, whether it is aimed at an antigen the
+    patient's cells carry, then the verdict (likely before possible), how well its text fits
+    the patient's words (BM25), the share of criteria met, fewer unknowns, id."""
+    return (result.verdict == INELIGIBLE, -result.condition_fit, not result.requested, not result.targeted,
+            VERDICT_ORDER[result.verdict],
             -result.text_relevance, -result.score, result.unknowns, result.id)
 
 
