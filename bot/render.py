@@ -95,7 +95,7 @@ class Renderer:
     def facts(self, facts: list[Fact], role: str | None) -> list[Safe]:
         """Facts as short phrases grouped the way people say them:
         "SLE since 2015", "tried mycophenolate, belimumab", "no HIV"."""
-        tried, current, never, unsure, conditions, rest = [], [], [], [], [], []
+        tried, current, never, unsure, wanted, conditions, rest = [], [], [], [], [], [], []
         ruled_out = [f for f in facts if f.label == "CONDITION" and f.negated]
         none_of = []
         if len(ruled_out) >= 3:            # "none of these" answered: one phrase, not twenty
@@ -103,6 +103,12 @@ class Renderer:
             none_of.append(self.p("condition_negated_many", names=self.join(names)))
             facts = [f for f in facts if f not in ruled_out]
         for fact in facts:
+            if fact.hypothetical and not fact.negated and fact.label in ("DRUG", "PROCEDURE", "BIOMARKER"):
+                # a treatment asked for or planned ("consideration for CD7-directed CAR-T") is
+                # no treatment had, and the antigen it names no finding about the patient
+                if fact.label != "BIOMARKER":
+                    wanted.append(self.fmt.esc(self.name(fact.concept, fact.label, role)))
+                continue
             if fact.label == "DRUG":
                 name = self.fmt.esc(self.name(fact.concept, fact.label, role))
                 if fact.negated:
@@ -128,6 +134,8 @@ class Renderer:
             drugs.append(self.p("drug_negated", names=self.join(never)))
         if unsure:
             drugs.append(self.p("drug_uncertain", names=self.join(unsure)))
+        if wanted:
+            drugs.append(self.p("treatment_wanted", names=self.join(list(dict.fromkeys(wanted)))))
         return conditions + none_of + drugs + rest
 
     def fact(self, fact: Fact, role: str | None) -> Safe | None:
