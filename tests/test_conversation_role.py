@@ -23,7 +23,7 @@ def said(reply) -> str:
 
 
 @pytest.mark.parametrize("answer", ["for my mum", "For my daughter.", "both", "my son", "i'm asking for my dad",
-                                    "family", "I'm the patient"])
+                                    "family", "I'm the patient", "患者本人", "我是家属", "帮我妈妈问"])
 def test_everyday_answers_choose_patient_wording(engine, answer):
     engine.start(CID)
     reply = engine.message(CID, answer)
@@ -39,7 +39,7 @@ def test_no_real_answer_assumes_patient_wording_and_says_how_to_change_it(engine
     assert "/role clinician" in said(reply)
 
 
-@pytest.mark.parametrize("answer", ["I'm a GP", "research nurse", "i'm a haematologist"])
+@pytest.mark.parametrize("answer", ["I'm a GP", "research nurse", "i'm a haematologist", "我是医生", "主治医生"])
 def test_clinicians_in_their_own_words(engine, answer):
     engine.start(CID)
     assert engine.message(CID, answer).role == "clinician"
