@@ -51,7 +51,8 @@ def _hash(text: str) -> str:
 # 8: both of 6 merged (filed index terms; unknown index terms file upwards only);
 # 9: contradictory top-level age requirements are for the trial team.
 # 11: the kind of disease a title names above a trial's one listed condition (title_kinds).
-PLAN_VERSION = "11"
+# 12: the gate's text names the trial's concepts its registry names do not give ("; also ...").
+PLAN_VERSION = "12"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -193,8 +194,15 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         if value:
             rule[name] = value
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts
-    return {"id": "elig-condition", "kind": "inclusion", "rule": rule,
-            "text": "A trial for: " + "; ".join(shown) + " (the registry's conditions)"}
+    text = "A trial for: " + "; ".join(shown) + " (the registry's conditions)"
+    # concepts the registry's names do not give (the diseases a record's eligibility also
+    # admits, the kind its title names): said, so a Still's disease patient passing the gate
+    # does not read "for Crohn Disease; Ulcerative Colitis; Dermatomyositis" only
+    named = {c for t in own for c in (condition_concept(t), *concepts_within(t)) if c}
+    also = [_label(c) for c in concepts if c not in named] if own else []
+    if also:
+        text += "; also " + ", ".join(also)
+    return {"id": "elig-condition", "kind": "inclusion", "rule": rule, "text": text}
 
 
 def title_kinds(record: dict) -> list[str]:
