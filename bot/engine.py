@@ -322,6 +322,10 @@ class Engine(Answering, Asking):
             return
         if self._asked_us(turn, text):      # "what is CAR-T?", "where is the hospital?" (data/faq.yaml)
             return
+        if tracker.role is not None and tracker.pending is None and texts.match_choice(text, ("unsure", "skip")):
+            turn.text("ok")                 # "not sure" with no question open corrects nothing
+            self._prompt(turn)
+            return
         if tracker.role is not None and texts.is_correction(text):
             body = texts.correction_body(text)
             source = tracker.next_source

@@ -105,3 +105,17 @@ def test_not_sure_is_never_asked_again(engine):
         reply = answer_all(engine, cid, engine.press(cid, "more:"), answer="not sure")
     keys = asked_keys(engine, cid)
     assert len(keys) == len(set(keys)), keys
+
+
+def test_not_sure_with_no_question_open_is_no_correction(engine):
+    # after the results, "not sure" (the answer to a question already gone) was taken for a
+    # correction: "What should I correct?"
+    cid = "cli:choice-unsure-after"
+    engine.start(cid, role="patient")
+    reply = answer_all(engine, cid, engine.message(cid, "I'm 34, I have lupus since 2015, mycophenolate didn't help"))
+    assert reply.state == "RESULTS"
+    before = engine.profile(cid).facts
+    for text in ("not sure", "skip"):
+        reply = engine.message(cid, text)
+        assert "What should I correct" not in said(reply) and said(reply).startswith("OK.")
+    assert engine.profile(cid).facts == before
