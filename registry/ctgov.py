@@ -34,6 +34,7 @@ from registry.record import (
     finish,
     new_record,
     read_text_file,
+    repair_text,
     source_name,
 )
 
@@ -131,7 +132,7 @@ class _Reader:
         if isinstance(value, str):
             if len(value) > MAX_TEXT_CHARS or "\x00" in value:
                 value = check_text(value, self._where(path))    # raises, naming the field
-            value = clean_text(value).strip()
+            value = repair_text(clean_text(value)).strip()
             return value or default
         return value
 
@@ -158,7 +159,7 @@ class _Reader:
         for i, item in enumerate(values):
             if not isinstance(item, str):
                 raise DataError(self._where(f"{path}[{i}]"), f"expected text, got {_type(item)}")
-            item = check_text(item, self._where(f"{path}[{i}]"))
+            item = repair_text(check_text(item, self._where(f"{path}[{i}]")))
             if item.strip():
                 result.append(item.strip())
         return result

@@ -3,6 +3,7 @@ limits, reading an import file, and the final validation with ``data.trials.vali
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from pathlib import Path
 
@@ -83,6 +84,55 @@ def clean_text(text: str) -> str:
     if text.isprintable() or ("\r" not in text and _CONTROLS.search(text) is None):
         return text   # every escape sequence starts with a control character
     return _CONTROLS.sub("", _ESCAPES.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+
+
+_TAG = re.compile(r"<\s*(/?)\s*(b|i|u|em|strong|p|br|li|ul|ol|span|div|sup|sub|a|font|h[1-6]|table|tr|td|th)"
+                  r"""((?:\s+[a-zA-Z-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>]+))*)\s*/?>""", re.IGNORECASE)
+_BREAKS = {"br", "p", "div", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+# a lead byte of a UTF-8 sequence read as Windows-1252 / Latin-1, then its continuation bytes
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+                       "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]+")
+
+
+def _tag(match: re.Match) -> str:
+    name = match.group(2).lower()
+    if name == "li" and not match.group(1):
+        return "\n* "
+    return "\n" if name in _BREAKS or name == "li" else ""
+
+
+def _redecode(match: re.Match) -> str:
+    """One run of UTF-8 bytes shown as Windows-1252 characters, decoded again; the run as
+    it was when it is no UTF-8 ("Ãœber" stays unless its bytes are a character)."""
+    raw = bytearray()
+    for char in match.group(0):
+        try:
+            raw += char.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(char) > 0xff:
+                return match.group(0)
+            raw.append(ord(char))       # the five bytes Windows-1252 leaves undefined
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return match.group(0)
+
+
+def repair_text(text: str) -> str:
+    """Registry text as a person wrote it: HTML tags a submitter pasted ("<b>Inclusion</b>
+    Criteria", "<br>", "<li>") become line breaks and bullets or go, character entities
+    ("&gt;=", "&nbsp;") their characters, and UTF-8 read as Windows-1252 ("cafÃ©",
+    "â‰¥ 18") is decoded again. A "<" that opens no known tag ("age < 18") stays."""
+    if "<" in text and _TAG.search(text):
+        text = _TAG.sub(_tag, text)
+    if "&" in text and _ENTITY.search(text):
+        text = html.unescape(text).replace("\u00a0", " ")
+    for _ in range(2):                 # twice: text mis-decoded twice over ("Ã¢â€°Â¥")
+        if not _MOJIBAKE.search(text):
+            break
+        text = _MOJIBAKE.sub(_redecode, text)
+    return text
 
 
 def clean_strings(value):
