@@ -3,7 +3,9 @@
 ``CtgovClient(base_url).studies_page(params, page_token)`` returns the page's parsed JSON.
 Rate limiting (429) and server errors (500, 502, 503, 504) and lost connections are tried
 again with exponential backoff (``backoff`` seconds, doubled each attempt, at most
-``max_wait``); a ``Retry-After`` header (seconds or an HTTP date) is honoured. The waits
+``max_wait``); a server that cannot be reached at all (no network, a name that does not
+resolve, a refused connection) only ``connect_attempts`` times, so an offline machine hears
+so in seconds, not after a minute of silence; a ``Retry-After`` header (seconds or an HTTP date) is honoured. The waits
 go through ``sleep`` (injectable: tests pass a recorder and run at full speed). Anything
 else (a 4xx, a body that is not JSON, too many failures) is a ``FetchError`` with a
 one-line message. Nothing here runs at import: the network is reached only when a page is
@@ -92,11 +94,12 @@ class CtgovClient:
 
     def __init__(self, base_url: str, *, timeout: float = 60.0, attempts: int = 6, backoff: float = 2.0,
                  max_wait: float = 300.0, sleep: Callable[[float], None] = time.sleep,
-                 transport: Any = None):
+                 transport: Any = None, connect_attempts: int = 3):
         import httpx
 
         self.base_url = base_url.rstrip("/")
         self.attempts = max(1, attempts)
+        self.connect_attempts = max(1, min(connect_attempts, self.attempts))
         self.backoff = backoff
         self.max_wait = max_wait
         self.sleep = sleep
@@ -126,6 +129,7 @@ class CtgovClient:
 
         url = self.base_url + path
         problem = ""
+        unreachable = 0
         for attempt in range(1, self.attempts + 1):
             wait = self.backoff * 2 ** (attempt - 1)
             try:
@@ -133,6 +137,10 @@ class CtgovClient:
                 response = self._http.get(url, params=params)
             except httpx.TransportError as exc:        # refused, reset, timed out
                 problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                unreachable = unreachable + 1 if isinstance(exc, httpx.ConnectError) else 0
+                if unreachable >= self.connect_attempts:
+                    raise FetchError(f"{url} cannot be reached ({problem}; tried {unreachable} times): "
+                                     "check the network connection, or $TRIALBOT_CTGOV_URL") from None
             else:
                 if response.status_code == 200:
                     return response.content
