@@ -132,3 +132,37 @@ def test_a_bad_clinician_allowlist_fails_at_start_up_in_one_line(monkeypatch, tm
     assert main(["--db", str(tmp_path / "bot.db"), "telegram"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("trialbot: error: TRIALBOT_CLINICIANS must list Telegram user ids") and err.count("\n") == 1
+
+
+def test_a_network_failure_is_one_log_line_without_a_traceback(caplog):
+    from telegram.error import NetworkError
+
+    configure_logging("1:x", level=logging.INFO)
+    caplog.set_level(logging.INFO)
+    try:
+        raise NetworkError("aiohttp.ClientConnectorDNSError")
+    except NetworkError:
+        logging.getLogger("telegram.ext").exception("Network Retry Loop (Bootstrap Initialize Application): Aborting.")
+    line = caplog.text.strip()
+    assert "Aborting. (NetworkError: aiohttp.ClientConnectorDNSError)" in line
+    assert "Traceback" not in caplog.text and line.count("\n") == 0
+
+
+def test_an_unreachable_bot_api_is_one_line_saying_so_not_a_refusal(monkeypatch, tmp_path, capsys, caplog):
+    import socket
+
+    from bot.commands import telegram as command
+    from bot.telegram_retry import RetryPolicy
+
+    with socket.socket() as s:                      # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(command, "BOOTSTRAP_RETRIES", 0)
+    monkeypatch.setattr(RetryPolicy.__init__, "__defaults__", (1, 0.0, 0.0, 0.0))    # no waiting in a test
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "111111:unreachable-token")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", f"http://127.0.0.1:{port}/bot")
+    code = main(["--db", str(tmp_path / "bot.db"), "telegram"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith(f"trialbot: error: cannot reach the Telegram Bot API at 127.0.0.1:{port}")
+    assert "check the network connection" in err and err.count("\n") == 1
+    assert "unreachable-token" not in err and "Traceback" not in caplog.text

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             return _fail(f"--port must be between 1 and 65535, got {args.port}")
 
     from telegram import Update
-    from telegram.error import TelegramError
+    from telegram.error import NetworkError, TelegramError, TimedOut
 
     from bot.engine_workers import WorkerGone  # start-up: the workers only for the bot
     from bot.telegram_app import build_application, configure_logging, webhook_options  # start-up: python-telegram-bot only for the telegram command
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
     configure_logging(token)
-    engine = extraction = workers = None
+    engine = extraction = workers = app = None
     try:
         count = integer_setting("workers", 0)
         if count:
@@ -82,7 +82,14 @@ def run(args: argparse.Namespace) -> int:
             checkpoint(engine.store.db)    # close cleanly: nothing forgotten left in the -wal file
     except (DataError, StoreError, WorkerGone) as exc:
         return _fail(str(exc))
+    except (NetworkError, TimedOut) as exc:     # no network, a name that does not resolve: not a refusal
+        _close_requests(app)
+        where = setting("api_base") or "https://api.telegram.org"
+        return _fail(f"cannot reach the Telegram Bot API at {urlparse(where).netloc or where} "
+                     f"({type(exc).__name__}: {str(exc).replace(token, '<token>')}): check the network "
+                     "connection, or $TELEGRAM_API_BASE_URL")
     except TelegramError as exc:
+        _close_requests(app)
         return _fail(f"Telegram refused: {type(exc).__name__}: {str(exc).replace(token, '<token>')}")
     finally:
         if extraction is not None:
@@ -130,6 +137,18 @@ def start_workers(path: str, count: int):
     except BaseException:
         engine.store.db.conn.close()
         raise
+
+
+def _close_requests(app) -> None:
+    """Close the Bot API connections of an application whose start-up failed (python-
+    telegram-bot shuts down only what started: aiohttp warned of unclosed sessions)."""
+    import asyncio
+
+    for request in getattr(getattr(app, "bot", None), "_request", ()) or ():
+        try:
+            asyncio.run(request.shutdown())
+        except Exception:       # a session of a loop already gone: nothing left to close
+            pass
 
 
 def _fail(message: str) -> int:
