@@ -26,12 +26,12 @@ def evidence_facts(evidence: Any) -> list[Fact]:
     renderer words them ("not pregnant", "age 35") so a negated span never reads as if
     the user had said the opposite."""
     items = evidence if isinstance(evidence, (list, tuple)) else [evidence] if evidence else []
-    found: list[Fact] = []
+    found: dict[tuple, Fact] = {}       # by value: a long letter names a diagnosis hundreds of times
     for item in items:
         for fact in getattr(item, "facts", None) or []:
-            if isinstance(fact, Fact) and fact not in found:
-                found.append(fact)
-    return found
+            if isinstance(fact, Fact):
+                found.setdefault(tuple(fact.__dict__.values()), fact)
+    return list(found.values())
 
 
 def _criterion(c: Any) -> dict[str, Any]:

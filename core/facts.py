@@ -78,6 +78,9 @@ class Fact:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
+_PLACE = frozenset({"text", "start", "end"})       # where a mention is, not what it says
+
+
 @dataclass
 class Profile:
     """Everything known about one patient, merged across messages.
@@ -108,6 +111,17 @@ class Profile:
                 merged.pop(cls.key(fact), None)
                 merged[cls.key(fact)] = fact
         return cls(list(merged.values()))
+
+    @classmethod
+    def of_text(cls, facts: Iterable[Fact]) -> "Profile":
+        """The facts of one text (a letter): every mention kept, except a mention that says
+        exactly what an earlier one said (the same thing with the same assertion, value,
+        status and time; only its words and place differ): a drug named twice, once with its
+        outcome, keeps both; a letter naming lupus 300 times is judged on one mention."""
+        kept: dict[tuple, Fact] = {}
+        for fact in facts:
+            kept.setdefault(tuple(v for k, v in fact.__dict__.items() if k not in _PLACE), fact)
+        return cls(list(kept.values()))
 
     def add(self, facts: Iterable[Fact]) -> "Profile":
         return Profile.merge([self.facts, list(facts)])

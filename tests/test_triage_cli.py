@@ -160,3 +160,24 @@ def test_bad_today_is_a_usage_error(capsys, tmp_path):
     with pytest.raises(SystemExit) as exit_info:
         main(["triage", "--today", "yesterday", _file(tmp_path, "r.txt", REFERRAL)])
     assert exit_info.value.code == 2
+
+
+def test_a_letter_repeating_itself_is_judged_on_one_mention_of_each_thing(capsys, tmp_path):
+    # a long letter (or a paste gone wrong) naming the same things thousands of times was
+    # judged on every mention: minutes for 80 KB, a 1 MB report in Chinese
+    code, out, _ = _triage(capsys, tmp_path, "--json", _file(tmp_path, "long.txt", (REFERRAL + "\n") * 300))
+    assert code == 0
+    facts = json.loads(out)["profile"]["facts"]
+    assert sum(f["concept"] == "dermatomyositis" for f in facts) == 1
+    _, once, _ = _triage(capsys, tmp_path, "--json", _file(tmp_path, "once.txt", REFERRAL))
+    verdicts = lambda text: {t["id"]: t["verdict"] for t in json.loads(text)["trials"]}   # noqa: E731
+    assert verdicts(out) == verdicts(once)
+
+
+def test_a_mention_saying_something_new_is_kept():
+    from core.facts import Fact, Profile
+
+    tried = Fact("DRUG", "methotrexate", "methotrexate", 0, 12, historical=True)
+    failed = Fact("DRUG", "methotrexate", "MTX", 40, 43, historical=True, status="failed")
+    again = Fact("DRUG", "methotrexate", "MTX", 80, 83, historical=True, status="failed")
+    assert Profile.of_text([tried, failed, again]).facts == [tried, failed]

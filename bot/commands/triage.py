@@ -137,8 +137,8 @@ def run(args: argparse.Namespace) -> int:
     for number, (path, text) in enumerate(inputs):
         source = "<stdin>" if path == "-" else path
         # every fact of the text is kept (no merging within one text: a drug named twice,
-        # once with its outcome, keeps both mentions)
-        profile = Profile(extract(normalise_input(text), source=source, today=today))
+        # once with its outcome, keeps both mentions), a mention repeating one exactly once
+        profile = Profile.of_text(extract(normalise_input(text), source=source, today=today))
         found = None
         if catalog is not None:                 # --prune: judge the candidates only (stored plans)
             results = match_candidates(profile, catalog, today=today)
