@@ -58,22 +58,25 @@ def shown_criteria(criteria: Iterable[Any]) -> list[dict[str, Any]]:
         children.setdefault(row["parent"], []).append(row)
     shown: list[dict] = []
 
-    def visit(row: dict, parent: str | None) -> None:
+    def visit(row: dict, parent: str | None, other: bool = False) -> None:
         below = children.get(row["id"], [])
+        row["_other"] = other = other or row["_other"]     # a cohort not the patient's, and all under it
         if is_heading(row["text"]) and (below or row["_bare"]):
             if row["combine"] == "any":
                 below = [c for c in below if _decides(c["status"], row["status"]) and not c["_other"]]
             for child in below:
-                visit(child, parent)
+                visit(child, parent, other)
             return
         row["parent"] = parent
         shown.append(row)
         for child in below:
-            visit(child, row["id"])
+            visit(child, row["id"], other)
 
     for top in children.get(None, []):
         visit(top, None)
     for row in shown:
+        if row["_other"]:               # an alternative cohort whose disease is not the patient's
+            row["status"] = "other_cohort"
         del row["_bare"], row["_other"]
     return shown
 

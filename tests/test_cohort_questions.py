@@ -96,3 +96,23 @@ def test_an_overlapping_family_chooses_the_listed_cohort_as_it_chooses_the_quest
     assert "Crohn" not in asked
     assert [row["id"] for row in criteria_by_status(result.criteria)["open"]] == ["inc-1.2.1", "inc-1.2.2"]
     assert [c.id for c in result.criteria if c.other_cohort] == ["inc-1.1"]
+
+
+def test_the_full_trial_view_marks_the_cohorts_that_are_not_the_patients():
+    """/trial ID and the referral summary list every cohort's sub-criteria: those of a
+    cohort the patient's diagnosis is not read "another disease group", not "unknown"."""
+    from bot.results import criteria_by_status
+
+    profile = Profile([Fact("CONDITION", "dermatomyositis", "dermatomyositis", 0, 15)])
+    result = match(profile, [_two_cohorts()], today=TODAY)[0]
+    rows = {row["id"]: row["status"] for part in criteria_by_status(result.criteria).values() for row in part}
+    assert rows == {"inc-1.2.1": "unknown", "inc-1.2.2": "unknown"}      # the chat's open items: hers only
+    top = {"id": "inc-0", "kind": "inclusion", "combine": "any", "text": "Meets one of the two disease groups",
+           "children": _two_cohorts()["criteria"][0]["children"]}
+    record = {**_two_cohorts(), "criteria": [top]}
+    result = match(profile, [record], today=TODAY)[0]
+    (row,) = criteria_by_status(result.criteria)["open"]
+    statuses = {child["id"]: child["status"] for child in row["children"]}
+    # the cohort headings give way to their items; the Crohn's cohort's are another group's
+    assert statuses == {"inc-1.1.1": "other_cohort", "inc-1.1.2": "other_cohort",
+                        "inc-1.2.1": "unknown", "inc-1.2.2": "unknown"}

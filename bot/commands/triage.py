@@ -279,7 +279,7 @@ def _shown_top(result) -> list[dict]:
 
 def _tally(result, lang: str = "en") -> str:
     statuses = [c["status"] for c in _shown_top(result)]
-    evaluable = [s for s in statuses if s != "review"]
+    evaluable = [s for s in statuses if s not in ("review", "other_cohort")]
     return _t("triage_tally", lang, met=statuses.count("pass"), total=len(evaluable)) if evaluable else ""
 
 
