@@ -21,7 +21,7 @@ from nlp.criteria.atoms import Atom, elided_atom, restates_bound
 from nlp.criteria.abbreviations import abbreviates, long_form_start
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import (
-    TEAM_REASONS, Chunk, Node, atom_nodes, atoms_in, is_content, is_cue, node_span, only_atoms,
+    TEAM_REASONS, Chunk, Node, SubgroupThreshold, atom_nodes, atoms_in, is_content, is_cue, node_span, only_atoms,
 )
 
 _METHOD_WORDS = ("formula", "cockcroft")
@@ -61,7 +61,8 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     if _THRESHOLD.search(bracket_text) and not any(a.label in ("LAB", "SCORE", "AGE") for a in inner_atoms):
         # "bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert syndrome)", "(≤ 5 × ULN if liver
         # metastases)": another threshold for some patients; whether it applies is the team's
-        reader.threshold_brackets.append(bracket_text)  # for the whole clause ("ALT or AST > 2.5 × ULN (...)")
+        # for the whole clause ("ALT or AST > 2.5 × ULN (...)"); read when it names one condition
+        reader.threshold_brackets.append(subgroup_threshold(reader, el, inner_atoms) or bracket_text)
         return
     if is_cue(first, "examples") or (inner_atoms and all(a.mods.get("example") for a in inner_atoms)):
         _bracket_examples(reader, chunk, inner, before)
@@ -86,6 +87,30 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         chunk.content.extend(words or [reader.text[el.start:el.end]])
         if any(is_cue(e, "review:clinical") for e in inner) or node[1] == "clinical":
             chunk.clinical = True
+
+
+_OPS = {"≤": "<=", "<=": "<=", "<": "<", "≥": ">=", ">=": ">=", ">": ">", "less than or equal to": "<=",
+        "less than": "<", "greater than or equal to": ">=", "greater than": ">", "more than": ">"}
+
+
+def subgroup_threshold(reader, el: El, inner_atoms: list[Atom]) -> SubgroupThreshold | None:
+    """"(≤ 5 × ULN if known liver metastases)": the bracket as another threshold for the
+    patients one condition names, when that is all it says (the condition's words are one
+    fact, not negated); None otherwise."""
+    inner = reader.text[el.start + 1:el.end - 1]
+    for pattern in reader.cues.patterns.get("subgroup_threshold", ()):
+        match = pattern.fullmatch(inner.strip())
+        if match is None:
+            continue
+        offset = el.start + 1 + (len(inner) - len(inner.lstrip()))
+        start, end = offset + match.start("cond"), offset + match.end("cond")
+        conditions = [a for a in inner_atoms if a.label == "CONDITION"]
+        if (len(inner_atoms) != 1 or len(conditions) != 1 or conditions[0].negated
+                or conditions[0].start > start or conditions[0].end < end):
+            return None
+        return SubgroupThreshold(reader.text[el.start:el.end], el.start, _OPS[match.group("op").lower()],
+                                 float(match.group("n")), conditions[0])
+    return None
 
 
 def _bracket_examples(reader, chunk: Chunk, inner: list[El], before: list[Atom]) -> None:

@@ -33,7 +33,7 @@ PATTERN_SECTIONS = (
     "score_at_most", "score_at_least", "result_negative", "condition_heads",
     "infection_chronic", "lactation_words", "connectors_with", "restates_exclusion",
     "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
-    "pregnancy_prevented", "subgroup", "required_in_exclusion",
+    "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
 )
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -45,7 +45,7 @@ SEXES = ("female", "male")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
              "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
-             "pregnancy_prevented", "subgroup", "required_in_exclusion"}
+             "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold"}
 
 
 @dataclass(frozen=True)

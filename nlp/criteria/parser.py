@@ -187,7 +187,9 @@ def _condition_dropped(rule: dict, text: str, cues) -> bool:
     """A condition inside the line ("if", "when", "provided") whose words no review leaf
     kept: the rule would hold for patients the condition leaves out. A rule of pregnancy
     and sex only is kept ("negative pregnancy test if of childbearing potential")."""
-    found = [m.group(0).lower() for m in cues.finditer("condition_inside", text)]
+    read = _subgroup_brackets(text, cues)   # "(≤ 5 × ULN if liver metastases)": read with its threshold
+    found = [m.group(0).lower() for m in cues.finditer("condition_inside", text)
+             if not any(a <= m.start() < b for a, b in read)]
     if not found:
         return False
     leaves = list(iter_leaves(rule))
@@ -195,6 +197,17 @@ def _condition_dropped(rule: dict, text: str, cues) -> bool:
         return False
     kept = " ".join((leaf.get("note") or "").lower() for leaf in leaves if leaf.get("type") == "review")
     return not all(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", kept) for word in found)
+
+
+_BRACKET = re.compile(r"\(([^()]*)\)")
+
+
+def _subgroup_brackets(text: str, cues) -> list[tuple[int, int]]:
+    """Spans of brackets giving another threshold for the patients a condition names: the
+    structure reader reads them (``nlp.criteria.brackets.subgroup_threshold``) or keeps
+    their words in a review leaf."""
+    return [m.span() for m in _BRACKET.finditer(text)
+            if any(p.fullmatch(m.group(1).strip()) for p in cues.patterns.get("subgroup_threshold", ()))]
 
 
 def _distinct(days: set) -> int:

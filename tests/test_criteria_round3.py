@@ -1,0 +1,61 @@
+"""Registry criteria, round 3 (issue #15, 2026-12-03): classes read from the 241 real
+records, each checked for what it does to a patient (never a false exclusion)."""
+from __future__ import annotations
+
+from benchmarks.criteria import without_notes
+from core.facts import Profile
+from core.rules import iter_leaves
+from core.truth import FALSE, TRUE, UNKNOWN
+from matching.evaluate import Evaluator
+from nlp.criteria.parser import parse_criterion
+from nlp.pipeline import extract
+
+
+def parse(text: str, kind: str = "inclusion") -> dict:
+    return without_notes(parse_criterion(text, kind))
+
+
+def verdict(rule: dict, patient: str) -> str:
+    return Evaluator(Profile(extract(patient))).rule(rule).value
+
+
+def types(rule: dict) -> set[str]:
+    return {leaf["type"] for leaf in iter_leaves(rule)}
+
+
+# --- another ULN threshold for the patients a condition names ---------------------------
+
+def test_a_bracket_naming_liver_metastases_gives_them_their_own_threshold():
+    # NCT05865002, NCT06761586, NCT07040059
+    for text in ("AST (SGOT) ≤ 3 x ULN (≤ 5 × ULN if known liver metastases).",
+                 "AST (SGOT) less than or equal to 3 x ULN (less than or equal to 5 × ULN if known liver metastases)."):
+        rule = parse(text)
+        assert rule == {"any": [{"type": "lab", "analyte": "ast", "op": "<=", "uln": 3},
+                                {"all": [{"type": "diagnosis", "concept": "liver_metastases"},
+                                         {"type": "lab", "analyte": "ast", "op": "<=", "uln": 5}]}]}
+    rule = parse("AST (SGOT) ≤ 3 x ULN (≤ 5 × ULN if known liver metastases).")
+    assert verdict(rule, "colorectal cancer with liver metastases, AST 4 x ULN") == TRUE
+    assert verdict(rule, "colorectal cancer, AST 4 x ULN") == UNKNOWN        # are there liver metastases?
+    assert verdict(rule, "colorectal cancer with liver metastases, AST 6 x ULN") == FALSE
+    assert verdict(rule, "AST 2 x ULN") == TRUE
+
+
+def test_a_subgroup_threshold_shared_by_a_list_and_in_an_exclusion():
+    rule = parse("AST and ALT ≤ 2.5 × ULN (≤ 5 × ULN for subjects with documented liver metastases)")
+    assert rule["any"][1]["all"][0] == {"type": "diagnosis", "concept": "liver_metastases"}
+    assert {leaf.get("uln") for leaf in iter_leaves(rule["any"][1])} == {None, 5}
+    rule = parse("ALT or AST > 2.5 × ULN (> 5 × ULN if liver metastases)", "exclusion")
+    assert "review" not in types(rule)
+    assert verdict(rule, "liver metastases, ALT 3 x ULN, AST 1 x ULN") == FALSE   # not excluded
+    assert verdict(rule, "ALT 3 x ULN, AST 1 x ULN, no liver metastases") == TRUE
+
+
+def test_a_subgroup_threshold_stays_the_teams_when_it_names_no_one_or_not_its_own_analyte():
+    # whose threshold it is, only its place says: bilirubin must never get AST's 5 × ULN
+    rule = parse("Total bilirubin ≤ 1.5 × ULN, AST ≤ 2.5 × ULN (≤ 5 × ULN if liver metastases)")
+    assert {"type": "lab", "analyte": "bilirubin", "op": "<=", "uln": 5} not in list(iter_leaves(rule))
+    assert "review" in types(rule)
+    for text in ("AST ≤ 2.5 × ULN (≤ 5 × ULN if liver involvement)",     # no concept
+                 "AST ≤ 2.5 × ULN (≤ 5 × ULN if no liver metastases)",   # negated
+                 "AST ≤ 2.5 × ULN (≤ 2 × ULN if liver metastases)"):     # stricter: not an allowance
+        assert "review" in types(parse(text)), text
