@@ -59,3 +59,44 @@ def test_a_subgroup_threshold_stays_the_teams_when_it_names_no_one_or_not_its_ow
                  "AST ≤ 2.5 × ULN (≤ 5 × ULN if no liver metastases)",   # negated
                  "AST ≤ 2.5 × ULN (≤ 2 × ULN if liver metastases)"):     # stricter: not an allowance
         assert "review" in types(parse(text)), text
+
+
+# --- blood counts with transfusion or growth-factor support allowed or refused -------------
+
+def test_a_count_that_may_be_transfused_never_fails_the_patient():
+    for text in ("Hemoglobin ≥ 9 g/dL (Transfusion is allowed to achieve this Hb).",
+                 "Hemoglobin \\> 8.0 g/dL. Subjects may be transfused to reach this cut-off.",
+                 "Hemoglobin ≥ 9 g/dL. Transfusion is permitted."):
+        rule = parse(text)
+        assert list(rule) == ["any"] and rule["any"][1] == {"type": "review", "reason": "clinical"}, text
+        assert rule["any"][0]["analyte"] == "hemoglobin"
+    rule = parse("Hemoglobin ≥ 9 g/dL (Transfusion is allowed to achieve this Hb).")
+    assert verdict(rule, "Hb 8.1 g/dL") != FALSE       # may be transfused: the team decides
+    assert verdict(rule, "Hb 10.2 g/dL") == TRUE
+
+
+def test_a_count_without_support_never_passes_alone():
+    for text in ("ANC ≥ 1000/μL (without WBC growth factor support)",
+                 "Platelet count ≥ 75 x 10^9/L (75,000/uL) without transfusion"):
+        rule = parse(text)
+        assert list(rule) == ["all"] and rule["all"][1] == {"type": "review", "reason": "clinical"}, text
+    rule = parse("ANC ≥ 1000/μL (without WBC growth factor support)")
+    assert verdict(rule, "ANC 500/uL") == FALSE
+    assert verdict(rule, "ANC 3000/uL") != TRUE
+
+
+def test_support_in_an_exclusion_and_beside_anything_but_a_count():
+    # NCT02227251: growth factors allowed, so a low count may not exclude
+    rule = parse("Absolute neutrophil count (ANC) \\<1000 cells/mm\\^3 or platelet count \\<75,000/mm\\^3 during screening. "
+                 "Use of granulocyte-stimulating factors and platelet growth factors prior to and during the study is "
+                 "acceptable.", "exclusion")
+    assert list(rule) == ["all"] and rule["all"][1]["type"] == "review"
+    assert verdict(rule, "ANC 500/mm3") != TRUE
+    # transfusion beside anything but a blood count, or allowed and refused at once: the team's
+    assert types(parse("Creatinine ≤ 1.5 mg/dL (transfusion allowed)")) == {"review"}
+    assert types(parse("Platelets ≥ 100,000/μL without transfusion support; Hemoglobin ≥ 9 g/dL (transfusion allowed)")) == {"review"}
+    # NCT06898385: "no blood transfusion ... within 14 days" negated the ANC threshold (everyone
+    # with a normal count excluded)
+    rule = parse("Hematology requirements (no blood transfusion or hematopoietic stimulating factor treatment within "
+                 "14 days): Absolute neutrophil count ≥ 1.5×10\\^9/L; Platelet count ≥ 75×10\\^9/L, hemoglobin \\> 90 g/dL")
+    assert '"not"' not in str(rule).replace("'", '"')

@@ -186,6 +186,8 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
         fact_starts.add(fact.start)
         atom = Atom(fact.start, fact.end, fact.label, fact.concept, fact.text, fact, fact.negated,
                     negations.get(fact.start, []))
+        if atom.negated and _negated_from_a_bracket(atom, text):
+            atom.negated, atom.negation_spans = False, []
         if fact.family:
             atom.mods["other_person"] = True  # "family history of dementia": not the patient's
         if fact.label == "LAB":
@@ -251,6 +253,20 @@ def _same_analyte_twice(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:
         for atom in same:
             atom.mods["unread"] = True
     return atoms
+
+
+_BRACKET = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _negated_from_a_bracket(atom: Atom, text: str) -> bool:
+    """Every negation of the atom comes from inside a bracket the atom is not in
+    ("Hematology requirements (no blood transfusion within 14 days): ANC ≥ 1.5": the "no"
+    is the bracket's own, never the ANC's)."""
+    if not atom.negation_spans:
+        return False
+    brackets = [m.span() for m in _BRACKET.finditer(text)]
+    return all(any(a <= s and e <= b and not a <= atom.start < b for a, b in brackets)
+               for s, e in atom.negation_spans)
 
 
 def _negation_spans(doc) -> dict[int, list[tuple[int, int]]]:

@@ -79,6 +79,13 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     cues = load_cues()
     prepared = prepare(text if isinstance(text, str) else "")
+    support = _count_support(prepared, cues)
+    if support is not None:
+        return _with_support(prepared, kind, cues, *support)
+    return _build(prepared, kind, cues)
+
+
+def _build(prepared: str, kind: str, cues) -> dict:
     if not prepared.strip():
         return review("other", prepared, cues)
     if len(prepared) > MAX_CRITERION_CHARS:
@@ -140,6 +147,64 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
             other = "male" if sex == "female" else "female"
             return simplify({"any": [{"type": "sex", "allowed": [other]}, rule]})
     return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+_WITHOUT_PHRASE = re.compile(r"(?<!\w)without(?!\w)[^;,()]*?(?=[;,()]|\.(?:\s|$)|$)", re.IGNORECASE)
+
+
+def _count_support(text: str, cues) -> tuple[str, list[str], str] | None:
+    """("allowed" or "without", the phrases, the text without them) when the line names
+    support that raises a blood count, in a bracket, a sentence after the first or a
+    "without ..." phrase (``support_words`` in the cues), each saying it is allowed or it is
+    not, all the same; None otherwise (also when one says neither, or gives a washout
+    window: read as before)."""
+    if not cues.search("support_words", text):
+        return None
+    spans = [m.span() for m in _BRACKETED.finditer(text)]
+    offset = 0
+    for part in _SENTENCE.split(text):
+        start = text.find(part, offset)
+        offset = start + len(part)
+        if start > 0:
+            spans.append((start, offset))
+    spans += [m.span() for m in _WITHOUT_PHRASE.finditer(text)]
+    found: list[tuple[int, int]] = []
+    hows = set()
+    for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
+        phrase = text[a:b]
+        if any(x <= a and b <= y for x, y in found) or not cues.search("support_words", phrase):
+            continue
+        if cues.search("time_amount", phrase):
+            return None   # "(no colony-stimulating factor within 2 weeks)": a washout, read as one
+        if cues.search("support_refused", phrase):
+            hows.add("without")
+        elif cues.search("support_allowed", phrase):
+            hows.add("allowed")
+        else:
+            return None
+        found.append((a, b))
+    if len(hows) != 1:
+        return None
+    rest, last = "", 0
+    for a, b in found:
+        rest, last = rest + text[last:a] + " ", b
+    rest = re.sub(r"\s+", " ", rest + text[last:]).strip(" .;,")
+    return hows.pop(), [text[a:b].strip() for a, b in found], rest
+
+
+def _with_support(prepared: str, kind: str, cues, how: str, phrases: list[str], rest: str) -> dict:
+    """A blood-count threshold with support allowed or refused (``_count_support``): read
+    without the phrase, then what the support leaves uncertain goes to the team. Allowed:
+    an inclusion's threshold can only pass (any[threshold, review]), an exclusion's only
+    clear (all[...]); refused: the other way round. Anything but blood counts: the team's."""
+    rule = _build(rest, kind, cues)
+    leaves = list(iter_leaves(rule))
+    if not leaves or any(leaf.get("type") != "lab" or leaf.get("analyte") not in cues.support_counts for leaf in leaves):
+        return _whole_line_review(prepared, cues)
+    note = review("clinical", "; ".join(phrases), cues)
+    widen = (how == "allowed") == (kind == "inclusion")
+    return {"any" if widen else "all": [rule, note]}
 
 
 _WINDOWS = ("within_days", "within_half_lives")
