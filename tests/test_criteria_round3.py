@@ -100,3 +100,50 @@ def test_support_in_an_exclusion_and_beside_anything_but_a_count():
     rule = parse("Hematology requirements (no blood transfusion or hematopoietic stimulating factor treatment within "
                  "14 days): Absolute neutrophil count ≥ 1.5×10\\^9/L; Platelet count ≥ 75×10\\^9/L, hemoglobin \\> 90 g/dL")
     assert '"not"' not in str(rule).replace("'", '"')
+
+
+# --- a condition with kinds taken out ("other malignancy except ...") ---------------------
+
+def test_kinds_taken_out_of_a_malignancy_history():
+    # NCT06737822, NCT02992574
+    assert parse("History of previous malignancy excluding non-melanoma skin cancers or cervical carcinoma in situ.",
+                 "exclusion") == {"type": "history", "concept": "malignancy",
+                                  "except": ["non_melanoma_skin_cancer", "cervical_carcinoma_in_situ"]}
+    rule = parse("Previous or concurrent malignancy other than non melanomatous skin cancer and carcinoma in situ "
+                 "of the cervix", "exclusion")
+    assert rule["except"] == ["non_melanoma_skin_cancer", "cervical_carcinoma_in_situ"]
+    # NCT06716424: "any diabetes other than T2DM"
+    assert parse("Type 1 Diabetes mellitus or any diabetes other than T2DM", "exclusion") == {"any": [
+        {"type": "diagnosis", "concept": "type_1_diabetes"},
+        {"type": "diagnosis", "concept": "diabetes_mellitus", "except": ["type_2_diabetes"]}]}
+
+
+def test_a_history_with_exceptions_judges_the_patient():
+    rule = {"type": "history", "concept": "malignancy", "within_days": 1826,
+            "except": ["basal_cell_carcinoma", "cutaneous_squamous_cell_carcinoma"]}
+    assert verdict(rule, "basal cell carcinoma excised last year") != TRUE         # the kind taken out
+    assert verdict(rule, "breast cancer diagnosed last year") == TRUE
+    assert verdict(rule, "basal cell carcinoma and breast cancer, both last year") == TRUE
+    assert verdict(rule, "skin cancer last year") == UNKNOWN                        # may be a basal cell carcinoma
+    assert verdict(rule, "no history of cancer") == FALSE
+
+
+def test_an_exception_read_broader_or_narrower_than_its_words_is_never_taken_out_whole():
+    # "Stage I uterine cancer" is not every uterine cancer; "superficial" or "adequately treated"
+    # limits which basal cell carcinomas are let through: the team judges those
+    rule = parse("History of malignancy other than superficial basal cell carcinoma.", "exclusion")
+    assert rule["any"][0] == {"type": "history", "concept": "malignancy", "except": ["basal_cell_carcinoma"]}
+    assert "review" in types(rule["any"][1])
+    assert verdict(rule, "breast cancer") == TRUE
+    assert verdict(rule, "basal cell carcinoma") != TRUE
+    rule = parse("History of malignancy within 3 years, except Stage I uterine cancer", "exclusion")
+    assert "except" not in str(rule) and "review" in types(rule)
+    # an inclusion's exception lets patients in (an exemption), as before
+    assert "except" not in str(parse("No history of malignancy except basal cell carcinoma"))
+
+
+def test_a_specimens_margins_are_not_the_patients_facts():
+    # NCT02992574: "margin clear of invasive cancer or DCIS" read as "no DCIS" ruled out DCIS
+    rule = parse("Upfront total mastectomy (with minimum 1 mm margin clear of invasive cancer or DCIS) and axillary "
+                 "staging procedure (clearance, sampling or SNB)")
+    assert types(rule) == {"review"}

@@ -45,7 +45,10 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     if cut is not None:
         node = reader.read(inner[cut + 1:])
         text = reader.text[inner[cut].start:inner[-1].end]
-        chunk.exceptions.append(node if node is not None else ("review", "clinical", text))
+        node = node if node is not None else ("review", "clinical", text)
+        if cut + 1 < len(inner):
+            reader.exception_spans[id(node)] = (inner[cut + 1].start, inner[-1].end)
+        chunk.exceptions.append(node)
         if cut:
             read_bracket(reader, chunk, el, inner[:cut])
         return
@@ -172,12 +175,54 @@ def exempt(reader, main: Node, exception: Node | None, targets) -> Node:
             end = (node_span(exception) or (0, len(reader.text)))[1]
             target.mods.setdefault("qualified", ("clinical", reader.text[target.start:end]))
             return main
+        if target.label == "CONDITION" and reader.kind == "exclusion" and _kinds_of(reader, target, excepted):
+            # "malignancy within 5 years other than basal cell carcinoma": kinds the leaf's
+            # ``except`` takes out (an exclusion only: what an inclusion's "except" lets in
+            # is an exemption, read below); "adequately treated basal cell carcinoma": taken
+            # out, and one that may not be adequately treated is the team's
+            unread = _unread(reader, exception)
+            if unread is not None and not unread and only_atoms(exception):
+                target.mods.setdefault("except", []).extend(e.concept for e in excepted)
+                return main
+            if unread and all(w.lower() in reader.cues.exception_qualifiers for w in unread):
+                target.mods.setdefault("except", []).extend(e.concept for e in excepted)
+                span = reader.exception_spans[id(exception)]
+                return ("any", [main, ("all", [("any", [("atom", e) for e in excepted]) if len(excepted) > 1
+                                               else ("atom", excepted[0]),
+                                               ("review", "clinical", reader.text[span[0]:span[1]])])])
         if (target.label in ("DRUG", "INFECTION") and only_atoms(exception) and same and len(same) == len(excepted)
                 and not any(e.negated or e.mods.get("negated") for e in excepted)   # "unless HBV DNA is undetectable": a result
                 and all(terminology.is_a(e.concept, target.concept) for e in excepted)):
             target.mods.setdefault("except", []).extend(e.concept for e in excepted)
             return main
     return ("exempt", main, exception)
+
+
+def _kinds_of(reader, target: Atom, excepted: list[Atom]) -> bool:
+    """Every exception a narrower kind of the target condition, stated (not negated), and the
+    target itself not negated."""
+    is_a = reader.terminology.is_a
+    return (bool(excepted) and not (target.negated or target.mods.get("negated"))
+            and all(e.label == "CONDITION" and e.concept != target.concept and is_a(e.concept, target.concept)
+                    and not (e.negated or e.mods.get("negated")) for e in excepted))
+
+
+_WORDS = re.compile(r"[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)?")
+
+
+def _unread(reader, exception: Node) -> list[str] | None:
+    """The words of the exception that are neither its facts nor filler (None when its words
+    are not known): "carcinoma in situ of the cervix" read as carcinoma, or "superficial
+    basal cell carcinoma" as basal cell carcinoma, would take out more than the text does."""
+    span = reader.exception_spans.get(id(exception))
+    if span is None:
+        return None
+    text = list(reader.text[span[0]:span[1]])
+    for _, atom in atom_nodes(exception):
+        for i in range(max(atom.start, span[0]), min(atom.end, span[1])):
+            text[i - span[0]] = " "
+    return [w for w in _WORDS.findall("".join(text))
+            if is_content(w, reader.cues) or w.lower() in reader.cues.exception_limits]
 
 
 def elide(reader, chunks: list[Chunk]) -> None:

@@ -47,7 +47,8 @@ class Reader:
         self.failure_spans: list[tuple[int, int]] = []     # where it says a therapy failed
         self.both = False                                  # "both ... and ...": no enumeration
         self.whichever: str | None = None                  # "whichever is shorter / longer"
-        self.threshold_brackets: list[str] = []             # "(≤ 5 × ULN if liver metastases)"
+        self.threshold_brackets: list = []                  # "(≤ 5 × ULN if liver metastases)"
+        self.exception_spans: dict[int, tuple[int, int]] = {}  # id(exception node) -> its words
 
     # --- clauses ---------------------------------------------------------------------
     def read(self, els: list[El], default: str | None = None) -> Node | None:
@@ -138,6 +139,8 @@ class Reader:
                     # parser did not read still lets someone through; the team reads it
                     rest = els[i + 1:]
                     exception = ("review", "clinical", self.text[rest[0].start:rest[-1].end])
+                if exception is not None and i + 1 < len(els):
+                    self.exception_spans[id(exception)] = (els[i + 1].start, els[-1].end)
                 if main is None:
                     return exception, bool(atoms_here)
                 return exempt(self, main, exception, list(atoms_in(els[:i]))), True
