@@ -147,3 +147,14 @@ def test_a_specimens_margins_are_not_the_patients_facts():
     rule = parse("Upfront total mastectomy (with minimum 1 mm margin clear of invasive cancer or DCIS) and axillary "
                  "staging procedure (clearance, sampling or SNB)")
     assert types(rule) == {"review"}
+
+
+# --- a list of tests sharing one multiple of the normal limit -------------------------------
+
+def test_a_list_of_tests_shares_the_multiple_it_ends_with():
+    rule = parse("AST, ALT, and alkaline phosphatase (ALP) ≤ 3 x upper limit of normal (ULN)")   # NCT05482516
+    assert rule == {"all": [{"type": "lab", "analyte": a, "op": "<=", "uln": 3} for a in ("ast", "alt", "alp")]}
+    rule = parse("Alanine aminotransferase (ALT) and aspartate aminotransferase (AST) ≤ 2.5 x ULN")
+    assert rule == {"all": [{"type": "lab", "analyte": a, "op": "<=", "uln": 2.5} for a in ("alt", "ast")]}
+    # a value with a unit stays the last test's own
+    assert "review" in types(parse("Hemoglobin, ANC ≥ 1.5 x 10^9/L"))

@@ -202,6 +202,7 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             if atom.bounds:
                 atoms.append(atom)
     atoms.extend(_ages(text, cues))
+    atoms.extend(_shared_multiples(atoms, doc, text, fact_starts))
     for atom in atoms:
         if atom.label in ("DRUG", "PROCEDURE"):
             atom.alternatives = _alternatives(atom, terminology)
@@ -212,6 +213,36 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
     atoms = _score_names_again(atoms)
     atoms = _pregnancy_plans(atoms, text, cues)
     return _same_analyte_twice(_infection_heads(_without_overlaps(atoms), text), text, cues)
+
+
+# only list punctuation, brackets and "and"/"or" between the names of a list of tests
+_LIST_BETWEEN = re.compile(r"[\s,/&()]*(?:(?:and|or)[\s,/&()]+)*", re.IGNORECASE)
+
+
+def _shared_multiples(atoms: list[Atom], doc, text: str, fact_starts: set[int]) -> list[Atom]:
+    """"AST, ALT, and ALP ≤ 3 × ULN", "Alanine aminotransferase (ALT) and aspartate
+    aminotransferase (AST) ≤ 2.5 × ULN": tests named without a value in a list (only commas,
+    brackets and "and"/"or" between) share the multiple of the normal limit the list ends
+    with, when each has an upper limit of normal (``uln`` in the terminology: never
+    "platelets"). A value with a unit is never shared this way (it is the last test's own)."""
+    found: list[Atom] = []
+    terminology = load_terminology()
+
+    def has_uln(concept: str) -> bool:
+        known = terminology.get(concept)
+        return known is not None and known.attrs.get("uln") is not None
+
+    names = sorted((e for e in doc.ents if e.label_ == "LAB" and has_uln(e.kb_id_) and e.start_char not in fact_starts
+                    and not any(a.start <= e.start_char < a.end for a in atoms)),
+                   key=lambda e: e.start_char, reverse=True)
+    for ent in names:
+        after = min((a for a in [*atoms, *found] if a.label == "LAB" and a.start >= ent.end_char),
+                    key=lambda a: a.start, default=None)
+        if (after is None or not after.bounds or len(after.bounds) != 1 or after.bounds[0][1][0] != "uln"
+                or not _LIST_BETWEEN.fullmatch(text[ent.end_char:after.start])):
+            continue
+        found.append(Atom(ent.start_char, ent.end_char, "LAB", ent.kb_id_, ent.text, bounds=list(after.bounds)))
+    return found
 
 
 def _score_names_again(atoms: list[Atom]) -> list[Atom]:
