@@ -158,3 +158,15 @@ def test_a_list_of_tests_shares_the_multiple_it_ends_with():
     assert rule == {"all": [{"type": "lab", "analyte": a, "op": "<=", "uln": 2.5} for a in ("alt", "ast")]}
     # a value with a unit stays the last test's own
     assert "review" in types(parse("Hemoglobin, ANC ≥ 1.5 x 10^9/L"))
+
+
+def test_unstable_angina_is_a_concept_of_its_own():
+    # it was a term of coronary artery disease: the parser kept "unstable" for the team
+    assert parse("Unstable angina, heart attack or stroke in the past 3 months", "exclusion") == {"any": [
+        {"type": "history", "concept": "unstable_angina", "within_days": 91},
+        {"type": "history", "concept": "myocardial_infarction", "within_days": 91},
+        {"type": "history", "concept": "stroke", "within_days": 91}]}
+    rule = {"type": "diagnosis", "concept": "unstable_angina"}
+    assert verdict(rule, "unstable angina last month") == TRUE
+    assert verdict(rule, "stable angina since 2019") == UNKNOWN     # broader: asked, never assumed
+    assert verdict({"type": "diagnosis", "concept": "coronary_artery_disease"}, "unstable angina") == TRUE
