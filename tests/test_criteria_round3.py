@@ -170,3 +170,11 @@ def test_unstable_angina_is_a_concept_of_its_own():
     assert verdict(rule, "unstable angina last month") == TRUE
     assert verdict(rule, "stable angina since 2019") == UNKNOWN     # broader: asked, never assumed
     assert verdict({"type": "diagnosis", "concept": "coronary_artery_disease"}, "unstable angina") == TRUE
+
+
+def test_a_malignant_disease_other_than_the_trials_own_keeps_the_malignancy():
+    # NCT05110196: read as a history of NSCLC (the trial's own cancer), the malignancy lost
+    rule = parse("Presence or history of a malignant disease other than NSCLC that has been diagnosed and/or "
+                 "required therapy within the past 3 years.", "exclusion")
+    assert rule["all"][0] == {"type": "history", "concept": "malignancy"}
+    assert "review" in types(rule)
