@@ -178,3 +178,20 @@ def test_a_malignant_disease_other_than_the_trials_own_keeps_the_malignancy():
                  "required therapy within the past 3 years.", "exclusion")
     assert rule["all"][0] == {"type": "history", "concept": "malignancy"}
     assert "review" in types(rule)
+
+
+# --- the trial's first dose as a point in time; "≤ N days from" as a window ---------------
+
+def test_the_first_dose_is_a_point_in_time_not_a_dosage():
+    assert parse("Chemotherapy within 21 days before the first dose", "exclusion") == \
+        {"type": "therapy", "concept": "chemotherapy", "within_days": 21}
+    # NCT05211895: the drug dosed first is the trial's, not one the patient took
+    assert parse("Current or prior use of immunosuppressive medication within 14 days before the first dose of "
+                 "durvalumab.", "exclusion") == {"type": "therapy", "concept": "immunosuppressant", "within_days": 14}
+    # NCT05605119: "≤ 28 days from Cycle 1 Day 1"
+    assert parse("Major surgery ≤ 28 days from Cycle 1 Day 1 (major surgery is defined as a procedure requiring "
+                 "general anesthesia)", "exclusion") == {"type": "procedure", "concept": "major_surgery", "within_days": 28}
+    # a dose the patient received stays the patient's (and the line the team's in part)
+    rule = parse("Patients who received the first dose of rituximab within 6 months", "exclusion")
+    assert "rituximab" in str(rule) and "review" in types(rule)
+    assert "review" in types(parse("At least 4 weeks since the last dose of chemotherapy"))
