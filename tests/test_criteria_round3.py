@@ -195,3 +195,12 @@ def test_the_first_dose_is_a_point_in_time_not_a_dosage():
     rule = parse("Patients who received the first dose of rituximab within 6 months", "exclusion")
     assert "rituximab" in str(rule) and "review" in types(rule)
     assert "review" in types(parse("At least 4 weeks since the last dose of chemotherapy"))
+
+
+def test_blood_pressure_in_mmhg_and_a_conditional_threshold_bracket():
+    assert parse("Systolic blood pressure \\> 180 mmHg, or DBP \\> 110 mmHg at screening.", "exclusion") == {"any": [
+        {"type": "lab", "analyte": "sbp", "op": ">", "value": 180, "unit": "mmHg"},
+        {"type": "lab", "analyte": "dbp", "op": ">", "value": 110, "unit": "mmHg"}]}
+    # NCT06948422: the bracket limits the DBP alternative; read as a sibling it let DBP alone pass
+    assert types(parse("Has SBP ≥ 140 mmHg and/or DBP ≥ 90 mmHg (if DBP criteria alone is met, SBP must be "
+                       "≥130 mmHg) at week 0 (Visit 3).")) == {"review"}

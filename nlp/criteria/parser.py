@@ -92,7 +92,8 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
     prepared = _without_permission_notes(prepared, cues)
     if (cues.search("permission", prepared) or cues.search("note", prepared) or cues.search("setting", prepared)
-            or cues.search("specimen", prepared) or is_fragment(prepared, cues)):
+            or cues.search("specimen", prepared) or cues.search("conditional_threshold", prepared)
+            or is_fragment(prepared, cues)):
         return _whole_line_review(prepared, cues)
     if kind == "inclusion" and cues.search("excluded_statement", prepared):
         return _whole_line_review(prepared, cues)   # "... are excluded" among the inclusions
