@@ -204,3 +204,21 @@ def test_blood_pressure_in_mmhg_and_a_conditional_threshold_bracket():
     # NCT06948422: the bracket limits the DBP alternative; read as a sibling it let DBP alone pass
     assert types(parse("Has SBP ≥ 140 mmHg and/or DBP ≥ 90 mmHg (if DBP criteria alone is met, SBP must be "
                        "≥130 mmHg) at week 0 (Visit 3).")) == {"review"}
+
+
+# --- what a subgroup must do: met by everyone outside it ----------------------------------
+
+def test_a_subgroup_named_by_one_condition_is_met_by_everyone_else():
+    rule = parse("Human immunodeficiency virus (HIV)-infected participants must have well controlled HIV on "
+                 "antiretroviral therapy.")                                    # NCT06305754
+    assert rule == {"any": [{"not": {"type": "infection", "agent": "hiv", "state": "positive"}},
+                            {"type": "review", "reason": "clinical"}]}
+    assert verdict(rule, "HIV negative") == TRUE
+    assert verdict(rule, "HIV positive, on ART") != FALSE
+    # a second sentence for the other patients, an exclusion, or more than one condition: the team's
+    for text, kind in (("Patients with NSCLC must have had targeted therapy. Other patients must have had "
+                        "platinum-based chemotherapy.", "inclusion"),
+                       ("Patients with ovarian cancer or prostate cancer must have had approved first-line "
+                        "chemotherapy.", "inclusion"),
+                       ("Patients with pancreatic cancer must have received gemcitabine", "exclusion")):
+        assert types(parse(text, kind)) == {"review"}, text

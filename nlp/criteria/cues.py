@@ -35,7 +35,7 @@ PATTERN_SECTIONS = (
     "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
     "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
     "support_words", "support_allowed", "support_refused", "specimen",
-    "conditional_threshold",
+    "conditional_threshold", "subgroup_who",
 )
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -50,7 +50,8 @@ _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_
              "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
              "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
              "support_words", "support_allowed", "support_refused", "support_counts",
-             "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold"}
+             "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
+             "subgroup_who"}
 
 
 @dataclass(frozen=True)

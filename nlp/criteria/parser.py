@@ -37,6 +37,7 @@ from nlp.criteria.atoms import find_atoms
 from nlp.criteria.cues import load_cues
 from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
+from nlp.criteria.nodes import is_content
 from nlp.criteria.rule_forms import best_review, review_only, simplify
 from nlp.criteria.structure import Reader
 from nlp.pipeline import build_pipeline, extract_with_doc
@@ -117,7 +118,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return _whole_line_review(prepared, cues)        # "platelets ≥ 100 if no bone marrow involvement"
     if cues.search("subgroup", prepared) and any(leaf.get("type") not in ("review", "sex", "pregnancy")
                                                  for leaf in iter_leaves(rule)):
-        return _whole_line_review(prepared, cues)        # "HIV-infected participants must have ...": a subgroup's
+        # "HIV-infected participants must have ...": a subgroup's; met by everyone else when
+        # the subgroup is one condition (an inclusion)
+        return _for_others(prepared, kind, cues) or _whole_line_review(prepared, cues)
     if kind == "exclusion" and cues.search("required_in_exclusion", prepared) and any(
             leaf.get("type") != "review" for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "WOCBP must have a negative pregnancy test" as an exclusion
@@ -311,6 +314,37 @@ def _without_permission_notes(text: str, cues) -> str:
             continue
         kept.append(part)
     return " ".join(kept) if len(kept) < len(parts) else text
+
+
+_OTHERS = re.compile(r"(?<!\w)(?:other|others|remaining|all other)(?!\w)", re.IGNORECASE)
+
+
+def _for_others(text: str, kind: str, cues) -> dict | None:
+    """"Patients with pancreatic cancer must have received gemcitabine ...": what the
+    subgroup must do is the team's, and every patient outside it meets the line:
+    any[not the condition, review]. Only in an inclusion, and only when the words naming
+    the subgroup (``subgroup_who``) are one stated condition or infection and filler, in one
+    sentence that says nothing of other patients."""
+    if kind != "inclusion" or len(_SENTENCE.split(text.strip())) > 1 or _OTHERS.search(text):
+        return None   # "... Other patients must have had platinum-based chemotherapy.": not met by them
+    for match in cues.finditer("subgroup_who", text):
+        who = match.group("who")
+        facts = [f for f in extract_with_doc(who)[0] if f.label not in ("SEX", "AGE")]
+        if (not facts or len({(f.label, f.concept) for f in facts}) != 1 or facts[0].label not in ("CONDITION", "INFECTION")
+                or any(f.negated for f in facts)):
+            return None
+        fact, rest = facts[0], list(who)
+        for found in facts:   # "non-small cell lung cancer (NSCLC)": the same condition twice
+            rest[found.start:found.end] = " " * (found.end - found.start)
+        words = re.findall(r"[A-Za-z]\w*", "".join(rest).replace("-", " "))
+        if any(is_content(w, cues) for w in words if w.lower() not in ("infected", "positive")):
+            return None
+        leaf = ({"type": "diagnosis", "concept": fact.concept} if fact.label == "CONDITION"
+                else {"type": "infection", "agent": fact.concept, "state": "positive"})
+        if rule_problem(leaf) is not None:
+            return None
+        return {"any": [{"not": leaf}, review("clinical", text, cues)]}
+    return None
 
 
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
