@@ -222,3 +222,18 @@ def test_a_subgroup_named_by_one_condition_is_met_by_everyone_else():
                         "chemotherapy.", "inclusion"),
                        ("Patients with pancreatic cancer must have received gemcitabine", "exclusion")):
         assert types(parse(text, kind)) == {"review"}, text
+
+
+# --- a second age limit without an age word ---------------------------------------------
+
+def test_a_second_age_limit_after_the_first():
+    assert parse("Age greater than or equal to 18 years and less than or equal to 72 years.") == \
+        {"all": [{"type": "age", "min": 18}, {"type": "age", "max": 72}]}          # NCT03745326
+    assert parse("Age more than 3 years and less than 16 years.") == \
+        {"all": [{"type": "age", "min": 3}, {"type": "age", "max": 15}]}           # NCT04474964
+    # years since something are no age; limits no age meets are the team's; alternatives stay
+    assert {"type": "age", "max": 4} not in list(iter_leaves(parse("Age ≥ 18 years and less than 5 years since diagnosis")))
+    assert "age" not in types(parse("At least 3 years since other prior chemotherapy"))
+    assert {"type": "age", "min": 65} not in list(iter_leaves(parse("Age ≥ 65 and ≤ 18 years")))
+    assert parse("Be less than 18 years of age or greater than or equal to 80 years of age;", "exclusion") == \
+        {"any": [{"type": "age", "max": 17}, {"type": "age", "min": 80}]}

@@ -509,16 +509,17 @@ _DECIMAL_AFTER = re.compile(r"[.,]\d")
 _NEXT_WORD = re.compile(r"\s*-?\s*([A-Za-z]+)")
 
 
-def _is_patient_age(text: str, match: re.Match, cues: Cues) -> bool:
+def _is_patient_age(text: str, match: re.Match, cues: Cues, second: bool = False) -> bool:
     """An age limit of the patient in years: not "3 months", "2.5 years", a duration ("for
-    over 2 years": without an age word, only subject words may stand before the limit)."""
+    over 2 years": without an age word, only subject words may stand before the limit).
+    ``second``: the other limit right after one (the words before it are the first's)."""
     rest = text[match.end():]
-    if _DECIMAL_AFTER.match(rest):
-        return False
+    if _DECIMAL_AFTER.match(rest) or _TIME_SINCE.match(rest):
+        return False   # "2.5 years", "less than 5 years since diagnosis"
     following = _NEXT_WORD.match(rest)
     if following is not None and cues.days(following.group(1)) not in (None, DAYS["year"]):
         return False  # "age ≥ 3 months", "aged 6 to 24 weeks"
-    if _AGE_WORD.search(match.group(0)):
+    if second or _AGE_WORD.search(match.group(0)):
         return True
     start = max(text.rfind(sep, 0, match.start()) for sep in ";:\n")
     sentence = re.search(r"[^.]*$", text[start + 1:match.start()])
@@ -536,11 +537,24 @@ def _not_patients_age(text: str, match: re.Match, cues: Cues) -> bool:
     return any(p.search(window) for p in cues.patterns.get("age_not_patient", ()))
 
 
+# a second limit right after an age ("Age ≥ 18 years and ≤ 72 years", "Age < 18 or ≥ 85"),
+# ending the clause (not "... and less than 5 years since diagnosis")
+_AGE_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|or|but)\s*$", re.IGNORECASE)
+_OR = re.compile(r"(?<!\w)or(?!\w)", re.IGNORECASE)
+_TIME_SINCE = re.compile(r"\s*(?:since|after|from|ago|post|prior|before)\b", re.IGNORECASE)
+_AGE_END = re.compile(r"\s*(?:$|[.;,)]|(?:inclusive|old|of age)\b)", re.IGNORECASE)
+
+
 def _ages(text: str, cues: Cues) -> list[Atom]:
     atoms = []
-    for match in cues.finditer("age", text):
-        if not _is_patient_age(text, match, cues):
-            continue
+    matches = list(cues.finditer("age", text))
+    accepted = [m for m in matches if _is_patient_age(text, m, cues)]
+    for match in matches:
+        if match not in accepted:
+            before = [m for m in accepted if m.end() <= match.start()]
+            if not (before and _AGE_JOIN.fullmatch(text[max(m.end() for m in before):match.start()])
+                    and _AGE_END.match(text, match.end()) and _is_patient_age(text, match, cues, second=True)):
+                continue
         groups = match.groupdict()
         low = float(groups["lo"]) if groups.get("lo") else None
         high = float(groups["hi"]) if groups.get("hi") else None
@@ -554,11 +568,19 @@ def _ages(text: str, cues: Cues) -> list[Atom]:
             age = _age_bound(low, (groups.get("cmp") or "").lower())
             if age is None:
                 continue
+        if any(_contradicts(a.age, age) and not _OR.search(text[a.end:match.start()]) for a in atoms):
+            continue   # "Age ≥ 65 and ≤ 18 years": no age meets both, the team reads it ("< 18 or ≥ 80" is fine)
         atom = Atom(match.start(), match.end(), "AGE", "age", match.group(0), age=age)
         if _not_patients_age(text, match, cues):
             atom.mods["other_person"] = True
         atoms.append(atom)
     return atoms
+
+
+def _contradicts(one: tuple, other: tuple) -> bool:
+    low = max(x for x in (one[0], other[0], -1.0) if x is not None)
+    high = min(x for x in (one[1], other[1], 1e9) if x is not None)
+    return low > high
 
 
 def _age_bound(value: float | None, comparator: str) -> tuple[float | None, float | None] | None:
