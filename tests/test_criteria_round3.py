@@ -237,3 +237,12 @@ def test_a_second_age_limit_after_the_first():
     assert {"type": "age", "min": 65} not in list(iter_leaves(parse("Age ≥ 65 and ≤ 18 years")))
     assert parse("Be less than 18 years of age or greater than or equal to 80 years of age;", "exclusion") == \
         {"any": [{"type": "age", "max": 17}, {"type": "age", "min": 80}]}
+
+
+def test_first_dose_without_an_article_after_a_window():
+    assert parse("Major surgical procedure, radiotherapy, chemotherapy, or immunotherapy within 4 weeks prior to "
+                 "first dose;", "exclusion") == {"any": [                          # NCT05380882
+        {"type": "procedure", "concept": "major_surgery", "within_days": 28},
+        {"type": "procedure", "concept": "radiotherapy", "within_days": 28},
+        {"type": "therapy", "concept": "chemotherapy", "within_days": 28},
+        {"type": "therapy", "concept": "immunotherapy", "within_days": 28}]}
