@@ -246,3 +246,12 @@ def test_first_dose_without_an_article_after_a_window():
         {"type": "procedure", "concept": "radiotherapy", "within_days": 28},
         {"type": "therapy", "concept": "chemotherapy", "within_days": 28},
         {"type": "therapy", "concept": "immunotherapy", "within_days": 28}]}
+
+
+def test_a_sign_restated_in_brackets_and_the_time_of_signing_the_icf():
+    assert parse("Eastern cooperative oncology group (ECOG) performance status less than or equal to (≤)2.") == \
+        {"type": "score", "score": "ecog", "op": "<=", "value": 2}                 # NCT06831370
+    assert parse("Left ventricular ejection fraction (LVEF) of at least (≥)50% measured by echocardiogram (ECHO) or "
+                 "multiple-gated acquisition scan (MUGA)") == {"type": "lab", "analyte": "lvef", "op": ">=", "value": 50,
+                                                               "unit": "%"}
+    assert parse("Participant must be ≥ 18 years, at the time of signing the ICF.") == {"type": "age", "min": 18}

@@ -56,7 +56,7 @@ _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
 _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
-_SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\)(?= ?\d)")
+_SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\) ?(?=\d)")
 # a list number the splitter left at the start ("7. ECOG ≤ 1", "3 Major surgical procedure"),
 # not a number the criterion says ("18 Years and older", "2 or more prior lines")
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}(?:[.)]\s+(?=\S)|\s+(?=[A-Z][a-z]{2,}\b)(?!(?:Years?|Months?|Weeks?|Days?|Hours?)\b))")
@@ -453,7 +453,7 @@ def _mentions_pregnancy(rule: dict) -> bool:
 
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
-    text = _SIGN_BRACKET.sub("", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
+    text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
     text = _ITEM_NUMBER.sub("", text, count=1)
     return _EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
 
