@@ -39,7 +39,8 @@ REVIEW_REASONS = ("consent", "investigator", "assay", "prognosis", "compliance",
 
 LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     # a diagnosis of the condition concept (or a descendant); optional minimum time since diagnosis
-    "diagnosis": {"concept": (_STR, True), "min_duration_months": (_NUM, False)},
+    "diagnosis": {"concept": (_STR, True), "min_duration_months": (_NUM, False),
+                  "except": (_LIST, False)},        # kinds that do not count (e.g. basal cell carcinoma)
     # prior or current use of a drug / drug class / procedure concept
     "therapy": {
         "concept": (_STR, True),
@@ -71,7 +72,7 @@ LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "except": (_LIST, False),           # infections that do not count (e.g. simple UTI)
     },
     # a condition in the patient's history (current or past), optionally within a window
-    "history": {"concept": (_STR, True), "within_days": (_NUM, False)},
+    "history": {"concept": (_STR, True), "within_days": (_NUM, False), "except": (_LIST, False)},
     # a procedure: transplant, CAR-T, gene therapy, dialysis, trial participation
     "procedure": {"concept": (_STR, True), "within_days": (_NUM, False)},
     # expression of a marker on tumour / B cells

@@ -21,6 +21,8 @@ def describe_leaf(leaf: dict) -> str:
         text = f"diagnosis of {label(leaf['concept'])}"
         if leaf.get("min_duration_months"):
             text += f" for at least {leaf['min_duration_months']:g} months"
+        if leaf.get("except"):
+            text += " (except " + ", ".join(label(c) for c in leaf["except"]) + ")"
         return text
     if kind == "therapy":
         count = leaf.get("min_count", 1)
@@ -58,6 +60,8 @@ def describe_leaf(leaf: dict) -> str:
         text = ("history of " if kind == "history" else "") + label(leaf["concept"])
         if leaf.get("within_days") is not None:
             text += f" within {window_days(leaf['within_days'])}"
+        if leaf.get("except"):
+            text += " (except " + ", ".join(label(c) for c in leaf["except"]) + ")"
         return text
     if kind == "biomarker":
         text = f"{label(leaf['marker'])} {leaf['state']}"

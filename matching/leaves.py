@@ -26,8 +26,11 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
     name = ev.label(concept)
     present, uncertain, broader, negated = split_related(ev.related(["CONDITION"], concept))
     present, own = _besides_own(ev, leaf, present)
-    if own and not present:
+    present, maybe = _without_excepted(ev, leaf, present)
+    if own and not present and not maybe:
         return _own_condition(ev, leaf, name, own)
+    if maybe and not present:
+        return _maybe_excepted(ev, leaf, name, maybe, f"diagnosis:{concept}")
     months = leaf.get("min_duration_months")
     if present:
         if not months:
@@ -36,7 +39,7 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
         for fact, ok in timed:
             if ok is True:
                 return LeafResult(leaf, TRUE, f"{name} diagnosed at least {months:g} months ago", [fact])
-        if all(ok is False for _, ok in timed):
+        if all(ok is False for _, ok in timed) and not maybe:
             return LeafResult(leaf, FALSE, f"{name} diagnosed less than {months:g} months ago", present)
         return LeafResult(leaf, UNKNOWN, f"{name} stated, but not when it was diagnosed "
                           f"(criterion: at least {months:g} months)", present, ask=f"diagnosis_date:{concept}")
@@ -65,6 +68,25 @@ def _besides_own(ev: Evidence, leaf: dict, present: list[Fact]) -> tuple[list[Fa
 
     mine = [f for f in present if any(own_form(f, c) for c in own)]
     return [f for f in present if f not in mine], mine
+
+
+def _without_excepted(ev: Evidence, leaf: dict, present: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """(facts that count, facts that may be a kind the leaf's ``except`` takes out): "any
+    malignancy except basal cell carcinoma" is not met by a basal cell carcinoma, and a
+    stated "skin cancer" or "cancer" may be one (broader than an exception: unknown)."""
+    excepted = leaf.get("except")
+    if not excepted or not present:
+        return present, []
+    is_a = ev.terminology.is_a
+    counted = [f for f in present if not any(f.concept == e or is_a(f.concept, e) for e in excepted)]
+    maybe = [f for f in counted if any(is_a(e, f.concept) for e in excepted)]
+    return [f for f in counted if f not in maybe], maybe
+
+
+def _maybe_excepted(ev: Evidence, leaf: dict, name: str, maybe: list[Fact], ask: str) -> LeafResult:
+    kinds = ", ".join(dict.fromkeys(ev.label(c) for c in leaf["except"]))
+    return LeafResult(leaf, UNKNOWN, f"{maybe[0].text!r} is stated; whether it is one that does not count "
+                      f"({kinds}) is not", maybe, ask=ask)
 
 
 def _own_condition(ev: Evidence, leaf: dict, name: str, own: list[Fact]) -> LeafResult:
@@ -114,8 +136,11 @@ def _event(ev: Evidence, leaf: dict, labels: list[str], kind: str) -> LeafResult
     negated += [f for f in present if f.status == "negative"]
     present = [f for f in present if f.status != "negative"]
     present, own = _besides_own(ev, leaf, present)
-    if own and not present:
+    present, maybe = _without_excepted(ev, leaf, present)
+    if own and not present and not maybe:
         return _own_condition(ev, leaf, name, own)
+    if maybe and not present:
+        return _maybe_excepted(ev, leaf, name, maybe, f"{kind}:{concept}")
     if present:
         if window is None:
             return LeafResult(leaf, TRUE, f"{name}: stated", present[:1])
@@ -123,7 +148,7 @@ def _event(ev: Evidence, leaf: dict, labels: list[str], kind: str) -> LeafResult
         for fact, ok in verdicts:
             if ok is True:
                 return LeafResult(leaf, TRUE, f"{name} within the last {window_days(window)}", [fact])
-        if all(ok is False for _, ok in verdicts):
+        if all(ok is False for _, ok in verdicts) and not maybe:
             return LeafResult(leaf, FALSE, f"{name}, but longer ago than {window_days(window)}", present)
         return LeafResult(leaf, UNKNOWN, f"{name} stated, but not when (window: {window_days(window)})",
                           present, ask=f"{kind}_date:{concept}")

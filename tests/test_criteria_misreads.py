@@ -157,8 +157,10 @@ def test_a_line_ending_with_a_comma_is_a_fragment():
 
 
 def test_a_trailing_permission_about_something_else_is_a_note():
-    assert parse_criterion("Hemoglobin ≥ 9 g/dL. Transfusion is permitted.", "inclusion") == \
-        {"type": "lab", "analyte": "hemoglobin", "op": ">=", "value": 9, "unit": "g/dL"}
+    assert parse_criterion("Received a live vaccine within 30 days. Administration of killed vaccines is allowed.",
+                           "exclusion") == {"type": "therapy", "concept": "live_vaccine", "within_days": 30}
+    # a transfusion permitted is no note: it may raise the value (tests/test_criteria_round3.py)
+    assert "any" in parse_criterion("Hemoglobin ≥ 9 g/dL. Transfusion is permitted.", "inclusion")
     # a permission naming a fact, a condition or patients is an exception: the team's
     for text in ("Active hepatitis B. Patients with HBV DNA below the detection limit are eligible.",
                  "Active infection. Uncomplicated urinary tract infection is allowed.",

@@ -126,4 +126,6 @@ def test_a_condition_inside_the_line_is_never_dropped():
 def test_without_and_nothing_read_after_it_is_for_the_team():
     # "without BM involvement" limits the exclusion to some T-LBL: never all of them
     assert is_review_only(parse("T-LBL (T-lymphoblastic lymphoma) without BM involvement"))
-    assert is_review_only(parse("ANC ≥ 1000/uL without growth factor support", "inclusion"))
+    # support refused beside a blood count: the count can fail alone, never pass alone
+    assert parse("ANC ≥ 1000/uL without growth factor support", "inclusion") == {"all": [
+        {"type": "lab", "analyte": "anc", "op": ">=", "value": 1000, "unit": "/uL"}, {"type": "review", "reason": "clinical"}]}

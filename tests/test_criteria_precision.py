@@ -219,9 +219,13 @@ def test_a_window_in_a_heading_applies_to_its_items():
 
 
 def test_another_threshold_for_some_patients_never_fails_them():
+    # the patients the bracket names, when it names one condition: their own threshold
     rule = parse("Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert syndrome)")
-    assert rule == {"any": [{"type": "lab", "analyte": "bilirubin", "op": "<=", "uln": 1.5}, {"type": "review", "reason": "clinical"}]}
-    rule = parse("ALT or AST > 2.5 × ULN (> 5 × ULN if liver metastases)", "exclusion")
+    assert rule == {"any": [{"type": "lab", "analyte": "bilirubin", "op": "<=", "uln": 1.5},
+                            {"all": [{"type": "diagnosis", "concept": "gilbert_syndrome"},
+                                     {"type": "lab", "analyte": "bilirubin", "op": "<=", "uln": 3}]}]}
+    # patients the parser cannot name: the team decides
+    rule = parse("ALT or AST > 2.5 × ULN (> 5 × ULN if liver involvement)", "exclusion")
     assert rule["all"][-1] == {"type": "review", "reason": "clinical"}
 
 

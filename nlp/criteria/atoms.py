@@ -186,6 +186,8 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
         fact_starts.add(fact.start)
         atom = Atom(fact.start, fact.end, fact.label, fact.concept, fact.text, fact, fact.negated,
                     negations.get(fact.start, []))
+        if atom.negated and _negated_from_a_bracket(atom, text):
+            atom.negated, atom.negation_spans = False, []
         if fact.family:
             atom.mods["other_person"] = True  # "family history of dementia": not the patient's
         if fact.label == "LAB":
@@ -200,6 +202,7 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             if atom.bounds:
                 atoms.append(atom)
     atoms.extend(_ages(text, cues))
+    atoms.extend(_shared_multiples(atoms, doc, text, fact_starts))
     for atom in atoms:
         if atom.label in ("DRUG", "PROCEDURE"):
             atom.alternatives = _alternatives(atom, terminology)
@@ -210,6 +213,36 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
     atoms = _score_names_again(atoms)
     atoms = _pregnancy_plans(atoms, text, cues)
     return _same_analyte_twice(_infection_heads(_without_overlaps(atoms), text), text, cues)
+
+
+# only list punctuation, brackets and "and"/"or" between the names of a list of tests
+_LIST_BETWEEN = re.compile(r"[\s,/&()]*(?:(?:and|or)[\s,/&()]+)*", re.IGNORECASE)
+
+
+def _shared_multiples(atoms: list[Atom], doc, text: str, fact_starts: set[int]) -> list[Atom]:
+    """"AST, ALT, and ALP ≤ 3 × ULN", "Alanine aminotransferase (ALT) and aspartate
+    aminotransferase (AST) ≤ 2.5 × ULN": tests named without a value in a list (only commas,
+    brackets and "and"/"or" between) share the multiple of the normal limit the list ends
+    with, when each has an upper limit of normal (``uln`` in the terminology: never
+    "platelets"). A value with a unit is never shared this way (it is the last test's own)."""
+    found: list[Atom] = []
+    terminology = load_terminology()
+
+    def has_uln(concept: str) -> bool:
+        known = terminology.get(concept)
+        return known is not None and known.attrs.get("uln") is not None
+
+    names = sorted((e for e in doc.ents if e.label_ == "LAB" and has_uln(e.kb_id_) and e.start_char not in fact_starts
+                    and not any(a.start <= e.start_char < a.end for a in atoms)),
+                   key=lambda e: e.start_char, reverse=True)
+    for ent in names:
+        after = min((a for a in [*atoms, *found] if a.label == "LAB" and a.start >= ent.end_char),
+                    key=lambda a: a.start, default=None)
+        if (after is None or not after.bounds or len(after.bounds) != 1 or after.bounds[0][1][0] != "uln"
+                or not _LIST_BETWEEN.fullmatch(text[ent.end_char:after.start])):
+            continue
+        found.append(Atom(ent.start_char, ent.end_char, "LAB", ent.kb_id_, ent.text, bounds=list(after.bounds)))
+    return found
 
 
 def _score_names_again(atoms: list[Atom]) -> list[Atom]:
@@ -251,6 +284,20 @@ def _same_analyte_twice(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:
         for atom in same:
             atom.mods["unread"] = True
     return atoms
+
+
+_BRACKET = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def _negated_from_a_bracket(atom: Atom, text: str) -> bool:
+    """Every negation of the atom comes from inside a bracket the atom is not in
+    ("Hematology requirements (no blood transfusion within 14 days): ANC ≥ 1.5": the "no"
+    is the bracket's own, never the ANC's)."""
+    if not atom.negation_spans:
+        return False
+    brackets = [m.span() for m in _BRACKET.finditer(text)]
+    return all(any(a <= s and e <= b and not a <= atom.start < b for a, b in brackets)
+               for s, e in atom.negation_spans)
 
 
 def _negation_spans(doc) -> dict[int, list[tuple[int, int]]]:
@@ -462,16 +509,17 @@ _DECIMAL_AFTER = re.compile(r"[.,]\d")
 _NEXT_WORD = re.compile(r"\s*-?\s*([A-Za-z]+)")
 
 
-def _is_patient_age(text: str, match: re.Match, cues: Cues) -> bool:
+def _is_patient_age(text: str, match: re.Match, cues: Cues, second: bool = False) -> bool:
     """An age limit of the patient in years: not "3 months", "2.5 years", a duration ("for
-    over 2 years": without an age word, only subject words may stand before the limit)."""
+    over 2 years": without an age word, only subject words may stand before the limit).
+    ``second``: the other limit right after one (the words before it are the first's)."""
     rest = text[match.end():]
-    if _DECIMAL_AFTER.match(rest):
-        return False
+    if _DECIMAL_AFTER.match(rest) or _TIME_SINCE.match(rest):
+        return False   # "2.5 years", "less than 5 years since diagnosis"
     following = _NEXT_WORD.match(rest)
     if following is not None and cues.days(following.group(1)) not in (None, DAYS["year"]):
         return False  # "age ≥ 3 months", "aged 6 to 24 weeks"
-    if _AGE_WORD.search(match.group(0)):
+    if second or _AGE_WORD.search(match.group(0)):
         return True
     start = max(text.rfind(sep, 0, match.start()) for sep in ";:\n")
     sentence = re.search(r"[^.]*$", text[start + 1:match.start()])
@@ -489,11 +537,24 @@ def _not_patients_age(text: str, match: re.Match, cues: Cues) -> bool:
     return any(p.search(window) for p in cues.patterns.get("age_not_patient", ()))
 
 
+# a second limit right after an age ("Age ≥ 18 years and ≤ 72 years", "Age < 18 or ≥ 85"),
+# ending the clause (not "... and less than 5 years since diagnosis")
+_AGE_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|or|but)\s*$", re.IGNORECASE)
+_OR = re.compile(r"(?<!\w)or(?!\w)", re.IGNORECASE)
+_TIME_SINCE = re.compile(r"\s*(?:since|after|from|ago|post|prior|before)\b", re.IGNORECASE)
+_AGE_END = re.compile(r"\s*(?:$|[.;,)]|(?:inclusive|old|of age)\b)", re.IGNORECASE)
+
+
 def _ages(text: str, cues: Cues) -> list[Atom]:
     atoms = []
-    for match in cues.finditer("age", text):
-        if not _is_patient_age(text, match, cues):
-            continue
+    matches = list(cues.finditer("age", text))
+    accepted = [m for m in matches if _is_patient_age(text, m, cues)]
+    for match in matches:
+        if match not in accepted:
+            before = [m for m in accepted if m.end() <= match.start()]
+            if not (before and _AGE_JOIN.fullmatch(text[max(m.end() for m in before):match.start()])
+                    and _AGE_END.match(text, match.end()) and _is_patient_age(text, match, cues, second=True)):
+                continue
         groups = match.groupdict()
         low = float(groups["lo"]) if groups.get("lo") else None
         high = float(groups["hi"]) if groups.get("hi") else None
@@ -507,11 +568,19 @@ def _ages(text: str, cues: Cues) -> list[Atom]:
             age = _age_bound(low, (groups.get("cmp") or "").lower())
             if age is None:
                 continue
+        if any(_contradicts(a.age, age) and not _OR.search(text[a.end:match.start()]) for a in atoms):
+            continue   # "Age ≥ 65 and ≤ 18 years": no age meets both, the team reads it ("< 18 or ≥ 80" is fine)
         atom = Atom(match.start(), match.end(), "AGE", "age", match.group(0), age=age)
         if _not_patients_age(text, match, cues):
             atom.mods["other_person"] = True
         atoms.append(atom)
     return atoms
+
+
+def _contradicts(one: tuple, other: tuple) -> bool:
+    low = max(x for x in (one[0], other[0], -1.0) if x is not None)
+    high = min(x for x in (one[1], other[1], 1e9) if x is not None)
+    return low > high
 
 
 def _age_bound(value: float | None, comparator: str) -> tuple[float | None, float | None] | None:

@@ -21,7 +21,7 @@ from nlp.criteria.atoms import Atom, elided_atom, restates_bound
 from nlp.criteria.abbreviations import abbreviates, long_form_start
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import (
-    TEAM_REASONS, Chunk, Node, atom_nodes, atoms_in, is_content, is_cue, node_span, only_atoms,
+    TEAM_REASONS, Chunk, Node, SubgroupThreshold, atom_nodes, atoms_in, is_content, is_cue, node_span, only_atoms,
 )
 
 _METHOD_WORDS = ("formula", "cockcroft")
@@ -45,7 +45,10 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     if cut is not None:
         node = reader.read(inner[cut + 1:])
         text = reader.text[inner[cut].start:inner[-1].end]
-        chunk.exceptions.append(node if node is not None else ("review", "clinical", text))
+        node = node if node is not None else ("review", "clinical", text)
+        if cut + 1 < len(inner):
+            reader.exception_spans[id(node)] = (inner[cut + 1].start, inner[-1].end)
+        chunk.exceptions.append(node)
         if cut:
             read_bracket(reader, chunk, el, inner[:cut])
         return
@@ -61,7 +64,8 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     if _THRESHOLD.search(bracket_text) and not any(a.label in ("LAB", "SCORE", "AGE") for a in inner_atoms):
         # "bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for Gilbert syndrome)", "(≤ 5 × ULN if liver
         # metastases)": another threshold for some patients; whether it applies is the team's
-        reader.threshold_brackets.append(bracket_text)  # for the whole clause ("ALT or AST > 2.5 × ULN (...)")
+        # for the whole clause ("ALT or AST > 2.5 × ULN (...)"); read when it names one condition
+        reader.threshold_brackets.append(subgroup_threshold(reader, el, inner_atoms) or bracket_text)
         return
     if is_cue(first, "examples") or (inner_atoms and all(a.mods.get("example") for a in inner_atoms)):
         _bracket_examples(reader, chunk, inner, before)
@@ -86,6 +90,30 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         chunk.content.extend(words or [reader.text[el.start:el.end]])
         if any(is_cue(e, "review:clinical") for e in inner) or node[1] == "clinical":
             chunk.clinical = True
+
+
+_OPS = {"≤": "<=", "<=": "<=", "<": "<", "≥": ">=", ">=": ">=", ">": ">", "less than or equal to": "<=",
+        "less than": "<", "greater than or equal to": ">=", "greater than": ">", "more than": ">"}
+
+
+def subgroup_threshold(reader, el: El, inner_atoms: list[Atom]) -> SubgroupThreshold | None:
+    """"(≤ 5 × ULN if known liver metastases)": the bracket as another threshold for the
+    patients one condition names, when that is all it says (the condition's words are one
+    fact, not negated); None otherwise."""
+    inner = reader.text[el.start + 1:el.end - 1]
+    for pattern in reader.cues.patterns.get("subgroup_threshold", ()):
+        match = pattern.fullmatch(inner.strip())
+        if match is None:
+            continue
+        offset = el.start + 1 + (len(inner) - len(inner.lstrip()))
+        start, end = offset + match.start("cond"), offset + match.end("cond")
+        conditions = [a for a in inner_atoms if a.label == "CONDITION"]
+        if (len(inner_atoms) != 1 or len(conditions) != 1 or conditions[0].negated
+                or conditions[0].start > start or conditions[0].end < end):
+            return None
+        return SubgroupThreshold(reader.text[el.start:el.end], el.start, _OPS[match.group("op").lower()],
+                                 float(match.group("n")), conditions[0])
+    return None
 
 
 def _bracket_examples(reader, chunk: Chunk, inner: list[El], before: list[Atom]) -> None:
@@ -147,12 +175,54 @@ def exempt(reader, main: Node, exception: Node | None, targets) -> Node:
             end = (node_span(exception) or (0, len(reader.text)))[1]
             target.mods.setdefault("qualified", ("clinical", reader.text[target.start:end]))
             return main
+        if target.label == "CONDITION" and reader.kind == "exclusion" and _kinds_of(reader, target, excepted):
+            # "malignancy within 5 years other than basal cell carcinoma": kinds the leaf's
+            # ``except`` takes out (an exclusion only: what an inclusion's "except" lets in
+            # is an exemption, read below); "adequately treated basal cell carcinoma": taken
+            # out, and one that may not be adequately treated is the team's
+            unread = _unread(reader, exception)
+            if unread is not None and not unread and only_atoms(exception):
+                target.mods.setdefault("except", []).extend(e.concept for e in excepted)
+                return main
+            if unread and all(w.lower() in reader.cues.exception_qualifiers for w in unread):
+                target.mods.setdefault("except", []).extend(e.concept for e in excepted)
+                span = reader.exception_spans[id(exception)]
+                return ("any", [main, ("all", [("any", [("atom", e) for e in excepted]) if len(excepted) > 1
+                                               else ("atom", excepted[0]),
+                                               ("review", "clinical", reader.text[span[0]:span[1]])])])
         if (target.label in ("DRUG", "INFECTION") and only_atoms(exception) and same and len(same) == len(excepted)
                 and not any(e.negated or e.mods.get("negated") for e in excepted)   # "unless HBV DNA is undetectable": a result
                 and all(terminology.is_a(e.concept, target.concept) for e in excepted)):
             target.mods.setdefault("except", []).extend(e.concept for e in excepted)
             return main
     return ("exempt", main, exception)
+
+
+def _kinds_of(reader, target: Atom, excepted: list[Atom]) -> bool:
+    """Every exception a narrower kind of the target condition, stated (not negated), and the
+    target itself not negated."""
+    is_a = reader.terminology.is_a
+    return (bool(excepted) and not (target.negated or target.mods.get("negated"))
+            and all(e.label == "CONDITION" and e.concept != target.concept and is_a(e.concept, target.concept)
+                    and not (e.negated or e.mods.get("negated")) for e in excepted))
+
+
+_WORDS = re.compile(r"[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)?")
+
+
+def _unread(reader, exception: Node) -> list[str] | None:
+    """The words of the exception that are neither its facts nor filler (None when its words
+    are not known): "carcinoma in situ of the cervix" read as carcinoma, or "superficial
+    basal cell carcinoma" as basal cell carcinoma, would take out more than the text does."""
+    span = reader.exception_spans.get(id(exception))
+    if span is None:
+        return None
+    text = list(reader.text[span[0]:span[1]])
+    for _, atom in atom_nodes(exception):
+        for i in range(max(atom.start, span[0]), min(atom.end, span[1])):
+            text[i - span[0]] = " "
+    return [w for w in _WORDS.findall("".join(text))
+            if is_content(w, reader.cues) or w.lower() in reader.cues.exception_limits]
 
 
 def elide(reader, chunks: list[Chunk]) -> None:

@@ -33,19 +33,25 @@ PATTERN_SECTIONS = (
     "score_at_most", "score_at_least", "result_negative", "condition_heads",
     "infection_chronic", "lactation_words", "connectors_with", "restates_exclusion",
     "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
-    "pregnancy_prevented", "subgroup", "required_in_exclusion",
+    "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
+    "support_words", "support_allowed", "support_refused", "specimen",
+    "conditional_threshold", "subgroup_who",
 )
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
 _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_units", "count_scores", "filler_words",
-                 "review_notes", "sex", "subject_sex", "age_subject_words"}
+                 "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts",
+                 "exception_qualifiers", "exception_limits"}
 SEXES = ("female", "male")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
              "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
-             "pregnancy_prevented", "subgroup", "required_in_exclusion"}
+             "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
+             "support_words", "support_allowed", "support_refused", "support_counts",
+             "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
+             "subgroup_who"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,9 @@ class Cues:
     subject_sex: dict[str, tuple[re.Pattern, ...]] = None      # words naming the patient's sex
     age_subject_words: frozenset[str] = frozenset()            # words that may stand before an age limit
     chronic_markers: dict[str, str] = None                     # infection -> the test a chronic one is read as
+    support_counts: frozenset[str] = frozenset()               # analytes a transfusion or growth factor raises
+    exception_qualifiers: frozenset[str] = frozenset()         # "adequately treated" before an excepted kind
+    exception_limits: frozenset[str] = frozenset()             # "Stage I" before an excepted kind
 
     def sex_only(self, text: str) -> str | None:
         """'female' / 'male' when the whole line only names the sex it admits."""
@@ -309,6 +318,10 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         subject_sex=compiled_subject_sex,
         age_subject_words=age_subject_words,
         chronic_markers=maps["chronic_markers"],
+        support_counts=frozenset(_strings(doc.get("support_counts", []), "support_counts")),
+        exception_qualifiers=frozenset(w.lower() for w in _strings(doc.get("exception_qualifiers", []),
+                                                                   "exception_qualifiers")),
+        exception_limits=frozenset(w.lower() for w in _strings(doc.get("exception_limits", []), "exception_limits")),
     )
 
 

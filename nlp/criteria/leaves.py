@@ -92,6 +92,8 @@ def _leaf(atom: Atom, reader) -> dict:
             leaf["within_days"] = mods["within_days"]
         if mods.get("duration_months") and not history:
             leaf["min_duration_months"] = _number(mods["duration_months"])
+        if mods.get("except"):
+            leaf["except"] = _unique(mods["except"])
         return leaf
     if label == "INFECTION":
         if (mods.get("history") and not mods.get("active")) or mods.get("within_days"):

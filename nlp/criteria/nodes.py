@@ -36,6 +36,18 @@ class Chunk:
     clinical: bool = False                                       # a clinical judgement is named
 
 
+@dataclass
+class SubgroupThreshold:
+    """"(≤ 5 × ULN if known liver metastases)": another ULN multiple for the patients one
+    condition names (``subgroup_threshold`` in the cues)."""
+
+    text: str          # the bracket, for a review note when it cannot be applied
+    start: int         # where the bracket starts in the criterion
+    op: str            # "<=", "<", ">=", ">"
+    uln: float
+    condition: Atom
+
+
 def split_parts(els: list[El]) -> list[tuple[str | None, list[El]]]:
     """Clauses: [(the separator that ends the clause, its elements)]."""
     parts: list[tuple[str | None, list[El]]] = []

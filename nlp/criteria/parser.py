@@ -37,6 +37,7 @@ from nlp.criteria.atoms import find_atoms
 from nlp.criteria.cues import load_cues
 from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
+from nlp.criteria.nodes import is_content
 from nlp.criteria.rule_forms import best_review, review_only, simplify
 from nlp.criteria.structure import Reader
 from nlp.pipeline import build_pipeline, extract_with_doc
@@ -55,7 +56,7 @@ _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
 _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
-_SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\)(?= ?\d)")
+_SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\) ?(?=\d)")
 # a list number the splitter left at the start ("7. ECOG ≤ 1", "3 Major surgical procedure"),
 # not a number the criterion says ("18 Years and older", "2 or more prior lines")
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}(?:[.)]\s+(?=\S)|\s+(?=[A-Z][a-z]{2,}\b)(?!(?:Years?|Months?|Weeks?|Days?|Hours?)\b))")
@@ -79,12 +80,20 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     cues = load_cues()
     prepared = prepare(text if isinstance(text, str) else "")
+    support = _count_support(prepared, cues)
+    if support is not None:
+        return _with_support(prepared, kind, cues, *support)
+    return _build(prepared, kind, cues)
+
+
+def _build(prepared: str, kind: str, cues) -> dict:
     if not prepared.strip():
         return review("other", prepared, cues)
     if len(prepared) > MAX_CRITERION_CHARS:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
     prepared = _without_permission_notes(prepared, cues)
     if (cues.search("permission", prepared) or cues.search("note", prepared) or cues.search("setting", prepared)
+            or cues.search("specimen", prepared) or cues.search("conditional_threshold", prepared)
             or is_fragment(prepared, cues)):
         return _whole_line_review(prepared, cues)
     if kind == "inclusion" and cues.search("excluded_statement", prepared):
@@ -109,7 +118,9 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
         return _whole_line_review(prepared, cues)        # "platelets ≥ 100 if no bone marrow involvement"
     if cues.search("subgroup", prepared) and any(leaf.get("type") not in ("review", "sex", "pregnancy")
                                                  for leaf in iter_leaves(rule)):
-        return _whole_line_review(prepared, cues)        # "HIV-infected participants must have ...": a subgroup's
+        # "HIV-infected participants must have ...": a subgroup's; met by everyone else when
+        # the subgroup is one condition (an inclusion)
+        return _for_others(prepared, kind, cues) or _whole_line_review(prepared, cues)
     if kind == "exclusion" and cues.search("required_in_exclusion", prepared) and any(
             leaf.get("type") != "review" for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "WOCBP must have a negative pregnancy test" as an exclusion
@@ -140,6 +151,64 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
             other = "male" if sex == "female" else "female"
             return simplify({"any": [{"type": "sex", "allowed": [other]}, rule]})
     return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
+
+
+_BRACKETED = re.compile(r"\([^()]*\)")
+_WITHOUT_PHRASE = re.compile(r"(?<!\w)without(?!\w)[^;,()]*?(?=[;,()]|\.(?:\s|$)|$)", re.IGNORECASE)
+
+
+def _count_support(text: str, cues) -> tuple[str, list[str], str] | None:
+    """("allowed" or "without", the phrases, the text without them) when the line names
+    support that raises a blood count, in a bracket, a sentence after the first or a
+    "without ..." phrase (``support_words`` in the cues), each saying it is allowed or it is
+    not, all the same; None otherwise (also when one says neither, or gives a washout
+    window: read as before)."""
+    if not cues.search("support_words", text):
+        return None
+    spans = [m.span() for m in _BRACKETED.finditer(text)]
+    offset = 0
+    for part in _SENTENCE.split(text):
+        start = text.find(part, offset)
+        offset = start + len(part)
+        if start > 0:
+            spans.append((start, offset))
+    spans += [m.span() for m in _WITHOUT_PHRASE.finditer(text)]
+    found: list[tuple[int, int]] = []
+    hows = set()
+    for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
+        phrase = text[a:b]
+        if any(x <= a and b <= y for x, y in found) or not cues.search("support_words", phrase):
+            continue
+        if cues.search("time_amount", phrase):
+            return None   # "(no colony-stimulating factor within 2 weeks)": a washout, read as one
+        if cues.search("support_refused", phrase):
+            hows.add("without")
+        elif cues.search("support_allowed", phrase):
+            hows.add("allowed")
+        else:
+            return None
+        found.append((a, b))
+    if len(hows) != 1:
+        return None
+    rest, last = "", 0
+    for a, b in found:
+        rest, last = rest + text[last:a] + " ", b
+    rest = re.sub(r"\s+", " ", rest + text[last:]).strip(" .;,")
+    return hows.pop(), [text[a:b].strip() for a, b in found], rest
+
+
+def _with_support(prepared: str, kind: str, cues, how: str, phrases: list[str], rest: str) -> dict:
+    """A blood-count threshold with support allowed or refused (``_count_support``): read
+    without the phrase, then what the support leaves uncertain goes to the team. Allowed:
+    an inclusion's threshold can only pass (any[threshold, review]), an exclusion's only
+    clear (all[...]); refused: the other way round. Anything but blood counts: the team's."""
+    rule = _build(rest, kind, cues)
+    leaves = list(iter_leaves(rule))
+    if not leaves or any(leaf.get("type") != "lab" or leaf.get("analyte") not in cues.support_counts for leaf in leaves):
+        return _whole_line_review(prepared, cues)
+    note = review("clinical", "; ".join(phrases), cues)
+    widen = (how == "allowed") == (kind == "inclusion")
+    return {"any" if widen else "all": [rule, note]}
 
 
 _WINDOWS = ("within_days", "within_half_lives")
@@ -187,7 +256,9 @@ def _condition_dropped(rule: dict, text: str, cues) -> bool:
     """A condition inside the line ("if", "when", "provided") whose words no review leaf
     kept: the rule would hold for patients the condition leaves out. A rule of pregnancy
     and sex only is kept ("negative pregnancy test if of childbearing potential")."""
-    found = [m.group(0).lower() for m in cues.finditer("condition_inside", text)]
+    read = _subgroup_brackets(text, cues)   # "(≤ 5 × ULN if liver metastases)": read with its threshold
+    found = [m.group(0).lower() for m in cues.finditer("condition_inside", text)
+             if not any(a <= m.start() < b for a, b in read)]
     if not found:
         return False
     leaves = list(iter_leaves(rule))
@@ -195,6 +266,17 @@ def _condition_dropped(rule: dict, text: str, cues) -> bool:
         return False
     kept = " ".join((leaf.get("note") or "").lower() for leaf in leaves if leaf.get("type") == "review")
     return not all(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", kept) for word in found)
+
+
+_BRACKET = re.compile(r"\(([^()]*)\)")
+
+
+def _subgroup_brackets(text: str, cues) -> list[tuple[int, int]]:
+    """Spans of brackets giving another threshold for the patients a condition names: the
+    structure reader reads them (``nlp.criteria.brackets.subgroup_threshold``) or keeps
+    their words in a review leaf."""
+    return [m.span() for m in _BRACKET.finditer(text)
+            if any(p.fullmatch(m.group(1).strip()) for p in cues.patterns.get("subgroup_threshold", ()))]
 
 
 def _distinct(days: set) -> int:
@@ -232,6 +314,37 @@ def _without_permission_notes(text: str, cues) -> str:
             continue
         kept.append(part)
     return " ".join(kept) if len(kept) < len(parts) else text
+
+
+_OTHERS = re.compile(r"(?<!\w)(?:other|others|remaining|all other)(?!\w)", re.IGNORECASE)
+
+
+def _for_others(text: str, kind: str, cues) -> dict | None:
+    """"Patients with pancreatic cancer must have received gemcitabine ...": what the
+    subgroup must do is the team's, and every patient outside it meets the line:
+    any[not the condition, review]. Only in an inclusion, and only when the words naming
+    the subgroup (``subgroup_who``) are one stated condition or infection and filler, in one
+    sentence that says nothing of other patients."""
+    if kind != "inclusion" or len(_SENTENCE.split(text.strip())) > 1 or _OTHERS.search(text):
+        return None   # "... Other patients must have had platinum-based chemotherapy.": not met by them
+    for match in cues.finditer("subgroup_who", text):
+        who = match.group("who")
+        facts = [f for f in extract_with_doc(who)[0] if f.label not in ("SEX", "AGE")]
+        if (not facts or len({(f.label, f.concept) for f in facts}) != 1 or facts[0].label not in ("CONDITION", "INFECTION")
+                or any(f.negated for f in facts)):
+            return None
+        fact, rest = facts[0], list(who)
+        for found in facts:   # "non-small cell lung cancer (NSCLC)": the same condition twice
+            rest[found.start:found.end] = " " * (found.end - found.start)
+        words = re.findall(r"[A-Za-z]\w*", "".join(rest).replace("-", " "))
+        if any(is_content(w, cues) for w in words if w.lower() not in ("infected", "positive")):
+            return None
+        leaf = ({"type": "diagnosis", "concept": fact.concept} if fact.label == "CONDITION"
+                else {"type": "infection", "agent": fact.concept, "state": "positive"})
+        if rule_problem(leaf) is not None:
+            return None
+        return {"any": [{"not": leaf}, review("clinical", text, cues)]}
+    return None
 
 
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
@@ -340,7 +453,7 @@ def _mentions_pregnancy(rule: dict) -> bool:
 
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
-    text = _SIGN_BRACKET.sub("", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
+    text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
     text = _ITEM_NUMBER.sub("", text, count=1)
     return _EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
 

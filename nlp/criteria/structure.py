@@ -20,6 +20,9 @@ How the words combine (``docs/nlp.md``, "Criteria parser"):
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from data.terminology import Terminology
 from nlp.criteria.atoms import Atom
 from nlp.criteria.brackets import elide, exempt, mark_examples, read_bracket
@@ -44,7 +47,8 @@ class Reader:
         self.failure_spans: list[tuple[int, int]] = []     # where it says a therapy failed
         self.both = False                                  # "both ... and ...": no enumeration
         self.whichever: str | None = None                  # "whichever is shorter / longer"
-        self.threshold_brackets: list[str] = []             # "(≤ 5 × ULN if liver metastases)"
+        self.threshold_brackets: list = []                  # "(≤ 5 × ULN if liver metastases)"
+        self.exception_spans: dict[int, tuple[int, int]] = {}  # id(exception node) -> its words
 
     # --- clauses ---------------------------------------------------------------------
     def read(self, els: list[El], default: str | None = None) -> Node | None:
@@ -103,10 +107,13 @@ class Reader:
         return _by_precedence([n for _, n, _ in nodes], [lead or default for lead, _, _ in nodes[1:]], self)
 
     def _conditional(self, els: list[El]) -> bool:
-        """A clause saying when the rest applies ("If ...", "For patients not receiving ...")."""
+        """A clause saying when the rest applies ("If ...", "For patients not receiving ...");
+        not a bracket giving another threshold for some patients ("(≤ 5 × ULN for patients
+        with liver metastases)": read with the threshold before it)."""
         if not els:
             return False
-        clause_text = self.text[els[0].start:els[-1].end]
+        clause_text = "".join(self.text[e.start:e.end] + " " for e in els
+                              if not (e.kind == "paren" and _subgroup_bracket(self, e)))
         return any(p.search(clause_text) for p in self.cues.patterns.get("conditional", ()))
 
     def _clause(self, els: list[El]) -> tuple[Node | None, bool]:
@@ -132,6 +139,8 @@ class Reader:
                     # parser did not read still lets someone through; the team reads it
                     rest = els[i + 1:]
                     exception = ("review", "clinical", self.text[rest[0].start:rest[-1].end])
+                if exception is not None and i + 1 < len(els):
+                    self.exception_spans[id(exception)] = (els[i + 1].start, els[-1].end)
                 if main is None:
                     return exception, bool(atoms_here)
                 return exempt(self, main, exception, list(atoms_in(els[:i]))), True
@@ -159,10 +168,15 @@ class Reader:
         node = _combine(items, joins, self, list_default)
         if len(self.threshold_brackets) > brackets_before:
             # another threshold for some patients: an exclusion may not apply to them, an
-            # inclusion may let them in; the team decides
-            note = ("review", "clinical", " ".join(self.threshold_brackets[brackets_before:]))
+            # inclusion may let them in; read when it names the patients, else the team decides
+            found = self.threshold_brackets[brackets_before:]
             del self.threshold_brackets[brackets_before:]
-            node = ("all", [node, note]) if self.kind == "exclusion" else ("any", [node, note])
+            subgroup = _for_subgroup(node, found, self.kind, self.text)
+            if subgroup is not None:
+                node = subgroup
+            else:
+                note = ("review", "clinical", " ".join(b if isinstance(b, str) else b.text for b in found))
+                node = ("all", [node, note]) if self.kind == "exclusion" else ("any", [node, note])
         if shared:
             if not only_atoms(node):
                 return ("review", "other", clause_text), True
@@ -458,3 +472,50 @@ def _and(nodes: list[Node], reader: Reader) -> Node:
         ):
             return ("any", nodes)
     return ("all", nodes)
+
+
+def _subgroup_bracket(reader: Reader, el: El) -> bool:
+    inner = reader.text[el.start + 1:el.end - 1].strip()
+    return any(p.fullmatch(inner) for p in reader.cues.patterns.get("subgroup_threshold", ()))
+
+
+_UPPER, _LOWER = ("<=", "<"), (">=", ">")
+
+
+_ULN_MULTIPLE = re.compile(r"\d\s*(?:[x×*]|times)\s*(?:the\s+)?(?:institutional\s+)?(?:ULN|upper limit)", re.IGNORECASE)
+
+
+def _for_subgroup(node: Node, found: list, kind: str, text: str) -> Node | None:
+    """"AST and ALT ≤ 3 × ULN (≤ 5 × ULN if known liver metastases)": one bracket naming the
+    patients another threshold is for (``SubgroupThreshold``), after the one ULN threshold
+    every lab of the clause shares (written once before the bracket, one bound of the same
+    direction, the bracket's more lenient): "bilirubin ≤ 1.5 × ULN, AST ≤ 2.5 × ULN (≤ 5 ×
+    ULN if ...)" names whose it is only by its place, so it stays the team's. An inclusion is
+    met by the threshold, or by the condition with its own threshold; an exclusion holds for
+    the threshold, unless the condition is there and its own threshold is not passed. None
+    when it does not fit."""
+    if len(found) != 1 or isinstance(found[0], str) or not only_atoms(node):
+        return None
+    alt = found[0]
+    atoms = [a for _, a in atom_nodes(node)]
+    if not atoms or len(_ULN_MULTIPLE.findall(text[min(a.start for a in atoms):alt.start])) != 1:
+        return None
+    side = _UPPER if alt.op in _UPPER else _LOWER
+    if kind == "inclusion" and side != _UPPER or kind == "exclusion" and side != _LOWER:
+        return None
+    for atom in atoms:
+        if (atom.label != "LAB" or not atom.bounds or len(atom.bounds) != 1 or atom.bounds[0][0] not in side
+                or atom.bounds[0][1][0] != "uln" or float(atom.bounds[0][1][1]) > alt.uln):
+            return None
+    swapped = {id(a): replace(a, bounds=[(alt.op, ("uln", alt.uln))], mods=dict(a.mods)) for a in atoms}
+    condition = ("atom", alt.condition)
+    other = _with_atoms(node, swapped)
+    if kind == "inclusion":
+        return ("any", [node, ("all", [condition, other])])
+    return ("all", [node, ("any", [("not", condition), other])])
+
+
+def _with_atoms(node: Node, swapped: dict) -> Node:
+    if node[0] == "atom":
+        return ("atom", swapped[id(node[1])])
+    return (node[0], [_with_atoms(child, swapped) for child in node[1]])
