@@ -88,6 +88,7 @@ def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
     found.memo["plans"] = ([index.ids[r] for r in picked], [index.plans[r] for r in picked],
                            (*index.tops(rows), np.arange(len(picked))))        # rows are in id order
     found.memo["key"] = hashlib.blake2b(index.version.encode() + rows.tobytes(), digest_size=16).hexdigest()
+    found.memo["index"] = index                 # matching.outside_limits reads the limits from it
     trials.found[key] = found
     while len(trials.found) > 16:
         trials.found.popitem(last=False)
