@@ -49,7 +49,8 @@ def _outside(db: Any, found: Candidates, version: str | None = None) -> list[dic
     from the in-memory pruning index that found the candidates, when it is current (the
     same rules, ``CatalogIndex.outside``; then their rows by id), else in one SQL query."""
     patient = found.patient
-    index = getattr(found, "memo", {}).get("index")
+    ref = getattr(found, "memo", {}).get("index")
+    index = ref() if ref is not None else None
     if index is not None and version is not None and index.version == version:
         ids = [index.ids[row] for row in index.outside(patient, found.diagnoses).tolist()]
         sql = ("SELECT trial_id, min_age, max_age, sex, condition_list FROM trial_limits "

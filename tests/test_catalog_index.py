@@ -107,7 +107,7 @@ def test_trials_outside_the_limits_from_the_index_are_those_sql_finds(profile):
 
     indexed = catalog()
     found = pruned._candidates(indexed, profile, TODAY)
-    assert found.memo.get("index") is indexed.index()
+    assert found.memo["index"]() is indexed.index()
     sql = _find(indexed.db, found.patient)
     if not sql.diagnosis_known or (found.patient.age is None and found.patient.sex is None):
         return
