@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import io
 import json
 import resource
@@ -64,7 +65,14 @@ def load_script(path: Path = SCRIPT_FILE) -> dict[str, Any]:
 
 
 def reply_text(reply: Any) -> str:
-    return "\n".join(Renderer(PLAIN).render(reply)) if reply is not None else ""
+    return "\n".join(_renderer().render(reply)) if reply is not None else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _renderer() -> Renderer:
+    """One renderer for the run, built before the first timed turn, as every transport
+    builds its own at start-up (its voices file is read then, not in the first turn)."""
+    return Renderer(PLAIN)
 
 
 def answer_for(reply: Any, answers: dict[str, Any], turn: int) -> str | None:
@@ -183,6 +191,7 @@ def measure(db_path: str, budget: float | None = None, conversations: int | None
     engine = _unpruned_engine(db_path) if unpruned else build_engine(db_path, transport="cli")
     engine.today = TODAY
     engine.warm_up()
+    _renderer()
     warm = time.perf_counter() - began
     turns = play(engine, script, budget)
     result = {"warm_up_s": round(warm, 2), "turns": len(turns), **summary(turns)}

@@ -186,7 +186,7 @@ class Engine(Answering, Asking):
         turn waits for the trials of a diagnosis nobody asked about before."""
         preload = getattr(self.trials, "preload", None)
         if preload is not None:
-            preload()
+            preload(today=self.today)            # the leaves judged for the engine's day
             offered([], self.store.db)           # and every trial's status (bot.trial_notes), read once now
 
     # --- the four entry points -------------------------------------------------------

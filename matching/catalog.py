@@ -32,11 +32,15 @@ class TrialCatalog:
         self._lock = threading.Lock()
         self.found: OrderedDict = OrderedDict()   # Candidates by (index version, patient)
 
-    def preload(self) -> int:
+    def preload(self, today: Any = None) -> int:
         """Load every stored trial's plan, the judge-ready nodes and the in-memory pruning
         index (``matching.catalog_index``) now, at start-up, so no turn waits for them;
         returns the trials loaded. Once preloaded, the index is rebuilt in the background
-        whenever the trials change (turns prune in SQL meanwhile)."""
+        whenever the trials change (turns prune in SQL meanwhile). Every leaf is judged
+        once for a patient of whom nothing is known yet on ``today`` (the engine's day;
+        None: the real one), as the first turn would: what each leaf reads with no facts is
+        then known (``matching.evaluate``), so the first turn judges again only the leaves
+        whose facts it brings."""
         from matching import keywords  # start-up: the matcher only once a turn matches
         from matching.evaluate import _judges  # start-up: the matcher only once a turn matches
 
@@ -46,7 +50,14 @@ class TrialCatalog:
         patient_of(Profile([]))
         if index is not None:
             _prepare_conditions(self.plans.book, snapshot, index.plans)
+            _judge_nothing_known(self.plans.book, index.plans, today)
             keywords.preload(self.db)      # the text index's ids, read by the first turn's ranking
+        # data files the first turn would read otherwise (~12 ms of YAML): the reply words
+        # the ranking leaves out of its query, the priors of question choice
+        from matching.question_priors import load_priors  # start-up: the matcher only once a turn matches
+
+        keywords.reply_words()
+        load_priors()
         return len(index) if index is not None else 0
 
     def index(self) -> Any:
@@ -152,3 +163,14 @@ def _prepare_conditions(book: Any, snapshot: Any, plans: list) -> None:
     if bulk is not None:        # the gates of the snapshot together, as a turn reads them
         bulk(ev, snapshot, gates)
     condition_fits(plans, ev)
+
+
+def _judge_nothing_known(book: Any, plans: list, today: Any) -> None:
+    """Judge the snapshot's leaves once for an empty profile (``TrialCatalog.preload``):
+    the evaluator remembers each leaf's baseline and the list's values (keyed by the facts
+    they rest on, so a turn re-judges the leaves whose facts changed); nothing else is kept."""
+    from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
+    from matching.plans import Judgement  # start-up: the matcher only once a turn matches
+
+    if plans:
+        Judgement(book, Evaluator(Profile([]), today=today)).tallies(plans[:1])

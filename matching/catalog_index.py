@@ -78,6 +78,20 @@ class CatalogIndex:
             rows = np.unique(np.concatenate([self.by_concept[c] for c in diagnoses] + [self.no_conditions]))
         else:
             rows = np.arange(len(self.ids), dtype=np.int64)
+        return rows[self._admits(rows, patient)], diagnoses, reason
+
+    def outside(self, patient: Any, diagnoses: Sequence[str]) -> np.ndarray:
+        """The rows listing one of ``diagnoses`` whose hard age or sex limits exclude the
+        patient (what ``find`` leaves out for its limits alone), in id order
+        (``matching.outside_limits``)."""
+        found = [self.by_concept[c] for c in diagnoses if c in self.by_concept]
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        rows = np.unique(np.concatenate(found))
+        return rows[~self._admits(rows, patient)]
+
+    def _admits(self, rows: np.ndarray, patient: Any) -> np.ndarray:
+        """Which of ``rows`` the patient's age and sex meet (no limit: met)."""
         keep = np.ones(len(rows), dtype=bool)
         if patient.age is not None:
             low, high = self.min_age[rows], self.max_age[rows]
@@ -85,7 +99,7 @@ class CatalogIndex:
         if patient.sex is not None:
             sex = self.sex[rows]
             keep &= (sex == 0) | (sex == _SEX[patient.sex])
-        return rows[keep], diagnoses, reason
+        return keep
 
     def pairs(self, rows: np.ndarray) -> "Pairs":
         """``(id, source_hash)`` of ``rows``, as ``Candidates.trials`` holds them (made on

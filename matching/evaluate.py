@@ -76,11 +76,12 @@ class Evaluator(Evidence):
                 if leaf.get("type") in _BULK:
                     groups.setdefault(leaf["type"], []).append(i)
             _POSITIONS.clear()                  # one snapshot is current at a time
-            kept = _POSITIONS[id(token)] = (token, groups, {i for idx in groups.values() for i in idx})
-        _, groups, bulk = kept
+            kept = _POSITIONS[id(token)] = (token, groups, {i for idx in groups.values() for i in idx},
+                                            {kind: [leaves[i] for i in positions] for kind, positions in groups.items()})
+        _, groups, bulk, listed = kept
         out = self._listed(leaves, token, bulk)
         for kind, positions in groups.items():
-            for i, found in zip(positions, _BULK[kind](self, token, [leaves[i] for i in positions])):
+            for i, found in zip(positions, _BULK[kind](self, token, listed[kind])):
                 out[i] = found
         return out
 
@@ -202,7 +203,7 @@ _JUDGES: dict[str, Callable[[Evidence, dict], LeafResult]] = {**leaves.JUDGES, *
                                                             **relevance.JUDGES}
 _VALUES: dict[str, Callable[[Evidence, dict], str]] = {**relevance.VALUES}
 _BULK: dict[str, Callable[[Evidence, object, list[dict]], list[str]]] = {**relevance.BULK_VALUES}
-_POSITIONS: dict[int, tuple[object, dict[str, list[int]], set[int]]] = {}
+_POSITIONS: dict[int, tuple[object, dict[str, list[int]], set[int], dict[str, list[dict]]]] = {}
 _BASELINES: dict[tuple[int, date, int], tuple[dict, frozenset, LeafResult]] = {}
 _REMEMBERED: dict[tuple, tuple[dict, LeafResult]] = {}
 _LABELS_READ: dict[int, tuple[dict, frozenset]] = {}

@@ -29,6 +29,12 @@ def _replies() -> frozenset[str]:
     return frozenset(phrase for phrases in load_question_texts().answers.values() for phrase in phrases)
 
 
+def reply_words() -> frozenset[str]:
+    """The reply words and phrases of data/questions.yaml ("yes", "not sure"), read once
+    (``TrialCatalog.preload`` reads them at start-up)."""
+    return _replies()
+
+
 def _reply_words(text: str | None) -> bool:
     """The text is a reply word or phrase of data/questions.yaml ("yes", "not sure")."""
     return (text or "").strip().lower().strip(" .!") in _replies()

@@ -243,9 +243,8 @@ class Judgement:
         from matching.vector import CODE  # start-up: numpy (~0.17 s) only once plans are judged
 
         snapshot = self.book.snapshot()
-        arg = self.book.arg
-        values = self.ev.values([arg[i] for i in snapshot.leaves], snapshot)
-        self.codes = snapshot.judge([CODE[v] for v in values])
+        values = self.ev.values(snapshot.leaf_args, snapshot)
+        self.codes = snapshot.judge(list(map(CODE.__getitem__, values)))
         self._codes = self.codes.tolist()
         self._names = snapshot.names
         self._n = snapshot.n

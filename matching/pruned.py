@@ -15,6 +15,7 @@ the same result objects and asked keys (the engine asks it again when it shows r
 from __future__ import annotations
 
 import hashlib
+import weakref
 from datetime import date
 from typing import Any, Iterable
 
@@ -90,6 +91,8 @@ def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
     found.memo["plans"] = ([index.ids[r] for r in picked], [index.plans[r] for r in picked],
                            (*index.tops(rows), np.arange(len(picked))))        # rows are in id order
     found.memo["key"] = hashlib.blake2b(index.version.encode() + rows.tobytes(), digest_size=16).hexdigest()
+    found.memo["index"] = weakref.ref(index)    # matching.outside_limits reads the limits from it (not
+                                                # kept alive by remembered candidates once rebuilt)
     trials.found[key] = found
     while len(trials.found) > 16:
         trials.found.popitem(last=False)

@@ -35,6 +35,7 @@ class Snapshot:
         ops, args, levels = book.op, book.arg, book.level
         self.n = n = len(ops)
         self.leaves = [i for i in range(n) if ops[i] == LEAF]
+        self.leaf_args = [args[i] for i in self.leaves]   # the leaves' rules, one list each turn judges
         self.leaf_index = np.array(self.leaves, dtype=np.int64)
         self.names = [TRUTHS if ops[i] in (LEAF, ALL, ANY, NOT) else STATUSES for i in range(n)]
         constants = np.full(n, -1, dtype=np.int8)
@@ -118,8 +119,7 @@ def registry_tally(codes: np.ndarray, registry: set[int], plans: list[Any],
     flat, sizes, highest = (tops or tops_of(plans))[:3]
     if highest >= len(codes):
         return None
-    mask = np.zeros(len(codes), dtype=bool)
-    mask[[n for n in registry if n < len(codes)]] = True
+    mask = _registry_mask(registry, len(codes))
     held = mask[flat]
     keep = sizes > 0
     starts = (np.cumsum(sizes) - sizes)[keep]
@@ -129,3 +129,20 @@ def registry_tally(codes: np.ndarray, registry: set[int], plans: list[Any],
         passing[keep] = np.add.reduceat((held & (codes[flat] == CODE[PASS])).astype(np.int64), starts)
         count[keep] = np.add.reduceat(held.astype(np.int64), starts)
     return passing, count
+
+
+_MASK: tuple = (None, -1, -1, None)          # registry set, its size, nodes covered, the mask
+
+
+def _registry_mask(registry: set[int], n: int) -> np.ndarray:
+    """Which of the first ``n`` nodes are registry criteria (read-only), made once while the
+    registry set and ``n`` stay the same (a book only appends nodes, so the registry nodes
+    below ``n`` do not change)."""
+    global _MASK
+    kept = _MASK
+    if kept[0] is not registry or kept[1] != len(registry) or kept[2] != n:
+        mask = np.zeros(n, dtype=bool)
+        mask[[node for node in registry if node < n]] = True
+        mask.flags.writeable = False
+        kept = _MASK = (registry, len(registry), n, mask)
+    return kept[3]

@@ -95,3 +95,20 @@ def test_a_stale_index_is_not_used_and_is_rebuilt(tmp_path):
     pruned.forget()
     results = pruned.match(Profile([_condition("sle", "asserted")]), found, today=TODAY)
     assert "local-another-lupus-study" in {r.id for r in results}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles)
+def test_trials_outside_the_limits_from_the_index_are_those_sql_finds(profile):
+    """``matching.outside_limits`` reads the trials left out for age or sex from the index
+    that found the candidates: the same rows, limits and order as its SQL query."""
+    from data.store import trials_version
+    from matching.outside_limits import _outside
+
+    indexed = catalog()
+    found = pruned._candidates(indexed, profile, TODAY)
+    assert found.memo["index"]() is indexed.index()
+    sql = _find(indexed.db, found.patient)
+    if not sql.diagnosis_known or (found.patient.age is None and found.patient.sex is None):
+        return
+    assert _outside(indexed.db, found, trials_version(indexed.db)) == _outside(indexed.db, sql)

@@ -66,3 +66,21 @@ def test_the_clinician_wording(db_path):
     engine.message(CID, "17F with SLE since 2021, failed MMF")
     text = said(engine.message(CID, "results"))
     assert "Same condition, outside the trial's age/sex limits:" in text and "NCT07193667" in text
+
+
+def test_remembered_answers_are_the_store_s_own_and_each_caller_gets_a_copy(db_path):
+    """The answer is remembered per trials version, diagnoses, age and sex: asked again it
+    is the same, a caller completing its rows changes no later answer, and once the trials
+    change it is read again."""
+    from data.store import _bump_trials_version
+    from matching import outside_limits as module
+
+    db = _store(db_path)
+    found = find_candidates(db, _profile(17), TODAY)
+    first = outside_limits(db, found)
+    first[0]["title"] = "completed by a caller"
+    again = outside_limits(db, found)
+    assert again == module._outside(db, found) and "title" not in again[0]
+    _bump_trials_version(db)
+    db.execute("UPDATE trial_limits SET min_age = 16 WHERE trial_id = 'NCT07193667'")
+    assert all(row["id"] != "NCT07193667" for row in outside_limits(db, found))

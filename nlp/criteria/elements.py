@@ -53,11 +53,10 @@ def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
     """Every cue phrase in ``text`` outside the atoms, non-overlapping."""
     found: dict[tuple[int, int], Cue] = {}
     table = _cue_table(cues)
-    # letters only match letters of the same case fold; kept exact for ASCII text
-    present = table.heads_in(text.casefold()) if text.isascii() else None
-    for section, pattern, heads in table.entries:
-        if heads and present is not None and heads.isdisjoint(present):
-            continue  # none of the letters it starts with is in the text: it cannot match
+    # letters only match letters of the same case fold; kept exact for ASCII text: only the
+    # patterns one of whose letters is in the text run (in table order), else every one
+    entries = table.runnable(table.heads_in(text.casefold())) if text.isascii() else table.entries
+    for section, pattern, _heads in entries:
         for match in pattern.finditer(text):
             if match.end() == match.start():
                 continue
@@ -89,9 +88,24 @@ class _CueTable:
         self.entries = tuple((section, pattern, frozenset(heads(pattern)))
                              for section, patterns in sections for pattern in patterns)
         self._heads = tuple(sorted({h for _, _, hs in self.entries for h in hs}))
+        self._always = tuple(i for i, (_, _, hs) in enumerate(self.entries) if not hs)
+        by_head: dict[str, list[int]] = {}
+        for i, (_, _, hs) in enumerate(self.entries):
+            for h in hs:
+                by_head.setdefault(h, []).append(i)
+        self._by_head = {h: tuple(found) for h, found in by_head.items()}
 
     def heads_in(self, folded: str) -> frozenset[str]:
         return frozenset(h for h in self._heads if h in folded)
+
+    def runnable(self, present: frozenset[str]) -> list[tuple[str, re.Pattern, frozenset[str]]]:
+        """The entries that can match a text holding the letters ``present`` (those with
+        none of them cannot), in table order."""
+        entries = self.entries
+        chosen = set(self._always)
+        for h in present:
+            chosen.update(self._by_head[h])
+        return [entries[i] for i in sorted(chosen)]
 
 
 _CUE_TABLES: dict[int, _CueTable] = {}
