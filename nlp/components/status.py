@@ -79,8 +79,13 @@ def therapy_status(span: Span) -> str | None:
     modifiers = list(span._.modifiers)
     if span._.is_historical:
         modifiers = [m for m in modifiers if not _flag(m, "weak")]
-    if any(_outcome_of(span, m) for m in modifiers):
+    outcomes = [m for m in modifiers if _outcome_of(span, m)]
+    if outcomes:
         modifiers = [m for m in modifiers if not _flag(m, "bare")]
+    if any(m.modifier_span[0] >= span.end for m in outcomes):
+        # "now on skyrizi which isnt really working": an outcome said of the mention after
+        # it beats a "current" cue before it (still taken, and not working: failed, not past)
+        modifiers = [m for m in modifiers if THERAPY_STATUS.get(m.category) != "current" or m.modifier_span[1] > span.start]
     return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
 
 
