@@ -50,7 +50,7 @@ class People:
             if speaker is None or speaker.relation is None:
                 return True
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
-            named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues}
+            named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues} - {None}
             return not (named and named <= {speaker.relation, speaker.writer})
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
             if self._said_of_other_relative(ent, speaker):
