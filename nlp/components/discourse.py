@@ -58,7 +58,7 @@ class People:
         if self._said_of_their_relative(ent, speaker):
             return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
-            return self._said_of_writer(ent)
+            return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         return False
 
     def _said_of_their_relative(self, ent: Span, speaker: Speaker | None) -> bool:
@@ -142,9 +142,10 @@ class People:
             return False
         return speaker is None or named[-1] not in (speaker.relation, speaker.writer)
 
-    def _said_of_writer(self, ent: Span) -> bool:
+    def _said_of_writer(self, ent: Span, plural: bool = True) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other
-        person named in between."""
+        person named in between; a cue for two ("we both") only when ``plural`` (the one the
+        message is about is not the writer's partner, whom such a "we" includes)."""
         doc = ent.doc
         graph = getattr(doc._, "context_graph", None)
         if graph is None:
@@ -156,7 +157,10 @@ class People:
                 and doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() in self.words.writer_words]
         if not cues:
             return False
-        last = max(m.modifier_span[1] for m in cues)
+        nearest = max(cues, key=lambda m: m.modifier_span[1])
+        if not plural and doc[nearest.modifier_span[0]:nearest.modifier_span[1]].text.lower() in self.words.writer_plural:
+            return False
+        last = nearest.modifier_span[1]
         between = doc[last:ent.start]
         return not any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in between)
 
