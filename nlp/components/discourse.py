@@ -85,7 +85,11 @@ class People:
                 return False
             if lower in ("she", "he", "her", "him", "his") and doc[i - 1].lower_ not in self.words.possessives:
                 return False
-        return False
+        # "... 52F. Son with autism.", "Daughter has ITP." opening a sentence after one about
+        # the patient, in a note that no one writes in the first person: the patient's relative
+        first = ent.sent.start
+        return (0 < first < ent.start and ent.start - first <= RELATIVE_SCOPE and (speaker is None or speaker.speaker is None)
+                and self.words.relation_of(doc[first].text) is not None)
 
     def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
         """The nearest person named before the mention in its sentence (within

@@ -72,6 +72,7 @@ class Relations:
     parent_of: tuple[re.Pattern, ...] = ()       # the writer naming themself as the patient's parent
     writer_is_patient: tuple[re.Pattern, ...] = ()   # the writer saying they are the patient ("im the one with UC")
     writer_plural: frozenset[str] = frozenset()      # writer words for two ("we both")
+    writer_aside_first: tuple[re.Pattern, ...] = ()  # the writer's own illness said first, set aside ("i have crohn's too, my daughter ...")
     partners: frozenset[str] = frozenset()           # relations such a "we" includes
 
     def relation_of(self, word: str) -> str | None:
@@ -142,6 +143,7 @@ def relations() -> Relations:
     beside = _regexes(doc, "writer_beside", name)
     parent_of = _regexes(doc, "parent_of", name)
     writer_is_patient = _regexes(doc, "writer_is_patient", name)
+    aside_first = _regexes(doc, "writer_aside_first", name)
     third = doc.get("third_person_subjects")
     if not isinstance(third, dict) or set(third) - {"female", "male"}:
         raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
@@ -162,6 +164,7 @@ def relations() -> Relations:
         writer_beside=tuple(beside),
         parent_of=tuple(parent_of),
         writer_is_patient=tuple(writer_is_patient),
+        writer_aside_first=tuple(aside_first),
         writer_plural=frozenset(_words(doc.get("writer_plural") or [], f"{name}.writer_plural")),
         partners=frozenset(_words(doc.get("partners") or [], f"{name}.partners")),
     )
@@ -245,7 +248,7 @@ def speaker_of(text: str) -> Speaker:
                         and any(p.search(text, c[1]) for p in rel.writer_beside)), None)
     if subject is None:   # "i have RA and fibromyalgia myself. my son has T-ALL": the same, said first, of a child or partner
         subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient"
-                        and any(p.search(text, 0, c[0]) for p in rel.writer_beside)
+                        and any(p.search(text, 0, c[0]) for p in rel.writer_beside + rel.writer_aside_first)
                         and not any(p.search(text, c[1]) for p in rel.self_statements)), None)
     if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
         subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
