@@ -177,6 +177,33 @@ class Outcomes:
         answers = vocabulary.get("question_answers") or {}
         self.answer_words = {str(kind): frozenset(str(w).lower() for w in words) for kind, words in answers.items()}
         self.answer_not_before = frozenset(str(w).lower() for w in vocabulary.get("answer_not_before") or ())
+        self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
+        self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
+
+    def question_topic(self, doc: Doc, ent: Span) -> bool:
+        """A disease a question about a treatment is for ("is CAR-T an option for
+        scleroderma?", "can she take ibuprofen with her lupus?"): a topic word (and a
+        possessive) right before it, a treatment before that in its clause, and the clause
+        ending with a question mark."""
+        if ent.label_ != "CONDITION":
+            return False
+        i = ent.start - 1
+        if i >= 0 and doc[i].lower_ in self.topic_owners:
+            i -= 1
+        if i < 0 or doc[i].lower_ not in self.topic_words:
+            return False
+        sentence = ent.sent
+        end = sentence.end
+        while end > ent.end and doc[end - 1].is_space:
+            end -= 1
+        if doc[end - 1].text not in self.question_marks:
+            return False
+        start = sentence.start
+        for j in range(i - 1, sentence.start - 1, -1):
+            if doc[j].text in self.clause_ends:
+                start = j + 1
+                break
+        return any(t.ent_type_ in THERAPY_LABELS for t in doc[start:i])
 
     def answer(self, doc: Doc, ent: Span) -> str | None:
         """"yes" or "no" when the question that ends the mention's clause is answered right
