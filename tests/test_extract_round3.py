@@ -200,3 +200,30 @@ def test_interstitial_cystitis_is_no_urinary_infection():
     concepts = {f.concept for f in extract("She also has interstitial cystitis.", today=TODAY)}
     assert "uti" not in concepts and "interstitial_cystitis" in concepts
     assert "uti" in {f.concept for f in extract("she has cystitis again", today=TODAY)}
+
+
+# --- a disease in a question --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("is CAR-T an option for myasthenia?", "myasthenia_gravis"),
+    ("does rituximab work for ITP?", "itp"),
+    ("can he take naproxen with his crohns?", "crohns_disease"),
+])
+def test_the_disease_a_treatment_question_is_for_is_the_patients(text, concept):
+    f = of(text, concept)
+    assert not f.uncertain and not f.hypothetical
+
+
+@pytest.mark.parametrize("text, concept", [("maybe lupus?", "sle"), ("could it be TB?", "tuberculosis")])
+def test_a_disease_asked_about_is_still_uncertain(text, concept):
+    assert of(text, concept).uncertain
+
+
+@pytest.mark.parametrize("text", ["Lupus diagnosed as a child.", "lupus diagnosed at 20. no kidney involvement"])
+def test_a_disease_diagnosed_young_goes_on(text):
+    assert not of(text, "sle").historical
+
+
+def test_a_year_at_the_end_of_a_sentence_dates_the_mention_before_it():
+    f = of("G2P2, last pregnancy 2019.", "pregnant")
+    assert f.historical and f.date == "2019"
