@@ -227,3 +227,16 @@ def test_a_disease_diagnosed_young_goes_on(text):
 def test_a_year_at_the_end_of_a_sentence_dates_the_mention_before_it():
     f = of("G2P2, last pregnancy 2019.", "pregnant")
     assert f.historical and f.date == "2019"
+
+
+# --- ConText patterns split at load --------------------------------------------------------------
+
+def test_a_pattern_is_split_into_variants_that_begin_with_one_word():
+    from nlp.components.context import _exact_first
+    raw = {"literal": "x", "category": "HYPOTHETICAL", "direction": "FORWARD",
+           "pattern": [{"LOWER": {"IN": ["i", "we"]}, "OP": "?"}, {"LOWER": {"IN": ["m", "am"]}}, {"LOWER": "starting"}]}
+    firsts = sorted(v["pattern"][0]["LOWER"] for v in _exact_first(raw))
+    assert firsts == ["am", "i", "m", "we"]
+    assert all(v["literal"] == "x" and v["category"] == "HYPOTHETICAL" for v in _exact_first(raw))
+    digit = {"literal": "y", "category": "HISTORICAL", "direction": "BACKWARD", "pattern": [{"IS_DIGIT": True}]}
+    assert _exact_first(digit) == [digit]
