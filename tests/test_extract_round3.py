@@ -240,3 +240,28 @@ def test_a_pattern_is_split_into_variants_that_begin_with_one_word():
     assert all(v["literal"] == "x" and v["category"] == "HYPOTHETICAL" for v in _exact_first(raw))
     digit = {"literal": "y", "category": "HISTORICAL", "direction": "BACKWARD", "pattern": [{"IS_DIGIT": True}]}
     assert _exact_first(digit) == [digit]
+
+
+# --- values of an earlier time, denials written after ------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("Initial CK 9000 on day one.", "ck"),
+    ("Peak ferritin 30000.", "ferritin"),
+    ("Platelets were 6 at presentation.", "platelets"),
+    ("Admission creatinine 2.4.", "creatinine"),
+])
+def test_a_value_of_an_earlier_time_is_past(text, concept):
+    assert of(text, concept).historical
+
+
+def test_a_denial_written_after_what_it_denies():
+    assert of("TB contact denied.", "tuberculosis").negated
+
+
+def test_an_event_of_the_last_admission_is_past():
+    assert of("Pneumonia last admission.", "active_infection").historical
+
+
+def test_a_newer_value_after_an_initial_one_is_current():
+    f = of("Initial CK 9000, now 300.", "ck")
+    assert not f.historical and f.value == 300
