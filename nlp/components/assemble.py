@@ -109,6 +109,10 @@ class FactBuilder:
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
             categories = context_categories(ent)
+            if (self.outcomes.question_topic(doc, ent)
+                    and all(m.rule.literal in self.outcomes.question_marks
+                            for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE")):
+                categories.discard("POSSIBLE_EXISTENCE")   # "is CAR-T an option for scleroderma?": her disease
             answer = self.outcomes.answer(doc, ent)
             if answer and all(m.rule.literal in self.outcomes.question_marks
                               for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):

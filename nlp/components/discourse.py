@@ -50,7 +50,7 @@ class People:
             if speaker is None or speaker.relation is None:
                 return True
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
-            named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues}
+            named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues} - {None}
             return not (named and named <= {speaker.relation, speaker.writer})
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
             if self._said_of_other_relative(ent, speaker):
@@ -58,7 +58,7 @@ class People:
         if self._said_of_their_relative(ent, speaker):
             return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
-            return self._said_of_writer(ent)
+            return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         return False
 
     def _said_of_their_relative(self, ent: Span, speaker: Speaker | None) -> bool:
@@ -85,7 +85,11 @@ class People:
                 return False
             if lower in ("she", "he", "her", "him", "his") and doc[i - 1].lower_ not in self.words.possessives:
                 return False
-        return False
+        # "... 52F. Son with autism.", "Daughter has ITP." opening a sentence after one about
+        # the patient, in a note that no one writes in the first person: the patient's relative
+        first = ent.sent.start
+        return (0 < first < ent.start and ent.start - first <= RELATIVE_SCOPE and (speaker is None or speaker.speaker is None)
+                and self.words.relation_of(doc[first].text) is not None)
 
     def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
         """The nearest person named before the mention in its sentence (within
@@ -142,9 +146,10 @@ class People:
             return False
         return speaker is None or named[-1] not in (speaker.relation, speaker.writer)
 
-    def _said_of_writer(self, ent: Span) -> bool:
+    def _said_of_writer(self, ent: Span, plural: bool = True) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other
-        person named in between."""
+        person named in between; a cue for two ("we both") only when ``plural`` (the one the
+        message is about is not the writer's partner, whom such a "we" includes)."""
         doc = ent.doc
         graph = getattr(doc._, "context_graph", None)
         if graph is None:
@@ -156,7 +161,10 @@ class People:
                 and doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() in self.words.writer_words]
         if not cues:
             return False
-        last = max(m.modifier_span[1] for m in cues)
+        nearest = max(cues, key=lambda m: m.modifier_span[1])
+        if not plural and doc[nearest.modifier_span[0]:nearest.modifier_span[1]].text.lower() in self.words.writer_plural:
+            return False
+        last = nearest.modifier_span[1]
         between = doc[last:ent.start]
         return not any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in between)
 
@@ -169,6 +177,33 @@ class Outcomes:
         answers = vocabulary.get("question_answers") or {}
         self.answer_words = {str(kind): frozenset(str(w).lower() for w in words) for kind, words in answers.items()}
         self.answer_not_before = frozenset(str(w).lower() for w in vocabulary.get("answer_not_before") or ())
+        self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
+        self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
+
+    def question_topic(self, doc: Doc, ent: Span) -> bool:
+        """A disease a question about a treatment is for ("is CAR-T an option for
+        scleroderma?", "can she take ibuprofen with her lupus?"): a topic word (and a
+        possessive) right before it, a treatment before that in its clause, and the clause
+        ending with a question mark."""
+        if ent.label_ != "CONDITION":
+            return False
+        i = ent.start - 1
+        if i >= 0 and doc[i].lower_ in self.topic_owners:
+            i -= 1
+        if i < 0 or doc[i].lower_ not in self.topic_words:
+            return False
+        sentence = ent.sent
+        end = sentence.end
+        while end > ent.end and doc[end - 1].is_space:
+            end -= 1
+        if doc[end - 1].text not in self.question_marks:
+            return False
+        start = sentence.start
+        for j in range(i - 1, sentence.start - 1, -1):
+            if doc[j].text in self.clause_ends:
+                start = j + 1
+                break
+        return any(t.ent_type_ in THERAPY_LABELS for t in doc[start:i])
 
     def answer(self, doc: Doc, ent: Span) -> str | None:
         """"yes" or "no" when the question that ends the mention's clause is answered right

@@ -70,6 +70,10 @@ class Relations:
     young_patient: tuple[re.Pattern, ...] = ()   # a young patient described first (an infant's note)
     writer_beside: tuple[re.Pattern, ...] = ()   # the writer setting their own illness beside the relative's
     parent_of: tuple[re.Pattern, ...] = ()       # the writer naming themself as the patient's parent
+    writer_is_patient: tuple[re.Pattern, ...] = ()   # the writer saying they are the patient ("im the one with UC")
+    writer_plural: frozenset[str] = frozenset()      # writer words for two ("we both")
+    writer_aside_first: tuple[re.Pattern, ...] = ()  # the writer's own illness said first, set aside ("i have crohn's too, my daughter ...")
+    partners: frozenset[str] = frozenset()           # relations such a "we" includes
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -138,6 +142,8 @@ def relations() -> Relations:
     young = _regexes(doc, "young_patient", name)
     beside = _regexes(doc, "writer_beside", name)
     parent_of = _regexes(doc, "parent_of", name)
+    writer_is_patient = _regexes(doc, "writer_is_patient", name)
+    aside_first = _regexes(doc, "writer_aside_first", name)
     third = doc.get("third_person_subjects")
     if not isinstance(third, dict) or set(third) - {"female", "male"}:
         raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
@@ -157,6 +163,10 @@ def relations() -> Relations:
         young_patient=tuple(young),
         writer_beside=tuple(beside),
         parent_of=tuple(parent_of),
+        writer_is_patient=tuple(writer_is_patient),
+        writer_aside_first=tuple(aside_first),
+        writer_plural=frozenset(_words(doc.get("writer_plural") or [], f"{name}.writer_plural")),
+        partners=frozenset(_words(doc.get("partners") or [], f"{name}.partners")),
     )
 
 
@@ -171,6 +181,7 @@ def _regexes(doc: dict, key: str, name: str) -> list[re.Pattern]:
 
 
 _SEVERAL = re.compile(r"\b(?:both|all|each of)\s+(?:of\s+)?(?:my|our)\b|\b(?:my|our)\s+(?:two|three|four|2|3|4)\b", re.IGNORECASE)
+_LINEAGE = re.compile(r"(?:'s|\u2019s)?\s+side\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
 # a baby's age, and a writer who breastfeeds or is pregnant: the writer is the mother and the patient
 _INFANT_AGE = re.compile(r"\d\s*-?\s*(?:days?|weeks?|wks?|months?|mths?|mos?)\b", re.IGNORECASE)
@@ -186,6 +197,8 @@ def _candidates(text: str, rel: Relations):
             continue    # "my other daughter has ITP too": not the one the message is about
         if _SEVERAL.search(text[max(0, match.start() - 10):match.end()]):
             continue    # "both my kids have asthma, I have lupus": several people, not one patient
+        if _LINEAGE.match(text, match.end()):
+            continue    # "my mum's side has lots of thyroid disease": a side of the family, not a person
         start, end = match.span("rel")
         after = text[match.end():]
         age = rel.age_after.match(after)
@@ -220,6 +233,8 @@ def speaker_of(text: str) -> Speaker:
         if relation is not None:
             return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"),
                            match.end("rel"), writer=rel.relation_of(match.group("writer")))
+    if any(p.search(text) for p in rel.writer_is_patient):
+        return Speaker("patient")   # "my son has asthma and my daughter eczema. im the one with UC"
     found = sorted(_candidates(text, rel))
 
     def writer_first(candidate) -> bool:   # the writer spoke of their own health before naming them
@@ -231,6 +246,10 @@ def speaker_of(text: str) -> Speaker:
     if subject is None:   # "my brother has SLE. I have RA myself": the writer sets their own illness beside his
         subject = next((c for c in found if c[4] and not writer_first(c)
                         and any(p.search(text, c[1]) for p in rel.writer_beside)), None)
+    if subject is None:   # "i have RA and fibromyalgia myself. my son has T-ALL": the same, said first, of a child or partner
+        subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient"
+                        and any(p.search(text, 0, c[0]) for p in rel.writer_beside + rel.writer_aside_first)
+                        and not any(p.search(text, c[1]) for p in rel.self_statements)), None)
     if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
         subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
                         and rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])), None)

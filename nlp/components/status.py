@@ -37,7 +37,7 @@ def _nearest(span: Span, categories: dict[str, str], rank: dict[str, int] | None
     return _nearest_of(span, span._.modifiers, categories, rank)
 
 
-def _across_comma(span: Span, modifier) -> bool:
+def across_comma(span: Span, modifier) -> bool:
     """A "current" cue written across a comma from the span whose rule stops at commas
     ("rituximab 2024, nintedanib ongoing": medspaCy does not always apply the COMMA
     terminator when a sentence holds several commas), or a two-way one reaching back across
@@ -58,7 +58,7 @@ def _nearest_of(span: Span, modifiers, categories: dict[str, str], rank: dict[st
     best: tuple[int, int, str] | None = None
     for modifier in modifiers:
         status = categories.get(modifier.category)
-        if status is None or _across_comma(span, modifier):
+        if status is None or across_comma(span, modifier):
             continue
         key = (_distance(span, modifier), (rank or {}).get(status, 0), status)
         if best is None or key < best:
@@ -79,15 +79,20 @@ def therapy_status(span: Span) -> str | None:
     modifiers = list(span._.modifiers)
     if span._.is_historical:
         modifiers = [m for m in modifiers if not _flag(m, "weak")]
-    if any(_outcome_of(span, m) for m in modifiers):
+    outcomes = [m for m in modifiers if _outcome_of(span, m)]
+    if outcomes:
         modifiers = [m for m in modifiers if not _flag(m, "bare")]
+    if any(m.modifier_span[0] >= span.end for m in outcomes):
+        # "now on skyrizi which isnt really working": an outcome said of the mention after
+        # it beats a "current" cue before it (still taken, and not working: failed, not past)
+        modifiers = [m for m in modifiers if THERAPY_STATUS.get(m.category) != "current" or m.modifier_span[1] > span.start]
     return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
 
 
 def bare_current(span: Span) -> bool:
     """Current only by a bare cue ("on anti-TNF", "been on"): no other current cue reaches it."""
     currents = [m for m in span._.modifiers
-                if THERAPY_STATUS.get(m.category) == "current" and not _across_comma(span, m)]
+                if THERAPY_STATUS.get(m.category) == "current" and not across_comma(span, m)]
     return bool(currents) and all(_flag(m, "bare") for m in currents)
 
 

@@ -21,8 +21,9 @@ from core.durations import DAYS
 from nlp.components.patterns import PatternMatch, PatternRunner
 
 TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER", "PREGNANCY")
-# a bare year dates a mention of these written right before it (never a lab value: "CK 2000")
-ADJACENT_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION")
+# a bare year dates a mention of these written right before it (never a lab value: "CK 2000"; "last
+# pregnancy 2019" is a past pregnancy)
+ADJACENT_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "PREGNANCY")
 # "SLE: 2015", "R-CHOP x6 (2020)", "radiotherapy (2021)", "Cyclophosphamide (Euro-Lupus) 2013": a short
 # bracket, a course count and an opening bracket may sit between
 _ADJACENT_GAP = re.compile(r"\s*:?\s*(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?\d{1,2}\s*)?\(?\s*")
