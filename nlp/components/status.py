@@ -83,9 +83,13 @@ def therapy_status(span: Span) -> str | None:
     if outcomes:
         modifiers = [m for m in modifiers if not _flag(m, "bare")]
     if any(m.modifier_span[0] >= span.end for m in outcomes):
-        # "now on skyrizi which isnt really working": an outcome said of the mention after
-        # it beats a "current" cue before it (still taken, and not working: failed, not past)
-        modifiers = [m for m in modifiers if THERAPY_STATUS.get(m.category) != "current" or m.modifier_span[1] > span.start]
+        # "now on skyrizi which isnt really working", "stelara which she is still on but its
+        # not really controlling it": an outcome said of the mention after it beats a
+        # "current" cue written before that outcome (still taken, and not working: failed,
+        # not past)
+        last = max(m.modifier_span[0] for m in outcomes)
+        modifiers = [m for m in modifiers if THERAPY_STATUS.get(m.category) != "current"
+                     or (m.modifier_span[1] > span.start and m.modifier_span[0] >= last)]
     return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
 
 
