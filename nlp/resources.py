@@ -24,6 +24,7 @@ from data.files import DATA_DIR, read_yaml
 NLP_DIR = DATA_DIR / "nlp"
 PATTERNS_DIR = DATA_DIR / "patterns"
 CONTEXT_RULES = DATA_DIR / "context_rules.json"
+OTHER_DRUGS = NLP_DIR / "other_drugs.yaml"
 
 _PATTERN_KEYS = {"id", "label", "regex", "concept", "flags", "note", "kind", "requires", "negated", "hypothetical", "historical"}
 _PATTERN_REQUIRED = {"id", "label", "regex"}
@@ -34,6 +35,20 @@ _RULE_KEYS = {
     "max_scope", "max_targets", "terminated_by", "metadata", "note",
 }
 _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
+
+
+@lru_cache(maxsize=1)
+def other_drug_names() -> frozenset[str]:
+    """Real drug names trialbot does not carry that typo recovery would read as another
+    drug or term ("valaciclovir" as valganciclovir; data/nlp/other_drugs.yaml, built by
+    scripts/build_other_drugs.py): never recovered. Empty when the file is absent."""
+    if not OTHER_DRUGS.exists():
+        return frozenset()
+    doc = read_yaml(OTHER_DRUGS)
+    names = doc.get("names") if isinstance(doc, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise DataError(OTHER_DRUGS.name, "must hold 'names': a list of drug names")
+    return frozenset(n.lower() for n in names)
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,9 @@
 
 Only tokens no exact match covers are tried, and only when they could be a misspelling at
 all: alphabetic, long enough, not a stop word and not one of the most frequent English
-words (so "people", "sleep", "lotus", "status" never become diseases). A candidate term
+words (so "people", "sleep", "lotus", "status" never become diseases), nor a real drug
+the terminology lacks that is close to another's name ("valaciclovir" is not
+valganciclovir: ``other_drug_names``). A candidate term
 must share the first letter and reach a length-dependent ``fuzz.ratio`` threshold
 (data/nlp/extraction.yaml ``typos``). Adjacent word pairs are tried against two-word terms
 ("rheumatiod arthritis"); a word too short to be tried alone must then be exactly the
@@ -20,6 +22,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from data.terminology import Terminology
+from nlp.resources import other_drug_names
 from nlp.components.terms import SKIPPED_ANALYTES, Candidate, fact_label
 from nlp.components.doc_cache import doc_text
 
@@ -29,7 +32,8 @@ _WORD = re.compile(r"[^\W\d_]{5,}")
 
 class TypoMatcher:
     def __init__(self, terminology: Terminology, common_words: frozenset[str], settings: dict[str, Any], weak_max_length: int):
-        self.common = common_words
+        # real drugs the terminology lacks are never another drug's typo (data/nlp/other_drugs.yaml)
+        self.common = common_words | other_drug_names()
         self.min_length = int(settings["min_length"])
         self.thresholds = sorted((tuple(t) for t in settings["thresholds"]), reverse=True)
         self.same_first = bool(settings.get("same_first_letter", True))
