@@ -43,6 +43,9 @@ MIN_LENGTH = 4
 COMMON_WORDS = 40_000      # the same bar as typo recovery (data/nlp/extraction.yaml typos)
 MAX_TERMS = 12
 _WORD = re.compile(r"^[a-z0-9][a-z0-9 \-]*[a-z0-9]$")
+# an antibody-drug conjugate's payload: "inotuzumab ozogamicin" is said "inotuzumab"
+_PAYLOAD = re.compile(r"^([a-z]+(?:mab|cept))(?:-[a-z]{4})? (?:vedotin|ozogamicin|deruxtecan|govitecan|emtansine|"
+                      r"mafodotin|tesirine|soravtansine|pasudotox|sudotox|tiuxetan|mertansine|ravtansine)(?:-[a-z]{4})?$")
 
 
 def dictionary() -> dict:
@@ -131,6 +134,9 @@ def build(ctgov: Path) -> tuple[dict, list[str]]:
             report.append(f"left to the curated terminology or skipped: {canonical}")
             continue
         names = [canonical] + sorted(v for v in variants.get(canonical, ()) if v != canonical)
+        antibody = _PAYLOAD.match(_clean(canonical))
+        if antibody and antibody.group(1) not in to_canonical:       # unless the antibody alone is a drug too
+            names.append(antibody.group(1))
         if any(taken.get(_clean(n)) for n in names[:1]):
             report.append(f"already a term of {taken[_clean(canonical)]}: {canonical}")
             continue

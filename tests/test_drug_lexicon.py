@@ -52,6 +52,11 @@ def test_regimens_name_their_component_drugs():
     assert term.is_a("vincristine", "chemotherapy") and term.is_a("ibrutinib", "targeted_therapy")
 
 
+def test_an_antibody_drug_conjugate_is_said_by_its_antibody():
+    assert "inotuzumab_ozogamicin" in drugs("then blinatumomab and inotuzumab")
+    assert "polatuzumab_vedotin" in drugs("pola-R-CHP then polatuzumab")
+
+
 def test_a_misspelt_generated_drug_is_recovered():
     assert "vincristine" in drugs("she had vincristne last year")
 
