@@ -373,3 +373,22 @@ def implied_conditions() -> tuple[tuple[str, float, str], ...]:
             raise DataError(where, "analyte and concept must be terminology ids, min a number")
         found.append((row["analyte"], float(row["min"]), row["concept"]))
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def implied_by_therapy() -> tuple[tuple[str, str], ...]:
+    """``implied_by_therapy`` of data/evidence.yaml, checked: (therapy id, condition id) of
+    medicines taken (nearly) only for one condition ("amlodipine": hypertension); a therapy
+    class stands for every agent under it."""
+    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_by_therapy") or []
+    terminology = load_terminology()
+    found = []
+    for i, row in enumerate(rows if isinstance(rows, list) else [None]):
+        where = f"evidence.yaml.implied_by_therapy[{i}]"
+        if not isinstance(row, dict) or set(row) != {"therapies", "concept"} or not isinstance(row["therapies"], list):
+            raise DataError(where, "each entry needs a list of therapies and a concept")
+        if row["concept"] not in terminology or not all(
+                t in terminology and terminology[t].category == "therapy" for t in row["therapies"]):
+            raise DataError(where, "therapies must be therapy ids and concept a terminology id")
+        found.extend((therapy, row["concept"]) for therapy in row["therapies"])
+    return tuple(found)
