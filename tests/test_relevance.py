@@ -690,3 +690,42 @@ def test_gate_values_of_a_list_are_each_gate_value_also_turn_after_turn():
         assert got == [gate_value(ev, leaf) for leaf in leaves]
         seen.update(got)
     assert seen == {"true", "false", "unknown"}
+
+
+def test_a_medicine_taken_only_for_one_condition_keeps_its_trials_open_but_never_rules_one_out():
+    # "on amlodipine and ramipril" is hypertension (implied_by_therapy, data/evidence.yaml):
+    # the hypertension trial is the patient's beside their stated diabetes, the reason names
+    # the medicine; alone it rules no other trial out, and a negated medicine implies nothing
+    htn = _trial("T-HTN", conditions=["hypertension"], texts=["Uncontrolled Hypertension"])
+    asthma = _trial("T-ASTHMA", conditions=["asthma"])
+    amlodipine = Fact("DRUG", "amlodipine", "amlodipine", 0, 10)
+    with_t2d = _results([_stated("type_2_diabetes", "T2DM"), amlodipine], [htn, asthma])
+    gate = _gate(with_t2d["T-HTN"])
+    assert gate.status == "pass" and "amlodipine is taken for hypertension" in gate.evidence[0].reason
+    assert _gate(with_t2d["T-ASTHMA"]).status == "fail"
+    alone = _results([amlodipine], [htn, asthma])
+    assert _gate(alone["T-HTN"]).status == "pass" and _gate(alone["T-ASTHMA"]).status == "unknown"
+    never = _results([_stated("type_2_diabetes", "T2DM"), Fact("DRUG", "amlodipine", "amlodipine", 0, 10, negated=True)],
+                     [htn])
+    assert _gate(never["T-HTN"]).status == "fail"
+
+
+def test_medicines_of_several_uses_imply_no_condition():
+    # the table names medicines for one condition only: a PTSD patient who tried an
+    # antidepressant, or a rheumatology patient on methotrexate, is not given a diagnosis
+    from data.condition_names import implied_by_therapy
+    from data.terminology import load_terminology
+
+    terminology = load_terminology()
+    implied = {therapy for therapy, _concept in implied_by_therapy()}
+    for drug in ("methotrexate", "hydroxychloroquine", "letrozole", "albuterol", "inhaled_steroid"):
+        assert drug in terminology and not any(terminology.is_a(drug, t) for t in implied), drug
+    ramipril = [c for t, c in implied_by_therapy() if terminology.is_a("ramipril", t)]
+    assert ramipril == ["hypertension"]
+
+
+def test_the_terminology_knows_the_conditions_of_the_registry_records():
+    for name, concept in (("Grade 2 Meningioma", "meningioma"), ("Medulloblastoma, WNT-activated", "medulloblastoma"),
+                          ("Interstitial Cystitis", "interstitial_cystitis"), ("Adolescent Scoliosis", "scoliosis"),
+                          ("Chronic Subjective Dizziness", "chronic_dizziness")):
+        assert condition_concept(name) == concept
