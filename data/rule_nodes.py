@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Iterator
 
 from core.rules import iter_leaves
@@ -51,7 +52,8 @@ def _hash(text: str) -> str:
 # 8: both of 6 merged (filed index terms; unknown index terms file upwards only);
 # 9: contradictory top-level age requirements are for the trial team.
 # 11: the kind of disease a title names above a trial's one listed condition (title_kinds).
-PLAN_VERSION = "11"
+# 12: the population a title names ("in Adults Living With Obesity", title_population).
+PLAN_VERSION = "12"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -163,9 +165,36 @@ def _contradictory_ages(criteria: list[dict]) -> list[dict]:
 
 
 def own_conditions(record: dict) -> list[str]:
-    """The concepts a trial is for: its listed conditions and the kind its title names
-    above a single one (``title_kinds``)."""
-    return list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record)]))
+    """The concepts a trial is for: its listed conditions, the kind its title names
+    above a single one (``title_kinds``) and the population its title names
+    (``title_population``)."""
+    return list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record), *title_population(record)]))
+
+
+# "... in Adults Living With Obesity", "... in Participants With CKD and High Blood Pressure":
+# what follows says whom the trial enrols
+_POPULATION = re.compile(r"\b(?:participants|patients|adults|people|persons|subjects|individuals|women|men|children|"
+                         r"adolescents)\s+(?:living\s+)?with\s+(.+)$", re.IGNORECASE)
+
+
+def title_population(record: dict) -> list[str]:
+    """The conditions the brief title names as the people it enrols ("The Effect of
+    Retatrutide ... in Adults Living With Obesity", listed for cardiovascular and kidney
+    disease): the registry's list left them out, and a patient with one of them is the
+    trial's. Never a top class (``kind_splits``: "Advanced Cancers" says no more than the
+    list) and never a class above a listed condition ("Autoimmune Disease" above lupus:
+    the list is the trial's scope)."""
+    from data.condition_names import concepts_within, kind_splits  # start-up: names only when planning
+
+    title = record.get("title")
+    found = _POPULATION.search(title) if isinstance(title, str) else None
+    if found is None:
+        return []
+    terminology = load_terminology()
+    listed = [c for c in record.get("conditions") or [] if c in terminology]
+    tops = kind_splits()
+    return [c for c in concepts_within(found.group(1)) if c in terminology and c not in tops and c not in listed
+            and not any(terminology.is_a(other, c) for other in listed)]
 
 
 def condition_target(record: dict, own: list[str] | None = None) -> dict | None:

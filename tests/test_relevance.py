@@ -729,3 +729,19 @@ def test_the_terminology_knows_the_conditions_of_the_registry_records():
                           ("Interstitial Cystitis", "interstitial_cystitis"), ("Adolescent Scoliosis", "scoliosis"),
                           ("Chronic Subjective Dizziness", "chronic_dizziness")):
         assert condition_concept(name) == concept
+
+
+def test_the_population_a_title_names_is_the_trials_own():
+    # "... in Adults Living With Obesity", listed for cardiovascular and kidney disease: an
+    # obese patient's trial; the title's class above a listed condition ("Autoimmune
+    # Disease" above lupus) and a top class ("Advanced Cancers") add nothing
+    obesity = _trial("T-RETA", conditions=["coronary_artery_disease", "kidney_disease"],
+                     texts=["Atherosclerotic Cardiovascular Disease", "Chronic Kidney Disease"],
+                     title="Cardiovascular and Kidney Outcomes in Adults Living With Obesity")
+    scope = _trial("T-CART", conditions=["sle", "itp"], title="CAR-T in Subjects With Relapsed/Refractory Autoimmune Disease")
+    basket = _trial("T-ADV", conditions=["nsclc"], title="A Study in Patients With Advanced Cancers")
+    obese = _results([_stated("obesity", "obesity")], [obesity])
+    assert _gate(obese["T-RETA"]).status == "pass"
+    assert _gate(_results([_stated("asthma", "asthma")], [obesity])["T-RETA"]).status == "fail"
+    assert _gate(_results([_stated("rheumatoid_arthritis", "RA")], [scope])["T-CART"]).status == "fail"
+    assert _gate(_results([_stated("breast_cancer", "breast cancer")], [basket])["T-ADV"]).status == "fail"
