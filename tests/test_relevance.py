@@ -745,3 +745,16 @@ def test_the_population_a_title_names_is_the_trials_own():
     assert _gate(_results([_stated("asthma", "asthma")], [obesity])["T-RETA"]).status == "fail"
     assert _gate(_results([_stated("rheumatoid_arthritis", "RA")], [scope])["T-CART"]).status == "fail"
     assert _gate(_results([_stated("breast_cancer", "breast cancer")], [basket])["T-ADV"]).status == "fail"
+
+
+def test_a_mesh_term_sharing_one_word_with_another_disease_is_not_the_trials():
+    # MeSH indexes two gallbladder cancer trials "Urinary Bladder Neoplasms" ("Gall Bladder"):
+    # another disease the trial's own words do not name; "Gallbladder Neoplasms" stays, and
+    # "Esophageal Neoplasms" beside "Gastroesophageal Junction Adenocarcinoma" is named inside
+    from registry.ctgov import supported_terms
+
+    own = ["Gall Bladder Cancer"]
+    text = "Gall Bladder Cancer Radiation Therapy in Unresectable Gall Bladder Cancer Biliary tract cancer"
+    assert supported_terms(["Urinary Bladder Neoplasms", "Gallbladder Neoplasms"], own, text) == ["Gallbladder Neoplasms"]
+    gec = ["Breast Neoplasms", "Gastric or Gastroesophageal Junction Adenocarcinoma (GEC)"]
+    assert supported_terms(["Esophageal Neoplasms"], gec, " ".join(gec)) == ["Esophageal Neoplasms"]
