@@ -53,7 +53,8 @@ def _hash(text: str) -> str:
 # 9: contradictory top-level age requirements are for the trial team.
 # 11: the kind of disease a title names above a trial's one listed condition (title_kinds).
 # 12: the population a title names ("in Adults Living With Obesity", title_population).
-PLAN_VERSION = "12"
+# 13: the stored condition list is the trial's own conditions (own_conditions), as the gate's.
+PLAN_VERSION = "13"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -64,12 +65,14 @@ def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
 
 
 def plan_row(record: dict) -> tuple[str, str, list[tuple[str, str]]]:
-    """What the store keeps for a record: (plan JSON, condition list JSON, node rows)."""
+    """What the store keeps for a record: (plan JSON, condition list JSON, node rows). The
+    conditions are the trial's own (``own_conditions``: the title's kind and population
+    too), as its gate reads them, so the ranking's condition fit agrees with the gate."""
     texts: dict[str, str] = {}
     nodes: dict[str, dict] = {}
     tops = [_criterion(c, c.get("kind") or "inclusion", nodes, texts) for c in registry_criteria(record)]
-    return (json.dumps(tops, separators=_SEPARATORS), json.dumps(list(record.get("conditions") or []),
-                                                                 separators=_SEPARATORS), list(texts.items()))
+    return (json.dumps(tops, separators=_SEPARATORS), json.dumps(own_conditions(record), separators=_SEPARATORS),
+            list(texts.items()))
 
 
 def registry_criteria(record: dict) -> list[dict]:

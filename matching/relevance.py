@@ -34,6 +34,19 @@ def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
     return [*stated, *implied], suspected
 
 
+def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
+    """``(concept, wording, highest strength)`` of each condition the ranking's condition fit
+    reads: a stated diagnosis at full strength, a condition only implied (a measured value,
+    a medicine) at most ``NAME_FIT``, so a trial for what the patient said comes before one
+    for what their BMI or tablets suggest."""
+    stated, _suspected, _key, implied = _diagnoses(ev)
+    found: dict[tuple[str, str], int] = {}
+    for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT)):
+        for f in facts:
+            found[(f.concept, f.text)] = max(found.get((f.concept, f.text), 0), cap)
+    return [(concept, text, cap) for (concept, text), cap in found.items()]
+
+
 def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
     """Conditions the patient's measured values are by definition ("BMI 33": obesity,
     ``implied_conditions`` in data/evidence.yaml), as condition facts quoting the value,
@@ -43,7 +56,7 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
     found: list[Fact] = []
     for analyte, lowest, concept in implied_conditions():
         if any(f.concept == concept or (f.concept in terminology and terminology.is_a(f.concept, concept))
-               for f in stated) or any(f.concept == concept for f in found):
+               for f in (*stated, *found)):      # "BMI 33": obesity, and no overweight besides
             continue
         for lab in ev.facts("LAB"):
             value = lab.value_normalized if lab.value_normalized is not None else lab.value

@@ -758,3 +758,25 @@ def test_a_mesh_term_sharing_one_word_with_another_disease_is_not_the_trials():
     assert supported_terms(["Urinary Bladder Neoplasms", "Gallbladder Neoplasms"], own, text) == ["Gallbladder Neoplasms"]
     gec = ["Breast Neoplasms", "Gastric or Gastroesophageal Junction Adenocarcinoma (GEC)"]
     assert supported_terms(["Esophageal Neoplasms"], gec, " ".join(gec)) == ["Esophageal Neoplasms"]
+
+
+def test_a_bmi_of_25_to_29_is_overweight_and_keeps_overweight_trials_open():
+    # WHO: BMI 25-29.9 is overweight, 30 or more obesity (a kind of overweight, as MeSH files
+    # them): an "Obesity or Overweight" trial stays open beside a stated diagnosis
+    trial = _trial("T-OW", conditions=["obesity", "overweight"], texts=["Obesity", "Overweight"])
+    bmi = Fact("LAB", "bmi", "BMI", 0, 3, value=28.0)
+    gate = _gate(_results([_stated("type_2_diabetes", "T2DM"), bmi], [trial])["T-OW"])
+    assert gate.status == "pass" and "BMI 28 is overweight" in gate.evidence[0].reason
+    lean = Fact("LAB", "bmi", "BMI", 0, 3, value=23.0)
+    assert _gate(_results([_stated("type_2_diabetes", "T2DM"), lean], [trial])["T-OW"]).status == "fail"
+
+
+def test_a_trial_for_what_the_patient_said_ranks_before_one_for_what_their_bmi_suggests():
+    # an implied condition (BMI, a medicine) fits weakly: the long-COVID trial the patient
+    # asked about comes before the obesity trial their BMI 31 keeps open
+    covid = _trial("T-COVID", conditions=["post_covid_condition"])
+    obesity = _trial("T-OB", conditions=["obesity"])
+    results = match(Profile([_stated("post_covid_condition", "long covid"), Fact("LAB", "bmi", "BMI", 0, 3, value=31.0)]),
+                    [obesity, covid], today=TODAY)
+    assert [r.id for r in results] == ["T-COVID", "T-OB"]
+    assert results[0].condition_fit > results[1].condition_fit > 0
