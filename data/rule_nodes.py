@@ -54,7 +54,8 @@ def _hash(text: str) -> str:
 # 11: the kind of disease a title names above a trial's one listed condition (title_kinds).
 # 12: the population a title names ("in Adults Living With Obesity", title_population).
 # 13: the stored condition list is the trial's own conditions (own_conditions), as the gate's.
-PLAN_VERSION = "13"
+# 14: the cohorts an inclusion heading names ("Parkinson's Disease", cohort_conditions).
+PLAN_VERSION = "14"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -169,9 +170,36 @@ def _contradictory_ages(criteria: list[dict]) -> list[dict]:
 
 def own_conditions(record: dict) -> list[str]:
     """The concepts a trial is for: its listed conditions, the kind its title names
-    above a single one (``title_kinds``) and the population its title names
-    (``title_population``)."""
-    return list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record), *title_population(record)]))
+    above a single one (``title_kinds``), the population its title names
+    (``title_population``) and the cohorts its inclusion criteria set out
+    (``cohort_conditions``)."""
+    return list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record), *title_population(record),
+                               *cohort_conditions(record)]))
+
+
+# "Patients with Bipolar Disorder (BD):", "Parkinson's Disease": an inclusion heading over
+# its own criteria that names a condition is a cohort the trial enrols
+_COHORT_PREFIX = re.compile(r"^(?:for\s+)?(?:adult\s+|paediatric\s+|pediatric\s+)?(?:patients|participants|subjects|people)"
+                            r"\s+with\s+", re.IGNORECASE)
+
+
+def cohort_conditions(record: dict) -> list[str]:
+    """The conditions of the cohorts a trial's inclusion criteria set out: a group of
+    inclusion criteria headed by a condition's name alone ("Parkinson's Disease", then its
+    own criteria, in a biomarker study whose registry conditions say only "Dementia"). The
+    registry's list left the cohort out; a patient with its condition is the trial's."""
+    from data.condition_names import condition_concept  # start-up: names only when planning
+
+    found: list[str] = []
+    for criterion in walk_criteria(record.get("criteria") or []):
+        if (criterion.get("kind") or "inclusion") != "inclusion" or not criterion.get("children"):
+            continue
+        text = criterion.get("text")
+        name = _COHORT_PREFIX.sub("", text.strip().rstrip(":;").strip()) if isinstance(text, str) else ""
+        concept = condition_concept(name) if 0 < len(name) <= 80 else None
+        if concept is not None and concept not in found:
+            found.append(concept)
+    return found
 
 
 # "... in Adults Living With Obesity", "... in Participants With CKD and High Blood Pressure":

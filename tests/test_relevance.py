@@ -780,3 +780,16 @@ def test_a_trial_for_what_the_patient_said_ranks_before_one_for_what_their_bmi_s
                     [obesity, covid], today=TODAY)
     assert [r.id for r in results] == ["T-COVID", "T-OB"]
     assert results[0].condition_fit > results[1].condition_fit > 0
+
+
+def test_an_inclusion_heading_naming_a_condition_is_a_cohort_the_trial_enrols():
+    # a biomarker study listed for "Dementia" whose inclusion criteria set out a
+    # "Parkinson's Disease" group: a Parkinson's patient's trial; a heading that names no
+    # condition ("Specific criteria for each group") adds nothing
+    criteria = [{"id": "inc-1", "kind": "inclusion", "text": "Specific criteria for each group;",
+                 "rule": {"type": "review", "reason": "other"}},
+                {"id": "inc-2", "kind": "inclusion", "text": "Parkinson's Disease", "children": [
+                    {"id": "inc-2.1", "kind": "inclusion", "text": "MoCA > 26/30", "rule": {"type": "review", "reason": "other"}}]}]
+    trial = _trial("T-GHRELIN", conditions=["cognitive_impairment"], texts=["Dementia"], criteria=criteria)
+    assert _gate(_results([_stated("parkinsons_disease", "Parkinson's")], [trial])["T-GHRELIN"]).status == "pass"
+    assert _gate(_results([_stated("asthma", "asthma")], [trial])["T-GHRELIN"]).status == "fail"
