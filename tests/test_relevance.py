@@ -793,3 +793,13 @@ def test_an_inclusion_heading_naming_a_condition_is_a_cohort_the_trial_enrols():
     trial = _trial("T-GHRELIN", conditions=["cognitive_impairment"], texts=["Dementia"], criteria=criteria)
     assert _gate(_results([_stated("parkinsons_disease", "Parkinson's")], [trial])["T-GHRELIN"]).status == "pass"
     assert _gate(_results([_stated("asthma", "asthma")], [trial])["T-GHRELIN"]).status == "fail"
+
+
+def test_a_copied_heading_stays_a_heading_when_the_title_narrowed_its_class():
+    # "Neoplasm Metastasis" beside NSCLC, narrowed by the title to solid tumour
+    # (narrowed_by_title): still only a heading, not a trial for every solid tumour
+    trial = _trial("T-G12C", conditions=["nsclc", "solid_tumor"],
+                   texts=["Carcinoma, Non-Small-Cell Lung", "Neoplasm Metastasis"])
+    assert _gate(_results([_stated("breast_cancer", "breast cancer")], [trial])["T-G12C"]).status == "fail"
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [trial])["T-G12C"]).status == "pass"
+    assert condition_concept("Malignant Neoplasm of Anal Canal") == "anal_cancer"
