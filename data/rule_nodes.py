@@ -55,7 +55,8 @@ def _hash(text: str) -> str:
 # 12: the population a title names ("in Adults Living With Obesity", title_population).
 # 13: the stored condition list is the trial's own conditions (own_conditions), as the gate's.
 # 14: the cohorts an inclusion heading names ("Parkinson's Disease", cohort_conditions).
-PLAN_VERSION = "14"
+# 15: title populations and cohorts add a condition only of another kind than the listed ones.
+PLAN_VERSION = "15"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -173,8 +174,22 @@ def own_conditions(record: dict) -> list[str]:
     above a single one (``title_kinds``), the population its title names
     (``title_population``) and the cohorts its inclusion criteria set out
     (``cohort_conditions``)."""
-    return list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record), *title_population(record),
-                               *cohort_conditions(record)]))
+    listed = list(record.get("conditions") or [])
+    named = [c for c in (*title_population(record), *cohort_conditions(record)) if _another_kind(c, listed)]
+    return list(dict.fromkeys([*listed, *title_kinds(record), *named]))
+
+
+def _another_kind(concept: str, listed: list[str]) -> bool:
+    """A condition a title or an inclusion heading names adds to the trial's list only when
+    it is of another kind than every listed condition (no ancestor in common: obesity beside
+    heart and kidney disease, Parkinson's beside dementia). One of the same kind (lupus in
+    the title of a trial listing another autoimmune disease) is a sibling the registry's
+    list chose between: the list stands."""
+    terminology = load_terminology()
+    if concept not in terminology:
+        return False
+    above = terminology.ancestors(concept)
+    return not any(other in terminology and above & terminology.ancestors(other) for other in listed)
 
 
 # "Patients with Bipolar Disorder (BD):", "Parkinson's Disease": an inclusion heading over

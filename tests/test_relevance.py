@@ -803,3 +803,11 @@ def test_a_copied_heading_stays_a_heading_when_the_title_narrowed_its_class():
     assert _gate(_results([_stated("breast_cancer", "breast cancer")], [trial])["T-G12C"]).status == "fail"
     assert _gate(_results([_stated("nsclc", "NSCLC")], [trial])["T-G12C"]).status == "pass"
     assert condition_concept("Malignant Neoplasm of Anal Canal") == "anal_cancer"
+
+
+def test_a_title_naming_a_sibling_of_the_listed_condition_leaves_the_list_as_it_is():
+    # lupus in the title of a trial that lists another autoimmune disease: the registry's
+    # list chose between siblings and stands (the synthetic load trials are such variants)
+    trial = _trial("T-SIB", conditions=["juvenile_idiopathic_arthritis"],
+                   title="CAR-T Cells for Patients With Refractory Systemic Lupus Erythematosus")
+    assert _gate(_results([_stated("sle", "SLE")], [trial])["T-SIB"]).status == "fail"
