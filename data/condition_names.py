@@ -219,7 +219,7 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     for concept in concepts:
         reach[concept] = EXACT_FIT
     for concept in concepts:
-        related(concept, both_ways=not _category(concept, names.get(concept, ()), listed, filed))
+        related(concept, both_ways=not _category(concept, _names_for(concept, names), listed, filed))
     for concept in listed:             # a complication (diabetic foot): any kind of its disease
         found = terminology.get(concept)
         for disease in (found.attrs.get("complication_of", ()) if found is not None else ()):
@@ -251,6 +251,20 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     return reach
 
 
+def _names_for(concept: str, names: dict[str, list[str]]) -> list[str]:
+    """The registry names standing for a listed concept; for one no name stands for, those
+    of a broader concept it was narrowed from (``narrowed_by_title``: "Neoplasm Metastasis"
+    on a lung cancer trial became solid tumour), so a heading the sponsor copied stays a
+    heading."""
+    if names.get(concept):
+        return names[concept]
+    terminology = load_terminology()
+    if concept not in terminology:
+        return []
+    return [name for other, found in names.items() if other != concept and other in terminology
+            and terminology.is_a(concept, other) and other in kind_splits() for name in found]
+
+
 def _category(concept: str, names: tuple[str, ...] | list[str], listed: set[str],
               filed: tuple[str, ...] = ()) -> bool:
     """A listed condition that only files the trial under a heading: every registry name
@@ -266,7 +280,8 @@ def _category(concept: str, names: tuple[str, ...] | list[str], listed: set[str]
     terminology = load_terminology()
     heads = category_heads()
     if not names or concept not in terminology or not all(
-            _last_word(n) in heads or n in filed or _index_heading(terminology.get(concept), n) for n in names):
+            _last_word(n) in heads or n in filed or _index_heading(terminology.get(condition_concept(n) or concept), n)
+            for n in names):
         return False
     below = set(terminology.descendants(concept))
     return any(other != concept and other in below for other in listed)
@@ -372,4 +387,23 @@ def implied_conditions() -> tuple[tuple[str, float, str], ...]:
                 or not isinstance(row["min"], (int, float)):
             raise DataError(where, "analyte and concept must be terminology ids, min a number")
         found.append((row["analyte"], float(row["min"]), row["concept"]))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def implied_by_therapy() -> tuple[tuple[str, str], ...]:
+    """``implied_by_therapy`` of data/evidence.yaml, checked: (therapy id, condition id) of
+    medicines taken (nearly) only for one condition ("amlodipine": hypertension); a therapy
+    class stands for every agent under it."""
+    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_by_therapy") or []
+    terminology = load_terminology()
+    found = []
+    for i, row in enumerate(rows if isinstance(rows, list) else [None]):
+        where = f"evidence.yaml.implied_by_therapy[{i}]"
+        if not isinstance(row, dict) or set(row) != {"therapies", "concept"} or not isinstance(row["therapies"], list):
+            raise DataError(where, "each entry needs a list of therapies and a concept")
+        if row["concept"] not in terminology or not all(
+                t in terminology and terminology[t].category == "therapy" for t in row["therapies"]):
+            raise DataError(where, "therapies must be therapy ids and concept a terminology id")
+        found.extend((therapy, row["concept"]) for therapy in row["therapies"])
     return tuple(found)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Iterator
 
 from core.rules import iter_leaves
@@ -51,8 +52,12 @@ def _hash(text: str) -> str:
 # 8: both of 6 merged (filed index terms; unknown index terms file upwards only);
 # 9: contradictory top-level age requirements are for the trial team.
 # 11: the kind of disease a title names above a trial's one listed condition (title_kinds).
-# 12: the gate's text names the trial's concepts its registry names do not give ("; also ...").
-PLAN_VERSION = "12"
+# 12: the population a title names ("in Adults Living With Obesity", title_population).
+# 13: the stored condition list is the trial's own conditions (own_conditions), as the gate's.
+# 14: the cohorts an inclusion heading names ("Parkinson's Disease", cohort_conditions).
+# 15: title populations and cohorts add a condition only of another kind than the listed ones.
+# 16: the gate's text names the trial's concepts its registry names do not give ("; also ...").
+PLAN_VERSION = "16"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -63,12 +68,14 @@ def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
 
 
 def plan_row(record: dict) -> tuple[str, str, list[tuple[str, str]]]:
-    """What the store keeps for a record: (plan JSON, condition list JSON, node rows)."""
+    """What the store keeps for a record: (plan JSON, condition list JSON, node rows). The
+    conditions are the trial's own (``own_conditions``: the title's kind and population
+    too), as its gate reads them, so the ranking's condition fit agrees with the gate."""
     texts: dict[str, str] = {}
     nodes: dict[str, dict] = {}
     tops = [_criterion(c, c.get("kind") or "inclusion", nodes, texts) for c in registry_criteria(record)]
-    return (json.dumps(tops, separators=_SEPARATORS), json.dumps(list(record.get("conditions") or []),
-                                                                 separators=_SEPARATORS), list(texts.items()))
+    return (json.dumps(tops, separators=_SEPARATORS), json.dumps(own_conditions(record), separators=_SEPARATORS),
+            list(texts.items()))
 
 
 def registry_criteria(record: dict) -> list[dict]:
@@ -164,9 +171,77 @@ def _contradictory_ages(criteria: list[dict]) -> list[dict]:
 
 
 def own_conditions(record: dict) -> list[str]:
-    """The concepts a trial is for: its listed conditions and the kind its title names
-    above a single one (``title_kinds``)."""
-    return list(dict.fromkeys([*(record.get("conditions") or []), *title_kinds(record)]))
+    """The concepts a trial is for: its listed conditions, the kind its title names
+    above a single one (``title_kinds``), the population its title names
+    (``title_population``) and the cohorts its inclusion criteria set out
+    (``cohort_conditions``)."""
+    listed = list(record.get("conditions") or [])
+    named = [c for c in (*title_population(record), *cohort_conditions(record)) if _another_kind(c, listed)]
+    return list(dict.fromkeys([*listed, *title_kinds(record), *named]))
+
+
+def _another_kind(concept: str, listed: list[str]) -> bool:
+    """A condition a title or an inclusion heading names adds to the trial's list only when
+    it is of another kind than every listed condition (no ancestor in common: obesity beside
+    heart and kidney disease, Parkinson's beside dementia). One of the same kind (lupus in
+    the title of a trial listing another autoimmune disease) is a sibling the registry's
+    list chose between: the list stands."""
+    terminology = load_terminology()
+    if concept not in terminology:
+        return False
+    above = terminology.ancestors(concept)
+    return not any(other in terminology and above & terminology.ancestors(other) for other in listed)
+
+
+# "Patients with Bipolar Disorder (BD):", "Parkinson's Disease": an inclusion heading over
+# its own criteria that names a condition is a cohort the trial enrols
+_COHORT_PREFIX = re.compile(r"^(?:for\s+)?(?:adult\s+|paediatric\s+|pediatric\s+)?(?:patients|participants|subjects|people)"
+                            r"\s+with\s+", re.IGNORECASE)
+
+
+def cohort_conditions(record: dict) -> list[str]:
+    """The conditions of the cohorts a trial's inclusion criteria set out: a group of
+    inclusion criteria headed by a condition's name alone ("Parkinson's Disease", then its
+    own criteria, in a biomarker study whose registry conditions say only "Dementia"). The
+    registry's list left the cohort out; a patient with its condition is the trial's."""
+    from data.condition_names import condition_concept  # start-up: names only when planning
+
+    found: list[str] = []
+    for criterion in walk_criteria(record.get("criteria") or []):
+        if (criterion.get("kind") or "inclusion") != "inclusion" or not criterion.get("children"):
+            continue
+        text = criterion.get("text")
+        name = _COHORT_PREFIX.sub("", text.strip().rstrip(":;").strip()) if isinstance(text, str) else ""
+        concept = condition_concept(name) if 0 < len(name) <= 80 else None
+        if concept is not None and concept not in found:
+            found.append(concept)
+    return found
+
+
+# "... in Adults Living With Obesity", "... in Participants With CKD and High Blood Pressure":
+# what follows says whom the trial enrols
+_POPULATION = re.compile(r"\b(?:participants|patients|adults|people|persons|subjects|individuals|women|men|children|"
+                         r"adolescents)\s+(?:living\s+)?with\s+(.+)$", re.IGNORECASE)
+
+
+def title_population(record: dict) -> list[str]:
+    """The conditions the brief title names as the people it enrols ("The Effect of
+    Retatrutide ... in Adults Living With Obesity", listed for cardiovascular and kidney
+    disease): the registry's list left them out, and a patient with one of them is the
+    trial's. Never a top class (``kind_splits``: "Advanced Cancers" says no more than the
+    list) and never a class above a listed condition ("Autoimmune Disease" above lupus:
+    the list is the trial's scope)."""
+    from data.condition_names import concepts_within, kind_splits  # start-up: names only when planning
+
+    title = record.get("title")
+    found = _POPULATION.search(title) if isinstance(title, str) else None
+    if found is None:
+        return []
+    terminology = load_terminology()
+    listed = [c for c in record.get("conditions") or [] if c in terminology]
+    tops = kind_splits()
+    return [c for c in concepts_within(found.group(1)) if c in terminology and c not in tops and c not in listed
+            and not any(terminology.is_a(other, c) for other in listed)]
 
 
 def condition_target(record: dict, own: list[str] | None = None) -> dict | None:

@@ -32,7 +32,7 @@ from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
-from matching.relevance import EXACT_FIT, RELATED_FIT, condition_strength, stated_diagnoses
+from matching.relevance import EXACT_FIT, RELATED_FIT, condition_strength, ranked_diagnoses
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
 from core.facts import Profile
 
@@ -308,28 +308,28 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
     list of conditions: trials share them): the best of the patient's conditions, each
     remembered per list of conditions across turns (a turn that adds a diagnosis works
     out the new one's only)."""
-    stated, _suspected = stated_diagnoses(ev)
-    patient = tuple(dict.fromkeys((f.concept, f.text) for f in stated))
+    patient = ranked_diagnoses(ev)      # an implied condition (BMI, tablets) fits weakly at most
     if not patient:
         return [0] * len(plans)
     terminology = ev.terminology
     if len(_FITS) >= _FITS_LIMIT:
         _FITS.clear()
     each = []
-    for condition in patient:
+    for concept, text, cap in patient:
+        condition = (concept, text)
         kept = _FITS.get((condition, id(terminology)))
         if kept is None or kept[0] is not terminology:
             kept = _FITS[(condition, id(terminology))] = (terminology, {})
-        each.append(((condition,), kept[1]))
+        each.append(((condition,), kept[1], cap))
     distinct, codes = _condition_lists(plans)
     strengths = []
     for conditions in distinct:
         found = 0
-        for one, known in each:
+        for one, known, cap in each:
             strength = known.get(conditions)
             if strength is None:
                 strength = known[conditions] = condition_strength(conditions, one, terminology)
-            found = max(found, strength)
+            found = max(found, min(strength, cap))
         strengths.append(found)
     return [strengths[code] for code in codes]
 

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from data.rule_nodes import flatten
+from data.rule_nodes import flatten, own_conditions
 from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, kleene_not, status_of
 from matching.cache import ByHash
 from matching.leaf_result import LeafResult
@@ -74,7 +74,7 @@ class PlanBook:
                 self._by_record.move_to_end(key)
                 return kept[1]
             tops, nodes = flatten(record)
-            plan = TrialPlan(tuple(self._intern(h, nodes) for h in tops), tuple(record.get("conditions") or ()))
+            plan = TrialPlan(tuple(self._intern(h, nodes) for h in tops), tuple(own_conditions(record)))   # as stored
             self._by_record[key] = (record, plan)
             while len(self._by_record) > _RECORD_PLANS:
                 self._by_record.popitem(last=False)

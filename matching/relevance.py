@@ -17,7 +17,8 @@ from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, implied_conditions
+from data.condition_names import (EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, implied_by_therapy,
+                                  implied_conditions)
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -33,6 +34,19 @@ def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
     return [*stated, *implied], suspected
 
 
+def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
+    """``(concept, wording, highest strength)`` of each condition the ranking's condition fit
+    reads: a stated diagnosis at full strength, a condition only implied (a measured value,
+    a medicine) at most ``NAME_FIT``, so a trial for what the patient said comes before one
+    for what their BMI or tablets suggest."""
+    stated, _suspected, _key, implied = _diagnoses(ev)
+    found: dict[tuple[str, str], int] = {}
+    for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT)):
+        for f in facts:
+            found[(f.concept, f.text)] = max(found.get((f.concept, f.text), 0), cap)
+    return [(concept, text, cap) for (concept, text), cap in found.items()]
+
+
 def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
     """Conditions the patient's measured values are by definition ("BMI 33": obesity,
     ``implied_conditions`` in data/evidence.yaml), as condition facts quoting the value,
@@ -42,7 +56,7 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
     found: list[Fact] = []
     for analyte, lowest, concept in implied_conditions():
         if any(f.concept == concept or (f.concept in terminology and terminology.is_a(f.concept, concept))
-               for f in stated) or any(f.concept == concept for f in found):
+               for f in (*stated, *found)):      # "BMI 33": obesity, and no overweight besides
             continue
         for lab in ev.facts("LAB"):
             value = lab.value_normalized if lab.value_normalized is not None else lab.value
@@ -53,6 +67,29 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
                 found.append(Fact("CONDITION", concept, f"{lab.text} {value:g}", lab.start, lab.end,
                                   source=lab.source))
                 break
+    return found + _implied_by_drugs(ev, [*stated, *found])
+
+
+def _implied_by_drugs(ev: Evidence, known: list[Fact]) -> list[Fact]:
+    """Conditions the medicines the patient takes or took are (nearly) only for ("on
+    amlodipine": hypertension; ``implied_by_therapy`` in data/evidence.yaml), as condition
+    facts quoting the medicine, unless a known diagnosis already names the condition or a
+    narrower one. Like measured values, they never rule a trial out."""
+    terminology = ev.terminology
+    table = implied_by_therapy()
+    if not table:
+        return []
+    found: list[Fact] = []
+    for drug in ev.facts("DRUG"):
+        if drug.negated or drug.family or drug.hypothetical or drug.concept not in terminology:
+            continue
+        for therapy, concept in table:
+            if not terminology.is_a(drug.concept, therapy):
+                continue
+            if any(f.concept == concept or (f.concept in terminology and terminology.is_a(f.concept, concept))
+                   for f in (*known, *found)):
+                continue
+            found.append(Fact("CONDITION", concept, drug.text, drug.start, drug.end, source=drug.source))
     return found
 
 
@@ -264,7 +301,9 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
         scored = [(fit(f.concept, f.text, leaf, ev.terminology), f) for f in implied]
         best, fact = max(scored, key=lambda pair: pair[0])
         if best and not any(fit(f.concept, f.text, leaf, ev.terminology) for f in stated):
-            return LeafResult(leaf, TRUE, f"for {wanted}; {fact.text} is {ev.label(fact.concept)}", [fact])
+            drug = any(d.start == fact.start and d.end == fact.end for d in ev.facts("DRUG"))
+            how = "is taken for" if drug else "is"          # "amlodipine is taken for" / "BMI 33 is"
+            return LeafResult(leaf, TRUE, f"for {wanted}; {fact.text} {how} {ev.label(fact.concept)}", [fact])
     if not stated:
         if suspected:
             return LeafResult(leaf, UNKNOWN, f"for {wanted}; a diagnosis is only suspected so far", suspected, ask=ask)

@@ -17,7 +17,7 @@ from typing import Any
 from core import durations
 from data.errors import DataError
 from registry.concepts import condition_concepts, target_antigens
-from data.condition_names import concepts_within, excluded_words, narrowed_by_title
+from data.condition_names import category_heads, concepts_within, excluded_words, narrowed_by_title
 from registry.criteria_text import (
     RuleParser,
     demographic_criteria,
@@ -376,9 +376,11 @@ def indexed_conditions(own: list[str], indexed: list[str], inside: list[str] = (
 def supported_terms(terms: list[str], conditions: list[str], own_text: str) -> list[str]:
     """The registry's MeSH terms the trial's own words support. The indexer sometimes adds
     a term the study is not about (a multiple sclerosis study indexed "Neoplasm Metastasis"
-    for "Progressive", which opened it to every cancer patient): a term is kept when a word
-    of it appears in the trial's conditions, keywords or titles, or when its concept is the
-    same as, above or below one the conditions name; when the conditions name no concept at
+    for "Progressive", which opened it to every cancer patient): a term is kept when its
+    concept is the same as, above or below one the conditions name, or when a word of it
+    appears in the trial's conditions, keywords or titles (every word, category heads aside,
+    for a term naming another disease the terminology knows: "Urinary Bladder Neoplasms" on a
+    gallbladder cancer trial shares only "bladder"); when the conditions name no concept at
     all, every term is kept (the terms are then all there is to go by). A term made of words
     the trial names only to exclude them ("Any Tumor Type Excluding Breast, Gastric,
     Colorectal Cancer": "Colorectal Neoplasms") is never kept."""
@@ -396,9 +398,21 @@ def supported_terms(terms: list[str], conditions: list[str], own_text: str) -> l
             around.update(terminology.ancestors(concept))
             around.update(terminology.descendants(concept))
     words = _stems(own_text)
+    own_words = set(re.findall(r"[a-z]+", own_text.lower()))
     kept = []
     for term in terms:
         concepts = condition_concepts([term])
-        if _stems(term) & words or any(c in around for c in concepts):
+        if any(c in around for c in concepts):
+            kept.append(term)
+        elif _stems(term) & words and (not concepts or _named_in(term, own_words)):
             kept.append(term)
     return kept
+
+
+def _named_in(term: str, own_words: set[str]) -> bool:
+    """Every word of a MeSH term for a disease the trial's conditions do not name is in the
+    trial's own words (inside one: "esophageal" in "gastroesophageal"), category heads
+    ("Neoplasms") aside: one shared word is not enough ("Urinary Bladder Neoplasms" on a
+    "Gall Bladder Carcinoma" trial is another disease)."""
+    heads = {h[:_STEM] for h in category_heads()}
+    return all(any(stem in word for word in own_words) for stem in _stems(term) - heads)

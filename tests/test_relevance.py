@@ -690,3 +690,124 @@ def test_gate_values_of_a_list_are_each_gate_value_also_turn_after_turn():
         assert got == [gate_value(ev, leaf) for leaf in leaves]
         seen.update(got)
     assert seen == {"true", "false", "unknown"}
+
+
+def test_a_medicine_taken_only_for_one_condition_keeps_its_trials_open_but_never_rules_one_out():
+    # "on amlodipine and ramipril" is hypertension (implied_by_therapy, data/evidence.yaml):
+    # the hypertension trial is the patient's beside their stated diabetes, the reason names
+    # the medicine; alone it rules no other trial out, and a negated medicine implies nothing
+    htn = _trial("T-HTN", conditions=["hypertension"], texts=["Uncontrolled Hypertension"])
+    asthma = _trial("T-ASTHMA", conditions=["asthma"])
+    amlodipine = Fact("DRUG", "amlodipine", "amlodipine", 0, 10)
+    with_t2d = _results([_stated("type_2_diabetes", "T2DM"), amlodipine], [htn, asthma])
+    gate = _gate(with_t2d["T-HTN"])
+    assert gate.status == "pass" and "amlodipine is taken for hypertension" in gate.evidence[0].reason
+    assert _gate(with_t2d["T-ASTHMA"]).status == "fail"
+    alone = _results([amlodipine], [htn, asthma])
+    assert _gate(alone["T-HTN"]).status == "pass" and _gate(alone["T-ASTHMA"]).status == "unknown"
+    never = _results([_stated("type_2_diabetes", "T2DM"), Fact("DRUG", "amlodipine", "amlodipine", 0, 10, negated=True)],
+                     [htn])
+    assert _gate(never["T-HTN"]).status == "fail"
+
+
+def test_medicines_of_several_uses_imply_no_condition():
+    # the table names medicines for one condition only: a PTSD patient who tried an
+    # antidepressant, or a rheumatology patient on methotrexate, is not given a diagnosis
+    from data.condition_names import implied_by_therapy
+    from data.terminology import load_terminology
+
+    terminology = load_terminology()
+    implied = {therapy for therapy, _concept in implied_by_therapy()}
+    for drug in ("methotrexate", "hydroxychloroquine", "letrozole", "albuterol", "inhaled_steroid"):
+        assert drug in terminology and not any(terminology.is_a(drug, t) for t in implied), drug
+    ramipril = [c for t, c in implied_by_therapy() if terminology.is_a("ramipril", t)]
+    assert ramipril == ["hypertension"]
+
+
+def test_the_terminology_knows_the_conditions_of_the_registry_records():
+    for name, concept in (("Grade 2 Meningioma", "meningioma"), ("Medulloblastoma, WNT-activated", "medulloblastoma"),
+                          ("Interstitial Cystitis", "interstitial_cystitis"), ("Adolescent Scoliosis", "scoliosis"),
+                          ("Chronic Subjective Dizziness", "chronic_dizziness")):
+        assert condition_concept(name) == concept
+
+
+def test_the_population_a_title_names_is_the_trials_own():
+    # "... in Adults Living With Obesity", listed for cardiovascular and kidney disease: an
+    # obese patient's trial; the title's class above a listed condition ("Autoimmune
+    # Disease" above lupus) and a top class ("Advanced Cancers") add nothing
+    obesity = _trial("T-RETA", conditions=["coronary_artery_disease", "kidney_disease"],
+                     texts=["Atherosclerotic Cardiovascular Disease", "Chronic Kidney Disease"],
+                     title="Cardiovascular and Kidney Outcomes in Adults Living With Obesity")
+    scope = _trial("T-CART", conditions=["sle", "itp"], title="CAR-T in Subjects With Relapsed/Refractory Autoimmune Disease")
+    basket = _trial("T-ADV", conditions=["nsclc"], title="A Study in Patients With Advanced Cancers")
+    obese = _results([_stated("obesity", "obesity")], [obesity])
+    assert _gate(obese["T-RETA"]).status == "pass"
+    assert _gate(_results([_stated("asthma", "asthma")], [obesity])["T-RETA"]).status == "fail"
+    assert _gate(_results([_stated("rheumatoid_arthritis", "RA")], [scope])["T-CART"]).status == "fail"
+    assert _gate(_results([_stated("breast_cancer", "breast cancer")], [basket])["T-ADV"]).status == "fail"
+
+
+def test_a_mesh_term_sharing_one_word_with_another_disease_is_not_the_trials():
+    # MeSH indexes two gallbladder cancer trials "Urinary Bladder Neoplasms" ("Gall Bladder"):
+    # another disease the trial's own words do not name; "Gallbladder Neoplasms" stays, and
+    # "Esophageal Neoplasms" beside "Gastroesophageal Junction Adenocarcinoma" is named inside
+    from registry.ctgov import supported_terms
+
+    own = ["Gall Bladder Cancer"]
+    text = "Gall Bladder Cancer Radiation Therapy in Unresectable Gall Bladder Cancer Biliary tract cancer"
+    assert supported_terms(["Urinary Bladder Neoplasms", "Gallbladder Neoplasms"], own, text) == ["Gallbladder Neoplasms"]
+    gec = ["Breast Neoplasms", "Gastric or Gastroesophageal Junction Adenocarcinoma (GEC)"]
+    assert supported_terms(["Esophageal Neoplasms"], gec, " ".join(gec)) == ["Esophageal Neoplasms"]
+
+
+def test_a_bmi_of_25_to_29_is_overweight_and_keeps_overweight_trials_open():
+    # WHO: BMI 25-29.9 is overweight, 30 or more obesity (a kind of overweight, as MeSH files
+    # them): an "Obesity or Overweight" trial stays open beside a stated diagnosis
+    trial = _trial("T-OW", conditions=["obesity", "overweight"], texts=["Obesity", "Overweight"])
+    bmi = Fact("LAB", "bmi", "BMI", 0, 3, value=28.0)
+    gate = _gate(_results([_stated("type_2_diabetes", "T2DM"), bmi], [trial])["T-OW"])
+    assert gate.status == "pass" and "BMI 28 is overweight" in gate.evidence[0].reason
+    lean = Fact("LAB", "bmi", "BMI", 0, 3, value=23.0)
+    assert _gate(_results([_stated("type_2_diabetes", "T2DM"), lean], [trial])["T-OW"]).status == "fail"
+
+
+def test_a_trial_for_what_the_patient_said_ranks_before_one_for_what_their_bmi_suggests():
+    # an implied condition (BMI, a medicine) fits weakly: the long-COVID trial the patient
+    # asked about comes before the obesity trial their BMI 31 keeps open
+    covid = _trial("T-COVID", conditions=["post_covid_condition"])
+    obesity = _trial("T-OB", conditions=["obesity"])
+    results = match(Profile([_stated("post_covid_condition", "long covid"), Fact("LAB", "bmi", "BMI", 0, 3, value=31.0)]),
+                    [obesity, covid], today=TODAY)
+    assert [r.id for r in results] == ["T-COVID", "T-OB"]
+    assert results[0].condition_fit > results[1].condition_fit > 0
+
+
+def test_an_inclusion_heading_naming_a_condition_is_a_cohort_the_trial_enrols():
+    # a biomarker study listed for "Dementia" whose inclusion criteria set out a
+    # "Parkinson's Disease" group: a Parkinson's patient's trial; a heading that names no
+    # condition ("Specific criteria for each group") adds nothing
+    criteria = [{"id": "inc-1", "kind": "inclusion", "text": "Specific criteria for each group;",
+                 "rule": {"type": "review", "reason": "other"}},
+                {"id": "inc-2", "kind": "inclusion", "text": "Parkinson's Disease", "children": [
+                    {"id": "inc-2.1", "kind": "inclusion", "text": "MoCA > 26/30", "rule": {"type": "review", "reason": "other"}}]}]
+    trial = _trial("T-GHRELIN", conditions=["cognitive_impairment"], texts=["Dementia"], criteria=criteria)
+    assert _gate(_results([_stated("parkinsons_disease", "Parkinson's")], [trial])["T-GHRELIN"]).status == "pass"
+    assert _gate(_results([_stated("asthma", "asthma")], [trial])["T-GHRELIN"]).status == "fail"
+
+
+def test_a_copied_heading_stays_a_heading_when_the_title_narrowed_its_class():
+    # "Neoplasm Metastasis" beside NSCLC, narrowed by the title to solid tumour
+    # (narrowed_by_title): still only a heading, not a trial for every solid tumour
+    trial = _trial("T-G12C", conditions=["nsclc", "solid_tumor"],
+                   texts=["Carcinoma, Non-Small-Cell Lung", "Neoplasm Metastasis"])
+    assert _gate(_results([_stated("breast_cancer", "breast cancer")], [trial])["T-G12C"]).status == "fail"
+    assert _gate(_results([_stated("nsclc", "NSCLC")], [trial])["T-G12C"]).status == "pass"
+    assert condition_concept("Malignant Neoplasm of Anal Canal") == "anal_cancer"
+
+
+def test_a_title_naming_a_sibling_of_the_listed_condition_leaves_the_list_as_it_is():
+    # lupus in the title of a trial that lists another autoimmune disease: the registry's
+    # list chose between siblings and stands (the synthetic load trials are such variants)
+    trial = _trial("T-SIB", conditions=["juvenile_idiopathic_arthritis"],
+                   title="CAR-T Cells for Patients With Refractory Systemic Lupus Erythematosus")
+    assert _gate(_results([_stated("sle", "SLE")], [trial])["T-SIB"]).status == "fail"
