@@ -25,6 +25,7 @@ def of(text, concept):
     ("humira, but none of it really helped", "adalimumab"),
     ("tocilizumab helped but lost effect after a year", "tocilizumab"),
     ("mtx has not slowed the fibrosis", "methotrexate"),
+    ("He failed azathioprine and lost response to infliximab and adalimumab", "infliximab"),   # a forward cue
 ])
 def test_an_outcome_closing_a_list_or_said_loosely_is_a_failure_never_a_negation(text, concept):
     fact = of(text, concept)
