@@ -220,7 +220,12 @@ def requested_trials(db: Any, profile: Profile) -> frozenset[str]:
     """Ids of the trials whose title or keywords name a treatment the person asks for
     (``requested_treatments``; FTS5 phrases over those two columns: a criterion excluding
     prior CAR-T does not count), remembered while the trials stay the same."""
-    names = requested_treatments(profile)
+    return trials_naming(db, requested_treatments(profile))
+
+
+def trials_naming(db: Any, names: list[str]) -> frozenset[str]:
+    """Ids of the trials whose title or keywords name one of ``names`` (FTS5 phrases over
+    those two columns), remembered per names while the trials stay the same."""
     if not names:
         return frozenset()
     version = (id(db), trials_version(db))
@@ -228,6 +233,19 @@ def requested_trials(db: Any, profile: Profile) -> frozenset[str]:
     found = _REQUESTED.get(key)
     if found is not None:
         return found
+    query = "{title keywords} : (" + " OR ".join('"' + n.replace('"', "") + '"' for n in names) + ")"
+    try:
+        ids = _trial_ids(db, version)
+        rows = search.phrase_scores(db, query)
+    except Exception as exc:          # an older store without the index: rank without it
+        if "no such table" in str(exc):
+            return frozenset()
+        raise
+    found = frozenset(ids[rowid] for rowid in rows if rowid in ids)
+    if len(_REQUESTED) >= 16:
+        _REQUESTED.pop(next(iter(_REQUESTED)))
+    _REQUESTED[key] = found
+    return found
     query = "{title keywords} : (" + " OR ".join('"' + n.replace('"', "") + '"' for n in names) + ")"
     try:
         ids = _trial_ids(db, version)

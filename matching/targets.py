@@ -9,15 +9,12 @@ verdicts. ``targeted_trials`` finds them: the trials whose title or keywords nam
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from core.facts import Profile
-from data import search
-from data.store import trials_version
 from data.terminology import load_terminology
+from matching.keywords import trials_naming
 
-_MEMO: dict[tuple, frozenset[str]] = {}
 _POSITIVE = ("positive", None)          # a marker named without a status ("CD7+ blasts") is positive
 
 
@@ -38,25 +35,5 @@ def target_names(profile: Profile) -> list[str]:
 
 def targeted_trials(db: Any, profile: Profile) -> frozenset[str]:
     """Ids of the trials whose title or keywords name a target antigen the patient is
-    positive for (FTS5 phrases over those two columns: a criterion naming the antigen does
-    not count), remembered while the trials stay the same."""
-    names = target_names(profile)
-    if not names:
-        return frozenset()
-    version = (id(db), trials_version(db))
-    key = (version, tuple(names))
-    found = _MEMO.get(key)
-    if found is not None:
-        return found
-    phrases = " OR ".join('"' + re.sub(r'["]', "", n) + '"' for n in names)
-    try:
-        rows = search.search(db, "{title keywords} : (" + phrases + ")")
-    except Exception as exc:           # an older store without the index: rank without it
-        if "no such table" in str(exc):
-            return frozenset()
-        raise
-    found = frozenset(rows)
-    if len(_MEMO) >= 16:
-        _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[key] = found
-    return found
+    positive for (a criterion naming the antigen does not count; ``keywords.trials_naming``)."""
+    return trials_naming(db, target_names(profile))
