@@ -246,19 +246,6 @@ def trials_naming(db: Any, names: list[str]) -> frozenset[str]:
         _REQUESTED.pop(next(iter(_REQUESTED)))
     _REQUESTED[key] = found
     return found
-    query = "{title keywords} : (" + " OR ".join('"' + n.replace('"', "") + '"' for n in names) + ")"
-    try:
-        ids = _trial_ids(db, version)
-        rows = search.phrase_scores(db, query)
-    except Exception as exc:          # an older store without the index: rank without it
-        if "no such table" in str(exc):
-            return frozenset()
-        raise
-    found = frozenset(ids[rowid] for rowid in rows if rowid in ids)
-    if len(_REQUESTED) >= 16:
-        _REQUESTED.pop(next(iter(_REQUESTED)))
-    _REQUESTED[key] = found
-    return found
 
 
 def _rowids(version: tuple, ids: dict[int, str]) -> dict[str, int]:
