@@ -12,6 +12,12 @@ an anti-synthetase syndrome referral is asked about the dermatomyositis cohort, 
 Crohn's disease); otherwise every alternative, as before. Verdicts are unchanged: this only
 chooses which open items are worth listing.
 
+An "any" that is no choice of cohorts (its first alternative names no diagnosis) is a rule
+and its exceptions, written in that order: "ALT <= 3 x ULN (except raised by the
+myositis)", "no hepatitis B, or HBV DNA undetectable". Its later alternatives matter only
+once the first fails, so while the first can still be asked, only its items are listed (a
+lupus referral is asked for the ALT, not whether she has Gilbert's syndrome or myositis).
+
 A cohort's diagnosis counts as met when the patient states it, even when the criterion's
 "for at least 6 months" is still open ("dermatomyositis", no date yet: the myositis
 cohort is hers, the Crohn's and Still's cohorts are not). ``other_cohorts`` marks the same
@@ -45,6 +51,7 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
     met: dict[int, bool] = {}
 
     near: dict[int, bool] = {}
+    named: dict[int, bool] = {}
     sibling = _family_test(judgement.ev)
 
     def meets_diagnosis(node: int, memo: dict[int, bool] = met, test=None) -> bool:
@@ -83,10 +90,18 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
             if not mine and sibling is not None:
                 mine = [c for c in undecided if meets_diagnosis(c, near, sibling)]
             children = mine or undecided
+            if not mine and len(children) > 1 and not meets_diagnosis(children[0], named, _any_condition):
+                first = open_leaves(children[0])     # the rule before its exceptions
+                if any(judgement.leaf_result(leaf).ask for leaf in first):
+                    return first
         return [leaf for child in children for leaf in open_leaves(child)]
 
     return [(top, leaf) for top in result.plan.tops if judgement.value(top) == UNKNOWN
             for leaf in open_leaves(top)]
+
+
+def _any_condition(leaf: dict) -> bool:
+    return True
 
 
 def _family_test(ev: Any) -> Any:

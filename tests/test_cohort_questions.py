@@ -116,3 +116,29 @@ def test_the_full_trial_view_marks_the_cohorts_that_are_not_the_patients():
     # the cohort headings give way to their items; the Crohn's cohort's are another group's
     assert statuses == {"inc-1.1.1": "other_cohort", "inc-1.1.2": "other_cohort",
                         "inc-1.2.1": "unknown", "inc-1.2.2": "unknown"}
+
+
+def test_a_rule_is_asked_before_its_exceptions(db_path):
+    """"ALT <= 3 x ULN (except raised by the myositis)", "bilirubin <= 1.5 x ULN (except
+    Gilbert's)": a systemic sclerosis referral is asked for the ALT and the bilirubin, not
+    whether she also has myositis or Gilbert's syndrome; once the bilirubin is known to be
+    too high, the exception is asked."""
+    record = _record(db_path)
+    verdict, asked = _asked(record, "diffuse_systemic_sclerosis", "dcSSc")
+    assert verdict == "possible"
+    assert "ALT" in asked and "bilirubin" in asked
+    assert "Gilbert" not in asked and "inflammatory myopathy" not in asked
+    text = "dcSSc"
+    profile = Profile([Fact("CONDITION", "diffuse_systemic_sclerosis", text, 0, len(text)),
+                       Fact("AGE", "age", "40", 0, 2, value=40),
+                       Fact("LAB", "bilirubin", "total bilirubin", 0, 15, value=2.5, unit="mg/dL")])
+    asked = " | ".join(q.clinician for q in match(profile, [record], today=TODAY)[0].questions)
+    assert "Gilbert" in asked
+
+
+def test_a_choice_of_cohorts_is_not_a_rule_and_its_exceptions(db_path):
+    """With no diagnosis, every cohort stays open, not only the first listed."""
+    record = _record(db_path)
+    profile = Profile([Fact("AGE", "age", "40", 0, 2, value=40)])
+    asked = " | ".join(q.clinician for q in match(profile, [record], today=TODAY)[0].questions)
+    assert "systemic lupus" in asked and "myopathy" in asked
