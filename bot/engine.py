@@ -293,6 +293,14 @@ class Engine(Answering, Asking):
             if said:
                 self._role_answer(turn, *said)
                 return
+        elif texts.match_label(text, ("role_patient", "role_clinician")):
+            role = texts.match_label(text, ("role_patient", "role_clinician")).removeprefix("role_")
+            if role != tracker.role:        # the role button of the first message, typed later
+                self._set_role(turn, role)
+            else:                           # pressed again: never an answer ("lives in Patient or family")
+                turn.text("stale_button")
+                self._prompt(turn)
+            return
         elif tracker.pending is not None:
             pending = tracker.pending
             if _asks_labs(pending["key"]) and (texts.match_choice(text, ("no",)) or self.phrasings.says_no(text)

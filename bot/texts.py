@@ -161,6 +161,16 @@ class Texts:
                 return key
         return None
 
+    def match_label(self, message: str, allowed: list[str] | tuple[str, ...]) -> str | None:
+        """The choice among ``allowed`` whose button label (in any language) a whole typed
+        message is, else None: in the terminal chat a button is pressed by typing its label."""
+        norm = normalise(message)
+        for key in allowed:
+            spec = self.choices.get(key)
+            if spec and norm in {normalise(spec.label), *(normalise(label) for _, label in spec.labels)}:
+                return key
+        return None
+
     def intent(self, message: str) -> str | None:
         """The command a whole message asks for ("show me" -> "results"), else None."""
         return self._intents.get(normalise(message))

@@ -168,6 +168,23 @@ def test_a_stale_button_does_not_answer_the_current_question(engine):
     assert "pregnant" in said(first)
 
 
+def test_the_role_buttons_label_typed_later_is_never_an_answer(engine):
+    """In the terminal chat a button is pressed by typing its label: "Patient or family"
+    typed at the city question (the first message's role button, pressed late) is no
+    city; "Clinician" typed later switches the wording, as /role clinician does."""
+    engine.start(CID)
+    engine.message(CID, "my husband (52) has lupus, mycophenolate failed")
+    reply = engine.message(CID, "no HIV")
+    reply = engine.message(CID, "no")
+    while reply.state != LOCATION:
+        reply = engine.message(CID, "not sure")
+    reply = engine.message(CID, "Patient or family")
+    assert "already answered" in said(reply) and reply.state == LOCATION
+    assert engine.profile(CID).first("LOCATION") is None
+    reply = engine.message(CID, "Clinician")
+    assert reply.role == "clinician" and engine.profile(CID).first("LOCATION") is None
+
+
 def test_commands_work_as_words_and_slashes(engine):
     engine.start(CID, role="patient")
     assert "/summary" in said(engine.message(CID, "help"))
