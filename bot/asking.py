@@ -17,6 +17,7 @@ from data.terminology import load_terminology
 MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard
 MAX_LAB_SKIPS = 50                 # lab questions passed over in one search for the next question
 QUESTION_BUDGET = 8                # questions per round: then results by themselves ("ask me more" goes on)
+AGE_KEY = "age"                    # matching.questions' key of the age question
 
 
 class Asking:
@@ -81,7 +82,7 @@ class Asking:
             self._prompt(turn)
             return
         exclude = tracker.answered | tracker.skipped
-        question = self._next(turn, exclude)
+        question = self._child_age(turn, exclude) or self._next(turn, exclude)
         enough = question is not None and not tracker.more and not getattr(question, "worth", True)
         if enough:                          # nothing left is likely to change a verdict: results first
             question = None
@@ -101,6 +102,16 @@ class Asking:
             return
         turn.text("enough_for_now" if enough else "no_more_questions")
         self.show_results(turn)
+
+    def _child_age(self, turn: Turn, exclude: set[str]) -> Any:
+        """The age question first when a relative writes about someone who may be a child
+        ("my daughter has lupus": ``age_first`` in data/phrasings.yaml) and no age is known,
+        while some trial still asks it."""
+        tracker = turn.tracker
+        if (tracker.relation not in self.phrasings.age_first or tracker.role == "clinician"
+                or tracker.profile.first("AGE") is not None or AGE_KEY in exclude or AGE_KEY in tracker.asked):
+            return None
+        return self.find_question(self.results(turn), AGE_KEY)
 
     def _worded(self, key: str) -> dict[str, str]:
         """The engine's own question in every wording: by role, and "zh:patient" … per language."""

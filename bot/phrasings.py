@@ -22,7 +22,7 @@ from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
-_SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only"}
+_SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -49,6 +49,7 @@ class Phrasings:
     requests: dict[str, str] = field(hash=False, compare=False)    # plain phrase -> command name
     roles: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict, hash=False, compare=False)
     team_only: tuple[str, ...] = ()   # question kinds never asked of a patient or relative
+    age_first: frozenset[str] = frozenset()     # relations of a patient who may be a child
 
     def role(self, message: str) -> tuple[str, str | None, str | None] | None:
         """An answer to "who am I talking to?": ``(kind, relation, sex)`` with kind
@@ -119,7 +120,9 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     no_answers = frozenset(plain(p) for p in _strings(raw.get("no_answers", []), f"{name}: no_answers"))
     roles = _roles(raw.get("roles", {}) or {}, f"{name}: roles")
     team_only = tuple(_strings(raw.get("team_only", []), f"{name}: team_only"))
-    return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only)
+    age_first = frozenset(_strings(raw.get("age_first", []), f"{name}: age_first"))
+    return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
+                     age_first)
 
 
 def _roles(sections: Any, where: str) -> dict[str, tuple[str, str | None, str | None]]:

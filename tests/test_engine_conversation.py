@@ -237,3 +237,13 @@ def test_control_characters_are_harmless(engine):
     engine.start(CID, role="patient")
     reply = engine.message(CID, "lupus\x00\x07 since 2015")
     assert "systemic lupus erythematosus" in said(reply)
+
+
+def test_a_parent_writing_for_a_child_is_asked_the_age_first(engine):
+    """"my daughter has lupus": she may be 8 or 28 and most trials take adults only, so
+    the age comes before anything else (data/phrasings.yaml age_first)."""
+    engine.start(CID)
+    reply = engine.message(CID, "my daughter has lupus, mycophenolate failed")
+    assert "How old is she?" in said(reply)
+    reply = engine.message(CID, "she is 16")
+    assert engine.profile(CID).age == 16

@@ -110,3 +110,13 @@ def test_a_chinese_patient_answers_the_role_question_in_chinese(engine):
     engine.start("cli:j-zh")
     reply = engine.message("cli:j-zh", "患者本人")
     assert reply.role == "patient" and "请点选一个按钮" not in said(reply)
+
+
+def test_a_mother_is_asked_her_daughters_age_before_the_results(engine):
+    """"my daughter has lupus": the one lupus CAR-T trial takes ages 18 to 65; without the
+    age the results came at once and offered it. The age is asked first; at 16 the trial
+    is listed among those taking other ages, not offered."""
+    first = talk(engine, "age-first", "my daughter has lupus")
+    assert "How old is she?" in first and "may qualify for" not in first
+    after = said(engine.message("age-first", "she is 16"))
+    assert "NCT07193667" not in offered(after) and "ages 18 to 65" in after
