@@ -62,7 +62,7 @@ def converse(engine, first: str, answer) -> list[str]:
     "I have lupus and I don\u2019t have my lab results!",
 ])
 def test_no_lab_question_after_no_labs(engine, first):
-    transcript = converse(engine, first, lambda q: "no")
+    transcript = converse(engine, first, lambda q: "20" if "How old" in q else "no")
     everything = "\n".join(transcript)
     assert "Question q1?" in everything and "Question q3?" in everything
     assert "latest" not in everything and "blood test" not in everything
