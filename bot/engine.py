@@ -56,6 +56,22 @@ COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial",
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+READ_SHARE = 0.5        # a message in another language gives facts: below this share of its letters read, say so
+
+
+def _share_read(text: str, facts: list) -> float:
+    """The share of ``text``'s letters inside the spans of the facts read from it."""
+    letters = [i for i, ch in enumerate(text) if ch.isalpha()]
+    if not letters:
+        return 1.0
+    covered = set()
+    for fact in facts:
+        start, end = getattr(fact, "start", None), getattr(fact, "end", None)
+        if isinstance(start, int) and isinstance(end, int):
+            covered.update(range(start, end))
+    return sum(1 for i in letters if i in covered) / len(letters)
+
+
 def _continues_letter(tracker: Tracker) -> bool:
     at = tracker.letter_part_at
     return at is not None and 0 <= time.time() - at <= LETTER_JOIN_SECONDS
@@ -445,7 +461,9 @@ class Engine(Answering, Asking):
         whole message choosing one ("中文", "English") is handled as /language; a message
         clearly in a language the bot reads switches to it; one clearly in another language
         that gives no facts is answered with the languages the bot reads (in that language
-        too), never "nothing found" and never read as an answer. Short or mixed messages
+        too), never "nothing found" and never read as an answer; one that gives facts
+        ("Hola, mi hija de 17 años tiene lupus") is read as usual, after a line saying that
+        only some of it could be read (the age and the daughter were not). Short or mixed messages
         ("yes", "26", "MMF") change nothing (bot/language.py). Clinical shorthand can look
         like another language to the detector; it gives facts, so it is read as usual."""
         languages = load_languages()
@@ -458,7 +476,12 @@ class Engine(Answering, Asking):
             if found != turn.tracker.lang:
                 turn.record("language", {"lang": found})
             return False
-        if found is None or self._read(text):
+        if found is None:
+            return False
+        facts = self._read(text)
+        if facts:               # clinical shorthand ("Lupus 26F, SLEDAI-2K 16") is mostly facts;
+            if _share_read(text, facts) < READ_SHARE:     # "Hola, mi hija tiene lupus" is not:
+                turn.say("unread", lang=found, partly=True)     # the person is told the rest was not read
             return False
         turn.say("unread", lang=found)
         self._prompt(turn)

@@ -321,12 +321,12 @@ class Renderer:
     def _block_summary(self, role: str | None, **data: Any) -> str:
         return summary_text(self, role, data)
 
-    def _block_unread(self, role: str | None, lang: str | None) -> str:
+    def _block_unread(self, role: str | None, lang: str | None, partly: bool = False) -> str:
         """A message in a language the bot does not read: which languages it reads, in
         that language when data/languages.yaml has the sentence, and in English (and in
-        the conversation's language)."""
+        the conversation's language); ``partly``: some words of it were read all the same."""
         lines = [load_languages().sentence(lang)]
-        lines.append(self.t("unread_language", role))
+        lines.append(self.t("partly_read_language" if partly else "unread_language", role))
         if self.lang != "en":
-            lines.append(self.fmt.esc(self.texts.text("unread_language", role, "en")))
+            lines.append(self.fmt.esc(self.texts.text("partly_read_language" if partly else "unread_language", role, "en")))
         return "\n".join(self.fmt.esc(line) if not isinstance(line, Safe) else line for line in lines if line)

@@ -157,11 +157,30 @@ def test_a_message_not_read_is_never_taken_as_the_answer_to_a_question(engine):
     assert engine.profile(CID).age is None
 
 
-def test_clinical_shorthand_that_looks_foreign_is_still_read(engine):
+def test_clinical_shorthand_that_looks_foreign_is_still_read(fresh_db):
+    """The real extractor: shorthand the detector calls Indonesian is mostly facts."""
+    from nlp.pipeline import extract as real_extract
+
+    engine = Engine(SessionStore(fresh_db), extract=real_extract, match=fake_match,
+                    next_question=fake_next_question, trials=TRIALS, gazetteer=None)
     engine.start(CID, role="clinician")
     reply = engine.message(CID, "Lupus 26F, SLEDAI-2K 16, BILAG A 1 (renal), BILAG B 2.")
     assert "Noted" in said(reply) and "I read English and Chinese" not in said(reply)
     assert reply.state in (ASKING, INTAKE)
+
+
+def test_a_message_in_another_language_that_names_a_disease_says_what_was_not_read(fresh_db):
+    """"Hola, mi hija de 17 años tiene lupus": lupus is read and noted, and the mother is
+    told in Spanish and English that the rest (her daughter, the age) was not."""
+    from nlp.pipeline import extract as real_extract
+
+    engine = Engine(SessionStore(fresh_db), extract=real_extract, match=fake_match,
+                    next_question=fake_next_question, trials=TRIALS, gazetteer=None)
+    engine.start(CID, role="patient")
+    reply = engine.message(CID, "Hola, mi hija de 17 años tiene lupus y el micofenolato no funcionó")
+    text = said(reply)
+    assert "solo entiendo" in text and "picked out just a few words" in text
+    assert "lupus" in text.lower() and any(f.concept == "sle" for f in engine.profile(CID).facts)
 
 
 def test_the_transports_language_is_taken_at_start(engine):
