@@ -171,8 +171,12 @@ class Renderer:
         if label == "INFECTION":
             if fact.negated or fact.status == "negative":
                 return self.p("infection_negative", name=name)
+            if fact.uncertain or fact.hypothetical:     # "not sure if she had the TB test"
+                return self.p("infection_uncertain", name=name)
             return self.p("infection_active" if fact.status == "active" else "infection_positive", name=name)
         if label == "BIOMARKER":
+            if (fact.uncertain or fact.hypothetical) and not fact.negated:
+                return self.p("infection_uncertain", name=name)     # "not sure if it was CD7 positive"
             status = "negative" if fact.negated else (fact.status or "positive")
             if fact.value is not None:
                 status += f" ({_num(fact.value)}%)"

@@ -1,0 +1,25 @@
+"""What the bot says it noted never states more than the person said: a test or marker they
+are not sure about is "not sure about", never "positive" ("Im not sure if she had the TB
+test" was shown as "tuberculosis positive"; matching already judged it unknown)."""
+from bot.render import PLAIN, Renderer
+from nlp import extract
+
+
+def noted(text: str) -> str:
+    renderer = Renderer(PLAIN)
+    return renderer.join(renderer.facts(list(extract(text)), "patient"), "separator")
+
+
+def test_an_uncertain_test_is_not_shown_as_positive():
+    text = noted("my daughter is 24 and has dermatomyositis. Im not sure if she had the TB test.")
+    assert "not sure about tuberculosis" in text and "tuberculosis positive" not in text
+
+
+def test_an_uncertain_marker_is_not_shown_as_positive():
+    text = noted("T-ALL, not sure if the cells are CD7 positive")
+    assert "not sure about CD7" in text and "CD7 expression positive" not in text
+
+
+def test_a_stated_result_is_shown_as_said():
+    assert "tuberculosis positive" in noted("positive quantiferon, latent TB")
+    assert "no HIV" in noted("HIV negative")
