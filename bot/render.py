@@ -95,7 +95,7 @@ class Renderer:
     def facts(self, facts: list[Fact], role: str | None) -> list[Safe]:
         """Facts as short phrases grouped the way people say them:
         "SLE since 2015", "tried mycophenolate, belimumab", "no HIV"."""
-        tried, current, never, unsure, wanted, conditions, rest = [], [], [], [], [], [], []
+        tried, current, never, not_now, unsure, wanted, conditions, rest = [], [], [], [], [], [], [], []
         ruled_out = [f for f in facts if f.label == "CONDITION" and f.negated]
         none_of = []
         if len(ruled_out) >= 3:            # "none of these" answered: one phrase, not twenty
@@ -111,8 +111,9 @@ class Renderer:
                 continue
             if fact.label == "DRUG":
                 name = self.fmt.esc(self.name(fact.concept, fact.label, role))
-                if fact.negated:
-                    never.append(name)
+                if fact.negated:                # "never had X" is in the past too; "no" to "when did
+                    past = fact.historical or fact.status in ("failed", "intolerant")    # she last take X?" is now only
+                    (never if past else not_now).append(name)
                 elif fact.uncertain:            # "i dont think she had cyclophosphamide"
                     unsure.append(name)
                 elif fact.status == "current":
@@ -132,6 +133,8 @@ class Renderer:
             drugs.append(self.p("drug_current", names=self.join(current)))
         if never:
             drugs.append(self.p("drug_negated", names=self.join(never)))
+        if not_now:
+            drugs.append(self.p("drug_not_now", names=self.join(not_now)))
         if unsure:
             drugs.append(self.p("drug_uncertain", names=self.join(unsure)))
         if wanted:

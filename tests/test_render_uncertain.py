@@ -23,3 +23,11 @@ def test_an_uncertain_marker_is_not_shown_as_positive():
 def test_a_stated_result_is_shown_as_said():
     assert "tuberculosis positive" in noted("positive quantiferon, latent TB")
     assert "no HIV" in noted("HIV negative")
+
+
+def test_a_drug_not_taken_now_is_not_shown_as_never_taken():
+    """"not on steroids at the moment" (and "no" to "When did she last take steroids?")
+    rules out current use only (matching/therapy.py): shown as "not taking ... now", not
+    "never had", which would contradict a later question about how steroids worked."""
+    assert "not taking glucocorticoid (steroid) now" in noted("not on steroids at the moment")
+    assert "never had rituximab" in noted("she never had rituximab")
