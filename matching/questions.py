@@ -229,14 +229,18 @@ def _example_ids(term, concept: str) -> list[str]:
 
 def trial_questions(result) -> list[Question]:
     """The questions that would settle this trial's unknown criteria, in criterion order
-    (none for a trial ruled out as one for other conditions)."""
+    (none for a trial ruled out as one for other conditions; none about a second disease of
+    a kind the patient has one of, as ``next_question`` never asks them: an ALL referral is
+    not asked "Diagnosis of Hodgkin lymphoma?", the criterion stays for the trial team)."""
     if result.off_condition:
         return []
     judgement = result.judgement
+    stated = [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
+    priors, memo = load_priors(), {}
     seen: dict[str, Question] = {}
     for _top, node in focused_items(result):
         leaf = judgement.leaf_result(node)
-        if leaf.ask and leaf.ask not in seen:
+        if leaf.ask and leaf.ask not in seen and not _another_of_a_kind(leaf.ask, stated, priors, memo):
             seen[leaf.ask] = build_question(leaf.ask, leaf.leaf, leaf.facts)
     return list(seen.values())
 

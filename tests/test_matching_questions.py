@@ -344,3 +344,17 @@ def test_a_cancer_patient_is_not_asked_about_a_second_cancer_to_open_another_arm
     trials = [_trial("T2", _criterion("inc-1", "inclusion", ra), conditions=["rheumatoid_arthritis", "sle"])]
     question = next_question(_results(trials, Fact("CONDITION", "sle", "lupus")))
     assert question is not None
+
+
+def test_a_trials_open_questions_skip_a_second_cancer_too():
+    """The trial's own list of open questions (the triage report's "Still open") follows
+    the same rule: a T-cell lymphoma referral is not asked "Diagnosis of Burkitt lymphoma?";
+    a lupus patient's list still asks about RA."""
+    arms = {"any": [{"type": "diagnosis", "concept": "solid_tumor"}, {"type": "diagnosis", "concept": "burkitt_lymphoma"}]}
+    trials = [_trial("T1", _criterion("inc-1", "inclusion", arms), conditions=["solid_tumor", "burkitt_lymphoma"])]
+    [result] = _results(trials, Fact("CONDITION", "ptcl", "PTCL"))
+    assert not [q.key for q in result.questions if q.key.startswith("diagnosis:")]
+    ra = {"type": "diagnosis", "concept": "rheumatoid_arthritis"}
+    trials = [_trial("T2", _criterion("exc-1", "exclusion", ra), conditions=["sle"])]
+    [result] = _results(trials, Fact("CONDITION", "sle", "lupus"))
+    assert "diagnosis:rheumatoid_arthritis" in [q.key for q in result.questions]
