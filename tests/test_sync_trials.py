@@ -3,6 +3,7 @@ bundled trials plus studies synced from the fake API (tests/fake_ctgov.py)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -94,6 +95,7 @@ def test_trial_shows_a_freshness_line(synced, capsys):
     line = next(line for line in out.splitlines() if "Registry record" in line)
     assert line.strip().startswith("Registry record last updated 2017-09-28 (over 12 months ago: check with the site); "
                                    "status verified 2017-09; synced ")
+    assert re.search(r"; stored here \d{4}-\d\d-\d\d \d\d:\d\d UTC$", line)     # when this copy was written (#15)
 
 
 def test_the_freshness_line_flags_only_old_records():

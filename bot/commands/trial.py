@@ -138,7 +138,8 @@ def render_trial(record: dict, terminology, origin: str | None = None, freshness
 
 def freshness_line(last_updated: str | None, freshness: dict | None = None, today=None) -> str:
     """'Registry record last updated YYYY-MM-DD', flagged when over 12 months old, with the
-    registry's status verification and the last sync when known."""
+    registry's status verification, the last sync when known, and when this copy was
+    written (imported, synced or bundled)."""
     from datetime import date, datetime, timezone
 
     today = today or datetime.now(timezone.utc).date()
@@ -153,6 +154,8 @@ def freshness_line(last_updated: str | None, freshness: dict | None = None, toda
         line += f"; status verified {freshness['status_verified']}"
     if freshness.get("synced_at"):
         line += f"; synced {freshness['synced_at'][:10]}"
+    if freshness.get("written_at"):
+        line += f"; stored here {freshness['written_at'][:16].replace('T', ' ')} UTC"    # imported or synced
     return line
 
 
