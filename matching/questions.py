@@ -461,7 +461,11 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
             trials.add(trial_id)
             if main:
                 cand.trial_condition = True
-                cand.main_diagnosis = cand.main_diagnosis or not _diagnosis_stated(stated, conditions, stated_memo)
+                # the disease of a trial the patient has stated none of: asked first, unless the
+                # patient stated a diagnosis and the trial ranks below the weighed ones (a T2D
+                # patient with RA is not asked first about the diabetic foot of the 15th trial)
+                cand.main_diagnosis = cand.main_diagnosis or ((weighed or not stated)
+                                                              and not _diagnosis_stated(stated, conditions, stated_memo))
             cand.sources.append(source)
     # an answer that can settle nothing on its own, and cannot change a verdict however
     # the other questions are likely answered, cannot change a verdict now (it may later,

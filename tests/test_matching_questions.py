@@ -358,3 +358,19 @@ def test_a_trials_open_questions_skip_a_second_cancer_too():
     trials = [_trial("T2", _criterion("exc-1", "exclusion", ra), conditions=["sle"])]
     [result] = _results(trials, Fact("CONDITION", "sle", "lupus"))
     assert "diagnosis:rheumatoid_arthritis" in [q.key for q in result.questions]
+
+
+def test_a_low_ranked_trials_disease_is_not_asked_first_when_a_diagnosis_is_stated():
+    """A patient with type 2 diabetes (and trials for it ranked first) is not asked first
+    whether they have diabetic foot disease because the 15th trial is for it; with no
+    diagnosis stated, a trial's disease is still asked first."""
+    filler = [_trial(f"T{i:02d}", _criterion("inc-1", "inclusion", {"type": "lab", "analyte": "hba1c", "op": ">=", "value": 7, "unit": "%"}),
+                     conditions=["type_2_diabetes"]) for i in range(14)]
+    foot = _trial("Z-foot", _criterion("inc-1", "inclusion", {"type": "diagnosis", "concept": "diabetic_foot"}),
+                  conditions=["diabetic_foot"])
+    results = _results(filler + [foot], Fact("CONDITION", "type_2_diabetes", "type 2 diabetes"))
+    assert [r.id for r in results].index("Z-foot") >= 10
+    question = next_question(results)
+    assert question is None or question.key != "diagnosis:diabetic_foot"
+    unstated = next_question(_results([foot]))
+    assert unstated is not None and "diabetic_foot" in unstated.key + " ".join(getattr(unstated, "concepts", ()) or ())
