@@ -181,3 +181,11 @@ def test_a_mention_saying_something_new_is_kept():
     failed = Fact("DRUG", "methotrexate", "MTX", 40, 43, historical=True, status="failed")
     again = Fact("DRUG", "methotrexate", "MTX", 80, 83, historical=True, status="failed")
     assert Profile.of_text([tried, failed, again]).facts == [tried, failed]
+
+
+def test_the_understood_line_says_a_thing_once_with_the_most_said(capsys, tmp_path):
+    """"ETP-ALL relapsed. ETP-ALL diagnosed 04/2024.": one "ETP-ALL (2024-04)", not the
+    bare name beside it."""
+    code, out, _ = _triage(capsys, tmp_path, _file(tmp_path, "r.txt", "34M. ETP-ALL relapsed. ETP-ALL diagnosed 04/2024."))
+    understood = out.split("\n\n")[0]
+    assert code == 0 and understood.count("ALL") == 1 and "(2024-04)" in understood

@@ -312,4 +312,6 @@ def _profile_line(profile) -> str:
         text = (("not " if fact.label == "PREGNANCY" else "no ") if fact.negated else "") + name + (f" ({', '.join(detail)})" if detail else "")
         if text not in parts:
             parts.append(text)
-    return "; ".join(parts)
+    # a mention that says less than another of the same thing ("ETP-ALL" beside "ETP-ALL
+    # (2024-04)") is not repeated
+    return "; ".join(p for p in parts if not any(q != p and q.startswith(p + " (") for q in parts))
