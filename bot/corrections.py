@@ -29,10 +29,23 @@ def replacing(tracker: Tracker, facts: list[Fact]) -> tuple[list[Fact], list[Fac
     in the message being corrected, taking over its status and dates."""
     facts = list(facts)
     current = {Profile.key(f): f for f in tracker.profile.facts}
-    concepts = {(f.label, f.concept) for f in facts}
     old: list[Fact] = []
     removed: list[dict[str, str]] = []
+    # "it was azathioprine, not mycophenolate": the "not" names what is replaced; it says
+    # nothing of its own about the patient (no "not taking mycophenolate" is noted)
+    named = [f for f in facts if f.label in MULTI_LABELS and f.negated and not f.family and not f.hypothetical
+             and any(g.label == f.label and g.concept != f.concept and g.asserted for g in facts)
+             and current.get(Profile.key(f)) is not None and current[Profile.key(f)].asserted]
+    for fact in named:
+        facts.remove(fact)
+    concepts = {(f.label, f.concept) for f in facts}
     for n, fact in enumerate(facts):
+        if fact.label in MULTI_LABELS and fact.asserted and named and Profile.key(fact) not in current:
+            same = [g for g in named if g.label == fact.label]
+            if same:
+                named.remove(same[0])
+                facts[n] = _takes_over(fact, current[Profile.key(same[0])], old, removed)
+                continue
         previous = current.get(Profile.key(fact))
         if previous is not None:
             if differs(previous, fact):
@@ -42,12 +55,17 @@ def replacing(tracker: Tracker, facts: list[Fact]) -> tuple[list[Fact], list[Fac
             targets = [g for g in tracker.last_noted if g.label == fact.label and (g.label, g.concept) not in concepts
                        and Profile.key(g) in current and g not in old and g.asserted]
             if targets:
-                target = targets[-1]
-                old.append(target)
-                removed.append({"label": target.label, "concept": target.concept})
-                facts[n] = replace(fact, status=fact.status or target.status, date=fact.date or target.date,
-                                   duration_days=fact.duration_days or target.duration_days)
+                facts[n] = _takes_over(fact, targets[-1], old, removed)
     return facts, old, removed
+
+
+def _takes_over(fact: Fact, target: Fact, old: list[Fact], removed: list[dict[str, str]]) -> Fact:
+    """``fact`` in the place of ``target`` (noted as replaced and removed), with what was
+    said about it: its status and dates."""
+    old.append(target)
+    removed.append({"label": target.label, "concept": target.concept})
+    return replace(fact, status=fact.status or target.status, date=fact.date or target.date,
+                   duration_days=fact.duration_days or target.duration_days)
 
 
 def renumbered(tracker: Tracker, text: str, source: str, read: Callable[..., list[Fact]]) -> tuple[list[Fact], list[Fact]]:

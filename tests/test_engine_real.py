@@ -133,3 +133,15 @@ def test_restart_and_forget_on_the_real_store(engine, db_path):
     for table, column in (("conversations", "id"), ("events", "conversation_id"), ("processed_updates", "conversation_id")):
         assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", [CID]).fetchone()[0] == 0
     assert db.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == 4     # trial data untouched
+
+
+def test_a_correction_naming_what_it_replaces_keeps_no_negation(engine):
+    """"actually it was azathioprine, not mycophenolate" with two drugs noted: azathioprine
+    takes mycophenolate's place and outcome; the "not" names what is replaced, so nothing
+    like "not taking mycophenolate" is noted (it was, before)."""
+    engine.start(CID, role="patient")
+    engine.message(CID, "I'm 33, lupus since 2020, failed cyclophosphamide and mycophenolate")
+    reply = engine.message(CID, "actually it was azathioprine, not mycophenolate")
+    assert "tried mycophenolate mofetil (did not help) → tried azathioprine (did not help)" in said(reply)
+    drugs = {(f.concept, f.negated, f.status) for f in engine.profile(CID).facts if f.label == "DRUG"}
+    assert drugs == {("cyclophosphamide", False, "failed"), ("azathioprine", False, "failed")}
