@@ -374,6 +374,13 @@ def title_kinds(record: dict) -> list[str]:
     tops = kind_splits()
     if not named or any(c in tops or c == listed[0] or not terminology.is_a(listed[0], c) for c in named):
         return []
+    # the listed condition's abbreviation in a title names it ("... Nonsmall Cell Lung Cancer
+    # (NSCLC)": "lung cancer" inside a spelling the terminology lacks is no broader kind)
+    found = terminology.get(listed[0])
+    for abbreviation in (found.abbreviations if found is not None else ()):
+        if any(isinstance(t, str) and re.search(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])", t)
+               for t in (record.get("title"), record.get("official_title"))):
+            return []
     return named
 
 
