@@ -77,3 +77,16 @@ def test_a_title_naming_the_listed_condition_by_its_abbreviation_adds_no_broader
     basket = dict(record, id="T-TCR", title="TCR-T Cell Therapy on Advanced Solid Tumors", official_title=None,
                   conditions=["pancreatic_cancer"], conditions_text=["Pancreatic Cancer"])
     assert title_kinds(basket) == ["solid_tumor"]                                   # a broader kind: as before
+
+
+def test_the_lung_diseases_heading_beside_lung_cancer_is_no_ild_trial():
+    # a biopsy trial for suspected lung neoplasms the registry lists under "Lung Diseases"
+    assert condition_concept("Lung Diseases") == "lung_disease"
+    biopsy = dict(_trial("T-PET", ["lung_disease", "lung_cancer"], ["Lung Diseases"]),
+                  condition_terms=["Lung Neoplasms"])
+    assert _gate([_stated("idiopathic_pulmonary_fibrosis", "IPF")], biopsy) == "fail"
+    assert _gate([_stated("sclc", "small cell lung cancer")], biopsy) == "pass"
+    copd = _trial("T-COPD", ["lung_disease"], ["Lung Diseases"])                      # the heading alone: open
+    assert _gate([_stated("interstitial_lung_disease", "ILD")], copd) == "pass"
+    facts = extract("he has lung disease")                                            # patients' words: as before
+    assert [f.concept for f in facts if f.label == "CONDITION"] == ["chronic_lung_disease"]
