@@ -29,6 +29,7 @@ from data.terminology import load_terminology
 from data.trials import validate_record
 from registry.concepts import condition_concepts
 from registry.criteria_text import RuleParser, reader_stamp, reread
+from registry.ctgov import indexed_conditions, supported_terms
 
 
 def imported(db: sqlite_utils.Database) -> list[dict]:
@@ -59,8 +60,6 @@ def rederive_conditions(record: dict) -> dict:
     own words support, the title's narrowing). Empty for a record with no registry names
     (then nothing is changed). The MeSH ancestors are stored as concepts only: those the
     terminology still knows are kept."""
-    from registry.ctgov import indexed_conditions, supported_terms  # the importer's own steps
-
     texts = [t for t in record.get("conditions_text") or [] if isinstance(t, str)]
     if not texts:
         return {}
