@@ -19,6 +19,9 @@ first, as the full triage list ranks them. Reported per set:
   (or that pruning left out), i.e. not offered;
 - **false exclusions**: grade-2 trials ruled out for any reason, and trials of grade 1 or 2
   ruled out by the condition gate (``elig-condition`` or pruned on conditions): target 0;
+- the ruled-out share again over the patients who **state a diagnosis** (asserted, not only
+  suspected, implied by a medicine or a value): an unknown diagnosis never rules a trial out,
+  so the patients who name none keep every trial for other conditions open;
 - the same NDCG@10 for a **BM25 keyword baseline**: SQLite FTS5 over each trial's title,
   conditions, keywords, MeSH terms and criteria text, queried with the patient's words.
 
@@ -38,6 +41,7 @@ from typing import Any
 from core.facts import Profile
 from data.rule_nodes import walk_criteria
 from data.store import all_trial_records, get_trial, open_store
+from data.terminology import load_terminology
 from matching.catalog import TrialCatalog
 from matching.engine import match as engine_match
 from matching.pruned import match
@@ -123,19 +127,35 @@ def judge_patient(db: Any, catalog: TrialCatalog, patient: dict, all_ids: list[s
     out = sorted([*(r for r in results if r.verdict == "ineligible"), *results_pruned],
                  key=lambda r: -r.condition_fit)
     ranked = [r.id for r in results if r.verdict != "ineligible"] + [r.id for r in out]
-    return {"ranked": ranked, "ruled_out": ruled_out, "gate": gate,
+    return {"ranked": ranked, "ruled_out": ruled_out, "gate": gate, "stated": _states_a_diagnosis(profile),
             "diagnoses": sorted({f.concept for f in profile.facts if f.label == "CONDITION" and not f.negated})}
+
+
+def _states_a_diagnosis(profile: Profile) -> bool:
+    """Whether the patient states a diagnosis the condition gate reads (a condition, or an
+    infection the terminology marks as one; not negated, a relative's, hypothetical or
+    only suspected)."""
+    terminology = load_terminology()
+    for f in profile.facts:
+        if f.negated or f.family or f.hypothetical or f.uncertain:
+            continue
+        if f.label == "CONDITION" or (f.label == "INFECTION" and f.concept in terminology
+                                      and terminology[f.concept].attrs.get("diagnosis")):
+            return True
+    return False
 
 
 def evaluate_set(db: Any, patients: list[dict], baseline: KeywordBaseline, all_ids: list[str]) -> dict[str, Any]:
     catalog = TrialCatalog(db)
     ours, base = [], []
     not_relevant = ruled_not_relevant = 0
+    stated_patients = stated_not_relevant = stated_ruled = 0
     false_any: list[str] = []
     false_gate: list[str] = []
     for patient in patients:
         grades = {t: g for t, g in patient["relevant"].items() if t in set(all_ids)}
         got = judge_patient(db, catalog, patient, all_ids)
+        stated_patients += got["stated"]
         score = ndcg(got["ranked"], grades)
         if score is not None:
             ours.append(score)
@@ -145,6 +165,9 @@ def evaluate_set(db: Any, patients: list[dict], baseline: KeywordBaseline, all_i
             if grade == 0:
                 not_relevant += 1
                 ruled_not_relevant += trial in got["ruled_out"]
+                if got["stated"]:
+                    stated_not_relevant += 1
+                    stated_ruled += trial in got["ruled_out"]
             if grade == 2 and trial in got["ruled_out"]:
                 false_any.append(f"{patient['id']}:{trial}")
             if grade >= 1 and trial in got["gate"]:
@@ -155,6 +178,8 @@ def evaluate_set(db: Any, patients: list[dict], baseline: KeywordBaseline, all_i
         "ndcg@10": round(sum(ours) / len(ours), 4) if ours else None,
         "baseline_bm25_ndcg@10": round(sum(base) / len(base), 4) if base else None,
         "not_relevant_ruled_out": round(ruled_not_relevant / not_relevant, 4) if not_relevant else None,
+        "patients_stating_a_diagnosis": stated_patients,
+        "not_relevant_ruled_out_stated": round(stated_ruled / stated_not_relevant, 4) if stated_not_relevant else None,
         "false_exclusions_grade2": false_any,
         "false_exclusions_by_condition": false_gate,
     }
@@ -179,6 +204,8 @@ def bench_relevance(args: Any = None) -> dict[str, Any]:
             (f"{name}: patients (with a relevant trial)", f"{r['patients']} ({r['with_relevant']})"),
             (f"{name}: NDCG@10 / BM25 baseline", f"{r['ndcg@10']} / {r['baseline_bm25_ndcg@10']}"),
             (f"{name}: not-relevant trials ruled out (target >= 90%)", f"{r['not_relevant_ruled_out']:.1%}"),
+            (f"{name}: the same, {r['patients_stating_a_diagnosis']} patients stating a diagnosis",
+             f"{r['not_relevant_ruled_out_stated']:.1%}" if r["not_relevant_ruled_out_stated"] is not None else "-"),
             (f"{name}: grade-2 trials ruled out (target 0)", len(r["false_exclusions_grade2"])),
             (f"{name}: relevant trials ruled out by condition (target 0)", len(r["false_exclusions_by_condition"])),
         ]

@@ -240,6 +240,9 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
             for other in terminology.descendants(family):
                 reach.setdefault(other, NAME_FIT)
     for inside, name in inside_names:
+        if _kind_of_listed(inside, name, listed):    # "Glottis Tumor" beside larynx cancer: not every tumour
+            related(inside, both_ways=False)
+            continue
         branch = _branch(inside, listed)
         if branch is not None:               # "GI Cancers" beside gastric cancer: solid tumours
             reach.setdefault(branch, RELATED_FIT)
@@ -249,6 +252,53 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         for concept in concepts_named(name):
             reach.setdefault(concept, NAME_FIT)
     return reach
+
+
+_LIST = re.compile(r"[,;/&+]|\b(?:and|or|vs|versus)\b", re.IGNORECASE)
+_NAME_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def _kind_of_listed(inside: str, name: str, listed: set[str]) -> bool:
+    """An unknown registry name with a top class of disease inside (``kind_splits``: cancer,
+    solid tumour, blood cancer) that names one kind of it beside a listed condition of that
+    class ("Glottis Tumor" beside larynx cancer, "Peritoneal Carcinoma" beside ovarian
+    cancer): the class in the singular, a word besides the class's own, the
+    ``class_qualifiers`` (data/evidence.yaml) and biomarkers, and no list of several. It files
+    the trial under the class; the trial is for its listed conditions, not every disease of
+    the class. Alone, in the plural ("Pelvic Cancers") or a list ("Bladder, Biliary Tract,
+    ... Any Tumor Type"), it reaches as before."""
+    terminology = load_terminology()
+    found = terminology.get(inside)
+    splits = kind_splits()
+    if (found is None or not (inside in splits or any(inside in branches for branches in splits.values()))
+            or not any(c != inside and c in terminology and terminology.is_a(c, inside) for c in listed)):
+        return False
+    own = without_excluded(name)
+    words = _NAME_WORD.findall(own)
+    if _LIST.search(own) or any(w.lower() in _PLURAL_CLASS for w in words):    # "Pelvic Cancers": a group
+        return False
+    class_words = {w for term in (found.label, *found.terms) for w in _WORD.findall(term.lower())}
+    skip = class_qualifiers() | class_words
+    return any(w.lower() not in skip for w in words if not _marker_word(w))
+
+
+# a class named in the plural ("Pelvic Cancers", "Rare Tumors") is a group of diseases
+_PLURAL_CLASS = frozenset({"tumors", "tumours", "cancers", "neoplasms", "carcinomas", "malignancies", "neoplasias"})
+
+
+def _marker_word(word: str) -> bool:
+    """A biomarker's or gene's name ("KRAS", "HER2", "ctDNA"): capitals after the first
+    letter, or a digit; it says which patients, not which disease."""
+    return any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:])
+
+
+@lru_cache(maxsize=1)
+def class_qualifiers() -> frozenset[str]:
+    """``class_qualifiers`` of data/evidence.yaml, checked: lower-case single words."""
+    raw = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("class_qualifiers") or []
+    if not isinstance(raw, list) or not all(isinstance(w, str) and w and " " not in w for w in raw):
+        raise DataError("evidence.yaml.class_qualifiers", "must be a list of single words")
+    return frozenset(w.lower() for w in raw)
 
 
 def _names_for(concept: str, names: dict[str, list[str]]) -> list[str]:
@@ -359,6 +409,19 @@ def category_heads() -> frozenset[str]:
     if not isinstance(heads, list) or not all(isinstance(h, str) and h.strip() and " " not in h.strip() for h in heads):
         raise DataError("evidence.yaml.category_heads", "must be a list of single words")
     return frozenset(h.strip().casefold() for h in heads)
+
+
+@lru_cache(maxsize=1)
+def stratum_label() -> "re.Pattern[str]":
+    """``stratum_label`` of data/evidence.yaml, compiled (case-insensitive): how a criterion
+    naming one risk stratum begins (``data.rule_nodes.as_planned``)."""
+    raw = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("stratum_label")
+    if not isinstance(raw, str) or not raw:
+        raise DataError("evidence.yaml.stratum_label", "must be a regular expression")
+    try:
+        return re.compile(raw, re.IGNORECASE)
+    except re.error as error:
+        raise DataError("evidence.yaml.stratum_label", f"not a regular expression: {error}") from None
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from data.rule_nodes import stated_types
+from data.rule_nodes import as_planned, stated_types
 
 COLUMNS = ("min_age", "max_age", "sex", "conditions")   # the trial_limits columns, in order
 
@@ -37,7 +37,7 @@ def hard_limits(record: dict) -> dict[str, Any]:
         _add(highs, registry.get("max_age_years"))
     if "sex" not in types and (registry.get("sex") or "ALL").upper() in ("FEMALE", "MALE"):
         sexes.append({registry["sex"].upper()})
-    for criterion in criteria:
+    for criterion in as_planned(criteria):     # as matching reads them (strata, group-splitting ages)
         if criterion.get("kind") != "inclusion" or criterion.get("children") or not criterion.get("rule"):
             continue
         for leaf in _required_leaves(criterion["rule"]):

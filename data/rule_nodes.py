@@ -57,7 +57,8 @@ def _hash(text: str) -> str:
 # 14: the cohorts an inclusion heading names ("Parkinson's Disease", cohort_conditions).
 # 15: title populations and cohorts add a condition only of another kind than the listed ones.
 # 16: the gate's text names the trial's concepts its registry names do not give ("; also ...").
-PLAN_VERSION = "16"
+# 17: risk strata in a row are alternatives; one criterion's group-splitting ages are for the team.
+PLAN_VERSION = "17"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -84,6 +85,7 @@ def registry_criteria(record: dict) -> list[dict]:
     criteria = list(record.get("criteria") or [])
     limits = record.get("eligibility") or {}
     types = stated_types(criteria)
+    criteria = as_planned(criteria)
     low, high = limits.get("min_age_years"), limits.get("max_age_years")
     if (low is not None or high is not None) and "age" not in types:
         rule: dict[str, Any] = {"type": "age"}
@@ -146,6 +148,80 @@ def _mark(rule: dict, own: list[str], against: bool) -> dict:
         if targets:
             return {**rule, "besides": targets}
     return rule
+
+
+def as_planned(criteria: list[dict]) -> list[dict]:
+    """The record's own criteria as matching reads them (``registry_criteria``; the pruning
+    limits, ``data.limits``, read the same): risk strata in a row are one "any" group
+    (``_wrap_strata``), and the age bounds of one criterion that split patients into groups
+    are for the trial team (``_split_ages``). Records are copied, never changed in place."""
+    return _wrap_strata([_split_ages_of(c) for c in criteria])
+
+
+def _split_ages_of(criterion: dict) -> dict:
+    if criterion.get("children"):
+        children = [_split_ages_of(c) for c in criterion["children"]]
+        return criterion if all(a is b for a, b in zip(children, criterion["children"])) else {
+            **criterion, "children": children}
+    rule = criterion.get("rule")
+    split = _split_ages(rule) if isinstance(rule, dict) else rule
+    return criterion if split is rule else {**criterion, "rule": split}
+
+
+def _split_ages(rule: dict) -> dict:
+    """An ``all`` whose age leaves admit no age, or one only ("use Karnofsky for patients
+    > 16 years of age and Lansky for patients <= 16": age >= 16 and age <= 16), names the
+    groups a rule applies to, not a requirement: those leaves become one review leaf."""
+    if "not" in rule:
+        inner = _split_ages(rule["not"])
+        return rule if inner is rule["not"] else {**rule, "not": inner}
+    op = "all" if "all" in rule else "any" if "any" in rule else None
+    if op is None:
+        return rule
+    parts = [_split_ages(sub) for sub in rule[op]]
+    ages = [p for p in parts if p.get("type") == "age"]
+    if op == "all" and len(ages) >= 2:
+        lows = [p["min"] for p in ages if isinstance(p.get("min"), (int, float))]
+        highs = [p["max"] for p in ages if isinstance(p.get("max"), (int, float))]
+        if lows and highs and max(lows) >= min(highs):
+            kept = [p for p in parts if p.get("type") != "age"]
+            parts = [*kept, {"type": "review", "reason": "other",
+                             "note": "age limits of different groups of patients: for the trial team"}]
+    return rule if all(a is b for a, b in zip(parts, rule[op])) and len(parts) == len(rule[op]) else {**rule, op: parts}
+
+
+def _wrap_strata(criteria: list[dict]) -> list[dict]:
+    """Two or more top-level inclusion criteria in a row that each name a risk stratum
+    (``stratum_label`` in data/evidence.yaml: "Low risk stage I non-seminoma ...",
+    "Standard risk 2 (SR2)") are alternatives: one "any" group naming the strata."""
+    from data.condition_names import stratum_label  # start-up: patterns only when planning
+
+    label = stratum_label()
+    out: list[dict] = []
+    i = 0
+    while i < len(criteria):
+        run = []
+        while i + len(run) < len(criteria) and _is_stratum(criteria[i + len(run)], label):
+            run.append(criteria[i + len(run)])
+        if len(run) < 2:
+            out.append(criteria[i])
+            i += 1
+            continue
+        names = "; ".join(re.split(r"[;:(]", str(c.get("text")), maxsplit=1)[0].strip() for c in run)
+        out.append({"id": f"{run[0].get('id', 'inc')}-strata", "kind": "inclusion", "combine": "any",
+                    "text": f"One of these strata: {names}", "verbatim": False, "children": run})
+        i += len(run)
+    return out
+
+
+def _is_stratum(criterion: dict, label: Any) -> bool:
+    """A top-level inclusion criterion naming a stratum, unless its rule is only an age or a
+    sex ("Standard risk 1: < 11 years": a limit of that stratum, not the stratum; when
+    another stratum's contradicts it, ``_contradictory_ages`` leaves both to the team)."""
+    text = criterion.get("text")
+    rule = criterion.get("rule") or {}
+    return ((criterion.get("kind") or "inclusion") == "inclusion" and isinstance(text, str)
+            and label.search(text) is not None and rule.get("type") not in ("age", "sex"))
 
 
 def _contradictory_ages(criteria: list[dict]) -> list[dict]:
@@ -298,6 +374,13 @@ def title_kinds(record: dict) -> list[str]:
     tops = kind_splits()
     if not named or any(c in tops or c == listed[0] or not terminology.is_a(listed[0], c) for c in named):
         return []
+    # the listed condition's abbreviation in a title names it ("... Nonsmall Cell Lung Cancer
+    # (NSCLC)": "lung cancer" inside a spelling the terminology lacks is no broader kind)
+    found = terminology.get(listed[0])
+    for abbreviation in (found.abbreviations if found is not None else ()):
+        if any(isinstance(t, str) and re.search(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])", t)
+               for t in (record.get("title"), record.get("official_title"))):
+            return []
     return named
 
 

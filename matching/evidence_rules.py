@@ -14,7 +14,7 @@ EVIDENCE_FILE = DATA_DIR / "evidence.yaml"
 
 _LISTS = ("active_markers", "named_means_active")
 _FIELDS = (*_LISTS, "viral_loads", "category_heads", "kind_splits", "implied_conditions", "implied_by_therapy",
-           "overlapping_families")   # the last five: data.condition_names
+           "overlapping_families", "stratum_label", "class_qualifiers")   # the last seven: data.condition_names
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,12 @@ fetched); ``reparse`` writes every changed one in one transaction. ``sync`` does
 the end of each run, ``import --reparse`` on demand. Curated (bundled) trials are never
 touched: their rules are the curator's.
 
+The version covers the terminology, so a changed terminology makes every imported trial
+stale too, and ``reread_record`` derives its condition concepts again (``rederive_conditions``)
+from the stored registry names, MeSH terms and titles, the way the importer does: a name
+the terminology learnt ("Larynx Cancer") becomes the trial's concept without fetching
+anything; the MeSH headings' concepts the stored record kept are kept.
+
 A change to how eligibility text is split into criteria (not to how a criterion is read)
 needs the registry's text again: ``sync --full``.
 """
@@ -17,9 +23,13 @@ import json
 
 import sqlite_utils
 
+from data.condition_names import concepts_within, narrowed_by_title
 from data.store import upsert_trials
+from data.terminology import load_terminology
 from data.trials import validate_record
+from registry.concepts import condition_concepts
 from registry.criteria_text import RuleParser, reader_stamp, reread
+from registry.ctgov import indexed_conditions, supported_terms
 
 
 def imported(db: sqlite_utils.Database) -> list[dict]:
@@ -36,9 +46,32 @@ def stale(db: sqlite_utils.Database, parse: RuleParser | None = None) -> list[di
 
 
 def reread_record(record: dict, parse: RuleParser | None = None) -> dict:
-    """``record`` with its criteria read again and the current reader's stamp, validated."""
+    """``record`` with its criteria read again, its condition concepts derived again and the
+    current reader's stamp, validated."""
     out = dict(record, criteria=reread(record["criteria"], parse), criteria_reader=reader_stamp(parse))
+    out.update(rederive_conditions(out))
     return validate_record(out, f"reparse {record.get('id')}")
+
+
+def rederive_conditions(record: dict) -> dict:
+    """``conditions``, ``condition_terms`` and ``condition_ancestors`` of an imported record
+    worked out again with the current terminology from what the record stores (the
+    importer's steps, ``registry.ctgov``: the registry's names, the MeSH terms the trial's
+    own words support, the title's narrowing). Empty for a record with no registry names
+    (then nothing is changed). The MeSH ancestors are stored as concepts only: those the
+    terminology still knows are kept."""
+    texts = [t for t in record.get("conditions_text") or [] if isinstance(t, str)]
+    if not texts:
+        return {}
+    titles = [record.get("title"), record.get("official_title")]
+    own_text = " ".join([*texts, *(record.get("keywords") or []), *(t or "" for t in titles)])
+    terms = supported_terms(list(record.get("condition_terms") or []), texts, own_text)
+    conditions = indexed_conditions(condition_concepts(texts), condition_concepts(terms),
+                                    [c for t in texts for c in concepts_within(t)])
+    conditions = narrowed_by_title(conditions, titles)
+    terminology = load_terminology()
+    ancestors = [c for c in record.get("condition_ancestors") or [] if c in terminology and c not in conditions]
+    return {"conditions": conditions, "condition_terms": terms, "condition_ancestors": ancestors}
 
 
 def reparse(db: sqlite_utils.Database, everything: bool = False, parse: RuleParser | None = None) -> list[str]:
