@@ -75,6 +75,8 @@ class FactBuilder:
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
+        self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
+        self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
@@ -236,12 +238,14 @@ class FactBuilder:
         elif label == "INFECTION":
             written = self.mention_status(ent) or self.mention_status.after(ent)
             fact.status = infection_status(ent, written, self.mention_status.before(ent))
+            if fact.status == "negative" and self._controlled(ent):
+                fact.status, fact.negated = None, False    # "my HIV is undetectable on meds": has it, treated
             if fact.status == "negative":
                 fact.negated = True
             elif fact.status in ("positive", "active"):
                 fact.negated = False
         elif label == "BIOMARKER":
-            fact.status = biomarker_status(ent, self.mention_status(ent))
+            fact.status = biomarker_status(ent, self.mention_status(ent), self.mention_status.before(ent))
             fact.negated = fact.status == "negative"
             sentence_end = sentence_index(ent.doc).bounds(ent.start_char)[1]
             limit = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].label_ == "BIOMARKER" else sentence_end
@@ -294,6 +298,15 @@ class FactBuilder:
         if reading.value_high is not None and fact.comparator is None:
             fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
         self._normalise_lab(fact)
+
+    def _controlled(self, ent: Span) -> bool:
+        """An infection kept for life whose only negation cues say it is controlled
+        ("undetectable", "suppressed"): the patient has it (``controlled_infections``)."""
+        if ent.kb_id_ not in self.controlled_infections:
+            return False
+        cues = [ent.doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() for m in ent._.modifiers
+                if m.category == "NEGATED_EXISTENCE"]
+        return bool(cues) and all(cue in self.controlled_cues for cue in cues)
 
     def _past(self, ent: Span) -> bool:
         """A HISTORICAL cue reaches the mention, other than a past event's ("had a transplant

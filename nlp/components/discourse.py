@@ -123,6 +123,9 @@ class People:
         """"I have RA. my son is 12": the age of a relative the message is not about."""
         doc = ent.doc
         before = doc[max(ent.sent.start, ent.start - AGE_RELATION_SCOPE):ent.start]
+        if (speaker is not None and speaker.start is not None and len(before)
+                and before.start_char <= speaker.start < ent.start_char):
+            return False    # "our baby boy is 7 weeks old": the words for the one the message is about
         named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)]
         if not named and ent.end < ent.sent.end and ent.start > ent.sent.start:
             # "her 70-year-old father has hypertension": a relation word right after the age,
