@@ -183,6 +183,9 @@ def _regexes(doc: dict, key: str, name: str) -> list[re.Pattern]:
     return compiled
 
 
+# "my kids have eczema", "my daughters are both well": a plural relation and its verb ("my sons lupus" is one son's)
+_OWNER = re.compile(r"(?:'s|\u2019s|s')\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?", re.IGNORECASE)
+_PLURAL = re.compile(r"s\s+(?:have|are|were|both|all|each|and|got|had|dont|don't|do|also)\b", re.IGNORECASE)
 _SEVERAL = re.compile(r"\b(?:both|all|each of)\s+(?:of\s+)?(?:my|our)\b|\b(?:my|our)\s+(?:two|three|four|2|3|4)\b", re.IGNORECASE)
 _LINEAGE = re.compile(r"(?:'s|\u2019s)?\s+side\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
@@ -207,6 +210,11 @@ def _candidates(text: str, rel: Relations):
         if _LINEAGE.match(text, match.end()):
             continue    # "my mum's side has lots of thyroid disease": a side of the family, not a person
         start, end = match.span("rel")
+        owner = _OWNER.match(text, end)
+        if owner and any(rel.relation_of(w) is not None for w in owner.group("a", "b") if w):
+            continue    # "my husband's mum had MS": the husband's relative, not the husband
+        if _PLURAL.match(text, end) and rel.relation_of(match.group("rel") + "s") == relation:
+            continue    # "my kids have eczema": several people, not the one the message is about
         after = text[match.end():]
         age = rel.age_after.match(after)
         if (age and _INFANT_AGE.search(age.group()) and _NURSING_WRITER.search(text)
