@@ -27,7 +27,7 @@ from nlp.components.speaker import Relations, Speaker, relations
 THERAPY_LABELS = ("DRUG", "PROCEDURE")
 # what a question asks about rather than states: a treatment, a pregnancy ("is methotrexate
 # safe in pregnancy?", "can I get pregnant on cellcept?")
-QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY",)
+QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY", "INFECTION")
 # a writer's own words reach this many tokens ("i have crohn's too")
 WRITER_SCOPE = 8
 RELATIVE_SCOPE = 14     # "His brother, 40 years old, has Crohn disease and takes adalimumab"
@@ -59,6 +59,8 @@ class People:
             return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
+        if speaker is not None and speaker.speaker == "relative":   # "he has lupus. I also have lupus": the writer's own
+            return self._said_of_writer(ent, plural=False)
         return False
 
     def _said_of_their_relative(self, ent: Span, speaker: Speaker | None) -> bool:
