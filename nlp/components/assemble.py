@@ -331,7 +331,10 @@ class FactBuilder:
         concept = ent.kb_id_
         if concept not in self.terminology or not self.terminology.is_a(concept, "malignancy"):
             return False
-        return not any(token.lower_ in self.relapse_words for token in ent.sent)
+        sentence = ent.sent
+        return not any(token.lower_ in self.relapse_words
+                       and not any(t.lower_ in _NO_RELAPSE for t in sentence.doc[max(sentence.start, token.i - 3):token.i])
+                       for token in sentence)   # "treated, no recurrence" is not a relapse
 
     def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
         """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
@@ -380,7 +383,7 @@ class FactBuilder:
                 if (facts[index].label in ("CONDITION", "INFECTION") and (expression.point or expression.adjacent)
                         and facts[index].text.lower() in self.event_words and int(expression.date[:4]) < today.year):
                     facts[index].historical = True     # "NPSLE (seizures 2024)": an event of an earlier year
-                latest = _latest_day(expression.date) if expression.point and bare[index] else None
+                latest = _latest_day(expression.date) if (expression.point or expression.adjacent) and bare[index] else None
                 if latest is not None and latest.year < today.year:
                     # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now
                     facts[index].status, facts[index].historical = None, True
@@ -390,6 +393,9 @@ class FactBuilder:
                 facts[index].duration_days = expression.duration_days
             if expression.onset_age is not None:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
+
+
+_NO_RELAPSE = frozenset({"no", "without", "nil", "never", "free"})
 
 
 def _since_age(onset: float, facts: list[Fact]) -> float | None:

@@ -115,10 +115,11 @@ STOP_REACH = 4     # "they stopped her tacrolimus because ..."
 
 
 def bare_current(span: Span) -> bool:
-    """Current only by a bare cue ("on anti-TNF", "been on"): no other current cue reaches it."""
+    """Current only by a bare cue ("on anti-TNF", "been on") or a dose written after it
+    ("Rituximab 2x1 g (2022)": a weak cue): no other current cue reaches it."""
     currents = [m for m in span._.modifiers
                 if THERAPY_STATUS.get(m.category) == "current" and not across_comma(span, m)]
-    return bool(currents) and all(_flag(m, "bare") for m in currents)
+    return bool(currents) and all(_flag(m, "bare") or _flag(m, "weak") for m in currents)
 
 
 def _outcome_of(span: Span, modifier) -> bool:
