@@ -90,7 +90,9 @@ class People:
         # "... 52F. Son with autism.", "Daughter has ITP." opening a sentence after one about
         # the patient, in a note that no one writes in the first person: the patient's relative
         first = ent.sent.start
-        return (0 < first < ent.start and ent.start - first <= RELATIVE_SCOPE and (speaker is None or speaker.speaker is None)
+        # ("i have RA. daughter has JIA": the same after a patient's own words)
+        return (0 < first < ent.start and ent.start - first <= RELATIVE_SCOPE
+                and (speaker is None or speaker.speaker in (None, "patient"))
                 and self.words.relation_of(doc[first].text) is not None)
 
     def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
