@@ -32,6 +32,8 @@ QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY", "INFECTION")
 WRITER_SCOPE = 8
 RELATIVE_SCOPE = 14     # "His brother, 40 years old, has Crohn disease and takes adalimumab"
 _PATIENT_WORDS = frozenset({"patient", "pt"})
+# a writer's own illness: "I (also) have", "i've had", "i got", "i suffer from", "i was diagnosed with"
+_HAVING = frozenset({"have", "had", "'ve", "ve", "got", "suffer", "suffered", "diagnosed", "has"})
 _CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
@@ -59,8 +61,8 @@ class People:
             return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
-        if speaker is not None and speaker.speaker == "relative":   # "he has lupus. I also have lupus": the writer's own
-            return self._said_of_writer(ent, plural=False)
+        if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
+            return self._writer_has(ent)     # "he has lupus. I also have lupus": the writer's own
         return False
 
     def _said_of_their_relative(self, ent: Span, speaker: Speaker | None) -> bool:
@@ -152,6 +154,21 @@ class People:
         if not named:
             return False
         return speaker is None or named[-1] not in (speaker.relation, speaker.writer)
+
+    def _writer_has(self, ent: Span) -> bool:
+        """A writer who speaks of "she"/"he" saying they have an illness themself: the
+        nearest writer cue before the mention is followed by a verb of having ("I also have
+        lupus", "i've had TB"), not by anything else ("I refer this woman with SLE"), and
+        not shared ("my sister and i both have lupus")."""
+        if not self._said_of_writer(ent, plural=False):
+            return False
+        doc = ent.doc
+        start = max(ent.sent.start, ent.start - WRITER_SCOPE)
+        cue = max((i for i in range(start, ent.start) if doc[i].lower_ in self.words.writer_words), default=None)
+        if cue is None:
+            return False
+        after = [t.lower_ for t in doc[cue + 1:min(ent.start, cue + 4)]]
+        return bool(set(after) & _HAVING) and "both" not in after
 
     def _said_of_writer(self, ent: Span, plural: bool = True) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other
@@ -291,6 +308,8 @@ class Outcomes:
         for ent, fact in zip(ents, facts):
             if ent.label_ not in QUESTION_LABELS or fact.status or fact.historical or fact.negated or fact.hypothetical:
                 continue
+            if ent.label_ == "INFECTION" and fact.uncertain:
+                continue   # "maybe TB?": a doubt, said as one
             sentence = ent.sent
             end = sentence.end
             while end > ent.end and (doc[end - 1].is_space or doc[end - 1].text in ("'", '"', ")")):

@@ -211,8 +211,10 @@ def _candidates(text: str, rel: Relations):
             continue    # "my mum's side has lots of thyroid disease": a side of the family, not a person
         start, end = match.span("rel")
         owner = _OWNER.match(text, end)
-        if owner and any(rel.relation_of(w) is not None for w in owner.group("a", "b") if w):
-            continue    # "my husband's mum had MS": the husband's relative, not the husband
+        if (owner and any(rel.relation_of(w) is not None for w in owner.group("a", "b") if w)
+                and not any(pattern.search(text, owner.end()) for sex, pattern in rel.third_person.items()
+                            if rel.sexes[relation] in (None, sex))):
+            continue    # "my husband's mum had MS": the husband's relative, not the husband (unless "he ..." follows)
         if _PLURAL.match(text, end) and rel.relation_of(match.group("rel") + "s") == relation:
             continue    # "my kids have eczema": several people, not the one the message is about
         after = text[match.end():]
