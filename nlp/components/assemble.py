@@ -75,6 +75,8 @@ class FactBuilder:
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
+        self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
+        self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
@@ -236,12 +238,14 @@ class FactBuilder:
         elif label == "INFECTION":
             written = self.mention_status(ent) or self.mention_status.after(ent)
             fact.status = infection_status(ent, written, self.mention_status.before(ent))
+            if fact.status == "negative" and self._controlled(ent):
+                fact.status, fact.negated = None, False    # "my HIV is undetectable on meds": has it, treated
             if fact.status == "negative":
                 fact.negated = True
             elif fact.status in ("positive", "active"):
                 fact.negated = False
         elif label == "BIOMARKER":
-            fact.status = biomarker_status(ent, self.mention_status(ent))
+            fact.status = biomarker_status(ent, self.mention_status(ent), self.mention_status.before(ent))
             fact.negated = fact.status == "negative"
             sentence_end = sentence_index(ent.doc).bounds(ent.start_char)[1]
             limit = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].label_ == "BIOMARKER" else sentence_end
@@ -295,6 +299,15 @@ class FactBuilder:
             fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
         self._normalise_lab(fact)
 
+    def _controlled(self, ent: Span) -> bool:
+        """An infection kept for life whose only negation cues say it is controlled
+        ("undetectable", "suppressed"): the patient has it (``controlled_infections``)."""
+        if ent.kb_id_ not in self.controlled_infections:
+            return False
+        cues = [ent.doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() for m in ent._.modifiers
+                if m.category == "NEGATED_EXISTENCE"]
+        return bool(cues) and all(cue in self.controlled_cues for cue in cues)
+
     def _past(self, ent: Span) -> bool:
         """A HISTORICAL cue reaches the mention, other than a past event's ("had a transplant
         in 2021 for T-ALL": the disease after a reason word is the reason, not the event) or
@@ -318,7 +331,10 @@ class FactBuilder:
         concept = ent.kb_id_
         if concept not in self.terminology or not self.terminology.is_a(concept, "malignancy"):
             return False
-        return not any(token.lower_ in self.relapse_words for token in ent.sent)
+        sentence = ent.sent
+        return not any(token.lower_ in self.relapse_words
+                       and not any(t.lower_ in _NO_RELAPSE for t in sentence.doc[max(sentence.start, token.i - 3):token.i])
+                       for token in sentence)   # "treated, no recurrence" is not a relapse
 
     def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
         """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
@@ -367,7 +383,7 @@ class FactBuilder:
                 if (facts[index].label in ("CONDITION", "INFECTION") and (expression.point or expression.adjacent)
                         and facts[index].text.lower() in self.event_words and int(expression.date[:4]) < today.year):
                     facts[index].historical = True     # "NPSLE (seizures 2024)": an event of an earlier year
-                latest = _latest_day(expression.date) if expression.point and bare[index] else None
+                latest = _latest_day(expression.date) if (expression.point or expression.adjacent) and bare[index] else None
                 if latest is not None and latest.year < today.year:
                     # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now
                     facts[index].status, facts[index].historical = None, True
@@ -377,6 +393,9 @@ class FactBuilder:
                 facts[index].duration_days = expression.duration_days
             if expression.onset_age is not None:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
+
+
+_NO_RELAPSE = frozenset({"no", "without", "nil", "never", "free"})
 
 
 def _since_age(onset: float, facts: list[Fact]) -> float | None:

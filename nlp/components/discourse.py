@@ -27,11 +27,13 @@ from nlp.components.speaker import Relations, Speaker, relations
 THERAPY_LABELS = ("DRUG", "PROCEDURE")
 # what a question asks about rather than states: a treatment, a pregnancy ("is methotrexate
 # safe in pregnancy?", "can I get pregnant on cellcept?")
-QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY",)
+QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY", "INFECTION")
 # a writer's own words reach this many tokens ("i have crohn's too")
 WRITER_SCOPE = 8
 RELATIVE_SCOPE = 14     # "His brother, 40 years old, has Crohn disease and takes adalimumab"
 _PATIENT_WORDS = frozenset({"patient", "pt"})
+# a writer's own illness: "I (also) have", "i've had", "i got", "i suffer from", "i was diagnosed with"
+_HAVING = frozenset({"have", "had", "'ve", "ve", "got", "suffer", "suffered", "diagnosed", "has"})
 _CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
@@ -59,6 +61,8 @@ class People:
             return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
+        if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
+            return self._writer_has(ent)     # "he has lupus. I also have lupus": the writer's own
         return False
 
     def _said_of_their_relative(self, ent: Span, speaker: Speaker | None) -> bool:
@@ -88,7 +92,9 @@ class People:
         # "... 52F. Son with autism.", "Daughter has ITP." opening a sentence after one about
         # the patient, in a note that no one writes in the first person: the patient's relative
         first = ent.sent.start
-        return (0 < first < ent.start and ent.start - first <= RELATIVE_SCOPE and (speaker is None or speaker.speaker is None)
+        # ("i have RA. daughter has JIA": the same after a patient's own words)
+        return (0 < first < ent.start and ent.start - first <= RELATIVE_SCOPE
+                and (speaker is None or speaker.speaker in (None, "patient"))
                 and self.words.relation_of(doc[first].text) is not None)
 
     def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
@@ -123,6 +129,9 @@ class People:
         """"I have RA. my son is 12": the age of a relative the message is not about."""
         doc = ent.doc
         before = doc[max(ent.sent.start, ent.start - AGE_RELATION_SCOPE):ent.start]
+        if (speaker is not None and speaker.start is not None and len(before)
+                and before.start_char <= speaker.start < ent.start_char):
+            return False    # "our baby boy is 7 weeks old": the words for the one the message is about
         named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)]
         if not named and ent.end < ent.sent.end and ent.start > ent.sent.start:
             # "her 70-year-old father has hypertension": a relation word right after the age,
@@ -145,6 +154,21 @@ class People:
         if not named:
             return False
         return speaker is None or named[-1] not in (speaker.relation, speaker.writer)
+
+    def _writer_has(self, ent: Span) -> bool:
+        """A writer who speaks of "she"/"he" saying they have an illness themself: the
+        nearest writer cue before the mention is followed by a verb of having ("I also have
+        lupus", "i've had TB"), not by anything else ("I refer this woman with SLE"), and
+        not shared ("my sister and i both have lupus")."""
+        if not self._said_of_writer(ent, plural=False):
+            return False
+        doc = ent.doc
+        start = max(ent.sent.start, ent.start - WRITER_SCOPE)
+        cue = max((i for i in range(start, ent.start) if doc[i].lower_ in self.words.writer_words), default=None)
+        if cue is None:
+            return False
+        after = [t.lower_ for t in doc[cue + 1:min(ent.start, cue + 4)]]
+        return bool(set(after) & _HAVING) and "both" not in after
 
     def _said_of_writer(self, ent: Span, plural: bool = True) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other
@@ -284,6 +308,8 @@ class Outcomes:
         for ent, fact in zip(ents, facts):
             if ent.label_ not in QUESTION_LABELS or fact.status or fact.historical or fact.negated or fact.hypothetical:
                 continue
+            if ent.label_ == "INFECTION" and fact.uncertain:
+                continue   # "maybe TB?": a doubt, said as one
             sentence = ent.sent
             end = sentence.end
             while end > ent.end and (doc[end - 1].is_space or doc[end - 1].text in ("'", '"', ")")):

@@ -29,6 +29,7 @@ from nlp.components.demographics import PatternFacts
 from nlp.components.measurements import ValueReader
 from nlp.components.patterns import PatternRunner
 from nlp.components.doc_cache import doc_text, sentence_index
+from nlp.components.involvement import OrganInvolvement
 from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
 
@@ -76,6 +77,7 @@ class EntityRecognizer:
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
+        self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
         self.other_senses = {str(entry["abbreviation"]): _Sense.read(entry) for entry in vocabulary.get("other_senses") or ()}
         for sense in self.other_senses.values():
             if sense.concept is not None and terminology.get(sense.concept) is None:
@@ -114,6 +116,7 @@ class EntityRecognizer:
         chosen = _drop_redundant(doc, chosen, self.service_words)
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
+        chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))

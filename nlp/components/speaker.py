@@ -74,6 +74,7 @@ class Relations:
     writer_plural: frozenset[str] = frozenset()      # writer words for two ("we both")
     writer_aside_first: tuple[re.Pattern, ...] = ()  # the writer's own illness said first, set aside ("i have crohn's too, my daughter ...")
     partners: frozenset[str] = frozenset()           # relations such a "we" includes
+    about_one: re.Pattern | None = None              # "writing for a friend": an about-phrase before "a <relation>"
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -119,11 +120,12 @@ def relations() -> Relations:
     rel = _alternation(words)
     mention = re.compile(
         r"\b(?:%s)\s+(?:[\w-]+\s+){0,3}?(?P<rel>%s)(?:'s|\u2019s|s)?\b" % (_alternation(possessives), rel), re.IGNORECASE)
-    bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)\s+(?:is|was)\s+\d" % rel, re.IGNORECASE)
+    bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*\(\s*(?:now\s+|aged?\s+)?)\d" % rel, re.IGNORECASE)
     age_after = re.compile(
         r"\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?)"
         r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?(?!\s*(?:kg|lbs?|%|mg|cm|/))\b", re.IGNORECASE)
     about_re = re.compile(r"\b(?:%s)\s+$" % _alternation(about), re.IGNORECASE)
+    about_one = re.compile(r"\b(?:%s)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?P<rel>%s)\b" % (_alternation(about), rel), re.IGNORECASE)
     first = _words(doc.get("first_person"), f"{name}.first_person")
     pronouns = doc.get("pronouns")
     if not isinstance(pronouns, dict) or set(pronouns) - {"female", "male"}:
@@ -167,6 +169,7 @@ def relations() -> Relations:
         writer_aside_first=tuple(aside_first),
         writer_plural=frozenset(_words(doc.get("writer_plural") or [], f"{name}.writer_plural")),
         partners=frozenset(_words(doc.get("partners") or [], f"{name}.partners")),
+        about_one=about_one,
     )
 
 
@@ -180,6 +183,9 @@ def _regexes(doc: dict, key: str, name: str) -> list[re.Pattern]:
     return compiled
 
 
+# "my kids have eczema", "my daughters are both well": a plural relation and its verb ("my sons lupus" is one son's)
+_OWNER = re.compile(r"(?:'s|\u2019s|s')\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?", re.IGNORECASE)
+_PLURAL = re.compile(r"s\s+(?:have|are|were|both|all|each|and|got|had|dont|don't|do|also)\b", re.IGNORECASE)
 _SEVERAL = re.compile(r"\b(?:both|all|each of)\s+(?:of\s+)?(?:my|our)\b|\b(?:my|our)\s+(?:two|three|four|2|3|4)\b", re.IGNORECASE)
 _LINEAGE = re.compile(r"(?:'s|\u2019s)?\s+side\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
@@ -187,6 +193,10 @@ _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
 _INFANT_AGE = re.compile(r"\d\s*-?\s*(?:days?|weeks?|wks?|months?|mths?|mos?)\b", re.IGNORECASE)
 _NURSING_WRITER = re.compile(r"\bi(?:'m| am|m)?\s+(?:still\s+|currently\s+|now\s+)?(?:breast-?\s?feeding|nursing|pumping|pregnant|lactating)\b", re.IGNORECASE)
 _AGE_END = re.compile(r"\s*\)?\s*(?:[.,!?;:]|$)")   # "my son is 12." / "(15)" and nothing more
+# after the age, a pronoun for them goes on with their health ("my daughter is 14 months old, she has ITP")
+_PRONOUN_ON = {sex: re.compile(r"\s*\)?\s*[,;]?\s*(?:and\s+|but\s+)?(?:%s)(?:'s|\u2019s|s|\s+(?:has|had|have|is|was|got|gets|suffers|needs|takes|took|tried))\b" % words,
+                               re.IGNORECASE)
+               for sex, words in (("female", "she|they"), ("male", "he|they"), (None, "she|he|they"))}
 
 
 def _candidates(text: str, rel: Relations):
@@ -200,6 +210,13 @@ def _candidates(text: str, rel: Relations):
         if _LINEAGE.match(text, match.end()):
             continue    # "my mum's side has lots of thyroid disease": a side of the family, not a person
         start, end = match.span("rel")
+        owner = _OWNER.match(text, end)
+        if (owner and any(rel.relation_of(w) is not None for w in owner.group("a", "b") if w)
+                and not any(pattern.search(text, owner.end()) for sex, pattern in rel.third_person.items()
+                            if rel.sexes[relation] in (None, sex))):
+            continue    # "my husband's mum had MS": the husband's relative, not the husband (unless "he ..." follows)
+        if _PLURAL.match(text, end) and rel.relation_of(match.group("rel") + "s") == relation:
+            continue    # "my kids have eczema": several people, not the one the message is about
         after = text[match.end():]
         age = rel.age_after.match(after)
         if (age and _INFANT_AGE.search(age.group()) and _NURSING_WRITER.search(text)
@@ -212,8 +229,13 @@ def _candidates(text: str, rel: Relations):
         talked_about = marked or not _CLAUSE_END.match(after)
         # after the age, the sentence goes on about them ("my daughter (15) has just been
         # diagnosed"), not just "my son is 12."
-        goes_on = about or (age is not None and not _AGE_END.match(after[age.end():]))
+        goes_on = about or (age is not None and (not _AGE_END.match(after[age.end():])
+                                                 or bool(_PRONOUN_ON[rel.sexes[relation]].match(after[age.end():]))))
         yield start, end, relation, marked, talked_about, goes_on
+    for match in rel.about_one.finditer(text) if rel.about_one is not None else ():   # "writing for a friend, she is 52"
+        relation = rel.relation_of(match.group("rel"))
+        if relation is not None:
+            yield match.start("rel"), match.end("rel"), relation, True, True, True
     for match in rel.bare.finditer(text):   # "mum is 74": a parent or sibling ("baby is 6 weeks now" is the writer's baby)
         relation = rel.relation_of(match.group("rel"))
         if any(p.search(text, 0, match.start("rel")) for p in rel.young_patient):

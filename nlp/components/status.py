@@ -76,7 +76,10 @@ def therapy_status(span: Span) -> str | None:
     a bare one (``"bare": true``: "on", "been on", which say only that the patient took it
     at some time) does not count when an outcome cue reaches the mention too ("had shingles
     on tofacitinib, so they stopped it")."""
-    modifiers = list(span._.modifiers)
+    modifiers = [m for m in span._.modifiers if _stop_said(span, m)]
+    cancelled = {c for m in modifiers for c in (m.rule.metadata or {}).get("cancels") or ()}
+    if cancelled:   # "had to stop humira because of insurance": stopped, not for side effects
+        modifiers = [m for m in modifiers if m.category not in cancelled]
     if span._.is_historical:
         modifiers = [m for m in modifiers if not _flag(m, "weak")]
     outcomes = [m for m in modifiers if _outcome_of(span, m)]
@@ -93,11 +96,30 @@ def therapy_status(span: Span) -> str | None:
     return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
 
 
+def _stop_said(span: Span, modifier) -> bool:
+    """A reason cue that needs a stop word (``"metadata": {"after_stop": [...]}``: "because
+    her white count dropped") counts only with one of those words just before the mention or
+    between it and the cue ("stopped methotrexate because ...", "taken off leflunomide
+    because ..."; not "on cellcept because of her kidneys")."""
+    words = (modifier.rule.metadata or {}).get("after_stop")
+    if not words:
+        return True
+    doc = span.doc
+    start, _ = modifier.modifier_span
+    near = doc[max(0, span.start - STOP_REACH):span.start]
+    between = doc[span.end:start] if span.end <= start else doc[0:0]
+    return any(token.lower_ in words for token in list(near) + list(between))
+
+
+STOP_REACH = 4     # "they stopped her tacrolimus because ..."
+
+
 def bare_current(span: Span) -> bool:
-    """Current only by a bare cue ("on anti-TNF", "been on"): no other current cue reaches it."""
+    """Current only by a bare cue ("on anti-TNF", "been on") or a dose written after it
+    ("Rituximab 2x1 g (2022)": a weak cue): no other current cue reaches it."""
     currents = [m for m in span._.modifiers
                 if THERAPY_STATUS.get(m.category) == "current" and not across_comma(span, m)]
-    return bool(currents) and all(_flag(m, "bare") for m in currents)
+    return bool(currents) and all(_flag(m, "bare") or _flag(m, "weak") for m in currents)
 
 
 def _outcome_of(span: Span, modifier) -> bool:
@@ -202,25 +224,36 @@ class MentionStatus:
         mention before it ("HBsAg negative HIV ...": that "negative" is HBsAg's)."""
         if span.start == 0:
             return None
-        word = span.doc[span.start - 1]
-        status = self.words.get(word.lower_) if word.is_alpha else None   # a word, not a sign or a bullet
+        doc = span.doc
+        first = span.start - 1
+        word = doc[first]
+        written = word.lower_ if word.is_alpha else None   # a word, not a sign or a bullet
+        if word.lower_ == "-ve":            # "-ve dsDNA": a result sign word, one token
+            written = "-ve"
+        elif word.lower_ == "ve" and first >= 1 and doc[first - 1].text in ("+", "-") and not doc[first - 1].whitespace_:
+            first -= 1                      # "+ve ANA": the tokenizer splits "+" from "ve"
+            word, written = doc[first], doc[first].text + "ve"
+        status = self.words.get(written) if written else None
         if status not in ("positive", "negative"):
             return None
-        if word.is_sent_start:
+        if word.is_sent_start or first == 0:
             return status
-        previous = span.doc[span.start - 2]
+        previous = doc[first - 1]
         if previous.ent_type_ or previous.like_num or previous.is_punct and previous.text not in ",;:(":
             return None
         return status
 
 
-def biomarker_status(span: Span, written: str | None) -> str | None:
-    """``written`` is what MentionStatus read in the mention itself; a negated positive
-    mention ("no CD19-positive B cells") is negative."""
+def biomarker_status(span: Span, written: str | None, before: str | None = None) -> str | None:
+    """``written`` is what MentionStatus read in the mention itself, ``before`` a result
+    word right before it at the start of a clause ("+ve ANA 1:320, -ve dsDNA"); a negated
+    positive mention ("no CD19-positive B cells") is negative."""
     if written == "positive" and _negated_before(span):
         return "negative"
     if written in ("positive", "negative"):
         return written
+    if before in ("positive", "negative"):
+        return before
     status = _nearest(span, RESULT_STATUS)
     if status in ("positive", "negative"):
         return status

@@ -26,7 +26,10 @@ TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "
 ADJACENT_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "PREGNANCY")
 # "SLE: 2015", "R-CHOP x6 (2020)", "radiotherapy (2021)", "Cyclophosphamide (Euro-Lupus) 2013": a short
 # bracket, a course count and an opening bracket may sit between
-_ADJACENT_GAP = re.compile(r"\s*:?\s*(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?\d{1,2}\s*)?\(?\s*")
+# a dose between a therapy and its year: "Rituximab 2x1 g (2022)", "Cyclophosphamide 500 mg x6 (Euro-Lupus) 2021"
+_DOSE = (r"(?:\d{1,2}\s?[x×]\s?)?\d+(?:[.,]\d+)?\s?(?:mg|g|mcg|µg|ug|iu|units?)(?:/(?:kg|m2|m²|d|day|wk|week))?"
+         r"(?:\s+(?:[x×]\s?\d{1,2}|od|bd|tds|weekly|daily|monthly))?\s*")
+_ADJACENT_GAP = re.compile(r"\s*:?\s*(?:%s)?(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?\d{1,2}\s*)?(?:%s)?\(?\s*" % (_DOSE, _DOSE))
 _CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
 _CUE_WINDOW = 30
 _STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)

@@ -1,0 +1,73 @@
+"""A disease said to reach an organ: "lupus with kidney involvement", "SLE with renal
+involvement (class IV)", "scleroderma affecting my lungs", "her lupus has spread to her
+kidneys". The organ phrase names a disease of its own (lupus nephritis, interstitial lung
+disease), chosen by the disease named before it in the sentence (``organ_involvement`` in
+data/nlp/extraction.yaml): one general rule instead of a term per wording.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Doc
+
+from data.errors import DataError
+from data.terminology import Terminology
+from nlp.components.doc_cache import doc_text
+from nlp.components.terms import Candidate
+
+
+class OrganInvolvement:
+    def __init__(self, spec: dict[str, Any] | None, terminology: Terminology):
+        spec = spec or {}
+        self.terminology = terminology
+        self.window = int(spec.get("window", 8))
+        try:
+            self.phrases = [re.compile(p, re.IGNORECASE) for p in spec.get("phrases") or ()]
+        except re.error as exc:
+            raise DataError("extraction.yaml.organ_involvement.phrases", f"not a valid regular expression ({exc})") from None
+        self.organs: dict[str, str] = {}
+        for organ, words in (spec.get("organ_words") or {}).items():
+            for word in words:
+                self.organs[str(word).lower()] = organ
+        self.diseases: dict[str, list[tuple[str, str]]] = {}
+        for organ, pairs in (spec.get("diseases") or {}).items():
+            for pair in pairs:
+                disease, concept = pair
+                for known in (disease, concept):
+                    if terminology.get(known) is None:
+                        raise DataError(f"extraction.yaml.organ_involvement.diseases.{organ}", f"unknown concept {known!r}")
+                self.diseases.setdefault(organ, []).append((disease, concept))
+
+    def __call__(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
+        if not self.phrases or not chosen:
+            return chosen
+        text = doc_text(doc)
+        taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
+        added = []
+        for pattern in self.phrases:
+            for match in pattern.finditer(text):
+                organ = self.organs.get(match.group("organ").lower())
+                span = doc.char_span(*match.span("span"), alignment_mode="expand")
+                if organ is None or span is None or any(i in taken for i in range(span.start, span.end)):
+                    continue
+                concept = self._concept(doc, chosen, span.start, organ)
+                if concept is not None:
+                    added.append((Candidate(span.start, span.end, "CONDITION", concept), "pattern", {}))
+                    taken.update(range(span.start, span.end))
+        return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen
+
+    def _concept(self, doc: Doc, chosen, start: int, organ: str) -> str | None:
+        """The organ's disease for the nearest disease named before the phrase in its sentence."""
+        sentence_start = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
+        before = [c for c, _, _ in chosen if c.label == "CONDITION" and c.end <= start
+                  and c.start >= max(sentence_start, start - self.window)]
+        if not before:
+            return None
+        disease = before[-1].concept
+        for ancestor, concept in self.diseases.get(organ, ()):
+            if disease == concept:
+                return None     # "lupus nephritis with kidney involvement": said already
+            if disease == ancestor or self.terminology.is_a(disease, ancestor):
+                return concept
+        return None
