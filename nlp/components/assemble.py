@@ -130,7 +130,7 @@ class FactBuilder:
                 end=end_char,
                 negated=negated,
                 historical=("HISTORICAL" in categories and self._past(ent)) or "PRIOR" in categories or i in listed_history
-                or (ent.label_ == "CONDITION" and _adverse_effect(ent, ents, i))
+                or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i))
                 or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker) or family_negation(ent),
@@ -412,15 +412,24 @@ def _since_age(onset: float, facts: list[Fact]) -> float | None:
 def _adverse_effect(ent: Span, ents: list, i: int) -> bool:
     """An adverse effect that ended a treatment is over with it: a condition between a
     therapy and the stopping cue both share ("cyclosporine gave me high blood pressure so I
-    stopped it"; the THERAPY_INTOLERANT rules that allow CONDITION), not a disease named
-    before the therapy ("I have lupus and MMF gave me diarrhoea so we stopped it")."""
+    stopped it"; the THERAPY_INTOLERANT rules that allow CONDITION), or a condition or
+    infection inside the therapy's stopping cue ("discontinued due to recurrent
+    infections"), not a disease named before the therapy ("I have lupus and MMF gave me
+    diarrhoea so we stopped it")."""
     spans = {m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_INTOLERANT"}
-    if not spans:
-        return False
-    return any(other.label_ in ("DRUG", "PROCEDURE") and other.end <= ent.start
-               and other.sent.start == ent.sent.start
-               and any(m.modifier_span in spans for m in other._.modifiers)
-               for other in ents[:i])
+    for other in ents[:i]:
+        if other.label_ not in ("DRUG", "PROCEDURE") or other.end > ent.start or other.sent.start != ent.sent.start:
+            continue
+        for m in other._.modifiers:
+            if m.category != "THERAPY_INTOLERANT":
+                continue
+            if m.modifier_span in spans:
+                return True
+            # the harm written inside the cue itself: "discontinued due to recurrent
+            # infections" (the infections were, they are no active infection now)
+            if m.modifier_span[0] <= ent.start and ent.end <= m.modifier_span[1]:
+                return True
+    return False
 
 
 def _age_from_birth(fact: Fact, born: dict, today: date) -> None:

@@ -21,7 +21,7 @@ from spacy.tokens import Span
 THERAPY_STATUS = {"THERAPY_INTOLERANT": "intolerant", "THERAPY_FAILED": "failed", "THERAPY_CURRENT": "current",
                   "THERAPY_DOSE": "current"}
 # a bare "on" gives way to an outcome cue at most this many tokens from the mention
-BARE_REACH = 6
+BARE_REACH = 10
 _THERAPY_RANK = {"intolerant": 0, "failed": 1, "current": 2}
 RESULT_STATUS = {"NEGATED_EXISTENCE": "negative", "RESULT_POSITIVE": "positive", "INFECTION_ACTIVE": "active"}
 
