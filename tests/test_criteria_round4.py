@@ -1,0 +1,100 @@
+"""Registry criteria, round 4 (issue #15, 2026-12-03): measurable disease, tumour markers,
+and the guards they needed, each checked for what it does to a patient (never a false
+exclusion)."""
+from __future__ import annotations
+
+from benchmarks.criteria import without_notes
+from core.facts import Profile
+from core.rules import iter_leaves
+from core.truth import FALSE, TRUE, UNKNOWN
+from matching.evaluate import Evaluator
+from nlp.criteria.parser import parse_criterion
+from nlp.pipeline import extract
+
+MEASURABLE = {"type": "diagnosis", "concept": "measurable_disease"}
+
+
+def parse(text: str, kind: str = "inclusion") -> dict:
+    return without_notes(parse_criterion(text, kind))
+
+
+def verdict(rule: dict, patient: str) -> str:
+    return Evaluator(Profile(extract(patient))).rule(rule).value
+
+
+def types(rule: dict) -> set[str]:
+    return {leaf["type"] for leaf in iter_leaves(rule)}
+
+
+# --- measurable disease by RECIST --------------------------------------------------------
+
+def test_measurable_disease_by_recist_is_one_condition():
+    # NCT06119581, NCT06411691, NCT05110196, NCT03671044, NCT04956640, NCT05380986
+    for text in ("Must have measurable disease per RECIST v1.1.",
+                 "Measurable disease as per RECIST 1.1.",
+                 "At least one measurable lesion as defined by Response Evaluation Criteria in Solid Tumors (RECIST) 1.1.",
+                 "Have at least one measurable lesion as per the RECIST criteria (version 1.1).",
+                 "Patients have measurable disease per Response Evaluation Criteria in Solid Tumors version 1.1 (RECIST v1.1).",
+                 "At least one measurable lesion (according to RECIST V 1.1);",
+                 "There is at least one measurable lesion"):
+        assert parse(text) == MEASURABLE, text
+
+
+def test_measurable_disease_is_asked_never_assumed():
+    rule = parse("Must have measurable disease per RECIST v1.1.")
+    assert verdict(rule, "metastatic NSCLC, measurable disease on CT") == TRUE
+    assert verdict(rule, "metastatic NSCLC, no measurable disease, bone-only") == FALSE
+    result = Evaluator(Profile(extract("metastatic NSCLC"))).rule(rule)
+    assert result.value == UNKNOWN
+
+
+def test_response_criteria_for_one_kind_of_patient_stay_with_the_team():
+    # NCT05605119 read "all[solid tumour, lymphoma]": every patient failed one of them
+    for text in ("Evidence of measurable disease per RECIST, v1.1 for solid tumors (Eisenhauer et al. 2009) and per "
+                 "Lugano Criteria for Lymphoma (Cheson et al. 2014).",
+                 "Evidence of measurable disease per RECIST, v1.1 for solid tumors.",
+                 "Evidence of measurable disease as per Lugano Criteria for Lymphoma (Cheson BD et al, 2014)."):
+        assert types(parse(text)) == {"review"}, text
+
+
+def test_a_requirement_waived_is_no_exclusion():
+    # NCT03983954 would have read "not measurable disease": every patient with it failed
+    rule = parse("Dose-escalation part: patients do not need to have measurable disease by RECIST 1.1")
+    assert types(rule) == {"review"}
+
+
+def test_evaluable_or_other_criteria_are_not_measurable_disease():
+    assert parse("Phase 3: Presence of evaluable or measurable disease per RECIST") != MEASURABLE
+    rule = parse("Measurable disease as defined per RECIST v.1.1 or non-measurable (including bone-only) disease")
+    assert "review" in types(rule)
+    assert verdict(rule, "no measurable disease, bone-only disease") != FALSE
+
+
+# --- tumour markers ------------------------------------------------------------------------
+
+def test_a_marker_a_drug_is_aimed_at_is_not_the_patients():
+    # NCT06385925 read "KRAS G12D and any targeted therapy"; NCT05317416 "BCMA and any targeted therapy"
+    for text in ("Prior treatment with KRAS G12D targeted therapy.", "Prior treatment with BCMA targeted therapy"):
+        rule = parse(text, "exclusion")
+        assert "biomarker" not in types(rule), text
+        assert "review" in types(rule)
+
+
+def test_a_variant_is_not_met_by_a_mutation_of_unknown_kind():
+    leaf = {"type": "biomarker", "marker": "kras_g12c", "state": "positive"}
+    assert verdict(leaf, "colorectal cancer, KRAS G12C mutation") == TRUE
+    assert verdict(leaf, "colorectal cancer, KRAS mutation positive") == UNKNOWN
+    assert verdict(leaf, "KRAS G12C negative") == FALSE
+
+
+def test_a_negative_test_for_one_kind_says_nothing_of_the_others():
+    gene = {"type": "biomarker", "marker": "egfr_mutation", "state": "positive"}
+    kind = {"type": "biomarker", "marker": "egfr_sensitizing_mutation", "state": "positive"}
+    assert verdict(gene, "no activating EGFR mutation") == UNKNOWN       # exon 20 insertion?
+    assert verdict(kind, "EGFR mutation negative") == FALSE              # none of any kind
+    assert verdict(gene, "EGFR mutation negative") == FALSE
+
+
+def test_estimated_gfr_is_never_a_mutation():
+    assert parse("eGFR ≥ 60 mL/min") == {"type": "lab", "analyte": "egfr", "op": ">=", "value": 60, "unit": "mL/min"}
+    assert parse("No EGFR mutation") == {"type": "biomarker", "marker": "egfr_mutation", "state": "negative"}
