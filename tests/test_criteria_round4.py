@@ -98,3 +98,48 @@ def test_a_negative_test_for_one_kind_says_nothing_of_the_others():
 def test_estimated_gfr_is_never_a_mutation():
     assert parse("eGFR ≥ 60 mL/min") == {"type": "lab", "analyte": "egfr", "op": ">=", "value": 60, "unit": "mL/min"}
     assert parse("No EGFR mutation") == {"type": "biomarker", "marker": "egfr_mutation", "state": "negative"}
+
+
+# --- a broken cue file fails at load, clearly ------------------------------------------------
+
+def test_a_broken_cue_file_fails_naming_the_file_and_key(tmp_path, monkeypatch):
+    import pytest
+    from data.errors import DataError
+    from nlp.criteria import cues, parser
+    from data.files import read_yaml
+    import yaml
+
+    doc = read_yaml(cues.CUES_FILE)
+    doc["ignore"] = doc["ignore"] + ["(unclosed"]
+    broken = tmp_path / "criteria_cues.yaml"
+    broken.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(DataError, match=r"criteria_cues.yaml: ignore\[\d+\]"):
+        cues.read_cues(broken)
+    # the parser's safety net is for unreadable lines, not for a broken data file: the
+    # file's error comes out as it is (it used to be raised again inside the net)
+    monkeypatch.setattr(parser, "load_cues", lambda: cues.read_cues(broken))
+    with pytest.raises(DataError, match="criteria_cues.yaml"):
+        parser.parse_criterion("ECOG ≤ 1")
+
+
+def test_an_unreadable_line_is_still_the_teams():
+    from nlp.criteria import parser
+    rule = parser.parse_criterion(12345)   # not a text at all
+    assert rule["type"] == "review"
+
+
+def test_a_cue_pattern_without_the_group_the_parser_reads_fails_at_load(tmp_path):
+    # a time pattern without (?P<unit>...) used to fail on every line it matched, each line
+    # then silently left to the trial team
+    import pytest
+    import yaml
+    from data.errors import DataError
+    from data.files import read_yaml
+    from nlp.criteria import cues
+
+    doc = read_yaml(cues.CUES_FILE)
+    doc["time_amount"] = [r"(?P<n>\d+) ?(?:weeks?|days?)"]
+    broken = tmp_path / "criteria_cues.yaml"
+    broken.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(DataError, match=r"time_amount\[0\].*\(\?P<unit>"):
+        cues.read_cues(broken)

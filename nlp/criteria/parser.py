@@ -66,12 +66,17 @@ _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 def parse_criterion(text: str, kind: str = "inclusion") -> dict:
     """A valid rule for one criterion's text; a ``review`` leaf when it cannot be read.
     ``kind`` (inclusion/exclusion) decides how a bare list joins: an inclusion's items are
-    all required, an exclusion's are alternatives. Never raises."""
+    all required, an exclusion's are alternatives. Never raises for a text; a broken data
+    file (the cues, the terminology) raises its ``DataError``, naming the file and the key,
+    before any line is read: it is no line the trial team could read instead."""
+    cues = load_cues()
+    load_terminology()
     try:
         return build_rule(text, kind)
+    except DataError:
+        raise
     except Exception:  # the contract: a line the parser cannot read is left to the trial team
-
-        return {"type": "review", "reason": "other", "note": load_cues().review_notes["unreadable"]}
+        return {"type": "review", "reason": "other", "note": cues.review_notes["unreadable"]}
 
 
 def build_rule(text: str, kind: str = "inclusion") -> dict:
