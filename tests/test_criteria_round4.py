@@ -143,3 +143,37 @@ def test_a_cue_pattern_without_the_group_the_parser_reads_fails_at_load(tmp_path
     broken.write_text(yaml.safe_dump(doc), encoding="utf-8")
     with pytest.raises(DataError, match=r"time_amount\[0\].*\(\?P<unit>"):
         cues.read_cues(broken)
+
+
+# --- another primary malignancy, gene names, "alone or in combination" ----------------------
+
+def test_another_primary_malignancy_is_read_as_other_malignancy():
+    # NCT06380751, NCT06357533, NCT00739830: the trial's own cancer is left out when judged
+    # (``besides``, tests/test_own_condition.py), exactly as for "any other malignancy"
+    assert parse("History of another primary malignancy", "exclusion") == \
+        parse("History of any other malignancy", "exclusion") == {"type": "history", "concept": "malignancy"}
+    assert parse("History of another primary malignancy within 3 years", "exclusion") == \
+        {"type": "history", "concept": "malignancy", "within_days": 1095}
+    # the words that limit it still go to the team
+    rule = parse("Known additional malignancy that is progressing or has required active treatment within the past 3 years.",
+                 "exclusion")
+    assert "review" in types(rule)
+
+
+def test_a_genes_full_name_is_no_sarcoma():
+    # NCT06662786 required a sarcoma of a colorectal cancer patient
+    rule = parse("Be diagnosed to have Kirsten rat sarcoma viral oncogene (KRAS), neuroblastoma RAS viral oncogene "
+                 "homolog (NRAS), and v-raf murine sarcoma viral oncogene homolog B (BRAF) wild-type (WT) tumor as "
+                 "determined by local testing")
+    assert not any(leaf.get("concept") == "sarcoma" for leaf in iter_leaves(rule))
+    assert "review" in types(rule)
+
+
+def test_what_may_come_along_is_no_alternative():
+    # NCT06350097 read "any EGFR mutation" for "Ex19del or L858R, either alone or in
+    # combination with other EGFR mutations"
+    rule = parse("The tumour harbors 1 of the 2 common EGFR mutations known to be associated with EGFR-TKI sensitivity "
+                 "(Ex19del or L858R), either alone or in combination with other EGFR mutations.")
+    assert "review" in types(rule) and "any" not in rule
+    assert parse("Prior anti-PD-1 antibody alone or in combination with chemotherapy", "exclusion") == \
+        {"type": "therapy", "concept": "pd1_inhibitor"}
