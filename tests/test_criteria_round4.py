@@ -177,3 +177,23 @@ def test_what_may_come_along_is_no_alternative():
     assert "review" in types(rule) and "any" not in rule
     assert parse("Prior anti-PD-1 antibody alone or in combination with chemotherapy", "exclusion") == \
         {"type": "therapy", "concept": "pd1_inhibitor"}
+
+
+# --- scores in words; counts of prior lines --------------------------------------------------
+
+def test_a_score_written_in_words():
+    # NCT03671044
+    assert parse("Eastern Cooperative Oncology Group (ECOG) performance status less than or equal to two") == \
+        {"type": "score", "score": "ecog", "op": "<=", "value": 2}
+    assert parse("ECOG performance status of zero or one") == {"type": "score", "score": "ecog", "op": "<=", "value": 1}
+
+
+def test_a_number_of_prior_lines_is_never_dropped():
+    # "two prior lines" was read as nothing beside the score or the disease (all filler words)
+    for text in ("ECOG 0-1 and one prior line of therapy", "ECOG 0-1 and at least two prior lines of therapy",
+                 "Relapsed lymphoma after at least two prior regimens",
+                 "Relapsed lymphoma after at least two prior lines of therapy"):
+        rule = parse(text)
+        assert "review" in types(rule), text
+    rule = parse("ECOG 0-1 and at least two prior lines of therapy")
+    assert {"type": "score", "score": "ecog", "op": "<=", "value": 1} in rule["all"]   # not ECOG ≤ 2

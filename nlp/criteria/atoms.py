@@ -425,11 +425,27 @@ def _lab_amount(fact: Fact, value: float, terminology: Terminology) -> tuple[flo
 # --- scores ------------------------------------------------------------------------------
 
 
+# score values written in words ("performance status of zero or one", "less than or equal
+# to two"), read as digits padded to the word's length so every offset stays the text's
+_SCORE_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_SCORE_WORD = re.compile(r"\b(?:" + "|".join(_SCORE_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _score_digits(text: str, start: int, end: int) -> str:
+    """``text`` with the number words between ``start`` and ``end`` written as digits."""
+    def digit(match: re.Match) -> str:
+        return str(_SCORE_WORDS[match.group(0).lower()]).ljust(len(match.group(0)))
+    return text[:start] + _SCORE_WORD.sub(digit, text[start:end]) + text[end:]
+
+
 def _score(atom: Atom, text: str, terminology: Terminology, cues: Cues) -> None:
     concept = terminology.get(atom.concept)
     low, high = (concept.attrs.get("range") if concept else None) or (0, 100)
     limit = min(clause_end(text, atom.end), atom.end + 80)
     reading = _score_reading(text, atom.end, limit)
+    if reading is None and _SCORE_WORD.search(text, atom.end, limit):
+        text = _score_digits(text, atom.end, limit)     # only when no digit gives the value
+        reading = _score_reading(text, atom.end, limit)
     if reading is None:
         if atom.concept in cues.count_scores:
             _count_before(atom, text, cues)
