@@ -197,3 +197,11 @@ def test_a_number_of_prior_lines_is_never_dropped():
         assert "review" in types(rule), text
     rule = parse("ECOG 0-1 and at least two prior lines of therapy")
     assert {"type": "score", "score": "ecog", "op": "<=", "value": 1} in rule["all"]   # not ECOG ≤ 2
+
+
+def test_the_second_age_limit_written_with_its_sign_alone():
+    # NCT05994521
+    assert parse("Age \\< 18 or ≥ 85", "exclusion") == {"any": [{"type": "age", "max": 17}, {"type": "age", "min": 85}]}
+    # a sign and a number alone are never an age of their own
+    assert "age" not in types(parse("Hemoglobin ≥ 9 g/dL or ≥ 5.6 mmol/L"))
+    assert types(parse("Patients ≥ 18; ≥ 50")) == {"review"}

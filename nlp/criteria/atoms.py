@@ -565,6 +565,10 @@ def _ages(text: str, cues: Cues) -> list[Atom]:
     atoms = []
     matches = list(cues.finditer("age", text))
     accepted = [m for m in matches if _is_patient_age(text, m, cues)]
+    # a sign and a number alone ("or >= 85") only as the second limit (never accepted alone)
+    matches += [m for m in cues.finditer("age_second", text)
+                if not any(o.start() <= m.start() < o.end() for o in matches)]
+    matches.sort(key=lambda m: m.start())
     for match in matches:
         if match not in accepted:
             before = [m for m in accepted if m.end() <= match.start()]
