@@ -443,7 +443,7 @@ def _score(atom: Atom, text: str, terminology: Terminology, cues: Cues) -> None:
     low, high = (concept.attrs.get("range") if concept else None) or (0, 100)
     limit = min(clause_end(text, atom.end), atom.end + 80)
     reading = _score_reading(text, atom.end, limit)
-    if reading is None and _SCORE_WORD.search(text, atom.end, limit):
+    if reading is None and atom.concept not in cues.count_scores and _SCORE_WORD.search(text, atom.end, limit):
         text = _score_digits(text, atom.end, limit)     # only when no digit gives the value
         reading = _score_reading(text, atom.end, limit)
     if reading is None:
@@ -568,7 +568,6 @@ def _ages(text: str, cues: Cues) -> list[Atom]:
     # a sign and a number alone ("or >= 85") only as the second limit (never accepted alone)
     matches += [m for m in cues.finditer("age_second", text)
                 if not any(o.start() <= m.start() < o.end() for o in matches)]
-    matches.sort(key=lambda m: m.start())
     for match in matches:
         if match not in accepted:
             before = [m for m in accepted if m.end() <= match.start()]
