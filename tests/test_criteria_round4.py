@@ -205,3 +205,23 @@ def test_the_second_age_limit_written_with_its_sign_alone():
     # a sign and a number alone are never an age of their own
     assert "age" not in types(parse("Hemoglobin ≥ 9 g/dL or ≥ 5.6 mmol/L"))
     assert types(parse("Patients ≥ 18; ≥ 50")) == {"review"}
+
+
+# --- the upper limit of normal itself; a threshold of its own for some patients ------------------
+
+def test_a_test_at_most_the_upper_limit_of_normal():
+    # NCT05110196, NCT05631795
+    assert parse("Serum lipase ≤ ULN.") == {"type": "lab", "analyte": "lipase", "op": "<=", "uln": 1}
+    assert parse("Fasting Serum amylase ≤ 2 × ULN and Fasting Serum lipase ≤ ULN") == {"all": [
+        {"type": "lab", "analyte": "amylase", "op": "<=", "uln": 2}, {"type": "lab", "analyte": "lipase", "op": "<=", "uln": 1}]}
+    assert parse("Serum creatinine below the upper limit of the institutional normal range (ULN)") == \
+        {"type": "lab", "analyte": "creatinine", "op": "<", "uln": 1}
+    # an analyte without an upper limit of normal in the terminology stays unread
+    assert types(parse("Hemoglobin ≤ ULN")) == {"review"}
+
+
+def test_a_threshold_for_some_patients_in_mid_line_is_the_teams():
+    # NCT06038539 read any[..., Gilbert syndrome]: every Gilbert patient excluded
+    rule = parse("Total bilirubin \\> upper limit of normal (ULN) or, for cases of known Gilbert's syndrome, total "
+                 "bilirubin \\> 2 × ULN", "exclusion")
+    assert types(rule) == {"review"}

@@ -201,6 +201,12 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             _score(atom, text, terminology, cues)
             if atom.bounds:
                 atoms.append(atom)
+    for ent in doc.ents:  # "lipase ≤ ULN": a test named with the normal limit, no value
+        if ent.label_ == "LAB" and ent.start_char not in fact_starts:
+            atom = Atom(ent.start_char, ent.end_char, "LAB", ent.kb_id_, ent.text)
+            if _bare_uln(atom, text, terminology):
+                fact_starts.add(ent.start_char)
+                atoms.append(atom)
     atoms.extend(_ages(text, cues))
     atoms.extend(_shared_multiples(atoms, doc, text, fact_starts))
     for atom in atoms:
@@ -367,8 +373,37 @@ def _infection_heads(atoms: list[Atom], text: str) -> list[Atom]:
 # --- labs ----------------------------------------------------------------------------------
 
 
+# "lipase ≤ ULN", "calcium > upper limit of normal (ULN)": the limit itself, one multiple of
+# it (a number before the limit is read by the value reader: "≤ 1.5 × ULN")
+_BARE_ULN = re.compile(
+    r"\s*(?P<op>≤|<=|≥|>=|<|>|less than or equal to|no (?:greater|more|higher) than|not (?:exceeding|above)|"
+    r"greater than or equal to|less than|below|greater than|above|exceeding)\s*"
+    r"(?:the\s+)?(?:institutional\s+)?(?:ULN|upper limit of (?:the\s+)?(?:institutional\s+)?normal(?: range)?|"
+    r"upper limit of the institutional normal range)(?:\s*\(ULN\))?(?!\s*(?:[x×*]|times|-|–)|\w)", re.IGNORECASE)
+_BARE_ULN_OPS = {"≤": "<=", "<=": "<=", "less than or equal to": "<=", "no greater than": "<=", "no more than": "<=",
+                 "no higher than": "<=", "not exceeding": "<=", "not above": "<=", "≥": ">=", ">=": ">=",
+                 "greater than or equal to": ">=", "<": "<", "less than": "<", "below": "<", ">": ">",
+                 "greater than": ">", "above": ">", "exceeding": ">"}
+
+
+def _bare_uln(atom: Atom, text: str, terminology: Terminology) -> bool:
+    """Bounds for "lipase ≤ ULN" (one multiple of the upper limit of normal), for an analyte
+    the terminology gives an upper limit of normal; True when read."""
+    concept = terminology.get(atom.concept)
+    if concept is None or concept.attrs.get("uln") is None:
+        return False
+    match = _BARE_ULN.match(text, atom.end)
+    if match is None:
+        return False
+    atom.bounds = [(_BARE_ULN_OPS[" ".join(match.group("op").lower().split())], ("uln", 1))]
+    atom.end = max(atom.end, match.end())
+    return True
+
+
 def _lab(atom: Atom, text: str, terminology: Terminology, measured: list[int] = ()) -> None:
     fact = atom.fact
+    if fact.value is None and fact.uln_multiple is None and _bare_uln(atom, text, terminology):
+        return
     reading = _reader().after(text, fact.end, clause_end(text, fact.end))
     if reading is not None:
         atom.end = max(atom.end, reading.end)
