@@ -225,3 +225,8 @@ def test_a_threshold_for_some_patients_in_mid_line_is_the_teams():
     rule = parse("Total bilirubin \\> upper limit of normal (ULN) or, for cases of known Gilbert's syndrome, total "
                  "bilirubin \\> 2 × ULN", "exclusion")
     assert types(rule) == {"review"}
+
+
+def test_equal_or_greater_to_is_the_sign():
+    assert parse("Age equal or greater to 18 years") == {"type": "age", "min": 18}
+    assert parse("ECOG performance status equal or less than 1") == {"type": "score", "score": "ecog", "op": "<=", "value": 1}

@@ -56,6 +56,9 @@ _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
 _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
+# "equal or greater to 100 x 10^9/L" (the words the value reader knows are "greater than or
+# equal to"): the sign they mean
+_EQ_WORDS = re.compile(r"\bequal (?:to )?or (?:(?P<ge>greater|more|higher)|less|lower|smaller) (?:than|to)\b", re.IGNORECASE)
 _SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\) ?(?=\d)")
 # a list number the splitter left at the start ("7. ECOG ≤ 1", "3 Major surgical procedure"),
 # not a number the criterion says ("18 Years and older", "2 or more prior lines")
@@ -460,6 +463,7 @@ def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
     text = _ITEM_NUMBER.sub("", text, count=1)
+    text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
     return _EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
 
 
