@@ -230,3 +230,19 @@ def test_a_threshold_for_some_patients_in_mid_line_is_the_teams():
 def test_equal_or_greater_to_is_the_sign():
     assert parse("Age equal or greater to 18 years") == {"type": "age", "min": 18}
     assert parse("ECOG performance status equal or less than 1") == {"type": "score", "score": "ecog", "op": "<=", "value": 1}
+
+
+# --- a line labelled with one cohort ----------------------------------------------------------
+
+def test_a_line_for_one_cohort_never_decides_alone():
+    # NCT03067181 (rel-128's trial): "Standard risk 1: < 11 years" failed a 12-year-old of the
+    # low-risk stratum, which has no age limit; NCT04482309 required every cohort's cancer
+    rule = parse("Standard risk 1: Patients must be \\< 11 years of age at enrollment")
+    assert rule["any"][0] == {"type": "age", "max": 10} and rule["any"][1]["type"] == "review"
+    assert verdict(rule, "12 year old boy") != FALSE
+    assert verdict(rule, "8 year old boy") == TRUE
+    rule = parse("Cohort 1: Biliary tract cancer")
+    assert verdict(rule, "pancreatic cancer") != FALSE
+    rule = parse("Phase 2: Active brain metastases", "exclusion")
+    assert "all" in rule and verdict(rule, "brain metastases") != TRUE       # never excludes alone
+    assert parse("Age ≥ 18 years") == {"type": "age", "min": 18}             # no label, no change

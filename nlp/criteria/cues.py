@@ -35,7 +35,7 @@ PATTERN_SECTIONS = (
     "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
     "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
     "support_words", "support_allowed", "support_refused", "specimen",
-    "conditional_threshold", "subgroup_who", "age_second",
+    "conditional_threshold", "subgroup_who", "age_second", "cohort_label",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -56,7 +56,7 @@ _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_
              "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
-             "subgroup_who", "age_second"}
+             "subgroup_who", "age_second", "cohort_label"}
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,19 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
     prepared = prepare(text if isinstance(text, str) else "")
     support = _count_support(prepared, cues)
     if support is not None:
-        return _with_support(prepared, kind, cues, *support)
-    return _build(prepared, kind, cues)
+        return _for_one_cohort(_with_support(prepared, kind, cues, *support), prepared, kind, cues)
+    return _for_one_cohort(_build(prepared, kind, cues), prepared, kind, cues)
+
+
+def _for_one_cohort(rule: dict, text: str, kind: str, cues) -> dict:
+    """A line labelled with one cohort of the trial ("Standard risk 1: Patients must be < 11
+    years of age"): whether the patient is in that cohort is the team's, so the rule never
+    decides alone (an inclusion: any[rule, review]; an exclusion: all[rule, review])."""
+    match = next(cues.finditer("cohort_label", text), None)
+    if match is None or review_only(rule):
+        return rule
+    note = review("clinical", f"only for the patients of {match.group(0).strip(' :')}", cues)
+    return {"any": [rule, note]} if kind == "inclusion" else {"all": [rule, note]}
 
 
 def _build(prepared: str, kind: str, cues) -> dict:
