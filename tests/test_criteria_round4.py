@@ -246,3 +246,26 @@ def test_a_line_for_one_cohort_never_decides_alone():
     rule = parse("Phase 2: Active brain metastases", "exclusion")
     assert "all" in rule and verdict(rule, "brain metastases") != TRUE       # never excludes alone
     assert parse("Age ≥ 18 years") == {"type": "age", "min": 18}             # no label, no change
+
+
+# --- rel-128's trial (NCT03067181): tumour-marker hCG, ages that scope another instrument ------
+
+def test_hcg_as_a_tumour_marker_level_is_no_pregnancy():
+    # "beta-HCG < 5,000 IU/mL" in a germ-cell tumour stratum required a pregnancy: every boy failed
+    for text in ("Site: testicular; stage: COG stage II-IV; post op: alpha-FP \\< 1,000 ng/mL, beta-HCG \\< 5,000 IU/mL",
+                 "tumor markers: alpha-FP =\\< 1,000 ng/mL, beta-HCG institutional normal; all ages"):
+        rule = parse(text)
+        assert "pregnancy" not in types(rule) and "review" in types(rule), text
+    # a pregnancy test is still one
+    assert parse("Positive serum beta-HCG pregnancy test", "exclusion") == {"type": "pregnancy", "states": ["pregnant"]}
+    assert parse("Negative serum beta-hCG test") == {"not": {"type": "pregnancy", "states": ["pregnant"]}}
+
+
+def test_an_age_that_says_for_whom_is_no_age_limit():
+    # "use Karnofsky for patients > 16 years of age and Lansky for patients ≤ 16 years" read
+    # all[age ≥ 16, age ≤ 16]: a 12-year-old failed
+    rule = parse("Patients must have a performance status corresponding to Eastern Cooperative Oncology Group (ECOG) "
+                 "scores of 0, 1, 2 or 3; use Karnofsky for patients \\> 16 years of age and Lansky for patients =\\< 16 "
+                 "years of age")
+    assert "age" not in types(rule)
+    assert verdict(rule, "12 year old boy, ECOG 1") != FALSE
