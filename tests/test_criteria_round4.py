@@ -269,3 +269,10 @@ def test_an_age_that_says_for_whom_is_no_age_limit():
                  "years of age")
     assert "age" not in types(rule)
     assert verdict(rule, "12 year old boy, ECOG 1") != FALSE
+
+
+def test_disease_with_evidence_of_a_marker():
+    # NCT06119581, NCT06890598
+    assert parse("Must have disease with evidence of KRAS G12C mutation.") == \
+        {"type": "biomarker", "marker": "kras_g12c", "state": "positive"}
+    assert types(parse("Must have disease with unclear features")) == {"review"}
