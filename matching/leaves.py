@@ -12,9 +12,9 @@ from core import durations
 from core.facts import Fact
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all
 from matching.compare import compare
-from matching.concepts import relation
+from matching.concepts import BROADER, relation
 from matching.derived import at_least_months_ago, window_days, within_days
-from matching.evidence import PRESENT, Evidence, split_related
+from matching.evidence import NEGATES, PRESENT, Evidence, split_related
 from matching.evidence_rules import load_evidence_rules
 from matching.leaf_result import LeafResult
 
@@ -225,11 +225,19 @@ def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
     name = ev.label(marker)
     minimum = leaf.get("min_percent")
     found: list[tuple[Fact, str | None]] = []
+    broader: list[Fact] = []
     for fact, rel in ev.related(["BIOMARKER"], marker):
-        if rel not in PRESENT or fact.uncertain:
+        if fact.uncertain:
             continue
         state = "negative" if fact.negated else fact.status
-        found.append((fact, state))
+        if state == "negative" and rel in NEGATES:
+            # no EGFR mutation: no sensitizing EGFR mutation either; a negative test for one
+            # kind ("KRAS G12C negative") says nothing of the others (narrower: left out)
+            found.append((fact, state))
+        elif state != "negative" and rel in PRESENT:
+            found.append((fact, state))
+        elif state == "positive" and rel == BROADER:
+            broader.append(fact)   # "KRAS mutation" against "KRAS G12C": which one is not said
     for fact, state in reversed(found):  # the latest result wins
         if state not in ("positive", "negative"):
             continue
@@ -246,6 +254,9 @@ def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
         return LeafResult(leaf, TRUE, f"{name} {state}", [fact])
     if found:
         return LeafResult(leaf, UNKNOWN, f"{name} is mentioned without a result", [f for f, _ in found],
+                          ask=f"biomarker:{marker}")
+    if broader:
+        return LeafResult(leaf, UNKNOWN, f"{broader[0].text!r} is stated; is it {name}?", broader,
                           ask=f"biomarker:{marker}")
     return LeafResult(leaf, UNKNOWN, f"{name} is not mentioned", ask=f"biomarker:{marker}")
 

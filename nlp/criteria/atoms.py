@@ -201,6 +201,12 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             _score(atom, text, terminology, cues)
             if atom.bounds:
                 atoms.append(atom)
+    for ent in doc.ents:  # "lipase ≤ ULN": a test named with the normal limit, no value
+        if ent.label_ == "LAB" and ent.start_char not in fact_starts:
+            atom = Atom(ent.start_char, ent.end_char, "LAB", ent.kb_id_, ent.text)
+            if _bare_uln(atom, text, terminology):
+                fact_starts.add(ent.start_char)
+                atoms.append(atom)
     atoms.extend(_ages(text, cues))
     atoms.extend(_shared_multiples(atoms, doc, text, fact_starts))
     for atom in atoms:
@@ -367,8 +373,37 @@ def _infection_heads(atoms: list[Atom], text: str) -> list[Atom]:
 # --- labs ----------------------------------------------------------------------------------
 
 
+# "lipase ≤ ULN", "calcium > upper limit of normal (ULN)": the limit itself, one multiple of
+# it (a number before the limit is read by the value reader: "≤ 1.5 × ULN")
+_BARE_ULN = re.compile(
+    r"\s*(?P<op>≤|<=|≥|>=|<|>|less than or equal to|no (?:greater|more|higher) than|not (?:exceeding|above)|"
+    r"greater than or equal to|less than|below|greater than|above|exceeding)\s*"
+    r"(?:the\s+)?(?:institutional\s+)?(?:ULN|upper limit of (?:the\s+)?(?:institutional\s+)?normal(?: range)?|"
+    r"upper limit of the institutional normal range)(?:\s*\(ULN\))?(?!\s*(?:[x×*]|times|-|–)|\w)", re.IGNORECASE)
+_BARE_ULN_OPS = {"≤": "<=", "<=": "<=", "less than or equal to": "<=", "no greater than": "<=", "no more than": "<=",
+                 "no higher than": "<=", "not exceeding": "<=", "not above": "<=", "≥": ">=", ">=": ">=",
+                 "greater than or equal to": ">=", "<": "<", "less than": "<", "below": "<", ">": ">",
+                 "greater than": ">", "above": ">", "exceeding": ">"}
+
+
+def _bare_uln(atom: Atom, text: str, terminology: Terminology) -> bool:
+    """Bounds for "lipase ≤ ULN" (one multiple of the upper limit of normal), for an analyte
+    the terminology gives an upper limit of normal; True when read."""
+    concept = terminology.get(atom.concept)
+    if concept is None or concept.attrs.get("uln") is None:
+        return False
+    match = _BARE_ULN.match(text, atom.end)
+    if match is None:
+        return False
+    atom.bounds = [(_BARE_ULN_OPS[" ".join(match.group("op").lower().split())], ("uln", 1))]
+    atom.end = max(atom.end, match.end())
+    return True
+
+
 def _lab(atom: Atom, text: str, terminology: Terminology, measured: list[int] = ()) -> None:
     fact = atom.fact
+    if fact.value is None and fact.uln_multiple is None and _bare_uln(atom, text, terminology):
+        return
     reading = _reader().after(text, fact.end, clause_end(text, fact.end))
     if reading is not None:
         atom.end = max(atom.end, reading.end)
@@ -425,11 +460,27 @@ def _lab_amount(fact: Fact, value: float, terminology: Terminology) -> tuple[flo
 # --- scores ------------------------------------------------------------------------------
 
 
+# score values written in words ("performance status of zero or one", "less than or equal
+# to two"), read as digits padded to the word's length so every offset stays the text's
+_SCORE_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_SCORE_WORD = re.compile(r"\b(?:" + "|".join(_SCORE_WORDS) + r")\b", re.IGNORECASE)
+
+
+def _score_digits(text: str, start: int, end: int) -> str:
+    """``text`` with the number words between ``start`` and ``end`` written as digits."""
+    def digit(match: re.Match) -> str:
+        return str(_SCORE_WORDS[match.group(0).lower()]).ljust(len(match.group(0)))
+    return text[:start] + _SCORE_WORD.sub(digit, text[start:end]) + text[end:]
+
+
 def _score(atom: Atom, text: str, terminology: Terminology, cues: Cues) -> None:
     concept = terminology.get(atom.concept)
     low, high = (concept.attrs.get("range") if concept else None) or (0, 100)
     limit = min(clause_end(text, atom.end), atom.end + 80)
     reading = _score_reading(text, atom.end, limit)
+    if reading is None and atom.concept not in cues.count_scores and _SCORE_WORD.search(text, atom.end, limit):
+        text = _score_digits(text, atom.end, limit)     # only when no digit gives the value
+        reading = _score_reading(text, atom.end, limit)
     if reading is None:
         if atom.concept in cues.count_scores:
             _count_before(atom, text, cues)
@@ -549,6 +600,9 @@ def _ages(text: str, cues: Cues) -> list[Atom]:
     atoms = []
     matches = list(cues.finditer("age", text))
     accepted = [m for m in matches if _is_patient_age(text, m, cues)]
+    # a sign and a number alone ("or >= 85") only as the second limit (never accepted alone)
+    matches += [m for m in cues.finditer("age_second", text)
+                if not any(o.start() <= m.start() < o.end() for o in matches)]
     for match in matches:
         if match not in accepted:
             before = [m for m in accepted if m.end() <= match.start()]

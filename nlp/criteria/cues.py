@@ -35,8 +35,13 @@ PATTERN_SECTIONS = (
     "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
     "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
     "support_words", "support_allowed", "support_refused", "specimen",
-    "conditional_threshold", "subgroup_who",
+    "conditional_threshold", "subgroup_who", "age_second", "cohort_label",
 )
+# the named groups the parser reads from every match of a section: a pattern without one
+# would fail on each line it matches (and the line be left to the team), so the file fails
+# at load instead
+NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who": ("who",),
+                "subgroup_threshold": ("op", "n", "cond")}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
@@ -51,7 +56,7 @@ _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_
              "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
-             "subgroup_who"}
+             "subgroup_who", "age_second", "cohort_label"}
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,10 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
             continue
         entries = _strings(doc[section], section)
         patterns[section] = tuple(_compile(e, f"{section}[{i}]", placeholders) for i, e in enumerate(entries))
+        for i, pattern in enumerate(patterns[section]):
+            lacking = [g for g in NAMED_GROUPS.get(section, ()) if g not in pattern.groupindex]
+            if lacking:
+                _fail(f"{section}[{i}]", f"needs the named group(s) {', '.join(f'(?P<{g}>...)' for g in lacking)}")
 
     review = doc["review"]
     if not isinstance(review, dict) or set(review) - set(REVIEW_REASONS):

@@ -56,6 +56,9 @@ _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
 _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
+# "equal or greater to 100 x 10^9/L" (the words the value reader knows are "greater than or
+# equal to"): the sign they mean
+_EQ_WORDS = re.compile(r"\bequal (?:to )?or (?:(?P<ge>greater|more|higher)|less|lower|smaller) (?:than|to)\b", re.IGNORECASE)
 _SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\) ?(?=\d)")
 # a list number the splitter left at the start ("7. ECOG ≤ 1", "3 Major surgical procedure"),
 # not a number the criterion says ("18 Years and older", "2 or more prior lines")
@@ -66,12 +69,17 @@ _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 def parse_criterion(text: str, kind: str = "inclusion") -> dict:
     """A valid rule for one criterion's text; a ``review`` leaf when it cannot be read.
     ``kind`` (inclusion/exclusion) decides how a bare list joins: an inclusion's items are
-    all required, an exclusion's are alternatives. Never raises."""
+    all required, an exclusion's are alternatives. Never raises for a text; a broken data
+    file (the cues, the terminology) raises its ``DataError``, naming the file and the key,
+    before any line is read: it is no line the trial team could read instead."""
+    cues = load_cues()
+    load_terminology()
     try:
         return build_rule(text, kind)
+    except DataError:
+        raise
     except Exception:  # the contract: a line the parser cannot read is left to the trial team
-
-        return {"type": "review", "reason": "other", "note": load_cues().review_notes["unreadable"]}
+        return {"type": "review", "reason": "other", "note": cues.review_notes["unreadable"]}
 
 
 def build_rule(text: str, kind: str = "inclusion") -> dict:
@@ -82,8 +90,19 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
     prepared = prepare(text if isinstance(text, str) else "")
     support = _count_support(prepared, cues)
     if support is not None:
-        return _with_support(prepared, kind, cues, *support)
-    return _build(prepared, kind, cues)
+        return _for_one_cohort(_with_support(prepared, kind, cues, *support), prepared, kind, cues)
+    return _for_one_cohort(_build(prepared, kind, cues), prepared, kind, cues)
+
+
+def _for_one_cohort(rule: dict, text: str, kind: str, cues) -> dict:
+    """A line labelled with one cohort of the trial ("Standard risk 1: Patients must be < 11
+    years of age"): whether the patient is in that cohort is the team's, so the rule never
+    decides alone (an inclusion: any[rule, review]; an exclusion: all[rule, review])."""
+    match = next(cues.finditer("cohort_label", text), None)
+    if match is None or review_only(rule):
+        return rule
+    note = review("clinical", f"only for the patients of {match.group(0).strip(' :')}", cues)
+    return {"any": [rule, note]} if kind == "inclusion" else {"all": [rule, note]}
 
 
 def _build(prepared: str, kind: str, cues) -> dict:
@@ -455,6 +474,7 @@ def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
     text = _ITEM_NUMBER.sub("", text, count=1)
+    text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
     return _EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
 
 

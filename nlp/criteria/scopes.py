@@ -187,10 +187,10 @@ def own_qualifiers(reader, atom: Atom) -> None:
         atom.mods["unread"] = True  # "fungal infection": a kind of infection, not any infection
     if re.match(r"[\s-]*free\b", reader.text[atom.end:atom.end + 8], re.IGNORECASE):
         atom.mods["negated"] = True  # "infection-free", "disease free"
-    if atom.label in ("CONDITION", "INFECTION"):
+    if atom.label in ("CONDITION", "INFECTION", "BIOMARKER"):
         after = re.match(r"[\s-]+([A-Za-z]+)", reader.text[atom.end:atom.end + 30])
         if after and any(p.fullmatch(after.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
-            atom.mods["unread"] = True  # "cancer therapy", "HIV medication": a treatment's name
+            atom.mods["unread"] = True  # "cancer therapy", "HIV medication", "KRAS G12D targeted therapy": a treatment's name
         before = re.search(r"([A-Za-z]+)\s+for\s+(?:the\s+)?$", reader.text[max(0, atom.start - 40):atom.start])
         if atom.label == "CONDITION" and before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
             atom.mods["unread"] = True  # "treatments for psoriasis": what a treatment is for, not a diagnosis
