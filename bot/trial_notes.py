@@ -9,6 +9,7 @@ Notices are plain dicts (``{"key": <bot_texts key>, ...values}``) the renderer w
 """
 from __future__ import annotations
 
+import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -60,7 +61,9 @@ def _statuses(db: Any) -> dict[str, str | None]:
     """Every stored trial's status, remembered while the trials stay the same."""
     version = trials_version(db)
     if version is None or version not in _STATUSES:
-        found = {trial_id: status for trial_id, status in db.execute("SELECT id, status FROM trials")}
+        intern = sys.intern     # ids shared with the plans' caches, statuses repeat: one string each
+        found = {intern(trial_id): status if status is None else intern(status)
+                 for trial_id, status in db.execute("SELECT id, status FROM trials")}
         if version is None:
             return found
         _STATUSES.clear()
