@@ -312,6 +312,12 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
     if not patient:
         return [0] * len(plans)
     terminology = ev.terminology
+    # the same candidates and the same conditions of the patient (a turn answering about a
+    # lab value or a treatment): the same fits, without a look-up per list of conditions
+    whole = (id(plans), len(plans), tuple(patient), id(terminology))
+    last = _WHOLE.get(whole)
+    if last is not None and last[0] is plans and last[1] is terminology:
+        return list(last[2])
     if len(_FITS) >= _FITS_LIMIT:
         _FITS.clear()
     each = []
@@ -331,7 +337,14 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
                 strength = known[conditions] = condition_strength(conditions, one, terminology)
             found = max(found, min(strength, cap))
         strengths.append(found)
-    return [strengths[code] for code in codes]
+    fits = [strengths[code] for code in codes]
+    if len(_WHOLE) >= 4:
+        _WHOLE.pop(next(iter(_WHOLE)), None)
+    _WHOLE[whole] = (plans, terminology, fits)
+    return list(fits)
+
+
+_WHOLE: dict[tuple, tuple[list, Any, list[int]]] = {}     # condition_fits' last answers (plans kept)
 
 
 _LISTS: dict[int, tuple[list, list[tuple[str, ...]], list[int]]] = {}
