@@ -78,21 +78,18 @@ class TrialResult:
     """One trial judged for one profile: verdict, score and unknown count at once (from the
     trial's plan, ``matching/plans.py``); the explained criteria (``criteria``, with their
     evidence) and the open questions only when asked for, and the record itself, for a
-    stored trial, only when shown. A result is two references (its batch and its place),
+    stored trial, only when shown. A result is three references (its batch, its place, its id),
     so judging 20,000 candidates makes 20,000 small objects, nothing more."""
 
-    __slots__ = ("_batch", "_i")
+    __slots__ = ("_batch", "_i", "id")
 
     def __init__(self, batch: _Batch, i: int):
         self._batch = batch
         self._i = i
+        self.id: str = batch.ids[i]     # read for every result by filters and memo keys: no property call
 
     def __repr__(self) -> str:
         return f"TrialResult({self.id!r}, {self.verdict!r}, score={self.score:.2f})"
-
-    @property
-    def id(self) -> str:
-        return self._batch.ids[self._i]
 
     @property
     def verdict(self) -> str:
