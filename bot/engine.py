@@ -194,7 +194,8 @@ class Engine(Answering, Asking):
         self._read("warm up")
         if self.gazetteer is not None:
             self.gazetteer.locate("warm up")      # builds the gazetteer's index now
-        detector()                                # the language detector's models (bot/language.py)
+        detector()                                # the language detector's models (bot/language.py),
+        detector().compute_language_confidence_values("warm up")   # loaded on first use (~0.1 s CPU)
         collaborators.settle()
 
     def preload_trials(self) -> None:

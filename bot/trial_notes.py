@@ -9,6 +9,9 @@ Notices are plain dicts (``{"key": <bot_texts key>, ...values}``) the renderer w
 """
 from __future__ import annotations
 
+import operator
+import sys
+import threading
 from datetime import date
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -28,6 +31,15 @@ def offered(results: Iterable[Any], db: Any = None) -> tuple[list[Any], int]:
     a result the store does not hold is judged by its record's status."""
     catalogue = load_catalogue()
     statuses = _statuses(db) if db is not None else {}
+    results = list(results)
+    # the same results again (a "not sure", a results view after a question: the matcher's
+    # remembered list, copied): the same answer, without a look-up per result (100,000 at
+    # 100,000 trials before a diagnosis is known), when they are the same objects in the
+    # same order
+    key = (id(statuses), id(catalogue), len(results), id(results[0]) if results else None)
+    last = _LAST_OFFERED.get(key)
+    if last is not None and last[0] is statuses and last[1] is catalogue and all(map(operator.is_, last[2], results)):
+        return list(last[3]), last[4]
     chosen = _offered_ids(statuses, catalogue) if statuses else frozenset()
     kept, left_out = [], 0
     for result in results:
@@ -38,7 +50,17 @@ def offered(results: Iterable[Any], db: Any = None) -> tuple[list[Any], int]:
             left_out += 1
         else:
             kept.append(result)
+    if len(results) >= _REMEMBER_FROM:
+        with _LAST_LOCK:                # engine workers may share this module
+            while len(_LAST_OFFERED) >= 4:
+                _LAST_OFFERED.pop(next(iter(_LAST_OFFERED)))
+            _LAST_OFFERED[key] = (statuses, catalogue, results, list(kept), left_out)
     return kept, left_out
+
+
+_REMEMBER_FROM = 1_000               # results: a shorter list is quicker to go through again
+_LAST_OFFERED: dict[tuple, tuple] = {}
+_LAST_LOCK = threading.Lock()
 
 
 _STATUSES: dict[str, dict[str, str | None]] = {}     # trials_version -> {id: status}
@@ -60,7 +82,9 @@ def _statuses(db: Any) -> dict[str, str | None]:
     """Every stored trial's status, remembered while the trials stay the same."""
     version = trials_version(db)
     if version is None or version not in _STATUSES:
-        found = {trial_id: status for trial_id, status in db.execute("SELECT id, status FROM trials")}
+        intern = sys.intern     # ids shared with the plans' caches, statuses repeat: one string each
+        found = {intern(trial_id): status if status is None else intern(status)
+                 for trial_id, status in db.execute("SELECT id, status FROM trials")}
         if version is None:
             return found
         _STATUSES.clear()

@@ -6,6 +6,7 @@ word in the title or the conditions counts more than one deep in the criteria.""
 from __future__ import annotations
 
 import json
+import sys
 
 import sqlite_utils
 
@@ -72,5 +73,6 @@ def phrase_scores(db: sqlite_utils.Database, phrase: str, rowids: list[int] | No
 
 def trial_ids(db: sqlite_utils.Database) -> dict[int, str]:
     """The trial id of every row of ``trial_text``, by rowid."""
-    return dict(db.execute("SELECT rowid, trial_id FROM trial_text"))
+    intern = sys.intern         # one string per id, shared with the catalog's caches
+    return {rowid: intern(trial_id) for rowid, trial_id in db.execute("SELECT rowid, trial_id FROM trial_text")}
 

@@ -11,6 +11,7 @@ uses SQL meanwhile.
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,8 +43,9 @@ class CatalogIndex:
 
     @classmethod
     def build(cls, db: Any, version: str, plan_cache: Any) -> "CatalogIndex":
-        rows = db.execute("SELECT trial_id, source_hash, min_age, max_age, sex, conditions "
-                          "FROM trial_limits ORDER BY trial_id").fetchall()
+        intern = sys.intern     # ids and hashes: one string each however many caches hold them
+        rows = [(intern(r[0]), intern(r[1]), *r[2:]) for r in db.execute(
+            "SELECT trial_id, source_hash, min_age, max_age, sex, conditions FROM trial_limits ORDER BY trial_id")]
         ids = [r[0] for r in rows]
         plans: dict[str, TrialPlan] = {}
         for start in range(0, len(rows), _CHUNK):      # the plan cache's lock is let go between chunks

@@ -78,21 +78,18 @@ class TrialResult:
     """One trial judged for one profile: verdict, score and unknown count at once (from the
     trial's plan, ``matching/plans.py``); the explained criteria (``criteria``, with their
     evidence) and the open questions only when asked for, and the record itself, for a
-    stored trial, only when shown. A result is two references (its batch and its place),
+    stored trial, only when shown. A result is three references (its batch, its place, its id),
     so judging 20,000 candidates makes 20,000 small objects, nothing more."""
 
-    __slots__ = ("_batch", "_i")
+    __slots__ = ("_batch", "_i", "id")
 
     def __init__(self, batch: _Batch, i: int):
         self._batch = batch
         self._i = i
+        self.id: str = batch.ids[i]     # read for every result by filters and memo keys: no property call
 
     def __repr__(self) -> str:
         return f"TrialResult({self.id!r}, {self.verdict!r}, score={self.score:.2f})"
-
-    @property
-    def id(self) -> str:
-        return self._batch.ids[self._i]
 
     @property
     def verdict(self) -> str:
@@ -312,6 +309,12 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
     if not patient:
         return [0] * len(plans)
     terminology = ev.terminology
+    # the same candidates and the same conditions of the patient (a turn answering about a
+    # lab value or a treatment): the same fits, without a look-up per list of conditions
+    whole = (id(plans), len(plans), tuple(patient), id(terminology))
+    last = _WHOLE.get(whole)
+    if last is not None and last[0] is plans and last[1] is terminology:
+        return list(last[2])
     if len(_FITS) >= _FITS_LIMIT:
         _FITS.clear()
     each = []
@@ -331,7 +334,14 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
                 strength = known[conditions] = condition_strength(conditions, one, terminology)
             found = max(found, min(strength, cap))
         strengths.append(found)
-    return [strengths[code] for code in codes]
+    fits = [strengths[code] for code in codes]
+    if len(_WHOLE) >= 4:
+        _WHOLE.pop(next(iter(_WHOLE)), None)
+    _WHOLE[whole] = (plans, terminology, fits)
+    return list(fits)
+
+
+_WHOLE: dict[tuple, tuple[list, Any, list[int]]] = {}     # condition_fits' last answers (plans kept)
 
 
 _LISTS: dict[int, tuple[list, list[tuple[str, ...]], list[int]]] = {}

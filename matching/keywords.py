@@ -84,7 +84,7 @@ def keyword_scores(db: Any, profile: Profile, among: list[str] | None = None, am
         if among is None:
             per_word = [_word_scores(db, version, word) for word in words]
         else:
-            rows = set(map(_rowids(version, ids).get, among)) - {None}
+            rows = _rows_among(version, ids, among, among_key)
             sums = _sums_among(db, version, tuple(words), rows)
     except Exception as exc:          # an older store without the index: rank without it
         if "no such table" in str(exc):
@@ -102,6 +102,24 @@ def keyword_scores(db: Any, profile: Profile, among: list[str] | None = None, am
         _MEMO.pop(next(iter(_MEMO)))
     _MEMO[key] = result
     return result
+
+
+_AMONG: dict[tuple, tuple[Any, set[int]]] = {}
+
+
+def _rows_among(version: tuple, ids: dict[int, str], among: list[str], among_key: Any) -> set[int]:
+    """The full-text rows of the trials ``among``, remembered per list (``among_key``) for
+    the next turns with the same candidates and other words (a lab or treatment answer)."""
+    key = (version, among_key, len(among))
+    found = _AMONG.get(key) if among_key is not None else None
+    if found is not None and found[0] is ids:
+        return found[1]
+    rows = set(map(_rowids(version, ids).get, among)) - {None}
+    if among_key is not None:
+        if len(_AMONG) >= 4:
+            _AMONG.pop(next(iter(_AMONG)), None)
+        _AMONG[key] = (ids, rows)
+    return rows
 
 
 _WORDS: dict[tuple, tuple[set[int] | None, dict[int, float]]] = {}

@@ -18,6 +18,7 @@ Statuses and values are exactly those of ``matching.engine.judge_criteria`` on t
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -84,7 +85,9 @@ class PlanBook:
     def plans(self, db: Any, rows: Iterable[tuple[str, str, str]]) -> list[TrialPlan]:
         """Plans from stored ``(plan JSON, conditions JSON)`` rows, fetching the nodes this
         process has not seen yet."""
-        parsed = [(json.loads(plan), tuple(json.loads(conditions))) for plan, conditions in rows]
+        # condition concepts interned: 100,000 plans name a few hundred concepts, one string each
+        intern = sys.intern
+        parsed = [(json.loads(plan), tuple(map(intern, json.loads(conditions)))) for plan, conditions in rows]
         with self._lock:
             self._load(db, {h for tops, _ in parsed for h in tops if h not in self.index})
             index = self.index
@@ -113,18 +116,18 @@ class PlanBook:
         if node is None:
             raise LookupError(f"rule node {key} is missing from the store")
         if "leaf" in node:
-            op, arg = LEAF, node["leaf"]
+            op, arg = LEAF, _interned(node["leaf"])
         elif "all" in node or "any" in node:
             op = ALL if "all" in node else ANY
             arg = tuple(self._intern(h, nodes) for h in node["all" if op == ALL else "any"])
         elif "not" in node:
             op, arg = NOT, self._intern(node["not"], nodes)
         elif "crit" in node:
-            op, arg = CRIT, (self._intern(node["crit"], nodes), node["kind"])
+            op, arg = CRIT, (self._intern(node["crit"], nodes), sys.intern(node["kind"]))
             if node.get("registry"):
                 self.registry.add(len(self.op))
         elif "group" in node:
-            op, arg = GROUP, (node["group"], tuple(self._intern(h, nodes) for h in node["c"]))
+            op, arg = GROUP, (sys.intern(node["group"]), tuple(self._intern(h, nodes) for h in node["c"]))
         else:
             op, arg = REVIEW_NODE, None
         number = len(self.op)
@@ -165,6 +168,20 @@ class PlanBook:
             if current is None or len(self.op) > current.n + max(16, current.n // 20):
                 current = self._snapshot = Snapshot(self)
             return current
+
+
+def _interned(value: Any) -> Any:
+    """A leaf's rule with every string in it (keys and values) interned: tens of thousands
+    of condition gates at 100,000 trials repeat the same words ("type", "concepts",
+    "target_condition", concept ids and names), and a string parsed from JSON is a new
+    object each time. Equal content, the same types (a list stays a list)."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, dict):
+        return {sys.intern(k) if isinstance(k, str) else k: _interned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interned(v) for v in value]
+    return value
 
 
 def _child_nodes(op: int, arg: Any) -> tuple[int, ...]:
@@ -216,8 +233,8 @@ class PlanCache:
                     "WHERE trial_id IN (SELECT value FROM json_each(?))",
                     [json.dumps(stale[start:start + _FETCH])]).fetchall()
                 plans = self.book.plans(db, [(row[2], row[3]) for row in rows])
-                for row, plan in zip(rows, plans):
-                    found[row[0]] = self._plans.keep(row[0], row[1], plan)
+                for row, plan in zip(rows, plans):     # ids interned: the index and the statuses hold them too
+                    found[row[0]] = self._plans.keep(sys.intern(row[0]), sys.intern(row[1]), plan)
             return [(trial_id, found[trial_id]) for trial_id, _ in trials if trial_id in found]
 
 

@@ -35,6 +35,10 @@ MEMO_TRIALS = 25_000        # trial results the memos may hold together
 RESULTS_KEPT = 512
 _RESULTS = Memo(RESULTS_KEPT, MEMO_TRIALS)
 _QUESTIONS = Memo(2, MEMO_TRIALS)        # within a turn: results shown after a question was chosen
+# candidate rows the catalog's remembered candidates hold together (each ~100 bytes of plan
+# lists and top-level node arrays): 16 patients of 10,000 trials fit, at 100,000 trials the
+# oldest go first instead of holding ~40 MB
+FOUND_ROWS = 200_000
 
 
 def match(profile: Any, trials: Any, today: date | None = None) -> list:
@@ -94,7 +98,8 @@ def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
     found.memo["index"] = weakref.ref(index)    # matching.outside_limits reads the limits from it (not
                                                 # kept alive by remembered candidates once rebuilt)
     trials.found[key] = found
-    while len(trials.found) > 16:
+    while len(trials.found) > 16 or (len(trials.found) > 1 and
+                                     sum(len(f.trials) for f in tuple(trials.found.values())) > FOUND_ROWS):
         trials.found.popitem(last=False)
     return found
 

@@ -232,6 +232,10 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
 
 
 _STRENGTHS: dict[tuple, dict[str, int]] = {}
+# a gate's and a list of conditions' reach each (~250 bytes): 100,000 synthetic trials hold
+# 29,000 gates and 29,000 lists, which a limit of 50,000 emptied during the start-up's
+# preparation, so turns worked them out again
+_STRENGTHS_LIMIT = 150_000
 
 
 def _strengths(leaf: dict, terminology: Terminology) -> dict[str, int]:
@@ -244,7 +248,7 @@ def _strengths(leaf: dict, terminology: Terminology) -> dict[str, int]:
     if found is not None:
         return found
     strengths = condition_reach(key[0], key[1], key[2], key[3])
-    if len(_STRENGTHS) >= 50_000:
+    if len(_STRENGTHS) >= _STRENGTHS_LIMIT:
         _STRENGTHS.clear()
     _STRENGTHS[key] = strengths
     return strengths
@@ -323,16 +327,17 @@ def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, st
     ids) for a patient's stated ``(concept, text)`` diagnoses."""
     if not conditions or not patient:
         return 0
-    leaf = {"concepts": list(conditions)}
     best = 0
+    reach = None
     for concept, text in patient:
         if concept in terminology:     # fit's answer for a known concept, without its memo key
-            reach = _STRENGTHS.get((tuple(conditions), (), (), (), id(terminology)))    # _strengths' key
             if reach is None:
-                reach = _strengths(leaf, terminology)
+                reach = _STRENGTHS.get((tuple(conditions), (), (), (), id(terminology)))    # _strengths' key
+                if reach is None:
+                    reach = _strengths({"concepts": list(conditions)}, terminology)
             strength = reach.get(concept, 0)
         else:
-            strength = fit(concept, text, leaf, terminology)
+            strength = fit(concept, text, {"concepts": list(conditions)}, terminology)
         if strength > best:
             best = strength
     return best

@@ -128,6 +128,8 @@ def repair_text(text: str) -> str:
         text = _TAG.sub(_tag, text)
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text).replace("\u00a0", " ")
+    if text.isascii():                 # mojibake is made of non-ASCII characters
+        return text
     for _ in range(2):                 # twice: text mis-decoded twice over ("Ã¢â€°Â¥")
         if not _MOJIBAKE.search(text):
             break

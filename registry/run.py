@@ -20,7 +20,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
@@ -116,9 +116,34 @@ def remembering(parse: RuleParser) -> RuleParser:
         rule = memo.get(key)
         if rule is None:
             rule = memo[key] = parse(text, kind)
-        return copy.deepcopy(rule)
+        return _copied(rule, {})
 
     return remembered
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _copied(value: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(value)`` for a rule (plain dicts and lists of text, numbers, truths
+    and None, copied without deepcopy's dispatch per object; an object met twice is copied
+    once, as deepcopy does; anything else goes to deepcopy)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict or kind is list:
+        found = memo.get(id(value))
+        if found is not None:
+            return found
+        if kind is list:
+            found = memo[id(value)] = []
+            found.extend(_copied(item, memo) for item in value)
+            return found
+        found = memo[id(value)] = {}
+        for key, item in value.items():
+            found[key if type(key) is str else copy.deepcopy(key, memo)] = _copied(item, memo)
+        return found
+    return copy.deepcopy(value, memo)
 
 
 def plan(records: list[dict], existing: list[tuple[dict, str]]) -> list[Outcome]:
