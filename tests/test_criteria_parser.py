@@ -11,28 +11,21 @@ import json
 from pathlib import Path
 
 import pytest
+from criteria_helpers import parse, verdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data.errors import DataError
-from matching.evaluate import Evaluator
+from benchmarks.criteria import bench_criteria, seed_criteria
+from core.facts import Profile
 from core.rules import iter_leaves, validate_rule
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN
+from data.errors import DataError
+from matching.evaluate import Evaluator
 from nlp.criteria.cues import read_cues
-from benchmarks.criteria import bench_criteria, seed_criteria, without_notes
 from nlp.criteria.parser import build_rule, parse_criterion, rule_problem
-from core.facts import Profile
 from nlp.pipeline import extract
 
 CTGOV = Path(__file__).resolve().parent / "data" / "ctgov"
-
-
-def parse(text: str, kind: str = "inclusion") -> dict:
-    return without_notes(parse_criterion(text, kind))
-
-
-def verdict(rule: dict, patient: str) -> str:
-    return Evaluator(Profile(extract(patient))).rule(rule).value
 
 
 def leaves(rule: dict) -> list[dict]:

@@ -2,26 +2,10 @@
 records, each checked for what it does to a patient (never a false exclusion)."""
 from __future__ import annotations
 
-from benchmarks.criteria import without_notes
-from core.facts import Profile
+from criteria_helpers import parse, types, verdict
+
 from core.rules import iter_leaves
 from core.truth import FALSE, TRUE, UNKNOWN
-from matching.evaluate import Evaluator
-from nlp.criteria.parser import parse_criterion
-from nlp.pipeline import extract
-
-
-def parse(text: str, kind: str = "inclusion") -> dict:
-    return without_notes(parse_criterion(text, kind))
-
-
-def verdict(rule: dict, patient: str) -> str:
-    return Evaluator(Profile(extract(patient))).rule(rule).value
-
-
-def types(rule: dict) -> set[str]:
-    return {leaf["type"] for leaf in iter_leaves(rule)}
-
 
 # --- another ULN threshold for the patients a condition names ---------------------------
 

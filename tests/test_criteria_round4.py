@@ -3,27 +3,15 @@ and the guards they needed, each checked for what it does to a patient (never a 
 exclusion)."""
 from __future__ import annotations
 
-from benchmarks.criteria import without_notes
+from criteria_helpers import parse, types, verdict
+
 from core.facts import Profile
 from core.rules import iter_leaves
 from core.truth import FALSE, TRUE, UNKNOWN
 from matching.evaluate import Evaluator
-from nlp.criteria.parser import parse_criterion
 from nlp.pipeline import extract
 
 MEASURABLE = {"type": "diagnosis", "concept": "measurable_disease"}
-
-
-def parse(text: str, kind: str = "inclusion") -> dict:
-    return without_notes(parse_criterion(text, kind))
-
-
-def verdict(rule: dict, patient: str) -> str:
-    return Evaluator(Profile(extract(patient))).rule(rule).value
-
-
-def types(rule: dict) -> set[str]:
-    return {leaf["type"] for leaf in iter_leaves(rule)}
 
 
 # --- measurable disease by RECIST --------------------------------------------------------
@@ -104,10 +92,11 @@ def test_estimated_gfr_is_never_a_mutation():
 
 def test_a_broken_cue_file_fails_naming_the_file_and_key(tmp_path, monkeypatch):
     import pytest
-    from data.errors import DataError
-    from nlp.criteria import cues, parser
-    from data.files import read_yaml
     import yaml
+
+    from data.errors import DataError
+    from data.files import read_yaml
+    from nlp.criteria import cues, parser
 
     doc = read_yaml(cues.CUES_FILE)
     doc["ignore"] = doc["ignore"] + ["(unclosed"]
@@ -133,6 +122,7 @@ def test_a_cue_pattern_without_the_group_the_parser_reads_fails_at_load(tmp_path
     # then silently left to the trial team
     import pytest
     import yaml
+
     from data.errors import DataError
     from data.files import read_yaml
     from nlp.criteria import cues
