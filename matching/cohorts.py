@@ -101,6 +101,7 @@ def focused_items(result: Any) -> list[tuple[int, int]]:
 
 
 def _any_condition(leaf: dict) -> bool:
+    """``meets_diagnosis``'s test for "names any diagnosis" (a choice of cohorts)."""
     return True
 
 
