@@ -121,7 +121,7 @@ def _build(prepared: str, kind: str, cues) -> dict:
     if sex is not None:
         return {"type": "sex", "allowed": [sex]}
     subject = subject_sex(prepared, cues)
-    rule = _read(prepared, kind, cues)
+    rule = _by_definition(prepared, kind, cues) or _read(prepared, kind, cues)
     if cues.search("pregnancy_prevented", prepared) and _pregnancy_admits(rule, kind):
         # "for women of childbearing potential, contraception to prevent pregnancy": the
         # pregnancy is what is prevented, never what lets a patient in
@@ -368,6 +368,27 @@ def _for_others(text: str, kind: str, cues) -> dict | None:
 
 def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
     return any(leaf.get("type") == "review" and leaf.get("reason") in reasons for leaf in iter_leaves(rule))
+
+
+MEASURED = frozenset({"lab", "score"})      # leaf kinds a definition by measurements holds
+
+
+def _by_definition(prepared: str, kind: str, cues) -> dict | None:
+    """The rule of a line that defines what it names by measurements ("Significant kidney
+    disease, defined as GFR < 60 ml/min": the eGFR threshold alone; read as the disease and a
+    review besides, a patient with eGFR 78 stayed open), when the definition reads whole as
+    thresholds on labs and scores; else None (the line is read as usual)."""
+    match = next(cues.finditer("defined_as", prepared), None)
+    if match is None:
+        return None
+    definition = match.group("definition")
+    if next(cues.finditer("time_amount", definition), None) is not None:
+        return None        # "potassium >= 5.5 within 3 months": a lab leaf holds no window
+    rule = _build(definition, kind, cues)
+    leaves = list(iter_leaves(rule))
+    if not leaves or any(leaf.get("type") not in MEASURED for leaf in leaves):
+        return None
+    return rule
 
 
 def _read(prepared: str, kind: str, cues) -> dict:
