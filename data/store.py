@@ -255,7 +255,9 @@ def replan(db: sqlite_utils.Database) -> bool:
     with _write_transaction(db):
         if _meta(db, _PLAN_VERSION_KEY) == PLAN_VERSION:      # another process did it meanwhile
             return False
-        for (record,) in db.execute("SELECT record FROM trials").fetchall():
+        # one batch of records at a time: 100,000 records read at once held ~2 GB besides
+        # the plans (only the other tables are written meanwhile)
+        for (record,) in _in_batches(db.conn.execute("SELECT record FROM trials"), _REPLAN_BATCH):
             record = json.loads(record)
             plan, conditions, nodes = plan_row(record)
             db.conn.executemany("INSERT OR IGNORE INTO rule_nodes (hash, node) VALUES (?, ?)", nodes)
@@ -267,6 +269,18 @@ def replan(db: sqlite_utils.Database) -> bool:
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [_PLAN_VERSION_KEY, PLAN_VERSION])
         _bump_trials_version(db)
     return True
+
+
+_REPLAN_BATCH = 1000
+
+
+def _in_batches(cursor: sqlite3.Cursor, size: int) -> Iterator[tuple]:
+    """A cursor's rows, fetched ``size`` at a time."""
+    while True:
+        rows = cursor.fetchmany(size)
+        if not rows:
+            return
+        yield from rows
 
 
 def bundled_hash(directory: Path | None = None, terminology_dir: Path | None = None) -> str:

@@ -94,3 +94,19 @@ def test_a_site_the_cancer_spread_to_is_not_another_malignancy():
     alone = match(Profile([Fact("CONDITION", "liver_metastases", "liver mets", 0, 10)]), [_breast_trial()],
                   today=TODAY)[0]
     assert _statuses(alone)["exc-2"] == "review"
+
+
+def test_replanning_reads_the_records_in_batches_and_plans_every_one(tmp_path, monkeypatch):
+    """Records are read a batch at a time (100,000 read at once held ~2.6 GB); every trial
+    of every batch is planned again."""
+    import data.store as store
+
+    monkeypatch.setattr(store, "_REPLAN_BATCH", 2)
+    db = open_store(str(tmp_path / "p.db"))
+    upsert_trials(db, [{**STORED_FIELDS, **_breast_trial(), "id": f"local-bc{i}"} for i in range(5)], "import")
+    db.execute("UPDATE meta SET value = 'old' WHERE key = 'plan_version'")
+    db.execute("UPDATE trial_limits SET plan = '[]'")
+    db.conn.commit()
+    assert replan(db) is True
+    plans = [json.loads(row[0]) for row in db.execute("SELECT plan FROM trial_limits")]
+    assert len(plans) == 5 and all(plans)
