@@ -194,8 +194,8 @@ class Engine(Answering, Asking):
         self._read("warm up")
         if self.gazetteer is not None:
             self.gazetteer.locate("warm up")      # builds the gazetteer's index now
-        detector()                                # the language detector's models (bot/language.py),
-        detector().compute_language_confidence_values("warm up")   # loaded on first use (~0.1 s CPU)
+        # the language detector (bot/language.py), whose models load on first use (~0.1 s CPU)
+        detector().compute_language_confidence_values("warm up")
         collaborators.settle()
 
     def preload_trials(self) -> None:
@@ -310,8 +310,8 @@ class Engine(Answering, Asking):
             if said:
                 self._role_answer(turn, *said)
                 return
-        elif texts.match_label(text, ("role_patient", "role_clinician")):
-            role = texts.match_label(text, ("role_patient", "role_clinician")).removeprefix("role_")
+        elif pressed := texts.match_label(text, ("role_patient", "role_clinician")):
+            role = pressed.removeprefix("role_")
             if role != tracker.role:        # the role button of the first message, typed later
                 self._set_role(turn, role)
             else:                           # pressed again: never an answer ("lives in Patient or family")

@@ -175,11 +175,11 @@ class Renderer:
             if fact.negated or fact.status == "negative":
                 return self.p("infection_negative", name=name)
             if fact.uncertain or fact.hypothetical:     # "not sure if she had the TB test"
-                return self.p("infection_uncertain", name=name)
+                return self.p("finding_uncertain", name=name)
             return self.p("infection_active" if fact.status == "active" else "infection_positive", name=name)
         if label == "BIOMARKER":
             if (fact.uncertain or fact.hypothetical) and not fact.negated:
-                return self.p("infection_uncertain", name=name)     # "not sure if it was CD7 positive"
+                return self.p("finding_uncertain", name=name)     # "not sure if it was CD7 positive"
             status = "negative" if fact.negated else (fact.status or "positive")
             if fact.value is not None:
                 status += f" ({_num(fact.value)}%)"
@@ -332,8 +332,8 @@ class Renderer:
         """A message in a language the bot does not read: which languages it reads, in
         that language when data/languages.yaml has the sentence, and in English (and in
         the conversation's language); ``partly``: some words of it were read all the same."""
-        lines = [load_languages().sentence(lang)]
-        lines.append(self.t("partly_read_language" if partly else "unread_language", role))
+        key = "partly_read_language" if partly else "unread_language"
+        lines = [load_languages().sentence(lang), self.t(key, role)]
         if self.lang != "en":
-            lines.append(self.fmt.esc(self.texts.text("partly_read_language" if partly else "unread_language", role, "en")))
+            lines.append(self.fmt.esc(self.texts.text(key, role, "en")))
         return "\n".join(self.fmt.esc(line) if not isinstance(line, Safe) else line for line in lines if line)

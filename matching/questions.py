@@ -235,7 +235,7 @@ def trial_questions(result) -> list[Question]:
     if result.off_condition:
         return []
     judgement = result.judgement
-    stated = [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
+    stated = _stated_concepts(judgement)
     priors, memo = load_priors(), {}
     seen: dict[str, Question] = {}
     for _top, node in focused_items(result):
@@ -299,6 +299,11 @@ def _is_main_diagnosis(key: str, conditions: tuple[str, ...], memo: dict) -> boo
         term = load_terminology()
         found = memo[(key, conditions)] = any(term.is_a(concept, c) or term.is_a(c, concept) for c in conditions)
     return found
+
+
+def _stated_concepts(judgement) -> list[str]:
+    """The concepts of the diagnoses the patient states (asserted, not hedged)."""
+    return [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
 
 
 def _another_of_a_kind(key: str, stated: list[str], priors, memo: dict[str, bool]) -> bool:
@@ -435,7 +440,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
             break
         judgement = result.judgement
         if stated is None:
-            stated = [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
+            stated = _stated_concepts(judgement)
         conditions = result.conditions
         values, leaves = _trial_values(result, priors, main_memo)
         gains: dict[str, float] | None = None

@@ -55,8 +55,7 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
     terminology = ev.terminology
     found: list[Fact] = []
     for analyte, lowest, concept in implied_conditions():
-        if any(f.concept == concept or (f.concept in terminology and terminology.is_a(f.concept, concept))
-               for f in (*stated, *found)):      # "BMI 33": obesity, and no overweight besides
+        if _named(concept, (*stated, *found), terminology):      # "BMI 33": obesity, and no overweight besides
             continue
         for lab in ev.facts("LAB"):
             value = lab.value_normalized if lab.value_normalized is not None else lab.value
@@ -68,6 +67,12 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
                                   source=lab.source))
                 break
     return found + _implied_by_drugs(ev, [*stated, *found])
+
+
+def _named(concept: str, facts, terminology: Terminology) -> bool:
+    """Whether a condition fact names ``concept`` or a narrower one."""
+    return any(f.concept == concept or (f.concept in terminology and terminology.is_a(f.concept, concept))
+               for f in facts)
 
 
 def _implied_by_drugs(ev: Evidence, known: list[Fact]) -> list[Fact]:
@@ -86,8 +91,7 @@ def _implied_by_drugs(ev: Evidence, known: list[Fact]) -> list[Fact]:
         for therapy, concept in table:
             if not terminology.is_a(drug.concept, therapy):
                 continue
-            if any(f.concept == concept or (f.concept in terminology and terminology.is_a(f.concept, concept))
-                   for f in (*known, *found)):
+            if _named(concept, (*known, *found), terminology):
                 continue
             found.append(Fact("CONDITION", concept, drug.text, drug.start, drug.end, source=drug.source))
     return found

@@ -182,12 +182,18 @@ def main(argv: list[str] | None = None) -> int:
     text = render(doc, args.ctgov)
     for line in report:
         print(line, file=sys.stderr)
-    if args.check:
-        same = OUTPUT.exists() and OUTPUT.read_text() == text
-        print("up to date" if same else f"{OUTPUT.name} is out of date", file=sys.stderr)
+    return write_or_check(OUTPUT, text, args.check, f"{len(doc['concepts'])} drugs")
+
+
+def write_or_check(output: Path, text: str, check: bool, what: str) -> int:
+    """A generated file: with ``check``, whether ``output`` holds ``text`` already (exit 0)
+    or is out of date (1); else ``output`` is written and ``what`` it holds said."""
+    if check:
+        same = output.exists() and output.read_text() == text
+        print("up to date" if same else f"{output.name} is out of date", file=sys.stderr)
         return 0 if same else 1
-    OUTPUT.write_text(text)
-    print(f"wrote {len(doc['concepts'])} drugs to {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
+    output.write_text(text)
+    print(f"wrote {what} to {output.relative_to(ROOT)}", file=sys.stderr)
     return 0
 
 

@@ -81,14 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
+    from build_drug_lexicon import write_or_check
+
     text = render(build())
-    if args.check:
-        same = OUTPUT.exists() and OUTPUT.read_text() == text
-        print("up to date" if same else f"{OUTPUT.name} is out of date", file=sys.stderr)
-        return 0 if same else 1
-    OUTPUT.write_text(text)
-    print(f"wrote {text.count(',') + 1} names to {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
-    return 0
+    return write_or_check(OUTPUT, text, args.check, f"{text.count(',') + 1} names")
 
 
 if __name__ == "__main__":
