@@ -176,6 +176,8 @@ class Renderer:
                 return self.p("infection_negative", name=name)
             if fact.uncertain or fact.hypothetical:     # "not sure if she had the TB test"
                 return self.p("finding_uncertain", name=name)
+            if fact.status is None:                     # "PMH: HTN, hep B": no result (matching: unknown)
+                return self.p("infection_mentioned", name=name)
             return self.p("infection_active" if fact.status == "active" else "infection_positive", name=name)
         if label == "BIOMARKER":
             if (fact.uncertain or fact.hypothetical) and not fact.negated:

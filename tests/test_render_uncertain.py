@@ -31,3 +31,16 @@ def test_a_drug_not_taken_now_is_not_shown_as_never_taken():
     "never had", which would contradict a later question about how steroids worked."""
     assert "not taking glucocorticoid (steroid) now" in noted("not on steroids at the moment")
     assert "never had rituximab" in noted("she never had rituximab")
+
+
+def test_not_sure_about_a_test_and_a_mention_without_result_are_not_positive():
+    """A mother's "not sure about hep b" was noted as "hepatitis B positive"; a past-history
+    list ("PMH: HTN, hep B") gives no result either (matching judges both unknown)."""
+    assert "not sure about hepatitis B" in noted("my mum has lupus, not sure about hep b")
+    listed = noted("PMH: HTN, hep B, DM")
+    assert "hepatitis B mentioned (no result given)" in listed and "hepatitis B positive" not in listed
+    assert "hepatitis B positive" in noted("she has hepatitis B")
+
+
+def test_an_outcome_with_an_adverb_between_is_a_failure():
+    assert "mycophenolate mofetil (did not help)" in noted("cellcept didnt realy work")
