@@ -189,3 +189,13 @@ def test_the_understood_line_says_a_thing_once_with_the_most_said(capsys, tmp_pa
     code, out, _ = _triage(capsys, tmp_path, _file(tmp_path, "r.txt", "34M. ETP-ALL relapsed. ETP-ALL diagnosed 04/2024."))
     understood = out.split("\n\n")[0]
     assert code == 0 and understood.count("ALL") == 1 and "(2024-04)" in understood
+
+
+def test_the_understood_line_names_the_place_and_the_stated_age_only(capsys, tmp_path):
+    """"34 y/o, DOB 1992, lives in Houston": "location (Houston)" (not a bare "location"),
+    and the stated age alone (the year of birth's guess is not matched on either)."""
+    letter = "Mr J.K., 34 y/o male, DOB 1992. Adult-onset Still's disease. Lives in Houston, TX."
+    code, out, _ = _triage(capsys, tmp_path, _file(tmp_path, "r.txt", letter))
+    understood = " ".join(out.split("\n\n")[0].split())
+    assert code == 0 and "location (Houston)" in understood
+    assert "age (34 years)" in understood and "uncertain" not in understood

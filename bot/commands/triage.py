@@ -291,9 +291,12 @@ def _most_specific(result, status: str) -> list:
 def _profile_line(profile) -> str:
     term = load_terminology()
     parts = []
+    certain_age = any(f.label == "AGE" and not f.uncertain and not f.family for f in profile.facts)
     for fact in profile.facts:
         if fact.family or fact.hypothetical:
             continue
+        if fact.label == "AGE" and fact.uncertain and certain_age:
+            continue        # "34 y/o, DOB 1992": the stated age, not the year's guess (matching uses it too)
         name = term.label(fact.concept) if fact.label not in ("AGE", "WEIGHT", "LOCATION") else fact.label.lower()
         if fact.label in ("SEX", "PREGNANCY"):
             name = PREGNANCY_WORDS.get(fact.concept, fact.concept)
@@ -302,6 +305,8 @@ def _profile_line(profile) -> str:
             detail.append(f"{fact.comparator or ''}{fact.value:g}{(' ' + fact.unit) if fact.unit else ''}")
         if fact.uln_multiple is not None:
             detail.append(f"{fact.uln_multiple:g}× ULN")
+        if fact.label == "LOCATION":
+            detail.append(fact.concept)         # "location (Houston)": where the site search starts
         for flag in ("status", "date"):
             if getattr(fact, flag) and not (flag == "status" and fact.negated):
                 detail.append(str(getattr(fact, flag)))
