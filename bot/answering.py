@@ -180,6 +180,24 @@ class Answering:
                   **where_to_ask(t, place, self.gazetteer if place else None)} for t in records]
         turn.say("faq_sites", trials=views)
 
+    def _late_place(self, turn: Turn, text: str, source: int) -> list[Fact]:
+        """The city given after its question was answered with something else ("she also
+        had rituximab in 2023" to "Which city?", then "Leeds, UK"): kept when the question was
+        asked, no place is known yet, nothing else was read in the message, and it names a
+        place alone: one the gazetteer knows, or without one a "City, Region" pair of names
+        ("Thanks" is no place)."""
+        tracker = turn.tracker
+        if LOCATION_KEY not in tracker.asked or tracker.profile.first("LOCATION") is not None:
+            return []
+        words = self.texts.strip_place(text)
+        if self.gazetteer is None:
+            parts = [p.strip() for p in words.split(",")]
+            if len(parts) != 2 or not all(p and all(w[:1].isupper() for w in p.split()) for p in parts):
+                return []
+        place = _place_name(words, self.gazetteer, said=[],
+                            declined=self.texts.match_choice(text, ("no", "unsure", "yes")))
+        return [Fact("LOCATION", place, place, 0, len(place), source=source)] if place else []
+
     def _not_understood(self, turn: Turn, words: str | None = None) -> None:
         """Not understood. A question: what the bot can answer. Never "I didn't catch that"
         twice in a row: the second time the pending question is left open (and the next

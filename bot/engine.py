@@ -496,6 +496,8 @@ class Engine(Answering, Asking):
             turn.text("labs_skipped")
             self._advance(turn)
             return
+        if not facts and turn.tracker.role is not None:
+            facts = self._late_place(turn, text, source)   # "Leeds, UK", a message after the city question
         if not facts:
             if turn.tracker.role is None:
                 if turn.tracker.relation is None:

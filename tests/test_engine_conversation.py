@@ -247,3 +247,19 @@ def test_a_parent_writing_for_a_child_is_asked_the_age_first(engine):
     assert "How old is she?" in said(reply)
     reply = engine.message(CID, "she is 16")
     assert engine.profile(CID).age == 16
+
+
+def test_a_city_given_after_its_question_was_answered_otherwise_is_kept(engine):
+    """"Which city?" answered with more history, then "Leeds, UK" on its own: the place
+    (was "Sorry, I couldn't find anything I can use"); "Thanks" is no place."""
+    reply = engine.start(CID)
+    reply = press(engine, reply, "Patient or family")
+    engine.message(CID, "I have lupus since 2015, tried mycophenolate, no HIV")
+    engine.message(CID, "I'm 44")
+    reply = engine.message(CID, "no")             # not pregnant
+    assert reply.state == LOCATION
+    engine.message(CID, "tried mycophenolate")
+    reply = engine.message(CID, "Thanks")
+    assert "lives in" not in said(reply)
+    reply = engine.message(CID, "Leeds, UK")
+    assert "I noted: lives in Leeds, UK." in said(reply)
