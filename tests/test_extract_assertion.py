@@ -333,6 +333,8 @@ def test_now_does_not_reach_back_across_a_comma():
     ("relapsed 4 months after BFM-type chemotherapy", "chemotherapy"),
     ("plt 88 after the last cytoxan dose", "cyclophosphamide"),
     ("Biologics: etanercept 2005-2009, infliximab 2009-2011", "etanercept"),
+    ("MTX 15 mg weekly 2019-2021", "methotrexate"),          # a dose and frequency of then
+    ("tocilizumab 8 mg/kg monthly 2021-2023, stopped due to loss of response", "tocilizumab"),
     ("Previous DMARDs: methotrexate (nausea), sulfasalazine, leflunomide.", "leflunomide"),
 ])
 def test_a_therapy_given_in_the_past_is_past(text, concept):
@@ -388,3 +390,30 @@ def test_a_bare_year_dates_only_the_mention_before_it():
 
 def test_then_relapse_is_a_failure_of_the_therapy_before_it():
     assert fact("64F ALCL. Brentuximab-CHP x6 then relapse. CD30+", "brentuximab").status == "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("MMF 3 g daily, not working", "mycophenolate"),
+    ("rituximab 375 mg/m2 weekly x4, no response", "rituximab"),
+])
+def test_a_dosing_frequency_does_not_hide_the_outcome_after_it(text, concept):
+    """A frequency ("daily", "weekly") says how a drug is given, as a dose does: current only
+    when nothing else is said; it no longer ends the reach of the outcome written after it."""
+    assert fact(text, concept, "DRUG").status == "failed"
+
+
+def test_a_frequency_alone_still_says_current():
+    assert fact("prednisolone 15 mg daily", "prednisone", "DRUG").status == "current"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("canakinumab not tried (funding).", "canakinumab"),
+    ("Previous: tocilizumab 2021-2023, stopped; canakinumab not tried.", "canakinumab"),
+    ("IVIG never given.", "ivig"),
+])
+def test_a_treatment_said_not_tried_after_it_was_never_taken(text, concept):
+    assert fact(text, concept, "DRUG").negated
+
+
+def test_not_tried_anything_else_negates_nothing_before_it():
+    assert not fact("rituximab, not tried anything else.", "rituximab", "DRUG").negated

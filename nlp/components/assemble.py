@@ -387,8 +387,11 @@ class FactBuilder:
                 if latest is not None and latest.year < today.year:
                     # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now
                     facts[index].status, facts[index].historical = None, True
-            if expression.ended and facts[index].label in ("DRUG", "PROCEDURE") and facts[index].status != "current":
+            if expression.ended and facts[index].label in ("DRUG", "PROCEDURE") and (
+                    facts[index].status != "current" or bare[index]):
                 facts[index].historical = True   # "etanercept 2005-2009": a use that has ended
+                if facts[index].status == "current":    # "MTX 15 mg weekly 2019-2021": the dose was then
+                    facts[index].status = None
             if expression.duration_days is not None:
                 facts[index].duration_days = expression.duration_days
             if expression.onset_age is not None:
