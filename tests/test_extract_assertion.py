@@ -417,3 +417,13 @@ def test_a_treatment_said_not_tried_after_it_was_never_taken(text, concept):
 
 def test_not_tried_anything_else_negates_nothing_before_it():
     assert not fact("rituximab, not tried anything else.", "rituximab", "DRUG").negated
+
+
+def test_a_treatment_followed_by_another_is_not_current_by_a_bare_on():
+    """"been on humira, then stelara, now entyvio": humira was noted as taken now (the bare
+    "been on" reached it, and stelara across the "then")."""
+    text = "been on humira, then stelara, now entyvio and its not really working"
+    assert fact(text, "adalimumab", "DRUG").status != "current"
+    assert fact(text, "ustekinumab", "DRUG").status != "current"
+    assert fact(text, "vedolizumab", "DRUG").status == "failed"
+    assert fact("been on plaquenil forever", "hydroxychloroquine", "DRUG").status == "current"

@@ -82,6 +82,8 @@ def therapy_status(span: Span) -> str | None:
         modifiers = [m for m in modifiers if m.category not in cancelled]
     if span._.is_historical:
         modifiers = [m for m in modifiers if not _flag(m, "weak")]
+    if _has(span, "PRIOR"):     # "been on humira, then stelara": followed by another, over
+        modifiers = [m for m in modifiers if not (_flag(m, "weak") or _flag(m, "bare"))]
     outcomes = [m for m in modifiers if _outcome_of(span, m)]
     if outcomes:
         modifiers = [m for m in modifiers if not _flag(m, "bare")]
