@@ -427,3 +427,20 @@ def test_a_treatment_followed_by_another_is_not_current_by_a_bare_on():
     assert fact(text, "ustekinumab", "DRUG").status != "current"
     assert fact(text, "vedolizumab", "DRUG").status == "failed"
     assert fact("been on plaquenil forever", "hydroxychloroquine", "DRUG").status == "current"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Salvage with nelarabine x2 cycles - progressive disease.", "nelarabine"),
+    ("nelarabine x2, progressed", "nelarabine"),
+    ("T-ALL relapsed 4 months after BFM-type chemotherapy", "chemotherapy"),
+])
+def test_a_disease_that_progressed_or_relapsed_after_a_treatment_failed_it(text, concept):
+    assert fact(text, concept, "DRUG").status == "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Goal: CD7 CAR-T as bridge to allogeneic transplant.", "car_t"),
+    ("Request: consideration for CAR-T.", "car_t"),
+])
+def test_a_goal_or_request_heading_is_a_plan(text, concept):
+    assert fact(text, concept, "PROCEDURE").hypothetical
