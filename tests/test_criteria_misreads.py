@@ -181,3 +181,20 @@ def test_with_is_a_feature_of_the_whole_list_in_an_exclusion():
 def test_a_score_named_twice_is_one_score():
     assert parse_criterion("Eastern Cooperative Oncology Group (ECOG) performance status less than or equal to 2",
                            "inclusion") == {"type": "score", "score": "ecog", "op": "<=", "value": 2}
+
+
+def test_an_exception_is_no_rule_when_what_it_excuses_from_was_not_read():
+    """"conjugated bilirubin ≤ 3x ULN unless attributable to Gilbert's" became "diagnosis of
+    Gilbert's syndrome": a child without Gilbert's was ruled out (NCT03118986 inc-5.3);
+    "antiepileptics other than levetiracetam" became an exclusion on levetiracetam."""
+    for text, kind in (("Plasma conjugated bilirubin within ≤ 3x upper limit of normal for age unless attributable to Gilbert's Syndrome", "inclusion"),
+                       ("Use of antiepileptics other than levetiracetam in the previous 6 months", "exclusion"),
+                       ("Histology other than classical seminoma", "exclusion")):
+        assert _types(parse_criterion(text, kind)) == {"review"}, text
+    # read when the rule before the exception is read
+    rule = parse_criterion("Total bilirubin ≤ 1.5 x ULN unless attributable to Gilbert's Syndrome", "inclusion")
+    assert {"lab", "diagnosis"} <= _types(rule)
+    # "including, but not limited to, ..." is a list, not an exception
+    rule = parse_criterion("Uncontrolled intercurrent illness including, but not limited to, ongoing or active infection, "
+                           "symptomatic congestive heart failure", "exclusion")
+    assert "infection" in _types(rule)

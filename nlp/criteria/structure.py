@@ -124,6 +124,14 @@ class Reader:
         if self._conditional(els) or has_cue(els, "k_of_n"):
             # kept even as a heading: "If ...: Y" must not become Y for everyone
             return ("review", "other", clause_text), True
+        for i, el in enumerate(els):
+            if (is_cue(el, "exception") and not is_cue(el, "examples") and any(e.kind == "word" for e in els[:i])
+                    and not any(e.kind == "atom" for e in els[:i]) and any(e.kind == "atom" for e in els[i + 1:])
+                    and not self.text[el.start:].lower().startswith(("but not limited", "but not more", "but not exceeding"))):
+                # "conjugated bilirubin ≤ 3 × ULN unless attributable to Gilbert's": what the
+                # exception excuses from was not read, and the exception alone is no rule (it
+                # failed everyone without Gilbert's): the trial team reads the clause
+                return ("review", "other", clause_text), True
         for i, el in enumerate(els):  # "..., except for ...": the rest of the clause is an exception
             if is_cue(el, "exception") and any(e.kind == "atom" for e in els[:i]) and not is_cue(el, "examples"):
                 for atom in atoms_in(els[:i]):
