@@ -144,6 +144,8 @@ class Answering:
                 self._sites_answer(turn)
             else:
                 turn.say("faq", text=answer.text)
+            if any(not (f.hypothetical or f.uncertain) for f in self._read(text)):
+                return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
             self._after_answer(turn)
             return True
         tracker = turn.tracker

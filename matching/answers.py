@@ -81,6 +81,14 @@ def _basis_for(question, concept: str) -> Fact | None:
     return same[0] if len(same) == 1 else None
 
 
+def _known_count(question, concept: str | None) -> int:
+    """How many different drugs of the asked class the person already named with the asked
+    outcome ("infliximab did not help" before "how many biologics did not work?")."""
+    from matching.questions import named_in_class
+
+    return len(named_in_class(question.basis, concept, question.detail))
+
+
 def _therapy_label(concept: str) -> str:
     known = load_terminology().get(concept)
     return "PROCEDURE" if known is not None and known.kind == "procedure" else "DRUG"
@@ -183,7 +191,10 @@ def read_value(reply: str):
 def _number(question, text: str, reply: str) -> list[Fact]:
     kind = question.kind
     concept = question.concepts[0] if question.concepts else None
+    known = _known_count(question, concept) if kind == "therapy_count" else 0
     if kind == "therapy_count" and (says(reply, "none") or says(reply, "no")):
+        if known:       # "no" after "infliximab did not help": not none; the count stays open
+            return None
         status = _STATUS_FOR.get(question.detail or "any")
         return [_fact(question, text, "DRUG", concept, negated=True, status=status, historical=status is None)]
     if kind in ("age", "confirm_age"):
@@ -197,9 +208,11 @@ def _number(question, text: str, reply: str) -> list[Fact]:
     comparator, value, rest = reading.comparator, reading.value, (reading.unit or "").strip()
     if kind == "therapy_count":
         status = _STATUS_FOR.get(question.detail or "any")
+        if not value and known:
+            return None     # "0" beside a named one that did not help: unclear, left open
         if not value:
             return [_fact(question, text, "DRUG", concept, negated=True, status=status, historical=status is None)]
-        return [_fact(question, text, "DRUG", concept, value=value, status=status)]
+        return [_fact(question, text, "DRUG", concept, value=max(value, known), status=status)]
     if reading.uln_multiple is not None:
         if kind in ("lab", "confirm_lab"):
             return [_fact(question, text, "LAB", concept, comparator=comparator, uln_multiple=reading.uln_multiple)]

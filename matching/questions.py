@@ -127,6 +127,11 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
     }
     patient = _fill(entry["patient"], fill)
     clinician = _fill(entry["clinician"], fill)
+    named = named_in_class(basis, concept, detail) if kind == "therapy_count" and entry.get("known_patient") else []
+    if named:       # "Count infliximab too": what was said stays in the count
+        said = ", ".join(term.label(c) for c in named)
+        patient = f"{patient} {_fill(entry['known_patient'], {'names': said})}"
+        clinician = f"{clinician} {_fill(entry['known_clinician'], {'names': said})}"
     zh_fill = {**fill, "label": _zh_label(term, concept) if concept else "",
                "examples": _zh_examples(concept) if kind.startswith(("therapy", "last_dose")) else "",
                "response": _RESPONSE_WORDS_ZH.get(detail or "any", "")}
@@ -155,6 +160,25 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
                     concepts=list(concepts) if concepts else ([concept] if concept else []),
                     detail=detail, values=values, basis=list(basis), zh_patient=zh_patient,
                     zh_clinician=zh_clinician, zh_options=zh_options if len(zh_options) == len(options) else [])
+
+
+_OUTCOMES = {"failed": ("failed", "intolerant"), "failed_or_intolerant": ("failed", "intolerant"),
+             "intolerant": ("intolerant",), "current": ("current",)}
+
+
+def named_in_class(basis: Iterable[Fact], concept: str | None, detail: str | None) -> list[str]:
+    """The different drugs of class ``concept`` the person already named with the asked
+    outcome ("infliximab did not help" before "how many biologics did not work?")."""
+    if concept is None:
+        return []
+    term = load_terminology()
+    wanted = _OUTCOMES.get(detail or "any")
+    named: list[str] = []
+    for f in basis:
+        if (f.asserted and f.value is None and f.concept != concept and f.concept not in named
+                and term.is_a(f.concept, concept) and (wanted is None or f.status in wanted)):
+            named.append(f.concept)
+    return named
 
 
 def _parse_key(key: str) -> tuple[str, str | None, str | None]:

@@ -263,3 +263,14 @@ def test_a_city_given_after_its_question_was_answered_otherwise_is_kept(engine):
     assert "lives in" not in said(reply)
     reply = engine.message(CID, "Leeds, UK")
     assert "I noted: lives in Leeds, UK." in said(reply)
+
+
+def test_a_question_to_the_bot_inside_a_description_keeps_the_description(engine):
+    """"... failed mesalamine ... am i eligible for car t?": the eligibility answer, and the
+    history noted (the whole message was answered as a question and dropped)."""
+    reply = engine.start(CID)
+    reply = press(engine, reply, "Patient or family")
+    reply = engine.message(CID, "I have lupus since 2015, tried mycophenolate. am i eligible?")
+    text = said(reply)
+    assert "only the trial team decides" in text
+    assert "I noted: systemic lupus erythematosus since 2015; tried mycophenolate mofetil" in text

@@ -243,6 +243,19 @@ def test_a_count_of_drugs():
     assert none.negated
 
 
+def test_a_count_of_drugs_keeps_the_ones_already_named():
+    """"infliximab worked for a while then stopped" before "how many biologics did not work?":
+    the question says to count it, "no" or "0" leave the count open (was "never had
+    biologic"), a smaller number counts it."""
+    basis = [Fact("DRUG", "infliximab", "infliximab", status="failed", historical=True)]
+    question = build_question("therapy_count:biologic:failed_or_intolerant", basis=basis)
+    assert "(infliximab) too" in question.patient and "including infliximab" in question.clinician
+    assert question.answer_to_facts("no") is None and question.answer_to_facts("0") is None
+    [fact] = question.answer_to_facts("1")
+    assert fact.value == 1 and not fact.negated
+    assert "too" not in build_question("therapy_count:biologic:failed_or_intolerant").patient
+
+
 @pytest.mark.parametrize("reply, expected", [
     ("2025-03-14", "2025-03-14"),
     ("March 2025", "2025-03"),
