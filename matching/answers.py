@@ -18,6 +18,7 @@ from datetime import date
 
 from data.terminology import load_terminology
 from matching.labs import convert, plausible
+from matching.named_drugs import named_in_class
 from matching.question_texts import load_question_texts
 from core.facts import Fact
 from nlp.readers import dates_in, value_at_start
@@ -84,8 +85,6 @@ def _basis_for(question, concept: str) -> Fact | None:
 def _known_count(question, concept: str | None) -> int:
     """How many different drugs of the asked class the person already named with the asked
     outcome ("infliximab did not help" before "how many biologics did not work?")."""
-    from matching.questions import named_in_class
-
     return len(named_in_class(question.basis, concept, question.detail))
 
 

@@ -43,6 +43,7 @@ from data.terminology import load_terminology
 from matching.cache import Lru
 from matching.cohorts import focused_items
 from matching.question_priors import load_priors
+from matching.named_drugs import named_in_class
 from matching.question_texts import load_question_texts
 from matching.question_value import Completion, question_kind
 from core.truth import FAIL, FALSE, TRUE, UNKNOWN
@@ -160,25 +161,6 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
                     concepts=list(concepts) if concepts else ([concept] if concept else []),
                     detail=detail, values=values, basis=list(basis), zh_patient=zh_patient,
                     zh_clinician=zh_clinician, zh_options=zh_options if len(zh_options) == len(options) else [])
-
-
-_OUTCOMES = {"failed": ("failed", "intolerant"), "failed_or_intolerant": ("failed", "intolerant"),
-             "intolerant": ("intolerant",), "current": ("current",)}
-
-
-def named_in_class(basis: Iterable[Fact], concept: str | None, detail: str | None) -> list[str]:
-    """The different drugs of class ``concept`` the person already named with the asked
-    outcome ("infliximab did not help" before "how many biologics did not work?")."""
-    if concept is None:
-        return []
-    term = load_terminology()
-    wanted = _OUTCOMES.get(detail or "any")
-    named: list[str] = []
-    for f in basis:
-        if (f.asserted and f.value is None and f.concept != concept and f.concept not in named
-                and term.is_a(f.concept, concept) and (wanted is None or f.status in wanted)):
-            named.append(f.concept)
-    return named
 
 
 def _parse_key(key: str) -> tuple[str, str | None, str | None]:
