@@ -96,6 +96,7 @@ class Renderer:
         """Facts as short phrases grouped the way people say them:
         "SLE since 2015", "tried mycophenolate, belimumab", "no HIV"."""
         tried, current, never, not_now, unsure, wanted, conditions, rest = [], [], [], [], [], [], [], []
+        not_failed: list = []
         ruled_out = [f for f in facts if f.label == "CONDITION" and f.negated]
         none_of = []
         if len(ruled_out) >= 3:            # "none of these" answered: one phrase, not twenty
@@ -111,9 +112,10 @@ class Renderer:
                 continue
             if fact.label == "DRUG":
                 name = self.fmt.esc(self.name(fact.concept, fact.label, role))
-                if fact.negated:                # "never had X" is in the past too; "no" to "when did
-                    past = fact.historical or fact.status in ("failed", "intolerant")    # she last take X?" is now only
-                    (never if past else not_now).append(name)
+                if fact.negated and fact.status in ("failed", "intolerant"):
+                    not_failed.append(name)     # "no" to "Failure of, or intolerance to, NSAID?": not "never had"
+                elif fact.negated:              # "never had X" is in the past too; "no" to "when did
+                    (never if fact.historical else not_now).append(name)    # she last take X?" is now only
                 elif fact.uncertain:            # "i dont think she had cyclophosphamide"
                     unsure.append(name)
                 elif fact.status == "current":
@@ -135,6 +137,8 @@ class Renderer:
             drugs.append(self.p("drug_negated", names=self.join(never)))
         if not_now:
             drugs.append(self.p("drug_not_now", names=self.join(not_now)))
+        if not_failed:
+            drugs.append(self.p("drug_not_failed", names=self.join(not_failed)))
         if unsure:
             drugs.append(self.p("drug_uncertain", names=self.join(unsure)))
         if wanted:

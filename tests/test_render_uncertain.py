@@ -44,3 +44,16 @@ def test_not_sure_about_a_test_and_a_mention_without_result_are_not_positive():
 
 def test_an_outcome_with_an_adverb_between_is_a_failure():
     assert "mycophenolate mofetil (did not help)" in noted("cellcept didnt realy work")
+
+
+def test_no_to_a_failure_question_is_not_shown_as_never_taken():
+    """"no" to "Failure of, or intolerance to, NSAID?" says the NSAID did not fail (matching:
+    only the failure leaf is false); it was shown as "never had NSAID"."""
+    from core.facts import Fact
+    from matching.questions import build_question
+
+    [fact] = build_question("therapy:nsaid:failed_or_intolerant").answer_to_facts("no")
+    renderer = Renderer(PLAIN)
+    text = renderer.join(renderer.facts([fact], "patient"), "separator")
+    assert text == "no failure of or intolerance to NSAID"
+    assert "never had NSAID" in renderer.join(renderer.facts([Fact("DRUG", "nsaid", "x", negated=True, historical=True)], "patient"), "separator")
