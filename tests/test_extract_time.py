@@ -17,6 +17,8 @@ def test_diagnosis_year():
 
 def test_since_and_iso_dates():
     assert when("lupus since 2010") == [("sle", "2010", None)]
+    assert when("UC since 2010ish") == [("ulcerative_colitis", "2010", None)]       # hedged years
+    assert when("lupus since about 2015") == [("sle", "2015", None)]
     assert when("polymyositis diagnosed 2021-03") == [("polymyositis", "2021-03", None)]
     assert when("on haemodialysis since March 2024") == [("dialysis", "2024-03", None)]
 
