@@ -34,3 +34,44 @@ def test_a_pilot_study_heading_takes_its_items_and_they_never_decide_alone():
     # a fresh reading of stored criteria keeps it so
     again = {c["text"]: c for c in walk(reread(criteria))}
     assert again[">= 11 and < 25 years old at enrollment"]["rule"] == age
+
+
+# --- body weight -------------------------------------------------------------------------
+
+def test_body_weight_thresholds_are_the_weight_lab_leaf():
+    # NCT06346392, NCT05813288, NCT00055575, NCT05381194
+    assert parse("Body weight of ≥ 35 kg.") == {"type": "lab", "analyte": "weight", "op": ">=", "value": 35, "unit": "kg"}
+    assert parse("Weight \\<40 kg at Screening Visit 1.".replace("\\", ""), "exclusion") == {
+        "type": "lab", "analyte": "weight", "op": "<", "value": 40, "unit": "kg"}
+    assert parse("Weight over 275 pounds", "exclusion") == {"type": "lab", "analyte": "weight", "op": ">", "value": 275, "unit": "lb"}
+    assert parse("Bodyweight over 35Kg") == {"type": "lab", "analyte": "weight", "op": ">", "value": 35, "unit": "kg"}
+
+
+def test_body_weight_is_judged_from_the_patients_weight_and_asked_when_missing():
+    from core.facts import Profile
+    from matching.evaluate import Evaluator
+    from nlp.pipeline import extract
+
+    rule = parse("Body weight of ≥ 35 kg.")
+    assert verdict(rule, "45 year old woman, weight 62 kg") == TRUE
+    assert verdict(rule, "45 year old woman, weighs 30 kg") == FALSE
+    assert verdict(rule, "45 year old woman who weighs 140 lbs") == TRUE
+    result = Evaluator(Profile(extract("45 year old woman"))).rule(rule)
+    assert result.value == UNKNOWN
+    assert [leaf.ask for leaf in result.leaves] == ["weight"]       # the weight question, not a lab's
+    assert verdict(parse("Weight over 275 pounds", "exclusion"), "weighs 280 lb") == TRUE
+    assert verdict(parse("Weight over 275 pounds", "exclusion"), "weight 120 kg") == FALSE
+
+
+def test_weight_that_is_not_the_patients_weight_now_stays_with_the_team():
+    for text in ("Weight loss or gain ≥4.5 kg within 90 days of visit 1.",
+                 "Dry weight ≥ 7 kg during screening.",
+                 "Documented Weight loss of more than 15% in the last 6 months.",
+                 "Suspected fetal growth restriction (estimated fetal weight <3 centile)",
+                 "weight 40 kg"):
+        assert "lab" not in {leaf.get("type") for leaf in _leaves(parse(text, "exclusion"))}, text
+
+
+def _leaves(rule):
+    from core.rules import iter_leaves
+    return list(iter_leaves(rule))

@@ -181,6 +181,11 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
     fact_starts = set()
     measured = sorted(f.start for f in facts if f.label in ("LAB", "SCORE"))
     for fact in facts:
+        if fact.label == "WEIGHT":
+            atom = _weight(fact, text, terminology, cues)
+            if atom is not None:
+                atoms.append(atom)
+            continue
         if fact.label in _SKIPPED:
             continue
         fact_starts.add(fact.start)
@@ -429,6 +434,40 @@ def _lab(atom: Atom, text: str, terminology: Terminology, measured: list[int] = 
             atom.bounds = [(">=", amount), ("<=", high)]
             return
     atom.bounds = [(fact.comparator, amount)]
+
+
+_WEIGHT_GAP = re.compile(r"\s*(?:(?:of|is|was|must be|should be|at screening|:)\s*)?", re.IGNORECASE)
+
+
+def _weight(fact: Fact, text: str, terminology: Terminology, cues: Cues) -> Atom | None:
+    """"Body weight ≥ 35 kg", "Weight over 275 pounds", "weigh not less than 50 kg": the
+    patient's body weight with a sign, read as the lab leaf of the analyte "weight" (kg,
+    judged from the patient's WEIGHT fact). Only when the name (``body_weight`` cues) comes
+    right before the sign and the number the pipeline read as a weight; a weight without a
+    sign ("weight 40 kg"), a range with one ("weight 40-100 kg", both ends read) and any
+    other wording are no threshold (its words stay unread: the team judges)."""
+    names = [m for m in cues.finditer("body_weight", text) if m.end() <= fact.start and fact.start - m.end() <= 40]
+    if not names:
+        return None
+    name = names[-1]
+    reading = _reader().after(text, name.end(), clause_end(text, name.end()))
+    if (reading is None or reading.value != fact.value or not reading.start <= fact.start < reading.end
+            or not _WEIGHT_GAP.fullmatch(text, name.end(), reading.start)):
+        return None
+    atom = Atom(name.start(), reading.end, "LAB", "weight", text[name.start():reading.end], fact)
+    low = _lab_amount(fact, reading.value, terminology)
+    if low is None:
+        return None
+    if reading.comparator is not None and reading.value_high is None:
+        atom.bounds = [(reading.comparator, low)]
+    elif reading.comparator is None and reading.value_high is not None:
+        high = _lab_amount(fact, reading.value_high, terminology)
+        if high is None:
+            return None
+        atom.bounds = [(">=", low), ("<=", high)]
+    else:
+        return None
+    return atom
 
 
 def _value_beyond(text: str, fact: Fact, measured: list[int]) -> bool:
