@@ -75,3 +75,22 @@ def test_weight_that_is_not_the_patients_weight_now_stays_with_the_team():
 def _leaves(rule):
     from core.rules import iter_leaves
     return list(iter_leaves(rule))
+
+
+# --- windows: the trial's day 1, "at any time" --------------------------------------------
+
+def test_the_trials_day_one_and_start_are_points_in_time():
+    # NCT06189209
+    assert parse("Major surgery within 4 weeks of starting study treatment.", "exclusion") == {
+        "type": "procedure", "concept": "major_surgery", "within_days": 28}
+    assert parse("Major surgical procedure within 28 days prior to Day 1", "exclusion") == {
+        "type": "procedure", "concept": "major_surgery", "within_days": 28}
+    assert parse("Rituximab within 6 months prior to Day 1 of Cycle 1", "exclusion") == {
+        "type": "therapy", "concept": "rituximab", "within_days": 182}
+
+
+def test_a_window_beside_at_any_time_is_the_teams():
+    # NCT05552976: read as allogeneic transplant within 84 days (one 2 years ago passed)
+    rule = parse("Participant has previously received allogeneic stem cell transplant at any time or received "
+                 "autologous stem cell transplant within 12 weeks of initiating study treatment.", "exclusion")
+    assert rule["type"] == "review"
