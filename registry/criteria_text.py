@@ -483,6 +483,7 @@ def demographic_criteria(min_age: tuple[float, str] | None, max_age: tuple[float
             rule["min"] = math.floor(min_age[0])
         if max_age:
             rule["max"] = math.floor(max_age[0])
+        rule = _part_years(rule, min_age, max_age)
         criteria.append({"id": "inc-age", "kind": "inclusion", "text": text, "verbatim": False, "rule": rule,
                          "note": "from the registry's eligibility fields (minimum/maximum age)"})
     if sex in ("FEMALE", "MALE"):
@@ -491,6 +492,27 @@ def demographic_criteria(min_age: tuple[float, str] | None, max_age: tuple[float
                          "rule": {"type": "sex", "allowed": [sex.lower()]},
                          "note": "from the registry's eligibility field (sex)"})
     return criteria
+
+
+def _part_years(rule: dict, min_age: tuple[float, str] | None, max_age: tuple[float, str] | None) -> dict:
+    """A limit in part of a year ("30 Months" = 2.5 years, "18 Months" = 1.5): the whole-year
+    leaf admits the year it falls in, where the patient may be either side of the limit,
+    so that year is the team's. "30 Months to 18 Years": all[age 2-18, any[age >= 3,
+    review]] (a 2-year-old is for the team, a 1-year-old fails); "up to 18 Months":
+    all[age <= 1, any[age <= 0, review]]; "up to 6 Months": all[age <= 0, review]."""
+    parts = [rule]
+    for limit, which in ((min_age, "minimum"), (max_age, "maximum")):
+        if not limit or float(limit[0]).is_integer():
+            continue
+        note = {"type": "review", "reason": "clinical", "note": f"The trial team judges: \"{which} age {limit[1]}\"."}
+        year = math.floor(limit[0])
+        if which == "minimum":
+            parts.append({"any": [{"type": "age", "min": year + 1}, note]})
+        elif year >= 1:
+            parts.append({"any": [{"type": "age", "max": year - 1}, note]})
+        else:
+            parts.append(note)          # age 0 is the only year admitted, and part of it is too old
+    return rule if len(parts) == 1 else {"all": parts}
 
 
 def with_demographics(criteria: list[dict], demographics: list[dict]) -> list[dict]:

@@ -94,3 +94,20 @@ def test_a_window_beside_at_any_time_is_the_teams():
     rule = parse("Participant has previously received allogeneic stem cell transplant at any time or received "
                  "autologous stem cell transplant within 12 weeks of initiating study treatment.", "exclusion")
     assert rule["type"] == "review"
+
+
+# --- the registry's ages in months ----------------------------------------------------------
+
+def test_a_minimum_age_in_months_leaves_the_year_it_falls_in_to_the_team():
+    from registry.criteria_text import demographic_criteria
+
+    # NCT03118986 "30 Months" to "18 Years": min 2 let every 2-year-old pass (2.5 is the limit)
+    rule = demographic_criteria((2.5, "30 Months"), (18, "18 Years"), "ALL")[0]["rule"]
+    assert verdict(rule, "2 year old boy") not in (TRUE, FALSE)          # 2 y 1 m or 2 y 11 m: the team's
+    assert verdict(rule, "3 year old boy") == TRUE
+    assert verdict(rule, "1 year old boy") == FALSE
+    assert verdict(rule, "19 year old man") == FALSE
+    upto = demographic_criteria(None, (1.5, "18 Months"), "ALL")[0]["rule"]
+    assert verdict(upto, "1 year old girl") not in (TRUE, FALSE)
+    assert verdict(upto, "2 year old girl") == FALSE
+    assert demographic_criteria((18, "18 Years"), (65, "65 Years"), "ALL")[0]["rule"] == {"type": "age", "min": 18, "max": 65}
