@@ -111,3 +111,15 @@ def test_a_minimum_age_in_months_leaves_the_year_it_falls_in_to_the_team():
     assert verdict(upto, "1 year old girl") not in (TRUE, FALSE)
     assert verdict(upto, "2 year old girl") == FALSE
     assert demographic_criteria((18, "18 Years"), (65, "65 Years"), "ALL")[0]["rule"] == {"type": "age", "min": 18, "max": 65}
+
+
+def test_figo_staging_and_beta_hcg_levels_are_no_pregnancy():
+    # NCT03067181 inc-5: "Federation of Gynecology and Obstetrics (FIGO)", "beta-HCG institutional normal"
+    text = ("Low risk stage I immature teratoma (IT); site: ovarian; stage: Children's Oncology Group (COG) stage I, "
+            "Federation of Gynecology and Obstetrics (FIGO) stage IA and IB; grade: 2 or 3; histology: pure immature "
+            "teratoma (may contain microscopic foci of yolk sac tumor), mixed immature and mature teratoma, (no "
+            "pathological evidence of MGCT); tumor markers: alpha-FP =< 1,000 ng/mL, beta-HCG institutional normal; all ages")
+    for kind in ("inclusion", "exclusion"):
+        assert "pregnancy" not in {leaf.get("type") for leaf in _leaves(parse(text, kind))}
+        assert "pregnancy" not in {leaf.get("type") for leaf in _leaves(parse(
+            "International Federation of Gynecology and Obstetrics (FIGO) stage IA and IB", kind))}
