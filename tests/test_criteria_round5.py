@@ -123,3 +123,54 @@ def test_figo_staging_and_beta_hcg_levels_are_no_pregnancy():
         assert "pregnancy" not in {leaf.get("type") for leaf in _leaves(parse(text, kind))}
         assert "pregnancy" not in {leaf.get("type") for leaf in _leaves(parse(
             "International Federation of Gynecology and Obstetrics (FIGO) stage IA and IB", kind))}
+
+
+# --- prior lines of treatment ----------------------------------------------------------------
+
+def _lines(n):
+    from core.facts import Fact
+    return Fact(label="SCORE", concept="prior_lines", text=str(n), value=float(n))
+
+
+def _judge(rule, facts):
+    from core.facts import Profile
+    from matching.evaluate import Evaluator
+    return Evaluator(Profile(facts)).rule(rule)
+
+
+def test_prior_lines_of_treatment_are_read_with_their_sign_or_range():
+    lines = lambda op, n: {"type": "score", "score": "prior_lines", "op": op, "value": n}   # noqa: E731
+    assert parse("Patients must have received at least 2 prior lines of therapy") == lines(">=", 2)
+    assert parse("Received at least one prior line of systemic therapy") == lines(">=", 1)
+    assert parse("No more than 3 prior lines of therapy") == lines("<=", 3)
+    # NCT04975997, NCT05519085: lines against the trial's disease are its lines
+    assert parse("Received 1 to 2 prior lines of anti-myeloma therapy.") == {"all": [lines(">=", 1), lines("<=", 2)]}
+    assert parse("Participants received 1 to 3 prior lines of antimyeloma therapy.") == {"all": [lines(">=", 1), lines("<=", 3)]}
+
+
+def test_lines_of_one_kind_or_setting_or_without_a_sign_are_not_read_as_lines():
+    for text, kind in (("More than two lines of chemotherapy of any type", "exclusion"),
+                       ("More than 2 lines of prior endocrine therapy treatment", "exclusion"),
+                       ("More than 1 line of chemotherapy for metastatic disease.", "exclusion"),
+                       ("Two lines of chemotherapy for recurrent or metastatic disease", "exclusion"),
+                       ("2 prior lines of therapy", "inclusion"),
+                       ("At least 2 prior lines of therapy for metastatic disease", "inclusion")):
+        assert not any(leaf.get("score") == "prior_lines" for leaf in _leaves(parse(text, kind))), text
+
+
+def test_prior_lines_are_asked_when_unknown_and_judged_when_given():
+    rule = parse("Participants received 1 to 3 prior lines of antimyeloma therapy.")
+    unknown = _judge(rule, [])
+    assert unknown.value == UNKNOWN
+    assert {leaf.ask for leaf in unknown.leaves} == {"score:prior_lines"}
+    assert _judge(rule, [_lines(2)]).value == TRUE
+    assert _judge(rule, [_lines(4)]).value == FALSE
+    # a referral's words never set it (no terms): "3 prior lines" stays unknown, never guessed
+    assert verdict(rule, "myeloma, 3 prior lines of therapy, ECOG 1") == UNKNOWN
+
+
+def test_the_prior_lines_question_reads_well_and_takes_a_number():
+    from matching.question_texts import load_question_texts
+
+    entry = load_question_texts().entry("score", "score:prior_lines")
+    assert "lines of treatment" in entry["patient"] and entry["form"] == "number"

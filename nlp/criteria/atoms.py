@@ -213,6 +213,7 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
                 fact_starts.add(ent.start_char)
                 atoms.append(atom)
     atoms.extend(_ages(text, cues))
+    atoms.extend(_prior_lines(text, cues))
     atoms.extend(_shared_multiples(atoms, doc, text, fact_starts))
     for atom in atoms:
         if atom.label in ("DRUG", "PROCEDURE"):
@@ -589,6 +590,50 @@ def _number(written: str) -> float | None:
         return float(written)
     except ValueError:
         return None
+
+
+# --- prior lines of treatment --------------------------------------------------------------
+
+
+_LINES_SIGN = {"at least": ">=", "a minimum of": ">=", "minimum of": ">=", "no fewer than": ">=",
+               "not fewer than": ">=", "not less than": ">=", "≥": ">=", ">=": ">=", "more than": ">",
+               "greater than": ">", "over": ">", ">": ">", "up to": "<=", "no more than": "<=",
+               "not more than": "<=", "at most": "<=", "a maximum of": "<=", "maximum of": "<=", "≤": "<=",
+               "<=": "<=", "fewer than": "<", "less than": "<", "<": "<"}
+_LINES_NAMED = re.compile(r"\b(?:prior|previous|earlier|therap|treatment)", re.IGNORECASE)
+# what may follow the count in its clause: nothing, a list word, "including ..." (read on)
+_LINES_AFTER = re.compile(r"\s*(?:$|[.;,:)]|(?:and|or|including|previously|before|prior to)\b)", re.IGNORECASE)
+
+
+def _prior_lines(text: str, cues: Cues) -> list[Atom]:
+    """"at least 2 prior lines of therapy", "1 to 3 prior lines of systemic therapy", "no
+    more than 3 prior regimens": the count of prior lines of treatment (the score
+    ``prior_lines``). Only lines of treatment in general, counted with a sign or as a range:
+    lines of one kind or setting ("of chemotherapy", "for metastatic disease") and a bare
+    count ("2 prior lines": at least, or exactly?) are not read (the team judges)."""
+    atoms = []
+    for match in cues.finditer("prior_lines", text):
+        if not _LINES_NAMED.search(match.group(0)) or not _LINES_AFTER.match(text, match.end()):
+            continue
+        low = cues.number(match.group("n"))
+        high = cues.number(match.group("n2")) if match.group("n2") else None
+        sign = _LINES_SIGN.get((match.group("cmp") or "").lower())
+        if low is None or (match.group("n2") and high is None):
+            continue
+        if high is not None:
+            if sign is not None or match.group("more") or high < low:
+                continue
+            bounds = [(">=", low), ("<=", high)]
+        elif match.group("more"):
+            if sign is not None:
+                continue
+            bounds = [(">=", low)]
+        elif sign is not None:
+            bounds = [(sign, low)]
+        else:
+            continue
+        atoms.append(Atom(match.start(), match.end(), "SCORE", "prior_lines", match.group(0), bounds=bounds))
+    return atoms
 
 
 # --- ages --------------------------------------------------------------------------------
