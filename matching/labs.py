@@ -9,7 +9,7 @@ within ±10 % of the threshold the answer stays unknown (the site's ULN may diff
 from __future__ import annotations
 
 from data.terminology import Terminology
-from matching.compare import compare, compare_against_estimate, describe
+from matching.compare import compare, compare_against_estimate, describe, near
 from matching.derived import estimate_clearance
 from matching.evidence import Evidence
 from matching.leaves import stated_age
@@ -106,6 +106,12 @@ def lab(ev: Evidence, leaf: dict) -> LeafResult:
     threshold = convert(term, analyte, leaf["value"], leaf["unit"])
     if threshold is None:
         return LeafResult(leaf, UNKNOWN, f"criterion unit {leaf['unit']!r} not known for {name}", [fact])
+    if value is not None and analyte in _OWN_LABEL and near(value, threshold):
+        # a stated weight is approximate ("about 70 kg"; the text's sign or range is not kept
+        # on the fact: "weight < 110 kg" reads 110), and the trial weighs at screening:
+        # within 10 % of the limit it stays open, and asking again would not settle it
+        return LeafResult(leaf, UNKNOWN, f"{name} {_shown(fact.comparator, value)} {unit} is close to the limit "
+                          f"({shown_op} {threshold:g} {unit}); the trial team weighs at screening", [fact])
     if value is not None:
         ok = compare(value, fact.comparator, op, threshold)
         return _result(leaf, ok, f"{name} {_shown(fact.comparator, value)} {_unit_text(unit)} (criterion: {shown_op} "

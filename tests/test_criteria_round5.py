@@ -59,8 +59,9 @@ def test_body_weight_is_judged_from_the_patients_weight_and_asked_when_missing()
     result = Evaluator(Profile(extract("45 year old woman"))).rule(rule)
     assert result.value == UNKNOWN
     assert [leaf.ask for leaf in result.leaves] == ["weight"]       # the weight question, not a lab's
-    assert verdict(parse("Weight over 275 pounds", "exclusion"), "weighs 280 lb") == TRUE
-    assert verdict(parse("Weight over 275 pounds", "exclusion"), "weight 120 kg") == FALSE
+    assert verdict(parse("Weight over 275 pounds", "exclusion"), "weighs 320 lb") == TRUE
+    assert verdict(parse("Weight over 275 pounds", "exclusion"), "weighs 280 lb") == UNKNOWN   # near: open
+    assert verdict(parse("Weight over 275 pounds", "exclusion"), "weight 100 kg") == FALSE
 
 
 def test_weight_that_is_not_the_patients_weight_now_stays_with_the_team():
@@ -174,3 +175,20 @@ def test_the_prior_lines_question_reads_well_and_takes_a_number():
 
     entry = load_question_texts().entry("score", "score:prior_lines")
     assert "lines of treatment" in entry["patient"] and entry["form"] == "number"
+
+
+def test_a_stated_weight_near_the_limit_stays_open():
+    # the text's sign is not kept on a weight ("weight < 110 kg" reads 110): near the limit
+    # (10 %) the answer is the team's, who weigh at screening, never an exclusion
+    rule = parse("Weight > 100 kg", "exclusion")
+    assert rule == {"type": "lab", "analyte": "weight", "op": ">", "value": 100, "unit": "kg"}
+    assert verdict(rule, "weight < 110 kg") == UNKNOWN
+    assert verdict(rule, "weight 70-80 kg") == FALSE
+    assert verdict(rule, "weighs 130 kg") == TRUE
+    result = _judge(rule, extract_facts("weight about 105 kg"))
+    assert result.value == UNKNOWN and [leaf.ask for leaf in result.leaves] == [None]
+
+
+def extract_facts(text):
+    from nlp.pipeline import extract
+    return extract(text)
