@@ -192,3 +192,11 @@ def test_a_stated_weight_near_the_limit_stays_open():
 def extract_facts(text):
     from nlp.pipeline import extract
     return extract(text)
+
+
+def test_a_man_is_never_pregnant_even_when_a_tumour_marker_reads_as_one():
+    # the pipeline reads "beta-HCG" as a pregnancy mention; in a man with a germ cell tumour it
+    # is a tumour marker, and "Pregnant or breastfeeding" excluded him
+    rule = {"type": "pregnancy", "states": ["pregnant", "lactating"]}
+    assert verdict(rule, "22 year old man with testicular cancer, AFP 500 ng/mL, beta-HCG 1200 IU/L") == FALSE
+    assert verdict(rule, "30 year old woman, 12 weeks pregnant") == TRUE
