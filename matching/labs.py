@@ -9,7 +9,7 @@ within ±10 % of the threshold the answer stays unknown (the site's ULN may diff
 from __future__ import annotations
 
 from data.terminology import Terminology
-from matching.compare import compare, compare_against_estimate, describe
+from matching.compare import compare, compare_against_estimate, describe, near
 from matching.derived import estimate_clearance
 from matching.evidence import Evidence
 from matching.leaves import stated_age
@@ -63,21 +63,31 @@ def _unit(term: Terminology, analyte: str) -> str:
     return term.canonical_unit(analyte) or ""
 
 
+# analytes the pipeline reports under a label of their own (body weight: a WEIGHT fact with
+# its unit), and the question that asks for them
+_OWN_LABEL = {"weight": ("WEIGHT", "weight")}
+
+
+def _ask(analyte: str) -> str:
+    return _OWN_LABEL[analyte][1] if analyte in _OWN_LABEL else f"lab:{analyte}"
+
+
 def lab(ev: Evidence, leaf: dict) -> LeafResult:
     analyte = leaf["analyte"]
     term = ev.terminology
     name = ev.label(analyte)
-    fact = _latest(ev, "LAB", analyte)
+    label = _OWN_LABEL[analyte][0] if analyte in _OWN_LABEL else "LAB"
+    fact = _latest(ev, label, analyte)
     if fact is None:
         concept = term.get(analyte)
         if concept is not None and concept.attrs.get("derived") and analyte == "crcl":
             return _clearance(ev, leaf)
-        return LeafResult(leaf, UNKNOWN, f"{name} is not given", ask=f"lab:{analyte}")
+        return LeafResult(leaf, UNKNOWN, f"{name} is not given", ask=_ask(analyte))
     value = canonical_value(term, analyte, fact)
     unit = _unit(term, analyte)
     if fact.implausible or (value is not None and not plausible(term, analyte, value)):
         return LeafResult(leaf, UNKNOWN, f"{name} value {fact.text!r} looks implausible; please confirm",
-                          [fact], ask=f"confirm:lab:{analyte}")
+                          [fact], ask=_ask(analyte) if analyte in _OWN_LABEL else f"confirm:lab:{analyte}")
     op, shown_op = leaf["op"], describe(leaf["op"])
     typical = term[analyte].attrs.get("uln") if analyte in term else None
     if "uln" in leaf:
@@ -92,10 +102,16 @@ def lab(ev: Evidence, leaf: dict) -> LeafResult:
             return _result(leaf, ok, f"{name} {_shown(fact.comparator, value)} {unit} against {shown_op} "
                            f"{threshold:g} × ULN ≈ {limit:g} {unit} (typical ULN {typical:g} {unit}; "
                            f"the site's ULN may differ)", fact, analyte)
-        return LeafResult(leaf, UNKNOWN, f"{name}: value or ULN not usable", [fact], ask=f"lab:{analyte}")
+        return LeafResult(leaf, UNKNOWN, f"{name}: value or ULN not usable", [fact], ask=_ask(analyte))
     threshold = convert(term, analyte, leaf["value"], leaf["unit"])
     if threshold is None:
         return LeafResult(leaf, UNKNOWN, f"criterion unit {leaf['unit']!r} not known for {name}", [fact])
+    if value is not None and analyte in _OWN_LABEL and near(value, threshold):
+        # a stated weight is approximate ("about 70 kg"; the text's sign or range is not kept
+        # on the fact: "weight < 110 kg" reads 110), and the trial weighs at screening:
+        # within 10 % of the limit it stays open, and asking again would not settle it
+        return LeafResult(leaf, UNKNOWN, f"{name} {_shown(fact.comparator, value)} {unit} is close to the limit "
+                          f"({shown_op} {threshold:g} {unit}); the trial team weighs at screening", [fact])
     if value is not None:
         ok = compare(value, fact.comparator, op, threshold)
         return _result(leaf, ok, f"{name} {_shown(fact.comparator, value)} {_unit_text(unit)} (criterion: {shown_op} "
@@ -106,7 +122,7 @@ def lab(ev: Evidence, leaf: dict) -> LeafResult:
         return _result(leaf, ok, f"{name} {fact.uln_multiple:g} × ULN ≈ {estimate:g} {unit} with a typical "
                        f"ULN of {typical:g} (criterion: {shown_op} {threshold:g} {unit}; the site's ULN may differ)",
                        fact, analyte)
-    return LeafResult(leaf, UNKNOWN, f"{name}: unit of {fact.text!r} not understood", [fact], ask=f"lab:{analyte}")
+    return LeafResult(leaf, UNKNOWN, f"{name}: unit of {fact.text!r} not understood", [fact], ask=_ask(analyte))
 
 
 def _shown(comparator: str | None, value: float) -> str:
@@ -121,7 +137,7 @@ def _unit_text(unit: str) -> str:
 
 def _result(leaf: dict, ok: bool | None, reason: str, fact: Fact, analyte: str) -> LeafResult:
     value = _TRUTH[ok]
-    return LeafResult(leaf, value, reason, [fact], ask=f"lab:{analyte}" if value == UNKNOWN else None)
+    return LeafResult(leaf, value, reason, [fact], ask=_ask(analyte) if value == UNKNOWN else None)
 
 
 def _clearance(ev: Evidence, leaf: dict) -> LeafResult:

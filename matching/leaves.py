@@ -265,12 +265,14 @@ def pregnancy(ev: Evidence, leaf: dict) -> LeafResult:
     states = leaf["states"]
     # a past pregnancy ("ectopic pregnancy in 2018") is not a pregnancy now
     facts = [f for f in ev.facts("PREGNANCY") if not f.family and not f.hypothetical and not f.historical]
+    sex = [f for f in ev.facts("SEX") if not f.family]   # a relative's sex word is not the patient's
+    if sex and sex[-1].concept == "male" and not sex[-1].negated:
+        # first: a man is never pregnant, whatever else the text seems to say ("beta-HCG 1200"
+        # in a man with a germ cell tumour is a tumour marker, "his wife is pregnant")
+        return LeafResult(leaf, FALSE, "male patient", [sex[-1]])
     for fact in facts:
         if fact.concept in states and not fact.negated and not fact.uncertain:
             return LeafResult(leaf, TRUE, f"{_state_word(fact.concept)}", [fact])
-    sex = [f for f in ev.facts("SEX") if not f.family]   # a relative's sex word is not the patient's
-    if sex and sex[-1].concept == "male" and not sex[-1].negated:
-        return LeafResult(leaf, FALSE, "male patient", [sex[-1]])
     ruled_out = {f.concept for f in facts if f.negated}
     if all(s in ruled_out for s in states):
         return LeafResult(leaf, FALSE, "not " + " / ".join(_state_word(s) for s in states),

@@ -325,8 +325,28 @@ def _cohort_heading(node: _Node) -> str | None:
 
 
 def _is_heading_item(node: _Node) -> bool:
-    """A list item that announces items ("... meets the following requirements:")."""
-    return node.style != "plain" and not node.style.startswith("inline") and node.text.rstrip().endswith(":")
+    """A list item that announces items ("... meets the following requirements:", "Eligibility
+    criteria to participate in the pilot study ...")."""
+    return node.style != "plain" and not node.style.startswith("inline") and (
+        node.text.rstrip().endswith(":") or _substudy(node.text) is not None)
+
+
+def _substudy(text: str) -> str | None:
+    """The heading of a sub-study's or optional part's criteria, or None."""
+    heading = text.split("\n", 1)[0].strip()
+    return heading if load_patterns().criteria["substudy_heading"].search(heading) else None
+
+
+def _only_for(rule: dict, kind: str, heading: str | None) -> dict:
+    """An item under a sub-study's heading: it holds for the patients joining that part only,
+    and whether a patient joins is the team's, so the rule never decides alone (an
+    inclusion: any[rule, review], an exclusion: all[rule, review]); a review stays."""
+    if heading is None or review_only(rule):
+        return rule
+    label = " ".join(heading.split())
+    label = label if len(label) <= 80 else label[:79].rstrip() + "…"
+    note = {"type": "review", "reason": "clinical", "note": f"The trial team judges: \"only for the patients of: {label}\"."}
+    return {"any": [rule, note]} if kind == "inclusion" else {"all": [rule, note]}
 
 
 # --- output ----------------------------------------------------------------------------
@@ -353,19 +373,17 @@ def _rule_for(text: str, kind: str, parse: RuleParser) -> dict:
     return rule
 
 
-def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: bool = False) -> dict:
+def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: bool = False,
+                  substudy: str | None = None) -> dict:
     """``absent``: the item stands under an inclusion heading asking for the absence of its
     items ("No concurrent illness including: - Ongoing or active infection"), so the rule is
-    the item read as a disqualifying condition, negated."""
+    the item read as a disqualifying condition, negated. ``substudy``: the heading of the
+    sub-study whose criteria the item is (``_only_for``)."""
     criterion: dict = {"id": criterion_id, "kind": node.kind, "text": node.text}
     if node.worded:
         criterion["verbatim"] = False
     if not node.children:
-        if absent:
-            rule = _rule_for(node.text, "exclusion", parse)
-            criterion["rule"] = rule if review_only(rule) else {"not": rule}
-        else:
-            criterion["rule"] = _rule_for(node.text, node.kind, parse)
+        criterion["rule"] = _only_for(_leaf_rule(node.text, node.kind, parse, absent), node.kind, substudy)
         return criterion
     # A group combines its children's verdicts. "Meet any of the following" makes an
     # inclusion group "any"; an exclusion group stays "all" whatever its heading says
@@ -376,10 +394,19 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     absent = absent or (node.kind == "inclusion" and bool(patterns["negated_heading"].search(heading)))
     any_of = node.any_of or any(p.search(heading) for p in patterns["any_of"])
     criterion["combine"] = "any" if any_of and node.kind == "inclusion" and not absent else "all"
+    substudy = substudy or _substudy(node.text)
     criterion["children"] = [
-        _to_criterion(child, f"{criterion_id}.{n}", parse, absent) for n, child in enumerate(node.children, start=1)
+        _to_criterion(child, f"{criterion_id}.{n}", parse, absent, substudy)
+        for n, child in enumerate(node.children, start=1)
     ]
     return criterion
+
+
+def _leaf_rule(text: str, kind: str, parse: RuleParser, absent: bool) -> dict:
+    if absent:
+        rule = _rule_for(text, "exclusion", parse)
+        return rule if review_only(rule) else {"not": rule}
+    return _rule_for(text, kind, parse)
 
 
 def split_lines(lines: list[str], kind: str = "inclusion", parse: RuleParser | None = None) -> list[dict]:
@@ -403,7 +430,8 @@ def split_criteria(text: str, parse: RuleParser | None = None) -> list[dict]:
     return split_lines(re.split(r"\r\n|\r|\n", text or ""), parse=parse)
 
 
-def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool = False) -> list[dict]:
+def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool = False,
+           substudy: str | None = None) -> list[dict]:
     """Stored criteria (as ``split_lines`` made them) with every rule read again from its
     text, as a fresh import would read it: groups keep their structure and ``combine``,
     an item under a heading asking for absence is negated again, and what the importer
@@ -418,13 +446,10 @@ def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool =
         if children:
             heading = criterion["text"].split("\n", 1)[0]
             inner = absent or (criterion["kind"] == "inclusion" and bool(patterns["negated_heading"].search(heading)))
-            criterion["children"] = reread(children, parse, inner)
+            criterion["children"] = reread(children, parse, inner, substudy or _substudy(criterion["text"]))
         elif "rule" in criterion and criterion.get("verbatim") is not False:
-            if absent:
-                rule = _rule_for(criterion["text"], "exclusion", parse)
-                criterion["rule"] = rule if review_only(rule) else {"not": rule}
-            else:
-                criterion["rule"] = _rule_for(criterion["text"], criterion["kind"], parse)
+            criterion["rule"] = _only_for(_leaf_rule(criterion["text"], criterion["kind"], parse, absent),
+                                          criterion["kind"], substudy)
         out.append(criterion)
     return out
 
@@ -458,6 +483,7 @@ def demographic_criteria(min_age: tuple[float, str] | None, max_age: tuple[float
             rule["min"] = math.floor(min_age[0])
         if max_age:
             rule["max"] = math.floor(max_age[0])
+        rule = _part_years(rule, min_age, max_age)
         criteria.append({"id": "inc-age", "kind": "inclusion", "text": text, "verbatim": False, "rule": rule,
                          "note": "from the registry's eligibility fields (minimum/maximum age)"})
     if sex in ("FEMALE", "MALE"):
@@ -466,6 +492,27 @@ def demographic_criteria(min_age: tuple[float, str] | None, max_age: tuple[float
                          "rule": {"type": "sex", "allowed": [sex.lower()]},
                          "note": "from the registry's eligibility field (sex)"})
     return criteria
+
+
+def _part_years(rule: dict, min_age: tuple[float, str] | None, max_age: tuple[float, str] | None) -> dict:
+    """A limit in part of a year ("30 Months" = 2.5 years, "18 Months" = 1.5): the whole-year
+    leaf admits the year it falls in, where the patient may be either side of the limit,
+    so that year is the team's. "30 Months to 18 Years": all[age 2-18, any[age >= 3,
+    review]] (a 2-year-old is for the team, a 1-year-old fails); "up to 18 Months":
+    all[age <= 1, any[age <= 0, review]]; "up to 6 Months": all[age <= 0, review]."""
+    parts = [rule]
+    for limit, which in ((min_age, "minimum"), (max_age, "maximum")):
+        if not limit or float(limit[0]).is_integer():
+            continue
+        note = {"type": "review", "reason": "clinical", "note": f"The trial team judges: \"{which} age {limit[1]}\"."}
+        year = math.floor(limit[0])
+        if which == "minimum":
+            parts.append({"any": [{"type": "age", "min": year + 1}, note]})
+        elif year >= 1:
+            parts.append({"any": [{"type": "age", "max": year - 1}, note]})
+        else:
+            parts.append(note)          # age 0 is the only year admitted, and part of it is too old
+    return rule if len(parts) == 1 else {"all": parts}
 
 
 def with_demographics(criteria: list[dict], demographics: list[dict]) -> list[dict]:

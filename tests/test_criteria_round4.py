@@ -179,12 +179,14 @@ def test_a_score_written_in_words():
 
 
 def test_a_number_of_prior_lines_is_never_dropped():
-    # "two prior lines" was read as nothing beside the score or the disease (all filler words)
-    for text in ("ECOG 0-1 and one prior line of therapy", "ECOG 0-1 and at least two prior lines of therapy",
+    # "two prior lines" was read as nothing beside the score or the disease (all filler words);
+    # since round 5 a count with its sign is the score prior_lines, a bare count stays review
+    assert "review" in types(parse("ECOG 0-1 and one prior line of therapy"))
+    lines = {"type": "score", "score": "prior_lines", "op": ">=", "value": 2}
+    for text in ("ECOG 0-1 and at least two prior lines of therapy",
                  "Relapsed lymphoma after at least two prior regimens",
                  "Relapsed lymphoma after at least two prior lines of therapy"):
-        rule = parse(text)
-        assert "review" in types(rule), text
+        assert lines in parse(text)["all"], text
     rule = parse("ECOG 0-1 and at least two prior lines of therapy")
     assert {"type": "score", "score": "ecog", "op": "<=", "value": 1} in rule["all"]   # not ECOG ≤ 2
 

@@ -157,9 +157,13 @@ def test_the_parser_reads_registry_markdown_escapes_unescaped_but_the_text_stays
 
 def test_age_and_sex_limits_become_age_and_sex_leaves():
     criteria = demographic_criteria((0.5, "6 Months"), (65, "65 Years"), "FEMALE")
-    # the age leaf reads whole years: "6 Months" is min 0 (a 7-month-old is age 0)
+    # the age leaf reads whole years: "6 Months" is min 0 (a 7-month-old is age 0), and the
+    # year the limit falls in is the team's (a 3-month-old is age 0 too)
     assert [c["rule"] for c in criteria] == [
-        {"type": "age", "min": 0, "max": 65}, {"type": "sex", "allowed": ["female"]},
+        {"all": [{"type": "age", "min": 0, "max": 65},
+                 {"any": [{"type": "age", "min": 1},
+                          {"type": "review", "reason": "clinical", "note": 'The trial team judges: "minimum age 6 Months".'}]}]},
+        {"type": "sex", "allowed": ["female"]},
     ]
     assert criteria[0]["text"] == "Ages eligible for study: 6 Months to 65 Years"
     assert all(c["verbatim"] is False for c in criteria)  # composed from fields, not page text

@@ -231,21 +231,25 @@ def _eligibility(tmp_path, **fields):
 def test_a_minimum_age_in_months_keeps_its_value_and_excludes_no_infant(tmp_path):
     eligibility, age = _eligibility(tmp_path, minimumAge="3 Months", maximumAge="17 Years")
     assert eligibility["min_age_years"] == 0.25 and eligibility["max_age_years"] == 17
-    assert age == {"type": "age", "min": 0, "max": 17}  # whole years: a 4-month-old (age 0) is not excluded
+    # whole years: a 4-month-old (age 0) is not excluded; age 0 is the team's (1 month or 11?)
+    assert age == {"all": [{"type": "age", "min": 0, "max": 17},
+                           {"any": [{"type": "age", "min": 1}, {"type": "review", "reason": "clinical", "note": 'The trial team judges: "minimum age 3 Months".'}]}]}
 
 
 def test_ages_in_weeks_and_days_are_converted_and_rounded_down_for_the_leaf(tmp_path):
     eligibility, age = _eligibility(tmp_path, minimumAge="28 Days", maximumAge="78 Weeks")
     assert eligibility["min_age_years"] == round(28 / 365.25, 3)
     assert eligibility["max_age_years"] == round(78 * 7 / 365.25, 3)
-    assert age == {"type": "age", "min": 0, "max": 1}
+    assert age == {"all": [{"type": "age", "min": 0, "max": 1},
+                           {"any": [{"type": "age", "min": 1}, {"type": "review", "reason": "clinical", "note": 'The trial team judges: "minimum age 28 Days".'}]},
+                           {"any": [{"type": "age", "max": 0}, {"type": "review", "reason": "clinical", "note": 'The trial team judges: "maximum age 78 Weeks".'}]}]}
 
 
 def test_a_minimum_in_months_alone_still_states_the_age_so_no_fraction_applies(tmp_path):
     from data.rule_nodes import registry_criteria
 
     eligibility, age = _eligibility(tmp_path, minimumAge="3 Months")
-    assert age == {"type": "age", "min": 0}
+    assert age == {"all": [{"type": "age", "min": 0}, {"any": [{"type": "age", "min": 1}, {"type": "review", "reason": "clinical", "note": 'The trial team judges: "minimum age 3 Months".'}]}]}
     path = tmp_path / "study.json"
     (record,) = import_file(path, parse=REVIEW)
     assert not any(c["id"] == "elig-age" for c in registry_criteria(record))

@@ -181,6 +181,11 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
     fact_starts = set()
     measured = sorted(f.start for f in facts if f.label in ("LAB", "SCORE"))
     for fact in facts:
+        if fact.label == "WEIGHT":
+            atom = _weight(fact, text, terminology, cues)
+            if atom is not None:
+                atoms.append(atom)
+            continue
         if fact.label in _SKIPPED:
             continue
         fact_starts.add(fact.start)
@@ -208,6 +213,7 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
                 fact_starts.add(ent.start_char)
                 atoms.append(atom)
     atoms.extend(_ages(text, cues))
+    atoms.extend(_prior_lines(text, cues))
     atoms.extend(_shared_multiples(atoms, doc, text, fact_starts))
     for atom in atoms:
         if atom.label in ("DRUG", "PROCEDURE"):
@@ -431,6 +437,40 @@ def _lab(atom: Atom, text: str, terminology: Terminology, measured: list[int] = 
     atom.bounds = [(fact.comparator, amount)]
 
 
+_WEIGHT_GAP = re.compile(r"\s*(?:(?:of|is|was|must be|should be|at screening|:)\s*)?", re.IGNORECASE)
+
+
+def _weight(fact: Fact, text: str, terminology: Terminology, cues: Cues) -> Atom | None:
+    """"Body weight ≥ 35 kg", "Weight over 275 pounds", "weigh not less than 50 kg": the
+    patient's body weight with a sign, read as the lab leaf of the analyte "weight" (kg,
+    judged from the patient's WEIGHT fact). Only when the name (``body_weight`` cues) comes
+    right before the sign and the number the pipeline read as a weight; a weight without a
+    sign ("weight 40 kg"), a range with one ("weight 40-100 kg", both ends read) and any
+    other wording are no threshold (its words stay unread: the team judges)."""
+    names = [m for m in cues.finditer("body_weight", text) if m.end() <= fact.start and fact.start - m.end() <= 40]
+    if not names:
+        return None
+    name = names[-1]
+    reading = _reader().after(text, name.end(), clause_end(text, name.end()))
+    if (reading is None or reading.value != fact.value or not reading.start <= fact.start < reading.end
+            or not _WEIGHT_GAP.fullmatch(text, name.end(), reading.start)):
+        return None
+    atom = Atom(name.start(), reading.end, "LAB", "weight", text[name.start():reading.end], fact)
+    low = _lab_amount(fact, reading.value, terminology)
+    if low is None:
+        return None
+    if reading.comparator is not None and reading.value_high is None:
+        atom.bounds = [(reading.comparator, low)]
+    elif reading.comparator is None and reading.value_high is not None:
+        high = _lab_amount(fact, reading.value_high, terminology)
+        if high is None:
+            return None
+        atom.bounds = [(">=", low), ("<=", high)]
+    else:
+        return None
+    return atom
+
+
 def _value_beyond(text: str, fact: Fact, measured: list[int]) -> bool:
     """True when another measurement is named between the analyte and the first number or
     sign after it: the threshold there belongs to that one."""
@@ -550,6 +590,50 @@ def _number(written: str) -> float | None:
         return float(written)
     except ValueError:
         return None
+
+
+# --- prior lines of treatment --------------------------------------------------------------
+
+
+_LINES_SIGN = {"at least": ">=", "a minimum of": ">=", "minimum of": ">=", "no fewer than": ">=",
+               "not fewer than": ">=", "not less than": ">=", "≥": ">=", ">=": ">=", "more than": ">",
+               "greater than": ">", "over": ">", ">": ">", "up to": "<=", "no more than": "<=",
+               "not more than": "<=", "at most": "<=", "a maximum of": "<=", "maximum of": "<=", "≤": "<=",
+               "<=": "<=", "fewer than": "<", "less than": "<", "<": "<"}
+_LINES_NAMED = re.compile(r"\b(?:prior|previous|earlier|therap|treatment)", re.IGNORECASE)
+# what may follow the count in its clause: nothing, a list word, "including ..." (read on)
+_LINES_AFTER = re.compile(r"\s*(?:$|[.;,:)]|(?:and|or|including|previously|before|prior to)\b)", re.IGNORECASE)
+
+
+def _prior_lines(text: str, cues: Cues) -> list[Atom]:
+    """"at least 2 prior lines of therapy", "1 to 3 prior lines of systemic therapy", "no
+    more than 3 prior regimens": the count of prior lines of treatment (the score
+    ``prior_lines``). Only lines of treatment in general, counted with a sign or as a range:
+    lines of one kind or setting ("of chemotherapy", "for metastatic disease") and a bare
+    count ("2 prior lines": at least, or exactly?) are not read (the team judges)."""
+    atoms = []
+    for match in cues.finditer("prior_lines", text):
+        if not _LINES_NAMED.search(match.group(0)) or not _LINES_AFTER.match(text, match.end()):
+            continue
+        low = cues.number(match.group("n"))
+        high = cues.number(match.group("n2")) if match.group("n2") else None
+        sign = _LINES_SIGN.get((match.group("cmp") or "").lower())
+        if low is None or (match.group("n2") and high is None):
+            continue
+        if high is not None:
+            if sign is not None or match.group("more") or high < low:
+                continue
+            bounds = [(">=", low), ("<=", high)]
+        elif match.group("more"):
+            if sign is not None:
+                continue
+            bounds = [(">=", low)]
+        elif sign is not None:
+            bounds = [(sign, low)]
+        else:
+            continue
+        atoms.append(Atom(match.start(), match.end(), "SCORE", "prior_lines", match.group(0), bounds=bounds))
+    return atoms
 
 
 # --- ages --------------------------------------------------------------------------------

@@ -36,12 +36,13 @@ PATTERN_SECTIONS = (
     "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
     "support_words", "support_allowed", "support_refused", "specimen",
     "conditional_threshold", "subgroup_who", "age_second", "cohort_label", "defined_as",
+    "body_weight", "any_time", "prior_lines",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
 # at load instead
 NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who": ("who",), "defined_as": ("term", "definition"),
-                "subgroup_threshold": ("op", "n", "cond")}
+                "subgroup_threshold": ("op", "n", "cond"), "prior_lines": ("n",)}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
@@ -56,7 +57,7 @@ _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_
              "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
-             "subgroup_who", "age_second", "cohort_label", "defined_as"}
+             "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines"}
 
 
 @dataclass(frozen=True)

@@ -246,8 +246,8 @@ def _window_lost(rule: dict, text: str, cues) -> bool:
     """Time in the words that the therapy, procedure and history leaves do not carry: a
     window none took ("anticancer treatment (chemotherapy, radiotherapy) within 4 weeks",
     "major surgery ≤ 28 days from cycle 1 day 1"), more amounts of time than windows read
-    ("radiation within 4 wk ... or stereotactic radiation within 2 wk"), or a time still to
-    come ("planned organ transplant"). Without it the leaves would hold for something long
+    ("radiation within 4 wk ... or stereotactic radiation within 2 wk"), a window beside "at
+    any time", or a time still to come ("planned organ transplant"). Without it the leaves would hold for something long
     past, or the wrong window would decide."""
     timed = [leaf for leaf in iter_leaves(rule) if leaf.get("type") in ("therapy", "procedure", "history")]
     if not timed:
@@ -256,6 +256,8 @@ def _window_lost(rule: dict, text: str, cues) -> bool:
         return True
     windows = {leaf["within_days"] for leaf in timed if leaf.get("within_days") is not None}
     lives = any(leaf.get("within_half_lives") is not None for leaf in timed)
+    if (windows or lives) and cues.search("any_time", text):
+        return True       # "allo-SCT at any time or auto-SCT within 12 weeks": a window for one part only
     amounts = set()
     # not a window: how long something lasted ("for more than 6 months"), a study day
     # ("cycle 1 day 1")
