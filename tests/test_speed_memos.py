@@ -141,3 +141,26 @@ def test_keyword_memos_kept_within_their_row_limits_give_the_same_scores(tmp_pat
     assert max(kept) < entries              # entries were dropped, and read again
     for memo in (keywords._WORDS, keywords._SUMS, keywords._MEMO, keywords._AMONG):
         memo.clear()
+
+
+def test_replanning_in_batches_writes_what_planning_each_trial_wrote(tmp_path, monkeypatch):
+    # re-planning writes each statement once per batch, and a node shared by many trials once
+    import data.store as store
+    from data.trials import load_trials
+
+    monkeypatch.setattr(store, "_REPLAN_BATCH", 3)
+    db = store.open_store(str(tmp_path / "p.db"))
+    records = list(load_trials())
+    store.upsert_trials(db, [dict(r, id=f"local-{r['id'].lower()}-copy{i}", nct_id=None) for r in records for i in range(3)], "import")
+    tables = {"rule_nodes": "SELECT hash, node FROM rule_nodes ORDER BY hash",
+              "trial_limits": "SELECT trial_id, plan, condition_list FROM trial_limits ORDER BY trial_id",
+              "trial_conditions": "SELECT trial_id, concept FROM trial_conditions ORDER BY trial_id, concept"}
+    planned = {name: db.execute(query).fetchall() for name, query in tables.items()}
+    db.execute("UPDATE meta SET value = 'old' WHERE key = 'plan_version'")
+    db.execute("UPDATE trial_limits SET plan = '[]', condition_list = '[]'")
+    db.execute("DELETE FROM trial_conditions")
+    db.execute("DELETE FROM rule_nodes")
+    db.conn.commit()
+    assert store.replan(db) is True
+    assert {name: db.execute(query).fetchall() for name, query in tables.items()} == planned
+    assert len(planned["trial_limits"]) == 4 * len(records) and planned["trial_conditions"]
