@@ -284,15 +284,6 @@ def replan(db: sqlite_utils.Database) -> bool:
 _REPLAN_BATCH = 1000
 
 
-def _in_batches(cursor: sqlite3.Cursor, size: int) -> Iterator[tuple]:
-    """A cursor's rows, fetched ``size`` at a time."""
-    while True:
-        rows = cursor.fetchmany(size)
-        if not rows:
-            return
-        yield from rows
-
-
 def bundled_hash(directory: Path | None = None, terminology_dir: Path | None = None) -> str:
     """A hash of every bundled trial file and terminology file (names and bytes)."""
     digest = hashlib.sha256(f"rows-v{_ROWS_VERSION}".encode())
