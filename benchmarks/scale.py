@@ -88,7 +88,9 @@ def run_turns(path: Path, budget: float) -> dict[str, Any]:
     if done.returncode != 0:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"turn benchmark failed: {tail}")
-    return json.loads(done.stdout)
+    result = json.loads(done.stdout)
+    result.pop("turn_cpu_ms_each", None)      # every turn's CPU: for ``benchmarks.turns --runs``
+    return result
 
 
 def startup_times(path: Path, runs: int) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gc
 import io
 import json
 import resource
@@ -193,8 +194,16 @@ def measure(db_path: str, budget: float | None = None, conversations: int | None
     engine.warm_up()
     _renderer()
     warm = time.perf_counter() - began
-    turns = play(engine, script, budget)
-    result = {"warm_up_s": round(warm, 2), "turns": len(turns), **summary(turns)}
+    host_before = python_loop_s(HOST_LOOP)
+    with _GcClock() as collector:
+        turns = play(engine, script, budget)
+    result = {"warm_up_s": round(warm, 2), "turns": len(turns), **summary(turns),
+              # the cyclic collector's share of the turns' CPU, and how fast this host ran a fixed
+              # Python loop just before and after them (a shared machine drifts by a third within
+              # minutes: the loop tells a slower host from slower code)
+              "gc_cpu_ms": round(collector.ms, 1),
+              "host_loop_s": {"before": host_before, "after": python_loop_s(HOST_LOOP)},
+              "turn_cpu_ms_each": [round(t.cpu_ms, 2) for t in turns if t.cpu_ms is not None]}
     # the conversation engine's peak (what a running bot needs), before triage reports
     # on thousands of trials in the same process raise it
     result["peak_rss_mb"] = _peak_mb()
@@ -204,6 +213,59 @@ def measure(db_path: str, budget: float | None = None, conversations: int | None
         result["triage_ms"] = stats(triage_times(db_path, chosen))
         result["peak_rss_with_triage_mb"] = _peak_mb()
     return result
+
+
+HOST_LOOP = 2_000_000      # iterations of benchmarks.scale.python_loop_s's loop (~0.06 s)
+
+
+def python_loop_s(count: int) -> float:
+    from benchmarks.scale import python_loop_s as loop  # start-up: only when measuring
+
+    return loop(count)
+
+
+class _GcClock:
+    """CPU milliseconds spent in the cyclic garbage collector while in the ``with`` block."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+        self._began = 0.0
+
+    def _tick(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._began = time.process_time()
+        else:
+            self.ms += (time.process_time() - self._began) * 1000
+
+    def __enter__(self) -> "_GcClock":
+        gc.callbacks.append(self._tick)
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        gc.callbacks.remove(self._tick)
+
+
+def repeated(db_path: str, runs: int, conversations: int | None = None) -> dict[str, Any]:
+    """``measure`` (without triage) in ``runs`` processes of their own, one after another:
+    each run's turn CPU p95, and the p50/p95/sum of each turn's least CPU over the runs (a
+    turn another process slowed in one run is measured by its quickest: on a shared machine
+    the steadier figure for comparing code; every run plays the same turns)."""
+    import subprocess  # start-up: only for repeated runs
+
+    command = [sys.executable, "-m", "benchmarks.turns", "--db", db_path, "--no-triage"]
+    if conversations is not None:
+        command += ["--conversations", str(conversations)]
+    each = []
+    for _ in range(runs):
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        each.append(json.loads(done.stdout))
+    per_turn = [min(times) for times in zip(*(run["turn_cpu_ms_each"] for run in each))]
+    return {"runs": runs, "turns": len(per_turn),
+            "run_turn_cpu_p95": [run["turn_cpu_ms"]["p95"] for run in each],
+            "run_gc_cpu_ms": [run["gc_cpu_ms"] for run in each],
+            "run_host_loop_s": [run["host_loop_s"] for run in each],
+            "least_turn_cpu_ms": {**stats(per_turn), "sum": round(sum(per_turn), 1)},
+            "peak_rss_mb": max(run["peak_rss_mb"] for run in each)}
 
 
 def _peak_mb() -> float:
@@ -232,7 +294,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unpruned", action="store_true", help="judge every trial each turn, as before pruning")
     parser.add_argument("--no-triage", action="store_true", help="skip the triage timing")
     parser.add_argument("--profile", action="store_true", help="profile with pyinstrument (the profile extra); report on stderr")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="measure in N processes one after another (no triage); report each turn's least CPU")
     args = parser.parse_args(argv)
+    if args.runs is not None:
+        if args.runs < 1 or args.budget is not None or args.unpruned or args.profile:
+            parser.error("--runs needs N >= 1 and no --budget, --unpruned or --profile")
+        json.dump(repeated(args.db, args.runs, args.conversations), sys.stdout)
+        print()
+        return 0
     run = lambda: measure(args.db, args.budget, args.conversations, args.unpruned, not args.no_triage)  # noqa: E731
     if args.profile:
         from pyinstrument import Profiler

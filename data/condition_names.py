@@ -130,6 +130,27 @@ def _phrases() -> list[tuple[str, str]]:
     return sorted(((t, c) for t, c in terms.items() if len(t) >= 5), key=lambda tc: -len(tc[0]))
 
 
+@lru_cache(maxsize=1)
+def _phrases_by_word() -> dict[str, list[tuple[int, frozenset[str]]]]:
+    """Each word of the ``_phrases`` -> (place in ``_phrases``, the phrase's words) of every
+    phrase holding it."""
+    index: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    for place, (term, _concept) in enumerate(_phrases()):
+        words = frozenset(term.split())
+        for word in words:
+            index.setdefault(word, []).append((place, words))
+    return index
+
+
+def _phrases_among(words: frozenset[str]) -> list[tuple[str, str]]:
+    """The ``_phrases`` all of whose words are among ``words``, in ``_phrases`` order: the
+    only ones that can stand inside a text of those words as whole words (a name holds a
+    handful of the terminology's thousands of terms; testing each against it was 2 ms)."""
+    index, phrases = _phrases_by_word(), _phrases()
+    places = {place for word in words for place, needed in index.get(word, ()) if needed <= words}
+    return [phrases[place] for place in sorted(places)]
+
+
 @lru_cache(maxsize=20_000)
 def concepts_within(name: str) -> tuple[str, ...]:
     """The condition concepts whose terms stand inside a name the terminology does not know
@@ -139,7 +160,7 @@ def concepts_within(name: str) -> tuple[str, ...]:
     Gastric, Colorectal Cancer") is not inside it."""
     text = f" {_clean(without_excluded(name))} "
     found: list[str] = []
-    for term, concept in _phrases():
+    for term, concept in _phrases_among(frozenset(text.split())):
         padded = f" {term} "
         if padded in text:
             text = text.replace(padded, " | ")

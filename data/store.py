@@ -257,30 +257,31 @@ def replan(db: sqlite_utils.Database) -> bool:
             return False
         # one batch of records at a time: 100,000 records read at once held ~2 GB besides
         # the plans (only the other tables are written meanwhile)
-        for (record,) in _in_batches(db.conn.execute("SELECT record FROM trials"), _REPLAN_BATCH):
-            record = json.loads(record)
-            plan, conditions, nodes = plan_row(record)
+        written: set[str] = set()     # node hashes inserted by this pass: trials share most of their nodes
+        cursor = db.conn.execute("SELECT record FROM trials")
+        while rows := cursor.fetchmany(_REPLAN_BATCH):
+            # each statement once per batch (the trial ids of a batch are distinct): what one
+            # trial at a time wrote
+            nodes, limits, reaches = [], [], []
+            for (record,) in rows:
+                record = json.loads(record)
+                plan, conditions, made = plan_row(record)
+                for node in made:
+                    if node[0] not in written:
+                        written.add(node[0])
+                        nodes.append(node)
+                limits.append((plan, conditions, record["id"]))
+                reaches += [(record["id"], concept) for concept in condition_index(record)]   # the gate's reach
             db.conn.executemany("INSERT OR IGNORE INTO rule_nodes (hash, node) VALUES (?, ?)", nodes)
-            db.execute("UPDATE trial_limits SET plan = ?, condition_list = ? WHERE trial_id = ?",
-                       [plan, conditions, record["id"]])
-            db.execute("DELETE FROM trial_conditions WHERE trial_id = ?", [record["id"]])   # the gate's reach
-            db.conn.executemany("INSERT INTO trial_conditions (trial_id, concept) VALUES (?, ?)",
-                                [(record["id"], concept) for concept in condition_index(record)])
+            db.conn.executemany("UPDATE trial_limits SET plan = ?, condition_list = ? WHERE trial_id = ?", limits)
+            db.conn.executemany("DELETE FROM trial_conditions WHERE trial_id = ?", [(limit[2],) for limit in limits])
+            db.conn.executemany("INSERT INTO trial_conditions (trial_id, concept) VALUES (?, ?)", reaches)
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [_PLAN_VERSION_KEY, PLAN_VERSION])
         _bump_trials_version(db)
     return True
 
 
 _REPLAN_BATCH = 1000
-
-
-def _in_batches(cursor: sqlite3.Cursor, size: int) -> Iterator[tuple]:
-    """A cursor's rows, fetched ``size`` at a time."""
-    while True:
-        rows = cursor.fetchmany(size)
-        if not rows:
-            return
-        yield from rows
 
 
 def bundled_hash(directory: Path | None = None, terminology_dir: Path | None = None) -> str:

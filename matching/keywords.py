@@ -125,6 +125,28 @@ def _rows_among(version: tuple, ids: dict[int, str], among: list[str], among_key
 _WORDS: dict[tuple, tuple[set[int] | None, dict[int, float]]] = {}
 _SUMS: dict[tuple, tuple[set[int], dict[int, float]]] = {}
 APPENDED = 2                # at most this many words appended: their shares added to the sums kept
+# rows (read or scored) the two memos above keep at most, the oldest entries going first: at
+# 100,000 trials each patient's words read ~35,000 rows (~60 bytes a row with its score), and
+# an entry count alone let a long-running bot's memos grow past 100 MB; the ten benchmark
+# patients keep ~230,000 and ~600,000 rows
+WORD_ROWS = 500_000
+SUM_ROWS = 1_000_000
+
+
+def _rows_kept(entry: tuple[set[int] | None, dict[int, float]]) -> int:
+    read, scores = entry
+    return len(scores) if read is None else len(read)
+
+
+def _trim(memo: dict[tuple, tuple], limit: int, keep: tuple) -> None:
+    """Drop ``memo``'s oldest entries (never ``keep``, the one just used) until it keeps at
+    most ``limit`` rows."""
+    total = sum(map(_rows_kept, memo.values()))
+    for key in list(memo):
+        if total <= limit:
+            return
+        if key != keep:
+            total -= _rows_kept(memo.pop(key))
 
 
 def _sums_among(db: Any, version: tuple, words: tuple[str, ...], rows: set[int]) -> dict[int, float]:
@@ -165,6 +187,7 @@ def _sums_among(db: Any, version: tuple, words: tuple[str, ...], rows: set[int])
         query = " OR ".join('"' + word.replace('"', "") + '"' for word in words)
         sums.update(search.phrase_scores(db, query, sorted(missing)))
         read.update(missing)
+    _trim(_SUMS, SUM_ROWS, key)
     return sums
 
 _IDS: dict[tuple, dict[int, str]] = {}
@@ -186,11 +209,13 @@ def _word_scores(db: Any, version: tuple, word: str, rows: set[int] | None = Non
         return scores
     if rows is None:
         _WORDS[key] = (None, search.phrase_scores(db, phrase))
+        _trim(_WORDS, WORD_ROWS, key)
         return _WORDS[key][1]
     missing = rows - read
     if missing:
         scores.update(search.phrase_scores(db, phrase, sorted(missing)))
         read.update(missing)
+        _trim(_WORDS, WORD_ROWS, key)
     return scores
 
 

@@ -121,3 +121,37 @@ def test_one_percentile_definition_nearest_rank():
     assert percentiles([1.234, 2.0], (50,), digits=2, count_and_max=False) == {"p50": 1.23}
     with pytest.raises(ValueError):
         percentile([], 50)
+
+
+def test_repeated_turn_runs_report_each_turns_least_cpu(monkeypatch):
+    # `python -m benchmarks.turns --runs N`: N processes; each turn measured by its quickest run
+    import json
+    import subprocess
+    from types import SimpleNamespace
+
+    from benchmarks import turns
+
+    runs = iter([[5.0, 40.0, 3.0], [7.0, 20.0, 2.0], [6.0, 30.0, 9.0]])
+
+    def run(command, **_kw):
+        assert "--no-triage" in command
+        each = next(runs)
+        return SimpleNamespace(stdout=json.dumps({"turn_cpu_ms_each": each, "turn_cpu_ms": {"p95": max(each)},
+                                                  "gc_cpu_ms": 1.0, "host_loop_s": {"before": 0.1, "after": 0.1},
+                                                  "peak_rss_mb": 100.0}))
+
+    monkeypatch.setattr(subprocess, "run", run)
+    result = turns.repeated("t.db", 3)
+    assert result["run_turn_cpu_p95"] == [40.0, 20.0, 30.0]
+    assert result["least_turn_cpu_ms"]["sum"] == 5.0 + 20.0 + 2.0 and result["least_turn_cpu_ms"]["max"] == 20.0
+
+
+def test_a_turn_measurement_reports_the_collectors_cpu_and_the_hosts_speed():
+    import gc
+
+    from benchmarks.turns import _GcClock, python_loop_s
+
+    with _GcClock() as clock:
+        gc.collect()
+    assert clock.ms > 0 and clock._tick not in gc.callbacks
+    assert python_loop_s(300_000) > 0

@@ -99,3 +99,68 @@ def test_condition_fits_remembered_for_the_same_plans_and_conditions_are_copies(
     other = Evaluator(Profile([Fact("CONDITION", "rheumatoid_arthritis", "RA", 0, 2)]))
     swapped = matching_engine.condition_fits(plans, other)
     assert swapped[1] > 0 and swapped[0] < again[0]
+
+
+def test_keyword_memos_kept_within_their_row_limits_give_the_same_scores(tmp_path, monkeypatch):
+    # the words' and the queries' BM25 memos drop their oldest entries past a number of rows:
+    # what a turn reads after that is read again, the same numbers
+    from data.store import open_store, upsert_trials
+    from data.trials import load_trials
+    from matching import keywords
+
+    db = open_store(str(tmp_path / "k.db"))
+    upsert_trials(db, list(load_trials()), "import")
+    ids = sorted(r["id"] for r in load_trials())
+    lupus = Fact("CONDITION", "sle", "lupus", status="stated")
+    profiles = [Profile([lupus]), Profile([lupus, Fact("DRUG", "rituximab", "rituximab")]),
+                Profile([Fact("CONDITION", "t_all", "T-ALL", status="stated"), Fact("DRUG", "cyclophosphamide", "cytoxan")])]
+    asks = [(p, among) for p in profiles for among in (None, ids[:4], ids[2:], ids)]
+
+    kept: list[int] = []
+
+    def scores():
+        for memo in (keywords._WORDS, keywords._SUMS, keywords._MEMO, keywords._AMONG):
+            memo.clear()
+        found = []
+        for profile, among in asks:
+            found.append(keywords.keyword_scores(db, profile, among=among))
+            keywords._MEMO.clear()          # every ask reaches the word and query memos
+            for memo, limit in ((keywords._WORDS, keywords.WORD_ROWS), (keywords._SUMS, keywords.SUM_ROWS)):
+                rows = [keywords._rows_kept(entry) for entry in memo.values()]
+                assert sum(rows) <= limit or len(rows) == 1     # the one just read may hold more alone
+                kept.append(len(rows))
+        return found
+
+    unlimited = scores()
+    assert any(unlimited)
+    entries = max(kept)
+    monkeypatch.setattr(keywords, "WORD_ROWS", 3)
+    monkeypatch.setattr(keywords, "SUM_ROWS", 3)
+    kept.clear()
+    assert scores() == unlimited
+    assert max(kept) < entries              # entries were dropped, and read again
+    for memo in (keywords._WORDS, keywords._SUMS, keywords._MEMO, keywords._AMONG):
+        memo.clear()
+
+
+def test_replanning_in_batches_writes_what_planning_each_trial_wrote(tmp_path, monkeypatch):
+    # re-planning writes each statement once per batch, and a node shared by many trials once
+    import data.store as store
+    from data.trials import load_trials
+
+    monkeypatch.setattr(store, "_REPLAN_BATCH", 3)
+    db = store.open_store(str(tmp_path / "p.db"))
+    records = list(load_trials())
+    store.upsert_trials(db, [dict(r, id=f"local-{r['id'].lower()}-copy{i}", nct_id=None) for r in records for i in range(3)], "import")
+    tables = {"rule_nodes": "SELECT hash, node FROM rule_nodes ORDER BY hash",
+              "trial_limits": "SELECT trial_id, plan, condition_list FROM trial_limits ORDER BY trial_id",
+              "trial_conditions": "SELECT trial_id, concept FROM trial_conditions ORDER BY trial_id, concept"}
+    planned = {name: db.execute(query).fetchall() for name, query in tables.items()}
+    db.execute("UPDATE meta SET value = 'old' WHERE key = 'plan_version'")
+    db.execute("UPDATE trial_limits SET plan = '[]', condition_list = '[]'")
+    db.execute("DELETE FROM trial_conditions")
+    db.execute("DELETE FROM rule_nodes")
+    db.conn.commit()
+    assert store.replan(db) is True
+    assert {name: db.execute(query).fetchall() for name, query in tables.items()} == planned
+    assert len(planned["trial_limits"]) == 4 * len(records) and planned["trial_conditions"]
