@@ -299,7 +299,9 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     a wrongly negated diagnosis would exclude a patient, an unnegated one only asks."""
     result = {}
     for i, ent in enumerate(ents):
-        negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]   # is_negated, read once
+        # is_negated, read once; a cue whose scope a terminating cue ends ("Relapsed T-ALL, MS
+        # negative.": the comma) negates nothing beyond it (as ``categories`` reads the others)
+        negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE" and not _terminated(ent, m)]
         if hedged_therapy(ent):
             negations = []          # "i dont think she had cyclophosphamide": uncertain, not never had
         if negations and any((m.rule.metadata or {}).get("ends_use") for m in ent._.modifiers):

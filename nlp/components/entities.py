@@ -77,6 +77,7 @@ class EntityRecognizer:
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
+        self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
         self.other_senses = {str(entry["abbreviation"]): _Sense.read(entry) for entry in vocabulary.get("other_senses") or ()}
         for sense in self.other_senses.values():
@@ -114,6 +115,8 @@ class EntityRecognizer:
             ranked.append((candidate, "typo", self._measure(doc, candidate)))
         chosen = _resolve(ranked)
         chosen = _drop_redundant(doc, chosen, self.service_words)
+        if self.negating_prefixes:
+            chosen = [item for item in chosen if not self._negated_prefix(doc, item[0])]
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
@@ -124,6 +127,15 @@ class EntityRecognizer:
         doc.ents = ents
         doc._.trialbot_meta = meta
         return doc
+
+    def _negated_prefix(self, doc: Doc, candidate: Candidate) -> bool:
+        """A name written after a negating prefix ("non-seminoma", "non-Hodgkin's" when only
+        "Hodgkin's" is a term; ``negating_prefixes``) names something else: no mention of it.
+        A term that holds the prefix ("non-small cell lung cancer") is longer and wins before."""
+        start = doc[candidate.start].idx
+        before = doc_text(doc)[max(0, start - 8):start].lower()
+        return any(before.endswith(prefix) and (len(before) == len(prefix) or not before[-len(prefix) - 1].isalnum())
+                   for prefix in self.negating_prefixes)
 
     def _other_senses(self, doc: Doc, chosen: list) -> list:
         """Abbreviations written where they mean something else (``other_senses``): dropped,
