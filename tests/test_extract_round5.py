@@ -22,7 +22,7 @@ def concepts(text):
 # --- a negation cue after a comma it does not cross ---------------------------------------------
 
 @pytest.mark.parametrize("text, concept", [
-    ("Relapsed T-ALL, MS negative.", "t_all"),
+    ("Relapsed T-ALL, FISH negative.", "t_all"),
     ("Known SLE, ANCA negative.", "sle"),
     ("Crohn's disease, FIT negative.", "crohns_disease"),
 ])
@@ -86,3 +86,48 @@ def test_non_hodgkin_lymphoma_is_not_hodgkin():
 ])
 def test_names_said_loosely(text, concept):
     assert concept in concepts(text)
+
+
+# --- words whose sense the text decides ----------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "my son has T-ALL, it came back after the transplant",
+    "AML, transplant in 2021, now relapsed",
+    "they want to do a transplant after the next round of chemo",
+    "after his transplant he got GVHD",
+])
+def test_a_bare_transplant_in_a_blood_cancer_text_is_a_stem_cell_transplant(text):
+    assert "hsct" in concepts(text)
+
+
+@pytest.mark.parametrize("text", [
+    "lupus nephritis, had a transplant in 2015",
+    "she is 2 years post transplant and her lupus is quiet",
+])
+def test_a_bare_transplant_elsewhere_stays_unread(text):
+    assert not {"hsct", "auto_hsct", "allo_hsct"} & concepts(text)
+
+
+def test_auto_and_allo_transplant_are_named():
+    assert "auto_hsct" in concepts("myeloma, had an auto transplant in 2022")
+    assert "allo_hsct" in concepts("T-ALL in CR2, allo transplant planned")
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("my grandson is 5 and has ALL", "acute_lymphoblastic_leukemia"),
+    ("my sister has MS, i have lupus", "multiple_sclerosis"),
+    ("they ruled out MS", "multiple_sclerosis"),
+])
+def test_capital_abbreviations_in_chat(text, concept):
+    assert concept in concepts(text)
+
+
+@pytest.mark.parametrize("text", [
+    "tried MMF, RITUX, ALL failed",
+    "ALL of them stopped working",
+    "ALL HER TESTS CAME BACK FINE",
+    "Echo: mild MS, moderate MR.",
+    "MS 500 mg bd for pain",
+])
+def test_abbreviations_in_their_other_senses_are_not_diseases(text):
+    assert not {"acute_lymphoblastic_leukemia", "multiple_sclerosis"} & concepts(text)

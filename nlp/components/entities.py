@@ -30,6 +30,7 @@ from nlp.components.measurements import ValueReader
 from nlp.components.patterns import PatternRunner
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.involvement import OrganInvolvement
+from nlp.components.senses import WordSenses
 from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
 
@@ -51,12 +52,14 @@ class _Sense(NamedTuple):
     near_both: frozenset[str]
     window: int
     concept: str | None
+    capitals: bool
 
     @classmethod
     def read(cls, entry: dict[str, Any]) -> "_Sense":
         def words(key: str) -> frozenset[str]:
             return frozenset(str(w).lower() for w in entry.get(key) or ())
-        return cls(words("after"), words("near"), words("near_both"), int(entry.get("window", 0)), entry.get("concept"))
+        return cls(words("after"), words("near"), words("near_both"), int(entry.get("window", 0)), entry.get("concept"),
+                   bool(entry.get("not_in_capitals")))
 
 
 class EntityRecognizer:
@@ -79,6 +82,7 @@ class EntityRecognizer:
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
         self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
+        self.word_senses = WordSenses(vocabulary.get("word_senses"), terminology)
         self.other_senses = {str(entry["abbreviation"]): _Sense.read(entry) for entry in vocabulary.get("other_senses") or ()}
         for sense in self.other_senses.values():
             if sense.concept is not None and terminology.get(sense.concept) is None:
@@ -120,6 +124,7 @@ class EntityRecognizer:
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
+        chosen = self.word_senses(doc, doc_text(doc), chosen)   # "after the transplant" of a child with T-ALL
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))
@@ -156,6 +161,10 @@ class EntityRecognizer:
         sentence = doc[candidate.start].sent if doc.has_annotation("SENT_START") else doc[:]
         if candidate.start > sentence.start and doc[candidate.start - 1].lower_ in sense.after:
             return True
+        if sense.capitals:      # "ALL TESTS CAME BACK FINE": a word in a sentence written in capitals
+            words = [t.text for t in sentence if t.is_alpha and len(t) > 1 and not candidate.start <= t.i < candidate.end]
+            if words and sum(w.isupper() for w in words) * 2 > len(words):
+                return True
         before = doc[max(sentence.start, candidate.start - sense.window):candidate.start]
         following = doc[candidate.end:min(sentence.end, candidate.end + sense.window)]
         return (any(t.lower_ in sense.near or t.lower_ in sense.near_both for t in before)
