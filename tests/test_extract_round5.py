@@ -131,3 +131,67 @@ def test_capital_abbreviations_in_chat(text, concept):
 ])
 def test_abbreviations_in_their_other_senses_are_not_diseases(text):
     assert not {"acute_lymphoblastic_leukemia", "multiple_sclerosis"} & concepts(text)
+
+
+# --- results and markers ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("the hep B one is still pending", "hbv"),
+    ("her QuantiFERON result is still awaited", "tuberculosis"),
+    ("the CD7 test isnt back yet", "cd7"),
+    ("his HIV results arent back yet", "hiv"),
+])
+def test_a_result_still_to_come_is_possible(text, concept):
+    fact = of(text, concept)
+    assert fact.uncertain and not fact.negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Nil HIV, HBV, HCV.", "hcv"),
+    ("Nil HIV, HBV, HCV.", "hiv"),
+    ("Investigational agents within the last 4 weeks: none.", "investigational_drug"),
+])
+def test_nil_and_a_heading_answered_none_deny(text, concept):
+    assert of(text, concept).negated
+
+
+@pytest.mark.parametrize("text", ["the blasts lost CD7 after the first CAR-T", "relapse with loss of CD7", "CD7 loss at relapse"])
+def test_a_marker_lost_is_negative(text):
+    assert of(text, "cd7").negated
+
+
+# --- treatments weighed, wished for, or followed by a relapse ------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("T-ALL in CR1, MRD negative. HSCT not indicated.", "hsct"),
+    ("allo transplant is not an option for him", "allo_hsct"),
+    ("they still want a transplant for his AML", "hsct"),
+])
+def test_a_treatment_weighed_or_wished_for_is_not_had(text, concept):
+    fact = of(text, concept)
+    assert fact.hypothetical and not fact.negated
+
+
+def test_no_longer_keeps_its_own_meaning():
+    fact = of("she is no longer on methotrexate", "methotrexate")
+    assert fact.historical and not fact.hypothetical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("he had radiotherapy and asparaginase but its back", "asparaginase"),
+    ("she had FLAG-IDA and then it relapsed", "flag_ida"),
+])
+def test_treatments_before_its_back_failed(text, concept):
+    assert of(text, concept).status == "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("T-ALL. Non-Hodgkin lymphoma in her sister.", "non_hodgkin_lymphoma"),
+    ("Crohn's disease in his brother, UC in the patient", "crohns_disease"),
+])
+def test_a_disease_in_a_relative_after_it(text, concept):
+    assert of(text, concept).family
+
+
+def test_a_cancer_in_remission_stays_past_when_a_relapse_is_only_feared():
+    assert of("my son is in remission from T-ALL but i want to know about trials in case it comes back", "t_all").historical

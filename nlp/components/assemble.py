@@ -75,6 +75,7 @@ class FactBuilder:
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
+        self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
         self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
         self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
@@ -333,8 +334,8 @@ class FactBuilder:
             return False
         sentence = ent.sent
         return not any(token.lower_ in self.relapse_words
-                       and not any(t.lower_ in _NO_RELAPSE for t in sentence.doc[max(sentence.start, token.i - 3):token.i])
-                       for token in sentence)   # "treated, no recurrence" is not a relapse
+                       and not any(t.lower_ in self.no_relapse for t in sentence.doc[max(sentence.start, token.i - 3):token.i])
+                       for token in sentence)   # "treated, no recurrence", "in case it comes back": no relapse
 
     def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
         """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
@@ -395,7 +396,6 @@ class FactBuilder:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
 
 
-_NO_RELAPSE = frozenset({"no", "without", "nil", "never", "free"})
 
 
 def _since_age(onset: float, facts: list[Fact]) -> float | None:
