@@ -195,3 +195,34 @@ def test_a_disease_in_a_relative_after_it(text, concept):
 
 def test_a_cancer_in_remission_stays_past_when_a_relapse_is_only_feared():
     assert of("my son is in remission from T-ALL but i want to know about trials in case it comes back", "t_all").historical
+
+
+# --- the rules file: no rule silently hides another -----------------------------------------------
+
+def test_no_context_rule_hides_another_of_a_different_category():
+    from nlp.components.context import shadowed_rules
+    from nlp.resources import context_rules
+    rules = context_rules()
+    assert [(rules[i]["literal"], rules[j]["literal"]) for i, j in shadowed_rules(rules)] == []
+
+
+def test_the_check_finds_a_rule_that_matches_the_same_words():
+    from nlp.components.context import shadowed_rules
+    rules = [
+        {"literal": "nil", "category": "NEGATED_EXISTENCE", "direction": "FORWARD"},
+        {"literal": "denied.", "category": "NEGATED_EXISTENCE", "direction": "BACKWARD",
+         "pattern": [{"LOWER": {"IN": ["denied", "nil"]}}, {"ORTH": "."}]},
+        {"literal": "nil (history)", "category": "HISTORICAL", "direction": "BACKWARD",
+         "pattern": [{"LOWER": {"IN": ["none", "nil"]}}, {"IS_PUNCT": True, "OP": "?"}]},
+        {"literal": "at N", "category": "HISTORICAL", "direction": "BACKWARD",
+         "pattern": [{"LOWER": "at"}, {"SHAPE": "dd"}]},
+        {"literal": "at once", "category": "HYPOTHETICAL", "direction": "FORWARD"},
+        {"literal": "nil by mouth", "category": "PSEUDO", "direction": "PSEUDO",
+         "pattern": [{"LOWER": "nil"}]},
+    ]
+    found = {(rules[i]["literal"], rules[j]["literal"]) for i, j in shadowed_rules(rules)}
+    # "nil" alone and "nil ." are matched by the HISTORICAL rule too; "at once" is no "at NN";
+    # a PSEUDO rule hides on purpose; the two NEGATED_EXISTENCE rules mean the same
+    assert found == {("nil", "nil (history)"), ("denied.", "nil (history)")}
+    rules[2]["metadata"] = {"overrides": ["nil", "denied."]}
+    assert shadowed_rules(rules) == []
