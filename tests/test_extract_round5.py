@@ -226,3 +226,21 @@ def test_the_check_finds_a_rule_that_matches_the_same_words():
     assert found == {("nil", "nil (history)"), ("denied.", "nil (history)")}
     rules[2]["metadata"] = {"overrides": ["nil", "denied."]}
     assert shadowed_rules(rules) == []
+
+
+# --- who the trial is for ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept, family", [
+    ("i have crohns and my daughter has UC, shes the one who needs a trial", "ulcerative_colitis", False),
+    ("i have crohns and my daughter has UC, shes the one who needs a trial", "crohns_disease", True),
+    ("my husband has MS and im the one with lupus, but hes the one looking for a trial", "multiple_sclerosis", False),
+    ("my husband has MS and im the one with lupus, but hes the one looking for a trial", "sle", True),
+    ("I have RA. my wife has lupus, the trial is for her", "sle", False),
+    ("my son has asthma and my daughter eczema. im the one with UC", "ulcerative_colitis", False),
+])
+def test_a_relative_said_to_be_the_one_the_trial_is_for(text, concept, family):
+    assert of(text, concept).family is family
+
+
+def test_an_illness_fine_since_is_past():
+    assert of("i had chemo for hodgkins at 19, been fine since", "hodgkin_lymphoma").historical
