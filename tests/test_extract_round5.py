@@ -244,3 +244,22 @@ def test_a_relative_said_to_be_the_one_the_trial_is_for(text, concept, family):
 
 def test_an_illness_fine_since_is_past():
     assert of("i had chemo for hodgkins at 19, been fine since", "hodgkin_lymphoma").historical
+
+
+# --- treatments listed before the one taken now -------------------------------------------------
+
+@pytest.mark.parametrize("text, before, now", [
+    ("enbrel then humira then actemra now rinvoq", "tocilizumab", "upadacitinib"),
+    ("ustekinumab, vedolizumab, risankizumab now but not great", "vedolizumab", "risankizumab"),
+    ("MMF, rituximab, now on belimumab", "rituximab", "belimumab"),
+    ("was on aza then methotrexate, currently on infliximab", "methotrexate", "infliximab"),
+])
+def test_treatments_listed_before_the_one_taken_now_are_past(text, before, now):
+    earlier, current = of(text, before), of(text, now)
+    assert earlier.historical and earlier.status != "current"
+    assert not current.historical and current.status == "current"
+
+
+@pytest.mark.parametrize("text", ["on MMF and now rituximab too", "MMF, now rituximab as well", "she is on MMF now and rituximab"])
+def test_a_treatment_added_now_keeps_the_other(text):
+    assert not of(text, "mycophenolate").historical

@@ -17,7 +17,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy
+from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
@@ -76,6 +76,8 @@ class FactBuilder:
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
         self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
+        self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
+        self.added_words = frozenset(w.lower() for w in vocabulary.get("added_treatment_words") or ())
         self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
         self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
@@ -104,6 +106,7 @@ class FactBuilder:
         kept: list[Span] = []
         negations = coordinated_negation(ents)
         listed_history = coordinated_history(ents)
+        replaced = superseded(ents, self.now_cues, self.added_words)   # "enbrel then humira now rinvoq"
         bare: list[bool] = []     # per fact: current only by a bare "on"
         births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
         for i, ent in enumerate(ents):
@@ -140,10 +143,14 @@ class FactBuilder:
             )
             if negated and past:
                 fact.historical = True
+            if i in replaced and not negated:
+                fact.historical = True
             if ent.label_ in ("LAB", "SCORE") and self._past_value(ent, readings.get(i)):
                 fact.historical = True
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
+            if i in replaced and fact.status == "current":
+                fact.status = None      # the "now" of the treatment after it
             if fact.label == "AGE" and info.get("born"):
                 _age_from_birth(fact, info["born"], today)
                 births.append((fact.start, fact.end))

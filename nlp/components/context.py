@@ -203,6 +203,56 @@ def hedged_therapy(ent) -> bool:
     return bool(negations) and all((m.rule.metadata or {}).get("hedge") for m in negations)
 
 
+_TREATMENT = ("DRUG", "PROCEDURE")
+# what may stand between treatments listed one after another ("A, B then C -> D")
+_SEQUENCE_GAP = re.compile(r"(?:\s*(?:x\s?\d{1,2}|\([^()\n]{1,40}\)))?[\s,;/]*(?:(?:then|->|→|>)[\s,;/]*)?", re.IGNORECASE)
+_OWN_GAP = re.compile(r"[\s:]*")
+
+
+def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]) -> set[int]:
+    """Indexes of treatments listed before one said to be taken now, in one sentence and joined
+    only by commas, "then" or arrows ("enbrel then humira then actemra now rinvoq",
+    "ustekinumab, vedolizumab, risankizumab now", "MMF, rituximab, now on belimumab"): given
+    before, so past. A "now" cue between two treatments is the later one's; "X and now Y"
+    or a treatment added ("now rituximab too": ``added_words``) keeps the earlier one."""
+    if not ents:
+        return set()
+    doc = ents[0].doc
+    text = doc_text(doc)
+    graph = getattr(doc._, "context_graph", None)
+    if graph is None:
+        return set()
+    owners: set[int] = set()
+    for modifier in graph.modifiers:
+        if modifier.category != "THERAPY_CURRENT" or modifier.rule.literal.lower() not in now_cues:
+            continue
+        start, end = doc[modifier.modifier_span[0]].idx, doc[modifier.modifier_span[1] - 1].idx + len(doc[modifier.modifier_span[1] - 1])
+        after = next((i for i, e in enumerate(ents) if e.start_char >= end), None)
+        before = next((i for i in range(len(ents) - 1, -1, -1) if ents[i].end_char <= start), None)
+        if after is not None and ents[after].label_ in _TREATMENT and _OWN_GAP.fullmatch(text, end, ents[after].start_char):
+            owners.add(after)
+        elif before is not None and ents[before].label_ in _TREATMENT and _OWN_GAP.fullmatch(text, ents[before].end_char, start):
+            owners.add(before)
+    found: set[int] = set()
+    for owner in owners:
+        sentence_end = ents[owner].sent.end_char
+        if any(w in added_words for w in re.findall(r"[\w']+", text[ents[owner].end_char:sentence_end].lower())[:3]):
+            continue    # "now rituximab too": added, the others go on
+        k = owner
+        while k > 0:
+            prev, cur = ents[k - 1], ents[k]
+            if prev.label_ not in _TREATMENT or not _same_sentence(prev, cur):
+                break
+            gap = text[prev.end_char:cur.start_char]
+            cue = re.search(r"\b(?:%s)\b[\s:]*$" % "|".join(re.escape(c) for c in sorted(now_cues, key=len, reverse=True)), gap, re.IGNORECASE) if k == owner else None
+            head = gap[:cue.start()] if cue else gap
+            if not _SEQUENCE_GAP.fullmatch(head) or re.search(r"\band\s*$", head, re.IGNORECASE):
+                break
+            found.add(k - 1)
+            k -= 1
+    return found - owners
+
+
 _CONJUNCTION = re.compile(r"\band\b", re.IGNORECASE)
 
 
