@@ -263,3 +263,29 @@ def test_treatments_listed_before_the_one_taken_now_are_past(text, before, now):
 @pytest.mark.parametrize("text", ["on MMF and now rituximab too", "MMF, now rituximab as well", "she is on MMF now and rituximab"])
 def test_a_treatment_added_now_keeps_the_other(text):
     assert not of(text, "mycophenolate").historical
+
+
+# --- outcomes in brackets and steps of an earlier course ----------------------------------------
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("Tofacitinib, upadacitinib (shingles).", "upadacitinib", "intolerant"),
+    ("Azathioprine (pancreatitis), infliximab (antibodies), ustekinumab.", "infliximab", "failed"),
+    ("adalimumab (low levels), then vedolizumab", "adalimumab", "failed"),
+    ("Rituximab (2x 1g, 2022; no response).", "rituximab", "failed"),
+])
+def test_an_outcome_in_brackets_after_a_treatment(text, concept, status):
+    assert of(text, concept).status == status   # failed or not tolerated: over (past)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("AML: FLT3-ITD positive. Midostaurin with induction, gilteritinib at relapse.", "gilteritinib"),
+    ("AML: FLT3-ITD positive. Midostaurin with induction, gilteritinib at relapse.", "midostaurin"),
+    ("CNS involvement at diagnosis, cleared with intrathecal chemotherapy.", "chemotherapy"),
+    ("CMV viraemia cleared with valganciclovir", "cmv"),
+])
+def test_steps_of_an_earlier_course_are_past(text, concept):
+    assert of(text, concept).historical
+
+
+def test_a_value_at_diagnosis_keeps_its_own_rule():
+    assert of("CK was 12000 at diagnosis, now normal.", "ck").historical
