@@ -289,3 +289,36 @@ def test_steps_of_an_earlier_course_are_past(text, concept):
 
 def test_a_value_at_diagnosis_keeps_its_own_rule():
     assert of("CK was 12000 at diagnosis, now normal.", "ck").historical
+
+
+# --- blood-cancer names and regimens -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("AML, relapsed after 7+3 and then FLAG-IDA", "chemotherapy"),
+    ("T-LBL refractory to BFM induction", "chemotherapy"),
+    ("NK/T lymphoma relapsed after SMILE", "chemotherapy"),
+    ("isolated CNS relapse in 2025", "cns_disorder"),
+    ("she has Stills and a high ferritin", "adult_onset_stills_disease"),
+    ("they called it extramedullary", "extramedullary_disease"),
+    ("ITP, tried DEX and IVIG", "dexamethasone"),
+])
+def test_blood_cancer_names_and_regimens(text, concept):
+    assert concept in concepts(text)
+
+
+@pytest.mark.parametrize("text, concept, other", [
+    ("AML, TP53 mutated. Ven/aza x4, refractory.", "azacitidine", "azathioprine"),
+    ("my wife has AML. they tried venetoclax and aza", "azacitidine", "azathioprine"),
+    ("lupus, tried aza and MMF", "azathioprine", "azacitidine"),
+])
+def test_aza_read_by_the_disease_named(text, concept, other):
+    found = concepts(text)
+    assert concept in found and other not in found
+
+
+def test_ven_in_a_leukaemia_text():
+    assert "venetoclax" in concepts("AML, TP53 mutated. Ven/aza x4, refractory.")
+
+
+def test_a_regimen_named_before_its_class_word_is_one_treatment():
+    assert [f.concept for f in extract("relapsed 4 months after BFM-type chemotherapy", today=TODAY) if f.label == "DRUG"] == ["chemotherapy"]

@@ -19,6 +19,7 @@ Resolution, in order:
 """
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -215,6 +216,9 @@ def _resolve(ranked: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[
     return sorted(chosen, key=lambda r: r[0].start)
 
 
+_SAME_THING_GAP = re.compile(r"[\s-]*(?:type|based|like|protocol|regimen|style)?[\s-]*", re.IGNORECASE)
+
+
 def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]],
                     service_words: frozenset[str] = frozenset()) -> list[tuple[Candidate, str, dict[str, Any]]]:
     keep = []
@@ -230,6 +234,9 @@ def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]
                 and candidate.end < len(doc) and doc[candidate.end].lower_ in ("with", "of", "by")
             ):
                 continue
+        if (after and after.concept == candidate.concept and after.label == candidate.label
+                and _SAME_THING_GAP.fullmatch(doc_text(doc), doc[candidate.end - 1].idx + len(doc[candidate.end - 1]), doc[after.start].idx)):
+            continue    # "BFM-type chemotherapy", "UKALL protocol chemotherapy": one mention of one treatment
         if candidate.label == "BIOMARKER" and after and after.label == "PROCEDURE" and after.start - candidate.end <= 1:
             gap = doc[candidate.end:after.start].text.strip()
             if gap in ("", "-"):
