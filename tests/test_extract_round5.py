@@ -322,3 +322,8 @@ def test_ven_in_a_leukaemia_text():
 
 def test_a_regimen_named_before_its_class_word_is_one_treatment():
     assert [f.concept for f in extract("relapsed 4 months after BFM-type chemotherapy", today=TODAY) if f.label == "DRUG"] == ["chemotherapy"]
+
+
+@pytest.mark.parametrize("text", ["he had cranial radiotherapy as a child for his ALL", "her ALL came back"])
+def test_all_after_a_possessive_is_the_leukaemia(text):
+    assert "acute_lymphoblastic_leukemia" in concepts(text)

@@ -54,13 +54,14 @@ class _Sense(NamedTuple):
     window: int
     concept: str | None
     capitals: bool
+    followed_by: frozenset[str]
 
     @classmethod
     def read(cls, entry: dict[str, Any]) -> "_Sense":
         def words(key: str) -> frozenset[str]:
             return frozenset(str(w).lower() for w in entry.get(key) or ())
         return cls(words("after"), words("near"), words("near_both"), int(entry.get("window", 0)), entry.get("concept"),
-                   bool(entry.get("not_in_capitals")))
+                   bool(entry.get("not_in_capitals")), words("followed_by"))
 
 
 class EntityRecognizer:
@@ -162,6 +163,8 @@ class EntityRecognizer:
         sentence = doc[candidate.start].sent if doc.has_annotation("SENT_START") else doc[:]
         if candidate.start > sentence.start and doc[candidate.start - 1].lower_ in sense.after:
             return True
+        if candidate.end < sentence.end and doc[candidate.end].lower_ in sense.followed_by:
+            return True         # "ALL of them", "ALL failed": the word after it
         if sense.capitals:      # "ALL TESTS CAME BACK FINE": a word in a sentence written in capitals
             words = [t.text for t in sentence if t.is_alpha and len(t) > 1 and not candidate.start <= t.i < candidate.end]
             if words and sum(w.isupper() for w in words) * 2 > len(words):
