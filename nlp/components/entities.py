@@ -219,7 +219,7 @@ def _resolve(ranked: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[
     return sorted(chosen, key=lambda r: r[0].start)
 
 
-_SAME_THING_GAP = re.compile(r"[\s-]*(?:type|based|like|protocol|regimen|style)?[\s-]*", re.IGNORECASE)
+_SAME_THING_GAP = re.compile(r"[\s-]*(?:type|based|like|protocol|regimen|style)[\s-]*", re.IGNORECASE)
 
 
 def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]],
@@ -237,7 +237,7 @@ def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]
                 and candidate.end < len(doc) and doc[candidate.end].lower_ in ("with", "of", "by")
             ):
                 continue
-        if (after and after.concept == candidate.concept and after.label == candidate.label
+        if (after and after.concept == candidate.concept and after.label == candidate.label and candidate.label in ("DRUG", "PROCEDURE")
                 and _SAME_THING_GAP.fullmatch(doc_text(doc), doc[candidate.end - 1].idx + len(doc[candidate.end - 1]), doc[after.start].idx)):
             continue    # "BFM-type chemotherapy", "UKALL protocol chemotherapy": one mention of one treatment
         if candidate.label == "BIOMARKER" and after and after.label == "PROCEDURE" and after.start - candidate.end <= 1:
