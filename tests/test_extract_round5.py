@@ -36,7 +36,8 @@ def test_a_denial_after_a_comma_negates_nothing_before_it(text, concept):
     ("she will go for splenectomy if nothing else works", "splenectomy"),
     ("rituximab if she doesn't respond to steroids", "rituximab"),
     ("IVIG if needed before surgery", "ivig"),
-    ("plan for allo transplant if the blinatumomab fails", "allo_hsct"),
+    ("plan for allo transplant if the chemo fails", "allo_hsct"),
+    ("they said nelarabine might be next if this round fails", "nelarabine"),
 ])
 def test_a_treatment_if_others_fail_is_hypothetical(text, concept):
     assert of(text, concept).hypothetical
@@ -45,6 +46,10 @@ def test_a_treatment_if_others_fail_is_hypothetical(text, concept):
 def test_the_treatment_named_in_the_condition_is_given_now():
     fact = of("my son might need a transplant if the chemo doesnt work", "chemotherapy")
     assert not fact.hypothetical and not fact.historical
+
+
+def test_a_named_treatment_that_did_not_work_keeps_its_failure():
+    assert of("Could Benlysta work if Cellcept didn't work?", "mycophenolate").status == "failed"
 
 
 def test_a_question_with_if_stays_hypothetical():
