@@ -73,7 +73,9 @@ def test_everyday_sentences(text, expected):
     "ECG showed ST depression in the lateral leads",
     "my PSA is normal",
     "I'm non-diabetic",
-    "she has MS",          # multiple sclerosis or mitral stenosis: not guessed
+    "Echo: moderate MS, mild MR",   # mitral stenosis beside the valve words: not multiple sclerosis
+    # ("she has MS" in chat is multiple sclerosis since 2026-12-03, h16: the dev gold's 14
+    # chat "MS" are all multiple sclerosis; other_senses drops it beside cardiac words)
 ])
 def test_look_alikes_are_not_conditions(text):
     assert conditions(text) == []

@@ -17,7 +17,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy
+from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
@@ -75,6 +75,9 @@ class FactBuilder:
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
+        self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
+        self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
+        self.added_words = frozenset(w.lower() for w in vocabulary.get("added_treatment_words") or ())
         self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
         self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
@@ -103,6 +106,7 @@ class FactBuilder:
         kept: list[Span] = []
         negations = coordinated_negation(ents)
         listed_history = coordinated_history(ents)
+        replaced = superseded(ents, self.now_cues, self.added_words)   # "enbrel then humira now rinvoq"
         bare: list[bool] = []     # per fact: current only by a bare "on"
         births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
         for i, ent in enumerate(ents):
@@ -139,10 +143,14 @@ class FactBuilder:
             )
             if negated and past:
                 fact.historical = True
+            if i in replaced and not negated:
+                fact.historical = True
             if ent.label_ in ("LAB", "SCORE") and self._past_value(ent, readings.get(i)):
                 fact.historical = True
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
+            if i in replaced and fact.status == "current":
+                fact.status = None      # the "now" of the treatment after it
             if fact.label == "AGE" and info.get("born"):
                 _age_from_birth(fact, info["born"], today)
                 births.append((fact.start, fact.end))
@@ -333,8 +341,8 @@ class FactBuilder:
             return False
         sentence = ent.sent
         return not any(token.lower_ in self.relapse_words
-                       and not any(t.lower_ in _NO_RELAPSE for t in sentence.doc[max(sentence.start, token.i - 3):token.i])
-                       for token in sentence)   # "treated, no recurrence" is not a relapse
+                       and not any(t.lower_ in self.no_relapse for t in sentence.doc[max(sentence.start, token.i - 3):token.i])
+                       for token in sentence)   # "treated, no recurrence", "in case it comes back": no relapse
 
     def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
         """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
@@ -398,7 +406,6 @@ class FactBuilder:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
 
 
-_NO_RELAPSE = frozenset({"no", "without", "nil", "never", "free"})
 
 
 def _since_age(onset: float, facts: list[Fact]) -> float | None:

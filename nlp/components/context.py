@@ -203,6 +203,56 @@ def hedged_therapy(ent) -> bool:
     return bool(negations) and all((m.rule.metadata or {}).get("hedge") for m in negations)
 
 
+_TREATMENT = ("DRUG", "PROCEDURE")
+# what may stand between treatments listed one after another ("A, B then C -> D")
+_SEQUENCE_GAP = re.compile(r"(?:\s*(?:x\s?\d{1,2}|\([^()\n]{1,40}\)))?[\s,;/]*(?:(?:then|->|→|>)[\s,;/]*)?", re.IGNORECASE)
+_OWN_GAP = re.compile(r"[\s:]*")
+
+
+def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]) -> set[int]:
+    """Indexes of treatments listed before one said to be taken now, in one sentence and joined
+    only by commas, "then" or arrows ("enbrel then humira then actemra now rinvoq",
+    "ustekinumab, vedolizumab, risankizumab now", "MMF, rituximab, now on belimumab"): given
+    before, so past. A "now" cue between two treatments is the later one's; "X and now Y"
+    or a treatment added ("now rituximab too": ``added_words``) keeps the earlier one."""
+    if not ents:
+        return set()
+    doc = ents[0].doc
+    text = doc_text(doc)
+    graph = getattr(doc._, "context_graph", None)
+    if graph is None:
+        return set()
+    owners: set[int] = set()
+    for modifier in graph.modifiers:
+        if modifier.category != "THERAPY_CURRENT" or modifier.rule.literal.lower() not in now_cues:
+            continue
+        start, end = doc[modifier.modifier_span[0]].idx, doc[modifier.modifier_span[1] - 1].idx + len(doc[modifier.modifier_span[1] - 1])
+        after = next((i for i, e in enumerate(ents) if e.start_char >= end), None)
+        before = next((i for i in range(len(ents) - 1, -1, -1) if ents[i].end_char <= start), None)
+        if after is not None and ents[after].label_ in _TREATMENT and _OWN_GAP.fullmatch(text, end, ents[after].start_char):
+            owners.add(after)
+        elif before is not None and ents[before].label_ in _TREATMENT and _OWN_GAP.fullmatch(text, ents[before].end_char, start):
+            owners.add(before)
+    found: set[int] = set()
+    for owner in owners:
+        sentence_end = ents[owner].sent.end_char
+        if any(w in added_words for w in re.findall(r"[\w']+", text[ents[owner].end_char:sentence_end].lower())[:3]):
+            continue    # "now rituximab too": added, the others go on
+        k = owner
+        while k > 0:
+            prev, cur = ents[k - 1], ents[k]
+            if prev.label_ not in _TREATMENT or not _same_sentence(prev, cur):
+                break
+            gap = text[prev.end_char:cur.start_char]
+            cue = re.search(r"\b(?:%s)\b[\s:]*$" % "|".join(re.escape(c) for c in sorted(now_cues, key=len, reverse=True)), gap, re.IGNORECASE) if k == owner else None
+            head = gap[:cue.start()] if cue else gap
+            if not _SEQUENCE_GAP.fullmatch(head) or re.search(r"\band\s*$", head, re.IGNORECASE):
+                break
+            found.add(k - 1)
+            k -= 1
+    return found - owners
+
+
 _CONJUNCTION = re.compile(r"\band\b", re.IGNORECASE)
 
 
@@ -299,7 +349,9 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     a wrongly negated diagnosis would exclude a patient, an unnegated one only asks."""
     result = {}
     for i, ent in enumerate(ents):
-        negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]   # is_negated, read once
+        # is_negated, read once; a cue whose scope a terminating cue ends ("Relapsed T-ALL, MS
+        # negative.": the comma) negates nothing beyond it (as ``categories`` reads the others)
+        negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE" and not _terminated(ent, m)]
         if hedged_therapy(ent):
             negations = []          # "i dont think she had cyclophosphamide": uncertain, not never had
         if negations and any((m.rule.metadata or {}).get("ends_use") for m in ent._.modifiers):
@@ -328,3 +380,101 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
                 result[i] = result[i] if result[i][0] else result[first]
     result.update(_or_lists(ents, result))
     return result
+
+
+# --- rules that hide one another -------------------------------------------------------------------
+#
+# ConText keeps one match where two rules' matches cover the same words: a rule that can match
+# exactly the words another matches may silently never apply there ("all clear" as a negative
+# test and as a cancer that is over). ``shadowed_rules`` lists such pairs of rules of different
+# categories (a PSEUDO rule hides on purpose); a rule that is meant to win names the other in
+# ``"metadata": {"overrides": [literal, ...]}``. tests/test_extract_round5.py keeps the list empty.
+
+_WORD_KEYS = ("LOWER", "ORTH", "TEXT", "NORM")
+_EXPANSION_LIMIT = 64
+
+
+class _Slot:
+    """One token of a rule's pattern: the words it may be (None: not a finite set) and the
+    tests a word must pass (a regular expression, a shape, punctuation, a number)."""
+
+    def __init__(self, token: dict):
+        self.words: frozenset[str] | None = None
+        self.tests: list = []
+        for key, value in token.items():
+            if key in _WORD_KEYS:
+                if isinstance(value, str):
+                    self.words = frozenset([value.lower()])
+                elif isinstance(value, dict) and set(value) == {"IN"}:
+                    self.words = frozenset(str(v).lower() for v in value["IN"])
+                elif isinstance(value, dict) and "REGEX" in value:
+                    self.tests.append(re.compile(value["REGEX"], re.IGNORECASE).search)
+                elif isinstance(value, dict) and "NOT_IN" in value:
+                    banned = frozenset(str(v).lower() for v in value["NOT_IN"])
+                    self.tests.append(lambda word, banned=banned: word not in banned)
+            elif key == "SHAPE" and isinstance(value, str):
+                shape = value
+                self.tests.append(lambda word, shape=shape: _shape(word) == shape)
+            elif key == "IS_PUNCT" and value:
+                self.tests.append(lambda word: not any(c.isalnum() for c in word))
+            elif key in ("LIKE_NUM", "IS_DIGIT") and value:
+                self.tests.append(lambda word: word.replace(".", "", 1).isdigit())
+            elif key == "IS_ALPHA" and value:
+                self.tests.append(str.isalpha)
+
+    def takes(self, word: str) -> bool:
+        return all(test(word) for test in self.tests)
+
+    def meets(self, other: "_Slot") -> bool:
+        if self.words is not None or other.words is not None:
+            words = self.words & other.words if self.words is not None and other.words is not None else (self.words or other.words)
+            return any(self.takes(w) and other.takes(w) for w in words)
+        return True
+
+
+def _shape(word: str) -> str:
+    shape = "".join("d" if c.isdigit() else "X" if c.isupper() else "x" if c.isalpha() else c for c in word)
+    return re.sub(r"(.)\1{4,}", r"\1\1\1\1", shape)
+
+
+def _expansions(raw: dict) -> list[tuple[_Slot, ...]] | None:
+    """Every token sequence shape a rule matches, or None when unbounded ("*", "+") or too many."""
+    pattern = raw.get("pattern")
+    if not pattern:
+        return [tuple(_Slot({"LOWER": w}) for w in raw["literal"].lower().split())]
+    sequences: list[tuple[_Slot, ...]] = [()]
+    for token in pattern:
+        op = token.get("OP")
+        if op in ("*", "+"):
+            return None
+        slot = _Slot({k: v for k, v in token.items() if k != "OP"})
+        sequences = [s + (slot,) for s in sequences] + (sequences if op == "?" else [])
+        if len(sequences) > _EXPANSION_LIMIT:
+            return None
+    return [s for s in sequences if s]
+
+
+def shadowed_rules(rules) -> list[tuple[int, int]]:
+    """Pairs (i, j) of rules of different categories, neither PSEUDO, that can match exactly
+    the same words, unless one names the other in ``metadata.overrides``."""
+    expanded = [(i, raw, _expansions(raw)) for i, raw in enumerate(rules)]
+    by_first: dict[str | None, list[int]] = {}
+    for index, (_, raw, sequences) in enumerate(expanded):
+        for sequence in sequences or ():
+            for word in (sequence[0].words if sequence[0].words is not None else (None,)):
+                by_first.setdefault(word, []).append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in by_first.values():
+        candidates = sorted(set(members) | set(by_first.get(None, ())))
+        for a_pos, a in enumerate(candidates):
+            i, first, seq_a = expanded[a]
+            for b in candidates[a_pos + 1:]:
+                j, second, seq_b = expanded[b]
+                if ((i, j) in pairs or first["category"] == second["category"]
+                        or "PSEUDO" in (first["category"], second["category"])
+                        or second["literal"] in ((first.get("metadata") or {}).get("overrides") or ())
+                        or first["literal"] in ((second.get("metadata") or {}).get("overrides") or ())):
+                    continue
+                if any(len(x) == len(y) and all(p.meets(q) for p, q in zip(x, y)) for x in seq_a for y in seq_b):
+                    pairs.add((i, j))
+    return sorted(pairs)

@@ -19,6 +19,7 @@ Resolution, in order:
 """
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -30,6 +31,7 @@ from nlp.components.measurements import ValueReader
 from nlp.components.patterns import PatternRunner
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.involvement import OrganInvolvement
+from nlp.components.senses import WordSenses
 from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
 
@@ -51,12 +53,15 @@ class _Sense(NamedTuple):
     near_both: frozenset[str]
     window: int
     concept: str | None
+    capitals: bool
+    followed_by: frozenset[str]
 
     @classmethod
     def read(cls, entry: dict[str, Any]) -> "_Sense":
         def words(key: str) -> frozenset[str]:
             return frozenset(str(w).lower() for w in entry.get(key) or ())
-        return cls(words("after"), words("near"), words("near_both"), int(entry.get("window", 0)), entry.get("concept"))
+        return cls(words("after"), words("near"), words("near_both"), int(entry.get("window", 0)), entry.get("concept"),
+                   bool(entry.get("not_in_capitals")), words("followed_by"))
 
 
 class EntityRecognizer:
@@ -77,7 +82,9 @@ class EntityRecognizer:
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
+        self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
+        self.word_senses = WordSenses(vocabulary.get("word_senses"), terminology)
         self.other_senses = {str(entry["abbreviation"]): _Sense.read(entry) for entry in vocabulary.get("other_senses") or ()}
         for sense in self.other_senses.values():
             if sense.concept is not None and terminology.get(sense.concept) is None:
@@ -114,9 +121,12 @@ class EntityRecognizer:
             ranked.append((candidate, "typo", self._measure(doc, candidate)))
         chosen = _resolve(ranked)
         chosen = _drop_redundant(doc, chosen, self.service_words)
+        if self.negating_prefixes:
+            chosen = [item for item in chosen if not self._negated_prefix(doc, item[0])]
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
+        chosen = self.word_senses(doc, doc_text(doc), chosen)   # "after the transplant" of a child with T-ALL
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))
@@ -124,6 +134,15 @@ class EntityRecognizer:
         doc.ents = ents
         doc._.trialbot_meta = meta
         return doc
+
+    def _negated_prefix(self, doc: Doc, candidate: Candidate) -> bool:
+        """A name written after a negating prefix ("non-seminoma", "non-Hodgkin's" when only
+        "Hodgkin's" is a term; ``negating_prefixes``) names something else: no mention of it.
+        A term that holds the prefix ("non-small cell lung cancer") is longer and wins before."""
+        start = doc[candidate.start].idx
+        before = doc_text(doc)[max(0, start - 8):start].lower()
+        return any(before.endswith(prefix) and (len(before) == len(prefix) or not before[-len(prefix) - 1].isalnum())
+                   for prefix in self.negating_prefixes)
 
     def _other_senses(self, doc: Doc, chosen: list) -> list:
         """Abbreviations written where they mean something else (``other_senses``): dropped,
@@ -144,6 +163,12 @@ class EntityRecognizer:
         sentence = doc[candidate.start].sent if doc.has_annotation("SENT_START") else doc[:]
         if candidate.start > sentence.start and doc[candidate.start - 1].lower_ in sense.after:
             return True
+        if candidate.end < sentence.end and doc[candidate.end].lower_ in sense.followed_by:
+            return True         # "ALL of them", "ALL failed": the word after it
+        if sense.capitals:      # "ALL TESTS CAME BACK FINE": a word in a sentence written in capitals
+            words = [t.text for t in sentence if t.is_alpha and len(t) > 1 and not candidate.start <= t.i < candidate.end]
+            if words and sum(w.isupper() for w in words) * 2 > len(words):
+                return True
         before = doc[max(sentence.start, candidate.start - sense.window):candidate.start]
         following = doc[candidate.end:min(sentence.end, candidate.end + sense.window)]
         return (any(t.lower_ in sense.near or t.lower_ in sense.near_both for t in before)
@@ -194,6 +219,9 @@ def _resolve(ranked: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[
     return sorted(chosen, key=lambda r: r[0].start)
 
 
+_SAME_THING_GAP = re.compile(r"[\s-]*(?:type|based|like|protocol|regimen|style)[\s-]*", re.IGNORECASE)
+
+
 def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]],
                     service_words: frozenset[str] = frozenset()) -> list[tuple[Candidate, str, dict[str, Any]]]:
     keep = []
@@ -209,6 +237,9 @@ def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]
                 and candidate.end < len(doc) and doc[candidate.end].lower_ in ("with", "of", "by")
             ):
                 continue
+        if (after and after.concept == candidate.concept and after.label == candidate.label and candidate.label in ("DRUG", "PROCEDURE")
+                and _SAME_THING_GAP.fullmatch(doc_text(doc), doc[candidate.end - 1].idx + len(doc[candidate.end - 1]), doc[after.start].idx)):
+            continue    # "BFM-type chemotherapy", "UKALL protocol chemotherapy": one mention of one treatment
         if candidate.label == "BIOMARKER" and after and after.label == "PROCEDURE" and after.start - candidate.end <= 1:
             gap = doc[candidate.end:after.start].text.strip()
             if gap in ("", "-"):

@@ -75,6 +75,7 @@ class Relations:
     writer_aside_first: tuple[re.Pattern, ...] = ()  # the writer's own illness said first, set aside ("i have crohn's too, my daughter ...")
     partners: frozenset[str] = frozenset()           # relations such a "we" includes
     about_one: re.Pattern | None = None              # "writing for a friend": an about-phrase before "a <relation>"
+    trial_for_them: tuple[re.Pattern, ...] = ()      # "shes the one who needs a trial": the relative (group pron) is the patient
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -146,6 +147,10 @@ def relations() -> Relations:
     parent_of = _regexes(doc, "parent_of", name)
     writer_is_patient = _regexes(doc, "writer_is_patient", name)
     aside_first = _regexes(doc, "writer_aside_first", name)
+    trial_for_them = _regexes(doc, "trial_for_them", name)
+    for i, pattern in enumerate(trial_for_them):
+        if "pron" not in pattern.groupindex:
+            raise DataError(f"{name}.trial_for_them[{i}]", "needs a group named pron (the pronoun)")
     third = doc.get("third_person_subjects")
     if not isinstance(third, dict) or set(third) - {"female", "male"}:
         raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
@@ -170,6 +175,7 @@ def relations() -> Relations:
         writer_plural=frozenset(_words(doc.get("writer_plural") or [], f"{name}.writer_plural")),
         partners=frozenset(_words(doc.get("partners") or [], f"{name}.partners")),
         about_one=about_one,
+        trial_for_them=tuple(trial_for_them),
     )
 
 
@@ -244,6 +250,21 @@ def _candidates(text: str, rel: Relations):
             yield match.start("rel"), match.end("rel"), relation, True, True, True
 
 
+def _named_as_patient(text: str, rel: Relations, found: list):
+    """The relative a sentence says the trial is for ("shes the one who needs a trial", "the
+    trial is for him"; ``trial_for_them``): the first relation named before it whose sex fits
+    the pronoun. It decides over the writer's own illness said beside it ("im the one with
+    lupus, but hes the one looking for a trial")."""
+    for pattern in rel.trial_for_them:
+        for match in pattern.finditer(text):
+            pronoun = match.group("pron").lower()
+            sexes = {sex for sex, words in rel.third_person.items() if words.fullmatch(pronoun)}
+            for candidate in found:
+                if candidate[1] <= match.start() and rel.sexes[candidate[2]] in sexes | {None}:
+                    return candidate
+    return None
+
+
 def speaker_of(text: str) -> Speaker:
     """Who writes ``text`` and, for a relative, about whom (see the module docstring)."""
     if not text or not text.strip():
@@ -255,9 +276,13 @@ def speaker_of(text: str) -> Speaker:
         if relation is not None:
             return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"),
                            match.end("rel"), writer=rel.relation_of(match.group("writer")))
+    found = sorted(_candidates(text, rel))
+    named = _named_as_patient(text, rel, found)
+    if named is not None:   # "i have crohns and my daughter has UC, shes the one who needs a trial"
+        start, end, relation = named[:3]
+        return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
     if any(p.search(text) for p in rel.writer_is_patient):
         return Speaker("patient")   # "my son has asthma and my daughter eczema. im the one with UC"
-    found = sorted(_candidates(text, rel))
 
     def writer_first(candidate) -> bool:   # the writer spoke of their own health before naming them
         return any(p.search(text, 0, candidate[0]) for p in rel.self_statements)

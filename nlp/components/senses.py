@@ -1,0 +1,78 @@
+"""A bare word whose sense the rest of the text decides (``word_senses`` in
+data/nlp/extraction.yaml): a parent's "it came back after the transplant" about a child with
+T-ALL is a stem cell transplant; the same word in a letter about lupus nephritis may be a
+kidney. The word is read as the entry's concept only when the text names a disease under one
+of its ``diseases`` (by the terminology's hierarchy) or holds one of its ``cue_words``;
+otherwise it stays unread (unknown, never a guessed transplant). An entry with ``replaces``
+reads a word another concept already took in that other sense ("aza" is azathioprine, but
+azacitidine in a text about AML).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Doc
+
+from data.errors import DataError
+from data.terminology import Terminology
+from nlp.components.terms import Candidate, fact_label
+
+
+class _Sense:
+    def __init__(self, entry: dict[str, Any], terminology: Terminology, where: str):
+        concept = terminology.get(str(entry.get("concept")))
+        if concept is None:
+            raise DataError(where, f"unknown concept {entry.get('concept')!r}")
+        self.concept = concept.id
+        self.label = fact_label(concept)
+        self.words = frozenset(str(w).lower() for w in entry.get("words") or ())
+        self.diseases = tuple(str(d) for d in entry.get("diseases") or ())
+        for disease in self.diseases:
+            if terminology.get(disease) is None:
+                raise DataError(where, f"unknown concept {disease!r}")
+        self.replaces = frozenset(str(c) for c in entry.get("replaces") or ())
+        for replaced in self.replaces:
+            if terminology.get(replaced) is None:
+                raise DataError(where, f"unknown concept {replaced!r}")
+        self.cues = re.compile(r"\b(?:" + "|".join(re.escape(str(w)) for w in entry["cue_words"]) + r")\b", re.IGNORECASE) \
+            if entry.get("cue_words") else None
+
+
+class WordSenses:
+    def __init__(self, spec: list[dict[str, Any]] | None, terminology: Terminology):
+        self.terminology = terminology
+        self.senses = [_Sense(entry, terminology, f"extraction.yaml.word_senses[{i}]") for i, entry in enumerate(spec or ())]
+
+    def __call__(self, doc: Doc, text: str, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
+        if not self.senses:
+            return chosen
+        taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
+        added = []
+        for sense in self.senses:
+            if sense.replaces:      # "aza" in a text about AML: azacitidine, not azathioprine
+                chosen = self._replace(doc, sense, text, chosen)
+            hits = [t.i for t in doc if t.lower_ in sense.words and t.i not in taken]
+            if not hits or not self._fits(sense, text, chosen):
+                continue
+            for i in hits:
+                added.append((Candidate(i, i + 1, sense.label, sense.concept), "pattern", {}))
+                taken.add(i)
+        return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen
+
+    def _replace(self, doc: Doc, sense: _Sense, text: str, chosen):
+        hits = [k for k, (c, _, _) in enumerate(chosen)
+                if c.concept in sense.replaces and doc[c.start:c.end].text.lower() in sense.words]
+        if not hits or not self._fits(sense, text, chosen):
+            return chosen
+        chosen = list(chosen)
+        for k in hits:
+            c, origin, info = chosen[k]
+            chosen[k] = (Candidate(c.start, c.end, sense.label, sense.concept, weak=c.weak, fuzzy=c.fuzzy), origin, info)
+        return chosen
+
+    def _fits(self, sense: _Sense, text: str, chosen) -> bool:
+        if any(c.label == "CONDITION" and any(c.concept == d or self.terminology.is_a(c.concept, d) for d in sense.diseases)
+               for c, _, _ in chosen):
+            return True
+        return bool(sense.cues and sense.cues.search(text))
