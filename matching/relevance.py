@@ -37,15 +37,16 @@ def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
 def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     """``(concept, wording, highest strength)`` of each condition the ranking's condition fit
     reads: a stated diagnosis at full strength, a condition only implied (a measured value,
-    a medicine) or a common comorbidity named beside a main diagnosis (``comorbidities``) at
-    most ``NAME_FIT``, so a trial for what the patient said comes before one for what their
-    BMI or tablets suggest, and one for their main disease before one for its comorbidities."""
+    a medicine) at most ``NAME_FIT``, so a trial for what the patient said comes before one
+    for what their BMI or tablets suggest; a common comorbidity named beside a main diagnosis
+    (``comorbidities``) at most ``RELATED_FIT``, so a trial for the main disease itself comes
+    before one for a comorbidity, which ranks as one for a kind of the main disease does."""
     stated, _suspected, _key, implied = _diagnoses(ev)
     background = comorbidities(stated, ev.terminology)
     found: dict[tuple[str, str], int] = {}
     for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT)):
         for f in facts:
-            most = NAME_FIT if f.concept in background else cap
+            most = min(cap, RELATED_FIT) if f.concept in background else cap
             found[(f.concept, f.text)] = max(found.get((f.concept, f.text), 0), most)
     return [(concept, text, cap) for (concept, text), cap in found.items()]
 
@@ -55,7 +56,7 @@ def comorbidities(stated: list[Fact], terminology: Terminology) -> set[str]:
     terminology, or under such a concept: hypertension, type 2 diabetes, obesity, ...) named
     beside a main diagnosis, a kind of disease patients come about (``main_kind: true``:
     cancers, autoimmune diseases; "RA, also has hypertension and type 2 diabetes"): the
-    ranking reads them at most ``NAME_FIT``, so the main diagnosis's trials come first.
+    ranking reads them at most ``RELATED_FIT``: the main diagnosis's own trials come first.
     Beside no main diagnosis (hypertension with obesity, CKD with diabetes) none is one.
     They never rule a trial out and keep every trial for them open."""
     if not any(_marked(f.concept, "main_kind", terminology) for f in stated):

@@ -111,3 +111,23 @@ def test_a_pregnancy_keeps_trials_for_its_complications_open_and_never_rules_out
     # a patient who is not pregnant, with a diagnosis: the pre-eclampsia trial is ruled out
     other = {r.id: r for r in match(Profile([_stated("sle", "lupus")]), [preeclampsia], today=TODAY)}
     assert other["NCT-PE"].verdict == "ineligible"
+
+
+def test_a_trial_for_lymphoid_malignancies_is_not_for_myeloid_ones():
+    lymphoid = _trial("NCT-LYM", ["lymphoid_malignancy"])
+    for concept, open_ in (("myelofibrosis", False), ("aml", False), ("multiple_myeloma", True), ("cll", True),
+                           ("t_all", True), ("hodgkin_lymphoma", True)):
+        result = match(Profile([_stated(concept, concept)]), [lymphoid], today=TODAY)[0]
+        assert (result.verdict != "ineligible") is open_, concept
+
+
+def test_blood_cancer_and_colitis_names_the_terminology_lacked():
+    from nlp.pipeline import extract
+
+    def concepts(text):
+        return {f.concept for f in extract(text) if f.label == "CONDITION"}
+
+    assert "cutaneous_t_cell_lymphoma" in concepts("he has mycosis fungoides, early stage")
+    assert concepts("she has Sezary syndrome") == {"cutaneous_t_cell_lymphoma"}
+    assert concepts("she has ulcerative proctitis") == {"ulcerative_colitis"}
+    assert load_terminology().is_a("cutaneous_t_cell_lymphoma", "lymphoid_malignancy")
