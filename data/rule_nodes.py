@@ -264,8 +264,10 @@ def ranked_conditions(record: dict) -> list[str]:
     Optimization in Diffuse Large B-Cell Lymphoma", listed for non-Hodgkin lymphoma and,
     from its MeSH terms, DLBCL): the trial is for the subtype, so a T-lymphoblastic lymphoma
     patient's fit is not a full one. Never a top class (``kind_splits``: the baskets' "solid
-    tumours") and never a condition the title names too, in words or by its abbreviation
-    ("... Systemic Sclerosis (SSc) or SSc-associated ..."). The gate reads ``own_conditions``
+    tumours"), never a condition the title names too, in words or by its abbreviation
+    ("... Systemic Sclerosis (SSc) or SSc-associated ..."), and never in a trial listing other
+    diseases besides (a basket "Including a Cohort Expansion in Esophageal Cancer" that lists
+    gastro-oesophageal cancer for gastric cancer too). The gate reads ``own_conditions``
     as before: this orders the list, it rules nothing out."""
     from data.condition_names import concepts_within, kind_splits  # start-up: names only when planning
 
@@ -283,8 +285,9 @@ def ranked_conditions(record: dict) -> list[str]:
         if any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", t) for a in terminology[concept].abbreviations
                for t in titles):
             return False
-        return any(other != concept and other in named and other in terminology and terminology.is_a(other, concept)
-                   for other in listed)
+        if not all(other in terminology and terminology.is_a(other, concept) for other in listed):
+            return False        # a basket listing other diseases too: the title names one cohort
+        return any(other != concept and other in named and terminology.is_a(other, concept) for other in listed)
 
     return [c for c in listed if not narrowed(c)]
 
