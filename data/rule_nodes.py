@@ -58,7 +58,8 @@ def _hash(text: str) -> str:
 # 15: title populations and cohorts add a condition only of another kind than the listed ones.
 # 16: the gate's text names the trial's concepts its registry names do not give ("; also ...").
 # 17: risk strata in a row are alternatives; one criterion's group-splitting ages are for the team.
-PLAN_VERSION = "17"
+# 18: the stored condition list (the ranking's) drops a listed condition the title narrows to a subtype (ranked_conditions).
+PLAN_VERSION = "18"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -71,11 +72,12 @@ def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
 def plan_row(record: dict) -> tuple[str, str, list[tuple[str, str]]]:
     """What the store keeps for a record: (plan JSON, condition list JSON, node rows). The
     conditions are the trial's own (``own_conditions``: the title's kind and population
-    too), as its gate reads them, so the ranking's condition fit agrees with the gate."""
+    too), as its gate reads them, less a listed condition the title narrows to a subtype
+    (``ranked_conditions``): what the ranking's condition fit reads."""
     texts: dict[str, str] = {}
     nodes: dict[str, dict] = {}
     tops = [_criterion(c, c.get("kind") or "inclusion", nodes, texts) for c in registry_criteria(record)]
-    return (json.dumps(tops, separators=_SEPARATORS), json.dumps(own_conditions(record), separators=_SEPARATORS),
+    return (json.dumps(tops, separators=_SEPARATORS), json.dumps(ranked_conditions(record), separators=_SEPARATORS),
             list(texts.items()))
 
 
@@ -254,6 +256,40 @@ def own_conditions(record: dict) -> list[str]:
     listed = list(record.get("conditions") or [])
     named = [c for c in (*title_population(record), *cohort_conditions(record)) if _another_kind(c, listed)]
     return list(dict.fromkeys([*listed, *title_kinds(record), *named]))
+
+
+def ranked_conditions(record: dict) -> list[str]:
+    """The conditions the ranking's condition fit reads: ``own_conditions`` without a listed
+    condition whose subtype, also listed, the title names instead of it ("Radiation Dose
+    Optimization in Diffuse Large B-Cell Lymphoma", listed for non-Hodgkin lymphoma and,
+    from its MeSH terms, DLBCL): the trial is for the subtype, so a T-lymphoblastic lymphoma
+    patient's fit is not a full one. Never a top class (``kind_splits``: the baskets' "solid
+    tumours"), never a condition the title names too, in words or by its abbreviation
+    ("... Systemic Sclerosis (SSc) or SSc-associated ..."), and never in a trial listing other
+    diseases besides (a basket "Including a Cohort Expansion in Esophageal Cancer" that lists
+    gastro-oesophageal cancer for gastric cancer too). The gate reads ``own_conditions``
+    as before: this orders the list, it rules nothing out."""
+    from data.condition_names import concepts_within, kind_splits  # start-up: names only when planning
+
+    listed = own_conditions(record)
+    titles = [t for t in (record.get("title"), record.get("official_title")) if isinstance(t, str) and t]
+    if len(listed) < 2 or not titles:
+        return listed
+    terminology = load_terminology()
+    named = {c for t in titles for c in concepts_within(t)}
+    tops = set(kind_splits()) | {b for branches in kind_splits().values() for b in branches}
+
+    def narrowed(concept: str) -> bool:
+        if concept in tops or concept in named or concept not in terminology:
+            return False
+        if any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", t) for a in terminology[concept].abbreviations
+               for t in titles):
+            return False
+        if not all(other in terminology and terminology.is_a(other, concept) for other in listed):
+            return False        # a basket listing other diseases too: the title names one cohort
+        return any(other != concept and other in named and terminology.is_a(other, concept) for other in listed)
+
+    return [c for c in listed if not narrowed(c)]
 
 
 def _another_kind(concept: str, listed: list[str]) -> bool:

@@ -29,7 +29,10 @@ _EXTRA_KEYS = {
     # own: never "another malignancy" in a trial for the patient's cancer (matching.leaves)
     # complication_of: diseases (ids) this condition is a complication of (diabetic foot
     # of diabetes): a trial for it is for a patient with any kind of them (data/condition_names.py)
-    "condition": {"registry_terms", "spread", "complication_of"},
+    # background: true marks a common comorbidity (hypertension, type 2 diabetes, ...) and
+    # main_kind: true a kind of disease patients come about (cancers, autoimmune diseases):
+    # a comorbidity named beside such a diagnosis ranks its trials after it (matching.relevance)
+    "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     "therapy": {"half_life_days", "route", "kind", "examples"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},

@@ -24,7 +24,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from data.rule_nodes import flatten, own_conditions
+from data.rule_nodes import flatten, ranked_conditions
 from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN, kleene_not, status_of
 from matching.cache import ByHash
 from matching.leaf_result import LeafResult
@@ -75,7 +75,7 @@ class PlanBook:
                 self._by_record.move_to_end(key)
                 return kept[1]
             tops, nodes = flatten(record)
-            plan = TrialPlan(tuple(self._intern(h, nodes) for h in tops), tuple(own_conditions(record)))   # as stored
+            plan = TrialPlan(tuple(self._intern(h, nodes) for h in tops), tuple(ranked_conditions(record)))   # as stored
             self._by_record[key] = (record, plan)
             while len(self._by_record) > _RECORD_PLANS:
                 self._by_record.popitem(last=False)

@@ -38,20 +38,45 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     """``(concept, wording, highest strength)`` of each condition the ranking's condition fit
     reads: a stated diagnosis at full strength, a condition only implied (a measured value,
     a medicine) at most ``NAME_FIT``, so a trial for what the patient said comes before one
-    for what their BMI or tablets suggest."""
+    for what their BMI or tablets suggest; a common comorbidity named beside a main diagnosis
+    (``comorbidities``) at most ``RELATED_FIT``, so a trial for the main disease itself comes
+    before one for a comorbidity, which ranks as one for a kind of the main disease does."""
     stated, _suspected, _key, implied = _diagnoses(ev)
+    background = comorbidities(stated, ev.terminology)
     found: dict[tuple[str, str], int] = {}
     for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT)):
         for f in facts:
-            found[(f.concept, f.text)] = max(found.get((f.concept, f.text), 0), cap)
+            most = min(cap, RELATED_FIT) if f.concept in background else cap
+            found[(f.concept, f.text)] = max(found.get((f.concept, f.text), 0), most)
     return [(concept, text, cap) for (concept, text), cap in found.items()]
+
+
+def comorbidities(stated: list[Fact], terminology: Terminology) -> set[str]:
+    """The stated diagnoses that are common comorbidities (``background: true`` in the
+    terminology, or under such a concept: hypertension, type 2 diabetes, obesity, ...) named
+    beside a main diagnosis, a kind of disease patients come about (``main_kind: true``:
+    cancers, autoimmune diseases; "RA, also has hypertension and type 2 diabetes"): the
+    ranking reads them at most ``RELATED_FIT``: the main diagnosis's own trials come first.
+    Beside no main diagnosis (hypertension with obesity, CKD with diabetes) none is one.
+    They never rule a trial out and keep every trial for them open."""
+    if not any(_marked(f.concept, "main_kind", terminology) for f in stated):
+        return set()
+    return {f.concept for f in stated if _marked(f.concept, "background", terminology)}
+
+
+def _marked(concept: str, attr: str, terminology: Terminology) -> bool:
+    """The concept or one above it carries ``attr`` in the terminology."""
+    if concept not in terminology:
+        return False
+    return any(terminology[a].attrs.get(attr) for a in terminology.ancestors(concept))
 
 
 def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
     """Conditions the patient's measured values are by definition ("BMI 33": obesity,
     ``implied_conditions`` in data/evidence.yaml), as condition facts quoting the value,
-    unless a stated diagnosis already names the condition or a narrower one. They may make
-    a trial the patient's; they never rule one out."""
+    unless a stated diagnosis already names the condition or a narrower one; so are the
+    conditions medicines are taken for and a pregnancy. They may make a trial the
+    patient's; they never rule one out."""
     terminology = ev.terminology
     found: list[Fact] = []
     for analyte, lowest, concept in implied_conditions():
@@ -66,7 +91,25 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
                 found.append(Fact("CONDITION", concept, f"{lab.text} {value:g}", lab.start, lab.end,
                                   source=lab.source))
                 break
-    return found + _implied_by_drugs(ev, [*stated, *found])
+    found += _implied_by_drugs(ev, [*stated, *found])
+    return found + _pregnancy(ev, [*stated, *found])
+
+
+# a patient's pregnancy (a PREGNANCY fact, concept "pregnant") as the condition concept the
+# registry's pregnancy trials and pregnancy complications (complication_of) are filed under
+_PREGNANT, _PREGNANCY = "pregnant", "pregnancy"
+
+
+def _pregnancy(ev: Evidence, known: list[Fact]) -> list[Fact]:
+    """A stated pregnancy as the condition ``pregnancy`` (a trial for pre-eclampsia or for
+    pregnant women is for a pregnant patient), quoting what was said. Like measured values,
+    it never rules a trial out: "I'm pregnant" says nothing of any other diagnosis."""
+    if _PREGNANCY not in ev.terminology or _named(_PREGNANCY, known, ev.terminology):
+        return []
+    for fact in ev.facts("PREGNANCY"):
+        if fact.concept == _PREGNANT and not (fact.negated or fact.family or fact.hypothetical or fact.uncertain):
+            return [Fact("CONDITION", _PREGNANCY, fact.text, fact.start, fact.end, source=fact.source)]
+    return []
 
 
 def _named(concept: str, facts, terminology: Terminology) -> bool:
@@ -309,6 +352,8 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
         scored = [(fit(f.concept, f.text, leaf, ev.terminology), f) for f in implied]
         best, fact = max(scored, key=lambda pair: pair[0])
         if best and not any(fit(f.concept, f.text, leaf, ev.terminology) for f in stated):
+            if fact.concept == _PREGNANCY:
+                return LeafResult(leaf, TRUE, f"for {wanted}; you told me the patient is pregnant", [fact])
             drug = any(d.start == fact.start and d.end == fact.end for d in ev.facts("DRUG"))
             how = "is taken for" if drug else "is"          # "amlodipine is taken for" / "BMI 33 is"
             return LeafResult(leaf, TRUE, f"for {wanted}; {fact.text} {how} {ev.label(fact.concept)}", [fact])

@@ -617,10 +617,11 @@ def test_a_requested_treatment_ranks_the_trials_offering_it_first_for_the_patien
 
 def test_a_site_named_beside_a_kind_of_cancer_is_that_cancer_not_every_cancer():
     # "Colon Adenocarcinoma" opened a GI trial to every solid tumour, "Pancreatic Ductal
-    # Carcinoma" read as breast ductal carcinoma, "Lymphoid Malignancies" as any cancer
+    # Carcinoma" read as breast ductal carcinoma, "Lymphoid Malignancies" as any cancer (and
+    # then as any blood cancer: myelofibrosis is none)
     assert concepts_within("Colon Adenocarcinoma") == ("colorectal_cancer",)
     assert concepts_within("Pancreatic Ductal Carcinoma") == ("pancreatic_cancer",)
-    assert concepts_within("Select Relapsed/Refractory Lymphoid Malignancies") == ("hematologic_malignancy",)
+    assert concepts_within("Select Relapsed/Refractory Lymphoid Malignancies") == ("lymphoid_malignancy",)
     assert condition_concept("Neoplasms, Prostate") == "prostate_cancer"
 
 
