@@ -444,3 +444,16 @@ def test_a_disease_that_progressed_or_relapsed_after_a_treatment_failed_it(text,
 ])
 def test_a_goal_or_request_heading_is_a_plan(text, concept):
     assert fact(text, concept, "PROCEDURE").hypothetical
+
+
+def test_not_a_candidate_for_a_drug_is_not_taken_and_an_option_set_aside_is_a_plan():
+    """"eGFR 42 -> not a cisplatin candidate" read cisplatin as taken (a bare "not a" of the
+    'not an option' rule hid the negation; a head and neck patient was ruled out as
+    pre-treated); "HSCT not an option" stays considered, not had."""
+    assert fact("eGFR 42 -> not a cisplatin candidate.", "cisplatin", "DRUG").negated
+    assert fact("HSCT not an option", "hsct", "PROCEDURE").hypothetical
+
+
+def test_a_second_clause_with_its_own_verb_ends_a_negation():
+    assert not fact("she is not a smoker and has lupus", "sle").negated
+    assert fact("never had rituximab and has lupus", "rituximab", "DRUG").negated
