@@ -457,3 +457,11 @@ def test_not_a_candidate_for_a_drug_is_not_taken_and_an_option_set_aside_is_a_pl
 def test_a_second_clause_with_its_own_verb_ends_a_negation():
     assert not fact("she is not a smoker and has lupus", "sle").negated
     assert fact("never had rituximab and has lupus", "rituximab", "DRUG").negated
+
+
+def test_a_treatment_not_started_yet_was_never_taken_either_way_round():
+    """"she hasnt started chemo yet" read as prior chemotherapy (a lupus patient with a new
+    Hodgkin lymphoma was ruled out of a first-line trial)."""
+    for text in ("she hasnt started chemo yet", "has not started chemo", "chemo not started yet"):
+        f = fact(text, "chemotherapy", "DRUG")
+        assert f.negated and f.historical, text
