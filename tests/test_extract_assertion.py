@@ -465,3 +465,11 @@ def test_a_treatment_not_started_yet_was_never_taken_either_way_round():
     for text in ("she hasnt started chemo yet", "has not started chemo", "chemo not started yet"):
         f = fact(text, "chemotherapy", "DRUG")
         assert f.negated and f.historical, text
+
+
+def test_a_disease_that_came_back_is_current_and_the_treatment_before_failed():
+    """A grandmother: "it came back in march after chemo" left the CD7 trial's relapse branch
+    open; "her lupus came back when she stopped MMF" made the lupus past."""
+    assert fact("it came back in march after chemo", "chemotherapy", "DRUG").status == "failed"
+    assert not fact("her lupus came back when she stopped MMF", "sle").historical
+    assert fact("hep B came back negative", "hbv", "INFECTION").negated
