@@ -473,3 +473,9 @@ def test_a_disease_that_came_back_is_current_and_the_treatment_before_failed():
     assert fact("it came back in march after chemo", "chemotherapy", "DRUG").status == "failed"
     assert not fact("her lupus came back when she stopped MMF", "sle").historical
     assert fact("hep B came back negative", "hbv", "INFECTION").negated
+
+
+def test_a_plan_without_a_heading_colon_is_a_plan():
+    assert fact("Plan definitive RT +/- cetuximab. Trials?", "cetuximab", "DRUG").hypothetical
+    assert fact("planned induction with R-CHOP", "r_chop", "DRUG").hypothetical
+    assert not fact("had induction with R-CHOP in 2022", "r_chop", "DRUG").hypothetical
