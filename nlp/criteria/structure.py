@@ -124,34 +124,36 @@ class Reader:
         if self._conditional(els) or has_cue(els, "k_of_n"):
             # kept even as a heading: "If ...: Y" must not become Y for everyone
             return ("review", "other", clause_text), True
-        for i, el in enumerate(els):
-            if (is_cue(el, "exception") and not is_cue(el, "examples") and any(e.kind == "word" for e in els[:i])
-                    and not any(e.kind == "atom" for e in els[:i]) and any(e.kind == "atom" for e in els[i + 1:])
-                    and not self.text[el.start:].lower().startswith(("but not limited", "but not more", "but not exceeding"))):
-                # "conjugated bilirubin ≤ 3 × ULN unless attributable to Gilbert's": what the
-                # exception excuses from was not read, and the exception alone is no rule (it
-                # failed everyone without Gilbert's): the trial team reads the clause
-                return ("review", "other", clause_text), True
         for i, el in enumerate(els):  # "..., except for ...": the rest of the clause is an exception
-            if is_cue(el, "exception") and any(e.kind == "atom" for e in els[:i]) and not is_cue(el, "examples"):
-                for atom in atoms_in(els[:i]):
-                    # "hepatitis B, unless HBV DNA is undetectable": a negation written in the
-                    # exception is the exception's, not the main fact's
-                    if atom.negated and atom.negation_spans and all(s >= el.start for s, _ in atom.negation_spans):
-                        atom.negated = False
-                        atom.negation_spans = []
-                main, _ = self._clause(els[:i])
-                exception = self.read(els[i + 1:])
-                if exception is None and any(e.kind in ("word", "atom", "paren") for e in els[i + 1:]):
-                    # "unless there is known HL marrow involvement": an exception in words the
-                    # parser did not read still lets someone through; the team reads it
-                    rest = els[i + 1:]
-                    exception = ("review", "clinical", self.text[rest[0].start:rest[-1].end])
-                if exception is not None and i + 1 < len(els):
-                    self.exception_spans[id(exception)] = (els[i + 1].start, els[-1].end)
-                if main is None:
-                    return exception, bool(atoms_here)
-                return exempt(self, main, exception, list(atoms_in(els[:i]))), True
+            if not is_cue(el, "exception") or is_cue(el, "examples"):
+                continue
+            if not any(e.kind == "atom" for e in els[:i]):
+                if (any(e.kind == "word" for e in els[:i]) and any(e.kind == "atom" for e in els[i + 1:])
+                        and not self.text[el.start:el.end + 10].lower().startswith(("but not limited", "but not more",
+                                                                                      "but not exceeding"))):
+                    # "conjugated bilirubin ≤ 3 × ULN unless attributable to Gilbert's": what the
+                    # exception excuses from was not read, and the exception alone is no rule (it
+                    # failed everyone without Gilbert's): the trial team reads the clause
+                    return ("review", "other", clause_text), True
+                continue
+            for atom in atoms_in(els[:i]):
+                # "hepatitis B, unless HBV DNA is undetectable": a negation written in the
+                # exception is the exception's, not the main fact's
+                if atom.negated and atom.negation_spans and all(s >= el.start for s, _ in atom.negation_spans):
+                    atom.negated = False
+                    atom.negation_spans = []
+            main, _ = self._clause(els[:i])
+            exception = self.read(els[i + 1:])
+            if exception is None and any(e.kind in ("word", "atom", "paren") for e in els[i + 1:]):
+                # "unless there is known HL marrow involvement": an exception in words the
+                # parser did not read still lets someone through; the team reads it
+                rest = els[i + 1:]
+                exception = ("review", "clinical", self.text[rest[0].start:rest[-1].end])
+            if exception is not None and i + 1 < len(els):
+                self.exception_spans[id(exception)] = (els[i + 1].start, els[-1].end)
+            if main is None:
+                return exception, bool(atoms_here)
+            return exempt(self, main, exception, list(atoms_in(els[:i]))), True
         mark_examples(self, els)
         brackets_before = len(self.threshold_brackets)
         chunks, gaps = self._chunks(els)
