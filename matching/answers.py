@@ -82,12 +82,6 @@ def _basis_for(question, concept: str) -> Fact | None:
     return same[0] if len(same) == 1 else None
 
 
-def _known_count(question, concept: str | None) -> int:
-    """How many different drugs of the asked class the person already named with the asked
-    outcome ("infliximab did not help" before "how many biologics did not work?")."""
-    return len(named_in_class(question.basis, concept, question.detail))
-
-
 def _therapy_label(concept: str) -> str:
     known = load_terminology().get(concept)
     return "PROCEDURE" if known is not None and known.kind == "procedure" else "DRUG"
@@ -190,7 +184,8 @@ def read_value(reply: str):
 def _number(question, text: str, reply: str) -> list[Fact]:
     kind = question.kind
     concept = question.concepts[0] if question.concepts else None
-    known = _known_count(question, concept) if kind == "therapy_count" else 0
+    # drugs of the class already named with the asked outcome ("infliximab did not help")
+    known = len(named_in_class(question.basis, concept, question.detail)) if kind == "therapy_count" else 0
     if kind == "therapy_count" and (says(reply, "none") or says(reply, "no")):
         if known:       # "no" after "infliximab did not help": not none; the count stays open
             return None

@@ -6,18 +6,17 @@ from typing import Iterable
 
 from core.facts import Fact
 from data.terminology import load_terminology
-
-_OUTCOMES = {"failed": ("failed", "intolerant"), "failed_or_intolerant": ("failed", "intolerant"),
-             "intolerant": ("intolerant",), "current": ("current",)}
+from matching.therapy import RESPONSES
 
 
 def named_in_class(basis: Iterable[Fact], concept: str | None, detail: str | None) -> list[str]:
     """The different drugs of class ``concept`` the person already named with the asked
-    outcome ("infliximab did not help" before "how many biologics did not work?")."""
+    outcome ("infliximab did not help" before "how many biologics did not work?"): the statuses
+    the count leaf itself counts (``matching.therapy.RESPONSES``)."""
     if concept is None:
         return []
     term = load_terminology()
-    wanted = _OUTCOMES.get(detail or "any")
+    wanted = RESPONSES.get(detail or "any")
     named: list[str] = []
     for f in basis:
         if (f.asserted and f.value is None and f.concept != concept and f.concept not in named

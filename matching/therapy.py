@@ -29,7 +29,9 @@ from matching.leaf_result import LeafResult
 from core.facts import Fact
 
 LABELS = ("DRUG", "PROCEDURE")
-_RESPONSES = {
+# the fact statuses that meet a leaf's response ("failed_or_intolerant": either); also what a
+# count question counts of the drugs already named (matching.named_drugs)
+RESPONSES = {
     "any": None,
     "failed": {"failed"},
     "intolerant": {"intolerant"},
@@ -71,7 +73,7 @@ def _use(ev: Evidence, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResul
     concept = leaf["concept"]
     name = ev.label(concept)
     response = leaf.get("response", "any")
-    wanted = _RESPONSES[response]
+    wanted = RESPONSES[response]
     need = int(leaf.get("min_count", 1))
     present, uncertain, broader, negated = split_related(related)
     negated = [f for f in negated if _rules_out_use(f, response, wanted)]
