@@ -152,3 +152,11 @@ def test_a_relative_named_with_her_or_his_is_someone_else_to_the_end_of_the_sent
             if f.label == "CONDITION"] == [False]
     assert [(f.concept, f.family) for f in extract("my daughter has lupus. her husband has psoriasis")
             if f.label == "CONDITION"] == [("sle", False), ("psoriasis", True)]
+
+
+def test_a_relative_misspelt_is_still_the_patient():
+    """A mother's "my daugther is 19, she has lupus" gave no age and spoke to her as the
+    patient (the relation words hold the usual misspellings, as "grandaughter" did)."""
+    facts = extract("my daugther is 19, she has lupus since she was 14")
+    assert any(f.label == "AGE" and f.value == 19 and not f.family for f in facts)
+    assert any(f.label == "SEX" and f.concept == "female" for f in facts)
