@@ -30,6 +30,19 @@ def test_a_relatives_age_is_the_patients_age(text, age):
     assert ages(text) == [age]
 
 
+@pytest.mark.parametrize("text, age", [
+    ("my son Tomas is 16, he has T-ALL", 16), ("my daughter, Ana, is 9 and has ITP", 9),
+    ("our boy Sam (16) has T-ALL", 16), ("my husband John Smith is 52 and has RA", 52),
+    ("My son Tomas, 16, has relapsed T-ALL", 16), ("my little son Tomas is 6 and has T-ALL", 6),
+])
+def test_a_first_name_between_the_relation_and_the_age(text, age):
+    assert ages(text) == [age]
+
+
+def test_a_capitalised_word_after_my_is_not_taken_for_the_relation():
+    assert ages("my son's friend Tom is 16 and I have lupus") == []
+
+
 def test_the_age_at_onset_is_not_the_age():
     assert ages("my son is 19 with crohns disease since age 12") == [19]
     assert ages("lupus since age 10") == []
