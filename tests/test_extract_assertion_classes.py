@@ -571,3 +571,14 @@ def test_no_more_is_stopped_and_a_pregnancy_after_since_is_over():
     assert not _extract("she is pregnant")[0].historical
     # "no more" reaches only the next words: the treatment that stopped the flares is not stopped
     assert [f.historical for f in _extract("no more flares since rituximab")] == [False]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("eltrombopag (revolade) not help", "eltrombopag"), ("romiplostim no help at all", "romiplostim"),
+    ("rituximab 2020 help only 6 months", "rituximab"), ("mycophenolate not work for her", "mycophenolate"),
+    ("benlysta not helpful", "belimumab"), ("tocilizumab helped only a little", "tocilizumab"),
+])
+def test_clipped_and_non_native_outcomes_are_failures(text, concept):
+    """Writers with little English, or in a hurry, drop the auxiliary ("not help"); a response
+    that did not last ("help only 6 months") is a failure, as "lost response" is in criteria."""
+    assert first(text, concept).status == "failed"
