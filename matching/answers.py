@@ -35,7 +35,9 @@ def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact
     if not reply:
         return []
     if says(reply, "unsure"):
-        return None
+        estimate = _after_hedges(reply) if question.form in ("number", "date") else ""
+        found = answer_to_facts(question, estimate, today) if estimate else None
+        return found or None      # "maybe 1 year ago": the estimate; "maybe" alone: left open
     kind = question.kind
     if kind == "diagnosis_any":
         return _diagnoses(question, text, reply)
@@ -69,6 +71,21 @@ def says(reply: str, section: str) -> bool:
         if reply == phrase or (reply.startswith(phrase) and not reply[len(phrase)].isalnum()):
             return True
     return False
+
+
+def _after_hedges(reply: str) -> str:
+    """The reply without the unsure and hedge phrases it opens with ("not sure, maybe around
+    2019" -> "around 2019"), or "" when nothing else is left."""
+    texts = load_question_texts().answers
+    phrases = sorted({*texts["unsure"], *texts["hedges"]}, key=len, reverse=True)
+    changed = True
+    while reply and changed:
+        changed = False
+        for phrase in phrases:
+            if reply.startswith(phrase) and (len(reply) == len(phrase) or not reply[len(phrase)].isalnum()):
+                reply, changed = reply[len(phrase):].lstrip(" ,;:.-—–"), True
+                break
+    return reply
 
 
 def _fact(question, text: str, label: str, concept: str, **fields) -> Fact:

@@ -267,6 +267,24 @@ def test_a_last_dose_date(reply, expected):
     assert fact.concept == "glucocorticoid" and fact.date == expected
 
 
+@pytest.mark.parametrize("reply, expected", [
+    ("maybe 1 year ago", "2025-01"), ("not sure, maybe 2019", "2019"), ("i think March 2025", "2025-03"),
+    ("probably around 2019", "2019"),
+])
+def test_a_hedged_date_is_the_estimate(reply, expected):
+    [fact] = build_question("last_dose:glucocorticoid").answer_to_facts(reply, today=TODAY)
+    assert fact.date == expected
+
+
+def test_a_hedged_number_is_the_estimate_and_a_hedge_alone_stays_open():
+    [age] = build_question("age").answer_to_facts("maybe 45", today=TODAY)
+    assert age.value == 45
+    [platelets] = build_question("lab:platelets").answer_to_facts("not sure, around 20", today=TODAY)
+    assert platelets.value == 20
+    assert build_question("age").answer_to_facts("maybe", today=TODAY) is None
+    assert build_question("infection:hiv:positive").answer_to_facts("maybe yes") is None   # yes/no: still unsure
+
+
 def test_taking_it_now_and_never_for_a_last_dose():
     question = build_question("last_dose:glucocorticoid")
     [now] = question.answer_to_facts("taking it now", today=TODAY)
