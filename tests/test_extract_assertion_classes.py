@@ -582,3 +582,24 @@ def test_clipped_and_non_native_outcomes_are_failures(text, concept):
     """Writers with little English, or in a hurry, drop the auxiliary ("not help"); a response
     that did not last ("help only 6 months") is a failure, as "lost response" is in criteria."""
     assert first(text, concept).status == "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("MMF 3 g/day since 2021 (ongoing, poorly effective)", "mycophenolate"),
+    ("rituximab 1 g x2 in 2023 with transient benefit only", "rituximab"),
+    ("MMF: suboptimal response", "mycophenolate"), ("MMF with limited benefit", "mycophenolate"),
+    ("rituximab with minimal response", "rituximab"), ("MMF with short-lived benefit", "mycophenolate"),
+    ("MMF (ongoing, not working)", "mycophenolate"), ("MMF ongoing but ineffective", "mycophenolate"),
+])
+def test_a_referrers_weak_outcome_is_a_failure(text, concept):
+    """Letters say how a drug did in graded words: an inadequate response is what
+    "refractory to" criteria count; "ongoing" before the outcome does not cut it off."""
+    assert first(text, concept).status == "failed"
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("MMF (ongoing, well tolerated)", "mycophenolate", "current"),
+    ("achieved partial response after R-CHOP", "r_chop", None),
+])
+def test_an_ongoing_drug_without_a_weak_outcome_is_not_failed(text, concept, status):
+    assert first(text, concept).status == status
