@@ -199,3 +199,12 @@ def test_the_understood_line_names_the_place_and_the_stated_age_only(capsys, tmp
     understood = " ".join(out.split("\n\n")[0].split())
     assert code == 0 and "location (Houston)" in understood
     assert "age (34 years)" in understood and "uncertain" not in understood
+
+
+def test_the_understood_line_marks_a_past_infection_as_past(capsys, tmp_path):
+    """"tocilizumab stopped due to recurrent infections": the infections were then, not now;
+    the line a clinician reads says so."""
+    letter = "47F, diffuse cutaneous SSc. Tocilizumab 2024 stopped due to recurrent infections."
+    code, out, _ = _triage(capsys, tmp_path, _file(tmp_path, "r.txt", letter))
+    understood = " ".join(out.split("\n\n")[0].split())
+    assert code == 0 and "infection (past, positive)" in understood

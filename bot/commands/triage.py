@@ -307,6 +307,8 @@ def _profile_line(profile) -> str:
             detail.append(f"{fact.uln_multiple:g}× ULN")
         if fact.label == "LOCATION":
             detail.append(fact.concept)         # "location (Houston)": where the site search starts
+        if fact.historical and fact.label == "INFECTION" and not fact.negated:
+            detail.append("past")              # "stopped due to recurrent infections": not now
         for flag in ("status", "date"):
             if getattr(fact, flag) and not (flag == "status" and fact.negated):
                 detail.append(str(getattr(fact, flag)))
