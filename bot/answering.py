@@ -5,6 +5,7 @@ engine's collaborators and texts through ``self``."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from bot import corrections
@@ -253,7 +254,9 @@ class Answering:
         if facts:
             facts, old, removed = corrections.replacing(tracker, facts)
         else:
-            facts, old = corrections.renumbered(tracker, body, source, self._read)
+            facts, old = corrections.redated(tracker, body, source, self.today or date.today())
+            if not facts:
+                facts, old = corrections.renumbered(tracker, body, source, self._read)
             removed = []
             if not facts:
                 turn.text("correction_unclear")

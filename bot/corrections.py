@@ -2,13 +2,14 @@
 
 ``replacing`` decides what a correcting message replaces ("no, it was azathioprine" takes
 the place of the drug just noted and keeps what was said about it); ``renumbered`` turns
-"actually 45" into the fact it corrects; ``stamp`` merges the facts of one message and
+"actually 45" into the fact it corrects, ``redated`` "it was 2019 not 2020"; ``stamp`` merges the facts of one message and
 marks their source.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from typing import Callable
 
 from bot.tracker import Tracker
@@ -16,6 +17,7 @@ from core.facts import Fact, Profile
 
 MULTI_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "BIOMARKER")   # facts that accumulate
 NUMERIC_LABELS = ("AGE", "LAB", "SCORE", "WEIGHT")
+_OUTCOMES = ("failed", "intolerant")      # what a drug did, beside "taking it now"
 _DETAILS = ("date", "duration_days", "status", "value", "unit", "value_normalized", "unit_normalized",
             "comparator", "uln_multiple")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:[.,]\d+)?(?![\w.])")
@@ -68,6 +70,29 @@ def _takes_over(fact: Fact, target: Fact, old: list[Fact], removed: list[dict[st
                    duration_days=fact.duration_days or target.duration_days)
 
 
+def redated(tracker: Tracker, text: str, source: str, today: date) -> tuple[list[Fact], list[Fact]]:
+    """"actually it was 2019 not 2020", "no, since March 2018": the date replaces the one
+    of the fact it names after "not" (any fact known with that date), else the latest
+    dated fact just noted. A text naming no date, or no fact to re-date, corrects nothing."""
+    from nlp.readers import dates_in  # start-up: spaCy only once a correction is read
+
+    cut = re.search(r"\bnot\b", text)
+    before, after = (text[:cut.start()], text[cut.end():]) if cut else (text, "")
+    right, wrong = list(dates_in(before, today)), list(dates_in(after, today))
+    if not right and len(wrong) == 2:
+        right, wrong = wrong[1:], wrong[:1]       # "not 2020, 2019"
+    if len(right) != 1 or len(wrong) > 1:
+        return [], []
+    known = [f for f in [*tracker.last_noted, *tracker.profile.facts] if f.date and f.asserted]
+    if wrong:
+        targets = [f for f in known if f.date == wrong[0] or f.date.startswith(wrong[0] + "-")]
+    else:
+        targets = [f for f in tracker.last_noted if f.date and f.asserted][-1:]
+    if not targets or targets[0].date == right[0]:
+        return [], []
+    return [replace(targets[0], date=right[0], source=source)], [targets[0]]
+
+
 def renumbered(tracker: Tracker, text: str, source: str, read: Callable[..., list[Fact]]) -> tuple[list[Fact], list[Fact]]:
     """"actually 45": the number replaces the value of the latest numeric fact noted;
     the fact's own words are re-read with the new number, so units and plausibility
@@ -108,6 +133,8 @@ def stamp(facts: list[Fact], source: str) -> list[Fact]:
         kept = merged[key]
         details = {name: getattr(fact, name) for name in _DETAILS
                    if getattr(kept, name) is None and getattr(fact, name) is not None}
+        if kept.status == "current" and fact.status in _OUTCOMES:
+            details["status"] = fact.status     # "been on cellcept ..., the cellcept isnt working": how it went
         merged[key] = replace(kept, **details)
     return list(merged.values())
 

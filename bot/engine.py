@@ -29,7 +29,7 @@ from typing import Any, Callable, Sequence
 from bot import collaborators, engine_commands, status_changes
 from bot.answering import Answering, _option_index
 from bot.asking import Asking, _asks_labs
-from bot.corrections import stamp
+from bot.corrections import redated, stamp
 from bot.language import detect, detector, load_languages
 from bot.normalise import normalise_input
 from bot.faq import load_faq
@@ -355,7 +355,7 @@ class Engine(Answering, Asking):
             body = texts.correction_body(text)
             source = tracker.next_source
             named = stamp(self._read(body, source=source), source) if body else []
-            if named or tracker.pending is None:
+            if named or tracker.pending is None or self._corrects_instead(turn, body):
                 self._correct(turn, named, body)
             else:                   # "no, never" answers the question; "actually 45" corrects
                 self._answer(turn, text, typed=True, correction=body)
@@ -487,6 +487,18 @@ class Engine(Answering, Asking):
         turn.say("unread", lang=found)
         self._prompt(turn)
         return True
+
+    def _corrects_instead(self, turn: Turn, body: str) -> bool:
+        """"actually it was 2019 not 2020" while another question is open: a date correction
+        of a fact already noted, not an answer (a bare date still answers a date question);
+        so is a number while the city is asked."""
+        pending = turn.tracker.pending or {}
+        if pending.get("form") == "date" and not re.search(r"\bnot\b", body):
+            return False
+        if pending.get("form") == "text" and re.search(r"\d", body):
+            return True     # "actually 23" while the city is asked: a number is no city
+
+        return bool(redated(turn.tracker, body, turn.tracker.next_source, self.today or date.today())[0])
 
     def _free_text(self, turn: Turn, text: str) -> None:
         source = turn.tracker.next_source

@@ -145,3 +145,24 @@ def test_a_correction_naming_what_it_replaces_keeps_no_negation(engine):
     assert "tried mycophenolate mofetil (did not help) → tried azathioprine (did not help)" in said(reply)
     drugs = {(f.concept, f.negated, f.status) for f in engine.profile(CID).facts if f.label == "DRUG"}
     assert drugs == {("cyclophosphamide", False, "failed"), ("azathioprine", False, "failed")}
+
+
+def test_a_wrong_year_is_corrected_on_the_fact_that_had_it(engine):
+    """"actually it was 2019 not 2020": the date moves on the fact dated 2020 (it used to be
+    "What should I correct?"); a bare "actually 23" still corrects the age."""
+    engine.start(CID, role="patient")
+    engine.message(CID, "my daughter is 22 and has lupus nephritis since 2020")
+    reply = engine.message(CID, "actually it was 2019 not 2020")
+    assert "lupus nephritis since 2020 → lupus nephritis since 2019" in said(reply)
+    reply = engine.message(CID, "actually 23")
+    assert "age 22 → age 23" in said(reply)
+
+
+def test_a_drug_taken_now_and_said_not_to_work_in_one_message_did_not_help(engine):
+    """"she's been on cellcept ..., the cellcept isnt really working anymore": the outcome
+    is what the refractory criteria need; it is not lost to the first "been on"."""
+    engine.start(CID, role="patient")
+    reply = engine.message(CID, "my daughter is 22, lupus. shes been on cellcept and hydroxychloroquine, "
+                                "the cellcept isnt really working anymore")
+    assert "tried mycophenolate mofetil (did not help)" in said(reply)
+    assert "taking hydroxychloroquine" in said(reply)
