@@ -35,7 +35,7 @@ _EXTRA_KEYS = {
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     "therapy": {"half_life_days", "route", "kind", "examples"},
-    "analyte": {"canonical_unit", "units", "plausible", "uln", "derived"},
+    "analyte": {"canonical_unit", "units", "plausible", "uln", "derived", "bare_units", "whole_units", "typical"},
     "score": {"range"},
     # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic
     # hepatitis): registry condition names map to it and the relevance gate counts it
@@ -154,6 +154,11 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
         units = raw.get("units")
         if "canonical_unit" not in raw or not isinstance(units, dict) or raw["canonical_unit"] not in units:
             raise DataError(f"{where}({cid}).units", "an analyte needs canonical_unit and a units map that contains it")
+        for key in ("bare_units", "whole_units"):
+            if not set(raw.get(key) or ()) <= set(units):
+                raise DataError(f"{where}({cid}).{key}", "every unit must be one of the analyte's units")
+        if raw.get("bare_units") and "typical" not in raw:
+            raise DataError(f"{where}({cid}).typical", "bare_units needs a typical [low, high] range")
     attrs = {k: raw[k] for k in _EXTRA_KEYS[category] if k in raw}
     return Concept(
         id=cid,

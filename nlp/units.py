@@ -69,10 +69,22 @@ def parse_number(raw: str) -> float | None:
     return value
 
 
+def _bare_readings(attrs: dict, value: float) -> list[float]:
+    """A unitless value in the canonical unit, once per unit of ``bare_units`` that reads it
+    as a typical value (``typical``, canonical unit); a unit of ``whole_units`` only reads
+    whole numbers (µmol/L creatinine and bilirubin, g/L haemoglobin are written so)."""
+    low, high = attrs.get("typical", [float("-inf"), float("inf")])
+    whole, units = attrs.get("whole_units") or (), attrs.get("units", {})
+    readings = (value * units[unit] for unit in attrs["bare_units"] if unit in units
+                and not (unit in whole and value != int(value)))
+    return [reading for reading in readings if low <= reading <= high]
+
+
 def normalise_lab(fact: Any, terminology: Any, unit_key: Callable[[str, dict], str | None] = normalize_unit) -> None:
     """A lab fact's value in its analyte's canonical unit, and whether it is plausible (the
     analyte's ``plausible`` range): a value without a unit is taken in the canonical unit
-    when plausible, else marked implausible; a unit the analyte is not measured in leaves
+    when plausible, else marked implausible (an analyte with ``bare_units`` is read in the
+    unit that makes it typical: ``_bare_readings``); a unit the analyte is not measured in leaves
     the normalised value empty. ``unit_key`` finds the written unit among the analyte's
     (``normalize_unit``; the Chinese reader knows Chinese unit names first)."""
     analyte = terminology.get(fact.concept)
@@ -81,6 +93,14 @@ def normalise_lab(fact: Any, terminology: Any, unit_key: Callable[[str, dict], s
     units = analyte.attrs.get("units", {})
     canonical = analyte.attrs.get("canonical_unit")
     low, high = analyte.attrs.get("plausible", [float("-inf"), float("inf")])
+    if fact.unit is None and analyte.attrs.get("bare_units"):
+        fits = _bare_readings(analyte.attrs, fact.value)
+        if len(fits) == 1:          # "Cr 88": µmol/L, the only unit that reads it as a typical value
+            fact.value_normalized, fact.unit_normalized = round(fits[0], 4), canonical
+            return
+        if len(fits) > 1:           # "Bili 3": 3 mg/dL or 3 µmol/L; questioned, never guessed
+            fact.implausible = True
+            return
     if fact.unit is None:
         if low <= fact.value <= high:
             fact.value_normalized, fact.unit_normalized = fact.value, canonical

@@ -130,3 +130,20 @@ def test_a_sentence_end_after_a_unit_is_not_part_of_it(text, concept, unit):
     """A letter's "ALT 22 U/L." was shown as "ALT (22 U/L.)" in triage."""
     fact = next(f for f in extract(text) if f.concept == concept)
     assert fact.unit == unit and fact.value_normalized is not None
+
+
+@pytest.mark.parametrize("text, concept, normalized", [
+    ("Bili 14, ALT 45", "bilirubin", 0.8186),        # a UK letter: 14 µmol/L, not 14 mg/dL
+    ("bilirubin 0.8", "bilirubin", 0.8), ("bilirubin 3.2", "bilirubin", 3.2),   # decimals: mg/dL
+    ("Hb 9.2", "hemoglobin", 92), ("Hb 92", "hemoglobin", 92), ("Hb 12", "hemoglobin", 120),
+    ("albumin 35", "albumin", 3.5), ("albumin 3.5", "albumin", 3.5),
+])
+def test_a_value_without_a_unit_is_read_in_the_unit_that_makes_it_typical(text, concept, normalized):
+    fact = lab(text, concept)
+    assert fact.value_normalized == pytest.approx(normalized, rel=1e-3) and not fact.implausible
+
+
+@pytest.mark.parametrize("text, concept", [("Bili 3", "bilirubin"), ("Cr 88", "creatinine")])
+def test_a_value_without_a_unit_that_two_units_read_is_questioned_not_guessed(text, concept):
+    fact = lab(text, concept)
+    assert fact.implausible and fact.value_normalized is None

@@ -314,8 +314,8 @@ def _profile_line(profile) -> str:
                 detail.append(str(getattr(fact, flag)))
         if fact.uncertain:
             detail.append("uncertain")
-        if fact.implausible:
-            detail.append("implausible value")
+        if fact.implausible:        # "Cr 88", "Bili 3": no unit, and more than one reading makes sense
+            detail.append("unit unclear" if fact.label == "LAB" and not fact.unit else "implausible value")
         text = (("not " if fact.label == "PREGNANCY" else "no ") if fact.negated else "") + name + (f" ({', '.join(detail)})" if detail else "")
         if text not in parts:
             parts.append(text)

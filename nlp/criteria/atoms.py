@@ -487,8 +487,8 @@ def _lab_amount(fact: Fact, value: float, terminology: Terminology) -> tuple[flo
         return None
     units = concept.attrs.get("units", {})
     canonical = concept.attrs.get("canonical_unit")
-    if fact.unit is None:
-        return (value, canonical) if fact.unit_normalized == canonical else None
+    if fact.unit is None:   # read as written only: a unit inferred for a bare value (nlp/units.py) is no rule
+        return (value, canonical) if fact.unit_normalized == canonical and fact.value_normalized == fact.value else None
     unit = normalize_unit(fact.unit, units)
     if unit is not None:
         return value, unit
