@@ -166,6 +166,8 @@ class Renderer:
                 return self.p("condition_for", name=name, duration=self._duration(fact.duration_days))
             return self.p("condition_history" if fact.historical else "condition", name=name)
         if label == "PROCEDURE":
+            if (fact.uncertain or fact.hypothetical) and not fact.negated:
+                return self.p("finding_uncertain", name=name)     # "maybe a transplant?": not one had
             return self.p("procedure_negated" if fact.negated else "procedure", name=name)
         if label == "LAB":
             comparator = _COMPARATORS.get(fact.comparator, fact.comparator or "")

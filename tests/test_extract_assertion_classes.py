@@ -603,3 +603,14 @@ def test_a_referrers_weak_outcome_is_a_failure(text, concept):
 ])
 def test_an_ongoing_drug_without_a_weak_outcome_is_not_failed(text, concept, status):
     assert first(text, concept).status == status
+
+
+@pytest.mark.parametrize("text", [
+    "my gastro said maybe car t could be an option is there anything",
+    "we were told to look into CAR-T", "CAR-T might be the next step for her",
+])
+def test_a_treatment_someone_suggests_is_not_one_had(text):
+    """A prior CAR-T excludes from most CAR-T trials: the one a doctor suggests must never
+    be read as given (a following question "is there anything" used to hide the cue)."""
+    [fact] = [f for f in facts(text) if f.concept == "car_t"]
+    assert fact.hypothetical
