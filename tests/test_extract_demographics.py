@@ -99,3 +99,16 @@ def test_an_age_at_an_event_is_not_the_patients_age():
     facts = extract("A 53-year-old man. His past medical history is only significant for inguinal hernia "
                     "surgery when he was 20 years old.")
     assert [f.value for f in facts if f.label == "AGE"] == [53]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("We are in Glasgow. Is there a CAR-T trial he could join?", "Glasgow"), ("I'm in Leeds and have lupus", "Leeds"),
+    ("we are in New York", "New York"),
+])
+def test_being_in_a_place_is_where_the_patient_is(text, place):
+    assert [f.concept for f in extract(text) if f.label == "LOCATION"] == [place]
+
+
+@pytest.mark.parametrize("text", ["we are in remission", "I am in pain", "She is in ICU", "we are in March"])
+def test_being_in_a_state_is_no_place(text):
+    assert not [f for f in extract(text) if f.label == "LOCATION"]
