@@ -28,6 +28,10 @@ def ages(text):
     ("Polymyositis with pulmonary involvement, on MMF.", "interstitial_lung_disease"),
     ("her RA is affecting her lungs now", "interstitial_lung_disease"),
     ("ANCA vasculitis with renal involvement", "kidney_disease"),
+    # the organ as the subject, the disease a dozen words before (lead, ninth session)
+    ("my husband was diagnosed with dermatomyositis last year, the MDA5 kind, and his lungs are affected",
+     "interstitial_lung_disease"),
+    ("she has lupus and her kidneys are also involved", "lupus_nephritis"),
 ])
 def test_a_disease_with_an_organ_involved_names_the_organ_disease(text, concept):
     assert present(of(text, concept))
