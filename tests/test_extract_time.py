@@ -1,6 +1,8 @@
 """Time: dates and durations attached to the fact they belong to, anchored at ``today``."""
 from datetime import date
 
+import pytest
+
 from nlp import extract
 
 TODAY = date(2025, 6, 1)
@@ -62,3 +64,12 @@ def test_a_duration_written_right_after_the_illness_is_its_duration():
     # only the mention right before it: never an age, never a dose
     assert all(f.duration_days is None for f in extract("she is 24 years old, lupus"))
     assert [f.duration_days for f in extract("prednisone 10 mg daily") if f.label == "DRUG"] == [None]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("diagnosed with dermatomyositis last year", "2025"), ("lupus since the previous year", "2025"),
+    ("rituximab in the past year", "2025-12"),     # "past year": the last twelve months
+])
+def test_last_year_is_the_calendar_year_before(text, expected):
+    [fact] = [f for f in extract(text, today=date(2026, 12, 3)) if f.label in ("CONDITION", "DRUG")]
+    assert fact.date == expected

@@ -146,6 +146,8 @@ class TimeReader:
         if kind == "ago":       # a point in time too ("ALT was 200 six months ago")
             when = today - timedelta(days=round(days))
             text = when.strftime("%Y-%m") if unit >= 365 else when.isoformat()
+            if unit >= 365 and (groups.get("which") or "").lower() in ("last", "previous"):
+                text = f"{today.year - 1:04d}"     # "last year": the calendar year before, not a year ago to the month
             return TimeExpression(start, end, date=text, point=True)
         return None
 
