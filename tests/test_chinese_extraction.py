@@ -264,3 +264,9 @@ def test_chinese_numbers_in_ages_and_durations():
     child = facts("我女儿今年十岁，狼疮")
     assert one(child, "age").value == 10 and one(child, "sle").date is None     # 今年 is her age's year
     assert one(facts("狼疮十几年了"), "sle").duration_days is None               # ten-odd: no number
+
+
+def test_none_of_the_drugs_worked_with_dou_is_a_failure_of_each():
+    """"用过激素、吗替麦考酚酯和贝利尤单抗，效果都不好": 都 ("all") inside the outcome."""
+    drugs = [f for f in extract("用过激素、吗替麦考酚酯和贝利尤单抗，效果都不好") if f.label == "DRUG"]
+    assert len(drugs) == 3 and all(f.status == "failed" for f in drugs)
