@@ -86,6 +86,8 @@ class FactBuilder:
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
         self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
         self.past_value_skip = frozenset(w.lower() for w in vocabulary.get("past_value_skip") or ())
+        self.shared = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("shared_with_writer") or ()]
+        self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
 
     def _past_value(self, ent: Span, reading: Any) -> bool:
         """A lab or score named as a past one ("Previous LVEF was 55%", "prior platelet count
@@ -143,6 +145,8 @@ class FactBuilder:
             )
             if negated and past:
                 fact.historical = True
+            if ent.label_ in ("CONDITION", "INFECTION") and fact.text.lower().startswith(self.history_in_name):
+                fact.historical = True      # "childhood asthma": a term that says when (no cue outside it)
             if i in replaced and not negated:
                 fact.historical = True
             if ent.label_ in ("LAB", "SCORE") and self._past_value(ent, readings.get(i)):
@@ -157,6 +161,11 @@ class FactBuilder:
             facts.append(fact)
             kept.append(ent)
             bare.append(fact.status == "current" and bare_current(ent))
+            own = self._shared(fact, ent, speaker, text)
+            if own is not None:     # "my grandmother had lupus, so do I": the writer's (the patient's) too
+                facts.append(own)
+                kept.append(ent)
+                bare.append(False)
             second = self._second_value(fact, readings.get(i), text)
             if second is not None:      # "BP 150/95": the diastolic pressure too
                 facts.append(second)
@@ -176,6 +185,21 @@ class FactBuilder:
         self.outcomes.class_headings(doc, kept, facts)
         self._past_pregnancies(facts, today, text)
         return facts
+
+    def _shared(self, fact: Fact, ent: Span, speaker: Speaker | None, text: str) -> Fact | None:
+        """A relative's illness the writing patient says they share, later in its sentence
+        ("my grandmother had lupus, so do I", "my dad has psoriasis and I have it too";
+        ``shared_with_writer`` in data/nlp/extraction.yaml): the patient's own as well, past
+        when the cue is ("so did I"). Not when a relative writes (their "I" is not the patient)."""
+        if (not self.shared or not fact.family or fact.negated or fact.label not in ("CONDITION", "INFECTION")
+                or (speaker is not None and (speaker.relation is not None or speaker.speaker == "relative"))):
+            return None
+        rest = text[fact.end:ent.sent.end_char]
+        match = next((m for m in (p.match(rest) for p in self.shared) if m is not None), None)
+        if match is None:
+            return None
+        return replace(fact, family=False, uncertain=False, hypothetical=False,
+                       historical=match.groupdict().get("past") is not None)
 
     def _headings(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A heading cue (``"metadata": {"heading": true}``: "Previous DMARDs:") covers its
@@ -237,7 +261,7 @@ class FactBuilder:
         if info.get("historical"):    # a pattern that reads an event over ("a miscarriage")
             fact.historical = True
         if label in ("AGE", "WEIGHT"):
-            for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible"):
+            for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible", "comparator"):
                 if key in info:
                     setattr(fact, key, info[key])
             return True
