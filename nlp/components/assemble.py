@@ -57,6 +57,14 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
 _SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
+# "<past treatment> ... for [his] <disease>": the words between (nlp/components/assemble.py _treated_then)
+_REASON_BEFORE = re.compile(r"\bfor\s+(?:a\s+|an\s+|the\s+|his\s+|her\s+|my\s+|their\s+|your\s+)?", re.IGNORECASE)
+
+
+def _same_clause(text: str, start: int, end: int) -> bool:
+    return not re.search(r"[.;!?\n]", text[start:end])
+# then, in the same or the next sentence, "now" (and who) before another disease
+_NOW_AFTER = re.compile(r"[^!?\n]{0,40}?\bnow\b", re.IGNORECASE)
 
 
 class FactBuilder:
@@ -184,7 +192,28 @@ class FactBuilder:
         self.outcomes.requests(doc, kept, facts)
         self.outcomes.class_headings(doc, kept, facts)
         self._past_pregnancies(facts, today, text)
+        self._treated_then(facts, text)
         return facts
+
+    def _treated_then(self, facts: list[Fact], text: str) -> None:
+        """A disease named as what a past treatment was for, with another disease said to be
+        there now after it ("had radiotherapy for bowel cancer in 2018, now has myeloma",
+        "cranial radiotherapy as a child for his ALL. now he has AML"): the first is past."""
+        for k, fact in enumerate(facts):
+            if fact.label != "CONDITION" or fact.historical or fact.negated or fact.family:
+                continue
+            reason = _REASON_BEFORE.search(text, max(0, fact.start - 30), fact.start)
+            if reason is None or reason.end() != fact.start:
+                continue
+            if not any(t.label in ("DRUG", "PROCEDURE") and t.historical and not t.negated and not t.hypothetical
+                       and reason.start() - 50 <= t.end <= reason.start() and _same_clause(text, t.end, reason.start())
+                       for t in facts[:k]):
+                continue
+            now = _NOW_AFTER.match(text, fact.end)
+            if now is not None and any(o.label == "CONDITION" and now.start() < o.start <= now.end() + 40
+                                       and not (o.historical or o.negated or o.family)
+                                       and not self.terminology.is_a(o.concept, fact.concept) for o in facts[k + 1:]):
+                fact.historical = True
 
     def _shared(self, fact: Fact, ent: Span, speaker: Speaker | None, text: str) -> Fact | None:
         """A relative's illness the writing patient says they share, later in its sentence
