@@ -186,3 +186,26 @@ def test_a_disease_a_past_treatment_was_for_with_another_now():
 
 def test_the_disease_a_treatment_is_for_now_stays():
     assert present(of("he had rituximab last year for his lupus, now lupus nephritis", "sle"))
+
+
+# --- names written the short way ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("Crohn's: UST since 2022", "ustekinumab"),
+    ("VDZ stopped after a year", "vedolizumab"),
+    ("anti-NXP-2 positive", "myositis_antibody"),
+    ("PL-12 antibody positive", "myositis_antibody"),
+    ("QFT-Plus negative", "tuberculosis"),
+    ("anti-PM-Scl positive", "ssc_antibody"),
+])
+def test_abbreviations_and_bare_antibody_names(text, concept):
+    assert concept in concepts(text)
+
+
+def test_aca_the_artery_is_no_antibody():
+    assert "ssc_antibody" not in concepts("angiography showed a patent right ACA and MCA")
+
+
+def test_a_disease_with_nephritis():
+    assert present(of("Lupus with nephritis since 2021.", "lupus_nephritis"))
+    assert "lupus_nephritis" not in concepts("drug-induced interstitial nephritis")
