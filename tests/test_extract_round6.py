@@ -209,3 +209,33 @@ def test_aca_the_artery_is_no_antibody():
 def test_a_disease_with_nephritis():
     assert present(of("Lupus with nephritis since 2021.", "lupus_nephritis"))
     assert "lupus_nephritis" not in concepts("drug-induced interstitial nephritis")
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+def test_a_word_taken_back_is_no_longer_stated():
+    fact = of("sorry i wrote lupus, the doctors changed it to MCTD", "sle")
+    assert fact.uncertain or fact.negated
+    assert not of("oops i said methotrexate, i meant the date was wrong", "methotrexate").negated   # unsure, never never-taken
+
+
+def test_ignore_what_i_said_about():
+    assert of("ignore what i said about RA, that is my mum", "rheumatoid_arthritis").negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Tx: IFX LOR 2020, then VDZ", "infliximab"),
+    ("UST PNR, now upadacitinib", "ustekinumab"),
+])
+def test_ibd_shorthand_for_a_lost_response(text, concept):
+    assert of(text, concept).status == "failed"
+
+
+def test_a_bracketed_lor_does_not_cut_a_list_that_all_failed():
+    text = "Biologics: infliximab (LOR), adalimumab, vedolizumab - all failed."
+    assert all(of(text, c).status == "failed" for c in ("infliximab", "adalimumab", "vedolizumab"))
+
+
+def test_a_differential_is_uncertain():
+    assert of("?ITP vs drug-induced thrombocytopenia", "itp").uncertain
+    assert of("Impression: lupus vs MCTD.", "sle").uncertain
