@@ -239,3 +239,24 @@ def test_a_bracketed_lor_does_not_cut_a_list_that_all_failed():
 def test_a_differential_is_uncertain():
     assert of("?ITP vs drug-induced thrombocytopenia", "itp").uncertain
     assert of("Impression: lupus vs MCTD.", "sle").uncertain
+
+
+# --- myeloma regimens by their drugs' letters --------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("Myeloma: induction RVd x4, then ASCT", "vrd"),
+    ("he had D-VRd in 2023", "d_vrd"),
+    ("CyBorD for AL amyloidosis", "cybord"),
+])
+def test_myeloma_regimens(text, concept):
+    assert concept in concepts(text)
+
+
+def test_initially_treated_with_a_regimen_is_past():
+    assert of("Myeloma 2021. Initially treated with VRd, now on lenalidomide maintenance.", "vrd").historical
+
+
+def test_a_regimen_is_its_drugs():
+    from data.terminology import load_terminology
+    terminology = load_terminology()
+    assert terminology.is_a("vrd", "bortezomib") and terminology.is_a("d_vrd", "daratumumab")
