@@ -145,7 +145,7 @@ def test_a_treatment_needed_or_spoken_of_is_not_given(text, concept):
 
 
 @pytest.mark.parametrize("text, concept", [
-    ("Hb 6.2 on adm, now 9.8", "hemoglobin"),
+    ("Hb 6.2 on adm, transfused", "hemoglobin"),
     ("his CK was 9000 when he was diagnosed", "ck"),
 ])
 def test_a_value_of_an_earlier_time(text, concept):
@@ -260,3 +260,28 @@ def test_a_regimen_is_its_drugs():
     from data.terminology import load_terminology
     terminology = load_terminology()
     assert terminology.is_a("vrd", "bortezomib") and terminology.is_a("d_vrd", "daratumumab")
+
+
+# --- "neither ... nor ... helped", plans said after, the 'now' of a value ---------------------
+
+def test_neither_nor_with_an_outcome_is_given_and_failed():
+    for concept in ("azathioprine", "methotrexate"):
+        fact = of("neither azathioprine nor methotrexate did anything for her", concept)
+        assert not fact.negated and fact.status == "failed"
+
+
+def test_neither_nor_without_an_outcome_is_a_denial():
+    assert of("She has received neither rituximab nor cyclophosphamide.", "rituximab").negated
+
+
+def test_a_treatment_named_before_neither_failed_too():
+    assert of("MMF did not help and tacrolimus neither.", "tacrolimus").status == "failed"
+
+
+def test_a_plan_said_after_the_treatment_with_its_condition():
+    assert of("Allo-HSCT planned once in CR2.", "allo_hsct").hypothetical
+
+
+def test_the_newer_value_is_now_and_its_treatment_before_it_past():
+    text = "Hb 6.1 at presentation, now 9.9 after transfusion and IV iron. On rituximab."
+    assert not of(text, "hemoglobin").historical and of(text, "hemoglobin").value == 9.9

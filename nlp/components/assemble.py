@@ -61,6 +61,17 @@ _SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
 _REASON_BEFORE = re.compile(r"\bfor\s+(?:a\s+|an\s+|the\s+|his\s+|her\s+|my\s+|their\s+|your\s+)?", re.IGNORECASE)
 
 
+def _now_reading(reading: Reading | None, text: str) -> bool:
+    """A newer value said to be now ("Platelets 3 on admission, now 48"); not one of another
+    past time ("3.1 on admission, improved to 1.4 at discharge")."""
+    if reading is None or reading.older_end is None:
+        return False
+    return bool(_NOW_WORD.search(text, reading.older_end, reading.start + 1)) if reading.start >= reading.older_end else False
+
+
+_NOW_WORD = re.compile(r"\b(?:now|currently|today|presently|latest|this\s+week|this\s+morning)\b", re.IGNORECASE)
+
+
 def _same_clause(text: str, start: int, end: int) -> bool:
     return not re.search(r"[.;!?\n]", text[start:end])
 # then, in the same or the next sentence, "now" (and who) before another disease
@@ -95,6 +106,9 @@ class FactBuilder:
         self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
         self.past_value_skip = frozenset(w.lower() for w in vocabulary.get("past_value_skip") or ())
         self.shared = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("shared_with_writer") or ()]
+        neither = vocabulary.get("neither_nor") or {}
+        self.neither_words = frozenset(str(w).lower() for w in neither.get("cues") or ())
+        self.neither_outcome = re.compile(neither["outcome"], re.IGNORECASE) if neither.get("outcome") else None
         self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
 
     def _past_value(self, ent: Span, reading: Any) -> bool:
@@ -161,6 +175,10 @@ class FactBuilder:
                 fact.historical = True
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
+            if fact.negated and self._neither_helped(ent):
+                fact.negated, fact.historical, fact.status = False, False, "failed"   # "neither rituximab nor MMF helped": both given
+            if ent.label_ in ("LAB", "SCORE") and _now_reading(readings.get(i), text):
+                fact.historical = False     # "Platelets 3 on admission, now 48": the value read is today's
             if i in replaced and fact.status == "current":
                 fact.status = None      # the "now" of the treatment after it
             if fact.label == "AGE" and info.get("born"):
@@ -214,6 +232,19 @@ class FactBuilder:
                                        and not (o.historical or o.negated or o.family)
                                        and not self.terminology.is_a(o.concept, fact.concept) for o in facts[k + 1:]):
                 fact.historical = True
+
+    def _neither_helped(self, ent: Span) -> bool:
+        """A treatment denied only by "neither"/"nor" in a sentence that goes on to say it did not
+        help ("neither rituximab nor MMF helped", "nor did IVIG do anything"; ``neither_nor``
+        in data/nlp/extraction.yaml): given and failed, not never given."""
+        if ent.label_ not in ("DRUG", "PROCEDURE") or self.neither_outcome is None:
+            return False
+        cues = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
+        if any(m.rule.literal.lower() not in self.neither_words for m in cues):
+            return False
+        if not any(t.lower_ in self.neither_words for t in ent.doc[ent.sent.start:ent.start]):
+            return False    # denied through a list from a "neither"/"nor" before it, or by one itself
+        return bool(self.neither_outcome.search(doc_text(ent.doc), ent.end_char, ent.sent.end_char))
 
     def _shared(self, fact: Fact, ent: Span, speaker: Speaker | None, text: str) -> Fact | None:
         """A relative's illness the writing patient says they share, later in its sentence
