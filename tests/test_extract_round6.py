@@ -285,3 +285,19 @@ def test_a_plan_said_after_the_treatment_with_its_condition():
 def test_the_newer_value_is_now_and_its_treatment_before_it_past():
     text = "Hb 6.1 at presentation, now 9.9 after transfusion and IV iron. On rituximab."
     assert not of(text, "hemoglobin").historical and of(text, "hemoglobin").value == 9.9
+
+
+# --- treatments to come, said the short way ----------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("splenectomy in 3 weeks", "splenectomy"),
+    ("we are still waiting to hear about rituximab", "rituximab"),
+    ("CAR-T is the next step", "car_t"),
+    ("my son relapsed after chemo, a haplo transplant from his dad is the plan", "hsct"),
+])
+def test_a_treatment_to_come(text, concept):
+    assert of(text, concept).hypothetical
+
+
+def test_a_transplant_beside_car_t_is_a_stem_cell_transplant():
+    assert "hsct" in concepts("after CAR-T they want to do a transplant")
