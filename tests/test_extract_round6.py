@@ -301,3 +301,18 @@ def test_a_treatment_to_come(text, concept):
 
 def test_a_transplant_beside_car_t_is_a_stem_cell_transplant():
     assert "hsct" in concepts("after CAR-T they want to do a transplant")
+
+
+# --- ages in English written by speakers of other languages ------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("Good day, I am woman 38 years and I have ITP", 38),
+    ("my son have 9 years, he has crohns", 9),
+])
+def test_an_age_after_the_noun(text, value):
+    assert of(text, "age").value == value
+
+
+@pytest.mark.parametrize("text", ["my son has 5 years in remission", "my wife has 2 years of treatment left"])
+def test_a_duration_is_no_age(text):
+    assert "age" not in concepts(text)
