@@ -316,3 +316,24 @@ def test_an_age_after_the_noun(text, value):
 @pytest.mark.parametrize("text", ["my son has 5 years in remission", "my wife has 2 years of treatment left"])
 def test_a_duration_is_no_age(text):
     assert "age" not in concepts(text)
+
+
+# --- notes: words that name something else ------------------------------------------------------
+
+def test_a_fraction_of_bilirubin_is_not_the_total():
+    assert [f.value for f in extract("Total bilirubin 3.1 mg/dL, direct bilirubin 1.2 mg/dL", today=TODAY)
+            if f.concept == "bilirubin"] == [3.1]
+
+
+def test_the_fvc_of_a_ratio_is_no_fvc():
+    assert "fvc" not in concepts("FEV1/FVC 0.62 after bronchodilator")
+
+
+@pytest.mark.parametrize("text", ["no history of TB vaccination", "resistant to the usual TB drugs"])
+def test_tb_vaccine_and_drugs_are_no_infection(text):
+    assert "tuberculosis" not in concepts(text)
+
+
+def test_a_neonate_born_at_a_gestation_is_not_pregnant():
+    assert "pregnant" not in concepts("A 3-day-old girl, born at 35 weeks of gestation, with jaundice")
+    assert of("she is 20 weeks of gestation", "pregnant").negated is False
