@@ -337,3 +337,17 @@ def test_tb_vaccine_and_drugs_are_no_infection(text):
 def test_a_neonate_born_at_a_gestation_is_not_pregnant():
     assert "pregnant" not in concepts("A 3-day-old girl, born at 35 weeks of gestation, with jaundice")
     assert of("she is 20 weeks of gestation", "pregnant").negated is False
+
+
+def test_electrolytes_and_saturation_in_a_lab_line():
+    facts = {f.concept: f.value for f in extract("Na: 139 mEq/L K: 3.9 mEq/L O2sat: 95%", today=TODAY)}
+    assert facts.get("sodium") == 139 and facts.get("potassium") == 3.9 and facts.get("spo2") == 95
+
+
+def test_vitamin_k_is_no_potassium():
+    assert "potassium" not in concepts("vitamin K 10 mg daily")
+
+
+def test_a_babys_weight_of_one_digit():
+    assert of("A 2-week-old boy. His weight is 3.4 kg.", "weight").value == 3.4
+    assert "weight" not in concepts("she lost 5 kg")
