@@ -351,3 +351,9 @@ def test_vitamin_k_is_no_potassium():
 def test_a_babys_weight_of_one_digit():
     assert of("A 2-week-old boy. His weight is 3.4 kg.", "weight").value == 3.4
     assert "weight" not in concepts("she lost 5 kg")
+
+
+def test_an_abscess_is_an_infection_and_a_thought_one_uncertain():
+    assert of("Crohn's with a perianal abscess, on antibiotics", "active_infection").negated is False
+    assert of("this was thought to be an abscess", "active_infection").uncertain
+    assert of("MRI: fistula, no abscess", "active_infection").negated
