@@ -357,3 +357,7 @@ def test_an_abscess_is_an_infection_and_a_thought_one_uncertain():
     assert of("Crohn's with a perianal abscess, on antibiotics", "active_infection").negated is False
     assert of("this was thought to be an abscess", "active_infection").uncertain
     assert of("MRI: fistula, no abscess", "active_infection").negated
+
+
+def test_versus_inside_a_name_is_no_differential():
+    assert not of("I have graft versus host disease", "gvhd").uncertain
