@@ -178,12 +178,14 @@ def test_the_prior_lines_question_reads_well_and_takes_a_number():
 
 
 def test_a_stated_weight_near_the_limit_stays_open():
-    # the text's sign is not kept on a weight ("weight < 110 kg" reads 110): near the limit
-    # (10 %) the answer is the team's, who weigh at screening, never an exclusion
+    # near the limit (10 %) the answer is the team's, who weigh at screening, never an exclusion;
+    # the text's sign is kept ("weight < 110 kg": below 110) and a range is at least its low end
+    # (as a lab's, round 6): open against a higher limit, decided when even its low end is past it
     rule = parse("Weight > 100 kg", "exclusion")
     assert rule == {"type": "lab", "analyte": "weight", "op": ">", "value": 100, "unit": "kg"}
     assert verdict(rule, "weight < 110 kg") == UNKNOWN
-    assert verdict(rule, "weight 70-80 kg") == FALSE
+    assert verdict(rule, "weight 70-80 kg") != TRUE
+    assert verdict(rule, "weight 120-130 kg") == TRUE
     assert verdict(rule, "weighs 130 kg") == TRUE
     result = _judge(rule, extract_facts("weight about 105 kg"))
     assert result.value == UNKNOWN and [leaf.ask for leaf in result.leaves] == [None]

@@ -574,7 +574,7 @@ def test_no_more_is_stopped_and_a_pregnancy_after_since_is_over():
 
 
 @pytest.mark.parametrize("text, concept", [
-    ("eltrombopag (revolade) not help", "eltrombopag"), ("romiplostim no help at all", "romiplostim"),
+    ("then revolade not help", "eltrombopag"), ("romiplostim no help at all", "romiplostim"),
     ("rituximab 2020 help only 6 months", "rituximab"), ("mycophenolate not work for her", "mycophenolate"),
     ("benlysta not helpful", "belimumab"), ("tocilizumab helped only a little", "tocilizumab"),
 ])

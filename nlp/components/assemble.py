@@ -57,6 +57,25 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
 _SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
+# "<past treatment> ... for [his] <disease>": the words between (nlp/components/assemble.py _treated_then)
+_REASON_BEFORE = re.compile(r"\bfor\s+(?:a\s+|an\s+|the\s+|his\s+|her\s+|my\s+|their\s+|your\s+)?", re.IGNORECASE)
+
+
+def _now_reading(reading: Reading | None, text: str) -> bool:
+    """A newer value said to be now ("Platelets 3 on admission, now 48"); not one of another
+    past time ("3.1 on admission, improved to 1.4 at discharge")."""
+    if reading is None or reading.older_end is None:
+        return False
+    return bool(_NOW_WORD.search(text, reading.older_end, reading.start + 1)) if reading.start >= reading.older_end else False
+
+
+_NOW_WORD = re.compile(r"\b(?:now|currently|today|presently|latest|this\s+week|this\s+morning)\b", re.IGNORECASE)
+
+
+def _same_clause(text: str, start: int, end: int) -> bool:
+    return not re.search(r"[.;!?\n]", text[start:end])
+# then, in the same or the next sentence, "now" (and who) before another disease
+_NOW_AFTER = re.compile(r"[^!?\n]{0,40}?\bnow\b", re.IGNORECASE)
 
 
 class FactBuilder:
@@ -86,6 +105,11 @@ class FactBuilder:
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
         self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
         self.past_value_skip = frozenset(w.lower() for w in vocabulary.get("past_value_skip") or ())
+        self.shared = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("shared_with_writer") or ()]
+        neither = vocabulary.get("neither_nor") or {}
+        self.neither_words = frozenset(str(w).lower() for w in neither.get("cues") or ())
+        self.neither_outcome = re.compile(neither["outcome"], re.IGNORECASE) if neither.get("outcome") else None
+        self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
 
     def _past_value(self, ent: Span, reading: Any) -> bool:
         """A lab or score named as a past one ("Previous LVEF was 55%", "prior platelet count
@@ -143,12 +167,18 @@ class FactBuilder:
             )
             if negated and past:
                 fact.historical = True
+            if ent.label_ in ("CONDITION", "INFECTION") and fact.text.lower().startswith(self.history_in_name):
+                fact.historical = True      # "childhood asthma": a term that says when (no cue outside it)
             if i in replaced and not negated:
                 fact.historical = True
             if ent.label_ in ("LAB", "SCORE") and self._past_value(ent, readings.get(i)):
                 fact.historical = True
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
+            if fact.negated and self._neither_helped(ent):
+                fact.negated, fact.historical, fact.status = False, False, "failed"   # "neither rituximab nor MMF helped": both given
+            if ent.label_ in ("LAB", "SCORE") and _now_reading(readings.get(i), text):
+                fact.historical = False     # "Platelets 3 on admission, now 48": the value read is today's
             if i in replaced and fact.status == "current":
                 fact.status = None      # the "now" of the treatment after it
             if fact.label == "AGE" and info.get("born"):
@@ -157,6 +187,11 @@ class FactBuilder:
             facts.append(fact)
             kept.append(ent)
             bare.append(fact.status == "current" and bare_current(ent))
+            own = self._shared(fact, ent, speaker, text)
+            if own is not None:     # "my grandmother had lupus, so do I": the writer's (the patient's) too
+                facts.append(own)
+                kept.append(ent)
+                bare.append(False)
             second = self._second_value(fact, readings.get(i), text)
             if second is not None:      # "BP 150/95": the diastolic pressure too
                 facts.append(second)
@@ -175,7 +210,56 @@ class FactBuilder:
         self.outcomes.requests(doc, kept, facts)
         self.outcomes.class_headings(doc, kept, facts)
         self._past_pregnancies(facts, today, text)
+        self._treated_then(facts, text)
         return facts
+
+    def _treated_then(self, facts: list[Fact], text: str) -> None:
+        """A disease named as what a past treatment was for, with another disease said to be
+        there now after it ("had radiotherapy for bowel cancer in 2018, now has myeloma",
+        "cranial radiotherapy as a child for his ALL. now he has AML"): the first is past."""
+        for k, fact in enumerate(facts):
+            if fact.label != "CONDITION" or fact.historical or fact.negated or fact.family:
+                continue
+            reason = _REASON_BEFORE.search(text, max(0, fact.start - 30), fact.start)
+            if reason is None or reason.end() != fact.start:
+                continue
+            if not any(t.label in ("DRUG", "PROCEDURE") and t.historical and not t.negated and not t.hypothetical
+                       and reason.start() - 50 <= t.end <= reason.start() and _same_clause(text, t.end, reason.start())
+                       for t in facts[:k]):
+                continue
+            now = _NOW_AFTER.match(text, fact.end)
+            if now is not None and any(o.label == "CONDITION" and now.start() < o.start <= now.end() + 40
+                                       and not (o.historical or o.negated or o.family)
+                                       and not self.terminology.is_a(o.concept, fact.concept) for o in facts[k + 1:]):
+                fact.historical = True
+
+    def _neither_helped(self, ent: Span) -> bool:
+        """A treatment denied only by "neither"/"nor" in a sentence that goes on to say it did not
+        help ("neither rituximab nor MMF helped", "nor did IVIG do anything"; ``neither_nor``
+        in data/nlp/extraction.yaml): given and failed, not never given."""
+        if ent.label_ not in ("DRUG", "PROCEDURE") or self.neither_outcome is None:
+            return False
+        cues = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
+        if any(m.rule.literal.lower() not in self.neither_words for m in cues):
+            return False
+        if not any(t.lower_ in self.neither_words for t in ent.doc[ent.sent.start:ent.start]):
+            return False    # denied through a list from a "neither"/"nor" before it, or by one itself
+        return bool(self.neither_outcome.search(doc_text(ent.doc), ent.end_char, ent.sent.end_char))
+
+    def _shared(self, fact: Fact, ent: Span, speaker: Speaker | None, text: str) -> Fact | None:
+        """A relative's illness the writing patient says they share, later in its sentence
+        ("my grandmother had lupus, so do I", "my dad has psoriasis and I have it too";
+        ``shared_with_writer`` in data/nlp/extraction.yaml): the patient's own as well, past
+        when the cue is ("so did I"). Not when a relative writes (their "I" is not the patient)."""
+        if (not self.shared or not fact.family or fact.negated or fact.label not in ("CONDITION", "INFECTION")
+                or (speaker is not None and (speaker.relation is not None or speaker.speaker == "relative"))):
+            return None
+        rest = text[fact.end:ent.sent.end_char]
+        match = next((m for m in (p.match(rest) for p in self.shared) if m is not None), None)
+        if match is None:
+            return None
+        return replace(fact, family=False, uncertain=False, hypothetical=False,
+                       historical=match.groupdict().get("past") is not None)
 
     def _headings(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A heading cue (``"metadata": {"heading": true}``: "Previous DMARDs:") covers its
@@ -237,7 +321,7 @@ class FactBuilder:
         if info.get("historical"):    # a pattern that reads an event over ("a miscarriage")
             fact.historical = True
         if label in ("AGE", "WEIGHT"):
-            for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible"):
+            for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible", "comparator"):
                 if key in info:
                     setattr(fact, key, info[key])
             return True

@@ -32,6 +32,7 @@ class PatternFacts:
         self.not_places = {w.lower() for w in vocabulary["not_places"]}
         self.time_units = {k.lower(): DAYS[v] for k, v in vocabulary["time_units"].items()}
         self.terminology = terminology
+        self.comparators = {k.lower(): v for k, v in (vocabulary.get("comparators") or {}).items()}
 
     def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
         found: list[tuple[Candidate, Meta]] = []
@@ -115,19 +116,24 @@ class PatternFacts:
 
     def _weight(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         value = parse_number(match.groups["value"])
+        comparator = self.comparators.get(re.sub(r"\s+", " ", (match.groups.get("cmp") or "").lower()))
+        low = parse_number(match.groups["low"]) if match.groups.get("low") else None
+        if low is not None and value is not None and low < value:
+            value, comparator = low, comparator or ">="     # "70-75 kg": at least the low end, as a lab's range
         analyte = self.terminology.get("weight")
         if value is None or analyte is None:
             return []
         units = analyte.attrs.get("units", {})
         unit = normalize_unit(match.groups["unit"], units)
         kg = self.terminology.to_canonical("weight", value, unit) if unit else None
-        low, high = analyte.attrs.get("plausible", [0, float("inf")])
+        lowest, highest = analyte.attrs.get("plausible", [0, float("inf")])
         meta = {
             "value": value,
             "unit": match.groups["unit"],
             "value_normalized": None if kg is None else round(kg, 1),
             "unit_normalized": analyte.attrs.get("canonical_unit") if kg is not None else None,
-            "implausible": kg is not None and not (low <= kg <= high),
+            "implausible": kg is not None and not (lowest <= kg <= highest),
+            "comparator": comparator,
         }
         return self._candidate(doc, match.start_char, match.end_char, "WEIGHT", "weight", meta)
 

@@ -27,6 +27,27 @@ class HistorySections:
         self.sentence = (re.compile(rf"\b(?:{names})\s+(?:{opens})\b", re.IGNORECASE) if names and opens else None)
         # a cheap gate: the last word of every heading ("history", "hx", "pmh") must occur
         self.gate = frozenset(n.split()[-1].lower() for n in settings.get("headings", []))
+        # a heading line of its own over a list of treatments ("things she has tried:", "Previous
+        # treatments:", "Stopped:"): the treatments listed under it are over
+        words = "|".join(re.escape(w) for w in settings.get("therapy_heading_words", []))
+        self.therapy_heading = (re.compile(rf"^[ \t]*(?:[\w'/-]+[ \t]+){{0,5}}?(?:{words})(?:[ \t]+[\w'/-]+){{0,3}}[ \t]*:[ \t]*$",
+                                           re.IGNORECASE | re.MULTILINE) if words else None)
+        self.therapy_gate = frozenset(str(w).lower() for w in settings.get("therapy_heading_words", []))
+
+    @staticmethod
+    def _under(heading: re.Pattern, text: str) -> list[tuple[int, int]]:
+        """What a heading line lists: to the next heading line or the first blank line."""
+        found = []
+        for match in heading.finditer(text):
+            end = len(text)
+            following = _NEXT_HEADING.search(text, match.end())
+            if following is not None:
+                end = following.start()
+            blank = _BLANK.search(text, match.end())
+            if blank is not None:
+                end = min(end, blank.start())
+            found.append((match.end(), end))
+        return found
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the text that list the patient's history."""
@@ -51,6 +72,12 @@ class HistorySections:
         if not facts:
             return
         low = text.lower()
+        if self.therapy_heading is not None and ":" in low and any(word in low for word in self.therapy_gate):
+            for start, end in self._under(self.therapy_heading, text):
+                for fact in facts:
+                    if (fact.label in ("DRUG", "PROCEDURE") and not fact.historical and fact.status != "current"
+                            and start <= fact.start and fact.end <= end):
+                        fact.historical = True
         if not any(word in low for word in self.gate):
             return
         spans = self.spans(text)
