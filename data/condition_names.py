@@ -260,6 +260,9 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
                for concept in concepts):
             for other in terminology.descendants(family):
                 reach.setdefault(other, NAME_FIT)
+    for syndrome, overlapped in overlap_syndromes():    # an MCTD patient keeps a lupus or a myositis trial, weakly
+        if any(c in terminology and terminology.is_a(c, disease) for c in concepts for disease in overlapped):
+            reach.setdefault(syndrome, NAME_FIT)
     for inside, name in inside_names:
         if _kind_of_listed(inside, name, listed):    # "Glottis Tumor" beside larynx cancer: not every tumour
             related(inside, both_ways=False)
@@ -454,6 +457,19 @@ def overlapping_families() -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(c, str) and c in terminology for c in raw):
         raise DataError("evidence.yaml.overlapping_families", "must be a list of condition concept ids")
     return tuple(raw)
+
+
+@lru_cache(maxsize=1)
+def overlap_syndromes() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``overlap_syndromes`` of data/evidence.yaml, checked: (syndrome id, the condition ids
+    it overlaps): a trial for one of them reaches a patient with the syndrome, weakly."""
+    raw = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("overlap_syndromes") or {}
+    terminology = load_terminology()
+    if not isinstance(raw, dict) or not all(
+            isinstance(k, str) and k in terminology and isinstance(v, list) and v
+            and all(isinstance(c, str) and c in terminology for c in v) for k, v in raw.items()):
+        raise DataError("evidence.yaml.overlap_syndromes", "must map a condition id to a list of condition ids")
+    return tuple((k, tuple(v)) for k, v in raw.items())
 
 
 @lru_cache(maxsize=1)

@@ -162,7 +162,7 @@ def _prepare_conditions(book: Any, snapshot: Any, plans: list) -> None:
     bulk = BULK_VALUES.get("target_condition")
     if bulk is not None:        # the gates of the snapshot together, as a turn reads them
         bulk(ev, snapshot, gates)
-    condition_fits(plans, ev)
+    condition_fits(plans, ev, book)
 
 
 def _judge_nothing_known(book: Any, plans: list, today: Any) -> None:

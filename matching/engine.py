@@ -32,7 +32,7 @@ from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
-from matching.relevance import EXACT_FIT, RELATED_FIT, condition_strength, ranked_diagnoses
+from matching.relevance import EXACT_FIT, RELATED_FIT, capped_fit, condition_strength, ranked_diagnoses
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
 from core.facts import Profile
 
@@ -266,7 +266,7 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         by_id = tops[3]                                     # kept with the plans
     else:
         by_id = id_order(ids)
-    fits = condition_fits(plans, judgement.ev)
+    fits = condition_fits(plans, judgement.ev, judgement.book)
     if targeted:    # filed under a broader condition, aimed at the patient's own antigen: the patient's
         fits = [EXACT_FIT if fit == RELATED_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
@@ -300,11 +300,13 @@ def rank_key(result: TrialResult) -> tuple:
             -result.text_relevance, -result.score, result.unknowns, result.id)
 
 
-def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
+def condition_fits(plans: list[TrialPlan], ev: Evaluator, book: PlanBook | None = None) -> list[int]:
     """Each plan's condition-match strength for the patient (one computation per distinct
-    list of conditions: trials share them): the best of the patient's conditions, each
-    remembered per list of conditions across turns (a turn that adds a diagnosis works
-    out the new one's only)."""
+    list of conditions and registry names: trials share them): the best of the patient's
+    conditions, each remembered per list across turns (a turn that adds a diagnosis works
+    out the new one's only). A trial's list is its ranked concepts with the names, MeSH
+    headings and index terms of its condition gate (``book``'s ``elig-condition`` leaf), so
+    a trial whose conditions stay text ranks by them as the gate admits it."""
     patient = ranked_diagnoses(ev)      # an implied condition (BMI, tablets) fits weakly at most
     if not patient:
         return [0] * len(plans)
@@ -324,15 +326,15 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator) -> list[int]:
         if kept is None or kept[0] is not terminology:
             kept = _FITS[(condition, id(terminology))] = (terminology, {})
         each.append(((condition,), kept[1], cap))
-    distinct, codes = _condition_lists(plans)
+    distinct, codes = _condition_lists(plans, book if book is not None else shared_book())
     strengths = []
     for conditions in distinct:
         found = 0
         for one, known, cap in each:
             strength = known.get(conditions)
             if strength is None:
-                strength = known[conditions] = condition_strength(conditions, one, terminology)
-            found = max(found, min(strength, cap))
+                strength = known[conditions] = condition_strength(conditions[0], one, terminology, conditions[1])
+            found = max(found, capped_fit(strength, cap))
         strengths.append(found)
     fits = [strengths[code] for code in codes]
     if len(_WHOLE) >= 4:
@@ -347,17 +349,36 @@ _WHOLE: dict[tuple, tuple[list, Any, list[int]]] = {}     # condition_fits' last
 _LISTS: dict[int, tuple[list, list[tuple[str, ...]], list[int]]] = {}
 
 
-def _condition_lists(plans: list[TrialPlan]) -> tuple[list[tuple[str, ...]], list[int]]:
-    """The distinct lists of conditions of ``plans`` and each plan's place among them,
-    remembered for the same list of plans (a turn's candidates keep theirs)."""
+def _condition_lists(plans: list[TrialPlan], book: PlanBook) -> tuple[list[tuple], list[int]]:
+    """The distinct ``(conditions, gate leaf)`` of ``plans`` (the gate's registry names,
+    ``_gate_names``) and each plan's place among them, remembered for the same list of
+    plans (a turn's candidates keep theirs)."""
     kept = _LISTS.get(id(plans))
     if kept is None or kept[0] is not plans or len(kept[2]) != len(plans):
-        places: dict[tuple[str, ...], int] = {}
-        codes = [places.setdefault(plan.conditions, len(places)) for plan in plans]
+        places: dict[tuple, int] = {}
+        codes = [places.setdefault((plan.conditions, _gate_names(plan, book)), len(places)) for plan in plans]
         if len(_LISTS) >= 16:
             _LISTS.pop(next(iter(_LISTS)))
         kept = _LISTS[id(plans)] = (plans, list(places), codes)
     return kept[1], kept[2]
+
+
+_NO_NAMES = ((), (), ())
+
+
+def _gate_names(plan: TrialPlan, book: PlanBook) -> tuple:
+    """The registry names of a plan's condition gate (the ``target_condition`` leaf of its
+    last top-level criterion) as ``(texts, within, filed)``, or empty ones."""
+    if not plan.tops:
+        return _NO_NAMES
+    top = plan.tops[-1]
+    if book.op[top] != CRIT:
+        return _NO_NAMES
+    child = book.arg[top][0]
+    leaf = book.arg[child] if book.op[child] == LEAF else None
+    if not leaf or leaf.get("type") != "target_condition":
+        return _NO_NAMES
+    return (tuple(leaf.get("texts") or ()), tuple(leaf.get("within") or ()), tuple(leaf.get("filed") or ()))
 
 
 def _with_cohorts(criteria: list[CriterionResult], ev: Evaluator) -> list[CriterionResult]:

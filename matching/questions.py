@@ -328,6 +328,26 @@ def _another_of_a_kind(key: str, stated: list[str], priors, memo: dict[str, bool
     return found
 
 
+AGE_KEY = "age"
+
+
+def _another_group(key: str, stated: list[str], conditions: tuple[str, ...], stated_memo: dict,
+                   memo: dict) -> bool:
+    """A question whether the patient also has another disease of a trial for several, when
+    a disease they stated is one of the trial's (a UC patient asked "rheumatoid arthritis?"
+    once the UC branch is likely to fail): not asked, the criterion stays open for the
+    trial team. A form of a stated disease (lupus nephritis for lupus) is still asked."""
+    if not key.startswith("diagnosis:") or not _diagnosis_stated(stated, conditions, stated_memo):
+        return False
+    found = memo.get(("group", key))
+    if found is None:
+        term = load_terminology()
+        concept = key.split(":", 2)[1]
+        found = memo[("group", key)] = concept in term and not any(
+            c in term and (term.is_a(concept, c) or term.is_a(c, concept)) for c in stated)
+    return found
+
+
 def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
     """The patient has stated (not negated, not uncertain) a disease this trial treats, so
     the trial's other disease groups are not worth asking about first."""
@@ -456,6 +476,8 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         for key, first, main, _places in values.keys:
             if key in asked or (main and diagnosis_asked) or _another_of_a_kind(key, stated, priors, kind_memo):
                 continue
+            if main and stated and _another_group(key, stated, conditions, stated_memo, kind_memo):
+                continue
             cand = candidates.get(key)
             if cand is None:
                 cand = candidates[key] = _Candidate(key, leaves[first])
@@ -505,6 +527,14 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
             return None
         best = min(kept, key=lambda c: (-round(c.gain, 6), -len(c.rules_out), -c.settles, -len(c.trials), c.key))
     worth = best.main_diagnosis or round(best.gain, 6) >= priors.threshold
+    if not worth and AGE_KEY not in asked and best.key != AGE_KEY:
+        # the age, open on a trial shown, comes before the first results (and the city):
+        # everyone can answer it in a word, and it settles every age limit at once
+        age = candidates.get(AGE_KEY)
+        if age is not None and age.gain > 0:
+            best, worth = age, True
+    elif best.key == AGE_KEY:
+        worth = True
     if best.trial_condition and not best.main_diagnosis and DIAGNOSIS_ANY not in asked:
         # another disease of trials for several, once the patient's own branch is likely
         # to fail: the diseases that matter become one choice question ("none of these")

@@ -40,15 +40,41 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     a medicine) at most ``NAME_FIT``, so a trial for what the patient said comes before one
     for what their BMI or tablets suggest; a common comorbidity named beside a main diagnosis
     (``comorbidities``) at most ``RELATED_FIT``, so a trial for the main disease itself comes
-    before one for a comorbidity, which ranks as one for a kind of the main disease does."""
+    before one for a comorbidity, which ranks as one for a kind of the main disease does; a
+    past cancer beside a current diagnosis (``past_cancers``) at most ``NAME_FIT``."""
     stated, _suspected, _key, implied = _diagnoses(ev)
     background = comorbidities(stated, ev.terminology)
+    past = past_cancers(stated, ev.terminology)
     found: dict[tuple[str, str], int] = {}
     for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT)):
         for f in facts:
-            most = min(cap, RELATED_FIT) if f.concept in background else cap
+            most = NAME_FIT if f in past else min(cap, RELATED_FIT) if f.concept in background else cap
             found[(f.concept, f.text)] = max(found.get((f.concept, f.text), 0), most)
     return [(concept, text, cap) for (concept, text), cap in found.items()]
+
+
+def capped_fit(strength: int, cap: int) -> float:
+    """A condition's fit for a trial at most ``cap`` (``ranked_diagnoses``), its order kept:
+    scaled, not cut, so for a diagnosis only implied (belimumab: lupus) a trial for lupus
+    still comes before one for autoimmune diseases in general (cut at ``NAME_FIT`` both
+    tied, and the keywords decided). A stated diagnosis (cap ``EXACT_FIT``) is as before."""
+    if cap >= EXACT_FIT:
+        return strength
+    return strength * cap / EXACT_FIT
+
+
+_MALIGNANCY = "malignancy"
+
+
+def past_cancers(stated: list[Fact], terminology: Terminology) -> list[Fact]:
+    """The cancers stated as past ("I had breast cancer in 2012 ... all clear since") beside
+    a diagnosis stated as current ("now ovarian cancer"): the ranking reads them at most
+    ``NAME_FIT``, so the trials for what the patient has now come first. They never rule a
+    trial out. A chronic disease "had for 15 years" is not one: it goes on."""
+    if not any(not f.historical for f in stated):
+        return []
+    return [f for f in stated if f.historical and f.concept in terminology
+            and terminology.is_a(f.concept, _MALIGNANCY)]
 
 
 def comorbidities(stated: list[Fact], terminology: Terminology) -> set[str]:
@@ -371,10 +397,29 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
 
 
 def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, str], ...],
-                       terminology: Terminology) -> int:
+                       terminology: Terminology, names: tuple = ((), (), ())) -> int:
     """The ranking's condition-match strength of a trial listing ``conditions`` (concept
-    ids) for a patient's stated ``(concept, text)`` diagnoses."""
-    if not conditions or not patient:
+    ids) for a patient's stated ``(concept, text)`` diagnoses. When none of the concepts
+    fits, ``names`` (the ``(texts, within, filed)`` of the trial's condition gate: names the
+    terminology does not know, the registry's headings) are read as the gate reads them, at
+    most a weak fit (``NAME_FIT``): a trial whose conditions stay text ("Treatment in
+    HER2-negative Metastatic Breast Cancer Patients ...") ranks after the trials listing the
+    patient's condition or a related one, before those for nothing of theirs."""
+    best = _strength(conditions, patient, terminology) if conditions else 0
+    texts, within, filed = names
+    if best or not (texts or within) or not patient:
+        return best
+    leaf = {"concepts": list(conditions), "texts": list(texts), "within": list(within), "filed": list(filed)}
+    for concept, text in patient:
+        strength = (_strengths(leaf, terminology).get(concept, 0) if concept in terminology
+                    else fit(concept, text, leaf, terminology))
+        if strength:
+            return min(strength, NAME_FIT)
+    return 0
+
+
+def _strength(conditions: tuple[str, ...], patient: tuple[tuple[str, str], ...], terminology: Terminology) -> int:
+    if not patient:
         return 0
     best = 0
     reach = None
