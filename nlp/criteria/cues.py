@@ -47,7 +47,7 @@ MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
-_ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_units", "count_scores", "filler_words",
+_ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "review", "response", "time_units", "count_scores", "filler_words",
                  "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts",
                  "exception_qualifiers", "exception_limits"}
 SEXES = ("female", "male")
@@ -57,7 +57,8 @@ _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_
              "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
-             "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines"}
+             "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
+             "spelled_units"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Cues:
     support_counts: frozenset[str] = frozenset()               # analytes a transfusion or growth factor raises
     exception_qualifiers: frozenset[str] = frozenset()         # "adequately treated" before an excepted kind
     exception_limits: frozenset[str] = frozenset()             # "Stage I" before an excepted kind
+    spelled_units: tuple[tuple[re.Pattern, str], ...] = ()      # "milligrams per deciliter" -> "mg/dL"
 
     def sex_only(self, text: str) -> str | None:
         """'female' / 'male' when the whole line only names the sex it admits."""
@@ -310,6 +312,11 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
                                         for i, e in enumerate(_strings(subject_sex[name], f"subject_sex.{name}")))
                             for name in subject_sex}
     age_subject_words = frozenset(w.lower() for w in _strings(doc.get("age_subject_words", ["patients"]), "age_subject_words"))
+    spelled = doc.get("spelled_units", {})
+    if not isinstance(spelled, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                                for k, v in spelled.items()):
+        _fail("spelled_units", "must map patterns to the unit as abbreviated")
+    spelled_units = tuple((_compile(k, f"spelled_units[{k!r}]", placeholders), v) for k, v in spelled.items())
     notes = doc["review_notes"]
     if not isinstance(notes, dict) or set(notes) != set(NOTE_KEYS) or not all(isinstance(v, str) and v for v in notes.values()):
         _fail("review_notes", f"must give a note for each of {', '.join(NOTE_KEYS)}")
@@ -332,6 +339,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         exception_qualifiers=frozenset(w.lower() for w in _strings(doc.get("exception_qualifiers", []),
                                                                    "exception_qualifiers")),
         exception_limits=frozenset(w.lower() for w in _strings(doc.get("exception_limits", []), "exception_limits")),
+        spelled_units=spelled_units,
     )
 
 

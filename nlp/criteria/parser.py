@@ -498,7 +498,21 @@ def prepare(text: str) -> str:
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
-    return _EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
+    return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
+
+
+def _spelled_units(text: str) -> str:
+    """'≥ 10 milligrams per deciliter (mg/dL)' -> '≥ 10 mg/dL': a unit written out in words
+    (``spelled_units`` of the cues) read as its abbreviation, and a bracket that then only
+    repeats it dropped ("per microliter" joins the number: "1,000/uL")."""
+    for pattern, unit in load_cues().spelled_units:
+        if not pattern.search(text):
+            continue
+        text = pattern.sub(unit, text)
+        if unit.startswith("/"):
+            text = re.sub(rf"(?<=\d) +{re.escape(unit)}(?!\w)", unit, text)
+        text = re.sub(rf"(?<!\w){re.escape(unit)} ?\( ?{re.escape(unit)} ?\)", unit, text, flags=re.IGNORECASE)
+    return text
 
 
 def rule_problem(rule: dict) -> str | None:
