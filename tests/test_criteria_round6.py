@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from criteria_helpers import parse, types, verdict
 
-from core.truth import FALSE, TRUE, UNKNOWN
+from core.truth import FALSE, REVIEW, TRUE, UNKNOWN
 from nlp.criteria.parser import prepare
 
 
@@ -29,3 +29,40 @@ def test_a_unit_in_words_the_analyte_is_not_measured_in_stays_unread():
     # "mg/g" is no unit of any analyte here: no threshold is invented
     rule = parse("Urine Albumin-to-Creatinine Ratio (UACR) greater than 100 milligram per gram (mg/g)")
     assert "lab" not in types(rule)
+
+
+# --- drug classes a referrer can answer ---------------------------------------------------
+
+
+def test_strong_cyp3a_inhibitors_within_a_window_judge_a_named_member_drug():
+    # NCT06761586 exc-21 (the inducers after "or" stay the team's: any[rule, review])
+    rule = parse("Use of strong CYP3A4 inhibitors within 14 days before the first dose", "exclusion")
+    assert rule == {"type": "therapy", "concept": "strong_cyp3a_inhibitor", "within_days": 14}
+    # a member taken now is inside the window: a washout the team decides (matching/therapy.py)
+    assert verdict(rule, "She currently takes voriconazole for aspergillosis") == REVIEW
+    assert verdict(rule, "He takes itraconazole daily") == REVIEW
+    assert verdict(rule, "a man with lung cancer") == UNKNOWN
+    # fluconazole is a moderate inhibitor: not a member
+    assert verdict(rule, "She currently takes fluconazole") == UNKNOWN
+
+
+def test_a_moderate_or_unqualified_cyp3a_class_is_never_read_as_the_strong_one():
+    rule = parse("Use of moderate or strong CYP3A4 inhibitors within 14 days before the first dose", "exclusion")
+    assert "review" in types(rule)                      # "moderate" stays the team's
+    assert verdict(rule, "a man with lung cancer") != FALSE
+    for text in ("Use of CYP3A4 inhibitors within 14 days", "Use of moderate CYP3A4 inducers within 14 days",
+                 "medication that strongly induce or inhibit cytochrome P450 (CYP3A)"):
+        assert "therapy" not in types(parse(text, "exclusion")), text
+
+
+def test_strong_cyp3a_inducers_and_glp1_receptor_agonists():
+    inducers = parse("Treatment with strong CYP3A inducers within 14 days prior to the first dose", "exclusion")
+    assert inducers == {"type": "therapy", "concept": "strong_cyp3a_inducer", "within_days": 14}
+    assert verdict(inducers, "On carbamazepine for epilepsy") == REVIEW
+    assert verdict(inducers, "On levetiracetam for epilepsy") == UNKNOWN
+    # NCT06717698 exc-4
+    glp1 = parse("Use of any glucagon-like peptide-1 (GLP-1) RA (including medication with GLP-1 RA activity, "
+                 "e.g., GIP/GLP-1 RA) within 90 days prior to screening.", "exclusion")
+    assert glp1 == {"type": "therapy", "concept": "glp1_receptor_agonist", "within_days": 90}
+    assert verdict(glp1, "type 2 diabetes on semaglutide weekly") == REVIEW
+    assert verdict(glp1, "type 2 diabetes on metformin") == UNKNOWN
