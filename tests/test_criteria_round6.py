@@ -66,3 +66,24 @@ def test_strong_cyp3a_inducers_and_glp1_receptor_agonists():
     assert glp1 == {"type": "therapy", "concept": "glp1_receptor_agonist", "within_days": 90}
     assert verdict(glp1, "type 2 diabetes on semaglutide weekly") == REVIEW
     assert verdict(glp1, "type 2 diabetes on metformin") == UNKNOWN
+
+
+# --- comparator words in data -------------------------------------------------------------
+
+
+def test_comparator_words_of_criteria_are_data_and_a_bad_sign_fails_naming_the_key(tmp_path):
+    import pytest
+    import yaml
+
+    from data.errors import DataError
+    from nlp.criteria.cues import CUES_FILE, read_cues
+
+    assert parse("Age older than 65 years") == {"type": "age", "min": 65}
+    assert parse("younger than 18 years of age") == {"type": "age", "max": 17}
+    assert parse("A minimum of 2 prior lines of therapy")["score"] == "prior_lines"
+    doc = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+    doc["sign_words"] = {"older than": "after"}
+    broken = tmp_path / "criteria_cues.yaml"
+    broken.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match="sign_words"):
+        read_cues(broken)
