@@ -87,3 +87,41 @@ def test_comparator_words_of_criteria_are_data_and_a_bad_sign_fails_naming_the_k
     broken.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataError, match="sign_words"):
         read_cues(broken)
+
+
+# --- the cancer in the central nervous system, with a status ------------------------------
+
+
+def test_one_status_word_before_cns_metastases_names_a_status_a_referrer_can_answer():
+    rule = parse("Has symptomatic central nervous system (CNS) metastases", "exclusion")   # NCT05382364
+    assert rule == {"type": "diagnosis", "concept": "symptomatic_brain_metastases"}
+    assert verdict(rule, "lung cancer, no brain metastases") == FALSE
+    assert verdict(rule, "lung cancer with brain metastases") == UNKNOWN      # which status: asked
+    assert verdict(rule, "lung cancer with treated stable brain metastases") != TRUE
+    assert parse("Participants must not have untreated central nervous system (CNS) metastases.", "exclusion") == {
+        "type": "diagnosis", "concept": "untreated_brain_metastases"}
+    assert parse("Spinal cord compression and unstable brain metastases.", "exclusion") == {"any": [
+        {"type": "diagnosis", "concept": "spinal_cord_compression"},
+        {"type": "diagnosis", "concept": "active_brain_metastases"}]}
+
+
+def test_two_status_words_or_a_status_shared_with_the_next_item_stay_the_teams():
+    # either status: plain brain metastases with the words for the team (as before)
+    rule = parse("Untreated and/or uncontrolled brain metastases", "exclusion")
+    assert rule["all"][0] == {"type": "diagnosis", "concept": "brain_metastases"} and "review" in types(rule)
+    # "active" reaches the meningitis too
+    rule = parse("Have known active central nervous system metastases and/or carcinomatous meningitis.", "exclusion")
+    assert rule["any"][0] == {"type": "diagnosis", "concept": "active_brain_metastases"}
+    assert rule["any"][1]["all"][0] == {"type": "diagnosis", "concept": "leptomeningeal_metastases"}
+    assert "review" in types(rule["any"][1])
+
+
+def test_cns_involvement_is_no_other_cns_disorder():
+    # NCT04975997, NCT02964858: was cns_disorder, and a patient with epilepsy was excluded
+    rule = parse("Known central nervous system involvement with MM.", "exclusion")
+    assert rule == {"type": "diagnosis", "concept": "cns_involvement"}
+    assert verdict(rule, "multiple myeloma, epilepsy since childhood") != TRUE
+    assert verdict(rule, "multiple myeloma, no CNS involvement") == FALSE
+    lymphoma = parse("Systemic lymphomas with CNS involvement.", "exclusion")
+    assert verdict(lymphoma, "DLBCL, had a stroke in 2019") != TRUE
+    assert verdict(lymphoma, "DLBCL with CNS involvement") == TRUE

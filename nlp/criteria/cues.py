@@ -47,7 +47,7 @@ MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
-_ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words", "review", "response", "time_units", "count_scores", "filler_words",
+_ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words", "status_concepts", "review", "response", "time_units", "count_scores", "filler_words",
                  "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts",
                  "exception_qualifiers", "exception_limits"}
 SEXES = ("female", "male")
@@ -59,7 +59,7 @@ _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
              "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
-             "spelled_units", "sign_words"}
+             "spelled_units", "sign_words", "status_concepts"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ class Cues:
     exception_limits: frozenset[str] = frozenset()             # "Stage I" before an excepted kind
     spelled_units: tuple[tuple[re.Pattern, str], ...] = ()      # "milligrams per deciliter" -> "mg/dL"
     sign_words: dict[str, str] = None                            # "a minimum of" -> ">=" (beside extraction's)
+    status_concepts: dict[str, dict[str, str]] = None            # brain_metastases -> {"untreated": ...}
 
     def sex_only(self, text: str) -> str | None:
         """'female' / 'male' when the whole line only names the sex it admits."""
@@ -322,6 +323,11 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
     signs = doc.get("sign_words", {})
     if not isinstance(signs, dict) or not all(isinstance(k, str) and v in _SIGNS for k, v in signs.items()):
         _fail("sign_words", f"must map words to one of {', '.join(_SIGNS)}")
+    statuses = doc.get("status_concepts", {})
+    if not isinstance(statuses, dict) or not all(
+            isinstance(k, str) and isinstance(v, dict) and all(isinstance(w, str) and isinstance(c, str) for w, c in v.items())
+            for k, v in statuses.items()):
+        _fail("status_concepts", "must map a concept id to {status word: concept id}")
     notes = doc["review_notes"]
     if not isinstance(notes, dict) or set(notes) != set(NOTE_KEYS) or not all(isinstance(v, str) and v for v in notes.values()):
         _fail("review_notes", f"must give a note for each of {', '.join(NOTE_KEYS)}")
@@ -346,6 +352,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         exception_limits=frozenset(w.lower() for w in _strings(doc.get("exception_limits", []), "exception_limits")),
         spelled_units=spelled_units,
         sign_words={" ".join(k.lower().split()): v for k, v in signs.items()},
+        status_concepts={k: {" ".join(w.lower().split()): c for w, c in v.items()} for k, v in statuses.items()},
     )
 
 
