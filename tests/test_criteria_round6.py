@@ -125,3 +125,20 @@ def test_cns_involvement_is_no_other_cns_disorder():
     lymphoma = parse("Systemic lymphomas with CNS involvement.", "exclusion")
     assert verdict(lymphoma, "DLBCL, had a stroke in 2019") != TRUE
     assert verdict(lymphoma, "DLBCL with CNS involvement") == TRUE
+
+
+# --- "... or planned during the study" -----------------------------------------------------
+
+
+def test_a_plan_for_the_time_of_the_study_is_the_teams_beside_the_rule_of_the_rest():
+    rule = parse("Major surgery within 4 weeks of study entry or planned during study.", "exclusion")  # NCT05786924
+    assert rule == {"any": [{"type": "procedure", "concept": "major_surgery", "within_days": 28}, {"type": "review", "reason": "clinical"}]}
+    # no surgery lately: the plan is still the team's (never decided here)
+    assert verdict(rule, "a woman with breast cancer, no surgery in the last year") in (UNKNOWN, REVIEW)
+    rule = parse("Live attenuated vaccine was administered within 28 days prior to initial study administration "
+                 "or is expected to be administered during study treatment", "exclusion")       # NCT05482568
+    assert rule == {"any": [{"type": "therapy", "concept": "live_vaccine", "within_days": 28}, {"type": "review", "reason": "clinical"}]}
+    # an inclusion, or a line whose rest is not read, is left as it was
+    assert "procedure" not in types(parse("Major surgery within 4 weeks or planned during study.", "inclusion"))
+    assert types(parse("History of thymectomy within 12 months prior to screening or planned during the study",
+                       "exclusion")) == {"review"}
