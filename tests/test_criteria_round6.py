@@ -142,3 +142,13 @@ def test_a_plan_for_the_time_of_the_study_is_the_teams_beside_the_rule_of_the_re
     assert "procedure" not in types(parse("Major surgery within 4 weeks or planned during study.", "inclusion"))
     assert types(parse("History of thymectomy within 12 months prior to screening or planned during the study",
                        "exclusion")) == {"review"}
+
+
+def test_investigational_therapy_within_a_window():
+    # NCT05170204 exc-21, NCT01929941 exc-1.1 ("whichever is longer": either window)
+    rule = parse("Treatment with investigational therapy within 28 days prior to initiation of study treatment", "exclusion")
+    assert rule == {"type": "therapy", "concept": "investigational_drug", "within_days": 28}
+    rule = parse("Received an investigational study drug within 28 days or 5 half-lives (whichever is longer) prior to "
+                 "receiving their first dose of study drug.", "exclusion")
+    assert rule == {"any": [{"type": "therapy", "concept": "investigational_drug", "within_days": 28},
+                            {"type": "therapy", "concept": "investigational_drug", "within_half_lives": 5}]}
