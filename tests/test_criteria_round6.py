@@ -152,3 +152,10 @@ def test_investigational_therapy_within_a_window():
                  "receiving their first dose of study drug.", "exclusion")
     assert rule == {"any": [{"type": "therapy", "concept": "investigational_drug", "within_days": 28},
                             {"type": "therapy", "concept": "investigational_drug", "within_half_lives": 5}]}
+
+
+def test_the_test_a_heart_measurement_is_read_by_adds_nothing():
+    for text in ("LVEF ≥ 50% by ECHO or MUGA", "LVEF ≥ 50% by echocardiogram or multigated acquisition scan",
+                 "LVEF ≥ 45% on echocardiogram"):
+        rule = parse(text)
+        assert rule["type"] == "lab" and rule["analyte"] == "lvef", text
