@@ -159,3 +159,11 @@ def test_the_test_a_heart_measurement_is_read_by_adds_nothing():
                  "LVEF ≥ 45% on echocardiogram"):
         rule = parse(text)
         assert rule["type"] == "lab" and rule["analyte"] == "lvef", text
+
+
+def test_with_child_pugh_is_no_pregnancy():
+    # NCT05296798 exc-17, NCT04961996 exc-9: "consistent with Child-Pugh Class B or C" had been
+    # read as "with child" (pregnant): the liver disease held only for pregnant patients
+    rule = parse("Clinically significant liver disease consistent with Child-Pugh Class B or C", "exclusion")
+    assert "pregnancy" not in types(rule)
+    assert "liver_disease" in str(rule) and "review" in types(rule)
