@@ -3,6 +3,7 @@ set, issue #15): each must be no rule at all (review) or the rule the words say.
 import json
 
 from core.rules import iter_leaves
+from data.terminology import load_terminology
 from nlp.criteria.cues import load_cues
 from nlp.criteria.parser import parse_criterion
 
@@ -115,12 +116,16 @@ def test_ages_written_in_words():
 def test_cns_metastases_and_untreated_ones():
     assert parse_criterion("Known central nervous system (CNS) metastases.", "exclusion") == \
         {"type": "diagnosis", "concept": "brain_metastases"}
-    # "untreated" narrows: treated, stable metastases must not be ruled out
+    # "untreated" narrows: treated, stable metastases must not be ruled out (round 6: the
+    # status is a concept of its own, asked when a patient only says "brain metastases")
     rule = parse_criterion("Untreated brain metastases", "exclusion")
-    assert "review" in _types(rule)
+    assert rule == {"type": "diagnosis", "concept": "untreated_brain_metastases"}
+    assert load_terminology().is_a("untreated_brain_metastases", "brain_metastases")
+    assert not load_terminology().is_a("brain_metastases", "untreated_brain_metastases")
     # leptomeningeal disease is narrower than any CNS metastasis
     rule = parse_criterion("Leptomeningeal disease or Active central nervous system (CNS) metastases.", "exclusion")
-    assert "review" in _types(rule)
+    assert rule == {"any": [{"type": "diagnosis", "concept": "leptomeningeal_metastases"},
+                            {"type": "diagnosis", "concept": "active_brain_metastases"}]}
 
 
 def test_live_vaccines_with_their_window_and_recent_ones():

@@ -25,7 +25,7 @@ from core.facts import Fact
 from data.terminology import Terminology, load_terminology
 from nlp.components.measurements import Reading, ValueReader
 from nlp.criteria.abbreviations import long_form_start
-from nlp.criteria.cues import Cues
+from nlp.criteria.cues import Cues, load_cues
 from nlp.resources import vocabulary
 from nlp.units import normalize_unit
 
@@ -37,13 +37,6 @@ _SCORE_LIST = re.compile(r"\d+(?:\s*(?:,|~|～|/|,?\s*or|,?\s*and|to|-|–)\s*\d
 _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–|and|,)\s*(?P<v>\d+(?:\.\d+)?|IV|I{1,3})\b")
 _COUNT_BEFORE = r"(?:(?P<cmp>at least|a minimum of|more than|≥|>=|>)\s+)?(?P<n>{n})\s+(?:x\s+)?$"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_AGE_MIN = {"≥": 0, ">=": 0, ">": 0, "at least": 0, "over": 0, "above": 0, "older than": 0, "more than": 0,
-            "greater than": 0, "greater than or equal to": 0, "equal to or greater than": 0,
-            "equal or greater than": 0, "equal or greater to": 0, "equal to or greater to": 0,
-            "equal or more than": 0, "equal to or more than": 0, "equal or older than": 0, "equal to or older than": 0}
-_AGE_MAX = {"≤": 0, "<=": 0, "<": -1, "under": -1, "below": -1, "younger than": -1, "up to": 0,
-            "no more than": 0, "no older than": 0, "less than": -1, "less than or equal to": 0, "equal to or less than": 0,
-            "equal or less than": 0}
 
 
 @dataclass
@@ -81,6 +74,21 @@ class Atom:
 @lru_cache(maxsize=1)
 def _reader() -> ValueReader:
     return ValueReader(vocabulary())
+
+
+@lru_cache(maxsize=1)
+def _sign_words() -> dict[str, str]:
+    """Comparator words -> sign: the value reader's (``comparators`` of
+    data/nlp/extraction.yaml) and the few only criteria write (``sign_words`` of
+    data/nlp/criteria_cues.yaml: "a minimum of", "older than", "not above")."""
+    words = {" ".join(str(k).lower().split()): v for k, v in vocabulary()["comparators"].items()}
+    words.update(load_cues().sign_words)
+    return words
+
+
+def sign_of(written: str) -> str | None:
+    """The sign a comparator word means ("no fewer than" -> ">="), None when unknown."""
+    return _sign_words().get(" ".join(written.lower().split()))
 
 
 _WORD_RUN = re.compile(r"\w+")
@@ -386,10 +394,6 @@ _BARE_ULN = re.compile(
     r"greater than or equal to|less than|below|greater than|above|exceeding)\s*"
     r"(?:the\s+)?(?:institutional\s+)?(?:ULN|upper limit of (?:the\s+)?(?:institutional\s+)?normal(?: range)?|"
     r"upper limit of the institutional normal range)(?:\s*\(ULN\))?(?!\s*(?:[x×*]|times|-|–)|\w)", re.IGNORECASE)
-_BARE_ULN_OPS = {"≤": "<=", "<=": "<=", "less than or equal to": "<=", "no greater than": "<=", "no more than": "<=",
-                 "no higher than": "<=", "not exceeding": "<=", "not above": "<=", "≥": ">=", ">=": ">=",
-                 "greater than or equal to": ">=", "<": "<", "less than": "<", "below": "<", ">": ">",
-                 "greater than": ">", "above": ">", "exceeding": ">"}
 
 
 def _bare_uln(atom: Atom, text: str, terminology: Terminology) -> bool:
@@ -401,7 +405,7 @@ def _bare_uln(atom: Atom, text: str, terminology: Terminology) -> bool:
     match = _BARE_ULN.match(text, atom.end)
     if match is None:
         return False
-    atom.bounds = [(_BARE_ULN_OPS[" ".join(match.group("op").lower().split())], ("uln", 1))]
+    atom.bounds = [(sign_of(match.group("op")), ("uln", 1))]
     atom.end = max(atom.end, match.end())
     return True
 
@@ -595,11 +599,6 @@ def _number(written: str) -> float | None:
 # --- prior lines of treatment --------------------------------------------------------------
 
 
-_LINES_SIGN = {"at least": ">=", "a minimum of": ">=", "minimum of": ">=", "no fewer than": ">=",
-               "not fewer than": ">=", "not less than": ">=", "≥": ">=", ">=": ">=", "more than": ">",
-               "greater than": ">", "over": ">", ">": ">", "up to": "<=", "no more than": "<=",
-               "not more than": "<=", "at most": "<=", "a maximum of": "<=", "maximum of": "<=", "≤": "<=",
-               "<=": "<=", "fewer than": "<", "less than": "<", "<": "<"}
 _LINES_NAMED = re.compile(r"\b(?:prior|previous|earlier|therap|treatment)", re.IGNORECASE)
 # what may follow the count in its clause: nothing, a list word, "including ..." (read on)
 _LINES_AFTER = re.compile(r"\s*(?:$|[.;,:)]|(?:and|or|including|previously|before|prior to)\b)", re.IGNORECASE)
@@ -617,7 +616,7 @@ def _prior_lines(text: str, cues: Cues) -> list[Atom]:
             continue
         low = cues.number(match.group("n"))
         high = cues.number(match.group("n2")) if match.group("n2") else None
-        sign = _LINES_SIGN.get((match.group("cmp") or "").lower())
+        sign = sign_of(match.group("cmp") or "")
         if low is None or (match.group("n2") and high is None):
             continue
         if high is not None:
@@ -725,10 +724,13 @@ def _age_bound(value: float | None, comparator: str) -> tuple[float | None, floa
     if value is None or not comparator:
         return None
     comparator = re.sub(r"\s+", " ", comparator)
-    if comparator in _AGE_MIN:
-        return value + _AGE_MIN[comparator], None
-    if comparator in _AGE_MAX:
-        return None, value + _AGE_MAX[comparator]
+    sign = sign_of(comparator)
+    if sign in (">", ">="):
+        return value, None          # "over 18": 18 and older (a registry's "> 18" means the same)
+    if sign == "<":
+        return None, value - 1      # "under 18": 17 at most in whole years
+    if sign == "<=":
+        return None, value
     if comparator.startswith(("or older", "or above", "or over", "or more", "and older", "and above", "and over")):
         return value, None
     if comparator.startswith(("or younger", "or below", "or less")):

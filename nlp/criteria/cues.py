@@ -36,7 +36,7 @@ PATTERN_SECTIONS = (
     "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
     "support_words", "support_allowed", "support_refused", "specimen",
     "conditional_threshold", "subgroup_who", "age_second", "cohort_label", "defined_as",
-    "body_weight", "any_time", "prior_lines",
+    "body_weight", "any_time", "prior_lines", "future_tail",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -47,17 +47,19 @@ MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
-_ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "review", "response", "time_units", "count_scores", "filler_words",
+_ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words", "status_concepts", "review", "response", "time_units", "count_scores", "filler_words",
                  "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts",
                  "exception_qualifiers", "exception_limits"}
 SEXES = ("female", "male")
+_SIGNS = ("<", "<=", ">", ">=")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
              "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
              "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
-             "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines"}
+             "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
+             "spelled_units", "sign_words", "status_concepts", "future_tail"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ class Cues:
     support_counts: frozenset[str] = frozenset()               # analytes a transfusion or growth factor raises
     exception_qualifiers: frozenset[str] = frozenset()         # "adequately treated" before an excepted kind
     exception_limits: frozenset[str] = frozenset()             # "Stage I" before an excepted kind
+    spelled_units: tuple[tuple[re.Pattern, str], ...] = ()      # "milligrams per deciliter" -> "mg/dL"
+    sign_words: dict[str, str] = None                            # "a minimum of" -> ">=" (beside extraction's)
+    status_concepts: dict[str, dict[str, str]] = None            # brain_metastases -> {"untreated": ...}
 
     def sex_only(self, text: str) -> str | None:
         """'female' / 'male' when the whole line only names the sex it admits."""
@@ -310,6 +315,19 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
                                         for i, e in enumerate(_strings(subject_sex[name], f"subject_sex.{name}")))
                             for name in subject_sex}
     age_subject_words = frozenset(w.lower() for w in _strings(doc.get("age_subject_words", ["patients"]), "age_subject_words"))
+    spelled = doc.get("spelled_units", {})
+    if not isinstance(spelled, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                                for k, v in spelled.items()):
+        _fail("spelled_units", "must map patterns to the unit as abbreviated")
+    spelled_units = tuple((_compile(k, f"spelled_units[{k!r}]", placeholders), v) for k, v in spelled.items())
+    signs = doc.get("sign_words", {})
+    if not isinstance(signs, dict) or not all(isinstance(k, str) and v in _SIGNS for k, v in signs.items()):
+        _fail("sign_words", f"must map words to one of {', '.join(_SIGNS)}")
+    statuses = doc.get("status_concepts", {})
+    if not isinstance(statuses, dict) or not all(
+            isinstance(k, str) and isinstance(v, dict) and all(isinstance(w, str) and isinstance(c, str) for w, c in v.items())
+            for k, v in statuses.items()):
+        _fail("status_concepts", "must map a concept id to {status word: concept id}")
     notes = doc["review_notes"]
     if not isinstance(notes, dict) or set(notes) != set(NOTE_KEYS) or not all(isinstance(v, str) and v for v in notes.values()):
         _fail("review_notes", f"must give a note for each of {', '.join(NOTE_KEYS)}")
@@ -332,6 +350,9 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         exception_qualifiers=frozenset(w.lower() for w in _strings(doc.get("exception_qualifiers", []),
                                                                    "exception_qualifiers")),
         exception_limits=frozenset(w.lower() for w in _strings(doc.get("exception_limits", []), "exception_limits")),
+        spelled_units=spelled_units,
+        sign_words={" ".join(k.lower().split()): v for k, v in signs.items()},
+        status_concepts={k: {" ".join(w.lower().split()): c for w, c in v.items()} for k, v in statuses.items()},
     )
 
 

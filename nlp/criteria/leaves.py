@@ -76,11 +76,27 @@ def atom_rule(atom: Atom, reader) -> dict:
         rules = [rule] + [_therapy_leaf(atom, concept, terminology, reader) for concept in atom.alternatives]
         rule = {"any": rules}
     qualified = mods.get("qualified") or _inexpressible(atom, rule, reader)
+    status = _status(atom, rule, reader)
+    if status is not None:
+        rule, qualified = dict(rule, concept=status), None
     if qualified:
         rule = {"all": [rule, review(qualified[0], qualified[1], reader.cues)]}
     if _negated(atom, reader):
         rule = {"not": rule}
     return rule
+
+
+def _status(atom: Atom, rule: dict, reader) -> str | None:
+    """'untreated CNS metastases', 'symptomatic brain metastases': the status concept the
+    one status word qualifying the condition names (``status_concepts`` of the cues); None
+    when the words are more than one ("untreated and/or uncontrolled": either status), when
+    something else qualifies the fact, or when the condition has no such status."""
+    words = {" ".join(w.lower().split()) for w in atom.mods.get("qualifier_words", ())}
+    qualified = atom.mods.get("qualified")
+    if (len(words) != 1 or qualified is None or " ".join(qualified[1].lower().split()) not in words
+            or rule.get("type") not in ("diagnosis", "history") or rule.get("except")):
+        return None
+    return reader.cues.status_concepts.get(rule["concept"], {}).get(next(iter(words)))
 
 
 def _leaf(atom: Atom, reader) -> dict:

@@ -120,6 +120,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
     sex = cues.sex_only(prepared)
     if sex is not None:
         return {"type": "sex", "allowed": [sex]}
+    planned = _future_tail(prepared, kind, cues)
+    if planned is not None:
+        return planned
     subject = subject_sex(prepared, cues)
     rule = _by_definition(prepared, kind, cues) or _read(prepared, kind, cues)
     if cues.search("pregnancy_prevented", prepared) and _pregnancy_admits(rule, kind):
@@ -170,6 +173,25 @@ def _build(prepared: str, kind: str, cues) -> dict:
             other = "male" if sex == "female" else "female"
             return simplify({"any": [{"type": "sex", "allowed": [other]}, rule]})
     return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
+
+
+def _future_tail(prepared: str, kind: str, cues) -> dict | None:
+    """'Major surgery within 4 weeks of study entry or planned during study': an exclusion
+    whose last alternative is a plan for the time of the study (``future_tail``). The plan is
+    the trial team's (a review leaf), beside the rule of the rest of the line; None when the
+    line has no such ending, or the rest is not read at all (the whole line is the team's)."""
+    if kind != "exclusion":
+        return None
+    match = next(cues.finditer("future_tail", prepared), None)
+    if match is None or not prepared[:match.start()].strip():
+        return None
+    head = prepared[:match.start()].rstrip(" ,;")
+    if cues.search("future", head):
+        return None
+    rule = _build(head, kind, cues)
+    if review_only(rule):
+        return None
+    return simplify({"any": [rule, review("clinical", match.group(0).strip(" ,.;"), cues)]})
 
 
 _BRACKETED = re.compile(r"\([^()]*\)")
@@ -498,7 +520,21 @@ def prepare(text: str) -> str:
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
-    return _EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
+    return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
+
+
+def _spelled_units(text: str) -> str:
+    """'≥ 10 milligrams per deciliter (mg/dL)' -> '≥ 10 mg/dL': a unit written out in words
+    (``spelled_units`` of the cues) read as its abbreviation, and a bracket that then only
+    repeats it dropped ("per microliter" joins the number: "1,000/uL")."""
+    for pattern, unit in load_cues().spelled_units:
+        if not pattern.search(text):
+            continue
+        text = pattern.sub(unit, text)
+        if unit.startswith("/"):
+            text = re.sub(rf"(?<=\d) +{re.escape(unit)}(?!\w)", unit, text)
+        text = re.sub(rf"(?<!\w){re.escape(unit)} ?\( ?{re.escape(unit)} ?\)", unit, text, flags=re.IGNORECASE)
+    return text
 
 
 def rule_problem(rule: dict) -> str | None:

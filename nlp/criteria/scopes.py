@@ -151,6 +151,7 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             # also "symptomatic, untreated, or progressing brain metastases": adjectives in
             # chunks of their own before the fact still qualify it
             atom.mods.setdefault("qualified", ("clinical", cue.text))
+            atom.mods.setdefault("qualifier_words", []).append(cue.text)
         if "negation" in sections and not ("exception" in sections and atom.start < el.start):
             atom.mods["negated"] = True
         if "other_person" in sections:
