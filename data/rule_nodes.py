@@ -33,8 +33,14 @@ def node_hash(node: dict) -> str:
     return _hash(_text(node))
 
 
+# what ``json.dumps(node, sort_keys=True, separators=_SEPARATORS, ensure_ascii=False)``
+# builds on every call (an encoder with these settings), built once: a re-plan writes every
+# node of every trial (760,000 at 10,000 trials)
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=_SEPARATORS, ensure_ascii=False).encode
+
+
 def _text(node: dict) -> str:
-    return json.dumps(node, sort_keys=True, separators=_SEPARATORS, ensure_ascii=False)
+    return _ENCODE(node)
 
 
 def _hash(text: str) -> str:

@@ -378,7 +378,8 @@ class Judgement:
 
     def holds_open(self, node: int, leaf: int) -> bool:
         """Whether the open ``leaf`` keeps the unknown ``node`` open."""
-        return leaf in self._open_of(node)[1]
+        entry = self._open.get(node) or self._open_of(node)     # asked ~70,000 times a conversation bench
+        return leaf in entry[1]
 
     def holders(self, node: int, leaf: int) -> list[int]:
         """The children of an unknown ``all`` / ``any`` / group node through which the open

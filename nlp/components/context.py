@@ -19,6 +19,7 @@ sarcoidosis").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 
@@ -209,6 +210,13 @@ _SEQUENCE_GAP = re.compile(r"(?:\s*(?:x\s?\d{1,2}|\([^()\n]{1,40}\)))?[\s,;/]*(?
 _OWN_GAP = re.compile(r"[\s:]*")
 
 
+@lru_cache(maxsize=8)
+def _now_cue_at_end(now_cues: frozenset[str]) -> re.Pattern:
+    """A "now" cue ending a gap (``superseded``), longest cue first; built once per set of cues."""
+    return re.compile(r"\b(?:%s)\b[\s:]*$" % "|".join(re.escape(c) for c in sorted(now_cues, key=len, reverse=True)),
+                      re.IGNORECASE)
+
+
 def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]) -> set[int]:
     """Indexes of treatments listed before one said to be taken now, in one sentence and joined
     only by commas, "then" or arrows ("enbrel then humira then actemra now rinvoq",
@@ -244,7 +252,7 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
             if prev.label_ not in _TREATMENT or not _same_sentence(prev, cur):
                 break
             gap = text[prev.end_char:cur.start_char]
-            cue = re.search(r"\b(?:%s)\b[\s:]*$" % "|".join(re.escape(c) for c in sorted(now_cues, key=len, reverse=True)), gap, re.IGNORECASE) if k == owner else None
+            cue = _now_cue_at_end(now_cues).search(gap) if k == owner else None
             head = gap[:cue.start()] if cue else gap
             if not _SEQUENCE_GAP.fullmatch(head) or re.search(r"\band\s*$", head, re.IGNORECASE):
                 break
