@@ -34,6 +34,7 @@ from data.errors import DataError
 from data.terminology import load_terminology
 from data.trials import validate_record
 from nlp.criteria.atoms import find_atoms
+from nlp.criteria.disease_status import status_atoms
 from nlp.criteria.cues import load_cues
 from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
@@ -397,6 +398,7 @@ def _read(prepared: str, kind: str, cues) -> dict:
     terminology = load_terminology()
     facts, doc = extract_with_doc(prepared)
     atoms = find_atoms(prepared, facts, doc if doc is not None else build_pipeline()(prepared), cues)
+    atoms = status_atoms(atoms, prepared, kind, terminology, cues)   # "relapsed or refractory" of a cancer only
     if _bare_without(prepared, atoms):
         return _whole_line_review(prepared, cues)   # "T-LBL without BM involvement": the limit was dropped
     reader = Reader(prepared, kind, cues, terminology)
