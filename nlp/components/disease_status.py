@@ -7,15 +7,29 @@ ConText does not negate "relapse" in "no relapse": the REMISSION cue "no relapse
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Span
 
 from core.facts import Fact
-from data.terminology import Terminology
+from data.terminology import Terminology, load_terminology
 
 STATUS_ROOT = "disease_status"
 _WINDOW = 3   # tokens before the mention
+
+
+@lru_cache(maxsize=1)
+def _status_ids() -> frozenset[str]:
+    terminology = load_terminology()
+    if STATUS_ROOT not in terminology:
+        return frozenset()
+    return frozenset(terminology.descendants(STATUS_ROOT))
+
+
+def is_status_span(ent: Span) -> bool:
+    """A condition mention of a disease status ("primary refractory", "in remission")."""
+    return ent.label_ == "CONDITION" and ent.kb_id_ in _status_ids()
 
 
 class StatusWords:
