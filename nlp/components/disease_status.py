@@ -7,6 +7,7 @@ ConText does not negate "relapse" in "no relapse": the REMISSION cue "no relapse
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -16,6 +17,7 @@ from core.facts import Fact
 from data.terminology import Terminology, load_terminology
 
 STATUS_ROOT = "disease_status"
+RELAPSED = "relapsed_disease"
 _WINDOW = 3   # tokens before the mention
 
 
@@ -37,19 +39,50 @@ class StatusWords:
         self.terminology = terminology
         self.denied = frozenset(w.lower() for w in vocabulary.get("status_denied_by") or ())
         self.feared = frozenset(w.lower() for w in vocabulary.get("status_feared_by") or ())
+        phrases, between = vocabulary.get("status_came_back") or (), vocabulary.get("status_came_back_between") or ()
+        words = "|".join(re.escape(w) for w in sorted(set(between), key=len, reverse=True))
+        self.came_back = re.compile(
+            rf"\s+(?:(?:{words})\s+){{0,3}}(?P<s>{'|'.join(phrases)})\b", re.IGNORECASE) if phrases else None
 
     def is_status(self, concept: str) -> bool:
         return (STATUS_ROOT in self.terminology and concept in self.terminology
                 and self.terminology.is_a(concept, STATUS_ROOT))
 
     def __call__(self, ents: list[Span], facts: list[Fact]) -> None:
+        facts += self._came_back(ents, facts)
         for ent, fact in zip(ents, facts):
-            if fact.label != "CONDITION" or not self.is_status(fact.concept):
+            if fact.label == "CONDITION" and self.is_status(fact.concept):
+                self._assert(ent.doc, ent.start, ent.end, fact)
+
+    def _assert(self, doc, start: int, end: int, fact: Fact) -> None:
+        sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        before = [t.lower_ for t in doc[max(sentence.start, start - _WINDOW):start]]
+        after = [t.lower_ for t in doc[end:min(sentence.end, end + 2)]]
+        if any(w in self.feared for w in before):
+            fact.hypothetical = True
+        elif any(w in self.denied for w in before) or "free" in after:   # "relapse-free"
+            fact.negated = True
+
+    def _came_back(self, ents: list[Span], facts: list[Fact]) -> list[Fact]:
+        """A relapse for each cancer said to have come back ("the leukaemia came back")."""
+        if self.came_back is None or RELAPSED not in self.terminology:
+            return []
+        roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ())
+        taken = [(f.start, f.end) for f in facts if f.label == "CONDITION" and self.is_status(f.concept)]
+        found = []
+        for ent, fact in zip(ents, facts):
+            if (fact.label != "CONDITION" or fact.concept not in self.terminology
+                    or not any(self.terminology.is_a(fact.concept, r) for r in roots)):
                 continue
-            sentence = ent.sent if ent.doc.has_annotation("SENT_START") else ent.doc[:]
-            before = [t.lower_ for t in ent.doc[max(sentence.start, ent.start - _WINDOW):ent.start]]
-            after = [t.lower_ for t in ent.doc[ent.end:min(sentence.end, ent.end + 2)]]
-            if any(w in self.feared for w in before):
-                fact.hypothetical = True
-            elif any(w in self.denied for w in before) or "free" in after:   # "relapse-free"
-                fact.negated = True
+            doc = ent.doc
+            sentence = ent.sent if doc.has_annotation("SENT_START") else doc[:]
+            match = self.came_back.match(doc.text, ent.end_char, sentence.end_char)
+            if match is None or any(s < match.end("s") and match.start("s") < e for s, e in taken):
+                continue
+            relapse = Fact("CONDITION", RELAPSED, match.group("s"), match.start("s"), match.end("s"),
+                           family=fact.family, source=fact.source)
+            span = doc.char_span(match.start("s"), match.end("s"), alignment_mode="expand")
+            if span is not None:
+                self._assert(doc, span.start, span.end, relapse)
+            found.append(relapse)
+        return found
