@@ -7,6 +7,12 @@ refractory"), but it is never a diagnosis: ``without_status`` keeps it out of th
 gate and the ranking's condition fit. Statuses the terminology says contradict each other
 (``contradicts``: a relapsed disease is not newly diagnosed) make the other one false
 (``contradicting``); one not stated stays unknown and is asked.
+
+In the ranking (``matching.status_trials``), a trial whose title or keywords name a status the
+patient's contradicts ("Newly Diagnosed Multiple Myeloma" for a relapsed myeloma, "Relapsed
+or Refractory ..." for a newly diagnosed patient), and not the patient's own, ranks with the
+trials for a related condition, after those for the patient's disease (``matching.engine``);
+it rules nothing out: only a criterion does.
 """
 from __future__ import annotations
 
@@ -42,3 +48,4 @@ def _contradict(one: str, other: str, terminology: Terminology) -> bool:
             if other == target or terminology.is_a(other, target):
                 return True
     return False
+

@@ -115,3 +115,18 @@ def test_newly_diagnosed_child_no_longer_may_qualify_for_a_relapsed_trial():
     assert ev.rule(rule).value == FALSE
     ev = Evaluator(Profile(extract("my 9 year old has T-ALL, CD7 positive, it came back in March")))
     assert ev.rule(rule).value == TRUE
+
+
+def test_a_trial_for_another_status_ranks_after_the_patients_own_but_stays_open():
+    from data.condition_names import RELATED_FIT
+    from data.trials import load_trials
+    from matching.engine import match
+
+    trials = load_trials()
+    profile = Profile(extract("SLE since 2015, failed MMF and rituximab"))
+    first = match(profile, trials)
+    best = max(first, key=lambda r: r.condition_fit)
+    assert best.condition_fit > RELATED_FIT
+    again = {r.id: r for r in match(profile, trials, mismatched=frozenset({best.id}))}
+    assert again[best.id].condition_fit == RELATED_FIT
+    assert again[best.id].verdict == best.verdict            # ranking only: the verdict stands
