@@ -1,6 +1,8 @@
 """The status of the patient's disease (relapsed, refractory, newly diagnosed, in
 remission, MRD; ``data/terminology/disease_status.yaml``) as the words just before it say:
-"no relapse so far" and "relapse-free" are none, "if it relapses" is only feared.
+"no relapse so far" and "relapse-free" are none, "if it relapses" is only feared; a cancer
+said to have come back ("the leukaemia came back in March", "now the T-ALL is back") is a
+relapse of it.
 
 ConText does not negate "relapse" in "no relapse": the REMISSION cue "no relapse"
 (data/context_rules.json) covers the mention, and a cue never modifies a mention it covers.
@@ -14,9 +16,9 @@ from typing import Any
 from spacy.tokens import Span
 
 from core.facts import Fact
+from data.condition_names import DISEASE_STATUS as STATUS_ROOT
 from data.terminology import Terminology, load_terminology
 
-STATUS_ROOT = "disease_status"
 RELAPSED = "relapsed_disease"
 _WINDOW = 3   # tokens before the mention
 
