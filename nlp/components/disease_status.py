@@ -52,9 +52,31 @@ class StatusWords:
 
     def __call__(self, ents: list[Span], facts: list[Fact]) -> None:
         facts += self._came_back(ents, facts)
+        other = [self._other_disease(ent, ents, facts) for ent in ents]
         for ent, fact in zip(ents, facts):
             if fact.label == "CONDITION" and self.is_status(fact.concept):
                 self._assert(ent.doc, ent.start, ent.end, fact)
+        # the autoimmune voice ("refractory lupus", "relapsed ITP"): therapies failed, which
+        # the therapy facts say; a status is a cancer's (status_of), as in criteria
+        drop = {id(f) for f, o in zip(facts, other) if o}
+        if drop:
+            facts[:] = [f for f in facts if id(f) not in drop]
+
+    def _other_disease(self, ent: Span, ents: list[Span], facts: list[Fact]) -> bool:
+        """A status mention next to a named disease that is no cancer (the nearest one after
+        it in the sentence, else before it)."""
+        if ent.label_ != "CONDITION" or not self.is_status(ent.kb_id_):
+            return False
+        sentence = ent.sent if ent.doc.has_annotation("SENT_START") else ent.doc[:]
+        diseases = [e for e in ents if e.label_ == "CONDITION" and not self.is_status(e.kb_id_)
+                    and e.kb_id_ in self.terminology and sentence.start <= e.start and e.end <= sentence.end]
+        after = [e for e in diseases if e.start >= ent.end]
+        before = [e for e in diseases if e.end <= ent.start]
+        beside = after[0] if after else (before[-1] if before else None)
+        if beside is None:
+            return False
+        roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ())
+        return not any(self.terminology.is_a(beside.kb_id_, r) for r in roots)
 
     def _assert(self, doc, start: int, end: int, fact: Fact) -> None:
         sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
