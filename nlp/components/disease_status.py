@@ -63,18 +63,16 @@ class StatusWords:
             facts[:] = [f for f in facts if id(f) not in drop]
 
     def _other_disease(self, ent: Span, ents: list[Span], facts: list[Fact]) -> bool:
-        """A status mention next to a named disease that is no cancer (the nearest one after
-        it in the sentence, else before it)."""
+        """A status mention next to a named disease that is no cancer (the nearest one in the
+        sentence, the one after it on a tie)."""
         if ent.label_ != "CONDITION" or not self.is_status(ent.kb_id_):
             return False
         sentence = ent.sent if ent.doc.has_annotation("SENT_START") else ent.doc[:]
         diseases = [e for e in ents if e.label_ == "CONDITION" and not self.is_status(e.kb_id_)
                     and e.kb_id_ in self.terminology and sentence.start <= e.start and e.end <= sentence.end]
-        after = [e for e in diseases if e.start >= ent.end]
-        before = [e for e in diseases if e.end <= ent.start]
-        beside = after[0] if after else (before[-1] if before else None)
-        if beside is None:
+        if not diseases:
             return False
+        beside = min(diseases, key=lambda e: (e.start - ent.end if e.start >= ent.end else ent.start - e.end + 0.5))
         roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ())
         return not any(self.terminology.is_a(beside.kb_id_, r) for r in roots)
 
