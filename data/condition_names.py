@@ -53,11 +53,21 @@ def _short_tokens(text: str) -> set[str]:
     return {t for t in text.split() if len(t) <= 2 or any(ch.isdigit() for ch in t)}
 
 
+# the root of the disease statuses (data/terminology/disease_status.yaml: relapsed, newly
+# diagnosed, in remission, ...): a status of a disease, never a disease a trial is for
+DISEASE_STATUS = "disease_status"
+
+
+def is_disease_status(concept: str, terminology) -> bool:
+    """Whether ``concept`` is a disease status (relapsed, refractory, newly diagnosed, ...)."""
+    return DISEASE_STATUS in terminology and concept in terminology and terminology.is_a(concept, DISEASE_STATUS)
+
+
 def condition_like() -> list:
-    """The concepts a trial may be for: every condition, and the infections the
-    terminology marks as a diagnosis (HIV, chronic hepatitis B and C)."""
+    """The concepts a trial may be for: every condition but a disease status, and the
+    infections the terminology marks as a diagnosis (HIV, chronic hepatitis B and C)."""
     terminology = load_terminology()
-    return [*terminology.by_category("condition"),
+    return [*(c for c in terminology.by_category("condition") if not is_disease_status(c.id, terminology)),
             *(c for c in terminology.by_category("infection") if c.attrs.get("diagnosis"))]
 
 

@@ -32,7 +32,11 @@ _EXTRA_KEYS = {
     # background: true marks a common comorbidity (hypertension, type 2 diabetes, ...) and
     # main_kind: true a kind of disease patients come about (cancers, autoimmune diseases):
     # a comorbidity named beside such a diagnosis ranks its trials after it (matching.relevance)
-    "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind"},
+    # contradicts: conditions (ids) a patient cannot have at the same time (a disease status:
+    # relapsed is not newly diagnosed; data/terminology/disease_status.yaml); status_of: the
+    # diseases (ids) whose status a criterion's status words are read for (nlp.criteria)
+    "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
+                  "status_of"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     "therapy": {"half_life_days", "route", "kind", "examples"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived", "bare_units", "whole_units", "typical"},
@@ -143,7 +147,7 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid:
         raise DataError(f"{where}.id", "required: a non-empty concept id")
-    for key in ("parents", "terms", "abbreviations", "registry_terms", "zh", "complication_of"):
+    for key in ("parents", "terms", "abbreviations", "registry_terms", "zh", "complication_of", "contradicts", "status_of"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise DataError(f"{where}({cid}).{key}", "must be a list of non-empty strings")
@@ -197,7 +201,8 @@ def read_terminology(directory: Path = TERMINOLOGY_DIR) -> Terminology:
         for parent in concept.parents:
             if parent not in terminology:
                 raise DataError(f"{origin[concept.id]}: {concept.id}.parents", f"unknown parent concept {parent!r}")
-        for disease in concept.attrs.get("complication_of", ()):
+        for disease in (*concept.attrs.get("complication_of", ()), *concept.attrs.get("contradicts", ()),
+                        *concept.attrs.get("status_of", ())):
             if disease not in terminology:
                 raise DataError(f"{origin[concept.id]}: {concept.id}.complication_of", f"unknown concept {disease!r}")
     return terminology

@@ -14,6 +14,7 @@ from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all
 from matching.compare import compare
 from matching.concepts import BROADER, relation
 from matching.derived import at_least_months_ago, window_days, within_days
+from matching.disease_status import contradicting
 from matching.evidence import NEGATES, PRESENT, Evidence, split_related
 from matching.evidence_rules import load_evidence_rules
 from matching.leaf_result import LeafResult
@@ -43,6 +44,9 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
             return LeafResult(leaf, FALSE, f"{name} diagnosed less than {months:g} months ago", present)
         return LeafResult(leaf, UNKNOWN, f"{name} stated, but not when it was diagnosed "
                           f"(criterion: at least {months:g} months)", present, ask=f"diagnosis_date:{concept}")
+    against = [] if uncertain else contradicting(concept, ev.facts("CONDITION"), ev.terminology)
+    if against:     # a disease status: "relapsed" is not "newly diagnosed"
+        return LeafResult(leaf, FALSE, f"{name}: {against[0].text!r} is stated", against[:1])
     return _not_stated(leaf, name, f"diagnosis:{concept}", uncertain, broader, negated, "is it")
 
 

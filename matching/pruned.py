@@ -26,6 +26,7 @@ from matching.cache import Memo
 from matching.candidates import Candidates, find_candidates, patient_of
 from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores, requested_trials
+from matching.status_trials import mismatched_trials
 from matching.targets import targeted_trials
 from matching.plans import Judgement
 
@@ -77,7 +78,8 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
         return engine.judge_plans(kept[0], kept[1], judgement, load=trials.record, tops=kept[2],
                                   keywords=keyword_scores(trials.db, profile, among=kept[0], among_key=trials_key),
                                   requested=requested_trials(trials.db, profile),
-                                  targeted=targeted_trials(trials.db, profile))
+                                  targeted=targeted_trials(trials.db, profile),
+                                  mismatched=mismatched_trials(trials.db, profile))
 
     return list(_RESULTS.get(key, judge, keep=trials, weigh=len))
 

@@ -22,6 +22,7 @@ from data.condition_names import (EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_F
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
+from matching.disease_status import without_status
 from matching.evidence import Evidence
 from matching.leaf_result import LeafResult
 
@@ -172,7 +173,7 @@ def diagnosis_facts(ev: Evidence) -> list[Fact]:
     terminology = ev.terminology
     infections = [f for f in ev.facts("INFECTION")
                   if (found := terminology.get(f.concept)) is not None and found.attrs.get("diagnosis")]
-    return [*ev.facts("CONDITION"), *infections]
+    return [*without_status(ev.facts("CONDITION"), terminology), *infections]   # "relapsed": no diagnosis
 
 
 def most_specific(facts: list[Fact], terminology: Terminology) -> list[Fact]:

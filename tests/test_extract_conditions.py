@@ -20,7 +20,7 @@ def test_myositis_family_maps_to_specific_concepts():
 
 
 def test_blood_cancers():
-    assert concepts("relapsed T-ALL") == [("T-ALL", "t_all")]
+    assert concepts("relapsed T-ALL") == [("relapsed", "relapsed_disease"), ("T-ALL", "t_all")]   # the status too (h20)
     assert concepts("T cell lymphoblastic lymphoma") == [("T cell lymphoblastic lymphoma", "t_lbl")]
     assert concepts("T-lymphoblastic lymphoma") == [("T-lymphoblastic lymphoma", "t_lbl")]
     assert concepts("NK/T cell lymphoma") == [("NK/T cell lymphoma", "nk_t_lymphoma")]

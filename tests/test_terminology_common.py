@@ -59,7 +59,7 @@ def test_blood_cancers_are_not_solid_organ_cancers():
     ("She was diagnosed with multiple sclerosis in 2019", ["multiple_sclerosis"]),
     ("Patient with primary myelofibrosis", ["myelofibrosis"]),
     ("My son has Hodgkin lymphoma", ["hodgkin_lymphoma"]),
-    ("Non-Hodgkin lymphoma, relapsed", ["non_hodgkin_lymphoma"]),
+    ("Non-Hodgkin lymphoma, relapsed", ["non_hodgkin_lymphoma", "relapsed_disease"]),   # the status too (h20)
     ("72-year-old with multiple myeloma", ["multiple_myeloma"]),
     ("Colorectal cancer with liver mets", ["colorectal_cancer", "liver_metastases"]),
     ("non-small cell lung cancer; brother had small cell lung cancer", ["nsclc", "sclc"]),

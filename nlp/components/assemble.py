@@ -22,6 +22,7 @@ from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
+from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
 from nlp.components.time import TIMED_LABELS, EventsBefore, TimeReader, attach
 from nlp.components.speaker import Speaker
@@ -89,6 +90,7 @@ class FactBuilder:
         self.events_before = EventsBefore(vocabulary)
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
+        self.status_words = StatusWords(terminology, vocabulary)
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
@@ -211,6 +213,7 @@ class FactBuilder:
         self.outcomes.class_headings(doc, kept, facts)
         self._past_pregnancies(facts, today, text)
         self._treated_then(facts, text)
+        self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         return facts
 
     def _treated_then(self, facts: list[Fact], text: str) -> None:

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from spacy.language import Language
 
+from nlp.components.disease_status import is_status_span
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import across_comma
 from nlp.resources import context_rules, vocabulary
@@ -159,15 +160,20 @@ def _chains(ents: list) -> list[list[int]]:
     """Runs of consecutive entities of one kind (``_LIST_KIND``) of one sentence joined only
     by list words (or an "or" list's unknown items, or a comma list's unknown abbreviations)."""
     chains: list[list[int]] = []
+    prev, last = None, None
     for i, ent in enumerate(ents):
-        prev = ents[i - 1] if i else None
+        if is_status_span(ent):     # "hyper-CVAD (primary refractory), nelarabine": a remark on the item
+            chains.append([i])
+            continue
         between = doc_text(ent.doc)[prev.end_char:ent.start_char] if prev is not None else ""
         if (prev is not None and _LIST_KIND.get(prev.label_, prev.label_) == _LIST_KIND.get(ent.label_, ent.label_)
                 and (_LIST_JOINER.fullmatch(between) or _OR_LIST_GAP.fullmatch(between) or _COMMA_LIST_GAP.fullmatch(between))
                 and _same_sentence(prev, ent)):
-            chains[-1].append(i)
+            last.append(i)
         else:
-            chains.append([i])
+            last = [i]
+            chains.append(last)
+        prev = ent
     return chains
 
 

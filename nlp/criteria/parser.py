@@ -34,6 +34,7 @@ from data.errors import DataError
 from data.terminology import load_terminology
 from data.trials import validate_record
 from nlp.criteria.atoms import find_atoms
+from nlp.criteria.disease_status import status_alternative, status_atoms
 from nlp.criteria.cues import load_cues
 from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
@@ -415,10 +416,11 @@ def _by_definition(prepared: str, kind: str, cues) -> dict | None:
     return rule
 
 
-def _read(prepared: str, kind: str, cues) -> dict:
+def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
     terminology = load_terminology()
     facts, doc = extract_with_doc(prepared)
     atoms = find_atoms(prepared, facts, doc if doc is not None else build_pipeline()(prepared), cues)
+    atoms = status_atoms(atoms, prepared, kind, terminology, cues, statuses)   # "relapsed or refractory" of a cancer only
     if _bare_without(prepared, atoms):
         return _whole_line_review(prepared, cues)   # "T-LBL without BM involvement": the limit was dropped
     reader = Reader(prepared, kind, cues, terminology)
@@ -426,6 +428,8 @@ def _read(prepared: str, kind: str, cues) -> dict:
     if node is None:
         return _whole_line_review(prepared, cues)
     rule = simplify(node_rule(node, reader), terminology.is_a)
+    if statuses and status_alternative(rule, terminology):
+        return _read(prepared, kind, cues, statuses=False)    # a status as one of an "or" list: not read
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)

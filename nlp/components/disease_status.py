@@ -1,0 +1,110 @@
+"""The status of the patient's disease (relapsed, refractory, newly diagnosed, in
+remission, MRD; ``data/terminology/disease_status.yaml``) as the words just before it say:
+"no relapse so far" and "relapse-free" are none, "if it relapses" is only feared; a cancer
+said to have come back ("the leukaemia came back in March", "now the T-ALL is back") is a
+relapse of it.
+
+ConText does not negate "relapse" in "no relapse": the REMISSION cue "no relapse"
+(data/context_rules.json) covers the mention, and a cue never modifies a mention it covers.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Span
+
+from core.facts import Fact
+from data.condition_names import DISEASE_STATUS as STATUS_ROOT
+from data.terminology import Terminology, load_terminology
+
+RELAPSED = "relapsed_disease"
+_WINDOW = 3   # tokens before the mention
+
+
+@lru_cache(maxsize=1)
+def _status_ids() -> frozenset[str]:
+    terminology = load_terminology()
+    if STATUS_ROOT not in terminology:
+        return frozenset()
+    return frozenset(terminology.descendants(STATUS_ROOT))
+
+
+def is_status_span(ent: Span) -> bool:
+    """A condition mention of a disease status ("primary refractory", "in remission")."""
+    return ent.label_ == "CONDITION" and ent.kb_id_ in _status_ids()
+
+
+class StatusWords:
+    def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
+        self.terminology = terminology
+        self.denied = frozenset(w.lower() for w in vocabulary.get("status_denied_by") or ())
+        self.feared = frozenset(w.lower() for w in vocabulary.get("status_feared_by") or ())
+        phrases, between = vocabulary.get("status_came_back") or (), vocabulary.get("status_came_back_between") or ()
+        words = "|".join(re.escape(w) for w in sorted(set(between), key=len, reverse=True))
+        self.came_back = re.compile(
+            rf"\s+(?:(?:{words})\s+){{0,3}}(?P<s>{'|'.join(phrases)})\b", re.IGNORECASE) if phrases else None
+
+    def is_status(self, concept: str) -> bool:
+        return (STATUS_ROOT in self.terminology and concept in self.terminology
+                and self.terminology.is_a(concept, STATUS_ROOT))
+
+    def __call__(self, ents: list[Span], facts: list[Fact]) -> None:
+        facts += self._came_back(ents, facts)
+        other = [self._other_disease(ent, ents, facts) for ent in ents]
+        for ent, fact in zip(ents, facts):
+            if fact.label == "CONDITION" and self.is_status(fact.concept):
+                self._assert(ent.doc, ent.start, ent.end, fact)
+        # the autoimmune voice ("refractory lupus", "relapsed ITP"): therapies failed, which
+        # the therapy facts say; a status is a cancer's (status_of), as in criteria
+        drop = {id(f) for f, o in zip(facts, other) if o}
+        if drop:
+            facts[:] = [f for f in facts if id(f) not in drop]
+
+    def _other_disease(self, ent: Span, ents: list[Span], facts: list[Fact]) -> bool:
+        """A status mention next to a named disease that is no cancer (the nearest one in the
+        sentence, the one after it on a tie)."""
+        if ent.label_ != "CONDITION" or not self.is_status(ent.kb_id_):
+            return False
+        sentence = ent.sent if ent.doc.has_annotation("SENT_START") else ent.doc[:]
+        diseases = [e for e in ents if e.label_ == "CONDITION" and not self.is_status(e.kb_id_)
+                    and e.kb_id_ in self.terminology and sentence.start <= e.start and e.end <= sentence.end]
+        if not diseases:
+            return False
+        beside = min(diseases, key=lambda e: (e.start - ent.end if e.start >= ent.end else ent.start - e.end + 0.5))
+        roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ())
+        return not any(self.terminology.is_a(beside.kb_id_, r) for r in roots)
+
+    def _assert(self, doc, start: int, end: int, fact: Fact) -> None:
+        sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        before = [t.lower_ for t in doc[max(sentence.start, start - _WINDOW):start]]
+        after = [t.lower_ for t in doc[end:min(sentence.end, end + 2)]]
+        if any(w in self.feared for w in before):
+            fact.hypothetical = True
+        elif any(w in self.denied for w in before) or "free" in after:   # "relapse-free"
+            fact.negated = True
+
+    def _came_back(self, ents: list[Span], facts: list[Fact]) -> list[Fact]:
+        """A relapse for each cancer said to have come back ("the leukaemia came back")."""
+        if self.came_back is None or RELAPSED not in self.terminology:
+            return []
+        roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ())
+        taken = [(f.start, f.end) for f in facts if f.label == "CONDITION" and self.is_status(f.concept)]
+        found = []
+        for ent, fact in zip(ents, facts):
+            if (fact.label != "CONDITION" or fact.concept not in self.terminology
+                    or not any(self.terminology.is_a(fact.concept, r) for r in roots)):
+                continue
+            doc = ent.doc
+            sentence = ent.sent if doc.has_annotation("SENT_START") else doc[:]
+            match = self.came_back.match(doc.text, ent.end_char, sentence.end_char)
+            if match is None or any(s < match.end("s") and match.start("s") < e for s, e in taken):
+                continue
+            relapse = Fact("CONDITION", RELAPSED, match.group("s"), match.start("s"), match.end("s"),
+                           family=fact.family, source=fact.source)
+            span = doc.char_span(match.start("s"), match.end("s"), alignment_mode="expand")
+            if span is not None:
+                self._assert(doc, span.start, span.end, relapse)
+            found.append(relapse)
+        return found

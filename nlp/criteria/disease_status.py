@@ -1,0 +1,73 @@
+"""The status words of a registry criterion ("relapsed or refractory", "newly diagnosed",
+"previously untreated", "in first complete remission"; data/terminology/disease_status.yaml)
+kept as atoms only where they are the status of the patient's disease a trial is for:
+
+* in an inclusion criterion (an exclusion's "newly diagnosed diabetes" or "other cancer in
+  complete remission" is about another disease);
+* beside a disease under the root's ``status_of`` (cancers), or beside no disease at all
+  ("Previously untreated disease"): the nearest disease named after the status, else the
+  one before it. "Relapsed/refractory lupus" is the autoimmune voice (therapies failed,
+  which the therapy leaves read), and keeps the rule it had;
+* not followed by "to", "on", "after", ... ("relapsed/refractory to JAK inhibitors", "relapsed
+  after two lines"), nor inside a longer
+  therapy response cue ("complete remission is not achieved after induction"), nor in a
+  criterion naming therapies and no disease ("relapsed and refractory diseases after
+  NSAIDs, glucocorticoids"): a therapy response, which the therapy leaves read;
+* not negated ("No clinical evidence of disease (complete remission)");
+* not one alternative of an "any" (``status_alternative``): the line is then read again
+  without statuses.
+
+A status atom left out leaves its words as they were before statuses were read (filler
+words of data/nlp/criteria_cues.yaml), so the rule is the one it was.
+"""
+from __future__ import annotations
+
+import re
+
+from data.condition_names import DISEASE_STATUS, is_disease_status
+from data.terminology import Terminology
+from nlp.criteria.cues import Cues
+
+_THERAPY_AFTER = re.compile(r"\s*(?:to|on|after|following|despite|with)\b", re.IGNORECASE)
+
+
+def status_atoms(atoms: list, text: str, kind: str, terminology: Terminology, cues: Cues, keep: bool = True) -> list:
+    """``atoms`` without the status atoms that are no status of the trial's disease (without
+    any when not ``keep``)."""
+    status = [a for a in atoms if a.label == "CONDITION" and is_disease_status(a.concept, terminology)]
+    if not status:
+        return atoms
+    if not keep:
+        return [a for a in atoms if a not in status]
+    diseases = [a for a in atoms if a.label in ("CONDITION", "INFECTION") and a not in status]
+    therapies = any(a.label in ("DRUG", "PROCEDURE") for a in atoms)
+    roots = terminology[DISEASE_STATUS].attrs.get("status_of", ())
+    responses = [m.span() for patterns in cues.response.values() for p in patterns for m in p.finditer(text)]
+    dropped = []
+    for atom in status:
+        after = [d for d in diseases if d.start >= atom.end]
+        before = [d for d in diseases if d.end <= atom.start]
+        beside = after[0] if after else (before[-1] if before else None)
+        if (kind != "inclusion" or atom.negated or _THERAPY_AFTER.match(text, atom.end)
+                or any(s < atom.end and atom.start < e and not (atom.start <= s and e <= atom.end) for s, e in responses)
+                or (beside is None and therapies)
+                or (beside is not None and not (beside.concept in terminology
+                                                and any(terminology.is_a(beside.concept, r) for r in roots)))):
+            dropped.append(atom)
+    return [a for a in atoms if a not in dropped] if dropped else atoms
+
+
+def status_alternative(rule: dict, terminology: Terminology) -> bool:
+    """Whether a status leaf is one alternative of an "any" ("Previously untreated,
+    unresectable, locally advanced or metastatic gastric cancer" read as a list of
+    alternatives): the status alone would meet the criterion, so the line is read without
+    statuses, as before they were read."""
+    if "any" in rule:
+        if any(_status_leaf(r, terminology) for r in rule["any"]):
+            return True
+    return any(status_alternative(r, terminology) for op in ("all", "any") for r in rule.get(op, ())) or (
+        "not" in rule and status_alternative(rule["not"], terminology))
+
+
+def _status_leaf(rule: dict, terminology: Terminology) -> bool:
+    return rule.get("type") == "diagnosis" and is_disease_status(rule.get("concept", ""), terminology)
