@@ -28,6 +28,7 @@ def _one(text: str) -> Fact:
 def test_patients_words_for_the_status():
     for text, concept in [("My son has relapsed T-ALL.", "relapsed_disease"),
                           ("it came back in March", "relapsed_disease"),
+                          ("he has T-ALL that came back after his transplant", "relapsed_disease"),
                           ("Relapse 08/2026 with 12% marrow involvement", "relapsed_disease"),
                           ("He is primary refractory AML", "refractory_disease"),
                           ("She didn't go into remission after induction", "refractory_disease"),
