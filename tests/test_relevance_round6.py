@@ -112,3 +112,27 @@ def test_a_past_cancer_beside_a_current_diagnosis_ranks_after_it_and_rules_nothi
     # a past cancer alone keeps its full strength
     alone = match(Profile(extract("I had breast cancer in 2012")), [breast, ovary], today=TODAY)
     assert alone[0].id == "T-BR"
+
+
+def test_the_relevance_bench_counts_the_held_aside_rule_outs_and_never_lists_them(monkeypatch):
+    """`bench matching --json` printed the test half's patient and trial ids of its false
+    exclusions; the held-aside half is counted only, so nobody tunes on its patients."""
+    import benchmarks.relevance as R
+
+    class Store:
+        def close(self):
+            pass
+
+    found = {"patients": 1, "with_relevant": 1, "ndcg@10": 1.0, "baseline_bm25_ndcg@10": 0.5,
+             "not_relevant_ruled_out": 0.9, "patients_stating_a_diagnosis": 1, "not_relevant_ruled_out_stated": 0.9,
+             "false_exclusions_grade2": ["rel-x:NCT1"], "false_exclusions_by_condition": []}
+    monkeypatch.setattr(R, "RELEVANCE_DIR", R.Path("."))
+    monkeypatch.setattr(R, "CTGOV_DIR", R.Path("."))
+    monkeypatch.setattr(R, "build_catalogue", lambda folder: Store())
+    monkeypatch.setattr(R, "all_trial_records", lambda db: [{"id": "NCT1"}])
+    monkeypatch.setattr(R, "KeywordBaseline", lambda records: None)
+    monkeypatch.setattr(R, "load_patients", lambda name: [])
+    monkeypatch.setattr(R, "evaluate_set", lambda db, patients, baseline, ids: dict(found))
+    result = R.bench_relevance()
+    assert result["test"]["false_exclusions_grade2"] == 1 and result["dev"]["false_exclusions_grade2"] == ["rel-x:NCT1"]
+    assert ("test: grade-2 trials ruled out (target 0)", 1) in result["table"]
