@@ -26,6 +26,8 @@ from typing import Any
 
 from benchmarks.assertion import bench_assertion
 from benchmarks.stats import Counts, percentiles
+from data.condition_names import DISEASE_STATUS
+from data.terminology import load_terminology
 from nlp.extraction_process import ExtractionProcess
 from nlp.pipeline import build_pipeline, extract, extract_many
 
@@ -113,9 +115,6 @@ def _without_unannotated_statuses(row: dict[str, Any], facts: list[Any]) -> list
     """The disease status (relapsed, in remission, ...: condition concepts since 2026-12-03)
     is scored only in sentences annotated with one; these sets were written before statuses
     were read (as benchmarks/assertion.py does)."""
-    from data.condition_names import DISEASE_STATUS
-    from data.terminology import load_terminology
-
     terminology = load_terminology()
     statuses = frozenset(terminology.descendants(DISEASE_STATUS)) if DISEASE_STATUS in terminology else frozenset()
     if any(e.get("concept") in statuses for e in row.get("entities", [])):
