@@ -3,10 +3,13 @@ classes a referrer can answer (strong CYP3A inhibitors/inducers, GLP-1 receptor 
 each checked for what it does to a patient (never a false exclusion)."""
 from __future__ import annotations
 
+import json
+
+import pytest
 from criteria_helpers import parse, types, verdict
 
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN
-from nlp.criteria.parser import prepare
+from nlp.criteria.parser import build_rule, prepare
 
 
 # --- units written out in words ----------------------------------------------------------
@@ -167,3 +170,21 @@ def test_with_child_pugh_is_no_pregnancy():
     rule = parse("Clinically significant liver disease consistent with Child-Pugh Class B or C", "exclusion")
     assert "pregnancy" not in types(rule)
     assert "liver_disease" in str(rule) and "review" in types(rule)
+
+
+@pytest.mark.parametrize("text", [
+    "Having any pathology like chronic renal disease, and hepatic impairment was excluded from the study.",
+    "Seropositivity for hepatitis B antigen, hepatitis C antibody, or human immunodeficiency virus (HIV). "
+    "Subjects will undergo testing during screening, and any subjects who are seropositive for hepatitis B "
+    "antigen, hepatitis C antibody, or HIV will be excluded.",
+])
+def test_an_exclusion_that_says_its_list_is_excluded_negates_no_item(text):
+    """"X and Y were excluded from the study": the list carries the negation from Y to X, and
+    "excluded" only restates the exclusion for X too; read as "not X" it excluded every
+    patient without kidney disease (NCT05380245) or without hepatitis C (NCT00739882)."""
+    rule = build_rule(text, "exclusion")
+    assert '"not"' not in json.dumps(rule)
+
+
+def test_a_real_negation_carried_along_a_list_stays():
+    assert '"not"' in json.dumps(build_rule("No chronic renal disease or hepatic impairment", "exclusion"))

@@ -198,7 +198,7 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             continue
         fact_starts.add(fact.start)
         atom = Atom(fact.start, fact.end, fact.label, fact.concept, fact.text, fact, fact.negated,
-                    negations.get(fact.start, []))
+                    negations.get(fact.start, []) or (_list_negation(doc, fact, negations) if fact.negated else []))
         if atom.negated and _negated_from_a_bracket(atom, text):
             atom.negated, atom.negation_spans = False, []
         if fact.family:
@@ -329,6 +329,17 @@ def _negation_spans(doc) -> dict[int, list[tuple[int, int]]]:
                 start, end = modifier.modifier_span
                 spans.setdefault(ent.start_char, []).append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
     return spans
+
+
+def _list_negation(doc, fact: Fact, negations: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """The negation triggers of a fact negated as an item of a list ("Chronic renal disease and
+    hepatic impairment were excluded from the study": ConText modifies the last item, the
+    list carries the negation to the first): those of the sentence's other entities, so an
+    exclusion line's "were excluded" is known to restate the exclusion for every item."""
+    sentence = next((s for s in doc.sents if s.start_char <= fact.start < s.end_char), None)
+    if sentence is None:
+        return []
+    return [span for ent in sentence.ents for span in negations.get(ent.start_char, [])]
 
 
 def _without_overlaps(atoms: list[Atom]) -> list[Atom]:
