@@ -61,6 +61,20 @@ def _known(entity: dict, terminology: Any) -> bool:
     return entity["concept"] in FIXED or entity["concept"] in terminology
 
 
+def status_concepts(terminology) -> frozenset[str]:
+    """The disease statuses (relapsed, in remission, ...), condition concepts since 2026-12-03."""
+    return frozenset(terminology.descendants(DISEASE_STATUS)) if DISEASE_STATUS in terminology else frozenset()
+
+
+def without_unannotated_statuses(entities: list[dict[str, Any]], facts: list, statuses: frozenset[str]) -> list:
+    """``facts`` without their disease statuses unless the text's gold ``entities`` hold one:
+    the gold sets were annotated before statuses were read, so a status is scored only in
+    the texts annotated for it (here and in benchmarks/extraction.py)."""
+    if any(e.get("concept") in statuses for e in entities):
+        return facts
+    return [f for f in facts if not (f.label == "CONDITION" and f.concept in statuses)]
+
+
 def score_set(rows: list[dict[str, Any]]) -> dict[str, Any]:
     terminology = load_terminology()
     labels: dict[str, Counts] = {}
@@ -68,19 +82,16 @@ def score_set(rows: list[dict[str, Any]]) -> dict[str, Any]:
     errors: list[dict[str, Any]] = []
     kinds: Counter = Counter()
     skipped = 0
-    statuses = frozenset(terminology.descendants(DISEASE_STATUS)) if DISEASE_STATUS in terminology else frozenset()
+    statuses = status_concepts(terminology)
     unscored_status = 0
     for row in rows:
         gold = [e for e in row["entities"] if _known(e, terminology)]
         skipped += len(row["entities"]) - len(gold)
         # the disease status (relapsed, in remission, ...; 2026-12-03) is scored as its own
-        # label, outside the overall P/R, and only in the messages annotated for it (those
-        # with a status entity): the sets were annotated before statuses were read
-        annotated = any(e["concept"] in statuses for e in gold)
-        facts = extract(row["text"])
-        if not annotated:
-            unscored_status += sum(f.label == "CONDITION" and f.concept in statuses for f in facts)
-            facts = [f for f in facts if not (f.label == "CONDITION" and f.concept in statuses)]
+        # label, outside the overall P/R
+        extracted = extract(row["text"])
+        facts = without_unannotated_statuses(gold, extracted, statuses)
+        unscored_status += len(extracted) - len(facts)
         used: set[int] = set()
         for fact in facts:
             match = next((i for i, e in enumerate(gold) if i not in used and e["label"] == fact.label

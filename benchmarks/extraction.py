@@ -24,9 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks.assertion import bench_assertion
+from benchmarks.assertion import bench_assertion, status_concepts, without_unannotated_statuses
 from benchmarks.stats import Counts, percentiles
-from data.condition_names import DISEASE_STATUS
 from data.terminology import load_terminology
 from nlp.extraction_process import ExtractionProcess
 from nlp.pipeline import build_pipeline, extract, extract_many
@@ -108,18 +107,9 @@ def evaluate(directory: Path = GOLD_DIR) -> Report:
     """Run the pipeline over the gold set and score it."""
     gold = load_gold(directory)
     predicted = list(extract_many((row["text"] for row in gold), today=GOLD_TODAY))
-    return score(gold, [_without_unannotated_statuses(row, facts) for row, facts in zip(gold, predicted)])
-
-
-def _without_unannotated_statuses(row: dict[str, Any], facts: list[Any]) -> list[Any]:
-    """The disease status (relapsed, in remission, ...: condition concepts since 2026-12-03)
-    is scored only in sentences annotated with one; these sets were written before statuses
-    were read (as benchmarks/assertion.py does)."""
-    terminology = load_terminology()
-    statuses = frozenset(terminology.descendants(DISEASE_STATUS)) if DISEASE_STATUS in terminology else frozenset()
-    if any(e.get("concept") in statuses for e in row.get("entities", [])):
-        return facts
-    return [f for f in facts if not (f.label == "CONDITION" and f.concept in statuses)]
+    statuses = status_concepts(load_terminology())
+    return score(gold, [without_unannotated_statuses(row.get("entities", []), facts, statuses)
+                        for row, facts in zip(gold, predicted)])
 
 
 def throughput(texts: list[str], passes: int = 3, min_seconds: float = 1.0) -> tuple[float, float]:

@@ -95,7 +95,7 @@ def normalise_lab(fact: Any, terminology: Any, unit_key: Callable[[str, dict], s
     low, high = analyte.attrs.get("plausible", [float("-inf"), float("inf")])
     if fact.unit is None and analyte.attrs.get("bare_units"):
         fits = _bare_readings(analyte.attrs, fact.value)
-        if len(fits) == 1:          # "Cr 88": µmol/L, the only unit that reads it as a typical value
+        if len(fits) == 1:          # "Bili 14": µmol/L, the only unit that reads it as a typical value
             fact.value_normalized, fact.unit_normalized = round(fits[0], 4), canonical
             return
         if len(fits) > 1:           # "Bili 3": 3 mg/dL or 3 µmol/L; questioned, never guessed
