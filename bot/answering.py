@@ -221,6 +221,8 @@ class Answering:
         if tracker.pending is not None:
             turn.text("not_understood")
             self._prompt(turn)
+        elif tracker.profile.facts:
+            turn.text("nothing_new")    # the diagnosis is known: asking for it again is odd
         else:
             turn.text("nothing_found")
 

@@ -114,6 +114,16 @@ def test_nothing_found_twice_says_what_the_bot_understands(engine):
     assert "couldn't find anything" in first and "/help" in second and first != second
 
 
+def test_nothing_new_once_the_illness_is_known_does_not_ask_for_the_diagnosis_again(engine):
+    engine.start(CID, role="patient")
+    engine.message(CID, "I have lupus, I'm 40")
+    for _ in range(3):                 # the open questions (labs, city), left open
+        engine.message(CID, "skip")
+    reply = said(engine.message(CID, "blorp"))
+    assert "anything new" in reply and "/results" in reply
+    assert "diagnosis" not in reply and "couldn't find anything" not in reply
+
+
 @pytest.fixture
 def real_engine(tmp_path):
     return Engine(SessionStore(open_store(tmp_path / "real.db")), gazetteer=None)
