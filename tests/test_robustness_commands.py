@@ -81,7 +81,7 @@ def test_unusable_input_is_named_in_one_line(trials_file, command, data, problem
 
 
 @pytest.mark.parametrize("text", ["creatinine 99999999", "platelets 15000", "-5 years old", "aged 250",
-                                  "患者，女，34岁，系统性红斑狼疮", "\u202eSLE\u202c since 2015", "😀" * 200])
+                                  "患者，女，34岁，系统性红斑狼疮", "\u202eSLE\u202c since 2015"])
 def test_absurd_values_are_flagged_or_ignored_never_a_crash(trials_file, text, capsys, monkeypatch):
     code, out, err = run(["--db", trials_file, "triage", "--json"], text.encode(), capsys, monkeypatch)
     assert code == 0, err
@@ -90,6 +90,25 @@ def test_absurd_values_are_flagged_or_ignored_never_a_crash(trials_file, text, c
     for fact in facts:
         if fact["label"] == "LAB" and fact["value"] is not None and fact["value"] > 10_000:
             assert fact["implausible"] and fact["value_normalized"] is None
+
+
+@pytest.mark.parametrize("text", ["😀" * 200, "hello, can you help?", "asdf qwer zxcv"])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_text_with_nothing_recognised_is_named_not_judged_against_every_trial(trials_file, text, as_json,
+                                                                             capsys, monkeypatch):
+    code, out, err = run(["--db", trials_file, "triage"] + (["--json"] if as_json else []), text.encode(),
+                         capsys, monkeypatch)
+    assert code == 2 and out == "" and "nothing recognised" in err and err.count("\n") == 1
+    clear(code, err)
+
+
+def test_a_file_with_nothing_recognised_does_not_stop_the_others(tmp_path, trials_file, capsys):
+    (tmp_path / "a.txt").write_text("😀😀😀")
+    (tmp_path / "b.txt").write_text("34F, SLE since 2015, failed MMF")
+    code = main(["--db", trials_file, "triage", "--json", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    out, err = capsys.readouterr()
+    assert code == 2 and "a.txt: nothing recognised" in err
+    assert [json.loads(line)["source"] for line in out.splitlines()] == [str(tmp_path / "b.txt")]
 
 
 def test_a_file_that_is_a_directory_or_missing_is_named(tmp_path, trials_file, capsys):

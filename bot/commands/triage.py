@@ -21,6 +21,10 @@ months, a copy last synced longer ago than TRIALBOT_STALE_SYNC_DAYS): "notices" 
 for a letter written in Chinese, else in English; "en" or "zh" fixes it. Trial titles,
 criteria and sites are quoted as the registry gives them; --json keys stay English.
 
+A text in which nothing is recognised (no diagnosis, treatment, age, sex or test result) is
+named in one line on standard error, like an empty or binary file, and the exit status is 2;
+the other files are still reported.
+
 Example:
   python bot.py triage referral.txt
   echo "34F, SLE since 2015, failed MMF and belimumab, HIV negative" | python bot.py triage --json
@@ -140,6 +144,12 @@ def run(args: argparse.Namespace) -> int:
         # every fact of the text is kept (no merging within one text: a drug named twice,
         # once with its outcome, keeps both mentions), a mention repeating one exactly once
         profile = Profile.of_text(extract(normalise_input(text), source=source, today=today))
+        if not profile.facts:
+            # nothing to judge with: every trial would be "more information needed"
+            _error(f"{'standard input' if path == '-' else path}: nothing recognised (no diagnosis, treatment, "
+                   "age, sex or test result); nothing to triage")
+            failed = True
+            continue
         found = None
         if catalog is not None:                 # --prune: judge the candidates only (stored plans)
             results = match_candidates(profile, catalog, today=today)
