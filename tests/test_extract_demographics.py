@@ -112,3 +112,13 @@ def test_being_in_a_place_is_where_the_patient_is(text, place):
 @pytest.mark.parametrize("text", ["we are in remission", "I am in pain", "She is in ICU", "we are in March"])
 def test_being_in_a_state_is_no_place(text):
     assert not [f for f in extract(text) if f.label == "LOCATION"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("I am 51 years, woman, from Poland living in Dublin. I have scleroderma", "Dublin"),
+    ("originally from Italy but we live in Manchester now", "Manchester"),
+    ("we are from Leeds, my son has T-ALL", "Leeds"),          # where they come from, when nothing else is said
+    ("She is from Nigeria and is based in London", "London"),
+])
+def test_where_someone_comes_from_gives_way_to_where_they_live(text, place):
+    assert [f.concept for f in extract(text) if f.label == "LOCATION"] == [place]

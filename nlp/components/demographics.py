@@ -36,10 +36,16 @@ class PatternFacts:
 
     def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
         found: list[tuple[Candidate, Meta]] = []
+        origin: set[int] = set()       # "from Poland": a place only when none is said to be lived in
         for match in matches:
             handler = getattr(self, f"_{match.label.lower()}", None)
             if handler is not None:
-                found.extend(handler(doc, match))
+                got = handler(doc, match)
+                if match.row.get("kind") == "origin":
+                    origin.update(range(len(found), len(found) + len(got)))
+                found.extend(got)
+        if origin and any(c.label == "LOCATION" for i, (c, _) in enumerate(found) if i not in origin):
+            found = [item for i, item in enumerate(found) if i not in origin]
         return found
 
     def _candidate(self, doc: Doc, start: int, end: int, label: str, concept: str, meta: Meta) -> list[tuple[Candidate, Meta]]:
