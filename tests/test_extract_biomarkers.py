@@ -27,3 +27,17 @@ def test_negative_marker():
 def test_autoantibodies():
     assert markers("anti-dsDNA positive, ANA 1:640, anti-Jo-1 positive") == [
         ("anti_dsdna", "positive", None), ("ana", None, None), ("myositis_antibody", "positive", None)]
+
+
+def test_a_sign_glued_to_the_marker_is_its_own_not_the_next_markers():
+    # flow cytometry lists: "CD7- CD5+" had CD7 positive (the "+" of the unknown CD5)
+    assert markers("blasts CD7- CD5+") == [("cd7", "negative", None)]
+    assert markers("CD7-, CD3+") == [("cd7", "negative", None)]
+    assert markers("CD7+ CD5-") == [("cd7", "positive", None)]
+    assert markers("CD19-directed CAR-T") == [("cd19", None, None)]     # a prefix, no result
+
+
+def test_a_flow_intensity_says_the_marker_is_expressed():
+    assert markers("early T-precursor ALL, CD7 bright on flow") == [("cd7", "positive", None)]
+    assert markers("blasts CD7 dim, CD5 negative") == [("cd7", "positive", None)]
+    assert markers("CD7 dim negative") == [("cd7", "negative", None)]

@@ -340,7 +340,10 @@ class FactBuilder:
             elif fact.status in ("positive", "active"):
                 fact.negated = False
         elif label == "BIOMARKER":
-            fact.status = biomarker_status(ent, self.mention_status(ent), self.mention_status.before(ent))
+            # a sign glued to the mention ("CD7- CD5+", "CD7-, CD3+") is its own, before any
+            # result word further on ("CD5+"'s sign is no status of CD7)
+            written = self.mention_status(ent) or self.mention_status.after(ent)
+            fact.status = biomarker_status(ent, written, self.mention_status.before(ent))
             fact.negated = fact.status == "negative"
             sentence_end = sentence_index(ent.doc).bounds(ent.start_char)[1]
             limit = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].label_ == "BIOMARKER" else sentence_end

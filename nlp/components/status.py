@@ -209,8 +209,11 @@ class MentionStatus:
 
     def after(self, span: Span) -> str | None:
         """A sign glued to the end of the mention ("HBsAg-)", "anti-HBc+,"): the
-        tokenizer splits it off, so it is read here."""
+        tokenizer splits it off, so it is read here; a flow-cytometry intensity word after it
+        ("CD7 bright", "CD7 dim") says the marker is expressed."""
         doc = span.doc
+        if span.end < len(doc) and self.words.get(doc[span.end].lower_) == "intensity":
+            return "expressed"      # flow cytometry: "CD7 bright", "CD5 dim"
         if span.end >= len(doc) or span[-1].whitespace_:
             return None
         sign = doc[span.end]
