@@ -71,9 +71,12 @@ def test_unitless_value_is_assumed_canonical_only_when_plausible():
 
 
 def test_unitless_implausible_value_is_not_guessed():
-    fact = lab("platelets 15000")
-    assert fact.implausible and fact.value == 15000
+    # "platelets 15000" is 15 x10^9/L written per µL (the only unit that reads it as a typical
+    # count, test below); a count no unit makes typical is questioned
+    fact = lab("platelets 5000000")
+    assert fact.implausible and fact.value == 5000000
     assert fact.value_normalized is None and fact.unit_normalized is None
+    assert lab("platelets 15000").value_normalized == 15
 
 
 def test_a_number_that_is_a_time_is_not_a_value():
@@ -137,13 +140,18 @@ def test_a_sentence_end_after_a_unit_is_not_part_of_it(text, concept, unit):
     ("bilirubin 0.8", "bilirubin", 0.8), ("bilirubin 3.2", "bilirubin", 3.2),   # decimals: mg/dL
     ("Hb 9.2", "hemoglobin", 92), ("Hb 92", "hemoglobin", 92), ("Hb 12", "hemoglobin", 120),
     ("albumin 35", "albumin", 3.5), ("albumin 3.5", "albumin", 3.5),
+    # counts per µL as US letters write them ("plt 23000", "ANC 800") were implausible x10^9/L
+    ("ANC 800, plt 23000", "anc", 0.8), ("ANC 800, plt 23000", "platelets", 23), ("plt 23,000", "platelets", 23),
+    ("WBC 3100", "wbc", 3.1), ("plt 45, ANC 1.5", "platelets", 45), ("plt 45, ANC 1.5", "anc", 1.5),
+    ("WBC 100 with 80% blasts", "wbc", 100), ("platelets 1", "platelets", 1), ("ANC 0", "anc", 0),
 ])
 def test_a_value_without_a_unit_is_read_in_the_unit_that_makes_it_typical(text, concept, normalized):
     fact = lab(text, concept)
     assert fact.value_normalized == pytest.approx(normalized, rel=1e-3) and not fact.implausible
 
 
-@pytest.mark.parametrize("text, concept", [("Bili 3", "bilirubin"), ("Cr 88", "creatinine")])
+@pytest.mark.parametrize("text, concept", [("Bili 3", "bilirubin"), ("Cr 88", "creatinine"), ("ANC 50", "anc"),
+                                           ("WBC 300", "wbc")])
 def test_a_value_without_a_unit_that_two_units_read_is_questioned_not_guessed(text, concept):
     fact = lab(text, concept)
     assert fact.implausible and fact.value_normalized is None

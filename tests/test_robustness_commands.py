@@ -80,7 +80,7 @@ def test_unusable_input_is_named_in_one_line(trials_file, command, data, problem
     clear(code, err)
 
 
-@pytest.mark.parametrize("text", ["creatinine 99999999", "platelets 15000", "-5 years old", "aged 250",
+@pytest.mark.parametrize("text", ["creatinine 99999999", "platelets 5000000", "-5 years old", "aged 250",
                                   "患者，女，34岁，系统性红斑狼疮", "\u202eSLE\u202c since 2015"])
 def test_absurd_values_are_flagged_or_ignored_never_a_crash(trials_file, text, capsys, monkeypatch):
     code, out, err = run(["--db", trials_file, "triage", "--json"], text.encode(), capsys, monkeypatch)

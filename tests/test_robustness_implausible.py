@@ -1,6 +1,6 @@
-"""Implausible values are questioned, not silently used: "platelets 15000" is noted as
-unusual, not used by matching, and the bot asks at once "did you mean 15,000/µL
-(= 15 ×10⁹/L)?" (the readings that would be plausible, from the analyte's units and
+"""Implausible values are questioned, not silently used: "lymphocytes 1500" is noted as
+unusual, not used by matching, and the bot asks at once "did you mean 1,500/µL
+(= 1.5 ×10⁹/L)?" (the readings that would be plausible, from the analyte's units and
 range in data/terminology/labs.yaml); pressing a reading or typing the value with its
 unit replaces it; "not sure" leaves it unused and it is not asked again."""
 from __future__ import annotations
@@ -38,26 +38,26 @@ def lab(engine, cid, concept):
     return next(f for f in engine.profile(cid).facts if f.label == "LAB" and f.concept == concept)
 
 
-def test_platelets_15000_is_questioned_with_its_plausible_reading(engine):
-    reply = say(engine, "cli:plt", "I have ITP, platelets 15000, tried rituximab")
+def test_lymphocytes_1500_is_questioned_with_its_plausible_reading(engine):
+    reply = say(engine, "cli:plt", "I have ITP, lymphocytes 1500, tried rituximab")
     asked = question(reply)["patient"]
-    assert "The platelet count value 15,000 looks unusual" in asked
-    assert "Did you mean 15,000/µL (= 15 ×10⁹/L)?" in asked
-    assert [c.text for c in reply.choices if c.text] == ["15,000/µL (= 15 ×10⁹/L)", "Not sure"]
-    fact = lab(engine, "cli:plt", "platelets")
+    assert "The absolute lymphocyte count value 1,500 looks unusual" in asked
+    assert "Did you mean 1,500/µL (= 1.5 ×10⁹/L)?" in asked
+    assert [c.text for c in reply.choices if c.text] == ["1,500/µL (= 1.5 ×10⁹/L)", "Not sure"]
+    fact = lab(engine, "cli:plt", "alc")
     assert fact.implausible and fact.value_normalized is None      # noted, but not used
     rendered = "\n".join(Renderer(PLAIN, engine.texts).render(reply))
-    assert "platelet count 15000 (this value looks unusual, please check it)" in rendered
+    assert "absolute lymphocyte count 1500 (this value looks unusual, please check it)" in rendered
     Renderer(HTML, engine.texts).render(reply)
 
 
 def test_pressing_the_reading_replaces_the_value(engine):
-    reply = say(engine, "cli:plt-press", "ITP, platelets 15000")
+    reply = say(engine, "cli:plt-press", "ITP, lymphocytes 1500")
     answer = engine.press("cli:plt-press", reply.choices[0].data)
-    fact = lab(engine, "cli:plt-press", "platelets")
-    assert (fact.value_normalized, fact.unit_normalized, fact.implausible) == (15, "10^9/L", False)
+    fact = lab(engine, "cli:plt-press", "alc")
+    assert (fact.value_normalized, fact.unit_normalized, fact.implausible) == (1.5, "10^9/L", False)
     assert "question" in answer.kinds() or "results" in answer.kinds()
-    assert all("platelet" not in str(b.data.get("text", "")) for b in answer.blocks if b.kind == "question")
+    assert all("lymphocyte" not in str(b.data.get("text", "")) for b in answer.blocks if b.kind == "question")
 
 
 def test_typing_the_value_with_its_unit_replaces_it(engine):
@@ -84,16 +84,16 @@ def test_a_value_no_unit_makes_plausible_is_asked_again_with_its_unit(engine):
 
 
 def test_not_sure_leaves_the_value_unused_and_it_is_not_asked_again(engine):
-    say(engine, "cli:skip", "lupus since 2015, platelets 15000")
+    say(engine, "cli:skip", "lupus since 2015, lymphocytes 1500")
     reply = engine.message("cli:skip", "not sure")
     assert "skipped" in [b.data.get("key") for b in reply.blocks]
     asked = [e.payload["key"] for e in engine.store.events("cli:skip") if e.type == "asked"]
-    assert asked.count("confirm:lab:platelets") == 1
+    assert asked.count("confirm:lab:alc") == 1
     for _ in range(3):                                 # carry on: it never comes back
         reply = engine.message("cli:skip", "not sure")
     asked = [e.payload["key"] for e in engine.store.events("cli:skip") if e.type == "asked"]
-    assert asked.count("confirm:lab:platelets") == 1
-    assert lab(engine, "cli:skip", "platelets").implausible
+    assert asked.count("confirm:lab:alc") == 1
+    assert lab(engine, "cli:skip", "alc").implausible
 
 
 def test_an_implausible_age_is_questioned(engine):
@@ -101,6 +101,13 @@ def test_an_implausible_age_is_questioned(engine):
     assert "age" in question(reply)["patient"].lower()
     engine.message("cli:age", "45")
     assert engine.profile("cli:age").age == 45
+
+
+def test_a_count_written_per_microlitre_is_read_not_questioned(engine):
+    # "platelets 15000" has one typical reading (15 x10^9/L, per µL as US letters write it)
+    reply = say(engine, "cli:perul", "I have ITP, platelets 15000, tried rituximab")
+    assert "unusual" not in str([b.data for b in reply.blocks])
+    assert lab(engine, "cli:perul", "platelets").value_normalized == 15
 
 
 def test_a_plausible_value_is_not_questioned(engine):
