@@ -91,6 +91,7 @@ class FactBuilder:
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
         self.status_words = StatusWords(terminology, vocabulary)
+        self.one_off = tuple(c for c in vocabulary.get("one_off_procedures") or () if c in terminology)
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
@@ -214,7 +215,24 @@ class FactBuilder:
         self._past_pregnancies(facts, today, text)
         self._treated_then(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
+        self._done_once(facts, today)
         return facts
+
+    def _done_once(self, facts: list[Fact], today: date) -> None:
+        """A procedure done once (``one_off_procedures``: a transplant, CAR-T, a splenectomy,
+        an operation) that the text gives as done, not planned, wished for, doubted or
+        denied, is over: "then a bone marrow transplant from his sister and it came back",
+        "had 2 resections". Not one dated later than today ("transplant in March 2027")."""
+        if not self.one_off:
+            return
+        for fact in facts:
+            if (fact.label != "PROCEDURE" or fact.historical or fact.negated or fact.hypothetical or fact.uncertain
+                    or fact.status == "current" or fact.concept not in self.terminology
+                    or not any(self.terminology.is_a(fact.concept, c) for c in self.one_off)):
+                continue
+            if fact.date is not None and fact.date[:10] > today.isoformat()[:len(fact.date[:10])]:
+                continue
+            fact.historical = True
 
     def _treated_then(self, facts: list[Fact], text: str) -> None:
         """A disease named as what a past treatment was for, with another disease said to be
