@@ -164,3 +164,42 @@ def test_a_belief_or_a_result_not_back_is_uncertain(text, concept):
 def test_a_treatment_proposed_or_conditional_is_not_given(text, concept):
     fact = of(text, concept)
     assert fact.hypothetical and not present(fact)
+
+
+# --- an outcome in a bracket, treatments given, illnesses that did not return -----------------
+
+@pytest.mark.parametrize("text, concept, expected", [
+    ("Prior: golimumab (PNR), certolizumab (LOR); now upadacitinib.", "certolizumab", "failed"),
+    ("leflunomide (rash), sulfasalazine", "leflunomide", "intolerant"),
+    ("IFX (ATI), ADA", "infliximab", "failed"),
+])
+def test_an_outcome_in_a_bracket_after_the_treatment(text, concept, expected):
+    assert status(text, concept) == expected
+
+
+def test_a_bracket_without_an_outcome_gives_no_status():
+    assert status("rituximab (2x1 g), nothing else", "rituximab") != "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("after CHOP they gave polatuzumab and it shrank", "polatuzumab_vedotin"),
+    ("Before she take methotrexate, now nothing", "methotrexate"),
+])
+def test_a_treatment_given_before_is_past(text, concept):
+    assert of(text, concept).historical
+
+
+def test_an_illness_that_has_not_come_back_is_past():
+    fact = mentions("He had Hodgkin lymphoma at 20 and it went away. His lymphoma has not come back.", "hodgkin_lymphoma", TODAY)[-1]
+    assert fact.historical
+    assert present(of("she has lupus now, the ITP never came back", "sle"))
+
+
+def test_stop_to_work_is_a_failure():
+    assert status("I use adalimumab 2 years, after that stop to work", "adalimumab") == "failed"
+
+
+def test_a_relapse_is_the_patients_when_a_relative_is_only_the_donor():
+    text = "T-ALL at 7, chemo, then a transplant from his brother, and it came back last month"
+    relapse = of(text, "relapsed_disease")
+    assert not relapse.family

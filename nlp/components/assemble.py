@@ -213,26 +213,30 @@ class FactBuilder:
         self.outcomes.requests(doc, kept, facts)
         self.outcomes.class_headings(doc, kept, facts)
         self._past_pregnancies(facts, today, text)
+        self._done_once(facts, today)
         self._treated_then(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
-        self._done_once(facts, today)
         return facts
 
     def _done_once(self, facts: list[Fact], today: date) -> None:
         """A procedure done once (``one_off_procedures``: a transplant, CAR-T, a splenectomy,
         an operation) that the text gives as done, not planned, wished for, doubted or
         denied, is over: "then a bone marrow transplant from his sister and it came back",
-        "had 2 resections". Not one dated later than today ("transplant in March 2027")."""
+        "had 2 resections". Not one dated later than today ("transplant in March 2027"). A
+        "now" after it is the next clause's ("after the transplant hes 12 now"): one done once
+        is not taken now."""
         if not self.one_off:
             return
         for fact in facts:
             if (fact.label != "PROCEDURE" or fact.historical or fact.negated or fact.hypothetical or fact.uncertain
-                    or fact.status == "current" or fact.concept not in self.terminology
+                    or fact.concept not in self.terminology
                     or not any(self.terminology.is_a(fact.concept, c) for c in self.one_off)):
                 continue
             if fact.date is not None and fact.date[:10] > today.isoformat()[:len(fact.date[:10])]:
                 continue
             fact.historical = True
+            if fact.status == "current":
+                fact.status = None
 
     def _treated_then(self, facts: list[Fact], text: str) -> None:
         """A disease named as what a past treatment was for, with another disease said to be

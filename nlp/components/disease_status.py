@@ -59,12 +59,29 @@ class StatusWords:
         for ent, fact in zip(ents, facts):
             if fact.label == "CONDITION" and self.is_status(fact.concept):
                 self._assert(ent.doc, ent.start, ent.end, fact)
+        self._whose(facts)
         self._time_order(ents, facts)
         # the autoimmune voice ("refractory lupus", "relapsed ITP"): therapies failed, which
         # the therapy facts say; a status is a cancer's (status_of), as in criteria
         drop = {id(f) for f, o in zip(facts, other) if o}
         if drop:
             facts[:] = [f for f in facts if id(f) not in drop]
+
+    def _whose(self, facts: list[Fact]) -> None:
+        """A status is the disease's it follows: one read as a relative's is the patient's when
+        the nearest cancer named before it is ("his T-ALL ... a transplant from his sister and
+        it came back": the sister is the donor, the relapse the patient's). A relative's
+        cancer keeps its status ("my sister's leukaemia relapsed")."""
+        roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ()) if STATUS_ROOT in self.terminology else ()
+        last = None
+        for fact in sorted(facts, key=lambda f: f.start):
+            if fact.label != "CONDITION" or fact.concept not in self.terminology:
+                continue
+            if self.is_status(fact.concept):
+                if fact.family and last is not None and not last.family:
+                    fact.family = False
+            elif any(self.terminology.is_a(fact.concept, r) for r in roots) and not fact.negated:
+                last = fact
 
     def _time_order(self, ents: list[Span], facts: list[Fact]) -> None:
         """Statuses that end (``status_superseded`` in data/nlp/extraction.yaml): a remission

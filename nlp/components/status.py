@@ -99,7 +99,29 @@ def therapy_status(span: Span) -> str | None:
         last = max(m.modifier_span[0] for m in outcomes)
         modifiers = [m for m in modifiers if THERAPY_STATUS.get(m.category) != "current"
                      or (m.modifier_span[1] > span.start and m.modifier_span[0] >= last)]
-    return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
+    return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK) or bracket_outcome(span)
+
+
+@lru_cache(maxsize=1)
+def _bracket_words() -> dict[str, str]:
+    spec = vocabulary().get("bracket_outcomes") or {}
+    return {str(w).lower(): status for status, words in spec.items() for w in words or ()}
+
+
+def bracket_outcome(span: Span) -> str | None:
+    """An outcome written in a bracket right after the treatment, the bracket's whole content
+    (``bracket_outcomes`` in data/nlp/extraction.yaml): "infliximab (LOR), adalimumab (LOR)"
+    failed, "MTX (liver), HCQ" not tolerated. ConText leaves such brackets unread (a cue there
+    would end a list cue's scope: "infliximab (LOR, antibodies), adalimumab - all failed"),
+    so they are read here, only for a treatment no cue gave a status."""
+    doc = span.doc
+    if span.end + 2 >= len(doc) or doc[span.end].text not in ("(", "["):
+        return None
+    close = next((t.i for t in doc[span.end + 1:min(len(doc), span.end + 6)] if t.text in (")", "]")), None)
+    if close is None or close == span.end + 1:
+        return None
+    inside = doc[span.end + 1:close].text.lower()
+    return _bracket_words().get(inside)
 
 
 def _stop_said(span: Span, modifier) -> bool:
