@@ -203,3 +203,23 @@ def test_a_relapse_is_the_patients_when_a_relative_is_only_the_donor():
     text = "T-ALL at 7, chemo, then a transplant from his brother, and it came back last month"
     relapse = of(text, "relapsed_disease")
     assert not relapse.family
+
+
+# --- more sequence words, outcomes said of the disease, a cancer now free of relapse -------------
+
+def test_later_and_followed_by_end_the_treatment_before():
+    assert of("methotrexate, later etanercept", "methotrexate").historical
+    assert of("Azathioprine followed by infliximab.", "azathioprine").historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("golimumab -> certolizumab, none of them was any good", "golimumab"),
+    ("they gave her R-CHOP and it didnt go away", "r_chop"),
+    ("Brentuximab x4 but the disease did not get better", "brentuximab"),
+])
+def test_a_disease_that_did_not_respond_means_the_treatment_failed(text, concept):
+    assert status(text, concept) == "failed"
+
+
+def test_a_cancer_free_of_relapse_is_past():
+    assert of("she has been relapse free for 2 years after her T-ALL", "t_all").historical

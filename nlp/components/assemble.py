@@ -449,9 +449,11 @@ class FactBuilder:
         if concept not in self.terminology or not self.terminology.is_a(concept, "malignancy"):
             return False
         sentence = ent.sent
+        doc = sentence.doc
         return not any(token.lower_ in self.relapse_words
-                       and not any(t.lower_ in self.no_relapse for t in sentence.doc[max(sentence.start, token.i - 3):token.i])
-                       for token in sentence)   # "treated, no recurrence", "in case it comes back": no relapse
+                       and not any(t.lower_ in self.no_relapse for t in doc[max(sentence.start, token.i - 3):token.i])
+                       and not any(t.lower_ == "free" for t in doc[token.i + 1:min(sentence.end, token.i + 3)])
+                       for token in sentence)   # "treated, no recurrence", "in case it comes back", "relapse-free": no relapse
 
     def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
         """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
