@@ -223,3 +223,15 @@ def test_a_disease_that_did_not_respond_means_the_treatment_failed(text, concept
 
 def test_a_cancer_free_of_relapse_is_past():
     assert of("she has been relapse free for 2 years after her T-ALL", "t_all").historical
+
+
+# --- "with child" is pregnant only after a form of "be" ----------------------------------------
+
+@pytest.mark.parametrize("text, pregnant", [
+    ("she is with child, about 12 weeks", True),
+    ("38F, with child (age 3), ITP since 2020", False),
+    ("a single mum with child, lupus", False),
+    ("Child-Pugh B cirrhosis, HBsAg negative", False),
+])
+def test_with_child(text, pregnant):
+    assert bool([f for f in extract(text, today=TODAY) if f.label == "PREGNANCY" and present(f)]) is pregnant
