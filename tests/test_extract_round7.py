@@ -235,3 +235,20 @@ def test_a_cancer_free_of_relapse_is_past():
 ])
 def test_with_child(text, pregnant):
     assert bool([f for f in extract(text, today=TODAY) if f.label == "PREGNANCY" and present(f)]) is pregnant
+
+
+# --- the treatment of a cancer that is over, "all no good" ---------------------------------------
+
+def test_treatments_listed_after_a_past_cancer_are_past():
+    text = "She had ovarian cancer at 41, carboplatin and paclitaxel, clear since. Now SLE."
+    assert of(text, "carboplatin").historical
+    assert of(text, "paclitaxel").historical
+    assert present(of(text, "sle"))
+
+
+def test_a_treatment_after_a_current_cancer_is_not_made_past():
+    assert present(of("breast cancer, letrozole daily", "letrozole"))
+
+
+def test_all_no_good_reaches_the_whole_list():
+    assert status("tried enbrel humira cimzia, all no good", "etanercept") == "failed"

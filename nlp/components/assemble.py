@@ -77,6 +77,12 @@ def _same_clause(text: str, start: int, end: int) -> bool:
     return not re.search(r"[.;!?\n]", text[start:end])
 # then, in the same or the next sentence, "now" (and who) before another disease
 _NOW_AFTER = re.compile(r"[^!?\n]{0,40}?\bnow\b", re.IGNORECASE)
+# between a past cancer and the treatments listed right after it ("He had Hodgkin lymphoma at
+# 19, ABVD, all fine since", "breast cancer in 2015, chemo and radiotherapy"): its age or
+# year, then a comma or bracket, maybe "treated with"
+_AFTER_PAST_CANCER = re.compile(r"\s*(?:(?:at|in|aged|age)\s+\d{1,4}\s*|\d{4}\s*)?[,(:;-]\s*(?:treated\s+with\s+|with\s+|had\s+)?", re.IGNORECASE)
+# between two treatments of one list
+_LIST_JOIN = re.compile(r"\s*(?:,|/|\+|and|&|,\s*and|then)\s*", re.IGNORECASE)
 
 
 class FactBuilder:
@@ -214,6 +220,7 @@ class FactBuilder:
         self.outcomes.class_headings(doc, kept, facts)
         self._past_pregnancies(facts, today, text)
         self._done_once(facts, today)
+        self._treatment_of_past_cancer(facts, text)
         self._treated_then(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         return facts
@@ -237,6 +244,25 @@ class FactBuilder:
             fact.historical = True
             if fact.status == "current":
                 fact.status = None
+
+    def _treatment_of_past_cancer(self, facts: list[Fact], text: str) -> None:
+        """Treatments listed right after a cancer that is over, with no word of their own on
+        when or how they went ("He had Hodgkin lymphoma at 19, ABVD, all fine since", "breast
+        cancer in 2015, chemo and radiotherapy, now clear"): that cancer's treatment, over too."""
+        ordered = sorted(facts, key=lambda f: f.start)
+        for k, fact in enumerate(ordered):
+            if (fact.label != "CONDITION" or not fact.historical or fact.negated or fact.hypothetical
+                    or fact.concept not in self.terminology or not self.terminology.is_a(fact.concept, "malignancy")):
+                continue
+            end = fact.end
+            joiner = _AFTER_PAST_CANCER
+            for other in ordered[k + 1:]:
+                match = joiner.match(text, end)
+                if (other.label not in ("DRUG", "PROCEDURE") or match is None or match.end() != other.start
+                        or other.status is not None or other.hypothetical or other.negated or other.family != fact.family):
+                    break
+                other.historical = True
+                end, joiner = other.end, _LIST_JOIN
 
     def _treated_then(self, facts: list[Fact], text: str) -> None:
         """A disease named as what a past treatment was for, with another disease said to be

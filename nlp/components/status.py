@@ -90,7 +90,9 @@ def therapy_status(span: Span) -> str | None:
         modifiers = [m for m in modifiers if not (_flag(m, "weak") or _flag(m, "bare"))]
     outcomes = [m for m in modifiers if _outcome_of(span, m)]
     if outcomes:
-        modifiers = [m for m in modifiers if not _flag(m, "bare")]
+        # a dose written after the drug says it was given, not that it goes on, when an
+        # outcome speaks of the drug ("MMF 3 g/day x 6 months - partial response only")
+        modifiers = [m for m in modifiers if not (_flag(m, "bare") or _flag(m, "weak"))]
     if any(m.modifier_span[0] >= span.end for m in outcomes):
         # "now on skyrizi which isnt really working", "stelara which she is still on but its
         # not really controlling it": an outcome said of the mention after it beats a
