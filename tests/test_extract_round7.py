@@ -252,3 +252,13 @@ def test_a_treatment_after_a_current_cancer_is_not_made_past():
 
 def test_all_no_good_reaches_the_whole_list():
     assert status("tried enbrel humira cimzia, all no good", "etanercept") == "failed"
+
+
+def test_an_outcome_in_a_bracket_with_its_year():
+    assert status("ADA (LOR 2023), then vedolizumab", "adalimumab") == "failed"
+
+
+def test_was_on_after_and_is_past():
+    fact = of("she had a renal crisis and was on dialysis for six weeks", "dialysis")
+    assert fact.historical and fact.status is None
+    assert of("he has been on MMF since 2020", "mycophenolate").status == "current"

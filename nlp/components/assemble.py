@@ -195,6 +195,8 @@ class FactBuilder:
                 births.append((fact.start, fact.end))
             facts.append(fact)
             kept.append(ent)
+            if fact.status == "current" and _was_on(ent):
+                fact.status, fact.historical = None, True   # "and was on dialysis for a month"
             bare.append(fact.status == "current" and bare_current(ent))
             own = self._shared(fact, ent, speaker, text)
             if own is not None:     # "my grandmother had lupus, so do I": the writer's (the patient's) too
@@ -543,6 +545,16 @@ class FactBuilder:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
 
 
+
+
+def _was_on(ent: Span) -> bool:
+    """Current only by a bare "on" written right after "was"/"were" ("she had a renal crisis
+    and was on dialysis for a month": the TERMINATE cue "and was" takes the "was" that the
+    HISTORICAL cue "was on" needs): taken then, not said to go on."""
+    doc = ent.doc
+    currents = [m for m in ent._.modifiers if m.category == "THERAPY_CURRENT"]
+    return bool(currents) and all((m.rule.metadata or {}).get("bare") and m.modifier_span[0] > 0
+                                  and doc[m.modifier_span[0] - 1].lower_ in ("was", "were") for m in currents)
 
 
 def _since_age(onset: float, facts: list[Fact]) -> float | None:

@@ -122,8 +122,11 @@ def bracket_outcome(span: Span) -> str | None:
     close = next((t.i for t in doc[span.end + 1:min(len(doc), span.end + 6)] if t.text in (")", "]")), None)
     if close is None or close == span.end + 1:
         return None
-    inside = doc[span.end + 1:close].text.lower()
+    inside = _BRACKET_DATE.sub("", doc[span.end + 1:close].text.lower())   # "IFX (LOR 2021)"
     return _bracket_words().get(inside)
+
+
+_BRACKET_DATE = re.compile(r"(?:[\s,;]+(?:in\s+)?(?:\d{1,2}/)?\d{2,4})+$")
 
 
 def _stop_said(span: Span, modifier) -> bool:
