@@ -114,7 +114,7 @@ def test_euro_lupus_is_cyclophosphamide_not_lupus():
 @pytest.mark.parametrize("text", [
     "ulcerative colitis, two operations so far",
     "Crohn's with 3 resections, now on ustekinumab",
-    "perianal fistula, surgery in 2021",
+    "perianal Crohn's fistula, surgery in 2021",
 ])
 def test_an_operation_in_bowel_disease_is_major_surgery_and_over(text):
     fact = of(text, "major_surgery")
