@@ -262,3 +262,16 @@ def test_was_on_after_and_is_past():
     fact = of("she had a renal crisis and was on dialysis for six weeks", "dialysis")
     assert fact.historical and fact.status is None
     assert of("he has been on MMF since 2020", "mycophenolate").status == "current"
+
+
+def test_a_cancer_another_grew_out_of_is_past():
+    text = "AML transformed from CMML, azacitidine x4"
+    assert of(text, "aml") and present(of(text, "aml"))
+    assert present(of("ITP secondary to lupus", "sle"))
+    assert of(text, "mds").historical      # CMML is read as MDS (its parent)
+
+
+def test_every_treatment_of_a_list_after_after_is_over():
+    text = "platelets now 60 after IVIG, dexamethasone and romiplostim"
+    assert of(text, "dexamethasone").historical and of(text, "romiplostim").historical
+    assert not of("tacrolimus after my diagnosis, then MMF", "mycophenolate").historical

@@ -97,6 +97,9 @@ class FactBuilder:
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
         self.status_words = StatusWords(terminology, vocabulary)
+        words = vocabulary.get("precursor_words") or ()
+        self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
+                                    % "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words), re.IGNORECASE) if words else None
         self.one_off = tuple(c for c in vocabulary.get("one_off_procedures") or () if c in terminology)
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
@@ -223,6 +226,7 @@ class FactBuilder:
         self._past_pregnancies(facts, today, text)
         self._done_once(facts, today)
         self._treatment_of_past_cancer(facts, text)
+        self._precursor(facts, text)
         self._treated_then(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         return facts
@@ -246,6 +250,23 @@ class FactBuilder:
             fact.historical = True
             if fact.status == "current":
                 fact.status = None
+
+    def _precursor(self, facts: list[Fact], text: str) -> None:
+        """A cancer named as the one another grew out of ("AML secondary to MDS", "AML
+        transformed from CMML", ``precursor_words``): the first became the second, it is past.
+        Both must be cancers: "ITP secondary to lupus" keeps the lupus."""
+        if self.precursor is None:
+            return
+        ordered = sorted(facts, key=lambda f: f.start)
+        for first, second in zip(ordered, ordered[1:]):
+            if (first.label == second.label == "CONDITION" and self._cancer(first) and self._cancer(second)
+                    and not (second.negated or second.hypothetical) and first.family == second.family):
+                match = self.precursor.match(text, first.end)
+                if match is not None and match.end() == second.start:
+                    second.historical = True
+
+    def _cancer(self, fact: Fact) -> bool:
+        return fact.concept in self.terminology and self.terminology.is_a(fact.concept, "malignancy")
 
     def _treatment_of_past_cancer(self, facts: list[Fact], text: str) -> None:
         """Treatments listed right after a cancer that is over, with no word of their own on
