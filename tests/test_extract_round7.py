@@ -275,3 +275,12 @@ def test_every_treatment_of_a_list_after_after_is_over():
     text = "platelets now 60 after IVIG, dexamethasone and romiplostim"
     assert of(text, "dexamethasone").historical and of(text, "romiplostim").historical
     assert not of("tacrolimus after my diagnosis, then MMF", "mycophenolate").historical
+
+
+def test_a_condition_at_diagnosis_is_past_but_not_the_disease_itself():
+    assert of("CNS involvement on admission, now clear", "cns_involvement").historical
+    assert present(of("T-LBL at diagnosis in 2025, relapsed", "t_lbl"))
+
+
+def test_a_test_not_done_yet_is_uncertain():
+    assert of("HIV negative. The hepatitis B test they have not done yet.", "hbv").uncertain

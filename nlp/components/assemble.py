@@ -100,6 +100,9 @@ class FactBuilder:
         words = vocabulary.get("precursor_words") or ()
         self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
                                     % "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words), re.IGNORECASE) if words else None
+        words = vocabulary.get("condition_then") or ()
+        self.condition_then = re.compile(r"\s*(?:%s)\b" % "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words),
+                                         re.IGNORECASE) if words else None
         self.one_off = tuple(c for c in vocabulary.get("one_off_procedures") or () if c in terminology)
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
@@ -227,6 +230,7 @@ class FactBuilder:
         self._done_once(facts, today)
         self._treatment_of_past_cancer(facts, text)
         self._precursor(facts, text)
+        self._said_of_then(facts, text)
         self._treated_then(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         return facts
@@ -250,6 +254,18 @@ class FactBuilder:
             fact.historical = True
             if fact.status == "current":
                 fact.status = None
+
+    def _said_of_then(self, facts: list[Fact], text: str) -> None:
+        """A condition followed by a phrase of an earlier moment (``condition_then``: "CNS
+        involvement at diagnosis", "anaemia on admission"): so then, not said to be so now. Not
+        the disease itself ("T-ALL at diagnosis": a cancer or an autoimmune disease goes on)."""
+        if self.condition_then is None:
+            return
+        for fact in facts:
+            if (fact.label == "CONDITION" and not (fact.historical or fact.negated or fact.hypothetical)
+                    and self.condition_then.match(text, fact.end) and not self._cancer(fact)
+                    and not (fact.concept in self.terminology and self.terminology.is_a(fact.concept, "autoimmune_disease"))):
+                fact.historical = True
 
     def _precursor(self, facts: list[Fact], text: str) -> None:
         """A cancer named as the one another grew out of ("AML secondary to MDS", "AML
