@@ -29,12 +29,14 @@ def without_status(facts: list[Fact], terminology: Terminology) -> list[Fact]:
 def contradicting(concept: str, facts: list[Fact], terminology: Terminology) -> list[Fact]:
     """The patient's asserted, confirmed status facts that contradict ``concept`` ("relapsed"
     against "newly diagnosed"): the status, or one above it, lists the other (or one above
-    it) under ``contradicts``, either way round."""
+    it) under ``contradicts``, either way round. A status that is over (past: "MRD positive
+    after induction, MRD negative after consolidation", read by
+    nlp/components/disease_status.py) contradicts nothing now."""
     if not is_disease_status(concept, terminology):
         return []
     found = []
     for fact in facts:
-        if (fact.negated or fact.family or fact.hypothetical or fact.uncertain
+        if (fact.negated or fact.family or fact.hypothetical or fact.uncertain or fact.historical
                 or not is_disease_status(fact.concept, terminology)):
             continue
         if _contradict(concept, fact.concept, terminology) or _contradict(fact.concept, concept, terminology):

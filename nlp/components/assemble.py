@@ -77,6 +77,12 @@ def _same_clause(text: str, start: int, end: int) -> bool:
     return not re.search(r"[.;!?\n]", text[start:end])
 # then, in the same or the next sentence, "now" (and who) before another disease
 _NOW_AFTER = re.compile(r"[^!?\n]{0,40}?\bnow\b", re.IGNORECASE)
+# between a past cancer and the treatments listed right after it ("He had Hodgkin lymphoma at
+# 19, ABVD, all fine since", "breast cancer in 2015, chemo and radiotherapy"): its age or
+# year, then a comma or bracket, maybe "treated with"
+_AFTER_PAST_CANCER = re.compile(r"\s*(?:(?:at|in|aged|age)\s+\d{1,4}\s*|\d{4}\s*)?[,(:;-]\s*(?:treated\s+with\s+|with\s+|had\s+)?", re.IGNORECASE)
+# between two treatments of one list
+_LIST_JOIN = re.compile(r"\s*(?:,|/|\+|and|&|,\s*and|then)\s*", re.IGNORECASE)
 
 
 class FactBuilder:
@@ -91,6 +97,13 @@ class FactBuilder:
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
         self.status_words = StatusWords(terminology, vocabulary)
+        words = vocabulary.get("precursor_words") or ()
+        self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
+                                    % "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words), re.IGNORECASE) if words else None
+        words = vocabulary.get("condition_then") or ()
+        self.condition_then = re.compile(r"\s*(?:%s)\b" % "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words),
+                                         re.IGNORECASE) if words else None
+        self.one_off = tuple(c for c in vocabulary.get("one_off_procedures") or () if c in terminology)
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
@@ -188,6 +201,8 @@ class FactBuilder:
                 births.append((fact.start, fact.end))
             facts.append(fact)
             kept.append(ent)
+            if fact.status == "current" and _was_on(ent):
+                fact.status, fact.historical = None, True   # "and was on dialysis for a month"
             bare.append(fact.status == "current" and bare_current(ent))
             own = self._shared(fact, ent, speaker, text)
             if own is not None:     # "my grandmother had lupus, so do I": the writer's (the patient's) too
@@ -212,9 +227,81 @@ class FactBuilder:
         self.outcomes.requests(doc, kept, facts)
         self.outcomes.class_headings(doc, kept, facts)
         self._past_pregnancies(facts, today, text)
+        self._done_once(facts, today)
+        self._treatment_of_past_cancer(facts, text)
+        self._precursor(facts, text)
+        self._said_of_then(facts, text)
         self._treated_then(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         return facts
+
+    def _done_once(self, facts: list[Fact], today: date) -> None:
+        """A procedure done once (``one_off_procedures``: a transplant, CAR-T, a splenectomy,
+        an operation) that the text gives as done, not planned, wished for, doubted or
+        denied, is over: "then a bone marrow transplant from his sister and it came back",
+        "had 2 resections". Not one dated later than today ("transplant in March 2027"). A
+        "now" after it is the next clause's ("after the transplant hes 12 now"): one done once
+        is not taken now."""
+        if not self.one_off:
+            return
+        for fact in facts:
+            if (fact.label != "PROCEDURE" or fact.historical or fact.negated or fact.hypothetical or fact.uncertain
+                    or fact.concept not in self.terminology
+                    or not any(self.terminology.is_a(fact.concept, c) for c in self.one_off)):
+                continue
+            if fact.date is not None and fact.date[:10] > today.isoformat()[:len(fact.date[:10])]:
+                continue
+            fact.historical = True
+            if fact.status == "current":
+                fact.status = None
+
+    def _said_of_then(self, facts: list[Fact], text: str) -> None:
+        """A condition followed by a phrase of an earlier moment (``condition_then``: "CNS
+        involvement at diagnosis", "anaemia on admission"): so then, not said to be so now. Not
+        the disease itself ("T-ALL at diagnosis": a cancer or an autoimmune disease goes on)."""
+        if self.condition_then is None:
+            return
+        for fact in facts:
+            if (fact.label == "CONDITION" and not (fact.historical or fact.negated or fact.hypothetical)
+                    and self.condition_then.match(text, fact.end) and not self._cancer(fact)
+                    and not (fact.concept in self.terminology and self.terminology.is_a(fact.concept, "autoimmune_disease"))):
+                fact.historical = True
+
+    def _precursor(self, facts: list[Fact], text: str) -> None:
+        """A cancer named as the one another grew out of ("AML secondary to MDS", "AML
+        transformed from CMML", ``precursor_words``): the first became the second, it is past.
+        Both must be cancers: "ITP secondary to lupus" keeps the lupus."""
+        if self.precursor is None:
+            return
+        ordered = sorted(facts, key=lambda f: f.start)
+        for first, second in zip(ordered, ordered[1:]):
+            if (first.label == second.label == "CONDITION" and self._cancer(first) and self._cancer(second)
+                    and not (second.negated or second.hypothetical) and first.family == second.family):
+                match = self.precursor.match(text, first.end)
+                if match is not None and match.end() == second.start:
+                    second.historical = True
+
+    def _cancer(self, fact: Fact) -> bool:
+        return fact.concept in self.terminology and self.terminology.is_a(fact.concept, "malignancy")
+
+    def _treatment_of_past_cancer(self, facts: list[Fact], text: str) -> None:
+        """Treatments listed right after a cancer that is over, with no word of their own on
+        when or how they went ("He had Hodgkin lymphoma at 19, ABVD, all fine since", "breast
+        cancer in 2015, chemo and radiotherapy, now clear"): that cancer's treatment, over too."""
+        ordered = sorted(facts, key=lambda f: f.start)
+        for k, fact in enumerate(ordered):
+            if (fact.label != "CONDITION" or not fact.historical or fact.negated or fact.hypothetical
+                    or fact.concept not in self.terminology or not self.terminology.is_a(fact.concept, "malignancy")):
+                continue
+            end = fact.end
+            joiner = _AFTER_PAST_CANCER
+            for other in ordered[k + 1:]:
+                match = joiner.match(text, end)
+                if (other.label not in ("DRUG", "PROCEDURE") or match is None or match.end() != other.start
+                        or other.status is not None or other.hypothetical or other.negated or other.family != fact.family):
+                    break
+                other.historical = True
+                end, joiner = other.end, _LIST_JOIN
 
     def _treated_then(self, facts: list[Fact], text: str) -> None:
         """A disease named as what a past treatment was for, with another disease said to be
@@ -430,9 +517,11 @@ class FactBuilder:
         if concept not in self.terminology or not self.terminology.is_a(concept, "malignancy"):
             return False
         sentence = ent.sent
+        doc = sentence.doc
         return not any(token.lower_ in self.relapse_words
-                       and not any(t.lower_ in self.no_relapse for t in sentence.doc[max(sentence.start, token.i - 3):token.i])
-                       for token in sentence)   # "treated, no recurrence", "in case it comes back": no relapse
+                       and not any(t.lower_ in self.no_relapse for t in doc[max(sentence.start, token.i - 3):token.i])
+                       and not any(t.lower_ == "free" for t in doc[token.i + 1:min(sentence.end, token.i + 3)])
+                       for token in sentence)   # "treated, no recurrence", "in case it comes back", "relapse-free": no relapse
 
     def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
         """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"
@@ -496,6 +585,16 @@ class FactBuilder:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
 
 
+
+
+def _was_on(ent: Span) -> bool:
+    """Current only by a bare "on" written right after "was"/"were" ("she had a renal crisis
+    and was on dialysis for a month": the TERMINATE cue "and was" takes the "was" that the
+    HISTORICAL cue "was on" needs): taken then, not said to go on."""
+    doc = ent.doc
+    currents = [m for m in ent._.modifiers if m.category == "THERAPY_CURRENT"]
+    return bool(currents) and all((m.rule.metadata or {}).get("bare") and m.modifier_span[0] > 0
+                                  and doc[m.modifier_span[0] - 1].lower_ in ("was", "were") for m in currents)
 
 
 def _since_age(onset: float, facts: list[Fact]) -> float | None:

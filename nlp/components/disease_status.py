@@ -41,6 +41,9 @@ class StatusWords:
         self.terminology = terminology
         self.denied = frozenset(w.lower() for w in vocabulary.get("status_denied_by") or ())
         self.feared = frozenset(w.lower() for w in vocabulary.get("status_feared_by") or ())
+        order = vocabulary.get("status_superseded") or {}
+        self.superseded = {str(k): frozenset(v.get("by") or ()) for k, v in (order.get("statuses") or {}).items()}
+        self.was_words = frozenset(w.lower() for w in order.get("was") or ())
         phrases, between = vocabulary.get("status_came_back") or (), vocabulary.get("status_came_back_between") or ()
         words = "|".join(re.escape(w) for w in sorted(set(between), key=len, reverse=True))
         self.came_back = re.compile(
@@ -56,11 +59,51 @@ class StatusWords:
         for ent, fact in zip(ents, facts):
             if fact.label == "CONDITION" and self.is_status(fact.concept):
                 self._assert(ent.doc, ent.start, ent.end, fact)
+        self._whose(facts)
+        self._time_order(ents, facts)
         # the autoimmune voice ("refractory lupus", "relapsed ITP"): therapies failed, which
         # the therapy facts say; a status is a cancer's (status_of), as in criteria
         drop = {id(f) for f, o in zip(facts, other) if o}
         if drop:
             facts[:] = [f for f in facts if id(f) not in drop]
+
+    def _whose(self, facts: list[Fact]) -> None:
+        """A status is the disease's it follows: one read as a relative's is the patient's when
+        the nearest cancer named before it is ("his T-ALL ... a transplant from his sister and
+        it came back": the sister is the donor, the relapse the patient's). A relative's
+        cancer keeps its status ("my sister's leukaemia relapsed")."""
+        roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ()) if STATUS_ROOT in self.terminology else ()
+        last = None
+        for fact in sorted(facts, key=lambda f: f.start):
+            if fact.label != "CONDITION" or fact.concept not in self.terminology:
+                continue
+            if self.is_status(fact.concept):
+                if fact.family and last is not None and not last.family:
+                    fact.family = False
+            elif any(self.terminology.is_a(fact.concept, r) for r in roots) and not fact.negated:
+                last = fact
+
+    def _time_order(self, ents: list[Span], facts: list[Fact]) -> None:
+        """Statuses that end (``status_superseded`` in data/nlp/extraction.yaml): a remission
+        followed in the text by a relapse ("in CR1 after 7+3; relapse 03/2026", "she went into
+        remission but it came back"), an MRD result followed by the other one ("MRD positive
+        after induction, MRD negative after consolidation"), or one said with "was" ("she was
+        in remission for a year", "was MRD positive at day 29"), is over: past. The latest
+        statement wins; a relapse is never made past by a later remission (a relapsed disease
+        stays relapsed)."""
+        said = [(f.start, f, ent) for ent, f in zip(ents, facts)
+                if f.label == "CONDITION" and f.concept in self.superseded
+                and not (f.negated or f.hypothetical or f.family)]
+        if not said:
+            return
+        later = [(f.start, f.concept) for f in facts if f.label == "CONDITION" and self.is_status(f.concept)
+                 and not (f.negated or f.hypothetical or f.family)]
+        for start, fact, ent in said:
+            doc = ent.doc
+            sentence = ent.sent if doc.has_annotation("SENT_START") else doc[:]
+            before = {t.lower_ for t in doc[max(sentence.start, ent.start - _WINDOW):ent.start]}
+            if before & self.was_words or any(s > start and c in self.superseded[fact.concept] for s, c in later):
+                fact.historical = True
 
     def _other_disease(self, ent: Span, ents: list[Span], facts: list[Fact]) -> bool:
         """A status mention next to a named disease that is no cancer (the nearest one in the

@@ -22,6 +22,7 @@ class OrganInvolvement:
         spec = spec or {}
         self.terminology = terminology
         self.window = int(spec.get("window", 8))
+        self.sentences_back = int(spec.get("sentences_back", 0))
         try:
             self.phrases = [re.compile(p, re.IGNORECASE) for p in spec.get("phrases") or ()]
         except re.error as exc:
@@ -58,10 +59,27 @@ class OrganInvolvement:
         return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen
 
     def _concept(self, doc: Doc, chosen, start: int, organ: str) -> str | None:
-        """The organ's disease for the nearest disease named before the phrase in its sentence."""
+        """The organ's disease for the nearest disease named before the phrase in its
+        sentence; with none in the sentence, the last disease named in the sentences just
+        before (``sentences_back``: "sclerodema, the diffuse kind. her lungs are affected"),
+        unless the organ is someone else's ("her sister's lungs are affected"). The nearest
+        disease decides: another disease's organ ("she had pneumonia. her lungs are
+        affected") names none."""
         sentence_start = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
-        before = [c for c, _, _ in chosen if c.label == "CONDITION" and c.end <= start
-                  and c.start >= max(sentence_start, start - self.window)]
+        conditions = [c for c, _, _ in chosen if c.label == "CONDITION" and c.end <= start]
+        before = [c for c in conditions if c.start >= max(sentence_start, start - self.window)]
+        if not before and self.sentences_back and sentence_start > 0 and not any(c.start >= sentence_start for c in conditions):
+            first = doc[sentence_start - 1].sent
+            for _ in range(self.sentences_back - 1):
+                if first.start == 0:
+                    break
+                first = doc[first.start - 1].sent
+            owner = doc[max(sentence_start, start - 3):start]
+            if not any(t.lower_ in ("'s", "’s", "s'") for t in owner):
+                # an infection named after the disease is the nearest one too ("she had
+                # pneumonia. her lungs are affected": no disease's lungs)
+                before = [c for c, _, _ in chosen if c.label in ("CONDITION", "INFECTION")
+                          and first.start <= c.start and c.end <= start]
         if not before:
             return None
         disease = before[-1].concept

@@ -12,9 +12,13 @@
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Span
+
+from nlp.resources import vocabulary
 
 # THERAPY_DOSE: a dose written after a drug ("MMF 1 g"), current but its own category so
 # that it ends no other cue's scope ("refractory despite MMF 3 g/day and rituximab")
@@ -76,7 +80,7 @@ def therapy_status(span: Span) -> str | None:
     a bare one (``"bare": true``: "on", "been on", which say only that the patient took it
     at some time) does not count when an outcome cue reaches the mention too ("had shingles
     on tofacitinib, so they stopped it")."""
-    modifiers = [m for m in span._.modifiers if _stop_said(span, m)]
+    modifiers = [m for m in span._.modifiers if _stop_said(span, m) and not _sequence_before(span, m)]
     cancelled = {c for m in modifiers for c in (m.rule.metadata or {}).get("cancels") or ()}
     if cancelled:   # "had to stop humira because of insurance": stopped, not for side effects
         modifiers = [m for m in modifiers if m.category not in cancelled]
@@ -86,7 +90,9 @@ def therapy_status(span: Span) -> str | None:
         modifiers = [m for m in modifiers if not (_flag(m, "weak") or _flag(m, "bare"))]
     outcomes = [m for m in modifiers if _outcome_of(span, m)]
     if outcomes:
-        modifiers = [m for m in modifiers if not _flag(m, "bare")]
+        # a dose written after the drug says it was given, not that it goes on, when an
+        # outcome speaks of the drug ("MMF 3 g/day x 6 months - partial response only")
+        modifiers = [m for m in modifiers if not (_flag(m, "bare") or _flag(m, "weak"))]
     if any(m.modifier_span[0] >= span.end for m in outcomes):
         # "now on skyrizi which isnt really working", "stelara which she is still on but its
         # not really controlling it": an outcome said of the mention after it beats a
@@ -95,7 +101,32 @@ def therapy_status(span: Span) -> str | None:
         last = max(m.modifier_span[0] for m in outcomes)
         modifiers = [m for m in modifiers if THERAPY_STATUS.get(m.category) != "current"
                      or (m.modifier_span[1] > span.start and m.modifier_span[0] >= last)]
-    return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
+    return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK) or bracket_outcome(span)
+
+
+@lru_cache(maxsize=1)
+def _bracket_words() -> dict[str, str]:
+    spec = vocabulary().get("bracket_outcomes") or {}
+    return {str(w).lower(): status for status, words in spec.items() for w in words or ()}
+
+
+def bracket_outcome(span: Span) -> str | None:
+    """An outcome written in a bracket right after the treatment, the bracket's whole content
+    (``bracket_outcomes`` in data/nlp/extraction.yaml): "infliximab (LOR), adalimumab (LOR)"
+    failed, "MTX (liver), HCQ" not tolerated. ConText leaves such brackets unread (a cue there
+    would end a list cue's scope: "infliximab (LOR, antibodies), adalimumab - all failed"),
+    so they are read here, only for a treatment no cue gave a status."""
+    doc = span.doc
+    if span.end + 2 >= len(doc) or doc[span.end].text not in ("(", "["):
+        return None
+    close = next((t.i for t in doc[span.end + 1:min(len(doc), span.end + 6)] if t.text in (")", "]")), None)
+    if close is None or close == span.end + 1:
+        return None
+    inside = _BRACKET_DATE.sub("", doc[span.end + 1:close].text.lower())   # "IFX (LOR 2021)"
+    return _bracket_words().get(inside)
+
+
+_BRACKET_DATE = re.compile(r"(?:[\s,;]+(?:in\s+)?(?:\d{1,2}/)?\d{2,4})+$")
 
 
 def _stop_said(span: Span, modifier) -> bool:
@@ -114,6 +145,43 @@ def _stop_said(span: Span, modifier) -> bool:
 
 
 STOP_REACH = 4     # "they stopped her tacrolimus because ..."
+
+
+@lru_cache(maxsize=1)
+def _sequence_words() -> tuple[re.Pattern, frozenset[str]]:
+    spec = vocabulary().get("outcome_sequence") or {}
+    words = sorted(spec.get("words") or (), key=len, reverse=True)
+    pattern = re.compile(r"(?:^|\s)(?:%s)(?=\s|$)" % "|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    return pattern, frozenset(w.lower() for w in spec.get("collective") or ())
+
+
+def _sequence_before(span: Span, modifier) -> bool:
+    """An outcome cue said after a later treatment of a sequence ("steroids, IVIG, then
+    eltrombopag did nothing", "MMF, aza and then infliximab didnt help"): it speaks of the
+    last one only, not of those before the sequence word (``outcome_sequence`` in
+    data/nlp/extraction.yaml), unless it speaks of them all ("humira then stelara, neither
+    worked", "... both stopped working"). A list without a sequence word keeps the cue's
+    reach ("IFX, ADA, UST failed")."""
+    if modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT"):
+        return False
+    start, end = modifier.modifier_span
+    if start < span.end:
+        return False
+    pattern, collective = _sequence_words()
+    if pattern is None:
+        return False
+    doc = span.doc
+    between = doc[span.end:start]
+    therapies = [t.i for t in between if t.ent_type_ in ("DRUG", "PROCEDURE") and t.ent_iob_ == "B"]
+    if not therapies:
+        return False
+    # the words after the last treatment up to the cue's first word ("did nothing" is the
+    # last one's; "nothing worked", "none of them helped" all of them)
+    tail = doc[therapies[-1] + 1:start + 1]
+    if any(t.lower_ in collective for t in tail):
+        return False
+    text = doc.text[between.start_char:doc[therapies[-1]].idx]
+    return pattern.search(text) is not None
 
 
 def bare_current(span: Span) -> bool:

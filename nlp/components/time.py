@@ -189,6 +189,9 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
     return {i: expression for i, (_, expression) in best.items()}
 
 
+_LIST_WORDS = frozenset({",", "and", "&", "+", "/", "or", "plus"})
+
+
 class EventsBefore:
     """A therapy, procedure or infection named a few words after "after" ("relapsed 4 months
     after BFM-type chemotherapy", "CMV after her transplant") is over: historical. Words
@@ -204,18 +207,23 @@ class EventsBefore:
         self.max_gap = int(settings.get("max_gap", 0))
 
     def __call__(self, ents: list[Any], facts: list[Any]) -> None:
+        marked: set[int] = set()     # token ends of the mentions made historical here
         for ent, fact in zip(ents, facts):
             if (fact.label not in self.LABELS or fact.historical or fact.negated or fact.hypothetical
                     or fact.status == "current"):
                 continue
             doc = ent.doc
+            joined = True       # only list words so far: "after IVIG and dexamethasone"
             for gap in range(self.max_gap + 1):
                 index = ent.start - 1 - gap
                 if index < ent.sent.start:
                     break
                 token = doc[index]
-                if token.lower_ in self.words:
+                if token.lower_ in self.words or (joined and index + 1 in marked):
                     fact.historical = True
+                    marked.add(ent.end)
                     break
-                if token.lower_ in self.blockers or (token.is_punct and token.text not in "-/") or token.ent_type_:
+                joined = joined and token.lower_ in _LIST_WORDS
+                if token.lower_ in self.blockers or token.ent_type_ or (
+                        token.is_punct and token.text not in "-/" and not (joined and token.text == ",")):
                     break
