@@ -284,3 +284,12 @@ def test_a_condition_at_diagnosis_is_past_but_not_the_disease_itself():
 
 def test_a_test_not_done_yet_is_uncertain():
     assert of("HIV negative. The hepatitis B test they have not done yet.", "hbv").uncertain
+
+
+@pytest.mark.parametrize("text, drug", [
+    ("rituximab hasn't worked", "rituximab"), ("belimumab hasn't helped at all", "belimumab"),
+    ("the MMF has not really helped", "mycophenolate"),
+])
+def test_an_outcome_with_a_split_contraction_is_failed(text, drug):
+    # the tokenizer splits "hasn't" into has|n't: "hasnt" was read, "hasn't" was not
+    assert [(f.concept, f.status) for f in extract(text) if f.label == "DRUG"] == [(drug, "failed")]
