@@ -129,3 +129,10 @@ def test_fasting_glucose_range_and_lipid_limits():
     rule = parse("Serum cholesterol <350 mg/dL and triglycerides < 400 mg/dL")
     assert verdict(rule, "cholesterol 5.2 mmol/L, triglycerides 2.0 mmol/L") == TRUE
     assert verdict(rule, "a woman with lupus") == UNKNOWN
+
+
+def test_lifestyle_questions_read_as_questions_about_habits():
+    from matching.question_texts import load_question_texts
+    texts = load_question_texts()
+    assert texts.entry("diagnosis", "diagnosis:smoking")["patient"] == "Do you smoke at the moment (cigarettes or other tobacco)?"
+    assert texts.entry("diagnosis", "diagnosis:alcohol_use")["clinician"] == "Alcohol use?"
