@@ -136,3 +136,12 @@ def test_lifestyle_questions_read_as_questions_about_habits():
     texts = load_question_texts()
     assert texts.entry("diagnosis", "diagnosis:smoking")["patient"] == "Do you smoke at the moment (cigarettes or other tobacco)?"
     assert texts.entry("diagnosis", "diagnosis:alcohol_use")["clinician"] == "Alcohol use?"
+
+
+def test_smoking_weed_is_cannabis_not_tobacco():
+    # rel-090 (relevance dev): "smoke weed most days" read as tobacco smoking made smoking
+    # the patient's only stated condition and ruled out the cannabis/alcohol study
+    concepts = [c for _, c, _ in facts("i drink way too much and smoke weed most days")]
+    assert "cannabis_use" in concepts and "smoking" not in concepts
+    from data.condition_names import condition_concept
+    assert condition_concept("Cannabis Use") == "cannabis_use"
