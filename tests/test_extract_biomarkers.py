@@ -30,8 +30,8 @@ def test_autoantibodies():
 
 
 def test_a_sign_glued_to_the_marker_is_its_own_not_the_next_markers():
-    # flow cytometry lists: "CD7- CD5+" had CD7 positive (the "+" of the unknown CD5)
-    assert markers("blasts CD7- CD5+") == [("cd7", "negative", None)]
+    # flow cytometry lists: "CD7- CD5+" had CD7 positive (the "+" of CD5, then unknown)
+    assert markers("blasts CD7- CD5+") == [("cd7", "negative", None), ("cd5", "positive", None)]
     assert markers("CD7-, CD3+") == [("cd7", "negative", None)]
     assert markers("CD7+ CD5-") == [("cd7", "positive", None)]
     assert markers("CD19-directed CAR-T") == [("cd19", None, None)]     # a prefix, no result
@@ -39,5 +39,5 @@ def test_a_sign_glued_to_the_marker_is_its_own_not_the_next_markers():
 
 def test_a_flow_intensity_says_the_marker_is_expressed():
     assert markers("early T-precursor ALL, CD7 bright on flow") == [("cd7", "positive", None)]
-    assert markers("blasts CD7 dim, CD5 negative") == [("cd7", "positive", None)]
+    assert markers("blasts CD7 dim, CD5 negative") == [("cd7", "positive", None), ("cd5", "negative", None)]
     assert markers("CD7 dim negative") == [("cd7", "negative", None)]
