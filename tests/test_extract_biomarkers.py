@@ -33,7 +33,7 @@ def test_a_sign_glued_to_the_marker_is_its_own_not_the_next_markers():
     # flow cytometry lists: "CD7- CD5+" had CD7 positive (the "+" of CD5, then unknown)
     assert markers("blasts CD7- CD5+") == [("cd7", "negative", None), ("cd5", "positive", None)]
     assert markers("CD7-, CD3+") == [("cd7", "negative", None)]
-    assert markers("CD7+ CD5-") == [("cd7", "positive", None)]
+    assert markers("CD7+ CD5-") == [("cd7", "positive", None), ("cd5", "negative", None)]
     assert markers("CD19-directed CAR-T") == [("cd19", None, None)]     # a prefix, no result
 
 
