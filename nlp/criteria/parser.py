@@ -524,7 +524,23 @@ def prepare(text: str) -> str:
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
+    text = _LESSER.sub("less than", _without_modal(text))
     return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
+
+
+# "lesser than (<) 1.5 x ULN": the comparator the value reader knows
+_LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
+
+
+def _without_modal(text: str) -> str:
+    """'Hemoglobin must be ≥ 8 g/dL' -> 'Hemoglobin ≥ 8 g/dL': a modal verb before a
+    comparator and a number (``modal_value`` of the cues) says nothing the value does not."""
+    cues = load_cues()
+    if not cues.search("modal_value", text):
+        return text
+    for pattern in cues.patterns["modal_value"]:
+        text = pattern.sub("", text)
+    return re.sub(r"(?<=\S)  +(?=\S)", " ", text)
 
 
 def _spelled_units(text: str) -> str:
