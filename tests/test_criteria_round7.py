@@ -44,3 +44,60 @@ def test_a_second_age_for_one_country_stays_the_teams():
     rule = parse("Participant must be ≥ 18 years; Participant from Japan must be ≥ 20 years, at the time of signing the ICF.")
     assert "review" in types(rule)
     assert verdict(rule, "19 year old woman") != FALSE
+
+
+# --- whether a patient can receive a treatment ---------------------------------------------
+
+
+def test_a_treatment_a_patient_cannot_or_may_not_receive_is_no_prior_treatment():
+    # NCT07030517 exc-1 excluded every patient who never had teclistamab; NCT07040059 exc-19,
+    # NCT05048797 exc-7 and NCT02992574 exc-7 everyone who had the drug or radiotherapy
+    lines = [
+        "Participants who are not eligible to receive teclistamab as per the locally approved prescribing information",
+        "Patients with any known contraindication to receive trastuzumab, or capecitabine, or oxaliplatin.",
+        "Contraindication to platinum-based doublet chemotherapy or pembrolizumab",
+        "Not fit for surgery, radiotherapy or adjuvant systemic therapy",
+        "Patients who cannot receive chemotherapy due to internal or surgical disease",
+        "Is unable to interrupt aspirin or other nonsteroidal anti-inflammatory drugs (NSAIDs)",
+    ]
+    for line in lines:
+        rule = parse(line, "exclusion")
+        assert types(rule) == {"review"}, line
+        for patient in ("woman with breast cancer, prior capecitabine and pembrolizumab, radiotherapy 2020",
+                        "man with myeloma, no prior chemotherapy, takes ibuprofen"):
+            assert verdict(rule, patient) != TRUE, (line, patient)
+
+
+def test_a_prior_treatment_without_an_inability_word_is_still_read():
+    assert parse("Prior chemotherapy within 4 weeks", "exclusion") == {
+        "type": "therapy", "concept": "chemotherapy", "within_days": 28}
+    assert "therapy" in types(parse("Previous use of infliximab", "exclusion"))
+
+
+# --- the inclusion and exclusion headings as registries write them ------------------------
+
+
+def test_exclusion_headings_written_without_a_colon_or_with_marks_switch_the_list():
+    from registry.criteria_text import split_criteria
+
+    def kinds(text):
+        review = lambda _text, _kind: {"type": "review", "reason": "other"}
+        return [(c["kind"], c["text"]) for c in split_criteria(text, parse=review)]
+
+    for inc, exc in (("Inclusion:", "Exclusion:"),                     # NCT00055497
+                     ("1) Inclusion Criteria", "2) Exclusion Criteria"),   # NCT05421650
+                     ("[Inclusion Criteria]", "[Exclusion Criteria]"),    # NCT05482828
+                     ("Inclusion Criteria:-", "Exclusion Criteria:-"),    # NCT06818682
+                     ("Inclusion criteria", "Exclusion Criteria Disease Related")):  # NCT03633708
+        got = kinds(f"{inc}\n\n* Diagnosis of Crohn's disease\n\n{exc}\n\n* Pregnancy or breastfeeding\n")
+        assert got == [("inclusion", "Diagnosis of Crohn's disease"), ("exclusion", "Pregnancy or breastfeeding")], (inc, exc)
+
+
+def test_a_line_about_criteria_is_no_heading():
+    from registry.patterns import load_patterns
+
+    headings = load_patterns().criteria
+    for line in ("Exclusion criteria apply to all patients", "Other protocol-defined Inclusion/Exclusion criteria apply",
+                 "Exclusion: patients with diabetes", "Exclusion Criteria Patients with cancer",
+                 "Patients meeting the exclusion criteria of study X"):
+        assert not headings["exclusion_heading"].match(line), line

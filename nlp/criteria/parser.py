@@ -133,6 +133,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
     if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
                                                 for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
+    if cues.search("inability", prepared) and any(leaf.get("type") in ("therapy", "procedure")
+                                                  for leaf in iter_leaves(rule)):
+        return _whole_line_review(prepared, cues)        # "cannot receive chemotherapy": no prior therapy
     if _window_on_some(rule):
         return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
     if _window_lost(rule, prepared, cues):
