@@ -101,3 +101,27 @@ def test_a_line_about_criteria_is_no_heading():
                  "Exclusion: patients with diabetes", "Exclusion Criteria Patients with cancer",
                  "Patients meeting the exclusion criteria of study X"):
         assert not headings["exclusion_heading"].match(line), line
+
+
+# --- how a QT interval is measured -------------------------------------------------------
+
+
+def test_how_a_qt_interval_is_measured_adds_no_condition():
+    # NCT06112379 exc-10, NCT06008288 exc-4, NCT03633708: the ECG, the formula, "corrected"
+    for line, op, value in (("Mean resting corrected QTcF interval \\> 470 ms obtained from ECG", ">", 470),
+                            ("Mean QT interval corrected for heart rate using Fridericia's formula (QTcF) ≥470 ms "
+                             "calculated from 3 electrocardiograms.", ">=", 470),
+                            ("Corrected QT interval (QTc) \\> 500 ms, using Bazett's formula.", ">", 500)):
+        rule = parse(line, "exclusion")
+        assert rule == {"type": "lab", "analyte": "qtc", "op": op, "value": value, "unit": "ms"}, line
+    rule = parse("Mean resting corrected QTcF interval \\> 470 ms obtained from ECG", "exclusion")
+    assert verdict(rule, "QTc 490 ms") == TRUE
+    assert verdict(rule, "QTc 430 ms") == FALSE
+    assert verdict(rule, "a woman with lupus") == UNKNOWN
+
+
+def test_the_qt_limit_of_one_arm_stays_the_teams():
+    # NCT04862663: "to be treated with ribociclib" is the arm, never a prior ribociclib
+    rule = parse("Participants to be treated with ribociclib: QTcF ≥ 450 ms obtained from the average of "
+                 "3 consecutive (triplicate) ECGs", "exclusion")
+    assert types(rule) == {"review"}
