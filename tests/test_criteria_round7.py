@@ -125,3 +125,28 @@ def test_the_qt_limit_of_one_arm_stays_the_teams():
     rule = parse("Participants to be treated with ribociclib: QTcF ≥ 450 ms obtained from the average of "
                  "3 consecutive (triplicate) ECGs", "exclusion")
     assert types(rule) == {"review"}
+
+
+# --- eGFR per 1.73 m² as registries write it -----------------------------------------------
+
+
+def test_egfr_per_body_surface_written_apart_and_its_equation_are_read():
+    # NCT06035874 exc-15, NCT06383390 exc-3.1, NCT05042505 exc-2
+    assert prepare("eGFR <60 mL/min/1•73 m2") == "eGFR <60 mL/min/1.73m2"
+    assert prepare("eGFR \\<20 mL/min/1.73 m\\^2") == "eGFR <20 mL/min/1.73m2"
+    for line, value in (("Estimated glomerular filtration rate (eGFR) \\<60 mL/min/1•73 m2 using the Modification of "
+                         "Diet in Renal Disease Study (MDRD) equation.", 60),
+                        ("Participants have an eGFR \\<20 mL/min/1.73 m\\^2 at screening", 20),
+                        ("Estimated glomerular filtration rate (eGFR) \\<45 ml/min/1.73 m2, calculated by the Chronic "
+                         "Kidney Disease - Epidemiology (CKD-EPI) equation", 45)):
+        rule = parse(line, "exclusion")
+        assert rule == {"type": "lab", "analyte": "egfr", "op": "<", "value": value, "unit": "mL/min/1.73m2"}, line
+    rule = parse("Participants have an eGFR \\<20 mL/min/1.73 m\\^2 at screening", "exclusion")
+    assert verdict(rule, "eGFR 12 mL/min/1.73m2") == TRUE
+    assert verdict(rule, "eGFR 70 mL/min/1.73m2") == FALSE
+
+
+def test_the_name_of_an_egfr_equation_is_no_kidney_disease():
+    rule = parse("eGFR <30 mL/min/1.73m2, calculated by the CKD-EPI equation", "exclusion")
+    assert "diagnosis" not in types(rule)
+    assert parse("Chronic kidney disease", "exclusion") == {"type": "diagnosis", "concept": "kidney_disease"}

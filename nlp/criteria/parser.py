@@ -54,6 +54,9 @@ MAX_CRITERION_CHARS = 1_500
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^])")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
 _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
+# "mL/min/1.73 m^2", "1•73 m²", "1.73 meter squared": the unit the value reader knows is
+# "mL/min/1.73m2" (the body surface area written apart leaves "m2" a word it cannot read)
+_PER_BSA = re.compile(r"/ ?1[.•·]73 ?(?:m ?\^ ?2|m²|m2|meters? squared|metres? squared)(?!\w)", re.IGNORECASE)
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
 _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
@@ -525,6 +528,7 @@ def _mentions_pregnancy(rule: dict) -> bool:
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
+    text = _PER_BSA.sub("/1.73m2", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
     text = _LESSER.sub("less than", _without_modal(text))
