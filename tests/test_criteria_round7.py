@@ -150,3 +150,23 @@ def test_the_name_of_an_egfr_equation_is_no_kidney_disease():
     rule = parse("eGFR <30 mL/min/1.73m2, calculated by the CKD-EPI equation", "exclusion")
     assert "diagnosis" not in types(rule)
     assert parse("Chronic kidney disease", "exclusion") == {"type": "diagnosis", "concept": "kidney_disease"}
+
+
+# --- performance status ------------------------------------------------------------------
+
+
+def test_the_scale_named_after_a_performance_status_and_poor_add_no_condition():
+    # NCT05514054 inc-5, NCT06712420 exc-8, NCT06417814 inc-6
+    assert parse("Have a Performance Status of 0 or 1 on the Eastern Cooperative Oncology Group scale.") == {
+        "type": "score", "score": "ecog", "op": "<=", "value": 1}
+    assert parse("World Health Organization (WHO)/Eastern Cooperative Oncology Group (ECOG) performance status of 0 or 1.") == {
+        "type": "score", "score": "ecog", "op": "<=", "value": 1}
+    rule = parse("Poor performance status ECOG 3 or more.", "exclusion")
+    assert rule == {"type": "score", "score": "ecog", "op": ">=", "value": 3}
+    assert verdict(rule, "ECOG 3") == TRUE
+    assert verdict(rule, "ECOG 1") == FALSE
+
+
+def test_a_performance_status_that_must_not_have_deteriorated_stays_partly_the_teams():
+    rule = parse("ECOG performance status of 0 or 1 with no deterioration over the previous 2 weeks")
+    assert "review" in types(rule)
