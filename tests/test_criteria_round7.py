@@ -170,3 +170,26 @@ def test_the_scale_named_after_a_performance_status_and_poor_add_no_condition():
 def test_a_performance_status_that_must_not_have_deteriorated_stays_partly_the_teams():
     rule = parse("ECOG performance status of 0 or 1 with no deterioration over the previous 2 weeks")
     assert "review" in types(rule)
+
+
+# --- HIV: an AIDS-related illness, a test that need not be done ---------------------------
+
+
+def test_an_aids_related_illness_after_hiv_positive_is_hiv():
+    # NCT06760702, NCT07040059, NCT06761586, NCT05865002, NCT05607199, NCT05984147
+    rule = parse("Known to be human immunodeficiency virus (HIV) positive or have an acquired immunodeficiency "
+                 "syndrome-related illness.", "exclusion")
+    assert rule == {"type": "infection", "agent": "hiv", "state": "positive"}
+    assert verdict(rule, "HIV positive man with lymphoma") == TRUE
+    assert verdict(rule, "HIV negative") == FALSE
+    # after another infection the illness is not implied: it stays the team's
+    assert "review" in types(parse("Hepatitis C positive or have an acquired immunodeficiency syndrome-related illness.",
+                                   "exclusion"))
+
+
+def test_a_test_that_need_not_be_done_is_no_negated_infection():
+    # NCT05382559 exc-7: "No HIV testing is required" had read as "not HIV positive"
+    rule = parse("Participant has a known history of human immunodeficiency virus [HIV] infection. "
+                 "No HIV testing is required unless mandated by a local health authority.", "exclusion")
+    assert rule == {"type": "history", "concept": "hiv"}
+    assert verdict(rule, "HIV negative woman") != TRUE
