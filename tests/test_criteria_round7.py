@@ -211,3 +211,27 @@ def test_a_thromboembolic_event_is_any_blood_clot_in_a_vein_or_an_artery():
     # a venous clot is no arterial one
     rule = parse("History of arterial thromboembolism within the past 12 months prior to randomization", "exclusion")
     assert verdict(rule, "pulmonary embolism 2 months ago") != TRUE
+
+
+# --- a subgroup's threshold written as a sentence in a bracket ----------------------------
+
+
+def test_a_subgroup_allowed_a_higher_threshold_of_the_same_analyte_is_read():
+    # NCT06761586 inc-3.4, NCT07040059 inc-6.1, NCT05984147 inc-3.4, NCT05865002 inc-3.4
+    for line in ("Total Bilirubin ≤ 1.5 x ULN (Patients with known Gilbert's syndrome are allowed with a Total Bilirubin ≤ 2.5 x ULN).",
+                 "Total Bilirubin ≤ 1.5 x ULN; (Patients with known Gilbert's syndrome are allowed with a Total Bilirubin ≤ 2.5 x ULN)"):
+        rule = parse(line)
+        assert rule == {"any": [{"type": "lab", "analyte": "bilirubin", "op": "<=", "uln": 1.5},
+                                {"all": [{"type": "diagnosis", "concept": "gilbert_syndrome"},
+                                         {"type": "lab", "analyte": "bilirubin", "op": "<=", "uln": 2.5}]}]}, line
+        assert verdict(rule, "total bilirubin 2 x ULN, Gilbert syndrome") == TRUE
+        assert verdict(rule, "total bilirubin 2 x ULN") != TRUE
+    # another analyte in the bracket: not the same threshold, the team's
+    assert "review" in types(parse("Total Bilirubin ≤ 1.5 x ULN (Patients with known Gilbert's syndrome are allowed "
+                                   "with an ALT ≤ 2.5 x ULN)."))
+
+
+def test_a_subgroup_threshold_cut_off_by_a_semicolon_is_never_dropped():
+    # the bracket in a clause of its own had been lost: a Gilbert patient failed the 1.5 × ULN
+    rule = parse("Total Bilirubin ≤ 1.5 x ULN; (≤ 2.5 x ULN if known Gilbert's syndrome)")
+    assert verdict(rule, "total bilirubin 2 x ULN, Gilbert syndrome") != FALSE

@@ -431,7 +431,7 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
         return _whole_line_review(prepared, cues)   # "T-LBL without BM involvement": the limit was dropped
     reader = Reader(prepared, kind, cues, terminology)
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
-    if node is None:
+    if node is None or reader.lost_threshold:
         return _whole_line_review(prepared, cues)
     rule = simplify(node_rule(node, reader), terminology.is_a)
     if statuses and status_alternative(rule, terminology):
@@ -531,12 +531,26 @@ def prepare(text: str) -> str:
     text = _PER_BSA.sub("/1.73m2", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
-    text = _LESSER.sub("less than", _without_modal(text))
+    text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
     return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
 
 
 # "lesser than (<) 1.5 x ULN": the comparator the value reader knows
 _LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
+
+
+def _subgroup_allowed(text: str) -> str:
+    """'Total Bilirubin ≤ 1.5 x ULN (Patients with known Gilbert's syndrome are allowed with a
+    Total Bilirubin ≤ 2.5 x ULN)' -> 'Total Bilirubin ≤ 1.5 x ULN (≤ 2.5 x ULN if known
+    Gilbert's syndrome)': the subgroup's threshold in the form the bracket reader knows
+    (``subgroup_allowed`` of the cues: the same analyte, the line ending with the bracket)."""
+    cues = load_cues()
+    for pattern in cues.patterns.get("subgroup_allowed", ()):
+        match = pattern.search(text)
+        if match is not None:
+            return (f"{match.group('a')} {match.group('thr')} "
+                    f"({match.group('thr2')} if {match.group('cond')})")
+    return text
 
 
 def _without_modal(text: str) -> str:
