@@ -235,3 +235,26 @@ def test_a_subgroup_threshold_cut_off_by_a_semicolon_is_never_dropped():
     # the bracket in a clause of its own had been lost: a Gilbert patient failed the 1.5 × ULN
     rule = parse("Total Bilirubin ≤ 1.5 x ULN; (≤ 2.5 x ULN if known Gilbert's syndrome)")
     assert verdict(rule, "total bilirubin 2 x ULN, Gilbert syndrome") != FALSE
+
+
+def test_a_treatment_a_patient_is_fit_or_eligible_for_is_no_prior_treatment():
+    # NCT06926543 inc-4, NCT06103864 inc-6, NCT06214572 inc-9, NCT06818682 inc-1: an inclusion
+    # had required the treatment to be had already (every treatment-naive patient failed)
+    for line in ("Patients fit to receive adjuvant chemotherapy and radiotherapy",
+                 "Eligible for one of the chemotherapy options listed as ICC (paclitaxel, nab-paclitaxel, or gemcitabine + carboplatin).",
+                 "Patients with biopsy proven prostate adenocarcinoma, deemed suitable for curative- intent radiotherapy"):
+        rule = parse(line)
+        assert types(rule) == {"review"}, line
+        assert verdict(rule, "man with prostate cancer, no prior chemotherapy or radiotherapy") != FALSE
+
+
+def test_a_permission_with_a_length_of_time_is_an_exception_not_a_note():
+    # NCT04961996 exc-8: a short adjuvant course (up to 12 weeks) is allowed
+    rule = parse("Any prior endocrine treatment with selective ER modulators (e.g., tamoxifen), degraders, or aromatase "
+                 "inhibitors. A short course of neoadjuvant or adjuvant endocrine therapy (up to 12 weeks) is allowed.",
+                 "exclusion")
+    assert types(rule) == {"review"}
+    # a permission naming nothing of the line stays a note
+    assert parse("Received a live or live-attenuated vaccine within 30 days before the first dose of study intervention. "
+                 "Administration of killed vaccines is allowed.", "exclusion") == {
+        "type": "therapy", "concept": "live_vaccine", "within_days": 30}

@@ -352,7 +352,9 @@ def _without_permission_notes(text: str, cues) -> str:
     ("Received a live vaccine within 30 days. Administration of killed vaccines is allowed.",
     "Hemoglobin ≥ 9 g/dL. Transfusion is permitted."): a note, not a condition (gold
     convention). A permission naming a fact, a condition word or patients is an exception
-    and stays (the line is then the team's)."""
+    and stays (the line is then the team's); so does one with a length of time ("A short course
+    of adjuvant endocrine therapy (up to 12 weeks) is allowed": how much of what the line
+    names is allowed)."""
     parts = _SENTENCE.split(text)
     if len(parts) < 2 or not cues.search("permission", text):
         return text
@@ -360,7 +362,8 @@ def _without_permission_notes(text: str, cues) -> str:
     heads = cues.patterns.get("condition_heads", ())
     for part in parts[1:]:
         if (cues.search("permission", part) and not _ABOUT_PATIENTS.search(part)
-                and not any(p.search(part) for p in heads) and not extract_with_doc(part)[0]):
+                and not any(p.search(part) for p in heads) and not cues.search("time_amount", part)
+                and not extract_with_doc(part)[0]):
             continue
         kept.append(part)
     return " ".join(kept) if len(kept) < len(parts) else text
