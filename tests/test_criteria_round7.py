@@ -258,3 +258,30 @@ def test_a_permission_with_a_length_of_time_is_an_exception_not_a_note():
     assert parse("Received a live or live-attenuated vaccine within 30 days before the first dose of study intervention. "
                  "Administration of killed vaccines is allowed.", "exclusion") == {
         "type": "therapy", "concept": "live_vaccine", "within_days": 30}
+
+
+def test_time_since_or_recovery_from_a_treatment_is_no_prior_treatment():
+    # NCT00456846 inc-6/inc-7, NCT00003454 inc-15.2, NCT06305754 exc-16: every patient who
+    # never had the treatment had failed (or, negated, been excluded)
+    for line, kind in (("At least 4 weeks since radiotherapy, with full recovery", "inclusion"),
+                       ("Recovery from prior immunotherapy", "inclusion"),
+                       ("Participants who have not adequately recovered from major surgery or have ongoing surgical complications.",
+                        "exclusion")):
+        rule = parse(line, kind)
+        assert types(rule) == {"review"}, line
+    # a window of its own beside the recovery is still read
+    rule = parse("Major surgical procedures within 4 weeks prior to the first dose of the study intervention or still "
+                 "recovering from prior surgery.", "exclusion")
+    assert "procedure" in types(rule)
+
+
+def test_words_that_name_a_treatment_to_come_are_no_prior_treatment():
+    # NCT06119581 inc-2 ("in line with pemetrexed label"), NCT05481619 inc-1 ("indication for
+    # vedolizumab"), NCT06429761 inc-3.3.1 ("G-CSF ... is not allowed within 1 wk")
+    for line in ("Part B and Safety Lead-In Part B: the histology of the tumor must be predominantly non-squamous "
+                 "(in line with pemetrexed label).",
+                 "18 years of age or older, with moderate to severe ulcerative colitis, with an indication for vedolizumab treatment;",
+                 "Absolute neutrophil count ≥ 1.5 × 109/L (granulocyte colony-stimulating factor administration is not "
+                 "allowed within 1 wk prior to Screening assessment);"):
+        rule = parse(line)
+        assert "therapy" not in types(rule), line

@@ -139,6 +139,8 @@ def _build(prepared: str, kind: str, cues) -> dict:
     if cues.search("inability", prepared) and any(leaf.get("type") in ("therapy", "procedure")
                                                   for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "cannot receive chemotherapy": no prior therapy
+    if cues.search("treatment_since", prepared) and _treatment_unwindowed(rule):
+        return _whole_line_review(prepared, cues)        # "At least 4 weeks since radiotherapy"
     if _window_on_some(rule):
         return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
     if _window_lost(rule, prepared, cues):
@@ -260,6 +262,20 @@ def _with_support(prepared: str, kind: str, cues, how: str, phrases: list[str], 
 
 
 _WINDOWS = ("within_days", "within_half_lives")
+
+
+def _treatment_unwindowed(rule: dict) -> bool:
+    """A therapy or procedure leaf without a window of its own, or under a negation: what a
+    line that counts time or recovery from a treatment would misread as having had it."""
+    def walk(node: dict, negated: bool):
+        if "not" in node:
+            yield from walk(node["not"], True)
+        for op in ("all", "any"):
+            for child in node.get(op, ()):
+                yield from walk(child, negated)
+        if node.get("type") in ("therapy", "procedure"):
+            yield negated or not any(node.get(w) is not None for w in _WINDOWS)
+    return any(walk(rule, False))
 
 
 def _window_on_some(rule: dict) -> bool:
