@@ -285,3 +285,26 @@ def test_words_that_name_a_treatment_to_come_are_no_prior_treatment():
                  "allowed within 1 wk prior to Screening assessment);"):
         rule = parse(line)
         assert "therapy" not in types(rule), line
+
+
+# --- exclusions that held for patients who do NOT have something ---------------------------
+
+
+def test_exclusions_that_had_held_for_not_having_something_are_the_teams():
+    # NCT02513394 exc-8 excluded every patient (pregnant, or not pregnant); NCT06716424 exc-2
+    # everyone never in a trial; NCT05774951 exc-8 everyone not on zoledronic acid;
+    # NCT05572515 exc-2.2 everyone never given bortezomib; NCT00739752 exc-2 everyone without HBV
+    for line in ("Pregnant women, or women of childbearing potential without a negative pregnancy test within 14 days prior to randomization.",
+                 "The above information is not intended to contain all considerations relevant to a participant's potential "
+                 "participation in a clinical trial.",
+                 "Any concurrent anti-cancer treatment not specified in the protocol with the exception of bisphosphonates "
+                 "(e.g. zoledronic acid) or RANKL inhibitors (eg, denosumab)",
+                 "Does not meet criteria for bortezomib retreatment",
+                 "Received any prior HBV vaccination",
+                 "Cancer cervix other than the stages mentioned in inclusion criteria ASA PS \\>3"):
+        rule = parse(line, "exclusion")
+        assert types(rule) == {"review"}, line
+        for patient in ("45 year old man, never in a trial, no prior bortezomib, HBV negative",
+                        "woman with cervical cancer, not pregnant, ECOG 1"):
+            assert verdict(rule, patient) != TRUE, (line, patient)
+    assert parse("Pregnant or breastfeeding", "exclusion") == {"type": "pregnancy", "states": ["pregnant", "lactating"]}

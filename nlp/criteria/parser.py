@@ -133,6 +133,11 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # "for women of childbearing potential, contraception to prevent pregnancy": the
         # pregnancy is what is prevented, never what lets a patient in
         rule = review("compliance", prepared, cues)
+    elif kind == "exclusion" and _pregnancy_admits(rule, kind):
+        # "Pregnant women, or women of childbearing potential without a negative pregnancy
+        # test": an exclusion that holds for not being pregnant excludes every man and every
+        # woman who is not; the pregnancy test is the team's
+        return _whole_line_review(prepared, cues)
     if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
                                                 for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
