@@ -29,6 +29,10 @@ def test_a_modal_verb_before_words_is_kept():
     # not before a comparator and a number: the words stay as written
     assert prepare("Brain metastases must be asymptomatic") == "Brain metastases must be asymptomatic"
     assert prepare("Tumour must be at least partly resected") == "Tumour must be at least partly resected"
+    # nor before an age or a time: "Female patients must be at least 18" may say either
+    # that only women are admitted or what women must be, so it stays the team's
+    assert prepare("Female patients must be at least 18 years old") == "Female patients must be at least 18 years old"
+    assert types(parse("Female patients must be at least 18 years old")) == {"review"}
 
 
 def test_lesser_than_is_less_than_and_an_unless_stays_the_teams():
