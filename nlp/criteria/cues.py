@@ -36,13 +36,14 @@ PATTERN_SECTIONS = (
     "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
     "support_words", "support_allowed", "support_refused", "specimen",
     "conditional_threshold", "subgroup_who", "age_second", "cohort_label", "defined_as",
-    "body_weight", "any_time", "prior_lines", "future_tail",
+    "body_weight", "any_time", "prior_lines", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
 # at load instead
 NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who": ("who",), "defined_as": ("term", "definition"),
-                "subgroup_threshold": ("op", "n", "cond"), "prior_lines": ("n",)}
+                "subgroup_threshold": ("op", "n", "cond"), "prior_lines": ("n",),
+                "subgroup_allowed": ("a", "thr", "cond", "thr2")}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
@@ -59,7 +60,7 @@ _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
              "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
-             "spelled_units", "sign_words", "status_concepts", "future_tail"}
+             "spelled_units", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since"}
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,9 @@ MAX_CRITERION_CHARS = 1_500
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^])")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
 _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
+# "mL/min/1.73 m^2", "1•73 m²", "1.73 meter squared": the unit the value reader knows is
+# "mL/min/1.73m2" (the body surface area written apart leaves "m2" a word it cannot read)
+_PER_BSA = re.compile(r"/ ?1[.•·]73 ?(?:m ?\^ ?2|m²|m2|meters? squared|metres? squared)(?!\w)", re.IGNORECASE)
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
 _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
@@ -130,9 +133,19 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # "for women of childbearing potential, contraception to prevent pregnancy": the
         # pregnancy is what is prevented, never what lets a patient in
         rule = review("compliance", prepared, cues)
+    elif kind == "exclusion" and _pregnancy_admits(rule, kind):
+        # "Pregnant women, or women of childbearing potential without a negative pregnancy
+        # test": an exclusion that holds for not being pregnant excludes every man and every
+        # woman who is not; the pregnancy test is the team's
+        return _whole_line_review(prepared, cues)
     if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
                                                 for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
+    if cues.search("inability", prepared) and any(leaf.get("type") in ("therapy", "procedure")
+                                                  for leaf in iter_leaves(rule)):
+        return _whole_line_review(prepared, cues)        # "cannot receive chemotherapy": no prior therapy
+    if cues.search("treatment_since", prepared) and _treatment_unwindowed(rule):
+        return _whole_line_review(prepared, cues)        # "At least 4 weeks since radiotherapy"
     if _window_on_some(rule):
         return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
     if _window_lost(rule, prepared, cues):
@@ -256,6 +269,20 @@ def _with_support(prepared: str, kind: str, cues, how: str, phrases: list[str], 
 _WINDOWS = ("within_days", "within_half_lives")
 
 
+def _treatment_unwindowed(rule: dict) -> bool:
+    """A therapy or procedure leaf without a window of its own, or under a negation: what a
+    line that counts time or recovery from a treatment would misread as having had it."""
+    def walk(node: dict, negated: bool):
+        if "not" in node:
+            yield from walk(node["not"], True)
+        for op in ("all", "any"):
+            for child in node.get(op, ()):
+                yield from walk(child, negated)
+        if node.get("type") in ("therapy", "procedure"):
+            yield negated or not any(node.get(w) is not None for w in _WINDOWS)
+    return any(walk(rule, False))
+
+
 def _window_on_some(rule: dict) -> bool:
     """A time window read on some of a line's therapies and not on others ("systemic
     therapy, such as chemotherapy, or biological therapy, received within the past 28
@@ -346,7 +373,9 @@ def _without_permission_notes(text: str, cues) -> str:
     ("Received a live vaccine within 30 days. Administration of killed vaccines is allowed.",
     "Hemoglobin ≥ 9 g/dL. Transfusion is permitted."): a note, not a condition (gold
     convention). A permission naming a fact, a condition word or patients is an exception
-    and stays (the line is then the team's)."""
+    and stays (the line is then the team's); so does one with a length of time ("A short course
+    of adjuvant endocrine therapy (up to 12 weeks) is allowed": how much of what the line
+    names is allowed)."""
     parts = _SENTENCE.split(text)
     if len(parts) < 2 or not cues.search("permission", text):
         return text
@@ -354,7 +383,8 @@ def _without_permission_notes(text: str, cues) -> str:
     heads = cues.patterns.get("condition_heads", ())
     for part in parts[1:]:
         if (cues.search("permission", part) and not _ABOUT_PATIENTS.search(part)
-                and not any(p.search(part) for p in heads) and not extract_with_doc(part)[0]):
+                and not any(p.search(part) for p in heads) and not cues.search("time_amount", part)
+                and not extract_with_doc(part)[0]):
             continue
         kept.append(part)
     return " ".join(kept) if len(kept) < len(parts) else text
@@ -425,7 +455,7 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
         return _whole_line_review(prepared, cues)   # "T-LBL without BM involvement": the limit was dropped
     reader = Reader(prepared, kind, cues, terminology)
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
-    if node is None:
+    if node is None or reader.lost_threshold:
         return _whole_line_review(prepared, cues)
     rule = simplify(node_rule(node, reader), terminology.is_a)
     if statuses and status_alternative(rule, terminology):
@@ -522,9 +552,40 @@ def _mentions_pregnancy(rule: dict) -> bool:
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
+    text = _PER_BSA.sub("/1.73m2", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
+    text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
     return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
+
+
+# "lesser than (<) 1.5 x ULN": the comparator the value reader knows
+_LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
+
+
+def _subgroup_allowed(text: str) -> str:
+    """'Total Bilirubin ≤ 1.5 x ULN (Patients with known Gilbert's syndrome are allowed with a
+    Total Bilirubin ≤ 2.5 x ULN)' -> 'Total Bilirubin ≤ 1.5 x ULN (≤ 2.5 x ULN if known
+    Gilbert's syndrome)': the subgroup's threshold in the form the bracket reader knows
+    (``subgroup_allowed`` of the cues: the same analyte, the line ending with the bracket)."""
+    cues = load_cues()
+    for pattern in cues.patterns.get("subgroup_allowed", ()):
+        match = pattern.search(text)
+        if match is not None:
+            return (f"{match.group('a')} {match.group('thr')} "
+                    f"({match.group('thr2')} if {match.group('cond')})")
+    return text
+
+
+def _without_modal(text: str) -> str:
+    """'Hemoglobin must be ≥ 8 g/dL' -> 'Hemoglobin ≥ 8 g/dL': a modal verb before a
+    comparator and a number (``modal_value`` of the cues) says nothing the value does not."""
+    cues = load_cues()
+    if not cues.search("modal_value", text):
+        return text
+    for pattern in cues.patterns["modal_value"]:
+        text = pattern.sub("", text)
+    return re.sub(r"(?<=\S)  +(?=\S)", " ", text)
 
 
 def _spelled_units(text: str) -> str:

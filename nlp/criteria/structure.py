@@ -48,6 +48,7 @@ class Reader:
         self.both = False                                  # "both ... and ...": no enumeration
         self.whichever: str | None = None                  # "whichever is shorter / longer"
         self.threshold_brackets: list = []                  # "(≤ 5 × ULN if liver metastases)"
+        self.lost_threshold = False                          # such a bracket with no fact of its clause
         self.exception_spans: dict[int, tuple[int, int]] = {}  # id(exception node) -> its words
 
     # --- clauses ---------------------------------------------------------------------
@@ -174,6 +175,10 @@ class Reader:
             items.append((node, chunk.group))
             comma = False
         if not items:
+            if len(self.threshold_brackets) > brackets_before:
+                # "Bilirubin ≤ 1.5 × ULN; (≤ 3 × ULN if Gilbert's)": a subgroup's threshold in a
+                # clause of its own, for a fact of another clause: the line is the team's
+                self.lost_threshold = True
             return None, False
         node = _combine(items, joins, self, list_default)
         if len(self.threshold_brackets) > brackets_before:
