@@ -203,15 +203,15 @@ def test_a_test_that_need_not_be_done_is_no_negated_infection():
 
 
 def test_a_thromboembolic_event_is_any_blood_clot_in_a_vein_or_an_artery():
-    # NCT06109779 exc-6, NCT06346392 exc-7.2 (data/terminology/thromboembolism.yaml)
+    # NCT06109779 exc-6, NCT06346392 exc-7.2 (data/terminology/comorbidities.yaml)
     rule = parse("Thromboembolic event within 3 months", "exclusion")
-    assert rule == {"type": "history", "concept": "thromboembolism", "within_days": 91}
+    assert rule == {"type": "history", "concept": "thrombosis", "within_days": 91}
     assert verdict(rule, "DVT last month") == TRUE                  # a venous clot is one
     assert verdict(rule, "had a blood clot 3 weeks ago") == TRUE
     assert verdict(rule, "no history of blood clots") == FALSE
     assert verdict(rule, "stroke last month") == UNKNOWN            # a stroke may be a bleed: asked
     assert parse("History of arterial thromboembolism within the past 12 months prior to randomization", "exclusion") == {
-        "type": "history", "concept": "arterial_thromboembolism", "within_days": 365}
+        "type": "history", "concept": "arterial_thrombosis", "within_days": 365}
     # a venous clot is no arterial one
     rule = parse("History of arterial thromboembolism within the past 12 months prior to randomization", "exclusion")
     assert verdict(rule, "pulmonary embolism 2 months ago") != TRUE
