@@ -46,6 +46,10 @@ def question_kind(key: str) -> str:
     return head
 
 
+_LAST = "question_value.completion"     # the judgement's memo entry: its last completion
+MAX_DEPTH = 8                           # completions taken from one another before one starts anew
+
+
 class Completion:
     """The likely completion of one judgement's open leaves (one ``match`` call: its
     results share one judgement), shared by the trials of one question choice: nodes are
@@ -54,11 +58,11 @@ class Completion:
     whether its truth helps or hurts the criterion (a lab value that fails a threshold is
     the unlikely one), so values are kept per node and that polarity (``helps``)."""
 
-    def __init__(self, judgement: Any, asked: set[str], priors: Priors):
+    def __init__(self, judgement: Any, asked: set[str], priors: Priors, reuse: bool = True):
         self.judgement = judgement
         self.book = judgement.book
         self.registry = self.book.registry
-        self.asked = asked
+        self.asked = frozenset(asked)
         self.priors = priors
         self.keys: dict[int, str | None] = {}     # open leaf -> its question key (None: not askable)
         self.p: dict[tuple[int, bool], float] = {}   # (open leaf, helps) -> probability it is true
@@ -66,6 +70,30 @@ class Completion:
         self._memo: dict[tuple[int, bool], str] = {}
         self._flips: dict[tuple[int, bool, int, str], str] = {}
         self._child_counts: dict[tuple[int, bool], dict[str, int]] = {}
+        # the last completion of this judgement, when it asked a subset of these keys (the
+        # next search after a lab question passed over, a "not sure"): a node none of whose
+        # open leaves asks a key it did not ask has the same values under both, so they are
+        # taken from it instead of worked out again (``_clean``)
+        self.parent: Completion | None = None
+        self.dropped: frozenset = frozenset()     # keys asked here, not by the parent
+        self.depth = 0
+        self._clean: dict[int, bool] = {}
+        if reuse:
+            last = judgement.memo.get(_LAST)
+            if (last is not None and last.priors is priors and last.asked <= self.asked
+                    and last.depth < MAX_DEPTH):
+                self.parent, self.dropped, self.depth = last, self.asked - last.asked, last.depth + 1
+            judgement.memo[_LAST] = self
+
+    def _same(self, node: int) -> bool:
+        """Whether ``node`` has the parent's values here: none of its open leaves asks a key
+        this completion asks and the parent did not."""
+        found = self._clean.get(node)
+        if found is None:
+            dropped, leaf_result = self.dropped, self.judgement.leaf_result
+            found = self._clean[node] = not dropped or not any(
+                leaf_result(leaf).ask in dropped for leaf in self.judgement.open_leaves(node))
+        return found
 
     # --- the open leaves and their likely answers ----------------------------------------
     def _key(self, leaf: int) -> str | None:
@@ -77,8 +105,12 @@ class Completion:
 
     def _p(self, leaf: int, helps: bool) -> float:
         found = self.p.get((leaf, helps))
+        if found is None and self.parent is not None:
+            found = self.parent.p.get((leaf, helps))
+            if found is not None:
+                self.p[(leaf, helps)] = found
         if found is None:
-            key = self.keys[leaf]
+            key = self._key(leaf)
             stated = bool(self.judgement.leaf_result(leaf).facts)
             found = self.p[(leaf, helps)] = self.priors.p_true(key, question_kind(key), helps, stated=stated)
         return found
@@ -88,6 +120,9 @@ class Completion:
         the criterion there."""
         found = self._leaves.get((node, helps))
         if found is not None:
+            return found
+        if self.parent is not None and self._same(node):
+            found = self._leaves[(node, helps)] = self.parent.leaves(node, helps)
             return found
         judgement, book = self.judgement, self.book
         out: list[tuple[int, bool]] = []
@@ -109,6 +144,8 @@ class Completion:
         if found != UNKNOWN:
             return found
         kept = self._memo.get((node, helps))
+        if kept is None and self.parent is not None and self._same(node):
+            kept = self._memo[(node, helps)] = self.parent.value(node, helps)
         if kept is None:
             op, arg = self.book.op[node], self.book.arg[node]
             if op == LEAF:
@@ -130,6 +167,9 @@ class Completion:
         kept = self._flips.get(key)
         if kept is not None:
             return kept
+        if self.parent is not None and self._same(node):
+            kept = self._flips[key] = self.parent.flipped(node, helps, leaf, truth)
+            return kept
         op, arg = self.book.op[node], self.book.arg[node]
         counts = None
         if op not in (NOT, CRIT):               # ALL, ANY, GROUP: recount the children holding the leaf
@@ -148,6 +188,8 @@ class Completion:
         if op in (NOT, CRIT):
             return None
         found = self._child_counts.get((node, helps))
+        if found is None and self.parent is not None and self._same(node):
+            found = self._child_counts[(node, helps)] = self.parent._counts(node, helps)   # read only
         if found is None:
             found = {TRUE: 0, FALSE: 0, UNKNOWN: 0, REVIEW: 0}
             for child in arg[1] if op == GROUP else arg:
@@ -214,7 +256,7 @@ class Completion:
             for truth, other, chance in ((TRUE, FALSE, p), (FALSE, TRUE, 1.0 - p)):
                 if now_likely[truth] or (ruled_out[truth] and not ruled_out[other]):
                     gain += chance
-            key = self.keys[leaf]
+            key = self._key(leaf)
             out[key] = max(gain, out.get(key, 0.0))
         return out
 

@@ -1,0 +1,63 @@
+"""A question search after another on the same results (a lab question passed over, a "not
+sure") takes the values of the nodes the newly asked keys do not reach from the previous
+search's completion (matching/question_value.py ``Completion.parent``): the gains are the
+same as a completion worked out from nothing gives."""
+from __future__ import annotations
+
+from datetime import date
+
+from benchmarks.synthetic import generate
+from core.facts import Fact, Profile
+from data.trials import load_trials
+from matching.engine import POSSIBLE, match
+from matching.question_priors import load_priors
+from matching.question_value import Completion
+
+TODAY = date(2026, 1, 15)
+
+
+def _possible(*facts):
+    trials = list(generate(load_trials(), 60, seed=11))
+    results = match(Profile(list(facts)), trials, today=TODAY)
+    return [r for r in results if r.verdict == POSSIBLE]
+
+
+def _keys(results, completion):
+    keys = []
+    for result in results:
+        for key in completion.gains(result):
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def test_gains_taken_from_the_last_completion_equal_gains_worked_out_anew():
+    results = _possible(Fact("CONDITION", "sle", "lupus"), Fact("AGE", None, "34", value=34.0))
+    assert results
+    judgement, priors = results[0].judgement, load_priors()
+    asked: set[str] = set()
+    first = Completion(judgement, asked, priors)
+    keys = _keys(results, first)
+    assert len(keys) >= 4
+    derived = 0
+    for key in keys[:12]:                   # each search asks one key more, as the passes do
+        asked.add(key)
+        reused = Completion(judgement, asked, priors)
+        fresh = Completion(judgement, asked, priors, reuse=False)
+        derived += reused.parent is not None
+        for result in results:
+            assert reused.gains(result) == fresh.gains(result), (key, result.id)
+            assert all(k not in asked for k in reused.gains(result))
+    assert derived >= 4
+
+
+def test_a_search_with_fewer_keys_asked_starts_anew():
+    results = _possible(Fact("CONDITION", "sle", "lupus"))
+    judgement, priors = results[0].judgement, load_priors()
+    wide = Completion(judgement, {"pregnancy", "infection:hiv:positive"}, priors)
+    for result in results:
+        wide.gains(result)
+    narrow = Completion(judgement, {"pregnancy"}, priors)
+    assert narrow.parent is None
+    fresh = Completion(judgement, {"pregnancy"}, priors, reuse=False)
+    assert all(narrow.gains(r) == fresh.gains(r) for r in results)
