@@ -47,7 +47,7 @@ def question_kind(key: str) -> str:
 
 
 _LAST = "question_value.completion"     # the judgement's memo entry: its last completion
-MAX_DEPTH = 8                           # completions taken from one another before one starts anew
+MAX_DEPTH = 64                          # completions taken from one another before one starts anew
 
 
 class Completion:
@@ -78,10 +78,12 @@ class Completion:
         self.dropped: frozenset = frozenset()     # keys asked here, not by the parent
         self.depth = 0
         self._clean: dict[int, bool] = {}
+        self._leaf_gains: dict[Any, tuple[int, dict[int, float]]] = {}   # plan -> (failing, leaf -> gain)
         if reuse:
             last = judgement.memo.get(_LAST)
-            if (last is not None and last.priors is priors and last.asked <= self.asked
-                    and last.depth < MAX_DEPTH):
+            while last is not None and not (last.priors is priors and last.asked <= self.asked):
+                last = last.parent              # the next turn's search: without the keys passed over
+            if last is not None and last.depth < MAX_DEPTH:
                 self.parent, self.dropped, self.depth = last, self.asked - last.asked, last.depth + 1
             judgement.memo[_LAST] = self
 
@@ -140,11 +142,13 @@ class Completion:
     # --- values under the completion (one leaf may be set otherwise) ---------------------
     def value(self, node: int, helps: bool = True) -> str:
         """A node's value (a criterion's status) under the completion."""
+        kept = self._memo.get((node, helps))       # only nodes the judgement leaves unknown
+        if kept is not None:
+            return kept
         found = self.judgement.value(node)
         if found != UNKNOWN:
             return found
-        kept = self._memo.get((node, helps))
-        if kept is None and self.parent is not None and self._same(node):
+        if self.parent is not None and self._same(node):
             kept = self._memo[(node, helps)] = self.parent.value(node, helps)
         if kept is None:
             op, arg = self.book.op[node], self.book.arg[node]
@@ -160,13 +164,13 @@ class Completion:
         """A node's value under the completion with the open ``leaf`` set to ``truth``."""
         if node == leaf:
             return truth
+        key = (node, helps, leaf, truth)
+        kept = self._flips.get(key)                # only unknown nodes holding the leaf
+        if kept is not None:
+            return kept
         judgement = self.judgement
         if judgement.value(node) != UNKNOWN or not judgement.holds_open(node, leaf):
             return self.value(node, helps)
-        key = (node, helps, leaf, truth)
-        kept = self._flips.get(key)
-        if kept is not None:
-            return kept
         if self.parent is not None and self._same(node):
             kept = self._flips[key] = self.parent.flipped(node, helps, leaf, truth)
             return kept
@@ -226,8 +230,19 @@ class Completion:
         base = [self.value(top) if real[i] == UNKNOWN else real[i] for i, top in enumerate(tops)]
         own = [top not in registry for top in tops]
         real_tally, base_tally = _tally(real, own), _tally(base, own)
+        # the parent's gain of a leaf all of whose criteria have the parent's values, when as
+        # many of the trial's criteria fail under both completions (under the completion, a
+        # gain reads only whether some criterion fails): every input is equal
+        entry = self.parent._leaf_gains.get(result.plan) if self.parent is not None else None
+        kept = entry[1] if entry is not None and entry[0] == base_tally[0] else None
+        gained: dict[int, float] = {}
         out: dict[str, float] = {}
         for leaf, places in holding.items():
+            if kept is not None and leaf in kept and all(self._same(tops[i]) for i in places):
+                gain = gained[leaf] = kept[leaf]
+                key = self._key(leaf)
+                out[key] = max(gain, out.get(key, 0.0))
+                continue
             p = self._p(leaf, polarity[leaf])
             ruled_out, now_likely = {}, {}
             # shortcuts (exact): a criterion failing under the likely answers that does not
@@ -256,8 +271,10 @@ class Completion:
             for truth, other, chance in ((TRUE, FALSE, p), (FALSE, TRUE, 1.0 - p)):
                 if now_likely[truth] or (ruled_out[truth] and not ruled_out[other]):
                     gain += chance
+            gained[leaf] = gain
             key = self._key(leaf)
             out[key] = max(gain, out.get(key, 0.0))
+        self._leaf_gains[result.plan] = (base_tally[0], gained)
         return out
 
 

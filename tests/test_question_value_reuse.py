@@ -61,3 +61,20 @@ def test_a_search_with_fewer_keys_asked_starts_anew():
     assert narrow.parent is None
     fresh = Completion(judgement, {"pregnancy"}, priors, reuse=False)
     assert all(narrow.gains(r) == fresh.gains(r) for r in results)
+
+
+def test_the_next_turns_search_takes_the_completion_before_the_keys_passed_over():
+    # a turn passed over two lab questions; the next turn asks one other key more than the
+    # turn began with: its completion comes from the turn's first one, gains unchanged
+    results = _possible(Fact("CONDITION", "sle", "lupus"), Fact("AGE", None, "34", value=34.0))
+    judgement, priors = results[0].judgement, load_priors()
+    first = Completion(judgement, set(), priors)
+    keys = _keys(results, first)
+    passed = Completion(judgement, {keys[0]}, priors)
+    passed_more = Completion(judgement, {keys[0], keys[1]}, priors)
+    for result in results:
+        passed.gains(result), passed_more.gains(result)
+    nxt = Completion(judgement, {keys[2]}, priors)
+    assert nxt.parent is first and nxt.dropped == {keys[2]}
+    fresh = Completion(judgement, {keys[2]}, priors, reuse=False)
+    assert all(nxt.gains(r) == fresh.gains(r) for r in results)
