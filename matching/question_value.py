@@ -23,6 +23,8 @@ best is below the threshold. A ``Completion`` serves every trial of one choice (
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -46,8 +48,13 @@ def question_kind(key: str) -> str:
     return head
 
 
-_LAST = "question_value.completion"     # the judgement's memo entry: its last completion
 MAX_DEPTH = 64                          # completions taken from one another before one starts anew
+# the last completion of the judgements questions were last chosen for (by id; the completion
+# keeps its judgement alive, so an id is not reused while kept): a few, not one per judgement
+# the results memo keeps (each completion holds its nodes' values: ~0.5 MB at 10,000 trials)
+RECENT = 4
+_RECENT: OrderedDict[int, "Completion"] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
 
 
 class Completion:
@@ -80,12 +87,18 @@ class Completion:
         self._clean: dict[int, bool] = {}
         self._leaf_gains: dict[Any, tuple[int, dict[int, float]]] = {}   # plan -> (failing, leaf -> gain)
         if reuse:
-            last = judgement.memo.get(_LAST)
-            while last is not None and not (last.priors is priors and last.asked <= self.asked):
-                last = last.parent              # the next turn's search: without the keys passed over
-            if last is not None and last.depth < MAX_DEPTH:
-                self.parent, self.dropped, self.depth = last, self.asked - last.asked, last.depth + 1
-            judgement.memo[_LAST] = self
+            with _RECENT_LOCK:
+                last = _RECENT.get(id(judgement))
+                if last is not None and last.judgement is not judgement:
+                    last = None
+                while last is not None and not (last.priors is priors and last.asked <= self.asked):
+                    last = last.parent          # the next turn's search: without the keys passed over
+                if last is not None and last.depth < MAX_DEPTH:
+                    self.parent, self.dropped, self.depth = last, self.asked - last.asked, last.depth + 1
+                _RECENT[id(judgement)] = self
+                _RECENT.move_to_end(id(judgement))
+                while len(_RECENT) > RECENT:
+                    _RECENT.popitem(last=False)
 
     def _same(self, node: int) -> bool:
         """Whether ``node`` has the parent's values here: none of its open leaves asks a key
@@ -333,3 +346,9 @@ def trial_gains(result: Any, asked: set[str], priors: Priors) -> dict[str, float
     """Question key -> the probability that its answer changes this still-possible trial's
     verdict (see the module docstring)."""
     return Completion(result.judgement, asked, priors).gains(result)
+
+
+def forget() -> None:
+    """Drop the remembered completions (tests, benchmarks measuring cold turns)."""
+    with _RECENT_LOCK:
+        _RECENT.clear()
