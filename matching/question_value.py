@@ -24,7 +24,7 @@ best is below the threshold. A ``Completion`` serves every trial of one choice (
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+import weakref
 from functools import lru_cache
 from typing import Any
 
@@ -49,11 +49,13 @@ def question_kind(key: str) -> str:
 
 
 MAX_DEPTH = 64                          # completions taken from one another before one starts anew
-# the last completion of the judgements questions were last chosen for (by id; the completion
-# keeps its judgement alive, so an id is not reused while kept): a few, not one per judgement
-# the results memo keeps (each completion holds its nodes' values: ~0.5 MB at 10,000 trials)
+# a judgement keeps its last completion (``Judgement.memo``), and only the judgements
+# questions were last chosen for keep one: a few, not every judgement the results memo keeps
+# (a completion holds its nodes' values: ~0.5 MB at 10,000 trials); nothing here keeps a
+# judgement alive (at 100,000 trials one weighs ~2.5 MB)
+_LAST = "question_value.completion"
 RECENT = 4
-_RECENT: OrderedDict[int, "Completion"] = OrderedDict()
+_RECENT: list[weakref.ref] = []
 _RECENT_LOCK = threading.Lock()
 
 
@@ -87,18 +89,13 @@ class Completion:
         self._clean: dict[int, bool] = {}
         self._leaf_gains: dict[Any, tuple[int, dict[int, float]]] = {}   # plan -> (failing, leaf -> gain)
         if reuse:
-            with _RECENT_LOCK:
-                last = _RECENT.get(id(judgement))
-                if last is not None and last.judgement is not judgement:
-                    last = None
-                while last is not None and not (last.priors is priors and last.asked <= self.asked):
-                    last = last.parent          # the next turn's search: without the keys passed over
-                if last is not None and last.depth < MAX_DEPTH:
-                    self.parent, self.dropped, self.depth = last, self.asked - last.asked, last.depth + 1
-                _RECENT[id(judgement)] = self
-                _RECENT.move_to_end(id(judgement))
-                while len(_RECENT) > RECENT:
-                    _RECENT.popitem(last=False)
+            last = judgement.memo.get(_LAST)
+            while last is not None and not (last.priors is priors and last.asked <= self.asked):
+                last = last.parent              # the next turn's search: without the keys passed over
+            if last is not None and last.depth < MAX_DEPTH:
+                self.parent, self.dropped, self.depth = last, self.asked - last.asked, last.depth + 1
+            judgement.memo[_LAST] = self
+            _keep(judgement)
 
     def _same(self, node: int) -> bool:
         """Whether ``node`` has the parent's values here: none of its open leaves asks a key
@@ -348,7 +345,23 @@ def trial_gains(result: Any, asked: set[str], priors: Priors) -> dict[str, float
     return Completion(result.judgement, asked, priors).gains(result)
 
 
+def _keep(judgement: Any) -> None:
+    """``judgement`` is the latest to keep a completion; the oldest beyond ``RECENT`` drop theirs."""
+    with _RECENT_LOCK:
+        kept = [ref for ref in _RECENT if ref() is not None and ref() is not judgement]
+        kept.append(weakref.ref(judgement))
+        while len(kept) > RECENT:
+            old = kept.pop(0)()
+            if old is not None:
+                old.memo.pop(_LAST, None)
+        _RECENT[:] = kept
+
+
 def forget() -> None:
     """Drop the remembered completions (tests, benchmarks measuring cold turns)."""
     with _RECENT_LOCK:
+        for ref in _RECENT:
+            judgement = ref()
+            if judgement is not None:
+                judgement.memo.pop(_LAST, None)
         _RECENT.clear()

@@ -78,3 +78,17 @@ def test_the_next_turns_search_takes_the_completion_before_the_keys_passed_over(
     assert nxt.parent is first and nxt.dropped == {keys[2]}
     fresh = Completion(judgement, {keys[2]}, priors, reuse=False)
     assert all(nxt.gains(r) == fresh.gains(r) for r in results)
+
+
+def test_only_the_latest_judgements_keep_a_completion():
+    from matching import question_value
+
+    priors = load_priors()
+    judgements = [_possible(Fact("CONDITION", "sle", "lupus"), Fact("AGE", None, str(age), value=float(age)))[0].judgement
+                  for age in range(30, 30 + question_value.RECENT + 2)]
+    for judgement in judgements:
+        Completion(judgement, set(), priors)
+    kept = [question_value._LAST in j.memo for j in judgements]
+    assert kept == [False] * 2 + [True] * question_value.RECENT
+    question_value.forget()
+    assert not any(question_value._LAST in j.memo for j in judgements)
