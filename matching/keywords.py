@@ -284,7 +284,7 @@ def trials_naming(db: Any, names: list[str]) -> frozenset[str]:
         if "no such table" in str(exc):
             return frozenset()
         raise
-    found = frozenset(map(ids.get, rows)) - {None}
+    found = frozenset(ids[rowid] for rowid in rows if rowid in ids)
     if len(_REQUESTED) >= 16:
         _REQUESTED.pop(next(iter(_REQUESTED)))
     _REQUESTED[key] = found
