@@ -49,12 +49,14 @@ def question_kind(key: str) -> str:
 
 
 MAX_DEPTH = 64                          # completions taken from one another before one starts anew
-# a judgement keeps its last completion (``Judgement.memo``), and only the judgements
-# questions were last chosen for keep one: a few, not every judgement the results memo keeps
-# (a completion holds its nodes' values: ~0.5 MB at 10,000 trials); nothing here keeps a
-# judgement alive (at 100,000 trials one weighs ~2.5 MB)
+# a judgement keeps its last completion (``Judgement.memo``), and only the judgement
+# questions were last chosen for keeps one (the searches of a turn, and a "not sure" after
+# it, are on one judgement), not every judgement the results memo keeps: a completion refers
+# to its judgement, so a judgement keeping one is freed only by the cycle collector once
+# the results memo drops it (at 100,000 trials a judgement weighs ~2.5 MB: 4 kept raised
+# the bench's peak memory by 7 MB)
 _LAST = "question_value.completion"
-RECENT = 4
+RECENT = 1
 _RECENT: list[weakref.ref] = []
 _RECENT_LOCK = threading.Lock()
 
