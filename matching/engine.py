@@ -360,7 +360,14 @@ def _condition_lists(plans: list[TrialPlan], book: PlanBook) -> tuple[list[tuple
     kept = _LISTS.get(id(plans))
     if kept is None or kept[0] is not plans or len(kept[2]) != len(plans):
         places: dict[tuple, int] = {}
-        codes = [places.setdefault((plan.conditions, _gate_names(plan, book)), len(places)) for plan in plans]
+        by_gate: dict[tuple, int] = {}      # (conditions, gate criterion node): the names follow from the node
+        codes = []
+        for plan in plans:
+            key = (plan.conditions, plan.tops[-1] if plan.tops else None)
+            code = by_gate.get(key)
+            if code is None:
+                code = by_gate[key] = places.setdefault((plan.conditions, _gate_names(plan, book)), len(places))
+            codes.append(code)
         if len(_LISTS) >= 16:
             _LISTS.pop(next(iter(_LISTS)))
         kept = _LISTS[id(plans)] = (plans, list(places), codes)

@@ -279,7 +279,7 @@ def trials_naming(db: Any, names: list[str]) -> frozenset[str]:
     query = "{title keywords} : (" + " OR ".join('"' + n.replace('"', "") + '"' for n in names) + ")"
     try:
         ids = _trial_ids(db, version)
-        rows = search.phrase_scores(db, query)
+        rows = search.matching_rows(db, query)      # which rows match; their BM25 is not wanted
     except Exception as exc:          # an older store without the index: rank without it
         if "no such table" in str(exc):
             return frozenset()

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from core.facts import facts_key
-from matching import questions
+from matching import question_value, questions
 from matching.cache import Memo
 from matching.candidates import Candidates, find_candidates, patient_of
 from matching.catalog import TrialCatalog
@@ -131,6 +131,7 @@ def forget() -> None:
     _RESULTS.clear()
     _QUESTIONS.clear()
     questions.forget()
+    question_value.forget()
 
 
 def _facts_key(profile: Any) -> tuple:

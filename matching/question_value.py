@@ -23,6 +23,8 @@ best is below the threshold. A ``Completion`` serves every trial of one choice (
 """
 from __future__ import annotations
 
+import threading
+import weakref
 from functools import lru_cache
 from typing import Any
 
@@ -46,6 +48,19 @@ def question_kind(key: str) -> str:
     return head
 
 
+MAX_DEPTH = 64                          # completions taken from one another before one starts anew
+# a judgement keeps its last completion (``Judgement.memo``), and only the judgement
+# questions were last chosen for keeps one (the searches of a turn, and a "not sure" after
+# it, are on one judgement), not every judgement the results memo keeps: a completion refers
+# to its judgement, so a judgement keeping one is freed only by the cycle collector once
+# the results memo drops it (at 100,000 trials a judgement weighs ~2.5 MB: 4 kept raised
+# the bench's peak memory by 7 MB)
+_LAST = "question_value.completion"
+RECENT = 1
+_RECENT: list[weakref.ref] = []
+_RECENT_LOCK = threading.Lock()
+
+
 class Completion:
     """The likely completion of one judgement's open leaves (one ``match`` call: its
     results share one judgement), shared by the trials of one question choice: nodes are
@@ -54,11 +69,11 @@ class Completion:
     whether its truth helps or hurts the criterion (a lab value that fails a threshold is
     the unlikely one), so values are kept per node and that polarity (``helps``)."""
 
-    def __init__(self, judgement: Any, asked: set[str], priors: Priors):
+    def __init__(self, judgement: Any, asked: set[str], priors: Priors, reuse: bool = True):
         self.judgement = judgement
         self.book = judgement.book
         self.registry = self.book.registry
-        self.asked = asked
+        self.asked = frozenset(asked)
         self.priors = priors
         self.keys: dict[int, str | None] = {}     # open leaf -> its question key (None: not askable)
         self.p: dict[tuple[int, bool], float] = {}   # (open leaf, helps) -> probability it is true
@@ -66,6 +81,33 @@ class Completion:
         self._memo: dict[tuple[int, bool], str] = {}
         self._flips: dict[tuple[int, bool, int, str], str] = {}
         self._child_counts: dict[tuple[int, bool], dict[str, int]] = {}
+        # the last completion of this judgement, when it asked a subset of these keys (the
+        # next search after a lab question passed over, a "not sure"): a node none of whose
+        # open leaves asks a key it did not ask has the same values under both, so they are
+        # taken from it instead of worked out again (``_clean``)
+        self.parent: Completion | None = None
+        self.dropped: frozenset = frozenset()     # keys asked here, not by the parent
+        self.depth = 0
+        self._clean: dict[int, bool] = {}
+        self._leaf_gains: dict[Any, tuple[int, dict[int, float]]] = {}   # plan -> (failing, leaf -> gain)
+        if reuse:
+            last = judgement.memo.get(_LAST)
+            while last is not None and not (last.priors is priors and last.asked <= self.asked):
+                last = last.parent              # the next turn's search: without the keys passed over
+            if last is not None and last.depth < MAX_DEPTH:
+                self.parent, self.dropped, self.depth = last, self.asked - last.asked, last.depth + 1
+            judgement.memo[_LAST] = self
+            _keep(judgement)
+
+    def _same(self, node: int) -> bool:
+        """Whether ``node`` has the parent's values here: none of its open leaves asks a key
+        this completion asks and the parent did not."""
+        found = self._clean.get(node)
+        if found is None:
+            dropped, leaf_result = self.dropped, self.judgement.leaf_result
+            found = self._clean[node] = not dropped or not any(
+                leaf_result(leaf).ask in dropped for leaf in self.judgement.open_leaves(node))
+        return found
 
     # --- the open leaves and their likely answers ----------------------------------------
     def _key(self, leaf: int) -> str | None:
@@ -77,8 +119,12 @@ class Completion:
 
     def _p(self, leaf: int, helps: bool) -> float:
         found = self.p.get((leaf, helps))
+        if found is None and self.parent is not None:
+            found = self.parent.p.get((leaf, helps))
+            if found is not None:
+                self.p[(leaf, helps)] = found
         if found is None:
-            key = self.keys[leaf]
+            key = self._key(leaf)
             stated = bool(self.judgement.leaf_result(leaf).facts)
             found = self.p[(leaf, helps)] = self.priors.p_true(key, question_kind(key), helps, stated=stated)
         return found
@@ -88,6 +134,9 @@ class Completion:
         the criterion there."""
         found = self._leaves.get((node, helps))
         if found is not None:
+            return found
+        if self.parent is not None and self._same(node):
+            found = self._leaves[(node, helps)] = self.parent.leaves(node, helps)
             return found
         judgement, book = self.judgement, self.book
         out: list[tuple[int, bool]] = []
@@ -105,10 +154,14 @@ class Completion:
     # --- values under the completion (one leaf may be set otherwise) ---------------------
     def value(self, node: int, helps: bool = True) -> str:
         """A node's value (a criterion's status) under the completion."""
+        kept = self._memo.get((node, helps))       # only nodes the judgement leaves unknown
+        if kept is not None:
+            return kept
         found = self.judgement.value(node)
         if found != UNKNOWN:
             return found
-        kept = self._memo.get((node, helps))
+        if self.parent is not None and self._same(node):
+            kept = self._memo[(node, helps)] = self.parent.value(node, helps)
         if kept is None:
             op, arg = self.book.op[node], self.book.arg[node]
             if op == LEAF:
@@ -123,12 +176,15 @@ class Completion:
         """A node's value under the completion with the open ``leaf`` set to ``truth``."""
         if node == leaf:
             return truth
+        key = (node, helps, leaf, truth)
+        kept = self._flips.get(key)                # only unknown nodes holding the leaf
+        if kept is not None:
+            return kept
         judgement = self.judgement
         if judgement.value(node) != UNKNOWN or not judgement.holds_open(node, leaf):
             return self.value(node, helps)
-        key = (node, helps, leaf, truth)
-        kept = self._flips.get(key)
-        if kept is not None:
+        if self.parent is not None and self._same(node):
+            kept = self._flips[key] = self.parent.flipped(node, helps, leaf, truth)
             return kept
         op, arg = self.book.op[node], self.book.arg[node]
         counts = None
@@ -148,6 +204,8 @@ class Completion:
         if op in (NOT, CRIT):
             return None
         found = self._child_counts.get((node, helps))
+        if found is None and self.parent is not None and self._same(node):
+            found = self._child_counts[(node, helps)] = self.parent._counts(node, helps)   # read only
         if found is None:
             found = {TRUE: 0, FALSE: 0, UNKNOWN: 0, REVIEW: 0}
             for child in arg[1] if op == GROUP else arg:
@@ -184,8 +242,19 @@ class Completion:
         base = [self.value(top) if real[i] == UNKNOWN else real[i] for i, top in enumerate(tops)]
         own = [top not in registry for top in tops]
         real_tally, base_tally = _tally(real, own), _tally(base, own)
+        # the parent's gain of a leaf all of whose criteria have the parent's values, when as
+        # many of the trial's criteria fail under both completions (under the completion, a
+        # gain reads only whether some criterion fails): every input is equal
+        entry = self.parent._leaf_gains.get(result.plan) if self.parent is not None else None
+        kept = entry[1] if entry is not None and entry[0] == base_tally[0] else None
+        gained: dict[int, float] = {}
         out: dict[str, float] = {}
         for leaf, places in holding.items():
+            if kept is not None and leaf in kept and all(self._same(tops[i]) for i in places):
+                gain = gained[leaf] = kept[leaf]
+                key = self._key(leaf)
+                out[key] = max(gain, out.get(key, 0.0))
+                continue
             p = self._p(leaf, polarity[leaf])
             ruled_out, now_likely = {}, {}
             # shortcuts (exact): a criterion failing under the likely answers that does not
@@ -214,8 +283,10 @@ class Completion:
             for truth, other, chance in ((TRUE, FALSE, p), (FALSE, TRUE, 1.0 - p)):
                 if now_likely[truth] or (ruled_out[truth] and not ruled_out[other]):
                     gain += chance
-            key = self.keys[leaf]
+            gained[leaf] = gain
+            key = self._key(leaf)
             out[key] = max(gain, out.get(key, 0.0))
+        self._leaf_gains[result.plan] = (base_tally[0], gained)
         return out
 
 
@@ -274,3 +345,25 @@ def trial_gains(result: Any, asked: set[str], priors: Priors) -> dict[str, float
     """Question key -> the probability that its answer changes this still-possible trial's
     verdict (see the module docstring)."""
     return Completion(result.judgement, asked, priors).gains(result)
+
+
+def _keep(judgement: Any) -> None:
+    """``judgement`` is the latest to keep a completion; the oldest beyond ``RECENT`` drop theirs."""
+    with _RECENT_LOCK:
+        kept = [ref for ref in _RECENT if ref() is not None and ref() is not judgement]
+        kept.append(weakref.ref(judgement))
+        while len(kept) > RECENT:
+            old = kept.pop(0)()
+            if old is not None:
+                old.memo.pop(_LAST, None)
+        _RECENT[:] = kept
+
+
+def forget() -> None:
+    """Drop the remembered completions (tests, benchmarks measuring cold turns)."""
+    with _RECENT_LOCK:
+        for ref in _RECENT:
+            judgement = ref()
+            if judgement is not None:
+                judgement.memo.pop(_LAST, None)
+        _RECENT.clear()
