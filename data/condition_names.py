@@ -483,20 +483,23 @@ def overlap_syndromes() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=1)
-def implied_conditions() -> tuple[tuple[str, float, str], ...]:
-    """``implied_conditions`` of data/evidence.yaml, checked: (analyte id, lowest value,
-    condition id) of measured values that are a diagnosis ("BMI 33": obesity)."""
+def implied_conditions() -> tuple[tuple[str, float | None, float | None, str], ...]:
+    """``implied_conditions`` of data/evidence.yaml, checked: (analyte id, lowest value or
+    None, highest value or None, condition id) of measured values that are a diagnosis
+    ("BMI 33": obesity; "eGFR 40": chronic kidney disease). Each row has ``min`` or ``max``."""
     rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_conditions") or []
     terminology = load_terminology()
     found = []
     for i, row in enumerate(rows if isinstance(rows, list) else [None]):
         where = f"evidence.yaml.implied_conditions[{i}]"
-        if not isinstance(row, dict) or set(row) != {"analyte", "min", "concept"}:
-            raise DataError(where, "each entry needs analyte, min and concept")
+        if not isinstance(row, dict) or set(row) not in ({"analyte", "min", "concept"}, {"analyte", "max", "concept"}):
+            raise DataError(where, "each entry needs analyte, min or max, and concept")
+        bound = row.get("min", row.get("max"))
         if row["analyte"] not in terminology or row["concept"] not in terminology \
-                or not isinstance(row["min"], (int, float)):
-            raise DataError(where, "analyte and concept must be terminology ids, min a number")
-        found.append((row["analyte"], float(row["min"]), row["concept"]))
+                or not isinstance(bound, (int, float)):
+            raise DataError(where, "analyte and concept must be terminology ids, min or max a number")
+        found.append((row["analyte"], float(row["min"]) if "min" in row else None,
+                      float(row["max"]) if "max" in row else None, row["concept"]))
     return tuple(found)
 
 
@@ -517,3 +520,13 @@ def implied_by_therapy() -> tuple[tuple[str, str], ...]:
             raise DataError(where, "therapies must be therapy ids and concept a terminology id")
         found.extend((therapy, row["concept"]) for therapy in row["therapies"])
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def healthy_volunteer_names() -> tuple[str, ...]:
+    """``healthy_volunteer_names`` of data/evidence.yaml, checked: the phrases that say a
+    study is done in healthy people ("in Adult Healthy Subjects")."""
+    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("healthy_volunteer_names") or []
+    if not isinstance(rows, list) or not all(isinstance(r, str) and r.strip() for r in rows):
+        raise DataError("evidence.yaml.healthy_volunteer_names", "must be a list of phrases")
+    return tuple(rows)

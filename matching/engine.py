@@ -228,24 +228,27 @@ class TrialResult:
 def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
           evaluator: Evaluator | None = None, book: PlanBook | None = None,
           keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
-          targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset()) -> list[TrialResult]:
+          targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
+          volunteers: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Judge every trial for the profile; ranked likely > possible > ineligible.
     ``keywords``: text relevance by trial id (``matching.keywords``), when known;
     ``requested``: ids of trials naming a treatment the person asks for; ``targeted``: ids
     of trials aimed at an antigen the patient's cells carry (``matching.targets``);
     ``mismatched``: ids of trials for another status of the disease
-    (``matching.disease_status``)."""
+    (``matching.disease_status``); ``volunteers``: ids of studies done in healthy people
+    (``matching.volunteer_trials``)."""
     judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
     records = list(trials)
     plans = [judgement.book.plan(trial) for trial in records]
     return judge_plans([t["id"] for t in records], plans, judgement, records=records, keywords=keywords,
-                       requested=requested, targeted=targeted, mismatched=mismatched)
+                       requested=requested, targeted=targeted, mismatched=mismatched, volunteers=volunteers)
 
 
 def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, records: list[dict] | None = None,
                 load: Callable[[str], dict] | None = None, tops: tuple | None = None,
                 keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
-                targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset()) -> list[TrialResult]:
+                targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
+                volunteers: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
@@ -273,6 +276,8 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         fits = [EXACT_FIT if fit == RELATED_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     if mismatched:  # "Newly Diagnosed Multiple Myeloma" for a relapsed myeloma: after the patient's own
         fits = [RELATED_FIT if fit > RELATED_FIT and i in mismatched else fit for i, fit in zip(ids, fits)]
+    if volunteers and any(fits):    # a study in healthy people: after every trial for a patient's condition
+        fits = [0 if i in volunteers else fit for i, fit in zip(ids, fits)]
     text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
     # a treatment asked for ranks the trials for the patient's own disease as named (a
     # basket filed more broadly that happens to offer it keeps its place among its kind)

@@ -514,6 +514,34 @@ def test_a_measured_value_that_is_a_diagnosis_keeps_a_trial_open_but_never_rules
     assert _gate(lean["T-OB"]).status == "fail"
 
 
+def test_a_low_kidney_function_keeps_kidney_disease_trials_open_and_never_rules_one_out():
+    # "his kidney function is about 40 %" (eGFR 40) beside a stated vasculitis: the CKD trial
+    # stays the patient's (it was ruled out on the vasculitis alone); a normal value does not
+    # open it, and the low value alone rules no other trial out
+    ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
+    asthma = _trial("T-ASTHMA", conditions=["asthma"])
+    gpa = _stated("vasculitis", "granulomatosis with polyangiitis")
+    low = Fact("LAB", "egfr", "kidney function", 0, 15, value=40.0, unit="%", value_normalized=40.0)
+    gate = _gate(_results([gpa, low], [ckd])["T-CKD"])
+    assert gate.status == "pass" and "kidney function 40 % points to kidney disease" in gate.evidence[0].reason
+    normal = Fact("LAB", "egfr", "kidney function", 0, 15, value=85.0, unit="%", value_normalized=85.0)
+    assert _gate(_results([gpa, normal], [ckd])["T-CKD"]).status == "fail"
+    at_least = Fact("LAB", "egfr", "eGFR", 0, 4, value=40.0, value_normalized=40.0, comparator=">")
+    assert _gate(_results([gpa, at_least], [ckd])["T-CKD"]).status == "fail"     # "eGFR > 40" says no CKD
+    alone = _results([low], [ckd, asthma])
+    assert _gate(alone["T-CKD"]).status == "pass" and _gate(alone["T-ASTHMA"]).status == "unknown"
+
+
+def test_dialysis_under_way_keeps_kidney_failure_trials_open():
+    ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
+    ssc = _stated("diffuse_systemic_sclerosis", "diffuse SSc")
+    on = Fact("PROCEDURE", "dialysis", "haemodialysis", 0, 13)
+    gate = _gate(_results([ssc, on], [ckd])["T-CKD"])
+    assert gate.status == "pass" and "haemodialysis is for" in gate.evidence[0].reason
+    past = Fact("PROCEDURE", "dialysis", "dialysis", 0, 8, historical=True)
+    assert _gate(_results([ssc, past], [ckd])["T-CKD"]).status == "fail"
+
+
 def test_a_systolic_pressure_over_140_keeps_hypertension_trials_open():
     htn = _trial("T-HTN", conditions=["hypertension"], texts=["Uncontrolled Hypertension"])
     ckd = _stated("kidney_disease", "CKD 3b")
