@@ -237,7 +237,10 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         if both_ways:
             around.update(terminology.descendants(concept))
         for other in around:
-            reach.setdefault(other, RELATED_FIT)
+            # a kind of the trial's condition only by the organ it involves (lupus nephritis
+            # for a chronic kidney disease trial): the patient's, weakly
+            reach.setdefault(other, NAME_FIT if other != concept and _through_organ_only(other, concept, terminology)
+                             else RELATED_FIT)
 
     names: dict[str, list[str]] = {}            # concept -> the registry names standing for it
     for text in texts:
@@ -480,6 +483,43 @@ def overlap_syndromes() -> tuple[tuple[str, tuple[str, ...]], ...]:
             and all(isinstance(c, str) and c in terminology for c in v) for k, v in raw.items()):
         raise DataError("evidence.yaml.overlap_syndromes", "must map a condition id to a list of condition ids")
     return tuple((k, tuple(v)) for k, v in raw.items())
+
+
+@lru_cache(maxsize=1)
+def organ_parents() -> dict[str, frozenset[str]]:
+    """``organ_parents`` of data/evidence.yaml, checked: condition id -> the parents that
+    name the organ the disease involves rather than its kind (lupus nephritis: a kidney
+    disease, but lupus)."""
+    raw = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("organ_parents") or {}
+    terminology = load_terminology()
+    if not isinstance(raw, dict) or not all(
+            isinstance(k, str) and k in terminology and isinstance(v, list) and v
+            and all(isinstance(c, str) and c in terminology[k].parents for c in v) for k, v in raw.items()):
+        raise DataError("evidence.yaml.organ_parents", "must map a condition id to a list of its parents")
+    return {k: frozenset(v) for k, v in raw.items()}
+
+
+def kind_of(concept: str, target: str, terminology) -> bool:
+    """``concept`` is ``target`` or a kind of it other than by the organ it involves
+    (``organ_parents``): lupus nephritis is a kind of lupus; it names no chronic kidney
+    disease, so a patient stating both keeps the kidney disease."""
+    return concept == target or (terminology.is_a(concept, target)
+                                 and not _through_organ_only(concept, target, terminology))
+
+
+def _through_organ_only(concept: str, target: str, terminology) -> bool:
+    """``concept`` is a kind of ``target`` only through a parent naming the organ it involves
+    (``organ_parents``): lupus nephritis and a chronic kidney disease trial."""
+    for below in terminology.ancestors(concept):
+        organs = organ_parents().get(below)
+        if not organs or below == target:
+            continue
+        kinds = [p for p in terminology[below].parents if p not in organs]
+        if any(p == target or terminology.is_a(p, target) for p in kinds):
+            return False
+        if any(p == target or terminology.is_a(p, target) for p in organs):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
 from data.condition_names import (EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, implied_by_therapy,
-                                  implied_conditions)
+                                  implied_conditions, kind_of)
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -144,7 +144,7 @@ def _pregnancy(ev: Evidence, known: list[Fact]) -> list[Fact]:
 
 def _named(concept: str, facts, terminology: Terminology) -> bool:
     """Whether a condition fact names ``concept`` or a narrower one."""
-    return any(f.concept == concept or (f.concept in terminology and terminology.is_a(f.concept, concept))
+    return any(f.concept == concept or (f.concept in terminology and kind_of(f.concept, concept, terminology))
                for f in facts)
 
 
@@ -193,7 +193,7 @@ def most_specific(facts: list[Fact], terminology: Terminology) -> list[Fact]:
         concept = fact.concept
         if concept not in known:
             return False
-        if any(other != concept and terminology.is_a(other, concept) for other in known):
+        if any(other != concept and kind_of(other, concept, terminology) for other in known):
             return True
         found = terminology.get(concept)
         if found is None or not found.attrs.get("spread"):

@@ -532,6 +532,21 @@ def test_a_low_kidney_function_keeps_kidney_disease_trials_open_and_never_rules_
     assert _gate(alone["T-CKD"]).status == "pass" and _gate(alone["T-ASTHMA"]).status == "unknown"
 
 
+def test_a_lupus_nephritis_patient_sees_lupus_trials_before_kidney_disease_trials():
+    # lupus nephritis is a kidney disease by the organ it involves (organ_parents, data/
+    # evidence.yaml): the CKD-on-haemodialysis trial stays open (the gate is not split) but
+    # ranks after the lupus trial; a patient who states kidney failure too keeps it as theirs
+    ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
+    sle = _trial("T-SLE", conditions=["sle"], texts=["Systemic Lupus Erythematosus"])
+    ln = _stated("lupus_nephritis", "lupus nephritis")
+    results = _results([ln], [ckd, sle])
+    assert _gate(results["T-CKD"]).status == "pass"
+    assert results["T-SLE"].condition_fit > results["T-CKD"].condition_fit > 0
+    assert [r.id for r in _results([ln], [ckd, sle]).values()][0] == "T-SLE"
+    with_ckd = _results([ln, _stated("kidney_disease", "CKD stage 4")], [ckd, sle])
+    assert with_ckd["T-CKD"].condition_fit >= with_ckd["T-SLE"].condition_fit
+
+
 def test_dialysis_under_way_keeps_kidney_failure_trials_open():
     ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
     ssc = _stated("diffuse_systemic_sclerosis", "diffuse SSc")
