@@ -230,7 +230,7 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     terminology = load_terminology()
     reach: dict[str, int] = {}
 
-    def related(concept: str, both_ways: bool) -> None:
+    def related(concept: str, both_ways: bool, strength: int = RELATED_FIT) -> None:
         if concept not in terminology:
             return
         around = set(terminology.ancestors(concept))
@@ -240,7 +240,7 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
             # a kind of the trial's condition only by the organ it involves (lupus nephritis
             # for a chronic kidney disease trial): the patient's, weakly
             reach.setdefault(other, NAME_FIT if other != concept and _through_organ_only(other, concept, terminology)
-                             else RELATED_FIT)
+                             else strength)
 
     names: dict[str, list[str]] = {}            # concept -> the registry names standing for it
     for text in texts:
@@ -267,7 +267,10 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         # multiple sclerosis study under neoplasms) and files no one else's trial here
         if known and not any(terminology.is_a(c, parent) for c in known):
             continue
-        related(parent, both_ways=False)
+        # a trial none of whose own names the terminology knows: a heading no name of it
+        # says anything of keeps it open, weakly (MeSH files a dental "Periapical Granuloma"
+        # under "Lymphoproliferative Disorders": no lymphoma trial, but no one's to rule out)
+        related(parent, both_ways=False, strength=RELATED_FIT if known or _said(parent, texts) else NAME_FIT)
     for family in overlapping_families():     # a polymyositis patient keeps a dermatomyositis trial, weakly
         if any(concept != family and concept in terminology and terminology.is_a(concept, family)
                for concept in concepts):
@@ -505,6 +508,18 @@ def kind_of(concept: str, target: str, terminology) -> bool:
     disease, so a patient stating both keeps the kidney disease."""
     return concept == target or (terminology.is_a(concept, target)
                                  and not _through_organ_only(concept, target, terminology))
+
+
+def _said(parent: str, texts: tuple[str, ...]) -> bool:
+    """One of a trial's own condition names says something of the kind ``parent``: names a
+    concept of it, above it or below it ("Hematopoietic System--Cancer": a malignancy)."""
+    terminology = load_terminology()
+    for text in texts:
+        for found in (condition_concept(text), *concepts_within(text)):
+            if found is not None and found in terminology and parent in terminology and (
+                    found == parent or terminology.is_a(found, parent) or terminology.is_a(parent, found)):
+                return True
+    return False
 
 
 def _through_organ_only(concept: str, target: str, terminology) -> bool:
