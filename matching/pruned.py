@@ -27,7 +27,7 @@ from matching.candidates import Candidates, find_candidates, patient_of
 from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores, requested_trials
 from matching.status_trials import mismatched_trials
-from matching.targets import targeted_trials
+from matching.targets import targeted_trials, untargeted_trials
 from matching.volunteer_trials import volunteer_trials
 from matching.plans import Judgement
 
@@ -81,7 +81,8 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
                                   requested=requested_trials(trials.db, profile),
                                   targeted=targeted_trials(trials.db, profile),
                                   mismatched=mismatched_trials(trials.db, profile),
-                                  volunteers=volunteer_trials(trials.db))
+                                  volunteers=volunteer_trials(trials.db),
+                                  untargeted=untargeted_trials(trials.db, profile))
 
     return list(_RESULTS.get(key, judge, keep=trials, weigh=len))
 
