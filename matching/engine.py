@@ -285,6 +285,13 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         fits = [EXACT_FIT if fit == RELATED_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     if mismatched:  # "Newly Diagnosed Multiple Myeloma" for a relapsed myeloma: after the patient's own
         fits = [RELATED_FIT if fit > RELATED_FIT and i in mismatched else fit for i, fit in zip(ids, fits)]
+    # ruled out by its condition gate: for no condition of the patient's, whatever a looser
+    # reading of its conditions says (the ranking reads a heading such as "Autoimmune
+    # Diseases" beside scleroderma as reaching lupus; the gate does not): after the trials
+    # for the patient's condition ruled out by another criterion
+    verdicts = verdict.tolist()
+    if any(v == 2 and f for v, f in zip(verdicts, fits)):
+        fits = [0 if v == 2 and f and _gate_failed(plan, judgement) else f for v, f, plan in zip(verdicts, fits, plans)]
     if volunteers and any(fits):    # a study in healthy people: after every trial for a patient's condition
         fits = [0 if i in volunteers else fit for i, fit in zip(ids, fits)]
     text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
@@ -301,6 +308,18 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
                    plans, judgement, records, load, fits, text, wanted, aimed, unaimed)
     return [TrialResult(batch, i) for i in order]
+
+
+def _gate_failed(plan: TrialPlan, judgement: Judgement) -> bool:
+    """The plan's condition gate (its last top-level criterion, ``elig-condition``) failed."""
+    if not plan.tops:
+        return False
+    top = plan.tops[-1]
+    book = judgement.book
+    if book.op[top] != CRIT or judgement.value(top) != FAIL:
+        return False
+    child = book.arg[top][0]
+    return book.op[child] == LEAF and book.arg[child].get("type") == "target_condition"
 
 
 def id_order(ids: list[str]) -> Any:
