@@ -66,7 +66,7 @@ def _hash(text: str) -> str:
 # 17: risk strata in a row are alternatives; one criterion's group-splitting ages are for the team.
 # 18: the stored condition list (the ranking's) drops a listed condition the title narrows to a subtype (ranked_conditions).
 # 19: criteria read new concepts (strong CYP3A inhibitors/inducers, GLP-1 RA, CNS involvement, brain-metastasis statuses, units in words).
-PLAN_VERSION = "19"
+PLAN_VERSION = "20"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

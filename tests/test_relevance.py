@@ -855,3 +855,20 @@ def test_a_title_naming_a_sibling_of_the_listed_condition_leaves_the_list_as_it_
     trial = _trial("T-SIB", conditions=["juvenile_idiopathic_arthritis"],
                    title="CAR-T Cells for Patients With Refractory Systemic Lupus Erythematosus")
     assert _gate(_results([_stated("sle", "SLE")], [trial])["T-SIB"]).status == "fail"
+
+
+def test_a_germ_cell_tumour_alone_is_no_testicular_cancer():
+    # "germ cell tumour" arises in the testis, the ovary or outside the gonads: a girl's
+    # ovarian one is no testicular cancer; a testicular cancer is one, so the germ cell
+    # tumour trial stays a testicular cancer patient's, and the testicular trial the girl's
+    # only as a related one
+    from data.condition_names import condition_reach
+    from data.terminology import load_terminology
+    from nlp.pipeline import extract
+    girl = [f.concept for f in extract("My daughter (15) has an ovarian germ cell tumour, starting chemo.")
+            if f.label == "CONDITION"]
+    assert "germ_cell_tumor" in girl and "testicular_cancer" not in girl
+    assert load_terminology().is_a("testicular_cancer", "germ_cell_tumor")
+    assert condition_reach(("germ_cell_tumor",)).get("testicular_cancer")
+    gct = _trial("T-GCT", conditions=["germ_cell_tumor"], texts=["Germ Cell Tumor"])
+    assert _gate(_results([_stated("testicular_cancer", "seminoma")], [gct])["T-GCT"]).status == "pass"
