@@ -66,6 +66,7 @@ def _hash(text: str) -> str:
 # 17: risk strata in a row are alternatives; one criterion's group-splitting ages are for the team.
 # 18: the stored condition list (the ranking's) drops a listed condition the title narrows to a subtype (ranked_conditions).
 # 19: criteria read new concepts (strong CYP3A inhibitors/inducers, GLP-1 RA, CNS involvement, brain-metastasis statuses, units in words).
+# 20: "germ cell tumour" is its own concept (germ_cell_tumor), no longer testicular cancer.
 PLAN_VERSION = "20"
 
 
