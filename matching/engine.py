@@ -300,7 +300,7 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     wanted = [i in requested and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if requested else [False] * len(ids)
     aimed = [i in targeted and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if targeted else [False] * len(ids)
     # aimed at an antigen the patient is not known to carry: after the trials fitting as well
-    unaimed = [i in untargeted for i in ids] if untargeted else [False] * len(ids)
+    unaimed = [i in untargeted and fit > 0 for i, fit in zip(ids, fits)] if untargeted else [False] * len(ids)
     order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, np.array(unaimed, dtype=np.int8),
                         -np.array(aimed, dtype=np.int8), -np.array(wanted, dtype=np.int8), -np.array(fits),
                         verdict == 2)).tolist()

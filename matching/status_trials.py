@@ -38,13 +38,13 @@ def mismatched_trials(db: Any, profile: Profile) -> frozenset[str]:
     found = trials_naming(db, _names(against, terminology)) - trials_naming(db, _names(sorted(mine), terminology))
     # a status is one of a cancer's (status_of): "newly diagnosed" said of a lymphoma says
     # nothing of the "refractory" lupus or rheumatoid arthritis trials beside it
-    return found & _trials_for(db, diseases) if found else found
+    return found & trials_for(db, diseases) if found else found
 
 
 _FOR: dict[tuple, frozenset[str]] = {}
 
 
-def _trials_for(db: Any, diseases: tuple[str, ...]) -> frozenset[str]:
+def trials_for(db: Any, diseases: tuple[str, ...]) -> frozenset[str]:
     """Ids of the trials whose condition gate admits one of ``diseases`` (the pruning index,
     ``trial_conditions``), remembered while the trials stay the same."""
     if not diseases:

@@ -16,6 +16,7 @@ from typing import Any
 from core.facts import Profile
 from data.terminology import load_terminology
 from matching.keywords import trials_naming
+from matching.status_trials import trials_for
 
 _POSITIVE = ("positive", None)          # a marker named without a status ("CD7+ blasts") is positive
 
@@ -54,7 +55,11 @@ def all_target_names() -> list[str]:
 def untargeted_trials(db: Any, profile: Profile) -> frozenset[str]:
     """Ids of the trials whose title or keywords name a target antigen the patient is not
     stated to be positive for ("CD7 CAR-T cells in CD7-positive ... tumours" for a B-ALL
-    whose CD7 is not known): among trials fitting the patient's condition equally, they
+    whose CD7 is not known), trials for a cancer only: among trials fitting the patient's
+    condition equally, they
     rank after the others, as a trial for a marker the patient is not known to have is less
     likely theirs. Never a verdict: the marker's criterion decides."""
-    return trials_naming(db, all_target_names()) - targeted_trials(db, profile)
+    named = trials_naming(db, all_target_names()) - targeted_trials(db, profile)
+    # the antigen is a mark of the patient's own cells in a cancer only: a CD19 or CD7 CAR-T
+    # for lupus or arthritis aims at immune cells every patient has
+    return named & trials_for(db, ("malignancy",)) if named else named
