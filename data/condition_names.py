@@ -230,14 +230,17 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     terminology = load_terminology()
     reach: dict[str, int] = {}
 
-    def related(concept: str, both_ways: bool) -> None:
+    def related(concept: str, both_ways: bool, strength: int = RELATED_FIT) -> None:
         if concept not in terminology:
             return
         around = set(terminology.ancestors(concept))
         if both_ways:
             around.update(terminology.descendants(concept))
         for other in around:
-            reach.setdefault(other, RELATED_FIT)
+            # a kind of the trial's condition only by the organ it involves (lupus nephritis
+            # for a chronic kidney disease trial): the patient's, weakly
+            reach.setdefault(other, NAME_FIT if other != concept and _through_organ_only(other, concept, terminology)
+                             else strength)
 
     names: dict[str, list[str]] = {}            # concept -> the registry names standing for it
     for text in texts:
@@ -264,7 +267,10 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         # multiple sclerosis study under neoplasms) and files no one else's trial here
         if known and not any(terminology.is_a(c, parent) for c in known):
             continue
-        related(parent, both_ways=False)
+        # a trial none of whose own names the terminology knows: a heading no name of it
+        # says anything of keeps it open, weakly (MeSH files a dental "Periapical Granuloma"
+        # under "Lymphoproliferative Disorders": no lymphoma trial, but no one's to rule out)
+        related(parent, both_ways=False, strength=RELATED_FIT if known or _said(parent, texts) else NAME_FIT)
     for family in overlapping_families():     # a polymyositis patient keeps a dermatomyositis trial, weakly
         if any(concept != family and concept in terminology and terminology.is_a(concept, family)
                for concept in concepts):
@@ -483,20 +489,72 @@ def overlap_syndromes() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=1)
-def implied_conditions() -> tuple[tuple[str, float, str], ...]:
-    """``implied_conditions`` of data/evidence.yaml, checked: (analyte id, lowest value,
-    condition id) of measured values that are a diagnosis ("BMI 33": obesity)."""
+def organ_parents() -> dict[str, frozenset[str]]:
+    """``organ_parents`` of data/evidence.yaml, checked: condition id -> the parents that
+    name the organ the disease involves rather than its kind (lupus nephritis: a kidney
+    disease, but lupus)."""
+    raw = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("organ_parents") or {}
+    terminology = load_terminology()
+    if not isinstance(raw, dict) or not all(
+            isinstance(k, str) and k in terminology and isinstance(v, list) and v
+            and all(isinstance(c, str) and c in terminology[k].parents for c in v) for k, v in raw.items()):
+        raise DataError("evidence.yaml.organ_parents", "must map a condition id to a list of its parents")
+    return {k: frozenset(v) for k, v in raw.items()}
+
+
+def kind_of(concept: str, target: str, terminology) -> bool:
+    """``concept`` is ``target`` or a kind of it other than by the organ it involves
+    (``organ_parents``): lupus nephritis is a kind of lupus; it names no chronic kidney
+    disease, so a patient stating both keeps the kidney disease."""
+    return concept == target or (terminology.is_a(concept, target)
+                                 and not _through_organ_only(concept, target, terminology))
+
+
+def _said(parent: str, texts: tuple[str, ...]) -> bool:
+    """One of a trial's own condition names says something of the kind ``parent``: names a
+    concept of it, above it or below it ("Hematopoietic System--Cancer": a malignancy)."""
+    terminology = load_terminology()
+    for text in texts:
+        for found in (condition_concept(text), *concepts_within(text)):
+            if found is not None and found in terminology and parent in terminology and (
+                    found == parent or terminology.is_a(found, parent) or terminology.is_a(parent, found)):
+                return True
+    return False
+
+
+def _through_organ_only(concept: str, target: str, terminology) -> bool:
+    """``concept`` is a kind of ``target`` only through a parent naming the organ it involves
+    (``organ_parents``): lupus nephritis and a chronic kidney disease trial."""
+    for below in terminology.ancestors(concept):
+        organs = organ_parents().get(below)
+        if not organs or below == target:
+            continue
+        kinds = [p for p in terminology[below].parents if p not in organs]
+        if any(p == target or terminology.is_a(p, target) for p in kinds):
+            return False
+        if any(p == target or terminology.is_a(p, target) for p in organs):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def implied_conditions() -> tuple[tuple[str, float | None, float | None, str], ...]:
+    """``implied_conditions`` of data/evidence.yaml, checked: (analyte id, lowest value or
+    None, highest value or None, condition id) of measured values that are a diagnosis
+    ("BMI 33": obesity; "eGFR 40": chronic kidney disease). Each row has ``min`` or ``max``."""
     rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_conditions") or []
     terminology = load_terminology()
     found = []
     for i, row in enumerate(rows if isinstance(rows, list) else [None]):
         where = f"evidence.yaml.implied_conditions[{i}]"
-        if not isinstance(row, dict) or set(row) != {"analyte", "min", "concept"}:
-            raise DataError(where, "each entry needs analyte, min and concept")
+        if not isinstance(row, dict) or set(row) not in ({"analyte", "min", "concept"}, {"analyte", "max", "concept"}):
+            raise DataError(where, "each entry needs analyte, min or max, and concept")
+        bound = row.get("min", row.get("max"))
         if row["analyte"] not in terminology or row["concept"] not in terminology \
-                or not isinstance(row["min"], (int, float)):
-            raise DataError(where, "analyte and concept must be terminology ids, min a number")
-        found.append((row["analyte"], float(row["min"]), row["concept"]))
+                or not isinstance(bound, (int, float)):
+            raise DataError(where, "analyte and concept must be terminology ids, min or max a number")
+        found.append((row["analyte"], float(row["min"]) if "min" in row else None,
+                      float(row["max"]) if "max" in row else None, row["concept"]))
     return tuple(found)
 
 
@@ -517,3 +575,13 @@ def implied_by_therapy() -> tuple[tuple[str, str], ...]:
             raise DataError(where, "therapies must be therapy ids and concept a terminology id")
         found.extend((therapy, row["concept"]) for therapy in row["therapies"])
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def healthy_volunteer_names() -> tuple[str, ...]:
+    """``healthy_volunteer_names`` of data/evidence.yaml, checked: the phrases that say a
+    study is done in healthy people ("in Adult Healthy Subjects")."""
+    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("healthy_volunteer_names") or []
+    if not isinstance(rows, list) or not all(isinstance(r, str) and r.strip() for r in rows):
+        raise DataError("evidence.yaml.healthy_volunteer_names", "must be a list of phrases")
+    return tuple(rows)

@@ -65,12 +65,14 @@ class _Batch:
     """What the results of one ``judge_plans`` call share (one list per field, by trial)."""
 
     __slots__ = ("ids", "verdicts", "scores", "unknowns", "plans", "judgement", "records", "load", "fits", "text",
-                 "wanted", "aimed", "lazy")
+                 "wanted", "aimed", "unaimed", "lazy")
 
-    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits, text, wanted, aimed):
+    def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits, text, wanted, aimed,
+                 unaimed=None):
         self.ids, self.verdicts, self.scores, self.unknowns = ids, verdicts, scores, unknowns
         self.plans, self.judgement, self.records, self.load = plans, judgement, records, load
         self.fits, self.text, self.wanted, self.aimed = fits, text, wanted, aimed
+        self.unaimed = unaimed
         self.lazy: dict[tuple[str, int], Any] = {}       # (what, trial) -> record / criteria / questions
 
 
@@ -119,6 +121,11 @@ class TrialResult:
         """The trial is for the patient's disease and names as its target an antigen the
         patient's cells carry (``matching.targets``)."""
         return bool(self._batch.aimed[self._i])
+
+    @property
+    def aimed_elsewhere(self) -> bool:
+        """The trial is aimed at an antigen the patient is not known to carry (``matching.targets``)."""
+        return bool(self._batch.unaimed[self._i]) if self._batch.unaimed is not None else False
 
     @property
     def condition_fit(self) -> int:
@@ -228,24 +235,29 @@ class TrialResult:
 def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
           evaluator: Evaluator | None = None, book: PlanBook | None = None,
           keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
-          targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset()) -> list[TrialResult]:
+          targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
+          volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Judge every trial for the profile; ranked likely > possible > ineligible.
     ``keywords``: text relevance by trial id (``matching.keywords``), when known;
     ``requested``: ids of trials naming a treatment the person asks for; ``targeted``: ids
     of trials aimed at an antigen the patient's cells carry (``matching.targets``);
     ``mismatched``: ids of trials for another status of the disease
-    (``matching.disease_status``)."""
+    (``matching.disease_status``); ``volunteers``: ids of studies done in healthy people
+    (``matching.volunteer_trials``); ``untargeted``: ids of trials aimed at an antigen the
+    patient is not known to carry (``matching.targets``)."""
     judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
     records = list(trials)
     plans = [judgement.book.plan(trial) for trial in records]
     return judge_plans([t["id"] for t in records], plans, judgement, records=records, keywords=keywords,
-                       requested=requested, targeted=targeted, mismatched=mismatched)
+                       requested=requested, targeted=targeted, mismatched=mismatched, volunteers=volunteers,
+                       untargeted=untargeted)
 
 
 def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, records: list[dict] | None = None,
                 load: Callable[[str], dict] | None = None, tops: tuple | None = None,
                 keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
-                targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset()) -> list[TrialResult]:
+                targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
+                volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
@@ -273,17 +285,41 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         fits = [EXACT_FIT if fit == RELATED_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     if mismatched:  # "Newly Diagnosed Multiple Myeloma" for a relapsed myeloma: after the patient's own
         fits = [RELATED_FIT if fit > RELATED_FIT and i in mismatched else fit for i, fit in zip(ids, fits)]
+    # ruled out by its condition gate: for no condition of the patient's, whatever a looser
+    # reading of its conditions says (the ranking reads a heading such as "Autoimmune
+    # Diseases" beside scleroderma as reaching lupus; the gate does not): after the trials
+    # for the patient's condition ruled out by another criterion
+    verdicts = verdict.tolist()
+    if any(v == 2 and f for v, f in zip(verdicts, fits)):
+        fits = [0 if v == 2 and f and _gate_failed(plan, judgement) else f for v, f, plan in zip(verdicts, fits, plans)]
+    if volunteers and any(fits):    # a study in healthy people: after every trial for a patient's condition
+        fits = [0 if i in volunteers else fit for i, fit in zip(ids, fits)]
     text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
     # a treatment asked for ranks the trials for the patient's own disease as named (a
     # basket filed more broadly that happens to offer it keeps its place among its kind)
     wanted = [i in requested and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if requested else [False] * len(ids)
     aimed = [i in targeted and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if targeted else [False] * len(ids)
-    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, -np.array(aimed, dtype=np.int8),
-                        -np.array(wanted, dtype=np.int8), -np.array(fits), verdict == 2)).tolist()
+    # aimed at an antigen the patient is not known to carry: after the trials fitting as well
+    unaimed = [i in untargeted and fit > 0 for i, fit in zip(ids, fits)] if untargeted else [False] * len(ids)
+    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, np.array(unaimed, dtype=np.int8),
+                        -np.array(aimed, dtype=np.int8), -np.array(wanted, dtype=np.int8), -np.array(fits),
+                        verdict == 2)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
-                   plans, judgement, records, load, fits, text, wanted, aimed)
+                   plans, judgement, records, load, fits, text, wanted, aimed, unaimed)
     return [TrialResult(batch, i) for i in order]
+
+
+def _gate_failed(plan: TrialPlan, judgement: Judgement) -> bool:
+    """The plan's condition gate (its last top-level criterion, ``elig-condition``) failed."""
+    if not plan.tops:
+        return False
+    top = plan.tops[-1]
+    book = judgement.book
+    if book.op[top] != CRIT or judgement.value(top) != FAIL:
+        return False
+    child = book.arg[top][0]
+    return book.op[child] == LEAF and book.arg[child].get("type") == "target_condition"
 
 
 def id_order(ids: list[str]) -> Any:
@@ -297,10 +333,11 @@ def rank_key(result: TrialResult) -> tuple:
     """Relevance first, then criteria: ruled-out trials last; before them, how well the
     trial's conditions meet the patient's (the same disease, a related one, none stated),
     whether it offers a treatment the person asks for, whether it is aimed at an antigen the
-    patient's cells carry, then the verdict (likely before possible), how well its text fits
-    the patient's words (BM25), the share of criteria met, fewer unknowns, id."""
+    patient's cells carry (and not at one they are not known to carry), then the verdict
+    (likely before possible), how well its text fits the patient's words (BM25), the share of
+    criteria met, fewer unknowns, id."""
     return (result.verdict == INELIGIBLE, -result.condition_fit, not result.requested, not result.targeted,
-            VERDICT_ORDER[result.verdict],
+            result.aimed_elsewhere, VERDICT_ORDER[result.verdict],
             -result.text_relevance, -result.score, result.unknowns, result.id)
 
 

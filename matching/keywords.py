@@ -266,17 +266,17 @@ def requested_trials(db: Any, profile: Profile) -> frozenset[str]:
     return trials_naming(db, requested_treatments(profile))
 
 
-def trials_naming(db: Any, names: list[str]) -> frozenset[str]:
-    """Ids of the trials whose title or keywords name one of ``names`` (FTS5 phrases over
-    those two columns), remembered per names while the trials stay the same."""
+def trials_naming(db: Any, names: list[str], columns: str = "title keywords") -> frozenset[str]:
+    """Ids of the trials whose title or keywords (``columns``) name one of ``names`` (FTS5
+    phrases over those columns), remembered per names while the trials stay the same."""
     if not names:
         return frozenset()
     version = (id(db), trials_version(db))
-    key = (version, tuple(names))
+    key = (version, tuple(names), columns)
     found = _REQUESTED.get(key)
     if found is not None:
         return found
-    query = "{title keywords} : (" + " OR ".join('"' + n.replace('"', "") + '"' for n in names) + ")"
+    query = "{" + columns + "} : (" + " OR ".join('"' + n.replace('"', "") + '"' for n in names) + ")"
     try:
         ids = _trial_ids(db, version)
         rows = search.matching_rows(db, query)      # which rows match; their BM25 is not wanted

@@ -27,7 +27,8 @@ from matching.candidates import Candidates, find_candidates, patient_of
 from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores, requested_trials
 from matching.status_trials import mismatched_trials
-from matching.targets import targeted_trials
+from matching.targets import targeted_trials, untargeted_trials
+from matching.volunteer_trials import volunteer_trials
 from matching.plans import Judgement
 
 MEMO_TRIALS = 25_000        # trial results the memos may hold together
@@ -79,7 +80,9 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
                                   keywords=keyword_scores(trials.db, profile, among=kept[0], among_key=trials_key),
                                   requested=requested_trials(trials.db, profile),
                                   targeted=targeted_trials(trials.db, profile),
-                                  mismatched=mismatched_trials(trials.db, profile))
+                                  mismatched=mismatched_trials(trials.db, profile),
+                                  volunteers=volunteer_trials(trials.db),
+                                  untargeted=untargeted_trials(trials.db, profile))
 
     return list(_RESULTS.get(key, judge, keep=trials, weigh=len))
 

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
 from data.condition_names import (EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, implied_by_therapy,
-                                  implied_conditions)
+                                  implied_conditions, kind_of)
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -106,16 +106,19 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
     patient's; they never rule one out."""
     terminology = ev.terminology
     found: list[Fact] = []
-    for analyte, lowest, concept in implied_conditions():
+    for analyte, lowest, highest, concept in implied_conditions():
         if _named(concept, (*stated, *found), terminology):      # "BMI 33": obesity, and no overweight besides
             continue
         for lab in ev.facts("LAB"):
-            value = lab.value_normalized if lab.value_normalized is not None else lab.value
+            # a value below a bound counts only in the analyte's own unit (a bare "40" might be another's)
+            value = lab.value_normalized if lab.value_normalized is not None or highest is not None else lab.value
             if (lab.concept != analyte or value is None or lab.negated or lab.family or lab.hypothetical
-                    or lab.implausible or lab.comparator in ("<", "<=")):
+                    or lab.implausible):
                 continue
-            if value >= lowest:
-                found.append(Fact("CONDITION", concept, f"{lab.text} {value:g}", lab.start, lab.end,
+            # "BMI > 30" says at least 30, "eGFR < 45" at most 45: a bound the other way says nothing
+            if (lowest is not None and value >= lowest and lab.comparator not in ("<", "<=")) or (
+                    highest is not None and value < highest and lab.comparator not in (">", ">=")):
+                found.append(Fact("CONDITION", concept, f"{lab.text} {value:g}{' %' if lab.unit == '%' else ''}", lab.start, lab.end,
                                   source=lab.source))
                 break
     found += _implied_by_drugs(ev, [*stated, *found])
@@ -141,13 +144,14 @@ def _pregnancy(ev: Evidence, known: list[Fact]) -> list[Fact]:
 
 def _named(concept: str, facts, terminology: Terminology) -> bool:
     """Whether a condition fact names ``concept`` or a narrower one."""
-    return any(f.concept == concept or (f.concept in terminology and terminology.is_a(f.concept, concept))
+    return any(f.concept == concept or (f.concept in terminology and kind_of(f.concept, concept, terminology))
                for f in facts)
 
 
 def _implied_by_drugs(ev: Evidence, known: list[Fact]) -> list[Fact]:
-    """Conditions the medicines the patient takes or took are (nearly) only for ("on
-    amlodipine": hypertension; ``implied_by_therapy`` in data/evidence.yaml), as condition
+    """Conditions the medicines the patient takes or took, or a procedure they are having,
+    are (nearly) only for ("on amlodipine": hypertension, "on dialysis": kidney failure;
+    ``implied_by_therapy`` in data/evidence.yaml), as condition
     facts quoting the medicine, unless a known diagnosis already names the condition or a
     narrower one. Like measured values, they never rule a trial out."""
     terminology = ev.terminology
@@ -155,7 +159,9 @@ def _implied_by_drugs(ev: Evidence, known: list[Fact]) -> list[Fact]:
     if not table:
         return []
     found: list[Fact] = []
-    for drug in ev.facts("DRUG"):
+    # a procedure counts while it goes on ("on dialysis"), not once past ("dialysis for a while in 2019")
+    done = [f for f in ev.facts("PROCEDURE") if not f.historical]
+    for drug in (*ev.facts("DRUG"), *done):
         if drug.negated or drug.family or drug.hypothetical or drug.concept not in terminology:
             continue
         for therapy, concept in table:
@@ -187,7 +193,7 @@ def most_specific(facts: list[Fact], terminology: Terminology) -> list[Fact]:
         concept = fact.concept
         if concept not in known:
             return False
-        if any(other != concept and terminology.is_a(other, concept) for other in known):
+        if any(other != concept and kind_of(other, concept, terminology) for other in known):
             return True
         found = terminology.get(concept)
         if found is None or not found.attrs.get("spread"):
@@ -370,6 +376,19 @@ def _fact_key(fact: Fact) -> tuple:
     return (fact.concept, fact.text, fact.start, fact.end, fact.source)
 
 
+def _how(fact: Fact, ev: Evidence) -> str:
+    """How an implied condition follows from what was said: "amlodipine is taken for
+    hypertension", "dialysis is for end-stage renal disease", "BMI 33 is obesity", "eGFR 40
+    points to chronic kidney disease" (a value below a bound: it must last to be the disease)."""
+    if any(d.start == fact.start and d.end == fact.end for d in ev.facts("DRUG")):
+        return "is taken for"
+    if any(d.start == fact.start and d.end == fact.end for d in ev.facts("PROCEDURE")):
+        return "is for"
+    if any(highest is not None and concept == fact.concept for _a, _l, highest, concept in implied_conditions()):
+        return "points to"
+    return "is"
+
+
 def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[Fact],
                   implied: list[Fact] = ()) -> LeafResult:
     concepts = leaf.get("concepts") or ()
@@ -381,9 +400,7 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
         if best and not any(fit(f.concept, f.text, leaf, ev.terminology) for f in stated):
             if fact.concept == _PREGNANCY:
                 return LeafResult(leaf, TRUE, f"for {wanted}; you told me the patient is pregnant", [fact])
-            drug = any(d.start == fact.start and d.end == fact.end for d in ev.facts("DRUG"))
-            how = "is taken for" if drug else "is"          # "amlodipine is taken for" / "BMI 33 is"
-            return LeafResult(leaf, TRUE, f"for {wanted}; {fact.text} {how} {ev.label(fact.concept)}", [fact])
+            return LeafResult(leaf, TRUE, f"for {wanted}; {fact.text} {_how(fact, ev)} {ev.label(fact.concept)}", [fact])
     if not stated:
         if suspected:
             return LeafResult(leaf, UNKNOWN, f"for {wanted}; a diagnosis is only suspected so far", suspected, ask=ask)

@@ -2,8 +2,10 @@
 (``matching.engine``): a trial whose title or keywords name a status the patient's stated
 status contradicts ("Newly Diagnosed Multiple Myeloma" for a relapsed myeloma, "Relapsed or
 Refractory ..." for a newly diagnosed patient), and none the patient has, ranks with the
-trials for a related condition, after those for the patient's disease. It rules nothing out:
-only a criterion does (``matching.disease_status``).
+trials for a related condition, after those for the patient's disease. Only trials for a disease
+whose status registries state (``status_of``: cancers) are so ranked: a newly diagnosed lymphoma
+beside rheumatoid arthritis leaves the "refractory" arthritis trial where it was. It rules
+nothing out: only a criterion does (``matching.disease_status``).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 
 from core.facts import Profile
 from data.condition_names import DISEASE_STATUS, is_disease_status
+from data.store import trials_version
 from data.terminology import Terminology, load_terminology
 from matching.disease_status import contradicting
 from matching.keywords import trials_naming
@@ -24,13 +27,38 @@ def mismatched_trials(db: Any, profile: Profile) -> frozenset[str]:
         return frozenset()
     facts = [f for f in profile.facts if f.label == "CONDITION"]
     own = {f.concept for f in facts if f.asserted and not f.uncertain and is_disease_status(f.concept, terminology)}
-    if not own:
-        return frozenset()
+    diseases = tuple(terminology[DISEASE_STATUS].attrs.get("status_of") or ())
+    if not own or not any(f.asserted and f.concept in terminology and not is_disease_status(f.concept, terminology)
+                          and any(terminology.is_a(f.concept, d) for d in diseases) for f in facts):
+        return frozenset()      # "refractory" said of myositis: no cancer's status
     against = [c for c in terminology.descendants(DISEASE_STATUS) if contradicting(c, facts, terminology)]
     if not against:
         return frozenset()
     mine = {a for c in own for a in terminology.ancestors(c) if a != DISEASE_STATUS}
-    return trials_naming(db, _names(against, terminology)) - trials_naming(db, _names(sorted(mine), terminology))
+    found = trials_naming(db, _names(against, terminology)) - trials_naming(db, _names(sorted(mine), terminology))
+    # a status is one of a cancer's (status_of): "newly diagnosed" said of a lymphoma says
+    # nothing of the "refractory" lupus or rheumatoid arthritis trials beside it
+    return found & trials_for(db, diseases) if found else found
+
+
+_FOR: dict[tuple, frozenset[str]] = {}
+
+
+def trials_for(db: Any, diseases: tuple[str, ...]) -> frozenset[str]:
+    """Ids of the trials whose condition gate admits one of ``diseases`` (the pruning index,
+    ``trial_conditions``), remembered while the trials stay the same."""
+    if not diseases:
+        return frozenset()
+    key = (id(db), trials_version(db), diseases)
+    found = _FOR.get(key)
+    if found is None:
+        marks = ", ".join("?" for _ in diseases)
+        found = frozenset(row[0] for row in db.execute(
+            f"SELECT DISTINCT trial_id FROM trial_conditions WHERE concept IN ({marks})", list(diseases)).fetchall())
+        if len(_FOR) >= 8:
+            _FOR.pop(next(iter(_FOR)))
+        _FOR[key] = found
+    return found
 
 
 def _names(concepts: list[str], terminology: Terminology) -> list[str]:

@@ -514,6 +514,49 @@ def test_a_measured_value_that_is_a_diagnosis_keeps_a_trial_open_but_never_rules
     assert _gate(lean["T-OB"]).status == "fail"
 
 
+def test_a_low_kidney_function_keeps_kidney_disease_trials_open_and_never_rules_one_out():
+    # "his kidney function is about 40 %" (eGFR 40) beside a stated vasculitis: the CKD trial
+    # stays the patient's (it was ruled out on the vasculitis alone); a normal value does not
+    # open it, and the low value alone rules no other trial out
+    ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
+    asthma = _trial("T-ASTHMA", conditions=["asthma"])
+    gpa = _stated("vasculitis", "granulomatosis with polyangiitis")
+    low = Fact("LAB", "egfr", "kidney function", 0, 15, value=40.0, unit="%", value_normalized=40.0)
+    gate = _gate(_results([gpa, low], [ckd])["T-CKD"])
+    assert gate.status == "pass" and "kidney function 40 % points to kidney disease" in gate.evidence[0].reason
+    normal = Fact("LAB", "egfr", "kidney function", 0, 15, value=85.0, unit="%", value_normalized=85.0)
+    assert _gate(_results([gpa, normal], [ckd])["T-CKD"]).status == "fail"
+    at_least = Fact("LAB", "egfr", "eGFR", 0, 4, value=40.0, value_normalized=40.0, comparator=">")
+    assert _gate(_results([gpa, at_least], [ckd])["T-CKD"]).status == "fail"     # "eGFR > 40" says no CKD
+    alone = _results([low], [ckd, asthma])
+    assert _gate(alone["T-CKD"]).status == "pass" and _gate(alone["T-ASTHMA"]).status == "unknown"
+
+
+def test_a_lupus_nephritis_patient_sees_lupus_trials_before_kidney_disease_trials():
+    # lupus nephritis is a kidney disease by the organ it involves (organ_parents, data/
+    # evidence.yaml): the CKD-on-haemodialysis trial stays open (the gate is not split) but
+    # ranks after the lupus trial; a patient who states kidney failure too keeps it as theirs
+    ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
+    sle = _trial("T-SLE", conditions=["sle"], texts=["Systemic Lupus Erythematosus"])
+    ln = _stated("lupus_nephritis", "lupus nephritis")
+    results = _results([ln], [ckd, sle])
+    assert _gate(results["T-CKD"]).status == "pass"
+    assert results["T-SLE"].condition_fit > results["T-CKD"].condition_fit > 0
+    assert [r.id for r in _results([ln], [ckd, sle]).values()][0] == "T-SLE"
+    with_ckd = _results([ln, _stated("kidney_disease", "CKD stage 4")], [ckd, sle])
+    assert with_ckd["T-CKD"].condition_fit >= with_ckd["T-SLE"].condition_fit
+
+
+def test_dialysis_under_way_keeps_kidney_failure_trials_open():
+    ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
+    ssc = _stated("diffuse_systemic_sclerosis", "diffuse SSc")
+    on = Fact("PROCEDURE", "dialysis", "haemodialysis", 0, 13)
+    gate = _gate(_results([ssc, on], [ckd])["T-CKD"])
+    assert gate.status == "pass" and "haemodialysis is for" in gate.evidence[0].reason
+    past = Fact("PROCEDURE", "dialysis", "dialysis", 0, 8, historical=True)
+    assert _gate(_results([ssc, past], [ckd])["T-CKD"]).status == "fail"
+
+
 def test_a_systolic_pressure_over_140_keeps_hypertension_trials_open():
     htn = _trial("T-HTN", conditions=["hypertension"], texts=["Uncontrolled Hypertension"])
     ckd = _stated("kidney_disease", "CKD 3b")
@@ -812,3 +855,20 @@ def test_a_title_naming_a_sibling_of_the_listed_condition_leaves_the_list_as_it_
     trial = _trial("T-SIB", conditions=["juvenile_idiopathic_arthritis"],
                    title="CAR-T Cells for Patients With Refractory Systemic Lupus Erythematosus")
     assert _gate(_results([_stated("sle", "SLE")], [trial])["T-SIB"]).status == "fail"
+
+
+def test_a_germ_cell_tumour_alone_is_no_testicular_cancer():
+    # "germ cell tumour" arises in the testis, the ovary or outside the gonads: a girl's
+    # ovarian one is no testicular cancer; a testicular cancer is one, so the germ cell
+    # tumour trial stays a testicular cancer patient's, and the testicular trial the girl's
+    # only as a related one
+    from data.condition_names import condition_reach
+    from data.terminology import load_terminology
+    from nlp.pipeline import extract
+    girl = [f.concept for f in extract("My daughter (15) has an ovarian germ cell tumour, starting chemo.")
+            if f.label == "CONDITION"]
+    assert "germ_cell_tumor" in girl and "testicular_cancer" not in girl
+    assert load_terminology().is_a("testicular_cancer", "germ_cell_tumor")
+    assert condition_reach(("germ_cell_tumor",)).get("testicular_cancer")
+    gct = _trial("T-GCT", conditions=["germ_cell_tumor"], texts=["Germ Cell Tumor"])
+    assert _gate(_results([_stated("testicular_cancer", "seminoma")], [gct])["T-GCT"]).status == "pass"
