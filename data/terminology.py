@@ -35,8 +35,11 @@ _EXTRA_KEYS = {
     # contradicts: conditions (ids) a patient cannot have at the same time (a disease status:
     # relapsed is not newly diagnosed; data/terminology/disease_status.yaml); status_of: the
     # diseases (ids) whose status a criterion's status words are read for (nlp.criteria)
+    # exposure: true marks a habit or exposure (smoking, alcohol use): never a diagnosis that
+    # decides which trials are the patient's; like a measured value it only keeps trials for it
+    # open and ranks them (matching.relevance)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
-                  "status_of"},
+                  "status_of", "exposure"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     "therapy": {"half_life_days", "route", "kind", "examples"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "derived", "bare_units", "whole_units", "typical"},

@@ -210,9 +210,13 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
     found = ev.__dict__.get("_diagnoses")
     if found is None:
         about = [f for f in diagnosis_facts(ev) if not (f.negated or f.family or f.hypothetical)]
+        # a habit or exposure ("I smoke"): no diagnosis; like a measured value it only keeps
+        # trials for it open (was: every trial ruled out "for lung cancer; you told me: smoking")
+        exposures = [f for f in about if not f.uncertain and _marked(f.concept, "exposure", ev.terminology)]
+        about = [f for f in about if not _marked(f.concept, "exposure", ev.terminology)]
         stated, suspected = [f for f in about if not f.uncertain], [f for f in about if f.uncertain]
         stated = most_specific(stated, ev.terminology)
-        implied = implied_diagnoses(ev, stated)
+        implied = implied_diagnoses(ev, stated) + exposures
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
                tuple(map(_fact_key, implied)))
         found = ev.__dict__["_diagnoses"] = (stated, suspected, key, implied)

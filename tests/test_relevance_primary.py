@@ -131,3 +131,16 @@ def test_blood_cancer_and_colitis_names_the_terminology_lacked():
     assert concepts("she has Sezary syndrome") == {"cutaneous_t_cell_lymphoma"}
     assert concepts("she has ulcerative proctitis") == {"ulcerative_colitis"}
     assert load_terminology().is_a("cutaneous_t_cell_lymphoma", "lymphoid_malignancy")
+
+
+def test_a_habit_is_no_diagnosis_it_never_rules_a_trial_out():
+    # "I'm 40 and I smoke" had every trial ruled out "for lung cancer; you told me: tobacco smoking"
+    lung, alcohol = _trial("NCT-LUNG", ["nsclc"]), _trial("NCT-AUD", ["alcohol_use_disorder"])
+    lupus = _trial("NCT-SLE", ["sle"])
+    for habit in ("smoking", "alcohol_use", "illicit_drug_use", "cannabis_use", "former_smoker"):
+        verdicts = {r.id: r.verdict for r in match(Profile([_stated(habit, habit)]), [lung, alcohol, lupus], today=TODAY)}
+        assert "ineligible" not in verdicts.values(), habit
+    # beside a diagnosis, the diagnosis decides as before
+    both = {r.id: r.verdict for r in match(Profile([_stated("sle", "lupus"), _stated("smoking", "smoker")]),
+                                           [lung, lupus], today=TODAY)}
+    assert both == {"NCT-SLE": both["NCT-SLE"], "NCT-LUNG": "ineligible"} and both["NCT-SLE"] != "ineligible"
