@@ -167,6 +167,12 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def alternation(words) -> str:
+    """Phrases of a data file as one regex alternation, longest first, a space matching any
+    run of spaces."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=None)
 def patterns(name: str) -> tuple[dict[str, Any], ...]:
     """The regex patterns of ``data/patterns/<name>.jsonl``, each with a compiled ``re``."""

@@ -26,6 +26,7 @@ from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
 from nlp.components.time import TIMED_LABELS, EventsBefore, TimeReader, attach
 from nlp.components.speaker import Speaker
+from nlp.resources import alternation
 from core.facts import Fact
 from nlp.units import normalise_lab
 
@@ -99,10 +100,9 @@ class FactBuilder:
         self.status_words = StatusWords(terminology, vocabulary)
         words = vocabulary.get("precursor_words") or ()
         self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
-                                    % "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words), re.IGNORECASE) if words else None
+                                    % alternation(words), re.IGNORECASE) if words else None
         words = vocabulary.get("condition_then") or ()
-        self.condition_then = re.compile(r"\s*(?:%s)\b" % "|".join(re.escape(w).replace("\\ ", "\\s+") for w in words),
-                                         re.IGNORECASE) if words else None
+        self.condition_then = re.compile(r"\s*(?:%s)\b" % alternation(words), re.IGNORECASE) if words else None
         self.one_off = tuple(c for c in vocabulary.get("one_off_procedures") or () if c in terminology)
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
@@ -290,8 +290,7 @@ class FactBuilder:
         cancer in 2015, chemo and radiotherapy, now clear"): that cancer's treatment, over too."""
         ordered = sorted(facts, key=lambda f: f.start)
         for k, fact in enumerate(ordered):
-            if (fact.label != "CONDITION" or not fact.historical or fact.negated or fact.hypothetical
-                    or fact.concept not in self.terminology or not self.terminology.is_a(fact.concept, "malignancy")):
+            if fact.label != "CONDITION" or not fact.historical or fact.negated or fact.hypothetical or not self._cancer(fact):
                 continue
             end = fact.end
             joiner = _AFTER_PAST_CANCER

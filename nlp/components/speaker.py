@@ -28,7 +28,7 @@ from typing import Any
 
 from data.errors import DataError
 from data.files import read_yaml
-from nlp.resources import NLP_DIR
+from nlp.resources import NLP_DIR, alternation
 
 RELATIONS_FILE = NLP_DIR / "relations.yaml"
 _ROLES = ("patient", "family")
@@ -91,10 +91,6 @@ def _words(raw: Any, where: str) -> list[str]:
     return [w.lower().strip() for w in raw]
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def relations() -> Relations:
     """The relation words of data/nlp/relations.yaml, validated (file and key on errors)."""
@@ -118,22 +114,22 @@ def relations() -> Relations:
             words[word] = relation
     possessives = _words(doc.get("possessives"), f"{name}.possessives")
     about = _words(doc.get("about_phrases"), f"{name}.about_phrases")
-    rel = _alternation(words)
+    rel = alternation(words)
     mention = re.compile(
-        r"\b(?:%s)\s+(?:[\w-]+\s+){0,3}?(?P<rel>%s)(?:'s|\u2019s|s)?\b" % (_alternation(possessives), rel), re.IGNORECASE)
+        r"\b(?:%s)\s+(?:[\w-]+\s+){0,3}?(?P<rel>%s)(?:'s|\u2019s|s)?\b" % (alternation(possessives), rel), re.IGNORECASE)
     bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*\(\s*(?:now\s+|aged?\s+)?)\d" % rel, re.IGNORECASE)
     age_after = re.compile(   # a first name may stand between ("my son Tomas is 16", "my daughter, Ana, is 9")
         r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?)"
         r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?(?!\s*(?:kg|lbs?|%|mg|cm|/))\b", re.IGNORECASE)
-    about_re = re.compile(r"\b(?:%s)\s+$" % _alternation(about), re.IGNORECASE)
-    about_one = re.compile(r"\b(?:%s)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?P<rel>%s)\b" % (_alternation(about), rel), re.IGNORECASE)
+    about_re = re.compile(r"\b(?:%s)\s+$" % alternation(about), re.IGNORECASE)
+    about_one = re.compile(r"\b(?:%s)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?P<rel>%s)\b" % (alternation(about), rel), re.IGNORECASE)
     first = _words(doc.get("first_person"), f"{name}.first_person")
     pronouns = doc.get("pronouns")
     if not isinstance(pronouns, dict) or set(pronouns) - {"female", "male"}:
         raise DataError(f"{name}.pronouns", "must map female and male to lists of words")
     pronoun_age = {
         sex: re.compile(r"(?<![\w'])(?:%s)(?:\s+is)?\s+(?:now\s+|only\s+|just\s+)?\d{1,3}\b(?!\s*(?:kg|lbs?|%%|mg|cm|/|weeks?|months?|days?))"
-                        % _alternation(_words(spelled, f"{name}.pronouns.{sex}")), re.IGNORECASE)
+                        % alternation(_words(spelled, f"{name}.pronouns.{sex}")), re.IGNORECASE)
         for sex, spelled in pronouns.items()
     }
     statements = []
@@ -154,19 +150,19 @@ def relations() -> Relations:
     third = doc.get("third_person_subjects")
     if not isinstance(third, dict) or set(third) - {"female", "male"}:
         raise DataError(f"{name}.third_person_subjects", "must map female and male to lists of words")
-    third_person = {sex: re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(_words(spelled, f"{name}.third_person_subjects.{sex}")),
+    third_person = {sex: re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(_words(spelled, f"{name}.third_person_subjects.{sex}")),
                                     re.IGNORECASE) for sex, spelled in third.items()}
     plural = _words(doc.get("first_person_plural"), f"{name}.first_person_plural")
     return Relations(
         third_person=third_person,
-        first_plural=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(plural), re.IGNORECASE),
+        first_plural=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(plural), re.IGNORECASE),
         self_statements=tuple(statements),
         words=words, sexes=sexes, roles=roles, mention=mention, bare=bare, age_after=age_after, about=about_re,
         pronoun_age=pronoun_age,
         writer_words=frozenset(_words(doc.get("writer_words"), f"{name}.writer_words")),
         possessives=frozenset(possessives),
         other_person_words=frozenset(_words(doc.get("other_person_words"), f"{name}.other_person_words")),
-        first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % _alternation(first), re.IGNORECASE),
+        first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(first), re.IGNORECASE),
         young_patient=tuple(young),
         writer_beside=tuple(beside),
         parent_of=tuple(parent_of),
