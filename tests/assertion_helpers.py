@@ -15,6 +15,20 @@ def mentions(text: str, concept: str, today: date) -> list:
     return found
 
 
+# the day the round tests (tests/test_extract_round*.py) count relative times from
+ROUND_TODAY = date(2026, 12, 3)
+
+
+def of(text: str, concept: str, today: date = ROUND_TODAY):
+    """The first fact of ``concept`` in ``text``."""
+    return mentions(text, concept, today)[0]
+
+
+def concepts(text: str, today: date = ROUND_TODAY) -> set[str]:
+    """Every concept read in ``text``."""
+    return {f.concept for f in extract(text, today=today)}
+
+
 def present(fact) -> bool:
     """Stated as present, the patient's, now: not negated, uncertain, hypothetical, a relative's or past."""
     return not (fact.negated or fact.uncertain or fact.hypothetical or fact.family or fact.historical)

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from assertion_helpers import mentions, present
+from assertion_helpers import of, present
 from nlp import extract
 from nlp.resources import CONTEXT_RULES, DataError, context_rules
 
@@ -14,10 +14,6 @@ TODAY = date(2026, 12, 3)
 
 def facts(text):
     return extract(text, today=TODAY)
-
-
-def of(text, concept):
-    return mentions(text, concept, TODAY)[0]
 
 
 # --- one literal, one rule ----------------------------------------------------------------

@@ -5,15 +5,11 @@ from datetime import date
 
 import pytest
 
-from assertion_helpers import mentions
+from assertion_helpers import of
 from nlp import extract
 from nlp.pipeline import speaker_of
 
 TODAY = date(2026, 12, 3)
-
-
-def of(text, concept):
-    return mentions(text, concept, TODAY)[0]
 
 
 def past(fact) -> bool:

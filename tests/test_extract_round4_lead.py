@@ -7,14 +7,10 @@ from datetime import date
 
 import pytest
 
-from assertion_helpers import mentions
+from assertion_helpers import of
 from nlp import extract
 
 TODAY = date(2026, 12, 3)
-
-
-def of(text, concept):
-    return mentions(text, concept, TODAY)[0]
 
 
 @pytest.mark.parametrize("text, concept", [

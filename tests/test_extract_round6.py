@@ -6,18 +6,10 @@ from datetime import date
 
 import pytest
 
-from assertion_helpers import mentions, present
+from assertion_helpers import concepts, mentions, of, present
 from nlp import extract
 
 TODAY = date(2026, 12, 3)
-
-
-def of(text, concept):
-    return mentions(text, concept, TODAY)[0]
-
-
-def concepts(text):
-    return {f.concept for f in extract(text, today=TODAY)}
 
 
 # --- an organ named first, then what happened to it --------------------------------------------
