@@ -240,8 +240,9 @@ class Answering:
         fresh = [f for f in facts if all(f is not new for _, new in changed)]
         dated = [new for old, new in changed if _only_dated(old, new)]     # a date added, nothing else
         changed = [(old, new) for old, new in changed if not _only_dated(old, new)]
-        if fresh:
-            turn.say("noted", facts=fresh, hint=hint)
+        shown = _most_specific(fresh)
+        if shown:
+            turn.say("noted", facts=shown, hint=hint)
         if dated:
             turn.say("dated", facts=dated)
         if changed:
@@ -319,3 +320,20 @@ def _dates_something_else(question: Any, said: list[Fact]) -> bool:
 def _only_dated(old: Fact, new: Fact) -> bool:
     """The new fact only dates the old one (it had no date)."""
     return old.date is None and new.date is not None and not differs(replace(old, date=new.date), new)
+
+
+def _most_specific(facts: list[Fact]) -> list[Fact]:
+    """What "I noted" says back: a diagnosis said in general words beside its own kind
+    ("T-ALL ... his leukemia cells") is not said twice ("T-cell acute lymphoblastic
+    leukaemia; leukaemia"). Only the wording changes: every fact is still recorded; a general
+    one with a date or duration of its own ("lupus since 2015, nephritis since 2025") stays."""
+    def assertion(f: Fact) -> tuple:
+        return (f.negated, f.family, f.hypothetical, f.uncertain)
+
+    def covered(general: Fact, specific: Fact) -> bool:
+        return (specific is not general and specific.concept != general.concept
+                and assertion(specific) == assertion(general)
+                and (general.date, general.duration_days) in ((None, None), (specific.date, specific.duration_days))
+                and _is_a(specific.concept, general.concept))
+    conditions = [f for f in facts if f.label == "CONDITION"]
+    return [f for f in facts if f.label != "CONDITION" or not any(covered(f, o) for o in conditions)]

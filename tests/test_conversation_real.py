@@ -77,3 +77,21 @@ def test_the_relatives_conversation_in_the_third_person(engine):
     assert questions and all(not SECOND_PERSON.search(q) for q in questions), questions
     assert any("your daughter" in q or " she " in q or " her " in q for q in questions)
     assert "may take part" in transcript[-1] and "your daughter" in transcript[-1]
+
+
+def test_i_noted_names_a_diagnosis_once_in_its_most_specific_words(engine):
+    """"T-ALL ... his leukemia cells": the general word is not said back beside its own kind
+    (both are still recorded); a general diagnosis with its own date is said back."""
+    engine.start(CID, role="patient")
+    first = said(engine.message(CID, "my son is 9 and has T-ALL, he relapsed after chemo. "
+                                      "the doctor said his leukemia cells are CD7 positive"))
+    noted = next(line for line in first.splitlines() if line.startswith("I noted"))
+    assert "T-cell acute lymphoblastic leukaemia" in noted and "; leukaemia" not in noted
+    assert {"t_all", "leukemia"} <= {f.concept for f in engine.profile(CID).facts}
+
+
+def test_i_noted_keeps_a_general_diagnosis_said_with_its_own_date(engine):
+    engine.start("cli:real16b", role="patient")
+    first = said(engine.message("cli:real16b", "I'm 30, lupus since 2015, kidney biopsy in 2025 showed lupus nephritis"))
+    noted = next(line for line in first.splitlines() if line.startswith("I noted"))
+    assert "systemic lupus erythematosus" in noted and "lupus nephritis" in noted
