@@ -72,6 +72,7 @@ class TermMatcher:
                 low = abbreviation.lower()
                 if len(low) >= 3 and low not in common_words and low != abbreviation:
                     lower_phrases.setdefault(low, []).append((label, concept.id, False))
+        self.phrases = lower_phrases    # phrase -> targets, read by the elided names below
         for phrase, targets in list(lower_phrases.items()):
             for variant in _spelling_variants(phrase):
                 weak = len(variant) <= weak_max_length and variant in common_words
@@ -92,7 +93,38 @@ class TermMatcher:
             for match_id, start, end in matcher(doc):
                 for label, concept, weak in self.keys[match_id]:
                     found.append(Candidate(start, end, label, concept, weak=weak))
-        return found
+        return found + self._elided(doc, found)
+
+    def _elided(self, doc: Doc, found: list[Candidate]) -> list[Candidate]:
+        """Names sharing their head word with the one before: "hepatitis B and C", "hep B, C
+        or D" name hepatitis C (and D) too. Only a short last word (a letter, a number) is
+        read this way, and only when the head with it is a term itself."""
+        extra: list[Candidate] = []
+        for candidate in found:
+            if candidate.end - candidate.start < 2 or not _short(doc[candidate.end - 1].text):
+                continue
+            head = " ".join(t.lower_ for t in doc[candidate.start:candidate.end - 1])
+            i = candidate.end
+            while i + 1 < len(doc) and doc[i].lower_ in _ELISION_LINKS:
+                j = i + 1 if doc[i + 1].lower_ not in _ELISION_LINKS else i + 2
+                if j >= len(doc) or not _short(doc[j].text):
+                    break
+                targets = self.phrases.get(f"{head} {doc[j].lower_}")
+                if not targets:
+                    break
+                extra += [Candidate(j, j + 1, label, concept, weak=weak) for label, concept, weak in _dedupe(targets)]
+                i = j + 1
+        return extra
+
+
+# "hepatitis B and C", "hep B, C or D", "hepatitis B/C"
+_ELISION_LINKS = frozenset({",", "and", "or", "/", "&", "+"})
+
+
+def _short(word: str) -> bool:
+    """A letter or number that ends a name ("B", "C", "16"); not the words "a" and "I"."""
+    return (word.isdigit() and len(word) <= 2) or (len(word) == 1 and word.isalpha() and word.lower() not in "ai") \
+        or (len(word) == 2 and word.isupper() and word.isalnum())
 
 
 def _spelling_variants(phrase: str) -> set[str]:

@@ -68,6 +68,9 @@ class TimeReader:
         alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(cues, key=len, reverse=True))
         self.cue_labels = cues
         self.cue_re = re.compile(rf"\b({alternation})\b", re.IGNORECASE) if cues else None
+        names = vocabulary.get("protocols_named_with_year", [])
+        self.protocol_year = re.compile(r"\b(?:%s)[\s-]*$" % "|".join(re.escape(n) for n in names),
+                                        re.IGNORECASE) if names else None
 
     def preferred_labels(self, text: str, expression: "TimeExpression") -> set[str] | None:
         """The labels a cue word just before ``expression`` points to, or None."""
@@ -85,6 +88,9 @@ class TimeReader:
             expression = self._read(match, today)
             if expression is not None and expression.point and _STARTS_FROM.search(text, 0, expression.start):
                 expression = replace(expression, point=False)    # "since 03/2025": a start
+            if expression is not None and self.protocol_year is not None \
+                    and self.protocol_year.search(text, max(0, expression.start - 20), expression.start):
+                continue                                           # "UKALL 2011": the protocol's name
             if expression is not None:
                 found.append(expression)
         # overlapping expressions: the most precise date wins ("2021-03" over "diagnosed
