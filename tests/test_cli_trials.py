@@ -128,3 +128,24 @@ def test_python_bot_py_trials_runs_as_a_process(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 1
     assert done.stderr.startswith("trialbot: error: no trial 'nope'") and "Traceback" not in done.stderr
+
+
+def test_a_basket_trials_many_conditions_are_named_first_and_counted(capsys, tmp_path):
+    """A registry record listing many conditions (basket trials list 20 and more) names the
+    first four in the table and how many more, so the titles stay on screen; --json keeps all."""
+    study = json.loads((REPO / "tests/data/ctgov/single_study.json").read_text())
+    record = study["studies"][0] if "studies" in study else study
+    record["protocolSection"]["conditionsModule"]["conditions"] = [
+        "Non-small Cell Lung Cancer", "Colorectal Cancer", "Thyroid Cancer", "Pancreatic Cancer",
+        "Breast Cancer", "Ovarian Cancer", "Melanoma"]
+    path = tmp_path / "basket.json"
+    path.write_text(json.dumps(record))
+    assert main(["import", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["trials"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines()
+               if record["protocolSection"]["identificationModule"]["nctId"] in line)
+    assert main(["trials", "--json"]) == 0
+    listed = next(r for r in json.loads(capsys.readouterr().out) if r["id"] in row)
+    assert len(listed["conditions"]) >= 7
+    assert f"(+{len(listed['conditions']) - 4} more)" in row and "melanoma" not in row.lower()

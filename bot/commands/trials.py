@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         table.append((
             row["id"], row["nct_id"] or UNKNOWN, row["status"] or UNKNOWN, str(row["inclusion"]),
             str(row["exclusion"]), row["last_updated"] or UNKNOWN,
-            ", ".join(terminology.label(c) for c in row["conditions"]) or UNKNOWN, row["title"],
+            _first([terminology.label(c) for c in row["conditions"]]) or UNKNOWN, row["title"],
         ))
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]) - 1)]
     for line in table:
@@ -116,6 +116,17 @@ def run(args: argparse.Namespace) -> int:
     if more_line:
         print(more_line)
     return 0
+
+
+# a trial listing many conditions (a basket trial: 20 and more) would push every title off the
+# screen: the table names the first ones and how many more; `trial ID` and --json show them all
+CONDITIONS_SHOWN = 4
+
+
+def _first(labels: list[str]) -> str:
+    labels = list(dict.fromkeys(labels))
+    more = len(labels) - CONDITIONS_SHOWN
+    return ", ".join(labels[:CONDITIONS_SHOWN]) + (f" (+{more} more)" if more > 0 else "")
 
 
 def _next_command(args: argparse.Namespace, offset: int, limit: int) -> str:
