@@ -68,7 +68,8 @@ def _hash(text: str) -> str:
 # 19: criteria read new concepts (strong CYP3A inhibitors/inducers, GLP-1 RA, CNS involvement, brain-metastasis statuses, units in words).
 # 20: criteria read a modal verb before a value; inability to receive a treatment is the team's; more list headings.
 # 21: "germ cell tumour" is its own concept (germ_cell_tumor), no longer testicular cancer (h26; merged after h27's 20).
-PLAN_VERSION = "21"
+# 22: urine protein and albumin measures (labs_urine.yaml: UACR, UPCR, 24-hour protein) and proteinuria; "hepatitis B and C" names both.
+PLAN_VERSION = "22"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
