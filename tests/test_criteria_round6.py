@@ -29,9 +29,12 @@ def test_a_unit_written_in_words_is_read_as_its_abbreviation():
 
 
 def test_a_unit_in_words_the_analyte_is_not_measured_in_stays_unread():
-    # "mg/g" is no unit of any analyte here: no threshold is invented
-    rule = parse("Urine Albumin-to-Creatinine Ratio (UACR) greater than 100 milligram per gram (mg/g)")
+    # "mg/g" is no unit of haemoglobin: no threshold is invented
+    rule = parse("Hemoglobin greater than 10 milligram per gram (mg/g)")
     assert "lab" not in types(rule)
+    # ... and is the unit of the urine albumin-to-creatinine ratio (labs_urine.yaml), read in words
+    assert parse("Urine Albumin-to-Creatinine Ratio (UACR) greater than 100 milligram per gram (mg/g)") == {
+        "type": "lab", "analyte": "uacr", "op": ">", "value": 100, "unit": "mg/g"}
 
 
 # --- drug classes a referrer can answer ---------------------------------------------------
