@@ -85,10 +85,18 @@ def comorbidities(stated: list[Fact], terminology: Terminology) -> set[str]:
     cancers, autoimmune diseases; "RA, also has hypertension and type 2 diabetes"): the
     ranking reads them at most ``RELATED_FIT``: the main diagnosis's own trials come first.
     Beside no main diagnosis (hypertension with obesity, CKD with diabetes) none is one.
-    They never rule a trial out and keep every trial for them open."""
+    They never rule a trial out and keep every trial for them open.
+    A diagnosis of no main kind stated only as history (a note's "Past Medical History:"
+    list: CKD, anaemia, hypothyroidism) beside a main diagnosis stated as current (the
+    pancreatic cancer the note is about) is one too: the CKD trials came before the
+    pancreatic cancer ones."""
     if not any(_marked(f.concept, "main_kind", terminology) for f in stated):
         return set()
-    return {f.concept for f in stated if _marked(f.concept, "background", terminology)}
+    current_main = any(not f.historical and _marked(f.concept, "main_kind", terminology) for f in stated)
+    now = {f.concept for f in stated if not f.historical}
+    return {f.concept for f in stated if _marked(f.concept, "background", terminology)
+            or (current_main and f.historical and f.concept not in now
+                and not _marked(f.concept, "main_kind", terminology))}
 
 
 def _marked(concept: str, attr: str, terminology: Terminology) -> bool:

@@ -48,6 +48,24 @@ def test_the_main_diagnosis_trials_rank_first_and_comorbidity_trials_stay_possib
     assert alone[0].id == "A-HTN" and alone[0].condition_fit > results[-1].condition_fit
 
 
+def test_a_past_medical_history_list_ranks_after_the_disease_a_note_is_about():
+    """A note about pancreatic cancer listing CKD and anaemia under "Past Medical History:"
+    (read as history): the cancer trials rank first, the CKD trial stays possible. Without a
+    current main diagnosis, or for a main-kind disease in the history, nothing changes."""
+    terminology = load_terminology()
+    cancer = _stated("pancreatic_cancer", "pancreatic adenocarcinoma")
+    ckd, anaemia = (Fact("CONDITION", c, t, 0, len(t), historical=True)
+                    for c, t in (("kidney_disease", "Chronic kidney disease"), ("anemia", "Anemia")))
+    assert comorbidities([cancer, ckd, anaemia], terminology) == {"kidney_disease", "anemia"}
+    assert comorbidities([ckd, anaemia], terminology) == set()
+    past_sle = Fact("CONDITION", "sle", "SLE", 0, 3, historical=True)
+    assert comorbidities([cancer, past_sle], terminology) == set()
+    trials = [_trial("A-CKD", ["kidney_disease"]), _trial("Z-PANC", ["pancreatic_cancer"])]
+    results = match(Profile([cancer, ckd, anaemia]), trials, today=TODAY)
+    assert [r.id for r in results][0] == "Z-PANC"
+    assert {r.id: r.verdict for r in results}["A-CKD"] != "ineligible"
+
+
 def test_a_title_naming_a_subtype_narrows_the_ranking_fit_not_the_gate():
     terminology = load_terminology()
     assert terminology.is_a("dlbcl", "non_hodgkin_lymphoma")
