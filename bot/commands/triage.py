@@ -306,8 +306,14 @@ def _profile_line(profile) -> str:
     term = load_terminology()
     parts = []
     certain_age = any(f.label == "AGE" and not f.uncertain and not f.family for f in profile.facts)
+    # stated as a fact somewhere in the letter: a hedged mention elsewhere ("29F with SLE ...
+    # Rule out CNS lupus") says less, it does not make the diagnosis uncertain
+    stated = {(f.label, f.concept) for f in profile.facts
+              if not (f.uncertain or f.negated or f.family or f.hypothetical)}
     for fact in profile.facts:
         if fact.family or fact.hypothetical:
+            continue
+        if fact.uncertain and not fact.negated and (fact.label, fact.concept) in stated:
             continue
         if fact.label == "AGE" and fact.uncertain and certain_age:
             continue        # "34 y/o, DOB 1992": the stated age, not the year's guess (matching uses it too)
