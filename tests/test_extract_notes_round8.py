@@ -110,3 +110,10 @@ def test_triage_line_shows_an_only_hedged_diagnosis_as_uncertain():
     profile = Profile.of_text(extract("Possible SLE, work-up pending.", today=ROUND_TODAY))
     assert "uncertain" in _profile_line(profile)
 
+
+
+def test_triage_line_shows_how_a_value_without_unit_was_read():
+    line = _profile_line(Profile.of_text(extract("70M with MDS, plt 45000, ANC 800, platelets 88 x10^9/L.", today=ROUND_TODAY)))
+    assert "platelet count (45000, read as 45 10^9/L)" in line
+    assert "absolute neutrophil count (800, read as 0.8 10^9/L)" in line
+    assert "platelet count (88 x10^9/L)" in line      # a unit written: shown as written only

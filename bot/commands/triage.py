@@ -323,6 +323,10 @@ def _profile_line(profile) -> str:
         detail = []
         if fact.value is not None:
             detail.append(f"{fact.comparator or ''}{fact.value:g}{(' ' + fact.unit) if fact.unit else ''}")
+            if (fact.label == "LAB" and not fact.unit and fact.value_normalized is not None and fact.unit_normalized
+                    and abs(fact.value_normalized - fact.value) > 1e-9 * max(1.0, abs(fact.value))):
+                # "plt 45000" with no unit: the reading the verdicts use, so a wrong guess shows
+                detail.append(f"read as {fact.value_normalized:.3g} {fact.unit_normalized}")
         if fact.uln_multiple is not None:
             detail.append(f"{fact.uln_multiple:g}× ULN")
         if fact.label == "LOCATION":
