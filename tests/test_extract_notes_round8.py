@@ -117,3 +117,14 @@ def test_triage_line_shows_how_a_value_without_unit_was_read():
     assert "platelet count (45000, read as 45 10^9/L)" in line
     assert "absolute neutrophil count (800, read as 0.8 10^9/L)" in line
     assert "platelet count (88 x10^9/L)" in line      # a unit written: shown as written only
+
+
+def test_age_in_brackets_after_the_patients_title_and_name():
+    assert _ages("Dear Dr Li, I reviewed Mrs Okoye (61) in clinic today.") == [61]
+    assert _ages("Mr Smith (2019 referral) has SLE.") == []
+
+
+def test_an_episode_dated_to_an_earlier_year_is_over():
+    assert of("Still's disease complicated by MAS in 2021.", "macrophage_activation_syndrome").historical
+    assert of("Systemic sclerosis; scleroderma renal crisis 2019.", "scleroderma_renal_crisis").historical
+    assert present(of("Still's disease with MAS now, ferritin 20000 ng/mL.", "macrophage_activation_syndrome"))
