@@ -128,3 +128,14 @@ def test_an_episode_dated_to_an_earlier_year_is_over():
     assert of("Still's disease complicated by MAS in 2021.", "macrophage_activation_syndrome").historical
     assert of("Systemic sclerosis; scleroderma renal crisis 2019.", "scleroderma_renal_crisis").historical
     assert present(of("Still's disease with MAS now, ferritin 20000 ng/mL.", "macrophage_activation_syndrome"))
+
+
+def test_a_disease_screened_for_and_not_found_is_absent():
+    assert of("Malignancy screen in 2022 and 2024 was negative.", "malignancy").negated
+    assert of("She has breast cancer; the TB screen was negative.", "tuberculosis").negated
+    assert present(of("She has breast cancer; the TB screen was negative.", "breast_cancer"))
+
+
+def test_a_treatment_that_did_not_induce_remission_failed():
+    assert of("Vedolizumab did not induce remission.", "vedolizumab").status == "failed"
+    assert of("Rituximab did not control the disease, so MMF was started.", "rituximab").status == "failed"
