@@ -139,3 +139,21 @@ def test_a_disease_screened_for_and_not_found_is_absent():
 def test_a_treatment_that_did_not_induce_remission_failed():
     assert of("Vedolizumab did not induce remission.", "vedolizumab").status == "failed"
     assert of("Rituximab did not control the disease, so MMF was started.", "rituximab").status == "failed"
+
+
+def test_a_status_word_before_a_disease_is_no_outcome_of_the_treatment_before_it():
+    fact = of("Second opinion re CAR-T for refractory lupus.", "car_t")
+    assert fact.status != "failed"
+    assert present(of("Referred for CAR-T for refractory lupus.", "sle"))
+    # the outcome forms are unchanged
+    assert of("Salvage nelarabine x2 cycles, refractory.", "nelarabine").status == "failed"
+    assert of("ITP refractory to eltrombopag and rituximab.", "rituximab").status == "failed"
+
+
+def test_a_treatment_on_the_reason_for_referral_line_is_sought_not_given():
+    fact = of("Reason for referral: second opinion re CAR-T for refractory lupus.", "car_t")
+    assert fact.hypothetical and not fact.historical
+    # an outcome on that line is still a fact; a treatment on the next line is not a request
+    assert of("Reason for referral: SLE refractory to MMF and rituximab, consider CAR-T.", "mycophenolate").status == "failed"
+    given = [f for f in extract("Re: CAR-T for T-ALL\nShe had CAR-T in 2023.", today=ROUND_TODAY) if f.concept == "car_t"]
+    assert [f.hypothetical for f in given] == [True, False]

@@ -8,7 +8,8 @@ alone on its line without a colon ("Background", "Past medical history") lists o
 bulleted or numbered lines right under it ("- Hypertension"), so the unbulleted "Current
 problem" that follows is not history; a sentence that opens a history list runs to its
 end. Conditions, infections, procedures and drugs in it become historical, unless a drug
-is said to be taken now.
+is said to be taken now. A treatment with no outcome on a "Reason for referral:" line is
+what the letter asks for: hypothetical.
 """
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ class HistorySections:
         self.therapy_heading = (re.compile(rf"^[ \t]*(?:[\w'/-]+[ \t]+){{0,5}}?(?:{words})(?:[ \t]+[\w'/-]+){{0,3}}[ \t]*:[ \t]*$",
                                            re.IGNORECASE | re.MULTILINE) if words else None)
         self.therapy_gate = frozenset(str(w).lower() for w in settings.get("therapy_heading_words", []))
+        # a line headed "Reason for referral:" / "Question:" states what is asked for: a
+        # treatment named there with no outcome of its own ("second opinion re CAR-T") is sought,
+        # not given ("refractory to MMF" on that line is still a fact)
+        requests = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("request_headings", []), key=len, reverse=True))
+        self.request_heading = re.compile(rf"^[ \t]*(?:{requests})[ \t]*:", re.IGNORECASE | re.MULTILINE) if requests else None
+        self.request_gate = frozenset(n.split()[0].lower() for n in settings.get("request_headings", []))
 
     @staticmethod
     def _under(heading: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -85,6 +92,14 @@ class HistorySections:
         if not facts:
             return
         low = text.lower()
+        if self.request_heading is not None and ":" in low and any(word in low for word in self.request_gate):
+            for match in self.request_heading.finditer(text):
+                end = text.find("\n", match.end())
+                end = len(text) if end < 0 else end
+                for fact in facts:
+                    if (fact.label in ("DRUG", "PROCEDURE") and match.end() <= fact.start and fact.end <= end
+                            and fact.status is None and not fact.negated):
+                        fact.hypothetical, fact.historical = True, False
         if self.therapy_heading is not None and ":" in low and any(word in low for word in self.therapy_gate):
             for start, end in self._under(self.therapy_heading, text):
                 for fact in facts:
