@@ -157,3 +157,8 @@ def test_a_treatment_on_the_reason_for_referral_line_is_sought_not_given():
     assert of("Reason for referral: SLE refractory to MMF and rituximab, consider CAR-T.", "mycophenolate").status == "failed"
     given = [f for f in extract("Re: CAR-T for T-ALL\nShe had CAR-T in 2023.", today=ROUND_TODAY) if f.concept == "car_t"]
     assert [f.hypothetical for f in given] == [True, False]
+
+
+def test_a_treatment_stopped_for_lack_of_effect_failed():
+    assert of("Vedolizumab was stopped after 8 months for lack of effect.", "vedolizumab").status == "failed"
+    assert of("Previously on etanercept (2014-2019), switched for loss of efficacy.", "etanercept").status == "failed"
