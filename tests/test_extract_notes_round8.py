@@ -162,3 +162,12 @@ def test_a_treatment_on_the_reason_for_referral_line_is_sought_not_given():
 def test_a_treatment_stopped_for_lack_of_effect_failed():
     assert of("Vedolizumab was stopped after 8 months for lack of effect.", "vedolizumab").status == "failed"
     assert of("Previously on etanercept (2014-2019), switched for loss of efficacy.", "etanercept").status == "failed"
+
+
+def test_a_lists_outcome_after_a_semicolon_or_with_a_qualifier():
+    for concept in ("belimumab", "anifrolumab", "rituximab"):
+        assert of("She previously received belimumab, anifrolumab and rituximab; none of them helped.", concept).status == "failed"
+    assert of("Abatacept and tofacitinib, all without sustained response.", "tofacitinib").status == "failed"
+    assert of("Rituximab with no meaningful benefit.", "rituximab").status == "failed"
+    assert of("Rituximab with any response? unknown", "rituximab").status != "failed"
+    assert of("I take MMF; none of my friends have lupus.", "mycophenolate").status == "current"
