@@ -306,8 +306,14 @@ def _profile_line(profile) -> str:
     term = load_terminology()
     parts = []
     certain_age = any(f.label == "AGE" and not f.uncertain and not f.family for f in profile.facts)
+    # stated as a fact somewhere in the letter: a hedged mention elsewhere ("29F with SLE ...
+    # Rule out CNS lupus") says less, it does not make the diagnosis uncertain
+    stated = {(f.label, f.concept) for f in profile.facts
+              if not (f.uncertain or f.negated or f.family or f.hypothetical)}
     for fact in profile.facts:
         if fact.family or fact.hypothetical:
+            continue
+        if fact.uncertain and not fact.negated and (fact.label, fact.concept) in stated:
             continue
         if fact.label == "AGE" and fact.uncertain and certain_age:
             continue        # "34 y/o, DOB 1992": the stated age, not the year's guess (matching uses it too)
@@ -317,6 +323,10 @@ def _profile_line(profile) -> str:
         detail = []
         if fact.value is not None:
             detail.append(f"{fact.comparator or ''}{fact.value:g}{(' ' + fact.unit) if fact.unit else ''}")
+            if (fact.label == "LAB" and not fact.unit and fact.value_normalized is not None and fact.unit_normalized
+                    and abs(fact.value_normalized - fact.value) > 1e-9 * max(1.0, abs(fact.value))):
+                # "plt 45000" with no unit: the reading the verdicts use, so a wrong guess shows
+                detail.append(f"read as {fact.value_normalized:.3g} {fact.unit_normalized}")
         if fact.uln_multiple is not None:
             detail.append(f"{fact.uln_multiple:g}× ULN")
         if fact.label == "LOCATION":

@@ -65,6 +65,8 @@ class PatternFacts:
                 return []
         if match.row.get("kind") == "noun_phrase" and self._names_someone(doc, match):
             return []
+        if match.row.get("kind") == "aged" and self._age_at_event(doc, match):
+            return []
         unit = (match.groups.get("unit") or "").lower()
         if unit and unit in self.time_units and self.time_units[unit] < DAYS["year"]:
             value = round(value * self.time_units[unit] / DAYS["year"], 3)   # "6-month-old" -> 0.5
@@ -98,6 +100,16 @@ class PatternFacts:
                 "unit_normalized": "years"}
         start, end = match.span if hasattr(match, "span") else (match.start_char, match.end_char)
         return self._candidate(doc, start, end, "AGE", "age", meta)
+
+    def _age_at_event(self, doc: Doc, match: PatternMatch) -> bool:
+        """"Appendicectomy age 12", "MI age 50": a bare "age N" right after a word (no comma,
+        colon or line break between) dates that event; after a sex word ("woman age 45"),
+        "aged 66", "age: 40" and "Age 64" opening a line or clause it is the patient's age."""
+        text = doc_text(doc)
+        if not re.match(r"age\s+\d", text[match.start_char:match.end_char], re.IGNORECASE):
+            return False
+        before = re.search(r"([A-Za-z][\w'-]*)[ \t]+$", text[max(0, match.start_char - 40):match.start_char])
+        return before is not None and before.group(1).lower() not in self.sex_words
 
     @staticmethod
     def _names_someone(doc: Doc, match: PatternMatch) -> bool:

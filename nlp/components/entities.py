@@ -227,7 +227,8 @@ def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]
     keep = []
     for i, item in enumerate(chosen):
         candidate = item[0]
-        if candidate.label == "CONDITION" and candidate.end < len(doc) and doc[candidate.end].lower_ in service_words:
+        # "the lupus clinic", "the CAR-T team", "the transplant unit": a place or team, no fact
+        if candidate.label in ("CONDITION", "PROCEDURE") and candidate.end < len(doc) and doc[candidate.end].lower_ in service_words:
             continue
         before = chosen[i - 1][0] if i > 0 else None
         after = chosen[i + 1][0] if i + 1 < len(chosen) else None

@@ -3,9 +3,13 @@ History:" heading, or after "her past medical history is remarkable for", is his
 
 The heading names and the words that open a list after them are data (data/nlp/
 extraction.yaml ``history_sections``). A heading section runs to the next heading line
-("Medications:", "Social History:") or to a blank line after its first item; a sentence
-that opens a history list runs to its end. Conditions, infections, procedures and drugs
-in it become historical, unless a drug is said to be taken now.
+("Medications:", "Social History:") or to a blank line after its first item; a heading
+alone on its line without a colon ("Background", "Past medical history") lists only the
+bulleted or numbered lines right under it ("- Hypertension"), so the unbulleted "Current
+problem" that follows is not history; a sentence that opens a history list runs to its
+end. Conditions, infections, procedures and drugs in it become historical, unless a drug
+is said to be taken now. A treatment with no outcome on a "Reason for referral:" line is
+what the letter asks for: hypothetical.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ LABELS = ("CONDITION", "INFECTION", "PROCEDURE", "DRUG", "LAB", "SCORE", "WEIGHT
 _NEXT_HEADING = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
+# the bulleted or numbered lines right under a heading line ("- HTN", "* asthma", "2. COPD")
+_BULLETS = re.compile(r"(?:\n[ \t]*(?:[-*\u2022\u2013\u00b7]|\d{1,2}[.)])[ \t]+[^\n]*)+")
 
 
 class HistorySections:
@@ -24,15 +30,24 @@ class HistorySections:
         names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("headings", []), key=len, reverse=True))
         opens = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("list_openers", []), key=len, reverse=True))
         self.heading = re.compile(rf"^[ \t]*(?:{names})[ \t]*:", re.IGNORECASE | re.MULTILINE) if names else None
+        listed = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(
+            [*settings.get("headings", []), *settings.get("list_headings", [])], key=len, reverse=True))
+        self.bare_heading = re.compile(rf"^[ \t]*(?:{listed})[ \t]*:?[ \t]*$", re.IGNORECASE | re.MULTILINE) if listed else None
         self.sentence = (re.compile(rf"\b(?:{names})\s+(?:{opens})\b", re.IGNORECASE) if names and opens else None)
         # a cheap gate: the last word of every heading ("history", "hx", "pmh") must occur
-        self.gate = frozenset(n.split()[-1].lower() for n in settings.get("headings", []))
+        self.gate = frozenset(n.split()[-1].lower() for n in [*settings.get("headings", []), *settings.get("list_headings", [])])
         # a heading line of its own over a list of treatments ("things she has tried:", "Previous
         # treatments:", "Stopped:"): the treatments listed under it are over
         words = "|".join(re.escape(w) for w in settings.get("therapy_heading_words", []))
         self.therapy_heading = (re.compile(rf"^[ \t]*(?:[\w'/-]+[ \t]+){{0,5}}?(?:{words})(?:[ \t]+[\w'/-]+){{0,3}}[ \t]*:[ \t]*$",
                                            re.IGNORECASE | re.MULTILINE) if words else None)
         self.therapy_gate = frozenset(str(w).lower() for w in settings.get("therapy_heading_words", []))
+        # a line headed "Reason for referral:" / "Question:" states what is asked for: a
+        # treatment named there with no outcome of its own ("second opinion re CAR-T") is sought,
+        # not given ("refractory to MMF" on that line is still a fact)
+        requests = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("request_headings", []), key=len, reverse=True))
+        self.request_heading = re.compile(rf"^[ \t]*(?:{requests})[ \t]*:", re.IGNORECASE | re.MULTILINE) if requests else None
+        self.request_gate = frozenset(n.split()[0].lower() for n in settings.get("request_headings", []))
 
     @staticmethod
     def _under(heading: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -62,6 +77,11 @@ class HistorySections:
                 if blank is not None and text[match.end():blank.start()].strip():
                     end = min(end, blank.start())
                 found.append((match.end(), end))
+        if self.bare_heading is not None:
+            for match in self.bare_heading.finditer(text):
+                listed = _BULLETS.match(text, match.end())
+                if listed is not None:
+                    found.append((match.end(), listed.end()))
         if self.sentence is not None:
             for match in self.sentence.finditer(text):
                 stop = _SENTENCE_END.search(text, match.end())
@@ -72,6 +92,14 @@ class HistorySections:
         if not facts:
             return
         low = text.lower()
+        if self.request_heading is not None and ":" in low and any(word in low for word in self.request_gate):
+            for match in self.request_heading.finditer(text):
+                end = text.find("\n", match.end())
+                end = len(text) if end < 0 else end
+                for fact in facts:
+                    if (fact.label in ("DRUG", "PROCEDURE") and match.end() <= fact.start and fact.end <= end
+                            and fact.status is None and not fact.negated):
+                        fact.hypothetical, fact.historical = True, False
         if self.therapy_heading is not None and ":" in low and any(word in low for word in self.therapy_gate):
             for start, end in self._under(self.therapy_heading, text):
                 for fact in facts:

@@ -32,6 +32,9 @@ _DOSE = (r"(?:\d{1,2}\s?[x×]\s?)?\d+(?:[.,]\d+)?\s?(?:mg|g|mcg|µg|ug|iu|units?
 _ADJACENT_GAP = re.compile(r"\s*:?\s*(?:%s)?(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?\d{1,2}\s*)?(?:%s)?\(?\s*" % (_DOSE, _DOSE))
 _CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
 _CUE_WINDOW = 30
+# a bracket opened after a value, with a value of its own before the time: "Platelet count
+# 12,000/uL today (nadir 4 x10^9/L in 2023)" dates the nadir, not today's count
+_OWN_VALUE_BRACKET = re.compile(r"\([^()]*\d[^()]*$")
 _STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)
 
 
@@ -182,6 +185,8 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             fact = facts[i]
             if fact.end <= expression.start:
                 between, key = text[fact.end:expression.start], (expression.start - fact.end, 0)
+                if fact.label in ("LAB", "SCORE") and _OWN_VALUE_BRACKET.search(between):
+                    continue
             else:
                 between, key = text[expression.end:fact.start], (fact.start - expression.end, 1)
             ranked = (1 if _CLAUSE_BREAK.search(between) else 0, *key)
