@@ -20,7 +20,7 @@ from data.terminology import Terminology
 from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
+from nlp.components.status import MentionStatus, bare_current, biomarker_status, bracket_over, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -416,6 +416,8 @@ class FactBuilder:
             return True
         if label in ("DRUG", "PROCEDURE"):
             fact.status = therapy_status(ent)
+            if fact.status is None and bracket_over(ent):
+                fact.historical = True      # "IVIG (transient)": given, its response gone
         elif label == "INFECTION":
             written = self.mention_status(ent) or self.mention_status.after(ent)
             fact.status = infection_status(ent, written, self.mention_status.before(ent))
@@ -570,8 +572,9 @@ class FactBuilder:
                         and facts[index].text.lower() in self.event_words and int(expression.date[:4]) < today.year):
                     facts[index].historical = True     # "NPSLE (seizures 2024)": an event of an earlier year
                 latest = _latest_day(expression.date) if (expression.point or expression.adjacent) and bare[index] else None
-                if latest is not None and latest.year < today.year:
-                    # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now
+                if latest is not None and (latest.year < today.year or (today - latest).days > PAST_VALUE_DAYS):
+                    # "TB on anti-TNF in 2017", "pneumonia on rituximab last winter": on it
+                    # then, a bare "on" says nothing of now
                     facts[index].status, facts[index].historical = None, True
             if expression.ended and facts[index].label in ("DRUG", "PROCEDURE") and (
                     facts[index].status != "current" or bare[index]):
