@@ -20,7 +20,7 @@ from data.terminology import Terminology
 from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import MentionStatus, bare_current, biomarker_status, bracket_over, infection_status, therapy_status
+from nlp.components.status import MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -630,7 +630,22 @@ def _adverse_effect(ent: Span, ents: list, i: int) -> bool:
             # infections" (the infections were, they are no active infection now)
             if m.modifier_span[0] <= ent.start and ent.end <= m.modifier_span[1]:
                 return True
+            # or named right after a cue written after the therapy: "tofacitinib ... but it
+            # gave me shingles so they took me off it"
+            gap = ent.doc[m.modifier_span[1]:ent.start]
+            if (other.end <= m.modifier_span[0] and m.modifier_span[1] <= ent.start
+                    and len(gap) <= ADVERSE_REACH and not any(t.is_punct for t in gap)):
+                return True
+        # the harm as a bracket's whole content right after the therapy: "upadacitinib
+        # (shingles)", "ADA (psoriasis)" (bracket_outcomes: not tolerated)
+        doc = ent.doc
+        if (ent.start == other.end + 1 and doc[other.end].text in ("(", "[") and ent.end < len(doc)
+                and doc[ent.end].text in (")", "]") and bracket_outcome(other) == "intolerant"):
+            return True
     return False
+
+
+ADVERSE_REACH = 2   # words between a "gave me" cue and the harm it names ("gave her bad shingles")
 
 
 def _age_from_birth(fact: Fact, born: dict, today: date) -> None:

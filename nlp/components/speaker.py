@@ -201,6 +201,16 @@ _PRONOUN_ON = {sex: re.compile(r"\s*\)?\s*[,;]?\s*(?:and\s+|but\s+)?(?:%s)(?:'s|
                for sex, words in (("female", "she|they"), ("male", "he|they"), (None, "she|he|they"))}
 
 
+# "my sister and i both have lupus": the writer named with the relative
+_WITH_WRITER = re.compile(r"\s+(?:and|&|\+)\s+(?:i|me|myself)\b", re.IGNORECASE)
+_WORD = re.compile(r"[\w']+")
+
+
+def _writer_before(text: str, end: int, rel: Relations) -> bool:
+    """The writer speaks of themself ("I no have tuberculosis ...") before ``end``."""
+    return any(w.group().lower() in rel.writer_words for w in _WORD.finditer(text, 0, end))
+
+
 def _candidates(text: str, rel: Relations):
     """(start, end, relation, marked) for each relation the writer names."""
     for match in rel.mention.finditer(text):
@@ -303,7 +313,8 @@ def speaker_of(text: str) -> Speaker:
         # baricitinib": the writer says nothing of their own health and goes on about the
         # relative named first, as "he"/"her" of the relation's sex
         subject = next((c for c in found if c[4] and rel.sexes[c[2]] is not None and spoken_of == [rel.sexes[c[2]]]
-                        and rel.third_person[rel.sexes[c[2]]].search(text, c[1])), None)
+                        and rel.third_person[rel.sexes[c[2]]].search(text, c[1])
+                        and not _writer_before(text, c[0], rel) and not _WITH_WRITER.match(text, c[1])), None)
     if subject is not None:
         start, end, relation = subject[:3]
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)

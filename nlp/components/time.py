@@ -119,12 +119,12 @@ class TimeReader:
                 return None
             year = today.year if month <= today.month else today.year - 1
             return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
-        if kind == "season":    # "last winter": over, so it dates a treatment too ("on rituximab last winter")
-            month = self.seasons.get(groups["season"].lower())
+        if kind == "season":    # "last winter": like a month without a year, it dates a lab value or a score
+            month = self.seasons.get(groups["season"].lower())      # (not "switched to azathioprine last spring")
             if not month:
                 return None
             year = today.year if month < today.month else today.year - 1
-            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
+            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
         if kind in ("date", "since", "range", "adjacent"):
             year = int(groups["year"])
             if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
