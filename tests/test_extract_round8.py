@@ -39,15 +39,9 @@ def test_a_marker_beside_a_wild_type_one_keeps_its_result():
 @pytest.mark.parametrize("text, concept", [
     ("He was offered tocilizumab at the last visit", "tocilizumab"),
     ("we have been offered CAR-T but we are unsure", "car_t"),
-    ("she hasn't started the anifrolumab yet", "anifrolumab"),
-    ("I havent started rituximab, the first infusion is on friday", "rituximab"),
 ])
-def test_a_treatment_offered_or_not_yet_started_is_not_given(text, concept):
+def test_a_treatment_offered_is_not_given(text, concept):
     assert of(text, concept).hypothetical
-
-
-def test_a_treatment_started_is_not_hypothetical():
-    assert not of("she has started the anifrolumab", "anifrolumab").hypothetical
 
 
 # --- courses over: repeated, done, at their end, first of a sequence, short-lived -----------
