@@ -4,6 +4,7 @@ its own, none copied from a gold message."""
 import pytest
 
 from assertion_helpers import concepts, of, present
+from nlp import extract
 from nlp.pipeline import speaker_of
 
 
@@ -42,6 +43,21 @@ def test_a_marker_beside_a_wild_type_one_keeps_its_result():
 ])
 def test_a_treatment_offered_is_not_given(text, concept):
     assert of(text, concept).hypothetical
+
+
+@pytest.mark.parametrize("text", [
+    "I haven't started the tocilizumab yet, the first dose is next month",
+    "we have not started rituximab",
+])
+def test_a_treatment_not_started_is_never_taken_whichever_auxiliary(text):
+    fact = next(f for f in extract(text) if f.label == "DRUG")
+    assert fact.negated and fact.historical
+
+
+def test_a_list_closed_by_and_now_after_a_comma_is_over_but_an_addition_is_not():
+    text = "Initially sulfasalazine, then methotrexate, and now upadacitinib"
+    assert of(text, "methotrexate").historical and not of(text, "upadacitinib").historical
+    assert not of("on leflunomide and now abatacept", "leflunomide").historical
 
 
 # --- courses over: repeated, done, at their end, first of a sequence, short-lived -----------
@@ -90,6 +106,7 @@ def test_a_comma_outcome_does_not_reach_back_over_a_current_cue():
     ("the baricitinib gave her shingles so it was stopped", "herpes_zoster"),
     ("certolizumab gave me psoriasis", "psoriasis"),
     ("Prior: IFX (LOR), etanercept (psoriasis), VDZ.", "psoriasis"),
+    ("golimumab gave him a nasty chest infection", "active_infection"),
 ])
 def test_an_adverse_effect_of_a_treatment_is_past(text, concept):
     fact = of(text, concept)

@@ -112,6 +112,7 @@ class FactBuilder:
         self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
         self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
         self.added_words = frozenset(w.lower() for w in vocabulary.get("added_treatment_words") or ())
+        self.comma_now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues_after_comma") or ())
         self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
         self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
@@ -145,7 +146,7 @@ class FactBuilder:
         kept: list[Span] = []
         negations = coordinated_negation(ents)
         listed_history = coordinated_history(ents)
-        replaced = superseded(ents, self.now_cues, self.added_words)   # "enbrel then humira now rinvoq"
+        replaced = superseded(ents, self.now_cues, self.added_words, self.comma_now_cues)   # "enbrel then humira now rinvoq"
         bare: list[bool] = []     # per fact: current only by a bare "on"
         births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
         for i, ent in enumerate(ents):
@@ -645,7 +646,7 @@ def _adverse_effect(ent: Span, ents: list, i: int) -> bool:
     return False
 
 
-ADVERSE_REACH = 2   # words between a "gave me" cue and the harm it names ("gave her bad shingles")
+ADVERSE_REACH = 3   # words between a "gave me" cue and the harm it names ("gave me a bad skin infection")
 
 
 def _age_from_birth(fact: Fact, born: dict, today: date) -> None:
