@@ -113,6 +113,10 @@ def test_an_adverse_effect_of_a_treatment_is_past(text, concept):
     assert fact.historical and not fact.family
 
 
+def test_a_cancer_a_treatment_caused_is_not_made_past():
+    assert not of("azathioprine gave him lymphoma", "lymphoma").historical
+
+
 def test_a_disease_named_before_the_treatment_is_not_its_adverse_effect():
     assert present(of("I have psoriasis and humira gave me headaches", "psoriasis"))
 

@@ -174,7 +174,7 @@ class FactBuilder:
                 end=end_char,
                 negated=negated,
                 historical=("HISTORICAL" in categories and self._past(ent)) or "PRIOR" in categories or i in listed_history
-                or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i))
+                or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i, lasting=self._is_cancer(ent.kb_id_)))
                 or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker) or family_negation(ent),
@@ -283,7 +283,10 @@ class FactBuilder:
                     second.historical = True
 
     def _cancer(self, fact: Fact) -> bool:
-        return fact.concept in self.terminology and self.terminology.is_a(fact.concept, "malignancy")
+        return self._is_cancer(fact.concept)
+
+    def _is_cancer(self, concept: str) -> bool:
+        return concept in self.terminology and self.terminology.is_a(concept, "malignancy")
 
     def _treatment_of_past_cancer(self, facts: list[Fact], text: str) -> None:
         """Treatments listed right after a cancer that is over, with no word of their own on
@@ -611,13 +614,15 @@ def _since_age(onset: float, facts: list[Fact]) -> float | None:
     return round((ages[0] - onset) * 365.25, 2)
 
 
-def _adverse_effect(ent: Span, ents: list, i: int) -> bool:
+def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> bool:
     """An adverse effect that ended a treatment is over with it: a condition between a
     therapy and the stopping cue both share ("cyclosporine gave me high blood pressure so I
     stopped it"; the THERAPY_INTOLERANT rules that allow CONDITION), or a condition or
     infection inside the therapy's stopping cue ("discontinued due to recurrent
     infections"), not a disease named before the therapy ("I have lupus and MMF gave me
-    diarrhoea so we stopped it")."""
+    diarrhoea so we stopped it"). A harm named after a cue with no stopping word, or in a
+    bracket after the therapy, is past unless it lasts (``lasting``: a cancer, "gave me
+    bladder cancer")."""
     spans = {m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_INTOLERANT"}
     for other in ents[:i]:
         if other.label_ not in ("DRUG", "PROCEDURE") or other.end > ent.start or other.sent.start != ent.sent.start:
@@ -634,13 +639,13 @@ def _adverse_effect(ent: Span, ents: list, i: int) -> bool:
             # or named right after a cue written after the therapy: "tofacitinib ... but it
             # gave me shingles so they took me off it"
             gap = ent.doc[m.modifier_span[1]:ent.start]
-            if (other.end <= m.modifier_span[0] and m.modifier_span[1] <= ent.start
+            if (not lasting and other.end <= m.modifier_span[0] and m.modifier_span[1] <= ent.start
                     and len(gap) <= ADVERSE_REACH and not any(t.is_punct for t in gap)):
                 return True
         # the harm as a bracket's whole content right after the therapy: "upadacitinib
         # (shingles)", "ADA (psoriasis)" (bracket_outcomes: not tolerated)
         doc = ent.doc
-        if (ent.start == other.end + 1 and doc[other.end].text in ("(", "[") and ent.end < len(doc)
+        if (not lasting and ent.start == other.end + 1 and doc[other.end].text in ("(", "[") and ent.end < len(doc)
                 and doc[ent.end].text in (")", "]") and bracket_outcome(other) == "intolerant"):
             return True
     return False
