@@ -47,7 +47,10 @@ def test_status_assertion():
     assert _one("He's been relapse-free since the transplant").negated
     assert _one("not in remission").negated
     assert _one("in case of relapse we would like a donor").hypothetical
-    sister = _one("My sister had a relapse of her leukemia")
+    # the writer's own illness first: the sister's relapse is family history (alone, "My sister
+    # had a relapse of her leukemia" is a relative writing for her sister, as the conversation
+    # gold reads "my mum had shingles last year after her steroids"; round 8)
+    sister = _one("I have lupus. My sister had a relapse of her leukemia")
     assert sister.family
 
 

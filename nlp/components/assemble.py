@@ -20,7 +20,7 @@ from data.terminology import Terminology
 from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import MentionStatus, bare_current, biomarker_status, infection_status, therapy_status
+from nlp.components.status import MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -112,6 +112,7 @@ class FactBuilder:
         self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
         self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
         self.added_words = frozenset(w.lower() for w in vocabulary.get("added_treatment_words") or ())
+        self.comma_now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues_after_comma") or ())
         self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
         self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
@@ -145,7 +146,7 @@ class FactBuilder:
         kept: list[Span] = []
         negations = coordinated_negation(ents)
         listed_history = coordinated_history(ents)
-        replaced = superseded(ents, self.now_cues, self.added_words)   # "enbrel then humira now rinvoq"
+        replaced = superseded(ents, self.now_cues, self.added_words, self.comma_now_cues)   # "enbrel then humira now rinvoq"
         bare: list[bool] = []     # per fact: current only by a bare "on"
         births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
         for i, ent in enumerate(ents):
@@ -173,7 +174,7 @@ class FactBuilder:
                 end=end_char,
                 negated=negated,
                 historical=("HISTORICAL" in categories and self._past(ent)) or "PRIOR" in categories or i in listed_history
-                or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i))
+                or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i, lasting=self._is_cancer(ent.kb_id_)))
                 or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker) or family_negation(ent),
@@ -282,7 +283,10 @@ class FactBuilder:
                     second.historical = True
 
     def _cancer(self, fact: Fact) -> bool:
-        return fact.concept in self.terminology and self.terminology.is_a(fact.concept, "malignancy")
+        return self._is_cancer(fact.concept)
+
+    def _is_cancer(self, concept: str) -> bool:
+        return concept in self.terminology and self.terminology.is_a(concept, "malignancy")
 
     def _treatment_of_past_cancer(self, facts: list[Fact], text: str) -> None:
         """Treatments listed right after a cancer that is over, with no word of their own on
@@ -416,6 +420,8 @@ class FactBuilder:
             return True
         if label in ("DRUG", "PROCEDURE"):
             fact.status = therapy_status(ent)
+            if fact.status is None and bracket_over(ent):
+                fact.historical = True      # "IVIG (transient)": given, its response gone
         elif label == "INFECTION":
             written = self.mention_status(ent) or self.mention_status.after(ent)
             fact.status = infection_status(ent, written, self.mention_status.before(ent))
@@ -570,8 +576,9 @@ class FactBuilder:
                         and facts[index].text.lower() in self.event_words and int(expression.date[:4]) < today.year):
                     facts[index].historical = True     # "NPSLE (seizures 2024)": an event of an earlier year
                 latest = _latest_day(expression.date) if (expression.point or expression.adjacent) and bare[index] else None
-                if latest is not None and latest.year < today.year:
-                    # "TB on anti-TNF in 2017": on it then, a bare "on" says nothing of now
+                if latest is not None and (latest.year < today.year or (today - latest).days > PAST_VALUE_DAYS):
+                    # "TB on anti-TNF in 2017", "pneumonia on rituximab last winter": on it
+                    # then, a bare "on" says nothing of now
                     facts[index].status, facts[index].historical = None, True
             if expression.ended and facts[index].label in ("DRUG", "PROCEDURE") and (
                     facts[index].status != "current" or bare[index]):
@@ -607,13 +614,15 @@ def _since_age(onset: float, facts: list[Fact]) -> float | None:
     return round((ages[0] - onset) * 365.25, 2)
 
 
-def _adverse_effect(ent: Span, ents: list, i: int) -> bool:
+def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> bool:
     """An adverse effect that ended a treatment is over with it: a condition between a
     therapy and the stopping cue both share ("cyclosporine gave me high blood pressure so I
     stopped it"; the THERAPY_INTOLERANT rules that allow CONDITION), or a condition or
     infection inside the therapy's stopping cue ("discontinued due to recurrent
     infections"), not a disease named before the therapy ("I have lupus and MMF gave me
-    diarrhoea so we stopped it")."""
+    diarrhoea so we stopped it"). A harm named after a cue with no stopping word, or in a
+    bracket after the therapy, is past unless it lasts (``lasting``: a cancer, "gave me
+    bladder cancer")."""
     spans = {m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_INTOLERANT"}
     for other in ents[:i]:
         if other.label_ not in ("DRUG", "PROCEDURE") or other.end > ent.start or other.sent.start != ent.sent.start:
@@ -627,7 +636,22 @@ def _adverse_effect(ent: Span, ents: list, i: int) -> bool:
             # infections" (the infections were, they are no active infection now)
             if m.modifier_span[0] <= ent.start and ent.end <= m.modifier_span[1]:
                 return True
+            # or named right after a cue written after the therapy: "tofacitinib ... but it
+            # gave me shingles so they took me off it"
+            gap = ent.doc[m.modifier_span[1]:ent.start]
+            if (not lasting and other.end <= m.modifier_span[0] and m.modifier_span[1] <= ent.start
+                    and len(gap) <= ADVERSE_REACH and not any(t.is_punct for t in gap)):
+                return True
+        # the harm as a bracket's whole content right after the therapy: "upadacitinib
+        # (shingles)", "ADA (psoriasis)" (bracket_outcomes: not tolerated)
+        doc = ent.doc
+        if (not lasting and ent.start == other.end + 1 and doc[other.end].text in ("(", "[") and ent.end < len(doc)
+                and doc[ent.end].text in (")", "]") and bracket_outcome(other) == "intolerant"):
+            return True
     return False
+
+
+ADVERSE_REACH = 3   # words between a "gave me" cue and the harm it names ("gave me a bad skin infection")
 
 
 def _age_from_birth(fact: Fact, born: dict, today: date) -> None:

@@ -214,6 +214,7 @@ _TREATMENT = ("DRUG", "PROCEDURE")
 # what may stand between treatments listed one after another ("A, B then C -> D")
 _SEQUENCE_GAP = re.compile(r"(?:\s*(?:x\s?\d{1,2}|\([^()\n]{1,40}\)))?[\s,;/]*(?:(?:then|->|→|>)[\s,;/]*)?", re.IGNORECASE)
 _OWN_GAP = re.compile(r"[\s:]*")
+_COMMA_AND = re.compile(r"\s*,\s*and\s*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8)
@@ -223,7 +224,8 @@ def _now_cue_at_end(now_cues: frozenset[str]) -> re.Pattern:
                       re.IGNORECASE)
 
 
-def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]) -> set[int]:
+def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str],
+               comma_now_cues: frozenset[str] = frozenset()) -> set[int]:
     """Indexes of treatments listed before one said to be taken now, in one sentence and joined
     only by commas, "then" or arrows ("enbrel then humira then actemra now rinvoq",
     "ustekinumab, vedolizumab, risankizumab now", "MMF, rituximab, now on belimumab"): given
@@ -238,9 +240,12 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
         return set()
     owners: set[int] = set()
     for modifier in graph.modifiers:
-        if modifier.category != "THERAPY_CURRENT" or modifier.rule.literal.lower() not in now_cues:
+        literal = modifier.rule.literal.lower()
+        if modifier.category != "THERAPY_CURRENT" or literal not in now_cues | comma_now_cues:
             continue
         start, end = doc[modifier.modifier_span[0]].idx, doc[modifier.modifier_span[1] - 1].idx + len(doc[modifier.modifier_span[1] - 1])
+        if literal not in now_cues and not text[:start].rstrip().endswith(","):
+            continue    # "MMF and now rituximab": added; ", and now" closes a list ("then leflunomide, and now ...")
         after = next((i for i, e in enumerate(ents) if e.start_char >= end), None)
         before = next((i for i in range(len(ents) - 1, -1, -1) if ents[i].end_char <= start), None)
         if after is not None and ents[after].label_ in _TREATMENT and _OWN_GAP.fullmatch(text, end, ents[after].start_char):
@@ -260,8 +265,9 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
             gap = text[prev.end_char:cur.start_char]
             cue = _now_cue_at_end(now_cues).search(gap) if k == owner else None
             head = gap[:cue.start()] if cue else gap
-            if not _SEQUENCE_GAP.fullmatch(head) or re.search(r"\band\s*$", head, re.IGNORECASE):
-                break
+            if not (cue and _COMMA_AND.fullmatch(head)) and (
+                    not _SEQUENCE_GAP.fullmatch(head) or re.search(r"\band\s*$", head, re.IGNORECASE)):
+                break       # (", and now tofacitinib" after a list closes it: "then leflunomide, and now ...")
             found.add(k - 1)
             k -= 1
     return found - owners

@@ -116,9 +116,13 @@ class People:
                 continue
             if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
                 return True     # "my daughter has lupus, my other daughter has ITP": someone else
-            if i == 0 or doc[i - 1].lower_ not in self.words.possessives:
+            owner, named = i - 1, {relation}
+            if owner > 0 and self.words.relation_of(doc[owner].text) is not None:
+                named.add(self.words.relation_of(doc[owner].text))
+                owner -= 1      # "my eldest son has crohns too, i have UC"
+            if i == 0 or doc[owner].lower_ not in self.words.possessives:
                 return False
-            return relation != speaker.relation
+            return speaker.relation not in named
         return False
 
     def _relation_in(self, cue: Span) -> str | None:

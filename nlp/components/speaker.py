@@ -201,6 +201,16 @@ _PRONOUN_ON = {sex: re.compile(r"\s*\)?\s*[,;]?\s*(?:and\s+|but\s+)?(?:%s)(?:'s|
                for sex, words in (("female", "she|they"), ("male", "he|they"), (None, "she|he|they"))}
 
 
+# "my sister and i both have lupus": the writer named with the relative
+_WITH_WRITER = re.compile(r"\s+(?:and|&|\+)\s+(?:i|me|myself)\b", re.IGNORECASE)
+_WORD = re.compile(r"[\w']+")
+
+
+def _writer_before(text: str, end: int, rel: Relations) -> bool:
+    """The writer speaks of themself ("I no have tuberculosis ...") before ``end``."""
+    return any(w.group().lower() in rel.writer_words for w in _WORD.finditer(text, 0, end))
+
+
 def _candidates(text: str, rel: Relations):
     """(start, end, relation, marked) for each relation the writer names."""
     for match in rel.mention.finditer(text):
@@ -296,11 +306,18 @@ def speaker_of(text: str) -> Speaker:
     if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
         subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
                         and rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])), None)
+    spoken_of = [sex for sex, pattern in rel.third_person.items() if pattern.search(text)]
+    writer = rel.first_person.search(text) or rel.first_plural.search(text)
+    if subject is None and writer and not any(p.search(text) for p in rel.self_statements):
+        # "My father he take rituximab ...", "my mum had tocilizumab, so they moved her to
+        # baricitinib": the writer says nothing of their own health and goes on about the
+        # relative named first, as "he"/"her" of the relation's sex
+        subject = next((c for c in found if c[4] and rel.sexes[c[2]] is not None and spoken_of == [rel.sexes[c[2]]]
+                        and rel.third_person[rel.sexes[c[2]]].search(text, c[1])
+                        and not _writer_before(text, c[0], rel) and not _WITH_WRITER.match(text, c[1])), None)
     if subject is not None:
         start, end, relation = subject[:3]
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
-    spoken_of = [sex for sex, pattern in rel.third_person.items() if pattern.search(text)]
-    writer = rel.first_person.search(text) or rel.first_plural.search(text)
     if writer and spoken_of and not any(p.search(text) for p in rel.self_statements):
         # "I don't think she has TB": someone writing about "she"; her sex when only one is named
         return Speaker("relative", None, spoken_of[0] if len(spoken_of) == 1 else None)

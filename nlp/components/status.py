@@ -107,7 +107,12 @@ def therapy_status(span: Span) -> str | None:
 @lru_cache(maxsize=1)
 def _bracket_words() -> dict[str, str]:
     spec = vocabulary().get("bracket_outcomes") or {}
-    return {str(w).lower(): status for status, words in spec.items() for w in words or ()}
+    return {str(w).lower(): status for status, words in spec.items() for w in words or () if status != "over"}
+
+
+@lru_cache(maxsize=1)
+def _bracket_over() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in (vocabulary().get("bracket_outcomes") or {}).get("over") or ())
 
 
 def bracket_outcome(span: Span) -> str | None:
@@ -116,14 +121,24 @@ def bracket_outcome(span: Span) -> str | None:
     failed, "MTX (liver), HCQ" not tolerated. ConText leaves such brackets unread (a cue there
     would end a list cue's scope: "infliximab (LOR, antibodies), adalimumab - all failed"),
     so they are read here, only for a treatment no cue gave a status."""
+    return _bracket_words().get(_bracket_text(span) or "")
+
+
+def bracket_over(span: Span) -> bool:
+    """A response that did not last, in a bracket right after the treatment (``over`` of
+    ``bracket_outcomes``): "IVIG (transient)", "prednisolone (brief response)": given, over."""
+    return (_bracket_text(span) or "") in _bracket_over()
+
+
+def _bracket_text(span: Span) -> str | None:
+    """The whole content of a bracket right after ``span``, lower case, without a date."""
     doc = span.doc
     if span.end + 2 >= len(doc) or doc[span.end].text not in ("(", "["):
         return None
     close = next((t.i for t in doc[span.end + 1:min(len(doc), span.end + 6)] if t.text in (")", "]")), None)
     if close is None or close == span.end + 1:
         return None
-    inside = _BRACKET_DATE.sub("", doc[span.end + 1:close].text.lower())   # "IFX (LOR 2021)"
-    return _bracket_words().get(inside)
+    return _BRACKET_DATE.sub("", doc[span.end + 1:close].text.lower())   # "IFX (LOR 2021)"
 
 
 _BRACKET_DATE = re.compile(r"(?:[\s,;]+(?:in\s+)?(?:\d{1,2}/)?\d{2,4})+$")

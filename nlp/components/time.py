@@ -64,6 +64,7 @@ class TimeReader:
         self.units = {k.lower(): DAYS[v] for k, v in vocabulary["time_units"].items()}
         self.numbers = {k.lower(): v for k, v in vocabulary["number_words"].items()}
         self.months = {k.lower(): int(v) for k, v in vocabulary["month_names"].items()}
+        self.seasons = {k.lower(): int(v) for k, v in (vocabulary.get("season_months") or {}).items()}
         cues: dict[str, set[str]] = {}
         for label, words in vocabulary.get("time_cues", {}).items():
             for word in words:
@@ -126,6 +127,12 @@ class TimeReader:
             if not month:
                 return None
             year = today.year if month <= today.month else today.year - 1
+            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
+        if kind == "season":    # "last winter": like a month without a year, it dates a lab value or a score
+            month = self.seasons.get(groups["season"].lower())      # (not "switched to azathioprine last spring")
+            if not month:
+                return None
+            year = today.year if month < today.month else today.year - 1
             return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
         if kind in ("date", "since", "range", "adjacent"):
             year = int(groups["year"])
