@@ -31,7 +31,7 @@ PATTERN_SECTIONS = (
     "conditional", "permission", "note", "fragment", "age_not_patient", "other_person", "infection_kinds",
     "both_sexes", "women_only", "name_modifiers", "whichever", "therapy_heads", "obligation",
     "score_at_most", "score_at_least", "result_negative", "condition_heads",
-    "infection_chronic", "lactation_words", "connectors_with", "restates_exclusion",
+    "infection_chronic", "infection_chronic_gap", "lactation_words", "connectors_with", "restates_exclusion",
     "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
     "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
     "support_words", "support_allowed", "support_refused", "specimen",
@@ -55,7 +55,7 @@ SEXES = ("female", "male")
 _SIGNS = ("<", "<=", ">", ">=")
 _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
-             "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
+             "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "infection_chronic_gap", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
              "pregnancy_prevented", "subgroup", "required_in_exclusion", "subgroup_threshold",
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",

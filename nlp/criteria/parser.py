@@ -129,6 +129,11 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return planned
     subject = subject_sex(prepared, cues)
     rule = _by_definition(prepared, kind, cues) or _read(prepared, kind, cues)
+    if _negation_beside_review(rule, kind) or _self_contradicting(rule):
+        # "dMMR ... who has not received immunotherapy" read as any[<unread>, not immunotherapy]:
+        # the joint is unsure, and the negated branch alone would exclude every patient
+        # without the treatment; "X or, in the absence of X, Y": X and not-X side by side
+        return _whole_line_review(prepared, cues)
     if cues.search("pregnancy_prevented", prepared) and _pregnancy_admits(rule, kind):
         # "for women of childbearing potential, contraception to prevent pregnancy": the
         # pregnancy is what is prevented, never what lets a patient in
@@ -281,6 +286,46 @@ def _treatment_unwindowed(rule: dict) -> bool:
         if node.get("type") in ("therapy", "procedure"):
             yield negated or not any(node.get(w) is not None for w in _WINDOWS)
     return any(walk(rule, False))
+
+
+def _negation_beside_review(rule: dict, kind: str) -> bool:
+    """An alternative (``any``) that would rule the patient out (an exclusion's, or an
+    inclusion's under a negation) where a branch is the team's and another a negation: the
+    parser could not read how the parts join, and the negated branch alone would decide
+    against every patient who lacks something ("... status who has not received
+    immunotherapy"). An ``any`` with a review branch never excludes on a negation alone."""
+    def walk(node: dict, against: bool):
+        # ``against``: the node holding (or, when False, failing) decides against the
+        # patient on its own; only an exclusion's ``any`` or an inclusion's ``all`` passes
+        # that on to its branches (inside an exception, all[X, any[not(kind), review]], the
+        # negation never decides alone)
+        if "not" in node:
+            yield from walk(node["not"], not against)
+            return
+        op = "any" if against else "all"
+        children = node.get(op) or ()
+        if against and any(review_only(c) for c in children) and any("not" in c for c in children):
+            yield True
+        for child in children:
+            yield from walk(child, against)
+    return any(walk(rule, kind == "exclusion"))
+
+
+def _self_contradicting(rule: dict) -> bool:
+    """A combinator holding a leaf and its own negation ("measurable disease or, in the
+    absence of measurable disease, bone lesions" read as any[X, not X, ...]): the joint was
+    misread; the line is the team's."""
+    def walk(node: dict):
+        if "not" in node:
+            yield from walk(node["not"])
+            return
+        children = node.get("any") or node.get("all") or ()
+        keys = {json.dumps(c, sort_keys=True) for c in children if "type" in c and c.get("type") != "review"}
+        if any("not" in c and json.dumps(c["not"], sort_keys=True) in keys for c in children):
+            yield True
+        for child in children:
+            yield from walk(child)
+    return any(walk(rule))
 
 
 def _window_on_some(rule: dict) -> bool:

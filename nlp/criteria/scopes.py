@@ -96,15 +96,28 @@ def _chronic(reader, chunks: list[Chunk], atoms: list[Atom]) -> None:
             previous = None
             continue
         word = next((el for end, el in words.items() if end <= atom.start
-                     and not reader.text[end:atom.start].strip() and any(p.fullmatch(el.value) for p in patterns)), None)
+                     and _chronic_gap(reader, reader.text[end:atom.start]) and any(p.fullmatch(el.value) for p in patterns)), None)
         if word is not None:
             word.used = True
-        if (word is not None or any(p.search(atom.text) for p in patterns)
-                or (previous is not None and _LIST_GAP.fullmatch(reader.text[previous.end:atom.start]))):
+        listed = previous is not None and _LIST_GAP.fullmatch(reader.text[previous.end:atom.start])
+        if word is not None or any(p.search(atom.text) for p in patterns) or listed:
             atom.mods["chronic"] = True
+            if (word is not None and reader.text[word.end:atom.start].strip()) or (listed and previous.mods.get("chronic_only")):
+                # "chronic infection with hepatitis B or C": the "infection with" made it
+                # active; only "active" itself does (an acute hepatitis C is not chronic)
+                if not re.search(r"\bactive\b", reader.text[max(0, (word.start if word is not None else atom.start) - 25):atom.start], re.I):
+                    atom.mods.pop("active", None)
+                    atom.mods["chronic_only"] = True
             previous = atom
         else:
             previous = None
+
+
+def _chronic_gap(reader, gap: str) -> bool:
+    """What may stand between "chronic" and the infection it makes chronic: nothing, or
+    the words of ``infection_chronic_gap`` ("chronic infection with hepatitis B or C")."""
+    gap = gap.strip()
+    return not gap or any(p.fullmatch(gap) for p in reader.cues.patterns.get("infection_chronic_gap", ()))
 
 
 def _note_criterion_cues(reader, cue) -> None:

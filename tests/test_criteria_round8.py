@@ -1,0 +1,116 @@
+"""Registry criteria, round 8 (issue #15, 2026-12-03): an alternative whose negated branch
+would rule a patient out beside words the parser could not read, a leaf beside its own
+negation, a chronic infection written "chronic infection with", and wrapped-line tails that
+open with a joining word; each checked for what it does to a patient (never a false
+exclusion)."""
+from __future__ import annotations
+
+from criteria_helpers import parse, types, verdict
+
+from core.rules import iter_leaves
+from core.truth import TRUE
+
+
+# --- any[<unread>, not X] never excludes on the negation alone -----------------------------
+
+
+def test_a_relative_clause_with_a_negation_is_the_teams():
+    # NCT06750094 exc-4 had any[review, not immunotherapy]: every immunotherapy-naive patient
+    # was ruled out, whatever the tumour's status
+    text = ("Participant with known mismatch repair deficiency (dMMR)/ high microsatellite instability "
+            "(MSI-H) status who has not received immunotherapy treatments")
+    rule = parse(text, "exclusion")
+    assert types(rule) == {"review"}
+
+
+def test_inability_to_rule_out_infection_excludes_no_patient_without_one():
+    # NCT06417814 exc-10 had any[review, active infection, not(all[active infection, review])]:
+    # the negated branch held for every patient without an infection
+    text = ("Uncontrolled infection requiring IV antibiotics, antivirals, or antifungals, suspected "
+            "infections or inability to rule out infections.")
+    rule = parse(text, "exclusion")
+    assert verdict(rule, "a 50 year old man with lung cancer and no infection") != TRUE
+    assert types(rule) == {"review"}
+
+
+def test_an_exception_under_a_history_keeps_its_negation():
+    # all[malignancy, any[not(exception), review]]: the negation sits inside an all beside the
+    # malignancy, so it never decides alone and the partial rule stays
+    rule = parse("History of other malignancy within the last 5 years, except non-melanoma skin cancer "
+                 "or adequately treated carcinoma in situ of the cervix", "exclusion")
+    assert "history" in types(rule) or "diagnosis" in types(rule)
+
+
+def test_a_leaf_beside_its_own_negation_is_the_teams():
+    # NCT04862663 inc-6.4: "measurable lesion(s) ... or, in the absence of measurable disease,
+    # lytic or mixed bone lesions": any[measurable, not measurable, ...] let everyone in
+    text = ("Have measurable lesion(s) according to RECIST v1.1 or, in the absence of measurable "
+            "disease, lytic or mixed bone lesions that can be assessed by computed tomography (CT)")
+    assert types(parse(text)) == {"review"}
+
+
+# --- chronic infection with hepatitis B or C ------------------------------------------------
+
+
+def test_chronic_infection_with_hepatitis_b_or_c_is_the_chronic_markers():
+    # NCT05813288 exc-1.14 read "chronic infection with hepatitis ... C" as any hepatitis C
+    # active: an acute hepatitis C was excluded as chronic
+    rule = parse("History of human immunodeficiency virus (HIV) infection or chronic infection with "
+                 "hepatitis B or C.", "exclusion")
+    assert rule == {"any": [{"type": "history", "concept": "hiv"},
+                            {"type": "infection", "agent": "hbsag", "state": "positive"},
+                            {"type": "infection", "agent": "hcv_rna", "state": "positive"}]}
+    assert verdict(rule, "I had hepatitis C years ago, it was cured") != TRUE
+    assert verdict(rule, "HBsAg positive") == TRUE
+
+
+def test_active_or_chronic_still_reads_both():
+    rule = parse("Known active or chronic hepatitis B or hepatitis C infection.", "exclusion")
+    agents = {leaf["agent"] for leaf in _leaves(rule)}
+    assert agents == {"hbv", "hbsag", "hcv", "hcv_rna"}
+
+
+def test_history_of_a_plain_hepatitis_stays_a_history():
+    assert parse("History of hepatitis B", "exclusion") == {"type": "history", "concept": "hbv"}
+    assert parse("History of chronic hepatitis B", "exclusion") == {
+        "type": "infection", "agent": "hbsag", "state": "positive"}
+
+
+# --- wrapped-line tails -----------------------------------------------------------------------
+
+
+def test_a_tail_opening_with_a_joining_word_is_a_fragment():
+    # s8-0042 (criteria gold): "following chemotherapy." had required prior chemotherapy
+    for text in ("following chemotherapy.", "after the last dose of chemotherapy.",
+                 "unless treated with radiotherapy.", "including chemotherapy."):
+        assert types(parse(text)) == {"review"}, text
+    # a whole item written in lower case is still read
+    assert parse("platelets ≥ 100,000/mm3") != {"type": "review"}
+
+
+def test_spaces_and_hyphens_alike_in_cue_words():
+    # "low grade", "low-grade", "low  grade": one cue (data/nlp/criteria_cues.yaml uses [\s-]+)
+    a = parse("Patients with low-grade lymphoma", "exclusion")
+    b = parse("Patients with low grade lymphoma", "exclusion")
+    assert a == b
+
+
+def _leaves(rule):
+    return [leaf for leaf in iter_leaves(rule) if leaf.get("type") != "review"]
+
+
+# --- "receiving" a treatment is a treatment now -----------------------------------------------
+
+
+def test_receiving_a_treatment_is_current():
+    # NCT03745326 exc-8.2 "Patients who are receiving any other investigational agents" had
+    # excluded everyone who ever took part in a drug trial
+    rule = parse("Patients who are receiving any other investigational agents.", "exclusion")
+    assert rule == {"type": "therapy", "concept": "investigational_drug", "response": "current"}
+    assert parse("Having a diagnosis of breast cancer and receiving chemotherapy") == {"all": [
+        {"type": "diagnosis", "concept": "breast_cancer"},
+        {"type": "therapy", "concept": "chemotherapy", "response": "current"}]}
+    # the first dose of the study drug is no treatment the patient is on
+    assert parse("Received an investigational study drug within 28 days prior to receiving their first "
+                 "dose of study drug.", "exclusion") == {
+        "type": "therapy", "concept": "investigational_drug", "within_days": 28}
