@@ -8,7 +8,7 @@ from __future__ import annotations
 from criteria_helpers import parse, types, verdict
 
 from core.rules import iter_leaves
-from core.truth import TRUE
+from core.truth import FALSE, TRUE, UNKNOWN
 
 
 # --- any[<unread>, not X] never excludes on the negation alone -----------------------------
@@ -114,3 +114,43 @@ def test_receiving_a_treatment_is_current():
     assert parse("Received an investigational study drug within 28 days prior to receiving their first "
                  "dose of study drug.", "exclusion") == {
         "type": "therapy", "concept": "investigational_drug", "within_days": 28}
+
+
+# --- HER2 and hormone receptor status ---------------------------------------------------------
+
+
+def test_her2_and_hormone_receptor_status_are_markers():
+    # NCT06380751 inc-2
+    rule = parse("Histologically or cytologically documented diagnosis of HR-positive, HER2-negative breast cancer")
+    assert rule == {"all": [{"type": "biomarker", "marker": "hormone_receptor", "state": "positive"},
+                            {"type": "biomarker", "marker": "her2", "state": "negative"},
+                            {"type": "diagnosis", "concept": "breast_cancer"}]}
+    assert verdict(rule, "I have ER-positive, HER2-negative breast cancer") == TRUE   # ER is a hormone receptor
+    assert verdict(rule, "HER2+ breast cancer") == FALSE
+    assert verdict(rule, "breast cancer, hormone receptor negative") == FALSE
+    assert verdict(rule, "I have breast cancer") == UNKNOWN                           # asked, never ruled out
+    assert verdict(rule, "HER2-positive breast cancer") == FALSE                      # no longer one condition term
+
+
+def test_her2_words_that_state_no_status_stay_the_teams():
+    # a mutation, an expression level, a therapy aimed at HER2: none is HER2-positive status
+    for text in ("Histologically documented non-squamous NSCLC with HER2 mutation in exons 19 or 20",
+                 "histologically confirmed HER2-expressing (IHC 3+ or IHC 2+) BTC;",
+                 "HER2-low breast cancer", "Prior treatment with a HER2-targeted agent",
+                 "Prior anti-HER2 therapy"):
+        assert "biomarker" not in types(parse(text, "exclusion")), text
+    # no bare ER / PR / HR: heart rate, partial response
+    assert "biomarker" not in types(parse("partial response (PR) to prior therapy"))
+
+
+def test_what_a_treatment_was_for_is_no_condition_of_the_patient():
+    # NCT06312176 exc-4 had any[all[chemotherapy, review], history breast cancer]: every breast
+    # cancer patient was excluded from a breast cancer trial
+    rule = parse("Has received prior chemotherapy for unresectable locally advanced or metastatic breast cancer",
+                 "exclusion")
+    assert verdict(rule, "I have breast cancer, no treatment yet") != TRUE
+    # a marker of what the treatment was for is no marker of the patient either (NCT06112379 exc-14)
+    rule = parse("Any prior systemic anticancer therapy for TNBC or HER2-negative breast cancer", "exclusion")
+    assert verdict(rule, "HER2-negative breast cancer, newly diagnosed") != TRUE
+    assert parse("Prior chemotherapy for ER-positive breast cancer", "exclusion") == {
+        "all": [{"type": "therapy", "concept": "chemotherapy"}, {"type": "review", "reason": "other"}]}

@@ -191,6 +191,19 @@ def _count(reader, el: El, chunk: Chunk, groups: dict) -> None:
         el.used = not any(ch.isdigit() for ch in el.value.text)
 
 
+# "<treatment> for [the] ...": the words after "for", up to a clause break, name what the
+# treatment was for ("therapy for TNBC or hormone receptor-low/HER2-negative breast cancer")
+_FOR_WHAT = re.compile(r"([A-Za-z]+)\s+for\s+(?=(?:the\s+)?[^,;.()\[\]]{0,80}$)")
+
+
+def _treatment_for(reader, atom: Atom) -> bool:
+    """The fact is what a treatment named before it was for (a condition, or the marker of
+    one), not a condition of the patient the line states."""
+    heads = reader.cues.patterns.get("therapy_heads", ())
+    window = reader.text[max(0, atom.start - 120):atom.start]
+    return any(any(p.fullmatch(m.group(1)) for p in heads) for m in _FOR_WHAT.finditer(window))
+
+
 def own_qualifiers(reader, atom: Atom) -> None:
     """A qualifier inside the fact's own words ("intolerable cardiac function", "severe
     arrhythmia") counts unless the concept's name says it too ("severe cognitive
@@ -205,8 +218,7 @@ def own_qualifiers(reader, atom: Atom) -> None:
         after = re.match(r"[\s-]+([A-Za-z]+)", reader.text[atom.end:atom.end + 30])
         if after and any(p.fullmatch(after.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
             atom.mods["unread"] = True  # "cancer therapy", "HIV medication", "KRAS G12D targeted therapy": a treatment's name
-        before = re.search(r"([A-Za-z]+)\s+for\s+(?:the\s+)?$", reader.text[max(0, atom.start - 40):atom.start])
-        if atom.label == "CONDITION" and before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
+        if atom.label in ("CONDITION", "BIOMARKER") and _treatment_for(reader, atom):
             atom.mods["unread"] = True  # "treatments for psoriasis": what a treatment is for, not a diagnosis
     if atom.label == "CONDITION" and _part_of_a_name(reader.text, atom):
         atom.mods["unread"] = True  # "(GLP-1) RA": a receptor agonist, not rheumatoid arthritis
