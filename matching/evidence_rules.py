@@ -12,7 +12,7 @@ from data.terminology import load_terminology
 EVIDENCE_FILE = DATA_DIR / "evidence.yaml"
 
 
-_LISTS = ("active_markers", "named_means_active")
+_LISTS = ("active_markers", "named_means_active", "clears")
 _FIELDS = (*_LISTS, "viral_loads", "category_heads", "kind_splits", "implied_conditions", "implied_by_therapy",
            "overlapping_families", "overlap_syndromes", "stratum_label",
            "class_qualifiers", "healthy_volunteer_names", "organ_parents")   # the last ten: data.condition_names
@@ -23,6 +23,7 @@ class EvidenceRules:
     active_markers: frozenset[str]
     named_means_active: frozenset[str]
     viral_loads: dict[str, str]
+    clears: frozenset[str] = frozenset()
 
 
 def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:

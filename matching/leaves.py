@@ -197,6 +197,8 @@ def infection(ev: Evidence, leaf: dict) -> LeafResult:
             open_.append((fact, f"{name} is mentioned without a result"))
         elif state == "active" and fact.historical:
             open_.append((fact, f"past {name}: whether it is active now is not stated"))
+        elif fact.historical and any(ev.terminology.is_a(concept, c) for c in rules.clears):
+            open_.append((fact, f"past {name}: cleared since, a test now is not stated"))
         elif state == "active" and status != "active" and concept not in rules.active_markers:
             open_.append((fact, f"{name} {status}: whether the infection is active is not stated"))
         else:

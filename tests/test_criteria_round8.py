@@ -154,3 +154,60 @@ def test_what_a_treatment_was_for_is_no_condition_of_the_patient():
     assert verdict(rule, "HER2-negative breast cancer, newly diagnosed") != TRUE
     assert parse("Prior chemotherapy for ER-positive breast cancer", "exclusion") == {
         "all": [{"type": "therapy", "concept": "chemotherapy"}, {"type": "review", "reason": "other"}]}
+
+
+# --- COVID-19, PCR, treatments accepted for the trial, examples of a qualified kind ----------
+
+
+def test_a_pcr_result_is_the_viruss_result():
+    assert parse("HIV PCR negative") == {"not": {"type": "infection", "agent": "hiv", "state": "positive"}}
+    # the long form before its bracket had lost the result after it (a negative read as positive)
+    assert parse("CMV Polymerase Chain Reaction (PCR) test result negative") == {
+        "not": {"type": "infection", "agent": "cmv", "state": "positive"}}
+    rule = parse("COVID-19 Polymerase Chain Reaction (PCR) test result negative")
+    assert rule == {"not": {"type": "infection", "agent": "covid", "state": "positive"}}
+    # a COVID-19 long past is cleared: no positive test now, never a failed criterion
+    assert verdict(rule, "I had covid in 2021") == UNKNOWN
+    assert verdict(rule, "I have covid right now") == FALSE
+    assert verdict(parse("Diagnosed with COVID-19"), "I had covid in 2021") == UNKNOWN
+    # HIV is not cleared: a past HIV is a positive marker still
+    assert verdict(parse("HIV PCR negative"), "I have had HIV since 2010") == FALSE
+
+
+def test_a_recent_covid_is_a_history_with_its_window():
+    rule = parse("Participant has known history of COVID-19 positive polymerase chain reaction (PCR) test "
+                 "within 4 weeks prior to the start of study treatment.", "exclusion")
+    assert rule == {"type": "history", "concept": "covid", "within_days": 28}
+    assert verdict(rule, "I had covid in 2021") == FALSE
+    # serious or significant COVID-19 is the team's
+    assert types(parse("Serious COVID-19 infection within 14 days prior to enrollment; however, no screening "
+                       "testing for SARS-CoV-2 is required", "exclusion")) == {"review"}
+
+
+def test_a_treatment_the_patient_is_willing_to_undergo_was_not_had():
+    # "Willing to undergo radiotherapy" had required radiotherapy already (all[procedure, review])
+    for text in ("Willing to undergo radiotherapy", "Patient willing to undergo dialysis",
+                 "Agrees to receive chemotherapy after surgery"):
+        assert types(parse(text)) == {"review"}, text
+
+
+def test_an_example_of_a_qualified_kind_never_holds_alone():
+    # NCT04961996 exc-16: "(e.g., COVID-19)" of a clinically significant infection had excluded
+    # every COVID-positive patient, however mild, at any time
+    rule = parse("A serious infection requiring oral or IV antibiotics within 14 days prior to screening or "
+                 "other clinically significant infection (e.g., COVID-19) within 14 days prior to screening",
+                 "exclusion")
+    assert verdict(rule, "I have covid right now, mild") != TRUE
+    # NCT04603807 exc-9: an inactive Crohn's disease is no "active GI disease"
+    rule = parse("Active GI disease (e.g., Crohn's disease, ulcerative colitis or short gut syndrome) or other "
+                 "malabsorption syndrome that would reasonably impact drug absorption", "exclusion")
+    assert verdict(rule, "Crohn's disease in remission for 10 years") != TRUE
+    # an unqualified head's example still holds (it is a kind of the head)
+    assert parse("Autoimmune disease (e.g. lupus)", "exclusion") == {"type": "diagnosis", "concept": "autoimmune_disease"}
+
+
+def test_that_a_test_was_done_is_no_result():
+    # NCT06630793 inc-6 had required every patient to be HIV positive
+    assert types(parse("HIV testing is known and HPV (P16) testing done on tissue sample.")) == {"review"}
+    assert parse("Women of childbearing potential only: Negative serum pregnancy test done =\\< 7 days prior to "
+                 "registration.") == {"not": {"type": "pregnancy", "states": ["pregnant"]}}

@@ -598,11 +598,16 @@ def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
     text = _PER_BSA.sub("/1.73m2", text)
+    text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
     text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
     return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
 
+
+# "Polymerase Chain Reaction (PCR)": the name and its abbreviation as one word (the long form
+# before a bracket had left the result after it unread: "CMV ... (PCR) negative" lost "negative")
+_PCR_SPELLED = re.compile(r"(?:reverse[ -]transcription |real[ -]time )?polymerase chain reaction(?:\s*\((?:rt-|q)?pcr\))?", re.IGNORECASE)
 
 # "lesser than (<) 1.5 x ULN": the comparator the value reader knows
 _LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
