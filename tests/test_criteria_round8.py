@@ -211,3 +211,16 @@ def test_that_a_test_was_done_is_no_result():
     assert types(parse("HIV testing is known and HPV (P16) testing done on tissue sample.")) == {"review"}
     assert parse("Women of childbearing potential only: Negative serum pregnancy test done =\\< 7 days prior to "
                  "registration.") == {"not": {"type": "pregnancy", "states": ["pregnant"]}}
+
+
+def test_a_pregnancy_test_line_never_requires_a_pregnancy():
+    # NCT03671044 inc-11 and NCT04073706 inc-8 had read all[pregnant, review]: every patient who
+    # is not pregnant (every man too) failed
+    for text in ("Serum pregnancy test at screening and urine pregnancy test on Day 1 (before randomization) "
+                 "must be negative.",
+                 "Negative (serum or urine) pregnancy test ≤ 30 days of surgery in pre-menopausal women and "
+                 "women < 2 years after the onset of menopause."):
+        rule = parse(text)
+        assert verdict(rule, "a 60 year old man with lung cancer") != FALSE, text
+        assert verdict(rule, "a 40 year old woman, not pregnant") != FALSE, text
+    assert parse("Negative pregnancy test") == {"not": {"type": "pregnancy", "states": ["pregnant"]}}

@@ -138,6 +138,10 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # "for women of childbearing potential, contraception to prevent pregnancy": the
         # pregnancy is what is prevented, never what lets a patient in
         rule = review("compliance", prepared, cues)
+    elif kind == "inclusion" and cues.search("pregnancy_test", prepared) and _pregnancy_admits(rule, kind):
+        # "Serum pregnancy test ... must be negative", "Negative (serum or urine) pregnancy
+        # test": read as requiring a pregnancy, the line failed every other patient
+        return _whole_line_review(prepared, cues)
     elif kind == "exclusion" and _pregnancy_admits(rule, kind):
         # "Pregnant women, or women of childbearing potential without a negative pregnancy
         # test": an exclusion that holds for not being pregnant excludes every man and every
