@@ -168,6 +168,7 @@ def test_a_pcr_result_is_the_viruss_result():
     assert rule == {"not": {"type": "infection", "agent": "covid", "state": "positive"}}
     # a COVID-19 long past is cleared: no positive test now, never a failed criterion
     assert verdict(rule, "I had covid in 2021") == UNKNOWN
+    assert verdict(rule, "covid in 2022, fully recovered") == UNKNOWN      # dated long ago: cleared
     assert verdict(rule, "I have covid right now") == FALSE
     assert verdict(parse("Diagnosed with COVID-19"), "I had covid in 2021") == UNKNOWN
     # HIV is not cleared: a past HIV is a positive marker still
