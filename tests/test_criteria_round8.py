@@ -225,3 +225,37 @@ def test_a_pregnancy_test_line_never_requires_a_pregnancy():
         assert verdict(rule, "a 60 year old man with lung cancer") != FALSE, text
         assert verdict(rule, "a 40 year old woman, not pregnant") != FALSE, text
     assert parse("Negative pregnancy test") == {"not": {"type": "pregnancy", "states": ["pregnant"]}}
+
+
+# --- wrong rules found on the 241 records ------------------------------------------------------
+
+
+def test_not_known_to_be_is_a_negation():
+    # NCT00739752 inc-4 "Not known to be HIV positive." had required every patient to be HIV positive
+    rule = parse("Not known to be HIV positive.")
+    assert rule == {"not": {"type": "infection", "agent": "hiv", "state": "positive"}}
+    assert verdict(rule, "HIV negative") == TRUE
+
+
+def test_a_bracketed_scale_code_is_no_disease():
+    # NCT00055354 inc-3 "(PSS-SR)" had been read as primary Sjögren's syndrome (required!)
+    rule = parse("PTSD Symptom Scale-Self Report (PSS-SR) score > 16")
+    assert {leaf.get("concept") for leaf in iter_leaves(rule)} <= {"ptsd", None}
+
+
+def test_a_phase_code_on_a_disease_is_narrower_than_the_disease():
+    # NCT06427811 exc-1 ("... progression to CML-AP/CML-BC") had excluded every CML patient from a
+    # CML trial; "Ph+ CML-CP" is chronic-phase CML, not any CML
+    rule = parse("Known second chronic phase of CML after previous progression to CML-AP/CML-BC.", "exclusion")
+    assert verdict(rule, "I have chronic myeloid leukemia in chronic phase") != TRUE
+    rule = parse("Confirmed diagnosis of Ph+ CML-CP.")
+    assert "review" in types(rule)
+    assert parse("T-ALL") == {"type": "diagnosis", "concept": "t_all"}
+
+
+def test_hiv_1_is_hiv():
+    assert parse("Known HIV-1 infection", "exclusion") == {"type": "infection", "agent": "hiv", "state": "positive"}
+
+
+def test_a_lactating_mother_is_the_patient():
+    assert parse("Pregnant or lactating mother", "exclusion") == {"type": "pregnancy", "states": ["pregnant", "lactating"]}

@@ -220,6 +220,10 @@ def own_qualifiers(reader, atom: Atom) -> None:
             atom.mods["unread"] = True  # "cancer therapy", "HIV medication", "KRAS G12D targeted therapy": a treatment's name
         if atom.label in ("CONDITION", "BIOMARKER") and _treatment_for(reader, atom):
             atom.mods["unread"] = True  # "treatments for psoriasis": what a treatment is for, not a diagnosis
+    code = re.match(r"-[A-Z]{1,4}(?![\w-])", reader.text[atom.end:atom.end + 6])
+    if atom.label == "CONDITION" and code:
+        # "CML-CP", "CML-BC", "MDS-EB": a phase or subtype code on the disease, narrower than it
+        atom.mods.setdefault("qualified", ("other", reader.text[atom.start:atom.end + code.end()]))
     if atom.label == "CONDITION" and _part_of_a_name(reader.text, atom):
         atom.mods["unread"] = True  # "(GLP-1) RA": a receptor agonist, not rheumatoid arthritis
     if atom.label == "CONDITION":
@@ -246,10 +250,13 @@ _NAME_BEFORE = re.compile(r"(?:\)|[A-Za-z]*\d[\w-]*|[A-Z]{2,}[\w-]*)[\s-]*$")
 def _part_of_a_name(text: str, atom: Atom) -> bool:
     """An abbreviation ("RA", "MS") written right after a bracket, a code with a digit or
     another upper-case abbreviation ("GLP-1 RA", "(GLP-1) RA", "TPO RA") is the end of a
-    name, not a disease of its own."""
+    name, and one joined by a hyphen to more capitals ("PSS-SR") the start of one, not a
+    disease of its own."""
     written = atom.text.strip()
     if not (written.isupper() and len(written) <= 4):
         return False
+    if text[atom.start - 1:atom.start] == "(" and re.match(r"-[A-Z0-9]", text[atom.end:atom.end + 2]):
+        return True     # "(PSS-SR)": the start of a bracketed code (a scale), not primary Sjögren's
     return bool(_NAME_BEFORE.search(text[max(0, atom.start - 30):atom.start]))
 
 
