@@ -259,3 +259,21 @@ def test_hiv_1_is_hiv():
 
 def test_a_lactating_mother_is_the_patient():
     assert parse("Pregnant or lactating mother", "exclusion") == {"type": "pregnancy", "states": ["pregnant", "lactating"]}
+
+
+def test_a_limit_for_an_arms_drug_requires_no_such_drug():
+    # NCT05833815 inc-5 had required prior gemcitabine and capecitabine of every patient
+    rule = parse("Total bilirubin =\\< 3mg/dl for gemcitabine and any value for Capecitabine")
+    assert not any(leaf.get("type") == "therapy" for leaf in iter_leaves(rule))
+    assert verdict(rule, "bilirubin 1.0 mg/dL, never had chemotherapy") != FALSE
+
+
+def test_a_bracketed_list_of_drugs_is_examples_never_all_required():
+    # NCT06035874 inc-1.1 had required metformin AND a DPP-4 inhibitor AND ... of every patient
+    rule = parse("On standard anti-diabetic agents (metformin, DPP-4 inhibitors, sulphonylureas or insulin, in "
+                 "any combination) with an HbA1c of \\<9% at screening")
+    assert verdict(rule, "type 2 diabetes on metformin only, HbA1c 7.5%") != FALSE
+    # a pair joined by "and/or" is still read whole
+    assert parse("On standard anti-diabetic agents (metformin and/or insulin) with an HbA1c of \\<=9% at screening") == {
+        "all": [{"any": [{"type": "therapy", "concept": "metformin"}, {"type": "therapy", "concept": "insulin"}]},
+                {"type": "lab", "analyte": "hba1c", "op": "<=", "value": 9, "unit": "%"}]}

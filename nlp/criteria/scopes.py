@@ -220,6 +220,10 @@ def own_qualifiers(reader, atom: Atom) -> None:
             atom.mods["unread"] = True  # "cancer therapy", "HIV medication", "KRAS G12D targeted therapy": a treatment's name
         if atom.label in ("CONDITION", "BIOMARKER") and _treatment_for(reader, atom):
             atom.mods["unread"] = True  # "treatments for psoriasis": what a treatment is for, not a diagnosis
+    if atom.label in ("DRUG", "PROCEDURE") and re.search(r"(?<![\w-])for\s+(?:the\s+)?$", reader.text[max(0, atom.start - 12):atom.start], re.IGNORECASE):
+        # "bilirubin ≤ 3 mg/dl for gemcitabine": the arm or treatment a limit is for, not a
+        # treatment the patient had
+        atom.mods["unread"] = True
     code = re.match(r"-[A-Z]{1,4}(?![\w-])", reader.text[atom.end:atom.end + 6])
     if atom.label == "CONDITION" and code:
         # "CML-CP", "CML-BC", "MDS-EB": a phase or subtype code on the disease, narrower than it
