@@ -277,3 +277,24 @@ def test_a_bracketed_list_of_drugs_is_examples_never_all_required():
     assert parse("On standard anti-diabetic agents (metformin and/or insulin) with an HbA1c of \\<=9% at screening") == {
         "all": [{"any": [{"type": "therapy", "concept": "metformin"}, {"type": "therapy", "concept": "insulin"}]},
                 {"type": "lab", "analyte": "hba1c", "op": "<=", "value": 9, "unit": "%"}]}
+
+
+def test_a_stage_narrows_the_disease():
+    # NCT02513394 exc-3 "Stage I or IV breast cancer are not eligible" and NCT04961996 exc-5
+    # "Diagnosed with Stage IV breast cancer" had excluded every breast cancer patient
+    for text in ("Patients with Stage I or IV breast cancer are not eligible.", "Diagnosed with Stage IV breast cancer"):
+        rule = parse(text, "exclusion")
+        assert verdict(rule, "stage II breast cancer") != TRUE, text
+        assert verdict(rule, "breast cancer") != TRUE, text
+    assert parse("Breast cancer", "exclusion") == {"type": "diagnosis", "concept": "breast_cancer"}
+
+
+def test_treatments_that_describe_the_disease_are_no_alternatives():
+    # NCT04892173 exc-4 had excluded every patient ever given radiotherapy or chemotherapy
+    rule = parse("Loco-regionally recurrent head & neck cancer that has been previously treated with surgery, "
+                 "radiation therapy, and/or chemotherapy", "exclusion")
+    assert verdict(rule, "breast cancer treated with chemotherapy in 2019") != TRUE
+    # NCT06256588 exc-1.1: radiotherapy for another cancer is not "for management of head and neck cancer"
+    rule = parse("Has received prior radiation therapy, systemic therapy, targeted therapy, or radical surgery for "
+                 "management of head and neck cancer not considered part of CRT.", "exclusion")
+    assert verdict(rule, "prostate cancer treated with radiotherapy in 2015") != TRUE

@@ -196,6 +196,11 @@ def _count(reader, el: El, chunk: Chunk, groups: dict) -> None:
 _FOR_WHAT = re.compile(r"([A-Za-z]+)\s+for\s+(?=(?:the\s+)?[^,;.()\[\]]{0,80}$)")
 
 
+# "Stage I or IV", "stage IIB-III", "stage 3": a stage written before the disease it narrows
+_STAGE_BEFORE = re.compile(r"\bstages?\s+(?:[0IV]{1,4}[ABC]?\d?|\d[ABC]?)(?:\s*(?:-|–|to|or|and|/|,)\s*(?:[0IV]{1,4}[ABC]?\d?|\d[ABC]?))*"
+                           r"(?:\s+[\w-]+){0,3}\s+$", re.IGNORECASE)
+
+
 def _treatment_for(reader, atom: Atom) -> bool:
     """The fact is what a treatment named before it was for (a condition, or the marker of
     one), not a condition of the patient the line states."""
@@ -224,6 +229,9 @@ def own_qualifiers(reader, atom: Atom) -> None:
         # "bilirubin ≤ 3 mg/dl for gemcitabine": the arm or treatment a limit is for, not a
         # treatment the patient had
         atom.mods["unread"] = True
+    if atom.label == "CONDITION" and _STAGE_BEFORE.search(reader.text[max(0, atom.start - 40):atom.start]):
+        # "Stage I or IV breast cancer": a stage of the disease, narrower than the disease
+        atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, atom.start - 40):atom.end].strip()))
     code = re.match(r"-[A-Z]{1,4}(?![\w-])", reader.text[atom.end:atom.end + 6])
     if atom.label == "CONDITION" and code:
         # "CML-CP", "CML-BC", "MDS-EB": a phase or subtype code on the disease, narrower than it
