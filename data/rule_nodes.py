@@ -68,8 +68,9 @@ def _hash(text: str) -> str:
 # 19: criteria read new concepts (strong CYP3A inhibitors/inducers, GLP-1 RA, CNS involvement, brain-metastasis statuses, units in words).
 # 20: criteria read a modal verb before a value; inability to receive a treatment is the team's; more list headings.
 # 21: "germ cell tumour" is its own concept (germ_cell_tumor), no longer testicular cancer (h26; merged after h27's 20).
-# 22: urine protein and albumin measures (labs_urine.yaml: UACR, UPCR, 24-hour protein) and proteinuria; "hepatitis B and C" names both.
-PLAN_VERSION = "22"
+# 22: criteria read HER2 / hormone receptor status, COVID-19, HPV, "PCR"; an exclusion's any with a review branch never excludes on a negation alone; examples of a qualified kind, what a treatment was for, a test done, a treatment accepted for the trial are the team's (h32).
+# 23: urine protein and albumin measures (labs_urine.yaml: UACR, UPCR, 24-hour protein) and proteinuria; "hepatitis B and C" names both.
+PLAN_VERSION = "23"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -13,7 +13,7 @@ EVIDENCE_FILE = DATA_DIR / "evidence.yaml"
 
 
 _LISTS = ("active_markers", "named_means_active")
-_FIELDS = (*_LISTS, "viral_loads", "category_heads", "kind_splits", "implied_conditions", "implied_by_therapy",
+_FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "implied_conditions", "implied_by_therapy",
            "overlapping_families", "overlap_syndromes", "stratum_label",
            "class_qualifiers", "healthy_volunteer_names", "organ_parents")   # the last ten: data.condition_names
 
@@ -23,6 +23,7 @@ class EvidenceRules:
     active_markers: frozenset[str]
     named_means_active: frozenset[str]
     viral_loads: dict[str, str]
+    clears: dict[str, int] | None = None      # infection -> days after which one is cleared
 
 
 def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
@@ -51,7 +52,15 @@ def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
             raise DataError(f"{path.name}.viral_loads", f"{marker!r} is not an infection concept")
         if not isinstance(analyte, str) or term.get(analyte) is None or term[analyte].category != "analyte":
             raise DataError(f"{path.name}.viral_loads.{marker}", f"{analyte!r} is not an analyte")
-    return EvidenceRules(viral_loads=dict(loads), **lists)     # category_heads: data.condition_names reads and checks it
+    clears = doc.get("clears") or {}
+    if not isinstance(clears, dict):
+        raise DataError(f"{path.name}.clears", "must map infection concept ids to a number of days")
+    for agent, days in clears.items():
+        if term.get(agent) is None or term[agent].category != "infection":
+            raise DataError(f"{path.name}.clears", f"{agent!r} is not an infection concept")
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            raise DataError(f"{path.name}.clears.{agent}", f"{days!r} is not a whole number of days")
+    return EvidenceRules(viral_loads=dict(loads), clears=dict(clears), **lists)     # category_heads: data.condition_names reads and checks it
 
 
 @lru_cache(maxsize=1)

@@ -197,6 +197,8 @@ def infection(ev: Evidence, leaf: dict) -> LeafResult:
             open_.append((fact, f"{name} is mentioned without a result"))
         elif state == "active" and fact.historical:
             open_.append((fact, f"past {name}: whether it is active now is not stated"))
+        elif _cleared(fact, concept, ev, rules):
+            open_.append((fact, f"past {name}: cleared since, a test now is not stated"))
         elif state == "active" and status != "active" and concept not in rules.active_markers:
             open_.append((fact, f"{name} {status}: whether the infection is active is not stated"))
         else:
@@ -208,6 +210,17 @@ def infection(ev: Evidence, leaf: dict) -> LeafResult:
     if negative:
         return LeafResult(leaf, FALSE, f"{name}: negative / ruled out", negative)
     return LeafResult(leaf, UNKNOWN, f"{name} status is not mentioned", ask=f"infection:{agent}:{state}")
+
+
+def _cleared(fact: Fact, concept: str, ev: Evidence, rules) -> bool:
+    """A past infection the body clears (``clears`` in data/evidence.yaml): said as past, or
+    dated longer ago than the days it takes to clear."""
+    days = next((d for c, d in (rules.clears or {}).items() if ev.terminology.is_a(concept, c)), None)
+    if days is None:
+        return False
+    if fact.date:
+        return within_days(fact.date, days, ev.today) is False
+    return fact.historical
 
 
 def _viral_loads(ev: Evidence, agent: str, rules) -> list[tuple[Fact, str, str, str]]:

@@ -67,7 +67,11 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         # for the whole clause ("ALT or AST > 2.5 × ULN (...)"); read when it names one condition
         reader.threshold_brackets.append(subgroup_threshold(reader, el, inner_atoms) or bracket_text)
         return
-    if is_cue(first, "examples") or (inner_atoms and all(a.mods.get("example") for a in inner_atoms)):
+    if (is_cue(first, "examples") or (inner_atoms and all(a.mods.get("example") for a in inner_atoms))
+            or (len(inner_atoms) > 2 and all(a.label == "DRUG" for a in inner_atoms) and "," in bracket_text)):
+        # a list of drugs in a bracket names kinds of what stands before it ("standard
+        # anti-diabetic agents (metformin, DPP-4 inhibitors, sulphonylureas or insulin, in any
+        # combination)"): examples, any of them, never all required
         _bracket_examples(reader, chunk, inner, before)
         return
     if inner_atoms and before and all(a.concept == before[-1].concept for a in inner_atoms):
@@ -120,7 +124,7 @@ def _bracket_examples(reader, chunk: Chunk, inner: list[El], before: list[Atom])
     examples = list(atoms_in(inner))
     if all(any(covers(reader, b, a) for b in before) for a in examples):
         return
-    node = reader.read(inner[1:] if is_cue(inner[0], "examples") else inner)
+    node = reader.read(inner[1:] if is_cue(inner[0], "examples") else inner, "or")
     if node is not None:  # examples of a head the parser did not read: any of them, or review
         chunk.alternatives.append(("any", [node, ("review", "clinical", reader.text[inner[0].start:inner[-1].end])]))
 

@@ -112,7 +112,10 @@ def _leaf(atom: Atom, reader) -> dict:
             leaf["except"] = _unique(mods["except"])
         return leaf
     if label == "INFECTION":
-        if (mods.get("history") and not mods.get("active")) or mods.get("within_days"):
+        chronic_read = bool(mods.get("chronic") and (reader.cues.chronic_markers or {}).get(concept))
+        # "history of HIV or chronic hepatitis B": the chronic infection is its marker, not
+        # any past hepatitis B (a resolved one is no chronic infection)
+        if (mods.get("history") and not mods.get("active") and not chronic_read) or mods.get("within_days"):
             leaf = {"type": "history", "concept": concept}
             if mods.get("within_days"):
                 leaf["within_days"] = mods["within_days"]

@@ -129,10 +129,19 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return planned
     subject = subject_sex(prepared, cues)
     rule = _by_definition(prepared, kind, cues) or _read(prepared, kind, cues)
+    if _negation_beside_review(rule, kind) or _self_contradicting(rule):
+        # "dMMR ... who has not received immunotherapy" read as any[<unread>, not immunotherapy]:
+        # the joint is unsure, and the negated branch alone would exclude every patient
+        # without the treatment; "X or, in the absence of X, Y": X and not-X side by side
+        return _whole_line_review(prepared, cues)
     if cues.search("pregnancy_prevented", prepared) and _pregnancy_admits(rule, kind):
         # "for women of childbearing potential, contraception to prevent pregnancy": the
         # pregnancy is what is prevented, never what lets a patient in
         rule = review("compliance", prepared, cues)
+    elif kind == "inclusion" and cues.search("pregnancy_test", prepared) and _pregnancy_admits(rule, kind):
+        # "Serum pregnancy test ... must be negative", "Negative (serum or urine) pregnancy
+        # test": read as requiring a pregnancy, the line failed every other patient
+        return _whole_line_review(prepared, cues)
     elif kind == "exclusion" and _pregnancy_admits(rule, kind):
         # "Pregnant women, or women of childbearing potential without a negative pregnancy
         # test": an exclusion that holds for not being pregnant excludes every man and every
@@ -281,6 +290,46 @@ def _treatment_unwindowed(rule: dict) -> bool:
         if node.get("type") in ("therapy", "procedure"):
             yield negated or not any(node.get(w) is not None for w in _WINDOWS)
     return any(walk(rule, False))
+
+
+def _negation_beside_review(rule: dict, kind: str) -> bool:
+    """An alternative (``any``) that would rule the patient out (an exclusion's, or an
+    inclusion's under a negation) where a branch is the team's and another a negation: the
+    parser could not read how the parts join, and the negated branch alone would decide
+    against every patient who lacks something ("... status who has not received
+    immunotherapy"). An ``any`` with a review branch never excludes on a negation alone."""
+    def walk(node: dict, against: bool):
+        # ``against``: the node holding (or, when False, failing) decides against the
+        # patient on its own; only an exclusion's ``any`` or an inclusion's ``all`` passes
+        # that on to its branches (inside an exception, all[X, any[not(kind), review]], the
+        # negation never decides alone)
+        if "not" in node:
+            yield from walk(node["not"], not against)
+            return
+        op = "any" if against else "all"
+        children = node.get(op) or ()
+        if against and any(review_only(c) for c in children) and any("not" in c for c in children):
+            yield True
+        for child in children:
+            yield from walk(child, against)
+    return any(walk(rule, kind == "exclusion"))
+
+
+def _self_contradicting(rule: dict) -> bool:
+    """A combinator holding a leaf and its own negation ("measurable disease or, in the
+    absence of measurable disease, bone lesions" read as any[X, not X, ...]): the joint was
+    misread; the line is the team's."""
+    def walk(node: dict):
+        if "not" in node:
+            yield from walk(node["not"])
+            return
+        children = node.get("any") or node.get("all") or ()
+        keys = {json.dumps(c, sort_keys=True) for c in children if "type" in c and c.get("type") != "review"}
+        if any("not" in c and json.dumps(c["not"], sort_keys=True) in keys for c in children):
+            yield True
+        for child in children:
+            yield from walk(child)
+    return any(walk(rule))
 
 
 def _window_on_some(rule: dict) -> bool:
@@ -553,11 +602,16 @@ def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
     text = _PER_BSA.sub("/1.73m2", text)
+    text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
     text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
     return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
 
+
+# "Polymerase Chain Reaction (PCR)": the name and its abbreviation as one word (the long form
+# before a bracket had left the result after it unread: "CMV ... (PCR) negative" lost "negative")
+_PCR_SPELLED = re.compile(r"(?:reverse[ -]transcription |real[ -]time )?polymerase chain reaction(?:\s*\((?:rt-|q)?pcr\))?", re.IGNORECASE)
 
 # "lesser than (<) 1.5 x ULN": the comparator the value reader knows
 _LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)

@@ -96,15 +96,28 @@ def _chronic(reader, chunks: list[Chunk], atoms: list[Atom]) -> None:
             previous = None
             continue
         word = next((el for end, el in words.items() if end <= atom.start
-                     and not reader.text[end:atom.start].strip() and any(p.fullmatch(el.value) for p in patterns)), None)
+                     and _chronic_gap(reader, reader.text[end:atom.start]) and any(p.fullmatch(el.value) for p in patterns)), None)
         if word is not None:
             word.used = True
-        if (word is not None or any(p.search(atom.text) for p in patterns)
-                or (previous is not None and _LIST_GAP.fullmatch(reader.text[previous.end:atom.start]))):
+        listed = previous is not None and _LIST_GAP.fullmatch(reader.text[previous.end:atom.start])
+        if word is not None or any(p.search(atom.text) for p in patterns) or listed:
             atom.mods["chronic"] = True
+            if (word is not None and reader.text[word.end:atom.start].strip()) or (listed and previous.mods.get("chronic_only")):
+                # "chronic infection with hepatitis B or C": the "infection with" made it
+                # active; only "active" itself does (an acute hepatitis C is not chronic)
+                if not re.search(r"\bactive\b", reader.text[max(0, (word.start if word is not None else atom.start) - 25):atom.start], re.I):
+                    atom.mods.pop("active", None)
+                    atom.mods["chronic_only"] = True
             previous = atom
         else:
             previous = None
+
+
+def _chronic_gap(reader, gap: str) -> bool:
+    """What may stand between "chronic" and the infection it makes chronic: nothing, or
+    the words of ``infection_chronic_gap`` ("chronic infection with hepatitis B or C")."""
+    gap = gap.strip()
+    return not gap or any(p.fullmatch(gap) for p in reader.cues.patterns.get("infection_chronic_gap", ()))
 
 
 def _note_criterion_cues(reader, cue) -> None:
@@ -178,6 +191,24 @@ def _count(reader, el: El, chunk: Chunk, groups: dict) -> None:
         el.used = not any(ch.isdigit() for ch in el.value.text)
 
 
+# "<treatment> for [the] ...": the words after "for", up to a clause break, name what the
+# treatment was for ("therapy for TNBC or hormone receptor-low/HER2-negative breast cancer")
+_FOR_WHAT = re.compile(r"([A-Za-z]+)\s+for\s+(?=(?:the\s+)?[^,;.()\[\]]{0,80}$)")
+
+
+# "Stage I or IV", "stage IIB-III", "stage 3": a stage written before the disease it narrows
+_STAGE_BEFORE = re.compile(r"\bstages?\s+(?:[0IV]{1,4}[ABC]?\d?|\d[ABC]?)(?:\s*(?:-|–|to|or|and|/|,)\s*(?:[0IV]{1,4}[ABC]?\d?|\d[ABC]?))*"
+                           r"(?:\s+[\w-]+){0,3}\s+$", re.IGNORECASE)
+
+
+def _treatment_for(reader, atom: Atom) -> bool:
+    """The fact is what a treatment named before it was for (a condition, or the marker of
+    one), not a condition of the patient the line states."""
+    heads = reader.cues.patterns.get("therapy_heads", ())
+    window = reader.text[max(0, atom.start - 120):atom.start]
+    return any(any(p.fullmatch(m.group(1)) for p in heads) for m in _FOR_WHAT.finditer(window))
+
+
 def own_qualifiers(reader, atom: Atom) -> None:
     """A qualifier inside the fact's own words ("intolerable cardiac function", "severe
     arrhythmia") counts unless the concept's name says it too ("severe cognitive
@@ -192,9 +223,19 @@ def own_qualifiers(reader, atom: Atom) -> None:
         after = re.match(r"[\s-]+([A-Za-z]+)", reader.text[atom.end:atom.end + 30])
         if after and any(p.fullmatch(after.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
             atom.mods["unread"] = True  # "cancer therapy", "HIV medication", "KRAS G12D targeted therapy": a treatment's name
-        before = re.search(r"([A-Za-z]+)\s+for\s+(?:the\s+)?$", reader.text[max(0, atom.start - 40):atom.start])
-        if atom.label == "CONDITION" and before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("therapy_heads", ())):
+        if atom.label in ("CONDITION", "BIOMARKER") and _treatment_for(reader, atom):
             atom.mods["unread"] = True  # "treatments for psoriasis": what a treatment is for, not a diagnosis
+    if atom.label in ("DRUG", "PROCEDURE") and re.search(r"(?<![\w-])for\s+(?:the\s+)?$", reader.text[max(0, atom.start - 12):atom.start], re.IGNORECASE):
+        # "bilirubin ≤ 3 mg/dl for gemcitabine": the arm or treatment a limit is for, not a
+        # treatment the patient had
+        atom.mods["unread"] = True
+    if atom.label == "CONDITION" and _STAGE_BEFORE.search(reader.text[max(0, atom.start - 40):atom.start]):
+        # "Stage I or IV breast cancer": a stage of the disease, narrower than the disease
+        atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, atom.start - 40):atom.end].strip()))
+    code = re.match(r"-[A-Z]{1,4}(?![\w-])", reader.text[atom.end:atom.end + 6])
+    if atom.label == "CONDITION" and code:
+        # "CML-CP", "CML-BC", "MDS-EB": a phase or subtype code on the disease, narrower than it
+        atom.mods.setdefault("qualified", ("other", reader.text[atom.start:atom.end + code.end()]))
     if atom.label == "CONDITION" and _part_of_a_name(reader.text, atom):
         atom.mods["unread"] = True  # "(GLP-1) RA": a receptor agonist, not rheumatoid arthritis
     if atom.label == "CONDITION":
@@ -221,10 +262,13 @@ _NAME_BEFORE = re.compile(r"(?:\)|[A-Za-z]*\d[\w-]*|[A-Z]{2,}[\w-]*)[\s-]*$")
 def _part_of_a_name(text: str, atom: Atom) -> bool:
     """An abbreviation ("RA", "MS") written right after a bracket, a code with a digit or
     another upper-case abbreviation ("GLP-1 RA", "(GLP-1) RA", "TPO RA") is the end of a
-    name, not a disease of its own."""
+    name, and one joined by a hyphen to more capitals ("PSS-SR") the start of one, not a
+    disease of its own."""
     written = atom.text.strip()
     if not (written.isupper() and len(written) <= 4):
         return False
+    if text[atom.start - 1:atom.start] == "(" and re.match(r"-[A-Z0-9]", text[atom.end:atom.end + 2]):
+        return True     # "(PSS-SR)": the start of a bracketed code (a scale), not primary Sjögren's
     return bool(_NAME_BEFORE.search(text[max(0, atom.start - 30):atom.start]))
 
 

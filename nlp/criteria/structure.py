@@ -253,6 +253,10 @@ class Reader:
             chunk.content.extend(a.text for a in unread)
         if not parts and chunk.alternatives:  # "first-line therapy (e.g. glucocorticoids)"
             parts = [chunk.alternatives.pop(0)]
+            if chunk.clinical or chunk.reviews or any(el.kind == "cue" and "qualifiers" in el.value.sections for el in chunk.els):
+                # "other clinically significant infection (e.g., COVID-19)": an example of a
+                # kind only the team judges never holds alone
+                parts = [("all", [parts[0], ("review", reason, text)])]
         if not parts:
             if chunk.reviews:
                 return ("review", chunk.reviews[0][0], text)
@@ -272,7 +276,12 @@ class Reader:
         if chunk.reviews:
             node = ("all", [node, ("review", chunk.reviews[0][0], text)])
         if chunk.alternatives:
-            node = ("any", [node, *chunk.alternatives])
+            alternatives = chunk.alternatives
+            if chunk.clinical or chunk.reviews or any(el.kind == "cue" and "qualifiers" in el.value.sections for el in chunk.els):
+                # "other clinically significant infection (e.g., COVID-19)": the example is of a
+                # kind only the team judges, so it never holds alone
+                alternatives = [("all", [alt, ("review", reason, text)]) for alt in alternatives]
+            node = ("any", [node, *alternatives])
         for exception in chunk.exceptions:
             node = exempt(self, node, exception, atoms)
         return node
