@@ -38,3 +38,17 @@ def test_a_diabetic_patients_kidney_trials_stay_open_when_the_kidneys_work_at_15
     assert results["T-CKD"].verdict != "ineligible" and results["T-CKD"].condition_fit > 0
     assert results["T-BR"].verdict == "ineligible"
     assert results["T-T2D"].verdict != "ineligible"
+
+
+def test_lupus_of_the_skin_alone_keeps_the_lupus_trials_open_weakly_and_is_no_sle():
+    sle = {"id": "T-SLE", "nct_id": None, "title": "CAR-T for refractory SLE", "conditions": ["sle"],
+           "conditions_text": ["Systemic Lupus Erythematosus"], "condition_terms": [],
+           "criteria": [{"id": "inc-1", "kind": "inclusion", "text": "Diagnosis of SLE",
+                         "rule": {"type": "diagnosis", "concept": "sle"}}]}
+    breast = _trial("T-BR", ["breast_cancer"], ["Breast Cancer"])
+    facts = extract("I have discoid lupus on my face and scalp, skin only, hydroxychloroquine hasn't helped. 39F.")
+    assert "cutaneous_lupus" in {f.concept for f in facts} and "sle" not in {f.concept for f in facts}
+    results = {r.id: r for r in match(Profile(facts), [sle, breast], today=TODAY)}
+    assert results["T-SLE"].verdict == "possible" and results["T-SLE"].condition_fit > 0
+    assert next(c for c in results["T-SLE"].criteria if c.id == "inc-1").status == "unknown"   # SLE is asked, not assumed
+    assert results["T-BR"].verdict == "ineligible"
