@@ -15,8 +15,16 @@ value only a laboratory knows is "not sure" unless the truth gives it).
   answering every question cooperatively, with "ask me more" after each round, until the
   bot has nothing left to ask.
 
-Run: ``python bot.py bench conversation [--json]``; on the bundled trials, in a temporary
-database, with a fixed "today".
+* **on the real registry records** (the bundled trials beside the 241 ClinicalTrials.gov
+  records of ``shared/ctgov``, imported as ``import`` does): each persona played as scripted
+  once more; the questions before the first results, and the questions before results whose
+  first trial is one of the persona's own (a bundled trial its reference conversation keeps
+  open, or a trial for its very condition still open with every fact known): with more
+  trials, whether the right trial comes first and how many questions it takes. Skipped when
+  the records are not there.
+
+Run: ``python bot.py bench conversation [--json]``; in a temporary database, with a fixed
+"today".
 """
 from __future__ import annotations
 
@@ -28,10 +36,14 @@ from typing import Any
 
 from benchmarks.stats import percentiles
 from core.facts import Fact, Profile
+from data.condition_names import EXACT_FIT
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 from data.terminology import load_terminology
 from matching.question_value import question_kind
+from registry.run import apply, plan, read_files, stored_trials
+
+CTGOV_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "ctgov"
 
 PERSONAS_FILE = DATA_DIR / "bench_personas.yaml"
 TODAY = date(2026, 1, 15)
@@ -164,6 +176,22 @@ def _can_ask_more(reply: Any) -> bool:
     return any(str(c.data).startswith("more:") for c in getattr(reply, "choices", []))
 
 
+def _first_right(events: list, own: set[str]) -> tuple[int | None, int]:
+    """(questions asked before results whose first trial is one of ``own``, or None when
+    none such was shown; questions before the first results)."""
+    asked, first_results = 0, None
+    for event in events:
+        if event.type == "asked":
+            asked += 1
+        elif event.type == "shown" and event.payload.get("what") == "results":
+            if first_results is None:
+                first_results = asked
+            trials = event.payload.get("trials") or []
+            if trials and trials[0].get("id") in own and trials[0].get("verdict") != "ineligible":
+                return asked, first_results
+    return None, asked if first_results is None else first_results
+
+
 def converse(engine: Any, cid: str, persona: dict[str, Any], truth: Profile, reference: bool = False) -> dict[str, Any]:
     """Play one persona (as scripted, or, ``reference``, cooperatively until nothing is left
     to ask); the questions before the first results and the final verdicts."""
@@ -199,7 +227,7 @@ def converse(engine: Any, cid: str, persona: dict[str, Any], truth: Profile, ref
         before += event.type == "asked"
     profile = engine.profile(cid)
     verdicts = {r.trial["id"]: r.verdict for r in engine.match(profile, engine.trials, today=TODAY)}
-    return {"questions": before, "verdicts": verdicts, "cut": turns >= MAX_TURNS}
+    return {"questions": before, "verdicts": verdicts, "cut": turns >= MAX_TURNS, "events": events}
 
 
 def run(engine: Any, personas: list[dict[str, Any]], extract: Any) -> list[dict[str, Any]]:
@@ -214,6 +242,32 @@ def run(engine: Any, personas: list[dict[str, Any]], extract: Any) -> list[dict[
                      "verdicts": played["verdicts"], "reference": full["verdicts"],
                      "reference_questions": full["questions"], "cut": played["cut"] or full["cut"]})
     return rows
+
+
+def run_real(engine: Any, personas: list[dict[str, Any]], extract: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each persona as scripted on a store holding the real registry records too: questions
+    before results, and before results led by one of the persona's own trials."""
+    stamp = time.time_ns()
+    before, right, never = [], [], []
+    for n, (persona, row) in enumerate(zip(personas, rows)):
+        truth = Profile().add(extract(persona["truth"], today=TODAY))
+        # the persona's own trials: the bundled ones its reference conversation keeps open, and
+        # the registry trials for its very condition still open with every fact known
+        own = {t for t, verdict in row["reference"].items() if verdict != "ineligible"} | {
+            r.trial["id"] for r in engine.match(truth, engine.trials, today=TODAY)
+            if r.verdict != "ineligible" and r.condition_fit >= EXACT_FIT}
+        played = converse(engine, f"cli:real-{n}-{stamp}", persona, truth)
+        reached, first = _first_right(played["events"], own)
+        before.append(first)
+        if reached is None:
+            never.append(persona["id"])
+        else:
+            right.append(reached)
+    return {"personas": len(before),
+            "questions_before_results": percentiles(before, (50,), digits=0) if before else {},
+            "right_trial_first": len(right),
+            "questions_before_right_trial": percentiles(right, (50,), digits=0) if right else {},
+            "right_trial_never_first": never}
 
 
 def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -256,6 +310,21 @@ def bench_conversation(args: Any) -> dict[str, Any]:
         engine = build_engine(str(Path(folder) / "personas.db"), transport="cli")
         engine.today = TODAY
         engine._gazetteer = None                 # the place as written; no gazetteer download
-        result = report(run(engine, load_personas(), extract))
+        personas = load_personas()
+        rows = run(engine, personas, extract)
+        result = report(rows)
         engine.store.db.close()
+        if CTGOV_DIR.exists():
+            engine = build_engine(str(Path(folder) / "real.db"), transport="cli")
+            engine.today = TODAY
+            engine._gazetteer = None
+            records = read_files(sorted(CTGOV_DIR.glob("NCT*.json")))
+            apply(engine.store.db, plan(records, stored_trials(engine.store.db)))
+            real = result["real_records"] = run_real(engine, personas, extract, rows)
+            engine.store.db.close()
+            q, r = real["questions_before_results"], real["questions_before_right_trial"]
+            result["table"] += [
+                ("real records: questions before results p50 / max", f"{q['p50']:g} / {q['max']:g}"),
+                ("real records: right trial first (questions before it p50 / max)",
+                 f"{real['right_trial_first']}/{real['personas']}" + (f" ({r['p50']:g} / {r['max']:g})" if r else ""))]
     return result

@@ -44,6 +44,8 @@ from data.store import all_trial_records, get_trial, open_store
 from data.terminology import load_terminology
 from matching.catalog import TrialCatalog
 from matching.engine import match as engine_match
+from matching.evaluate import Evaluator
+from matching.relevance import states_a_diagnosis
 from matching.pruned import match
 from nlp.pipeline import extract
 from registry.run import apply, plan, read_files, stored_trials
@@ -132,17 +134,11 @@ def judge_patient(db: Any, catalog: TrialCatalog, patient: dict, all_ids: list[s
 
 
 def _states_a_diagnosis(profile: Profile) -> bool:
-    """Whether the patient states a diagnosis the condition gate reads (a condition, or an
-    infection the terminology marks as one; not negated, a relative's, hypothetical or
-    only suspected)."""
-    terminology = load_terminology()
-    for f in profile.facts:
-        if f.negated or f.family or f.hypothetical or f.uncertain:
-            continue
-        if f.label == "CONDITION" or (f.label == "INFECTION" and f.concept in terminology
-                                      and terminology[f.concept].attrs.get("diagnosis")):
-            return True
-    return False
+    """Whether the patient states a diagnosis the condition gate reads (``matching.relevance.
+    states_a_diagnosis``: a condition, or an infection the terminology marks as one; not
+    negated, a relative's, hypothetical or only suspected; no habit or exposure: "I smoke",
+    "no illness at all" state none)."""
+    return states_a_diagnosis(Evaluator(profile, load_terminology(), today=TODAY))
 
 
 def evaluate_set(db: Any, patients: list[dict], baseline: KeywordBaseline, all_ids: list[str]) -> dict[str, Any]:

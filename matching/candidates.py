@@ -86,14 +86,16 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
     """The pruning-relevant facts of a profile, read the way the matcher reads them."""
     from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
     from matching.leaves import stated_age  # start-up: the matcher only once a turn matches
-    from matching.relevance import diagnosis_facts, implied_diagnoses, most_specific  # start-up: the matcher only once a turn matches
+    from matching.relevance import asserted_diagnoses, implied_diagnoses  # start-up: the matcher only once a turn matches
 
     terminology = load_terminology()
     ev = Evaluator(profile, terminology, today=today)
     notes: list[str] = []
     conditions: list[str] = []
     unknown = False
-    stated = most_specific([f for f in diagnosis_facts(ev) if f.asserted and not f.uncertain], terminology)
+    # the gate's stated diagnoses: a habit or exposure ("I smoke", "no illness at all") is none,
+    # so it narrows nothing (as it rules nothing out)
+    stated = asserted_diagnoses(ev)
     # conditions measured values imply (BMI: obesity) widen what a stated diagnosis keeps;
     # alone they narrow nothing, as they rule nothing out (matching.relevance)
     implied = implied_diagnoses(ev, stated) if stated else []

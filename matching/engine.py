@@ -33,6 +33,7 @@ from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
 from matching.relevance import EXACT_FIT, RELATED_FIT, capped_fit, condition_strength, ranked_diagnoses
+from matching.volunteer_trials import volunteer_fits
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
 from core.facts import Profile
 
@@ -292,8 +293,8 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     verdicts = verdict.tolist()
     if any(v == 2 and f for v, f in zip(verdicts, fits)):
         fits = [0 if v == 2 and f and _gate_failed(plan, judgement) else f for v, f, plan in zip(verdicts, fits, plans)]
-    if volunteers and any(fits):    # a study in healthy people: after every trial for a patient's condition
-        fits = [0 if i in volunteers else fit for i, fit in zip(ids, fits)]
+    if volunteers:    # a study in healthy people: after every trial for a patient's condition, first for a healthy person
+        fits = volunteer_fits(ids, fits, volunteers, judgement.ev)
     text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
     # a treatment asked for ranks the trials for the patient's own disease as named (a
     # basket filed more broadly that happens to offer it keeps its place among its kind)

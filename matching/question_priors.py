@@ -14,7 +14,7 @@ from data.terminology import load_terminology
 
 PRIORS_FILE = DATA_DIR / "question_priors.yaml"
 AUDIENCES = ("patient", "clinician")
-_FIELDS = ("threshold", "rank_weights", "later_weight", "weighed_trials", "p_yes", "p_yes_stated", "keys", "fails", "known",
+_FIELDS = ("threshold", "rank_weights", "later_weight", "weaker_fit_weight", "weighed_trials", "p_yes", "p_yes_stated", "keys", "fails", "known",
            "one_of_a_kind")
 
 
@@ -30,10 +30,18 @@ class Priors:
     fails: dict[str, float]
     known: dict[str, dict[str, float]]
     one_of_a_kind: tuple[str, ...] = ()
+    weaker_fit_weight: float = 0.1
 
     def weight(self, rank: int) -> float:
         """The weight of the still-possible trial at ``rank`` (0 = the best)."""
         return self.rank_weights[rank] if rank < len(self.rank_weights) else self.later_weight
+
+    def fit_weight(self, rank: int, fit: float, best: float) -> float:
+        """The weight of the still-possible trial at ``rank`` whose condition fit is ``fit``
+        when the best-fitting trial's is ``best``: a trial for a condition that meets the
+        patient's less well weighs at most ``weaker_fit_weight``."""
+        weight = self.weight(rank)
+        return min(weight, self.weaker_fit_weight) if fit < best else weight
 
     def p_true(self, key: str, kind: str, helps: bool, stated: bool = False) -> float:
         """How probable it is that the leaf asked by ``key`` (of question ``kind``) is true;
@@ -89,6 +97,7 @@ def read_priors(path: Path = PRIORS_FILE) -> Priors:
     return Priors(threshold=_probability(doc["threshold"], f"{name}: threshold"),
                   rank_weights=tuple(_probability(w, f"{name}: rank_weights[{i}]") for i, w in enumerate(weights)),
                   later_weight=_probability(doc["later_weight"], f"{name}: later_weight"), weighed_trials=weighed,
+                  weaker_fit_weight=_probability(doc["weaker_fit_weight"], f"{name}: weaker_fit_weight"),
                   yes=_table(doc["p_yes"], f"{name}: p_yes"),
                   yes_stated=_table(doc["p_yes_stated"], f"{name}: p_yes_stated"), keys=_table(doc["keys"], f"{name}: keys"),
                   fails=fails, known=_known(doc["known"], f"{name}: known"),

@@ -16,7 +16,9 @@ order:
 2. the question whose answer is most likely to change the verdicts of the best-ranked
    trials (``matching.question_value``: per trial, the probability that an answer rules it
    out under the likely answers to the rest, or makes it likely; weighted by the trial's
-   rank and by how many people in the ``audience`` can answer; priors in
+   rank (a trial whose conditions meet the patient's less well than the best-fitting
+   trial's weighs as one after those shown: the best-fitting trials' questions come first)
+   and by how many people in the ``audience`` can answer; priors in
    ``data/question_priors.yaml``);
 3. then the one whose answer could rule out the most trials ("what if yes" / "what if no"
    on the criterion holding the leaf: ``matching.plans.Judgement.what_if``), the one that
@@ -48,7 +50,7 @@ from matching.question_texts import load_question_texts
 from matching.question_value import Completion, question_kind
 from core.truth import FAIL, FALSE, TRUE, UNKNOWN
 from core.facts import Fact
-from matching.verdicts import POSSIBLE
+from matching.verdicts import INELIGIBLE, POSSIBLE
 
 DIAGNOSIS_ANY = "diagnosis"
 _EXAMPLES = 3
@@ -458,7 +460,10 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     diagnosis_asked = DIAGNOSIS_ANY in asked
     kind_memo: dict[str, bool] = {}
     considered = 0
+    best_fit: float | None = None
     for result in results:
+        if best_fit is None and result.verdict != INELIGIBLE:
+            best_fit = result.condition_fit      # ranked: the first trial not ruled out fits best
         if result.verdict != POSSIBLE:
             continue
         considered += 1
@@ -472,7 +477,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         gains: dict[str, float] | None = None
         trial_id, source = result.id, (result.id, values, judgement)
         weighed = considered <= priors.weighed_trials
-        weight = priors.weight(considered - 1) if weighed else 0.0
+        weight = priors.fit_weight(considered - 1, result.condition_fit, best_fit) if weighed else 0.0
         for key, first, main, _places in values.keys:
             if key in asked or (main and diagnosis_asked) or _another_of_a_kind(key, stated, priors, kind_memo):
                 continue

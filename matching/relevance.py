@@ -35,6 +35,18 @@ def stated_diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact]]:
     return [*stated, *implied], suspected
 
 
+def asserted_diagnoses(ev: Evidence) -> list[Fact]:
+    """The diagnoses the gate reads as stated: asserted (not negated, a relative's,
+    hypothetical or only suspected), no habit or exposure ("I smoke", "no illness at all"),
+    the most specific of each disease."""
+    return list(_diagnoses(ev)[0])
+
+
+def states_a_diagnosis(ev: Evidence) -> bool:
+    """The patient asserts a diagnosis (``asserted_diagnoses``)."""
+    return bool(_diagnoses(ev)[0])
+
+
 def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     """``(concept, wording, highest strength)`` of each condition the ranking's condition fit
     reads: a stated diagnosis at full strength, a condition only implied (a measured value,

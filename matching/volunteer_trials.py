@@ -2,20 +2,92 @@
 says it is in healthy volunteers ("A Clinical Trial of ... TQH3821 Tablets in
 Adult Healthy Subjects", filed under rheumatoid arthritis) is no study for a patient with
 that disease. For a patient who states a diagnosis it ranks after every trial for their
-conditions (its condition fit counts as none); for a person who states none it keeps its
+conditions (its condition fit counts as none). For a person who says they are healthy and
+states no diagnosis ("I'm 31 with no illness at all", "nothing wrong with her": the
+terminology's ``healthy``) the studies in healthy people are theirs: those whose title or
+registry conditions say so first, then those that accept healthy volunteers (the registry's
+flag, also set by patient studies with healthy controls); for anyone else they keep their
 place. It rules nothing out: only a criterion does.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from data.condition_names import healthy_volunteer_names
+from data.condition_names import NAME_FIT, RELATED_FIT, healthy_volunteer_names
+from data.store import trials_version
 from matching.keywords import trials_naming
+from matching.relevance import states_a_diagnosis
+
+HEALTHY = "healthy"                 # the terminology's concept of a person who says they are healthy
+_REGISTRY_HEALTHY = "healthy"       # a registry condition "Healthy", "Healthy Volunteers"
+_FOR_HEALTHY: dict[tuple, tuple[frozenset[str], frozenset[str]]] = {}
 
 
-def volunteer_trials(db: Any) -> frozenset[str]:
+class VolunteerStudies(frozenset):
+    """The ids of the studies whose title says they are done in healthy people (the set
+    itself), and, worked out when a healthy person is ranked (``for_healthy``), the studies
+    for healthy people (that title, or registry conditions naming only healthy people) and
+    those accepting healthy volunteers beside patients (the registry's flag)."""
+
+    db: Any = None
+
+    def __new__(cls, titled: frozenset[str], db: Any = None) -> "VolunteerStudies":
+        found = super().__new__(cls, titled)
+        found.db = db
+        return found
+
+    def for_healthy(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(studies for healthy people, studies accepting them), remembered while the trials
+        stay the same."""
+        if self.db is None:
+            return frozenset(self), frozenset()
+        key = (id(self.db), trials_version(self.db))
+        found = _FOR_HEALTHY.get(key)
+        if found is None:
+            named, accepting = set(self), set()
+            try:
+                rows = self.db.execute("SELECT id, json_extract(record, '$.conditions_text'), "
+                                       "json_extract(record, '$.eligibility.healthy_volunteers') FROM trials")
+                for trial_id, conditions, flag in rows:
+                    names = [str(n).strip().lower() for n in json.loads(conditions or "[]")]
+                    if names and all(n.startswith(_REGISTRY_HEALTHY) for n in names):
+                        named.add(trial_id)
+                    elif flag == 1:
+                        accepting.add(trial_id)
+            except Exception as exc:      # an older store: no such column or table
+                if "no such" not in str(exc):
+                    raise
+            found = (frozenset(named), frozenset(accepting - named))
+            _FOR_HEALTHY.clear()
+            _FOR_HEALTHY[key] = found
+        return found
+
+
+def volunteer_trials(db: Any) -> VolunteerStudies:
     """Ids of the trials whose title says they are done in healthy people
     (``healthy_volunteer_names`` in data/evidence.yaml; ``keywords.trials_naming``). Not the
     keywords: a patient study with healthy controls keys "Healthy Volunteer" too (the
-    scopolamine mood-disorder imaging study)."""
-    return trials_naming(db, list(healthy_volunteer_names()), columns="title")
+    scopolamine mood-disorder imaging study); it accepts healthy volunteers (``for_healthy``)."""
+    return VolunteerStudies(trials_naming(db, list(healthy_volunteer_names()), columns="title"), db)
+
+
+def healthy_person(ev: Any) -> bool:
+    """The person says they are healthy ("no illness", "in good health", also as a wish: "I'd
+    like to be a volunteer") and states no diagnosis."""
+    said = any(f.concept == HEALTHY and not (f.negated or f.family) for f in ev.facts("CONDITION"))
+    return said and not states_a_diagnosis(ev)
+
+
+def volunteer_fits(ids: list[str], fits: list, volunteers: frozenset[str], ev: Any) -> list:
+    """The condition fits with the studies in healthy people placed: for a healthy person
+    those named so fit as a related condition does and those accepting healthy volunteers
+    as a name does; for a patient with a condition of theirs, the title-named ones fit none."""
+    if healthy_person(ev):
+        named, accepting = (volunteers.for_healthy() if isinstance(volunteers, VolunteerStudies)
+                            else (volunteers, frozenset()))
+        return [max(fit, RELATED_FIT) if i in named else max(fit, NAME_FIT) if i in accepting else fit
+                for i, fit in zip(ids, fits)]
+    if any(fits):
+        return [0 if i in volunteers else fit for i, fit in zip(ids, fits)]
+    return fits

@@ -83,3 +83,14 @@ def test_a_few_personas_on_the_real_engine_stay_within_the_budget(monkeypatch):
     assert result["questions_before_results"]["max"] <= QUESTION_BUDGET
     assert 0.0 <= result["verdicts_equal_share"] <= 1.0
     assert all(row["verdicts"] and row["reference"] for row in result["conversations"])
+
+
+def test_questions_before_the_right_trial_count_until_results_led_by_it():
+    from types import SimpleNamespace as Event
+
+    shown = lambda *ids: Event(type="shown", payload={"what": "results", "trials": [{"id": i, "verdict": "possible"} for i in ids]})
+    asked = Event(type="asked", payload={})
+    events = [asked, shown("OTHER", "MINE"), asked, asked, shown("MINE")]
+    assert bench._first_right(events, {"MINE"}) == (3, 1)          # first results after 1, led by it after 3
+    assert bench._first_right(events[:2], {"MINE"}) == (None, 1)   # never led by it
+    assert bench._first_right([asked, asked], {"MINE"}) == (None, 2)

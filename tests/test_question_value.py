@@ -170,3 +170,28 @@ def test_other_diseases_of_several_trials_are_not_asked_of_a_patient_with_one_of
     question = next_question(after, asked={first.key})
     assert question is None or not question.key.startswith("diagnosis")
     assert {r.verdict for r in after} == {"possible"}
+
+
+def test_the_best_fitting_trials_questions_come_first():
+    # a lupus nephritis patient: the lupus trial fits the diagnosis itself, the two kidney-
+    # disease trials only through the organ and rank after it; their "hypertension?" (which
+    # could rule both out) is no longer asked before what the lupus trial needs
+    htn = _criterion("inc-htn", "inclusion", {"type": "diagnosis", "concept": "hypertension"})
+    steroids = _criterion("inc-1", "inclusion", STEROIDS_FAILED)
+    trials = [_trial("A-lupus", steroids, conditions=("sle",)),
+              _trial("B-ckd", htn, conditions=("kidney_disease",)),
+              _trial("C-ckd", htn, conditions=("kidney_disease",))]
+    results = _results(trials, Fact("CONDITION", "lupus_nephritis", "lupus nephritis"))
+    fits = {r.id: r.condition_fit for r in results}
+    assert results[0].id == "A-lupus" and fits["B-ckd"] < fits["A-lupus"]    # the ranking this rests on
+    question = next_question(results)
+    assert question.key == "therapy:glucocorticoid:failed_or_intolerant"
+    # with the lupus trial decided, the kidney trials' question is theirs to ask again
+    decided = _results(trials[1:], Fact("CONDITION", "lupus_nephritis", "lupus nephritis"))
+    assert next_question(decided).key == "diagnosis:hypertension"
+
+
+def test_a_weaker_fit_weighs_as_a_trial_after_those_shown():
+    priors = load_priors()
+    assert priors.fit_weight(1, 2, 3) == min(priors.weight(1), priors.weaker_fit_weight) <= priors.later_weight
+    assert priors.fit_weight(1, 3, 3) == priors.weight(1)

@@ -45,3 +45,47 @@ def test_without_a_diagnosis_a_healthy_volunteer_study_keeps_its_place(tmp_path)
     nobody = Profile([Fact("AGE", "age", "28", value=28)])
     assert ([r.id for r in match(nobody, trials, today=TODAY, volunteers=volunteer_trials(db))]
             == [r.id for r in match(nobody, trials, today=TODAY)])
+
+
+def _healthy_store(tmp_path):
+    db = open_store(str(tmp_path / "hv.db"))
+    flag = dict(STORED_FIELDS["eligibility"], healthy_volunteers=True)
+    trials = [dict(STORED_FIELDS, id="local-a-hv", nct_id=None, title="Safety of TQH3821 Tablets in Adult Healthy Subjects",
+                   criteria=[ADULT], conditions=["rheumatoid_arthritis"], conditions_text=["Rheumatoid Arthritis"]),
+              dict(STORED_FIELDS, id="local-b-ddi", nct_id=None, title="Drug-drug interaction study",
+                   criteria=[ADULT], conditions=["healthy"], conditions_text=["Healthy"], eligibility=flag),
+              dict(STORED_FIELDS, id="local-c-sleep", nct_id=None, title="Response to sleep loss",
+                   criteria=[ADULT], conditions=[], conditions_text=["Sleep Deprivation"], eligibility=flag),
+              dict(STORED_FIELDS, id="local-d-ra", nct_id=None, title="CAR-T cells for refractory arthritis",
+                   criteria=[ADULT], conditions=["rheumatoid_arthritis"], conditions_text=["Rheumatoid Arthritis"]),
+              dict(STORED_FIELDS, id="local-e-breast", nct_id=None, title="Adjuvant therapy", criteria=[ADULT],
+                   conditions=["breast_cancer"], conditions_text=["Breast Cancer"])]
+    upsert_trials(db, trials, "import")
+    return db, trials
+
+
+def test_a_healthy_person_is_read_and_ranks_the_studies_in_healthy_people_first(tmp_path):
+    from nlp.pipeline import extract
+
+    for text in ("I'm 31 with no illness at all", "she is healthy, nothing wrong with her",
+                 "he doesn't have any illness", "I'd like to be a volunteer", "healthy - no medical problems"):
+        facts = [f for f in extract(text) if f.concept == "healthy"]
+        assert facts and not any(f.negated for f in facts), text
+    db, _trials = _healthy_store(tmp_path)
+    person = Profile(extract("I'm a 31 year old guy with no illness at all. Can I sign up as a healthy volunteer?"))
+    results = pruned_match(person, TrialCatalog(db), today=TODAY)
+    ranked = [r.id for r in results if r.id.startswith("local-")]
+    # the studies for healthy people (title or registry conditions), then the one accepting them
+    assert set(ranked[:2]) == {"local-a-hv", "local-b-ddi"} and ranked[2] == "local-c-sleep"
+    # saying so rules nothing out and narrows no candidates: the patient trials stay open
+    assert {r.id for r in results if r.verdict == "ineligible"} & {"local-d-ra", "local-e-breast"} == set()
+    assert {"local-d-ra", "local-e-breast"} <= {r.id for r in results}
+
+
+def test_beside_a_diagnosis_being_healthy_otherwise_changes_nothing(tmp_path):
+    from nlp.pipeline import extract
+
+    db, _trials = _healthy_store(tmp_path)
+    ra = Profile(extract("I'm 40 and have rheumatoid arthritis, no other medical problems"))
+    ranked = [r.id for r in pruned_match(ra, TrialCatalog(db), today=TODAY) if r.verdict != "ineligible"]
+    assert ranked[0] == "local-d-ra" and "local-e-breast" not in ranked
