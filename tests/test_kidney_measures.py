@@ -9,7 +9,7 @@ from criteria_helpers import parse, verdict
 
 
 @pytest.mark.parametrize("text, concept, value", [
-    ("UACR 450 mg/g", "uacr", 450), ("ACR 35 mg/mmol", "uacr", 35 * 8.84),
+    ("UACR 450 mg/g", "uacr", 450), ("UACR 35 mg/mmol", "uacr", 35 * 8.84),
     ("her UPCR was 2.3 g/g", "upcr", 2300), ("UPCR 180 mg/mmol", "upcr", 180 * 8.84),
     ("proteinuria 2.5 g/day", "urine_protein_24h", 2.5), ("24-hour urine protein 800 mg/day", "urine_protein_24h", 0.8),
 ])
@@ -25,7 +25,7 @@ def test_protein_in_the_urine_without_a_value_is_a_finding(text, negated):
 
 @pytest.mark.parametrize("criterion, kind, patient, expected", [
     ("UACR ≥ 30 mg/g (3.4 mg/mmol) at screening", "inclusion", "UACR 450 mg/g", "true"),
-    ("UACR ≥ 30 mg/g (3.4 mg/mmol) at screening", "inclusion", "ACR 2 mg/mmol", "false"),
+    ("UACR ≥ 30 mg/g (3.4 mg/mmol) at screening", "inclusion", "UACR 2 mg/mmol", "false"),
     ("Have UACR >5000 mg/g (565 mg/mmol) at screening", "exclusion", "UACR 450 mg/g", "false"),
     ("Urine protein-to-creatinine ratio (UPCR) ≥ 0.5 g/g", "inclusion", "UPCR 180 mg/mmol", "true"),
     ("Nephrotic syndrome or proteinuria > 3.5 g/day", "exclusion", "proteinuria 2.5 g/day", "unknown"),
