@@ -91,7 +91,11 @@ class TrialCatalog:
         version = trials_version(self.db)
         if version is None:
             return None
+        from matching.engine import condition_lists  # start-up: the matcher only once a turn matches
+
         index = CatalogIndex.build(self.db, version, self.plans)
+        # every plan's list of conditions, once (a turn's candidates take their places from it)
+        index.conditions = condition_lists(index.plans, self.plans.book)
         if trials_version(self.db) == version:     # unchanged while reading: current
             self._index = index
         return index

@@ -257,12 +257,14 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
                 load: Callable[[str], dict] | None = None, tops: tuple | None = None,
                 keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
                 targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
-                volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset()) -> list[TrialResult]:
+                volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset(),
+                conditions: tuple | None = None) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
     ``matching.vector.tops_of`` of the plans, plus each trial's place in id order, when the
-    caller keeps them."""
+    caller keeps them; ``conditions``: ``condition_lists`` of a larger list of plans (the
+    catalog's) and each of these plans' place among its lists, when the caller keeps them."""
     import numpy as np
 
     if not plans:
@@ -280,7 +282,7 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         by_id = tops[3]                                     # kept with the plans
     else:
         by_id = id_order(ids)
-    fits = condition_fits(plans, judgement.ev, judgement.book)
+    fits = condition_fits(plans, judgement.ev, judgement.book, conditions)
     if targeted:    # filed under a broader condition, aimed at the patient's own antigen: the patient's
         fits = [EXACT_FIT if fit == RELATED_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     if mismatched:  # "Newly Diagnosed Multiple Myeloma" for a relapsed myeloma: after the patient's own
@@ -341,13 +343,17 @@ def rank_key(result: TrialResult) -> tuple:
             -result.text_relevance, -result.score, result.unknowns, result.id)
 
 
-def condition_fits(plans: list[TrialPlan], ev: Evaluator, book: PlanBook | None = None) -> list[int]:
+def condition_fits(plans: list[TrialPlan], ev: Evaluator, book: PlanBook | None = None,
+                   lists: tuple | None = None) -> list[int]:
     """Each plan's condition-match strength for the patient (one computation per distinct
     list of conditions and registry names: trials share them): the best of the patient's
     conditions, each remembered per list across turns (a turn that adds a diagnosis works
     out the new one's only). A trial's list is its ranked concepts with the names, MeSH
     headings and index terms of its condition gate (``book``'s ``elig-condition`` leaf), so
-    a trial whose conditions stay text ranks by them as the gate admits it."""
+    a trial whose conditions stay text ranks by them as the gate admits it. ``lists``:
+    ``(distinct, places)``, the distinct lists of a larger list of plans (``condition_lists``
+    of the catalog's, worked out once) and each plan's place among them (a numpy array), so
+    a turn's candidates need no look-up per plan; only the lists they hold are weighed."""
     patient = ranked_diagnoses(ev)      # an implied condition (BMI, tablets) fits weakly at most
     if not patient:
         return [0] * len(plans)
@@ -367,17 +373,28 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator, book: PlanBook | None 
         if kept is None or kept[0] is not terminology:
             kept = _FITS[(condition, id(terminology))] = (terminology, {})
         each.append(((condition,), kept[1], cap))
-    distinct, codes = _condition_lists(plans, book if book is not None else shared_book())
-    strengths = []
-    for conditions in distinct:
+    if lists is not None:
+        import numpy as np
+
+        distinct, places = lists
+        present = np.unique(places).tolist()        # the lists these plans hold, in list order
+    else:
+        distinct, codes = _condition_lists(plans, book if book is not None else shared_book())
+        present = range(len(distinct))
+    strengths = [0] * len(distinct)
+    for code in present:
+        conditions = distinct[code]
         found = 0
         for one, known, cap in each:
             strength = known.get(conditions)
             if strength is None:
                 strength = known[conditions] = condition_strength(conditions[0], one, terminology, conditions[1])
             found = max(found, capped_fit(strength, cap))
-        strengths.append(found)
-    fits = [strengths[code] for code in codes]
+        strengths[code] = found
+    if lists is not None:
+        fits = list(map(strengths.__getitem__, places.tolist()))
+    else:
+        fits = [strengths[code] for code in codes]
     if len(_WHOLE) >= 4:
         _WHOLE.pop(next(iter(_WHOLE)), None)
     _WHOLE[whole] = (plans, terminology, fits)
@@ -388,6 +405,16 @@ _WHOLE: dict[tuple, tuple[list, Any, list[int]]] = {}     # condition_fits' last
 
 
 _LISTS: dict[int, tuple[list, list[tuple[str, ...]], list[int]]] = {}
+
+
+def condition_lists(plans: list[TrialPlan], book: PlanBook) -> tuple[list[tuple], Any]:
+    """The distinct ``(conditions, gate names)`` of ``plans`` and each plan's place among
+    them as a numpy array (what ``condition_fits`` takes as ``lists`` for any part of
+    ``plans``: ``(distinct, places[rows])``)."""
+    import numpy as np
+
+    distinct, codes = _condition_lists(plans, book)
+    return distinct, np.array(codes, dtype=np.int64)
 
 
 def _condition_lists(plans: list[TrialPlan], book: PlanBook) -> tuple[list[tuple], list[int]]:
