@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from typing import Any, Callable, Iterable
 
 from data.rule_nodes import registry_criteria
@@ -291,25 +292,35 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     # reading of its conditions says (the ranking reads a heading such as "Autoimmune
     # Diseases" beside scleroderma as reaching lupus; the gate does not): after the trials
     # for the patient's condition ruled out by another criterion
-    verdicts = verdict.tolist()
-    if any(v == 2 and f for v, f in zip(verdicts, fits)):
-        fits = [0 if v == 2 and f and _gate_failed(plan, judgement) else f for v, f, plan in zip(verdicts, fits, plans)]
+    # (every fit is 0 while no diagnosis is known: 100,000 candidates at 100,000 trials, so
+    # the steps reading fits are skipped then, and the gate is read for the few that fail)
+    if any(fits):
+        failed = np.flatnonzero((verdict == 2) & (np.array(fits) != 0)).tolist()
+        if failed:
+            fits = list(fits)
+            for k in failed:
+                if _gate_failed(plans[k], judgement):
+                    fits[k] = 0
     if volunteers and any(fits):    # a study in healthy people: after every trial for a patient's condition
         fits = [0 if i in volunteers else fit for i, fit in zip(ids, fits)]
-    text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
+    fitting = any(fits)
+    text = list(map(keywords.get, ids, repeat(0.0))) if keywords else [0.0] * len(ids)
     # a treatment asked for ranks the trials for the patient's own disease as named (a
     # basket filed more broadly that happens to offer it keeps its place among its kind)
-    wanted = [i in requested and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if requested else [False] * len(ids)
-    aimed = [i in targeted and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if targeted else [False] * len(ids)
+    wanted = [i in requested and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if requested and fitting \
+        else [False] * len(ids)
+    aimed = [i in targeted and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if targeted and fitting \
+        else [False] * len(ids)
     # aimed at an antigen the patient is not known to carry: after the trials fitting as well
-    unaimed = [i in untargeted and fit > 0 for i, fit in zip(ids, fits)] if untargeted else [False] * len(ids)
+    unaimed = [i in untargeted and fit > 0 for i, fit in zip(ids, fits)] if untargeted and fitting \
+        else [False] * len(ids)
     order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, np.array(unaimed, dtype=np.int8),
                         -np.array(aimed, dtype=np.int8), -np.array(wanted, dtype=np.int8), -np.array(fits),
                         verdict == 2)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
-    batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
+    batch = _Batch(ids, list(map(names.__getitem__, verdict.tolist())), score.tolist(), unknown.tolist(),
                    plans, judgement, records, load, fits, text, wanted, aimed, unaimed)
-    return [TrialResult(batch, i) for i in order]
+    return list(map(TrialResult, repeat(batch), order))
 
 
 def _gate_failed(plan: TrialPlan, judgement: Judgement) -> bool:
