@@ -43,6 +43,7 @@ class TrialCatalog:
         whose facts it brings."""
         from matching import keywords  # start-up: the matcher only once a turn matches
         from matching.evaluate import _judges  # start-up: the matcher only once a turn matches
+        from matching.targets import untargeted_trials  # start-up: the matcher only once a turn matches
 
         index = self._build_index()
         snapshot = self.plans.book.snapshot()
@@ -52,6 +53,9 @@ class TrialCatalog:
             _prepare_conditions(self.plans.book, snapshot, index.plans)
             _judge_nothing_known(self.plans.book, index.plans, today)
             keywords.preload(self.db)      # the text index's ids, read by the first turn's ranking
+            # the trials naming any target antigen and those for a cancer (the same for every
+            # patient, remembered while the trials stay the same): the first turn's ranking reads them
+            untargeted_trials(self.db, Profile([]))
         # data files the first turn would read otherwise (~12 ms of YAML): the reply words
         # the ranking leaves out of its query, the priors of question choice
         from matching.question_priors import load_priors  # start-up: the matcher only once a turn matches
@@ -91,7 +95,11 @@ class TrialCatalog:
         version = trials_version(self.db)
         if version is None:
             return None
+        from matching.engine import condition_lists  # start-up: the matcher only once a turn matches
+
         index = CatalogIndex.build(self.db, version, self.plans)
+        # every plan's list of conditions, once (a turn's candidates take their places from it)
+        index.conditions = condition_lists(index.plans, self.plans.book)
         if trials_version(self.db) == version:     # unchanged while reading: current
             self._index = index
         return index

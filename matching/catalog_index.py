@@ -40,6 +40,9 @@ class CatalogIndex:
         self.no_conditions = np.flatnonzero(listed == 0)
         self.flat, self.sizes, _ = tops_of(plans)
         self.starts = np.cumsum(self.sizes) - self.sizes
+        # ``matching.engine.condition_lists`` of the plans (set by ``TrialCatalog``): the
+        # distinct lists of conditions and each row's place among them
+        self.conditions: tuple[list, np.ndarray] | None = None
 
     @classmethod
     def build(cls, db: Any, version: str, plan_cache: Any) -> "CatalogIndex":

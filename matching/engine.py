@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from typing import Any, Callable, Iterable
 
 from data.rule_nodes import registry_criteria
@@ -258,12 +259,14 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
                 load: Callable[[str], dict] | None = None, tops: tuple | None = None,
                 keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
                 targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
-                volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset()) -> list[TrialResult]:
+                volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset(),
+                conditions: tuple | None = None) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
     ``matching.vector.tops_of`` of the plans, plus each trial's place in id order, when the
-    caller keeps them."""
+    caller keeps them; ``conditions``: ``condition_lists`` of a larger list of plans (the
+    catalog's) and each of these plans' place among its lists, when the caller keeps them."""
     import numpy as np
 
     if not plans:
@@ -281,7 +284,7 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         by_id = tops[3]                                     # kept with the plans
     else:
         by_id = id_order(ids)
-    fits = condition_fits(plans, judgement.ev, judgement.book)
+    fits = condition_fits(plans, judgement.ev, judgement.book, conditions)
     if targeted:    # filed under a broader condition, aimed at the patient's own antigen: the patient's
         fits = [EXACT_FIT if fit == RELATED_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     if mismatched:  # "Newly Diagnosed Multiple Myeloma" for a relapsed myeloma: after the patient's own
@@ -290,25 +293,35 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     # reading of its conditions says (the ranking reads a heading such as "Autoimmune
     # Diseases" beside scleroderma as reaching lupus; the gate does not): after the trials
     # for the patient's condition ruled out by another criterion
-    verdicts = verdict.tolist()
-    if any(v == 2 and f for v, f in zip(verdicts, fits)):
-        fits = [0 if v == 2 and f and _gate_failed(plan, judgement) else f for v, f, plan in zip(verdicts, fits, plans)]
+    # (every fit is 0 while no diagnosis is known: 100,000 candidates at 100,000 trials, so
+    # the steps reading fits are skipped then, and the gate is read for the few that fail)
+    if any(fits):
+        failed = np.flatnonzero((verdict == 2) & (np.array(fits) != 0)).tolist()
+        if failed:
+            fits = list(fits)
+            for k in failed:
+                if _gate_failed(plans[k], judgement):
+                    fits[k] = 0
     if volunteers:    # a study in healthy people: after every trial for a patient's condition, first for a healthy person
         fits = volunteer_fits(ids, fits, volunteers, judgement.ev)
-    text = [keywords.get(i, 0.0) for i in ids] if keywords else [0.0] * len(ids)
+    fitting = any(fits)
+    text = list(map(keywords.get, ids, repeat(0.0))) if keywords else [0.0] * len(ids)
     # a treatment asked for ranks the trials for the patient's own disease as named (a
     # basket filed more broadly that happens to offer it keeps its place among its kind)
-    wanted = [i in requested and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if requested else [False] * len(ids)
-    aimed = [i in targeted and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if targeted else [False] * len(ids)
+    wanted = [i in requested and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if requested and fitting \
+        else [False] * len(ids)
+    aimed = [i in targeted and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if targeted and fitting \
+        else [False] * len(ids)
     # aimed at an antigen the patient is not known to carry: after the trials fitting as well
-    unaimed = [i in untargeted and fit > 0 for i, fit in zip(ids, fits)] if untargeted else [False] * len(ids)
+    unaimed = [i in untargeted and fit > 0 for i, fit in zip(ids, fits)] if untargeted and fitting \
+        else [False] * len(ids)
     order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, np.array(unaimed, dtype=np.int8),
                         -np.array(aimed, dtype=np.int8), -np.array(wanted, dtype=np.int8), -np.array(fits),
                         verdict == 2)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
-    batch = _Batch(ids, [names[v] for v in verdict.tolist()], score.tolist(), unknown.tolist(),
+    batch = _Batch(ids, list(map(names.__getitem__, verdict.tolist())), score.tolist(), unknown.tolist(),
                    plans, judgement, records, load, fits, text, wanted, aimed, unaimed)
-    return [TrialResult(batch, i) for i in order]
+    return list(map(TrialResult, repeat(batch), order))
 
 
 def _gate_failed(plan: TrialPlan, judgement: Judgement) -> bool:
@@ -342,13 +355,17 @@ def rank_key(result: TrialResult) -> tuple:
             -result.text_relevance, -result.score, result.unknowns, result.id)
 
 
-def condition_fits(plans: list[TrialPlan], ev: Evaluator, book: PlanBook | None = None) -> list[int]:
+def condition_fits(plans: list[TrialPlan], ev: Evaluator, book: PlanBook | None = None,
+                   lists: tuple | None = None) -> list[int]:
     """Each plan's condition-match strength for the patient (one computation per distinct
     list of conditions and registry names: trials share them): the best of the patient's
     conditions, each remembered per list across turns (a turn that adds a diagnosis works
     out the new one's only). A trial's list is its ranked concepts with the names, MeSH
     headings and index terms of its condition gate (``book``'s ``elig-condition`` leaf), so
-    a trial whose conditions stay text ranks by them as the gate admits it."""
+    a trial whose conditions stay text ranks by them as the gate admits it. ``lists``:
+    ``(distinct, places)``, the distinct lists of a larger list of plans (``condition_lists``
+    of the catalog's, worked out once) and each plan's place among them (a numpy array), so
+    a turn's candidates need no look-up per plan; only the lists they hold are weighed."""
     patient = ranked_diagnoses(ev)      # an implied condition (BMI, tablets) fits weakly at most
     if not patient:
         return [0] * len(plans)
@@ -368,17 +385,28 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator, book: PlanBook | None 
         if kept is None or kept[0] is not terminology:
             kept = _FITS[(condition, id(terminology))] = (terminology, {})
         each.append(((condition,), kept[1], cap))
-    distinct, codes = _condition_lists(plans, book if book is not None else shared_book())
-    strengths = []
-    for conditions in distinct:
+    if lists is not None:
+        import numpy as np
+
+        distinct, places = lists
+        present = np.unique(places).tolist()        # the lists these plans hold, in list order
+    else:
+        distinct, codes = _condition_lists(plans, book if book is not None else shared_book())
+        present = range(len(distinct))
+    strengths = [0] * len(distinct)
+    for code in present:
+        conditions = distinct[code]
         found = 0
         for one, known, cap in each:
             strength = known.get(conditions)
             if strength is None:
                 strength = known[conditions] = condition_strength(conditions[0], one, terminology, conditions[1])
             found = max(found, capped_fit(strength, cap))
-        strengths.append(found)
-    fits = [strengths[code] for code in codes]
+        strengths[code] = found
+    if lists is not None:
+        fits = list(map(strengths.__getitem__, places.tolist()))
+    else:
+        fits = [strengths[code] for code in codes]
     if len(_WHOLE) >= 4:
         _WHOLE.pop(next(iter(_WHOLE)), None)
     _WHOLE[whole] = (plans, terminology, fits)
@@ -389,6 +417,16 @@ _WHOLE: dict[tuple, tuple[list, Any, list[int]]] = {}     # condition_fits' last
 
 
 _LISTS: dict[int, tuple[list, list[tuple[str, ...]], list[int]]] = {}
+
+
+def condition_lists(plans: list[TrialPlan], book: PlanBook) -> tuple[list[tuple], Any]:
+    """The distinct ``(conditions, gate names)`` of ``plans`` and each plan's place among
+    them as a numpy array (what ``condition_fits`` takes as ``lists`` for any part of
+    ``plans``: ``(distinct, places[rows])``)."""
+    import numpy as np
+
+    distinct, codes = _condition_lists(plans, book)
+    return distinct, np.array(codes, dtype=np.int64)
 
 
 def _condition_lists(plans: list[TrialPlan], book: PlanBook) -> tuple[list[tuple], list[int]]:

@@ -82,7 +82,8 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
                                   targeted=targeted_trials(trials.db, profile),
                                   mismatched=mismatched_trials(trials.db, profile),
                                   volunteers=volunteer_trials(trials.db),
-                                  untargeted=untargeted_trials(trials.db, profile))
+                                  untargeted=untargeted_trials(trials.db, profile),
+                                  conditions=found.memo.get("conditions"))
 
     return list(_RESULTS.get(key, judge, keep=trials, weigh=len))
 
@@ -106,6 +107,8 @@ def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
     picked = rows.tolist()
     found.memo["plans"] = ([index.ids[r] for r in picked], [index.plans[r] for r in picked],
                            (*index.tops(rows), np.arange(len(picked))))        # rows are in id order
+    if index.conditions is not None:            # each candidate's list of conditions, by row
+        found.memo["conditions"] = (index.conditions[0], index.conditions[1][rows])
     found.memo["key"] = hashlib.blake2b(index.version.encode() + rows.tobytes(), digest_size=16).hexdigest()
     found.memo["index"] = weakref.ref(index)    # matching.outside_limits reads the limits from it (not
                                                 # kept alive by remembered candidates once rebuilt)
