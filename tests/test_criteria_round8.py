@@ -298,3 +298,16 @@ def test_treatments_that_describe_the_disease_are_no_alternatives():
     rule = parse("Has received prior radiation therapy, systemic therapy, targeted therapy, or radical surgery for "
                  "management of head and neck cancer not considered part of CRT.", "exclusion")
     assert verdict(rule, "prostate cancer treated with radiotherapy in 2015") != TRUE
+
+
+def test_a_preference_is_no_requirement():
+    """"Priority will be given to subjects with HER2 positive solid tumor": whom the team
+    enrols first is theirs; read as a rule it ruled a HER2-negative breast cancer out."""
+    from criteria_helpers import parse, verdict
+    rule = parse("3 Histologically or cytologically confirmed, locally advanced tumors, Priority will be given "
+                 "to subjects with HER2 positive solid tumor;")
+    assert verdict(rule, "metastatic breast cancer, ER positive HER2 negative") != "false"
+    assert verdict(parse("Preferably HLA-A*02 positive", "inclusion"), "HLA-A2 negative") != "false"
+    # the requirement itself is still read
+    assert parse("HER2 positive solid tumor") == {"all": [{"type": "biomarker", "marker": "her2", "state": "positive"},
+                                                          {"type": "diagnosis", "concept": "solid_tumor"}]}

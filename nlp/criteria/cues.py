@@ -36,7 +36,7 @@ PATTERN_SECTIONS = (
     "pregnancy_prevented", "pregnancy_test", "subgroup", "required_in_exclusion", "subgroup_threshold",
     "support_words", "support_allowed", "support_refused", "specimen",
     "conditional_threshold", "subgroup_who", "age_second", "cohort_label", "defined_as",
-    "body_weight", "any_time", "prior_lines", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since",
+    "body_weight", "any_time", "prior_lines", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -60,7 +60,7 @@ _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
              "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
-             "spelled_units", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since"}
+             "spelled_units", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference"}
 
 
 @dataclass(frozen=True)

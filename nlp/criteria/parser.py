@@ -153,6 +153,8 @@ def _build(prepared: str, kind: str, cues) -> dict:
     if cues.search("inability", prepared) and any(leaf.get("type") in ("therapy", "procedure")
                                                   for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "cannot receive chemotherapy": no prior therapy
+    if cues.search("preference", prepared) and any(leaf.get("type") != "review" for leaf in iter_leaves(rule)):
+        return _whole_line_review(prepared, cues)        # "Priority will be given to HER2 positive": no requirement
     if cues.search("treatment_since", prepared) and _treatment_unwindowed(rule):
         return _whole_line_review(prepared, cues)        # "At least 4 weeks since radiotherapy"
     if _window_on_some(rule):
