@@ -40,27 +40,34 @@ def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
         if not isinstance(values, list):
             raise DataError(f"{path.name}.{key}", "must be a list of infection concept ids")
         for value in values:
-            concept = term.get(value) if isinstance(value, str) else None
-            if concept is None or concept.category != "infection":
+            if not _is_infection(term, value):
                 raise DataError(f"{path.name}.{key}", f"{value!r} is not an infection concept")
         lists[key] = frozenset(values)
-    loads = doc.get("viral_loads") or {}
-    if not isinstance(loads, dict):
-        raise DataError(f"{path.name}.viral_loads", "must map infection marker ids to analyte ids")
+    loads = _by_infection(doc, "viral_loads", path, term, "must map infection marker ids to analyte ids")
     for marker, analyte in loads.items():
-        if term.get(marker) is None or term[marker].category != "infection":
-            raise DataError(f"{path.name}.viral_loads", f"{marker!r} is not an infection concept")
         if not isinstance(analyte, str) or term.get(analyte) is None or term[analyte].category != "analyte":
             raise DataError(f"{path.name}.viral_loads.{marker}", f"{analyte!r} is not an analyte")
-    clears = doc.get("clears") or {}
-    if not isinstance(clears, dict):
-        raise DataError(f"{path.name}.clears", "must map infection concept ids to a number of days")
+    clears = _by_infection(doc, "clears", path, term, "must map infection concept ids to a number of days")
     for agent, days in clears.items():
-        if term.get(agent) is None or term[agent].category != "infection":
-            raise DataError(f"{path.name}.clears", f"{agent!r} is not an infection concept")
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise DataError(f"{path.name}.clears.{agent}", f"{days!r} is not a whole number of days")
     return EvidenceRules(viral_loads=dict(loads), clears=dict(clears), **lists)     # category_heads: data.condition_names reads and checks it
+
+
+def _is_infection(term, value: object) -> bool:
+    concept = term.get(value) if isinstance(value, str) else None
+    return concept is not None and concept.category == "infection"
+
+
+def _by_infection(doc: dict, key: str, path: Path, term, shape: str) -> dict:
+    """``doc[key]``, a mapping keyed by infection concept ids (``shape`` says what it maps to)."""
+    mapping = doc.get(key) or {}
+    if not isinstance(mapping, dict):
+        raise DataError(f"{path.name}.{key}", shape)
+    for infection in mapping:
+        if not _is_infection(term, infection):
+            raise DataError(f"{path.name}.{key}", f"{infection!r} is not an infection concept")
+    return mapping
 
 
 @lru_cache(maxsize=1)

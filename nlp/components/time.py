@@ -90,13 +90,12 @@ class TimeReader:
         found = []
         for match in self.runner(text):
             expression = self._read(match, today)
-            if expression is not None and expression.point and _STARTS_FROM.search(text, 0, expression.start):
-                expression = replace(expression, point=False)    # "since 03/2025": a start
-            if expression is not None and self.protocol_year is not None \
-                    and self.protocol_year.search(text, max(0, expression.start - 20), expression.start):
+            if expression is None or (self.protocol_year is not None and self.protocol_year.search(
+                    text, max(0, expression.start - 20), expression.start)):
                 continue                                           # "UKALL 2011": the protocol's name
-            if expression is not None:
-                found.append(expression)
+            if expression.point and _STARTS_FROM.search(text, 0, expression.start):
+                expression = replace(expression, point=False)    # "since 03/2025": a start
+            found.append(expression)
         # overlapping expressions: the most precise date wins ("2021-03" over "diagnosed
         # 2021"), then the longest
         found.sort(key=lambda e: (-len(e.date or ""), -(e.end - e.start), e.start))
