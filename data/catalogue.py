@@ -1,6 +1,8 @@
 """The catalogue's policy, from ``data/catalogue.yaml``: which recruitment statuses the chat
 offers (and the note shown beside each), after how long a registry record counts as old,
-and which fields of a curated trial the registry keeps current (``registry.merge``).
+which fields of a curated trial the registry keeps current (``registry.merge``), and the
+treatments the product is for (``focus_treatments``: the ranking puts trials of these first,
+after the condition fit, when the person asks for no treatment of their own).
 
 ``freshness_warnings`` words none of it: it says which warnings apply to a record (the
 registry's last update over ``registry_stale_days`` ago; our copy checked against the
@@ -20,7 +22,8 @@ from data.settings import integer_setting
 
 CATALOGUE_PATH = DATA_DIR / "catalogue.yaml"
 NO_STATUS = "none"                    # the key of chat_offered for a record with no status
-_FIELDS = ("chat_offered", "registry_stale_days", "registry_owned")
+_FIELDS = ("chat_offered", "registry_stale_days", "registry_owned", "focus_treatments")
+_REQUIRED = ("chat_offered", "registry_stale_days", "registry_owned")
 _OWNABLE = ("status", "dates", "enrollment", "phase")
 
 
@@ -29,6 +32,7 @@ class Catalogue:
     chat_offered: dict[str, str | None]      # status (or NO_STATUS) -> note key, or None
     registry_stale_days: int
     registry_owned: tuple[str, ...]
+    focus_treatments: tuple[str, ...] = ()     # terminology concepts the product is for
 
     def offered_in_chat(self, status: str | None) -> bool:
         """Whether the chat offers a trial with this overall status."""
@@ -47,7 +51,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     where = path.name
     if not isinstance(data, dict):
         raise DataError(where, "expected a mapping")
-    check_fields(data, _FIELDS, where, required=_FIELDS)
+    check_fields(data, _FIELDS, where, required=_REQUIRED)
     offered = data["chat_offered"]
     if not isinstance(offered, dict) or not offered:
         raise DataError(f"{where}.chat_offered", "expected a mapping of status to note key (or null)")
@@ -62,7 +66,10 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     owned = data["registry_owned"]
     if not isinstance(owned, list) or any(field not in _OWNABLE for field in owned):
         raise DataError(f"{where}.registry_owned", f"expected a list of fields among {', '.join(_OWNABLE)}")
-    return Catalogue(dict(offered), days, tuple(owned))
+    focus = data.get("focus_treatments", [])
+    if not isinstance(focus, list) or not all(isinstance(c, str) and c.strip() for c in focus):
+        raise DataError(f"{where}.focus_treatments", "expected a list of terminology concept ids")
+    return Catalogue(dict(offered), days, tuple(owned), tuple(focus))
 
 
 def stale_sync_days() -> int:

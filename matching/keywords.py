@@ -4,8 +4,8 @@ patient's asserted facts (conditions, treatments, markers, procedures, infection
 their concepts' names (not those of a vaguer diagnosis beside a precise one). The ranking uses it within a verdict, after the condition fit.
 ``requested_trials``: the trials whose title or keywords name a treatment the person asks
 for or is heading for (a hypothetical drug or procedure: "keen to be considered for
-CAR-T"), by the treatment's names in the terminology; the ranking puts them first after the
-condition fit."""
+CAR-T"), by the treatment's names in the terminology, or the product's own (CAR-T) when the
+person asks for none; the ranking puts them first after the condition fit."""
 from __future__ import annotations
 
 import re
@@ -14,6 +14,7 @@ from typing import Any
 
 from core.facts import Profile
 from data import search
+from data.catalogue import load_catalogue
 from data.store import trials_version
 from data.terminology import load_terminology
 from matching.question_texts import load_question_texts
@@ -245,16 +246,28 @@ def requested_treatments(profile: Profile) -> list[str]:
     """The names of the treatments a person asks for or plans (hypothetical drugs and
     procedures, not negated, not a relative's): as written, and every name the terminology
     gives the concept and the kinds under it ("CAR-T": "chimeric antigen receptor T
-    cells", "CART")."""
+    cells", "CART"). A person who asks for none gets the product's own
+    (``focus_treatments`` of data/catalogue.yaml: CAR-T), unless they decline it ("would
+    not want CAR-T": hypothetical and negated)."""
     terminology = load_terminology()
     names: list[str] = []
+    concepts: list[str] = []
+    declined: set[str] = set()
     for fact in profile.facts:
-        if fact.label not in ("DRUG", "PROCEDURE") or not fact.hypothetical or fact.negated or fact.family:
+        if fact.label not in ("DRUG", "PROCEDURE") or not fact.hypothetical or fact.family:
+            continue
+        if fact.negated:
+            declined.add(fact.concept)
             continue
         names.append(fact.text)
-        if fact.concept in terminology:
-            for concept in terminology.descendants(fact.concept):
-                found = terminology.get(concept)
+        concepts.append(fact.concept)
+    if not names:
+        concepts = [c for c in load_catalogue().focus_treatments
+                    if c in terminology and not declined & set(terminology.descendants(c))]
+    for concept in concepts:
+        if concept in terminology:
+            for kind in terminology.descendants(concept):
+                found = terminology.get(kind)
                 names += [found.label, *found.terms, *found.abbreviations]
     return sorted({n.lower() for n in names if n and _WORD.search(n)})
 

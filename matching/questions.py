@@ -350,6 +350,21 @@ def _another_group(key: str, stated: list[str], conditions: tuple[str, ...], sta
     return found
 
 
+def _near_stated(key: str, stated: list[str], memo: dict) -> bool:
+    """A diagnosis question about a disease close to one the patient stated: a kind of it,
+    one it is a kind of, or a sibling under the same parent (dermatomyositis beside an
+    anti-synthetase syndrome, both inflammatory myopathies)."""
+    found = memo.get(("near", key))
+    if found is None:
+        term = load_terminology()
+        concept = key.split(":", 2)[1]
+        parents = set(term.get(concept).parents) if concept in term else set()
+        found = memo[("near", key)] = concept not in term or any(
+            c in term and (term.is_a(concept, c) or term.is_a(c, concept) or parents & set(term.get(c).parents))
+            for c in stated)
+    return found
+
+
 def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
     """The patient has stated (not negated, not uncertain) a disease this trial treats, so
     the trial's other disease groups are not worth asking about first."""
@@ -512,6 +527,15 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         cand.gain *= priors.answerable(question_kind(cand.key), audience)
         cand.rounded = round(cand.gain, 6)
     diagnoses = sorted((c for c in candidates.values() if c.main_diagnosis), key=lambda c: (-len(c.trials), c.key))
+    if stated and diagnoses:
+        # a patient who named their disease is asked only about diseases close to it (an
+        # anti-synthetase syndrome patient: "dermatomyositis?", not also Crohn's disease and
+        # RA, the other groups of the trial open to her); the others stay open for the team
+        near = [c for c in diagnoses if _near_stated(c.key, stated, kind_memo)]
+        for far in diagnoses:
+            if far not in near:
+                far.main_diagnosis = far.trial_condition = False
+        diagnoses = near
     if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
         # nothing stated and more diseases than fit one question: asked in the person's own
         # words (a list of 22 diseases, "malignancy" first, is no question); else at most

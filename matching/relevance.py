@@ -90,6 +90,38 @@ def past_cancers(stated: list[Fact], terminology: Terminology) -> list[Fact]:
             and terminology.is_a(f.concept, _MALIGNANCY)]
 
 
+def resolved_cancers(ev: Evidence, stated: list[Fact]) -> list[Fact]:
+    """The cancers stated as past ("had prostate cancer in 2015, treated with radiation, all
+    clear since"; a note's "PMH: breast cancer 2012") beside a main diagnosis stated as
+    current ("has ulcerative colitis"; "now ovarian cancer"), when no medicine taken now is
+    for them (``implied_by_therapy``: "on tamoxifen since" keeps a breast cancer in
+    treatment): not a diagnosis the trials must be for, so a trial only for that cancer is
+    ruled out, its reason naming the current diagnosis and the past cancer ("If the patient
+    has one of these now, say so"). A trial for the current diagnosis is unchanged; with no
+    current main diagnosis (only hot flashes, or nothing else) the past cancer counts as
+    before."""
+    terminology = ev.terminology
+    past = past_cancers(stated, terminology)
+    if not past or not any(not f.historical and f not in past and _marked(f.concept, "main_kind", terminology)
+                           for f in stated):
+        return []
+    treated = {concept for _drug, concept in _current_therapy_conditions(ev)}
+    return [f for f in past if not any(kind_of(f.concept, c, terminology) or kind_of(c, f.concept, terminology)
+                                       or f.concept == c for c in treated)]
+
+
+def _current_therapy_conditions(ev: Evidence) -> list[tuple[Fact, str]]:
+    """(medicine, condition) for each medicine taken now (not past, negated, a relative's or
+    hypothetical) that ``implied_by_therapy`` says is for one condition."""
+    terminology = ev.terminology
+    found = []
+    for drug in ev.facts("DRUG"):
+        if drug.negated or drug.family or drug.hypothetical or drug.historical or drug.concept not in terminology:
+            continue
+        found += [(drug, concept) for therapy, concept in implied_by_therapy() if terminology.is_a(drug.concept, therapy)]
+    return found
+
+
 def comorbidities(stated: list[Fact], terminology: Terminology) -> set[str]:
     """The stated diagnoses that are common comorbidities (``background: true`` in the
     terminology, or under such a concept: hypertension, type 2 diabetes, obesity, ...) named
@@ -236,9 +268,12 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
         about = [f for f in about if not _marked(f.concept, "exposure", ev.terminology)]
         stated, suspected = [f for f in about if not f.uncertain], [f for f in about if f.uncertain]
         stated = most_specific(stated, ev.terminology)
+        past = resolved_cancers(ev, stated)
+        ev.__dict__["_past_cancers"] = past
+        stated = [f for f in stated if f not in past]
         implied = implied_diagnoses(ev, stated) + exposures
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
-               tuple(map(_fact_key, implied)))
+               tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)))
         found = ev.__dict__["_diagnoses"] = (stated, suspected, key, implied)
     return found
 
@@ -434,6 +469,11 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
     if best:
         return LeafResult(leaf, TRUE, f"for {wanted}; you told me: {ev.label(fact.concept)}", [fact])
     told = ", ".join(dict.fromkeys(ev.label(f.concept) for f in stated))
+    past = ev.__dict__.get("_past_cancers") or []
+    if past:       # a past cancer beside the current diagnosis: the reason says it was heard
+        earlier = ", ".join(dict.fromkeys(ev.label(f.concept) for f in past))
+        return LeafResult(leaf, FALSE, f"for {wanted}; you told me: {told} now, and {earlier} in the past. "
+                          "If the patient has one of these now, say so.", [*stated, *past])
     return LeafResult(leaf, FALSE, f"for {wanted}; you told me: {told}. If the patient also has one of these, say so.",
                       stated)
 

@@ -647,7 +647,13 @@ def test_a_requested_treatment_ranks_the_trials_offering_it_first_for_the_patien
     asked = Profile([*facts, Fact("PROCEDURE", "car_t", "CAR-T", 30, 35, hypothetical=True)])
     found = requested_trials(db, asked)         # the bundled CAR-T trials are in the store too
     assert {"local-x-cart", "local-x-basket"} <= found and "local-x-drug" not in found
-    assert requested_trials(db, Profile(facts)) == frozenset()
+    # asking for nothing: the product's own treatment (data/catalogue.yaml focus_treatments:
+    # CAR-T) is the one looked for; declining it ("would not want CAR-T") leaves none
+    assert requested_trials(db, Profile(facts)) == found
+    declined = Profile([*facts, Fact("PROCEDURE", "car_t", "CAR-T", 30, 35, hypothetical=True, negated=True)])
+    assert requested_trials(db, declined) == frozenset()
+    other = Profile([*facts, Fact("PROCEDURE", "allo_hsct", "a transplant", 30, 42, hypothetical=True)])
+    assert not {"local-x-cart", "local-x-basket"} & requested_trials(db, other)
     plain = [r.id for r in match(Profile(facts), trials, today=TODAY)]
     assert plain.index("local-x-drug") < plain.index("local-x-cart")
     ranked = match(asked, trials, today=TODAY, requested=requested_trials(db, asked))

@@ -98,7 +98,10 @@ def test_an_unknown_diagnosis_still_rules_nothing_out():
     assert _gate(extract("my brother has PTLD after his kidney transplant"), trial).status == "unknown"
 
 
-def test_a_past_cancer_beside_a_current_diagnosis_ranks_after_it_and_rules_nothing_out():
+def test_a_past_cancer_beside_a_current_diagnosis_ranks_after_it_and_opens_none_of_its_own_trials():
+    # twelfth session: a cancer cured years ago beside the cancer she has now no longer keeps
+    # every trial for the old cancer open (they ranked after the new one's, but were listed
+    # as "may qualify"); the rule-out says both and asks to be told if it is active again
     ovary = _trial("T-OV", ["ovarian_cancer"], ["Ovarian Cancer"])
     breast = _trial("T-BR", ["breast_cancer"], ["Breast Cancer"])
     lung = _trial("T-LU", ["nsclc"], ["Non-small Cell Lung Cancer"])
@@ -108,7 +111,9 @@ def test_a_past_cancer_beside_a_current_diagnosis_ranks_after_it_and_rules_nothi
     order = [r.id for r in results]
     assert order.index("T-OV") < order.index("T-BR")               # what she has now first
     verdicts = {r.id: r.verdict for r in results}
-    assert verdicts["T-BR"] != "ineligible" and verdicts["T-LU"] == "ineligible"
+    assert verdicts["T-BR"] == "ineligible" and verdicts["T-LU"] == "ineligible"
+    gate = next(c for c in next(r for r in results if r.id == "T-BR").criteria if c.id == "elig-condition")
+    assert "ovarian cancer now, and breast cancer in the past" in gate.evidence[0].reason
     # a past cancer alone keeps its full strength
     alone = match(Profile(extract("I had breast cancer in 2012")), [breast, ovary], today=TODAY)
     assert alone[0].id == "T-BR"
