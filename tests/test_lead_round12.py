@@ -108,3 +108,20 @@ def test_a_patient_who_named_her_disease_is_asked_only_about_diseases_close_to_i
     # with no diagnosis named, the trial's diseases are still one question
     unknown = match(Profile(extract("I'm 48, female", today=TODAY)), [basket], today=TODAY)
     assert next_question(unknown).key == "diagnosis"
+
+
+@pytest.mark.parametrize("text, marker", [
+    ("CD7 was not expressed on the blasts", "cd7"),
+    ("CD19 not expressed", "cd19"),
+    ("flow: CD5+, CD7 is not present on the blasts", "cd7"),
+])
+def test_a_marker_said_not_to_be_expressed_is_negative(text, marker):
+    # "expressed" alone makes a marker positive; "not expressed" made CD7 positive too
+    found = [f for f in extract(text, today=TODAY) if f.label == "BIOMARKER" and f.concept == marker]
+    assert found and found[0].negated and found[0].status == "negative"
+
+
+def test_a_marker_expressed_beside_one_not_expressed_keeps_its_own_status():
+    found = {f.concept: f for f in extract("CD7 expressed, CD19 not expressed", today=TODAY) if f.label == "BIOMARKER"}
+    assert found["cd7"].status == "positive" and not found["cd7"].negated
+    assert found["cd19"].status == "negative"
