@@ -68,6 +68,13 @@ class Asking:
             self._ask(turn, doubtful)
             return
         if not tracker.questioning:
+            if tracker.last_results is not None and tracker.last_results == self._results_signature(turn):
+                # the same trials in the same order with the same verdicts: no second copy
+                # of the whole list after every message ("platelets last week 9", "we live
+                # in Lyon" changed nothing); /results shows it again
+                turn.text("results_unchanged")
+                self._result_choices(turn)
+                return
             turn.text("results_updated")
             self.show_results(turn)
             return
@@ -203,15 +210,32 @@ class Asking:
         view["outside_limits"] = limited
         annotate(view, results, turn.not_recruiting, self.store.db, self.today)   # status notes, freshness
         shown = [trial for part in ("candidates", "ruled_out") for trial in view[part]]
-        turn.record("shown", {"what": "results",
+        turn.record("shown", {"what": "results", "signature": self._results_signature(turn),
                               "trials": [{"id": t["id"], "verdict": t["verdict"], "status": t["status"]} for t in shown]
                               + [{"id": t["id"], "verdict": "outside_limits", "status": t["status"]} for t in limited],
                               "more": view["more_candidates"] + view["more_ruled_out"] + view["left_out"]})
         turn.say("results", **view)
-        exclude = tracker.answered | tracker.skipped
-        if self._next(turn, exclude) is not None:
+        self._result_choices(turn)
+
+    def _result_choices(self, turn: Turn) -> None:
+        """The buttons under results: "Ask me more questions" while a question can still
+        matter, and the referral summary."""
+        tracker = turn.tracker
+        if self._next(turn, tracker.answered | tracker.skipped) is not None:
             turn.choices = [Choice("more:", key="more")]
         turn.choices.append(Choice("cmd:summary", key="summary"))
+
+
+    def _results_signature(self, turn: Turn) -> str:
+        """What the results list says at a glance, as a short digest: each trial's id and
+        verdict in rank order, and the place the sites are sorted by (no message text)."""
+        import hashlib     # start-up: needed only once results are shown
+        import json
+
+        location = turn.tracker.profile.first("LOCATION")
+        ranked = [(r.id, r.verdict) for r in self.results(turn)]
+        found = json.dumps([location.concept if location else None, ranked], separators=(",", ":"))
+        return hashlib.sha256(found.encode()).hexdigest()[:16]
 
 
 def _is_a(concept: str, broader: str) -> bool:

@@ -12,7 +12,8 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``correction``  ``{"source", "removed": [{"label", "concept"}], "facts": [Fact...]}``
 * ``asked``       ``{"key", "form", "options", "token"}``: the question now pending
 * ``shown``       ``{"what": "results"|"summary", "trials": [{"id", "verdict", "status"}]}`` (results
-  keep each trial's status, ``bot.status_changes``)
+  keep each trial's status, ``bot.status_changes``, and a ``signature``: a digest of the
+  ids and verdicts in rank order, so an unchanged list is not sent again)
 * ``status_told`` ``{"trials": {id: status}}``: trials shown before whose status changed,
   told at the start of a turn (``bot.status_changes``)
 * ``resume``      ``{}``: the user asked for more questions after seeing results
@@ -63,6 +64,7 @@ class Tracker:
     more: bool = False         # "ask me more" was said: every question that can still matter is asked
     questioning: bool = True
     results_shown: bool = False
+    last_results: str | None = None   # the digest of the results list last shown (``shown``'s signature)
     labs: bool | None = None   # lab results at hand? None: not known yet
     relation: str | None = None       # a relative writes: "daughter" (the relative's voice)
     relation_sex: str | None = None   # the patient's sex the relation implies
@@ -125,6 +127,7 @@ class Tracker:
         elif kind == "shown":
             if payload.get("what") == "results":
                 self.results_shown = True
+                self.last_results = payload.get("signature")
                 self.questioning = False
                 self.pending = None
         elif kind == "role_unclear":
@@ -143,6 +146,7 @@ class Tracker:
             self.more = True
             self.round_asked = 0
             self.results_shown = False
+            self.last_results = None
 
     def _clear_pending(self, key: str) -> None:
         if self.pending is not None and self.pending.get("key") == key:

@@ -125,3 +125,34 @@ def test_a_marker_expressed_beside_one_not_expressed_keeps_its_own_status():
     found = {f.concept: f for f in extract("CD7 expressed, CD19 not expressed", today=TODAY) if f.label == "BIOMARKER"}
     assert found["cd7"].status == "positive" and not found["cd7"].negated
     assert found["cd19"].status == "negative"
+
+
+# --- an unchanged list is not sent again --------------------------------------------------
+
+def _engine_said(reply):
+    from bot.render import PLAIN, Renderer
+
+    return "\n".join(Renderer(PLAIN).render(reply))
+
+
+def test_a_message_that_changes_no_verdict_after_the_results_says_so_instead_of_the_whole_list(fresh_db):
+    from bot.session_store import SessionStore
+    from chat_fakes import fake_engine
+
+    engine, cid = fake_engine(SessionStore(fresh_db)), "cli:unchanged"
+    engine.start(cid, role="patient")
+    engine.message(cid, "lupus")
+    first = _engine_said(engine.message(cid, "show me"))
+    assert "may qualify" in first
+    again = engine.message(cid, "no HIV")
+    text = _engine_said(again)
+    if "updated list" in text:          # the answer changed a verdict: the new list, once
+        again = engine.message(cid, "no HIV")
+        text = _engine_said(again)
+    assert "doesn't change which trials" in text and "may qualify" not in text
+    assert "/results" in text
+    # /results shows the whole list again, whatever changed
+    assert "may qualify" in _engine_said(engine.message(cid, "/results"))
+    # the digest is all the log keeps of the list: no message text
+    shown = [e for e in SessionStore(fresh_db).events(cid) if e.type == "shown"]
+    assert shown and all(len(e.payload["signature"]) == 16 for e in shown)
