@@ -63,6 +63,9 @@ _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
 # "equal or greater to 100 x 10^9/L" (the words the value reader knows are "greater than or
 # equal to"): the sign they mean
 _EQ_WORDS = re.compile(r"\bequal (?:to )?or (?:(?P<ge>greater|more|higher)|less|lower|smaller) (?:than|to)\b", re.IGNORECASE)
+# "Karnofsky/Lansky Performance Score more than or equal to 70": the value reader knows
+# "greater than or equal to", not "more than or equal to" (nor "more or equal to")
+_MORE_OR_EQUAL = re.compile(r"\bmore (?:than )?or equal (?:to|than)\b", re.IGNORECASE)
 _SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\) ?(?=\d)")
 # a list number the splitter left at the start ("7. ECOG ≤ 1", "3 Major surgical procedure"),
 # not a number the criterion says ("18 Years and older", "2 or more prior lines")
@@ -607,7 +610,10 @@ def prepare(text: str) -> str:
     text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
+    text = _MORE_OR_EQUAL.sub("≥", text)
     text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
+    text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
+    text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
     return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
 
 
@@ -615,8 +621,26 @@ def prepare(text: str) -> str:
 # before a bracket had left the result after it unread: "CMV ... (PCR) negative" lost "negative")
 _PCR_SPELLED = re.compile(r"(?:reverse[ -]transcription |real[ -]time )?polymerase chain reaction(?:\s*\((?:rt-|q)?pcr\))?", re.IGNORECASE)
 
+# "Total bilirubin ≤1.5 upper limit of normal (ULN)", "Creatinine ≤ 1.5 ULN": a multiple of the
+# upper limit of normal written without "x" or "times" (the value reader had read "1.5" as
+# 1.5 mg/dL: a bilirubin of 2 mg/dL, under 1.5 x ULN for many labs, was ruled out)
+_ULN_NO_TIMES = re.compile(r"(?<=\d)\s*(?=(?:the\s+)?(?:institutional\s+)?(?:ULN\b|upper limit (?:of )?(?:the\s+)?(?:institutional\s+)?normal\b))", re.IGNORECASE)
+# "Plasma creatinine within 1.5 times the upper limit of normal": at most that multiple
+_ULN_WITHIN = re.compile(r"\bwithin\s+(?=\d+(?:\.\d+)?\s*(?:x|×|\*|times)\s*(?:the\s+)?(?:institutional\s+)?(?:ULN\b|upper limit))", re.IGNORECASE)
+
+# "Total serum bilirubin ≤ 1.5 x ULN": the analyte's name as the terminology writes it
+# ("serum total bilirubin"; "Total" before "serum bilirubin" had been left unread)
+_TOTAL_SPECIMEN = re.compile(r"\b(total) (serum|plasma|blood)\b(?= [a-z])", re.IGNORECASE)
+
 # "lesser than (<) 1.5 x ULN": the comparator the value reader knows
 _LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
+
+
+def _total_after_specimen(match: re.Match) -> str:
+    total, specimen = match.group(1), match.group(2)
+    if total[0].isupper():
+        specimen = specimen[0].upper() + specimen[1:]
+    return f"{specimen} {total.lower()}"
 
 
 def _subgroup_allowed(text: str) -> str:

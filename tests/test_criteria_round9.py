@@ -1,0 +1,94 @@
+"""Registry criteria, round 9 (issue #15, 2026-12-03): a multiple of the upper limit of normal
+written without "x", "within N times the ULN", "more than or equal to", "Total serum
+bilirubin", and "hormone therapy" (in a criterion: no steroid course); each checked for what
+it does to a patient (never a false exclusion)."""
+from __future__ import annotations
+
+from criteria_helpers import parse, types
+
+from core.rules import iter_leaves
+
+
+# --- a multiple of the upper limit of normal written without "x" ---------------------------
+
+
+def test_a_multiple_of_the_upper_limit_without_times_is_no_mass_concentration():
+    # NCT records: "Total bilirubin ≤1.5 upper limit of normal (ULN)" had been read as
+    # bilirubin ≤ 1.5 mg/dL (a bilirubin of 2 mg/dL, within 1.5 x ULN at many labs, ruled out)
+    for text in ("Total bilirubin ≤1.5 upper limit of normal (ULN)",
+                 "Total bilirubin ≤ 1.5 upper limit normal",
+                 "Creatinine ≤ 1.5 ULN"):
+        rule = parse(text)
+        assert rule.get("uln") == 1.5 and "unit" not in rule, text
+
+
+def test_a_multiple_of_the_upper_limit_with_a_subgroup_keeps_both():
+    rule = parse("AST ≤ 3 ULN (≤ 5 ULN if liver metastases)")
+    ulns = sorted(leaf["uln"] for leaf in iter_leaves(rule) if leaf["type"] == "lab")
+    assert ulns == [3, 5]
+    assert "review" not in types(rule)
+
+
+def test_within_a_multiple_of_the_upper_limit_is_at_most():
+    for text in ("Plasma creatinine within 1.5 times the upper limit of normal for age.",
+                 "Creatinine within 1.5 x ULN"):
+        assert parse(text) == {"type": "lab", "analyte": "creatinine", "op": "<=", "uln": 1.5}, text
+
+
+def test_within_normal_limits_is_not_rewritten():
+    # "within" before no multiple of the ULN keeps its meaning (a window, a normal range)
+    from nlp.criteria.parser import prepare
+    assert prepare("Chemotherapy within 4 weeks") == "Chemotherapy within 4 weeks"
+    assert "within" in prepare("Bilirubin within normal limits")
+
+
+# --- comparators ----------------------------------------------------------------------------
+
+
+def test_more_than_or_equal_to_is_at_least():
+    assert parse("Karnofsky/Lansky Performance Score more than or equal to 70") == \
+        {"type": "score", "score": "karnofsky", "op": ">=", "value": 70}
+    assert parse("Hemoglobin more than or equal to 9 g/dL") == \
+        {"type": "lab", "analyte": "hemoglobin", "op": ">=", "value": 9, "unit": "g/dL"}
+    assert parse("Karnofsky performance status more or equal to 60") == \
+        {"type": "score", "score": "karnofsky", "op": ">=", "value": 60}
+
+
+# --- "Total serum bilirubin" ---------------------------------------------------------------
+
+
+def test_total_serum_bilirubin_is_total_bilirubin():
+    assert parse("Total serum bilirubin ≤ 1.5 x ULN") == {"type": "lab", "analyte": "bilirubin", "op": "<=", "uln": 1.5}
+    assert parse("Total plasma bilirubin < 2 x ULN") == {"type": "lab", "analyte": "bilirubin", "op": "<", "uln": 2}
+
+
+# --- hormone therapy is no glucocorticoid in a criterion -----------------------------------
+
+
+def _concepts(rule: dict) -> set:
+    return {leaf.get("concept") for leaf in iter_leaves(rule)}
+
+
+def test_hormone_therapy_is_no_steroid_course():
+    # "Prior hormone therapy" had been read as any glucocorticoid: a breast cancer patient with
+    # a past prednisone course was ruled out of a trial excluding prior endocrine therapy
+    for text, kind in (("Prior hormone therapy", "exclusion"),
+                       ("Prior hormonal therapy", "exclusion"),
+                       ("Concurrent hormone therapy", "exclusion"),
+                       ("Use of hormones within 4 weeks", "exclusion"),
+                       ("Patients receiving concurrent exogenous hormone therapy (topical vaginal estrogen therapy is allowable).", "exclusion"),
+                       ("No concurrent hormonal therapy", "inclusion"),
+                       ("Radiation or anti-hormonal therapy within 14 days before randomization", "exclusion")):
+        assert "glucocorticoid" not in _concepts(parse(text, kind)), text
+
+
+def test_hormone_therapy_beside_other_therapies_keeps_them():
+    rule = parse("Any concurrent chemotherapy, immunotherapy, biologic, or hormonal therapy for cancer", "exclusion")
+    assert "chemotherapy" in _concepts(rule) and "glucocorticoid" not in _concepts(rule)
+    assert "review" in types(rule)
+
+
+def test_steroids_stay_steroids():
+    assert parse("Prior systemic steroids", "exclusion") == {"type": "therapy", "concept": "glucocorticoid"}
+    assert parse("Corticosteroids within 14 days", "exclusion") == \
+        {"type": "therapy", "concept": "glucocorticoid", "within_days": 14}
