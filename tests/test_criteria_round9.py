@@ -92,3 +92,26 @@ def test_steroids_stay_steroids():
     assert parse("Prior systemic steroids", "exclusion") == {"type": "therapy", "concept": "glucocorticoid"}
     assert parse("Corticosteroids within 14 days", "exclusion") == \
         {"type": "therapy", "concept": "glucocorticoid", "within_days": 14}
+
+
+# --- a modifier sharing the next fact's head noun ------------------------------------------
+
+
+def test_drug_or_alcohol_abuse_names_both():
+    # "drug" is filler alone: "Drug or alcohol abuse" had been alcohol abuse only, so a patient
+    # with an opioid use disorder was not ruled out by it
+    for text in ("Drug or alcohol abuse", "History of drug or alcohol abuse", "History of alcohol or drug abuse"):
+        concepts = _concepts(parse(text, "exclusion"))
+        assert concepts == {"substance_use_disorder"}, text
+
+
+def test_a_history_cue_before_a_shared_head_noun_applies_to_both():
+    rule = parse("History of drug or alcohol abuse within 1 year", "exclusion")
+    assert rule == {"type": "history", "concept": "substance_use_disorder", "within_days": 365}
+    rule = parse("History of alcohol or drug abuse/dependence", "exclusion")
+    assert "review" not in types(rule)
+
+
+def test_a_filler_word_naming_nothing_with_the_head_stays_filler():
+    # "prior or current hepatitis B": "prior hepatitis B" is no term; nothing is added
+    assert parse("Prior or current hepatitis B", "exclusion")["type"] == "infection"
