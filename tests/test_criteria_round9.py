@@ -115,3 +115,43 @@ def test_a_history_cue_before_a_shared_head_noun_applies_to_both():
 def test_a_filler_word_naming_nothing_with_the_head_stays_filler():
     # "prior or current hepatitis B": "prior hepatitis B" is no term; nothing is added
     assert parse("Prior or current hepatitis B", "exclusion")["type"] == "infection"
+
+
+# --- "taking" a drug is taking it now --------------------------------------------------------
+
+
+def test_taking_a_drug_is_now():
+    # s9-0011: "Subjects taking insulin and/or metformin and/or sulfonylurea" was any use ever:
+    # a patient who had stopped metformin years ago met the inclusion
+    rule = parse("Subjects taking insulin and/or metformin and/or sulfonylurea.")
+    assert rule == {"any": [{"type": "therapy", "concept": c, "response": "current"}
+                            for c in ("insulin", "metformin", "sulfonylurea")]}
+    assert parse("Taking oral anticoagulants", "exclusion") == \
+        {"type": "therapy", "concept": "anticoagulant", "response": "current"}
+
+
+def test_taking_with_a_window_keeps_the_window():
+    rule = parse("Patients taking strong CYP3A inhibitors within 14 days", "exclusion")
+    assert rule == {"type": "therapy", "concept": "strong_cyp3a_inhibitor", "within_days": 14}
+
+
+def test_a_history_of_taking_is_no_current_use():
+    assert parse("History of taking metformin", "exclusion") == {"type": "therapy", "concept": "metformin"}
+
+
+# --- the psychiatric manual a diagnosis is made by -------------------------------------------
+
+
+def test_the_dsm_is_how_a_diagnosis_is_made():
+    assert parse("DSM-IV diagnosis of PTSD") == {"type": "diagnosis", "concept": "ptsd"}
+    assert parse("Current diagnosis of bipolar disorder, as defined by DSM-IV") == \
+        {"type": "diagnosis", "concept": "bipolar_disorder"}
+    assert parse("Meets DSM-IV (Diagnostic and Statistical Manual of Mental Disorders) criteria for PTSD") == \
+        {"type": "diagnosis", "concept": "ptsd"}
+
+
+def test_the_manuals_name_is_no_mental_disorder():
+    rule = parse("History of drug or alcohol abuse according to Diagnostic and Statistical Manual of Mental "
+                 "Disorders (5th edition) (DSM-V) criteria within 3 years before Screening", "exclusion")
+    assert rule == {"type": "history", "concept": "substance_use_disorder", "within_days": 1095}
+    assert parse("Mental disorders", "exclusion") == {"type": "diagnosis", "concept": "psychiatric_illness"}
