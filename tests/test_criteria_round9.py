@@ -155,3 +155,40 @@ def test_the_manuals_name_is_no_mental_disorder():
                  "Disorders (5th edition) (DSM-V) criteria within 3 years before Screening", "exclusion")
     assert rule == {"type": "history", "concept": "substance_use_disorder", "within_days": 1095}
     assert parse("Mental disorders", "exclusion") == {"type": "diagnosis", "concept": "psychiatric_illness"}
+
+
+# --- receptor statuses: "HER2-", "ER-positive/HER2-negative" -------------------------------
+
+
+def test_a_minus_sign_after_a_receptor_is_negative():
+    assert parse("HER2- breast cancer") == {"all": [{"type": "biomarker", "marker": "her2", "state": "negative"},
+                                                    {"type": "diagnosis", "concept": "breast_cancer"}]}
+
+
+def test_opposite_statuses_joined_by_a_slash_are_one_tumours():
+    # "ER-positive/HER2-negative breast cancer" had been any[ER+, all[HER2-, breast cancer]]:
+    # an ER-positive, HER2-positive cancer met it
+    want = {"all": [{"type": "biomarker", "marker": "estrogen_receptor", "state": "positive"},
+                    {"type": "biomarker", "marker": "her2", "state": "negative"},
+                    {"type": "diagnosis", "concept": "breast_cancer"}]}
+    assert parse("ER-positive/HER2-negative breast cancer") == want
+    assert parse("ER+/HER2- breast cancer") == want
+    hr = parse("HR+/HER2- breast cancer")
+    assert {leaf.get("marker") for leaf in iter_leaves(hr)} >= {"hormone_receptor", "her2"}
+    assert "any" not in hr
+
+
+def test_a_same_state_pair_is_left_as_written():
+    from nlp.criteria.parser import prepare
+    assert prepare("ER+/PR+ breast cancer") == "ER+/PR+ breast cancer"
+    assert prepare("HER2-low") == "HER2-low"
+
+
+def test_statuses_beside_a_disease_that_took_their_noun_are_the_teams():
+    # "ER+/HER2- or triple-negative breast cancer": "breast cancer" went into TNBC's name, so
+    # the statuses' branch has no disease of its own; an ER+/HER2- lung cancer must not meet it
+    rule = parse("ER+/HER2- or triple-negative breast cancer")
+    assert "review" in types(rule)
+    branch = next(c for c in rule["any"] if "all" in c)
+    assert {leaf["type"] for leaf in iter_leaves(branch)} == {"biomarker", "review"}
+    assert {"type": "diagnosis", "concept": "triple_negative_breast_cancer"} in rule["any"]
