@@ -236,15 +236,16 @@ def elide(reader, chunks: list[Chunk]) -> None:
     for i, chunk in enumerate(chunks):
         # content words, and single letters or numbers ("hepatitis B or C", "type 1 or 2")
         words = [e for e in chunk.els if e.kind == "word" and (is_content(e.value, reader.cues) or len(e.value) == 1)]
-        if not chunk.atoms and len(words) <= 2 and all(e.kind == "word" for e in chunk.els):
+        if not chunk.atoms and len(words) <= 2 and _words_after_a_time_cue(chunk.els):
             lone[i] = words
         elif i > 0 and chunks[i - 1].atoms:
             _elided_head(reader, chunks[i - 1].atoms[-1], chunk)
     for i, words in lone.items():
+        after = next((j for j in range(i + 1, len(chunks)) if j not in lone), None)
         if not words:
+            _filler_modifier(chunks, i, after)
             continue
         spans = [(e.start, e.end, e.value) for e in words]
-        after = next((j for j in range(i + 1, len(chunks)) if j not in lone), None)
         before = next((j for j in range(i - 1, -1, -1) if j not in lone), None)
         atom = None
         if after is not None and chunks[after].atoms:
@@ -263,6 +264,32 @@ def elide(reader, chunks: list[Chunk]) -> None:
         elif before is not None and chunks[before].atoms and any(len(w.value) == 1 and w.value.isalpha() for w in words):
             # "hepatitis B or X": a letter that names no item read is an alternative unread
             chunks[i].content.extend(w.value for w in words)
+
+
+def _filler_modifier(chunks: list[Chunk], i: int, after: int | None) -> None:
+    """'Drug or alcohol abuse': a word that is filler alone ("drug") but names a concept with
+    the head noun of the next fact ("drug abuse") is that concept (it had been dropped as
+    filler: "drug or alcohol abuse" was alcohol abuse only, a drug use disorder let through)."""
+    plain = [e for e in chunks[i].els if e.kind == "word"]
+    if len(plain) != 1 or after is None or not chunks[after].atoms:
+        return
+    atom = elided_atom([(plain[0].start, plain[0].end, plain[0].value)], chunks[after].atoms[0], after=True)
+    if atom is not None:
+        plain[0].used = True
+        chunks[i].atoms.append(atom)
+        chunks[i].els.append(El("atom", atom.start, atom.end, atom))
+
+
+# cues that may open a lone chunk and still leave its words to share the next fact's head
+# noun ("History of alcohol or drug abuse": "alcohol" is alcohol abuse, the history cue then
+# applies to both as it does to any list after it)
+_LEADING_CUES = frozenset({"history", "current"})
+
+
+def _words_after_a_time_cue(els: list[El]) -> bool:
+    """Only words, after at most one history / current cue at the chunk's start."""
+    start = 1 if els and els[0].kind == "cue" and set(els[0].value.sections) <= _LEADING_CUES else 0
+    return all(e.kind == "word" for e in els[start:])
 
 
 def _lactation(reader, chunks: list[Chunk], i: int, before: int | None, after: int | None,

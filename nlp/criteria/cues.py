@@ -37,13 +37,15 @@ PATTERN_SECTIONS = (
     "support_words", "support_allowed", "support_refused", "specimen",
     "conditional_threshold", "subgroup_who", "age_second", "cohort_label", "defined_as",
     "body_weight", "any_time", "prior_lines", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
+    "marker_minus", "marker_pair",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
 # at load instead
 NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who": ("who",), "defined_as": ("term", "definition"),
                 "subgroup_threshold": ("op", "n", "cond"), "prior_lines": ("n",),
-                "subgroup_allowed": ("a", "thr", "cond", "thr2")}
+                "subgroup_allowed": ("a", "thr", "cond", "thr2"), "marker_minus": ("m",),
+                "marker_pair": ("a", "sa", "b", "sb")}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
@@ -60,7 +62,8 @@ _OPTIONAL = {"not_facts", "conditional", "permission", "note", "fragment", "age_
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
              "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
-             "spelled_units", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference"}
+             "spelled_units", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
+             "marker_minus", "marker_pair"}
 
 
 @dataclass(frozen=True)

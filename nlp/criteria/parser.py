@@ -63,6 +63,9 @@ _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
 # "equal or greater to 100 x 10^9/L" (the words the value reader knows are "greater than or
 # equal to"): the sign they mean
 _EQ_WORDS = re.compile(r"\bequal (?:to )?or (?:(?P<ge>greater|more|higher)|less|lower|smaller) (?:than|to)\b", re.IGNORECASE)
+# "Karnofsky/Lansky Performance Score more than or equal to 70": the value reader knows
+# "greater than or equal to", not "more than or equal to" (nor "more or equal to")
+_MORE_OR_EQUAL = re.compile(r"\bmore (?:than )?or equal (?:to|than)\b", re.IGNORECASE)
 _SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\) ?(?=\d)")
 # a list number the splitter left at the start ("7. ECOG ≤ 1", "3 Major surgical procedure"),
 # not a number the criterion says ("18 Years and older", "2 or more prior lines")
@@ -159,6 +162,7 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return _whole_line_review(prepared, cues)        # "At least 4 weeks since radiotherapy"
     if _window_on_some(rule):
         return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
+    rule = _statuses_without_their_disease(rule, cues)    # "ER+/HER2- or triple-negative breast cancer"
     if _window_lost(rule, prepared, cues):
         return _whole_line_review(prepared, cues)        # "treatment (chemotherapy, radiotherapy) within 4 weeks"
     if _condition_dropped(rule, prepared, cues):
@@ -292,6 +296,27 @@ def _treatment_unwindowed(rule: dict) -> bool:
         if node.get("type") in ("therapy", "procedure"):
             yield negated or not any(node.get(w) is not None for w in _WINDOWS)
     return any(walk(rule, False))
+
+
+def _statuses_without_their_disease(rule: dict, cues) -> dict:
+    """'ER+/HER2- or triple-negative breast cancer' reads any[all[ER+, HER2-], TNBC]: the
+    disease the statuses are of went into the other alternative's name, so a branch of tumour
+    marker statuses alone beside a diagnosis gets a review leaf (the team confirms the disease:
+    an ER-positive, HER2-negative cancer of another organ does not meet it)."""
+    if "any" in rule:
+        children = [_statuses_without_their_disease(child, cues) for child in rule["any"]]
+        diagnosed = any(leaf.get("type") == "diagnosis" for child in children for leaf in iter_leaves(child))
+        if diagnosed:
+            note = review("clinical", "the disease of these tumour marker statuses", cues)
+            children = [{"all": [*(child["all"] if "all" in child else [child]), note]}
+                        if all(leaf.get("type") == "biomarker" for leaf in iter_leaves(child)) else child
+                        for child in children]
+        return {"any": children}
+    if "all" in rule:
+        return {"all": [_statuses_without_their_disease(child, cues) for child in rule["all"]]}
+    if "not" in rule:
+        return {"not": _statuses_without_their_disease(rule["not"], cues)}
+    return rule
 
 
 def _negation_beside_review(rule: dict, kind: str) -> bool:
@@ -607,7 +632,11 @@ def prepare(text: str) -> str:
     text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
+    text = _MORE_OR_EQUAL.sub("≥", text)
     text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
+    text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
+    text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
+    text = _marker_statuses(text)
     return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
 
 
@@ -615,8 +644,45 @@ def prepare(text: str) -> str:
 # before a bracket had left the result after it unread: "CMV ... (PCR) negative" lost "negative")
 _PCR_SPELLED = re.compile(r"(?:reverse[ -]transcription |real[ -]time )?polymerase chain reaction(?:\s*\((?:rt-|q)?pcr\))?", re.IGNORECASE)
 
+# "Total bilirubin ≤1.5 upper limit of normal (ULN)", "Creatinine ≤ 1.5 ULN": a multiple of the
+# upper limit of normal written without "x" or "times" (the value reader had read "1.5" as
+# 1.5 mg/dL: a bilirubin of 2 mg/dL, under 1.5 x ULN for many labs, was ruled out)
+_ULN_NO_TIMES = re.compile(r"(?<=\d)\s*(?=(?:the\s+)?(?:institutional\s+)?(?:ULN\b|upper limit (?:of )?(?:the\s+)?(?:institutional\s+)?normal\b))", re.IGNORECASE)
+# "Plasma creatinine within 1.5 times the upper limit of normal": at most that multiple
+_ULN_WITHIN = re.compile(r"\bwithin\s+(?=\d+(?:\.\d+)?\s*(?:x|×|\*|times)\s*(?:the\s+)?(?:institutional\s+)?(?:ULN\b|upper limit))", re.IGNORECASE)
+
+# "Total serum bilirubin ≤ 1.5 x ULN": the analyte's name as the terminology writes it
+# ("serum total bilirubin"; "Total" before "serum bilirubin" had been left unread)
+_TOTAL_SPECIMEN = re.compile(r"\b(total) (serum|plasma|blood)\b(?= [a-z])", re.IGNORECASE)
+
 # "lesser than (<) 1.5 x ULN": the comparator the value reader knows
 _LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
+
+
+def _marker_statuses(text: str) -> str:
+    """'ER+/HER2- breast cancer' -> 'ER+ and HER2-negative breast cancer': a minus sign as
+    "negative" (``marker_minus`` of the cues), and two statuses of opposite states joined by
+    a slash as both (``marker_pair``); a pair of the same state is left as written."""
+    cues = load_cues()
+    for pattern in cues.patterns.get("marker_minus", ()):
+        text = pattern.sub(lambda m: f"{m.group('m')}-negative", text)
+
+    def joined(match: re.Match) -> str:
+        positive = ["neg" not in (match.group(g) or "").lower() for g in ("sa", "sb")]
+        if positive[0] == positive[1]:
+            return match.group(0)
+        return f"{match.group('a')} and {match.group('b')}"
+
+    for pattern in cues.patterns.get("marker_pair", ()):
+        text = pattern.sub(joined, text)
+    return text
+
+
+def _total_after_specimen(match: re.Match) -> str:
+    total, specimen = match.group(1), match.group(2)
+    if total[0].isupper():
+        specimen = specimen[0].upper() + specimen[1:]
+    return f"{specimen} {total.lower()}"
 
 
 def _subgroup_allowed(text: str) -> str:
