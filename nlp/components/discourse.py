@@ -21,7 +21,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from core.facts import Fact
-from nlp.components.status import THERAPY_STATUS
+from nlp.components.status import THERAPY_STATUS, bare_current
 from nlp.components.speaker import Relations, Speaker, relations
 
 THERAPY_LABELS = ("DRUG", "PROCEDURE")
@@ -207,6 +207,17 @@ class Outcomes:
         self.answer_not_before = frozenset(str(w).lower() for w in vocabulary.get("answer_not_before") or ())
         self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
         self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
+        echo = vocabulary.get("echoed_mentions") or {}
+        self.echo_words = frozenset(str(w).lower() for w in echo.get("words") or ())
+        self.echo_between = frozenset(str(w).lower() for w in echo.get("between") or ())
+        self.echo_ends = frozenset(str(w).lower() for w in echo.get("ends") or ())
+        switch = vocabulary.get("treatment_switch") or {}
+        self.switch_verbs = frozenset(str(w).lower() for w in switch.get("verbs") or ())
+        self.switch_to = frozenset(str(w).lower() for w in switch.get("to") or ())
+        self.switch_skip = frozenset(str(w).lower() for w in switch.get("skip") or ())
+        exception = vocabulary.get("exception_after_denial") or {}
+        self.exception_words = tuple(tuple(str(w).lower().split()) for w in exception.get("words") or ())
+        self.exception_skip = frozenset(str(w).lower() for w in exception.get("skip") or ())
 
     def question_topic(self, doc: Doc, ent: Span) -> bool:
         """A disease a question about a treatment is for ("is CAR-T an option for
@@ -308,6 +319,116 @@ class Outcomes:
             if listed and all(f.historical or f.status in ("failed", "intolerant") for f in listed):
                 fact.historical = True
 
+    def echoes(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A mention followed by "neither" / "either" at the end of its clause ("CHOP didnt work
+        and brentuximab neither", "no methotrexate, azathioprine neither", "no transplant
+        either") says the same as was said of the mention of its kind before it in the
+        sentence (or the sentence before): not given, or given and failed (``echoed_mentions``
+        in data/nlp/extraction.yaml). A mention something else was said of keeps it."""
+        if not self.echo_words:
+            return
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if fact.negated or fact.status or fact.hypothetical or fact.family or not self._echoed(doc, ent):
+                continue
+            kinds = THERAPY_LABELS if ent.label_ in THERAPY_LABELS else (ent.label_,)
+            earlier = ent.sent.start
+            if earlier > 0:
+                earlier = doc[earlier - 1].sent.start
+            before = next((f for e, f in zip(reversed(ents[:i]), reversed(facts[:i]))
+                           if e.label_ in kinds and e.start >= earlier and not f.family
+                           and (f.negated or f.status in ("failed", "intolerant"))), None)
+            if before is None:
+                continue
+            fact.negated, fact.status = before.negated, before.status
+            fact.historical = before.historical or fact.historical
+
+    def _echoed(self, doc: Doc, ent: Span) -> bool:
+        i = ent.end
+        end = ent.sent.end
+        while i < end and doc[i].lower_ in self.echo_between:
+            i += 1
+        if i >= end or doc[i].lower_ not in self.echo_words:
+            return False
+        after = i + 1
+        return after >= end or doc[after].is_punct or doc[after].is_space or doc[after].lower_ in self.echo_ends
+
+    def exceptions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """The treatments named after "only" / "just" / "except" in a sentence that denies
+        others before them ("never had a stem cell transplant or CAR-T, only chemo", "not on
+        methotrexate or aza, just plaquenil"; ``exception_after_denial`` in
+        data/nlp/extraction.yaml) are the ones given: not denied, past when the denial speaks
+        of all the past ("never had")."""
+        if not self.exception_words:
+            return
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if ent.label_ not in THERAPY_LABELS or fact.negated or fact.status or fact.hypothetical or fact.family:
+                continue
+            start = self._after_exception(doc, ent)
+            if start is None:
+                continue
+            denied = [f for e, f in zip(ents[:i], facts[:i])
+                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= start and f.negated]
+            if not denied:
+                continue
+            # the items of a list after the word ("only IVIG and steroids") follow the first
+            for e, f in zip(ents[i:], facts[i:]):
+                if e.sent.start != ent.sent.start or e.label_ not in THERAPY_LABELS or f.negated or f.status or f.hypothetical:
+                    break
+                if e is not ent and not all(t.lower_ in _EXCEPTION_LIST for t in doc[ent.end:e.start]):
+                    break
+                f.historical = f.historical or denied[-1].historical
+                ent = e
+
+    def switches(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A switch of treatment (``treatment_switch`` in data/nlp/extraction.yaml): the
+        treatment switched to is taken now ("they switched me from cellcept to azathioprine
+        last spring": its date is when it began), and one named before the switch in the same
+        sentence (the last one named before the switch) with nothing else said of it is over ("romiplostim injections for two years
+        ... the new hospital switched her to eltrombopag")."""
+        if not self.switch_verbs:
+            return
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if ent.label_ not in THERAPY_LABELS or fact.negated or fact.hypothetical or fact.family:
+                continue
+            verb = self._switch_verb(doc, ent)
+            if verb is None:
+                continue
+            if fact.status is None and not fact.historical:
+                fact.status = "current"
+            before = [(e, f) for e, f in zip(ents[:i], facts[:i])
+                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= verb]
+            if before:      # the one switched from: the last named before the switch
+                e, f = before[-1]
+                if (not (f.negated or f.hypothetical or f.family or f.status in ("failed", "intolerant"))
+                        and (f.status is None or bare_current(e))):
+                    f.status, f.historical = None, True
+
+    def _switch_verb(self, doc: Doc, ent: Span) -> int | None:
+        """The switch verb of "switched (her) (from X) to ENT", or None."""
+        i = ent.start
+        while i > ent.sent.start and doc[i - 1].lower_ in self.switch_skip:
+            i -= 1
+        if i <= ent.sent.start or doc[i - 1].lower_ not in self.switch_to:
+            return None
+        for j in range(i - 2, max(ent.sent.start, i - 12) - 1, -1):
+            if doc[j].lower_ in self.switch_verbs:
+                return j
+            if doc[j].text in (".", ";") or doc[j].lower_ in ("but", "and"):
+                return None
+        return None
+
+    def _after_exception(self, doc: Doc, ent: Span) -> int | None:
+        """The start of the exception word right before ``ent`` (a determiner may stand
+        between: "only the chemo"), or None."""
+        i = ent.start
+        while i > ent.sent.start and doc[i - 1].lower_ in self.exception_skip:
+            i -= 1
+        for words in self.exception_words:
+            n = len(words)
+            if i - n >= ent.sent.start and tuple(t.lower_ for t in doc[i - n:i]) == words:
+                return i - n
+        return None
+
     def questions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         for ent, fact in zip(ents, facts):
             if ent.label_ not in QUESTION_LABELS or fact.status or fact.historical or fact.negated or fact.hypothetical:
@@ -325,6 +446,9 @@ class Outcomes:
             if self.answer(doc, ent):
                 continue   # answered in the same text ("does she have lupus? yes")
             fact.hypothetical = True
+
+
+_EXCEPTION_LIST = frozenset({",", "and", "&", "+", "/", "plus"})
 
 
 def _qualifier(token) -> bool:

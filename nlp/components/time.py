@@ -127,12 +127,12 @@ class TimeReader:
                 return None
             year = today.year if month <= today.month else today.year - 1
             return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
-        if kind == "season":    # "last winter": like a month without a year, it dates a lab value or a score
-            month = self.seasons.get(groups["season"].lower())      # (not "switched to azathioprine last spring")
-            if not month:
-                return None
+        if kind == "season":    # "last winter": the latest such season before today; "last" says it is
+            month = self.seasons.get(groups["season"].lower())      # past, so unlike "in march" it dates a
+            if not month:                                           # treatment too ("pneumonia on rituximab
+                return None                                         # last winter", "stopped it last spring")
             year = today.year if month < today.month else today.year - 1
-            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
+            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
         if kind in ("date", "since", "range", "adjacent"):
             year = int(groups["year"])
             if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
@@ -141,6 +141,8 @@ class TimeReader:
                 return TimeExpression(start, end, date=f"{year:04d}", ended=kind == "range" and year < today.year,
                                       adjacent=kind == "adjacent")
             month = groups.get("month")
+            if groups.get("season"):    # "summer 2024", "since spring of 2023": the season's middle month
+                month = self.seasons.get(groups["season"].lower())
             if groups.get("monthname"):
                 month = self.months.get(groups["monthname"].lower().rstrip("."))
             text = f"{year:04d}"
