@@ -211,6 +211,19 @@ class Outcomes:
         self.echo_words = frozenset(str(w).lower() for w in echo.get("words") or ())
         self.echo_between = frozenset(str(w).lower() for w in echo.get("between") or ())
         self.echo_ends = frozenset(str(w).lower() for w in echo.get("ends") or ())
+        aside = vocabulary.get("result_after_aside") or {}
+        results = {str(w).lower(): kind for kind, words in (aside.get("results") or {}).items() for w in words or ()}
+        self.aside_results = results
+        if results:
+            alternation = "|".join(re.escape(w) for w in sorted(results, key=len, reverse=True))
+            tests = "|".join(re.escape(str(w)) for w in aside.get("tests") or ())
+            verbs = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in aside.get("verbs") or ())
+            self.aside_after = re.compile(
+                rf"\s*(?:(?:{tests})\s*)?\([^()\n]{{1,40}}\)\s*(?:(?:{verbs})\s+)?(?P<result>{alternation})(?![\w+-])",
+                re.IGNORECASE)
+            self.aside_named = re.compile(rf"(?<![\w+-])(?P<result>{alternation})\s*\(\s*$", re.IGNORECASE)
+        else:
+            self.aside_after = self.aside_named = None
         switch = vocabulary.get("treatment_switch") or {}
         self.switch_verbs = frozenset(str(w).lower() for w in switch.get("verbs") or ())
         self.switch_to = frozenset(str(w).lower() for w in switch.get("to") or ())
@@ -379,6 +392,31 @@ class Outcomes:
                 f.historical = f.historical or denied[-1].historical
                 ent = e
 
+    def results_around_asides(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A test result written after a bracketed aside ("my wife's TB test (the blood one) was
+        negative", "hep B serology (May) negative": the aside puts the result beyond the cue's
+        reach), and a test named in a bracket after a result ("TB screen neg (IGRA)": the test
+        that gave it, not a finding of its own). ``result_after_aside`` in
+        data/nlp/extraction.yaml."""
+        if self.aside_after is None:
+            return
+        text = doc.text
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if ent.label_ not in ("INFECTION", "BIOMARKER") or fact.negated or fact.status or fact.hypothetical:
+                continue
+            match = self.aside_after.match(text, ent.end_char, ent.sent.end_char)
+            if match is not None:
+                _set_result(fact, self.aside_results[match.group("result").lower()])
+                continue
+            named = self.aside_named.search(text, ent.sent.start_char, ent.start_char)
+            if named is None or not text[ent.end_char:ent.sent.end_char].lstrip().startswith(")"):
+                continue
+            before = next((f for e, f in zip(reversed(ents[:i]), reversed(facts[:i]))
+                           if e.label_ == ent.label_ and e.sent.start == ent.sent.start and e.end_char <= named.start()), None)
+            kind = self.aside_results[named.group("result").lower()]
+            if before is not None and before.concept == fact.concept and before.status == kind:
+                _set_result(fact, kind)
+
     def switches(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A switch of treatment (``treatment_switch`` in data/nlp/extraction.yaml): the
         treatment switched to is taken now ("they switched me from cellcept to azathioprine
@@ -446,6 +484,11 @@ class Outcomes:
             if self.answer(doc, ent):
                 continue   # answered in the same text ("does she have lupus? yes")
             fact.hypothetical = True
+
+
+def _set_result(fact: Fact, kind: str) -> None:
+    fact.status = kind
+    fact.negated = kind == "negative"
 
 
 _EXCEPTION_LIST = frozenset({",", "and", "&", "+", "/", "plus"})
