@@ -35,6 +35,7 @@ _CUE_WINDOW = 30
 # a bracket opened after a value, with a value of its own before the time: "Platelet count
 # 12,000/uL today (nadir 4 x10^9/L in 2023)" dates the nadir, not today's count
 _OWN_VALUE_BRACKET = re.compile(r"\([^()]*\d[^()]*$")
+_OWN_BRACKET = re.compile(r"\s*\([^()\n]{0,30}")
 _STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)
 
 
@@ -197,7 +198,10 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                     continue
             else:
                 between, key = text[expression.end:fact.start], (fact.start - expression.end, 1)
-            ranked = (1 if _CLAUSE_BREAK.search(between) else 0, *key)
+            # a date in a bracket opened right after the fact is the fact's ("rituximab (2
+            # cycles in 2023), MMF"), not the next one's across the closing bracket
+            own_bracket = fact.end <= expression.start and _OWN_BRACKET.fullmatch(between) is not None
+            ranked = (1 if _CLAUSE_BREAK.search(between) and not own_bracket else 0, *key)
             if choice is None or ranked < choice[0]:
                 choice = (ranked, i)
         if choice is None:
