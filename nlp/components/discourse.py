@@ -35,6 +35,10 @@ _PATIENT_WORDS = frozenset({"patient", "pt"})
 # a writer's own illness: "I (also) have", "i've had", "i got", "i suffer from", "i was diagnosed with"
 _HAVING = frozenset({"have", "had", "'ve", "ve", "got", "suffer", "suffered", "diagnosed", "has"})
 _CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
+# "she has asthma", "he's got psoriasis", "she also has ITP": a pronoun subject and its verb
+_PRONOUN_SEX = {"she": "female", "he": "male"}
+_PRONOUN_VERB_FILLERS = frozenset({"has", "had", "have", "got", "'s", "’s", "s", "also", "too", "suffers", "from",
+                                   "gets", "a", "an", "bad", "mild", "severe", "just", "been", "diagnosed", "with"})
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
 # between a parent's age and the parent: "a 27 year old G2P1 mother", "G3 P2", "primiparous"
@@ -59,6 +63,8 @@ class People:
                 return True     # "my son (12) has T-ALL. my husband has psoriasis": the husband's
         if self._said_of_their_relative(ent, speaker):
             return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
+        if speaker is not None and speaker.speaker == "patient" and speaker.relation is None and self._pronoun_of_relative(ent):
+            return True     # "I (not my daughter) have lupus. she has asthma": the daughter's
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
@@ -97,6 +103,25 @@ class People:
                 and (speaker is None or speaker.speaker in (None, "patient"))
                 and self.words.relation_of(doc[first].text) is not None)
 
+    def _pronoun_of_relative(self, ent: Span) -> bool:
+        """In a patient's message, a condition said of "she"/"he" as the subject ("she has
+        asthma", "he's got psoriasis") when a relative of that sex ("my daughter", "my
+        husband") is named before it and no one else: the relative's."""
+        if ent.label_ not in ("CONDITION", "INFECTION"):
+            return False
+        doc = ent.doc
+        i = ent.start - 1
+        while i > ent.sent.start and doc[i].lower_ in _PRONOUN_VERB_FILLERS:
+            i -= 1
+        if i < ent.sent.start or i == ent.start - 1 or doc[i].lower_ not in _PRONOUN_SEX:
+            return False
+        if i > ent.sent.start and doc[i - 1].lower_ not in _CLAUSE_STARTS:
+            return False    # "... and she said ...", an object: only a clause's subject
+        sex = _PRONOUN_SEX[doc[i].lower_]
+        named = {self.words.sexes.get(r) for r in (self.words.relation_of(t.text) for t in doc[:i])
+                 if r is not None}
+        return named == {sex}
+
     def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
         """The nearest person named before the mention in its sentence (within
         ``WRITER_SCOPE`` tokens) is "my/our <relation>", another relative than the one the
@@ -104,7 +129,10 @@ class People:
         writing "I have RA, my husband has psoriasis")."""
         doc = ent.doc
         start = max(ent.sent.start, ent.start - WRITER_SCOPE)
+        aside = _asides(doc, start, ent.start)
         for i in range(ent.start - 1, start - 1, -1):
+            if i in aside:
+                continue    # "I (not my daughter) have lupus": a person set aside in a bracket
             token = doc[i]
             lower = token.lower_
             if lower in self.words.writer_words or lower in ("she", "he", "her", "him", "his") and i > start and doc[i - 1].lower_ not in self.words.possessives:
@@ -484,6 +512,20 @@ class Outcomes:
             if self.answer(doc, ent):
                 continue   # answered in the same text ("does she have lupus? yes")
             fact.hypothetical = True
+
+
+def _asides(doc: Doc, start: int, end: int) -> set[int]:
+    """Indexes of the tokens inside a closed bracket between ``start`` and ``end``."""
+    inside: set[int] = set()
+    opened: int | None = None
+    for i in range(start, end):
+        text = doc[i].text
+        if text in ("(", "["):
+            opened = i
+        elif text in (")", "]") and opened is not None:
+            inside.update(range(opened, i + 1))
+            opened = None
+    return inside
 
 
 def _set_result(fact: Fact, kind: str) -> None:
