@@ -189,3 +189,69 @@ def test_a_diagnosis_to_rule_out_in_shorthand_is_possible():
 def test_a_drug_named_as_exposure_was_taken_before():
     fact = of("Necrotising myopathy, anti-HMGCR positive, statin exposure.", "statin")
     assert predicted_assertion(fact)[2] == "past"
+
+
+def test_an_infection_checked_before_a_treatment_is_not_known_yet():
+    fact = of("Please check hepatitis B serology before the obinutuzumab", "hbv")
+    assert fact.uncertain and fact.status is None
+
+
+def test_plan_opening_a_clinicians_sentence_is_a_treatment_to_come():
+    assert of("Plan belimumab.", "belimumab").hypothetical
+    assert not of("Plan belimumab, continue MMF.", "mycophenolate").hypothetical
+
+
+# --- whose illness: a relative's set aside -----------------------------------------------------
+
+def test_a_relatives_illness_set_aside_with_not_me_is_theirs_and_the_writers_is_the_patients():
+    text = "my dad has gout, not me. i have psoriatic arthritis"
+    assert of(text, "gout").family
+    assert not of(text, "psoriatic_arthritis").family
+
+
+def test_a_relative_set_aside_in_a_bracket_denies_nothing():
+    text = "I (not my husband) have crohns. he has asthma"
+    crohns = of(text, "crohns_disease")
+    assert not crohns.negated and not crohns.family
+    assert of(text, "asthma").family
+
+
+def test_a_pronoun_without_a_relative_named_is_no_relative():
+    fact = of("i have lupus and my rheumatologist says she thinks it is mild", "sle")
+    assert not fact.family
+
+
+# --- lists, sequences, brackets --------------------------------------------------------------------
+
+def test_an_outcome_opened_by_a_conjunction_after_a_sequence_reaches_all():
+    text = "first remicade, after that stelara but nothing help much"
+    assert of(text, "infliximab").status == "failed"
+    assert of(text, "ustekinumab").status == "failed"
+
+
+def test_an_outcome_said_of_the_last_of_a_sequence_stays_its_own():
+    text = "steroids, IVIG, then eltrombopag but did nothing"
+    assert of(text, "eltrombopag").status == "failed"
+    assert of(text, "ivig").status != "failed"
+
+
+def test_a_date_in_a_bracket_after_a_treatment_is_its_own():
+    text = "cyclophosphamide (6 pulses in 2022), rituximab and belimumab, none helped"
+    assert of(text, "cyclophosphamide").date == "2022"
+    assert of(text, "rituximab").date is None
+
+
+# --- bowel surgery in a patient's words ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "he had an operation on his bowel in 2019",
+    "i had bowel surgery last year",
+])
+def test_surgery_on_the_bowel_is_major_surgery_without_a_disease_named(text):
+    fact = of(text, "major_surgery")
+    assert fact.historical
+
+
+def test_surgery_elsewhere_is_not_bowel_surgery():
+    from assertion_helpers import concepts
+    assert "major_surgery" not in concepts("she had surgery on her knee")
