@@ -187,4 +187,5 @@ def test_the_reason_for_a_past_treatment_goes_on():
 def test_a_value_last_winter_is_past_and_a_treatment_switched_to_then_is_not():
     assert of("her platelets were 15 last winter", "platelets").historical
     fact = of("they moved him from humira to stelara last autumn", "ustekinumab")
-    assert not fact.historical and fact.date is None
+    # round 9 (h35): a season dates a treatment too; switched to, it is taken now, dated by its start
+    assert not fact.historical and fact.status == "current" and fact.date == "2026-10"

@@ -227,6 +227,10 @@ class FactBuilder:
         self.outcomes.questions(doc, kept, facts)
         self.outcomes.requests(doc, kept, facts)
         self.outcomes.class_headings(doc, kept, facts)
+        self.outcomes.echoes(doc, kept, facts)       # "CHOP didnt work and brentuximab neither"
+        self.outcomes.exceptions(doc, kept, facts)   # "never had CAR-T, only chemo"
+        self.outcomes.switches(doc, kept, facts)     # "switched me from cellcept to azathioprine"
+        self.outcomes.results_around_asides(doc, kept, facts)   # "TB test (the blood one) was negative"
         self._past_pregnancies(facts, today, text)
         self._done_once(facts, today)
         self._treatment_of_past_cancer(facts, text)

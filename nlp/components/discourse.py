@@ -21,7 +21,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from core.facts import Fact
-from nlp.components.status import THERAPY_STATUS
+from nlp.components.status import THERAPY_STATUS, bare_current
 from nlp.components.speaker import Relations, Speaker, relations
 
 THERAPY_LABELS = ("DRUG", "PROCEDURE")
@@ -35,6 +35,10 @@ _PATIENT_WORDS = frozenset({"patient", "pt"})
 # a writer's own illness: "I (also) have", "i've had", "i got", "i suffer from", "i was diagnosed with"
 _HAVING = frozenset({"have", "had", "'ve", "ve", "got", "suffer", "suffered", "diagnosed", "has"})
 _CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
+# "she has asthma", "he's got psoriasis", "she also has ITP": a pronoun subject and its verb
+_PRONOUN_SEX = {"she": "female", "he": "male"}
+_PRONOUN_VERB_FILLERS = frozenset({"has", "had", "have", "got", "'s", "’s", "s", "also", "too", "suffers", "from",
+                                   "gets", "a", "an", "bad", "mild", "severe", "just", "been", "diagnosed", "with"})
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
 # between a parent's age and the parent: "a 27 year old G2P1 mother", "G3 P2", "primiparous"
@@ -59,6 +63,8 @@ class People:
                 return True     # "my son (12) has T-ALL. my husband has psoriasis": the husband's
         if self._said_of_their_relative(ent, speaker):
             return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
+        if speaker is not None and speaker.speaker == "patient" and speaker.relation is None and self._pronoun_of_relative(ent):
+            return True     # "I (not my daughter) have lupus. she has asthma": the daughter's
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
@@ -97,6 +103,25 @@ class People:
                 and (speaker is None or speaker.speaker in (None, "patient"))
                 and self.words.relation_of(doc[first].text) is not None)
 
+    def _pronoun_of_relative(self, ent: Span) -> bool:
+        """In a patient's message, a condition said of "she"/"he" as the subject ("she has
+        asthma", "he's got psoriasis") when a relative of that sex ("my daughter", "my
+        husband") is named before it and no one else: the relative's."""
+        if ent.label_ not in ("CONDITION", "INFECTION"):
+            return False
+        doc = ent.doc
+        i = ent.start - 1
+        while i > ent.sent.start and doc[i].lower_ in _PRONOUN_VERB_FILLERS:
+            i -= 1
+        if i < ent.sent.start or i == ent.start - 1 or doc[i].lower_ not in _PRONOUN_SEX:
+            return False
+        if i > ent.sent.start and doc[i - 1].lower_ not in _CLAUSE_STARTS:
+            return False    # "... and she said ...", an object: only a clause's subject
+        sex = _PRONOUN_SEX[doc[i].lower_]
+        named = {self.words.sexes.get(r) for r in (self.words.relation_of(t.text) for t in doc[:i])
+                 if r is not None}
+        return named == {sex}
+
     def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
         """The nearest person named before the mention in its sentence (within
         ``WRITER_SCOPE`` tokens) is "my/our <relation>", another relative than the one the
@@ -104,7 +129,10 @@ class People:
         writing "I have RA, my husband has psoriasis")."""
         doc = ent.doc
         start = max(ent.sent.start, ent.start - WRITER_SCOPE)
+        aside = _asides(doc, start, ent.start)
         for i in range(ent.start - 1, start - 1, -1):
+            if i in aside:
+                continue    # "I (not my daughter) have lupus": a person set aside in a bracket
             token = doc[i]
             lower = token.lower_
             if lower in self.words.writer_words or lower in ("she", "he", "her", "him", "his") and i > start and doc[i - 1].lower_ not in self.words.possessives:
@@ -207,6 +235,30 @@ class Outcomes:
         self.answer_not_before = frozenset(str(w).lower() for w in vocabulary.get("answer_not_before") or ())
         self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
         self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
+        echo = vocabulary.get("echoed_mentions") or {}
+        self.echo_words = frozenset(str(w).lower() for w in echo.get("words") or ())
+        self.echo_between = frozenset(str(w).lower() for w in echo.get("between") or ())
+        self.echo_ends = frozenset(str(w).lower() for w in echo.get("ends") or ())
+        aside = vocabulary.get("result_after_aside") or {}
+        results = {str(w).lower(): kind for kind, words in (aside.get("results") or {}).items() for w in words or ()}
+        self.aside_results = results
+        if results:
+            alternation = "|".join(re.escape(w) for w in sorted(results, key=len, reverse=True))
+            tests = "|".join(re.escape(str(w)) for w in aside.get("tests") or ())
+            verbs = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in aside.get("verbs") or ())
+            self.aside_after = re.compile(
+                rf"\s*(?:(?:{tests})\s*)?\([^()\n]{{1,40}}\)\s*(?:(?:{verbs})\s+)?(?P<result>{alternation})(?![\w+-])",
+                re.IGNORECASE)
+            self.aside_named = re.compile(rf"(?<![\w+-])(?P<result>{alternation})\s*\(\s*$", re.IGNORECASE)
+        else:
+            self.aside_after = self.aside_named = None
+        switch = vocabulary.get("treatment_switch") or {}
+        self.switch_verbs = frozenset(str(w).lower() for w in switch.get("verbs") or ())
+        self.switch_to = frozenset(str(w).lower() for w in switch.get("to") or ())
+        self.switch_skip = frozenset(str(w).lower() for w in switch.get("skip") or ())
+        exception = vocabulary.get("exception_after_denial") or {}
+        self.exception_words = tuple(tuple(str(w).lower().split()) for w in exception.get("words") or ())
+        self.exception_skip = frozenset(str(w).lower() for w in exception.get("skip") or ())
 
     def question_topic(self, doc: Doc, ent: Span) -> bool:
         """A disease a question about a treatment is for ("is CAR-T an option for
@@ -308,6 +360,141 @@ class Outcomes:
             if listed and all(f.historical or f.status in ("failed", "intolerant") for f in listed):
                 fact.historical = True
 
+    def echoes(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A mention followed by "neither" / "either" at the end of its clause ("CHOP didnt work
+        and brentuximab neither", "no methotrexate, azathioprine neither", "no transplant
+        either") says the same as was said of the mention of its kind before it in the
+        sentence (or the sentence before): not given, or given and failed (``echoed_mentions``
+        in data/nlp/extraction.yaml). A mention something else was said of keeps it."""
+        if not self.echo_words:
+            return
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if fact.negated or fact.status or fact.hypothetical or fact.family or not self._echoed(doc, ent):
+                continue
+            kinds = THERAPY_LABELS if ent.label_ in THERAPY_LABELS else (ent.label_,)
+            earlier = ent.sent.start
+            if earlier > 0:
+                earlier = doc[earlier - 1].sent.start
+            before = next((f for e, f in zip(reversed(ents[:i]), reversed(facts[:i]))
+                           if e.label_ in kinds and e.start >= earlier and not f.family
+                           and (f.negated or f.status in ("failed", "intolerant"))), None)
+            if before is None:
+                continue
+            fact.negated, fact.status = before.negated, before.status
+            fact.historical = before.historical or fact.historical
+
+    def _echoed(self, doc: Doc, ent: Span) -> bool:
+        i = ent.end
+        end = ent.sent.end
+        while i < end and doc[i].lower_ in self.echo_between:
+            i += 1
+        if i >= end or doc[i].lower_ not in self.echo_words:
+            return False
+        after = i + 1
+        return after >= end or doc[after].is_punct or doc[after].is_space or doc[after].lower_ in self.echo_ends
+
+    def exceptions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """The treatments named after "only" / "just" / "except" in a sentence that denies
+        others before them ("never had a stem cell transplant or CAR-T, only chemo", "not on
+        methotrexate or aza, just plaquenil"; ``exception_after_denial`` in
+        data/nlp/extraction.yaml) are the ones given: not denied, past when the denial speaks
+        of all the past ("never had")."""
+        if not self.exception_words:
+            return
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if ent.label_ not in THERAPY_LABELS or fact.negated or fact.status or fact.hypothetical or fact.family:
+                continue
+            start = self._after_exception(doc, ent)
+            if start is None:
+                continue
+            denied = [f for e, f in zip(ents[:i], facts[:i])
+                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= start and f.negated]
+            if not denied:
+                continue
+            # the items of a list after the word ("only IVIG and steroids") follow the first
+            for e, f in zip(ents[i:], facts[i:]):
+                if e.sent.start != ent.sent.start or e.label_ not in THERAPY_LABELS or f.negated or f.status or f.hypothetical:
+                    break
+                if e is not ent and not all(t.lower_ in _EXCEPTION_LIST for t in doc[ent.end:e.start]):
+                    break
+                f.historical = f.historical or denied[-1].historical
+                ent = e
+
+    def results_around_asides(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A test result written after a bracketed aside ("my wife's TB test (the blood one) was
+        negative", "hep B serology (May) negative": the aside puts the result beyond the cue's
+        reach), and a test named in a bracket after a result ("TB screen neg (IGRA)": the test
+        that gave it, not a finding of its own). ``result_after_aside`` in
+        data/nlp/extraction.yaml."""
+        if self.aside_after is None:
+            return
+        text = doc.text
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if ent.label_ not in ("INFECTION", "BIOMARKER") or fact.negated or fact.status or fact.hypothetical:
+                continue
+            match = self.aside_after.match(text, ent.end_char, ent.sent.end_char)
+            if match is not None:
+                _set_result(fact, self.aside_results[match.group("result").lower()])
+                continue
+            named = self.aside_named.search(text, ent.sent.start_char, ent.start_char)
+            if named is None or not text[ent.end_char:ent.sent.end_char].lstrip().startswith(")"):
+                continue
+            before = next((f for e, f in zip(reversed(ents[:i]), reversed(facts[:i]))
+                           if e.label_ == ent.label_ and e.sent.start == ent.sent.start and e.end_char <= named.start()), None)
+            kind = self.aside_results[named.group("result").lower()]
+            if before is not None and before.concept == fact.concept and before.status == kind:
+                _set_result(fact, kind)
+
+    def switches(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A switch of treatment (``treatment_switch`` in data/nlp/extraction.yaml): the
+        treatment switched to is taken now ("they switched me from cellcept to azathioprine
+        last spring": its date is when it began), and one named before the switch in the same
+        sentence (the last one named before the switch) with nothing else said of it is over ("romiplostim injections for two years
+        ... the new hospital switched her to eltrombopag")."""
+        if not self.switch_verbs:
+            return
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if ent.label_ not in THERAPY_LABELS or fact.negated or fact.hypothetical or fact.family:
+                continue
+            verb = self._switch_verb(doc, ent)
+            if verb is None:
+                continue
+            if fact.status is None and not fact.historical:
+                fact.status = "current"
+            before = [(e, f) for e, f in zip(ents[:i], facts[:i])
+                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= verb]
+            if before:      # the one switched from: the last named before the switch
+                e, f = before[-1]
+                if (not (f.negated or f.hypothetical or f.family or f.status in ("failed", "intolerant"))
+                        and (f.status is None or bare_current(e))):
+                    f.status, f.historical = None, True
+
+    def _switch_verb(self, doc: Doc, ent: Span) -> int | None:
+        """The switch verb of "switched (her) (from X) to ENT", or None."""
+        i = ent.start
+        while i > ent.sent.start and doc[i - 1].lower_ in self.switch_skip:
+            i -= 1
+        if i <= ent.sent.start or doc[i - 1].lower_ not in self.switch_to:
+            return None
+        for j in range(i - 2, max(ent.sent.start, i - 12) - 1, -1):
+            if doc[j].lower_ in self.switch_verbs:
+                return j
+            if doc[j].text in (".", ";") or doc[j].lower_ in ("but", "and"):
+                return None
+        return None
+
+    def _after_exception(self, doc: Doc, ent: Span) -> int | None:
+        """The start of the exception word right before ``ent`` (a determiner may stand
+        between: "only the chemo"), or None."""
+        i = ent.start
+        while i > ent.sent.start and doc[i - 1].lower_ in self.exception_skip:
+            i -= 1
+        for words in self.exception_words:
+            n = len(words)
+            if i - n >= ent.sent.start and tuple(t.lower_ for t in doc[i - n:i]) == words:
+                return i - n
+        return None
+
     def questions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         for ent, fact in zip(ents, facts):
             if ent.label_ not in QUESTION_LABELS or fact.status or fact.historical or fact.negated or fact.hypothetical:
@@ -325,6 +512,28 @@ class Outcomes:
             if self.answer(doc, ent):
                 continue   # answered in the same text ("does she have lupus? yes")
             fact.hypothetical = True
+
+
+def _asides(doc: Doc, start: int, end: int) -> set[int]:
+    """Indexes of the tokens inside a closed bracket between ``start`` and ``end``."""
+    inside: set[int] = set()
+    opened: int | None = None
+    for i in range(start, end):
+        text = doc[i].text
+        if text in ("(", "["):
+            opened = i
+        elif text in (")", "]") and opened is not None:
+            inside.update(range(opened, i + 1))
+            opened = None
+    return inside
+
+
+def _set_result(fact: Fact, kind: str) -> None:
+    fact.status = kind
+    fact.negated = kind == "negative"
+
+
+_EXCEPTION_LIST = frozenset({",", "and", "&", "+", "/", "plus"})
 
 
 def _qualifier(token) -> bool:

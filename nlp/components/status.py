@@ -192,11 +192,17 @@ def _sequence_before(span: Span, modifier) -> bool:
         return False
     # the words after the last treatment up to the cue's first word ("did nothing" is the
     # last one's; "nothing worked", "none of them helped" all of them)
-    tail = doc[therapies[-1] + 1:start + 1]
+    first = start     # the cue's first word after a conjunction it holds ("but nothing work good")
+    while first + 1 < end and doc[first].lower_ in _CUE_CONJUNCTIONS:
+        first += 1
+    tail = doc[therapies[-1] + 1:first + 1]
     if any(t.lower_ in collective for t in tail):
         return False
     text = doc.text[between.start_char:doc[therapies[-1]].idx]
     return pattern.search(text) is not None
+
+
+_CUE_CONJUNCTIONS = frozenset({"but", "and", "yet", "though", "so"})
 
 
 def bare_current(span: Span) -> bool:

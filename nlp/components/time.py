@@ -35,6 +35,7 @@ _CUE_WINDOW = 30
 # a bracket opened after a value, with a value of its own before the time: "Platelet count
 # 12,000/uL today (nadir 4 x10^9/L in 2023)" dates the nadir, not today's count
 _OWN_VALUE_BRACKET = re.compile(r"\([^()]*\d[^()]*$")
+_OWN_BRACKET = re.compile(r"\s*\([^()\n]{0,30}")
 _STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)
 
 
@@ -127,12 +128,12 @@ class TimeReader:
                 return None
             year = today.year if month <= today.month else today.year - 1
             return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
-        if kind == "season":    # "last winter": like a month without a year, it dates a lab value or a score
-            month = self.seasons.get(groups["season"].lower())      # (not "switched to azathioprine last spring")
-            if not month:
-                return None
+        if kind == "season":    # "last winter": the latest such season before today; "last" says it is
+            month = self.seasons.get(groups["season"].lower())      # past, so unlike "in march" it dates a
+            if not month:                                           # treatment too ("pneumonia on rituximab
+                return None                                         # last winter", "stopped it last spring")
             year = today.year if month < today.month else today.year - 1
-            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
+            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
         if kind in ("date", "since", "range", "adjacent"):
             year = int(groups["year"])
             if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
@@ -141,6 +142,8 @@ class TimeReader:
                 return TimeExpression(start, end, date=f"{year:04d}", ended=kind == "range" and year < today.year,
                                       adjacent=kind == "adjacent")
             month = groups.get("month")
+            if groups.get("season"):    # "summer 2024", "since spring of 2023": the season's middle month
+                month = self.seasons.get(groups["season"].lower())
             if groups.get("monthname"):
                 month = self.months.get(groups["monthname"].lower().rstrip("."))
             text = f"{year:04d}"
@@ -195,7 +198,10 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                     continue
             else:
                 between, key = text[expression.end:fact.start], (fact.start - expression.end, 1)
-            ranked = (1 if _CLAUSE_BREAK.search(between) else 0, *key)
+            # a date in a bracket opened right after the fact is the fact's ("rituximab (2
+            # cycles in 2023), MMF"), not the next one's across the closing bracket
+            own_bracket = fact.end <= expression.start and _OWN_BRACKET.fullmatch(between) is not None
+            ranked = (1 if _CLAUSE_BREAK.search(between) and not own_bracket else 0, *key)
             if choice is None or ranked < choice[0]:
                 choice = (ranked, i)
         if choice is None:
