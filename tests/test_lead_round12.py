@@ -156,3 +156,27 @@ def test_a_message_that_changes_no_verdict_after_the_results_says_so_instead_of_
     # the digest is all the log keeps of the list: no message text
     shown = [e for e in SessionStore(fresh_db).events(cid) if e.type == "shown"]
     assert shown and all(len(e.payload["signature"]) == 16 for e in shown)
+
+
+@pytest.mark.parametrize("text, past, other", [
+    ("I had covid last year, hep B negative", "covid", "hbv"),
+    ("I had shingles last year, HIV negative", "herpes_zoster", "hiv"),
+])
+def test_a_result_after_a_comma_is_not_the_result_of_an_infection_whose_clause_ended_before_it(text, past, other):
+    # "I had covid last year, hep B negative": the covid is over, not negative; hep B is
+    found = {f.concept: f for f in extract(text, today=TODAY) if f.label == "INFECTION"}
+    assert not found[past].negated and found[past].historical and found[past].status == "positive"
+    assert found[other].negated and found[other].status == "negative"
+
+
+@pytest.mark.parametrize("text", ["HIV, HBsAg and HCV negative", "HIV (4th gen), HBsAg negative",
+                                  "HIV, hep B and C negative"])
+def test_a_list_of_serologies_still_shares_its_result(text):
+    assert all(f.negated for f in extract(text, today=TODAY) if f.label == "INFECTION")
+
+
+def test_a_past_infection_is_shown_as_past_not_as_positive():
+    from bot.render import PLAIN, Renderer
+
+    fact = next(f for f in extract("I had covid last year", today=TODAY) if f.label == "INFECTION")
+    assert str(Renderer(PLAIN).fact(fact, "patient")) == "had COVID-19 in the past"

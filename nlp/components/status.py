@@ -58,6 +58,38 @@ def across_comma(span: Span, modifier) -> bool:
     return any(token.text == "," for token in between)
 
 
+def clause_before_comma(span: Span, modifier) -> bool:
+    """A result cue after the span, across a comma, where the span's own clause goes on
+    before that comma ("I had covid last year, hep B negative": "last year" ends covid's
+    clause; "HIV, HBsAg and HCV negative" is a list whose items share the result, and a
+    bracket after an item, "HIV (4th gen), HBsAg negative", is still the item's)."""
+    start, _end = modifier.modifier_span
+    if span.end > start or "COMMA" not in (modifier.rule.terminated_by or ()):
+        return False
+    depth = 0
+    for token in span.doc[span.end:start]:
+        if token.text in "([":
+            depth += 1
+        elif token.text in ")]":
+            depth = max(0, depth - 1)
+        elif token.text == ",":
+            return False if depth else _words_before(span, token.i)
+    return False
+
+
+def _words_before(span: Span, comma: int) -> bool:
+    """Words (not brackets) between the span and the comma at ``comma``."""
+    depth = 0
+    for token in span.doc[span.end:comma]:
+        if token.text in "([":
+            depth += 1
+        elif token.text in ")]":
+            depth = max(0, depth - 1)
+        elif not depth and (token.is_alpha or token.like_num):
+            return True
+    return False
+
+
 def _nearest_of(span: Span, modifiers, categories: dict[str, str], rank: dict[str, int] | None = None) -> str | None:
     best: tuple[int, int, str] | None = None
     for modifier in modifiers:
@@ -258,10 +290,15 @@ def infection_status(span: Span, written: str | None = None, before: str | None 
     """``written`` is what MentionStatus read in the mention itself, ``before`` a result
     word written right before it ("negative QuantiFERON"). A fact said only with doubt
     ("not sure if she has HIV") has no result: a cue such as "has" is not a test result."""
-    if span._.is_negated and written not in ("positive", "negative"):  # "No active infection"
+    # a result said across a comma after the span's own clause is another's ("I had covid
+    # last year, hep B negative": covid is not negative)
+    results = [m for m in span._.modifiers if not (m.category in RESULT_STATUS and clause_before_comma(span, m))]
+    negated = any(m.category == "NEGATED_EXISTENCE" for m in results) if len(results) < len(span._.modifiers) \
+        else span._.is_negated
+    if negated and written not in ("positive", "negative"):  # "No active infection"
         if _negation_governs(span):
             return "negative"
-        nearest = _nearest(span, RESULT_STATUS)
+        nearest = _nearest_of(span, results, RESULT_STATUS)
         return nearest if nearest in ("positive", "active") else "negative"
     if written == "active":
         return "active"
@@ -271,7 +308,7 @@ def infection_status(span: Span, written: str | None = None, before: str | None 
         return before
     if span._.is_uncertain:
         return None
-    status = _nearest(span, RESULT_STATUS)
+    status = _nearest_of(span, results, RESULT_STATUS)
     if status is None and (written == "latent" or _has(span, "HISTORICAL")):
         return "positive"
     return status
