@@ -17,10 +17,10 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
+from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -223,6 +223,7 @@ class FactBuilder:
                 older[index] = (fact.end, reading.start)
         self._attach_times(doc, facts, today, bare, births, older)
         self.events_before(kept, facts)
+        self._listed_outcome(ents, kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
         self.outcomes.requests(doc, kept, facts)
@@ -235,6 +236,32 @@ class FactBuilder:
         self._treated_then(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         return facts
+
+    @staticmethod
+    def _listed_outcome(ents: list[Span], kept: list[Span], facts: list[Fact]) -> None:
+        """An outcome cue written before a list of treatments ("has failed infliximab,
+        adalimumab (secondary loss of response) and ustekinumab", "intolerant of MTX, LEF and
+        HCQ") is every item's, however long the list and its remarks in brackets: an item
+        beyond the cue's reach gets the first item's outcome when it has none of its own.
+        The list is context.py's (items of one kind joined only by commas, "and"/"or" and
+        brackets; "failed MTX, now on rituximab" is no list)."""
+        by_span = {}
+        for ent, fact in zip(kept, facts):
+            by_span.setdefault((ent.start, ent.end), fact)
+        for chain in list_chains(ents):
+            first = ents[chain[0]]
+            if len(chain) < 2 or first.label_ not in ("DRUG", "PROCEDURE"):
+                continue
+            cues = [m for m in first._.modifiers if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+                    and m.modifier_span[1] <= first.start]
+            head = by_span.get((first.start, first.end))
+            if not cues or head is None or head.status != THERAPY_STATUS[cues[0].category]:
+                continue
+            for i in chain[1:]:
+                fact = by_span.get((ents[i].start, ents[i].end))
+                if (fact is not None and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
+                        and not (fact.negated or fact.hypothetical or fact.family)):
+                    fact.status = head.status
 
     def _done_once(self, facts: list[Fact], today: date) -> None:
         """A procedure done once (``one_off_procedures``: a transplant, CAR-T, a splenectomy,
