@@ -119,3 +119,24 @@ def test_a_presentation_today_keeps_its_values_current():
 def test_the_diagnosis_event_is_past():
     text = "At the time of his initial diagnosis with type 1 diabetes he was hospitalized with a glucose >1000 mg/dL."
     assert of(text, "type_1_diabetes").historical
+
+
+# --- T-cell lymphoma subtypes and other haematology diagnoses by name ------------------------
+
+def test_t_cell_lymphoma_subtypes_are_read_and_are_ptcl():
+    from data.terminology import load_terminology
+
+    terminology = load_terminology()
+    text = "Dx: AITL (2023). Previously ALK-negative ALCL? No: PTCL-NOS on review. Differential: ATLL, hepatosplenic T-cell lymphoma."
+    for concept in ("aitl", "alcl", "ptcl_nos", "atll", "hepatosplenic_t_cell_lymphoma"):
+        assert _facts(text, concept), concept
+        assert terminology.is_a(concept, "ptcl")
+
+
+def test_richter_hlh_and_evans_are_read():
+    from data.terminology import load_terminology
+
+    text = "CLL with Richter's transformation in 2024, complicated by HLH. Her sister has Evans syndrome."
+    assert _facts(text, "richter_transformation") and _facts(text, "hlh")
+    assert all(f.family for f in _facts(text, "evans_syndrome"))
+    assert load_terminology().is_a("evans_syndrome", "itp")
