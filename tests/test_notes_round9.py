@@ -140,3 +140,53 @@ def test_richter_hlh_and_evans_are_read():
     assert _facts(text, "richter_transformation") and _facts(text, "hlh")
     assert all(f.family for f in _facts(text, "evans_syndrome"))
     assert load_terminology().is_a("evans_syndrome", "itp")
+
+
+# --- medication lists: held, previous, allergies --------------------------------------------
+
+def test_a_drug_held_in_a_medication_list_is_not_taken_now():
+    for text, concept in (("4. Belimumab - held since 09/2025 (recurrent chest infections)", "belimumab"),
+                          ("Meds: aspirin 75 mg (held since the biopsy), amlodipine 10 mg.", "aspirin"),
+                          ("Current meds: anakinra (held on admission), prednisolone 40 mg od.", "anakinra")):
+        fact = of(text, concept)
+        assert fact.historical and fact.status != "current", text
+    assert of("Current meds: anakinra (held on admission), prednisolone 40 mg od.", "prednisone").status == "current"
+
+
+def test_the_reason_a_drug_was_held_is_over():
+    assert of("Previous: tocilizumab - held (recurrent cellulitis).", "active_infection").historical
+    assert of("4. Belimumab - held since 09/2025 (recurrent chest infections)", "active_infection").historical
+
+
+def test_a_previous_medication_line_lists_treatments_that_are_over():
+    text = "Previous medication: azathioprine (stopped - nausea); cyclophosphamide (Euro-Lupus, 2021); rituximab x2\nCurrent: belimumab."
+    for concept in ("azathioprine", "cyclophosphamide", "rituximab"):
+        assert of(text, concept).historical, concept
+    assert not of(text, "belimumab").historical
+
+
+def test_a_treatment_history_heading_over_bullets_dates_them():
+    text = "Treatment history:\n- UKALL 2011 induction 2023\n- Nelarabine x2 cycles\nCurrent: venetoclax 400 mg od."
+    assert of(text, "nelarabine").historical
+    assert of(text, "venetoclax").status == "current"
+
+
+def test_a_drug_on_an_allergies_line_was_not_tolerated():
+    for text in ("Allergies: vancomycin (red man syndrome).", "Drug allergies: methotrexate - mouth ulcers",
+                 "ALLERGIES: Vancomycin"):
+        fact = of(text, "vancomycin" if "ancomycin" in text else "methotrexate")
+        assert fact.status == "intolerant" and fact.historical, text
+    assert of("Medications: methotrexate 20 mg weekly.\nAllergies: NKDA.", "methotrexate").status == "current"
+
+
+def test_a_malignancy_screen_with_its_tests_in_brackets_is_negative():
+    assert of("Malignancy screen (CT, mammogram) negative.", "malignancy").negated
+
+
+# --- an alternative to a treatment considered -----------------------------------------------
+
+def test_the_alternative_to_a_considered_treatment_is_considered():
+    fact = of("Plan: please consider for a second allo-SCT or a clinical trial.", "investigational_drug")
+    assert fact.hypothetical
+    assert of("We discussed CAR-T or a bispecific antibody.", "bispecific_antibody").hypothetical
+    assert not of("She had rituximab or MMF.", "mycophenolate").hypothetical

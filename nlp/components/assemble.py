@@ -262,6 +262,14 @@ class FactBuilder:
                 if (fact is not None and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                         and not (fact.negated or fact.hypothetical or fact.family)):
                     fact.status = head.status
+        # a treatment offered as the alternative to one considered ("consider for a second
+        # allo-SCT or a clinical trial", "CAR-T or a bispecific") is considered too
+        treatments = sorted((f for f in facts if f.label in ("DRUG", "PROCEDURE")), key=lambda f: f.start)
+        text = doc_text(kept[0].doc) if kept else ""
+        for before, after in zip(treatments, treatments[1:]):
+            if (before.hypothetical and not before.negated and not (after.hypothetical or after.negated or after.historical)
+                    and after.status is None and _OR_ALTERNATIVE.fullmatch(text, before.end, after.start)):
+                after.hypothetical = True
 
     def _done_once(self, facts: list[Fact], today: date) -> None:
         """A procedure done once (``one_off_procedures``: a transplant, CAR-T, a splenectomy,
@@ -655,6 +663,12 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
         if other.label_ not in ("DRUG", "PROCEDURE") or other.end > ent.start or other.sent.start != ent.sent.start:
             continue
         for m in other._.modifiers:
+            if (m.rule.metadata or {}).get("reason_after") and not lasting and m.modifier_span[1] <= ent.start:
+                # the reason in brackets after a cue that the therapy was held ("tocilizumab -
+                # held (recurrent cellulitis)", "held since 09/2025 (chest infections)")
+                gap = ent.doc[m.modifier_span[0] + 1:ent.start]
+                if len(gap) <= 7 and any(t.text == "(" for t in gap) and not any(t.text in (")", ".", ";") for t in gap):
+                    return True
             if m.category != "THERAPY_INTOLERANT":
                 continue
             if m.modifier_span in spans:
@@ -678,6 +692,8 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
     return False
 
 
+# what stands between a considered treatment and its alternative: "allo-SCT or a clinical trial"
+_OR_ALTERNATIVE = re.compile(r"\s*,?\s*(?:or|and/or)\s+(?:an?\s+|the\s+|another\s+)?", re.IGNORECASE)
 ADVERSE_REACH = 3   # words between a "gave me" cue and the harm it names ("gave me a bad skin infection")
 
 
