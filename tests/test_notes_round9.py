@@ -190,3 +190,19 @@ def test_the_alternative_to_a_considered_treatment_is_considered():
     assert fact.hypothetical
     assert of("We discussed CAR-T or a bispecific antibody.", "bispecific_antibody").hypothetical
     assert not of("She had rituximab or MMF.", "mycophenolate").hypothetical
+
+
+# --- a treatment the patient is not a candidate for; a social history's semicolons ----------
+
+def test_not_a_candidate_for_a_treatment_is_not_a_treatment_had():
+    for text in ("He is not a candidate for allo-SCT at present.", "She is not a suitable candidate for CAR-T."):
+        facts = [f for f in extract(text, today=ROUND_TODAY) if f.label == "PROCEDURE"]
+        assert facts and all(f.negated for f in facts), text
+    assert of("She is a candidate for CAR-T.", "car_t").hypothetical
+
+
+def test_a_nil_after_a_semicolon_is_the_next_items():
+    fact = of("SH: ex-smoker (stopped 2019); alcohol: nil.", "former_smoker")
+    assert not fact.negated
+    assert of("HIV: negative; HBV: negative.", "hiv").negated
+    assert of("HIV; HBsAg: negative.", "hbsag").negated

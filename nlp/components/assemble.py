@@ -152,6 +152,8 @@ class FactBuilder:
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             negated, past = negations[i]
+            if negated and _cut_by_semicolon(ent):
+                negated, past = False, False    # "ex-smoker (stopped 2019); alcohol: nil": the nil is the alcohol's
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
             categories = context_categories(ent)
@@ -690,6 +692,23 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
                 and doc[ent.end].text in (")", "]") and bracket_outcome(other) == "intolerant"):
             return True
     return False
+
+
+def _cut_by_semicolon(ent: Span) -> bool:
+    """Negated only by cues written after the mention with a semicolon between, for an item
+    the pipeline does not know ("SH: ex-smoker (stopped 2019); alcohol: nil"): a semicolon
+    ends a clause (its TERMINATE rule), so the negation is that item's."""
+    cues = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
+    if not cues or any(m.modifier_span[0] < ent.end for m in cues):
+        return False
+
+    def cut(m) -> bool:
+        # the last semicolon before the cue; the words after it name the cue's own item, which
+        # the pipeline does not know ("alcohol"): a known one ("HIV; HBsAg: negative") may be a
+        # list the negation covers, so it stays
+        stops = [t.i for t in ent.doc[ent.end:m.modifier_span[0]] if t.text == ";"]
+        return bool(stops) and not any(stops[-1] < e.start < m.modifier_span[0] for e in ent.doc.ents)
+    return all(cut(m) for m in cues)
 
 
 # what stands between a considered treatment and its alternative: "allo-SCT or a clinical trial"
