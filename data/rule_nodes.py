@@ -71,7 +71,8 @@ def _hash(text: str) -> str:
 # 22: criteria read HER2 / hormone receptor status, COVID-19, HPV, "PCR"; an exclusion's any with a review branch never excludes on a negation alone; examples of a qualified kind, what a treatment was for, a test done, a treatment accepted for the trial are the team's (h32).
 # 23: urine protein and albumin measures (labs_urine.yaml: UACR, UPCR, 24-hour protein) and proteinuria; "hepatitis B and C" names both.
 # 24: a preference ("Priority will be given to subjects with HER2 positive ...") is no requirement: the line is the team's.
-PLAN_VERSION = "24"
+# 25: criteria read CAR-T products by name (axi-cel, tisagenlecleucel, ...), PTCL subtypes (AITL, ALCL, PTCL-NOS), Pola-R-CHP, BV-CHP, BEAM, ATG, DLI, "autograft"; "not a candidate for" negates a treatment (h39).
+PLAN_VERSION = "25"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
