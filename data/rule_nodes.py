@@ -72,7 +72,8 @@ def _hash(text: str) -> str:
 # 23: urine protein and albumin measures (labs_urine.yaml: UACR, UPCR, 24-hour protein) and proteinuria; "hepatitis B and C" names both.
 # 24: a preference ("Priority will be given to subjects with HER2 positive ...") is no requirement: the line is the team's.
 # 25: a multiple of the ULN written without "x" is no mass concentration; "within N x ULN" is at most; "more than or equal to"; "Total serum bilirubin"; "hormone therapy" in a criterion is no glucocorticoid; "drug or alcohol abuse" names both; "taking" a drug is now; the DSM is how a diagnosis is made; "HER2-", "ER-positive/HER2-negative" (both), statuses whose disease went into another alternative get a review (h37, round 9).
-PLAN_VERSION = "25"
+# 26: criteria read CAR-T products by name (axi-cel, tisagenlecleucel, ...), PTCL subtypes (AITL, ALCL, PTCL-NOS), Pola-R-CHP, BV-CHP, BEAM, ATG, DLI, "autograft"; "not a candidate for" negates a treatment (h39).
+PLAN_VERSION = "26"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -17,10 +17,10 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
+from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -152,6 +152,8 @@ class FactBuilder:
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             negated, past = negations[i]
+            if negated and _cut_by_semicolon(ent):
+                negated, past = False, False    # "ex-smoker (stopped 2019); alcohol: nil": the nil is the alcohol's
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
             categories = context_categories(ent)
@@ -223,6 +225,7 @@ class FactBuilder:
                 older[index] = (fact.end, reading.start)
         self._attach_times(doc, facts, today, bare, births, older)
         self.events_before(kept, facts)
+        self._listed_outcome(ents, kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
         self.outcomes.requests(doc, kept, facts)
@@ -239,6 +242,40 @@ class FactBuilder:
         self._treated_then(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         return facts
+
+    @staticmethod
+    def _listed_outcome(ents: list[Span], kept: list[Span], facts: list[Fact]) -> None:
+        """An outcome cue written before a list of treatments ("has failed infliximab,
+        adalimumab (secondary loss of response) and ustekinumab", "intolerant of MTX, LEF and
+        HCQ") is every item's, however long the list and its remarks in brackets: an item
+        beyond the cue's reach gets the first item's outcome when it has none of its own.
+        The list is context.py's (items of one kind joined only by commas, "and"/"or" and
+        brackets; "failed MTX, now on rituximab" is no list)."""
+        by_span = {}
+        for ent, fact in zip(kept, facts):
+            by_span.setdefault((ent.start, ent.end), fact)
+        for chain in list_chains(ents):
+            first = ents[chain[0]]
+            if len(chain) < 2 or first.label_ not in ("DRUG", "PROCEDURE"):
+                continue
+            cues = [m for m in first._.modifiers if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+                    and m.modifier_span[1] <= first.start]
+            head = by_span.get((first.start, first.end))
+            if not cues or head is None or head.status != THERAPY_STATUS[cues[0].category]:
+                continue
+            for i in chain[1:]:
+                fact = by_span.get((ents[i].start, ents[i].end))
+                if (fact is not None and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
+                        and not (fact.negated or fact.hypothetical or fact.family)):
+                    fact.status = head.status
+        # a treatment offered as the alternative to one considered ("consider for a second
+        # allo-SCT or a clinical trial", "CAR-T or a bispecific") is considered too
+        treatments = sorted((f for f in facts if f.label in ("DRUG", "PROCEDURE")), key=lambda f: f.start)
+        text = doc_text(kept[0].doc) if kept else ""
+        for before, after in zip(treatments, treatments[1:]):
+            if (before.hypothetical and not before.negated and not (after.hypothetical or after.negated or after.historical)
+                    and after.status is None and _OR_ALTERNATIVE.fullmatch(text, before.end, after.start)):
+                after.hypothetical = True
 
     def _done_once(self, facts: list[Fact], today: date) -> None:
         """A procedure done once (``one_off_procedures``: a transplant, CAR-T, a splenectomy,
@@ -632,6 +669,12 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
         if other.label_ not in ("DRUG", "PROCEDURE") or other.end > ent.start or other.sent.start != ent.sent.start:
             continue
         for m in other._.modifiers:
+            if (m.rule.metadata or {}).get("reason_after") and not lasting and m.modifier_span[1] <= ent.start:
+                # the reason in brackets after a cue that the therapy was held ("tocilizumab -
+                # held (recurrent cellulitis)", "held since 09/2025 (chest infections)")
+                gap = ent.doc[m.modifier_span[0] + 1:ent.start]
+                if len(gap) <= 7 and any(t.text == "(" for t in gap) and not any(t.text in (")", ".", ";") for t in gap):
+                    return True
             if m.category != "THERAPY_INTOLERANT":
                 continue
             if m.modifier_span in spans:
@@ -655,6 +698,25 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
     return False
 
 
+def _cut_by_semicolon(ent: Span) -> bool:
+    """Negated only by cues written after the mention with a semicolon between, for an item
+    the pipeline does not know ("SH: ex-smoker (stopped 2019); alcohol: nil"): a semicolon
+    ends a clause (its TERMINATE rule), so the negation is that item's."""
+    cues = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
+    if not cues or any(m.modifier_span[0] < ent.end for m in cues):
+        return False
+
+    def cut(m) -> bool:
+        # the last semicolon before the cue; the words after it name the cue's own item, which
+        # the pipeline does not know ("alcohol"): a known one ("HIV; HBsAg: negative") may be a
+        # list the negation covers, so it stays
+        stops = [t.i for t in ent.doc[ent.end:m.modifier_span[0]] if t.text == ";"]
+        return bool(stops) and not any(stops[-1] < e.start < m.modifier_span[0] for e in ent.doc.ents)
+    return all(cut(m) for m in cues)
+
+
+# what stands between a considered treatment and its alternative: "allo-SCT or a clinical trial"
+_OR_ALTERNATIVE = re.compile(r"\s*,?\s*(?:or|and/or)\s+(?:an?\s+|the\s+|another\s+)?", re.IGNORECASE)
 ADVERSE_REACH = 3   # words between a "gave me" cue and the harm it names ("gave me a bad skin infection")
 
 

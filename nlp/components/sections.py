@@ -9,7 +9,9 @@ bulleted or numbered lines right under it ("- Hypertension"), so the unbulleted 
 problem" that follows is not history; a sentence that opens a history list runs to its
 end. Conditions, infections, procedures and drugs in it become historical, unless a drug
 is said to be taken now. A treatment with no outcome on a "Reason for referral:" line is
-what the letter asks for: hypothetical.
+what the letter asks for: hypothetical. Treatments on a "Previous medication:" line are over
+(``therapy_line_headings``), and a drug on an "Allergies:" line was not tolerated
+(``allergy_headings``).
 """
 from __future__ import annotations
 
@@ -42,6 +44,14 @@ class HistorySections:
         self.therapy_heading = (re.compile(rf"^[ \t]*(?:[\w'/-]+[ \t]+){{0,5}}?(?:{words})(?:[ \t]+[\w'/-]+){{0,3}}[ \t]*:[ \t]*$",
                                            re.IGNORECASE | re.MULTILINE) if words else None)
         self.therapy_gate = frozenset(str(w).lower() for w in settings.get("therapy_heading_words", []))
+        # a heading that opens a line of treatments that are over ("Previous medication: AZA
+        # (stopped - nausea); CYC (2021)"): what its line names
+        lines = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("therapy_line_headings", []), key=len, reverse=True))
+        self.therapy_line = re.compile(rf"^[ \t]*(?:{lines})[ \t]*:", re.IGNORECASE | re.MULTILINE) if lines else None
+        self.therapy_line_gate = frozenset(n.split()[0].lower() for n in settings.get("therapy_line_headings", []))
+        # "Allergies: vancomycin (red man syndrome)": a drug on the line was not tolerated
+        allergies = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("allergy_headings", []), key=len, reverse=True))
+        self.allergy_line = re.compile(rf"^[ \t]*(?:{allergies})[ \t]*:", re.IGNORECASE | re.MULTILINE) if allergies else None
         # a line headed "Reason for referral:" / "Question:" states what is asked for: a
         # treatment named there with no outcome of its own ("second opinion re CAR-T") is sought,
         # not given ("refractory to MMF" on that line is still a fact)
@@ -105,6 +115,21 @@ class HistorySections:
                 for fact in facts:
                     if (fact.label in ("DRUG", "PROCEDURE") and not fact.historical and fact.status != "current"
                             and start <= fact.start and fact.end <= end):
+                        fact.historical = True
+        if self.allergy_line is not None and ":" in low and ("allerg" in low or "intoleran" in low or "adr" in low):
+            for match in self.allergy_line.finditer(text):
+                end = text.find("\n", match.end())
+                end = len(text) if end < 0 else end
+                for fact in facts:
+                    if fact.label == "DRUG" and not fact.negated and match.end() <= fact.start and fact.end <= end:
+                        fact.status, fact.historical, fact.hypothetical = "intolerant", True, False
+        if self.therapy_line is not None and ":" in low and any(word in low for word in self.therapy_line_gate):
+            for match in self.therapy_line.finditer(text):
+                end = text.find("\n", match.end())
+                end = len(text) if end < 0 else end
+                for fact in facts:
+                    if (fact.label in ("DRUG", "PROCEDURE") and not fact.historical and fact.status != "current"
+                            and not fact.hypothetical and match.end() <= fact.start and fact.end <= end):
                         fact.historical = True
         if not any(word in low for word in self.gate):
             return
