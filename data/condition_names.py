@@ -189,6 +189,9 @@ EXACT_FIT, RELATED_FIT, NAME_FIT = 3, 2, 1
 # belongs to (leukaemia for CML, ALL for T-ALL), before an umbrella trial (``umbrella``:
 # "Advanced Cancers", "Hematologic Malignancies", "Solid Tumor") that is related as well
 SUBTYPE_FIT = 2.5
+# below it, above an umbrella: a trial for one kind of the patient's disease (a T-ALL trial for
+# an "ALL"): the patient may be of another kind, which the patient's own disease's class is not
+KIND_FIT = 2.25
 NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for unknown names
 
 
@@ -208,18 +211,22 @@ def umbrella(concept: str, terminology) -> bool:
 
 def graded_fit(strength: int, concept: str, conditions, terminology) -> float:
     """The ranking's grade of a related fit (``RELATED_FIT``) of the patient's ``concept``
-    for a trial listing ``conditions``: ``SUBTYPE_FIT`` when one listed condition that is no
-    ``umbrella`` is a kind of the patient's or the patient's is a kind of it (a T-ALL trial
-    for ALL, a leukaemia trial for CML), otherwise as it is (only an umbrella relates them:
+    for a trial listing ``conditions``: ``SUBTYPE_FIT`` when the patient's disease is a kind
+    of a listed condition that is no ``umbrella`` (a leukaemia trial for CML: surely theirs),
+    ``KIND_FIT`` when a listed one is a kind of the patient's (a T-ALL trial for an "ALL":
+    theirs if they have that kind), otherwise as it is (only an umbrella relates them:
     "Advanced Cancers" for CML). Every other strength is as it is."""
     if strength != RELATED_FIT or concept not in terminology or umbrella(concept, terminology):
         return strength
+    best = strength
     for other in conditions:
         if other == concept or other not in terminology or umbrella(other, terminology):
             continue
-        if kind_of(concept, other, terminology) or kind_of(other, concept, terminology):
+        if kind_of(concept, other, terminology):
             return SUBTYPE_FIT
-    return strength
+        if kind_of(other, concept, terminology):
+            best = KIND_FIT
+    return best
 
 
 def unmapped_names(texts: tuple[str, ...]) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ which kind a vague "leukaemia" is; diagnoses phrased unusually are read."""
 from datetime import date
 
 from core.facts import Profile
-from data.condition_names import EXACT_FIT, RELATED_FIT, SUBTYPE_FIT, graded_fit, umbrella
+from data.condition_names import EXACT_FIT, KIND_FIT, RELATED_FIT, SUBTYPE_FIT, graded_fit, umbrella
 from data.rule_nodes import condition_target, own_conditions, title_conjoined
 from data.terminology import load_terminology
 from matching.engine import match
@@ -34,8 +34,8 @@ def test_the_condition_fit_is_graded_exact_then_subtype_then_umbrella_then_nothi
     branch = _fit(["hematologic_malignancy"], "cml")     # "Hematologic Malignancies"
     top = _fit(["malignancy"], "cml")                    # "Advanced Cancers"
     other = _fit(["breast_cancer"], "cml")
-    assert exact == EXACT_FIT and subtype == narrower == SUBTYPE_FIT and branch == top == RELATED_FIT and other == 0
-    assert exact > subtype > top > other
+    assert exact == EXACT_FIT and subtype == SUBTYPE_FIT and narrower == KIND_FIT and branch == top == RELATED_FIT
+    assert exact > subtype > narrower > top > other == 0
 
 
 def test_umbrellas_are_top_classes_and_the_branches_of_a_split_class():
