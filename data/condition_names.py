@@ -184,7 +184,49 @@ def concepts_within(name: str) -> tuple[str, ...]:
 # files the trial under; a concept one of whose names spells a registry name the
 # terminology does not know as a whole.
 EXACT_FIT, RELATED_FIT, NAME_FIT = 3, 2, 1
+# the ranking's grade between them (never the gate's: it reads any strength as a fit): a
+# trial for a subtype of the patient's disease, or for the disease the patient's subtype
+# belongs to (leukaemia for CML, ALL for T-ALL), before an umbrella trial (``umbrella``:
+# "Advanced Cancers", "Hematologic Malignancies", "Solid Tumor") that is related as well
+SUBTYPE_FIT = 2.5
+# below it, above an umbrella: a trial for one kind of the patient's disease (a T-ALL trial for
+# an "ALL"): the patient may be of another kind, which the patient's own disease's class is not
+KIND_FIT = 2.25
 NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for unknown names
+
+
+def umbrella(concept: str, terminology) -> bool:
+    """A class that covers diseases of many kinds rather than one disease: a top class of the
+    terminology (no parent: malignancy, autoimmune disease, metabolic disease) or a branch
+    of a split top class (``kind_splits``: solid tumour, haematological malignancy). A trial
+    for it ("Advanced Cancers") is a covered patient's, as a related one; it is never ruled
+    out for them, but it ranks after a trial for their own disease or a subtype of it."""
+    found = terminology.get(concept)
+    if found is None:
+        return False
+    if not found.parents:
+        return True
+    return concept in kind_splits() or any(concept in branches for branches in kind_splits().values())
+
+
+def graded_fit(strength: int, concept: str, conditions, terminology) -> float:
+    """The ranking's grade of a related fit (``RELATED_FIT``) of the patient's ``concept``
+    for a trial listing ``conditions``: ``SUBTYPE_FIT`` when the patient's disease is a kind
+    of a listed condition that is no ``umbrella`` (a leukaemia trial for CML: surely theirs),
+    ``KIND_FIT`` when a listed one is a kind of the patient's (a T-ALL trial for an "ALL":
+    theirs if they have that kind), otherwise as it is (only an umbrella relates them:
+    "Advanced Cancers" for CML). Every other strength is as it is."""
+    if strength != RELATED_FIT or concept not in terminology or umbrella(concept, terminology):
+        return strength
+    best = strength
+    for other in conditions:
+        if other == concept or other not in terminology or umbrella(other, terminology):
+            continue
+        if kind_of(concept, other, terminology):
+            return SUBTYPE_FIT
+        if kind_of(other, concept, terminology):
+            best = KIND_FIT
+    return best
 
 
 def unmapped_names(texts: tuple[str, ...]) -> tuple[str, ...]:
@@ -574,6 +616,24 @@ def implied_by_therapy() -> tuple[tuple[str, str], ...]:
                 t in terminology and terminology[t].category == "therapy" for t in row["therapies"]):
             raise DataError(where, "therapies must be therapy ids and concept a terminology id")
         found.extend((therapy, row["concept"]) for therapy in row["therapies"])
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def implied_by_marker() -> tuple[tuple[str, str], ...]:
+    """``implied_by_marker`` of data/evidence.yaml, checked: (biomarker id, condition id) of
+    antibodies found (nearly) only in one disease ("anti-Jo-1": an inflammatory myopathy)."""
+    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_by_marker") or []
+    terminology = load_terminology()
+    found = []
+    for i, row in enumerate(rows if isinstance(rows, list) else [None]):
+        where = f"evidence.yaml.implied_by_marker[{i}]"
+        if not isinstance(row, dict) or set(row) != {"markers", "concept"} or not isinstance(row["markers"], list):
+            raise DataError(where, "each entry needs a list of markers and a concept")
+        if row["concept"] not in terminology or not all(
+                m in terminology and terminology[m].category == "biomarker" for m in row["markers"]):
+            raise DataError(where, "markers must be biomarker ids and concept a terminology id")
+        found.extend((marker, row["concept"]) for marker in row["markers"])
     return tuple(found)
 
 

@@ -73,7 +73,8 @@ def _hash(text: str) -> str:
 # 24: a preference ("Priority will be given to subjects with HER2 positive ...") is no requirement: the line is the team's.
 # 25: a multiple of the ULN written without "x" is no mass concentration; "within N x ULN" is at most; "more than or equal to"; "Total serum bilirubin"; "hormone therapy" in a criterion is no glucocorticoid; "drug or alcohol abuse" names both; "taking" a drug is now; the DSM is how a diagnosis is made; "HER2-", "ER-positive/HER2-negative" (both), statuses whose disease went into another alternative get a review (h37, round 9).
 # 26: criteria read CAR-T products by name (axi-cel, tisagenlecleucel, ...), PTCL subtypes (AITL, ALCL, PTCL-NOS), Pola-R-CHP, BV-CHP, BEAM, ATG, DLI, "autograft"; "not a candidate for" negates a treatment (h39).
-PLAN_VERSION = "26"
+# 27: a condition only the registry's index adds that the title joins to the trial's own by "and" is no alternative (title_conjoined).
+PLAN_VERSION = "27"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -267,8 +268,10 @@ def own_conditions(record: dict) -> list[str]:
     above a single one (``title_kinds``), the population its title names
     (``title_population``) and the cohorts its inclusion criteria set out
     (``cohort_conditions``)."""
-    listed = list(record.get("conditions") or [])
-    named = [c for c in (*title_population(record), *cohort_conditions(record)) if _another_kind(c, listed)]
+    joined = set(title_conjoined(record))
+    listed = [c for c in record.get("conditions") or [] if c not in joined]
+    named = [c for c in (*title_population(record), *cohort_conditions(record))
+             if c not in joined and _another_kind(c, listed)]
     return list(dict.fromkeys([*listed, *title_kinds(record), *named]))
 
 
@@ -368,6 +371,40 @@ def title_population(record: dict) -> list[str]:
     tops = kind_splits()
     return [c for c in concepts_within(found.group(1)) if c in terminology and c not in tops and c not in listed
             and not any(terminology.is_a(other, c) for other in listed)]
+
+
+# "MDS and Anemia", "MDS & Anaemia", "MDS, and Anemia": a population's conjunction
+_AND = re.compile(r"\s*(?:,\s*)?(?:\band\b|&)\s*", re.IGNORECASE)
+
+
+def title_conjoined(record: dict) -> list[str]:
+    """The conditions a title's population joins by "and" to one of the trial's own ("...
+    in Participants With Myelodysplastic Syndrome (MDS) and Anemia Not Receiving Blood
+    Transfusions") when only the registry's index (MeSH "Anemia") lists them: the
+    conjunction narrows, the trial wants both, so the joined one is no condition of its own
+    (an anaemia alone is no reason the MDS trial is the patient's; a patient with MDS still
+    fits it). A condition the trial's own condition list names ("Obesity or Overweight and
+    Type 2 Diabetes" listing all three) stays: the sponsor listed it."""
+    from data.condition_names import concepts_within, condition_concepts  # start-up: names only when planning
+
+    title = record.get("title")
+    found = _POPULATION.search(title) if isinstance(title, str) else None
+    if found is None:
+        return []
+    texts = [t for t in record.get("conditions_text") or [] if isinstance(t, str) and t.strip()]
+    own = set(condition_concepts(texts)) | {c for t in texts for c in concepts_within(t)}
+    listed = [c for c in record.get("conditions") or [] if c not in own]
+    if not own or not listed:
+        return []
+    parts = [set(concepts_within(part)) for part in _AND.split(found.group(1)) if part.strip()]
+    if len(parts) < 2:
+        return []
+    joined = []
+    for i, part in enumerate(parts):
+        if not any(other & own for j, other in enumerate(parts) if j != i):
+            continue        # joined to nothing of the trial's own
+        joined += [c for c in listed if c in part and c not in joined]
+    return joined
 
 
 def condition_target(record: dict, own: list[str] | None = None) -> dict | None:

@@ -17,8 +17,8 @@ from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import (EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, implied_by_therapy,
-                                  implied_conditions, kind_of)
+from data.condition_names import (EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, graded_fit,
+                                  implied_by_marker, implied_by_therapy, implied_conditions, kind_of)
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -54,16 +54,31 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     for what their BMI or tablets suggest; a common comorbidity named beside a main diagnosis
     (``comorbidities``) at most ``RELATED_FIT``, so a trial for the main disease itself comes
     before one for a comorbidity, which ranks as one for a kind of the main disease does; a
-    past cancer beside a current diagnosis (``past_cancers``) at most ``NAME_FIT``."""
+    past cancer beside a current diagnosis (``past_cancers``) at most ``NAME_FIT``. An implied
+    condition that is a kind of a stated current main diagnosis says which kind it is
+    ("the Philadelphia chromosome leukaemia ... on imatinib": a CML) and counts as stated, so
+    the CML trial comes before a T-ALL one the vaguer "leukaemia" reaches as well."""
     stated, _suspected, _key, implied = _diagnoses(ev)
     background = comorbidities(stated, ev.terminology)
     past = past_cancers(stated, ev.terminology)
     found: dict[tuple[str, str], int] = {}
     for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT)):
         for f in facts:
-            most = NAME_FIT if f in past else min(cap, RELATED_FIT) if f.concept in background else cap
+            # "leukaemia, on imatinib": the leukaemia is a CML
+            own = EXACT_FIT if facts is implied and _refines(f, stated, past, background, ev.terminology) else cap
+            most = NAME_FIT if f in past else min(own, RELATED_FIT) if f.concept in background else own
             found[(f.concept, f.text)] = max(found.get((f.concept, f.text), 0), most)
     return [(concept, text, cap) for (concept, text), cap in found.items()]
+
+
+def _refines(fact: Fact, stated: list[Fact], past: list[Fact], background: set[str],
+             terminology: Terminology) -> bool:
+    """An implied condition names a kind of a stated diagnosis (not a past cancer, not a
+    background comorbidity): it tells which disease the vaguer stated name is."""
+    if fact.concept not in terminology:
+        return False
+    return any(s.concept != fact.concept and s.concept in terminology and s not in past
+               and s.concept not in background and kind_of(fact.concept, s.concept, terminology) for s in stated)
 
 
 def capped_fit(strength: int, cap: int) -> float:
@@ -174,7 +189,35 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
                                   source=lab.source))
                 break
     found += _implied_by_drugs(ev, [*stated, *found])
+    found += _implied_by_markers(ev, [*stated, *found])
     return found + _pregnancy(ev, [*stated, *found])
+
+
+# a marker named without a status ("anti-Jo-1 ILD", "PM/Scl-75 antibody") is found positive
+_POSITIVE = ("positive", None)
+
+
+def _implied_by_markers(ev: Evidence, known: list[Fact]) -> list[Fact]:
+    """Diseases an antibody the patient is positive for is (nearly) only found in ("anti-Jo-1
+    positive ILD": an inflammatory myopathy; ``implied_by_marker`` in data/evidence.yaml), as
+    condition facts quoting the marker, unless a known diagnosis already names the disease
+    or a narrower one. A disease named only through the organ it involves keeps its trials
+    open: the stated ILD alone ruled the myositis trials out. Like medicines, they never
+    rule a trial out."""
+    terminology = ev.terminology
+    table = implied_by_marker()
+    if not table:
+        return []
+    found: list[Fact] = []
+    for marker in ev.facts("BIOMARKER"):
+        if (marker.negated or marker.family or marker.hypothetical or marker.uncertain
+                or marker.status not in _POSITIVE or marker.concept not in terminology):
+            continue
+        for name, concept in table:
+            if marker.concept != name or _named(concept, (*known, *found), terminology):
+                continue
+            found.append(Fact("CONDITION", concept, marker.text, marker.start, marker.end, source=marker.source))
+    return found
 
 
 # a patient's pregnancy (a PREGNANCY fact, concept "pregnant") as the condition concept the
@@ -438,12 +481,14 @@ def _fact_key(fact: Fact) -> tuple:
 def _how(fact: Fact, ev: Evidence) -> str:
     """How an implied condition follows from what was said: "amlodipine is taken for
     hypertension", "dialysis is for end-stage renal disease", "BMI 33 is obesity", "eGFR 40
-    points to chronic kidney disease" (a value below a bound: it must last to be the disease)."""
+    points to chronic kidney disease" (a value below a bound: it must last to be the disease),
+    "anti-Jo-1 points to idiopathic inflammatory myopathy" (an antibody)."""
     if any(d.start == fact.start and d.end == fact.end for d in ev.facts("DRUG")):
         return "is taken for"
     if any(d.start == fact.start and d.end == fact.end for d in ev.facts("PROCEDURE")):
         return "is for"
-    if any(highest is not None and concept == fact.concept for _a, _l, highest, concept in implied_conditions()):
+    if any(highest is not None and concept == fact.concept for _a, _l, highest, concept in implied_conditions()) \
+            or any(d.start == fact.start and d.end == fact.end for d in ev.facts("BIOMARKER")):
         return "points to"
     return "is"
 
@@ -479,9 +524,10 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
 
 
 def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, str], ...],
-                       terminology: Terminology, names: tuple = ((), (), ())) -> int:
+                       terminology: Terminology, names: tuple = ((), (), ())) -> float:
     """The ranking's condition-match strength of a trial listing ``conditions`` (concept
-    ids) for a patient's stated ``(concept, text)`` diagnoses. When none of the concepts
+    ids) for a patient's stated ``(concept, text)`` diagnoses: a related fit graded
+    (``graded_fit``: a subtype's trial, ``SUBTYPE_FIT``, before an umbrella's). When none of the concepts
     fits, ``names`` (the ``(texts, within, filed)`` of the trial's condition gate: names the
     terminology does not know, the registry's headings) are read as the gate reads them, at
     most a weak fit (``NAME_FIT``): a trial whose conditions stay text ("Treatment in
@@ -500,7 +546,7 @@ def condition_strength(conditions: tuple[str, ...], patient: tuple[tuple[str, st
     return 0
 
 
-def _strength(conditions: tuple[str, ...], patient: tuple[tuple[str, str], ...], terminology: Terminology) -> int:
+def _strength(conditions: tuple[str, ...], patient: tuple[tuple[str, str], ...], terminology: Terminology) -> float:
     if not patient:
         return 0
     best = 0
@@ -511,7 +557,8 @@ def _strength(conditions: tuple[str, ...], patient: tuple[tuple[str, str], ...],
                 reach = _STRENGTHS.get((tuple(conditions), (), (), (), id(terminology)))    # _strengths' key
                 if reach is None:
                     reach = _strengths({"concepts": list(conditions)}, terminology)
-            strength = reach.get(concept, 0)
+            # a subtype's or its disease's trial before an umbrella's (``graded_fit``)
+            strength = graded_fit(reach.get(concept, 0), concept, conditions, terminology)
         else:
             strength = fit(concept, text, {"concepts": list(conditions)}, terminology)
         if strength > best:
