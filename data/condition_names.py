@@ -192,6 +192,10 @@ SUBTYPE_FIT = 2.5
 # below it, above an umbrella: a trial for one kind of the patient's disease (a T-ALL trial for
 # an "ALL"): the patient may be of another kind, which the patient's own disease's class is not
 KIND_FIT = 2.25
+# below an umbrella trial for the main disease: a trial for a comorbidity named beside it
+# (hypertension beside RA; asthma in the past history of a T-ALL letter): the referral is
+# about the main disease, whose umbrella trials ("Advanced Cancers") tied with the asthma ones
+COMORBIDITY_FIT = 1.75
 NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for unknown names
 
 

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import (EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, graded_fit,
+from data.condition_names import (COMORBIDITY_FIT, EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, graded_fit,
                                   implied_by_marker, implied_by_therapy, implied_conditions, kind_of)
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
@@ -52,8 +52,8 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     reads: a stated diagnosis at full strength, a condition only implied (a measured value,
     a medicine) at most ``NAME_FIT``, so a trial for what the patient said comes before one
     for what their BMI or tablets suggest; a common comorbidity named beside a main diagnosis
-    (``comorbidities``) at most ``RELATED_FIT``, so a trial for the main disease itself comes
-    before one for a comorbidity, which ranks as one for a kind of the main disease does; a
+    (``comorbidities``) at most ``COMORBIDITY_FIT``, so a trial for the main disease itself,
+    and an umbrella trial it falls under ("Advanced Cancers"), come before one for a comorbidity; a
     past cancer beside a current diagnosis (``past_cancers``) at most ``NAME_FIT``. An implied
     condition that is a kind of a stated current main diagnosis says which kind it is
     ("the Philadelphia chromosome leukaemia ... on imatinib": a CML) and counts as stated, so
@@ -66,7 +66,7 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
         for f in facts:
             # "leukaemia, on imatinib": the leukaemia is a CML
             own = EXACT_FIT if facts is implied and _refines(f, stated, past, background, ev.terminology) else cap
-            most = NAME_FIT if f in past else min(own, RELATED_FIT) if f.concept in background else own
+            most = NAME_FIT if f in past else min(own, COMORBIDITY_FIT) if f.concept in background else own
             found[(f.concept, f.text)] = max(found.get((f.concept, f.text), 0), most)
     return [(concept, text, cap) for (concept, text), cap in found.items()]
 

@@ -180,3 +180,15 @@ def test_a_past_infection_is_shown_as_past_not_as_positive():
 
     fact = next(f for f in extract("I had covid last year", today=TODAY) if f.label == "INFECTION")
     assert str(Renderer(PLAIN).fact(fact, "patient")) == "had COVID-19 in the past"
+
+
+def test_a_comorbidity_s_trials_rank_after_an_umbrella_trial_for_the_main_disease():
+    # a T-ALL letter with asthma in the past history: the asthma trials came before the
+    # "Advanced Cancers" basket; the main disease's own and umbrella trials now come first
+    tall = _trial("T-TALL", ["t_all"], ["T-cell Acute Lymphoblastic Leukemia"])
+    basket = _trial("T-ADV", ["malignancy"], ["Advanced Cancers"])
+    asthma = _trial("T-ASTHMA", ["asthma"], ["Asthma"])
+    text = "Diagnosis: relapsed T-ALL (2023).\nPast medical history: asthma, appendicectomy 2010."
+    order = [r.id for r in match(Profile(extract(text, today=TODAY)), [asthma, basket, tall], today=TODAY)]
+    assert order.index("T-TALL") < order.index("T-ADV") < order.index("T-ASTHMA")
+    assert next(r for r in match(Profile(extract(text, today=TODAY)), [asthma], today=TODAY)).verdict != "ineligible"
