@@ -24,7 +24,7 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from core.facts import Fact, Profile
 from nlp.chinese import is_chinese, to_simplified
@@ -93,8 +93,107 @@ def _build(cache_path: Path | None):
     with cache.tokenizing(nlp):         # the terms' and cues' tokens, from the cache
         recognizer.initialize_data(terminology, words, common)
         add_context(nlp)
+    index_context_patterns(nlp)
     cache.save()
     return nlp
+
+
+def index_context_patterns(nlp) -> None:
+    """ConText's token patterns (medspaCy's ``MedspacyMatcher`` holds them in one spaCy
+    ``Matcher``) put in a ``FirstWordMatcher``: the same matches, found at a fraction of the
+    cost. medspaCy's matcher is reached by its private names; a medspaCy without them, or
+    not pruning overlapping matches, keeps its own (the same matches, slower)."""
+    from nlp.components.context import CONTEXT_PIPE   # start-up: loaded with the pipeline
+
+    rules = getattr(nlp.get_pipe(CONTEXT_PIPE), "_ConText__matcher", None)
+    if rules is None or not getattr(rules, "_prune", False) or not hasattr(rules, "_MedspacyMatcher__matcher"):
+        return          # (unpruned, medspaCy's order of matches would count whole)
+    indexed = FirstWordMatcher(nlp.vocab)
+    for rule_id, rule in rules.rule_map.items():       # in the order they were added
+        if isinstance(rule.pattern, list):
+            indexed.add(rule_id, [rule.pattern], on_match=rule.on_match)
+    rules._MedspacyMatcher__matcher = indexed
+
+
+# first-token attributes a pattern can be filed under (TEXT is ORTH)
+_LOWER, _ORTH = 0, 1
+_EXACT_ATTRS = {"LOWER": _LOWER, "ORTH": _ORTH, "TEXT": _ORTH}
+
+
+class FirstWordMatcher:
+    """A spaCy ``Matcher`` for many token patterns, most of which begin with one exact word
+    (ConText's, after ``nlp.components.context._exact_first``): spaCy's Matcher starts every
+    pattern at every token of a text (1,350 patterns x 20 tokens per criterion, most of
+    ConText's time); here the patterns are filed by their first word (``LOWER`` or
+    ``ORTH``/``TEXT``, without an ``OP``) in a Matcher per word, and a text runs only the
+    Matchers of the words it holds, plus one for the patterns with any other first token.
+
+    The same matches as one Matcher holding every pattern (``full``, kept): a pattern can
+    match only where its first word is, and is filed once. medspaCy sorts them by start and
+    end and keeps, of two with the same span, the one spaCy gave first: spaCy's order of
+    two patterns' matches depends on their own states only, so it holds within each Matcher
+    here; when two Matchers find the same span, the text is matched again by ``full`` (a few
+    texts in a thousand). ``add`` takes ``Matcher.add``'s arguments; no callbacks (ConText's
+    rules have none)."""
+
+    def __init__(self, vocab):
+        from spacy.matcher import Matcher   # start-up: loaded with the pipeline
+
+        self.vocab = vocab
+        self.full = Matcher(vocab)
+        self.by_word: dict[tuple[int, int], Any] = {}   # (LOWER | ORTH, word's hash) -> Matcher
+        self.others = Matcher(vocab)                    # the patterns with no first word to file
+
+    def add(self, key: str, patterns: list[list[dict]], on_match=None) -> None:
+        from spacy.matcher import Matcher   # start-up: loaded with the pipeline
+
+        if on_match is not None:
+            raise ValueError("FirstWordMatcher takes no on_match callbacks")
+        self.full.add(key, patterns)
+        for pattern in patterns:
+            places = _first_words(pattern)
+            if not places:
+                self.others.add(key, [pattern])
+            for attr, word, variant in places:
+                place = (_EXACT_ATTRS[attr], self.vocab.strings.add(word))
+                matcher = self.by_word.get(place)
+                if matcher is None:
+                    matcher = self.by_word[place] = Matcher(self.vocab)
+                matcher.add(key, [variant])
+
+    def __call__(self, doc) -> list[tuple[int, int, int]]:
+        by_word = self.by_word
+        run = {id(self.others): (self.others, 0)} if len(self.others) else {}
+        for i, token in enumerate(doc):
+            for place in ((_LOWER, token.lower), (_ORTH, token.orth)):
+                matcher = by_word.get(place)
+                if matcher is not None and id(matcher) not in run:
+                    run[id(matcher)] = (matcher, i)     # its patterns start at its word at the earliest
+        matches: list[tuple[int, int, int]] = []
+        spans: dict[tuple[int, int], int] = {}
+        for number, (matcher, first) in enumerate(run.values()):
+            for key, start, end in matcher(doc[first:] if first else doc):   # (a span's matches count from its start)
+                start, end = start + first, end + first
+                if spans.setdefault((start, end), number) != number:
+                    return self.full(doc)       # the same span from two Matchers: spaCy's order
+                matches.append((key, start, end))
+        return matches
+
+
+def _first_words(pattern: list[dict]) -> list[tuple[str, str, list[dict]]]:
+    """The words a pattern's first token must be (``LOWER``, ``ORTH`` or ``TEXT``, one word
+    or a word set, no ``OP``), each as (attribute, word, the pattern with that word alone
+    there: together they match what the pattern matches); [] for any other first token."""
+    if not pattern or "OP" in pattern[0]:
+        return []
+    first, rest = pattern[0], pattern[1:]
+    for attr in _EXACT_ATTRS:
+        value = first.get(attr)
+        if isinstance(value, str):
+            return [(attr, value, pattern)]
+        if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(w, str) for w in value["IN"]):
+            return [(attr, word, [dict(first, **{attr: word})] + rest) for word in dict.fromkeys(value["IN"])]
+    return []
 
 
 @lru_cache(maxsize=1)
