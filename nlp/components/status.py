@@ -66,27 +66,18 @@ def clause_before_comma(span: Span, modifier) -> bool:
     start, _end = modifier.modifier_span
     if span.end > start or "COMMA" not in (modifier.rule.terminated_by or ()):
         return False
-    depth = 0
+    words, depth = False, 0
     for token in span.doc[span.end:start]:
         if token.text in "([":
             depth += 1
         elif token.text in ")]":
             depth = max(0, depth - 1)
+        elif depth:
+            continue
         elif token.text == ",":
-            return False if depth else _words_before(span, token.i)
-    return False
-
-
-def _words_before(span: Span, comma: int) -> bool:
-    """Words (not brackets) between the span and the comma at ``comma``."""
-    depth = 0
-    for token in span.doc[span.end:comma]:
-        if token.text in "([":
-            depth += 1
-        elif token.text in ")]":
-            depth = max(0, depth - 1)
-        elif not depth and (token.is_alpha or token.like_num):
-            return True
+            return words
+        elif token.is_alpha or token.like_num:
+            words = True
     return False
 
 
