@@ -182,10 +182,10 @@ class Renderer:
                 return self.p("infection_negative", name=name)
             if fact.uncertain or fact.hypothetical:     # "not sure if she had the TB test"
                 return self.p("finding_uncertain", name=name)
-            if fact.historical:                         # "I had covid last year": over, not "COVID-19 positive"
-                return self.p("infection_history", name=name)
             if fact.status is None:                     # "PMH: HTN, hep B": no result (matching: unknown)
                 return self.p("infection_mentioned", name=name)
+            if fact.historical and fact.status == "positive":   # "I had covid last year": over, not "COVID-19 positive"
+                return self.p("infection_history", name=name)
             return self.p("infection_active" if fact.status == "active" else "infection_positive", name=name)
         if label == "BIOMARKER":
             if (fact.uncertain or fact.hypothetical) and not fact.negated:
