@@ -35,6 +35,8 @@ def _results(text, trials):
     "asking for my dad, he's 67 and has ulcerative colitis for about 20 yrs. he also had prostate cancer in 2015, "
     "treated with radiation, all clear since.",
     "67M with ulcerative colitis since 2005, failed infliximab.\nPMH: prostate cancer treated with radiotherapy in 2015.",
+    # the heading inside the line, as a short referral message writes it
+    "67M with ulcerative colitis since 2005, failed infliximab. PMH: prostate cancer treated with radiotherapy in 2015.",
 ])
 def test_a_cured_cancer_beside_a_current_disease_opens_no_trial_for_that_cancer(text):
     results = _results(text, [UC, PROSTATE])
@@ -192,3 +194,12 @@ def test_a_comorbidity_s_trials_rank_after_an_umbrella_trial_for_the_main_diseas
     order = [r.id for r in match(Profile(extract(text, today=TODAY)), [asthma, basket, tall], today=TODAY)]
     assert order.index("T-TALL") < order.index("T-ADV") < order.index("T-ASTHMA")
     assert next(r for r in match(Profile(extract(text, today=TODAY)), [asthma], today=TODAY)).verdict != "ineligible"
+
+
+def test_a_history_heading_inside_a_line_dates_what_follows_to_the_end_of_its_sentence():
+    facts = {f.concept: f for f in extract("58F, SLE since 2010; pmh: breast cancer 2012, hypothyroidism. "
+                                           "Current: lupus nephritis class IV, on MMF.", today=TODAY)}
+    assert facts["breast_cancer"].historical and facts["hypothyroidism"].historical
+    assert not facts["sle"].historical and not facts["lupus_nephritis"].historical
+    # without the heading the diagnosis stays current
+    assert not extract("lupus nephritis, no history of cancer", today=TODAY)[0].historical

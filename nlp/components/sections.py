@@ -7,7 +7,8 @@ extraction.yaml ``history_sections``). A heading section runs to the next headin
 alone on its line without a colon ("Background", "Past medical history") lists only the
 bulleted or numbered lines right under it ("- Hypertension"), so the unbulleted "Current
 problem" that follows is not history; a sentence that opens a history list runs to its
-end. Conditions, infections, procedures and drugs in it become historical, unless a drug
+end, and so does a heading written inside a line ("... failed infliximab. PMH: prostate
+cancer 2015."). Conditions, infections, procedures and drugs in it become historical, unless a drug
 is said to be taken now. A treatment with no outcome on a "Reason for referral:" line is
 what the letter asks for: hypothetical. Treatments on a "Previous medication:" line are over
 (``therapy_line_headings``), and a drug on an "Allergies:" line was not tolerated
@@ -36,6 +37,9 @@ class HistorySections:
             [*settings.get("headings", []), *settings.get("list_headings", [])], key=len, reverse=True))
         self.bare_heading = re.compile(rf"^[ \t]*(?:{listed})[ \t]*:?[ \t]*$", re.IGNORECASE | re.MULTILINE) if listed else None
         self.sentence = (re.compile(rf"\b(?:{names})\s+(?:{opens})\b", re.IGNORECASE) if names and opens else None)
+        # a heading written inside a line ("67M with UC, failed infliximab. PMH: prostate cancer
+        # treated 2015."): what follows it to the end of its sentence is history
+        self.inline = re.compile(rf"(?<![\w-])(?:{names})[ \t]*:", re.IGNORECASE) if names else None
         # a cheap gate: the last word of every heading ("history", "hx", "pmh") must occur
         self.gate = frozenset(n.split()[-1].lower() for n in [*settings.get("headings", []), *settings.get("list_headings", [])])
         # a heading line of its own over a list of treatments ("things she has tried:", "Previous
@@ -92,6 +96,10 @@ class HistorySections:
                 listed = _BULLETS.match(text, match.end())
                 if listed is not None:
                     found.append((match.end(), listed.end()))
+        if self.inline is not None:
+            for match in self.inline.finditer(text):
+                stop = _SENTENCE_END.search(text, match.end())
+                found.append((match.end(), stop.start() if stop else len(text)))
         if self.sentence is not None:
             for match in self.sentence.finditer(text):
                 stop = _SENTENCE_END.search(text, match.end())
