@@ -89,7 +89,11 @@ def test_a_negative_family_history_is_the_familys(text, concept):
 
 def test_the_patients_own_disease_after_a_negative_family_history_is_present():
     found = facts("Family history: negative for diabetes. PMH: HTN.")
-    assert present(next(f for f in found if f.concept == "hypertension"))
+    htn = next(f for f in found if f.concept == "hypertension")
+    # the patient's own and not denied; listed under "PMH:" it is history, inside a line as on
+    # a line of its own (twelfth session)
+    assert not (htn.negated or htn.family or htn.uncertain or htn.hypothetical) and htn.historical
+    assert present(next(f for f in facts("Family history: negative for diabetes. Has HTN.") if f.concept == "hypertension"))
 
 
 def test_a_colon_then_negative_for_negates_forwards():
