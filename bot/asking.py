@@ -3,6 +3,8 @@ question within the budget, prompts, doubtful values to confirm, and results. A 
 ``Engine``: it uses the engine's collaborators and texts through ``self``."""
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any, Callable
 
 from bot.plausibility import confirm_key, confirmation
@@ -225,13 +227,9 @@ class Asking:
             turn.choices = [Choice("more:", key="more")]
         turn.choices.append(Choice("cmd:summary", key="summary"))
 
-
     def _results_signature(self, turn: Turn) -> str:
         """What the results list says at a glance, as a short digest: each trial's id and
         verdict in rank order, and the place the sites are sorted by (no message text)."""
-        import hashlib     # start-up: needed only once results are shown
-        import json
-
         location = turn.tracker.profile.first("LOCATION")
         ranked = [(r.id, r.verdict) for r in self.results(turn)]
         found = json.dumps([location.concept if location else None, ranked], separators=(",", ":"))

@@ -120,21 +120,23 @@ def resolved_cancers(ev: Evidence, stated: list[Fact]) -> list[Fact]:
     if not past or not any(not f.historical and f not in past and _marked(f.concept, "main_kind", terminology)
                            for f in stated):
         return []
-    treated = {concept for _drug, concept in _current_therapy_conditions(ev)}
+    # a medicine taken now (not past) that is only for it
+    treated = {concept for drug, concept in _therapy_conditions(ev.facts("DRUG"), terminology) if not drug.historical}
     return [f for f in past if not any(kind_of(f.concept, c, terminology) or kind_of(c, f.concept, terminology)
-                                       or f.concept == c for c in treated)]
+                                       for c in treated)]
 
 
-def _current_therapy_conditions(ev: Evidence) -> list[tuple[Fact, str]]:
-    """(medicine, condition) for each medicine taken now (not past, negated, a relative's or
-    hypothetical) that ``implied_by_therapy`` says is for one condition."""
-    terminology = ev.terminology
-    found = []
-    for drug in ev.facts("DRUG"):
-        if drug.negated or drug.family or drug.hypothetical or drug.historical or drug.concept not in terminology:
+def _therapy_conditions(therapies, terminology: Terminology):
+    """``(therapy fact, condition)`` for each medicine or procedure taken or had (not
+    negated, a relative's or hypothetical) that ``implied_by_therapy`` says is (nearly) only
+    for that condition."""
+    table = implied_by_therapy()
+    for drug in therapies:
+        if drug.negated or drug.family or drug.hypothetical or drug.concept not in terminology:
             continue
-        found += [(drug, concept) for therapy, concept in implied_by_therapy() if terminology.is_a(drug.concept, therapy)]
-    return found
+        for therapy, concept in table:
+            if terminology.is_a(drug.concept, therapy):
+                yield drug, concept
 
 
 def comorbidities(stated: list[Fact], terminology: Terminology) -> set[str]:
@@ -250,20 +252,11 @@ def _implied_by_drugs(ev: Evidence, known: list[Fact]) -> list[Fact]:
     facts quoting the medicine, unless a known diagnosis already names the condition or a
     narrower one. Like measured values, they never rule a trial out."""
     terminology = ev.terminology
-    table = implied_by_therapy()
-    if not table:
-        return []
     found: list[Fact] = []
     # a procedure counts while it goes on ("on dialysis"), not once past ("dialysis for a while in 2019")
     done = [f for f in ev.facts("PROCEDURE") if not f.historical]
-    for drug in (*ev.facts("DRUG"), *done):
-        if drug.negated or drug.family or drug.hypothetical or drug.concept not in terminology:
-            continue
-        for therapy, concept in table:
-            if not terminology.is_a(drug.concept, therapy):
-                continue
-            if _named(concept, (*known, *found), terminology):
-                continue
+    for drug, concept in _therapy_conditions((*ev.facts("DRUG"), *done), terminology):
+        if not _named(concept, (*known, *found), terminology):
             found.append(Fact("CONDITION", concept, drug.text, drug.start, drug.end, source=drug.source))
     return found
 
