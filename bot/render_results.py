@@ -21,12 +21,17 @@ def _id_text(r: "Renderer", role: str | None, view: dict) -> "Safe":
 
 
 def _criteria_line(r: "Renderer", role: str | None, heading: str, rows: list[dict], show: int = SHOW,
-                   with_evidence: bool = False) -> str | None:
+                   with_evidence: bool = False, by_kind: bool = False) -> str | None:
+    """One line of criteria under a heading; ``by_kind`` (criteria that rule a trial out)
+    says of each whether it is an exclusion that applies or an inclusion not met, so that
+    "Lupus nephritis (you told me: lupus nephritis)" is not read as unmet."""
     if not rows:
         return None
     items = []
     for row in rows[:show]:
         item = r.fmt.esc(_cut(row["text"] or row["id"]))
+        if by_kind and row.get("kind") in ("inclusion", "exclusion"):
+            item = r.t(f"failed_{row['kind']}", role, text=Safe(item))
         if with_evidence and row.get("evidence"):
             item += " " + _evidence(r, role, row["evidence"][:3])
         items.append(item)
@@ -47,7 +52,7 @@ def candidate_lines(r: "Renderer", role: str | None, view: dict) -> list[str]:
         r.t("exclusions_clear", role, count=len(groups["clear"])) if groups["clear"] else None,
         _criteria_line(r, role, "still_open", groups["open"]),
         r.t("for_team", role, count=len(groups["review"])) if groups["review"] else None,
-        _criteria_line(r, role, "rules_out", groups["failed"], with_evidence=True),
+        _criteria_line(r, role, "rules_out", groups["failed"], with_evidence=True, by_kind=True),
     ):
         if line:
             lines.append(line)
@@ -70,7 +75,8 @@ def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
     if view["ruled_out"]:
         lines = [r.fmt.bold(r.t("ruled_out_header", role))]
         for trial in view["ruled_out"]:
-            reason = _criteria_line(r, role, "rules_out", trial["criteria"]["failed"], show=2, with_evidence=True)
+            reason = _criteria_line(r, role, "rules_out", trial["criteria"]["failed"], show=2, with_evidence=True,
+                                    by_kind=True)
             lines.append(f"• {r.fmt.esc(_cut(trial['title'], 120))} ({_id_text(r, role, trial)})" + (f"\n   {reason}" if reason else ""))
         if view["more_ruled_out"]:
             lines.append(r.t("more_trials", role, count=view["more_ruled_out"]))

@@ -213,7 +213,7 @@ def test_ruled_out_trials_say_why_with_the_users_words(engine):
     engine.message(CID, "lupus, I'm 70")
     text = said(engine.command(CID, "results"))
     assert "Trials that probably don't fit:" in text
-    assert "Because: Age 18 to 65 years (you told me: age 70)" in text
+    assert "Because: the trial needs Age 18 to 65 years (you told me: age 70)" in text
 
 
 def test_restart_clears_the_profile_and_asks_again(engine, fresh_db):

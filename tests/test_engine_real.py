@@ -103,7 +103,7 @@ def test_a_clinician_pastes_a_referral_letter_and_gets_a_summary(engine_lupus_re
     assert "Candidate trials, ranked:" in results
     # the prolonged QT rules two trials out, and the reason names the criterion and the fact
     assert "Likely excluded:" in results
-    assert "Unmet: Electrocardiogram shows prolonged QT interval" in results
+    assert "Rules it out: exclusion met: Electrocardiogram shows prolonged QT interval" in results
     assert "(prolonged QT interval)" in results
     summary = Renderer(PLAIN).render(engine.command(CID, "summary"))[-1]
     assert summary.startswith("Referral summary for the trial coordinator (2026-01-15)")

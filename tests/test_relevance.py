@@ -520,7 +520,7 @@ def test_a_low_kidney_function_keeps_kidney_disease_trials_open_and_never_rules_
     # open it, and the low value alone rules no other trial out
     ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
     asthma = _trial("T-ASTHMA", conditions=["asthma"])
-    gpa = _stated("vasculitis", "granulomatosis with polyangiitis")
+    gpa = _stated("anca_vasculitis", "granulomatosis with polyangiitis")
     low = Fact("LAB", "egfr", "kidney function", 0, 15, value=40.0, unit="%", value_normalized=40.0)
     gate = _gate(_results([gpa, low], [ckd])["T-CKD"])
     assert gate.status == "pass" and "kidney function 40 % points to kidney disease" in gate.evidence[0].reason
