@@ -283,7 +283,10 @@ def infection_status(span: Span, written: str | None = None, before: str | None 
     ("not sure if she has HIV") has no result: a cue such as "has" is not a test result."""
     # a result said across a comma after the span's own clause is another's ("I had covid
     # last year, hep B negative": covid is not negative)
-    results = [m for m in span._.modifiers if not (m.category in RESULT_STATUS and clause_before_comma(span, m))]
+    # and a result word inside another mention is that mention's ("No active infection, HBV/HCV
+    # negative": "active" is the infection's, HBV is negative)
+    results = [m for m in span._.modifiers
+               if not (m.category in RESULT_STATUS and (clause_before_comma(span, m) or _inside_other(span, m)))]
     negated = any(m.category == "NEGATED_EXISTENCE" for m in results) if len(results) < len(span._.modifiers) \
         else span._.is_negated
     if negated and written not in ("positive", "negative"):  # "No active infection"
@@ -303,6 +306,13 @@ def infection_status(span: Span, written: str | None = None, before: str | None 
     if status is None and (written == "latent" or _has(span, "HISTORICAL")):
         return "positive"
     return status
+
+
+def _inside_other(span: Span, modifier) -> bool:
+    """The modifier's words lie inside another entity of the document than ``span``."""
+    start, end = modifier.modifier_span
+    return any(ent.start <= start and end <= ent.end and (ent.start, ent.end) != (span.start, span.end)
+               for ent in span.doc.ents)
 
 
 class MentionStatus:

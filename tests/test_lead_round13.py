@@ -1,0 +1,42 @@
+"""The lead's fixes of the thirteenth session, found by using the bot on the real registry
+records: a result word inside another mention is that mention's ("No active infection,
+HBV/HCV/HIV negative" read HBV as active); an "ANCA-associated vasculitis" exclusion is no
+longer any vasculitis; a criterion that rules a trial out says whether it is an exclusion
+that applies or an inclusion not met."""
+import pytest
+
+from criteria_helpers import parse, verdict
+from nlp.pipeline import extract
+
+
+def _status(text, concept):
+    return {f.concept: f.status for f in extract(text)}.get(concept)
+
+
+@pytest.mark.parametrize("text,concept,status", [
+    ("No active infection, HBV/HCV/HIV negative.", "hbv", "negative"),
+    ("No active infection, HBV/HCV/HIV negative.", "hiv", "negative"),
+    ("no active infection, hep B negative", "hbv", "negative"),
+    # the mention's own "active" still counts, and a result after a comma stays the list's
+    ("active TB, HIV negative", "tuberculosis", "active"),
+    ("active TB, HIV negative", "hiv", "negative"),
+    ("HIV positive, HBV negative", "hiv", "positive"),
+])
+def test_a_result_word_inside_another_mention_is_that_mentions(text, concept, status):
+    assert _status(text, concept) == status
+
+
+def test_anca_vasculitis_is_its_own_kind_of_vasculitis():
+    concepts = {f.concept for f in extract("GPA diagnosed 2021, rituximab maintenance")}
+    assert "anca_vasculitis" in concepts
+    assert {f.concept for f in extract("Behcet's disease since 2010")} == {"behcets_disease"}
+    # "MPA" stays unread: in a lupus letter it is mycophenolic acid as often as the vasculitis
+    assert "anca_vasculitis" not in {f.concept for f in extract("MPA 720 mg bd since 2020")}
+
+
+def test_an_anca_vasculitis_exclusion_rules_out_gpa_but_not_behcets():
+    rule = parse("Lupus nephritis or antineutrophil cytoplasmic antibody (ANCA)-associated vasculitis.", "exclusion")
+    assert verdict(rule, "I have granulomatosis with polyangiitis") == "true"     # the exclusion applies
+    assert verdict(rule, "I have Behcet's disease") == "unknown"     # was "true": any vasculitis
+    # a vasculitis of no stated kind may be the excluded one: unknown, never cleared
+    assert verdict(rule, "I have vasculitis") == "unknown"
