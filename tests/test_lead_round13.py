@@ -40,3 +40,13 @@ def test_an_anca_vasculitis_exclusion_rules_out_gpa_but_not_behcets():
     assert verdict(rule, "I have Behcet's disease") == "unknown"     # was "true": any vasculitis
     # a vasculitis of no stated kind may be the excluded one: unknown, never cleared
     assert verdict(rule, "I have vasculitis") == "unknown"
+
+
+@pytest.mark.parametrize("text", ["IGRA positive, treated for latent TB 2019", "LTBI treated with isoniazid in 2020",
+                                  "active TB 2018, treated"])
+def test_tb_with_its_kind_is_tuberculosis_not_total_bilirubin(text):
+    facts = extract(text)
+    assert "tuberculosis" in {f.concept for f in facts if f.label == "INFECTION"}
+    assert "bilirubin" not in {f.concept for f in facts}
+    # "TB 1.2 mg/dL" in a lab list stays total bilirubin
+    assert [(f.concept, f.value) for f in extract("TB 1.2 mg/dL") if f.label == "LAB"] == [("bilirubin", 1.2)]
