@@ -160,9 +160,10 @@ class Renderer:
                 return self.p("condition_family", name=name)
             if fact.uncertain or fact.hypothetical:
                 return self.p("condition_uncertain", name=name)
-            if fact.date:
-                return self.p("condition_since", name=name, date=fact.date)
-            if fact.duration_days:
+            if fact.date:       # a past one's date is when it was, not since when
+                return self.p("condition_history_dated" if fact.historical else "condition_since",
+                              name=name, date=fact.date)
+            if fact.duration_days and not fact.historical:
                 return self.p("condition_for", name=name, duration=self._duration(fact.duration_days))
             return self.p("condition_history" if fact.historical else "condition", name=name)
         if label == "PROCEDURE":

@@ -5,6 +5,7 @@ longer any vasculitis; a criterion that rules a trial out says whether it is an 
 that applies or an inclusion not met."""
 import pytest
 
+from bot.render import PLAIN, Renderer
 from criteria_helpers import parse, verdict
 from nlp.pipeline import extract
 
@@ -50,3 +51,10 @@ def test_tb_with_its_kind_is_tuberculosis_not_total_bilirubin(text):
     assert "bilirubin" not in {f.concept for f in facts}
     # "TB 1.2 mg/dL" in a lab list stays total bilirubin
     assert [(f.concept, f.value) for f in extract("TB 1.2 mg/dL") if f.label == "LAB"] == [("bilirubin", 1.2)]
+
+
+def test_a_past_condition_is_shown_with_when_it_was_not_since_when():
+    facts = extract("my mum is 58, she has rheumatoid arthritis since 2010. she had breast cancer in 2015, treated, all clear.")
+    shown = {f.concept: str(Renderer(PLAIN).fact(f, "patient")) for f in facts if f.label == "CONDITION"}
+    assert shown == {"rheumatoid_arthritis": "rheumatoid arthritis since 2010",
+                     "breast_cancer": "history of breast cancer (2015)"}
