@@ -267,6 +267,9 @@ def study_to_record(study: dict, file_name: str, base: str = "", parse: RulePars
                                                   "time_frame": ro.text(outcome, "timeFrame")})
 
     _eligibility(r, p, record, parse)
+    # a trial filed under "cancer" alone whose own inclusion criteria name only solid tumours
+    # ("HER2 positive solid tumor", "Advanced Cancers" in the title) is for solid tumours
+    record["conditions"] = narrowed_by_title(record["conditions"], titles_and_inclusions(record))
     _contacts_locations(r, p, record)
     where = f"{file_name}: {base}" if base else file_name
     return finish(record, file_name, where, text=json.dumps(study, sort_keys=True))
@@ -349,6 +352,15 @@ _STEM = 6          # "metastasis" ~ "metastatic", "neoplasm" ~ "neoplasms"
 
 def _stems(text: str) -> set[str]:
     return {w[:_STEM] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 5}
+
+
+def titles_and_inclusions(record: dict) -> list[str]:
+    """The texts whose named kinds of disease may narrow a trial's split top condition
+    (``narrowed_by_title``): its titles and its inclusion criteria (never its exclusions:
+    "other malignancy" there names what the trial does not take)."""
+    texts = [record.get("title"), record.get("official_title")]
+    return texts + [c.get("text") for c in record.get("criteria") or ()
+                    if isinstance(c, dict) and c.get("kind") == "inclusion" and isinstance(c.get("text"), str)]
 
 
 def indexed_conditions(own: list[str], indexed: list[str], inside: list[str] = ()) -> list[str]:

@@ -29,7 +29,7 @@ from data.terminology import load_terminology
 from data.trials import validate_record
 from registry.concepts import condition_concepts
 from registry.criteria_text import RuleParser, reader_stamp, reread
-from registry.ctgov import indexed_conditions, supported_terms
+from registry.ctgov import indexed_conditions, supported_terms, titles_and_inclusions
 
 
 def imported(db: sqlite_utils.Database) -> list[dict]:
@@ -68,7 +68,7 @@ def rederive_conditions(record: dict) -> dict:
     terms = supported_terms(list(record.get("condition_terms") or []), texts, own_text)
     conditions = indexed_conditions(condition_concepts(texts), condition_concepts(terms),
                                     [c for t in texts for c in concepts_within(t)])
-    conditions = narrowed_by_title(conditions, titles)
+    conditions = narrowed_by_title(conditions, titles_and_inclusions(record))
     terminology = load_terminology()
     ancestors = [c for c in record.get("condition_ancestors") or [] if c in terminology and c not in conditions]
     return {"conditions": conditions, "condition_terms": terms, "condition_ancestors": ancestors}

@@ -8,6 +8,7 @@ import pytest
 from bot.render import PLAIN, Renderer
 from criteria_helpers import parse, verdict
 from nlp.pipeline import extract
+from registry.ctgov import study_to_record
 
 
 def _status(text, concept):
@@ -58,3 +59,28 @@ def test_a_past_condition_is_shown_with_when_it_was_not_since_when():
     shown = {f.concept: str(Renderer(PLAIN).fact(f, "patient")) for f in facts if f.label == "CONDITION"}
     assert shown == {"rheumatoid_arthritis": "rheumatoid arthritis since 2010",
                      "breast_cancer": "history of breast cancer (2015)"}
+
+
+def _cancer_study(title, inclusion, exclusion="Pregnancy"):
+    criteria = f"Inclusion Criteria:\n\n* {inclusion}\n\nExclusion Criteria:\n\n* {exclusion}\n"
+    return {"protocolSection": {
+        "identificationModule": {"nctId": "NCT09900011", "briefTitle": title},
+        "statusModule": {"overallStatus": "RECRUITING"},
+        "conditionsModule": {"conditions": ["Advanced Cancers"]},
+        "eligibilityModule": {"eligibilityCriteria": criteria, "minimumAge": "18 Years"}},
+        "derivedSection": {"conditionBrowseModule": {"meshes": [{"id": "D009369", "term": "Neoplasms"}]}}}
+
+
+@pytest.mark.parametrize("inclusion,exclusion,conditions", [
+    # the inclusion criteria name solid tumours only: a solid-tumour trial (a leukaemia patient was offered it)
+    ("Histologically confirmed locally advanced tumors; priority to HER2 positive solid tumor", "Pregnancy",
+     ["solid_tumor"]),
+    # both kinds named: still every cancer
+    ("Advanced solid tumors or relapsed lymphoma", "Pregnancy", ["malignancy"]),
+    # a kind named only by an exclusion narrows nothing
+    ("Histologically confirmed advanced cancer", "Acute leukemia", ["malignancy"]),
+])
+def test_a_cancer_trial_is_narrowed_by_what_its_inclusion_criteria_name(inclusion, exclusion, conditions):
+    record = study_to_record(_cancer_study("Clinical Trial of X in Patients With Advanced Cancers", inclusion, exclusion),
+                             "x.json")
+    assert record["conditions"] == conditions
