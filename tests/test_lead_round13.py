@@ -84,3 +84,12 @@ def test_a_cancer_trial_is_narrowed_by_what_its_inclusion_criteria_name(inclusio
     record = study_to_record(_cancer_study("Clinical Trial of X in Patients With Advanced Cancers", inclusion, exclusion),
                              "x.json")
     assert record["conditions"] == conditions
+
+
+def test_a_time_anchor_after_a_denial_is_not_denied():
+    # "prior to her pregnancy" says when; the pregnant woman was stored as "not pregnant" too
+    facts = extract("25-year-old pregnant woman. She has no history of recurrent UTI prior to her pregnancy.")
+    pregnancy = [f for f in facts if f.label == "PREGNANCY"]
+    assert pregnancy and not any(f.negated for f in pregnancy)
+    assert [f.negated for f in facts if f.concept == "uti"] == [True]
+    assert not [f for f in extract("no infection before his transplant") if f.label == "PROCEDURE" and f.negated]
