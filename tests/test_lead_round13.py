@@ -93,3 +93,21 @@ def test_a_time_anchor_after_a_denial_is_not_denied():
     assert pregnancy and not any(f.negated for f in pregnancy)
     assert [f.negated for f in facts if f.concept == "uti"] == [True]
     assert not [f for f in extract("no infection before his transplant") if f.label == "PROCEDURE" and f.negated]
+
+
+def test_an_uncontrolled_disease_a_criterion_names_is_that_disease():
+    rule = parse("No uncontrolled hypertension", "inclusion")
+    assert verdict(rule, "I have uncontrolled diabetes") == "unknown"      # was "false": any uncontrolled disease
+    assert verdict(rule, "I have uncontrolled hypertension") == "false"
+    # "other uncontrolled disease" still takes in each kind
+    assert verdict(parse("Uncontrolled diabetes mellitus", "exclusion"), "I have uncontrolled diabetes") == "true"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("New York Heart Association Class II, III, or IV congestive heart failure",
+     {"type": "score", "score": "nyha", "op": ">=", "value": 2}),
+    ("NYHA class II, III or IV", {"type": "score", "score": "nyha", "op": ">=", "value": 2}),
+    ("NYHA class III or IV heart failure", {"type": "score", "score": "nyha", "op": ">=", "value": 3}),
+])
+def test_a_list_of_classes_reads_to_its_last(text, expected):
+    assert parse(text, "exclusion") == expected

@@ -34,7 +34,7 @@ _SKIPPED = {"SEX", "LOCATION", "AGE", "WEIGHT"}
 _CLAUSE_END = re.compile(r"[;\n]|\.(?:\s|$)")
 _SCORE_START = re.compile(r"≥|≤|>=|<=|[<>=]|\d|\b(?:IV|I{1,3})\b")
 _SCORE_LIST = re.compile(r"\d+(?:\s*(?:,|~|～|/|,?\s*or|,?\s*and|to|-|–)\s*\d+\b)+(?!\s*(?:\.\d|%|[A-Za-z]*/))")
-_ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–|and|,)\s*(?P<v>\d+(?:\.\d+)?|IV|I{1,3})\b")
+_ALTERNATIVE = re.compile(r"\s*(?:,?\s*or|to|-|–|,?\s*and|,)\s*(?P<v>\d+(?:\.\d+)?|IV|I{1,3})\b")
 _COUNT_BEFORE = r"(?:(?P<cmp>at least|a minimum of|more than|≥|>=|>)\s+)?(?P<n>{n})\s+(?:x\s+)?$"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -556,6 +556,9 @@ def _score(atom: Atom, text: str, terminology: Terminology, cues: Cues) -> None:
     if extra and top is None and comparator is None:  # "III or IV"
         top = _number(extra.group("v"))
         end = extra.end()
+        # "Class II, III, or IV": a list of classes goes on while each is the next one
+        while top is not None and (more := _ALTERNATIVE.match(text, end, limit)) and _number(more.group("v")) == top + 1:
+            top, end = top + 1, more.end()
     atom.end = max(atom.end, end)
     if value is None or not (low <= value <= high) or (top is not None and not (value <= top <= high)):
         return
