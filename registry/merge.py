@@ -254,19 +254,21 @@ def merge_run(records: list[dict], same=None) -> list[tuple[dict, int]]:
     as a pairwise comparison with every group would, but only the groups that could match
     are compared (blocking): a record with an NCT number is compared with the groups showing
     the same number and the groups showing none (different numbers never match); a record
-    without one is compared with every group (a title and a shared site, or a summary, may
-    match it to any). A run of registry downloads, which all show NCT numbers, is linear.
+    without one, with the groups ``_SiteBlocks`` says could share a site with it or match it
+    by summary (every group for a record without a title). A run of registry downloads,
+    which all show NCT numbers, is linear; so is a run of pages from different sites.
     ``same`` replaces ``same_study`` (tests count the comparisons)."""
     same = same or same_study
     groups: list[tuple[dict, int]] = []
     by_nct: dict[str, list[int]] = {}     # NCT number -> indexes of the groups showing it
     without_nct: list[int] = []           # indexes of the groups showing none
+    blocks = _SiteBlocks()
     for record in records:
         nct = record.get("nct_id")
         if nct:
             candidates = sorted(by_nct.get(nct, []) + without_nct)
         else:
-            candidates = range(len(groups))
+            candidates = blocks.candidates(record, len(groups))
         for index in candidates:
             group, count = groups[index]
             if same(group, record):
@@ -275,13 +277,52 @@ def merge_run(records: list[dict], same=None) -> list[tuple[dict, int]]:
                 else:
                     merged = merge(record, group)
                 groups[index] = (merged, count + 1)
+                blocks.add(index, merged)
                 if merged.get("nct_id") != group.get("nct_id"):
                     _reindex(index, group.get("nct_id"), merged.get("nct_id"), by_nct, without_nct)
                 break
         else:
             groups.append((copy.deepcopy(record), 1))
+            blocks.add(len(groups) - 1, groups[-1][0])
             _reindex(len(groups) - 1, None, nct, by_nct, without_nct, new=True)
     return groups
+
+
+class _SiteBlocks:
+    """Which groups a record without an NCT number could be the same study as (a superset,
+    in group order; ``same_study`` decides). Such a record matches a group by title and a
+    shared site, or by summary when one of the two has no title. A shared site
+    (``same_site``) needs a facility on both and, when both sites name a city, the same
+    city: so a titled record with sites in cities C is compared with the untitled groups,
+    the groups with a site in one of C and the groups with a site naming no city; one with
+    a site naming no city, or an untitled one, with every group. A group's keys are added
+    each time it changes (a merge only adds sites), never removed: the sets stay supersets."""
+
+    def __init__(self) -> None:
+        self.by_city: dict[str, set[int]] = {}   # a site's normalised city -> groups
+        self.no_city: set[int] = set()            # groups with a facility in no named city
+        self.untitled: set[int] = set()           # groups without a title (summary matches)
+
+    def add(self, index: int, record: dict) -> None:
+        if not _titles(record):
+            self.untitled.add(index)
+        for site in record.get("sites") or []:
+            if site.get("facility"):
+                if site.get("city"):
+                    self.by_city.setdefault(_normalise(site["city"]), set()).add(index)
+                else:
+                    self.no_city.add(index)
+
+    def candidates(self, record: dict, count: int) -> list[int] | range:
+        if not _titles(record):
+            return range(count)
+        found = set(self.untitled) | self.no_city
+        for site in record.get("sites") or []:
+            if site.get("facility"):
+                if not site.get("city"):
+                    return range(count)
+                found |= self.by_city.get(_normalise(site["city"]), set())
+        return sorted(found)
 
 
 def _reindex(index: int, old: str | None, new_nct: str | None, by_nct: dict[str, list[int]],

@@ -228,7 +228,8 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             atom.alternatives = _alternatives(atom, terminology)
         if atom.label in ("LAB", "SCORE"):
             _alias_before(atom, text, doc)
-    atoms = [a for a in atoms if not any(m.start() <= a.start and a.end <= m.end() for m in cues.finditer("not_facts", text))]
+    not_facts = [m.span() for m in cues.finditer("not_facts", text)]   # looked for once, not per atom
+    atoms = [a for a in atoms if not any(start <= a.start and a.end <= end for start, end in not_facts)]
     _mark_typo_matches(atoms, doc)
     atoms = _score_names_again(atoms)
     atoms = _pregnancy_plans(atoms, text, cues)

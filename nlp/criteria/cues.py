@@ -100,16 +100,16 @@ class Cues:
         return None
 
     def finditer(self, section: str, text: str) -> Iterator[re.Match]:
-        folded = text.casefold() if text.isascii() else None
+        folded = fold(text)
         for pattern, needed in _with_heads(self, section):
-            if needed and folded is not None and not any(h in folded for h in needed):
+            if needed and not any(h in folded for h in needed):
                 continue   # none of the letters each match contains is in the text
             yield from pattern.finditer(text)
 
     def search(self, section: str, text: str) -> bool:
         combined, needed = _combined(self, section)
-        if needed and text.isascii():
-            folded = text.casefold()
+        if needed:
+            folded = fold(text)
             if not any(h in folded for h in needed):
                 return False   # no pattern of the section can match
         if combined is not None:
@@ -135,6 +135,19 @@ class Cues:
 
 
 _HEAD_LIMIT = 48   # more alternatives than this: no pre-check
+# The only characters outside ASCII that a case-insensitive regular expression matches to an
+# ASCII letter (Python's ``re``; tests/test_criteria_speed.py checks every code point):
+# written as that letter, a text's fold holds every head a match of a pattern holds
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def fold(text: str) -> str:
+    """``text`` case-folded for the head pre-check (``heads``): every letter a
+    case-insensitive pattern's ASCII letter matches becomes that letter, lower case. For a
+    text with other characters too (an accent, a "≥"), the pre-check then stays exact: a
+    pattern is skipped only when none of its heads is in the fold, so it cannot match."""
+    return text.casefold() if text.isascii() else text.translate(_ASCII_TWINS).casefold()
+
 
 
 @lru_cache(maxsize=4096)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nlp.criteria.atoms import Atom
-from nlp.criteria.cues import Cues, heads
+from nlp.criteria.cues import Cues, fold, heads
 
 # cue sections looked for in the text (review reasons and responses are added by name)
 CUE_SECTIONS = (
@@ -53,9 +53,9 @@ def find_cues(text: str, cues: Cues, atoms: list[Atom]) -> list[Cue]:
     """Every cue phrase in ``text`` outside the atoms, non-overlapping."""
     found: dict[tuple[int, int], Cue] = {}
     table = _cue_table(cues)
-    # letters only match letters of the same case fold; kept exact for ASCII text: only the
-    # patterns one of whose letters is in the text run (in table order), else every one
-    entries = table.runnable(table.heads_in(text.casefold())) if text.isascii() else table.entries
+    # only the patterns one of whose letters is in the text's fold run, in table order (the
+    # others cannot match; ``fold`` keeps that exact for a text with non-ASCII characters)
+    entries = table.runnable(table.heads_in(fold(text)))
     for section, pattern, _heads in entries:
         for match in pattern.finditer(text):
             if match.end() == match.start():

@@ -113,7 +113,7 @@ def atoms_in(els: list[El]) -> Iterator[Atom]:
 def is_content(word: str, cues: Cues) -> bool:
     """A word that says something the parser did not read (not filler, a number counts)."""
     low = word.lower().strip("'’-")
-    if any(ch.isdigit() for ch in low):
+    if not low.isalpha() and any(ch.isdigit() for ch in low):   # (a letter is never a digit)
         return True
     return len(low) > 2 and low not in cues.filler_words and low not in _ROMAN_WORDS
 

@@ -35,7 +35,7 @@ from data.terminology import load_terminology
 from data.trials import validate_record
 from nlp.criteria.atoms import find_atoms
 from nlp.criteria.disease_status import status_alternative, status_atoms
-from nlp.criteria.cues import load_cues
+from nlp.criteria.cues import fold, heads, load_cues
 from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
 from nlp.criteria.nodes import is_content
@@ -754,8 +754,14 @@ def _shape_problem(shape: str, _terminology_id: int) -> str | None:
     return None
 
 
+def _may_match(pattern: re.Pattern, folded: str) -> bool:
+    needed = heads(pattern)
+    return not needed or any(h in folded for h in needed)
+
+
 def _whole_line_review(text: str, cues) -> dict:
+    folded = fold(text)     # a pattern none of whose heads is in the text cannot match
     for reason, patterns in cues.review:
-        if any(p.search(text) for p in patterns):
+        if any(p.search(text) for p in patterns if _may_match(p, folded)):
             return review(reason, text, cues)
     return review("other", text, cues)
