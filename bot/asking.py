@@ -131,12 +131,25 @@ class Asking:
     def _next(self, turn: Turn, exclude: set[str]) -> Any:
         """The next best question, but no lab question when the person has no labs at hand,
         and, to a patient or relative, none only a trial team can answer (a marker on the
-        cells, ``team_only`` in data/phrasings.yaml): those stay for the trial team."""
-        exclude = set(exclude)
+        cells, ``team_only`` in data/phrasings.yaml): those stay for the trial team.
+        Chosen once per turn for the same results, excluded keys, labs and role (a turn
+        asks again when it shows results and for the "ask me more" button); the choice is
+        forgotten with the results when the facts change (``Turn.forget_results``)."""
+        results = self.results(turn)
+        tracker = turn.tracker
+        key = (id(results), frozenset(exclude), tracker.labs, tracker.role)
+        kept = turn.next_cache.get(key)
+        if kept is not None and kept[0] is results:
+            return kept[1]
+        question = self._choose_next(turn, results, set(exclude))
+        turn.next_cache[key] = (results, question)
+        return question
+
+    def _choose_next(self, turn: Turn, results: list[Any], exclude: set[str]) -> Any:
         team_only = self.phrasings.team_only if turn.tracker.role != "clinician" else ()
         audience = {"audience": turn.tracker.role or "patient"} if self._own_questions else {}
         for _ in range(MAX_LAB_SKIPS):
-            question = self.next_question(self.results(turn), turn.tracker.profile, exclude, **audience)
+            question = self.next_question(results, turn.tracker.profile, exclude, **audience)
             if question is None:
                 return None
             no_lab = turn.tracker.labs is False and question.key.startswith("lab:")

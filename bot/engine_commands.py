@@ -140,7 +140,7 @@ def restart(engine: "Engine", turn: Turn, arg: str) -> None:
     turn.clear = True
     turn.events.clear()
     turn.tracker = Tracker(turn.cid)
-    turn.results_cache = None
+    turn.forget_results()
     if language is not None:            # a fresh start keeps the language it is held in
         turn.record("language", {"lang": language})
     turn.text("restart_done")
@@ -154,6 +154,7 @@ def forget(engine: "Engine", turn: Turn, arg: str) -> None:
     turn.events.clear()
     language = turn.tracker.language
     turn.tracker = Tracker(turn.cid)
+    turn.forget_results()               # nothing matched or chosen for the forgotten facts is reused
     turn.tracker.language = language    # this last reply in the language used; nothing is stored
     turn.text("forget_done", count=count)
 

@@ -21,6 +21,9 @@ class Turn:
         self.clear = False
         self.forgotten = False
         self.results_cache: list[Any] | None = None
+        # the next questions chosen this turn (``bot.asking._next``), by what the choice
+        # read: the results, the keys excluded, labs at hand and role; cleared with the results
+        self.next_cache: dict[tuple, Any] = {}
         self.not_recruiting = 0                 # results left out of the cache: not recruiting
         self.questions: dict[str, Any] = {}     # questions asked in this turn, by key
         self.detected: str | None = None        # the language the message is clearly in (bot.language)
@@ -29,7 +32,12 @@ class Turn:
         self.events.append((kind, payload))
         self.tracker.apply(kind, payload)
         if kind in NOTING_EVENTS:
-            self.results_cache = None
+            self.forget_results()
+
+    def forget_results(self) -> None:
+        """The facts changed (or the conversation was cleared): match and choose again."""
+        self.results_cache = None
+        self.next_cache.clear()
 
     def say(self, kind: str, **data: Any) -> None:
         self.blocks.append(Block(kind, data))
