@@ -317,6 +317,11 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
         past = resolved_cancers(ev, stated)
         ev.__dict__["_past_cancers"] = past
         stated = [f for f in stated if f not in past]
+        # "breast cancer ... any study for the cancer side?": a suspected class a stated
+        # diagnosis is a kind of names that diagnosis, no other disease to keep open
+        terminology = ev.terminology
+        suspected = [f for f in suspected if f.concept not in terminology or not any(
+            s.concept in terminology and kind_of(s.concept, f.concept, terminology) for s in stated)]
         implied = implied_diagnoses(ev, stated) + exposures
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
                tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)))

@@ -132,3 +132,13 @@ def test_a_fact_marked_uncertain_is_read_as_suspected():
     assert [f.concept for f in suspected_diagnoses(ev)] == ["sle"]
     results = {r.id: r for r in match(Profile([stated, hedged]), _trials(), today=TODAY)}
     assert results["T-SLE"].verdict != "ineligible" and results["T-BR"].verdict == "ineligible"
+
+
+def test_a_suspected_class_of_a_stated_diagnosis_keeps_nothing_else_open():
+    # "any study for the cancer side?" after a stated breast cancer: the cancer is hers
+    text = "51 yo woman, breast cancer 2 years ago, on tamoxifen since. Is there any study for the cancer side?"
+    ev = _ev(text)
+    assert "breast_cancer" in [f.concept for f in asserted_diagnoses(ev)]
+    assert not [f for f in suspected_diagnoses(ev) if f.concept == "malignancy"]
+    results = _results(text, [*_trials(), _trial("T-CRC", ["colorectal_cancer"], ["Colorectal Cancer"])])
+    assert results["T-CRC"].verdict == "ineligible" and results["T-BR"].verdict != "ineligible"
