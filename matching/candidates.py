@@ -86,7 +86,7 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
     """The pruning-relevant facts of a profile, read the way the matcher reads them."""
     from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
     from matching.leaves import stated_age  # start-up: the matcher only once a turn matches
-    from matching.relevance import asserted_diagnoses, implied_diagnoses  # start-up: the matcher only once a turn matches
+    from matching.relevance import asserted_diagnoses, implied_diagnoses, suspected_diagnoses  # start-up: the matcher only once a turn matches
 
     terminology = load_terminology()
     ev = Evaluator(profile, terminology, today=today)
@@ -99,7 +99,9 @@ def patient_of(profile: Profile, today: Any = None) -> Patient:
     # conditions measured values imply (BMI: obesity) widen what a stated diagnosis keeps;
     # alone they narrow nothing, as they rule nothing out (matching.relevance)
     implied = implied_diagnoses(ev, stated) if stated else []
-    for fact in (*stated, *implied):          # the gate's own (matching.relevance)
+    # a diagnosis only suspected beside a stated one keeps its trials too (the gate: unknown)
+    suspected = suspected_diagnoses(ev) if stated else []
+    for fact in (*stated, *implied, *suspected):          # the gate's own (matching.relevance)
         if fact.concept in terminology:
             conditions.append(fact.concept)
         else:

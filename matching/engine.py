@@ -286,7 +286,7 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         by_id = id_order(ids)
     fits = condition_fits(plans, judgement.ev, judgement.book, conditions)
     if targeted:    # filed under a broader condition, aimed at the patient's own antigen: the patient's
-        fits = [EXACT_FIT if fit == RELATED_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
+        fits = [EXACT_FIT if RELATED_FIT <= fit < EXACT_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     if mismatched:  # "Newly Diagnosed Multiple Myeloma" for a relapsed myeloma: after the patient's own
         fits = [RELATED_FIT if fit > RELATED_FIT and i in mismatched else fit for i, fit in zip(ids, fits)]
     # ruled out by its condition gate: for no condition of the patient's, whatever a looser

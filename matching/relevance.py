@@ -42,6 +42,13 @@ def asserted_diagnoses(ev: Evidence) -> list[Fact]:
     return list(_diagnoses(ev)[0])
 
 
+def suspected_diagnoses(ev: Evidence) -> list[Fact]:
+    """The diagnoses only suspected ("they think it might be lupus", "being investigated for
+    MS"): beside a stated one they keep their trials open (the gate answers unknown, never
+    false, and pruning keeps them); alone they rank their trials first."""
+    return list(_diagnoses(ev)[1])
+
+
 def states_a_diagnosis(ev: Evidence) -> bool:
     """The patient asserts a diagnosis (``asserted_diagnoses``)."""
     return bool(_diagnoses(ev)[0])
@@ -57,12 +64,15 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     past cancer beside a current diagnosis (``past_cancers``) at most ``NAME_FIT``. An implied
     condition that is a kind of a stated current main diagnosis says which kind it is
     ("the Philadelphia chromosome leukaemia ... on imatinib": a CML) and counts as stated, so
-    the CML trial comes before a T-ALL one the vaguer "leukaemia" reaches as well."""
-    stated, _suspected, _key, implied = _diagnoses(ev)
+    the CML trial comes before a T-ALL one the vaguer "leukaemia" reaches as well. A diagnosis
+    only suspected ("they think it might be lupus", "being investigated for MS") fits at most
+    ``NAME_FIT`` too: its trials come first for a patient stating nothing else, and it never
+    rules a trial out (the gate reads asserted diagnoses only)."""
+    stated, suspected, _key, implied = _diagnoses(ev)
     background = comorbidities(stated, ev.terminology)
     past = past_cancers(stated, ev.terminology)
     found: dict[tuple[str, str], int] = {}
-    for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT)):
+    for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT), (suspected, NAME_FIT)):
         for f in facts:
             # "leukaemia, on imatinib": the leukaemia is a CML
             own = EXACT_FIT if facts is implied and _refines(f, stated, past, background, ev.terminology) else cap
@@ -307,6 +317,11 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
         past = resolved_cancers(ev, stated)
         ev.__dict__["_past_cancers"] = past
         stated = [f for f in stated if f not in past]
+        # "breast cancer ... any study for the cancer side?": a suspected class a stated
+        # diagnosis is a kind of names that diagnosis, no other disease to keep open
+        terminology = ev.terminology
+        suspected = [f for f in suspected if f.concept not in terminology or not any(
+            s.concept in terminology and kind_of(s.concept, f.concept, terminology) for s in stated)]
         implied = implied_diagnoses(ev, stated) + exposures
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
                tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)))
@@ -320,10 +335,11 @@ def _gate_key(ev: Evidence) -> tuple:
     where in the text they were said, so a restated diagnosis re-reads no gate."""
     found = ev.__dict__.get("_gate_key")
     if found is None:
-        stated, _suspected, _key, implied = _diagnoses(ev)
+        stated, suspected, _key, implied = _diagnoses(ev)
         terminology = ev.terminology
         found = ev.__dict__["_gate_key"] = (id(terminology), bool(stated), frozenset(
-            (f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)))
+            (f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)),
+            frozenset((f.concept, "" if f.concept in terminology else f.text) for f in suspected) if stated else None)
     return found
 
 
@@ -403,7 +419,14 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
                 return TRUE
         elif fit(concept, text, leaf, terminology):
             return TRUE
-    return FALSE if stated else UNKNOWN       # implied conditions alone never rule out
+    if not stated:
+        return UNKNOWN       # implied conditions alone never rule out
+    # a diagnosis only suspected beside the stated ones keeps its trials open
+    for fact in suspected:
+        if (strengths.get(fact.concept) if fact.concept in terminology
+                else fit(fact.concept, fact.text, leaf, terminology)):
+            return UNKNOWN
+    return FALSE
 
 
 _STRENGTHS: dict[tuple, dict[str, int]] = {}
@@ -507,6 +530,11 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
     if best:
         return LeafResult(leaf, TRUE, f"for {wanted}; you told me: {ev.label(fact.concept)}", [fact])
     told = ", ".join(dict.fromkeys(ev.label(f.concept) for f in stated))
+    # "RA, and now they suspect lupus": a diagnosis only suspected never rules its trials out
+    hedged = next((f for f in suspected if fit(f.concept, f.text, leaf, ev.terminology)), None)
+    if hedged is not None:
+        return LeafResult(leaf, UNKNOWN, f"for {wanted}; you told me: {told}, and {ev.label(hedged.concept)} "
+                          "is only suspected so far", [*stated, hedged], ask=ask)
     past = ev.__dict__.get("_past_cancers") or []
     if past:       # a past cancer beside the current diagnosis: the reason says it was heard
         earlier = ", ".join(dict.fromkeys(ev.label(f.concept) for f in past))
@@ -570,7 +598,7 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
     found = _BULK_MEMO.get(key)
     if found is not None and found[0] is token:
         return found[1]
-    stated, _suspected, _key, implied = _diagnoses(ev)
+    stated, suspected, _key, implied = _diagnoses(ev)
     if not stated and not implied:
         values = [UNKNOWN] * len(leaves)
     else:                      # gate_value's answer: true when one diagnosis meets the gate
@@ -581,6 +609,10 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
             met = fits if met is None else [a or b for a, b in zip(met, fits)]
         otherwise = FALSE if stated else UNKNOWN       # implied conditions alone never rule out
         values = [TRUE if m else otherwise for m in met]
+        if stated and suspected:   # a diagnosis only suspected beside the stated ones keeps its trials open
+            for fact in dict.fromkeys((f.concept, "" if f.concept in terminology else f.text) for f in suspected):
+                fits = _gates_met(token, leaves, fact, terminology)
+                values = [UNKNOWN if v == FALSE and m else v for v, m in zip(values, fits)]
     if len(_BULK_MEMO) >= 16:
         _BULK_MEMO.pop(next(iter(_BULK_MEMO)))
     _BULK_MEMO[key] = (token, values)
