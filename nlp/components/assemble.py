@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from data.terminology import Terminology
 from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
+from nlp.components.lab_words import LabWords
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
@@ -90,6 +91,7 @@ class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
         self.values = ValueReader(vocabulary)
+        self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
         self.people = People()
@@ -191,6 +193,8 @@ class FactBuilder:
                 fact.historical = True
             if ent.label_ in ("LAB", "SCORE") and self._past_value(ent, readings.get(i)):
                 fact.historical = True
+            if ent.label_ == "LAB" and self.lab_words.stop_reason(ent):
+                fact.historical = True      # "stopped for raised ALT": the value that stopped it, over
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
             if fact.negated and self._neither_helped(ent):
@@ -440,7 +444,12 @@ class FactBuilder:
         label = fact.label
         if label in ("LAB", "SCORE"):
             if reading is None and "value" not in info:
-                return False
+                quality = self.lab_words(ent) if label == "LAB" else None
+                if quality is None:
+                    return False
+                fact.status = quality.quality           # no number: "normal" / "low" / "high"
+                fact.uncertain = fact.uncertain or quality.hedged
+                return True
             if reading is not None:
                 self._apply_reading(fact, reading)
             else:
