@@ -91,6 +91,7 @@ class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
         self.values = ValueReader(vocabulary)
+        self.habits = frozenset(c.id for c in terminology.concepts.values() if c.attrs.get("exposure"))
         self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
@@ -154,7 +155,7 @@ class FactBuilder:
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             negated, past = negations[i]
-            if negated and _cut_by_semicolon(ent):
+            if negated and _cut_by_semicolon(ent, self.habits):
                 negated, past = False, False    # "ex-smoker (stopped 2019); alcohol: nil": the nil is the alcohol's
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
@@ -707,10 +708,11 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
     return False
 
 
-def _cut_by_semicolon(ent: Span) -> bool:
+def _cut_by_semicolon(ent: Span, habits: frozenset[str] = frozenset()) -> bool:
     """Negated only by cues written after the mention with a semicolon between, for an item
-    the pipeline does not know ("SH: ex-smoker (stopped 2019); alcohol: nil"): a semicolon
-    ends a clause (its TERMINATE rule), so the negation is that item's."""
+    the pipeline does not know or a habit (``habits``: "SH: ex-smoker (stopped 2019);
+    alcohol: nil"): a semicolon ends a clause (its TERMINATE rule), so the negation is that
+    item's."""
     cues = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
     if not cues or any(m.modifier_span[0] < ent.end for m in cues):
         return False
@@ -720,7 +722,8 @@ def _cut_by_semicolon(ent: Span) -> bool:
         # the pipeline does not know ("alcohol"): a known one ("HIV; HBsAg: negative") may be a
         # list the negation covers, so it stays
         stops = [t.i for t in ent.doc[ent.end:m.modifier_span[0]] if t.text == ";"]
-        return bool(stops) and not any(stops[-1] < e.start < m.modifier_span[0] for e in ent.doc.ents)
+        return bool(stops) and not any(stops[-1] < e.start < m.modifier_span[0] and e.kb_id_ not in habits
+                                       for e in ent.doc.ents)
     return all(cut(m) for m in cues)
 
 
