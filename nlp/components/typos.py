@@ -122,6 +122,11 @@ class TypoMatcher:
             found.extend(self._pair(doc, i, n, covered, beside_exact=False))
         return found
 
+    def _same_as_exact(self, term: str, words: list[str]) -> bool:
+        """The longer term names nothing the correctly written words do not name alone."""
+        concepts = {concept for _, concept in self.targets[term]}
+        return any(concepts <= {concept for _, concept in self.targets.get(word, ())} for word in words)
+
     def _pair(self, doc: Doc, i: int, n: int, covered: set[int], beside_exact: bool) -> list[Candidate]:
         """The two- or three-word term the suspect word ``i`` and its neighbours misspell
         ("lupus nefritis", "acute myeloid leukemya"). With ``beside_exact`` each neighbour
@@ -147,5 +152,7 @@ class TypoMatcher:
                     continue
                 if beside_exact and any(text.split()[j - start] != term.split()[j - start] for j in others):
                     continue
+                if beside_exact and self._same_as_exact(term, [doc[j].lower_ for j in others]):
+                    continue    # "infective hepatitis": the exact "hepatitis" already says as much
                 return [Candidate(start, end, label, concept, fuzzy=True) for label, concept in self.targets[term]]
         return []
