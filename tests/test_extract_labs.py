@@ -84,7 +84,10 @@ def test_a_number_that_is_a_time_is_not_a_value():
 
 
 def test_lab_name_without_value_is_not_a_fact():
-    assert extract("my ALT is high") == []
+    assert extract("my ALT was checked") == []
+    # a result in words is a fact with no value (issue #13, round 10): the word, never a number
+    facts = extract("my ALT is high")
+    assert [(f.label, f.concept, f.value, f.status) for f in facts] == [("LAB", "alt", None, "high")]
 
 
 def test_scientific_notation_viral_load():

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from data.terminology import Terminology
 from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
+from nlp.components.lab_words import LabWords
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
@@ -90,6 +91,8 @@ class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
         self.values = ValueReader(vocabulary)
+        self.habits = frozenset(c.id for c in terminology.concepts.values() if c.attrs.get("exposure"))
+        self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
         self.people = People()
@@ -152,7 +155,7 @@ class FactBuilder:
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             negated, past = negations[i]
-            if negated and _cut_by_semicolon(ent):
+            if negated and _cut_by_semicolon(ent, self.habits):
                 negated, past = False, False    # "ex-smoker (stopped 2019); alcohol: nil": the nil is the alcohol's
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
@@ -191,6 +194,8 @@ class FactBuilder:
                 fact.historical = True
             if ent.label_ in ("LAB", "SCORE") and self._past_value(ent, readings.get(i)):
                 fact.historical = True
+            if ent.label_ == "LAB" and self.lab_words.stop_reason(ent):
+                fact.historical = True      # "stopped for raised ALT": the value that stopped it, over
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
             if fact.negated and self._neither_helped(ent):
@@ -440,7 +445,12 @@ class FactBuilder:
         label = fact.label
         if label in ("LAB", "SCORE"):
             if reading is None and "value" not in info:
-                return False
+                quality = self.lab_words(ent) if label == "LAB" else None
+                if quality is None:
+                    return False
+                fact.status = quality.quality           # no number: "normal" / "low" / "high"
+                fact.uncertain = fact.uncertain or quality.hedged
+                return True
             if reading is not None:
                 self._apply_reading(fact, reading)
             else:
@@ -698,10 +708,11 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
     return False
 
 
-def _cut_by_semicolon(ent: Span) -> bool:
+def _cut_by_semicolon(ent: Span, habits: frozenset[str] = frozenset()) -> bool:
     """Negated only by cues written after the mention with a semicolon between, for an item
-    the pipeline does not know ("SH: ex-smoker (stopped 2019); alcohol: nil"): a semicolon
-    ends a clause (its TERMINATE rule), so the negation is that item's."""
+    the pipeline does not know or a habit (``habits``: "SH: ex-smoker (stopped 2019);
+    alcohol: nil"): a semicolon ends a clause (its TERMINATE rule), so the negation is that
+    item's."""
     cues = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
     if not cues or any(m.modifier_span[0] < ent.end for m in cues):
         return False
@@ -711,7 +722,8 @@ def _cut_by_semicolon(ent: Span) -> bool:
         # the pipeline does not know ("alcohol"): a known one ("HIV; HBsAg: negative") may be a
         # list the negation covers, so it stays
         stops = [t.i for t in ent.doc[ent.end:m.modifier_span[0]] if t.text == ";"]
-        return bool(stops) and not any(stops[-1] < e.start < m.modifier_span[0] for e in ent.doc.ents)
+        return bool(stops) and not any(stops[-1] < e.start < m.modifier_span[0] and e.kb_id_ not in habits
+                                       for e in ent.doc.ents)
     return all(cut(m) for m in cues)
 
 

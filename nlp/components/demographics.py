@@ -160,6 +160,17 @@ class PatternFacts:
         start, end = match.group_spans.get("mention") or (match.start_char, match.end_char)   # "2 [pregnancies]"
         return self._candidate(doc, start, end, "PREGNANCY", match.row["concept"], meta)
 
+    def _condition(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        """A habit said with its negation or amount in the words (data/patterns/lifestyle.jsonl:
+        "never smoked", "non-smoker", "no alcohol", "drinks a beer per day")."""
+        if self.terminology.get(match.row["concept"]) is None:
+            return []
+        meta = {key: True for key in ("negated", "hypothetical", "historical") if match.row.get(key)}
+        spans = [match.group_spans[name] for name in ("mention", "mention2", "mention3", "mention4")
+                 if match.group_spans.get(name)]
+        start, end = spans[0] if spans else (match.start_char, match.end_char)
+        return self._candidate(doc, start, end, "CONDITION", match.row["concept"], meta)
+
     def _location(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         place = match.groups.get("place") or ""
         words = place.split()

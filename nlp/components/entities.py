@@ -36,7 +36,7 @@ from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
 
 ENTITIES_PIPE = "trialbot_entities"
-PATTERN_FILES = ("demographics", "pregnancy", "location", "scores")
+PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle")
 MEASURED = ("LAB", "SCORE")
 _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 

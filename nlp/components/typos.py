@@ -50,11 +50,12 @@ class TypoMatcher:
                 if len(text) <= weak_max_length and text in common_words:
                     continue
                 self.targets.setdefault(text, []).append((fact_label(concept), concept.id))
-        # choices bucketed by first letter and by word count
+        # choices bucketed by first letter and by word count (three words: only a suspect
+        # beside correctly written words, ``_pair``)
         self.buckets: dict[tuple[str, int], list[str]] = {}
         for text in self.targets:
             words = len(text.split())
-            if words <= 2:
+            if words <= 3:
                 self.buckets.setdefault((text[0], words), []).append(text)
         self.lookup = lru_cache(maxsize=20000)(self._lookup)
 
@@ -108,18 +109,50 @@ class TypoMatcher:
             token = doc[i]
             if i in covered or not self._typo_like(token):
                 continue
+            # a misspelt word beside correctly written ones of a longer term ("lupus
+            # nefritis"): the whole term, not the correct word's own concept alone
+            pair = self._pair(doc, i, n, covered, beside_exact=True)
+            if pair:
+                found.extend(pair)
+                continue
             term = self.lookup(token.lower_, 1)
             if term:
                 found.extend(Candidate(i, i + 1, label, concept, fuzzy=True) for label, concept in self.targets[term])
                 continue
-            for start, end in ((i, i + 2), (i - 1, i + 1)):
-                if start < 0 or end > n or any(j in covered for j in range(start, end)):
-                    continue
-                pair = doc[start:end]
-                if not all(t.is_alpha for t in pair):
-                    continue
-                term = self.lookup(pair.text.lower(), 2)
-                if term and self._short_words_kept(pair.text.lower(), term):
-                    found.extend(Candidate(start, end, label, concept, fuzzy=True) for label, concept in self.targets[term])
-                    break
+            found.extend(self._pair(doc, i, n, covered, beside_exact=False))
         return found
+
+    def _same_as_exact(self, term: str, words: list[str]) -> bool:
+        """The longer term names nothing the correctly written words do not name alone."""
+        concepts = {concept for _, concept in self.targets[term]}
+        return any(concepts <= {concept for _, concept in self.targets.get(word, ())} for word in words)
+
+    def _pair(self, doc: Doc, i: int, n: int, covered: set[int], beside_exact: bool) -> list[Candidate]:
+        """The two- or three-word term the suspect word ``i`` and its neighbours misspell
+        ("lupus nefritis", "acute myeloid leukemya"). With ``beside_exact`` each neighbour
+        must be the term's word as written (an exact match may cover it: "lupus"); otherwise
+        a pair whose neighbour no match covers, both words fuzzy."""
+        sizes = (3, 2) if beside_exact else (2,)
+        for size in sizes:
+            for start in range(i - size + 1, i + 1):
+                end = start + size
+                if start < 0 or end > n:
+                    continue
+                others = [j for j in range(start, end) if j != i]
+                if not beside_exact and any(j in covered for j in others):
+                    continue
+                words = doc[start:end]
+                if not all(t.is_alpha for t in words):
+                    continue
+                text = words.text.lower()
+                if len(text.split()) != size:
+                    continue
+                term = self.lookup(text, size)
+                if not term or not self._short_words_kept(text, term):
+                    continue
+                if beside_exact and any(text.split()[j - start] != term.split()[j - start] for j in others):
+                    continue
+                if beside_exact and self._same_as_exact(term, [doc[j].lower_ for j in others]):
+                    continue    # "infective hepatitis": the exact "hepatitis" already says as much
+                return [Candidate(start, end, label, concept, fuzzy=True) for label, concept in self.targets[term]]
+        return []

@@ -1,0 +1,82 @@
+"""A lab result said in words, not as a number ("creatinine is normal I think", "my kidney
+function is fine", "platelets were low", "low platelets"): the quality (normal / low /
+high) and whether it was hedged, from ``lab_qualities`` in data/nlp/extraction.yaml.
+
+Read only for a lab mention with no value: after it, across linking words ("is", "were",
+"came back", "all"), within its clause, or right before it ("normal creatinine"). A quality
+denied ("not normal", "isn't too bad") says no direction and is not read. A hedge anywhere
+in the sentence ("I think", "probably", "not sure") makes it uncertain; matching never
+counts an uncertain quality as met or failed (matching.lab_words).
+
+``stop_reason``: a lab named as the reason a treatment was stopped, with or without a value
+("discontinued due to raised transaminases (ALT 5x ULN)"), is a past value.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Span
+
+from nlp.components.doc_cache import doc_text, sentence_index
+from nlp.resources import alternation
+
+QUALITIES = ("normal", "low", "high")
+
+
+@dataclass(frozen=True)
+class Quality:
+    quality: str        # "normal" | "low" | "high"
+    hedged: bool
+
+
+class LabWords:
+    def __init__(self, vocabulary: dict[str, Any]):
+        stop = vocabulary.get("lab_stop_reason") or {}
+        self.stopped = re.compile(
+            r"\b(?:%s)\b[^.;\n]{0,60}?\b(?:%s)\s+(?:[\w-]+\s+){0,2}(?:[\w-]+\s*\(\s*)?$"
+            % (alternation(stop.get("stopped") or ()), alternation(stop.get("reasons") or ())), re.IGNORECASE,
+        ) if stop.get("stopped") and stop.get("reasons") else None
+        entry = vocabulary.get("lab_qualities") or {}
+        words = {str(k).lower(): str(v) for k, v in (entry.get("words") or {}).items()}
+        for word, quality in words.items():
+            if quality not in QUALITIES:
+                raise ValueError(f"extraction.yaml lab_qualities: {word!r} -> {quality!r} is not one of {QUALITIES}")
+        self.words = words
+        self.ready = bool(words)
+        if not self.ready:
+            return
+        linking = alternation(entry.get("linking") or ())
+        quality = alternation(words)
+        self.after = re.compile(r"(?:'s|’s)?\s*(?:(?:%s)\s+){0,3}(?P<q>%s)\b" % (linking, quality), re.IGNORECASE)
+        self.before = re.compile(r"\b(?P<q>%s)\s+(?:(?:%s)\s+)?$" % (quality, alternation(entry.get("owners") or ("my",))),
+                                 re.IGNORECASE)
+        self.denied = re.compile(r"\b(?:%s)\b" % alternation(entry.get("denials") or ("not",)), re.IGNORECASE)
+        self.hedges = re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(entry.get("hedges") or ()), re.IGNORECASE)
+
+    def stop_reason(self, ent: Span) -> bool:
+        """The lab is named as the reason a treatment was stopped ("stopped for raised ALT"):
+        a past value (``lab_stop_reason``)."""
+        if self.stopped is None:
+            return False
+        start = sentence_index(ent.doc).bounds(ent.start_char)[0]
+        return self.stopped.search(doc_text(ent.doc), max(start, ent.start_char - 120), ent.start_char) is not None
+
+    def __call__(self, ent: Span) -> Quality | None:
+        if not self.ready:
+            return None
+        doc = ent.doc
+        text = doc_text(doc)
+        start, end = sentence_index(doc).bounds(ent.start_char)
+        found = self.after.match(text, ent.end_char, end)
+        if found is None:
+            found = self.before.search(text, max(start, ent.start_char - 40), ent.start_char)
+            if found is None:
+                return None
+            between = ""
+        else:
+            between = text[ent.end_char:found.start("q")]
+        if self.denied.search(between):
+            return None
+        return Quality(self.words[found.group("q").lower()], bool(self.hedges.search(text, start, end)))
