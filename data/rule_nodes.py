@@ -74,7 +74,8 @@ def _hash(text: str) -> str:
 # 25: a multiple of the ULN written without "x" is no mass concentration; "within N x ULN" is at most; "more than or equal to"; "Total serum bilirubin"; "hormone therapy" in a criterion is no glucocorticoid; "drug or alcohol abuse" names both; "taking" a drug is now; the DSM is how a diagnosis is made; "HER2-", "ER-positive/HER2-negative" (both), statuses whose disease went into another alternative get a review (h37, round 9).
 # 26: criteria read CAR-T products by name (axi-cel, tisagenlecleucel, ...), PTCL subtypes (AITL, ALCL, PTCL-NOS), Pola-R-CHP, BV-CHP, BEAM, ATG, DLI, "autograft"; "not a candidate for" negates a treatment (h39).
 # 27: a condition only the registry's index adds that the title joins to the trial's own by "and" is no alternative (title_conjoined).
-PLAN_VERSION = "27"
+# 28: pancreatitis, pneumonitis, dysphagia, bleeding disorder, hepatitis A concepts; "History or current X"; a current fact after another keeps no history; a window stops at a later fact's own history cue; a relative clause after a list, a treatment a condition required, a suspicion alone, a screening test required: the team's (h40, round 10).
+PLAN_VERSION = "28"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -157,6 +157,8 @@ def _build(prepared: str, kind: str, cues) -> dict:
     if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
                                                 for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
+    if cues.search("therapy_required", prepared) and any(leaf.get("type") == "therapy" for leaf in iter_leaves(rule)):
+        return _whole_line_review(prepared, cues)        # "pneumonitis that required steroids": steroids for it
     if cues.search("inability", prepared) and any(leaf.get("type") in ("therapy", "procedure")
                                                   for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "cannot receive chemotherapy": no prior therapy
