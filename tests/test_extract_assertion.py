@@ -292,8 +292,10 @@ def test_a_pregnancy_stated_before_a_question_is_not():
 
 
 def test_a_side_effect_named_after_a_drug_is_that_drugs_and_the_list_outcome_reaches_the_rest():
-    statuses = {f.concept: f.status for f in extract(
-        "mesalamine, azathioprine (pancreatitis), infliximab, vedolizumab, tofacitinib, all failed.")}
+    facts = extract("mesalamine, azathioprine (pancreatitis), infliximab, vedolizumab, tofacitinib, all failed.")
+    statuses = {f.concept: f.status for f in facts if f.label == "DRUG"}
+    # pancreatitis is a condition of its own since round 10 (h40): the patient had it
+    assert [f.concept for f in facts if f.label == "CONDITION"] == ["pancreatitis"]
     assert statuses == {"mesalazine": "failed", "azathioprine": "intolerant", "infliximab": "failed",
                         "vedolizumab": "failed", "tofacitinib": "failed"}
 

@@ -101,7 +101,10 @@ class TermMatcher:
         read this way, and only when the head with it is a term itself."""
         extra: list[Candidate] = []
         for candidate in found:
-            if candidate.end - candidate.start < 2 or not _short(doc[candidate.end - 1].text):
+            last = doc[candidate.end - 1].text
+            # a matched name may end in a capital "A" ("hepatitis A, B, or C"); only a
+            # following word must not be the article
+            if candidate.end - candidate.start < 2 or not (_short(last) or (len(last) == 1 and last.isupper())):
                 continue
             head = " ".join(t.lower_ for t in doc[candidate.start:candidate.end - 1])
             i = candidate.end

@@ -122,6 +122,10 @@ def _build(prepared: str, kind: str, cues) -> dict:
             or cues.search("specimen", prepared) or cues.search("conditional_threshold", prepared)
             or is_fragment(prepared, cues)):
         return _whole_line_review(prepared, cues)
+    if kind == "exclusion" and cues.search("suspected_alone", prepared):
+        return _whole_line_review(prepared, cues)   # "current or suspected ILD": the suspicion is the team's
+    if cues.search("relative_on_list", prepared):
+        return _whole_line_review(prepared, cues)   # "ILD or pneumonitis that required steroids": for which?
     if kind == "inclusion" and cues.search("excluded_statement", prepared):
         return _whole_line_review(prepared, cues)   # "... are excluded" among the inclusions
     sex = cues.sex_only(prepared)
@@ -153,6 +157,8 @@ def _build(prepared: str, kind: str, cues) -> dict:
     if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
                                                 for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
+    if cues.search("therapy_required", prepared) and any(leaf.get("type") == "therapy" for leaf in iter_leaves(rule)):
+        return _whole_line_review(prepared, cues)        # "pneumonitis that required steroids": steroids for it
     if cues.search("inability", prepared) and any(leaf.get("type") in ("therapy", "procedure")
                                                   for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "cannot receive chemotherapy": no prior therapy

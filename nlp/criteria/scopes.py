@@ -142,7 +142,10 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
         return
     for atom in targets:
         label = atom.label
-        if "window" in sections and label in ("DRUG", "PROCEDURE", "CONDITION", "INFECTION"):
+        if "window" in sections and label in ("DRUG", "PROCEDURE", "CONDITION", "INFECTION") \
+                and not (atom.start >= el.end and cues.search("history", reader.text[el.end:atom.start])):
+            # (round 10) "acute pancreatitis within 1 year or past medical history of chronic
+            # pancreatitis": a fact after the window with a history cue of its own is not in it
             if _AT_LEAST.search(reader.text[max(0, el.start - 40):el.start]):
                 # "diagnosed ≥ 180 days before screening": a time since, not a window
                 atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, el.start - 40):el.end].strip()))
@@ -152,7 +155,7 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             atom.mods["within_half_lives"] = cues.number(groups["n"])
         if "duration" in sections:
             atom.mods["duration_months"] = _months(cues, groups)
-        if "history" in sections and label in ("CONDITION", "INFECTION"):
+        if "history" in sections and label in ("CONDITION", "INFECTION") and not _current_after_other(reader, el, atom, targets):
             atom.mods["history"] = True
         if "current" in sections and label in ("DRUG", "PROCEDURE"):
             atom.mods["current"] = True
@@ -176,6 +179,20 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
                 category = terminology[marker].category
                 atom.label, atom.concept = ("INFECTION" if category == "infection" else "BIOMARKER"), marker
                 atom.mods["positive"] = True
+
+
+# "current" or "ongoing" written right before a condition ("... or has current pneumonitis")
+_CURRENT_BEFORE = re.compile(r"\b(?:current(?:ly)?|ongoing)\s*$", re.IGNORECASE)
+
+
+def _current_after_other(reader, el: El, atom: Atom, targets: list[Atom]) -> bool:
+    """'History of pneumonitis that required steroids, or has current pneumonitis': a fact
+    written after "current" beyond another fact of the history cue is a present one (read as
+    history, it absorbed the first alternative: any past pneumonitis excluded). "History or
+    current pancreatitis" (no fact between) stays history: past or present."""
+    if not _CURRENT_BEFORE.search(reader.text[max(el.end, atom.start - 20):atom.start]):
+        return False
+    return any(el.end <= other.start and other.end <= atom.start for other in targets if other is not atom)
 
 
 def _count(reader, el: El, chunk: Chunk, groups: dict) -> None:
