@@ -7,6 +7,8 @@ a trial involves, costs and travel, what a term means, where the sites are.
   within a small typo of one (rapidfuzz), is that entry;
 * a question of a ``term_questions`` form ("what is {term}?", "what does {term} mean")
   whose term is one of a term's names (small typos allowed) is that term;
+* a short question that matches none of these and names the subject of one entry only,
+  by its ``keywords`` ("how risky is it": risks), is that entry;
 * ``is_question`` says whether a message asks something (ends with "?" or opens with one
   of ``question_starts``): the engine never notes a question as a fact.
 
@@ -31,6 +33,7 @@ FAQ_PATH = DATA_DIR / "faq.yaml"
 _SECTIONS = {"question_starts", "term_questions", "entries", "terms"}
 FUZZY_SCORE = 88          # rapidfuzz ratio for a small typo ("waht is car-t")
 FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
+KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: no keyword answer
 _ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
 
 
@@ -51,6 +54,7 @@ class Faq:
     wordings: dict[str, Answer]           # plain wording -> entry
     names: dict[str, Answer]              # plain term name -> term
     long: tuple[str, ...] = ()            # wordings long enough for typo-tolerant matching
+    keywords: tuple[tuple[str, Answer], ...] = ()   # plain keyword -> the entry whose subject it names
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""
@@ -81,7 +85,16 @@ class Faq:
             best = process.extractOne(text, self.long, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
             if best:
                 return self.wordings[best[0]]
-        return None
+        return self._subject(text)
+
+    def _subject(self, text: str) -> Answer | None:
+        """The one entry a short question names the subject of ("how risky is it"), else None
+        (none named, two named, or a question too long to be only about it)."""
+        if len(text.split()) > KEYWORD_MAX_WORDS:
+            return None
+        padded = f" {text} "
+        named = {answer.id: answer for keyword, answer in self.keywords if f" {keyword} " in padded}
+        return next(iter(named.values())) if len(named) == 1 else None
 
     def _term(self, text: str) -> Answer | None:
         for form in self.term_forms:
@@ -131,10 +144,11 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
     forms = tuple(_form(f, f"{name}: term_questions[{i}]")
                   for i, f in enumerate(_strings(raw.get("term_questions"), f"{name}: term_questions")))
     wordings: dict[str, Answer] = {}
+    keywords: list[tuple[str, Answer]] = []
     for key, spec in (raw.get("entries") or {}).items():
         where = f"{name}: entries.{key}"
-        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites"}:
-            raise DataError(where, "an entry has 'wordings' and 'answer' (or 'sites: true') only")
+        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites", "keywords"}:
+            raise DataError(where, "an entry has 'wordings', 'answer' (or 'sites: true') and 'keywords' only")
         sites = spec.get("sites") is True
         if sites == ("answer" in spec):
             raise DataError(where, "needs an 'answer', or 'sites: true' (answered from the trial records)")
@@ -144,6 +158,12 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
             if known is not None and known.id != key:
                 raise DataError(f"{where}.wordings", f"{wording!r} is also a wording of {known.id!r}")
             wordings[plain(wording)] = answer
+        if "keywords" in spec:
+            for word in _strings(spec["keywords"], f"{where}.keywords"):
+                known_kw = next((a for k, a in keywords if k == plain(word)), None)
+                if known_kw is not None and known_kw.id != key:
+                    raise DataError(f"{where}.keywords", f"{word!r} is also a keyword of {known_kw.id!r}")
+                keywords.append((plain(word), answer))
     names: dict[str, Answer] = {}
     for key, spec in (raw.get("terms") or {}).items():
         where = f"{name}: terms.{key}"
@@ -155,7 +175,8 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
             if known is not None and known.id != answer.id:
                 raise DataError(f"{where}.names", f"{term!r} is also a name of {known.id!r}")
             names[plain(term)] = answer
-    return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS))
+    return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS),
+               tuple(keywords))
 
 
 @lru_cache(maxsize=1)

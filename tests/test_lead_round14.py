@@ -1,6 +1,10 @@
 """The lead's fixes of the fourteenth session, found by using the bot as a relative and a
 clinician on the real registry records."""
+import pytest
+
+from bot.faq import read_faq
 from criteria_helpers import parse, verdict
+from data.errors import DataError
 from nlp.pipeline import extract
 
 
@@ -23,3 +27,27 @@ def test_a_colectomy_exclusion_stays_open_for_a_bowel_resection():
     resection = parse("Prior bowel resection", "exclusion")
     assert verdict(resection, "UC, colectomy 2019") == "true"
     assert verdict(resection, "Crohn's, ileocaecal resection 2018") == "true"
+
+
+def test_a_short_question_naming_one_subject_gets_that_answer():
+    faq = read_faq()
+    assert faq.find("how risky is it").id == "risks"
+    assert faq.find("what are the chances she dies?").id == "risks"
+    assert faq.find("will we have to pay anything?").id == "cost"
+    assert faq.find("what is the hospital address?").id == "sites"
+    # not a question, two subjects, or a long message about more than the subject: no keyword answer
+    assert faq.find("risky") is None
+    assert faq.find("how much will travel cost?") is None
+    assert faq.find("i am worried it is risky") is None
+    assert faq.find("is the risk of infection higher with my low neutrophils and the prednisone?") is None
+
+
+def test_keywords_are_checked_when_the_faq_is_read(tmp_path):
+    bad = tmp_path / "faq.yaml"
+    bad.write_text(
+        "question_starts: [how]\nterm_questions: ['what is {term}']\nentries:\n"
+        "  a: {wordings: [x1], answer: A, keywords: [risk]}\n"
+        "  b: {wordings: [x2], answer: B, keywords: [risk]}\n"
+        "terms:\n  t: {names: [t], answer: T}\n")
+    with pytest.raises(DataError):
+        read_faq(bad)
