@@ -51,3 +51,18 @@ def test_keywords_are_checked_when_the_faq_is_read(tmp_path):
         "terms:\n  t: {names: [t], answer: T}\n")
     with pytest.raises(DataError):
         read_faq(bad)
+
+
+@pytest.mark.parametrize("text,place", [
+    ("we live in the Netherlands", "Netherlands"),
+    ("we are in the Netherlands", "Netherlands"),
+    ("living in the US", "US"),
+    ("I live in Leeds", "Leeds"),
+])
+def test_a_place_after_the_is_the_place(text, place):
+    assert [f.concept for f in extract(text) if f.label == "LOCATION"] == [place]
+
+
+def test_the_before_a_lower_case_word_is_no_place():
+    assert [f for f in extract("she is in the hospital") if f.label == "LOCATION"] == []
+    assert [f for f in extract("we are in the middle of a flare") if f.label == "LOCATION"] == []

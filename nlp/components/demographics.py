@@ -30,6 +30,7 @@ class PatternFacts:
         self.sex_words = {w.lower(): sex for sex, words in vocabulary["sex_words"].items() for w in words}
         self.number_words = {k.lower(): v for k, v in vocabulary["number_words"].items()}
         self.not_places = {w.lower() for w in vocabulary["not_places"]}
+        self.place_articles = {w.lower() for w in vocabulary["place_articles"]}
         self.time_units = {k.lower(): DAYS[v] for k, v in vocabulary["time_units"].items()}
         self.terminology = terminology
         self.comparators = {k.lower(): v for k, v in (vocabulary.get("comparators") or {}).items()}
@@ -174,11 +175,14 @@ class PatternFacts:
     def _location(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         place = match.groups.get("place") or ""
         words = place.split()
+        start = match.group_spans["place"][0]
+        if len(words) > 1 and words[0].lower() in self.place_articles and words[1][:1].isupper():
+            start += len(place) - len(place[len(words[0]):].lstrip())     # "the Netherlands", "the UK"
+            words = words[1:]
         while words and words[-1].lower() in self.not_places:
             words.pop()
         if not words or words[0].lower() in self.not_places:
             return []
-        start = match.group_spans["place"][0]
         end = start + len(" ".join(words))
         return self._candidate(doc, start, end, "LOCATION", doc_text(doc)[start:end], {})
 
