@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator
 
 from core.facts import Fact, Profile
 from nlp.chinese import is_chinese, to_simplified
+from nlp.units import prefer_written_system
 
 LINE_BREAKS_PIPE = "trialbot_line_breaks"
 # Long texts are cut into pieces of about this many characters at sentence ends before
@@ -231,12 +232,26 @@ def _line_breaks(doc):
     if "\n" in text:
         for token in doc[:-1]:
             if token.is_space and "\n" in token.text:
-                doc[token.i + 1].is_sent_start = True
+                doc[token.i + 1].is_sent_start = not _wrapped(text, token.idx, doc[token.i + 1])
     if "?" in text:
         for token in doc[:-1]:
             if token.text == "?" and not token.whitespace_ and doc[token.i + 1].is_alpha:
                 doc[token.i + 1].is_sent_start = False
     return doc
+
+
+# a line at least this long that ends without punctuation, followed by one line break and a
+# lower-case word, is a sentence wrapped at the letter's width ("Fostamatinib was stopped\n
+# after 3 months because of diarrhoea"); a short line is a list item ("no fever\ncough")
+WRAPPED_LINE_CHARS = 60
+
+
+def _wrapped(text: str, at: int, following) -> bool:
+    """True when the line break at ``at`` only wraps a sentence (see WRAPPED_LINE_CHARS)."""
+    if text.count("\n", at, following.idx) != 1 or not following.text[:1].islower():
+        return False
+    line = text[text.rfind("\n", 0, at) + 1:at].rstrip()
+    return len(line) >= WRAPPED_LINE_CHARS and line[-1:].isalnum()
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -327,6 +342,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
                 facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today, speaker))
         builder.history_sections(text, facts)   # a note's "Past Medical History:" spans pieces
+        prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
 
 

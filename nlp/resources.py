@@ -56,8 +56,8 @@ def unit_aliases() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...
     """(exact, aliases): case-sensitive and lower-cased unit spellings -> unit keys."""
     path = NLP_DIR / "units.yaml"
     doc = read_yaml(path)
-    if not isinstance(doc, dict) or set(doc) - {"exact", "aliases"}:
-        raise DataError(path.name, "holds 'exact' and 'aliases' only")
+    if not isinstance(doc, dict) or set(doc) - {"exact", "aliases", "systems"}:
+        raise DataError(path.name, "holds 'exact', 'aliases' and 'systems' only")
     result = []
     for section in ("exact", "aliases"):
         table = doc.get(section) or {}
@@ -70,6 +70,24 @@ def unit_aliases() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...
             clean[str(key) if section == "exact" else str(key).lower()] = tuple(value)
         result.append(clean)
     return result[0], result[1]
+
+
+@lru_cache(maxsize=1)
+def unit_systems() -> dict[str, str]:
+    """Unit key -> the system of units it belongs to (``systems`` of data/nlp/units.yaml)."""
+    path = NLP_DIR / "units.yaml"
+    table = read_yaml(path).get("systems") or {}
+    if not isinstance(table, dict):
+        raise DataError(f"{path.name}.systems", "must be a mapping of system -> unit keys")
+    result: dict[str, str] = {}
+    for system, keys in table.items():
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            raise DataError(f"{path.name}.systems.{system}", "must be a list of unit keys")
+        for key in keys:
+            if key in result:
+                raise DataError(f"{path.name}.systems.{system}", f"{key!r} is also in {result[key]!r}")
+            result[key] = str(system)
+    return result
 
 
 @lru_cache(maxsize=1)

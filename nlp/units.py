@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-from nlp.resources import unit_aliases
+from nlp.resources import unit_aliases, unit_systems
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _FOLD = str.maketrans({"µ": "u", "μ": "u", "×": "x", "·": ".", "⁄": "/", "∕": "/"})
@@ -73,11 +73,51 @@ def _bare_readings(attrs: dict, value: float) -> list[float]:
     """A unitless value in the canonical unit, once per unit of ``bare_units`` that reads it
     as a typical value (``typical``, canonical unit); a unit of ``whole_units`` only reads
     whole numbers (µmol/L creatinine and bilirubin, g/L haemoglobin are written so)."""
+    return [reading for _, reading in _bare_fits(attrs, value)]
+
+
+def _bare_fits(attrs: dict, value: float) -> list[tuple[str, float]]:
+    """(unit, value in the canonical unit) for each unit of ``bare_units`` that reads the
+    unitless value as typical (see ``_bare_readings``)."""
     low, high = attrs.get("typical", [float("-inf"), float("inf")])
     whole, units = attrs.get("whole_units") or (), attrs.get("units", {})
-    readings = (value * units[unit] for unit in attrs["bare_units"] if unit in units
+    readings = ((unit, value * units[unit]) for unit in attrs["bare_units"] if unit in units
                 and not (unit in whole and value != int(value)))
-    return [reading for reading in readings if low <= reading <= high]
+    return [(unit, reading) for unit, reading in readings if low <= reading <= high]
+
+
+def prefer_written_system(facts: list[Any], terminology: Any) -> None:
+    """A unitless value a text leaves open between two units ("bilirubin 9": 9 mg/dL or
+    9 µmol/L) is read in the unit system the same text writes its other lab values in
+    ("creatinine 71 umol/L, ALT 22, bilirubin 9": µmol/L), when it writes them in one system
+    only (``systems`` of data/nlp/units.yaml); a text with units of both systems, or none,
+    leaves it asked."""
+    systems = unit_systems()
+    open_values = [f for f in facts if f.label == "LAB" and f.unit is None and f.implausible
+                   and f.value is not None and not f.family]
+    if not open_values:
+        return
+    written: set[str] = set()
+    for fact in facts:
+        if fact.label != "LAB" or not fact.unit or fact.family or fact.implausible:
+            continue
+        analyte = terminology.get(fact.concept)
+        key = normalize_unit(fact.unit, analyte.attrs.get("units", {})) if analyte is not None else None
+        if key in systems:
+            written.add(systems[key])
+    if len(written) != 1:
+        return
+    (system,) = written
+    for fact in open_values:
+        analyte = terminology.get(fact.concept)
+        if analyte is None or not analyte.attrs.get("bare_units"):
+            continue
+        fits = [(unit, reading) for unit, reading in _bare_fits(analyte.attrs, fact.value)
+                if systems.get(unit) == system]
+        if len(fits) == 1:
+            fact.value_normalized = round(fits[0][1], 4)
+            fact.unit_normalized = analyte.attrs.get("canonical_unit")
+            fact.implausible = False
 
 
 def normalise_lab(fact: Any, terminology: Any, unit_key: Callable[[str, dict], str | None] = normalize_unit) -> None:

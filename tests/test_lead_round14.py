@@ -66,3 +66,34 @@ def test_a_place_after_the_is_the_place(text, place):
 def test_the_before_a_lower_case_word_is_no_place():
     assert [f for f in extract("she is in the hospital") if f.label == "LOCATION"] == []
     assert [f for f in extract("we are in the middle of a flare") if f.label == "LOCATION"] == []
+
+
+def _bilirubin(text):
+    (fact,) = [f for f in extract(text) if f.concept == "bilirubin"]
+    return fact
+
+
+def test_a_unitless_value_is_read_in_the_letters_own_units():
+    # a UK letter writes creatinine in umol/L: its "bilirubin 9" is 9 umol/L, not 9 mg/dL
+    fact = _bilirubin("Labs: Hb 118 g/L, creatinine 71 umol/L, ALT 22, bilirubin 9.")
+    assert not fact.implausible and fact.value_normalized == pytest.approx(0.526, abs=0.001)
+    # a US note's mg/dL: its "bili 3" is 3 mg/dL
+    fact = _bilirubin("creatinine 1.1 mg/dL, bili 3")
+    assert not fact.implausible and fact.value_normalized == 3
+    # alone, or with both systems written, it stays asked (never guessed)
+    assert _bilirubin("bilirubin 9").implausible
+    assert _bilirubin("creatinine 71 umol/L, albumin 3.5 g/dL, bilirubin 9").implausible
+
+
+def test_a_sentence_wrapped_at_the_letters_width_is_one_sentence():
+    letter = ("romiplostim since 2023 with platelets persistently 10-20 x10^9/L. Fostamatinib was stopped\n"
+              "after 3 months because of diarrhoea. She has not had a splenectomy.")
+    (fosta,) = [f for f in extract(letter) if f.concept == "fostamatinib"]
+    assert fosta.status == "intolerant"
+    # a short line is a list item: its own sentence ("no fever" denies nothing on the next line)
+    lines = [f for f in extract("No HIV\nlupus nephritis class IV") if f.concept == "lupus_nephritis"]
+    assert lines and not lines[0].negated
+
+
+def test_located_in_the_is_no_home():
+    assert [f for f in extract("The tumor is located in the T-L spine") if f.label == "LOCATION"] == []
