@@ -7,7 +7,7 @@ analyte's canonical unit. Loading is done once per process (``load_terminology``
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -183,10 +183,16 @@ def read_terminology(directory: Path = TERMINOLOGY_DIR) -> Terminology:
     """Read and validate every terminology file in ``directory``."""
     concepts: list[Concept] = []
     origin: dict[str, str] = {}
+    extra_terms: list[tuple[str, tuple[str, ...], str]] = []
     for path in sorted(directory.glob("*.yaml")):
         doc = read_yaml(path)
-        if not isinstance(doc, dict) or set(doc) - {"category", "concepts"}:
-            raise DataError(f"{path.name}", "a terminology file holds 'category' and 'concepts' only")
+        if not isinstance(doc, dict) or set(doc) - {"category", "concepts", "more_terms"}:
+            raise DataError(f"{path.name}", "a terminology file holds 'category', 'concepts' and 'more_terms' only")
+        more = doc.get("more_terms") or {}
+        if not isinstance(more, dict) or not all(isinstance(v, list) and v and all(isinstance(t, str) and t for t in v)
+                                                 for v in more.values()):
+            raise DataError(f"{path.name}.more_terms", "must map a concept id to a non-empty list of terms")
+        extra_terms.extend((str(cid), tuple(terms), path.name) for cid, terms in more.items())
         category = doc.get("category")
         if category not in CATEGORIES:
             raise DataError(f"{path.name}.category", f"must be one of {', '.join(CATEGORIES)}, got {category!r}")
@@ -199,6 +205,7 @@ def read_terminology(directory: Path = TERMINOLOGY_DIR) -> Terminology:
                 raise DataError(f"{path.name}: concepts[{i}].id", f"duplicate concept id {concept.id!r} (also in {origin[concept.id]})")
             origin[concept.id] = path.name
             concepts.append(concept)
+    concepts = _with_more_terms(concepts, extra_terms)
     terminology = Terminology(concepts)
     for concept in concepts:
         for parent in concept.parents:
@@ -209,6 +216,27 @@ def read_terminology(directory: Path = TERMINOLOGY_DIR) -> Terminology:
             if disease not in terminology:
                 raise DataError(f"{origin[concept.id]}: {concept.id}.complication_of", f"unknown concept {disease!r}")
     return terminology
+
+
+def _with_more_terms(concepts: list[Concept], extra: list[tuple[str, tuple[str, ...], str]]) -> list[Concept]:
+    """The concepts with the terms other files add to them (``more_terms``: names people
+    write for a concept defined elsewhere, such as "tacro" for tacrolimus); a term that
+    names another concept, or an unknown concept id, is an error."""
+    if not extra:
+        return concepts
+    by_id = {c.id: i for i, c in enumerate(concepts)}
+    owner = {t.lower(): c.id for c in concepts for t in c.terms}
+    result = list(concepts)
+    for cid, terms, where in extra:
+        if cid not in by_id:
+            raise DataError(f"{where}.more_terms.{cid}", "unknown concept id")
+        for term in terms:
+            if owner.get(term.lower(), cid) != cid:
+                raise DataError(f"{where}.more_terms.{cid}", f"{term!r} is already a term of {owner[term.lower()]!r}")
+            owner[term.lower()] = cid
+        concept = result[by_id[cid]]
+        result[by_id[cid]] = replace(concept, terms=concept.terms + tuple(t for t in terms if t not in concept.terms))
+    return result
 
 
 @lru_cache(maxsize=1)

@@ -107,13 +107,14 @@ def test_euro_lupus_is_cyclophosphamide_not_lupus():
     assert not [f for f in facts if f.concept == "sle" and f.text.lower() == "lupus"]
 
 
-@pytest.mark.parametrize("text", [
-    "ulcerative colitis, two operations so far",
-    "Crohn's with 3 resections, now on ustekinumab",
-    "perianal Crohn's fistula, surgery in 2021",
+@pytest.mark.parametrize("text,concept", [
+    ("ulcerative colitis, two operations so far", "major_surgery"),
+    # a resection in bowel disease is a bowel resection (a major surgery; lead, fourteenth session)
+    ("Crohn's with 3 resections, now on ustekinumab", "bowel_resection"),
+    ("perianal Crohn's fistula, surgery in 2021", "major_surgery"),
 ])
-def test_an_operation_in_bowel_disease_is_major_surgery_and_over(text):
-    fact = of(text, "major_surgery")
+def test_an_operation_in_bowel_disease_is_major_surgery_and_over(text, concept):
+    fact = of(text, concept)
     assert fact.historical and not fact.hypothetical
 
 

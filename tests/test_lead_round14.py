@@ -5,6 +5,7 @@ import pytest
 from bot.faq import read_faq
 from criteria_helpers import parse, verdict
 from data.errors import DataError
+from data.terminology import read_terminology
 from nlp.pipeline import extract
 
 
@@ -97,3 +98,39 @@ def test_a_sentence_wrapped_at_the_letters_width_is_one_sentence():
 
 def test_located_in_the_is_no_home():
     assert [f for f in extract("The tumor is located in the T-L spine") if f.label == "LOCATION"] == []
+
+
+@pytest.mark.parametrize("text,concept", [
+    ("hi im 52 f, dermatomyositis since 2021", "female"),
+    ("34 m with crohns since 2010", "male"),
+    ("I am 61 m with AML", "male"),
+])
+def test_a_lower_case_sex_after_the_age(text, concept):
+    assert concept in {f.concept for f in extract(text) if f.label == "SEX"}
+
+
+def test_a_lower_case_m_elsewhere_is_no_sex():
+    assert not [f for f in extract("MMF for 6 m, then stopped") if f.label == "SEX"]
+
+
+@pytest.mark.parametrize("text,concept", [
+    ("tried pred, MMF, tacro, IVIG", "tacrolimus"),
+    ("failed inflix and vedo", "vedolizumab"),
+    ("on ruxo since 2022", "ruxolitinib"),
+    ("privigen monthly", "ivig"),
+    ("efgartigimod didnt help", "efgartigimod_alfa"),
+])
+def test_short_drug_names_people_write(text, concept):
+    assert concept in {f.concept for f in extract(text)}
+
+
+def test_more_terms_must_name_a_known_concept_and_no_other(tmp_path):
+    (tmp_path / "a.yaml").write_text("category: therapy\nconcepts:\n- {id: x, terms: [xdrug]}\n- {id: y, terms: [ydrug]}\n")
+    (tmp_path / "b.yaml").write_text("category: therapy\nconcepts: []\nmore_terms:\n  x: [xd]\n")
+    assert "xd" in read_terminology(tmp_path)["x"].terms
+    (tmp_path / "b.yaml").write_text("category: therapy\nconcepts: []\nmore_terms:\n  x: [ydrug]\n")
+    with pytest.raises(DataError):
+        read_terminology(tmp_path)
+    (tmp_path / "b.yaml").write_text("category: therapy\nconcepts: []\nmore_terms:\n  z: [zd]\n")
+    with pytest.raises(DataError):
+        read_terminology(tmp_path)
