@@ -1,0 +1,88 @@
+"""Registry criteria, round 11 (issue #15, 2026-12-04): consent and compliance said in other
+words ("Consent to participate", "refuse to provide consent", "Able to adhere to the study
+visit schedule", "Inability to speak or read English") are shown as the trial team's checks
+(a review leaf with the reason consent / compliance), never a rule that fails a patient; an
+age stated "at the time of signing the informed consent" stays the patient's age; "the legal
+age of consent" is no consent line. The gold benchmark counts these lines apart."""
+from __future__ import annotations
+
+import pytest
+from criteria_helpers import parse, verdict
+
+from benchmarks.criteria import evaluate_gold
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Consent to participate in the study", "inclusion"),
+    ("Provides consent to participate in the study", "inclusion"),
+    ("Ability to Provide Consent", "inclusion"),
+    ("Willing to consent to participate in the study.", "inclusion"),
+    ("Participants who refuse to provide consent", "exclusion"),
+    ("Patient did not consent for the trial", "exclusion"),
+    ("Negative consent", "exclusion"),
+])
+def test_consent_in_other_words_is_the_teams_consent_check(text, kind):
+    assert parse(text, kind) == {"type": "review", "reason": "consent"}
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Able to adhere to the study visit schedule and other protocol requirements", "inclusion"),
+    ("Willingness to return for follow up", "inclusion"),
+    ("Patient willing and reliable for follow up and QOL.", "inclusion"),
+    ("Must be willing and able to adhere to the lifestyle restrictions specified in this protocol", "inclusion"),
+    ("Poor likelihood of subject's cooperation or compliance", "exclusion"),
+    ("Known or suspected noncompliance with medication.", "exclusion"),
+    ("Not being able to fill out questionnaires", "exclusion"),
+    ("Poor reliability for follow-up and treatment completion.", "exclusion"),
+    ("Non-compliant for follow up.", "exclusion"),
+    ("Inability to speak or read English", "exclusion"),
+    ("Able to fluently speak and read English", "inclusion"),
+])
+def test_compliance_in_other_words_is_the_teams_compliance_check(text, kind):
+    assert parse(text, kind) == {"type": "review", "reason": "compliance"}
+
+
+def test_a_team_check_never_fails_a_patient():
+    # shown to the trial team, counted neither met nor failed for anyone
+    for text, kind in (("Consent to participate in the study", "inclusion"),
+                       ("Participants who refuse to provide consent", "exclusion"),
+                       ("Willingness to return for follow up", "inclusion")):
+        rule = parse(text, kind)
+        for patient in ("I am a 54 year old woman with breast cancer", "I'm 30, male, healthy"):
+            assert verdict(rule, patient) == "review"
+
+
+def test_an_age_at_consent_is_still_the_patients_age():
+    rule = parse("Age 18-75 years (both inclusive) at the time of signing the informed consent.", "inclusion")
+    assert rule == {"type": "age", "min": 18, "max": 75}
+    assert verdict(rule, "I am 80 years old") == "false"
+    assert verdict(rule, "I am 40 years old") == "true"
+
+
+def test_the_legal_age_of_consent_is_no_consent_line_and_no_firm_age():
+    # "at least 18 years or the legal age of consent in the jurisdiction": the age limit
+    # varies by country, so a 17-year-old is never failed by it
+    rule = parse("Participant must be at least 18 years or the legal age of consent in the jurisdiction "
+                 "in which the study is taking place at the time of signing the ICF.", "inclusion")
+    assert verdict(rule, "I am 17 years old") != "false"
+    assert rule != {"type": "review", "reason": "consent"}
+
+
+def test_a_consent_cue_beside_a_read_fact_leaves_the_fact():
+    # the cue adds the team's check; the pregnancy part still decides for a pregnant woman
+    rule = parse("Not pregnant and willing to use contraception", "inclusion")
+    assert verdict(rule, "I am 30, female and 12 weeks pregnant") == "false"
+
+
+def test_gold_counts_consent_and_compliance_lines_apart():
+    rows = [
+        {"id": "x1", "kind": "inclusion", "text": "Consent to participate in the study", "expected": "review", "why": "consent"},
+        {"id": "x2", "kind": "inclusion", "text": "Willing and able to comply with scheduled visits.", "expected": "review",
+         "why": "r: compliance"},
+        {"id": "x3", "kind": "exclusion", "text": "Active hepatitis B", "expected": {"type": "infection", "agent": "hbv", "state": "active"},
+         "why": "active hepatitis B is a current HBV infection"},
+    ]
+    result = evaluate_gold("dev", rows=rows)
+    assert result["team_checks"] == 2 and result["team_checks_shown"] == 2
+    assert result["full"] == 1 and result["right"] == 1
+    assert result["coverage_of_patient_facts"] == 1.0
