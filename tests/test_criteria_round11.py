@@ -86,3 +86,18 @@ def test_gold_counts_consent_and_compliance_lines_apart():
     assert result["team_checks"] == 2 and result["team_checks_shown"] == 2
     assert result["full"] == 1 and result["right"] == 1
     assert result["coverage_of_patient_facts"] == 1.0
+
+
+# --- ">/=" and "</=" -------------------------------------------------------------------------
+
+
+def test_a_slash_between_sign_and_equals_is_at_least_or_at_most():
+    assert parse("Body weight \\>/= 30 kg at screening") == {"type": "lab", "analyte": "weight", "op": ">=", "value": 30, "unit": "kg"}
+    assert parse("Weight </= 40 kg", "exclusion") == {"type": "lab", "analyte": "weight", "op": "<=", "value": 40, "unit": "kg"}
+    rule = parse("Body weight \\>/= 30 kg at screening")
+    assert verdict(rule, "I weigh 25 kg") == "false"
+    assert verdict(rule, "I weigh 60 kg") == "true"
+
+
+def test_life_expectancy_with_a_slash_sign_stays_the_teams_prognosis():
+    assert parse("Life expectancy \\>/= 12 weeks") == {"type": "review", "reason": "prognosis"}

@@ -60,6 +60,8 @@ _PER_BSA = re.compile(r"/ ?1[.•·]73 ?(?:m ?\^ ?2|m²|m2|meters? squared|metre
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
 _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
+# ">/=" and "</=" (a slash between the sign and "="): "Body weight >/= 30 kg" is ≥ 30 kg
+_SLASH_EQ = re.compile(r"(<|>)\s*/\s*=")
 # "equal or greater to 100 x 10^9/L" (the words the value reader knows are "greater than or
 # equal to"): the sign they mean
 _EQ_WORDS = re.compile(r"\bequal (?:to )?or (?:(?P<ge>greater|more|higher)|less|lower|smaller) (?:than|to)\b", re.IGNORECASE)
@@ -639,6 +641,7 @@ def prepare(text: str) -> str:
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
     text = _MORE_OR_EQUAL.sub("≥", text)
+    text = _SLASH_EQ.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
     text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
     text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
     text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
