@@ -77,7 +77,7 @@ def _hash(text: str) -> str:
 # 28: ANCA-associated vasculitis and Behçet's disease are their own concepts under vasculitis (an "ANCA-associated vasculitis" exclusion no longer reads as any vasculitis); "latent TB", "active TB", "LTBI" are tuberculosis (not total bilirubin); a trial filed under "cancer" alone is narrowed by the kinds its inclusion criteria name too (titles_and_inclusions); uncontrolled hypertension and uncontrolled diabetes are their own concepts; "NYHA Class II, III, or IV" reads to IV.
 # 29: criteria texts read with the round-10 extraction (h43): habits with their negation ("never smoked", "Nonsmoker") and lab results in words; 3 of 3,995 criteria of the 241 records change (two review notes, one potassium criterion now review).
 # 30: pancreatitis, pneumonitis, dysphagia, bleeding disorder, hepatitis A concepts; "History or current X"; a current fact after another keeps no history; a window stops at a later fact's own history cue; a relative clause after a list, a treatment a condition required, a suspicion alone, a screening test required: the team's (h40, round 10).
-# 31: consent and compliance said in other words ("Consent to participate", "refuse to provide consent", "adhere to the study visit schedule", the language of the study) are review leaves with the reason consent / compliance; ">/=" and "</=" are ≥ and ≤ (h45, round 11).
+# 31: consent and compliance said in other words ("Consent to participate", "refuse to provide consent", "adhere to the study visit schedule", the language of the study) are review leaves with the reason consent / compliance; ">/=" and "</=" are ≥ and ≤; "grams/L", "x 10^9 cells/L", "per cumm"; percent ranges "8%-12%", "between ≥ 7.5% and ≤ 10.5%" (h45, round 11).
 PLAN_VERSION = "31"
 
 

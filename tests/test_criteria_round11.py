@@ -101,3 +101,30 @@ def test_a_slash_between_sign_and_equals_is_at_least_or_at_most():
 
 def test_life_expectancy_with_a_slash_sign_stays_the_teams_prognosis():
     assert parse("Life expectancy \\>/= 12 weeks") == {"type": "review", "reason": "prognosis"}
+
+
+# --- units and percent ranges written another way ----------------------------------------------
+
+
+def test_cells_per_litre_and_grams_per_litre_are_read():
+    assert parse("Absolute Neutrophil Count (ANC) equal or greater to 1.5 x 10\\^9 cells/L") == {
+        "type": "lab", "analyte": "anc", "op": ">=", "value": 1.5, "unit": "10^9/L"}
+    assert parse("Hemoglobin (Hgb) equal or greater to 90 grams/L") == {
+        "type": "lab", "analyte": "hemoglobin", "op": ">=", "value": 90, "unit": "g/L"}
+    assert parse("Hemoglobin ≥ 9 grams/dL") == {"type": "lab", "analyte": "hemoglobin", "op": ">=", "value": 9, "unit": "g/dL"}
+    assert parse("Platelets ≥ 100,000 per cumm") == {"type": "lab", "analyte": "platelets", "op": ">=", "value": 100000, "unit": "/mm3"}
+
+
+def test_a_number_word_the_parser_does_not_know_leaves_no_wrong_threshold():
+    # "1.5 Lakh" is 150,000: before, 1.5 was read as 1.5 x 10^9/L beside a review leaf
+    rule = parse("Platelet: \\>1.5Lakh per cumm")
+    assert rule.get("type") == "review"
+
+
+@pytest.mark.parametrize("text", ["HbA1c 8%-12%;", "HbA1c between 8% and 12%", "HbA1c between ≥ 8% and ≤12% inclusive, during screening"])
+def test_a_percent_range_is_both_bounds(text):
+    rule = parse(text)
+    assert rule == {"all": [{"type": "lab", "analyte": "hba1c", "op": ">=", "value": 8, "unit": "%"},
+                            {"type": "lab", "analyte": "hba1c", "op": "<=", "value": 12, "unit": "%"}]}
+    assert verdict(rule, "my HbA1c is 13%") == "false"
+    assert verdict(rule, "my HbA1c is 9.1%") == "true"
