@@ -128,3 +128,26 @@ def test_a_percent_range_is_both_bounds(text):
                             {"type": "lab", "analyte": "hba1c", "op": "<=", "value": 12, "unit": "%"}]}
     assert verdict(rule, "my HbA1c is 13%") == "false"
     assert verdict(rule, "my HbA1c is 9.1%") == "true"
+
+
+def test_two_inclusive_limits_of_one_measure_are_a_range():
+    rule = parse("Have hemoglobin A1c (HbA1c) ≥7% and ≤10% at screening")
+    assert rule == {"all": [{"type": "lab", "analyte": "hba1c", "op": ">=", "value": 7, "unit": "%"},
+                            {"type": "lab", "analyte": "hba1c", "op": "<=", "value": 10, "unit": "%"}]}
+    assert parse("Age ≥ 18 years and ≤ 72 years") == {"type": "age", "min": 18, "max": 72}
+
+
+def test_a_strict_limit_is_no_inclusive_range():
+    # "≥ 3.5 and < 5.0": 5.0 itself is out; never read as "between 3.5 and 5.0"
+    rule = parse("Serum potassium ≥ 3.5 and < 5.0 mmol/L")
+    assert {"type": "lab", "analyte": "potassium", "op": "<=", "value": 5.0, "unit": "mmol/L"} not in rule.get("all", [rule])
+
+
+def test_a_threshold_for_the_patients_a_measure_names_is_the_teams():
+    # "potassium ... if eGFR ≥ 45": read as all[potassium range, eGFR ≥ 45] it failed every
+    # patient with a lower eGFR (another line gives their range)
+    for text in ("Serum or plasma potassium ≥ 3.0 and ≤ 4.8 mmol/L if eGFR ≥ 45 mL/min/1.73 m2 (local or central laboratory values).",
+                 "Serum or plasma potassium ≥ 3.0 and ≤ 4.5 mmol/L if eGFR \\< 45 mL/min/1.73 m2 (local or central laboratory values)."):
+        rule = parse(text)
+        assert rule.get("type") == "review"
+        assert verdict(rule, "my eGFR is 30 and potassium 4.0 mmol/L") == "review"

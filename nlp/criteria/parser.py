@@ -66,6 +66,10 @@ _SLASH_EQ = re.compile(r"(<|>)\s*/\s*=")
 # "between ≥ 7.5% and ≤ 10.5%": the range reader knows "8-12%" and "between 7.5 and 10.5%"
 _PERCENT_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%\s*(-|to(?!\w))\s*(?=\d+(?:\.\d+)?\s*%)", re.IGNORECASE)
 _BETWEEN_SIGNS = re.compile(r"\bbetween\s*(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(%?)\s*and\s*(?:≤|<=)\s*(?=\d)", re.IGNORECASE)
+# "HbA1c ≥7% and ≤10%", "IOP ≥ 18mmHg and ≤ 45mmHg": two inclusive limits of one measure,
+# read as the range "between 7 and 10%" (the second sign alone was left unread); a strict
+# limit ("≥ 3.5 and < 5.0") is no inclusive range and stays as written
+_BOTH_INCLUSIVE = re.compile(r"(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(?:%|[a-zA-Z]+(?:/[a-zA-Z0-9.]+)*)?\s*(?:and|to|-)\s*(?:≤|<=)\s*(?=\d)")
 _BETWEEN_PERCENT = re.compile(r"\bbetween\s+(\d+(?:\.\d+)?)\s*%\s*and\s*(?=\d+(?:\.\d+)?\s*%)", re.IGNORECASE)
 # "equal or greater to 100 x 10^9/L" (the words the value reader knows are "greater than or
 # equal to"): the sign they mean
@@ -648,6 +652,7 @@ def prepare(text: str) -> str:
     text = _MORE_OR_EQUAL.sub("≥", text)
     text = _SLASH_EQ.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
     text = _BETWEEN_SIGNS.sub(lambda m: f"between {m.group(1)}{m.group(2)} and ", text)
+    text = _BOTH_INCLUSIVE.sub(lambda m: f"between {m.group(1)} and ", text)
     text = _BETWEEN_PERCENT.sub(lambda m: f"between {m.group(1)} and ", text)
     text = _PERCENT_RANGE.sub(lambda m: f"{m.group(1)}{'-' if m.group(2) == '-' else ' to '}", text)
     text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
