@@ -151,3 +151,8 @@ def test_a_threshold_for_the_patients_a_measure_names_is_the_teams():
         rule = parse(text)
         assert rule.get("type") == "review"
         assert verdict(rule, "my eGFR is 30 and potassium 4.0 mmol/L") == "review"
+
+
+def test_a_second_limit_in_multiples_of_the_uln_is_no_range():
+    from nlp.criteria.parser import prepare
+    assert "between" not in prepare("Hb ≥ 9 g/dL and ≤ 1.5 x ULN bilirubin")

@@ -69,7 +69,7 @@ _BETWEEN_SIGNS = re.compile(r"\bbetween\s*(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(%?)\s*
 # "HbA1c ≥7% and ≤10%", "IOP ≥ 18mmHg and ≤ 45mmHg": two inclusive limits of one measure,
 # read as the range "between 7 and 10%" (the second sign alone was left unread); a strict
 # limit ("≥ 3.5 and < 5.0") is no inclusive range and stays as written
-_BOTH_INCLUSIVE = re.compile(r"(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(?:%|[a-zA-Z]+(?:/[a-zA-Z0-9.]+)*)?\s*(?:and|to|-)\s*(?:≤|<=)\s*(?=\d)")
+_BOTH_INCLUSIVE = re.compile(r"(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(?:%|[a-zA-Z]+(?:/[a-zA-Z0-9.]+)*)?\s*(?:and|to|-)\s*(?:≤|<=)\s*(?=\d)(?!\d+(?:\.\d+)?\s*(?:x|×|times|\*)\s)")
 _BETWEEN_PERCENT = re.compile(r"\bbetween\s+(\d+(?:\.\d+)?)\s*%\s*and\s*(?=\d+(?:\.\d+)?\s*%)", re.IGNORECASE)
 # "equal or greater to 100 x 10^9/L" (the words the value reader knows are "greater than or
 # equal to"): the sign they mean
