@@ -156,3 +156,8 @@ def test_a_threshold_for_the_patients_a_measure_names_is_the_teams():
 def test_a_second_limit_in_multiples_of_the_uln_is_no_range():
     from nlp.criteria.parser import prepare
     assert "between" not in prepare("Hb ≥ 9 g/dL and ≤ 1.5 x ULN bilirubin")
+
+
+def test_limits_in_two_units_are_no_range():
+    from nlp.criteria.parser import prepare
+    assert "between" not in prepare("Hb ≥ 100 g/L and ≤ 12 g/dL")

@@ -69,7 +69,8 @@ _BETWEEN_SIGNS = re.compile(r"\bbetween\s*(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(%?)\s*
 # "HbA1c ≥7% and ≤10%", "IOP ≥ 18mmHg and ≤ 45mmHg": two inclusive limits of one measure,
 # read as the range "between 7 and 10%" (the second sign alone was left unread); a strict
 # limit ("≥ 3.5 and < 5.0") is no inclusive range and stays as written
-_BOTH_INCLUSIVE = re.compile(r"(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(?:%|[a-zA-Z]+(?:/[a-zA-Z0-9.]+)*)?\s*(?:and|to|-)\s*(?:≤|<=)\s*(?=\d)(?!\d+(?:\.\d+)?\s*(?:x|×|times|\*)\s)")
+_BOTH_INCLUSIVE = re.compile(r"(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(%|[a-zA-Z]+(?:/[a-zA-Z0-9.]+)*)?\s*(?:and|to|-)\s*(?:≤|<=)\s*"
+                             r"(?=\d)(?!\d+(?:\.\d+)?\s*(?:x|×|times|\*)\s)(?=\d+(?:\.\d+)?\s*(%|[a-zA-Z]+(?:/[a-zA-Z0-9.]+)*)?)")
 _BETWEEN_PERCENT = re.compile(r"\bbetween\s+(\d+(?:\.\d+)?)\s*%\s*and\s*(?=\d+(?:\.\d+)?\s*%)", re.IGNORECASE)
 # "equal or greater to 100 x 10^9/L" (the words the value reader knows are "greater than or
 # equal to"): the sign they mean
@@ -652,7 +653,7 @@ def prepare(text: str) -> str:
     text = _MORE_OR_EQUAL.sub("≥", text)
     text = _SLASH_EQ.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
     text = _BETWEEN_SIGNS.sub(lambda m: f"between {m.group(1)}{m.group(2)} and ", text)
-    text = _BOTH_INCLUSIVE.sub(lambda m: f"between {m.group(1)} and ", text)
+    text = _BOTH_INCLUSIVE.sub(_inclusive_range, text)
     text = _BETWEEN_PERCENT.sub(lambda m: f"between {m.group(1)} and ", text)
     text = _PERCENT_RANGE.sub(lambda m: f"{m.group(1)}{'-' if m.group(2) == '-' else ' to '}", text)
     text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
@@ -660,6 +661,15 @@ def prepare(text: str) -> str:
     text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
     text = _marker_statuses(text)
     return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
+
+
+def _inclusive_range(match: re.Match) -> str:
+    """"≥ 7% and ≤ 10%" -> "between 7 and 10%"; unchanged when the two limits are written in
+    different units (the first would take the second's)."""
+    first, second = match.group(2), match.group(3)
+    if first and second and first.lower() != second.lower():
+        return match.group(0)
+    return f"between {match.group(1)} and "
 
 
 # "Polymerase Chain Reaction (PCR)": the name and its abbreviation as one word (the long form
