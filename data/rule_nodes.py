@@ -78,7 +78,8 @@ def _hash(text: str) -> str:
 # 29: criteria texts read with the round-10 extraction (h43): habits with their negation ("never smoked", "Nonsmoker") and lab results in words; 3 of 3,995 criteria of the 241 records change (two review notes, one potassium criterion now review).
 # 30: pancreatitis, pneumonitis, dysphagia, bleeding disorder, hepatitis A concepts; "History or current X"; a current fact after another keeps no history; a window stops at a later fact's own history cue; a relative clause after a list, a treatment a condition required, a suspicion alone, a screening test required: the team's (h40, round 10).
 # 31: a bowel resection is its own procedure, a colectomy one kind of it (was read as a colectomy).
-PLAN_VERSION = "31"
+# 32: consent and compliance said in other words ("Consent to participate", "refuse to provide consent", "adhere to the study visit schedule", the language of the study) are review leaves with the reason consent / compliance; ">/=" and "</=" are ≥ and ≤; "grams/L", "x 10^9 cells/L", "per cumm"; percent ranges "8%-12%", "between ≥ 7.5% and ≤ 10.5%"; two inclusive limits "≥ 7% and ≤ 10%" are a range; a threshold "if <measure> ≥ n" without a bracket is the team's (h45, round 11).
+PLAN_VERSION = "32"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

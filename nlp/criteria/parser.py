@@ -60,6 +60,18 @@ _PER_BSA = re.compile(r"/ ?1[.•·]73 ?(?:m ?\^ ?2|m²|m2|meters? squared|metre
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
 _EQ_SIGN = re.compile(r"=\s*(<|>)(?!=)")
+# ">/=" and "</=" (a slash between the sign and "="): "Body weight >/= 30 kg" is ≥ 30 kg
+_SLASH_EQ = re.compile(r"(<|>)\s*/\s*=")
+# a percent range with the sign on both ends ("HbA1c 8%-12%", "between 7.5% and 10.5%") or
+# "between ≥ 7.5% and ≤ 10.5%": the range reader knows "8-12%" and "between 7.5 and 10.5%"
+_PERCENT_RANGE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%\s*(-|to(?!\w))\s*(?=\d+(?:\.\d+)?\s*%)", re.IGNORECASE)
+_BETWEEN_SIGNS = re.compile(r"\bbetween\s*(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(%?)\s*and\s*(?:≤|<=)\s*(?=\d)", re.IGNORECASE)
+# "HbA1c ≥7% and ≤10%", "IOP ≥ 18mmHg and ≤ 45mmHg": two inclusive limits of one measure,
+# read as the range "between 7 and 10%" (the second sign alone was left unread); a strict
+# limit ("≥ 3.5 and < 5.0") is no inclusive range and stays as written
+_BOTH_INCLUSIVE = re.compile(r"(?:≥|>=)\s*(\d+(?:\.\d+)?)\s*(%|[a-zA-Z]+(?:/[a-zA-Z0-9.]+)*)?\s*(?:and|to|-)\s*(?:≤|<=)\s*"
+                             r"(?=\d)(?!\d+(?:\.\d+)?\s*(?:x|×|times|\*)\s)(?=\d+(?:\.\d+)?\s*(%|[a-zA-Z]+(?:/[a-zA-Z0-9.]+)*)?)")
+_BETWEEN_PERCENT = re.compile(r"\bbetween\s+(\d+(?:\.\d+)?)\s*%\s*and\s*(?=\d+(?:\.\d+)?\s*%)", re.IGNORECASE)
 # "equal or greater to 100 x 10^9/L" (the words the value reader knows are "greater than or
 # equal to"): the sign they mean
 _EQ_WORDS = re.compile(r"\bequal (?:to )?or (?:(?P<ge>greater|more|higher)|less|lower|smaller) (?:than|to)\b", re.IGNORECASE)
@@ -639,11 +651,25 @@ def prepare(text: str) -> str:
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
     text = _MORE_OR_EQUAL.sub("≥", text)
+    text = _SLASH_EQ.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
+    text = _BETWEEN_SIGNS.sub(lambda m: f"between {m.group(1)}{m.group(2)} and ", text)
+    text = _BOTH_INCLUSIVE.sub(_inclusive_range, text)
+    text = _BETWEEN_PERCENT.sub(lambda m: f"between {m.group(1)} and ", text)
+    text = _PERCENT_RANGE.sub(lambda m: f"{m.group(1)}{'-' if m.group(2) == '-' else ' to '}", text)
     text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
     text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
     text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
     text = _marker_statuses(text)
     return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
+
+
+def _inclusive_range(match: re.Match) -> str:
+    """"≥ 7% and ≤ 10%" -> "between 7 and 10%"; unchanged when the two limits are written in
+    different units (the first would take the second's)."""
+    first, second = match.group(2), match.group(3)
+    if first and second and first.lower() != second.lower():
+        return match.group(0)
+    return f"between {match.group(1)} and "
 
 
 # "Polymerase Chain Reaction (PCR)": the name and its abbreviation as one word (the long form
