@@ -56,6 +56,9 @@ class TrialCatalog:
             # the trials naming any target antigen and those for a cancer (the same for every
             # patient, remembered while the trials stay the same): the first turn's ranking reads them
             untargeted_trials(self.db, Profile([]))
+            # and those naming the product's own treatment (CAR-T), the requested trials of
+            # every patient who asks for no other treatment (``keywords.requested_trials``)
+            keywords.requested_trials(self.db, Profile([]))
         # data files the first turn would read otherwise (~12 ms of YAML): the reply words
         # the ranking leaves out of its query, the priors of question choice
         from matching.question_priors import load_priors  # start-up: the matcher only once a turn matches

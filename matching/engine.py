@@ -305,23 +305,31 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     if volunteers:    # a study in healthy people: after every trial for a patient's condition, first for a healthy person
         fits = volunteer_fits(ids, fits, volunteers, judgement.ev)
     fitting = any(fits)
-    text = list(map(keywords.get, ids, repeat(0.0))) if keywords else [0.0] * len(ids)
+    n = len(ids)
+    text = list(map(keywords.get, ids, repeat(0.0))) if keywords else [0.0] * n
+    fit = np.array(fits)
+    no = np.zeros(n, dtype=bool)
     # a treatment asked for ranks the trials for the patient's own disease as named (a
     # basket filed more broadly that happens to offer it keeps its place among its kind)
-    wanted = [i in requested and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if requested and fitting \
-        else [False] * len(ids)
-    aimed = [i in targeted and fit >= EXACT_FIT for i, fit in zip(ids, fits)] if targeted and fitting \
-        else [False] * len(ids)
+    # (membership tested by C-level ``map``, a mask per set: no Python step per trial)
+    exact = fit >= EXACT_FIT if fitting else no
+    wanted = _members(ids, requested) & exact if requested and fitting else no
+    aimed = _members(ids, targeted) & exact if targeted and fitting else no
     # aimed at an antigen the patient is not known to carry: after the trials fitting as well
-    unaimed = [i in untargeted and fit > 0 for i, fit in zip(ids, fits)] if untargeted and fitting \
-        else [False] * len(ids)
-    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, np.array(unaimed, dtype=np.int8),
-                        -np.array(aimed, dtype=np.int8), -np.array(wanted, dtype=np.int8), -np.array(fits),
-                        verdict == 2)).tolist()
+    unaimed = _members(ids, untargeted) & (fit > 0) if untargeted and fitting else no
+    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, unaimed.astype(np.int8),
+                        -aimed.astype(np.int8), -wanted.astype(np.int8), -fit, verdict == 2)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, list(map(names.__getitem__, verdict.tolist())), score.tolist(), unknown.tolist(),
                    plans, judgement, records, load, fits, text, wanted, aimed, unaimed)
     return list(map(TrialResult, repeat(batch), order))
+
+
+def _members(ids: list[str], members: Any) -> Any:
+    """A numpy mask of the ids that are in ``members`` (a set of ids)."""
+    import numpy as np
+
+    return np.fromiter(map(members.__contains__, ids), dtype=bool, count=len(ids))
 
 
 def _gate_failed(plan: TrialPlan, judgement: Judgement) -> bool:
@@ -386,26 +394,19 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator, book: PlanBook | None 
             kept = _FITS[(condition, id(terminology))] = (terminology, {})
         each.append(((condition,), kept[1], cap))
     if lists is not None:
-        import numpy as np
-
-        distinct, places = lists
-        present = np.unique(places).tolist()        # the lists these plans hold, in list order
+        fits = _fits_by_code(each, lists, terminology)
     else:
         distinct, codes = _condition_lists(plans, book if book is not None else shared_book())
-        present = range(len(distinct))
-    strengths = [0] * len(distinct)
-    for code in present:
-        conditions = distinct[code]
-        found = 0
-        for one, known, cap in each:
-            strength = known.get(conditions)
-            if strength is None:
-                strength = known[conditions] = condition_strength(conditions[0], one, terminology, conditions[1])
-            found = max(found, capped_fit(strength, cap))
-        strengths[code] = found
-    if lists is not None:
-        fits = list(map(strengths.__getitem__, places.tolist()))
-    else:
+        strengths = [0] * len(distinct)
+        for code in range(len(distinct)):
+            conditions = distinct[code]
+            found = 0
+            for one, known, cap in each:
+                strength = known.get(conditions)
+                if strength is None:
+                    strength = known[conditions] = condition_strength(conditions[0], one, terminology, conditions[1])
+                found = max(found, capped_fit(strength, cap))
+            strengths[code] = found
         fits = [strengths[code] for code in codes]
     if len(_WHOLE) >= 4:
         _WHOLE.pop(next(iter(_WHOLE)), None)
@@ -414,6 +415,45 @@ def condition_fits(plans: list[TrialPlan], ev: Evaluator, book: PlanBook | None 
 
 
 _WHOLE: dict[tuple, tuple[list, Any, list[int]]] = {}     # condition_fits' last answers (plans kept)
+
+
+def _fits_by_code(each: list, lists: tuple, terminology: Any) -> list:
+    """``condition_fits`` over a catalog's lists (``(distinct, places)``): each patient
+    condition's strengths kept by list number (``_BY_CODE``), so a turn works out only the
+    lists its candidates hold that no earlier turn did, and reads the others with C-level
+    ``map`` rather than a dictionary look-up (a tuple hashed) per list; the same values, in
+    the same types, as the per-list loop (``max`` from 0, the first of equals kept)."""
+    import numpy as np
+
+    distinct, places = lists
+    present = np.unique(places)                 # the lists these plans hold, in list order
+    combined: Any = repeat(0)
+    for one, known, cap in each:
+        key = (one, id(terminology), id(distinct))
+        kept = _BY_CODE.get(key)
+        if kept is None or kept[0] is not distinct or kept[1] is not terminology:
+            if len(_BY_CODE) >= _FITS_LIMIT:
+                _BY_CODE.pop(next(iter(_BY_CODE)))
+            kept = _BY_CODE[key] = (distinct, terminology, [None] * len(distinct), np.zeros(len(distinct), dtype=bool))
+        values, done = kept[2], kept[3]
+        for code in present[~done[present]].tolist():
+            conditions = distinct[code]
+            strength = known.get(conditions)       # worked out for these lists by another path
+            if strength is None:
+                strength = known[conditions] = condition_strength(conditions[0], one, terminology, conditions[1])
+            values[code] = strength
+            done[code] = True
+        these = map(values.__getitem__, present.tolist())
+        if cap < EXACT_FIT:
+            these = map(capped_fit, these, repeat(cap))
+        combined = list(map(max, combined, these))
+    strengths = dict(zip(present.tolist(), combined))
+    return list(map(strengths.__getitem__, places.tolist()))
+
+
+# per patient condition and catalog list: (lists, terminology, strength by list number or
+# None, worked out yet) for ``_fits_by_code``
+_BY_CODE: dict[tuple, tuple[list, Any, list, Any]] = {}
 
 
 _LISTS: dict[int, tuple[list, list[tuple[str, ...]], list[int]]] = {}
