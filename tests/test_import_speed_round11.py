@@ -53,3 +53,40 @@ def test_a_study_without_nct_number_or_title_keeps_the_id_of_its_whole_json():
     assert titled["id"] == local_id("Lupus study", "")
     numbered = study_to_record(_study({"nctId": "NCT09900013", "briefTitle": "T"}), "x.json", parse=REVIEW)
     assert numbered["id"] == "NCT09900013"
+
+
+# --- the pipeline's build: each of ConText's patterns checked against spaCy's schema once ---
+
+
+def test_a_bad_pattern_is_refused_once_and_a_checked_one_is_not_checked_again():
+    import pytest
+    import spacy
+    from spacy.matcher import Matcher
+
+    from nlp.pipeline import FirstWordMatcher
+
+    nlp = spacy.blank("en")
+    with pytest.raises(ValueError):
+        FirstWordMatcher(nlp.vocab).add("bad", [[{"LOWER": "no", "NOT_AN_ATTRIBUTE": 1}]])
+    patterns = {"exact": [{"LOWER": "no"}, {"LOWER": "evidence"}],
+                "set": [{"LOWER": {"IN": ["history", "hx"]}}, {"LOWER": "of", "OP": "?"}],
+                "other": [{"IS_ALPHA": True, "OP": "?"}, {"LOWER": "denies"}]}
+    checked, unchecked, one = FirstWordMatcher(nlp.vocab), FirstWordMatcher(nlp.vocab, validate=False), Matcher(nlp.vocab)
+    for key, pattern in patterns.items():
+        for matcher in (checked, unchecked, one):
+            matcher.add(key, [pattern])
+    assert unchecked.full.validate is False and all(m.validate is False for m in checked.by_word.values())
+    for text in ("no evidence of hx of lupus", "she denies history", "history of no evidence"):
+        doc = nlp(text)
+        assert sorted(checked(doc)) == sorted(unchecked(doc)) == sorted(one(doc))
+
+
+def test_the_pipeline_files_the_patterns_medspacy_checked_without_checking_them_again():
+    from nlp.components.context import CONTEXT_PIPE
+    from nlp.pipeline import FirstWordMatcher, build_pipeline
+
+    rules = build_pipeline().get_pipe(CONTEXT_PIPE)._ConText__matcher
+    filed = rules._MedspacyMatcher__matcher
+    assert isinstance(filed, FirstWordMatcher)
+    assert filed.full.validate is False                  # medspaCy's own Matcher checked them
+    assert len(filed.full) == sum(1 for rule in rules.rule_map.values() if isinstance(rule.pattern, list))
