@@ -90,3 +90,43 @@ def test_the_pipeline_files_the_patterns_medspacy_checked_without_checking_them_
     assert isinstance(filed, FirstWordMatcher)
     assert filed.full.validate is False                  # medspaCy's own Matcher checked them
     assert len(filed.full) == sum(1 for rule in rules.rule_map.values() if isinstance(rule.pattern, list))
+
+
+# --- the importer's pipeline keeps its build cache beside the database ---
+
+
+def test_a_build_started_without_a_cache_reads_the_one_set_for_it(monkeypatch, tmp_path):
+    import nlp.pipeline as pipeline
+
+    built = []
+    monkeypatch.setattr(pipeline, "_built", None)
+    monkeypatch.setattr(pipeline, "_cache_for_build", None)
+    monkeypatch.setattr(pipeline, "_build", lambda cache: built.append(cache) or object())
+    pipeline.use_build_cache(tmp_path / "x.db.nlp-cache.json")
+    first = pipeline.build_pipeline()
+    assert built == [tmp_path / "x.db.nlp-cache.json"]
+    assert pipeline.build_pipeline() is first and len(built) == 1      # built once per process
+    monkeypatch.setattr(pipeline, "_built", None)
+    pipeline.build_pipeline(tmp_path / "own.json")
+    assert built[-1] == tmp_path / "own.json"                        # a cache given to the call wins
+
+
+def test_the_import_command_sets_the_cache_beside_its_database_and_a_dry_run_none(monkeypatch, tmp_path, capsys):
+    from pathlib import Path
+
+    import nlp.pipeline as pipeline
+    from bot.cli import main
+    from nlp.build_cache import beside
+
+    db = tmp_path / "trialbot.db"
+    monkeypatch.setenv("TRIALBOT_DB", str(db))
+    monkeypatch.setattr(pipeline, "_cache_for_build", None)
+    set_to = []
+    monkeypatch.setattr(pipeline, "use_build_cache", lambda cache: set_to.append(cache))
+    study = Path(__file__).parent / "data" / "ctgov" / "single_study.json"
+    assert main(["import", "--dry-run", str(study)]) == 0
+    assert set_to == [None, None]
+    set_to.clear()
+    assert main(["import", str(study)]) == 0
+    assert set_to == [beside(str(db)), None]          # set for the reading, then let go
+    capsys.readouterr()
