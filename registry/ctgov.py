@@ -272,7 +272,7 @@ def study_to_record(study: dict, file_name: str, base: str = "", parse: RulePars
     record["conditions"] = narrowed_by_title(record["conditions"], titles_and_inclusions(record))
     _contacts_locations(r, p, record)
     where = f"{file_name}: {base}" if base else file_name
-    return finish(record, file_name, where, text=json.dumps(study, sort_keys=True))
+    return finish(record, file_name, where, text=lambda: json.dumps(study, sort_keys=True))
 
 
 def _eligibility(r: _Reader, p: dict, record: dict, parse: RuleParser | None) -> None:

@@ -8,6 +8,9 @@ resulting trial: id, NCT number (or "unknown"), title, and what happened (new, m
 updated, unchanged). Any bad file stops the run with a one-line error and nothing is
 imported. See docs/importing.md.
 
+The language pipeline that reads the criteria keeps its build cache beside the database
+(the chat's file, nlp/build_cache.py), so a later import builds it faster.
+
 ``--reparse`` reads the criteria of every imported trial again with the current criteria
 reader (``sync`` does this by itself for trials an older reader wrote).
 
@@ -57,11 +60,17 @@ def run(args: argparse.Namespace) -> int:
     if args.reparse and args.json:
         error("--reparse and --json with FILEs: import first, then run --reparse --json on its own")
         return 2
+    from nlp.build_cache import beside  # start-up: the pipeline's cache only for commands that build it
+    from nlp.pipeline import use_build_cache  # start-up: the pipeline only for commands that read criteria
+
+    use_build_cache(None if args.dry_run else beside(db_path(args.db)))   # the chat's cache file: the same pipeline
     try:
         records = read_files(args.files, progress=args.progress or sys.stderr.isatty())
     except DataError as exc:
         error(f"{exc} (nothing imported)")
         return 1
+    finally:
+        use_build_cache(None)        # (built by now, when any criterion was read)
     try:
         existing = _existing(args)
         if existing is None:
