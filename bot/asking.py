@@ -20,6 +20,7 @@ MAX_BUTTONS = 8                    # more options than this: typed answers, no k
 MAX_LAB_SKIPS = 50                 # lab questions passed over in one search for the next question
 QUESTION_BUDGET = 8                # questions per round: then results by themselves ("ask me more" goes on)
 AGE_KEY = "age"                    # matching.questions' key of the age question
+DIAGNOSIS_HEAD = "diagnosis"       # matching.questions' diagnosis keys: "diagnosis", "diagnosis:<concept>"
 
 
 class Asking:
@@ -148,15 +149,50 @@ class Asking:
     def _choose_next(self, turn: Turn, results: list[Any], exclude: set[str]) -> Any:
         team_only = self.phrasings.team_only if turn.tracker.role != "clinician" else ()
         audience = {"audience": turn.tracker.role or "patient"} if self._own_questions else {}
+        # a person who says they are healthy and names no diagnosis ("I'm 28, no illness at
+        # all, can I sign up?") has answered the diagnosis: not "Have you been diagnosed with
+        # rheumatoid arthritis?" for the study in healthy people filed under it
+        healthy = self._says_healthy(turn)
         for _ in range(MAX_LAB_SKIPS):
             question = self.next_question(results, turn.tracker.profile, exclude, **audience)
             if question is None:
                 return None
             no_lab = turn.tracker.labs is False and question.key.startswith("lab:")
-            if not no_lab and question.key.partition(":")[0] not in team_only:
+            head = question.key.partition(":")[0]
+            if not no_lab and head not in team_only and not (healthy and head == DIAGNOSIS_HEAD):
+                if head == "lab" and not healthy and DIAGNOSIS_HEAD not in exclude | turn.tracker.asked:
+                    return self._diagnosis_first(turn) or question
                 return question
             exclude.add(question.key)
         return None
+
+    def _diagnosis_first(self, turn: Turn) -> Any:
+        """The open diagnosis question ("What illness have you been diagnosed with?") in place
+        of a lab value, while nothing names a diagnosis (none stated, suspected, or implied by a
+        medicine or a value) and it was not asked: what the person has decides which trials
+        are theirs; a lab value of one trial does not. None when a diagnosis is known, or the
+        questions are not matching's own."""
+        if not self._own_questions:
+            return None
+        from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
+        from matching.questions import DIAGNOSIS_ANY, build_question  # start-up: the matcher only once a turn matches
+        from matching.relevance import stated_diagnoses  # start-up: the matcher only once a turn matches
+
+        known, suspected = stated_diagnoses(Evaluator(turn.tracker.profile, today=self.today))
+        if known or suspected:
+            return None
+        question = build_question(DIAGNOSIS_ANY)
+        question.worth = True
+        return question
+
+    def _says_healthy(self, turn: Turn) -> bool:
+        """The person says they are healthy and states no diagnosis (``matching.volunteer_trials``)."""
+        profile = turn.tracker.profile
+        if not any(f.label == "CONDITION" for f in profile.facts):
+            return False
+        from matching.volunteer_trials import says_healthy  # start-up: the matcher only once a turn matches
+
+        return says_healthy(profile, self.today)
 
     def _doubtful(self, turn: Turn, wanted: Callable[[str], bool]) -> Any:
         """The question about the first implausible value whose key ``wanted`` accepts."""

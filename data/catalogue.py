@@ -2,7 +2,9 @@
 offers (and the note shown beside each), after how long a registry record counts as old,
 which fields of a curated trial the registry keeps current (``registry.merge``), and the
 treatments the product is for (``focus_treatments``: the ranking puts trials of these first,
-after the condition fit, when the person asks for no treatment of their own).
+after the condition fit, when the person asks for no treatment of their own), and which
+registry studies offer no treatment (``untreating_types``, ``treatment_purposes``,
+``treating_interventions``: they rank after the trials fitting the patient equally).
 
 ``freshness_warnings`` words none of it: it says which warnings apply to a record (the
 registry's last update over ``registry_stale_days`` ago; our copy checked against the
@@ -22,7 +24,9 @@ from data.settings import integer_setting
 
 CATALOGUE_PATH = DATA_DIR / "catalogue.yaml"
 NO_STATUS = "none"                    # the key of chat_offered for a record with no status
-_FIELDS = ("chat_offered", "registry_stale_days", "registry_owned", "focus_treatments")
+_FIELDS = ("chat_offered", "registry_stale_days", "registry_owned", "focus_treatments", "untreating_types",
+           "treatment_purposes", "treating_interventions")
+_STUDY_LISTS = ("untreating_types", "treatment_purposes", "treating_interventions")
 _REQUIRED = ("chat_offered", "registry_stale_days", "registry_owned")
 _OWNABLE = ("status", "dates", "enrollment", "phase")
 
@@ -33,6 +37,10 @@ class Catalogue:
     registry_stale_days: int
     registry_owned: tuple[str, ...]
     focus_treatments: tuple[str, ...] = ()     # terminology concepts the product is for
+    # which studies offer no treatment (the ranking's ``matching.untreating``): API v2 values
+    untreating_types: tuple[str, ...] = ()
+    treatment_purposes: tuple[str, ...] = ()
+    treating_interventions: tuple[str, ...] = ()
 
     def offered_in_chat(self, status: str | None) -> bool:
         """Whether the chat offers a trial with this overall status."""
@@ -69,7 +77,13 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     focus = data.get("focus_treatments", [])
     if not isinstance(focus, list) or not all(isinstance(c, str) and c.strip() for c in focus):
         raise DataError(f"{where}.focus_treatments", "expected a list of terminology concept ids")
-    return Catalogue(dict(offered), days, tuple(owned), tuple(focus))
+    studies = {}
+    for name in _STUDY_LISTS:
+        values = data.get(name, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) and v.isupper() for v in values):
+            raise DataError(f"{where}.{name}", "expected a list of registry values (UPPER_CASE)")
+        studies[name] = tuple(values)
+    return Catalogue(dict(offered), days, tuple(owned), tuple(focus), **studies)
 
 
 def stale_sync_days() -> int:

@@ -196,6 +196,10 @@ KIND_FIT = 2.25
 # (hypertension beside RA; asthma in the past history of a T-ALL letter): the referral is
 # about the main disease, whose umbrella trials ("Advanced Cancers") tied with the asthma ones
 COMORBIDITY_FIT = 1.75
+# taken off the fit of a study offering the patient no treatment (``matching.untreating``:
+# observational, or samples and tests only): after the trials fitting equally, before any of
+# the next grade (the grades above stay at least 0.25 apart)
+UNTREATING_STEP = 0.125
 NAME_THRESHOLD = 90.0                            # rapidfuzz token_set_ratio for unknown names
 
 

@@ -34,6 +34,7 @@ from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
 from matching.relevance import EXACT_FIT, RELATED_FIT, capped_fit, condition_strength, ranked_diagnoses
+from matching.untreating import untreating_fits
 from matching.volunteer_trials import volunteer_fits
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
 from core.facts import Profile
@@ -238,7 +239,8 @@ def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
           evaluator: Evaluator | None = None, book: PlanBook | None = None,
           keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
           targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
-          volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset()) -> list[TrialResult]:
+          volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset(),
+          untreating: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Judge every trial for the profile; ranked likely > possible > ineligible.
     ``keywords``: text relevance by trial id (``matching.keywords``), when known;
     ``requested``: ids of trials naming a treatment the person asks for; ``targeted``: ids
@@ -246,13 +248,14 @@ def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
     ``mismatched``: ids of trials for another status of the disease
     (``matching.disease_status``); ``volunteers``: ids of studies done in healthy people
     (``matching.volunteer_trials``); ``untargeted``: ids of trials aimed at an antigen the
-    patient is not known to carry (``matching.targets``)."""
+    patient is not known to carry (``matching.targets``); ``untreating``: ids of studies
+    offering no treatment (``matching.untreating``)."""
     judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
     records = list(trials)
     plans = [judgement.book.plan(trial) for trial in records]
     return judge_plans([t["id"] for t in records], plans, judgement, records=records, keywords=keywords,
                        requested=requested, targeted=targeted, mismatched=mismatched, volunteers=volunteers,
-                       untargeted=untargeted)
+                       untargeted=untargeted, untreating=untreating)
 
 
 def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, records: list[dict] | None = None,
@@ -260,7 +263,7 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
                 keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
                 targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
                 volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset(),
-                conditions: tuple | None = None) -> list[TrialResult]:
+                conditions: tuple | None = None, untreating: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
@@ -289,6 +292,8 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         fits = [EXACT_FIT if RELATED_FIT <= fit < EXACT_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     if mismatched:  # "Newly Diagnosed Multiple Myeloma" for a relapsed myeloma: after the patient's own
         fits = [RELATED_FIT if fit > RELATED_FIT and i in mismatched else fit for i, fit in zip(ids, fits)]
+    if untreating:  # a study offering no treatment (samples only): after the trials fitting equally
+        fits = untreating_fits(ids, fits, untreating)
     # ruled out by its condition gate: for no condition of the patient's, whatever a looser
     # reading of its conditions says (the ranking reads a heading such as "Autoimmune
     # Diseases" beside scleroderma as reaching lupus; the gate does not): after the trials

@@ -28,6 +28,7 @@ from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores, requested_trials
 from matching.status_trials import mismatched_trials
 from matching.targets import targeted_trials, untargeted_trials
+from matching.untreating import untreating_trials
 from matching.volunteer_trials import volunteer_trials
 from matching.plans import Judgement
 
@@ -83,6 +84,7 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
                                   mismatched=mismatched_trials(trials.db, profile),
                                   volunteers=volunteer_trials(trials.db),
                                   untargeted=untargeted_trials(trials.db, profile),
+                                  untreating=untreating_trials(trials.db),
                                   conditions=found.memo.get("conditions"))
 
     return list(_RESULTS.get(key, judge, keep=trials, weigh=len))

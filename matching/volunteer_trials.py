@@ -79,6 +79,14 @@ def healthy_person(ev: Any) -> bool:
     return said and not states_a_diagnosis(ev)
 
 
+def says_healthy(profile: Any, today: Any = None) -> bool:
+    """``healthy_person`` of a profile: the conversation asks such a person no diagnosis (they
+    said they have none)."""
+    from matching.evaluate import Evaluator  # start-up: the matcher only once a turn matches
+
+    return healthy_person(Evaluator(profile, today=today))
+
+
 def volunteer_fits(ids: list[str], fits: list, volunteers: frozenset[str], ev: Any) -> list:
     """The condition fits with the studies in healthy people placed: for a healthy person
     those named so fit as a related condition does and those accepting healthy volunteers

@@ -55,6 +55,7 @@ from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores, requested_trials
 from matching.status_trials import mismatched_trials
 from matching.targets import targeted_trials, untargeted_trials
+from matching.untreating import untreating_trials
 from matching.volunteer_trials import volunteer_trials
 from matching.pruned import match as match_candidates
 from nlp.pipeline import extract
@@ -159,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
             results = match(profile, trials, today=today, keywords=keyword_scores(db, profile),
                             requested=requested_trials(db, profile), targeted=targeted_trials(db, profile),
                             mismatched=mismatched_trials(db, profile), volunteers=volunteer_trials(db),
-                            untargeted=untargeted_trials(db, profile))
+                            untargeted=untargeted_trials(db, profile), untreating=untreating_trials(db))
         kept, closed = offered(results, db)          # trials not recruiting: counted, or listed with --all
         results = results if args.all else kept
         notices = trial_notices(db, [r.trial for r in results], today)
