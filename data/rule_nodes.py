@@ -77,7 +77,8 @@ def _hash(text: str) -> str:
 # 28: ANCA-associated vasculitis and Behçet's disease are their own concepts under vasculitis (an "ANCA-associated vasculitis" exclusion no longer reads as any vasculitis); "latent TB", "active TB", "LTBI" are tuberculosis (not total bilirubin); a trial filed under "cancer" alone is narrowed by the kinds its inclusion criteria name too (titles_and_inclusions); uncontrolled hypertension and uncontrolled diabetes are their own concepts; "NYHA Class II, III, or IV" reads to IV.
 # 29: criteria texts read with the round-10 extraction (h43): habits with their negation ("never smoked", "Nonsmoker") and lab results in words; 3 of 3,995 criteria of the 241 records change (two review notes, one potassium criterion now review).
 # 30: pancreatitis, pneumonitis, dysphagia, bleeding disorder, hepatitis A concepts; "History or current X"; a current fact after another keeps no history; a window stops at a later fact's own history cue; a relative clause after a list, a treatment a condition required, a suspicion alone, a screening test required: the team's (h40, round 10).
-PLAN_VERSION = "30"
+# 31: criteria texts read with the round-11 extraction (h46): anti-infectives of the drug lexicon (isoniazid, antibiotics, antivirals), hepatitis D and E, organizing pneumonia (not an infection), "alcohol excess" / "an alcoholic" as alcohol use disorder, "scleroderma (diffuse)", a disease looked for ("under investigation for") suspected, a drug susceptibility no treatment.
+PLAN_VERSION = "31"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
