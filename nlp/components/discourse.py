@@ -39,6 +39,9 @@ _CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
 _PRONOUN_SEX = {"she": "female", "he": "male"}
 _PRONOUN_VERB_FILLERS = frozenset({"has", "had", "have", "got", "'s", "’s", "s", "also", "too", "suffers", "from",
                                    "gets", "a", "an", "bad", "mild", "severe", "just", "been", "diagnosed", "with"})
+# "she's on benlysta", "he is taking MMF": a pronoun subject and its treatment verb (round 11)
+_PRONOUN_TREATMENT_FILLERS = frozenset({"is", "was", "on", "taking", "takes", "took", "started", "starting", "tried",
+                                        "getting", "gets", "now", "currently", "still", "been", "having"})
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
 # between a parent's age and the parent: "a 27 year old G2P1 mother", "G3 P2", "primiparous"
@@ -104,14 +107,16 @@ class People:
                 and self.words.relation_of(doc[first].text) is not None)
 
     def _pronoun_of_relative(self, ent: Span) -> bool:
-        """In a patient's message, a condition said of "she"/"he" as the subject ("she has
-        asthma", "he's got psoriasis") when a relative of that sex ("my daughter", "my
+        """In a patient's message, a condition or a treatment said of "she"/"he" as the
+        subject ("she has asthma", "he's got psoriasis", "she's on benlysta") when a relative of that sex ("my daughter", "my
         husband") is named before it and no one else: the relative's."""
-        if ent.label_ not in ("CONDITION", "INFECTION"):
+        if ent.label_ not in ("CONDITION", "INFECTION", "DRUG", "PROCEDURE"):
             return False
+        fillers = _PRONOUN_VERB_FILLERS if ent.label_ in ("CONDITION", "INFECTION") else \
+            _PRONOUN_VERB_FILLERS | _PRONOUN_TREATMENT_FILLERS      # "my sister has it too, she's on benlysta"
         doc = ent.doc
         i = ent.start - 1
-        while i > ent.sent.start and doc[i].lower_ in _PRONOUN_VERB_FILLERS:
+        while i > ent.sent.start and doc[i].lower_ in fillers:
             i -= 1
         if i < ent.sent.start or i == ent.start - 1 or doc[i].lower_ not in _PRONOUN_SEX:
             return False
