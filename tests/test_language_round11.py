@@ -111,3 +111,28 @@ def test_organizing_pneumonia_is_not_an_infection():
     facts = _facts("CT chest showed organising pneumonia, started on prednisolone")
     assert ("CONDITION", "organizing_pneumonia") in facts
     assert ("INFECTION", "active_infection") not in facts
+
+
+def test_misspelt_results_are_results():
+    facts = _facts("the hep B core antibodies came back positve but the surface antigen was negitive")
+    assert facts[("INFECTION", "anti_hbc")].status == "positive"
+    assert facts[("INFECTION", "hbsag")].negated
+
+
+def test_a_course_with_its_length_and_year_is_over():
+    facts = _facts("Latent TB, rifampicin for 4 months (2021).")
+    assert facts[("DRUG", "rifampin")].date == "2021" and facts[("DRUG", "rifampin")].duration_days is not None
+
+
+def test_an_infection_a_past_course_was_for_is_over():
+    facts = _facts("she took doxycycline last month for a chest infection")
+    assert facts[("INFECTION", "active_infection")].historical
+    assert not _facts("Started meropenem for sepsis today.")[("INFECTION", "active_infection")].historical
+
+
+def test_a_relatives_treatment_by_pronoun():
+    patient = _facts("i have psoriasis and my brother has it too, hes on stelara")
+    assert patient[("DRUG", "ustekinumab")].family
+    relative = _facts("my husband has crohns. his sister has lupus, she is on benlysta")
+    assert relative[("DRUG", "belimumab")].family
+    assert not _facts("my daughter has lupus, she is on benlysta")[("DRUG", "belimumab")].family

@@ -68,6 +68,9 @@ class People:
             return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
         if speaker is not None and speaker.speaker == "patient" and speaker.relation is None and self._pronoun_of_relative(ent):
             return True     # "I (not my daughter) have lupus. she has asthma": the daughter's
+        if (speaker is not None and speaker.relation is not None and speaker.sex is not None
+                and self._pronoun_of_relative(ent, other_than=speaker)):
+            return True     # "im writing for my wife ... her brother has lupus, he is on benlysta": the brother's
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
@@ -106,10 +109,13 @@ class People:
                 and (speaker is None or speaker.speaker in (None, "patient"))
                 and self.words.relation_of(doc[first].text) is not None)
 
-    def _pronoun_of_relative(self, ent: Span) -> bool:
+    def _pronoun_of_relative(self, ent: Span, other_than: Speaker | None = None) -> bool:
         """In a patient's message, a condition or a treatment said of "she"/"he" as the
         subject ("she has asthma", "he's got psoriasis", "she's on benlysta") when a relative of that sex ("my daughter", "my
-        husband") is named before it and no one else: the relative's."""
+        husband") is named before it and no one else: the relative's. In a relative's message
+        (``other_than``: the patient the relative writes about, of a known sex), a pronoun of
+        the other sex when the relatives named before it, the patient aside, are of that sex
+        ("my wife has scleroderma. her brother has lupus, he is on benlysta")."""
         if ent.label_ not in ("CONDITION", "INFECTION", "DRUG", "PROCEDURE"):
             return False
         fillers = _PRONOUN_VERB_FILLERS if ent.label_ in ("CONDITION", "INFECTION") else \
@@ -123,9 +129,13 @@ class People:
         if i > ent.sent.start and doc[i - 1].lower_ not in _CLAUSE_STARTS:
             return False    # "... and she said ...", an object: only a clause's subject
         sex = _PRONOUN_SEX[doc[i].lower_]
-        named = {self.words.sexes.get(r) for r in (self.words.relation_of(t.text) for t in doc[:i])
-                 if r is not None}
-        return named == {sex}
+        relatives = [r for r in (self.words.relation_of(t.text) for t in doc[:i]) if r is not None]
+        if other_than is not None:
+            if sex == other_than.sex:
+                return False
+            relatives = [r for r in relatives if r != other_than.relation]
+            return bool(relatives) and {self.words.sexes.get(r) for r in relatives} == {sex}
+        return {self.words.sexes.get(r) for r in relatives} == {sex}
 
     def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
         """The nearest person named before the mention in its sentence (within
