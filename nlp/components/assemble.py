@@ -60,10 +60,10 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
 _SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
-# "<past treatment> ... for [his] <disease>": the words between (nlp/components/assemble.py _treated_then)
 # "for" and up to two words before an infection a course was given for ("for a chest infection")
 _REASON_FOR = re.compile(r"\bfor\s+(?:[A-Za-z-]+\s+){0,2}$", re.IGNORECASE)
 ACTIVE_INFECTION = "active_infection"
+# "<past treatment> ... for [his] <disease>": the words between (nlp/components/assemble.py _treated_then)
 _REASON_BEFORE = re.compile(r"\bfor\s+(?:a\s+|an\s+|the\s+|his\s+|her\s+|my\s+|their\s+|your\s+)?", re.IGNORECASE)
 
 
@@ -98,7 +98,7 @@ class FactBuilder:
         self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
-        self.people = People()
+        self.people = People(vocabulary=vocabulary)
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})

@@ -39,9 +39,6 @@ _CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
 _PRONOUN_SEX = {"she": "female", "he": "male"}
 _PRONOUN_VERB_FILLERS = frozenset({"has", "had", "have", "got", "'s", "’s", "s", "also", "too", "suffers", "from",
                                    "gets", "a", "an", "bad", "mild", "severe", "just", "been", "diagnosed", "with"})
-# "she's on benlysta", "he is taking MMF": a pronoun subject and its treatment verb (round 11)
-_PRONOUN_TREATMENT_FILLERS = frozenset({"is", "was", "on", "taking", "takes", "took", "started", "starting", "tried",
-                                        "getting", "gets", "now", "currently", "still", "been", "having"})
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
 # between a parent's age and the parent: "a 27 year old G2P1 mother", "G3 P2", "primiparous"
@@ -49,8 +46,12 @@ _OBSTETRIC_CODE = re.compile(r"^(?:G\d+(?:\s*P\d+[\d-]*)?|P\d+[\d-]*|gravida|par
 
 
 class People:
-    def __init__(self, words: Relations | None = None):
+    def __init__(self, words: Relations | None = None, vocabulary: dict[str, Any] | None = None):
         self.words = words or relations()
+        # "she's on benlysta", "he is taking MMF": between a pronoun subject and its treatment
+        # (``pronoun_treatment_words`` in data/nlp/extraction.yaml; round 11)
+        self.treatment_fillers = _PRONOUN_VERB_FILLERS | frozenset(
+            str(w).lower() for w in (vocabulary or {}).get("pronoun_treatment_words") or ())
 
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
@@ -119,7 +120,7 @@ class People:
         if ent.label_ not in ("CONDITION", "INFECTION", "DRUG", "PROCEDURE"):
             return False
         fillers = _PRONOUN_VERB_FILLERS if ent.label_ in ("CONDITION", "INFECTION") else \
-            _PRONOUN_VERB_FILLERS | _PRONOUN_TREATMENT_FILLERS      # "my sister has it too, she's on benlysta"
+            self.treatment_fillers      # "my sister has it too, she's on benlysta"
         doc = ent.doc
         i = ent.start - 1
         while i > ent.sent.start and doc[i].lower_ in fillers:
