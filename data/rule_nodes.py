@@ -79,7 +79,8 @@ def _hash(text: str) -> str:
 # 30: pancreatitis, pneumonitis, dysphagia, bleeding disorder, hepatitis A concepts; "History or current X"; a current fact after another keeps no history; a window stops at a later fact's own history cue; a relative clause after a list, a treatment a condition required, a suspicion alone, a screening test required: the team's (h40, round 10).
 # 31: a bowel resection is its own procedure, a colectomy one kind of it (was read as a colectomy).
 # 32: consent and compliance said in other words ("Consent to participate", "refuse to provide consent", "adhere to the study visit schedule", the language of the study) are review leaves with the reason consent / compliance; ">/=" and "</=" are ≥ and ≤; "grams/L", "x 10^9 cells/L", "per cumm"; percent ranges "8%-12%", "between ≥ 7.5% and ≤ 10.5%"; two inclusive limits "≥ 7% and ≤ 10%" are a range; a threshold "if <measure> ≥ n" without a bracket is the team's (h45, round 11).
-PLAN_VERSION = "32"
+# 33: criteria texts read with the round-11 extraction (h46): anti-infectives of the drug lexicon (isoniazid, antibiotics, antivirals), hepatitis D and E, organizing pneumonia (not an infection), "alcohol excess" / "an alcoholic" as alcohol use disorder, "scleroderma (diffuse)", a disease looked for ("under investigation for") suspected, a drug susceptibility no treatment.
+PLAN_VERSION = "33"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -27,7 +27,11 @@ def test_a_real_drug_close_to_another_is_not_taken_for_it(text, wrong):
 def test_typos_of_the_drugs_trialbot_carries_are_still_recovered():
     assert ("DRUG", "rituximab") in concepts("rituximap and cellcep")
     assert ("DRUG", "mycophenolate") in concepts("rituximap and cellcep")
-    assert {"valaciclovir", "creon", "afatinib"} <= other_drug_names()
+    assert {"creon", "afatinib"} <= other_drug_names()
+    # valaciclovir is carried since round 11 (drug_lexicon.yaml, the anti-infectives): read as
+    # itself, no longer a name kept from typo recovery
+    assert "valaciclovir" not in other_drug_names()
+    assert ("DRUG", "valacyclovir") in concepts("She had shingles last month, treated with valaciclovir.")
 
 
 def test_the_names_are_what_the_script_builds():

@@ -60,6 +60,9 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
 _SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
+# "for" and up to two words before an infection a course was given for ("for a chest infection")
+_REASON_FOR = re.compile(r"\bfor\s+(?:[A-Za-z-]+\s+){0,2}$", re.IGNORECASE)
+ACTIVE_INFECTION = "active_infection"
 # "<past treatment> ... for [his] <disease>": the words between (nlp/components/assemble.py _treated_then)
 _REASON_BEFORE = re.compile(r"\bfor\s+(?:a\s+|an\s+|the\s+|his\s+|her\s+|my\s+|their\s+|your\s+)?", re.IGNORECASE)
 
@@ -95,7 +98,7 @@ class FactBuilder:
         self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
-        self.people = People()
+        self.people = People(vocabulary=vocabulary)
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
@@ -245,6 +248,7 @@ class FactBuilder:
         self._precursor(facts, text)
         self._said_of_then(facts, text)
         self._treated_then(facts, text)
+        self._infection_treated(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         return facts
 
@@ -371,6 +375,29 @@ class FactBuilder:
                                        and not (o.historical or o.negated or o.family)
                                        and not self.terminology.is_a(o.concept, fact.concept) for o in facts[k + 1:]):
                 fact.historical = True
+
+    def _infection_treated(self, facts: list[Fact], text: str) -> None:
+        """An acute infection named as what a past course was for ("took amoxicillin last month
+        for a chest infection"): over with the course; and a course given for an infection of
+        an earlier year ("Doxycycline for pneumonia 2023") is over with it. Not a lifelong
+        infection (only those under active_infection), nor one a current course treats."""
+        if ACTIVE_INFECTION not in self.terminology:
+            return
+        for k, fact in enumerate(facts):
+            if (fact.label != "INFECTION" or fact.negated or fact.family or fact.hypothetical
+                    or fact.concept not in self.terminology or not self.terminology.is_a(fact.concept, ACTIVE_INFECTION)):
+                continue
+            reason = _REASON_FOR.search(text, max(0, fact.start - 40), fact.start)
+            if reason is None:
+                continue
+            course = next((t for t in reversed(facts[:k]) if t.label in ("DRUG", "PROCEDURE") and t.end <= reason.start()), None)
+            if (course is None or course.negated or course.hypothetical or course.family or course.status == "current"
+                    or reason.start() - course.end > 40 or not _same_clause(text, course.end, reason.start())):
+                continue
+            if course.historical or course.date is not None:
+                fact.historical = True
+            elif fact.historical and fact.date is not None and course.status is None:
+                course.historical = True
 
     def _neither_helped(self, ent: Span) -> bool:
         """A treatment denied only by "neither"/"nor" in a sentence that goes on to say it did not
@@ -613,7 +640,13 @@ class FactBuilder:
         if not times or not facts:
             return
         sentences = sentence_index(doc)
-        for index, expression in attach(doc_text(doc), times, facts, sentences.index, self.times).items():
+        # how long and when are read apart: a fact may have both ("isoniazid for 9 months
+        # (2022)": a course that ended then), each the nearest of its kind
+        spans = [t for t in times if t.duration_days is not None and t.date is None]
+        points = [t for t in times if not (t.duration_days is not None and t.date is None)]
+        attached = [item for group in (points, spans) if group
+                    for item in attach(doc_text(doc), group, facts, sentences.index, self.times).items()]
+        for index, expression in attached:
             gap = (older or {}).get(index)
             if gap is not None and gap[0] <= expression.start and expression.end <= gap[1]:
                 continue    # the date of the older value, not of the newer one the fact holds

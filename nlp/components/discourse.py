@@ -46,8 +46,12 @@ _OBSTETRIC_CODE = re.compile(r"^(?:G\d+(?:\s*P\d+[\d-]*)?|P\d+[\d-]*|gravida|par
 
 
 class People:
-    def __init__(self, words: Relations | None = None):
+    def __init__(self, words: Relations | None = None, vocabulary: dict[str, Any] | None = None):
         self.words = words or relations()
+        # "she's on benlysta", "he is taking MMF": between a pronoun subject and its treatment
+        # (``pronoun_treatment_words`` in data/nlp/extraction.yaml; round 11)
+        self.treatment_fillers = _PRONOUN_VERB_FILLERS | frozenset(
+            str(w).lower() for w in (vocabulary or {}).get("pronoun_treatment_words") or ())
 
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
@@ -65,6 +69,9 @@ class People:
             return True     # "Her son, aged 12, has asthma", "lives with her husband, who has diabetes"
         if speaker is not None and speaker.speaker == "patient" and speaker.relation is None and self._pronoun_of_relative(ent):
             return True     # "I (not my daughter) have lupus. she has asthma": the daughter's
+        if (speaker is not None and speaker.relation is not None and speaker.sex is not None
+                and self._pronoun_of_relative(ent, other_than=speaker)):
+            return True     # "im writing for my wife ... her brother has lupus, he is on benlysta": the brother's
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
@@ -103,24 +110,33 @@ class People:
                 and (speaker is None or speaker.speaker in (None, "patient"))
                 and self.words.relation_of(doc[first].text) is not None)
 
-    def _pronoun_of_relative(self, ent: Span) -> bool:
-        """In a patient's message, a condition said of "she"/"he" as the subject ("she has
-        asthma", "he's got psoriasis") when a relative of that sex ("my daughter", "my
-        husband") is named before it and no one else: the relative's."""
-        if ent.label_ not in ("CONDITION", "INFECTION"):
+    def _pronoun_of_relative(self, ent: Span, other_than: Speaker | None = None) -> bool:
+        """In a patient's message, a condition or a treatment said of "she"/"he" as the
+        subject ("she has asthma", "he's got psoriasis", "she's on benlysta") when a relative of that sex ("my daughter", "my
+        husband") is named before it and no one else: the relative's. In a relative's message
+        (``other_than``: the patient the relative writes about, of a known sex), a pronoun of
+        the other sex when the relatives named before it, the patient aside, are of that sex
+        ("my wife has scleroderma. her brother has lupus, he is on benlysta")."""
+        if ent.label_ not in ("CONDITION", "INFECTION", "DRUG", "PROCEDURE"):
             return False
+        fillers = _PRONOUN_VERB_FILLERS if ent.label_ in ("CONDITION", "INFECTION") else \
+            self.treatment_fillers      # "my sister has it too, she's on benlysta"
         doc = ent.doc
         i = ent.start - 1
-        while i > ent.sent.start and doc[i].lower_ in _PRONOUN_VERB_FILLERS:
+        while i > ent.sent.start and doc[i].lower_ in fillers:
             i -= 1
         if i < ent.sent.start or i == ent.start - 1 or doc[i].lower_ not in _PRONOUN_SEX:
             return False
         if i > ent.sent.start and doc[i - 1].lower_ not in _CLAUSE_STARTS:
             return False    # "... and she said ...", an object: only a clause's subject
         sex = _PRONOUN_SEX[doc[i].lower_]
-        named = {self.words.sexes.get(r) for r in (self.words.relation_of(t.text) for t in doc[:i])
-                 if r is not None}
-        return named == {sex}
+        relatives = [r for r in (self.words.relation_of(t.text) for t in doc[:i]) if r is not None]
+        if other_than is not None:
+            if sex == other_than.sex:
+                return False
+            relatives = [r for r in relatives if r != other_than.relation]
+            return bool(relatives) and {self.words.sexes.get(r) for r in relatives} == {sex}
+        return {self.words.sexes.get(r) for r in relatives} == {sex}
 
     def _said_of_other_relative(self, ent: Span, speaker: Speaker) -> bool:
         """The nearest person named before the mention in its sentence (within

@@ -5,7 +5,9 @@ kidney. The word is read as the entry's concept only when the text names a disea
 of its ``diseases`` (by the terminology's hierarchy) or holds one of its ``cue_words``;
 otherwise it stays unread (unknown, never a guessed transplant). An entry with ``replaces``
 reads a word another concept already took in that other sense ("aza" is azathioprine, but
-azacitidine in a text about AML).
+azacitidine in a text about AML). A sense's words may be a few words in a row, and its
+diseases infections too: "surface antigen" after "Hepatitis B core antibody positive" is
+HBsAg.
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ class _Sense:
             raise DataError(where, f"unknown concept {entry.get('concept')!r}")
         self.concept = concept.id
         self.label = fact_label(concept)
-        self.words = frozenset(str(w).lower() for w in entry.get("words") or ())
+        # a word or a few words ("surface antigen": the tokens in a row)
+        self.words = frozenset(tuple(str(w).lower().split()) for w in entry.get("words") or ())
+        self.longest = max((len(w) for w in self.words), default=1)
         self.diseases = tuple(str(d) for d in entry.get("diseases") or ())
         for disease in self.diseases:
             if terminology.get(disease) is None:
@@ -52,17 +56,31 @@ class WordSenses:
         for sense in self.senses:
             if sense.replaces:      # "aza" in a text about AML: azacitidine, not azathioprine
                 chosen = self._replace(doc, sense, text, chosen)
-            hits = [t.i for t in doc if t.lower_ in sense.words and t.i not in taken]
+            hits = self._hits(doc, sense, taken)
             if not hits or not self._fits(sense, text, chosen):
                 continue
-            for i in hits:
-                added.append((Candidate(i, i + 1, sense.label, sense.concept), "pattern", {}))
-                taken.add(i)
+            for i, j in hits:
+                added.append((Candidate(i, j, sense.label, sense.concept), "pattern", {}))
+                taken.update(range(i, j))
         return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen
+
+    @staticmethod
+    def _hits(doc: Doc, sense: _Sense, taken: set[int]) -> list[tuple[int, int]]:
+        """(start, end) of each run of tokens that is one of the sense's words, none taken."""
+        hits, i = [], 0
+        while i < len(doc):
+            for size in range(min(sense.longest, len(doc) - i), 0, -1):
+                if (tuple(t.lower_ for t in doc[i:i + size]) in sense.words
+                        and not any(k in taken for k in range(i, i + size))):
+                    hits.append((i, i + size))
+                    i += size - 1
+                    break
+            i += 1
+        return hits
 
     def _replace(self, doc: Doc, sense: _Sense, text: str, chosen):
         hits = [k for k, (c, _, _) in enumerate(chosen)
-                if c.concept in sense.replaces and doc[c.start:c.end].text.lower() in sense.words]
+                if c.concept in sense.replaces and tuple(doc[c.start:c.end].text.lower().split()) in sense.words]
         if not hits or not self._fits(sense, text, chosen):
             return chosen
         chosen = list(chosen)
@@ -72,7 +90,7 @@ class WordSenses:
         return chosen
 
     def _fits(self, sense: _Sense, text: str, chosen) -> bool:
-        if any(c.label == "CONDITION" and any(c.concept == d or self.terminology.is_a(c.concept, d) for d in sense.diseases)
+        if any(c.label in ("CONDITION", "INFECTION") and any(c.concept == d or self.terminology.is_a(c.concept, d) for d in sense.diseases)
                for c, _, _ in chosen):
             return True
         return bool(sense.cues and sense.cues.search(text))

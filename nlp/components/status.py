@@ -103,7 +103,8 @@ def therapy_status(span: Span) -> str | None:
     a bare one (``"bare": true``: "on", "been on", which say only that the patient took it
     at some time) does not count when an outcome cue reaches the mention too ("had shingles
     on tofacitinib, so they stopped it")."""
-    modifiers = [m for m in span._.modifiers if _stop_said(span, m) and not _sequence_before(span, m)]
+    modifiers = [m for m in span._.modifiers if _stop_said(span, m) and not _sequence_before(span, m)
+                 and not _harm_guarded_against(span, m)]
     cancelled = {c for m in modifiers for c in (m.rule.metadata or {}).get("cancels") or ()}
     if cancelled:   # "had to stop humira because of insurance": stopped, not for side effects
         modifiers = [m for m in modifiers if m.category not in cancelled]
@@ -125,6 +126,17 @@ def therapy_status(span: Span) -> str | None:
         modifiers = [m for m in modifiers if THERAPY_STATUS.get(m.category) != "current"
                      or (m.modifier_span[1] > span.start and m.modifier_span[0] >= last)]
     return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK) or bracket_outcome(span)
+
+
+def _harm_guarded_against(span: Span, modifier) -> bool:
+    """A side effect named as what the treatment guards against ("on aciclovir to stop
+    shingles", "for prevention of PCP"): the harm is a mention the text does not give as
+    had (hypothetical), so it is no reason the treatment was stopped."""
+    if modifier.category != "THERAPY_INTOLERANT":
+        return False
+    start, end = modifier.modifier_span
+    return any(ent.start <= start and end <= ent.end and any(m.category == "HYPOTHETICAL" for m in ent._.modifiers)
+               for ent in span.doc.ents if ent.label_ in ("CONDITION", "INFECTION"))
 
 
 @lru_cache(maxsize=1)

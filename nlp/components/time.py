@@ -29,7 +29,10 @@ ADJACENT_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "PREGNANCY")
 # a dose between a therapy and its year: "Rituximab 2x1 g (2022)", "Cyclophosphamide 500 mg x6 (Euro-Lupus) 2021"
 _DOSE = (r"(?:\d{1,2}\s?[x×]\s?)?\d+(?:[.,]\d+)?\s?(?:mg|g|mcg|µg|ug|iu|units?)(?:/(?:kg|m2|m²|d|day|wk|week))?"
          r"(?:\s+(?:[x×]\s?\d{1,2}|od|bd|tds|weekly|daily|monthly))?\s*")
-_ADJACENT_GAP = re.compile(r"\s*:?\s*(?:%s)?(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?\d{1,2}\s*)?(?:%s)?\(?\s*" % (_DOSE, _DOSE))
+# how long a course lasted between a therapy and its year: "isoniazid for 9 months (2022)",
+# "(isoniazid 9 months, 2019)" (round 11)
+_COURSE = r"(?:for\s+|x\s?)?\d{1,2}\s?(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\s*,?\s*"
+_ADJACENT_GAP = re.compile(r"\s*:?\s*(?:%s)?(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?\d{1,2}\s*)?(?:%s)?(?:%s)?\(?\s*" % (_DOSE, _DOSE, _COURSE))
 _CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
 _CUE_WINDOW = 30
 # a bracket opened after a value, with a value of its own before the time: "Platelet count
