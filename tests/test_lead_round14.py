@@ -134,3 +134,21 @@ def test_more_terms_must_name_a_known_concept_and_no_other(tmp_path):
     (tmp_path / "b.yaml").write_text("category: therapy\nconcepts: []\nmore_terms:\n  z: [zd]\n")
     with pytest.raises(DataError):
         read_terminology(tmp_path)
+
+
+@pytest.mark.parametrize("text,grams", [
+    ("still protein in urine 2g a day", 2.0),
+    ("protein in her urine 2.5 g/day", 2.5),
+    ("proteinuria 2 g/day", 2.0),
+])
+def test_protein_in_the_urine_with_an_amount_is_the_24_hour_protein(text, grams):
+    (fact,) = [f for f in extract(text) if f.label == "LAB"]
+    assert fact.concept == "urine_protein_24h" and fact.value_normalized == grams
+
+
+@pytest.mark.parametrize("text", ["proteinuria 2+", "protein in urine 3+ on dipstick"])
+def test_a_dipstick_grade_is_no_amount(text):
+    # "2+" was read as 2 g a day
+    facts = extract(text)
+    assert not [f for f in facts if f.label == "LAB"]
+    assert [f.concept for f in facts] == ["proteinuria"]

@@ -24,9 +24,10 @@ UNIT = (
     r"|/\s?(?:[uµμ][lL]|mm3|mm³|mcL)"
     r"|[A-Za-zµμ]+(?:\s?/\s?[A-Za-zµμ0-9.²³^]+){0,2})"
 )
-# a number directly followed by one of these is a time or a count, not a lab value
+# a number directly followed by one of these is a time or a count, not a lab value; a "+"
+# glued to it is a dipstick grade ("proteinuria 2+", "protein 3+"), no quantity
 _NOT_A_VALUE_AFTER = re.compile(
-    r"\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|y/?o|ago|times(?!\s+(?:the\s+)?(?:uln|upper|normal))"
+    r"\+(?![\d.])|\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|y/?o|ago|times(?!\s+(?:the\s+)?(?:uln|upper|normal))"
     r"|mg\b(?!/)|tablets?|pills?|doses?|cycles?|infusions?)",
     re.IGNORECASE,
 )
