@@ -54,7 +54,7 @@ class Faq:
     wordings: dict[str, Answer]           # plain wording -> entry
     names: dict[str, Answer]              # plain term name -> term
     long: tuple[str, ...] = ()            # wordings long enough for typo-tolerant matching
-    keywords: tuple[tuple[str, Answer], ...] = ()   # plain keyword -> the entry whose subject it names
+    keywords: dict[str, Answer] | None = None   # plain keyword -> the entry whose subject it names
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""
@@ -93,7 +93,7 @@ class Faq:
         if len(text.split()) > KEYWORD_MAX_WORDS:
             return None
         padded = f" {text} "
-        named = {answer.id: answer for keyword, answer in self.keywords if f" {keyword} " in padded}
+        named = {answer.id: answer for keyword, answer in (self.keywords or {}).items() if f" {keyword} " in padded}
         return next(iter(named.values())) if len(named) == 1 else None
 
     def _term(self, text: str) -> Answer | None:
@@ -144,7 +144,7 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
     forms = tuple(_form(f, f"{name}: term_questions[{i}]")
                   for i, f in enumerate(_strings(raw.get("term_questions"), f"{name}: term_questions")))
     wordings: dict[str, Answer] = {}
-    keywords: list[tuple[str, Answer]] = []
+    keywords: dict[str, Answer] = {}
     for key, spec in (raw.get("entries") or {}).items():
         where = f"{name}: entries.{key}"
         if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites", "keywords"}:
@@ -160,10 +160,10 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
             wordings[plain(wording)] = answer
         if "keywords" in spec:
             for word in _strings(spec["keywords"], f"{where}.keywords"):
-                known_kw = next((a for k, a in keywords if k == plain(word)), None)
-                if known_kw is not None and known_kw.id != key:
-                    raise DataError(f"{where}.keywords", f"{word!r} is also a keyword of {known_kw.id!r}")
-                keywords.append((plain(word), answer))
+                known = keywords.get(plain(word))
+                if known is not None and known.id != key:
+                    raise DataError(f"{where}.keywords", f"{word!r} is also a keyword of {known.id!r}")
+                keywords[plain(word)] = answer
     names: dict[str, Answer] = {}
     for key, spec in (raw.get("terms") or {}).items():
         where = f"{name}: terms.{key}"
@@ -176,7 +176,7 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
                 raise DataError(f"{where}.names", f"{term!r} is also a name of {known.id!r}")
             names[plain(term)] = answer
     return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS),
-               tuple(keywords))
+               keywords)
 
 
 @lru_cache(maxsize=1)

@@ -171,7 +171,7 @@ class Renderer:
                 return self.p("finding_uncertain", name=name)     # "maybe a transplant?": not one had
             return self.p("procedure_negated" if fact.negated else "procedure", name=name)
         if label == "LAB":
-            if fact.value is None and fact.uln_multiple is None and fact.status in ("normal", "low", "high"):
+            if fact.said_in_words:
                 # a result said in words ("creatinine is normal I think"): the word, and the hedge
                 quality = self.p(f"lab_quality_{fact.status}")
                 return self.p("lab_quality_hedged" if fact.uncertain else "lab_quality", name=name, quality=quality)

@@ -29,6 +29,8 @@ LABELS = (
 STATUS_FAILED = "failed"          # tried, did not work (refractory, relapsed on it)
 STATUS_INTOLERANT = "intolerant"  # stopped for side effects / toxicity
 STATUS_CURRENT = "current"        # taking it now
+# a lab result said in words, with no number ("creatinine is normal", "platelets were low")
+LAB_QUALITIES = ("normal", "low", "high")
 # infection / biomarker status values: "positive", "negative", "active"
 
 
@@ -63,6 +65,11 @@ class Fact:
     # provenance: which message (event) of the conversation the fact came from
     source: str | None = None
     implausible: bool = False            # value outside the analyte's plausible range
+
+    @property
+    def said_in_words(self) -> bool:
+        """A lab result given as a word (``LAB_QUALITIES``), not as a value."""
+        return self.value is None and self.uln_multiple is None and self.status in LAB_QUALITIES
 
     @property
     def asserted(self) -> bool:

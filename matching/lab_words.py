@@ -20,12 +20,7 @@ from core.truth import FALSE, TRUE, UNKNOWN
 from matching.compare import Interval, describe, near
 from matching.leaf_result import LeafResult
 
-QUALITIES = ("normal", "low", "high")
 _TRUTH = {True: TRUE, False: FALSE, None: UNKNOWN}
-
-
-def said_in_words(fact: Fact) -> bool:
-    return fact.value is None and fact.uln_multiple is None and fact.status in QUALITIES
 
 
 def _range(quality: str, lln: float | None, uln: float | None) -> Interval:

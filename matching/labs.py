@@ -12,7 +12,7 @@ from data.terminology import Terminology
 from matching.compare import compare, compare_against_estimate, describe, near
 from matching.derived import estimate_clearance
 from matching.evidence import Evidence
-from matching.lab_words import judge as judge_in_words, said_in_words
+from matching.lab_words import judge as judge_in_words
 from matching.leaves import stated_age
 from core.truth import FALSE, TRUE, UNKNOWN, kleene_all
 from matching.leaf_result import LeafResult
@@ -89,7 +89,7 @@ def lab(ev: Evidence, leaf: dict) -> LeafResult:
     if fact.implausible or (value is not None and not plausible(term, analyte, value)):
         return LeafResult(leaf, UNKNOWN, f"{name} value {fact.text!r} looks implausible; please confirm",
                           [fact], ask=_ask(analyte) if analyte in _OWN_LABEL else f"confirm:lab:{analyte}")
-    if said_in_words(fact):     # "creatinine is normal", "platelets were low": no number
+    if fact.said_in_words:     # "creatinine is normal", "platelets were low": no number
         threshold = None if "uln" in leaf else convert(term, analyte, leaf["value"], leaf["unit"])
         attrs = term[analyte].attrs if analyte in term else {}
         return judge_in_words(leaf, fact, name, attrs, threshold, _unit_text(unit), _ask(analyte))

@@ -52,12 +52,19 @@ def other_drug_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def unit_aliases() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """(exact, aliases): case-sensitive and lower-cased unit spellings -> unit keys."""
+def _units_file() -> tuple[Path, dict]:
+    """data/nlp/units.yaml, read and checked once for ``unit_aliases`` and ``unit_systems``."""
     path = NLP_DIR / "units.yaml"
     doc = read_yaml(path)
     if not isinstance(doc, dict) or set(doc) - {"exact", "aliases", "systems"}:
         raise DataError(path.name, "holds 'exact', 'aliases' and 'systems' only")
+    return path, doc
+
+
+@lru_cache(maxsize=1)
+def unit_aliases() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """(exact, aliases): case-sensitive and lower-cased unit spellings -> unit keys."""
+    path, doc = _units_file()
     result = []
     for section in ("exact", "aliases"):
         table = doc.get(section) or {}
@@ -75,8 +82,8 @@ def unit_aliases() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...
 @lru_cache(maxsize=1)
 def unit_systems() -> dict[str, str]:
     """Unit key -> the system of units it belongs to (``systems`` of data/nlp/units.yaml)."""
-    path = NLP_DIR / "units.yaml"
-    table = read_yaml(path).get("systems") or {}
+    path, doc = _units_file()
+    table = doc.get("systems") or {}
     if not isinstance(table, dict):
         raise DataError(f"{path.name}.systems", "must be a mapping of system -> unit keys")
     result: dict[str, str] = {}

@@ -177,7 +177,7 @@ class PatternFacts:
         words = place.split()
         start = match.group_spans["place"][0]
         if len(words) > 1 and words[0].lower() in self.place_articles and words[1][:1].isupper():
-            start += len(place) - len(place[len(words[0]):].lstrip())     # "the Netherlands", "the UK"
+            start += place.index(words[1], len(words[0]))     # "the Netherlands", "the UK"
             words = words[1:]
         while words and words[-1].lower() in self.not_places:
             words.pop()

@@ -19,10 +19,10 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from core.facts import LAB_QUALITIES as QUALITIES
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.resources import alternation
 
-QUALITIES = ("normal", "low", "high")
 
 
 @dataclass(frozen=True)
