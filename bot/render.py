@@ -32,6 +32,7 @@ from bot.texts import Texts, load_texts
 from bot.voices import Voices, fill, load_voices
 from core import durations
 from core.facts import Fact
+from data.condition_names import is_disease_status
 from data.terminology import load_terminology
 
 
@@ -160,6 +161,10 @@ class Renderer:
                 return self.p("condition_family", name=name)
             if fact.uncertain or fact.hypothetical:
                 return self.p("condition_uncertain", name=name)
+            if fact.historical and is_disease_status(fact.concept, load_terminology()):
+                # "went into remission, then it came back": a status the disease had, not a
+                # condition with a history ("history of in remission")
+                return self.p("status_earlier", name=name)
             if fact.date:       # a past one's date is when it was, not since when
                 return self.p("condition_history_dated" if fact.historical else "condition_since",
                               name=name, date=fact.date)

@@ -251,7 +251,27 @@ def _line_breaks(doc):
         for token in doc[:-1]:
             if token.text == "?" and not token.whitespace_ and doc[token.i + 1].is_alpha:
                 doc[token.i + 1].is_sent_start = False
+    if "(" in text:
+        _bracketed_stops(doc)
     return doc
+
+
+def _bracketed_stops(doc) -> None:
+    """A full stop or question mark inside brackets ends no sentence: "myositis
+    (dermatomyositis they think, maybe antisynthetase?) for about 8 months" is one sentence,
+    so the duration reaches the illness. Inside an open bracket no token starts a sentence,
+    nor does a lower-case word right after the closing bracket; a line break still does."""
+    depth, closed_here = 0, False
+    for token in doc:
+        if token.i and token.is_sent_start and "\n" not in doc[token.i - 1].text:
+            if depth > 0 or (doc[token.i - 1].text == ")" and closed_here and token.text[:1].islower()):
+                token.is_sent_start = False
+        closed_here = False
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")" and depth:
+            depth -= 1
+            closed_here = True
 
 
 # a line at least this long that ends without punctuation, followed by one line break and a

@@ -1,0 +1,51 @@
+"""Lead's fifteenth-session fixes: what people write, read as they mean it."""
+from bot.render import Renderer
+from nlp.pipeline import extract
+
+
+def _facts(text):
+    return extract(text)
+
+
+def _one(text, label, concept=None):
+    found = [f for f in _facts(text) if f.label == label and (concept is None or f.concept == concept)]
+    assert found, f"no {label} {concept or ''} in {text!r}"
+    return found[0]
+
+
+def test_a_full_stop_inside_brackets_ends_no_sentence():
+    # the question mark inside the bracket must not cut the duration off its illness
+    fact = _one("i have myositis (dermatomyositis they think, maybe antisynthetase?) for about 8 months",
+                "CONDITION", "dermatomyositis")
+    assert 200 < fact.duration_days < 260
+
+
+def test_a_capitalised_sentence_after_a_bracket_still_starts_anew():
+    facts = _facts("She has lupus (see letter.) She is on MMF.")
+    assert {f.concept for f in facts} >= {"sle", "mycophenolate"}
+
+
+def test_an_earlier_remission_is_worded_as_a_status_not_a_history():
+    facts = _facts("my husband was diagnosed with T-ALL last year, went into remission but it came back in march")
+    renderer = Renderer()
+    words = [str(renderer.fact(f, "patient")) for f in facts]
+    assert "earlier in remission" in words
+    assert not any("history of in remission" in w for w in words)
+
+
+def test_age_before_or_after_the_sex_word():
+    for text in ("I have RA for 12 years, failed 3 biologics and rinvoq, 55 female", "55 female with RA",
+                 "RA, female 55", "Female, 55."):
+        assert _one(text, "AGE").value == 55, text
+        assert _one(text, "SEX").concept == "female", text
+
+
+def test_a_count_of_people_is_no_age():
+    for text in ("my 3 female cousins have lupus", "12 male patients were enrolled"):
+        assert not [f for f in _facts(text) if f.label == "AGE"], text
+
+
+def test_a_value_reached_again_and_again():
+    assert _one("my mum has itp, platelets keep dropping to like 8", "LAB", "platelets").value == 8
+    assert _one("hb keeps falling to 7.2", "LAB", "hemoglobin").value == 7.2
+    assert _one("plts hovering around 20", "LAB", "platelets").value == 20
