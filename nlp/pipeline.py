@@ -85,6 +85,7 @@ def _build(cache_path: Path | None):
     from data.terminology import load_terminology   # start-up: loaded when first used
     from nlp.build_cache import BuildCache
     from nlp.components import entities  # noqa: F401  (registers trialbot_entities); start-up: loaded when first used
+    from nlp.components.bracket_scope import BRACKET_SCOPE_PIPE, bracket_scope   # start-up: loaded when first used
     from nlp.components.context import add_context
     from nlp.english import common_words   # start-up: loaded when first used
     from nlp.resources import vocabulary
@@ -104,6 +105,9 @@ def _build(cache_path: Path | None):
     with cache.tokenizing(nlp):         # the terms' and cues' tokens, from the cache
         recognizer.initialize_data(terminology, words, common)
         add_context(nlp)
+    if BRACKET_SCOPE_PIPE not in Language.factories:
+        Language.component(BRACKET_SCOPE_PIPE, func=bracket_scope)
+    nlp.add_pipe(BRACKET_SCOPE_PIPE)
     index_context_patterns(nlp)
     cache.save()
     return nlp
@@ -126,6 +130,33 @@ def index_context_patterns(nlp) -> None:
         if isinstance(rule.pattern, list):
             indexed.add(rule_id, [rule.pattern], on_match=rule.on_match)
     rules._MedspacyMatcher__matcher = indexed
+    nlp.get_pipe(CONTEXT_PIPE)._ConText__matcher = TiesKept(rules)
+
+
+class TiesKept:
+    """medspaCy's rule matcher, its overlapping matches pruned to the longest as before, but
+    every rule matching the very same words kept: two rules over one span ("was negative":
+    a marker's or infection's negative result, and "test was fine", an infection's) are both
+    cues, each for its own entity types. medspaCy keeps the first and drops the other, so
+    the narrower rule silently disabled the broader one ("CD19 was negative" read no
+    result)."""
+
+    def __init__(self, rules):
+        self.rules = rules
+        rules._prune = False
+
+    def __getattr__(self, name):
+        return getattr(self.rules, name)
+
+    def __call__(self, doc):
+        from medspacy.common.util import prune_overlapping_matches   # start-up: loaded with the pipeline
+
+        matches = self.rules(doc)
+        if len(matches) < 2:
+            return matches
+        kept = {(start, end) for _, start, end in prune_overlapping_matches(matches)}
+        # in medspaCy's order (by start and end; rules on the same words as matched)
+        return sorted(dict.fromkeys(m for m in matches if (m[1], m[2]) in kept), key=lambda m: (m[1], m[2]))
 
 
 # first-token attributes a pattern can be filed under (TEXT is ORTH)

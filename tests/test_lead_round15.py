@@ -1,6 +1,8 @@
 """Lead's fifteenth-session fixes: what people write, read as they mean it."""
+from medspacy.common.util import prune_overlapping_matches
+
 from bot.render import Renderer
-from nlp.pipeline import extract
+from nlp.pipeline import TiesKept, extract
 
 
 def _facts(text):
@@ -49,3 +51,35 @@ def test_a_value_reached_again_and_again():
     assert _one("my mum has itp, platelets keep dropping to like 8", "LAB", "platelets").value == 8
     assert _one("hb keeps falling to 7.2", "LAB", "hemoglobin").value == 7.2
     assert _one("plts hovering around 20", "LAB", "platelets").value == 20
+
+
+def test_a_marker_that_was_negative_is_negative():
+    # two context rules over the same words ("was negative": any test's; "test was fine":
+    # an infection's) must both work: the narrower one had silently disabled the other
+    for text, concept in (("CD19 was negative", "cd19"), ("her anti-dsDNA was negative last time", "anti_dsdna"),
+                          ("ANA came back negative", "ana"), ("RF came back negative", "rheumatoid_factor")):
+        fact = _one(text, "BIOMARKER", concept)
+        assert fact.negated and fact.status == "negative", text
+    assert _one("HIV test came back negative", "INFECTION", "hiv").negated
+    assert _one("TB test was fine", "INFECTION", "tuberculosis").negated
+
+
+def test_rules_on_the_same_words_all_apply():
+    class Rules:
+        _prune = True
+
+        def __call__(self, doc):
+            return [(1, 2, 4), (2, 2, 4), (3, 2, 3), (4, 0, 1)]
+    kept = TiesKept(Rules())(None)
+    assert kept == [(4, 0, 1), (1, 2, 4), (2, 2, 4)]
+    assert {(s, e) for _, s, e in kept} == {(s, e) for _, s, e in prune_overlapping_matches(Rules()(None))}
+
+
+def test_a_hedge_inside_brackets_stays_there():
+    facts = {f.concept: f for f in _facts("lupus (SLE) dx in 2018 (kidneys involved?) on mmf and hydroxychloroquine")}
+    assert facts["lupus_nephritis"].uncertain
+    assert not facts["mycophenolate"].uncertain and facts["mycophenolate"].status == "current"
+    # a remark in brackets still speaks of what it follows, and a time cue runs on through a list
+    assert _one("MMF (stopped 2019), now rituximab", "DRUG", "mycophenolate").historical
+    assert _one("anti-dsDNA (negative), C3 low", "BIOMARKER", "anti_dsdna").negated
+    assert _one("MMF (stopped 2022), azathioprine - deranged LFTs.", "DRUG", "azathioprine").historical
