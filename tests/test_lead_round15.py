@@ -83,3 +83,20 @@ def test_a_hedge_inside_brackets_stays_there():
     assert _one("MMF (stopped 2019), now rituximab", "DRUG", "mycophenolate").historical
     assert _one("anti-dsDNA (negative), C3 low", "BIOMARKER", "anti_dsdna").negated
     assert _one("MMF (stopped 2022), azathioprine - deranged LFTs.", "DRUG", "azathioprine").historical
+
+
+def test_durations_as_people_and_clinicians_write_them():
+    cases = {
+        "lupus x 6/12": 182.62, "3/12 hx of bloody diarrhoea, dx UC": 91.31, "RA for 2y": 730.5,
+        "ITP for 2 yrs 3 months": 821.81, "lupus for a year and a half": 547.88,
+        "lupus for half a year": 182.62, "SSc for over a decade": 3652.5,
+    }
+    for text, days in cases.items():
+        found = [f for f in _facts(text) if f.label == "CONDITION"]
+        assert found and found[-1].duration_days == days, (text, found)
+
+
+def test_a_date_or_a_later_time_is_no_duration():
+    assert not any(f.duration_days for f in _facts("seen on 6/12 for UC review"))
+    # "3 months" after a comma belongs to what follows, not to the Crohn's years
+    assert _one("crohns for 5 years, 3 months on ustekinumab", "CONDITION", "crohns_disease").duration_days == 1826.25

@@ -162,6 +162,12 @@ class TimeReader:
         if unit is None or count is None:
             return None
         days = count * unit
+        if groups.get("half"):          # "a year and a half"
+            days += unit / 2
+        if groups.get("value2"):        # "2 yrs 3 months"
+            more, more_unit = self._count(groups["value2"]), self.units.get(groups["unit2"].lower())
+            if more is not None and more_unit is not None:
+                days += more * more_unit
         if kind in ("duration", "adjacent_duration"):
             return TimeExpression(start, end, duration_days=round(days, 2), adjacent=kind == "adjacent_duration")
         if kind == "ago":       # a point in time too ("ALT was 200 six months ago")
