@@ -100,3 +100,10 @@ def test_a_date_or_a_later_time_is_no_duration():
     assert not any(f.duration_days for f in _facts("seen on 6/12 for UC review"))
     # "3 months" after a comma belongs to what follows, not to the Crohn's years
     assert _one("crohns for 5 years, 3 months on ustekinumab", "CONDITION", "crohns_disease").duration_days == 1826.25
+
+
+def test_cells_that_lack_a_marker_are_negative_for_it():
+    for text in ("the blasts lack CD7", "blasts lacking CD7", "absent CD7 expression", "without CD7 expression"):
+        fact = _one(text, "BIOMARKER", "cd7")
+        assert fact.negated and fact.status == "negative", text
+    assert _one("CD7 positive, lacks CD5", "BIOMARKER", "cd7").status == "positive"
