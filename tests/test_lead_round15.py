@@ -107,3 +107,11 @@ def test_cells_that_lack_a_marker_are_negative_for_it():
         fact = _one(text, "BIOMARKER", "cd7")
         assert fact.negated and fact.status == "negative", text
     assert _one("CD7 positive, lacks CD5", "BIOMARKER", "cd7").status == "positive"
+
+
+def test_complement_c3_and_c4_are_labs():
+    facts = {f.concept: f for f in _facts("C3 0.6, C4 0.05") if f.label == "LAB"}
+    assert facts["complement_c3"].value_normalized == 0.6 and facts["complement_c4"].value_normalized == 0.05
+    assert _one("C3 60 mg/dL", "LAB", "complement_c3").value_normalized == 0.6
+    assert _one("her C3 is low", "LAB", "complement_c3").status == "low"
+    assert not [f for f in _facts("C3 nerve root compression") if f.label == "LAB"]
