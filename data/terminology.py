@@ -49,7 +49,9 @@ _EXTRA_KEYS = {
     "infection": {"diagnosis"},
     # target: true marks an antigen on the cells that therapies are aimed at (CD7, CD19,
     # BCMA): a trial naming it is aimed at a patient whose cells carry it (matching.targets)
-    "biomarker": {"target"},
+    # positive_titre: an autoantibody's titre from which it is positive ("ANA 1:640": the
+    # extractor's status; nlp/components/assemble.py)
+    "biomarker": {"target", "positive_titre"},
 }
 
 

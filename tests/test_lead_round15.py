@@ -115,3 +115,10 @@ def test_complement_c3_and_c4_are_labs():
     assert _one("C3 60 mg/dL", "LAB", "complement_c3").value_normalized == 0.6
     assert _one("her C3 is low", "LAB", "complement_c3").status == "low"
     assert not [f for f in _facts("C3 nerve root compression") if f.label == "LAB"]
+
+
+def test_an_ana_titre_from_1_in_80_is_positive():
+    for text in ("ANA 1:640", "ANA titre 1:80", "ANA (1:160), dsDNA neg", "ANA was 1/320"):
+        assert _one(text, "BIOMARKER", "ana").status == "positive", text
+    assert _one("ANA 1:40", "BIOMARKER", "ana").status is None      # borderline: the team's
+    assert _one("ANA negative", "BIOMARKER", "ana").status == "negative"

@@ -59,6 +59,8 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
                    "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
+# a titre written right after an antibody: "ANA 1:640", "ANA titre of 1/320", "ANA (1:160)"
+_TITRE = re.compile(r"\s*(?:[:=(]\s*)?(?:(?:titre|titer|at|of|was|is|positive|pos)\s*:?\s*)*1\s*[:/]\s*(\d{2,5})\b", re.IGNORECASE)
 _SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
 # "for" and up to two words before an infection a course was given for ("for a chest infection")
 _REASON_FOR = re.compile(r"\bfor\s+(?:[A-Za-z-]+\s+){0,2}$", re.IGNORECASE)
@@ -521,7 +523,24 @@ class FactBuilder:
             if found is not None:
                 fact.value, fact.unit = found[0], "%"
                 fact.value_normalized, fact.unit_normalized = found[0], "%"
+            if fact.status is None:
+                fact.status = self._titre_status(fact.concept, doc_text(ent.doc), ent.end_char,
+                                                 min(limit, ent.end_char + _MARKER_WINDOW))
+                fact.negated = fact.status == "negative"
         return True
+
+    def _titre_status(self, concept: str, text: str, start: int, limit: int) -> str | None:
+        """An antibody's titre right after it ("ANA 1:640", "ANA titre 1/320"): positive at
+        or above the terminology's ``positive_titre`` (ANA 1:80, the 2019 EULAR/ACR entry
+        criterion for lupus); a lower titre says nothing (None: borderline, the team's)."""
+        entry = self.terminology.get(concept)
+        threshold = entry.attrs.get("positive_titre") if entry is not None else None
+        if not threshold:
+            return None
+        match = _TITRE.match(text, start, limit)
+        if match is None:
+            return None
+        return "positive" if int(match.group(1)) >= int(threshold) else None
 
     def _lab_readings(self, doc: Doc, ents: list[Span], meta: dict) -> dict[int, Reading]:
         """Each lab/score entity's reading, sharing a value across joined names."""
