@@ -88,6 +88,7 @@ def score_set(rows: list[dict[str, Any]]) -> dict[str, Any]:
     labels: dict[str, Counts] = {}
     overall = Counts()
     errors: list[dict[str, Any]] = []
+    mismatches: list[dict[str, Any]] = []     # the patient's current finding read as anything else
     kinds: Counter = Counter()
     skipped = 0
     statuses = status_concepts(terminology)
@@ -118,7 +119,14 @@ def score_set(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 overall.tp += 1
             entity = gold[match]
             said = (entity.get("assertion", "present"), entity.get("experiencer", "patient"), entity.get("time", "current"))
-            if predicted_assertion(fact) == PRESENT and said != PRESENT:
+            got = predicted_assertion(fact)
+            if said == PRESENT and got != PRESENT:
+                # the other way round: the patient's own current finding read as absent, past,
+                # hedged, planned or a relative's ("diagnosed with scleroderma three years ago"
+                # read as a past illness)
+                mismatches.append({"id": row["id"], "text": row["text"][max(0, entity["start"] - 40):entity["end"] + 40],
+                                   "concept": entity["concept"], "gold": said, "got": got})
+            if got == PRESENT and said != PRESENT:
                 kinds[next(f"{fact.label} {name}={value}" for name, value, plain in zip(AXES, said, PRESENT)
                            if value != plain)] += 1
                 errors.append({"id": row["id"], "text": row["text"][max(0, entity["start"] - 40):entity["end"] + 40],
@@ -132,6 +140,7 @@ def score_set(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"texts": len(rows), "overall": overall.as_dict(),
             "per_label": {k: v.as_dict() for k, v in sorted(labels.items())},
             "assertion_errors": len(errors), "assertion_error_kinds": dict(kinds), "errors": errors,
+            "present_misread": len(mismatches), "present_misread_errors": mismatches,
             "entities_not_in_terminology": skipped, "status_in_messages_not_annotated_for_it": unscored_status}
 
 

@@ -1,6 +1,7 @@
 """Lead's fifteenth-session fixes: what people write, read as they mean it."""
 from medspacy.common.util import prune_overlapping_matches
 
+from benchmarks.assertion import score_set
 from bot.render import Renderer
 from nlp.pipeline import TiesKept, extract
 
@@ -122,3 +123,29 @@ def test_an_ana_titre_from_1_in_80_is_positive():
         assert _one(text, "BIOMARKER", "ana").status == "positive", text
     assert _one("ANA 1:40", "BIOMARKER", "ana").status is None      # borderline: the team's
     assert _one("ANA negative", "BIOMARKER", "ana").status == "negative"
+
+
+def test_a_disease_diagnosed_years_ago_goes_on():
+    for text in ("diagnosed with lupus 2 years ago", "My wife was diagnosed with scleroderma three years ago.",
+                 "I was told I have ITP 5 years ago."):
+        fact = [f for f in _facts(text) if f.label == "CONDITION"][0]
+        assert not fact.historical and fact.date, text
+    # an event dated so is over
+    assert _one("diagnosed with a DVT 5 years ago", "CONDITION", "deep_vein_thrombosis").historical
+    assert _one("had breast cancer 10 years ago", "CONDITION", "breast_cancer").historical
+
+
+def test_a_treatment_since_a_date_is_taken_now():
+    for text in ("Nintedanib since 2023.", "belimumab 2022-present", "Anifrolumab since 06/2024."):
+        assert [f for f in _facts(text) if f.label == "DRUG"][0].status == "current", text
+    assert _one("rituximab 2019-2021", "DRUG", "rituximab").historical
+    assert _one("off MMF since 2023", "DRUG", "mycophenolate").status != "current"
+
+
+def test_the_extraction_bench_counts_misreadings_both_ways():
+    row = {"id": "t-1", "text": "lupus, anti-dsDNA negative",
+           "entities": [{"start": 0, "end": 5, "label": "CONDITION", "concept": "sle"},
+                        {"start": 7, "end": 17, "label": "BIOMARKER", "concept": "anti_dsdna", "assertion": "present"}]}
+    scored = score_set([row])
+    assert scored["assertion_errors"] == 0 and scored["present_misread"] == 1
+    assert scored["present_misread_errors"][0]["got"] == ("absent", "patient", "current")

@@ -126,6 +126,7 @@ class FactBuilder:
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
+        self.diagnosis_words = frozenset(w.lower() for w in vocabulary.get("diagnosis_words") or ())
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
         self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
         self.past_value_skip = frozenset(w.lower() for w in vocabulary.get("past_value_skip") or ())
@@ -609,7 +610,18 @@ class FactBuilder:
             before = doc[m.modifier_span[0] - 1].lower_ if m.modifier_span[0] > 0 else ""
             return (before in self.perfect_words
                     or any(t.lower_ in self.reason_words for t in doc[m.modifier_span[1]:ent.start]))
-        return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) for m in ent._.modifiers)
+        def ago_dates_the_diagnosis(m) -> bool:
+            # "diagnosed with scleroderma three years ago", "lupus dx 2 yrs ago": the diagnosis
+            # was then, the disease goes on (an event, "a DVT 5 years ago", is over)
+            if not m.rule.literal.lower().endswith(" ago") or m.modifier_span[0] < ent.end:
+                return False
+            if ent.text.lower() in self.event_words:
+                return False
+            sentence = ent.sent
+            around = [*doc[max(sentence.start, ent.start - 6):ent.start], *doc[ent.end:m.modifier_span[0]]]
+            return any(t.lower_ in self.diagnosis_words for t in around)
+        return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
+                   for m in ent._.modifiers)
 
     def _malignancy(self, ent: Span) -> bool:
         """A cancer not said to have come back (REMISSION cues make it past: "Hodgkin
@@ -688,6 +700,10 @@ class FactBuilder:
                 facts[index].historical = True   # "etanercept 2005-2009": a use that has ended
                 if facts[index].status == "current":    # "MTX 15 mg weekly 2019-2021": the dose was then
                     facts[index].status = None
+            fact = facts[index]
+            if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
+                    and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
+                fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
             if expression.duration_days is not None:
                 facts[index].duration_days = expression.duration_days
             if expression.onset_age is not None:

@@ -40,6 +40,7 @@ _CUE_WINDOW = 30
 _OWN_VALUE_BRACKET = re.compile(r"\([^()]*\d[^()]*$")
 _OWN_BRACKET = re.compile(r"\s*\([^()\n]{0,30}")
 _STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)
+_SINCE_WORD = re.compile(r"\bsince\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class TimeExpression:
     # a score ("creatinine was 1.4 in march"), never a treatment (it may be to come: "booked
     # for CAR-T in february")
     month_only: bool = False
+    # the start of something that goes on ("since 2022", "2019-present", "started 2021"):
+    # a treatment dated so is taken now unless something says otherwise
+    since: bool = False
 
 
 class TimeReader:
@@ -98,7 +102,10 @@ class TimeReader:
                     text, max(0, expression.start - 20), expression.start)):
                 continue                                           # "UKALL 2011": the protocol's name
             if expression.point and _STARTS_FROM.search(text, 0, expression.start):
-                expression = replace(expression, point=False)    # "since 03/2025": a start
+                # "since 03/2025": a start (and one that goes on when the word is "since"; "started
+                # 2019" may be followed by its stop)
+                expression = replace(expression, point=False,
+                                     since=_SINCE_WORD.search(text, 0, expression.start) is not None)
             found.append(expression)
         # overlapping expressions: the most precise date wins ("2021-03" over "diagnosed
         # 2021"), then the longest
@@ -154,7 +161,7 @@ class TimeReader:
                 text += f"-{int(month):02d}"
                 if groups.get("day"):
                     text += f"-{int(groups['day']):02d}"
-            return TimeExpression(start, end, date=text, point=kind == "date")
+            return TimeExpression(start, end, date=text, point=kind == "date", since=kind == "since")
         if kind == "onset_age":
             return TimeExpression(start, end, onset_age=float(groups["value"]))
         unit = self.units.get((groups.get("unit") or "").lower())
