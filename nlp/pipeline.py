@@ -85,7 +85,7 @@ def _build(cache_path: Path | None):
     from data.terminology import load_terminology   # start-up: loaded when first used
     from nlp.build_cache import BuildCache
     from nlp.components import entities  # noqa: F401  (registers trialbot_entities); start-up: loaded when first used
-    from nlp.components.bracket_scope import BRACKET_SCOPE_PIPE, bracket_scope   # start-up: loaded when first used
+    from nlp.components.cue_scope import CUE_SCOPE_PIPE, cue_scope   # start-up: loaded when first used
     from nlp.components.context import add_context
     from nlp.english import common_words   # start-up: loaded when first used
     from nlp.resources import vocabulary
@@ -105,9 +105,9 @@ def _build(cache_path: Path | None):
     with cache.tokenizing(nlp):         # the terms' and cues' tokens, from the cache
         recognizer.initialize_data(terminology, words, common)
         add_context(nlp)
-    if BRACKET_SCOPE_PIPE not in Language.factories:
-        Language.component(BRACKET_SCOPE_PIPE, func=bracket_scope)
-    nlp.add_pipe(BRACKET_SCOPE_PIPE)
+    if CUE_SCOPE_PIPE not in Language.factories:
+        Language.component(CUE_SCOPE_PIPE, func=cue_scope)
+    nlp.add_pipe(CUE_SCOPE_PIPE)
     index_context_patterns(nlp)
     cache.save()
     return nlp

@@ -149,3 +149,11 @@ def test_the_extraction_bench_counts_misreadings_both_ways():
     scored = score_set([row])
     assert scored["assertion_errors"] == 0 and scored["present_misread"] == 1
     assert scored["present_misread_errors"][0]["got"] == ("absent", "patient", "current")
+
+
+def test_a_result_ends_at_the_comma_before_it():
+    # "CD1a negative," must not reach back over the comma to CD7 (medspaCy missed the comma)
+    facts = {f.concept: f for f in _facts("ETP-ALL: CD7 99%, CD1a negative, CD34 positive.")}
+    assert not facts["cd7"].negated and facts["cd7"].value == 99
+    assert facts["cd34"].status == "positive"
+    assert _one("anti-dsDNA negative, C3 low", "BIOMARKER", "anti_dsdna").negated

@@ -1,0 +1,64 @@
+"""Where a ConText cue reaches, after ConText has run (nlp/pipeline.py runs this right after it).
+
+* A marker result's cue (negative, positive) whose scope a cue of its ``terminated_by``
+  categories ends, written between it and the entity, reaches nothing beyond (``context._terminated``: medspaCy 1.3.1 misses a scope
+  that holds the other whole): "CD7 99%, CD1a negative, CD34 positive." -- the comma ends
+  "negative," before it reaches CD7, which read CD7-negative. Removed from the entity's
+  modifiers, so every reader (status, flags) sees the same cues.
+* A cue written inside brackets reaches nothing after the closing bracket: "lupus (SLE) dx
+  in 2018 (kidneys involved?) on mmf" hedges the kidneys, not the MMF. Brackets add a remark
+  to what comes before them ("MMF (stopped 2019)", "anti-dsDNA (negative)"), so a cue inside
+  keeps what it says about the words before and inside; only its reach past the closing
+  bracket is cut, for the cues that change whether a thing is so (a hedge, a negation, a
+  hypothesis): a time cue may run on through a list ("MMF (stopped 2022), azathioprine -
+  deranged LFTs": both stopped)."""
+from __future__ import annotations
+
+from nlp.components.context import _terminated
+
+CUE_SCOPE_PIPE = "trialbot_cue_scope"
+ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE"})
+# the cues of a test's result, cut at their terminators (an outcome cue keeps its reach over
+# a list of treatments: "IFX, ADA, UST failed")
+RESULT_CATEGORIES = frozenset({"NEGATED_EXISTENCE", "RESULT_POSITIVE"})
+# for a marker's result only: an infection's negation is read with its list and its
+# controlled-infection cues elsewhere (nlp/components/context.py, assemble.py)
+RESULT_LABELS = frozenset({"BIOMARKER"})
+
+
+def cue_scope(doc):
+    """Drop, from each entity, the result cues a terminator cuts off and the assertion cues that sit
+    inside a bracket closed before it."""
+    if not doc.ents:
+        return doc
+    closes = _closing_brackets(doc) if "(" in doc.text else {}
+    graph = getattr(doc._, "context_graph", None)
+    for ent in doc.ents:
+        modifiers = ent._.modifiers
+        if not modifiers:
+            continue
+        cut = ent.label_ in RESULT_LABELS
+        kept = tuple(m for m in modifiers if not (cut and m.category in RESULT_CATEGORIES and _terminated(ent, m)) and (
+            m.category not in ASSERTION_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)))
+        if len(kept) != len(modifiers):
+            ent._.modifiers = kept
+            if graph is not None:
+                graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
+    return doc
+
+
+def _closing_brackets(doc) -> dict[int, int]:
+    """token index of each "(" -> index of the ")" that closes it."""
+    opened, pairs = [], {}
+    for token in doc:
+        if token.text == "(":
+            opened.append(token.i)
+        elif token.text == ")" and opened:
+            pairs[opened.pop()] = token.i
+    return pairs
+
+
+def _closed_before(span: tuple[int, int], closes: dict[int, int], target: int) -> bool:
+    """The cue at ``span`` lies inside a bracket pair whose ")" comes before token ``target``."""
+    start, end = span
+    return any(open_ < start and end <= close < target for open_, close in closes.items())
