@@ -13,7 +13,7 @@ from typing import Any
 
 from core.facts import Profile
 from data.condition_names import DISEASE_STATUS, is_disease_status
-from data.store import trials_version
+from data.store_memo import StoreMemo
 from data.terminology import Terminology, load_terminology
 from matching.disease_status import contradicting
 from matching.keywords import trials_naming
@@ -41,7 +41,7 @@ def mismatched_trials(db: Any, profile: Profile) -> frozenset[str]:
     return found & trials_for(db, diseases) if found else found
 
 
-_FOR: dict[tuple, frozenset[str]] = {}
+_FOR = StoreMemo(8)
 
 
 def trials_for(db: Any, diseases: tuple[str, ...]) -> frozenset[str]:
@@ -49,16 +49,13 @@ def trials_for(db: Any, diseases: tuple[str, ...]) -> frozenset[str]:
     ``trial_conditions``), remembered while the trials stay the same."""
     if not diseases:
         return frozenset()
-    key = (id(db), trials_version(db), diseases)
-    found = _FOR.get(key)
-    if found is None:
-        marks = ", ".join("?" for _ in diseases)
-        found = frozenset(row[0] for row in db.execute(
-            f"SELECT DISTINCT trial_id FROM trial_conditions WHERE concept IN ({marks})", list(diseases)).fetchall())
-        if len(_FOR) >= 8:
-            _FOR.pop(next(iter(_FOR)))
-        _FOR[key] = found
-    return found
+    return _FOR.get(db, lambda: _trials_for(db, diseases), diseases)
+
+
+def _trials_for(db: Any, diseases: tuple[str, ...]) -> frozenset[str]:
+    marks = ", ".join("?" for _ in diseases)
+    return frozenset(row[0] for row in db.execute(
+        f"SELECT DISTINCT trial_id FROM trial_conditions WHERE concept IN ({marks})", list(diseases)).fetchall())
 
 
 def _names(concepts: list[str], terminology: Terminology) -> list[str]:

@@ -1,0 +1,100 @@
+"""Round 12 of turn latency at scale: one memo per store and trials version
+(``data.store_memo``) for the ranking helpers, the same values as their own copies had."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlite_utils
+
+from data.store_memo import StoreMemo, store_key, stored_rows
+
+
+def _store(version: str | None = "v1") -> sqlite_utils.Database:
+    db = sqlite_utils.Database(memory=True)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE TABLE trials (id TEXT PRIMARY KEY, record TEXT)")
+    if version is not None:
+        _set_version(db, version)
+    return db
+
+
+def _set_version(db: sqlite_utils.Database, version: str) -> None:
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('trials_version', ?)", [version])
+
+
+def test_a_value_is_worked_out_once_per_store_version_and_question():
+    db, memo, calls = _store(), StoreMemo(4), []
+
+    def compute():
+        calls.append(1)
+        return frozenset({"NCT1"})
+
+    assert memo.get(db, compute, "a") == frozenset({"NCT1"})
+    assert memo.get(db, compute, "a") is memo.get(db, compute, "a")
+    assert len(calls) == 1
+    memo.get(db, compute, "b")                   # another question
+    assert len(calls) == 2
+    _set_version(db, "v2")                       # trials written: worked out again
+    memo.get(db, compute, "a")
+    assert len(calls) == 3
+    memo.get(_store(), compute, "a")             # another store with the same version
+    assert len(calls) == 4
+
+
+def test_the_oldest_value_goes_first_past_the_limit():
+    db, memo = _store(), StoreMemo(2)
+    for asked in ("a", "b", "c"):
+        memo.get(db, lambda: asked, asked)
+    assert len(memo) == 2
+    assert memo.get(db, lambda: "again", "a") == "again"     # "a" went first
+    assert memo.get(db, lambda: "again", "c") == "c"
+
+
+def test_a_store_without_a_trials_version_keeps_nothing_when_so_asked():
+    db = _store(version=None)
+    assert store_key(db) == (id(db), None)
+    kept, unkept = StoreMemo(), StoreMemo(unversioned=False)
+    assert kept.get(db, lambda: 1) == 1 and kept.get(db, lambda: 2) == 1
+    assert unkept.get(db, lambda: 1) == 1 and unkept.get(db, lambda: 2) == 2
+    assert len(unkept) == 0
+
+
+def test_an_error_while_working_out_keeps_nothing():
+    db, memo = _store(), StoreMemo()
+
+    def fail():
+        raise sqlite3.OperationalError("no such table: trial_text")
+
+    with pytest.raises(sqlite3.OperationalError):
+        memo.get(db, fail)
+    assert len(memo) == 0
+    assert memo.get(db, lambda: "read") == "read"
+
+
+def test_the_key_already_read_is_used_as_given():
+    db, memo = _store(), StoreMemo()
+    store = store_key(db)
+    assert memo.get(None, lambda: "x", store=store) == "x"
+    assert memo.get(db, lambda: "y") == "x"
+
+
+def test_an_older_store_gives_no_rows_and_other_errors_pass():
+    db = _store()
+    db.execute("INSERT INTO trials VALUES ('NCT1', '{}')")
+    assert list(stored_rows(db, "SELECT id FROM trials")) == [("NCT1",)]
+    assert list(stored_rows(db, "SELECT id, no_such_column FROM trials")) == []
+    assert list(stored_rows(db, "SELECT id FROM no_such_table")) == []
+    with pytest.raises(sqlite3.OperationalError):
+        list(stored_rows(db, "SELEC id FROM trials"))
+
+
+def test_the_ranking_helpers_read_an_older_store_as_having_none():
+    from matching.untreating import untreating_trials
+    from matching.volunteer_trials import VolunteerStudies
+
+    db = sqlite_utils.Database(memory=True)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE TABLE trials (id TEXT PRIMARY KEY)")          # no record column yet
+    assert untreating_trials(db) == frozenset()
+    assert VolunteerStudies(frozenset({"NCT9"}), db).for_healthy() == (frozenset({"NCT9"}), frozenset())
