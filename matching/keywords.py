@@ -270,14 +270,16 @@ def requested_trials(db: Any, profile: Profile) -> frozenset[str]:
     return trials_naming(db, requested_treatments(profile))
 
 
-def trials_naming(db: Any, names: list[str], columns: str = "title keywords") -> frozenset[str]:
+def trials_naming(db: Any, names: list[str], columns: str = "title keywords",
+                  memo: StoreMemo | None = None) -> frozenset[str]:
     """Ids of the trials whose title or keywords (``columns``) name one of ``names`` (FTS5
-    phrases over those columns), remembered per names while the trials stay the same."""
+    phrases over those columns), remembered per names while the trials stay the same (in
+    ``memo``: a caller's own, so its many look-ups do not push out the others)."""
     if not names:
         return frozenset()
     version = store_key(db)
     try:
-        return _REQUESTED.get(db, lambda: _naming(db, version, names, columns), tuple(names), columns, store=version)
+        return (_REQUESTED if memo is None else memo).get(db, lambda: _naming(db, version, names, columns), tuple(names), columns, store=version)
     except Exception as exc:          # an older store without the index: rank without it
         if "no such table" in str(exc):
             return frozenset()

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
+from core.facts import Profile
 from data.store_memo import StoreMemo, store_key, stored_rows
 
 
@@ -98,3 +99,40 @@ def test_the_ranking_helpers_read_an_older_store_as_having_none():
     db.execute("CREATE TABLE trials (id TEXT PRIMARY KEY)")          # no record column yet
     assert untreating_trials(db) == frozenset()
     assert VolunteerStudies(frozenset({"NCT9"}), db).for_healthy() == (frozenset({"NCT9"}), frozenset())
+
+
+def test_each_status_found_alone_gives_the_trials_the_one_query_gave(tmp_path):
+    """``status_trials`` finds the trials naming each status once (``preload``) and joins
+    them: the same trials as one query of every name, before and after the preload."""
+    from data.condition_names import DISEASE_STATUS
+    from data.terminology import load_terminology
+    from matching import status_trials
+    from matching.keywords import trials_naming
+    from test_relevance import _stated
+    from test_relevance_status import _store as status_store
+
+    db = status_store(tmp_path)
+    terminology = load_terminology()
+    statuses = [c for c in terminology.descendants(DISEASE_STATUS) if c != DISEASE_STATUS]
+    for pick in (statuses, statuses[:2], ["newly_diagnosed"], ["relapsed_disease", "refractory_disease"]):
+        assert status_trials._naming(db, pick, terminology) == trials_naming(
+            db, status_trials._names(pick, terminology), memo=StoreMemo())
+    relapsed = Profile([_stated("dlbcl", "DLBCL"), _stated("relapsed_disease", "relapsed")])
+    before = status_trials.mismatched_trials(db, relapsed)
+    status_trials._BY_STATUS.clear()
+    status_trials._NAMING.clear()
+    status_trials.preload(db)
+    assert len(status_trials._BY_STATUS) == len(statuses)
+    assert status_trials.mismatched_trials(db, relapsed) == before
+    assert "local-new-dlbcl" in before and "local-rr-dlbcl" not in before
+
+
+def test_trials_naming_keeps_a_callers_look_ups_in_its_own_memo(tmp_path):
+    from matching import keywords
+    from test_relevance_status import _store as status_store
+
+    db = status_store(tmp_path)
+    own = StoreMemo(4)
+    found = keywords.trials_naming(db, ["previously untreated"], memo=own)
+    assert "local-new-dlbcl" in found and len(own) == 1
+    assert keywords.trials_naming(db, ["previously untreated"]) == found
