@@ -1,5 +1,7 @@
 """Round 12 of turn latency at scale: one memo per store and trials version
-(``data.store_memo``) for the ranking helpers, the same values as their own copies had."""
+(``data.store_memo``) for the ranking helpers, the same values as their own copies had; the
+trials naming each disease status and the studies offering no treatment found at start-up,
+the same as a turn finds them."""
 from __future__ import annotations
 
 import sqlite3
@@ -136,3 +138,36 @@ def test_trials_naming_keeps_a_callers_look_ups_in_its_own_memo(tmp_path):
     found = keywords.trials_naming(db, ["previously untreated"], memo=own)
     assert "local-new-dlbcl" in found and len(own) == 1
     assert keywords.trials_naming(db, ["previously untreated"]) == found
+
+
+def test_start_up_reads_the_studies_offering_no_treatment_and_each_status(monkeypatch):
+    """``TrialCatalog.preload`` finds the studies offering no treatment and the trials naming
+    each disease status: the first turn's ranking reads them, the same as worked out then."""
+    from data.condition_names import DISEASE_STATUS
+    from data.terminology import load_terminology
+    from data.store import open_store, upsert_trials
+    from matching import status_trials, untreating
+    from matching.cache import RecordCache
+    from matching.catalog import TrialCatalog
+    from matching.plans import PlanBook, PlanCache
+
+    db = open_store(":memory:")
+    from test_relevance import STORED_FIELDS
+    from test_relevance_status import ADULT
+
+    upsert_trials(db, [dict(STORED_FIELDS, id="local-obs", nct_id=None, title="Blood Samples in Relapsed Lymphoma",
+                            study_type="OBSERVATIONAL", criteria=[ADULT], conditions=["dlbcl"],
+                            conditions_text=["Diffuse Large B-cell Lymphoma"])], "import")
+    reads = []
+    read = untreating._read
+    monkeypatch.setattr(untreating, "_read", lambda store: reads.append(1) or read(store))
+    TrialCatalog(db, RecordCache(), PlanCache(PlanBook())).preload()
+    assert reads == [1]
+    found = untreating.untreating_trials(db)
+    assert reads == [1] and "local-obs" in found
+    assert found == read(db)
+    kept = len(status_trials._BY_STATUS)
+    terminology = load_terminology()
+    assert status_trials._naming(db, ["relapsed_disease"], terminology) >= {"local-obs"}
+    assert len(status_trials._BY_STATUS) == kept        # read at start-up already
+    assert kept >= len(terminology.descendants(DISEASE_STATUS)) - 1
