@@ -15,12 +15,12 @@ from typing import Any
 from core.facts import Profile
 from data import search
 from data.catalogue import load_catalogue
-from data.store import trials_version
+from data.store_memo import StoreMemo, store_key
 from data.terminology import load_terminology
 from matching.question_texts import load_question_texts
 from matching.relevance import most_specific
 
-_MEMO: dict[tuple, dict[str, float]] = {}
+_MEMO = StoreMemo(16)
 LABELS = ("CONDITION", "DRUG", "BIOMARKER", "PROCEDURE", "INFECTION")
 _WORD = re.compile(r"[^\W_]{3,}", re.UNICODE)
 
@@ -75,34 +75,29 @@ def keyword_scores(db: Any, profile: Profile, among: list[str] | None = None, am
     words = query_words(profile)
     if not words:
         return {}
-    version = (id(db), trials_version(db))
-    key = (version, tuple(words), None if among is None else among_key if among_key is not None else tuple(among))
-    found = _MEMO.get(key)
-    if found is not None:
-        return found
+    version = store_key(db)
     try:
-        ids = _trial_ids(db, version)
-        if among is None:
-            per_word = [_word_scores(db, version, word) for word in words]
-        else:
-            rows = _rows_among(version, ids, among, among_key)
-            sums = _sums_among(db, version, tuple(words), rows)
+        return _MEMO.get(db, lambda: _keyword_scores(db, version, words, among, among_key), tuple(words),
+                         None if among is None else among_key if among_key is not None else tuple(among),
+                         store=version)
     except Exception as exc:          # an older store without the index: rank without it
         if "no such table" in str(exc):
             return {}
         raise
+
+
+def _keyword_scores(db: Any, version: tuple, words: list[str], among: list[str] | None,
+                    among_key: Any) -> dict[str, float]:
+    ids = _trial_ids(db, version)
     if among is None:
         totals: dict[int, float] = {}
-        for scores in per_word:       # per row, the words' shares are added in the query's order
-            for rowid, score in scores.items():
+        for word in words:            # per row, the words' shares are added in the query's order
+            for rowid, score in _word_scores(db, version, word).items():
                 totals[rowid] = totals.get(rowid, 0.0) + score
-        result = {ids[rowid]: score for rowid, score in totals.items() if rowid in ids}
-    else:
-        result = {ids[rowid]: sums[rowid] for rowid in rows if rowid in sums}
-    if len(_MEMO) >= 16:
-        _MEMO.pop(next(iter(_MEMO)))
-    _MEMO[key] = result
-    return result
+        return {ids[rowid]: score for rowid, score in totals.items() if rowid in ids}
+    rows = _rows_among(version, ids, among, among_key)
+    sums = _sums_among(db, version, tuple(words), rows)
+    return {ids[rowid]: sums[rowid] for rowid in rows if rowid in sums}
 
 
 _AMONG: dict[tuple, tuple[Any, set[int]]] = {}
@@ -191,8 +186,8 @@ def _sums_among(db: Any, version: tuple, words: tuple[str, ...], rows: set[int])
     _trim(_SUMS, SUM_ROWS, key)
     return sums
 
-_IDS: dict[tuple, dict[int, str]] = {}
-_ROWIDS: dict[tuple, dict[str, int]] = {}
+_IDS = StoreMemo()
+_ROWIDS = StoreMemo()
 
 
 def _word_scores(db: Any, version: tuple, word: str, rows: set[int] | None = None) -> dict[int, float]:
@@ -223,7 +218,7 @@ def _word_scores(db: Any, version: tuple, word: str, rows: set[int] | None = Non
 def preload(db: Any) -> None:
     """Read the full-text rows' trial ids (and their rowids by id) now, at start-up
     (``TrialCatalog.preload``): the first turn with words does not wait for them."""
-    version = (id(db), trials_version(db))
+    version = store_key(db)
     try:
         _rowids(version, _trial_ids(db, version))
     except Exception as exc:          # an older store without the index: nothing to read
@@ -232,14 +227,10 @@ def preload(db: Any) -> None:
 
 
 def _trial_ids(db: Any, version: tuple) -> dict[int, str]:
-    found = _IDS.get(version)
-    if found is None:
-        _IDS.clear()
-        found = _IDS[version] = search.trial_ids(db)
-    return found
+    return _IDS.get(db, lambda: search.trial_ids(db), store=version)
 
 
-_REQUESTED: dict[tuple, frozenset[str]] = {}
+_REQUESTED = StoreMemo(16)
 
 
 def requested_treatments(profile: Profile) -> list[str]:
@@ -279,34 +270,28 @@ def requested_trials(db: Any, profile: Profile) -> frozenset[str]:
     return trials_naming(db, requested_treatments(profile))
 
 
-def trials_naming(db: Any, names: list[str], columns: str = "title keywords") -> frozenset[str]:
+def trials_naming(db: Any, names: list[str], columns: str = "title keywords",
+                  memo: StoreMemo | None = None) -> frozenset[str]:
     """Ids of the trials whose title or keywords (``columns``) name one of ``names`` (FTS5
-    phrases over those columns), remembered per names while the trials stay the same."""
+    phrases over those columns), remembered per names while the trials stay the same (in
+    ``memo``: a caller's own, so its many look-ups do not push out the others)."""
     if not names:
         return frozenset()
-    version = (id(db), trials_version(db))
-    key = (version, tuple(names), columns)
-    found = _REQUESTED.get(key)
-    if found is not None:
-        return found
-    query = "{" + columns + "} : (" + " OR ".join('"' + n.replace('"', "") + '"' for n in names) + ")"
+    version = store_key(db)
     try:
-        ids = _trial_ids(db, version)
-        rows = search.matching_rows(db, query)      # which rows match; their BM25 is not wanted
+        return (_REQUESTED if memo is None else memo).get(db, lambda: _naming(db, version, names, columns), tuple(names), columns, store=version)
     except Exception as exc:          # an older store without the index: rank without it
         if "no such table" in str(exc):
             return frozenset()
         raise
-    found = frozenset(ids[rowid] for rowid in rows if rowid in ids)
-    if len(_REQUESTED) >= 16:
-        _REQUESTED.pop(next(iter(_REQUESTED)))
-    _REQUESTED[key] = found
-    return found
+
+
+def _naming(db: Any, version: tuple, names: list[str], columns: str) -> frozenset[str]:
+    query = "{" + columns + "} : (" + " OR ".join('"' + n.replace('"', "") + '"' for n in names) + ")"
+    ids = _trial_ids(db, version)
+    rows = search.matching_rows(db, query)      # which rows match; their BM25 is not wanted
+    return frozenset(ids[rowid] for rowid in rows if rowid in ids)
 
 
 def _rowids(version: tuple, ids: dict[int, str]) -> dict[str, int]:
-    found = _ROWIDS.get(version)
-    if found is None:
-        _ROWIDS.clear()
-        found = _ROWIDS[version] = {trial_id: rowid for rowid, trial_id in ids.items()}
-    return found
+    return _ROWIDS.get(None, lambda: {trial_id: rowid for rowid, trial_id in ids.items()}, store=version)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from data.store import trials_version
+from data.store_memo import StoreMemo, store_key
 from data.terminology import load_terminology
 from matching.candidates import Candidates, demographics_sql
 
@@ -28,20 +28,14 @@ def outside_limits(db: Any, found: Candidates | None) -> list[dict[str, Any]]:
     patient = found.patient
     if patient.age is None and patient.sex is None:
         return []
-    version = trials_version(db)
-    key = (id(db), version, tuple(found.diagnoses), patient.age, patient.sex)
-    kept = _KEPT.get(key) if version is not None else None
-    if kept is None:
-        kept = _outside(db, found, version)
-        if version is not None:
-            if len(_KEPT) >= KEPT:
-                _KEPT.pop(next(iter(_KEPT)))
-            _KEPT[key] = kept
+    store = store_key(db)
+    kept = _KEPT.get(db, lambda: _outside(db, found, store[1]), tuple(found.diagnoses), patient.age, patient.sex,
+                     store=store)
     return [dict(row) for row in kept]        # the caller completes its own copies
 
 
 KEPT = 64
-_KEPT: dict[tuple, list[dict[str, Any]]] = {}   # by store, trials version, diagnoses, age and sex
+_KEPT = StoreMemo(KEPT, unversioned=False)   # by store, trials version, diagnoses, age and sex
 
 
 def _outside(db: Any, found: Candidates, version: str | None = None) -> list[dict[str, Any]]:

@@ -17,9 +17,9 @@ from typing import Any
 
 from data.catalogue import load_catalogue
 from data.condition_names import UNTREATING_STEP
-from data.store import trials_version
+from data.store_memo import StoreMemo, stored_rows
 
-_FOUND: dict[tuple, frozenset[str]] = {}
+_FOUND = StoreMemo()
 
 
 def _untreating(study_type: str | None, purpose: str | None, types: list) -> bool:
@@ -34,25 +34,18 @@ def _untreating(study_type: str | None, purpose: str | None, types: list) -> boo
 
 def untreating_trials(db: Any) -> frozenset[str]:
     """Ids of the stored trials offering no treatment, remembered while the trials stay the same."""
-    key = (id(db), trials_version(db))
-    found = _FOUND.get(key)
-    if found is not None:
-        return found
+    return _FOUND.get(db, lambda: _read(db))
+
+
+def _read(db: Any) -> frozenset[str]:
     ids = set()
-    try:
-        rows = db.execute("SELECT id, json_extract(record, '$.study_type'), json_extract(record, '$.design.purpose'), "
-                          "json_extract(record, '$.interventions') FROM trials")
-        for trial_id, study_type, purpose, interventions in rows:
-            types = [i.get("type") for i in json.loads(interventions or "[]") if isinstance(i, dict)]
-            if _untreating(study_type, purpose, types):
-                ids.add(trial_id)
-    except Exception as exc:      # an older store: no such column or table
-        if "no such" not in str(exc):
-            raise
-    found = frozenset(ids)
-    _FOUND.clear()
-    _FOUND[key] = found
-    return found
+    rows = stored_rows(db, "SELECT id, json_extract(record, '$.study_type'), json_extract(record, '$.design.purpose'), "
+                           "json_extract(record, '$.interventions') FROM trials")
+    for trial_id, study_type, purpose, interventions in rows:
+        types = [i.get("type") for i in json.loads(interventions or "[]") if isinstance(i, dict)]
+        if _untreating(study_type, purpose, types):
+            ids.add(trial_id)
+    return frozenset(ids)
 
 
 def untreating_fits(ids: list[str], fits: list, untreating: frozenset[str]) -> list:

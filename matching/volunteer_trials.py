@@ -15,13 +15,13 @@ import json
 from typing import Any
 
 from data.condition_names import NAME_FIT, RELATED_FIT, healthy_volunteer_names
-from data.store import trials_version
+from data.store_memo import StoreMemo, stored_rows
 from matching.keywords import trials_naming
 from matching.relevance import states_a_diagnosis
 
 HEALTHY = "healthy"                 # the terminology's concept of a person who says they are healthy
 _REGISTRY_HEALTHY = "healthy"       # a registry condition "Healthy", "Healthy Volunteers"
-_FOR_HEALTHY: dict[tuple, tuple[frozenset[str], frozenset[str]]] = {}
+_FOR_HEALTHY = StoreMemo()
 
 
 class VolunteerStudies(frozenset):
@@ -42,26 +42,19 @@ class VolunteerStudies(frozenset):
         stay the same."""
         if self.db is None:
             return frozenset(self), frozenset()
-        key = (id(self.db), trials_version(self.db))
-        found = _FOR_HEALTHY.get(key)
-        if found is None:
-            named, accepting = set(self), set()
-            try:
-                rows = self.db.execute("SELECT id, json_extract(record, '$.conditions_text'), "
-                                       "json_extract(record, '$.eligibility.healthy_volunteers') FROM trials")
-                for trial_id, conditions, flag in rows:
-                    names = [str(n).strip().lower() for n in json.loads(conditions or "[]")]
-                    if names and all(n.startswith(_REGISTRY_HEALTHY) for n in names):
-                        named.add(trial_id)
-                    elif flag == 1:
-                        accepting.add(trial_id)
-            except Exception as exc:      # an older store: no such column or table
-                if "no such" not in str(exc):
-                    raise
-            found = (frozenset(named), frozenset(accepting - named))
-            _FOR_HEALTHY.clear()
-            _FOR_HEALTHY[key] = found
-        return found
+        return _FOR_HEALTHY.get(self.db, self._read)
+
+    def _read(self) -> tuple[frozenset[str], frozenset[str]]:
+        named, accepting = set(self), set()
+        rows = stored_rows(self.db, "SELECT id, json_extract(record, '$.conditions_text'), "
+                                    "json_extract(record, '$.eligibility.healthy_volunteers') FROM trials")
+        for trial_id, conditions, flag in rows:
+            names = [str(n).strip().lower() for n in json.loads(conditions or "[]")]
+            if names and all(n.startswith(_REGISTRY_HEALTHY) for n in names):
+                named.add(trial_id)
+            elif flag == 1:
+                accepting.add(trial_id)
+        return (frozenset(named), frozenset(accepting - named))
 
 
 def volunteer_trials(db: Any) -> VolunteerStudies:
