@@ -103,3 +103,10 @@ def test_relatives_own_illnesses_stay_family():
     facts = _facts("I have psoriasis, my brother (he has crohns) lives with me")
     assert not facts[("CONDITION", "psoriasis")].family
     assert facts[("CONDITION", "crohns_disease")].family
+
+
+def test_an_abbreviation_ends_no_sentence():
+    fact = _facts("myeloma, 4 prior lines incl. carfilzomib")[("DRUG", "carfilzomib")]
+    assert fact.historical
+    facts = _facts("Tried several DMARDs e.g. methotrexate. Now on tofacitinib.")
+    assert facts[("DRUG", "tofacitinib")].status == "current"
