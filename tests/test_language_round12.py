@@ -110,3 +110,8 @@ def test_an_abbreviation_ends_no_sentence():
     assert fact.historical
     facts = _facts("Tried several DMARDs e.g. methotrexate. Now on tofacitinib.")
     assert facts[("DRUG", "tofacitinib")].status == "current"
+
+
+def test_resolved_after_a_bracketed_date():
+    facts = _facts("Complications: oral GvHD (2023), resolved; diabetes (since 2015).")
+    assert facts[("CONDITION", "gvhd")].historical
