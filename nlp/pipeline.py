@@ -282,6 +282,15 @@ def _line_breaks(doc):
         for token in doc[:-1]:
             if token.text == "?" and not token.whitespace_ and doc[token.i + 1].is_alpha:
                 doc[token.i + 1].is_sent_start = False
+    if "." in text:
+        # "3 prior lines incl. daratumumab": the full stop of an abbreviation (extraction.yaml
+        # ``no_sentence_end_after``) ends no sentence
+        from nlp.resources import vocabulary   # start-up: loaded with the pipeline
+        short = frozenset(str(w).lower() for w in vocabulary().get("no_sentence_end_after") or ())
+        for token in doc[1:-1]:
+            if (token.text == "." and doc[token.i - 1].lower_ in short and not doc[token.i - 1].whitespace_
+                    and "\n" not in token.whitespace_ and not doc[token.i + 1].is_punct):
+                doc[token.i + 1].is_sent_start = False
     if "(" in text:
         _bracketed_stops(doc)
     return doc

@@ -25,7 +25,8 @@ from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, b
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
-from nlp.components.time import TIMED_LABELS, EventsBefore, TimeReader, attach
+from nlp.components.result_headings import ResultHeadings
+from nlp.components.time import TIMED_LABELS, EventsBefore, SettingOfEvent, TimeReader, attach
 from nlp.components.speaker import Speaker
 from nlp.resources import alternation
 from core.facts import Fact
@@ -103,6 +104,8 @@ class FactBuilder:
         self.people = People(vocabulary=vocabulary)
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
+        self.result_headings = ResultHeadings(vocabulary)     # "Hep B serology: sAg negative"
+        self.setting_of_event = SettingOfEvent(vocabulary)   # "Hx of DVT on tofa": the drug then
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
         self.status_words = StatusWords(terminology, vocabulary)
@@ -134,6 +137,9 @@ class FactBuilder:
         neither = vocabulary.get("neither_nor") or {}
         self.neither_words = frozenset(str(w).lower() for w in neither.get("cues") or ())
         self.neither_outcome = re.compile(neither["outcome"], re.IGNORECASE) if neither.get("outcome") else None
+        words = vocabulary.get("treated_with") or ()
+        self.treated_with = re.compile(r"[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|course|of|iv|oral|po|\d+|days?|weeks?)\s+)*"
+                                       % alternation(words), re.IGNORECASE) if words else None
         self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
 
     def _past_value(self, ent: Span, reading: Any) -> bool:
@@ -160,6 +166,8 @@ class FactBuilder:
         births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
+            if self.result_headings.heading(ents, i):
+                continue    # "Hep B serology: sAg negative": the heading of the results after it
             negated, past = negations[i]
             if negated and _cut_by_semicolon(ent, self.habits):
                 negated, past = False, False    # "ex-smoker (stopped 2019); alcohol: nil": the nil is the alcohol's
@@ -236,6 +244,7 @@ class FactBuilder:
                 older[index] = (fact.end, reading.start)
         self._attach_times(doc, facts, today, bare, births, older)
         self.events_before(kept, facts)
+        self.setting_of_event(kept, facts, bare, today)
         self._listed_outcome(ents, kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
@@ -392,6 +401,7 @@ class FactBuilder:
                 continue
             reason = _REASON_FOR.search(text, max(0, fact.start - 40), fact.start)
             if reason is None:
+                self._treated_after(facts, k, text)
                 continue
             course = next((t for t in reversed(facts[:k]) if t.label in ("DRUG", "PROCEDURE") and t.end <= reason.start()), None)
             if (course is None or course.negated or course.hypothetical or course.family or course.status == "current"
@@ -401,6 +411,20 @@ class FactBuilder:
                 fact.historical = True
             elif fact.historical and fact.date is not None and course.status is None:
                 course.historical = True
+
+    def _treated_after(self, facts: list[Fact], k: int, text: str) -> None:
+        """An acute infection followed by the past course that treated it ("Recent UTI treated
+        with nitrofurantoin.", "pneumonia, treated with IV antibiotics"): over with the course
+        (the words between: extraction.yaml ``treated_with``). Not while the course goes on."""
+        if self.treated_with is None:
+            return
+        fact = facts[k]
+        course = next((t for t in facts[k + 1:] if t.label in ("DRUG", "PROCEDURE")), None)
+        if (course is None or not course.historical or course.status == "current" or course.negated
+                or course.hypothetical or course.family or fact.historical
+                or not self.treated_with.fullmatch(text, fact.end, course.start)):
+            return
+        fact.historical = True
 
     def _neither_helped(self, ent: Span) -> bool:
         """A treatment denied only by "neither"/"nor" in a sentence that goes on to say it did not
@@ -432,12 +456,14 @@ class FactBuilder:
 
     def _headings(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A heading cue (``"metadata": {"heading": true}``: "Previous DMARDs:") covers its
-        own class word too: a cue that overlaps a mention never modifies it in ConText."""
+        own class word too: a cue that overlaps a mention never modifies it in ConText. So
+        does any history cue that holds a mention whole ("core Ab positive (resolved
+        infection)": the infection named in the cue is over)."""
         graph = getattr(doc._, "context_graph", None)
         if graph is None:
             return
         for modifier in graph.modifiers:
-            if modifier.category != "HISTORICAL" or not (modifier.rule.metadata or {}).get("heading"):
+            if modifier.category != "HISTORICAL":
                 continue
             start, end = modifier.modifier_span
             allowed = modifier.rule.allowed_types

@@ -266,3 +266,47 @@ class EventsBefore:
                 if token.lower_ in self.blockers or token.ent_type_ or (
                         token.is_punct and token.text not in "-/" and not (joined and token.text == ",")):
                     break
+
+
+class SettingOfEvent:
+    """A treatment named as the setting of a past event is over too: "Hx of DVT on tofa",
+    "got shingles on baricitinib last yr", "had pneumonia twice on rituximab", "Herpes zoster on
+    baricitinib 2023". The treatment is said to be taken then, not now: historical, no status,
+    unless a cue of its own says it goes on ("..., still taking it", "ruxolitinib continued":
+    not current by a bare "on" alone, ``bare``). An acute event (extraction.yaml
+    ``event_words``, ``event_settings.acute_concepts``) on a treatment dated to an earlier year
+    is past when that treatment is over or a word of time joins them ("a chest infection while
+    on cellcept in 2022, still taking it"; not "pneumonia on rituximab since 2019"). Words that may
+    join event and treatment are data (extraction.yaml ``event_settings``)."""
+
+    EVENTS = ("CONDITION", "INFECTION")
+    TREATMENTS = ("DRUG", "PROCEDURE")
+
+    def __init__(self, vocabulary: dict[str, Any]):
+        settings = vocabulary.get("event_settings") or {}
+        self.joiners = frozenset(w.lower() for w in settings.get("words", ()))
+        self.last = frozenset(w.lower() for w in settings.get("last_words", ()))
+        self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
+        self.acute = frozenset(settings.get("acute_concepts", ()))
+        self.during = frozenset(w.lower() for w in settings.get("during_words", ()))
+
+    def __call__(self, ents: list[Any], facts: list[Any], bare: list[bool], today: date) -> None:
+        if not self.last:
+            return
+        for k in range(1, len(facts)):
+            event, treatment = facts[k - 1], facts[k]
+            if (event.label not in self.EVENTS or treatment.label not in self.TREATMENTS
+                    or event.negated or event.hypothetical or event.uncertain or treatment.negated
+                    or treatment.hypothetical or event.family != treatment.family
+                    or ents[k - 1].sent.start != ents[k].sent.start):
+                continue
+            between = ents[k].doc[ents[k - 1].end:ents[k].start]
+            words = [t.lower_ for t in between]
+            if not words or words[-1] not in self.last or any(w not in self.joiners for w in words):
+                continue
+            if event.historical and (treatment.status is None or (treatment.status == "current" and bare[k])):
+                treatment.historical, treatment.status = True, None
+            elif (treatment.date and (treatment.historical or self.during & set(words))
+                    and (event.text.lower() in self.event_words or event.concept in self.acute)
+                    and not event.historical and int(treatment.date[:4]) < today.year):
+                event.historical = True     # "a chest infection while on cellcept in 2022": then
