@@ -48,10 +48,12 @@ _EXTRA_KEYS = {
     # hepatitis): registry condition names map to it and the relevance gate counts it
     "infection": {"diagnosis"},
     # target: true marks an antigen on the cells that therapies are aimed at (CD7, CD19,
-    # BCMA): a trial naming it is aimed at a patient whose cells carry it (matching.targets)
+    # BCMA): a trial naming it is aimed at a patient whose cells carry it (matching.targets);
+    # found_in: the diseases (ids) whose cells usually carry such an antigen (CD7: T-cell
+    # neoplasms, AML): for a patient with another one, a trial aimed at it ranks lower;
     # positive_titre: an autoantibody's titre from which it is positive ("ANA 1:640": the
     # extractor's status; nlp/components/assemble.py)
-    "biomarker": {"target", "positive_titre"},
+    "biomarker": {"target", "found_in", "positive_titre"},
 }
 
 
@@ -152,7 +154,8 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid:
         raise DataError(f"{where}.id", "required: a non-empty concept id")
-    for key in ("parents", "terms", "abbreviations", "registry_terms", "zh", "complication_of", "contradicts", "status_of"):
+    for key in ("parents", "terms", "abbreviations", "registry_terms", "zh", "complication_of", "contradicts", "status_of",
+                "found_in"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise DataError(f"{where}({cid}).{key}", "must be a list of non-empty strings")
@@ -214,7 +217,7 @@ def read_terminology(directory: Path = TERMINOLOGY_DIR) -> Terminology:
             if parent not in terminology:
                 raise DataError(f"{origin[concept.id]}: {concept.id}.parents", f"unknown parent concept {parent!r}")
         for disease in (*concept.attrs.get("complication_of", ()), *concept.attrs.get("contradicts", ()),
-                        *concept.attrs.get("status_of", ())):
+                        *concept.attrs.get("status_of", ()), *concept.attrs.get("found_in", ())):
             if disease not in terminology:
                 raise DataError(f"{origin[concept.id]}: {concept.id}.complication_of", f"unknown concept {disease!r}")
     return terminology

@@ -34,6 +34,7 @@ from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
 from matching.relevance import EXACT_FIT, RELATED_FIT, capped_fit, condition_strength, ranked_diagnoses
+from matching.targets import elsewhere_fits
 from matching.untreating import untreating_fits
 from matching.volunteer_trials import volunteer_fits
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
@@ -240,7 +241,7 @@ def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
           keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
           targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
           volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset(),
-          untreating: frozenset[str] = frozenset()) -> list[TrialResult]:
+          untreating: frozenset[str] = frozenset(), elsewhere: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Judge every trial for the profile; ranked likely > possible > ineligible.
     ``keywords``: text relevance by trial id (``matching.keywords``), when known;
     ``requested``: ids of trials naming a treatment the person asks for; ``targeted``: ids
@@ -249,13 +250,14 @@ def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
     (``matching.disease_status``); ``volunteers``: ids of studies done in healthy people
     (``matching.volunteer_trials``); ``untargeted``: ids of trials aimed at an antigen the
     patient is not known to carry (``matching.targets``); ``untreating``: ids of studies
-    offering no treatment (``matching.untreating``)."""
+    offering no treatment (``matching.untreating``); ``elsewhere``: ids of trials aimed at an
+    antigen the patient's cancer rarely carries (``matching.targets``)."""
     judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
     records = list(trials)
     plans = [judgement.book.plan(trial) for trial in records]
     return judge_plans([t["id"] for t in records], plans, judgement, records=records, keywords=keywords,
                        requested=requested, targeted=targeted, mismatched=mismatched, volunteers=volunteers,
-                       untargeted=untargeted, untreating=untreating)
+                       untargeted=untargeted, untreating=untreating, elsewhere=elsewhere)
 
 
 def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, records: list[dict] | None = None,
@@ -263,7 +265,8 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
                 keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
                 targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
                 volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset(),
-                conditions: tuple | None = None, untreating: frozenset[str] = frozenset()) -> list[TrialResult]:
+                conditions: tuple | None = None, untreating: frozenset[str] = frozenset(),
+                elsewhere: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
@@ -294,6 +297,8 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
         fits = [RELATED_FIT if fit > RELATED_FIT and i in mismatched else fit for i, fit in zip(ids, fits)]
     if untreating:  # a study offering no treatment (samples only): after the trials fitting equally
         fits = untreating_fits(ids, fits, untreating)
+    if elsewhere:   # aimed at an antigen the patient's cancer rarely carries: after a study fitting as broadly
+        fits = elsewhere_fits(ids, fits, elsewhere)
     # ruled out by its condition gate: for no condition of the patient's, whatever a looser
     # reading of its conditions says (the ranking reads a heading such as "Autoimmune
     # Diseases" beside scleroderma as reaching lupus; the gate does not): after the trials

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from data.condition_names import umbrella
 from data.store_memo import StoreMemo, store_key
 from data.terminology import load_terminology
 from matching.candidates import Candidates, demographics_sql
@@ -61,8 +62,9 @@ def _outside(db: Any, found: Candidates, version: str | None = None) -> list[dic
     rows = []
     for trial_id, low, high, sex, listed in db.execute(sql, params):
         # named only when one of the trial's listed conditions is the patient's diagnosis, a
-        # broader or a narrower one, below the top classes: the gate's reach also opens
-        # "Germ Cell Tumors" to every cancer, which is no trial "for this condition"
+        # broader or a narrower one, no class of many diseases: the gate's reach also opens
+        # "Germ Cell Tumors" to every cancer, and a children's antiemetic study filed under
+        # "Hematopoietic System--Cancer" reaches a T-ALL, which is no trial "for this condition"
         listed = json.loads(listed) if listed else []
         if any(_close(terminology, mine, theirs) for mine in found.diagnoses for theirs in listed):
             rows.append({"id": trial_id, "min_age": low, "max_age": high, "sex": sex})
@@ -74,6 +76,6 @@ def _close(terminology: Any, mine: str, theirs: str) -> bool:
         return True
     if theirs not in terminology or mine not in terminology:
         return False
-    if not terminology[theirs].parents or not terminology[mine].parents:
-        return False                     # a top class (malignancy, autoimmune disease)
+    if not terminology[mine].parents or umbrella(theirs, terminology):
+        return False      # a top class; a trial for a class of many diseases (haematological malignancy, solid tumour)
     return terminology.is_a(mine, theirs) or terminology.is_a(theirs, mine)

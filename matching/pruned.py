@@ -27,7 +27,7 @@ from matching.candidates import Candidates, find_candidates, patient_of
 from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores, requested_trials
 from matching.status_trials import mismatched_trials
-from matching.targets import targeted_trials, untargeted_trials
+from matching.targets import elsewhere_trials, targeted_trials, untargeted_trials
 from matching.untreating import untreating_trials
 from matching.volunteer_trials import volunteer_trials
 from matching.plans import Judgement
@@ -85,6 +85,7 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
                                   volunteers=volunteer_trials(trials.db),
                                   untargeted=untargeted_trials(trials.db, profile),
                                   untreating=untreating_trials(trials.db),
+                                  elsewhere=elsewhere_trials(trials.db, profile),
                                   conditions=found.memo.get("conditions"))
 
     return list(_RESULTS.get(key, judge, keep=trials, weigh=len))

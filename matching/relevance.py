@@ -61,7 +61,8 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     for what their BMI or tablets suggest; a common comorbidity named beside a main diagnosis
     (``comorbidities``) at most ``COMORBIDITY_FIT``, so a trial for the main disease itself,
     and an umbrella trial it falls under ("Advanced Cancers"), come before one for a comorbidity; a
-    past cancer beside a current diagnosis (``past_cancers``) at most ``NAME_FIT``. An implied
+    past cancer beside a current diagnosis (``past_cancers``) at most ``NAME_FIT``, beside a
+    current cancer only suspected at most ``PAST_BESIDE_SUSPECTED`` (after it). An implied
     condition that is a kind of a stated current main diagnosis says which kind it is
     ("the Philadelphia chromosome leukaemia ... on imatinib": a CML) and counts as stated, so
     the CML trial comes before a T-ALL one the vaguer "leukaemia" reaches as well. A diagnosis
@@ -71,12 +72,16 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     stated, suspected, _key, implied = _diagnoses(ev)
     background = comorbidities(stated, ev.terminology)
     past = past_cancers(stated, ev.terminology)
-    found: dict[tuple[str, str], int] = {}
+    # "had breast cancer in 2014 (all clear), now they think it may be ovarian cancer": the
+    # past cancer is no current diagnosis; it ranks after the suspected one (and keeps the gate)
+    behind = [] if past else past_cancers(stated, ev.terminology, suspected)
+    found: dict[tuple[str, str], float] = {}
     for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT), (suspected, NAME_FIT)):
         for f in facts:
             # "leukaemia, on imatinib": the leukaemia is a CML
             own = EXACT_FIT if facts is implied and _refines(f, stated, past, background, ev.terminology) else cap
-            most = NAME_FIT if f in past else min(own, COMORBIDITY_FIT) if f.concept in background else own
+            most = (NAME_FIT if f in past else PAST_BESIDE_SUSPECTED if f in behind
+                    else min(own, COMORBIDITY_FIT) if f.concept in background else own)
             found[(f.concept, f.text)] = max(found.get((f.concept, f.text), 0), most)
     return [(concept, text, cap) for (concept, text), cap in found.items()]
 
@@ -102,14 +107,21 @@ def capped_fit(strength: int, cap: int) -> float:
 
 
 _MALIGNANCY = "malignancy"
+# a past cancer beside a current cancer only suspected: its trials after every trial the
+# suspected one reaches (fit at most ``NAME_FIT``, an umbrella's two thirds of it)
+PAST_BESIDE_SUSPECTED = NAME_FIT / 2
 
 
-def past_cancers(stated: list[Fact], terminology: Terminology) -> list[Fact]:
+def past_cancers(stated: list[Fact], terminology: Terminology, suspected: list[Fact] | tuple = ()) -> list[Fact]:
     """The cancers stated as past ("I had breast cancer in 2012 ... all clear since") beside
-    a diagnosis stated as current ("now ovarian cancer"): the ranking reads them at most
-    ``NAME_FIT``, so the trials for what the patient has now come first. They never rule a
-    trial out. A chronic disease "had for 15 years" is not one: it goes on."""
-    if not any(not f.historical for f in stated):
+    a diagnosis stated as current ("now ovarian cancer"), or, given ``suspected``, beside a
+    current cancer only suspected ("now they think I may have ovarian cancer"): the ranking
+    reads them at most ``NAME_FIT`` (``PAST_BESIDE_SUSPECTED``), so the trials for what the
+    patient has now come first. They never rule a trial out. A chronic disease "had for 15
+    years" is not one: it goes on."""
+    current = [f for f in suspected if not f.historical and f.concept in terminology
+               and terminology.is_a(f.concept, _MALIGNANCY)] if suspected else stated
+    if not any(not f.historical for f in current):
         return []
     return [f for f in stated if f.historical and f.concept in terminology
             and terminology.is_a(f.concept, _MALIGNANCY)]

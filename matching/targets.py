@@ -7,14 +7,19 @@ as one filed under T-ALL itself; the ranking counts it so (``matching.engine``),
 verdicts. ``targeted_trials`` finds them: the trials whose title or keywords name an antigen
 (a biomarker the terminology marks ``target: true``) the patient is positive for;
 ``untargeted_trials`` those naming one the patient is not known to carry, which rank after
-the trials fitting the patient equally.
+the trials fitting the patient equally; ``elsewhere_trials`` those among them aimed at an
+antigen the patient's stated cancer rarely carries (the terminology's ``found_in``: CD7 on
+T-cell neoplasms and AML, not on a CML or a myeloma), whose fit is lowered by a step
+(``elsewhere_fits``), so a study fitting as broadly comes first. Never a verdict: the
+antigen's criterion stays unknown and is asked.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from core.facts import Profile
-from data.terminology import load_terminology
+from data.condition_names import UNTREATING_STEP
+from data.terminology import Terminology, load_terminology
 from matching.keywords import trials_naming
 from matching.status_trials import trials_for
 
@@ -63,3 +68,58 @@ def untargeted_trials(db: Any, profile: Profile) -> frozenset[str]:
     # the antigen is a mark of the patient's own cells in a cancer only: a CD19 or CD7 CAR-T
     # for lupus or arthritis aims at immune cells every patient has
     return named & trials_for(db, ("malignancy",)) if named else named
+
+
+_CANCER = "malignancy"
+
+
+def _diseases(profile: Profile, terminology: Terminology) -> tuple[list[str], list[str]]:
+    """(the cancers the patient states: asserted, not past; every condition said about the
+    patient, suspected ones too), as terminology concept ids."""
+    about = [f for f in profile.facts if f.label == "CONDITION" and f.concept in terminology
+             and not (f.negated or f.family or f.hypothetical)]
+    cancers = [f.concept for f in about if not f.uncertain and not f.historical and terminology.is_a(f.concept, _CANCER)]
+    return cancers, [f.concept for f in about]
+
+
+def _may_carry(diseases: list[str], found_in: list[str], terminology: Terminology) -> bool:
+    """One of the patient's diseases is, or may be, one whose cells carry the antigen: a kind
+    of one of ``found_in`` or a broader name that covers one ("leukaemia" may be an AML)."""
+    return any(terminology.is_a(d, f) or terminology.is_a(f, d) for d in diseases for f in found_in)
+
+
+def elsewhere_trials(db: Any, profile: Profile) -> frozenset[str]:
+    """Ids of the trials for a cancer aimed at a target antigen (title or keywords) that the
+    patient's stated cancer rarely carries: the antigen's ``found_in`` diseases include none
+    of the patient's conditions, stated or suspected, nor a broader name of one (a CD7 CAR-T
+    trial for a CML or a myeloma; not for a T-ALL, an AML or a "leukaemia"), and the patient
+    is not stated to be positive for it. A trial naming another antigen the patient may carry
+    as well (CD19 and BCMA for a myeloma) is not one. Empty while no cancer is stated."""
+    terminology = load_terminology()
+    cancers, diseases = _diseases(profile, terminology)
+    if not cancers:
+        return frozenset()
+    mine = set(target_names(profile))
+    far: list[str] = []
+    near: list[str] = []
+    for concept in terminology.by_category("biomarker"):
+        if not concept.attrs.get("target"):
+            continue
+        names = [*concept.abbreviations] or [concept.label]
+        found_in = concept.attrs.get("found_in")
+        if mine & set(names) or not found_in or _may_carry(diseases, found_in, terminology):
+            near += names
+        else:
+            far += names
+    if not far:
+        return frozenset()
+    aimed = trials_naming(db, sorted(far)) - trials_naming(db, sorted(near))
+    return aimed & trials_for(db, ("malignancy",)) if aimed else aimed
+
+
+def elsewhere_fits(ids: list[str], fits: list, elsewhere: frozenset[str]) -> list:
+    """The condition fits with each trial aimed at an antigen the patient's cancer rarely
+    carries lowered by ``UNTREATING_STEP`` (one that fits not at all stays at none): tied
+    with a study offering no treatment that fits as broadly, it ranks after it, as a trial
+    aimed at an antigen the patient is not known to carry does (``matching.engine``)."""
+    return [fit - UNTREATING_STEP if fit > 0 and i in elsewhere else fit for i, fit in zip(ids, fits)]

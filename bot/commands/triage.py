@@ -54,7 +54,7 @@ from data.terminology import load_terminology
 from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores, requested_trials
 from matching.status_trials import mismatched_trials
-from matching.targets import targeted_trials, untargeted_trials
+from matching.targets import elsewhere_trials, targeted_trials, untargeted_trials
 from matching.untreating import untreating_trials
 from matching.volunteer_trials import volunteer_trials
 from matching.pruned import match as match_candidates
@@ -160,7 +160,8 @@ def run(args: argparse.Namespace) -> int:
             results = match(profile, trials, today=today, keywords=keyword_scores(db, profile),
                             requested=requested_trials(db, profile), targeted=targeted_trials(db, profile),
                             mismatched=mismatched_trials(db, profile), volunteers=volunteer_trials(db),
-                            untargeted=untargeted_trials(db, profile), untreating=untreating_trials(db))
+                            untargeted=untargeted_trials(db, profile), untreating=untreating_trials(db),
+                            elsewhere=elsewhere_trials(db, profile))
         kept, closed = offered(results, db)          # trials not recruiting: counted, or listed with --all
         results = results if args.all else kept
         notices = trial_notices(db, [r.trial for r in results], today)
