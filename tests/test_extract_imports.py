@@ -18,4 +18,5 @@ def test_pipeline_is_built_once_per_process():
     from nlp.pipeline import build_pipeline
 
     assert build_pipeline() is build_pipeline()
-    assert build_pipeline().pipe_names == ["sentencizer", "trialbot_line_breaks", "trialbot_entities", "medspacy_context"]
+    assert build_pipeline().pipe_names == ["sentencizer", "trialbot_line_breaks", "trialbot_entities", "medspacy_context",
+                                         "trialbot_cue_scope"]
