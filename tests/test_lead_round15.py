@@ -157,3 +157,11 @@ def test_a_result_ends_at_the_comma_before_it():
     assert not facts["cd7"].negated and facts["cd7"].value == 99
     assert facts["cd34"].status == "positive"
     assert _one("anti-dsDNA negative, C3 low", "BIOMARKER", "anti_dsdna").negated
+
+
+def test_a_relation_word_typed_with_a_slip():
+    facts = {f.label: f for f in _facts("my daugher (16) has lupus")}
+    assert facts["AGE"].value == 16 and facts["SEX"].concept == "female"
+    assert _one("my huband has crohns, hes 45", "SEX").concept == "male"
+    # an ordinary word one letter from a relation word is no relation
+    assert not [f for f in _facts("my bother has lupus") if f.label == "SEX"]

@@ -30,6 +30,9 @@ from data.errors import DataError
 from data.files import read_yaml
 from nlp.resources import NLP_DIR, alternation
 
+# the ordinary English words a relation word's slip must not be (nlp/english.py)
+COMMON_WORDS = 40000
+
 RELATIONS_FILE = NLP_DIR / "relations.yaml"
 _ROLES = ("patient", "family")
 _SEXES = ("female", "male", None)
@@ -85,6 +88,27 @@ class Relations:
         return self.words.get(word) or (self.words.get(word[:-1]) if word.endswith("s") else None)
 
 
+def _add_slips(words: dict[str, str], shortest: int) -> None:
+    """The slips people make typing a relation word of at least ``shortest`` letters ("my
+    daugher (16)", "my huband", "our grandaughter"): one letter left out or two swapped, as
+    the same relation -- unless the slip is itself an ordinary English word ("brother" less
+    its "r" is "bother", "mother" less its "m" is "other") or another relation word."""
+    if not shortest:
+        return
+    from nlp.english import common_words   # start-up: read once, with the relation words
+
+    ordinary = common_words(COMMON_WORDS)
+    slips: dict[str, str] = {}
+    for word, relation in list(words.items()):
+        if len(word) < shortest or not word.isalpha():
+            continue
+        for i in range(len(word)):
+            for slip in (word[:i] + word[i + 1:], word[:i] + word[i + 1:i + 2] + word[i] + word[i + 2:]):
+                if slip != word and slip not in words and slip not in ordinary:
+                    slips.setdefault(slip, relation)
+    words.update(slips)
+
+
 def _words(raw: Any, where: str) -> list[str]:
     if not isinstance(raw, list) or not all(isinstance(w, str) and w.strip() for w in raw):
         raise DataError(where, "must be a list of words")
@@ -112,6 +136,7 @@ def relations() -> Relations:
         sexes[relation], roles[relation] = spec.get("sex"), spec["role"]
         for word in _words(spec.get("words"), f"{where}.words"):
             words[word] = relation
+    _add_slips(words, int(doc.get("slips_from_length") or 0))
     possessives = _words(doc.get("possessives"), f"{name}.possessives")
     about = _words(doc.get("about_phrases"), f"{name}.about_phrases")
     rel = alternation(words)
