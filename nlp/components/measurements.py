@@ -142,6 +142,8 @@ class ValueReader:
         match = self._before.search(text, window_start, pos)
         if match is None or not unit_candidates(match.group("unit")):
             return None
+        if match.group("unit").strip() == "%" and not text[match.end("unit"):pos].isspace() and match.end("unit") < pos:
+            return None     # "CD7 on 60% of blasts": a share of them, not their count
         return self._reading(match, text)
 
     def percent_after(self, text: str, pos: int, limit: int) -> tuple[float, int, int] | None:

@@ -46,18 +46,24 @@ class ValueOutcomes:
             if lab.negated or lab.historical or lab.hypothetical or lab.family or lab.uncertain:
                 continue
             start, end = sentences.bounds(lab.start)
-            for treatment in facts:
-                if (treatment.label not in ("DRUG", "PROCEDURE") or treatment.status not in (None, "current")
-                        or treatment.negated or treatment.hypothetical or treatment.family or treatment.uncertain
-                        or not start <= treatment.start < end):
-                    continue
-                if treatment.end <= lab.start:
-                    said = self.cues.search(text, treatment.end, min(end, lab.end + 40))
-                else:
-                    said = self.despite is not None and self.cues.search(text, lab.start, treatment.start) \
-                        and self.despite.search(text, lab.end, treatment.start)
-                if said:
-                    treatment.status = "failed"
+            treatments = sorted((f for f in facts if f.label in ("DRUG", "PROCEDURE") and start <= f.start < end),
+                                key=lambda f: f.start)
+            before = [f for f in treatments if f.end <= lab.start]
+            after = [f for f in treatments if f.start >= lab.end]
+            # the treatment the value is said of: the last one before it ("Rituximab 2023,
+            # eltrombopag 2024, romiplostim current - plt still <20": romiplostim), or the
+            # first after it with "despite" ("platelets still 20 despite eltrombopag")
+            if before and self.cues.search(text, before[-1].end, min(end, lab.end + 40)):
+                self._fail(before[-1])
+            elif (after and self.despite is not None and self.cues.search(text, lab.start, after[0].start)
+                  and self.despite.search(text, lab.end, after[0].start)):
+                self._fail(after[0])
+
+    @staticmethod
+    def _fail(treatment: Fact) -> None:
+        if (treatment.status in (None, "current") and not (treatment.negated or treatment.hypothetical
+                                                           or treatment.family or treatment.uncertain)):
+            treatment.status = "failed"
 
     def _not_responding(self, lab: Fact, text: str) -> bool:
         if lab.value is None or lab.value_normalized is None or lab.uln_multiple is not None:
