@@ -11,6 +11,7 @@ from typing import Any
 from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
+from bot.geo_names import site_places
 from bot.sites import where_to_ask
 from bot.texts import normalise
 from bot.tracker import LABS_KEY, LOCATION_KEY
@@ -81,7 +82,8 @@ class Answering:
             # text names, else the gazetteer's name for the answer, else nothing
             found = [f for f in extra if f.label == "LOCATION"]
             place = _place_name(self.texts.strip_place(words), self.gazetteer, said=extra,
-                                declined=self.texts.match_choice(words, ("no", "unsure", "yes")))
+                                declined=self.texts.match_choice(words, ("no", "unsure", "yes")),
+                                names=None if self.gazetteer is not None or found else site_places(self.trials))
             facts = found[:1] or ([Fact("LOCATION", place, place, 0, len(place), source=source)] if place else [])
             if not facts and not [f for f in extra if f.label != "LOCATION"]:
                 self._skip(turn, "unsure")
@@ -194,6 +196,9 @@ class Answering:
             return []
         words = self.texts.strip_place(text)
         if self.gazetteer is None:
+            known = site_places(self.trials).name_for(words)    # "netherlands", "leeds": a country or a site's city
+            if known is not None:
+                return [Fact("LOCATION", known, known, 0, len(known), source=source)]
             parts = [p.strip() for p in words.split(",")]
             if len(parts) != 2 or not all(p and all(w[:1].isupper() for w in p.split()) for p in parts):
                 return []
@@ -287,15 +292,20 @@ def _option_index(pending: dict, text: str) -> int | None:
     return None
 
 
-def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool) -> str | None:
+def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, names: Any = None) -> str | None:
     """What is kept of an answer to "Which city do you live in?": the gazetteer's name for
-    it, else (no gazetteer installed) the answer itself only when it reads as a place name
-    alone: a few words, no digits, nothing else said in it, not "no" or "not sure"."""
+    it, else (no gazetteer installed) the name ``names`` (bot.geo_names.SitePlaces) gives it
+    ("uk": United Kingdom, "leeds": the sites' Leeds), else the answer itself only when it
+    reads as a place name alone: a few words, no digits, nothing else said in it, not "no"
+    or "not sure"."""
     if not place or declined:
         return None
     if gazetteer is not None:
         known = gazetteer.locate(place)
         return known.name if known is not None else None
+    named = names.name_for(place) if names is not None and not said else None
+    if named is not None:
+        return named
     words = place.split()
     if said or len(place) > 40 or len(words) > 4 or any(ch.isdigit() for ch in place):
         return None

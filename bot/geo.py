@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.geo_names import spellings
+
 
 @dataclass(frozen=True)
 class Place:
@@ -115,7 +117,8 @@ def _site_point(site: dict, gazetteer: Gazetteer) -> tuple[float, float] | None:
 
 
 def _text_match(place: str, sites: list[dict]) -> SiteMatch | None:
-    wanted = f" {_key(place)} "
+    # "uk" is the sites' "United Kingdom" (data/places.yaml, bot.geo_names)
+    wanted = " " + " | ".join(_key(name) for name in spellings(place)) + " "
     for field in ("city", "region", "country"):
         for site in sites:
             value = site.get(field)

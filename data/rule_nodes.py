@@ -83,7 +83,8 @@ def _hash(text: str) -> str:
 # 34: a number glued to "+" is a dipstick grade, no amount ("proteinuria 2+"); "protein in the urine" with an amount is the 24-hour urine protein.
 # 35: context rules on the very same words all apply (medspaCy kept one: "was negative" read nothing for a marker); a hedge or negation inside brackets reaches nothing after the closing bracket; rheumatoid factor a marker (lead, round 15).
 # 36: the registry's "Alcohol Drinking" is alcohol use, not alcohol use disorder (h52, round 12).
-PLAN_VERSION = "36"
+# 37: values as people say them (h51, round 12): "+" after a number is "at least" except for a urine dipstick analyte, a decimal in words ("7 point 5"), an amount before the analyte ("2 grams of protein in her urine a day"), combination antibiotics one drug each (co-trimoxazole, co-amoxiclav, piperacillin-tazobactam), countries named alone.
+PLAN_VERSION = "37"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -42,7 +42,8 @@ _EXTRA_KEYS = {
                   "status_of", "exposure"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     "therapy": {"half_life_days", "route", "kind", "examples"},
-    "analyte": {"canonical_unit", "units", "plausible", "uln", "lln", "derived", "bare_units", "whole_units", "typical"},
+    "analyte": {"canonical_unit", "units", "plausible", "uln", "lln", "derived", "bare_units", "whole_units", "typical",
+                "dipstick"},     # a urine dipstick analyte: "2+" after it is a grade, not "at least"
     "score": {"range"},
     # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic
     # hepatitis): registry condition names map to it and the relevance gate counts it

@@ -11,7 +11,12 @@ Sources:
 
 A drug the curated terminology (``data/terminology/*.yaml`` other than the output) already
 has is left to it; a spelling that is already another concept's term, shorter than 4
-characters, a common English word (wordfreq) or a combination product is not used.
+characters or a common English word (wordfreq) is not used. A combination product (the
+dictionary's "piperacillin and tazobactam", "trimethoprim/sulfamethoxazole") is one drug only
+when the seed's ``combinations`` names it, under the seed's name, with the source's brand names
+of each of its canonical names ("Zosyn", "Bactrim"), the components written with "-", "/" or a
+space, and the seed's ``extra_terms`` (brand names the source lacks: "Augmentin", "Tazocin");
+any other combination (or a list with a comma) is skipped, as before.
 Regimens (hyper-CVAD, R-CHOP, FLAG-IDA) stay curated in therapies.yaml, where their
 parents name their component drugs.
 
@@ -80,6 +85,22 @@ def _base(canonical: str, known: set[str]) -> str:
     return match.group(1) if match and match.group(1) in known else canonical
 
 
+def _combination(canonical: str) -> bool:
+    return "," in canonical or " and " in canonical or "/" in canonical
+
+
+def _component_spellings(canonicals: list[str]) -> list[str]:
+    """How a two-drug product is written from its parts: "piperacillin and tazobactam" ->
+    piperacillin-tazobactam, piperacillin/tazobactam, piperacillin tazobactam (each order as
+    the source gives it)."""
+    spellings = []
+    for canonical in canonicals:
+        parts = [p.strip() for p in re.split(r" and |/", canonical)]
+        if len(parts) == 2 and all(parts):
+            spellings += [f"{parts[0]}{joint}{parts[1]}" for joint in ("-", "/", " ")]
+    return spellings
+
+
 def _concept_id(canonical: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", canonical.lower()).strip("_")
 
@@ -114,6 +135,11 @@ def build(ctgov: Path) -> tuple[dict, list[str]]:
             taken.setdefault(_clean(term), cid)
     seed = yaml.safe_load(SEED.read_text())
     excluded = {_clean(t) for t in seed.pop("exclude_terms", [])}
+    extra_terms = {_clean(k): [_clean(t) for t in v] for k, v in (seed.pop("extra_terms", None) or {}).items()}
+    combinations = {}
+    for klass, products in (seed.pop("combinations", None) or {}).items():
+        for name, canonicals in products.items():
+            combinations[_clean(name)] = (klass, [_clean(c) for c in canonicals])
     wanted: dict[str, set[str]] = {}
     unknown: list[str] = []
     for klass, names in seed.items():
@@ -127,13 +153,24 @@ def build(ctgov: Path) -> tuple[dict, list[str]]:
     for name in ctgov_names(ctgov) if ctgov.exists() else []:
         for canonical in to_canonical.get(_clean(name), ()):
             wanted.setdefault(canonical, set())
+    merged: dict[str, list[str]] = {}
+    for name, (klass, canonicals) in combinations.items():
+        known_here = [c for c in canonicals if c in canonical_data or c in variants]
+        if not known_here:
+            unknown.append(name)
+            continue
+        for canonical in known_here:
+            wanted.pop(canonical, None)
+        wanted[name] = set(() if klass == "none" else (klass,))
+        merged[name] = [n for c in known_here for n in [c, *sorted(variants.get(c, ()))]] + _component_spellings(known_here)
     concepts, report = [], []
     for canonical in sorted(wanted):
         cid = _concept_id(canonical)
-        if "," in canonical or " and " in canonical or cid in curated:
+        if canonical not in merged and (_combination(canonical) or cid in curated):
             report.append(f"left to the curated terminology or skipped: {canonical}")
             continue
-        names = [canonical] + sorted(v for v in variants.get(canonical, ()) if v != canonical)
+        names = [canonical] + (merged.get(canonical) or sorted(v for v in variants.get(canonical, ()) if v != canonical))
+        names += extra_terms.get(canonical, [])
         antibody = _PAYLOAD.match(_clean(canonical))
         if antibody and antibody.group(1) not in to_canonical:       # unless the antibody alone is a drug too
             names.append(antibody.group(1))
@@ -143,7 +180,8 @@ def build(ctgov: Path) -> tuple[dict, list[str]]:
         terms = []
         for name in names:
             name = _clean(name)
-            if (len(name) < MIN_LENGTH or not _WORD.match(name) or name in taken or name in terms or name in excluded
+            written = name.replace("/", "-") if canonical in merged else name   # a product's "a/b"
+            if (len(name) < MIN_LENGTH or not _WORD.match(written) or name in taken or name in terms or name in excluded
                     or (name != _clean(canonical) and name in common)):
                 continue
             terms.append(name)

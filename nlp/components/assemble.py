@@ -20,6 +20,7 @@ from data.terminology import Terminology
 from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
+from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
 from nlp.components.discourse import Outcomes, People
@@ -99,6 +100,7 @@ class FactBuilder:
         self.values = ValueReader(vocabulary)
         self.habits = frozenset(c.id for c in terminology.concepts.values() if c.attrs.get("exposure"))
         self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
+        self.value_outcomes = ValueOutcomes(vocabulary)   # "eltrombopag, platelets remain <20": failed
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
         self.people = People(vocabulary=vocabulary)
@@ -262,6 +264,7 @@ class FactBuilder:
         self._treated_then(facts, text)
         self._infection_treated(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
+        self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         return facts
 
     @staticmethod

@@ -13,6 +13,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from core.durations import DAYS
+from data.places import countries, place_key
 from data.terminology import Terminology
 from nlp.components.doc_cache import doc_text
 from nlp.components.patterns import PatternMatch, token_span
@@ -176,6 +177,8 @@ class PatternFacts:
         place = match.groups.get("place") or ""
         words = place.split()
         start = match.group_spans["place"][0]
+        if match.row.get("kind") == "country":
+            return self._country(doc, place, start)
         if len(words) > 1 and words[0].lower() in self.place_articles and words[1][:1].isupper():
             start += place.index(words[1], len(words[0]))     # "the Netherlands", "the UK"
             words = words[1:]
@@ -185,6 +188,28 @@ class PatternFacts:
             return []
         end = start + len(" ".join(words))
         return self._candidate(doc, start, end, "LOCATION", doc_text(doc)[start:end], {})
+
+    def _country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
+        """The longest run of the place's first words that is a country of data/places.yaml
+        ("the UK", "netherlands", "US, texas"), matched whole, without the article before it
+        when the name is one without it; else no place."""
+        known = countries()
+        words = place.split()
+        offsets = [0]
+        if len(words) > 1 and words[0].lower() in self.place_articles:
+            offsets.insert(0, place.index(words[1], len(words[0])))      # "the UK": "UK"
+        for offset in offsets:
+            rest = place[offset:]
+            parts = rest.split()
+            for size in range(min(len(parts), 4), 0, -1):
+                end = 0
+                for part in parts[:size]:
+                    end = rest.index(part, end) + len(part)
+                name = rest[:end].rstrip(",.;:!?()")
+                key = place_key(name)
+                if key in known and key not in self.not_places:
+                    return self._candidate(doc, start + offset, start + offset + len(name), "LOCATION", name, {})
+        return []
 
     def _score(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         if match.row.get("kind") != "bilag":

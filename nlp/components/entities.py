@@ -89,6 +89,9 @@ class EntityRecognizer:
         for sense in self.other_senses.values():
             if sense.concept is not None and terminology.get(sense.concept) is None:
                 raise ValueError(f"extraction.yaml other_senses: unknown concept {sense.concept!r}")
+        # "+" after a number: a grade for a urine dipstick analyte (``dipstick: true``),
+        # "at least" for any other analyte ("plt 150+"); scores keep it a grade
+        self.plus_means_at_least = {c.id for c in terminology.by_category("analyte") if not c.attrs.get("dipstick")}
         self.roman_scores = {
             c.id for c in terminology.by_category("score") if c.attrs.get("range", [0, 100])[1] <= 4
         }
@@ -100,7 +103,8 @@ class EntityRecognizer:
         end_char = doc[end - 1].idx + len(doc[end - 1])
         limit = sentence_index(doc).bounds(end_char - 1)[1]
         text = doc_text(doc)
-        reading = self.values.after(text, end_char, limit, roman=concept in self.roman_scores)
+        reading = self.values.after(text, end_char, limit, roman=concept in self.roman_scores,
+                                    graded=concept not in self.plus_means_at_least)
         if reading is not None and reading.value is not None:
             newer = self.values.later(text, reading.end, min(limit, next_start) if next_start is not None else limit)
             if newer is not None and newer.value is not None:
@@ -198,6 +202,10 @@ class EntityRecognizer:
             group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading)]
             measured = [c for c in group if c.label in MEASURED]
             others = [c for c in group if c.label not in MEASURED]
+            if measured and others and reading is None:
+                # "2 grams of protein in her urine a day": the amount and its unit before the name
+                at = doc[start].idx
+                reading = self.values.before(doc_text(doc), sentence_index(doc).bounds(at)[0], at)
             if measured and others:
                 group = measured if reading else others
             if group:

@@ -31,6 +31,8 @@ _NOT_A_VALUE_AFTER = re.compile(
     r"|mg\b(?!/)|tablets?|pills?|doses?|cycles?|infusions?)",
     re.IGNORECASE,
 )
+# "150+": a "+" glued to a number, nothing numeric after it
+_AT_LEAST_PLUS = re.compile(r"\+(?![\d.])")
 # between a value and a newer one of the same mention (``ValueReader.later``)
 _LATER = re.compile(
     r"(?:[^.;:\n\d]|\b(?:19|20)\d\d\b){0,40}?(?:\b(?:now|currently|presently|today|recovered to|improved to|rose to|risen to|increased to"
@@ -74,6 +76,13 @@ class ValueReader:
 
     def __init__(self, vocabulary: dict[str, Any]):
         self.comparators = {k.lower(): v for k, v in vocabulary["comparators"].items()}
+        # "7 point 5": a decimal said in words (``decimal_words``); "2 grams of protein": the
+        # words between an amount and the name after it (``amount_links``)
+        decimal = _alternation(vocabulary.get("decimal_words") or [])
+        self._decimal = re.compile(rf"\s+(?:{decimal})\s+", re.IGNORECASE) if decimal else None
+        spoken = rf"(?:\s+(?:{decimal})\s+\d+)?" if decimal else ""
+        links = _alternation(vocabulary.get("amount_links") or [])
+        link = rf"(?:\s+(?:{links}))?" if links else ""
         self.roman = vocabulary["roman_numerals"]
         fillers = _alternation(vocabulary["value_fillers"])
         comparators = _alternation(list(vocabulary["comparators"]))
@@ -82,20 +91,22 @@ class ValueReader:
         names = _alternation(uln["names"])
         value = (
             rf"(?:(?P<cmp>{comparators})\s*)?"
-            rf"(?:{_ROMAN}|(?P<between>between\s+)?(?P<num>{NUMBER}){_EXPONENT}"
+            rf"(?:{_ROMAN}|(?P<between>between\s+)?(?P<num>{NUMBER}{spoken}){_EXPONENT}"
             rf"(?:\s*(?P<sep>-|–|to|and)\s*(?P<num2>{NUMBER}))?)"
             rf"(?:\s*(?P<uln>(?:{multipliers})\s*(?:the\s+)?(?:{names})|ULN\b)"  # "1.5 ULN" too
             rf"|\s?(?P<unit>{UNIT}))?"
         )
         self._after = re.compile(rf"(?:\s*(?:{fillers}))*\s*{value}", re.IGNORECASE)
         self._before = re.compile(
-            rf"(?:(?P<cmp>{comparators})\s*)?(?P<num>{NUMBER})\s?(?P<unit>{UNIT})\s*$",
+            rf"(?:(?P<cmp>{comparators})\s*)?(?P<num>{NUMBER})\s?(?P<unit>{UNIT}){link}\s*$",
             re.IGNORECASE,
         )
         self._percent = re.compile(rf"(?P<num>{NUMBER})\s*%")
 
-    def after(self, text: str, pos: int, limit: int, roman: bool = False) -> Reading | None:
-        """The value that follows ``pos`` (before ``limit``), or None."""
+    def after(self, text: str, pos: int, limit: int, roman: bool = False, graded: bool = True) -> Reading | None:
+        """The value that follows ``pos`` (before ``limit``), or None. A "+" glued to the
+        number is a dipstick grade, no value, when ``graded`` (a urine dipstick analyte:
+        "proteinuria 2+"); otherwise it says "at least" ("plt 150+", "platelets 150k+")."""
         match = self._after.match(text, pos, limit)
         if match is None:
             return None
@@ -108,9 +119,13 @@ class ValueReader:
         if num is None:
             return None
         tail_at = match.end("num2") if match.group("num2") else match.end("exp") if match.group("exp") else match.end("num")
-        if not match.group("uln") and _NOT_A_VALUE_AFTER.match(text, tail_at, limit):
+        plus = not graded and not match.group("uln") and _AT_LEAST_PLUS.match(text, tail_at, limit)
+        if not plus and not match.group("uln") and _NOT_A_VALUE_AFTER.match(text, tail_at, limit):
             return None
-        return self._reading(match, text)
+        reading = self._reading(match, text)
+        if reading is not None and not graded and reading.comparator is None and _AT_LEAST_PLUS.match(text, reading.end, limit):
+            reading = replace(reading, comparator=">=", end=reading.end + 1)
+        return reading
 
     def later(self, text: str, pos: int, limit: int) -> Reading | None:
         """A newer value after a reading that ends at ``pos``, said to be the one now
@@ -127,6 +142,8 @@ class ValueReader:
         match = self._before.search(text, window_start, pos)
         if match is None or not unit_candidates(match.group("unit")):
             return None
+        if match.group("unit").strip() == "%" and not text[match.end("unit"):pos].isspace() and match.end("unit") < pos:
+            return None     # "CD7 on 60% of blasts": a share of them, not their count
         return self._reading(match, text)
 
     def percent_after(self, text: str, pos: int, limit: int) -> tuple[float, int, int] | None:
@@ -150,7 +167,8 @@ class ValueReader:
         return self.comparators.get(re.sub(r"\s+", " ", written.lower())) if written else None
 
     def _reading(self, match: re.Match, text: str) -> Reading | None:
-        value = parse_number(match.group("num"))
+        written = match.group("num")
+        value = parse_number(self._decimal.sub(".", written) if self._decimal else written)
         if value is None:
             return None
         groups = match.re.groupindex
