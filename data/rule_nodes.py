@@ -81,7 +81,7 @@ def _hash(text: str) -> str:
 # 32: consent and compliance said in other words ("Consent to participate", "refuse to provide consent", "adhere to the study visit schedule", the language of the study) are review leaves with the reason consent / compliance; ">/=" and "</=" are ≥ and ≤; "grams/L", "x 10^9 cells/L", "per cumm"; percent ranges "8%-12%", "between ≥ 7.5% and ≤ 10.5%"; two inclusive limits "≥ 7% and ≤ 10%" are a range; a threshold "if <measure> ≥ n" without a bracket is the team's (h45, round 11).
 # 33: criteria texts read with the round-11 extraction (h46): anti-infectives of the drug lexicon (isoniazid, antibiotics, antivirals), hepatitis D and E, organizing pneumonia (not an infection), "alcohol excess" / "an alcoholic" as alcohol use disorder, "scleroderma (diffuse)", a disease looked for ("under investigation for") suspected, a drug susceptibility no treatment.
 # 34: a number glued to "+" is a dipstick grade, no amount ("proteinuria 2+"); "protein in the urine" with an amount is the 24-hour urine protein.
-PLAN_VERSION = "34"
+PLAN_VERSION = "35"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
