@@ -136,11 +136,24 @@ def _union(primary: list, secondary: list, key) -> list:
     return result
 
 
+def _place(site: dict) -> tuple:
+    return tuple(_normalise(site.get(field)) for field in ("city", "region", "country"))
+
+
 def _merge_sites(primary: list[dict], secondary: list[dict], add: bool = True) -> list[dict]:
-    """Sites of both; a shared site gets its empty fields filled. ``add=False`` adds no site."""
+    """Sites of both; a shared site gets its empty fields filled. ``add=False`` adds no site.
+    A site naming no facility is shared with one of the other list naming none in the same
+    place (city, region, country), each used once: so a study re-imported keeps its
+    unnamed sites once, in the incoming order (they were added again on every import)."""
     result = copy.deepcopy(primary)
+    unnamed = [s for s in result if not s.get("facility")]
     for site in secondary:
-        match = next((s for s in result if same_site(s, site)), None)
+        if site.get("facility"):
+            match = next((s for s in result if same_site(s, site)), None)
+        else:
+            match = next((s for s in unnamed if _place(s) == _place(site)), None)
+            if match is not None:
+                unnamed.remove(match)
         if match is None:
             if add:
                 result.append(copy.deepcopy(site))

@@ -147,7 +147,10 @@ def _copied(value: Any, memo: dict[int, Any]) -> Any:
 
 
 def plan(records: list[dict], existing: list[tuple[dict, str]]) -> list[Outcome]:
-    """What the run does to the store (``existing``: stored (record, origin) pairs)."""
+    """What the run does to the store (``existing``: stored (record, origin) pairs).
+    ``records`` are read records (``read_files``, validated as each was read): a new study
+    from one record is not validated again, one merged from several records (and every
+    merge into a stored trial) is."""
     current = {stored["id"]: (stored, origin) for stored, origin in existing}
     originals = dict(current)
     order: list[str | Outcome] = []     # stored ids and new outcomes, in input order
@@ -156,7 +159,9 @@ def plan(records: list[dict], existing: list[tuple[dict, str]]) -> list[Outcome]
         match = _find(record, list(current.values()))
         if match is None:
             record = dict(record, id=_free_id(record["id"], current, order))
-            order.append(Outcome(validate_record(record, f"import {record['id']}"), "new", "import", count))
+            if count > 1:
+                record = validate_record(record, f"import {record['id']}")
+            order.append(Outcome(record, "new", "import", count))
             continue
         stored, origin = match
         merged = validate_record(merge_pair(stored, record, origin), f"import {stored['id']}")

@@ -123,14 +123,16 @@ def _therapy_terms_by_first() -> tuple[dict[str, tuple[int, ...]], frozenset[int
 
 def _alternatives(atom: Atom, terminology: Terminology) -> list[str]:
     """Other therapy concepts the same words name ("other clinical trials": taking part in a
-    trial, or an investigational drug), unrelated to the atom's concept by is-a."""
-    words = atom.text.lower()
+    trial, or an investigational drug), unrelated to the atom's concept by is-a. The other
+    term must end where the atom's words end (their head word): in "investigational study
+    drug" the words "investigational study" only say which drug (round 12)."""
+    words = atom.text.lower().rstrip()
     by_first, always = _therapy_terms_by_first()
     terms = _therapy_terms()
     candidates = sorted({i for word in set(_WORD_RUN.findall(words)) for i in by_first.get(word, ())} | always)
     result: list[str] = []
     for pattern, concept, _first in (terms[i] for i in candidates):
-        if concept == atom.concept or concept in result or not pattern.search(words):
+        if concept == atom.concept or concept in result or not any(m.end() == len(words) for m in pattern.finditer(words)):
             continue
         if terminology.is_a(concept, atom.concept) or terminology.is_a(atom.concept, concept):
             continue

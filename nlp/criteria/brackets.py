@@ -56,6 +56,8 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         return
     inner_atoms = list(atoms_in(inner))
     bracket_text = reader.text[el.start:el.end]
+    if before and before[-1].label in ("PROCEDURE", "DRUG") and reader.cues.search("purpose_bracket", bracket_text):
+        return  # "dialysis (including for acute kidney injury)": what it was for, any purpose counts
     if not inner_atoms and before and restates_bound(before[-1], bracket_text[1:-1]):
         return  # the same threshold in another unit
     if (not inner_atoms and before and before[-1].concept == "lactating"

@@ -37,7 +37,7 @@ PATTERN_SECTIONS = (
     "support_words", "support_allowed", "support_refused", "specimen",
     "conditional_threshold", "subgroup_who", "age_second", "cohort_label", "defined_as",
     "body_weight", "any_time", "prior_lines", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
-    "marker_minus", "marker_pair", "relative_on_list", "suspected_alone", "therapy_required",
+    "marker_minus", "marker_pair", "relative_on_list", "suspected_alone", "therapy_required", "own_lead", "purpose_bracket",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -51,7 +51,7 @@ REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance",
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
 _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words", "status_concepts", "review", "response", "time_units", "count_scores", "filler_words",
-                 "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts",
+                 "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts", "scaled_numbers",
                  "exception_qualifiers", "exception_limits"}
 SEXES = ("female", "male")
 _SIGNS = ("<", "<=", ">", ">=")
@@ -62,8 +62,8 @@ _OPTIONAL = {"relative_on_list", "suspected_alone", "therapy_required", "not_fac
              "support_words", "support_allowed", "support_refused", "support_counts",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
              "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
-             "spelled_units", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
-             "marker_minus", "marker_pair"}
+             "spelled_units", "scaled_numbers", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
+             "marker_minus", "marker_pair", "own_lead", "purpose_bracket"}
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ class Cues:
     exception_qualifiers: frozenset[str] = frozenset()         # "adequately treated" before an excepted kind
     exception_limits: frozenset[str] = frozenset()             # "Stage I" before an excepted kind
     spelled_units: tuple[tuple[re.Pattern, str], ...] = ()      # "milligrams per deciliter" -> "mg/dL"
+    scaled_numbers: tuple[tuple[re.Pattern, float], ...] = ()   # "1.5 lakh" -> 150000
     sign_words: dict[str, str] = None                            # "a minimum of" -> ">=" (beside extraction's)
     status_concepts: dict[str, dict[str, str]] = None            # brain_metastases -> {"untreated": ...}
 
@@ -337,6 +338,12 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
                                                 for k, v in spelled.items()):
         _fail("spelled_units", "must map patterns to the unit as abbreviated")
     spelled_units = tuple((_compile(k, f"spelled_units[{k!r}]", placeholders), v) for k, v in spelled.items())
+    scaled = doc.get("scaled_numbers", {})
+    if not isinstance(scaled, dict) or not all(isinstance(k, str) and isinstance(v, (int, float)) and v > 0
+                                               for k, v in scaled.items()):
+        _fail("scaled_numbers", "must map number words to the factor they multiply by")
+    scaled_numbers = tuple((re.compile(rf"(?<![\w.,])(\d+(?:\.\d+)?)\s*(?:{k})(?!\w)", re.IGNORECASE), float(v))
+                           for k, v in scaled.items())
     signs = doc.get("sign_words", {})
     if not isinstance(signs, dict) or not all(isinstance(k, str) and v in _SIGNS for k, v in signs.items()):
         _fail("sign_words", f"must map words to one of {', '.join(_SIGNS)}")
@@ -368,6 +375,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
                                                                    "exception_qualifiers")),
         exception_limits=frozenset(w.lower() for w in _strings(doc.get("exception_limits", []), "exception_limits")),
         spelled_units=spelled_units,
+        scaled_numbers=scaled_numbers,
         sign_words={" ".join(k.lower().split()): v for k, v in signs.items()},
         status_concepts={k: {" ".join(w.lower().split()): c for w, c in v.items()} for k, v in statuses.items()},
     )

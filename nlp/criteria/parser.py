@@ -520,6 +520,9 @@ def _needs_team(rule: dict, reasons: tuple[str, ...]) -> bool:
 
 
 MEASURED = frozenset({"lab", "score"})      # leaf kinds a definition by measurements holds
+# (round 12) and a definition by a test result ("liver disease with positive serology for
+# active hepatitis B, C"): infection leaves, whose states are test results
+TESTED = frozenset({"lab", "score", "infection"})
 
 
 def _by_definition(prepared: str, kind: str, cues) -> dict | None:
@@ -531,11 +534,13 @@ def _by_definition(prepared: str, kind: str, cues) -> dict | None:
     if match is None:
         return None
     definition = match.group("definition")
+    definition = definition[:1].upper() + definition[1:]   # a whole clause, not the tail of a wrapped line
     if next(cues.finditer("time_amount", definition), None) is not None:
         return None        # "potassium >= 5.5 within 3 months": a lab leaf holds no window
     rule = _build(definition, kind, cues)
     leaves = list(iter_leaves(rule))
-    if not leaves or any(leaf.get("type") not in MEASURED for leaf in leaves):
+    allowed = TESTED if "serolog" in match.group(0).lower() else MEASURED
+    if not leaves or any(leaf.get("type") not in allowed for leaf in leaves):
         return None
     return rule
 
@@ -660,7 +665,7 @@ def prepare(text: str) -> str:
     text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
     text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
     text = _marker_statuses(text)
-    return _spelled_units(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text))
+    return _spelled_units(_scaled_numbers(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)))
 
 
 def _inclusive_range(match: re.Match) -> str:
@@ -740,6 +745,14 @@ def _without_modal(text: str) -> str:
     for pattern in cues.patterns["modal_value"]:
         text = pattern.sub("", text)
     return re.sub(r"(?<=\S)  +(?=\S)", " ", text)
+
+
+def _scaled_numbers(text: str) -> str:
+    """'>1.5Lakh per cumm' -> '>150000 per cumm': a number with a word that multiplies it
+    (``scaled_numbers`` of the cues: lakh = 100,000), read as the plain number (round 12)."""
+    for pattern, factor in load_cues().scaled_numbers:
+        text = pattern.sub(lambda m: f"{round(float(m.group(1)) * factor):d}", text)
+    return text
 
 
 def _spelled_units(text: str) -> str:

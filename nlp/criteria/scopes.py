@@ -143,9 +143,12 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
     for atom in targets:
         label = atom.label
         if "window" in sections and label in ("DRUG", "PROCEDURE", "CONDITION", "INFECTION") \
-                and not (atom.start >= el.end and cues.search("history", reader.text[el.end:atom.start])):
+                and not (atom.start >= el.end and (cues.search("history", reader.text[el.end:atom.start])
+                                                   or cues.search("half_lives", reader.text[el.end:atom.start]))):
             # (round 10) "acute pancreatitis within 1 year or past medical history of chronic
-            # pancreatitis": a fact after the window with a history cue of its own is not in it
+            # pancreatitis": a fact after the window with a history cue of its own is not in it;
+            # (round 12) nor one with a half-lives window of its own ("a prior investigational
+            # study within 30 days or within 5 half-lives of the investigational product")
             if _AT_LEAST.search(reader.text[max(0, el.start - 40):el.start]):
                 # "diagnosed ≥ 180 days before screening": a time since, not a window
                 atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, el.start - 40):el.end].strip()))
@@ -162,7 +165,8 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
         if "positive" in sections:
             atom.mods["positive"] = True
         if "infection_active" in sections and label == "INFECTION":
-            atom.mods["active"] = True
+            if not _own_lead(reader, el, atom, targets):
+                atom.mods["active"] = True
         elif ("qualifiers" in sections or "courses" in sections) and (chunk.atoms or atom.start > el.start):
             # also "symptomatic, untreated, or progressing brain metastases": adjectives in
             # chunks of their own before the fact still qualify it
@@ -183,6 +187,15 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
 
 # "current" or "ongoing" written right before a condition ("... or has current pneumonitis")
 _CURRENT_BEFORE = re.compile(r"\b(?:current(?:ly)?|ongoing)\s*$", re.IGNORECASE)
+
+
+def _own_lead(reader, el: El, atom: Atom, targets: list[Atom]) -> bool:
+    """'active hepatitis B, C, or known HIV': a fact beyond another fact of the cue, with a
+    lead word of its own right before it (``own_lead``: "known", "documented"), is an item
+    of its own; the cue before the list does not reach it (round 12)."""
+    if atom.start < el.end or not any(el.end <= o.start and o.end <= atom.start for o in targets if o is not atom):
+        return False
+    return reader.cues.search("own_lead", reader.text[max(el.end, atom.start - 25):atom.start])
 
 
 def _current_after_other(reader, el: El, atom: Atom, targets: list[Atom]) -> bool:
