@@ -165,3 +165,15 @@ def test_a_relation_word_typed_with_a_slip():
     assert _one("my huband has crohns, hes 45", "SEX").concept == "male"
     # an ordinary word one letter from a relation word is no relation
     assert not [f for f in _facts("my bother has lupus") if f.label == "SEX"]
+
+
+def test_one_result_after_two_markers_joined_by_and():
+    facts = {f.concept: f for f in _facts("seropositive RA, RF and anti-CCP positive")}
+    assert facts["rheumatoid_factor"].status == "positive" and facts["anti_ccp"].status == "positive"
+    facts = {f.concept: f for f in _facts("ANA negative, anti-dsDNA positive")}
+    assert facts["ana"].status == "negative" and facts["anti_dsdna"].status == "positive"
+
+
+def test_a_lupus_nephritis_class_in_arabic_numerals():
+    for text in ("biopsy proven class 4 nephritis", "class 3 lupus nephritis"):
+        assert _one(text, "CONDITION", "lupus_nephritis"), text
