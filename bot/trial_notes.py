@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from data.catalogue import freshness_warnings, load_catalogue
 from data.store import trial_freshness, trial_origin, trials_version
+from matching.volunteer_trials import not_for_this_patient
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.render import Renderer
@@ -125,12 +126,17 @@ def annotate(view: dict, results: Iterable[Any], not_recruiting: int, db: Any, t
     recruiting (``view["not_recruiting"]``)."""
     shown = {trial["id"] for trial in view["candidates"]}
     records = []
+    evaluator = None
     for r in results:                   # the shown ones are among the first: stop once all are found
         if len(records) == len(shown):
             break
         if r.id in shown:
             records.append(r.trial)     # r.trial loads (and compiles) a record
+            evaluator = evaluator or getattr(r, "evaluator", None)
     notices = trial_notices(db, records, today)
+    for record in records:      # a study in healthy volunteers shown to a patient with a diagnosis
+        if not_for_this_patient(record, evaluator):
+            notices.setdefault(record["id"], []).insert(0, {"key": "healthy_volunteers_only"})
     for trial in view["candidates"]:
         trial["notices"] = notices.get(trial["id"], [])
     view["not_recruiting"] = not_recruiting

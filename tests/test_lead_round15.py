@@ -1,8 +1,17 @@
 """Lead's fifteenth-session fixes: what people write, read as they mean it."""
+import copy
+from datetime import date
+
 from medspacy.common.util import prune_overlapping_matches
 
 from benchmarks.assertion import score_set
-from bot.render import Renderer
+from bot.engine import Engine
+from bot.render import PLAIN, Renderer
+from bot.session_store import SessionStore
+from data.store import open_store, upsert_trials
+from data.trials import load_trials
+from matching import pruned
+from matching.volunteer_trials import titled_for_healthy
 from nlp.pipeline import TiesKept, extract
 
 
@@ -177,3 +186,29 @@ def test_one_result_after_two_markers_joined_by_and():
 def test_a_lupus_nephritis_class_in_arabic_numerals():
     for text in ("biopsy proven class 4 nephritis", "class 3 lupus nephritis"):
         assert _one(text, "CONDITION", "lupus_nephritis"), text
+
+
+def test_a_study_in_healthy_volunteers_is_flagged_for_a_patient():
+    record = {"title": "A Clinical Trial of Safety and Tolerance of TQH3821 Tablets in Adult Healthy Subjects"}
+    assert titled_for_healthy(record)
+    assert not titled_for_healthy({"title": "CAR-T in Subjects With Relapsed/Refractory Autoimmune Disease"})
+    assert not titled_for_healthy({"title": "Unhealthy subjects study"})
+
+
+def test_the_results_say_when_a_study_is_in_healthy_volunteers(tmp_path):
+    # the CD7 autoimmune trial, filed under RA, as if it were a phase I study in healthy people
+    trials = load_trials()
+    volunteers = copy.deepcopy(next(t for t in trials if t["id"] == "NCT05239702"))
+    volunteers.update(id="local-healthy-ra", nct_id=None, title="Safety of Drug X Tablets in Adult Healthy Subjects",
+                      official_title=None)
+    db = open_store(tmp_path / "v.db")
+    upsert_trials(db, [*trials, volunteers], "import", validate=False)
+    pruned.forget()
+    engine = Engine(SessionStore(db), gazetteer=None, today=date(2026, 12, 4))
+    engine.start("cli:v", role="patient")
+    engine.message("cli:v", "I have RA for 12 years, failed humira, enbrel and rinvoq, 55 female")
+    text = "\n".join(Renderer(PLAIN).render(engine.message("cli:v", "/results")))
+    assert "Safety of Drug X Tablets" in text
+    flagged = text.split("Safety of Drug X Tablets", 1)[1].split("\n\n", 1)[0]
+    assert "done in healthy volunteers" in flagged
+    assert "done in healthy volunteers" not in text.split("Safety of Drug X Tablets", 1)[0]
