@@ -184,7 +184,7 @@ def test_one_result_after_two_markers_joined_by_and():
 
 
 def test_a_lupus_nephritis_class_in_arabic_numerals():
-    for text in ("biopsy proven class 4 nephritis", "class 3 lupus nephritis"):
+    for text in ("biopsy proven class 4 nephritis", "class 3 lupus nephritis", "she has class 5 nephritis"):
         assert _one(text, "CONDITION", "lupus_nephritis"), text
 
 
@@ -212,3 +212,9 @@ def test_the_results_say_when_a_study_is_in_healthy_volunteers(tmp_path):
     flagged = text.split("Safety of Drug X Tablets", 1)[1].split("\n\n", 1)[0]
     assert "done in healthy volunteers" in flagged
     assert "done in healthy volunteers" not in text.split("Safety of Drug X Tablets", 1)[0]
+
+
+def test_a_duration_after_had_and_an_illness_is_the_illness():
+    facts = {f.concept: f for f in _facts("she has had ITP for 8 months, tried steroids")}
+    assert facts["itp"].duration_days == 243.5 and not facts["glucocorticoid"].duration_days
+    assert _one("had rituximab 3 months ago", "DRUG", "rituximab").date

@@ -84,14 +84,24 @@ class TimeReader:
         self.protocol_year = re.compile(r"\b(?:%s)[\s-]*$" % "|".join(re.escape(n) for n in names),
                                         re.IGNORECASE) if names else None
 
-    def preferred_labels(self, text: str, expression: "TimeExpression") -> set[str] | None:
-        """The labels a cue word just before ``expression`` points to, or None."""
+    def preferred_labels(self, text: str, expression: "TimeExpression", facts: list[Any] = ()) -> set[str] | None:
+        """The labels a cue word just before ``expression`` points to, or None. A fact of
+        another label written between the cue and a duration is what the cue is about ("she
+        has had ITP for 8 months, tried steroids": the "had" is the ITP's, so the duration is
+        not a treatment's); a date keeps the cue's preference ("had T-LBL 5 years ago,
+        chemo": the chemotherapy was then)."""
         if self.cue_re is None:
             return None
-        window = text[max(0, expression.start - _CUE_WINDOW):expression.start]
-        found = None
+        offset = max(0, expression.start - _CUE_WINDOW)
+        window = text[offset:expression.start]
+        found, end = None, None
         for match in self.cue_re.finditer(window):
             found = self.cue_labels.get(re.sub(r"\s+", " ", match.group(1).lower()))
+            end = offset + match.end()
+        if found and end is not None and expression.duration_days is not None and expression.date is None:
+            between = [f for f in facts if end <= f.start and f.end <= expression.start and f.label in TIMED_LABELS]
+            if between and not any(f.label in found for f in between):
+                return None
         return found
 
     def __call__(self, text: str, today: date) -> list[TimeExpression]:
@@ -192,7 +202,7 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
     best: dict[int, tuple[tuple[int, int], TimeExpression]] = {}
     for expression in times:
         sentence = sentence_of(expression.start)
-        preferred = reader.preferred_labels(text, expression) if reader else None
+        preferred = reader.preferred_labels(text, expression, facts) if reader else None
         candidates = [
             i for i, fact in enumerate(facts)
             if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
