@@ -135,7 +135,7 @@ def annotate(view: dict, results: Iterable[Any], not_recruiting: int, db: Any, t
             evaluator = evaluator or getattr(r, "evaluator", None)
     notices = trial_notices(db, records, today)
     for record in records:      # a study in healthy volunteers shown to a patient with a diagnosis
-        if not_for_this_patient(record, evaluator):
+        if not_for_this_patient(record["id"], db, evaluator):
             notices.setdefault(record["id"], []).insert(0, {"key": "healthy_volunteers_only"})
     for trial in view["candidates"]:
         trial["notices"] = notices.get(trial["id"], [])

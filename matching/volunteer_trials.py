@@ -12,7 +12,6 @@ place. It rules nothing out: only a criterion does.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from data.condition_names import NAME_FIT, RELATED_FIT, healthy_volunteer_names
@@ -95,17 +94,8 @@ def volunteer_fits(ids: list[str], fits: list, volunteers: frozenset[str], ev: A
     return fits
 
 
-def titled_for_healthy(record: dict) -> bool:
-    """The record's title or official title says the study is done in healthy people (a
-    phrase of ``healthy_volunteer_names``, as whole words)."""
-    titles = " ".join(t for t in (record.get("title"), record.get("official_title")) if isinstance(t, str)).lower()
-    return bool(titles) and any(re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", titles)
-                                for name in healthy_volunteer_names())
-
-
-def not_for_this_patient(record: dict, ev: Any) -> bool:
-    """A study in healthy volunteers (by its title) shown to a patient who states a
-    diagnosis: it ranks last (``volunteer_fits``) but no criterion rules it out, so the
-    results say so beside it."""
-    return ev is not None and states_a_diagnosis(ev) and titled_for_healthy(record)
-
+def not_for_this_patient(trial_id: str, db: Any, ev: Any) -> bool:
+    """A study in healthy volunteers (by its title: ``volunteer_trials``, the studies the
+    ranking places last) shown to a patient who states a diagnosis: no criterion rules it
+    out, so the results say so beside it."""
+    return ev is not None and db is not None and states_a_diagnosis(ev) and trial_id in volunteer_trials(db)

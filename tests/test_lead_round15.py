@@ -11,7 +11,7 @@ from bot.session_store import SessionStore
 from data.store import open_store, upsert_trials
 from data.trials import load_trials
 from matching import pruned
-from matching.volunteer_trials import titled_for_healthy
+from matching.volunteer_trials import volunteer_trials
 from nlp.pipeline import TiesKept, extract
 
 
@@ -188,11 +188,18 @@ def test_a_lupus_nephritis_class_in_arabic_numerals():
         assert _one(text, "CONDITION", "lupus_nephritis"), text
 
 
-def test_a_study_in_healthy_volunteers_is_flagged_for_a_patient():
-    record = {"title": "A Clinical Trial of Safety and Tolerance of TQH3821 Tablets in Adult Healthy Subjects"}
-    assert titled_for_healthy(record)
-    assert not titled_for_healthy({"title": "CAR-T in Subjects With Relapsed/Refractory Autoimmune Disease"})
-    assert not titled_for_healthy({"title": "Unhealthy subjects study"})
+def test_a_study_in_healthy_volunteers_is_flagged_for_a_patient(tmp_path):
+    # the studies the ranking places last by their title are the ones the results flag
+    trials = load_trials()
+    healthy, unhealthy = (copy.deepcopy(trials[1]) for _ in range(2))
+    healthy.update(id="local-healthy", nct_id=None, official_title=None,
+                   title="A Clinical Trial of Safety and Tolerance of TQH3821 Tablets in Adult Healthy Subjects")
+    unhealthy.update(id="local-unhealthy", nct_id=None, official_title=None, title="Unhealthy subjects study")
+    db = open_store(tmp_path / "h.db")
+    upsert_trials(db, [*trials, healthy, unhealthy], "import", validate=False)
+    assert "local-healthy" in volunteer_trials(db)
+    assert "NCT07193667" not in volunteer_trials(db)     # "CAR-T in Subjects With Relapsed/Refractory ..."
+    assert "local-unhealthy" not in volunteer_trials(db)
 
 
 def test_the_results_say_when_a_study_is_in_healthy_volunteers(tmp_path):
