@@ -120,17 +120,17 @@ def score_set(rows: list[dict[str, Any]]) -> dict[str, Any]:
             entity = gold[match]
             said = (entity.get("assertion", "present"), entity.get("experiencer", "patient"), entity.get("time", "current"))
             got = predicted_assertion(fact)
+            where = {"id": row["id"], "text": row["text"][max(0, entity["start"] - 40):entity["end"] + 40],
+                     "concept": entity["concept"], "gold": said}
             if said == PRESENT and got != PRESENT:
                 # the other way round: the patient's own current finding read as absent, past,
                 # hedged, planned or a relative's ("diagnosed with scleroderma three years ago"
                 # read as a past illness)
-                mismatches.append({"id": row["id"], "text": row["text"][max(0, entity["start"] - 40):entity["end"] + 40],
-                                   "concept": entity["concept"], "gold": said, "got": got})
+                mismatches.append({**where, "got": got})
             if got == PRESENT and said != PRESENT:
                 kinds[next(f"{fact.label} {name}={value}" for name, value, plain in zip(AXES, said, PRESENT)
                            if value != plain)] += 1
-                errors.append({"id": row["id"], "text": row["text"][max(0, entity["start"] - 40):entity["end"] + 40],
-                               "concept": entity["concept"], "gold": said})
+                errors.append(where)
         for i, entity in enumerate(gold):
             if i not in used:
                 status = entity["label"] == "CONDITION" and entity["concept"] in statuses

@@ -142,19 +142,20 @@ class TiesKept:
     result)."""
 
     def __init__(self, rules):
+        from medspacy.common.util import prune_overlapping_matches   # start-up: loaded with the pipeline
+
         self.rules = rules
+        self.prune = prune_overlapping_matches
         rules._prune = False
 
     def __getattr__(self, name):
         return getattr(self.rules, name)
 
     def __call__(self, doc):
-        from medspacy.common.util import prune_overlapping_matches   # start-up: loaded with the pipeline
-
         matches = self.rules(doc)
         if len(matches) < 2:
             return matches
-        kept = {(start, end) for _, start, end in prune_overlapping_matches(matches)}
+        kept = {(start, end) for _, start, end in self.prune(matches)}
         # in medspaCy's order (by start and end; rules on the same words as matched)
         return sorted(dict.fromkeys(m for m in matches if (m[1], m[2]) in kept), key=lambda m: (m[1], m[2]))
 
@@ -285,8 +286,7 @@ def _line_breaks(doc):
     if "." in text:
         # "3 prior lines incl. daratumumab": the full stop of an abbreviation (extraction.yaml
         # ``no_sentence_end_after``) ends no sentence
-        from nlp.resources import vocabulary   # start-up: loaded with the pipeline
-        short = frozenset(str(w).lower() for w in vocabulary().get("no_sentence_end_after") or ())
+        short = _no_sentence_end_after()
         for token in doc[1:-1]:
             if (token.text == "." and doc[token.i - 1].lower_ in short and not doc[token.i - 1].whitespace_
                     and "\n" not in token.whitespace_ and not doc[token.i + 1].is_punct):
@@ -294,6 +294,14 @@ def _line_breaks(doc):
     if "(" in text:
         _bracketed_stops(doc)
     return doc
+
+
+@lru_cache(maxsize=1)
+def _no_sentence_end_after() -> frozenset[str]:
+    """The abbreviations whose full stop ends no sentence (extraction.yaml), read once."""
+    from nlp.resources import vocabulary   # start-up: loaded with the pipeline
+
+    return frozenset(str(w).lower() for w in vocabulary().get("no_sentence_end_after") or ())
 
 
 def _bracketed_stops(doc) -> None:

@@ -1,10 +1,11 @@
 """Where a ConText cue reaches, after ConText has run (nlp/pipeline.py runs this right after it).
 
 * A marker result's cue (negative, positive) whose scope a cue of its ``terminated_by``
-  categories ends, written between it and the entity, reaches nothing beyond (``context._terminated``: medspaCy 1.3.1 misses a scope
-  that holds the other whole): "CD7 99%, CD1a negative, CD34 positive." -- the comma ends
-  "negative," before it reaches CD7, which read CD7-negative. Removed from the entity's
-  modifiers, so every reader (status, flags) sees the same cues.
+  categories ends, written between it and the entity, reaches nothing beyond
+  (``context._terminated``: medspaCy 1.3.1 misses a scope that holds the other whole):
+  "CD7 99%, CD1a negative, CD34 positive." -- the comma ends "negative," before it reaches
+  CD7, which read CD7-negative. Removed from the entity's modifiers, so every reader
+  (status, flags) sees the same cues.
 * A cue written inside brackets reaches nothing after the closing bracket: "lupus (SLE) dx
   in 2018 (kidneys involved?) on mmf" hedges the kidneys, not the MMF. Brackets add a remark
   to what comes before them ("MMF (stopped 2019)", "anti-dsDNA (negative)"), so a cue inside
@@ -27,8 +28,8 @@ RESULT_LABELS = frozenset({"BIOMARKER"})
 
 
 def cue_scope(doc):
-    """Drop, from each entity, the result cues a terminator cuts off and the assertion cues that sit
-    inside a bracket closed before it."""
+    """Drop, from each entity, the result cues a terminator cuts off and the assertion cues
+    that sit inside a bracket closed before it."""
     if not doc.ents:
         return doc
     closes = _closing_brackets(doc) if "(" in doc.text else {}

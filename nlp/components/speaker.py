@@ -28,10 +28,7 @@ from typing import Any
 
 from data.errors import DataError
 from data.files import read_yaml
-from nlp.resources import NLP_DIR, alternation
-
-# the ordinary English words a relation word's slip must not be (nlp/english.py)
-COMMON_WORDS = 40000
+from nlp.resources import NLP_DIR, alternation, vocabulary
 
 RELATIONS_FILE = NLP_DIR / "relations.yaml"
 _ROLES = ("patient", "family")
@@ -97,7 +94,8 @@ def _add_slips(words: dict[str, str], shortest: int) -> None:
         return
     from nlp.english import common_words   # start-up: read once, with the relation words
 
-    ordinary = common_words(COMMON_WORDS)
+    # the same ordinary words typo recovery keeps apart from terms (extraction.yaml typos)
+    ordinary = common_words(int(vocabulary()["typos"]["common_words"]))
     slips: dict[str, str] = {}
     for word, relation in list(words.items()):
         if len(word) < shortest or not word.isalpha():
