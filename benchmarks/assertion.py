@@ -59,7 +59,8 @@ def predicted_assertion(fact: Any) -> tuple[str, str, str]:
     else:
         assertion = "present"
     past = fact.historical or (fact.label in ("DRUG", "PROCEDURE") and (
-        fact.status in ("failed", "intolerant") or (fact.date is not None and fact.status != "current")))
+        (fact.status in ("failed", "intolerant") and not fact.ongoing)
+        or (fact.date is not None and fact.status != "current" and not fact.ongoing)))
     return assertion, "family" if fact.family else "patient", "past" if past else "current"
 
 

@@ -62,6 +62,9 @@ class Fact:
     # and a duration in days ("for 6 years") when that is what the text gives
     date: str | None = None
     duration_days: float | None = None
+    # a treatment still taken now although its status says it failed ("still on prednisone
+    # even though it doesn't work"): the one status keeps the outcome, this keeps "now"
+    ongoing: bool = False
     # provenance: which message (event) of the conversation the fact came from
     source: str | None = None
     implausible: bool = False            # value outside the analyte's plausible range

@@ -164,7 +164,7 @@ def _in_window(fact: Fact, window: float, ev: Evidence) -> bool | None:
     a current (not historical, undated) condition or a current therapy is within any window."""
     if fact.date:
         return within_days(fact.date, window, ev.today)
-    if fact.status == "current" or (not fact.historical and fact.label in ("CONDITION", "INFECTION")):
+    if fact.status == "current" or fact.ongoing or (not fact.historical and fact.label in ("CONDITION", "INFECTION")):
         return True
     return None
 

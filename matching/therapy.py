@@ -82,7 +82,9 @@ def _use(ev: Evidence, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResul
     open_: list[Fact] = []
     used: list[Fact] = []
     for fact in present:
-        ok = wanted is None or fact.status in wanted
+        # a treatment still taken although it failed ("still on prednisone, it doesn't
+        # work") is current use too
+        ok = wanted is None or fact.status in wanted or (fact.ongoing and "current" in wanted)
         count = _count_of(ev, fact)
         if ok:
             used.append(fact)
@@ -147,7 +149,7 @@ def _washout(ev: Evidence, leaf: dict, related: list[tuple[Fact, str]]) -> LeafR
             # recent or current use means a washout is needed, not that the patient is
             # excluded. Whether and how long to wash out is the trial team's call, so this
             # is "review", never a fail (a false exclusion would cost the patient a chance).
-            why = "taken now" if fact.status == "current" else f"last dose {fact.date}"
+            why = "taken now" if fact.status == "current" or fact.ongoing else f"last dose {fact.date}"
             return LeafResult(leaf, REVIEW, f"{fact.text}: {why} (within {window_text} of today; a washout "
                               "before enrolment would be needed, the trial team decides)", [fact])
         (outside if inside is False else undated).append(fact)
@@ -168,7 +170,7 @@ def _washout(ev: Evidence, leaf: dict, related: list[tuple[Fact, str]]) -> LeafR
 
 
 def _within(ev: Evidence, fact: Fact, days: float | None, half_lives: float | None) -> bool | None:
-    if fact.status == "current":
+    if fact.status == "current" or fact.ongoing:
         return True
     if not fact.date:
         return None

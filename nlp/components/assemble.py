@@ -17,12 +17,12 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
+from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, still_taken, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -126,6 +126,7 @@ class FactBuilder:
         self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
         self.added_words = frozenset(w.lower() for w in vocabulary.get("added_treatment_words") or ())
         self.comma_now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues_after_comma") or ())
+        self.trailing_hedge = TrailingHedge(vocabulary)     # "dermatomyositis they think": uncertain
         self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
         self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
@@ -199,7 +200,7 @@ class FactBuilder:
                 or ("REMISSION" in categories and self._malignancy(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker) or family_negation(ent),
-                uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent),
+                uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent) or self.trailing_hedge(ent, text),
                 source=source,
             )
             if negated and past:
@@ -227,6 +228,8 @@ class FactBuilder:
             kept.append(ent)
             if fact.status == "current" and _was_on(ent):
                 fact.status, fact.historical = None, True   # "and was on dialysis for a month"
+            if fact.status == "failed" and not fact.historical and still_taken(ent):
+                fact.ongoing = True     # "still on prednisone even though it doesnt work": failed, taken now
             bare.append(fact.status == "current" and bare_current(ent))
             own = self._shared(fact, ent, speaker, text)
             if own is not None:     # "my grandmother had lupus, so do I": the writer's (the patient's) too

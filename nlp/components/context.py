@@ -26,7 +26,7 @@ from spacy.language import Language
 from nlp.components.disease_status import is_status_span
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import across_comma
-from nlp.resources import context_rules, vocabulary
+from nlp.resources import alternation, context_rules, vocabulary
 
 CONTEXT_PIPE = "medspacy_context"
 
@@ -498,3 +498,26 @@ def shadowed_rules(rules) -> list[tuple[int, int]]:
                 if any(len(x) == len(y) and all(p.meets(q) for p, q in zip(x, y)) for x in seq_a for y in seq_b):
                     pairs.add((i, j))
     return sorted(pairs)
+
+
+class TrailingHedge:
+    """A hedge said after the finding, ending its clause ("dermatomyositis they think", "its
+    lupus i think", "RA apparently, the rheumy isn't sure"; ``trailing_hedges`` in
+    data/nlp/extraction.yaml): the finding is uncertain. Only a hedge right after the
+    mention (a comma at most between) that ends the clause or the message counts, so "lupus,
+    i think you should know" and "I think she's on X" (the hedge before: ConText's rules)
+    keep their reading."""
+
+    def __init__(self, vocabulary: dict):
+        section = vocabulary.get("trailing_hedges") or {}
+        words = section.get("phrases") or ()
+        ends = section.get("clause_ends") or ()
+        self.labels = frozenset(section.get("labels") or ())
+        self.pattern = re.compile(
+            r"\s*,?\s*(?:%s)\s*(?:$|[,;:)\n!?]|\.(?:\s|$)|(?:%s)\b)" % (alternation(words), alternation(ends)),
+            re.IGNORECASE) if words else None
+
+    def __call__(self, ent, text: str) -> bool:
+        if self.pattern is None or ent.label_ not in self.labels:
+            return False
+        return self.pattern.match(text, ent.end_char) is not None

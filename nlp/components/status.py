@@ -105,6 +105,7 @@ def therapy_status(span: Span) -> str | None:
     on tofacitinib, so they stopped it")."""
     modifiers = [m for m in span._.modifiers if _stop_said(span, m) and not _sequence_before(span, m)
                  and not _harm_guarded_against(span, m)]
+    modifiers = _without_stopped_starts(modifiers)
     cancelled = {c for m in modifiers for c in (m.rule.metadata or {}).get("cancels") or ()}
     if cancelled:   # "had to stop humira because of insurance": stopped, not for side effects
         modifiers = [m for m in modifiers if m.category not in cancelled]
@@ -126,6 +127,34 @@ def therapy_status(span: Span) -> str | None:
         modifiers = [m for m in modifiers if THERAPY_STATUS.get(m.category) != "current"
                      or (m.modifier_span[1] > span.start and m.modifier_span[0] >= last)]
     return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK) or bracket_outcome(span)
+
+
+def still_taken(span: Span) -> bool:
+    """A "current" cue of the treatment beside its failure ("on prednisone 10mg, still taking
+    it even though it doesnt work", "still on MMF but it's not working"): a cue whose words
+    say it goes on now (``still_taken_words`` in data/nlp/extraction.yaml), not a bare "on",
+    "has been on" or a dose, which say only that it was given."""
+    words = _still_taken_pattern()
+    return words is not None and any(
+        m.category == "THERAPY_CURRENT" and words.search(span.doc[m.modifier_span[0]:m.modifier_span[1]].text)
+        for m in span._.modifiers)
+
+
+@lru_cache(maxsize=1)
+def _still_taken_pattern() -> re.Pattern | None:
+    words = vocabulary().get("still_taken_words") or ()
+    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)),
+                      re.IGNORECASE) if words else None
+
+
+def _without_stopped_starts(modifiers: list) -> list:
+    """A start cue ("started", ``"metadata": {"start": true}``) with a history cue written
+    after it ("he started tacrolimus in 2018 and stopped it in 2020", "MMF started 2019,
+    stopped 2021"): the later stop says the treatment is over, so the start is no "current"."""
+    starts = [m.modifier_span[1] for m in modifiers if _flag(m, "start")]
+    if not starts or not any(m.category == "HISTORICAL" and m.modifier_span[0] >= min(starts) for m in modifiers):
+        return modifiers
+    return [m for m in modifiers if not _flag(m, "start")]
 
 
 def _harm_guarded_against(span: Span, modifier) -> bool:

@@ -1,0 +1,107 @@
+"""Round 13 (h55, issue #13): hedges said after the finding, a start then a stop, a
+controlled infection said with "I've got", and a treatment still taken although it failed
+(extraction, and through matching)."""
+from datetime import date
+
+from core.facts import Profile
+from core.truth import REVIEW, TRUE
+from matching.evaluate import Evaluator
+from nlp import extract
+
+TODAY = date(2026, 12, 4)
+
+
+def _one(text, concept):
+    found = [f for f in extract(text, today=TODAY) if f.concept == concept]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# 1. a hedge after the finding, at the end of the message or its clause
+def test_hedge_after_the_finding_at_the_end_is_uncertain():
+    assert _one("polymyositis the doctors think", "polymyositis").uncertain
+    assert _one("its crohns i think", "crohns_disease").uncertain
+    assert _one("my husband has psoriasis apparently", "psoriasis").uncertain
+    assert _one("vasculitis probably, they are still doing tests", "vasculitis").uncertain
+
+
+def test_hedge_after_a_treatment_is_about_what_is_said_of_it_not_the_treatment():
+    fact = _one("my platelets are low because of the methotrexate i think", "methotrexate")
+    assert not fact.uncertain
+
+
+def test_hedge_that_starts_a_new_thought_leaves_the_finding_alone():
+    assert not _one("She has RA, i think you need to know that", "rheumatoid_arthritis").uncertain
+    fact = _one("on leflunomide, I think it helps", "leflunomide")
+    assert not fact.uncertain and fact.status == "current"
+
+
+def test_a_hedge_before_still_reads_as_before():
+    assert _one("I think she's on hydroxychloroquine", "hydroxychloroquine").uncertain
+
+
+def test_a_trailing_probably_does_not_hedge_what_follows_the_comma():
+    facts = extract("Sjogrens probably, she's on hydroxychloroquine", today=TODAY)
+    drug = next(f for f in facts if f.concept == "hydroxychloroquine")
+    assert not drug.uncertain and drug.status == "current"
+
+
+# 3. a start and a later stop
+def test_started_then_stopped_is_past_not_current():
+    fact = _one("she started azathioprine in 2017 and stopped it in 2019", "azathioprine")
+    assert fact.historical and fact.status != "current"
+
+
+def test_started_and_still_on_stays_current():
+    fact = _one("tocilizumab started 2024, still on it", "tocilizumab")
+    assert fact.status == "current" and not fact.historical
+
+
+# 4. "I've got HIV": has it now
+def test_ive_got_a_chronic_infection_is_current_not_past():
+    fact = _one("I've got HIV, undetectable on meds", "hiv")
+    assert not fact.historical and not fact.negated
+    fact = _one("he's got hep B", "hbv")
+    assert not fact.historical and not fact.negated
+
+
+def test_got_an_infection_as_an_event_is_still_past():
+    assert _one("she got CMV after the transplant", "cmv").historical
+
+
+# 8. failed but still taken: the outcome and "now" both kept
+def test_failed_but_still_taken_keeps_both():
+    fact = _one("on prednisone 10mg, still taking it even though it doesnt work", "prednisone")
+    assert fact.status == "failed" and fact.ongoing and not fact.historical
+    fact = _one("she remains on belimumab but it isnt working", "belimumab")
+    assert fact.status == "failed" and fact.ongoing
+
+
+def test_failed_in_the_past_is_not_ongoing():
+    assert not _one("tried methotrexate, didnt work", "methotrexate").ongoing
+    assert not _one("he has been on eltrombopag but his platelets are still low", "eltrombopag").ongoing
+    assert not _one("methotrexate failed", "methotrexate").ongoing
+
+
+def _judge(leaf, text):
+    return Evaluator(Profile(extract(text, today=TODAY)), today=TODAY).leaf(leaf)
+
+
+def test_matching_reads_a_failed_but_still_taken_drug_as_current_use():
+    said = "still on prednisone 10mg even though it doesnt work"
+    current = {"type": "therapy", "concept": "glucocorticoid", "response": "current"}
+    assert _judge(current, said).value == TRUE
+    failed = {"type": "therapy", "concept": "glucocorticoid", "response": "failed"}
+    assert _judge(failed, said).value == TRUE
+    washout = {"type": "therapy", "concept": "glucocorticoid", "within_days": 28}
+    result = _judge(washout, said)
+    assert result.value == REVIEW and "taken now" in result.reason
+
+
+# 2. a wish is no fact
+def test_a_past_wish_for_a_pregnancy_is_planning_not_pregnant():
+    facts = [f for f in extract("i wanted to get pregnant but the rheumatologist said wait", today=TODAY)
+             if f.label == "PREGNANCY"]
+    assert [(f.concept, f.hypothetical) for f in facts] == [("planning", True)]
+    facts = [f for f in extract("we'd love to have a baby next year", today=TODAY) if f.label == "PREGNANCY"]
+    assert [(f.concept, f.hypothetical) for f in facts] == [("planning", True)]
