@@ -86,7 +86,7 @@ def _hash(text: str) -> str:
 # 37: values as people say them (h51, round 12): "+" after a number is "at least" except for a urine dipstick analyte, a decimal in words ("7 point 5"), an amount before the analyte ("2 grams of protein in her urine a day"), combination antibiotics one drug each (co-trimoxazole, co-amoxiclav, piperacillin-tazobactam), countries named alone.
 # 38: registry criteria, round 12 (h53): a state before a list stops at an item with its own lead word; a condition defined by positive serology is its infections; a half-lives window keeps a later drug out of a day window; "(including for X)" is a purpose; "For <patients> with ...:" a cohort lead-in; lakh/crore multiply a number; "investigational study" is trial participation.
 # 39: "positive" after two markers joined by "and" reaches both (scope 6); lupus nephritis classes in arabic numerals (lead, round 15).
-# 40: patient-text reading, round 13 (h55): a hedge after a finding ending its clause ("lupus i think") is uncertain; "probably"/"possibly" stop at a comma; "have got" is no past "got"; a start cue gives way to a later stop; a past wish for a pregnancy is planning.
+# 40: patient-text reading, round 13 (h55): a hedge after a finding ending its clause ("lupus i think") is uncertain; "probably"/"possibly" stop at a comma; "have got" is no past "got"; a start cue gives way to a later stop or outcome ("MMF started 2019, stopped 2021 for nausea"); a past wish for a pregnancy is planning, a wish to come off a treatment says it is taken; a kidney biopsy's class after lupus is lupus nephritis; an acute harm from a drug ("pancreatitis from azathioprine") is over and the drug not tolerated; a short course with a past time is over.
 PLAN_VERSION = "40"
 
 

@@ -105,3 +105,69 @@ def test_a_past_wish_for_a_pregnancy_is_planning_not_pregnant():
     assert [(f.concept, f.hypothetical) for f in facts] == [("planning", True)]
     facts = [f for f in extract("we'd love to have a baby next year", today=TODAY) if f.label == "PREGNANCY"]
     assert [(f.concept, f.hypothetical) for f in facts] == [("planning", True)]
+
+
+# 2b. a wish to stop a treatment says it is taken now
+def test_a_wish_to_come_off_a_treatment_means_it_is_taken_now():
+    fact = _one("he wants to come off prednisone, it makes him hungry", "prednisone")
+    assert fact.status == "current" and not fact.historical
+    assert _one("trying to get off methotrexate", "methotrexate").status == "current"
+
+
+# 5. a kidney biopsy's class after lupus
+def test_kidney_biopsy_class_after_lupus_is_lupus_nephritis():
+    assert any(f.concept == "lupus_nephritis" and f.text == "class IV"
+               for f in extract("she has SLE. Renal biopsy showed class IV last year", today=TODAY))
+    assert any(f.concept == "lupus_nephritis"
+               for f in extract("lupus since 2015, class 3 on kidney biopsy", today=TODAY))
+
+
+def test_biopsy_class_without_lupus_or_without_kidney_biopsy_names_nothing():
+    assert not any(f.concept == "lupus_nephritis" for f in extract("kidney biopsy showed class IV", today=TODAY))
+    assert not any(f.concept == "lupus_nephritis"
+                   for f in extract("she has lupus, skin biopsy class 3", today=TODAY))
+
+
+# 6. a harm named before the drug that caused it
+def test_harm_from_a_drug_makes_the_drug_not_tolerated_and_an_acute_harm_past():
+    facts = {f.concept: f for f in extract("had pancreatitis from azathioprine back in 2018", today=TODAY)}
+    assert facts["azathioprine"].status == "intolerant"
+    assert facts["pancreatitis"].historical
+
+
+def test_a_harm_from_a_drug_still_taken_keeps_the_drug_current():
+    assert _one("shingles from tofacitinib but she is still on it", "tofacitinib").status == "current"
+
+
+def test_a_lasting_harm_from_a_drug_does_not_stop_the_drug():
+    fact = _one("She has osteoporosis from prednisone", "prednisone")
+    assert fact.status != "intolerant" and not fact.historical
+
+
+def test_a_denied_harm_from_a_drug_does_not_deny_the_drug():
+    fact = _one("no pancreatitis from the azathioprine so far", "azathioprine")
+    assert not fact.negated
+
+
+# 7. a short course with a past time
+def test_a_short_course_with_a_past_time_is_over():
+    fact = _one("they gave her dexamethasone for 4 days in march", "dexamethasone")
+    assert fact.historical and fact.status is None and fact.date == "2026-03"
+
+
+def test_a_long_span_says_how_long_not_that_it_ended():
+    fact = _one("on prednisone for 2 years", "prednisone")
+    assert fact.status == "current" and not fact.historical
+
+
+def test_started_then_stopped_for_a_reason_is_past_and_not_tolerated():
+    fact = _one("leflunomide started 2020, stopped 2022 for diarrhoea", "leflunomide")
+    assert fact.historical and fact.status == "intolerant"
+    fact = _one("humira started 2019, stopped working in 2021", "adalimumab")
+    assert fact.status == "failed"
+
+
+def test_a_start_of_another_treatment_still_ends_a_stop():
+    facts = {f.concept: f for f in extract("stopped methotrexate, started leflunomide", today=TODAY)}
+    assert facts["methotrexate"].historical
+    assert facts["leflunomide"].status == "current" and not facts["leflunomide"].historical

@@ -22,12 +22,12 @@ from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, still_taken, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, still_taken, stopped_after_own_start, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
 from nlp.components.result_headings import ResultHeadings
-from nlp.components.time import TIMED_LABELS, EventsBefore, SettingOfEvent, TimeReader, attach
+from nlp.components.time import TIMED_LABELS, EventsBefore, HarmFromDrug, SettingOfEvent, TimeReader, attach
 from nlp.components.speaker import Speaker
 from nlp.resources import alternation
 from core.facts import Fact
@@ -108,6 +108,8 @@ class FactBuilder:
         self.events_before = EventsBefore(vocabulary)
         self.result_headings = ResultHeadings(vocabulary)     # "Hep B serology: sAg negative"
         self.setting_of_event = SettingOfEvent(vocabulary)   # "Hx of DVT on tofa": the drug then
+        self.harm_from_drug = HarmFromDrug(vocabulary)     # "pancreatitis from azathioprine": not tolerated
+        self.short_course_days = float(vocabulary.get("short_course_days") or 0)   # "pred for a week in may": over
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
         self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
         self.status_words = StatusWords(terminology, vocabulary)
@@ -250,6 +252,7 @@ class FactBuilder:
         self._attach_times(doc, facts, today, bare, births, older)
         self.events_before(kept, facts)
         self.setting_of_event(kept, facts, bare, today)
+        self.harm_from_drug(text, facts)
         self._listed_outcome(ents, kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
@@ -533,6 +536,9 @@ class FactBuilder:
             return True
         if label in ("DRUG", "PROCEDURE"):
             fact.status = therapy_status(ent)
+            stop = stopped_after_own_start(ent) if fact.status == "current" else None
+            if stop is not None:    # "MMF started 2019, stopped 2021 for nausea": over, not tolerated
+                fact.status, fact.historical = stop[0], fact.historical or stop[1]
             if fact.status is None and bracket_over(ent):
                 fact.historical = True      # "IVIG (transient)": given, its response gone
         elif label == "INFECTION":
@@ -740,6 +746,24 @@ class FactBuilder:
                 facts[index].duration_days = expression.duration_days
             if expression.onset_age is not None:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
+        self._short_courses(attached, times, facts, bare, sentences, today)
+
+    def _short_courses(self, attached, times, facts: list[Fact], bare: list[bool], sentences, today: date) -> None:
+        """A short course (``short_course_days``) with a past time right after it is over: "pred
+        for a week in may", "dexamethasone for 4 days last month" (past; the time dates it).
+        Only a treatment nothing else says goes on (no status, or a bare "on")."""
+        for index, expression in attached:
+            fact = facts[index]
+            if (expression.duration_days is None or expression.duration_days > self.short_course_days
+                    or fact.label not in ("DRUG", "PROCEDURE") or fact.negated or fact.hypothetical
+                    or not (fact.status is None or (fact.status == "current" and bare[index]))):
+                continue
+            when = next((t for t in times if t.point and t.date and 0 <= t.start - expression.end <= 2
+                         and sentences.index(t.start) == sentences.index(expression.start)), None)
+            latest = _latest_day(when.date) if when is not None else None
+            if latest is not None and latest < today:
+                fact.historical, fact.status = True, None
+                fact.date = fact.date or when.date
 
 
 

@@ -147,6 +147,28 @@ def _still_taken_pattern() -> re.Pattern | None:
                       re.IGNORECASE) if words else None
 
 
+def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
+    """A treatment named, then its start, then a stop with no other treatment between ("MMF
+    started 2019, stopped 2021 for nausea"): ConText ends the stop's reach at the start cue
+    (a start of another treatment must end it: "stopped methotrexate, started MMF"), so this
+    reads the cues written after the span's own start in its sentence. Returns (the outcome
+    said after the start or None, whether a stop is said), or None when neither is: "MMF
+    started 2019, stopped working in 2021" -> ("failed", False)."""
+    graph = getattr(span.doc._, "context_graph", None)
+    starts = [m for m in span._.modifiers if _flag(m, "start") and m.modifier_span[0] >= span.end]
+    if graph is None or not starts:
+        return None
+    begin = min(m.modifier_span[1] for m in starts)
+    sentence_end = span.sent.end if span.doc.has_annotation("SENT_START") else len(span.doc)
+    limit = min([e.start for e in span.doc.ents if e.label_ in ("DRUG", "PROCEDURE") and e.start >= begin] + [sentence_end])
+    later = [m for m in graph.modifiers if begin <= m.modifier_span[0] and m.modifier_span[1] <= limit]
+    outcomes = [THERAPY_STATUS[m.category] for m in later if m.category in ("THERAPY_INTOLERANT", "THERAPY_FAILED")]
+    stopped = any(m.category == "HISTORICAL" for m in later)
+    if not (outcomes or stopped):
+        return None
+    return (min(outcomes, key=_THERAPY_RANK.get) if outcomes else None), stopped
+
+
 def _without_stopped_starts(modifiers: list) -> list:
     """A start cue ("started", ``"metadata": {"start": true}``) with a history cue written
     after it ("he started tacrolimus in 2018 and stopped it in 2020", "MMF started 2019,

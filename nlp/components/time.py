@@ -19,6 +19,7 @@ from typing import Any
 
 from core.durations import DAYS
 from nlp.components.patterns import PatternMatch, PatternRunner
+from nlp.resources import alternation
 
 TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER", "PREGNANCY")
 # a bare year dates a mention of these written right before it (never a lab value: "CK 2000"; "last
@@ -320,3 +321,45 @@ class SettingOfEvent:
                     and (event.text.lower() in self.event_words or event.concept in self.acute)
                     and not event.historical and int(treatment.date[:4]) < today.year):
                 event.historical = True     # "a chest infection while on cellcept in 2022": then
+
+
+class HarmFromDrug:
+    """A harm named right before the drug that caused it ("pancreatitis from azathioprine in
+    2019", "she got bad pancreatitis from aza", "shingles from tofacitinib"; extraction.yaml
+    ``event_settings.caused_by``): an acute harm (``event_words``, ``acute_concepts``) is over,
+    and the drug was not tolerated (intolerant) unless a cue of its own already gives its
+    status ("shingles from tofacitinib but she's still on it": current). A lasting harm
+    ("osteoporosis from steroids") says nothing of the drug being stopped. Only a harm the patient had
+    (not negated, hedged, hypothetical or a relative's) and the drug right after the cue. A
+    harm denied ("no pancreatitis from the azathioprine") denies no drug: the drug was taken."""
+
+    def __init__(self, vocabulary: dict[str, Any]):
+        settings = vocabulary.get("event_settings") or {}
+        cues = settings.get("caused_by") or ()
+        owners = settings.get("caused_by_owners") or ()
+        self.between = re.compile(r"\s+(?:%s)\s+(?:(?:%s)\s+)?" % (alternation(cues), alternation(owners)),
+                                  re.IGNORECASE) if cues and owners else None
+        self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
+        self.acute = frozenset(settings.get("acute_concepts", ()))
+
+    def __call__(self, text: str, facts: list[Any]) -> None:
+        if self.between is None:
+            return
+        for k in range(1, len(facts)):
+            harm, drug = facts[k - 1], facts[k]
+            if (harm.label not in ("CONDITION", "INFECTION") or drug.label != "DRUG" or harm.end > drug.start
+                    or not self.between.fullmatch(text, harm.end, drug.start)):
+                continue
+            if harm.negated and drug.negated and not drug.status and not harm.family:
+                # "no pancreatitis from the azathioprine": the harm is denied, the drug taken
+                drug.negated, drug.historical = False, False
+                continue
+            if (harm.negated or harm.hypothetical or harm.uncertain or harm.family
+                    or drug.negated or drug.hypothetical or drug.family
+                    or not self.between.fullmatch(text, harm.end, drug.start)):
+                continue
+            if harm.text.lower() in self.event_words or harm.concept in self.acute:
+                harm.historical = True
+                if drug.status is None:
+                    drug.status = "intolerant"
+
