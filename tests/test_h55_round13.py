@@ -171,3 +171,34 @@ def test_a_start_of_another_treatment_still_ends_a_stop():
     facts = {f.concept: f for f in extract("stopped methotrexate, started leflunomide", today=TODAY)}
     assert facts["methotrexate"].historical
     assert facts["leflunomide"].status == "current" and not facts["leflunomide"].historical
+
+
+# 4b. a treated chronic infection through matching; a cured one is past
+def test_hiv_said_with_ive_got_and_controlled_is_hiv_positive_for_matching():
+    leaf = {"type": "infection", "agent": "hiv"}
+    for said in ("I've got HIV, undetectable on meds", "my hiv is undetectable on meds"):
+        fact = _one(said, "hiv")
+        assert fact.status == "positive" and not fact.negated
+        assert _judge(leaf, said).value == TRUE
+
+
+def test_latent_tb_with_a_completed_course_is_past():
+    fact = _one("Latent TB (2020), completed isoniazid.", "tuberculosis")
+    assert fact.historical
+    fact = _one("latent TB, finished rifampicin", "tuberculosis")
+    assert fact.historical
+
+
+def test_hepatitis_b_under_treatment_stays_current():
+    assert not _one("hep B, treated with tenofovir", "hbv").historical
+
+
+def test_present_tense_before_a_bare_on_is_still_taken():
+    fact = _one("she's on tocilizumab, it hasnt done much", "tocilizumab")
+    assert fact.status == "failed" and fact.ongoing
+
+
+def test_ive_got_keeps_the_writer_and_reads_an_infection_positive():
+    assert _one("ive got hep C, not treated yet", "hcv").status == "positive"
+    facts = {f.concept: f for f in extract("my son has crohns. I've got psoriasis myself", today=TODAY)}
+    assert facts["psoriasis"].family and not facts["crohns_disease"].family

@@ -135,6 +135,7 @@ class FactBuilder:
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
         self.diagnosis_words = frozenset(w.lower() for w in vocabulary.get("diagnosis_words") or ())
+        self.possession_cues = frozenset(w.lower() for w in vocabulary.get("possession_cues") or ())
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
         self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
         self.past_value_skip = frozenset(w.lower() for w in vocabulary.get("past_value_skip") or ())
@@ -143,8 +144,9 @@ class FactBuilder:
         self.neither_words = frozenset(str(w).lower() for w in neither.get("cues") or ())
         self.neither_outcome = re.compile(neither["outcome"], re.IGNORECASE) if neither.get("outcome") else None
         words = vocabulary.get("treated_with") or ()
-        self.treated_with = re.compile(r"[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|course|of|iv|oral|po|\d+|days?|weeks?)\s+)*"
+        self.treated_with = re.compile(r"(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*"
                                        % alternation(words), re.IGNORECASE) if words else None
+        self.cured_by_course = frozenset(vocabulary.get("cured_by_a_course") or ())
         self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
 
     def _past_value(self, ent: Span, reading: Any) -> bool:
@@ -405,6 +407,10 @@ class FactBuilder:
         if ACTIVE_INFECTION not in self.terminology:
             return
         for k, fact in enumerate(facts):
+            if fact.label == "INFECTION" and fact.concept in self.cured_by_course and not (
+                    fact.negated or fact.family or fact.hypothetical):
+                self._treated_after(facts, k, text)     # "Latent TB (2021), completed isoniazid"
+                continue
             if (fact.label != "INFECTION" or fact.negated or fact.family or fact.hypothetical
                     or fact.concept not in self.terminology or not self.terminology.is_a(fact.concept, ACTIVE_INFECTION)):
                 continue
@@ -545,7 +551,7 @@ class FactBuilder:
             written = self.mention_status(ent) or self.mention_status.after(ent)
             fact.status = infection_status(ent, written, self.mention_status.before(ent))
             if fact.status == "negative" and self._controlled(ent):
-                fact.status, fact.negated = None, False    # "my HIV is undetectable on meds": has it, treated
+                fact.status, fact.negated = "positive", False    # "my HIV is undetectable on meds": has it, treated
             if fact.status == "negative":
                 fact.negated = True
             elif fact.status in ("positive", "active"):
@@ -638,9 +644,15 @@ class FactBuilder:
         """A HISTORICAL cue reaches the mention, other than a past event's ("had a transplant
         in 2021 for T-ALL": the disease after a reason word is the reason, not the event) or
         a present perfect's ("hes had crohns since 15")."""
-        if ent.label_ != "CONDITION":
-            return True
         doc = ent.doc
+
+        def possession(m) -> bool:
+            # "I've got HIV", "she's got lupus": has it now (``possession_cues`` after a perfect
+            # word), not the past event of "got CMV after the transplant"
+            return (m.rule.literal.lower() in self.possession_cues and m.modifier_span[0] > 0
+                    and doc[m.modifier_span[0] - 1].lower_ in self.perfect_words)
+        if ent.label_ != "CONDITION":
+            return any(m.category == "HISTORICAL" and not possession(m) for m in ent._.modifiers)
 
         def event_cue_not_for_this(m) -> bool:
             if m.rule.literal.lower() not in self.past_event_cues or m.modifier_span[1] > ent.start:
@@ -659,7 +671,7 @@ class FactBuilder:
             around = [*doc[max(sentence.start, ent.start - 6):ent.start], *doc[ent.end:m.modifier_span[0]]]
             return any(t.lower_ in self.diagnosis_words for t in around)
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
-                   for m in ent._.modifiers)
+                   and not possession(m) for m in ent._.modifiers)
 
     def _malignancy(self, ent: Span) -> bool:
         """A cancer not said to have come back (REMISSION cues make it past: "Hodgkin

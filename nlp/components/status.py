@@ -18,7 +18,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from nlp.resources import vocabulary
+from nlp.resources import alternation, vocabulary
 
 # THERAPY_DOSE: a dose written after a drug ("MMF 1 g"), current but its own category so
 # that it ends no other cue's scope ("refractory despite MMF 3 g/day and rituximab")
@@ -132,19 +132,19 @@ def therapy_status(span: Span) -> str | None:
 def still_taken(span: Span) -> bool:
     """A "current" cue of the treatment beside its failure ("on prednisone 10mg, still taking
     it even though it doesnt work", "still on MMF but it's not working"): a cue whose words
-    say it goes on now (``still_taken_words`` in data/nlp/extraction.yaml), not a bare "on",
-    "has been on" or a dose, which say only that it was given."""
+    say it goes on now (``still_taken_words`` in data/nlp/extraction.yaml; the word before the
+    cue read with it: "he's" + "on"), not a bare "on", "has been on" or a dose, which say
+    only that it was given."""
     words = _still_taken_pattern()
     return words is not None and any(
-        m.category == "THERAPY_CURRENT" and words.search(span.doc[m.modifier_span[0]:m.modifier_span[1]].text)
+        m.category == "THERAPY_CURRENT" and words.search(span.doc[max(0, m.modifier_span[0] - 1):m.modifier_span[1]].text)
         for m in span._.modifiers)
 
 
 @lru_cache(maxsize=1)
 def _still_taken_pattern() -> re.Pattern | None:
     words = vocabulary().get("still_taken_words") or ()
-    return re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)),
-                      re.IGNORECASE) if words else None
+    return re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternation(words), re.IGNORECASE) if words else None
 
 
 def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
