@@ -202,3 +202,19 @@ def test_ive_got_keeps_the_writer_and_reads_an_infection_positive():
     assert _one("ive got hep C, not treated yet", "hcv").status == "positive"
     facts = {f.concept: f for f in extract("my son has crohns. I've got psoriasis myself", today=TODAY)}
     assert facts["psoriasis"].family and not facts["crohns_disease"].family
+
+
+def test_a_now_right_after_a_failing_treatment_means_still_taken():
+    fact = _one("eltrombopag didnt work, avatrombopag now but platelets still under 20", "avatrombopag")
+    assert fact.status == "failed" and fact.ongoing
+    assert not _one("then it flared and now the rituximab didnt work either", "rituximab").ongoing
+
+
+def test_a_stop_under_way_is_still_taken():
+    assert _one("she is coming off tacrolimus this month", "tacrolimus").status == "current"
+    assert _one("weaning off prednisone slowly", "prednisone").status == "current"
+    assert _one("she was weaned off prednisone in 2022", "prednisone").historical
+
+
+def test_a_still_said_of_something_else_is_not_the_treatments():
+    assert not _one("been on rituximab and still my platelets are 15", "rituximab").ongoing

@@ -232,8 +232,6 @@ class FactBuilder:
             kept.append(ent)
             if fact.status == "current" and _was_on(ent):
                 fact.status, fact.historical = None, True   # "and was on dialysis for a month"
-            if fact.status == "failed" and not fact.historical and still_taken(ent):
-                fact.ongoing = True     # "still on prednisone even though it doesnt work": failed, taken now
             bare.append(fact.status == "current" and bare_current(ent))
             own = self._shared(fact, ent, speaker, text)
             if own is not None:     # "my grandmother had lupus, so do I": the writer's (the patient's) too
@@ -273,6 +271,9 @@ class FactBuilder:
         self._infection_treated(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
+        for ent, fact in zip(kept, facts):
+            if fact.status == "failed" and not fact.historical and still_taken(ent):
+                fact.ongoing = True     # "still on prednisone even though it doesnt work": failed, taken now
         return facts
 
     @staticmethod

@@ -132,19 +132,41 @@ def therapy_status(span: Span) -> str | None:
 def still_taken(span: Span) -> bool:
     """A "current" cue of the treatment beside its failure ("on prednisone 10mg, still taking
     it even though it doesnt work", "still on MMF but it's not working"): a cue whose words
-    say it goes on now (``still_taken_words`` in data/nlp/extraction.yaml; the word before the
-    cue read with it: "he's" + "on"), not a bare "on", "has been on" or a dose, which say
-    only that it was given."""
-    words = _still_taken_pattern()
+    say it goes on now (``still_taken_words`` in data/nlp/extraction.yaml; the two words before
+    the cue read with it: "he's" + "on"), or a "now" right after the treatment
+    (``still_taken_right_after``: "romiplostim now but platelets still <20"); not a bare
+    "on", "has been on" or a dose, which say only that it was given."""
+    words, after, objects = _still_taken_pattern(), _still_taken_after(), _still_taken_objects()
+    doc = span.doc
+
+    def its_own(m) -> bool:
+        # a cue after the treatment says so of it when it follows it at once or names it
+        # again ("still taking it"); "been on rituximab and still my platelets are 15" is the
+        # platelets' "still"
+        start, end = m.modifier_span
+        return start < span.end or start == span.end or any(t.lower_ in objects for t in doc[start:end])
     return words is not None and any(
-        m.category == "THERAPY_CURRENT" and words.search(span.doc[max(0, m.modifier_span[0] - 1):m.modifier_span[1]].text)
+        m.category == "THERAPY_CURRENT" and its_own(m) and (
+            words.search(doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]].text)
+            or (m.modifier_span[0] == span.end and doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() in after))
         for m in span._.modifiers)
+
+
+@lru_cache(maxsize=1)
+def _still_taken_after() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in vocabulary().get("still_taken_right_after") or ())
+
+
+@lru_cache(maxsize=1)
+def _still_taken_objects() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in vocabulary().get("still_taken_objects") or ())
 
 
 @lru_cache(maxsize=1)
 def _still_taken_pattern() -> re.Pattern | None:
     words = vocabulary().get("still_taken_words") or ()
-    return re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternation(words), re.IGNORECASE) if words else None
+    # a word starts after no letter; "'s on" may follow one ("she's on")
+    return re.compile(r"(?:(?<!\w)(?=\w)|(?=\W))(?:%s)(?!\w)" % alternation(words), re.IGNORECASE) if words else None
 
 
 def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
