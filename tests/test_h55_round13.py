@@ -218,3 +218,18 @@ def test_a_stop_under_way_is_still_taken():
 
 def test_a_still_said_of_something_else_is_not_the_treatments():
     assert not _one("been on rituximab and still my platelets are 15", "rituximab").ongoing
+
+
+def test_a_hedge_after_a_filler_word_still_hedges():
+    assert _one("she has psoriasis too i think", "psoriasis").uncertain
+
+
+def test_a_treatment_wished_for_is_not_had():
+    assert _one("she wanted belimumab but the hospital would not fund it", "belimumab").hypothetical
+    facts = [f for f in extract("Patient keen to conceive next year.", today=TODAY) if f.label == "PREGNANCY"]
+    assert [(f.concept, f.hypothetical) for f in facts] == [("planning", True)]
+
+
+def test_it_hasnt_stopped_the_relapses_is_a_failure_of_the_treatment_taken_now():
+    fact = _one("im on ocrelizumab now but it hasnt stopped the relapses", "ocrelizumab")
+    assert fact.status == "failed" and fact.ongoing

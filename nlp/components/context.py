@@ -512,9 +512,11 @@ class TrailingHedge:
         section = vocabulary.get("trailing_hedges") or {}
         words = section.get("phrases") or ()
         ends = section.get("clause_ends") or ()
+        fillers = section.get("fillers") or ()
+        filler = r"(?:(?:%s)\s*,?\s*)?" % alternation(fillers) if fillers else ""
         self.labels = frozenset(section.get("labels") or ())
         self.pattern = re.compile(
-            r"\s*,?\s*(?:%s)\s*(?:$|[,;:)\n!?]|\.(?:\s|$)|(?:%s)\b)" % (alternation(words), alternation(ends)),
+            r"\s*,?\s*%s(?:%s)\s*(?:$|[,;:)\n!?]|\.(?:\s|$)|(?:%s)\b)" % (filler, alternation(words), alternation(ends)),
             re.IGNORECASE) if words else None
 
     def __call__(self, ent, text: str) -> bool:
