@@ -653,7 +653,10 @@ class FactBuilder:
             return (m.rule.literal.lower() in self.possession_cues and m.modifier_span[0] > 0
                     and doc[m.modifier_span[0] - 1].lower_ in self.perfect_words)
         if ent.label_ != "CONDITION":
-            return any(m.category == "HISTORICAL" and not possession(m) for m in ent._.modifiers)
+            # as before unless a possession cue is among the history cues (a rule may name its
+            # category per label: categories())
+            return (not any(possession(m) for m in ent._.modifiers)
+                    or any(m.category == "HISTORICAL" and not possession(m) for m in ent._.modifiers))
 
         def event_cue_not_for_this(m) -> bool:
             if m.rule.literal.lower() not in self.past_event_cues or m.modifier_span[1] > ent.start:

@@ -186,8 +186,9 @@ def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
     later = [m for m in graph.modifiers if begin <= m.modifier_span[0] and m.modifier_span[1] <= limit]
     outcomes = [THERAPY_STATUS[m.category] for m in later if m.category in ("THERAPY_INTOLERANT", "THERAPY_FAILED")]
     stopped = any(m.category == "HISTORICAL" for m in later)
-    if not (outcomes or stopped):
-        return None
+    goes_on = any(m.category == "THERAPY_CURRENT" and not _flag(m, "start") for m in later)
+    if not (outcomes or stopped) or (goes_on and not stopped):
+        return None     # "MMF started 2019, nausea at first but still on it": its own cues decide
     return (min(outcomes, key=_THERAPY_RANK.get) if outcomes else None), stopped
 
 
