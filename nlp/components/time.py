@@ -88,7 +88,8 @@ class TimeReader:
         """The labels a cue word just before ``expression`` points to, or None. A fact of
         another label written between the cue and a duration is what the cue is about ("she
         has had ITP for 8 months, tried steroids": the "had" is the ITP's, so the duration is
-        not a treatment's); a date keeps the cue's preference ("had T-LBL 5 years ago,
+        not a treatment's; "has had crohns since he was 15, hes been on humira": the years since
+        that age are the Crohn's); a date keeps the cue's preference ("had T-LBL 5 years ago,
         chemo": the chemotherapy was then)."""
         if self.cue_re is None:
             return None
@@ -98,7 +99,8 @@ class TimeReader:
         for match in self.cue_re.finditer(window):
             found = self.cue_labels.get(re.sub(r"\s+", " ", match.group(1).lower()))
             end = offset + match.end()
-        if found and end is not None and expression.duration_days is not None and expression.date is None:
+        if (found and end is not None and expression.date is None
+                and (expression.duration_days is not None or expression.onset_age is not None)):
             between = [f for f in facts if end <= f.start and f.end <= expression.start and f.label in TIMED_LABELS]
             if between and not any(f.label in found for f in between):
                 return None
