@@ -1,5 +1,6 @@
 """Lead's sixteenth-session fixes: what patients, relatives and doctors write, read as they mean it."""
 import json
+from datetime import date
 
 import pytest
 
@@ -237,3 +238,45 @@ def test_an_age_after_the_patients_title_and_name(text, age):
 
 def test_an_amount_of_time_after_a_name_is_no_age():
     assert not [f for f in extract("Mrs Jones, 3 years of MMF") if f.label == "AGE"]
+
+
+# --- a whole list's outcome, contractions without apostrophes, reasons ----------------
+
+def test_an_outcome_of_the_whole_list_reaches_items_before_and_now():
+    facts = {f.concept: f for f in extract("Shes had cellcept, benlysta and now rituximab, nothing has really worked.")}
+    assert all(facts[c].status == "failed" for c in ("mycophenolate", "belimumab", "rituximab"))
+
+
+def test_an_outcome_of_one_item_stays_with_it():
+    facts = {f.concept: f for f in extract("she was on azathioprine, now on rituximab and its not working")}
+    assert facts["rituximab"].status == "failed" and facts["azathioprine"].status is None
+    facts = {f.concept: f for f in extract("MMF didn't work, now on rituximab which helps")}
+    assert facts["mycophenolate"].status == "failed" and facts["rituximab"].status == "current"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("she cant get pregnant right now", "pregnant"),
+    ("he wont take methotrexate", "methotrexate"),
+    ("she didnt get ivig", "ivig"),
+    ("she hasnt had TB", "tuberculosis"),
+])
+def test_a_contraction_without_its_apostrophe_negates(text, concept):
+    assert next(f for f in extract(text) if f.concept == concept).negated
+
+
+def test_a_contraction_without_apostrophe_keeps_a_failed_treatment():
+    assert _one("she didnt respond to rituximab", "DRUG", "rituximab").status == "failed"
+
+
+def test_a_reason_with_its_own_subject_ends_the_negation():
+    facts = {f.concept: f for f in extract("she cant get pregnant right now as shes on cellcept")}
+    assert facts["pregnant"].negated
+    assert not facts["mycophenolate"].negated and facts["mycophenolate"].status == "current"
+
+
+def test_a_month_dates_a_treatment_when_its_cue_says_so():
+    fact = next(f for f in extract("sorry she stopped the cellcept in june", today=date(2026, 12, 4)) if f.label == "DRUG")
+    assert fact.historical and fact.date == "2026-06"
+    lab = next(f for f in extract("mmf, platelets 20 in march", today=date(2026, 12, 4)) if f.label == "LAB")
+    assert lab.date == "2026-03"
+    assert next(f for f in extract("mmf, platelets 20 in march", today=date(2026, 12, 4)) if f.label == "DRUG").date is None

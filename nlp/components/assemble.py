@@ -20,6 +20,7 @@ from data.terminology import Terminology
 from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
+from nlp.components.list_outcome import WholeListOutcome
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, therapy_status
@@ -101,6 +102,7 @@ class FactBuilder:
         self.habits = frozenset(c.id for c in terminology.concepts.values() if c.attrs.get("exposure"))
         self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
         self.value_outcomes = ValueOutcomes(vocabulary)   # "eltrombopag, platelets remain <20": failed
+        self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
         self.people = People(vocabulary=vocabulary)
@@ -248,6 +250,7 @@ class FactBuilder:
         self.events_before(kept, facts)
         self.setting_of_event(kept, facts, bare, today)
         self._listed_outcome(ents, kept, facts)
+        self.whole_list(ents, kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
         self.outcomes.requests(doc, kept, facts)

@@ -210,8 +210,8 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
             and not (fact.start < expression.end and expression.start < fact.end)
         ]
-        if expression.month_only:
-            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE")]
+        if expression.month_only:   # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in june")
+            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and _ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])]
