@@ -280,3 +280,12 @@ def test_a_month_dates_a_treatment_when_its_cue_says_so():
     lab = next(f for f in extract("mmf, platelets 20 in march", today=date(2026, 12, 4)) if f.label == "LAB")
     assert lab.date == "2026-03"
     assert next(f for f in extract("mmf, platelets 20 in march", today=date(2026, 12, 4)) if f.label == "DRUG").date is None
+
+
+@pytest.mark.parametrize("text, age", [("now nintedanib as well. 47, female, live near Bristol", 47), ("lupus. 35, F", 35)])
+def test_an_age_and_sex_opening_a_sentence(text, age):
+    assert _one(text, "AGE").value == age
+
+
+def test_a_lab_value_before_a_sex_word_is_no_age():
+    assert not [f for f in extract("platelets 47, female") if f.label == "AGE"]
