@@ -152,7 +152,7 @@ class TiesKept:
         # words after are a condition on what follows (", they mentioned": the comma ends
         # scopes when a clause of its own follows), so they neither hide nor cut other cues
         self.cue_words = {hash_string(rule_id): int(rule.metadata["cue_words"])
-                          for rule_id, rule in rules.rule_map.items()
+                          for rule_id, rule in getattr(rules, "rule_map", {}).items()
                           if isinstance(rule.metadata, dict) and rule.metadata.get("cue_words")}
 
     def __getattr__(self, name):
