@@ -133,6 +133,7 @@ class FactBuilder:
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
+        self.finding_words = frozenset(w.lower() for w in vocabulary.get("finding_words") or ())
         self.diagnosis_words = frozenset(w.lower() for w in vocabulary.get("diagnosis_words") or ())
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
         self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
@@ -640,8 +641,10 @@ class FactBuilder:
             if m.rule.literal.lower() not in self.past_event_cues or m.modifier_span[1] > ent.start:
                 return False
             before = doc[m.modifier_span[0] - 1].lower_ if m.modifier_span[0] > 0 else ""
+            between = doc[m.modifier_span[1]:ent.start]
             return (before in self.perfect_words
-                    or any(t.lower_ in self.reason_words for t in doc[m.modifier_span[1]:ent.start]))
+                    or any(t.lower_ in self.reason_words for t in between)
+                    or (ent.text.lower() not in self.event_words and any(t.lower_ in self.finding_words for t in between)))
         def ago_dates_the_diagnosis(m) -> bool:
             # "diagnosed with scleroderma three years ago", "lupus dx 2 yrs ago": the diagnosis
             # was then, the disease goes on (an event, "a DVT 5 years ago", is over)
