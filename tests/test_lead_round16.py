@@ -296,3 +296,12 @@ def test_a_disease_a_past_test_showed_goes_on():
                     "CONDITION", "lupus_nephritis").historical
     assert not _one("she had a biopsy that showed lupus nephritis", "CONDITION", "lupus_nephritis").historical
     assert _one("she had pneumonia", "INFECTION").historical
+
+
+@pytest.mark.parametrize("text, age", [
+    ("hello. crohns since I was 14, now 32. been on remicade", 32),
+    ("lupus since age 12, now 18", 18),
+])
+def test_the_age_now_after_the_age_an_illness_began(text, age):
+    assert _one(text, "AGE").value == age
+    assert _one(text, "CONDITION").duration_days > 365
