@@ -305,3 +305,12 @@ def test_a_disease_a_past_test_showed_goes_on():
 def test_the_age_now_after_the_age_an_illness_began(text, age):
     assert _one(text, "AGE").value == age
     assert _one(text, "CONDITION").duration_days > 365
+
+
+@pytest.mark.parametrize("text, age", [("my grandad had leukaemia. me: crohns, 31", 31), ("im asking for myself, 45, RA", 45)])
+def test_the_writers_own_age_after_me(text, age):
+    assert _one(text, "AGE").value == age
+
+
+def test_a_value_after_me_is_no_age():
+    assert not [f for f in extract("me: platelets 24") if f.label == "AGE"]
