@@ -314,3 +314,11 @@ def test_the_writers_own_age_after_me(text, age):
 
 def test_a_value_after_me_is_no_age():
     assert not [f for f in extract("me: platelets 24") if f.label == "AGE"]
+
+
+def test_a_relatives_age_after_the_relation_and_before_a_comma():
+    facts = extract("my husband 45, CD7 positive T-ALL, no CNS disease")
+    assert _one("my husband 45, CD7 positive T-ALL, no CNS disease", "AGE").value == 45
+    assert not any(f.family for f in facts)
+    assert not [f for f in extract("my platelets 45, low") if f.label == "AGE"]
+    assert not [f for f in extract("my son 2, 3 times a week") if f.label == "AGE"]

@@ -145,7 +145,8 @@ def relations() -> Relations:
     age_after = re.compile(   # a first name may stand between ("my son Tomas is 16", "my daughter, Ana, is 9")
         r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
         # no comma or verb ("my dad 67 has UC"): a verb of the sentence must follow the age
-        r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b))"
+        r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b)"
+        r"|\s+(?=\d{1,2}\s*,\s*[^\d\s]))"     # "my husband 45, CD7 positive T-ALL"
         r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?(?!\s*(?:kg|lbs?|%|mg|cm|/))\b", re.IGNORECASE)
     verbs = _words(doc.get("bare_subject_verbs") or [], f"{name}.bare_subject_verbs")
     bare_subject = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)\s+(?:%s)\b" % (rel, alternation(verbs)),
