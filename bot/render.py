@@ -154,6 +154,8 @@ class Renderer:
 
     def _fact(self, fact: Fact, role: str | None) -> Safe | None:
         label, name = fact.label, self.name(fact.concept, fact.label, role)
+        if label == "BIOMARKER" and _panel(fact.concept):
+            name = f"{fact.text} ({name})"    # "anti-Scl-70 (systemic-sclerosis antibodies) positive": which test
         if label == "CONDITION":
             if fact.negated:
                 return self.p("condition_negated", name=name)
@@ -357,3 +359,10 @@ class Renderer:
         if self.lang != "en":
             lines.append(self.fmt.esc(self.texts.text(key, role, "en")))
         return "\n".join(self.fmt.esc(line) if not isinstance(line, Safe) else line for line in lines if line)
+
+
+def _panel(concept: str) -> bool:
+    """A name for several different tests (the terminology's ``panel``): a result is shown
+    with the test the person named."""
+    entry = load_terminology().get(concept)
+    return bool(entry is not None and entry.attrs.get("panel"))

@@ -87,7 +87,8 @@ def _hash(text: str) -> str:
 # 38: registry criteria, round 12 (h53): a state before a list stops at an item with its own lead word; a condition defined by positive serology is its infections; a half-lives window keeps a later drug out of a day window; "(including for X)" is a purpose; "For <patients> with ...:" a cohort lead-in; lakh/crore multiply a number; "investigational study" is trial participation.
 # 39: "positive" after two markers joined by "and" reaches both (scope 6); lupus nephritis classes in arabic numerals (lead, round 15).
 # 40: patient-text reading, round 13 (h55): a hedge after a finding ending its clause ("lupus i think") is uncertain; "probably"/"possibly" stop at a comma; "have got" is no past "got"; a start cue gives way to a later stop or outcome ("MMF started 2019, stopped 2021 for nausea"); a past wish for a pregnancy is planning, a wish to come off a treatment says it is taken; a kidney biopsy's class after lupus is lupus nephritis; an acute harm from a drug ("pancreatitis from azathioprine") is over and the drug not tolerated; a short course with a past time is over; "I've got X" is had now; a wish for a treatment is hypothetical, a stop under way ('weaning off') current; a cured infection followed by a completed course is past.
-PLAN_VERSION = "40"
+# 41: a terminator in the middle of a sentence cuts the scope of a cue it lies in (medspaCy missed a scope wholly inside its own); a clause with its own pronoun after a comma ends a backward hedge or plan; "came back" before a result is no relapse terminator; "diagnosed ... at 11" an age of onset (lead, round 16).
+PLAN_VERSION = "41"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

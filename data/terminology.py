@@ -53,8 +53,11 @@ _EXTRA_KEYS = {
     # found_in: the diseases (ids) whose cells usually carry such an antigen (CD7: T-cell
     # neoplasms, AML): for a patient with another one, a trial aimed at it ranks lower;
     # positive_titre: an autoantibody's titre from which it is positive ("ANA 1:640": the
-    # extractor's status; nlp/components/assemble.py)
-    "biomarker": {"target", "found_in", "positive_titre"},
+    # extractor's status; nlp/components/assemble.py);
+    # panel: true marks a name for several different tests (systemic-sclerosis antibodies:
+    # anti-Scl-70, anti-centromere, ...): one of them positive is the panel positive, whatever
+    # another test said (matching.leaves.biomarker)
+    "biomarker": {"target", "found_in", "positive_titre", "panel"},
 }
 
 

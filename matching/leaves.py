@@ -7,6 +7,7 @@ follows are in ``matching/evaluate.py``'s docstring.
 from __future__ import annotations
 
 import math
+import re
 
 from core import durations
 from core.facts import Fact
@@ -237,6 +238,25 @@ def _viral_loads(ev: Evidence, agent: str, rules) -> list[tuple[Fact, str, str, 
     return found
 
 
+def _test_name(fact: Fact) -> str:
+    return re.sub(r"[\s\-_/]+|^anti", "", fact.text.lower())
+
+
+def _latest_results(found: list[tuple[Fact, str | None]], ev: Evidence, marker: str) -> list[tuple[Fact, str]]:
+    """The results to judge by, the one to use first: the latest result wins (a correction);
+    for a panel (a name for several different tests, the terminology's ``panel``) the latest
+    result of each test named, a positive one first ("anti-Scl-70 positive, anti-centromere
+    negative": the patient has a systemic-sclerosis antibody)."""
+    results = [(fact, state) for fact, state in reversed(found) if state in ("positive", "negative")]
+    concept = ev.terminology.get(marker)
+    if not results or concept is None or not concept.attrs.get("panel"):
+        return results
+    latest: dict[str, tuple[Fact, str]] = {}
+    for fact, state in results:
+        latest.setdefault(_test_name(fact), (fact, state))
+    return sorted(latest.values(), key=lambda item: item[1] != "positive")
+
+
 def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
     marker, wanted = leaf["marker"], leaf["state"]
     name = ev.label(marker)
@@ -255,9 +275,7 @@ def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
             found.append((fact, state))
         elif state == "positive" and rel == BROADER:
             broader.append(fact)   # "KRAS mutation" against "KRAS G12C": which one is not said
-    for fact, state in reversed(found):  # the latest result wins
-        if state not in ("positive", "negative"):
-            continue
+    for fact, state in _latest_results(found, ev, marker):
         if state != wanted:
             return LeafResult(leaf, FALSE, f"{name} {state}", [fact])
         if wanted == "positive" and minimum is not None:

@@ -35,4 +35,51 @@ def load_context() -> ModuleType:
             lazy_package(name)
         context = importlib.import_module(f"{PACKAGE}.context")
         importlib.import_module(f"{PACKAGE}._extensions").set_extensions()   # idempotent
+        _mend_scope_overlap(importlib.import_module(f"{PACKAGE}.context.context_modifier"))
         return context
+
+
+def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two half-open spans share a token (either may hold the other)."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+# categories that end a scope as a TERMINATE cue does, for the rules naming them in
+# terminated_by (data/context_rules.json: CLAUSE, ", they mentioned")
+CLAUSE_CATEGORIES = frozenset({"CLAUSE"})
+# a treatment's outcome and sequence cues keep medspaCy's test: "fine for a while on
+# azathioprine but then it flared" is a failure across the "but"
+OUTCOME_PREFIXES = ("THERAPY_", "PRIOR")
+
+
+def _mend_scope_overlap(module: ModuleType) -> None:
+    """medspaCy's ``ConTextModifier.limit_scope`` asks ``tuple_overlaps(own scope, other's
+    scope)`` before a terminator may shorten a scope; that test misses a scope lying wholly
+    inside the other's. A terminator's scope is its whole sentence, so a cue whose scope
+    ``max_scope`` keeps off both ends of the sentence was never cut by it: in "lupus for
+    roughly 3 yrs now, i take hydroxychloroquine, my rheumy said belimumab might be next" the
+    ", my" did not stop "might be next" (scope 8) from making the hydroxychloroquine a plan.
+    Here a TERMINATE cue (and a CLAUSE a rule names in terminated_by) cuts every scope it
+    lies in, except a treatment's outcome or sequence cue. Commas and cues of the same kind
+    keep medspaCy's test: many rules name COMMA in terminated_by, and lists such as
+    "steroids, azathioprine (no good)" are read through it."""
+    cls = module.ConTextModifier
+    if getattr(cls.limit_scope, "mended", False):
+        return
+    original = cls.limit_scope
+
+    def limit_scope(self, other) -> bool:
+        if (self.direction.upper() != "TERMINATE" and not self.category.upper().startswith(OUTCOME_PREFIXES)
+                and (other.direction.upper() == "TERMINATE"
+                     or (other.category.upper() in CLAUSE_CATEGORIES and other.category.upper() in self.rule.terminated_by))
+                and spans_overlap(self.scope_span, other.scope_span)):
+            before = self.scope_span
+            if self.direction.lower() in ("forward", "bidirectional") and other > self:
+                self._scope_end = min(self._scope_end, other.modifier_span[0])
+            if self.direction.lower() in ("backward", "bidirectional") and other < self:
+                self._scope_start = max(self._scope_start, other.modifier_span[1])
+            return before != self.scope_span
+        return original(self, other)
+
+    limit_scope.mended = True
+    cls.limit_scope = limit_scope

@@ -143,16 +143,26 @@ class TiesKept:
 
     def __init__(self, rules):
         from medspacy.common.util import prune_overlapping_matches   # start-up: loaded with the pipeline
+        from spacy.strings import hash_string                        # start-up: loaded with the pipeline
 
         self.rules = rules
         self.prune = prune_overlapping_matches
         rules._prune = False
+        # a rule whose metadata says "cue_words": n is a cue of its first n words only; the
+        # words after are a condition on what follows (", they mentioned": the comma ends
+        # scopes when a clause of its own follows), so they neither hide nor cut other cues
+        self.cue_words = {hash_string(rule_id): int(rule.metadata["cue_words"])
+                          for rule_id, rule in getattr(rules, "rule_map", {}).items()
+                          if isinstance(rule.metadata, dict) and rule.metadata.get("cue_words")}
 
     def __getattr__(self, name):
         return getattr(self.rules, name)
 
     def __call__(self, doc):
         matches = self.rules(doc)
+        if self.cue_words:
+            matches = [(m, start, min(end, start + self.cue_words[m])) if m in self.cue_words else (m, start, end)
+                       for m, start, end in matches]
         if len(matches) < 2:
             return matches
         kept = {(start, end) for _, start, end in self.prune(matches)}

@@ -198,6 +198,26 @@ def alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+_SLOT = re.compile(r"<<(\w+)>>")
+
+
+def _fill_slots(regex: str) -> str:
+    """A pattern's ``<<name>>`` slots filled with the words of extraction.yaml's section
+    ``name`` as one alternation: the vocabulary people use in many patterns ("for like 6 yrs",
+    "since roughly 2019") is kept in one list, not copied into each regular expression."""
+    if "<<" not in regex:
+        return regex
+    words = vocabulary()
+
+    def fill(match: re.Match) -> str:
+        section = words.get(match.group(1))
+        if not isinstance(section, list) or not section:
+            raise DataError("patterns", f"slot <<{match.group(1)}>> names no word list of extraction.yaml")
+        return f"(?:{alternation(section)})"
+
+    return _SLOT.sub(fill, regex)
+
+
 @lru_cache(maxsize=None)
 def patterns(name: str) -> tuple[dict[str, Any], ...]:
     """The regex patterns of ``data/patterns/<name>.jsonl``, each with a compiled ``re``."""
@@ -212,7 +232,7 @@ def patterns(name: str) -> tuple[dict[str, Any], ...]:
                 raise DataError(f"{where}.flags", f"unknown flag {flag!r}; allowed: {', '.join(_PATTERN_FLAGS)}")
             flags |= _PATTERN_FLAGS[flag]
         try:
-            row["re"] = re.compile(row["regex"], flags)
+            row["re"] = re.compile(_fill_slots(row["regex"]), flags)
         except re.error as exc:
             raise DataError(f"{where}.regex", f"not a valid regular expression ({exc})") from None
         requires = row.get("requires", [])
@@ -267,4 +287,23 @@ def context_rules() -> tuple[dict[str, Any], ...]:
             raise DataError(where, f"matches the same words as context_rules[{seen[key]}] ({rule['literal']!r}): "
                                    "merge them (metadata category_for gives a category per label)")
         seen[key] = i
-    return tuple(rules)
+    return tuple(_backward_terminated(rules, doc.get("backward_terminated_by"), path.name))
+
+
+def _backward_terminated(rules: list[dict], extra: Any, name: str) -> list[dict]:
+    """The file's ``backward_terminated_by`` (category -> categories) added to the
+    ``terminated_by`` of every BACKWARD rule of that category: a kind of cue that never
+    reaches back across some boundary (a hedge or a plan said after ", they mentioned ...")
+    is declared once, not on each of its rules."""
+    if extra is None:
+        return rules
+    if not isinstance(extra, dict) or not all(
+            isinstance(v, list) and all(isinstance(c, str) and c for c in v) for v in extra.values()):
+        raise DataError(f"{name}.backward_terminated_by", "must map a category to a list of categories")
+    result = []
+    for rule in rules:
+        more = extra.get(rule["category"]) if rule["direction"] == "BACKWARD" else None
+        if more:
+            rule = {**rule, "terminated_by": list(dict.fromkeys([*(rule.get("terminated_by") or []), *more]))}
+        result.append(rule)
+    return result

@@ -322,6 +322,8 @@ def _profile_line(profile) -> str:
         name = term.label(fact.concept) if fact.label not in ("AGE", "WEIGHT", "LOCATION") else fact.label.lower()
         if fact.label in ("SEX", "PREGNANCY"):
             name = PREGNANCY_WORDS.get(fact.concept, fact.concept)
+        if fact.label == "BIOMARKER" and (term.get(fact.concept) is not None and term.get(fact.concept).attrs.get("panel")):
+            name = f"{fact.text} ({name})"      # a panel's test as named: "anti-Scl-70 (systemic-sclerosis antibodies)"
         detail = []
         if fact.value is not None:
             detail.append(f"{fact.comparator or ''}{fact.value:g}{(' ' + fact.unit) if fact.unit else ''}")

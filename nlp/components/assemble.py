@@ -20,6 +20,7 @@ from data.terminology import Terminology
 from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
+from nlp.components.list_outcome import WholeListOutcome
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, still_taken, stopped_after_own_start, therapy_status
@@ -101,6 +102,7 @@ class FactBuilder:
         self.habits = frozenset(c.id for c in terminology.concepts.values() if c.attrs.get("exposure"))
         self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
         self.value_outcomes = ValueOutcomes(vocabulary)   # "eltrombopag, platelets remain <20": failed
+        self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
         self.people = People(vocabulary=vocabulary)
@@ -134,6 +136,7 @@ class FactBuilder:
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
+        self.finding_words = frozenset(w.lower() for w in vocabulary.get("finding_words") or ())
         self.diagnosis_words = frozenset(w.lower() for w in vocabulary.get("diagnosis_words") or ())
         self.possession_cues = frozenset(w.lower() for w in vocabulary.get("possession_cues") or ())
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
@@ -254,6 +257,7 @@ class FactBuilder:
         self.setting_of_event(kept, facts, bare, today)
         self.harm_from_drug(text, facts)
         self._listed_outcome(ents, kept, facts)
+        self.whole_list(ents, kept, facts)
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
         self.outcomes.requests(doc, kept, facts)
@@ -662,8 +666,10 @@ class FactBuilder:
             if m.rule.literal.lower() not in self.past_event_cues or m.modifier_span[1] > ent.start:
                 return False
             before = doc[m.modifier_span[0] - 1].lower_ if m.modifier_span[0] > 0 else ""
+            between = doc[m.modifier_span[1]:ent.start]
             return (before in self.perfect_words
-                    or any(t.lower_ in self.reason_words for t in doc[m.modifier_span[1]:ent.start]))
+                    or any(t.lower_ in self.reason_words for t in between)
+                    or (ent.text.lower() not in self.event_words and any(t.lower_ in self.finding_words for t in between)))
         def ago_dates_the_diagnosis(m) -> bool:
             # "diagnosed with scleroderma three years ago", "lupus dx 2 yrs ago": the diagnosis
             # was then, the disease goes on (an event, "a DVT 5 years ago", is over)

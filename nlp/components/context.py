@@ -215,6 +215,7 @@ _TREATMENT = ("DRUG", "PROCEDURE")
 _SEQUENCE_GAP = re.compile(r"(?:\s*(?:x\s?\d{1,2}|\([^()\n]{1,40}\)))?[\s,;/]*(?:(?:then|->|→|>)[\s,;/]*)?", re.IGNORECASE)
 _OWN_GAP = re.compile(r"[\s:]*")
 _COMMA_AND = re.compile(r"\s*,\s*and\s*", re.IGNORECASE)
+_AND = re.compile(r"\s*and\s*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8)
@@ -244,10 +245,11 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
         if modifier.category != "THERAPY_CURRENT" or literal not in now_cues | comma_now_cues:
             continue
         start, end = doc[modifier.modifier_span[0]].idx, doc[modifier.modifier_span[1] - 1].idx + len(doc[modifier.modifier_span[1] - 1])
-        if literal not in now_cues and not text[:start].rstrip().endswith(","):
-            continue    # "MMF and now rituximab": added; ", and now" closes a list ("then leflunomide, and now ...")
         after = next((i for i, e in enumerate(ents) if e.start_char >= end), None)
         before = next((i for i in range(len(ents) - 1, -1, -1) if ents[i].end_char <= start), None)
+        if literal not in now_cues and not text[:start].rstrip().endswith(",") and not _closes_list(ents, before, text):
+            continue    # "MMF and now rituximab": added; ", and now" closes a list ("then leflunomide, and now
+            #             ..."), as "and now" does after a list of two or more ("humira, stelara and now entyvio")
         if after is not None and ents[after].label_ in _TREATMENT and _OWN_GAP.fullmatch(text, end, ents[after].start_char):
             owners.add(after)
         elif before is not None and ents[before].label_ in _TREATMENT and _OWN_GAP.fullmatch(text, ents[before].end_char, start):
@@ -265,12 +267,23 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
             gap = text[prev.end_char:cur.start_char]
             cue = _now_cue_at_end(now_cues).search(gap) if k == owner else None
             head = gap[:cue.start()] if cue else gap
-            if not (cue and _COMMA_AND.fullmatch(head)) and (
+            listed = cue and (_COMMA_AND.fullmatch(head) or (_AND.fullmatch(head) and _closes_list(ents, k - 1, text)))
+            if not listed and (
                     not _SEQUENCE_GAP.fullmatch(head) or re.search(r"\band\s*$", head, re.IGNORECASE)):
                 break       # (", and now tofacitinib" after a list closes it: "then leflunomide, and now ...")
             found.add(k - 1)
             k -= 1
     return found - owners
+
+
+def _closes_list(ents: list, before: int | None, text: str) -> bool:
+    """The treatment just before an "and now" is itself the last of a comma list of treatments
+    ("humira, stelara and now entyvio"): the "and now" ends a sequence, not an addition."""
+    if before is None or before == 0:
+        return False
+    prev, cur = ents[before - 1], ents[before]
+    return (prev.label_ in _TREATMENT and cur.label_ in _TREATMENT and _same_sentence(prev, cur)
+            and text[prev.end_char:cur.start_char].strip() == ",")
 
 
 _CONJUNCTION = re.compile(r"\band\b", re.IGNORECASE)

@@ -76,6 +76,7 @@ class Relations:
     partners: frozenset[str] = frozenset()           # relations such a "we" includes
     about_one: re.Pattern | None = None              # "writing for a friend": an about-phrase before "a <relation>"
     trial_for_them: tuple[re.Pattern, ...] = ()      # "shes the one who needs a trial": the relative (group pron) is the patient
+    bare_subject: re.Pattern | None = None           # "Mum has RA ...": a relation named without "my" as a sentence's subject
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -144,8 +145,12 @@ def relations() -> Relations:
     age_after = re.compile(   # a first name may stand between ("my son Tomas is 16", "my daughter, Ana, is 9")
         r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
         # no comma or verb ("my dad 67 has UC"): a verb of the sentence must follow the age
-        r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b))"
+        r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b)"
+        r"|\s+(?=\d{1,2}\s*,\s*[^\d\s]))"     # "my husband 45, CD7 positive T-ALL"
         r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?(?!\s*(?:kg|lbs?|%|mg|cm|/))\b", re.IGNORECASE)
+    verbs = _words(doc.get("bare_subject_verbs") or [], f"{name}.bare_subject_verbs")
+    bare_subject = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)\s+(?:%s)\b" % (rel, alternation(verbs)),
+                              re.IGNORECASE) if verbs else None
     about_re = re.compile(r"\b(?:%s)\s+$" % alternation(about), re.IGNORECASE)
     about_one = re.compile(r"\b(?:%s)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?P<rel>%s)\b" % (alternation(about), rel), re.IGNORECASE)
     first = _words(doc.get("first_person"), f"{name}.first_person")
@@ -197,6 +202,7 @@ def relations() -> Relations:
         partners=frozenset(_words(doc.get("partners") or [], f"{name}.partners")),
         about_one=about_one,
         trial_for_them=tuple(trial_for_them),
+        bare_subject=bare_subject,
     )
 
 
@@ -279,6 +285,15 @@ def _candidates(text: str, rel: Relations):
             continue    # "A 4-day-old male newborn ... Mother is 32 years old": the infant's mother
         if relation is not None and rel.roles[relation] == "family":
             yield match.start("rel"), match.end("rel"), relation, True, True, True
+    for match in rel.bare_subject.finditer(text) if rel.bare_subject is not None else ():
+        # "Mum has RA for 20 years, failed methotrexate, shes 67": a parent or sibling named
+        # as a sentence's subject without "my"; only an age said of them by pronoun ("shes
+        # 67") makes the message theirs ("Mum has RA too", "FH: Father has type 2 diabetes"
+        # stay family history; "baby is 6 weeks" is the writer's baby)
+        relation = rel.relation_of(match.group("rel"))
+        if (relation is not None and rel.roles[relation] == "family"
+                and not any(p.search(text, 0, match.start("rel")) for p in rel.young_patient)):
+            yield match.start("rel"), match.end("rel"), relation, False, False, False
 
 
 def _named_as_patient(text: str, rel: Relations, found: list):

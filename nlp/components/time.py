@@ -89,7 +89,8 @@ class TimeReader:
         """The labels a cue word just before ``expression`` points to, or None. A fact of
         another label written between the cue and a duration is what the cue is about ("she
         has had ITP for 8 months, tried steroids": the "had" is the ITP's, so the duration is
-        not a treatment's); a date keeps the cue's preference ("had T-LBL 5 years ago,
+        not a treatment's; "has had crohns since he was 15, hes been on humira": the years since
+        that age are the Crohn's); a date keeps the cue's preference ("had T-LBL 5 years ago,
         chemo": the chemotherapy was then)."""
         if self.cue_re is None:
             return None
@@ -99,7 +100,8 @@ class TimeReader:
         for match in self.cue_re.finditer(window):
             found = self.cue_labels.get(re.sub(r"\s+", " ", match.group(1).lower()))
             end = offset + match.end()
-        if found and end is not None and expression.duration_days is not None and expression.date is None:
+        if (found and end is not None and expression.date is None
+                and (expression.duration_days is not None or expression.onset_age is not None)):
             between = [f for f in facts if end <= f.start and f.end <= expression.start and f.label in TIMED_LABELS]
             if between and not any(f.label in found for f in between):
                 return None
@@ -209,8 +211,8 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
             and not (fact.start < expression.end and expression.start < fact.end)
         ]
-        if expression.month_only:
-            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE")]
+        if expression.month_only:   # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in june")
+            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and _ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])]

@@ -1,0 +1,55 @@
+"""An outcome said of a whole list after its last item ("she's had cellcept, benlysta and
+now rituximab, nothing has really worked", "tried A, B, then C, none of them helped"): every
+item's. ConText stops a backward failure cue at a treatment said to be taken now ("and now
+rituximab"), rightly for "MMF didn't work, now on rituximab which helps"; a cue that names
+the whole list (a word of ``whole_list_outcome_words`` in data/nlp/extraction.yaml in it or
+just before it: "nothing", "none", "all") reaches back over the list's joiners, "and now"
+and "then" included, to the items without an outcome of their own."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Span
+
+from core.facts import Fact
+from nlp.components.doc_cache import doc_text
+from nlp.components.status import THERAPY_STATUS
+
+_TREATMENTS = ("DRUG", "PROCEDURE")
+# what may stand between two items of a treatment list: commas, "and"/"or", "then", "now",
+# an arrow, a count or a short remark in brackets
+_JOINER = re.compile(r"(?:\s*[x×]\s?\d{1,2})?(?:\s*\([^()\n]{1,40}\))?[\s,;/]*"
+                     r"(?:(?:and|or|then|plus|->|→|>)[\s,/]*)*(?:(?:now|then|later|finally)[\s,]*)?(?:on\s+)?",
+                     re.IGNORECASE)
+
+
+class WholeListOutcome:
+    def __init__(self, vocabulary: dict[str, Any]):
+        self.words = frozenset(w.lower() for w in vocabulary.get("whole_list_outcome_words") or ())
+
+    def _whole_list(self, ent: Span, modifier) -> bool:
+        doc = ent.doc
+        start, end = modifier.modifier_span
+        if start < ent.end:
+            return False        # a cue before the item ("failed A, B and C": context's lists)
+        words = [t.lower_ for t in doc[max(0, start - 2):end]]
+        return any(w in self.words for w in words)
+
+    def __call__(self, ents: list[Span], kept: list[Span], facts: list[Fact]) -> None:
+        if not self.words or not kept:
+            return
+        text = doc_text(kept[0].doc)
+        pairs = [(ent, fact) for ent, fact in zip(kept, facts) if fact.label in _TREATMENTS]
+        for index, (ent, fact) in enumerate(pairs):
+            cues = [m for m in ent._.modifiers if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+                    and self._whole_list(ent, m)]
+            if not cues or fact.status != THERAPY_STATUS[cues[0].category]:
+                continue
+            later = ent
+            for earlier, other in reversed(pairs[:index]):
+                if earlier.sent.start != ent.sent.start or not _JOINER.fullmatch(text, earlier.end_char, later.start_char):
+                    break
+                if other.status is None and not (other.negated or other.hypothetical or other.family or other.uncertain):
+                    other.status = fact.status
+                later = earlier
