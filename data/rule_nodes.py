@@ -86,7 +86,8 @@ def _hash(text: str) -> str:
 # 37: values as people say them (h51, round 12): "+" after a number is "at least" except for a urine dipstick analyte, a decimal in words ("7 point 5"), an amount before the analyte ("2 grams of protein in her urine a day"), combination antibiotics one drug each (co-trimoxazole, co-amoxiclav, piperacillin-tazobactam), countries named alone.
 # 38: registry criteria, round 12 (h53): a state before a list stops at an item with its own lead word; a condition defined by positive serology is its infections; a half-lives window keeps a later drug out of a day window; "(including for X)" is a purpose; "For <patients> with ...:" a cohort lead-in; lakh/crore multiply a number; "investigational study" is trial participation.
 # 39: "positive" after two markers joined by "and" reaches both (scope 6); lupus nephritis classes in arabic numerals (lead, round 15).
-PLAN_VERSION = "39"
+# 40: registry criteria, round 13 (h59): a strict range ("≥ 3.5 and < 5.0 mmol/L", "> 1.0 and ≤ 2.5 x ULN") and a value outside a range ("TSH < 0.45 or > 10") read with both limits; "that is (either)" before a value; HTML entities ("\\&lt;", "&amp;gt;") and "&" as "and"; "other/another/any interventional clinical trial(s)" is trial participation; a disease status beside another disease ("Newly diagnosed diabetes") is unread, no longer dropped.
+PLAN_VERSION = "40"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -1,0 +1,137 @@
+"""Round 13 (h59, issue #15): registry criteria read with both limits of a range, HTML
+entities, interventional trial participation, a disease status beside another disease, and
+the word-senses step's speed-up (same output)."""
+from nlp.components.senses import WordSenses
+from nlp.criteria.parser import parse_criterion, prepare
+from nlp.pipeline import extract
+from core.rules import iter_leaves
+
+
+def _lab(analyte, op, value=None, unit=None, uln=None):
+    leaf = {"type": "lab", "analyte": analyte, "op": op}
+    if uln is not None:
+        leaf["uln"] = uln
+    else:
+        leaf["value"], leaf["unit"] = value, unit
+    return leaf
+
+
+def _has_review(rule):
+    return any(leaf.get("type") == "review" for leaf in iter_leaves(rule))
+
+
+# --- strict ranges: the second limit is read ------------------------------------------------
+
+def test_strict_range_with_the_unit_written_once():
+    assert parse_criterion("Potassium ≥ 3.5 and < 5.0 mmol/L", "inclusion") == {
+        "all": [_lab("potassium", ">=", 3.5, "mmol/L"), _lab("potassium", "<", 5, "mmol/L")]}
+
+
+def test_strict_range_with_the_unit_written_twice():
+    assert parse_criterion("Potassium ≥ 3.5 mmol/L and < 5.0 mmol/L", "inclusion") == {
+        "all": [_lab("potassium", ">=", 3.5, "mmol/L"), _lab("potassium", "<", 5, "mmol/L")]}
+
+
+def test_strict_range_of_uln_multiples_makes_the_first_a_multiple_too():
+    # the first number is a multiple of the normal limit as well, never 1.0 mg/dL
+    expected = {"all": [_lab("bilirubin", ">", uln=1), _lab("bilirubin", "<=", uln=2.5)]}
+    assert parse_criterion("Total bilirubin > 1.0 and ≤ 2.5 x ULN", "exclusion") == expected
+    assert parse_criterion("Total bilirubin >1.0 and ≤2.5 × ULN", "exclusion") == expected
+
+
+def test_strict_range_of_egfr_with_markdown_escape():
+    assert parse_criterion("eGFR ≥ 30 and \\< 60 mL/min/1.73 m2", "inclusion") == {
+        "all": [_lab("egfr", ">=", 30, "mL/min/1.73m2"), _lab("egfr", "<", 60, "mL/min/1.73m2")]}
+
+
+def test_limits_that_make_no_range_stay_unread():
+    # a lower limit above the upper one, two limits of one direction, an unknown word after
+    for text in ("Hemoglobin > 10 and < 9 g/dL", "Creatinine > 1.5 and > 2 mg/dL", "Potassium ≥ 3.5 and < 5.0 foo"):
+        assert _has_review(parse_criterion(text, "inclusion")), text
+
+
+def test_amount_beside_a_uln_multiple_is_not_joined():
+    assert _has_review(parse_criterion("Total bilirubin > 1.5 mg/dL and ≤ 3 x ULN", "inclusion"))
+
+
+# --- a value outside a range ---------------------------------------------------------------
+
+def test_value_outside_a_range_is_either_limit():
+    expected = {"any": [_lab("tsh", "<", 0.45, "mU/L"), _lab("tsh", ">", 10, "mU/L")]}
+    assert parse_criterion("TSH < 0.45 mIU/L or > 10 mIU/L", "exclusion") == expected
+    assert parse_criterion("Thyroid stimulating hormone (TSH) value that is either \\< 0.45 mIU/L or \\>10 mIU/L at Screening.",
+                           "exclusion") == expected
+
+
+def test_or_between_limits_inside_a_range_stays_unread():
+    # "< 10 or > 0.45" holds for every value: no range, left to the team
+    assert _has_review(parse_criterion("TSH < 10 or > 0.45 mU/L", "exclusion"))
+
+
+def test_relative_clause_before_a_value():
+    assert parse_criterion("Hemoglobin value that is < 9 g/dL", "exclusion") == _lab("hemoglobin", "<", 9, "g/dL")
+    assert "either" in prepare("neither of them")      # inside a word: kept
+
+
+# --- HTML entities -------------------------------------------------------------------------
+
+def test_html_entities_after_markdown_escapes():
+    assert parse_criterion("Left Ventricular Ejection Fraction (LVEF) \\&lt; 50% at screening.", "exclusion") == \
+        _lab("lvef", "<", 50, "%")
+    assert parse_criterion("Platelets &gt;= 100,000/mm3", "inclusion") == _lab("platelets", ">=", 100000, "/mm3")
+    assert parse_criterion("ANC &amp;gt;= 1500/uL", "inclusion") == _lab("anc", ">=", 1500, "/uL")
+
+
+def test_ampersand_between_words_is_and():
+    assert parse_criterion("Pregnancy &amp; lactation", "exclusion") == {"type": "pregnancy", "states": ["pregnant", "lactating"]}
+    assert prepare("R&D staff") == "R&D staff"
+
+
+# --- interventional trials -------------------------------------------------------------------
+
+def test_other_interventional_trials_are_trial_participation():
+    assert parse_criterion("Participation in other interventional clinical trials", "exclusion") == {
+        "type": "procedure", "concept": "clinical_trial_participation"}
+    assert parse_criterion("Participated in any interventional clinical trials within 1 month prior to screening.",
+                           "exclusion") == {"type": "procedure", "concept": "clinical_trial_participation", "within_days": 30}
+
+
+def test_concurrent_interventional_trial_is_not_decided_alone():
+    assert _has_review(parse_criterion("Concurrent participation in another interventional clinical trial", "exclusion"))
+
+
+def test_this_interventional_study_is_no_other_trial():
+    rule = parse_criterion("Willing to take part in this interventional study", "inclusion")
+    assert not any(leaf.get("concept") == "clinical_trial_participation" for leaf in iter_leaves(rule))
+
+
+# --- a disease status beside another disease ------------------------------------------------
+
+def test_newly_diagnosed_other_disease_is_not_the_disease_alone():
+    # an exclusion of "newly diagnosed diabetes" read as diabetes excluded every diabetic
+    for text in ("Newly diagnosed diabetes", "Newly diagnosed hypertension", "Newly diagnosed diabetes, uncontrolled DM"):
+        assert _has_review(parse_criterion(text, "exclusion")), text
+    assert _has_review(parse_criterion("Newly diagnosed lupus", "inclusion"))
+
+
+def test_status_of_the_trials_cancer_still_read():
+    assert parse_criterion("Newly diagnosed multiple myeloma", "inclusion") == {
+        "all": [{"type": "diagnosis", "concept": "newly_diagnosed"}, {"type": "diagnosis", "concept": "multiple_myeloma"}]}
+    assert parse_criterion("Previously untreated disease", "inclusion") == {"type": "diagnosis", "concept": "newly_diagnosed"}
+
+
+# --- word senses: the faster search finds the same runs -------------------------------------
+
+def test_word_sense_runs_on_lower_cased_tokens():
+    class Sense:
+        words = frozenset({("surface", "antigen"), ("transplant",)})
+        firsts = frozenset({"surface", "transplant"})
+        longest = 2
+    lowers = ["hep", "b", "surface", "antigen", "and", "transplant", "surface"]
+    assert WordSenses._hits(lowers, Sense, set()) == [(2, 4), (5, 6)]
+    assert WordSenses._hits(lowers, Sense, {5}) == [(2, 4)]
+
+
+def test_word_sense_still_read_in_text():
+    facts = extract("My son has T-ALL and it came back after the transplant")
+    assert any(f.concept == "hsct" for f in facts)
