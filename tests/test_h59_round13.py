@@ -135,3 +135,18 @@ def test_word_sense_runs_on_lower_cased_tokens():
 def test_word_sense_still_read_in_text():
     facts = extract("My son has T-ALL and it came back after the transplant")
     assert any(f.concept == "hsct" for f in facts)
+
+
+# --- eye and lung measures ---------------------------------------------------------------------
+
+def test_intraocular_pressure_is_a_measure():
+    assert parse_criterion("Intraocular pressure > 21 mmHg", "exclusion") == _lab("iop", ">", 21, "mmHg")
+    assert parse_criterion("IOP ≥ 18 and < 36 mmHg", "inclusion") == {
+        "all": [_lab("iop", ">=", 18, "mmHg"), _lab("iop", "<", 36, "mmHg")]}
+
+
+def test_tlc_alone_is_not_total_lung_capacity():
+    # Indian records write TLC for the total leukocyte count
+    rule = parse_criterion("TLC: \\> 4,000 per cumm", "inclusion")
+    assert not any(leaf.get("analyte") == "tlc" for leaf in iter_leaves(rule))
+    assert parse_criterion("Total lung capacity < 60%", "exclusion") == _lab("tlc", "<", 60, "%")
