@@ -150,3 +150,23 @@ def test_tlc_alone_is_not_total_lung_capacity():
     rule = parse_criterion("TLC: \\> 4,000 per cumm", "inclusion")
     assert not any(leaf.get("analyte") == "tlc" for leaf in iter_leaves(rule))
     assert parse_criterion("Total lung capacity < 60%", "exclusion") == _lab("tlc", "<", 60, "%")
+
+
+# --- a list that writes a comma after each item (the importer) --------------------------------
+
+def test_whole_list_item_with_a_comma_is_read():
+    from registry.criteria_text import split_criteria
+    text = ("Exclusion Criteria:\n\n* presence of pedal ulcer,\n* gout,\n* Use of benzodiazepines, narcotics,\n"
+            "opiates, sleep medication,\n* active peptic ulcer disease,")
+    criteria = {c["text"]: c for c in split_criteria(text)}
+    assert criteria["gout,"]["rule"] == {"type": "diagnosis", "concept": "gout"}
+    # the text stays as written
+    assert "gout," in criteria
+    # an item the next unmarked line goes on with is no whole item: its words stay the team's
+    assert criteria["Use of benzodiazepines, narcotics,"]["rule"]["type"] == "review"
+
+
+def test_last_item_of_the_text_is_whole():
+    from registry.criteria_text import split_criteria
+    criteria = split_criteria("Exclusion Criteria:\n* asthma,\n* gout,")
+    assert [c["rule"] for c in criteria] == [{"type": "diagnosis", "concept": "asthma"}, {"type": "diagnosis", "concept": "gout"}]
