@@ -170,3 +170,17 @@ def test_last_item_of_the_text_is_whole():
     from registry.criteria_text import split_criteria
     criteria = split_criteria("Exclusion Criteria:\n* asthma,\n* gout,")
     assert [c["rule"] for c in criteria] == [{"type": "diagnosis", "concept": "asthma"}, {"type": "diagnosis", "concept": "gout"}]
+
+
+# --- "% predicted" -----------------------------------------------------------------------------
+
+def test_percent_of_predicted_is_the_analytes_percent():
+    assert parse_criterion("FVC ≥ 45% of predicted", "inclusion") == _lab("fvc", ">=", 45, "%")
+    assert parse_criterion("DLCO ≥ 40% of the predicted normal value", "inclusion") == _lab("dlco", ">=", 40, "%")
+    assert parse_criterion("Significant lung disease, defined as FVC \\< 50% predicted or DLCO \\<40% predicted;",
+                           "exclusion") == {"any": [_lab("fvc", "<", 50, "%"), _lab("dlco", "<", 40, "%")]}
+
+
+def test_fev1_percent_predicted_stays_unread():
+    # FEV1 has no analyte (litres or % of predicted)
+    assert _has_review(parse_criterion("Morning pre-BD FEV1 ≥ 40% predicted at Visit 1 and Visit 3.", "inclusion"))

@@ -56,6 +56,10 @@ _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^&])")
 # HTML character references a registry record kept ("INR \\&lt; 1.2", "&gt;=", "&amp;", twice
 # encoded "&amp;lt;"): the characters they stand for (the signs were left unread)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#[0-9]{1,6}|#[xX][0-9a-fA-F]{1,5});")
+# "FVC < 50% predicted", "DLCO ≥ 40% of the predicted normal value": a lung function measure's
+# percent is of the predicted value (the analytes measured in % are so in the terminology),
+# the words after the sign say nothing more
+_PREDICTED = re.compile(r"(?<=%)\s*(?:of\s+)?(?:the\s+)?(?:local\s+)?predicted(?:\s+normal)?(?:\s+values?)?(?!\w)", re.IGNORECASE)
 # "Pregnancy & lactation": "&" between two words is "and" (the list reader knows the word)
 _AMPERSAND = re.compile(r"(?<=\S) & (?=\S)")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
@@ -659,7 +663,7 @@ def prepare(text: str) -> str:
     text = _ESCAPED.sub(r"\1", text)
     for _ in range(2):      # "&amp;lt;" is "&lt;" once, "<" twice
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-    text = _AMPERSAND.sub(" and ", text)
+    text = _PREDICTED.sub("", _AMPERSAND.sub(" and ", text))
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", text.translate(_DASHES)))
     text = _PER_BSA.sub("/1.73m2", text)
     text = _PCR_SPELLED.sub("PCR", text)
