@@ -184,3 +184,14 @@ def test_percent_of_predicted_is_the_analytes_percent():
 def test_fev1_percent_predicted_stays_unread():
     # FEV1 has no analyte (litres or % of predicted)
     assert _has_review(parse_criterion("Morning pre-BD FEV1 ≥ 40% predicted at Visit 1 and Visit 3.", "inclusion"))
+
+
+# --- when a measure is taken ------------------------------------------------------------------
+
+def test_window_before_treatment_initiation_is_when_measured():
+    assert parse_criterion("LVEF \\< 50% within 28 d prior to treatment initiation.", "exclusion") == _lab("lvef", "<", 50, "%")
+
+
+def test_at_screening_between_name_and_value():
+    assert parse_criterion("QTcF at screening ≥450 msec", "exclusion") == _lab("qtc", ">=", 450, "ms")
+    assert parse_criterion("HbA1c at baseline > 9%", "exclusion") == _lab("hba1c", ">", 9, "%")
