@@ -195,3 +195,21 @@ def test_window_before_treatment_initiation_is_when_measured():
 def test_at_screening_between_name_and_value():
     assert parse_criterion("QTcF at screening ≥450 msec", "exclusion") == _lab("qtc", ">=", 450, "ms")
     assert parse_criterion("HbA1c at baseline > 9%", "exclusion") == _lab("hba1c", ">", 9, "%")
+
+
+# --- said once for two --------------------------------------------------------------------------
+
+def test_cyp3a4_inhibitors_or_inducers():
+    both = {"any": [{"type": "therapy", "concept": "strong_cyp3a_inhibitor", "within_days": 14},
+                    {"type": "therapy", "concept": "strong_cyp3a_inducer", "within_days": 14}]}
+    assert parse_criterion("Use of strong CYP3A4 inhibitors or inducers within 2 weeks prior to Cycle 1 Day 1.", "exclusion") == both
+    rule = parse_criterion("Patients taking strong inhibitors or inducers of CYP3A4", "exclusion")
+    assert {leaf.get("concept") for leaf in iter_leaves(rule)} == {"strong_cyp3a_inhibitor", "strong_cyp3a_inducer"}
+    # moderate ones have no concept: the team's
+    assert _has_review(parse_criterion("moderate CYP3A4 inhibitors or inducers", "exclusion"))
+
+
+def test_allogeneic_organ_transplant_is_an_organ_transplant():
+    assert parse_criterion("History of allogeneic organ transplantation.", "exclusion") == {
+        "type": "procedure", "concept": "solid_organ_transplant"}
+    assert parse_criterion("Prior allogeneic transplant", "exclusion") == {"type": "procedure", "concept": "allo_hsct"}
