@@ -213,3 +213,8 @@ def test_allogeneic_organ_transplant_is_an_organ_transplant():
     assert parse_criterion("History of allogeneic organ transplantation.", "exclusion") == {
         "type": "procedure", "concept": "solid_organ_transplant"}
     assert parse_criterion("Prior allogeneic transplant", "exclusion") == {"type": "procedure", "concept": "allo_hsct"}
+
+
+def test_hematopoietic_transplant_without_ation():
+    assert parse_criterion("Received autologous hematopoietic stem cell transplant within the last 3 months.", "exclusion") == {
+        "type": "procedure", "concept": "auto_hsct", "within_days": 91}
