@@ -218,3 +218,30 @@ def test_allogeneic_organ_transplant_is_an_organ_transplant():
 def test_hematopoietic_transplant_without_ation():
     assert parse_criterion("Received autologous hematopoietic stem cell transplant within the last 3 months.", "exclusion") == {
         "type": "procedure", "concept": "auto_hsct", "within_days": 91}
+
+
+# --- infections joined by "and" in an exclusion --------------------------------------------------
+
+def _agents(rule):
+    return {leaf.get("agent") for leaf in iter_leaves(rule) if leaf.get("type") == "infection"}
+
+
+def test_hepatitis_b_and_c_are_alternatives_in_an_exclusion():
+    for text in ("Hepatitis B and C", "Known hepatitis B and C infection", "HIV, hepatitis B and C"):
+        rule = parse_criterion(text, "exclusion")
+        assert "any" in rule and all("agent" in r for r in rule["any"]), text
+    assert _agents(parse_criterion("HIV, hepatitis B and C", "exclusion")) == {"hiv", "hbv", "hcv"}
+
+
+def test_markers_of_one_virus_stay_both():
+    rule = parse_criterion("HBsAg and anti-HBc positive", "exclusion")
+    assert "all" in rule and _agents(rule) == {"hbsag", "anti_hbc"}
+
+
+def test_co_infection_is_both():
+    # "Concurrent active HBV and HCV infection" (HCC trials let in either alone)
+    assert parse_criterion("Concurrent active HBV and HCV infection.", "exclusion") == {"all": [
+        {"type": "infection", "agent": "hbv", "state": "active"}, {"type": "infection", "agent": "hcv", "state": "active"}]}
+    for text in ("HBV and HCV co-infection", "HIV and HCV co-infection"):
+        rule = parse_criterion(text, "exclusion")
+        assert "all" in rule and _agents(rule) == {text[:3].lower(), "hcv"}, text
