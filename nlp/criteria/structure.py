@@ -494,15 +494,17 @@ def _and(nodes: list[Node], reader: Reader) -> Node:
     """"A and B": both; in an exclusion, a list of conditions ("mental illness and severe
     cognitive impairment") or of infections of different agents ("hepatitis B and C") names
     alternatives."""
-    # "HIV, hepatitis B and C": an item may be alternatives already (any of atoms)
-    parts = [[n] if n[0] == "atom" else list(n[1]) if n[0] == "any" else None for n in nodes]
-    if (reader.kind == "exclusion" and not reader.both and all(p is not None and all(c[0] == "atom" for c in p) for p in parts)):
-        flat = [c for p in parts for c in p]
-        atoms = [n[1] for n in flat]
+    if reader.kind == "exclusion" and not reader.both and all(n[0] == "atom" for n in nodes):
+        atoms = [n[1] for n in nodes]
         labels = {a.label for a in atoms}
         if labels <= {"CONDITION"} or labels <= {"PREGNANCY"}:
-            return ("any", flat)
-        if labels <= {"INFECTION"} and not any(a.mods.get("qualified") for a in atoms) and all(
+            return ("any", nodes)
+    # "HIV, hepatitis B and C": an item may be alternatives of infections already
+    parts = [[n] if n[0] == "atom" else list(n[1]) if n[0] == "any" else None for n in nodes]
+    if reader.kind == "exclusion" and not reader.both and all(p is not None and all(c[0] == "atom" for c in p) for p in parts):
+        flat = [c for p in parts for c in p]
+        atoms = [n[1] for n in flat]
+        if all(a.label == "INFECTION" for a in atoms) and not any(a.mods.get("qualified") for a in atoms) and all(
             not _same_agent(reader.terminology, a.concept, b.concept) for i, a in enumerate(atoms) for b in atoms[i + 1:]
         ):
             # unread words beside one ("HBV and HCV co-infection") may bind both: all
