@@ -245,3 +245,21 @@ def test_co_infection_is_both():
     for text in ("HBV and HCV co-infection", "HIV and HCV co-infection"):
         rule = parse_criterion(text, "exclusion")
         assert "all" in rule and _agents(rule) == {text[:3].lower(), "hcv"}, text
+
+
+# --- a class, stage or grade of the condition named --------------------------------------------
+
+def test_class_of_a_condition_is_not_the_condition_alone():
+    # "Class III or IV heart failure" had excluded every heart failure
+    for text in ("Class III or IV heart failure", "Class III heart failure", "History of class II-IV congestive heart failure"):
+        assert _has_review(parse_criterion(text, "exclusion")), text
+    assert _has_review(parse_criterion("Histologically confirmed diagnosis of WHO grade II meningioma", "inclusion"))
+
+
+def test_a_scales_own_class_is_still_read():
+    assert parse_criterion("New York Heart Association (NYHA) Class III or IV cardiac disease, or left ventricular ejection fraction \\<40%",
+                           "exclusion") == {"any": [{"type": "score", "score": "nyha", "op": ">=", "value": 3},
+                                                    _lab("lvef", "<", 40, "%")]}
+    assert parse_criterion("NYHA functional heart failure class IV at Screening.", "exclusion") == {
+        "type": "score", "score": "nyha", "op": "==", "value": 4}
+    assert parse_criterion("Type 1 diabetes", "exclusion") == {"type": "diagnosis", "concept": "type_1_diabetes"}
