@@ -418,15 +418,23 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     return criterion
 
 
-# the comma a list writes after each item ("* gout,", "* osteoporosis (T score < -2.5),")
+# the comma a list writes after each item ("* gout,", "* osteoporosis (T score < -2.5),"); in
+# an inclusion list also "and" ("* ANC >= 1,000/mm^3 AND"): every item is required anyway
 _ITEM_COMMA = re.compile(r"\s*,\s*$")
+_ITEM_AND = re.compile(r"\s*(?:,\s*)?\b(?:and|AND|And)\s*$")
 
 
 def _item_text(node: _Node) -> str:
     """The text the parser reads for a leaf: a whole marked item ends where its list's comma
     is, as an item ending with a semicolon does (alone, "gout," reads as the first line of a
-    wrapped sentence, left to the team). The criterion's text stays as written."""
-    return _ITEM_COMMA.sub(";", node.text) if node.whole and not node.children else node.text
+    wrapped sentence, left to the team); an inclusion item's closing "and" too (an
+    exclusion's may join two conditions into one: kept). The criterion's text stays as
+    written."""
+    if not node.whole or node.children:
+        return node.text
+    if node.kind == "inclusion" and _ITEM_AND.search(node.text):
+        return _ITEM_AND.sub(";", node.text)
+    return _ITEM_COMMA.sub(";", node.text)
 
 
 def _leaf_rule(text: str, kind: str, parse: RuleParser, absent: bool) -> dict:

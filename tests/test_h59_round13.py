@@ -263,3 +263,13 @@ def test_a_scales_own_class_is_still_read():
     assert parse_criterion("NYHA functional heart failure class IV at Screening.", "exclusion") == {
         "type": "score", "score": "nyha", "op": "==", "value": 4}
     assert parse_criterion("Type 1 diabetes", "exclusion") == {"type": "diagnosis", "concept": "type_1_diabetes"}
+
+
+def test_inclusion_item_ending_with_and_is_read_whole():
+    from registry.criteria_text import split_criteria
+    text = ("Inclusion Criteria:\n\n* Peripheral absolute neutrophil count (ANC) \\>= 1,000/mm\\^3 (within 7 days prior to enrollment) AND\n"
+            "* Hemoglobin \\>= 8 g/dL\n\nExclusion Criteria:\n\n* pregnant/ lactating women and\n* gout,")
+    rules = [c["rule"] for c in split_criteria(text)]
+    assert rules[0] == _lab("anc", ">=", 1000, "/mm3")
+    # an exclusion item's closing "and" may join it to the next: the team's
+    assert rules[2]["type"] == "review"
