@@ -51,6 +51,7 @@ class _Node:
     label: bool = False        # an unmarked "Label: text" line
     any_of: bool = False       # made "any" by an "any of the above N" line
     worded: bool = False       # a group the importer wrote (cohorts), not the registry's words
+    whole: bool = False        # a marked item the next line does not go on ("* gout," then "* ...")
     adopted: bool = False      # an item of a flat list placed under the heading item before it
     parent: "_Node | None" = None
     children: list["_Node"] = field(default_factory=list)
@@ -120,20 +121,33 @@ class _Builder:
         self.roots: list[_Node] = []
         self.stack: list[_Node] = []
         self.previous: _Node | None = None   # the item of the line just before (no blank line)
+        self.last_marked: _Node | None = None  # a marked item whose next line decides if it is whole
+
+    def close(self) -> None:
+        """The text ended: the last marked item is whole."""
+        if self.last_marked is not None:
+            self.last_marked.whole = True
+            self.last_marked = None
 
     def feed(self, raw: str) -> None:
         indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
         line = raw.strip()
+        marker = self.patterns["bullet"].match(line) if line else None
+        if self.last_marked is not None:
+            # the item before ends here when this line is blank or another marked item; an
+            # unmarked line may be its sentence going on (joined or not)
+            self.last_marked.whole = not line or bool(marker or self.patterns["numbered"].match(line))
+            self.last_marked = None
         if not line:
             self.previous = None
             return
         if self.patterns["empty_item"].match(line):
             return
-        marker = self.patterns["bullet"].match(line)
         if self._continues(line, indent, marker):
             # a hard-wrapped item ("-  ... for which" / "   standard curative measures do not
             # exist"): the line goes on with the item's sentence, it is no sub-item
             self.previous.text = f"{self.previous.text} {line}"
+            self.last_marked = self.previous
             return
         self.previous = None
         body = line[marker.end():].strip() if marker else line
@@ -143,6 +157,7 @@ class _Builder:
             self._switch("exclusion")
         if marker:
             self._inline_or_place(body, f"bullet:{marker.group('mark')}", indent, 0)
+            self.last_marked = self.previous
             return
         numbered = self.patterns["numbered"].match(line)
         if numbered and line[numbered.end():].strip():
@@ -162,6 +177,7 @@ class _Builder:
             style, value = _enumerator(numbered.group("num"), self._open_values())
             if style == "digit" or value == 1 or self._open_values().get(style) == value - 1:
                 self._inline_or_place(line[numbered.end():].strip(), style, indent, value)
+                self.last_marked = self.previous
                 return
             # "E. coli ..." is not item e of a list: the line is text
         if self._any_of_above(line):
@@ -383,7 +399,7 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     if node.worded:
         criterion["verbatim"] = False
     if not node.children:
-        criterion["rule"] = _only_for(_leaf_rule(node.text, node.kind, parse, absent), node.kind, substudy)
+        criterion["rule"] = _only_for(_leaf_rule(_item_text(node), node.kind, parse, absent), node.kind, substudy)
         return criterion
     # A group combines its children's verdicts. "Meet any of the following" makes an
     # inclusion group "any"; an exclusion group stays "all" whatever its heading says
@@ -402,6 +418,25 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     return criterion
 
 
+# the comma a list writes after each item ("* gout,", "* osteoporosis (T score < -2.5),"); in
+# an inclusion list also "and" ("* ANC >= 1,000/mm^3 AND"): every item is required anyway
+_ITEM_COMMA = re.compile(r"\s*,\s*$")
+_ITEM_AND = re.compile(r"\s*(?:,\s*)?\b(?:and|AND|And)\s*$")
+
+
+def _item_text(node: _Node) -> str:
+    """The text the parser reads for a leaf: a whole marked item ends where its list's comma
+    is, as an item ending with a semicolon does (alone, "gout," reads as the first line of a
+    wrapped sentence, left to the team); an inclusion item's closing "and" too (an
+    exclusion's may join two conditions into one: kept). The criterion's text stays as
+    written."""
+    if not node.whole or node.children:
+        return node.text
+    if node.kind == "inclusion" and _ITEM_AND.search(node.text):
+        return _ITEM_AND.sub(";", node.text)
+    return _ITEM_COMMA.sub(";", node.text)
+
+
 def _leaf_rule(text: str, kind: str, parse: RuleParser, absent: bool) -> dict:
     if absent:
         rule = _rule_for(text, "exclusion", parse)
@@ -414,6 +449,7 @@ def split_lines(lines: list[str], kind: str = "inclusion", parse: RuleParser | N
     builder = _Builder(kind)
     for line in lines:
         builder.feed(line)
+    builder.close()
     builder.wrap_cohorts()
     parse = parse or default_rule_parser()
     counters = {"inclusion": 0, "exclusion": 0}

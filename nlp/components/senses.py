@@ -31,6 +31,7 @@ class _Sense:
         # a word or a few words ("surface antigen": the tokens in a row)
         self.words = frozenset(tuple(str(w).lower().split()) for w in entry.get("words") or ())
         self.longest = max((len(w) for w in self.words), default=1)
+        self.firsts = frozenset(w[0] for w in self.words if w)
         self.diseases = tuple(str(d) for d in entry.get("diseases") or ())
         for disease in self.diseases:
             if terminology.get(disease) is None:
@@ -52,11 +53,12 @@ class WordSenses:
         if not self.senses:
             return chosen
         taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
+        lowers = [t.lower_ for t in doc]    # once per text, not once per sense and position
         added = []
         for sense in self.senses:
             if sense.replaces:      # "aza" in a text about AML: azacitidine, not azathioprine
                 chosen = self._replace(doc, sense, text, chosen)
-            hits = self._hits(doc, sense, taken)
+            hits = self._hits(lowers, sense, taken)
             if not hits or not self._fits(sense, text, chosen):
                 continue
             for i, j in hits:
@@ -65,16 +67,17 @@ class WordSenses:
         return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen
 
     @staticmethod
-    def _hits(doc: Doc, sense: _Sense, taken: set[int]) -> list[tuple[int, int]]:
-        """(start, end) of each run of tokens that is one of the sense's words, none taken."""
-        hits, i = [], 0
-        while i < len(doc):
-            for size in range(min(sense.longest, len(doc) - i), 0, -1):
-                if (tuple(t.lower_ for t in doc[i:i + size]) in sense.words
-                        and not any(k in taken for k in range(i, i + size))):
-                    hits.append((i, i + size))
-                    i += size - 1
-                    break
+    def _hits(lowers: list[str], sense: _Sense, taken: set[int]) -> list[tuple[int, int]]:
+        """(start, end) of each run of tokens (``lowers``: the Doc's lower-cased tokens) that
+        is one of the sense's words, none taken."""
+        hits, i, n = [], 0, len(lowers)
+        while i < n:
+            if lowers[i] in sense.firsts:
+                for size in range(min(sense.longest, n - i), 0, -1):
+                    if tuple(lowers[i:i + size]) in sense.words and not any(k in taken for k in range(i, i + size)):
+                        hits.append((i, i + size))
+                        i += size - 1
+                        break
             i += 1
         return hits
 

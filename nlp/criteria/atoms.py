@@ -22,6 +22,7 @@ from typing import Any
 
 from core.durations import DAYS
 from core.facts import Fact
+from data.condition_names import is_disease_status
 from data.terminology import Terminology, load_terminology
 from nlp.components.measurements import Reading, ValueReader
 from nlp.criteria.abbreviations import long_form_start
@@ -216,6 +217,14 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             _score(atom, text, terminology, cues)
             if atom.bounds:
                 atoms.append(atom)
+    for ent in doc.ents:
+        # "Newly diagnosed diabetes": a status narrowing any disease (``narrowing_status`` of
+        # the cues) the pipeline named but kept as no fact (the status of a disease it is not
+        # for): its words say more than the disease, so they are unread
+        # (disease_status.status_atoms drops a therapy response's)
+        if (ent.label_ == "CONDITION" and ent.start_char not in fact_starts and is_disease_status(ent.kb_id_, terminology)
+                and cues.search("narrowing_status", ent.text)):
+            atoms.append(Atom(ent.start_char, ent.end_char, "CONDITION", ent.kb_id_, ent.text, mods={"unread": True}))
     for ent in doc.ents:  # "lipase ≤ ULN": a test named with the normal limit, no value
         if ent.label_ == "LAB" and ent.start_char not in fact_starts:
             atom = Atom(ent.start_char, ent.end_char, "LAB", ent.kb_id_, ent.text)
@@ -443,6 +452,7 @@ def _lab(atom: Atom, text: str, terminology: Terminology, measured: list[int] = 
         return
     if fact.uln_multiple is not None:
         atom.bounds = [(fact.comparator, ("uln", fact.uln_multiple))]
+        _second_bound(atom, text, terminology)
         return
     amount = _lab_amount(fact, fact.value, terminology)
     if amount is None:
@@ -453,6 +463,82 @@ def _lab(atom: Atom, text: str, terminology: Terminology, measured: list[int] = 
             atom.bounds = [(">=", amount), ("<=", high)]
             return
     atom.bounds = [(fact.comparator, amount)]
+    _second_bound(atom, text, terminology)
+
+
+# "≥ 3.5 and < 5.0 mmol/L", "> 1.0 and ≤ 2.5 x ULN": a second sign and value after the first
+# (the inclusive "≥ A and ≤ B" is a "between" range already: parser.prepare)
+_SECOND_SIGN = re.compile(r"\s*(?:(?P<both>and|to|,)|(?P<either>or))\s*(?=≤|≥|<|>)", re.IGNORECASE)
+# after a second value with no unit: the clause goes on in words, or ends (never a unit the
+# value reader did not know, which would be read in the first value's unit)
+_NO_UNIT_AFTER = re.compile(r"\s*(?:$|[,;.:)(\[\]]|(?:and|or|at|on|in|within|prior|before|during|for|by|if|unless|"
+                            r"of|the|as|measured|according|per|on)\b)", re.IGNORECASE)
+_LOWER, _UPPER = (">", ">="), ("<", "<=")
+
+
+def _second_bound(atom: Atom, text: str, terminology: Terminology) -> None:
+    """A second limit of the other direction right after the first ("≥ 3.5 and < 5.0
+    mmol/L", "> 1.0 and ≤ 2.5 × ULN"): both bounds, a unit or multiple of the normal limit
+    written once at the end applying to both; after "or" a value outside a range ("TSH <
+    0.45 or > 10 mIU/L": either bound, ``mods["either"]``). Nothing changes when the second
+    limit is of the same direction, in a unit the analyte is not measured in, or the two do
+    not make a range (a lower bound not under the upper one; after "or", the upper limit's
+    value not under the lower limit's): its words stay unread, the team judges."""
+    fact = atom.fact
+    (op, first), = atom.bounds
+    sign = _SECOND_SIGN.match(text, atom.end)
+    if sign is None:
+        return
+    second = _reader().after(text, sign.end(), clause_end(text, sign.end()))
+    if (second is None or second.start != sign.end() or second.comparator is None or second.value_high is not None
+            or not ((op in _LOWER and second.comparator in _UPPER) or (op in _UPPER and second.comparator in _LOWER))):
+        return
+    first_written = fact.unit is not None or fact.uln_multiple is not None
+    if second.uln_multiple is not None:
+        if not first_written:
+            first = ("uln", fact.value)             # "> 1.0 and ≤ 2.5 x ULN": both multiples
+        bound = ("uln", second.uln_multiple)
+    elif second.value is None:
+        return
+    elif second.unit is not None:
+        bound = _amount_as(fact.concept, second.value, second.unit, terminology)
+        if bound is None:
+            return
+        if not first_written:                          # "≥ 30 and < 60 mL/min": the unit of both
+            first = _amount_as(fact.concept, fact.value, second.unit, terminology)
+            if first is None:
+                return
+    else:
+        if not _NO_UNIT_AFTER.match(text, second.end):
+            return
+        bound = ("uln", second.value) if first[0] == "uln" else (second.value, first[1])
+    low, high = (first, bound) if op in _LOWER else (bound, first)   # the ">" limit's value, the "<" limit's
+    either = sign.group("either") is not None
+    if either:
+        low, high = high, low                     # "< 0.45 or > 10": outside the range 0.45-10
+    if low[0] == "uln" or high[0] == "uln":
+        if low[0] != high[0] or not low[1] < high[1]:
+            return                                # a multiple beside an amount: no order to check
+    elif low[1] != high[1] or not low[0] < high[0]:
+        return
+    atom.bounds = [(op, first), (second.comparator, bound)]
+    atom.end = max(atom.end, second.end)
+    if either:
+        atom.mods["either"] = True
+
+
+def _amount_as(concept_id: str, value: float, unit_written: str, terminology: Terminology) -> tuple[float, str] | None:
+    """(value, unit) for a value written in ``unit_written``: the unit as written when the
+    analyte is measured in it, else converted to the canonical unit; None when unknown."""
+    concept = terminology.get(concept_id)
+    if concept is None:
+        return None
+    unit = normalize_unit(unit_written, concept.attrs.get("units", {}))
+    if unit is not None:
+        return value, unit
+    written = normalize_unit(unit_written)
+    converted = terminology.to_canonical(concept_id, value, written) if written else None
+    return None if converted is None else (round(converted, 4), concept.attrs.get("canonical_unit"))
 
 
 _WEIGHT_GAP = re.compile(r"\s*(?:(?:of|is|was|must be|should be|at screening|:)\s*)?", re.IGNORECASE)

@@ -17,8 +17,11 @@ kept as atoms only where they are the status of the patient's disease a trial is
 * not one alternative of an "any" (``status_alternative``): the line is then read again
   without statuses.
 
-A status atom left out leaves its words as they were before statuses were read (filler
-words of data/nlp/criteria_cues.yaml), so the rule is the one it was.
+A status atom left out as a therapy response or a negated one leaves its words as they were
+before statuses were read (filler words of data/nlp/criteria_cues.yaml), and so does one
+that is the status of another disease ("relapsed/refractory lupus"), unless its words narrow
+any disease (``narrowing_status`` of the cues: "Newly diagnosed diabetes" in an exclusion):
+then it is kept unread, the disease alone would say less than the line (the team judges).
 """
 from __future__ import annotations
 
@@ -48,12 +51,19 @@ def status_atoms(atoms: list, text: str, kind: str, terminology: Terminology, cu
         after = [d for d in diseases if d.start >= atom.end]
         before = [d for d in diseases if d.end <= atom.start]
         beside = after[0] if after else (before[-1] if before else None)
-        if (kind != "inclusion" or atom.negated or _THERAPY_AFTER.match(text, atom.end)
+        if (atom.negated or _THERAPY_AFTER.match(text, atom.end)
                 or any(s < atom.end and atom.start < e and not (atom.start <= s and e <= atom.end) for s, e in responses)
-                or (beside is None and therapies)
-                or (beside is not None and not (beside.concept in terminology
-                                                and any(terminology.is_a(beside.concept, r) for r in roots)))):
+                or (beside is None and therapies)):
             dropped.append(atom)
+        elif kind != "inclusion" or (beside is not None and not (beside.concept in terminology
+                                                                 and any(terminology.is_a(beside.concept, r) for r in roots))):
+            if not cues.search("narrowing_status", atom.text):
+                dropped.append(atom)        # "relapsed/refractory lupus": the therapies failed, read as it was
+                continue
+            # "Newly diagnosed diabetes" (an exclusion), "newly diagnosed hypertension": the
+            # status of another disease is no leaf, and its words say more than the disease
+            # (a patient with long-standing diabetes is not excluded): unread, the team judges
+            atom.mods["unread"] = True
     return [a for a in atoms if a not in dropped] if dropped else atoms
 
 

@@ -136,7 +136,8 @@ def _leaf(atom: Atom, reader) -> dict:
         return _therapy_leaf(atom, concept, reader.terminology, reader)
     if label == "LAB":
         leaves = [_lab_leaf(concept, op, amount) for op, amount in atom.bounds]
-        return leaves[0] if len(leaves) == 1 else {"all": leaves}
+        # "TSH < 0.45 or > 10 mIU/L": either bound (a value outside a range)
+        return leaves[0] if len(leaves) == 1 else {"any" if mods.get("either") else "all": leaves}
     if label == "SCORE":
         leaves = [{"type": "score", "score": concept, "op": op, "value": _number(value)} for op, value in atom.bounds]
         return leaves[0] if len(leaves) == 1 else {"all": leaves}

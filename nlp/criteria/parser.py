@@ -25,6 +25,7 @@ Example::
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from functools import lru_cache
@@ -51,7 +52,20 @@ KINDS = ("inclusion", "exclusion")
 # the trial team (issue #17 item 6).
 MAX_CRITERION_CHARS = 1_500
 # registries escape markdown ("\\>= 8"); a few dashes that the tokenizer does not split
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^])")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~=^&])")
+# HTML character references a registry record kept ("INR \\&lt; 1.2", "&gt;=", "&amp;", twice
+# encoded "&amp;lt;"): the characters they stand for (the signs were left unread)
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#[0-9]{1,6}|#[xX][0-9a-fA-F]{1,5});")
+# "FVC < 50% predicted", "DLCO ≥ 40% of the predicted normal value": a lung function measure's
+# percent is of the predicted value (the analytes measured in % are so in the terminology),
+# the words after the sign say nothing more
+_PREDICTED = re.compile(r"(?<=%)\s*(?:of\s+)?(?:the\s+)?(?:local\s+)?predicted(?:\s+normal)?(?:\s+values?)?(?!\w)", re.IGNORECASE)
+# "strong CYP3A4 inhibitors or inducers", "strong inhibitors or inducers of CYP3A4": the
+# strength and the enzyme are said once for both (the inducers had been left unread)
+_CYP_BOTH = re.compile(r"\b(strong|moderate) (CYP[\w/]*) (inhibitors?|inducers?) (or|and|and/or) (inducers?|inhibitors?)\b", re.IGNORECASE)
+_CYP_BOTH_OF = re.compile(r"\b(strong|moderate) (inhibitors?|inducers?) (or|and|and/or) (inducers?|inhibitors?) of (CYP[\w/]*)", re.IGNORECASE)
+# "Pregnancy & lactation": "&" between two words is "and" (the list reader knows the word)
+_AMPERSAND = re.compile(r"(?<=\S) & (?=\S)")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
 _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 # "mL/min/1.73 m^2", "1•73 m²", "1.73 meter squared": the unit the value reader knows is
@@ -650,7 +664,15 @@ def _mentions_pregnancy(rule: dict) -> bool:
 
 def prepare(text: str) -> str:
     """The text the parser reads: markdown escapes removed, odd dashes made plain."""
-    text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", _ESCAPED.sub(r"\1", text).translate(_DASHES)))
+    text = _ESCAPED.sub(r"\1", text)
+    for _ in range(2):      # "&amp;lt;" is "&lt;" once, "<" twice
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    text = _PREDICTED.sub("", _AMPERSAND.sub(" and ", text))
+    text = _CYP_BOTH.sub(lambda m: f"{m[1]} {m[2]} {m[3]} {m[4]} {m[1]} {m[2]} {m[5]}" if m[3][:4].lower() != m[5][:4].lower()
+                         else m[0], text)
+    text = _CYP_BOTH_OF.sub(lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
+                            else m[0], text)
+    text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", text.translate(_DASHES)))
     text = _PER_BSA.sub("/1.73m2", text)
     text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)

@@ -482,19 +482,33 @@ def _shared_threshold(nodes: list[Node]) -> bool:
             and len({a.concept for a in atoms}) == len(atoms) and all(a.bounds == atoms[0].bounds for a in atoms))
 
 
+def _same_agent(terminology, one: str, other: str) -> bool:
+    """Whether two infection concepts are of one agent ("HBsAg and anti-HBc": both hepatitis B,
+    the ``diagnosis`` concept above them): not hepatitis B and C, whose only common ancestor
+    is the group "viral hepatitis"."""
+    common = terminology.ancestors(one) & terminology.ancestors(other)
+    return any(c in terminology and terminology[c].attrs.get("diagnosis") for c in common)
+
+
 def _and(nodes: list[Node], reader: Reader) -> Node:
     """"A and B": both; in an exclusion, a list of conditions ("mental illness and severe
-    cognitive impairment") or of unrelated infections names alternatives."""
+    cognitive impairment") or of infections of different agents ("hepatitis B and C") names
+    alternatives."""
     if reader.kind == "exclusion" and not reader.both and all(n[0] == "atom" for n in nodes):
         atoms = [n[1] for n in nodes]
         labels = {a.label for a in atoms}
         if labels <= {"CONDITION"} or labels <= {"PREGNANCY"}:
             return ("any", nodes)
-        if labels <= {"INFECTION"} and all(
-            not (reader.terminology.ancestors(a.concept) & reader.terminology.ancestors(b.concept))
-            for i, a in enumerate(atoms) for b in atoms[i + 1:]
+    # "HIV, hepatitis B and C": an item may be alternatives of infections already
+    parts = [[n] if n[0] == "atom" else list(n[1]) if n[0] == "any" else None for n in nodes]
+    if reader.kind == "exclusion" and not reader.both and all(p is not None and all(c[0] == "atom" for c in p) for p in parts):
+        flat = [c for p in parts for c in p]
+        atoms = [n[1] for n in flat]
+        if all(a.label == "INFECTION" for a in atoms) and not any(a.mods.get("qualified") for a in atoms) and all(
+            not _same_agent(reader.terminology, a.concept, b.concept) for i, a in enumerate(atoms) for b in atoms[i + 1:]
         ):
-            return ("any", nodes)
+            # unread words beside one ("HBV and HCV co-infection") may bind both: all
+            return ("any", flat)
     return ("all", nodes)
 
 
