@@ -2,9 +2,10 @@
 now rituximab, nothing has really worked", "tried A, B, then C, none of them helped"): every
 item's. ConText stops a backward failure cue at a treatment said to be taken now ("and now
 rituximab"), rightly for "MMF didn't work, now on rituximab which helps"; a cue that names
-the whole list (a word of ``whole_list_outcome_words`` in data/nlp/extraction.yaml in it or
-just before it: "nothing", "none", "all") reaches back over the list's joiners, "and now"
-and "then" included, to the items without an outcome of their own."""
+the whole list (a word of ``whole_list_outcome_words`` in data/nlp/extraction.yaml as its
+subject, its first word or the one before it: "nothing", "none", "all") reaches back over
+the list's joiners, "and now" and "then" included, to the items without an outcome of their
+own; "A, B, then C did nothing" stays C's."""
 from __future__ import annotations
 
 import re
@@ -33,7 +34,10 @@ class WholeListOutcome:
         start, end = modifier.modifier_span
         if start < ent.end:
             return False        # a cue before the item ("failed A, B and C": context's lists)
-        words = [t.lower_ for t in doc[max(0, start - 2):end]]
+        # the list word is the outcome's subject: the cue's first word or the one before it
+        # ("nothing has really worked", "none of them helped", "all failed"), not its object
+        # ("then romiplostim did nothing": the last treatment's own outcome)
+        words = [t.lower_ for t in doc[max(0, start - 1):start + 1]]
         return any(w in self.words for w in words)
 
     def __call__(self, ents: list[Span], kept: list[Span], facts: list[Fact]) -> None:
