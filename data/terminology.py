@@ -54,7 +54,10 @@ _EXTRA_KEYS = {
     # neoplasms, AML): for a patient with another one, a trial aimed at it ranks lower;
     # positive_titre: an autoantibody's titre from which it is positive ("ANA 1:640": the
     # extractor's status; nlp/components/assemble.py)
-    "biomarker": {"target", "found_in", "positive_titre"},
+    # antibody: true marks an autoantibody measured as a level or titre: the number after it
+    # is its value ("anti-dsDNA 200 IU/mL", "ANA 1:640"), positive or negative only against a
+    # reference range written with it ("85 (ref <10)"; nlp/components/assemble.py)
+    "biomarker": {"target", "found_in", "positive_titre", "antibody"},
 }
 
 
