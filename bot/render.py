@@ -208,6 +208,9 @@ class Renderer:
             if fact.uln_multiple is not None:
                 return self.p("lab_uln", name=name, comparator=comparator, value=_num(fact.uln_multiple))
             unit = f" {fact.unit.rstrip('.,;:')}" if fact.unit else ""
+            if fact.value_high is not None and fact.comparator == ">=" and fact.value is not None:
+                # a range as written ("platelets 20–30")
+                return self.p("lab", name=name, comparator="", value=f"{_num(fact.value)}–{_num(fact.value_high)}", unit=unit)
             return self.p("lab", name=name, comparator=comparator, value=_num(fact.value), unit=unit)
         if label == "SCORE":
             return self.p("score", name=name, comparator=_COMPARATORS.get(fact.comparator, ""), value=_num(fact.value))

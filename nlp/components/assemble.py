@@ -648,7 +648,8 @@ class FactBuilder:
         if reading.value is None:  # "3x ULN": only the multiple is known
             return
         if reading.value_high is not None and fact.comparator is None:
-            fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
+            fact.comparator = ">="  # a range: at least the low end, and its top (matching.labs)
+            fact.value_high = reading.value_high
         self._normalise_lab(fact)
 
     def _controlled(self, ent: Span) -> bool:

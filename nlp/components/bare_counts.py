@@ -35,6 +35,14 @@ class BareCounts:
                 if terminology.get(concept) is None:
                     raise DataError(f"{WHERE}.topics.{analyte}", f"unknown concept {concept!r}")
             self.topics[analyte] = (analyte, *concepts)
+        # other counts named near it make "count" ambiguous ("neutrophils 0.8. count 20",
+        # "ITP and neutropenia. her counts are 20"): concepts, and words no concept holds
+        self.competing = tuple(spec.get("competing") or ())
+        for concept in self.competing:
+            if terminology.get(concept) is None:
+                raise DataError(f"{WHERE}.competing", f"unknown concept {concept!r}")
+        words = [str(w) for w in spec.get("competing_words") or ()]
+        self.competing_words = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE) if words else None
 
     def __call__(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]],
                  measure: Callable[[Doc, Candidate], dict]) -> list[tuple[Candidate, str, dict]]:
@@ -65,16 +73,21 @@ class BareCounts:
 
     def _topic(self, doc: Doc, chosen, start: int) -> str | None:
         """The one analyte named (by itself or a topic concept) from ``sentences_back``
-        sentences before the count's up to the count; None for none or several."""
+        sentences before the count's up to the count; None for none or several, or
+        another count named there."""
         first = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
         for _ in range(self.sentences_back):
             if first.start == 0:
                 break
             first = doc[first.start - 1].sent
         found = set()
+        if self.competing_words is not None and self.competing_words.search(doc_text(doc), doc[first.start].idx, doc[start].idx):
+            return None
         for candidate, _, _ in chosen:
             if candidate.start < first.start or candidate.end > start:
                 continue
+            if candidate.concept in self.competing:
+                return None
             for analyte, concepts in self.topics.items():
                 if any(candidate.concept == c or self.terminology.is_a(candidate.concept, c) for c in concepts):
                     found.add(analyte)
