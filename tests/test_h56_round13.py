@@ -251,3 +251,27 @@ def test_a_city_name_in_its_own_language_at_the_city_question_is_a_place(fresh_d
     reply = engine.message(CID, "Rio de Janeiro")
     assert "lives in Rio de Janeiro" in said(reply) and "Desculpe" not in said(reply)
     assert reply.state == RESULTS
+
+
+# --- own probes: a change "from A to B", regions ---------------------------------------------
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("platelets went from 8 to 60", "platelets", 60),
+    ("creatinine rose from 1.2 mg/dL to 2.5 mg/dL", "creatinine", 2.5),
+    ("ITP. his count went from 8 to 60 on doptelet", "platelets", 60),
+])
+def test_a_change_from_one_value_to_another_keeps_the_newer(text, concept, value):
+    fact = one(text, "LAB", concept)
+    assert (fact.value, fact.value_high, fact.comparator) == (value, None, None)
+
+
+def test_from_to_without_a_verb_of_change_is_no_value():
+    # a criterion's "from 50 to 100" is a range; a patient's is unclear: nothing is read
+    assert all(f.value is None for f in facts_of("creatinine from 1.2 to 2.5 in a month", "LAB"))
+
+
+@pytest.mark.parametrize("text, place", [("i'm based in north wales", "north wales"),
+                                         ("we live in south east London", "south east London"),
+                                         ("i live in hangzhou", "hangzhou")])
+def test_a_region_keeps_its_name(text, place):
+    assert [f.concept for f in facts_of(text, "LOCATION")] == [place]

@@ -102,6 +102,13 @@ class ValueReader:
             re.IGNORECASE,
         )
         self._percent = re.compile(rf"(?P<num>{NUMBER})\s*%")
+        # "went from 8 to 60", "rose from 1.2 to 2.5 mg/dL": a change, the newer value is
+        # the one (``change_words``; a verb is needed: a criterion's "from 50 to 100" is a range)
+        change = _alternation(vocabulary.get("change_words") or [])
+        self._from_to = re.compile(
+            rf"(?:\s*(?:{fillers}))*\s*(?:(?:has|have|had)\s+)?(?:{change})\s+from\s+(?:{comparators})?\s*{NUMBER}"
+            rf"(?:\s?{UNIT})?\s*(?:to|->|-->|\u2192)\s*(?=(?:{comparators})?\s*\d)",
+            re.IGNORECASE) if change else None
         # a reference range written after a value ("85 (ref <10)", "45 IU/mL, normal range
         # under 30", "(NR 0-25)", "(<10)"): its upper limit (``reference_words``)
         references = _alternation(vocabulary.get("reference_words") or ["ref"])
@@ -115,6 +122,10 @@ class ValueReader:
         """The value that follows ``pos`` (before ``limit``), or None. A "+" glued to the
         number is a dipstick grade, no value, when ``graded`` (a urine dipstick analyte:
         "proteinuria 2+"); otherwise it says "at least" ("plt 150+", "platelets 150k+")."""
+        change = self._from_to.match(text, pos, limit) if self._from_to is not None else None
+        if change is not None:
+            newer = self.after(text, change.end(), limit, roman, graded)
+            return None if newer is None else replace(newer, older_end=change.end())
         match = self._after.match(text, pos, limit)
         if match is None:
             return None
