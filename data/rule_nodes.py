@@ -86,7 +86,7 @@ def _hash(text: str) -> str:
 # 37: values as people say them (h51, round 12): "+" after a number is "at least" except for a urine dipstick analyte, a decimal in words ("7 point 5"), an amount before the analyte ("2 grams of protein in her urine a day"), combination antibiotics one drug each (co-trimoxazole, co-amoxiclav, piperacillin-tazobactam), countries named alone.
 # 38: registry criteria, round 12 (h53): a state before a list stops at an item with its own lead word; a condition defined by positive serology is its infections; a half-lives window keeps a later drug out of a day window; "(including for X)" is a purpose; "For <patients> with ...:" a cohort lead-in; lakh/crore multiply a number; "investigational study" is trial participation.
 # 39: "positive" after two markers joined by "and" reaches both (scope 6); lupus nephritis classes in arabic numerals (lead, round 15).
-# 40: values, drugs, round 13 (h56): an autoantibody's level or titre is its value, positive/negative only against a written reference range, never a share of cells; U/mL and AU/mL units; new drugs (avacopan, rilzabrutinib, iptacopan, quizartinib, …) and brand names (Velsipity, Omvoh, Sotyktu, Lemtrada).
+# 40: values, drugs, round 13 (h56): anti-Sm, anti-RNP, anti-Ro, anti-La, ANCA (MPO, PR3) are biomarkers; an autoantibody's level or titre is its value, positive/negative only against a written reference range, never a share of cells; U/mL and AU/mL units; new drugs (avacopan, rilzabrutinib, iptacopan, quizartinib, …) and brand names (Velsipity, Omvoh, Sotyktu, Lemtrada).
 PLAN_VERSION = "40"
 
 

@@ -275,3 +275,19 @@ def test_from_to_without_a_verb_of_change_is_no_value():
                                          ("i live in hangzhou", "hangzhou")])
 def test_a_region_keeps_its_name(text, place):
     assert [f.concept for f in facts_of(text, "LOCATION")] == [place]
+
+
+@pytest.mark.parametrize("text, concept, status, value", [
+    ("Anti-Sm positive", "anti_sm", "positive", None),
+    ("anti-RNP 45 U/mL", "anti_rnp", None, 45),
+    ("MPO-ANCA 85 IU/mL (ref <3.5)", "anca_mpo", "positive", 85),
+    ("anti-La negative", "anti_la", "negative", None),
+    ("GPA, PR3-ANCA positive", "anca_pr3", "positive", None),
+])
+def test_lupus_and_vasculitis_antibodies(text, concept, status, value):
+    fact = one(text, "BIOMARKER", concept)
+    assert (fact.status, fact.value) == (status, value)
+
+
+def test_mpo_alone_is_no_antibody():
+    assert facts_of("MPO positive blasts 80%", "BIOMARKER") == []
