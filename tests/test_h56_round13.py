@@ -17,6 +17,7 @@ from bot.tracker import ASKING, RESULTS
 from chat_fakes import TRIALS, fake_engine, fake_match, fake_next_question
 from core.facts import Fact
 from core.rules import iter_leaves
+from data.terminology import load_terminology
 from criteria_helpers import parse, verdict
 from nlp.pipeline import extract
 
@@ -291,3 +292,19 @@ def test_lupus_and_vasculitis_antibodies(text, concept, status, value):
 
 def test_mpo_alone_is_no_antibody():
     assert facts_of("MPO positive blasts 80%", "BIOMARKER") == []
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("aza/ven x4, refractory", "venetoclax_azacitidine"), ("ven-aza since may", "venetoclax_azacitidine"),
+    ("HMA + ven", "hma_venetoclax"), ("prior HMA therapy", "hypomethylating_agent"), ("MEC salvage", "mec"),
+    ("CLAG-M in 2024", "clag_m"), ("Blina bridge to transplant", "blinatumomab"), ("TPO-RAs failed", "tpo_agonist"),
+    ("rux for HLH", "ruxolitinib"),
+])
+def test_aml_and_itp_regimens_as_written(text, concept):
+    assert concept in [f.concept for f in facts_of(text, "DRUG")]
+
+
+def test_a_regimen_of_clippings_is_each_of_its_drugs_and_chemotherapy():
+    terminology = load_terminology()
+    assert terminology.is_a("venetoclax_azacitidine", "venetoclax") and terminology.is_a("venetoclax_azacitidine", "azacitidine")
+    assert terminology.is_a("azacitidine", "chemotherapy")     # through hypomethylating_agent
