@@ -10,7 +10,10 @@ else None (the conversation keeps its language: "yes", "26", "MMF" never switch 
 2. Latin script: at least ``MIN_WORDS`` words. Two everyday English words
    (``english_words`` of data/languages.yaml) make it English, one keeps it undecided,
    none lets the detector (lingua, low-accuracy mode, only the languages the data file
-   lists) name another language when it is at least ``MIN_CONFIDENCE`` sure.
+   lists) name another language when it is at least ``MIN_CONFIDENCE`` sure; when it is
+   not, the words themselves may ("Tengo artritis reumatoide": ordinary Spanish words, by
+   wordfreq's lists; ``_by_words``). Two words name a language only when both are its
+   ("nicht sicher").
 
 So an English turn with ordinary words pays a regular expression, never the detector. The
 detector is built once, on first need (``detector()``), from the languages of
@@ -190,9 +193,11 @@ def detect(text: str) -> str | None:
     other = sum(1 for ch in text if ch.isalpha()) - latin - han - kana - hangul
     if other >= 2 and other > latin:
         return _named(text, 0.5) or "und"       # Cyrillic, Arabic, Devanagari …: another language
-    if len(words) < MIN_WORDS:
-        return None
     english = load_languages().english_words
+    if len(words) < MIN_WORDS:
+        if len(words) == MIN_WORDS - 1 and not any(w in english for w in words):
+            return _foreign_words(text, every=True)     # "nicht sicher", "no sé": both words another language's
+        return None
     hits = sum(1 for w in words if w in english)
     if hits >= 2:
         return "en"
@@ -200,10 +205,17 @@ def detect(text: str) -> str | None:
         return None
     found = _named(text)
     if found is None:
-        plain = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
-        written = list(_LATIN_WORD_CASED.finditer(plain))
-        found = _by_words([m.group().casefold() for m in written if not _shorthand(m, plain)], len(written), _latin_unread())
+        found = _foreign_words(text)
     return found if found != "zh" else None
+
+
+def _foreign_words(text: str, every: bool = False) -> str | None:
+    """``_by_words`` over the words of ``text`` that are no clinical shorthand; ``every``:
+    only when each word votes for that language."""
+    plain = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
+    written = list(_LATIN_WORD_CASED.finditer(plain))
+    return _by_words([m.group().casefold() for m in written if not _shorthand(m, plain)], len(written),
+                     _latin_unread(), every=every)
 
 
 @lru_cache(maxsize=1)
@@ -220,7 +232,7 @@ def _shorthand(word: re.Match, text: str) -> bool:
     return bool(_ABBREVIATION.match(word.group())) or (word.start() > 0 and text[word.start() - 1] in "+-/")
 
 
-def _by_words(words: list[str], count: int, languages: tuple[str, ...]) -> str | None:
+def _by_words(words: list[str], count: int, languages: tuple[str, ...], every: bool = False) -> str | None:
     """A short message the detector is unsure of ("Tengo artritis reumatoide", "Ma fille a
     un lupus") named by its words: a third of the ``count`` words (two at least) are
     ordinary words of one language not read (wordfreq's small lists: at least
@@ -244,7 +256,7 @@ def _by_words(words: list[str], count: int, languages: tuple[str, ...]) -> str |
             elif english >= FOREIGN_ZIPF and english >= zipf + FOREIGN_MARGIN:
                 english_ones[lang] += 1
     best = max(known, key=lambda lang: (votes[lang], weight[lang]), default=None)
-    if best is None or votes[best] < 2 or votes[best] * 3 < count or english_ones[best]:
+    if best is None or votes[best] < 2 or votes[best] * 3 < count or english_ones[best] or (every and votes[best] < count):
         return None
     return best
 

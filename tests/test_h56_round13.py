@@ -308,3 +308,13 @@ def test_a_regimen_of_clippings_is_each_of_its_drugs_and_chemotherapy():
     terminology = load_terminology()
     assert terminology.is_a("venetoclax_azacitidine", "venetoclax") and terminology.is_a("venetoclax_azacitidine", "azacitidine")
     assert terminology.is_a("azacitidine", "chemotherapy")     # through hypomethylating_agent
+
+
+@pytest.mark.parametrize("text, lang", [("nicht sicher", "de"), ("je sais pas", "fr"), ("mi hija", "es")])
+def test_two_words_of_another_language(text, lang):
+    assert detect(text) == lang
+
+
+@pytest.mark.parametrize("text", ["tengo lupus", "San Jose", "Buenos Aires", "no idea", "not sure", "MMF CYC", "Bonjour"])
+def test_two_words_not_all_foreign_change_nothing(text):
+    assert detect(text) in (None, "en")
