@@ -318,3 +318,10 @@ def test_two_words_of_another_language(text, lang):
 @pytest.mark.parametrize("text", ["tengo lupus", "San Jose", "Buenos Aires", "no idea", "not sure", "MMF CYC", "Bonjour"])
 def test_two_words_not_all_foreign_change_nothing(text):
     assert detect(text) in (None, "en")
+
+
+def test_bare_rheumatology_lists():
+    got = {f.concept for f in extract("RA: MTX, SSZ, HCQ, ETN, ADA, TCZ, JAKi")}
+    assert {"methotrexate", "sulfasalazine", "hydroxychloroquine", "etanercept", "adalimumab", "tocilizumab",
+            "jak_inhibitor"} <= got
+    assert {f.concept for f in extract("JDM. MTX, IVIG, JAKi.")} == {"dermatomyositis", "methotrexate", "ivig", "jak_inhibitor"}
