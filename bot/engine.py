@@ -32,7 +32,7 @@ from bot import collaborators, engine_commands, status_changes
 from bot.answering import Answering, _option_index
 from bot.asking import Asking, _asks_labs
 from bot.corrections import redated, stamp
-from bot.language import detect, detector, load_languages
+from bot.language import detect, detector, latin_script, load_languages
 from bot.normalise import normalise_input
 from bot.faq import load_faq
 from bot.phrasings import load_phrasings
@@ -40,7 +40,7 @@ from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-e
 from bot.session_store import DuplicateUpdate, SessionStore
 from bot.trial_notes import offered
 from bot.texts import ROLES, Texts, load_texts
-from bot.tracker import Tracker
+from bot.tracker import LOCATION, Tracker
 from bot.turn import Turn
 from core.facts import Fact, Profile
 
@@ -497,8 +497,8 @@ class Engine(Answering, Asking):
             if found != turn.tracker.lang:
                 turn.record("language", {"lang": found})
             return False
-        if found is None:
-            return False
+        if found is None or (turn.tracker.state == LOCATION and latin_script(text)):
+            return False        # a city's name is in its own language ("Rio de Janeiro", "Den Haag")
         facts = self._read(text)
         if facts:               # clinical shorthand ("Lupus 26F, SLEDAI-2K 16") is mostly facts;
             if _share_read(text, facts) < READ_SHARE:     # "Hola, mi hija tiene lupus" is not:

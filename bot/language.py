@@ -10,7 +10,10 @@ else None (the conversation keeps its language: "yes", "26", "MMF" never switch 
 2. Latin script: at least ``MIN_WORDS`` words. Two everyday English words
    (``english_words`` of data/languages.yaml) make it English, one keeps it undecided,
    none lets the detector (lingua, low-accuracy mode, only the languages the data file
-   lists) name another language when it is at least ``MIN_CONFIDENCE`` sure.
+   lists) name another language when it is at least ``MIN_CONFIDENCE`` sure; when it is
+   not, the words themselves may ("Tengo artritis reumatoide": ordinary Spanish words, by
+   wordfreq's lists; ``_by_words``). Two words name a language only when both are its
+   ("nicht sicher").
 
 So an English turn with ordinary words pays a regular expression, never the detector. The
 detector is built once, on first need (``detector()``), from the languages of
@@ -35,6 +38,8 @@ LANGUAGES_PATH = DATA_DIR / "languages.yaml"
 DEFAULT = "en"
 MIN_WORDS = 3              # fewer Latin-script words never decide a language
 MIN_CONFIDENCE = 0.9       # the detector's confidence to call a message another language
+FOREIGN_ZIPF = 3.0         # a word at least this common (wordfreq's Zipf scale) in a language not read …
+FOREIGN_MARGIN = 1.5       # … and this much more common there than in English votes for that language
 _SECTIONS = {"reads", "names", "english_words", "unread"}
 
 # code point ranges of the East Asian scripts (counted by a loop: a regular expression over
@@ -43,7 +48,9 @@ _HAN = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2EBEF)
 _KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF))
 _HANGUL = ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F))
 _LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f\u1e00-\u1eff]+(?:'[a-z]+)?")
+_LATIN_WORD_CASED = re.compile(_LATIN_WORD.pattern, re.IGNORECASE)
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_ABBREVIATION = re.compile(r"[A-Z].*[A-Z]")     # "ALT", "HbA1c", "IFX": shorthand, no word of a language
 _TRAILING = re.compile(r"[\s.!,;:。！，；：]+$")
 
 
@@ -186,16 +193,78 @@ def detect(text: str) -> str | None:
     other = sum(1 for ch in text if ch.isalpha()) - latin - han - kana - hangul
     if other >= 2 and other > latin:
         return _named(text, 0.5) or "und"       # Cyrillic, Arabic, Devanagari …: another language
-    if len(words) < MIN_WORDS:
-        return None
     english = load_languages().english_words
+    if len(words) < MIN_WORDS:
+        if len(words) == MIN_WORDS - 1 and not any(w in english for w in words):
+            return _foreign_words(text, every=True)     # "nicht sicher", "no sé": both words another language's
+        return None
     hits = sum(1 for w in words if w in english)
     if hits >= 2:
         return "en"
     if hits == 1:
         return None
     found = _named(text)
+    if found is None:
+        found = _foreign_words(text)
     return found if found != "zh" else None
+
+
+def _foreign_words(text: str, every: bool = False) -> str | None:
+    """``_by_words`` over the words of ``text`` that are no clinical shorthand; ``every``:
+    only when each word votes for that language."""
+    plain = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
+    written = list(_LATIN_WORD_CASED.finditer(plain))
+    return _by_words([m.group().casefold() for m in written if not _shorthand(m, plain)], len(written),
+                     _latin_unread(), every=every)
+
+
+@lru_cache(maxsize=1)
+def _latin_unread() -> tuple[str, ...]:
+    """The languages not read that are written in Latin letters (their own sentence of
+    data/languages.yaml is)."""
+    return tuple(lang for lang, sentence in load_languages().unread.items()
+                 if len(_LATIN_LETTER.findall(sentence)) * 2 > sum(ch.isalpha() for ch in sentence))
+
+
+def _shorthand(word: re.Match, text: str) -> bool:
+    """A word that is clinical shorthand, no word of a language: capitals inside ("ALT",
+    "HbA1c"), or glued to a sign or slash ("+ve", "-ve", "ven/aza")."""
+    return bool(_ABBREVIATION.match(word.group())) or (word.start() > 0 and text[word.start() - 1] in "+-/")
+
+
+def _by_words(words: list[str], count: int, languages: tuple[str, ...], every: bool = False) -> str | None:
+    """A short message the detector is unsure of ("Tengo artritis reumatoide", "Ma fille a
+    un lupus") named by its words: a third of the ``count`` words (two at least) are
+    ordinary words of one language not read (wordfreq's small lists: at least
+    ``FOREIGN_ZIPF`` there and ``FOREIGN_MARGIN`` more common than in English), and none
+    is an ordinary English word far rarer there. That language (the one most words belong
+    to, then the one they are most common in), else None. Place names ("San Diego
+    California") and medical words are as common in English: they never count."""
+    from wordfreq import available_languages, zipf_frequency   # start-up: 0.2 s, only for such messages
+
+    known = [lang for lang in languages if lang in available_languages(wordlist="small")]
+    votes = {lang: 0 for lang in known}
+    weight = dict.fromkeys(known, 0.0)
+    english_ones = dict.fromkeys(known, 0)      # words far more common in English than there
+    for word in words:
+        english = zipf_frequency(word, DEFAULT, wordlist="small")
+        for lang in known:
+            zipf = zipf_frequency(word, lang, wordlist="small")
+            weight[lang] += zipf
+            if zipf >= FOREIGN_ZIPF and zipf >= english + FOREIGN_MARGIN and len(word) > 1:
+                votes[lang] += 1
+            elif english >= FOREIGN_ZIPF and english >= zipf + FOREIGN_MARGIN:
+                english_ones[lang] += 1
+    best = max(known, key=lambda lang: (votes[lang], weight[lang]), default=None)
+    if best is None or votes[best] < 2 or votes[best] * 3 < count or english_ones[best] or (every and votes[best] < count):
+        return None
+    return best
+
+
+def latin_script(text: str) -> bool:
+    """Most of ``text``'s letters are Latin ("Rio de Janeiro", not "Москва")."""
+    letters = sum(1 for ch in text if ch.isalpha())
+    return letters > 0 and len(_LATIN_LETTER.findall(text)) * 2 > letters
 
 
 def switched(text: str, current: str | None) -> str | None:

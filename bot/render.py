@@ -33,7 +33,25 @@ from bot.voices import Voices, fill, load_voices
 from core import durations
 from core.facts import Fact
 from data.condition_names import is_disease_status
+from data.places import countries, place_key
 from data.terminology import load_terminology
+
+
+def _level(fact: Fact) -> str:
+    """An antibody's level as written: "1:640", "200 IU/mL", "<10"."""
+    comparator = {"<=": "≤", ">=": "≥", "==": ""}.get(fact.comparator or "", fact.comparator or "")
+    if fact.unit == "titre":
+        return f"{comparator}1:{_num(fact.value)}"
+    return f"{comparator}{_num(fact.value)}" + (f" {fact.unit}" if fact.unit else "")
+
+
+def place_name(written: str) -> str:
+    """A place as the reply names it: a country by its name ("uk" -> "United Kingdom"), a
+    name typed in lower case with capitals ("munich" -> "Munich"), else as written."""
+    country = countries().get(place_key(written))
+    if country:
+        return country
+    return written.title() if written.islower() else written
 
 
 class Renderer:
@@ -78,6 +96,12 @@ class Renderer:
 
     def join(self, parts: Iterable[str], key: str = "list_separator") -> Safe:
         return Safe(self.texts.phrase(key, self.lang).join(parts))
+
+    @staticmethod
+    def _antibody(concept: str) -> bool:
+        """An autoantibody measured as a level or titre (terminology ``antibody``)."""
+        entry = load_terminology().get(concept)
+        return bool(entry is not None and entry.attrs.get("antibody"))
 
     def name(self, concept: str, label: str, role: str | None) -> str:
         entry = load_terminology().get(concept)
@@ -186,6 +210,9 @@ class Renderer:
             if fact.uln_multiple is not None:
                 return self.p("lab_uln", name=name, comparator=comparator, value=_num(fact.uln_multiple))
             unit = f" {fact.unit.rstrip('.,;:')}" if fact.unit else ""
+            if fact.value_high is not None and fact.comparator == ">=" and fact.value is not None:
+                # a range as written ("platelets 20–30")
+                return self.p("lab", name=name, comparator="", value=f"{_num(fact.value)}–{_num(fact.value_high)}", unit=unit)
             return self.p("lab", name=name, comparator=comparator, value=_num(fact.value), unit=unit)
         if label == "SCORE":
             return self.p("score", name=name, comparator=_COMPARATORS.get(fact.comparator, ""), value=_num(fact.value))
@@ -203,8 +230,12 @@ class Renderer:
             if (fact.uncertain or fact.hypothetical) and not fact.negated:
                 return self.p("finding_uncertain", name=name)     # "not sure if it was CD7 positive"
             status = "negative" if fact.negated else (fact.status or "positive")
-            if fact.value is not None:
+            if fact.value is not None and fact.unit in (None, "%") and not self._antibody(fact.concept):
                 status += f" ({_num(fact.value)}%)"
+            elif fact.value is not None:        # an antibody's level or titre ("anti-dsDNA 200 IU/mL")
+                amount = _level(fact)
+                # a level with no reference range said is no result: shown as written, never "positive"
+                status = f"{status} ({amount})" if fact.status or fact.negated else amount
             return self.p("biomarker", name=name, status=status)
         if label == "AGE":
             return self.p("age", value=_num(fact.value))
@@ -215,7 +246,7 @@ class Renderer:
         if label == "WEIGHT":
             return self.p("weight", value=_num(fact.value_normalized if fact.value_normalized is not None else fact.value))
         if label == "LOCATION":
-            return self.p("location", place=fact.concept)
+            return self.p("location", place=place_name(fact.concept))
         return None
 
     def _duration(self, days: float) -> str:

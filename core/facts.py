@@ -55,6 +55,10 @@ class Fact:
     value_normalized: float | None = None
     unit_normalized: str | None = None
     comparator: str | None = None        # "<", "<=", ">", ">=", "=="; None means "="
+    # a range ("platelets 20-30", "hb between 8 and 9"): its top, in the unit of ``value``
+    # (the bottom is ``value``, with comparator ">=": a reader that ignores this field reads
+    # "at least the bottom", which is still true)
+    value_high: float | None = None
     uln_multiple: float | None = None    # "3x ULN": value expressed as a multiple of ULN
     # therapies, infections, biomarkers: failed / intolerant / current / positive / negative / active
     status: str | None = None

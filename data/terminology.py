@@ -56,8 +56,11 @@ _EXTRA_KEYS = {
     # extractor's status; nlp/components/assemble.py);
     # panel: true marks a name for several different tests (systemic-sclerosis antibodies:
     # anti-Scl-70, anti-centromere, ...): one of them positive is the panel positive, whatever
-    # another test said (matching.leaves.biomarker)
-    "biomarker": {"target", "found_in", "positive_titre", "panel"},
+    # another test said (matching.leaves.biomarker);
+    # antibody: true marks an autoantibody measured as a level or titre: the number after it
+    # is its value ("anti-dsDNA 200 IU/mL", "ANA 1:640"), positive or negative only against a
+    # reference range written with it ("85 (ref <10)"; nlp/components/assemble.py)
+    "biomarker": {"target", "found_in", "positive_titre", "panel", "antibody"},
 }
 
 

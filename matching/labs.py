@@ -39,6 +39,16 @@ def canonical_value(term: Terminology, analyte: str, fact: Fact) -> float | None
     return fact.value if fact.unit in (None, "") and fact.unit_normalized in (None, "") else None
 
 
+def range_top(fact: Fact, bottom: float | None) -> float | None:
+    """The top of a range fact ("20-30": 30) in the unit ``bottom`` (its canonical value) is
+    in; None for a single value or when the range's bottom is not its ``value``."""
+    if fact.value_high is None or bottom is None or fact.value is None or fact.comparator != ">=":
+        return None
+    if fact.value == 0:
+        return fact.value_high if bottom == 0 else None
+    return round(fact.value_high * bottom / fact.value, 4)
+
+
 def convert(term: Terminology, analyte: str, value: float, unit: str) -> float | None:
     """``value`` in ``unit`` (as written or a unit key) to the analyte's canonical unit."""
     converted = term.to_canonical(analyte, value, unit)
@@ -117,6 +127,14 @@ def lab(ev: Evidence, leaf: dict) -> LeafResult:
         # within 10 % of the limit it stays open, and asking again would not settle it
         return LeafResult(leaf, UNKNOWN, f"{name} {_shown(fact.comparator, value)} {unit} is close to the limit "
                           f"({shown_op} {threshold:g} {unit}); the trial team weighs at screening", [fact])
+    top = range_top(fact, value)
+    if value is not None and top is not None:
+        # a range ("platelets 20-30"): met when both ends meet it, failed when neither does,
+        # else open ("platelets >= 25": unknown, the count may be either side)
+        ends = (compare(value, None, op, threshold), compare(top, None, op, threshold))
+        ok = ends[0] if ends[0] == ends[1] else None
+        return _result(leaf, ok, f"{name} {_shown(None, value)}–{_shown(None, top)} {_unit_text(unit)} (criterion: "
+                       f"{shown_op} {threshold:g} {_unit_text(unit)})", fact, analyte)
     if value is not None:
         ok = compare(value, fact.comparator, op, threshold)
         return _result(leaf, ok, f"{name} {_shown(fact.comparator, value)} {_unit_text(unit)} (criterion: {shown_op} "

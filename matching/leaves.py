@@ -279,7 +279,7 @@ def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
         if state != wanted:
             return LeafResult(leaf, FALSE, f"{name} {state}", [fact])
         if wanted == "positive" and minimum is not None:
-            if fact.value is None:
+            if fact.value is None or fact.unit not in (None, "%"):     # an antibody's level is no share of cells
                 return LeafResult(leaf, UNKNOWN, f"{name} positive, share of cells not given "
                                   f"(criterion: ≥ {minimum:g}%)", [fact], ask=f"biomarker:{marker}")
             ok = compare(fact.value, fact.comparator, ">=", minimum)

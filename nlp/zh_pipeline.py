@@ -146,6 +146,8 @@ class ChineseExtractor:
         fact.value, fact.unit, fact.comparator, fact.uln_multiple = reading.value, reading.unit, reading.comparator, reading.uln_multiple
         if reading.value_high is not None and fact.comparator is None:
             fact.comparator = ">="
+            if fact.label == "LAB":
+                fact.value_high = reading.value_high     # a range's top (matching.labs)
         concept = self.terminology.get(fact.concept)
         if concept is None or fact.value is None:
             return

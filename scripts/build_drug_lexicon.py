@@ -169,8 +169,9 @@ def build(ctgov: Path) -> tuple[dict, list[str]]:
         if canonical not in merged and (_combination(canonical) or cid in curated):
             report.append(f"left to the curated terminology or skipped: {canonical}")
             continue
-        names = [canonical] + (merged.get(canonical) or sorted(v for v in variants.get(canonical, ()) if v != canonical))
-        names += extra_terms.get(canonical, [])
+        # the seed's own names first: a brand name people use is not cut by the term limit
+        names = ([canonical] + extra_terms.get(canonical, [])
+                 + (merged.get(canonical) or sorted(v for v in variants.get(canonical, ()) if v != canonical)))
         antibody = _PAYLOAD.match(_clean(canonical))
         if antibody and antibody.group(1) not in to_canonical:       # unless the antibody alone is a drug too
             names.append(antibody.group(1))

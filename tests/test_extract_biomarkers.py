@@ -25,9 +25,10 @@ def test_negative_marker():
 
 
 def test_autoantibodies():
-    # an ANA titre from 1:80 is positive (terminology positive_titre; lead round 15)
+    # an ANA titre from 1:80 is positive (terminology positive_titre; lead round 15); the
+    # titre is its value (round 13, h56)
     assert markers("anti-dsDNA positive, ANA 1:640, anti-Jo-1 positive") == [
-        ("anti_dsdna", "positive", None), ("ana", "positive", None), ("myositis_antibody", "positive", None)]
+        ("anti_dsdna", "positive", None), ("ana", "positive", 640), ("myositis_antibody", "positive", None)]
 
 
 def test_a_sign_glued_to_the_marker_is_its_own_not_the_next_markers():

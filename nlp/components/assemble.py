@@ -64,6 +64,8 @@ _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
 # a titre written right after an antibody: "ANA 1:640", "ANA titre of 1/320", "ANA (1:160)"
 _TITRE = re.compile(r"\s*(?:[:=(]\s*)?(?:(?:titre|titer|at|of|was|is|positive|pos)\s*:?\s*)*1\s*[:/]\s*(\d{2,5})\b", re.IGNORECASE)
+# a year after an antibody is when it was tested ("dsDNA 2019 positive"), no level
+_DATE_LIKE = re.compile(r"(?:19|20)\d\d\b(?![.,]\d)")
 _SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
 # "for" and up to two words before an infection a course was given for ("for a chest infection")
 _REASON_FOR = re.compile(r"\bfor\s+(?:[A-Za-z-]+\s+){0,2}$", re.IGNORECASE)
@@ -577,7 +579,40 @@ class FactBuilder:
                 fact.status = self._titre_status(fact.concept, doc_text(ent.doc), ent.end_char,
                                                  min(limit, ent.end_char + _MARKER_WINDOW))
                 fact.negated = fact.status == "negative"
+            if found is None:
+                self._antibody_level(fact, doc_text(ent.doc), ent.end_char, limit)
         return True
+
+    def _antibody_level(self, fact: Fact, text: str, start: int, limit: int) -> None:
+        """An autoantibody's level or titre written after it (terminology ``antibody``):
+        "anti-dsDNA 200 IU/mL", "ANA 1:640" become its value. Positive or negative only
+        from a reference range written with it ("dsDNA 85 (ref <10)": positive; "12 (ref
+        <30)": negative); a level alone keeps the status the words give (none: the assay's
+        cut-off is not known here, never guessed)."""
+        entry = self.terminology.get(fact.concept)
+        if entry is None or not entry.attrs.get("antibody"):
+            return
+        titre = _TITRE.match(text, start, min(limit, start + _MARKER_WINDOW))
+        if titre is not None:
+            fact.value = fact.value_normalized = float(titre.group(1))
+            fact.unit = fact.unit_normalized = "titre"
+            return
+        reading = self.values.after(text, start, min(limit, start + _MARKER_WINDOW))
+        if reading is None or reading.value is None or reading.uln_multiple is not None or reading.value_high is not None:
+            return
+        if reading.value < 0 or _DATE_LIKE.match(text, reading.start):
+            return
+        fact.value = fact.value_normalized = reading.value
+        fact.comparator = reading.comparator
+        fact.unit = fact.unit_normalized = reading.unit
+        upper = self.values.reference_upper(text, reading.end, min(limit, reading.end + _MARKER_WINDOW))
+        if upper is None or fact.status is not None:
+            return
+        below = reading.value < upper or (reading.comparator in ("<", "<=") and reading.value <= upper)
+        above = reading.value > upper and reading.comparator not in ("<", "<=")
+        if below or above:
+            fact.status = "positive" if above else "negative"
+            fact.negated = not above
 
     def _titre_status(self, concept: str, text: str, start: int, limit: int) -> str | None:
         """An antibody's titre right after it ("ANA 1:640", "ANA titre 1/320"): positive at
@@ -633,7 +668,8 @@ class FactBuilder:
         if reading.value is None:  # "3x ULN": only the multiple is known
             return
         if reading.value_high is not None and fact.comparator is None:
-            fact.comparator = ">="  # a range: at least the low end (the high end is not kept)
+            fact.comparator = ">="  # a range: at least the low end, and its top (matching.labs)
+            fact.value_high = reading.value_high
         self._normalise_lab(fact)
 
     def _controlled(self, ent: Span) -> bool:

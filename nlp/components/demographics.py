@@ -164,7 +164,9 @@ class PatternFacts:
 
     def _condition(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         """A habit said with its negation or amount in the words (data/patterns/lifestyle.jsonl:
-        "never smoked", "non-smoker", "no alcohol", "drinks a beer per day")."""
+        "never smoked", "non-smoker", "no alcohol", "drinks a beer per day"), or an ambiguous
+        abbreviation where its words say which it is (data/patterns/abbreviations.jsonl:
+        "DVT/PE", "had a PE in 2019")."""
         if self.terminology.get(match.row["concept"]) is None:
             return []
         meta = {key: True for key in ("negated", "hypothetical", "historical") if match.row.get(key)}

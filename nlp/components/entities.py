@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
+from nlp.components.bare_counts import BareCounts
 from nlp.components.demographics import PatternFacts
 from nlp.components.measurements import ValueReader
 from nlp.components.patterns import PatternRunner
@@ -36,7 +37,7 @@ from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
 
 ENTITIES_PIPE = "trialbot_entities"
-PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle")
+PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle", "abbreviations")
 MEASURED = ("LAB", "SCORE")
 _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 
@@ -85,6 +86,7 @@ class EntityRecognizer:
         self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
         self.word_senses = WordSenses(vocabulary.get("word_senses"), terminology)
+        self.bare_counts = BareCounts(vocabulary.get("bare_counts"), terminology)
         self.other_senses = {str(entry["abbreviation"]): _Sense.read(entry) for entry in vocabulary.get("other_senses") or ()}
         for sense in self.other_senses.values():
             if sense.concept is not None and terminology.get(sense.concept) is None:
@@ -131,6 +133,7 @@ class EntityRecognizer:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
         chosen = self.word_senses(doc, doc_text(doc), chosen)   # "after the transplant" of a child with T-ALL
+        chosen = self.bare_counts(doc, chosen, self._measure)   # "ITP. her count is still under 30": platelets
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))

@@ -28,7 +28,7 @@ UNIT = (
 # glued to it is a dipstick grade ("proteinuria 2+", "protein 3+"), no quantity
 _NOT_A_VALUE_AFTER = re.compile(
     r"\+(?![\d.])|\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|y/?o|ago|times(?!\s+(?:the\s+)?(?:uln|upper|normal))"
-    r"|mg\b(?!/)|tablets?|pills?|doses?|cycles?|infusions?)",
+    r"|mg\b(?!/)|tablets?|pills?|doses?|cycles?|infusions?)\b",     # whole words: "30 most days" is a value
     re.IGNORECASE,
 )
 # "150+": a "+" glued to a number, nothing numeric after it
@@ -102,11 +102,30 @@ class ValueReader:
             re.IGNORECASE,
         )
         self._percent = re.compile(rf"(?P<num>{NUMBER})\s*%")
+        # "went from 8 to 60", "rose from 1.2 to 2.5 mg/dL": a change, the newer value is
+        # the one (``change_words``; a verb is needed: a criterion's "from 50 to 100" is a range)
+        change = _alternation(vocabulary.get("change_words") or [])
+        self._from_to = re.compile(
+            rf"(?:\s*(?:{fillers}))*\s*(?:(?:has|have|had)\s+)?(?:{change})\s+from\s+(?:{comparators})?\s*{NUMBER}"
+            rf"(?:\s?{UNIT})?\s*(?:to|->|-->|\u2192)\s*(?=(?:{comparators})?\s*\d)",
+            re.IGNORECASE) if change else None
+        # a reference range written after a value ("85 (ref <10)", "45 IU/mL, normal range
+        # under 30", "(NR 0-25)", "(<10)"): its upper limit (``reference_words``)
+        references = _alternation(vocabulary.get("reference_words") or ["ref"])
+        self._reference = re.compile(
+            rf"\s*[,;]?\s*(?:\(|\[)?\s*(?:(?:{references})\s*(?:is|of|:|=)?\s*)?"
+            rf"(?:(?P<cmp>{comparators})\s*(?P<upper>{NUMBER})|(?P<low>{NUMBER})\s*(?:-|–|to)\s*(?P<high>{NUMBER}))",
+            re.IGNORECASE)
+        self._reference_word = re.compile(rf"\s*[,;]?\s*(?:\(|\[)?\s*(?:{references})\b", re.IGNORECASE)
 
     def after(self, text: str, pos: int, limit: int, roman: bool = False, graded: bool = True) -> Reading | None:
         """The value that follows ``pos`` (before ``limit``), or None. A "+" glued to the
         number is a dipstick grade, no value, when ``graded`` (a urine dipstick analyte:
         "proteinuria 2+"); otherwise it says "at least" ("plt 150+", "platelets 150k+")."""
+        change = self._from_to.match(text, pos, limit) if self._from_to is not None else None
+        if change is not None:
+            newer = self.after(text, change.end(), limit, roman, graded)
+            return None if newer is None else replace(newer, older_end=change.end())
         match = self._after.match(text, pos, limit)
         if match is None:
             return None
@@ -153,6 +172,25 @@ class ValueReader:
             return None
         value = parse_number(match.group("num"))
         return None if value is None else (value, match.start(), match.end())
+
+    def reference_upper(self, text: str, pos: int, limit: int) -> float | None:
+        """The upper limit of a reference range written right after a value that ends at
+        ``pos``: "(ref <10)", ", normal range under 30", "(NR 0-25)", "(<10)". A range
+        needs its reference word ("(0-25)" alone may be another value); a limit must be an
+        upper one ("ref >60" is not a normal antibody level)."""
+        match = self._reference.match(text, pos, limit)
+        if match is None:
+            return None
+        if match.group("upper") is not None:
+            if self.comparators.get(re.sub(r"\s+", " ", match.group("cmp").lower())) not in ("<", "<="):
+                return None
+            bracketed = "(" in text[pos:match.start("cmp")] or "[" in text[pos:match.start("cmp")]
+            if not bracketed and not self._reference_word.match(text, pos, limit):
+                return None     # "dsDNA 200, under 30 last year": no reference said
+            return parse_number(match.group("upper"))
+        if not self._reference_word.match(text, pos, limit):
+            return None
+        return parse_number(match.group("high"))
 
     @staticmethod
     def _negative(text: str, at: int) -> bool:

@@ -144,7 +144,9 @@ def _leaf(atom: Atom, reader) -> dict:
     if label == "BIOMARKER":
         negative = fact is not None and (fact.status == "negative" or fact.negated)
         leaf = {"type": "biomarker", "marker": concept, "state": "negative" if negative else "positive"}
-        if fact is not None and fact.value is not None and not negative and fact.comparator in (None, ">=", ">"):
+        # a share of cells ("CD7 ≥ 20%"); an antibody's level or titre ("anti-dsDNA > 30 IU/mL") is no share
+        if (fact is not None and fact.value is not None and fact.unit == "%" and not negative
+                and fact.comparator in (None, ">=", ">")):
             leaf["min_percent"] = _number(fact.value)
         return leaf
     if label == "PREGNANCY":
