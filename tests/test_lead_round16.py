@@ -322,3 +322,10 @@ def test_a_relatives_age_after_the_relation_and_before_a_comma():
     assert not any(f.family for f in facts)
     assert not [f for f in extract("my platelets 45, low") if f.label == "AGE"]
     assert not [f for f in extract("my son 2, 3 times a week") if f.label == "AGE"]
+
+
+def test_a_year_range_with_a_short_end_year_is_over():
+    facts = {f.concept: f for f in extract("MTX (2019), ETN (2020-21), TCZ (current).")}
+    assert facts["etanercept"].historical and facts["etanercept"].date == "2021"
+    assert facts["tocilizumab"].status == "current"
+    assert _one("MMF 2018-20", "DRUG").historical

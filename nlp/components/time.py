@@ -158,7 +158,8 @@ class TimeReader:
             year = today.year if month < today.month else today.year - 1
             return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
         if kind in ("date", "since", "range", "adjacent"):
-            year = int(groups["year"])
+            # a short end year ("2020-21") is in the start's century
+            year = int(groups["year"]) if groups.get("year") else int(groups["year_from"][:2] + groups["year_end"])
             if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
                 return None
             if kind in ("range", "adjacent"):
