@@ -1,0 +1,128 @@
+"""Round 13 of turn latency at scale (h58): the sites' names read from the sites table, the
+untargeted and elsewhere-aimed trials remembered per antigen names, the studies for healthy
+people read at start-up. Each gives what the slower reading gave."""
+from __future__ import annotations
+
+import pytest
+
+from bot.geo_names import SitePlaces, site_places
+from core.facts import Fact, Profile
+from data.store import all_trial_records, open_store, upsert_trials
+from matching import targets, volunteer_trials
+from matching.cache import RecordCache
+from matching.catalog import TrialCatalog
+from matching.plans import PlanBook, PlanCache
+from test_relevance import STORED_FIELDS
+
+_SITE = {"facility": None, "city": None, "region": None, "country": None, "status": None, "lat": None,
+         "lon": None, "contacts": []}
+
+
+def _record(trial_id: str, title: str, sites: list[dict] = (), **fields) -> dict:
+    record = dict(STORED_FIELDS, id=trial_id, nct_id=None, title=title, criteria=[], conditions=[],
+                  conditions_text=[], sites=[dict(_SITE, **s) for s in sites])
+    record.update(fields)
+    return record
+
+
+@pytest.fixture
+def store():
+    db = open_store(":memory:")
+    upsert_trials(db, [
+        _record("local-t-a", "A study", [{"city": " Leeds ", "country": "United Kingdom"}, {"city": "LEEDS"}]),
+        _record("local-t-b", "B study", [{"city": "leeds", "region": "West Yorkshire", "country": "United Kingdom"},
+                                   {"city": None, "region": None, "country": "Netherlands"}]),
+    ], "import")
+    return db
+
+
+def test_the_sites_table_gives_the_names_every_record_gives(store):
+    """The same names by key, the same spelling kept for each (the first in trial and site
+    order), in the same order."""
+    from_records = SitePlaces(all_trial_records(store))
+    from_table = SitePlaces.stored(store)
+    assert list(from_table.names.items()) == list(from_records.names.items())
+    assert from_table.name_for("leeds") == "Leeds"            # " Leeds " of t-a, the first, stripped
+    assert from_table.name_for("west yorkshire") == "West Yorkshire"
+
+
+def test_a_catalogs_site_names_are_remembered_and_follow_an_import(store):
+    catalog = TrialCatalog(store, RecordCache(), PlanCache(PlanBook()))
+    first = site_places(catalog)
+    assert site_places(catalog) is first                        # read once while the trials stay
+    assert first.name_for("utrecht") is None
+    upsert_trials(store, [_record("local-t-c", "C study", [{"city": "Utrecht", "country": "Netherlands"}])], "import")
+    assert site_places(catalog).name_for("utrecht") == "Utrecht"
+
+
+def test_a_list_of_records_is_read_as_before():
+    places = site_places([{"sites": [{"city": "Leeds"}]}, "not a record", {"sites": None}])
+    assert places.name_for("LEEDS") == "Leeds"
+
+
+def _marker(concept: str, status: str | None = "positive") -> Fact:
+    return Fact("BIOMARKER", concept, concept.upper(), 0, 3, status=status)
+
+
+@pytest.fixture
+def cancer_store():
+    db = open_store(":memory:")
+    upsert_trials(db, [
+        _record("local-car-cd7", "CD7 CAR-T cells in CD7-positive haematological malignancy", conditions=["malignancy"]),
+        _record("local-car-cd19", "CD19 CAR-T cells in B-cell leukaemia", conditions=["malignancy"]),
+        _record("local-sle-cd19", "CD19 CAR-T cells in lupus", conditions=["sle"]),
+        _record("local-plain", "Chemotherapy in leukaemia", conditions=["malignancy"]),
+    ], "import")
+    return db
+
+
+def _set_ops(db, profile: Profile) -> tuple[frozenset, frozenset]:
+    """``untargeted_trials`` and ``elsewhere_trials`` worked out as before (no memo)."""
+    mine = targets.target_names(profile)
+    untargeted = targets._untargeted(db, mine)
+    return untargeted, targets.elsewhere_trials(db, profile)
+
+
+def test_untargeted_trials_remembered_per_antigen_names_are_the_same_sets(cancer_store):
+    targets._SETS.clear()
+    nobody = Profile([])
+    cd7 = Profile([_marker("cd7")])
+    first = targets.untargeted_trials(cancer_store, nobody)
+    assert first >= {"local-car-cd7", "local-car-cd19"}        # a cancer trial naming an antigen
+    assert not first & {"local-sle-cd19", "local-plain"}       # not the lupus one, nor one naming none
+    assert targets.untargeted_trials(cancer_store, nobody) is first
+    mine = targets.untargeted_trials(cancer_store, cd7)
+    assert "local-car-cd7" not in mine and "local-car-cd19" in mine        # the patient's own antigen is no other's
+    assert mine == _set_ops(cancer_store, cd7)[0]
+    upsert_trials(cancer_store, [_record("local-car-cd7b", "Anti-CD7 CAR-T in T-cell lymphoma", conditions=["malignancy"])],
+                  "import")
+    assert "local-car-cd7b" in targets.untargeted_trials(cancer_store, nobody)      # new trials: worked out again
+
+
+def test_elsewhere_trials_remembered_are_the_sets_worked_out_anew(cancer_store):
+    targets._SETS.clear()
+    myeloma = Profile([Fact("CONDITION", "multiple_myeloma", "myeloma", 0, 7)])
+    found = targets.elsewhere_trials(cancer_store, myeloma)
+    assert "local-car-cd7" in found and "local-car-cd19" not in found     # CD7: rarely on a myeloma's cells
+    again = targets.elsewhere_trials(cancer_store, myeloma)
+    assert again is found
+    targets._SETS.clear()
+    assert targets.elsewhere_trials(cancer_store, myeloma) == found
+
+
+def test_start_up_reads_the_studies_for_healthy_people(monkeypatch):
+    db = open_store(":memory:")
+    upsert_trials(db, [
+        _record("local-hv-title", "TQH3821 Tablets in Adult Healthy Subjects"),
+        _record("local-hv-named", "A vaccine study", conditions_text=["Healthy Volunteers"]),
+        _record("local-hv-flag", "Lupus with healthy controls", conditions_text=["Lupus"],
+                eligibility=dict(STORED_FIELDS["eligibility"], healthy_volunteers=True)),
+    ], "import")
+    reads = []
+    read = volunteer_trials.VolunteerStudies._read
+    monkeypatch.setattr(volunteer_trials.VolunteerStudies, "_read", lambda self: reads.append(1) or read(self))
+    TrialCatalog(db, RecordCache(), PlanCache(PlanBook())).preload()
+    assert reads == [1]
+    named, accepting = volunteer_trials.volunteer_trials(db).for_healthy()
+    assert reads == [1]                                        # the turn reads no record
+    assert named == {"local-hv-title", "local-hv-named"} and accepting == {"local-hv-flag"}
