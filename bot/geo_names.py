@@ -4,6 +4,7 @@ trial sites' own cities, regions and countries, as the gazetteer of names. Match
 case-insensitively, never approximately: a name neither knows is not guessed."""
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any, Iterable
 
 from data.places import countries, place_key
@@ -41,7 +42,7 @@ class SitePlaces:
         first place answer at 100,000 trials parsed them all: ~10 s)."""
         places = cls([])
         rows = stored_rows(db, "SELECT city, region, country FROM sites ORDER BY trial_id, position")
-        places._add(dict.fromkeys(value for row in rows for value in row))     # each spelling once, first seen first
+        places._add(dict.fromkeys(chain.from_iterable(rows)))     # each spelling once, first seen first
         return places
 
     def _add(self, values: Iterable[Any]) -> None:
