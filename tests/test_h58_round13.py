@@ -1,13 +1,21 @@
 """Round 13 of turn latency at scale (h58): the sites' names read from the sites table, the
 untargeted and elsewhere-aimed trials remembered per antigen names, the studies for healthy
-people read at start-up. Each gives what the slower reading gave."""
+people read at start-up, the offered results found without a step per result, the condition
+fit's grade remembered per pair of conditions. Each gives what the slower way gave."""
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import pytest
 
+from bot import trial_notes
 from bot.geo_names import SitePlaces, site_places
+from bot.trial_notes import offered
 from core.facts import Fact, Profile
+from data.catalogue import load_catalogue
+from data.condition_names import EXACT_FIT, KIND_FIT, RELATED_FIT, SUBTYPE_FIT, graded_fit, kind_of, umbrella
 from data.store import all_trial_records, open_store, upsert_trials
+from data.terminology import load_terminology
 from matching import targets, volunteer_trials
 from matching.cache import RecordCache
 from matching.catalog import TrialCatalog
@@ -126,3 +134,71 @@ def test_start_up_reads_the_studies_for_healthy_people(monkeypatch):
     named, accepting = volunteer_trials.volunteer_trials(db).for_healthy()
     assert reads == [1]                                        # the turn reads no record
     assert named == {"local-hv-title", "local-hv-named"} and accepting == {"local-hv-flag"}
+
+
+def _offered_one_by_one(results, statuses, catalogue) -> tuple[list, int]:
+    """``offered`` as it went through the results before: a Python step per result."""
+    chosen = trial_notes._offered_ids(statuses, catalogue)
+    kept, left_out = [], 0
+    for result in results:
+        trial_id = getattr(result, "id", None)
+        if trial_id in chosen:
+            kept.append(result)
+        elif trial_id in statuses or not catalogue.offered_in_chat((result.trial or {}).get("status")):
+            left_out += 1
+        else:
+            kept.append(result)
+    return kept, left_out
+
+
+@pytest.mark.parametrize("unstored", [None, "RECRUITING", "COMPLETED"])
+def test_offered_without_a_step_per_result_gives_the_same_results(monkeypatch, unstored):
+    """Every result a stored trial's: the offered ones found at once; one not stored (a
+    record's own status decides) or without an id: the step per result, as before."""
+    results = [SimpleNamespace(id=f"T{i:05d}", trial={"status": "RECRUITING"}) for i in range(1500)]
+    statuses = {r.id: ("COMPLETED" if i % 4 == 0 else "NOT_YET_RECRUITING" if i % 4 == 1 else "RECRUITING")
+                for i, r in enumerate(results)}
+    if unstored is not None:
+        results.insert(7, SimpleNamespace(id="local-new", trial={"status": unstored}))
+        results.insert(9, SimpleNamespace(trial={"status": unstored}))
+    monkeypatch.setattr(trial_notes, "_statuses", lambda db: statuses)
+    trial_notes._LAST_OFFERED.clear()
+    kept, left_out = offered(results, db=object())
+    expected, expected_left = _offered_one_by_one(results, statuses, load_catalogue())
+    assert [id(r) for r in kept] == [id(r) for r in expected] and left_out == expected_left
+    assert left_out >= 375
+
+
+def test_graded_fit_remembered_by_pair_equals_the_fit_worked_out_per_list():
+    """``graded_fit`` with each (patient concept, listed condition) answer remembered: the
+    same grade and type as the loop over the list's conditions had."""
+    terminology = load_terminology()
+
+    def one_by_one(strength, concept, conditions):
+        if strength != RELATED_FIT or concept not in terminology or umbrella(concept, terminology):
+            return strength
+        best = strength
+        for other in conditions:
+            if other == concept or other not in terminology or umbrella(other, terminology):
+                continue
+            if kind_of(concept, other, terminology):
+                return SUBTYPE_FIT
+            if kind_of(other, concept, terminology):
+                best = KIND_FIT
+        return best
+
+    concepts = ["t_all", "all", "leukaemia", "cml", "sle", "lupus_nephritis", "malignancy", "dermatomyositis",
+                "inflammatory_myopathy", "systemic_sclerosis", "unknown-thing"]
+    lists = [tuple(c for c in combo if c) for combo in
+             [("malignancy", "t_all"), ("leukaemia",), ("all", "cml"), ("sle",), ("lupus_nephritis", "ckd"),
+              ("inflammatory_myopathy", "dermatomyositis"), ("autoimmune_disease",), ("unknown-thing", "sle"), ()]]
+    grades = set()
+    for _round in range(2):                 # worked out, then remembered
+        for concept in concepts:
+            for conditions in lists:
+                for strength in (RELATED_FIT, EXACT_FIT, 0):
+                    got = graded_fit(strength, concept, conditions, terminology)
+                    want = one_by_one(strength, concept, conditions)
+                    assert got == want and type(got) is type(want), (concept, conditions, strength)
+                    grades.add(got)
+    assert {SUBTYPE_FIT, KIND_FIT} <= grades
