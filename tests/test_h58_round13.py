@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from bot import trial_notes
@@ -202,3 +203,22 @@ def test_graded_fit_remembered_by_pair_equals_the_fit_worked_out_per_list():
                     assert got == want and type(got) is type(want), (concept, conditions, strength)
                     grades.add(got)
     assert {SUBTYPE_FIT, KIND_FIT} <= grades
+
+
+def test_the_top_levels_of_every_row_are_those_gathered_row_by_row(store):
+    """``CatalogIndex.tops`` of every row (no diagnosis yet) takes the arrays as they are:
+    the same nodes, sizes and largest node as gathering them row by row."""
+    catalog = TrialCatalog(store, RecordCache(), PlanCache(PlanBook()))
+    catalog.preload()
+    index = catalog.index()
+    rows = np.arange(len(index))
+    flat, sizes, top = index.tops(rows)
+    begin = np.cumsum(index.sizes) - index.sizes
+    gathered = index.flat[np.repeat(index.starts - begin, index.sizes) + np.arange(int(index.sizes.sum()))]
+    assert np.array_equal(flat, gathered) and flat.dtype == gathered.dtype
+    assert np.array_equal(sizes, index.sizes) and top == int(gathered.max())
+    flat[:] = -1                                            # the caller's copy: the index keeps its own
+    assert np.array_equal(index.tops(rows)[0], gathered)
+    some = rows[1:]
+    part = index.tops(some)[0]
+    assert np.array_equal(part, gathered[int(index.sizes[0]):])
