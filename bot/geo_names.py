@@ -39,7 +39,7 @@ class SitePlaces:
     def stored(cls, db: Any) -> "SitePlaces":
         """The names of the store's sites, read from its sites table (the records' sites, in
         the same order: by trial id, then as listed), not from every record's JSON (the
-        first place answer at 100,000 trials parsed them all: ~10 s)."""
+        first place answer at 100,000 trials parsed them all: ~8 s CPU)."""
         places = cls([])
         rows = stored_rows(db, "SELECT city, region, country FROM sites ORDER BY trial_id, position")
         places._add(dict.fromkeys(chain.from_iterable(rows)))     # each spelling once, first seen first
