@@ -1,7 +1,8 @@
 """Round 13 of turn latency at scale (h58): the sites' names read from the sites table, the
 untargeted and elsewhere-aimed trials remembered per antigen names, the studies for healthy
 people read at start-up, the offered results found without a step per result, the condition
-fit's grade remembered per pair of conditions. Each gives what the slower way gave."""
+fit's grade remembered per pair of conditions, every row's top-level nodes taken as they are,
+BM25 of (nearly) every row read unrestricted. Each gives what the slower way gave."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -13,11 +14,13 @@ from bot import trial_notes
 from bot.geo_names import SitePlaces, site_places
 from bot.trial_notes import offered
 from core.facts import Fact, Profile
+from data import search
 from data.catalogue import load_catalogue
 from data.condition_names import EXACT_FIT, KIND_FIT, RELATED_FIT, SUBTYPE_FIT, graded_fit, kind_of, umbrella
 from data.store import all_trial_records, open_store, upsert_trials
+from data.store_memo import store_key
 from data.terminology import load_terminology
-from matching import targets, volunteer_trials
+from matching import keywords, targets, volunteer_trials
 from matching.cache import RecordCache
 from matching.catalog import TrialCatalog
 from matching.plans import PlanBook, PlanCache
@@ -222,3 +225,18 @@ def test_the_top_levels_of_every_row_are_those_gathered_row_by_row(store):
     some = rows[1:]
     part = index.tops(some)[0]
     assert np.array_equal(part, gathered[int(index.sizes[0]):])
+
+
+def test_scores_among_nearly_every_row_equal_the_scores_of_those_rows(cancer_store):
+    """BM25 of (nearly) every row read unrestricted and kept when among them: the same
+    scores, to the bit, as the query restricted to those rows; fewer rows: restricted."""
+    version = store_key(cancer_store)
+    every = set(keywords._trial_ids(cancer_store, version))
+    calls = []
+    for query in ('"car"', '"cells" OR "leukaemia" OR "lupus"', '"nothing-of-the-sort"'):
+        for rows in (every, every - {min(every)}, {min(every), max(every)}):
+            expected = search.phrase_scores(cancer_store, query, sorted(rows))
+            found = keywords._scores_among(cancer_store, version, query, rows)
+            assert list(found.items()) == list(expected.items())
+            calls.append(len(found))
+    assert any(calls)
