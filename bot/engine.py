@@ -35,6 +35,7 @@ from bot.corrections import redated, stamp
 from bot.language import detect, detector, latin_script, load_languages
 from bot.normalise import normalise_input
 from bot.faq import load_faq
+from bot.geo_names import site_places
 from bot.phrasings import load_phrasings
 from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
 from bot.session_store import DuplicateUpdate, SessionStore
@@ -225,6 +226,7 @@ class Engine(Answering, Asking):
         if preload is not None:
             preload(today=self.today)            # the leaves judged for the engine's day
             offered([], self.store.db)           # and every trial's status (bot.trial_notes), read once now
+            site_places(self.trials)             # and the sites' place names (the first place answer: 0.2 s at 100,000 trials)
 
     # --- the four entry points -------------------------------------------------------
     def start(self, cid: str, *, role: str | None = None, update_id: int | None = None,

@@ -228,13 +228,37 @@ def graded_fit(strength: int, concept: str, conditions, terminology) -> float:
         return strength
     best = strength
     for other in conditions:
-        if other == concept or other not in terminology or umbrella(other, terminology):
-            continue
-        if kind_of(concept, other, terminology):
+        grade = _pair_grade(concept, other, terminology)
+        if grade == SUBTYPE_FIT:
             return SUBTYPE_FIT
-        if kind_of(other, concept, terminology):
+        if grade == KIND_FIT:
             best = KIND_FIT
     return best
+
+
+# ``_pair_grade`` by (patient concept, listed condition, terminology): a new diagnosis grades
+# every candidate list (15,700 at 100,000 trials), whose conditions are few hundred distinct
+_PAIRS: dict[tuple, tuple[object, float | None]] = {}
+
+
+def _pair_grade(concept: str, other: str, terminology) -> float | None:
+    """What one listed condition ``other`` says of a related fit of the patient's known,
+    non-umbrella ``concept`` (``graded_fit``): ``SUBTYPE_FIT`` (the patient's disease is a kind
+    of it, no umbrella), ``KIND_FIT`` (it is a kind of the patient's) or None; remembered."""
+    key = (concept, other, id(terminology))
+    found = _PAIRS.get(key)
+    if found is not None and found[0] is terminology:
+        return found[1]
+    grade = None
+    if other != concept and other in terminology and not umbrella(other, terminology):
+        if kind_of(concept, other, terminology):
+            grade = SUBTYPE_FIT
+        elif kind_of(other, concept, terminology):
+            grade = KIND_FIT
+    if len(_PAIRS) >= 200_000:
+        _PAIRS.clear()
+    _PAIRS[key] = (terminology, grade)
+    return grade
 
 
 def unmapped_names(texts: tuple[str, ...]) -> tuple[str, ...]:

@@ -45,6 +45,7 @@ class TrialCatalog:
         from matching.evaluate import _judges  # start-up: the matcher only once a turn matches
         from matching.targets import untargeted_trials  # start-up: the matcher only once a turn matches
         from matching.untreating import untreating_trials  # start-up: the matcher only once a turn matches
+        from matching.volunteer_trials import volunteer_trials  # start-up: the matcher only once a turn matches
 
         index = self._build_index()
         snapshot = self.plans.book.snapshot()
@@ -64,6 +65,9 @@ class TrialCatalog:
             # and the studies offering no treatment (every record read: 0.5 s at 10,000 trials)
             status_trials.preload(self.db)
             untreating_trials(self.db)
+            # and the studies for healthy people and those accepting them, which a healthy
+            # person's first turn read from every record (~5 s at 100,000 trials)
+            volunteer_trials(self.db).for_healthy()
         # data files the first turn would read otherwise (~12 ms of YAML): the reply words
         # the ranking leaves out of its query, the priors of question choice
         from matching.question_priors import load_priors  # start-up: the matcher only once a turn matches

@@ -40,6 +40,7 @@ class CatalogIndex:
         self.no_conditions = np.flatnonzero(listed == 0)
         self.flat, self.sizes, _ = tops_of(plans)
         self.starts = np.cumsum(self.sizes) - self.sizes
+        self._top: int | None = None                # the largest node of every plan's top level, once asked
         # ``matching.engine.condition_lists`` of the plans (set by ``TrialCatalog``): the
         # distinct lists of conditions and each row's place among them
         self.conditions: tuple[list, np.ndarray] | None = None
@@ -118,6 +119,11 @@ class CatalogIndex:
         total = int(sizes.sum())
         if not total:
             return np.zeros(0, dtype=np.int64), sizes, -1
+        if len(rows) == len(self.sizes) and np.array_equal(rows, np.arange(len(rows))):
+            # every row (no diagnosis yet: 100,000 candidates): the arrays as they are, not gathered
+            if self._top is None:
+                self._top = int(self.flat.max())
+            return self.flat.copy(), sizes, self._top
         begin = np.cumsum(sizes) - sizes
         flat = self.flat[np.repeat(self.starts[rows] - begin, sizes) + np.arange(total)]
         return flat, sizes, int(flat.max())

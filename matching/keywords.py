@@ -181,7 +181,7 @@ def _sums_among(db: Any, version: tuple, words: tuple[str, ...], rows: set[int])
         break
     if missing:
         query = " OR ".join('"' + word.replace('"', "") + '"' for word in words)
-        sums.update(search.phrase_scores(db, query, sorted(missing)))
+        sums.update(_scores_among(db, version, query, missing))
         read.update(missing)
     _trim(_SUMS, SUM_ROWS, key)
     return sums
@@ -209,10 +209,20 @@ def _word_scores(db: Any, version: tuple, word: str, rows: set[int] | None = Non
         return _WORDS[key][1]
     missing = rows - read
     if missing:
-        scores.update(search.phrase_scores(db, phrase, sorted(missing)))
+        scores.update(_scores_among(db, version, phrase, missing))
         read.update(missing)
         _trim(_WORDS, WORD_ROWS, key)
     return scores
+
+
+def _scores_among(db: Any, version: tuple, query: str, rows: set[int]) -> dict[int, float]:
+    """``search.phrase_scores`` of ``rows``: of those rows only, or, when they are (nearly)
+    every row of the index (a turn before any diagnosis: 100,000 candidates), of every
+    matching row kept when among them: the same scores (BM25 is over the whole table either
+    way) without sorting, writing and reading back 100,000 row numbers (~25 ms)."""
+    if len(rows) * 10 >= len(_trial_ids(db, version)) * 9:
+        return {rowid: score for rowid, score in search.phrase_scores(db, query).items() if rowid in rows}
+    return search.phrase_scores(db, query, sorted(rows))
 
 
 def preload(db: Any) -> None:
