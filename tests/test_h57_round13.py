@@ -178,3 +178,10 @@ def test_primary_diagnosis_of_a_disease_in_an_exclusion_is_for_the_team_beside_a
     assert found.verdict != "ineligible"
     exclusion = next(c for c in found.criteria if c.id == "exc-1")
     assert exclusion.status != "fail"
+
+
+def test_a_germ_cell_tumour_trial_named_by_its_kinds_reaches_no_other_cancer():
+    texts = ("Germ Cell Tumor", "Stage I Ovarian Yolk Sac Tumor AJCC v6 and v7", "Extragonadal Embryonal Carcinoma",
+             "Testicular Mixed Choriocarcinoma and Teratoma")
+    reach = condition_reach(("germ_cell_tumor",), (), texts)
+    assert reach.get("germ_cell_tumor") and not reach.get("breast_cancer") and not reach.get("nsclc")
