@@ -82,8 +82,11 @@ LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     # the trial is for one of these conditions (the registry's own list): concept ids, the
     # names as the registry writes them, and concepts the registry files them under; filed:
     # those of the names that are the registry's own index terms (MeSH), not the sponsor's
+    # patients: the registry says the study takes no healthy volunteers
     "target_condition": {"concepts": (_LIST, False), "texts": (_LIST, False), "within": (_LIST, False),
-                         "filed": (_LIST, False)},
+                         "filed": (_LIST, False), "patients": (_BOOL, False)},
+    # a study in healthy volunteers only: a person who states a disease is not one
+    "healthy_volunteers": {},
 }
 _COMMON_FIELDS = {"type", "ask", "note"}
 

@@ -357,6 +357,12 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         if _kind_of_listed(inside, name, listed):    # "Glottis Tumor" beside larynx cancer: not every tumour
             related(inside, both_ways=False)
             continue
+        kind = _alteration_kind(inside, name, listed)
+        if kind is not None:                        # "BRAF Mutation-Related Tumors" beside lung and thyroid cancer
+            reach.setdefault(kind, RELATED_FIT)
+            related(kind, both_ways=True)
+            related(inside, both_ways=False)
+            continue
         branch = _branch(inside, listed)
         if branch is not None:               # "GI Cancers" beside gastric cancer: solid tumours
             reach.setdefault(branch, RELATED_FIT)
@@ -366,6 +372,24 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         for concept in concepts_named(name):
             reach.setdefault(concept, NAME_FIT)
     return reach
+
+
+def _alteration_kind(inside: str, name: str, listed: set[str]) -> str | None:
+    """The kind of tumour an unknown registry name of a molecular alteration and a top class
+    ("BRAF Mutation-Related Tumors", "KRAS Mutation-Related Tumors") stands for beside the
+    basket's other conditions: the one branch of the class (``kind_splits``: solid tumours)
+    its other listed conditions lie in (lung, colorectal, thyroid cancer; a condition under
+    no branch, histiocytic neoplasms, counts for itself). The name says which alteration the
+    tumours carry: any tumour of that kind may carry it (a bowel cancer patient is asked),
+    a disease of the other branch is no more the trial's (a myeloma or an MDS patient passed
+    the solid-tumour RAS/MAPK basket through it). None when the name names no alteration,
+    nothing else is listed, or the others lie in both branches: it reaches as before."""
+    branches = kind_splits().get(inside)
+    if not branches or not alteration_words().search(name):
+        return None
+    terminology = load_terminology()
+    found = {b for c in listed if c != inside and c in terminology for b in branches if terminology.is_a(c, b)}
+    return next(iter(found)) if len(found) == 1 else None
 
 
 _LIST = re.compile(r"[,;/&+]|\b(?:and|or|vs|versus)\b", re.IGNORECASE)
@@ -677,3 +701,14 @@ def healthy_volunteer_names() -> tuple[str, ...]:
     if not isinstance(rows, list) or not all(isinstance(r, str) and r.strip() for r in rows):
         raise DataError("evidence.yaml.healthy_volunteer_names", "must be a list of phrases")
     return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def alteration_words() -> "re.Pattern[str]":
+    """``alteration_words`` of data/evidence.yaml, checked and compiled as whole words
+    (case-insensitive): the words by which a title names a molecular alteration its
+    patients' tumours carry ("Harboring KRAS p.G12C Mutation", "NTRK Fusion")."""
+    words = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("alteration_words") or []
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise DataError("evidence.yaml.alteration_words", "must be a list of words")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w.strip()) for w in words) + r")(?!\w)", re.IGNORECASE)

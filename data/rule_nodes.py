@@ -90,7 +90,8 @@ def _hash(text: str) -> str:
 # 41: a terminator in the middle of a sentence cuts the scope of a cue it lies in (medspaCy missed a scope wholly inside its own); a clause with its own pronoun after a comma ends a backward hedge or plan; "came back" before a result is no relapse terminator; "diagnosed ... at 11" an age of onset (lead, round 16).
 # 42: registry criteria, round 13 (h59): a strict range ("≥ 3.5 and < 5.0 mmol/L", "> 1.0 and ≤ 2.5 x ULN") and a value outside a range ("TSH < 0.45 or > 10") read with both limits; "that is (either)", "at screening" before a value; a window before "treatment initiation"; HTML entities ("\\&lt;", "&amp;gt;") and "&" as "and"; "% predicted"; "strong CYP3A4 inhibitors or inducers"; "other/another/any interventional clinical trial(s)" is trial participation; a narrowing status beside another disease ("Newly diagnosed diabetes") is unread, no longer dropped; IOP and total lung capacity measured; infections of different agents joined by "and" in an exclusion are alternatives (a co-infection both); a class/stage/grade before a condition is a qualifier; a list item ending with "," read whole (importer).
 # 43: values, drugs, round 13 (h56): anti-Sm, anti-RNP, anti-Ro, anti-La, ANCA (MPO, PR3) are biomarkers; an autoantibody's level or titre is its value, positive/negative only against a written reference range, never a share of cells; U/mL and AU/mL units; new drugs (avacopan, rilzabrutinib, iptacopan, quizartinib, …) and brand names (Velsipity, Omvoh, Sotyktu, Lemtrada).
-PLAN_VERSION = "43"
+# 44: a study in healthy volunteers only is a criterion of its own (elig-healthy); the gate of a study taking no healthy volunteers says so (patients); a title naming a molecular alteration and a kind of disease above its listed cancers is for the kind (title_kinds) (h57, round 13).
+PLAN_VERSION = "44"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -138,10 +139,44 @@ def registry_criteria(record: dict) -> list[dict]:
     own = own_conditions(record)
     if own:
         criteria = [_besides_own(c, own, c.get("kind") or "inclusion") for c in criteria]
+    if healthy_only(record):
+        title = record.get("title") or ""
+        criteria.append({"id": "elig-healthy", "kind": "inclusion", "rule": {"type": "healthy_volunteers"},
+                         "text": f"A study in healthy volunteers only (the registry's title: {title})"})
     target = condition_target(record, own)
     if target is not None:
         criteria.append(target)
     return criteria
+
+
+# "... in Patients With Hepatic Impairment and Healthy Subjects", "Healthy Volunteers vs
+# Patients": a title naming healthy people beside others is no study in healthy people only
+_BESIDE = re.compile(r"\b(?:and|or|vs|versus|compared|plus)\W+(?:\w+\W+){0,2}$|^\W*(?:\w+\W+){0,2}?"
+                     r"(?:and|or|vs|versus|compared|plus)\b", re.IGNORECASE)
+
+
+def healthy_only(record: dict) -> bool:
+    """The study is done in healthy people only: the registry says it takes healthy
+    volunteers, and its brief title says the people are healthy ("... in Adult Healthy
+    Subjects"; ``healthy_volunteer_names``, data/evidence.yaml) with no other group beside
+    them ("Patients ... and Healthy Subjects"), or every registry condition names healthy
+    people ("Healthy", "Healthy Volunteers"). A patient study with healthy controls (the flag
+    set, its own conditions listed) is not one."""
+    from data.condition_names import healthy_volunteer_names  # start-up: names only when planning
+
+    if (record.get("eligibility") or {}).get("healthy_volunteers") is not True:
+        return False
+    names = [str(n).strip().lower() for n in record.get("conditions_text") or [] if str(n).strip()]
+    if names and all(n.startswith("healthy") for n in names):
+        return True
+    title = record.get("title")
+    if not isinstance(title, str):
+        return False
+    for phrase in healthy_volunteer_names():
+        for found in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", title, re.IGNORECASE):
+            if not (_BESIDE.search(title[:found.start()]) or _BESIDE.search(title[found.end():])):
+                return True
+    return False
 
 
 CONDITION_LEAVES = ("diagnosis", "history")     # leaf types that name a condition
@@ -447,6 +482,8 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
     for name, value in (("concepts", concepts), ("texts", texts), ("within", within), ("filed", filed)):
         if value:
             rule[name] = value
+    if (record.get("eligibility") or {}).get("healthy_volunteers") is False:
+        rule["patients"] = True         # a person who says they have no illness is not one of its
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts
     text = "A trial for: " + "; ".join(shown) + " (the registry's conditions)"
     # concepts the registry's names do not give (the diseases a record's eligibility also
@@ -465,17 +502,23 @@ def title_kinds(record: dict) -> list[str]:
     Tumors", listed for pancreatic cancer, whose criteria take lung and colorectal cancer
     too): the trial is for the kind, the listed condition is one cohort of it. Never a top
     class ("cancer" in "Oral Cancer" is no kind the title chose) and never for a trial that
-    lists several conditions (they are its scope: the autoimmune CAR-T trials)."""
-    from data.condition_names import concepts_within, kind_splits  # start-up: names only when planning
+    lists several conditions (they are its scope: the autoimmune CAR-T trials), unless its
+    title names a molecular alteration its patients' tumours carry ("... in Patients With
+    Advanced Solid Tumors Harboring KRAS p.G12C Mutation", listed for lung, colorectal and
+    pancreatic cancer: ``alteration_words``, data/evidence.yaml): such a basket lists the
+    cohorts it expects, and takes any tumour of the kind with the alteration (which its
+    criteria ask)."""
+    from data.condition_names import alteration_words, concepts_within, kind_splits  # start-up: names only when planning
 
     listed = list(record.get("conditions") or [])
-    if len(listed) != 1:
+    titles = [t for t in (record.get("title"), record.get("official_title")) if isinstance(t, str) and t]
+    if not listed or (len(listed) > 1 and not any(alteration_words().search(t) for t in titles)):
         return []
     terminology = load_terminology()
-    named = list(dict.fromkeys(c for t in (record.get("title"), record.get("official_title"))
-                               if isinstance(t, str) and t for c in concepts_within(t) if c in terminology))
+    named = list(dict.fromkeys(c for t in titles for c in concepts_within(t) if c in terminology))
     tops = kind_splits()
-    if not named or any(c in tops or c == listed[0] or not terminology.is_a(listed[0], c) for c in named):
+    if not named or any(c in tops or c in listed or not all(terminology.is_a(one, c) for one in listed)
+                        for c in named):
         return []
     # the listed condition's abbreviation in a title names it ("... Nonsmall Cell Lung Cancer
     # (NSCLC)": "lung cancer" inside a spelling the terminology lacks is no broader kind)

@@ -38,8 +38,10 @@ _EXTRA_KEYS = {
     # exposure: true marks a habit or exposure (smoking, alcohol use): never a diagnosis that
     # decides which trials are the patient's; like a measured value it only keeps trials for it
     # open and ranks them (matching.relevance)
+    # healthy_compatible: true marks a condition a healthy person may have (the hot flushes of
+    # the menopause): it does not keep them out of a study in healthy volunteers (matching.relevance)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
-                  "status_of", "exposure"},
+                  "status_of", "exposure", "healthy_compatible"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     "therapy": {"half_life_days", "route", "kind", "examples"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "lln", "derived", "bare_units", "whole_units", "typical",

@@ -17,6 +17,8 @@ def describe_leaf(leaf: dict) -> str:
     label = term.label
     if kind == "target_condition":
         return f"a trial for {trial_conditions_text(leaf, term)}"
+    if kind == "healthy_volunteers":
+        return "a study in healthy volunteers"
     if kind == "diagnosis":
         text = f"diagnosis of {label(leaf['concept'])}"
         if leaf.get("min_duration_months"):

@@ -15,7 +15,7 @@ EVIDENCE_FILE = DATA_DIR / "evidence.yaml"
 _LISTS = ("active_markers", "named_means_active")
 _FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "implied_conditions", "implied_by_therapy", "implied_by_marker",
            "overlapping_families", "overlap_syndromes", "stratum_label",
-           "class_qualifiers", "healthy_volunteer_names", "organ_parents")   # the last ten: data.condition_names
+           "class_qualifiers", "healthy_volunteer_names", "organ_parents", "alteration_words")   # the last eleven: data.condition_names
 
 
 @dataclass(frozen=True)

@@ -351,7 +351,8 @@ def _gate_key(ev: Evidence) -> tuple:
         terminology = ev.terminology
         found = ev.__dict__["_gate_key"] = (id(terminology), bool(stated), frozenset(
             (f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)),
-            frozenset((f.concept, "" if f.concept in terminology else f.text) for f in suspected) if stated else None)
+            frozenset((f.concept, "" if f.concept in terminology else f.text) for f in suspected) if stated else None,
+            healthy_only_person(ev))
     return found
 
 
@@ -431,8 +432,8 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
                 return TRUE
         elif fit(concept, text, leaf, terminology):
             return TRUE
-    if not stated:
-        return UNKNOWN       # implied conditions alone never rule out
+    if not stated:       # implied conditions alone never rule out; "no illness at all" a study for patients does
+        return FALSE if leaf.get("patients") and healthy_only_person(ev) else UNKNOWN
     # a diagnosis only suspected beside the stated ones keeps its trials open
     for fact in suspected:
         if (strengths.get(fact.concept) if fact.concept in terminology
@@ -534,6 +535,10 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
                 return LeafResult(leaf, TRUE, f"for {wanted}; you told me the patient is pregnant", [fact])
             return LeafResult(leaf, TRUE, f"for {wanted}; {fact.text} {_how(fact, ev)} {ev.label(fact.concept)}", [fact])
     if not stated:
+        if leaf.get("patients") and healthy_only_person(ev):
+            said = [f for f in implied if f.concept == _HEALTHY]
+            return LeafResult(leaf, FALSE, f"for {wanted}, a study for patients (it takes no healthy volunteers); you "
+                              "told me the person has no illness. If they have one of these, say so.", said)
         if suspected:
             return LeafResult(leaf, UNKNOWN, f"for {wanted}; a diagnosis is only suspected so far", suspected, ask=ask)
         return LeafResult(leaf, UNKNOWN, f"for {wanted}; the diagnosis is not known yet", ask=ask)
@@ -620,7 +625,9 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
             fits = _gates_met(token, leaves, fact, terminology)
             met = fits if met is None else [a or b for a, b in zip(met, fits)]
         otherwise = FALSE if stated else UNKNOWN       # implied conditions alone never rule out
-        values = [TRUE if m else otherwise for m in met]
+        healthy = not stated and healthy_only_person(ev)     # "no illness at all": a study for patients is not theirs
+        values = [TRUE if m else FALSE if healthy and leaf.get("patients") else otherwise
+                  for m, leaf in zip(met, leaves)]
         if stated and suspected:   # a diagnosis only suspected beside the stated ones keeps its trials open
             for fact in dict.fromkeys((f.concept, "" if f.concept in terminology else f.text) for f in suspected):
                 fits = _gates_met(token, leaves, fact, terminology)
@@ -659,6 +666,38 @@ def _gates_met(token: object, leaves: list[dict], fact: tuple[str, str], termino
     return fits
 
 
-JUDGES = {"target_condition": target_condition}
+_HEALTHY = "healthy"       # the terminology's concept of a person who says they are healthy
+
+
+def healthy_only_person(ev: Evidence) -> bool:
+    """The person says they are healthy ("no illness at all", "in good health") and nothing
+    else: no diagnosis stated or suspected, no condition a medicine or a value implies. A
+    study for patients (the registry: no healthy volunteers) is not theirs; an unknown
+    diagnosis (nothing said) still rules nothing out."""
+    stated, suspected, _key, implied = _diagnoses(ev)
+    return not stated and not suspected and bool(implied) and all(f.concept == _HEALTHY for f in implied)
+
+
+def healthy_volunteers(ev: Evidence, leaf: dict) -> LeafResult:
+    """A study in healthy volunteers only (``elig-healthy``, data.rule_nodes.healthy_only):
+    false for a person who states a current diagnosis (not one a healthy person may have:
+    ``healthy_compatible`` in the terminology, the hot flushes of the menopause), its
+    reason naming the diagnosis ("a study of an arthritis drug in healthy subjects" is no
+    study for a patient with arthritis); true for a person who says they are healthy;
+    otherwise unknown, asking nothing (the diagnosis question comes from the trial's gate).
+    A condition only implied (a medicine, a value) or suspected never rules it out."""
+    terminology = ev.terminology
+    ill = [f for f in asserted_diagnoses(ev) if not f.historical and not _marked(f.concept, "healthy_compatible", terminology)]
+    if ill:
+        told = ", ".join(dict.fromkeys(ev.label(f.concept) for f in ill))
+        return LeafResult(leaf, FALSE, f"a study in healthy volunteers; you told me: {told}. "
+                          "If that is wrong, say so.", ill)
+    if healthy_only_person(ev):
+        said = [f for f in _diagnoses(ev)[3] if f.concept == _HEALTHY]
+        return LeafResult(leaf, TRUE, "a study in healthy volunteers; you told me the person has no illness", said)
+    return LeafResult(leaf, UNKNOWN, "a study in healthy volunteers; whether the person has an illness is not known yet")
+
+
+JUDGES = {"target_condition": target_condition, "healthy_volunteers": healthy_volunteers}
 BULK_VALUES = {"target_condition": gate_values}   # truth-only, a whole list at once
 VALUES = {"target_condition": gate_value}      # truth-only fast paths (no reason)

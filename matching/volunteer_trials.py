@@ -96,6 +96,8 @@ def volunteer_fits(ids: list[str], fits: list, volunteers: frozenset[str], ev: A
 
 def not_for_this_patient(trial_id: str, db: Any, ev: Any) -> bool:
     """A study in healthy volunteers (by its title: ``volunteer_trials``, the studies the
-    ranking places last) shown to a patient who states a diagnosis: no criterion rules it
-    out, so the results say so beside it."""
+    ranking places last) shown to a patient who states a diagnosis: a record the registry
+    flags as taking healthy volunteers is ruled out by its own criterion (``elig-healthy``,
+    data.rule_nodes.healthy_only); for one without the flag no criterion rules it out, so
+    the results say so beside it."""
     return ev is not None and db is not None and states_a_diagnosis(ev) and trial_id in volunteer_trials(db)
