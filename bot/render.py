@@ -178,7 +178,7 @@ class Renderer:
 
     def _fact(self, fact: Fact, role: str | None) -> Safe | None:
         label, name = fact.label, self.name(fact.concept, fact.label, role)
-        if label == "BIOMARKER" and _panel(fact.concept):
+        if label == "BIOMARKER" and is_panel(fact.concept):
             name = f"{fact.text} ({name})"    # "anti-Scl-70 (systemic-sclerosis antibodies) positive": which test
         if label == "CONDITION":
             if fact.negated:
@@ -392,7 +392,7 @@ class Renderer:
         return "\n".join(self.fmt.esc(line) if not isinstance(line, Safe) else line for line in lines if line)
 
 
-def _panel(concept: str) -> bool:
+def is_panel(concept: str) -> bool:
     """A name for several different tests (the terminology's ``panel``): a result is shown
     with the test the person named."""
     entry = load_terminology().get(concept)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from bot.cli import main
+from bot.commands import command_name
 from nlp.components.speaker import speaker_of
 from nlp.medspacy_context import spans_overlap
 from nlp.pipeline import extract
@@ -329,3 +330,10 @@ def test_a_year_range_with_a_short_end_year_is_over():
     assert facts["etanercept"].historical and facts["etanercept"].date == "2021"
     assert facts["tocilizumab"].status == "current"
     assert _one("MMF 2018-20", "DRUG").historical
+
+
+def test_the_next_command_is_named_as_the_person_ran_trialbot(monkeypatch):
+    monkeypatch.setattr("sys.argv", ["/home/x/trialbot/bot.py", "import"])
+    assert command_name() == "python bot.py"
+    monkeypatch.setattr("sys.argv", ["/usr/local/bin/trialbot", "import"])
+    assert command_name() == "trialbot"

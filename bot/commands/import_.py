@@ -30,6 +30,7 @@ from bot.formats import terminal_safe
 from data.errors import DataError
 from data.settings import db_path
 from data.trials import load_trials
+from bot.commands import command_name
 
 HELP = "import ClinicalTrials.gov JSON or saved registry pages into the knowledge base"
 
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"\n{len(outcomes)} trial(s); dry run, nothing written.")
     else:
-        print(f"\n{len(outcomes)} trial(s) imported. Details: python bot.py trial ID")
+        print(f"\n{len(outcomes)} trial(s) imported. Details: {command_name()} trial ID")
     return _reparse(args) if args.reparse else 0
 
 

@@ -29,6 +29,7 @@ import sys
 import time
 
 from bot.commands.trials import store_faults
+from bot.commands import command_name
 
 HELP = "fetch trials from ClinicalTrials.gov (API v2) into the knowledge base; resumable, incremental"
 
@@ -161,5 +162,5 @@ def render_summary(summary) -> str:
     for item in summary.curated_differs[:STATUS_CHANGES_SHOWN]:
         lines.append(f"  {item['id']}: curated status {item['curated'] or 'unknown'} kept; the registry now says "
                      f"{item['registry']} (check data/trials)")
-    lines.append("Details: python bot.py trials --status ..., python bot.py trial ID")
+    lines.append(f"Details: {command_name()} trials --status ..., {command_name()} trial ID")
     return "\n".join(lines)

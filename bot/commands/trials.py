@@ -23,6 +23,7 @@ import json
 import sys
 
 from bot.formats import terminal_safe
+from bot.commands import command_name
 
 HELP = "list the trials in the knowledge base"
 
@@ -112,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         print(terminal_safe("  ".join(cells + [line[-1]])))
     counted = f"{total} trial(s)" if len(shown) == total else f"trials {offset + 1}-{offset + len(shown)} of {total}"
     print(f"\n{counted}. Criteria counts include sub-criteria; UPDATED is the registry record's last update. "
-          f"Details: python bot.py trial ID")
+          f"Details: {command_name()} trial ID")
     if more_line:
         print(more_line)
     return 0
