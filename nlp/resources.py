@@ -287,7 +287,37 @@ def context_rules() -> tuple[dict[str, Any], ...]:
             raise DataError(where, f"matches the same words as context_rules[{seen[key]}] ({rule['literal']!r}): "
                                    "merge them (metadata category_for gives a category per label)")
         seen[key] = i
-    return tuple(_backward_terminated(rules, doc.get("backward_terminated_by"), path.name))
+    return tuple(_apostrophe_free(_backward_terminated(rules, doc.get("backward_terminated_by"), path.name)))
+
+
+def _nt_words(words: list) -> list:
+    return [*words, "nt"] if "n't" in words and "nt" not in words else words
+
+
+def _apostrophe_free(rules: list[dict]) -> list[dict]:
+    """Each rule also for "n't" typed without its apostrophe, as the tokenizer splits it
+    ("doesnt" is "does" "nt"): a pattern token allowing "n't" allows "nt", and a literal
+    with "n't" and no twin without it gets one ("it doesnt help", "didnt go into remission")."""
+    literals = {rule["literal"].lower() for rule in rules}
+    result = []
+    for rule in rules:
+        pattern = rule.get("pattern")
+        if isinstance(pattern, list) and any("n't" in str(token) for token in pattern):
+            mended = []
+            for token in pattern:
+                lower = token.get("LOWER") if isinstance(token, dict) else None
+                if isinstance(lower, dict) and isinstance(lower.get("IN"), list):
+                    token = {**token, "LOWER": {**lower, "IN": _nt_words(lower["IN"])}}
+                elif lower == "n't":
+                    token = {**token, "LOWER": {"IN": ["n't", "nt"]}}
+                mended.append(token)
+            rule = {**rule, "pattern": mended}
+        result.append(rule)
+        twin = rule["literal"].replace("n't", "nt")
+        if not pattern and twin != rule["literal"] and twin.lower() not in literals and rule["literal"] != "n't":
+            result.append({**rule, "literal": twin})
+            literals.add(twin.lower())
+    return result
 
 
 def _backward_terminated(rules: list[dict], extra: Any, name: str) -> list[dict]:

@@ -337,3 +337,14 @@ def test_the_next_command_is_named_as_the_person_ran_trialbot(monkeypatch):
     assert command_name() == "python bot.py"
     monkeypatch.setattr("sys.argv", ["/usr/local/bin/trialbot", "import"])
     assert command_name() == "trialbot"
+
+
+@pytest.mark.parametrize("text", ["im on pred and it doesnt help", "mmf didnt control it"])
+def test_an_outcome_with_nt_without_its_apostrophe_is_a_failure(text):
+    assert _one(text, "DRUG").status == "failed"
+
+
+def test_a_treatment_not_working_anymore_is_taken_and_failing():
+    fact = _one("im on stelara but its not working anymore", "DRUG", "ustekinumab")
+    assert fact.status == "failed" and not fact.historical
+    assert _one("she is not on cellcept anymore", "DRUG", "mycophenolate").historical
