@@ -348,3 +348,13 @@ def test_a_treatment_not_working_anymore_is_taken_and_failing():
     fact = _one("im on stelara but its not working anymore", "DRUG", "ustekinumab")
     assert fact.status == "failed" and not fact.historical
     assert _one("she is not on cellcept anymore", "DRUG", "mycophenolate").historical
+
+
+@pytest.mark.parametrize("text", ["colectomy being discussed", "CAR-T has been suggested by her team"])
+def test_a_treatment_talked_of_is_not_had(text):
+    fact = next(f for f in extract(text) if f.label == "PROCEDURE")
+    assert fact.hypothetical and not fact.historical
+
+
+def test_not_much_better_after_a_treatment_is_a_failure():
+    assert _one("eltrombopag, not much better", "DRUG").status == "failed"
