@@ -91,7 +91,8 @@ def _hash(text: str) -> str:
 # 42: registry criteria, round 13 (h59): a strict range ("≥ 3.5 and < 5.0 mmol/L", "> 1.0 and ≤ 2.5 x ULN") and a value outside a range ("TSH < 0.45 or > 10") read with both limits; "that is (either)", "at screening" before a value; a window before "treatment initiation"; HTML entities ("\\&lt;", "&amp;gt;") and "&" as "and"; "% predicted"; "strong CYP3A4 inhibitors or inducers"; "other/another/any interventional clinical trial(s)" is trial participation; a narrowing status beside another disease ("Newly diagnosed diabetes") is unread, no longer dropped; IOP and total lung capacity measured; infections of different agents joined by "and" in an exclusion are alternatives (a co-infection both); a class/stage/grade before a condition is a qualifier; a list item ending with "," read whole (importer).
 # 43: values, drugs, round 13 (h56): anti-Sm, anti-RNP, anti-Ro, anti-La, ANCA (MPO, PR3) are biomarkers; an autoantibody's level or titre is its value, positive/negative only against a written reference range, never a share of cells; U/mL and AU/mL units; new drugs (avacopan, rilzabrutinib, iptacopan, quizartinib, …) and brand names (Velsipity, Omvoh, Sotyktu, Lemtrada).
 # 44: a study in healthy volunteers only is a criterion of its own (elig-healthy); the gate of a study taking no healthy volunteers says so (patients); a title naming a molecular alteration and a kind of disease above its listed cancers is for the kind (title_kinds) (h57, round 13).
-PLAN_VERSION = "44"
+# 45: "n't" typed without its apostrophe in every rule that allows it ("it doesnt help"); "not working anymore" after a failure is no stop; a treatment "being discussed/suggested/planned" is talked of; "not much better" a failure (lead, round 16, after the merges).
+PLAN_VERSION = "45"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
