@@ -97,12 +97,6 @@ class Renderer:
     def join(self, parts: Iterable[str], key: str = "list_separator") -> Safe:
         return Safe(self.texts.phrase(key, self.lang).join(parts))
 
-    @staticmethod
-    def _antibody(concept: str) -> bool:
-        """An autoantibody measured as a level or titre (terminology ``antibody``)."""
-        entry = load_terminology().get(concept)
-        return bool(entry is not None and entry.attrs.get("antibody"))
-
     def name(self, concept: str, label: str, role: str | None) -> str:
         entry = load_terminology().get(concept)
         if entry is None:
@@ -178,7 +172,7 @@ class Renderer:
 
     def _fact(self, fact: Fact, role: str | None) -> Safe | None:
         label, name = fact.label, self.name(fact.concept, fact.label, role)
-        if label == "BIOMARKER" and is_panel(fact.concept):
+        if label == "BIOMARKER" and load_terminology().flagged(fact.concept, "panel"):
             name = f"{fact.text} ({name})"    # "anti-Scl-70 (systemic-sclerosis antibodies) positive": which test
         if label == "CONDITION":
             if fact.negated:
@@ -230,7 +224,7 @@ class Renderer:
             if (fact.uncertain or fact.hypothetical) and not fact.negated:
                 return self.p("finding_uncertain", name=name)     # "not sure if it was CD7 positive"
             status = "negative" if fact.negated else (fact.status or "positive")
-            if fact.value is not None and fact.unit in (None, "%") and not self._antibody(fact.concept):
+            if fact.value is not None and fact.unit in (None, "%") and not load_terminology().flagged(fact.concept, "antibody"):
                 status += f" ({_num(fact.value)}%)"
             elif fact.value is not None:        # an antibody's level or titre ("anti-dsDNA 200 IU/mL")
                 amount = _level(fact)
@@ -391,9 +385,3 @@ class Renderer:
             lines.append(self.fmt.esc(self.texts.text(key, role, "en")))
         return "\n".join(self.fmt.esc(line) if not isinstance(line, Safe) else line for line in lines if line)
 
-
-def is_panel(concept: str) -> bool:
-    """A name for several different tests (the terminology's ``panel``): a result is shown
-    with the test the person named."""
-    entry = load_terminology().get(concept)
-    return bool(entry is not None and entry.attrs.get("panel"))

@@ -105,6 +105,12 @@ class Terminology:
     def by_category(self, category: str) -> list[Concept]:
         return [c for c in self.concepts.values() if c.category == category]
 
+    def flagged(self, concept_id: str, attr: str) -> bool:
+        """The concept is known and its ``attr`` (a true/false attribute of _EXTRA_KEYS:
+        panel, antibody, target, diagnosis, ...) is set."""
+        concept = self.concepts.get(concept_id)
+        return bool(concept is not None and concept.attrs.get(attr))
+
     def label(self, concept_id: str) -> str:
         concept = self.concepts.get(concept_id)
         return concept.label if concept else concept_id

@@ -248,8 +248,7 @@ def _latest_results(found: list[tuple[Fact, str | None]], ev: Evidence, marker: 
     result of each test named, a positive one first ("anti-Scl-70 positive, anti-centromere
     negative": the patient has a systemic-sclerosis antibody)."""
     results = [(fact, state) for fact, state in reversed(found) if state in ("positive", "negative")]
-    concept = ev.terminology.get(marker)
-    if not results or concept is None or not concept.attrs.get("panel"):
+    if not results or not ev.terminology.flagged(marker, "panel"):
         return results
     latest: dict[str, tuple[Fact, str]] = {}
     for fact, state in results:

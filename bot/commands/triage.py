@@ -43,7 +43,7 @@ from bot.commands.trials import open_db, store_faults
 from bot.geo import load_gazetteer
 from bot.language import detect, load_languages
 from bot.normalise import normalise_input
-from bot.render import PLAIN, Renderer, is_panel
+from bot.render import PLAIN, Renderer
 from bot.results import heading_ids, shown_criteria
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
@@ -322,7 +322,7 @@ def _profile_line(profile) -> str:
         name = term.label(fact.concept) if fact.label not in ("AGE", "WEIGHT", "LOCATION") else fact.label.lower()
         if fact.label in ("SEX", "PREGNANCY"):
             name = PREGNANCY_WORDS.get(fact.concept, fact.concept)
-        if fact.label == "BIOMARKER" and is_panel(fact.concept):
+        if fact.label == "BIOMARKER" and term.flagged(fact.concept, "panel"):
             name = f"{fact.text} ({name})"      # a panel's test as named: "anti-Scl-70 (systemic-sclerosis antibodies)"
         detail = []
         if fact.value is not None:

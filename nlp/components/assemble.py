@@ -589,8 +589,7 @@ class FactBuilder:
         from a reference range written with it ("dsDNA 85 (ref <10)": positive; "12 (ref
         <30)": negative); a level alone keeps the status the words give (none: the assay's
         cut-off is not known here, never guessed)."""
-        entry = self.terminology.get(fact.concept)
-        if entry is None or not entry.attrs.get("antibody"):
+        if not self.terminology.flagged(fact.concept, "antibody"):
             return
         titre = _TITRE.match(text, start, min(limit, start + _MARKER_WINDOW))
         if titre is not None:

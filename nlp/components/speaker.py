@@ -279,22 +279,18 @@ def _candidates(text: str, rel: Relations):
         relation = rel.relation_of(match.group("rel"))
         if relation is not None:
             yield match.start("rel"), match.end("rel"), relation, True, True, True
-    for match in rel.bare.finditer(text):   # "mum is 74": a parent or sibling ("baby is 6 weeks now" is the writer's baby)
-        relation = rel.relation_of(match.group("rel"))
-        if any(p.search(text, 0, match.start("rel")) for p in rel.young_patient):
-            continue    # "A 4-day-old male newborn ... Mother is 32 years old": the infant's mother
-        if relation is not None and rel.roles[relation] == "family":
-            yield match.start("rel"), match.end("rel"), relation, True, True, True
-    for match in rel.bare_subject.finditer(text) if rel.bare_subject is not None else ():
-        # "Mum has RA for 20 years, failed methotrexate, shes 67": a parent or sibling named
-        # as a sentence's subject without "my"; only an age said of them by pronoun ("shes
-        # 67") makes the message theirs ("Mum has RA too", "FH: Father has type 2 diabetes"
-        # stay family history; "baby is 6 weeks" is the writer's baby)
-        relation = rel.relation_of(match.group("rel"))
-        if (relation is not None and rel.roles[relation] == "family"
-                and not any(p.search(text, 0, match.start("rel")) for p in rel.young_patient)):
-            yield match.start("rel"), match.end("rel"), relation, False, False, False
-
+    # "mum is 74": a parent or sibling named without "my", with an age (marked); "Mum has RA
+    # for 20 years, failed methotrexate, shes 67": one named as a sentence's subject, whose
+    # message it is only when an age is said of them by pronoun ("shes 67"; "Mum has RA too",
+    # "FH: Father has type 2 diabetes" stay family history). "baby is 6 weeks now" is the
+    # writer's baby; "A 4-day-old male newborn ... Mother is 32 years old": the infant's mother
+    bare = [(rel.bare, True)] + ([(rel.bare_subject, False)] if rel.bare_subject is not None else [])
+    for pattern, marked in bare:
+        for match in pattern.finditer(text):
+            relation = rel.relation_of(match.group("rel"))
+            if (relation is not None and rel.roles[relation] == "family"
+                    and not any(p.search(text, 0, match.start("rel")) for p in rel.young_patient)):
+                yield match.start("rel"), match.end("rel"), relation, marked, marked, marked
 
 def _named_as_patient(text: str, rel: Relations, found: list):
     """The relative a sentence says the trial is for ("shes the one who needs a trial", "the
