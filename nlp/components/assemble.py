@@ -23,7 +23,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, still_taken, stopped_after_own_start, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, still_taken, stopped_after_own_start, test_without_result, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -254,7 +254,7 @@ class FactBuilder:
             reading = readings.get(ents.index(ent)) if fact.label in ("LAB", "SCORE") else None
             if reading is not None and reading.older_end is not None:
                 older[index] = (fact.end, reading.start)
-        self._attach_times(doc, facts, today, bare, births, older)
+        started = self._attach_times(doc, facts, today, bare, births, older)
         self.events_before(kept, facts)
         self.setting_of_event(kept, facts, bare, today)
         self.harm_from_drug(text, facts)
@@ -278,8 +278,10 @@ class FactBuilder:
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         for ent, fact in zip(kept, facts):
-            if fact.status == "failed" and not fact.historical and still_taken(ent):
-                fact.ongoing = True     # "still on prednisone even though it doesnt work": failed, taken now
+            if fact.status == "failed" and not fact.historical and (still_taken(ent) or id(fact) in started):
+                # "still on prednisone even though it doesnt work", "belimumab since last
+                # year, none really controlled it": failed, taken now
+                fact.ongoing = True
         return facts
 
     @staticmethod
@@ -556,7 +558,11 @@ class FactBuilder:
                 fact.historical = True      # "IVIG (transient)": given, its response gone
         elif label == "INFECTION":
             written = self.mention_status(ent) or self.mention_status.after(ent)
-            fact.status = infection_status(ent, written, self.mention_status.before(ent))
+            before = self.mention_status.before(ent)
+            fact.status = infection_status(ent, written, before)
+            if written is None and before is None and not fact.negated and test_without_result(ent):
+                # "he had an HIV test": a test done, its result not said (not the infection had)
+                fact.status, fact.uncertain, fact.historical = None, True, False
             if fact.status == "negative" and self._controlled(ent):
                 fact.status, fact.negated = "positive", False    # "my HIV is undetectable on meds": has it, treated
             if fact.status == "negative":
@@ -757,14 +763,18 @@ class FactBuilder:
 
     # --- time ------------------------------------------------------------------------
     def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool],
-                      births: list[tuple[int, int]] = (), older: dict[int, tuple[int, int]] | None = None) -> None:
+                      births: list[tuple[int, int]] = (), older: dict[int, tuple[int, int]] | None = None) -> set[int]:
+        """Dates, durations and onset ages onto the facts they are written with. Returns the
+        ids of the treatments and procedures whose time is a start that goes on ("since
+        2023", "2022-present"): taken now, whatever outcome is read later."""
+        started: set[int] = set()
         if not any(fact.label in TIMED_LABELS for fact in facts):
-            return      # nothing a time could attach to: the patterns need not run
+            return started      # nothing a time could attach to: the patterns need not run
         times = self.times(doc_text(doc), today)
         if births:          # a date of birth dates nobody's illness
             times = [t for t in times if not any(t.start < end and start < t.end for start, end in births)]
         if not times or not facts:
-            return
+            return started
         sentences = sentence_index(doc)
         # how long and when are read apart: a fact may have both ("isoniazid for 9 months
         # (2022)": a course that ended then), each the nearest of its kind
@@ -799,11 +809,14 @@ class FactBuilder:
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
+            if expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE"):
+                started.add(id(fact))
             if expression.duration_days is not None:
                 facts[index].duration_days = expression.duration_days
             if expression.onset_age is not None:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
         self._short_courses(attached, times, facts, bare, sentences, today)
+        return started
 
     def _short_courses(self, attached, times, facts: list[Fact], bare: list[bool], sentences, today: date) -> None:
         """A short course (``short_course_days``) with a past time right after it is over: "pred

@@ -211,6 +211,13 @@ class PatternFacts:
                 key = place_key(name)
                 if key in known and key not in self.not_places:
                     return self._candidate(doc, start + offset, start + offset + len(name), "LOCATION", name, {})
+        comma = place.find(",")
+        if comma > 0 and place[:comma].strip() and not any(ch.isdigit() for ch in place[:comma]):
+            # "we are in cork, ireland", "im in lyon, france": a town not known here, then its
+            # country; the country is the place (a capitalised town is the other patterns')
+            rest = place[comma + 1:]
+            skipped = len(rest) - len(rest.lstrip())
+            return self._country(doc, rest.lstrip(), start + comma + 1 + skipped)
         return []
 
     def _score(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:

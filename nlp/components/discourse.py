@@ -73,6 +73,8 @@ class People:
                 and self._pronoun_of_relative(ent, other_than=speaker)):
             return True     # "im writing for my wife ... her brother has lupus, he is on benlysta": the brother's
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
+            if ent.label_ == "LOCATION":
+                return False    # "Im in the UK, my daughter has lupus": where the family is, the patient's place too
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
             return self._writer_has(ent)     # "he has lupus. I also have lupus": the writer's own
@@ -180,7 +182,9 @@ class People:
         if (speaker is not None and speaker.start is not None and len(before)
                 and before.start_char <= speaker.start < ent.start_char):
             return False    # "our baby boy is 7 weeks old": the words for the one the message is about
-        named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)]
+        # "since I was a kid, now 40", "as a child": a time of the writer's life, not a person
+        named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)
+                 and not (t.i >= 2 and doc[t.i - 1].lower_ in ("a", "an") and doc[t.i - 2].lower_ in ("was", "were", "as"))]
         if not named and ent.end < ent.sent.end and ent.start > ent.sent.start:
             # "her 70-year-old father has hypertension": a relation word right after the age,
             # and a possessive right before it ("a 17-year-old girl" is the patient)

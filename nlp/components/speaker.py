@@ -242,6 +242,16 @@ def _writer_before(text: str, end: int, rel: Relations) -> bool:
     return any(w.group().lower() in rel.writer_words for w in _WORD.finditer(text, 0, end))
 
 
+_BRACKET_AFTER_WORD = re.compile(r"(?<![\w'])([\w']+)\s*\(\s*$")
+
+
+def _apposition(text: str, start: int, rel: Relations) -> bool:
+    """The relation names, in a bracket, the "she"/"he" written right before it ("she (my
+    mum) is 72, has lupus"): the one the message is about."""
+    word = _BRACKET_AFTER_WORD.search(text, max(0, start - 12), start)
+    return word is not None and any(p.fullmatch(word.group(1)) for p in rel.third_person.values())
+
+
 def _candidates(text: str, rel: Relations):
     """(start, end, relation, marked) for each relation the writer names."""
     for match in rel.mention.finditer(text):
@@ -265,7 +275,7 @@ def _candidates(text: str, rel: Relations):
         if (age and _INFANT_AGE.search(age.group()) and _NURSING_WRITER.search(text)
                 and any(p.search(text) for p in rel.self_statements)):
             continue    # "my baby is 6 weeks old and im still breastfeeding, i have ITP": the writer is the patient
-        about = bool(rel.about.search(text[max(0, match.start() - 40):match.start()]))
+        about = bool(rel.about.search(text[max(0, match.start() - 40):match.start()])) or _apposition(text, match.start(), rel)
         marked = bool(age) or about
         # a patient-role relation the sentence goes on about ("my son has ..."), not one
         # only named at the end of a clause ("nursing my baby.")

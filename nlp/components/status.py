@@ -394,6 +394,27 @@ def infection_status(span: Span, written: str | None = None, before: str | None 
     return status
 
 
+def test_without_result(span: Span) -> bool:
+    """An infection named as a test that was done, with no result written ("he had an HIV
+    test", "they did a quantiferon", "TB test done"): the result is not known, and a history
+    cue ("had") is the test's, not the infection's. ``infection_tests`` in
+    data/nlp/extraction.yaml: the words that make the mention a test when written right after
+    it, and the names that are tests themselves."""
+    if any(m.category in RESULT_STATUS for m in span._.modifiers):
+        return False
+    after, names = _infection_tests()
+    doc = span.doc
+    following = doc[span.end:span.end + 2].text.lower()
+    return span.text.lower() in names or any(following == w or following.startswith(w + " ") for w in after)
+
+
+@lru_cache(maxsize=1)
+def _infection_tests() -> tuple[tuple[str, ...], frozenset[str]]:
+    table = vocabulary().get("infection_tests") or {}
+    return (tuple(str(w).lower() for w in table.get("after") or ()),
+            frozenset(str(w).lower() for w in table.get("names") or ()))
+
+
 def _inside_other(span: Span, modifier) -> bool:
     """The modifier's words lie inside another entity of the document than ``span``."""
     start, end = modifier.modifier_span

@@ -150,7 +150,9 @@ class TimeReader:
             if not month:
                 return None
             year = today.year if month <= today.month else today.year - 1
-            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True, month_only=True)
+            since = bool(groups.get("since"))       # "since march": a start that goes on
+            return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=not since, month_only=True,
+                                  since=since)
         if kind == "season":    # "last winter": the latest such season before today; "last" says it is
             month = self.seasons.get(groups["season"].lower())      # past, so unlike "in march" it dates a
             if not month:                                           # treatment too ("pneumonia on rituximab
@@ -212,7 +214,9 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
             and not (fact.start < expression.end and expression.start < fact.end)
         ]
-        if expression.month_only:   # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in june")
+        if expression.month_only and not expression.since:
+            # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in
+            # june"); "since march" is anything's start ("on benlysta since march")
             candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start

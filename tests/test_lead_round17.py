@@ -1,0 +1,144 @@
+"""Lead's seventeenth-session fixes: what patients, relatives and doctors write, read as they mean it."""
+import pytest
+
+from nlp.pipeline import extract
+
+
+def _one(text, label, concept=None):
+    found = [f for f in extract(text) if f.label == label and (concept is None or f.concept == concept)]
+    assert found, f"no {label} {concept or ''} in {text!r}"
+    return found[0]
+
+
+def _none(text, label, concept=None):
+    return not [f for f in extract(text) if f.label == label and (concept is None or f.concept == concept)]
+
+
+# --- a test that was done is not the infection had -------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("he had an HIV test", "hiv"),
+    ("she had a covid test last week", "covid"),
+    ("they did a quantiferon", "tuberculosis"),
+    ("had a TB test in the spring", "tuberculosis"),
+])
+def test_a_test_done_without_its_result_is_unknown_not_had(text, concept):
+    fact = _one(text, "INFECTION", concept)
+    assert fact.status is None and fact.uncertain and not fact.historical
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("had a positive TB test", "tuberculosis", "positive"),
+    ("his HIV test came back negative", "hiv", "negative"),
+    ("quantiferon negative", "tuberculosis", "negative"),
+    ("TB test done, fine.", "tuberculosis", "negative"),
+    ("TB test and HIV test both fine", "hiv", "negative"),
+    ("had TB as a child", "tuberculosis", "positive"),
+])
+def test_a_test_with_its_result_keeps_the_result(text, concept, status):
+    assert _one(text, "INFECTION", concept).status == status
+
+
+def test_a_result_said_after_the_specimen_is_the_markers():
+    assert _one("the CD7 test on the biopsy was positive they said", "BIOMARKER", "cd7").status == "positive"
+
+
+# --- not fit for a treatment -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("the doctors said hes too frail for intensive chemo", "chemotherapy"),
+    ("too frail for a stem cell transplant", "hsct"),
+    ("she isnt strong enough for a stem cell transplant yet", "hsct"),
+    ("he is too weak for chemotherapy", "chemotherapy"),
+])
+def test_a_treatment_the_patient_is_too_frail_for_was_not_given(text, concept):
+    fact = next(f for f in extract(text) if f.concept == concept)
+    assert fact.hypothetical and not fact.historical
+
+
+# --- a treatment taken since a date that is failing is taken now ------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("belimumab since last year, not working", "belimumab"),
+    ("my wife has SLE. belimumab since last year - none really controlled it", "belimumab"),
+    ("rituximab since 2023 but platelets still 10", "rituximab"),
+    ("on benlysta since march but its not doing much", "belimumab"),
+])
+def test_a_failing_treatment_taken_since_a_date_goes_on(text, concept):
+    fact = _one(text, "DRUG", concept)
+    assert fact.status == "failed" and fact.ongoing and not fact.historical
+
+
+def test_a_treatment_that_ended_is_not_ongoing():
+    fact = _one("etanercept 2019-2021, failed", "DRUG", "etanercept")
+    assert fact.status == "failed" and not fact.ongoing and fact.historical
+
+
+def test_since_a_month_dates_a_treatment_and_an_illness():
+    assert _one("on benlysta since march", "DRUG", "belimumab").date[5:] == "03"
+    assert _one("lupus since march", "CONDITION", "sle").date[5:] == "03"
+    # "in march" still dates only a value (or a treatment with its cue)
+    assert _one("on benlysta, platelets 30 in march", "DRUG", "belimumab").date is None
+
+
+# --- conditions said as adjectives ------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("shes also diabetic", "diabetes_mellitus"),
+    ("he is epileptic", "epilepsy"),
+    ("pre-diabetic", "prediabetes"),
+    ("type 1 diabetic", "type_1_diabetes"),
+])
+def test_a_condition_said_as_an_adjective(text, concept):
+    assert _one(text, "CONDITION", concept)
+
+
+def test_not_diabetic_is_negated():
+    assert _one("not diabetic", "CONDITION", "diabetes_mellitus").negated
+    assert _none("non-diabetic", "CONDITION", "diabetes_mellitus")
+
+
+# --- ages ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, age", [
+    ("Still's disease since teenage years, now 35.", 35),
+    ("lupus since I was a kid, now 40", 40),
+    ("crohns since she was a teenager, now 23", 23),
+    ("she (my mum) is 72, diabetic (on insulin)", 72),
+])
+def test_the_age_now_after_an_onset_said_in_words(text, age):
+    fact = _one(text, "AGE")
+    assert fact.value == age and not fact.family
+
+
+def test_a_lab_trend_is_no_age():
+    assert _none("platelets 20 since march, now 35", "AGE")
+
+
+# --- who it is about ------------------------------------------------------------------
+
+def test_a_relative_named_in_a_bracket_after_the_pronoun_is_the_patient():
+    facts = extract("she (my mum) is 72, has lupus")
+    lupus = next(f for f in facts if f.concept == "sle")
+    assert not lupus.family
+    assert any(f.label == "SEX" and f.concept == "female" for f in facts)
+
+
+def test_where_the_relative_writing_lives_is_the_patients_place():
+    place = _one("Im in the UK, my daughter has lupus", "LOCATION")
+    assert not place.family
+
+
+# --- places ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, country", [
+    ("we are in cork, ireland", "ireland"),
+    ("im in lyon, france", "france"),
+    ("we're in leeds, uk", "uk"),
+])
+def test_a_town_then_its_country_gives_the_country(text, country):
+    assert _one(text, "LOCATION").concept.lower() == country
+
+
+def test_remission_after_in_is_no_place():
+    assert _none("im in remission, mostly", "LOCATION")
