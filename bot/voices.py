@@ -15,7 +15,7 @@ from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 
 VOICES_PATH = DATA_DIR / "voices.yaml"
-_SECTIONS = {"pronouns", "texts", "rewrite", "zh"}
+_SECTIONS = {"pronouns", "texts", "rewrite", "zh", "address"}
 _PLACES = ("they", "them", "their")
 
 
@@ -39,12 +39,14 @@ class Voices:
     texts: dict[str, str] = field(hash=False)
     rewrite: tuple[tuple[re.Pattern, str], ...]
     zh: ChineseVoice | None = None
+    # how a parent's word for the patient is said back ("my little girl" -> "your daughter")
+    address: dict[str, str] = field(default_factory=dict, hash=False)
 
     def words(self, relation: str, sex: str | None, lang: str = "en") -> dict[str, str]:
         """The placeholder values for "your <relation>" of that sex (in ``lang``: "您女儿")."""
         if lang == "zh" and self.zh is not None:
             return self.zh.words(relation, sex)
-        who = f"your {relation}"
+        who = f"your {self.address.get(relation, relation)}"
         whose = f"{who}'s"
         pronouns = self.pronouns.get(sex or "", {"they": who, "them": who, "their": whose})
         values = {"who": who, "whose": whose, "writer": "you", **pronouns}
@@ -96,7 +98,11 @@ def read_voices(path: Path = VOICES_PATH) -> Voices:
         zh = ChineseVoice(dict(section.get("relations") or {}), dict(section.get("pronouns") or {}),
                           {str(k): v for k, v in (section.get("texts") or {}).items()},
                           _rules(section.get("rewrite"), f"{name}: zh.rewrite"))
-    return Voices({str(k): dict(v) for k, v in pronouns.items()}, {str(k): v for k, v in texts.items()}, rules, zh)
+    address = raw.get("address") or {}
+    if not isinstance(address, dict) or not all(isinstance(v, str) and v for v in address.values()):
+        raise DataError(f"{name}: address", "must map relations to the words said back")
+    return Voices({str(k): dict(v) for k, v in pronouns.items()}, {str(k): v for k, v in texts.items()}, rules, zh,
+                  {str(k): v for k, v in address.items()})
 
 
 def _rules(raw: Any, where: str) -> tuple[tuple[re.Pattern, str], ...]:

@@ -349,18 +349,42 @@ def stated_age(ev: Evidence) -> tuple[Fact | None, str | None]:
     return fact, None
 
 
+def _age_value(years: float, comparator: str | None, leaf: dict) -> str:
+    checks = []
+    if leaf.get("min") is not None:
+        checks.append(compare(years, comparator, ">=", leaf["min"]))
+    if leaf.get("max") is not None:
+        checks.append(compare(years, comparator, "<=", leaf["max"]))
+    return kleene_all({True: TRUE, False: FALSE, None: UNKNOWN}[c] for c in checks)
+
+
+def _each_age(ev: Evidence, leaf: dict) -> LeafResult | None:
+    """Two exact, plausible ages in the text ("DOB 14/03/1961 (63 yo)" in a letter written
+    two years ago): the criterion judged on each; when every age gives the same answer, that
+    answer (a children's trial is for neither 63 nor 65), else None (the age is asked)."""
+    facts = [f for f in ev.facts("AGE") if f.asserted and f.value is not None and not f.comparator
+             and not f.implausible and PLAUSIBLE_AGE[0] <= f.value <= PLAUSIBLE_AGE[1]]
+    ages = sorted({math.floor(f.value) for f in facts})
+    if len(ages) < 2:
+        return None
+    values = {_age_value(a, None, leaf) for a in ages}
+    if len(values) != 1 or UNKNOWN in values:
+        return None
+    shown = ", ".join(f"{a:g}" for a in ages)
+    return LeafResult(leaf, values.pop(), f"the text gives different ages ({shown} years); each gives the same answer",
+                      facts)
+
+
 def age(ev: Evidence, leaf: dict) -> LeafResult:
     fact, problem = stated_age(ev)
     if problem:
+        each = _each_age(ev, leaf) if fact is not None and not fact.implausible else None
+        if each is not None:
+            return each
         ask = "age" if fact is None else "confirm:age"
         return LeafResult(leaf, UNKNOWN, problem, [fact] if fact else [], ask=ask)
     years = math.floor(fact.value) if not fact.comparator else fact.value
-    checks = []
-    if leaf.get("min") is not None:
-        checks.append(compare(years, fact.comparator, ">=", leaf["min"]))
-    if leaf.get("max") is not None:
-        checks.append(compare(years, fact.comparator, "<=", leaf["max"]))
-    value = kleene_all({True: TRUE, False: FALSE, None: UNKNOWN}[c] for c in checks)
+    value = _age_value(years, fact.comparator, leaf)
     shown = f"{fact.comparator or ''}{fact.value:g}"
     return LeafResult(leaf, value, f"age {shown} years", [fact], ask="age" if value == UNKNOWN else None)
 

@@ -1,6 +1,15 @@
 """Lead's seventeenth-session fixes: what patients, relatives and doctors write, read as they mean it."""
+from datetime import date
+
 import pytest
 
+from bot.cli import main
+from bot.voices import load_voices
+from core.facts import Profile
+from core.truth import FALSE, TRUE, UNKNOWN
+from data.terminology import load_terminology
+from matching.evaluate import Evaluator
+from matching.leaves import age
 from nlp.pipeline import extract
 
 
@@ -142,3 +151,32 @@ def test_a_town_then_its_country_gives_the_country(text, country):
 
 def test_remission_after_in_is_no_place():
     assert _none("im in remission, mostly", "LOCATION")
+
+
+# --- the relative's voice --------------------------------------------------------------
+
+def test_a_parents_little_girl_is_said_back_as_their_daughter():
+    words = load_voices().words("girl", "female")
+    assert words["who"] == "your daughter" and words["whose"] == "your daughter's"
+    assert load_voices().words("boy", "male")["who"] == "your son"
+    assert load_voices().words("wife", "female")["who"] == "your wife"
+
+
+# --- letters --------------------------------------------------------------------------
+
+def test_two_ages_in_a_letter_judge_an_age_criterion_when_both_agree():
+    profile = Profile.of_text(extract("Re: Mr D.O., DOB 14/03/1961 (63 yo), relapsed T-ALL", today=date(2026, 12, 4)))
+    ev = Evaluator(profile, load_terminology(), today=date(2026, 12, 4))
+    children, adults, narrow = {"kind": "age", "min": 1, "max": 17}, {"kind": "age", "min": 18, "max": 75}, \
+        {"kind": "age", "min": 18, "max": 64}
+    assert age(ev, children).value == FALSE          # a children's trial: neither 63 nor 65
+    assert "different ages" in age(ev, children).reason
+    assert age(ev, adults).value == TRUE
+    assert age(ev, narrow).value == UNKNOWN          # 63 fits, 65 does not: asked
+
+
+def test_a_first_remission_before_a_relapse_is_shown_as_past_in_triage(tmp_path, capsys):
+    letter = tmp_path / "letter.txt"
+    letter.write_text("relapsed T-ALL. induction 2023 - CR1, relapsed 2024.", encoding="utf-8")
+    assert main(["triage", "--db", str(tmp_path / "t.db"), "--today", "2026-12-04", str(letter)]) == 0
+    assert "in remission (past)" in capsys.readouterr().out

@@ -50,6 +50,7 @@ from bot.texts import load_texts
 from bot.trial_notes import notice_lines, offered, trial_notices
 from core.facts import Profile
 from data.catalogue import load_catalogue
+from data.condition_names import is_disease_status
 from data.terminology import load_terminology
 from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores, requested_trials
@@ -335,8 +336,11 @@ def _profile_line(profile) -> str:
             detail.append(f"{fact.uln_multiple:g}× ULN")
         if fact.label == "LOCATION":
             detail.append(fact.concept)         # "location (Houston)": where the site search starts
-        if fact.historical and fact.label == "INFECTION" and not fact.negated:
-            detail.append("past")              # "stopped due to recurrent infections": not now
+        if fact.historical and not fact.negated and (
+                fact.label == "INFECTION" or (fact.label == "CONDITION" and is_disease_status(fact.concept, term))):
+            # "stopped due to recurrent infections", "induction 2023 - CR1" in a relapsed
+            # patient's letter: not now (the chat says "earlier" too)
+            detail.append("past")
         for flag in ("status", "date"):
             if getattr(fact, flag) and not (flag == "status" and fact.negated):
                 detail.append(str(getattr(fact, flag)))
