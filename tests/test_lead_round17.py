@@ -180,3 +180,28 @@ def test_a_first_remission_before_a_relapse_is_shown_as_past_in_triage(tmp_path,
     letter.write_text("relapsed T-ALL. induction 2023 - CR1, relapsed 2024.", encoding="utf-8")
     assert main(["triage", "--db", str(tmp_path / "t.db"), "--today", "2026-12-04", str(letter)]) == 0
     assert "in remission (past)" in capsys.readouterr().out
+
+
+# --- hedged diagnoses -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concepts", [
+    ("they keep saying its either lupus or MCTD, nobody knows for sure", ["sle", "mixed_connective_tissue_disease"]),
+    ("its either lupus or MCTD", ["sle", "mixed_connective_tissue_disease"]),
+    ("my rheum thinks its myositis but the biopsy was inconclusive", ["inflammatory_myopathy"]),
+    ("lupus, nobody knows for sure", ["sle"]),
+])
+def test_a_diagnosis_weighed_or_believed_is_uncertain(text, concepts):
+    facts = {f.concept: f for f in extract(text)}
+    for concept in concepts:
+        assert facts[concept].uncertain, concept
+
+
+def test_a_negation_with_either_ends_at_the_comma():
+    facts = {f.concept: f for f in extract("she doesnt have HIV either, lupus is the main thing")}
+    assert facts["hiv"].negated and not facts["sle"].negated
+    assert _one("CHOP didnt work and brentuximab neither.", "DRUG", "brentuximab").status == "failed"
+
+
+def test_a_drug_given_as_prophylaxis_is_given():
+    assert not _one("On entecavir prophylaxis.", "DRUG", "entecavir").hypothetical
+    assert _one("on aciclovir prophylaxis", "DRUG", "aciclovir").status == "current"
