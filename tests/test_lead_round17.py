@@ -205,3 +205,29 @@ def test_a_negation_with_either_ends_at_the_comma():
 def test_a_drug_given_as_prophylaxis_is_given():
     assert not _one("On entecavir prophylaxis.", "DRUG", "entecavir").hypothetical
     assert _one("on aciclovir prophylaxis", "DRUG", "aciclovir").status == "current"
+
+
+def test_a_doctors_belief_about_a_condition_already_named_leaves_it_stated():
+    assert not _one("so my rheumatologist thinks my lupus has moved to my kidneys", "CONDITION", "sle").uncertain
+    assert not _one("they keep saying my crohns is in remission", "CONDITION", "crohns_disease").uncertain
+
+
+# --- given now ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["shes in hospital getting IVIG", "she's getting IVIG",
+                                  "my daughters platelets are 4 today, shes in hospital getting IVIG"])
+def test_getting_a_treatment_is_taking_it_now(text):
+    assert _one(text, "DRUG", "ivig").status == "current"
+
+
+def test_getting_a_treatment_next_week_is_a_plan():
+    assert _one("she's getting rituximab next week", "DRUG", "rituximab").hypothetical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("systemic sclerosis, diffuse, diagnosed 2022", "diffuse_systemic_sclerosis"),
+    ("SSc, limited", "limited_systemic_sclerosis"),
+    ("limited scleroderma", "limited_systemic_sclerosis"),
+])
+def test_the_kind_of_scleroderma_written_after_it(text, concept):
+    assert _one(text, "CONDITION", concept)
