@@ -231,3 +231,9 @@ def test_getting_a_treatment_next_week_is_a_plan():
 ])
 def test_the_kind_of_scleroderma_written_after_it(text, concept):
     assert _one(text, "CONDITION", concept)
+
+
+def test_a_count_still_under_the_response_bound_fails_the_treatment_taken_now():
+    fact = _one("shes on eltrombopag, count still under 30", "DRUG", "eltrombopag")
+    assert fact.status == "failed" and fact.ongoing
+    assert _one("eltrombopag, plt still >30", "DRUG", "eltrombopag").status != "failed"

@@ -77,5 +77,7 @@ class ValueOutcomes:
             value, comparator = float(found.group("high")) * scale, "<="
         bound = self.bounds[lab.concept]
         if "below" in bound:
-            return comparator in (None, "==", "<", "<=") and value < bound["below"]
+            # "still under 30": every value below the bound, so no response either
+            return comparator in (None, "==", "<", "<=") and (
+                value < bound["below"] or (comparator == "<" and value <= bound["below"]))
         return comparator in (None, "==", ">", ">=") and value >= bound["at_least"]
