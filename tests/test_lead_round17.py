@@ -237,3 +237,44 @@ def test_a_count_still_under_the_response_bound_fails_the_treatment_taken_now():
     fact = _one("shes on eltrombopag, count still under 30", "DRUG", "eltrombopag")
     assert fact.status == "failed" and fact.ongoing
     assert _one("eltrombopag, plt still >30", "DRUG", "eltrombopag").status != "failed"
+
+
+# --- brackets, sequences, asides ---------------------------------------------------------
+
+def test_a_relative_named_in_a_bracket_does_not_own_what_follows():
+    facts = {f.concept: f for f in extract(
+        "pls help my brother 34yo T-ALL relapse after transplant (from our sister) in 2024, CD7+, now on nelarabine")}
+    assert not facts["cd7"].family and facts["cd7"].status == "positive"
+    facts = {f.concept: f for f in extract("I have lupus (my mum has RA), on MMF")}
+    assert facts["rheumatoid_arthritis"].family and not facts["mycophenolate"].family
+
+
+@pytest.mark.parametrize("text", ["Tried methotrexate then MMF, still on it",
+                                  "Tried methotrexate then MMF which I'm still on"])
+def test_still_on_the_last_of_a_sequence_is_that_one_now(text):
+    facts = {f.concept: f for f in extract(text)}
+    assert facts["mycophenolate"].status == "current" and not facts["mycophenolate"].historical
+    assert facts["methotrexate"].historical and facts["methotrexate"].status != "current"
+
+
+def test_still_on_both_is_both_now():
+    facts = {f.concept: f for f in extract("tried MTX then HCQ, still on both")}
+    assert all(f.status == "current" and not f.historical for f in facts.values())
+
+
+@pytest.mark.parametrize("text", ["Tried methotrexate (liver problems) then MMF", "azathioprine (made me sick), now MMF"])
+def test_a_harm_in_a_bracket_in_plain_words_is_not_tolerated(text):
+    drug = next(f for f in extract(text) if f.label == "DRUG")
+    assert drug.status == "intolerant"
+
+
+@pytest.mark.parametrize("text, days", [
+    ("My mother she have lupus from 20 years, the kidney is bad now", 20 * 365.25),
+    ("i have ITP from 6 months", 182.62),
+])
+def test_from_a_number_of_years_is_how_long(text, days):
+    assert _one(text, "CONDITION").duration_days == pytest.approx(days, abs=0.5)
+
+
+def test_from_an_age_is_no_duration():
+    assert all(f.duration_days is None for f in extract("from 2 years old she had asthma"))

@@ -278,6 +278,9 @@ class FactBuilder:
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         for ent, fact in zip(kept, facts):
+            if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
+                    and not _was_before_still(ent)):
+                fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
             if fact.status == "failed" and not fact.historical and (still_taken(ent) or id(fact) in started):
                 # "still on prednisone even though it doesnt work", "belimumab since last
                 # year, none really controlled it": failed, taken now
@@ -836,6 +839,15 @@ class FactBuilder:
                 fact.date = fact.date or when.date
 
 
+
+
+def _was_before_still(ent: Span) -> bool:
+    """A "still" cue of the treatment said in the past ("she was still on prednisone when
+    she got pregnant"): then, not now."""
+    doc = ent.doc
+    return any(m.category == "THERAPY_CURRENT" and any(
+        t.lower_ in ("was", "were", "had") for t in doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]])
+        for m in ent._.modifiers)
 
 
 def _was_on(ent: Span) -> bool:

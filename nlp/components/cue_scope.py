@@ -18,7 +18,9 @@ from __future__ import annotations
 from nlp.components.context import _terminated
 
 CUE_SCOPE_PIPE = "trialbot_cue_scope"
-ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE"})
+# (and a relative named inside the bracket: "relapse after transplant (from our sister) in
+# 2024, CD7+" -- the sister is the donor, the CD7 result is the patient's; lead round 17)
+ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE", "FAMILY"})
 # the cues of a test's result, cut at their terminators (an outcome cue keeps its reach over
 # a list of treatments: "IFX, ADA, UST failed")
 RESULT_CATEGORIES = frozenset({"NEGATED_EXISTENCE", "RESULT_POSITIVE"})
@@ -43,6 +45,8 @@ def cue_scope(doc):
             m.category not in ASSERTION_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
+            if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
+                ent._.is_family = False     # ConText set it from the cue dropped here
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     return doc
