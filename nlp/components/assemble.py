@@ -279,7 +279,7 @@ class FactBuilder:
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         for ent, fact in zip(kept, facts):
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
-                    and not _was_before_still(ent)):
+                    and _still_said(ent) and not _was_before_still(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
             if fact.status == "failed" and not fact.historical and (still_taken(ent) or id(fact) in started):
                 # "still on prednisone even though it doesnt work", "belimumab since last
@@ -848,6 +848,14 @@ def _was_before_still(ent: Span) -> bool:
     return any(m.category == "THERAPY_CURRENT" and any(
         t.lower_ in ("was", "were", "had") for t in doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]])
         for m in ent._.modifiers)
+
+
+def _still_said(ent: Span) -> bool:
+    """A "current" cue of the treatment with "still" in it ("which I'm still on", "still on
+    it"): a bare "now" ("im off the steroids now") is not one."""
+    doc = ent.doc
+    return any(m.category == "THERAPY_CURRENT" and any(t.lower_ == "still" for t in doc[m.modifier_span[0]:m.modifier_span[1]])
+               for m in ent._.modifiers)
 
 
 def _was_on(ent: Span) -> bool:

@@ -16,11 +16,10 @@
 from __future__ import annotations
 
 from nlp.components.context import _terminated
+from nlp.components.speaker import relations
 
 CUE_SCOPE_PIPE = "trialbot_cue_scope"
-# (and a relative named inside the bracket: "relapse after transplant (from our sister) in
-# 2024, CD7+" -- the sister is the donor, the CD7 result is the patient's; lead round 17)
-ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE", "FAMILY"})
+ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE"})
 # the cues of a test's result, cut at their terminators (an outcome cue keeps its reach over
 # a list of treatments: "IFX, ADA, UST failed")
 RESULT_CATEGORIES = frozenset({"NEGATED_EXISTENCE", "RESULT_POSITIVE"})
@@ -42,7 +41,8 @@ def cue_scope(doc):
             continue
         cut = ent.label_ in RESULT_LABELS
         kept = tuple(m for m in modifiers if not (cut and m.category in RESULT_CATEGORIES and _terminated(ent, m)) and (
-            m.category not in ASSERTION_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)))
+            m.category not in ASSERTION_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start))
+            and not (m.category == "FAMILY" and _person_aside(doc, m.modifier_span, closes, ent.start)))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
@@ -50,6 +50,19 @@ def cue_scope(doc):
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     return doc
+
+
+def _person_aside(doc, span: tuple[int, int], closes: dict[int, int], target: int) -> bool:
+    """A relative named with "my"/"our"/... inside a bracket closed before ``target``: an
+    aside about someone else ("relapse after transplant (from our sister) in 2024, CD7+": the
+    sister is the donor, the CD7 result the patient's; "I have lupus (my mum has RA), on
+    MMF"). A bare relation in a bracket labels what comes before it ("FHx: SLE (sister), RA
+    (mother)") and keeps its reach (lead round 17)."""
+    start, end = span
+    possessives = relations().possessives
+    return any(open_ < start and end <= close < target
+               and any(t.lower_ in possessives for t in doc[open_ + 1:start])
+               for open_, close in closes.items())
 
 
 def _closing_brackets(doc) -> dict[int, int]:
