@@ -278,3 +278,8 @@ def test_from_a_number_of_years_is_how_long(text, days):
 
 def test_from_an_age_is_no_duration():
     assert all(f.duration_days is None for f in extract("from 2 years old she had asthma"))
+
+
+def test_ongoing_after_a_list_is_now_but_off_now_stays_past():
+    assert not _one("treated with ibrutinib (progressed 2023), venetoclax ongoing.", "DRUG", "venetoclax").historical
+    assert _one("im off the steroids now", "DRUG", "glucocorticoid").historical

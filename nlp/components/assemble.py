@@ -106,6 +106,7 @@ class FactBuilder:
         self.value_outcomes = ValueOutcomes(vocabulary)   # "eltrombopag, platelets remain <20": failed
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
+        self.goes_on_words = frozenset(str(w).lower() for w in vocabulary.get("goes_on_words") or ())
         self.times = TimeReader(vocabulary)
         self.people = People(vocabulary=vocabulary)
         self.outcomes = Outcomes(vocabulary)
@@ -279,7 +280,7 @@ class FactBuilder:
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         for ent, fact in zip(kept, facts):
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
-                    and _still_said(ent) and not _was_before_still(ent)):
+                    and _still_said(ent, self.goes_on_words) and not _was_before_still(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
             if fact.status == "failed" and not fact.historical and (still_taken(ent) or id(fact) in started):
                 # "still on prednisone even though it doesnt work", "belimumab since last
@@ -850,11 +851,11 @@ def _was_before_still(ent: Span) -> bool:
         for m in ent._.modifiers)
 
 
-def _still_said(ent: Span) -> bool:
-    """A "current" cue of the treatment with "still" in it ("which I'm still on", "still on
-    it"): a bare "now" ("im off the steroids now") is not one."""
+def _still_said(ent: Span, words: frozenset[str]) -> bool:
+    """A "current" cue of the treatment with a word of ``goes_on_words`` in it ("which I'm
+    still on", "venetoclax ongoing"): a bare "now" ("im off the steroids now") is not one."""
     doc = ent.doc
-    return any(m.category == "THERAPY_CURRENT" and any(t.lower_ == "still" for t in doc[m.modifier_span[0]:m.modifier_span[1]])
+    return any(m.category == "THERAPY_CURRENT" and any(t.lower_ in words for t in doc[m.modifier_span[0]:m.modifier_span[1]])
                for m in ent._.modifiers)
 
 
