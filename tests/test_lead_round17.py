@@ -283,3 +283,9 @@ def test_from_an_age_is_no_duration():
 def test_ongoing_after_a_list_is_now_but_off_now_stays_past():
     assert not _one("treated with ibrutinib (progressed 2023), venetoclax ongoing.", "DRUG", "venetoclax").historical
     assert _one("im off the steroids now", "DRUG", "glucocorticoid").historical
+
+
+@pytest.mark.parametrize("text", ["no plans for kids", "we have no plans for more children"])
+def test_no_plans_for_children_is_no_pregnancy_planned(text):
+    fact = _one(text, "PREGNANCY", "planning")
+    assert fact.negated and not fact.hypothetical
