@@ -289,3 +289,23 @@ def test_ongoing_after_a_list_is_now_but_off_now_stays_past():
 def test_no_plans_for_children_is_no_pregnancy_planned(text):
     fact = _one(text, "PREGNANCY", "planning")
     assert fact.negated and not fact.hypothetical
+
+
+# --- a relative whose treatment is told ---------------------------------------------------
+
+@pytest.mark.parametrize("text, relation", [
+    ("my brother has dermatomyositis and is on IVIG, nothing else has worked", "brother"),
+    ("my mum is on donepezil for her alzheimers", "mother"),
+    ("my dad tried rituximab for his lymphoma", "father"),
+])
+def test_a_relative_whose_treatment_is_told_is_the_patient(text, relation):
+    from nlp.components.speaker import speaker_of
+    found = speaker_of(text)
+    assert found.speaker == "relative" and found.relation == relation
+    assert not any(f.family for f in extract(text))
+
+
+@pytest.mark.parametrize("text", ["i have lupus and my sister has it too, shes on benlysta",
+                                  "my mum had breast cancer", "I have RA. my mum has lupus and is on plaquenil"])
+def test_family_history_stays_family(text):
+    assert any(f.family for f in extract(text))

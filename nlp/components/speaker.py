@@ -77,6 +77,7 @@ class Relations:
     about_one: re.Pattern | None = None              # "writing for a friend": an about-phrase before "a <relation>"
     trial_for_them: tuple[re.Pattern, ...] = ()      # "shes the one who needs a trial": the relative (group pron) is the patient
     bare_subject: re.Pattern | None = None           # "Mum has RA ...": a relation named without "my" as a sentence's subject
+    treated_subject: tuple[re.Pattern, ...] = ()    # "my brother has DM and is on IVIG": the relative whose treatment is told
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -174,6 +175,10 @@ def relations() -> Relations:
     writer_is_patient = _regexes(doc, "writer_is_patient", name)
     aside_first = _regexes(doc, "writer_aside_first", name)
     trial_for_them = _regexes(doc, "trial_for_them", name)
+    treated_subject = _regexes(doc, "treated_subject", name)
+    for i, pattern in enumerate(treated_subject):
+        if "rel" not in pattern.groupindex:
+            raise DataError(f"{name}.treated_subject[{i}]", "needs a group named rel (the relation word)")
     for i, pattern in enumerate(trial_for_them):
         if "pron" not in pattern.groupindex:
             raise DataError(f"{name}.trial_for_them[{i}]", "needs a group named pron (the pronoun)")
@@ -203,6 +208,7 @@ def relations() -> Relations:
         about_one=about_one,
         trial_for_them=tuple(trial_for_them),
         bare_subject=bare_subject,
+        treated_subject=tuple(treated_subject),
     )
 
 
@@ -317,6 +323,24 @@ def _named_as_patient(text: str, rel: Relations, found: list):
     return None
 
 
+def _treated_subject(text: str, rel: Relations) -> Speaker | None:
+    """The relative whose treatment the message tells ("my brother has dermatomyositis and
+    is on IVIG", "my mum is on donepezil"), when the writer says nothing of their own health
+    and names no other relative before them."""
+    if any(p.search(text) for p in rel.self_statements):
+        return None
+    for pattern in rel.treated_subject:
+        match = pattern.search(text)
+        relation = rel.relation_of(match.group("rel")) if match else None
+        if relation is None:
+            continue
+        earlier = [m for m in rel.mention.finditer(text, 0, match.start("rel")) if rel.relation_of(m.group("rel"))]
+        if earlier:
+            return None     # "my son has asthma, my mum is on steroids": not one person
+        return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"), match.end("rel"))
+    return None
+
+
 def speaker_of(text: str) -> Speaker:
     """Who writes ``text`` and, for a relative, about whom (see the module docstring)."""
     if not text or not text.strip():
@@ -335,6 +359,9 @@ def speaker_of(text: str) -> Speaker:
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
     if any(p.search(text) for p in rel.writer_is_patient):
         return Speaker("patient")   # "my son has asthma and my daughter eczema. im the one with UC"
+    treated = _treated_subject(text, rel)
+    if treated is not None:     # "my brother has dermatomyositis and is on IVIG": about him
+        return treated
 
     def writer_first(candidate) -> bool:   # the writer spoke of their own health before naming them
         return any(p.search(text, 0, candidate[0]) for p in rel.self_statements)
