@@ -309,3 +309,8 @@ def test_a_relative_whose_treatment_is_told_is_the_patient(text, relation):
                                   "my mum had breast cancer", "I have RA. my mum has lupus and is on plaquenil"])
 def test_family_history_stays_family(text):
     assert any(f.family for f in extract(text))
+
+
+def test_kids_in_a_pregnancy_plan_own_no_age():
+    assert not _one("no plans for kids, shes 29 with lupus", "AGE").family
+    assert _one("i have lupus, my son is 12", "AGE").family

@@ -183,8 +183,11 @@ class People:
                 and before.start_char <= speaker.start < ent.start_char):
             return False    # "our baby boy is 7 weeks old": the words for the one the message is about
         # "since I was a kid, now 40", "as a child": a time of the writer's life, not a person
+        # nor "no plans for kids, shes 29": a plural not owned by anyone names no one
         named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)
-                 and not (t.i >= 2 and doc[t.i - 1].lower_ in ("a", "an") and doc[t.i - 2].lower_ in ("was", "were", "as"))]
+                 and not (t.i >= 2 and doc[t.i - 1].lower_ in ("a", "an") and doc[t.i - 2].lower_ in ("was", "were", "as"))
+                 and not (t.lower_ not in self.words.words and t.lower_.endswith("s") and t.i >= 1
+                          and doc[t.i - 1].lower_ not in self.words.possessives)]
         if not named and ent.end < ent.sent.end and ent.start > ent.sent.start:
             # "her 70-year-old father has hypertension": a relation word right after the age,
             # and a possessive right before it ("a 17-year-old girl" is the patient)
