@@ -314,3 +314,16 @@ def test_family_history_stays_family(text):
 def test_kids_in_a_pregnancy_plan_own_no_age():
     assert not _one("no plans for kids, shes 29 with lupus", "AGE").family
     assert _one("i have lupus, my son is 12", "AGE").family
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("rituximab 1g x2 2023 (partial response); belimumab since 01/2024", "rituximab", "failed"),
+    ("MMF 3 g daily (GI upset), then aza", "mycophenolate", "intolerant"),
+])
+def test_a_bracket_after_a_dose_tells_how_it_went(text, concept, status):
+    assert _one(text, "DRUG", concept).status == status
+
+
+def test_a_transient_response_after_a_dose_is_over():
+    fact = _one("IVIG 2 g/kg (transient)", "DRUG", "ivig")
+    assert fact.historical and fact.status is None

@@ -126,7 +126,12 @@ def therapy_status(span: Span) -> str | None:
         last = max(m.modifier_span[0] for m in outcomes)
         modifiers = [m for m in modifiers if THERAPY_STATUS.get(m.category) != "current"
                      or (m.modifier_span[1] > span.start and m.modifier_span[0] >= last)]
-    return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK) or bracket_outcome(span)
+    bracketed = bracket_outcome(span)
+    if bracketed is not None or bracket_over(span):
+        # "rituximab 1g x2 2023 (partial response)", "IVIG 2 g/kg (transient)": the bracket
+        # says how it went; the dose written before it only that it was given
+        modifiers = [m for m in modifiers if not _flag(m, "weak")]
+    return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK) or bracketed
 
 
 def still_taken(span: Span) -> bool:
@@ -240,14 +245,29 @@ def bracket_over(span: Span) -> bool:
 
 
 def _bracket_text(span: Span) -> str | None:
-    """The whole content of a bracket right after ``span``, lower case, without a date."""
+    """The whole content of a bracket right after ``span`` (a dose, count or year may stand
+    between: "rituximab 1g x2 2023 (partial response)"), lower case, without a date."""
     doc = span.doc
-    if span.end + 2 >= len(doc) or doc[span.end].text not in ("(", "["):
+    opened = span.end
+    words = _dose_words()
+    while opened < min(len(doc), span.end + 6) and (
+            doc[opened].like_num or _DOSE_TOKEN.fullmatch(doc[opened].lower_) or doc[opened].lower_ in words):
+        opened += 1
+    if opened + 2 >= len(doc) or doc[opened].text not in ("(", "["):
         return None
-    close = next((t.i for t in doc[span.end + 1:min(len(doc), span.end + 6)] if t.text in (")", "]")), None)
-    if close is None or close == span.end + 1:
+    close = next((t.i for t in doc[opened + 1:min(len(doc), opened + 6)] if t.text in (")", "]")), None)
+    if close is None or close == opened + 1:
         return None
-    return _BRACKET_DATE.sub("", doc[span.end + 1:close].text.lower())   # "IFX (LOR 2021)"
+    return _BRACKET_DATE.sub("", doc[opened + 1:close].text.lower())   # "IFX (LOR 2021)"
+
+
+# a dose, count or year glued together ("1g", "x2", "500mg", "3g/day", "2019-2022")
+_DOSE_TOKEN = re.compile(r"x?\d+(?:[.,]\d+)?(?:[a-zµ/%]+(?:/[a-z]+)?)?|\d{4}\s*-\s*\d{2,4}|x")
+
+
+@lru_cache(maxsize=1)
+def _dose_words() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in vocabulary().get("dose_words") or ())
 
 
 _BRACKET_DATE = re.compile(r"(?:[\s,;]+(?:in\s+)?(?:\d{1,2}/)?\d{2,4})+$")
