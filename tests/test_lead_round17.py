@@ -327,3 +327,8 @@ def test_a_bracket_after_a_dose_tells_how_it_went(text, concept, status):
 def test_a_transient_response_after_a_dose_is_over():
     fact = _one("IVIG 2 g/kg (transient)", "DRUG", "ivig")
     assert fact.historical and fact.status is None
+
+
+def test_the_kind_of_scleroderma_after_a_comma_only_when_it_ends_there():
+    assert _one("systemic sclerosis, diffuse lung involvement", "CONDITION", "systemic_sclerosis")
+    assert _none("systemic sclerosis, diffuse lung involvement", "CONDITION", "diffuse_systemic_sclerosis")
