@@ -180,7 +180,10 @@ class People:
         if (speaker is not None and speaker.start is not None and len(before)
                 and before.start_char <= speaker.start < ent.start_char):
             return False    # "our baby boy is 7 weeks old": the words for the one the message is about
-        named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)]
+        # "a boy of 10", "a girl of 15 with lupus": a person word after an article is the one
+        # the message is about, not a relative named
+        named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)
+                 and not (t.i > 0 and doc[t.i - 1].lower_ in ("a", "an"))]
         if not named and ent.end < ent.sent.end and ent.start > ent.sent.start:
             # "her 70-year-old father has hypertension": a relation word right after the age,
             # and a possessive right before it ("a 17-year-old girl" is the patient)
