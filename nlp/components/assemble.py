@@ -97,6 +97,13 @@ _AFTER_PAST_CANCER = re.compile(r"\s*(?:(?:at|in|aged|age)\s+\d{1,4}\s*|\d{4}\s*
 _LIST_JOIN = re.compile(r"\s*(?:,|/|\+|and|&|,\s*and|then)\s*", re.IGNORECASE)
 
 
+
+def _taken_now_list_head(first: Span, head: Fact) -> bool:
+    """The first item of a list is taken now by a cue before it that says so ("she's on",
+    "im on", "currently taking": ``still_taken``), not by a bare "on" alone ("been on")."""
+    return (head.status == "current" and not (head.historical or head.negated or head.hypothetical or head.uncertain)
+            and still_taken(first))
+
 class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
@@ -303,12 +310,17 @@ class FactBuilder:
             cues = [m for m in first._.modifiers if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
                     and m.modifier_span[1] <= first.start]
             head = by_span.get((first.start, first.end))
+            if not cues and head is not None and _taken_now_list_head(first, head):
+                # "shes on HCQ, AZA, MTX and IVIG", "im on pred, cellcept, benlysta, hcq": a
+                # cue of taking it now before the list is every item's (h60, round 14)
+                cues = [m for m in first._.modifiers if m.category == "THERAPY_CURRENT" and m.modifier_span[1] <= first.start]
             if not cues or head is None or head.status != THERAPY_STATUS[cues[0].category]:
                 continue
             for i in chain[1:]:
                 fact = by_span.get((ents[i].start, ents[i].end))
                 if (fact is not None and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
-                        and not (fact.negated or fact.hypothetical or fact.family)):
+                        and not (fact.negated or fact.hypothetical or fact.family)
+                        and not (head.status == "current" and (fact.historical or fact.uncertain or fact.date is not None))):
                     fact.status = head.status
         # a treatment offered as the alternative to one considered ("consider for a second
         # allo-SCT or a clinical trial", "CAR-T or a bispecific") is considered too
