@@ -23,7 +23,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, infection_status, now_right_after, still_taken, stopped_after_own_start, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -285,6 +285,11 @@ class FactBuilder:
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         for ent, fact in zip(kept, facts):
+            if (fact.label in ("DRUG", "PROCEDURE") and fact.status in (None, "current") and not fact.historical
+                    and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                    and failure_past_own_now(ent)):
+                fact.status, fact.ongoing = "failed", True   # "been on tofacitinib 8 months now and its not helping"
+                continue
             if fact.status == "failed" and (
                     (still_taken(ent) and (not fact.historical or now_right_after(ent)))
                     or (not fact.historical and failing_now(ent))):

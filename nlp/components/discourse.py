@@ -254,6 +254,7 @@ class Outcomes:
         self.answer_not_before = frozenset(str(w).lower() for w in vocabulary.get("answer_not_before") or ())
         self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
         self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
+        self.topic_studies = frozenset(str(w).lower() for w in vocabulary.get("question_topic_studies") or ())
         echo = vocabulary.get("echoed_mentions") or {}
         self.echo_words = frozenset(str(w).lower() for w in echo.get("words") or ())
         self.echo_between = frozenset(str(w).lower() for w in echo.get("between") or ())
@@ -287,7 +288,8 @@ class Outcomes:
         if ent.label_ != "CONDITION":
             return False
         i = ent.start - 1
-        if i >= 0 and doc[i].lower_ in self.topic_owners:
+        owned = i >= 0 and doc[i].lower_ in self.topic_owners
+        if owned:
             i -= 1
         if i < 0 or doc[i].lower_ not in self.topic_words:
             return False
@@ -302,7 +304,10 @@ class Outcomes:
             if doc[j].text in self.clause_ends:
                 start = j + 1
                 break
-        return any(t.ent_type_ in THERAPY_LABELS for t in doc[start:i])
+        # a study asked about for one's own disease ("can i join a trial for my lupus?"): with
+        # the possessive only (``question_topic_studies``; "is there a trial for lupus?" may ask
+        # for anyone)
+        return any(t.ent_type_ in THERAPY_LABELS or (owned and t.lower_ in self.topic_studies) for t in doc[start:i])
 
     def answer(self, doc: Doc, ent: Span) -> str | None:
         """"yes" or "no" when the question that ends the mention's clause is answered right

@@ -177,6 +177,31 @@ def _failing_now_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]
                  for key in ("failing_now_words", "failing_now_auxiliaries", "failing_now_not_with"))
 
 
+def failure_past_own_now(span: Span) -> bool:
+    """A failure cue whose reach back stopped at the treatment's own "now" ("shes been on
+    tofacitinib for 8 months now and its not helping much": the "now" is a current cue, which
+    ends a failure's reach back): the failure is the treatment's when it comes after it in its
+    sentence, within the cue's reach, with a "now" (``still_taken_right_after``) and no other
+    mention between them."""
+    doc = span.doc
+    graph = getattr(doc._, "context_graph", None)
+    if graph is None:
+        return False
+    after = _still_taken_after()
+    sentence_end = span.sent.end
+    for m in graph.modifiers:
+        start = m.modifier_span[0]
+        if (m.category != "THERAPY_FAILED" or m.direction.lower() != "backward" or start < span.end
+                or start >= sentence_end or start - span.end > (m.rule.max_scope or 0)):
+            continue
+        between = doc[span.end:start]
+        if any(t.ent_type_ for t in between):
+            continue    # another mention between: the cue may be its ("... now and the lupus is not ...")
+        if any(t.lower_ in after for t in between):
+            return True
+    return False
+
+
 def now_right_after(span: Span) -> bool:
     """A "now" (``still_taken_right_after``) written right after the treatment, as its own
     current cue: "tried steroids and IVIG, eltrombopag now, not much better" takes the
