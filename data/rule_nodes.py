@@ -93,7 +93,8 @@ def _hash(text: str) -> str:
 # 44: a study in healthy volunteers only is a criterion of its own (elig-healthy); the gate of a study taking no healthy volunteers says so (patients); a title naming a molecular alteration and a kind of disease above its listed cancers is for the kind (title_kinds) (h57, round 13).
 # 45: "n't" typed without its apostrophe in every rule that allows it ("it doesnt help"); "not working anymore" after a failure is no stop; a treatment "being discussed/suggested/planned" is talked of; "not much better" a failure (lead, round 16, after the merges).
 # 46: conditions said as adjectives ("diabetic", "epileptic", "pre-diabetic"), the kind of scleroderma written after it, a drug given as prophylaxis is given, "either X or Y" and doctors' beliefs uncertain, a test done without its result unknown, "too frail for" a treatment hypothetical (lead, round 17).
-PLAN_VERSION = "46"
+# 47: the CD4 T-cell count is a lab (cd4_count: "CD4 count >= 350 cells/uL", cells/microliter); failures read in more wordings ("no diffrence", "barely helped", "never went into remission on X") (h60, round 14).
+PLAN_VERSION = "47"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

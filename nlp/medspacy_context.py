@@ -21,6 +21,7 @@ import threading
 from types import ModuleType
 
 from nlp.lazy_imports import lazy_package
+from nlp.resources import vocabulary
 
 PACKAGE = "medspacy"
 # imported by medspaCy's modules at import time, used only when a component runs
@@ -52,6 +53,27 @@ CLAUSE_CATEGORIES = frozenset({"CLAUSE"})
 OUTCOME_PREFIXES = ("THERAPY_", "PRIOR")
 
 
+def _postposed_now(self, other) -> bool:
+    """A treatment's own "now" written right before an outcome said after it ("eltrombopag
+    now, not much better", "romiplostim now - no better"): the "now" (a ``still_taken_right_after``
+    word of data/nlp/extraction.yaml that is a current cue) says the treatment goes on; it
+    does not end the outcome's reach back to it. Only a backward failure cue that begins
+    where the "now" ends."""
+    return (self.category.upper() == "THERAPY_FAILED" and self.direction.lower() == "backward"
+            and other.category.upper() == "THERAPY_CURRENT" and other.modifier_span[1] == self.modifier_span[0]
+            and other.rule.literal.lower() in _now_words())
+
+
+def _now_words() -> frozenset[str]:
+    global _NOW_WORDS
+    if _NOW_WORDS is None:
+        _NOW_WORDS = frozenset(str(w).lower() for w in vocabulary().get("still_taken_right_after") or ())
+    return _NOW_WORDS
+
+
+_NOW_WORDS: frozenset[str] | None = None
+
+
 def _mend_scope_overlap(module: ModuleType) -> None:
     """medspaCy's ``ConTextModifier.limit_scope`` asks ``tuple_overlaps(own scope, other's
     scope)`` before a terminator may shorten a scope; that test misses a scope lying wholly
@@ -69,6 +91,8 @@ def _mend_scope_overlap(module: ModuleType) -> None:
     original = cls.limit_scope
 
     def limit_scope(self, other) -> bool:
+        if _postposed_now(self, other):
+            return False
         if (self.direction.upper() != "TERMINATE" and not self.category.upper().startswith(OUTCOME_PREFIXES)
                 and (other.direction.upper() == "TERMINATE"
                      or (other.category.upper() in CLAUSE_CATEGORIES and other.category.upper() in self.rule.terminated_by))

@@ -23,7 +23,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, still_taken, stopped_after_own_start, test_without_result, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, test_without_result, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -96,6 +96,13 @@ _AFTER_PAST_CANCER = re.compile(r"\s*(?:(?:at|in|aged|age)\s+\d{1,4}\s*|\d{4}\s*
 # between two treatments of one list
 _LIST_JOIN = re.compile(r"\s*(?:,|/|\+|and|&|,\s*and|then)\s*", re.IGNORECASE)
 
+
+
+def _taken_now_list_head(first: Span, head: Fact) -> bool:
+    """The first item of a list is taken now by a cue before it that says so ("she's on",
+    "im on", "currently taking": ``still_taken``), not by a bare "on" alone ("been on")."""
+    return (head.status == "current" and not (head.historical or head.negated or head.hypothetical or head.uncertain)
+            and still_taken(first))
 
 class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
@@ -282,10 +289,18 @@ class FactBuilder:
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _still_said(ent, self.goes_on_words) and not _was_before_still(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
-            if fact.status == "failed" and not fact.historical and (still_taken(ent) or id(fact) in started):
+            if (fact.label in ("DRUG", "PROCEDURE") and fact.status in (None, "current") and not fact.historical
+                    and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                    and failure_past_own_now(ent)):
+                fact.status, fact.ongoing = "failed", True   # "been on tofacitinib 8 months now and its not helping"
+                continue
+            if fact.status == "failed" and (
+                    (still_taken(ent) and (not fact.historical or now_right_after(ent)))
+                    or (not fact.historical and (failing_now(ent) or id(fact) in started))):
                 # "still on prednisone even though it doesnt work", "belimumab since last
                 # year, none really controlled it": failed, taken now
                 fact.ongoing = True
+                fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         return facts
 
     @staticmethod
@@ -306,12 +321,17 @@ class FactBuilder:
             cues = [m for m in first._.modifiers if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
                     and m.modifier_span[1] <= first.start]
             head = by_span.get((first.start, first.end))
+            if not cues and head is not None and _taken_now_list_head(first, head):
+                # "shes on HCQ, AZA, MTX and IVIG", "im on pred, cellcept, benlysta, hcq": a
+                # cue of taking it now before the list is every item's (h60, round 14)
+                cues = [m for m in first._.modifiers if m.category == "THERAPY_CURRENT" and m.modifier_span[1] <= first.start]
             if not cues or head is None or head.status != THERAPY_STATUS[cues[0].category]:
                 continue
             for i in chain[1:]:
                 fact = by_span.get((ents[i].start, ents[i].end))
                 if (fact is not None and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
-                        and not (fact.negated or fact.hypothetical or fact.family)):
+                        and not (fact.negated or fact.hypothetical or fact.family)
+                        and not (head.status == "current" and (fact.historical or fact.uncertain or fact.date is not None))):
                     fact.status = head.status
         # a treatment offered as the alternative to one considered ("consider for a second
         # allo-SCT or a clinical trial", "CAR-T or a bispecific") is considered too

@@ -11,8 +11,9 @@
   to what comes before them ("MMF (stopped 2019)", "anti-dsDNA (negative)"), so a cue inside
   keeps what it says about the words before and inside; only its reach past the closing
   bracket is cut, for the cues that change whether a thing is so (a hedge, a negation, a
-  hypothesis): a time cue may run on through a list ("MMF (stopped 2022), azathioprine -
-  deranged LFTs": both stopped)."""
+  hypothesis), and for a relative's cue: "a boy of 10 with crohns (my nephew), hes on humira"
+  names who the boy is, it does not make the humira a nephew's. A time cue may run on
+  through a list ("MMF (stopped 2022), azathioprine - deranged LFTs": both stopped)."""
 from __future__ import annotations
 
 from nlp.components.context import _terminated
@@ -20,6 +21,8 @@ from nlp.components.speaker import relations
 
 CUE_SCOPE_PIPE = "trialbot_cue_scope"
 ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE"})
+# cut at a closing bracket besides the assertion cues: a relative named in a bracket (h60)
+BRACKETED_CATEGORIES = ASSERTION_CATEGORIES | {"FAMILY"}
 # the cues of a test's result, cut at their terminators (an outcome cue keeps its reach over
 # a list of treatments: "IFX, ADA, UST failed")
 RESULT_CATEGORIES = frozenset({"NEGATED_EXISTENCE", "RESULT_POSITIVE"})
@@ -41,28 +44,22 @@ def cue_scope(doc):
             continue
         cut = ent.label_ in RESULT_LABELS
         kept = tuple(m for m in modifiers if not (cut and m.category in RESULT_CATEGORIES and _terminated(ent, m)) and (
-            m.category not in ASSERTION_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start))
-            and not (m.category == "FAMILY" and _person_aside(doc, m.modifier_span, closes, ent.start)))
+            m.category not in BRACKETED_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)
+            or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span))))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
-                ent._.is_family = False     # ConText set it from the cue dropped here
+                ent._.is_family = False     # medspaCy's flag, read by the discourse rules
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     return doc
 
 
-def _person_aside(doc, span: tuple[int, int], closes: dict[int, int], target: int) -> bool:
-    """A relative named with "my"/"our"/... inside a bracket closed before ``target``: an
-    aside about someone else ("relapse after transplant (from our sister) in 2024, CD7+": the
-    sister is the donor, the CD7 result the patient's; "I have lupus (my mum has RA), on
-    MMF"). A bare relation in a bracket labels what comes before it ("FHx: SLE (sister), RA
-    (mother)") and keeps its reach (lead round 17)."""
-    start, end = span
-    possessives = relations().possessives
-    return any(open_ < start and end <= close < target
-               and any(t.lower_ in possessives for t in doc[open_ + 1:start])
-               for open_, close in closes.items())
+def _possessed(doc, span: tuple[int, int]) -> bool:
+    """A relative's cue written with "my"/"our" ("(my nephew)": who the one described is to
+    the writer); a bare one in a family history ("FHx: SLE (sister), RA (mother)") labels a
+    list and keeps its reach."""
+    return span[0] > 0 and doc[span[0] - 1].lower_ in relations().possessives
 
 
 def _closing_brackets(doc) -> dict[int, int]:

@@ -182,10 +182,11 @@ class People:
         if (speaker is not None and speaker.start is not None and len(before)
                 and before.start_char <= speaker.start < ent.start_char):
             return False    # "our baby boy is 7 weeks old": the words for the one the message is about
-        # "since I was a kid, now 40", "as a child": a time of the writer's life, not a person
-        # nor "no plans for kids, shes 29": a plural not owned by anyone names no one
+        # "a boy of 10", "a girl of 15 with lupus", "since I was a kid, now 40": a person word
+        # after an article is the one the message is about (or a time of the writer's life),
+        # not a relative named; nor "no plans for kids, shes 29": a plural owned by no one
         named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)
-                 and not (t.i >= 2 and doc[t.i - 1].lower_ in ("a", "an") and doc[t.i - 2].lower_ in ("was", "were", "as"))
+                 and not (t.i > 0 and doc[t.i - 1].lower_ in ("a", "an"))
                  and not (t.lower_ not in self.words.words and t.lower_.endswith("s") and t.i >= 1
                           and doc[t.i - 1].lower_ not in self.words.possessives)]
         if not named and ent.end < ent.sent.end and ent.start > ent.sent.start:
@@ -258,6 +259,7 @@ class Outcomes:
         self.answer_not_before = frozenset(str(w).lower() for w in vocabulary.get("answer_not_before") or ())
         self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
         self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
+        self.topic_studies = frozenset(str(w).lower() for w in vocabulary.get("question_topic_studies") or ())
         echo = vocabulary.get("echoed_mentions") or {}
         self.echo_words = frozenset(str(w).lower() for w in echo.get("words") or ())
         self.echo_between = frozenset(str(w).lower() for w in echo.get("between") or ())
@@ -291,7 +293,8 @@ class Outcomes:
         if ent.label_ != "CONDITION":
             return False
         i = ent.start - 1
-        if i >= 0 and doc[i].lower_ in self.topic_owners:
+        owned = i >= 0 and doc[i].lower_ in self.topic_owners
+        if owned:
             i -= 1
         if i < 0 or doc[i].lower_ not in self.topic_words:
             return False
@@ -306,7 +309,10 @@ class Outcomes:
             if doc[j].text in self.clause_ends:
                 start = j + 1
                 break
-        return any(t.ent_type_ in THERAPY_LABELS for t in doc[start:i])
+        # a study asked about for one's own disease ("can i join a trial for my lupus?"): with
+        # the possessive only (``question_topic_studies``; "is there a trial for lupus?" may ask
+        # for anyone)
+        return any(t.ent_type_ in THERAPY_LABELS or (owned and t.lower_ in self.topic_studies) for t in doc[start:i])
 
     def answer(self, doc: Doc, ent: Span) -> str | None:
         """"yes" or "no" when the question that ends the mention's clause is answered right

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
+from nlp.components.bare_ages import BareAges
 from nlp.components.bare_counts import BareCounts
 from nlp.components.demographics import PatternFacts
 from nlp.components.measurements import ValueReader
@@ -87,6 +88,7 @@ class EntityRecognizer:
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
         self.word_senses = WordSenses(vocabulary.get("word_senses"), terminology)
         self.bare_counts = BareCounts(vocabulary.get("bare_counts"), terminology)
+        self.bare_ages = BareAges(vocabulary.get("bare_ages"))
         self.other_senses = {str(entry["abbreviation"]): _Sense.read(entry) for entry in vocabulary.get("other_senses") or ()}
         for sense in self.other_senses.values():
             if sense.concept is not None and terminology.get(sense.concept) is None:
@@ -134,6 +136,7 @@ class EntityRecognizer:
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
         chosen = self.word_senses(doc, doc_text(doc), chosen)   # "after the transplant" of a child with T-ALL
         chosen = self.bare_counts(doc, chosen, self._measure)   # "ITP. her count is still under 30": platelets
+        chosen = self.bare_ages(doc, chosen)     # "RA, 63.", "my daughter 22 lupus": the patient's age
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))

@@ -157,6 +157,65 @@ def still_taken(span: Span) -> bool:
         for m in span._.modifiers)
 
 
+def failing_now(span: Span) -> bool:
+    """A failure cue after the treatment in the present progressive ("stelara which is not
+    helping much", "ustekinumab isnt doing anything": ``failing_now_words`` with a present
+    auxiliary in the cue or the two words before it), with no word of the past or of
+    stopping in it (``failing_now_not_with``: "was not helping", "stopped working"): the
+    treatment is still taken."""
+    now, auxiliaries, past = _failing_now_words()
+    doc = span.doc
+    for m in span._.modifiers:
+        if m.category != "THERAPY_FAILED" or m.modifier_span[0] < span.end:
+            continue
+        words = {t.lower_ for t in doc[m.modifier_span[0]:m.modifier_span[1]]}
+        before = {t.lower_ for t in doc[max(span.end, m.modifier_span[0] - 2):m.modifier_span[0]]}
+        if words & now and (words | before) & auxiliaries and not (words | before) & past:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _failing_now_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    spec = vocabulary()
+    return tuple(frozenset(str(w).lower() for w in spec.get(key) or ())
+                 for key in ("failing_now_words", "failing_now_auxiliaries", "failing_now_not_with"))
+
+
+def failure_past_own_now(span: Span) -> bool:
+    """A failure cue whose reach back stopped at the treatment's own "now" ("shes been on
+    tofacitinib for 8 months now and its not helping much": the "now" is a current cue, which
+    ends a failure's reach back): the failure is the treatment's when it comes after it in its
+    sentence, within the cue's reach, with a "now" (``still_taken_right_after``) and no other
+    mention between them."""
+    doc = span.doc
+    graph = getattr(doc._, "context_graph", None)
+    if graph is None:
+        return False
+    after = _still_taken_after()
+    sentence_end = span.sent.end
+    for m in graph.modifiers:
+        start = m.modifier_span[0]
+        if (m.category != "THERAPY_FAILED" or m.direction.lower() != "backward" or start < span.end
+                or start >= sentence_end or start - span.end > (m.rule.max_scope or 0)):
+            continue
+        between = doc[span.end:start]
+        if any(t.ent_type_ for t in between):
+            continue    # another mention between: the cue may be its ("... now and the lupus is not ...")
+        if any(t.lower_ in after for t in between):
+            return True
+    return False
+
+
+def now_right_after(span: Span) -> bool:
+    """A "now" (``still_taken_right_after``) written right after the treatment, as its own
+    current cue: "tried steroids and IVIG, eltrombopag now, not much better" takes the
+    eltrombopag now, whatever "tried" said of the list before it."""
+    after = _still_taken_after()
+    return any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] == span.end
+               and span.doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() in after for m in span._.modifiers)
+
+
 @lru_cache(maxsize=1)
 def _still_taken_after() -> frozenset[str]:
     return frozenset(str(w).lower() for w in vocabulary().get("still_taken_right_after") or ())
@@ -327,6 +386,8 @@ def _sequence_before(span: Span, modifier) -> bool:
     tail = doc[therapies[-1] + 1:first + 1]
     if any(t.lower_ in collective for t in tail):
         return False
+    if therapies[-1] + 1 < first and doc[therapies[-1] + 1].lower_ in _still_taken_after():
+        return True     # "tried steroids and IVIG, eltrombopag now, not much better": the one taken now
     text = doc.text[between.start_char:doc[therapies[-1]].idx]
     return pattern.search(text) is not None
 

@@ -262,6 +262,9 @@ class EventsBefore:
         self.words = frozenset(w.lower() for w in settings.get("words", ()))
         self.blockers = frozenset(w.lower() for w in settings.get("blockers", ()))
         self.max_gap = int(settings.get("max_gap", 0))
+        # "stopped working after 2 yrs, baricitinib since Jan": "after" and an amount of time
+        # date the clause before; the treatment after them is no event after which (h60)
+        self.time_units = frozenset(str(w).lower() for w in vocabulary.get("time_units") or ())
 
     def __call__(self, ents: list[Any], facts: list[Any]) -> None:
         marked: set[int] = set()     # token ends of the mentions made historical here
@@ -281,7 +284,7 @@ class EventsBefore:
                     marked.add(ent.end)
                     break
                 joined = joined and token.lower_ in _LIST_WORDS
-                if token.lower_ in self.blockers or token.ent_type_ or (
+                if token.lower_ in self.blockers or token.lower_ in self.time_units or token.ent_type_ or (
                         token.is_punct and token.text not in "-/" and not (joined and token.text == ",")):
                     break
 

@@ -1,0 +1,73 @@
+"""A bare age: a number with no "years" or "aged" that is clearly the patient's age by where
+it stands (extraction.yaml ``bare_ages``): after a diagnosis and a comma, ending the clause
+("RA, 63.", "my son has ITP, 12.", "UC, 29, on vedolizumab"), or between a relation word and
+a diagnosis ("my daughter 22 lupus"). Only a plausible age (``plausible``), only when the
+message holds no other age, never after a lab ("hb 9, 8": no diagnosis before it).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Doc
+
+from data.errors import DataError
+from nlp.components.doc_cache import doc_text
+from nlp.components.speaker import relations
+from nlp.components.terms import Candidate
+
+WHERE = "extraction.yaml.bare_ages"
+
+
+class BareAges:
+    def __init__(self, spec: dict[str, Any] | None):
+        spec = spec or {}
+        low, high = spec.get("plausible", [0, 110])
+        self.plausible = (float(low), float(high))
+        self.labels = frozenset(spec.get("after_labels") or ("CONDITION",))
+        self.after = self._compile(spec.get("after_diagnosis"), "after_diagnosis")
+        self.before = self._compile(spec.get("relation_before_diagnosis"), "relation_before_diagnosis")
+
+    @staticmethod
+    def _compile(pattern: str | None, key: str) -> re.Pattern | None:
+        if not pattern:
+            return None
+        try:
+            return re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise DataError(f"{WHERE}.{key}", f"not a valid regular expression ({exc})") from None
+
+    def __call__(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
+        """``chosen`` with an AGE candidate for the one bare age found (none when the
+        message already names an age, or two places read as one)."""
+        if not chosen or any(c.label == "AGE" for c, _, _ in chosen):
+            return chosen
+        text = doc_text(doc)
+        taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
+        found: dict[tuple[int, int], float] = {}
+        for candidate, _, _ in chosen:
+            if candidate.label not in self.labels:
+                continue
+            start_char = doc[candidate.start].idx
+            end_char = doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
+            if self.after is not None:
+                match = self.after.match(text, end_char)
+                if match is not None:
+                    found[match.span("value")] = float(match.group("value"))
+            if self.before is not None:
+                match = self.before.search(text[max(0, start_char - 60):start_char])
+                if match is not None and relations().relation_of(match.group("relation")) is not None:
+                    offset = max(0, start_char - 60)
+                    s, e = match.span("value")
+                    found[(s + offset, e + offset)] = float(match.group("value"))
+        ages = [(span, value) for span, value in found.items() if self.plausible[0] <= value <= self.plausible[1]]
+        if len(ages) != 1:
+            return chosen
+        (start, end), value = ages[0]
+        span = doc.char_span(start, end)
+        if span is None or any(i in taken for i in range(span.start, span.end)):
+            return chosen
+        meta = {"value": value, "unit": "years", "value_normalized": value, "unit_normalized": "years",
+                "implausible": False}
+        added = (Candidate(span.start, span.end, "AGE", "age"), "pattern", meta)
+        return sorted(chosen + [added], key=lambda r: r[0].start)
