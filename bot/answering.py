@@ -48,6 +48,22 @@ class Answering:
         if getattr(found, "speaker", None) == "relative" and getattr(found, "relation", None):
             turn.record("speaker", {"relation": found.relation, "sex": found.sex})
 
+    def _of_someone_else(self, turn: Turn, text: str, facts: list[Fact]) -> list[Fact]:
+        """A later message about another relative than the patient ("my sister has RA and is
+        on methotrexate" after "I have lupus", "my husband has psoriasis" from a mother writing
+        for her daughter): that relative's, family history, never the patient's diagnosis or
+        treatment. Only once the conversation knows its patient (facts told before) and only
+        for a message the speaker reader gives wholly to a named relative (one that also speaks
+        of the writer's own health is read as written). The place stays the family's."""
+        tracker = turn.tracker
+        if not facts or not tracker.profile.facts or tracker.role == "clinician":
+            return facts
+        found = self.speaker(text)
+        relation = getattr(found, "relation", None)
+        if getattr(found, "speaker", None) != "relative" or relation is None or relation == tracker.relation:
+            return facts
+        return [f if f.family or f.label == "LOCATION" else replace(f, family=True) for f in facts]
+
     def _not_now(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
         """A plain "no" to "When did you last take X? … or say 'never'" from someone who
         said they took X means "not now": X stays as told (how it went too), taken in the
@@ -76,7 +92,7 @@ class Answering:
         reply opened like a correction; when it does not answer, it is one."""
         key = turn.tracker.pending["key"]
         source = turn.tracker.next_source
-        extra = stamp(self._read(words, source=source), source) if typed else []
+        extra = self._of_someone_else(turn, words, stamp(self._read(words, source=source), source)) if typed else []
         if key == LOCATION_KEY:
             # only a recognised place is kept, never the answer's words (#17): the place the
             # text names, else the gazetteer's name for the answer, else nothing

@@ -525,7 +525,7 @@ class Engine(Answering, Asking):
     def _free_text(self, turn: Turn, text: str) -> None:
         source = turn.tracker.next_source
         no_labs = self._no_labs(turn, text)
-        facts = stamp(self._read(text, source=source), source)
+        facts = self._of_someone_else(turn, text, stamp(self._read(text, source=source), source))
         if not facts and no_labs:
             turn.text("labs_skipped")
             self._advance(turn)

@@ -123,6 +123,8 @@ class Renderer:
             none_of.append(self.p("condition_negated_many", names=self.join(names)))
             facts = [f for f in facts if f not in ruled_out]
         for fact in facts:
+            if fact.family and fact.label in ("DRUG", "PROCEDURE", "SEX", "AGE", "WEIGHT", "LAB", "SCORE"):
+                continue    # a relative's treatment, sex or values say nothing of the patient
             if fact.hypothetical and not fact.negated and fact.label in ("DRUG", "PROCEDURE", "BIOMARKER"):
                 # a treatment asked for or planned ("consideration for CD7-directed CAR-T") is
                 # no treatment had, and the antigen it names no finding about the patient

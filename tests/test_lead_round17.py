@@ -332,3 +332,41 @@ def test_a_transient_response_after_a_dose_is_over():
 def test_the_kind_of_scleroderma_after_a_comma_only_when_it_ends_there():
     assert _one("systemic sclerosis, diffuse lung involvement", "CONDITION", "systemic_sclerosis")
     assert _none("systemic sclerosis, diffuse lung involvement", "CONDITION", "diffuse_systemic_sclerosis")
+
+
+# --- a later message about someone else -------------------------------------------------
+
+def _engine(tmp_path):
+    from bot.engine import Engine
+    from bot.session_store import SessionStore
+    from data.store import open_store, upsert_trials
+    from data.trials import load_trials
+    from matching import pruned
+    db = open_store(tmp_path / "c.db")
+    upsert_trials(db, load_trials(), "import", validate=False)
+    pruned.forget()
+    return Engine(SessionStore(db), gazetteer=None, today=date(2026, 12, 4))
+
+
+def _profile(engine, chat):
+    return engine.store.load(chat).profile if hasattr(engine.store, "load") else None
+
+
+def test_a_relatives_illness_told_later_in_a_patients_chat_is_family_history(tmp_path):
+    from bot.render import PLAIN, Renderer
+    engine = _engine(tmp_path)
+    engine.start("cli:p", role="patient")
+    engine.message("cli:p", "I'm 34 and have lupus since 2015, mycophenolate didn't help")
+    reply = "\n".join(Renderer(PLAIN).render(engine.message("cli:p", "my sister has RA and is on methotrexate")))
+    assert "family history of rheumatoid arthritis" in reply
+    assert "taking methotrexate" not in reply
+
+
+def test_the_relative_a_chat_is_about_keeps_their_facts_and_another_relatives_are_family(tmp_path):
+    from bot.render import PLAIN, Renderer
+    engine = _engine(tmp_path)
+    engine.start("cli:r", role="patient")
+    first = "\n".join(Renderer(PLAIN).render(engine.message("cli:r", "my brother has dermatomyositis and is on IVIG")))
+    assert "family history" not in first and "dermatomyositis" in first
+    later = "\n".join(Renderer(PLAIN).render(engine.message("cli:r", "my wife has lupus too")))
+    assert "family history of systemic lupus erythematosus" in later
