@@ -100,3 +100,30 @@ def test_pattern_rows_run_are_those_whose_required_strings_the_text_holds():
 def _span(match: re.Match) -> tuple[int, int]:
     groups = match.groupdict()
     return match.span("span") if groups.get("span") is not None else match.span()
+
+
+def test_tallies_by_bincount_equal_the_counts_by_code():
+    """``tally`` and ``registry_tally`` counted with one ``bincount``: the same counts (int64)
+    as the masks per code and a count plan by plan, plans without criteria included."""
+    from matching import vector
+
+    rng = np.random.default_rng(14)
+    for n, highest in ((0, 5), (1, 5), (9, 40), (500, 3000)):
+        sizes = rng.integers(0, 12, n).astype(np.int64)
+        sizes[: min(n, 2)] = 0
+        flat = rng.integers(0, highest, int(sizes.sum())).astype(np.int64)
+        codes = rng.integers(0, 4, highest + 1).astype(np.int8)
+        tops = (flat, sizes, int(flat.max()) if len(flat) else -1)
+        got = vector.tally(codes, [None] * n, tops)
+        want = vector._tally_by_code(codes[flat], flat, sizes, n)
+        assert all(g.dtype == w.dtype == np.int64 and np.array_equal(g, w) for g, w in zip(got, want))
+        registry = set(rng.integers(0, highest, max(1, highest // 4)).tolist())
+        passing, count = vector.registry_tally(codes, registry, [None] * n, tops)
+        starts = np.cumsum(sizes) - sizes
+        for i in range(n):
+            mine = flat[starts[i]:starts[i] + sizes[i]].tolist()
+            assert count[i] == sum(1 for t in mine if t in registry)
+            assert passing[i] == sum(1 for t in mine if t in registry and codes[t] == vector.CODE["pass"])
+        assert passing.dtype == count.dtype == np.int64
+    codes = np.array([0, 1, 2, 3, 3], dtype=np.int8)
+    assert vector.tally(codes, [None], (np.array([5]), np.array([1]), 5)) is None     # a node newer than the codes
