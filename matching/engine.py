@@ -33,7 +33,7 @@ from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
-from matching.relevance import EXACT_FIT, RELATED_FIT, capped_fit, condition_strength, ranked_diagnoses
+from matching.relevance import EXACT_FIT, RELATED_FIT, capped_fit, condition_strength, list_strengths, ranked_diagnoses
 from matching.targets import elsewhere_fits
 from matching.untreating import untreating_fits
 from matching.volunteer_trials import volunteer_fits
@@ -432,13 +432,15 @@ def _fits_by_code(each: list, lists: tuple, terminology: Any) -> list:
     condition's strengths kept by list number (``_BY_CODE``), so a turn works out only the
     lists its candidates hold that no earlier turn did, and reads the others with C-level
     ``map`` rather than a dictionary look-up (a tuple hashed) per list; the same values, in
-    the same types, as the per-list loop (``max`` from 0, the first of equals kept)."""
+    the same types, as the per-list loop (``max`` from 0, the first of equals kept). A new
+    list's strength is ``matching.relevance.list_strengths`` (``condition_strength``'s value,
+    each list's reach kept by its number)."""
     import numpy as np
 
     distinct, places = lists
     present = np.unique(places)                 # the lists these plans hold, in list order
     combined: Any = repeat(0)
-    for one, known, cap in each:
+    for one, _known, cap in each:
         key = (one, id(terminology), id(distinct))
         kept = _BY_CODE.get(key)
         if kept is None or kept[0] is not distinct or kept[1] is not terminology:
@@ -446,13 +448,12 @@ def _fits_by_code(each: list, lists: tuple, terminology: Any) -> list:
                 _BY_CODE.pop(next(iter(_BY_CODE)))
             kept = _BY_CODE[key] = (distinct, terminology, [None] * len(distinct), np.zeros(len(distinct), dtype=bool))
         values, done = kept[2], kept[3]
-        for code in present[~done[present]].tolist():
-            conditions = distinct[code]
-            strength = known.get(conditions)       # worked out for these lists by another path
-            if strength is None:
-                strength = known[conditions] = condition_strength(conditions[0], one, terminology, conditions[1])
-            values[code] = strength
-            done[code] = True
+        todo = present[~done[present]]
+        if len(todo):
+            codes = todo.tolist()
+            for code, strength in zip(codes, list_strengths(distinct, codes, one, terminology)):
+                values[code] = strength
+            done[todo] = True
         these = map(values.__getitem__, present.tolist())
         if cap < EXACT_FIT:
             these = map(capped_fit, these, repeat(cap))

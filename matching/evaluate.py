@@ -9,6 +9,7 @@ unknown, and the question asks to confirm it.
 """
 from __future__ import annotations
 
+from collections import deque
 from datetime import date
 from typing import Any, Callable
 
@@ -80,9 +81,8 @@ class Evaluator(Evidence):
                                             {kind: [leaves[i] for i in positions] for kind, positions in groups.items()})
         _, groups, bulk, listed = kept
         out = self._listed(leaves, token, bulk)
-        for kind, positions in groups.items():
-            for i, found in zip(positions, _BULK[kind](self, token, listed[kind])):
-                out[i] = found
+        for kind, positions in groups.items():       # out[i] = found, by C-level map
+            deque(map(out.__setitem__, positions, _BULK[kind](self, token, listed[kind])), maxlen=0)
         return out
 
     def _listed(self, leaves: list[dict], token: object, bulk: set[int]) -> list:

@@ -95,39 +95,59 @@ def tops_of(plans: list[Any]) -> tuple[np.ndarray, np.ndarray, int]:
 
 def tally(codes: np.ndarray, plans: list[Any], tops: tuple | None = None) -> tuple[np.ndarray, ...] | None:
     """Per plan, how many top-level criteria fail, are unknown, are for review and pass,
-    and how many it has; None when some plan holds a node newer than ``codes``."""
+    and how many it has; None when some plan holds a node newer than ``codes``. Counted in
+    one ``bincount`` of (plan, code) over every top-level node (four masks and sums over
+    1.4 million nodes at 100,000 trials cost twice as much): the same counts."""
     flat, sizes, highest = (tops or tops_of(plans))[:3]
-    total = len(flat)
     if highest >= len(codes):
         return None
+    n = len(plans)
     values = codes[flat]
+    if len(values) and (int(values.min()) < 0 or int(values.max()) > 3):
+        return _tally_by_code(values, flat, sizes, n)          # (no node has another code)
+    counts = np.bincount(_owners(flat, sizes) * 4 + values, minlength=4 * n).reshape(n, 4).T.copy()
+    return (*counts, sizes)
+
+
+def _tally_by_code(values: np.ndarray, flat: np.ndarray, sizes: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
     keep = sizes > 0                              # reduceat cannot sum an empty segment
     starts = (np.cumsum(sizes) - sizes)[keep]
     out = []
     for code in (0, 1, 2, 3):
-        counts = np.zeros(len(plans), dtype=np.int64)
-        if total:
+        counts = np.zeros(n, dtype=np.int64)
+        if len(flat):
             counts[keep] = np.add.reduceat((values == code).astype(np.int64), starts)
         out.append(counts)
     return (*out, sizes)
 
 
+_OWNERS: tuple = (None, None, None)          # the last (flat, sizes) and each node's plan
+
+
+def _owners(flat: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The plan (its place) of each top-level node of ``flat``, kept for the same arrays
+    (a turn's candidates keep theirs: ``tally`` and ``registry_tally`` read them every turn)."""
+    global _OWNERS
+    kept = _OWNERS
+    if kept[0] is not flat or kept[1] is not sizes:
+        kept = _OWNERS = (flat, sizes, np.repeat(np.arange(len(sizes), dtype=np.int64), sizes))
+    return kept[2]
+
+
 def registry_tally(codes: np.ndarray, registry: set[int], plans: list[Any],
                    tops: tuple | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Per plan, how many of its top-level criteria made from registry fields (``elig-*``)
-    pass, and how many it has; None when some plan holds a node newer than ``codes``."""
+    pass, and how many it has; None when some plan holds a node newer than ``codes``
+    (counted by ``bincount`` of the plans of the nodes held, as ``tally``)."""
     flat, sizes, highest = (tops or tops_of(plans))[:3]
     if highest >= len(codes):
         return None
+    n = len(plans)
     mask = _registry_mask(registry, len(codes))
     held = mask[flat]
-    keep = sizes > 0
-    starts = (np.cumsum(sizes) - sizes)[keep]
-    passing = np.zeros(len(plans), dtype=np.int64)
-    count = np.zeros(len(plans), dtype=np.int64)
-    if len(flat):
-        passing[keep] = np.add.reduceat((held & (codes[flat] == CODE[PASS])).astype(np.int64), starts)
-        count[keep] = np.add.reduceat(held.astype(np.int64), starts)
+    owners = _owners(flat, sizes)
+    passing = np.bincount(owners[held & (codes[flat] == CODE[PASS])], minlength=n).astype(np.int64, copy=False)
+    count = np.bincount(owners[held], minlength=n).astype(np.int64, copy=False)
     return passing, count
 
 

@@ -23,14 +23,16 @@ def _catalog_plans() -> list[TrialPlan]:
 
 
 def _counting(monkeypatch) -> list:
+    """The conditions of every list worked out (round 14: ``list_strengths`` works out the
+    lists by number, ``condition_strength``'s values, instead of a call per list)."""
     calls: list = []
-    real = matching_engine.condition_strength
+    real = matching_engine.list_strengths
 
-    def counted(*args, **kwargs):
-        calls.append(args[0])
-        return real(*args, **kwargs)
+    def counted(lists, codes, *args, **kwargs):
+        calls.extend(lists[code][0] for code in codes)
+        return real(lists, codes, *args, **kwargs)
 
-    monkeypatch.setattr(matching_engine, "condition_strength", counted)
+    monkeypatch.setattr(matching_engine, "list_strengths", counted)
     return calls
 
 

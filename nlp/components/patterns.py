@@ -35,13 +35,30 @@ class PatternRunner:
         self.rows = [row for name in names for row in patterns(name)]
         # a row's "requires" strings, tested on the lower-cased text
         self.gates = [_gate(row.get("requires")) for row in self.rows]
+        # each required string once, with the rows it opens: a text's strings are tested
+        # once, not once per row that names them (rows in file order all the same)
+        by_word: dict[str, list[int]] = {}
+        for i, gate in enumerate(self.gates):
+            if type(gate) is tuple:
+                for word in gate:
+                    by_word.setdefault(word, []).append(i)
+        self._by_word = tuple((word, frozenset(rows)) for word, rows in by_word.items())
+        self._open = frozenset(i for i, gate in enumerate(self.gates) if type(gate) is not tuple)
+
+    def runnable(self, lower: str) -> list[int]:
+        """The rows whose regex can match the lower-cased text (their "requires" met), in order."""
+        chosen = set(self._open)
+        for word, rows in self._by_word:
+            if word in lower:
+                chosen |= rows
+        gates = self.gates
+        return [i for i in sorted(chosen) if gates[i] is None or type(gates[i]) is tuple or gates[i].search(lower)]
 
     def __call__(self, text: str) -> list[PatternMatch]:
         found = []
-        lower = text.lower()
-        for row, gate in zip(self.rows, self.gates):
-            if gate is not None and not (any(w in lower for w in gate) if type(gate) is tuple else gate.search(lower)):
-                continue  # the pattern cannot match: skip the regex
+        rows = self.rows
+        for i in self.runnable(text.lower()):
+            row = rows[i]
             for match in row["re"].finditer(text):
                 groups = match.groupdict()
                 spans = {name: match.span(name) for name, value in groups.items() if value is not None}

@@ -104,7 +104,7 @@ class Cues:
     def finditer(self, section: str, text: str) -> Iterator[re.Match]:
         folded = fold(text)
         for pattern, needed in _with_heads(self, section):
-            if needed and not any(h in folded for h in needed):
+            if needed and not any(map(folded.__contains__, needed)):
                 continue   # none of the letters each match contains is in the text
             yield from pattern.finditer(text)
 
@@ -112,7 +112,7 @@ class Cues:
         combined, needed = _combined(self, section)
         if needed:
             folded = fold(text)
-            if not any(h in folded for h in needed):
+            if not any(map(folded.__contains__, needed)):
                 return False   # no pattern of the section can match
         if combined is not None:
             return combined.search(text) is not None

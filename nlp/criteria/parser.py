@@ -823,7 +823,7 @@ def _shape_problem(shape: str, _terminology_id: int) -> str | None:
 
 def _may_match(pattern: re.Pattern, folded: str) -> bool:
     needed = heads(pattern)
-    return not needed or any(h in folded for h in needed)
+    return not needed or any(map(folded.__contains__, needed))
 
 
 def _whole_line_review(text: str, cues) -> dict:
