@@ -118,3 +118,27 @@ def test_regardless_of_cause_or_severity_adds_nothing():
 def test_the_ecg_a_qtc_is_read_on_is_no_condition():
     assert parse("QTc interval > 450 ms on ECG", "exclusion") == _lab("qtc", ">", 450, "ms")
     assert parse("QTcF > 470 ms based on the average of triplicate ECGs", "exclusion") == _lab("qtc", ">", 470, "ms")
+
+
+def test_the_correction_formula_and_a_second_time_of_measurement_are_no_condition():
+    assert parse("QTc (Bazzett) interval \\>460 ms on ECG at screening and/or at Cycle 1 Day 1 pre-dose.",
+                 "exclusion") == _lab("qtc", ">", 460, "ms")
+    assert parse("QT corrected for heart rate by Fridericia's cube root formula (QTcF) at screening ≥450 msec "
+                 "(both male and female participants)", "exclusion") == _lab("qtc", ">=", 450, "ms")
+    assert parse("Absolute neutrophil count \\<2.000x10⁹/L at screening at Screening Visit 1 or Screening Visit 2.",
+                 "exclusion") == _lab("anc", "<", 2, "10^9/L")
+
+
+def test_an_ecg_is_taken_out_only_beside_a_value():
+    # "ischemia on ECG" is no value read on an ECG: the words stay and the line is the team's
+    assert _review_only(parse("Evidence of ischemia on ECG", "exclusion"))
+
+
+def test_qtc_thresholds_for_each_sex_with_the_formula_and_the_ecg():
+    got = parse("QTc (Bazzett) interval \\>450 ms for male patients or \\>460 ms for female patients on ECG at "
+                "screening and/or at Cycle 1 Day 1 predose.", "exclusion")
+    assert got == {"any": [
+        {"all": [{"type": "sex", "allowed": ["male"]}, _lab("qtc", ">", 450, "ms")]},
+        {"all": [{"type": "sex", "allowed": ["female"]}, _lab("qtc", ">", 460, "ms")]}]}
+    assert verdict(got, "62 year old woman, QTc 455 ms") == "false"
+    assert verdict(got, "62 year old man, QTc 455 ms") == "true"

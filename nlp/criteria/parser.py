@@ -723,7 +723,34 @@ def prepare(text: str) -> str:
     text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
     text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
     text = _marker_statuses(text)
+    text = _without_method(text)
     return _spelled_units(_scaled_numbers(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)))
+
+
+# a value just before the method words ("450 ms on ECG") or a comparator just after them
+# ("QTcF in the screening ECG > 460 ms")
+_VALUE_BEFORE = re.compile(r"\d\s*[a-zμ/%]*\)?\s*$", re.IGNORECASE)
+_VALUE_AFTER = re.compile(r"\s*\)?\s*(?:[<>≤≥=]|\d|(?:greater|more|less|higher|lower) than|above|below|exceeding|of\s*[<>≤≥])", re.IGNORECASE)
+
+
+def _without_method(text: str) -> str:
+    """The correction formula a QTc is read by and the ECG beside its value taken out
+    (``measured_by``, ``measured_on`` of the cues: "QTc (Bazzett) interval > 450 ms on ECG at
+    screening"): the threshold is the same whichever, and between the analyte and its value
+    they kept the two apart."""
+    cues = load_cues()
+    spans = [m.span() for m in cues.finditer("measured_by", text)]
+    spans += [m.span() for m in cues.finditer("measured_on", text)
+              if _VALUE_BEFORE.search(text, 0, m.start()) or _VALUE_AFTER.match(text, m.end())]
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)     # "(Bazzett)" and "Bazzett" inside it
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start].rstrip() + " " + text[end:].lstrip()
+    return text
 
 
 def _inclusive_range(match: re.Match) -> str:
