@@ -142,3 +142,19 @@ def test_qtc_thresholds_for_each_sex_with_the_formula_and_the_ecg():
         {"all": [{"type": "sex", "allowed": ["female"]}, _lab("qtc", ">", 460, "ms")]}]}
     assert verdict(got, "62 year old woman, QTc 455 ms") == "false"
     assert verdict(got, "62 year old man, QTc 455 ms") == "true"
+
+
+# --- the ASA physical status ------------------------------------------------------------------
+
+def test_asa_physical_status_is_a_score():
+    assert parse("ASA physical status I - II", "inclusion") == {
+        "type": "score", "score": "asa_physical_status", "op": "<=", "value": 2}
+    assert parse("ASA physical status 1-3", "inclusion") == {
+        "type": "score", "score": "asa_physical_status", "op": "<=", "value": 3}
+
+
+def test_a_bare_asa_in_patient_text_is_no_score():
+    # "ASA" alone is aspirin in a letter; only "ASA physical status / class / score" is the class
+    from nlp.pipeline import extract
+    assert not any(f.concept == "asa_physical_status" for f in extract("He takes ASA 81 mg daily."))
+    assert any(f.concept == "asa_physical_status" for f in extract("ASA physical status 2."))
