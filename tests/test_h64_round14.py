@@ -2,6 +2,7 @@
 defined by a bracketed measurement, blasts of the peripheral blood, what a condition is
 "regardless of", and the QTc's ECG and correction formula."""
 from core.rules import iter_leaves
+from nlp.pipeline import extract
 from criteria_helpers import parse, verdict
 
 
@@ -155,6 +156,5 @@ def test_asa_physical_status_is_a_score():
 
 def test_a_bare_asa_in_patient_text_is_no_score():
     # "ASA" alone is aspirin in a letter; only "ASA physical status / class / score" is the class
-    from nlp.pipeline import extract
     assert not any(f.concept == "asa_physical_status" for f in extract("He takes ASA 81 mg daily."))
     assert any(f.concept == "asa_physical_status" for f in extract("ASA physical status 2."))
