@@ -158,3 +158,13 @@ def test_a_bare_asa_in_patient_text_is_no_score():
     # "ASA" alone is aspirin in a letter; only "ASA physical status / class / score" is the class
     assert not any(f.concept == "asa_physical_status" for f in extract("He takes ASA 81 mg daily."))
     assert any(f.concept == "asa_physical_status" for f in extract("ASA physical status 2."))
+
+
+def test_a_prolongation_to_a_value_is_the_value():
+    assert parse("QTc prolongation > 470 ms", "exclusion") == _lab("qtc", ">", 470, "ms")
+    got = parse("Corrected QT interval (QTc) prolongation to \\> 470 ms (females) or \\>450 ms (male);", "exclusion")
+    assert got == {"any": [
+        {"all": [{"type": "sex", "allowed": ["female"]}, _lab("qtc", ">", 470, "ms")]},
+        {"all": [{"type": "sex", "allowed": ["male"]}, _lab("qtc", ">", 450, "ms")]}]}
+    # without a value the prolongation is the condition, as before
+    assert parse("History of QT prolongation", "exclusion") == {"type": "history", "concept": "qt_prolongation"}
