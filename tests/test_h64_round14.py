@@ -168,3 +168,11 @@ def test_a_prolongation_to_a_value_is_the_value():
         {"all": [{"type": "sex", "allowed": ["male"]}, _lab("qtc", ">", 450, "ms")]}]}
     # without a value the prolongation is the condition, as before
     assert parse("History of QT prolongation", "exclusion") == {"type": "history", "concept": "qt_prolongation"}
+
+
+def test_an_hba1c_restated_in_mmol_per_mol_reads_the_percent():
+    assert parse(". Glycated haemoglobin (HbA1c) ≥ 8.0% (63.9 mmol/mol)", "exclusion") == \
+        _lab("hba1c", ">=", 8, "%")
+    assert parse("Glycated haemoglobin (HbA1c) of 7.5-10.0% (58-86 millimoles per moles (mmol/mol)) "
+                 "(both inclusive) as assessed by central laboratory at screening.", "inclusion") == {
+        "all": [_lab("hba1c", ">=", 7.5, "%"), _lab("hba1c", "<=", 10, "%")]}
