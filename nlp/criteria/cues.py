@@ -38,7 +38,7 @@ PATTERN_SECTIONS = (
     "conditional_threshold", "subgroup_who", "age_second", "cohort_label", "defined_as",
     "body_weight", "any_time", "prior_lines", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
     "marker_minus", "marker_pair", "relative_on_list", "suspected_alone", "therapy_required", "own_lead", "purpose_bracket",
-    "narrowing_status",
+    "narrowing_status", "sex_thresholds", "measured_by", "measured_on",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -46,7 +46,7 @@ PATTERN_SECTIONS = (
 NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who": ("who",), "defined_as": ("term", "definition"),
                 "subgroup_threshold": ("op", "n", "cond"), "prior_lines": ("n",),
                 "subgroup_allowed": ("a", "thr", "cond", "thr2"), "marker_minus": ("m",),
-                "marker_pair": ("a", "sa", "b", "sb")}
+                "marker_pair": ("a", "sa", "b", "sb"), "sex_thresholds": ("thr", "sex")}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
@@ -64,7 +64,7 @@ _OPTIONAL = {"relative_on_list", "suspected_alone", "therapy_required", "not_fac
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
              "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
              "spelled_units", "scaled_numbers", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
-             "marker_minus", "marker_pair", "own_lead", "purpose_bracket", "narrowing_status"}
+             "marker_minus", "marker_pair", "own_lead", "purpose_bracket", "narrowing_status", "sex_thresholds", "measured_by", "measured_on"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,13 @@ class Cues:
         stripped = text.strip()
         for sex, patterns in self.sex.items():
             if any(p.fullmatch(stripped) for p in patterns):
+                return sex
+        return None
+
+    def sex_of(self, word: str) -> str | None:
+        """'female' / 'male' for a word naming the sex ("women", "males"), else None."""
+        for sex, patterns in (self.subject_sex or {}).items():
+            if any(p.fullmatch(word.strip()) for p in patterns):
                 return sex
         return None
 

@@ -160,6 +160,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
     planned = _future_tail(prepared, kind, cues)
     if planned is not None:
         return planned
+    by_sex = _by_sex(prepared, kind, cues)
+    if by_sex is not None:
+        return by_sex
     subject = subject_sex(prepared, cues)
     rule = _by_definition(prepared, kind, cues) or _read(prepared, kind, cues)
     if _negation_beside_review(rule, kind) or _self_contradicting(rule):
@@ -539,6 +542,39 @@ MEASURED = frozenset({"lab", "score"})      # leaf kinds a definition by measure
 TESTED = frozenset({"lab", "score", "infection"})
 
 
+_SEX_JOIN = re.compile(r"^[\s,;]*(?:and ?/ ?or|and|or)?[\s,;]*$", re.IGNORECASE)
+
+
+def _by_sex(prepared: str, kind: str, cues) -> dict | None:
+    """A threshold for each sex ("QTcF > 450 ms (men) or > 470 ms (women)", "Hb < 12 g/dl for
+    males and < 11 g/dl for females"): any[all[male, the men's], all[female, the women's]],
+    each read as the line with its own threshold alone (the words before the first and after
+    the last are shared). None unless the line has exactly one threshold per sex, joined by
+    nothing but "and" / "or", and both read as full rules of the same leaves."""
+    found = list(cues.finditer("sex_thresholds", prepared))
+    if len(found) != 2 or _SEX_JOIN.match(prepared[found[0].end():found[1].start("thr")]) is None:
+        return None
+    sexes = [cues.sex_of(match.group("sex")) for match in found]
+    if None in sexes or sexes[0] == sexes[1]:
+        return None
+    head, tail = prepared[:found[0].start("thr")].rstrip(), prepared[found[1].end():]
+    parts = []
+    for sex, match in zip(sexes, found):
+        rule = _build(f"{head} {match.group('thr')}{tail}", kind, cues)
+        leaves = list(iter_leaves(rule))
+        if not leaves or any(leaf.get("type") not in MEASURED for leaf in leaves):
+            return None      # a review leaf, a condition beside the threshold: the team's
+        parts.append({"all": [{"type": "sex", "allowed": [sex]}, rule]})
+    if _leaf_kinds(parts[0]["all"][1]) != _leaf_kinds(parts[1]["all"][1]):
+        return None          # the two thresholds read as different things
+    return {"any": parts}
+
+
+def _leaf_kinds(rule: dict) -> list[tuple]:
+    return sorted((leaf.get("type"), leaf.get("analyte") or leaf.get("score"), leaf.get("op"))
+                  for leaf in iter_leaves(rule))
+
+
 def _by_definition(prepared: str, kind: str, cues) -> dict | None:
     """The rule of a line that defines what it names by measurements ("Significant kidney
     disease, defined as GFR < 60 ml/min": the eGFR threshold alone; read as the disease and a
@@ -687,7 +723,34 @@ def prepare(text: str) -> str:
     text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
     text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
     text = _marker_statuses(text)
+    text = _without_method(text)
     return _spelled_units(_scaled_numbers(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)))
+
+
+# a value just before the method words ("450 ms on ECG") or a comparator just after them
+# ("QTcF in the screening ECG > 460 ms")
+_VALUE_BEFORE = re.compile(r"\d\s*[a-zμ/%]*\)?\s*$", re.IGNORECASE)
+_VALUE_AFTER = re.compile(r"\s*\)?\s*(?:[<>≤≥=]|\d|(?:greater|more|less|higher|lower) than|above|below|exceeding|of\s*[<>≤≥])", re.IGNORECASE)
+
+
+def _without_method(text: str) -> str:
+    """The correction formula a QTc is read by and the ECG beside its value taken out
+    (``measured_by``, ``measured_on`` of the cues: "QTc (Bazzett) interval > 450 ms on ECG at
+    screening"): the threshold is the same whichever, and between the analyte and its value
+    they kept the two apart."""
+    cues = load_cues()
+    spans = [m.span() for m in cues.finditer("measured_by", text)]
+    spans += [m.span() for m in cues.finditer("measured_on", text)
+              if _VALUE_BEFORE.search(text, 0, m.start()) or _VALUE_AFTER.match(text, m.end())]
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)     # "(Bazzett)" and "Bazzett" inside it
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start].rstrip() + " " + text[end:].lstrip()
+    return text
 
 
 def _inclusive_range(match: re.Match) -> str:
