@@ -132,6 +132,8 @@ def test_the_other_proteinuria_phrasings_are_read():
     assert _labs("24h urine protein 1.5g") == [("urine_protein_24h", 1.5)]
     assert _conditions("nephrotic range proteinuria") == ["proteinuria"]
     assert _conditions("there is still protein in her urine") == ["proteinuria"]
+    assert _labs("my protein leak is 1.2 g/day for a year now") == [("urine_protein_24h", 1.2)]
+    assert _conditions("my kidneys leak protein") == ["proteinuria"]
 
 
 # --- a class with only qualifiers beside kinds of it ------------------------------------------------
