@@ -357,6 +357,9 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
         if _kind_of_listed(inside, name, listed):    # "Glottis Tumor" beside larynx cancer: not every tumour
             related(inside, both_ways=False)
             continue
+        if _stage_of_listed(inside, name, listed):   # "Advanced Cancer" beside lymphomas and solid tumours
+            related(inside, both_ways=False)
+            continue
         kind = _alteration_kind(inside, name, listed)
         if kind is not None:                        # "BRAF Mutation-Related Tumors" beside lung and thyroid cancer
             reach.setdefault(kind, RELATED_FIT)
@@ -418,6 +421,28 @@ def _kind_of_listed(inside: str, name: str, listed: set[str]) -> bool:
     class_words = {w for term in (found.label, *found.terms) for w in _WORD.findall(term.lower())}
     skip = class_qualifiers() | class_words
     return any(w.lower() not in skip for w in words if not _marker_word(w))
+
+
+def _stage_of_listed(inside: str, name: str, listed: set[str]) -> bool:
+    """An unknown registry name that is a top class of disease (``kind_splits``: cancer)
+    with nothing but the ``class_qualifiers`` besides ("Advanced Cancer", "Metastatic
+    Cancer"), in the singular and no list, beside listed kinds of that class ("Solid Tumor",
+    "Hodgkin's Lymphoma", "NHL"): it says how advanced the listed diseases are, not another
+    disease of the trial's, so it reaches a patient who names the class, not every disease
+    below it (a CML or myeloma patient passed the JAK-inhibitor basket for solid tumours
+    and lymphomas through it). Alone, in the plural ("Advanced Cancers": a group) or beside
+    nothing of the class, it reaches as before."""
+    terminology = load_terminology()
+    found = terminology.get(inside)
+    if found is None or inside not in kind_splits() or not any(
+            c != inside and c in terminology and terminology.is_a(c, inside) for c in listed):
+        return False
+    own = without_excluded(name)
+    words = [w.lower() for w in _NAME_WORD.findall(own)]
+    if not words or _LIST.search(own) or any(w in _PLURAL_CLASS for w in words):
+        return False
+    class_words = {w for term in (found.label, *found.terms) for w in _WORD.findall(term.lower())}
+    return all(w in class_qualifiers() or w in class_words for w in words) and any(w in class_words for w in words)
 
 
 # a class named in the plural ("Pelvic Cancers", "Rare Tumors") is a group of diseases

@@ -57,6 +57,20 @@ def states_a_diagnosis(ev: Evidence) -> bool:
     return bool(_diagnoses(ev)[0])
 
 
+def treated_diagnoses(ev: Evidence) -> list[Fact]:
+    """With no diagnosis asserted or suspected, the conditions the person's medicines (or a
+    procedure going on) are (nearly) only for (``implied_by_therapy``), when one of them is
+    no common comorbidity (``background``): "I take mesalamine and azathioprine for my
+    bowels", "on TLD since 2019", "Benlysta and plaquenil": the person said what they have
+    in the words of its treatment, so a trial for none of their conditions (those the
+    medicines, values or antibodies imply) is ruled out as for a stated diagnosis, its reason
+    naming the medicine. Tablets for a comorbidity alone ("my bp pills", metformin) say
+    nothing of what the person came about: the diagnosis is asked, as with nothing said; a
+    suspected diagnosis beside them keeps every trial open too."""
+    _diagnoses(ev)
+    return list(ev.__dict__.get("_treated") or ())
+
+
 def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     """``(concept, wording, highest strength)`` of each condition the ranking's condition fit
     reads: a stated diagnosis at full strength, a condition only implied (a measured value,
@@ -338,10 +352,21 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
         suspected = [f for f in suspected if f.concept not in terminology or not any(
             s.concept in terminology and kind_of(s.concept, f.concept, terminology) for s in stated)]
         implied = implied_diagnoses(ev, stated) + exposures
+        ev.__dict__["_treated"] = _by_treatment(ev, implied) if not stated and not suspected else []
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
-               tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)))
+               tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)), bool(ev.__dict__["_treated"]))
         found = ev.__dict__["_diagnoses"] = (stated, suspected, key, implied)
     return found
+
+
+def _by_treatment(ev: Evidence, implied: list[Fact]) -> list[Fact]:
+    """The implied conditions a medicine taken (or a procedure going on) names
+    (``treated_diagnoses``), when one of them is no common comorbidity; else none."""
+    said = {(f.start, f.end) for f in (*ev.facts("DRUG"), *ev.facts("PROCEDURE"))}
+    treated = [f for f in implied if (f.start, f.end) in said and f.concept != _PREGNANCY]
+    if not any(not _marked(f.concept, "background", ev.terminology) for f in treated):
+        return []
+    return treated
 
 
 def _gate_key(ev: Evidence) -> tuple:
@@ -355,7 +380,7 @@ def _gate_key(ev: Evidence) -> tuple:
         found = ev.__dict__["_gate_key"] = (id(terminology), bool(stated), frozenset(
             (f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)),
             frozenset((f.concept, "" if f.concept in terminology else f.text) for f in suspected) if stated else None,
-            healthy_only_person(ev))
+            healthy_only_person(ev), bool(ev.__dict__.get("_treated")))
     return found
 
 
@@ -435,8 +460,8 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
                 return TRUE
         elif fit(concept, text, leaf, terminology):
             return TRUE
-    if not stated:       # implied conditions alone never rule out; "no illness at all" a study for patients does
-        return FALSE if leaf.get("patients") and healthy_only_person(ev) else UNKNOWN
+    if not stated:       # implied conditions alone rule out only as treated ones; "no illness at all" a study for patients does
+        return FALSE if (leaf.get("patients") and healthy_only_person(ev)) or ev.__dict__.get("_treated") else UNKNOWN
     # a diagnosis only suspected beside the stated ones keeps its trials open
     for fact in suspected:
         if (strengths.get(fact.concept) if fact.concept in terminology
@@ -538,6 +563,11 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
                 return LeafResult(leaf, TRUE, f"for {wanted}; you told me the patient is pregnant", [fact])
             return LeafResult(leaf, TRUE, f"for {wanted}; {fact.text} {_how(fact, ev)} {ev.label(fact.concept)}", [fact])
     if not stated:
+        treated = ev.__dict__.get("_treated")
+        if treated:      # "on TLD since 2019": the person said what they have by its treatment
+            told = "; ".join(dict.fromkeys(f"{f.text} {_how(f, ev)} {ev.label(f.concept)}" for f in treated))
+            return LeafResult(leaf, FALSE, f"for {wanted}; you told me: {told}. If the patient has one of these, "
+                              "say so.", treated)
         if leaf.get("patients") and healthy_only_person(ev):
             said = [f for f in implied if f.concept == _HEALTHY]
             return LeafResult(leaf, FALSE, f"for {wanted}, a study for patients (it takes no healthy volunteers); you "
@@ -675,7 +705,8 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
         for fact in dict.fromkeys((f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)):
             fits = _gates_met(token, leaves, fact, terminology)
             met = fits if met is None else list(map(operator.or_, met, fits))     # (bools: a or b)
-        otherwise = FALSE if stated else UNKNOWN       # implied conditions alone never rule out
+        # implied conditions alone never rule out, but those a medicine names (``treated_diagnoses``)
+        otherwise = FALSE if stated or ev.__dict__.get("_treated") else UNKNOWN
         healthy = not stated and healthy_only_person(ev)     # "no illness at all": a study for patients is not theirs
         if healthy:
             values = [TRUE if m else FALSE if leaf.get("patients") else otherwise for m, leaf in zip(met, leaves)]

@@ -125,8 +125,7 @@ class EntityRecognizer:
         for candidate, info in self.pattern_facts(doc, self.patterns(doc_text(doc))):
             ranked.append((candidate, "pattern", info))
         covered = {i for c, _, _ in ranked for i in range(c.start, c.end)}
-        for candidate in self.typos(doc, covered):
-            ranked.append((candidate, "typo", self._measure(doc, candidate)))
+        ranked.extend((candidate, "typo", info) for candidate, info in self._typos(doc, covered))
         chosen = _resolve(ranked)
         chosen = _drop_redundant(doc, chosen, self.service_words)
         if self.negating_prefixes:
@@ -144,6 +143,30 @@ class EntityRecognizer:
         doc.ents = ents
         doc._.trialbot_meta = meta
         return doc
+
+    def _typos(self, doc: Doc, covered: set[int]) -> list[tuple[Candidate, dict[str, Any]]]:
+        """Misspelt terms with their values; a misspelt name that is both a measure and a
+        finding ("3 g of protien in her urine") is the measure when a value is written
+        after it or, with its unit, before it, else the finding (as ``_exact`` decides)."""
+        groups: dict[tuple[int, int], list[Candidate]] = {}
+        for candidate in self.typos(doc, covered):
+            groups.setdefault((candidate.start, candidate.end), []).append(candidate)
+        kept: list[tuple[Candidate, dict[str, Any]]] = []
+        for (start, _end), group in groups.items():
+            measured = [c for c in group if c.label in MEASURED]
+            others = [c for c in group if c.label not in MEASURED]
+            if not (measured and others):
+                kept.extend((c, self._measure(doc, c)) for c in group)
+                continue
+            reading = self._measure(doc, measured[0]).get("reading")
+            if reading is None:
+                at = doc[start].idx
+                reading = self.values.before(doc_text(doc), sentence_index(doc).bounds(at)[0], at)
+            if reading:
+                kept.extend((c, {"reading": reading}) for c in measured)
+            else:
+                kept.extend((c, {}) for c in others)
+        return kept
 
     def _negated_prefix(self, doc: Doc, candidate: Candidate) -> bool:
         """A name written after a negating prefix ("non-seminoma", "non-Hodgkin's" when only

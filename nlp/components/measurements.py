@@ -82,7 +82,9 @@ class ValueReader:
         self._decimal = re.compile(rf"\s+(?:{decimal})\s+", re.IGNORECASE) if decimal else None
         spoken = rf"(?:\s+(?:{decimal})\s+\d+)?" if decimal else ""
         links = _alternation(vocabulary.get("amount_links") or [])
-        link = rf"(?:\s+(?:{links}))?" if links else ""
+        link = rf"(?:\s+(?P<link>{links}))?" if links else ""
+        # "3 g of protein": a spelling that is an amount only before its name, with a link word
+        self._amount_units = {k.lower(): v for k, v in (vocabulary.get("amount_units") or {}).items()}
         self.roman = vocabulary["roman_numerals"]
         fillers = _alternation(vocabulary["value_fillers"])
         comparators = _alternation(list(vocabulary["comparators"]))
@@ -159,7 +161,14 @@ class ValueReader:
         """A value with its unit written just before ``pos`` (not before ``floor``), or None."""
         window_start = max(floor, pos - 40)
         match = self._before.search(text, window_start, pos)
-        if match is None or not unit_candidates(match.group("unit")):
+        if match is None:
+            return None
+        amount = (self._amount_units.get(match.group("unit").strip().lower())
+                  if "link" in match.re.groupindex and match.group("link") else None)
+        if amount is not None and not unit_candidates(match.group("unit")):
+            reading = self._reading(match, text)
+            return None if reading is None else replace(reading, unit=amount, end=match.end("unit"))
+        if not unit_candidates(match.group("unit")):
             return None
         if match.group("unit").strip() == "%" and not text[match.end("unit"):pos].isspace() and match.end("unit") < pos:
             return None     # "CD7 on 60% of blasts": a share of them, not their count

@@ -50,12 +50,12 @@ class TypoMatcher:
                 if len(text) <= weak_max_length and text in common_words:
                     continue
                 self.targets.setdefault(text, []).append((fact_label(concept), concept.id))
-        # choices bucketed by first letter and by word count (three words: only a suspect
-        # beside correctly written words, ``_pair``)
+        # choices bucketed by first letter and by word count (three or four words: only a
+        # suspect beside correctly written words, ``_pair``: "protien in her urine")
         self.buckets: dict[tuple[str, int], list[str]] = {}
         for text in self.targets:
             words = len(text.split())
-            if words <= 3:
+            if words <= 4:
                 self.buckets.setdefault((text[0], words), []).append(text)
         self.lookup = lru_cache(maxsize=20000)(self._lookup)
 
@@ -128,11 +128,11 @@ class TypoMatcher:
         return any(concepts <= {concept for _, concept in self.targets.get(word, ())} for word in words)
 
     def _pair(self, doc: Doc, i: int, n: int, covered: set[int], beside_exact: bool) -> list[Candidate]:
-        """The two- or three-word term the suspect word ``i`` and its neighbours misspell
-        ("lupus nefritis", "acute myeloid leukemya"). With ``beside_exact`` each neighbour
+        """The two- to four-word term the suspect word ``i`` and its neighbours misspell
+        ("lupus nefritis", "acute myeloid leukemya", "protien in her urine"). With ``beside_exact`` each neighbour
         must be the term's word as written (an exact match may cover it: "lupus"); otherwise
         a pair whose neighbour no match covers, both words fuzzy."""
-        sizes = (3, 2) if beside_exact else (2,)
+        sizes = (4, 3, 2) if beside_exact else (2,)
         for size in sizes:
             for start in range(i - size + 1, i + 1):
                 end = start + size
