@@ -280,6 +280,8 @@ class FactBuilder:
         for ent, fact in zip(kept, facts):
             if fact.status == "failed" and not fact.historical and still_taken(ent):
                 fact.ongoing = True     # "still on prednisone even though it doesnt work": failed, taken now
+            if fact.historical and self.terminology.flagged(fact.concept, "former"):
+                fact.historical = False     # "quit smoking 10 years ago": a former smoker now
         return facts
 
     @staticmethod
@@ -799,6 +801,9 @@ class FactBuilder:
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
+            elif (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status in ("failed", "intolerant")
+                    and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
+                fact.ongoing = True     # "fostamatinib since 03/2025, partial response only": failing, taken now
             if expression.duration_days is not None:
                 facts[index].duration_days = expression.duration_days
             if expression.onset_age is not None:
