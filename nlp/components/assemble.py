@@ -802,8 +802,13 @@ class FactBuilder:
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
             elif (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status in ("failed", "intolerant")
-                    and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
-                fact.ongoing = True     # "fostamatinib since 03/2025, partial response only": failing, taken now
+                    and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)
+                    and not any(other.label in ("DRUG", "PROCEDURE") and other.start >= fact.end
+                                and sentences.index(other.start) == sentences.index(fact.start) for other in facts)):
+                # "fostamatinib since 03/2025, partial response only": failing, taken now (not when
+                # another treatment follows in the sentence: "MMF since 2021 and rituximab x2, both
+                # without adequate response" may be over)
+                fact.ongoing = True
             if expression.duration_days is not None:
                 facts[index].duration_days = expression.duration_days
             if expression.onset_age is not None:
