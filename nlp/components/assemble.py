@@ -280,9 +280,15 @@ class FactBuilder:
         for ent, fact in zip(kept, facts):
             if fact.status == "failed" and not fact.historical and still_taken(ent):
                 fact.ongoing = True     # "still on prednisone even though it doesnt work": failed, taken now
-            if fact.historical and self.terminology.flagged(fact.concept, "former"):
-                fact.historical = False     # "quit smoking 10 years ago": a former smoker now
+        self.former_states(facts)
         return facts
+
+    def former_states(self, facts: list[Fact]) -> None:
+        """A state now named by what is over (terminology ``former``: "quit smoking 10 years
+        ago", "ex-smoker (stopped 2019)" under a history heading) is never historical."""
+        for fact in facts:
+            if fact.historical and self.terminology.flagged(fact.concept, "former"):
+                fact.historical = False
 
     @staticmethod
     def _listed_outcome(ents: list[Span], kept: list[Span], facts: list[Fact]) -> None:
