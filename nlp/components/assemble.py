@@ -20,7 +20,7 @@ from data.terminology import Terminology
 from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
-from nlp.components.list_outcome import WholeListOutcome
+from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, infection_status, still_taken, stopped_after_own_start, therapy_status
@@ -260,6 +260,7 @@ class FactBuilder:
         self.harm_from_drug(text, facts)
         self._listed_outcome(ents, kept, facts)
         self.whole_list(ents, kept, facts)
+        whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
         self.outcomes.requests(doc, kept, facts)
