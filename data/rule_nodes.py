@@ -92,7 +92,8 @@ def _hash(text: str) -> str:
 # 43: values, drugs, round 13 (h56): anti-Sm, anti-RNP, anti-Ro, anti-La, ANCA (MPO, PR3) are biomarkers; an autoantibody's level or titre is its value, positive/negative only against a written reference range, never a share of cells; U/mL and AU/mL units; new drugs (avacopan, rilzabrutinib, iptacopan, quizartinib, …) and brand names (Velsipity, Omvoh, Sotyktu, Lemtrada).
 # 44: a study in healthy volunteers only is a criterion of its own (elig-healthy); the gate of a study taking no healthy volunteers says so (patients); a title naming a molecular alteration and a kind of disease above its listed cancers is for the kind (title_kinds) (h57, round 13).
 # 45: "n't" typed without its apostrophe in every rule that allows it ("it doesnt help"); "not working anymore" after a failure is no stop; a treatment "being discussed/suggested/planned" is talked of; "not much better" a failure (lead, round 16, after the merges).
-PLAN_VERSION = "45"
+# 46: clinicians' notes and letters (h61, round 14): HLD, PVD, "Alk P", sickle cell crises as terms; a drug given as prophylaxis or prn is taken, not hypothetical; "Declined X"; a result written once after a list of tests is every test's; "Plan: continue X" is taken; a severity word opens a list item.
+PLAN_VERSION = "46"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
