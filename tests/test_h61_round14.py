@@ -209,3 +209,8 @@ def test_every_value_of_a_presentation_is_then():
     facts = [f for f in extract("She presented in 03/2024 with Hb 58 g/L, DAT positive (IgG + C3d), LDH 620 U/L, "
                                 "bilirubin 61 umol/L.") if f.label == "LAB"]
     assert [f.concept for f in facts] == ["hemoglobin", "ldh", "bilirubin"] and all(f.historical for f in facts)
+
+
+def test_a_future_pregnancy_asked_about_is_a_plan_not_had():
+    fact = _one("She asks whether a CAR-T trial would be compatible with a future pregnancy.", "PREGNANCY", "planning")
+    assert fact.hypothetical
