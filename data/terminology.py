@@ -40,8 +40,10 @@ _EXTRA_KEYS = {
     # open and ranks them (matching.relevance)
     # healthy_compatible: true marks a condition a healthy person may have (the hot flushes of
     # the menopause): it does not keep them out of a study in healthy volunteers (matching.relevance)
+    # former: true marks a state now that is named by what is over ("former smoker", "stopped
+    # smoking 5 years ago"): never historical, whatever history cue is near (nlp assemble)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
-                  "status_of", "exposure", "healthy_compatible"},
+                  "status_of", "exposure", "healthy_compatible", "former"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     "therapy": {"half_life_days", "route", "kind", "examples"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "lln", "derived", "bare_units", "whole_units", "typical",

@@ -434,6 +434,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
                 facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today, speaker))
         builder.history_sections(text, facts)   # a note's "Past Medical History:" spans pieces
+        builder.former_states(facts)    # "She stopped smoking 5 years ago" under a PMH heading: a former smoker now
         prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
 

@@ -67,7 +67,8 @@ def test_ra_after_oxygen_saturation_is_room_air_not_rheumatoid_arthritis():
 
 def test_dm_among_cardiovascular_risk_factors_is_diabetes_not_dermatomyositis():
     assert concepts("His family history is positive for DM type 1 in his uncle") == [("DM type 1", "type_1_diabetes")]
-    assert concepts("PMH: HTN, DM, HLD") == [("HTN", "hypertension"), ("DM", "diabetes_mellitus")]
+    # HLD is hyperlipidaemia since round 14 (h61: a terminology abbreviation)
+    assert concepts("PMH: HTN, DM, HLD") == [("HTN", "hypertension"), ("DM", "diabetes_mellitus"), ("HLD", "hyperlipidemia")]
     assert concepts("62F with DM on IVIG, anti-MDA5 positive") == [("DM", "dermatomyositis")]
     assert concepts("amyopathic DM diagnosed 2020") == [("DM", "dermatomyositis")]
 

@@ -20,7 +20,7 @@ from data.terminology import Terminology
 from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
-from nlp.components.list_outcome import WholeListOutcome
+from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, test_without_result, therapy_status
@@ -268,6 +268,7 @@ class FactBuilder:
         self.harm_from_drug(text, facts)
         self._listed_outcome(ents, kept, facts)
         self.whole_list(ents, kept, facts)
+        whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
         self.outcomes.carry_back(doc, kept, facts)
         self.outcomes.questions(doc, kept, facts)
         self.outcomes.requests(doc, kept, facts)
@@ -301,7 +302,15 @@ class FactBuilder:
                 # year, none really controlled it": failed, taken now
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
+        self.former_states(facts)
         return facts
+
+    def former_states(self, facts: list[Fact]) -> None:
+        """A state now named by what is over (terminology ``former``: "quit smoking 10 years
+        ago", "ex-smoker (stopped 2019)" under a history heading) is never historical."""
+        for fact in facts:
+            if fact.historical and self.terminology.flagged(fact.concept, "former"):
+                fact.historical = False
 
     @staticmethod
     def _listed_outcome(ents: list[Span], kept: list[Span], facts: list[Fact]) -> None:

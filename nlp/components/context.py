@@ -151,6 +151,18 @@ _OR_LIST_GAP = re.compile(r"(?:[\s,/]+[^\W\d][\w'-]*(?:\s+[\w'-]+){0,2}\s*,){1,3
 # a comma list may hold abbreviations the pipeline does not know ("prior CVA, HTN, HL, DMII"):
 # up to two, each written in capitals
 _COMMA_LIST_GAP = re.compile(r"(?:\s*,\s*[A-Z][A-Z0-9]+[a-z]?){1,2}\s*,\s*(?:and\s+)?")
+
+
+@lru_cache(maxsize=1)
+def _qualified_joiner() -> re.Pattern | None:
+    """A list joiner followed by a severity word of the next item (extraction.yaml
+    ``list_item_qualifiers``: "HTN, DMII, Moderate to Severe PVD")."""
+    words = vocabulary().get("list_item_qualifiers") or ()
+    if not words:
+        return None
+    return re.compile(r"[\s,/]*(?:(?:or|and)[\s,/]+)?(?:%s)\s+" % alternation(words), re.IGNORECASE)
+
+
 # labels that make one list: treatments (a drug, a cell therapy), diagnoses (a disease, an
 # infection): "never had ustekinumab, CAR-T or any gene therapy"
 _LIST_KIND = {"DRUG": "treatment", "PROCEDURE": "treatment", "CONDITION": "diagnosis", "INFECTION": "diagnosis"}
@@ -167,7 +179,8 @@ def _chains(ents: list) -> list[list[int]]:
             continue
         between = doc_text(ent.doc)[prev.end_char:ent.start_char] if prev is not None else ""
         if (prev is not None and _LIST_KIND.get(prev.label_, prev.label_) == _LIST_KIND.get(ent.label_, ent.label_)
-                and (_LIST_JOINER.fullmatch(between) or _OR_LIST_GAP.fullmatch(between) or _COMMA_LIST_GAP.fullmatch(between))
+                and (_LIST_JOINER.fullmatch(between) or _OR_LIST_GAP.fullmatch(between) or _COMMA_LIST_GAP.fullmatch(between)
+                     or (_qualified_joiner() is not None and _qualified_joiner().fullmatch(between)))
                 and _same_sentence(prev, ent)):
             last.append(i)
         else:

@@ -260,6 +260,7 @@ class Outcomes:
         self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
         self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
         self.topic_studies = frozenset(str(w).lower() for w in vocabulary.get("question_topic_studies") or ())
+        self.topic_qualifiers = frozenset(str(w).lower() for w in vocabulary.get("question_topic_qualifiers") or ())
         echo = vocabulary.get("echoed_mentions") or {}
         self.echo_words = frozenset(str(w).lower() for w in echo.get("words") or ())
         self.echo_between = frozenset(str(w).lower() for w in echo.get("between") or ())
@@ -293,6 +294,8 @@ class Outcomes:
         if ent.label_ != "CONDITION":
             return False
         i = ent.start - 1
+        while i >= 0 and ent.start - i <= 3 and doc[i].lower_ in self.topic_qualifiers:
+            i -= 1      # "a trial of a JAK inhibitor in acute severe UC?": the disease's qualifiers
         owned = i >= 0 and doc[i].lower_ in self.topic_owners
         if owned:
             i -= 1

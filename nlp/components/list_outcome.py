@@ -57,3 +57,35 @@ class WholeListOutcome:
                 if other.status is None and not (other.negated or other.hypothetical or other.family or other.uncertain):
                     other.status = fact.status
                 later = earlier
+
+
+_TESTS = ("BIOMARKER", "INFECTION")
+# what may stand between two tests of a list whose one result follows it: commas, "and"/"or"
+_TEST_JOINER = re.compile(r"[\s,/]*(?:(?:and|or)[\s,/]*)?", re.IGNORECASE)
+
+
+def whole_list_result(kept: list[Span], facts: list[Fact]) -> None:
+    """A result written once after a list of tests ("ANA, anti-dsDNA, anti-Sm and anti-RNP
+    negative", "anti-Jo-1, anti-PL-7 and anti-Mi-2 negative"): every test's. ConText's cue
+    reaches the last item or two; an earlier item joined to it only by commas and "and"/"or",
+    with no result of its own, gets the last item's (negative: negated too). A ";" or a word
+    between ends the list ("anti-MDA5 strongly positive; anti-Jo-1 ... negative")."""
+    if not kept:
+        return
+    text = doc_text(kept[0].doc)
+    pairs = [(ent, fact) for ent, fact in zip(kept, facts) if fact.label in _TESTS]
+    for index in range(len(pairs) - 1, 0, -1):
+        ent, fact = pairs[index]
+        if fact.status not in ("negative", "positive") or fact.hypothetical or fact.family or fact.uncertain:
+            continue
+        if not any(m.modifier_span[0] >= ent.end for m in ent._.modifiers
+                   if m.category in ("NEGATED_EXISTENCE", "RESULT_POSITIVE")):
+            continue        # the result is not written after the item ("negative for ANA, dsDNA")
+        later = ent
+        for earlier, other in reversed(pairs[:index]):
+            if earlier.sent.start != ent.sent.start or not _TEST_JOINER.fullmatch(text, earlier.end_char, later.start_char):
+                break
+            if other.status is None and not (other.negated or other.hypothetical or other.family or other.uncertain):
+                other.status = fact.status
+                other.negated = fact.negated
+            later = earlier

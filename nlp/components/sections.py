@@ -122,7 +122,7 @@ class HistorySections:
             for start, end in self._under(self.therapy_heading, text):
                 for fact in facts:
                     if (fact.label in ("DRUG", "PROCEDURE") and not fact.historical and fact.status != "current"
-                            and start <= fact.start and fact.end <= end):
+                            and not fact.ongoing and start <= fact.start and fact.end <= end):
                         fact.historical = True
         if self.allergy_line is not None and ":" in low and ("allerg" in low or "intoleran" in low or "adr" in low):
             for match in self.allergy_line.finditer(text):

@@ -234,7 +234,12 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                 between, key = text[expression.end:fact.start], (fact.start - expression.end, 1)
             # a date in a bracket opened right after the fact is the fact's ("rituximab (2
             # cycles in 2023), MMF"), not the next one's across the closing bracket
-            own_bracket = fact.end <= expression.start and _OWN_BRACKET.fullmatch(between) is not None
+            own_bracket = fact.end <= expression.start and (
+                _OWN_BRACKET.fullmatch(between) is not None
+                # or a bracket opened after the fact's dose, no other fact between ("MTX 25 mg
+                # weekly (2009-2014, stopped - pneumonitis?)": MTX's years, not the pneumonitis's)
+                or (len(between) <= 40 and "\n" not in between and between.count("(") > between.count(")")
+                    and not any(fact.end <= other.start and other.end <= expression.start for other in facts)))
             ranked = (1 if _CLAUSE_BREAK.search(between) and not own_bracket else 0, *key)
             if choice is None or ranked < choice[0]:
                 choice = (ranked, i)
