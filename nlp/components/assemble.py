@@ -842,6 +842,12 @@ class FactBuilder:
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
+            elif (expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE")
+                    and fact.status in ("failed", "intolerant")
+                    and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
+                # "fostamatinib since 03/2025, partial response only", "nintedanib since 02/2025 -
+                # GI intolerance, dose reduced": its outcome, and taken now (h61, round 14)
+                fact.ongoing = True
             if expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE"):
                 started.add(id(fact))
             if expression.duration_days is not None:
