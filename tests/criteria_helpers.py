@@ -21,3 +21,13 @@ def verdict(rule: dict, patient: str) -> str:
 
 def types(rule: dict) -> set[str]:
     return {leaf["type"] for leaf in iter_leaves(rule)}
+
+
+def lab_leaf(analyte: str, op: str, value=None, unit=None, uln=None) -> dict:
+    """The lab leaf a criterion should compile to (a value and unit, or a multiple of ULN)."""
+    leaf = {"type": "lab", "analyte": analyte, "op": op}
+    if uln is not None:
+        leaf["uln"] = uln
+    else:
+        leaf["value"], leaf["unit"] = value, unit
+    return leaf

@@ -5,15 +5,7 @@ from nlp.components.senses import WordSenses
 from nlp.criteria.parser import parse_criterion, prepare
 from nlp.pipeline import extract
 from core.rules import iter_leaves
-
-
-def _lab(analyte, op, value=None, unit=None, uln=None):
-    leaf = {"type": "lab", "analyte": analyte, "op": op}
-    if uln is not None:
-        leaf["uln"] = uln
-    else:
-        leaf["value"], leaf["unit"] = value, unit
-    return leaf
+from criteria_helpers import lab_leaf as _lab
 
 
 def _has_review(rule):

@@ -3,16 +3,7 @@ defined by a bracketed measurement, blasts of the peripheral blood, what a condi
 "regardless of", and the QTc's ECG and correction formula."""
 from core.rules import iter_leaves
 from nlp.pipeline import extract
-from criteria_helpers import parse, verdict
-
-
-def _lab(analyte, op, value=None, unit=None, uln=None):
-    leaf = {"type": "lab", "analyte": analyte, "op": op}
-    if uln is not None:
-        leaf["uln"] = uln
-    else:
-        leaf["value"], leaf["unit"] = value, unit
-    return leaf
+from criteria_helpers import lab_leaf as _lab, parse, verdict
 
 
 def _review_only(rule):

@@ -50,13 +50,9 @@ class WholeListOutcome:
                     and self._whole_list(ent, m)]
             if not cues or fact.status != THERAPY_STATUS[cues[0].category]:
                 continue
-            later = ent
-            for earlier, other in reversed(pairs[:index]):
-                if earlier.sent.start != ent.sent.start or not _JOINER.fullmatch(text, earlier.end_char, later.start_char):
-                    break
+            for other in _joined_before(pairs, index, text, _JOINER):
                 if other.status is None and not (other.negated or other.hypothetical or other.family or other.uncertain):
                     other.status = fact.status
-                later = earlier
 
 
 _TESTS = ("BIOMARKER", "INFECTION")
@@ -81,11 +77,18 @@ def whole_list_result(kept: list[Span], facts: list[Fact]) -> None:
         if not any(m.modifier_span[0] >= ent.end for m in ent._.modifiers
                    if m.category in ("NEGATED_EXISTENCE", "RESULT_POSITIVE")):
             continue        # the result is not written after the item ("negative for ANA, dsDNA")
-        later = ent
-        for earlier, other in reversed(pairs[:index]):
-            if earlier.sent.start != ent.sent.start or not _TEST_JOINER.fullmatch(text, earlier.end_char, later.start_char):
-                break
+        for other in _joined_before(pairs, index, text, _TEST_JOINER):
             if other.status is None and not (other.negated or other.hypothetical or other.family or other.uncertain):
                 other.status = fact.status
                 other.negated = fact.negated
-            later = earlier
+
+
+def _joined_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
+    """The facts of the items before ``pairs[index]`` in its sentence, nearest first, each
+    joined to the next only by what ``joiner`` allows (the list runs back to the first other word)."""
+    ent = later = pairs[index][0]
+    for earlier, other in reversed(pairs[:index]):
+        if earlier.sent.start != ent.sent.start or not joiner.fullmatch(text, earlier.end_char, later.start_char):
+            return
+        yield other
+        later = earlier
