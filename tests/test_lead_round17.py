@@ -370,3 +370,9 @@ def test_the_relative_a_chat_is_about_keeps_their_facts_and_another_relatives_ar
     assert "family history" not in first and "dermatomyositis" in first
     later = "\n".join(Renderer(PLAIN).render(engine.message("cli:r", "my wife has lupus too")))
     assert "family history of systemic lupus erythematosus" in later
+
+
+def test_a_hedge_in_a_bracket_naming_its_own_treatment_stays_there():
+    facts = {f.concept: f for f in extract("tried rituximab (maybe CAR-T next?)")}
+    assert not facts["rituximab"].uncertain and facts["car_t"].uncertain
+    assert _one("azathioprine (not tolerated), MMF", "DRUG", "azathioprine").status == "intolerant"

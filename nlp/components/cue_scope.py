@@ -45,7 +45,8 @@ def cue_scope(doc):
         cut = ent.label_ in RESULT_LABELS
         kept = tuple(m for m in modifiers if not (cut and m.category in RESULT_CATEGORIES and _terminated(ent, m)) and (
             m.category not in BRACKETED_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)
-            or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span))))
+            or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span)))
+            and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent)))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
@@ -53,6 +54,25 @@ def cue_scope(doc):
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     return doc
+
+
+def _aside_of_its_own(doc, span: tuple[int, int], closes: dict[int, int], ent) -> bool:
+    """The cue sits in a bracket written after ``ent`` that names something of its own:
+    "tried rituximab (maybe CAR-T next?)" hedges the CAR-T, not the rituximab; a bracket with
+    no mention of its own ("azathioprine (not tolerated)", "MMF (maybe?)") still speaks of
+    what comes before it (lead, round 17)."""
+    start, end = span
+    kind = _KINDS.get(ent.label_, ent.label_)
+    for open_, close in closes.items():
+        if open_ < start and end <= close and ent.end <= open_:
+            return any(open_ < other.start and other.end <= close and _KINDS.get(other.label_, other.label_) == kind
+                       for other in doc.ents if other is not ent)
+    return False
+
+
+# mentions of one kind for ``_aside_of_its_own`` (a treatment in the bracket of a treatment;
+# "asthma (salbutamol prn)" is the asthma's own treatment, and the bracket still speaks of it)
+_KINDS = {"DRUG": "therapy", "PROCEDURE": "therapy"}
 
 
 def _possessed(doc, span: tuple[int, int]) -> bool:
