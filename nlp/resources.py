@@ -192,6 +192,12 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+@lru_cache(maxsize=None)
+def vocabulary_words(key: str) -> frozenset[str]:
+    """A list of data/nlp/extraction.yaml (``key``) as a set of lower-case words, read once."""
+    return frozenset(str(w).lower() for w in vocabulary().get(key) or ())
+
+
 def alternation(words) -> str:
     """Phrases of a data file as one regex alternation, longest first, a space matching any
     run of spaces."""

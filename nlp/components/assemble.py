@@ -30,7 +30,7 @@ from nlp.components.sections import HistorySections
 from nlp.components.result_headings import ResultHeadings
 from nlp.components.time import TIMED_LABELS, EventsBefore, HarmFromDrug, SettingOfEvent, TimeReader, attach
 from nlp.components.speaker import Speaker
-from nlp.resources import alternation
+from nlp.resources import alternation, vocabulary_words
 from core.facts import Fact
 from nlp.units import normalise_lab
 
@@ -97,12 +97,12 @@ _AFTER_PAST_CANCER = re.compile(r"\s*(?:(?:at|in|aged|age)\s+\d{1,4}\s*|\d{4}\s*
 _LIST_JOIN = re.compile(r"\s*(?:,|/|\+|and|&|,\s*and|then)\s*", re.IGNORECASE)
 
 
-
 def _taken_now_list_head(first: Span, head: Fact) -> bool:
     """The first item of a list is taken now by a cue before it that says so ("she's on",
     "im on", "currently taking": ``still_taken``), not by a bare "on" alone ("been on")."""
     return (head.status == "current" and not (head.historical or head.negated or head.hypothetical or head.uncertain)
             and still_taken(first))
+
 
 class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
@@ -113,7 +113,6 @@ class FactBuilder:
         self.value_outcomes = ValueOutcomes(vocabulary)   # "eltrombopag, platelets remain <20": failed
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
-        self.goes_on_words = frozenset(str(w).lower() for w in vocabulary.get("goes_on_words") or ())
         self.times = TimeReader(vocabulary)
         self.people = People(vocabulary=vocabulary)
         self.outcomes = Outcomes(vocabulary)
@@ -288,18 +287,20 @@ class FactBuilder:
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         for ent, fact in zip(kept, facts):
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
-                    and _still_said(ent, self.goes_on_words) and not _was_before_still(ent)):
+                    and _said_to_go_on(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
             if (fact.label in ("DRUG", "PROCEDURE") and fact.status in (None, "current") and not fact.historical
                     and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                     and failure_past_own_now(ent)):
                 fact.status, fact.ongoing = "failed", True   # "been on tofacitinib 8 months now and its not helping"
                 continue
-            if fact.status == "failed" and (
+            if (fact.status == "failed" and (
                     (still_taken(ent) and (not fact.historical or now_right_after(ent)))
-                    or (not fact.historical and (failing_now(ent) or id(fact) in started))):
+                    or (not fact.historical and (failing_now(ent) or id(fact) in started)))
+                    or (fact.status == "intolerant" and not fact.historical and id(fact) in started)):
                 # "still on prednisone even though it doesnt work", "belimumab since last
-                # year, none really controlled it": failed, taken now
+                # year, none really controlled it": failed, taken now; "nintedanib since 02/2025
+                # - GI intolerance, dose reduced": not tolerated, taken now
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.former_states(facts)
@@ -842,12 +843,6 @@ class FactBuilder:
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
-            elif (expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE")
-                    and fact.status in ("failed", "intolerant")
-                    and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
-                # "fostamatinib since 03/2025, partial response only", "nintedanib since 02/2025 -
-                # GI intolerance, dose reduced": its outcome, and taken now (h61, round 14)
-                fact.ongoing = True
             if expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE"):
                 started.add(id(fact))
             if expression.duration_days is not None:
@@ -877,21 +872,16 @@ class FactBuilder:
 
 
 
-def _was_before_still(ent: Span) -> bool:
-    """A "still" cue of the treatment said in the past ("she was still on prednisone when
-    she got pregnant"): then, not now."""
-    doc = ent.doc
-    return any(m.category == "THERAPY_CURRENT" and any(
-        t.lower_ in ("was", "were", "had") for t in doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]])
-        for m in ent._.modifiers)
-
-
-def _still_said(ent: Span, words: frozenset[str]) -> bool:
+def _said_to_go_on(ent: Span) -> bool:
     """A "current" cue of the treatment with a word of ``goes_on_words`` in it ("which I'm
-    still on", "venetoclax ongoing"): a bare "now" ("im off the steroids now") is not one."""
+    still on", "venetoclax ongoing"; a bare "now" is none: "im off the steroids now"), and no
+    current cue of it said in the past (``goes_on_not_after`` in or just before it: "she was
+    still on prednisone when she got pregnant")."""
     doc = ent.doc
-    return any(m.category == "THERAPY_CURRENT" and any(t.lower_ in words for t in doc[m.modifier_span[0]:m.modifier_span[1]])
-               for m in ent._.modifiers)
+    cues = [m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_CURRENT"]
+    words, past = vocabulary_words("goes_on_words"), vocabulary_words("goes_on_not_after")
+    return (any(t.lower_ in words for start, end in cues for t in doc[start:end])
+            and not any(t.lower_ in past for start, end in cues for t in doc[max(0, start - 2):end]))
 
 
 def _was_on(ent: Span) -> bool:

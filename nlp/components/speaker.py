@@ -334,8 +334,7 @@ def _treated_subject(text: str, rel: Relations) -> Speaker | None:
         relation = rel.relation_of(match.group("rel")) if match else None
         if relation is None:
             continue
-        earlier = [m for m in rel.mention.finditer(text, 0, match.start("rel")) if rel.relation_of(m.group("rel"))]
-        if earlier:
+        if any(rel.relation_of(m.group("rel")) for m in rel.mention.finditer(text, 0, match.start("rel"))):
             return None     # "my son has asthma, my mum is on steroids": not one person
         return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"), match.end("rel"))
     return None

@@ -18,7 +18,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
-from nlp.resources import alternation, vocabulary
+from nlp.resources import alternation, vocabulary, vocabulary_words
 
 # THERAPY_DOSE: a dose written after a drug ("MMF 1 g"), current but its own category so
 # that it ends no other cue's scope ("refractory despite MMF 3 g/day and rituximab")
@@ -141,7 +141,7 @@ def still_taken(span: Span) -> bool:
     the cue read with it: "he's" + "on"), or a "now" right after the treatment
     (``still_taken_right_after``: "romiplostim now but platelets still <20"); not a bare
     "on", "has been on" or a dose, which say only that it was given."""
-    words, after, objects = _still_taken_pattern(), _still_taken_after(), _still_taken_objects()
+    words, objects = _still_taken_pattern(), vocabulary_words("still_taken_objects")
     doc = span.doc
 
     def its_own(m) -> bool:
@@ -152,9 +152,14 @@ def still_taken(span: Span) -> bool:
         return start < span.end or start == span.end or any(t.lower_ in objects for t in doc[start:end])
     return words is not None and any(
         m.category == "THERAPY_CURRENT" and its_own(m) and (
-            words.search(doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]].text)
-            or (m.modifier_span[0] == span.end and doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() in after))
+            words.search(doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]].text) or _now_right_after(span, m))
         for m in span._.modifiers)
+
+
+def _now_right_after(span: Span, modifier) -> bool:
+    """The cue is a "now" (``still_taken_right_after``) written right after the treatment."""
+    start, end = modifier.modifier_span
+    return start == span.end and span.doc[start:end].text.lower() in vocabulary_words("still_taken_right_after")
 
 
 def failing_now(span: Span) -> bool:
@@ -163,7 +168,8 @@ def failing_now(span: Span) -> bool:
     auxiliary in the cue or the two words before it), with no word of the past or of
     stopping in it (``failing_now_not_with``: "was not helping", "stopped working"): the
     treatment is still taken."""
-    now, auxiliaries, past = _failing_now_words()
+    now, auxiliaries, past = (vocabulary_words(key) for key in
+                              ("failing_now_words", "failing_now_auxiliaries", "failing_now_not_with"))
     doc = span.doc
     for m in span._.modifiers:
         if m.category != "THERAPY_FAILED" or m.modifier_span[0] < span.end:
@@ -173,13 +179,6 @@ def failing_now(span: Span) -> bool:
         if words & now and (words | before) & auxiliaries and not (words | before) & past:
             return True
     return False
-
-
-@lru_cache(maxsize=1)
-def _failing_now_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    spec = vocabulary()
-    return tuple(frozenset(str(w).lower() for w in spec.get(key) or ())
-                 for key in ("failing_now_words", "failing_now_auxiliaries", "failing_now_not_with"))
 
 
 def failure_past_own_now(span: Span) -> bool:
@@ -192,7 +191,7 @@ def failure_past_own_now(span: Span) -> bool:
     graph = getattr(doc._, "context_graph", None)
     if graph is None:
         return False
-    after = _still_taken_after()
+    after = vocabulary_words("still_taken_right_after")
     sentence_end = span.sent.end
     for m in graph.modifiers:
         start = m.modifier_span[0]
@@ -211,19 +210,7 @@ def now_right_after(span: Span) -> bool:
     """A "now" (``still_taken_right_after``) written right after the treatment, as its own
     current cue: "tried steroids and IVIG, eltrombopag now, not much better" takes the
     eltrombopag now, whatever "tried" said of the list before it."""
-    after = _still_taken_after()
-    return any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] == span.end
-               and span.doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() in after for m in span._.modifiers)
-
-
-@lru_cache(maxsize=1)
-def _still_taken_after() -> frozenset[str]:
-    return frozenset(str(w).lower() for w in vocabulary().get("still_taken_right_after") or ())
-
-
-@lru_cache(maxsize=1)
-def _still_taken_objects() -> frozenset[str]:
-    return frozenset(str(w).lower() for w in vocabulary().get("still_taken_objects") or ())
+    return any(m.category == "THERAPY_CURRENT" and _now_right_after(span, m) for m in span._.modifiers)
 
 
 @lru_cache(maxsize=1)
@@ -308,7 +295,7 @@ def _bracket_text(span: Span) -> str | None:
     between: "rituximab 1g x2 2023 (partial response)"), lower case, without a date."""
     doc = span.doc
     opened = span.end
-    words = _dose_words()
+    words = vocabulary_words("dose_words")
     while opened < min(len(doc), span.end + 6) and (
             doc[opened].like_num or _DOSE_TOKEN.fullmatch(doc[opened].lower_) or doc[opened].lower_ in words):
         opened += 1
@@ -322,11 +309,6 @@ def _bracket_text(span: Span) -> str | None:
 
 # a dose, count or year glued together ("1g", "x2", "500mg", "3g/day", "2019-2022")
 _DOSE_TOKEN = re.compile(r"x?\d+(?:[.,]\d+)?(?:[a-zµ/%]+(?:/[a-z]+)?)?|\d{4}\s*-\s*\d{2,4}|x")
-
-
-@lru_cache(maxsize=1)
-def _dose_words() -> frozenset[str]:
-    return frozenset(str(w).lower() for w in vocabulary().get("dose_words") or ())
 
 
 _BRACKET_DATE = re.compile(r"(?:[\s,;]+(?:in\s+)?(?:\d{1,2}/)?\d{2,4})+$")
@@ -386,7 +368,7 @@ def _sequence_before(span: Span, modifier) -> bool:
     tail = doc[therapies[-1] + 1:first + 1]
     if any(t.lower_ in collective for t in tail):
         return False
-    if therapies[-1] + 1 < first and doc[therapies[-1] + 1].lower_ in _still_taken_after():
+    if therapies[-1] + 1 < first and doc[therapies[-1] + 1].lower_ in vocabulary_words("still_taken_right_after"):
         return True     # "tried steroids and IVIG, eltrombopag now, not much better": the one taken now
     text = doc.text[between.start_char:doc[therapies[-1]].idx]
     return pattern.search(text) is not None
