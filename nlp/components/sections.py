@@ -62,6 +62,13 @@ class HistorySections:
         requests = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("request_headings", []), key=len, reverse=True))
         self.request_heading = re.compile(rf"^[ \t]*(?:{requests})[ \t]*:", re.IGNORECASE | re.MULTILINE) if requests else None
         self.request_gate = frozenset(n.split()[0].lower() for n in settings.get("request_headings", []))
+        # "Current meds: MMF 1g bd, HCQ" at a line's start or right after a sentence ("SLE since
+        # 2012. Current: belimumab, HCQ"): what its line (inside a line: its sentence) names is
+        # taken now; a heading alone on its line lists the bulleted lines under it
+        current = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("current_line_headings", []), key=len, reverse=True))
+        self.current_line = (re.compile(rf"(?:^|(?<=[.;!?])|(?<=[.;!?][ \t]))[ \t]*(?:{current})[ \t]*:", re.IGNORECASE | re.MULTILINE)
+                             if current else None)
+        self.current_gate = frozenset(n.split()[0].lower() for n in settings.get("current_line_headings", []))
 
     @staticmethod
     def _under(heading: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -76,6 +83,26 @@ class HistorySections:
             if blank is not None:
                 end = min(end, blank.start())
             found.append((match.end(), end))
+        return found
+
+    def current_spans(self, text: str) -> list[tuple[int, int]]:
+        """What a "Current meds:" heading lists: the rest of its line (a heading written after
+        a sentence: to that sentence's end), or the bulleted lines under a heading alone on its
+        line."""
+        found = []
+        for match in self.current_line.finditer(text):
+            line_end = text.find("\n", match.end())
+            line_end = len(text) if line_end < 0 else line_end
+            if not text[match.end():line_end].strip():
+                listed = _BULLETS.match(text, line_end)
+                if listed is not None:
+                    found.append((line_end, listed.end()))
+                continue
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if text[line_start:match.start()].strip():
+                stop = _SENTENCE_END.search(text, match.end())
+                line_end = min(line_end, stop.start() if stop else len(text))
+            found.append((match.end(), line_end))
         return found
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -139,6 +166,13 @@ class HistorySections:
                     if (fact.label in ("DRUG", "PROCEDURE") and not fact.historical and fact.status != "current"
                             and not fact.hypothetical and match.end() <= fact.start and fact.end <= end):
                         fact.historical = True
+        if self.current_line is not None and ":" in low and any(word in low for word in self.current_gate):
+            for start, end in self.current_spans(text):
+                for fact in facts:
+                    if (fact.label in ("DRUG", "PROCEDURE") and fact.status is None and not fact.historical
+                            and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                            and start <= fact.start and fact.end <= end):
+                        fact.status = "current"
         if not any(word in low for word in self.gate):
             return
         spans = self.spans(text)

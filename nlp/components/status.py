@@ -171,8 +171,15 @@ def failing_now(span: Span) -> bool:
     now, auxiliaries, past = (vocabulary_words(key) for key in
                               ("failing_now_words", "failing_now_auxiliaries", "failing_now_not_with"))
     doc = span.doc
+    graph = getattr(doc._, "context_graph", None)
+    currents = [c.modifier_span[0] for c in (graph.modifiers if graph is not None else ())
+                if c.category == "THERAPY_CURRENT"]
     for m in span._.modifiers:
         if m.category != "THERAPY_FAILED" or m.modifier_span[0] < span.end:
+            continue
+        if any(span.end <= start < m.modifier_span[0] for start in currents):
+            # "failed aza, infliximab and now on tofacitinib which isnt working either": the
+            # present tense is the treatment's that "now on" introduced; the list before failed
             continue
         words = {t.lower_ for t in doc[m.modifier_span[0]:m.modifier_span[1]]}
         before = {t.lower_ for t in doc[max(span.end, m.modifier_span[0] - 2):m.modifier_span[0]]}

@@ -1,0 +1,174 @@
+"""Lead's eighteenth-session fixes: what patients, relatives and doctors write, read as they mean it."""
+import pytest
+
+from nlp.pipeline import extract
+
+
+def _one(text, label, concept=None):
+    found = [f for f in extract(text) if f.label == label and (concept is None or f.concept == concept)]
+    assert found, f"no {label} {concept or ''} in {text!r}"
+    return found[0]
+
+
+# --- a treatment stopped because the disease went on failed ---------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("MMF 3 g/day 2021-2023, stopped due to progression of ILD", "mycophenolate"),
+    ("azathioprine, stopped as her disease got worse", "azathioprine"),
+    ("she came off MMF because the lung disease kept progressing", "mycophenolate"),
+    ("tocilizumab discontinued due to inefficacy", "tocilizumab"),
+    ("switched from adalimumab due to a flare", "adalimumab"),
+])
+def test_a_treatment_stopped_because_the_disease_went_on_failed(text, concept):
+    fact = _one(text, "DRUG", concept)
+    assert fact.status == "failed" and fact.historical
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("she is on cellcept because her disease was getting worse", "mycophenolate", "current"),
+    ("methotrexate stopped because of her lungs", "methotrexate", "intolerant"),
+])
+def test_a_reason_without_a_stop_or_about_an_organ_is_no_failure(text, concept, status):
+    assert _one(text, "DRUG", concept).status == status
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("MMF 3 g/day 2021-2023, stopped due to progression of ILD", "interstitial_lung_disease"),
+    ("methotrexate stopped due to disease progression, lupus nephritis still active", "lupus_nephritis"),
+])
+def test_the_disease_that_went_on_is_not_over(text, concept):
+    assert not _one(text, "CONDITION", concept).historical
+
+
+def test_a_condition_said_stopped_is_still_over():
+    assert _one("stopped prednisolone, her seizures stopped", "CONDITION", "epilepsy").historical
+
+
+# --- "isn't working": the tokenizer's "is" + "n't" -------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("tofacitinib isn't working", "tofacitinib"),
+    ("humira isnt helping", "adalimumab"),
+    ("benlysta aren't working", "belimumab"),
+    ("now on tofacitinib which isnt working", "tofacitinib"),
+])
+def test_a_treatment_that_isnt_working_failed_and_goes_on(text, concept):
+    fact = _one(text, "DRUG", concept)
+    assert fact.status == "failed" and fact.ongoing
+
+
+@pytest.mark.parametrize("text", [
+    "she isnt working at the moment because of the lupus, she is on MMF",
+    "my husband isnt working, he's on MMF",
+])
+def test_a_person_not_working_is_no_failure(text):
+    assert _one(text, "DRUG", "mycophenolate").status == "current"
+
+
+def test_a_present_failure_after_now_on_is_the_new_treatments_only():
+    text = "ive had UC for 10 yrs, failed 5-ASA, aza, infliximab, vedo and now on tofacitinib which isnt working either"
+    facts = {f.concept: f for f in extract(text) if f.label == "DRUG"}
+    assert facts["tofacitinib"].status == "failed" and facts["tofacitinib"].ongoing
+    for concept in ("mesalazine", "azathioprine", "infliximab", "vedolizumab"):
+        assert facts[concept].status == "failed" and not facts[concept].ongoing, concept
+
+
+# --- ages: "my mum's 68" ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("my mum's 68, she has had RA for ages", 68),
+    ("my dad's 70 and has ITP", 70),
+    ("my son\u2019s 19 now", 19),
+    ("my daughter's 7 yo", 7),
+])
+def test_a_relatives_age_after_s(text, value):
+    assert _one(text, "AGE").value == value
+
+
+def test_a_number_of_people_after_s_is_no_age():
+    assert not [f for f in extract("my mum's 2 sisters have lupus") if f.label == "AGE"]
+
+
+# --- "Current: ..." lists what is taken now --------------------------------------------
+
+@pytest.mark.parametrize("text, concepts", [
+    ("34F SLE (dx 2012), refractory to CYC and RTX. Current: belimumab, HCQ, pred 7.5. C3 low.",
+     ("belimumab", "hydroxychloroquine", "prednisone")),
+    ("SLE. Current meds: belimumab, HCQ, pred 7.5. Previously tried rituximab.", ("belimumab", "hydroxychloroquine")),
+    ("Meds: MMF 1g bd, HCQ 200", ("mycophenolate", "hydroxychloroquine")),
+    ("UC.\nCurrent medication:\n- vedolizumab 300 mg\n- mesalazine\n\nPrevious: infliximab", ("vedolizumab", "mesalazine")),
+])
+def test_a_current_medication_heading_makes_its_list_current(text, concepts):
+    facts = {f.concept: f for f in extract(text) if f.label == "DRUG"}
+    for concept in concepts:
+        assert facts[concept].status == "current", concept
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("SLE. Current meds: belimumab, HCQ. Previously tried rituximab.", "rituximab"),
+    ("UC.\nCurrent medication:\n- vedolizumab 300 mg\n\nPrevious: infliximab", "infliximab"),
+    ("34F SLE, refractory to CYC and RTX. Current: belimumab.", "rituximab"),
+])
+def test_what_lies_outside_the_current_list_is_not_made_current(text, concept):
+    assert _one(text, "DRUG", concept).status != "current"
+
+
+def test_a_long_list_after_tried_is_tried_as_a_whole():
+    facts = extract("tried pred, ivig, ritux, eltrombopag, fostamatinib, avatrombopag and danazol.")
+    assert all(f.historical for f in facts if f.label == "DRUG") and len([f for f in facts if f.label == "DRUG"]) == 7
+
+
+# --- "no idea about" is not knowing, not a denial ---------------------------------------
+
+@pytest.mark.parametrize("text, label, concept", [
+    ("no idea about his CD7, nobody told us", "BIOMARKER", "cd7"),
+    ("I have no idea what his CD7 is", "BIOMARKER", "cd7"),
+    ("no clue about hepatitis", "INFECTION", "viral_hepatitis"),
+    ("havent a clue about her HIV status", "INFECTION", "hiv"),
+    ("dont have any idea if he had TB", "INFECTION", "tuberculosis"),
+])
+def test_not_knowing_is_unknown_not_negative(text, label, concept):
+    fact = _one(text, label, concept)
+    assert fact.uncertain and not fact.negated and fact.status != "negative"
+
+
+def test_a_denial_beside_not_knowing_keeps_its_own_reading():
+    facts = {f.concept: f for f in extract("no HIV, no idea about hep b")}
+    assert facts["hiv"].negated and facts["hbv"].uncertain and not facts["hbv"].negated
+
+
+# --- the disease went on after a treatment, said with a contrast -----------------------
+
+@pytest.mark.parametrize("text, concepts", [
+    ("shes done cyclophosphamide, MMF and rituximab but her kidneys keep getting worse",
+     ("cyclophosphamide", "mycophenolate", "rituximab")),
+    ("on MMF but she keeps getting worse", ("mycophenolate",)),
+    ("MMF and tacrolimus but the lupus keeps flaring", ("mycophenolate", "tacrolimus")),
+    ("he's on ruxolitinib but he's going downhill", ("ruxolitinib",)),
+    ("tried rituximab but she kept getting worse", ("rituximab",)),
+])
+def test_a_treatment_with_the_disease_getting_worse_after_it_failed(text, concepts):
+    facts = {f.concept: f for f in extract(text) if f.label == "DRUG"}
+    for concept in concepts:
+        assert facts[concept].status == "failed", concept
+
+
+def test_getting_worse_after_a_stop_is_no_failure():
+    assert _one("stopped pred and she got worse", "DRUG", "prednisone").status is None
+
+
+# --- a test is for an illness, not for a drug ---------------------------------------------
+
+def test_a_drug_after_tested_for_is_not_doubted():
+    facts = {f.concept: f for f in extract("she was tested for TB before starting humira and it was negative")}
+    assert not facts["adalimumab"].uncertain
+    assert facts["tuberculosis"].negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("she is being evaluated for a stem cell transplant", "hsct"),
+    ("he was screened for CAR-T", "car_t"),
+])
+def test_a_procedure_screened_or_evaluated_for_is_not_done(text, concept):
+    fact = _one(text, "PROCEDURE", concept)
+    assert fact.hypothetical or fact.uncertain
