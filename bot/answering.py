@@ -255,6 +255,7 @@ class Answering:
         """Record what a message said and confirm it back; a fact that changes one already
         known ("I'm not pregnant" after "pregnant") is shown as the change it is."""
         known = {Profile.key(f): f for f in turn.tracker.profile.facts}
+        facts = [Profile.carried(known[Profile.key(f)], f) if Profile.key(f) in known else f for f in facts]
         changed = [(known[Profile.key(f)], f) for f in facts
                    if Profile.key(f) in known and differs(known[Profile.key(f)], f)]
         turn.record(kind, {**payload, "facts": [f.to_dict() for f in facts]})

@@ -5,7 +5,7 @@ judges criteria against them). They are plain dataclasses so they serialise to J
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Iterable, Iterator
 
 # Fact labels. The concept of a fact is an id from data/terminology (or, for AGE, SEX,
@@ -93,6 +93,7 @@ class Fact:
 
 
 _PLACE = frozenset({"text", "start", "end"})       # where a mention is, not what it says
+_OUTCOMES = frozenset({"failed", "intolerant"})    # how a treatment went, kept by a later bare mention
 
 
 @dataclass
@@ -118,13 +119,26 @@ class Profile:
 
     @classmethod
     def merge(cls, batches: Iterable[Iterable[Fact]]) -> "Profile":
-        """Merge facts from several messages in order; a later fact about the same key wins."""
+        """Merge facts from several messages in order; a later fact about the same key wins,
+        keeping what it does not say again (``carried``)."""
         merged: dict[tuple, Fact] = {}
         for batch in batches:
             for fact in batch:
-                merged.pop(cls.key(fact), None)
-                merged[cls.key(fact)] = fact
+                old = merged.pop(cls.key(fact), None)
+                merged[cls.key(fact)] = fact if old is None else cls.carried(old, fact)
         return cls(list(merged.values()))
+
+    @staticmethod
+    def carried(old: Fact, new: Fact) -> Fact:
+        """A later mention of a treatment that says nothing of how it went ("he had 7+3 and
+        then FLAG-Ida" after "AML that came back after chemo") keeps the outcome and the time
+        already known; one that says how it went, or denies or doubts it, replaces it."""
+        if (new.label in ("DRUG", "PROCEDURE") and new.status is None and old.status in _OUTCOMES
+                and not (new.negated or new.uncertain or old.negated or old.uncertain)):
+            return replace(new, status=old.status, ongoing=old.ongoing and not new.historical,
+                           date=new.date or old.date,
+                           duration_days=old.duration_days if new.duration_days is None else new.duration_days)
+        return new
 
     @classmethod
     def of_text(cls, facts: Iterable[Fact]) -> "Profile":

@@ -172,3 +172,47 @@ def test_a_drug_after_tested_for_is_not_doubted():
 def test_a_procedure_screened_or_evaluated_for_is_not_done(text, concept):
     fact = _one(text, "PROCEDURE", concept)
     assert fact.hypothetical or fact.uncertain
+
+
+# --- a later bare mention keeps how the treatment went ---------------------------------
+
+def _fact(label, concept, **kw):
+    from core.facts import Fact
+    return Fact(label, concept, concept, 0, len(concept), **kw)
+
+
+def test_a_later_mention_without_an_outcome_keeps_the_outcome_known():
+    from core.facts import Profile
+    profile = Profile.merge([[_fact("DRUG", "chemotherapy", status="failed", date="2023")],
+                             [_fact("DRUG", "chemotherapy", historical=True)]])
+    (chemo,) = profile.facts
+    assert chemo.status == "failed" and chemo.date == "2023" and chemo.historical
+
+
+@pytest.mark.parametrize("later", [
+    {"status": "current"},                   # "actually it works now"
+    {"negated": True},                       # "no, he never had chemo"
+    {"uncertain": True},                     # "not sure he had chemo"
+])
+def test_a_later_mention_that_says_how_it_went_or_denies_it_replaces_it(later):
+    from core.facts import Profile
+    profile = Profile.merge([[_fact("DRUG", "chemotherapy", status="failed")], [_fact("DRUG", "chemotherapy", **later)]])
+    (chemo,) = profile.facts
+    assert chemo.status == later.get("status")
+
+
+def test_a_relative_naming_the_regimen_later_does_not_undo_the_failure(tmp_path):
+    from bot.engine import Engine
+    from bot.render import PLAIN, Renderer
+    from bot.session_store import SessionStore
+    from data.store import open_store, sync_bundled
+    db = open_store(tmp_path / "t.db")
+    sync_bundled(db)
+    engine = Engine(SessionStore(db), gazetteer=None)
+    engine.start("cli:carry")
+    text = ""
+    for message in ("for my brother", "he has AML that came back after chemo. hes 44.",
+                    "they said FLT3 negative. he had 7+3 and then FLAG-Ida", "/profile"):
+        text += "\n".join(Renderer(PLAIN).render(engine.message("cli:carry", message)))
+    assert "corrected it" not in text
+    assert "chemotherapy (did not help)" in text.rsplit("What I know", 1)[-1]
