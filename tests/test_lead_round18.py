@@ -216,3 +216,26 @@ def test_a_relative_naming_the_regimen_later_does_not_undo_the_failure(tmp_path)
         text += "\n".join(Renderer(PLAIN).render(engine.message("cli:carry", message)))
     assert "corrected it" not in text
     assert "chemotherapy (did not help)" in text.rsplit("What I know", 1)[-1]
+
+
+# --- a cancer that became another is over ---------------------------------------------
+
+@pytest.mark.parametrize("text, past, now", [
+    ("myelodysplasia that turned into AML", "mds", "aml"),
+    ("MDS which became AML in 2024", "mds", "aml"),
+    ("AML secondary to MDS", "mds", "aml"),
+])
+def test_a_cancer_that_became_another_is_over(text, past, now):
+    facts = {f.concept: f for f in extract(text)}
+    assert facts[past].historical and not facts[now].historical
+
+
+def test_a_disease_turning_into_a_word_is_not_over():
+    assert not _one("her lupus turned into a nightmare", "CONDITION", "sle").historical
+
+
+# --- a class of treatments in a clinician's shorthand -------------------------------------
+
+@pytest.mark.parametrize("text", ["TNFi x3 failed", "failed 2 anti-TNFs", "3 TNF blockers failed", "TNFis failed"])
+def test_tnf_inhibitors_in_shorthand(text):
+    assert _one(text, "DRUG", "anti_tnf").status == "failed"

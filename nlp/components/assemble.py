@@ -127,6 +127,9 @@ class FactBuilder:
         words = vocabulary.get("precursor_words") or ()
         self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
                                     % alternation(words), re.IGNORECASE) if words else None
+        words = vocabulary.get("successor_words") or ()
+        self.successor = re.compile(r"\s*,?\s*(?:%s)\s+(?:(?:a|an|the|frank|overt|secondary)\s+)*"
+                                    % alternation(words), re.IGNORECASE) if words else None
         words = vocabulary.get("condition_then") or ()
         self.condition_then = re.compile(r"\s*(?:%s)\b" % alternation(words), re.IGNORECASE) if words else None
         self.one_off = tuple(c for c in vocabulary.get("one_off_procedures") or () if c in terminology)
@@ -386,17 +389,23 @@ class FactBuilder:
 
     def _precursor(self, facts: list[Fact], text: str) -> None:
         """A cancer named as the one another grew out of ("AML secondary to MDS", "AML
-        transformed from CMML", ``precursor_words``): the first became the second, it is past.
-        Both must be cancers: "ITP secondary to lupus" keeps the lupus."""
-        if self.precursor is None:
+        transformed from CMML", ``precursor_words``): the second became the first, it is past;
+        or as the one it became ("myelodysplasia that turned into AML", ``successor_words``):
+        the first is past. Both must be cancers: "ITP secondary to lupus" keeps the lupus, "her
+        lupus turned into a nightmare" says nothing of it being over."""
+        if self.precursor is None and self.successor is None:
             return
         ordered = sorted(facts, key=lambda f: f.start)
         for first, second in zip(ordered, ordered[1:]):
             if (first.label == second.label == "CONDITION" and self._cancer(first) and self._cancer(second)
                     and not (second.negated or second.hypothetical) and first.family == second.family):
-                match = self.precursor.match(text, first.end)
+                match = self.precursor.match(text, first.end) if self.precursor is not None else None
                 if match is not None and match.end() == second.start:
                     second.historical = True
+                # "myelodysplasia that turned into AML" (``successor_words``): the first became the second
+                match = self.successor.match(text, first.end) if self.successor is not None else None
+                if match is not None and match.end() == second.start:
+                    first.historical = True
 
     def _cancer(self, fact: Fact) -> bool:
         return self._is_cancer(fact.concept)
