@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from nlp.components.context import _terminated
 from nlp.components.speaker import relations
+from nlp.resources import vocabulary_words
 
 CUE_SCOPE_PIPE = "trialbot_cue_scope"
 ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE"})
@@ -46,7 +47,8 @@ def cue_scope(doc):
         kept = tuple(m for m in modifiers if not (cut and m.category in RESULT_CATEGORIES and _terminated(ent, m)) and (
             m.category not in BRACKETED_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)
             or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span)))
-            and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent)))
+            and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent))
+            and not _said_of_what_follows(doc, m, ent))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
@@ -54,6 +56,27 @@ def cue_scope(doc):
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     return doc
+
+
+def _said_of_what_follows(doc, modifier, ent) -> bool:
+    """A stop cue that reaches both ways (``stop_cues``: "stopped", "discontinued") with a treatment right after
+    it is said of that treatment: "Still's disease, 24, stopped canakinumab" says nothing of
+    the disease before it being over ("her seizures stopped" keeps its reach back); nor is
+    one written right after a treatment ("SSc-ILD, MMF stopped due to progression"). A few
+    words may stand between (``object_fillers`` in data/nlp/extraction.yaml: "stopped her
+    MMF")."""
+    if (modifier.category != "HISTORICAL" or modifier.direction.lower() != "bidirectional"
+            or ent.end > modifier.modifier_span[0]
+            or doc[modifier.modifier_span[0]:modifier.modifier_span[1]].text.lower() not in vocabulary_words("stop_cues")):
+        return False
+    if ent.label_ not in ("DRUG", "PROCEDURE") and any(
+            t.ent_type_ in ("DRUG", "PROCEDURE") for t in doc[ent.end:modifier.modifier_span[0]]):
+        return True     # "SSc-ILD, MMF stopped due to progression": the MMF's stop, not the disease's
+    fillers = vocabulary_words("object_fillers")
+    position = modifier.modifier_span[1]
+    while position < len(doc) and doc[position].lower_ in fillers and not doc[position].ent_type_:
+        position += 1
+    return position < len(doc) and doc[position].ent_type_ in ("DRUG", "PROCEDURE")
 
 
 def _aside_of_its_own(doc, span: tuple[int, int], closes: dict[int, int], ent) -> bool:

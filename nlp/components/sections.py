@@ -27,6 +27,16 @@ _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
 _BULLETS = re.compile(r"(?:\n[ \t]*(?:[-*\u2022\u2013\u00b7]|\d{1,2}[.)])[ \t]+[^\n]*)+")
 
 
+def _line_or_sentence_end(text: str, match: re.Match) -> int:
+    """Where what a heading written on a line lists ends: its line, or its sentence when the
+    line goes on with another ("Current meds: tacrolimus 3mg bd, pred 5mg. Previous: CYC x6
+    2021": the current list ends at the full stop)."""
+    end = text.find("\n", match.end())
+    end = len(text) if end < 0 else end
+    stop = _SENTENCE_END.search(text, match.end(), end)
+    return stop.start() if stop else end
+
+
 class HistorySections:
     def __init__(self, vocabulary: dict[str, Any]):
         settings = vocabulary.get("history_sections") or {}
@@ -51,7 +61,8 @@ class HistorySections:
         # a heading that opens a line of treatments that are over ("Previous medication: AZA
         # (stopped - nausea); CYC (2021)"): what its line names
         lines = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("therapy_line_headings", []), key=len, reverse=True))
-        self.therapy_line = re.compile(rf"^[ \t]*(?:{lines})[ \t]*:", re.IGNORECASE | re.MULTILINE) if lines else None
+        self.therapy_line = (re.compile(rf"(?:^|(?<=[.;!?])|(?<=[.;!?][ \t]))[ \t]*(?:{lines})[ \t]*:", re.IGNORECASE | re.MULTILINE)
+                             if lines else None)
         self.therapy_line_gate = frozenset(n.split()[0].lower() for n in settings.get("therapy_line_headings", []))
         # "Allergies: vancomycin (red man syndrome)": a drug on the line was not tolerated
         allergies = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("allergy_headings", []), key=len, reverse=True))
@@ -86,9 +97,8 @@ class HistorySections:
         return found
 
     def current_spans(self, text: str) -> list[tuple[int, int]]:
-        """What a "Current meds:" heading lists: the rest of its line (a heading written after
-        a sentence: to that sentence's end), or the bulleted lines under a heading alone on its
-        line."""
+        """What a "Current meds:" heading lists: the rest of its sentence on its line, or the
+        bulleted lines under a heading alone on its line."""
         found = []
         for match in self.current_line.finditer(text):
             line_end = text.find("\n", match.end())
@@ -98,11 +108,7 @@ class HistorySections:
                 if listed is not None:
                     found.append((line_end, listed.end()))
                 continue
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            if text[line_start:match.start()].strip():
-                stop = _SENTENCE_END.search(text, match.end())
-                line_end = min(line_end, stop.start() if stop else len(text))
-            found.append((match.end(), line_end))
+            found.append((match.end(), _line_or_sentence_end(text, match)))
         return found
 
     def spans(self, text: str) -> list[tuple[int, int]]:
@@ -160,8 +166,7 @@ class HistorySections:
                         fact.status, fact.historical, fact.hypothetical = "intolerant", True, False
         if self.therapy_line is not None and ":" in low and any(word in low for word in self.therapy_line_gate):
             for match in self.therapy_line.finditer(text):
-                end = text.find("\n", match.end())
-                end = len(text) if end < 0 else end
+                end = _line_or_sentence_end(text, match)
                 for fact in facts:
                     if (fact.label in ("DRUG", "PROCEDURE") and not fact.historical and fact.status != "current"
                             and not fact.hypothetical and match.end() <= fact.start and fact.end <= end):
