@@ -239,3 +239,49 @@ def test_a_disease_turning_into_a_word_is_not_over():
 @pytest.mark.parametrize("text", ["TNFi x3 failed", "failed 2 anti-TNFs", "3 TNF blockers failed", "TNFis failed"])
 def test_tnf_inhibitors_in_shorthand(text):
     assert _one(text, "DRUG", "anti_tnf").status == "failed"
+
+
+# --- failing now: "despite" with the disease going on, "even on" ----------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("her kidneys are getting worse despite cyclophosphamide and MMF", "cyclophosphamide"),
+    ("ILD progressing despite tacrolimus and MMF.", "tacrolimus"),
+    ("platelets still under 20 even on romiplostim", "romiplostim"),
+])
+def test_a_treatment_failing_now_is_still_taken(text, concept):
+    fact = _one(text, "DRUG", concept)
+    assert fact.status == "failed" and fact.ongoing
+
+
+def test_a_past_flare_despite_a_treatment_says_nothing_of_now():
+    fact = _one("she flared despite MMF", "DRUG", "mycophenolate")
+    assert fact.status == "failed" and not fact.ongoing
+
+
+# --- a stop said of the treatment beside it ---------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("Still's disease, 24, stopped canakinumab because of infections, now on tocilizumab", "adult_onset_stills_disease"),
+    ("58F, SSc-ILD, MMF discontinued due to progression, now on nintedanib.", "systemic_sclerosis"),
+    ("SSc-ILD, MMF stopped due to progression", "interstitial_lung_disease"),
+])
+def test_a_disease_before_a_stopped_treatment_is_not_over(text, concept):
+    assert not _one(text, "CONDITION", concept).historical
+
+
+def test_a_stop_said_of_a_treatment_after_a_failure_keeps_the_infection_cleared():
+    assert _one("CMV viraemia cleared with valganciclovir", "INFECTION", "cmv").historical
+
+
+def test_a_doubt_after_a_list_of_denials_is_of_what_follows():
+    facts = {f.concept: f for f in extract("no HIV, no hep C, but not sure about hep B, he had the vaccine as a kid")}
+    assert facts["hiv"].negated and not facts["hiv"].uncertain
+    assert facts["hcv"].negated and not facts["hcv"].uncertain
+    assert facts["hbv"].uncertain and facts["hbv"].status != "positive"
+
+
+def test_headings_inside_a_line_end_at_their_sentence():
+    facts = {f.concept: f for f in extract("Current meds: tacrolimus 3mg bd, pred 5mg, HCQ 200mg. Previous: CYC x6 2021, RTX 2023.")}
+    assert facts["tacrolimus"].status == "current" and facts["hydroxychloroquine"].status == "current"
+    assert facts["rituximab"].historical and facts["rituximab"].status != "current"
+    assert facts["cyclophosphamide"].historical

@@ -175,6 +175,8 @@ def failing_now(span: Span) -> bool:
     currents = [c.modifier_span[0] for c in (graph.modifiers if graph is not None else ())
                 if c.category == "THERAPY_CURRENT"]
     for m in span._.modifiers:
+        if m.category == "THERAPY_FAILED" and m.modifier_span[1] <= span.start and _despite_now(doc, m, past):
+            return True
         if m.category != "THERAPY_FAILED" or m.modifier_span[0] < span.end:
             continue
         if any(span.end <= start < m.modifier_span[0] for start in currents):
@@ -186,6 +188,19 @@ def failing_now(span: Span) -> bool:
         if words & now and (words | before) & auxiliaries and not (words | before) & past:
             return True
     return False
+
+
+def _despite_now(doc, modifier, past: frozenset) -> bool:
+    """A "despite" cue before the treatment with the disease said to go on now just before it
+    ("her kidneys are getting worse despite cyclophosphamide and MMF", "ILD progressing despite
+    tacrolimus": ``failing_despite``): the treatment is still taken. "flared despite MMF" (a
+    past verb) says nothing of now."""
+    start, end = modifier.modifier_span
+    section = vocabulary().get("failing_despite") or {}
+    if doc[start].lower_ not in set(section.get("cues") or ()):
+        return False
+    before = {t.lower_ for t in doc[max(0, start - 3):start]}
+    return bool(before & set(section.get("now_before") or ())) and not before & past
 
 
 def failure_past_own_now(span: Span) -> bool:
