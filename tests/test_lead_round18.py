@@ -285,3 +285,24 @@ def test_headings_inside_a_line_end_at_their_sentence():
     assert facts["tacrolimus"].status == "current" and facts["hydroxychloroquine"].status == "current"
     assert facts["rituximab"].historical and facts["rituximab"].status != "current"
     assert facts["cyclophosphamide"].historical
+
+
+# --- a bracket's prophylaxis or hedge is its own treatment's ----------------------------
+
+@pytest.mark.parametrize("text, label, concept", [
+    ("Hep B sAg negative, anti-HBc positive (on entecavir prophylaxis). HIV negative.", "INFECTION", "anti_hbc"),
+    ("latent TB (isoniazid prophylaxis)", "INFECTION", "tuberculosis"),
+    ("asthma (salbutamol prn)", "CONDITION", "asthma"),
+    ("lupus (maybe rituximab next?)", "CONDITION", "sle"),
+])
+def test_a_brackets_prophylaxis_or_hedge_is_of_its_own_treatment(text, label, concept):
+    fact = _one(text, label, concept)
+    assert not fact.hypothetical and not fact.uncertain and not fact.negated
+
+
+def test_an_anti_hbc_result_before_prophylaxis_stays_positive():
+    assert _one("anti-HBc positive (on entecavir prophylaxis)", "INFECTION", "anti_hbc").status == "positive"
+
+
+def test_a_negative_result_in_a_bracket_with_a_treatment_still_negates():
+    assert _one("hep B (negative, no entecavir needed)", "INFECTION", "hbv").negated

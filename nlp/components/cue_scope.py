@@ -48,7 +48,8 @@ def cue_scope(doc):
             m.category not in BRACKETED_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)
             or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span)))
             and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent))
-            and not _said_of_what_follows(doc, m, ent))
+            and not _said_of_what_follows(doc, m, ent)
+            and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent)))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
@@ -77,6 +78,26 @@ def _said_of_what_follows(doc, modifier, ent) -> bool:
     while position < len(doc) and doc[position].lower_ in fillers and not doc[position].ent_type_:
         position += 1
     return position < len(doc) and doc[position].ent_type_ in ("DRUG", "PROCEDURE")
+
+
+def _after_its_result(doc, modifier, modifiers, closes: dict[int, int], ent) -> bool:
+    """A hypothesis or a hedge in a bracket after a finding, said of the bracket's own
+    treatment beside it ("latent TB (isoniazid prophylaxis)", "lupus (maybe rituximab
+    next?)"), or a hypothesis after a result said of the finding ("anti-HBc positive (on
+    entecavir prophylaxis)"): the prophylaxis is given because the finding is real; neither
+    makes the finding a hypothesis or a doubt ("hep B (probably, on entecavir)" still doubts
+    the hepatitis)."""
+    start, end = modifier.modifier_span
+    for open_, close in closes.items():
+        if open_ < start and end <= close and ent.end <= open_:
+            if ent.label_ not in _KINDS and any(
+                    open_ < other.start and other.end <= close and other.label_ in _KINDS
+                    and (start - 1 <= other.end <= start or end <= other.start <= end + 1) for other in doc.ents):
+                return True     # the cue is said of the treatment beside it
+            return modifier.category == "HYPOTHETICAL" and any(
+                m.category == "RESULT_POSITIVE" and ent.end <= m.modifier_span[0] and m.modifier_span[1] <= open_
+                for m in modifiers)
+    return False
 
 
 def _aside_of_its_own(doc, span: tuple[int, int], closes: dict[int, int], ent) -> bool:
