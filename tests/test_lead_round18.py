@@ -306,3 +306,9 @@ def test_an_anti_hbc_result_before_prophylaxis_stays_positive():
 
 def test_a_negative_result_in_a_bracket_with_a_treatment_still_negates():
     assert _one("hep B (negative, no entecavir needed)", "INFECTION", "hbv").negated
+
+
+def test_a_urine_pcr_in_a_letter_is_the_protein_creatinine_ratio():
+    fact = _one("urine PCR 250 mg/mmol", "LAB", "upcr")
+    assert fact.value == 250 and fact.unit == "mg/mmol"
+    assert not [f for f in extract("covid PCR negative") if f.label == "LAB"]
