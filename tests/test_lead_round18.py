@@ -312,3 +312,24 @@ def test_a_urine_pcr_in_a_letter_is_the_protein_creatinine_ratio():
     fact = _one("urine PCR 250 mg/mmol", "LAB", "upcr")
     assert fact.value == 250 and fact.unit == "mg/mmol"
     assert not [f for f in extract("covid PCR negative") if f.label == "LAB"]
+
+
+# --- a partner or child named without "my", with an age -------------------------------
+
+@pytest.mark.parametrize("text, concept, value", [
+    ("Hi. Wife (62) with refractory myositis - antisynthetase. On pred 20 + tacrolimus.", "inflammatory_myopathy", 62),
+    ("Son, 16, crohns since 9", "crohns_disease", 16),
+    ("Husband 55 with AML", "aml", 55),
+    ("Daughter is 19 and has lupus", "sle", 19),
+])
+def test_a_partner_or_child_named_bare_with_an_age_is_the_patient(text, concept, value):
+    facts = extract(text)
+    age = next(f for f in facts if f.label == "AGE")
+    assert age.value == value and not age.family
+    assert not _one(text, "CONDITION", concept).family
+
+
+def test_a_nursing_writers_baby_is_still_not_the_patient():
+    facts = extract("baby is 6 weeks now and im breastfeeding, i have ITP")
+    assert not _one("baby is 6 weeks now and im breastfeeding, i have ITP", "CONDITION", "itp").family
+    assert not [f for f in facts if f.label == "AGE"]

@@ -77,6 +77,7 @@ class Relations:
     about_one: re.Pattern | None = None              # "writing for a friend": an about-phrase before "a <relation>"
     trial_for_them: tuple[re.Pattern, ...] = ()      # "shes the one who needs a trial": the relative (group pron) is the patient
     bare_subject: re.Pattern | None = None           # "Mum has RA ...": a relation named without "my" as a sentence's subject
+    bare_patient: re.Pattern | None = None           # "Wife (62) with ...": a partner or child named without "my", with an age
     treated_subject: tuple[re.Pattern, ...] = ()    # "my brother has DM and is on IVIG": the relative whose treatment is told
 
     def relation_of(self, word: str) -> str | None:
@@ -143,6 +144,13 @@ def relations() -> Relations:
     mention = re.compile(
         r"\b(?:%s)\s+(?:[\w-]+\s+){0,3}?(?P<rel>%s)(?:'s|\u2019s|s)?\b" % (alternation(possessives), rel), re.IGNORECASE)
     bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*\(\s*(?:now\s+|aged?\s+)?)\d" % rel, re.IGNORECASE)
+    # "Wife (62) with refractory myositis", "Son, 16, crohns since 9", "Husband 55 with AML": a
+    # partner or child named without "my" at a sentence's start with an age in years (not an
+    # infant's "baby is 6 weeks", which is the writer's baby)
+    patient_words = alternation([w for w, r in words.items() if roles[r] == "patient"])
+    bare_patient = re.compile(
+        r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*[(,]\s*(?:now\s+|aged?\s+)?|\s+(?:aged?\s+)?)"
+        r"\d{1,2}(?![\d.,/]\d|\s*(?:-?\s*(?:weeks?|wks?|months?|mths?|mo|days?)\b|kg|lbs?|%%|mg|cm))" % patient_words, re.IGNORECASE)
     age_after = re.compile(   # a first name may stand between ("my son Tomas is 16", "my daughter, Ana, is 9")
         r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
         # no comma or verb ("my dad 67 has UC"): a verb of the sentence must follow the age
@@ -193,6 +201,7 @@ def relations() -> Relations:
         first_plural=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(plural), re.IGNORECASE),
         self_statements=tuple(statements),
         words=words, sexes=sexes, roles=roles, mention=mention, bare=bare, age_after=age_after, about=about_re,
+        bare_patient=bare_patient,
         pronoun_age=pronoun_age,
         writer_words=frozenset(_words(doc.get("writer_words"), f"{name}.writer_words")),
         possessives=frozenset(possessives),
@@ -291,6 +300,10 @@ def _candidates(text: str, rel: Relations):
         goes_on = about or (age is not None and (not _AGE_END.match(after[age.end():])
                                                  or bool(_PRONOUN_ON[rel.sexes[relation]].match(after[age.end():]))))
         yield start, end, relation, marked, talked_about, goes_on
+    for match in rel.bare_patient.finditer(text) if rel.bare_patient is not None else ():
+        relation = rel.relation_of(match.group("rel"))
+        if relation is not None:    # "Wife (62) with refractory myositis": the one the message is about
+            yield match.start("rel"), match.end("rel"), relation, True, True, True
     for match in rel.about_one.finditer(text) if rel.about_one is not None else ():   # "writing for a friend, she is 52"
         relation = rel.relation_of(match.group("rel"))
         if relation is not None:
