@@ -247,7 +247,11 @@ def elide(reader, chunks: list[Chunk]) -> None:
         if not words:
             _filler_modifier(chunks, i, after)
             continue
-        spans = [(e.start, e.end, e.value) for e in words]
+        # "allogeneic tissue/solid organ transplant": a modifier word that is filler alone
+        # ("tissue", "cell", "marrow") still narrows the shared name ("allogeneic tissue
+        # transplant" is no allogeneic stem cell transplant)
+        spans = [(e.start, e.end, e.value) for e in chunks[i].els
+                 if e.kind == "word" and (e in words or _name_modifier(reader, e.value))]
         before = next((j for j in range(i - 1, -1, -1) if j not in lone), None)
         atom = None
         if after is not None and chunks[after].atoms:
@@ -266,6 +270,10 @@ def elide(reader, chunks: list[Chunk]) -> None:
         elif before is not None and chunks[before].atoms and any(len(w.value) == 1 and w.value.isalpha() for w in words):
             # "hepatitis B or X": a letter that names no item read is an alternative unread
             chunks[i].content.extend(w.value for w in words)
+
+
+def _name_modifier(reader, word: str) -> bool:
+    return any(p.fullmatch(word) for p in reader.cues.patterns.get("name_modifiers", ()))
 
 
 def _filler_modifier(chunks: list[Chunk], i: int, after: int | None) -> None:
