@@ -236,6 +236,8 @@ def elide(reader, chunks: list[Chunk]) -> None:
     ('fungal, bacterial, viral or other infections') or modifier ('hepatitis B or C')."""
     lone: dict[int, list[El]] = {}
     for i, chunk in enumerate(chunks):
+        if not chunk.atoms:
+            chunk.els = [_number_word(e) for e in chunk.els]
         # content words, and single letters or numbers ("hepatitis B or C", "type 1 or 2")
         words = [e for e in chunk.els if e.kind == "word" and (is_content(e.value, reader.cues) or len(e.value) == 1)]
         if not chunk.atoms and len(words) <= 2 and _words_after_a_time_cue(chunk.els):
@@ -272,6 +274,14 @@ def elide(reader, chunks: list[Chunk]) -> None:
             chunks[i].content.extend(w.value for w in words)
 
 
+def _number_word(el: El) -> El:
+    """'Type 1 or type 2 diabetes': a lone digit read as a count cue, in a chunk with no
+    fact, is a word of a name that may share the next fact's head noun."""
+    if el.kind == "cue" and set(el.value.sections) == {"count"} and re.fullmatch(r"\d", el.value.match.group(0)):
+        return El("word", el.start, el.end, el.value.match.group(0))
+    return el
+
+
 def _name_modifier(reader, word: str) -> bool:
     return any(p.fullmatch(word) for p in reader.cues.patterns.get("name_modifiers", ()))
 
@@ -298,7 +308,9 @@ _LEADING_CUES = frozenset({"history", "current"})
 
 def _words_after_a_time_cue(els: list[El]) -> bool:
     """Only words, after at most one history / current cue at the chunk's start."""
-    start = 1 if els and els[0].kind == "cue" and set(els[0].value.sections) <= _LEADING_CUES else 0
+    # ("Current" is also an infection's state cue: still a leading time cue)
+    start = 1 if els and els[0].kind == "cue" and set(els[0].value.sections) - {"infection_active"} <= _LEADING_CUES \
+        and set(els[0].value.sections) & _LEADING_CUES else 0
     return all(e.kind == "word" for e in els[start:])
 
 

@@ -346,7 +346,9 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
     if not isinstance(spelled, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
                                                 for k, v in spelled.items()):
         _fail("spelled_units", "must map patterns to the unit as abbreviated")
-    spelled_units = tuple((_compile(k, f"spelled_units[{k!r}]", placeholders), v) for k, v in spelled.items())
+    # a unit may follow its number with no space ("Hb < 8gm/dl"): a digit may stand before it
+    spelled_units = tuple((re.compile(_compile(k, f"spelled_units[{k!r}]", placeholders).pattern.replace(r"(?<!\w)", r"(?<![^\W\d])", 1),
+                                      re.IGNORECASE), v) for k, v in spelled.items())
     scaled = doc.get("scaled_numbers", {})
     if not isinstance(scaled, dict) or not all(isinstance(k, str) and isinstance(v, (int, float)) and v > 0
                                                for k, v in scaled.items()):
