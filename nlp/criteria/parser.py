@@ -96,6 +96,13 @@ _SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\) ?(?=\d)
 # a list number the splitter left at the start ("7. ECOG ≤ 1", "3 Major surgical procedure"),
 # not a number the criterion says ("18 Years and older", "2 or more prior lines")
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}(?:[.)]\s+(?=\S)|\s+(?=[A-Z][a-z]{2,}\b)(?!(?:Years?|Months?|Weeks?|Days?|Hours?)\b))")
+# "BMI in the range of 18 ~ 28 kg/m2": a tilde between two numbers is a range's dash, and
+# "in the range of" before a range says nothing more (the range reader knows "BMI 18-28")
+_TILDE_RANGE = re.compile(r"(?<=\d)\s*[~～]\s*(?=\d)")
+_RANGE_WORDS = re.compile(r"\b(?:with)?in (?:the |a )?range (?:of |from )?(?=\d+(?:\.\d+)?\s*-\s*\d)", re.IGNORECASE)
+# "QTcF interval exceeds 500 msec": the sign the verb means before a number (not after a
+# negation: "not exceeding" is ≤, read by the value reader)
+_EXCEEDS = re.compile(r"(?<!\bnot )(?<!\bnever )\b(?:exceeds|exceeded|in excess of)\s+(?=\d)", re.IGNORECASE)
 _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 
 
@@ -709,6 +716,7 @@ def prepare(text: str) -> str:
     text = _CYP_BOTH_OF.sub(lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
                             else m[0], text)
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", text.translate(_DASHES)))
+    text = _EXCEEDS.sub("> ", _RANGE_WORDS.sub("", _TILDE_RANGE.sub("-", text)))
     text = _PER_BSA.sub("/1.73m2", text)
     text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
