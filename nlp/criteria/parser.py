@@ -103,6 +103,11 @@ _RANGE_WORDS = re.compile(r"\b(?:with)?in (?:the |a )?range (?:of |from )?(?=\d+
 # "QTcF interval exceeds 500 msec": the sign the verb means before a number (not after a
 # negation: "not exceeding" is ≤, read by the value reader)
 _EXCEEDS = re.compile(r"(?<!\bnot )(?<!\bnever )\b(?:exceeds|exceeded|in excess of)\s+(?=\d)", re.IGNORECASE)
+# the anaesthetist's physical status written "ASA<4" or "ASA (American Society of
+# Anaesthesiology) physical status 1-3": the score's name as the terminology has it (a bare
+# "ASA" is aspirin in a letter, so only before a sign and a class, never before a dose)
+_ASA_LONG = re.compile(r"\bASA\s*\((?:the )?American Society (?:of )?Ana?esthesi\w*\)\s*(?=physical status|status|class|PS\b)", re.IGNORECASE)
+_ASA_SIGN = re.compile(r"\bASA(?=\s*(?:[<>≤≥]=?)\s*(?:[1-6]|I{1,3}|IV|VI?)(?![\w.]))")
 _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 
 
@@ -716,6 +721,7 @@ def prepare(text: str) -> str:
     text = _CYP_BOTH_OF.sub(lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
                             else m[0], text)
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", text.translate(_DASHES)))
+    text = _ASA_SIGN.sub("ASA physical status", _ASA_LONG.sub("ASA ", text))
     text = _EXCEEDS.sub("> ", _RANGE_WORDS.sub("", _TILDE_RANGE.sub("-", text)))
     text = _PER_BSA.sub("/1.73m2", text)
     text = _PCR_SPELLED.sub("PCR", text)
