@@ -108,6 +108,10 @@ _EXCEEDS = re.compile(r"(?<!\bnot )(?<!\bnever )\b(?:exceeds|exceeded|in excess 
 # "ASA" is aspirin in a letter, so only before a sign and a class, never before a dose)
 _ASA_LONG = re.compile(r"\bASA\s*\((?:the )?American Society (?:of )?Ana?esthesi\w*\)\s*(?=physical status|status|class|PS\b)", re.IGNORECASE)
 _ASA_SIGN = re.compile(r"\bASA(?=\s*(?:[<>≤≥]=?)\s*(?:[1-6]|I{1,3}|IV|VI?)(?![\w.]))")
+# "UACR ≥ 100 and less than 5000 mg/g": a second limit in words after "and" written as its
+# sign (the value reader joins "≥ 100 and < 5000" to the analyte, not the words)
+_AND_SIGN_WORDS = re.compile(r"(?<=\d)(\s*[a-zA-Z%/]*\s+and\s+)(less than or equal to|greater than or equal to|less than|greater than|more than)\s*(?=\d)", re.IGNORECASE)
+_SIGN_OF_WORDS = {"less than or equal to": "≤", "greater than or equal to": "≥", "less than": "<", "greater than": ">", "more than": ">"}
 _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 
 
@@ -721,6 +725,7 @@ def prepare(text: str) -> str:
     text = _CYP_BOTH_OF.sub(lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
                             else m[0], text)
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", text.translate(_DASHES)))
+    text = _AND_SIGN_WORDS.sub(lambda m: f"{m.group(1)}{_SIGN_OF_WORDS[' '.join(m.group(2).lower().split())]} ", text)
     text = _ASA_SIGN.sub("ASA physical status", _ASA_LONG.sub("ASA ", text))
     text = _EXCEEDS.sub("> ", _RANGE_WORDS.sub("", _TILDE_RANGE.sub("-", text)))
     text = _PER_BSA.sub("/1.73m2", text)
