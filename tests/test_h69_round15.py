@@ -167,3 +167,19 @@ def test_make_sample_more_draws_past_the_stored_hashes(capsys):
     assert module.text_hash("  Pregnancy ") == hashlib.sha256(b"pregnancy").hexdigest()
     s15 = [row for row in dev if row["id"].startswith("s15-")]
     assert len(s15) == 100 and len({module.text_hash(row["text"]) for row in s15}) == 100
+
+
+# --- spellings and lead words --------------------------------------------------------------------------
+
+def test_spellings_registries_use():
+    assert parse("Previous use of infliximab or other anti-TNF antagonists", "exclusion") == \
+        {"type": "therapy", "concept": "anti_tnf"}
+    assert parse("Prior allogenic stem-cell or solid-organ transplantation", "exclusion") == {
+        "any": [{"type": "procedure", "concept": "allo_hsct"}, {"type": "procedure", "concept": "solid_organ_transplant"}]}
+    assert parse("Current substance abuse or dependence", "exclusion") == \
+        {"type": "diagnosis", "concept": "substance_use_disorder"}
+
+
+def test_a_filler_word_before_the_history_cue_of_a_shared_name():
+    assert parse("Any history of alcohol or drug abuse.", "exclusion") == \
+        {"type": "history", "concept": "substance_use_disorder"}

@@ -240,7 +240,7 @@ def elide(reader, chunks: list[Chunk]) -> None:
             chunk.els = [_number_word(e) for e in chunk.els]
         # content words, and single letters or numbers ("hepatitis B or C", "type 1 or 2")
         words = [e for e in chunk.els if e.kind == "word" and (is_content(e.value, reader.cues) or len(e.value) == 1)]
-        if not chunk.atoms and len(words) <= 2 and _words_after_a_time_cue(chunk.els):
+        if not chunk.atoms and len(words) <= 2 and _words_after_a_time_cue(chunk.els, reader.cues):
             lone[i] = words
         elif i > 0 and chunks[i - 1].atoms:
             _elided_head(reader, chunks[i - 1].atoms[-1], chunk)
@@ -306,8 +306,14 @@ def _filler_modifier(chunks: list[Chunk], i: int, after: int | None) -> None:
 _LEADING_CUES = frozenset({"history", "current"})
 
 
-def _words_after_a_time_cue(els: list[El]) -> bool:
-    """Only words, after at most one history / current cue at the chunk's start."""
+def _words_after_a_time_cue(els: list[El], cues) -> bool:
+    """Only words, after at most one history / current cue at the chunk's start (filler words
+    may stand before it: "Any history of alcohol or drug abuse")."""
+    lead = 0
+    while lead < len(els) and els[lead].kind == "word" and not is_content(els[lead].value, cues) and len(els[lead].value) > 1:
+        lead += 1
+    if lead < len(els) and els[lead].kind == "cue":
+        els = els[lead:]
     # ("Current" is also an infection's state cue: still a leading time cue)
     start = 1 if els and els[0].kind == "cue" and set(els[0].value.sections) - {"infection_active"} <= _LEADING_CUES \
         and set(els[0].value.sections) & _LEADING_CUES else 0
