@@ -183,3 +183,16 @@ def test_spellings_registries_use():
 def test_a_filler_word_before_the_history_cue_of_a_shared_name():
     assert parse("Any history of alcohol or drug abuse.", "exclusion") == \
         {"type": "history", "concept": "substance_use_disorder"}
+
+
+def test_who_made_a_diagnosis_and_the_visit_a_duration_ends_at():
+    want = {"type": "diagnosis", "concept": "asthma", "min_duration_months": 12}
+    assert parse("Documented physician diagnosis of asthma for ≥12 months prior to Screening Visit 1.", "inclusion") == want
+    assert parse("Physician-diagnosed asthma for at least 12 months", "inclusion") == want
+    # the physician's opinion stays the team's
+    assert _review_only(parse("In the physician's opinion, unable to comply", "exclusion"))
+
+
+def test_waldenstrom_with_its_apostrophe():
+    assert parse("Waldenström's macroglobulinemia", "exclusion") == \
+        {"type": "diagnosis", "concept": "waldenstrom_macroglobulinemia"}
