@@ -167,7 +167,8 @@ def elided_atom(words: list[tuple[int, int, str]], neighbour: Atom, after: bool)
         return None
     index = _term_index()
     # "chronic hepatitis B or C": the modifier may carry a qualifier of its own in front
-    phrases = [f"{written} {parts[-1]}"] if after else [f"{' '.join(parts[i:-1])} {written}" for i in range(len(parts) - 1)]
+    # "type 1 or type 2 diabetes mellitus": the shared head may be more than one word
+    phrases = [f"{written} {' '.join(parts[k:])}" for k in range(len(parts) - 1, 0, -1)] or [f"{written} {parts[-1]}"] if after else [f"{' '.join(parts[i:-1])} {written}" for i in range(len(parts) - 1)]
     concept = None
     for phrase in phrases:
         concept = index.get(phrase) or (index.get(phrase[:-1]) if phrase.endswith("s") else None)

@@ -236,9 +236,11 @@ def elide(reader, chunks: list[Chunk]) -> None:
     ('fungal, bacterial, viral or other infections') or modifier ('hepatitis B or C')."""
     lone: dict[int, list[El]] = {}
     for i, chunk in enumerate(chunks):
+        if not chunk.atoms:
+            chunk.els = [_number_word(e) for e in chunk.els]
         # content words, and single letters or numbers ("hepatitis B or C", "type 1 or 2")
         words = [e for e in chunk.els if e.kind == "word" and (is_content(e.value, reader.cues) or len(e.value) == 1)]
-        if not chunk.atoms and len(words) <= 2 and _words_after_a_time_cue(chunk.els):
+        if not chunk.atoms and len(words) <= 2 and _words_after_a_time_cue(chunk.els, reader.cues):
             lone[i] = words
         elif i > 0 and chunks[i - 1].atoms:
             _elided_head(reader, chunks[i - 1].atoms[-1], chunk)
@@ -247,7 +249,11 @@ def elide(reader, chunks: list[Chunk]) -> None:
         if not words:
             _filler_modifier(chunks, i, after)
             continue
-        spans = [(e.start, e.end, e.value) for e in words]
+        # "allogeneic tissue/solid organ transplant": a modifier word that is filler alone
+        # ("tissue", "cell", "marrow") still narrows the shared name ("allogeneic tissue
+        # transplant" is no allogeneic stem cell transplant)
+        spans = [(e.start, e.end, e.value) for e in chunks[i].els
+                 if e.kind == "word" and (e in words or _name_modifier(reader, e.value))]
         before = next((j for j in range(i - 1, -1, -1) if j not in lone), None)
         atom = None
         if after is not None and chunks[after].atoms:
@@ -266,6 +272,18 @@ def elide(reader, chunks: list[Chunk]) -> None:
         elif before is not None and chunks[before].atoms and any(len(w.value) == 1 and w.value.isalpha() for w in words):
             # "hepatitis B or X": a letter that names no item read is an alternative unread
             chunks[i].content.extend(w.value for w in words)
+
+
+def _number_word(el: El) -> El:
+    """'Type 1 or type 2 diabetes': a lone digit read as a count cue, in a chunk with no
+    fact, is a word of a name that may share the next fact's head noun."""
+    if el.kind == "cue" and set(el.value.sections) == {"count"} and re.fullmatch(r"\d", el.value.match.group(0)):
+        return El("word", el.start, el.end, el.value.match.group(0))
+    return el
+
+
+def _name_modifier(reader, word: str) -> bool:
+    return any(p.fullmatch(word) for p in reader.cues.patterns.get("name_modifiers", ()))
 
 
 def _filler_modifier(chunks: list[Chunk], i: int, after: int | None) -> None:
@@ -288,9 +306,17 @@ def _filler_modifier(chunks: list[Chunk], i: int, after: int | None) -> None:
 _LEADING_CUES = frozenset({"history", "current"})
 
 
-def _words_after_a_time_cue(els: list[El]) -> bool:
-    """Only words, after at most one history / current cue at the chunk's start."""
-    start = 1 if els and els[0].kind == "cue" and set(els[0].value.sections) <= _LEADING_CUES else 0
+def _words_after_a_time_cue(els: list[El], cues) -> bool:
+    """Only words, after at most one history / current cue at the chunk's start (filler words
+    may stand before it: "Any history of alcohol or drug abuse")."""
+    lead = 0
+    while lead < len(els) and els[lead].kind == "word" and not is_content(els[lead].value, cues) and len(els[lead].value) > 1:
+        lead += 1
+    if lead < len(els) and els[lead].kind == "cue":
+        els = els[lead:]
+    # ("Current" is also an infection's state cue: still a leading time cue)
+    start = 1 if els and els[0].kind == "cue" and set(els[0].value.sections) - {"infection_active"} <= _LEADING_CUES \
+        and set(els[0].value.sections) & _LEADING_CUES else 0
     return all(e.kind == "word" for e in els[start:])
 
 

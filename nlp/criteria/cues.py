@@ -52,7 +52,7 @@ REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance",
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
 _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words", "status_concepts", "review", "response", "time_units", "count_scores", "filler_words",
-                 "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts", "scaled_numbers",
+                 "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts", "scaled_numbers", "lifelong_infections",
                  "exception_qualifiers", "exception_limits"}
 SEXES = ("female", "male")
 _SIGNS = ("<", "<=", ">", ">=")
@@ -60,7 +60,7 @@ _OPTIONAL = {"relative_on_list", "suspected_alone", "therapy_required", "not_fac
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
              "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "infection_chronic_gap", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
              "pregnancy_prevented", "pregnancy_test", "subgroup", "required_in_exclusion", "subgroup_threshold",
-             "support_words", "support_allowed", "support_refused", "support_counts",
+             "support_words", "support_allowed", "support_refused", "support_counts", "lifelong_infections",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
              "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
              "spelled_units", "scaled_numbers", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
@@ -86,6 +86,7 @@ class Cues:
     age_subject_words: frozenset[str] = frozenset()            # words that may stand before an age limit
     chronic_markers: dict[str, str] = None                     # infection -> the test a chronic one is read as
     support_counts: frozenset[str] = frozenset()               # analytes a transfusion or growth factor raises
+    lifelong_infections: frozenset[str] = frozenset()          # "infection with HIV" is HIV positive
     exception_qualifiers: frozenset[str] = frozenset()         # "adequately treated" before an excepted kind
     exception_limits: frozenset[str] = frozenset()             # "Stage I" before an excepted kind
     spelled_units: tuple[tuple[re.Pattern, str], ...] = ()      # "milligrams per deciliter" -> "mg/dL"
@@ -345,7 +346,9 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
     if not isinstance(spelled, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
                                                 for k, v in spelled.items()):
         _fail("spelled_units", "must map patterns to the unit as abbreviated")
-    spelled_units = tuple((_compile(k, f"spelled_units[{k!r}]", placeholders), v) for k, v in spelled.items())
+    # a unit may follow its number with no space ("Hb < 8gm/dl"): a digit may stand before it
+    spelled_units = tuple((re.compile(_compile(k, f"spelled_units[{k!r}]", placeholders).pattern.replace(r"(?<!\w)", r"(?<![^\W\d])", 1),
+                                      re.IGNORECASE), v) for k, v in spelled.items())
     scaled = doc.get("scaled_numbers", {})
     if not isinstance(scaled, dict) or not all(isinstance(k, str) and isinstance(v, (int, float)) and v > 0
                                                for k, v in scaled.items()):
@@ -379,6 +382,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         age_subject_words=age_subject_words,
         chronic_markers=maps["chronic_markers"],
         support_counts=frozenset(_strings(doc.get("support_counts", []), "support_counts")),
+        lifelong_infections=frozenset(_strings(doc.get("lifelong_infections", []), "lifelong_infections")),
         exception_qualifiers=frozenset(w.lower() for w in _strings(doc.get("exception_qualifiers", []),
                                                                    "exception_qualifiers")),
         exception_limits=frozenset(w.lower() for w in _strings(doc.get("exception_limits", []), "exception_limits")),

@@ -96,6 +96,22 @@ _SIGN_BRACKET = re.compile(r"(?<=[a-z]) ?\((?:≤|≥|<|>|<=|>=|=<|=>)\) ?(?=\d)
 # a list number the splitter left at the start ("7. ECOG ≤ 1", "3 Major surgical procedure"),
 # not a number the criterion says ("18 Years and older", "2 or more prior lines")
 _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}(?:[.)]\s+(?=\S)|\s+(?=[A-Z][a-z]{2,}\b)(?!(?:Years?|Months?|Weeks?|Days?|Hours?)\b))")
+# "BMI in the range of 18 ~ 28 kg/m2": a tilde between two numbers is a range's dash, and
+# "in the range of" before a range says nothing more (the range reader knows "BMI 18-28")
+_TILDE_RANGE = re.compile(r"(?<=\d)\s*[~～]\s*(?=\d)")
+_RANGE_WORDS = re.compile(r"\b(?:with)?in (?:the |a )?range (?:of |from )?(?=\d+(?:\.\d+)?\s*-\s*\d)", re.IGNORECASE)
+# "QTcF interval exceeds 500 msec": the sign the verb means before a number (not after a
+# negation: "not exceeding" is ≤, read by the value reader)
+_EXCEEDS = re.compile(r"(?<!\bnot )(?<!\bnever )\b(?:exceeds|exceeded|in excess of)\s+(?=\d)", re.IGNORECASE)
+# the anaesthetist's physical status written "ASA<4" or "ASA (American Society of
+# Anaesthesiology) physical status 1-3": the score's name as the terminology has it (a bare
+# "ASA" is aspirin in a letter, so only before a sign and a class, never before a dose)
+_ASA_LONG = re.compile(r"\bASA\s*\((?:the )?American Society (?:of )?Ana?esthesi\w*\)\s*(?=physical status|status|class|PS\b)", re.IGNORECASE)
+_ASA_SIGN = re.compile(r"\bASA(?=\s*(?:[<>≤≥]=?)\s*(?:[1-6]|I{1,3}|IV|VI?)(?![\w.]))")
+# "UACR ≥ 100 and less than 5000 mg/g": a second limit in words after "and" written as its
+# sign (the value reader joins "≥ 100 and < 5000" to the analyte, not the words)
+_AND_SIGN_WORDS = re.compile(r"(?<=\d)(\s*[a-zA-Z%/]*\s+and\s+)(less than or equal to|greater than or equal to|less than|greater than|more than)\s*(?=\d)", re.IGNORECASE)
+_SIGN_OF_WORDS = {"less than or equal to": "≤", "greater than or equal to": "≥", "less than": "<", "greater than": ">", "more than": ">"}
 _DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
 
 
@@ -709,6 +725,9 @@ def prepare(text: str) -> str:
     text = _CYP_BOTH_OF.sub(lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
                             else m[0], text)
     text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", text.translate(_DASHES)))
+    text = _AND_SIGN_WORDS.sub(lambda m: f"{m.group(1)}{_SIGN_OF_WORDS[' '.join(m.group(2).lower().split())]} ", text)
+    text = _ASA_SIGN.sub("ASA physical status", _ASA_LONG.sub("ASA ", text))
+    text = _EXCEEDS.sub("> ", _RANGE_WORDS.sub("", _TILDE_RANGE.sub("-", text)))
     text = _PER_BSA.sub("/1.73m2", text)
     text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)

@@ -165,7 +165,7 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
         if "positive" in sections:
             atom.mods["positive"] = True
         if "infection_active" in sections and label == "INFECTION":
-            if not _own_lead(reader, el, atom, targets):
+            if not _own_lead(reader, el, atom, targets) and not _lifelong_named(reader, cue, atom):
                 atom.mods["active"] = True
         elif ("qualifiers" in sections or "courses" in sections) and (chunk.atoms or atom.start > el.start):
             # also "symptomatic, untreated, or progressing brain metastases": adjectives in
@@ -237,6 +237,13 @@ def _treatment_for(reader, atom: Atom) -> bool:
     heads = reader.cues.patterns.get("therapy_heads", ())
     window = reader.text[max(0, atom.start - 120):atom.start]
     return any(any(p.fullmatch(m.group(1)) for p in heads) for m in _FOR_WHAT.finditer(window))
+
+
+def _lifelong_named(reader, cue, atom: Atom) -> bool:
+    """'Known infection with HIV': a bare 'infection with' an infection that never clears
+    nor lies dormant (``lifelong_infections``) names it, positive; no active state is said."""
+    return (atom.concept in reader.cues.lifelong_infections
+            and re.fullmatch(r"infections? (?:of|with)", " ".join(cue.text.lower().split())) is not None)
 
 
 def own_qualifiers(reader, atom: Atom) -> None:

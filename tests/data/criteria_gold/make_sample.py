@@ -3,8 +3,16 @@
 Run: python tests/data/criteria_gold/make_sample.py [/work/shared/ctgov] > sample.jsonl
 Prints one JSON object per sampled criterion (id, nct_id, kind, text, split) in id order;
 the hand-judged "expected"/"why" are added in dev.jsonl / test.jsonl.
+
+A later random sample (round 15 on):
+    python tests/data/criteria_gold/make_sample.py --more SEED N PREFIX [/work/shared/ctgov]
+draws `random.Random(SEED).sample(pool, 2 * N)` and keeps, in draw order, the first N lines
+whose text (stripped, lower-cased) has no SHA-256 in `sampled_hashes.txt` (every dev and test
+line already judged, hashed only), numbered PREFIX-0001 ... (dev). The held-aside test file
+is never opened here; add the new rows' hashes to `sampled_hashes.txt` once they are judged.
 """
 import glob
+import hashlib
 import json
 import os
 import random
@@ -58,12 +66,46 @@ def split_criteria(nct_id: str, text: str) -> list[dict]:
     return out
 
 
-def main(src: str) -> None:
+HASHES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sampled_hashes.txt")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.strip().lower().encode("utf-8")).hexdigest()
+
+
+def read_pool(src: str) -> list[dict]:
     pool = []
     for path in sorted(glob.glob(os.path.join(src, "NCT*.json"))):
         study = json.load(open(path, encoding="utf-8"))
         ps = study["protocolSection"]
         pool.extend(split_criteria(ps["identificationModule"]["nctId"], ps["eligibilityModule"]["eligibilityCriteria"]))
+    return pool
+
+
+def more(seed: int, n: int, prefix: str, src: str) -> None:
+    """A later sample: N lines not judged before (by the stored hashes), in draw order."""
+    pool = read_pool(src)
+    with open(HASHES, encoding="utf-8") as f:
+        seen = {line.strip() for line in f if line.strip()}
+    drawn = random.Random(seed).sample(pool, 2 * n)
+    kept, left_out = [], 0
+    for c in drawn:
+        h = text_hash(c["text"])
+        if h in seen:
+            left_out += 1
+            continue
+        seen.add(h)
+        kept.append(c)
+        if len(kept) == n:
+            break
+    print(f"pool: {len(pool)} criteria; drew {2 * n}; {left_out} left out as judged before; kept {len(kept)}",
+          file=sys.stderr)
+    for i, c in enumerate(kept):
+        print(json.dumps({"id": f"{prefix}-{i + 1:04d}", **c, "split": "dev"}, ensure_ascii=False))
+
+
+def main(src: str) -> None:
+    pool = read_pool(src)
     rng = random.Random(SEED)
     sample = rng.sample(pool, N)
     order = list(range(N))
@@ -77,4 +119,7 @@ def main(src: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/ctgov")
+    if len(sys.argv) > 1 and sys.argv[1] == "--more":
+        more(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else "/work/shared/ctgov")
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/ctgov")
