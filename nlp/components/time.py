@@ -19,7 +19,7 @@ from typing import Any
 
 from core.durations import DAYS
 from nlp.components.patterns import PatternMatch, PatternRunner
-from nlp.resources import alternation
+from nlp.resources import alternation, vocabulary_words
 
 TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER", "PREGNANCY")
 # a bare year dates a mention of these written right before it (never a lab value: "CK 2000"; "last
@@ -220,7 +220,8 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
-                          and _ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])]
+                          and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
+                               or _course_gap(text[facts[i].end:expression.start]))]
         if preferred and any(facts[i].label in preferred for i in candidates):
             candidates = [i for i in candidates if facts[i].label in preferred]
         choice: tuple[tuple[int, int, int], int] | None = None
@@ -252,6 +253,21 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
 
 
 _LIST_WORDS = frozenset({",", "and", "&", "+", "/", "or", "plus"})
+# a dose, count or course length written between a treatment and its year, word by word
+# ("Dexamethasone 40 mg x4 days, 3 cycles (2019)", "cyclophosphamide IV 500 mg x6 monthly
+# (2024)"): numbers, "x6", "500mg", and the words of data/nlp/extraction.yaml dose_words
+_GAP_WORD = re.compile(r"[x×]?\d+(?:[.,]\d+)?(?:[a-zµ/%]+(?:/[a-z0-9]+)?)?|[x×]", re.IGNORECASE)
+_GAP_SPLIT = re.compile(r"[\s,]+")
+
+
+def _course_gap(between: str) -> bool:
+    """Only a treatment's dose, route, schedule and course count between it and a bracketed
+    or bare year on the same line (at most 60 characters)."""
+    if len(between) > 60 or "\n" in between:
+        return False
+    words = vocabulary_words("dose_words")
+    tokens = [t for t in _GAP_SPLIT.split(between.rstrip().removesuffix("(")) if t]
+    return all(_GAP_WORD.fullmatch(t) or t.lower() in words for t in tokens)
 
 
 class EventsBefore:
