@@ -159,8 +159,12 @@ class FactBuilder:
         self.neither_words = frozenset(str(w).lower() for w in neither.get("cues") or ())
         self.neither_outcome = re.compile(neither["outcome"], re.IGNORECASE) if neither.get("outcome") else None
         words = vocabulary.get("treated_with") or ()
-        self.treated_with = re.compile(r"(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*"
-                                       % alternation(words), re.IGNORECASE) if words else None
+        # a test's positive result may stand before the year ("QuantiFERON positive 2016,
+        # completed 3 months rifapentine/isoniazid"), and a partner drug before a slash (h65)
+        results = vocabulary.get("treated_after_results") or ()
+        result = r"(?:\s+(?:%s))?" % alternation(results) if results else ""
+        self.treated_with = re.compile(r"%s(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
+                                       % (result, alternation(words)), re.IGNORECASE) if words else None
         self.cured_by_course = frozenset(vocabulary.get("cured_by_a_course") or ())
         self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
 
