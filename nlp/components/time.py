@@ -107,6 +107,14 @@ class TimeReader:
                 return None
         return found
 
+    def cue_end(self, text: str, expression: "TimeExpression") -> int | None:
+        """Where the last cue word before ``expression`` ends (``preferred_labels``'s cue), or None."""
+        if self.cue_re is None:
+            return None
+        offset = max(0, expression.start - _CUE_WINDOW)
+        ends = [offset + m.end() for m in self.cue_re.finditer(text[offset:expression.start])]
+        return ends[-1] if ends else None
+
     def __call__(self, text: str, today: date) -> list[TimeExpression]:
         found = []
         for match in self.runner(text):
@@ -218,6 +226,12 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in
             # june"); "since march" is anything's start ("on benlysta since march")
             candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())]
+            # the cue's own treatment is named after it ("stopped the cellcept in june"); one
+            # named before the cue is not what it dates ("Rituximab helped, she had a flare in
+            # march": the flare was in march) (h65)
+            cue_end = reader.cue_end(text, expression) if reader and preferred else None
+            if cue_end is not None:
+                candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].start >= cue_end]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
