@@ -39,6 +39,7 @@ NOW = ("present", "patient", "current")
     ("IV hydrocortisone 100 mg qds x3 days without response; infliximab given.", "hydrocortisone"),
     ("Treatment: 7+3 with midostaurin, CR1; allo-SCT 02/2024.", "midostaurin"),
     ("hATG + ciclosporin (02/2024); eltrombopag 150 mg od added 03/2024.", "antithymocyte_globulin"),
+    ("Induction 2024: MMF 3 g/day plus prednisolone; voclosporin added 11/2024.", "mycophenolate"),
 ])
 def test_a_course_said_to_be_over_is_past(text, concept):
     assert _when(text, "DRUG", concept) == PAST
@@ -49,6 +50,7 @@ def test_a_course_said_to_be_over_is_past(text, concept):
     ("He is on maintenance rituximab.", "rituximab"),
     ("Current: hydrocortisone 10 mg mane, 5 mg nocte.", "hydrocortisone"),
     ("He is on ATG today.", "antithymocyte_globulin"),
+    ("Induction: 7+3 with midostaurin, day 14 today.", "midostaurin"),
     ("Plt 5, Hb 12.1. On dexamethasone 40 mg x4 days, IVIG planned tomorrow.", "dexamethasone"),
 ])
 def test_a_maintenance_dose_with_no_end_stays_current(text, concept):
@@ -92,6 +94,11 @@ def test_a_lab_said_now_stays_current(text, concept):
 ])
 def test_an_illness_someone_was_in_hospital_with_is_over(text):
     assert _when(text, "INFECTION", "active_infection") == PAST
+
+
+def test_a_state_that_ended_is_past():
+    text = "Dx 03/2023: creatinine 520, dialysis-dependent for 6 weeks, then recovered."
+    assert _when(text, "PROCEDURE", "dialysis") == PAST
 
 
 def test_an_illness_someone_is_in_hospital_with_is_current():
