@@ -98,7 +98,8 @@ def _hash(text: str) -> str:
 # 49: a top class with only qualifiers ("Advanced Cancer", "Metastatic Cancer") listed beside kinds of it reaches the class, not every disease below it; stored pruning reach changes (h62, round 14).
 # 50: clinicians' notes and letters (h61, round 14): HLD, PVD, "Alk P", sickle cell crises as terms; a drug given as prophylaxis or prn is taken, not hypothetical; "Declined X"; a result written once after a list of tests is every test's; "Plan: continue X" is taken; a severity word opens a list item.
 # 51: registry criteria, round 15 (h69): "infection with HIV" is HIV positive (lifelong_infections); a filler modifier keeps an elided name ("allogeneic tissue/solid organ transplant" is no allogeneic HSCT); "type 1 or type 2 diabetes mellitus"; "8gm/dl"; QTc wordings (QTc prolongation terms, "exceeds", "milliseconds (msec)", the ECG in a bracket); "18 ~ 28", "in the range of"; the laboratory a value is measured at; "ASA<4", "ASA (long form) physical status"; "alternatively"; LVEF wordings; "defined by"; "and less than" a second limit; anti-TNF antagonists, "allogenic", substance dependence, Waldenström's; "Any history of X or Y"; "physician diagnosis of", "prior to Screening Visit 1".
-PLAN_VERSION = "51"
+# 52: courses that are over (h65, round 15): "then stopped", ", completed;", "courses x3", "N doses;", a remission after a course ("CR1"), ATG given once, a dated course phase ("Induction 2024:"), "then recovered" are past; qds/qid/qw/nocte/mane and "maintenance" are weak current cues (as od/bd/tds); prn reaches treatments only (current); "considered but not started" negates; "is a concern" hedges; "was in hospital with" is past; "TB test done, fine" is negative.
+PLAN_VERSION = "52"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

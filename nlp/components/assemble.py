@@ -133,6 +133,9 @@ class FactBuilder:
         words = vocabulary.get("condition_then") or ()
         self.condition_then = re.compile(r"\s*(?:%s)\b" % alternation(words), re.IGNORECASE) if words else None
         self.one_off = tuple(c for c in vocabulary.get("one_off_procedures") or () if c in terminology)
+        spec = vocabulary.get("ended_course_line") or {}
+        self.ended_line_now = re.compile(r"\b(?:%s)\b" % alternation(spec["now"]), re.IGNORECASE) if spec.get("now") else None
+        self.ended_line_reach = int(spec.get("reach", 60))
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
@@ -159,8 +162,12 @@ class FactBuilder:
         self.neither_words = frozenset(str(w).lower() for w in neither.get("cues") or ())
         self.neither_outcome = re.compile(neither["outcome"], re.IGNORECASE) if neither.get("outcome") else None
         words = vocabulary.get("treated_with") or ()
-        self.treated_with = re.compile(r"(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*"
-                                       % alternation(words), re.IGNORECASE) if words else None
+        # a test's positive result may stand before the year ("QuantiFERON positive 2016,
+        # completed 3 months rifapentine/isoniazid"), and a partner drug before a slash (h65)
+        results = vocabulary.get("treated_after_results") or ()
+        result = r"(?:\s+(?:%s))?" % alternation(results) if results else ""
+        self.treated_with = re.compile(r"%s(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
+                                       % (result, alternation(words)), re.IGNORECASE) if words else None
         self.cured_by_course = frozenset(vocabulary.get("cured_by_a_course") or ())
         self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
 
@@ -357,7 +364,7 @@ class FactBuilder:
 
     def _done_once(self, facts: list[Fact], today: date) -> None:
         """A procedure done once (``one_off_procedures``: a transplant, CAR-T, a splenectomy,
-        an operation) that the text gives as done, not planned, wished for, doubted or
+        an operation; or a drug given as one course, ATG) that the text gives as done, not planned, wished for, doubted or
         denied, is over: "then a bone marrow transplant from his sister and it came back",
         "had 2 resections". Not one dated later than today ("transplant in March 2027"). A
         "now" after it is the next clause's ("after the transplant hes 12 now"): one done once
@@ -365,7 +372,9 @@ class FactBuilder:
         if not self.one_off:
             return
         for fact in facts:
-            if (fact.label != "PROCEDURE" or fact.historical or fact.negated or fact.hypothetical or fact.uncertain
+            # a drug given as one course (ATG) likewise, unless a cue says it is taken now
+            if (fact.label not in ("PROCEDURE", "DRUG") or (fact.label == "DRUG" and fact.status == "current")
+                    or fact.historical or fact.negated or fact.hypothetical or fact.uncertain
                     or fact.concept not in self.terminology
                     or not any(self.terminology.is_a(fact.concept, c) for c in self.one_off)):
                 continue
@@ -859,7 +868,26 @@ class FactBuilder:
             if expression.onset_age is not None:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
         self._short_courses(attached, times, facts, bare, sentences, today)
+        self._values_of_an_ended_course(times, facts, doc_text(doc))
         return started
+
+    def _values_of_an_ended_course(self, times, facts: list[Fact], text: str) -> None:
+        """A lab value written after a course's closed years on the same line ("3. Eltrombopag
+        50 mg od 2019-2022 - lost response; ALT rose to 3x ULN", "leflunomide 20 mg (2016-2018,
+        raised BP and diarrhoea)") is from that course: past. Not one after a word of now
+        (``ended_course_line_now`` in extraction.yaml: "2019-2021, now creatinine 80")."""
+        ended = [t for t in times if t.ended]
+        if not ended or self.ended_line_now is None:
+            return
+        for fact in facts:
+            if fact.label not in ("LAB", "SCORE") or fact.historical or fact.date is not None:
+                continue
+            for expression in ended:
+                between = text[expression.end:fact.start]
+                if (expression.end <= fact.start and len(between) <= self.ended_line_reach and "\n" not in between
+                        and not self.ended_line_now.search(between)):
+                    fact.historical = True
+                    break
 
     def _short_courses(self, attached, times, facts: list[Fact], bare: list[bool], sentences, today: date) -> None:
         """A short course (``short_course_days``) with a past time right after it is over: "pred

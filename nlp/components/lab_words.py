@@ -38,6 +38,14 @@ class LabWords:
             r"\b(?:%s)\b[^.;\n]{0,60}?\b(?:%s)\s+(?:[\w-]+\s+){0,2}(?:[\w-]+\s*\(\s*)?$"
             % (alternation(stop.get("stopped") or ()), alternation(stop.get("reasons") or ())), re.IGNORECASE,
         ) if stop.get("stopped") and stop.get("reasons") else None
+        # "stopped (nausea, ALT 210)", "stopped 04/2025 (eGFR fell from 98 to 61)", "stopped -
+        # leucopenia, WCC 2.1": the reason in a bracket or after a dash right after the stop
+        # word (a date may stand between), the lab inside it (h65)
+        self.stopped_aside = re.compile(
+            r"\b(?:%s)\b\s*(?:(?:in\s+)?[\d/.-]{4,10}\s*)?(?:%s)[^().;\n]{0,40}$"
+            % (alternation(stop.get("stopped") or ()), "|".join(re.escape(o) + (r"\s" if o.isalnum() or o in "-–:" else "") for o in stop.get("asides") or ())),
+            re.IGNORECASE,
+        ) if stop.get("stopped") and stop.get("asides") else None
         entry = vocabulary.get("lab_qualities") or {}
         words = {str(k).lower(): str(v) for k, v in (entry.get("words") or {}).items()}
         for word, quality in words.items():
@@ -61,7 +69,10 @@ class LabWords:
         if self.stopped is None:
             return False
         start = sentence_index(ent.doc).bounds(ent.start_char)[0]
-        return self.stopped.search(doc_text(ent.doc), max(start, ent.start_char - 120), ent.start_char) is not None
+        text = doc_text(ent.doc)
+        if self.stopped_aside is not None and self.stopped_aside.search(text, max(start, ent.start_char - 80), ent.start_char):
+            return True
+        return self.stopped.search(text, max(start, ent.start_char - 120), ent.start_char) is not None
 
     def __call__(self, ent: Span) -> Quality | None:
         if not self.ready:

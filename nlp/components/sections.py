@@ -58,6 +58,9 @@ class HistorySections:
         self.therapy_heading = (re.compile(rf"^[ \t]*(?:[\w'/-]+[ \t]+){{0,5}}?(?:{words})(?:[ \t]+[\w'/-]+){{0,3}}[ \t]*:[ \t]*$",
                                            re.IGNORECASE | re.MULTILINE) if words else None)
         self.therapy_gate = frozenset(str(w).lower() for w in settings.get("therapy_heading_words", []))
+        words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in settings.get("comorbidity_headings", []))
+        self.comorbidity_heading = re.compile(rf"^[ \t]*(?:{words})[ \t]*:", re.IGNORECASE | re.MULTILINE) if words else None
+        self.comorbidity_gate = frozenset(str(w).lower() for w in settings.get("comorbidity_headings", []))
         # a heading that opens a line of treatments that are over ("Previous medication: AZA
         # (stopped - nausea); CYC (2021)"): what its line names
         lines = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("therapy_line_headings", []), key=len, reverse=True))
@@ -178,6 +181,17 @@ class HistorySections:
                             and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                             and start <= fact.start and fact.end <= end):
                         fact.status = "current"
+        if self.comorbidity_heading is not None and ":" in low and any(w in low for w in self.comorbidity_gate):
+            # "Background: T2DM (HbA1c 61) on metformin; IHD s/p PCI 2019; mild bronchiectasis":
+            # the illnesses its line lists are history, unless dated ("Background: RA since
+            # 2009": the disease the letter is about, from then on) (h65)
+            for match in self.comorbidity_heading.finditer(text):
+                end = text.find("\n", match.end())
+                end = len(text) if end < 0 else end
+                for fact in facts:
+                    if (fact.label == "CONDITION" and not fact.historical and fact.date is None
+                            and fact.duration_days is None and match.end() <= fact.start and fact.end <= end):
+                        fact.historical = True
         if not any(word in low for word in self.gate):
             return
         spans = self.spans(text)

@@ -19,7 +19,7 @@ from typing import Any
 
 from core.durations import DAYS
 from nlp.components.patterns import PatternMatch, PatternRunner
-from nlp.resources import alternation
+from nlp.resources import alternation, vocabulary_words
 
 TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER", "PREGNANCY")
 # a bare year dates a mention of these written right before it (never a lab value: "CK 2000"; "last
@@ -106,6 +106,14 @@ class TimeReader:
             if between and not any(f.label in found for f in between):
                 return None
         return found
+
+    def cue_end(self, text: str, expression: "TimeExpression") -> int | None:
+        """Where the last cue word before ``expression`` ends (``preferred_labels``'s cue), or None."""
+        if self.cue_re is None:
+            return None
+        offset = max(0, expression.start - _CUE_WINDOW)
+        ends = [offset + m.end() for m in self.cue_re.finditer(text[offset:expression.start])]
+        return ends[-1] if ends else None
 
     def __call__(self, text: str, today: date) -> list[TimeExpression]:
         found = []
@@ -218,9 +226,16 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in
             # june"); "since march" is anything's start ("on benlysta since march")
             candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())]
+            # the cue's own treatment is named after it ("stopped the cellcept in june"); one
+            # named before the cue is not what it dates ("Rituximab helped, she had a flare in
+            # march": the flare was in march) (h65)
+            cue_end = reader.cue_end(text, expression) if reader and preferred else None
+            if cue_end is not None:
+                candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].start >= cue_end]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
-                          and _ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])]
+                          and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
+                               or _course_gap(text[facts[i].end:expression.start]))]
         if preferred and any(facts[i].label in preferred for i in candidates):
             candidates = [i for i in candidates if facts[i].label in preferred]
         choice: tuple[tuple[int, int, int], int] | None = None
@@ -252,6 +267,21 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
 
 
 _LIST_WORDS = frozenset({",", "and", "&", "+", "/", "or", "plus"})
+# a dose, count or course length written between a treatment and its year, word by word
+# ("Dexamethasone 40 mg x4 days, 3 cycles (2019)", "cyclophosphamide IV 500 mg x6 monthly
+# (2024)"): numbers, "x6", "500mg", and the words of data/nlp/extraction.yaml dose_words
+_GAP_WORD = re.compile(r"[x×]?\d+(?:[.,]\d+)?(?:[a-zµ/%]+(?:/[a-z0-9]+)?)?|[x×]", re.IGNORECASE)
+_GAP_SPLIT = re.compile(r"[\s,]+")
+
+
+def _course_gap(between: str) -> bool:
+    """Only a treatment's dose, route, schedule and course count between it and a bracketed
+    or bare year on the same line (at most 60 characters)."""
+    if len(between) > 60 or "\n" in between:
+        return False
+    words = vocabulary_words("dose_words")
+    tokens = [t for t in _GAP_SPLIT.split(between.rstrip().removesuffix("(")) if t]
+    return all(_GAP_WORD.fullmatch(t) or t.lower() in words for t in tokens)
 
 
 class EventsBefore:
