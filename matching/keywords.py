@@ -9,11 +9,14 @@ person asks for none; the ranking puts them first after the condition fit."""
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from core.facts import Profile
-from data import search
+from data import bm25, search
 from data.catalogue import load_catalogue
 from data.store_memo import StoreMemo, store_key
 from data.terminology import load_terminology
@@ -89,6 +92,9 @@ def keyword_scores(db: Any, profile: Profile, among: list[str] | None = None, am
 def _keyword_scores(db: Any, version: tuple, words: list[str], among: list[str] | None,
                     among_key: Any) -> dict[str, float]:
     ids = _trial_ids(db, version)
+    own = _own_scores(db, version, words, ids, among, among_key)
+    if own is not None:
+        return own
     if among is None:
         totals: dict[int, float] = {}
         for word in words:            # per row, the words' shares are added in the query's order
@@ -98,6 +104,76 @@ def _keyword_scores(db: Any, version: tuple, words: list[str], among: list[str] 
     rows = _rows_among(version, ids, among, among_key)
     sums = _sums_among(db, version, tuple(words), rows)
     return {ids[rowid]: sums[rowid] for rowid in rows if rowid in sums}
+
+
+# rows of word shares the memo of ``_own_word`` keeps at most (the oldest words go first): at
+# 100,000 trials a common word holds ~73,000 rows (16 bytes a row)
+OWN_ROWS = 2_000_000
+_OWN: dict[tuple, tuple[np.ndarray, np.ndarray] | None] = {}
+_OWN_LOCK = threading.Lock()
+_SIZES = StoreMemo()
+_AMONG_ROWS = StoreMemo(8)
+
+
+def _own_scores(db: Any, version: tuple, words: list[str], ids: dict[int, str], among: list[str] | None,
+                among_key: Any) -> dict[str, float] | None:
+    """The query's BM25 by trial id from the store's term counts (``data.bm25``: FTS5's
+    numbers to the bit): each word's shares over every row holding it, remembered per word,
+    added per row in the query's order (as FTS5 adds its phrases'), kept for the rows of
+    ``among`` (all rows when None). None when a word is a phrase to FTS5 or the store has
+    no term counts (an older store): ``_keyword_scores`` asks FTS5 then."""
+    found = _SIZES.get(db, lambda: bm25.sizes(db), store=version)
+    shares = []
+    for word in words:
+        share = _own_word(db, version, word, found)
+        if share is None:
+            return None
+        shares.append(share)
+    size = len(found.lengths)
+    totals, hit = np.zeros(size), np.zeros(size, dtype=bool)
+    for rows, scores in shares:
+        totals[rows] += scores
+        hit[rows] = True
+    if among is None:
+        kept = np.flatnonzero(hit)
+    else:
+        wanted = _among_rows(version, ids, among, among_key, size)
+        kept = wanted[hit[wanted]]
+    return dict(zip(map(ids.__getitem__, kept.tolist()), totals[kept].tolist()))
+
+
+def _own_word(db: Any, version: tuple, word: str, found: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    key = (version, word)
+    with _OWN_LOCK:
+        if key in _OWN:
+            return _OWN[key]
+    try:
+        share = bm25.word_scores(db, word, found)
+    except Exception as exc:          # an older store without the term counts
+        if "no such table" in str(exc):
+            return None
+        raise
+    with _OWN_LOCK:
+        _OWN[key] = share
+        total = sum(len(s[0]) for s in _OWN.values() if s is not None)
+        for old in list(_OWN):
+            if total <= OWN_ROWS:
+                break
+            if old != key:
+                dropped = _OWN.pop(old)
+                total -= len(dropped[0]) if dropped is not None else 0
+    return share
+
+
+def _among_rows(version: tuple, ids: dict[int, str], among: list[str], among_key: Any, size: int) -> np.ndarray:
+    """The full-text rows of the trials ``among`` (an array; the rows the index sizes know),
+    remembered per list (``among_key``)."""
+    def rows() -> np.ndarray:
+        found = np.fromiter((r for r in map(_rowids(version, ids).get, among) if r is not None), dtype=np.int64)
+        return np.unique(found[found < size])
+    if among_key is None:
+        return rows()
+    return _AMONG_ROWS.get(None, rows, among_key, len(among), store=version)
 
 
 _AMONG: dict[tuple, tuple[Any, set[int]]] = {}

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from benchmarks import bm25
-from data import search
+from data import bm25, search
 
 CTGOV = Path(__file__).resolve().parents[2] / "shared" / "ctgov"
 
@@ -73,9 +72,11 @@ def test_the_241_registry_records_read_the_same_without_the_conversation_steps(m
 # --- BM25 of our own ---------------------------------------------------------------------------
 
 def _index(rows: list[dict]) -> sqlite_utils.Database:
+    """An index of raw text rows, its term counts read from the FTS5 index (``fill_terms``)."""
     db = sqlite_utils.Database(memory=True)
     search.create(db)
     db["trial_text"].insert_all(rows, pk="trial_id")
+    search.fill_terms(db)
     return db
 
 
@@ -95,11 +96,11 @@ def _registry_rows() -> list[dict]:
     return rows
 
 
-def _synthetic_rows(n: int) -> list[dict]:
+def _synthetic_records(n: int) -> list[dict]:
     from benchmarks.synthetic import generate
     from data.trials import load_trials
 
-    return [search.text_row(r) for r in [*load_trials(), *generate(list(load_trials()), n, seed=3)]]
+    return [*load_trials(), *generate(list(load_trials()), n, seed=3)]
 
 
 def _words(rows: list[dict], count: int, seed: int) -> list[str]:
@@ -114,29 +115,40 @@ def _words(rows: list[dict], count: int, seed: int) -> list[str]:
     return common[:count] + random.Random(seed).sample(rest, min(count, len(rest)))
 
 
+def _ranking(scores: dict) -> list:
+    return sorted(scores, key=lambda row: (-scores[row], row))
+
+
 def _assert_equal_to_fts5(db, words):
     found = bm25.sizes(db)
     checked = 0
     for word in words:
-        mine = bm25.word_scores(db, word, found)
-        theirs = search.phrase_scores(db, '"' + word + '"')
-        if mine is None:
+        shares = bm25.word_scores(db, word, found)
+        if shares is None:
             continue
+        mine = dict(zip(shares[0].tolist(), shares[1].tolist()))
+        theirs = search.phrase_scores(db, '"' + word + '"')
         assert set(mine) == set(theirs), word
         assert all(abs(mine[r] - theirs[r]) <= 1e-9 for r in theirs), word
-        assert bm25.ranking(mine) == bm25.ranking(theirs), word
+        assert all(mine[r] == theirs[r] for r in theirs), word       # to the bit, in fact
+        assert _ranking(mine) == _ranking(theirs), word
         checked += 1
     assert checked >= len(words) * 0.9
     rng = random.Random(7)
+    ids = dict(db.execute("SELECT rowid, trial_id FROM trial_text").fetchall())
     for _ in range(25):          # OR queries: the words' shares added in order
         query = rng.sample(words, 4)
         mine = bm25.query_scores(db, query, found)
+        if mine is None:
+            continue
         theirs = search.search(db, " OR ".join('"' + w + '"' for w in query))
-        ids = dict(db.execute("SELECT rowid, trial_id FROM trial_text").fetchall())
-        theirs = {rowid: theirs[trial_id] for rowid, trial_id in ids.items() if trial_id in theirs}
-        assert set(mine) == set(theirs)
-        assert all(abs(mine[r] - theirs[r]) <= 1e-9 for r in theirs)
-        assert bm25.ranking(mine) == bm25.ranking(theirs)
+        mine = {ids[rowid]: score for rowid, score in mine.items()}
+        assert mine == theirs
+        assert _ranking(mine) == _ranking(theirs)
+
+
+def _terms_table(db) -> list:
+    return db.execute("SELECT * FROM trial_terms ORDER BY term, doc").fetchall()
 
 
 def test_own_bm25_equals_fts5_on_the_241_registry_records():
@@ -146,25 +158,68 @@ def test_own_bm25_equals_fts5_on_the_241_registry_records():
 
 
 def test_own_bm25_equals_fts5_on_a_synthetic_catalog():
-    rows = _synthetic_rows(1500)
-    db = _index(rows)
-    _assert_equal_to_fts5(db, _words(rows, 100, 2))
+    records = _synthetic_records(1500)
+    db = sqlite_utils.Database(memory=True)
+    search.create(db)
+    for start in range(0, len(records), 500):       # written as the store writes them, in batches
+        search.index(db, records[start:start + 500])
+    kept = _terms_table(db)
+    search.fill_terms(db)
+    assert _terms_table(db) == kept                   # the counts kept at import = the index's own
+    _assert_equal_to_fts5(db, _words([search.text_row(r) for r in records], 100, 2))
 
 
-def test_own_bm25_after_rows_are_replaced_and_deleted():
-    """The index's sizes and term frequencies stay right when rows change (the store replaces
-    a trial's text on every import)."""
-    rows = _registry_rows()[:60]
-    db = _index(rows)
-    search.forget(db, [r["trial_id"] for r in rows[:10]])
-    changed = dict(rows[10], title=rows[10]["title"] + " lupus nephritis lupus")
-    search.index(db, [])
-    db["trial_text"].upsert(changed, pk="trial_id")
-    _assert_equal_to_fts5(db, _words(rows[10:], 40, 3))
+def test_term_counts_follow_replaced_and_deleted_rows():
+    """The store replaces a trial's text on every import and deletes it with the trial: the
+    counts kept stay those of the index, and the scores FTS5's."""
+    records = _synthetic_records(200)
+    db = sqlite_utils.Database(memory=True)
+    search.create(db)
+    search.index(db, records)
+    search.forget(db, [r["id"] for r in records[:20]])
+    changed = [dict(r, title=(r.get("title") or "") + " lupus nephritis lupus", keywords=["scleroderma"])
+               for r in records[20:40]]
+    search.index(db, changed)
+    kept = _terms_table(db)
+    search.fill_terms(db)
+    assert _terms_table(db) == kept
+    _assert_equal_to_fts5(db, ["lupus", "nephritis", "scleroderma", "active", "infection", "rituximab"])
+
+
+def test_keyword_scores_from_term_counts_equal_those_from_fts5(tmp_path):
+    """``matching.keywords`` on a store: the scores from the term counts equal the scores it
+    read from FTS5 before (its fallback, for a word FTS5 reads as a phrase)."""
+    from core.facts import Fact, Profile
+    from data.store import open_store, upsert_trials
+    from matching import keywords
+
+    db = open_store(str(tmp_path / "k.db"))
+    upsert_trials(db, _synthetic_records(300), "synthetic", validate=False)
+    profile = Profile([Fact("CONDITION", "sle", "lupus", 0, 5), Fact("DRUG", "rituximab", "rituximab", 10, 19),
+                       Fact("INFECTION", "hepatitis_b", "hepatitis B", 20, 31)])
+    version = keywords.store_key(db)
+    words = keywords.query_words(profile)
+    among = [r[0] for r in db.execute("SELECT id FROM trials ORDER BY id").fetchall()][::3]
+    for wanted in (None, among):
+        own = keywords._own_scores(db, version, words, keywords._trial_ids(db, version), wanted, None)
+        keywords._WORDS.clear()
+        keywords._SUMS.clear()
+        ids = keywords._trial_ids(db, version)
+        if wanted is None:
+            totals = {}
+            for word in words:
+                for rowid, score in keywords._word_scores(db, version, word).items():
+                    totals[rowid] = totals.get(rowid, 0.0) + score
+            fts = {ids[r]: s for r, s in totals.items()}
+        else:
+            rows = keywords._rows_among(version, ids, wanted, None)
+            sums = keywords._sums_among(db, version, tuple(words), rows)
+            fts = {ids[r]: sums[r] for r in rows if r in sums}
+        assert own == fts and own
 
 
 def test_query_words_become_fts5_terms_by_its_own_tokenizer():
     assert bm25.terms("infections") == ("infect",)
     assert bm25.terms("Lupus") == ("lupu",)
     assert len(bm25.terms("anti-dsDNA")) == 2        # a phrase: left to FTS5
-    assert bm25.weights() == {"title": 10.0, "conditions": 6.0, "keywords": 3.0, "criteria": 1.0}
+    assert bm25.weights() == (10, 6, 3, 1)
