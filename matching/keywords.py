@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -120,26 +121,59 @@ def _own_scores(db: Any, version: tuple, words: list[str], ids: dict[int, str], 
     """The query's BM25 by trial id from the store's term counts (``data.bm25``: FTS5's
     numbers to the bit): each word's shares over every row holding it, remembered per word,
     added per row in the query's order (as FTS5 adds its phrases'), kept for the rows of
-    ``among`` (all rows when None). None when a word is a phrase to FTS5 or the store has
+    ``among`` (all rows when None); a word not read whole before is read for the rows of
+    ``among`` alone when they are few (the same shares). None when a word is a phrase to FTS5 or the store has
     no term counts (an older store): ``_keyword_scores`` asks FTS5 then."""
-    found = _SIZES.get(db, lambda: bm25.sizes(db), store=version)
+    found = _sizes(db, version)
+    size = len(found.lengths)
+    wanted = None if among is None else _among_rows(version, ids, among, among_key, size)
+    # a few thousand candidates (a diagnosis known): a word not read whole before is read
+    # for them alone; else every row holding it, remembered for the next turns
+    few = wanted is not None and len(wanted) * FEW < found.rows
     shares = []
     for word in words:
-        share = _own_word(db, version, word, found)
+        whole = not few or (version, word) in _OWN
+        share = _own_word(db, version, word, found) if whole else _own_among(db, version, word, found, wanted, among_key)
         if share is None:
             return None
         shares.append(share)
-    size = len(found.lengths)
     totals, hit = np.zeros(size), np.zeros(size, dtype=bool)
     for rows, scores in shares:
         totals[rows] += scores
         hit[rows] = True
-    if among is None:
-        kept = np.flatnonzero(hit)
-    else:
-        wanted = _among_rows(version, ids, among, among_key, size)
-        kept = wanted[hit[wanted]]
+    kept = np.flatnonzero(hit) if wanted is None else wanted[hit[wanted]]
     return dict(zip(map(ids.__getitem__, kept.tolist()), totals[kept].tolist()))
+
+
+FEW = 4                     # candidates under a quarter of the rows: words read for them alone
+_OWN_AMONG: dict[tuple, tuple[np.ndarray, np.ndarray] | None] = {}
+
+
+def _own_among(db: Any, version: tuple, word: str, found: Any, wanted: np.ndarray,
+               among_key: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """The word's shares in the rows ``wanted``, remembered per list (``among_key``) for the
+    next turns with the same candidates."""
+    key = (version, word, among_key, len(wanted)) if among_key is not None else None
+    with _OWN_LOCK:
+        if key is not None and key in _OWN_AMONG:
+            return _OWN_AMONG[key]
+    try:
+        share = bm25.word_scores(db, word, found, wanted)
+    except Exception as exc:          # an older store without the term counts
+        if "no such table" in str(exc):
+            return None
+        raise
+    if key is not None:
+        with _OWN_LOCK:
+            if len(_OWN_AMONG) >= 256:
+                _OWN_AMONG.pop(next(iter(_OWN_AMONG)))
+            _OWN_AMONG[key] = share
+    return share
+
+
+def _sizes(db: Any, version: tuple) -> Any:
+    """The index's row count, token total and row sizes (``data.bm25.sizes``), per store."""
+    return _SIZES.get(db, lambda: bm25.sizes(db), store=version)
 
 
 def _own_word(db: Any, version: tuple, word: str, found: Any) -> tuple[np.ndarray, np.ndarray] | None:
@@ -169,8 +203,9 @@ def _among_rows(version: tuple, ids: dict[int, str], among: list[str], among_key
     """The full-text rows of the trials ``among`` (an array; the rows the index sizes know),
     remembered per list (``among_key``)."""
     def rows() -> np.ndarray:
-        found = np.fromiter((r for r in map(_rowids(version, ids).get, among) if r is not None), dtype=np.int64)
-        return np.unique(found[found < size])
+        # rowids start at 1: 0 stands for a trial without a row
+        found = np.fromiter(map(_rowids(version, ids).get, among, repeat(0)), dtype=np.int64, count=len(among))
+        return np.unique(found[(found > 0) & (found < size)])
     if among_key is None:
         return rows()
     return _AMONG_ROWS.get(None, rows, among_key, len(among), store=version)
@@ -302,11 +337,12 @@ def _scores_among(db: Any, version: tuple, query: str, rows: set[int]) -> dict[i
 
 
 def preload(db: Any) -> None:
-    """Read the full-text rows' trial ids (and their rowids by id) now, at start-up
-    (``TrialCatalog.preload``): the first turn with words does not wait for them."""
+    """Read the full-text rows' trial ids (and their rowids by id) and the index's sizes now,
+    at start-up (``TrialCatalog.preload``): the first turn with words does not wait for them."""
     version = store_key(db)
     try:
         _rowids(version, _trial_ids(db, version))
+        _sizes(db, version)           # the index's sizes BM25 reads (data/bm25.py)
     except Exception as exc:          # an older store without the index: nothing to read
         if "no such table" not in str(exc):
             raise

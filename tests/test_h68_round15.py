@@ -199,9 +199,13 @@ def test_keyword_scores_from_term_counts_equal_those_from_fts5(tmp_path):
                        Fact("INFECTION", "hepatitis_b", "hepatitis B", 20, 31)])
     version = keywords.store_key(db)
     words = keywords.query_words(profile)
-    among = [r[0] for r in db.execute("SELECT id FROM trials ORDER BY id").fetchall()][::3]
-    for wanted in (None, among):
+    every = [r[0] for r in db.execute("SELECT id FROM trials ORDER BY id").fetchall()]
+    for wanted in (None, every[::3], every[::10], every[5:15]):
+        keywords._OWN.clear()       # few candidates: words read for them alone; else whole
         own = keywords._own_scores(db, version, words, keywords._trial_ids(db, version), wanted, None)
+        if wanted is not None:      # and the same from words read whole before
+            keywords._own_scores(db, version, words, keywords._trial_ids(db, version), None, None)
+            assert keywords._own_scores(db, version, words, keywords._trial_ids(db, version), wanted, "k") == own
         keywords._WORDS.clear()
         keywords._SUMS.clear()
         ids = keywords._trial_ids(db, version)
@@ -216,6 +220,21 @@ def test_keyword_scores_from_term_counts_equal_those_from_fts5(tmp_path):
             sums = keywords._sums_among(db, version, tuple(words), rows)
             fts = {ids[r]: sums[r] for r in rows if r in sums}
         assert own == fts and own
+
+
+def test_own_bm25_of_some_rows_equals_that_of_every_row():
+    records = _synthetic_records(300)
+    db = sqlite_utils.Database(memory=True)
+    search.create(db)
+    search.index(db, records)
+    found = bm25.sizes(db)
+    import numpy as np
+    for word in ("lupus", "active", "infection", "platelets", "nothing"):
+        rows, scores = bm25.word_scores(db, word, found)
+        whole = dict(zip(rows.tolist(), scores.tolist()))
+        some = np.arange(1, len(found.lengths), 7)
+        rows, scores = bm25.word_scores(db, word, found, some)
+        assert dict(zip(rows.tolist(), scores.tolist())) == {r: s for r, s in whole.items() if r in set(some.tolist())}
 
 
 def test_query_words_become_fts5_terms_by_its_own_tokenizer():
