@@ -142,11 +142,19 @@ def scores_of(rows: np.ndarray, counts: np.ndarray, found: Sizes, held: int | No
     return idf * ((counts * (K1 + 1.0)) / (counts + K1 * (1 - B + B * found.lengths[rows] / found.average)))
 
 
-def word_scores(db: Any, word: str, found: Sizes | None = None,
-                among: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+def word_hits(db: Any, word: str) -> int | None:
+    """How many rows hold the word (None when FTS5 reads it as a phrase)."""
+    words = terms(word)
+    if len(words) > 1:
+        return None
+    return hits(db, words[0]) if words else 0
+
+
+def word_scores(db: Any, word: str, found: Sizes | None = None, among: np.ndarray | None = None,
+                held: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """The word's rows and BM25 shares (FTS5's ``rank`` of the phrase ``"word"``, negated),
-    of every row holding it or of those among ``among`` (rowids); None when FTS5 reads the
-    word as several terms (a phrase: ask FTS5)."""
+    of every row holding it or of those among ``among`` (rowids; ``held``: ``word_hits``
+    when known); None when FTS5 reads the word as several terms (a phrase: ask FTS5)."""
     words = terms(word)
     if len(words) > 1:
         return None
@@ -154,7 +162,9 @@ def word_scores(db: Any, word: str, found: Sizes | None = None,
         return np.zeros(0, dtype=np.int64), np.zeros(0)
     found = found if found is not None else sizes(db)
     rows, counts = postings(db, words[0], among)
-    return rows, scores_of(rows, counts, found, None if among is None else hits(db, words[0]))
+    if among is not None and held is None:
+        held = hits(db, words[0])
+    return rows, scores_of(rows, counts, found, held)
 
 
 def query_scores(db: Any, words: list[str], found: Sizes | None = None) -> dict[int, float] | None:
