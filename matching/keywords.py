@@ -147,6 +147,7 @@ def _own_scores(db: Any, version: tuple, words: list[str], ids: dict[int, str], 
 # the rows holding it (measured at 100,000 trials: a look-up per candidate ~0.5 us, a row
 # of a word read whole ~0.2 us)
 FEW = 0.4
+AMONG_ROWS = 1_000_000      # rows of candidates' shares kept at most (16 bytes a row)
 _OWN_AMONG: dict[tuple, tuple[np.ndarray, np.ndarray] | None] = {}
 
 
@@ -171,10 +172,15 @@ def _own_among(db: Any, version: tuple, word: str, found: Any, wanted: np.ndarra
             return None
         raise
     if key is not None:
-        with _OWN_LOCK:
-            if len(_OWN_AMONG) >= 256:
-                _OWN_AMONG.pop(next(iter(_OWN_AMONG)))
+        with _OWN_LOCK:         # at most 256 lists and AMONG_ROWS rows, the oldest going first
             _OWN_AMONG[key] = share
+            total = sum(len(s[0]) for s in _OWN_AMONG.values() if s is not None)
+            for old in list(_OWN_AMONG):
+                if total <= AMONG_ROWS and len(_OWN_AMONG) <= 256:
+                    break
+                if old != key:
+                    dropped = _OWN_AMONG.pop(old)
+                    total -= len(dropped[0]) if dropped is not None else 0
     return share
 
 

@@ -149,6 +149,7 @@ def test_keyword_memos_kept_within_their_row_limits_give_the_same_scores(tmp_pat
     assert scores() == unlimited
     held = sum(len(share[0]) for share in keywords._OWN.values() if share is not None)
     monkeypatch.setattr(keywords, "OWN_ROWS", 3)
+    monkeypatch.setattr(keywords, "AMONG_ROWS", 3)
     keywords._OWN.clear()
     keywords._OWN_AMONG.clear()
     assert scores() == unlimited
