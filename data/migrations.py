@@ -232,3 +232,11 @@ def _condition_gate_and_search(db: sqlite_utils.Database) -> None:
         db.execute("UPDATE trial_limits SET plan = ?, condition_list = ? WHERE trial_id = ?", [plan, conditions, record["id"]])
     search.create(db)
     search.index(db, records)
+
+
+@migration("0009_trial_terms")
+def _trial_terms(db: sqlite_utils.Database) -> None:
+    """Each term's counts per row and column (``trial_terms``, ``data/search.py``), read
+    from the full-text index the store already has: the ranking's BM25 reads them."""
+    search.create_terms(db)
+    search.fill_terms(db)

@@ -537,8 +537,9 @@ def _insert_contacts(db: sqlite_utils.Database, trial_id: str, site_id: int | No
 
 
 def _delete(db: sqlite_utils.Database, trial_ids: list[str]) -> None:
-    for table in ("contacts", "sites", "criteria", "trial_conditions", "trial_limits", "trial_text"):
+    for table in ("contacts", "sites", "criteria", "trial_conditions", "trial_limits"):
         db.conn.executemany(f"DELETE FROM {table} WHERE trial_id = ?", [(t,) for t in trial_ids])
+    search.forget(db, trial_ids)        # the text and its terms (data/search.py)
     db.conn.executemany("DELETE FROM trials WHERE id = ?", [(t,) for t in trial_ids])
     _bump_trials_version(db)
 

@@ -54,7 +54,7 @@ class TrialCatalog:
         if index is not None:
             _prepare_conditions(self.plans.book, snapshot, index.plans)
             _judge_nothing_known(self.plans.book, index.plans, today)
-            keywords.preload(self.db)      # the text index's ids, read by the first turn's ranking
+            keywords.preload(self.db)      # the text index's ids and sizes, read by the first turn's ranking
             # the trials naming any target antigen and those for a cancer (the same for every
             # patient, remembered while the trials stay the same): the first turn's ranking reads them
             untargeted_trials(self.db, Profile([]))

@@ -9,11 +9,15 @@ person asks for none; the ranking puts them first after the condition fit."""
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
+import numpy as np
+
 from core.facts import Profile
-from data import search
+from data import bm25, search
 from data.catalogue import load_catalogue
 from data.store_memo import StoreMemo, store_key
 from data.terminology import load_terminology
@@ -89,6 +93,9 @@ def keyword_scores(db: Any, profile: Profile, among: list[str] | None = None, am
 def _keyword_scores(db: Any, version: tuple, words: list[str], among: list[str] | None,
                     among_key: Any) -> dict[str, float]:
     ids = _trial_ids(db, version)
+    own = _own_scores(db, version, words, ids, among, among_key)
+    if own is not None:
+        return own
     if among is None:
         totals: dict[int, float] = {}
         for word in words:            # per row, the words' shares are added in the query's order
@@ -98,6 +105,123 @@ def _keyword_scores(db: Any, version: tuple, words: list[str], among: list[str] 
     rows = _rows_among(version, ids, among, among_key)
     sums = _sums_among(db, version, tuple(words), rows)
     return {ids[rowid]: sums[rowid] for rowid in rows if rowid in sums}
+
+
+# rows of word shares the memo of ``_own_word`` keeps at most (the oldest words go first): at
+# 100,000 trials a common word holds ~73,000 rows (16 bytes a row)
+OWN_ROWS = 2_000_000
+_OWN: dict[tuple, tuple[np.ndarray, np.ndarray] | None] = {}
+_OWN_LOCK = threading.Lock()
+_SIZES = StoreMemo()
+_AMONG_ROWS = StoreMemo(8)
+
+
+def _own_scores(db: Any, version: tuple, words: list[str], ids: dict[int, str], among: list[str] | None,
+                among_key: Any) -> dict[str, float] | None:
+    """The query's BM25 by trial id from the store's term counts (``data.bm25``: FTS5's
+    numbers to the bit): each word's shares over every row holding it, remembered per word,
+    added per row in the query's order (as FTS5 adds its phrases'), kept for the rows of
+    ``among`` (all rows when None); a word not read whole before is read for the rows of
+    ``among`` alone when they are few beside the rows holding it (the same shares). None when a word is a phrase to FTS5 or the store has
+    no term counts (an older store): ``_keyword_scores`` asks FTS5 then."""
+    found = _sizes(db, version)
+    size = len(found.lengths)
+    wanted = None if among is None else _among_rows(version, ids, among, among_key, size)
+    shares = []
+    for word in words:
+        share = _own_among(db, version, word, found, wanted, among_key) if wanted is not None else None
+        if share is None:
+            share = _own_word(db, version, word, found)
+        if share is None:
+            return None
+        shares.append(share)
+    totals, hit = np.zeros(size), np.zeros(size, dtype=bool)
+    for rows, scores in shares:
+        totals[rows] += scores
+        hit[rows] = True
+    kept = np.flatnonzero(hit) if wanted is None else wanted[hit[wanted]]
+    return dict(zip(map(ids.__getitem__, kept.tolist()), totals[kept].tolist()))
+
+
+# a word's rows are read for the candidates alone when they are fewer than this share of
+# the rows holding it (measured at 100,000 trials: a look-up per candidate ~0.5 us, a row
+# of a word read whole ~0.2 us)
+FEW = 0.4
+AMONG_ROWS = 1_000_000      # rows of candidates' shares kept at most (16 bytes a row)
+_OWN_AMONG: dict[tuple, tuple[np.ndarray, np.ndarray] | None] = {}
+
+
+def _own_among(db: Any, version: tuple, word: str, found: Any, wanted: np.ndarray,
+               among_key: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """The word's shares in the rows ``wanted`` when they are few beside the rows holding
+    the word and it was not read whole before (remembered per list, ``among_key``, for the
+    next turns with the same candidates); else None (read whole: ``_own_word``)."""
+    key = (version, word, among_key, len(wanted)) if among_key is not None else None
+    with _OWN_LOCK:
+        if (version, word) in _OWN:
+            return None
+        if key is not None and key in _OWN_AMONG:
+            return _OWN_AMONG[key]
+    try:
+        held = bm25.word_hits(db, word)
+        if held is None or len(wanted) >= FEW * held:
+            return None
+        share = bm25.word_scores(db, word, found, wanted, held)
+    except Exception as exc:          # an older store without the term counts
+        if "no such table" in str(exc):
+            return None
+        raise
+    if key is not None:
+        with _OWN_LOCK:         # at most 256 lists and AMONG_ROWS rows, the oldest going first
+            _OWN_AMONG[key] = share
+            total = sum(len(s[0]) for s in _OWN_AMONG.values() if s is not None)
+            for old in list(_OWN_AMONG):
+                if total <= AMONG_ROWS and len(_OWN_AMONG) <= 256:
+                    break
+                if old != key:
+                    dropped = _OWN_AMONG.pop(old)
+                    total -= len(dropped[0]) if dropped is not None else 0
+    return share
+
+
+def _sizes(db: Any, version: tuple) -> Any:
+    """The index's row count, token total and row sizes (``data.bm25.sizes``), per store."""
+    return _SIZES.get(db, lambda: bm25.sizes(db), store=version)
+
+
+def _own_word(db: Any, version: tuple, word: str, found: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    key = (version, word)
+    with _OWN_LOCK:
+        if key in _OWN:
+            return _OWN[key]
+    try:
+        share = bm25.word_scores(db, word, found)
+    except Exception as exc:          # an older store without the term counts
+        if "no such table" in str(exc):
+            return None
+        raise
+    with _OWN_LOCK:
+        _OWN[key] = share
+        total = sum(len(s[0]) for s in _OWN.values() if s is not None)
+        for old in list(_OWN):
+            if total <= OWN_ROWS:
+                break
+            if old != key:
+                dropped = _OWN.pop(old)
+                total -= len(dropped[0]) if dropped is not None else 0
+    return share
+
+
+def _among_rows(version: tuple, ids: dict[int, str], among: list[str], among_key: Any, size: int) -> np.ndarray:
+    """The full-text rows of the trials ``among`` (an array; the rows the index sizes know),
+    remembered per list (``among_key``)."""
+    def rows() -> np.ndarray:
+        # rowids start at 1: 0 stands for a trial without a row
+        found = np.fromiter(map(_rowids(version, ids).get, among, repeat(0)), dtype=np.int64, count=len(among))
+        return np.unique(found[(found > 0) & (found < size)])
+    if among_key is None:
+        return rows()
+    return _AMONG_ROWS.get(None, rows, among_key, len(among), store=version)
 
 
 _AMONG: dict[tuple, tuple[Any, set[int]]] = {}
@@ -226,11 +350,12 @@ def _scores_among(db: Any, version: tuple, query: str, rows: set[int]) -> dict[i
 
 
 def preload(db: Any) -> None:
-    """Read the full-text rows' trial ids (and their rowids by id) now, at start-up
-    (``TrialCatalog.preload``): the first turn with words does not wait for them."""
+    """Read the full-text rows' trial ids (and their rowids by id) and the index's sizes now,
+    at start-up (``TrialCatalog.preload``): the first turn with words does not wait for them."""
     version = store_key(db)
     try:
         _rowids(version, _trial_ids(db, version))
+        _sizes(db, version)           # the index's sizes BM25 reads (data/bm25.py)
     except Exception as exc:          # an older store without the index: nothing to read
         if "no such table" not in str(exc):
             raise

@@ -377,20 +377,32 @@ def extract(text: str, source: str | None = None, today: date | None = None) -> 
     return next(_extract_texts([text], source, today or date.today()))
 
 
-def extract_with_doc(text: str, today: date | None = None) -> tuple[list[Fact], object | None]:
+def extract_with_doc(text: str, today: date | None = None,
+                     conversation: bool = True) -> tuple[list[Fact], object | None]:
     """``extract`` and the spaCy Doc the facts were read from, when the text was read whole
     and as written (one piece, no symbol runs blanked, not Chinese); else (facts, None).
-    The criteria parser reads the same Doc's entities instead of running the pipeline twice."""
+    The criteria parser reads the same Doc's entities instead of running the pipeline twice.
+    ``conversation=False`` (a criterion, which no patient or relative writes): the steps
+    that read a person's message only are skipped: who writes it (``speaker_of``: nobody),
+    a question and its answer in the same text, a treatment asked for (``FactBuilder``)."""
     if not text or not text.strip():
         return [], None
     if _blank_symbol_runs(text) != text or is_chinese(text) or len(chunks(text)) != 1:
         return extract(text, today=today), None
     nlp, builder = build_pipeline(), _builder()
-    speaker = speaker_of(text)
+    speaker = speaker_of(text) if conversation else _nobody()
     doc = read_doc(nlp, text)
-    facts = builder(doc, None, today or date.today(), speaker)
+    facts = builder(doc, None, today or date.today(), speaker, conversation=conversation)
     builder.history_sections(text, facts)
     return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
+
+
+@lru_cache(maxsize=1)
+def _nobody():
+    """The writer of a text no person writes (a registry criterion): no speaker, no relation."""
+    from nlp.components.speaker import Speaker   # start-up: nothing of nlp.components at import
+
+    return Speaker(None)
 
 
 def extract_many(texts: Iterable[str], today: date | None = None, batch_size: int = 256) -> Iterator[list[Fact]]:

@@ -131,6 +131,10 @@ def test_keyword_memos_kept_within_their_row_limits_give_the_same_scores(tmp_pat
                 kept.append(len(rows))
         return found
 
+    own = keywords._own_scores
+    # the memos of FTS5's scores (a word FTS5 reads as a phrase, an older store; the term
+    # counts of data/bm25.py are not asked here)
+    monkeypatch.setattr(keywords, "_own_scores", lambda *args: None)
     unlimited = scores()
     assert any(unlimited)
     entries = max(kept)
@@ -139,7 +143,18 @@ def test_keyword_memos_kept_within_their_row_limits_give_the_same_scores(tmp_pat
     kept.clear()
     assert scores() == unlimited
     assert max(kept) < entries              # entries were dropped, and read again
-    for memo in (keywords._WORDS, keywords._SUMS, keywords._MEMO, keywords._AMONG):
+    # the memo of the words' shares from the term counts, kept within its rows the same way
+    monkeypatch.setattr(keywords, "_own_scores", own)
+    keywords._OWN.clear()
+    assert scores() == unlimited
+    held = sum(len(share[0]) for share in keywords._OWN.values() if share is not None)
+    monkeypatch.setattr(keywords, "OWN_ROWS", 3)
+    monkeypatch.setattr(keywords, "AMONG_ROWS", 3)
+    keywords._OWN.clear()
+    keywords._OWN_AMONG.clear()
+    assert scores() == unlimited
+    assert sum(len(share[0]) for share in keywords._OWN.values() if share is not None) < held
+    for memo in (keywords._WORDS, keywords._SUMS, keywords._MEMO, keywords._AMONG, keywords._OWN, keywords._OWN_AMONG):
         memo.clear()
 
 

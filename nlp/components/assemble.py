@@ -181,7 +181,11 @@ class FactBuilder:
             i -= 1
         return i >= 0 and ent.doc[i].lower_ in self.past_value_words
 
-    def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None) -> list[Fact]:
+    def __call__(self, doc: Doc, source: str | None, today: date, speaker: Speaker | None = None,
+                 conversation: bool = True) -> list[Fact]:
+        """The facts of a processed Doc. ``conversation=False`` (a registry criterion): the
+        steps about a person's message only (a question about a treatment for a disease, a
+        question answered in the same text, a treatment asked for) are not run."""
         meta = doc._.trialbot_meta or {}
         ents = list(doc.ents)
         text = doc_text(doc)
@@ -203,11 +207,11 @@ class FactBuilder:
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
             categories = context_categories(ent)
-            if (self.outcomes.question_topic(doc, ent)
+            if (conversation and self.outcomes.question_topic(doc, ent)
                     and all(m.rule.literal in self.outcomes.question_marks
                             for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE")):
                 categories.discard("POSSIBLE_EXISTENCE")   # "is CAR-T an option for scleroderma?": her disease
-            answer = self.outcomes.answer(doc, ent)
+            answer = self.outcomes.answer(doc, ent) if conversation else None
             if answer and all(m.rule.literal in self.outcomes.question_marks
                               for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
                 categories.discard("POSSIBLE_EXISTENCE")   # "Is she on MMF? yes": the answer decides
@@ -279,8 +283,9 @@ class FactBuilder:
         self.whole_list(ents, kept, facts)
         whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
         self.outcomes.carry_back(doc, kept, facts)
-        self.outcomes.questions(doc, kept, facts)
-        self.outcomes.requests(doc, kept, facts)
+        if conversation:
+            self.outcomes.questions(doc, kept, facts)
+            self.outcomes.requests(doc, kept, facts)
         self.outcomes.class_headings(doc, kept, facts)
         self.outcomes.echoes(doc, kept, facts)       # "CHOP didnt work and brentuximab neither"
         self.outcomes.exceptions(doc, kept, facts)   # "never had CAR-T, only chemo"

@@ -511,7 +511,7 @@ def _without_permission_notes(text: str, cues) -> str:
     for part in parts[1:]:
         if (cues.search("permission", part) and not _ABOUT_PATIENTS.search(part)
                 and not any(p.search(part) for p in heads) and not cues.search("time_amount", part)
-                and not extract_with_doc(part)[0]):
+                and not extract_with_doc(part, conversation=False)[0]):
             continue
         kept.append(part)
     return " ".join(kept) if len(kept) < len(parts) else text
@@ -530,7 +530,7 @@ def _for_others(text: str, kind: str, cues) -> dict | None:
         return None   # "... Other patients must have had platinum-based chemotherapy.": not met by them
     for match in cues.finditer("subgroup_who", text):
         who = match.group("who")
-        facts = [f for f in extract_with_doc(who)[0] if f.label not in ("SEX", "AGE")]
+        facts = [f for f in extract_with_doc(who, conversation=False)[0] if f.label not in ("SEX", "AGE")]
         if (not facts or len({(f.label, f.concept) for f in facts}) != 1 or facts[0].label not in ("CONDITION", "INFECTION")
                 or any(f.negated for f in facts)):
             return None
@@ -613,7 +613,7 @@ def _by_definition(prepared: str, kind: str, cues) -> dict | None:
 
 def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
     terminology = load_terminology()
-    facts, doc = extract_with_doc(prepared)
+    facts, doc = extract_with_doc(prepared, conversation=False)
     atoms = find_atoms(prepared, facts, doc if doc is not None else build_pipeline()(prepared), cues)
     atoms = status_atoms(atoms, prepared, kind, terminology, cues, statuses)   # "relapsed or refractory" of a cancer only
     if _bare_without(prepared, atoms):
