@@ -97,7 +97,8 @@ def _hash(text: str) -> str:
 # 48: registry criteria, round 14 (h64): a threshold for each sex ("Hb < 12 g/dl for males and < 11 g/dl for females", "QTcF > 450 ms (men) or > 470 ms (women)") is any[all[sex, threshold], ...]; a condition whose bracket defines it by measurements ("End-stage renal disease (eGFR < 15)") is the measurement; blasts counted in the peripheral blood are the team's; the ECG and the correction formula a QTc is read by are no condition, "QTc prolongation (to) > 470 ms" is the value; "regardless of cause or severity" adds nothing; an HbA1c's mmol/mol restated in a bracket is dropped; the ASA physical status is a score.
 # 49: a top class with only qualifiers ("Advanced Cancer", "Metastatic Cancer") listed beside kinds of it reaches the class, not every disease below it; stored pruning reach changes (h62, round 14).
 # 50: clinicians' notes and letters (h61, round 14): HLD, PVD, "Alk P", sickle cell crises as terms; a drug given as prophylaxis or prn is taken, not hypothetical; "Declined X"; a result written once after a list of tests is every test's; "Plan: continue X" is taken; a severity word opens a list item.
-PLAN_VERSION = "50"
+# 51: registry criteria, round 15 (h67): items labelled with two or more different parts of a study ("Part 1:" / "Part 2A and 2B:", "Cohort 1: ...", "Phase 2: ..." / "Phase 3: ...", "Group 1" / "Group 2") are alternatives in an inclusion list (a bare label line takes the items after it); an item or group labelled with one part alone holds only for that part's patients (the team's).
+PLAN_VERSION = "51"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

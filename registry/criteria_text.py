@@ -357,11 +357,21 @@ def _bare_part(node: _Node) -> bool:
             and not node.text.split("\n", 1)[0].strip()[match.end():].strip())
 
 
-def _part_only(text: str) -> str | None:
+_SEVERAL_PARTS = re.compile(r"\s(?:and|or)\s|[&,]", re.IGNORECASE)
+
+
+def _part_only(text: str, heading: bool = False) -> str | None:
     """The label of an item labelled with one part and saying something of it ("Phase 2:
-    Active brain metastases"), or None."""
+    Active brain metastases"), or of a group heading labelled with one part ("Phase 3: Patients
+    with known CNS lesions must not have any of the following:"), or None. A label naming
+    several parts ("Group 1 and 2") may name them all: None."""
     match = _part_match(text)
-    if match is None or match.group("sep") is None or not text.split("\n", 1)[0].strip()[match.end():].strip():
+    if match is None or _SEVERAL_PARTS.search(match.group("label")):
+        return None
+    first = text.split("\n", 1)[0].strip()
+    if heading:
+        return " ".join(match.group("label").split()) if match.group("sep") is not None or first.endswith(":") else None
+    if match.group("sep") is None or not first[match.end():].strip():
         return None
     return " ".join(match.group("label").split())
 
@@ -511,7 +521,7 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     absent = absent or (node.kind == "inclusion" and bool(patterns["negated_heading"].search(heading)))
     any_of = node.any_of or any(p.search(heading) for p in patterns["any_of"])
     criterion["combine"] = "any" if any_of and node.kind == "inclusion" and not absent else "all"
-    substudy = substudy or _substudy(node.text)
+    substudy = substudy or _substudy(node.text) or (None if in_part else _part_only(heading, heading=True))
     in_part = _in_part(in_part, criterion["combine"], heading)
     criterion["children"] = [
         _to_criterion(child, f"{criterion_id}.{n}", parse, absent, substudy, in_part)
@@ -592,7 +602,8 @@ def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool =
         if children:
             heading = criterion["text"].split("\n", 1)[0]
             inner = absent or (criterion["kind"] == "inclusion" and bool(patterns["negated_heading"].search(heading)))
-            criterion["children"] = reread(children, parse, inner, substudy or _substudy(criterion["text"]),
+            only = substudy or _substudy(criterion["text"]) or (None if in_part else _part_only(heading, heading=True))
+            criterion["children"] = reread(children, parse, inner, only,
                                            _in_part(in_part, criterion.get("combine", "all"), heading))
         elif "rule" in criterion and criterion.get("verbatim") is not False:
             only = substudy or (None if in_part else _part_only(criterion["text"]))
