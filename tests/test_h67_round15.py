@@ -84,7 +84,7 @@ def test_labelled_items_in_a_row_are_alternatives_items_of_one_part_together():
     phase3 = group["children"][1]
     assert phase3["verbatim"] is False and phase3["combine"] == "all" and len(phase3["children"]) == 2
     # inside the alternatives, a part's label adds no review of its own
-    assert "only for the patients" not in str(group["children"][0]["rule"])
+    assert "only for the patients of:" not in str(group["children"][0]["rule"])
     assert criteria[1]["text"] == "Adequate organ function."
 
 
