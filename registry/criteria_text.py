@@ -360,18 +360,15 @@ def _bare_part(node: _Node) -> bool:
 _SEVERAL_PARTS = re.compile(r"\s(?:and|or)\s|[&,]", re.IGNORECASE)
 
 
-def _part_only(text: str, heading: bool = False) -> str | None:
-    """The label of an item labelled with one part and saying something of it ("Phase 2:
-    Active brain metastases"), or of a group heading labelled with one part ("Phase 3: Patients
-    with known CNS lesions must not have any of the following:"), or None. A label naming
-    several parts ("Group 1 and 2") may name them all: None."""
-    match = _part_match(text)
+def _part_only(heading: str) -> str | None:
+    """The label of a group heading labelled with one part ("Phase 3: Patients with known CNS
+    lesions must not have any of the following:"), or None: its items hold only for that
+    part's patients (an item labelled alone the parser leaves to the team itself). A label
+    naming several parts ("Group 1 and 2") may name them all: None."""
+    match = _part_match(heading)
     if match is None or _SEVERAL_PARTS.search(match.group("label")):
         return None
-    first = text.split("\n", 1)[0].strip()
-    if heading:
-        return " ".join(match.group("label").split()) if match.group("sep") is not None or first.endswith(":") else None
-    if match.group("sep") is None or not first[match.end():].strip():
+    if match.group("sep") is None and not heading.rstrip().endswith(":"):
         return None
     return " ".join(match.group("label").split())
 
@@ -509,8 +506,8 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     if node.worded:
         criterion["verbatim"] = False
     if not node.children:
-        only = substudy or (None if in_part else _part_only(node.text))
-        criterion["rule"] = _only_for(_leaf_rule(_item_text(node), node.kind, parse, absent), node.kind, only)
+        text = _without_part_label(_item_text(node), in_part)
+        criterion["rule"] = _only_for(_leaf_rule(text, node.kind, parse, absent), node.kind, substudy)
         return criterion
     # A group combines its children's verdicts. "Meet any of the following" makes an
     # inclusion group "any"; an exclusion group stays "all" whatever its heading says
@@ -521,13 +518,26 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     absent = absent or (node.kind == "inclusion" and bool(patterns["negated_heading"].search(heading)))
     any_of = node.any_of or any(p.search(heading) for p in patterns["any_of"])
     criterion["combine"] = "any" if any_of and node.kind == "inclusion" and not absent else "all"
-    substudy = substudy or _substudy(node.text) or (None if in_part else _part_only(heading, heading=True))
+    substudy = substudy or _substudy(node.text) or (None if in_part else _part_only(heading))
     in_part = _in_part(in_part, criterion["combine"], heading)
     criterion["children"] = [
         _to_criterion(child, f"{criterion_id}.{n}", parse, absent, substudy, in_part)
         for n, child in enumerate(node.children, start=1)
     ]
     return criterion
+
+
+def _without_part_label(text: str, in_part: bool) -> str:
+    """The text the parser reads for an item among a study's parts: without the part's label
+    ("Cohort 2: Bladder cancer" is "Bladder cancer" there; the label is the alternative
+    itself). Elsewhere the label stays, and the parser leaves an item labelled with one
+    cohort to the team (``_for_one_cohort``)."""
+    match = _part_match(text) if in_part else None
+    if match is None or match.group("sep") is None:
+        return text
+    first, _, rest = text.partition("\n")
+    body = first.strip()[match.end():].strip()
+    return f"{body}\n{rest}" if rest and body else (body or text)
 
 
 def _in_part(in_part: bool, combine: str, heading: str) -> bool:
@@ -602,13 +612,13 @@ def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool =
         if children:
             heading = criterion["text"].split("\n", 1)[0]
             inner = absent or (criterion["kind"] == "inclusion" and bool(patterns["negated_heading"].search(heading)))
-            only = substudy or _substudy(criterion["text"]) or (None if in_part else _part_only(heading, heading=True))
+            only = substudy or _substudy(criterion["text"]) or (None if in_part else _part_only(heading))
             criterion["children"] = reread(children, parse, inner, only,
                                            _in_part(in_part, criterion.get("combine", "all"), heading))
         elif "rule" in criterion and criterion.get("verbatim") is not False:
-            only = substudy or (None if in_part else _part_only(criterion["text"]))
-            criterion["rule"] = _only_for(_leaf_rule(criterion["text"], criterion["kind"], parse, absent),
-                                          criterion["kind"], only)
+            text = _without_part_label(criterion["text"], in_part)
+            criterion["rule"] = _only_for(_leaf_rule(text, criterion["kind"], parse, absent),
+                                          criterion["kind"], substudy)
         out.append(criterion)
     return out
 

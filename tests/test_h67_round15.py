@@ -84,7 +84,7 @@ def test_labelled_items_in_a_row_are_alternatives_items_of_one_part_together():
     phase3 = group["children"][1]
     assert phase3["verbatim"] is False and phase3["combine"] == "all" and len(phase3["children"]) == 2
     # inside the alternatives, a part's label adds no review of its own
-    assert "only for the patients of:" not in str(group["children"][0]["rule"])
+    assert "only for the patients" not in str(group["children"][0]["rule"])
     assert criteria[1]["text"] == "Adequate organ function."
 
 
@@ -99,6 +99,9 @@ def test_cohort_items_of_one_heading_are_alternatives():
     group = split_criteria(text)[0]
     assert group["combine"] == "any"
     assert len(group["children"]) == 3
+    # among the alternatives the label is the alternative itself: the rest is read alone
+    assert group["children"][1]["rule"] == {"type": "diagnosis", "concept": "bladder_cancer"}
+    assert group["children"][1]["text"] == "Cohort 2: Bladder cancer"
 
 
 def test_an_exclusion_of_one_part_alone_is_the_teams():
@@ -110,7 +113,7 @@ def test_an_exclusion_of_one_part_alone_is_the_teams():
     criteria = split_criteria(text)
     rule = criteria[0]["rule"]
     assert "all" in rule and rule["all"][-1]["type"] == "review"
-    assert "only for the patients of: Phase 2" in rule["all"][-1]["note"]
+    assert "only for the patients of Phase 2" in rule["all"][-1]["note"]
     assert not _has_review(criteria[1]["rule"])
 
 
@@ -143,3 +146,19 @@ def test_reread_keeps_the_parts():
     for text in (PARTS, "Exclusion Criteria:\n\n* Phase 2: Active brain metastases\n"):
         criteria = split_criteria(text)
         assert reread(criteria) == criteria
+
+
+def test_a_group_of_one_part_holds_only_for_that_part():
+    text = """Exclusion Criteria:
+
+* Phase 3: Patients with known CNS lesions must not have any of the following:
+  * Any brainstem lesions
+  * Active hepatitis B infection
+* Group 1 and 2: patients with any of the following:
+  * Active hepatitis C infection
+"""
+    criteria = split_criteria(text)
+    hepatitis_b = criteria[0]["children"][1]["rule"]
+    assert hepatitis_b["all"][-1]["note"].endswith('"only for the patients of: Phase 3".')
+    assert not _has_review(criteria[1]["children"][0]["rule"])
+    assert reread(criteria) == criteria
