@@ -152,6 +152,10 @@ class _Builder:
         self.previous = None
         body = line[marker.end():].strip() if marker else line
         if self._heading(body):
+            if _part_match(body) is not None:
+                # "Part 1 additional inclusion criteria:": the list's kind, and a group of
+                # that part's criteria (its items follow it)
+                self._place(_Node(body, self.kind, "plain", indent))
             return
         if self.kind == "inclusion" and self.patterns["exclusion_lead"].search(body):
             self._switch("exclusion")

@@ -162,3 +162,36 @@ def test_a_group_of_one_part_holds_only_for_that_part():
     assert hepatitis_b["all"][-1]["note"].endswith('"only for the patients of: Phase 3".')
     assert not _has_review(criteria[1]["children"][0]["rule"])
     assert reread(criteria) == criteria
+
+
+def test_a_list_heading_of_one_part_is_that_parts_group():
+    text = """Inclusion Criteria:
+
+* Age 18 years or older.
+
+Part 1 additional inclusion criteria:
+
+* Documented progressive disease.
+
+Part 2 additional inclusion criteria:
+
+* Platelet count >= 100,000/mm^3.
+
+Exclusion Criteria:
+
+* Pregnant or lactating women.
+
+Part 1 additional exclusion criteria:
+
+* Known central nervous system lymphoma.
+"""
+    criteria = split_criteria(text)
+    parts = _by_id(criteria, "inc-2")
+    assert parts["combine"] == "any" and parts["text"] == "One of these parts: Part 1; Part 2"
+    assert [p["text"] for p in parts["children"]] == ["Part 1 additional inclusion criteria:",
+                                                       "Part 2 additional inclusion criteria:"]
+    assert _by_id(criteria, "inc-2.2.1")["rule"]["type"] == "lab"
+    cns = _by_id(criteria, "exc-2.1")["rule"]
+    assert cns["all"][-1]["note"].endswith('"only for the patients of: Part 1".')
+    assert not _has_review(_by_id(criteria, "exc-1")["rule"])
+    assert reread(criteria) == criteria
