@@ -332,6 +332,105 @@ class _Builder:
         return True
 
 
+# --- parts, cohorts, arms --------------------------------------------------------------
+
+
+def _part_match(text: str):
+    return load_patterns().criteria["part_label"].match(text.split("\n", 1)[0].strip())
+
+
+def _part_of(node: _Node) -> str | None:
+    """The part a criterion is labelled with ("Part 2A and 2B:", "Cohort C: ...", "Group 1",
+    a heading "Part 1 Dose Escalation cohort ONLY:"), lower-cased, or None."""
+    match = _part_match(node.text)
+    if match is None:
+        return None
+    if match.group("sep") is None and not (node.children and node.text.split("\n", 1)[0].rstrip().endswith(":")):
+        return None
+    return " ".join(match.group("label").lower().split())
+
+
+def _bare_part(node: _Node) -> bool:
+    """A line that is only a part's label ("Part 1:", "Part 3A and 3B:", "Group 1")."""
+    match = _part_match(node.text)
+    return (match is not None and match.group("sep") is not None and not node.children
+            and not node.text.split("\n", 1)[0].strip()[match.end():].strip())
+
+
+def _part_only(text: str) -> str | None:
+    """The label of an item labelled with one part and saying something of it ("Phase 2:
+    Active brain metastases"), or None."""
+    match = _part_match(text)
+    if match is None or match.group("sep") is None or not text.split("\n", 1)[0].strip()[match.end():].strip():
+        return None
+    return " ".join(match.group("label").split())
+
+
+def _regroup_parts(siblings: list[_Node], parent: _Node | None) -> list[_Node]:
+    """Items of a list labelled with two or more different parts of a study ("Part 1:" /
+    "Part 2A and 2B:", "Cohort 1: ..." / "Cohort 2: ...", "Phase 2: ..." / "Phase 3: ..."):
+    a bare label line takes the unlabelled items after it (up to the next label), and in an
+    inclusion list a run of labelled items is alternatives, one per part (a patient joins
+    one part: AUR103's "criteria for each of the respective parts" made a leukaemia patient
+    fail the lymphoma part), items of the same part together. The run is its parent's whole
+    list (the parent becomes "any") or is wrapped in one "any" group naming the parts."""
+    for node in siblings:
+        if node.children:
+            node.children = _regroup_parts(node.children, node)
+    if len({label for label in map(_part_of, siblings) if label}) < 2:
+        return siblings
+    adopted: list[_Node] = []
+    heading: _Node | None = None
+    for node in siblings:
+        if _part_of(node):
+            heading = node if _bare_part(node) else None
+            adopted.append(node)
+        elif heading is not None and node.kind == heading.kind:
+            node.parent = heading
+            heading.children.append(node)
+        else:
+            heading = None
+            adopted.append(node)
+    out: list[_Node] = []
+    i = 0
+    while i < len(adopted):
+        run = []
+        while (i + len(run) < len(adopted) and adopted[i + len(run)].kind == "inclusion"
+               and _part_of(adopted[i + len(run)])):
+            run.append(adopted[i + len(run)])
+        labels = list(dict.fromkeys(_part_of(node) for node in run))
+        if len(labels) < 2:
+            out.append(adopted[i])
+            i += 1
+            continue
+        parts = []
+        for label in labels:
+            members = [node for node in run if _part_of(node) == label]
+            if len(members) == 1:
+                parts.append(members[0])
+                continue
+            name = _part_match(members[0].text).group("label")
+            group = _Node(name, "inclusion", "plain", members[0].indent)
+            group.children, group.worded = members, True
+            for member in members:
+                member.parent = group
+            parts.append(group)
+        if len(run) == len(adopted) and parent is not None:
+            parent.any_of = True
+            for part in parts:
+                part.parent = parent
+            out.extend(parts)
+        else:
+            names = "; ".join(" ".join(_part_match(p.text).group("label").split()) for p in parts)
+            group = _Node(f"One of these parts: {names}", "inclusion", "plain", run[0].indent)
+            group.children, group.any_of, group.worded, group.parent = parts, True, True, parent
+            for part in parts:
+                part.parent = group
+            out.append(group)
+        i += len(run)
+    return out
+
+
 def _cohort_heading(node: _Node) -> str | None:
     """The heading of an inclusion group for one cohort ("SSc-PAH Criteria:"), or None."""
     heading = node.text.split("\n", 1)[0].strip()
@@ -390,16 +489,18 @@ def _rule_for(text: str, kind: str, parse: RuleParser) -> dict:
 
 
 def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: bool = False,
-                  substudy: str | None = None) -> dict:
+                  substudy: str | None = None, in_part: bool = False) -> dict:
     """``absent``: the item stands under an inclusion heading asking for the absence of its
     items ("No concurrent illness including: - Ongoing or active infection"), so the rule is
     the item read as a disqualifying condition, negated. ``substudy``: the heading of the
-    sub-study whose criteria the item is (``_only_for``)."""
+    sub-study whose criteria the item is (``_only_for``). ``in_part``: the item stands in a
+    part's criteria or among alternatives, so a part label of its own says nothing more."""
     criterion: dict = {"id": criterion_id, "kind": node.kind, "text": node.text}
     if node.worded:
         criterion["verbatim"] = False
     if not node.children:
-        criterion["rule"] = _only_for(_leaf_rule(_item_text(node), node.kind, parse, absent), node.kind, substudy)
+        only = substudy or (None if in_part else _part_only(node.text))
+        criterion["rule"] = _only_for(_leaf_rule(_item_text(node), node.kind, parse, absent), node.kind, only)
         return criterion
     # A group combines its children's verdicts. "Meet any of the following" makes an
     # inclusion group "any"; an exclusion group stays "all" whatever its heading says
@@ -411,11 +512,19 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     any_of = node.any_of or any(p.search(heading) for p in patterns["any_of"])
     criterion["combine"] = "any" if any_of and node.kind == "inclusion" and not absent else "all"
     substudy = substudy or _substudy(node.text)
+    in_part = _in_part(in_part, criterion["combine"], heading)
     criterion["children"] = [
-        _to_criterion(child, f"{criterion_id}.{n}", parse, absent, substudy)
+        _to_criterion(child, f"{criterion_id}.{n}", parse, absent, substudy, in_part)
         for n, child in enumerate(node.children, start=1)
     ]
     return criterion
+
+
+def _in_part(in_part: bool, combine: str, heading: str) -> bool:
+    """Whether the items of a group stand in one part's criteria or among alternatives: an item
+    labelled with a part elsewhere ("Phase 2: Active brain metastases" among the exclusions)
+    holds only for that part's patients, which is the team's (``_only_for``)."""
+    return in_part or combine == "any" or _part_match(heading) is not None
 
 
 # the comma a list writes after each item ("* gout,", "* osteoporosis (T score < -2.5),"); in
@@ -450,6 +559,7 @@ def split_lines(lines: list[str], kind: str = "inclusion", parse: RuleParser | N
     for line in lines:
         builder.feed(line)
     builder.close()
+    builder.roots = _regroup_parts(builder.roots, None)
     builder.wrap_cohorts()
     parse = parse or default_rule_parser()
     counters = {"inclusion": 0, "exclusion": 0}
@@ -467,7 +577,7 @@ def split_criteria(text: str, parse: RuleParser | None = None) -> list[dict]:
 
 
 def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool = False,
-           substudy: str | None = None) -> list[dict]:
+           substudy: str | None = None, in_part: bool = False) -> list[dict]:
     """Stored criteria (as ``split_lines`` made them) with every rule read again from its
     text, as a fresh import would read it: groups keep their structure and ``combine``,
     an item under a heading asking for absence is negated again, and what the importer
@@ -482,10 +592,12 @@ def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool =
         if children:
             heading = criterion["text"].split("\n", 1)[0]
             inner = absent or (criterion["kind"] == "inclusion" and bool(patterns["negated_heading"].search(heading)))
-            criterion["children"] = reread(children, parse, inner, substudy or _substudy(criterion["text"]))
+            criterion["children"] = reread(children, parse, inner, substudy or _substudy(criterion["text"]),
+                                           _in_part(in_part, criterion.get("combine", "all"), heading))
         elif "rule" in criterion and criterion.get("verbatim") is not False:
+            only = substudy or (None if in_part else _part_only(criterion["text"]))
             criterion["rule"] = _only_for(_leaf_rule(criterion["text"], criterion["kind"], parse, absent),
-                                          criterion["kind"], substudy)
+                                          criterion["kind"], only)
         out.append(criterion)
     return out
 

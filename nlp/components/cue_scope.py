@@ -13,7 +13,9 @@
   bracket is cut, for the cues that change whether a thing is so (a hedge, a negation, a
   hypothesis), and for a relative's cue: "a boy of 10 with crohns (my nephew), hes on humira"
   names who the boy is, it does not make the humira a nephew's. A time cue may run on
-  through a list ("MMF (stopped 2022), azathioprine - deranged LFTs": both stopped)."""
+  through a list ("MMF (stopped 2022), azathioprine - deranged LFTs": both stopped).
+* A question mark reaches nothing inside a bracket opened after it ("is that ok for the
+  study? (SLE, mmf 2g)")."""
 from __future__ import annotations
 
 from nlp.components.context import _terminated
@@ -46,7 +48,8 @@ def cue_scope(doc):
         kept = tuple(m for m in modifiers if not (cut and m.category in RESULT_CATEGORIES and _terminated(ent, m)) and (
             m.category not in BRACKETED_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)
             or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span)))
-            and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent)))
+            and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent))
+            and not _question_before_bracket(doc, m, closes, ent))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
@@ -68,6 +71,15 @@ def _aside_of_its_own(doc, span: tuple[int, int], closes: dict[int, int], ent) -
             return any(open_ < other.start and other.end <= close and _KINDS.get(other.label_, other.label_) == kind
                        for other in doc.ents if other is not ent)
     return False
+
+
+def _question_before_bracket(doc, modifier, closes: dict[int, int], ent) -> bool:
+    """A question mark ends its question: a mention in a bracket opened after it is a remark
+    of its own ("is that ok for the study? (SLE, mmf 2g)": the SLE is no question; round 15)."""
+    start, end = modifier.modifier_span
+    if modifier.category != "POSSIBLE_EXISTENCE" or doc[start:end].text != "?" or end > ent.start:
+        return False
+    return any(end <= open_ < ent.start and ent.end <= close for open_, close in closes.items())
 
 
 # mentions of one kind for ``_aside_of_its_own`` (a treatment in the bracket of a treatment;
