@@ -23,7 +23,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, test_without_result, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failure_if, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, test_without_result, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -287,6 +287,12 @@ class FactBuilder:
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         for ent, fact in zip(kept, facts):
+            if fact.label in ("DRUG", "PROCEDURE") and (fact.status == "failed" or fact.hypothetical) and not fact.negated:
+                conditional = failure_if(ent)
+                if conditional == "taken":     # "if the steroids dont work": the steroids are given now
+                    fact.hypothetical, fact.historical, fact.status = False, False, None
+                elif conditional == "outside" and fact.status == "failed":
+                    fact.status = None         # "If no response to IVIG, we would proceed to rituximab"
             if id(fact) in started and fact.historical and self._since_outlasts(ent, fact):
                 # "on anakinra since march, before canakinumab", "not in CR after 7+3 and
                 # gilteritinib since Feb": its own start that goes on outlasts a word of order
