@@ -171,6 +171,10 @@ def test_the_plan_stays_hypothetical_and_not_failed(text, concept):
     assert fact.hypothetical and fact.status != "failed"
 
 
+def test_a_failure_in_the_past_tense_stays_a_failure():
+    assert one("Could belimumab work if methotrexate didn't work?", "methotrexate").status == "failed"
+
+
 def test_what_if_is_no_treatment_given():
     assert one("what happens if CAR-T doesnt work", "car_t").hypothetical
 

@@ -583,6 +583,7 @@ def failure_if(span: Span) -> str | None:
     objects = frozenset(str(w).lower() for w in entry.get("object_after") or ())
     determiners = frozenset(str(w).lower() for w in entry.get("determiners") or ())
     not_after = frozenset(str(w).lower() for w in entry.get("not_after") or ())
+    past = frozenset(str(w).lower() for w in entry.get("past_words") or ())
     failed = [m for m in span._.modifiers if m.category == "THERAPY_FAILED"
               or (m.category == "HYPOTHETICAL" and m.rule.literal.lower() in own)]
     if not failed or not words:
@@ -600,6 +601,8 @@ def failure_if(span: Span) -> str | None:
                 break
         if opening is None:
             return None     # a failure said outright ("mmf doesnt work")
+        if any(t.lower_ in past for t in doc[max(opening, start - 1):end]):
+            return None     # "if Cellcept didn't work": a failure that was, given as a fact
         if any(t.lower_ in not_after for t in doc[sentence.start:opening]):
             return None     # "what happens if CAR-T doesnt work": a question about what is not given
         close = next((t.i for t in doc[end:sentence.end] if t.text in _CLAUSE_MARKS), sentence.end)
