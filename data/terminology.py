@@ -45,7 +45,10 @@ _EXTRA_KEYS = {
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
                   "status_of", "exposure", "healthy_compatible", "former"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
-    "therapy": {"half_life_days", "route", "kind", "examples"},
+    # patient_words: true marks what patients say they use that trials ask of them as an
+    # agreement (contraception): read in patients' text only; in a criterion its words are
+    # the criterion's own (the trial team's requirement), never a leaf (nlp.criteria.atoms)
+    "therapy": {"half_life_days", "route", "kind", "examples", "patient_words"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "lln", "derived", "bare_units", "whole_units", "typical",
                 "dipstick"},     # a urine dipstick analyte: "2+" after it is a grade, not "at least"
     "score": {"range"},

@@ -56,7 +56,9 @@ def test_an_unclear_answer_is_asked_once_more_then_patient_wording_is_assumed(en
 
 def test_facts_before_the_role_then_an_unclear_answer_go_on_with_questions(engine):
     engine.start(CID)
-    reply = engine.message(CID, "my mother has lupus, tried rituximab")
+    # a new sentence without a subject: whose rituximab is unclear ("my mother has lupus,
+    # tried rituximab" is the mother's own sentence and treatment since round 15)
+    reply = engine.message(CID, "my mother has lupus. tried rituximab")
     assert "I noted" in said(reply) and "who am I talking to" in said(reply)
     reply = engine.message(CID, "she is the one who is ill")
     assert reply.role == "patient" and reply.state != ROLE

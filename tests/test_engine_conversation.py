@@ -151,7 +151,9 @@ def test_an_answer_that_is_not_understood_asks_again(engine):
 
 def test_free_text_before_choosing_a_role_is_taken_in(engine):
     engine.start(CID)
-    reply = engine.message(CID, "my mother has lupus, tried rituximab")
+    # a new sentence without a subject: whose rituximab is unclear ("my mother has lupus,
+    # tried rituximab" is the mother's own sentence and treatment since round 15)
+    reply = engine.message(CID, "my mother has lupus. tried rituximab")
     assert "I noted" in said(reply) and "who am I talking to" in said(reply)
     reply = engine.message(CID, "family")
     assert reply.role == "patient" and reply.state == ASKING

@@ -23,7 +23,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, test_without_result, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failure_if, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, test_without_result, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -142,6 +142,7 @@ class FactBuilder:
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
         self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
+        self.remission_denied = frozenset(w.lower() for w in vocabulary.get("remission_denied_by") or ())
         self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
         self.added_words = frozenset(w.lower() for w in vocabulary.get("added_treatment_words") or ())
         self.comma_now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues_after_comma") or ())
@@ -227,7 +228,7 @@ class FactBuilder:
                 negated=negated,
                 historical=("HISTORICAL" in categories and self._past(ent)) or "PRIOR" in categories or i in listed_history
                 or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i, lasting=self._is_cancer(ent.kb_id_)))
-                or ("REMISSION" in categories and self._malignancy(ent)),
+                or ("REMISSION" in categories and self._malignancy(ent) and not self._remission_denied(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker) or family_negation(ent),
                 uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent) or self.trailing_hedge(ent, text),
@@ -301,6 +302,18 @@ class FactBuilder:
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         for ent, fact in zip(kept, facts):
+            if fact.label in ("DRUG", "PROCEDURE") and (fact.status == "failed" or fact.hypothetical) and not fact.negated:
+                conditional = failure_if(ent)
+                if conditional == "taken":     # "if the steroids dont work": the steroids are given now
+                    fact.hypothetical, fact.historical, fact.status = False, False, None
+                elif conditional == "outside" and fact.status == "failed":
+                    fact.status = None         # "If no response to IVIG, we would proceed to rituximab"
+            if id(fact) in started and fact.historical and self._since_outlasts(ent, fact):
+                # "on anakinra since march, before canakinumab", "not in CR after 7+3 and
+                # gilteritinib since Feb": its own start that goes on outlasts a word of order
+                fact.historical = False
+                if fact.status is None:
+                    fact.status = "current"
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _said_to_go_on(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
@@ -320,6 +333,16 @@ class FactBuilder:
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.former_states(facts)
         return facts
+
+    def _since_outlasts(self, ent: Span, fact: Fact) -> bool:
+        """A treatment written with its own start that goes on ("since march") is taken now
+        when nothing past is said of it but words of order (``since_outlasts``: "before",
+        "after"; "on MMF since 2020, stopped last month" stays over)."""
+        if fact.negated or fact.hypothetical or fact.uncertain or fact.family:
+            return False
+        order = vocabulary_words("since_outlasts")
+        return all(m.rule.literal.lower() in order for m in ent._.modifiers
+                   if m.category in ("HISTORICAL", "PRIOR", "THERAPY_STOPPED"))
 
     def former_states(self, facts: list[Fact]) -> None:
         """A state now named by what is over (terminology ``former``: "quit smoking 10 years
@@ -780,6 +803,15 @@ class FactBuilder:
             return any(t.lower_ in self.diagnosis_words for t in around)
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
                    and not possession(m) for m in ent._.modifiers)
+
+    def _remission_denied(self, ent: Span) -> bool:
+        """Every remission cue of the mention is denied right before it ("AML, not in CR after
+        7+3", "never in remission": ``remission_denied_by``): the cancer goes on."""
+        doc = ent.doc
+        cues = [m for m in ent._.modifiers if m.category == "REMISSION"]
+        return bool(cues) and all(
+            any(t.lower_ in self.remission_denied for t in doc[max(ent.sent.start, m.modifier_span[0] - 2):m.modifier_span[0]])
+            for m in cues)
 
     def _malignancy(self, ent: Span) -> bool:
         """A cancer not said to have come back (REMISSION cues make it past: "Hodgkin

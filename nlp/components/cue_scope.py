@@ -13,7 +13,11 @@
   bracket is cut, for the cues that change whether a thing is so (a hedge, a negation, a
   hypothesis), and for a relative's cue: "a boy of 10 with crohns (my nephew), hes on humira"
   names who the boy is, it does not make the humira a nephew's. A time cue may run on
-  through a list ("MMF (stopped 2022), azathioprine - deranged LFTs": both stopped)."""
+  through a list ("MMF (stopped 2022), azathioprine - deranged LFTs": both stopped).
+* A past cue written after a treatment in a clause of its own reaches no condition before
+  that clause ("CML in chronic phase, hydroxy before imatinib": the CML goes on).
+* A question mark reaches nothing inside a bracket opened after it ("is that ok for the
+  study? (SLE, mmf 2g)")."""
 from __future__ import annotations
 
 from nlp.components.context import _terminated
@@ -49,7 +53,9 @@ def cue_scope(doc):
             or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span)))
             and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent))
             and not _said_of_what_follows(doc, m, ent)
-            and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent)))
+            and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent))
+            and not _question_before_bracket(doc, m, closes, ent)
+            and not _past_of_a_later_treatment(doc, m, ent))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
@@ -112,6 +118,28 @@ def _aside_of_its_own(doc, span: tuple[int, int], closes: dict[int, int], ent) -
             return any(open_ < other.start and other.end <= close and _KINDS.get(other.label_, other.label_) == kind
                        for other in doc.ents if other is not ent)
     return False
+
+
+def _past_of_a_later_treatment(doc, modifier, ent) -> bool:
+    """A past cue of order or time (``past_of_a_later_treatment`` of extraction.yaml) written
+    after a treatment that stands in a clause of its own after a condition says when the
+    treatment was, not the condition: "CML in chronic phase, hydroxy
+    before imatinib", "for my RA, 47, also sulfasalazine in the past" (round 15)."""
+    start = modifier.modifier_span[0]
+    if (modifier.category != "HISTORICAL" or ent.label_ != "CONDITION" or start < ent.end
+            or modifier.rule.literal.lower() not in vocabulary_words("past_of_a_later_treatment")):
+        return False
+    treatments = [e for e in doc.ents if e.label_ in ("DRUG", "PROCEDURE") and ent.end <= e.start and e.end <= start]
+    return bool(treatments) and any(t.text == "," for t in doc[ent.end:treatments[0].start])
+
+
+def _question_before_bracket(doc, modifier, closes: dict[int, int], ent) -> bool:
+    """A question mark ends its question: a mention in a bracket opened after it is a remark
+    of its own ("is that ok for the study? (SLE, mmf 2g)": the SLE is no question; round 15)."""
+    start, end = modifier.modifier_span
+    if modifier.category != "POSSIBLE_EXISTENCE" or doc[start:end].text != "?" or end > ent.start:
+        return False
+    return any(end <= open_ < ent.start and ent.end <= close for open_, close in closes.items())
 
 
 # mentions of one kind for ``_aside_of_its_own`` (a treatment in the bracket of a treatment;

@@ -173,7 +173,12 @@ class PatternFacts:
         spans = [match.group_spans[name] for name in ("mention", "mention2", "mention3", "mention4")
                  if match.group_spans.get(name)]
         start, end = spans[0] if spans else (match.start_char, match.end_char)
-        return self._candidate(doc, start, end, "CONDITION", match.row["concept"], meta)
+        return self._candidate(doc, start, end, match.label, match.row["concept"], meta)
+
+    # a method of contraception said in everyday words (data/patterns/contraception.jsonl: "on
+    # the pill", "the coil", "Depo injection"): read as the habits above, with the row's label
+    _drug = _condition
+    _procedure = _condition
 
     def _location(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         place = match.groups.get("place") or ""

@@ -65,7 +65,11 @@ class StatusWords:
         # the therapy facts say; a status is a cancer's (status_of), as in criteria
         drop = {id(f) for f, o in zip(facts, other) if o}
         if drop:
-            facts[:] = [f for f in facts if id(f) not in drop]
+            # the mentions go with their facts: the caller reads the two lists side by side
+            # afterwards ("ITP, refractory. ..., romiplostim current": the romiplostim's own)
+            kept = [i for i, f in enumerate(facts) if id(f) not in drop]
+            ents[:] = [ents[i] for i in kept if i < len(ents)]
+            facts[:] = [facts[i] for i in kept]
 
     def _whose(self, facts: list[Fact]) -> None:
         """A status is the disease's it follows: one read as a relative's is the patient's when

@@ -8,6 +8,9 @@ denied ("not normal", "isn't too bad") says no direction and is not read. A hedg
 in the sentence ("I think", "probably", "not sure") makes it uncertain; matching never
 counts an uncertain quality as met or failed (matching.lab_words).
 
+A quality said once of two labs joined by a conjunction ("low C3 and C4", "low c3/c4",
+"C3 and C4 both low") is each one's (``shared_by``).
+
 ``stop_reason``: a lab named as the reason a treatment was stopped, with or without a value
 ("discontinued due to raised transaminases (ALT 5x ULN)"), is a past value.
 """
@@ -62,6 +65,8 @@ class LabWords:
                                  re.IGNORECASE)
         self.denied = re.compile(r"\b(?:%s)\b" % alternation(entry.get("denials") or ("not",)), re.IGNORECASE)
         self.hedges = re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(entry.get("hedges") or ()), re.IGNORECASE)
+        shared = entry.get("shared_by") or ()
+        self.joined = re.compile(r"\s*(?:%s)\s*" % alternation(shared), re.IGNORECASE) if shared else None
 
     def stop_reason(self, ent: Span) -> bool:
         """The lab is named as the reason a treatment was stopped ("stopped for raised ALT"):
@@ -77,11 +82,30 @@ class LabWords:
     def __call__(self, ent: Span) -> Quality | None:
         if not self.ready:
             return None
+        found = self._read(ent)
+        if found is not None or self.joined is None:
+            return found
+        # "low C3 and C4", "low c3/c4", "C3 and C4 both low": a quality said once of two labs
+        # joined by a conjunction (``shared_by``) is said of both
+        text = doc_text(ent.doc)
+        labs = [e for e in ent.doc.ents if e.label_ == "LAB"]
+        i = next((k for k, e in enumerate(labs) if e.start_char == ent.start_char), None)
+        if i is None:
+            return None
+        if i > 0 and self.joined.fullmatch(text, labs[i - 1].end_char, ent.start_char):
+            found = self._read(labs[i - 1], before_only=True)
+        if found is None and i + 1 < len(labs) and self.joined.fullmatch(text, ent.end_char, labs[i + 1].start_char):
+            found = self._read(labs[i + 1], after_only=True)
+        return found
+
+    def _read(self, ent: Span, before_only: bool = False, after_only: bool = False) -> Quality | None:
         doc = ent.doc
         text = doc_text(doc)
         start, end = sentence_index(doc).bounds(ent.start_char)
-        found = self.after.match(text, ent.end_char, end)
+        found = None if before_only else self.after.match(text, ent.end_char, end)
         if found is None:
+            if after_only:
+                return None
             found = self.before.search(text, max(start, ent.start_char - 40), ent.start_char)
             if found is None:
                 return None

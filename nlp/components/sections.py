@@ -11,7 +11,8 @@ end, and so does a heading written inside a line ("... failed infliximab. PMH: p
 cancer 2015."). Conditions, infections, procedures and drugs in it become historical, unless a drug
 is said to be taken now. A treatment with no outcome on a "Reason for referral:" line is
 what the letter asks for: hypothetical. Treatments on a "Previous medication:" line are over
-(``therapy_line_headings``), and a drug on an "Allergies:" line was not tolerated
+(``therapy_line_headings``), up to another heading written in the line ("Past treatments:
+IVIG, romiplostim. Current: fostamatinib."), and a drug on an "Allergies:" line was not tolerated
 (``allergy_headings``).
 """
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 LABELS = ("CONDITION", "INFECTION", "PROCEDURE", "DRUG", "LAB", "SCORE", "WEIGHT")
 _NEXT_HEADING = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\n")
+# another heading written inside the line after a sentence ends (". Current: fostamatinib")
+_INLINE_HEADING = re.compile(r"[.;][ \t]+[A-Za-z][A-Za-z /&-]{1,30}:")
 _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
 # the bulleted or numbered lines right under a heading line ("- HTN", "* asthma", "2. COPD")
 _BULLETS = re.compile(r"(?:\n[ \t]*(?:[-*\u2022\u2013\u00b7]|\d{1,2}[.)])[ \t]+[^\n]*)+")
@@ -170,6 +173,9 @@ class HistorySections:
         if self.therapy_line is not None and ":" in low and any(word in low for word in self.therapy_line_gate):
             for match in self.therapy_line.finditer(text):
                 end = _line_or_sentence_end(text, match)
+                other = _INLINE_HEADING.search(text, match.end(), end)
+                if other is not None:   # "Past treatments: IVIG, romiplostim, Current: fostamatinib."
+                    end = other.start() + 1
                 for fact in facts:
                     if (fact.label in ("DRUG", "PROCEDURE") and not fact.historical and fact.status != "current"
                             and not fact.hypothetical and match.end() <= fact.start and fact.end <= end):

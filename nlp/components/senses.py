@@ -5,7 +5,8 @@ kidney. The word is read as the entry's concept only when the text names a disea
 of its ``diseases`` (by the terminology's hierarchy) or holds one of its ``cue_words``;
 otherwise it stays unread (unknown, never a guessed transplant). An entry with ``replaces``
 reads a word another concept already took in that other sense ("aza" is azathioprine, but
-azacitidine in a text about AML). A sense's words may be a few words in a row, and its
+azacitidine in a text about AML). A word two entries fit in one text ("hydroxy" with both
+lupus and sickle cell disease named) is read as neither. A sense's words may be a few words in a row, and its
 diseases infections too: "surface antigen" after "Hepatitis B core antibody positive" is
 HBsAg.
 """
@@ -54,14 +55,24 @@ class WordSenses:
             return chosen
         taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
         lowers = [t.lower_ for t in doc]    # once per text, not once per sense and position
-        added = []
+        fitting: list[tuple[_Sense, list[tuple[int, int]]]] = []
         for sense in self.senses:
             if sense.replaces:      # "aza" in a text about AML: azacitidine, not azathioprine
                 chosen = self._replace(doc, sense, text, chosen)
             hits = self._hits(lowers, sense, taken)
-            if not hits or not self._fits(sense, text, chosen):
-                continue
+            if hits and self._fits(sense, text, chosen):
+                fitting.append((sense, hits))
+        # "hydroxy" in a text about lupus and sickle cell disease: two senses fit the same
+        # words, so neither is read (never a silent guess)
+        readings: dict[tuple[int, int], set[str]] = {}
+        for sense, hits in fitting:
+            for hit in hits:
+                readings.setdefault(hit, set()).add(sense.concept)
+        added = []
+        for sense, hits in fitting:
             for i, j in hits:
+                if len(readings[(i, j)]) > 1 or any(k in taken for k in range(i, j)):
+                    continue
                 added.append((Candidate(i, j, sense.label, sense.concept), "pattern", {}))
                 taken.update(range(i, j))
         return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen

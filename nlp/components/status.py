@@ -582,3 +582,61 @@ def biomarker_status(span: Span, written: str | None, before: str | None = None)
     if status in ("positive", "negative"):
         return status
     return "positive" if written == "expressed" else None
+
+
+
+_CLAUSE_MARKS = (",", ";", "?", ".", "!")
+
+
+def failure_if(span: Span) -> str | None:
+    """A treatment's failure cue inside an "if" clause ("is cyclophosphamide next if mmf
+    doesnt work?", "they will try IVIG next if the steroids dont work", "If no response to
+    IVIG, we would proceed", "considering rituximab if she fails MMF"): "taken" for the
+    treatment inside the clause -- it is given now, neither hypothetical nor failed (the plan
+    around it stays hypothetical); "outside" for one named before or after the clause ("i
+    might need plasma exchange if the IVIG doesnt help") -- the clause's failure is not its
+    own. None when a failure cue of the treatment stands outside such a clause. The words:
+    ``failure_if`` of extraction.yaml (``words`` open the clause; ``cues``: HYPOTHETICAL rule
+    literals that are themselves a failure in an "if" clause, "if she fails")."""
+    doc = span.doc
+    entry = vocabulary().get("failure_if") or {}
+    words = frozenset(str(w).lower() for w in entry.get("words") or ())
+    own = frozenset(str(w).lower() for w in entry.get("cues") or ())
+    objects = frozenset(str(w).lower() for w in entry.get("object_after") or ())
+    determiners = frozenset(str(w).lower() for w in entry.get("determiners") or ())
+    not_after = frozenset(str(w).lower() for w in entry.get("not_after") or ())
+    past = frozenset(str(w).lower() for w in entry.get("past_words") or ())
+    failed = [m for m in span._.modifiers if m.category == "THERAPY_FAILED"
+              or (m.category == "HYPOTHETICAL" and m.rule.literal.lower() in own)]
+    if not failed or not words:
+        return None
+    sentence = span.sent
+    found = None
+    for m in failed:
+        start, end = m.modifier_span
+        opening = None
+        for t in reversed(doc[sentence.start:start + 1]):
+            if t.text in _CLAUSE_MARKS and t.i < start:
+                break
+            if t.lower_ in words and (t.i == 0 or doc[t.i - 1].lower_ not in ("what", "even")):
+                opening = t.i
+                break
+        if opening is None:
+            return None     # a failure said outright ("mmf doesnt work")
+        if any(t.lower_ in past for t in doc[max(opening, start - 1):end]):
+            return None     # "if Cellcept didn't work": a failure that was, given as a fact
+        if any(t.lower_ in not_after for t in doc[sentence.start:opening]):
+            return None     # "what happens if CAR-T doesnt work": a question about what is not given
+        close = next((t.i for t in doc[end:sentence.end] if t.text in _CLAUSE_MARKS), sentence.end)
+        # in the clause: between its opening and the cue ("if mmf doesnt work"), or right
+        # after a cue that takes it as object ("if no response to IVIG", "if she fails MMF");
+        # "if it fails we would consider rituximab" names the plan, not the failed one
+        gap = doc[end:span.start]
+        inside = opening < span.start and (span.end <= start or (
+            span.start >= end and span.end <= close and doc[end - 1].lower_ in objects
+            and len(gap) <= 1 and all(t.lower_ in determiners for t in gap)))
+        reading = "taken" if inside else "outside"
+        if found not in (None, reading):
+            return None
+        found = reading
+    return found

@@ -95,12 +95,21 @@ def sign_of(written: str) -> str | None:
 _WORD_RUN = re.compile(r"\w+")
 
 
+def _patient_words(concept: str, terminology: Terminology) -> bool:
+    """A concept read in patients' words only ("on the pill", "we use condoms": terminology
+    ``patient_words``): in a criterion its words belong to the team's requirement."""
+    known = terminology.get(concept)
+    return bool(known is not None and known.attrs.get("patient_words"))
+
+
 @lru_cache(maxsize=1)
 def _therapy_terms() -> tuple[tuple[re.Pattern, str, str | None], ...]:
     """(whole-word pattern of a therapy term, its concept, the term's first word) for every
     therapy term. A term can only match where its first word is a whole word of the text."""
     found = []
     for concept in load_terminology().by_category("therapy"):
+        if concept.attrs.get("patient_words"):
+            continue
         for term in concept.terms:
             first = _WORD_RUN.search(term.lower())
             found.append((re.compile(rf"(?<!\w){re.escape(term.lower())}(?!\w)"), concept.id,
@@ -198,7 +207,7 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
             if atom is not None:
                 atoms.append(atom)
             continue
-        if fact.label in _SKIPPED:
+        if fact.label in _SKIPPED or _patient_words(fact.concept, terminology):
             continue
         fact_starts.add(fact.start)
         atom = Atom(fact.start, fact.end, fact.label, fact.concept, fact.text, fact, fact.negated,
