@@ -101,7 +101,8 @@ def _hash(text: str) -> str:
 # 52: courses that are over (h65, round 15): "then stopped", ", completed;", "courses x3", "N doses;", a remission after a course ("CR1"), ATG given once, a dated course phase ("Induction 2024:"), "then recovered" are past; qds/qid/qw/nocte/mane and "maintenance" are weak current cues (as od/bd/tds); prn reaches treatments only (current); "considered but not started" negates; "is a concern" hedges; "was in hospital with" is past; "TB test done, fine" is negative.
 # 53: a stored table of each full-text term's counts per trial and column (trial_terms, migration 0009), read by the ranking's BM25 (data/bm25.py); plans themselves unchanged (h68, round 15).
 # 54: registry criteria, round 15 (h67): a list heading of one part ("Part 1 additional inclusion criteria:") is that part's group; items labelled with two or more different parts of a study ("Part 1:" / "Part 2A and 2B:", "Cohort 1: ...", "Phase 2: ..." / "Phase 3: ...", "Group 1" / "Group 2") are alternatives in an inclusion list (a bare label line takes the items after it); an item or group labelled with one part alone holds only for that part's patients (the team's).
-PLAN_VERSION = "54"
+# 55: lead, eighteenth session: TNF-inhibitor wordings ("TNFi", "anti-TNFs", "TNF blockers"), "urine PCR" as the protein:creatinine ratio, a stop cue said of the treatment beside it, "Current:"/"Previous:" headings inside a line, as the criteria read them too.
+PLAN_VERSION = "55"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
