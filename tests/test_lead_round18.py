@@ -333,3 +333,20 @@ def test_a_nursing_writers_baby_is_still_not_the_patient():
     facts = extract("baby is 6 weeks now and im breastfeeding, i have ITP")
     assert not _one("baby is 6 weeks now and im breastfeeding, i have ITP", "CONDITION", "itp").family
     assert not [f for f in facts if f.label == "AGE"]
+
+
+# --- a failure said of its own subject after a comma ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Wife (62) with refractory myositis, on pred and tacrolimus, rituximab didnt help",
+    "on MMF and HCQ, rituximab didnt help",
+])
+def test_treatments_taken_before_a_comma_are_not_the_failures_subject(text):
+    facts = {f.concept: f for f in extract(text) if f.label == "DRUG"}
+    assert facts["rituximab"].status == "failed"
+    assert all(f.status == "current" for c, f in facts.items() if c != "rituximab")
+
+
+@pytest.mark.parametrize("text", ["IFX, ADA, UST failed", "tried MMF, rituximab didnt help either"])
+def test_a_bare_list_keeps_the_outcomes_reach(text):
+    assert all(f.status == "failed" for f in extract(text) if f.label == "DRUG")

@@ -55,7 +55,8 @@ def cue_scope(doc):
             and not _said_of_what_follows(doc, m, ent)
             and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent))
             and not _question_before_bracket(doc, m, closes, ent)
-            and not _past_of_a_later_treatment(doc, m, ent))
+            and not _past_of_a_later_treatment(doc, m, ent)
+            and not _outcome_of_its_own_subject(doc, m, ent))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
@@ -84,6 +85,22 @@ def _said_of_what_follows(doc, modifier, ent) -> bool:
     while position < len(doc) and doc[position].lower_ in fillers and not doc[position].ent_type_:
         position += 1
     return position < len(doc) and doc[position].ent_type_ in ("DRUG", "PROCEDURE")
+
+
+def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
+    """A failure said right after a treatment of its own clause ("on pred and tacrolimus,
+    rituximab didnt help"): the treatments before the comma that have their own "current" cue
+    ("on ...") are taken, not failed. A bare list keeps the outcome's reach ("IFX, ADA, UST
+    failed"; "tried MMF, rituximab didnt help either")."""
+    start = modifier.modifier_span[0]
+    if (modifier.category != "THERAPY_FAILED" or modifier.direction.lower() != "backward"
+            or ent.label_ not in _KINDS or ent.end > start):
+        return False
+    subject = max((e for e in doc.ents if e.label_ in _KINDS and e.end <= start), key=lambda e: e.end, default=None)
+    if subject is None or subject.start == ent.start or start - subject.end > 1:
+        return False
+    return (any(t.text == "," for t in doc[ent.end:subject.start])
+            and any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] < ent.start for m in ent._.modifiers))
 
 
 def _after_its_result(doc, modifier, modifiers, closes: dict[int, int], ent) -> bool:
