@@ -350,3 +350,20 @@ def test_treatments_taken_before_a_comma_are_not_the_failures_subject(text):
 @pytest.mark.parametrize("text", ["IFX, ADA, UST failed", "tried MMF, rituximab didnt help either"])
 def test_a_bare_list_keeps_the_outcomes_reach(text):
     assert all(f.status == "failed" for f in extract(text) if f.label == "DRUG")
+
+
+# --- a weight in stones ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, kg", [
+    ("weight 12 stone", 76.2),
+    ("i weigh 11st 4lb", 71.7),
+    ("about 9 stone 6", 59.9),
+    ("I weigh 11st", 69.9),
+])
+def test_a_weight_in_stones_is_read_in_kilograms(text, kg):
+    assert _one(text, "WEIGHT").value_normalized == pytest.approx(kg, abs=0.1)
+
+
+@pytest.mark.parametrize("text", ["1st cycle of chemo", "lost 5 stone this year", "he's 21st in line"])
+def test_an_ordinal_or_a_weight_change_is_no_weight(text):
+    assert not [f for f in extract(text) if f.label == "WEIGHT"]

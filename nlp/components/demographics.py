@@ -135,7 +135,10 @@ class PatternFacts:
         return self._candidate(doc, start, end, "SEX", concept, {})
 
     def _weight(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
-        value = parse_number(match.groups["value"])
+        # a pattern of alternatives names its groups value2, unit2, pounds2, ... (one name per alternative)
+        groups = {key: next((match.groups.get(f"{key}{n}") for n in ("", "2", "3") if match.groups.get(f"{key}{n}")), None)
+                  for key in ("value", "unit", "pounds")}
+        value = parse_number(groups["value"]) if groups["value"] else None
         comparator = self.comparators.get(re.sub(r"\s+", " ", (match.groups.get("cmp") or "").lower()))
         low = parse_number(match.groups["low"]) if match.groups.get("low") else None
         if low is not None and value is not None and low < value:
@@ -144,12 +147,15 @@ class PatternFacts:
         if value is None or analyte is None:
             return []
         units = analyte.attrs.get("units", {})
-        unit = normalize_unit(match.groups["unit"], units)
+        unit = normalize_unit(groups["unit"], units)
         kg = self.terminology.to_canonical("weight", value, unit) if unit else None
+        pounds = parse_number(groups["pounds"]) if groups["pounds"] else None
+        if kg is not None and pounds is not None:   # "11st 4lb": the pounds after the stones
+            kg += self.terminology.to_canonical("weight", pounds, "lb") or 0
         lowest, highest = analyte.attrs.get("plausible", [0, float("inf")])
         meta = {
             "value": value,
-            "unit": match.groups["unit"],
+            "unit": groups["unit"],
             "value_normalized": None if kg is None else round(kg, 1),
             "unit_normalized": analyte.attrs.get("canonical_unit") if kg is not None else None,
             "implausible": kg is not None and not (lowest <= kg <= highest),
