@@ -367,3 +367,12 @@ def test_a_weight_in_stones_is_read_in_kilograms(text, kg):
 @pytest.mark.parametrize("text", ["1st cycle of chemo", "lost 5 stone this year", "he's 21st in line"])
 def test_an_ordinal_or_a_weight_change_is_no_weight(text):
     assert not [f for f in extract(text) if f.label == "WEIGHT"]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("he is 2 and a half", 2.5),
+    ("my daughter is 4 and a half years old and has ITP", 4.5),
+    ("she is 2", 2),
+])
+def test_a_young_childs_age_to_the_half_year(text, value):
+    assert _one(text, "AGE").value == value

@@ -18,6 +18,7 @@ from data.terminology import Terminology
 from nlp.components.doc_cache import doc_text
 from nlp.components.patterns import PatternMatch, token_span
 from nlp.components.speaker import relations
+from nlp.resources import vocabulary_words
 from nlp.components.terms import Candidate
 from nlp.units import normalize_unit, parse_number
 
@@ -72,6 +73,9 @@ class PatternFacts:
         unit = (match.groups.get("unit") or "").lower()
         if unit and unit in self.time_units and self.time_units[unit] < DAYS["year"]:
             value = round(value * self.time_units[unit] / DAYS["year"], 3)   # "6-month-old" -> 0.5
+        half = self._half_after(doc.text, match)
+        if half is not None and value < 18:
+            value += 0.5        # "he is 2 and a half": a young child's age said to the half year
         before = doc.text[max(0, match.start_char - 2):match.start_char + 1]
         if re.match(r"^(?:\s|^)?[-\u2212]\d?$", before) or doc.text[match.start_char:].startswith(("-", "\u2212")):
             value = -value        # "-5 years old": a minus sign, kept so the age is questioned
@@ -81,6 +85,20 @@ class PatternFacts:
         if match.groups.get("sex"):
             found += self._sex_from(doc, match, "sex")
         return found
+
+    @staticmethod
+    def _half_after(text: str, match: PatternMatch) -> re.Match | None:
+        """The words of a half year right after the age's number ("2 and a half", "4 and a half
+        years old"; ``age_halves`` in data/nlp/extraction.yaml)."""
+        words = vocabulary_words("age_halves")
+        if not words:
+            return None
+        _, end = match.group_spans.get("value") or (None, None)
+        if end is None:
+            return None
+        pattern = re.compile(r"\s*(?:%s)(?![\w])" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
+                             re.IGNORECASE)
+        return pattern.match(text, end)
 
     def _birth(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         """A date of birth: year, and the (month, day) readings it allows ("12/03/1979" is
