@@ -111,16 +111,17 @@ def _after_its_result(doc, modifier, modifiers, closes: dict[int, int], ent) -> 
     makes the finding a hypothesis or a doubt ("hep B (probably, on entecavir)" still doubts
     the hepatitis)."""
     start, end = modifier.modifier_span
-    for open_, close in closes.items():
-        if open_ < start and end <= close and ent.end <= open_:
-            if ent.label_ not in _KINDS and any(
-                    open_ < other.start and other.end <= close and other.label_ in _KINDS
-                    and (start - 1 <= other.end <= start or end <= other.start <= end + 1) for other in doc.ents):
-                return True     # the cue is said of the treatment beside it
-            return modifier.category == "HYPOTHETICAL" and any(
-                m.category == "RESULT_POSITIVE" and ent.end <= m.modifier_span[0] and m.modifier_span[1] <= open_
-                for m in modifiers)
-    return False
+    bracket = _bracket_after(modifier.modifier_span, closes, ent)
+    if bracket is None:
+        return False
+    open_, close = bracket
+    if ent.label_ not in _KINDS and any(
+            open_ < other.start and other.end <= close and other.label_ in _KINDS
+            and (start - 1 <= other.end <= start or end <= other.start <= end + 1) for other in doc.ents):
+        return True     # the cue is said of the treatment beside it
+    return modifier.category == "HYPOTHETICAL" and any(
+        m.category == "RESULT_POSITIVE" and ent.end <= m.modifier_span[0] and m.modifier_span[1] <= open_
+        for m in modifiers)
 
 
 def _aside_of_its_own(doc, span: tuple[int, int], closes: dict[int, int], ent) -> bool:
@@ -128,13 +129,21 @@ def _aside_of_its_own(doc, span: tuple[int, int], closes: dict[int, int], ent) -
     "tried rituximab (maybe CAR-T next?)" hedges the CAR-T, not the rituximab; a bracket with
     no mention of its own ("azathioprine (not tolerated)", "MMF (maybe?)") still speaks of
     what comes before it (lead, round 17)."""
-    start, end = span
+    bracket = _bracket_after(span, closes, ent)
+    if bracket is None:
+        return False
+    open_, close = bracket
     kind = _KINDS.get(ent.label_, ent.label_)
-    for open_, close in closes.items():
-        if open_ < start and end <= close and ent.end <= open_:
-            return any(open_ < other.start and other.end <= close and _KINDS.get(other.label_, other.label_) == kind
-                       for other in doc.ents if other is not ent)
-    return False
+    return any(open_ < other.start and other.end <= close and _KINDS.get(other.label_, other.label_) == kind
+               for other in doc.ents if other is not ent)
+
+
+def _bracket_after(span: tuple[int, int], closes: dict[int, int], ent) -> tuple[int, int] | None:
+    """The bracket (its "(" and ")" token indexes) holding the cue at ``span``, opened after
+    ``ent``; None when the cue is in no such bracket."""
+    start, end = span
+    return next(((open_, close) for open_, close in closes.items()
+                 if open_ < start and end <= close and ent.end <= open_), None)
 
 
 def _past_of_a_later_treatment(doc, modifier, ent) -> bool:

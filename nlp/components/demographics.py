@@ -8,6 +8,7 @@ Age outside 0-120 and weight outside the analyte's plausible range are kept but 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
@@ -26,6 +27,16 @@ AGE_RANGE = (0, 120)
 
 Meta = dict[str, Any]
 
+
+
+@lru_cache(maxsize=1)
+def _half_pattern() -> re.Pattern | None:
+    """``age_halves`` as one pattern, compiled once (read right after an age's number)."""
+    words = vocabulary_words("age_halves")
+    if not words:
+        return None
+    return re.compile(r"\s*(?:%s)(?![\w])" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
+                      re.IGNORECASE)
 
 class PatternFacts:
     def __init__(self, vocabulary: dict[str, Any], terminology: Terminology):
@@ -90,15 +101,9 @@ class PatternFacts:
     def _half_after(text: str, match: PatternMatch) -> re.Match | None:
         """The words of a half year right after the age's number ("2 and a half", "4 and a half
         years old"; ``age_halves`` in data/nlp/extraction.yaml)."""
-        words = vocabulary_words("age_halves")
-        if not words:
-            return None
+        pattern = _half_pattern()
         _, end = match.group_spans.get("value") or (None, None)
-        if end is None:
-            return None
-        pattern = re.compile(r"\s*(?:%s)(?![\w])" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
-                             re.IGNORECASE)
-        return pattern.match(text, end)
+        return None if pattern is None or end is None else pattern.match(text, end)
 
     def _birth(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         """A date of birth: year, and the (month, day) readings it allows ("12/03/1979" is

@@ -30,12 +30,17 @@ _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
 _BULLETS = re.compile(r"(?:\n[ \t]*(?:[-*\u2022\u2013\u00b7]|\d{1,2}[.)])[ \t]+[^\n]*)+")
 
 
+def _line_end(text: str, start: int) -> int:
+    """The end of the line ``start`` stands in (the text's end for its last line)."""
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
 def _line_or_sentence_end(text: str, match: re.Match) -> int:
     """Where what a heading written on a line lists ends: its line, or its sentence when the
     line goes on with another ("Current meds: tacrolimus 3mg bd, pred 5mg. Previous: CYC x6
     2021": the current list ends at the full stop)."""
-    end = text.find("\n", match.end())
-    end = len(text) if end < 0 else end
+    end = _line_end(text, match.end())
     stop = _SENTENCE_END.search(text, match.end(), end)
     return stop.start() if stop else end
 
@@ -107,8 +112,7 @@ class HistorySections:
         bulleted lines under a heading alone on its line."""
         found = []
         for match in self.current_line.finditer(text):
-            line_end = text.find("\n", match.end())
-            line_end = len(text) if line_end < 0 else line_end
+            line_end = _line_end(text, match.end())
             if not text[match.end():line_end].strip():
                 listed = _BULLETS.match(text, line_end)
                 if listed is not None:
@@ -151,8 +155,7 @@ class HistorySections:
         low = text.lower()
         if self.request_heading is not None and ":" in low and any(word in low for word in self.request_gate):
             for match in self.request_heading.finditer(text):
-                end = text.find("\n", match.end())
-                end = len(text) if end < 0 else end
+                end = _line_end(text, match.end())
                 for fact in facts:
                     if (fact.label in ("DRUG", "PROCEDURE") and match.end() <= fact.start and fact.end <= end
                             and fact.status is None and not fact.negated):
@@ -165,8 +168,7 @@ class HistorySections:
                         fact.historical = True
         if self.allergy_line is not None and ":" in low and ("allerg" in low or "intoleran" in low or "adr" in low):
             for match in self.allergy_line.finditer(text):
-                end = text.find("\n", match.end())
-                end = len(text) if end < 0 else end
+                end = _line_end(text, match.end())
                 for fact in facts:
                     if fact.label == "DRUG" and not fact.negated and match.end() <= fact.start and fact.end <= end:
                         fact.status, fact.historical, fact.hypothetical = "intolerant", True, False
@@ -192,8 +194,7 @@ class HistorySections:
             # the illnesses its line lists are history, unless dated ("Background: RA since
             # 2009": the disease the letter is about, from then on) (h65)
             for match in self.comorbidity_heading.finditer(text):
-                end = text.find("\n", match.end())
-                end = len(text) if end < 0 else end
+                end = _line_end(text, match.end())
                 for fact in facts:
                     if (fact.label == "CONDITION" and not fact.historical and fact.date is None
                             and fact.duration_days is None and match.end() <= fact.start and fact.end <= end):
