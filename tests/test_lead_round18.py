@@ -376,3 +376,8 @@ def test_an_ordinal_or_a_weight_change_is_no_weight(text):
 ])
 def test_a_young_childs_age_to_the_half_year(text, value):
     assert _one(text, "AGE").value == value
+
+
+def test_the_thing_getting_worse_may_be_misspelt():
+    facts = extract("had steriods, ivig and eltrombopag but her platlets keep dropping")
+    assert all(f.status == "failed" for f in facts if f.label == "DRUG") and len([f for f in facts if f.label == "DRUG"]) == 3
