@@ -185,7 +185,7 @@ class Engine(Answering, Asking):
             self._gazetteer = collaborators.real_gazetteer()
         return self._gazetteer
 
-    def _read(self, text: str, source: str | None = None) -> list[Fact]:
+    def _read(self, text: str, source: str | None = None, about: str | None = None) -> list[Fact]:
         """Facts in a text (the extractor, given the engine's "today" when fixed). Long runs
         of emoji or symbols are defused by the extractor itself (nlp.pipeline).
 
@@ -195,18 +195,25 @@ class Engine(Answering, Asking):
         (~5 ms); the real extractor only stamps ``source`` on every fact."""
         extract = self.extract
         if not self._own_extract or getattr(extract, "__module__", None) != "nlp.pipeline":
-            return self._extracted(text, source)
+            return self._extracted(text, source, about)
         key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
-               self.today or date.today())
+               self.today or date.today(), about)
         last = self._last_read
         if last is None or last[0] != key:
-            last = self._last_read = (key, self._extracted(text, None))
+            last = self._last_read = (key, self._extracted(text, None, about))
         return [replace(fact, source=source) for fact in last[1]]
 
-    def _extracted(self, text: str, source: str | None) -> list[Fact]:
+    def _extracted(self, text: str, source: str | None, about: str | None = None) -> list[Fact]:
+        """The extractor's facts; ``about``: the relative the conversation is about (a parent
+        writing for a child), given to an extractor that reads it (nlp's, or the extraction
+        process): "mum's ANA was positive" is then the patient's."""
+        kwargs: dict[str, Any] = {"source": source}
         if self.today is not None:
-            return list(self.extract(text, source=source, today=self.today))
-        return list(self.extract(text, source=source))
+            kwargs["today"] = self.today
+        if about is not None and (getattr(self.extract, "__module__", None) == "nlp.pipeline"
+                                  or getattr(self.extract, "reads_relation", False)):
+            kwargs["about"] = about
+        return list(self.extract(text, **kwargs))
 
     def warm_up(self) -> None:
         """Load every collaborator now (at start-up), so errors surface before users do."""
@@ -346,7 +353,7 @@ class Engine(Answering, Asking):
                                                or self.phrasings.says_no_labs(text)):
                 self._skip(turn, "unsure")      # "no" to "do you know your X?": no lab questions at all
                 return
-            if self.phrasings.says_no_labs(text) and not self._read(text):
+            if self.phrasings.says_no_labs(text) and not self._read(text, about=tracker.relation):
                 self._no_labs(turn, text)       # "i dont have her labs" is no answer to "How old is she?"
                 turn.text("labs_skipped")
                 self._prompt(turn)
@@ -376,7 +383,7 @@ class Engine(Answering, Asking):
         if tracker.role is not None and texts.is_correction(text):
             body = texts.correction_body(text)
             source = tracker.next_source
-            named = stamp(self._read(body, source=source), source) if body else []
+            named = stamp(self._read(body, source=source, about=tracker.relation), source) if body else []
             if named or tracker.pending is None or self._corrects_instead(turn, body):
                 self._correct(turn, named, body)
             else:                   # "no, never" answers the question; "actually 45" corrects
@@ -501,7 +508,7 @@ class Engine(Answering, Asking):
             return False
         if found is None or (turn.tracker.state == LOCATION and latin_script(text)):
             return False        # a city's name is in its own language ("Rio de Janeiro", "Den Haag")
-        facts = self._read(text)
+        facts = self._read(text, about=turn.tracker.relation)
         if facts:               # clinical shorthand ("Lupus 26F, SLEDAI-2K 16") is mostly facts;
             if _share_read(text, facts) < READ_SHARE:     # "Hola, mi hija tiene lupus" is not:
                 turn.say("unread", lang=found, partly=True)     # the person is told the rest was not read
@@ -525,7 +532,7 @@ class Engine(Answering, Asking):
     def _free_text(self, turn: Turn, text: str) -> None:
         source = turn.tracker.next_source
         no_labs = self._no_labs(turn, text)
-        facts = self._of_someone_else(turn, text, stamp(self._read(text, source=source), source))
+        facts = self._of_someone_else(turn, text, stamp(self._read(text, source=source, about=turn.tracker.relation), source))
         if not facts and no_labs:
             turn.text("labs_skipped")
             self._advance(turn)

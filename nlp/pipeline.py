@@ -366,15 +366,19 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return pieces
 
 
-def extract(text: str, source: str | None = None, today: date | None = None) -> list[Fact]:
+def extract(text: str, source: str | None = None, today: date | None = None,
+            about: str | None = None) -> list[Fact]:
     """Every fact ``text`` states, with spans, context flags, values, status and time.
 
     ``source`` is recorded on each fact (the message id); ``today`` anchors relative times
-    ("3 months ago"; default: the real date).
+    ("3 months ago"; default: the real date). ``about``: the relative a conversation is
+    already known to be about ("mother", a canonical relation of data/nlp/relations.yaml),
+    for a message that does not say it again: "mum's ANA was positive" from a son writing
+    for his mother is the patient's ANA, not family history (``with_known_relation``).
     """
     if not text or not text.strip():
         return []
-    return next(_extract_texts([text], source, today or date.today()))
+    return next(_extract_texts([text], source, today or date.today(), about=about))
 
 
 def extract_with_doc(text: str, today: date | None = None,
@@ -427,7 +431,24 @@ def speaker_of(text: str):
     return read(text)
 
 
-def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_size: int = 256) -> Iterator[list[Fact]]:
+def with_known_relation(speaker, about: str | None):
+    """The speaker of a message in a conversation already known to be about the relative
+    ``about`` (a parent writing for a child, a son for his mother): a message that names no
+    relative of its own as its subject ("mum's ANA was positive", "she had hep B years ago")
+    is that relative's, so a FAMILY cue naming them is not family history and the writer's
+    own illness is. A message that names another relative as its subject keeps its reading."""
+    if about is None or getattr(speaker, "relation", None) is not None:
+        return speaker
+    from nlp.components.speaker import Speaker, relations   # start-up: nothing of nlp.components at import
+
+    known = relations()
+    if about not in known.roles:
+        return speaker
+    return Speaker("relative", relation=about, sex=known.sexes.get(about), writer=getattr(speaker, "writer", None))
+
+
+def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_size: int = 256,
+                   about: str | None = None) -> Iterator[list[Fact]]:
     nlp, builder = build_pipeline(), _builder()
     for text in texts:
         text = _blank_symbol_runs(text)
@@ -435,6 +456,8 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             yield []
             continue
         speaker = speaker_of(text)
+        if about is not None and not is_chinese(text):
+            speaker = with_known_relation(speaker, about)
         if is_chinese(text):
             yield _with_relation_sex(_chinese(text, source, today, speaker), speaker, source)
             continue

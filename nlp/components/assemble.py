@@ -62,6 +62,9 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
                    "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
+# between a marker and a share: a clause end, then a word before the number ("CD7 bright on
+# flow, MRD 4.2%": the MRD's share, not CD7's; "CD7 positive, 90%" and "CD7+: 95%" are CD7's)
+_ANOTHER_CLAUSE_FIRST = re.compile(r"[,;]\s*[^\W\d_]{2,}")
 # a titre written right after an antibody: "ANA 1:640", "ANA titre of 1/320", "ANA (1:160)"
 _TITRE = re.compile(r"\s*(?:[:=(]\s*)?(?:(?:titre|titer|at|of|was|is|positive|pos)\s*:?\s*)*1\s*[:/]\s*(\d{2,5})\b", re.IGNORECASE)
 # a year after an antibody is when it was tested ("dsDNA 2019 positive"), no level
@@ -657,7 +660,12 @@ class FactBuilder:
             fact.negated = fact.status == "negative"
             sentence_end = sentence_index(ent.doc).bounds(ent.start_char)[1]
             limit = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].label_ == "BIOMARKER" else sentence_end
-            found = self.values.percent_after(doc_text(ent.doc), ent.end_char, min(limit, ent.end_char + _MARKER_WINDOW))
+            # the share is the marker's own: not past another mention ("CD7+ on flow, blasts
+            # 30%") nor past a clause that names something else first ("CD7 bright, MRD 4.2%")
+            share_limit = min(limit, ents[i + 1].start_char) if i + 1 < len(ents) else limit
+            found = self.values.percent_after(doc_text(ent.doc), ent.end_char, min(share_limit, ent.end_char + _MARKER_WINDOW))
+            if found is not None and _ANOTHER_CLAUSE_FIRST.search(doc_text(ent.doc), ent.end_char, found[1]):
+                found = None
             if found is not None:
                 fact.value, fact.unit = found[0], "%"
                 fact.value_normalized, fact.unit_normalized = found[0], "%"

@@ -33,6 +33,7 @@ from nlp.components.measurements import ValueReader
 from nlp.components.patterns import PatternRunner
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.involvement import OrganInvolvement
+from nlp.components.kinds import ProcedureKinds
 from nlp.components.senses import WordSenses
 from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
@@ -87,6 +88,7 @@ class EntityRecognizer:
         self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
         self.word_senses = WordSenses(vocabulary.get("word_senses"), terminology)
+        self.kinds = ProcedureKinds(vocabulary.get("kinds_by_words"), terminology)
         self.bare_counts = BareCounts(vocabulary.get("bare_counts"), terminology)
         self.bare_ages = BareAges(vocabulary.get("bare_ages"))
         self.other_senses = {str(entry["abbreviation"]): _Sense.read(entry) for entry in vocabulary.get("other_senses") or ()}
@@ -134,6 +136,7 @@ class EntityRecognizer:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
         chosen = self.word_senses(doc, doc_text(doc), chosen)   # "after the transplant" of a child with T-ALL
+        chosen = self.kinds(doc, doc_text(doc), chosen)     # "a transplant from his sister": allogeneic
         chosen = self.bare_counts(doc, chosen, self._measure)   # "ITP. her count is still under 30": platelets
         chosen = self.bare_ages(doc, chosen)     # "RA, 63.", "my daughter 22 lupus": the patient's age
         ents = []
