@@ -286,7 +286,52 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
                 break       # (", and now tofacitinib" after a list closes it: "then leflunomide, and now ...")
             found.add(k - 1)
             k -= 1
+        found |= _list_before_its_sentence(ents, owner, text)
     return found - owners
+
+
+def _list_before_its_sentence(ents: list, owner: int, text: str) -> set[int]:
+    """The treatments of the sentence before a sentence that opens with the one taken now,
+    when that earlier sentence only said the patient "has been on" them ("been on
+    infliximab, adalimumab and vedo. currently on rinvoq": the earlier ones are over). A
+    treatment with a word of its own ("still on MMF") or a dose or duration in that sentence
+    ("been on MMF 2 g daily", "for 2 years") goes on, and so does one the new sentence adds
+    to ("currently on pred too": ``added_words``, checked by the caller)."""
+    first = ents[owner]
+    sentence = first.sent
+    if any(e.start_char >= sentence.start_char and e.start_char < first.start_char
+           for e in ents[:owner]):
+        return set()        # not the sentence's first mention
+    if not _NOW_OPENING.fullmatch(text[sentence.start_char:first.start_char].strip()):
+        return set()
+    earlier = [i for i in range(owner) if ents[i].sent.start_char == _previous_sentence_start(ents, owner)]
+    if not earlier or any(ents[i].label_ not in _TREATMENT for i in earlier):
+        return set()
+    if any(ch.isdigit() for ch in text[ents[earlier[0]].sent.start_char:ents[earlier[-1]].sent.end_char]):
+        return set()        # a dose or a duration ("been on MMF 2 g daily", "for 2 years"): still taken
+    for i in earlier:
+        cues = [m for m in ents[i]._.modifiers if m.category == "THERAPY_CURRENT"]
+        if not cues or not all((m.rule.metadata or {}).get("bare") for m in cues):
+            if cues or not _listed_after_bare(ents, earlier, i):
+                return set()
+    return set(earlier)
+
+
+# "currently on", "now on", "now", "currently", "at the moment on", "now:"
+_NOW_OPENING = re.compile(r"(?:and\s+)?(?:now|currently|presently|at\s+present|at\s+the\s+moment)(?:\s+(?:she|he|i|they)(?:'s|\s+is|\s+am|'m|\s+are)?)?(?:\s+on)?[\s:]*",
+                          re.IGNORECASE)
+
+
+def _previous_sentence_start(ents: list, owner: int) -> int | None:
+    before = [e for e in ents[:owner] if e.sent.start_char < ents[owner].sent.start_char]
+    return before[-1].sent.start_char if before else None
+
+
+def _listed_after_bare(ents: list, earlier: list[int], i: int) -> bool:
+    """Treatment ``i`` (no cue of its own) closes a list whose first items a bare "been on"
+    reaches ("been on infliximab, adalimumab and vedo": vedo too)."""
+    return any(j < i and any((m.rule.metadata or {}).get("bare") for m in ents[j]._.modifiers
+                             if m.category == "THERAPY_CURRENT") for j in earlier)
 
 
 def _closes_list(ents: list, before: int | None, text: str) -> bool:
