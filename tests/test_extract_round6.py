@@ -285,7 +285,7 @@ def test_the_newer_value_is_now_and_its_treatment_before_it_past():
     ("splenectomy in 3 weeks", "splenectomy"),
     ("we are still waiting to hear about rituximab", "rituximab"),
     ("CAR-T is the next step", "car_t"),
-    ("my son relapsed after chemo, a haplo transplant from his dad is the plan", "hsct"),
+    ("my son relapsed after chemo, a haplo transplant from his dad is the plan", "allo_hsct"),   # a haplo transplant from his dad: allogeneic (round 19)
 ])
 def test_a_treatment_to_come(text, concept):
     assert of(text, concept).hypothetical

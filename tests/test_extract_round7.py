@@ -125,7 +125,7 @@ def test_an_operation_outside_bowel_disease_stays_unread():
 # --- a procedure done once is over ---------------------------------------------------------------
 
 @pytest.mark.parametrize("text, concept", [
-    ("T-ALL, chemo and then a haploidentical transplant, relapsed 5 months later", "hsct"),
+    ("T-ALL, chemo and then a haploidentical transplant, relapsed 5 months later", "allo_hsct"),
     ("ITP, splenectomy, still low platelets", "splenectomy"),
 ])
 def test_a_one_off_procedure_given_as_done_is_past(text, concept):

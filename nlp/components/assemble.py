@@ -662,7 +662,10 @@ class FactBuilder:
             limit = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].label_ == "BIOMARKER" else sentence_end
             # the share is the marker's own: not past another mention ("CD7+ on flow, blasts
             # 30%") nor past a clause that names something else first ("CD7 bright, MRD 4.2%")
-            share_limit = min(limit, ents[i + 1].start_char) if i + 1 < len(ents) else limit
+            # ("CD7+ blasts 80%": the blasts the marker qualifies, right after it, are no other mention)
+            share_limit = limit
+            if i + 1 < len(ents) and doc_text(ent.doc)[ent.end_char:ents[i + 1].start_char].strip():
+                share_limit = min(limit, ents[i + 1].start_char)
             found = self.values.percent_after(doc_text(ent.doc), ent.end_char, min(share_limit, ent.end_char + _MARKER_WINDOW))
             if found is not None and _ANOTHER_CLAUSE_FIRST.search(doc_text(ent.doc), ent.end_char, found[1]):
                 found = None
