@@ -1,0 +1,206 @@
+"""Lead's nineteenth-session fixes: what patients, relatives and doctors write, read as they mean it."""
+import pytest
+
+from nlp.pipeline import extract
+
+
+def _one(text, label, concept=None, **kwargs):
+    found = [f for f in extract(text, **kwargs) if f.label == label and (concept is None or f.concept == concept)]
+    assert found, f"no {label} {concept or ''} in {text!r}"
+    return found[0]
+
+
+def _treatments(text):
+    return {f.concept: f for f in extract(text) if f.label in ("DRUG", "PROCEDURE")}
+
+
+# --- the outcome said first, the treatments after it ---------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "nothing has worked, she had cellcept, rituximab and benlysta",
+    "nothing has helped her: cellcept, rituximab and benlysta",
+    "none of the treatments worked (cellcept, rituximab, benlysta)",
+    "none of the meds have helped - cellcept, rituximab, benlysta",
+    "she had cellcept, rituximab and benlysta, nothing has worked",
+])
+def test_nothing_has_worked_before_or_after_the_list(text):
+    found = _treatments(text)
+    assert {c: (f.status, f.negated) for c, f in found.items()} == {
+        "mycophenolate": ("failed", False), "rituximab": ("failed", False), "belimumab": ("failed", False)}
+
+
+def test_nothing_has_worked_stops_at_what_is_taken_now():
+    found = _treatments("cellcept and rituximab, nothing has worked, now on benlysta")
+    assert found["belimumab"].status == "current"
+    assert found["mycophenolate"].status == "failed" and found["rituximab"].status == "failed"
+
+
+def test_nothing_has_worked_so_far_is_no_failure_of_the_treatment_now():
+    assert _treatments("nothing has worked so far, she is now on benlysta")["belimumab"].status == "current"
+
+
+# --- the illness going on after the treatments, in the next words --------------------------
+
+@pytest.mark.parametrize("text", [
+    "Shes had anakinra, canakinumab and tocilizumab. still getting fevers and rash",
+    "Shes had anakinra, canakinumab and tocilizumab. Still flaring.",
+    "Shes had anakinra, canakinumab and tocilizumab, still has fevers",
+])
+def test_the_illness_still_going_on_after_treatments_fails_them(text):
+    found = _treatments(text)
+    assert all(f.status == "failed" for f in found.values()), found
+
+
+def test_still_getting_a_treatment_is_no_failure():
+    found = _treatments("Had MMF, still getting rituximab every 6 months")
+    assert found["mycophenolate"].status is None
+    assert found["rituximab"].status == "current"
+
+
+def test_still_on_a_treatment_while_the_illness_goes_on_is_failing_now():
+    fact = _treatments("she's on tocilizumab. still getting fevers")["tocilizumab"]
+    assert fact.status == "failed" and fact.ongoing
+
+
+def test_still_well_after_a_treatment_is_no_treatment_taken_now():
+    fact = _treatments("she had rituximab in 2020 and is still well")["rituximab"]
+    assert fact.historical and fact.status != "current"
+
+
+# --- "been on A, B and C. currently on D" ----------------------------------------------------
+
+def test_a_list_been_on_before_a_sentence_of_the_treatment_now_is_over():
+    found = _treatments("been on infliximab, adalimumab and vedo. currently on rinvoq")
+    assert [found[c].historical for c in ("infliximab", "adalimumab", "vedolizumab")] == [True, True, True]
+    assert found["upadacitinib"].status == "current" and not found["upadacitinib"].historical
+
+
+@pytest.mark.parametrize("text", [
+    "She has been on MMF for 2 years. Currently on pred",      # a duration: still taken
+    "Been on MMF 2g daily. Currently on pred 10mg",            # a dose: still taken
+    "She has been on MMF. Now on rituximab as well",            # added
+    "She is still on MMF. Now on rituximab",                    # a word of its own
+])
+def test_a_treatment_the_earlier_sentence_says_more_of_goes_on(text):
+    assert _treatments(text)["mycophenolate"].status == "current"
+
+
+# --- a marker's share is its own --------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("CD7 bright on flow, MRD 4.2%", None),
+    ("CD7+ on flow, blasts 30%", None),
+    ("CD7+ blasts 80%", 80),
+    ("CD7 positive, 90%", 90),
+    ("CD7 positive on flow cytometry, 95% of blasts", 95),
+    ("CD7 positive (98%)", 98),
+])
+def test_a_markers_share_is_read_in_its_own_clause(text, value):
+    fact = _one(text, "BIOMARKER", "cd7")
+    assert fact.status == "positive" and fact.value == value
+
+
+# --- a transplant's kind from its donor --------------------------------------------------------
+
+@pytest.mark.parametrize("text, kind", [
+    ("he had a bone marrow transplant from his sister in 2021", "allo_hsct"),
+    ("My son had a bone marrow transplant 8 months ago from an unrelated donor", "allo_hsct"),
+    ("AML, then a transplant from a stranger donor, and now its back", "allo_hsct"),
+    ("stem cell transplant (sibling) 2022", "allo_hsct"),
+    ("cord blood transplant 2019", "allo_hsct"),
+    ("T-ALL, relapsed after a haploidentical transplant", "allo_hsct"),
+    ("he had a stem cell transplant with his own cells in 2020", "auto_hsct"),
+    ("s/p autologous SCT 2021 for myeloma", "auto_hsct"),
+    ("dcSSc, 44F, AHSCT 2019, relapse of skin disease 2023.", "auto_hsct"),
+])
+def test_a_transplants_kind_from_the_words_beside_it(text, kind):
+    assert _one(text, "PROCEDURE").concept == kind
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("she had a stem cell transplant for her lupus in 2018", "hsct"),
+    ("kidney transplant from his brother", "kidney_transplant"),
+])
+def test_a_transplant_without_a_donor_said_keeps_its_reading(text, concept):
+    assert _one(text, "PROCEDURE").concept == concept
+
+
+def test_allo_alone_in_a_blood_cancer_text_is_an_allogeneic_transplant():
+    fact = _one("58M, ETP-ALL, refractory to hyperCVAD. No prior allo.", "PROCEDURE")
+    assert fact.concept == "allo_hsct" and fact.negated
+    assert not [f for f in extract("lupus, allo what?") if f.label == "PROCEDURE"]
+
+
+def test_a_transplants_kind_must_be_a_kind_of_it():
+    from data.errors import DataError
+    from data.terminology import load_terminology
+    from nlp.components.kinds import ProcedureKinds
+    with pytest.raises(DataError):
+        ProcedureKinds([{"concept": "hsct", "kind": "rituximab", "after": ["x"]}], load_terminology())
+
+
+# --- a hedge after a date hedges the date --------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("i have itp since 2015 i think, platelets 20", "itp"),
+    ("lupus for 10 years i think, on MMF", "sle"),
+])
+def test_a_hedge_after_a_date_does_not_doubt_the_diagnosis(text, concept):
+    assert not _one(text, "CONDITION", concept).uncertain
+
+
+def test_a_hedge_after_the_diagnosis_still_doubts_it():
+    assert _one("she has lupus i think, and RA", "CONDITION", "sle").uncertain
+
+
+# --- failures and intolerance in a clinician's shorthand ---------------------------------------
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("vedolizumab primary non response, tofacitinib caused shingles so stopped", "vedolizumab", "failed"),
+    ("vedolizumab primary non response, tofacitinib caused shingles so stopped", "tofacitinib", "intolerant"),
+    ("azathioprine (stopped - deranged LFTs)", "azathioprine", "intolerant"),
+    ("MTX stopped: leucopenia", "methotrexate", "intolerant"),
+    ("rituximab: no response", "rituximab", "failed"),
+])
+def test_shorthand_outcomes(text, concept, status):
+    assert _treatments(text)[concept].status == status
+
+
+@pytest.mark.parametrize("text", ["platlets are normaly between 10 and 30", "my platelets are mostly around 20"])
+def test_how_a_count_usually_runs(text):
+    assert _one(text, "LAB", "platelets").value is not None
+
+
+# --- a conversation already about a relative ----------------------------------------------------
+
+def test_a_relative_named_again_without_my_is_the_patient():
+    text = "mum's ANA was positive but the dsDNA was negative"
+    assert _one(text, "BIOMARKER", "ana").family                     # alone: the writer's mother
+    assert not _one(text, "BIOMARKER", "ana", about="mother").family  # in a conversation about her
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("her sister has RA", "rheumatoid_arthritis"),
+    ("I have RA myself", "rheumatoid_arthritis"),
+    ("dad's platelets are 20 now", "platelets"),
+])
+def test_another_relative_or_the_writer_stays_family_in_a_conversation_about_mum(text, concept):
+    found = [f for f in extract(text, about="mother") if f.concept == concept]
+    assert found and found[0].family
+
+
+def test_a_son_writing_for_his_mother_gets_her_results_noted(tmp_path):
+    from bot.engine import Engine
+    from bot.render import PLAIN, Renderer
+    from bot.session_store import SessionStore
+    from data.store import open_store, sync_bundled
+    db = open_store(tmp_path / "t.db")
+    sync_bundled(db)
+    engine = Engine(SessionStore(db), gazetteer=None)
+    engine.start("cli:mum")
+    render = Renderer(PLAIN).render
+    for message in ("Patient or family", "my mum is 67 and has lupus for 20 years"):
+        render(engine.message("cli:mum", message))
+    text = "\n".join(render(engine.message("cli:mum", "mum's ANA was positive but the dsDNA was negative")))
+    assert "antinuclear antibodies positive" in text
+    assert "family history" not in text
