@@ -227,7 +227,8 @@ class Renderer:
                 return self.p("finding_uncertain", name=name)     # "not sure if it was CD7 positive"
             status = "negative" if fact.negated else (fact.status or "positive")
             if fact.value is not None and fact.unit in (None, "%") and not load_terminology().flagged(fact.concept, "antibody"):
-                status += f" ({_num(fact.value)}%)"
+                # a share with no result ("CD7 5%"): shown as written, never "positive"
+                status = f"{status} ({_num(fact.value)}%)" if fact.status or fact.negated else f"{_num(fact.value)}%"
             elif fact.value is not None:        # an antibody's level or titre ("anti-dsDNA 200 IU/mL")
                 amount = _level(fact)
                 # a level with no reference range said is no result: shown as written, never "positive"

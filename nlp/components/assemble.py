@@ -150,6 +150,9 @@ class FactBuilder:
         self.added_words = frozenset(w.lower() for w in vocabulary.get("added_treatment_words") or ())
         self.comma_now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues_after_comma") or ())
         self.trailing_hedge = TrailingHedge(vocabulary)     # "dermatomyositis they think": uncertain
+        # a marker written with the share of cells that carry it ("CD7 99% on blasts"): expressed
+        # from this share on, none at 0 %, unknown between (``marker_share_positive``)
+        self.marker_share_positive = float(vocabulary.get("marker_share_positive") or 20)
         self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
         self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
@@ -676,6 +679,11 @@ class FactBuilder:
                 fact.status = self._titre_status(fact.concept, doc_text(ent.doc), ent.end_char,
                                                  min(limit, ent.end_char + _MARKER_WINDOW))
                 fact.negated = fact.status == "negative"
+            if fact.status is None and found is not None and not self.terminology.flagged(fact.concept, "antibody"):
+                if found[0] >= self.marker_share_positive:
+                    fact.status = "positive"            # "CD7 99% on blasts", "CD7: 60%"
+                elif found[0] == 0:
+                    fact.status, fact.negated = "negative", True     # "CD7 0%"
             if found is None:
                 self._antibody_level(fact, doc_text(ent.doc), ent.end_char, limit)
         return True
