@@ -204,3 +204,38 @@ def test_a_son_writing_for_his_mother_gets_her_results_noted(tmp_path):
     text = "\n".join(render(engine.message("cli:mum", "mum's ANA was positive but the dsDNA was negative")))
     assert "antinuclear antibodies positive" in text
     assert "family history" not in text
+
+
+# --- a relapse after a treatment was stopped; a dose taken again ---------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("relapsed ETP-ALL after UKALL 2011 and FLAG-Ida", "flag_ida"),
+    ("refractory AML after 7+3 and FLAG-Ida", "flag_ida"),
+    ("relapsed T-cell lymphoma after CHOP", "chop"),
+])
+def test_relapsed_disease_after_a_treatment_fails_it(text, concept):
+    assert _treatments(text)[concept].status == "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("relapsing lupus after stopping MMF", "mycophenolate"),
+    ("flared after tapering prednisolone", "prednisone"),
+])
+def test_a_relapse_after_stopping_a_treatment_is_no_failure_of_it(text, concept):
+    assert _treatments(text)[concept].status is None
+
+
+def test_back_on_a_dose_is_taken_now():
+    assert _treatments("lupus flared after tapering prednisolone, now back on 20mg")["prednisone"].status == "current"
+    ferritin = _one("her ferritin went up to 15000 when she was in intensive care, its much lower now", "LAB", "ferritin")
+    assert ferritin.historical
+
+
+@pytest.mark.parametrize("text, status", [
+    ("17yo M with relapsed ETP-ALL, CD7 99% on blasts", "positive"),
+    ("CD7: 60%, CD5 negative", "positive"),
+    ("CD7 5%", None),
+    ("CD7 0%", "negative"),
+])
+def test_a_markers_share_without_a_result_word(text, status):
+    assert _one(text, "BIOMARKER", "cd7").status == status
