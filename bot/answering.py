@@ -92,7 +92,7 @@ class Answering:
         reply opened like a correction; when it does not answer, it is one."""
         key = turn.tracker.pending["key"]
         source = turn.tracker.next_source
-        extra = self._of_someone_else(turn, words, stamp(self._read(words, source=source, about=turn.tracker.relation), source)) if typed else []
+        extra = self._of_someone_else(turn, words, stamp(self._read(words, source=source, tracker=turn.tracker), source)) if typed else []
         if key == LOCATION_KEY:
             # only a recognised place is kept, never the answer's words (#17): the place the
             # text names, else the gazetteer's name for the answer, else nothing
@@ -163,13 +163,13 @@ class Answering:
                 self._sites_answer(turn)
             else:
                 turn.say("faq", text=answer.text)
-            if any(not (f.hypothetical or f.uncertain) for f in self._read(text, about=turn.tracker.relation)):
+            if any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=turn.tracker)):
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
             self._after_answer(turn)
             return True
         tracker = turn.tracker
         asks = self.faq.opens_question(text) if tracker.pending is not None else self.faq.is_question(text)
-        if not asks or any(not f.hypothetical for f in self._read(text, about=tracker.relation)):
+        if not asks or any(not f.hypothetical for f in self._read(text, tracker=tracker)):
             return False                # "can she join with lupus nephritis?": what it says is taken in
         turn.text("faq_unknown")
         self._after_answer(turn)

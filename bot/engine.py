@@ -62,6 +62,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 READ_SHARE = 0.5        # a message in another language gives facts: below this share of its letters read, say so
 
 
+def _conversation_context(tracker: Any) -> tuple[str | None, tuple[str, ...]]:
+    """What the conversation already knows that a new message may not say again: the
+    relative it is about (``tracker.relation``) and the patient's conditions told so far
+    (concept ids, sorted; none denied, doubted, planned or a relative's)."""
+    if tracker is None:
+        return None, ()
+    facts = getattr(getattr(tracker, "profile", None), "facts", None) or ()
+    known = sorted({f.concept for f in facts if f.label == "CONDITION"
+                    and not (f.negated or f.family or f.hypothetical or f.uncertain)})
+    return getattr(tracker, "relation", None), tuple(known)
+
+
 def _share_read(text: str, facts: list) -> float:
     """The share of ``text``'s letters inside the spans of the facts read from it."""
     letters = [i for i, ch in enumerate(text) if ch.isalpha()]
@@ -185,7 +197,7 @@ class Engine(Answering, Asking):
             self._gazetteer = collaborators.real_gazetteer()
         return self._gazetteer
 
-    def _read(self, text: str, source: str | None = None, about: str | None = None) -> list[Fact]:
+    def _read(self, text: str, source: str | None = None, tracker: Any = None) -> list[Fact]:
         """Facts in a text (the extractor, given the engine's "today" when fixed). Long runs
         of emoji or symbols are defused by the extractor itself (nlp.pipeline).
 
@@ -193,26 +205,30 @@ class Engine(Answering, Asking):
         never the text) and given out as copies with this ``source``: a message asking the
         bot something and telling facts is read by the FAQ check and again by the answer
         (~5 ms); the real extractor only stamps ``source`` on every fact."""
+        about, known = _conversation_context(tracker)
         extract = self.extract
         if not self._own_extract or getattr(extract, "__module__", None) != "nlp.pipeline":
-            return self._extracted(text, source, about)
+            return self._extracted(text, source, about, known)
         key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
-               self.today or date.today(), about)
+               self.today or date.today(), about, known)
         last = self._last_read
         if last is None or last[0] != key:
-            last = self._last_read = (key, self._extracted(text, None, about))
+            last = self._last_read = (key, self._extracted(text, None, about, known))
         return [replace(fact, source=source) for fact in last[1]]
 
-    def _extracted(self, text: str, source: str | None, about: str | None = None) -> list[Fact]:
-        """The extractor's facts; ``about``: the relative the conversation is about (a parent
-        writing for a child), given to an extractor that reads it (nlp's, or the extraction
-        process): "mum's ANA was positive" is then the patient's."""
+    def _extracted(self, text: str, source: str | None, about: str | None = None,
+                   known: tuple[str, ...] = ()) -> list[Fact]:
+        """The extractor's facts. What the conversation already knows goes to an extractor
+        that reads it (nlp's, or the extraction process): ``about``, the relative the
+        conversation is about ("mum's ANA was positive" from a son writing for his mother is
+        then the patient's); ``known``, the patient's conditions ("he had aza and ven, then a
+        transplant" after "my dad has AML")."""
         kwargs: dict[str, Any] = {"source": source}
         if self.today is not None:
             kwargs["today"] = self.today
-        if about is not None and (getattr(self.extract, "__module__", None) == "nlp.pipeline"
-                                  or getattr(self.extract, "reads_relation", False)):
-            kwargs["about"] = about
+        if (about is not None or known) and (getattr(self.extract, "__module__", None) == "nlp.pipeline"
+                                             or getattr(self.extract, "reads_relation", False)):
+            kwargs.update(about=about, known=known)
         return list(self.extract(text, **kwargs))
 
     def warm_up(self) -> None:
@@ -353,7 +369,7 @@ class Engine(Answering, Asking):
                                                or self.phrasings.says_no_labs(text)):
                 self._skip(turn, "unsure")      # "no" to "do you know your X?": no lab questions at all
                 return
-            if self.phrasings.says_no_labs(text) and not self._read(text, about=tracker.relation):
+            if self.phrasings.says_no_labs(text) and not self._read(text, tracker=tracker):
                 self._no_labs(turn, text)       # "i dont have her labs" is no answer to "How old is she?"
                 turn.text("labs_skipped")
                 self._prompt(turn)
@@ -383,7 +399,7 @@ class Engine(Answering, Asking):
         if tracker.role is not None and texts.is_correction(text):
             body = texts.correction_body(text)
             source = tracker.next_source
-            named = stamp(self._read(body, source=source, about=tracker.relation), source) if body else []
+            named = stamp(self._read(body, source=source, tracker=tracker), source) if body else []
             if named or tracker.pending is None or self._corrects_instead(turn, body):
                 self._correct(turn, named, body)
             else:                   # "no, never" answers the question; "actually 45" corrects
@@ -508,7 +524,7 @@ class Engine(Answering, Asking):
             return False
         if found is None or (turn.tracker.state == LOCATION and latin_script(text)):
             return False        # a city's name is in its own language ("Rio de Janeiro", "Den Haag")
-        facts = self._read(text, about=turn.tracker.relation)
+        facts = self._read(text, tracker=turn.tracker)
         if facts:               # clinical shorthand ("Lupus 26F, SLEDAI-2K 16") is mostly facts;
             if _share_read(text, facts) < READ_SHARE:     # "Hola, mi hija tiene lupus" is not:
                 turn.say("unread", lang=found, partly=True)     # the person is told the rest was not read
@@ -532,7 +548,7 @@ class Engine(Answering, Asking):
     def _free_text(self, turn: Turn, text: str) -> None:
         source = turn.tracker.next_source
         no_labs = self._no_labs(turn, text)
-        facts = self._of_someone_else(turn, text, stamp(self._read(text, source=source, about=turn.tracker.relation), source))
+        facts = self._of_someone_else(turn, text, stamp(self._read(text, source=source, tracker=turn.tracker), source))
         if not facts and no_labs:
             turn.text("labs_skipped")
             self._advance(turn)

@@ -93,17 +93,17 @@ class ExtractionProcess:
         if self._error is not None:
             raise self._error
 
-    reads_relation = True      # takes ``about`` (nlp.pipeline.extract's): the engine gives it
+    reads_relation = True      # takes ``about`` and ``known`` (nlp.pipeline.extract's): the engine gives them
 
     def __call__(self, text: str, source: str | None = None, today: date | None = None,
-                 about: str | None = None) -> list:
+                 about: str | None = None, known: tuple[str, ...] = ()) -> list:
         with self._lock:
             for attempt in (1, 2):
                 self._await_ready()
                 if self._error is not None:
                     raise self._error
                 try:
-                    self._conn.send((text, source, today, about))
+                    self._conn.send((text, source, today, about, tuple(known or ())))
                     status, value = self._conn.recv()
                 except (EOFError, OSError):
                     self._stop()
@@ -150,7 +150,7 @@ class ExtractionProcess:
 
 
 def serve(conn: Channel, cache: Path | None) -> None:
-    """The child: build, say so, then answer (text, source, today, about) requests until the
+    """The child: build, say so, then answer (text, source, today, about, known) requests until the
     pipe closes (``about``: nlp.pipeline.extract's)."""
     from nlp.pipeline import build_pipeline, extract  # start-up: only the child process loads the pipeline; the chat that imports this module never does
 
@@ -169,9 +169,9 @@ def serve(conn: Channel, cache: Path | None) -> None:
     try:
         conn.send(ready)
         while ready[0] == "ready":
-            text, source, today, about = conn.recv()
+            text, source, today, about, known = conn.recv()
             try:
-                reply = ("ok", extract(text, source=source, today=today, about=about))
+                reply = ("ok", extract(text, source=source, today=today, about=about, known=known))
             except Exception as exc:
                 reply = ("error", _portable(exc))
             conn.send(reply)

@@ -262,7 +262,7 @@ def _builder():
     return FactBuilder(load_terminology(), vocabulary())
 
 
-def read_doc(nlp, text: str):
+def read_doc(nlp, text: str, known: tuple[str, ...] = ()):
     """``nlp(text)``, but medspaCy's ConText runs only on a Doc with entities: its modifiers
     change only entities (``Span._.modifiers``), and everything that reads its graph relates
     the modifiers to entities (facts are made from entities only), so a Doc without any
@@ -271,6 +271,8 @@ def read_doc(nlp, text: str):
     from nlp.components.context import CONTEXT_PIPE   # start-up: loaded with the pipeline
 
     doc = nlp.make_doc(text)
+    if known:
+        doc._.trialbot_known = tuple(known)     # the conversation's conditions (word senses)
     for name, proc in nlp.pipeline:
         if name == CONTEXT_PIPE and not doc.ents:
             continue
@@ -367,7 +369,7 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
 
 
 def extract(text: str, source: str | None = None, today: date | None = None,
-            about: str | None = None) -> list[Fact]:
+            about: str | None = None, known: tuple[str, ...] = ()) -> list[Fact]:
     """Every fact ``text`` states, with spans, context flags, values, status and time.
 
     ``source`` is recorded on each fact (the message id); ``today`` anchors relative times
@@ -375,10 +377,13 @@ def extract(text: str, source: str | None = None, today: date | None = None,
     already known to be about ("mother", a canonical relation of data/nlp/relations.yaml),
     for a message that does not say it again: "mum's ANA was positive" from a son writing
     for his mother is the patient's ANA, not family history (``with_known_relation``).
+    ``known``: the conditions a conversation already knows of its patient (concept ids): a
+    word whose sense the disease decides is read by them too ("he had aza and ven, then a
+    transplant" after "my dad has AML": azacitidine, venetoclax, a stem cell transplant).
     """
     if not text or not text.strip():
         return []
-    return next(_extract_texts([text], source, today or date.today(), about=about))
+    return next(_extract_texts([text], source, today or date.today(), about=about, known=tuple(known or ())))
 
 
 def extract_with_doc(text: str, today: date | None = None,
@@ -448,7 +453,7 @@ def with_known_relation(speaker, about: str | None):
 
 
 def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_size: int = 256,
-                   about: str | None = None) -> Iterator[list[Fact]]:
+                   about: str | None = None, known: tuple[str, ...] = ()) -> Iterator[list[Fact]]:
     nlp, builder = build_pipeline(), _builder()
     for text in texts:
         text = _blank_symbol_runs(text)
@@ -463,7 +468,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             continue
         pieces = chunks(text)
         if len(pieces) == 1:
-            facts = builder(read_doc(nlp, text), source, today, speaker)
+            facts = builder(read_doc(nlp, text, known), source, today, speaker)
         else:
             facts = []
             for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):

@@ -239,3 +239,64 @@ def test_back_on_a_dose_is_taken_now():
 ])
 def test_a_markers_share_without_a_result_word(text, status):
     assert _one(text, "BIOMARKER", "cd7").status == status
+
+
+@pytest.mark.parametrize("text, concept, multiple", [
+    ("bili 2xULN", "bilirubin", 2.0),
+    ("AST 2.5xuln", "ast", 2.5),
+    ("ALT 3x ULN", "alt", 3.0),
+])
+def test_a_multiple_of_the_upper_limit_glued_to_it(text, concept, multiple):
+    fact = _one(text, "LAB", concept)
+    assert fact.uln_multiple == multiple and fact.value is None
+
+
+# --- what the conversation already knows reads a word whose sense the disease decides -----------
+
+def test_known_conditions_decide_a_words_sense():
+    text = "he had aza and ven for 6 months but it came back, then a transplant in 2024"
+    alone = {f.concept for f in extract(text)}
+    assert "venetoclax" not in alone and "hsct" not in alone
+    known = {f.concept: f for f in extract(text, known=("aml",))}
+    assert known["azacitidine"].status == "failed" and known["venetoclax"].status == "failed"
+    assert known["hsct"].date == "2024"
+    assert _one("she had a resection in 2019", "PROCEDURE", known=("crohns_disease",)).concept == "bowel_resection"
+    assert not [f for f in extract("she had a resection in 2019", known=("sle",)) if f.label == "PROCEDURE"]
+
+
+def test_a_father_with_aml_told_first_then_his_treatments(tmp_path):
+    from bot.engine import Engine
+    from bot.render import PLAIN, Renderer
+    from bot.session_store import SessionStore
+    from data.store import open_store, sync_bundled
+    db = open_store(tmp_path / "t.db")
+    sync_bundled(db)
+    engine = Engine(SessionStore(db), gazetteer=None)
+    engine.start("cli:dad")
+    render = Renderer(PLAIN).render
+    for message in ("Patient or family", "my dad is 67 and has AML, CD7 positive"):
+        render(engine.message("cli:dad", message))
+    text = "\n".join(render(engine.message("cli:dad", "he had aza and ven for 6 months but it came back, then a transplant in 2024")))
+    assert "venetoclax" in text and "stem cell transplant" in text
+
+
+@pytest.mark.parametrize("text, date", [
+    ("she stopped pred in the summer", "2026-07"),
+    ("on MMF since the spring", "2026-04"),
+    ("she stopped pred in the spring of 2024", "2024-04"),
+])
+def test_a_season_without_a_year_is_the_latest(text, date):
+    from datetime import date as day
+    assert _treatments_on(text, day(2026, 12, 5))[0].date == date
+
+
+def _treatments_on(text, today):
+    return [f for f in extract(text, today=today) if f.label in ("DRUG", "PROCEDURE")]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("he had azacitidine for 6 months but it came back", "azacitidine"),
+    ("MMF for 2 years but the lupus came back", "mycophenolate"),
+])
+def test_the_disease_back_after_a_treatment_fails_it(text, concept):
+    assert _treatments(text)[concept].status == "failed"

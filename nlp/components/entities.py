@@ -45,6 +45,11 @@ _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 
 if not Doc.has_extension("trialbot_meta"):
     Doc.set_extension("trialbot_meta", default=None)
+# the conditions a conversation already knows of its patient (concept ids), set before the
+# pipeline runs (nlp.pipeline.read_doc): a word whose sense the disease decides ("the
+# transplant", "ven", "a resection") is read by them too when the message does not name one
+if not Doc.has_extension("trialbot_known"):
+    Doc.set_extension("trialbot_known", default=())
 
 
 class _Sense(NamedTuple):
@@ -135,7 +140,7 @@ class EntityRecognizer:
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
-        chosen = self.word_senses(doc, doc_text(doc), chosen)   # "after the transplant" of a child with T-ALL
+        chosen = self.word_senses(doc, doc_text(doc), chosen, doc._.trialbot_known)   # "after the transplant" of a child with T-ALL
         chosen = self.kinds(doc, doc_text(doc), chosen)     # "a transplant from his sister": allogeneic
         chosen = self.bare_counts(doc, chosen, self._measure)   # "ITP. her count is still under 30": platelets
         chosen = self.bare_ages(doc, chosen)     # "RA, 63.", "my daughter 22 lupus": the patient's age

@@ -95,7 +95,8 @@ class ValueReader:
             rf"(?:(?P<cmp>{comparators})\s*)?"
             rf"(?:{_ROMAN}|(?P<between>between\s+)?(?P<num>{NUMBER}{spoken}){_EXPONENT}"
             rf"(?:\s*(?P<sep>-|–|to|and)\s*(?P<num2>{NUMBER}))?)"
-            rf"(?:\s*(?P<uln>(?:{multipliers})\s*(?:the\s+)?(?:{names})|ULN\b)"  # "1.5 ULN" too
+            # "1.5 ULN" too, and a multiplier glued to the name ("2xULN")
+            rf"(?:\s*(?P<uln>(?:{multipliers}|x(?=[a-z]))\s*(?:the\s+)?(?:{names})|ULN\b)"
             rf"|\s?(?P<unit>{UNIT}))?"
         )
         self._after = re.compile(rf"(?:\s*(?:{fillers}))*\s*{value}", re.IGNORECASE)

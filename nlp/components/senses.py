@@ -50,17 +50,25 @@ class WordSenses:
         self.terminology = terminology
         self.senses = [_Sense(entry, terminology, f"extraction.yaml.word_senses[{i}]") for i, entry in enumerate(spec or ())]
 
-    def __call__(self, doc: Doc, text: str, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
+    def __call__(self, doc: Doc, text: str, chosen: list[tuple[Candidate, str, dict]],
+                 known: tuple[str, ...] = ()) -> list[tuple[Candidate, str, dict]]:
+        """``known``: the conditions the conversation already knows (a message after "my dad
+        has AML" saying "he had aza and ven, then a transplant" reads them as the disease's)."""
         if not self.senses:
             return chosen
+        if known:
+            chosen_known = list(chosen) + [(Candidate(0, 0, "CONDITION", c), "known", {}) for c in known
+                                           if c in self.terminology]
+        else:
+            chosen_known = chosen
         taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
         lowers = [t.lower_ for t in doc]    # once per text, not once per sense and position
         fitting: list[tuple[_Sense, list[tuple[int, int]]]] = []
         for sense in self.senses:
             if sense.replaces:      # "aza" in a text about AML: azacitidine, not azathioprine
-                chosen = self._replace(doc, sense, text, chosen)
+                chosen = self._replace(doc, sense, text, chosen, chosen_known)
             hits = self._hits(lowers, sense, taken)
-            if hits and self._fits(sense, text, chosen):
+            if hits and self._fits(sense, text, chosen_known):
                 fitting.append((sense, hits))
         # "hydroxy" in a text about lupus and sickle cell disease: two senses fit the same
         # words, so neither is read (never a silent guess)
@@ -92,10 +100,10 @@ class WordSenses:
             i += 1
         return hits
 
-    def _replace(self, doc: Doc, sense: _Sense, text: str, chosen):
+    def _replace(self, doc: Doc, sense: _Sense, text: str, chosen, chosen_known=None):
         hits = [k for k, (c, _, _) in enumerate(chosen)
                 if c.concept in sense.replaces and tuple(doc[c.start:c.end].text.lower().split()) in sense.words]
-        if not hits or not self._fits(sense, text, chosen):
+        if not hits or not self._fits(sense, text, chosen if chosen_known is None else chosen_known):
             return chosen
         chosen = list(chosen)
         for k in hits:

@@ -153,8 +153,9 @@ class TimeReader:
         kind = match.row.get("kind")
         groups = match.groups
         start, end = match.start_char, match.end_char
-        if kind == "month":     # "in march": the latest such month up to today
-            month = self.months.get(groups["monthname"].lower().rstrip("."))
+        if kind == "month":     # "in march", "in the summer": the latest such month up to today
+            month = (self.seasons.get(groups["season"].lower()) if groups.get("season")
+                     else self.months.get(groups["monthname"].lower().rstrip(".")))
             if not month:
                 return None
             year = today.year if month <= today.month else today.year - 1
