@@ -81,8 +81,9 @@ def _mend_scope_overlap(module: ModuleType) -> None:
     ``max_scope`` keeps off both ends of the sentence was never cut by it: in "lupus for
     roughly 3 yrs now, i take hydroxychloroquine, my rheumy said belimumab might be next" the
     ", my" did not stop "might be next" (scope 8) from making the hydroxychloroquine a plan.
-    Here a TERMINATE cue (and a CLAUSE a rule names in terminated_by) cuts every scope it
-    lies in, except a treatment's outcome or sequence cue. Commas and cues of the same kind
+    Here a TERMINATE cue (and a CLAUSE a rule names in terminated_by, and an outcome cue
+    opened by the word that ends a clause: ``"metadata": {"ends_clause": true}``, "but it came
+    back") cuts every scope it lies in, except a treatment's outcome or sequence cue. Commas and cues of the same kind
     keep medspaCy's test: many rules name COMMA in terminated_by, and lists such as
     "steroids, azathioprine (no good)" are read through it."""
     cls = module.ConTextModifier
@@ -94,7 +95,7 @@ def _mend_scope_overlap(module: ModuleType) -> None:
         if _postposed_now(self, other):
             return False
         if (self.direction.upper() != "TERMINATE" and not self.category.upper().startswith(OUTCOME_PREFIXES)
-                and (other.direction.upper() == "TERMINATE"
+                and (other.direction.upper() == "TERMINATE" or (other.rule.metadata or {}).get("ends_clause")
                      or (other.category.upper() in CLAUSE_CATEGORIES and other.category.upper() in self.rule.terminated_by))
                 and spans_overlap(self.scope_span, other.scope_span)):
             before = self.scope_span

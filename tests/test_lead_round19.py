@@ -300,3 +300,9 @@ def _treatments_on(text, today):
 ])
 def test_the_disease_back_after_a_treatment_fails_it(text, concept):
     assert _treatments(text)[concept].status == "failed"
+
+
+def test_a_but_opening_an_outcome_still_ends_a_relatives_scope():
+    facts = {f.concept: f for f in extract("dad has a stem cell transplant booked for march but his leukaemia came back")}
+    assert not facts["leukemia"].family
+    assert facts["hsct"].hypothetical and facts["hsct"].status is None     # planned: not failed

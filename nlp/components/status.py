@@ -111,6 +111,9 @@ def therapy_status(span: Span) -> str | None:
         modifiers = [m for m in modifiers if m.category not in cancelled]
     if span._.is_historical:
         modifiers = [m for m in modifiers if not _flag(m, "weak")]
+    if span._.is_hypothetical:  # "a transplant booked for march but his leukaemia came back": what is
+        #                         only planned has not failed (``"metadata": {"given_only": true}``)
+        modifiers = [m for m in modifiers if not _flag(m, "given_only")]
     if _has(span, "PRIOR"):     # "been on humira, then stelara": followed by another, over
         modifiers = [m for m in modifiers if not (_flag(m, "weak") or _flag(m, "bare"))]
     outcomes = [m for m in modifiers if _outcome_of(span, m)]
