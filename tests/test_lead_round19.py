@@ -306,3 +306,10 @@ def test_a_but_opening_an_outcome_still_ends_a_relatives_scope():
     facts = {f.concept: f for f in extract("dad has a stem cell transplant booked for march but his leukaemia came back")}
     assert not facts["leukemia"].family
     assert facts["hsct"].hypothetical and facts["hsct"].status is None     # planned: not failed
+
+
+def test_it_shared_with_the_writer_is_the_illness_the_sentence_is_about():
+    facts = [(f.concept, f.family) for f in extract("my mum had lupus and passed away from kidney failure, now I have it too")]
+    assert ("sle", False) in facts and ("esrd", False) not in facts
+    listed = [(f.concept, f.family) for f in extract("my grandmother had lupus and RA, so do I")]
+    assert ("sle", False) in listed and ("rheumatoid_arthritis", False) in listed

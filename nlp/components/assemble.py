@@ -62,6 +62,8 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
                    "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
+# two illnesses of a list ("lupus and RA, so do I"), shared together
+_LIST_JOIN = re.compile(r"\s*(?:,|and|or|&|/|,\s*and|\+)\s*", re.IGNORECASE)
 # between a marker and a share: a clause end, then a word before the number ("CD7 bright on
 # flow, MRD 4.2%": the MRD's share, not CD7's; "CD7 positive, 90%" and "CD7+: 95%" are CD7's)
 _ANOTHER_CLAUSE_FIRST = re.compile(r"[,;]\s*[^\W\d_]{2,}")
@@ -561,6 +563,10 @@ class FactBuilder:
         match = next((m for m in (p.match(rest) for p in self.shared) if m is not None), None)
         if match is None:
             return None
+        earlier = [e for e in ent.doc.ents if e.label_ in ("CONDITION", "INFECTION")
+                   and e.sent.start == ent.sent.start and e.end <= ent.start]
+        if earlier and not _LIST_JOIN.fullmatch(text[earlier[-1].end_char:ent.start_char]):
+            return None     # "my mum had lupus and passed away from kidney failure, now I have it too": the lupus
         return replace(fact, family=False, uncertain=False, hypothetical=False,
                        historical=match.groupdict().get("past") is not None)
 
