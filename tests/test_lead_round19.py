@@ -313,3 +313,9 @@ def test_it_shared_with_the_writer_is_the_illness_the_sentence_is_about():
     assert ("sle", False) in facts and ("esrd", False) not in facts
     listed = [(f.concept, f.family) for f in extract("my grandmother had lupus and RA, so do I")]
     assert ("sle", False) in listed and ("rheumatoid_arthritis", False) in listed
+
+
+def test_a_test_with_its_result_is_no_doubt():
+    tb = _one("she was tested for TB before starting rituximab and it was negative", "INFECTION", "tuberculosis")
+    assert tb.negated and not tb.uncertain
+    assert _one("he was tested for HIV", "INFECTION", "hiv").uncertain     # no result: unknown

@@ -226,6 +226,9 @@ class FactBuilder:
                 categories.discard("POSSIBLE_EXISTENCE")   # "Is she on MMF? yes": the answer decides
             if answer == "no" and ent.label_ in ANSWERED_LABELS:
                 negated = True
+            if (negated or "RESULT_POSITIVE" in categories) and all(
+                    (m.rule.metadata or {}).get("test") for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
+                categories.discard("POSSIBLE_EXISTENCE")   # "tested for TB ... and it was negative": the result says
             start_char, end_char = ent.start_char, ent.end_char
             fact = Fact(
                 label=ent.label_,
