@@ -319,3 +319,10 @@ def test_a_test_with_its_result_is_no_doubt():
     tb = _one("she was tested for TB before starting rituximab and it was negative", "INFECTION", "tuberculosis")
     assert tb.negated and not tb.uncertain
     assert _one("he was tested for HIV", "INFECTION", "hiv").uncertain     # no result: unknown
+
+
+def test_myasthenia_gravis_antibodies_and_thymectomy():
+    found = {f.concept: f for f in extract("I'm 41 and have myasthenia gravis (AChR+) since 2018, thymectomy 2019")}
+    assert found["anti_achr"].status == "positive"
+    assert found["thymectomy"].date == "2019"
+    assert _one("MuSK antibody positive MG", "BIOMARKER", "anti_musk").status == "positive"
