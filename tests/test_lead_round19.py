@@ -326,3 +326,15 @@ def test_myasthenia_gravis_antibodies_and_thymectomy():
     assert found["anti_achr"].status == "positive"
     assert found["thymectomy"].date == "2019"
     assert _one("MuSK antibody positive MG", "BIOMARKER", "anti_musk").status == "positive"
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("MMF 3g (2021-24, progression), RTX x2 2024 no benefit", "mycophenolate", "failed"),
+    ("adalimumab (2019: no response)", "adalimumab", "failed"),
+    ("failed anakinra (injection site reactions, stopped), canakinumab partial", "anakinra", "intolerant"),
+    ("failed anakinra (injection site reactions, stopped), canakinumab partial", "canakinumab", "failed"),
+    ("failed MTX (liver), leflunomide and HCQ", "methotrexate", "intolerant"),
+    ("failed MTX (liver), leflunomide and HCQ", "hydroxychloroquine", "failed"),
+])
+def test_a_brackets_outcome_after_its_years_or_before_a_stop(text, concept, status):
+    assert _treatments(text)[concept].status == status

@@ -384,14 +384,19 @@ class FactBuilder:
                 # "shes on HCQ, AZA, MTX and IVIG", "im on pred, cellcept, benlysta, hcq": a
                 # cue of taking it now before the list is every item's (h60, round 14)
                 cues = [m for m in first._.modifiers if m.category == "THERAPY_CURRENT" and m.modifier_span[1] <= first.start]
-            if not cues or head is None or head.status != THERAPY_STATUS[cues[0].category]:
+            if not cues or head is None:
+                continue
+            status = THERAPY_STATUS[cues[0].category]
+            # the head's own bracket may say why it failed ("failed anakinra (injection site
+            # reactions), canakinumab"): the list's cue is still the others'
+            if head.status != status and not (head.status == "intolerant" and status == "failed"):
                 continue
             for i in chain[1:]:
                 fact = by_span.get((ents[i].start, ents[i].end))
                 if (fact is not None and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                         and not (fact.negated or fact.hypothetical or fact.family)
-                        and not (head.status == "current" and (fact.historical or fact.uncertain or fact.date is not None))):
-                    fact.status = head.status
+                        and not (status == "current" and (fact.historical or fact.uncertain or fact.date is not None))):
+                    fact.status = status
         # a treatment offered as the alternative to one considered ("consider for a second
         # allo-SCT or a clinical trial", "CAR-T or a bispecific") is considered too
         treatments = sorted((f for f in facts if f.label in ("DRUG", "PROCEDURE")), key=lambda f: f.start)

@@ -134,7 +134,10 @@ def therapy_status(span: Span) -> str | None:
         # "rituximab 1g x2 2023 (partial response)", "IVIG 2 g/kg (transient)": the bracket
         # says how it went; the dose written before it only that it was given
         modifiers = [m for m in modifiers if not _flag(m, "weak")]
-    return _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK) or bracketed
+    status = _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
+    if bracketed == "intolerant" and status == "failed":
+        return bracketed    # "failed anakinra (injection site reactions, stopped)": the bracket says why
+    return status or bracketed
 
 
 def still_taken(span: Span) -> bool:
@@ -317,7 +320,8 @@ def bracket_over(span: Span) -> bool:
 
 def _bracket_text(span: Span) -> str | None:
     """The whole content of a bracket right after ``span`` (a dose, count or year may stand
-    between: "rituximab 1g x2 2023 (partial response)"), lower case, without a date."""
+    between: "rituximab 1g x2 2023 (partial response)"), lower case, without a date (before
+    or after the outcome) or a stop said after it ("(rash, stopped)")."""
     doc = span.doc
     opened = span.end
     words = vocabulary_words("dose_words")
@@ -326,10 +330,12 @@ def _bracket_text(span: Span) -> str | None:
         opened += 1
     if opened + 2 >= len(doc) or doc[opened].text not in ("(", "["):
         return None
-    close = next((t.i for t in doc[opened + 1:min(len(doc), opened + 6)] if t.text in (")", "]")), None)
+    close = next((t.i for t in doc[opened + 1:min(len(doc), opened + 9)] if t.text in (")", "]")), None)
     if close is None or close == opened + 1:
         return None
-    return _BRACKET_DATE.sub("", doc[opened + 1:close].text.lower())   # "IFX (LOR 2021)"
+    inside = _BRACKET_DATE.sub("", doc[opened + 1:close].text.lower())   # "IFX (LOR 2021)"
+    inside = _BRACKET_LEADING_DATE.sub("", inside)      # "MMF 3g (2021-24, progression)"
+    return _BRACKET_STOPPED.sub("", inside)             # "anakinra (injection site reactions, stopped)"
 
 
 # a dose, count or year glued together ("1g", "x2", "500mg", "3g/day", "2019-2022")
@@ -337,6 +343,10 @@ _DOSE_TOKEN = re.compile(r"x?\d+(?:[.,]\d+)?(?:[a-zµ/%]+(?:/[a-z]+)?)?|\d{4}\s*
 
 
 _BRACKET_DATE = re.compile(r"(?:[\s,;]+(?:in\s+)?(?:\d{1,2}/)?\d{2,4})+$")
+# a course's years before its outcome ("(2021-24, progression)", "(2019: no response)")
+_BRACKET_LEADING_DATE = re.compile(r"^(?:(?:\d{1,2}/)?\d{2,4}(?:\s*[-–]\s*(?:\d{1,2}/)?\d{2,4})?\s*[,;:]\s*)+")
+# the stop after the outcome, which says no more ("(rash, stopped)")
+_BRACKET_STOPPED = re.compile(r"\s*[,;]\s*(?:then\s+)?(?:stopped|discontinued|ceased|withdrawn|switched)$")
 
 
 def _stop_said(span: Span, modifier) -> bool:
