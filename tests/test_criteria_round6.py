@@ -146,8 +146,12 @@ def test_a_plan_for_the_time_of_the_study_is_the_teams_beside_the_rule_of_the_re
     assert rule == {"any": [{"type": "therapy", "concept": "live_vaccine", "within_days": 28}, {"type": "review", "reason": "clinical"}]}
     # an inclusion, or a line whose rest is not read, is left as it was
     assert "procedure" not in types(parse("Major surgery within 4 weeks or planned during study.", "inclusion"))
-    assert types(parse("History of thymectomy within 12 months prior to screening or planned during the study",
-                       "exclusion")) == {"review"}
+    # thymectomy is a concept since round 19 (lead): read as "Major surgery within 4 weeks ... or
+    # planned" is, the plan left to the team (it had been an unread line, all review)
+    rule = parse("History of thymectomy within 12 months prior to screening or planned during the study", "exclusion")
+    assert rule == {"any": [{"type": "procedure", "concept": "thymectomy", "within_days": 365}, {"type": "review", "reason": "clinical"}]}
+    assert verdict(rule, "myasthenia gravis, thymectomy 3 months ago") == TRUE
+    assert verdict(rule, "myasthenia gravis, thymectomy 2019") in (UNKNOWN, REVIEW)
 
 
 def test_investigational_therapy_within_a_window():
