@@ -23,7 +23,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failure_if, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, test_without_result, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, test_without_result, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -324,7 +324,10 @@ class FactBuilder:
                 continue
             if (fact.status == "failed" and (
                     (still_taken(ent) and (not fact.historical or now_right_after(ent)))
-                    or (not fact.historical and (failing_now(ent) or id(fact) in started)))
+                    or (not fact.historical and (failing_now(ent) or id(fact) in started))
+                    or (not fact.historical and fact.date is None and not _was_on(ent)
+                        and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                        and failing_while_on(ent)))
                     or (fact.status == "intolerant" and not fact.historical and id(fact) in started)):
                 # "still on prednisone even though it doesnt work", "belimumab since last
                 # year, none really controlled it": failed, taken now; "nintedanib since 02/2025

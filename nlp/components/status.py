@@ -150,10 +150,35 @@ def still_taken(span: Span) -> bool:
         # platelets' "still"
         start, end = m.modifier_span
         return start < span.end or start == span.end or any(t.lower_ in objects for t in doc[start:end])
-    return words is not None and any(
+    return words is not None and (still_on_after(span) or any(
         m.category == "THERAPY_CURRENT" and its_own(m) and (
             words.search(doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]].text) or _now_right_after(span, m))
-        for m in span._.modifiers)
+        for m in span._.modifiers))
+
+
+def still_on_after(span: Span) -> bool:
+    """A "still on" written after the treatment with only its taker between them and no
+    treatment of its own after it ("the MMF she's still on but its not helping", "the
+    cellcept he is still taking"; ``postposed_takers`` between, ``goes_on_words`` in the
+    cue): the treatment before is taken now. A forward "still on" with a treatment after
+    it is that treatment's ("had rituximab and she's still on MMF")."""
+    doc = span.doc
+    graph = getattr(doc._, "context_graph", None)
+    if graph is None:
+        return False
+    takers, words = vocabulary_words("postposed_takers"), vocabulary_words("goes_on_words")
+    sentence_end = span.sent.end if doc.has_annotation("SENT_START") else len(doc)
+    for m in graph.modifiers:
+        start, end = m.modifier_span
+        if m.category != "THERAPY_CURRENT" or not span.end < start <= span.end + 2 or start >= sentence_end:
+            continue
+        if not all(t.lower_ in takers for t in doc[span.end:start]) or not any(t.lower_ in words for t in doc[start:end]):
+            continue
+        reach = doc[end:min(sentence_end, end + (m.rule.max_scope or 4))]
+        ahead = next((t for t in reach if t.is_punct or t.ent_type_ in ("DRUG", "PROCEDURE")), None)
+        if ahead is None or ahead.is_punct:
+            return True
+    return False
 
 
 def _now_right_after(span: Span, modifier) -> bool:
@@ -188,6 +213,36 @@ def failing_now(span: Span) -> bool:
         if words & now and (words | before) & auxiliaries and not (words | before) & past:
             return True
     return False
+
+
+def failing_while_on(span: Span) -> bool:
+    """A failure said in the present of a treatment with a "current" cue of its own ("tried
+    aza, humira and now stelara but still flares", "i take methotrexate 20mg weekly but still
+    swollen joints", "on anakinra 3 months no response", "ILD progressing on MMF"): no failure
+    cue of it holds a word of the past or of stopping (``failing_now_not_with``,
+    ``failing_said_past``: "lost effect", "didnt help", "stopped working"), with the two
+    words before it; the caller checks that nothing made the treatment past or dated. A
+    failure cue before the treatment counts when its words go on now (``failing_now_words``:
+    "progressing on MMF", not "relapsed on")."""
+    past = vocabulary_words("failing_now_not_with") | vocabulary_words("failing_said_past")
+    now = vocabulary_words("failing_now_words")
+    doc = span.doc
+    failures = [m for m in span._.modifiers if m.category == "THERAPY_FAILED"]
+    # its own cue: before it or right after it, not a bare "on" / "been on" (which say only
+    # that it was given: "been on tocilizumab 8 months now without any benefit") nor a
+    # "still" of what comes later ("been on rituximab and still my platelets are 15"), nor a
+    # cue with a word of ``failing_while_on_given`` ("has been on eltrombopag and romiplostim
+    # but his platelets are still low")
+    given = vocabulary_words("failing_while_on_given")
+    own_current = any(m.category == "THERAPY_CURRENT" and not (m.rule.metadata or {}).get("bare")
+                      and (m.modifier_span[1] <= span.start or m.modifier_span[0] == span.end)
+                      and not any(t.lower_ in given for t in doc[m.modifier_span[0]:m.modifier_span[1]])
+                      for m in span._.modifiers)
+    before = [m for m in failures if m.modifier_span[1] <= span.start]
+    if not own_current and not any(t.lower_ in now for m in before for t in doc[m.modifier_span[0]:m.modifier_span[1]]):
+        return False
+    return not any(t.lower_ in past for m in failures
+                   for t in doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]])
 
 
 def _despite_now(doc, modifier, past: frozenset) -> bool:
