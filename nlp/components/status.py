@@ -181,6 +181,38 @@ def still_on_after(span: Span) -> bool:
     return False
 
 
+def then_after_past(kept: list, facts: list) -> None:
+    """A treatment joined to the one before by a coordinated word of sequence (``sequence_then``:
+    "he had aza-ven and then FLAG-Ida", "had R-CHOP followed by R-ICE"; not a bare ", then",
+    which names the one taken since) is past like it when that one
+    was made past by a history cue of its own ("had", "received"; not by the sequence word,
+    a PRIOR cue) and nothing is said of the second: no cue of its own (current, planned,
+    doubted, denied) and no date. Only across a short gap in one sentence with no other
+    mention in it (a clipped partner such as "-ven" may stand there)."""
+    words = vocabulary_words("sequence_then")
+    if not words:
+        return
+    pairs = [(e, f) for e, f in zip(kept, facts) if f.label in ("DRUG", "PROCEDURE")]
+    for (first, before), (second, after) in zip(pairs, pairs[1:]):
+        doc = first.doc
+        if (second.start <= first.end or second.start - first.end > 6 or first.sent.start != second.sent.start
+                or before.family != after.family):
+            continue
+        gap = doc[first.end:second.start]
+        if any(t.ent_type_ or t.is_sent_start or t.text in (".", ";", ":") for t in gap):
+            continue
+        if not any(gap.text.lower().rstrip().endswith(w) for w in words):
+            continue
+        if not (before.historical and any(m.category == "HISTORICAL" for m in first._.modifiers)):
+            continue
+        if (after.historical or after.negated or after.hypothetical or after.uncertain or after.date is not None
+                or after.status is not None or any(m.modifier_span[0] >= second.start for m in second._.modifiers)
+                or any(m.category != "PRIOR" for m in second._.modifiers if m.modifier_span[1] <= second.start
+                       and m.modifier_span[0] >= first.end)):
+            continue
+        after.historical = True
+
+
 def _now_right_after(span: Span, modifier) -> bool:
     """The cue is a "now" (``still_taken_right_after``) written right after the treatment."""
     start, end = modifier.modifier_span
