@@ -213,6 +213,35 @@ def then_after_past(kept: list, facts: list) -> None:
         after.historical = True
 
 
+def checked_before(kept: list, facts: list) -> None:
+    """A treatment named right after "before" in a sentence that tells of a check
+    (``checked_before``: "tested for hep B before rituximab", "screened for TB and HIV prior to
+    starting tocilizumab"): the treatment the check is for, not said to be taken; planned (a
+    hypothetical treatment), unless a word of its start in the past stands between them
+    ("my TB test was negative before i started infliximab") or a cue of its own says more."""
+    section = vocabulary().get("checked_before") or {}
+    checks, before = set(section.get("checks") or ()), set(section.get("before") or ())
+    fillers, past = set(section.get("fillers") or ()), set(section.get("not_with") or ())
+    for ent, fact in zip(kept, facts):
+        if (fact.label not in ("DRUG", "PROCEDURE") or fact.negated or fact.hypothetical
+                or fact.uncertain or fact.family or fact.status is not None or fact.date is not None):
+            continue
+        doc, at = ent.doc, ent.start - 1
+        while at >= ent.sent.start and doc[at].lower_ in fillers | past:
+            at -= 1
+        if at < ent.sent.start or doc[at].lower_ not in before:
+            continue
+        if any(t.lower_ in past for t in doc[at + 1:ent.start]):
+            continue
+        # no cue of its own but the "before" / "prior to" itself ("prior to starting tofacitinib")
+        if any(m.modifier_span[1] <= ent.start and not m.modifier_span[0] >= at for m in ent._.modifiers):
+            continue
+        if any(m.modifier_span[0] >= ent.end for m in ent._.modifiers):
+            continue
+        if any(t.lower_ in checks for t in doc[max(ent.sent.start, at - 8):at]):
+            fact.hypothetical, fact.historical = True, False
+
+
 def _now_right_after(span: Span, modifier) -> bool:
     """The cue is a "now" (``still_taken_right_after``) written right after the treatment."""
     start, end = modifier.modifier_span
