@@ -242,6 +242,20 @@ def checked_before(kept: list, facts: list) -> None:
             fact.hypothetical, fact.historical = True, False
 
 
+def planned_at_end(kept: list, facts: list) -> None:
+    """A treatment with a word of ``planned_at_end`` right after it that ends the text or its
+    line ("Nintedanib stopped d/t diarrhoea. Rituximab planned"): planned, as the ConText rule
+    "planned." reads it before a stop or a comma (which a text's end lacks)."""
+    words = vocabulary_words("planned_at_end")
+    for ent, fact in zip(kept, facts):
+        doc = ent.doc
+        if (fact.label not in ("DRUG", "PROCEDURE") or fact.negated or fact.hypothetical or fact.family
+                or ent.end >= len(doc) or doc[ent.end].lower_ not in words):
+            continue
+        if ent.end + 1 == len(doc) or doc[ent.end + 1].is_space:
+            fact.hypothetical, fact.historical, fact.status = True, False, None
+
+
 def _now_right_after(span: Span, modifier) -> bool:
     """The cue is a "now" (``still_taken_right_after``) written right after the treatment."""
     start, end = modifier.modifier_span
