@@ -23,7 +23,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -281,6 +281,7 @@ class FactBuilder:
         then_after_past(kept, facts)     # "he had aza-ven and then FLAG-Ida": both past
         checked_before(kept, facts)      # "tested for hep B before rituximab": rituximab to come
         planned_at_end(kept, facts)      # "... Rituximab planned" at the end of the text
+        intolerance_of_last(kept, facts)  # "tried MTX, leflunomide intolerant": leflunomide's
         self.setting_of_event(kept, facts, bare, today)
         self.harm_from_drug(text, facts)
         self._listed_outcome(ents, kept, facts)

@@ -256,6 +256,34 @@ def planned_at_end(kept: list, facts: list) -> None:
             fact.hypothetical, fact.historical, fact.status = True, False, None
 
 
+def intolerance_of_last(kept: list, facts: list) -> None:
+    """"tried MTX, leflunomide intolerant": a bare word of intolerance written right after the
+    last treatment of a list that a verb opens (a forward history cue, "tried", "had", that
+    reaches the whole list) is said of that one only; the ones before keep what the verb
+    says (tried, past). Without the verb the list is a clinician's shorthand and the word
+    goes over all of it ("MTX, leflunomide intolerant": both), and a word that names them all
+    (``intolerance_of_all``: "both intolerant", "intolerant to both") keeps all."""
+    every = vocabulary_words("intolerance_of_all")
+    treatments = [e for e in kept if e.label_ in ("DRUG", "PROCEDURE")]
+    for ent, fact in zip(kept, facts):
+        if fact.label not in ("DRUG", "PROCEDURE") or fact.status != "intolerant":
+            continue
+        doc = ent.doc
+        for m in ent._.modifiers:
+            start, end = m.modifier_span
+            if m.category != "THERAPY_INTOLERANT" or start < ent.end:
+                continue
+            last = next((e for e in treatments if e.end == start), None)
+            if last is None or last.start <= ent.start:
+                continue
+            if any(t.lower_ in every for t in doc[max(0, start - 2):min(len(doc), end + 3)]):
+                continue
+            verbs = {v.modifier_span for v in ent._.modifiers
+                     if v.category == "HISTORICAL" and v.modifier_span[1] <= ent.start}
+            if verbs & {v.modifier_span for v in last._.modifiers if v.category == "HISTORICAL"}:
+                fact.status = None
+
+
 def _now_right_after(span: Span, modifier) -> bool:
     """The cue is a "now" (``still_taken_right_after``) written right after the treatment."""
     start, end = modifier.modifier_span
