@@ -140,3 +140,21 @@ def test_clinician_reply_names_antisynthetase_syndrome_by_its_label():
     render = Renderer(PLAIN)
     assert render.name("antisynthetase_syndrome", "CONDITION", "clinician") == "anti-synthetase syndrome"
     assert render.name("sle", "CONDITION", "clinician") == "SLE"    # the usual abbreviation stays
+
+
+# --- a disease named as someone's own is not doubted by a question about its treatment ----
+
+@pytest.mark.parametrize("text, concept", [
+    ("do you think tocilizumab could help my scleroderma?", "systemic_sclerosis"),
+    ("would a CAR-T trial be possible for his crohns?", "crohns_disease"),
+])
+def test_own_disease_in_a_question_is_had(text, concept):
+    assert reading(text, concept) == NOW
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("not sure if its my RA or just wear and tear", "rheumatoid_arthritis"),   # a hedge right before
+    ("does she have myositis?", "inflammatory_myopathy"),                     # no possessive
+])
+def test_disease_still_doubted_without_a_possessive_or_with_a_hedge_before_it(text, concept):
+    assert reading(text, concept) != NOW
