@@ -158,3 +158,10 @@ def test_own_disease_in_a_question_is_had(text, concept):
 ])
 def test_disease_still_doubted_without_a_possessive_or_with_a_hedge_before_it(text, concept):
     assert reading(text, concept) != NOW
+
+
+# --- "N years ago diagnosed": the ago dates the diagnosis ------------------------------------
+
+def test_ago_before_diagnosed_dates_the_diagnosis():
+    assert reading("crohns 5 years ago diagnosed, on humira", "crohns_disease") == NOW
+    assert reading("DVT 3 years ago diagnosed", "deep_vein_thrombosis") == PAST   # an event is over

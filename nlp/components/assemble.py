@@ -806,7 +806,9 @@ class FactBuilder:
             if ent.text.lower() in self.event_words:
                 return False
             sentence = ent.sent
-            around = [*doc[max(sentence.start, ent.start - 6):ent.start], *doc[ent.end:m.modifier_span[0]]]
+            # ... or the word right after the "ago" ("UC 2 yrs ago diagnosed"; h70, round 16)
+            around = [*doc[max(sentence.start, ent.start - 6):ent.start], *doc[ent.end:m.modifier_span[0]],
+                      *doc[m.modifier_span[1]:min(sentence.end, m.modifier_span[1] + 1)]]
             return any(t.lower_ in self.diagnosis_words for t in around)
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
                    and not possession(m) for m in ent._.modifiers)
