@@ -103,8 +103,9 @@ class Renderer:
             return concept
         if self.lang == "zh" and getattr(entry, "zh", ()):
             return entry.zh[0]          # the terminology's first Chinese name
-        if role == "clinician" and label in ("CONDITION", "INFECTION", "BIOMARKER"):
-            # the usual abbreviation (SLE, ITP, HIV), but not an ambiguous two-letter one (CD, RA)
+        if role == "clinician" and label in ("CONDITION", "INFECTION", "BIOMARKER") and not entry.attrs.get("display_label"):
+            # the usual abbreviation (SLE, ITP, HIV), but not an ambiguous two-letter one (CD, RA),
+            # nor one the terminology marks to be named by its label (display_label: "ASS")
             short = next((a for a in entry.abbreviations if len(a) >= 3), None)
             if short:
                 return short

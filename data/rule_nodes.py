@@ -103,7 +103,8 @@ def _hash(text: str) -> str:
 # 54: registry criteria, round 15 (h67): a list heading of one part ("Part 1 additional inclusion criteria:") is that part's group; items labelled with two or more different parts of a study ("Part 1:" / "Part 2A and 2B:", "Cohort 1: ...", "Phase 2: ..." / "Phase 3: ...", "Group 1" / "Group 2") are alternatives in an inclusion list (a bare label line takes the items after it); an item or group labelled with one part alone holds only for that part's patients (the team's).
 # 55: lead, eighteenth session: TNF-inhibitor wordings ("TNFi", "anti-TNFs", "TNF blockers"), "urine PCR" as the protein:creatinine ratio, a stop cue said of the treatment beside it, "Current:"/"Previous:" headings inside a line, as the criteria read them too.
 # 56: lead, nineteenth session: myasthenia gravis's antibodies (anti_achr, anti_musk) and thymectomy as concepts, a transplant's kind from the words beside it ("from a sibling donor": allogeneic), "allo" and "AHSCT" by the disease, as the criteria read them too.
-PLAN_VERSION = "56"
+# 57: round 16 (h70): a failure said in the present of a treatment with a present cue of its own, a "still on" after the treatment, "and then" after a past treatment, the treatment a check is for ("tested for hep B before rituximab"), "X planned" at a text's end, intolerance after a verb-led list: extraction flags a criterion may read too.
+PLAN_VERSION = "57"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -42,8 +42,11 @@ _EXTRA_KEYS = {
     # the menopause): it does not keep them out of a study in healthy volunteers (matching.relevance)
     # former: true marks a state now that is named by what is over ("former smoker", "stopped
     # smoking 5 years ago"): never historical, whatever history cue is near (nlp assemble)
+    # display_label: true makes a clinician's reply name the condition by its label, never by
+    # an abbreviation that reads as a word or a slur ("ASS" for anti-synthetase syndrome;
+    # bot.render.name)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
-                  "status_of", "exposure", "healthy_compatible", "former"},
+                  "status_of", "exposure", "healthy_compatible", "former", "display_label"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     # patient_words: true marks what patients say they use that trials ask of them as an
     # agreement (contraception): read in patients' text only; in a criterion its words are

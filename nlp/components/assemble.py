@@ -23,7 +23,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, failing_now, failure_if, failure_past_own_now, infection_status, now_right_after, still_taken, stopped_after_own_start, test_without_result, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -289,6 +289,10 @@ class FactBuilder:
                 older[index] = (fact.end, reading.start)
         started = self._attach_times(doc, facts, today, bare, births, older)
         self.events_before(kept, facts)
+        then_after_past(kept, facts)     # "he had aza-ven and then FLAG-Ida": both past
+        checked_before(kept, facts)      # "tested for hep B before rituximab": rituximab to come
+        planned_at_end(kept, facts)      # "... Rituximab planned" at the end of the text
+        intolerance_of_last(kept, facts)  # "tried MTX, leflunomide intolerant": leflunomide's
         self.setting_of_event(kept, facts, bare, today)
         self.harm_from_drug(text, facts)
         self._listed_outcome(ents, kept, facts)
@@ -335,7 +339,10 @@ class FactBuilder:
                 continue
             if (fact.status == "failed" and (
                     (still_taken(ent) and (not fact.historical or now_right_after(ent)))
-                    or (not fact.historical and (failing_now(ent) or id(fact) in started)))
+                    or (not fact.historical and (failing_now(ent) or id(fact) in started))
+                    or (not fact.historical and fact.date is None and not _was_on(ent)
+                        and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                        and failing_while_on(ent)))
                     or (fact.status == "intolerant" and not fact.historical and id(fact) in started)):
                 # "still on prednisone even though it doesnt work", "belimumab since last
                 # year, none really controlled it": failed, taken now; "nintedanib since 02/2025
@@ -832,7 +839,9 @@ class FactBuilder:
             if ent.text.lower() in self.event_words:
                 return False
             sentence = ent.sent
-            around = [*doc[max(sentence.start, ent.start - 6):ent.start], *doc[ent.end:m.modifier_span[0]]]
+            # ... or the word right after the "ago" ("UC 2 yrs ago diagnosed"; h70, round 16)
+            around = [*doc[max(sentence.start, ent.start - 6):ent.start], *doc[ent.end:m.modifier_span[0]],
+                      *doc[m.modifier_span[1]:min(sentence.end, m.modifier_span[1] + 1)]]
             return any(t.lower_ in self.diagnosis_words for t in around)
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
                    and not possession(m) for m in ent._.modifiers)

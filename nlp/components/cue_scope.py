@@ -56,7 +56,8 @@ def cue_scope(doc):
             and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent))
             and not _question_before_bracket(doc, m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
-            and not _outcome_of_its_own_subject(doc, m, ent))
+            and not _outcome_of_its_own_subject(doc, m, ent)
+            and not _own_named_disease(doc, m, ent))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
@@ -64,6 +65,25 @@ def cue_scope(doc):
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     return doc
+
+
+def _own_named_disease(doc, modifier, ent) -> bool:
+    """A question or a hedge does not doubt a disease the writer names as someone's own with
+    a possessive right before it (``own_disease_possessives``: "could that work for my
+    lupus?", "would obinutuzumab work for her lupus nephritis?", "i think my myositis might
+    be the anti-synthetase kind"): the question is about the treatment or the kind, the
+    disease is had. Not a condition's "if" (``own_disease_conditions``: "if my leukaemia comes
+    back") nor a hedge of what the disease is ("not sure if it's my lupus")."""
+    if (modifier.category not in ("POSSIBLE_EXISTENCE", "HYPOTHETICAL") or ent.label_ != "CONDITION"
+            or ent.start == 0 or doc[ent.start - 1].lower_ not in vocabulary_words("own_disease_possessives")):
+        return False
+    start, end = modifier.modifier_span
+    cue = {t.lower_ for t in doc[start:end]}
+    if cue & vocabulary_words("own_disease_conditions"):
+        return False
+    # "not sure if its my lupus": a hedge of what the disease is (``own_disease_identity``
+    # between), not of a treatment for it ("could help my scleroderma")
+    return not (end <= ent.start and any(t.lower_ in vocabulary_words("own_disease_identity") for t in doc[end:ent.start]))
 
 
 def _said_of_what_follows(doc, modifier, ent) -> bool:

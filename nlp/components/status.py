@@ -156,10 +156,138 @@ def still_taken(span: Span) -> bool:
         # platelets' "still"
         start, end = m.modifier_span
         return start < span.end or start == span.end or any(t.lower_ in objects for t in doc[start:end])
-    return words is not None and any(
+    return words is not None and (still_on_after(span) or any(
         m.category == "THERAPY_CURRENT" and its_own(m) and (
             words.search(doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]].text) or _now_right_after(span, m))
-        for m in span._.modifiers)
+        for m in span._.modifiers))
+
+
+def still_on_after(span: Span) -> bool:
+    """A "still on" written after the treatment with only its taker between them and no
+    treatment of its own after it ("the MMF she's still on but its not helping", "the
+    cellcept he is still taking"; ``postposed_takers`` between, ``goes_on_words`` in the
+    cue): the treatment before is taken now. A forward "still on" with a treatment after
+    it is that treatment's ("had rituximab and she's still on MMF")."""
+    doc = span.doc
+    graph = getattr(doc._, "context_graph", None)
+    if graph is None:
+        return False
+    takers, words = vocabulary_words("postposed_takers"), vocabulary_words("goes_on_words")
+    sentence_end = span.sent.end if doc.has_annotation("SENT_START") else len(doc)
+    for m in graph.modifiers:
+        start, end = m.modifier_span
+        if m.category != "THERAPY_CURRENT" or not span.end < start <= span.end + 2 or start >= sentence_end:
+            continue
+        if not all(t.lower_ in takers for t in doc[span.end:start]) or not any(t.lower_ in words for t in doc[start:end]):
+            continue
+        reach = doc[end:min(sentence_end, end + (m.rule.max_scope or 4))]
+        ahead = next((t for t in reach if t.is_punct or t.ent_type_ in ("DRUG", "PROCEDURE")), None)
+        if ahead is None or ahead.is_punct:
+            return True
+    return False
+
+
+def then_after_past(kept: list, facts: list) -> None:
+    """A treatment joined to the one before by a coordinated word of sequence (``sequence_then``:
+    "he had aza-ven and then FLAG-Ida", "had R-CHOP followed by R-ICE"; not a bare ", then",
+    which names the one taken since) is past like it when that one
+    was made past by a history cue of its own ("had", "received"; not by the sequence word,
+    a PRIOR cue) and nothing is said of the second: no cue of its own (current, planned,
+    doubted, denied) and no date. Only across a short gap in one sentence with no other
+    mention in it (a clipped partner such as "-ven" may stand there)."""
+    words = vocabulary_words("sequence_then")
+    if not words:
+        return
+    pairs = [(e, f) for e, f in zip(kept, facts) if f.label in ("DRUG", "PROCEDURE")]
+    for (first, before), (second, after) in zip(pairs, pairs[1:]):
+        doc = first.doc
+        if (second.start <= first.end or second.start - first.end > 6 or first.sent.start != second.sent.start
+                or before.family != after.family):
+            continue
+        gap = doc[first.end:second.start]
+        if any(t.ent_type_ or t.is_sent_start or t.text in (".", ";", ":") for t in gap):
+            continue
+        if not any(gap.text.lower().rstrip().endswith(w) for w in words):
+            continue
+        if not (before.historical and any(m.category == "HISTORICAL" for m in first._.modifiers)):
+            continue
+        if (after.historical or after.negated or after.hypothetical or after.uncertain or after.date is not None
+                or after.status is not None or any(m.modifier_span[0] >= second.start for m in second._.modifiers)
+                or any(m.category != "PRIOR" for m in second._.modifiers if m.modifier_span[1] <= second.start
+                       and m.modifier_span[0] >= first.end)):
+            continue
+        after.historical = True
+
+
+def checked_before(kept: list, facts: list) -> None:
+    """A treatment named right after "before" in a sentence that tells of a check
+    (``checked_before``: "tested for hep B before rituximab", "screened for TB and HIV prior to
+    starting tocilizumab"): the treatment the check is for, not said to be taken; planned (a
+    hypothetical treatment), unless a word of its start in the past stands between them
+    ("my TB test was negative before i started infliximab") or a cue of its own says more."""
+    section = vocabulary().get("checked_before") or {}
+    checks, before = set(section.get("checks") or ()), set(section.get("before") or ())
+    fillers, past = set(section.get("fillers") or ()), set(section.get("not_with") or ())
+    for ent, fact in zip(kept, facts):
+        if (fact.label not in ("DRUG", "PROCEDURE") or fact.negated or fact.hypothetical
+                or fact.uncertain or fact.family or fact.status is not None or fact.date is not None):
+            continue
+        doc, at = ent.doc, ent.start - 1
+        while at >= ent.sent.start and doc[at].lower_ in fillers | past:
+            at -= 1
+        if at < ent.sent.start or doc[at].lower_ not in before:
+            continue
+        if any(t.lower_ in past for t in doc[at + 1:ent.start]):
+            continue
+        # no cue of its own but the "before" / "prior to" itself ("prior to starting tofacitinib")
+        if any(m.modifier_span[1] <= ent.start and not m.modifier_span[0] >= at for m in ent._.modifiers):
+            continue
+        if any(m.modifier_span[0] >= ent.end for m in ent._.modifiers):
+            continue
+        if any(t.lower_ in checks for t in doc[max(ent.sent.start, at - 8):at]):
+            fact.hypothetical, fact.historical = True, False
+
+
+def planned_at_end(kept: list, facts: list) -> None:
+    """A treatment with a word of ``planned_at_end`` right after it that ends the text or its
+    line ("Nintedanib stopped d/t diarrhoea. Rituximab planned"): planned, as the ConText rule
+    "planned." reads it before a stop or a comma (which a text's end lacks)."""
+    words = vocabulary_words("planned_at_end")
+    for ent, fact in zip(kept, facts):
+        doc = ent.doc
+        if (fact.label not in ("DRUG", "PROCEDURE") or fact.negated or fact.hypothetical or fact.family
+                or ent.end >= len(doc) or doc[ent.end].lower_ not in words):
+            continue
+        if ent.end + 1 == len(doc) or doc[ent.end + 1].is_space:
+            fact.hypothetical, fact.historical, fact.status = True, False, None
+
+
+def intolerance_of_last(kept: list, facts: list) -> None:
+    """"tried MTX, leflunomide intolerant": a bare word of intolerance written right after the
+    last treatment of a list that a verb opens (a forward history cue, "tried", "had", that
+    reaches the whole list) is said of that one only; the ones before keep what the verb
+    says (tried, past). Without the verb the list is a clinician's shorthand and the word
+    goes over all of it ("MTX, leflunomide intolerant": both), and a word that names them all
+    (``intolerance_of_all``: "both intolerant", "intolerant to both") keeps all."""
+    every = vocabulary_words("intolerance_of_all")
+    treatments = [e for e in kept if e.label_ in ("DRUG", "PROCEDURE")]
+    for ent, fact in zip(kept, facts):
+        if fact.label not in ("DRUG", "PROCEDURE") or fact.status != "intolerant":
+            continue
+        doc = ent.doc
+        for m in ent._.modifiers:
+            start, end = m.modifier_span
+            if m.category != "THERAPY_INTOLERANT" or start < ent.end:
+                continue
+            last = next((e for e in treatments if e.end == start), None)
+            if last is None or last.start <= ent.start:
+                continue
+            if any(t.lower_ in every for t in doc[max(0, start - 2):min(len(doc), end + 3)]):
+                continue
+            verbs = {v.modifier_span for v in ent._.modifiers
+                     if v.category == "HISTORICAL" and v.modifier_span[1] <= ent.start}
+            if verbs & {v.modifier_span for v in last._.modifiers if v.category == "HISTORICAL"}:
+                fact.status = None
 
 
 def _now_right_after(span: Span, modifier) -> bool:
@@ -194,6 +322,36 @@ def failing_now(span: Span) -> bool:
         if words & now and (words | before) & auxiliaries and not (words | before) & past:
             return True
     return False
+
+
+def failing_while_on(span: Span) -> bool:
+    """A failure said in the present of a treatment with a "current" cue of its own ("tried
+    aza, humira and now stelara but still flares", "i take methotrexate 20mg weekly but still
+    swollen joints", "on anakinra 3 months no response", "ILD progressing on MMF"): no failure
+    cue of it holds a word of the past or of stopping (``failing_now_not_with``,
+    ``failing_said_past``: "lost effect", "didnt help", "stopped working"), with the two
+    words before it; the caller checks that nothing made the treatment past or dated. A
+    failure cue before the treatment counts when its words go on now (``failing_now_words``:
+    "progressing on MMF", not "relapsed on")."""
+    past = vocabulary_words("failing_now_not_with") | vocabulary_words("failing_said_past")
+    now = vocabulary_words("failing_now_words")
+    doc = span.doc
+    failures = [m for m in span._.modifiers if m.category == "THERAPY_FAILED"]
+    # its own cue: before it or right after it, not a bare "on" / "been on" (which say only
+    # that it was given: "been on tocilizumab 8 months now without any benefit") nor a
+    # "still" of what comes later ("been on rituximab and still my platelets are 15"), nor a
+    # cue with a word of ``failing_while_on_given`` ("has been on eltrombopag and romiplostim
+    # but his platelets are still low")
+    given = vocabulary_words("failing_while_on_given")
+    own_current = any(m.category == "THERAPY_CURRENT" and not (m.rule.metadata or {}).get("bare")
+                      and (m.modifier_span[1] <= span.start or m.modifier_span[0] == span.end)
+                      and not any(t.lower_ in given for t in doc[m.modifier_span[0]:m.modifier_span[1]])
+                      for m in span._.modifiers)
+    before = [m for m in failures if m.modifier_span[1] <= span.start]
+    if not own_current and not any(t.lower_ in now for m in before for t in doc[m.modifier_span[0]:m.modifier_span[1]]):
+        return False
+    return not any(t.lower_ in past for m in failures
+                   for t in doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]])
 
 
 def _despite_now(doc, modifier, past: frozenset) -> bool:
