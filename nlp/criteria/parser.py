@@ -186,6 +186,7 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # the joint is unsure, and the negated branch alone would exclude every patient
         # without the treatment; "X or, in the absence of X, Y": X and not-X side by side
         return _whole_line_review(prepared, cues)
+    rule = _population_item(rule, prepared, kind, cues)      # "Children and pregnancy": which ages?
     if cues.search("pregnancy_prevented", prepared) and _pregnancy_admits(rule, kind):
         # "for women of childbearing potential, contraception to prevent pregnancy": the
         # pregnancy is what is prevented, never what lets a patient in
@@ -253,6 +254,18 @@ def _build(prepared: str, kind: str, cues) -> dict:
             other = "male" if sex == "female" else "female"
             return simplify({"any": [{"type": "sex", "allowed": [other]}, rule]})
     return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
+
+
+def _population_item(rule: dict, prepared: str, kind: str, cues) -> dict:
+    """'Children and pregnancy': a group named as an item of its own, with no age on the line
+    (``population_item``), is an alternative only the team can place (an exclusion:
+    any[rule, review]; an inclusion: all[rule, review]); with an age read it is that age."""
+    match = next(cues.finditer("population_item", prepared), None)
+    if match is None or review_only(rule) or any(leaf.get("type") == "age" for leaf in iter_leaves(rule)):
+        return rule
+    words = match.group(0).strip(" ,;").split()[-1]
+    note = review("clinical", f"{words}: which ages", cues)
+    return {"any": [rule, note]} if kind == "exclusion" else {"all": [rule, note]}
 
 
 def _future_tail(prepared: str, kind: str, cues) -> dict | None:
