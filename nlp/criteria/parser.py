@@ -755,7 +755,7 @@ def prepare(text: str) -> str:
     text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
     text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
     text = _marker_statuses(text)
-    text = _without_method(text)
+    text = _without_method(_without_formula(text))
     return _spelled_units(_scaled_numbers(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)))
 
 
@@ -763,6 +763,35 @@ def prepare(text: str) -> str:
 # ("QTcF in the screening ECG > 460 ms")
 _VALUE_BEFORE = re.compile(r"\d\s*[a-zμ/%]*\)?\s*$", re.IGNORECASE)
 _VALUE_AFTER = re.compile(r"\s*\)?\s*(?:[<>≤≥=]|\d|(?:greater|more|less|higher|lower) than|above|below|exceeding|of\s*[<>≤≥])", re.IGNORECASE)
+
+
+def _without_formula(text: str) -> str:
+    """A bracket writing out the formula a value is calculated by (``formula_bracket`` of the
+    cues: "(Cockcroft-Gault formula for estimated creatinine clearance [eCrCl]: eCrCl = [140 -
+    Age] × Weight [kg] ...)") taken out: how the value is got, no condition (its "Age",
+    "Female" and "serum creatinine" were read as requirements or left unread)."""
+    cues = load_cues()
+    if "=" not in text or not cues.search("formula_bracket", text):
+        return text
+    out, pos = [], 0
+    for match in cues.finditer("formula_bracket", text):
+        start = text.rfind("(", pos, match.start() + 1)
+        if start < pos or text[start:match.start()].count(")") or text[start:match.start()].count("]"):
+            continue
+        depth, end = 0, None
+        for i in range(start, len(text)):
+            if text[i] in "([":
+                depth += 1
+            elif text[i] in ")]":
+                depth -= 1
+            if depth == 0:
+                end = i + 1
+                break
+        if end is None or "=" not in text[start:end]:
+            continue
+        out.append(text[pos:start])
+        pos = end
+    return "".join(out) + text[pos:] if out else text
 
 
 def _without_method(text: str) -> str:
