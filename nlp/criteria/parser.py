@@ -64,6 +64,10 @@ _PREDICTED = re.compile(r"(?<=%)\s*(?:of\s+)?(?:the\s+)?(?:local\s+)?predicted(?
 # strength and the enzyme are said once for both (the inducers had been left unread)
 _CYP_BOTH = re.compile(r"\b(strong|moderate) (CYP[\w/]*) (inhibitors?|inducers?) (or|and|and/or) (inducers?|inhibitors?)\b", re.IGNORECASE)
 _CYP_BOTH_OF = re.compile(r"\b(strong|moderate) (inhibitors?|inducers?) (or|and|and/or) (inducers?|inhibitors?) of (CYP[\w/]*)", re.IGNORECASE)
+# "alanine aminotransferase [SGPT (ALT)]", "[eCrCl]": a name's abbreviation in square brackets
+# (with another in round ones inside: the same name again, the inner one kept) written as the
+# round brackets the readers know ("[SGPT]" had hidden the value after it from the lab reader)
+_SQUARE_ALIAS = re.compile(r"(?<=\w )\[([A-Za-z][\w-]{0,11})(?:\s*\(([A-Za-z][\w-]{0,11})\))?\]")
 # "Pregnancy & lactation": "&" between two words is "and" (the list reader knows the word)
 _AMPERSAND = re.compile(r"(?<=\S) & (?=\S)")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
@@ -733,6 +737,7 @@ def prepare(text: str) -> str:
     for _ in range(2):      # "&amp;lt;" is "&lt;" once, "<" twice
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text = _PREDICTED.sub("", _AMPERSAND.sub(" and ", text))
+    text = _SQUARE_ALIAS.sub(lambda m: f"({m[2] or m[1]})", text)    # "[SGOT (AST)]": the same name twice
     text = _CYP_BOTH.sub(lambda m: f"{m[1]} {m[2]} {m[3]} {m[4]} {m[1]} {m[2]} {m[5]}" if m[3][:4].lower() != m[5][:4].lower()
                          else m[0], text)
     text = _CYP_BOTH_OF.sub(lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
