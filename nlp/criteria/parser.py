@@ -591,6 +591,8 @@ def _by_sex(prepared: str, kind: str, cues) -> dict | None:
     if None in sexes or sexes[0] == sexes[1]:
         return None
     head, tail = prepared[:found[0].start("thr")].rstrip(), prepared[found[1].end():]
+    if head.endswith("(") and prepared[found[1].end() - 1] == ")":
+        head = head[:-1].rstrip()   # "QTc prolonged (> 450 msec in males; > 470 msec in women)": both in one bracket
     parts = []
     for sex, match in zip(sexes, found):
         rule = _build(f"{head} {match.group('thr')}{tail}", kind, cues)
