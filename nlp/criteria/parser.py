@@ -104,6 +104,11 @@ _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}(?:[.)]\s+(?=\S)|\s+(?=[A-Z][a-z]{2,}\b)(
 # "in the range of" before a range says nothing more (the range reader knows "BMI 18-28")
 _TILDE_RANGE = re.compile(r"(?<=\d)\s*[~～]\s*(?=\d)")
 _RANGE_WORDS = re.compile(r"\b(?:with)?in (?:the |a )?range (?:of |from )?(?=\d+(?:\.\d+)?\s*-\s*\d)", re.IGNORECASE)
+# "HbA1c ≥48 mmol/mol (6.5%)": the same value in % written first, as "HbA1c ≥ 6.5% (48
+# mmol/mol)" is (the analyte is measured in %; the bracket restates it)
+_MMOL_MOL_FIRST = re.compile(r"([<>≤≥]=?\s*)(\d+(?:\.\d+)?)\s*mmol/mol\s*\((\d+(?:\.\d+)?)\s*%\)", re.IGNORECASE)
+# "BMI within the range 18.0 and 30.0 kg/m^2", "in the range of 18 to 30": "between 18.0 and 30.0"
+_RANGE_AND = re.compile(r"\b(?:with)?in (?:the |a )?range (?:of |from )?(\d+(?:\.\d+)?)\s*(?:and|to)\s+(?=\d)", re.IGNORECASE)
 # "QTcF interval exceeds 500 msec": the sign the verb means before a number (not after a
 # negation: "not exceeding" is ≤, read by the value reader)
 _EXCEEDS = re.compile(r"(?<!\bnot )(?<!\bnever )\b(?:exceeds|exceeded|in excess of)\s+(?=\d)", re.IGNORECASE)
@@ -748,6 +753,7 @@ def prepare(text: str) -> str:
     text = _AND_SIGN_WORDS.sub(lambda m: f"{m.group(1)}{_SIGN_OF_WORDS[' '.join(m.group(2).lower().split())]} ", text)
     text = _ASA_SIGN.sub("ASA physical status", _ASA_LONG.sub("ASA ", text))
     text = _EXCEEDS.sub("> ", _RANGE_WORDS.sub("", _TILDE_RANGE.sub("-", text)))
+    text = _MMOL_MOL_FIRST.sub(r"\g<1>\3% (\2 mmol/mol)", _RANGE_AND.sub(r"between \1 and ", text))
     text = _PER_BSA.sub("/1.73m2", text)
     text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
