@@ -216,12 +216,6 @@ def _inexpressible(atom: Atom, rule: dict, reader) -> tuple[str, str] | None:
     that failed), on the leaf they qualify."""
     if atom.mods.get("duration_months") and rule.get("type") in ("therapy", "history", "procedure", "infection"):
         return ("clinical", f"{atom.text}: for how long")
-    if (atom.label == "INFECTION" and rule.get("type") == "infection" and rule.get("state") == "positive"
-            and not rule.get("except") and rule.get("agent") in (reader.cues.chronic_markers or {})):
-        # "HIV, HBV, or HCV positive", "known hepatitis B": which test is not said, and the
-        # plain leaf also holds for a resolved infection's antibodies (anti-HBc, anti-HCV):
-        # a patient who says she is positive is the team's, one who says she is not fails it
-        return ("clinical", f"{atom.text}: which test (a resolved infection's antibodies stay positive)")
     if atom.label == "PROCEDURE" and "failed" in reader.response:
         return ("clinical", atom.text)
     if atom.mods.get("current") and not atom.mods.get("within_days") \

@@ -646,12 +646,33 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
     if node is None or reader.lost_threshold:
         return _whole_line_review(prepared, cues)
-    rule = simplify(node_rule(node, reader), terminology.is_a)
+    rule = _plain_infections(simplify(node_rule(node, reader), terminology.is_a), cues)
     if statuses and status_alternative(rule, terminology):
         return _read(prepared, kind, cues, statuses=False)    # a status as one of an "or" list: not read
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+def _plain_infections(rule: dict, cues) -> dict:
+    """'HIV, HBV, or HCV positive', 'known hepatitis B': an infection with a chronic marker
+    (``chronic_markers``: HBV, HCV) read as plain 'positive' does not say which test, and the
+    leaf also holds for a resolved infection's antibodies (anti-HBc, anti-HCV): beside it the
+    team's check (a patient who says he is positive is the team's, one who says he is not
+    fails it). Left after the rule is simplified, so a leaf an antibody's own leaf implies
+    ("antibody to hepatitis C virus (HCV)") is gone first."""
+    markers = cues.chronic_markers or {}
+    if rule.get("type") == "infection":
+        if rule.get("state") == "positive" and rule.get("agent") in markers and not rule.get("except"):
+            return {"all": [rule, review("clinical", f"{rule['agent'].upper()} positive: which test "
+                                         "(a resolved infection's antibodies stay positive)", cues)]}
+        return rule
+    for op in ("all", "any"):
+        if op in rule:
+            return {op: [_plain_infections(child, cues) for child in rule[op]]}
+    if "not" in rule:
+        return {"not": _plain_infections(rule["not"], cues)}
+    return rule
 
 
 _WITHOUT = re.compile(r"(?<!\w)without(?!\w)", re.IGNORECASE)
