@@ -102,7 +102,8 @@ def _hash(text: str) -> str:
 # 53: a stored table of each full-text term's counts per trial and column (trial_terms, migration 0009), read by the ranking's BM25 (data/bm25.py); plans themselves unchanged (h68, round 15).
 # 54: registry criteria, round 15 (h67): a list heading of one part ("Part 1 additional inclusion criteria:") is that part's group; items labelled with two or more different parts of a study ("Part 1:" / "Part 2A and 2B:", "Cohort 1: ...", "Phase 2: ..." / "Phase 3: ...", "Group 1" / "Group 2") are alternatives in an inclusion list (a bare label line takes the items after it); an item or group labelled with one part alone holds only for that part's patients (the team's).
 # 55: lead, eighteenth session: TNF-inhibitor wordings ("TNFi", "anti-TNFs", "TNF blockers"), "urine PCR" as the protein:creatinine ratio, a stop cue said of the treatment beside it, "Current:"/"Previous:" headings inside a line, as the criteria read them too.
-PLAN_VERSION = "55"
+# 56: registry criteria, round 16 (h74): a plain HBV / HCV "positive" carries the team's check (which test; a resolved infection's antibodies stay positive); a group named as an item with no age ("Children and pregnancy") is the team's; "before first dose" / "1st dose" as the trial's first dose; "at least 1 <condition>"; spelled mL/min and mg/g; a bracket writing a lab value's unit again or its formula out; abbreviations in square brackets; per-sex thresholds in one bracket after "prolonged"; "based on clinical criteria or histology or imaging"; "within the range X and Y"; HbA1c in mmol/mol with its % restated; drug-elimination half-lives; "prior to start of study intervention"; "and immediately prior to the start of study treatment".
+PLAN_VERSION = "56"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
