@@ -60,6 +60,8 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         return  # "dialysis (including for acute kidney injury)": what it was for, any purpose counts
     if not inner_atoms and before and restates_bound(before[-1], bracket_text[1:-1]):
         return  # the same threshold in another unit
+    if not inner_atoms and before and before[-1].label == "LAB" and _restates_unit(reader, before[-1], el, bracket_text):
+        return  # "eGFR < 45 mL/min/1.73m2 (mL/min/1.73m2)": the unit written again
     if (not inner_atoms and before and before[-1].concept == "lactating"
             and any(p.fullmatch(bracket_text[1:-1].strip()) for p in reader.cues.patterns.get("lactation_words", ()))):
         return  # "lactating (nursing)": the same word again
@@ -96,6 +98,14 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         chunk.content.extend(words or [reader.text[el.start:el.end]])
         if any(is_cue(e, "review:clinical") for e in inner) or node[1] == "clinical":
             chunk.clinical = True
+
+
+def _restates_unit(reader, lab: Atom, el: El, bracket_text: str) -> bool:
+    """The bracket right after a value writes its unit again, as the value's words have it."""
+    unit = "".join(bracket_text[1:-1].split()).lower()
+    between = reader.text[lab.end:el.start]
+    return (0 < len(unit) <= 20 and any(ch.isalpha() for ch in unit) and not between.strip(" ,")
+            and unit in "".join(reader.text[lab.start:lab.end].split()).lower())
 
 
 _OPS = {"≤": "<=", "<=": "<=", "<": "<", "≥": ">=", ">=": ">=", ">": ">", "less than or equal to": "<=",

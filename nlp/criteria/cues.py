@@ -37,7 +37,7 @@ PATTERN_SECTIONS = (
     "support_words", "support_allowed", "support_refused", "specimen",
     "conditional_threshold", "subgroup_who", "age_second", "cohort_label", "defined_as",
     "body_weight", "any_time", "prior_lines", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
-    "marker_minus", "marker_pair", "relative_on_list", "suspected_alone", "therapy_required", "own_lead", "purpose_bracket",
+    "marker_minus", "marker_pair", "relative_on_list", "suspected_alone", "population_item", "formula_bracket", "therapy_required", "own_lead", "purpose_bracket",
     "narrowing_status", "sex_thresholds", "measured_by", "measured_on",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
@@ -56,7 +56,7 @@ _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words"
                  "exception_qualifiers", "exception_limits"}
 SEXES = ("female", "male")
 _SIGNS = ("<", "<=", ">", ">=")
-_OPTIONAL = {"relative_on_list", "suspected_alone", "therapy_required", "not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
+_OPTIONAL = {"relative_on_list", "suspected_alone", "population_item", "formula_bracket", "therapy_required", "not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
              "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "infection_chronic_gap", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
              "pregnancy_prevented", "pregnancy_test", "subgroup", "required_in_exclusion", "subgroup_threshold",

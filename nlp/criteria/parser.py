@@ -64,6 +64,10 @@ _PREDICTED = re.compile(r"(?<=%)\s*(?:of\s+)?(?:the\s+)?(?:local\s+)?predicted(?
 # strength and the enzyme are said once for both (the inducers had been left unread)
 _CYP_BOTH = re.compile(r"\b(strong|moderate) (CYP[\w/]*) (inhibitors?|inducers?) (or|and|and/or) (inducers?|inhibitors?)\b", re.IGNORECASE)
 _CYP_BOTH_OF = re.compile(r"\b(strong|moderate) (inhibitors?|inducers?) (or|and|and/or) (inducers?|inhibitors?) of (CYP[\w/]*)", re.IGNORECASE)
+# "alanine aminotransferase [SGPT (ALT)]", "[eCrCl]": a name's abbreviation in square brackets
+# (with another in round ones inside: the same name again, the inner one kept) written as the
+# round brackets the readers know ("[SGPT]" had hidden the value after it from the lab reader)
+_SQUARE_ALIAS = re.compile(r"(?<=\w )\[([A-Za-z][\w-]{0,11})(?:\s*\(([A-Za-z][\w-]{0,11})\))?\]")
 # "Pregnancy & lactation": "&" between two words is "and" (the list reader knows the word)
 _AMPERSAND = re.compile(r"(?<=\S) & (?=\S)")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
@@ -100,6 +104,11 @@ _ITEM_NUMBER = re.compile(r"^\s*\d{1,2}(?:[.)]\s+(?=\S)|\s+(?=[A-Z][a-z]{2,}\b)(
 # "in the range of" before a range says nothing more (the range reader knows "BMI 18-28")
 _TILDE_RANGE = re.compile(r"(?<=\d)\s*[~～]\s*(?=\d)")
 _RANGE_WORDS = re.compile(r"\b(?:with)?in (?:the |a )?range (?:of |from )?(?=\d+(?:\.\d+)?\s*-\s*\d)", re.IGNORECASE)
+# "HbA1c ≥48 mmol/mol (6.5%)": the same value in % written first, as "HbA1c ≥ 6.5% (48
+# mmol/mol)" is (the analyte is measured in %; the bracket restates it)
+_MMOL_MOL_FIRST = re.compile(r"([<>≤≥]=?\s*)(\d+(?:\.\d+)?)\s*mmol/mol\s*\((\d+(?:\.\d+)?)\s*%\)", re.IGNORECASE)
+# "BMI within the range 18.0 and 30.0 kg/m^2", "in the range of 18 to 30": "between 18.0 and 30.0"
+_RANGE_AND = re.compile(r"\b(?:with)?in (?:the |a )?range (?:of |from )?(\d+(?:\.\d+)?)\s*(?:and|to)\s+(?=\d)", re.IGNORECASE)
 # "QTcF interval exceeds 500 msec": the sign the verb means before a number (not after a
 # negation: "not exceeding" is ≤, read by the value reader)
 _EXCEEDS = re.compile(r"(?<!\bnot )(?<!\bnever )\b(?:exceeds|exceeded|in excess of)\s+(?=\d)", re.IGNORECASE)
@@ -186,6 +195,7 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # the joint is unsure, and the negated branch alone would exclude every patient
         # without the treatment; "X or, in the absence of X, Y": X and not-X side by side
         return _whole_line_review(prepared, cues)
+    rule = _population_item(rule, prepared, kind, cues)      # "Children and pregnancy": which ages?
     if cues.search("pregnancy_prevented", prepared) and _pregnancy_admits(rule, kind):
         # "for women of childbearing potential, contraception to prevent pregnancy": the
         # pregnancy is what is prevented, never what lets a patient in
@@ -253,6 +263,18 @@ def _build(prepared: str, kind: str, cues) -> dict:
             other = "male" if sex == "female" else "female"
             return simplify({"any": [{"type": "sex", "allowed": [other]}, rule]})
     return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
+
+
+def _population_item(rule: dict, prepared: str, kind: str, cues) -> dict:
+    """'Children and pregnancy': a group named as an item of its own, with no age on the line
+    (``population_item``), is an alternative only the team can place (an exclusion:
+    any[rule, review]; an inclusion: all[rule, review]); with an age read it is that age."""
+    match = next(cues.finditer("population_item", prepared), None)
+    if match is None or review_only(rule) or any(leaf.get("type") == "age" for leaf in iter_leaves(rule)):
+        return rule
+    words = match.group(0).strip(" ,;").split()[-1]
+    note = review("clinical", f"{words}: which ages", cues)
+    return {"any": [rule, note]} if kind == "exclusion" else {"all": [rule, note]}
 
 
 def _future_tail(prepared: str, kind: str, cues) -> dict | None:
@@ -574,6 +596,8 @@ def _by_sex(prepared: str, kind: str, cues) -> dict | None:
     if None in sexes or sexes[0] == sexes[1]:
         return None
     head, tail = prepared[:found[0].start("thr")].rstrip(), prepared[found[1].end():]
+    if head.endswith("(") and prepared[found[1].end() - 1] == ")":
+        head = head[:-1].rstrip()   # "QTc prolonged (> 450 msec in males; > 470 msec in women)": both in one bracket
     parts = []
     for sex, match in zip(sexes, found):
         rule = _build(f"{head} {match.group('thr')}{tail}", kind, cues)
@@ -622,12 +646,33 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
     if node is None or reader.lost_threshold:
         return _whole_line_review(prepared, cues)
-    rule = simplify(node_rule(node, reader), terminology.is_a)
+    rule = _plain_infections(simplify(node_rule(node, reader), terminology.is_a), cues)
     if statuses and status_alternative(rule, terminology):
         return _read(prepared, kind, cues, statuses=False)    # a status as one of an "or" list: not read
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+def _plain_infections(rule: dict, cues) -> dict:
+    """'HIV, HBV, or HCV positive', 'known hepatitis B': an infection with a chronic marker
+    (``chronic_markers``: HBV, HCV) read as plain 'positive' does not say which test, and the
+    leaf also holds for a resolved infection's antibodies (anti-HBc, anti-HCV): beside it the
+    team's check (a patient who says he is positive is the team's, one who says he is not
+    fails it). Left after the rule is simplified, so a leaf an antibody's own leaf implies
+    ("antibody to hepatitis C virus (HCV)") is gone first."""
+    markers = cues.chronic_markers or {}
+    if rule.get("type") == "infection":
+        if rule.get("state") == "positive" and rule.get("agent") in markers and not rule.get("except"):
+            return {"all": [rule, review("clinical", f"{rule['agent'].upper()} positive: which test "
+                                         "(a resolved infection's antibodies stay positive)", cues)]}
+        return rule
+    for op in ("all", "any"):
+        if op in rule:
+            return {op: [_plain_infections(child, cues) for child in rule[op]]}
+    if "not" in rule:
+        return {"not": _plain_infections(rule["not"], cues)}
+    return rule
 
 
 _WITHOUT = re.compile(r"(?<!\w)without(?!\w)", re.IGNORECASE)
@@ -720,6 +765,7 @@ def prepare(text: str) -> str:
     for _ in range(2):      # "&amp;lt;" is "&lt;" once, "<" twice
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text = _PREDICTED.sub("", _AMPERSAND.sub(" and ", text))
+    text = _SQUARE_ALIAS.sub(lambda m: f"({m[2] or m[1]})", text)    # "[SGOT (AST)]": the same name twice
     text = _CYP_BOTH.sub(lambda m: f"{m[1]} {m[2]} {m[3]} {m[4]} {m[1]} {m[2]} {m[5]}" if m[3][:4].lower() != m[5][:4].lower()
                          else m[0], text)
     text = _CYP_BOTH_OF.sub(lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
@@ -728,6 +774,7 @@ def prepare(text: str) -> str:
     text = _AND_SIGN_WORDS.sub(lambda m: f"{m.group(1)}{_SIGN_OF_WORDS[' '.join(m.group(2).lower().split())]} ", text)
     text = _ASA_SIGN.sub("ASA physical status", _ASA_LONG.sub("ASA ", text))
     text = _EXCEEDS.sub("> ", _RANGE_WORDS.sub("", _TILDE_RANGE.sub("-", text)))
+    text = _MMOL_MOL_FIRST.sub(r"\g<1>\3% (\2 mmol/mol)", _RANGE_AND.sub(r"between \1 and ", text))
     text = _PER_BSA.sub("/1.73m2", text)
     text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
@@ -742,7 +789,7 @@ def prepare(text: str) -> str:
     text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
     text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
     text = _marker_statuses(text)
-    text = _without_method(text)
+    text = _without_method(_without_formula(text))
     return _spelled_units(_scaled_numbers(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)))
 
 
@@ -750,6 +797,35 @@ def prepare(text: str) -> str:
 # ("QTcF in the screening ECG > 460 ms")
 _VALUE_BEFORE = re.compile(r"\d\s*[a-zμ/%]*\)?\s*$", re.IGNORECASE)
 _VALUE_AFTER = re.compile(r"\s*\)?\s*(?:[<>≤≥=]|\d|(?:greater|more|less|higher|lower) than|above|below|exceeding|of\s*[<>≤≥])", re.IGNORECASE)
+
+
+def _without_formula(text: str) -> str:
+    """A bracket writing out the formula a value is calculated by (``formula_bracket`` of the
+    cues: "(Cockcroft-Gault formula for estimated creatinine clearance [eCrCl]: eCrCl = [140 -
+    Age] × Weight [kg] ...)") taken out: how the value is got, no condition (its "Age",
+    "Female" and "serum creatinine" were read as requirements or left unread)."""
+    cues = load_cues()
+    if "=" not in text or not cues.search("formula_bracket", text):
+        return text
+    out, pos = [], 0
+    for match in cues.finditer("formula_bracket", text):
+        start = text.rfind("(", pos, match.start() + 1)
+        if start < pos or text[start:match.start()].count(")") or text[start:match.start()].count("]"):
+            continue
+        depth, end = 0, None
+        for i in range(start, len(text)):
+            if text[i] in "([":
+                depth += 1
+            elif text[i] in ")]":
+                depth -= 1
+            if depth == 0:
+                end = i + 1
+                break
+        if end is None or "=" not in text[start:end]:
+            continue
+        out.append(text[pos:start])
+        pos = end
+    return "".join(out) + text[pos:] if out else text
 
 
 def _without_method(text: str) -> str:

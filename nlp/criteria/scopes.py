@@ -217,6 +217,11 @@ def _count(reader, el: El, chunk: Chunk, groups: dict) -> None:
         more = (groups.get("cmp") or "").lower() in ("more than", ">")
         following[0].mods["min_count"] = value + (1 if more else 0)
         el.used = True
+    elif (following and following[0].label == "CONDITION" and value == 1
+          and (groups.get("cmp") or "").lower() in ("at least", "a minimum of", "no fewer than", "not less than", "≥", ">=")
+          and not reader.text[el.end:following[0].start].strip()):
+        # "at least 1 measurable lesion": one or more is having it (as "at least one")
+        el.used = True
     else:
         el.used = not any(ch.isdigit() for ch in el.value.text)
 
