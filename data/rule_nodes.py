@@ -104,8 +104,8 @@ def _hash(text: str) -> str:
 # 55: lead, eighteenth session: TNF-inhibitor wordings ("TNFi", "anti-TNFs", "TNF blockers"), "urine PCR" as the protein:creatinine ratio, a stop cue said of the treatment beside it, "Current:"/"Previous:" headings inside a line, as the criteria read them too.
 # 56: lead, nineteenth session: myasthenia gravis's antibodies (anti_achr, anti_musk) and thymectomy as concepts, a transplant's kind from the words beside it ("from a sibling donor": allogeneic), "allo" and "AHSCT" by the disease, as the criteria read them too.
 # 57: round 16 (h70): a failure said in the present of a treatment with a present cue of its own, a "still on" after the treatment, "and then" after a past treatment, the treatment a check is for ("tested for hep B before rituximab"), "X planned" at a text's end, intolerance after a verb-led list: extraction flags a criterion may read too.
-PLAN_VERSION = "58"
 # 58: registry criteria, round 16 (h74): a plain HBV / HCV "positive" carries the team's check (which test; a resolved infection's antibodies stay positive); a group named as an item with no age ("Children and pregnancy") is the team's; "before first dose" / "1st dose" as the trial's first dose; "at least 1 <condition>"; spelled mL/min and mg/g; a bracket writing a lab value's unit again or its formula out; abbreviations in square brackets; per-sex thresholds in one bracket after "prolonged"; "based on clinical criteria or histology or imaging"; "within the range X and Y"; HbA1c in mmol/mol with its % restated; drug-elimination half-lives; "prior to start of study intervention"; "and immediately prior to the start of study treatment".
+PLAN_VERSION = "58"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
