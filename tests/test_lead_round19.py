@@ -338,3 +338,11 @@ def test_myasthenia_gravis_antibodies_and_thymectomy():
 ])
 def test_a_brackets_outcome_after_its_years_or_before_a_stop(text, concept, status):
     assert _treatments(text)[concept].status == status
+
+
+def test_a_stop_in_a_bracket_is_not_said_of_a_treatment_taken_now_after_it():
+    found = _treatments("AOSD since 2021, failed anakinra (injection site reactions, stopped), canakinumab partial, tocilizumab current")
+    assert found["tocilizumab"].status == "current" and not found["tocilizumab"].historical
+    assert found["anakinra"].historical
+    listed = _treatments("MMF (stopped 2022), azathioprine - deranged LFTs")
+    assert listed["azathioprine"].historical      # a list runs on
