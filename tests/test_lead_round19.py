@@ -189,7 +189,8 @@ def test_another_relative_or_the_writer_stays_family_in_a_conversation_about_mum
     assert found and found[0].family
 
 
-def test_a_son_writing_for_his_mother_gets_her_results_noted(tmp_path):
+def _last_reply(tmp_path, messages):
+    """The plain-text reply to the last of ``messages`` in a new chat on the bundled trials."""
     from bot.engine import Engine
     from bot.render import PLAIN, Renderer
     from bot.session_store import SessionStore
@@ -197,11 +198,16 @@ def test_a_son_writing_for_his_mother_gets_her_results_noted(tmp_path):
     db = open_store(tmp_path / "t.db")
     sync_bundled(db)
     engine = Engine(SessionStore(db), gazetteer=None)
-    engine.start("cli:mum")
+    engine.start("cli:chat")
     render = Renderer(PLAIN).render
-    for message in ("Patient or family", "my mum is 67 and has lupus for 20 years"):
-        render(engine.message("cli:mum", message))
-    text = "\n".join(render(engine.message("cli:mum", "mum's ANA was positive but the dsDNA was negative")))
+    for message in messages[:-1]:
+        render(engine.message("cli:chat", message))
+    return "\n".join(render(engine.message("cli:chat", messages[-1])))
+
+
+def test_a_son_writing_for_his_mother_gets_her_results_noted(tmp_path):
+    text = _last_reply(tmp_path, ("Patient or family", "my mum is 67 and has lupus for 20 years",
+                                  "mum's ANA was positive but the dsDNA was negative"))
     assert "antinuclear antibodies positive" in text
     assert "family history" not in text
 
@@ -265,18 +271,8 @@ def test_known_conditions_decide_a_words_sense():
 
 
 def test_a_father_with_aml_told_first_then_his_treatments(tmp_path):
-    from bot.engine import Engine
-    from bot.render import PLAIN, Renderer
-    from bot.session_store import SessionStore
-    from data.store import open_store, sync_bundled
-    db = open_store(tmp_path / "t.db")
-    sync_bundled(db)
-    engine = Engine(SessionStore(db), gazetteer=None)
-    engine.start("cli:dad")
-    render = Renderer(PLAIN).render
-    for message in ("Patient or family", "my dad is 67 and has AML, CD7 positive"):
-        render(engine.message("cli:dad", message))
-    text = "\n".join(render(engine.message("cli:dad", "he had aza and ven for 6 months but it came back, then a transplant in 2024")))
+    text = _last_reply(tmp_path, ("Patient or family", "my dad is 67 and has AML, CD7 positive",
+                                  "he had aza and ven for 6 months but it came back, then a transplant in 2024"))
     assert "venetoclax" in text and "stem cell transplant" in text
 
 
@@ -338,3 +334,11 @@ def test_myasthenia_gravis_antibodies_and_thymectomy():
 ])
 def test_a_brackets_outcome_after_its_years_or_before_a_stop(text, concept, status):
     assert _treatments(text)[concept].status == status
+
+
+def test_a_stop_in_a_bracket_is_not_said_of_a_treatment_taken_now_after_it():
+    found = _treatments("AOSD since 2021, failed anakinra (injection site reactions, stopped), canakinumab partial, tocilizumab current")
+    assert found["tocilizumab"].status == "current" and not found["tocilizumab"].historical
+    assert found["anakinra"].historical
+    listed = _treatments("MMF (stopped 2022), azathioprine - deranged LFTs")
+    assert listed["azathioprine"].historical      # a list runs on

@@ -13,7 +13,8 @@
   bracket is cut, for the cues that change whether a thing is so (a hedge, a negation, a
   hypothesis), and for a relative's cue: "a boy of 10 with crohns (my nephew), hes on humira"
   names who the boy is, it does not make the humira a nephew's. A time cue may run on
-  through a list ("MMF (stopped 2022), azathioprine - deranged LFTs": both stopped).
+  through a list ("MMF (stopped 2022), azathioprine - deranged LFTs": both stopped), not to
+  a treatment said after itself to be taken now ("anakinra (rash, stopped), tocilizumab current").
 * A past cue written after a treatment in a clause of its own reaches no condition before
   that clause ("CML in chronic phase, hydroxy before imatinib": the CML goes on).
 * A question mark reaches nothing inside a bracket opened after it ("is that ok for the
@@ -57,7 +58,9 @@ def cue_scope(doc):
             and not _question_before_bracket(doc, m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
-            and not _own_named_disease(doc, m, ent))
+            and not _own_named_disease(doc, m, ent)
+            and not (m.category == "HISTORICAL" and _closed_before(m.modifier_span, closes, ent.start)
+                     and _own_current_after(modifiers, ent)))
         if len(kept) != len(modifiers):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
@@ -215,3 +218,9 @@ def _closed_before(span: tuple[int, int], closes: dict[int, int], target: int) -
     """The cue at ``span`` lies inside a bracket pair whose ")" comes before token ``target``."""
     start, end = span
     return any(open_ < start and end <= close < target for open_, close in closes.items())
+
+
+def _own_current_after(modifiers, ent) -> bool:
+    """The mention says after itself that it is taken now ("anakinra (rash, stopped),
+    tocilizumab current"): a past cue inside a bracket before it was the bracket's treatment's."""
+    return any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] >= ent.end for m in modifiers)
