@@ -342,3 +342,16 @@ def test_a_stop_in_a_bracket_is_not_said_of_a_treatment_taken_now_after_it():
     assert found["anakinra"].historical
     listed = _treatments("MMF (stopped 2022), azathioprine - deranged LFTs")
     assert listed["azathioprine"].historical      # a list runs on
+
+
+@pytest.mark.parametrize("text, past, now", [
+    ("hes been on aza and methotrexate. now hes on humira", ("azathioprine", "methotrexate"), "adalimumab"),
+    ("MMF, then aza, now she is on rituximab", ("mycophenolate", "azathioprine"), "rituximab"),
+])
+def test_now_with_who_takes_it_ends_the_treatments_before(text, past, now):
+    found = _treatments(text)
+    assert all(found[c].historical for c in past) and found[now].status == "current"
+
+
+def test_now_with_who_takes_it_too_adds():
+    assert _treatments("MMF and now she is on rituximab too")["mycophenolate"].historical is False
