@@ -342,3 +342,31 @@ def test_a_stop_in_a_bracket_is_not_said_of_a_treatment_taken_now_after_it():
     assert found["anakinra"].historical
     listed = _treatments("MMF (stopped 2022), azathioprine - deranged LFTs")
     assert listed["azathioprine"].historical      # a list runs on
+
+
+@pytest.mark.parametrize("text, past, now", [
+    ("hes been on aza and methotrexate. now hes on humira", ("azathioprine", "methotrexate"), "adalimumab"),
+    ("MMF, then aza, now she is on rituximab", ("mycophenolate", "azathioprine"), "rituximab"),
+])
+def test_now_with_who_takes_it_ends_the_treatments_before(text, past, now):
+    found = _treatments(text)
+    assert all(found[c].historical for c in past) and found[now].status == "current"
+
+
+def test_now_with_who_takes_it_too_adds():
+    assert _treatments("MMF and now she is on rituximab too")["mycophenolate"].historical is False
+
+
+@pytest.mark.parametrize("text, value", [("hes 9 months", 0.75), ("shes 15 months, diagnosed with infant ALL", 1.25)])
+def test_a_babys_age_by_pronoun_in_months(text, value):
+    assert _one(text, "AGE").value == pytest.approx(value, abs=0.01)
+
+
+def test_a_time_since_by_pronoun_is_no_age():
+    assert not [f for f in extract("she's 3 months post transplant") if f.label == "AGE"]
+
+
+def test_my_four_year_old_granddaughter_is_one_child_not_four():
+    found = {f.label: f for f in extract("my 4 year old granddaughter has T-ALL, relapsed in her brain")}
+    assert found["AGE"].value == 4 and not found["AGE"].family
+    assert found["SEX"].concept == "female"

@@ -226,7 +226,10 @@ def hedged_therapy(ent) -> bool:
 _TREATMENT = ("DRUG", "PROCEDURE")
 # what may stand between treatments listed one after another ("A, B then C -> D")
 _SEQUENCE_GAP = re.compile(r"(?:\s*(?:x\s?\d{1,2}|\([^()\n]{1,40}\)))?[\s,;/]*(?:(?:then|->|→|>)[\s,;/]*)?", re.IGNORECASE)
-_OWN_GAP = re.compile(r"[\s:]*")
+# between a "now" cue and its treatment: nothing, a colon, or who takes it ("now hes on humira",
+# "now she is on rituximab")
+_OWN_GAP = re.compile(r"[\s:]*(?:(?:she|he|i|they|we)(?:'s|’s|s|\s+is|\s+am|'m|’m|\s+are|'re|’re)?\s+(?:(?:taking|having|getting|started\s+on|on)\s+)?)?",
+                      re.IGNORECASE)
 _COMMA_AND = re.compile(r"\s*,\s*and\s*", re.IGNORECASE)
 _AND = re.compile(r"\s*and\s*", re.IGNORECASE)
 
@@ -234,8 +237,8 @@ _AND = re.compile(r"\s*and\s*", re.IGNORECASE)
 @lru_cache(maxsize=8)
 def _now_cue_at_end(now_cues: frozenset[str]) -> re.Pattern:
     """A "now" cue ending a gap (``superseded``), longest cue first; built once per set of cues."""
-    return re.compile(r"\b(?:%s)\b[\s:]*$" % "|".join(re.escape(c) for c in sorted(now_cues, key=len, reverse=True)),
-                      re.IGNORECASE)
+    return re.compile(r"\b(?:%s)\b%s$" % ("|".join(re.escape(c) for c in sorted(now_cues, key=len, reverse=True)),
+                                           _OWN_GAP.pattern), re.IGNORECASE)
 
 
 def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str],
@@ -255,7 +258,11 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
     owners: set[int] = set()
     for modifier in graph.modifiers:
         literal = modifier.rule.literal.lower()
-        if modifier.category != "THERAPY_CURRENT" or literal not in now_cues | comma_now_cues:
+        if modifier.category != "THERAPY_CURRENT":
+            continue
+        if _now_with_taker(literal, now_cues):
+            literal = literal.partition(" ")[0]     # "now hes on": the "now" it opens with
+        if literal not in now_cues | comma_now_cues:
             continue
         start, end = doc[modifier.modifier_span[0]].idx, doc[modifier.modifier_span[1] - 1].idx + len(doc[modifier.modifier_span[1] - 1])
         after = next((i for i, e in enumerate(ents) if e.start_char >= end), None)
@@ -318,7 +325,7 @@ def _list_before_its_sentence(ents: list, owner: int, text: str) -> set[int]:
 
 
 # "currently on", "now on", "now", "currently", "at the moment on", "now:"
-_NOW_OPENING = re.compile(r"(?:and\s+)?(?:now|currently|presently|at\s+present|at\s+the\s+moment)(?:\s+(?:she|he|i|they)(?:'s|\s+is|\s+am|'m|\s+are)?)?(?:\s+on)?[\s:]*",
+_NOW_OPENING = re.compile(r"(?:and\s+)?(?:now|currently|presently|at\s+present|at\s+the\s+moment)(?:\s+(?:she|he|i|they|we)(?:'s|’s|s|\s+is|\s+am|'m|’m|\s+are|'re)?)?(?:\s+on)?[\s:]*",
                           re.IGNORECASE)
 
 
@@ -332,6 +339,12 @@ def _listed_after_bare(ents: list, earlier: list[int], i: int) -> bool:
     reaches ("been on infliximab, adalimumab and vedo": vedo too)."""
     return any(j < i and any((m.rule.metadata or {}).get("bare") for m in ents[j]._.modifiers
                              if m.category == "THERAPY_CURRENT") for j in earlier)
+
+
+def _now_with_taker(literal: str, now_cues: frozenset[str]) -> bool:
+    """A "now" cue written with who takes the treatment ("now hes on", "now she is on")."""
+    first, _, rest = literal.partition(" ")
+    return first in now_cues and bool(rest) and _OWN_GAP.fullmatch(" " + rest + " ") is not None
 
 
 def _closes_list(ents: list, before: int | None, text: str) -> bool:

@@ -234,7 +234,9 @@ def _regexes(doc: dict, key: str, name: str) -> list[re.Pattern]:
 # "my kids have eczema", "my daughters are both well": a plural relation and its verb ("my sons lupus" is one son's)
 _OWNER = re.compile(r"(?:'s|\u2019s|s')\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?", re.IGNORECASE)
 _PLURAL = re.compile(r"s\s+(?:have|are|were|both|all|each|and|got|had|dont|don't|do|also)\b", re.IGNORECASE)
-_SEVERAL = re.compile(r"\b(?:both|all|each of)\s+(?:of\s+)?(?:my|our)\b|\b(?:my|our)\s+(?:two|three|four|2|3|4)\b", re.IGNORECASE)
+# (not an age: "my 4 year old granddaughter", "my 2-year-old")
+_SEVERAL = re.compile(r"\b(?:both|all|each of)\s+(?:of\s+)?(?:my|our)\b|\b(?:my|our)\s+(?:two|three|four|2|3|4)\b"
+                      r"(?![\s-]*(?:and\s+a\s+half\s+)?(?:years?|yrs?|yr|y/?o|months?|mos?|mths?|weeks?|wks?|days?)\b)", re.IGNORECASE)
 _LINEAGE = re.compile(r"(?:'s|\u2019s)?\s+side\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,!?;:)]|$)")
 # a baby's age, and a writer who breastfeeds or is pregnant: the writer is the mother and the patient
