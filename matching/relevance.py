@@ -20,8 +20,9 @@ from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import (COMORBIDITY_FIT, EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, graded_fit,
-                                  implied_by_marker, implied_by_therapy, implied_conditions, kind_of, umbrella)
+from data.condition_names import (COMORBIDITY_FIT, EXACT_FIT, KIND_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, SUBTYPE_FIT,
+                                  _pair_grade, condition_reach, graded_fit, implied_by_marker, implied_by_therapy,
+                                  implied_conditions, kind_of, umbrella)
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -635,6 +636,7 @@ def list_strengths(lists: list[tuple], codes: list[int], patient: tuple[tuple[st
         kept = _LIST_REACHES[id(lists)] = (lists, terminology, [None] * len(lists), [None] * len(lists))
     plain, named = kept[2], kept[3]
     graded = concept in terminology and not umbrella(concept, terminology)    # graded_fit's test
+    grades: dict[str, Any] = {}                 # listed condition -> _pair_grade of the concept
     out: list[float] = []
     for code in codes:
         conditions, names = lists[code]
@@ -644,8 +646,8 @@ def list_strengths(lists: list[tuple], codes: list[int], patient: tuple[tuple[st
             if reach is None:
                 reach = plain[code] = _strengths({"concepts": list(conditions)}, terminology)
             strength = reach.get(concept, 0)
-            if strength == RELATED_FIT and graded:
-                strength = graded_fit(strength, concept, conditions, terminology)
+            if strength == RELATED_FIT and graded:      # graded_fit, its umbrella test made once
+                strength = _graded(strength, conditions, grades, concept, terminology)
             if strength > best:
                 best = strength
         texts, within, filed = names
@@ -658,6 +660,26 @@ def list_strengths(lists: list[tuple], codes: list[int], patient: tuple[tuple[st
             best = min(strength, NAME_FIT) if strength else 0
         out.append(best)
     return out
+
+
+def _graded(strength: Any, conditions: tuple[str, ...], grades: dict[str, Any], concept: str,
+            terminology: Terminology) -> Any:
+    """``graded_fit(strength, concept, conditions, terminology)`` for a related fit of a
+    known concept that is no umbrella, each listed condition's grade kept in ``grades``
+    (one patient concept: a new diagnosis grades thousands of lists sharing conditions)."""
+    best = strength
+    for other in conditions:
+        grade = grades.get(other, _UNSEEN)
+        if grade is _UNSEEN:
+            grade = grades[other] = _pair_grade(concept, other, terminology)
+        if grade == SUBTYPE_FIT:
+            return SUBTYPE_FIT
+        if grade == KIND_FIT:
+            best = KIND_FIT
+    return best
+
+
+_UNSEEN = object()
 
 
 # per catalog list of (conditions, names): (lists, terminology, reach by list number without the
