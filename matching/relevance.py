@@ -637,29 +637,34 @@ def list_strengths(lists: list[tuple], codes: list[int], patient: tuple[tuple[st
     plain, named = kept[2], kept[3]
     graded = concept in terminology and not umbrella(concept, terminology)    # graded_fit's test
     grades: dict[str, Any] = {}                 # listed condition -> _pair_grade of the concept
-    out: list[float] = []
-    for code in codes:
-        conditions, names = lists[code]
-        best = 0
-        if conditions:                                   # _strength of one known concept
-            reach = plain[code]
-            if reach is None:
-                reach = plain[code] = _strengths({"concepts": list(conditions)}, terminology)
-            strength = reach.get(concept, 0)
-            if strength == RELATED_FIT and graded:      # graded_fit, its umbrella test made once
-                strength = _graded(strength, conditions, grades, concept, terminology)
-            if strength > best:
-                best = strength
-        texts, within, filed = names
-        if not best and (texts or within):               # the names path: at most NAME_FIT
+    # _strength of one known concept, list by list: each list's reach read by C-level map
+    # (a list listing no concept reaches nothing: strength 0, as when it is passed over)
+    reaches = list(map(plain.__getitem__, codes))
+    if None in reaches:
+        for i, code in enumerate(codes):
+            if reaches[i] is None:
+                conditions = lists[code][0]
+                reaches[i] = plain[code] = (_strengths({"concepts": list(conditions)}, terminology) if conditions
+                                            else _NO_REACH)
+    strengths = list(map(operator.methodcaller("get", concept, 0), reaches))
+    if graded:                                  # graded_fit, its umbrella test made once
+        for i in [i for i, strength in enumerate(strengths) if strength == RELATED_FIT]:
+            strengths[i] = _graded(strengths[i], lists[codes[i]][0], grades, concept, terminology)
+    out: list[float] = [strength if strength > 0 else 0 for strength in strengths]    # max from 0
+    for i in [i for i, best in enumerate(out) if not best]:
+        code = codes[i]
+        conditions, (texts, within, filed) = lists[code]
+        if texts or within:                     # the names path: at most NAME_FIT
             reach = named[code]
             if reach is None:
                 reach = named[code] = _strengths({"concepts": list(conditions), "texts": list(texts),
                                                   "within": list(within), "filed": list(filed)}, terminology)
             strength = reach.get(concept, 0)
-            best = min(strength, NAME_FIT) if strength else 0
-        out.append(best)
+            out[i] = min(strength, NAME_FIT) if strength else 0
     return out
+
+
+_NO_REACH: dict[str, int] = {}      # the reach of a list of no concepts (read only)
 
 
 def _graded(strength: Any, conditions: tuple[str, ...], grades: dict[str, Any], concept: str,
