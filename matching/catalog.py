@@ -54,6 +54,7 @@ class TrialCatalog:
         if index is not None:
             _prepare_conditions(self.plans.book, snapshot, index.plans, index.conditions)
             _judge_nothing_known(self.plans.book, index.plans, today)
+            index.every()                  # every row's top-level nodes and their plans (a turn before a diagnosis)
             keywords.preload(self.db)      # the text index's ids and sizes, read by the first turn's ranking
             # the trials naming any target antigen and those for a cancer (the same for every
             # patient, remembered while the trials stay the same): the first turn's ranking reads them
