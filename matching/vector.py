@@ -155,7 +155,7 @@ def pin_owners(flat: np.ndarray, sizes: np.ndarray) -> None:
     """Work out now, and keep beside the last candidates' (``_owners``), the plans of the
     top-level nodes of a catalog's every row (``matching.catalog_index``: the candidates of
     every turn before a diagnosis is known, 1.1 million nodes at 100,000 trials), so no
-    such turn spreads them again. 32-bit (11 MB at 100,000 trials): the same counts."""
+    such turn spreads them again. 32-bit (~9 MB at 100,000 trials): the same counts."""
     global _PINNED
     owners = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
     _PINNED = (flat, sizes, owners, owners * np.int32(4))
