@@ -19,7 +19,7 @@ import numpy as np
 
 from matching.candidates import narrowing
 from matching.plans import TrialPlan
-from matching.vector import tops_of
+from matching.vector import pin_owners, tops_of
 
 _SEX = {"FEMALE": 1, "MALE": 2}
 _CHUNK = 2_000              # plans loaded per call while building (a turn may run in between)
@@ -40,7 +40,7 @@ class CatalogIndex:
         self.no_conditions = np.flatnonzero(listed == 0)
         self.flat, self.sizes, _ = tops_of(plans)
         self.starts = np.cumsum(self.sizes) - self.sizes
-        self._top: int | None = None                # the largest node of every plan's top level, once asked
+        self._every: tuple | None = None            # ``tops`` of every row, once asked (``every``)
         # ``matching.engine.condition_lists`` of the plans (set by ``TrialCatalog``): the
         # distinct lists of conditions and each row's place among them
         self.conditions: tuple[list, np.ndarray] | None = None
@@ -120,13 +120,22 @@ class CatalogIndex:
         if not total:
             return np.zeros(0, dtype=np.int64), sizes, -1
         if len(rows) == len(self.sizes) and np.array_equal(rows, np.arange(len(rows))):
-            # every row (no diagnosis yet: 100,000 candidates): the arrays as they are, not gathered
-            if self._top is None:
-                self._top = int(self.flat.max())
-            return self.flat.copy(), sizes, self._top
+            # every row (no diagnosis yet: 100,000 candidates): the arrays as they are, not
+            # gathered, the same (read-only) objects every time, their nodes' plans worked out
+            # once (``matching.vector.pin_owners``)
+            return self.every()
         begin = np.cumsum(sizes) - sizes
         flat = self.flat[np.repeat(self.starts[rows] - begin, sizes) + np.arange(total)]
         return flat, sizes, int(flat.max())
+
+    def every(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """``tops`` of every row: read-only views of the index's arrays, made once."""
+        if self._every is None:
+            flat, sizes = self.flat.view(), self.sizes.view()
+            flat.flags.writeable = sizes.flags.writeable = False
+            pin_owners(flat, sizes)
+            self._every = (flat, sizes, int(self.flat.max()) if len(self.flat) else -1)
+        return self._every
 
 
 class Pairs(Sequence):

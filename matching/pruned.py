@@ -108,7 +108,8 @@ def _candidates(trials: TrialCatalog, profile: Any, today: date | None) -> Any:
     rows, diagnoses, reason = index.find(patient)
     found = Candidates(index.pairs(rows), len(index), patient, bool(diagnoses), diagnoses, reason)
     picked = rows.tolist()
-    found.memo["plans"] = ([index.ids[r] for r in picked], [index.plans[r] for r in picked],
+    # (rows picked by C-level ``map``: 100,000 before a diagnosis is known)
+    found.memo["plans"] = (list(map(index.ids.__getitem__, picked)), list(map(index.plans.__getitem__, picked)),
                            (*index.tops(rows), np.arange(len(picked))))        # rows are in id order
     if index.conditions is not None:            # each candidate's list of conditions, by row
         found.memo["conditions"] = (index.conditions[0], index.conditions[1][rows])

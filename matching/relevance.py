@@ -20,8 +20,9 @@ from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import (COMORBIDITY_FIT, EXACT_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, condition_reach, graded_fit,
-                                  implied_by_marker, implied_by_therapy, implied_conditions, kind_of, umbrella)
+from data.condition_names import (COMORBIDITY_FIT, EXACT_FIT, KIND_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, SUBTYPE_FIT,
+                                  _pair_grade, condition_reach, graded_fit, implied_by_marker, implied_by_therapy,
+                                  implied_conditions, kind_of, umbrella)
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -635,29 +636,55 @@ def list_strengths(lists: list[tuple], codes: list[int], patient: tuple[tuple[st
         kept = _LIST_REACHES[id(lists)] = (lists, terminology, [None] * len(lists), [None] * len(lists))
     plain, named = kept[2], kept[3]
     graded = concept in terminology and not umbrella(concept, terminology)    # graded_fit's test
-    out: list[float] = []
-    for code in codes:
-        conditions, names = lists[code]
-        best = 0
-        if conditions:                                   # _strength of one known concept
-            reach = plain[code]
-            if reach is None:
-                reach = plain[code] = _strengths({"concepts": list(conditions)}, terminology)
-            strength = reach.get(concept, 0)
-            if strength == RELATED_FIT and graded:
-                strength = graded_fit(strength, concept, conditions, terminology)
-            if strength > best:
-                best = strength
-        texts, within, filed = names
-        if not best and (texts or within):               # the names path: at most NAME_FIT
+    grades: dict[str, Any] = {}                 # listed condition -> _pair_grade of the concept
+    # _strength of one known concept, list by list: each list's reach read by C-level map
+    # (a list listing no concept reaches nothing: strength 0, as when it is passed over)
+    reaches = list(map(plain.__getitem__, codes))
+    if None in reaches:
+        for i, code in enumerate(codes):
+            if reaches[i] is None:
+                conditions = lists[code][0]
+                reaches[i] = plain[code] = (_strengths({"concepts": list(conditions)}, terminology) if conditions
+                                            else _NO_REACH)
+    strengths = list(map(operator.methodcaller("get", concept, 0), reaches))
+    if graded:                                  # graded_fit, its umbrella test made once
+        for i in [i for i, strength in enumerate(strengths) if strength == RELATED_FIT]:
+            strengths[i] = _graded(strengths[i], lists[codes[i]][0], grades, concept, terminology)
+    out: list[float] = [strength if strength > 0 else 0 for strength in strengths]    # max from 0
+    for i in [i for i, best in enumerate(out) if not best]:
+        code = codes[i]
+        conditions, (texts, within, filed) = lists[code]
+        if texts or within:                     # the names path: at most NAME_FIT
             reach = named[code]
             if reach is None:
                 reach = named[code] = _strengths({"concepts": list(conditions), "texts": list(texts),
                                                   "within": list(within), "filed": list(filed)}, terminology)
             strength = reach.get(concept, 0)
-            best = min(strength, NAME_FIT) if strength else 0
-        out.append(best)
+            out[i] = min(strength, NAME_FIT) if strength else 0
     return out
+
+
+_NO_REACH: dict[str, int] = {}      # the reach of a list of no concepts (read only)
+
+
+def _graded(strength: Any, conditions: tuple[str, ...], grades: dict[str, Any], concept: str,
+            terminology: Terminology) -> Any:
+    """``graded_fit(strength, concept, conditions, terminology)`` for a related fit of a
+    known concept that is no umbrella, each listed condition's grade kept in ``grades``
+    (one patient concept: a new diagnosis grades thousands of lists sharing conditions)."""
+    best = strength
+    for other in conditions:
+        grade = grades.get(other, _UNSEEN)
+        if grade is _UNSEEN:
+            grade = grades[other] = _pair_grade(concept, other, terminology)
+        if grade == SUBTYPE_FIT:
+            return SUBTYPE_FIT
+        if grade == KIND_FIT:
+            best = KIND_FIT
+    return best
+
+
+_UNSEEN = object()
 
 
 # per catalog list of (conditions, names): (lists, terminology, reach by list number without the
@@ -704,32 +731,49 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
         met = None
         for fact in dict.fromkeys((f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)):
             fits = _gates_met(token, leaves, fact, terminology)
-            met = fits if met is None else list(map(operator.or_, met, fits))     # (bools: a or b)
+            met = fits if met is None else met | fits       # (numpy bools: a or b, a new array)
         # implied conditions alone never rule out, but those a medicine names (``treated_diagnoses``)
         otherwise = FALSE if stated or ev.__dict__.get("_treated") else UNKNOWN
         healthy = not stated and healthy_only_person(ev)     # "no illness at all": a study for patients is not theirs
         if healthy:
-            values = [TRUE if m else FALSE if leaf.get("patients") else otherwise for m, leaf in zip(met, leaves)]
-        else:           # TRUE where met, else ``otherwise``: by C-level map (100,000 gates at 100,000 trials)
-            values = list(map((otherwise, TRUE).__getitem__, met))
+            values = [TRUE if m else FALSE if leaf.get("patients") else otherwise
+                      for m, leaf in zip(met.tolist(), leaves)]
+        else:           # TRUE where met, else ``otherwise``: by numpy (100,000 gates at 100,000 trials)
+            values = _chosen(met, otherwise, TRUE)
         if stated and suspected:   # a diagnosis only suspected beside the stated ones keeps its trials open
             for fact in dict.fromkeys((f.concept, "" if f.concept in terminology else f.text) for f in suspected):
                 fits = _gates_met(token, leaves, fact, terminology)
-                values = [UNKNOWN if v == FALSE and m else v for v, m in zip(values, fits)]
+                values = [UNKNOWN if v == FALSE and m else v for v, m in zip(values, fits.tolist())]
     if len(_BULK_MEMO) >= 16:
         _BULK_MEMO.pop(next(iter(_BULK_MEMO)))
     _BULK_MEMO[key] = (token, values)
     return values
 
 
-_GATES_MET: dict[tuple, tuple[object, object, list[bool]]] = {}
-_REACHES: dict[tuple, tuple[object, object, list[dict[str, int]]]] = {}
+def _chosen(met: Any, otherwise: str, then: str) -> list[str]:
+    """``[then if m else otherwise for m in met]`` (a numpy bool array), the same string
+    objects, picked by numpy from a two-item object array rather than a Python step per gate."""
+    import numpy as np  # start-up: numpy (~0.17 s) only once plans are judged
+
+    pick = np.empty(2, dtype=object)
+    pick[0], pick[1] = otherwise, then
+    return pick[met.view(np.int8)].tolist()
 
 
-def _gates_met(token: object, leaves: list[dict], fact: tuple[str, str], terminology: Terminology) -> list[bool]:
+_GATES_MET: dict[tuple, tuple[object, object, Any]] = {}
+# per gate list: (token, terminology, known concept -> the places of the gates it meets)
+_REACHES: dict[tuple, tuple[object, object, dict[str, Any]]] = {}
+
+
+def _gates_met(token: object, leaves: list[dict], fact: tuple[str, str], terminology: Terminology) -> Any:
     """Which gates of the list one patient condition ``(concept, wording of an unknown
-    one)`` meets (``gate_value``'s test), remembered per list and condition: a turn adding a
-    diagnosis tests the new one only, a known concept by each gate's reach."""
+    one)`` meets (``gate_value``'s test), a numpy bool array (read only), remembered per
+    list and condition: a turn adding a diagnosis tests the new one only, a known concept
+    by the places of the gates whose reach holds it (``_met_by_concept``: each gate's reach
+    turned round once per list, at start-up, rather than 100,000 reaches looked up per new
+    diagnosis at 100,000 trials)."""
+    import numpy as np  # start-up: numpy (~0.17 s) only once plans are judged
+
     key = (id(token), len(leaves), fact, id(terminology))
     kept = _GATES_MET.get(key)
     if kept is not None and kept[0] is token and kept[1] is terminology:
@@ -740,14 +784,43 @@ def _gates_met(token: object, leaves: list[dict], fact: tuple[str, str], termino
         if reaches is None or reaches[0] is not token or reaches[1] is not terminology:
             _REACHES.clear()
             reaches = _REACHES[(id(token), len(leaves), id(terminology))] = (
-                token, terminology, [_strengths(leaf, terminology) for leaf in leaves])
-        fits = list(map(bool, map(operator.methodcaller("get", concept), reaches[2])))   # bool(reach.get(concept))
+                token, terminology, _met_by_concept([_strengths(leaf, terminology) for leaf in leaves]))
+        fits = np.zeros(len(leaves), dtype=bool)
+        places = reaches[2].get(concept)
+        if places is not None:
+            fits[places] = True                 # bool(reach.get(concept)) of each gate
     else:
-        fits = [bool(fit(concept, text, leaf, terminology)) for leaf in leaves]
+        fits = np.fromiter((bool(fit(concept, text, leaf, terminology)) for leaf in leaves), dtype=bool,
+                           count=len(leaves))
+    fits.flags.writeable = False
     if len(_GATES_MET) >= 64:
         _GATES_MET.pop(next(iter(_GATES_MET)))
     _GATES_MET[key] = (token, terminology, fits)
     return fits
+
+
+def _met_by_concept(reaches: list[dict[str, int]]) -> dict[str, Any]:
+    """Concept -> the places (a numpy array, ascending) of the reaches holding it with a
+    true strength: ``reaches`` turned round (gates listing the same conditions share one
+    reach: each distinct reach is read once)."""
+    import numpy as np  # start-up: numpy (~0.17 s) only once plans are judged
+
+    places: dict[int, list[int]] = {}
+    first: dict[int, dict[str, int]] = {}
+    for i, reach in enumerate(reaches):
+        found = places.get(id(reach))
+        if found is None:
+            found = places[id(reach)] = []
+            first[id(reach)] = reach
+        found.append(i)
+    held: dict[str, list] = {}
+    for number, reach in first.items():
+        at = places[number]
+        for concept, strength in reach.items():
+            if strength:
+                held.setdefault(concept, []).append(at)
+    return {concept: np.sort(np.fromiter((i for at in lists for i in at), dtype=np.int64))
+            for concept, lists in held.items()}
 
 
 _HEALTHY = "healthy"       # the terminology's concept of a person who says they are healthy
