@@ -40,6 +40,12 @@ class TypoMatcher:
         # word beginnings of opposite meaning: "hypotension" is never a misspelt "hypertension"
         self.opposites = [(a.lower(), b.lower()) for pair in settings.get("opposite_prefixes", []) for a, b in (pair, pair[::-1])]
         self.targets: dict[str, list[tuple[str, str]]] = {}
+        # the words of longer terms ("alanine transaminase") and the concepts they name
+        self.known: dict[str, set[str]] = {}
+        for concept in terminology.concepts.values():
+            for term in concept.terms:
+                for word in term.lower().split() if " " in term else ():
+                    self.known.setdefault(word, set()).add(concept.id)
         for concept in terminology.concepts.values():
             if concept.id in SKIPPED_ANALYTES:
                 continue
@@ -116,11 +122,18 @@ class TypoMatcher:
                 found.extend(pair)
                 continue
             term = self.lookup(token.lower_, 1)
-            if term:
+            if term and not self._spelt_right(token.lower_, term):
                 found.extend(Candidate(i, i + 1, label, concept, fuzzy=True) for label, concept in self.targets[term])
                 continue
             found.extend(self._pair(doc, i, n, covered, beside_exact=False))
         return found
+
+    def _spelt_right(self, word: str, term: str) -> bool:
+        """A word of a longer term is spelt right: it misspells no term of another concept
+        alone ("liver transaminase levels": not the brand "transamine"; "discoid" of discoid
+        lupus is not "dicodid"), though it may stand for its own ("sjogren", "hodgkin")."""
+        named = self.known.get(word)
+        return named is not None and not named & {concept for _, concept in self.targets[term]}
 
     def _same_as_exact(self, term: str, words: list[str]) -> bool:
         """The longer term names nothing the correctly written words do not name alone."""
