@@ -28,6 +28,7 @@ from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
 from nlp.components.result_headings import ResultHeadings
+from nlp.components.class_headings import ClassHeadings
 from nlp.components.time import TIMED_LABELS, EventsBefore, HarmFromDrug, SettingOfEvent, TimeReader, attach
 from nlp.components.speaker import Speaker
 from nlp.resources import alternation, vocabulary_words
@@ -118,6 +119,7 @@ class FactBuilder:
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
         self.result_headings = ResultHeadings(vocabulary)     # "Hep B serology: sAg negative"
+        self.class_headings = ClassHeadings(terminology, vocabulary)   # "DMARDs: methotrexate, ..."
         self.setting_of_event = SettingOfEvent(vocabulary)   # "Hx of DVT on tofa": the drug then
         self.harm_from_drug = HarmFromDrug(vocabulary)     # "pancreatitis from azathioprine": not tolerated
         self.short_course_days = float(vocabulary.get("short_course_days") or 0)   # "pred for a week in may": over
@@ -202,6 +204,8 @@ class FactBuilder:
             info = meta.get((ent.start, ent.end), {})
             if self.result_headings.heading(ents, i):
                 continue    # "Hep B serology: sAg negative": the heading of the results after it
+            if self.class_headings.heading(ent):
+                continue    # "DMARDs: methotrexate, leflunomide": the heading of the list after it
             negated, past = negations[i]
             if negated and _cut_by_semicolon(ent, self.habits):
                 negated, past = False, False    # "ex-smoker (stopped 2019); alcohol: nil": the nil is the alcohol's
