@@ -105,6 +105,21 @@ def _taken_now_list_head(first: Span, head: Fact) -> bool:
             and still_taken(first))
 
 
+def _one_infection(facts: list[Fact], text: str) -> None:
+    """Two infections named as one ("COVID pneumonia in 12/2024", "CMV colitis 2019",
+    "Pseudomonas bacteraemia last year"): the organism and the illness it caused are of one
+    time, so the time read for one (past, its date) is the other's too."""
+    for a, b in zip(facts, facts[1:]):
+        if (a.label != "INFECTION" or b.label != "INFECTION" or not 0 <= b.start - a.end <= 2
+                or text[a.end:b.start].strip(" -") or any(f.negated or f.family or f.hypothetical for f in (a, b))):
+            continue
+        for one, other in ((a, b), (b, a)):
+            if one.historical and not other.historical:
+                other.historical = True
+                if other.date is None:
+                    other.date = one.date
+
+
 class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
@@ -335,6 +350,7 @@ class FactBuilder:
                 # - GI intolerance, dose reduced": not tolerated, taken now
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
+        _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
         return facts
 

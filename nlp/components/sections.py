@@ -96,6 +96,14 @@ class HistorySections:
         self.current_line = (re.compile(rf"(?:^|(?<=[.;!?])|(?<=[.;!?][ \t]))[ \t]*(?:{current})[ \t]*:", re.IGNORECASE | re.MULTILINE)
                              if current else None)
         self.current_gate = frozenset(n.split()[0].lower() for n in settings.get("current_line_headings", []))
+        # "Plan: start HCQ and a short course of prednisolone": planned, unless said to go on
+        plans = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("plan_headings", []), key=len, reverse=True))
+        self.plan_line = (re.compile(rf"(?:^|(?<=[.;!?])|(?<=[.;!?][ \t]))[ \t]*(?:{plans})[ \t]*:", re.IGNORECASE | re.MULTILINE)
+                          if plans else None)
+        self.plan_gate = frozenset(n.split()[0].lower() for n in settings.get("plan_headings", []))
+        cues = [*((w, True) for w in settings.get("plan_goes_on", [])), *((w, False) for w in settings.get("plan_starts", []))]
+        self.plan_cues = {str(w).lower(): goes_on for w, goes_on in cues}
+        self.plan_cue = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(str(w)) for w, _ in cues), re.IGNORECASE) if cues else None
         # "Dx 02/2023: WBC 212 ...", "At diagnosis: Hb 76", "Presentation (06/2022): creatinine 168":
         # a line opening with the time of diagnosis or presentation states the values of then
         presenting = settings.get("presentation_headings") or {}
@@ -122,6 +130,17 @@ class HistorySections:
                 end = min(end, blank.start())
             found.append((match.end(), end))
         return found
+
+    def _goes_on(self, text: str, start: int, end: int) -> bool:
+        """Whether the nearest plan word before a treatment on a plan line says it goes on
+        ("continue MMF", not "continue MMF and add belimumab" for belimumab)."""
+        if self.plan_cue is None:
+            return False
+        cues = list(self.plan_cue.finditer(text, start, end))
+        if cues:
+            return self.plan_cues.get(cues[-1].group().lower(), False)
+        clause = re.compile(r"[^;,.\n]*").match(text, end)      # "Plan: MMF 1 g bd unchanged"
+        return any(self.plan_cues.get(m.group().lower(), False) for m in self.plan_cue.finditer(text, end, clause.end()))
 
     def current_spans(self, text: str) -> list[tuple[int, int]]:
         """What a "Current meds:" heading lists: the rest of its sentence on its line, or the
@@ -205,6 +224,15 @@ class HistorySections:
                             and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                             and start <= fact.start and fact.end <= end):
                         fact.status = "current"
+        if self.plan_line is not None and ":" in low and any(word in low for word in self.plan_gate):
+            for match in self.plan_line.finditer(text):
+                end = _line_end(text, match.end())
+                for fact in facts:
+                    if (fact.label in ("DRUG", "PROCEDURE") and match.end() <= fact.start and fact.end <= end
+                            and fact.status in (None, "current") and not fact.ongoing
+                            and not (fact.negated or fact.historical or fact.family or fact.hypothetical)
+                            and not self._goes_on(text, match.end(), fact.start)):
+                        fact.hypothetical = True    # "Plan: a short course of prednisolone": planned
         if self.presentation_line is not None and ":" in low and any(w in low for w in self.presentation_gate):
             # "Dx 02/2023: WBC 212 x10^9/L, mediastinal mass": the values (and treatments) of then
             for match in self.presentation_line.finditer(text):
