@@ -102,7 +102,8 @@ def _hash(text: str) -> str:
 # 53: a stored table of each full-text term's counts per trial and column (trial_terms, migration 0009), read by the ranking's BM25 (data/bm25.py); plans themselves unchanged (h68, round 15).
 # 54: registry criteria, round 15 (h67): a list heading of one part ("Part 1 additional inclusion criteria:") is that part's group; items labelled with two or more different parts of a study ("Part 1:" / "Part 2A and 2B:", "Cohort 1: ...", "Phase 2: ..." / "Phase 3: ...", "Group 1" / "Group 2") are alternatives in an inclusion list (a bare label line takes the items after it); an item or group labelled with one part alone holds only for that part's patients (the team's).
 # 55: lead, eighteenth session: TNF-inhibitor wordings ("TNFi", "anti-TNFs", "TNF blockers"), "urine PCR" as the protein:creatinine ratio, a stop cue said of the treatment beside it, "Current:"/"Previous:" headings inside a line, as the criteria read them too.
-PLAN_VERSION = "55"
+# 56: h71, round 16: the drug lexicon holds the commonly prescribed drugs (MedlinePlus / NHS medicines pages; ~1,200 drugs, classes for ACE inhibitors, ARBs, thiazides, oral antidiabetics, NSAIDs, antiretrovirals, inhaled steroids), so criteria naming them compile to leaves; typo recovery never reads a word of a longer term as another concept's typo; a class named as a line's heading over a list is no mention.
+PLAN_VERSION = "56"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
