@@ -124,8 +124,11 @@ def test_every_family_role_word_has_a_family_cue():
 
 
 def test_a_heading_cue_covers_its_own_class_word():
-    dmards = first("Previous DMARDs: methotrexate (nausea), sulfasalazine.", "csdmard")
-    assert dmards.historical
+    # round 16 (h71, the lead's convention for letters): a class named as a list's heading is
+    # no mention of its own ("DMARDs: ..."); the drugs listed under "Previous" are over
+    found = facts("Previous DMARDs: methotrexate (nausea), sulfasalazine.")
+    assert "csdmard" not in {f.concept for f in found}
+    assert all(f.historical for f in found if f.concept in ("methotrexate", "sulfasalazine"))
 
 
 @pytest.mark.parametrize("text, concept", [

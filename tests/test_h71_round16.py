@@ -139,3 +139,20 @@ def test_the_broad_list_leaves_out_common_words_and_forms():
     data = {"levothyroxine": {"medline_plus_id": "a1"}, "oxygen": {"medline_plus_id": "a2"},
             "budesonide inhalers": {"nhs_url": "x"}, "obscurumab": {"drugbank_id": "DB1"}}
     assert common_drugs(data, ["medline_plus_id", "nhs_url"], {"oxygen"}) == ["levothyroxine"]
+
+
+def test_the_new_letters_are_dev_gold_in_the_format():
+    import json
+
+    path = Path(__file__).resolve().parent / "data" / "gold" / "notes" / "letters_dev.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    new = [r for r in rows if r["id"] in {f"letter-{n}" for n in range(131, 151)}]
+    assert len(new) == 20
+    terminology = load_terminology()
+    for row in new:
+        assert set(row) == {"id", "text", "entities", "uncovered"}
+        for e in row["entities"]:
+            assert row["text"][e["start"]:e["end"]] == e["text"]
+            assert e["assertion"] in ("present", "absent", "possible", "hypothetical")
+            assert e["time"] in ("current", "past", "planned")
+            assert e["concept"] in terminology or e["label"] in ("AGE", "SEX", "PREGNANCY")
