@@ -156,3 +156,16 @@ def test_the_new_letters_are_dev_gold_in_the_format():
             assert e["assertion"] in ("present", "absent", "possible", "hypothetical")
             assert e["time"] in ("current", "past", "planned")
             assert e["concept"] in terminology or e["label"] in ("AGE", "SEX", "PREGNANCY")
+
+
+@pytest.mark.parametrize("text, span", [
+    ("Patient: Miss R.H., 24 y/o", "Miss"),
+    ("Name: Ms J.W.  Age: 35  Sex: F", "F"),
+    ("Sex: male. Age 40.", "male"),
+])
+def test_a_letters_title_or_sex_field_names_the_sex(text, span):
+    assert span in {f.text for f in facts(text) if f.label == "SEX"}
+
+
+def test_miss_as_a_verb_is_no_sex():
+    assert not [f for f in facts("I miss my old life and my friends.") if f.label == "SEX"]
