@@ -18,6 +18,7 @@ from nlp.components.doc_cache import doc_text
 LABELS = ("DRUG", "INFECTION", "PROCEDURE")
 _BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?(?:[A-Za-z][\w'/-]*[ \t]+){0,2}$")
 _AFTER = re.compile(r"[ \t]*:[ \t]*([^\n]*)")
+_BULLET = re.compile(r"\n[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]*([^\n]*)")
 
 
 class ClassHeadings:
@@ -36,8 +37,13 @@ class ClassHeadings:
         after = _AFTER.match(text, ent.end_char)
         if after is None or not _BEFORE.search(text, max(0, ent.start_char - 60), ent.start_char):
             return False
-        listed = after.group(1).strip()
-        if not listed:          # a heading alone on its line: the bulleted lines under it
-            below = text[after.end():after.end() + 200].lstrip("\n")
-            listed = below.split("\n", 1)[0].strip() if re.match(r"[ \t]*(?:[-*\u2022]|\d{1,2}[.)])", below) else ""
-        return bool(listed) and not (self.empty is not None and self.empty.match(listed.lstrip("-*\u2022 \t")))
+        listed, end = after.group(1).strip(), after.end()
+        if not listed:          # a heading alone on its line: the first bulleted line under it
+            bullet = _BULLET.match(text, after.end())
+            listed, end = (bullet.group(1).strip(), bullet.end()) if bullet else ("", end)
+        if not listed or (self.empty is not None and self.empty.match(listed.lstrip("-*\u2022 \t"))):
+            return False
+        # a list of its own kind follows: the first thing named after the colon is a drug under
+        # "DMARDs:", an infection under "Infections:" ("hepatitis B: immune" is a result)
+        following = next((e for e in ent.doc.ents if e.start_char >= after.start() + 1 and e.start_char > ent.end_char), None)
+        return following is not None and following.start_char <= end and following.label_ == ent.label_
