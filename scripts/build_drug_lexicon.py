@@ -7,7 +7,10 @@ Sources:
   spellings and brand names;
 - which drugs: every DRUG / BIOLOGICAL intervention (name and other names) of the shared
   ClinicalTrials.gov records (``../shared/ctgov/*.json``) that the dictionary knows, plus
-  the seed list ``scripts/drug_lexicon_seed.yaml`` (by class).
+  the seed list ``scripts/drug_lexicon_seed.yaml`` (by class), plus the commonly prescribed
+  drugs of general notes (issue #13, round 16: "levothyroxine", "trihexyphenidyl"): every
+  one-word drug the dictionary files with a page of the seed's ``common_sources`` (MedlinePlus
+  drug information, the NHS medicines A-Z), unless its name is a common English word.
 
 A drug the curated terminology (``data/terminology/*.yaml`` other than the output) already
 has is left to it; a spelling that is already another concept's term, shorter than 4
@@ -16,7 +19,8 @@ dictionary's "piperacillin and tazobactam", "trimethoprim/sulfamethoxazole") is 
 when the seed's ``combinations`` names it, under the seed's name, with the source's brand names
 of each of its canonical names ("Zosyn", "Bactrim"), the components written with "-", "/" or a
 space, and the seed's ``extra_terms`` (brand names the source lacks: "Augmentin", "Tazocin");
-any other combination (or a list with a comma) is skipped, as before.
+any other combination (or a list with a comma) is skipped, as before. The seed's ``same_drug``
+joins a name the dictionary files apart to the drug it is ("cephalexin": cefalexin).
 Regimens (hyper-CVAD, R-CHOP, FLAG-IDA) stay curated in therapies.yaml, where their
 parents name their component drugs.
 
@@ -47,6 +51,9 @@ INTERVENTION_TYPES = ("DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT")
 MIN_LENGTH = 4
 COMMON_WORDS = 40_000      # the same bar as typo recovery (data/nlp/extraction.yaml typos)
 MAX_TERMS = 12
+# a commonly prescribed drug's other names shorter than this are left out: a short brand
+# or code name is too easily an abbreviation, a gene or a name ("RELA", "Halog" for "Haplo")
+BROAD_MIN_LENGTH = 6
 _WORD = re.compile(r"^[a-z0-9][a-z0-9 \-]*[a-z0-9]$")
 # an antibody-drug conjugate's payload: "inotuzumab ozogamicin" is said "inotuzumab"
 _PAYLOAD = re.compile(r"^([a-z]+(?:mab|cept))(?:-[a-z]{4})? (?:vedotin|ozogamicin|deruxtecan|govitecan|emtansine|"
@@ -101,6 +108,17 @@ def _component_spellings(canonicals: list[str]) -> list[str]:
     return spellings
 
 
+def common_drugs(canonical_data: dict, sources: list[str], common: set[str]) -> list[str]:
+    """The drugs people commonly take, by a maintained list the dictionary records for each
+    drug (a MedlinePlus drug information page, an NHS medicines page): one-word names only
+    (the lists also hold forms and products: "budesonide inhalers", "nicotine patch"), and
+    none that is a common English word ("oxygen", "caffeine", "alcohol"; a seed names such a
+    drug on purpose when it wants it)."""
+    return sorted(canonical for canonical, data in canonical_data.items()
+                  if any(data.get(source) for source in sources)
+                  and re.fullmatch(r"[a-z][a-z0-9\-]*[a-z0-9]", canonical) and canonical not in common)
+
+
 def _concept_id(canonical: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", canonical.lower()).strip("_")
 
@@ -136,6 +154,8 @@ def build(ctgov: Path) -> tuple[dict, list[str]]:
     seed = yaml.safe_load(SEED.read_text())
     excluded = {_clean(t) for t in seed.pop("exclude_terms", [])}
     extra_terms = {_clean(k): [_clean(t) for t in v] for k, v in (seed.pop("extra_terms", None) or {}).items()}
+    sources = seed.pop("common_sources", None) or []
+    same_drug = {_clean(k): _clean(v) for k, v in (seed.pop("same_drug", None) or {}).items()}
     combinations = {}
     for klass, products in (seed.pop("combinations", None) or {}).items():
         for name, canonicals in products.items():
@@ -153,6 +173,13 @@ def build(ctgov: Path) -> tuple[dict, list[str]]:
     for name in ctgov_names(ctgov) if ctgov.exists() else []:
         for canonical in to_canonical.get(_clean(name), ()):
             wanted.setdefault(canonical, set())
+    broad = {c for c in common_drugs(canonical_data, sources, common) if c not in wanted}
+    for canonical in broad:
+        wanted.setdefault(canonical, set())
+    for name, drug in same_drug.items():      # one drug the dictionary files under two names
+        wanted.pop(name, None)
+        extra_terms.setdefault(drug, []).append(name)
+        variants.setdefault(drug, []).extend(variants.get(name, ()))
     merged: dict[str, list[str]] = {}
     for name, (klass, canonicals) in combinations.items():
         known_here = [c for c in canonicals if c in canonical_data or c in variants]
@@ -183,7 +210,9 @@ def build(ctgov: Path) -> tuple[dict, list[str]]:
             name = _clean(name)
             written = name.replace("/", "-") if canonical in merged else name   # a product's "a/b"
             if (len(name) < MIN_LENGTH or not _WORD.match(written) or name in taken or name in terms or name in excluded
-                    or (name != _clean(canonical) and name in common)):
+                    or (name != _clean(canonical) and name in common)
+                    or (canonical in broad and len(name) < BROAD_MIN_LENGTH
+                        and name != _clean(canonical) and name not in extra_terms.get(canonical, ()))):
                 continue
             terms.append(name)
         terms = terms[:MAX_TERMS]

@@ -27,7 +27,11 @@ def test_a_real_drug_close_to_another_is_not_taken_for_it(text, wrong):
 def test_typos_of_the_drugs_trialbot_carries_are_still_recovered():
     assert ("DRUG", "rituximab") in concepts("rituximap and cellcep")
     assert ("DRUG", "mycophenolate") in concepts("rituximap and cellcep")
-    assert {"creon", "afatinib"} <= other_drug_names()
+    assert "creon" in other_drug_names()
+    # afatinib is carried since round 16 (drug_lexicon.yaml, the commonly prescribed drugs:
+    # it has a MedlinePlus page): read as itself, no longer a name kept from typo recovery
+    assert "afatinib" not in other_drug_names()
+    assert ("DRUG", "afatinib") in concepts("afatinib for lung cancer")
     # valaciclovir is carried since round 11 (drug_lexicon.yaml, the anti-infectives): read as
     # itself, no longer a name kept from typo recovery
     assert "valaciclovir" not in other_drug_names()

@@ -28,6 +28,7 @@ from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
 from nlp.components.result_headings import ResultHeadings
+from nlp.components.class_headings import ClassHeadings
 from nlp.components.time import TIMED_LABELS, EventsBefore, HarmFromDrug, SettingOfEvent, TimeReader, attach
 from nlp.components.speaker import Speaker
 from nlp.resources import alternation, vocabulary_words
@@ -109,6 +110,21 @@ def _taken_now_list_head(first: Span, head: Fact) -> bool:
             and still_taken(first))
 
 
+def _one_infection(facts: list[Fact], text: str) -> None:
+    """Two infections named as one ("COVID pneumonia in 12/2024", "CMV colitis 2019",
+    "Pseudomonas bacteraemia last year"): the organism and the illness it caused are of one
+    time, so the time read for one (past, its date) is the other's too."""
+    for a, b in zip(facts, facts[1:]):
+        if (a.label != "INFECTION" or b.label != "INFECTION" or not 0 <= b.start - a.end <= 2
+                or text[a.end:b.start].strip(" -") or any(f.negated or f.family or f.hypothetical for f in (a, b))):
+            continue
+        for one, other in ((a, b), (b, a)):
+            if one.historical and not other.historical:
+                other.historical = True
+                if other.date is None:
+                    other.date = one.date
+
+
 class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
@@ -123,6 +139,7 @@ class FactBuilder:
         self.outcomes = Outcomes(vocabulary)
         self.events_before = EventsBefore(vocabulary)
         self.result_headings = ResultHeadings(vocabulary)     # "Hep B serology: sAg negative"
+        self.class_headings = ClassHeadings(terminology, vocabulary)   # "DMARDs: methotrexate, ..."
         self.setting_of_event = SettingOfEvent(vocabulary)   # "Hx of DVT on tofa": the drug then
         self.harm_from_drug = HarmFromDrug(vocabulary)     # "pancreatitis from azathioprine": not tolerated
         self.short_course_days = float(vocabulary.get("short_course_days") or 0)   # "pred for a week in may": over
@@ -210,6 +227,8 @@ class FactBuilder:
             info = meta.get((ent.start, ent.end), {})
             if self.result_headings.heading(ents, i):
                 continue    # "Hep B serology: sAg negative": the heading of the results after it
+            if self.class_headings.heading(ent):
+                continue    # "DMARDs: methotrexate, leflunomide": the heading of the list after it
             negated, past = negations[i]
             if negated and _cut_by_semicolon(ent, self.habits):
                 negated, past = False, False    # "ex-smoker (stopped 2019); alcohol: nil": the nil is the alcohol's
@@ -349,6 +368,7 @@ class FactBuilder:
                 # - GI intolerance, dose reduced": not tolerated, taken now
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
+        _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
         return facts
 

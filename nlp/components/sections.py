@@ -30,6 +30,11 @@ _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
 _BULLETS = re.compile(r"(?:\n[ \t]*(?:[-*\u2022\u2013\u00b7]|\d{1,2}[.)])[ \t]+[^\n]*)+")
 
 
+# a date as letters write one: "02/2023", "5/6/2024", "2019", "June 2024", "Jan 2025"
+_DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[/.-]\d{4}|(?:19|20)\d{2}"
+         r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2})")
+
+
 def _line_end(text: str, start: int) -> int:
     """The end of the line ``start`` stands in (the text's end for its last line)."""
     end = text.find("\n", start)
@@ -91,6 +96,25 @@ class HistorySections:
         self.current_line = (re.compile(rf"(?:^|(?<=[.;!?])|(?<=[.;!?][ \t]))[ \t]*(?:{current})[ \t]*:", re.IGNORECASE | re.MULTILINE)
                              if current else None)
         self.current_gate = frozenset(n.split()[0].lower() for n in settings.get("current_line_headings", []))
+        # "Plan: start HCQ and a short course of prednisolone": planned, unless said to go on
+        plans = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("plan_headings", []), key=len, reverse=True))
+        self.plan_line = (re.compile(rf"(?:^|(?<=[.;!?])|(?<=[.;!?][ \t]))[ \t]*(?:{plans})[ \t]*:", re.IGNORECASE | re.MULTILINE)
+                          if plans else None)
+        self.plan_gate = frozenset(n.split()[0].lower() for n in settings.get("plan_headings", []))
+        cues = [*((w, True) for w in settings.get("plan_goes_on", [])), *((w, False) for w in settings.get("plan_starts", []))]
+        self.plan_cues = {str(w).lower(): goes_on for w, goes_on in cues}
+        self.plan_cue = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(str(w)) for w, _ in cues), re.IGNORECASE) if cues else None
+        # "Dx 02/2023: WBC 212 ...", "At diagnosis: Hb 76", "Presentation (06/2022): creatinine 168":
+        # a line opening with the time of diagnosis or presentation states the values of then
+        presenting = settings.get("presentation_headings") or {}
+        words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(presenting.get("words", []), key=len, reverse=True))
+        dated = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(presenting.get("dated", []), key=len, reverse=True))
+        alternatives = [f"(?:{words})\\b[^:(\\n]{{0,40}}(?:\\([^():\\n]*\\))?[ \\t]*"] if words else []
+        if dated:
+            alternatives.append(rf"(?:{dated})\b[^:(\n]{{0,30}}?{_DATE}[ \t]*(?:\([^():\n]*\))?[ \t]*")
+        self.presentation_line = (re.compile(rf"^[ \t]*[-*\u2022]?[ \t]*(?:{'|'.join(alternatives)}):", re.IGNORECASE | re.MULTILINE)
+                                  if alternatives else None)
+        self.presentation_gate = frozenset(n.split()[0].lower() for n in [*presenting.get("words", []), *presenting.get("dated", [])])
 
     @staticmethod
     def _under(heading: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -106,6 +130,17 @@ class HistorySections:
                 end = min(end, blank.start())
             found.append((match.end(), end))
         return found
+
+    def _goes_on(self, text: str, start: int, end: int) -> bool:
+        """Whether the nearest plan word before a treatment on a plan line says it goes on
+        ("continue MMF", not "continue MMF and add belimumab" for belimumab)."""
+        if self.plan_cue is None:
+            return False
+        cues = list(self.plan_cue.finditer(text, start, end))
+        if cues:
+            return self.plan_cues.get(cues[-1].group().lower(), False)
+        clause = re.compile(r"[^;,.\n]*").match(text, end)      # "Plan: MMF 1 g bd unchanged"
+        return any(self.plan_cues.get(m.group().lower(), False) for m in self.plan_cue.finditer(text, end, clause.end()))
 
     def current_spans(self, text: str) -> list[tuple[int, int]]:
         """What a "Current meds:" heading lists: the rest of its sentence on its line, or the
@@ -189,6 +224,25 @@ class HistorySections:
                             and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                             and start <= fact.start and fact.end <= end):
                         fact.status = "current"
+        if self.plan_line is not None and ":" in low and any(word in low for word in self.plan_gate):
+            for match in self.plan_line.finditer(text):
+                end = _line_end(text, match.end())
+                for fact in facts:
+                    if (fact.label in ("DRUG", "PROCEDURE") and match.end() <= fact.start and fact.end <= end
+                            and fact.status in (None, "current") and not fact.ongoing
+                            and not (fact.negated or fact.historical or fact.family or fact.hypothetical)
+                            and not self._goes_on(text, match.end(), fact.start)):
+                        fact.hypothetical = True    # "Plan: a short course of prednisolone": planned
+        if self.presentation_line is not None and ":" in low and any(w in low for w in self.presentation_gate):
+            # "Dx 02/2023: WBC 212 x10^9/L, mediastinal mass": the values (and treatments) of then
+            for match in self.presentation_line.finditer(text):
+                end = _line_end(text, match.end())
+                for fact in facts:
+                    if not (match.end() <= fact.start and fact.end <= end) or fact.historical:
+                        continue
+                    if fact.label in ("LAB", "SCORE", "BIOMARKER") or (
+                            fact.label in ("DRUG", "PROCEDURE") and fact.status != "current" and not fact.ongoing):
+                        fact.historical = True
         if self.comorbidity_heading is not None and ":" in low and any(w in low for w in self.comorbidity_gate):
             # "Background: T2DM (HbA1c 61) on metformin; IHD s/p PCI 2019; mild bronchiectasis":
             # the illnesses its line lists are history, unless dated ("Background: RA since

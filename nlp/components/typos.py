@@ -39,7 +39,16 @@ class TypoMatcher:
         self.same_first = bool(settings.get("same_first_letter", True))
         # word beginnings of opposite meaning: "hypotension" is never a misspelt "hypertension"
         self.opposites = [(a.lower(), b.lower()) for pair in settings.get("opposite_prefixes", []) for a, b in (pair, pair[::-1])]
+        # "predose", "postdose": a prefix and a common word, a compound and no typo
+        self.prefixes = tuple(str(p).lower() for p in settings.get("word_prefixes", []))
+        self.common_words = common_words
         self.targets: dict[str, list[tuple[str, str]]] = {}
+        # the words of longer terms ("alanine transaminase") and the concepts they name
+        self.known: dict[str, set[str]] = {}
+        for concept in terminology.concepts.values():
+            for term in concept.terms:
+                for word in term.lower().split() if " " in term else ():
+                    self.known.setdefault(word, set()).add(concept.id)
         for concept in terminology.concepts.values():
             if concept.id in SKIPPED_ANALYTES:
                 continue
@@ -84,6 +93,7 @@ class TypoMatcher:
             and low not in STOP_WORDS
             and low not in self.common
             and low not in self.targets
+            and not self._compound(low)
         )
 
     def _suspects(self, doc: Doc) -> list[int]:
@@ -95,7 +105,12 @@ class TypoMatcher:
         return [bisect_right(starts, m.start()) - 1 for m in words]
 
     def _plausible(self, low: str) -> bool:
-        return len(low) >= self.min_length and low not in STOP_WORDS and low not in self.common and low not in self.targets
+        return (len(low) >= self.min_length and low not in STOP_WORDS and low not in self.common and low not in self.targets
+                and not self._compound(low))
+
+    def _compound(self, low: str) -> bool:
+        """A prefix and a common word of three letters or more ("predose", "postdose")."""
+        return any(low.startswith(p) and len(low) - len(p) >= 3 and low[len(p):] in self.common_words for p in self.prefixes)
 
     def _short_words_kept(self, text: str, term: str) -> bool:
         """A word too short to be fuzzy-matched alone stays exactly itself inside a pair:
@@ -116,11 +131,18 @@ class TypoMatcher:
                 found.extend(pair)
                 continue
             term = self.lookup(token.lower_, 1)
-            if term:
+            if term and not self._spelt_right(token.lower_, term):
                 found.extend(Candidate(i, i + 1, label, concept, fuzzy=True) for label, concept in self.targets[term])
                 continue
             found.extend(self._pair(doc, i, n, covered, beside_exact=False))
         return found
+
+    def _spelt_right(self, word: str, term: str) -> bool:
+        """A word of a longer term is spelt right: it misspells no term of another concept
+        alone ("liver transaminase levels": not the brand "transamine"; "discoid" of discoid
+        lupus is not "dicodid"), though it may stand for its own ("sjogren", "hodgkin")."""
+        named = self.known.get(word)
+        return named is not None and not named & {concept for _, concept in self.targets[term]}
 
     def _same_as_exact(self, term: str, words: list[str]) -> bool:
         """The longer term names nothing the correctly written words do not name alone."""
