@@ -370,3 +370,16 @@ def test_my_four_year_old_granddaughter_is_one_child_not_four():
     found = {f.label: f for f in extract("my 4 year old granddaughter has T-ALL, relapsed in her brain")}
     assert found["AGE"].value == 4 and not found["AGE"].family
     assert found["SEX"].concept == "female"
+
+
+@pytest.mark.parametrize("text", ["Antiarrhythmics (amiodarone, quinidine).", "Antifungals (fluconazole, voriconazole)."])
+def test_members_in_a_bracket_after_an_unread_class_are_examples(text):
+    from criteria_helpers import parse
+    rule = parse(text, "exclusion")
+    assert "any" in rule and {"type": "review", "reason": "other"} in rule["any"]
+
+
+def test_members_after_a_class_the_terminology_reads_keep_their_rule():
+    from criteria_helpers import parse
+    rule = parse("Anticoagulants (warfarin, heparin)", "exclusion")
+    assert {"type": "therapy", "concept": "anticoagulant"} in rule["all"]

@@ -149,7 +149,27 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
     support = _count_support(prepared, cues)
     if support is not None:
         return _for_one_cohort(_with_support(prepared, kind, cues, *support), prepared, kind, cues)
-    return _for_one_cohort(_build(prepared, kind, cues), prepared, kind, cues)
+    return _for_one_cohort(_examples_of_an_unread_class(_build(prepared, kind, cues), prepared, kind, cues),
+                           prepared, kind, cues)
+
+
+# a class named by a word the terminology does not know, its members in a bracket after it
+# ("Antiarrhythmics (amiodarone, quinidine).", "Antifungals (fluconazole, voriconazole)")
+_CLASS_WITH_MEMBERS = re.compile(r"^\W*(?P<head>[A-Za-z][\w-]*s(?:\s+[A-Za-z][\w-]*){0,2})\s*\((?P<inside>[^()]+)\)\W*$")
+
+
+def _examples_of_an_unread_class(rule: dict, text: str, kind: str, cues) -> dict:
+    """The members a bracket names after a class word the terminology does not read are
+    examples: other members of the class are the team's (an exclusion any[rule, review], an
+    inclusion all[rule, review]); the rule alone would leave the class word unaccounted for."""
+    match = _CLASS_WITH_MEMBERS.match(text)
+    if match is None or review_only(rule):
+        return rule
+    head_facts, _ = extract_with_doc(match.group("head"), conversation=False)
+    if head_facts:
+        return rule     # "Anticoagulants (warfarin, heparin)": the class is read itself
+    note = review("other", text, cues)
+    return simplify({"any": [rule, note]} if kind == "exclusion" else {"all": [rule, note]})
 
 
 def _for_one_cohort(rule: dict, text: str, kind: str, cues) -> dict:
