@@ -383,3 +383,9 @@ def test_members_after_a_class_the_terminology_reads_keep_their_rule():
     from criteria_helpers import parse
     rule = parse("Anticoagulants (warfarin, heparin)", "exclusion")
     assert {"type": "therapy", "concept": "anticoagulant"} in rule["all"]
+
+
+def test_a_treatment_only_started_before_a_switch_is_over():
+    found = _treatments("Started on ditropan changed over to detrol")
+    assert found["oxybutynin"].historical and found["tolterodine"].status == "current"
+    assert _treatments("started on MMF, still on it")["mycophenolate"].status == "current"

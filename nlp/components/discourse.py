@@ -498,7 +498,7 @@ class Outcomes:
             if before:      # the one switched from: the last named before the switch
                 e, f = before[-1]
                 if (not (f.negated or f.hypothetical or f.family or f.status in ("failed", "intolerant"))
-                        and (f.status is None or bare_current(e))):
+                        and (f.status is None or bare_current(e) or _only_started(e))):
                     f.status, f.historical = None, True
 
     def _switch_verb(self, doc: Doc, ent: Span) -> int | None:
@@ -574,3 +574,12 @@ def _qualifier(token) -> bool:
     return (token.lower_ in ("a", "an", "the", "anti", "-") or token.ent_type_ == "BIOMARKER"
             or (not token.is_punct and (token.is_upper or any(ch.isdigit() for ch in token.text))))
 
+
+_START_WORDS = frozenset({"started", "start", "starting", "commenced", "initiated", "begun", "began"})
+
+
+def _only_started(span: Span) -> bool:
+    """Its only "current" cues say it was started ("Started on ditropan, changed over to
+    detrol"): a start, which a switch after it ends."""
+    cues = [m for m in span._.modifiers if m.category == "THERAPY_CURRENT"]
+    return bool(cues) and all(m.rule.literal.lower().split()[0] in _START_WORDS for m in cues)
