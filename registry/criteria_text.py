@@ -463,6 +463,14 @@ def _substudy(text: str) -> str | None:
     return heading if load_patterns().criteria["substudy_heading"].search(heading) else None
 
 
+def _optional(text: str) -> str | None:
+    """The item itself when it is for an optional part of the study alone ("Optional: Child
+    participants in the optional assessment ... must be 4 to 18 years of age"), or None:
+    like an item under a sub-study's heading, it holds for the patients joining that part."""
+    heading = text.split("\n", 1)[0].strip()
+    return heading if load_patterns().criteria["optional_item"].search(heading) else None
+
+
 def _only_for(rule: dict, kind: str, heading: str | None) -> dict:
     """An item under a sub-study's heading: it holds for the patients joining that part only,
     and whether a patient joins is the team's, so the rule never decides alone (an
@@ -511,7 +519,8 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
         criterion["verbatim"] = False
     if not node.children:
         text = _without_part_label(_item_text(node), in_part)
-        criterion["rule"] = _only_for(_leaf_rule(text, node.kind, parse, absent), node.kind, substudy)
+        criterion["rule"] = _only_for(_leaf_rule(text, node.kind, parse, absent), node.kind,
+                                      substudy or _optional(node.text))
         return criterion
     # A group combines its children's verdicts. "Meet any of the following" makes an
     # inclusion group "any"; an exclusion group stays "all" whatever its heading says
@@ -622,7 +631,7 @@ def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool =
         elif "rule" in criterion and criterion.get("verbatim") is not False:
             text = _without_part_label(criterion["text"], in_part)
             criterion["rule"] = _only_for(_leaf_rule(text, criterion["kind"], parse, absent),
-                                          criterion["kind"], substudy)
+                                          criterion["kind"], substudy or _optional(criterion["text"]))
         out.append(criterion)
     return out
 

@@ -17,7 +17,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded, TrailingHedge
+from nlp.components.context import _chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
@@ -220,6 +220,7 @@ class FactBuilder:
         kept: list[Span] = []
         negations = coordinated_negation(ents)
         listed_history = coordinated_history(ents)
+        listed_family = coordinated_family(ents)     # "my mum has lupus, ... and high cholesterol": all hers
         replaced = superseded(ents, self.now_cues, self.added_words, self.comma_now_cues)   # "enbrel then humira now rinvoq"
         bare: list[bool] = []     # per fact: current only by a bare "on"
         births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
@@ -260,7 +261,8 @@ class FactBuilder:
                 or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i, lasting=self._is_cancer(ent.kb_id_)))
                 or ("REMISSION" in categories and self._malignancy(ent) and not self._remission_denied(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
-                family=self.people.family(ent, speaker) or family_negation(ent),
+                family=self.people.family(ent, speaker) or family_negation(ent)
+                or (i in listed_family and self.people.family(ents[listed_family[i]], speaker)),
                 uncertain="POSSIBLE_EXISTENCE" in categories or hedged_therapy(ent) or self.trailing_hedge(ent, text),
                 source=source,
             )

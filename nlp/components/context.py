@@ -195,6 +195,31 @@ def _same_sentence(first, second) -> bool:
     return index.index(first.start_char) == index.index(second.start_char)
 
 
+def coordinated_family(ents: list) -> dict[int, int]:
+    """Index of a listed diagnosis -> index of the list's first diagnosis, when a FAMILY cue
+    reaches that first one ("my mum has lupus, hypertension, diabetes, asthma and high
+    cholesterol"; "my dad has myelofibrosis (JAK2 negative, CALR positive) and gout"): the
+    cue's token scope runs out inside the list (or inside a bracket of results after an
+    item), but every item is said of the same person. A diagnosis of the relative's read as
+    the patient's own would rule out the trials for the relative's other diseases; one read
+    as the relative's only leaves them asked. Only diagnoses (conditions, infections) of one
+    sentence joined by list words, a bracket after an item standing aside."""
+    found: dict[int, int] = {}
+    text = doc_text(ents[0].doc) if ents else ""
+    first = prev = None
+    for i, ent in enumerate(ents):
+        if ent.label_ not in ("CONDITION", "INFECTION"):
+            continue
+        if prev is not None and _same_sentence(ents[prev], ent) and ents[prev].end_char <= ent.start_char \
+                and _LIST_JOINER.fullmatch(text[ents[prev].end_char:ent.start_char]):
+            if first is not None and ents[first]._.is_family and not ent._.is_family:
+                found[i] = first
+        else:
+            first = i
+        prev = i
+    return found
+
+
 def coordinated_history(ents: list) -> set[int]:
     """Indexes of diagnoses a history list cue (``"metadata": {"list": true}``: "prior",
     "history of", "h/o") governs through a list: "prior CVA (no residual deficits), HTN, HL,
