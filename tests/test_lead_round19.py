@@ -389,3 +389,13 @@ def test_a_treatment_only_started_before_a_switch_is_over():
     found = _treatments("Started on ditropan changed over to detrol")
     assert found["oxybutynin"].historical and found["tolterodine"].status == "current"
     assert _treatments("started on MMF, still on it")["mycophenolate"].status == "current"
+
+
+@pytest.mark.parametrize("text, concept", [("HIV - negative, hep B - negative", "hiv"), ("Quantiferon - negative. HIV - negative.", "hiv")])
+def test_a_dash_between_a_test_and_its_result_carries_the_result(text, concept):
+    assert _one(text, "INFECTION", concept).negated
+
+
+def test_a_dash_aside_still_ends_ruled_out():
+    found = {f.concept: f for f in extract("my sister was diagnosed with dermatomyositis - the doctors ruled out cancer - and she is on IVIG")}
+    assert not found["dermatomyositis"].negated and found["malignancy"].negated
