@@ -108,7 +108,8 @@ def _hash(text: str) -> str:
 # 59: h71, round 16: the drug lexicon holds the commonly prescribed drugs (MedlinePlus / NHS medicines pages; ~1,200 drugs, classes for ACE inhibitors, ARBs, thiazides, oral antidiabetics, NSAIDs, antiretrovirals, inhaled steroids), so criteria naming them compile to leaves; typo recovery never reads a word of a longer term as another concept's typo, nor a prefix and a common word ("predose"); a class named as a line's heading over a list of its own kind is no mention.
 # 60: lead, after the merges: the members a bracket names after a class word the terminology does not read are examples ("Antiarrhythmics (amiodarone, quinidine)": any[amiodarone, quinidine, review]); the class word had been dropped.
 # 61: h72, round 16: an item for an optional part of a study alone ("Optional: Child participants in the optional assessment ... must be 4 to 18 years of age") never decides alone (optional_item, as under a sub-study heading); biliary tract cancer split into cholangiocarcinoma (Klatskin tumour, bile duct cancer) and gallbladder cancer, so trial conditions compile to the child concepts; criteria read as the patients' texts are: a negative in a bracket or "ruled out" after a dash aside no longer negates the mention before it, new concepts (cITP, CADM, FMF, Kawasaki disease, autoimmune encephalitis, West syndrome).
-PLAN_VERSION = "61"
+# 62: lead, after the merges: a dash aside ends only "ruled out" (its own category, ASIDE); "HIV - negative" carries its result again.
+PLAN_VERSION = "62"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
