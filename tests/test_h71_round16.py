@@ -141,21 +141,24 @@ def test_the_broad_list_leaves_out_common_words_and_forms():
     assert common_drugs(data, ["medline_plus_id", "nhs_url"], {"oxygen"}) == ["levothyroxine"]
 
 
-def test_the_new_letters_are_dev_gold_in_the_format():
+def test_the_dev_letters_are_gold_in_the_format():
+    """The dev letters since letter-113 (h65's letter-113..130 and these, letter-131..150) in
+    the format; the concepts of this round's letters are the terminology's."""
     import json
 
     path = Path(__file__).resolve().parent / "data" / "gold" / "notes" / "letters_dev.jsonl"
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    new = [r for r in rows if r["id"] in {f"letter-{n}" for n in range(131, 151)}]
-    assert len(new) == 20
+    ids = {r["id"] for r in rows}
+    assert {f"letter-{n}" for n in range(113, 151)} <= ids
     terminology = load_terminology()
-    for row in new:
+    for row in (r for r in rows if int(r["id"].split("-")[1]) >= 113):     # the format since letter-113
         assert set(row) == {"id", "text", "entities", "uncovered"}
         for e in row["entities"]:
             assert row["text"][e["start"]:e["end"]] == e["text"]
             assert e["assertion"] in ("present", "absent", "possible", "hypothetical")
             assert e["time"] in ("current", "past", "planned")
-            assert e["concept"] in terminology or e["label"] in ("AGE", "SEX", "PREGNANCY")
+            if int(row["id"].split("-")[1]) >= 131:
+                assert e["concept"] in terminology or e["label"] in ("AGE", "SEX", "PREGNANCY")
 
 
 @pytest.mark.parametrize("text, span", [
