@@ -5,6 +5,7 @@ import pytest
 from benchmarks.assertion import predicted_assertion
 from nlp import extract
 
+
 def _one(text, label, concept):
     found = [f for f in extract(text) if f.label == label and f.concept == concept]
     assert len(found) == 1, (text, [(f.label, f.concept) for f in extract(text)])
