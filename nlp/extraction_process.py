@@ -150,8 +150,8 @@ class ExtractionProcess:
 
 
 def serve(conn: Channel, cache: Path | None) -> None:
-    """The child: build, say so, then answer (text, source, today, about, known) requests until the
-    pipe closes (``about``: nlp.pipeline.extract's)."""
+    """The child: build, say so, then answer (text, source, today, about, known) requests
+    (nlp.pipeline.extract's arguments) until the pipe closes."""
     from nlp.pipeline import build_pipeline, extract  # start-up: only the child process loads the pipeline; the chat that imports this module never does
 
     collecting = gc.isenabled()

@@ -446,10 +446,10 @@ def with_known_relation(speaker, about: str | None):
         return speaker
     from nlp.components.speaker import Speaker, relations   # start-up: nothing of nlp.components at import
 
-    known = relations()
-    if about not in known.roles:
+    words = relations()
+    if about not in words.roles:
         return speaker
-    return Speaker("relative", relation=about, sex=known.sexes.get(about), writer=getattr(speaker, "writer", None))
+    return Speaker("relative", relation=about, sex=words.sexes.get(about), writer=getattr(speaker, "writer", None))
 
 
 def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_size: int = 256,
@@ -461,11 +461,10 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             yield []
             continue
         speaker = speaker_of(text)
-        if about is not None and not is_chinese(text):
-            speaker = with_known_relation(speaker, about)
         if is_chinese(text):
             yield _with_relation_sex(_chinese(text, source, today, speaker), speaker, source)
             continue
+        speaker = with_known_relation(speaker, about)
         pieces = chunks(text)
         if len(pieces) == 1:
             facts = builder(read_doc(nlp, text, known), source, today, speaker)

@@ -63,8 +63,6 @@ _CATEGORY_FLAGS = {"HISTORICAL": "historical", "HYPOTHETICAL": "hypothetical", "
                    "POSSIBLE_EXISTENCE": "uncertain", "FAMILY": "family"}
 _JOINER = re.compile(r"^\s*(?:/|,|&|and|or|\+)\s*$", re.IGNORECASE)
 _MARKER_WINDOW = 40
-# two illnesses of a list ("lupus and RA, so do I"), shared together
-_LIST_JOIN = re.compile(r"\s*(?:,|and|or|&|/|,\s*and|\+)\s*", re.IGNORECASE)
 # between a marker and a share: a clause end, then a word before the number ("CD7 bright on
 # flow, MRD 4.2%": the MRD's share, not CD7's; "CD7 positive, 90%" and "CD7+: 95%" are CD7's)
 _ANOTHER_CLAUSE_FIRST = re.compile(r"[,;]\s*[^\W\d_]{2,}")
@@ -99,7 +97,7 @@ _NOW_AFTER = re.compile(r"[^!?\n]{0,40}?\bnow\b", re.IGNORECASE)
 # 19, ABVD, all fine since", "breast cancer in 2015, chemo and radiotherapy"): its age or
 # year, then a comma or bracket, maybe "treated with"
 _AFTER_PAST_CANCER = re.compile(r"\s*(?:(?:at|in|aged|age)\s+\d{1,4}\s*|\d{4}\s*)?[,(:;-]\s*(?:treated\s+with\s+|with\s+|had\s+)?", re.IGNORECASE)
-# between two treatments of one list
+# between two items of one list (treatments; illnesses shared with the writer: "lupus and RA, so do I")
 _LIST_JOIN = re.compile(r"\s*(?:,|/|\+|and|&|,\s*and|then)\s*", re.IGNORECASE)
 
 

@@ -334,9 +334,10 @@ def _list_before_its_sentence(ents: list, owner: int, text: str) -> set[int]:
     if any(e.start_char >= sentence.start_char and e.start_char < first.start_char
            for e in ents[:owner]):
         return set()        # not the sentence's first mention
-    if not _NOW_OPENING.fullmatch(text[sentence.start_char:first.start_char].strip()):
+    if not _now_opening().fullmatch(text[sentence.start_char:first.start_char].strip()):
         return set()
-    earlier = [i for i in range(owner) if ents[i].sent.start_char == _previous_sentence_start(ents, owner)]
+    previous = _previous_sentence_start(ents, owner)
+    earlier = [i for i in range(owner) if ents[i].sent.start_char == previous]
     if not earlier or any(ents[i].label_ not in _TREATMENT for i in earlier):
         return set()
     if any(ch.isdigit() for ch in text[ents[earlier[0]].sent.start_char:ents[earlier[-1]].sent.end_char]):
@@ -349,9 +350,13 @@ def _list_before_its_sentence(ents: list, owner: int, text: str) -> set[int]:
     return set(earlier)
 
 
-# "currently on", "now on", "now", "currently", "at the moment on", "now:"
-_NOW_OPENING = re.compile(r"(?:and\s+)?(?:now|currently|presently|at\s+present|at\s+the\s+moment)(?:\s+(?:she|he|i|they|we)(?:'s|’s|s|\s+is|\s+am|'m|’m|\s+are|'re)?)?(?:\s+on)?[\s:]*",
-                          re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _now_opening() -> re.Pattern:
+    """"currently on", "now on", "now hes on", "at the moment on", "now:" (``now_openings`` of
+    data/nlp/extraction.yaml)."""
+    words = alternation(vocabulary().get("now_openings") or ["now"])
+    return re.compile(r"(?:and\s+)?(?:%s)(?:\s+(?:she|he|i|they|we)(?:'s|’s|s|\s+is|\s+am|'m|’m|\s+are|'re)?)?(?:\s+on)?[\s:]*"
+                      % words, re.IGNORECASE)
 
 
 def _previous_sentence_start(ents: list, owner: int) -> int | None:

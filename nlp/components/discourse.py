@@ -282,6 +282,7 @@ class Outcomes:
         self.switch_verbs = frozenset(str(w).lower() for w in switch.get("verbs") or ())
         self.switch_to = frozenset(str(w).lower() for w in switch.get("to") or ())
         self.switch_skip = frozenset(str(w).lower() for w in switch.get("skip") or ())
+        self.started_words = frozenset(str(w).lower() for w in switch.get("started") or ())
         exception = vocabulary.get("exception_after_denial") or {}
         self.exception_words = tuple(tuple(str(w).lower().split()) for w in exception.get("words") or ())
         self.exception_skip = frozenset(str(w).lower() for w in exception.get("skip") or ())
@@ -498,8 +499,14 @@ class Outcomes:
             if before:      # the one switched from: the last named before the switch
                 e, f = before[-1]
                 if (not (f.negated or f.hypothetical or f.family or f.status in ("failed", "intolerant"))
-                        and (f.status is None or bare_current(e) or _only_started(e))):
+                        and (f.status is None or bare_current(e) or self._only_started(e))):
                     f.status, f.historical = None, True
+
+    def _only_started(self, span: Span) -> bool:
+        """Its only "current" cues say it was started ("Started on ditropan, changed over to
+        detrol"; ``treatment_switch.started``): a start, which a switch after it ends."""
+        cues = [m for m in span._.modifiers if m.category == "THERAPY_CURRENT"]
+        return bool(cues) and all(m.rule.literal.lower().split()[0] in self.started_words for m in cues)
 
     def _switch_verb(self, doc: Doc, ent: Span) -> int | None:
         """The switch verb of "switched (her) (from X) to ENT", or None."""
@@ -573,13 +580,3 @@ def _qualifier(token) -> bool:
     CAR-T trial", "for CD19 CAR-T", "for anti-CD7 CAR-T")."""
     return (token.lower_ in ("a", "an", "the", "anti", "-") or token.ent_type_ == "BIOMARKER"
             or (not token.is_punct and (token.is_upper or any(ch.isdigit() for ch in token.text))))
-
-
-_START_WORDS = frozenset({"started", "start", "starting", "commenced", "initiated", "begun", "began"})
-
-
-def _only_started(span: Span) -> bool:
-    """Its only "current" cues say it was started ("Started on ditropan, changed over to
-    detrol"): a start, which a switch after it ends."""
-    cues = [m for m in span._.modifiers if m.category == "THERAPY_CURRENT"]
-    return bool(cues) and all(m.rule.literal.lower().split()[0] in _START_WORDS for m in cues)

@@ -54,12 +54,12 @@ class ProcedureKinds:
                 continue
             start, end = doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1])
             sentence = doc[c.start].sent
-            after = text[end:min(sentence.end_char, end + 60)]
-            before = text[max(sentence.start_char, start - 60):start]
             for kind in self.kinds:
                 if kind.concept != c.concept:
                     continue
-                if ((kind.after is not None and kind.after.search(after[:kind.reach]))
+                after = text[end:min(sentence.end_char, end + kind.reach)]
+                before = text[max(sentence.start_char, start - kind.reach):start]
+                if ((kind.after is not None and kind.after.search(after))
                         or (kind.before is not None and kind.before.search(before))):
                     out[k] = (Candidate(c.start, c.end, c.label, kind.kind, weak=c.weak, fuzzy=c.fuzzy), origin, info)
                     break

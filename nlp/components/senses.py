@@ -56,19 +56,14 @@ class WordSenses:
         has AML" saying "he had aza and ven, then a transplant" reads them as the disease's)."""
         if not self.senses:
             return chosen
-        if known:
-            chosen_known = list(chosen) + [(Candidate(0, 0, "CONDITION", c), "known", {}) for c in known
-                                           if c in self.terminology]
-        else:
-            chosen_known = chosen
         taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
         lowers = [t.lower_ for t in doc]    # once per text, not once per sense and position
         fitting: list[tuple[_Sense, list[tuple[int, int]]]] = []
         for sense in self.senses:
             if sense.replaces:      # "aza" in a text about AML: azacitidine, not azathioprine
-                chosen = self._replace(doc, sense, text, chosen, chosen_known)
+                chosen = self._replace(doc, sense, text, chosen, known)
             hits = self._hits(lowers, sense, taken)
-            if hits and self._fits(sense, text, chosen_known):
+            if hits and self._fits(sense, text, chosen, known):
                 fitting.append((sense, hits))
         # "hydroxy" in a text about lupus and sickle cell disease: two senses fit the same
         # words, so neither is read (never a silent guess)
@@ -100,10 +95,10 @@ class WordSenses:
             i += 1
         return hits
 
-    def _replace(self, doc: Doc, sense: _Sense, text: str, chosen, chosen_known=None):
+    def _replace(self, doc: Doc, sense: _Sense, text: str, chosen, known: tuple[str, ...] = ()):
         hits = [k for k, (c, _, _) in enumerate(chosen)
                 if c.concept in sense.replaces and tuple(doc[c.start:c.end].text.lower().split()) in sense.words]
-        if not hits or not self._fits(sense, text, chosen if chosen_known is None else chosen_known):
+        if not hits or not self._fits(sense, text, chosen, known):
             return chosen
         chosen = list(chosen)
         for k in hits:
@@ -111,8 +106,11 @@ class WordSenses:
             chosen[k] = (Candidate(c.start, c.end, sense.label, sense.concept, weak=c.weak, fuzzy=c.fuzzy), origin, info)
         return chosen
 
-    def _fits(self, sense: _Sense, text: str, chosen) -> bool:
-        if any(c.label in ("CONDITION", "INFECTION") and any(c.concept == d or self.terminology.is_a(c.concept, d) for d in sense.diseases)
-               for c, _, _ in chosen):
+    def _fits(self, sense: _Sense, text: str, chosen, known: tuple[str, ...] = ()) -> bool:
+        """A disease of the sense named in the text (or known to the conversation: ``known``),
+        or one of its cue words."""
+        named = [c.concept for c, _, _ in chosen if c.label in ("CONDITION", "INFECTION")]
+        named += [c for c in known if c in self.terminology]
+        if any(c == d or self.terminology.is_a(c, d) for c in named for d in sense.diseases):
             return True
         return bool(sense.cues and sense.cues.search(text))
