@@ -365,6 +365,14 @@ def _near_stated(key: str, stated: list[str], memo: dict) -> bool:
     return found
 
 
+def _kind_of_stated(key: str, stated: list[str]) -> bool:
+    """A diagnosis question about a kind of a disease the patient stated (diffuse cutaneous
+    systemic sclerosis, once systemic sclerosis is known)."""
+    term = load_terminology()
+    concept = key.split(":", 2)[1]
+    return concept in term and any(c != concept and c in term and term.is_a(concept, c) for c in stated)
+
+
 def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
     """The patient has stated (not negated, not uncertain) a disease this trial treats, so
     the trial's other disease groups are not worth asking about first."""
@@ -536,6 +544,10 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
             if far not in near:
                 far.main_diagnosis = far.trial_condition = False
         diagnoses = near
+        # a kind of the disease the patient named comes first, alone ("systemic sclerosis"
+        # stated, a trial for its diffuse cutaneous form and for lupus and ITP: asked about
+        # that form, not about lupus and ITP)
+        diagnoses = [c for c in diagnoses if _kind_of_stated(c.key, stated)] or diagnoses
     if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
         # nothing stated and more diseases than fit one question: asked in the person's own
         # words (a list of 22 diseases, "malignancy" first, is no question); else at most
@@ -569,6 +581,14 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         # to fail: the diseases that matter become one choice question ("none of these")
         others = sorted((c for c in candidates.values() if c.trial_condition and not c.main_diagnosis and c.gain > 0),
                         key=lambda c: (-round(c.gain, 6), c.key))[:_COMBINED_DIAGNOSES]
+        kinds = [c for c in others if stated and _kind_of_stated(c.key, stated)]
+        if kinds:
+            # a kind of the disease the patient named comes first, alone ("systemic
+            # sclerosis" stated, the trial is for its diffuse cutaneous form: asked about that
+            # form, not also about lupus and ITP, the trial's other groups)
+            others = kinds
+            if len(kinds) == 1:
+                best = kinds[0]
         if len(others) >= 2:
             question = build_question(DIAGNOSIS_ANY, concepts=[c.key.split(":", 1)[1] for c in others])
             question.gain, question.worth = best.gain, worth

@@ -21,6 +21,8 @@
   study? (SLE, mmf 2g)")."""
 from __future__ import annotations
 
+import re
+
 from nlp.components.context import _terminated
 from nlp.components.speaker import relations
 from nlp.resources import vocabulary_words
@@ -56,6 +58,8 @@ def cue_scope(doc):
             and not _said_of_what_follows(doc, m, ent)
             and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent))
             and not _question_before_bracket(doc, m, closes, ent)
+            and not _outcome_of_a_bracketed_treatment(doc, m, closes, ent)
+            and not _dose_of_the_next_treatment(doc, m, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
@@ -67,7 +71,32 @@ def cue_scope(doc):
                 ent._.is_family = False     # medspaCy's flag, read by the discourse rules
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
+    _history_over_the_rest_of_the_list(doc, graph)
     return doc
+
+
+# what joins two items of a treatment list: commas, "and"/"or", a short remark in brackets
+# after the first ("azathioprine (made me sick), infliximab")
+_LIST_JOIN = re.compile(r"(?:\s*\([^()\n]{1,40}\))?\s*[,;/]?\s*(?:(?:and|or|&|\+)\s+)?", re.IGNORECASE)
+
+
+def _history_over_the_rest_of_the_list(doc, graph) -> None:
+    """A history cue before a list ("been through", "tried") whose reach ends inside the list
+    reaches its last items too, when a remark in brackets made the list longer than the cue's
+    reach ("been through mesalazine, azathioprine (made me sick), infliximab (lost response),
+    vedolizumab, ustekinumab": all five were taken). Only items with no cue of their own, in
+    the same sentence, joined by list words."""
+    ents = [e for e in doc.ents if e.label_ in _KINDS]
+    for before, after in zip(ents, ents[1:]):
+        cues = [m for m in before._.modifiers if m.category == "HISTORICAL" and m.direction.upper() == "FORWARD"
+                and m.modifier_span[1] <= before.start]
+        if not cues or after._.modifiers or (doc.has_annotation("SENT_START") and before.sent.start != after.sent.start):
+            continue
+        if not _LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char):
+            continue
+        after._.modifiers = tuple(after._.modifiers) + (cues[0],)
+        if graph is not None:
+            graph.edges.append((after, cues[0]))
 
 
 def _own_named_disease(doc, modifier, ent) -> bool:
@@ -218,6 +247,42 @@ def _closed_before(span: tuple[int, int], closes: dict[int, int], target: int) -
     """The cue at ``span`` lies inside a bracket pair whose ")" comes before token ``target``."""
     start, end = span
     return any(open_ < start and end <= close < target for open_, close in closes.items())
+
+
+def _outcome_of_a_bracketed_treatment(doc, modifier, closes, ent) -> bool:
+    """An outcome written in a bracket right after a treatment is that treatment's only
+    ("been through mesalazine, azathioprine (made me sick), infliximab": the azathioprine was
+    not tolerated, not the mesalazine) when the list goes on after it, unless the bracket
+    speaks of the whole list (``whole_list_outcome_words``: "infliximab, adalimumab (both
+    failed), ustekinumab")."""
+    if modifier.category not in ("THERAPY_INTOLERANT", "THERAPY_FAILED") or ent.label_ not in _KINDS:
+        return False
+    start, end = modifier.modifier_span
+    open_ = next((o for o, c in closes.items() if o < start and end <= c), None)
+    if open_ is None or open_ < ent.end:
+        return False
+    before = open_ - 1
+    doses = vocabulary_words("dose_words")
+    while before >= ent.end and (any(ch.isdigit() for ch in doc[before].text) or doc[before].lower_ in doses):
+        before -= 1                 # a dose or a year between ("rituximab 1g x2 (rash)")
+    if before < ent.end or doc[before].ent_type_ not in _KINDS:
+        return False
+    words = vocabulary_words("whole_list_outcome_words")
+    if any(t.lower_ in words for t in doc[open_ + 1:closes[open_]]):
+        return False
+    # a bracket in the middle of the list, another item after its comma; one closing the
+    # list ("Anakinra, canakinumab and tocilizumab (anaphylaxis)") may speak of all of it
+    after = closes[open_] + 1
+    return after + 1 < len(doc) and doc[after].text in (",", ";") and doc[after + 1].ent_type_ in _KINDS
+
+
+def _dose_of_the_next_treatment(doc, modifier, ent) -> bool:
+    """A dose written right before a treatment is that treatment's ("on methotrexate and
+    monthly IVIG, still weak": the monthly is the IVIG's; the methotrexate keeps its failure)."""
+    if modifier.category != "THERAPY_DOSE" or ent.label_ not in _KINDS:
+        return False
+    start, end = modifier.modifier_span
+    return ent.end <= start and end < len(doc) and doc[end].ent_type_ in _KINDS and doc[end].i >= ent.end
 
 
 def _own_current_after(modifiers, ent) -> bool:

@@ -590,7 +590,10 @@ def _outcome_of(span: Span, modifier) -> bool:
         return True
     # other therapies in between count only as items of one list with this one ("been on
     # humira then stelara, neither worked": the outcome is both's)
-    return all(token.ent_type_ in ("DRUG", "PROCEDURE") or token.lower_ in _LIST_WORDS for token in between)
+    # ("on methotrexate and monthly IVIG, still weak": a dose of an item is part of the list)
+    doses = vocabulary_words("dose_words")
+    return all(token.ent_type_ in ("DRUG", "PROCEDURE") or token.lower_ in _LIST_WORDS or token.lower_ in doses
+               or token.like_num or token.text[:1].isdigit() for token in between)
 
 
 _LIST_WORDS = frozenset({",", "and", "or", "then", "&", "/", "+", "later", "both", "finally", "-"})

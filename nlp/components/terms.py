@@ -15,6 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from data.terminology import Concept, Terminology
+from nlp.resources import vocabulary
 from nlp.tokenizer import phrase_tokens
 
 # terminology category -> fact label (therapies of kind "procedure" are PROCEDURE)
@@ -132,8 +133,14 @@ def _short(word: str) -> bool:
 
 def _spelling_variants(phrase: str) -> set[str]:
     """'t-cell lymphoma' is also written 't cell lymphoma' and 'tcell lymphoma'; a short
-    first word may be hyphenated to the next ('anti synthetase' -> 'anti-synthetase')."""
+    first word may be hyphenated to the next ('anti synthetase' -> 'anti-synthetase'); the
+    last word may be shortened as clinicians do (``term_last_word_forms``: 'hep b core
+    antibody' -> 'hep b core ab')."""
     variants = set()
+    head, _, last = phrase.rpartition(" ")
+    if head:
+        for short in (vocabulary().get("term_last_word_forms") or {}).get(last) or ():
+            variants.add(f"{head} {short}")
     if "-" in phrase:
         variants |= {phrase.replace("-", " "), phrase.replace("-", "")}
     words = phrase.split(" ")

@@ -1,0 +1,107 @@
+"""Lead's twentieth-session fixes: what patients, relatives and doctors write, read as they
+mean it, and the question a patient who named a disease is asked first."""
+import pytest
+
+from nlp.pipeline import extract
+
+
+def _treatments(text):
+    return {f.concept: f for f in extract(text) if f.label in ("DRUG", "PROCEDURE")}
+
+
+# --- a response that did not last ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "she had rituximab in 2022 which worked for about 6 months then stopped working",
+    "rituximab worked for a while and then it stopped working",
+    "rituximab helped at first but she relapsed after a year",
+    "rituximab was great but he flared again within months",
+])
+def test_a_response_that_was_lost_is_a_failure(text):
+    assert _treatments(text)["rituximab"].status == "failed"
+
+
+def test_a_stop_alone_is_no_failure():
+    found = _treatments("Maintenance rituximab every 6 months, then stopped")
+    assert found["rituximab"].status != "failed" and found["rituximab"].historical
+
+
+# --- the illness went on despite the treatment ----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "MMF 3g didnt stop the lung getting worse",
+    "MMF has not stopped her skin getting worse",
+    "mycophenolate didn't keep her from getting worse",
+])
+def test_a_treatment_that_did_not_stop_the_worsening_failed(text):
+    assert _treatments(text)["mycophenolate"].status == "failed"
+
+
+def test_a_treatment_that_did_stop_the_worsening_did_not_fail():
+    assert _treatments("MMF did stop the lung getting worse")["mycophenolate"].status != "failed"
+
+
+def test_the_negation_of_the_failure_does_not_deny_the_treatment_talked_about_after_it():
+    found = _treatments("MMF 3g didnt stop the lung getting worse and now theyre talking about rituximab or a transplant")
+    assert found["rituximab"].hypothetical and not found["rituximab"].negated
+
+
+# --- harm said in the body's words ----------------------------------------------------------
+
+@pytest.mark.parametrize("text,drug", [
+    ("aza made her liver go funny", "azathioprine"),
+    ("methotrexate messed up his liver", "methotrexate"),
+    ("the MTX upset my stomach so much", "methotrexate"),
+])
+def test_harm_to_an_organ_is_intolerance(text, drug):
+    assert _treatments(text)[drug].status == "intolerant"
+
+
+# --- a bracket in the middle of a list is its own treatment's -------------------------------
+
+def test_an_outcome_in_a_bracket_mid_list_is_only_its_treatments():
+    found = _treatments("been through mesalazine, azathioprine (made me sick), infliximab (lost response), "
+                        "vedolizumab, ustekinumab. now on upadacitinib")
+    assert found["mesalazine"].status is None and found["mesalazine"].historical
+    assert found["azathioprine"].status == "intolerant"
+    assert found["infliximab"].status == "failed"
+    assert found["vedolizumab"].historical and found["ustekinumab"].historical
+    assert found["upadacitinib"].status == "current"
+
+
+def test_a_bracket_that_names_the_whole_list_is_every_items():
+    found = _treatments("infliximab, adalimumab (both failed), ustekinumab")
+    assert found["infliximab"].status == found["adalimumab"].status == "failed"
+
+
+def test_a_bracket_closing_the_list_may_speak_of_all_of_it():
+    found = _treatments("Anakinra, canakinumab and tocilizumab (anaphylaxis).")
+    assert {f.status for f in found.values()} == {"intolerant"}
+
+
+def test_a_dose_between_items_keeps_the_list_together():
+    found = _treatments("on methotrexate 15mg and IVIG 2g/kg, still flaring")
+    assert found["methotrexate"].status == found["ivig"].status == "failed"
+    found = _treatments("on methotrexate and monthly IVIG, still flaring")
+    assert found["methotrexate"].status == found["ivig"].status == "failed"
+
+
+# --- a treatment added is taken -------------------------------------------------------------
+
+def test_a_treatment_added_is_started():
+    assert _treatments("belimumab was added in march")["belimumab"].status == "current"
+    found = _treatments("MMF, then belimumab was added and stopped in 2024")
+    assert found["belimumab"].historical
+
+
+# --- antibodies as clinicians shorten them --------------------------------------------------
+
+def test_hep_b_core_ab_is_the_core_antibody_not_hepatitis_b():
+    found = {f.concept: f for f in extract("hep B core ab positive, HBV DNA undetectable")}
+    assert found["anti_hbc"].status == "positive"
+    assert "hbv" not in found           # not an HBV infection (a false exclusion on "active hepatitis B")
+
+
+@pytest.mark.parametrize("text,concept", [("AChR abs positive", "anti_achr"), ("hep c ab negative", "anti_hcv")])
+def test_ab_is_antibody_at_the_end_of_a_name(text, concept):
+    assert any(f.concept == concept for f in extract(text))
