@@ -105,3 +105,62 @@ def test_hep_b_core_ab_is_the_core_antibody_not_hepatitis_b():
 @pytest.mark.parametrize("text,concept", [("AChR abs positive", "anti_achr"), ("hep c ab negative", "anti_hcv")])
 def test_ab_is_antibody_at_the_end_of_a_name(text, concept):
     assert any(f.concept == concept for f in extract(text))
+
+
+# --- a treatment of its own clause keeps its outcome to itself ---------------------------
+
+def test_a_harm_said_of_the_treatment_after_the_comma_is_its_own():
+    found = _treatments("HCQ and pred 10mg, aza made her liver go funny")
+    assert found["azathioprine"].status == "intolerant"
+    assert found["prednisone"].status == "current" and found["hydroxychloroquine"].status is None
+
+
+def test_a_whole_list_outcome_after_the_comma_keeps_its_reach():
+    found = _treatments("tried MMF 2g and HCQ, rituximab, all failed")
+    assert {f.status for f in found.values()} == {"failed"}
+
+
+# --- on it now, and it is not working --------------------------------------------------
+
+def test_a_present_on_with_the_illness_going_on_is_failing_now():
+    found = _treatments("JDM, 9yo boy, on methotrexate and monthly IVIG but still weak with calcinosis")
+    assert all(f.status == "failed" and f.ongoing for f in found.values())
+
+
+def test_was_on_with_the_illness_going_on_is_a_past_failure():
+    found = _treatments("was on MMF but still flaring")
+    assert found["mycophenolate"].status == "failed" and not found["mycophenolate"].ongoing
+
+
+# --- a contracted negation after "and" ----------------------------------------------------
+
+@pytest.mark.parametrize("text,concept", [
+    ("she is not pregnant and isnt breastfeeding", "lactating"),
+    ("he has crohns and doesnt have HIV", "hiv"),
+])
+def test_and_isnt_negates(text, concept):
+    assert [f for f in extract(text) if f.concept == concept][0].negated
+
+
+# --- a kind of the disease the patient named is asked about first, alone -------------------
+
+def test_a_patient_with_systemic_sclerosis_is_asked_about_its_diffuse_form_not_about_lupus():
+    from datetime import date
+
+    from core.facts import Profile
+    from matching.engine import match
+    from matching.questions import next_question
+
+    today = date(2026, 6, 1)
+    diseases = ["sle", "diffuse_systemic_sclerosis", "inflammatory_myopathy", "itp"]
+    trial = {"id": "T-CART", "nct_id": None, "title": "CAR-T", "conditions": diseases, "conditions_text": [],
+             "condition_terms": [], "criteria": [{
+                 "id": "inc-1", "kind": "inclusion", "text": "One of: SLE, dcSSc, IIM, ITP",
+                 "rule": {"any": [{"type": "diagnosis", "concept": c} for c in diseases]}}]}
+    text = "my husband (58) has had systemic sclerosis for about 3 years"
+    results = match(Profile(extract(text, today=today)), [trial], today=today)
+    assert results[0].verdict == "possible"
+    assert next_question(results).key == "diagnosis:diffuse_systemic_sclerosis"
+    # with no diagnosis named, the trial's diseases are still one question
+    unknown = match(Profile(extract("I'm 48, female", today=today)), [trial], today=today)
+    assert next_question(unknown).key == "diagnosis"

@@ -140,19 +140,39 @@ def _said_of_what_follows(doc, modifier, ent) -> bool:
 
 
 def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
-    """A failure said right after a treatment of its own clause ("on pred and tacrolimus,
-    rituximab didnt help"): the treatments before the comma that have their own "current" cue
-    ("on ...") are taken, not failed. A bare list keeps the outcome's reach ("IFX, ADA, UST
+    """A failure or a harm said right after a treatment of its own clause ("on pred and
+    tacrolimus, rituximab didnt help", "HCQ and pred 10mg, aza made her liver go funny"): the
+    treatments before the comma that have their own "current" cue ("on ...") or dose are
+    taken, not failed. A bare list keeps the outcome's reach ("IFX, ADA, UST
     failed"; "tried MMF, rituximab didnt help either")."""
     start = modifier.modifier_span[0]
-    if (modifier.category != "THERAPY_FAILED" or modifier.direction.lower() != "backward"
+    if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or modifier.direction.lower() != "backward"
             or ent.label_ not in _KINDS or ent.end > start):
         return False
     subject = max((e for e in doc.ents if e.label_ in _KINDS and e.end <= start), key=lambda e: e.end, default=None)
     if subject is None or subject.start == ent.start or start - subject.end > 1:
         return False
-    return (any(t.text == "," for t in doc[ent.end:subject.start])
-            and any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] < ent.start for m in ent._.modifiers))
+    # taken: a "current" cue before it, or a dose of the list before the comma ("HCQ and pred
+    # 10mg, aza made her liver go funny": the aza was not tolerated, the others are taken)
+    comma = next((t.i for t in doc[ent.end:subject.start] if t.text == ","), None)
+    if comma is None or any(t.lower_ in vocabulary_words("whole_list_outcome_words")
+                            for t in doc[start:modifier.modifier_span[1]]):
+        return False        # "..., all failed": the whole list's
+    if any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] < ent.start for m in ent._.modifiers):
+        return True
+    # the list before the comma ("HCQ and pred 10mg", "MMF 2g and HCQ"), joined by "and",
+    # holds a dose
+    doses = vocabulary_words("dose_words")
+
+    def joined(t) -> bool:
+        return t.lower_ in ("and", "&", "+") or t.ent_type_ in _KINDS or t.like_num or t.text[:1].isdigit() or t.lower_ in doses
+    if not all(joined(t) for t in doc[ent.end:comma]):
+        return False
+    first = ent.start
+    while first > 0 and joined(doc[first - 1]):
+        first -= 1
+    return any(m.category == "THERAPY_DOSE" and first <= m.modifier_span[0] and m.modifier_span[1] <= comma
+               for e in doc.ents if e.label_ in _KINDS and first <= e.start < comma for m in e._.modifiers)
 
 
 def _after_its_result(doc, modifier, modifiers, closes: dict[int, int], ent) -> bool:

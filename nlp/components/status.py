@@ -346,7 +346,14 @@ def failing_while_on(span: Span) -> bool:
     own_current = any(m.category == "THERAPY_CURRENT" and not (m.rule.metadata or {}).get("bare")
                       and (m.modifier_span[1] <= span.start or m.modifier_span[0] == span.end)
                       and not any(t.lower_ in given for t in doc[m.modifier_span[0]:m.modifier_span[1]])
-                      for m in span._.modifiers)
+                      for m in span._.modifiers) or any(
+        # a bare "on" said in the present ("on methotrexate and monthly IVIG but still weak";
+        # not "been on", "was on": ``failing_while_on_given`` before it; nor a course told with
+        # its length, "on MMF for 9 months with no improvement", which may be over)
+        m.category == "THERAPY_CURRENT" and doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() == "on"
+        and m.modifier_span[1] <= span.start and not (span.end < len(doc) and doc[span.end].lower_ == "for")
+        and (m.modifier_span[0] == 0 or doc[m.modifier_span[0] - 1].lower_ not in given)
+        for m in span._.modifiers)
     before = [m for m in failures if m.modifier_span[1] <= span.start]
     if not own_current and not any(t.lower_ in now for m in before for t in doc[m.modifier_span[0]:m.modifier_span[1]]):
         return False
