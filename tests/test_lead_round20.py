@@ -164,3 +164,30 @@ def test_a_patient_with_systemic_sclerosis_is_asked_about_its_diffuse_form_not_a
     # with no diagnosis named, the trial's diseases are still one question
     unknown = match(Profile(extract("I'm 48, female", today=today)), [trial], today=today)
     assert next_question(unknown).key == "diagnosis"
+
+
+# --- a search that found nothing; a negation does not reach past its reason ------------------
+
+@pytest.mark.parametrize("text,concept", [
+    ("they screened her for cancer and found nothing", "malignancy"),
+    ("screened for cancer, nothing found", "malignancy"),
+    ("they tested him for TB and found nothing", "tuberculosis"),
+])
+def test_a_search_that_found_nothing_is_absent(text, concept):
+    found = [f for f in extract(text) if f.concept == concept][0]
+    assert found.negated and not found.uncertain
+
+
+def test_found_nothing_denies_only_what_a_test_looked_for():
+    assert not [f for f in extract("she has lupus and found nothing helps") if f.concept == "sle"][0].negated
+    assert [f for f in extract("CT scan showed no sign of cancer") if f.concept == "malignancy"][0].negated
+
+
+@pytest.mark.parametrize("text,concept", [
+    ("45F, SLE, not on any immunosuppressants currently due to recurrent infections", "active_infection"),
+    ("no rituximab because of her hep B", "hbv"),
+    ("not on steroids due to diabetes", "diabetes_mellitus"),
+])
+def test_a_negation_does_not_reach_past_the_reason_it_gives(text, concept):
+    found = [f for f in extract(text) if f.concept == concept][0]
+    assert not found.negated and found.status != "negative"

@@ -60,6 +60,8 @@ def cue_scope(doc):
             and not _question_before_bracket(doc, m, closes, ent)
             and not _outcome_of_a_bracketed_treatment(doc, m, closes, ent)
             and not _dose_of_the_next_treatment(doc, m, ent)
+            and not _reason_after_negation(doc, m, ent)
+            and not _result_without_its_test(m, modifiers)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
@@ -69,6 +71,8 @@ def cue_scope(doc):
             ent._.modifiers = kept
             if ent._.is_family and not any(m.category == "FAMILY" for m in kept):
                 ent._.is_family = False     # medspaCy's flag, read by the discourse rules
+            if ent._.is_negated and not any(m.category == "NEGATED_EXISTENCE" for m in kept):
+                ent._.is_negated = False    # read by an infection's result (status.infection_status)
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     _history_over_the_rest_of_the_list(doc, graph)
@@ -294,6 +298,24 @@ def _outcome_of_a_bracketed_treatment(doc, modifier, closes, ent) -> bool:
     # list ("Anakinra, canakinumab and tocilizumab (anaphylaxis)") may speak of all of it
     after = closes[open_] + 1
     return after + 1 < len(doc) and doc[after].text in (",", ";") and doc[after + 1].ent_type_ in _KINDS
+
+
+def _result_without_its_test(modifier, modifiers) -> bool:
+    """A result that needs a test before it (``"metadata": {"after_test": true}``: "... and found
+    nothing") says nothing of a mention no test cue looked for ("she has lupus and found
+    nothing helps")."""
+    return bool((modifier.rule.metadata or {}).get("after_test")) and not any(
+        m.category == "POSSIBLE_EXISTENCE" and (m.rule.metadata or {}).get("test") for m in modifiers)
+
+
+def _reason_after_negation(doc, modifier, ent) -> bool:
+    """A negation reaches nothing past the reason it gives (``negation_reason_words``: "not
+    on any immunosuppressants currently due to recurrent infections": the infections are had)."""
+    if modifier.category != "NEGATED_EXISTENCE" or modifier.modifier_span[0] >= ent.start:
+        return False
+    words = vocabulary_words("negation_reason_words")
+    between = " " + " ".join(t.lower_ for t in doc[modifier.modifier_span[0]:ent.start]) + " "
+    return any(f" {w} " in between for w in words)
 
 
 def _dose_of_the_next_treatment(doc, modifier, ent) -> bool:
