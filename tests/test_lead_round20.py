@@ -191,3 +191,53 @@ def test_found_nothing_denies_only_what_a_test_looked_for():
 def test_a_negation_does_not_reach_past_the_reason_it_gives(text, concept):
     found = [f for f in extract(text) if f.concept == concept][0]
     assert not found.negated and found.status != "negative"
+
+
+# --- letters: a course up to now; a relapse after a dated course; a heading's own line -----
+
+@pytest.mark.parametrize("text", ["Venetoclax + decitabine (Jul 2025 - present) - stable", "venetoclax 2023 to present"])
+def test_a_course_dated_up_to_now_is_taken_now(text):
+    assert _treatments(text)["venetoclax"].status == "current"
+
+
+def test_a_course_up_to_now_without_response_is_failing_now():
+    found = _treatments("MMF 2019 - present, no response")["mycophenolate"]
+    assert found.status == "failed" and found.ongoing
+
+
+def test_then_relapse_reaches_back_over_a_dated_bracket():
+    assert _treatments("- Rituximab 1 g x2 (2019, 2021): partial response, then relapse")["rituximab"].status == "failed"
+
+
+def test_a_history_heading_with_its_items_on_its_line_does_not_date_the_lines_after_it():
+    text = "PMH: no CNS involvement (CSF negative x3).\nECOG 1. Creatinine 76, bilirubin 12, ALT 34."
+    found = {f.concept: f for f in extract(text)}
+    assert found["cns_involvement"].negated
+    assert not any(found[c].historical for c in ("ecog", "bilirubin", "alt"))
+
+
+def test_a_history_heading_keeps_its_bulleted_lines_and_a_wrapped_list():
+    found = {f.concept: f for f in extract("PMH: hypertension.\n- breast cancer 2015\n- asthma")}
+    assert found["breast_cancer"].historical
+    found = {f.concept: f for f in extract("Past medical history: breast cancer, treated\nwith surgery 2015, asthma")}
+    assert found["breast_cancer"].historical
+
+
+def test_an_infection_treated_is_over_and_recurrent_infections_are_episodes_had():
+    found = {f.concept: f for f in extract("Recent chest infection treated with a short course of doxycycline.")}
+    assert found["active_infection"].historical
+    found = {f.concept: f for f in extract("Recurrent chest infections; on prophylactic azithromycin.")}
+    assert found["active_infection"].historical and found["azithromycin"].status == "current"
+    found = {f.concept: f for f in extract("lupus nephritis treated with MMF")}
+    assert not found["lupus_nephritis"].historical
+
+
+def test_a_treatment_asked_about_is_not_had():
+    found = _treatments("He asks about emapalumab or JAK inhibitor trials.")
+    assert found["emapalumab"].hypothetical and found["jak_inhibitor"].hypothetical
+
+
+@pytest.mark.parametrize("text", ["she turns 18 next month", "my son will be 18 in march, he has crohns",
+                                  "he'll be 18 in march"])
+def test_an_age_about_to_be_reached_is_one_year_less_today(text):
+    assert [f.value for f in extract(text) if f.label == "AGE"] == [17.0]

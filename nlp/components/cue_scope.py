@@ -62,6 +62,7 @@ def cue_scope(doc):
             and not _dose_of_the_next_treatment(doc, m, ent)
             and not _reason_after_negation(doc, m, ent)
             and not _result_without_its_test(m, modifiers)
+            and not _not_its_concept(m, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
@@ -298,6 +299,13 @@ def _outcome_of_a_bracketed_treatment(doc, modifier, closes, ent) -> bool:
     # list ("Anakinra, canakinumab and tocilizumab (anaphylaxis)") may speak of all of it
     after = closes[open_] + 1
     return after + 1 < len(doc) and doc[after].text in (",", ";") and doc[after + 1].ent_type_ in _KINDS
+
+
+def _not_its_concept(modifier, ent) -> bool:
+    """A cue said only of some concepts (``"metadata": {"only_concepts": [...]}``: "recurrent"
+    makes unnamed infections episodes had, not "recurrent UTIs")."""
+    only = (modifier.rule.metadata or {}).get("only_concepts")
+    return bool(only) and ent.kb_id_ not in only
 
 
 def _result_without_its_test(modifier, modifiers) -> bool:

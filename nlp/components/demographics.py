@@ -81,6 +81,8 @@ class PatternFacts:
             return []
         if match.row.get("kind") == "aged" and self._age_at_event(doc, match):
             return []
+        if match.row.get("kind") == "turning":    # "she turns 18 next month": 17 today
+            value -= 1
         unit = (match.groups.get("unit") or "").lower()
         if unit and unit in self.time_units and self.time_units[unit] < DAYS["year"]:
             value = round(value * self.time_units[unit] / DAYS["year"], 3)   # "6-month-old" -> 0.5

@@ -3,7 +3,9 @@ History:" heading, or after "her past medical history is remarkable for", is his
 
 The heading names and the words that open a list after them are data (data/nlp/
 extraction.yaml ``history_sections``). A heading section runs to the next heading line
-("Medications:", "Social History:") or to a blank line after its first item; a heading
+("Medications:", "Social History:") or to a blank line after its first item; one with its
+items on its own line ("PMH: no CNS involvement.") to that line's end and the bulleted lines
+under it; a heading
 alone on its line without a colon ("Background", "Past medical history") lists only the
 bulleted or numbered lines right under it ("- Hypertension"), so the unbulleted "Current
 problem" that follows is not history; a sentence that opens a history list runs to its
@@ -23,6 +25,8 @@ from typing import Any
 LABELS = ("CONDITION", "INFECTION", "PROCEDURE", "DRUG", "LAB", "SCORE", "WEIGHT")
 _NEXT_HEADING = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\n")
+# a line that ends its sentence: content, then a full stop at the line's end
+_FULL_STOP_LINE = re.compile(r"\S[^\n]*\.[ \t]*$", re.MULTILINE)
 # another heading written inside the line after a sentence ends (". Current: fostamatinib")
 _INLINE_HEADING = re.compile(r"[.;][ \t]+[A-Za-z][A-Za-z /&-]{1,30}:")
 _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
@@ -168,6 +172,14 @@ class HistorySections:
                 blank = _BLANK.search(text, match.end())
                 if blank is not None and text[match.end():blank.start()].strip():
                     end = min(end, blank.start())
+                line_end = _line_end(text, match.end())
+                if _FULL_STOP_LINE.search(text, match.end(), line_end) and end > line_end:
+                    # a heading whose items end on its own line with a full stop ("PMH: no CNS
+                    # involvement (CSF negative x3).") lists that line and the bulleted lines
+                    # right under it; the unheaded lines after ("ECOG 1. Creatinine 76") are
+                    # not its items (a list wrapped onto the next line has no full stop)
+                    bullets = _BULLETS.match(text, line_end)
+                    end = min(end, bullets.end() if bullets else line_end)
                 found.append((match.end(), end))
         if self.bare_heading is not None:
             for match in self.bare_heading.finditer(text):

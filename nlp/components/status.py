@@ -589,10 +589,14 @@ def _outcome_of(span: Span, modifier) -> bool:
     """An outcome cue about this very mention: near it (``BARE_REACH`` tokens) with no
     other therapy in between ("been on plaquenil forever, tried methotrexate and
     azathioprine, neither helped": the outcome is the others')."""
-    if modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or _distance(span, modifier) > BARE_REACH:
+    if modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT"):
         return False
     start, end = modifier.modifier_span
     between = span.doc[span.end:start] if span.end <= start else span.doc[end:span.start]
+    # a bracket between is a remark (its dates: "Rituximab 1 g x2 (2019, 2021): partial
+    # response, then relapse"), not distance
+    if _distance(span, modifier) - _bracketed(between) > BARE_REACH:
+        return False
     if not any(token.ent_type_ in ("DRUG", "PROCEDURE") for token in between):
         return True
     # other therapies in between count only as items of one list with this one ("been on
@@ -601,6 +605,19 @@ def _outcome_of(span: Span, modifier) -> bool:
     doses = vocabulary_words("dose_words")
     return all(token.ent_type_ in ("DRUG", "PROCEDURE") or token.lower_ in _LIST_WORDS or token.lower_ in doses
                or token.like_num or token.text[:1].isdigit() for token in between)
+
+
+def _bracketed(tokens) -> int:
+    """How many of ``tokens`` stand inside round brackets, the brackets included."""
+    depth, count = 0, 0
+    for token in tokens:
+        if token.text == "(":
+            depth += 1
+        if depth:
+            count += 1
+        if token.text == ")" and depth:
+            depth -= 1
+    return count
 
 
 _LIST_WORDS = frozenset({",", "and", "or", "then", "&", "/", "+", "later", "both", "finally", "-"})
