@@ -406,7 +406,17 @@ class Engine(Answering, Asking):
                 self._answer(turn, text, typed=True, correction=body)
             return
         if tracker.pending is not None:
-            self._answer(turn, text, typed=True)
+            # a button of an earlier reply typed whole ("Ask me more questions" while the city
+            # is asked) is that button, never an answer ("lives in Ask me more questions")
+            pressed = texts.match_label(text, ("more", "summary"))
+            if pressed == "more" and tracker.results_shown:
+                self._resume(turn)
+            elif pressed == "more":
+                self._prompt(turn)          # before any results: the question stays
+            elif pressed == "summary":
+                self._command(turn, "summary", "")
+            else:
+                self._answer(turn, text, typed=True)
             return
         if tracker.results_shown and texts.match_choice(text, ("more",)):
             self._resume(turn)

@@ -241,3 +241,25 @@ def test_a_treatment_asked_about_is_not_had():
                                   "he'll be 18 in march"])
 def test_an_age_about_to_be_reached_is_one_year_less_today(text):
     assert [f.value for f in extract(text) if f.label == "AGE"] == [17.0]
+
+
+# --- a button of an earlier reply typed whole is that button, not an answer ----------------
+
+def test_ask_me_more_questions_typed_while_the_city_is_asked_is_no_city(fresh_db):
+    from bot.render import PLAIN, Renderer
+    from bot.session_store import SessionStore
+    from bot.tracker import LOCATION
+    from chat_fakes import fake_engine
+
+    engine = fake_engine(SessionStore(fresh_db))
+    cid = "cli:test"
+    engine.start(cid, role="patient")
+    engine.message(cid, "I have lupus since 2015, tried mycophenolate, no HIV")
+    engine.message(cid, "I'm 44")
+    reply = engine.message(cid, "not pregnant")
+    assert reply.state == LOCATION
+    reply = engine.message(cid, "Ask me more questions")
+    text = "\n".join(Renderer(PLAIN).render(reply))
+    assert "lives in" not in text and reply.state == LOCATION and "Which city" in text
+    reply = engine.message(cid, "I live in Hangzhou")
+    assert "Hangzhou" in "\n".join(Renderer(PLAIN).render(reply))
