@@ -18,7 +18,14 @@
 * A past cue written after a treatment in a clause of its own reaches no condition before
   that clause ("CML in chronic phase, hydroxy before imatinib": the CML goes on).
 * A question mark reaches nothing inside a bracket opened after it ("is that ok for the
-  study? (SLE, mmf 2g)")."""
+  study? (SLE, mmf 2g)").
+* An outcome in a bracket in the middle of a list is its own treatment's ("mesalazine,
+  azathioprine (made me sick), infliximab"); a dose right before a treatment is that
+  treatment's; a negation reaches nothing past the reason it gives ("not on steroids due to
+  diabetes"); a result that needs a test ("... and found nothing") speaks only of what a test
+  looked for; a cue may be limited to some concepts (``only_concepts``).
+* A history cue before a list reaches the list's last items that a bracket pushed out of its
+  reach ("been through A, B (made me sick), C (lost response), D, E")."""
 from __future__ import annotations
 
 import re
