@@ -469,13 +469,27 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
         if len(pieces) == 1:
             facts = builder(read_doc(nlp, text, known), source, today, speaker)
         else:
-            facts = []
-            for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
-                facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today, speaker))
+            facts = _read_pieces(nlp, builder, pieces, source, today, speaker, known)
         builder.history_sections(text, facts)   # a note's "Past Medical History:" spans pieces
         builder.former_states(facts)    # "She stopped smoking 5 years ago" under a PMH heading: a former smoker now
         prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
+
+
+def _read_pieces(nlp, builder, pieces: list[tuple[int, str]], source: str | None, today: date,
+                 speaker, known: tuple[str, ...]) -> list[Fact]:
+    """The facts of a long text read in pieces, each piece with what the whole text would
+    give it: the speaker (and the relative the conversation is about, ``about``), the
+    conversation's known conditions, and the patient's conditions the pieces before it
+    named ("AML, 2023 ... then aza and ven" a page later: azacitidine, venetoclax)."""
+    facts: list[Fact] = []
+    seen = list(known)
+    for offset, piece in pieces:
+        read = builder(read_doc(nlp, piece, tuple(seen)), source, today, speaker)
+        facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in read)
+        seen += [f.concept for f in read if f.label in ("CONDITION", "INFECTION") and f.concept not in seen
+                 and not (f.negated or f.family or f.hypothetical or f.uncertain)]
+    return facts
 
 
 def _chinese(text: str, source: str | None, today: date, speaker) -> list[Fact]:
