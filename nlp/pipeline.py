@@ -401,7 +401,10 @@ def extract_with_doc(text: str, today: date | None = None,
     nlp, builder = build_pipeline(), _builder()
     speaker = speaker_of(text) if conversation else _nobody()
     doc = read_doc(nlp, text)
-    facts = builder(doc, None, today or date.today(), speaker, conversation=conversation)
+    today = today or date.today()
+    if conversation:
+        today = _written_on(text, today)
+    facts = builder(doc, None, today, speaker, conversation=conversation)
     builder.history_sections(text, facts)
     return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
 
@@ -465,6 +468,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             yield _with_relation_sex(_chinese(text, source, today, speaker), speaker, source)
             continue
         speaker = with_known_relation(speaker, about)
+        today = _written_on(text, today)     # a letter dated in the past is read as of its date
         pieces = chunks(text)
         if len(pieces) == 1:
             facts = builder(read_doc(nlp, text, known), source, today, speaker)
@@ -474,6 +478,14 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
         builder.former_states(facts)    # "She stopped smoking 5 years ago" under a PMH heading: a former smoker now
         prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
+
+
+def _written_on(text: str, today: date) -> date:
+    """The day ``text`` is read as of: a pasted letter's own date when its header gives one
+    before ``today`` (nlp/components/letter_date.py), else ``today``."""
+    from nlp.components.letter_date import letter_date   # start-up: nothing of nlp.components at import
+
+    return letter_date(text, today)
 
 
 def _read_pieces(nlp, builder, pieces: list[tuple[int, str]], source: str | None, today: date,

@@ -21,6 +21,7 @@ from nlp.components.context import _chains as list_chains, categories as context
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
+from nlp.components.trial_examples import TrialExamples
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
@@ -130,6 +131,7 @@ class FactBuilder:
         self.habits = frozenset(c.id for c in terminology.concepts.values() if c.attrs.get("exposure"))
         self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
         self.value_outcomes = ValueOutcomes(vocabulary)   # "eltrombopag, platelets remain <20": failed
+        self.trial_examples = TrialExamples(vocabulary)     # "a trial (e.g. X)": X asked about
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
@@ -317,6 +319,7 @@ class FactBuilder:
         self._listed_outcome(ents, kept, facts)
         self.whole_list(ents, kept, facts)
         whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
+        self.trial_examples(kept, facts)   # "a trial first (e.g. obefazimod)", "emapalumab or JAK inhibitor trials"
         self.outcomes.carry_back(doc, kept, facts)
         if conversation:
             self.outcomes.questions(doc, kept, facts)
