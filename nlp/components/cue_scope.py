@@ -18,7 +18,9 @@
 * A past cue written after a treatment in a clause of its own reaches no condition before
   that clause ("CML in chronic phase, hydroxy before imatinib": the CML goes on).
 * A question mark reaches nothing inside a bracket opened after it ("is that ok for the
-  study? (SLE, mmf 2g)")."""
+  study? (SLE, mmf 2g)").
+* A negation reaches no lab or score in a bracket opened after it: "Not fit for intensive
+  chemotherapy (ECOG 2, LVEF 45%)" measured the ECOG."""
 from __future__ import annotations
 
 from nlp.components.context import _terminated
@@ -56,6 +58,7 @@ def cue_scope(doc):
             and not _said_of_what_follows(doc, m, ent)
             and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent))
             and not _question_before_bracket(doc, m, closes, ent)
+            and not _measured_in_bracket(m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
@@ -189,6 +192,16 @@ def _question_before_bracket(doc, modifier, closes: dict[int, int], ent) -> bool
     if modifier.category != "POSSIBLE_EXISTENCE" or doc[start:end].text != "?" or end > ent.start:
         return False
     return any(end <= open_ < ent.start and ent.end <= close for open_, close in closes.items())
+
+
+def _measured_in_bracket(modifier, closes: dict[int, int], ent) -> bool:
+    """A lab or score in a bracket opened after a negation says what was measured, it is no
+    absence: "Not fit for intensive chemotherapy (ECOG 2, LVEF 45%)", "no fever (temp 37.4)"
+    (h76, round 17)."""
+    if modifier.category != "NEGATED_EXISTENCE" or ent.label_ not in ("LAB", "SCORE"):
+        return False
+    end = modifier.modifier_span[1]
+    return end <= ent.start and any(end <= open_ < ent.start and ent.end <= close for open_, close in closes.items())
 
 
 # mentions of one kind for ``_aside_of_its_own`` (a treatment in the bracket of a treatment;

@@ -114,6 +114,11 @@ class HistorySections:
             alternatives.append(rf"(?:{dated})\b[^:(\n]{{0,30}}?{_DATE}[ \t]*(?:\([^():\n]*\))?[ \t]*")
         self.presentation_line = (re.compile(rf"^[ \t]*[-*\u2022]?[ \t]*(?:{'|'.join(alternatives)}):", re.IGNORECASE | re.MULTILINE)
                                   if alternatives else None)
+        # "PMH: T2DM (metformin)": a word, "(" and maybe "on" right before the drug
+        self.bracket_opening = re.compile(r"\w[ \t]*\([ \t]*(?:on[ \t]+)?", re.IGNORECASE)
+        past_words = settings.get("bracket_past_words") or []
+        self.bracket_past = (re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in past_words), re.IGNORECASE)
+                             if past_words else None)
         self.presentation_gate = frozenset(n.split()[0].lower() for n in [*presenting.get("words", []), *presenting.get("dated", [])])
 
     @staticmethod
@@ -262,4 +267,26 @@ class HistorySections:
             if fact.label not in LABELS or fact.historical or fact.status == "current":
                 continue
             if any(start <= fact.start and fact.end <= end for start, end in spans):
+                if self._treats_comorbidity(text, fact):
+                    fact.status = "current"     # "PMH: T2DM (metformin)": what the illness is treated with now
+                    continue
                 fact.historical = True
+
+    def _treats_comorbidity(self, text: str, fact: Any) -> bool:
+        """A drug alone in brackets after an illness a history section lists ("PMH: T2DM
+        (metformin), gout (allopurinol)", "hypothyroidism (on levothyroxine)", "asthma
+        (salbutamol prn)") is what the illness is treated with now, unless the bracket dates
+        it or says it is over ("breast cancer (tamoxifen 2012-2017)", "(treated with
+        steroids)": ``bracket_past_words``)."""
+        if (fact.label != "DRUG" or fact.date is not None or fact.status or fact.negated
+                or fact.hypothetical or fact.family or self.bracket_opening is None):
+            return False
+        opening = self.bracket_opening.search(text, max(0, fact.start - 40), fact.start)
+        if opening is None or opening.end() != fact.start:
+            return False
+        close = text.find(")", fact.end)
+        line = _line_end(text, fact.end)
+        if close < 0 or close > line or close - fact.end > 40:
+            return False
+        inside = text[opening.start():close]
+        return not re.search(r"\b(?:19|20)\d\d\b", inside) and not (self.bracket_past and self.bracket_past.search(inside))
