@@ -41,6 +41,17 @@ def _line_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _listed_on_its_line(text: str, start: int) -> int:
+    """Where a heading's list ends when the heading line holds it whole: a line that goes on
+    after the colon and ends its sentence ("PMH: hypertension; AF on apixaban; cholecystectomy
+    2010.") lists no more on the lines below ("No history of pancreatitis. HBsAg negative ..."
+    is the letter going on); a line with no full stop at its end, or nothing after the colon,
+    may go on below (the text's end: no limit)."""
+    end = _line_end(text, start)
+    listed = text[start:end].strip()
+    return end if listed and listed[-1] in ".;" else len(text)
+
+
 def _line_or_sentence_end(text: str, match: re.Match) -> int:
     """Where what a heading written on a line lists ends: its line, or its sentence when the
     line goes on with another ("Current meds: tacrolimus 3mg bd, pred 5mg. Previous: CYC x6
@@ -173,7 +184,7 @@ class HistorySections:
                 blank = _BLANK.search(text, match.end())
                 if blank is not None and text[match.end():blank.start()].strip():
                     end = min(end, blank.start())
-                found.append((match.end(), end))
+                found.append((match.end(), min(end, _listed_on_its_line(text, match.end()))))
         if self.bare_heading is not None:
             for match in self.bare_heading.finditer(text):
                 listed = _BULLETS.match(text, match.end())
