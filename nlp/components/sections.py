@@ -130,6 +130,16 @@ class HistorySections:
         past_words = settings.get("bracket_past_words") or []
         self.bracket_past = (re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in past_words), re.IGNORECASE)
                              if past_words else None)
+        # "presented 09/2024 with AKI (creatinine 410 umol/L)", "He first presented in 2021 with
+        # anaemia (Hb 82)": a dated or first presentation told in a sentence; its values are of then
+        said = presenting.get("said") or []
+        first = presenting.get("first") or []
+        forms = []
+        if said:
+            forms.append(rf"\b(?:{'|'.join(re.escape(w) for w in said)})\s+(?:(?:in|on|at)\s+)?{_DATE}")
+        if first:
+            forms.append(rf"\b(?:{'|'.join(re.escape(w).replace(chr(92) + ' ', chr(92) + 's+') for w in first)})\b")
+        self.presentation_said = re.compile("|".join(forms), re.IGNORECASE) if forms else None
         self.presentation_gate = frozenset(n.split()[0].lower() for n in [*presenting.get("words", []), *presenting.get("dated", [])])
 
     @staticmethod
@@ -258,6 +268,14 @@ class HistorySections:
                         continue
                     if fact.label in ("LAB", "SCORE", "BIOMARKER") or (
                             fact.label in ("DRUG", "PROCEDURE") and fact.status != "current" and not fact.ongoing):
+                        fact.historical = True
+        if self.presentation_said is not None and "present" in low:
+            for match in self.presentation_said.finditer(text):
+                stop = _SENTENCE_END.search(text, match.end())
+                end = stop.start() if stop else len(text)
+                for fact in facts:
+                    if (fact.label in ("LAB", "SCORE") and not fact.historical and fact.value is not None
+                            and match.end() <= fact.start and fact.end <= end):
                         fact.historical = True
         if self.comorbidity_heading is not None and ":" in low and any(w in low for w in self.comorbidity_gate):
             # "Background: T2DM (HbA1c 61) on metformin; IHD s/p PCI 2019; mild bronchiectasis":
