@@ -230,3 +230,34 @@ def test_the_new_dev_letters_are_gold_in_the_format():
             assert e["concept"] in terminology or e["label"] in ("AGE", "SEX", "PREGNANCY")
         for (s1, e1, c1), (s2, e2, c2) in zip(spans, spans[1:]):
             assert e1 <= s2 or {c1, c2} == {"sbp", "dbp"}
+
+
+# --- the note classes the brief names, as a note writes them ------------------------------------
+
+def _reading(text, concept):
+    from benchmarks.assertion import predicted_assertion
+
+    return predicted_assertion(next(f for f in extract(text) if f.concept == concept))
+
+
+@pytest.mark.parametrize("text, concept, reading", [
+    ("Review of systems is negative for seizures, stroke, and diabetes.", "stroke", ("absent", "patient", "current")),
+    ("She denies HIV, hepatitis C or tuberculosis.", "tuberculosis", ("absent", "patient", "current")),
+    ("No history of DVT, PE or stroke.", "pulmonary_embolism", ("absent", "patient", "current")),
+    ("Family history: mother with breast cancer, father with MI at 55.", "myocardial_infarction", ("present", "family", "current")),
+    ("Past surgical history: appendectomy, cholecystectomy 2015.", "cholecystectomy", ("present", "patient", "past")),
+    ("Medications: lisinopril 10 mg daily, metformin (discontinued 2019).", "metformin", ("present", "patient", "past")),
+    ("Medications: lisinopril 10 mg daily, metformin (discontinued 2019).", "lisinopril", ("present", "patient", "current")),
+    ("Status post kidney transplant 2010 on tacrolimus.", "kidney_transplant", ("present", "patient", "past")),
+    ("Status post kidney transplant 2010 on tacrolimus.", "tacrolimus", ("present", "patient", "current")),
+    ("Admitted to rule out pulmonary embolism.", "pulmonary_embolism", ("possible", "patient", "current")),
+    ("Differential: ?lupus ?vasculitis ?lymphoma.", "vasculitis", ("possible", "patient", "current")),
+    ("She delivered a healthy baby in 2021 (uncomplicated pregnancy) and is now breastfeeding.", "pregnant", ("present", "patient", "past")),
+])
+def test_the_note_classes_read_as_a_note_means_them(text, concept, reading):
+    assert _reading(text, concept) == reading
+
+
+def test_labs_with_units_keep_their_values():
+    facts = {f.concept: f for f in extract("Labs: creatinine 1.8 mg/dL, Hb 9.2 g/dL, platelets 45 K/uL.")}
+    assert (facts["creatinine"].value, facts["hemoglobin"].value, facts["platelets"].value) == (1.8, 9.2, 45.0)
