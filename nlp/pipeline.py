@@ -401,7 +401,10 @@ def extract_with_doc(text: str, today: date | None = None,
     nlp, builder = build_pipeline(), _builder()
     speaker = speaker_of(text) if conversation else _nobody()
     doc = read_doc(nlp, text)
-    facts = builder(doc, None, today or date.today(), speaker, conversation=conversation)
+    today = today or date.today()
+    if conversation:
+        today = _written_on(text, today)
+    facts = builder(doc, None, today, speaker, conversation=conversation)
     builder.history_sections(text, facts)
     return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
 
@@ -465,17 +468,40 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             yield _with_relation_sex(_chinese(text, source, today, speaker), speaker, source)
             continue
         speaker = with_known_relation(speaker, about)
+        today = _written_on(text, today)     # a letter dated in the past is read as of its date
         pieces = chunks(text)
         if len(pieces) == 1:
             facts = builder(read_doc(nlp, text, known), source, today, speaker)
         else:
-            facts = []
-            for (offset, _), doc in zip(pieces, nlp.pipe((piece for _, piece in pieces), batch_size=batch_size)):
-                facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in builder(doc, source, today, speaker))
+            facts = _read_pieces(nlp, builder, pieces, source, today, speaker, known)
         builder.history_sections(text, facts)   # a note's "Past Medical History:" spans pieces
         builder.former_states(facts)    # "She stopped smoking 5 years ago" under a PMH heading: a former smoker now
         prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
+
+
+def _written_on(text: str, today: date) -> date:
+    """The day ``text`` is read as of: a pasted letter's own date when its header gives one
+    before ``today`` (nlp/components/letter_date.py), else ``today``."""
+    from nlp.components.letter_date import letter_date   # start-up: nothing of nlp.components at import
+
+    return letter_date(text, today)
+
+
+def _read_pieces(nlp, builder, pieces: list[tuple[int, str]], source: str | None, today: date,
+                 speaker, known: tuple[str, ...]) -> list[Fact]:
+    """The facts of a long text read in pieces, each piece with what the whole text would
+    give it: the speaker (and the relative the conversation is about, ``about``), the
+    conversation's known conditions, and the patient's conditions the pieces before it
+    named ("AML, 2023 ... then aza and ven" a page later: azacitidine, venetoclax)."""
+    facts: list[Fact] = []
+    seen = list(known)
+    for offset, piece in pieces:
+        read = builder(read_doc(nlp, piece, tuple(seen)), source, today, speaker)
+        facts.extend(replace(f, start=f.start + offset, end=f.end + offset) for f in read)
+        seen += [f.concept for f in read if f.label in ("CONDITION", "INFECTION") and f.concept not in seen
+                 and not (f.negated or f.family or f.hypothetical or f.uncertain)]
+    return facts
 
 
 def _chinese(text: str, source: str | None, today: date, speaker) -> list[Fact]:

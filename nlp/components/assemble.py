@@ -21,6 +21,7 @@ from nlp.components.context import _chains as list_chains, categories as context
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
+from nlp.components.trial_examples import TrialExamples
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
@@ -130,6 +131,11 @@ class FactBuilder:
         self.habits = frozenset(c.id for c in terminology.concepts.values() if c.attrs.get("exposure"))
         self.lab_words = LabWords(vocabulary)     # "creatinine is normal I think": a result in words
         self.value_outcomes = ValueOutcomes(vocabulary)   # "eltrombopag, platelets remain <20": failed
+        words = vocabulary.get("recurrent_episode_words") or []
+        # "recurrent chest infections": the word right before the infection (an adjective may come between)
+        self.recurrent_words = (re.compile(r"\b(?:%s)\s+(?:[a-z-]+\s+)?$" % "|".join(re.escape(str(w)) for w in words), re.IGNORECASE)
+                                if words else None)
+        self.trial_examples = TrialExamples(vocabulary)     # "a trial (e.g. X)": X asked about
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
@@ -190,7 +196,7 @@ class FactBuilder:
         # completed 3 months rifapentine/isoniazid"), and a partner drug before a slash (h65)
         results = vocabulary.get("treated_after_results") or ()
         result = r"(?:\s+(?:%s))?" % alternation(results) if results else ""
-        self.treated_with = re.compile(r"%s(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
+        self.treated_with = re.compile(r"%s(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|short|brief|full|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
                                        % (result, alternation(words)), re.IGNORECASE) if words else None
         self.cured_by_course = frozenset(vocabulary.get("cured_by_a_course") or ())
         self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
@@ -317,6 +323,7 @@ class FactBuilder:
         self._listed_outcome(ents, kept, facts)
         self.whole_list(ents, kept, facts)
         whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
+        self.trial_examples(kept, facts)   # "a trial first (e.g. obefazimod)", "emapalumab or JAK inhibitor trials"
         self.outcomes.carry_back(doc, kept, facts)
         if conversation:
             self.outcomes.questions(doc, kept, facts)
@@ -333,6 +340,7 @@ class FactBuilder:
         self._said_of_then(facts, text)
         self._treated_then(facts, text)
         self._infection_treated(facts, text)
+        self._recurrent_episodes(facts, text)
         self.status_words(kept, facts)   # "no relapse so far", "if it relapses"
         self.value_outcomes(doc, facts)  # "romiplostim since 2023 but platelets persistently 10-20"
         for ent, fact in zip(kept, facts):
@@ -529,6 +537,21 @@ class FactBuilder:
             if now is not None and any(o.label == "CONDITION" and now.start() < o.start <= now.end() + 40
                                        and not (o.historical or o.negated or o.family)
                                        and not self.terminology.is_a(o.concept, fact.concept) for o in facts[k + 1:]):
+                fact.historical = True
+
+    def _recurrent_episodes(self, facts: list[Fact], text: str) -> None:
+        """Acute infections named in the plural after "recurrent" ("recurrent chest infections
+        (3 in 2024)", "frequent UTIs"; ``recurrent_episode_words`` in extraction.yaml) are
+        episodes the patient has had, none said to be going on now: past. A single one
+        ("recurrent C. difficile infection") may be the one now and stays as read."""
+        if self.recurrent_words is None or ACTIVE_INFECTION not in self.terminology:
+            return
+        for fact in facts:
+            if (fact.label != "INFECTION" or fact.historical or fact.negated or fact.family or fact.hypothetical
+                    or fact.concept not in self.terminology or not self.terminology.is_a(fact.concept, ACTIVE_INFECTION)
+                    or not text[fact.start:fact.end].lower().endswith("s")):
+                continue
+            if self.recurrent_words.search(text, max(0, fact.start - 30), fact.start):
                 fact.historical = True
 
     def _infection_treated(self, facts: list[Fact], text: str) -> None:

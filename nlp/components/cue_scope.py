@@ -23,9 +23,11 @@
   azathioprine (made me sick), infliximab"); a dose right before a treatment is that
   treatment's; a negation reaches nothing past the reason it gives ("not on steroids due to
   diabetes"); a result that needs a test ("... and found nothing") speaks only of what a test
-  looked for; a cue may be limited to some concepts (``only_concepts``).
+  looked for.
 * A history cue before a list reaches the list's last items that a bracket pushed out of its
-  reach ("been through A, B (made me sick), C (lost response), D, E")."""
+  reach ("been through A, B (made me sick), C (lost response), D, E").
+* A negation reaches no lab or score in a bracket opened after it: "Not fit for intensive
+  chemotherapy (ECOG 2, LVEF 45%)" measured the ECOG."""
 from __future__ import annotations
 
 import re
@@ -69,7 +71,7 @@ def cue_scope(doc):
             and not _dose_of_the_next_treatment(doc, m, ent)
             and not _reason_after_negation(doc, m, ent)
             and not _result_without_its_test(m, modifiers)
-            and not _not_its_concept(m, ent)
+            and not _measured_in_bracket(m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
@@ -252,6 +254,16 @@ def _question_before_bracket(doc, modifier, closes: dict[int, int], ent) -> bool
     return any(end <= open_ < ent.start and ent.end <= close for open_, close in closes.items())
 
 
+def _measured_in_bracket(modifier, closes: dict[int, int], ent) -> bool:
+    """A lab or score in a bracket opened after a negation says what was measured, it is no
+    absence: "Not fit for intensive chemotherapy (ECOG 2, LVEF 45%)", "no fever (temp 37.4)"
+    (h76, round 17)."""
+    if modifier.category != "NEGATED_EXISTENCE" or ent.label_ not in ("LAB", "SCORE"):
+        return False
+    end = modifier.modifier_span[1]
+    return end <= ent.start and any(end <= open_ < ent.start and ent.end <= close for open_, close in closes.items())
+
+
 # mentions of one kind for ``_aside_of_its_own`` (a treatment in the bracket of a treatment;
 # "asthma (salbutamol prn)" is the asthma's own treatment, and the bracket still speaks of it)
 _KINDS = {"DRUG": "therapy", "PROCEDURE": "therapy"}
@@ -306,13 +318,6 @@ def _outcome_of_a_bracketed_treatment(doc, modifier, closes, ent) -> bool:
     # list ("Anakinra, canakinumab and tocilizumab (anaphylaxis)") may speak of all of it
     after = closes[open_] + 1
     return after + 1 < len(doc) and doc[after].text in (",", ";") and doc[after + 1].ent_type_ in _KINDS
-
-
-def _not_its_concept(modifier, ent) -> bool:
-    """A cue said only of some concepts (``"metadata": {"only_concepts": [...]}``: "recurrent"
-    makes unnamed infections episodes had, not "recurrent UTIs")."""
-    only = (modifier.rule.metadata or {}).get("only_concepts")
-    return bool(only) and ent.kb_id_ not in only
 
 
 def _result_without_its_test(modifier, modifiers) -> bool:

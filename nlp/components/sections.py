@@ -25,8 +25,6 @@ from typing import Any
 LABELS = ("CONDITION", "INFECTION", "PROCEDURE", "DRUG", "LAB", "SCORE", "WEIGHT")
 _NEXT_HEADING = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\n")
-# a line that ends its sentence: content, then a full stop at the line's end
-_FULL_STOP_LINE = re.compile(r"\S[^\n]*\.[ \t]*$", re.MULTILINE)
 # another heading written inside the line after a sentence ends (". Current: fostamatinib")
 _INLINE_HEADING = re.compile(r"[.;][ \t]+[A-Za-z][A-Za-z /&-]{1,30}:")
 _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
@@ -43,6 +41,20 @@ def _line_end(text: str, start: int) -> int:
     """The end of the line ``start`` stands in (the text's end for its last line)."""
     end = text.find("\n", start)
     return len(text) if end < 0 else end
+
+
+def _listed_on_its_line(text: str, start: int) -> int:
+    """Where a heading's list ends when the heading line holds it whole: a line that goes on
+    after the colon and ends its sentence ("PMH: hypertension; AF on apixaban; cholecystectomy
+    2010.") lists no more on the lines below ("No history of pancreatitis. HBsAg negative ..."
+    is the letter going on); a line with no full stop at its end, or nothing after the colon,
+    may go on below (the text's end: no limit)."""
+    end = _line_end(text, start)
+    listed = text[start:end].strip()
+    if not listed or listed[-1] not in ".;":
+        return len(text)
+    bullets = _BULLETS.match(text, end)     # and the bulleted lines right under it
+    return bullets.end() if bullets else end
 
 
 def _line_or_sentence_end(text: str, match: re.Match) -> int:
@@ -118,6 +130,21 @@ class HistorySections:
             alternatives.append(rf"(?:{dated})\b[^:(\n]{{0,30}}?{_DATE}[ \t]*(?:\([^():\n]*\))?[ \t]*")
         self.presentation_line = (re.compile(rf"^[ \t]*[-*\u2022]?[ \t]*(?:{'|'.join(alternatives)}):", re.IGNORECASE | re.MULTILINE)
                                   if alternatives else None)
+        # "PMH: T2DM (metformin)": a word, "(" and maybe "on" right before the drug
+        self.bracket_opening = re.compile(r"\w[ \t]*\([ \t]*(?:on[ \t]+)?", re.IGNORECASE)
+        past_words = settings.get("bracket_past_words") or []
+        self.bracket_past = (re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in past_words), re.IGNORECASE)
+                             if past_words else None)
+        # "presented 09/2024 with AKI (creatinine 410 umol/L)", "He first presented in 2021 with
+        # anaemia (Hb 82)": a dated or first presentation told in a sentence; its values are of then
+        said = presenting.get("said") or []
+        first = presenting.get("first") or []
+        forms = []
+        if said:
+            forms.append(rf"\b(?:{'|'.join(re.escape(w) for w in said)})\s+(?:(?:in|on|at)\s+)?{_DATE}")
+        if first:
+            forms.append(rf"\b(?:{'|'.join(re.escape(w).replace(chr(92) + ' ', chr(92) + 's+') for w in first)})\b")
+        self.presentation_said = re.compile("|".join(forms), re.IGNORECASE) if forms else None
         self.presentation_gate = frozenset(n.split()[0].lower() for n in [*presenting.get("words", []), *presenting.get("dated", [])])
 
     @staticmethod
@@ -172,15 +199,7 @@ class HistorySections:
                 blank = _BLANK.search(text, match.end())
                 if blank is not None and text[match.end():blank.start()].strip():
                     end = min(end, blank.start())
-                line_end = _line_end(text, match.end())
-                if _FULL_STOP_LINE.search(text, match.end(), line_end) and end > line_end:
-                    # a heading whose items end on its own line with a full stop ("PMH: no CNS
-                    # involvement (CSF negative x3).") lists that line and the bulleted lines
-                    # right under it; the unheaded lines after ("ECOG 1. Creatinine 76") are
-                    # not its items (a list wrapped onto the next line has no full stop)
-                    bullets = _BULLETS.match(text, line_end)
-                    end = min(end, bullets.end() if bullets else line_end)
-                found.append((match.end(), end))
+                found.append((match.end(), min(end, _listed_on_its_line(text, match.end()))))
         if self.bare_heading is not None:
             for match in self.bare_heading.finditer(text):
                 listed = _BULLETS.match(text, match.end())
@@ -255,6 +274,14 @@ class HistorySections:
                     if fact.label in ("LAB", "SCORE", "BIOMARKER") or (
                             fact.label in ("DRUG", "PROCEDURE") and fact.status != "current" and not fact.ongoing):
                         fact.historical = True
+        if self.presentation_said is not None and "present" in low:
+            for match in self.presentation_said.finditer(text):
+                stop = _SENTENCE_END.search(text, match.end())
+                end = stop.start() if stop else len(text)
+                for fact in facts:
+                    if (fact.label in ("LAB", "SCORE") and not fact.historical and fact.value is not None
+                            and match.end() <= fact.start and fact.end <= end):
+                        fact.historical = True
         if self.comorbidity_heading is not None and ":" in low and any(w in low for w in self.comorbidity_gate):
             # "Background: T2DM (HbA1c 61) on metformin; IHD s/p PCI 2019; mild bronchiectasis":
             # the illnesses its line lists are history, unless dated ("Background: RA since
@@ -274,4 +301,26 @@ class HistorySections:
             if fact.label not in LABELS or fact.historical or fact.status == "current":
                 continue
             if any(start <= fact.start and fact.end <= end for start, end in spans):
+                if self._treats_comorbidity(text, fact):
+                    fact.status = "current"     # "PMH: T2DM (metformin)": what the illness is treated with now
+                    continue
                 fact.historical = True
+
+    def _treats_comorbidity(self, text: str, fact: Any) -> bool:
+        """A drug alone in brackets after an illness a history section lists ("PMH: T2DM
+        (metformin), gout (allopurinol)", "hypothyroidism (on levothyroxine)", "asthma
+        (salbutamol prn)") is what the illness is treated with now, unless the bracket dates
+        it or says it is over ("breast cancer (tamoxifen 2012-2017)", "(treated with
+        steroids)": ``bracket_past_words``)."""
+        if (fact.label != "DRUG" or fact.date is not None or fact.status or fact.negated
+                or fact.hypothetical or fact.family or self.bracket_opening is None):
+            return False
+        opening = self.bracket_opening.search(text, max(0, fact.start - 40), fact.start)
+        if opening is None or opening.end() != fact.start:
+            return False
+        close = text.find(")", fact.end)
+        line = _line_end(text, fact.end)
+        if close < 0 or close > line or close - fact.end > 40:
+            return False
+        inside = text[opening.start():close]
+        return not re.search(r"\b(?:19|20)\d\d\b", inside) and not (self.bracket_past and self.bracket_past.search(inside))

@@ -34,6 +34,9 @@ class TypoMatcher:
     def __init__(self, terminology: Terminology, common_words: frozenset[str], settings: dict[str, Any], weak_max_length: int):
         # real drugs the terminology lacks are never another drug's typo (data/nlp/other_drugs.yaml)
         self.common = common_words | other_drug_names()
+        # real clinical words the terminology has no concept for are never a term's typo
+        # ("haemolysis" is not a misspelt "haemodialysis"; extraction.yaml typos.clinical_words)
+        self.common |= frozenset(str(w).lower() for w in settings.get("clinical_words") or ())
         self.min_length = int(settings["min_length"])
         self.thresholds = sorted((tuple(t) for t in settings["thresholds"]), reverse=True)
         self.same_first = bool(settings.get("same_first_letter", True))
