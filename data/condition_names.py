@@ -719,6 +719,24 @@ def implied_by_marker() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
+def implied_by_finding() -> tuple[tuple[str, str], ...]:
+    """``implied_by_finding`` of data/evidence.yaml, checked: (finding condition id, condition
+    id) of findings that are by definition a sign of a disease ("proteinuria": kidney disease)."""
+    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_by_finding") or []
+    terminology = load_terminology()
+    found = []
+    for i, row in enumerate(rows if isinstance(rows, list) else [None]):
+        where = f"evidence.yaml.implied_by_finding[{i}]"
+        if not isinstance(row, dict) or set(row) != {"findings", "concept"} or not isinstance(row["findings"], list):
+            raise DataError(where, "each entry needs a list of findings and a concept")
+        if row["concept"] not in terminology or not all(
+                f in terminology and terminology[f].category == "condition" for f in row["findings"]):
+            raise DataError(where, "findings must be condition ids and concept a terminology id")
+        found.extend((finding, row["concept"]) for finding in row["findings"])
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
 def healthy_volunteer_names() -> tuple[str, ...]:
     """``healthy_volunteer_names`` of data/evidence.yaml, checked: the phrases that say a
     study is done in healthy people ("in Adult Healthy Subjects")."""

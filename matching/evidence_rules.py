@@ -14,8 +14,9 @@ EVIDENCE_FILE = DATA_DIR / "evidence.yaml"
 
 _LISTS = ("active_markers", "named_means_active")
 _FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "implied_conditions", "implied_by_therapy", "implied_by_marker",
+           "implied_by_finding", "defining_markers",
            "overlapping_families", "overlap_syndromes", "stratum_label",
-           "class_qualifiers", "healthy_volunteer_names", "organ_parents", "alteration_words")   # the last eleven: data.condition_names
+           "class_qualifiers", "healthy_volunteer_names", "organ_parents", "alteration_words")   # the last twelve: data.condition_names
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class EvidenceRules:
     named_means_active: frozenset[str]
     viral_loads: dict[str, str]
     clears: dict[str, int] | None = None      # infection -> days after which one is cleared
+    # condition -> the markers it is positive for by its definition (anti-synthetase syndrome:
+    # a myositis antibody)
+    defining_markers: dict[str, frozenset[str]] | None = None
 
 
 def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
@@ -51,7 +55,18 @@ def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
     for agent, days in clears.items():
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise DataError(f"{path.name}.clears.{agent}", f"{days!r} is not a whole number of days")
-    return EvidenceRules(viral_loads=dict(loads), clears=dict(clears), **lists)     # category_heads: data.condition_names reads and checks it
+    defining = doc.get("defining_markers") or {}
+    if not isinstance(defining, dict):
+        raise DataError(f"{path.name}.defining_markers", "must map condition ids to lists of biomarker ids")
+    for condition, markers in defining.items():
+        where = f"{path.name}.defining_markers.{condition}"
+        if term.get(condition) is None or term[condition].category != "condition":
+            raise DataError(where, f"{condition!r} is not a condition concept")
+        if not isinstance(markers, list) or not all(
+                isinstance(m, str) and term.get(m) is not None and term[m].category == "biomarker" for m in markers):
+            raise DataError(where, "must be a list of biomarker ids")
+    return EvidenceRules(viral_loads=dict(loads), clears=dict(clears),
+                         defining_markers={c: frozenset(m) for c, m in defining.items()}, **lists)     # category_heads: data.condition_names reads and checks it
 
 
 def _is_infection(term, value: object) -> bool:

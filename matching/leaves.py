@@ -256,6 +256,23 @@ def _latest_results(found: list[tuple[Fact, str | None]], ev: Evidence, marker: 
     return sorted(latest.values(), key=lambda item: item[1] != "positive")
 
 
+def _defined_by(ev: Evidence, marker: str) -> Fact | None:
+    """A diagnosis the patient states (asserted: not negated, a relative's, hypothetical or
+    only suspected) whose definition includes ``marker`` positive (``defining_markers`` in
+    data/evidence.yaml: anti-synthetase syndrome, a myositis antibody), or None."""
+    defining = load_evidence_rules().defining_markers or {}
+    if not defining:
+        return None
+    terminology = ev.terminology
+    for fact in ev.facts("CONDITION"):
+        if fact.negated or fact.family or fact.hypothetical or fact.uncertain or fact.concept not in terminology:
+            continue
+        for disease, markers in defining.items():
+            if terminology.is_a(fact.concept, disease) and any(terminology.is_a(m, marker) for m in markers):
+                return fact
+    return None
+
+
 def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
     marker, wanted = leaf["marker"], leaf["state"]
     name = ev.label(marker)
@@ -286,6 +303,8 @@ def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
             return LeafResult(leaf, value, f"{name} {fact.value:g}% (criterion: ≥ {minimum:g}%)", [fact],
                               ask=None if ok is not None else f"biomarker:{marker}")
         return LeafResult(leaf, TRUE, f"{name} {state}", [fact])
+    if wanted == "positive" and minimum is None and (defined := _defined_by(ev, marker)) is not None:
+        return LeafResult(leaf, TRUE, f"{name} positive: {defined.text!r} is defined by it", [defined])
     if found:
         return LeafResult(leaf, UNKNOWN, f"{name} is mentioned without a result", [f for f, _ in found],
                           ask=f"biomarker:{marker}")

@@ -21,7 +21,8 @@ from rapidfuzz import fuzz
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
 from data.condition_names import (COMORBIDITY_FIT, EXACT_FIT, KIND_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, SUBTYPE_FIT,
-                                  _pair_grade, condition_reach, graded_fit, implied_by_marker, implied_by_therapy,
+                                  _pair_grade, condition_reach, graded_fit, implied_by_finding, implied_by_marker,
+                                  implied_by_therapy,
                                   implied_conditions, kind_of, umbrella)
 from data.terminology import Terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
@@ -232,7 +233,26 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
                 break
     found += _implied_by_drugs(ev, [*stated, *found])
     found += _implied_by_markers(ev, [*stated, *found])
+    found += _implied_by_findings(stated, [*stated, *found], terminology)
     return found + _pregnancy(ev, [*stated, *found])
+
+
+def _implied_by_findings(stated: list[Fact], known: list[Fact], terminology: Terminology) -> list[Fact]:
+    """Diseases a stated finding is by definition a sign of ("protein in my urine for a
+    year": kidney disease; ``implied_by_finding`` in data/evidence.yaml), as condition facts
+    quoting the finding, unless a known diagnosis already names the disease or a narrower one
+    (lupus nephritis is a kidney disease). Beside lupus the finding alone ruled the CKD trials
+    out on the gate; like markers, they keep the trials open and never rule one out."""
+    table = implied_by_finding()
+    found: list[Fact] = []
+    for fact in stated:
+        for name, concept in table:
+            # an organ's disease named counts too (lupus nephritis is a kidney disease by its organ)
+            if fact.concept != name or _named(concept, (*known, *found), terminology) or any(
+                    f.concept in terminology and terminology.is_a(f.concept, concept) for f in known):
+                continue
+            found.append(Fact("CONDITION", concept, fact.text, fact.start, fact.end, source=fact.source))
+    return found
 
 
 # a marker named without a status ("anti-Jo-1 ILD", "PM/Scl-75 antibody") is found positive

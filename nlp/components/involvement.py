@@ -1,6 +1,7 @@
 """A disease said to reach an organ: "lupus with kidney involvement", "SLE with renal
 involvement (class IV)", "scleroderma affecting my lungs", "her lupus has spread to her
-kidneys". The organ phrase names a disease of its own (lupus nephritis, interstitial lung
+kidneys", or the disease named right after ("my kidneys are involved with my lupus", "her lungs
+are affected by the scleroderma": a phrase with an empty group "after"). The organ phrase names a disease of its own (lupus nephritis, interstitial lung
 disease), chosen by the disease named before it in the sentence (``organ_involvement`` in
 data/nlp/extraction.yaml): one general rule instead of a term per wording.
 """
@@ -22,6 +23,8 @@ class OrganInvolvement:
         spec = spec or {}
         self.terminology = terminology
         self.window = int(spec.get("window", 8))
+        # a phrase naming its disease after it: the disease starts within this many tokens
+        self.after_window = int(spec.get("after_window", 4))
         self.sentences_back = int(spec.get("sentences_back", 0))
         try:
             self.phrases = [re.compile(p, re.IGNORECASE) for p in spec.get("phrases") or ()]
@@ -52,7 +55,10 @@ class OrganInvolvement:
                 span = doc.char_span(*match.span("span"), alignment_mode="expand")
                 if organ is None or span is None or any(i in taken for i in range(span.start, span.end)):
                     continue
-                concept = self._concept(doc, chosen, span.start, organ)
+                if "after" in pattern.groupindex:
+                    concept = self._concept_after(doc, chosen, match.end("after"), organ)
+                else:
+                    concept = self._concept(doc, chosen, span.start, organ)
                 if concept is not None:
                     added.append((Candidate(span.start, span.end, "CONDITION", concept), "pattern", {}))
                     taken.update(range(span.start, span.end))
@@ -82,7 +88,24 @@ class OrganInvolvement:
                           and first.start <= c.start and c.end <= start]
         if not before:
             return None
-        disease = before[-1].concept
+        return self._organ_disease(before[-1].concept, organ)
+
+    def _concept_after(self, doc: Doc, chosen, end_char: int, organ: str) -> str | None:
+        """The organ's disease for the disease named right after the phrase ("involved with
+        my lupus"): the first condition starting within ``after_window`` tokens of its end, in
+        the same sentence."""
+        first = next((t.i for t in doc if t.idx >= end_char), None)
+        if first is None:
+            return None
+        sentence_end = doc[first].sent.end if doc.has_annotation("SENT_START") else len(doc)
+        after = [c for c, _, _ in chosen if c.label == "CONDITION"
+                 and first <= c.start <= first + self.after_window and c.end <= sentence_end]
+        if not after:
+            return None
+        return self._organ_disease(min(after, key=lambda c: c.start).concept, organ)
+
+    def _organ_disease(self, disease: str, organ: str) -> str | None:
+        """The organ's concept for ``disease`` (``diseases``: the first pair that fits)."""
         for ancestor, concept in self.diseases.get(organ, ()):
             if disease == concept:
                 return None     # "lupus nephritis with kidney involvement": said already
