@@ -109,7 +109,8 @@ def _hash(text: str) -> str:
 # 60: lead, after the merges: the members a bracket names after a class word the terminology does not read are examples ("Antiarrhythmics (amiodarone, quinidine)": any[amiodarone, quinidine, review]); the class word had been dropped.
 # 61: h72, round 16: an item for an optional part of a study alone ("Optional: Child participants in the optional assessment ... must be 4 to 18 years of age") never decides alone (optional_item, as under a sub-study heading); biliary tract cancer split into cholangiocarcinoma (Klatskin tumour, bile duct cancer) and gallbladder cancer, so trial conditions compile to the child concepts; criteria read as the patients' texts are: a negative in a bracket or "ruled out" after a dash aside no longer negates the mention before it, new concepts (cITP, CADM, FMF, Kawasaki disease, autoimmune encephalitis, West syndrome).
 # 62: lead, after the merges: a dash aside ends only "ruled out" (its own category, ASIDE); "HIV - negative" carries its result again.
-PLAN_VERSION = "62"
+# 63: h79, round 17: an item under a heading with a window, a qualifier or "some parts of the study" that it does not repeat ("any of the following ... ≤ 90 days prior to randomization: Myocardial infarction") never decides alone; a window counted from a diagnosis or onset is the team's; acute coronary syndrome is a concept of its own (no longer a term of coronary artery disease).
+PLAN_VERSION = "63"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
