@@ -278,6 +278,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # sex pass and an exclusion holds for this sex only; "Female patients must be at
         # least 18" may say either, so the team reads it
         if not _needs_team(rule, ("compliance", "consent")):
+            if _sex_required(prepared, sex, cues):
+                # "Participant must be male aged >= 18 years": the sex is what is required
+                return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
             return _whole_line_review(prepared, cues)
         if kind == "inclusion":
             other = "male" if sex == "female" else "female"
@@ -720,6 +723,23 @@ def is_fragment(text: str, cues) -> bool:
     if any(text.count(a) != text.count(b) for a, b in _BRACKETS):
         return True
     return cues.search("fragment", text.strip())
+
+
+def _sex_required(text: str, sex: str, cues) -> bool:
+    """Whether the line's obligation comes before the first word naming the sex, with only
+    subject words before it ("Participant must be male aged >= 18 years", round 17): then
+    the sex is what the patient must be, not whose obligation the line states ("Male
+    subjects must ...")."""
+    starts = [m.start() for p in (cues.subject_sex or {}).get(sex, ()) for m in p.finditer(text)]
+    duties = [m for m in cues.finditer("obligation", text)]
+    if not starts or not duties:
+        return False
+    first = min(starts)
+    duty = min(duties, key=lambda m: m.start())
+    if duty.end() > first:
+        return False
+    words = re.findall(r"[A-Za-z]+", text[:first])
+    return all(w.lower() in cues.age_subject_words for w in words)
 
 
 def subject_sex(text: str, cues):
