@@ -208,12 +208,19 @@ class Reader:
         in one clause, the "and" between them required all of them; they are kinds of the
         head the text names, each one counts, but with the head's words (uncontrolled, a
         window) not said of them: any[head, all[examples, review]]. A window or amount of
-        time after the examples may be the head's too: then the clause is the team's."""
+        time after the examples may be the head's too: then the clause is the team's. Only
+        examples of the head's kind (an infection's infections): another kind after the cue
+        means the clause goes on past them."""
         for i, el in enumerate(els):
             if not is_cue(el, "examples") or is_cue(el, "exception"):
                 continue
             before, after = list(atoms_in(els[:i])), list(atoms_in(els[i + 1:]))
             if not before or not after or all(any(covers(self, b, a) for b in before) for a in after):
+                return None
+            if any(a.label not in {b.label for b in before} for a in after):
+                # "a previous hysterectomy, including a supracervical hysterectomy, or will have
+                # a hysterectomy as part of their cervical cancer therapy": the clause goes on
+                # past the examples; read as before
                 return None
             clause_text = self.text[els[0].start:els[-1].end]
             rest_text = self.text[els[i + 1].start:els[-1].end] if i + 1 < len(els) else ""
