@@ -182,3 +182,11 @@ def test_a_required_sex_after_the_obligation_is_read():
         "all": [{"type": "sex", "allowed": ["female"]}, {"type": "age", "min": 18, "max": 65}]}
     # "Female patients must be ...": whose obligation, or must they be female? Unchanged
     assert _reviews(parse("Female patients must be at least 18")) >= 1
+
+
+def test_a_clause_going_on_past_its_examples_is_read_as_before():
+    # another kind after "including" (a cancer after a procedure): the clause goes on past the
+    # examples; the unread part stays the team's, never absorbed into the head
+    rule = parse("Patients who have undergone a previous hysterectomy, including a supracervical hysterectomy, "
+                 "or will have a hysterectomy as part of their initial cervical cancer therapy.", "exclusion")
+    assert _reviews(rule) == 1
