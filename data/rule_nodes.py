@@ -110,7 +110,8 @@ def _hash(text: str) -> str:
 # 61: h72, round 16: an item for an optional part of a study alone ("Optional: Child participants in the optional assessment ... must be 4 to 18 years of age") never decides alone (optional_item, as under a sub-study heading); biliary tract cancer split into cholangiocarcinoma (Klatskin tumour, bile duct cancer) and gallbladder cancer, so trial conditions compile to the child concepts; criteria read as the patients' texts are: a negative in a bracket or "ruled out" after a dash aside no longer negates the mention before it, new concepts (cITP, CADM, FMF, Kawasaki disease, autoimmune encephalitis, West syndrome).
 # 62: lead, after the merges: a dash aside ends only "ruled out" (its own category, ASIDE); "HIV - negative" carries its result again.
 # 63: h76, round 17: ADE (cytarabine, daunorubicin, etoposide) and navitoclax as concepts, so criteria naming them compile to leaves; "TBI" beside a transplant for a blood cancer is total body irradiation (radiotherapy), not a head injury.
-PLAN_VERSION = "63"
+# 64: h79, round 17: an item under a heading with a window, a qualifier or "some parts of the study" that it does not repeat ("any of the following ... ≤ 90 days prior to randomization: Myocardial infarction") never decides alone; a window counted from a diagnosis or onset is the team's; acute coronary syndrome is a concept of its own (no longer a term of coronary artery disease).
+PLAN_VERSION = "64"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

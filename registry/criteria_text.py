@@ -33,6 +33,7 @@ from registry.patterns import load_patterns
 from nlp.criteria.parser import parse_criterion, rule_problem
 from registry.reader_version import reader_version
 from nlp.criteria.rule_forms import review_only
+from core.rules import iter_leaves
 
 REVIEW_RULE = {"type": "review", "reason": "other"}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
@@ -471,6 +472,55 @@ def _optional(text: str) -> str | None:
     return heading if load_patterns().criteria["optional_item"].search(heading) else None
 
 
+# the leaves a heading's window or qualifier bears on: the condition, event and treatment
+# leaves (a lab value or a score under "... within 14 days prior to enrollment:" is the
+# screening value, read as written)
+_HEADING_BOUND = ("diagnosis", "history", "procedure", "therapy", "infection")
+_BARE_CONDITION = ("diagnosis", "history")
+
+
+def _heading_limit(heading: str) -> tuple[str, str] | None:
+    """A group heading's window ("any of the following ... ≤ 90 days prior to
+    randomization:") or qualifier ("No concurrent uncontrolled illness including ...:"),
+    which its items do not repeat, or one holding for some parts of the study only:
+    ("parts" | "window" | "qualifier", heading), or None."""
+    patterns = load_patterns().criteria
+    if patterns["heading_some_parts"].search(heading):
+        return "parts", heading
+    if patterns["heading_window"].search(heading):
+        return "window", heading
+    if patterns["heading_qualifier"].search(heading):
+        return "qualifier", heading
+    return None
+
+
+def _limited(rule: dict, limit: tuple[str, str]) -> bool:
+    """Whether the heading's limit reaches a leaf of ``rule`` that does not say it itself:
+    for some parts of the study, any fact; under a window, a condition, event or treatment
+    without a window of its own; under a qualifier, a bare condition (a diagnosis or history
+    without a window)."""
+    leaves = [leaf for leaf in iter_leaves(rule) if leaf.get("type") != "review"]
+    if limit[0] == "parts":
+        return bool(leaves)
+    if limit[0] == "window":
+        return any(leaf.get("type") in _HEADING_BOUND and not leaf.get("within_days")
+                   and not leaf.get("within_half_lives") for leaf in leaves)
+    return any(leaf.get("type") in _BARE_CONDITION and not leaf.get("within_days") for leaf in leaves)
+
+
+def _under_heading(rule: dict, kind: str, limit: tuple[str, str] | None) -> dict:
+    """An item under a heading whose window or qualifier it does not repeat (round 17): read
+    alone, "Myocardial infarction" under "any of the following ... ≤ 90 days prior to
+    randomization:" excluded every past infarction. The heading's words are the team's
+    (an exclusion: all[rule, review], an inclusion: any[rule, review]), as for a sub-study."""
+    if limit is None or review_only(rule) or not _limited(rule, limit):
+        return rule
+    label = " ".join(limit[1].split())
+    label = label if len(label) <= 80 else label[:79].rstrip() + "…"
+    note = {"type": "review", "reason": "clinical", "note": f"The trial team judges: \"under the heading: {label}\"."}
+    return {"any": [rule, note]} if kind == "inclusion" else {"all": [rule, note]}
+
+
 def _only_for(rule: dict, kind: str, heading: str | None) -> dict:
     """An item under a sub-study's heading: it holds for the patients joining that part only,
     and whether a patient joins is the team's, so the rule never decides alone (an
@@ -508,18 +558,20 @@ def _rule_for(text: str, kind: str, parse: RuleParser) -> dict:
 
 
 def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: bool = False,
-                  substudy: str | None = None, in_part: bool = False) -> dict:
+                  substudy: str | None = None, in_part: bool = False,
+                  limit: tuple[str, str] | None = None) -> dict:
     """``absent``: the item stands under an inclusion heading asking for the absence of its
     items ("No concurrent illness including: - Ongoing or active infection"), so the rule is
     the item read as a disqualifying condition, negated. ``substudy``: the heading of the
     sub-study whose criteria the item is (``_only_for``). ``in_part``: the item stands in a
-    part's criteria or among alternatives, so a part label of its own says nothing more."""
+    part's criteria or among alternatives, so a part label of its own says nothing more.
+    ``limit``: a window or qualifier of a heading above the item (``_under_heading``)."""
     criterion: dict = {"id": criterion_id, "kind": node.kind, "text": node.text}
     if node.worded:
         criterion["verbatim"] = False
     if not node.children:
         text = _without_part_label(_item_text(node), in_part)
-        criterion["rule"] = _only_for(_leaf_rule(text, node.kind, parse, absent), node.kind,
+        criterion["rule"] = _only_for(_leaf_rule(text, node.kind, parse, absent, limit), node.kind,
                                       substudy or _optional(node.text))
         return criterion
     # A group combines its children's verdicts. "Meet any of the following" makes an
@@ -533,8 +585,9 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     criterion["combine"] = "any" if any_of and node.kind == "inclusion" and not absent else "all"
     substudy = substudy or _substudy(node.text) or (None if in_part else _part_only(heading))
     in_part = _in_part(in_part, criterion["combine"], heading)
+    limit = limit or _heading_limit(heading)
     criterion["children"] = [
-        _to_criterion(child, f"{criterion_id}.{n}", parse, absent, substudy, in_part)
+        _to_criterion(child, f"{criterion_id}.{n}", parse, absent, substudy, in_part, limit)
         for n, child in enumerate(node.children, start=1)
     ]
     return criterion
@@ -579,11 +632,12 @@ def _item_text(node: _Node) -> str:
     return _ITEM_COMMA.sub(";", node.text)
 
 
-def _leaf_rule(text: str, kind: str, parse: RuleParser, absent: bool) -> dict:
+def _leaf_rule(text: str, kind: str, parse: RuleParser, absent: bool,
+               limit: tuple[str, str] | None = None) -> dict:
     if absent:
-        rule = _rule_for(text, "exclusion", parse)
+        rule = _under_heading(_rule_for(text, "exclusion", parse), "exclusion", limit)
         return rule if review_only(rule) else {"not": rule}
-    return _rule_for(text, kind, parse)
+    return _under_heading(_rule_for(text, kind, parse), kind, limit)
 
 
 def split_lines(lines: list[str], kind: str = "inclusion", parse: RuleParser | None = None) -> list[dict]:
@@ -610,7 +664,8 @@ def split_criteria(text: str, parse: RuleParser | None = None) -> list[dict]:
 
 
 def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool = False,
-           substudy: str | None = None, in_part: bool = False) -> list[dict]:
+           substudy: str | None = None, in_part: bool = False,
+           limit: tuple[str, str] | None = None) -> list[dict]:
     """Stored criteria (as ``split_lines`` made them) with every rule read again from its
     text, as a fresh import would read it: groups keep their structure and ``combine``,
     an item under a heading asking for absence is negated again, and what the importer
@@ -627,10 +682,11 @@ def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool =
             inner = absent or (criterion["kind"] == "inclusion" and bool(patterns["negated_heading"].search(heading)))
             only = substudy or _substudy(criterion["text"]) or (None if in_part else _part_only(heading))
             criterion["children"] = reread(children, parse, inner, only,
-                                           _in_part(in_part, criterion.get("combine", "all"), heading))
+                                           _in_part(in_part, criterion.get("combine", "all"), heading),
+                                           limit or _heading_limit(heading))
         elif "rule" in criterion and criterion.get("verbatim") is not False:
             text = _without_part_label(criterion["text"], in_part)
-            criterion["rule"] = _only_for(_leaf_rule(text, criterion["kind"], parse, absent),
+            criterion["rule"] = _only_for(_leaf_rule(text, criterion["kind"], parse, absent, limit),
                                           criterion["kind"], substudy or _optional(criterion["text"]))
         out.append(criterion)
     return out

@@ -19,7 +19,8 @@ PATTERNS_FILE = DATA_DIR / "import_patterns.yaml"
 _CRITERIA_KEYS = {
     "inclusion_heading", "exclusion_heading", "exclusion_lead", "bullet", "numbered",
     "inline_enumerator", "any_of", "any_of_above", "label_item", "empty_item", "negated_heading",
-    "cohort_heading", "substudy_heading", "optional_item", "part_label",
+    "cohort_heading", "substudy_heading", "optional_item", "part_label", "heading_window",
+    "heading_qualifier", "heading_some_parts",
 }
 _PAGE_KEYS = {
     "headings", "value_forms", "forms", "vocab", "glued_status_suffix", "glued_status_prefix",

@@ -278,6 +278,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # sex pass and an exclusion holds for this sex only; "Female patients must be at
         # least 18" may say either, so the team reads it
         if not _needs_team(rule, ("compliance", "consent")):
+            if _sex_required(prepared, sex, cues):
+                # "Participant must be male aged >= 18 years": the sex is what is required
+                return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
             return _whole_line_review(prepared, cues)
         if kind == "inclusion":
             other = "male" if sex == "female" else "female"
@@ -667,11 +670,43 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
     if node is None or reader.lost_threshold:
         return _whole_line_review(prepared, cues)
     rule = _plain_infections(simplify(node_rule(node, reader), terminology.is_a), cues)
+    rule = _systemic_only(rule, prepared, kind, terminology, cues)
     if statuses and status_alternative(rule, terminology):
         return _read(prepared, kind, cues, statuses=False)    # a status as one of an "or" list: not read
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+def _systemic_only(rule: dict, text: str, kind: str, terminology, cues) -> dict:
+    """A class said to be taken systemically (round 17: "Use of systemic corticosteroids"):
+    its inhaled or topical forms (the classes below it with a ``route``) are taken out of the
+    therapy leaf (``except``); read as the whole class, an inhaled steroid counted. A line
+    naming a local route ("Topical steroids"), read as the whole class, counted prednisone:
+    the class's leaf gets the team's check beside it (which form)."""
+    systemic, local = cues.search("systemic_route", text), cues.search("local_route", text)
+    if not systemic and not local:
+        return rule
+    if rule.get("type") == "therapy":
+        concept = rule["concept"]
+        if terminology[concept].attrs.get("route"):
+            return rule
+        routes = sorted(d for d in terminology.descendants(concept)
+                        if d != concept and terminology[d].attrs.get("route"))
+        if not set(routes) - set(rule.get("except", ())):
+            return rule     # "(except ... inhaled steroids)": the line took them out itself
+        if local:
+            note = review("clinical", f"{terminology[concept].label}: which form (systemic, inhaled, topical)", cues)
+            return {"all": [rule, note]} if kind == "exclusion" else {"any": [rule, note]}
+        return {**rule, "except": sorted(set(rule.get("except", [])) | set(routes))}
+    for op in ("all", "any"):
+        if op in rule:
+            return {op: [_systemic_only(child, text, kind, terminology, cues) for child in rule[op]]}
+    if "not" in rule:
+        # under a negation an inclusion's check is an exclusion's: "no topical steroids"
+        flipped = "inclusion" if kind == "exclusion" else "exclusion"
+        return {"not": _systemic_only(rule["not"], text, flipped, terminology, cues)}
+    return rule
 
 
 def _plain_infections(rule: dict, cues) -> dict:
@@ -720,6 +755,23 @@ def is_fragment(text: str, cues) -> bool:
     if any(text.count(a) != text.count(b) for a, b in _BRACKETS):
         return True
     return cues.search("fragment", text.strip())
+
+
+def _sex_required(text: str, sex: str, cues) -> bool:
+    """Whether the line's obligation comes before the first word naming the sex, with only
+    subject words before it ("Participant must be male aged >= 18 years", round 17): then
+    the sex is what the patient must be, not whose obligation the line states ("Male
+    subjects must ...")."""
+    starts = [m.start() for p in (cues.subject_sex or {}).get(sex, ()) for m in p.finditer(text)]
+    duties = [m for m in cues.finditer("obligation", text)]
+    if not starts or not duties:
+        return False
+    first = min(starts)
+    duty = min(duties, key=lambda m: m.start())
+    if duty.end() > first:
+        return False
+    words = re.findall(r"[A-Za-z]+", text[:first])
+    return all(w.lower() in cues.age_subject_words for w in words)
 
 
 def subject_sex(text: str, cues):

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from data.terminology import Terminology
 from nlp.criteria.atoms import Atom
-from nlp.criteria.brackets import elide, exempt, mark_examples, read_bracket
+from nlp.criteria.brackets import covers, elide, exempt, mark_examples, read_bracket
 from nlp.criteria.cues import Cues
 from nlp.criteria.elements import El
 from nlp.criteria.nodes import (
@@ -155,6 +155,9 @@ class Reader:
             if main is None:
                 return exception, bool(atoms_here)
             return exempt(self, main, exception, list(atoms_in(els[:i]))), True
+        examples = self._uncovered_examples(els)
+        if examples is not None:
+            return examples, True
         mark_examples(self, els)
         brackets_before = len(self.threshold_brackets)
         chunks, gaps = self._chunks(els)
@@ -198,6 +201,37 @@ class Reader:
             # "Not pregnant or breastfeeding", "no A and B": neither of them
             return ("not", ("any", [n for n in atom_nodes(node)])), True
         return node, bool(atoms_here)
+
+    def _uncovered_examples(self, els: list[El]) -> Node | None:
+        """"Uncontrolled infection including tuberculosis and active hepatitis A infection":
+        examples the concept before them does not cover in the terminology (round 17). Read
+        in one clause, the "and" between them required all of them; they are kinds of the
+        head the text names, each one counts, but with the head's words (uncontrolled, a
+        window) not said of them: any[head, all[examples, review]]. A window or amount of
+        time after the examples may be the head's too: then the clause is the team's. Only
+        examples of the head's kind (an infection's infections): another kind after the cue
+        means the clause goes on past them."""
+        for i, el in enumerate(els):
+            if not is_cue(el, "examples") or is_cue(el, "exception"):
+                continue
+            before, after = list(atoms_in(els[:i])), list(atoms_in(els[i + 1:]))
+            if not before or not after or all(any(covers(self, b, a) for b in before) for a in after):
+                return None
+            if any(a.label not in {b.label for b in before} for a in after):
+                # "a previous hysterectomy, including a supracervical hysterectomy, or will have
+                # a hysterectomy as part of their cervical cancer therapy": the clause goes on
+                # past the examples; read as before
+                return None
+            clause_text = self.text[els[0].start:els[-1].end]
+            rest_text = self.text[els[i + 1].start:els[-1].end] if i + 1 < len(els) else ""
+            if self.cues.search("time_amount", rest_text):
+                return ("review", "other", clause_text)
+            head, _ = self._clause(els[:i])
+            named = self.read(els[i + 1:], "or")
+            if head is None or named is None:
+                return ("review", "other", clause_text)
+            return ("any", [head, ("all", [named, ("review", "clinical", rest_text)])])
+        return None
 
     # --- chunks ----------------------------------------------------------------------
     def _chunks(self, els: list[El]) -> tuple[list[Chunk], list[set[str]]]:
