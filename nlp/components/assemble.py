@@ -348,6 +348,9 @@ class FactBuilder:
                 fact.historical = False
                 if fact.status is None:
                     fact.status = "current"
+            if fact.label == "DRUG" and fact.historical and not fact.negated and _restarted(ent):
+                # "MMF stopped in 2020, then back on 2g": stopped once, taken again now
+                fact.historical, fact.status = False, "current"
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _said_to_go_on(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
@@ -1006,6 +1009,16 @@ class FactBuilder:
                 fact.date = fact.date or when.date
 
 
+
+
+def _restarted(ent: Span) -> bool:
+    """A restart cue of the treatment (``"metadata": {"restarted": true}``: "back on 2g",
+    "restarted at 10 mg") written after every cue that ended it ("MMF stopped in 2020, then
+    back on 2g"): taken again now."""
+    restarts = [m.modifier_span[0] for m in ent._.modifiers
+                if m.category == "THERAPY_CURRENT" and (m.rule.metadata or {}).get("restarted")]
+    ends = [m.modifier_span[0] for m in ent._.modifiers if m.category in ("HISTORICAL", "PRIOR", "THERAPY_STOPPED")]
+    return bool(restarts) and max(restarts) > max(ends, default=-1) and max(restarts) > ent.start
 
 
 def _said_to_go_on(ent: Span) -> bool:

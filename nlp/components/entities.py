@@ -39,7 +39,8 @@ from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
 
 ENTITIES_PIPE = "trialbot_entities"
-PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle", "abbreviations", "contraception")
+PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle", "abbreviations", "contraception",
+                 "disease_status")
 MEASURED = ("LAB", "SCORE")
 _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 
