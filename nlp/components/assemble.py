@@ -866,8 +866,18 @@ class FactBuilder:
             around = [*doc[max(sentence.start, ent.start - 6):ent.start], *doc[ent.end:m.modifier_span[0]],
                       *doc[m.modifier_span[1]:min(sentence.end, m.modifier_span[1] + 1)]]
             return any(t.lower_ in self.diagnosis_words for t in around)
+        def ago_dates_the_treatment(m) -> bool:
+            # "a bone marrow transplant for T-ALL two years ago": the "ago" right after the
+            # reason a treatment was given dates the treatment, not the disease
+            if not m.rule.literal.lower().endswith(" ago") or m.modifier_span[0] < ent.end:
+                return False
+            i = ent.start - 1
+            while i > 0 and doc[i].lower_ in self.past_value_skip:
+                i -= 1
+            return (i > 0 and doc[i].lower_ in self.reason_words and doc[i - 1].ent_type_ in ("DRUG", "PROCEDURE")
+                    and m.modifier_span[0] - ent.end <= 3)
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
-                   and not possession(m) for m in ent._.modifiers)
+                   and not ago_dates_the_treatment(m) and not possession(m) for m in ent._.modifiers)
 
     def _remission_denied(self, ent: Span) -> bool:
         """Every remission cue of the mention is denied right before it ("AML, not in CR after
