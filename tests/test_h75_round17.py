@@ -125,3 +125,20 @@ def test_mrd_below_a_higher_bound_gives_no_status():
 
 def test_the_disease_a_past_transplant_was_for_is_not_past():
     assert reading("s/p allo-SCT 2022 for AML; relapsed, on venetoclax", "aml") == NOW
+
+
+# --- a relative named as the patient; a "now" right after the last of a past list ----------
+
+@pytest.mark.parametrize("text, own, writers", [
+    ("my husband is the patient, 61, CLL. I had breast cancer in 2015", "cll", "breast_cancer"),
+    ("the patient is my daughter, she has Crohn's. I have psoriasis", "crohns_disease", "psoriasis"),
+])
+def test_a_relative_named_as_the_patient(text, own, writers):
+    assert predicted_assertion(one(text, own))[1] == "patient"
+    assert predicted_assertion(one(text, writers))[1] == "family"
+
+
+def test_now_right_after_the_last_of_a_past_list_is_taken_now():
+    text = "she had cyclophosphamide and rituximab now"
+    assert reading(text, "cyclophosphamide") == PAST
+    assert reading(text, "rituximab") == NOW

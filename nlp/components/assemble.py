@@ -348,6 +348,10 @@ class FactBuilder:
                 fact.historical = False
                 if fact.status is None:
                     fact.status = "current"
+            if (fact.label in ("DRUG", "PROCEDURE") and fact.historical and fact.status == "current" and fact.date is None
+                    and not (fact.negated or fact.hypothetical or fact.uncertain) and now_right_after(ent)
+                    and _past_said_of_list_before(ent)):
+                fact.historical = False     # "he had 7+3 and gilteritinib now": the "had" is the 7+3's
             if fact.label == "DRUG" and fact.historical and not fact.negated and _restarted(ent):
                 # "MMF stopped in 2020, then back on 2g": stopped once, taken again now
                 fact.historical, fact.status = False, "current"
@@ -1019,6 +1023,16 @@ class FactBuilder:
                 fact.date = fact.date or when.date
 
 
+
+
+def _past_said_of_list_before(ent: Span) -> bool:
+    """Every past cue of the treatment stands before another treatment named earlier in its
+    sentence ("he had 7+3 and gilteritinib now": "had" opens the list; the "now" right after
+    the last one is its own)."""
+    doc = ent.doc
+    earlier = [e.start for e in doc.ents if e.label_ in ("DRUG", "PROCEDURE") and ent.sent.start <= e.start and e.end <= ent.start]
+    cues = [m.modifier_span[0] for m in ent._.modifiers if m.category in ("HISTORICAL", "PRIOR")]
+    return bool(cues) and bool(earlier) and all(c < min(earlier) for c in cues)
 
 
 def _restarted(ent: Span) -> bool:

@@ -79,6 +79,7 @@ class Relations:
     bare_subject: re.Pattern | None = None           # "Mum has RA ...": a relation named without "my" as a sentence's subject
     bare_patient: re.Pattern | None = None           # "Wife (62) with ...": a partner or child named without "my", with an age
     treated_subject: tuple[re.Pattern, ...] = ()    # "my brother has DM and is on IVIG": the relative whose treatment is told
+    named_patient: tuple[re.Pattern, ...] = ()      # "my sister is the patient": the relative (group rel) is the patient
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -184,6 +185,10 @@ def relations() -> Relations:
     aside_first = _regexes(doc, "writer_aside_first", name)
     trial_for_them = _regexes(doc, "trial_for_them", name)
     treated_subject = _regexes(doc, "treated_subject", name)
+    named_patient = _regexes(doc, "named_patient", name)
+    for i, pattern in enumerate(named_patient):
+        if "rel" not in pattern.groupindex:
+            raise DataError(f"{name}.named_patient[{i}]", "needs a group named rel (the relation word)")
     for i, pattern in enumerate(treated_subject):
         if "rel" not in pattern.groupindex:
             raise DataError(f"{name}.treated_subject[{i}]", "needs a group named rel (the relation word)")
@@ -218,6 +223,7 @@ def relations() -> Relations:
         trial_for_them=tuple(trial_for_them),
         bare_subject=bare_subject,
         treated_subject=tuple(treated_subject),
+        named_patient=tuple(named_patient),
     )
 
 
@@ -371,6 +377,11 @@ def speaker_of(text: str) -> Speaker:
     if named is not None:   # "i have crohns and my daughter has UC, shes the one who needs a trial"
         start, end, relation = named[:3]
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
+    for pattern in rel.named_patient:   # "my brother is the patient, 38, AML. I had Hodgkin at 20": about him
+        match = pattern.search(text)
+        relation = rel.relation_of(match.group("rel")) if match else None
+        if relation is not None:
+            return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"), match.end("rel"))
     if any(p.search(text) for p in rel.writer_is_patient):
         return Speaker("patient")   # "my son has asthma and my daughter eczema. im the one with UC"
     treated = _treated_subject(text, rel)
