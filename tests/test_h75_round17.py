@@ -142,3 +142,24 @@ def test_now_right_after_the_last_of_a_past_list_is_taken_now():
     text = "she had cyclophosphamide and rituximab now"
     assert reading(text, "cyclophosphamide") == PAST
     assert reading(text, "rituximab") == NOW
+
+
+# --- a relative without "my" opening the message, whose sentence goes on about them ---------
+
+@pytest.mark.parametrize("text, concept", [
+    ("dad has ITP, 77. he is on eltrombopag", "itp"),
+    ("grandma has myositis, IVIG since april, CK still high", "inflammatory_myopathy"),
+    ("mum has SSc and is 63, on MMF", "systemic_sclerosis"),
+])
+def test_an_opening_relative_whose_sentence_goes_on_is_the_patient(text, concept):
+    assert reading(text, concept) == NOW
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Father has T2DM.", "type_2_diabetes"),
+    ("Mother has psoriasis; sister had melanoma.", "psoriasis"),
+    ("mum has asthma, I have lupus", "asthma"),
+    ("dad has RA, and so do I", "rheumatoid_arthritis"),
+])
+def test_terse_family_history_or_the_writers_own_stays_family(text, concept):
+    assert any(predicted_assertion(f)[1] == "family" for f in extract(text) if f.concept == concept)
