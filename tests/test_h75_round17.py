@@ -163,3 +163,21 @@ def test_an_opening_relative_whose_sentence_goes_on_is_the_patient(text, concept
 ])
 def test_terse_family_history_or_the_writers_own_stays_family(text, concept):
     assert any(predicted_assertion(f)[1] == "family" for f in extract(text) if f.concept == concept)
+
+
+# --- a cancer said to be over that came back --------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("my daughter had AML at 12 and it came back last month", "aml"),
+    ("Hx: T-LBL 2020, CR after BFM. Relapse 03/2026.", "t_lbl"),
+])
+def test_a_cancer_had_that_came_back_is_there_now(text, concept):
+    assert reading(text, concept) == NOW
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("had breast cancer in 2015. now relapsed AML after 7+3", "breast_cancer"),
+    ("AML with prior MDS. Aza/ven x 4, refractory.", "mds"),
+])
+def test_a_relapse_of_another_cancer_leaves_the_old_one_over(text, concept):
+    assert reading(text, concept) == PAST
