@@ -181,3 +181,18 @@ def test_a_cancer_had_that_came_back_is_there_now(text, concept):
 ])
 def test_a_relapse_of_another_cancer_leaves_the_old_one_over(text, concept):
     assert reading(text, concept) == PAST
+
+
+# --- a value read right before "despite" one treatment ----------------------------------------
+
+def test_a_value_before_despite_one_treatment_is_failing_now():
+    fact = one("Hb 8.1 despite luspatercept", "luspatercept")
+    assert fact.status == "failed" and predicted_assertion(fact) == NOW
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("plt 20 in 2021 despite IVIG", "ivig"),
+    ("platelets 30 despite IVIG and steroids", "ivig"),
+])
+def test_a_dated_value_or_a_list_of_courses_stays_past(text, concept):
+    assert reading(text, concept) == PAST

@@ -370,6 +370,9 @@ def failing_while_on(span: Span) -> bool:
                    for t in doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]])
 
 
+_YEAR = re.compile(r"^(?:\d{1,2}/)?(?:19|20)\d{2}$")
+
+
 def _despite_now(doc, modifier, past: frozenset) -> bool:
     """A "despite" cue before the treatment with the disease said to go on now just before it
     ("her kidneys are getting worse despite cyclophosphamide and MMF", "ILD progressing despite
@@ -379,8 +382,15 @@ def _despite_now(doc, modifier, past: frozenset) -> bool:
     section = vocabulary().get("failing_despite") or {}
     if doc[start].lower_ not in set(section.get("cues") or ()):
         return False
-    before = {t.lower_ for t in doc[max(0, start - 3):start]}
-    return bool(before & set(section.get("now_before") or ())) and not before & past
+    words = doc[max(0, start - 3):start]
+    before = {t.lower_ for t in words}
+    # (not a date: "plt 20 in 2021 despite IVIG" says nothing of now)
+    # (nor a list of courses: "Plts approx 40 thousand despite IVIG and dexamethasone")
+    value = (bool(section.get("value_before")) and any(t.like_num for t in words)
+             and not any(_YEAR.match(t.text) for t in words)
+             and sum(1 for e in doc.ents if e.label_ in ("DRUG", "PROCEDURE")
+                     and end <= e.start < end + (modifier.rule.max_scope or 8) and e.sent == doc[start].sent) == 1)
+    return (bool(before & set(section.get("now_before") or ())) or value) and not before & past
 
 
 def failure_past_own_now(span: Span) -> bool:
