@@ -109,7 +109,8 @@ def _hash(text: str) -> str:
 # 60: lead, after the merges: the members a bracket names after a class word the terminology does not read are examples ("Antiarrhythmics (amiodarone, quinidine)": any[amiodarone, quinidine, review]); the class word had been dropped.
 # 61: h72, round 16: an item for an optional part of a study alone ("Optional: Child participants in the optional assessment ... must be 4 to 18 years of age") never decides alone (optional_item, as under a sub-study heading); biliary tract cancer split into cholangiocarcinoma (Klatskin tumour, bile duct cancer) and gallbladder cancer, so trial conditions compile to the child concepts; criteria read as the patients' texts are: a negative in a bracket or "ruled out" after a dash aside no longer negates the mention before it, new concepts (cITP, CADM, FMF, Kawasaki disease, autoimmune encephalitis, West syndrome).
 # 62: lead, after the merges: a dash aside ends only "ruled out" (its own category, ASIDE); "HIV - negative" carries its result again.
-PLAN_VERSION = "62"
+# 63: h75, round 17: criteria read as the patients' texts are: a test's result after its clause's comma is the test's; "stopped" ends at a word of order (then, ->); organ trouble in plain words after a disease ("lupus with kidney problems") is its organ disease; "MRD 0.3%" is MRD positive and "MRD <0.01%" negative; a restart after a stop is current; the disease a past "s/p" treatment was for is not past.
+PLAN_VERSION = "63"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
