@@ -356,6 +356,13 @@ class FactBuilder:
                 fact.historical = False
                 if fact.status is None:
                     fact.status = "current"
+            if (fact.label in ("DRUG", "PROCEDURE") and fact.historical and fact.status == "current" and fact.date is None
+                    and not (fact.negated or fact.hypothetical or fact.uncertain) and now_right_after(ent)
+                    and _past_said_of_list_before(ent)):
+                fact.historical = False     # "he had 7+3 and gilteritinib now": the "had" is the 7+3's
+            if fact.label == "DRUG" and fact.historical and not fact.negated and _restarted(ent):
+                # "MMF stopped in 2020, then back on 2g": stopped once, taken again now
+                fact.historical, fact.status = False, "current"
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _said_to_go_on(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
@@ -886,8 +893,18 @@ class FactBuilder:
             around = [*doc[max(sentence.start, ent.start - 6):ent.start], *doc[ent.end:m.modifier_span[0]],
                       *doc[m.modifier_span[1]:min(sentence.end, m.modifier_span[1] + 1)]]
             return any(t.lower_ in self.diagnosis_words for t in around)
+        def ago_dates_the_treatment(m) -> bool:
+            # "a bone marrow transplant for T-ALL two years ago": the "ago" right after the
+            # reason a treatment was given dates the treatment, not the disease
+            if not m.rule.literal.lower().endswith(" ago") or m.modifier_span[0] < ent.end:
+                return False
+            i = ent.start - 1
+            while i > 0 and doc[i].lower_ in self.past_value_skip:
+                i -= 1
+            return (i > 0 and doc[i].lower_ in self.reason_words and doc[i - 1].ent_type_ in ("DRUG", "PROCEDURE")
+                    and m.modifier_span[0] - ent.end <= 3)
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
-                   and not possession(m) for m in ent._.modifiers)
+                   and not ago_dates_the_treatment(m) and not possession(m) for m in ent._.modifiers)
 
     def _remission_denied(self, ent: Span) -> bool:
         """Every remission cue of the mention is denied right before it ("AML, not in CR after
@@ -1029,6 +1046,26 @@ class FactBuilder:
                 fact.date = fact.date or when.date
 
 
+
+
+def _past_said_of_list_before(ent: Span) -> bool:
+    """Every past cue of the treatment stands before another treatment named earlier in its
+    sentence ("he had 7+3 and gilteritinib now": "had" opens the list; the "now" right after
+    the last one is its own)."""
+    doc = ent.doc
+    earlier = [e.start for e in doc.ents if e.label_ in ("DRUG", "PROCEDURE") and ent.sent.start <= e.start and e.end <= ent.start]
+    cues = [m.modifier_span[0] for m in ent._.modifiers if m.category in ("HISTORICAL", "PRIOR")]
+    return bool(cues) and bool(earlier) and all(c < min(earlier) for c in cues)
+
+
+def _restarted(ent: Span) -> bool:
+    """A restart cue of the treatment (``"metadata": {"restarted": true}``: "back on 2g",
+    "restarted at 10 mg") written after every cue that ended it ("MMF stopped in 2020, then
+    back on 2g"): taken again now."""
+    restarts = [m.modifier_span[0] for m in ent._.modifiers
+                if m.category == "THERAPY_CURRENT" and (m.rule.metadata or {}).get("restarted")]
+    ends = [m.modifier_span[0] for m in ent._.modifiers if m.category in ("HISTORICAL", "PRIOR", "THERAPY_STOPPED")]
+    return bool(restarts) and max(restarts) > max(ends, default=-1) and max(restarts) > ent.start
 
 
 def _said_to_go_on(ent: Span) -> bool:

@@ -25,7 +25,7 @@ from spacy.language import Language
 
 from nlp.components.disease_status import is_status_span
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import across_comma
+from nlp.components.status import across_comma, result_of_test
 from nlp.resources import alternation, context_rules, vocabulary
 
 CONTEXT_PIPE = "medspacy_context"
@@ -66,8 +66,8 @@ def _terminated(span, modifier) -> bool:
     "prior". (Fixing that test in medspaCy itself changes how cues of one category merge
     too; this reads only the termination.)"""
     ends = modifier.rule.terminated_by
-    if not ends:
-        return False
+    if not ends or result_of_test(span, modifier):
+        return False    # (a test's result after its clause's comma: "tested for hep C last year, came back negative")
     graph = getattr(span.doc._, "context_graph", None)
     if graph is None:
         return False

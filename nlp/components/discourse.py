@@ -166,6 +166,8 @@ class People:
             if owner > 0 and self.words.relation_of(doc[owner].text) is not None:
                 named.add(self.words.relation_of(doc[owner].text))
                 owner -= 1      # "my eldest son has crohns too, i have UC"
+            if owner > 0 and doc[owner].like_num:
+                owner -= 1      # "my 4 kids have asthma, I have lupus": a count of them
             if i == 0 or doc[owner].lower_ not in self.words.possessives:
                 return False
             return speaker.relation not in named

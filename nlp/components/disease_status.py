@@ -36,6 +36,10 @@ def is_status_span(ent: Span) -> bool:
     return ent.label_ == "CONDITION" and ent.kb_id_ in _status_ids()
 
 
+# a status this many characters or fewer before a cancer qualifies it ("relapsed T-ALL")
+_BEFORE_CHARS = 12
+
+
 class StatusWords:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
@@ -44,6 +48,7 @@ class StatusWords:
         order = vocabulary.get("status_superseded") or {}
         self.superseded = {str(k): frozenset(v.get("by") or ()) for k, v in (order.get("statuses") or {}).items()}
         self.was_words = frozenset(w.lower() for w in order.get("was") or ())
+        self.disease_now = frozenset(str(w) for w in vocabulary.get("status_disease_now") or ())
         phrases, between = vocabulary.get("status_came_back") or (), vocabulary.get("status_came_back_between") or ()
         words = "|".join(re.escape(w) for w in sorted(set(between), key=len, reverse=True))
         self.came_back = re.compile(
@@ -61,6 +66,7 @@ class StatusWords:
                 self._assert(ent.doc, ent.start, ent.end, fact)
         self._whose(facts)
         self._time_order(ents, facts)
+        self._back_now(facts)
         # the autoimmune voice ("refractory lupus", "relapsed ITP"): therapies failed, which
         # the therapy facts say; a status is a cancer's (status_of), as in criteria
         drop = {id(f) for f, o in zip(facts, other) if o}
@@ -86,6 +92,34 @@ class StatusWords:
                     fact.family = False
             elif any(self.terminology.is_a(fact.concept, r) for r in roots) and not fact.negated:
                 last = fact
+
+    def _back_now(self, facts: list[Fact]) -> None:
+        """A cancer said to be over that a later status of ``status_disease_now`` is about (the
+        last cancer named before it, of the same person, when none named before it is there
+        now): there now ("had T-ALL at 9 and it came back now", "Hx: T-ALL 2019 ... Relapse
+        2025"; not "AML with prior MDS ... refractory": the AML's)."""
+        if not self.disease_now:
+            return
+        roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ()) if STATUS_ROOT in self.terminology else ()
+        ordered = sorted(facts, key=lambda f: f.start)
+        cancers = [f for f in ordered if f.label == "CONDITION" and f.concept in self.terminology
+                   and not self.is_status(f.concept) and any(self.terminology.is_a(f.concept, r) for r in roots)]
+        last, current = None, set()
+        for fact in ordered:
+            if fact.label != "CONDITION" or fact.concept not in self.terminology:
+                continue
+            if fact.concept in self.disease_now:
+                if fact.family in current:
+                    continue    # "AML with prior MDS. Aza/ven, refractory": the cancer had now is the one
+                # "relapsed T-ALL": a status written before a cancer is that cancer's
+                before_one = any(0 <= c.start - fact.end <= _BEFORE_CHARS for c in cancers)
+                if (last is not None and not before_one and last.historical and last.family == fact.family
+                        and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
+                    last.historical = False
+            elif any(self.terminology.is_a(fact.concept, r) for r in roots) and not (fact.negated or fact.hypothetical):
+                last = fact
+                if not fact.historical:
+                    current.add(fact.family)
 
     def _time_order(self, ents: list[Span], facts: list[Fact]) -> None:
         """Statuses that end (``status_superseded`` in data/nlp/extraction.yaml): a remission

@@ -40,7 +40,7 @@ from nlp.components.typos import TypoMatcher
 
 ENTITIES_PIPE = "trialbot_entities"
 PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle", "abbreviations", "contraception",
-                 "lay_diagnoses")
+                 "lay_diagnoses", "disease_status")
 MEASURED = ("LAB", "SCORE")
 _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 

@@ -79,6 +79,9 @@ class Relations:
     bare_subject: re.Pattern | None = None           # "Mum has RA ...": a relation named without "my" as a sentence's subject
     bare_patient: re.Pattern | None = None           # "Wife (62) with ...": a partner or child named without "my", with an age
     treated_subject: tuple[re.Pattern, ...] = ()    # "my brother has DM and is on IVIG": the relative whose treatment is told
+    named_patient: tuple[re.Pattern, ...] = ()      # "my sister is the patient": the relative (group rel) is the patient
+    opening_goes_on: tuple[re.Pattern, ...] = ()    # "mum has RA, enbrel until 2019, ...": the opening subject's sentence goes on
+    opening_before: re.Pattern | None = None        # what may stand before that opening subject ("hi, ")
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -184,6 +187,12 @@ def relations() -> Relations:
     aside_first = _regexes(doc, "writer_aside_first", name)
     trial_for_them = _regexes(doc, "trial_for_them", name)
     treated_subject = _regexes(doc, "treated_subject", name)
+    named_patient = _regexes(doc, "named_patient", name)
+    opening_goes_on = _regexes(doc, "opening_subject_goes_on", name)
+    opening_before = _regexes(doc, "opening_subject_before", name)
+    for i, pattern in enumerate(named_patient):
+        if "rel" not in pattern.groupindex:
+            raise DataError(f"{name}.named_patient[{i}]", "needs a group named rel (the relation word)")
     for i, pattern in enumerate(treated_subject):
         if "rel" not in pattern.groupindex:
             raise DataError(f"{name}.treated_subject[{i}]", "needs a group named rel (the relation word)")
@@ -218,6 +227,9 @@ def relations() -> Relations:
         trial_for_them=tuple(trial_for_them),
         bare_subject=bare_subject,
         treated_subject=tuple(treated_subject),
+        named_patient=tuple(named_patient),
+        opening_goes_on=tuple(opening_goes_on),
+        opening_before=opening_before[0] if opening_before else None,
     )
 
 
@@ -355,6 +367,15 @@ def _treated_subject(text: str, rel: Relations) -> Speaker | None:
     return None
 
 
+def _opening_goes_on(text: str, candidate, rel: Relations) -> bool:
+    """The relation opens the text (``opening_subject_before`` may stand before it) and one of
+    ``opening_subject_goes_on`` matches right after it."""
+    start, end = candidate[0], candidate[1]
+    if rel.opening_before is None or not rel.opening_before.fullmatch(text[:start]):
+        return False
+    return any(p.match(text, end) for p in rel.opening_goes_on)
+
+
 def speaker_of(text: str) -> Speaker:
     """Who writes ``text`` and, for a relative, about whom (see the module docstring)."""
     if not text or not text.strip():
@@ -371,6 +392,11 @@ def speaker_of(text: str) -> Speaker:
     if named is not None:   # "i have crohns and my daughter has UC, shes the one who needs a trial"
         start, end, relation = named[:3]
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
+    for pattern in rel.named_patient:   # "my brother is the patient, 38, AML. I had Hodgkin at 20": about him
+        match = pattern.search(text)
+        relation = rel.relation_of(match.group("rel")) if match else None
+        if relation is not None:
+            return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"), match.end("rel"))
     if any(p.search(text) for p in rel.writer_is_patient):
         return Speaker("patient")   # "my son has asthma and my daughter eczema. im the one with UC"
     treated = _treated_subject(text, rel)
@@ -393,6 +419,12 @@ def speaker_of(text: str) -> Speaker:
     if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
         subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
                         and rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])), None)
+    if subject is None and not any(p.search(text) for p in rel.self_statements):
+        # "mum has RA, enbrel until 2019, then orencia ...", "mum has ITP, 81.": a relative
+        # named without "my" as the subject the message opens with, whose sentence goes on
+        # about them; not a note's terse family history ("Daughter has ITP.", "Mother has RA;
+        # father had a stroke") nor a text that names the patient otherwise
+        subject = next((c for c in found if len(found) == 1 and _opening_goes_on(text, c, rel)), None)
     spoken_of = [sex for sex, pattern in rel.third_person.items() if pattern.search(text)]
     writer = rel.first_person.search(text) or rel.first_plural.search(text)
     if subject is None and writer and not any(p.search(text) for p in rel.self_statements):

@@ -58,13 +58,29 @@ def across_comma(span: Span, modifier) -> bool:
     return any(token.text == "," for token in between)
 
 
+def result_of_test(span: Span, modifier) -> bool:
+    """A result cue after a test of the span (a cue with ``"metadata": {"test": true}``:
+    "tested for", "screened for"), with no other mention between them and at most one comma:
+    the test's result, although a time or place closes the test's clause before the comma
+    ("tested for hep C last year, came back negative", "Tested for HIV in june, negative",
+    "screened for hep B, positive")."""
+    start, _end = modifier.modifier_span
+    if span.end > start or not any(m.category == "POSSIBLE_EXISTENCE" and _flag(m, "test") for m in span._.modifiers):
+        return False
+    between = span.doc[span.end:start]
+    if sum(token.text == "," for token in between) > 1 or any(token.text in (".", ";", ":", "?", "!") for token in between):
+        return False
+    return not any(ent.start < start and span.end < ent.end and (ent.start, ent.end) != (span.start, span.end)
+                   for ent in span.doc.ents)
+
+
 def clause_before_comma(span: Span, modifier) -> bool:
     """A result cue after the span, across a comma, where the span's own clause goes on
     before that comma ("I had covid last year, hep B negative": "last year" ends covid's
     clause; "HIV, HBsAg and HCV negative" is a list whose items share the result, and a
     bracket after an item, "HIV (4th gen), HBsAg negative", is still the item's)."""
     start, _end = modifier.modifier_span
-    if span.end > start or "COMMA" not in (modifier.rule.terminated_by or ()):
+    if span.end > start or "COMMA" not in (modifier.rule.terminated_by or ()) or result_of_test(span, modifier):
         return False
     words, depth = False, 0
     for token in span.doc[span.end:start]:
@@ -361,6 +377,9 @@ def failing_while_on(span: Span) -> bool:
                    for t in doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]])
 
 
+_YEAR = re.compile(r"^(?:\d{1,2}/)?(?:19|20)\d{2}$")
+
+
 def _despite_now(doc, modifier, past: frozenset) -> bool:
     """A "despite" cue before the treatment with the disease said to go on now just before it
     ("her kidneys are getting worse despite cyclophosphamide and MMF", "ILD progressing despite
@@ -370,8 +389,15 @@ def _despite_now(doc, modifier, past: frozenset) -> bool:
     section = vocabulary().get("failing_despite") or {}
     if doc[start].lower_ not in set(section.get("cues") or ()):
         return False
-    before = {t.lower_ for t in doc[max(0, start - 3):start]}
-    return bool(before & set(section.get("now_before") or ())) and not before & past
+    words = doc[max(0, start - 3):start]
+    before = {t.lower_ for t in words}
+    # (not a date: "plt 20 in 2021 despite IVIG" says nothing of now)
+    # (nor a list of courses: "Plts approx 40 thousand despite IVIG and dexamethasone")
+    value = (bool(section.get("value_before")) and any(t.like_num for t in words)
+             and not any(_YEAR.match(t.text) for t in words)
+             and sum(1 for e in doc.ents if e.label_ in ("DRUG", "PROCEDURE")
+                     and end <= e.start < end + (modifier.rule.max_scope or 8) and e.sent == doc[start].sent) == 1)
+    return (bool(before & set(section.get("now_before") or ())) or value) and not before & past
 
 
 def failure_past_own_now(span: Span) -> bool:
@@ -669,9 +695,11 @@ def infection_status(span: Span, written: str | None = None, before: str | None 
         return written
     if before in ("positive", "negative"):
         return before
-    if span._.is_uncertain:
-        return None
+    if span._.is_uncertain and not all(_flag(m, "test") for m in span._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
+        return None     # (a test's doubt ends with its result: "screened for hep B, positive")
     status = _nearest_of(span, results, RESULT_STATUS)
+    if status is None and span._.is_uncertain:
+        return None     # a test with no result written ("tested for TB last year")
     if status is None and (written == "latent" or _has(span, "HISTORICAL")):
         return "positive"
     return status
