@@ -64,6 +64,37 @@ def _postposed_now(self, other) -> bool:
             and other.rule.literal.lower() in _now_words())
 
 
+class _Traits:
+    """What ``limit_scope`` reads of a ConText rule, read once per rule (medspaCy's
+    ``ConTextRule`` upper-cases its category and direction when it is made; they are not
+    changed after)."""
+
+    __slots__ = ("rule", "category", "direction", "terminate", "outcome", "ends_clause")
+
+    def __init__(self, rule):
+        self.rule = rule
+        self.category = rule.category.upper()
+        self.direction = rule.direction.upper()
+        self.terminate = self.direction == "TERMINATE"
+        self.outcome = self.category.startswith(OUTCOME_PREFIXES)
+        self.ends_clause = bool((rule.metadata or {}).get("ends_clause"))
+
+
+_TRAITS: dict[int, _Traits] = {}
+
+
+def _traits(rule) -> _Traits:
+    traits = _TRAITS.get(id(rule))
+    if traits is None or traits.rule is not rule:
+        traits = _TRAITS[id(rule)] = _Traits(rule)
+    return traits
+
+
+def tuple_overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """medspaCy's ``tuple_overlaps`` (``medspacy.util``): ``b`` starts or ends inside ``a``."""
+    return a[0] <= b[0] < a[1] or a[0] < b[1] <= a[1]
+
+
 def _now_words() -> frozenset[str]:
     global _NOW_WORDS
     if _NOW_WORDS is None:
@@ -92,18 +123,29 @@ def _mend_scope_overlap(module: ModuleType) -> None:
     original = cls.limit_scope
 
     def limit_scope(self, other) -> bool:
-        if _postposed_now(self, other):
+        # medspaCy's update_scopes asks this of every pair of a text's cues: the tests that
+        # answer False without a change are made first, from each rule's traits read once
+        # (``_traits``); the same answers and scopes as the tests written out in full
+        scope, others = (self._scope_start, self._scope_end), (other._scope_start, other._scope_end)
+        if not (spans_overlap(scope, others) or tuple_overlaps(scope, others)):
+            return False        # neither test below can pass (medspaCy's asks tuple_overlaps first)
+        rule, other_rule = self._context_rule, other._context_rule
+        mine, theirs = _traits(rule), _traits(other_rule)
+        if mine.terminate:
+            return False        # below: never mended, and medspaCy's leaves a TERMINATE cue alone
+        if mine.category == "THERAPY_FAILED" and _postposed_now(self, other):
             return False
-        if (self.direction.upper() != "TERMINATE" and not self.category.upper().startswith(OUTCOME_PREFIXES)
-                and (other.direction.upper() == "TERMINATE" or (other.rule.metadata or {}).get("ends_clause")
-                     or (other.category.upper() in CLAUSE_CATEGORIES and other.category.upper() in self.rule.terminated_by))
-                and spans_overlap(self.scope_span, other.scope_span)):
-            before = self.scope_span
-            if self.direction.lower() in ("forward", "bidirectional") and other > self:
-                self._scope_end = min(self._scope_end, other.modifier_span[0])
-            if self.direction.lower() in ("backward", "bidirectional") and other < self:
-                self._scope_start = max(self._scope_start, other.modifier_span[1])
-            return before != self.scope_span
+        if (not mine.outcome
+                and (theirs.terminate or theirs.ends_clause
+                     or (theirs.category in CLAUSE_CATEGORIES and theirs.category in rule.terminated_by))
+                and spans_overlap(scope, others)):
+            if mine.direction in ("FORWARD", "BIDIRECTIONAL") and other._start > self._start:
+                self._scope_end = min(self._scope_end, other._start)
+            if mine.direction in ("BACKWARD", "BIDIRECTIONAL") and other._end < self._end:
+                self._scope_start = max(self._scope_start, other._end)
+            return scope != (self._scope_start, self._scope_end)
+        if not theirs.terminate and theirs.category not in rule.terminated_by and theirs.category != mine.category:
+            return False        # medspaCy's: no cue that may cut this one's scope
         return original(self, other)
 
     limit_scope.mended = True

@@ -199,6 +199,8 @@ class FirstWordMatcher:
         self.vocab = vocab
         self.full = Matcher(vocab, validate=validate)
         self.by_word: dict[tuple[int, int], Any] = {}   # (LOWER | ORTH, word's hash) -> Matcher
+        # id(a word's Matcher) -> the most tokens a match of its patterns can take (None: any)
+        self.reach: dict[int, int | None] = {}
         self.others = Matcher(vocab, validate=False)    # the patterns with no first word to file
 
     def add(self, key: str, patterns: list[list[dict]], on_match=None) -> None:
@@ -216,25 +218,48 @@ class FirstWordMatcher:
                 matcher = self.by_word.get(place)
                 if matcher is None:
                     matcher = self.by_word[place] = Matcher(self.vocab, validate=False)
+                    self.reach[id(matcher)] = 0
                 matcher.add(key, [variant])
+                known, most = self.reach[id(matcher)], _most_tokens(variant)
+                self.reach[id(matcher)] = None if known is None or most is None else max(known, most)
 
     def __call__(self, doc) -> list[tuple[int, int, int]]:
         by_word = self.by_word
-        run = {id(self.others): (self.others, 0)} if len(self.others) else {}
+        n = len(doc)
+        run = {id(self.others): [self.others, 0, n]} if len(self.others) else {}
         for i, token in enumerate(doc):
             for place in ((_LOWER, token.lower), (_ORTH, token.orth)):
                 matcher = by_word.get(place)
-                if matcher is not None and id(matcher) not in run:
-                    run[id(matcher)] = (matcher, i)     # its patterns start at its word at the earliest
+                if matcher is not None:
+                    found = run.get(id(matcher))
+                    if found is None:
+                        run[id(matcher)] = [matcher, i, i]  # its patterns start at its word at the earliest
+                    else:
+                        found[2] = i                        # ... and at the latest
         matches: list[tuple[int, int, int]] = []
         spans: dict[tuple[int, int], int] = {}
-        for number, (matcher, first) in enumerate(run.values()):
-            for key, start, end in matcher(doc[first:] if first else doc):   # (a span's matches count from its start)
+        reach = self.reach
+        for number, (matcher, first, last) in enumerate(run.values()):
+            # its patterns end within their longest reach after its last word: the tokens
+            # after are not read (every match, in spaCy's order: a pattern's states have all
+            # ended a token before the span does; one token more is read besides)
+            most = reach.get(id(matcher))
+            stop = n if most is None else min(n, last + most + 1)
+            part = doc if first == 0 and stop == n else doc[first:stop]
+            for key, start, end in matcher(part):   # (a span's matches count from its start)
                 start, end = start + first, end + first
                 if spans.setdefault((start, end), number) != number:
                     return self.full(doc)       # the same span from two Matchers: spaCy's order
                 matches.append((key, start, end))
         return matches
+
+
+def _most_tokens(pattern: list[dict]) -> int | None:
+    """The most tokens a match of ``pattern`` can take: one per token of it (``OP`` none,
+    ``?``, ``!`` or ``1``); None when one may repeat (``*``, ``+``, ``{n,m}``)."""
+    if any(token.get("OP") not in (None, "?", "!", "1") for token in pattern):
+        return None
+    return len(pattern)
 
 
 def _first_words(pattern: list[dict]) -> list[tuple[str, str, list[dict]]]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 
 from nlp.components.context import _terminated
+from nlp.components.doc_cache import doc_text
 from nlp.components.speaker import relations
 from nlp.resources import vocabulary_words
 
@@ -53,7 +54,7 @@ def cue_scope(doc):
     that sit inside a bracket closed before it."""
     if not doc.ents:
         return doc
-    closes = _closing_brackets(doc) if "(" in doc.text else {}
+    closes = _closing_brackets(doc) if "(" in doc_text(doc) else {}
     graph = getattr(doc._, "context_graph", None)
     for ent in doc.ents:
         modifiers = ent._.modifiers

@@ -86,11 +86,11 @@ class PatternFacts:
         unit = (match.groups.get("unit") or "").lower()
         if unit and unit in self.time_units and self.time_units[unit] < DAYS["year"]:
             value = round(value * self.time_units[unit] / DAYS["year"], 3)   # "6-month-old" -> 0.5
-        half = self._half_after(doc.text, match)
+        half = self._half_after(doc_text(doc), match)
         if half is not None and value < 18:
             value += 0.5        # "he is 2 and a half": a young child's age said to the half year
-        before = doc.text[max(0, match.start_char - 2):match.start_char + 1]
-        if re.match(r"^(?:\s|^)?[-\u2212]\d?$", before) or doc.text[match.start_char:].startswith(("-", "\u2212")):
+        before = doc_text(doc)[max(0, match.start_char - 2):match.start_char + 1]
+        if re.match(r"^(?:\s|^)?[-\u2212]\d?$", before) or doc_text(doc)[match.start_char:].startswith(("-", "\u2212")):
             value = -value        # "-5 years old": a minus sign, kept so the age is questioned
         implausible = not (AGE_RANGE[0] <= value <= AGE_RANGE[1])
         meta = {"value": value, "unit": "years", "value_normalized": value, "unit_normalized": "years", "implausible": implausible}

@@ -21,6 +21,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from core.facts import Fact
+from nlp.components.doc_cache import doc_text
 from nlp.components.status import THERAPY_STATUS, bare_current
 from nlp.components.speaker import Relations, Speaker, relations
 
@@ -86,7 +87,8 @@ class People:
         (a note's "His brother, 40 years old, has Crohn disease and takes adalimumab"), not
         the one a relative's message is about."""
         doc = ent.doc
-        start = max(ent.sent.start, ent.start - RELATIVE_SCOPE)
+        first = ent.sent.start
+        start = max(first, ent.start - RELATIVE_SCOPE)
         for i in range(ent.start - 1, start, -1):
             lower = doc[i].lower_
             if lower in self.words.writer_words or lower in _PATIENT_WORDS or lower == ";":
@@ -96,7 +98,7 @@ class People:
                 owner = doc[i - 1].lower_
                 # the relative is the subject: "Her son, aged 12, has ...", "... her husband,
                 # who has ...", not an object ("breastfeeding her baby and has lupus")
-                subject = (i - 1 == ent.sent.start or doc[i - 2].lower_ in _CLAUSE_STARTS
+                subject = (i - 1 == first or doc[i - 2].lower_ in _CLAUSE_STARTS
                            or (i + 1 < ent.start and doc[i + 1].lower_ == "who")
                            or (i + 2 < ent.start and doc[i + 1].text == "," and doc[i + 2].lower_ == "who"))
                 if owner in ("her", "his", "their") and subject:
@@ -106,7 +108,6 @@ class People:
                 return False
         # "... 52F. Son with autism.", "Daughter has ITP." opening a sentence after one about
         # the patient, in a note that no one writes in the first person: the patient's relative
-        first = ent.sent.start
         # ("i have RA. daughter has JIA": the same after a patient's own words)
         return (0 < first < ent.start and ent.start - first <= RELATIVE_SCOPE
                 and (speaker is None or speaker.speaker in (None, "patient"))
@@ -463,7 +464,7 @@ class Outcomes:
         data/nlp/extraction.yaml."""
         if self.aside_after is None:
             return
-        text = doc.text
+        text = doc_text(doc)
         for i, (ent, fact) in enumerate(zip(ents, facts)):
             if ent.label_ not in ("INFECTION", "BIOMARKER") or fact.negated or fact.status or fact.hypothetical:
                 continue
@@ -512,12 +513,12 @@ class Outcomes:
 
     def _switch_verb(self, doc: Doc, ent: Span) -> int | None:
         """The switch verb of "switched (her) (from X) to ENT", or None."""
-        i = ent.start
-        while i > ent.sent.start and doc[i - 1].lower_ in self.switch_skip:
+        i, first = ent.start, ent.sent.start
+        while i > first and doc[i - 1].lower_ in self.switch_skip:
             i -= 1
-        if i <= ent.sent.start or doc[i - 1].lower_ not in self.switch_to:
+        if i <= first or doc[i - 1].lower_ not in self.switch_to:
             return None
-        for j in range(i - 2, max(ent.sent.start, i - 12) - 1, -1):
+        for j in range(i - 2, max(first, i - 12) - 1, -1):
             if doc[j].lower_ in self.switch_verbs:
                 return j
             if doc[j].text in (".", ";") or doc[j].lower_ in ("but", "and"):
@@ -527,12 +528,12 @@ class Outcomes:
     def _after_exception(self, doc: Doc, ent: Span) -> int | None:
         """The start of the exception word right before ``ent`` (a determiner may stand
         between: "only the chemo"), or None."""
-        i = ent.start
-        while i > ent.sent.start and doc[i - 1].lower_ in self.exception_skip:
+        i, first = ent.start, ent.sent.start
+        while i > first and doc[i - 1].lower_ in self.exception_skip:
             i -= 1
         for words in self.exception_words:
             n = len(words)
-            if i - n >= ent.sent.start and tuple(t.lower_ for t in doc[i - n:i]) == words:
+            if i - n >= first and tuple(t.lower_ for t in doc[i - n:i]) == words:
                 return i - n
         return None
 

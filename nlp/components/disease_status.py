@@ -18,6 +18,7 @@ from spacy.tokens import Span
 from core.facts import Fact
 from data.condition_names import DISEASE_STATUS as STATUS_ROOT
 from data.terminology import Terminology, load_terminology
+from nlp.components.doc_cache import doc_text
 
 RELAPSED = "relapsed_disease"
 _WINDOW = 3   # tokens before the mention
@@ -179,7 +180,7 @@ class StatusWords:
                 continue
             doc = ent.doc
             sentence = ent.sent if doc.has_annotation("SENT_START") else doc[:]
-            match = self.came_back.match(doc.text, ent.end_char, sentence.end_char)
+            match = self.came_back.match(doc_text(doc), ent.end_char, sentence.end_char)
             if match is None or any(s < match.end("s") and match.start("s") < e for s, e in taken):
                 continue
             relapse = Fact("CONDITION", RELAPSED, match.group("s"), match.start("s"), match.end("s"),

@@ -123,13 +123,16 @@ class TypoMatcher:
     def __call__(self, doc: Doc, covered: set[int]) -> list[Candidate]:
         found: list[Candidate] = []
         n = len(doc)
+        words = None
         for i in self._suspects(doc):
             token = doc[i]
             if i in covered or not self._typo_like(token):
                 continue
+            if words is None:
+                words = _Words(doc)
             # a misspelt word beside correctly written ones of a longer term ("lupus
             # nefritis"): the whole term, not the correct word's own concept alone
-            pair = self._pair(doc, i, n, covered, beside_exact=True)
+            pair = self._pair(words, i, n, covered, beside_exact=True)
             if pair:
                 found.extend(pair)
                 continue
@@ -137,7 +140,7 @@ class TypoMatcher:
             if term and not self._spelt_right(token.lower_, term):
                 found.extend(Candidate(i, i + 1, label, concept, fuzzy=True) for label, concept in self.targets[term])
                 continue
-            found.extend(self._pair(doc, i, n, covered, beside_exact=False))
+            found.extend(self._pair(words, i, n, covered, beside_exact=False))
         return found
 
     def _spelt_right(self, word: str, term: str) -> bool:
@@ -152,7 +155,7 @@ class TypoMatcher:
         concepts = {concept for _, concept in self.targets[term]}
         return any(concepts <= {concept for _, concept in self.targets.get(word, ())} for word in words)
 
-    def _pair(self, doc: Doc, i: int, n: int, covered: set[int], beside_exact: bool) -> list[Candidate]:
+    def _pair(self, doc: "_Words", i: int, n: int, covered: set[int], beside_exact: bool) -> list[Candidate]:
         """The two- to four-word term the suspect word ``i`` and its neighbours misspell
         ("lupus nefritis", "acute myeloid leukemya", "protien in her urine"). With ``beside_exact`` each neighbour
         must be the term's word as written (an exact match may cover it: "lupus"); otherwise
@@ -166,10 +169,9 @@ class TypoMatcher:
                 others = [j for j in range(start, end) if j != i]
                 if not beside_exact and any(j in covered for j in others):
                     continue
-                words = doc[start:end]
-                if not all(t.is_alpha for t in words):
+                if not all(doc.alpha[start:end]):
                     continue
-                text = words.text.lower()
+                text = doc.text(start, end).lower()
                 if len(text.split()) != size:
                     continue
                 term = self.lookup(text, size)
@@ -177,7 +179,25 @@ class TypoMatcher:
                     continue
                 if beside_exact and any(text.split()[j - start] != term.split()[j - start] for j in others):
                     continue
-                if beside_exact and self._same_as_exact(term, [doc[j].lower_ for j in others]):
+                if beside_exact and self._same_as_exact(term, [doc.lower[j] for j in others]):
                     continue    # "infective hepatitis": the exact "hepatitis" already says as much
                 return [Candidate(start, end, label, concept, fuzzy=True) for label, concept in self.targets[term]]
         return []
+
+
+class _Words:
+    """What ``_pair`` reads of a Doc's tokens, read once per Doc (a suspect word tries up to
+    nine spans of its neighbours): whether each is alphabetic, its lower case, and the
+    text of tokens ``start``..``end``, the same string as ``doc[start:end].text``."""
+
+    __slots__ = ("text_of", "alpha", "lower", "starts", "ends")
+
+    def __init__(self, doc: Doc):
+        self.text_of = doc_text(doc)
+        self.alpha = [t.is_alpha for t in doc]
+        self.lower = [t.lower_ for t in doc]
+        self.starts = [t.idx for t in doc]
+        self.ends = [t.idx + len(t) for t in doc]
+
+    def text(self, start: int, end: int) -> str:
+        return self.text_of[self.starts[start]:self.ends[end - 1]]

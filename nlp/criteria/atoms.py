@@ -198,6 +198,7 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
     the same text (for mentions without a value and for negation triggers)."""
     terminology = load_terminology()
     negations = _negation_spans(doc)
+    ents = doc.ents         # (a new tuple of new Spans each time it is read)
     atoms: list[Atom] = []
     fact_starts = set()
     measured = sorted(f.start for f in facts if f.label in ("LAB", "SCORE"))
@@ -221,13 +222,13 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
         elif fact.label == "SCORE":
             _score(atom, text, terminology, cues)
         atoms.append(atom)
-    for ent in doc.ents:  # scores written without a value right after the name
+    for ent in ents:  # scores written without a value right after the name
         if ent.label_ == "SCORE" and ent.start_char not in fact_starts:
             atom = Atom(ent.start_char, ent.end_char, "SCORE", ent.kb_id_, ent.text)
             _score(atom, text, terminology, cues)
             if atom.bounds:
                 atoms.append(atom)
-    for ent in doc.ents:
+    for ent in ents:
         # "Newly diagnosed diabetes": a status narrowing any disease (``narrowing_status`` of
         # the cues) the pipeline named but kept as no fact (the status of a disease it is not
         # for): its words say more than the disease, so they are unread
@@ -235,7 +236,7 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
         if (ent.label_ == "CONDITION" and ent.start_char not in fact_starts and is_disease_status(ent.kb_id_, terminology)
                 and cues.search("narrowing_status", ent.text)):
             atoms.append(Atom(ent.start_char, ent.end_char, "CONDITION", ent.kb_id_, ent.text, mods={"unread": True}))
-    for ent in doc.ents:  # "lipase ≤ ULN": a test named with the normal limit, no value
+    for ent in ents:  # "lipase ≤ ULN": a test named with the normal limit, no value
         if ent.label_ == "LAB" and ent.start_char not in fact_starts:
             atom = Atom(ent.start_char, ent.end_char, "LAB", ent.kb_id_, ent.text)
             if _bare_uln(atom, text, terminology):
