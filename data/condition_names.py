@@ -681,59 +681,42 @@ def implied_conditions() -> tuple[tuple[str, float | None, float | None, str], .
     return tuple(found)
 
 
-@lru_cache(maxsize=1)
-def implied_by_therapy() -> tuple[tuple[str, str], ...]:
-    """``implied_by_therapy`` of data/evidence.yaml, checked: (therapy id, condition id) of
-    medicines taken (nearly) only for one condition ("amlodipine": hypertension); a therapy
-    class stands for every agent under it."""
-    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_by_therapy") or []
+def _implied(section: str, field: str, category: str) -> tuple[tuple[str, str], ...]:
+    """(member id, condition id) pairs of an ``implied_by_*`` section of data/evidence.yaml,
+    checked: each entry a list of ``field`` ids of the terminology ``category`` and a concept."""
+    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get(section) or []
     terminology = load_terminology()
     found = []
     for i, row in enumerate(rows if isinstance(rows, list) else [None]):
-        where = f"evidence.yaml.implied_by_therapy[{i}]"
-        if not isinstance(row, dict) or set(row) != {"therapies", "concept"} or not isinstance(row["therapies"], list):
-            raise DataError(where, "each entry needs a list of therapies and a concept")
+        where = f"evidence.yaml.{section}[{i}]"
+        if not isinstance(row, dict) or set(row) != {field, "concept"} or not isinstance(row[field], list):
+            raise DataError(where, f"each entry needs a list of {field} and a concept")
         if row["concept"] not in terminology or not all(
-                t in terminology and terminology[t].category == "therapy" for t in row["therapies"]):
-            raise DataError(where, "therapies must be therapy ids and concept a terminology id")
-        found.extend((therapy, row["concept"]) for therapy in row["therapies"])
+                m in terminology and terminology[m].category == category for m in row[field]):
+            raise DataError(where, f"{field} must be {category} ids and concept a terminology id")
+        found.extend((member, row["concept"]) for member in row[field])
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def implied_by_therapy() -> tuple[tuple[str, str], ...]:
+    """``implied_by_therapy``: (therapy id, condition id) of medicines taken (nearly) only for
+    one condition ("amlodipine": hypertension); a therapy class stands for every agent under it."""
+    return _implied("implied_by_therapy", "therapies", "therapy")
 
 
 @lru_cache(maxsize=1)
 def implied_by_marker() -> tuple[tuple[str, str], ...]:
-    """``implied_by_marker`` of data/evidence.yaml, checked: (biomarker id, condition id) of
-    antibodies found (nearly) only in one disease ("anti-Jo-1": an inflammatory myopathy)."""
-    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_by_marker") or []
-    terminology = load_terminology()
-    found = []
-    for i, row in enumerate(rows if isinstance(rows, list) else [None]):
-        where = f"evidence.yaml.implied_by_marker[{i}]"
-        if not isinstance(row, dict) or set(row) != {"markers", "concept"} or not isinstance(row["markers"], list):
-            raise DataError(where, "each entry needs a list of markers and a concept")
-        if row["concept"] not in terminology or not all(
-                m in terminology and terminology[m].category == "biomarker" for m in row["markers"]):
-            raise DataError(where, "markers must be biomarker ids and concept a terminology id")
-        found.extend((marker, row["concept"]) for marker in row["markers"])
-    return tuple(found)
+    """``implied_by_marker``: (biomarker id, condition id) of antibodies found (nearly) only in
+    one disease ("anti-Jo-1": an inflammatory myopathy)."""
+    return _implied("implied_by_marker", "markers", "biomarker")
 
 
 @lru_cache(maxsize=1)
 def implied_by_finding() -> tuple[tuple[str, str], ...]:
-    """``implied_by_finding`` of data/evidence.yaml, checked: (finding condition id, condition
-    id) of findings that are by definition a sign of a disease ("proteinuria": kidney disease)."""
-    rows = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("implied_by_finding") or []
-    terminology = load_terminology()
-    found = []
-    for i, row in enumerate(rows if isinstance(rows, list) else [None]):
-        where = f"evidence.yaml.implied_by_finding[{i}]"
-        if not isinstance(row, dict) or set(row) != {"findings", "concept"} or not isinstance(row["findings"], list):
-            raise DataError(where, "each entry needs a list of findings and a concept")
-        if row["concept"] not in terminology or not all(
-                f in terminology and terminology[f].category == "condition" for f in row["findings"]):
-            raise DataError(where, "findings must be condition ids and concept a terminology id")
-        found.extend((finding, row["concept"]) for finding in row["findings"])
-    return tuple(found)
+    """``implied_by_finding``: (finding condition id, condition id) of findings that are by
+    definition a sign of a disease ("proteinuria": kidney disease)."""
+    return _implied("implied_by_finding", "findings", "condition")
 
 
 @lru_cache(maxsize=1)

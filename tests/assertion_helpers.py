@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from benchmarks.assertion import predicted_assertion
 from nlp import extract
+
+# a fact's reading in the gold's words (benchmarks.assertion.predicted_assertion)
+NOW = ("present", "patient", "current")
+PAST = ("present", "patient", "past")
+FAMILY = ("present", "family", "current")
 
 
 def mentions(text: str, concept: str, today: date) -> list:
@@ -32,3 +38,15 @@ def concepts(text: str, today: date = ROUND_TODAY) -> set[str]:
 def present(fact) -> bool:
     """Stated as present, the patient's, now: not negated, uncertain, hypothetical, a relative's or past."""
     return not (fact.negated or fact.uncertain or fact.hypothetical or fact.family or fact.historical)
+
+
+def one(text: str, concept: str):
+    """The one fact of ``concept`` in ``text`` (exactly one, else the test fails)."""
+    found = [f for f in extract(text) if f.concept == concept]
+    assert len(found) == 1, (text, concept, found)
+    return found[0]
+
+
+def reading(text: str, concept: str) -> tuple[str, str, str]:
+    """(assertion, experiencer, time) of the one fact of ``concept`` in ``text``."""
+    return predicted_assertion(one(text, concept))

@@ -10,22 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.assertion import predicted_assertion
+from assertion_helpers import NOW, PAST, one, reading
 from nlp import extract
 
 
-def one(text, concept):
-    found = [f for f in extract(text) if f.concept == concept]
-    assert len(found) == 1, (text, concept, found)
-    return found[0]
-
-
-def reading(text, concept):
-    return predicted_assertion(one(text, concept))
-
-
-NOW = ("present", "patient", "current")
-PAST = ("present", "patient", "past")
 
 
 # --- a failure said in the present of a treatment with a present cue of its own ----------

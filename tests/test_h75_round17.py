@@ -12,23 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.assertion import predicted_assertion
+from assertion_helpers import FAMILY, NOW, PAST, one, predicted_assertion, reading
 from nlp import extract
 
 
-def one(text, concept):
-    found = [f for f in extract(text) if f.concept == concept]
-    assert len(found) == 1, (text, concept, found)
-    return found[0]
-
-
-def reading(text, concept):
-    return predicted_assertion(one(text, concept))
-
-
-NOW = ("present", "patient", "current")
-PAST = ("present", "patient", "past")
-FAMILY = ("present", "family", "current")
 
 
 # --- a test's result after its clause's comma --------------------------------------------
