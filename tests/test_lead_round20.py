@@ -263,3 +263,17 @@ def test_ask_me_more_questions_typed_while_the_city_is_asked_is_no_city(fresh_db
     assert "lives in" not in text and reply.state == LOCATION and "Which city" in text
     reply = engine.message(cid, "I live in Hangzhou")
     assert "Hangzhou" in "\n".join(Renderer(PLAIN).render(reply))
+
+
+# --- "aged N" after an illness or a procedure is the age at that event ---------------------
+
+@pytest.mark.parametrize("text", ["PMH: appendicectomy aged 12", "asthma aged 3, now 30 with lupus",
+                                  "diagnosed with lupus aged 19, now 34"])
+def test_aged_after_an_event_is_no_age_of_the_patient_now(text):
+    assert [f.value for f in extract(text) if f.label == "AGE"] == []
+
+
+@pytest.mark.parametrize("text,age", [("woman aged 66 with RA", 66), ("Re: Mrs P.W. (aged 72), CLL", 72),
+                                      ("patient aged 45", 45), ("appendicectomy aged 12. 45F with SLE", 45)])
+def test_aged_after_a_person_is_the_age(text, age):
+    assert [f.value for f in extract(text) if f.label == "AGE"] == [age]

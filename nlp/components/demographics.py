@@ -46,6 +46,12 @@ class PatternFacts:
         self.place_articles = {w.lower() for w in vocabulary["place_articles"]}
         self.time_units = {k.lower(): DAYS[v] for k, v in vocabulary["time_units"].items()}
         self.terminology = terminology
+        # the one-word names of conditions and procedures ("appendicectomy", "asthma", "MI"):
+        # "aged 12" right after one is the age at that event (_age_at_event)
+        self.event_words = frozenset(
+            name.lower() for concept in terminology.concepts.values()
+            if concept.category == "condition" or concept.kind == "procedure"
+            for name in (*concept.terms, *concept.abbreviations) if " " not in name and "-" not in name)
         self.comparators = {k.lower(): v for k, v in (vocabulary.get("comparators") or {}).items()}
 
     def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
@@ -131,11 +137,16 @@ class PatternFacts:
     def _age_at_event(self, doc: Doc, match: PatternMatch) -> bool:
         """"Appendicectomy age 12", "MI age 50": a bare "age N" right after a word (no comma,
         colon or line break between) dates that event; after a sex word ("woman age 45"),
-        "aged 66", "age: 40" and "Age 64" opening a line or clause it is the patient's age."""
+        "aged 66", "age: 40" and "Age 64" opening a line or clause it is the patient's age.
+        "aged N" dates an event only right after the one-word name of an illness or a
+        procedure ("appendicectomy aged 12"; "woman aged 66", "Mrs P.W. (aged 72)" are ages)."""
         text = doc_text(doc)
+        before = re.search(r"([A-Za-z][\w'-]*)[ \t]+$", text[max(0, match.start_char - 40):match.start_char])
+        if re.match(r"aged\s+\d", text[match.start_char:match.end_char], re.IGNORECASE):
+            # "appendicectomy aged 12", "asthma aged 3": right after an illness or a procedure
+            return before is not None and before.group(1).lower() in self.event_words
         if not re.match(r"age\s+\d", text[match.start_char:match.end_char], re.IGNORECASE):
             return False
-        before = re.search(r"([A-Za-z][\w'-]*)[ \t]+$", text[max(0, match.start_char - 40):match.start_char])
         return before is not None and before.group(1).lower() not in self.sex_words
 
     @staticmethod
