@@ -277,3 +277,9 @@ def test_aged_after_an_event_is_no_age_of_the_patient_now(text):
                                       ("patient aged 45", 45), ("appendicectomy aged 12. 45F with SLE", 45)])
 def test_aged_after_a_person_is_the_age(text, age):
     assert [f.value for f in extract(text) if f.label == "AGE"] == [age]
+
+
+def test_a_course_run_to_now_has_no_later_stop():
+    found = _treatments("4. Venetoclax + decitabine (Jul 2025 - present) - stable, BM blasts 15% on last assessment (Oct 2025)")
+    assert found["venetoclax"].status == found["decitabine"].status == "current"
+    assert not found["venetoclax"].historical

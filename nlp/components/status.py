@@ -455,7 +455,9 @@ def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
     limit = min([e.start for e in span.doc.ents if e.label_ in ("DRUG", "PROCEDURE") and e.start >= begin] + [sentence_end])
     later = [m for m in graph.modifiers if begin <= m.modifier_span[0] and m.modifier_span[1] <= limit]
     outcomes = [THERAPY_STATUS[m.category] for m in later if m.category in ("THERAPY_INTOLERANT", "THERAPY_FAILED")]
-    stopped = any(m.category == "HISTORICAL" for m in later)
+    # a course said to run to now ("Venetoclax (Jul 2025 - present), blasts 15% on last
+    # assessment", ``"to_now": true``) has no later stop; an outcome after it still counts
+    stopped = any(m.category == "HISTORICAL" for m in later) and not all(_flag(m, "to_now") for m in starts)
     goes_on = any(m.category == "THERAPY_CURRENT" and not _flag(m, "start") for m in later)
     if not (outcomes or stopped) or (goes_on and not stopped):
         return None     # "MMF started 2019, nausea at first but still on it": its own cues decide
@@ -466,7 +468,7 @@ def _without_stopped_starts(modifiers: list) -> list:
     """A start cue ("started", ``"metadata": {"start": true}``) with a history cue written
     after it ("he started tacrolimus in 2018 and stopped it in 2020", "MMF started 2019,
     stopped 2021"): the later stop says the treatment is over, so the start is no "current"."""
-    starts = [m.modifier_span[1] for m in modifiers if _flag(m, "start")]
+    starts = [m.modifier_span[1] for m in modifiers if _flag(m, "start") and not _flag(m, "to_now")]
     if not starts or not any(m.category == "HISTORICAL" and m.modifier_span[0] >= min(starts) for m in modifiers):
         return modifiers
     return [m for m in modifiers if not _flag(m, "start")]
