@@ -206,8 +206,7 @@ class Engine(Answering, Asking):
         bot something and telling facts is read by the FAQ check and again by the answer
         (~5 ms); the real extractor only stamps ``source`` on every fact."""
         about, known = _conversation_context(tracker)
-        extract = self.extract
-        if not self._own_extract or getattr(extract, "__module__", None) != "nlp.pipeline":
+        if not self._own_extract or not self._nlp_extract():
             return self._extracted(text, source, about, known)
         key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
                self.today or date.today(), about, known)
@@ -226,10 +225,13 @@ class Engine(Answering, Asking):
         kwargs: dict[str, Any] = {"source": source}
         if self.today is not None:
             kwargs["today"] = self.today
-        if (about is not None or known) and (getattr(self.extract, "__module__", None) == "nlp.pipeline"
-                                             or getattr(self.extract, "reads_relation", False)):
+        if (about is not None or known) and (self._nlp_extract() or getattr(self.extract, "reads_relation", False)):
             kwargs.update(about=about, known=known)
         return list(self.extract(text, **kwargs))
+
+    def _nlp_extract(self) -> bool:
+        """The extractor is nlp's own (not a test's stand-in nor the extraction process)."""
+        return getattr(self.extract, "__module__", None) == "nlp.pipeline"
 
     def warm_up(self) -> None:
         """Load every collaborator now (at start-up), so errors surface before users do."""

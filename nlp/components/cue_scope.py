@@ -35,6 +35,7 @@ import re
 from nlp.components.context import _terminated
 from nlp.components.doc_cache import doc_text
 from nlp.components.speaker import relations
+from nlp.components.status import dose_part
 from nlp.resources import vocabulary_words
 
 CUE_SCOPE_PIPE = "trialbot_cue_scope"
@@ -177,10 +178,8 @@ def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
         return True
     # the list before the comma ("HCQ and pred 10mg", "MMF 2g and HCQ"), joined by "and",
     # holds a dose
-    doses = vocabulary_words("dose_words")
-
     def joined(t) -> bool:
-        return t.lower_ in ("and", "&", "+") or t.ent_type_ in _KINDS or t.like_num or t.text[:1].isdigit() or t.lower_ in doses
+        return t.lower_ in ("and", "&", "+") or t.ent_type_ in _KINDS or dose_part(t)
     if not all(joined(t) for t in doc[ent.end:comma]):
         return False
     first = ent.start
@@ -307,8 +306,7 @@ def _outcome_of_a_bracketed_treatment(doc, modifier, closes, ent) -> bool:
     if open_ is None or open_ < ent.end:
         return False
     before = open_ - 1
-    doses = vocabulary_words("dose_words")
-    while before >= ent.end and (any(ch.isdigit() for ch in doc[before].text) or doc[before].lower_ in doses):
+    while before >= ent.end and dose_part(doc[before]):
         before -= 1                 # a dose or a year between ("rituximab 1g x2 (rash)")
     if before < ent.end or doc[before].ent_type_ not in _KINDS:
         return False

@@ -517,9 +517,7 @@ def _bracket_text(span: Span) -> str | None:
     or after the outcome) or a stop said after it ("(rash, stopped)")."""
     doc = span.doc
     opened = span.end
-    words = vocabulary_words("dose_words")
-    while opened < min(len(doc), span.end + 6) and (
-            doc[opened].like_num or _DOSE_TOKEN.fullmatch(doc[opened].lower_) or doc[opened].lower_ in words):
+    while opened < min(len(doc), span.end + 6) and dose_part(doc[opened]):
         opened += 1
     if opened + 2 >= len(doc) or doc[opened].text not in ("(", "["):
         return None
@@ -529,6 +527,12 @@ def _bracket_text(span: Span) -> str | None:
     inside = _BRACKET_DATE.sub("", doc[opened + 1:close].text.lower())   # "IFX (LOR 2021)"
     inside = _BRACKET_LEADING_DATE.sub("", inside)      # "MMF 3g (2021-24, progression)"
     return _BRACKET_STOPPED.sub("", inside)             # "anakinra (injection site reactions, stopped)"
+
+
+def dose_part(token) -> bool:
+    """A word of a dose, count or year written beside a treatment ("1", "g", "x2", "500mg",
+    "weekly", "2019-2022"; ``dose_words``)."""
+    return token.like_num or bool(_DOSE_TOKEN.fullmatch(token.lower_)) or token.lower_ in vocabulary_words("dose_words")
 
 
 # a dose, count or year glued together ("1g", "x2", "500mg", "3g/day", "2019-2022")
@@ -630,9 +634,8 @@ def _outcome_of(span: Span, modifier) -> bool:
     # other therapies in between count only as items of one list with this one ("been on
     # humira then stelara, neither worked": the outcome is both's)
     # ("on methotrexate and monthly IVIG, still weak": a dose of an item is part of the list)
-    doses = vocabulary_words("dose_words")
-    return all(token.ent_type_ in ("DRUG", "PROCEDURE") or token.lower_ in _LIST_WORDS or token.lower_ in doses
-               or token.like_num or token.text[:1].isdigit() for token in between)
+    return all(token.ent_type_ in ("DRUG", "PROCEDURE") or token.lower_ in _LIST_WORDS or dose_part(token)
+               for token in between)
 
 
 def _bracketed(tokens) -> int:
