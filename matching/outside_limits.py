@@ -6,7 +6,8 @@ For a lupus trial that takes adults from 18 and a 17-year-old with lupus, that c
 what a parent most wants to know: such a trial exists, and why it does not fit now.
 ``outside_limits(db, found)`` names them: the trials that list one of the patient's stated
 diagnoses (as pruning matched them: the concept, a broader or a narrower one) and whose
-limits exclude the patient's age or sex, with those limits, in id order. The answer is
+limits exclude the patient's age or sex, with those limits, in id order; never a study done
+in healthy people (``matching.volunteer_trials``), whatever condition it is filed under. The answer is
 remembered per store, trials version, diagnoses, age and sex (a conversation shows its
 results again and again with these unchanged; the query took 2-5 ms at 10,000 trials).
 """
@@ -19,6 +20,7 @@ from data.condition_names import umbrella
 from data.store_memo import StoreMemo, store_key
 from data.terminology import load_terminology
 from matching.candidates import Candidates, demographics_sql
+from matching.volunteer_trials import volunteer_trials
 
 
 def outside_limits(db: Any, found: Candidates | None) -> list[dict[str, Any]]:
@@ -59,8 +61,12 @@ def _outside(db: Any, found: Candidates, version: str | None = None) -> list[dic
                f"AND NOT ({where}) ORDER BY l.trial_id")
         params = [json.dumps(list(found.diagnoses)), *params]
     terminology = load_terminology()
+    in_healthy_people = volunteer_trials(db)
     rows = []
     for trial_id, low, high, sex, listed in db.execute(sql, params):
+        if trial_id in in_healthy_people:
+            continue      # a study done in healthy people ("... in Adult Healthy Subjects", filed
+            #               under rheumatoid arthritis) is no trial for this condition at any age
         # named only when one of the trial's listed conditions is the patient's diagnosis, a
         # broader or a narrower one, no class of many diseases: the gate's reach also opens
         # "Germ Cell Tumors" to every cancer, and a children's antiemetic study filed under

@@ -155,11 +155,16 @@ def _said_of_what_follows(doc, modifier, ent) -> bool:
     return position < len(doc) and doc[position].ent_type_ in ("DRUG", "PROCEDURE")
 
 
+# cues that tell what became of a treatment in its own clause
+_OWN_CLAUSE = frozenset({"THERAPY_FAILED", "THERAPY_INTOLERANT", "THERAPY_CURRENT", "HISTORICAL"})
+
+
 def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
     """A failure or a harm said right after a treatment of its own clause ("on pred and
     tacrolimus, rituximab didnt help", "HCQ and pred 10mg, aza made her liver go funny"): the
     treatments before the comma that have their own "current" cue ("on ...") or dose are
-    taken, not failed. A bare list keeps the outcome's reach ("IFX, ADA, UST
+    taken, not failed; one whose own clause says what became of it before the comma
+    ("anakinra worked for years but stopped, canakinumab gave him a bad reaction") keeps that. A bare list keeps the outcome's reach ("IFX, ADA, UST
     failed"; "tried MMF, rituximab didnt help either")."""
     start = modifier.modifier_span[0]
     if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or modifier.direction.lower() != "backward"
@@ -174,6 +179,11 @@ def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
     if comma is None or any(t.lower_ in vocabulary_words("whole_list_outcome_words")
                             for t in doc[start:modifier.modifier_span[1]]):
         return False        # "..., all failed": the whole list's
+    if any(m is not modifier and m.category in _OWN_CLAUSE and ent.end <= m.modifier_span[0]
+           and m.modifier_span[1] <= comma for m in ent._.modifiers):
+        # its own clause said what became of it before the comma ("anakinra worked for years
+        # but stopped, canakinumab gave him a bad reaction"): the next one's harm is not its
+        return True
     if any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] < ent.start for m in ent._.modifiers):
         return True
     # the list before the comma ("HCQ and pred 10mg", "MMF 2g and HCQ"), joined by "and",

@@ -1,0 +1,143 @@
+"""Lead's twenty-first-session fixes: a UC patient, an ITP patient, a mother of a boy with
+systemic JIA, a son writing for his father with RA and a UK haematology letter, read as they
+mean it; and no study in healthy people offered as a trial "for this condition"."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from core.facts import Fact, Profile
+from data.store import open_store
+from matching.candidates import find_candidates
+from matching.outside_limits import outside_limits
+from nlp.pipeline import extract
+
+CTGOV = Path(__file__).parent / "data" / "ctgov"
+TODAY = date(2026, 12, 5)
+
+
+def _treatments(text):
+    return {f.concept: f for f in extract(text) if f.label in ("DRUG", "PROCEDURE")}
+
+
+# --- a treatment considered, said without "about" -----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "surgeon wants to talk colectomy and im terrified.",
+    "the surgeon would like to discuss colectomy",
+    "my GI mentioned a colectomy and the surgeon wants to discuss it next month",
+])
+def test_a_treatment_a_doctor_wants_to_talk_about_is_not_had(text):
+    colectomy = _treatments(text)["colectomy"]
+    assert colectomy.hypothetical and not colectomy.historical
+
+
+def test_a_treatment_had_beside_one_to_talk_about_stays_had():
+    found = _treatments("i had a colectomy in 2019 and they want to talk about ileostomy reversal")
+    assert found["colectomy"].historical and not found["colectomy"].hypothetical
+
+
+# --- antibodies against a biologic: it stopped working --------------------------------------
+
+@pytest.mark.parametrize("text, drug", [
+    ("infliximab worked for 2 yrs then i made antibodies", "infliximab"),
+    ("infliximab worked well until she developed antibodies to it", "infliximab"),
+    ("adalimumab stopped working when he made antibodies, now on ustekinumab", "adalimumab"),
+    ("He developed antibodies to infliximab", "infliximab"),
+])
+def test_antibodies_made_against_a_biologic_are_its_failure(text, drug):
+    assert _treatments(text)[drug].status == "failed"
+
+
+def test_antibodies_to_a_self_antigen_say_nothing_of_the_treatment_before():
+    for text in ("on hydroxychloroquine, then developed antibodies to dsDNA",
+                 "on hydroxychloroquine and she developed antibodies to dsDNA"):
+        assert _treatments(text)["hydroxychloroquine"].status != "failed"
+
+
+# --- the illness goes on, said right after "still" ----------------------------------------
+
+@pytest.mark.parametrize("text, drug", [
+    ("now on ustekinumab since may and still bleeding 6-8x a day", "ustekinumab"),
+    ("on mycophenolate 3g, still progressing", "mycophenolate"),
+])
+def test_still_ill_on_a_treatment_taken_now_is_failing_now(text, drug):
+    fact = _treatments(text)[drug]
+    assert fact.status == "failed" and not fact.historical
+
+
+# --- a response that was lost, and the next treatment's harm ------------------------------
+
+def test_a_treatment_that_worked_but_stopped_failed_and_the_next_ones_harm_is_not_its():
+    found = _treatments("anakinra worked for years but stopped, canakinumab gave him a bad reaction, "
+                        "tocilizumab now")
+    assert found["anakinra"].status == "failed"
+    assert found["canakinumab"].status == "intolerant"
+    assert found["tocilizumab"].status == "current"
+
+
+@pytest.mark.parametrize("text", [
+    "it worked for years but we stopped it when she got pregnant",
+    "MMF worked well but stopped because of pregnancy",
+    "MMF worked well but stopped it in 2020",
+])
+def test_a_course_stopped_for_a_reason_is_no_failure(text):
+    found = _treatments(text)
+    assert all(f.status != "failed" for f in found.values())
+
+
+# --- a bare "count" in an ITP message, a few sentences on -----------------------------------
+
+def test_a_bare_count_in_a_message_about_itp_is_the_platelet_count():
+    text = ("I have ITP, diagnosed 2017. I'm 41. Steroids worked at first, IVIG just temporary, "
+            "eltrombopag didnt do much, romiplostim neither, spleen removed 2021 and it came back a year "
+            "later. Fostamatinib now. My count is 12 this week")
+    platelets = [f for f in extract(text) if f.concept == "platelets"]
+    assert platelets and platelets[0].value == 12
+
+
+def test_a_bare_count_with_another_count_near_stays_unread():
+    text = "ITP since 2019. Neutrophils 0.8 last week. Her count is 20"
+    assert not any(f.concept == "platelets" and f.text.lower() == "count" for f in extract(text))
+
+
+# --- creatinine without a unit, as UK letters write it ------------------------------------
+
+@pytest.mark.parametrize("text, mg_dl", [("Creatinine 84, bilirubin 12, ALT 40.", 0.950), ("Cr 71", 0.803),
+                                         ("creatinine 1.1", 1.1), ("Cr 3", 3.0)])
+def test_creatinine_without_a_unit_is_read_in_the_unit_that_makes_it_typical(text, mg_dl):
+    creatinine = next(f for f in extract(text) if f.concept == "creatinine")
+    assert creatinine.value_normalized == pytest.approx(mg_dl, rel=1e-3) and not creatinine.implausible
+
+
+def test_the_triage_report_shows_the_reading_of_a_creatinine_without_unit(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TRIALBOT_DB", str(tmp_path / "t.db"))
+    letter = tmp_path / "letter.txt"
+    letter.write_text("35M, relapsed CD7+ T-ALL after nelarabine. Creatinine 84, bilirubin 12.", encoding="utf-8")
+    assert main(["triage", str(letter)]) == 0
+    out = " ".join(capsys.readouterr().out.split())       # the report wraps its lines
+    assert "serum creatinine (84, read as 0.95 mg/dL)" in out and "unit unclear" not in out
+
+
+# --- a study in healthy people is no trial "for this condition" ---------------------------
+
+def _ra_profile(age: float) -> Profile:
+    return Profile([Fact("CONDITION", "rheumatoid_arthritis", "rheumatoid arthritis", 0, 20),
+                    Fact("AGE", "age", str(age), 0, 2, value=age), Fact("SEX", "male", "male", 0, 1)])
+
+
+def test_a_study_in_healthy_subjects_filed_under_the_disease_is_not_offered_for_other_ages(tmp_path, monkeypatch,
+                                                                                            capsys):
+    # NCT05380934 (a real registry record): "A Clinical Trial of Safety and Tolerance of
+    # TQH3821 Tablets in Adult Healthy Subjects", conditions: Rheumatoid Arthritis, ages 18-55
+    path = tmp_path / "t.db"
+    monkeypatch.setenv("TRIALBOT_DB", str(path))
+    assert main(["import", str(CTGOV / "healthy_subjects_filed_under_ra.json")]) == 0
+    capsys.readouterr()
+    db = open_store(path)
+    found = find_candidates(db, _ra_profile(67), TODAY)
+    assert "NCT05380934" not in found.ids                 # outside its ages: pruned
+    assert all(row["id"] != "NCT05380934" for row in outside_limits(db, found))
