@@ -20,6 +20,7 @@ from data.condition_names import umbrella
 from data.store_memo import StoreMemo, store_key
 from data.terminology import load_terminology
 from matching.candidates import Candidates, demographics_sql
+from matching.relevance import background_beside_main
 from matching.volunteer_trials import volunteer_trials
 
 
@@ -62,6 +63,10 @@ def _outside(db: Any, found: Candidates, version: str | None = None) -> list[dic
         params = [json.dumps(list(found.diagnoses)), *params]
     terminology = load_terminology()
     in_healthy_people = volunteer_trials(db)
+    # not for a comorbidity named beside the main diagnosis ("AML ... she has diabetes": no
+    # list of diabetes studies for other ages)
+    background = background_beside_main(found.diagnoses, terminology)
+    mine_all = [c for c in found.diagnoses if c not in background]
     rows = []
     for trial_id, low, high, sex, listed in db.execute(sql, params):
         if trial_id in in_healthy_people:
@@ -72,7 +77,7 @@ def _outside(db: Any, found: Candidates, version: str | None = None) -> list[dic
         # "Germ Cell Tumors" to every cancer, and a children's antiemetic study filed under
         # "Hematopoietic System--Cancer" reaches a T-ALL, which is no trial "for this condition"
         listed = json.loads(listed) if listed else []
-        if any(_close(terminology, mine, theirs) for mine in found.diagnoses for theirs in listed):
+        if any(_close(terminology, mine, theirs) for mine in mine_all for theirs in listed):
             rows.append({"id": trial_id, "min_age": low, "max_age": high, "sex": sex})
     return rows
 

@@ -48,6 +48,7 @@ from matching.question_priors import load_priors
 from matching.named_drugs import named_in_class
 from matching.question_texts import load_question_texts
 from matching.question_value import Completion, question_kind
+from matching.relevance import background_beside_main
 from core.truth import FAIL, FALSE, TRUE, UNKNOWN
 from core.facts import Fact
 from matching.verdicts import INELIGIBLE, POSSIBLE
@@ -373,6 +374,13 @@ def _kind_of_stated(key: str, stated: list[str]) -> bool:
     return concept in term and any(c != concept and c in term and term.is_a(concept, c) for c in stated)
 
 
+def _kind_of_any(key: str, concepts: set[str]) -> bool:
+    """A diagnosis question about one of ``concepts`` or a kind of one."""
+    term = load_terminology()
+    concept = key.split(":", 2)[1]
+    return concept in term and any(c in term and term.is_a(concept, c) for c in concepts)
+
+
 def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
     """The patient has stated (not negated, not uncertain) a disease this trial treats, so
     the trial's other disease groups are not worth asking about first."""
@@ -535,6 +543,15 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         cand.gain *= priors.answerable(question_kind(cand.key), audience)
         cand.rounded = round(cand.gain, 6)
     diagnoses = sorted((c for c in candidates.values() if c.main_diagnosis), key=lambda c: (-len(c.trials), c.key))
+    background = background_beside_main(stated, load_terminology()) if stated and diagnoses else set()
+    if background:
+        # a kind of a comorbidity named beside the main diagnosis ("type 2 diabetes?" of a
+        # mother whose mother has CD7+ AML "and diabetes") is no diagnosis to settle first: the
+        # comorbidity's trials rank after the main disease's (matching.relevance)
+        for cand in diagnoses:
+            if _kind_of_any(cand.key, background):
+                cand.main_diagnosis = False
+        diagnoses = [c for c in diagnoses if c.main_diagnosis]
     if stated and diagnoses:
         # a patient who named their disease is asked only about diseases close to it (an
         # anti-synthetase syndrome patient: "dermatomyositis?", not also Crohn's disease and

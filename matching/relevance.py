@@ -186,19 +186,40 @@ def comorbidities(stated: list[Fact], terminology: Terminology) -> set[str]:
     beside a main diagnosis, a kind of disease patients come about (``main_kind: true``:
     cancers, autoimmune diseases; "RA, also has hypertension and type 2 diabetes"): the
     ranking reads them at most ``RELATED_FIT``: the main diagnosis's own trials come first.
-    Beside no main diagnosis (hypertension with obesity, CKD with diabetes) none is one.
+    Beside no main diagnosis (hypertension with obesity, CKD with diabetes) none is one; a
+    main kind that is background too (Hashimoto's, type 1 diabetes) is one only beside another
+    main diagnosis.
     They never rule a trial out and keep every trial for them open.
     A diagnosis of no main kind stated only as history (a note's "Past Medical History:"
     list: CKD, anaemia, hypothyroidism) beside a main diagnosis stated as current (the
     pancreatic cancer the note is about) is one too: the CKD trials came before the
     pancreatic cancer ones."""
-    if not any(_marked(f.concept, "main_kind", terminology) for f in stated):
+    # a main diagnosis that is no comorbidity itself (Hashimoto's and type 1 diabetes are
+    # autoimmune and background both: beside lupus they are comorbidities, alone they are not)
+    mains = [f for f in stated if _main(f.concept, terminology)]
+    if not mains:
         return set()
-    current_main = any(not f.historical and _marked(f.concept, "main_kind", terminology) for f in stated)
+    current_main = any(not f.historical for f in mains)
     now = {f.concept for f in stated if not f.historical}
     return {f.concept for f in stated if _marked(f.concept, "background", terminology)
             or (current_main and f.historical and f.concept not in now
                 and not _marked(f.concept, "main_kind", terminology))}
+
+
+def background_beside_main(concepts: Any, terminology: Terminology) -> set[str]:
+    """``comorbidities`` of bare concept ids (no history known): the common comorbidities
+    among them when one of them is a main diagnosis. Question choice asks no kind of them
+    first ("type 2 diabetes?" of a mother whose daughter has CD7+ AML and diabetes), and the
+    trials outside the patient's limits are not named for them."""
+    concepts = list(concepts)
+    if not any(_main(c, terminology) for c in concepts):
+        return set()
+    return {c for c in concepts if _marked(c, "background", terminology)}
+
+
+def _main(concept: str, terminology: Terminology) -> bool:
+    """A kind of disease patients come about (``main_kind``) that is no common comorbidity."""
+    return _marked(concept, "main_kind", terminology) and not _marked(concept, "background", terminology)
 
 
 def _marked(concept: str, attr: str, terminology: Terminology) -> bool:

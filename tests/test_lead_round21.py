@@ -141,3 +141,56 @@ def test_a_study_in_healthy_subjects_filed_under_the_disease_is_not_offered_for_
     found = find_candidates(db, _ra_profile(67), TODAY)
     assert "NCT05380934" not in found.ids                 # outside its ages: pruned
     assert all(row["id"] != "NCT05380934" for row in outside_limits(db, found))
+
+
+# --- a comorbidity beside the main diagnosis ----------------------------------------------
+
+def test_diabetes_with_no_type_beside_a_main_diagnosis_is_a_comorbidity_and_alone_is_not():
+    from data.terminology import load_terminology
+    from matching.relevance import background_beside_main
+
+    term = load_terminology()
+    assert background_beside_main(["aml", "diabetes_mellitus"], term) == {"diabetes_mellitus"}
+    assert background_beside_main(["sle", "type_1_diabetes"], term) == {"type_1_diabetes"}
+    assert background_beside_main(["diabetes_mellitus"], term) == set()
+    assert background_beside_main(["type_1_diabetes"], term) == set()      # autoimmune, and alone
+
+
+def test_a_mother_with_cd7_aml_and_diabetes_gets_the_cd7_trial_first_and_no_diabetes_question(tmp_path,
+                                                                                              monkeypatch, capsys):
+    from bot.engine import Engine
+    from bot.render import PLAIN, Renderer
+    from bot.session_store import SessionStore
+
+    path = tmp_path / "t.db"
+    monkeypatch.setenv("TRIALBOT_DB", str(path))
+    # NCT05042505 (a real record): dapagliflozin vs sitagliptin in diabetes after liver transplant
+    assert main(["import", str(CTGOV / "diabetes_after_liver_transplant.json")]) == 0
+    capsys.readouterr()
+    engine = Engine(SessionStore(open_store(path)), gazetteer=None, today=TODAY)
+    engine.start("cli:aml", role="patient")
+    first = "\n".join(Renderer(PLAIN).render(engine.message(
+        "cli:aml", "hello, my mother is 63, she has AML, they said it has CD7 on the cells. she did vidaza and "
+                   "venetoclax for 8 months, now its back and the blasts are 30%. she is too weak for transplant "
+                   "they say. she has diabetes and her kidneys are a bit weak.")))
+    questions = [line for line in first.splitlines() if line.rstrip().endswith("?")]
+    assert not any("diabetes" in line.lower() for line in questions), questions
+    text = "\n".join(Renderer(PLAIN).render(engine.message("cli:aml", "results")))
+    assert text.index("local-cd7-cart-heme") < text.index("NCT05042505")
+
+
+# --- the disease is back ----------------------------------------------------------------------
+
+def test_a_disease_said_to_be_back_after_treatments_is_a_relapse_and_they_failed():
+    facts = extract("she did vidaza and venetoclax for 8 months, now its back and the blasts are 30%.")
+    by = {f.concept: f for f in facts}
+    assert "relapsed_disease" in by
+    assert by["azacitidine"].status == "failed" and by["venetoclax"].status == "failed"
+    lymphoma = {f.concept: f for f in extract("had 6 cycles of R-CHOP but the lymphoma is back.")}
+    assert {"lymphoma", "relapsed_disease"} <= set(lymphoma) and lymphoma["r_chop"].status == "failed"
+
+
+@pytest.mark.parametrize("text", ["it's back to normal", "i have back pain on prednisone",
+                                  "her count is back up to 60"])
+def test_back_to_normal_or_back_pain_is_no_relapse(text):
+    assert not any(f.concept == "relapsed_disease" for f in extract(text))
