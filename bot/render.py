@@ -104,10 +104,12 @@ class Renderer:
         if self.lang == "zh" and getattr(entry, "zh", ()):
             return entry.zh[0]          # the terminology's first Chinese name
         if role == "clinician" and label in ("CONDITION", "INFECTION", "BIOMARKER") and not entry.attrs.get("display_label"):
-            # the usual abbreviation (SLE, ITP, HIV), but not an ambiguous two-letter one (CD, RA),
-            # nor one the terminology marks to be named by its label (display_label: "ASS")
-            short = next((a for a in entry.abbreviations if len(a) >= 3), None)
-            if short:
+            # the usual abbreviation, the terminology's first (SLE, ITP, HIV), but not an
+            # ambiguous two-letter one (CD, RA, DM: then the label, never a later one, which
+            # names a kind: "JDM" for dermatomyositis, "RRMS" for multiple sclerosis), nor one
+            # the terminology marks to be named by its label (display_label: "ASS", "TIA")
+            short = entry.abbreviations[0] if entry.abbreviations else ""
+            if len(short) >= 3:
                 return short
         return entry.label
 
