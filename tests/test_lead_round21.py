@@ -194,3 +194,15 @@ def test_a_disease_said_to_be_back_after_treatments_is_a_relapse_and_they_failed
                                   "her count is back up to 60"])
 def test_back_to_normal_or_back_pain_is_no_relapse(text):
     assert not any(f.concept == "relapsed_disease" for f in extract(text))
+
+
+# --- a clinician's reply names the disease, not a kind of it ---------------------------------
+
+@pytest.mark.parametrize("concept, shown", [("dermatomyositis", "dermatomyositis"), ("sle", "SLE"),
+                                            ("multiple_sclerosis", "multiple sclerosis"),
+                                            ("stroke", "stroke / cerebrovascular disease"),
+                                            ("multiple_myeloma", "multiple myeloma")])
+def test_a_clinician_reply_names_a_condition_by_its_usual_abbreviation_or_its_label(concept, shown):
+    from bot.render import PLAIN, Renderer
+
+    assert Renderer(PLAIN).name(concept, "CONDITION", "clinician") == shown
