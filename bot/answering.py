@@ -99,7 +99,8 @@ class Answering:
             found = [f for f in extra if f.label == "LOCATION"]
             place = _place_name(self.texts.strip_place(words), self.gazetteer, said=extra,
                                 declined=self.texts.match_choice(words, ("no", "unsure", "yes")),
-                                names=None if self.gazetteer is not None or found else site_places(self.trials))
+                                names=None if self.gazetteer is not None or found else site_places(self.trials),
+                                not_place=self.texts.not_place_words)
             facts = found[:1] or ([Fact("LOCATION", place, place, 0, len(place), source=source)] if place else [])
             if not facts and not [f for f in extra if f.label != "LOCATION"]:
                 self._skip(turn, "unsure")
@@ -219,7 +220,8 @@ class Answering:
             if len(parts) != 2 or not all(p and all(w[:1].isupper() for w in p.split()) for p in parts):
                 return []
         place = _place_name(words, self.gazetteer, said=[],
-                            declined=self.texts.match_choice(text, ("no", "unsure", "yes")))
+                            declined=self.texts.match_choice(text, ("no", "unsure", "yes")),
+                            not_place=self.texts.not_place_words)
         return [Fact("LOCATION", place, place, 0, len(place), source=source)] if place else []
 
     def _not_understood(self, turn: Turn, words: str | None = None) -> None:
@@ -309,12 +311,13 @@ def _option_index(pending: dict, text: str) -> int | None:
     return None
 
 
-def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, names: Any = None) -> str | None:
+def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, names: Any = None,
+                not_place: frozenset[str] = frozenset()) -> str | None:
     """What is kept of an answer to "Which city do you live in?": the gazetteer's name for
     it, else (no gazetteer installed) the name ``names`` (bot.geo_names.SitePlaces) gives it
     ("uk": United Kingdom, "leeds": the sites' Leeds), else the answer itself only when it
     reads as a place name alone: a few words, no digits, nothing else said in it, not "no"
-    or "not sure"."""
+    or "not sure", no word no place name is made of (``not_place``: "i think so")."""
     if not place or declined:
         return None
     if gazetteer is not None:
@@ -325,6 +328,8 @@ def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, na
         return named
     words = place.split()
     if said or len(place) > 40 or len(words) > 4 or any(ch.isdigit() for ch in place):
+        return None
+    if any(w.strip(".,!?;:'\"").casefold() in not_place for w in words):
         return None
     return place
 

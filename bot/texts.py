@@ -104,13 +104,18 @@ class Texts:
         if "results" in self.choices:
             for phrase in self.choices["results"].accept:
                 self._intents.setdefault(phrase, "results")
-        starts, strip, prefixes = [], [], []
+        starts, strip, prefixes, courtesy, not_place = [], [], [], [], []
         for lang, section in sections.items():
             at = where if lang == ENGLISH else f"{where}: {lang}"
             corrections = _mapping(section, "corrections", at)
             starts += _strings(corrections.get("starts", []), f"{at}: corrections.starts")
             strip += _strings(corrections.get("strip", []), f"{at}: corrections.strip")
-            prefixes += _strings(_mapping(section, "places", at).get("strip", []), f"{at}: places.strip")
+            courtesy += _strings(corrections.get("courtesy", []), f"{at}: corrections.courtesy")
+            places = _mapping(section, "places", at)
+            prefixes += _strings(places.get("strip", []), f"{at}: places.strip")
+            not_place += _strings(places.get("not_place_words", []), f"{at}: places.not_place_words")
+        self._courtesy = tuple(sorted({normalise(w) for w in courtesy}, key=len, reverse=True))
+        self.not_place_words = frozenset(normalise(w) for w in not_place)
         # compared with NFKC text ("，" is ",")
         self._correction_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in starts)
         self._correction_strip = sorted((unicodedata.normalize("NFKC", s).casefold() for s in strip), key=len, reverse=True)
@@ -155,11 +160,25 @@ class Texts:
     def match_choice(self, message: str, allowed: list[str] | tuple[str, ...]) -> str | None:
         """The choice among ``allowed`` that a whole typed message names, else None."""
         norm = normalise(message)
-        for key in allowed:
-            spec = self.choices.get(key)
-            if spec and norm in spec.accept:
-                return key
+        for text in dict.fromkeys((norm, self._without_courtesy(norm))):
+            for key in allowed:
+                spec = self.choices.get(key)
+                if spec and text in spec.accept:
+                    return key
         return None
+
+    def _without_courtesy(self, norm: str) -> str:
+        """A normalised reply without the courtesy words around it ("no idea sorry" -> "no
+        idea", "yes, thanks" -> "yes"; ``corrections.courtesy``)."""
+        changed = True
+        while changed and norm:
+            changed = False
+            for word in self._courtesy:
+                if norm.endswith(word) and (len(norm) == len(word) or not _word_char(norm[-len(word) - 1])):
+                    norm, changed = _TRAILING.sub("", norm[:-len(word)].rstrip(" ,;")), True
+                elif norm.startswith(word) and (len(norm) == len(word) or not _word_char(norm[len(word)])):
+                    norm, changed = norm[len(word):].lstrip(" ,;:"), True
+        return norm
 
     def match_label(self, message: str, allowed: list[str] | tuple[str, ...]) -> str | None:
         """The choice among ``allowed`` whose button label (in any language) a whole typed
@@ -178,7 +197,10 @@ class Texts:
     def is_correction(self, message: str) -> bool:
         """True when the message opens like a correction ("no, it was ...", "actually 45")."""
         text = unicodedata.normalize("NFKC", message).replace("\u2019", "'").casefold().lstrip()
-        return any(text.startswith(start) for start in self._correction_starts)
+        # a start ending in a letter is a whole word ("no i" opens "no i meant", not "no idea")
+        return any(text.startswith(start) and (len(text) == len(start) or not _word_char(start[-1])
+                                               or not _word_char(text[len(start)]))
+                   for start in self._correction_starts)
 
     def correction_body(self, message: str) -> str:
         """A correction without its openers: "no, it was azathioprine" -> "azathioprine"."""

@@ -206,3 +206,40 @@ def test_a_clinician_reply_names_a_condition_by_its_usual_abbreviation_or_its_la
     from bot.render import PLAIN, Renderer
 
     assert Renderer(PLAIN).name(concept, "CONDITION", "clinician") == shown
+
+
+# --- replies around a question -----------------------------------------------------------
+
+def test_courtesy_words_around_a_reply_do_not_hide_the_choice():
+    from bot.texts import load_texts
+
+    texts = load_texts()
+    assert texts.match_choice("no idea sorry", ("no", "unsure", "yes")) == "unsure"
+    assert texts.match_choice("Yes, thanks!", ("no", "unsure", "yes")) == "yes"
+    assert texts.match_choice("sorry not sure tbh", ("no", "unsure", "yes")) == "unsure"
+    assert texts.match_choice("sorry", ("no", "unsure", "yes")) is None
+
+
+def test_a_start_ending_in_a_letter_opens_a_correction_only_as_a_whole_word():
+    from bot.texts import load_texts
+
+    texts = load_texts()
+    assert not texts.is_correction("no idea sorry")
+    assert texts.is_correction("no i meant 45") and texts.is_correction("no, it was azathioprine")
+    assert texts.is_correction("actually 45")
+
+
+def test_a_hedge_typed_to_which_city_is_no_place(db_path):
+    from bot.engine import Engine
+    from bot.render import PLAIN, Renderer
+    from bot.session_store import SessionStore
+
+    engine = Engine(SessionStore(open_store(db_path)), gazetteer=None, today=TODAY)
+    engine.start("cli:city", role="patient")
+    engine.message("cli:city", "my wife has lupus, shes 38, kidney involvement, on mmf and hydroxychloroquine. "
+                               "rituximab last year didnt help")
+    for reply in ("i think so", "we dont know yet"):
+        said = "\n".join(Renderer(PLAIN).render(engine.message("cli:city", reply)))
+        assert "lives in" not in said
+    profile = "\n".join(Renderer(PLAIN).render(engine.message("cli:city", "/profile")))
+    assert "think" not in profile.lower() and "lives in" not in profile
