@@ -393,6 +393,11 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
         terminology = ev.terminology
         suspected = [f for f in suspected if f.concept not in terminology or not any(
             s.concept in terminology and kind_of(s.concept, f.concept, terminology) for s in stated)]
+        if any(_main(s.concept, terminology) for s in stated):
+            # an infection in doubt beside a main diagnosis ("Quantiferon indeterminate", "not
+            # sure if she has hep B" of an AOSD or a lupus patient) is a screening question for
+            # the criteria, no disease the person came about: no TB study among their trials
+            suspected = [f for f in suspected if f.label != "INFECTION"]
         implied = implied_diagnoses(ev, stated) + exposures
         ev.__dict__["_treated"] = _by_treatment(ev, implied) if not stated and not suspected else []
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),

@@ -243,3 +243,25 @@ def test_a_hedge_typed_to_which_city_is_no_place(db_path):
         assert "lives in" not in said
     profile = "\n".join(Renderer(PLAIN).render(engine.message("cli:city", "/profile")))
     assert "think" not in profile.lower() and "lives in" not in profile
+
+
+# --- a clinician's shorthand for the reason a course stopped --------------------------------
+
+@pytest.mark.parametrize("text, drug", [("canakinumab stopped 2024 for LOR, tocilizumab current.", "canakinumab"),
+                                        ("IFX switched due to PNR", "infliximab")])
+def test_a_course_stopped_for_loss_of_response_failed(text, drug):
+    assert _treatments(text)[drug].status == "failed"
+
+
+# --- an infection in doubt beside a main diagnosis opens no infection study ------------------
+
+def test_an_indeterminate_screening_test_beside_a_main_diagnosis_is_no_suspected_diagnosis():
+    from datetime import date as day
+
+    from matching.evaluate import Evaluator
+    from matching.relevance import suspected_diagnoses
+
+    profile = Profile(extract("34M AOSD since 2020, tocilizumab current. Quantiferon indeterminate."))
+    assert not suspected_diagnoses(Evaluator(profile, today=day(2026, 12, 5)))
+    alone = Profile(extract("they think I might have TB, waiting for the test"))
+    assert [f.concept for f in suspected_diagnoses(Evaluator(alone, today=day(2026, 12, 5)))] == ["tuberculosis"]
