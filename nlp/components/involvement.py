@@ -26,6 +26,8 @@ class OrganInvolvement:
         # a phrase naming its disease after it: the disease starts within this many tokens
         self.after_window = int(spec.get("after_window", 4))
         self.sentences_back = int(spec.get("sentences_back", 0))
+        # a "'s" after these words is "is" or "has", no owner ("she's had nephritis twice")
+        self.contraction_subjects = frozenset(str(w).lower() for w in spec.get("contraction_subjects") or ())
         try:
             self.phrases = [re.compile(p, re.IGNORECASE) for p in spec.get("phrases") or ()]
         except re.error as exc:
@@ -68,7 +70,8 @@ class OrganInvolvement:
         """The organ's disease for the nearest disease named before the phrase in its
         sentence; with none in the sentence, the last disease named in the sentences just
         before (``sentences_back``: "sclerodema, the diffuse kind. her lungs are affected"),
-        unless the organ is someone else's ("her sister's lungs are affected"). The nearest
+        unless the organ is someone else's ("her sister's lungs are affected"; not "she's had
+        nephritis twice", where "'s" is "has": ``contraction_subjects``). The nearest
         disease decides: another disease's organ ("she had pneumonia. her lungs are
         affected") names none."""
         sentence_start = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
@@ -81,7 +84,8 @@ class OrganInvolvement:
                     break
                 first = doc[first.start - 1].sent
             owner = doc[max(sentence_start, start - 3):start]
-            if not any(t.lower_ in ("'s", "’s", "s'") for t in owner):
+            if not any(t.lower_ in ("'s", "’s", "s'") and not (t.i > 0 and doc[t.i - 1].lower_ in self.contraction_subjects)
+                       for t in owner):
                 # an infection named after the disease is the nearest one too ("she had
                 # pneumonia. her lungs are affected": no disease's lungs)
                 before = [c for c, _, _ in chosen if c.label in ("CONDITION", "INFECTION")
