@@ -42,11 +42,14 @@ _EXTRA_KEYS = {
     # the menopause): it does not keep them out of a study in healthy volunteers (matching.relevance)
     # former: true marks a state now that is named by what is over ("former smoker", "stopped
     # smoking 5 years ago"): never historical, whatever history cue is near (nlp assemble)
+    # comorbidity: true marks a condition that is a comorbidity beside a main diagnosis, as
+    # background is, while a medicine for it alone still names what the person came about
+    # (diabetes with no type; matching.relevance)
     # display_label: true makes a clinician's reply name the condition by its label, never by
     # an abbreviation that reads as a word or a slur ("ASS" for anti-synthetase syndrome;
     # bot.render.name)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
-                  "status_of", "exposure", "healthy_compatible", "former", "display_label"},
+                  "status_of", "exposure", "healthy_compatible", "former", "display_label", "comorbidity"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     # patient_words: true marks what patients say they use that trials ask of them as an
     # agreement (contraception): read in patients' text only; in a criterion its words are

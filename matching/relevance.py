@@ -201,7 +201,7 @@ def comorbidities(stated: list[Fact], terminology: Terminology) -> set[str]:
         return set()
     current_main = any(not f.historical for f in mains)
     now = {f.concept for f in stated if not f.historical}
-    return {f.concept for f in stated if _marked(f.concept, "background", terminology)
+    return {f.concept for f in stated if _comorbid(f.concept, terminology)
             or (current_main and f.historical and f.concept not in now
                 and not _marked(f.concept, "main_kind", terminology))}
 
@@ -214,12 +214,17 @@ def background_beside_main(concepts: Any, terminology: Terminology) -> set[str]:
     concepts = list(concepts)
     if not any(_main(c, terminology) for c in concepts):
         return set()
-    return {c for c in concepts if _marked(c, "background", terminology)}
+    return {c for c in concepts if _comorbid(c, terminology)}
 
 
 def _main(concept: str, terminology: Terminology) -> bool:
     """A kind of disease patients come about (``main_kind``) that is no common comorbidity."""
-    return _marked(concept, "main_kind", terminology) and not _marked(concept, "background", terminology)
+    return _marked(concept, "main_kind", terminology) and not _comorbid(concept, terminology)
+
+
+def _comorbid(concept: str, terminology: Terminology) -> bool:
+    """A common comorbidity (``background``, or ``comorbidity``: diabetes with no type)."""
+    return _marked(concept, "background", terminology) or _marked(concept, "comorbidity", terminology)
 
 
 def _marked(concept: str, attr: str, terminology: Terminology) -> bool:
