@@ -265,3 +265,13 @@ def test_an_indeterminate_screening_test_beside_a_main_diagnosis_is_no_suspected
     assert not suspected_diagnoses(Evaluator(profile, today=day(2026, 12, 5)))
     alone = Profile(extract("they think I might have TB, waiting for the test"))
     assert [f.concept for f in suspected_diagnoses(Evaluator(alone, today=day(2026, 12, 5)))] == ["tuberculosis"]
+
+
+def test_insulin_alone_still_names_what_the_person_came_about():
+    from datetime import date as day
+
+    from matching.evaluate import Evaluator
+    from matching.relevance import treated_diagnoses
+
+    profile = Profile(extract("ive been on an insulin pump since i was 8, now im 19 and my sugars are all over the place"))
+    assert treated_diagnoses(Evaluator(profile, today=day(2026, 12, 5)))
