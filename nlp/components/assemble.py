@@ -22,6 +22,7 @@ from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.trial_examples import TrialExamples
+from nlp.components.trial_subject import TrialSubject
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
@@ -136,6 +137,7 @@ class FactBuilder:
         self.recurrent_words = (re.compile(r"\b(?:%s)\s+(?:[a-z-]+\s+)?$" % "|".join(re.escape(str(w)) for w in words), re.IGNORECASE)
                                 if words else None)
         self.trial_examples = TrialExamples(vocabulary)     # "a trial (e.g. X)": X asked about
+        self.trial_subject = TrialSubject(vocabulary)     # "trials in RA": the patient's RA, not in doubt
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
@@ -324,6 +326,7 @@ class FactBuilder:
         self.whole_list(ents, kept, facts)
         whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
         self.trial_examples(kept, facts)   # "a trial first (e.g. obefazimod)", "emapalumab or JAK inhibitor trials"
+        self.trial_subject(kept, facts)    # "Query eligibility for trials in RA": the RA is the patient's
         self.outcomes.carry_back(doc, kept, facts)
         if conversation:
             self.outcomes.questions(doc, kept, facts)
