@@ -23,6 +23,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
+from nlp.components.ongoing_item import OngoingItem
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
@@ -138,6 +139,7 @@ class FactBuilder:
                                 if words else None)
         self.trial_examples = TrialExamples(vocabulary)     # "a trial (e.g. X)": X asked about
         self.trial_subject = TrialSubject(vocabulary)     # "trials in RA": the patient's RA, not in doubt
+        self.ongoing_item = OngoingItem(vocabulary)       # "(voriconazole, ongoing)": taken now, whatever the date
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
@@ -386,6 +388,7 @@ class FactBuilder:
                 # - GI intolerance, dose reduced": not tolerated, taken now
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
+        self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
         return facts
