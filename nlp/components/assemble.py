@@ -166,6 +166,9 @@ class FactBuilder:
         spec = vocabulary.get("ended_course_line") or {}
         self.ended_line_now = re.compile(r"\b(?:%s)\b" % alternation(spec["now"]), re.IGNORECASE) if spec.get("now") else None
         self.ended_line_reach = int(spec.get("reach", 60))
+        current_events = vocabulary.get("dated_bracket_current") or ()
+        self.bracket_current = (re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternation(current_events), re.IGNORECASE)
+                                if current_events else None)
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
@@ -1014,7 +1017,39 @@ class FactBuilder:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
         self._short_courses(attached, times, facts, bare, sentences, today)
         self._values_of_an_ended_course(times, facts, doc_text(doc))
+        self._values_of_a_dated_bracket(times, facts, doc_text(doc), today)
         return started
+
+    def _values_of_a_dated_bracket(self, times, facts: list[Fact], text: str, today: date) -> None:
+        """Lab values and scores in a bracket opened right after a past date ("Dx 01/2024
+        (neutrophils 0.2, platelets 8)", "MAS episodes: 2017 (ferritin 24,000, platelets 88)",
+        "renal crisis 02/2024 (BP 190/110, creatinine 250)") are of that date, every one, not
+        only the first the date attaches to: past when the date is. Not after a start that goes
+        on ("since 2023 ("), nor after the relapse that is the disease now ("Relapse 10/2025
+        (marrow, 12% blasts)"; ``dated_bracket_current`` in extraction.yaml); only values
+        ("low C3/C4" describes the disease)."""
+        dated = []
+        for expression in times:
+            if expression.date is None or expression.since:
+                continue
+            line = text[text.rfind("\n", 0, expression.start) + 1:expression.start]
+            if self.bracket_current is not None and self.bracket_current.search(line):
+                continue
+            latest = _latest_day(expression.date)
+            if latest is None or (today - latest).days <= PAST_VALUE_DAYS:
+                continue
+            match = _BRACKET_AFTER.match(text, expression.end)
+            if match is None:
+                continue
+            close = text.find(")", match.end())
+            if close > 0 and "\n" not in text[match.end():close]:
+                dated.append((match.end(), close))
+        if not dated:
+            return
+        for fact in facts:
+            if fact.label in ("LAB", "SCORE") and fact.value is not None and not fact.historical and any(
+                    start <= fact.start and fact.end <= end for start, end in dated):
+                fact.historical = True
 
     def _values_of_an_ended_course(self, times, facts: list[Fact], text: str) -> None:
         """A lab value written after a course's closed years on the same line ("3. Eltrombopag
@@ -1052,6 +1087,10 @@ class FactBuilder:
                 fact.date = fact.date or when.date
 
 
+
+
+# a bracket opened right after a date ("Relapse 06/2025 (marrow blasts 45%)")
+_BRACKET_AFTER = re.compile(r"[ \t]*\(")
 
 
 def _past_said_of_list_before(ent: Span) -> bool:
