@@ -1016,6 +1016,7 @@ class FactBuilder:
             if expression.onset_age is not None:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
         self._short_courses(attached, times, facts, bare, sentences, today)
+        _combination_dated(attached, facts, doc_text(doc), today)
         self._values_of_an_ended_course(times, facts, doc_text(doc))
         self._values_of_a_dated_bracket(times, facts, doc_text(doc), today)
         return started
@@ -1087,6 +1088,40 @@ class FactBuilder:
                 fact.date = fact.date or when.date
 
 
+
+
+# what joins the drugs of one combination or list: "+", "/", ",", "and", "with", brackets
+# ("Venetoclax + obinutuzumab (VenO) 04/2023-03/2024", "nelarabine, cyclophosphamide and
+# etoposide x2 cycles (06-07/2025)", "Euro-Lupus IV cyclophosphamide 2019")
+_COMBINATION_JOIN = re.compile(r"[\s,+/&()]*(?:(?:and|with|plus|iv|oral|po|sc)(?![\w-])[\s,+/&()]*)?", re.IGNORECASE)
+
+
+def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:
+    """A past date written after the last drug of a combination or list dates every drug of it,
+    not only the nearest one the date attaches to: "Venetoclax + obinutuzumab (VenO) 12 cycles,
+    04/2023-03/2024" (both over). Only drugs nothing else dates or says are taken now."""
+    treatments = sorted((f for f in facts if f.label in ("DRUG", "PROCEDURE")), key=lambda f: f.start)
+    for index, expression in attached:
+        fact = facts[index]
+        if (fact.label not in ("DRUG", "PROCEDURE") or expression.date is None or expression.since
+                or not (expression.ended or expression.point or expression.adjacent) or fact.status == "current"
+                or fact.negated or fact.hypothetical or fact.start > expression.start):
+            continue
+        latest = _latest_day(expression.date)
+        if latest is None or latest >= today:
+            continue
+        position = next((i for i, f in enumerate(treatments) if f is fact), None)
+        later = fact
+        for earlier in reversed(treatments[:position or 0]):
+            if earlier.end > later.start or not _COMBINATION_JOIN.fullmatch(text, earlier.end, later.start) \
+                    or "\n" in text[earlier.end:later.start]:
+                break
+            if earlier.date is None and earlier.status is None and not (
+                    earlier.negated or earlier.hypothetical or earlier.family):
+                earlier.date = expression.date
+                if expression.ended or fact.historical:
+                    earlier.historical = True
+            later = earlier
 
 
 # a bracket opened right after a date ("Relapse 06/2025 (marrow blasts 45%)")
