@@ -993,8 +993,11 @@ class FactBuilder:
                     if day is not None and (today - day).days > PAST_VALUE_DAYS:
                         facts[index].historical = True
                 if (facts[index].label in ("CONDITION", "INFECTION") and (expression.point or expression.adjacent)
-                        and facts[index].text.lower() in self.event_words and int(expression.date[:4]) < today.year):
-                    facts[index].historical = True     # "NPSLE (seizures 2024)": an event of an earlier year
+                        and facts[index].text.lower() in self.event_words and (
+                            int(expression.date[:4]) < today.year or _months_before(expression.date, today))):
+                    # "NPSLE (seizures 2024)": an event of an earlier year; "MAS 04/2025",
+                    # "CMV reactivation 03/2025" in a letter of November: an event of months ago
+                    facts[index].historical = True
                 latest = _latest_day(expression.date) if (expression.point or expression.adjacent) and bare[index] else None
                 if latest is not None and (latest.year < today.year or (today - latest).days > PAST_VALUE_DAYS):
                     # "TB on anti-TNF in 2017", "pneumonia on rituximab last winter": on it
@@ -1122,6 +1125,14 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
                 if expression.ended or fact.historical:
                     earlier.historical = True
             later = earlier
+
+
+def _months_before(when: str, today: date) -> bool:
+    """A date with its month ("2025-03") whose month ended more than PAST_VALUE_DAYS before today."""
+    if len(when) < 7:
+        return False
+    latest = _latest_day(when)
+    return latest is not None and (today - latest).days > PAST_VALUE_DAYS
 
 
 # a bracket opened right after a date ("Relapse 06/2025 (marrow blasts 45%)")
