@@ -194,3 +194,26 @@ def test_the_new_letters_are_well_formed():
         spans = sorted((e["start"], e["end"], e["concept"]) for e in row["entities"])
         for (s1, e1, c1), (s2, e2, c2) in zip(spans, spans[1:]):
             assert e1 <= s2 or {c1, c2} == {"sbp", "dbp"}
+
+
+# --- "Family history: none of X" ----------------------------------------------------------------------
+
+def test_family_history_none_of_a_disease_is_a_negated_family_history():
+    assert _reading("Family history: none of IBD. Mother has psoriasis.", "ibd") == ("absent", "family", "current")
+    assert _reading("Family history: none of IBD. Mother has psoriasis.", "psoriasis") == ("present", "family", "current")
+
+
+@pytest.mark.parametrize("text", [
+    "Family history: nil of note. Ex-smoker, quit 2010.",
+    "Family history: none relevant. Ex-smoker, quit 2010.",
+    "Family history: none\nSocial: ex-smoker",
+])
+def test_an_empty_family_history_reaches_nothing_after_it(text):
+    assert _reading(text, "former_smoker")[1] == "patient"
+
+
+def test_an_event_of_months_ago_is_over():
+    assert _reading("- CMV reactivation 03/2025, treated with valganciclovir.", "cmv")[2] == "past"
+    assert _reading("- canakinumab 2023-2025: secondary failure with flare and MAS 04/2025",
+                    "macrophage_activation_syndrome")[2] == "past"
+    assert _reading("MAS 10/2025, now settling on anakinra.", "macrophage_activation_syndrome")[2] == "current"
