@@ -22,6 +22,8 @@ from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.trial_examples import TrialExamples
+from nlp.components.trial_subject import TrialSubject
+from nlp.components.ongoing_item import OngoingItem
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
@@ -136,6 +138,8 @@ class FactBuilder:
         self.recurrent_words = (re.compile(r"\b(?:%s)\s+(?:[a-z-]+\s+)?$" % "|".join(re.escape(str(w)) for w in words), re.IGNORECASE)
                                 if words else None)
         self.trial_examples = TrialExamples(vocabulary)     # "a trial (e.g. X)": X asked about
+        self.trial_subject = TrialSubject(vocabulary)     # "trials in RA": the patient's RA, not in doubt
+        self.ongoing_item = OngoingItem(vocabulary)       # "(voriconazole, ongoing)": taken now, whatever the date
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
@@ -162,6 +166,9 @@ class FactBuilder:
         spec = vocabulary.get("ended_course_line") or {}
         self.ended_line_now = re.compile(r"\b(?:%s)\b" % alternation(spec["now"]), re.IGNORECASE) if spec.get("now") else None
         self.ended_line_reach = int(spec.get("reach", 60))
+        current_events = vocabulary.get("dated_bracket_current") or ()
+        self.bracket_current = (re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternation(current_events), re.IGNORECASE)
+                                if current_events else None)
         postpartum = vocabulary.get("postpartum") or {}
         self.postpartum_born = [re.compile(p, re.IGNORECASE) for p in postpartum.get("born", ())]
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
@@ -324,6 +331,7 @@ class FactBuilder:
         self.whole_list(ents, kept, facts)
         whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
         self.trial_examples(kept, facts)   # "a trial first (e.g. obefazimod)", "emapalumab or JAK inhibitor trials"
+        self.trial_subject(kept, facts)    # "Query eligibility for trials in RA": the RA is the patient's
         self.outcomes.carry_back(doc, kept, facts)
         if conversation:
             self.outcomes.questions(doc, kept, facts)
@@ -383,6 +391,7 @@ class FactBuilder:
                 # - GI intolerance, dose reduced": not tolerated, taken now
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
+        self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
         return facts
@@ -984,8 +993,11 @@ class FactBuilder:
                     if day is not None and (today - day).days > PAST_VALUE_DAYS:
                         facts[index].historical = True
                 if (facts[index].label in ("CONDITION", "INFECTION") and (expression.point or expression.adjacent)
-                        and facts[index].text.lower() in self.event_words and int(expression.date[:4]) < today.year):
-                    facts[index].historical = True     # "NPSLE (seizures 2024)": an event of an earlier year
+                        and facts[index].text.lower() in self.event_words and (
+                            int(expression.date[:4]) < today.year or _months_before(expression.date, today))):
+                    # "NPSLE (seizures 2024)": an event of an earlier year; "MAS 04/2025",
+                    # "CMV reactivation 03/2025" in a letter of November: an event of months ago
+                    facts[index].historical = True
                 latest = _latest_day(expression.date) if (expression.point or expression.adjacent) and bare[index] else None
                 if latest is not None and (latest.year < today.year or (today - latest).days > PAST_VALUE_DAYS):
                     # "TB on anti-TNF in 2017", "pneumonia on rituximab last winter": on it
@@ -1007,8 +1019,41 @@ class FactBuilder:
             if expression.onset_age is not None:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
         self._short_courses(attached, times, facts, bare, sentences, today)
+        _combination_dated(attached, facts, doc_text(doc), today)
         self._values_of_an_ended_course(times, facts, doc_text(doc))
+        self._values_of_a_dated_bracket(times, facts, doc_text(doc), today)
         return started
+
+    def _values_of_a_dated_bracket(self, times, facts: list[Fact], text: str, today: date) -> None:
+        """Lab values and scores in a bracket opened right after a past date ("Dx 01/2024
+        (neutrophils 0.2, platelets 8)", "MAS episodes: 2017 (ferritin 24,000, platelets 88)",
+        "renal crisis 02/2024 (BP 190/110, creatinine 250)") are of that date, every one, not
+        only the first the date attaches to: past when the date is. Not after a start that goes
+        on ("since 2023 ("), nor after the relapse that is the disease now ("Relapse 10/2025
+        (marrow, 12% blasts)"; ``dated_bracket_current`` in extraction.yaml); only values
+        ("low C3/C4" describes the disease)."""
+        dated = []
+        for expression in times:
+            if expression.date is None or expression.since:
+                continue
+            line = text[text.rfind("\n", 0, expression.start) + 1:expression.start]
+            if self.bracket_current is not None and self.bracket_current.search(line):
+                continue
+            latest = _latest_day(expression.date)
+            if latest is None or (today - latest).days <= PAST_VALUE_DAYS:
+                continue
+            match = _BRACKET_AFTER.match(text, expression.end)
+            if match is None:
+                continue
+            close = text.find(")", match.end())
+            if close > 0 and "\n" not in text[match.end():close]:
+                dated.append((match.end(), close))
+        if not dated:
+            return
+        for fact in facts:
+            if fact.label in ("LAB", "SCORE") and fact.value is not None and not fact.historical and any(
+                    start <= fact.start and fact.end <= end for start, end in dated):
+                fact.historical = True
 
     def _values_of_an_ended_course(self, times, facts: list[Fact], text: str) -> None:
         """A lab value written after a course's closed years on the same line ("3. Eltrombopag
@@ -1046,6 +1091,52 @@ class FactBuilder:
                 fact.date = fact.date or when.date
 
 
+
+
+# what joins the drugs of one combination or list: "+", "/", ",", "and", "with", brackets
+# ("Venetoclax + obinutuzumab (VenO) 04/2023-03/2024", "nelarabine, cyclophosphamide and
+# etoposide x2 cycles (06-07/2025)", "Euro-Lupus IV cyclophosphamide 2019")
+_COMBINATION_JOIN = re.compile(r"[\s,+/&()]*(?:(?:and|with|plus|iv|oral|po|sc)(?![\w-])[\s,+/&()]*)?", re.IGNORECASE)
+
+
+def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:
+    """A past date written after the last drug of a combination or list dates every drug of it,
+    not only the nearest one the date attaches to: "Venetoclax + obinutuzumab (VenO) 12 cycles,
+    04/2023-03/2024" (both over). Only drugs nothing else dates or says are taken now."""
+    treatments = sorted((f for f in facts if f.label in ("DRUG", "PROCEDURE")), key=lambda f: f.start)
+    for index, expression in attached:
+        fact = facts[index]
+        if (fact.label not in ("DRUG", "PROCEDURE") or expression.date is None or expression.since
+                or not (expression.ended or expression.point or expression.adjacent) or fact.status == "current"
+                or fact.negated or fact.hypothetical or fact.start > expression.start):
+            continue
+        latest = _latest_day(expression.date)
+        if latest is None or latest >= today:
+            continue
+        position = next((i for i, f in enumerate(treatments) if f is fact), None)
+        later = fact
+        for earlier in reversed(treatments[:position or 0]):
+            if earlier.end > later.start or not _COMBINATION_JOIN.fullmatch(text, earlier.end, later.start) \
+                    or "\n" in text[earlier.end:later.start]:
+                break
+            if earlier.date is None and earlier.status is None and not (
+                    earlier.negated or earlier.hypothetical or earlier.family):
+                earlier.date = expression.date
+                if expression.ended or fact.historical:
+                    earlier.historical = True
+            later = earlier
+
+
+def _months_before(when: str, today: date) -> bool:
+    """A date with its month ("2025-03") whose month ended more than PAST_VALUE_DAYS before today."""
+    if len(when) < 7:
+        return False
+    latest = _latest_day(when)
+    return latest is not None and (today - latest).days > PAST_VALUE_DAYS
+
+
+# a bracket opened right after a date ("Relapse 06/2025 (marrow blasts 45%)")
+_BRACKET_AFTER = re.compile(r"[ \t]*\(")
 
 
 def _past_said_of_list_before(ent: Span) -> bool:

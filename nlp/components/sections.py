@@ -10,7 +10,8 @@ alone on its line without a colon ("Background", "Past medical history") lists o
 bulleted or numbered lines right under it ("- Hypertension"), so the unbulleted "Current
 problem" that follows is not history; a sentence that opens a history list runs to its
 end, and so does a heading written inside a line ("... failed infliximab. PMH: prostate
-cancer 2015."). Conditions, infections, procedures and drugs in it become historical, unless a drug
+cancer 2015."); a new subject ends a heading's list ("PMH: migraine She has had lupus since
+2012", "PMH: asthma. Her mother has lupus"). Conditions, infections, procedures and drugs in it become historical, unless a drug
 is said to be taken now. A treatment with no outcome on a "Reason for referral:" line is
 what the letter asks for: hypothetical. Treatments on a "Previous medication:" line are over
 (``therapy_line_headings``), up to another heading written in the line ("Past treatments:
@@ -79,6 +80,12 @@ class HistorySections:
         # a heading written inside a line ("67M with UC, failed infliximab. PMH: prostate cancer
         # treated 2015."): what follows it to the end of its sentence is history
         self.inline = re.compile(rf"(?<![\w-])(?:{names})[ \t]*:", re.IGNORECASE) if names else None
+        # a new subject ends what a heading lists, with or without a full stop before it ("PMH:
+        # hypothyroidism, migraine She has had lupus since 2012 ...", "PMH: asthma. Her mother has
+        # lupus"): written with its capital, as a sentence opens (``new_subject_words``)
+        subjects = settings.get("new_subject_words") or []
+        self.new_subject = (re.compile(r"(?<![\w-])(?:%s)(?=\s)" % "|".join(
+            re.escape(str(w)).replace(r"\ ", r"\s+") for w in sorted(subjects, key=len, reverse=True))) if subjects else None)
         # a cheap gate: the last word of every heading ("history", "hx", "pmh") must occur
         self.gate = frozenset(n.split()[-1].lower() for n in [*settings.get("headings", []), *settings.get("list_headings", [])])
         # a heading line of its own over a list of treatments ("things she has tried:", "Previous
@@ -199,6 +206,9 @@ class HistorySections:
                 blank = _BLANK.search(text, match.end())
                 if blank is not None and text[match.end():blank.start()].strip():
                     end = min(end, blank.start())
+                subject = self.new_subject.search(text, match.end()) if self.new_subject is not None else None
+                if subject is not None:
+                    end = min(end, subject.start())     # "PMH: migraine She has had lupus since 2012 ..."
                 found.append((match.end(), min(end, _listed_on_its_line(text, match.end()))))
         if self.bare_heading is not None:
             for match in self.bare_heading.finditer(text):
@@ -208,12 +218,17 @@ class HistorySections:
         if self.inline is not None:
             for match in self.inline.finditer(text):
                 stop = _SENTENCE_END.search(text, match.end())
-                found.append((match.end(), stop.start() if stop else len(text)))
+                found.append((match.end(), self._before_new_subject(text, match.end(), stop.start() if stop else len(text))))
         if self.sentence is not None:
             for match in self.sentence.finditer(text):
                 stop = _SENTENCE_END.search(text, match.end())
-                found.append((match.end(), stop.start() if stop else len(text)))
+                found.append((match.end(), self._before_new_subject(text, match.end(), stop.start() if stop else len(text))))
         return found
+
+    def _before_new_subject(self, text: str, start: int, end: int) -> int:
+        """``end``, or earlier where a new subject opens a sentence before it."""
+        subject = self.new_subject.search(text, start, end) if self.new_subject is not None else None
+        return subject.start() if subject is not None else end
 
     def __call__(self, text: str, facts: list[Any]) -> None:
         if not facts:

@@ -42,6 +42,12 @@ _OWN_VALUE_BRACKET = re.compile(r"\([^()]*\d[^()]*$")
 _OWN_BRACKET = re.compile(r"\s*\([^()\n]{0,30}")
 _STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)
 _SINCE_WORD = re.compile(r"\bsince\s*$", re.IGNORECASE)
+# "MMF + belimumab from 06/2024": a start that goes on, unless an end follows on its line ("from 2019
+# to 2021", "from 11/2024, stopped 05/2025") or an outcome that closes it ("from 03/2025 - ineffective")
+_FROM_WORD = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+_RANGE_ON = re.compile(r"[^\n;.]{0,30}?(?:(?<!\w)(?:to|until|till|through|stopped|ceased|discontinued|withdrawn|off|ineffective|failed|"
+                       r"intolerant|not tolerated)(?!\w)|\s[-–]\s*\d)",
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,9 @@ class TimeReader:
                 # "since 03/2025": a start (and one that goes on when the word is "since"; "started
                 # 2019" may be followed by its stop)
                 expression = replace(expression, point=False,
-                                     since=_SINCE_WORD.search(text, 0, expression.start) is not None)
+                                     since=_SINCE_WORD.search(text, 0, expression.start) is not None
+                                     or (_FROM_WORD.search(text, 0, expression.start) is not None
+                                         and not _RANGE_ON.match(text, expression.end)))
             found.append(expression)
         # overlapping expressions: the most precise date wins ("2021-03" over "diagnosed
         # 2021"), then the longest
