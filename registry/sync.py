@@ -233,7 +233,7 @@ def run_sync(db: sqlite_utils.Database, client: Any, query: Query, *, full: bool
     params = query.params(run_since, page_size)
     page = first_page
     if resumed and state["pages_done"] and token is None:
-        _finish(db, query, summary, parse, clock)      # every page was in; the write was interrupted
+        _finish(db, query, summary, parse, clock, workers)      # every page was in; the write was interrupted
         return summary
     with Readers(parse, workers) as readers, \
             tqdm(total=None, unit="studies", desc="sync", disable=not progress, leave=False) as bar:
@@ -263,7 +263,7 @@ def run_sync(db: sqlite_utils.Database, client: Any, query: Query, *, full: bool
             if token is None:
                 break
             page += 1
-    _finish(db, query, summary, parse, clock)
+    _finish(db, query, summary, parse, clock, workers)
     return summary
 
 
@@ -291,7 +291,7 @@ def _stage(db: sqlite_utils.Database, query: Query, page: int, records: list[dic
 
 
 def _finish(db: sqlite_utils.Database, query: Query, summary: Summary, parse: RuleParser | None,
-            clock: Callable[[], datetime]) -> None:
+            clock: Callable[[], datetime], workers: int = 1) -> None:
     """Plan every staged record against the store and write it all in one transaction."""
     records: list[dict] = []
     extras: list[dict] = []
@@ -333,7 +333,7 @@ def _finish(db: sqlite_utils.Database, query: Query, summary: Summary, parse: Ru
                           "status_verified": extra.get("status_verified"), "synced_at": synced_at})
     with transaction(db):
         apply(db, outcomes)
-        summary.reread = reparse(db, parse=parse)
+        summary.reread = reparse(db, parse=parse, workers=workers)
         record_freshness(db, freshness)
         db.execute("DELETE FROM sync_pages WHERE query_key = ?", [query.key])
         db.execute("UPDATE sync_state SET running = 0, next_page_token = NULL, last_since = run_since, "

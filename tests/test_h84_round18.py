@@ -232,3 +232,35 @@ def test_sync_stores_the_same_trials_with_one_and_two_workers(tmp_path, monkeypa
             stores[workers] = _store(db)
     for table in ("trials", "criteria", "rule_nodes", "sites", "contacts", "trial_conditions"):
         assert stores["2"][table] == stores["1"][table], table
+
+
+@needs_fork
+def test_reparse_writes_the_same_records_with_one_and_two_workers(tmp_path, monkeypatch, capsys):
+    files = [str(f) for f in _sample_files()[:4]]
+    first = tmp_path / "first.db"
+    monkeypatch.setenv("TRIALBOT_DB", str(first))
+    assert main(["import", "--workers", "1", *files]) == 0
+    conn = sqlite3.connect(first)       # an older reader's records: every one is read again and written
+    try:
+        conn.execute("UPDATE trials SET record = json_set(record, '$.criteria_reader', 'old') WHERE origin = 'import'")
+        conn.commit()
+    finally:
+        conn.close()
+    capsys.readouterr()
+    outputs, stores = {}, {}
+    for workers in ("1", "2"):
+        db = tmp_path / f"reparse{workers}.db"
+        source, copy = sqlite3.connect(first), sqlite3.connect(db)
+        try:
+            source.backup(copy)         # (the WAL's pages too)
+        finally:
+            source.close()
+            copy.close()
+        monkeypatch.setenv("TRIALBOT_DB", str(db))
+        assert main(["import", "--reparse", "--json", "--workers", workers]) == 0
+        outputs[workers] = json.loads(capsys.readouterr().out)
+        stores[workers] = _store(db)
+    assert len(outputs["1"]["reread"]) == len(files)
+    assert outputs["2"] == outputs["1"]
+    for table in ("trials", "criteria", "rule_nodes", "trial_limits", "trial_conditions"):
+        assert stores["2"][table] == stores["1"][table], table

@@ -117,6 +117,7 @@ def _reparse(args: argparse.Namespace) -> int:
     in one transaction (none with ``--dry-run``)."""
     from data.store import StoreError  # start-up: the store only for commands that open it
     from registry.reparse import imported, reparse  # start-up: the store only for commands that open it
+    from registry.workers import default_workers  # start-up: the importer only for this command
 
     db = open_db(args)
     if db is None:
@@ -126,7 +127,7 @@ def _reparse(args: argparse.Namespace) -> int:
             changed = [r["id"] for r in imported(db)]
             print(f"{len(changed)} imported trial(s) would be read again; dry run, nothing written.")
             return 0
-        changed = reparse(db, everything=True)
+        changed = reparse(db, everything=True, workers=args.workers or default_workers())
     except (DataError, StoreError) as exc:
         error(f"{exc} (no criteria read again)")
         return 1
