@@ -10,7 +10,9 @@ process as before.
 
 A study that cannot be read raises its ``DataError`` (naming the file or page and the
 field) in this process, in the input order: the first bad study of the run, exactly as a
-one-process run raises it; nothing after it is waited for.
+one-process run raises it; the studies not started are dropped. A worker that dies (killed,
+out of memory) ends the run with a ``DataError`` too, never a wait for a result that cannot
+come.
 """
 from __future__ import annotations
 
@@ -20,8 +22,11 @@ import multiprocessing
 import os
 import signal
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator
 
+from data.errors import DataError
 from registry.criteria_text import RuleParser, default_rule_parser
 
 # the reader the forked workers read with: set before they are forked, never sent (a
@@ -78,13 +83,18 @@ class Readers:
         if self.workers > 1:
             self._started()
 
-    def _started(self):
+    def _started(self) -> ProcessPoolExecutor:
         global _parse
         if self._pool is None:
             _warm_up(self.parse)
             _parse = self.parse
             try:
-                self._pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_worker_started)
+                pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                           initializer=_worker_started)
+                self._pool = pool
+                pool.submit(int).result()     # every worker is forked at the first job: now, with the reader set
+            except BrokenProcessPool:
+                raise DataError("reading", "the worker processes could not start; try --workers 1") from None
             finally:
                 _parse = None
         return self._pool
@@ -93,11 +103,9 @@ class Readers:
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        if failed:
-            pool.terminate()         # a study failed or the run was interrupted: no waiting for the rest
-        else:
-            pool.close()
-        pool.join()
+        # after a failure (a bad study, Ctrl-C) the jobs not started are dropped; the few a
+        # worker is in the middle of end first
+        pool.shutdown(wait=True, cancel_futures=failed)
 
     def map(self, jobs: Iterable[tuple[Callable[..., Any], tuple]]) -> Iterator[Any]:
         """Each job's result, in the jobs' order; a job that raised raises here, at its
@@ -117,13 +125,21 @@ class Readers:
             except Exception as exc:     # (a file that cannot be read: raised after the studies before it)
                 failure = exc
                 break
-            pending.append(pool.apply_async(_run, (job,)))
-            while pending and pending[0].ready():
-                yield pending.popleft().get()
+            pending.append(pool.submit(_run, job))
+            while pending and pending[0].done():
+                yield _result(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield _result(pending.popleft())
         if failure is not None:
             raise failure
+
+
+def _result(future) -> Any:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise DataError("reading", "a worker process ended unexpectedly (out of memory?); nothing was "
+                                   "written: try again, or with --workers 1") from None
 
 
 def peek(jobs: Iterator, count: int) -> tuple[list, Iterator]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -49,6 +50,12 @@ def _fails_on(n: int, bad: int, parse) -> int:
     return n
 
 
+def _dies_on(n: int, bad: int, parse) -> int:
+    if n == bad:
+        os._exit(3)          # a worker killed in the middle of a study (out of memory)
+    return n
+
+
 def _plus_one(n: int) -> int:
     return n + 1
 
@@ -74,6 +81,14 @@ def test_the_first_failing_job_in_order_raises_its_own_error():
                 seen.append(value)
     assert seen == list(range(7))
     assert raised.value.where == "study 7: protocolSection.eligibilityModule.sex"
+
+
+@needs_fork
+def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_wait():
+    jobs = [(_dies_on, (n, 4)) for n in range(10)]
+    with pytest.raises(DataError, match="worker process ended unexpectedly"):
+        with Readers(_plus_one, 2) as readers:
+            list(readers.map(jobs))
 
 
 def _jobs_then_a_bad_file(good: int):
