@@ -116,11 +116,9 @@ def read_files(paths: list[Path | str], parse: RuleParser | None = None, progres
             bar.total = total[0]
             bar.refresh()
 
-    jobs = (job for path in paths for job in file_jobs(path, found))
-    with Readers(parse, workers) as readers:
-        first, jobs = peek(jobs, 2)       # the workers are forked only for two studies or more,
-        if len(first) == 2:               # and before the bar's thread
-            readers.start()
+    first, jobs = peek((job for path in paths for job in file_jobs(path, found)), 2)
+    with Readers(parse, workers if len(first) == 2 else 1) as readers:   # no workers for one study
+        readers.start()                   # (forked before the bar's thread)
         with tqdm(total=total[0], unit="trials", desc="reading", disable=not progress, leave=False) as bar:
             bars.append(bar)
             for record in readers.map(jobs):

@@ -279,3 +279,13 @@ def test_reparse_writes_the_same_records_with_one_and_two_workers(tmp_path, monk
     assert outputs["2"] == outputs["1"]
     for table in ("trials", "criteria", "rule_nodes", "trial_limits", "trial_conditions"):
         assert stores["2"][table] == stores["1"][table], table
+
+
+def test_one_study_is_read_without_forking(monkeypatch):
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started for one study")
+
+    monkeypatch.setattr(workers_module, "ProcessPoolExecutor", no_pool)
+    study = Path(__file__).parent / "data" / "ctgov" / "single_study.json"
+    (record,) = read_files([study], workers=2)
+    assert record["nct_id"]
