@@ -5,8 +5,10 @@ v2 JSON file of ``DIR`` (default: ``$TRIALBOT_CTGOV_RECORDS``, else ``../shared/
 next to the repository) with ``registry.run.read_files`` (split into criteria, every
 criterion parsed, records checked; nothing is stored) and reports:
 
-* **reading speed**: studies per second of CPU time (best of ``--passes``, default 1),
-  after one warm-up file (the spaCy pipeline is built before timing);
+* **reading speed**: studies per second of CPU time (this process's and its reading
+  workers', best of ``--passes``, default 1) and per second of wall time, read by
+  ``--workers`` processes (default 1), after one warm-up file (the spaCy pipeline is built
+  before timing; the workers are forked after it);
 * **coverage of all criteria**: the criteria the importer gave a rule (leaves of the
   criteria trees, the registry's age/sex fields left out), as full rules (no review leaf),
   partial rules and review only, with the review-only reasons;
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 from collections import Counter
@@ -47,19 +50,28 @@ def _criteria(criteria: list[dict]):
         yield from _criteria(criterion.get("children", []))
 
 
-def evaluate(directory: Path, passes: int = 1) -> dict[str, Any]:
-    """Speed and coverage of the importer's criteria parsing on the records of ``directory``."""
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the reading
+    workers, joined when a run ends)."""
+    own, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own + children.ru_utime + children.ru_stime
+
+
+def evaluate(directory: Path, passes: int = 1, workers: int = 1) -> dict[str, Any]:
+    """Speed and coverage of the importer's criteria parsing on the records of ``directory``,
+    read by ``workers`` processes (``registry.workers``; 1: this one)."""
     from registry.run import read_files  # start-up: the importer only when this runs
 
     files = sorted(directory.glob("NCT*.json"))
     if not files:
         raise SystemExit(f"no NCT*.json files in {directory}")
     read_files(files[:1])                                 # builds the pipeline, untimed
-    best, imported = float("inf"), []
+    best, best_wall, imported = float("inf"), float("inf"), []
     for _ in range(max(1, passes)):
-        began = time.process_time()
-        imported = read_files(files)
-        best = min(best, time.process_time() - began)
+        began, began_wall = _cpu(), time.perf_counter()
+        imported = read_files(files, workers=workers)
+        best = min(best, _cpu() - began)
+        best_wall = min(best_wall, time.perf_counter() - began_wall)
     kinds: Counter = Counter()
     reasons: Counter = Counter()
     for record in imported:
@@ -78,8 +90,11 @@ def evaluate(directory: Path, passes: int = 1) -> dict[str, Any]:
     facts = total - sum(reasons[r] for r in NOT_PATIENT_FACTS)
     return {
         "studies": len(files),
+        "workers": workers,
         "cpu_s": round(best, 2),
         "studies_per_s": round(len(files) / best, 1) if best else None,
+        "wall_s": round(best_wall, 2),
+        "studies_per_wall_s": round(len(files) / best_wall, 1) if best_wall else None,
         "criteria": total,
         **{kind: kinds[kind] for kind in ("full", "partial", "review")},
         "coverage": round(kinds["full"] / total, 4) if total else 0.0,
@@ -94,14 +109,18 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("directory", nargs="?", type=Path, default=None)
     parser.add_argument("--passes", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes reading the studies (default 1: this one; the importer's default is one per CPU)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = evaluate(args.directory or records_dir(), args.passes)
+    result = evaluate(args.directory or records_dir(), args.passes, max(1, args.workers))
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     n = result["criteria"]
-    print(f"studies read                  {result['studies']} in {result['cpu_s']} s CPU = {result['studies_per_s']} studies/s")
+    print(f"studies read                  {result['studies']} by {result['workers']} worker(s): "
+          f"{result['cpu_s']} s CPU = {result['studies_per_s']} studies/s of CPU; "
+          f"{result['wall_s']} s wall = {result['studies_per_wall_s']} studies/s")
     print(f"criteria with a rule          {n}")
     for kind in ("full", "partial", "review"):
         print(f"  {kind:<27} {result[kind]} = {result[kind] / n:.1%}" if n else f"  {kind}: 0")

@@ -30,6 +30,7 @@ from data.trials import validate_record
 from registry.concepts import condition_concepts
 from registry.criteria_text import RuleParser, reader_stamp, reread
 from registry.ctgov import indexed_conditions, supported_terms, titles_and_inclusions
+from registry.workers import Readers
 
 
 def imported(db: sqlite_utils.Database) -> list[dict]:
@@ -74,16 +75,18 @@ def rederive_conditions(record: dict) -> dict:
     return {"conditions": conditions, "condition_terms": terms, "condition_ancestors": ancestors}
 
 
-def reparse(db: sqlite_utils.Database, everything: bool = False, parse: RuleParser | None = None) -> list[str]:
+def reparse(db: sqlite_utils.Database, everything: bool = False, parse: RuleParser | None = None,
+            workers: int = 1) -> list[str]:
     """Read again the criteria of the stale imported trials (``everything``: of all
     imported trials) and write the changed records in one transaction; the ids whose
-    stored record changed (a new stamp alone counts)."""
+    stored record changed (a new stamp alone counts). ``workers``: processes reading them
+    (``registry.workers``; the same records with any number)."""
     records = imported(db) if everything else stale(db, parse)
     changed = []
-    for record in records:
-        fresh = reread_record(record, parse)
-        if fresh != record:
-            changed.append(fresh)
+    with Readers(parse, workers if len(records) > 1 else 1) as readers:
+        for record, fresh in zip(records, readers.map((reread_record, (record,)) for record in records)):
+            if fresh != record:
+                changed.append(fresh)
     if changed:
         upsert_trials(db, changed, "import", validate=False)
     return [r["id"] for r in changed]

@@ -30,6 +30,7 @@ from data.trials import validate_record
 from registry import ctgov, page
 from registry.criteria_text import RuleParser, default_rule_parser
 from registry.merge import merge_pair, merge_run, same_study
+from registry.workers import Readers, peek
 
 JSON_SUFFIXES = (".json",)
 
@@ -67,6 +68,14 @@ def read_file(path: Path | str, parse: RuleParser | None = None) -> list[dict]:
 def iter_file(path: Path | str, parse: RuleParser | None = None, found: Callable[[int], None] | None = None) -> Iterator[dict]:
     """``read_file``, one record at a time (criteria parsed as each study is read);
     ``found(n)`` is told how many studies the file holds before the first is read."""
+    for function, args in file_jobs(path, found):
+        yield function(*args, parse)
+
+
+def file_jobs(path: Path | str, found: Callable[[int], None] | None = None) -> Iterator[tuple[Callable[..., dict], tuple]]:
+    """The reading of one file's studies as jobs ``(function, args)``, each a record when
+    called as ``function(*args, parse)``: the file itself is read here (a file that cannot
+    be read raises DataError), a study's criteria only when its job runs."""
     path = Path(path)
     if not path.exists():
         raise DataError(str(path), "no such file")
@@ -77,28 +86,42 @@ def iter_file(path: Path | str, parse: RuleParser | None = None, found: Callable
         if found is not None:
             found(len(studies))
         for where, study in studies:
-            yield ctgov.study_to_record(study, path.name, where, parse)
+            yield ctgov.study_to_record, (study, path.name, where)
         return
     if found is not None:
         found(1)
-    yield from page.import_file(path, parse)
+    yield _page_record, (path,)
 
 
-def read_files(paths: list[Path | str], parse: RuleParser | None = None, progress: bool = False) -> list[dict]:
+def _page_record(path: Path, parse: RuleParser | None) -> dict:
+    (record,) = page.import_file(path, parse)
+    return record
+
+
+def read_files(paths: list[Path | str], parse: RuleParser | None = None, progress: bool = False,
+               workers: int = 1) -> list[dict]:
     """The records of every file, in order; the first bad file raises DataError.
-    ``progress``: a progress bar on stderr counting studies (tqdm), for long imports."""
+    ``progress``: a progress bar on stderr counting studies (tqdm), for long imports.
+    ``workers``: processes reading the studies (``registry.workers``; 1: this one); the
+    records are the same, in the same order, with any number."""
     from tqdm import tqdm
 
     parse = parse or remembering(default_rule_parser())
     records: list[dict] = []
-    with tqdm(total=0, unit="trials", desc="reading", disable=not progress, leave=False) as bar:
+    total, bars = [0], []
 
-        def found(count: int) -> None:
-            bar.total += count
+    def found(count: int) -> None:
+        total[0] += count
+        for bar in bars:
+            bar.total = total[0]
             bar.refresh()
 
-        for path in paths:
-            for record in iter_file(path, parse, found):
+    first, jobs = peek((job for path in paths for job in file_jobs(path, found)), 2)
+    with Readers(parse, workers if len(first) == 2 else 1) as readers:   # no workers for one study
+        readers.start()                   # (forked before the bar's thread)
+        with tqdm(total=total[0], unit="trials", desc="reading", disable=not progress, leave=False) as bar:
+            bars.append(bar)
+            for record in readers.map(jobs):
                 records.append(record)
                 bar.update(1)
     return records

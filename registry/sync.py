@@ -38,6 +38,7 @@ from registry.criteria_text import RuleParser
 from registry.ctgov_client import FetchError, MalformedPage
 from registry.reparse import reparse
 from registry.run import apply, plan, stored_trials
+from registry.workers import Readers
 
 # The project's field: CAR-T and other cell therapies in refractory autoimmune diseases and
 # in haematological cancers (ClinicalTrials.gov search expressions, "Essie" syntax).
@@ -161,9 +162,11 @@ def _start(db: sqlite_utils.Database, query: Query, since: str | None, started: 
 # --- reading a page -------------------------------------------------------------------
 
 
-def read_page(data: Any, page: int, parse: RuleParser | None = None) -> tuple[list[dict], list[dict], str | None]:
+def read_page(data: Any, page: int, parse: RuleParser | None = None,
+              readers: Readers | None = None) -> tuple[list[dict], list[dict], str | None]:
     """A page's records, their freshness (``nct_id``, ``last_updated``, ``status_verified``)
-    and the next page token (None on the last page); ``DataError`` when malformed."""
+    and the next page token (None on the last page); ``DataError`` when malformed.
+    ``readers``: the run's worker processes reading the studies (else read here)."""
     name = f"page {page}"
     if not isinstance(data, dict) or not isinstance(data.get("studies"), list):
         raise DataError(name, "not a ClinicalTrials.gov API v2 page: expected an object with a 'studies' list")
@@ -172,16 +175,23 @@ def read_page(data: Any, page: int, parse: RuleParser | None = None) -> tuple[li
         raise DataError(f"{name}: nextPageToken", "expected a non-empty text")
     records, extras = [], []
     if data["studies"]:
-        for where, study in ctgov.studies_in(data, name):
-            nct = _text(study, "protocolSection", "identificationModule", "nctId")
-            label = f"clinicaltrials.gov/study/{nct}" if nct else f"clinicaltrials.gov {name} {where}"
-            record = ctgov.study_to_record(study, label, "", parse)
+        studies = ctgov.studies_in(data, name)
+        jobs = [(ctgov.study_to_record, (study, _label(study, name, where), "")) for where, study in studies]
+        if readers is None:
+            records = [function(*args, parse) for function, args in jobs]
+        else:
+            records = list(readers.map(jobs))
+        for (_, study), record in zip(studies, records):
             status = study["protocolSection"].get("statusModule")
             verified = status.get("statusVerifiedDate") if isinstance(status, dict) else None
-            records.append(record)
             extras.append({"nct_id": record["nct_id"], "last_updated": record["dates"]["last_updated"],
                            "status_verified": verified if isinstance(verified, str) else None})
     return records, extras, token
+
+
+def _label(study: dict, name: str, where: str) -> str:
+    nct = _text(study, "protocolSection", "identificationModule", "nctId")
+    return f"clinicaltrials.gov/study/{nct}" if nct else f"clinicaltrials.gov {name} {where}"
 
 
 def _text(data: Any, *path: str) -> str | None:
@@ -197,11 +207,12 @@ def _text(data: Any, *path: str) -> str | None:
 
 def run_sync(db: sqlite_utils.Database, client: Any, query: Query, *, full: bool = False,
              since: str | None = None, page_size: int = DEFAULT_PAGE_SIZE, parse: RuleParser | None = None,
-             progress: bool = False, now: Callable[[], datetime] | None = None) -> Summary:
+             progress: bool = False, now: Callable[[], datetime] | None = None, workers: int = 1) -> Summary:
     """Fetch (or continue fetching) ``query`` with ``client`` (``studies_page(params, token)``)
     and merge the studies into ``db``. ``full`` ignores the last run's date; ``since``
     (YYYY-MM-DD) sets it. Raises ``SyncError`` (one line) when the run cannot complete;
-    the pages fetched so far are kept for the next run."""
+    the pages fetched so far are kept for the next run. ``workers``: processes reading each
+    page's studies (``registry.workers``; 1: this one, as a thread of the bot must)."""
     from tqdm import tqdm
 
     clock = now or (lambda: datetime.now(timezone.utc))
@@ -222,9 +233,10 @@ def run_sync(db: sqlite_utils.Database, client: Any, query: Query, *, full: bool
     params = query.params(run_since, page_size)
     page = first_page
     if resumed and state["pages_done"] and token is None:
-        _finish(db, query, summary, parse, clock)      # every page was in; the write was interrupted
+        _finish(db, query, summary, parse, clock, workers)      # every page was in; the write was interrupted
         return summary
-    with tqdm(total=None, unit="studies", desc="sync", disable=not progress, leave=False) as bar:
+    with Readers(parse, workers) as readers, \
+            tqdm(total=None, unit="studies", desc="sync", disable=not progress, leave=False) as bar:
         bar.update(_staged_count(db, query))
         while True:
             if page == first_page and token is None:
@@ -233,7 +245,7 @@ def run_sync(db: sqlite_utils.Database, client: Any, query: Query, *, full: bool
                 request = params
             try:
                 data = client.studies_page(request, token)
-                records, extras, token = read_page(data, page, parse)
+                records, extras, token = read_page(data, page, parse, readers)
             except FetchError as exc:
                 if exc.status == 400 and token is not None and resumed and page == first_page:
                     raise SyncError(f"page {page}: {exc} (the saved page token may have expired: "
@@ -251,7 +263,7 @@ def run_sync(db: sqlite_utils.Database, client: Any, query: Query, *, full: bool
             if token is None:
                 break
             page += 1
-    _finish(db, query, summary, parse, clock)
+    _finish(db, query, summary, parse, clock, workers)
     return summary
 
 
@@ -279,7 +291,7 @@ def _stage(db: sqlite_utils.Database, query: Query, page: int, records: list[dic
 
 
 def _finish(db: sqlite_utils.Database, query: Query, summary: Summary, parse: RuleParser | None,
-            clock: Callable[[], datetime]) -> None:
+            clock: Callable[[], datetime], workers: int = 1) -> None:
     """Plan every staged record against the store and write it all in one transaction."""
     records: list[dict] = []
     extras: list[dict] = []
@@ -321,7 +333,7 @@ def _finish(db: sqlite_utils.Database, query: Query, summary: Summary, parse: Ru
                           "status_verified": extra.get("status_verified"), "synced_at": synced_at})
     with transaction(db):
         apply(db, outcomes)
-        summary.reread = reparse(db, parse=parse)
+        summary.reread = reparse(db, parse=parse, workers=workers)
         record_freshness(db, freshness)
         db.execute("DELETE FROM sync_pages WHERE query_key = ?", [query.key])
         db.execute("UPDATE sync_state SET running = 0, next_page_token = NULL, last_since = run_since, "

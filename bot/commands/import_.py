@@ -11,6 +11,9 @@ imported. See docs/importing.md.
 The language pipeline that reads the criteria keeps its build cache beside the database
 (the chat's file, nlp/build_cache.py), so a later import builds it faster.
 
+The studies are read by one worker process per CPU (``--workers N``; 1 reads them in this
+process); what is stored does not depend on the number.
+
 ``--reparse`` reads the criteria of every imported trial again with the current criteria
 reader (``sync`` does this by itself for trials an older reader wrote).
 
@@ -30,7 +33,7 @@ from bot.formats import terminal_safe
 from data.errors import DataError
 from data.settings import db_path
 from data.trials import load_trials
-from bot.commands import command_name
+from bot.commands import add_workers_argument, command_name
 
 HELP = "import ClinicalTrials.gov JSON or saved registry pages into the knowledge base"
 
@@ -43,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the resulting records as JSON")
     parser.add_argument("--progress", action="store_true",
                         help="show a progress bar while reading (shown anyway when stderr is a terminal)")
+    add_workers_argument(parser)
     parser.add_argument("--reparse", action="store_true",
                         help="read the criteria of every imported trial again with the current criteria reader "
                              "(after the FILEs, if any)")
@@ -52,6 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from data.store import StoreError  # start-up: the store only for commands that open it
     from registry.run import apply, plan, read_files, stored_trials  # start-up: the store only for commands that open it
+    from registry.workers import default_workers  # start-up: the importer only for this command
 
     if not args.files and not args.reparse:
         error("give the FILEs to import, or --reparse")
@@ -66,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
 
     use_build_cache(None if args.dry_run else beside(db_path(args.db)))   # the chat's cache file: the same pipeline
     try:
-        records = read_files(args.files, progress=args.progress or sys.stderr.isatty())
+        records = read_files(args.files, progress=args.progress or sys.stderr.isatty(),
+                             workers=args.workers or default_workers())
     except DataError as exc:
         error(f"{exc} (nothing imported)")
         return 1
@@ -111,6 +117,7 @@ def _reparse(args: argparse.Namespace) -> int:
     in one transaction (none with ``--dry-run``)."""
     from data.store import StoreError  # start-up: the store only for commands that open it
     from registry.reparse import imported, reparse  # start-up: the store only for commands that open it
+    from registry.workers import default_workers  # start-up: the importer only for this command
 
     db = open_db(args)
     if db is None:
@@ -120,7 +127,7 @@ def _reparse(args: argparse.Namespace) -> int:
             changed = [r["id"] for r in imported(db)]
             print(f"{len(changed)} imported trial(s) would be read again; dry run, nothing written.")
             return 0
-        changed = reparse(db, everything=True)
+        changed = reparse(db, everything=True, workers=args.workers or default_workers())
     except (DataError, StoreError) as exc:
         error(f"{exc} (no criteria read again)")
         return 1

@@ -29,7 +29,7 @@ import sys
 import time
 
 from bot.commands.trials import store_faults
-from bot.commands import command_name
+from bot.commands import add_workers_argument, command_name
 
 HELP = "fetch trials from ClinicalTrials.gov (API v2) into the knowledge base; resumable, incremental"
 
@@ -52,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--restart", action="store_true", help="discard an interrupted run of this query and start over")
     parser.add_argument("--page-size", type=int, default=None, metavar="N",
                         help="studies per request (1-1000, default 100)")
+    add_workers_argument(parser)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.add_argument("--progress", action="store_true",
                         help="show a progress bar (shown anyway when stderr is a terminal)")
@@ -95,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from data.settings import setting  # start-up: the store only for commands that open it
     from data.store import StoreError  # start-up: the store only for commands that open it
     from registry.ctgov_client import CtgovClient  # start-up: the registry code only for the command that syncs
+    from registry.workers import default_workers  # start-up: the registry code only for the command that syncs
     from registry.sync import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SyncError, discard_run, run_sync, sync_state  # start-up: the registry code only for the command that syncs
 
     try:
@@ -121,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
             discard_run(db, query)
         with CtgovClient(base_url, sleep=sleep) as client:
             summary = run_sync(db, client, query, full=args.full, since=args.since, page_size=page_size,
-                               progress=args.progress or sys.stderr.isatty())
+                               progress=args.progress or sys.stderr.isatty(), workers=args.workers or default_workers())
     except SyncError as exc:
         error(str(exc))
         return 1
