@@ -68,6 +68,9 @@ class TermMatcher:
                 text = term.lower()
                 weak = len(text) <= weak_max_length and text in common_words
                 lower_phrases.setdefault(text, []).append((label, concept.id, weak))
+            if concept.category == "condition":
+                for heading in _heading_forms(concept):
+                    orth_phrases.setdefault(heading, []).append((label, concept.id, False))
             for abbreviation in concept.abbreviations:
                 orth_phrases.setdefault(abbreviation, []).append((label, concept.id, False))
                 low = abbreviation.lower()
@@ -147,6 +150,26 @@ def _spelling_variants(phrase: str) -> set[str]:
     if len(words) > 1 and len(words[0]) <= 5:  # "t lymphoblastic lymphoma" -> "t-lymphoblastic lymphoma"
         variants.add(f"{words[0]}-{' '.join(words[1:])}")
     return variants - {phrase}
+
+
+def _heading_forms(concept: Concept) -> set[str]:
+    """A condition as an index heading names it, the way a letter copies a registry's or
+    MeSH's list ("Colitis, Ulcerative", "Lupus Erythematosus, Systemic"): a term of two or
+    three words with its first word moved to the end after a comma (the registry headings
+    themselves stay registry-only: "Neoplasms" is no patient's diagnosis). Matched only in
+    the heading's own capitals (every word capitalised), so running text ("colitis,
+    ulcerative or not") is never read this way."""
+    forms = set()
+    for term in concept.terms:
+        words = term.split(" ")
+        if 2 <= len(words) <= 3 and "," not in term and all(w[:1].isalpha() for w in words):
+            forms.add(_title(" ".join(words[1:]) + ", " + words[0]))
+    return forms
+
+
+def _title(text: str) -> str:
+    """Every word capitalised, hyphenated parts too ("Lymphoma, T-Cell")."""
+    return "-".join(" ".join(w[:1].upper() + w[1:] for w in part.split(" ")) for part in text.split("-"))
 
 
 def _patterns(nlp: Language, phrase: str, lower: bool) -> list[tuple[int, ...]]:
