@@ -69,8 +69,12 @@ class TermMatcher:
                 weak = len(text) <= weak_max_length and text in common_words
                 lower_phrases.setdefault(text, []).append((label, concept.id, weak))
             if concept.category == "condition":
-                for heading in _heading_forms(concept):
-                    orth_phrases.setdefault(heading, []).append((label, concept.id, False))
+                for heading, any_case in _heading_forms(concept):
+                    target = (label, concept.id, False)
+                    if any_case:
+                        lower_phrases.setdefault(heading.lower(), []).append(target)
+                    else:
+                        orth_phrases.setdefault(heading, []).append(target)
             for abbreviation in concept.abbreviations:
                 orth_phrases.setdefault(abbreviation, []).append((label, concept.id, False))
                 low = abbreviation.lower()
@@ -152,18 +156,23 @@ def _spelling_variants(phrase: str) -> set[str]:
     return variants - {phrase}
 
 
-def _heading_forms(concept: Concept) -> set[str]:
+def _heading_forms(concept: Concept) -> set[tuple[str, bool]]:
     """A condition as an index heading names it, the way a letter copies a registry's or
-    MeSH's list ("Colitis, Ulcerative", "Lupus Erythematosus, Systemic"): a term of two or
-    three words with its first word moved to the end after a comma (the registry headings
-    themselves stay registry-only: "Neoplasms" is no patient's diagnosis). Matched only in
-    the heading's own capitals (every word capitalised), so running text ("colitis,
-    ulcerative or not") is never read this way."""
+    MeSH's list ("Colitis, Ulcerative", "Lupus Erythematosus, Systemic", "Juvenile Idiopathic
+    Arthritis, Systemic Onset"): a term of two to five words with its first one or two words
+    moved to the end after a comma (the registry headings themselves stay registry-only: "Neoplasms" is no
+    patient's diagnosis). Each form with whether it is read in any case: only when what stands
+    before the comma is a name of two words or more ("juvenile idiopathic arthritis, systemic
+    onset", "lung cancer, small cell"); a single word before it is read only in the heading's
+    own capitals, so running text ("colitis, ulcerative or not") is never read this way."""
     forms = set()
     for term in concept.terms:
         words = term.split(" ")
-        if 2 <= len(words) <= 3 and "," not in term and all(w[:1].isalpha() for w in words):
-            forms.add(_title(" ".join(words[1:]) + ", " + words[0]))
+        if not 2 <= len(words) <= 5 or "," in term or not all(w[:1].isalpha() for w in words):
+            continue
+        for k in range(1, min(3, len(words))):     # one or two words moved
+            head, moved = words[k:], words[:k]
+            forms.add((_title(" ".join(head) + ", " + " ".join(moved)), len(head) >= 2))
     return forms
 
 
