@@ -113,7 +113,8 @@ def _hash(text: str) -> str:
 # 64: h79, round 17: an item under a heading with a window, a qualifier or "some parts of the study" that it does not repeat ("any of the following ... ≤ 90 days prior to randomization: Myocardial infarction") never decides alone; a window counted from a diagnosis or onset is the team's; acute coronary syndrome is a concept of its own (no longer a term of coronary artery disease).
 # 65: h75, round 17: criteria read as the patients' texts are: a test's result after its clause's comma is the test's; "stopped" ends at a word of order (then, ->); organ trouble in plain words after a disease ("lupus with kidney problems") is its organ disease; "MRD 0.3%" is MRD positive and "MRD <0.01%" negative; a restart after a stop is current; the disease a past "s/p" treatment was for is not past.
 # 66: h81, round 18: FCR, FC, bendamustine-rituximab, R-CVP, CVP, VenR, VenO and HiDAC as regimens with their drugs, so criteria naming them compile to leaves; the disease a trial is asked for is not in doubt; a "from <date>" start goes on.
-PLAN_VERSION = "66"
+# 67: h82, round 18: criteria read as the patients' texts are: a condition as an index heading names it ("Colitis, Ulcerative", "juvenile idiopathic arthritis, systemic onset"); Kahler's disease, "ALL (B-cell)", idiopathic thrombocytopenia and dermatomyositis's two signs in lay words as terms or patterns; T-PLL also a non-Hodgkin lymphoma (a mature T-cell neoplasm).
+PLAN_VERSION = "67"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -53,7 +53,9 @@ class Priors:
             return self.yes_stated[kind]
         if kind in self.yes:
             return self.yes[kind]
-        fails = self.fails.get(kind, self.fails["default"])
+        fails = self.fails.get(key)              # one question's own, where its kind's is wrong
+        if fails is None:
+            fails = self.fails.get(kind, self.fails["default"])
         return 1.0 - fails if helps else fails
 
     def answerable(self, kind: str, audience: str = "patient") -> float:

@@ -26,8 +26,10 @@ order:
 4. ties broken by the key, so the choice is deterministic.
 
 The question says how much it can change (``gain``) and whether that is worth asking
-before the first results (``worth``: the threshold of ``data/question_priors.yaml``; the
-diagnosis always is): the conversation shows results when the best question is not
+before the first results (``worth``: the threshold of ``data/question_priors.yaml``, reached
+both by the gain and by its part from the trial at the top of the list, so an answer that can
+only move trials below the first waits; the diagnosis always is): the conversation shows
+results when the best question is not
 ("ask me more" asks it). A question whose answer can settle no criterion and change no
 verdict is left for later (it may matter once other answers are in); when only such
 questions remain, ``next_question`` returns None: no unknown can change a verdict now.
@@ -283,6 +285,7 @@ class _Candidate:
     settled: bool = False
     gain: float = 0.0
     rounded: float = 0.0                  # the gain to 6 places (ties)
+    top_gain: float = 0.0                 # the part of the gain from the trial at the top of the list
 
     def settle(self) -> "_Candidate":
         """Work out ``rules_out`` and ``settles`` (only needed to break ties of gain, or
@@ -492,9 +495,11 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     kind_memo: dict[str, bool] = {}
     considered = 0
     best_fit: float | None = None
+    top_id: str | None = None
     for result in results:
         if best_fit is None and result.verdict != INELIGIBLE:
             best_fit = result.condition_fit      # ranked: the first trial not ruled out fits best
+            top_id = result.id                   # the top of the list the person is shown first
         if result.verdict != POSSIBLE:
             continue
         considered += 1
@@ -527,6 +532,8 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
                             completion = Completion(judgement, asked, priors)
                         gains = values.gains[mine] = completion.gains(result)
                 cand.gain += weight * gains.get(key, 0.0)
+                if trial_id == top_id:
+                    cand.top_gain = gains.get(key, 0.0)
             trials.add(trial_id)
             if main:
                 cand.trial_condition = True
@@ -540,7 +547,9 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     # the other questions are likely answered, cannot change a verdict now (it may later,
     # once other answers are in); the diagnosis is always worth asking
     for cand in candidates.values():
-        cand.gain *= priors.answerable(question_kind(cand.key), audience)
+        known = priors.answerable(question_kind(cand.key), audience)
+        cand.gain *= known
+        cand.top_gain *= known
         cand.rounded = round(cand.gain, 6)
     diagnoses = sorted((c for c in candidates.values() if c.main_diagnosis), key=lambda c: (-len(c.trials), c.key))
     background = background_beside_main(stated, load_terminology()) if stated and diagnoses else set()
@@ -584,7 +593,11 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         if not kept:
             return None
         best = min(kept, key=lambda c: (-round(c.gain, 6), -len(c.rules_out), -c.settles, -len(c.trials), c.key))
-    worth = best.main_diagnosis or round(best.gain, 6) >= priors.threshold
+    # worth asking before the first results: an answer likely enough to change the top of
+    # the list, the verdict of the trial shown first; one that can only move trials below it
+    # ("CD19 positive?" of the second trial's B-cell criterion) waits for "ask me more"
+    worth = best.main_diagnosis or (round(best.gain, 6) >= priors.threshold
+                                    and round(best.top_gain, 6) >= priors.threshold)
     if not worth and AGE_KEY not in asked and best.key != AGE_KEY:
         # the age, open on a trial shown, comes before the first results (and the city):
         # everyone can answer it in a word, and it settles every age limit at once

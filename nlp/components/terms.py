@@ -68,6 +68,13 @@ class TermMatcher:
                 text = term.lower()
                 weak = len(text) <= weak_max_length and text in common_words
                 lower_phrases.setdefault(text, []).append((label, concept.id, weak))
+            if concept.category == "condition":
+                for heading, any_case in _heading_forms(concept):
+                    target = (label, concept.id, False)
+                    if any_case:
+                        lower_phrases.setdefault(heading.lower(), []).append(target)
+                    else:
+                        orth_phrases.setdefault(heading, []).append(target)
             for abbreviation in concept.abbreviations:
                 orth_phrases.setdefault(abbreviation, []).append((label, concept.id, False))
                 low = abbreviation.lower()
@@ -147,6 +154,31 @@ def _spelling_variants(phrase: str) -> set[str]:
     if len(words) > 1 and len(words[0]) <= 5:  # "t lymphoblastic lymphoma" -> "t-lymphoblastic lymphoma"
         variants.add(f"{words[0]}-{' '.join(words[1:])}")
     return variants - {phrase}
+
+
+def _heading_forms(concept: Concept) -> set[tuple[str, bool]]:
+    """A condition as an index heading names it, the way a letter copies a registry's or
+    MeSH's list ("Colitis, Ulcerative", "Lupus Erythematosus, Systemic", "Juvenile Idiopathic
+    Arthritis, Systemic Onset"): a term of two to five words with its first one or two words
+    moved to the end after a comma (the registry headings themselves stay registry-only: "Neoplasms" is no
+    patient's diagnosis). Each form with whether it is read in any case: only when what stands
+    before the comma is a name of two words or more ("juvenile idiopathic arthritis, systemic
+    onset", "lung cancer, small cell"); a single word before it is read only in the heading's
+    own capitals, so running text ("colitis, ulcerative or not") is never read this way."""
+    forms = set()
+    for term in concept.terms:
+        words = term.split(" ")
+        if not 2 <= len(words) <= 5 or "," in term or not all(w[:1].isalpha() for w in words):
+            continue
+        for k in range(1, min(3, len(words))):     # one or two words moved
+            head, moved = words[k:], words[:k]
+            forms.add((_title(" ".join(head) + ", " + " ".join(moved)), len(head) >= 2))
+    return forms
+
+
+def _title(text: str) -> str:
+    """Every word capitalised, hyphenated parts too ("Lymphoma, T-Cell")."""
+    return "-".join(" ".join(w[:1].upper() + w[1:] for w in part.split(" ")) for part in text.split("-"))
 
 
 def _patterns(nlp: Language, phrase: str, lower: bool) -> list[tuple[int, ...]]:
