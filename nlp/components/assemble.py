@@ -702,7 +702,7 @@ class FactBuilder:
         if info.get("historical"):    # a pattern that reads an event over ("a miscarriage")
             fact.historical = True
         if label in ("AGE", "WEIGHT"):
-            for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible", "comparator"):
+            for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible", "comparator", "value_high"):
                 if key in info:
                     setattr(fact, key, info[key])
             return True

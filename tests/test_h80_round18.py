@@ -1,0 +1,64 @@
+"""Round 18 (h80, issue #13): what patients and relatives write in chat, new voices - writers
+whose first language is not English, voice-to-text run-ons, text shorthand, short replies and
+labs in odd units (dev gold conv-5320 ... conv-5379)."""
+from datetime import date
+
+import pytest
+
+from core.facts import Profile
+from core.truth import FALSE, TRUE, UNKNOWN
+from data.terminology import load_terminology
+from matching.evaluate import Evaluator
+from matching.leaves import age
+from nlp.pipeline import extract
+
+
+def _ages(text):
+    return [f for f in extract(text) if f.label == "AGE"]
+
+
+# --- the age now after the age at the diagnosis ----------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("diagnosed aged 19 now 34 crohns been on stelara", 34),
+    ("my sister has lupus, dx at 19, shes 34 now, on benlysta", 34),
+    ("she was diagnosed with lupus at 16 and is now 22", 22),
+    ("Diagnosed aged 12, now 15. UC on infliximab.", 15),
+])
+def test_the_age_now_after_the_age_at_diagnosis(text, value):
+    ages = _ages(text)
+    assert [f.value for f in ages] == [value]
+
+
+def test_an_age_at_diagnosis_alone_is_no_age():
+    assert _ages("my mum was diagnosed aged 40 with RA") == []
+
+
+# --- an age said as a decade ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, low, high", [
+    ("im in my 40s i have UC", 40, 49),
+    ("my wife she is in her early thirties she has myositis", 30, 34),
+    ("my dad is in his late 50s has AML", 56, 59),
+    ("a woman in her sixties with RA", 60, 69),
+    ("he is in his mid-40s, crohns", 43, 47),
+])
+def test_an_age_said_as_a_decade_is_a_range(text, low, high):
+    [fact] = _ages(text)
+    assert (fact.value, fact.comparator, fact.value_high) == (low, ">=", high)
+
+
+@pytest.mark.parametrize("text", ["she was diagnosed in her twenties", "platelets in the 40s",
+                                  "lupus since her teens"])
+def test_a_decade_that_is_no_age_now(text):
+    assert _ages(text) == []
+
+
+def test_a_decade_age_decides_a_wide_range_and_leaves_a_narrow_one_open():
+    profile = Profile.of_text(extract("im in my 40s and have lupus"))
+    ev = Evaluator(profile, load_terminology(), today=date(2026, 12, 5))
+    assert age(ev, {"kind": "age", "min": 18, "max": 65}).value == TRUE
+    assert age(ev, {"kind": "age", "min": 40, "max": 45}).value == UNKNOWN
+    assert age(ev, {"kind": "age", "min": 50, "max": 75}).value == FALSE
+    assert age(ev, {"kind": "age", "min": 1, "max": 17}).value == FALSE
+    assert "40-49" in age(ev, {"kind": "age", "min": 18, "max": 65}).reason
