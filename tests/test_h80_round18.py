@@ -62,3 +62,29 @@ def test_a_decade_age_decides_a_wide_range_and_leaves_a_narrow_one_open():
     assert age(ev, {"kind": "age", "min": 50, "max": 75}).value == FALSE
     assert age(ev, {"kind": "age", "min": 1, "max": 17}).value == FALSE
     assert "40-49" in age(ev, {"kind": "age", "min": 18, "max": 65}).reason
+
+
+# --- who the message is about: a relative's partner, text shorthand ---------------------------
+
+def _sexes(text):
+    return [(f.text, f.concept) for f in extract(text) if f.label == "SEX" and not f.family]
+
+
+@pytest.mark.parametrize("text, word, sex", [
+    ("my son and his wife are here with me, she have the dermatomyositis and she is pregnant", "wife", "female"),
+    ("my son and his wife: she has lupus", "wife", "female"),
+    ("my daughters husband has crohns, he is 40", "husband", "male"),
+    ("writing for my daughter-in-law, she has lupus", "daughter-in-law", "female"),
+    ("writing for my bf bc he wont do it himself, he has crohns", "bf", "male"),
+    ("hi, my gf has lupus, shes on hcq only", "gf", "female"),
+])
+def test_the_patient_is_the_partner_the_pronoun_names(text, word, sex):
+    assert _sexes(text) == [(word, sex)]
+    assert not any(f.family for f in extract(text) if f.label == "CONDITION")
+
+
+def test_a_relatives_partner_named_beside_them_stays_family():
+    facts = extract("my son has lupus and his wife has asthma")
+    assert _sexes("my son has lupus and his wife has asthma") == [("son", "male")]
+    assert [f.family for f in facts if f.label == "CONDITION"] == [False, True]
+    assert _sexes("my son and his wife, he has crohns") == [("son", "male")]

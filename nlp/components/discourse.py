@@ -61,6 +61,10 @@ class People:
             if speaker is None or speaker.relation is None:
                 return True
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
+            if speaker.start is not None and any(
+                    ent.doc[m.modifier_span[0]:m.modifier_span[1]].start_char <= speaker.start
+                    < ent.doc[m.modifier_span[0]:m.modifier_span[1]].end_char for m in cues):
+                return False    # "my sons wife has lupus, she ...": the cue names the one the message is about
             named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues} - {None}
             return not (named and named <= {speaker.relation, speaker.writer})
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
@@ -163,6 +167,8 @@ class People:
                 continue
             if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
                 return True     # "my daughter has lupus, my other daughter has ITP": someone else
+            if speaker.start is not None and token.idx <= speaker.start < token.idx + len(token.text):
+                return False    # "my daughters husband has crohns, he ...": the one the message is about
             owner, named = i - 1, {relation}
             if owner > 0 and self.words.relation_of(doc[owner].text) is not None:
                 named.add(self.words.relation_of(doc[owner].text))
