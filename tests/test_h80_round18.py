@@ -88,3 +88,29 @@ def test_a_relatives_partner_named_beside_them_stays_family():
     assert _sexes("my son has lupus and his wife has asthma") == [("son", "male")]
     assert [f.family for f in facts if f.label == "CONDITION"] == [False, True]
     assert _sexes("my son and his wife, he has crohns") == [("son", "male")]
+
+
+# --- short replies to the bot's own questions ------------------------------------------------
+
+def _read(text):
+    from benchmarks.assertion import predicted_assertion
+    return [predicted_assertion(f) for f in extract(text) if f.label not in ("AGE", "SEX")]
+
+
+@pytest.mark.parametrize("text, read", [
+    ("methotrexate? not anymore", ("present", "patient", "past")),
+    ("IVIG? she did yes, last year", ("present", "patient", "past")),
+    ("rituximab? yes in 2021", ("present", "patient", "past")),
+    ("hep c? idk", ("possible", "patient", "current")),
+    ("HIV - not that i know", ("absent", "patient", "current")),
+    ("HIV? not that i know of", ("absent", "patient", "current")),
+    ("dialysis no, not yet", ("absent", "patient", "current")),
+    ("is she on MMF? she did not", ("absent", "patient", "current")),
+    ("MMF? yes", ("present", "patient", "current")),
+])
+def test_a_short_reply_answers_the_question(text, read):
+    assert _read(text) == [read]
+
+
+def test_a_reply_word_that_does_not_end_its_clause_is_no_answer():
+    assert _read("Crohns - no surgery yet")[0] == ("present", "patient", "current")

@@ -250,6 +250,9 @@ class FactBuilder:
                 categories.discard("POSSIBLE_EXISTENCE")   # "Is she on MMF? yes": the answer decides
             if answer == "no" and ent.label_ in ANSWERED_LABELS:
                 negated = True
+            if answer in ("over", "unsure") and ent.label_ in ANSWERED_LABELS:
+                categories.discard("HYPOTHETICAL")      # "methotrexate? not anymore": answered, no question left
+                categories.add("PRIOR" if answer == "over" else "POSSIBLE_EXISTENCE")   # "hep c? idk": a doubt
             if (negated or "RESULT_POSITIVE" in categories) and all(
                     (m.rule.metadata or {}).get("test") for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
                 categories.discard("POSSIBLE_EXISTENCE")   # "tested for TB ... and it was negative": the result says
