@@ -114,3 +114,32 @@ def test_a_short_reply_answers_the_question(text, read):
 
 def test_a_reply_word_that_does_not_end_its_clause_is_no_answer():
     assert _read("Crohns - no surgery yet")[0] == ("present", "patient", "current")
+
+
+# --- a test's result said after the treatment it was for ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "She was tested for TB before the belimumab and it was fine",
+    "tested for TB before the biologics and it was fine",
+    "screened for TB before starting humira and it came back ok",
+])
+def test_a_screening_result_after_the_treatment_is_negative(text):
+    [tb] = [f for f in extract(text) if f.label == "INFECTION"]
+    assert tb.negated and not tb.hypothetical
+
+
+def test_an_illness_that_went_fine_is_no_negative_test():
+    [covid] = [f for f in extract("she had covid last month and it was fine") if f.label == "INFECTION"]
+    assert not covid.negated
+
+
+def test_a_check_told_as_done_before_a_treatment_leaves_the_treatment_given():
+    drugs = [f for f in extract("she was tested for TB before starting rituximab and it was negative") if f.label == "DRUG"]
+    assert not drugs[0].hypothetical
+    planned = [f for f in extract("we need to test for TB before starting rituximab") if f.label == "DRUG"]
+    assert planned[0].hypothetical
+
+
+def test_a_yes_since_a_year_goes_on():
+    [drug] = [f for f in extract("Is he on tacrolimus? Yes, since 2021.") if f.label == "DRUG"]
+    assert not drug.historical and not drug.hypothetical

@@ -253,6 +253,8 @@ class FactBuilder:
             if answer in ("over", "unsure") and ent.label_ in ANSWERED_LABELS:
                 categories.discard("HYPOTHETICAL")      # "methotrexate? not anymore": answered, no question left
                 categories.add("PRIOR" if answer == "over" else "POSSIBLE_EXISTENCE")   # "hep c? idk": a doubt
+            if not negated and ent.label_ == "INFECTION" and _result_after_test(ent, ents):
+                negated = True      # "tested for TB before the belimumab and it was fine"
             if (negated or "RESULT_POSITIVE" in categories) and all(
                     (m.rule.metadata or {}).get("test") for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
                 categories.discard("POSSIBLE_EXISTENCE")   # "tested for TB ... and it was negative": the result says
@@ -1143,6 +1145,24 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
         doc = ent.doc
         if (not lasting and ent.start == other.end + 1 and doc[other.end].text in ("(", "[") and ent.end < len(doc)
                 and doc[ent.end].text in (")", "]") and bracket_outcome(other) == "intolerant"):
+            return True
+    return False
+
+
+def _result_after_test(ent: Span, ents: list[Span]) -> bool:
+    """A mention looked for by a test cue ("tested for TB", metadata ``test``) whose result is
+    said later in its sentence by a cue with metadata ``test_result`` ("... before the
+    belimumab and it was fine"), with no other infection named between: a negative test."""
+    tests = [m for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"]
+    if not tests or not all((m.rule.metadata or {}).get("test") for m in tests):
+        return False
+    graph = getattr(ent.doc._, "context_graph", None)
+    sentence_end = ent.sent.end
+    for modifier in graph.modifiers if graph is not None else ():
+        start = modifier.modifier_span[0]
+        if (modifier.category == "NEGATED_EXISTENCE" and (modifier.rule.metadata or {}).get("test_result")
+                and ent.end <= start < sentence_end
+                and not any(e.label_ == "INFECTION" and ent.end <= e.start < start for e in ents)):
             return True
     return False
 

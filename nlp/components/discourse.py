@@ -271,7 +271,7 @@ class Outcomes:
         self.answer_words = {str(kind): frozenset(str(w).lower() for w in words) for kind, words in answers.items()}
         self.answer_not_before = frozenset(str(w).lower() for w in vocabulary.get("answer_not_before") or ())
         past = [str(w) for w in vocabulary.get("answer_past_times") or ()]
-        self.answer_past = re.compile(r"\b(?:%s)\b|\b(?:19|20)\d\d\b" % "|".join(
+        self.answer_past = re.compile(r"(?<!since )(?<!from )(?:\b(?:%s)\b|\b(?:19|20)\d\d\b)" % "|".join(
             re.escape(w).replace(r"\ ", r"\s+") for w in sorted(past, key=len, reverse=True)), re.IGNORECASE) if past else None
         self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
         self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
