@@ -143,3 +143,32 @@ def test_a_check_told_as_done_before_a_treatment_leaves_the_treatment_given():
 def test_a_yes_since_a_year_goes_on():
     [drug] = [f for f in extract("Is he on tacrolimus? Yes, since 2021.") if f.label == "DRUG"]
     assert not drug.historical and not drug.hypothetical
+
+
+# --- outcomes, clauses and hedges ----------------------------------------------------------
+
+@pytest.mark.parametrize("text, status", [
+    ("infliximab no more effect, now vedolizumab from 6 month", "failed"),
+    ("humira no longer working", "failed"),
+])
+def test_a_response_lost_is_a_failure(text, status):
+    assert [f.status for f in extract(text) if f.label == "DRUG"][0] == status
+
+
+def test_a_past_said_of_a_later_clause_stays_there():
+    facts = {f.concept: f for f in extract("my dad is 67 he has rheumatoid arthritis and he had TB when he was young")}
+    assert not facts["rheumatoid_arthritis"].historical
+    assert facts["tuberculosis"].historical
+
+
+def test_a_hedge_after_so_does_not_reach_back():
+    facts = {f.concept: f for f in extract("the doctors said CD7 positive so maybe CAR-T")}
+    assert not facts["cd7"].uncertain
+    assert facts["car_t"].uncertain
+
+
+@pytest.mark.parametrize("text", ["Hi, T-LBL, CD7+, r/r after BFM + nelarabine. pls advise re CAR-T",
+                                  "asking about rituximab for my lupus", "any info on CAR T for lupus?"])
+def test_a_treatment_asked_about_is_not_had(text):
+    [fact] = [f for f in extract(text) if f.concept in ("car_t", "rituximab")]
+    assert fact.hypothetical
