@@ -172,3 +172,36 @@ def test_a_hedge_after_so_does_not_reach_back():
 def test_a_treatment_asked_about_is_not_had(text):
     [fact] = [f for f in extract(text) if f.concept in ("car_t", "rituximab")]
     assert fact.hypothetical
+
+
+# --- a treatment taken now, said inside a question; a course counted in words ----------------
+
+@pytest.mark.parametrize("text", [
+    "can my husband join while on tofacitinib or does he need to stop? his RA is bad",
+    "do i need to be off mycophenolate for the trial? im on it now",
+    "should i stop prednisone before the trial? i take 10mg",
+    "can i still take part if i'm on prednisone?",
+    "would rinvoq be better than xeljanz which im on",
+    "Is possible to join study if I take already tofacitinib?",
+    "can i join if i am already taking rituximab?",
+])
+def test_a_treatment_taken_now_inside_a_question(text):
+    last = [f for f in extract(text) if f.label == "DRUG"][-1]
+    assert not last.hypothetical and not last.uncertain and last.status == "current"
+
+
+@pytest.mark.parametrize("text", ["can she take ibuprofen with her lupus?", "should she go on rituximab?",
+                                  "can i join if she takes rituximab?"])
+def test_a_treatment_asked_about_in_a_question_stays_hypothetical(text):
+    [drug] = [f for f in extract(text) if f.label == "DRUG"]
+    assert drug.hypothetical
+
+
+@pytest.mark.parametrize("text, past", [
+    ("he do chemotherapy 2 times, the blasts are 30 percent again", True),
+    ("My father he take rituximab two time and the lymphoma go small but now it is back", True),
+    ("MTX 2 times a week", False),
+])
+def test_a_course_counted_in_words_is_given(text, past):
+    [drug] = [f for f in extract(text) if f.label == "DRUG"]
+    assert drug.historical is past

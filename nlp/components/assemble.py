@@ -24,7 +24,7 @@ from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -333,6 +333,7 @@ class FactBuilder:
         if conversation:
             self.outcomes.questions(doc, kept, facts)
             self.outcomes.requests(doc, kept, facts)
+            taken_in_question(kept, facts)     # "can my husband join while on tofacitinib?": taken now
         self.outcomes.class_headings(doc, kept, facts)
         self.outcomes.echoes(doc, kept, facts)       # "CHOP didnt work and brentuximab neither"
         self.outcomes.exceptions(doc, kept, facts)   # "never had CAR-T, only chemo"
