@@ -205,3 +205,24 @@ def test_a_treatment_asked_about_in_a_question_stays_hypothetical(text):
 def test_a_course_counted_in_words_is_given(text, past):
     [drug] = [f for f in extract(text) if f.label == "DRUG"]
     assert drug.historical is past
+
+
+# --- switches and "since" at a clause's end ----------------------------------------------------
+
+def _drugs(text):
+    from benchmarks.assertion import predicted_assertion
+    return {f.text: (predicted_assertion(f)[2], f.status) for f in extract(text) if f.label == "DRUG"}
+
+
+def test_the_treatment_switched_onto_is_taken_now():
+    drugs = _drugs("they switched her off humira onto rinvoq in january")
+    assert drugs == {"humira": ("past", None), "rinvoq": ("current", "current")}
+
+
+@pytest.mark.parametrize("text, drug, read", [
+    ("i had a DVT in 2019, on apixaban since", "apixaban", ("current", "current")),
+    ("a PE in 2021 after my knee op, been on apixaban since", "apixaban", ("current", "current")),
+    ("CYC x6 (2024), MMF since, not responding", "MMF", ("current", "failed")),
+])
+def test_a_treatment_since_then_goes_on(text, drug, read):
+    assert _drugs(text)[drug] == read

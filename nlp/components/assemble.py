@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -372,6 +373,14 @@ class FactBuilder:
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _said_to_go_on(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
+            if (fact.label == "DRUG" and fact.status in (None, "current", "failed")
+                    and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                    and _since_then(text, ent.end_char)):
+                fact.historical = False     # "on apixaban since": from then to now
+                if fact.status == "failed":
+                    fact.ongoing = True     # "CYC x6 (2024), MMF since, not responding": failing, taken now
+                else:
+                    fact.status = "current"
             if (fact.label in ("DRUG", "PROCEDURE") and fact.status in (None, "current") and not fact.historical
                     and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                     and failure_past_own_now(ent)):
@@ -1148,6 +1157,20 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
                 and doc[ent.end].text in (")", "]") and bracket_outcome(other) == "intolerant"):
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _since_then_pattern() -> re.Pattern | None:
+    words = vocabulary_words("since_then")
+    if not words:
+        return None
+    return re.compile(r"\s*(?:it\s+|them\s+)?(?:%s)\s*(?:[.,;!?\n)]|$)" % alternation(words), re.IGNORECASE)
+
+
+def _since_then(text: str, end: int) -> bool:
+    """``since_then`` right after a treatment, ending its clause ("on apixaban since")."""
+    pattern = _since_then_pattern()
+    return pattern is not None and pattern.match(text, end) is not None
 
 
 def _result_after_test(ent: Span, ents: list[Span]) -> bool:

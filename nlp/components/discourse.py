@@ -532,8 +532,12 @@ class Outcomes:
             verb = self._switch_verb(doc, ent)
             if verb is None:
                 continue
-            if fact.status is None and not fact.historical:
-                fact.status = "current"
+            if fact.status is None and (not fact.historical or not any(
+                    m.category in ("HISTORICAL", "PRIOR") and not verb <= m.modifier_span[0] < ent.start
+                    for m in ent._.modifiers)):
+                # past only by its date or by a cue of the one switched from ("switched her off
+                # humira onto rinvoq in january"): the date is when it began
+                fact.status, fact.historical = "current", False
             before = [(e, f) for e, f in zip(ents[:i], facts[:i])
                       if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= verb]
             if before:      # the one switched from: the last named before the switch
