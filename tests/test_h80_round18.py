@@ -226,3 +226,9 @@ def test_the_treatment_switched_onto_is_taken_now():
 ])
 def test_a_treatment_since_then_goes_on(text, drug, read):
     assert _drugs(text)[drug] == read
+
+
+def test_the_last_of_an_arrow_sequence_failing_now_is_taken_now():
+    drugs = _drugs("72F ITP, eltrombopag -> romiplostim, plt still 15. Hb 9.8 g/dL")
+    assert drugs == {"eltrombopag": ("past", None), "romiplostim": ("current", "failed")}
+    assert _drugs("MTX -> ADA (failed)")["ADA"] == ("past", "failed")

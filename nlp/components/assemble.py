@@ -373,6 +373,9 @@ class FactBuilder:
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _said_to_go_on(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
+            if (fact.status == "failed" and not (fact.historical or fact.ongoing or fact.negated or fact.family)
+                    and _last_of_sequence(ent) and any(m.category == "THERAPY_CURRENT" for m in ent._.modifiers)):
+                fact.ongoing = True     # "eltrombopag -> romiplostim, plt still 15": the one taken now, failing
             if (fact.label == "DRUG" and fact.status in (None, "current", "failed")
                     and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                     and _since_then(text, ent.end_char)):
@@ -1157,6 +1160,18 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
                 and doc[ent.end].text in (")", "]") and bracket_outcome(other) == "intolerant"):
             return True
     return False
+
+
+def _last_of_sequence(ent: Span) -> bool:
+    """The treatment an arrow or "then" of the one before points to ("eltrombopag ->
+    romiplostim"; a PRIOR cue right before it), with none after it: the one taken now."""
+    doc = ent.doc
+    graph = getattr(doc._, "context_graph", None)
+    priors = [m for m in (graph.modifiers if graph is not None else ()) if m.category == "PRIOR"]
+    before = any(m.modifier_span[1] <= ent.start and not doc[m.modifier_span[1]:ent.start].text.strip()
+                 for m in priors)
+    after = any(m.modifier_span[0] >= ent.end and m.modifier_span[0] < ent.sent.end for m in priors)
+    return before and not after
 
 
 @lru_cache(maxsize=1)
