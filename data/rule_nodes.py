@@ -112,7 +112,7 @@ def _hash(text: str) -> str:
 # 63: h76, round 17: ADE (cytarabine, daunorubicin, etoposide) and navitoclax as concepts, so criteria naming them compile to leaves; "TBI" beside a transplant for a blood cancer is total body irradiation (radiotherapy), not a head injury.
 # 64: h79, round 17: an item under a heading with a window, a qualifier or "some parts of the study" that it does not repeat ("any of the following ... ≤ 90 days prior to randomization: Myocardial infarction") never decides alone; a window counted from a diagnosis or onset is the team's; acute coronary syndrome is a concept of its own (no longer a term of coronary artery disease).
 # 65: h75, round 17: criteria read as the patients' texts are: a test's result after its clause's comma is the test's; "stopped" ends at a word of order (then, ->); organ trouble in plain words after a disease ("lupus with kidney problems") is its organ disease; "MRD 0.3%" is MRD positive and "MRD <0.01%" negative; a restart after a stop is current; the disease a past "s/p" treatment was for is not past.
-# 66: h80, round 18: criteria read as the patients' texts are: "no more effect" is a failure; "N times," counts courses given; "so" and "and he" end a hedge's or an age-at-event's reach back; "advise re X" asks about X; an age as a decade ("in their 40s") is a range; a check told as done before a treatment leaves the treatment given.
+# 66: h80, round 18: criteria read as the patients' texts are: "no more effect" is a failure; "N times," counts courses given; "so" and "and he" end a hedge's or an age-at-event's reach back; "advise re X" asks about X; an age as a decade ("in their 40s") is a range.
 PLAN_VERSION = "66"
 
 

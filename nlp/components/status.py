@@ -240,12 +240,10 @@ def checked_before(kept: list, facts: list) -> None:
     (``checked_before``: "tested for hep B before rituximab", "screened for TB and HIV prior to
     starting tocilizumab"): the treatment the check is for, not said to be taken; planned (a
     hypothetical treatment), unless a word of its start in the past stands between them
-    ("my TB test was negative before i started infliximab"), the check is told as done ("she
-    was tested for TB before starting rituximab": given after it) or a cue of its own says more."""
+    ("my TB test was negative before i started infliximab") or a cue of its own says more."""
     section = vocabulary().get("checked_before") or {}
     checks, before = set(section.get("checks") or ()), set(section.get("before") or ())
     fillers, past = set(section.get("fillers") or ()), set(section.get("not_with") or ())
-    done = set(section.get("done") or ())      # "she was tested for TB before rituximab": done, the treatment given
     for ent, fact in zip(kept, facts):
         if (fact.label not in ("DRUG", "PROCEDURE") or fact.negated or fact.hypothetical
                 or fact.uncertain or fact.family or fact.status is not None or fact.date is not None):
@@ -262,8 +260,7 @@ def checked_before(kept: list, facts: list) -> None:
             continue
         if any(m.modifier_span[0] >= ent.end for m in ent._.modifiers):
             continue
-        checked = [t.i for t in doc[max(ent.sent.start, at - 8):at] if t.lower_ in checks]
-        if checked and not any(t.lower_ in done for t in doc[max(ent.sent.start, checked[0] - 3):checked[0]]):
+        if any(t.lower_ in checks for t in doc[max(ent.sent.start, at - 8):at]):
             fact.hypothetical, fact.historical = True, False
 
 
