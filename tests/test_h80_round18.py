@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from benchmarks.assertion import predicted_assertion
 from core.facts import Profile
 from core.truth import FALSE, TRUE, UNKNOWN
 from data.terminology import load_terminology
@@ -93,7 +94,6 @@ def test_a_relatives_partner_named_beside_them_stays_family():
 # --- short replies to the bot's own questions ------------------------------------------------
 
 def _read(text):
-    from benchmarks.assertion import predicted_assertion
     return [predicted_assertion(f) for f in extract(text) if f.label not in ("AGE", "SEX")]
 
 
@@ -210,7 +210,6 @@ def test_a_course_counted_in_words_is_given(text, past):
 # --- switches and "since" at a clause's end ----------------------------------------------------
 
 def _drugs(text):
-    from benchmarks.assertion import predicted_assertion
     return {f.text: (predicted_assertion(f)[2], f.status) for f in extract(text) if f.label == "DRUG"}
 
 
