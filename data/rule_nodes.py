@@ -114,7 +114,8 @@ def _hash(text: str) -> str:
 # 65: h75, round 17: criteria read as the patients' texts are: a test's result after its clause's comma is the test's; "stopped" ends at a word of order (then, ->); organ trouble in plain words after a disease ("lupus with kidney problems") is its organ disease; "MRD 0.3%" is MRD positive and "MRD <0.01%" negative; a restart after a stop is current; the disease a past "s/p" treatment was for is not past.
 # 66: h81, round 18: FCR, FC, bendamustine-rituximab, R-CVP, CVP, VenR, VenO and HiDAC as regimens with their drugs, so criteria naming them compile to leaves; the disease a trial is asked for is not in doubt; a "from <date>" start goes on.
 # 67: h82, round 18: criteria read as the patients' texts are: a condition as an index heading names it ("Colitis, Ulcerative", "juvenile idiopathic arthritis, systemic onset"); Kahler's disease, "ALL (B-cell)", idiopathic thrombocytopenia and dermatomyositis's two signs in lay words as terms or patterns; T-PLL also a non-Hodgkin lymphoma (a mature T-cell neoplasm).
-PLAN_VERSION = "67"
+# 68: h80, round 18: criteria read as the patients' texts are: "no more effect" is a failure; "N times," counts courses given; "so" and "and he" end a hedge's or an age-at-event's reach back; "advise re X" asks about X; an age as a decade ("in their 40s") is a range.
+PLAN_VERSION = "68"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -368,7 +368,10 @@ def stated_age(ev: Evidence) -> tuple[Fact | None, str | None]:
     return fact, None
 
 
-def _age_value(years: float, comparator: str | None, leaf: dict) -> str:
+def _age_value(years: float, comparator: str | None, leaf: dict, high: float | None = None) -> str:
+    if high is not None:    # a range ("in her early thirties", 30-34): decided when both ends agree
+        ends = {_age_value(years, None, leaf), _age_value(high, None, leaf)}
+        return ends.pop() if len(ends) == 1 else UNKNOWN
     checks = []
     if leaf.get("min") is not None:
         checks.append(compare(years, comparator, ">=", leaf["min"]))
@@ -403,8 +406,12 @@ def age(ev: Evidence, leaf: dict) -> LeafResult:
         ask = "age" if fact is None else "confirm:age"
         return LeafResult(leaf, UNKNOWN, problem, [fact] if fact else [], ask=ask)
     years = math.floor(fact.value) if not fact.comparator else fact.value
-    value = _age_value(years, fact.comparator, leaf)
-    shown = f"{fact.comparator or ''}{fact.value:g}"
+    if fact.value_high is not None:     # an age said as a decade ("in my 40s"): 40-49
+        value = _age_value(fact.value, None, leaf, fact.value_high)
+        shown = f"{fact.value:g}-{fact.value_high:g}"
+    else:
+        value = _age_value(years, fact.comparator, leaf)
+        shown = f"{fact.comparator or ''}{fact.value:g}"
     return LeafResult(leaf, value, f"age {shown} years", [fact], ask="age" if value == UNKNOWN else None)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -26,7 +27,7 @@ from nlp.components.trial_subject import TrialSubject
 from nlp.components.ongoing_item import OngoingItem
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, test_without_result, then_after_past, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -257,6 +258,11 @@ class FactBuilder:
                 categories.discard("POSSIBLE_EXISTENCE")   # "Is she on MMF? yes": the answer decides
             if answer == "no" and ent.label_ in ANSWERED_LABELS:
                 negated = True
+            if answer in ("over", "unsure") and ent.label_ in ANSWERED_LABELS:
+                categories.discard("HYPOTHETICAL")      # "methotrexate? not anymore": answered, no question left
+                categories.add("PRIOR" if answer == "over" else "POSSIBLE_EXISTENCE")   # "hep c? idk": a doubt
+            if not negated and ent.label_ == "INFECTION" and _result_after_test(ent, ents):
+                negated = True      # "tested for TB before the belimumab and it was fine"
             if (negated or "RESULT_POSITIVE" in categories) and all(
                     (m.rule.metadata or {}).get("test") for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
                 categories.discard("POSSIBLE_EXISTENCE")   # "tested for TB ... and it was negative": the result says
@@ -336,6 +342,7 @@ class FactBuilder:
         if conversation:
             self.outcomes.questions(doc, kept, facts)
             self.outcomes.requests(doc, kept, facts)
+            taken_in_question(kept, facts)     # "can my husband join while on tofacitinib?": taken now
         self.outcomes.class_headings(doc, kept, facts)
         self.outcomes.echoes(doc, kept, facts)       # "CHOP didnt work and brentuximab neither"
         self.outcomes.exceptions(doc, kept, facts)   # "never had CAR-T, only chemo"
@@ -374,6 +381,17 @@ class FactBuilder:
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _said_to_go_on(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
+            if (fact.status == "failed" and not (fact.historical or fact.ongoing or fact.negated or fact.family)
+                    and _last_of_sequence(ent) and any(m.category == "THERAPY_CURRENT" for m in ent._.modifiers)):
+                fact.ongoing = True     # "eltrombopag -> romiplostim, plt still 15": the one taken now, failing
+            if (fact.label == "DRUG" and fact.status in (None, "current", "failed")
+                    and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                    and _since_then(text, ent.end_char)):
+                fact.historical = False     # "on apixaban since": from then to now
+                if fact.status == "failed":
+                    fact.ongoing = True     # "CYC x6 (2024), MMF since, not responding": failing, taken now
+                else:
+                    fact.status = "current"
             if (fact.label in ("DRUG", "PROCEDURE") and fact.status in (None, "current") and not fact.historical
                     and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                     and failure_past_own_now(ent)):
@@ -711,7 +729,7 @@ class FactBuilder:
         if info.get("historical"):    # a pattern that reads an event over ("a miscarriage")
             fact.historical = True
         if label in ("AGE", "WEIGHT"):
-            for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible", "comparator"):
+            for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible", "comparator", "value_high"):
                 if key in info:
                     setattr(fact, key, info[key])
             return True
@@ -1231,6 +1249,50 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
         doc = ent.doc
         if (not lasting and ent.start == other.end + 1 and doc[other.end].text in ("(", "[") and ent.end < len(doc)
                 and doc[ent.end].text in (")", "]") and bracket_outcome(other) == "intolerant"):
+            return True
+    return False
+
+
+def _last_of_sequence(ent: Span) -> bool:
+    """The treatment an arrow or "then" of the one before points to ("eltrombopag ->
+    romiplostim"; a PRIOR cue right before it), with none after it: the one taken now."""
+    doc = ent.doc
+    graph = getattr(doc._, "context_graph", None)
+    priors = [m for m in (graph.modifiers if graph is not None else ()) if m.category == "PRIOR"]
+    before = any(m.modifier_span[1] <= ent.start and not doc[m.modifier_span[1]:ent.start].text.strip()
+                 for m in priors)
+    after = any(m.modifier_span[0] >= ent.end and m.modifier_span[0] < ent.sent.end for m in priors)
+    return before and not after
+
+
+@lru_cache(maxsize=1)
+def _since_then_pattern() -> re.Pattern | None:
+    words = vocabulary_words("since_then")
+    if not words:
+        return None
+    return re.compile(r"\s*(?:it\s+|them\s+)?(?:%s)\s*(?:[.,;!?\n)]|$)" % alternation(words), re.IGNORECASE)
+
+
+def _since_then(text: str, end: int) -> bool:
+    """``since_then`` right after a treatment, ending its clause ("on apixaban since")."""
+    pattern = _since_then_pattern()
+    return pattern is not None and pattern.match(text, end) is not None
+
+
+def _result_after_test(ent: Span, ents: list[Span]) -> bool:
+    """A mention looked for by a test cue ("tested for TB", metadata ``test``) whose result is
+    said later in its sentence by a cue with metadata ``test_result`` ("... before the
+    belimumab and it was fine"), with no other infection named between: a negative test."""
+    tests = [m for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"]
+    if not tests or not all((m.rule.metadata or {}).get("test") for m in tests):
+        return False
+    graph = getattr(ent.doc._, "context_graph", None)
+    sentence_end = ent.sent.end
+    for modifier in graph.modifiers if graph is not None else ():
+        start = modifier.modifier_span[0]
+        if (modifier.category == "NEGATED_EXISTENCE" and (modifier.rule.metadata or {}).get("test_result")
+                and ent.end <= start < sentence_end
+                and not any(e.label_ == "INFECTION" and ent.end <= e.start < start for e in ents)):
             return True
     return False
 

@@ -53,6 +53,8 @@ class PatternFacts:
             if concept.category == "condition" or concept.kind == "procedure"
             for name in (*concept.terms, *concept.abbreviations) if " " not in name and "-" not in name)
         self.comparators = {k.lower(): v for k, v in (vocabulary.get("comparators") or {}).items()}
+        self.age_decades = {k.lower(): int(v) for k, v in (vocabulary.get("age_decades") or {}).items()}
+        self.age_decade_parts = {k.lower(): tuple(v) for k, v in (vocabulary.get("age_decade_parts") or {}).items()}
 
     def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
         found: list[tuple[Candidate, Meta]] = []
@@ -77,6 +79,8 @@ class PatternFacts:
     def _age(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         if match.row.get("kind") == "birth":      # a date of birth: the age is worked out against today
             return self._birth(doc, match)
+        if match.row.get("kind") == "decade":     # "in her early thirties": a range of years
+            return self._decade(doc, match)
         value = parse_number(match.groups["value"])
         if value is None:
             return []
@@ -104,6 +108,20 @@ class PatternFacts:
         if match.groups.get("sex"):
             found += self._sex_from(doc, match, "sex")
         return found
+
+    def _decade(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        """An age said as a decade ("in my 40s", "in her early thirties"): the bottom of its
+        years as the value ("at least", comparator >=) and the top as ``value_high``
+        (``age_decades`` and ``age_decade_parts`` in data/nlp/extraction.yaml)."""
+        word = re.sub(r"[\s']", "", match.groups.get("decade") or "").lower()
+        base = int(word[:-1]) if word[:-1].isdigit() else self.age_decades.get(word)
+        part = self.age_decade_parts.get((match.groups.get("part") or "whole").lower())
+        if base is None or part is None:
+            return []
+        low, high = base + part[0], base + part[1]
+        meta = {"value": float(low), "unit": "years", "value_normalized": float(low), "unit_normalized": "years",
+                "implausible": False, "comparator": ">=", "value_high": float(high)}
+        return self._candidate(doc, match.start_char, match.end_char, "AGE", "age", meta)
 
     @staticmethod
     def _half_after(text: str, match: PatternMatch) -> re.Match | None:

@@ -61,6 +61,10 @@ class People:
             if speaker is None or speaker.relation is None:
                 return True
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
+            if speaker.start is not None and any(
+                    ent.doc[m.modifier_span[0]:m.modifier_span[1]].start_char <= speaker.start
+                    < ent.doc[m.modifier_span[0]:m.modifier_span[1]].end_char for m in cues):
+                return False    # "my sons wife has lupus, she ...": the cue names the one the message is about
             named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues} - {None}
             return not (named and named <= {speaker.relation, speaker.writer})
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
@@ -163,6 +167,8 @@ class People:
                 continue
             if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
                 return True     # "my daughter has lupus, my other daughter has ITP": someone else
+            if speaker.start is not None and token.idx <= speaker.start < token.idx + len(token.text):
+                return False    # "my daughters husband has crohns, he ...": the one the message is about
             owner, named = i - 1, {relation}
             if owner > 0 and self.words.relation_of(doc[owner].text) is not None:
                 named.add(self.words.relation_of(doc[owner].text))
@@ -252,6 +258,10 @@ class People:
         return not any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in between)
 
 
+# between a short reply's opening mention and its answer: a space, dash, comma or colon
+_REPLY_GAP = re.compile(r"\s*(?:[-\u2013\u2014:,]\s*)?(?=\S)")
+
+
 class Outcomes:
     def __init__(self, vocabulary: dict[str, Any]):
         self.question_marks = tuple(vocabulary.get("question_marks") or ("?",))
@@ -260,6 +270,9 @@ class Outcomes:
         answers = vocabulary.get("question_answers") or {}
         self.answer_words = {str(kind): frozenset(str(w).lower() for w in words) for kind, words in answers.items()}
         self.answer_not_before = frozenset(str(w).lower() for w in vocabulary.get("answer_not_before") or ())
+        past = [str(w) for w in vocabulary.get("answer_past_times") or ()]
+        self.answer_past = re.compile(r"(?<!since )(?<!from )(?:\b(?:%s)\b|\b(?:19|20)\d\d\b)" % "|".join(
+            re.escape(w).replace(r"\ ", r"\s+") for w in sorted(past, key=len, reverse=True)), re.IGNORECASE) if past else None
         self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
         self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
         self.topic_studies = frozenset(str(w).lower() for w in vocabulary.get("question_topic_studies") or ())
@@ -322,22 +335,46 @@ class Outcomes:
         return any(t.ent_type_ in THERAPY_LABELS or (owned and t.lower_ in self.topic_studies) for t in doc[start:i])
 
     def answer(self, doc: Doc, ent: Span) -> str | None:
-        """"yes" or "no" when the question that ends the mention's clause is answered right
-        after it in the same text ("Is she on MMF? yes", "does she have HIV? no"), else None."""
+        """The kind of answer ("yes", "no", "over", "unsure"; ``question_answers``) when the
+        question that ends the mention's clause is answered right after it in the same text
+        ("Is she on MMF? yes", "does she have HIV? no", "methotrexate? not anymore"), or when a
+        short reply opens with the mention and answers right after it, with no question mark
+        ("dialysis no, not yet", "HIV - not that i know"); else None."""
         sentence = ent.sent
         end = sentence.end
         while end > ent.end and doc[end - 1].is_space:
             end -= 1
-        if end <= ent.end or doc[end - 1].text not in self.question_marks:
+        text = doc.text
+        if end > ent.end and doc[end - 1].text in self.question_marks:
+            if any(t.text in self.clause_ends for t in doc[ent.end:end - 1]):
+                return None
+            return self._answer_at(text, doc[end - 1].idx + len(doc[end - 1].text))
+        if text[:ent.start_char].strip() or not _REPLY_GAP.match(text, ent.end_char):
+            return None     # no question: only a reply opening with the thing asked about
+        return self._answer_at(text, _REPLY_GAP.match(text, ent.end_char).end(), bare=True)
+
+    def _answer_at(self, text: str, at: int, bare: bool = False) -> str | None:
+        after = text[at:].lstrip().lower()
+        best: tuple[int, str] | None = None
+        for kind, phrases in self.answer_words.items():
+            for phrase in phrases:
+                if after.startswith(phrase) and (len(after) == len(phrase) or not after[len(phrase)].isalnum()
+                                                 and after[len(phrase)] != "'"):
+                    if best is None or len(phrase) > best[0]:
+                        best = (len(phrase), kind)
+        if best is None:
             return None
-        if any(t.text in self.clause_ends for t in doc[ent.end:end - 1]):
+        if best[1] == "yes" and self.answer_past is not None:
+            clause = re.split(r"[.;!?\n]", after[best[0]:], maxsplit=1)[0]
+            if self.answer_past.search(clause):
+                best = (best[0], "over")    # "IVIG? she did yes, last year": given, in the past
+        if bare and after[best[0]:].strip()[:1].isalnum():
+            return None     # "Crohns - no surgery yet": the answer must end its clause ("dialysis no, not yet")
+        rest = after[best[0]:].lstrip(" ,")
+        nxt = re.match(r"[\w'?]+", rest)
+        if nxt is not None and (nxt.group().lower() in self.answer_not_before or nxt.group().lower().endswith("n't")):
             return None
-        i = end
-        while i < len(doc) and doc[i].is_space:
-            i += 1
-        if i >= len(doc) or (i + 1 < len(doc) and doc[i + 1].lower_ in self.answer_not_before):
-            return None
-        return next((kind for kind, words in self.answer_words.items() if doc[i].lower_ in words), None)
+        return best[1]
 
     def carry_back(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         graph = getattr(doc._, "context_graph", None)
@@ -495,8 +532,12 @@ class Outcomes:
             verb = self._switch_verb(doc, ent)
             if verb is None:
                 continue
-            if fact.status is None and not fact.historical:
-                fact.status = "current"
+            if fact.status is None and (not fact.historical or not any(
+                    m.category in ("HISTORICAL", "PRIOR") and not verb <= m.modifier_span[0] < ent.start
+                    for m in ent._.modifiers)):
+                # past only by its date or by a cue of the one switched from ("switched her off
+                # humira onto rinvoq in january"): the date is when it began
+                fact.status, fact.historical = "current", False
             before = [(e, f) for e, f in zip(ents[:i], facts[:i])
                       if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= verb]
             if before:      # the one switched from: the last named before the switch

@@ -22,7 +22,7 @@ Example::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -82,6 +82,8 @@ class Relations:
     named_patient: tuple[re.Pattern, ...] = ()      # "my sister is the patient": the relative (group rel) is the patient
     opening_goes_on: tuple[re.Pattern, ...] = ()    # "mum has RA, enbrel until 2019, ...": the opening subject's sentence goes on
     opening_before: re.Pattern | None = None        # what may stand before that opening subject ("hi, ")
+    partners_of: dict[str, dict[str, str]] = field(default_factory=dict)   # relation -> partner word -> relation word of the partner
+    partner_after: re.Pattern | None = None         # "... and his wife", "'s husband" right after a relation (group partner)
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -205,6 +207,10 @@ def relations() -> Relations:
     third_person = {sex: re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(_words(spelled, f"{name}.third_person_subjects.{sex}")),
                                     re.IGNORECASE) for sex, spelled in third.items()}
     plural = _words(doc.get("first_person_plural"), f"{name}.first_person_plural")
+    partners_of = _partners_of(doc.get("partners_of") or {}, words, f"{name}.partners_of")
+    partner_words = {w for spec in partners_of.values() for w in spec}
+    partner_after = re.compile(r"(?:\s+and\s+(?:his|her|their)|'s|\u2019s|s)\s+(?P<partner>%s)\b" % alternation(partner_words),
+                               re.IGNORECASE) if partner_words else None
     return Relations(
         third_person=third_person,
         first_plural=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(plural), re.IGNORECASE),
@@ -230,7 +236,22 @@ def relations() -> Relations:
         named_patient=tuple(named_patient),
         opening_goes_on=tuple(opening_goes_on),
         opening_before=opening_before[0] if opening_before else None,
+        partners_of=partners_of,
+        partner_after=partner_after,
     )
+
+
+def _partners_of(raw: Any, words: dict[str, str], where: str) -> dict[str, dict[str, str]]:
+    """``partners_of``: relation -> {partner word: the writer's relation word for the partner},
+    each a word of ``relations``."""
+    if not isinstance(raw, dict):
+        raise DataError(where, "must map relations to {partner word: relation word}")
+    found: dict[str, dict[str, str]] = {}
+    for relation, spec in raw.items():
+        if not isinstance(spec, dict) or not all(isinstance(v, str) and v.lower() in words for v in spec.values()):
+            raise DataError(f"{where}.{relation}", "must map partner words to relation words of relations")
+        found[str(relation)] = {str(k).lower(): str(v).lower() for k, v in spec.items()}
+    return found
 
 
 def _regexes(doc: dict, key: str, name: str) -> list[re.Pattern]:
@@ -292,6 +313,10 @@ def _candidates(text: str, rel: Relations):
         if _LINEAGE.match(text, match.end()):
             continue    # "my mum's side has lots of thyroid disease": a side of the family, not a person
         start, end = match.span("rel")
+        partner = _partner_spoken_of(text, end, relation, rel)
+        if partner is not None:     # "my son and his wife, she is the one with lupus": about her
+            yield partner[0], partner[1], partner[2], True, True, True
+            continue
         owner = _OWNER.match(text, end)
         if (owner and any(rel.relation_of(w) is not None for w in owner.group("a", "b") if w)
                 and not any(pattern.search(text, owner.end()) for sex, pattern in rel.third_person.items()
@@ -334,6 +359,22 @@ def _candidates(text: str, rel: Relations):
             if (relation is not None and rel.roles[relation] == "family"
                     and not any(p.search(text, 0, match.start("rel")) for p in rel.young_patient)):
                 yield match.start("rel"), match.end("rel"), relation, marked, marked, marked
+
+def _partner_spoken_of(text: str, end: int, relation: str, rel: Relations) -> tuple[int, int, str] | None:
+    """The partner named right after a relative ("my son and his wife", "my daughter's
+    husband"; ``partners_of``) when a "she"/"he" after them fits the partner's sex and not the
+    relative's: (start, end, the writer's relation to the partner)."""
+    match = rel.partner_after.match(text, end) if rel.partner_after is not None else None
+    word = (rel.partners_of.get(relation) or {}).get(match.group("partner").lower()) if match else None
+    if word is None:
+        return None
+    theirs, partners = rel.sexes.get(relation), rel.sexes.get(rel.relation_of(word))
+    if partners is None or partners == theirs or not rel.third_person[partners].search(text, match.end()):
+        return None
+    if theirs is not None and rel.third_person[theirs].search(text, match.end()):
+        return None     # "my son and his wife, he has crohns": still about the son
+    return match.start("partner"), match.end("partner"), rel.relation_of(word)
+
 
 def _named_as_patient(text: str, rel: Relations, found: list):
     """The relative a sentence says the trial is for ("shes the one who needs a trial", "the

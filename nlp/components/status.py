@@ -264,6 +264,32 @@ def checked_before(kept: list, facts: list) -> None:
             fact.hypothetical, fact.historical = True, False
 
 
+@lru_cache(maxsize=1)
+def _taken_in_question() -> dict[str, tuple[re.Pattern, ...]]:
+    section = vocabulary().get("taken_in_question") or {}
+    return {side: tuple(re.compile(p, re.IGNORECASE) for p in section.get(side) or ()) for side in ("before", "after", "next")}
+
+
+def taken_in_question(kept: list, facts: list) -> None:
+    """A treatment made hypothetical by the question it stands in, which the writer says is
+    taken now (``taken_in_question``: "can my husband join while on tofacitinib?", "xeljanz
+    which im on", "should i stop prednisone before the trial? i take 10mg"): taken now."""
+    patterns = _taken_in_question()
+    for ent, fact in zip(kept, facts):
+        if fact.label != "DRUG" or not fact.hypothetical or fact.negated or fact.family:
+            continue
+        doc = ent.doc
+        text = doc.text
+        sentence = ent.sent
+        before = text[sentence.start_char:ent.start_char]
+        following = text[sentence.end_char:] if sentence.text.rstrip().endswith("?") else ""
+        if (any(p.search(before) for p in patterns["before"]) or any(p.match(text[ent.end_char:]) for p in patterns["after"])
+                or any(p.match(following) for p in patterns["next"])):
+            fact.hypothetical, fact.historical, fact.uncertain = False, False, False
+            if fact.status not in ("failed", "intolerant"):
+                fact.status = "current"
+
+
 def planned_at_end(kept: list, facts: list) -> None:
     """A treatment with a word of ``planned_at_end`` right after it that ends the text or its
     line ("Nintedanib stopped d/t diarrhoea. Rituximab planned"): planned, as the ConText rule
