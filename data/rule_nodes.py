@@ -112,7 +112,8 @@ def _hash(text: str) -> str:
 # 63: h76, round 17: ADE (cytarabine, daunorubicin, etoposide) and navitoclax as concepts, so criteria naming them compile to leaves; "TBI" beside a transplant for a blood cancer is total body irradiation (radiotherapy), not a head injury.
 # 64: h79, round 17: an item under a heading with a window, a qualifier or "some parts of the study" that it does not repeat ("any of the following ... ≤ 90 days prior to randomization: Myocardial infarction") never decides alone; a window counted from a diagnosis or onset is the team's; acute coronary syndrome is a concept of its own (no longer a term of coronary artery disease).
 # 65: h75, round 17: criteria read as the patients' texts are: a test's result after its clause's comma is the test's; "stopped" ends at a word of order (then, ->); organ trouble in plain words after a disease ("lupus with kidney problems") is its organ disease; "MRD 0.3%" is MRD positive and "MRD <0.01%" negative; a restart after a stop is current; the disease a past "s/p" treatment was for is not past.
-PLAN_VERSION = "65"
+# 66: h83, round 18: "infection with hepatitis B / C" reads as "hepatitis B / C infection" (which test is the team's); the kinds of glioma (glioblastoma, astrocytoma, oligodendroglioma, high- and low-grade, brainstem glioma / DIPG) and angina pectoris are concepts below brain tumour and coronary artery disease; a sex leading an inclusion read as nothing else is no sex requirement.
+PLAN_VERSION = "66"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

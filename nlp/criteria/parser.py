@@ -267,6 +267,11 @@ def _build(prepared: str, kind: str, cues) -> dict:
     if subject is None:
         return rule
     sex, leading = subject
+    if kind == "inclusion" and review_only(rule):
+        # "Female participant is not pregnant, confirmed by pregnancy test and medical
+        # evaluation" (round 18): nothing of the line is read, so the sex that leads it says
+        # whose line it is, not a sex every patient must be (a man failed it)
+        return rule
     if _mentions_pregnancy(rule):
         # "Women who are pregnant or lactating": a pregnancy leaf never holds for a man
         return rule if sex == "female" else _whole_line_review(prepared, cues)

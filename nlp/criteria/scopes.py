@@ -246,8 +246,10 @@ def _treatment_for(reader, atom: Atom) -> bool:
 
 def _lifelong_named(reader, cue, atom: Atom) -> bool:
     """'Known infection with HIV': a bare 'infection with' an infection that never clears
-    nor lies dormant (``lifelong_infections``) names it, positive; no active state is said."""
-    return (atom.concept in reader.cues.lifelong_infections
+    nor lies dormant (``lifelong_infections``) names it, positive; no active state is said.
+    So for one whose markers outlive it (``chronic_markers``: 'infection with hepatitis B'
+    is 'hepatitis B infection', which test is the team's: parser._plain_infections)."""
+    return ((atom.concept in reader.cues.lifelong_infections or atom.concept in (reader.cues.chronic_markers or {}))
             and re.fullmatch(r"infections? (?:of|with)", " ".join(cue.text.lower().split())) is not None)
 
 
