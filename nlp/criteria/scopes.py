@@ -142,6 +142,8 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
         return
     for atom in targets:
         label = atom.label
+        if chunk.atoms or atom.start > el.start:
+            reader.qualifying.add(el.start)     # the cue reached a fact (structure: a stray qualifier)
         if "window" in sections and label in ("DRUG", "PROCEDURE", "CONDITION", "INFECTION") \
                 and not (atom.start >= el.end and (cues.search("history", reader.text[el.end:atom.start])
                                                    or cues.search("half_lives", reader.text[el.end:atom.start]))):
@@ -253,6 +255,15 @@ def _lifelong_named(reader, cue, atom: Atom) -> bool:
             and re.fullmatch(r"infections? (?:of|with)", " ".join(cue.text.lower().split())) is not None)
 
 
+def _names_a_kind(concept, text: str) -> bool:
+    """The words of a fact are one of its concept's ``narrower`` terms (a kind of it)."""
+    kinds = concept.attrs.get("narrower")
+    if not kinds:
+        return False
+    said = " ".join(text.lower().replace("’", "'").split())
+    return any(said == kind.lower() or said == kind.lower() + "s" for kind in kinds)
+
+
 def own_qualifiers(reader, atom: Atom) -> None:
     """A qualifier inside the fact's own words ("intolerable cardiac function", "severe
     arrhythmia") counts unless the concept's name says it too ("severe cognitive
@@ -277,6 +288,10 @@ def own_qualifiers(reader, atom: Atom) -> None:
         # "Stage I or IV breast cancer": a stage of the disease, narrower than the disease
         atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, atom.start - 40):atom.end].strip()))
     code = re.match(r"-[A-Z]{1,4}(?![\w-])", reader.text[atom.end:atom.end + 6])
+    if atom.label == "CONDITION" and concept is not None and _names_a_kind(concept, atom.text):
+        # "rectal cancer", "decompensated cirrhosis", "uveal melanoma" (round 18): a term naming
+        # a kind of the concept (its ``narrower`` terms) is narrower than the concept's leaf
+        atom.mods.setdefault("qualified", ("clinical", atom.text))
     if atom.label == "CONDITION" and code:
         # "CML-CP", "CML-BC", "MDS-EB": a phase or subtype code on the disease, narrower than it
         atom.mods.setdefault("qualified", ("other", reader.text[atom.start:atom.end + code.end()]))
