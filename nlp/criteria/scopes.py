@@ -167,7 +167,7 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
         if "positive" in sections:
             atom.mods["positive"] = True
         if "infection_active" in sections and label == "INFECTION":
-            if not _own_lead(reader, el, atom, targets) and not _lifelong_named(reader, cue, atom):
+            if not _own_lead(reader, el, atom, targets) and not _lifelong_named(reader, cue, atom, targets):
                 atom.mods["active"] = True
         elif ("qualifiers" in sections or "courses" in sections) and (chunk.atoms or atom.start > el.start):
             # also "symptomatic, untreated, or progressing brain metastases": adjectives in
@@ -246,12 +246,26 @@ def _treatment_for(reader, atom: Atom) -> bool:
     return any(any(p.fullmatch(m.group(1)) for p in heads) for m in _FOR_WHAT.finditer(window))
 
 
-def _lifelong_named(reader, cue, atom: Atom) -> bool:
+def _lifelong_named(reader, cue, atom: Atom, targets: list[Atom]) -> bool:
     """'Known infection with HIV': a bare 'infection with' an infection that never clears
     nor lies dormant (``lifelong_infections``) names it, positive; no active state is said.
     So for one whose markers outlive it (``chronic_markers``: 'infection with hepatitis B'
     is 'hepatitis B infection', which test is the team's: parser._plain_infections)."""
-    return ((atom.concept in reader.cues.lifelong_infections or atom.concept in (reader.cues.chronic_markers or {}))
+    markers = reader.cues.chronic_markers or {}
+    named = atom.concept in reader.cues.lifelong_infections
+    if atom.concept in markers:
+        # the infection right after the words, or a list of such infections ("infection with
+        # hepatitis B or C"); one further on ("Known infection with HIV or active hepatitis B
+        # or C") keeps the active state the words give
+        before = sorted((a for a in targets if cue.end <= a.start < atom.start), key=lambda a: a.start)
+        named, end = True, cue.end
+        for other in [*before, atom]:
+            if other is not atom and other.concept not in markers and other.concept not in reader.cues.lifelong_infections:
+                named = False
+            if not _LIST_GAP.fullmatch(reader.text[end:other.start]) if end != cue.end else reader.text[end:other.start].strip():
+                named = False
+            end = other.end
+    return (named
             and re.fullmatch(r"infections? (?:of|with)", " ".join(cue.text.lower().split())) is not None)
 
 
