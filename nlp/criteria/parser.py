@@ -149,8 +149,28 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
     support = _count_support(prepared, cues)
     if support is not None:
         return _for_one_cohort(_with_support(prepared, kind, cues, *support), prepared, kind, cues)
-    return _for_one_cohort(_examples_of_an_unread_class(_build(prepared, kind, cues), prepared, kind, cues),
+    return _for_one_cohort(_washout_required(_examples_of_an_unread_class(_build(prepared, kind, cues), prepared, kind, cues),
+                                             prepared, kind, cues),
                            prepared, kind, cues)
+
+
+def _washout_required(rule: dict, prepared: str, kind: str, cues) -> dict:
+    """'Prior treatment with chemotherapy within 21 days; prior experimental therapy within
+    21 days or 5 half-lives' in an inclusion list (round 18): a treatment required within a
+    number of half-lives is a wash-out, an exclusion filed under the inclusions (records
+    without section headings); read as written it would fail every patient without the
+    treatment, so the line is the team's."""
+    if kind != "inclusion":
+        return rule
+
+    def required(node: dict, negated: bool = False) -> bool:
+        if "not" in node:
+            return required(node["not"], not negated)
+        if "all" in node or "any" in node:
+            return any(required(child, negated) for child in node.get("all", node.get("any", [])))
+        return not negated and node.get("within_half_lives") is not None
+
+    return _whole_line_review(prepared, cues) if required(rule) else rule
 
 
 # a class named by a word the terminology does not know, its members in a bracket after it
