@@ -61,7 +61,7 @@ _EXTRA_KEYS = {
     "score": {"range"},
     # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic
     # hepatitis): registry condition names map to it and the relevance gate counts it
-    "infection": {"diagnosis"},
+    "infection": {"diagnosis", "narrower"},
     # target: true marks an antigen on the cells that therapies are aimed at (CD7, CD19,
     # BCMA): a trial naming it is aimed at a patient whose cells carry it (matching.targets);
     # found_in: the diseases (ids) whose cells usually carry such an antigen (CD7: T-cell
