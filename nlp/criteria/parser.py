@@ -287,11 +287,6 @@ def _build(prepared: str, kind: str, cues) -> dict:
     if subject is None:
         return rule
     sex, leading = subject
-    if kind == "inclusion" and review_only(rule):
-        # "Female participant is not pregnant, confirmed by pregnancy test and medical
-        # evaluation" (round 18): nothing of the line is read, so the sex that leads it says
-        # whose line it is, not a sex every patient must be (a man failed it)
-        return rule
     if _mentions_pregnancy(rule):
         # "Women who are pregnant or lactating": a pregnancy leaf never holds for a man
         return rule if sex == "female" else _whole_line_review(prepared, cues)
@@ -310,6 +305,11 @@ def _build(prepared: str, kind: str, cues) -> dict:
         if kind == "inclusion":
             other = "male" if sex == "female" else "female"
             return simplify({"any": [{"type": "sex", "allowed": [other]}, rule]})
+    if kind == "inclusion" and review_only(rule):
+        # "Female participant is not pregnant, confirmed by pregnancy test and medical
+        # evaluation" (round 18): nothing of the line is read, so the sex that leads it says
+        # whose line it is, not a sex every patient must be (a man failed it)
+        return rule
     return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
 
 
