@@ -1,6 +1,6 @@
 """Conditions: disease names, abbreviations, lay terms and comorbidities -> concept ids."""
-from nlp import extract
 from data.terminology import load_terminology
+from nlp import extract
 
 
 def concepts(text, label="CONDITION"):
