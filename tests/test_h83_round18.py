@@ -45,7 +45,7 @@ def test_smouldering_myeloma_is_no_multiple_myeloma():
     # a myeloma trial's "Smoldering myeloma, solitary plasmacytoma or nonsecretory myeloma"
     # had excluded every patient with myeloma
     rule = parse("Smoldering myeloma, solitary plasmacytoma or nonsecretory myeloma.", "exclusion")
-    assert "multiple_myeloma" not in _concepts(rule)
+    assert "multiple_myeloma" not in _concepts(rule) and "smoldering_myeloma" in _concepts(rule)
     assert verdict(rule, "I have relapsed multiple myeloma") != "true"
     assert parse("Smouldering multiple myeloma", "exclusion") == {"type": "diagnosis", "concept": "smoldering_myeloma"}
     assert "multiple_myeloma" in load_terminology().ancestors("nonsecretory_myeloma")
