@@ -48,8 +48,13 @@ _EXTRA_KEYS = {
     # display_label: true makes a clinician's reply name the condition by its label, never by
     # an abbreviation that reads as a word or a slur ("ASS" for anti-synthetase syndrome;
     # bot.render.name)
+    # narrower: terms of the concept (also listed in terms) that name a kind of it, not all of
+    # it ("rectal cancer" of colorectal cancer, "decompensated cirrhosis"): a patient who has
+    # one has the concept; a criterion naming one is narrower than the concept, so the
+    # compiler never reads it as the whole concept (nlp.criteria: the team's, beside the leaf)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
-                  "status_of", "exposure", "healthy_compatible", "former", "display_label", "comorbidity"},
+                  "status_of", "exposure", "healthy_compatible", "former", "display_label", "comorbidity",
+                  "narrower"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     # patient_words: true marks what patients say they use that trials ask of them as an
     # agreement (contraception): read in patients' text only; in a criterion its words are
@@ -60,7 +65,7 @@ _EXTRA_KEYS = {
     "score": {"range"},
     # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic
     # hepatitis): registry condition names map to it and the relevance gate counts it
-    "infection": {"diagnosis"},
+    "infection": {"diagnosis", "narrower"},
     # target: true marks an antigen on the cells that therapies are aimed at (CD7, CD19,
     # BCMA): a trial naming it is aimed at a patient whose cells carry it (matching.targets);
     # found_in: the diseases (ids) whose cells usually carry such an antigen (CD7: T-cell
@@ -181,7 +186,7 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
     if not isinstance(cid, str) or not cid:
         raise DataError(f"{where}.id", "required: a non-empty concept id")
     for key in ("parents", "terms", "abbreviations", "registry_terms", "zh", "complication_of", "contradicts", "status_of",
-                "found_in"):
+                "found_in", "narrower"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise DataError(f"{where}({cid}).{key}", "must be a list of non-empty strings")
@@ -197,6 +202,9 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
                 raise DataError(f"{where}({cid}).{key}", "every unit must be one of the analyte's units")
         if raw.get("bare_units") and "typical" not in raw:
             raise DataError(f"{where}({cid}).typical", "bare_units needs a typical [low, high] range")
+    terms_lower = {t.lower() for t in raw.get("terms", [])}
+    if any(t.lower() not in terms_lower for t in raw.get("narrower", [])):
+        raise DataError(f"{where}({cid}).narrower", "every narrower term must be one of the concept's terms")
     attrs = {k: raw[k] for k in _EXTRA_KEYS[category] if k in raw}
     return Concept(
         id=cid,

@@ -149,8 +149,28 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
     support = _count_support(prepared, cues)
     if support is not None:
         return _for_one_cohort(_with_support(prepared, kind, cues, *support), prepared, kind, cues)
-    return _for_one_cohort(_examples_of_an_unread_class(_build(prepared, kind, cues), prepared, kind, cues),
+    return _for_one_cohort(_washout_required(_examples_of_an_unread_class(_build(prepared, kind, cues), prepared, kind, cues),
+                                             prepared, kind, cues),
                            prepared, kind, cues)
+
+
+def _washout_required(rule: dict, prepared: str, kind: str, cues) -> dict:
+    """'Prior treatment with chemotherapy within 21 days; prior experimental therapy within
+    21 days or 5 half-lives' in an inclusion list (round 18): a treatment required within a
+    number of half-lives is a wash-out, an exclusion filed under the inclusions (records
+    without section headings); read as written it would fail every patient without the
+    treatment, so the line is the team's."""
+    if kind != "inclusion":
+        return rule
+
+    def required(node: dict, negated: bool = False) -> bool:
+        if "not" in node:
+            return required(node["not"], not negated)
+        if "all" in node or "any" in node:
+            return any(required(child, negated) for child in node.get("all", node.get("any", [])))
+        return not negated and node.get("within_half_lives") is not None
+
+    return _whole_line_review(prepared, cues) if required(rule) else rule
 
 
 # a class named by a word the terminology does not know, its members in a bracket after it
@@ -285,6 +305,11 @@ def _build(prepared: str, kind: str, cues) -> dict:
         if kind == "inclusion":
             other = "male" if sex == "female" else "female"
             return simplify({"any": [{"type": "sex", "allowed": [other]}, rule]})
+    if kind == "inclusion" and review_only(rule):
+        # "Female participant is not pregnant, confirmed by pregnancy test and medical
+        # evaluation" (round 18): nothing of the line is read, so the sex that leads it says
+        # whose line it is, not a sex every patient must be (a man failed it)
+        return rule
     return simplify({"all": [{"type": "sex", "allowed": [sex]}, rule]})
 
 

@@ -142,6 +142,8 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
         return
     for atom in targets:
         label = atom.label
+        if chunk.atoms or atom.start > el.start:
+            reader.qualifying.add(el.start)     # the cue reached a fact (structure: a stray qualifier)
         if "window" in sections and label in ("DRUG", "PROCEDURE", "CONDITION", "INFECTION") \
                 and not (atom.start >= el.end and (cues.search("history", reader.text[el.end:atom.start])
                                                    or cues.search("half_lives", reader.text[el.end:atom.start]))):
@@ -165,7 +167,7 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
         if "positive" in sections:
             atom.mods["positive"] = True
         if "infection_active" in sections and label == "INFECTION":
-            if not _own_lead(reader, el, atom, targets) and not _lifelong_named(reader, cue, atom):
+            if not _own_lead(reader, el, atom, targets) and not _lifelong_named(reader, cue, atom, targets):
                 atom.mods["active"] = True
         elif ("qualifiers" in sections or "courses" in sections) and (chunk.atoms or atom.start > el.start):
             # also "symptomatic, untreated, or progressing brain metastases": adjectives in
@@ -244,11 +246,36 @@ def _treatment_for(reader, atom: Atom) -> bool:
     return any(any(p.fullmatch(m.group(1)) for p in heads) for m in _FOR_WHAT.finditer(window))
 
 
-def _lifelong_named(reader, cue, atom: Atom) -> bool:
+def _lifelong_named(reader, cue, atom: Atom, targets: list[Atom]) -> bool:
     """'Known infection with HIV': a bare 'infection with' an infection that never clears
-    nor lies dormant (``lifelong_infections``) names it, positive; no active state is said."""
-    return (atom.concept in reader.cues.lifelong_infections
+    nor lies dormant (``lifelong_infections``) names it, positive; no active state is said.
+    So for one whose markers outlive it (``chronic_markers``: 'infection with hepatitis B'
+    is 'hepatitis B infection', which test is the team's: parser._plain_infections)."""
+    markers = reader.cues.chronic_markers or {}
+    named = atom.concept in reader.cues.lifelong_infections
+    if atom.concept in markers:
+        # the infection right after the words, or a list of such infections ("infection with
+        # hepatitis B or C"); one further on ("Known infection with HIV or active hepatitis B
+        # or C") keeps the active state the words give
+        before = sorted((a for a in targets if cue.end <= a.start < atom.start), key=lambda a: a.start)
+        named, end = True, cue.end
+        for other in [*before, atom]:
+            if other is not atom and other.concept not in markers and other.concept not in reader.cues.lifelong_infections:
+                named = False
+            if not _LIST_GAP.fullmatch(reader.text[end:other.start]) if end != cue.end else reader.text[end:other.start].strip():
+                named = False
+            end = other.end
+    return (named
             and re.fullmatch(r"infections? (?:of|with)", " ".join(cue.text.lower().split())) is not None)
+
+
+def _names_a_kind(concept, text: str) -> bool:
+    """The words of a fact are one of its concept's ``narrower`` terms (a kind of it)."""
+    kinds = concept.attrs.get("narrower")
+    if not kinds:
+        return False
+    said = " ".join(text.lower().replace("’", "'").split())
+    return any(said == kind.lower() or said == kind.lower() + "s" for kind in kinds)
 
 
 def own_qualifiers(reader, atom: Atom) -> None:
@@ -275,6 +302,10 @@ def own_qualifiers(reader, atom: Atom) -> None:
         # "Stage I or IV breast cancer": a stage of the disease, narrower than the disease
         atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, atom.start - 40):atom.end].strip()))
     code = re.match(r"-[A-Z]{1,4}(?![\w-])", reader.text[atom.end:atom.end + 6])
+    if atom.label in ("CONDITION", "INFECTION") and concept is not None and _names_a_kind(concept, atom.text):
+        # "rectal cancer", "decompensated cirrhosis", "uveal melanoma" (round 18): a term naming
+        # a kind of the concept (its ``narrower`` terms) is narrower than the concept's leaf
+        atom.mods.setdefault("qualified", ("clinical", atom.text))
     if atom.label == "CONDITION" and code:
         # "CML-CP", "CML-BC", "MDS-EB": a phase or subtype code on the disease, narrower than it
         atom.mods.setdefault("qualified", ("other", reader.text[atom.start:atom.end + code.end()]))

@@ -50,6 +50,7 @@ class Reader:
         self.threshold_brackets: list = []                  # "(≤ 5 × ULN if liver metastases)"
         self.lost_threshold = False                          # such a bracket with no fact of its clause
         self.exception_spans: dict[int, tuple[int, int]] = {}  # id(exception node) -> its words
+        self.qualifying: set[int] = set()                    # starts of qualifier cues that reached a fact
 
     # --- clauses ---------------------------------------------------------------------
     def read(self, els: list[El], default: str | None = None) -> Node | None:
@@ -294,7 +295,12 @@ class Reader:
         if not parts:
             if chunk.reviews:
                 return ("review", chunk.reviews[0][0], text)
-            if chunk.content or chunk.clinical or self._names_condition(chunk):
+            stray = any(el.kind == "cue" and "qualifiers" in el.value.sections and el.start not in self.qualifying
+                        for el in chunk.els)
+            # round 18: a qualifier that reached no fact ("type I diabetes or not controlled
+            # type II": the second item names its disease by words no term reads) is an item
+            # of its own the parser did not read, never nothing
+            if chunk.content or chunk.clinical or stray or self._names_condition(chunk):
                 return ("review", reason, text)
             return None
         if chunk.content:
