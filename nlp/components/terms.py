@@ -162,9 +162,10 @@ def _heading_forms(concept: Concept) -> set[tuple[str, bool]]:
     Arthritis, Systemic Onset"): a term of two to five words with its first one or two words
     moved to the end after a comma (the registry headings themselves stay registry-only: "Neoplasms" is no
     patient's diagnosis). Each form with whether it is read in any case: only when what stands
-    before the comma is a name of two words or more ("juvenile idiopathic arthritis, systemic
-    onset", "lung cancer, small cell"); a single word before it is read only in the heading's
-    own capitals, so running text ("colitis, ulcerative or not") is never read this way."""
+    before the comma is a name of two words or more and two words were moved ("juvenile
+    idiopathic arthritis, systemic onset", "lung cancer, small cell"); otherwise only in the
+    heading's own capitals, so running text is never read this way ("colitis, ulcerative or
+    not"; "systemic sclerosis, diffuse lung involvement" is no diffuse systemic sclerosis)."""
     forms = set()
     for term in concept.terms:
         words = term.split(" ")
@@ -172,7 +173,7 @@ def _heading_forms(concept: Concept) -> set[tuple[str, bool]]:
             continue
         for k in range(1, min(3, len(words))):     # one or two words moved
             head, moved = words[k:], words[:k]
-            forms.add((_title(" ".join(head) + ", " + " ".join(moved)), len(head) >= 2))
+            forms.add((_title(" ".join(head) + ", " + " ".join(moved)), len(head) >= 2 and len(moved) >= 2))
     return forms
 
 
