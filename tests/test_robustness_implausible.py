@@ -60,20 +60,29 @@ def test_pressing_the_reading_replaces_the_value(engine):
     assert all("lymphocyte" not in str(b.data.get("text", "")) for b in answer.blocks if b.kind == "question")
 
 
+# (creatinine without a unit is read in the unit that makes it typical since the lead's
+# round 21: "creatinine 100" is 100 µmol/L; "bilirubin 3" is still typical in two units)
 def test_typing_the_value_with_its_unit_replaces_it(engine):
-    say(engine, "cli:cr", "SLE since 2015, creatinine 100", role="clinician")
-    reply = engine.message("cli:cr", "1.1 mg/dL")
-    fact = lab(engine, "cli:cr", "creatinine")
-    assert (fact.value_normalized, fact.implausible) == (1.1, False)
+    say(engine, "cli:cr", "SLE since 2015, bilirubin 3", role="clinician")
+    reply = engine.message("cli:cr", "0.2 mg/dL")
+    fact = lab(engine, "cli:cr", "bilirubin")
+    assert (fact.value_normalized, fact.implausible) == (0.2, False)
     assert "corrected" in reply.kinds()
 
 
-def test_creatinine_100_offers_both_readings_that_make_sense(engine):
-    reply = say(engine, "cli:cr2", "SLE, creatinine 100", role="clinician")
+def test_bilirubin_3_offers_the_readings_that_make_sense(engine):
+    reply = say(engine, "cli:cr2", "SLE, bilirubin 3", role="clinician")
     asked = question(reply)["clinician"]
-    assert "100 µmol/L (= 1.13 mg/dL)" in asked and "100 mg/L (= 10 mg/dL)" in asked
-    engine.press("cli:cr2", reply.choices[0].data)
-    assert lab(engine, "cli:cr2", "creatinine").value_normalized == pytest.approx(1.1312)
+    assert "3 mg/dL" in asked and "3 µmol/L (= 0.175 mg/dL)" in asked
+    engine.press("cli:cr2", reply.choices[1].data)
+    assert lab(engine, "cli:cr2", "bilirubin").value_normalized == pytest.approx(0.1754, rel=1e-3)
+
+
+def test_creatinine_100_is_read_as_micromoles_without_a_question(engine):
+    reply = say(engine, "cli:cr3", "SLE, creatinine 100", role="clinician")
+    fact = lab(engine, "cli:cr3", "creatinine")
+    assert fact.value_normalized == pytest.approx(1.1312) and not fact.implausible
+    assert not any(b.kind == "question" and "creatinine" in str(b.data) for b in reply.blocks)
 
 
 def test_a_value_no_unit_makes_plausible_is_asked_again_with_its_unit(engine):
