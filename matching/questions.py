@@ -372,16 +372,14 @@ def _near_stated(key: str, stated: list[str], memo: dict) -> bool:
 def _kind_of_stated(key: str, stated: list[str]) -> bool:
     """A diagnosis question about a kind of a disease the patient stated (diffuse cutaneous
     systemic sclerosis, once systemic sclerosis is known)."""
-    term = load_terminology()
-    concept = key.split(":", 2)[1]
-    return concept in term and any(c != concept and c in term and term.is_a(concept, c) for c in stated)
+    return _kind_of_any(key, stated, itself=False)
 
 
-def _kind_of_any(key: str, concepts: set[str]) -> bool:
-    """A diagnosis question about one of ``concepts`` or a kind of one."""
+def _kind_of_any(key: str, concepts: Iterable[str], itself: bool = True) -> bool:
+    """A diagnosis question about one of ``concepts`` (unless not ``itself``) or a kind of one."""
     term = load_terminology()
     concept = key.split(":", 2)[1]
-    return concept in term and any(c in term and term.is_a(concept, c) for c in concepts)
+    return concept in term and any((itself or c != concept) and c in term and term.is_a(concept, c) for c in concepts)
 
 
 def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:

@@ -177,10 +177,7 @@ def read_page(data: Any, page: int, parse: RuleParser | None = None,
     if data["studies"]:
         studies = ctgov.studies_in(data, name)
         jobs = [(ctgov.study_to_record, (study, _label(study, name, where), "")) for where, study in studies]
-        if readers is None:
-            records = [function(*args, parse) for function, args in jobs]
-        else:
-            records = list(readers.map(jobs))
+        records = list((readers if readers is not None else Readers(parse, 1)).map(jobs))   # 1: read here
         for (_, study), record in zip(studies, records):
             status = study["protocolSection"].get("statusModule")
             verified = status.get("statusVerifiedDate") if isinstance(status, dict) else None
