@@ -136,6 +136,9 @@ class Renderer:
                 continue
             if fact.label == "DRUG":
                 name = self.fmt.esc(self.name(fact.concept, fact.label, role))
+                # the date a wash-out is judged on, shown where the verdict cites it ("steroids
+                # in the 4 weeks before": "glucocorticoid (steroid) (2026-11-21)")
+                dated = fact.date if not fact.negated and not fact.uncertain else None
                 if fact.negated and fact.status in ("failed", "intolerant"):
                     not_failed.append(name)     # "no" to "Failure of, or intolerance to, NSAID?": not "never had"
                 elif fact.negated:              # "never had X" is in the past too; "no" to "when did
@@ -143,11 +146,12 @@ class Renderer:
                 elif fact.uncertain:            # "i dont think she had cyclophosphamide"
                     unsure.append(name)
                 elif fact.status == "current":
-                    current.append(name)
+                    current.append(self.p("drug_since", name=Safe(name), date=dated) if dated else name)
                 elif fact.status in ("failed", "intolerant"):
-                    tried.append(self.p(f"drug_{fact.status}", name=Safe(name)))
+                    key = f"drug_{fact.status}" + ("_dated" if dated else "")
+                    tried.append(self.p(key, name=Safe(name), date=dated or ""))
                 else:
-                    tried.append(name)
+                    tried.append(self.p("drug_dated", name=Safe(name), date=dated) if dated else name)
                 continue
             phrase = self.fact(fact, role)
             if phrase:
