@@ -479,7 +479,11 @@ def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
     begin = min(m.modifier_span[1] for m in starts)
     sentence_end = span.sent.end if span.doc.has_annotation("SENT_START") else len(span.doc)
     limit = min([e.start for e in span.doc.ents if e.label_ in ("DRUG", "PROCEDURE") and e.start >= begin] + [sentence_end])
-    later = [m for m in graph.modifiers if begin <= m.modifier_span[0] and m.modifier_span[1] <= limit]
+    # only cues that may modify a treatment: "last year" ends an infection, not a course
+    # ("benlysta was added last year" is taken since then)
+    later = [m for m in graph.modifiers if begin <= m.modifier_span[0] and m.modifier_span[1] <= limit
+             and span.label_ not in (m.rule.excluded_types or ())
+             and (not m.rule.allowed_types or span.label_ in m.rule.allowed_types)]
     outcomes = [THERAPY_STATUS[m.category] for m in later if m.category in ("THERAPY_INTOLERANT", "THERAPY_FAILED")]
     # a course said to run to now ("Venetoclax (Jul 2025 - present), blasts 15% on last
     # assessment", ``"to_now": true``) has no later stop; an outcome after it still counts
