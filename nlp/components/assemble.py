@@ -25,6 +25,7 @@ from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
 from nlp.components.ongoing_item import OngoingItem
+from nlp.components.taken_with import taken_with
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
@@ -338,6 +339,7 @@ class FactBuilder:
         whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
         self.trial_examples(kept, facts)   # "a trial first (e.g. obefazimod)", "emapalumab or JAK inhibitor trials"
         self.trial_subject(kept, facts)    # "Query eligibility for trials in RA": the RA is the patient's
+        taken_with(kept, facts)       # "tacrolimus, which I'm still on with MMF": both taken
         self.outcomes.carry_back(doc, kept, facts)
         if conversation:
             self.outcomes.questions(doc, kept, facts)

@@ -326,7 +326,13 @@ def _outcome_of_a_bracketed_treatment(doc, modifier, closes, ent) -> bool:
     # a bracket in the middle of the list, another item after its comma; one closing the
     # list ("Anakinra, canakinumab and tocilizumab (anaphylaxis)") may speak of all of it
     after = closes[open_] + 1
-    return after + 1 < len(doc) and doc[after].text in (",", ";") and doc[after + 1].ent_type_ in _KINDS
+    if after + 1 >= len(doc) or doc[after].text not in (",", ";"):
+        return False
+    following = after + 1       # "(made me sick), then tacrolimus": the list goes on
+    fillers = vocabulary_words("list_next_words")
+    while following < len(doc) and following - after <= 3 and doc[following].lower_ in fillers:
+        following += 1
+    return following < len(doc) and doc[following].ent_type_ in _KINDS
 
 
 def _result_without_its_test(modifier, modifiers) -> bool:

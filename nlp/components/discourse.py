@@ -8,7 +8,7 @@ question.
 * ``Outcomes.carry_back``: a sentence that only gives the outcome of the therapies before it
   ("been on remicade, humira and stelara. all failed."; "now entyvio. still on it") applies
   it to the previous sentence's therapies (rules with ``"metadata": {"carry_back": "all" |
-  "last"}`` in data/context_rules.json).
+  "last" | "taken"}`` in data/context_rules.json; "taken": only those not said to be over).
 * ``Outcomes.questions``: a therapy or pregnancy named in the clause a question ends ("what
   is CAR-T?", "they want blinatumomab?", "is methotrexate safe in pregnancy?") with nothing
   said of its use is hypothetical.
@@ -396,8 +396,12 @@ class Outcomes:
                        if e.label_ in THERAPY_LABELS and e.sent.start == previous.start and not (f.negated or f.hypothetical)]
             if carry == "last":
                 targets = targets[-1:]
+            elif carry == "taken":      # "... but her joints keep getting worse": what she takes
+                targets = [f for f in targets if not f.historical or f.status == "current"]
             for fact in targets:
                 if fact.status is None or (fact.status == "current" and status != "current"):
+                    if fact.status == "current":
+                        fact.ongoing, fact.historical = True, False     # taken now and failing: still taken
                     fact.status = status
 
     def requests(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:

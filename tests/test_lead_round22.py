@@ -1,0 +1,171 @@
+"""Lead's twenty-second-session fixes: a mother writing for her daughter with diffuse SSc and
+for her daughter with ITP, a husband for his wife with lupus nephritis, a patient with
+anti-synthetase syndrome, a son for his father with RA and a haematologist's PTCL line, read
+as they mean it; and a dated treatment shown with its date where a verdict cites it."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.facts import Fact
+from data.store import open_store
+from nlp.pipeline import extract
+
+TODAY = date(2026, 12, 5)
+
+
+def _treatments(text):
+    return {f.concept: f for f in extract(text) if f.label in ("DRUG", "PROCEDURE")}
+
+
+# --- lung fibrosis in lay words -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["my mum has lung fibrosis from her scleroderma",
+                                  "her CT showed scarring in the lungs",
+                                  "he has fibrosis of the lungs"])
+def test_lung_fibrosis_in_lay_words_is_interstitial_lung_disease(text):
+    found = {f.concept: f for f in extract(text) if f.label == "CONDITION"}
+    assert "interstitial_lung_disease" in found and not found["interstitial_lung_disease"].negated
+
+
+def test_no_lung_fibrosis_is_no_interstitial_lung_disease():
+    found = {f.concept: f for f in extract("no lung fibrosis on CT") if f.label == "CONDITION"}
+    assert found["interstitial_lung_disease"].negated
+
+
+# --- a cancer course's response written SD or PD ---------------------------------------------------
+
+@pytest.mark.parametrize("text", ["GDP x2 with SD", "ICE x2 with PD", "ICE x2 -> PD", "ICE x2: PD", "ICE x2 → SD"])
+def test_stable_or_progressive_disease_after_a_cancer_course_is_its_failure(text):
+    assert _treatments(text)["chemotherapy"].status == "failed"
+
+
+def test_stable_disease_spelled_out_on_a_treatment_is_no_failure():
+    # in lupus or ILD, "stable" says the treatment holds the disease
+    assert _treatments("on MMF with stable disease")["mycophenolate"].status == "current"
+
+
+def test_an_arrow_list_of_treatments_is_still_a_sequence():
+    found = _treatments("pred -> aza -> mmf")
+    assert found["prednisone"].historical and found["azathioprine"].historical
+    assert found["prednisone"].status is None
+
+
+# --- a response that lasted a while ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, drug", [
+    ("then eltrombopag which worked for about 8 months and then her count dropped again.", "eltrombopag"),
+    ("MMF worked well for 2 years, then she flared", "mycophenolate"),
+])
+def test_a_response_told_as_a_bounded_past_time_did_not_last(text, drug):
+    assert _treatments(text)[drug].status == "failed"
+
+
+@pytest.mark.parametrize("text", ["MMF has worked for 8 months", "on MMF, it's worked for 8 months",
+                                  "MMF, it has been working for 2 years"])
+def test_a_response_that_goes_on_is_a_treatment_taken_now(text):
+    assert _treatments(text)["mycophenolate"].status == "current"
+
+
+@pytest.mark.parametrize("text, drug", [
+    ("they tried romiplostim too but i dont think it did much.", "romiplostim"),
+    ("rituximab, i dont think it helped", "rituximab"),
+    ("she had rituximab but the doctors dont think it did anything", "rituximab"),
+])
+def test_a_hedged_no_response_is_a_failure_not_a_denial(text, drug):
+    fact = _treatments(text)[drug]
+    assert fact.status == "failed" and not fact.negated
+
+
+def test_a_hedged_denial_of_a_treatment_stays_uncertain():
+    fact = _treatments("i dont think she had cyclophosphamide")["cyclophosphamide"]
+    assert fact.uncertain and fact.status is None
+
+
+# --- added, with, and still ill after the treatments ----------------------------------------------------
+
+def test_a_treatment_added_last_year_is_taken_since_then():
+    fact = _treatments("benlysta was added last year")["belimumab"]
+    assert fact.status == "current" and not fact.historical and fact.date == "2025"
+
+
+def test_a_treatment_joined_by_with_to_one_taken_now_is_taken_now():
+    found = _treatments("then tacrolimus which I'm still on with MMF.")
+    assert found["tacrolimus"].status == "current" and found["mycophenolate"].status == "current"
+    found = _treatments("she's on belimumab plus hydroxychloroquine")
+    assert found["hydroxychloroquine"].status == "current"
+
+
+def test_with_after_a_past_treatment_makes_nothing_current():
+    found = _treatments("treated with rituximab with cyclophosphamide in 2020")
+    assert found["cyclophosphamide"].status != "current"
+
+
+def test_an_outcome_in_a_bracket_in_a_list_that_goes_on_with_then_is_its_own_items():
+    found = _treatments("Tried pred, azathioprine (made me sick so stopped after 2 months), then tacrolimus")
+    assert found["azathioprine"].status == "intolerant" and found["prednisone"].status is None
+
+
+@pytest.mark.parametrize("text, drugs", [
+    ("She had cyclophosphamide then mycophenolate, and benlysta was added last year. "
+     "Her protein in the urine is still high.", ("cyclophosphamide", "mycophenolate", "belimumab")),
+    ("She is on MMF and benlysta. Her lupus is still active.", ("mycophenolate", "belimumab")),
+    ("She had IVIG and eltrombopag. Her platelets are still low.", ("ivig", "eltrombopag")),
+    ("She is on MMF. She is still not under control.", ("mycophenolate",)),
+])
+def test_a_sentence_saying_the_disease_is_still_active_fails_the_treatments_before(text, drugs):
+    found = _treatments(text)
+    assert all(found[d].status == "failed" for d in drugs), {d: found[d].status for d in drugs}
+
+
+@pytest.mark.parametrize("text", ["She is on MMF. She is still well.", "She is on MMF. She is still not sure.",
+                                  "She had MMF. Her kidneys are still fine."])
+def test_still_well_or_still_unsure_fails_nothing(text):
+    assert _treatments(text)["mycophenolate"].status != "failed"
+
+
+def test_still_low_in_the_treatments_own_sentence_keeps_reading_the_whole_sentence():
+    found = _treatments("he has been on eltrombopag and romiplostim but his platelets are still low, "
+                        "nothing has worked for his ITP")
+    assert found["eltrombopag"].status == found["romiplostim"].status == "failed"
+
+
+def test_worse_in_the_next_sentence_fails_the_treatments_taken_now_not_those_over():
+    found = _treatments("Tried pred, azathioprine (made me sick so stopped after 2 months), then tacrolimus which "
+                        "I'm still on with MMF. My CK is ok now but my breathing is getting worse.")
+    assert found["tacrolimus"].status == "failed" and found["tacrolimus"].ongoing
+    assert found["mycophenolate"].status == "failed" and found["mycophenolate"].ongoing
+    assert found["prednisone"].status is None and found["azathioprine"].status == "intolerant"
+    assert _treatments("She stopped pred in 2020. She is fine now but her joints keep getting worse"
+                       )["prednisone"].status is None
+
+
+# --- a dated treatment is shown with its date ------------------------------------------------------------
+
+def test_a_dated_treatment_is_said_with_its_date():
+    from bot.render import PLAIN, Renderer
+
+    r = Renderer(PLAIN)
+    said = " ".join(r.facts([Fact("DRUG", "glucocorticoid", "steroids", historical=True, date="2026-11-21"),
+                             Fact("DRUG", "rituximab", "rituximab", historical=True, status="failed", date="2021"),
+                             Fact("DRUG", "methotrexate", "mtx", status="current", date="2019-03"),
+                             Fact("DRUG", "adalimumab", "humira", status="failed")], "patient"))
+    assert "(2026-11-21)" in said and "rituximab (2021; did not help)" in said
+    assert "methotrexate since 2019-03" in said and "adalimumab (did not help)" in said
+
+
+def test_the_answer_to_when_steroids_were_last_taken_is_cited_with_its_date(db_path):
+    from bot.engine import Engine
+    from bot.render import PLAIN, Renderer
+    from bot.session_store import SessionStore
+
+    engine = Engine(SessionStore(open_store(db_path)), gazetteer=None, today=TODAY)
+    engine.start("cli:ra", role="patient")
+    engine.message("cli:ra", "My dad (71) has had rheumatoid arthritis for about 20 years. methotrexate, humira and "
+                             "rituximab all failed")
+    said = "\n".join(Renderer(PLAIN).render(engine.message("cli:ra", "prednisolone 2 weeks ago for a flare")))
+    assert "2026-11-21" in said
+    summary = "\n".join(Renderer(PLAIN).render(engine.message("cli:ra", "/summary")))
+    steroid_lines = [line for line in summary.splitlines() if "4 weeks" in line]
+    assert steroid_lines and all("2026-11-21" in line for line in steroid_lines)
