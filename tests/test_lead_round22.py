@@ -169,3 +169,15 @@ def test_the_answer_to_when_steroids_were_last_taken_is_cited_with_its_date(db_p
     summary = "\n".join(Renderer(PLAIN).render(engine.message("cli:ra", "/summary")))
     steroid_lines = [line for line in summary.splitlines() if "4 weeks" in line]
     assert steroid_lines and all("2026-11-21" in line for line in steroid_lines)
+
+
+# --- "T-cell leukaemia", the kind unknown ------------------------------------------------------------
+
+def test_t_cell_leukaemia_is_a_diagnosis_of_its_own_above_its_kinds():
+    from data.terminology import load_terminology
+
+    term = load_terminology()
+    found = [f.concept for f in extract("my son is 16 and has T-cell leukaemia") if f.label == "CONDITION"]
+    assert found == ["t_cell_leukemia"]
+    assert all(term.is_a(kind, "t_cell_leukemia") for kind in ("t_all", "t_pll", "atll"))
+    assert term.is_a("t_cell_leukemia", "leukemia") and not term.is_a("aml", "t_cell_leukemia")

@@ -8,7 +8,8 @@ question.
 * ``Outcomes.carry_back``: a sentence that only gives the outcome of the therapies before it
   ("been on remicade, humira and stelara. all failed."; "now entyvio. still on it") applies
   it to the previous sentence's therapies (rules with ``"metadata": {"carry_back": "all" |
-  "last" | "taken"}`` in data/context_rules.json; "taken": only those not said to be over).
+  "last" | "taken"}`` in data/context_rules.json; "taken": only those not said to be over; with
+  ``"now": true`` a treatment taken now stays taken, failing now).
 * ``Outcomes.questions``: a therapy or pregnancy named in the clause a question ends ("what
   is CAR-T?", "they want blinatumomab?", "is methotrexate safe in pregnancy?") with nothing
   said of its use is hypothetical.
@@ -398,10 +399,12 @@ class Outcomes:
                 targets = targets[-1:]
             elif carry == "taken":      # "... but her joints keep getting worse": what she takes
                 targets = [f for f in targets if not f.historical or f.status == "current"]
+            now = bool((modifier.rule.metadata or {}).get("now"))     # "Her lupus is still active."
             for fact in targets:
                 if fact.status is None or (fact.status == "current" and status != "current"):
-                    if fact.status == "current":
-                        fact.ongoing, fact.historical = True, False     # taken now and failing: still taken
+                    if now and (fact.status == "current" or not fact.historical):
+                        # taken now (or not said to be over) and failing: still taken
+                        fact.ongoing, fact.historical = True, False
                     fact.status = status
 
     def requests(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
