@@ -181,3 +181,23 @@ def test_t_cell_leukaemia_is_a_diagnosis_of_its_own_above_its_kinds():
     assert found == ["t_cell_leukemia"]
     assert all(term.is_a(kind, "t_cell_leukemia") for kind in ("t_all", "t_pll", "atll"))
     assert term.is_a("t_cell_leukemia", "leukemia") and not term.is_a("aml", "t_cell_leukemia")
+
+
+# --- a young adult's UC story ---------------------------------------------------------------------------
+
+def test_a_response_that_lasted_like_a_year_and_colitis_still_active_on_the_next_biologic():
+    found = _treatments("infliximab worked for like a year then stopped, now on vedolizumab since jan but still "
+                        "going 8x a day with blood.")
+    assert found["infliximab"].status == "failed"
+    assert found["vedolizumab"].status == "failed" and found["vedolizumab"].ongoing
+
+
+@pytest.mark.parametrize("text, drug", [("on entyvio, still going to the toilet 10 times a day", "vedolizumab"),
+                                        ("on humira, still having 6-8 bloody stools a day", "adalimumab")])
+def test_stool_frequency_still_high_on_a_treatment_is_failing_now(text, drug):
+    fact = _treatments(text)[drug]
+    assert fact.status == "failed" and fact.ongoing
+
+
+def test_a_treatment_that_has_worked_for_years_is_taken_now():
+    assert _treatments("humira has worked for years")["adalimumab"].status == "current"
