@@ -201,3 +201,35 @@ def test_stool_frequency_still_high_on_a_treatment_is_failing_now(text, drug):
 
 def test_a_treatment_that_has_worked_for_years_is_taken_now():
     assert _treatments("humira has worked for years")["adalimumab"].status == "current"
+
+
+# --- a sister writes, and names their mother too --------------------------------------------------------
+
+SISTER = ("Hi. I'm asking for my sister, she's 29 and has lupus with kidney problems. Our mum also has lupus but "
+          "she's fine on plaquenil. My sister has tried mycophenolate, rituximab and now obinutuzumab in a study but "
+          "her kidneys are still bad. I have RA myself.")
+
+
+def test_she_after_another_relative_named_as_the_subject_is_that_relative():
+    found = {f.concept: f for f in extract(SISTER)}
+    assert found["hydroxychloroquine"].family
+    assert found["rheumatoid_arthritis"].family
+    assert not found["obinutuzumab"].family and not found["lupus_nephritis"].family
+
+
+@pytest.mark.parametrize("text, own", [("my son has crohns, my mum has RA but he is on humira", True),
+                                       ("my daughter has lupus and she is on methotrexate", True),
+                                       ("my daughter has lupus. my mum has RA and she is on methotrexate", False)])
+def test_a_pronoun_names_the_relative_of_its_sex_and_place(text, own):
+    drug = next(f for f in extract(text) if f.label == "DRUG")
+    assert drug.family is not own
+
+
+def test_still_bad_after_a_list_of_treatments_fails_them_all():
+    found = _treatments(SISTER)
+    assert found["mycophenolate"].status == found["rituximab"].status == found["obinutuzumab"].status == "failed"
+    assert found["obinutuzumab"].ongoing
+
+
+def test_a_high_value_on_a_treatment_without_still_says_nothing_of_it():
+    assert _treatments("he is on MMF but his creatinine is high")["mycophenolate"].status == "current"

@@ -159,6 +159,10 @@ class People:
                 continue    # "I (not my daughter) have lupus": a person set aside in a bracket
             token = doc[i]
             lower = token.lower_
+            if lower in _PRONOUN_SEX and i > start and doc[i - 1].lower_ in _CLAUSE_STARTS:
+                # "Our mum also has lupus but she's fine on plaquenil": a pronoun subject after
+                # another relative of its sex, the subject of the sentence before it, is that relative
+                return self._pronoun_of_other_subject(doc, i, speaker)
             if lower in self.words.writer_words or lower in ("she", "he", "her", "him", "his") and i > start and doc[i - 1].lower_ not in self.words.possessives:
                 return False     # the writer or the patient is named nearer ("... and she has")
             relation = self.words.relation_of(token.text)
@@ -179,6 +183,25 @@ class People:
             if i == 0 or doc[owner].lower_ not in self.words.possessives:
                 return False
             return speaker.relation not in named
+        return False
+
+    def _pronoun_of_other_subject(self, doc: Doc, at: int, speaker: Speaker) -> bool:
+        """The pronoun at ``at`` (a clause's subject) stands for the relative named as the
+        subject at its sentence's start ("Our mum also has lupus but she's fine on
+        plaquenil"), another relative than the one the message is about, of the pronoun's
+        sex, with no other person named between."""
+        first = doc[at].sent.start
+        sex = _PRONOUN_SEX[doc[at].lower_]
+        for i in range(at - 1, first - 1, -1):
+            lower = doc[i].lower_
+            if lower in self.words.writer_words or lower in ("she", "he", "her", "him", "his") or lower in _PATIENT_WORDS:
+                return False
+            relation = self.words.relation_of(doc[i].text)
+            if relation is None:
+                continue
+            owner = i - 1
+            return (owner >= first and owner in (first, first + 1) and doc[owner].lower_ in self.words.possessives
+                    and relation != speaker.relation and self.words.sexes.get(relation) == sex)
         return False
 
     def _relation_in(self, cue: Span) -> str | None:
