@@ -233,3 +233,19 @@ def test_still_bad_after_a_list_of_treatments_fails_them_all():
 
 def test_a_high_value_on_a_treatment_without_still_says_nothing_of_it():
     assert _treatments("he is on MMF but his creatinine is high")["mycophenolate"].status == "current"
+
+
+# --- a course with the disease going on ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, drug", [("RTX x2 2024 with ongoing skin progression.", "rituximab"),
+                                        ("RTX x2 2024 with progression", "rituximab"),
+                                        ("on MMF with persistent disease activity", "mycophenolate"),
+                                        ("ICE x2 -> progression", "chemotherapy")])
+def test_a_course_with_the_disease_going_on_failed(text, drug):
+    assert _treatments(text)[drug].status == "failed"
+
+
+@pytest.mark.parametrize("text", ["tacrolimus (ongoing)", "rituximab, ongoing"])
+def test_ongoing_alone_after_a_treatment_is_taken_now(text):
+    fact = next(f for f in extract(text) if f.label == "DRUG")
+    assert fact.status == "current"
