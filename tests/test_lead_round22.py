@@ -249,3 +249,23 @@ def test_a_course_with_the_disease_going_on_failed(text, drug):
 def test_ongoing_alone_after_a_treatment_is_taken_now(text):
     fact = next(f for f in extract(text) if f.label == "DRUG")
     assert fact.status == "current"
+
+
+# --- an ITP referral ----------------------------------------------------------------------------------------
+
+def test_a_trial_with_its_year_was_taken_part_in_and_a_bare_trial_is_hypothetical():
+    fact = _treatments("Fostamatinib trial 2024 - no response.")["fostamatinib"]
+    assert not fact.hypothetical and fact.status == "failed"
+    assert _treatments("interested in a rituximab trial")["rituximab"].hypothetical
+
+
+def test_splenectomised_is_a_splenectomy():
+    assert _treatments("Not splenectomised (patient declined).")["splenectomy"].negated
+    fact = _treatments("she is splenectomised")["splenectomy"]
+    assert not fact.negated and not fact.hypothetical
+
+
+@pytest.mark.parametrize("text", ["Rituximab 375 mg/m2 x4 in 2019 - partial response lasting 9 months.",
+                                  "rituximab gave a transient response of 3 weeks"])
+def test_a_response_with_an_end_did_not_last(text):
+    assert _treatments(text)["rituximab"].status == "failed"
