@@ -269,3 +269,19 @@ def test_splenectomised_is_a_splenectomy():
                                   "rituximab gave a transient response of 3 weeks"])
 def test_a_response_with_an_end_did_not_last(text):
     assert _treatments(text)["rituximab"].status == "failed"
+
+
+# --- a marker that names the disease ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["anti-MDA5 dermatomyositis", "Jo-1 antisynthetase syndrome",
+                                  "58M anti-HMGCR IMNM (statin-associated)"])
+def test_a_marker_written_as_the_diseases_qualifier_is_positive(text):
+    marker = next(f for f in extract(text) if f.label == "BIOMARKER")
+    assert marker.status == "positive" and not marker.negated
+
+
+@pytest.mark.parametrize("text, status", [("ANA negative lupus", "negative"), ("anti-dsDNA, lupus", None),
+                                          ("no anti-MDA5 dermatomyositis", "negative")])
+def test_a_marker_with_its_own_result_or_apart_from_the_disease_keeps_it(text, status):
+    marker = next(f for f in extract(text) if f.label == "BIOMARKER")
+    assert marker.status == status

@@ -760,6 +760,8 @@ class FactBuilder:
             # result word further on ("CD5+"'s sign is no status of CD7)
             written = self.mention_status(ent) or self.mention_status.after(ent)
             fact.status = biomarker_status(ent, written, self.mention_status.before(ent))
+            if fact.status is None and _names_its_disease(ent, ents[i + 1] if i + 1 < len(ents) else None):
+                fact.status = "positive"    # "anti-MDA5 dermatomyositis", "anti-HMGCR IMNM": the disease's marker
             fact.negated = fact.status == "negative"
             sentence_end = sentence_index(ent.doc).bounds(ent.start_char)[1]
             limit = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].label_ == "BIOMARKER" else sentence_end
@@ -1157,6 +1159,20 @@ def _months_before(when: str, today: date) -> bool:
 
 # a bracket opened right after a date ("Relapse 06/2025 (marrow blasts 45%)")
 _BRACKET_AFTER = re.compile(r"[ \t]*\(")
+
+
+# what may stand between a marker and the disease it names: "anti-HMGCR IMNM", "Jo-1
+# antisynthetase syndrome", "anti-MDA5-positive dermatomyositis" (the sign is read before)
+_MARKER_DISEASE_GAP = re.compile(r"[ \t]*(?:-|–)?[ \t]*")
+
+
+def _names_its_disease(marker: Span, following: Span | None) -> bool:
+    """A marker written right before a disease, as its qualifier ("anti-MDA5 dermatomyositis",
+    "anti-HMGCR IMNM", "Jo-1 antisynthetase syndrome"), is found in that patient: positive."""
+    if following is None or following.label_ != "CONDITION" or following.start_char < marker.end_char:
+        return False
+    text = doc_text(marker.doc)
+    return _MARKER_DISEASE_GAP.fullmatch(text, marker.end_char, following.start_char) is not None
 
 
 def _past_said_of_list_before(ent: Span) -> bool:
