@@ -285,3 +285,9 @@ def test_a_marker_written_as_the_diseases_qualifier_is_positive(text):
 def test_a_marker_with_its_own_result_or_apart_from_the_disease_keeps_it(text, status):
     marker = next(f for f in extract(text) if f.label == "BIOMARKER")
     assert marker.status == status
+
+
+def test_ongoing_disease_after_a_treatment_not_said_to_be_over_is_failing_now():
+    found = _treatments("LN class III 2019 - s/p CYC (Euro-Lupus), then MMF, ongoing proteinuria.")
+    assert found["mycophenolate"].status == "failed" and found["mycophenolate"].ongoing
+    assert not _treatments("RTX x2 2024 with ongoing skin progression.")["rituximab"].ongoing
