@@ -109,3 +109,63 @@ def test_a_window_to_the_consents_signing_is_no_consent():
     assert rule == {"type": "history", "concept": "myocardial_infarction", "within_days": 182}
     # consent itself stays the team's
     assert parse("Signed informed consent form prior to any study procedure", "inclusion")["reason"] == "consent"
+
+
+# --- precision: found by reading random full rules of the 241 records ----------------------
+
+def test_patients_on_a_treatment_take_it_now():
+    for text, concept in (("Patients on antiretroviral therapy.", "antiretroviral"),
+                          ("Participants who are on warfarin", "warfarin"),
+                          ("Subjects currently on anticoagulants", "anticoagulant")):
+        assert parse(text, "exclusion") == {"type": "therapy", "concept": concept, "response": "current"}, text
+    # a patient who stopped is no longer excluded
+    assert verdict(parse("Patients on antiretroviral therapy.", "exclusion"), "I took PrEP (tenofovir) in 2019, stopped since") != "true"
+    # "on" before an ECG or a date is no treatment
+    assert not any(leaf.get("response") == "current" for leaf in _leaves(
+        parse("QTc > 450 ms for male patients or > 460 ms for female patients on ECG at screening", "exclusion")))
+
+
+def test_a_plural_infections_after_named_infections_is_their_head_noun():
+    assert parse("Active HIV infections", "exclusion") == {"type": "infection", "agent": "hiv", "state": "active"}
+    assert parse("Participants with active hepatitis B virus (HBV), hepatitis C virus (HCV), or human "
+                 "immunodeficiency virus (HIV) infections.", "exclusion") == {
+        "any": [{"type": "infection", "agent": "hbv", "state": "active"},
+                {"type": "infection", "agent": "hcv", "state": "active"},
+                {"type": "infection", "agent": "hiv", "state": "active"}]}
+    # "other infections" is still any infection beside the named one
+    rule = parse("Tuberculosis or other infections", "exclusion")
+    assert any(leaf.get("agent") == "active_infection" for leaf in _leaves(rule))
+
+
+def test_words_unread_beside_a_status_word_stay_the_teams():
+    rule = parse("Untreated brain metastases not needing immediate local therapy", "inclusion")
+    assert rule == {"all": [{"type": "diagnosis", "concept": "untreated_brain_metastases"},
+                            {"type": "review", "reason": "other"}]}
+    assert parse("Untreated brain metastases", "exclusion") == {"type": "diagnosis", "concept": "untreated_brain_metastases"}
+
+
+def test_a_measuring_method_never_swallows_a_site_limit():
+    rule = parse("Participants must have at least one tumor that can be measured using special imaging techniques "
+                 "like a CT scan or MRI at a site other than the brain", "inclusion")
+    assert _reviews(rule) >= 1
+    assert not any(leaf.get("concept") == "malignancy" for leaf in _leaves(rule))
+    # the method alone is still taken out
+    assert parse("LVEF ≥ 50% as assessed by an echocardiogram (ECHO) or Multigated Acquisition (MUGA) scan",
+                 "inclusion") == {"type": "lab", "analyte": "lvef", "op": ">=", "value": 50, "unit": "%"}
+    assert parse("Evidence of measurable disease as defined by RECIST 1.1 as determined by site.", "inclusion") == {
+        "type": "diagnosis", "concept": "measurable_disease"}
+    # "a tumour that can be measured" is measurable disease, not any cancer
+    rule = parse("Participants must have at least one tumor that can be measured on a CT scan", "inclusion")
+    assert any(leaf.get("concept") == "measurable_disease" for leaf in _leaves(rule))
+
+
+def test_a_line_opening_with_an_agreement_is_the_teams_whatever_it_names():
+    for text, reason in (("Must agree to the submission of fresh tumor tissue", "compliance"),
+                         ("Consent to provide a mandatory archival tumour sample.", "consent"),
+                         ("Willingness to participate in study procedures and recruit eligible pregnant women", "compliance"),
+                         ("Patients must be willing to undergo a bone marrow biopsy", "compliance")):
+        rule = parse(text, "inclusion")
+        assert rule == {"type": "review", "reason": reason}, text
+    # a man is no longer failed by the pregnant women he is to recruit
+    rule = parse("Willingness to participate in study procedures and recruit eligible pregnant women", "inclusion")
+    assert verdict(rule, "I am a 40 year old man") != "false"

@@ -210,6 +210,11 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
     prepared = _without_permission_notes(prepared, cues)
     prepared = _without_procedure_notes(prepared, cues)
+    lead = next(cues.finditer("agreement_lead", prepared), None)
+    if lead is not None:
+        # (round 19) "Must agree to the submission of fresh tumor tissue": what is agreed to is
+        # no fact of the patient; consent or compliance, the team's
+        return review("consent" if "consent" in prepared.lower() else "compliance", prepared, cues)
     if (cues.search("permission", prepared) or cues.search("note", prepared) or cues.search("setting", prepared)
             or cues.search("specimen", prepared) or cues.search("conditional_threshold", prepared)
             or is_fragment(prepared, cues)):
