@@ -125,7 +125,15 @@ def test_a_screening_test_required_is_no_infection():
     # "testing for hepatitis B and C is required" had been read as both infections excluding
     text = ("Known active hepatitis A, B, or C virus infection. For patients in France, Czech Republic and Italy "
             "only: testing for hepatitis B and C is required during Screening.")
-    assert types(parse(text, "exclusion")) == {"review"}
+    # (round 19, h88) the testing sentence is a site procedure and is dropped; the first
+    # sentence's active hepatitis A, B or C is read (hepatitis A is a concept now), and nothing
+    # is read from the testing sentence (the same three leaves as the first sentence alone)
+    assert parse(text, "exclusion") == parse("Known active hepatitis A, B, or C virus infection.", "exclusion") == {
+        "any": [{"type": "infection", "agent": "hav", "state": "active"},
+                {"type": "infection", "agent": "hbv", "state": "active"},
+                {"type": "infection", "agent": "hcv", "state": "active"}]}
+    # a testing requirement alone stays the team's
+    assert types(parse("Testing for hepatitis B and C is required during Screening.", "exclusion")) == {"review"}
     # "No HIV testing is required": no test required, the history of HIV is read
     assert parse("Participant has a known history of human immunodeficiency virus [HIV] infection. No HIV testing "
                  "is required unless mandated by a local health authority.", "exclusion") == {"type": "history",

@@ -414,6 +414,13 @@ def _infection_heads(atoms: list[Atom], text: str) -> list[Atom]:
                 if later.start < end and later.label == "INFECTION":
                     later.mods["active"] = True
             continue
+        previous = kept[-1] if kept else None
+        if (atom.label == "INFECTION" and atom.concept == "active_infection" and previous is not None
+                and previous.label == "INFECTION" and re.fullmatch(r"infections?", atom.text.strip(), re.IGNORECASE)
+                and re.fullmatch(r"[\s)\]]*", text[previous.end:atom.start])):
+            # (round 19) "human immunodeficiency virus (HIV) infections": the plural noun after
+            # the named infections is their head noun, never another (any) infection beside them
+            continue
         kept.append(atom)
     return kept
 

@@ -78,7 +78,8 @@ def atom_rule(atom: Atom, reader) -> dict:
     qualified = mods.get("qualified") or _inexpressible(atom, rule, reader)
     status = _status(atom, rule, reader)
     if status is not None:
-        rule, qualified = dict(rule, concept=status), None
+        # (round 19) words unread beside the status word stay the team's
+        rule, qualified = dict(rule, concept=status), mods.get("more_words")
     if qualified:
         rule = {"all": [rule, review(qualified[0], qualified[1], reader.cues)]}
     if _negated(atom, reader):

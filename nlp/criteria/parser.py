@@ -209,6 +209,12 @@ def _build(prepared: str, kind: str, cues) -> dict:
     if len(prepared) > MAX_CRITERION_CHARS:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
     prepared = _without_permission_notes(prepared, cues)
+    prepared = _without_procedure_notes(prepared, cues)
+    lead = next(cues.finditer("agreement_lead", prepared), None)
+    if lead is not None:
+        # (round 19) "Must agree to the submission of fresh tumor tissue": what is agreed to is
+        # no fact of the patient; consent or compliance, the team's
+        return review("consent" if "consent" in prepared.lower() else "compliance", prepared, cues)
     if (cues.search("permission", prepared) or cues.search("note", prepared) or cues.search("setting", prepared)
             or cues.search("specimen", prepared) or cues.search("conditional_threshold", prepared)
             or is_fragment(prepared, cues)):
@@ -587,6 +593,19 @@ def _without_permission_notes(text: str, cues) -> str:
     return " ".join(kept) if len(kept) < len(parts) else text
 
 
+def _without_procedure_notes(text: str, cues) -> str:
+    """The criterion without trailing sentences that only say how the site works
+    (``procedure_note`` in the cues, round 19): "For patients in France ... only: testing for
+    HIV is required during Screening", "NOTE: Cases with unclear interpretation should be
+    discussed with the medical monitor". They name the criterion's facts again but state none
+    of the patient's; the first sentence is the criterion."""
+    parts = _SENTENCE.split(text)
+    if len(parts) < 2:
+        return text
+    kept = [parts[0]] + [part for part in parts[1:] if not cues.search("procedure_note", part)]
+    return " ".join(kept) if len(kept) < len(parts) else text
+
+
 _OTHERS = re.compile(r"(?<!\w)(?:other|others|remaining|all other)(?!\w)", re.IGNORECASE)
 
 
@@ -902,6 +921,7 @@ def _without_formula(text: str) -> str:
     Age] × Weight [kg] ...)") taken out: how the value is got, no condition (its "Age",
     "Female" and "serum creatinine" were read as requirements or left unread)."""
     cues = load_cues()
+    text = _without_arithmetic(text, cues)
     if "=" not in text or not cues.search("formula_bracket", text):
         return text
     out, pos = [], 0
@@ -909,20 +929,54 @@ def _without_formula(text: str) -> str:
         start = text.rfind("(", pos, match.start() + 1)
         if start < pos or text[start:match.start()].count(")") or text[start:match.start()].count("]"):
             continue
-        depth, end = 0, None
-        for i in range(start, len(text)):
-            if text[i] in "([":
-                depth += 1
-            elif text[i] in ")]":
-                depth -= 1
-            if depth == 0:
-                end = i + 1
-                break
+        end = _bracket_end(text, start)
         if end is None or "=" not in text[start:end]:
             continue
         out.append(text[pos:start])
         pos = end
     return "".join(out) + text[pos:] if out else text
+
+
+def _bracket_end(text: str, start: int) -> int | None:
+    """The end of the bracket opening at ``start`` (round and square brackets nest)."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] in "([{":
+            depth += 1
+        elif text[i] in ")]}":
+            depth -= 1
+        if depth == 0:
+            return i + 1
+    return None
+
+
+def _without_arithmetic(text: str, cues) -> str:
+    """(round 19) A formula's arithmetic written out (``formula_arithmetic`` of the cues: the
+    Cockcroft-Gault "(140 - Age) × Weight ... / (72 × serum creatinine)") taken out: the
+    bracket holding it ("[(140-Age)*Mass (kg)/(72*creatinine mg/dL); multiply by 0.85 if
+    female]"), or a later sentence holding it ("Cockcroft-Gault formula for estimated
+    creatinine clearance (eCrCl):(140 - Age) × ..."). How the value is got, no condition."""
+    if not cues.search("formula_arithmetic", text):
+        return text
+    parts = _SENTENCE.split(text)
+    if len(parts) > 1:
+        kept = [parts[0]] + [part for part in parts[1:] if not cues.search("formula_arithmetic", part)]
+        text = " ".join(kept)
+    for match in reversed(list(cues.finditer("formula_arithmetic", text))):
+        # the outermost bracket around the arithmetic's start
+        start, depth = None, 0
+        for i in range(match.start() - 1, -1, -1):
+            if text[i] in ")]}":
+                depth += 1
+            elif text[i] in "([{":
+                if depth == 0:
+                    start = i
+                else:
+                    depth -= 1
+        end = _bracket_end(text, start) if start is not None else None
+        if start is not None and end is not None:
+            text = text[:start].rstrip() + " " + text[end:].lstrip()
+    return text.strip()
 
 
 def _without_method(text: str) -> str:

@@ -156,6 +156,10 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
                 atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, el.start - 40):el.end].strip()))
             else:
                 atom.mods["within_days"] = math.floor(_days(cues, groups) or 0) or None
+                if label == "CONDITION" and cues.search("episode_words", atom.text):
+                    # (round 19) "seizure within 6 months": the window dates an episode of
+                    # the condition (epilepsy), not the condition; the team judges the episode
+                    atom.mods.setdefault("qualified", ("clinical", f"{atom.text} {reader.text[el.start:el.end]}"))
         if "half_lives" in sections and label == "DRUG":
             atom.mods["within_half_lives"] = cues.number(groups["n"])
         if "duration" in sections:

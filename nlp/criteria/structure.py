@@ -305,6 +305,11 @@ class Reader:
             return None
         if chunk.content:
             for atom in atoms:
+                if "qualified" in atom.mods:
+                    # (round 19) "Untreated brain metastases not needing immediate local
+                    # therapy": words unread beside a qualifier already there; the status the
+                    # qualifier alone names is then not the whole line
+                    atom.mods["more_words"] = (reason, text)
                 atom.mods.setdefault("qualified", (reason, text))
             if not any(a.readable for a in atoms) and self._words_after_brackets(chunk):
                 # "adult (>18 years) patients having a single hopeless maxillary tooth": the
