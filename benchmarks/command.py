@@ -57,6 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--trials", type=int, default=None, help="scale: number of synthetic trials (default: 4, 1000, 10000)")
     parser.add_argument("--users", type=int, default=200, help="chat: simulated Telegram users (default: 200)")
+    parser.add_argument("--show", metavar="ID", default=None,
+                        help="conversation: print one persona's conversation turn by turn instead of the numbers")
 
 
 def _run_suite(name: str, args: argparse.Namespace) -> dict:
