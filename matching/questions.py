@@ -318,6 +318,12 @@ def _stated_concepts(judgement) -> list[str]:
     return [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
 
 
+def _suspected_concepts(judgement) -> list[str]:
+    """The concepts of the diagnoses the patient names with a doubt ("i think i might have
+    lupus", "possible dermatomyositis")."""
+    return [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and f.uncertain]
+
+
 def _another_of_a_kind(key: str, stated: list[str], priors, memo: dict[str, bool]) -> bool:
     """A diagnosis question about a second disease of a class a patient rarely has two of
     (``one_of_a_kind`` in data/question_priors.yaml: a lymphoma patient asked about solid
@@ -380,6 +386,14 @@ def _kind_of_any(key: str, concepts: Iterable[str], itself: bool = True) -> bool
     term = load_terminology()
     concept = key.split(":", 2)[1]
     return concept in term and any((itself or c != concept) and c in term and term.is_a(concept, c) for c in concepts)
+
+
+def _has_kind_in(key: str, concepts: Iterable[str]) -> bool:
+    """A diagnosis question about a disease one of ``concepts`` is a kind of (systemic lupus
+    erythematosus, for a doubted lupus nephritis)."""
+    term = load_terminology()
+    concept = key.split(":", 2)[1]
+    return concept in term and any(c in term and term.is_a(c, concept) for c in concepts)
 
 
 def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
@@ -488,6 +502,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     main_memo: dict = {}
     stated_memo: dict = {}
     stated: list[str] | None = None
+    suspected: list[str] = []
     completion: Completion | None = None
     diagnosis_asked = DIAGNOSIS_ANY in asked
     kind_memo: dict[str, bool] = {}
@@ -506,6 +521,10 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         judgement = result.judgement
         if stated is None:
             stated = _stated_concepts(judgement)
+            suspected = [] if stated else _suspected_concepts(judgement)
+            # the doubted disease asked about already ("not sure"): no other diagnosis question
+            diagnosis_asked = diagnosis_asked or any(
+                k.startswith("diagnosis:") and (_kind_of_any(k, suspected) or _has_kind_in(k, suspected)) for k in asked)
         conditions = result.conditions
         values, leaves = _trial_values(result, priors, main_memo)
         gains: dict[str, float] | None = None
@@ -572,6 +591,14 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         # stated, a trial for its diffuse cutaneous form and for lupus and ITP: asked about
         # that form, not about lupus and ITP)
         diagnoses = [c for c in diagnoses if _kind_of_stated(c.key, stated)] or diagnoses
+    if suspected and diagnoses:
+        # a disease named with a doubt ("i think i might have lupus") and none stated: asked
+        # about that disease ("Have you been diagnosed with lupus?"), not "What illness have
+        # you been diagnosed with?", which they have just told (with a doubt)
+        # (the disease itself or a kind of it first: "dermatomyositis?", not also "inflammatory
+        # myopathy?", which a yes to it meets)
+        diagnoses = ([c for c in diagnoses if _kind_of_any(c.key, suspected)]
+                     or [c for c in diagnoses if _has_kind_in(c.key, suspected)] or diagnoses)
     if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
         # nothing stated and more diseases than fit one question: asked in the person's own
         # words (a list of 22 diseases, "malignancy" first, is no question); else at most
