@@ -343,6 +343,27 @@ def _another_of_a_kind(key: str, stated: list[str], priors, memo: dict[str, bool
 AGE_KEY = "age"
 
 
+def _excluded_by_stated(key: str, stated: list[str], memo: dict) -> bool:
+    """A diagnosis question about a disease the terminology says a stated one excludes
+    (``contradicts``: "adult-onset Still's disease?" of a patient with systemic JIA, the same
+    disease begun in childhood): not asked, the criterion stays open for the trial team."""
+    if not key.startswith("diagnosis:") or not stated:
+        return False
+    found = memo.get(("contradicts", key))
+    if found is None:
+        term = load_terminology()
+        concept = key.split(":", 2)[1]
+        found = memo[("contradicts", key)] = concept in term and any(
+            c in term and (_lists(term, c, concept) or _lists(term, concept, c)) for c in stated)
+    return found
+
+
+def _lists(term, one: str, other: str) -> bool:
+    """``one`` (or a concept above it) names ``other`` (or one above it) under ``contradicts``."""
+    return any(other == target or (target in term and term.is_a(other, target))
+               for above in term.ancestors(one) for target in term[above].attrs.get("contradicts", ()))
+
+
 def _another_group(key: str, stated: list[str], conditions: tuple[str, ...], stated_memo: dict,
                    memo: dict) -> bool:
     """A question whether the patient also has another disease of a trial for several, when
@@ -532,7 +553,8 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         weighed = considered <= priors.weighed_trials
         weight = priors.fit_weight(considered - 1, result.condition_fit, best_fit) if weighed else 0.0
         for key, first, main, _places in values.keys:
-            if key in asked or (main and diagnosis_asked) or _another_of_a_kind(key, stated, priors, kind_memo):
+            if (key in asked or (main and diagnosis_asked) or _another_of_a_kind(key, stated, priors, kind_memo)
+                    or _excluded_by_stated(key, stated, kind_memo)):
                 continue
             if main and stated and _another_group(key, stated, conditions, stated_memo, kind_memo):
                 continue
