@@ -369,8 +369,12 @@ def _another_group(key: str, stated: list[str], conditions: tuple[str, ...], sta
     """A question whether the patient also has another disease of a trial for several, when
     a disease they stated is one of the trial's (a UC patient asked "rheumatoid arthritis?"
     once the UC branch is likely to fail): not asked, the criterion stays open for the
-    trial team. A form of a stated disease (lupus nephritis for lupus) is still asked."""
-    if not key.startswith("diagnosis:") or not _diagnosis_stated(stated, conditions, stated_memo):
+    trial team. A form of a stated disease (lupus nephritis for lupus) is still asked. A trial
+    for a kind of the stated disease counts as the patient's ("scleroderma" stated, a trial for
+    diffuse cutaneous systemic sclerosis, lupus and ITP: "diffuse cutaneous?", not "lupus, ITP?",
+    even once the kind is left open)."""
+    if not key.startswith("diagnosis:") or not (_diagnosis_stated(stated, conditions, stated_memo)
+                                                or _kind_of_stated_in(stated, conditions, stated_memo)):
         return False
     found = memo.get(("group", key))
     if found is None:
@@ -415,6 +419,17 @@ def _has_kind_in(key: str, concepts: Iterable[str]) -> bool:
     term = load_terminology()
     concept = key.split(":", 2)[1]
     return concept in term and any(c in term and term.is_a(c, concept) for c in concepts)
+
+
+def _kind_of_stated_in(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
+    """One of the trial's conditions is a kind of a disease the patient stated (diffuse
+    cutaneous systemic sclerosis, for "scleroderma")."""
+    found = memo.get(("kind", conditions))
+    if found is None:
+        term = load_terminology()
+        found = memo[("kind", conditions)] = any(
+            c != s and c in term and s in term and term.is_a(c, s) for s in stated for c in conditions)
+    return found
 
 
 def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:

@@ -196,3 +196,23 @@ def test_show_prints_a_persona_turn_by_turn():
     lines = conversation.show(Engine(), persona, lambda text, today=None: [], lambda reply: "the bot's reply")
     assert lines[0].startswith("# pat-lupus-coop")
     assert f"> {persona['opening']}" in lines and "    the bot's reply" in lines
+
+
+def test_a_stated_disease_is_not_asked_the_other_groups_of_a_trial_for_its_kind():
+    text = "i have scleroderma, im 49 and methotrexate didnt work"
+    first = _first(text)
+    assert first is not None and first.key == "diagnosis:diffuse_systemic_sclerosis"
+    then = _first(text, asked={first.key})
+    concepts = set(getattr(then, "concepts", None) or ()) if then is not None else set()
+    assert then is None or (then.key not in {"diagnosis:sle", "diagnosis:itp", "diagnosis:inflammatory_myopathy"}
+                            and not concepts & {"sle", "itp", "inflammatory_myopathy"})
+
+
+def test_an_opening_is_no_correction(tmp_path):
+    from bot.startup import build_engine
+    engine = build_engine(str(tmp_path / "t.db"), transport="cli")
+    engine.today, engine._gazetteer = TODAY, None
+    engine.start("cli:opening", role="patient")
+    reply = engine.message("cli:opening", "not sure if this is the right place, i have scleroderma, im 49")
+    said = conversation.reply_text(reply)
+    assert "I noted: systemic sclerosis" in said and "updated" not in said
