@@ -10,9 +10,10 @@ Suites:
               N synthetic trials (--trials N)
   chat        conversation engine turns, and a Telegram load run against a local fake
               Bot API server
-  conversation  30 scripted personas (patient, relative, clinician; cooperative, unsure,
+  conversation  60 scripted personas (patient, relative, clinician; cooperative, unsure,
               impatient, correcting): questions before results (p50, max) and the share
-              whose verdicts equal those with every fact known
+              whose verdicts equal those with every fact known; --show ID prints one
+              persona's conversation turn by turn
   all         every suite above
 
 Example:
