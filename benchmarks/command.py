@@ -10,9 +10,10 @@ Suites:
               N synthetic trials (--trials N)
   chat        conversation engine turns, and a Telegram load run against a local fake
               Bot API server
-  conversation  30 scripted personas (patient, relative, clinician; cooperative, unsure,
+  conversation  60 scripted personas (patient, relative, clinician; cooperative, unsure,
               impatient, correcting): questions before results (p50, max) and the share
-              whose verdicts equal those with every fact known
+              whose verdicts equal those with every fact known; --show ID prints one
+              persona's conversation turn by turn
   all         every suite above
 
 Example:
@@ -57,6 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--trials", type=int, default=None, help="scale: number of synthetic trials (default: 4, 1000, 10000)")
     parser.add_argument("--users", type=int, default=200, help="chat: simulated Telegram users (default: 200)")
+    parser.add_argument("--show", metavar="ID", default=None,
+                        help="conversation: print one persona's conversation turn by turn instead of the numbers")
 
 
 def _run_suite(name: str, args: argparse.Namespace) -> dict:

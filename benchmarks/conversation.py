@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.stats import percentiles
+from benchmarks.turns import reply_text
 from core.facts import Fact, Profile
 from data.condition_names import EXACT_FIT
 from data.errors import DataError
@@ -192,33 +193,48 @@ def _first_right(events: list, own: set[str]) -> tuple[int | None, int]:
     return None, asked if first_results is None else first_results
 
 
-def converse(engine: Any, cid: str, persona: dict[str, Any], truth: Profile, reference: bool = False) -> dict[str, Any]:
+def _first_trial(events: list) -> str | None:
+    """The trial the first results showed first."""
+    shown = next((e for e in events if e.type == "shown" and e.payload.get("what") == "results"), None)
+    trials = (shown.payload.get("trials") or []) if shown else []
+    return trials[0].get("id") if trials else None
+
+
+def converse(engine: Any, cid: str, persona: dict[str, Any], truth: Profile, reference: bool = False,
+             transcript: list[tuple[str, Any]] | None = None) -> dict[str, Any]:
     """Play one persona (as scripted, or, ``reference``, cooperatively until nothing is left
-    to ask); the questions before the first results and the final verdicts."""
+    to ask); the questions before the first results and the final verdicts. ``transcript``,
+    when given, receives every (person's message, bot's reply) in turn."""
     style = "cooperative" if reference else persona["style"]
     engine.start(cid, role="clinician" if persona["role"] == "clinician" else "patient")
-    reply = engine.message(cid, persona["opening"])
+    say = engine.message
+    if transcript is not None:
+        def say(conversation: str, text: str) -> Any:
+            reply = engine.message(conversation, text)
+            transcript.append((text, reply))
+            return reply
+    reply = say(cid, persona["opening"])
     answered, turns, corrected = 0, 0, False
     while turns < MAX_TURNS:
         turns += 1
         asked = _question(reply)
         if reply.state not in ("ASKING", "LOCATION") or asked is None:
             if reference and _can_ask_more(reply):
-                reply = engine.message(cid, MORE)
+                reply = say(cid, MORE)
                 continue
             break
         if style == "correcting" and not corrected:
             corrected = True
-            reply = engine.message(cid, persona["correction"])
+            reply = say(cid, persona["correction"])
             continue
         if style == "impatient" and answered >= IMPATIENT_ANSWERS:
-            reply = engine.message(cid, JUST_SHOW_ME)
+            reply = say(cid, JUST_SHOW_ME)
             continue
         key, form, options = asked
-        reply = engine.message(cid, NOT_SURE if style == "unsure" else answer(key, form, options, truth))
+        reply = say(cid, NOT_SURE if style == "unsure" else answer(key, form, options, truth))
         answered += 1
     if reply.state != "RESULTS":
-        reply = engine.message(cid, "results")
+        reply = say(cid, "results")
     events = list(engine.store.events(cid))
     before = 0
     for event in events:
@@ -248,7 +264,7 @@ def run_real(engine: Any, personas: list[dict[str, Any]], extract: Any, rows: li
     """Each persona as scripted on a store holding the real registry records too: questions
     before results, and before results led by one of the persona's own trials."""
     stamp = time.time_ns()
-    before, right, never = [], [], []
+    before, right, never, each = [], [], [], []
     for n, (persona, row) in enumerate(zip(personas, rows)):
         truth = Profile().add(extract(persona["truth"], today=TODAY))
         # the persona's own trials: the bundled ones its reference conversation keeps open, and
@@ -259,6 +275,8 @@ def run_real(engine: Any, personas: list[dict[str, Any]], extract: Any, rows: li
         played = converse(engine, f"cli:real-{n}-{stamp}", persona, truth)
         reached, first = _first_right(played["events"], own)
         before.append(first)
+        each.append({"id": persona["id"], "split": persona["split"], "questions_before_results": first,
+                     "questions_before_right_trial": reached, "first_trial": _first_trial(played["events"])})
         if reached is None:
             never.append(persona["id"])
         else:
@@ -267,7 +285,7 @@ def run_real(engine: Any, personas: list[dict[str, Any]], extract: Any, rows: li
             "questions_before_results": percentiles(before, (50,), digits=0) if before else {},
             "right_trial_first": len(right),
             "questions_before_right_trial": percentiles(right, (50,), digits=0) if right else {},
-            "right_trial_never_first": never}
+            "right_trial_never_first": never, "conversations": each}
 
 
 def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -302,10 +320,25 @@ def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def show(engine: Any, persona: dict[str, Any], extract: Any, render: Any) -> list[str]:
+    """One persona played as scripted, turn by turn as the person reads it: their message,
+    the bot's reply, and the first trial each results showed."""
+    truth = Profile().add(extract(persona["truth"], today=TODAY))
+    transcript: list[tuple[str, Any]] = []
+    converse(engine, f"cli:show-{time.time_ns()}", persona, truth, transcript=transcript)
+    lines = [f"# {persona['id']} ({persona['role']}, {persona['style']}, {persona['split']})", f"# truth: {persona['truth']}"]
+    for text, reply in transcript:
+        lines.append(f"> {text}")
+        lines += [f"    {line}" for line in render(reply).splitlines()]
+    return lines
+
+
 def bench_conversation(args: Any) -> dict[str, Any]:
     from bot.startup import build_engine  # start-up: the store only for commands that open it
     from nlp.pipeline import extract  # start-up: the language pipeline only when a suite reads text
 
+    if getattr(args, "show", None):
+        return _show(args.show, build_engine, extract)
     with tempfile.TemporaryDirectory(prefix="trialbot-personas-") as folder:
         engine = build_engine(str(Path(folder) / "personas.db"), transport="cli")
         engine.today = TODAY
@@ -328,3 +361,21 @@ def bench_conversation(args: Any) -> dict[str, Any]:
                 ("real records: right trial first (questions before it p50 / max)",
                  f"{real['right_trial_first']}/{real['personas']}" + (f" ({r['p50']:g} / {r['max']:g})" if r else ""))]
     return result
+
+
+def _show(wanted: str, build_engine: Any, extract: Any) -> dict[str, Any]:
+    """``bench conversation --show ID``: the persona's conversation on the real records (the
+    bundled trials alone when they are not there), printed turn by turn."""
+    personas = [p for p in load_personas() if p["id"] == wanted]
+    if not personas:
+        return {"error": f"no persona {wanted!r} in {PERSONAS_FILE.name}", "table": []}
+    with tempfile.TemporaryDirectory(prefix="trialbot-personas-") as folder:
+        engine = build_engine(str(Path(folder) / "show.db"), transport="cli")
+        engine.today = TODAY
+        engine._gazetteer = None
+        if CTGOV_DIR.exists():
+            records = read_files(sorted(CTGOV_DIR.glob("NCT*.json")))
+            apply(engine.store.db, plan(records, stored_trials(engine.store.db)))
+        lines = show(engine, personas[0], extract, reply_text)
+        engine.store.db.close()
+    return {"transcript": lines, "table": [("", line) for line in lines]}

@@ -19,6 +19,7 @@ from data.terminology import load_terminology
 MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard
 MAX_LAB_SKIPS = 50                 # lab questions passed over in one search for the next question
 QUESTION_BUDGET = 8                # questions per round: then results by themselves ("ask me more" goes on)
+UNSURE_IN_ROW = 2                  # questions left open in a row before the first results: the results come next
 AGE_KEY = "age"                    # matching.questions' key of the age question
 DIAGNOSIS_HEAD = "diagnosis"       # matching.questions' diagnosis keys: "diagnosis", "diagnosis:<concept>"
 
@@ -93,7 +94,11 @@ class Asking:
             return
         exclude = tracker.answered | tracker.skipped
         question = self._child_age(turn, exclude) or self._next(turn, exclude)
-        enough = question is not None and not tracker.more and not getattr(question, "worth", True)
+        # before the first results, a person who could not answer the last two questions
+        # ("not sure", "skip") is unlikely to know the next: the results come first (the
+        # city still, if not asked); "ask me more" asks the rest
+        enough = question is not None and not tracker.more and (
+            not getattr(question, "worth", True) or tracker.skips_in_row >= UNSURE_IN_ROW)
         if enough:                          # nothing left is likely to change a verdict: results first
             question = None
         if question is not None and question.key.startswith("lab:") and tracker.labs is None:

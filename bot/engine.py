@@ -398,7 +398,9 @@ class Engine(Answering, Asking):
             turn.text("ok")                 # "not sure" with no question open corrects nothing
             self._prompt(turn)
             return
-        if tracker.role is not None and texts.is_correction(text):
+        # a correction needs something said before it: an opening "not sure if this is the
+        # right place, i have scleroderma" is the first telling, not an update
+        if tracker.role is not None and tracker.profile.facts and texts.is_correction(text):
             body = texts.correction_body(text)
             source = tracker.next_source
             named = stamp(self._read(body, source=source, tracker=tracker), source) if body else []

@@ -61,6 +61,7 @@ class Tracker:
     messages: int = 0          # noting events so far (fact sources are m1, m2, ...)
     questions: int = 0         # questions asked so far (pending question token)
     round_asked: int = 0       # questions asked since the start or the last "ask me more" (the budget)
+    skips_in_row: int = 0      # questions left open ("not sure", "skip") in a row, since the last answer or facts
     more: bool = False         # "ask me more" was said: every question that can still matter is asked
     questioning: bool = True
     results_shown: bool = False
@@ -113,11 +114,14 @@ class Tracker:
             self.letter_part_at = payload.get("part_at")
             if facts:
                 self.last_noted = facts
+            if facts or kind == "answer":
+                self.skips_in_row = 0
             if kind == "answer":
                 self.answered.add(payload["key"])
                 self._clear_pending(payload["key"])
         elif kind == "skip":
             self.skipped.add(payload["key"])
+            self.skips_in_row += 1
             self._clear_pending(payload["key"])
         elif kind == "asked":
             self.asked.add(payload["key"])

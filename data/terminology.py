@@ -33,7 +33,9 @@ _EXTRA_KEYS = {
     # main_kind: true a kind of disease patients come about (cancers, autoimmune diseases):
     # a comorbidity named beside such a diagnosis ranks its trials after it (matching.relevance)
     # contradicts: conditions (ids) a patient cannot have at the same time (a disease status:
-    # relapsed is not newly diagnosed; data/terminology/disease_status.yaml); status_of: the
+    # relapsed is not newly diagnosed; data/terminology/disease_status.yaml; one disease named
+    # by its age of onset: systemic JIA is not adult-onset Still's disease, never asked of a
+    # patient who stated the other, matching.questions); status_of: the
     # diseases (ids) whose status a criterion's status words are read for (nlp.criteria)
     # exposure: true marks a habit or exposure (smoking, alcohol use): never a diagnosis that
     # decides which trials are the patient's; like a measured value it only keeps trials for it

@@ -318,6 +318,12 @@ def _stated_concepts(judgement) -> list[str]:
     return [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and not f.uncertain]
 
 
+def _suspected_concepts(judgement) -> list[str]:
+    """The concepts of the diagnoses the patient names with a doubt ("i think i might have
+    lupus", "possible dermatomyositis")."""
+    return [f.concept for f in judgement.ev.profile.of("CONDITION") if f.asserted and f.uncertain]
+
+
 def _another_of_a_kind(key: str, stated: list[str], priors, memo: dict[str, bool]) -> bool:
     """A diagnosis question about a second disease of a class a patient rarely has two of
     (``one_of_a_kind`` in data/question_priors.yaml: a lymphoma patient asked about solid
@@ -337,13 +343,38 @@ def _another_of_a_kind(key: str, stated: list[str], priors, memo: dict[str, bool
 AGE_KEY = "age"
 
 
+def _excluded_by_stated(key: str, stated: list[str], memo: dict) -> bool:
+    """A diagnosis question about a disease the terminology says a stated one excludes
+    (``contradicts``: "adult-onset Still's disease?" of a patient with systemic JIA, the same
+    disease begun in childhood): not asked, the criterion stays open for the trial team."""
+    if not key.startswith("diagnosis:") or not stated:
+        return False
+    found = memo.get(("contradicts", key))
+    if found is None:
+        term = load_terminology()
+        concept = key.split(":", 2)[1]
+        found = memo[("contradicts", key)] = concept in term and any(
+            c in term and (_lists(term, c, concept) or _lists(term, concept, c)) for c in stated)
+    return found
+
+
+def _lists(term, one: str, other: str) -> bool:
+    """``one`` (or a concept above it) names ``other`` (or one above it) under ``contradicts``."""
+    return any(other == target or (target in term and term.is_a(other, target))
+               for above in term.ancestors(one) for target in term[above].attrs.get("contradicts", ()))
+
+
 def _another_group(key: str, stated: list[str], conditions: tuple[str, ...], stated_memo: dict,
                    memo: dict) -> bool:
     """A question whether the patient also has another disease of a trial for several, when
     a disease they stated is one of the trial's (a UC patient asked "rheumatoid arthritis?"
     once the UC branch is likely to fail): not asked, the criterion stays open for the
-    trial team. A form of a stated disease (lupus nephritis for lupus) is still asked."""
-    if not key.startswith("diagnosis:") or not _diagnosis_stated(stated, conditions, stated_memo):
+    trial team. A form of a stated disease (lupus nephritis for lupus) is still asked. A trial
+    for a kind of the stated disease counts as the patient's ("scleroderma" stated, a trial for
+    diffuse cutaneous systemic sclerosis, lupus and ITP: "diffuse cutaneous?", not "lupus, ITP?",
+    even once the kind is left open)."""
+    if not key.startswith("diagnosis:") or not (_diagnosis_stated(stated, conditions, stated_memo)
+                                                or _kind_of_stated_in(stated, conditions, stated_memo)):
         return False
     found = memo.get(("group", key))
     if found is None:
@@ -380,6 +411,25 @@ def _kind_of_any(key: str, concepts: Iterable[str], itself: bool = True) -> bool
     term = load_terminology()
     concept = key.split(":", 2)[1]
     return concept in term and any((itself or c != concept) and c in term and term.is_a(concept, c) for c in concepts)
+
+
+def _has_kind_in(key: str, concepts: Iterable[str]) -> bool:
+    """A diagnosis question about a disease one of ``concepts`` is a kind of (systemic lupus
+    erythematosus, for a doubted lupus nephritis)."""
+    term = load_terminology()
+    concept = key.split(":", 2)[1]
+    return concept in term and any(c in term and term.is_a(c, concept) for c in concepts)
+
+
+def _kind_of_stated_in(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
+    """One of the trial's conditions is a kind of a disease the patient stated (diffuse
+    cutaneous systemic sclerosis, for "scleroderma")."""
+    found = memo.get(("kind", conditions))
+    if found is None:
+        term = load_terminology()
+        found = memo[("kind", conditions)] = any(
+            c != s and c in term and s in term and term.is_a(c, s) for s in stated for c in conditions)
+    return found
 
 
 def _diagnosis_stated(stated: list[str], conditions: tuple[str, ...], memo: dict) -> bool:
@@ -488,6 +538,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     main_memo: dict = {}
     stated_memo: dict = {}
     stated: list[str] | None = None
+    suspected: list[str] = []
     completion: Completion | None = None
     diagnosis_asked = DIAGNOSIS_ANY in asked
     kind_memo: dict[str, bool] = {}
@@ -506,6 +557,10 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         judgement = result.judgement
         if stated is None:
             stated = _stated_concepts(judgement)
+            suspected = [] if stated else _suspected_concepts(judgement)
+            # the doubted disease asked about already ("not sure"): no other diagnosis question
+            diagnosis_asked = diagnosis_asked or any(
+                k.startswith("diagnosis:") and (_kind_of_any(k, suspected) or _has_kind_in(k, suspected)) for k in asked)
         conditions = result.conditions
         values, leaves = _trial_values(result, priors, main_memo)
         gains: dict[str, float] | None = None
@@ -513,7 +568,8 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         weighed = considered <= priors.weighed_trials
         weight = priors.fit_weight(considered - 1, result.condition_fit, best_fit) if weighed else 0.0
         for key, first, main, _places in values.keys:
-            if key in asked or (main and diagnosis_asked) or _another_of_a_kind(key, stated, priors, kind_memo):
+            if (key in asked or (main and diagnosis_asked) or _another_of_a_kind(key, stated, priors, kind_memo)
+                    or _excluded_by_stated(key, stated, kind_memo)):
                 continue
             if main and stated and _another_group(key, stated, conditions, stated_memo, kind_memo):
                 continue
@@ -572,6 +628,14 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         # stated, a trial for its diffuse cutaneous form and for lupus and ITP: asked about
         # that form, not about lupus and ITP)
         diagnoses = [c for c in diagnoses if _kind_of_stated(c.key, stated)] or diagnoses
+    if suspected and diagnoses:
+        # a disease named with a doubt ("i think i might have lupus") and none stated: asked
+        # about that disease ("Have you been diagnosed with lupus?"), not "What illness have
+        # you been diagnosed with?", which they have just told (with a doubt)
+        # (the disease itself or a kind of it first: "dermatomyositis?", not also "inflammatory
+        # myopathy?", which a yes to it meets)
+        diagnoses = ([c for c in diagnoses if _kind_of_any(c.key, suspected)]
+                     or [c for c in diagnoses if _has_kind_in(c.key, suspected)] or diagnoses)
     if len(diagnoses) >= 2 and DIAGNOSIS_ANY not in asked:
         # nothing stated and more diseases than fit one question: asked in the person's own
         # words (a list of 22 diseases, "malignancy" first, is no question); else at most

@@ -153,6 +153,14 @@ def _washout(ev: Evidence, leaf: dict, related: list[tuple[Fact, str]]) -> LeafR
             return LeafResult(leaf, REVIEW, f"{fact.text}: {why} (within {window_text} of today; a washout "
                               "before enrolment would be needed, the trial team decides)", [fact])
         (outside if inside is False else undated).append(fact)
+    for fact in [f for f in undated if f.date and _covers(ev, f.concept, concept)]:
+        # the whole class dated by the list it heads ("Prior immunosuppression: MMF
+        # 03/2019-06/2023, tacrolimus 08/2023-02/2025"): last taken as its latest member, which
+        # is outside the window, as every member named is
+        members = [f for f in present if f is not fact and ev.terminology.is_a(f.concept, fact.concept)]
+        if members and all(f in outside for f in members) and any(f.date == fact.date for f in members):
+            undated.remove(fact)
+            outside.append(fact)
     whole_class = [f for f in outside if _covers(ev, f.concept, concept)]
     # "no steroids", or the last dose of the whole class long ago, speaks for every drug
     # of the class in the window, including ones named without a date

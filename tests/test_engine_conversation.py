@@ -111,9 +111,10 @@ def test_not_sure_and_skip_leave_the_question_open_and_move_on(engine):
     reply = engine.message(CID, "not sure")
     assert "leave that open" in said(reply) and "HIV" in said(reply)
     reply = engine.message(CID, "skip")
-    assert "leave that open" in said(reply) and "pregnant" in said(reply)
-    reply = press(engine, reply, "Not sure")
-    assert reply.state == LOCATION
+    # two questions left open in a row: the results come next, after the city (round 19,
+    # h89: a person who could not answer two is unlikely to know the third); "ask me more"
+    # asks the rest
+    assert "leave that open" in said(reply) and reply.state == LOCATION
     reply = engine.message(CID, "skip")
     assert reply.state == RESULTS
     assert "Still open: Age 18 to 65 years; HIV positive; Pregnant or breastfeeding women" in said(reply)

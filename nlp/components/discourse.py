@@ -453,15 +453,20 @@ class Outcomes:
     def class_headings(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A therapy class written as the heading of a list ("Biologics: etanercept
         2005-2009, ..., upadacitinib 2022-2024 - all inadequate response.") is past when
-        every therapy the list names is past (ended, failed or not tolerated)."""
+        every therapy the list names is past (ended, failed or not tolerated); when every one
+        is dated too ("Prior immunosuppression: MMF 03/2019-06/2023, tacrolimus
+        08/2023-02/2025"), the class was last taken at the latest of their dates (the list
+        is the class's history: "date of the last immunosuppressant?" is answered)."""
         for i, (ent, fact) in enumerate(zip(ents, facts)):
             if (ent.label_ not in THERAPY_LABELS or ent.end >= len(doc) or doc[ent.end].text != ":"
-                    or fact.status or fact.historical or fact.negated or fact.hypothetical):
+                    or fact.status or fact.negated or fact.hypothetical):
                 continue
             listed = [f for e, f in zip(ents[i + 1:], facts[i + 1:])
                       if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start]
             if listed and all(f.historical or f.status in ("failed", "intolerant") for f in listed):
                 fact.historical = True
+                if not fact.date and all(f.date and not f.uncertain for f in listed):
+                    fact.date = max(listed, key=lambda f: (f.date[:4], f.date[5:7] or "12", f.date[8:] or "31")).date
 
     def echoes(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A mention followed by "neither" / "either" at the end of its clause ("CHOP didnt work

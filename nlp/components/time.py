@@ -181,6 +181,12 @@ class TimeReader:
             year = int(groups["year"]) if groups.get("year") else int(groups["year_from"][:2] + groups["year_end"])
             if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
                 return None
+            if kind == "range" and groups.get("month"):
+                # "03/2019-06/2023": dated by its end month, over once that month has passed
+                last = (year, int(groups["month"]))
+                if (int(groups["year_from"]), int(groups.get("month_from") or 1)) > last or last > (today.year, today.month):
+                    return None
+                return TimeExpression(start, end, date=f"{last[0]:04d}-{last[1]:02d}", ended=last < (today.year, today.month))
             if kind in ("range", "adjacent"):
                 return TimeExpression(start, end, date=f"{year:04d}", ended=kind == "range" and year < today.year,
                                       adjacent=kind == "adjacent")
