@@ -25,6 +25,8 @@ from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
 from nlp.components.ongoing_item import OngoingItem
+from nlp.components.taken_elsewhere import failed_but_taken
+from nlp.components.stop_reasons import stop_reasons
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
@@ -410,6 +412,8 @@ class FactBuilder:
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
+        failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
+        stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
         return facts
@@ -423,6 +427,12 @@ class FactBuilder:
         order = vocabulary_words("since_outlasts")
         return all(m.rule.literal.lower() in order for m in ent._.modifiers
                    if m.category in ("HISTORICAL", "PRIOR", "THERAPY_STOPPED"))
+
+    @staticmethod
+    def taken_elsewhere(text: str, facts: list[Fact]) -> None:
+        """``failed_but_taken`` over a whole text read in pieces (the current mention may be
+        in another piece than the failure)."""
+        failed_but_taken(text, facts)
 
     def former_states(self, facts: list[Fact]) -> None:
         """A state now named by what is over (terminology ``former``: "quit smoking 10 years
