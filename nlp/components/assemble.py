@@ -1010,6 +1010,7 @@ class FactBuilder:
         points = [t for t in times if not (t.duration_days is not None and t.date is None)]
         attached = [item for group in (points, spans) if group
                     for item in attach(doc_text(doc), group, facts, sentences.index, self.times).items()]
+        newest_named = _latest_named(doc_text(doc), times, today)
         for index, expression in attached:
             gap = (older or {}).get(index)
             if gap is not None and gap[0] <= expression.start and expression.end <= gap[1]:
@@ -1018,7 +1019,9 @@ class FactBuilder:
                 facts[index].date = expression.date
                 if facts[index].label in ("LAB", "SCORE") and expression.point:
                     day = _latest_day(expression.date)
-                    if day is not None and (today - day).days > PAST_VALUE_DAYS:
+                    if day is not None and (today - day).days > PAST_VALUE_DAYS and not (
+                            newest_named is not None and (newest_named - day).days <= PAST_VALUE_DAYS
+                            and not _value_later(facts, facts[index])):
                         facts[index].historical = True
                 if (facts[index].label in ("CONDITION", "INFECTION") and (expression.point or expression.adjacent)
                         and facts[index].text.lower() in self.event_words and (
@@ -1153,6 +1156,33 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
                 if expression.ended or fact.historical:
                     earlier.historical = True
             later = earlier
+
+
+def _latest_named(text: str, times, today: date) -> date | None:
+    """The latest day a pasted document (more than one line) names to the month or the day,
+    when it is longer ago than PAST_VALUE_DAYS (an undated letter written long before it is
+    read): a value dated then is the latest the document knows ("Bloods 10/2025: C3 0.62" in
+    an undated letter read a year later), not an earlier one, unless another value of it is
+    written after it. Only dates written with their year count ("in May" is read from today).
+    None for a message, or when the document names a recent day (h86, round 19)."""
+    if "\n" not in text.strip():
+        return None
+    days = [_latest_day(t.date) for t in times if t.date and len(t.date) >= 7 and _YEAR.search(text, t.start, t.end)]
+    days = [day for day in days if day is not None and day <= today]
+    if not days:
+        return None
+    latest = max(days)
+    return latest if (today - latest).days > PAST_VALUE_DAYS else None
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _value_later(facts: list[Fact], fact: Fact) -> bool:
+    """Another value of the same analyte written after ``fact`` ("07/2025 (lymphocytes 86) ...
+    Current: lymphocytes 118"): ``fact``'s is the earlier one."""
+    return any(other is not fact and other.concept == fact.concept and other.start > fact.start
+               and other.value is not None and not other.family for other in facts)
 
 
 def _months_before(when: str, today: date) -> bool:
