@@ -29,6 +29,7 @@ from nlp.components.taken_elsewhere import failed_but_taken
 from nlp.components.stop_reasons import stop_reasons
 from nlp.components.course_counts import finished_courses
 from nlp.components.harm_cause import harm_causes
+from nlp.components.table_rows import table_rows
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
@@ -418,6 +419,7 @@ class FactBuilder:
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
+        table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
         return facts
