@@ -431,6 +431,7 @@ def extract_with_doc(text: str, today: date | None = None,
         today = _written_on(text, today)
     facts = builder(doc, None, today, speaker, conversation=conversation)
     builder.history_sections(text, facts)
+    builder.taken_elsewhere(text, facts)
     return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
 
 

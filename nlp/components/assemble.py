@@ -30,6 +30,7 @@ from nlp.components.stop_reasons import stop_reasons
 from nlp.components.course_counts import finished_courses
 from nlp.components.harm_cause import harm_causes
 from nlp.components.table_rows import table_rows
+from nlp.components.later_values import earlier_values
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
@@ -436,9 +437,11 @@ class FactBuilder:
 
     @staticmethod
     def taken_elsewhere(text: str, facts: list[Fact]) -> None:
-        """``failed_but_taken`` over a whole text read in pieces (the current mention may be
-        in another piece than the failure)."""
+        """What is read over the whole text once its pieces are read (the current mention may be
+        in another piece than the failure, the later value in another than the first):
+        ``failed_but_taken``, ``earlier_values``."""
         failed_but_taken(text, facts)
+        earlier_values(text, facts)
 
     def former_states(self, facts: list[Fact]) -> None:
         """A state now named by what is over (terminology ``former``: "quit smoking 10 years
