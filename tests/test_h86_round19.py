@@ -159,3 +159,22 @@ def test_an_undated_letters_earlier_value_with_a_later_one_stays_past():
 
 def test_a_message_dated_long_ago_keeps_its_value_past():
     assert _time("my platelets were 20 in march 2025", "platelets") == "past"
+
+
+# --- an earlier value of an analyte followed by a later one ----------------------------------------
+
+def test_a_documents_value_tied_to_an_event_and_followed_by_a_later_one_is_past():
+    text = ("Summary: relapsed 09/2024 (marrow 38% blasts, CD7 positive).\n"
+            "Nelarabine x2 cycles: no response (blasts 41%).")
+    assert _time(text, "blasts", 0) == "past"
+    assert _time(text, "blasts", 1) == "current"
+
+
+def test_two_values_of_one_message_are_both_of_now():
+    text = "Blasts 0% in PB, BM blasts 9%. Hb 92 g/L."
+    assert _time(text, "blasts", 0) == "current" and _time(text, "blasts", 1) == "current"
+
+
+def test_a_documents_value_not_tied_to_a_time_keeps_its_now():
+    text = "Labs: Hb 96 g/L, plt 142.\nRepeat labs: Hb 94 g/L."
+    assert _time(text, "hemoglobin", 0) == "current"
