@@ -431,6 +431,7 @@ def extract_with_doc(text: str, today: date | None = None,
         today = _written_on(text, today)
     facts = builder(doc, None, today, speaker, conversation=conversation)
     builder.history_sections(text, facts)
+    builder.taken_elsewhere(text, facts)
     return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
 
 
@@ -500,6 +501,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
         else:
             facts = _read_pieces(nlp, builder, pieces, source, today, speaker, known)
         builder.history_sections(text, facts)   # a note's "Past Medical History:" spans pieces
+        builder.taken_elsewhere(text, facts)    # "Current: MMF ... refractory despite MMF" a page apart
         builder.former_states(facts)    # "She stopped smoking 5 years ago" under a PMH heading: a former smoker now
         prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)

@@ -26,6 +26,12 @@ from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
 from nlp.components.ongoing_item import OngoingItem
 from nlp.components.taken_with import taken_with
+from nlp.components.taken_elsewhere import failed_but_taken
+from nlp.components.stop_reasons import stop_reasons
+from nlp.components.course_counts import finished_courses
+from nlp.components.harm_cause import harm_causes
+from nlp.components.table_rows import table_rows
+from nlp.components.later_values import earlier_values
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
@@ -412,6 +418,11 @@ class FactBuilder:
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
+        failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
+        stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
+        finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
+        harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
+        table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
         return facts
@@ -425,6 +436,14 @@ class FactBuilder:
         order = vocabulary_words("since_outlasts")
         return all(m.rule.literal.lower() in order for m in ent._.modifiers
                    if m.category in ("HISTORICAL", "PRIOR", "THERAPY_STOPPED"))
+
+    @staticmethod
+    def taken_elsewhere(text: str, facts: list[Fact]) -> None:
+        """What is read over the whole text once its pieces are read (the current mention may be
+        in another piece than the failure, the later value in another than the first):
+        ``failed_but_taken``, ``earlier_values``."""
+        failed_but_taken(text, facts)
+        earlier_values(text, facts)
 
     def former_states(self, facts: list[Fact]) -> None:
         """A state now named by what is over (terminology ``former``: "quit smoking 10 years
@@ -1004,6 +1023,7 @@ class FactBuilder:
         points = [t for t in times if not (t.duration_days is not None and t.date is None)]
         attached = [item for group in (points, spans) if group
                     for item in attach(doc_text(doc), group, facts, sentences.index, self.times).items()]
+        newest_named = _latest_named(doc_text(doc), times, today)
         for index, expression in attached:
             gap = (older or {}).get(index)
             if gap is not None and gap[0] <= expression.start and expression.end <= gap[1]:
@@ -1012,7 +1032,9 @@ class FactBuilder:
                 facts[index].date = expression.date
                 if facts[index].label in ("LAB", "SCORE") and expression.point:
                     day = _latest_day(expression.date)
-                    if day is not None and (today - day).days > PAST_VALUE_DAYS:
+                    if day is not None and (today - day).days > PAST_VALUE_DAYS and not (
+                            newest_named is not None and (newest_named - day).days <= PAST_VALUE_DAYS
+                            and not _value_later(facts, facts[index])):
                         facts[index].historical = True
                 if (facts[index].label in ("CONDITION", "INFECTION") and (expression.point or expression.adjacent)
                         and facts[index].text.lower() in self.event_words and (
@@ -1147,6 +1169,33 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
                 if expression.ended or fact.historical:
                     earlier.historical = True
             later = earlier
+
+
+def _latest_named(text: str, times, today: date) -> date | None:
+    """The latest day a pasted document (more than one line) names to the month or the day,
+    when it is longer ago than PAST_VALUE_DAYS (an undated letter written long before it is
+    read): a value dated then is the latest the document knows ("Bloods 10/2025: C3 0.62" in
+    an undated letter read a year later), not an earlier one, unless another value of it is
+    written after it. Only dates written with their year count ("in May" is read from today).
+    None for a message, or when the document names a recent day (h86, round 19)."""
+    if "\n" not in text.strip():
+        return None
+    days = [_latest_day(t.date) for t in times if t.date and len(t.date) >= 7 and _YEAR.search(text, t.start, t.end)]
+    days = [day for day in days if day is not None and day <= today]
+    if not days:
+        return None
+    latest = max(days)
+    return latest if (today - latest).days > PAST_VALUE_DAYS else None
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _value_later(facts: list[Fact], fact: Fact) -> bool:
+    """Another value of the same analyte written after ``fact`` ("07/2025 (lymphocytes 86) ...
+    Current: lymphocytes 118"): ``fact``'s is the earlier one."""
+    return any(other is not fact and other.concept == fact.concept and other.start > fact.start
+               and other.value is not None and not other.family for other in facts)
 
 
 def _months_before(when: str, today: date) -> bool:

@@ -39,7 +39,10 @@ class LetterDate:
         g = match.groupdict()
         try:
             if g.get("y"):
-                return date(int(g["y"]), int(g["m"]), int(g["d"]))
+                day, month = int(g["d"]), int(g["m"])
+                if month > 12 >= day:
+                    day, month = month, day     # a US date ("Date of service: 03/14/2025"): no 14th month
+                return date(int(g["y"]), month, day)
             if g.get("iy"):
                 return date(int(g["iy"]), int(g["im"]), int(g["id"]))
             if g.get("ny"):

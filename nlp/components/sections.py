@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from nlp.resources import vocabulary
 
 LABELS = ("CONDITION", "INFECTION", "PROCEDURE", "DRUG", "LAB", "SCORE", "WEIGHT")
 _NEXT_HEADING = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.MULTILINE)
@@ -36,6 +37,16 @@ _BULLETS = re.compile(r"(?:\n[ \t]*(?:[-*\u2022\u2013\u00b7]|\d{1,2}[.)])[ \t]+[
 # a date as letters write one: "02/2023", "5/6/2024", "2019", "June 2024", "Jan 2025"
 _DATE = (r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[/.-]\d{4}|(?:19|20)\d{2}"
          r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d{2})")
+
+
+def _test_to_do(text: str, start: int, end: int) -> bool:
+    """A test word of ``infection_tests`` after an infection on a plan line, in its clause
+    ("Plan: hepatitis B and HIV serology", "Recommendation: HIV test"): a test to be done,
+    its result unknown (h86, round 19)."""
+    stop = re.search(r"[.;,:(]", text[start:end])
+    clause = text[start:start + stop.start() if stop else end].lower()
+    after = vocabulary().get("infection_tests", {}).get("after") or ()
+    return any(re.search(rf"\b{re.escape(str(w).lower())}\b", clause) for w in after)
 
 
 def _line_end(text: str, start: int) -> int:
@@ -279,6 +290,10 @@ class HistorySections:
                             and not (fact.negated or fact.historical or fact.family or fact.hypothetical)
                             and not self._goes_on(text, match.end(), fact.start)):
                         fact.hypothetical = True    # "Plan: a short course of prednisolone": planned
+                    elif (fact.label == "INFECTION" and match.end() <= fact.start and fact.end <= end
+                            and fact.status is None and not (fact.negated or fact.family or fact.hypothetical)
+                            and _test_to_do(text, fact.end, end)):
+                        fact.hypothetical, fact.uncertain = True, False   # "Plan: hepatitis B and HIV serology": to be tested
         if self.presentation_line is not None and ":" in low and any(w in low for w in self.presentation_gate):
             # "Dx 02/2023: WBC 212 x10^9/L, mediastinal mass": the values (and treatments) of then
             for match in self.presentation_line.finditer(text):

@@ -1,0 +1,75 @@
+"""A lab value a document (more than one line) follows on a later line with another value of
+the same analyte is the earlier one when its clause ties it to a time or an event (a date, or
+one of ``later_values_then_words``):
+"admitted with plt 3K ... plt recovery to 61K", "CRP 148 ... (day 3 CRP 96)", "relapsed 09/2024
+(marrow 38% blasts) ... no response (blasts 41%)": the first is past, the last is now. Only the
+patient's values said plainly, written with one number (a range, "platelets 20-45" on a
+treatment, spans a time); not when the two values are the same (a table and its summary,
+"BMI: 41.5" and "BMI is 41.54"), nor when the later one is itself past (dated earlier, under a history
+heading: then the first may be the current one), nor when the first is said to be now (its line
+holds one of ``now_words``: "Current: blasts 31% ... Previous: blasts 28%") (h86, round 19;
+extraction.yaml ``later_values``)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from core.facts import Fact
+from nlp.resources import alternation, vocabulary_words
+
+
+@lru_cache(maxsize=1)
+def _then() -> re.Pattern | None:
+    words = vocabulary_words("later_values_then_words")
+    return re.compile(r"\b(?:%s)\b|\b\d{1,2}/(?:19|20)\d\d\b|\b(?:19|20)\d\d\b" % alternation(words),
+                      re.IGNORECASE) if words else None
+
+
+@lru_cache(maxsize=1)
+def _now() -> re.Pattern | None:
+    words = vocabulary_words("later_values_now_words")
+    return re.compile(r"\b(?:%s)\b" % alternation(words), re.IGNORECASE) if words else None
+
+
+def _plain(fact: Fact) -> bool:
+    return (fact.label == "LAB" and fact.value is not None
+            and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family))
+
+
+def _line(text: str, fact: Fact) -> str:
+    start = text.rfind("\n", 0, fact.start) + 1
+    end = text.find("\n", fact.end)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def _same(a: Fact, b: Fact) -> bool:
+    """The same measurement written twice ("BMI: 41.5" ... "BMI is 41.54")."""
+    if a.unit != b.unit and a.unit and b.unit:
+        return False
+    return abs(a.value - b.value) <= 0.02 * max(abs(a.value), abs(b.value))
+
+
+def _told_of_then(text: str, fact: Fact, then: re.Pattern | None) -> bool:
+    """The first value's clause (from its line's start or the last full stop) ties it to a
+    time or an event: a date, "admitted with", "relapsed", "at diagnosis", "after C4"."""
+    start = max(text.rfind("\n", 0, fact.start), text.rfind(". ", 0, fact.start)) + 1
+    stop = re.compile(r"\.(?:\s|$)|\n").search(text, fact.end)
+    end = stop.start() if stop else len(text)
+    return then is not None and bool(then.search(text, start, end))
+
+
+def earlier_values(text: str, facts: list[Fact]) -> None:
+    if "\n" not in text.strip():
+        return      # a message: "Blasts 0% in PB, BM blasts 9%" are two of now
+    now, then = _now(), _then()
+    values = sorted((f for f in facts if _plain(f)), key=lambda f: f.start)
+    for i, first in enumerate(values):
+        if first.historical or first.value_high is not None:
+            continue
+        later = [f for f in values[i + 1:] if f.concept == first.concept and not f.historical
+                 and not _same(first, f) and "\n" in text[first.end:f.start]]
+        if not later:
+            continue
+        if (now is not None and now.search(_line(text, first))) or not _told_of_then(text, first, then):
+            continue
+        first.historical = True

@@ -1,0 +1,45 @@
+"""A failure said of a treatment that the same text names as taken now is a failure while it is
+taken: "Current treatment: hydroxychloroquine, azathioprine 100 mg od ... Impression: active SLE
+despite anifrolumab and azathioprine" (azathioprine failed, and she is still on it), "on MMF 3 g/d
+since 2020 ... A/P: lupus nephritis refractory despite MMF". The failed mention keeps its outcome
+and becomes ongoing, not over. Only an undated failure of the patient's own, said plainly (not
+negated, hedged, hypothetical or of a relative, on a line with no date), and only when another mention of the same
+treatment is taken now (status current, not over) or failing now; a letter whose impression
+names drugs it lists nowhere as current ("refractory despite anifrolumab and azathioprine;
+Current treatment: prednisolone") keeps them over (h86, round 19)."""
+from __future__ import annotations
+
+import re
+
+from core.facts import Fact
+
+# a date on the failed mention's line makes it a course of then ("hATG + ciclosporin +
+# eltrombopag (02/2025): no response at 6 months", though ciclosporin goes on)
+_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.]\d{2,4}\b")
+
+
+def _plain(fact: Fact) -> bool:
+    return not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+
+
+def _taken_now(fact: Fact) -> bool:
+    if fact.label != "DRUG" or not _plain(fact) or fact.historical:
+        return False
+    return fact.status == "current" or (fact.status in ("failed", "intolerant") and fact.ongoing)
+
+
+def _dated_line(text: str, fact: Fact) -> bool:
+    start = text.rfind("\n", 0, fact.start) + 1
+    end = text.find("\n", fact.end)
+    return bool(_DATE.search(text, start, end if end >= 0 else len(text)))
+
+
+def failed_but_taken(text: str, facts: list[Fact]) -> None:
+    taken = {fact.concept for fact in facts if _taken_now(fact)}
+    if not taken:
+        return
+    for fact in facts:
+        if (fact.label == "DRUG" and fact.status == "failed" and not fact.ongoing and fact.date is None
+                and _plain(fact) and fact.concept in taken and not _dated_line(text, fact)):
+            fact.ongoing = True
+            fact.historical = False
