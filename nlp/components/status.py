@@ -355,8 +355,10 @@ def failing_now(span: Span) -> bool:
             return True
         if m.category != "THERAPY_FAILED" or m.modifier_span[0] < span.end:
             continue
-        if (m.rule.metadata or {}).get("now") and not any(o.category in ("HISTORICAL", "PRIOR") for o in span._.modifiers):
-            return True     # "then MMF, ongoing proteinuria": the disease goes on, on a treatment not said to be over
+        if ((m.rule.metadata or {}).get("failing_now") and not any(o.category in ("HISTORICAL", "PRIOR") for o in span._.modifiers)
+                and not any(e.label_ in ("DRUG", "PROCEDURE") and span.end <= e.start and e.end <= m.modifier_span[0]
+                            for e in doc.ents)):
+            return True     # "then MMF, ongoing proteinuria": the disease goes on, on the treatment right before, not said to be over
         if any(span.end <= start < m.modifier_span[0] for start in currents):
             # "failed aza, infliximab and now on tofacitinib which isnt working either": the
             # present tense is the treatment's that "now on" introduced; the list before failed
