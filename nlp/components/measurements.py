@@ -172,7 +172,7 @@ class ValueReader:
         else:
             low = float(match.group("tens"))
             high, start = low + 9, match.start("tens")
-        return Reading(start, match.end(), low, high, comparator=">=")
+        return Reading(start, match.end(), low, high)     # a range: at least the low end (assemble)
 
     def later(self, text: str, pos: int, limit: int) -> Reading | None:
         """A newer value after a reading that ends at ``pos``, said to be the one now
