@@ -182,3 +182,23 @@ def test_a_lower_case_c3_with_no_quality_is_no_lab():
 def test_a_count_said_by_its_decade_is_a_range(text, low, high):
     fact = _fact(text, "platelets")
     assert (fact.value, fact.comparator, fact.value_high) == (low, ">=", high)
+
+
+# --- a count's past change with the treatment as its setting ------------------------------
+
+@pytest.mark.parametrize("text, drug", [
+    ("her platelets dropped on IVIG but it's back to normal now. she has ITP", "ivig"),
+    ("his neutrophils fell while he was on azathioprine", "azathioprine"),
+])
+def test_a_count_that_changed_on_a_treatment_dates_it_then(text, drug):
+    fact = _fact(text, drug)
+    assert predicted_assertion(fact)[2] == "past"
+    assert fact.status is None
+
+
+@pytest.mark.parametrize("text, drug", [
+    ("platelets keep dropping on eltrombopag", "eltrombopag"),
+    ("she went on rituximab in march and is still on it", "rituximab"),
+])
+def test_a_change_going_on_or_a_start_keeps_the_treatment_current(text, drug):
+    assert predicted_assertion(_fact(text, drug))[2] == "current"
