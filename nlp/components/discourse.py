@@ -54,6 +54,9 @@ class People:
         # (``pronoun_treatment_words`` in data/nlp/extraction.yaml; round 11)
         self.treatment_fillers = _PRONOUN_VERB_FILLERS | frozenset(
             str(w).lower() for w in (vocabulary or {}).get("pronoun_treatment_words") or ())
+        # "my husband and I both have RA": the writer shares it with the one named before
+        # (``shared_with_writer_words``; h85, round 19)
+        self.shared_words = frozenset(str(w).lower() for w in (vocabulary or {}).get("shared_with_writer_words") or ())
 
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
@@ -81,6 +84,8 @@ class People:
         if speaker is not None and speaker.relation is not None:   # a known relative writes (not just "she ...")
             if ent.label_ == "LOCATION":
                 return False    # "Im in the UK, my daughter has lupus": where the family is, the patient's place too
+            if self._shared_with(ent, speaker.relation):
+                return False    # "my husband and I both have RA, asking for him": his too
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
             return self._writer_has(ent)     # "he has lupus. I also have lupus": the writer's own
@@ -258,6 +263,24 @@ class People:
             return False
         after = [t.lower_ for t in doc[cue + 1:min(ent.start, cue + 4)]]
         return bool(set(after) & _HAVING) and "both" not in after
+
+    def _shared_with(self, ent: Span, relation: str) -> bool:
+        """The writer's "I" right before the mention is shared with ``relation``, the one the
+        message is about: "my husband and I both have RA", "my mum and me both have lupus"
+        (``<relation> and I`` followed by a word of ``shared_words``), with no one else named
+        between that "I" and the mention."""
+        if not self.shared_words:
+            return False
+        doc = ent.doc
+        start = max(ent.sent.start, ent.start - WRITER_SCOPE)
+        cue = max((i for i in range(start, ent.start) if doc[i].lower_ in self.words.writer_words), default=None)
+        if cue is None or cue < ent.sent.start + 2 or cue + 1 >= ent.start:
+            return False
+        if doc[cue + 1].lower_ not in self.shared_words or doc[cue - 1].lower_ != "and":
+            return False
+        if any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in doc[cue + 1:ent.start]):
+            return False
+        return self.words.relation_of(doc[cue - 2].text) == relation
 
     def _said_of_writer(self, ent: Span, plural: bool = True) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other

@@ -34,6 +34,7 @@ from nlp.components.patterns import PatternRunner
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.involvement import OrganInvolvement
 from nlp.components.kinds import ProcedureKinds
+from nlp.components.lab_words import LabWords
 from nlp.components.senses import WordSenses
 from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
@@ -90,6 +91,9 @@ class EntityRecognizer:
         self.patterns = PatternRunner(PATTERN_FILES)
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
+        # a weak lab name counts with a quality said of it in words ("my c3 is low again", "c3
+        # and c4 r low", "low c3/c4"; ``lab_qualities`` in extraction.yaml; h85, round 19)
+        self.lab_words = LabWords(vocabulary)
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
         self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
@@ -108,6 +112,26 @@ class EntityRecognizer:
             c.id for c in terminology.by_category("score") if c.attrs.get("range", [0, 100])[1] <= 4
         }
         self.ready = True
+
+    def _quality_beside(self, doc: Doc, start: int, end: int) -> bool:
+        """A quality said in words right after or before the lab's name, in its sentence, or
+        after or before one more short name joined to it ("c3 is low", "low c3", "c3 and c4 r
+        low", "low c3/c4"): the weak name is the lab."""
+        words = self.lab_words
+        if not words.ready:
+            return False
+        text = doc_text(doc)
+        start_char, end_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        first, last = sentence_index(doc).bounds(start_char)
+        if words.after.match(text, end_char, last) or words.before.search(text, max(first, start_char - 40), start_char):
+            return True
+        if words.joined is None:
+            return False
+        other = re.compile(words.joined.pattern + r"[\w-]{1,8}", re.IGNORECASE).match(text, end_char, last)
+        if other is not None and words.after.match(text, other.end(), last):
+            return True
+        other = re.compile(r"[\w-]{1,8}" + words.joined.pattern + "$", re.IGNORECASE).search(text, max(first, start_char - 20), start_char)
+        return other is not None and words.before.search(text, max(first, other.start() - 40), other.start()) is not None
 
     def reading_after(self, doc: Doc, start: int, end: int, concept: str, next_start: int | None = None):
         """The value after a mention; a newer one said to be now ("platelets were 8 in
@@ -237,7 +261,8 @@ class EntityRecognizer:
                 next_start = doc[following].idx if following is not None else None
                 reading = self.reading_after(doc, start, end, concept, next_start)
             text = doc_text(doc)[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
-            group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading)]
+            group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading)
+                     or (c.label == "LAB" and self._quality_beside(doc, start, end))]
             measured = [c for c in group if c.label in MEASURED]
             others = [c for c in group if c.label not in MEASURED]
             if measured and others and reading is None:

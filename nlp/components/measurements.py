@@ -105,6 +105,17 @@ class ValueReader:
             re.IGNORECASE,
         )
         self._percent = re.compile(rf"(?P<num>{NUMBER})\s*%")
+        # "platelets are in the teens", "plt in the 20s": a count said by its decade (``value_decades``)
+        decades = vocabulary.get("value_decades") or {}
+        self._decade_range = {re.sub(r"\s+", " ", str(k).lower()): (float(v[0]), float(v[1]))
+                              for k, v in (decades.get("words") or {}).items()}
+        if self._decade_range:
+            lead = _alternation(decades.get("before") or []) or "(?!)"
+            self._decade = re.compile(
+                rf"(?:\s*(?:{fillers}))*(?:\s+(?:{lead}))*\s+(?:in|into)\s+(?:the\s+)?"
+                rf"(?:(?P<word>{_alternation(list(self._decade_range))})|(?P<tens>[1-9]0)'?s\b)", re.IGNORECASE)
+        else:
+            self._decade = None
         # "went from 8 to 60", "rose from 1.2 to 2.5 mg/dL": a change, the newer value is
         # the one (``change_words``; a verb is needed: a criterion's "from 50 to 100" is a range)
         change = _alternation(vocabulary.get("change_words") or [])
@@ -131,7 +142,7 @@ class ValueReader:
             return None if newer is None else replace(newer, older_end=change.end())
         match = self._after.match(text, pos, limit)
         if match is None:
-            return None
+            return self._decade_after(text, pos, limit)
         if match.group("roman"):
             if not roman:
                 return None
@@ -148,6 +159,20 @@ class ValueReader:
         if reading is not None and not graded and reading.comparator is None and _AT_LEAST_PLUS.match(text, reading.end, limit):
             reading = replace(reading, comparator=">=", end=reading.end + 1)
         return reading
+
+    def _decade_after(self, text: str, pos: int, limit: int) -> Reading | None:
+        """A count said by its decade right after ``pos`` ("are in the teens", "in the 20s"):
+        the decade's range, at least its low end (``value_decades``)."""
+        match = self._decade.match(text, pos, limit) if self._decade is not None else None
+        if match is None:
+            return None
+        if match.group("word"):
+            low, high = self._decade_range[re.sub(r"\s+", " ", match.group("word").lower())]
+            start = match.start("word")
+        else:
+            low = float(match.group("tens"))
+            high, start = low + 9, match.start("tens")
+        return Reading(start, match.end(), low, high)     # a range: at least the low end (assemble)
 
     def later(self, text: str, pos: int, limit: int) -> Reading | None:
         """A newer value after a reading that ends at ``pos``, said to be the one now
