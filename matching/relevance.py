@@ -403,12 +403,44 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
             # sure if she has hep B" of an AOSD or a lupus patient) is a screening question for
             # the criteria, no disease the person came about: no TB study among their trials
             suspected = [f for f in suspected if f.label != "INFECTION"]
-        implied = implied_diagnoses(ev, stated) + exposures
-        ev.__dict__["_treated"] = _by_treatment(ev, implied) if not stated and not suspected else []
+        background = presenting_background(ev, stated)
+        stated = [f for f in stated if f not in background]
+        implied = implied_diagnoses(ev, stated) + exposures + background
+        ev.__dict__["_treated"] = _by_treatment(ev, implied) if not stated and not suspected and not background else []
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
                tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)), bool(ev.__dict__["_treated"]))
         found = ev.__dict__["_diagnoses"] = (stated, suspected, key, implied)
     return found
+
+
+_PRESENTING = "presenting_problem"
+
+
+def presenting_background(ev: Evidence, stated: list[Fact]) -> list[Fact]:
+    """The stated diagnoses of a clinical note that presents a problem it does not name ("A
+    47-year-old woman with hypertension and type 2 diabetes presents with drooping eyelids
+    ... acetylcholine receptor antibodies elevated"): when every stated diagnosis is named
+    before the note's presenting words (``presenting_problem``, the same message) or as
+    history after them ("PMH: ..."), and none is of a main kind (a cancer, an autoimmune
+    disease: "a woman with lupus presents with a rash" is about her lupus), they are the
+    patient's background, not what they come about. Like implied conditions they keep their
+    trials open and rank them; they rule no trial out (the gate's diagnosis is unknown:
+    hypertension alone ruled the myasthenia trial out). A diagnosis named as the problem
+    ("presents with dyspnea ... biopsy: adenocarcinoma") keeps the gate as before."""
+    if not stated:
+        return []
+    cues = [f for f in ev.facts("CONDITION") if f.concept == _PRESENTING and not (f.negated or f.family or f.hypothetical)]
+    if not cues:
+        return []
+    terminology = ev.terminology
+
+    def background(fact: Fact) -> bool:
+        cue = next((c for c in cues if c.source == fact.source), None)
+        return cue is not None and (fact.end <= cue.start or fact.historical)
+
+    if any(_main(f.concept, terminology) or not background(f) for f in stated):
+        return []
+    return list(stated)
 
 
 def _by_treatment(ev: Evidence, implied: list[Fact]) -> list[Fact]:

@@ -33,6 +33,7 @@ from nlp.components.measurements import ValueReader
 from nlp.components.patterns import PatternRunner
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.involvement import OrganInvolvement
+from nlp.components.tumour_site import TumourSite
 from nlp.components.kinds import ProcedureKinds
 from nlp.components.lab_words import LabWords
 from nlp.components.senses import WordSenses
@@ -97,6 +98,7 @@ class EntityRecognizer:
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
         self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
+        self.tumour_sites = TumourSite(vocabulary.get("tumour_sites"), terminology)
         self.word_senses = WordSenses(vocabulary.get("word_senses"), terminology)
         self.kinds = ProcedureKinds(vocabulary.get("kinds_by_words"), terminology)
         self.bare_counts = BareCounts(vocabulary.get("bare_counts"), terminology)
@@ -165,6 +167,7 @@ class EntityRecognizer:
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
+        chosen = self.tumour_sites(doc, chosen)  # "a mass in the sigmoid colon; biopsy: adenocarcinoma": colorectal cancer
         chosen = self.word_senses(doc, doc_text(doc), chosen, doc._.trialbot_known)   # "after the transplant" of a child with T-ALL
         chosen = self.kinds(doc, doc_text(doc), chosen)     # "a transplant from his sister": allogeneic
         chosen = self.bare_counts(doc, chosen, self._measure)   # "ITP. her count is still under 30": platelets
