@@ -125,9 +125,12 @@ class Renderer:
             names = [self.fmt.esc(self.name(f.concept, f.label, role)) for f in ruled_out]
             none_of.append(self.p("condition_negated_many", names=self.join(names)))
             facts = [f for f in facts if f not in ruled_out]
+        terminology = load_terminology()
         for fact in facts:
             if fact.family and fact.label in ("DRUG", "PROCEDURE", "SEX", "AGE", "WEIGHT", "LAB", "SCORE"):
                 continue    # a relative's treatment, sex or values say nothing of the patient
+            if terminology.flagged(fact.concept, "not_shown"):
+                continue    # a marker for matching only ("presents with ...": where a note's problem starts)
             if fact.hypothetical and not fact.negated and fact.label in ("DRUG", "PROCEDURE", "BIOMARKER"):
                 # a treatment asked for or planned ("consideration for CD7-directed CAR-T") is
                 # no treatment had, and the antigen it names no finding about the patient

@@ -54,9 +54,11 @@ _EXTRA_KEYS = {
     # it ("rectal cancer" of colorectal cancer, "decompensated cirrhosis"): a patient who has
     # one has the concept; a criterion naming one is narrower than the concept, so the
     # compiler never reads it as the whole concept (nlp.criteria: the team's, beside the leaf)
+    # not_shown: true marks a concept that is matching's marker only, never said back to the
+    # person (the start of a note's presenting problem; bot.render, bot.commands.triage)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
                   "status_of", "exposure", "healthy_compatible", "former", "display_label", "comorbidity",
-                  "narrower"},
+                  "narrower", "not_shown"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     # patient_words: true marks what patients say they use that trials ask of them as an
     # agreement (contraception): read in patients' text only; in a criterion its words are

@@ -290,3 +290,32 @@ def test_ongoing_disease_after_a_treatment_not_said_to_be_over_is_failing_now():
     found = _treatments("LN class III 2019 - s/p CYC (Euro-Lupus), then MMF, ongoing proteinuria.")
     assert found["mycophenolate"].status == "failed" and found["mycophenolate"].ongoing
     assert not _treatments("RTX x2 2024 with ongoing skin progression.")["rituximab"].ongoing
+
+
+# --- matching's marker of a note's presenting problem is not said back -------------------------------------
+
+NOTE = ("A 45-year-old woman with hypertension and type 2 diabetes presents with ptosis and double vision that "
+        "worsen in the evening. Acetylcholine receptor antibodies are positive.")
+
+
+def test_the_presenting_problem_marker_is_read_but_never_shown(db_path):
+    from bot.engine import Engine
+    from bot.render import PLAIN, Renderer
+    from bot.session_store import SessionStore
+
+    assert "presenting_problem" in {f.concept for f in extract(NOTE)}
+    engine = Engine(SessionStore(open_store(db_path)), gazetteer=None, today=TODAY)
+    engine.start("cli:note", role="clinician")
+    said = "\n".join(Renderer(PLAIN).render(engine.message("cli:note", NOTE)))
+    assert "not named" not in said and "presents" not in said.lower()
+
+
+def test_the_triage_report_does_not_show_the_presenting_problem_marker(tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("TRIALBOT_DB", str(tmp_path / "t.db"))
+    note = tmp_path / "note.txt"
+    note.write_text(NOTE, encoding="utf-8")
+    assert main(["triage", str(note)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Understood from the text:") and "not named" not in out

@@ -314,7 +314,7 @@ def _profile_line(profile) -> str:
     stated = {(f.label, f.concept) for f in profile.facts
               if not (f.uncertain or f.negated or f.family or f.hypothetical)}
     for fact in profile.facts:
-        if fact.family or fact.hypothetical:
+        if fact.family or fact.hypothetical or term.flagged(fact.concept, "not_shown"):
             continue
         if fact.uncertain and not fact.negated and (fact.label, fact.concept) in stated:
             continue
