@@ -99,7 +99,9 @@ def score_set(rows: list[dict[str, Any]]) -> dict[str, Any]:
         skipped += len(row["entities"]) - len(gold)
         # the disease status (relapsed, in remission, ...; 2026-12-03) is scored as its own
         # label, outside the overall P/R
-        extracted = extract(row["text"])
+        # a marker for matching only (``not_shown`` in the terminology: where a note's
+        # presenting problem starts) is no finding: never shown to anyone, so not scored
+        extracted = [f for f in extract(row["text"]) if not terminology.flagged(f.concept, "not_shown")]
         facts = without_unannotated_statuses(gold, extracted, statuses)
         unscored_status += len(extracted) - len(facts)
         used: set[int] = set()

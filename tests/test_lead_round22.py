@@ -319,3 +319,13 @@ def test_the_triage_report_does_not_show_the_presenting_problem_marker(tmp_path,
     assert main(["triage", str(note)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Understood from the text:") and "not named" not in out
+
+
+def test_the_extract_command_does_not_list_the_presenting_problem_marker(tmp_path, capsys):
+    from bot.cli import main
+
+    note = tmp_path / "note.txt"
+    note.write_text(NOTE, encoding="utf-8")
+    assert main(["extract", str(note)]) == 0
+    out = capsys.readouterr().out
+    assert "presenting_problem" not in out and "anti_achr" in out

@@ -17,6 +17,7 @@ import json
 import sys
 
 from bot.normalise import normalise_input
+from data.terminology import load_terminology
 from nlp.pipeline import extract
 
 HELP = "print the clinical facts found in a text (table or --json)"
@@ -113,7 +114,9 @@ def run(args: argparse.Namespace) -> int:
     if not text.strip():
         return _error("no text to read (the input is empty)")
 
-    facts = extract(normalise_input(text))
+    terminology = load_terminology()
+    # a marker for matching only (where a note's presenting problem starts) is no finding
+    facts = [f for f in extract(normalise_input(text)) if not terminology.flagged(f.concept, "not_shown")]
     if args.json:
         json.dump([f.to_dict() for f in facts], sys.stdout, ensure_ascii=False, indent=2)
         print()
