@@ -101,7 +101,7 @@ def score_set(rows: list[dict[str, Any]]) -> dict[str, Any]:
         # label, outside the overall P/R
         # a marker for matching only (``not_shown`` in the terminology: where a note's
         # presenting problem starts) is no finding: never shown to anyone, so not scored
-        extracted = [f for f in extract(row["text"]) if not terminology.flagged(f.concept, "not_shown")]
+        extracted = terminology.shown(extract(row["text"]))
         facts = without_unannotated_statuses(gold, extracted, statuses)
         unscored_status += len(extracted) - len(facts)
         used: set[int] = set()

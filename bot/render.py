@@ -119,18 +119,16 @@ class Renderer:
         "SLE since 2015", "tried mycophenolate, belimumab", "no HIV"."""
         tried, current, never, not_now, unsure, wanted, conditions, rest = [], [], [], [], [], [], [], []
         not_failed: list = []
+        facts = load_terminology().shown(facts)     # matching's markers are never said back
         ruled_out = [f for f in facts if f.label == "CONDITION" and f.negated]
         none_of = []
         if len(ruled_out) >= 3:            # "none of these" answered: one phrase, not twenty
             names = [self.fmt.esc(self.name(f.concept, f.label, role)) for f in ruled_out]
             none_of.append(self.p("condition_negated_many", names=self.join(names)))
             facts = [f for f in facts if f not in ruled_out]
-        terminology = load_terminology()
         for fact in facts:
             if fact.family and fact.label in ("DRUG", "PROCEDURE", "SEX", "AGE", "WEIGHT", "LAB", "SCORE"):
                 continue    # a relative's treatment, sex or values say nothing of the patient
-            if terminology.flagged(fact.concept, "not_shown"):
-                continue    # a marker for matching only ("presents with ...": where a note's problem starts)
             if fact.hypothetical and not fact.negated and fact.label in ("DRUG", "PROCEDURE", "BIOMARKER"):
                 # a treatment asked for or planned ("consideration for CD7-directed CAR-T") is
                 # no treatment had, and the antigen it names no finding about the patient

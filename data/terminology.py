@@ -131,6 +131,11 @@ class Terminology:
         concept = self.concepts.get(concept_id)
         return bool(concept is not None and concept.attrs.get(attr))
 
+    def shown(self, facts):
+        """The facts a person is told or a report lists: all but matching's markers
+        (``not_shown``: where a note's presenting problem starts)."""
+        return [f for f in facts if not self.flagged(f.concept, "not_shown")]
+
     def label(self, concept_id: str) -> str:
         concept = self.concepts.get(concept_id)
         return concept.label if concept else concept_id

@@ -114,9 +114,7 @@ def run(args: argparse.Namespace) -> int:
     if not text.strip():
         return _error("no text to read (the input is empty)")
 
-    terminology = load_terminology()
-    # a marker for matching only (where a note's presenting problem starts) is no finding
-    facts = [f for f in extract(normalise_input(text)) if not terminology.flagged(f.concept, "not_shown")]
+    facts = load_terminology().shown(extract(normalise_input(text)))     # matching's markers are no findings
     if args.json:
         json.dump([f.to_dict() for f in facts], sys.stdout, ensure_ascii=False, indent=2)
         print()

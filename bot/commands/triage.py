@@ -313,8 +313,8 @@ def _profile_line(profile) -> str:
     # Rule out CNS lupus") says less, it does not make the diagnosis uncertain
     stated = {(f.label, f.concept) for f in profile.facts
               if not (f.uncertain or f.negated or f.family or f.hypothetical)}
-    for fact in profile.facts:
-        if fact.family or fact.hypothetical or term.flagged(fact.concept, "not_shown"):
+    for fact in term.shown(profile.facts):
+        if fact.family or fact.hypothetical:
             continue
         if fact.uncertain and not fact.negated and (fact.label, fact.concept) in stated:
             continue

@@ -205,7 +205,7 @@ class People:
             if relation is None:
                 continue
             owner = i - 1
-            return (owner >= first and owner in (first, first + 1) and doc[owner].lower_ in self.words.possessives
+            return (owner in (first, first + 1) and doc[owner].lower_ in self.words.possessives
                     and relation != speaker.relation and self.words.sexes.get(relation) == sex)
         return False
 
