@@ -329,3 +329,18 @@ def test_the_extract_command_does_not_list_the_presenting_problem_marker(tmp_pat
     assert main(["extract", str(note)]) == 0
     out = capsys.readouterr().out
     assert "presenting_problem" not in out and "anti_achr" in out
+
+
+def test_the_triage_json_profile_does_not_list_the_presenting_problem_marker(tmp_path, monkeypatch, capsys):
+    import json
+
+    from bot.cli import main
+
+    monkeypatch.setenv("TRIALBOT_DB", str(tmp_path / "t.db"))
+    note = tmp_path / "note.txt"
+    note.write_text(NOTE, encoding="utf-8")
+    assert main(["triage", "--json", str(note)]) == 0
+    out = capsys.readouterr().out
+    heads = [json.loads(line) for line in out.splitlines() if line.strip().startswith("{") and '"profile"' in line]
+    concepts = [f["concept"] for head in heads for f in head["profile"]["facts"]]
+    assert "anti_achr" in concepts and "presenting_problem" not in concepts

@@ -167,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
         results = results if args.all else kept
         notices = trial_notices(db, [r.trial for r in results], today)
         if args.json:
-            head = {"source": source, "profile": profile.to_dict()}
+            # the facts read, as the human report lists them: no matching marker
+            head = {"source": source, "profile": Profile(load_terminology().shown(profile.facts)).to_dict()}
             tail = {"not_recruiting": closed, "notices": {k: v for k, v in notices.items() if v}}
             if found is not None:
                 tail["left_out"] = {"trials": found.left_out, "diagnosis_known": found.diagnosis_known,
