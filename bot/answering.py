@@ -14,8 +14,9 @@ from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
 from bot.sites import where_to_ask
 from bot.texts import normalise
-from bot.tracker import LABS_KEY, LOCATION_KEY
+from bot.tracker import LABS_KEY, LOCATION_KEY, WHOSE_KEY
 from bot.turn import Turn
+from bot.voices import fill, load_voices
 from core.facts import Fact, Profile
 
 SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
@@ -64,6 +65,56 @@ class Answering:
             return facts
         return [f if f.family or f.label == "LOCATION" else replace(f, family=True) for f in facts]
 
+    def _ask_whose(self, turn: Turn, text: str, facts: list[Fact], source: str) -> bool:
+        """A telling that names only a parent's or sibling's illness and nothing of the writer's
+        own ("hi my sister has lupus"), before the patient's diagnosis is known: read as written
+        it is family history, and the bot would go on asking the writer's diagnosis. Asked
+        instead, once: "Are you asking for your sister?" (the relation and which message told it
+        are kept with the question, never the text). Not for clinicians, nor once the relative
+        the conversation is about or the patient's own diagnosis is known."""
+        tracker = turn.tracker
+        if (tracker.role != "patient" or tracker.relation is not None or WHOSE_KEY in tracker.asked
+                or not any(f.family and f.label == "CONDITION" and not (f.negated or f.hypothetical) for f in facts)
+                or any(f.label == "CONDITION" and not (f.family or f.negated or f.hypothetical)
+                       for f in tracker.profile.facts)):
+            return False
+        found = self.named_relative(text)
+        if found is None:
+            return False
+        voices = load_voices()
+        worded = {key: fill(wording, voices.words(found.relation, found.sex, key.partition(":")[0] if ":" in key else "en"))
+                  for key, wording in self._worded("ask_whose").items()}
+        turn.record("asked", {"key": WHOSE_KEY, "form": "yes_no", "options": [], "token": tracker.questions + 1,
+                              "text": worded, "relation": found.relation, "sex": found.sex, "told": source})
+        self._prompt(turn)
+        return True
+
+    def _whose_answer(self, turn: Turn, words: str, extra: list[Fact], typed: bool) -> None:
+        """"Yes" to "Are you asking for your sister?": she is the patient from now on (the
+        relation recorded, as when a relative says so) and what that message told of her is
+        hers, no longer family history; "no" or "not sure": read as written, the questions go
+        on. Any other reply is taken in as told, and the question stays."""
+        tracker = turn.tracker
+        pending = tracker.pending or {}
+        said = self.texts.match_choice(words, ("yes", "no", "unsure", "skip"))
+        if said == "yes":
+            relation, sex, told = pending.get("relation"), pending.get("sex"), pending.get("told")
+            turn.record("speaker", {"relation": relation, "sex": sex})
+            theirs = [f for f in tracker.profile.facts if f.family and f.source == told]
+            facts = [replace(f, family=False) for f in theirs]
+            if sex and tracker.profile.own("SEX") is None:
+                facts.append(Fact("SEX", sex, relation or sex, source=told))
+            removed = [{"label": f.label, "concept": f.concept} for f in theirs]
+            self._note(turn, "answer", {"key": WHOSE_KEY, "source": tracker.next_source, "removed": removed},
+                       unique(facts + extra))
+            self._advance(turn)
+        elif said:
+            self._skip(turn, "unsure")
+        elif typed:
+            self._free_text(turn, words)
+        else:
+            self._not_understood(turn, words)
+
     def _not_now(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
         """A plain "no" to "When did you last take X? … or say 'never'" from someone who
         said they took X means "not now": X stays as told (how it went too), taken in the
@@ -106,6 +157,9 @@ class Answering:
                 self._skip(turn, "unsure")
                 return
             self._record_answer(turn, key, facts + [f for f in extra if f.label != "LOCATION"], source)
+            return
+        if key == WHOSE_KEY:                # "Are you asking for your sister?"
+            self._whose_answer(turn, words, extra, typed)
             return
         if key == LABS_KEY:                 # "Do you have recent blood test results?"
             if self.texts.match_choice(words, ("no", "unsure")):

@@ -11,7 +11,7 @@ from bot.plausibility import confirm_key, confirmation
 from bot.replies import Choice
 from bot.results import shape_results
 from bot.texts import LANGUAGES, ROLES
-from bot.tracker import LABS_KEY, LOCATION_KEY
+from bot.tracker import LABS_KEY, LOCATION_KEY, WHOSE_KEY
 from bot.trial_notes import annotate, offered, pruned_out
 from bot.turn import Turn
 from data.terminology import load_terminology
@@ -91,6 +91,9 @@ class Asking:
             return
         if pending is not None and pending["key"] == LABS_KEY and tracker.labs is None:
             self._prompt(turn)
+            return
+        if pending is not None and pending["key"] == WHOSE_KEY and tracker.relation is None:
+            self._prompt(turn)              # "Are you asking for your sister?" stays until answered
             return
         exclude = tracker.answered | tracker.skipped
         question = self._child_age(turn, exclude) or self._next(turn, exclude)

@@ -192,6 +192,14 @@ class Engine(Answering, Asking):
         return self._speaker
 
     @property
+    def named_relative(self) -> Callable[[str], Any]:
+        """The one parent or sibling a message names as its subject while the writer says
+        nothing of their own health (nlp's ``named_relative``), or None."""
+        from nlp.pipeline import named_relative  # start-up: nlp loaded on first use, like extract
+
+        return named_relative
+
+    @property
     def gazetteer(self) -> Any:
         if self._gazetteer is collaborators.DEFAULT:
             self._gazetteer = collaborators.real_gazetteer()
@@ -583,5 +591,7 @@ class Engine(Answering, Asking):
         self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0)
         if turn.tracker.role is None:
             self._role_unclear(turn)            # "my daughter is 24…" / "我女儿26岁…": a relative writes
+            return
+        if self._ask_whose(turn, text, facts, source):   # "hi my sister has lupus": for her?
             return
         self._advance(turn)

@@ -42,6 +42,9 @@ RESULTS = "RESULTS"      # questions stopped; results shown; free text still wel
 
 LOCATION_KEY = "location"
 LABS_KEY = "labs"          # the engine's own question: "Do you have recent blood test results?"
+# the engine's own question when a first message names only a parent's or sibling's illness
+# ("hi my sister has lupus"): "Are you asking for your sister?"
+WHOSE_KEY = "whose"
 NOTING_EVENTS = ("facts", "answer", "correction")
 _UNDERSTOOD = (*NOTING_EVENTS, "skip", "asked", "shown", "resume", "role")
 

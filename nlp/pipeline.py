@@ -465,6 +465,18 @@ def speaker_of(text: str):
     return read(text)
 
 
+def named_relative(text: str):
+    """The one parent, sibling or other relative of role ``family`` a message names as its
+    subject while the writer says nothing of their own health ("hi my sister has lupus"): a
+    ``Speaker`` for them, or None (nlp/components/speaker.py ``named_relative``; English only).
+    The conversation asks whether the trial is for them."""
+    if is_chinese(text):
+        return None
+    from nlp.components.speaker import named_relative as read   # start-up: nothing of nlp.components at import
+
+    return read(text)
+
+
 def with_known_relation(speaker, about: str | None):
     """The speaker of a message in a conversation already known to be about the relative
     ``about`` (a parent writing for a child, a son for his mother): a message that names no

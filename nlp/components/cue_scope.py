@@ -48,6 +48,8 @@ RESULT_CATEGORIES = frozenset({"NEGATED_EXISTENCE", "RESULT_POSITIVE"})
 # for a marker's result only: an infection's negation is read with its list and its
 # controlled-infection cues elsewhere (nlp/components/context.py, assemble.py)
 RESULT_LABELS = frozenset({"BIOMARKER"})
+# what a test looks for: a "not tested" hedge ends at its terminator (a comma) before them too
+TESTED_LABELS = frozenset({"INFECTION", "BIOMARKER"})
 
 
 def cue_scope(doc):
@@ -62,7 +64,9 @@ def cue_scope(doc):
         if not modifiers:
             continue
         cut = ent.label_ in RESULT_LABELS
-        kept = tuple(m for m in modifiers if not (cut and m.category in RESULT_CATEGORIES and _terminated(ent, m)) and (
+        kept = tuple(m for m in modifiers if not (cut and m.category in RESULT_CATEGORIES and _terminated(ent, m))
+                     # "no hep C, HIV never tested": the hedge's comma ends it before hep C
+                     and not (ent.label_ in TESTED_LABELS and m.category == "POSSIBLE_EXISTENCE" and _terminated(ent, m)) and (
             m.category not in BRACKETED_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)
             or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span)))
             and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent))
@@ -77,6 +81,7 @@ def cue_scope(doc):
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
+            and not _too_early(doc, m)
             and not (m.category == "HISTORICAL" and _closed_before(m.modifier_span, closes, ent.start)
                      and _own_current_after(modifiers, ent)))
         if len(kept) != len(modifiers):
@@ -100,19 +105,41 @@ def _history_over_the_rest_of_the_list(doc, graph) -> None:
     """A history cue before a list ("been through", "tried") whose reach ends inside the list
     reaches its last items too, when a remark in brackets made the list longer than the cue's
     reach ("been through mesalazine, azathioprine (made me sick), infliximab (lost response),
-    vedolizumab, ustekinumab": all five were taken). Only items with no cue of their own, in
-    the same sentence, joined by list words."""
+    vedolizumab, ustekinumab": all five were taken). Only items with no cue of their own (an
+    outcome said after them is none: "I had cyclophosphamide and then MMF and rituximab, and my
+    protein is still high"), in the same sentence, joined by list words."""
     ents = [e for e in doc.ents if e.label_ in _KINDS]
     for before, after in zip(ents, ents[1:]):
         cues = [m for m in before._.modifiers if m.category == "HISTORICAL" and m.direction.upper() == "FORWARD"
                 and m.modifier_span[1] <= before.start]
-        if not cues or after._.modifiers or (doc.has_annotation("SENT_START") and before.sent.start != after.sent.start):
+        # an outcome said after the item ("..., and my protein is still high") says nothing of when
+        own = [m for m in after._.modifiers
+               if not (m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT") and m.modifier_span[0] >= after.end)]
+        if not cues or own or (doc.has_annotation("SENT_START") and before.sent.start != after.sent.start):
             continue
         if not _LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char):
             continue
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
             graph.edges.append((after, cues[0]))
+
+
+def _too_early(doc, modifier) -> bool:
+    """A failure cue with "yet" right after it ("Started on mycophenolate 3 months ago, not much
+    change yet", "no response yet", "not working yet") says it is too early to tell, not that
+    the treatment failed: dropped, so the treatment reads as taken (``too_early_after``, up to
+    two words between: "no improvement in her skin yet" is not; "not kicked in yet" is)."""
+    if modifier.category != "THERAPY_FAILED":
+        return False
+    end = modifier.modifier_span[1]
+    after, between = vocabulary_words("too_early_after"), vocabulary_words("too_early_between")
+    for i in range(end, min(end + 3, len(doc))):
+        word = doc[i].lower_
+        if word in after:
+            return True
+        if word not in between:
+            return False
+    return False
 
 
 def _own_named_disease(doc, modifier, ent) -> bool:

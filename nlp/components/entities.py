@@ -264,7 +264,10 @@ class EntityRecognizer:
                 next_start = doc[following].idx if following is not None else None
                 reading = self.reading_after(doc, start, end, concept, next_start)
             text = doc_text(doc)[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
-            group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading)
+            # a weak term in small letters is a lab or score only with its value right after it
+            # ("pt 14 s"); "my count never got above 30" is no AST (GOT)
+            adjacent = end < len(doc) and (doc[end].like_num or doc[end].text in (":", "="))
+            group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading and adjacent)
                      or (c.label == "LAB" and self._quality_beside(doc, start, end))]
             measured = [c for c in group if c.label in MEASURED]
             others = [c for c in group if c.label not in MEASURED]

@@ -484,3 +484,23 @@ def speaker_of(text: str) -> Speaker:
     if rel.first_person.search(text):
         return Speaker("patient")
     return Speaker(None)
+
+
+def named_relative(text: str) -> Speaker | None:
+    """The one relative of role ``family`` (a parent, sibling, grandparent ...) a message names
+    with "my" as the subject of what it says, in a message where the writer says nothing of
+    their own health and ``speaker_of`` did not already take the relative as its subject ("hi
+    my sister has lupus", "my dad was diagnosed with T-ALL last year"): read alone, family
+    history; said to a trial-finding bot before anything about the writer, most likely the
+    person the trial is for. Only a conversation can tell, so it asks (bot/answering.py);
+    None when the message names no such relative, several, or the writer's own health."""
+    if not text or not text.strip() or speaker_of(text).speaker == "relative":
+        return None
+    rel = relations()
+    if any(p.search(text) for p in rel.self_statements):
+        return None
+    found = [c for c in _candidates(text, rel) if c[4]]
+    if len({c[2] for c in found}) != 1 or rel.roles[found[0][2]] != "family":
+        return None
+    start, end, relation = found[0][:3]
+    return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)

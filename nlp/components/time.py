@@ -253,6 +253,10 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                                or _course_gap(text[facts[i].end:expression.start]))]
         if preferred and any(facts[i].label in preferred for i in candidates):
             candidates = [i for i in candidates if facts[i].label in preferred]
+        asides = _dated_over_marker_bracket(text, expression, facts, candidates)
+        if asides:
+            candidates = [i for i in candidates if i in asides or not (
+                any(facts[a].end < facts[i].start for a in asides) and facts[i].end <= expression.start)]
         choice: tuple[tuple[int, int, int], int] | None = None
         for i in candidates:
             fact = facts[i]
@@ -270,7 +274,7 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                 # weekly (2009-2014, stopped - pneumonitis?)": MTX's years, not the pneumonitis's)
                 or (len(between) <= 40 and "\n" not in between and between.count("(") > between.count(")")
                     and not any(fact.end <= other.start and other.end <= expression.start for other in facts)))
-            ranked = (1 if _CLAUSE_BREAK.search(between) and not own_bracket else 0, *key)
+            ranked = (1 if _CLAUSE_BREAK.search(between) and not own_bracket and i not in asides else 0, *key)
             if choice is None or ranked < choice[0]:
                 choice = (ranked, i)
         if choice is None:
@@ -279,6 +283,28 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
         if index not in best or rank < best[index][0]:
             best[index] = (rank, expression)
     return {i: expression for i, (_, expression) in best.items()}
+
+
+# a bracket of markers between a disease and its time: "lupus (anti-dsDNA) since 2019", "myositis
+# (anti-jo1) since last spring" date the disease, not the antibody (lead, round 23)
+_MARKER_BRACKET = re.compile(r"\s*\([^()\n]{1,40}\)\s*(?:since|from|for|in)?\s*", re.IGNORECASE)
+
+
+def _dated_over_marker_bracket(text: str, expression: TimeExpression, facts: list[Any], candidates: list[int]) -> set[int]:
+    """The conditions a time follows across a bracket that holds only markers (BIOMARKER
+    facts) and a few words: the bracket is an aside, the time is the condition's."""
+    found: set[int] = set()
+    for i in candidates:
+        fact = facts[i]
+        if fact.label != "CONDITION" or fact.end > expression.start:
+            continue
+        between = text[fact.end:expression.start]
+        if not _MARKER_BRACKET.fullmatch(between):
+            continue
+        inside = [f for f in facts if fact.end <= f.start and f.end <= expression.start]
+        if inside and all(f.label == "BIOMARKER" for f in inside):
+            found.add(i)
+    return found
 
 
 _LIST_WORDS = frozenset({",", "and", "&", "+", "/", "or", "plus"})
