@@ -81,13 +81,27 @@ class Answering:
         found = self.named_relative(text)
         if found is None:
             return False
-        voices = load_voices()
-        worded = {key: fill(wording, voices.words(found.relation, found.sex, key.partition(":")[0] if ":" in key else "en"))
-                  for key, wording in self._worded("ask_whose").items()}
-        turn.record("asked", {"key": WHOSE_KEY, "form": "yes_no", "options": [], "token": tracker.questions + 1,
-                              "text": worded, "relation": found.relation, "sex": found.sex, "told": source})
-        self._prompt(turn)
+        self._ask_about(turn, found.relation, found.sex, source)
         return True
+
+    def _ask_named(self, turn: Turn) -> bool:
+        """The same question, once the role is chosen, about the relative a first message named
+        before it was (``Tracker.named``)."""
+        tracker, named = turn.tracker, turn.tracker.named
+        if (not named or tracker.role != "patient" or tracker.relation is not None or WHOSE_KEY in tracker.asked
+                or any(f.label == "CONDITION" and not (f.family or f.negated or f.hypothetical)
+                       for f in tracker.profile.facts)):
+            return False
+        self._ask_about(turn, named.get("relation"), named.get("sex"), named.get("told"))
+        return True
+
+    def _ask_about(self, turn: Turn, relation: str, sex: str | None, told: str | None) -> None:
+        voices = load_voices()
+        worded = {key: fill(wording, voices.words(relation, sex, key.partition(":")[0] if ":" in key else "en"))
+                  for key, wording in self._worded("ask_whose").items()}
+        turn.record("asked", {"key": WHOSE_KEY, "form": "yes_no", "options": [], "token": turn.tracker.questions + 1,
+                              "text": worded, "relation": relation, "sex": sex, "told": told})
+        self._prompt(turn)
 
     def _whose_answer(self, turn: Turn, words: str, extra: list[Fact], typed: bool) -> None:
         """"Yes" to "Are you asking for your sister?": she is the patient from now on (the

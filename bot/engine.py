@@ -484,6 +484,8 @@ class Engine(Answering, Asking):
             turn.text("clinician_not_allowed")
         turn.record("role", {"role": role})
         turn.text("role_set")
+        if turn.tracker.profile.facts and self._ask_named(turn):
+            return
         if turn.tracker.profile.facts:
             self._advance(turn)
         else:
@@ -586,6 +588,10 @@ class Engine(Answering, Asking):
             self._not_understood(turn)
             return
         payload: dict[str, Any] = {"source": source}
+        if turn.tracker.role is None and turn.tracker.relation is None and any(f.family for f in facts):
+            named = self.named_relative(text)     # "hi my sister has lupus" before the role: asked after it
+            if named is not None:
+                payload["named"] = {"relation": named.relation, "sex": named.sex, "told": source}
         if len(text) >= LETTER_PART_CHARS:
             payload["part_at"] = round(time.time(), 3)   # the rest may follow (Telegram's split)
         self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0)

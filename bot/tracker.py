@@ -72,6 +72,9 @@ class Tracker:
     labs: bool | None = None   # lab results at hand? None: not known yet
     relation: str | None = None       # a relative writes: "daughter" (the relative's voice)
     relation_sex: str | None = None   # the patient's sex the relation implies
+    # a parent or sibling the first telling named alone with an illness, before the role was
+    # chosen ({relation, sex, told}): asked about once the role is (bot/answering.py _ask_whose)
+    named: dict[str, Any] | None = None
     language: str | None = None       # the conversation's language (None: not chosen, English)
     letter_part_at: float | None = None   # when the last noted message was a long letter's part (epoch s)
     events: int = 0
@@ -115,6 +118,8 @@ class Tracker:
             self.profile = profile.add(facts)
             self.messages += 1
             self.letter_part_at = payload.get("part_at")
+            if payload.get("named"):
+                self.named = dict(payload["named"])
             if facts:
                 self.last_noted = facts
             if facts or kind == "answer":

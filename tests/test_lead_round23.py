@@ -205,3 +205,17 @@ def test_progression_on_a_scan_after_the_treatments_fails_them_and_they_go_on(te
 def test_progression_on_a_scan_after_a_finished_course_fails_it():
     fact = facts("R-CHOP x6, PET showed progression")["r_chop"]
     assert fact.status == "failed" and past(fact)
+
+
+def test_named_before_the_role_is_chosen_is_asked_after_it(engine):
+    replies = talk(engine, "cli:sis3", "hi my sister has lupus", "Patient or family", "yes")
+    assert "Are you asking for your sister?" in replies[1]
+    assert "systemic lupus erythematosus" in replies[2] and "How old is she?" in replies[2]
+    tracker = Tracker.rebuild("cli:sis3", engine.store.events("cli:sis3"))
+    assert tracker.relation == "sister" and tracker.profile.sex == "female"
+
+
+def test_the_question_keeps_no_words_of_the_message(engine):
+    talk(engine, "cli:sis4", "Patient or family", "hi my sister has lupus")
+    stored = " ".join(str(e) for e in engine.store.events("cli:sis4"))
+    assert "hi my sister" not in stored
