@@ -219,3 +219,24 @@ def test_the_question_keeps_no_words_of_the_message(engine):
     talk(engine, "cli:sis4", "Patient or family", "hi my sister has lupus")
     stored = " ".join(str(e) for e in engine.store.events("cli:sis4"))
     assert "hi my sister" not in stored
+
+
+@pytest.mark.parametrize("text, relation", [
+    ("my husband and I are looking for something for our daughter. she's 12 with lupus nephritis", "daughter"),
+    ("my husband and I have two kids, our son has T-ALL", "son"),
+    ("my husband and I are worried, he has crohns", "husband"),
+])
+def test_a_partner_writing_with_the_writer_is_not_the_patient_when_another_is_named(text, relation):
+    from nlp.pipeline import speaker_of
+    assert speaker_of(text).relation == relation
+
+
+def test_the_daughter_written_for_by_both_parents_gets_her_sex_and_age():
+    found = {f.label: f for f in extract("my husband and I are looking for something for our daughter. she's 12 with "
+                                         "lupus nephritis, on MMF and steroids. I have MS", today=TODAY)}
+    assert found["SEX"].concept == "female" and found["AGE"].value == 12
+
+
+def test_ssc_in_small_letters_and_lungs_scarring_in_a_verb():
+    found = facts("wife 58 ssc diffuse 3 yrs, me 60 fine. shes on mmf, her lungs are scarring")
+    assert "systemic_sclerosis" in found and "interstitial_lung_disease" in found

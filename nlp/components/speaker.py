@@ -429,6 +429,10 @@ def speaker_of(text: str) -> Speaker:
             return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"),
                            match.end("rel"), writer=rel.relation_of(match.group("writer")))
     found = sorted(_candidates(text, rel))
+    if len({c[2] for c in found}) > 1:
+        # "my husband and I are looking for something for our daughter": he writes with the
+        # writer; the message is about the other one named
+        found = [c for c in found if not _WITH_WRITER.match(text, c[1])] or found
     named = _named_as_patient(text, rel, found)
     if named is not None:   # "i have crohns and my daughter has UC, shes the one who needs a trial"
         start, end, relation = named[:3]
