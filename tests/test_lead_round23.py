@@ -240,3 +240,13 @@ def test_the_daughter_written_for_by_both_parents_gets_her_sex_and_age():
 def test_ssc_in_small_letters_and_lungs_scarring_in_a_verb():
     found = facts("wife 58 ssc diffuse 3 yrs, me 60 fine. shes on mmf, her lungs are scarring")
     assert "systemic_sclerosis" in found and "interstitial_lung_disease" in found
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Our son, who just turned 21, has crohns", 21),
+    ("he was 9 when diagnosed, now 15", 15),
+    ("she was 14 when it started and is now 19, has lupus", 19),
+])
+def test_the_age_now_not_the_age_at_onset(text, age):
+    ages = [f.value for f in extract(text, today=TODAY) if f.label == "AGE"]
+    assert ages == [age]
