@@ -250,3 +250,25 @@ def test_ssc_in_small_letters_and_lungs_scarring_in_a_verb():
 def test_the_age_now_not_the_age_at_onset(text, age):
     ages = [f.value for f in extract(text, today=TODAY) if f.label == "AGE"]
     assert ages == [age]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("MRD is still positive on the last marrow", "mrd_positive"),
+    ("MRD came back positive", "mrd_positive"),
+    ("her MRD was negative after induction", "mrd_negative"),
+])
+def test_residual_disease_said_with_a_verb(text, concept):
+    assert concept in facts(text)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("they mentioned nelarabine but she already had that", "nelarabine"),
+    ("the doctor suggested rituximab but he's already had it", "rituximab"),
+])
+def test_a_suggested_treatment_already_had_is_taken_not_planned(text, concept):
+    fact = facts(text)[concept]
+    assert not fact.hypothetical and fact.historical
+
+
+def test_a_suggested_treatment_still_to_come_stays_a_plan():
+    assert facts("they suggested rituximab and she will start it next month")["rituximab"].hypothetical

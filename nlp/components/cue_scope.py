@@ -82,6 +82,7 @@ def cue_scope(doc):
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _too_early(doc, m)
+            and not _already_had(m, modifiers, ent)
             and not (m.category == "HISTORICAL" and _closed_before(m.modifier_span, closes, ent.start)
                      and _own_current_after(modifiers, ent)))
         if len(kept) != len(modifiers):
@@ -122,6 +123,14 @@ def _history_over_the_rest_of_the_list(doc, graph) -> None:
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
             graph.edges.append((after, cues[0]))
+
+
+def _already_had(modifier, modifiers, ent) -> bool:
+    """A suggestion's hypothesis before a treatment that a cue after it says was already had
+    ("they mentioned nelarabine but she already had that": metadata ``already``): it was taken,
+    not planned."""
+    return (modifier.category == "HYPOTHETICAL" and modifier.modifier_span[1] <= ent.start
+            and any((m.rule.metadata or {}).get("already") and m.modifier_span[0] >= ent.end for m in modifiers))
 
 
 def _too_early(doc, modifier) -> bool:
