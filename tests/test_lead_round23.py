@@ -272,3 +272,18 @@ def test_a_suggested_treatment_already_had_is_taken_not_planned(text, concept):
 
 def test_a_suggested_treatment_still_to_come_stays_a_plan():
     assert facts("they suggested rituximab and she will start it next month")["rituximab"].hypothetical
+
+
+@pytest.mark.parametrize("text", [
+    "He underwent a matched sibling allogeneic HSCT in October 2024.",
+    "matched sibling donor transplant in 2023",
+    "sibling allograft 2022",
+])
+def test_a_donor_named_before_a_transplant_is_no_family_history(text):
+    found = [f for f in extract(text, today=TODAY) if f.label == "PROCEDURE"]
+    assert found and found[0].concept == "allo_hsct" and not found[0].family
+
+
+def test_a_relatives_own_transplant_stays_theirs():
+    found = [f for f in extract("his sister had a stem cell transplant", today=TODAY) if f.label == "PROCEDURE"]
+    assert found and found[0].family
