@@ -287,3 +287,15 @@ def test_a_donor_named_before_a_transplant_is_no_family_history(text):
 def test_a_relatives_own_transplant_stays_theirs():
     found = [f for f in extract("his sister had a stem cell transplant", today=TODAY) if f.label == "PROCEDURE"]
     assert found and found[0].family
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Hi, me and my wife are searching for options for our son, he turned 19 last month. T-ALL", 19),
+    ("she just turned 16, has lupus", 16),
+])
+def test_an_age_just_turned_is_the_age_now(text, age):
+    assert [f.value for f in extract(text, today=TODAY) if f.label == "AGE" and not f.family] == [age]
+
+
+def test_turned_without_an_age_now_is_no_age():
+    assert not [f for f in extract("when she turned 12 the rash started", today=TODAY) if f.label == "AGE"]
