@@ -72,11 +72,8 @@ class Answering:
         instead, once: "Are you asking for your sister?" (the relation and which message told it
         are kept with the question, never the text). Not for clinicians, nor once the relative
         the conversation is about or the patient's own diagnosis is known."""
-        tracker = turn.tracker
-        if (tracker.role != "patient" or tracker.relation is not None or WHOSE_KEY in tracker.asked
-                or not any(f.family and f.label == "CONDITION" and not (f.negated or f.hypothetical) for f in facts)
-                or any(f.label == "CONDITION" and not (f.family or f.negated or f.hypothetical)
-                       for f in tracker.profile.facts)):
+        if not _whose_open(turn.tracker) or not any(
+                f.family and f.label == "CONDITION" and not (f.negated or f.hypothetical) for f in facts):
             return False
         found = self.named_relative(text)
         if found is None:
@@ -87,10 +84,8 @@ class Answering:
     def _ask_named(self, turn: Turn) -> bool:
         """The same question, once the role is chosen, about the relative a first message named
         before it was (``Tracker.named``)."""
-        tracker, named = turn.tracker, turn.tracker.named
-        if (not named or tracker.role != "patient" or tracker.relation is not None or WHOSE_KEY in tracker.asked
-                or any(f.label == "CONDITION" and not (f.family or f.negated or f.hypothetical)
-                       for f in tracker.profile.facts)):
+        named = turn.tracker.named
+        if not named or not _whose_open(turn.tracker):
             return False
         self._ask_about(turn, named.get("relation"), named.get("sex"), named.get("told"))
         return True
@@ -437,3 +432,12 @@ def _most_specific(facts: list[Fact]) -> list[Fact]:
                 and _is_a(specific.concept, general.concept))
     conditions = [f for f in facts if f.label == "CONDITION"]
     return [f for f in facts if f.label != "CONDITION" or not any(covered(f, o) for o in conditions)]
+
+
+def _whose_open(tracker: Any) -> bool:
+    """"Are you asking for your sister?" may still be asked: a patient or relative chats (not a
+    clinician), no relative is known to be the patient, it was not asked before, and no
+    diagnosis of the patient's own is known."""
+    return (tracker.role == "patient" and tracker.relation is None and WHOSE_KEY not in tracker.asked
+            and not any(f.label == "CONDITION" and not (f.family or f.negated or f.hypothetical)
+                        for f in tracker.profile.facts))
