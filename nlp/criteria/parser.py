@@ -121,7 +121,10 @@ _ASA_SIGN = re.compile(r"\bASA(?=\s*(?:[<>≤≥]=?)\s*(?:[1-6]|I{1,3}|IV|VI?)(?
 # sign (the value reader joins "≥ 100 and < 5000" to the analyte, not the words)
 _AND_SIGN_WORDS = re.compile(r"(?<=\d)(\s*[a-zA-Z%/]*\s+and\s+)(less than or equal to|greater than or equal to|less than|greater than|more than)\s*(?=\d)", re.IGNORECASE)
 _SIGN_OF_WORDS = {"less than or equal to": "≤", "greater than or equal to": "≥", "less than": "<", "greater than": ">", "more than": ">"}
-_DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
+_DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " ",
+                         # round 20 (h93): full-width brackets and stops of records written in Chinese
+                         # ("upper limit of normal（ULN） (≤ 5 × ULN ...)", "2)Platelet count≥50×10⁹/L；")
+                         "（": "(", "）": ")", "［": "[", "］": "]", "；": ";", "，": ",", "：": ":"})
 
 
 def parse_criterion(text: str, kind: str = "inclusion") -> dict:
@@ -269,6 +272,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return _whole_line_review(prepared, cues)        # "At least 4 weeks since radiotherapy"
     if _window_on_some(rule):
         return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
+    if cues.search("one_test_two_forms", prepared) and {"pt", "inr"} <= {
+            leaf.get("analyte") for leaf in iter_leaves(rule) if leaf.get("type") == "lab"}:
+        return _whole_line_review(prepared, cues)        # "PT/INR <= 1.5 x ULN": which of the two values?
     rule = _statuses_without_their_disease(rule, cues)    # "ER+/HER2- or triple-negative breast cancer"
     if _window_lost(rule, prepared, cues):
         return _whole_line_review(prepared, cues)        # "treatment (chemotherapy, radiotherapy) within 4 weeks"
