@@ -114,3 +114,32 @@ def test_round_20_sample_is_in_the_dev_gold_and_hashed():
 
 def test_plan_version_moved_for_the_changed_reading():
     assert int(PLAN_VERSION) >= 74
+
+
+# --- later in the round: spellings and a method that swallowed a limit ------------------------
+
+def test_child_bearing_in_any_spelling_is_childbearing():
+    for text in ("For females of child-bearing potential, negative serum or urine pregnancy test within "
+                 "14 days prior to study registration",
+                 "For women of child bearing potential, a negative pregnancy test",
+                 "For women of childbearing potential, a negative pregnancy test"):
+        assert parse(text, "inclusion") == {"not": {"type": "pregnancy", "states": ["pregnant"]}}, text
+
+
+def test_at_least_one_target_lesion_is_measurable_disease():
+    assert parse("Has measurable disease (at least 1 target lesion) based on RECIST 1.1", "inclusion") == {
+        "type": "diagnosis", "concept": "measurable_disease"}
+    assert parse("At least one target lesion per RECIST 1.1", "inclusion") == {
+        "type": "diagnosis", "concept": "measurable_disease"}
+
+
+def test_a_method_never_swallows_a_bracket_saying_whom_the_line_is_for():
+    # "(randomized portion only)" was taken in with "assessed by the Investigator based on ...":
+    # the requirement then held for every part of the study
+    for text in ("At least one measurable lesion assessed by the Investigator based on RECIST v1.1 "
+                 "(randomized portion only);",
+                 "LVEF ≥ 50% as assessed by echocardiogram (Part B only)"):
+        assert _reviews(parse(text, "inclusion")) >= 1, text
+    # a bracket of the method itself is still part of it
+    assert parse("LVEF ≥ 50% as assessed by echocardiogram (ECHO) or MUGA", "inclusion") == lab_leaf(
+        "lvef", ">=", 50, "%")

@@ -74,6 +74,9 @@ _AMPERSAND = re.compile(r"(?<=\S) & (?=\S)")
 _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 # "mL/min/1.73 m^2", "1•73 m²", "1.73 meter squared": the unit the value reader knows is
 # "mL/min/1.73m2" (the body surface area written apart leaves "m2" a word it cannot read)
+# round 20 (h93): "child-bearing" / "child bearing" as the one word the cues and fillers know
+# ("For females of child-bearing potential, negative serum or urine pregnancy test ...")
+_CHILD_BEARING = re.compile(r"\bchild(?:\s*-\s*|\s+)bearing\b", re.IGNORECASE)
 _PER_BSA = re.compile(r"/ ?1[.•·]73 ?(?:m ?\^ ?2|m²|m2|meters? squared|metres? squared)(?!\w)", re.IGNORECASE)
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
@@ -897,7 +900,7 @@ def prepare(text: str) -> str:
     text = _ASA_SIGN.sub("ASA physical status", _ASA_LONG.sub("ASA ", text))
     text = _EXCEEDS.sub("> ", _RANGE_WORDS.sub("", _TILDE_RANGE.sub("-", text)))
     text = _MMOL_MOL_FIRST.sub(r"\g<1>\3% (\2 mmol/mol)", _RANGE_AND.sub(r"between \1 and ", text))
-    text = _PER_BSA.sub("/1.73m2", text)
+    text = _CHILD_BEARING.sub("childbearing", _PER_BSA.sub("/1.73m2", text))
     text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
