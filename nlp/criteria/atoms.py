@@ -378,7 +378,7 @@ def _alias_before(atom: Atom, text: str, doc) -> None:
     """'creatinine clearance (CrCl) ≥ 30': the value follows an abbreviation in brackets;
     the atom starts with the long form before the bracket."""
     opening = text.rfind("(", 0, atom.start)
-    if opening < 0 or text[opening + 1:atom.start].strip() or ")" not in text[atom.start:atom.end]:
+    if opening < 0 or ")" not in text[atom.start:atom.end] or not _names_of(atom.concept, opening + 1, atom.start, text, doc):
         return
     for ent in doc.ents:
         if ent.kb_id_ == atom.concept and ent.end_char <= opening and not text[ent.end_char:opening].strip():
@@ -386,6 +386,23 @@ def _alias_before(atom: Atom, text: str, doc) -> None:
             return
     start = long_form_start(text[atom.start:text.index(")", atom.start)], text, opening, max(0, opening - 80))
     atom.start = start if start is not None else opening
+
+
+_NAME_JOINS = re.compile(r"(?:\s|,|/|\bor\b)*", re.IGNORECASE)
+
+
+def _names_of(concept: str, start: int, end: int, text: str, doc) -> bool:
+    """Nothing stands between ``start`` and ``end`` but other names of ``concept`` joined by
+    "or", "/" or a comma (round 20: "aspartate aminotransferase (AST or SGOT) ≤ 1.5 × ULN":
+    the bracket gives two abbreviations of the one analyte, the value follows the last)."""
+    pos = start
+    for ent in sorted((e for e in doc.ents if start <= e.start_char and e.end_char <= end), key=lambda e: e.start_char):
+        if ent.kb_id_ != concept or not _NAME_JOINS.fullmatch(text[pos:ent.start_char]):
+            return False
+        pos = ent.end_char
+    if pos == start:
+        return not text[start:end].strip()
+    return bool(_NAME_JOINS.fullmatch(text[pos:end])) and bool(re.search(r"(?:/|\bor\b|,)\s*$", text[pos:end], re.I))
 
 
 def _pregnancy_plans(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:

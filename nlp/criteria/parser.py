@@ -74,6 +74,9 @@ _AMPERSAND = re.compile(r"(?<=\S) & (?=\S)")
 _CUBIC = re.compile(r"(?<=mm)\^3|(?<=mm)³")
 # "mL/min/1.73 m^2", "1•73 m²", "1.73 meter squared": the unit the value reader knows is
 # "mL/min/1.73m2" (the body surface area written apart leaves "m2" a word it cannot read)
+# round 20 (h93): "child-bearing" / "child bearing" as the one word the cues and fillers know
+# ("For females of child-bearing potential, negative serum or urine pregnancy test ...")
+_CHILD_BEARING = re.compile(r"\bchild(?:\s*-\s*|\s+)bearing\b", re.IGNORECASE)
 _PER_BSA = re.compile(r"/ ?1[.•·]73 ?(?:m ?\^ ?2|m²|m2|meters? squared|metres? squared)(?!\w)", re.IGNORECASE)
 # "less than or equal to (≤) 2": a bracket restating the comparator written in words
 # "=<" and "=>" written for ≤ / ≥ ("=" alone may stand between a name and its value)
@@ -121,7 +124,10 @@ _ASA_SIGN = re.compile(r"\bASA(?=\s*(?:[<>≤≥]=?)\s*(?:[1-6]|I{1,3}|IV|VI?)(?
 # sign (the value reader joins "≥ 100 and < 5000" to the analyte, not the words)
 _AND_SIGN_WORDS = re.compile(r"(?<=\d)(\s*[a-zA-Z%/]*\s+and\s+)(less than or equal to|greater than or equal to|less than|greater than|more than)\s*(?=\d)", re.IGNORECASE)
 _SIGN_OF_WORDS = {"less than or equal to": "≤", "greater than or equal to": "≥", "less than": "<", "greater than": ">", "more than": ">"}
-_DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " "})
+_DASHES = str.maketrans({"⁃": "-", "‐": "-", "‑": "-", "\u00a0": " ",
+                         # round 20 (h93): full-width brackets and stops of records written in Chinese
+                         # ("upper limit of normal（ULN） (≤ 5 × ULN ...)", "2)Platelet count≥50×10⁹/L；")
+                         "（": "(", "）": ")", "［": "[", "］": "]", "；": ";", "，": ",", "：": ":"})
 
 
 def parse_criterion(text: str, kind: str = "inclusion") -> dict:
@@ -269,6 +275,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return _whole_line_review(prepared, cues)        # "At least 4 weeks since radiotherapy"
     if _window_on_some(rule):
         return _whole_line_review(prepared, cues)        # "X, or Y, within 28 days": X read without the window
+    if cues.search("one_test_two_forms", prepared) and {"pt", "inr"} <= {
+            leaf.get("analyte") for leaf in iter_leaves(rule) if leaf.get("type") == "lab"}:
+        return _whole_line_review(prepared, cues)        # "PT/INR <= 1.5 x ULN": which of the two values?
     rule = _statuses_without_their_disease(rule, cues)    # "ER+/HER2- or triple-negative breast cancer"
     if _window_lost(rule, prepared, cues):
         return _whole_line_review(prepared, cues)        # "treatment (chemotherapy, radiotherapy) within 4 weeks"
@@ -891,7 +900,7 @@ def prepare(text: str) -> str:
     text = _ASA_SIGN.sub("ASA physical status", _ASA_LONG.sub("ASA ", text))
     text = _EXCEEDS.sub("> ", _RANGE_WORDS.sub("", _TILDE_RANGE.sub("-", text)))
     text = _MMOL_MOL_FIRST.sub(r"\g<1>\3% (\2 mmol/mol)", _RANGE_AND.sub(r"between \1 and ", text))
-    text = _PER_BSA.sub("/1.73m2", text)
+    text = _CHILD_BEARING.sub("childbearing", _PER_BSA.sub("/1.73m2", text))
     text = _PCR_SPELLED.sub("PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
     text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
