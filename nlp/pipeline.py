@@ -173,6 +173,7 @@ class TiesKept:
 # first-token attributes a pattern can be filed under (TEXT is ORTH)
 _LOWER, _ORTH = 0, 1
 _EXACT_ATTRS = {"LOWER": _LOWER, "ORTH": _ORTH, "TEXT": _ORTH}
+_WORD_ATTRS = ["LOWER", "ORTH"]        # (Doc.to_array: a column each, in this order)
 
 
 class FirstWordMatcher:
@@ -201,6 +202,10 @@ class FirstWordMatcher:
         self.by_word: dict[tuple[int, int], Any] = {}   # (LOWER | ORTH, word's hash) -> Matcher
         # id(a word's Matcher) -> the most tokens a match of its patterns can take (None: any)
         self.reach: dict[int, int | None] = {}
+        # id(a word's Matcher) -> the word sequences its patterns' matches begin with (one set
+        # per token, ``_openings``); None when one of them may begin with its word alone
+        self.openings: dict[int, list[tuple[frozenset[tuple[int, int]], ...]] | None] = {}
+        self.seconds: dict[int, frozenset[tuple[int, int]]] = {}   # ... the words their second tokens may be
         self.others = Matcher(vocab, validate=False)    # the patterns with no first word to file
 
     def add(self, key: str, patterns: list[list[dict]], on_match=None) -> None:
@@ -219,27 +224,82 @@ class FirstWordMatcher:
                 if matcher is None:
                     matcher = self.by_word[place] = Matcher(self.vocab, validate=False)
                     self.reach[id(matcher)] = 0
+                    self.openings[id(matcher)] = []
                 matcher.add(key, [variant])
                 known, most = self.reach[id(matcher)], _most_tokens(variant)
                 self.reach[id(matcher)] = None if known is None or most is None else max(known, most)
+                openings = self.openings[id(matcher)]
+                if openings is not None:
+                    more = self._openings(variant)      # (each begins with the word itself)
+                    self.openings[id(matcher)] = None if min(map(len, more)) < 2 else openings + more
+                    self.seconds[id(matcher)] = self.seconds.get(id(matcher), frozenset()).union(
+                        *(opening[1] for opening in more if len(opening) > 1))
+
+    def _openings(self, pattern: list[dict], most: int = 4) -> list[tuple[frozenset[tuple[int, int]], ...]]:
+        """The word sequences a match of the pattern can begin with: each a set of (``_LOWER`` |
+        ``_ORTH``, word's hash) per token, up to ``most`` tokens or the first token that is
+        not one exact word or word set (an ``OP`` other than ``?``, another attribute, two
+        attributes); an optional exact token (``?``) gives the openings with it and without."""
+        if not pattern or most == 0:
+            return [()]
+        token, rest = pattern[0], pattern[1:]
+        op = token.get("OP")
+        bare = {k: v for k, v in token.items() if k != "OP"}
+        words = None
+        if op in (None, "?") and len(bare) == 1:
+            (attr, value), = bare.items()
+            if attr in _EXACT_ATTRS and isinstance(value, str):
+                words = [value]
+            elif (attr in _EXACT_ATTRS and isinstance(value, dict) and set(value) == {"IN"}
+                  and all(isinstance(w, str) for w in value["IN"])):
+                words = value["IN"]
+        if words is None:
+            return [()]
+        here = frozenset((_EXACT_ATTRS[attr], self.vocab.strings.add(w)) for w in words)
+        openings = [(here,) + after for after in self._openings(rest, most - 1)]
+        return openings + self._openings(rest, most) if op == "?" else openings
+
+    def _may_match(self, matcher, places: list[int], lowers: list[int], orths: list[int]) -> bool:
+        """False when no pattern of a word's Matcher can begin at any of the word's places
+        (``places``): the words after it are none of those its patterns' openings need
+        ("history" not followed by "of"); spaCy's Matcher would find nothing there."""
+        openings = self.openings.get(id(matcher))
+        if openings is None:
+            return True
+        n = len(lowers)
+        seconds = self.seconds[id(matcher)]     # first: is any place followed by a second word?
+        if not any((_LOWER, lowers[i + 1]) in seconds or (_ORTH, orths[i + 1]) in seconds
+                   for i in places if i + 1 < n):
+            return False
+        for i in places:
+            for opening in openings:
+                if i + len(opening) <= n and all((_LOWER, lowers[i + j]) in words or (_ORTH, orths[i + j]) in words
+                                                 for j, words in enumerate(opening) if j):
+                    return True
+        return False
 
     def __call__(self, doc) -> list[tuple[int, int, int]]:
         by_word = self.by_word
         n = len(doc)
-        run = {id(self.others): [self.others, 0, n]} if len(self.others) else {}
-        for i, token in enumerate(doc):
-            for place in ((_LOWER, token.lower), (_ORTH, token.orth)):
+        run = {id(self.others): [self.others, 0, n, None]} if len(self.others) else {}
+        # each token's lower case and text (hashes), read in one C call, no Token objects
+        lowers, orths = (doc.to_array(_WORD_ATTRS).T.tolist() if n else ([], []))
+        for i, place_words in enumerate(zip(lowers, orths)):
+            for place in ((_LOWER, place_words[0]), (_ORTH, place_words[1])):
                 matcher = by_word.get(place)
                 if matcher is not None:
                     found = run.get(id(matcher))
                     if found is None:
-                        run[id(matcher)] = [matcher, i, i]  # its patterns start at its word at the earliest
+                        run[id(matcher)] = [matcher, i, i, [i]]  # its patterns start at its word at the earliest
                     else:
                         found[2] = i                        # ... and at the latest
+                        found[3].append(i)
         matches: list[tuple[int, int, int]] = []
         spans: dict[tuple[int, int], int] = {}
         reach = self.reach
-        for number, (matcher, first, last) in enumerate(run.values()):
+        for number, (matcher, first, last, places) in enumerate(run.values()):
+            if places is not None and not self._may_match(matcher, places, lowers, orths):
+                continue                # (it would find nothing: the number is only a name)
             # its patterns end within their longest reach after its last word: the tokens
             # after are not read (every match, in spaCy's order: a pattern's states have all
             # ended a token before the span does; one token more is read besides)

@@ -120,14 +120,16 @@ class Cues:
             yield from pattern.finditer(text)
 
     def search(self, section: str, text: str) -> bool:
-        combined, needed = _combined(self, section)
-        if needed:
+        always, gated, needed = _combined(self, section)
+        if always is not None and always.search(text) is not None:
+            return True         # a pattern with no certain letters matched
+        if gated is None:
+            return any(p.search(text) for p in self.patterns.get(section, ()))
+        if needed is not None:
             folded = fold(text)
             if not any(map(folded.__contains__, needed)):
-                return False   # no pattern of the section can match
-        if combined is not None:
-            return combined.search(text) is not None
-        return any(p.search(text) for p in self.patterns.get(section, ()))
+                return False    # no other pattern of the section can match
+        return gated.search(text) is not None
 
     def number(self, written: str) -> float | None:
         """'5' -> 5.0, 'five' -> 5.0; None when not a number."""
@@ -158,8 +160,17 @@ def fold(text: str) -> str:
     """``text`` case-folded for the head pre-check (``heads``): every letter a
     case-insensitive pattern's ASCII letter matches becomes that letter, lower case. For a
     text with other characters too (an accent, a "≥"), the pre-check then stays exact: a
-    pattern is skipped only when none of its heads is in the fold, so it cannot match."""
-    return text.casefold() if text.isascii() else text.translate(_ASCII_TWINS).casefold()
+    pattern is skipped only when none of its heads is in the fold, so it cannot match.
+    The last text's fold is kept: the parser asks about one criterion's text ~20 times."""
+    last = _LAST_FOLD[0]
+    if last[0] == text:
+        return last[1]
+    folded = text.casefold() if text.isascii() else text.translate(_ASCII_TWINS).casefold()
+    _LAST_FOLD[0] = (text, folded)
+    return folded
+
+
+_LAST_FOLD: list[tuple[str, str]] = [("", "")]     # (text, its fold)
 
 
 
@@ -223,30 +234,42 @@ def _with_heads(cues: Cues, section: str) -> tuple[tuple[re.Pattern, tuple[str, 
     return table
 
 
-_COMBINED: dict[tuple[int, str], tuple[Cues, tuple[re.Pattern | None, tuple[str, ...]]]] = {}
+_COMBINED: dict[tuple[int, str], tuple[Cues, tuple[re.Pattern | None, re.Pattern | None, tuple[str, ...] | None]]] = {}
 _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
-def _combined(cues: Cues, section: str) -> tuple[re.Pattern | None, tuple[str, ...]]:
-    """A section's patterns as one alternation (the same answer to ``search`` in one pass;
-    None when they do not combine), and the letters one of which any match contains (()
-    when some pattern has no such letters), built once."""
+def _combined(cues: Cues, section: str) -> tuple[re.Pattern | None, re.Pattern | None, tuple[str, ...] | None]:
+    """A section's patterns as two alternations, built once: (``always``: those with no
+    letters certain to be in a match, run on every text; ``gated``: the others, run only
+    when the text holds one of ``needed``, the letters one of which any of their matches
+    contains). Either None when it has no pattern; ``gated`` None (and ``needed`` None)
+    when the patterns do not combine (different flags): then each is run in turn. One
+    alternation matches where one of its patterns does, so ``search`` answers the same."""
     key = (id(cues), section)
     known = _COMBINED.get(key)
     if known is not None and known[0] is cues:
         return known[1]
     patterns = cues.patterns.get(section, ())
-    combined = None
+    parts: tuple = (None, None, None)
     if patterns and all(p.flags == patterns[0].flags for p in patterns):
         try:
-            combined = re.compile("|".join(f"(?:{_GROUP_NAME.sub('(?:', p.pattern)})" for p in patterns),
-                                  patterns[0].flags)
+            always = _alternation([p for p in patterns if not heads(p)])
+            gated = _alternation([p for p in patterns if heads(p)])
+            needed = tuple(sorted({h for p in patterns for h in heads(p)}))
+            parts = (always, gated, needed) if gated is not None else (always, _NEVER, None)
         except re.error:
-            combined = None
-    each = [heads(p) for p in patterns]
-    needed = tuple(sorted({h for hs in each for h in hs})) if each and all(each) else ()
-    _COMBINED[key] = (cues, (combined, needed))
-    return combined, needed
+            parts = (None, None, None)
+    _COMBINED[key] = (cues, parts)
+    return parts
+
+
+_NEVER = re.compile(r"(?!)")      # matches nothing: a section whose every pattern is in ``always``
+
+
+def _alternation(patterns: list[re.Pattern]) -> re.Pattern | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{_GROUP_NAME.sub('(?:', p.pattern)})" for p in patterns), patterns[0].flags)
 
 
 def _fail(key: str, message: str) -> None:

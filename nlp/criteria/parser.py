@@ -1099,13 +1099,15 @@ def _spelled_units(text: str) -> str:
     """'≥ 10 milligrams per deciliter (mg/dL)' -> '≥ 10 mg/dL': a unit written out in words
     (``spelled_units`` of the cues) read as its abbreviation, and a bracket that then only
     repeats it dropped ("per microliter" joins the number: "1,000/uL")."""
+    folded = fold(text)
     for pattern, unit in load_cues().spelled_units:
-        if not pattern.search(text):
-            continue
+        if not _may_match(pattern, folded) or not pattern.search(text):
+            continue    # (none of the letters every match of it holds is in the text)
         text = pattern.sub(unit, text)
         if unit.startswith("/"):
             text = re.sub(rf"(?<=\d) +{re.escape(unit)}(?!\w)", unit, text)
         text = re.sub(rf"(?<!\w){re.escape(unit)} ?\( ?{re.escape(unit)} ?\)", unit, text, flags=re.IGNORECASE)
+        folded = fold(text)
     return text
 
 
