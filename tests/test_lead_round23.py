@@ -299,3 +299,15 @@ def test_an_age_just_turned_is_the_age_now(text, age):
 
 def test_turned_without_an_age_now_is_no_age():
     assert not [f for f in extract("when she turned 12 the rash started", today=TODAY) if f.label == "AGE"]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("kineret helped at first but the fevers are back", "anakinra"),
+    ("rituximab worked for a while then her platelets dropped", "rituximab"),
+])
+def test_a_response_that_did_not_last_is_a_failure(text, concept):
+    assert facts(text)[concept].status == "failed"
+
+
+def test_the_ct_showing_more_fibrosis_fails_the_treatment_before():
+    assert facts("rituximab last year, and the CT shows more fibrosis")["rituximab"].status == "failed"
