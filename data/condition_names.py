@@ -738,3 +738,43 @@ def alteration_words() -> "re.Pattern[str]":
     if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
         raise DataError("evidence.yaml.alteration_words", "must be a list of words")
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w.strip()) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def at_risk_words() -> tuple["re.Pattern[str]", frozenset[str]]:
+    """``at_risk_words`` of data/evidence.yaml compiled as whole words, longest first
+    (case-insensitive), and ``at_risk_not_after``: how a record says its people are at risk
+    of a condition or that it prevents one, and the words after such a phrase that say
+    they have it already ("prevent the worsening of ...")."""
+    doc = read_yaml(DATA_DIR / "evidence.yaml") or {}
+    words, after = doc.get("at_risk_words") or [], doc.get("at_risk_not_after") or []
+    for name, value in (("at_risk_words", words), ("at_risk_not_after", after)):
+        if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip() for w in value):
+            raise DataError(f"evidence.yaml.{name}", "must be a list of phrases")
+    return _word_pattern(words), frozenset(w.strip().lower() for w in after)
+
+
+@lru_cache(maxsize=1)
+def at_risk_before() -> "re.Pattern[str]":
+    """``at_risk_before`` of data/evidence.yaml compiled as whole words: the words written
+    after the condition they prevent ("HBV Vaccinations")."""
+    words = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("at_risk_before") or []
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise DataError("evidence.yaml.at_risk_before", "must be a list of words")
+    return _word_pattern(words)
+
+
+@lru_cache(maxsize=1)
+def care_conditions() -> "re.Pattern[str]":
+    """``care_conditions`` of data/evidence.yaml compiled as whole words: registry condition
+    names that say what is done to people (a procedure, pain relief, ageing), not a disease."""
+    words = (read_yaml(DATA_DIR / "evidence.yaml") or {}).get("care_conditions") or []
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise DataError("evidence.yaml.care_conditions", "must be a list of words")
+    return _word_pattern(words)
+
+
+def _word_pattern(words: list[str]) -> "re.Pattern[str]":
+    phrases = sorted({w.strip().lower() for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in phrases) + r")(?![\w-])",
+                      re.IGNORECASE)

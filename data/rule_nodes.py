@@ -122,7 +122,8 @@ def _hash(text: str) -> str:
 # 73: h85, round 19: criteria read as the patients' texts are: a relapse in any spelling or with its time before "after" fails what follows; the disease "back" at a text's end fails the treatments before (not a count "back to normal"); "but she stopped" ends the course before; "only a partial response" is a failure; a value "at diagnosis" or "in a flare" is past; "later X in addition" keeps the first; "X considered." is hypothetical; "switched the X for" ends X; a weak lab name ("c3") with a quality in words is the lab; a count by its decade ("in the teens") is a range.
 # 74: lead, round 23: criteria read as the patients' texts are: Dilantin is phenytoin; a weak lab word in small letters ("got") needs its value right after it; outcomes after a list in a clause of their own; "not tested" ends at its comma; progression on a scan fails the treatments before.
 # 75: h93, round 20: criteria read with other names of one analyte in its bracket ("aspartate aminotransferase (AST or SGOT) ≤ 1.5 × ULN"); "PT/INR" (one test in two forms) under one threshold is the team's; a line that is the age alone ("18 and over"); "predisposition to bleeding" / "bleeding tendency" is a bleeding disorder; "prior to initiation of study" at a clause's end is the trial's start; full-width brackets and stops read as ASCII; "child-bearing" is "childbearing"; "at least one target lesion" is measurable disease; a method ("assessed by ...") never runs over a bracket saying "only".
-PLAN_VERSION = "75"
+# 76: h92, round 20: a trial for people at risk of a listed condition, or preventing it ("Who Are At High Risk For Systemic Fungal Infection", "To Reduce The Incidence Of Prostate Cancer", "Prevent Preeclampsia", "HBV Vaccinations"; at_risk_words / at_risk_before, data/evidence.yaml), or listing only what is done to people ("Analgesia", "Arthroplasty, Replacement, Knee"; care_conditions), has a condition gate that never rules out a patient by diagnosis (any[gate, review]) and is never pruned on conditions; a brief title's population written before its people ("... in HER2-negative Metastatic Breast Cancer Patients With ...") is the trial's too.
+PLAN_VERSION = "76"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -435,24 +436,36 @@ _POPULATION = re.compile(r"\b(?:participants|patients|adults|people|persons|subj
                          r"adolescents)\s+(?:living\s+)?with\s+(.+)$", re.IGNORECASE)
 
 
+# "... in Advanced Cancer Patients", "... for Breast Cancer Survivors": the population written
+# before its people
+_POPULATION_BEFORE = re.compile(r"\b(?:in|for|among)\s+((?:[\w'/-]+\s+){1,4}?)(?:patients|participants|subjects|"
+                                r"survivors|cases)\b", re.IGNORECASE)
+
+
 def title_population(record: dict) -> list[str]:
     """The conditions the brief title names as the people it enrols ("The Effect of
     Retatrutide ... in Adults Living With Obesity", listed for cardiovascular and kidney
-    disease): the registry's list left them out, and a patient with one of them is the
+    disease; "... in HER2-negative Metastatic Breast Cancer Patients With Germline BRCA
+    Mutation", the population written before its people): the registry's list left them out, and a patient with one of them is the
     trial's. Never a top class (``kind_splits``: "Advanced Cancers" says no more than the
     list) and never a class above a listed condition ("Autoimmune Disease" above lupus:
     the list is the trial's scope)."""
     from data.condition_names import concepts_within, kind_splits  # start-up: names only when planning
 
     title = record.get("title")
-    found = _POPULATION.search(title) if isinstance(title, str) else None
-    if found is None:
+    if not isinstance(title, str):
+        return []
+    found = _POPULATION.search(title)
+    # "... in Adult Healthy Subjects": healthy people are the study's own criterion (elig-healthy)
+    before = None if healthy_only(record) else _POPULATION_BEFORE.search(title)
+    if found is None and before is None:
         return []
     terminology = load_terminology()
     listed = [c for c in record.get("conditions") or [] if c in terminology]
     tops = kind_splits()
-    return [c for c in concepts_within(found.group(1)) if c in terminology and c not in tops and c not in listed
-            and not any(terminology.is_a(other, c) for other in listed)]
+    named = [*(concepts_within(found.group(1)) if found else ()), *(concepts_within(before.group(1)) if before else ())]
+    return list(dict.fromkeys(c for c in named if c in terminology and c not in tops and c not in listed
+                              and not any(terminology.is_a(other, c) for other in listed)))
 
 
 # "MDS and Anemia", "MDS & Anaemia", "MDS, and Anemia": a population's conjunction
@@ -489,6 +502,103 @@ def title_conjoined(record: dict) -> list[str]:
     return joined
 
 
+# what follows an at-risk phrase up to a clause's end: "... At High Risk For Systemic Fungal
+# Infection", "... Prostate Cancer In Men Who ...", "Prevent Preeclampsia at Term"
+_RISK_END = re.compile(r"[.,;:()\[\]|]|\s(?:in|with|among|by|using|after|during|before|who|that|which|through|via|"
+                       r"versus|vs|compared|at|from|on|for)\s", re.IGNORECASE)
+_RISK_WORD = re.compile(r"[^\W_]+")
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in (m.lower() for m in _RISK_WORD.findall(text))
+            if len(w) >= 4}
+
+
+def at_risk_of(record: dict) -> list[str]:
+    """The listed conditions a trial's people are at risk of, or that it prevents, rather
+    than have: its title, official title, keywords or brief summary say so
+    (``at_risk_words``, data/evidence.yaml: "... Children ... Who Are At High Risk For
+    Systemic Fungal Infection", filed under Candidiasis and the index term "Infections";
+    "To Reduce The Incidence Of Prostate Cancer In Men Who Are At Increased Risk"; "Prevent
+    Preeclampsia"; "Women at Risk of Developing Breast Cancer"; "caregivers of") and the
+    words after the phrase name the condition (its concept, a broader or a narrower one, or
+    every word of one of its registry names). Never when those words say the people have it
+    already (``at_risk_not_after``: "prevent the worsening of kidney function"). The words
+    as the record says them ("Systemic Fungal Infection"); empty for a trial for people with
+    its conditions."""
+    from data.condition_names import at_risk_before, at_risk_words, concepts_within  # start-up: names only when planning
+
+    pattern, not_after = at_risk_words()
+    before = at_risk_before()
+    terminology = load_terminology()
+    listed = [c for c in record.get("conditions") or [] if c in terminology]
+    names = [t for t in (*(record.get("conditions_text") or []), *(record.get("condition_terms") or []))
+             if isinstance(t, str) and t.strip()]
+    sources = [record.get("title"), record.get("official_title"), *(record.get("keywords") or []), record.get("summary")]
+    found: list[str] = []
+    for source in sources:
+        if not isinstance(source, str):
+            continue
+        spans = []
+        for phrase in pattern.finditer(source):
+            rest = source[phrase.end():phrase.end() + 120]
+            end = _RISK_END.search(rest)
+            words = (rest[:end.start()] if end else rest).split()[:8]
+            if not words:
+                continue
+            first = words[1] if words[0].lower() in ("the", "a", "an") and len(words) > 1 else words[0]
+            if first.lower().strip(".,;:") not in not_after:
+                spans.append((" ".join(words), None))
+        for word in before.finditer(source):       # "HBV Vaccinations": the condition comes first
+            spans.append((" ".join(source[max(0, word.start() - 60):word.start()].split()[-5:]), word.group(0)))
+        for span, after in spans:
+            concepts = [c for c in concepts_within(span) if c in terminology]
+            stems = _stems(span)
+            hits = [c for c in listed if (any(c == x or terminology.is_a(c, x) or terminology.is_a(x, c) for x in concepts)
+                                          or _abbreviated(c, span, terminology))
+                    and not _complication_of(c, names, stems, not_after)]
+            named = [t for t in names if _stems(t) and _stems(t) <= stems]
+            if not (hits or named):
+                continue
+            # the words before a vaccination are a clause's tail ("to Increase HBV"): the
+            # condition's own name is said instead
+            shown = (f"{(named or [_label(c) for c in hits])[0]} ({after.lower()})" if after
+                     else span.strip(".,;: "))
+            if shown.lower() not in (f.lower() for f in found):
+                found.append(shown)
+    return found
+
+
+def care_population(record: dict) -> list[str]:
+    """The registry condition names of a trial that enrols people by what is done to them,
+    not by a disease: every name it lists says a procedure, pain relief or ageing
+    (``care_conditions``, data/evidence.yaml: "Analgesia" for a nerve-block study in
+    shoulder surgery, "Arthroplasty, Replacement, Knee") and the terminology reads no disease
+    in its list. Empty for every other trial."""
+    from data.condition_names import care_conditions  # start-up: names only when planning
+
+    if record.get("conditions"):
+        return []
+    names = [t for t in record.get("conditions_text") or [] if isinstance(t, str) and t.strip()]
+    words = care_conditions()
+    return names if names and all(words.search(t) for t in names) else []
+
+
+def _abbreviated(concept: str, span: str, terminology) -> bool:
+    """The span names the concept by its abbreviation ("Increase HBV")."""
+    return any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", span) for a in terminology[concept].abbreviations)
+
+
+def _complication_of(concept: str, names: list[str], stems: set[str], not_after: frozenset[str]) -> bool:
+    """The registry names the listed condition with a complication word the at-risk words
+    lack ("Primary Prophylaxis of Gastric Varices", listed as "Gastric Varices Bleeding"):
+    the people have the condition and are at risk of its complication."""
+    from data.condition_names import concepts_within  # start-up: names only when planning
+
+    return any(concept in concepts_within(t) and any(w in not_after and w not in stems for w in _stems(t))
+               for t in names)
+
+
 def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
     """The trial's own conditions as a criterion (``elig-condition``): a trial is for a
     patient only when its conditions meet the patient's. None when the record lists none.
@@ -515,6 +625,8 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
             rule[name] = value
     if (record.get("eligibility") or {}).get("healthy_volunteers") is False:
         rule["patients"] = True         # a person who says they have no illness is not one of its
+    risks = at_risk_of(record)
+    care = care_population(record) if not risks else []
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts
     text = "A trial for: " + "; ".join(shown) + " (the registry's conditions)"
     # concepts the registry's names do not give (the diseases a record's eligibility also
@@ -524,6 +636,17 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
     also = [_label(c) for c in concepts if c not in named] if own else []
     if also:
         text += "; also " + ", ".join(also)
+    if risks:
+        # people at risk of a listed condition (or who care for people with it): a patient
+        # without it is not ruled out; whether their risk fits is the trial team's
+        text += (f"; for people at risk of {', '.join(risks)} too (the registry's title or summary), so a patient "
+                 "without it is not ruled out: whether the risk fits is for the trial team")
+        rule = {"any": [rule, {"type": "review", "reason": "clinical"}]}
+    elif care:
+        # people having a procedure or care, not a disease: no diagnosis rules them out
+        text += ("; what is done to the people, not a disease they have, so no diagnosis rules a patient out: "
+                 "whether the patient is having it is for the trial team")
+        rule = {"any": [rule, {"type": "review", "reason": "clinical"}]}
     return {"id": "elig-condition", "kind": "inclusion", "rule": rule, "text": text}
 
 

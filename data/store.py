@@ -435,8 +435,8 @@ def condition_index(record: dict) -> list[str]:
     above), sorted. Pruning and the gate read the same reach, so pruning never leaves out
     a trial the gate would keep."""
     target = condition_target(record)
-    if target is None:
-        return []
+    if target is None or target["rule"].get("type") != "target_condition":
+        return []       # none, or a gate that rules no one out (people at risk: rule_nodes.at_risk_of)
     rule = target["rule"]
     return sorted(condition_reach(tuple(rule.get("concepts") or ()), tuple(rule.get("within") or ()),
                                   tuple(rule.get("texts") or ()), tuple(rule.get("filed") or ())))

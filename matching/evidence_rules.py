@@ -16,7 +16,8 @@ _LISTS = ("active_markers", "named_means_active")
 _FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "implied_conditions", "implied_by_therapy", "implied_by_marker",
            "implied_by_finding", "defining_markers",
            "overlapping_families", "overlap_syndromes", "stratum_label",
-           "class_qualifiers", "healthy_volunteer_names", "organ_parents", "alteration_words")   # the last twelve: data.condition_names
+           "class_qualifiers", "healthy_volunteer_names", "organ_parents", "alteration_words",
+           "at_risk_words", "at_risk_not_after", "at_risk_before", "care_conditions")   # the last sixteen: data.condition_names
 
 
 @dataclass(frozen=True)
