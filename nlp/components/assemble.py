@@ -104,6 +104,8 @@ def _same_clause(text: str, start: int, end: int) -> bool:
     return not re.search(r"[.;!?\n]", text[start:end])
 # then, in the same or the next sentence, "now" (and who) before another disease
 _NOW_AFTER = re.compile(r"[^!?\n]{0,40}?\bnow\b", re.IGNORECASE)
+# a sentence end between two words: a full stop, "!" or "?" followed by a space (not "1.2")
+_SENTENCE_END = re.compile(r"[.!?]\s")
 # between a past cancer and the treatments listed right after it ("He had Hodgkin lymphoma at
 # 19, ABVD, all fine since", "breast cancer in 2015, chemo and radiotherapy"): its age or
 # year, then a comma or bracket, maybe "treated with"
@@ -1103,7 +1105,8 @@ class FactBuilder:
         """A lab value written after a course's closed years on the same line ("3. Eltrombopag
         50 mg od 2019-2022 - lost response; ALT rose to 3x ULN", "leflunomide 20 mg (2016-2018,
         raised BP and diarrhoea)") is from that course: past. Not one after a word of now
-        (``ended_course_line_now`` in extraction.yaml: "2019-2021, now creatinine 80")."""
+        (``ended_course_line_now`` in extraction.yaml: "2019-2021, now creatinine 80"), nor one
+        in a sentence of its own ("MMF 2019-2023. Creatinine 1.2": today's value; h90, round 20)."""
         ended = [t for t in times if t.ended]
         if not ended or self.ended_line_now is None:
             return
@@ -1113,7 +1116,7 @@ class FactBuilder:
             for expression in ended:
                 between = text[expression.end:fact.start]
                 if (expression.end <= fact.start and len(between) <= self.ended_line_reach and "\n" not in between
-                        and not self.ended_line_now.search(between)):
+                        and not self.ended_line_now.search(between) and not _SENTENCE_END.search(between)):
                     fact.historical = True
                     break
 
