@@ -1058,6 +1058,13 @@ class FactBuilder:
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
+            if ((expression.since or expression.onset_age is not None) and not expression.ended
+                    and fact.label == "DRUG" and fact.historical and fact.status is None
+                    and not (fact.negated or fact.hypothetical or fact.uncertain)
+                    and self._perfect_had_before(doc, fact)):
+                # "she's had methotrexate since she was 9", "ive had humira since 2020": a
+                # present perfect with its start, taken from then to now (h90, round 20)
+                fact.historical, fact.status = False, "current"
             if expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE"):
                 started.add(id(fact))
             if expression.duration_days is not None:
@@ -1069,6 +1076,13 @@ class FactBuilder:
         self._values_of_an_ended_course(times, facts, doc_text(doc))
         self._values_of_a_dated_bracket(times, facts, doc_text(doc), today)
         return started
+
+    def _perfect_had_before(self, doc: Doc, fact: Fact) -> bool:
+        """ "had" right before the mention, a perfect word ("'s", "has", "ive") before it."""
+        span = doc.char_span(fact.start, fact.end, alignment_mode="expand")
+        if span is None or span.start < 2:
+            return False
+        return doc[span.start - 1].lower_ == "had" and doc[span.start - 2].lower_ in self.perfect_words
 
     def _values_of_a_dated_bracket(self, times, facts: list[Fact], text: str, today: date) -> None:
         """Lab values and scores in a bracket opened right after a past date ("Dx 01/2024
