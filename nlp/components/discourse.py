@@ -110,9 +110,16 @@ class People:
             relation = self.words.relation_of(doc[i].text)
             if relation is not None:
                 owner = doc[i - 1].lower_
+                # "Pt's partner has HCV", "the patient's husband has ...": the patient's relative
+                # (h90, round 20)
+                shift = 1 if owner in ("'s", "’s") and i >= 2 and doc[i - 2].lower_ in _PATIENT_WORDS else 0
+                if shift:
+                    owner = "her"
                 # the relative is the subject: "Her son, aged 12, has ...", "... her husband,
                 # who has ...", not an object ("breastfeeding her baby and has lupus")
-                subject = (i - 1 == first or doc[i - 2].lower_ in _CLAUSE_STARTS
+                if shift and i - 3 >= first and doc[i - 3].lower_ == "the":
+                    shift += 1      # "The patient's husband has ..."
+                subject = (i - 1 - shift == first or (i - 2 - shift >= 0 and doc[i - 2 - shift].lower_ in _CLAUSE_STARTS)
                            or (i + 1 < ent.start and doc[i + 1].lower_ == "who")
                            or (i + 2 < ent.start and doc[i + 1].text == "," and doc[i + 2].lower_ == "who"))
                 if owner in ("her", "his", "their") and subject:
