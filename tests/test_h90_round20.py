@@ -140,3 +140,8 @@ def test_a_failing_treatment_still_taken_is_shown_as_taken_and_not_helping():
 def test_a_failed_treatment_stopped_is_still_tried():
     shown = " ".join(Renderer(PLAIN).facts(extract("tried vedolizumab, it did not help"), "patient"))
     assert "tried" in shown and "did not help" in shown
+
+
+def test_a_pregnancy_now_with_the_babys_weeks_stays_current():
+    fact = _one("I'm pregnant with my first son, he is 22 weeks now", "pregnant")
+    assert not fact.historical and not fact.negated
