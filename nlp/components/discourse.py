@@ -41,10 +41,6 @@ _CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
 _PRONOUN_SEX = {"she": "female", "he": "male"}
 _PRONOUN_VERB_FILLERS = frozenset({"has", "had", "have", "got", "'s", "’s", "s", "also", "too", "suffers", "from",
                                    "gets", "a", "an", "bad", "mild", "severe", "just", "been", "diagnosed", "with"})
-_PREGNANCY_WORDS = frozenset({"pregnant", "expecting", "pregnancy"})
-# "he is 2 now", "she's 3": a pronoun subject and the verb words between it and its age
-_PRONOUN_AGE_SUBJECTS = {"he": "male", "she": "female", "hes": "male", "shes": "female", "he's": "male", "she's": "female"}
-_AGE_PRONOUN_FILLERS = frozenset({"is", "'s", "’s", "s", "was", "now", "just", "turned", "turning", "only", "about", "nearly", "almost"})
 # a relation word this many tokens before an age gives whose age it is ("my son (now 31)")
 AGE_RELATION_SCOPE = 4
 # between a parent's age and the parent: "a 27 year old G2P1 mother", "G3 P2", "primiparous"
@@ -61,6 +57,12 @@ class People:
         # "my husband and I both have RA": the writer shares it with the one named before
         # (``shared_with_writer_words``; h85, round 19)
         self.shared_words = frozenset(str(w).lower() for w in (vocabulary or {}).get("shared_with_writer_words") or ())
+        # "he is 2 now" in a patient's own message: someone else's age; "pregnant with my son":
+        # the child carried (``pronoun_ages`` in data/nlp/extraction.yaml; h90, round 20)
+        ages = (vocabulary or {}).get("pronoun_ages") or {}
+        self.age_subjects = {str(k).lower(): str(v) for k, v in (ages.get("subjects") or {}).items()}
+        self.age_fillers = frozenset(str(w).lower() for w in ages.get("fillers") or ())
+        self.carrying_words = frozenset(str(w).lower() for w in ages.get("carrying") or ())
 
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
@@ -186,7 +188,7 @@ class People:
                 if lower in self.words.possessives:
                     return False     # the writer's own ("my husband says my lupus is worse")
                 continue
-            if i >= 3 and doc[i - 2].lower_ == "with" and doc[i - 3].lower_ in _PREGNANCY_WORDS:
+            if i >= 3 and doc[i - 2].lower_ == "with" and doc[i - 3].lower_ in self.carrying_words:
                 continue    # "I was pregnant with my son when the ITP started": the child carried, no one it is said of
             if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
                 return True     # "my daughter has lupus, my other daughter has ITP": someone else
@@ -274,13 +276,13 @@ class People:
             return False
         doc = ent.doc
         i = ent.start - 1
-        while i > ent.sent.start and doc[i].lower_ in _AGE_PRONOUN_FILLERS:
+        while i > ent.sent.start and doc[i].lower_ in self.age_fillers:
             i -= 1
-        if i == ent.start - 1 or doc[i].lower_ not in _PRONOUN_AGE_SUBJECTS:
+        if i == ent.start - 1 or doc[i].lower_ not in self.age_subjects:
             return False
         if speaker.speaker == "patient" and speaker.relation is None:
             return True
-        return _PRONOUN_AGE_SUBJECTS[doc[i].lower_] != speaker.sex
+        return self.age_subjects[doc[i].lower_] != speaker.sex
 
     def _writer_has(self, ent: Span) -> bool:
         """A writer who speaks of "she"/"he" saying they have an illness themself: the
