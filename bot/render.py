@@ -148,6 +148,14 @@ class Renderer:
                     unsure.append(name)
                 elif fact.status == "current":
                     current.append(self.p("drug_since", name=Safe(name), date=dated) if dated else name)
+                elif fact.status in ("failed", "intolerant") and fact.ongoing:
+                    # still taken although it fails ("ustekinumab ongoing, not responding"):
+                    # taken now and not helping, not a treatment tried and stopped
+                    if fact.status == "failed":
+                        current.append(self.p("drug_failing_since", name=Safe(name), date=dated) if dated
+                                       else self.p("drug_failing", name=Safe(name)))
+                    else:
+                        current.append(self.p("drug_intolerant_ongoing", name=Safe(name)))
                 elif fact.status in ("failed", "intolerant"):
                     key = f"drug_{fact.status}" + ("_dated" if dated else "")
                     tried.append(self.p(key, name=Safe(name), date=dated or ""))

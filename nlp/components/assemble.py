@@ -104,6 +104,8 @@ def _same_clause(text: str, start: int, end: int) -> bool:
     return not re.search(r"[.;!?\n]", text[start:end])
 # then, in the same or the next sentence, "now" (and who) before another disease
 _NOW_AFTER = re.compile(r"[^!?\n]{0,40}?\bnow\b", re.IGNORECASE)
+# a sentence end between two words: a full stop, "!" or "?" followed by a space (not "1.2")
+_SENTENCE_END = re.compile(r"[.!?]\s")
 # between a past cancer and the treatments listed right after it ("He had Hodgkin lymphoma at
 # 19, ABVD, all fine since", "breast cancer in 2015, chemo and radiotherapy"): its age or
 # year, then a comma or bracket, maybe "treated with"
@@ -1056,6 +1058,13 @@ class FactBuilder:
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
+            if ((expression.since or expression.onset_age is not None) and not expression.ended
+                    and fact.label == "DRUG" and fact.historical and fact.status is None
+                    and not (fact.negated or fact.hypothetical or fact.uncertain)
+                    and self._perfect_had_before(doc, fact)):
+                # "she's had methotrexate since she was 9", "ive had humira since 2020": a
+                # present perfect with its start, taken from then to now (h90, round 20)
+                fact.historical, fact.status = False, "current"
             if expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE"):
                 started.add(id(fact))
             if expression.duration_days is not None:
@@ -1067,6 +1076,13 @@ class FactBuilder:
         self._values_of_an_ended_course(times, facts, doc_text(doc))
         self._values_of_a_dated_bracket(times, facts, doc_text(doc), today)
         return started
+
+    def _perfect_had_before(self, doc: Doc, fact: Fact) -> bool:
+        """ "had" right before the mention, a perfect word ("'s", "has", "ive") before it."""
+        span = doc.char_span(fact.start, fact.end, alignment_mode="expand")
+        if span is None or span.start < 2:
+            return False
+        return doc[span.start - 1].lower_ == "had" and doc[span.start - 2].lower_ in self.perfect_words
 
     def _values_of_a_dated_bracket(self, times, facts: list[Fact], text: str, today: date) -> None:
         """Lab values and scores in a bracket opened right after a past date ("Dx 01/2024
@@ -1103,7 +1119,8 @@ class FactBuilder:
         """A lab value written after a course's closed years on the same line ("3. Eltrombopag
         50 mg od 2019-2022 - lost response; ALT rose to 3x ULN", "leflunomide 20 mg (2016-2018,
         raised BP and diarrhoea)") is from that course: past. Not one after a word of now
-        (``ended_course_line_now`` in extraction.yaml: "2019-2021, now creatinine 80")."""
+        (``ended_course_line_now`` in extraction.yaml: "2019-2021, now creatinine 80"), nor one
+        in a sentence of its own ("MMF 2019-2023. Creatinine 1.2": today's value; h90, round 20)."""
         ended = [t for t in times if t.ended]
         if not ended or self.ended_line_now is None:
             return
@@ -1113,7 +1130,7 @@ class FactBuilder:
             for expression in ended:
                 between = text[expression.end:fact.start]
                 if (expression.end <= fact.start and len(between) <= self.ended_line_reach and "\n" not in between
-                        and not self.ended_line_now.search(between)):
+                        and not self.ended_line_now.search(between) and not _SENTENCE_END.search(between)):
                     fact.historical = True
                     break
 

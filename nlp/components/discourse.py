@@ -57,6 +57,12 @@ class People:
         # "my husband and I both have RA": the writer shares it with the one named before
         # (``shared_with_writer_words``; h85, round 19)
         self.shared_words = frozenset(str(w).lower() for w in (vocabulary or {}).get("shared_with_writer_words") or ())
+        # "he is 2 now" in a patient's own message: someone else's age; "pregnant with my son":
+        # the child carried (``pronoun_ages`` in data/nlp/extraction.yaml; h90, round 20)
+        ages = (vocabulary or {}).get("pronoun_ages") or {}
+        self.age_subjects = {str(k).lower(): str(v) for k, v in (ages.get("subjects") or {}).items()}
+        self.age_fillers = frozenset(str(w).lower() for w in ages.get("fillers") or ())
+        self.carrying_words = frozenset(str(w).lower() for w in ages.get("carrying") or ())
 
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
@@ -106,9 +112,16 @@ class People:
             relation = self.words.relation_of(doc[i].text)
             if relation is not None:
                 owner = doc[i - 1].lower_
+                # "Pt's partner has HCV", "the patient's husband has ...": the patient's relative
+                # (h90, round 20)
+                shift = 1 if owner in ("'s", "’s") and i >= 2 and doc[i - 2].lower_ in _PATIENT_WORDS else 0
+                if shift:
+                    owner = "her"
                 # the relative is the subject: "Her son, aged 12, has ...", "... her husband,
                 # who has ...", not an object ("breastfeeding her baby and has lupus")
-                subject = (i - 1 == first or doc[i - 2].lower_ in _CLAUSE_STARTS
+                if shift and i - 3 >= first and doc[i - 3].lower_ == "the":
+                    shift += 1      # "The patient's husband has ..."
+                subject = (i - 1 - shift == first or (i - 2 - shift >= 0 and doc[i - 2 - shift].lower_ in _CLAUSE_STARTS)
                            or (i + 1 < ent.start and doc[i + 1].lower_ == "who")
                            or (i + 2 < ent.start and doc[i + 1].text == "," and doc[i + 2].lower_ == "who"))
                 if owner in ("her", "his", "their") and subject:
@@ -175,6 +188,8 @@ class People:
                 if lower in self.words.possessives:
                     return False     # the writer's own ("my husband says my lupus is worse")
                 continue
+            if i >= 3 and doc[i - 2].lower_ == "with" and doc[i - 3].lower_ in self.carrying_words:
+                continue    # "I was pregnant with my son when the ITP started": the child carried, no one it is said of
             if i >= 2 and doc[i - 1].lower_ == "other" and doc[i - 2].lower_ in self.words.possessives:
                 return True     # "my daughter has lupus, my other daughter has ITP": someone else
             if speaker.start is not None and token.idx <= speaker.start < token.idx + len(token.text):
@@ -216,6 +231,8 @@ class People:
     def _age_of_another(self, ent: Span, speaker: Speaker | None) -> bool:
         """"I have RA. my son is 12": the age of a relative the message is not about."""
         doc = ent.doc
+        if self._pronoun_age_of_another(ent, speaker):
+            return True
         before = doc[max(ent.sent.start, ent.start - AGE_RELATION_SCOPE):ent.start]
         if (speaker is not None and speaker.start is not None and len(before)
                 and before.start_char <= speaker.start < ent.start_char):
@@ -248,6 +265,24 @@ class People:
         if not named:
             return False
         return speaker is None or named[-1] not in (speaker.relation, speaker.writer)
+
+    def _pronoun_age_of_another(self, ent: Span, speaker: Speaker | None) -> bool:
+        """An age said of "he"/"she" ("he is 2 now", "she's 3") in a patient's own message, or
+        of the other sex than the relative a message is about ("my wife has lupus, she was
+        pregnant with our son ..., he's 3 now"): someone else's age (h90, round 20)."""
+        if speaker is None or (speaker.speaker != "patient" and speaker.sex is None):
+            return False
+        if speaker.speaker == "patient" and speaker.relation is not None:
+            return False
+        doc = ent.doc
+        i = ent.start - 1
+        while i > ent.sent.start and doc[i].lower_ in self.age_fillers:
+            i -= 1
+        if i == ent.start - 1 or doc[i].lower_ not in self.age_subjects:
+            return False
+        if speaker.speaker == "patient" and speaker.relation is None:
+            return True
+        return self.age_subjects[doc[i].lower_] != speaker.sex
 
     def _writer_has(self, ent: Span) -> bool:
         """A writer who speaks of "she"/"he" saying they have an illness themself: the
@@ -328,6 +363,10 @@ class Outcomes:
         self.echo_words = frozenset(str(w).lower() for w in echo.get("words") or ())
         self.echo_between = frozenset(str(w).lower() for w in echo.get("between") or ())
         self.echo_ends = frozenset(str(w).lower() for w in echo.get("ends") or ())
+        # "the TB one too", "HIV too" after a clear result: only a test's negative result echoes
+        self.result_echo_words = frozenset(str(w).lower() for w in echo.get("result_words") or ())
+        self.result_echo_labels = frozenset(str(w) for w in echo.get("result_labels") or ())
+        self.result_echo_between = frozenset(str(w).lower() for w in echo.get("result_between") or ())
         aside = vocabulary.get("result_after_aside") or {}
         results = {str(w).lower(): kind for kind, words in (aside.get("results") or {}).items() for w in words or ()}
         self.aside_results = results
@@ -497,29 +536,36 @@ class Outcomes:
         either") says the same as was said of the mention of its kind before it in the
         sentence (or the sentence before): not given, or given and failed (``echoed_mentions``
         in data/nlp/extraction.yaml). A mention something else was said of keeps it."""
-        if not self.echo_words:
+        if not self.echo_words and not self.result_echo_words:
             return
         for i, (ent, fact) in enumerate(zip(ents, facts)):
-            if fact.negated or fact.status or fact.hypothetical or fact.family or not self._echoed(doc, ent):
+            if fact.negated or fact.status or fact.hypothetical or fact.family:
                 continue
+            result_only = False
+            if not self._echoed(doc, ent, self.echo_words, self.echo_between):
+                if ent.label_ not in self.result_echo_labels or not self._echoed(
+                        doc, ent, self.result_echo_words, self.result_echo_between):
+                    continue
+                result_only = True      # "..., HIV too": the same negative result, nothing else
             kinds = THERAPY_LABELS if ent.label_ in THERAPY_LABELS else (ent.label_,)
             earlier = ent.sent.start
             if earlier > 0:
                 earlier = doc[earlier - 1].sent.start
             before = next((f for e, f in zip(reversed(ents[:i]), reversed(facts[:i]))
                            if e.label_ in kinds and e.start >= earlier and not f.family
-                           and (f.negated or f.status in ("failed", "intolerant"))), None)
+                           and ((f.negated and not f.hypothetical and not f.uncertain) if result_only
+                                else (f.negated or f.status in ("failed", "intolerant")))), None)
             if before is None:
                 continue
             fact.negated, fact.status = before.negated, before.status
             fact.historical = before.historical or fact.historical
 
-    def _echoed(self, doc: Doc, ent: Span) -> bool:
+    def _echoed(self, doc: Doc, ent: Span, words: frozenset[str], between: frozenset[str]) -> bool:
         i = ent.end
         end = ent.sent.end
-        while i < end and doc[i].lower_ in self.echo_between:
+        while i < end and doc[i].lower_ in between:
             i += 1
-        if i >= end or doc[i].lower_ not in self.echo_words:
+        if i >= end or doc[i].lower_ not in words:
             return False
         after = i + 1
         return after >= end or doc[after].is_punct or doc[after].is_space or doc[after].lower_ in self.echo_ends

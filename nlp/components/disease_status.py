@@ -20,6 +20,10 @@ from data.condition_names import DISEASE_STATUS as STATUS_ROOT
 from data.terminology import Terminology, load_terminology
 from nlp.components.doc_cache import doc_text
 
+# a relapse's own clause (up to its end) and a year in it ("relapsed in 2020")
+_CLAUSE_END = re.compile(r"[,;.!?\n]")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
 RELAPSED = "relapsed_disease"
 _WINDOW = 3   # tokens before the mention
 
@@ -68,6 +72,7 @@ class StatusWords:
         self._whose(facts)
         self._time_order(ents, facts)
         self._back_now(facts)
+        self._relapse_after_treatment(ents, facts)
         # the autoimmune voice ("refractory lupus", "relapsed ITP"): therapies failed, which
         # the therapy facts say; a status is a cancer's (status_of), as in criteria
         drop = {id(f) for f, o in zip(facts, other) if o}
@@ -93,6 +98,28 @@ class StatusWords:
                     fact.family = False
             elif any(self.terminology.is_a(fact.concept, r) for r in roots) and not fact.negated:
                 last = fact
+
+    def _relapse_after_treatment(self, ents: list[Span], facts: list[Fact]) -> None:
+        """A relapse (``status_disease_now``) made past only by the "had" of a treatment named
+        between the cue and it ("had an allo transplant in 2023 and relapsed this year", "she
+        had chemo and relapsed"): the "had" is the treatment's; the relapse is today's status
+        (h90, round 20). A relapse with a "was"/"had" of its own ("she had relapsed twice
+        before") keeps it."""
+        if not self.disease_now:
+            return
+        for ent, fact in zip(ents, facts):
+            if (fact.label != "CONDITION" or fact.concept not in self.disease_now or not fact.historical
+                    or fact.negated or fact.hypothetical or fact.family):
+                continue
+            cues = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+            if not cues:
+                continue
+            clause = _CLAUSE_END.split(doc_text(ent.doc)[ent.end_char:], maxsplit=1)[0]
+            if _YEAR.search(clause):
+                continue    # "relapsed in 2020, then in remission": dated, not today's
+            if all(any(other.label_ in ("DRUG", "PROCEDURE") and m.modifier_span[1] <= other.start and other.end <= ent.start
+                       for other in ents) for m in cues):
+                fact.historical = False
 
     def _back_now(self, facts: list[Fact]) -> None:
         """A cancer said to be over that a later status of ``status_disease_now`` is about (the

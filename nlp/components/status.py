@@ -175,6 +175,11 @@ def still_taken(span: Span) -> bool:
     return words is not None and (still_on_after(span) or any(
         m.category == "THERAPY_CURRENT" and its_own(m) and (
             words.search(doc[max(0, m.modifier_span[0] - 2):m.modifier_span[1]].text) or _now_right_after(span, m))
+        for m in span._.modifiers) or any(
+        # a failure cue opened by a word of now, right after the treatment ("Ustekinumab
+        # ongoing, not responding", "MMF (current, not helping)"): it goes on (h90, round 20)
+        m.category == "THERAPY_FAILED" and span.end <= m.modifier_span[0] <= span.end + 1
+        and words.match(doc[m.modifier_span[0]:m.modifier_span[1]].text)
         for m in span._.modifiers))
 
 

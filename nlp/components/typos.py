@@ -70,6 +70,8 @@ class TypoMatcher:
             if words <= 4:
                 self.buckets.setdefault((text[0], words), []).append(text)
         self.lookup = lru_cache(maxsize=20000)(self._lookup)
+        # a word split in two is joined only when long enough to be told apart ("cycle phosphamide")
+        self._split_min = int(settings.get("split_min_length", 10))
 
     def _threshold(self, length: int) -> float:
         for min_length, score in self.thresholds:
@@ -140,8 +142,31 @@ class TypoMatcher:
             if term and not self._spelt_right(token.lower_, term):
                 found.extend(Candidate(i, i + 1, label, concept, fuzzy=True) for label, concept in self.targets[term])
                 continue
+            split = self._split_word(words, i, n, covered)
+            if split:
+                found.extend(split)
+                continue
             found.extend(self._pair(words, i, n, covered, beside_exact=False))
         return found
+
+    def _split_word(self, doc: "_Words", i: int, n: int, covered: set[int]) -> list[Candidate]:
+        """A one-word term an autocorrect split in two ("cycle phosphamide", "metho trexate"):
+        the suspect word joined to the word before or after it, no match covering that one,
+        read as one word (h90, round 20)."""
+        for start in (i - 1, i):
+            end = start + 2
+            if start < 0 or end > n or not all(doc.alpha[start:end]) or any(j in covered for j in (start, start + 1)):
+                continue
+            if doc.ends[start] + 1 != doc.starts[start + 1]:
+                continue    # one space between, nothing else
+            other = doc.lower[start] if start != i else doc.lower[start + 1]
+            if other in STOP_WORDS or len(other) < 3:
+                continue
+            joined = doc.lower[start] + doc.lower[start + 1]
+            term = self.lookup(joined, 1) if len(joined) >= self._split_min else None
+            if term and " " not in term and not self._spelt_right(joined, term):
+                return [Candidate(start, end, label, concept, fuzzy=True) for label, concept in self.targets[term]]
+        return []
 
     def _spelt_right(self, word: str, term: str) -> bool:
         """A word of a longer term is spelt right: it misspells no term of another concept
