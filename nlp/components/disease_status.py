@@ -156,7 +156,23 @@ class StatusWords:
             return False
         beside = min(diseases, key=lambda e: (e.start - ent.end if e.start >= ent.end else ent.start - e.end + 0.5))
         roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ())
-        return not any(self.terminology.is_a(beside.kb_id_, r) for r in roots)
+        if not any(self.terminology.is_a(beside.kb_id_, r) for r in roots):
+            return True
+        return self._earlier_cancer(beside, ents, facts, roots)
+
+    def _earlier_cancer(self, beside: Span, ents: list[Span], facts: list[Fact], roots) -> bool:
+        """The status is of a cancer told as history while the text names another one the patient
+        has now ("CLL ... Comorbidities: prostate cancer treated with radiotherapy 2016, in remission"):
+        that cancer's, which says nothing of the disease now (h91, round 20)."""
+        by_ent = {(e.start, e.end): f for e, f in zip(ents, facts)}
+        own = by_ent.get((beside.start, beside.end))
+        if own is None or not own.historical or own.family:
+            return False
+        return any(f.label == "CONDITION" and f.concept in self.terminology and not self.is_status(f.concept)
+                   and any(self.terminology.is_a(f.concept, r) for r in roots)
+                   and not (f.historical or f.negated or f.hypothetical or f.family or f.uncertain)
+                   and not self.terminology.is_a(f.concept, own.concept) and not self.terminology.is_a(own.concept, f.concept)
+                   for f in facts)
 
     def _assert(self, doc, start: int, end: int, fact: Fact) -> None:
         sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]

@@ -72,6 +72,8 @@ class TrialSubject:
         end = doc[modifier.modifier_span[1] - 1].idx + len(doc[modifier.modifier_span[1] - 1])
         if self.trial.match(text, start) and start >= trial_start:
             return True     # the trial word's own cue ("a lupus trial", "trial of"): the request's
+        if text[start:end] == "?" and start >= ent.end_char and not text[ent.end_char:start].strip(" )"):
+            return True     # "eligible for CD19 CAR-T in SLE?": the question mark ends the request (h91, round 20)
         return start < trial_start and end <= ent.start_char and self.join.search(text, end, ent.start_char) is not None
 
     def _trial_before(self, text: str, pairs: list, index: int) -> int | None:
