@@ -1200,7 +1200,8 @@ class FactBuilder:
 # what joins the drugs of one combination or list: "+", "/", ",", "and", "with", brackets
 # ("Venetoclax + obinutuzumab (VenO) 04/2023-03/2024", "nelarabine, cyclophosphamide and
 # etoposide x2 cycles (06-07/2025)", "Euro-Lupus IV cyclophosphamide 2019")
-_COMBINATION_JOIN = re.compile(r"[\s,+/&()]*(?:(?:and|with|plus|iv|oral|po|sc)(?![\w-])[\s,+/&()]*)?", re.IGNORECASE)
+# "venetoclax-rituximab 2023-2024": a hyphen joins a combination too (h91, round 20)
+_COMBINATION_JOIN = re.compile(r"[\s,+/&()]*(?:(?:and|with|plus|iv|oral|po|sc)(?![\w-])[\s,+/&()]*)?|-", re.IGNORECASE)
 
 
 def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:

@@ -332,12 +332,17 @@ class EventsBefore:
         # "stopped working after 2 yrs, baricitinib since Jan": "after" and an amount of time
         # date the clause before; the treatment after them is no event after which (h60)
         self.time_units = frozenset(str(w).lower() for w in vocabulary.get("time_units") or ())
+        # an acute event after the word is over too ("tofacitinib 2020-2022, stopped after a
+        # pulmonary embolism"; h91, round 20): event_words, event_settings.acute_concepts
+        self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
+        self.acute = frozenset((vocabulary.get("event_settings") or {}).get("acute_concepts") or ())
 
     def __call__(self, ents: list[Any], facts: list[Any]) -> None:
         marked: set[int] = set()     # token ends of the mentions made historical here
         for ent, fact in zip(ents, facts):
-            if (fact.label not in self.LABELS or fact.historical or fact.negated or fact.hypothetical
-                    or fact.status == "current"):
+            event = fact.label == "CONDITION" and (fact.concept in self.acute or fact.text.lower() in self.event_words)
+            if ((fact.label not in self.LABELS and not event) or fact.historical or fact.negated or fact.hypothetical
+                    or fact.status == "current" or fact.family):
                 continue
             doc = ent.doc
             joined = True       # only list words so far: "after IVIG and dexamethasone"
