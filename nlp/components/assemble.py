@@ -92,6 +92,9 @@ _SINCE_RIGHT_AFTER = re.compile(r"(?:(?!\b(?:held|off|stopped|suspended|paused|w
 _STOPPED_BEFORE = re.compile(r"\b(?:off|held|stopped|suspended|withheld|discontinued)\b[^,;()\n]{0,15}$", re.IGNORECASE)
 _ENDED_AFTER = re.compile(r"[^\n;.]{0,30}?(?<!\w)(?:to|until|till|stopped|ceased|discontinued|withdrawn|off|finished|completed)(?!\w)",
                           re.IGNORECASE)
+# "UKALL 2011 induction - ", "DA x2 -> ", "+ midostaurin (04/2025) -> ": a course's words, then the arrow
+# or dash to its outcome, on one line (h91, round 20)
+_COURSE_TO_OUTCOME = re.compile(r"[^\n;.]{0,40}?\s(?:->|→|-|–|:)\s*(?:achieving\s+|achieved\s+|in\s+)?", re.IGNORECASE)
 _ONSET_GAP = re.compile(r"\s*,?\s*\(?\s*")
 _ONSET_START = re.compile(r"(?:dx|dx'd|diagnosed|diagnosis|onset)\b", re.IGNORECASE)
 _COMPLICATED_BY = re.compile(r"\s*\)?\s*,?\s*(?:c/b|complicated\s+(?:by|with))\s+", re.IGNORECASE)
@@ -373,6 +376,7 @@ class FactBuilder:
         self.outcomes.results_around_asides(doc, kept, facts)   # "TB test (the blood one) was negative"
         self._past_pregnancies(facts, today, text)
         self._done_once(facts, today)
+        self._course_to_remission(facts, doc_text(doc))
         self._treatment_of_past_cancer(facts, text)
         self._precursor(facts, text)
         self._said_of_then(facts, text)
@@ -532,6 +536,23 @@ class FactBuilder:
             fact.historical = True
             if fact.status == "current":
                 fact.status = None
+
+    def _course_to_remission(self, facts: list[Fact], text: str) -> None:
+        """A course followed on its line by the remission it gave ("1. UKALL 2011 induction - CR-1 at
+        day 28", "DA x2 -> CR-1", "7+3 + midostaurin -> CRi") is a course given: over, whatever
+        its date says. Not one a cue says goes on, nor a remission with a word of now before it
+        ("on quizartinib, in CR1") (issue #13, h91 round 20)."""
+        remissions = [f for f in facts if f.label == "CONDITION" and f.concept == "in_remission"
+                      and not (f.negated or f.hypothetical or f.uncertain or f.family)]
+        if not remissions:
+            return
+        for fact in facts:
+            if (fact.label not in ("DRUG", "PROCEDURE") or fact.historical or fact.status or fact.ongoing
+                    or fact.negated or fact.hypothetical or fact.uncertain or fact.family):
+                continue
+            after = next((r for r in remissions if r.start >= fact.end), None)
+            if after is not None and _COURSE_TO_OUTCOME.fullmatch(text, fact.end, after.start):
+                fact.historical = True
 
     def _said_of_then(self, facts: list[Fact], text: str) -> None:
         """A condition followed by a phrase of an earlier moment (``condition_then``: "CNS
