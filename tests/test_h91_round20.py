@@ -166,3 +166,27 @@ def test_a_marker_of_the_disease_on_its_diagnosis_line_stays_an_antibody_then_is
     assert _read(text, "cd7")[2] == "current" and _read(text, "wbc")[2] == "past"
     text = "SLE diagnosed at 19 (2020): malar rash, ANA 1:1280, anti-dsDNA 160, anti-Ro positive."
     assert _read(text, "anti_dsdna")[2] == "past" and _read(text, "sle")[2] == "current"
+
+
+# --- lines of therapy: a failing line taken now, and the statuses of the lines --------------------
+
+def test_a_line_taken_since_a_short_date_with_early_progression_is_failing_now():
+    for text in ("pirtobrutinib since 01/25 with early progression.",
+                 "Lines: FCR 2014 (CR, relapse 2017); ibrutinib 2017-2021, stopped for atrial fibrillation; "
+                 "pirtobrutinib since 03/2025 with early progression on the 09/2025 CT."):
+        pirtobrutinib = _fact(text, "pirtobrutinib")
+        assert pirtobrutinib.status == "failed" and predicted_assertion(pirtobrutinib)[2] == "current", text
+
+
+def test_a_status_of_an_earlier_line_is_not_dropped_for_a_comorbidity_further_on():
+    text = ("Lines: FCR 2014 (CR, relapse 2017); ibrutinib 2017-2021, stopped for atrial fibrillation; "
+            "venetoclax + obinutuzumab 2021-2022 (fixed duration, uMRD), progression 2024.")
+    assert _read(text, "relapsed_disease")[2] == "past"
+    assert _facts(text, "mrd_negative")
+    assert not _facts("refractory hypertension on 4 drugs.", "refractory_disease")
+
+
+def test_a_course_followed_by_the_remission_it_gave_is_over():
+    text = "1. UKALL 2011 induction - CR-1 at day 28, MRD negative after consolidation.\n2. Relapse 03/2025."
+    assert _read(text, "chemotherapy")[2] == "past"
+    assert _read("He remains MRD-positive in CR1 on quizartinib maintenance.", "quizartinib")[2] == "current"

@@ -37,6 +37,10 @@ def is_status_span(ent: Span) -> bool:
     return ent.label_ == "CONDITION" and ent.kb_id_ in _status_ids()
 
 
+# what may stand between a status and the disease it is said of: one clause of a line, no further
+# than 60 characters ("FCR 2014 (CR, relapse 2017); ibrutinib ..., stopped for atrial fibrillation":
+# the relapse is not the AF's; h91, round 20)
+_BESIDE = re.compile(r"[^;\n]{0,60}")
 # a status this many characters or fewer before a cancer qualifies it ("relapsed T-ALL")
 _BEFORE_CHARS = 12
 
@@ -150,8 +154,10 @@ class StatusWords:
         if ent.label_ != "CONDITION" or not self.is_status(ent.kb_id_):
             return False
         sentence = ent.sent if ent.doc.has_annotation("SENT_START") else ent.doc[:]
+        text = doc_text(ent.doc)
         diseases = [e for e in ents if e.label_ == "CONDITION" and not self.is_status(e.kb_id_)
-                    and e.kb_id_ in self.terminology and sentence.start <= e.start and e.end <= sentence.end]
+                    and e.kb_id_ in self.terminology and sentence.start <= e.start and e.end <= sentence.end
+                    and _BESIDE.fullmatch(text[min(e.end_char, ent.end_char):max(e.start_char, ent.start_char)])]
         if not diseases:
             return False
         beside = min(diseases, key=lambda e: (e.start - ent.end if e.start >= ent.end else ent.start - e.end + 0.5))

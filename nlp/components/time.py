@@ -181,7 +181,10 @@ class TimeReader:
             return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
         if kind in ("date", "since", "range", "adjacent"):
             # a short end year ("2020-21") is in the start's century
-            year = int(groups["year"]) if groups.get("year") else int(groups["year_from"][:2] + groups["year_end"])
+            if groups.get("year_short"):    # "since 01/25": this century's
+                year = 2000 + int(groups["year_short"])
+            else:
+                year = int(groups["year"]) if groups.get("year") else int(groups["year_from"][:2] + groups["year_end"])
             # "06-08/2025": two months of one year, the start year is the end's
             year_from = int(groups.get("year_from") or year)
             if year > today.year or (kind == "range" and year_from > year):
