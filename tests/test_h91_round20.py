@@ -190,3 +190,11 @@ def test_a_course_followed_by_the_remission_it_gave_is_over():
     text = "1. UKALL 2011 induction - CR-1 at day 28, MRD negative after consolidation.\n2. Relapse 03/2025."
     assert _read(text, "chemotherapy")[2] == "past"
     assert _read("He remains MRD-positive in CR1 on quizartinib maintenance.", "quizartinib")[2] == "current"
+
+
+def test_a_treatment_since_a_year_on_a_treatment_history_line_is_taken_now():
+    text = ("Treatment so far: hydroxychloroquine since 2016; Euro-Lupus cyclophosphamide 2018 "
+            "(complete renal response); MMF 3 g/day 2018-present.")
+    assert _read(text, "hydroxychloroquine")[2] == "current"
+    assert _read(text, "cyclophosphamide")[2] == "past"
+    assert _read("Previous: MMF since 2019, stopped 2022.", "mycophenolate")[2] == "past"

@@ -88,9 +88,12 @@ _ONSET_WORDS = re.compile(r"\s*,?\s*\(?\s*(?:dx|dx'd|diagnosed|diagnosis|onset)\
 # a treatment; and a stop said after it on its line ("since 2019, stopped 2022") (h91, round 20)
 _SINCE_RIGHT_AFTER = re.compile(r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n]){0,25}?\b(?:since|from)\s*",
                                 re.IGNORECASE)
+# "hydroxychloroquine since 2016": the "since" is the time's own word
+_SINCE_OWN_WORD = re.compile(r"(?:since|from)\b", re.IGNORECASE)
+_GAP_NO_STOP = re.compile(r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n]){0,25}", re.IGNORECASE)
 # "off immunosuppression since 03/2025", "held since 09/2025": a stop that goes on, no use
 _STOPPED_BEFORE = re.compile(r"\b(?:off|held|stopped|suspended|withheld|discontinued)\b[^,;()\n]{0,15}$", re.IGNORECASE)
-_ENDED_AFTER = re.compile(r"[^\n;.]{0,30}?(?<!\w)(?:to|until|till|stopped|ceased|discontinued|withdrawn|off|finished|completed)(?!\w)",
+_ENDED_AFTER = re.compile(r"[^\n;.]{0,30}?(?<!\w)(?:to|until|till|stopped|ceased|discontinued|withdrawn|off|finished|completed|held|paused|suspended|withheld)(?!\w)",
                           re.IGNORECASE)
 # "UKALL 2011 induction - ", "DA x2 -> ", "+ midostaurin (04/2025) -> ": a course's words, then the arrow
 # or dash to its outcome, on one line (h91, round 20)
@@ -1092,7 +1095,9 @@ class FactBuilder:
             if (expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE") and fact.historical
                     and fact.status is None and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                     and fact.end <= expression.start
-                    and _SINCE_RIGHT_AFTER.fullmatch(doc_text(doc), fact.end, expression.start)
+                    and (_SINCE_RIGHT_AFTER.fullmatch(doc_text(doc), fact.end, expression.start)
+                         or (_SINCE_OWN_WORD.match(doc_text(doc), expression.start)
+                             and _GAP_NO_STOP.fullmatch(doc_text(doc), fact.end, expression.start)))
                     and not _STOPPED_BEFORE.search(doc_text(doc), max(0, fact.start - 20), fact.start)
                     and not _ENDED_AFTER.match(doc_text(doc), expression.end)):
                 # "Treatment so far: hydroxychloroquine since 2016", "Treated with ..., then
