@@ -198,3 +198,11 @@ def test_a_treatment_since_a_year_on_a_treatment_history_line_is_taken_now():
     assert _read(text, "hydroxychloroquine")[2] == "current"
     assert _read(text, "cyclophosphamide")[2] == "past"
     assert _read("Previous: MMF since 2019, stopped 2022.", "mycophenolate")[2] == "past"
+
+
+def test_each_marker_keeps_its_own_result():
+    text = "Molecular: NPM1 mutated, FLT3-ITD negative, FLT3-TKD negative."
+    assert _fact(text, "npm1").status == "positive"
+    assert all(f.status == "negative" for f in _facts(text, "flt3"))
+    assert _fact("FLT3-ITD mutated (allelic ratio 0.6), NPM1 wild-type.", "flt3").status == "positive"
+    assert _read("FLT3-ITD mutated (allelic ratio 0.6), NPM1 wild-type.", "npm1")[0] == "absent"
