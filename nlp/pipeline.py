@@ -383,10 +383,12 @@ def _line_breaks(doc):
     if "." in text:
         # "3 prior lines incl. daratumumab": the full stop of an abbreviation (extraction.yaml
         # ``no_sentence_end_after``) ends no sentence
-        short = _no_sentence_end_after()
+        short, before_number = _no_sentence_end_after(), _no_sentence_end_before_number()
         for token in doc[1:-1]:
-            if (token.text == "." and doc[token.i - 1].lower_ in short and not doc[token.i - 1].whitespace_
-                    and "\n" not in token.whitespace_ and not doc[token.i + 1].is_punct):
+            if (token.text == "." and not doc[token.i - 1].whitespace_ and "\n" not in token.whitespace_
+                    and not doc[token.i + 1].is_punct
+                    and (doc[token.i - 1].lower_ in short
+                         or (doc[token.i - 1].lower_ in before_number and doc[token.i + 1].like_num))):
                 doc[token.i + 1].is_sent_start = False
     if "(" in text:
         _bracketed_stops(doc)
@@ -399,6 +401,14 @@ def _no_sentence_end_after() -> frozenset[str]:
     from nlp.resources import vocabulary   # start-up: loaded with the pipeline
 
     return frozenset(str(w).lower() for w in vocabulary().get("no_sentence_end_after") or ())
+
+
+@lru_cache(maxsize=1)
+def _no_sentence_end_before_number() -> frozenset[str]:
+    """The abbreviations whose full stop ends no sentence when a number follows ("mother d. 78")."""
+    from nlp.resources import vocabulary   # start-up: loaded with the pipeline
+
+    return frozenset(str(w).lower() for w in vocabulary().get("no_sentence_end_before_number") or ())
 
 
 def _bracketed_stops(doc) -> None:

@@ -42,7 +42,7 @@ from nlp.components.result_headings import ResultHeadings
 from nlp.components.class_headings import ClassHeadings
 from nlp.components.time import TIMED_LABELS, EventsBefore, HarmFromDrug, SettingOfEvent, TimeReader, attach
 from nlp.components.speaker import Speaker
-from nlp.resources import alternation, vocabulary_words
+from nlp.resources import alternation, vocabulary, vocabulary_words
 from core.facts import Fact
 from nlp.units import normalise_lab
 
@@ -81,6 +81,27 @@ _ANOTHER_CLAUSE_FIRST = re.compile(r"[,;]\s*[^\W\d_]{2,}")
 _TITRE = re.compile(r"\s*(?:[:=(]\s*)?(?:(?:titre|titer|at|of|was|is|positive|pos)\s*:?\s*)*1\s*[:/]\s*(\d{2,5})\b", re.IGNORECASE)
 # a year after an antibody is when it was tested ("dsDNA 2019 positive"), no level
 _DATE_LIKE = re.compile(r"(?:19|20)\d\d\b(?![.,]\d)")
+# "SLE dx 2016", "SLE (diagnosed in 2016)", "SLE, dx'd 2016": the words between an illness and the
+# date it began; "SLE since 2016" has only a space (the "since" is the time's own) (h91, round 20)
+_ONSET_WORDS = re.compile(r"\s*,?\s*\(?\s*(?:dx|dx'd|diagnosed|diagnosis|onset)\.?:?\s*(?:in\s+)?", re.IGNORECASE)
+# "hydroxychloroquine since 2016", "tofacitinib 5 mg bd since 06/2025": the start written right after
+# a treatment; and a stop said after it on its line ("since 2019, stopped 2022") (h91, round 20)
+_SINCE_RIGHT_AFTER = re.compile(r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n]){0,25}?\b(?:since|from)\s*",
+                                re.IGNORECASE)
+# "hydroxychloroquine since 2016": the "since" is the time's own word
+_SINCE_OWN_WORD = re.compile(r"(?:since|from)\b", re.IGNORECASE)
+_GAP_NO_STOP = re.compile(r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n]){0,25}", re.IGNORECASE)
+# "off immunosuppression since 03/2025", "held since 09/2025": a stop that goes on, no use
+_STOPPED_BEFORE = re.compile(r"\b(?:off|held|stopped|suspended|withheld|discontinued)\b[^,;()\n]{0,15}$", re.IGNORECASE)
+_ENDED_AFTER = re.compile(r"[^\n;.]{0,30}?(?<!\w)(?:to|until|till|stopped|ceased|discontinued|withdrawn|off|finished|completed|held|paused|suspended|withheld)(?!\w)",
+                          re.IGNORECASE)
+# "UKALL 2011 induction - ", "DA x2 -> ", "+ midostaurin (04/2025) -> ": a course's words, then the arrow
+# or dash to its outcome, on one line (h91, round 20)
+_COURSE_TO_OUTCOME = re.compile(r"[^\n;.]{0,40}?\s(?:->|→|-|–|:)\s*(?:achieving\s+|achieved\s+|in\s+)?", re.IGNORECASE)
+_ONSET_GAP = re.compile(r"\s*,?\s*\(?\s*")
+_ONSET_START = re.compile(r"(?:dx|dx'd|diagnosed|diagnosis|onset)\b", re.IGNORECASE)
+_COMPLICATED_BY = re.compile(r"\s*\)?\s*,?\s*(?:c/b|complicated\s+(?:by|with))\s+", re.IGNORECASE)
+_CLASS_WORDS = re.compile(r"(?:(?:class|stage|grade|biopsy-proven|biopsy|proven)\s+[IVX0-9+/-]*\s*){0,2}", re.IGNORECASE)
 _SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
 # "for" and up to two words before an infection a course was given for ("for a chest infection")
 _REASON_FOR = re.compile(r"\bfor\s+(?:[A-Za-z-]+\s+){0,2}$", re.IGNORECASE)
@@ -162,7 +183,7 @@ class FactBuilder:
         self.harm_from_drug = HarmFromDrug(vocabulary)     # "pancreatitis from azathioprine": not tolerated
         self.short_course_days = float(vocabulary.get("short_course_days") or 0)   # "pred for a week in may": over
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
-        self.history_sections = HistorySections(vocabulary)   # run over a whole text by nlp.pipeline
+        self.history_sections = HistorySections(vocabulary, terminology)   # run over a whole text by nlp.pipeline
         self.status_words = StatusWords(terminology, vocabulary)
         words = vocabulary.get("precursor_words") or ()
         self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
@@ -360,6 +381,7 @@ class FactBuilder:
         self.outcomes.results_around_asides(doc, kept, facts)   # "TB test (the blood one) was negative"
         self._past_pregnancies(facts, today, text)
         self._done_once(facts, today)
+        self._course_to_remission(facts, doc_text(doc))
         self._treatment_of_past_cancer(facts, text)
         self._precursor(facts, text)
         self._said_of_then(facts, text)
@@ -519,6 +541,23 @@ class FactBuilder:
             fact.historical = True
             if fact.status == "current":
                 fact.status = None
+
+    def _course_to_remission(self, facts: list[Fact], text: str) -> None:
+        """A course followed on its line by the remission it gave ("1. UKALL 2011 induction - CR-1 at
+        day 28", "DA x2 -> CR-1", "7+3 + midostaurin -> CRi") is a course given: over, whatever
+        its date says. Not one a cue says goes on, nor a remission with a word of now before it
+        ("on quizartinib, in CR1") (issue #13, h91 round 20)."""
+        remissions = [f for f in facts if f.label == "CONDITION" and f.concept == "in_remission"
+                      and not (f.negated or f.hypothetical or f.uncertain or f.family)]
+        if not remissions:
+            return
+        for fact in facts:
+            if (fact.label not in ("DRUG", "PROCEDURE") or fact.historical or fact.status or fact.ongoing
+                    or fact.negated or fact.hypothetical or fact.uncertain or fact.family):
+                continue
+            after = next((r for r in remissions if r.start >= fact.end), None)
+            if after is not None and _COURSE_TO_OUTCOME.fullmatch(text, fact.end, after.start):
+                fact.historical = True
 
     def _said_of_then(self, facts: list[Fact], text: str) -> None:
         """A condition followed by a phrase of an earlier moment (``condition_then``: "CNS
@@ -1055,6 +1094,18 @@ class FactBuilder:
                 if facts[index].status == "current":    # "MTX 15 mg weekly 2019-2021": the dose was then
                     facts[index].status = None
             fact = facts[index]
+            if (expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE") and fact.historical
+                    and fact.status is None and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                    and fact.end <= expression.start
+                    and (_SINCE_RIGHT_AFTER.fullmatch(doc_text(doc), fact.end, expression.start)
+                         or (_SINCE_OWN_WORD.match(doc_text(doc), expression.start)
+                             and _GAP_NO_STOP.fullmatch(doc_text(doc), fact.end, expression.start)))
+                    and not _STOPPED_BEFORE.search(doc_text(doc), max(0, fact.start - 20), fact.start)
+                    and not _ENDED_AFTER.match(doc_text(doc), expression.end)):
+                # "Treatment so far: hydroxychloroquine since 2016", "Treated with ..., then
+                # tofacitinib since 06/2025": a start that goes on outweighs the history cue before
+                # it (h91, round 20)
+                fact.historical = False
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
@@ -1075,6 +1126,7 @@ class FactBuilder:
         _combination_dated(attached, facts, doc_text(doc), today)
         self._values_of_an_ended_course(times, facts, doc_text(doc))
         self._values_of_a_dated_bracket(times, facts, doc_text(doc), today)
+        self._dated_onset_of_history(attached, facts, doc_text(doc))
         return started
 
     def _perfect_had_before(self, doc: Doc, fact: Fact) -> bool:
@@ -1083,6 +1135,40 @@ class FactBuilder:
         if span is None or span.start < 2:
             return False
         return doc[span.start - 1].lower_ == "had" and doc[span.start - 2].lower_ in self.perfect_words
+
+    def _dated_onset_of_history(self, attached, facts: list[Fact], text: str) -> None:
+        """A lasting illness written with the date it began ("h/o SLE dx 2016", "history of SLE
+        since 2016", "h/o RA diagnosed in 2012") is one the patient has now: the onset date keeps it
+        current as "Dx in 03" does, whatever history cue is before it; and the complication written
+        right after it ("c/b lupus nephritis", "complicated with lupus nephritis") is current with it
+        (issue #13, h91 round 20). Not an event ("h/o DVT dx 2019"), a cancer ("h/o breast cancer dx
+        2010": treated, history) nor a disease status; not a start that has ended."""
+        for index, expression in attached:
+            fact = facts[index]
+            if (fact.label != "CONDITION" or not fact.historical or fact.negated or fact.family
+                    or fact.hypothetical or fact.uncertain or expression.ended or fact.end > expression.start
+                    or not self._lasting_illness(fact)):
+                continue
+            between = text[fact.end:expression.start]
+            if not (_ONSET_WORDS.fullmatch(between) or ((expression.since or _ONSET_START.match(text, expression.start))
+                                                        and _ONSET_GAP.fullmatch(between))):
+                continue
+            fact.historical = False
+            joined = _COMPLICATED_BY.match(text, expression.end)
+            if joined is None:
+                continue
+            after = next((f for f in facts if f.start >= joined.end()), None)
+            if (after is not None and after.label == "CONDITION" and after.historical and not after.negated
+                    and not after.family and self._lasting_illness(after)
+                    and _CLASS_WORDS.fullmatch(text[joined.end():after.start])):
+                after.historical = False
+
+    def _lasting_illness(self, fact: Fact) -> bool:
+        concept = fact.concept
+        return (fact.text.lower() not in self.event_words and concept in self.terminology
+                and not self.terminology.is_a(concept, "malignancy")
+                and not any(self.terminology.is_a(concept, status) for status in ("disease_status",))
+                and concept not in _acute_concepts())
 
     def _values_of_a_dated_bracket(self, times, facts: list[Fact], text: str, today: date) -> None:
         """Lab values and scores in a bracket opened right after a past date ("Dx 01/2024
@@ -1157,7 +1243,8 @@ class FactBuilder:
 # what joins the drugs of one combination or list: "+", "/", ",", "and", "with", brackets
 # ("Venetoclax + obinutuzumab (VenO) 04/2023-03/2024", "nelarabine, cyclophosphamide and
 # etoposide x2 cycles (06-07/2025)", "Euro-Lupus IV cyclophosphamide 2019")
-_COMBINATION_JOIN = re.compile(r"[\s,+/&()]*(?:(?:and|with|plus|iv|oral|po|sc)(?![\w-])[\s,+/&()]*)?", re.IGNORECASE)
+# "venetoclax-rituximab 2023-2024": a hyphen joins a combination too (h91, round 20)
+_COMBINATION_JOIN = re.compile(r"[\s,+/&()]*(?:(?:and|with|plus|iv|oral|po|sc)(?![\w-])[\s,+/&()]*)?|-", re.IGNORECASE)
 
 
 def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:
@@ -1281,6 +1368,12 @@ def _was_on(ent: Span) -> bool:
     currents = [m for m in ent._.modifiers if m.category == "THERAPY_CURRENT"]
     return bool(currents) and all((m.rule.metadata or {}).get("bare") and m.modifier_span[0] > 0
                                   and doc[m.modifier_span[0] - 1].lower_ in ("was", "were") for m in currents)
+
+
+@lru_cache(maxsize=1)
+def _acute_concepts() -> frozenset[str]:
+    """The acute, one-off conditions (extraction.yaml ``event_settings.acute_concepts``), read once."""
+    return frozenset((vocabulary().get("event_settings") or {}).get("acute_concepts") or ())
 
 
 def _since_age(onset: float, facts: list[Fact]) -> float | None:

@@ -41,6 +41,10 @@ def is_status_span(ent: Span) -> bool:
     return ent.label_ == "CONDITION" and ent.kb_id_ in _status_ids()
 
 
+# what may stand between a status and the disease it is said of: one clause of a line, no further
+# than 60 characters ("FCR 2014 (CR, relapse 2017); ibrutinib ..., stopped for atrial fibrillation":
+# the relapse is not the AF's; h91, round 20)
+_BESIDE = re.compile(r"[^;\n]{0,60}")
 # a status this many characters or fewer before a cancer qualifies it ("relapsed T-ALL")
 _BEFORE_CHARS = 12
 
@@ -177,13 +181,31 @@ class StatusWords:
         if ent.label_ != "CONDITION" or not self.is_status(ent.kb_id_):
             return False
         sentence = ent.sent if ent.doc.has_annotation("SENT_START") else ent.doc[:]
+        text = doc_text(ent.doc)
         diseases = [e for e in ents if e.label_ == "CONDITION" and not self.is_status(e.kb_id_)
-                    and e.kb_id_ in self.terminology and sentence.start <= e.start and e.end <= sentence.end]
+                    and e.kb_id_ in self.terminology and sentence.start <= e.start and e.end <= sentence.end
+                    and _BESIDE.fullmatch(text[min(e.end_char, ent.end_char):max(e.start_char, ent.start_char)])]
         if not diseases:
             return False
         beside = min(diseases, key=lambda e: (e.start - ent.end if e.start >= ent.end else ent.start - e.end + 0.5))
         roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ())
-        return not any(self.terminology.is_a(beside.kb_id_, r) for r in roots)
+        if not any(self.terminology.is_a(beside.kb_id_, r) for r in roots):
+            return True
+        return self._earlier_cancer(beside, ents, facts, roots)
+
+    def _earlier_cancer(self, beside: Span, ents: list[Span], facts: list[Fact], roots) -> bool:
+        """The status is of a cancer told as history while the text names another one the patient
+        has now ("CLL ... Comorbidities: prostate cancer treated with radiotherapy 2016, in remission"):
+        that cancer's, which says nothing of the disease now (h91, round 20)."""
+        by_ent = {(e.start, e.end): f for e, f in zip(ents, facts)}
+        own = by_ent.get((beside.start, beside.end))
+        if own is None or not own.historical or own.family:
+            return False
+        return any(f.label == "CONDITION" and f.concept in self.terminology and not self.is_status(f.concept)
+                   and any(self.terminology.is_a(f.concept, r) for r in roots)
+                   and not (f.historical or f.negated or f.hypothetical or f.family or f.uncertain)
+                   and not self.terminology.is_a(f.concept, own.concept) and not self.terminology.is_a(own.concept, f.concept)
+                   for f in facts)
 
     def _assert(self, doc, start: int, end: int, fact: Fact) -> None:
         sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]

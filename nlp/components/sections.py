@@ -79,7 +79,10 @@ def _line_or_sentence_end(text: str, match: re.Match) -> int:
 
 
 class HistorySections:
-    def __init__(self, vocabulary: dict[str, Any]):
+    def __init__(self, vocabulary: dict[str, Any], terminology: Any = None):
+        # the markers of the disease itself (CD7, NPM1: no ``antibody`` flag) on a presentation line
+        # stay the disease's; an autoantibody measured then is a value of then (h91, round 20)
+        self.terminology = terminology
         settings = vocabulary.get("history_sections") or {}
         names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("headings", []), key=len, reverse=True))
         opens = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("list_openers", []), key=len, reverse=True))
@@ -146,6 +149,9 @@ class HistorySections:
         alternatives = [f"(?:{words})\\b[^:(\\n]{{0,40}}(?:\\([^():\\n]*\\))?[ \\t]*"] if words else []
         if dated:
             alternatives.append(rf"(?:{dated})\b[^:(\n]{{0,30}}?{_DATE}[ \t]*(?:\([^():\n]*\))?[ \t]*")
+            # "SLE diagnosed at 19 (2020): ANA 1:1280, anti-dsDNA 160": the disease named first, the
+            # year in brackets (h91, round 20)
+            alternatives.append(rf"[^\W\d][^:(\n]{{0,30}}?\b(?:{dated})\b[^:(\n]{{0,20}}?\((?:19|20)\d{{2}}\)[ \t]*")
         self.presentation_line = (re.compile(rf"^[ \t]*[-*\u2022]?[ \t]*(?:{'|'.join(alternatives)}):", re.IGNORECASE | re.MULTILINE)
                                   if alternatives else None)
         # "PMH: T2DM (metformin)": a word, "(" and maybe "on" right before the drug
@@ -301,7 +307,7 @@ class HistorySections:
                 for fact in facts:
                     if not (match.end() <= fact.start and fact.end <= end) or fact.historical:
                         continue
-                    if fact.label in ("LAB", "SCORE", "BIOMARKER") or (
+                    if fact.label in ("LAB", "SCORE") or (fact.label == "BIOMARKER" and self._measured_then(fact)) or (
                             fact.label in ("DRUG", "PROCEDURE") and fact.status != "current" and not fact.ongoing):
                         fact.historical = True
         if self.presentation_said is not None and "present" in low:
@@ -335,6 +341,12 @@ class HistorySections:
                     fact.status = "current"     # "PMH: T2DM (metformin)": what the illness is treated with now
                     continue
                 fact.historical = True
+
+    def _measured_then(self, fact: Any) -> bool:
+        """A marker read on a presentation line that is a value of then: an autoantibody ("Dx 2020:
+        ANA 1:1280, anti-dsDNA 160"), not a marker of the disease itself ("Diagnosis 02/2024: T-ALL,
+        ..., CD7 positive": the leukaemia's, as long as it is the disease)."""
+        return self.terminology is None or fact.concept not in self.terminology or self.terminology.flagged(fact.concept, "antibody")
 
     def _treats_comorbidity(self, text: str, fact: Any) -> bool:
         """A drug alone in brackets after an illness a history section lists ("PMH: T2DM

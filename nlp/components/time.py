@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from core.durations import DAYS
+from nlp.components.disease_status import _status_ids
 from nlp.components.patterns import PatternMatch, PatternRunner
 from nlp.resources import alternation, vocabulary_words
 
@@ -40,6 +41,8 @@ _CUE_WINDOW = 30
 # 12,000/uL today (nadir 4 x10^9/L in 2023)" dates the nadir, not today's count
 _OWN_VALUE_BRACKET = re.compile(r"\([^()]*\d[^()]*$")
 _OWN_BRACKET = re.compile(r"\s*\([^()\n]{0,30}")
+# the bracket a time is written in closes before the next item of the list (h91, round 20)
+_CLOSED_BEFORE = re.compile(r"[^()\n]{0,30}\)\s*[,;]")
 _STARTS_FROM = re.compile(r"\b(?:since|from|starting|started)\s*$", re.IGNORECASE)
 _SINCE_WORD = re.compile(r"\bsince\s*$", re.IGNORECASE)
 # "MMF + belimumab from 06/2024": a start that goes on, unless an end follows on its line ("from 2019
@@ -178,13 +181,18 @@ class TimeReader:
             return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
         if kind in ("date", "since", "range", "adjacent"):
             # a short end year ("2020-21") is in the start's century
-            year = int(groups["year"]) if groups.get("year") else int(groups["year_from"][:2] + groups["year_end"])
-            if year > today.year or (kind == "range" and int(groups["year_from"]) > year):
+            if groups.get("year_short"):    # "since 01/25": this century's
+                year = 2000 + int(groups["year_short"])
+            else:
+                year = int(groups["year"]) if groups.get("year") else int(groups["year_from"][:2] + groups["year_end"])
+            # "06-08/2025": two months of one year, the start year is the end's
+            year_from = int(groups.get("year_from") or year)
+            if year > today.year or (kind == "range" and year_from > year):
                 return None
             if kind == "range" and groups.get("month"):
                 # "03/2019-06/2023": dated by its end month, over once that month has passed
                 last = (year, int(groups["month"]))
-                if (int(groups["year_from"]), int(groups.get("month_from") or 1)) > last or last > (today.year, today.month):
+                if (year_from, int(groups.get("month_from") or 1)) > last or last > (today.year, today.month):
                     return None
                 return TimeExpression(start, end, date=f"{last[0]:04d}-{last[1]:02d}", ended=last < (today.year, today.month))
             if kind in ("range", "adjacent"):
@@ -237,6 +245,10 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
             and not (fact.start < expression.end and expression.start < fact.end)
         ]
+        if expression.ended:
+            # "Venetoclax + obinutuzumab 12 cycles, 04/2023-03/2024: uMRD": the years of a use are the
+            # treatment's, never the response's written after them (h91, round 20)
+            candidates = [i for i in candidates if not (facts[i].label == "CONDITION" and facts[i].concept in _status_ids())]
         if expression.month_only and not expression.since:
             # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in
             # june"); "since march" is anything's start ("on benlysta since march")
@@ -262,10 +274,18 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             fact = facts[i]
             if fact.end <= expression.start:
                 between, key = text[fact.end:expression.start], (expression.start - fact.end, 0)
+                if expression.since:
+                    # "then tofacitinib since 06/2025 - ILD progressing": the "since" is the start
+                    # of what it follows, so its own word is no distance (h91, round 20)
+                    key = (len(_STARTS_FROM.sub("", between)), 0)
                 if fact.label in ("LAB", "SCORE") and _OWN_VALUE_BRACKET.search(between):
                     continue
             else:
                 between, key = text[expression.end:fact.start], (fact.start - expression.end, 1)
+                if _CLOSED_BEFORE.match(between):
+                    # "UPCR 210 (was 90 in 01/2025), creatinine 104": a date inside a bracket is
+                    # of what the bracket is about, never of the next item past its close
+                    continue
             # a date in a bracket opened right after the fact is the fact's ("rituximab (2
             # cycles in 2023), MMF"), not the next one's across the closing bracket
             own_bracket = fact.end <= expression.start and (
@@ -341,12 +361,17 @@ class EventsBefore:
         # "stopped working after 2 yrs, baricitinib since Jan": "after" and an amount of time
         # date the clause before; the treatment after them is no event after which (h60)
         self.time_units = frozenset(str(w).lower() for w in vocabulary.get("time_units") or ())
+        # an acute event after the word is over too ("tofacitinib 2020-2022, stopped after a
+        # pulmonary embolism"; h91, round 20): event_words, event_settings.acute_concepts
+        self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
+        self.acute = frozenset((vocabulary.get("event_settings") or {}).get("acute_concepts") or ())
 
     def __call__(self, ents: list[Any], facts: list[Any]) -> None:
         marked: set[int] = set()     # token ends of the mentions made historical here
         for ent, fact in zip(ents, facts):
-            if (fact.label not in self.LABELS or fact.historical or fact.negated or fact.hypothetical
-                    or fact.status == "current"):
+            event = fact.label == "CONDITION" and (fact.concept in self.acute or fact.text.lower() in self.event_words)
+            if ((fact.label not in self.LABELS and not event) or fact.historical or fact.negated or fact.hypothetical
+                    or fact.status == "current" or fact.family):
                 continue
             doc = ent.doc
             joined = True       # only list words so far: "after IVIG and dexamethasone"

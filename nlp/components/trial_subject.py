@@ -29,7 +29,7 @@ class TrialSubject:
         fillers = section.get("fillers") or ()
         self.reach = int(section.get("reach", 60))
         if not trials or not joins:
-            self.before = self.after = self.join = self.trial = None
+            self.before = self.after = self.join = self.trial = self.owner = None
             return
         trial = rf"(?<!\w)(?:{alternation(trials)})(?!\w)"
         filler = rf"(?:(?:{alternation(fillers)})(?!\w)\s*)*" if fillers else ""
@@ -41,6 +41,8 @@ class TrialSubject:
         self.trial = re.compile(trial, re.IGNORECASE)
         # "UC trials", "perianal Crohn's trials": the disease just before the trial word
         self.after = re.compile(rf"\s*({trial})", re.IGNORECASE)
+        owners = section.get("question_owners") or ()
+        self.owner = re.compile(rf"(?<!\w)(?:{alternation(owners)})(?!\w)", re.IGNORECASE) if owners else None
         asks = section.get("request_words") or ()
         self.join = re.compile(rf"(?<!\w)(?:{alternation(tuple(joins) + tuple(asks))})(?!\w)", re.IGNORECASE)
 
@@ -72,6 +74,9 @@ class TrialSubject:
         end = doc[modifier.modifier_span[1] - 1].idx + len(doc[modifier.modifier_span[1] - 1])
         if self.trial.match(text, start) and start >= trial_start:
             return True     # the trial word's own cue ("a lupus trial", "trial of"): the request's
+        if (text[start:end] == "?" and start >= ent.end_char and not text[ent.end_char:start].strip(" )")
+                and self.owner is not None and self.owner.search(text, ent.sent.start_char, trial_start)):
+            return True     # "eligible for CD19 CAR-T in SLE?": the question mark ends the request (h91, round 20)
         return start < trial_start and end <= ent.start_char and self.join.search(text, end, ent.start_char) is not None
 
     def _trial_before(self, text: str, pairs: list, index: int) -> int | None:
