@@ -39,6 +39,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.senses import WordSenses
 from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.typos import TypoMatcher
+from nlp.resources import vocabulary_words
 
 ENTITIES_PIPE = "trialbot_entities"
 PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle", "abbreviations", "contraception",
@@ -265,8 +266,9 @@ class EntityRecognizer:
                 reading = self.reading_after(doc, start, end, concept, next_start)
             text = doc_text(doc)[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
             # a weak term in small letters is a lab or score only with its value right after it
-            # ("pt 14 s"); "my count never got above 30" is no AST (GOT)
-            adjacent = end < len(doc) and (doc[end].like_num or doc[end].text in (":", "="))
+            # ("pt 14 s", "my cd4 is 410"); "my count never got above 30" is no AST (GOT)
+            adjacent = end < len(doc) and (doc[end].like_num or doc[end].text in (":", "=") or (
+                doc[end].lower_ in vocabulary_words("weak_term_value_verbs") and end + 1 < len(doc) and doc[end + 1].like_num))
             group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading and adjacent)
                      or (c.label == "LAB" and self._quality_beside(doc, start, end))]
             measured = [c for c in group if c.label in MEASURED]
