@@ -265,11 +265,10 @@ class EntityRecognizer:
                 next_start = doc[following].idx if following is not None else None
                 reading = self.reading_after(doc, start, end, concept, next_start)
             text = doc_text(doc)[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
-            # a weak term in small letters is a lab or score only with its value right after it
-            # ("pt 14 s", "my cd4 is 410"); "my count never got above 30" is no AST (GOT)
-            adjacent = end < len(doc) and (doc[end].like_num or doc[end].text in (":", "=") or (
-                doc[end].lower_ in vocabulary_words("weak_term_value_verbs") and end + 1 < len(doc) and doc[end + 1].like_num))
-            group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading and adjacent)
+            # a weak term in small letters after a subject, a negation or an auxiliary is the verb
+            # it also is: "my count never got above 30" is no AST (GOT) value
+            verb = start > 0 and not text.isupper() and doc[start - 1].lower_ in vocabulary_words("weak_term_not_after")
+            group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading and not verb)
                      or (c.label == "LAB" and self._quality_beside(doc, start, end))]
             measured = [c for c in group if c.label in MEASURED]
             others = [c for c in group if c.label not in MEASURED]
