@@ -130,10 +130,10 @@ class EntityRecognizer:
             return True
         if words.joined is None:
             return False
-        other = re.compile(words.joined.pattern + r"[\w-]{1,8}", re.IGNORECASE).match(text, end_char, last)
+        other = words.joined_next.match(text, end_char, last)
         if other is not None and words.after.match(text, other.end(), last):
             return True
-        other = re.compile(r"[\w-]{1,8}" + words.joined.pattern + "$", re.IGNORECASE).search(text, max(first, start_char - 20), start_char)
+        other = words.joined_prev.search(text, max(first, start_char - 20), start_char)
         return other is not None and words.before.search(text, max(first, other.start() - 40), other.start()) is not None
 
     def reading_after(self, doc: Doc, start: int, end: int, concept: str, next_start: int | None = None):

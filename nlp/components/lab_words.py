@@ -67,6 +67,9 @@ class LabWords:
         self.hedges = re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(entry.get("hedges") or ()), re.IGNORECASE)
         shared = entry.get("shared_by") or ()
         self.joined = re.compile(r"\s*(?:%s)\s*" % alternation(shared), re.IGNORECASE) if shared else None
+        # one more short name joined after or before a lab's name ("c3 and c4", "c3/c4")
+        self.joined_next = re.compile(self.joined.pattern + r"[\w-]{1,8}", re.IGNORECASE) if shared else None
+        self.joined_prev = re.compile(r"[\w-]{1,8}" + self.joined.pattern + "$", re.IGNORECASE) if shared else None
 
     def stop_reason(self, ent: Span) -> bool:
         """The lab is named as the reason a treatment was stopped ("stopped for raised ALT"):
