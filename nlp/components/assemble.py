@@ -86,11 +86,12 @@ _DATE_LIKE = re.compile(r"(?:19|20)\d\d\b(?![.,]\d)")
 _ONSET_WORDS = re.compile(r"\s*,?\s*\(?\s*(?:dx|dx'd|diagnosed|diagnosis|onset)\.?:?\s*(?:in\s+)?", re.IGNORECASE)
 # "hydroxychloroquine since 2016", "tofacitinib 5 mg bd since 06/2025": the start written right after
 # a treatment; and a stop said after it on its line ("since 2019, stopped 2022") (h91, round 20)
-_SINCE_RIGHT_AFTER = re.compile(r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n]){0,25}?\b(?:since|from)\s*",
-                                re.IGNORECASE)
+# a character of a clause that holds no word of stopping (a gap between a treatment and its start)
+_NO_STOP_CHAR = r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n])"
+_SINCE_RIGHT_AFTER = re.compile(_NO_STOP_CHAR + r"{0,25}?\b(?:since|from)\s*", re.IGNORECASE)
 # "hydroxychloroquine since 2016": the "since" is the time's own word
 _SINCE_OWN_WORD = re.compile(r"(?:since|from)\b", re.IGNORECASE)
-_GAP_NO_STOP = re.compile(r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n]){0,25}", re.IGNORECASE)
+_GAP_NO_STOP = re.compile(_NO_STOP_CHAR + r"{0,25}", re.IGNORECASE)
 # "off immunosuppression since 03/2025", "held since 09/2025": a stop that goes on, no use
 _STOPPED_BEFORE = re.compile(r"\b(?:off|held|stopped|suspended|withheld|discontinued)\b[^,;()\n]{0,15}$", re.IGNORECASE)
 _ENDED_AFTER = re.compile(r"[^\n;.]{0,30}?(?<!\w)(?:to|until|till|stopped|ceased|discontinued|withdrawn|off|finished|completed|held|paused|suspended|withheld)(?!\w)",
@@ -1167,7 +1168,7 @@ class FactBuilder:
         concept = fact.concept
         return (fact.text.lower() not in self.event_words and concept in self.terminology
                 and not self.terminology.is_a(concept, "malignancy")
-                and not any(self.terminology.is_a(concept, status) for status in ("disease_status",))
+                and not self.terminology.is_a(concept, "disease_status")
                 and concept not in _acute_concepts())
 
     def _values_of_a_dated_bracket(self, times, facts: list[Fact], text: str, today: date) -> None:
