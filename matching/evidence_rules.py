@@ -17,7 +17,8 @@ _FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "i
            "implied_by_finding", "defining_markers",
            "overlapping_families", "overlap_syndromes", "stratum_label",
            "class_qualifiers", "healthy_volunteer_names", "organ_parents", "alteration_words",
-           "at_risk_words", "at_risk_not_after", "at_risk_before", "care_conditions")   # the last sixteen: data.condition_names
+           "at_risk_words", "at_risk_not_after", "at_risk_before", "care_conditions",   # these sixteen: data.condition_names
+           "childbearing_ages")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class EvidenceRules:
     # condition -> the markers it is positive for by its definition (anti-synthetase syndrome:
     # a myositis antibody)
     defining_markers: dict[str, frozenset[str]] | None = None
+    # (youngest, oldest): outside these ages no pregnancy is assumed unless one is stated
+    childbearing_ages: tuple[float, float] | None = None
 
 
 def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
@@ -67,7 +70,20 @@ def read_evidence_rules(path: Path = EVIDENCE_FILE) -> EvidenceRules:
                 isinstance(m, str) and term.get(m) is not None and term[m].category == "biomarker" for m in markers):
             raise DataError(where, "must be a list of biomarker ids")
     return EvidenceRules(viral_loads=dict(loads), clears=dict(clears),
-                         defining_markers={c: frozenset(m) for c, m in defining.items()}, **lists)     # category_heads: data.condition_names reads and checks it
+                         defining_markers={c: frozenset(m) for c, m in defining.items()},
+                         childbearing_ages=_age_bounds(doc, "childbearing_ages", path), **lists)     # category_heads: data.condition_names reads and checks it
+
+
+def _age_bounds(doc: dict, key: str, path: Path) -> tuple[float, float] | None:
+    """``doc[key]``: [youngest, oldest] in years, or None when absent."""
+    bounds = doc.get(key)
+    if bounds is None:
+        return None
+    if (not isinstance(bounds, list) or len(bounds) != 2
+            or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+            or not 0 <= bounds[0] < bounds[1] <= 120):
+        raise DataError(f"{path.name}.{key}", "must be [youngest, oldest], two ages in years, youngest first")
+    return float(bounds[0]), float(bounds[1])
 
 
 def _is_infection(term, value: object) -> bool:

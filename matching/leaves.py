@@ -330,9 +330,31 @@ def pregnancy(ev: Evidence, leaf: dict) -> LeafResult:
     if all(s in ruled_out for s in states):
         return LeafResult(leaf, FALSE, "not " + " / ".join(_state_word(s) for s in states),
                           [f for f in facts if f.negated])
+    outside = _outside_childbearing(ev)
+    if outside is not None:
+        reason, fact = outside
+        return LeafResult(leaf, FALSE, reason, [fact])
     open_states = [s for s in states if s not in ruled_out]
     return LeafResult(leaf, UNKNOWN, "not stated: " + " / ".join(_state_word(s) for s in open_states),
                       [f for f in facts if f.negated], ask="pregnancy")
+
+
+def _outside_childbearing(ev: Evidence) -> tuple[str, Fact] | None:
+    """(reason, age fact) when the stated age lies outside the child-bearing years
+    (``childbearing_ages``, data/evidence.yaml: a woman of 67, a girl of 6): no pregnancy,
+    breastfeeding or planned pregnancy is assumed then, and none is asked about. None when
+    the age is not stated, unsure, or within those years."""
+    bounds = load_evidence_rules().childbearing_ages
+    fact, problem = stated_age(ev)
+    if bounds is None or fact is None or problem is not None:
+        return None
+    youngest, oldest = bounds
+    years, comparator = fact.value, fact.comparator
+    if years > oldest and comparator in (None, ">", ">="):
+        return f"age {years:g}: past the years of pregnancy (the trial team confirms)", fact
+    if years < youngest and comparator in (None, "<", "<="):
+        return f"age {years:g}: too young for a pregnancy (the trial team confirms)", fact
+    return None
 
 
 def _state_word(state: str) -> str:
