@@ -20,6 +20,7 @@ from bot.voices import fill, load_voices
 from core.facts import Fact, Profile
 
 SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
+PASSED_IN_ROW = 2                  # messages telling other things before a pending question is left open
 SPEAKER_MESSAGES = 1               # who is writing is read until this many messages said something
 
 
@@ -211,6 +212,11 @@ class Answering:
                 self._note(turn, "facts", {"source": source}, extra)
             if no_labs:
                 turn.text("labs_skipped")
+            elif turn.tracker.passed >= PASSED_IN_ROW and turn.tracker.pending is not None:
+                # told other things instead of answering, again: the question is left open
+                # and the next one comes (never the same question after every message)
+                turn.record("skip", {"key": key, "choice": "passed"})
+                turn.text("passed_over")
             self._advance(turn)
             return
         self._record_answer(turn, key, unique(stamp(answered, source) + extra), source)

@@ -8,7 +8,8 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``facts``       ``{"source": "m3", "facts": [Fact...]}``: what a free-text message said
   (``"part_at"``: the time, when the message was a long letter whose rest may follow)
 * ``answer``      ``{"key", "source", "facts": [Fact...], "choice"}``: a question answered
-* ``skip``        ``{"key", "choice": "unsure"|"skip"}``: left open on purpose
+* ``skip``        ``{"key", "choice": "unsure"|"skip"|"passed"}``: left open on purpose ("passed":
+  the person told other things instead of answering, twice in a row)
 * ``correction``  ``{"source", "removed": [{"label", "concept"}], "facts": [Fact...]}``
 * ``asked``       ``{"key", "form", "options", "token"}``: the question now pending
 * ``shown``       ``{"what": "results"|"summary", "trials": [{"id", "verdict", "status"}]}`` (results
@@ -65,6 +66,7 @@ class Tracker:
     questions: int = 0         # questions asked so far (pending question token)
     round_asked: int = 0       # questions asked since the start or the last "ask me more" (the budget)
     skips_in_row: int = 0      # questions left open ("not sure", "skip") in a row, since the last answer or facts
+    passed: int = 0            # messages in a row that told other things while the pending question stayed open
     more: bool = False         # "ask me more" was said: every question that can still matter is asked
     questioning: bool = True
     results_shown: bool = False
@@ -124,6 +126,8 @@ class Tracker:
                 self.last_noted = facts
             if facts or kind == "answer":
                 self.skips_in_row = 0
+            if kind == "facts" and self.pending is not None:
+                self.passed += 1
             if kind == "answer":
                 self.answered.add(payload["key"])
                 self._clear_pending(payload["key"])
@@ -132,6 +136,8 @@ class Tracker:
             self.skips_in_row += 1
             self._clear_pending(payload["key"])
         elif kind == "asked":
+            if self.pending is None or self.pending.get("key") != payload["key"]:
+                self.passed = 0
             self.asked.add(payload["key"])
             self.questions += 1
             self.round_asked += 1
@@ -163,3 +169,4 @@ class Tracker:
     def _clear_pending(self, key: str) -> None:
         if self.pending is not None and self.pending.get("key") == key:
             self.pending = None
+            self.passed = 0

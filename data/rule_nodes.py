@@ -125,7 +125,7 @@ def _hash(text: str) -> str:
 # 76: h92, round 20: a trial for people at risk of a listed condition, or preventing it ("Who Are At High Risk For Systemic Fungal Infection", "To Reduce The Incidence Of Prostate Cancer", "Prevent Preeclampsia", "HBV Vaccinations"; at_risk_words / at_risk_before, data/evidence.yaml), or listing only what is done to people ("Analgesia", "Arthroplasty, Replacement, Knee"; care_conditions), has a condition gate that never rules out a patient by diagnosis (any[gate, review]) and is never pruned on conditions; a brief title's population written before its people ("... in HER2-negative Metastatic Breast Cancer Patients With ...") is the trial's too.
 # 77: h90, round 20: criteria read as the patients' texts are: "hep" alone is viral hepatitis; "X too" after a negative result is negative; "X was tested, negative"; "waiting on the X result" is unknown; a hedged no-response after a treatment ("X i dont think did much", "not convinced it did much") fails it; a lab in its own sentence after a closed course is today's; fibrosis a scan showed after the lungs is ILD; a relapse after a treatment that was "had" is today's; "has had X since" is taken now; a drug split in two words is read joined.
 # 78: h91, round 20: statuses as haematologists write them (CRi, CRh, uMRD, "MRD persistently positive", CNS2/CNS3); "KMT2A not rearranged", "not applicable" (a treatment) and "avoided" negate; "check HBV, HCV, HIV" reaches the whole list; "referral for" a disease names the patient's; "was treated by" is a course given; one-year month ranges (06-08/2025) and "since 01/25" read; "with early progression" fails a line; "FLT3-ITD mutated" is positive; a vaccine given is done; a dated onset after "h/o" keeps a lasting illness current.
-# 79: lead, round 21: a trial for people at risk of a complication of pregnancy (pre-eclampsia, gestational diabetes) takes pregnant women or new mothers only (any[gate, all[pregnant or breastfeeding, review]]).
+# 79: lead, round 21: a trial for people at risk of a complication of pregnancy (pre-eclampsia, gestational diabetes) takes pregnant women only (any[gate, all[pregnant, review]]); "Maternal Hypertension" is gestational hypertension (a complication of pregnancy), not hypertension.
 PLAN_VERSION = "79"
 
 
@@ -645,11 +645,11 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         at_risk: dict[str, Any] = {"type": "review", "reason": "clinical"}
         if _pregnancy_population(concepts):
             # at risk of a complication of pregnancy ("Prevent Preeclampsia", gestational
-            # diabetes): the people are pregnant or have just given birth, so a man, or a
-            # woman past the years of pregnancy, is not one of them
-            text += (f"; for pregnant women or new mothers at risk of {', '.join(risks)} too (the registry's title or "
+            # diabetes): the people are pregnant, so a man, a woman past the years of
+            # pregnancy or one who says she is not pregnant is not one of them
+            text += (f"; for pregnant women at risk of {', '.join(risks)} too (the registry's title or "
                      "summary): whether the risk fits is for the trial team")
-            at_risk = {"all": [{"type": "pregnancy", "states": ["pregnant", "lactating"]}, at_risk]}
+            at_risk = {"all": [{"type": "pregnancy", "states": ["pregnant"]}, at_risk]}
         else:
             text += (f"; for people at risk of {', '.join(risks)} too (the registry's title or summary), so a patient "
                      "without it is not ruled out: whether the risk fits is for the trial team")

@@ -6,7 +6,7 @@ and a gestational-diabetes screening study second and third ("may qualify, some 
 are still open": "Singleton pregnancies"), and every pregnancy criterion stayed open for her
 and for a girl of six. Outside the child-bearing years (``childbearing_ages``,
 data/evidence.yaml) no pregnancy is assumed unless one is stated, citing the age; and a trial
-for people at risk of a complication of pregnancy takes pregnant women or new mothers only,
+for people at risk of a complication of pregnancy takes pregnant women only,
 so for anyone else its condition gate fails (the trial is "for other conditions").
 """
 from __future__ import annotations
@@ -96,16 +96,17 @@ def test_a_stated_pregnancy_wins_over_the_age():
 @pytest.mark.parametrize("trial_id", ["NCT04766866", "NCT06209411"])
 def test_a_pregnancy_complication_prevention_trial_names_its_population(trial_id):
     gate = condition_target(record(trial_id))
-    assert "pregnant women or new mothers" in gate["text"]
+    assert "for pregnant women at risk of" in gate["text"]
     alternative = gate["rule"]["any"][1]
-    assert alternative["all"][0] == LEAF
+    assert alternative["all"][0] == {"type": "pregnancy", "states": ["pregnant"]}
 
 
 @pytest.mark.parametrize("text", [
     "I'm a 67 year old woman with rheumatoid arthritis, failed methotrexate and rituximab",
     "45 year old man with lupus nephritis",
+    "my daughter is 19 and has lupus nephritis. she is not pregnant",
 ])
-def test_someone_who_cannot_be_pregnant_is_ruled_out_by_condition(text):
+def test_someone_who_is_not_pregnant_is_ruled_out_by_condition(text):
     result = match(Profile(extract(text, today=TODAY)), [record("NCT04766866")], today=TODAY)[0]
     assert result.verdict == "ineligible" and result.off_condition
     gate = next(c for c in result.top if c.id == "elig-condition")
@@ -123,3 +124,73 @@ def test_a_pregnant_woman_with_lupus_keeps_the_prevention_trial():
     result = match(Profile(extract("I'm 31, 20 weeks pregnant, and I have lupus", today=TODAY)),
                    [record("NCT04766866")], today=TODAY)[0]
     assert result.verdict != "ineligible"
+
+
+# --- a question the person talks past is not asked after every message ----------------------------
+
+from bot.engine import Engine                       # noqa: E402
+from bot.render import PLAIN, Renderer              # noqa: E402
+from bot.session_store import SessionStore          # noqa: E402
+from bot.tracker import Tracker                     # noqa: E402
+from data.store import open_store, sync_bundled     # noqa: E402
+
+
+@pytest.fixture
+def engine(tmp_path):
+    db = open_store(tmp_path / "t.db")
+    sync_bundled(db)
+    return Engine(SessionStore(db), gazetteer=None, today=TODAY)
+
+
+def said(reply) -> str:
+    return "\n".join(Renderer(PLAIN).render(reply))
+
+
+def pending_key(engine, cid):
+    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    return tracker.pending["key"] if tracker.pending else None
+
+
+def test_a_question_talked_past_twice_is_left_open_and_the_next_comes(engine):
+    cid = "cli:past"
+    engine.start(cid)
+    said(engine.message(cid, "Patient or family"))
+    said(engine.message(cid, "my daughter is 19, she has lupus nephritis since 2020. mycophenolate and rituximab didnt work"))
+    first = pending_key(engine, cid)
+    assert first is not None
+    once = said(engine.message(cid, "she also has high blood pressure"))
+    assert "hypertension" in once and pending_key(engine, cid) == first        # asked once more
+    twice = said(engine.message(cid, "her creatinine is 1.4"))
+    assert "creatinine" in twice and "leave that question open" in twice
+    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    assert first in tracker.skipped
+    assert tracker.pending is None or tracker.pending["key"] != first
+
+
+def test_an_answer_after_one_aside_is_still_taken(engine):
+    cid = "cli:aside"
+    engine.start(cid)
+    said(engine.message(cid, "Patient or family"))
+    said(engine.message(cid, "my daughter is 19, she has lupus nephritis since 2020. mycophenolate and rituximab didnt work"))
+    first = pending_key(engine, cid)
+    said(engine.message(cid, "she also has high blood pressure"))
+    said(engine.message(cid, "Taking it now" if first.startswith("last_dose") else "Not sure"))
+    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    assert first in tracker.answered | tracker.skipped
+    assert tracker.passed == 0
+
+
+def test_maternal_hypertension_is_a_complication_of_pregnancy_not_hypertension():
+    from data.condition_names import condition_concept
+    assert condition_concept("Maternal Hypertension") == "gestational_hypertension"
+    assert condition_concept("Hypertension") == "hypertension"
+    found = {f.concept for f in extract("she has high blood pressure", today=TODAY)}
+    assert "hypertension" in found and "gestational_hypertension" not in found
+
+
+def test_triage_says_a_stopped_drug_is_past_not_just_its_date():
+    from bot.commands.triage import _profile_line
+    line = _profile_line(Profile(extract("No active GVHD, off ciclosporin since 04/2025. On ruxolitinib since 05/2025.",
+                                         today=TODAY)))
+    assert "ciclosporin (past, 2025-04)" in line
+    assert "ruxolitinib (current, 2025-05)" in line          # taken now: its date is when it began

@@ -338,9 +338,11 @@ def _profile_line(profile) -> str:
         if fact.label == "LOCATION":
             detail.append(fact.concept)         # "location (Houston)": where the site search starts
         if fact.historical and not fact.negated and (
-                fact.label == "INFECTION" or (fact.label == "CONDITION" and is_disease_status(fact.concept, term))):
+                fact.label == "INFECTION" or (fact.label == "CONDITION" and is_disease_status(fact.concept, term))
+                or (fact.label == "DRUG" and not fact.status)):
             # "stopped due to recurrent infections", "induction 2023 - CR1" in a relapsed
-            # patient's letter: not now (the chat says "earlier" too)
+            # patient's letter, "off ciclosporin since 04/2025": not now (the chat says
+            # "earlier" too); a date alone would read as the start of a drug taken now
             detail.append("past")
         for flag in ("status", "date"):
             if getattr(fact, flag) and not (flag == "status" and fact.negated):
