@@ -194,3 +194,43 @@ def test_triage_says_a_stopped_drug_is_past_not_just_its_date():
                                          today=TODAY)))
     assert "ciclosporin (past, 2025-04)" in line
     assert "ruxolitinib (current, 2025-05)" in line          # taken now: its date is when it began
+
+
+# --- extraction: talked-of pregnancy ruled out; a disease going on, on a treatment ------------------
+
+def drug(text: str, concept: str):
+    return next(f for f in extract(text, today=TODAY) if f.concept == concept)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("went through the change years ago so pregnancy isnt an issue", "pregnant"),
+    ("pregnancy is not a concern for us", "pregnant"),
+    ("HIV isn't an issue, she was tested", "hiv"),
+])
+def test_a_thing_said_to_be_no_issue_is_ruled_out(text, concept):
+    found = next(f for f in extract(text, today=TODAY) if f.concept == concept)
+    assert found.negated
+
+
+def test_a_treatment_weighed_as_no_option_stays_hypothetical():
+    found = next(f for f in extract("a stem cell transplant is not an option for her now", today=TODAY) if f.label == "PROCEDURE")
+    assert found.hypothetical and not found.negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("I've been on canakinumab 2 years, still flaring", "canakinumab"),
+    ("switched to ustekinumab, still flaring", "ustekinumab"),
+])
+def test_still_flaring_on_the_treatment_just_named_fails_it_and_it_goes_on(text, concept):
+    found = drug(text, concept)
+    assert found.status == "failed" and found.ongoing and not found.historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("then rituximab twice, still flaring", "rituximab"),
+    ("cyclophosphamide 6 doses, still flaring", "cyclophosphamide"),
+    ("tried tocilizumab, still flaring", "tocilizumab"),
+])
+def test_courses_given_or_a_treatment_tried_before_still_flaring_are_over(text, concept):
+    found = drug(text, concept)
+    assert found.status == "failed" and not found.ongoing

@@ -362,7 +362,8 @@ def failing_now(span: Span) -> bool:
             continue
         if ((m.rule.metadata or {}).get("failing_now") and not any(o.category in ("HISTORICAL", "PRIOR") for o in span._.modifiers)
                 and not any(e.label_ in ("DRUG", "PROCEDURE") and span.end <= e.start and e.end <= m.modifier_span[0]
-                            for e in doc.ents)):
+                            for e in doc.ents)
+                and not _courses_after(span)):
             return True     # "then MMF, ongoing proteinuria": the disease goes on, on the treatment right before, not said to be over
         if any(span.end <= start < m.modifier_span[0] for start in currents):
             # "failed aza, infliximab and now on tofacitinib which isnt working either": the
@@ -373,6 +374,19 @@ def failing_now(span: Span) -> bool:
         if words & now and (words | before) & auxiliaries and not (words | before) & past:
             return True
     return False
+
+
+def _courses_after(span: Span) -> bool:
+    """A count of courses right after the treatment, or after its number ("rituximab twice",
+    "rituximab x2", "CYC 6 doses": ``course_count_after``): given as courses, not taken now."""
+    words = vocabulary_words("course_count_after")
+    doc = span.doc
+    after = doc[span.end:span.end + 2]
+    if not len(after):
+        return False
+    if after[0].lower_ in words:
+        return True
+    return after[0].like_num and len(after) > 1 and after[1].lower_ in words
 
 
 def failing_while_on(span: Span) -> bool:
