@@ -125,7 +125,7 @@ def _hash(text: str) -> str:
 # 76: h92, round 20: a trial for people at risk of a listed condition, or preventing it ("Who Are At High Risk For Systemic Fungal Infection", "To Reduce The Incidence Of Prostate Cancer", "Prevent Preeclampsia", "HBV Vaccinations"; at_risk_words / at_risk_before, data/evidence.yaml), or listing only what is done to people ("Analgesia", "Arthroplasty, Replacement, Knee"; care_conditions), has a condition gate that never rules out a patient by diagnosis (any[gate, review]) and is never pruned on conditions; a brief title's population written before its people ("... in HER2-negative Metastatic Breast Cancer Patients With ...") is the trial's too.
 # 77: h90, round 20: criteria read as the patients' texts are: "hep" alone is viral hepatitis; "X too" after a negative result is negative; "X was tested, negative"; "waiting on the X result" is unknown; a hedged no-response after a treatment ("X i dont think did much", "not convinced it did much") fails it; a lab in its own sentence after a closed course is today's; fibrosis a scan showed after the lungs is ILD; a relapse after a treatment that was "had" is today's; "has had X since" is taken now; a drug split in two words is read joined.
 # 78: h91, round 20: statuses as haematologists write them (CRi, CRh, uMRD, "MRD persistently positive", CNS2/CNS3); "KMT2A not rearranged", "not applicable" (a treatment) and "avoided" negate; "check HBV, HCV, HIV" reaches the whole list; "referral for" a disease names the patient's; "was treated by" is a course given; one-year month ranges (06-08/2025) and "since 01/25" read; "with early progression" fails a line; "FLT3-ITD mutated" is positive; a vaccine given is done; a dated onset after "h/o" keeps a lasting illness current.
-# 79: lead, round 21: a trial for people at risk of a complication of pregnancy (pre-eclampsia, gestational diabetes) takes pregnant women only (any[gate, all[pregnant, review]]); "Maternal Hypertension" is gestational hypertension (a complication of pregnancy), not hypertension.
+# 79: lead, round 21: a trial for people at risk of a complication of pregnancy (pre-eclampsia, gestational diabetes) keeps its sharp gate (a stated pregnancy meets it; no at-risk review); "Maternal Hypertension" is gestational hypertension (a complication of pregnancy), not hypertension.
 PLAN_VERSION = "79"
 
 
@@ -628,7 +628,10 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
             rule[name] = value
     if (record.get("eligibility") or {}).get("healthy_volunteers") is False:
         rule["patients"] = True         # a person who says they have no illness is not one of its
-    risks = at_risk_of(record)
+    # at risk of a complication of pregnancy ("Prevent Preeclampsia", gestational diabetes):
+    # the people are pregnant women, and a stated pregnancy meets the gate itself (the
+    # condition "pregnancy", matching.relevance), so no one else is kept in
+    risks = at_risk_of(record) if not _pregnancy_population(concepts) else []
     care = care_population(record) if not risks else []
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts
     text = "A trial for: " + "; ".join(shown) + " (the registry's conditions)"
@@ -639,21 +642,14 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
     also = [_label(c) for c in concepts if c not in named] if own else []
     if also:
         text += "; also " + ", ".join(also)
+    if _pregnancy_population(concepts) and not risks:
+        text += "; for pregnant women: a pregnancy the patient has meets it"
     if risks:
         # people at risk of a listed condition (or who care for people with it): a patient
         # without it is not ruled out; whether their risk fits is the trial team's
-        at_risk: dict[str, Any] = {"type": "review", "reason": "clinical"}
-        if _pregnancy_population(concepts):
-            # at risk of a complication of pregnancy ("Prevent Preeclampsia", gestational
-            # diabetes): the people are pregnant, so a man, a woman past the years of
-            # pregnancy or one who says she is not pregnant is not one of them
-            text += (f"; for pregnant women at risk of {', '.join(risks)} too (the registry's title or "
-                     "summary): whether the risk fits is for the trial team")
-            at_risk = {"all": [{"type": "pregnancy", "states": ["pregnant"]}, at_risk]}
-        else:
-            text += (f"; for people at risk of {', '.join(risks)} too (the registry's title or summary), so a patient "
-                     "without it is not ruled out: whether the risk fits is for the trial team")
-        rule = {"any": [rule, at_risk]}
+        text += (f"; for people at risk of {', '.join(risks)} too (the registry's title or summary), so a patient "
+                 "without it is not ruled out: whether the risk fits is for the trial team")
+        rule = {"any": [rule, {"type": "review", "reason": "clinical"}]}
     elif care:
         # people having a procedure or care, not a disease: no diagnosis rules them out
         text += ("; what is done to the people, not a disease they have, so no diagnosis rules a patient out: "

@@ -31,7 +31,7 @@ from matching.evaluate import Evaluator
 from matching.plans import Judgement, PlanBook, TrialPlan, shared_book
 from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
-from matching.node_kinds import ANY, CRIT, LEAF
+from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
 from matching.relevance import EXACT_FIT, RELATED_FIT, capped_fit, condition_strength, list_strengths, ranked_diagnoses
 from matching.targets import elsewhere_fits
@@ -337,9 +337,7 @@ def _members(ids: list[str], members: Any) -> Any:
 
 def _gate_failed(plan: TrialPlan, judgement: Judgement) -> bool:
     """The plan's condition gate (its last top-level criterion, ``elig-condition``: registry
-    criteria come last, the gate last of all) failed. The gate is the ``target_condition``
-    leaf, or an ``any`` of it and the population at risk of the condition (pregnant women
-    for a trial preventing pre-eclampsia: ``data.rule_nodes.condition_target``)."""
+    criteria come last, the gate last of all) failed."""
     if not plan.tops:
         return False
     top = plan.tops[-1]
@@ -347,8 +345,6 @@ def _gate_failed(plan: TrialPlan, judgement: Judgement) -> bool:
     if book.op[top] != CRIT or judgement.value(top) != FAIL:
         return False
     child = book.arg[top][0]
-    if book.op[child] == ANY:
-        return any(book.op[c] == LEAF and book.arg[c].get("type") == "target_condition" for c in book.arg[child])
     return book.op[child] == LEAF and book.arg[child].get("type") == "target_condition"
 
 
