@@ -142,3 +142,30 @@ def test_the_allergy_question_reads_in_both_languages_and_its_answer_is_a_fact()
         facts += build_question(f"allergy:{concept}").answer_to_facts("no", TODAY)
     result = match(Profile(facts), [_record()], today=TODAY)[0]
     assert next(c for c in result.criteria if c.id == "exc-1").status == "pass"
+
+
+def test_a_pregnancy_plan_said_with_a_noun_is_planning():
+    # found by the round's sample (s21-0093): the plan was read as a pregnancy and a review
+    assert parse_criterion("Pregnancy or breastfeeding, or intention of becoming pregnant during study treatment",
+                           "exclusion") == {"type": "pregnancy", "states": ["pregnant", "lactating", "planning"]}
+    assert parse_criterion("Pregnancy, breastfeeding, or plans of becoming pregnant", "exclusion") == {
+        "type": "pregnancy", "states": ["pregnant", "lactating", "planning"]}
+    # after "with" the connector would join it to the pregnancy as "all": never a full rule there
+    rule = parse_criterion("Pregnant or lactating women, or women with the intention of becoming pregnant", "exclusion")
+    assert any(leaf["type"] == "review" for leaf in iter_leaves(rule))
+
+
+def test_the_no_allergy_phrases_are_shown_back_in_both_languages():
+    from bot.render import Renderer
+
+    renderer = Renderer()
+    none = [f for f in extract("Allergies: NKDA", today=TODAY) if f.label == "ALLERGY"][0]
+    not_flu = [f for f in extract("She is not allergic to fludarabine.", today=TODAY) if f.label == "ALLERGY"][0]
+    assert str(renderer.fact(none, None)) == "no known drug allergies"
+    assert str(renderer.fact(not_flu, None)) == "no allergy to fludarabine"
+    renderer.lang = "zh"
+    assert str(renderer.fact(none, None)) == "无已知药物过敏"
+    # an allergy stated is shown with its drug (the DRUG fact), not twice
+    renderer.lang = "en"
+    stated = [f for f in extract("allergic to penicillin", today=TODAY) if f.label == "ALLERGY"][0]
+    assert renderer.fact(stated, None) is None
