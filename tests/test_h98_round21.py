@@ -169,3 +169,13 @@ def test_the_no_allergy_phrases_are_shown_back_in_both_languages():
     renderer.lang = "en"
     stated = [f for f in extract("allergic to penicillin", today=TODAY) if f.label == "ALLERGY"][0]
     assert renderer.fact(stated, None) is None
+
+
+def test_chinese_allergies_and_a_no_allergy_phrase_about_one_drug():
+    assert _allergies("她对青霉素过敏") == {("penicillin", False, False, False, None)}
+    assert _allergies("我对环磷酰胺和青霉素过敏") == {("cyclophosphamide", False, False, False, None),
+                                                ("penicillin", False, False, False, None)}
+    # "not allergic to penicillin" right after the drug is no statement about every drug
+    assert (ANY_DRUG, True, False, False, None) not in _allergies("对青霉素没有过敏")
+    assert (ANY_DRUG, True, False, False, None) not in _allergies("penicillin - no allergy")
+    assert _allergies("She is on rituximab, no allergies") == {(ANY_DRUG, True, False, False, None)}

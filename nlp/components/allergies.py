@@ -10,7 +10,9 @@
   side effect in other words ("azathioprine made me sick") is no allergy.
 * A phrase saying there are no drug allergies at all ("NKDA", "no known drug allergies",
   "Allergies: none", "not allergic to anything", "否认药物过敏史") is one ALLERGY fact of
-  ``ANY_DRUG``, negated.
+  ``ANY_DRUG``, negated; right after a drug ("对青霉素没有过敏") it is about that drug only, and
+  left out (ConText reads the drug's own negation, when it does).
+* Chinese: "过敏" after the drug ("她对青霉素过敏", "对环磷酰胺和青霉素过敏").
 
 The words are data: the ``allergies`` section of ``data/nlp/extraction.yaml``.
 """
@@ -83,6 +85,8 @@ def allergy_facts(text: str, facts: list[Fact], source: str | None = None) -> li
         for match in pattern.finditer(text):
             if any(f.start <= match.start() < f.end for f in found):
                 continue
+            if any(0 <= match.start() - f.end <= 3 and not text[f.end:match.start()].strip(" -:：") for f in drugs):
+                continue    # "对青霉素没有过敏", "penicillin - no allergy": of that drug, not every drug
             found.append(Fact(label="ALLERGY", concept=ANY_DRUG, text=match.group(0), start=match.start(),
                               end=match.end(), negated=True, source=source))
             break
