@@ -262,7 +262,7 @@ class _Probes:
     def _implies(self, a: dict, b: dict) -> bool:
         """A patient for whom leaf ``a`` holds makes leaf ``b`` hold too."""
         field = {"diagnosis": "concept", "history": "concept", "therapy": "concept", "procedure": "concept",
-                 "infection": "agent", "biomarker": "marker"}
+                 "infection": "agent", "biomarker": "marker", "allergy": "substance"}
         ta, tb = a["type"], b["type"]
         if not (ta == tb or (ta == "diagnosis" and tb == "history")):
             return False

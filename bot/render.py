@@ -31,7 +31,7 @@ from bot.sites import where_lines
 from bot.texts import Texts, load_texts
 from bot.voices import Voices, fill, load_voices
 from core import durations
-from core.facts import Fact
+from core.facts import ANY_DRUG, Fact
 from data.condition_names import is_disease_status
 from data.places import countries, place_key
 from data.terminology import load_terminology
@@ -260,6 +260,9 @@ class Renderer:
             return self.p("weight", value=_num(fact.value_normalized if fact.value_normalized is not None else fact.value))
         if label == "LOCATION":
             return self.p("location", place=place_name(fact.concept))
+        if label == "ALLERGY" and fact.negated and not (fact.family or fact.hypothetical):
+            # an allergy stated is shown with its drug (not tolerated); what is ruled out here
+            return self.p("allergy_none") if fact.concept == ANY_DRUG else self.p("allergy_negated", name=name)
         return None
 
     def _duration(self, days: float) -> str:

@@ -23,7 +23,11 @@ LABELS = (
     "PREGNANCY",   # concept "pregnant" | "lactating" | "planning"
     "WEIGHT",      # concept "weight"; value in kg (value_normalized)
     "LOCATION",    # concept: a place name as written (for the nearest site)
+    "ALLERGY",     # concept: a therapy id the patient is allergic to, or ANY_DRUG ("no known drug
+                   # allergies": negated); status: the reaction when said ("anaphylaxis", "rash")
 )
+# the concept of an ALLERGY fact that speaks for every drug ("NKDA", "no drug allergies")
+ANY_DRUG = "any_drug"
 
 # Drug / procedure status values
 STATUS_FAILED = "failed"          # tried, did not work (refractory, relapsed on it)

@@ -75,6 +75,9 @@ LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     "history": {"concept": (_STR, True), "within_days": (_NUM, False), "except": (_LIST, False)},
     # a procedure: transplant, CAR-T, gene therapy, dialysis, trial participation
     "procedure": {"concept": (_STR, True), "within_days": (_NUM, False)},
+    # an allergy or hypersensitivity to a drug or drug class ("hypersensitivity to fludarabine or
+    # its excipients"); a kind below the substance or a class above it counts (docs/rule-language.md)
+    "allergy": {"substance": (_STR, True)},
     # expression of a marker on tumour / B cells
     "biomarker": {"marker": (_STR, True), "state": (_STR, True), "min_percent": (_NUM, False)},
     # only the trial team can judge (consent, investigator opinion, assays we cannot see)
@@ -176,7 +179,7 @@ def validate_rule(rule: Any, path: str = "rule", concepts: "ConceptCheck | None"
         if not isinstance(ask, dict) or set(ask) - {"patient", "clinician"} or not ask:
             raise RuleError(f"{path}.ask", "must be a mapping with 'patient' and/or 'clinician' question text")
     if concepts is not None:
-        for field in ("concept", "analyte", "score", "agent", "marker"):
+        for field in ("concept", "analyte", "score", "agent", "marker", "substance"):
             if field in rule and not concepts(leaf_type, field, rule[field]):
                 raise RuleError(f"{path}.{field}", f"unknown concept {rule[field]!r} (not in data/terminology)")
         for value in rule.get("except", []):

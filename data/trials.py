@@ -113,6 +113,7 @@ _CONCEPT_CATEGORIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("infection", "agent"): ("infection",),
     ("infection", "concept"): ("infection",),
     ("biomarker", "marker"): ("biomarker",),
+    ("allergy", "substance"): ("therapy",),
 }
 
 

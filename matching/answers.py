@@ -124,6 +124,8 @@ def _yes_no(question, text: str, yes: bool) -> list[Fact]:
         return [_fact(question, text, "CONDITION", concept, historical=yes, negated=not yes)]
     if kind == "procedure":
         return [_fact(question, text, _therapy_label(concept), concept, negated=not yes)]
+    if kind == "allergy":
+        return [_fact(question, text, "ALLERGY", concept, negated=not yes)]
     return []
 
 

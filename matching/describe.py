@@ -70,6 +70,8 @@ def describe_leaf(leaf: dict) -> str:
         if leaf.get("min_percent") is not None:
             text += f" (≥ {leaf['min_percent']:g}%)"
         return text
+    if kind == "allergy":
+        return f"allergy or hypersensitivity to {label(leaf['substance'])}"
     if kind == "review":
         return f"for the trial team to judge ({leaf['reason']})"
     return str(kind)

@@ -127,7 +127,7 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
         unit = term.canonical_unit(concept) or None
     fill = {
         "label": label,
-        "examples": _examples(concept) if kind.startswith(("therapy", "last_dose")) else "",
+        "examples": _examples(concept) if kind.startswith(("therapy", "last_dose", "allergy")) else "",
         "unit": unit or "",
         "response": _RESPONSE_WORDS.get(detail or "any", ""),
     }
@@ -139,7 +139,7 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
         patient = f"{patient} {_fill(entry['known_patient'], {'names': said})}"
         clinician = f"{clinician} {_fill(entry['known_clinician'], {'names': said})}"
     zh_fill = {**fill, "label": _zh_label(term, concept) if concept else "",
-               "examples": _zh_examples(concept) if kind.startswith(("therapy", "last_dose")) else "",
+               "examples": _zh_examples(concept) if kind.startswith(("therapy", "last_dose", "allergy")) else "",
                "response": _RESPONSE_WORDS_ZH.get(detail or "any", "")}
     zh_patient = _fill(entry["zh_patient"], zh_fill, zh=True) if entry.get("zh_patient") else None
     zh_clinician = _fill(entry["zh_clinician"], zh_fill, zh=True) if entry.get("zh_clinician") else None

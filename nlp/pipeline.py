@@ -502,6 +502,8 @@ def extract_with_doc(text: str, today: date | None = None,
     facts = builder(doc, None, today, speaker, conversation=conversation)
     builder.history_sections(text, facts)
     builder.taken_elsewhere(text, facts)
+    if conversation:        # a criterion's "hypersensitivity to X" is the criteria reader's
+        facts.extend(_allergies(text, facts, None))
     return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
 
 
@@ -573,7 +575,9 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             continue
         speaker = speaker_of(text)
         if is_chinese(text):
-            yield _with_relation_sex(_chinese(text, source, today, speaker), speaker, source)
+            facts = _chinese(text, source, today, speaker)
+            facts.extend(_allergies(text, facts, source))   # "否认药物过敏史"
+            yield _with_relation_sex(facts, speaker, source)
             continue
         speaker = with_known_relation(speaker, about)
         today = _written_on(text, today)     # a letter dated in the past is read as of its date
@@ -584,9 +588,17 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             facts = _read_pieces(nlp, builder, pieces, source, today, speaker, known)
         builder.history_sections(text, facts)   # a note's "Past Medical History:" spans pieces
         builder.taken_elsewhere(text, facts)    # "Current: MMF ... refractory despite MMF" a page apart
+        facts.extend(_allergies(text, facts, source))   # "allergic to penicillin", "NKDA"
         builder.former_states(facts)    # "She stopped smoking 5 years ago" under a PMH heading: a former smoker now
         prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
+
+
+def _allergies(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
+    """The ALLERGY facts of a text (nlp/components/allergies.py)."""
+    from nlp.components.allergies import allergy_facts   # start-up: nothing of nlp.components at import
+
+    return allergy_facts(text, facts, source)
 
 
 def _written_on(text: str, today: date) -> date:

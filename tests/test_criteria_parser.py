@@ -448,5 +448,5 @@ def test_an_allergy_list_and_a_window_on_part_of_a_list_are_for_the_team():
     assert parse_criterion(text, "exclusion")["type"] == "review"
     assert parse_criterion("Chemotherapy within 4 weeks", "exclusion") == {
         "type": "therapy", "concept": "chemotherapy", "within_days": 28}
-    assert parse_criterion("Known allergy to carboplatin", "exclusion")["all"][0] == {
-        "type": "therapy", "concept": "carboplatin", "response": "intolerant"}
+    # round 21 (h98): the allergy itself is the leaf now (it had been read as the drug not tolerated)
+    assert parse_criterion("Known allergy to carboplatin", "exclusion") == {"type": "allergy", "substance": "carboplatin"}

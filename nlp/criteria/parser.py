@@ -237,6 +237,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
     planned = _future_tail(prepared, kind, cues)
     if planned is not None:
         return planned
+    allergy = _allergy_form(prepared, kind, cues)
+    if allergy is not None:
+        return allergy
     by_sex = _by_sex(prepared, kind, cues)
     if by_sex is not None:
         return by_sex
@@ -684,6 +687,51 @@ def _by_sex(prepared: str, kind: str, cues) -> dict | None:
     if _leaf_kinds(parts[0]["all"][1]) != _leaf_kinds(parts[1]["all"][1]):
         return None          # the two thresholds read as different things
     return {"any": parts}
+
+
+# a leading list marker and a closing stop around a line the allergy forms read whole
+_LINE_MARKER = re.compile(r"^\W*?(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+)?")
+_LINE_END = re.compile(r"[\s.;:,]+$")
+
+
+def _allergy_form(prepared: str, kind: str, cues) -> dict | None:
+    """The rule of a line that is an allergy or hypersensitivity to named drugs and nothing
+    else (``allergy_form`` in data/nlp/criteria_cues.yaml: "Known hypersensitivity to
+    fludarabine or any of its excipients"): any[allergy to each drug], and with "intolerance"
+    among its words also the drug not tolerated; "No known allergy to X" among the inclusions
+    is not the allergy; a severity ("severe", "grade 3 or 4") is the team's, all[rule, review]. None for any other line (read as usual): the drugs must be all the
+    pipeline reads, and the line no more than the form's words around them."""
+    if not cues.search("allergy", prepared):
+        return None
+    facts, _ = extract_with_doc(prepared, conversation=False)
+    if not facts or any(f.label not in ("DRUG", "ALLERGY") for f in facts):
+        return None         # a condition, a procedure, a lab beside the allergy: read as usual
+    drugs = sorted((f for f in facts if f.label == "DRUG"), key=lambda f: f.start)
+    if not drugs or any(a.end > b.start for a, b in zip(drugs, drugs[1:])):
+        return None
+    terminology = load_terminology()
+    if any(terminology.get(f.concept) is None or terminology.get(f.concept).kind == "procedure" for f in drugs):
+        return None
+    skeleton, last = [], 0
+    for fact in drugs:
+        skeleton += [prepared[last:fact.start], "§"]
+        last = fact.end
+    skeleton.append(prepared[last:])
+    line = _LINE_END.sub("", _LINE_MARKER.sub("", "".join(skeleton).lower(), count=1))
+    match = next(cues.finditer("allergy_form", line), None)
+    if match is None:
+        return None
+    negated = match.group("no") is not None
+    if negated != (kind == "inclusion"):
+        return None         # an allergy required, or "no allergy" excluded: misfiled, the team's
+    concepts = list(dict.fromkeys(f.concept for f in drugs))
+    leaves: list[dict] = [{"type": "allergy", "substance": c} for c in concepts]
+    if "intoleran" in match.group("words"):
+        leaves += [{"type": "therapy", "concept": c, "response": "intolerant"} for c in concepts]
+    rule = leaves[0] if len(leaves) == 1 else {"any": leaves}
+    if match.group("severe"):       # "severe hypersensitivity to X": how severe it was is the team's
+        rule = {"all": [rule, review("clinical", prepared, cues)]}
+    return {"not": rule} if negated else rule
 
 
 def _leaf_kinds(rule: dict) -> list[tuple]:

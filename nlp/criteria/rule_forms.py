@@ -17,7 +17,7 @@ from core.rules import iter_leaves
 REASON_ORDER = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical", "other")
 _PREGNANCY_ORDER = ("pregnant", "lactating", "planning")
 _CONCEPT_FIELD = {"diagnosis": "concept", "history": "concept", "therapy": "concept", "procedure": "concept",
-                  "infection": "agent", "biomarker": "marker"}
+                  "infection": "agent", "biomarker": "marker", "allergy": "substance"}
 IsA = Callable[[str, str], bool]
 
 

@@ -10,6 +10,11 @@ draws `random.Random(SEED).sample(pool, 2 * N)` and keeps, in draw order, the fi
 whose text (stripped, lower-cased) has no SHA-256 in `sampled_hashes.txt` (every dev and test
 line already judged, hashed only), numbered PREFIX-0001 ... (dev). The held-aside test file
 is never opened here; add the new rows' hashes to `sampled_hashes.txt` once they are judged.
+
+A stratum of one class (round 21 on):
+    python tests/data/criteria_gold/make_sample.py --more SEED N PREFIX SRC --matching REGEX --start K
+draws the same way from only the pool lines matching REGEX (case-insensitive), numbered from
+PREFIX-K; `--skip FILE` leaves out the lines of an earlier call's output not yet hashed.
 """
 import glob
 import hashlib
@@ -82,12 +87,16 @@ def read_pool(src: str) -> list[dict]:
     return pool
 
 
-def more(seed: int, n: int, prefix: str, src: str) -> None:
+def more(seed: int, n: int, prefix: str, src: str, matching: str | None = None, start: int = 1,
+         skip: set[str] | None = None) -> None:
     """A later sample: N lines not judged before (by the stored hashes), in draw order."""
     pool = read_pool(src)
+    if matching:
+        pattern = re.compile(matching, re.IGNORECASE)
+        pool = [c for c in pool if pattern.search(c["text"])]
     with open(HASHES, encoding="utf-8") as f:
-        seen = {line.strip() for line in f if line.strip()}
-    drawn = random.Random(seed).sample(pool, 2 * n)
+        seen = {line.strip() for line in f if line.strip()} | (skip or set())
+    drawn = random.Random(seed).sample(pool, min(len(pool), 2 * n))
     kept, left_out = [], 0
     for c in drawn:
         h = text_hash(c["text"])
@@ -101,7 +110,7 @@ def more(seed: int, n: int, prefix: str, src: str) -> None:
     print(f"pool: {len(pool)} criteria; drew {2 * n}; {left_out} left out as judged before; kept {len(kept)}",
           file=sys.stderr)
     for i, c in enumerate(kept):
-        print(json.dumps({"id": f"{prefix}-{i + 1:04d}", **c, "split": "dev"}, ensure_ascii=False))
+        print(json.dumps({"id": f"{prefix}-{i + start:04d}", **c, "split": "dev"}, ensure_ascii=False))
 
 
 def main(src: str) -> None:
@@ -120,6 +129,18 @@ def main(src: str) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--more":
-        more(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else "/work/shared/ctgov")
+        args = sys.argv[2:]
+        options = {}
+        for name in ("--matching", "--start", "--skip"):
+            if name in args:
+                i = args.index(name)
+                options[name] = args[i + 1]
+                del args[i:i + 2]
+        skip = None
+        if "--skip" in options:      # a file of rows drawn by an earlier call, not yet hashed
+            with open(options["--skip"], encoding="utf-8") as f:
+                skip = {text_hash(json.loads(line)["text"]) for line in f if line.strip()}
+        more(int(args[0]), int(args[1]), args[2], args[3] if len(args) > 3 else "/work/shared/ctgov",
+             matching=options.get("--matching"), start=int(options.get("--start", 1)), skip=skip)
     else:
         main(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/ctgov")
