@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from core.rules import iter_leaves
@@ -588,7 +589,15 @@ def care_population(record: dict) -> list[str]:
 
 def _abbreviated(concept: str, span: str, terminology) -> bool:
     """The span names the concept by its abbreviation ("Increase HBV")."""
-    return any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", span) for a in terminology[concept].abbreviations)
+    return any(_abbreviation(a).search(span) for a in terminology[concept].abbreviations)
+
+
+@lru_cache(maxsize=4096)
+def _abbreviation(abbreviation: str) -> "re.Pattern[str]":
+    """An abbreviation as a whole word, compiled once (built as a new pattern text on every
+    call before, it was compiled again whenever Python's own cache of 512 patterns had let
+    it go: ~0.2 ms a look-up in a turn showing results)."""
+    return re.compile(rf"(?<![\w-]){re.escape(abbreviation)}(?![\w-])")
 
 
 def _complication_of(concept: str, names: list[str], stems: set[str], not_after: frozenset[str]) -> bool:

@@ -159,7 +159,9 @@ class TrialResult:
         if batch.records is not None:
             return batch.records[self._i]
         if batch.load is not None:
-            return batch.load(self.id)      # the loader keeps recent records; results keep none
+            # the loader keeps recent records; a result keeps its own once read (a shown
+            # trial's record is read three times a turn: its view, its places, its criteria)
+            return self._lazy("trial", lambda: batch.load(self.id))
         return {"id": self.id}
 
     @property
