@@ -44,6 +44,7 @@ from bot.texts import ROLES, Texts, load_texts
 from bot.tracker import LOCATION, Tracker
 from bot.turn import Turn
 from core.facts import Fact, Profile
+from data.criteria_headings import load_headings
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
 # A letter (a pasted referral, a long Telegram message) is read whole like free text, never
@@ -250,6 +251,7 @@ class Engine(Answering, Asking):
             self.gazetteer.locate("warm up")      # builds the gazetteer's index now
         # the language detector (bot/language.py), whose models load on first use (~0.1 s CPU)
         detector().compute_language_confidence_values("warm up")
+        load_headings()                           # the criteria headings results leave out (bot.results)
         collaborators.settle()
 
     def preload_trials(self) -> None:

@@ -72,9 +72,13 @@ class TrialCatalog:
         # data files the first turn would read otherwise (~12 ms of YAML): the reply words
         # the ranking leaves out of its query, the priors of question choice
         from matching.question_priors import load_priors  # start-up: the matcher only once a turn matches
+        from data.condition_names import preload as condition_lists  # start-up: names only when planning
 
         keywords.reply_words()
         load_priors()
+        # and the word lists of data/evidence.yaml that a trial's criteria are read with
+        # when results are shown (``matching.engine.planned_criteria``)
+        condition_lists()
         return len(index) if index is not None else 0
 
     def index(self) -> Any:

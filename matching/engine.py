@@ -20,6 +20,8 @@ criterion of the record already states them, so they are never silently dropped.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -157,7 +159,9 @@ class TrialResult:
         if batch.records is not None:
             return batch.records[self._i]
         if batch.load is not None:
-            return batch.load(self.id)      # the loader keeps recent records; results keep none
+            # the loader keeps recent records; a result keeps its own once read (a shown
+            # trial's record is read three times a turn: its view, its places, its criteria)
+            return self._lazy("trial", lambda: batch.load(self.id))
         return {"id": self.id}
 
     @property
@@ -522,11 +526,38 @@ _FITS: dict[tuple, tuple[Any, dict[tuple[str, ...], int]]] = {}    # per patient
 _FITS_LIMIT = 64
 
 
+# each explained trial's criteria as matching reads them (``registry_criteria``), by trial id,
+# valid for the very record object they were read from (a stored record is one object while
+# the record cache keeps it; a changed trial is a new object): reading them again was ~1 ms
+# a trial shown, in every turn that shows or explains results
+_PLANNED: OrderedDict[Any, tuple[dict, list[dict]]] = OrderedDict()
+_PLANNED_LIMIT = 512
+_PLANNED_LOCK = threading.Lock()
+
+
+def planned_criteria(trial: dict) -> list[dict]:
+    """``registry_criteria(trial)``, remembered for this record object (the same list,
+    never to be changed by the caller)."""
+    key = trial.get("id")
+    with _PLANNED_LOCK:
+        entry = _PLANNED.get(key)
+        if entry is not None and entry[0] is trial:
+            _PLANNED.move_to_end(key)
+            return entry[1]
+    criteria = registry_criteria(trial)
+    with _PLANNED_LOCK:
+        _PLANNED[key] = (trial, criteria)
+        _PLANNED.move_to_end(key)
+        while len(_PLANNED) > _PLANNED_LIMIT:
+            _PLANNED.popitem(last=False)
+    return criteria
+
+
 def judge_criteria(trial: dict, ev: Evaluator) -> list[CriterionResult]:
     """Every criterion of a trial (registry limits included) judged with its evidence,
     parents before children: the explanation behind a verdict."""
     criteria: list[CriterionResult] = []
-    for criterion in registry_criteria(trial):
+    for criterion in planned_criteria(trial):
         judge_criterion(criterion, ev, criteria, parent=None, kind=criterion.get("kind", "inclusion"))
     return criteria
 

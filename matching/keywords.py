@@ -114,6 +114,9 @@ _OWN: dict[tuple, tuple[np.ndarray, np.ndarray] | None] = {}
 _OWN_LOCK = threading.Lock()
 _SIZES = StoreMemo()
 _AMONG_ROWS = StoreMemo(8)
+# how many rows hold each word (BM25's n: one SQL count), per word and store: a word read
+# among one turn's candidates is read among the next turn's others too
+_HITS = StoreMemo(8192)
 
 
 def _own_scores(db: Any, version: tuple, words: list[str], ids: dict[int, str], among: list[str] | None,
@@ -163,7 +166,7 @@ def _own_among(db: Any, version: tuple, word: str, found: Any, wanted: np.ndarra
         if key is not None and key in _OWN_AMONG:
             return _OWN_AMONG[key]
     try:
-        held = bm25.word_hits(db, word)
+        held = _HITS.get(db, lambda: bm25.word_hits(db, word), word, store=version)
         if held is None or len(wanted) >= FEW * held:
             return None
         share = bm25.word_scores(db, word, found, wanted, held)
