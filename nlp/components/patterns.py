@@ -7,12 +7,14 @@ match. Matches are aligned to token boundaries so they can become entities.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
 
-from nlp.resources import patterns
+from nlp.resources import alternation, patterns, vocabulary
 
 
 @dataclass
@@ -64,6 +66,34 @@ class PatternRunner:
                 spans = {name: match.span(name) for name, value in groups.items() if value is not None}
                 start, end = spans.get("span", match.span())
                 found.append(PatternMatch(row, start, end, groups, spans))
+        return found + self._spelled_ages(text)
+
+    def _spelled_ages(self, text: str) -> list[PatternMatch]:
+        """The age rows run again over the text with its numbers in words written in digits
+        ("my mother is sixty eight years old" read as "... 68 years old", "im forty four",
+        "a year and a half old"; ``numeral_view``); only matches whose number was in words,
+        with their spans in the text's own offsets (h95, round 21)."""
+        view = numeral_view(text)
+        if view is None:
+            return []
+        written, regions = view
+        found = []
+        rows = self.rows
+        for i in self.runnable(written.lower()):
+            row = rows[i]
+            if row["label"] != "AGE" or row.get("kind") in ("birth", "decade"):
+                continue
+            for match in row["re"].finditer(written):
+                if match.group("value") is None or not _in_region(regions, *match.span("value")) \
+                        or re.match(r"\.\d", written[match.end("value"):]):
+                    continue        # "1.5 year": the whole number, not its "1"
+                groups = match.groupdict()
+                spans = {name: _original_span(regions, *match.span(name))
+                         for name, value in groups.items() if value is not None}
+                start, end = spans.get("span", _original_span(regions, *match.span()))
+                groups = {name: (text[spans[name][0]:spans[name][1]] if name != "value" and value is not None else value)
+                          for name, value in groups.items()}
+                found.append(PatternMatch(row, start, end, groups, spans))
         return found
 
 
@@ -76,6 +106,69 @@ def _gate(requires: list[str] | None) -> tuple[str, ...] | re.Pattern | None:
     if "#digit" not in requires:
         return tuple(requires)
     return re.compile("|".join(r"\d" if r == "#digit" else re.escape(r) for r in requires))
+
+
+@lru_cache(maxsize=1)
+def _spelled() -> tuple[re.Pattern, dict[str, int], dict[str, int]]:
+    """One pattern for a number in words (``spelled_units``, ``spelled_tens``,
+    ``spelled_year_and_half`` in data/nlp/extraction.yaml), and the words' values."""
+    words = vocabulary()
+    units = {str(k).lower(): int(v) for k, v in words["spelled_units"].items()}
+    tens = {str(k).lower(): int(v) for k, v in words["spelled_tens"].items()}
+    halves = alternation(words["spelled_year_and_half"])
+    not_before = alternation(words["spelled_number_not_before"])
+    small = alternation([w for w in units if units[w] < 10])
+    pattern = re.compile(
+        rf"(?<![\w'-])(?:(?P<half>{halves})(?=\s+old\b)"
+        rf"|(?P<tens>{alternation(tens)})(?:[\s-](?P<unit>{small}))?|(?P<alone>{alternation(units)}))"
+        rf"(?![\w'-])(?!\s+(?:{not_before})\b)", re.IGNORECASE)
+    return pattern, units, tens
+
+
+def numeral_view(text: str) -> tuple[str, list[tuple[int, int, int, int]]] | None:
+    """The text with its numbers in words written in digits ("sixty eight" -> "68", "a year and
+    a half" -> "1.5 year"), and the replaced regions as (start, end) in the new text then in
+    the text; None when the text has none."""
+    pattern, units, tens = _spelled()
+    pieces, regions, at, shift = [], [], 0, 0
+    for match in pattern.finditer(text):
+        if match.group("half"):
+            digits = "1.5 year"
+        elif match.group("tens"):
+            digits = str(tens[match.group("tens").lower()] + (units[match.group("unit").lower()] if match.group("unit") else 0))
+        else:
+            digits = str(units[match.group("alone").lower()])
+        start, end = match.span()
+        pieces.append(text[at:start])
+        new_start = start + shift
+        regions.append((new_start, new_start + len(digits), start, end))
+        pieces.append(digits)
+        shift += len(digits) - (end - start)
+        at = end
+    if not regions:
+        return None
+    pieces.append(text[at:])
+    return "".join(pieces), regions
+
+
+def _in_region(regions: list[tuple[int, int, int, int]], start: int, end: int) -> bool:
+    return any(r_start < end and start < r_end for r_start, r_end, _, _ in regions)
+
+
+def _original_offset(regions: list[tuple[int, int, int, int]], pos: int, end: bool) -> int:
+    """A position of the numeral view in the text's offsets (inside a replaced region: the
+    region's start, or its end for the end of a span)."""
+    i = bisect_right([r[0] for r in regions], pos) - 1
+    if i < 0:
+        return pos
+    new_start, new_end, start, old_end = regions[i]
+    if pos >= new_end:
+        return pos - new_end + old_end
+    return old_end if end and pos > new_start else start
+
+
+def _original_span(regions: list[tuple[int, int, int, int]], start: int, end: int) -> tuple[int, int]:
+    return _original_offset(regions, start, False), _original_offset(regions, end, True)
 
 
 def token_span(doc: Doc, start_char: int, end_char: int) -> tuple[int, int] | None:
