@@ -88,9 +88,9 @@ class PatternRunner:
                         or re.match(r"\.\d", written[match.end("value"):]):
                     continue        # "1.5 year": the whole number, not its "1"
                 groups = match.groupdict()
-                spans = {name: _original_span(regions, *match.span(name))
+                spans = {name: original_span(regions, *match.span(name))
                          for name, value in groups.items() if value is not None}
-                start, end = spans.get("span", _original_span(regions, *match.span()))
+                start, end = spans.get("span", original_span(regions, *match.span()))
                 groups = {name: (text[spans[name][0]:spans[name][1]] if name != "value" and value is not None else value)
                           for name, value in groups.items()}
                 found.append(PatternMatch(row, start, end, groups, spans))
@@ -125,13 +125,22 @@ def _spelled() -> tuple[re.Pattern, dict[str, int], dict[str, int]]:
     return pattern, units, tens
 
 
+@lru_cache(maxsize=1)
+def _not_after() -> re.Pattern:
+    """The word right before a number in words that makes it no number ("the one")."""
+    return re.compile(rf"(?<![\w'-])(?:{alternation(vocabulary()['spelled_number_not_after'])})\s+$", re.IGNORECASE)
+
+
 def numeral_view(text: str) -> tuple[str, list[tuple[int, int, int, int]]] | None:
     """The text with its numbers in words written in digits ("sixty eight" -> "68", "a year and
     a half" -> "1.5 year"), and the replaced regions as (start, end) in the new text then in
     the text; None when the text has none."""
     pattern, units, tens = _spelled()
     pieces, regions, at, shift = [], [], 0, 0
+    not_after = _not_after()
     for match in pattern.finditer(text):
+        if not match.group("half") and not_after.search(text, max(0, match.start() - 12), match.start()):
+            continue
         if match.group("half"):
             digits = "1.5 year"
         elif match.group("tens"):
@@ -167,7 +176,7 @@ def _original_offset(regions: list[tuple[int, int, int, int]], pos: int, end: bo
     return old_end if end and pos > new_start else start
 
 
-def _original_span(regions: list[tuple[int, int, int, int]], start: int, end: int) -> tuple[int, int]:
+def original_span(regions: list[tuple[int, int, int, int]], start: int, end: int) -> tuple[int, int]:
     return _original_offset(regions, start, False), _original_offset(regions, end, True)
 
 

@@ -22,12 +22,13 @@ Example::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from data.errors import DataError
 from data.files import read_yaml
+from nlp.components.patterns import original_span, numeral_view
 from nlp.resources import NLP_DIR, alternation, vocabulary
 
 RELATIONS_FILE = NLP_DIR / "relations.yaml"
@@ -157,9 +158,9 @@ def relations() -> Relations:
         r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*[(,]\s*(?:now\s+|aged?\s+)?|\s+(?:aged?\s+)?)"
         r"\d{1,2}(?![\d.,/]\d|\s*(?:-?\s*(?:weeks?|wks?|months?|mths?|mo|days?)\b|kg|lbs?|%%|mg|cm))" % patient_words, re.IGNORECASE)
     age_after = re.compile(   # a first name may stand between ("my son Tomas is 16", "my daughter, Ana, is 9")
-        r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
+        r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+aged?\s+|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
         # no comma or verb ("my dad 67 has UC"): a verb of the sentence must follow the age
-        r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b)"
+        r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s*,?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b)"
         r"|\s+(?=\d{1,2}\s*,\s*[^\d\s]))"     # "my husband 45, CD7 positive T-ALL"
         r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?(?!\s*(?:kg|lbs?|%|mg|cm|/))\b", re.IGNORECASE)
     verbs = _words(doc.get("bare_subject_verbs") or [], f"{name}.bare_subject_verbs")
@@ -418,7 +419,21 @@ def _opening_goes_on(text: str, candidate, rel: Relations) -> bool:
 
 
 def speaker_of(text: str) -> Speaker:
-    """Who writes ``text`` and, for a relative, about whom (see the module docstring)."""
+    """Who writes ``text`` and, for a relative, about whom (see the module docstring). Ages
+    in words are read as digits ("my mom is fifty eight", ``numeral_view``; h95, round 21);
+    the relation word's place is the text's own."""
+    view = numeral_view(text) if text else None
+    if view is None:
+        return _speaker_of(text)
+    written, regions = view
+    found = _speaker_of(written)
+    if found.start is None or found.end is None:
+        return found
+    start, end = original_span(regions, found.start, found.end)
+    return replace(found, word=text[start:end], start=start, end=end)
+
+
+def _speaker_of(text: str) -> Speaker:
     if not text or not text.strip():
         return Speaker(None)
     rel = relations()
