@@ -114,3 +114,21 @@ def test_a_course_told_as_done_is_past():
 def test_did_well_on_and_did_not_keep_their_meaning():
     assert predicted_assertion(_one("she did well on rituximab", "rituximab"))[2] == "current"
     assert _one("he did not have chemotherapy", "chemotherapy").negated
+
+
+# --- no response said without a verb ----------------------------------------------------
+
+def test_no_relief_and_but_no_use_are_failures():
+    for text, concept in (("The rheumatologist has given abatacept, no relief.", "abatacept"),
+                          ("She used anakinra but no use.", "anakinra"),
+                          ("cellcept not so much effective for her", "mycophenolate")):
+        fact = _one(text, concept)
+        assert fact.status == "failed" and not fact.negated, text
+
+
+# --- a relative's relative ----------------------------------------------------------------
+
+def test_a_relatives_little_sister_takes_her_own_drug():
+    text = "My daughter is 9 and has ITP, on eltrombopag. Her little brother has asthma and is on montelukast."
+    assert _one(text, "eltrombopag").family is False
+    assert _one(text, "asthma").family is True
