@@ -114,6 +114,7 @@ def test_a_course_told_as_done_is_past():
 def test_did_well_on_and_did_not_keep_their_meaning():
     assert predicted_assertion(_one("she did well on rituximab", "rituximab"))[2] == "current"
     assert _one("he did not have chemotherapy", "chemotherapy").negated
+    assert _one("she didnt get rituximab", "rituximab").negated
 
 
 # --- no response said without a verb ----------------------------------------------------
