@@ -133,3 +133,20 @@ def test_a_relatives_little_sister_takes_her_own_drug():
     text = "My daughter is 9 and has ITP, on eltrombopag. Her little brother has asthma and is on montelukast."
     assert _one(text, "eltrombopag").family is False
     assert _one(text, "asthma").family is True
+
+
+# --- a friend of the writer ---------------------------------------------------------------
+
+def test_a_friend_of_mine_is_someone_else_when_the_writer_is_the_patient():
+    text = "I have Still's disease. A friend of mine had T-ALL and did well on CAR-T."
+    assert _one(text, "t_all").family is True
+    assert _one(text, "stills_disease").family is False
+    assert _one("i have UC. one of my colleagues has crohns", "crohns_disease").family is True
+
+
+def test_a_message_about_a_friend_of_mine_is_about_the_friend():
+    text = "A good friend of mine has myositis, he is 41 and on IVIG. Could he join?"
+    said = speaker_of(text)
+    assert said.speaker == "relative" and said.relation == "friend"
+    assert _one(text, "inflammatory_myopathy").family is False
+    assert _one(text, "ivig").family is False

@@ -303,6 +303,14 @@ def _apposition(text: str, start: int, rel: Relations) -> bool:
     return word is not None and any(p.fullmatch(word.group(1)) for p in rel.third_person.values())
 
 
+@lru_cache(maxsize=4)
+def _of_mine(words: tuple[str, ...]) -> re.Pattern:
+    """"a friend of mine", "an old colleague of ours": a relation word of relations.yaml,
+    the writer's by "of mine/ours"."""
+    return re.compile(r"\b(?:a|an|another)\s+(?:[\w-]+\s+)?(?P<rel>%s)\s+of\s+(?:mine|ours)\b" % alternation(words),
+                      re.IGNORECASE)
+
+
 def _candidates(text: str, rel: Relations):
     """(start, end, relation, marked) for each relation the writer names."""
     for match in rel.mention.finditer(text):
@@ -340,6 +348,24 @@ def _candidates(text: str, rel: Relations):
         goes_on = about or (age is not None and (not _AGE_END.match(after[age.end():])
                                                  or bool(_PRONOUN_ON[rel.sexes[relation]].match(after[age.end():]))))
         yield start, end, relation, marked, talked_about, goes_on
+    own_health = None
+    for match in _of_mine(tuple(sorted(rel.words))).finditer(text):
+        if own_health is None:
+            own_health = any(p.search(text) for p in rel.self_statements)
+        if own_health:
+            break       # "RA patient here ... A friend of mine is in a trial ... I've failed etanercept": the writer's message
+        # "A friend of mine has lupus, she is 34": "of mine" names the writer's own person as
+        # "my friend" does (h95, round 21), unless the writer speaks of their own health anywhere
+        # in the message ("I have RA. A friend of mine has lupus": the writer's)
+        relation = rel.relation_of(match.group("rel"))
+        about = bool(rel.about.search(text[max(0, match.start() - 40):match.start()]))
+        if relation is None or not (about or any(p.search(text, match.end()) for p in rel.third_person.values())):
+            continue    # only one the message goes on about as "she"/"he" ("... and doing great. I've failed etanercept": the writer's)
+        after = text[match.end():]
+        age = rel.age_after.match(after)
+        marked = bool(age) or about
+        yield (match.start("rel"), match.end("rel"), relation, marked, marked or not _CLAUSE_END.match(after),
+               about or age is not None)
     for match in rel.bare_patient.finditer(text) if rel.bare_patient is not None else ():
         relation = rel.relation_of(match.group("rel"))
         if relation is not None:    # "Wife (62) with refractory myositis": the one the message is about
