@@ -5,7 +5,7 @@ not the gold's."""
 from __future__ import annotations
 
 from benchmarks.assertion import predicted_assertion
-from nlp.components.patterns import numeral_view
+from nlp.numerals import numeral_view
 from nlp.pipeline import extract, speaker_of
 
 
@@ -138,9 +138,9 @@ def test_a_relatives_little_sister_takes_her_own_drug():
 # --- a friend of the writer ---------------------------------------------------------------
 
 def test_a_friend_of_mine_is_someone_else_when_the_writer_is_the_patient():
-    text = "I have Still's disease. A friend of mine had T-ALL and did well on CAR-T."
+    text = "I have lupus. A friend of mine had T-ALL and did well on CAR-T."
     assert _one(text, "t_all").family is True
-    assert _one(text, "stills_disease").family is False
+    assert _one(text, "sle").family is False
     assert _one("i have UC. one of my colleagues has crohns", "crohns_disease").family is True
 
 

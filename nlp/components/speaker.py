@@ -28,7 +28,7 @@ from typing import Any
 
 from data.errors import DataError
 from data.files import read_yaml
-from nlp.components.patterns import original_span, numeral_view
+from nlp.numerals import numeral_view, original_span
 from nlp.resources import NLP_DIR, alternation, vocabulary
 
 RELATIONS_FILE = NLP_DIR / "relations.yaml"
