@@ -128,7 +128,8 @@ def _hash(text: str) -> str:
 # 78: h91, round 20: statuses as haematologists write them (CRi, CRh, uMRD, "MRD persistently positive", CNS2/CNS3); "KMT2A not rearranged", "not applicable" (a treatment) and "avoided" negate; "check HBV, HCV, HIV" reaches the whole list; "referral for" a disease names the patient's; "was treated by" is a course given; one-year month ranges (06-08/2025) and "since 01/25" read; "with early progression" fails a line; "FLT3-ITD mutated" is positive; a vaccine given is done; a dated onset after "h/o" keeps a lasting illness current.
 # 79: lead, round 21: a trial for people at risk of a complication of pregnancy (pre-eclampsia, gestational diabetes) keeps its sharp gate (a stated pregnancy meets it; no at-risk review); "Maternal Hypertension" is gestational hypertension (a complication of pregnancy), not hypertension.
 # 80: h98, round 21: an allergy leaf ({type: allergy, substance}) read from a line that is an allergy or hypersensitivity to named drugs and nothing else ("Known hypersensitivity to alpelisib or fulvestrant, or to any of the excipients of ...", "Allergy to gabapentin.", "History of allergy or hypersensitivity to X"; with "intolerance" also the drug not tolerated; a severity is the team's: all[allergy, review]); terminology: penicillin and sulfa drugs (sulfonamide antibiotics) as drug classes.
-PLAN_VERSION = "80"
+# 81: h95, round 21: numbers in words read as ages ("sixty eight years old", "a year and a half old"; not "the one with"); a one-word drug name written as two words ("hydroxy chloroquine", "aza thioprine") is that drug, not the one inside it; "isnt controlled" negates nothing after it and "didnt keep X under control" fails the treatments before it; "he did X" / "we did the X" is a course of the past; "no relief", "but no use", "not so much effective" fail a treatment.
+PLAN_VERSION = "81"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -56,8 +56,10 @@ class BareAges:
                     found[match.span("value")] = float(match.group("value"))
             if self.before is not None:
                 match = self.before.search(text[max(0, start_char - 60):start_char])
+                offset = max(0, start_char - 60)
+                if match is not None and match.groupdict().get("opening") is not None and offset > 0:
+                    match = None        # the window's start, not the message's
                 if match is not None and relations().relation_of(match.group("relation")) is not None:
-                    offset = max(0, start_char - 60)
                     s, e = match.span("value")
                     found[(s + offset, e + offset)] = float(match.group("value"))
         ages = [(span, value) for span, value in found.items() if self.plausible[0] <= value <= self.plausible[1]]

@@ -63,6 +63,7 @@ class People:
         self.age_subjects = {str(k).lower(): str(v) for k, v in (ages.get("subjects") or {}).items()}
         self.age_fillers = frozenset(str(w).lower() for w in ages.get("fillers") or ())
         self.carrying_words = frozenset(str(w).lower() for w in ages.get("carrying") or ())
+        self.relation_modifiers = frozenset(str(w).lower() for w in (vocabulary or {}).get("relation_modifiers") or ())
 
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
@@ -117,6 +118,10 @@ class People:
                 shift = 1 if owner in ("'s", "’s") and i >= 2 and doc[i - 2].lower_ in _PATIENT_WORDS else 0
                 if shift:
                     owner = "her"
+                elif owner in self.relation_modifiers and i >= 2 and doc[i - 2].lower_ in ("her", "his", "their"):
+                    # "His little sister has JIA and is on etanercept": a word of age or kind
+                    # between the owner and the relation (``relation_modifiers``; h95, round 21)
+                    owner, shift = doc[i - 2].lower_, 1
                 # the relative is the subject: "Her son, aged 12, has ...", "... her husband,
                 # who has ...", not an object ("breastfeeding her baby and has lupus")
                 if shift and i - 3 >= first and doc[i - 3].lower_ == "the":

@@ -12,6 +12,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from nlp.numerals import in_region, numeral_view, original_span
 from nlp.resources import patterns
 
 
@@ -63,6 +64,34 @@ class PatternRunner:
                 groups = match.groupdict()
                 spans = {name: match.span(name) for name, value in groups.items() if value is not None}
                 start, end = spans.get("span", match.span())
+                found.append(PatternMatch(row, start, end, groups, spans))
+        return found + self._spelled_ages(text)
+
+    def _spelled_ages(self, text: str) -> list[PatternMatch]:
+        """The age rows run again over the text with its numbers in words written in digits
+        ("my mother is sixty eight years old" read as "... 68 years old", "im forty four",
+        "a year and a half old"; ``numeral_view``); only matches whose number was in words,
+        with their spans in the text's own offsets (h95, round 21)."""
+        view = numeral_view(text)
+        if view is None:
+            return []
+        written, regions = view
+        found = []
+        rows = self.rows
+        for i in self.runnable(written.lower()):
+            row = rows[i]
+            if row["label"] != "AGE" or row.get("kind") in ("birth", "decade"):
+                continue
+            for match in row["re"].finditer(written):
+                if match.group("value") is None or not in_region(regions, *match.span("value")) \
+                        or re.match(r"\.\d", written[match.end("value"):]):
+                    continue        # "1.5 year": the whole number, not its "1"
+                groups = match.groupdict()
+                spans = {name: original_span(regions, *match.span(name))
+                         for name, value in groups.items() if value is not None}
+                start, end = spans.get("span", original_span(regions, *match.span()))
+                groups = {name: (text[spans[name][0]:spans[name][1]] if name != "value" and value is not None else value)
+                          for name, value in groups.items()}
                 found.append(PatternMatch(row, start, end, groups, spans))
         return found
 

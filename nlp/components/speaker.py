@@ -22,12 +22,13 @@ Example::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from data.errors import DataError
 from data.files import read_yaml
+from nlp.numerals import numeral_view, original_span
 from nlp.resources import NLP_DIR, alternation, vocabulary
 
 RELATIONS_FILE = NLP_DIR / "relations.yaml"
@@ -157,9 +158,9 @@ def relations() -> Relations:
         r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*[(,]\s*(?:now\s+|aged?\s+)?|\s+(?:aged?\s+)?)"
         r"\d{1,2}(?![\d.,/]\d|\s*(?:-?\s*(?:weeks?|wks?|months?|mths?|mo|days?)\b|kg|lbs?|%%|mg|cm))" % patient_words, re.IGNORECASE)
     age_after = re.compile(   # a first name may stand between ("my son Tomas is 16", "my daughter, Ana, is 9")
-        r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
+        r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+aged?\s+|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
         # no comma or verb ("my dad 67 has UC"): a verb of the sentence must follow the age
-        r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b)"
+        r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s*,?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b)"
         r"|\s+(?=\d{1,2}\s*,\s*[^\d\s]))"     # "my husband 45, CD7 positive T-ALL"
         r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?(?!\s*(?:kg|lbs?|%|mg|cm|/))\b", re.IGNORECASE)
     verbs = _words(doc.get("bare_subject_verbs") or [], f"{name}.bare_subject_verbs")
@@ -302,6 +303,14 @@ def _apposition(text: str, start: int, rel: Relations) -> bool:
     return word is not None and any(p.fullmatch(word.group(1)) for p in rel.third_person.values())
 
 
+@lru_cache(maxsize=4)
+def _of_mine(words: tuple[str, ...]) -> re.Pattern:
+    """"a friend of mine", "an old colleague of ours": a relation word of relations.yaml,
+    the writer's by "of mine/ours"."""
+    return re.compile(r"\b(?:a|an|another)\s+(?:[\w-]+\s+)?(?P<rel>%s)\s+of\s+(?:mine|ours)\b" % alternation(words),
+                      re.IGNORECASE)
+
+
 def _candidates(text: str, rel: Relations):
     """(start, end, relation, marked) for each relation the writer names."""
     for match in rel.mention.finditer(text):
@@ -339,6 +348,24 @@ def _candidates(text: str, rel: Relations):
         goes_on = about or (age is not None and (not _AGE_END.match(after[age.end():])
                                                  or bool(_PRONOUN_ON[rel.sexes[relation]].match(after[age.end():]))))
         yield start, end, relation, marked, talked_about, goes_on
+    own_health = None
+    for match in _of_mine(tuple(sorted(rel.words))).finditer(text):
+        if own_health is None:
+            own_health = any(p.search(text) for p in rel.self_statements)
+        if own_health:
+            break       # "RA patient here ... A friend of mine is in a trial ... I've failed etanercept": the writer's message
+        # "A friend of mine has lupus, she is 34": "of mine" names the writer's own person as
+        # "my friend" does (h95, round 21), unless the writer speaks of their own health anywhere
+        # in the message ("I have RA. A friend of mine has lupus": the writer's)
+        relation = rel.relation_of(match.group("rel"))
+        about = bool(rel.about.search(text[max(0, match.start() - 40):match.start()]))
+        if relation is None or not (about or any(p.search(text, match.end()) for p in rel.third_person.values())):
+            continue    # only one the message goes on about as "she"/"he" ("... and doing great. I've failed etanercept": the writer's)
+        after = text[match.end():]
+        age = rel.age_after.match(after)
+        marked = bool(age) or about
+        yield (match.start("rel"), match.end("rel"), relation, marked, marked or not _CLAUSE_END.match(after),
+               about or age is not None)
     for match in rel.bare_patient.finditer(text) if rel.bare_patient is not None else ():
         relation = rel.relation_of(match.group("rel"))
         if relation is not None:    # "Wife (62) with refractory myositis": the one the message is about
@@ -418,7 +445,21 @@ def _opening_goes_on(text: str, candidate, rel: Relations) -> bool:
 
 
 def speaker_of(text: str) -> Speaker:
-    """Who writes ``text`` and, for a relative, about whom (see the module docstring)."""
+    """Who writes ``text`` and, for a relative, about whom (see the module docstring). Ages
+    in words are read as digits ("my mom is fifty eight", ``numeral_view``; h95, round 21);
+    the relation word's place is the text's own."""
+    view = numeral_view(text) if text else None
+    if view is None:
+        return _speaker_of(text)
+    written, regions = view
+    found = _speaker_of(written)
+    if found.start is None or found.end is None:
+        return found
+    start, end = original_span(regions, found.start, found.end)
+    return replace(found, word=text[start:end], start=start, end=end)
+
+
+def _speaker_of(text: str) -> Speaker:
     if not text or not text.strip():
         return Speaker(None)
     rel = relations()

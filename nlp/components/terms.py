@@ -101,7 +101,28 @@ class TermMatcher:
             for match_id, start, end in matcher(doc):
                 for label, concept, weak in self.keys[match_id]:
                     found.append(Candidate(start, end, label, concept, weak=weak))
-        return found + self._elided(doc, found)
+        return found + self._elided(doc, found) + self._split(doc)
+
+    def _split(self, doc: Doc) -> list[Candidate]:
+        """A one-word name written as two words, by voice-to-text or by hand ("hydroxy
+        chloroquine", "aza thioprine", "hydroxy-chloroquine"): the two tokens, joined, are a
+        term of nine letters or more (each part three or more). The two-token match is longer
+        than the one inside it ("chloroquine"), so it wins (h95, round 21)."""
+        extra: list[Candidate] = []
+        for i in range(len(doc) - 1):
+            first = doc[i]
+            j = i + 2 if doc[i + 1].text in ("-", "\u2010") and not first.whitespace_ and not doc[i + 1].whitespace_ else i + 1
+            if j >= len(doc) or (j == i + 1 and first.whitespace_ != " "):
+                continue
+            second = doc[j]
+            if not (first.is_alpha and second.is_alpha and len(first) >= 3 and len(second) >= 3):
+                continue
+            joined = first.lower_ + second.lower_
+            if len(joined) < 9 or first.lower_ in self.phrases and second.lower_ in self.phrases:
+                continue
+            extra += [Candidate(i, j + 1, label, concept) for label, concept, weak in
+                      _dedupe(self.phrases.get(joined) or []) if not weak]
+        return extra
 
     def _elided(self, doc: Doc, found: list[Candidate]) -> list[Candidate]:
         """Names sharing their head word with the one before: "hepatitis B and C", "hep B, C
