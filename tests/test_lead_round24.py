@@ -234,3 +234,16 @@ def test_still_flaring_on_the_treatment_just_named_fails_it_and_it_goes_on(text,
 def test_courses_given_or_a_treatment_tried_before_still_flaring_are_over(text, concept):
     found = drug(text, concept)
     assert found.status == "failed" and not found.ongoing
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("she took azathioprine but her liver couldnt handle it", "azathioprine"),
+    ("methotrexate, his stomach was not good with it", "methotrexate"),
+    ("she was on leflunomide but her body didnt tolerate it", "leflunomide"),
+])
+def test_a_body_part_that_could_not_take_the_treatment_is_an_intolerance(text, concept):
+    assert drug(text, concept).status == "intolerant"
+
+
+def test_an_organ_still_bad_on_a_treatment_is_no_intolerance():
+    assert drug("on MMF but her kidneys are not good", "mycophenolate").status == "failed"
