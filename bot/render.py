@@ -126,7 +126,13 @@ class Renderer:
             names = [self.fmt.esc(self.name(f.concept, f.label, role)) for f in ruled_out]
             none_of.append(self.p("condition_negated_many", names=self.join(names)))
             facts = [f for f in facts if f not in ruled_out]
+        # a drug the patient is (or is not) allergic to is said as the allergy ("allergic to
+        # penicillin", "no allergy to sulfa"), not as a treatment tried and not tolerated
+        allergic = {(f.start, f.end, f.source) for f in facts
+                    if f.label == "ALLERGY" and f.concept != ANY_DRUG and not (f.family or f.hypothetical)}
         for fact in facts:
+            if fact.label == "DRUG" and (fact.start, fact.end, fact.source) in allergic:
+                continue
             if fact.family and fact.label in ("DRUG", "PROCEDURE", "SEX", "AGE", "WEIGHT", "LAB", "SCORE"):
                 continue    # a relative's treatment, sex or values say nothing of the patient
             if fact.hypothetical and not fact.negated and fact.label in ("DRUG", "PROCEDURE", "BIOMARKER"):
@@ -261,8 +267,9 @@ class Renderer:
         if label == "LOCATION":
             return self.p("location", place=place_name(fact.concept))
         if label == "ALLERGY" and fact.negated and not (fact.family or fact.hypothetical):
-            # an allergy stated is shown with its drug (not tolerated); what is ruled out here
             return self.p("allergy_none") if fact.concept == ANY_DRUG else self.p("allergy_negated", name=name)
+        if label == "ALLERGY" and _said_allergy(fact):
+            return self.p("allergy_uncertain" if fact.uncertain else "allergy", name=name)
         return None
 
     def _duration(self, days: float) -> str:
@@ -407,3 +414,8 @@ class Renderer:
             lines.append(self.fmt.esc(self.texts.text(key, role, "en")))
         return "\n".join(self.fmt.esc(line) if not isinstance(line, Safe) else line for line in lines if line)
 
+
+def _said_allergy(fact: Fact) -> bool:
+    """An allergy to a named drug the patient has (or may have): said as the allergy."""
+    return (fact.label == "ALLERGY" and fact.concept != ANY_DRUG
+            and not (fact.negated or fact.family or fact.hypothetical))

@@ -247,3 +247,30 @@ def test_a_body_part_that_could_not_take_the_treatment_is_an_intolerance(text, c
 
 def test_an_organ_still_bad_on_a_treatment_is_no_intolerance():
     assert drug("on MMF but her kidneys are not good", "mycophenolate").status == "failed"
+
+
+# --- allergies said back as allergies -------------------------------------------------------------
+
+def said_back(text: str) -> list[str]:
+    return [str(p) for p in Renderer(PLAIN).facts(extract(text, today=TODAY), "patient")]
+
+
+def test_an_allergy_is_said_back_as_an_allergy_not_a_treatment_tried():
+    said = said_back("shes allergic to penicillin")
+    assert said == ["allergic to penicillin"]
+    assert not any("tried" in s for s in said)
+
+
+def test_no_allergy_to_a_drug_is_not_never_had_it():
+    said = said_back("no allergy to sulfa, allergic to penicillin")
+    assert "allergic to penicillin" in said
+    assert any(s.startswith("no allergy to sulfa") for s in said)
+    assert not any("never" in s for s in said)
+
+
+def test_triage_names_allergies_for_the_clinician():
+    from bot.commands.triage import _profile_line
+    line = _profile_line(Profile(extract("45F SLE. Allergies: penicillin (rash).", today=TODAY)))
+    assert "allergy to penicillin (rash)" in line and "intolerant" not in line
+    assert "no known drug allergies" in _profile_line(Profile(extract("45F SLE. NKDA.", today=TODAY)))
+    assert "any_drug" not in _profile_line(Profile(extract("45F SLE. NKDA.", today=TODAY)))

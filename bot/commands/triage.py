@@ -48,7 +48,7 @@ from bot.results import heading_ids, shown_criteria
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
 from bot.trial_notes import notice_lines, offered, trial_notices
-from core.facts import Profile
+from core.facts import ANY_DRUG, Profile
 from data.catalogue import load_catalogue
 from data.condition_names import is_disease_status
 from data.terminology import load_terminology
@@ -306,6 +306,18 @@ def _most_specific(result, status: str) -> list:
     return [c for c in result.criteria if c.status == status and not any(ch.status == status for ch in c.children)]
 
 
+def _allergy_words(fact, term) -> str:
+    """An allergy fact as a clinician reads it: "no known drug allergies", "no allergy to
+    penicillin", "allergy to penicillin (rash)", "allergy to rituximab (uncertain)"."""
+    if fact.concept == ANY_DRUG:
+        return "no known drug allergies" if fact.negated else "drug allergies (unnamed)"
+    name = term.label(fact.concept)
+    if fact.negated:
+        return f"no allergy to {name}"
+    detail = [d for d in (fact.status, "uncertain" if fact.uncertain else None) if d]
+    return f"allergy to {name}" + (f" ({', '.join(detail)})" if detail else "")
+
+
 def _profile_line(profile) -> str:
     term = load_terminology()
     parts = []
@@ -314,8 +326,16 @@ def _profile_line(profile) -> str:
     # Rule out CNS lupus") says less, it does not make the diagnosis uncertain
     stated = {(f.label, f.concept) for f in profile.facts
               if not (f.uncertain or f.negated or f.family or f.hypothetical)}
+    # a drug the patient is (or is not) allergic to is said as the allergy, not as a
+    # treatment not tolerated (or never had)
+    allergic = {(f.start, f.end, f.source) for f in profile.facts if f.label == "ALLERGY" and f.concept != ANY_DRUG}
     for fact in term.shown(profile.facts):
         if fact.family or fact.hypothetical:
+            continue
+        if fact.label == "DRUG" and (fact.start, fact.end, fact.source) in allergic:
+            continue
+        if fact.label == "ALLERGY":
+            parts.append(_allergy_words(fact, term))
             continue
         if fact.uncertain and not fact.negated and (fact.label, fact.concept) in stated:
             continue
