@@ -422,11 +422,15 @@ def _bracketed_stops(doc) -> None:
             if depth > 0 or (doc[token.i - 1].text == ")" and closed_here and token.text[:1].islower()):
                 token.is_sent_start = False
         closed_here = False
-        if token.text == "(":
-            depth += 1
-        elif token.text == ")" and depth:
-            depth -= 1
-            closed_here = True
+        # a bracket may be glued to the punctuation after it ("Labs (28/09/2025): Hb 9.8",
+        # one token "):"): its characters open and close, not only a lone "(" or ")" (h96,
+        # round 21: an unclosed count had joined every later sentence of the letter)
+        if token.is_punct or token.text in ("(", ")"):
+            depth += token.text.count("(")
+            closing = min(depth, token.text.count(")"))
+            if closing:
+                depth -= closing
+                closed_here = True
 
 
 # a line at least this long that ends without punctuation, followed by one line break and a
