@@ -27,8 +27,6 @@ from nlp.resources import vocabulary
 LABELS = ("CONDITION", "INFECTION", "PROCEDURE", "DRUG", "LAB", "SCORE", "WEIGHT")
 _NEXT_HEADING = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\n")
-# a start that goes on written right after an illness ("Raynaud's phenomenon since 2019", "(since childhood)")
-_SINCE_AFTER = re.compile(r"[ \t]*\(?[ \t]*since\b", re.IGNORECASE)
 # another heading written inside the line after a sentence ends (". Current: fostamatinib")
 _INLINE_HEADING = re.compile(r"[.;][ \t]+[A-Za-z][A-Za-z /&-]{1,30}:")
 _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
@@ -85,7 +83,6 @@ class HistorySections:
         # the markers of the disease itself (CD7, NPM1: no ``antibody`` flag) on a presentation line
         # stay the disease's; an autoantibody measured then is a value of then (h91, round 20)
         self.terminology = terminology
-        self.event_words = frozenset(str(w).lower() for w in vocabulary.get("event_words") or ())
         settings = vocabulary.get("history_sections") or {}
         names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("headings", []), key=len, reverse=True))
         opens = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("list_openers", []), key=len, reverse=True))
@@ -340,27 +337,10 @@ class HistorySections:
             if fact.label not in LABELS or fact.historical or fact.status == "current":
                 continue
             if any(start <= fact.start and fact.end <= end for start, end in spans):
-                if self._lasts_since(text, fact):
-                    continue    # "PMH: Raynaud's phenomenon since 2019": had from then to now
                 if self._treats_comorbidity(text, fact):
                     fact.status = "current"     # "PMH: T2DM (metformin)": what the illness is treated with now
                     continue
                 fact.historical = True
-
-    def _lasts_since(self, text: str, fact: Any) -> bool:
-        """A lasting illness a history section lists with its start written right after it
-        ("PMH: Raynaud's phenomenon since 2019; digital ulcers 2023", "- asthma (since
-        childhood)") is one the patient has from then to now, as "h/o SLE since 2016" is; not an
-        event ("DVT since 2019" is no illness that lasts), a cancer or a disease status (h96,
-        round 21)."""
-        if (fact.label != "CONDITION" or fact.negated or fact.family or fact.hypothetical
-                or not _SINCE_AFTER.match(text, fact.end)):
-            return False
-        terminology = self.terminology
-        if terminology is None or fact.concept not in terminology:
-            return False
-        return not (fact.text.lower() in self.event_words or terminology.is_a(fact.concept, "malignancy")
-                    or terminology.is_a(fact.concept, "disease_status"))
 
     def _measured_then(self, fact: Any) -> bool:
         """A marker read on a presentation line that is a value of then: an autoantibody ("Dx 2020:
