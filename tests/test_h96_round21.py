@@ -158,6 +158,8 @@ def test_a_lettered_list_item_opens_its_own_sentence():
             "e) Venetoclax + navitoclax + low-dose chemo 09/2025 - no response\n")
     assert reading(text, "venetoclax")[0] == "present"
     assert reading(text, "navitoclax")[0] == "present"
+    # the outcome after a "+" combination is every drug's
+    assert [f.status for f in found(text, "venetoclax")] == ["failed"]
 
 
 def test_a_table_is_read_whole_in_a_long_letter():
