@@ -129,7 +129,8 @@ def _hash(text: str) -> str:
 # 79: lead, round 21: a trial for people at risk of a complication of pregnancy (pre-eclampsia, gestational diabetes) keeps its sharp gate (a stated pregnancy meets it; no at-risk review); "Maternal Hypertension" is gestational hypertension (a complication of pregnancy), not hypertension.
 # 80: h98, round 21: an allergy leaf ({type: allergy, substance}) read from a line that is an allergy or hypersensitivity to named drugs and nothing else ("Known hypersensitivity to alpelisib or fulvestrant, or to any of the excipients of ...", "Allergy to gabapentin.", "History of allergy or hypersensitivity to X"; with "intolerance" also the drug not tolerated; a severity is the team's: all[allergy, review]); terminology: penicillin and sulfa drugs (sulfonamide antibiotics) as drug classes.
 # 81: h95, round 21: numbers in words read as ages ("sixty eight years old", "a year and a half old"; not "the one with"); a one-word drug name written as two words ("hydroxy chloroquine", "aza thioprine") is that drug, not the one inside it; "isnt controlled" negates nothing after it and "didnt keep X under control" fails the treatments before it; "he did X" / "we did the X" is a course of the past; "no relief", "but no use", "not so much effective" fail a treatment.
-PLAN_VERSION = "81"
+# 82: h96, round 21: one concept per drug across UK/US names (acyclovir is aciclovir; paracetamol is acetaminophen; alendronic acid is alendronate); "CR-1" is a remission; "CNS negative", "No CNS disease", "CNS relapse" and tumour cells in the CSF of a blood cancer are CNS involvement; a heading's class word before "history:" / "screen:" is no mention; a lab's unit before its value and the latest of dated table columns are read.
+PLAN_VERSION = "82"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

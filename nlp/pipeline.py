@@ -36,6 +36,8 @@ LINE_BREAKS_PIPE = "trialbot_line_breaks"
 # every cue with every other cue of a Doc, which grows with the square of its length.
 CHUNK_CHARS = 1000
 _SENTENCE_END = re.compile(r"\n\s*|(?<=[.!?;])\s+(?=[A-Z0-9(\[\"'-])")
+# a line of a pasted table: a name, then a column gap (a tab, two spaces or a "|") before a number
+_TABLE_ROW = re.compile(r"[^\n]*?\S(?:\t|[ \t]{2,}|[ \t]*\|[ \t]*)[^\n]*\d")
 # spaCy's tokenizer takes time quadratic in the length of a run of symbols with no space
 # ("😀" * 8000 takes 11 s). A run this long that is mostly not letters or digits carries no
 # clinical fact, so it is blanked with spaces of the same length: offsets stay true.
@@ -422,23 +424,31 @@ def _bracketed_stops(doc) -> None:
             if depth > 0 or (doc[token.i - 1].text == ")" and closed_here and token.text[:1].islower()):
                 token.is_sent_start = False
         closed_here = False
-        if token.text == "(":
-            depth += 1
-        elif token.text == ")" and depth:
-            depth -= 1
-            closed_here = True
+        # a bracket may be glued to the punctuation after it ("Labs (28/09/2025): Hb 9.8",
+        # one token "):"): its characters open and close, not only a lone "(" or ")" (h96,
+        # round 21: an unclosed count had joined every later sentence of the letter)
+        if token.is_punct or token.text in ("(", ")"):
+            depth += token.text.count("(")
+            closing = min(depth, token.text.count(")"))
+            if closing:
+                depth -= closing
+                closed_here = True
 
 
 # a line at least this long that ends without punctuation, followed by one line break and a
 # lower-case word, is a sentence wrapped at the letter's width ("Fostamatinib was stopped\n
 # after 3 months because of diarrhoea"); a short line is a list item ("no fever\ncough")
 WRAPPED_LINE_CHARS = 60
+# a lettered or roman list item at a line's start ("e) ...", "b. ...", "iv) ...")
+_LIST_ITEM = re.compile(r"(?:[a-z]|i{1,3}|iv|v|vi{1,3})[.)][ \t]")
 
 
 def _wrapped(text: str, at: int, following) -> bool:
     """True when the line break at ``at`` only wraps a sentence (see WRAPPED_LINE_CHARS)."""
     if text.count("\n", at, following.idx) != 1 or not following.text[:1].islower():
         return False
+    if _LIST_ITEM.match(text, following.idx):
+        return False    # "e) Venetoclax + navitoclax": a lettered list item opens its own line (h96, round 21)
     line = text[text.rfind("\n", 0, at) + 1:at].rstrip()
     return len(line) >= WRAPPED_LINE_CHARS and line[-1:].isalnum()
 
@@ -455,7 +465,10 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
         if match.end() - start > size and cut > start:
             pieces.append((start, text[start:cut]))
             start = cut
-        cut = match.end()
+        # never cut inside a pasted table (its header dates the columns: lab_columns.py), unless
+        # the piece grows past three times its size (h96, round 21)
+        if not (_TABLE_ROW.match(text, match.end()) and match.end() - start < 3 * size):
+            cut = match.end()
     if len(text) - start > size and start < cut < len(text):
         pieces.append((start, text[start:cut]))
         start = cut

@@ -85,10 +85,11 @@ _DATE_LIKE = re.compile(r"(?:19|20)\d\d\b(?![.,]\d)")
 # date it began; "SLE since 2016" has only a space (the "since" is the time's own) (h91, round 20)
 _ONSET_WORDS = re.compile(r"\s*,?\s*\(?\s*(?:dx|dx'd|diagnosed|diagnosis|onset)\.?:?\s*(?:in\s+)?", re.IGNORECASE)
 # "hydroxychloroquine since 2016", "tofacitinib 5 mg bd since 06/2025": the start written right after
-# a treatment; and a stop said after it on its line ("since 2019, stopped 2022") (h91, round 20)
+# a treatment, or in the bracket after it ("prednisolone (since 02/2024, now 20 mg)": h96, round 21);
+# and a stop said after it on its line ("since 2019, stopped 2022") (h91, round 20)
 # a character of a clause that holds no word of stopping (a gap between a treatment and its start)
 _NO_STOP_CHAR = r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n])"
-_SINCE_RIGHT_AFTER = re.compile(_NO_STOP_CHAR + r"{0,25}?\b(?:since|from)\s*", re.IGNORECASE)
+_SINCE_RIGHT_AFTER = re.compile(_NO_STOP_CHAR + r"{0,25}?(?:\(\s*)?\b(?:since|from)\s*", re.IGNORECASE)
 # "hydroxychloroquine since 2016": the "since" is the time's own word
 _SINCE_OWN_WORD = re.compile(r"(?:since|from)\b", re.IGNORECASE)
 _GAP_NO_STOP = re.compile(_NO_STOP_CHAR + r"{0,25}", re.IGNORECASE)

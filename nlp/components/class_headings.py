@@ -17,6 +17,9 @@ from nlp.components.doc_cache import doc_text
 
 LABELS = ("DRUG", "INFECTION", "PROCEDURE")
 _BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[-*\u2022][ \t]*)?(?:[A-Za-z][\w'/-]*[ \t]+){0,2}$")
+# the colon right after the class, or after a second class joined by a slash and one of the
+# heading's tail words (extraction.yaml ``class_headings.tails``): "DMARD history:",
+# "Biologic/targeted history:", "Infection screen:" (h96, round 21)
 _AFTER = re.compile(r"[ \t]*:[ \t]*([^\n]*)")
 _BULLET = re.compile(r"\n[ \t]*(?:[-*\u2022]|\d{1,2}[.)])[ \t]*([^\n]*)")
 
@@ -28,13 +31,16 @@ class ClassHeadings:
         self.classes = frozenset(c.parents[0] for c in terminology.concepts.values() if len(c.parents) == 1)
         words = sorted((str(w).lower() for w in (vocabulary.get("class_headings") or {}).get("empty_answers", ())), key=len, reverse=True)
         self.empty = re.compile(r"(?:%s)\b" % "|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+        tails = sorted((str(w).lower() for w in (vocabulary.get("class_headings") or {}).get("tails", ())), key=len, reverse=True)
+        self.after = re.compile(r"(?:[ \t]*/[ \t]*[A-Za-z][\w-]*)?(?:[ \t]+(?:%s))?[ \t]*:[ \t]*([^\n]*)" % "|".join(re.escape(w) for w in tails),
+                                re.IGNORECASE) if tails else _AFTER
 
     def heading(self, ent: Any) -> bool:
         """Whether ``ent`` is a class heading over a list ("DMARDs: methotrexate, ...")."""
         if ent.label_ not in LABELS or ent.kb_id_ not in self.classes:
             return False
         text = doc_text(ent.doc)
-        after = _AFTER.match(text, ent.end_char)
+        after = self.after.match(text, ent.end_char)
         if after is None or not _BEFORE.search(text, max(0, ent.start_char - 60), ent.start_char):
             return False
         listed, end = after.group(1).strip(), after.end()

@@ -71,6 +71,8 @@ def cue_scope(doc):
             or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span)))
             and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent))
             and not _said_of_what_follows(doc, m, ent)
+            and not _stop_of_its_subject(doc, m, closes, ent)
+            and not _result_of_a_nearer_mention(doc, m, ent)
             and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent))
             and not _question_before_bracket(doc, m, closes, ent)
             and not _outcome_of_a_bracketed_treatment(doc, m, closes, ent)
@@ -189,6 +191,62 @@ def _said_of_what_follows(doc, modifier, ent) -> bool:
     while position < len(doc) and doc[position].lower_ in fillers and not doc[position].ent_type_:
         position += 1
     return position < len(doc) and doc[position].ent_type_ in ("DRUG", "PROCEDURE")
+
+
+def _stop_of_its_subject(doc, modifier, closes, ent) -> bool:
+    """A stop cue written right after what it stopped (its subject: the mention just before it,
+    in its sentence, nothing named between) is that mention's: in a medication line
+    "adalimumab 80 mg weekly, azathioprine stopped 2016 (pancreatitis), budesonide 9 mg" only
+    the azathioprine stopped. It reaches neither a treatment before the subject with more than
+    list words between ("A and B stopped": both) nor one after a comma past it; a stop cue in
+    the bracket after a habit ("ex-smoker (20 pack-years, stopped 2018), alcohol 6 units/week")
+    reaches nothing past the bracket (h96, round 21). A stop cue in the bracket after a
+    treatment still runs on through its list ("MMF (stopped 2022), azathioprine - deranged LFTs")."""
+    if (modifier.category != "HISTORICAL" or modifier.direction.lower() != "bidirectional"
+            or doc[modifier.modifier_span[0]:modifier.modifier_span[1]].text.lower() not in vocabulary_words("stop_cues")):
+        return False
+    start, end = modifier.modifier_span
+    before = [e for e in doc.ents if e.end <= start]
+    if not before:
+        return False
+    subject = before[-1]
+    if subject == ent or (doc.has_annotation("SENT_START") and subject.sent.start != doc[start].sent.start):
+        return False
+    bracket = next((o for o, c in closes.items() if o < start and end <= c), None)
+    if bracket is not None:
+        # the cue in a bracket: the subject is what the bracket follows
+        if subject.end != bracket or subject.label_ in _KINDS:
+            return False
+        return ent.start > closes[bracket]
+    if start - subject.end > 0:
+        return False    # words between: not written right after its subject
+    if ent.end <= subject.start:
+        return not _LIST_ONLY.fullmatch(doc.text, ent.end_char, subject.start_char)
+    return ent.start >= end and "," in doc.text[doc[end - 1].idx:ent.start_char] and subject.label_ in _KINDS
+
+
+def _result_of_a_nearer_mention(doc, modifier, ent) -> bool:
+    """A result word written after a mention ("CNS negative.", "HIV negative") is that
+    mention's, and a list's before it ("HBV, HCV and HIV negative"); it reaches no mention
+    further back that more than list words part from the next: "Relapse 05/2026 - CNS
+    negative." says the CNS is clear, not that there was no relapse (h96, round 21)."""
+    if modifier.category != "NEGATED_EXISTENCE" or modifier.direction.upper() != "BACKWARD":
+        return False
+    start = modifier.modifier_span[0]
+    if ent.end > start:
+        return False
+    # the mentions between that a result could be said of (not a treatment: "tested for TB
+    # before starting rituximab and it was negative" is the TB's)
+    between = [e for e in doc.ents if ent.end <= e.start and e.end <= start and e.label_ in _RESULT_HOLDERS]
+    if not between:
+        return False
+    chain = [ent] + between
+    return any(not _LIST_JOIN.fullmatch(doc.text, a.end_char, b.start_char) for a, b in zip(chain, chain[1:]))
+
+
+_RESULT_HOLDERS = frozenset({"CONDITION", "INFECTION", "BIOMARKER", "LAB", "PREGNANCY"})
+# only list words between two items ("MMF and azathioprine stopped", "MMF, azathioprine stopped")
+_LIST_ONLY = re.compile(r"\s*[,;/]?\s*(?:(?:and|or|&|\+)\s+)?", re.IGNORECASE)
 
 
 # cues that tell what became of a treatment in its own clause

@@ -239,6 +239,7 @@ class PatternFacts:
     # the pill", "the coil", "Depo injection"): read as the habits above, with the row's label
     _drug = _condition
     _procedure = _condition
+    _biomarker = _condition     # "ER/PR negative": the ER of the pair (h96, round 21)
 
     def _location(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         place = match.groups.get("place") or ""

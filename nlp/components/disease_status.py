@@ -182,8 +182,11 @@ class StatusWords:
             return False
         sentence = ent.sent if ent.doc.has_annotation("SENT_START") else ent.doc[:]
         text = doc_text(ent.doc)
+        # a site a cancer spread to ("Relapse 05/2026 - CNS negative", "relapse with CNS
+        # involvement") is no disease of its own a status could be of (h96, round 21)
         diseases = [e for e in ents if e.label_ == "CONDITION" and not self.is_status(e.kb_id_)
-                    and e.kb_id_ in self.terminology and sentence.start <= e.start and e.end <= sentence.end
+                    and e.kb_id_ in self.terminology and not self.terminology.flagged(e.kb_id_, "spread")
+                    and sentence.start <= e.start and e.end <= sentence.end
                     and _BESIDE.fullmatch(text[min(e.end_char, ent.end_char):max(e.start_char, ent.start_char)])]
         if not diseases:
             return False

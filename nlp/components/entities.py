@@ -35,6 +35,7 @@ from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.involvement import OrganInvolvement
 from nlp.components.tumour_site import TumourSite
 from nlp.components.kinds import ProcedureKinds
+from nlp.components.lab_columns import LabColumns
 from nlp.components.lab_words import LabWords
 from nlp.components.senses import WordSenses
 from nlp.components.terms import Candidate, TermMatcher, fact_label
@@ -93,6 +94,7 @@ class EntityRecognizer:
         self.patterns = PatternRunner(PATTERN_FILES)
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
+        self.columns = LabColumns(vocabulary, self.values)
         # a weak lab name counts with a quality said of it in words ("my c3 is low again", "c3
         # and c4 r low", "low c3/c4"; ``lab_qualities`` in extraction.yaml; h85, round 19)
         self.lab_words = LabWords(vocabulary)
@@ -144,10 +146,13 @@ class EntityRecognizer:
         text = doc_text(doc)
         reading = self.values.after(text, end_char, limit, roman=concept in self.roman_scores,
                                     graded=concept not in self.plus_means_at_least)
+        if reading is None:     # "Hb (g/L) 82 101": the unit between the name and the values
+            reading = self.columns.unit_first(text, end_char, limit)
         if reading is not None and reading.value is not None:
             newer = self.values.later(text, reading.end, min(limit, next_start) if next_start is not None else limit)
             if newer is not None and newer.value is not None:
                 return newer
+            return self.columns.latest_of_row(text, reading)    # a table's dated columns: the latest
         return reading
 
     def __call__(self, doc: Doc) -> Doc:

@@ -5,7 +5,8 @@ rituximab"), rightly for "MMF didn't work, now on rituximab which helps"; a cue 
 the whole list (a word of ``whole_list_outcome_words`` in data/nlp/extraction.yaml as its
 subject, its first word or the one before it: "nothing", "none", "all") reaches back over
 the list's joiners, "and now" and "then" included, to the items without an outcome of their
-own; "A, B, then C did nothing" stays C's."""
+own; "A, B, then C did nothing" stays C's. An outcome after drugs joined by "+" (one combination:
+"venetoclax + navitoclax + chemo - no response") is every drug's."""
 from __future__ import annotations
 
 import re
@@ -23,6 +24,10 @@ _TREATMENTS = ("DRUG", "PROCEDURE")
 _JOINER = re.compile(r"(?:\s*[x×]\s?\d{1,2})?(?:\s*\([^()\n]{1,40}\))?[\s,;/]*"
                      r"(?:(?:and|or|then|plus|->|→|>)[\s,/]*)*(?:(?:now|then|later|finally)[\s,]*)?(?:on\s+)?",
                      re.IGNORECASE)
+
+
+# drugs given together as one combination ("venetoclax + navitoclax", "aza plus ven")
+_COMBINED = re.compile(r"\s*(?:\+|plus)\s*", re.IGNORECASE)
 
 
 class WholeListOutcome:
@@ -48,6 +53,16 @@ class WholeListOutcome:
         for index, (ent, fact) in enumerate(pairs):
             cues = [m for m in ent._.modifiers if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
                     and self._whole_list(ent, m)]
+            combination = [m for m in ent._.modifiers if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+                           and m.modifier_span[0] >= ent.end]
+            if combination and fact.status == THERAPY_STATUS[combination[0].category]:
+                # "Venetoclax + navitoclax + low-dose chemo 09/2025 - no response": drugs joined
+                # by "+" are one combination, the outcome after it is every drug's (h96, round 21)
+                for other in _joined_before(pairs, index, text, _COMBINED):
+                    if other.status is None and not (other.negated or other.hypothetical or other.family or other.uncertain):
+                        other.status = fact.status
+                        if fact.historical and not other.ongoing:
+                            other.historical = True
             if not cues or fact.status != THERAPY_STATUS[cues[0].category]:
                 continue
             for other in _joined_before(pairs, index, text, _JOINER):
