@@ -774,6 +774,21 @@ def care_conditions() -> "re.Pattern[str]":
     return _word_pattern(words)
 
 
+@lru_cache(maxsize=1)
+def receiving_words() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
+    """``receiving_words`` and ``receiving_people`` of data/evidence.yaml compiled as whole
+    words: how a title names its people by what they receive ("Children Receiving Highly
+    Emetogenic Chemotherapy"), and the people words that must come right before."""
+    doc = read_yaml(DATA_DIR / "evidence.yaml") or {}
+    compiled = []
+    for name in ("receiving_words", "receiving_people"):
+        words = doc.get(name) or []
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise DataError(f"evidence.yaml.{name}", "must be a list of words")
+        compiled.append(_word_pattern(words))
+    return compiled[0], compiled[1]
+
+
 def _word_pattern(words: list[str]) -> "re.Pattern[str]":
     phrases = sorted({w.strip().lower() for w in words}, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in phrases) + r")(?![\w-])",

@@ -125,7 +125,8 @@ def _hash(text: str) -> str:
 # 76: h92, round 20: a trial for people at risk of a listed condition, or preventing it ("Who Are At High Risk For Systemic Fungal Infection", "To Reduce The Incidence Of Prostate Cancer", "Prevent Preeclampsia", "HBV Vaccinations"; at_risk_words / at_risk_before, data/evidence.yaml), or listing only what is done to people ("Analgesia", "Arthroplasty, Replacement, Knee"; care_conditions), has a condition gate that never rules out a patient by diagnosis (any[gate, review]) and is never pruned on conditions; a brief title's population written before its people ("... in HER2-negative Metastatic Breast Cancer Patients With ...") is the trial's too.
 # 77: h90, round 20: criteria read as the patients' texts are: "hep" alone is viral hepatitis; "X too" after a negative result is negative; "X was tested, negative"; "waiting on the X result" is unknown; a hedged no-response after a treatment ("X i dont think did much", "not convinced it did much") fails it; a lab in its own sentence after a closed course is today's; fibrosis a scan showed after the lungs is ILD; a relapse after a treatment that was "had" is today's; "has had X since" is taken now; a drug split in two words is read joined.
 # 78: h91, round 20: statuses as haematologists write them (CRi, CRh, uMRD, "MRD persistently positive", CNS2/CNS3); "KMT2A not rearranged", "not applicable" (a treatment) and "avoided" negate; "check HBV, HCV, HIV" reaches the whole list; "referral for" a disease names the patient's; "was treated by" is a course given; one-year month ranges (06-08/2025) and "since 01/25" read; "with early progression" fails a line; "FLT3-ITD mutated" is positive; a vaccine given is done; a dated onset after "h/o" keeps a lasting illness current.
-PLAN_VERSION = "78"
+# 79: h97, round 21: a trial whose title names its people by what they receive and no disease ("... in Children Receiving Highly Emetogenic Chemotherapy"; receiving_words / receiving_people, data/evidence.yaml) has a condition gate that never rules out a patient by diagnosis and is never pruned on conditions; cancer anorexia-cachexia is a complication of any cancer (its trials are a cancer patient's, the cachexia asked); migraine is no central nervous system disorder; "X-naive" / "naive to X" is never had X, and the negation stays on X; a screen with its tests between it and a negative result ("malignancy screen including PET-CT negative") is absent; a medicine "for my blood pressure" is hypertension.
+PLAN_VERSION = "79"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -586,6 +587,39 @@ def care_population(record: dict) -> list[str]:
     return names if names and all(words.search(t) for t in names) else []
 
 
+def receiving_population(record: dict) -> list[str]:
+    """How a trial's title names its people by what they receive, when it names no disease
+    for them (``receiving_words`` after ``receiving_people``, data/evidence.yaml): "...
+    Chemotherapy-induced Vomiting in Children Receiving Highly Emetogenic Chemotherapy", a
+    supportive-care trial filed under "Hematopoietic System--Cancer": a child with a
+    neuroblastoma on such chemotherapy is one of its people. Never when the people's words
+    name a disease ("in Breast Cancer Patients Receiving Outpatient Chemotherapy") or a
+    disease follows ("Subjects Undergoing Aromatase Inhibitor Therapy for Non-metastatic
+    Breast Cancer"): those are for the disease. Empty for every other trial."""
+    from data.condition_names import concepts_within, receiving_words  # start-up: names only when planning
+
+    if not record.get("conditions") and not record.get("conditions_text"):
+        return []
+    receiving, people = receiving_words()
+    found: list[str] = []
+    for title in (record.get("title"), record.get("official_title")):
+        if not isinstance(title, str):
+            continue
+        for match in receiving.finditer(title):
+            before = title[:match.start()].split()
+            if not before or not people.fullmatch(before[-1].strip(".,;:()")):
+                continue
+            population = re.split(r"\s(?:in|of|for|among|with|to)\s", " " + " ".join(before), flags=re.IGNORECASE)[-1]
+            rest = title[match.end():]
+            if concepts_within(population) or concepts_within(rest):
+                continue
+            end = _RISK_END.search(rest + " ")
+            shown = f"{before[-1]} {match.group(0)} {(rest[:end.start()] if end else rest).strip(' .,;:')}".strip()
+            if shown.lower() not in (f.lower() for f in found):
+                found.append(shown)
+    return found
+
+
 def _abbreviated(concept: str, span: str, terminology) -> bool:
     """The span names the concept by its abbreviation ("Increase HBV")."""
     return any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", span) for a in terminology[concept].abbreviations)
@@ -629,6 +663,7 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         rule["patients"] = True         # a person who says they have no illness is not one of its
     risks = at_risk_of(record)
     care = care_population(record) if not risks else []
+    receiving = receiving_population(record) if not (risks or care) else []
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts
     text = "A trial for: " + "; ".join(shown) + " (the registry's conditions)"
     # concepts the registry's names do not give (the diseases a record's eligibility also
@@ -648,6 +683,12 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         # people having a procedure or care, not a disease: no diagnosis rules them out
         text += ("; what is done to the people, not a disease they have, so no diagnosis rules a patient out: "
                  "whether the patient is having it is for the trial team")
+        rule = {"any": [rule, {"type": "review", "reason": "clinical"}]}
+    elif receiving:
+        # people named by what they receive ("Children Receiving Highly Emetogenic
+        # Chemotherapy"): the listed diseases are the setting, no diagnosis rules them out
+        text += (f"; for people receiving a treatment ({', '.join(receiving)}, the registry's title), "
+                 "so no diagnosis rules a patient out: whether the patient is having it is for the trial team")
         rule = {"any": [rule, {"type": "review", "reason": "clinical"}]}
     return {"id": "elig-condition", "kind": "inclusion", "rule": rule, "text": text}
 
