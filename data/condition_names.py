@@ -331,8 +331,12 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     for concept in listed:             # a complication (diabetic foot): any kind of its disease
         found = terminology.get(concept)
         for disease in (found.attrs.get("complication_of", ()) if found is not None else ()):
+            # of a whole kind patients come about (cancer anorexia-cachexia: any cancer), by
+            # name only: the trial stays open to every cancer patient but never comes before a
+            # trial for their own cancer (an AML persona was offered the cachexia trial first)
+            broad = terminology.get(disease) is not None and terminology[disease].attrs.get("main_kind")
             for other in terminology.descendants(disease):
-                reach.setdefault(other, RELATED_FIT)
+                reach.setdefault(other, NAME_FIT if broad else RELATED_FIT)
     known = [c for c in listed if c in terminology]
     for parent in within:
         # the registry's headings say what kind of disease a trial the terminology cannot
