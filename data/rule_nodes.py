@@ -686,10 +686,17 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         rule = {"any": [rule, {"type": "review", "reason": "clinical"}]}
     elif receiving:
         # people named by what they receive ("Children Receiving Highly Emetogenic
-        # Chemotherapy"): the listed diseases are the setting, no diagnosis rules them out
+        # Chemotherapy"): the listed diseases are the setting; a patient with another disease
+        # of their kind (any cancer for a blood-cancer listing) is not ruled out, one with a
+        # disease of no such kind (a child with ITP) is
+        terminology = load_terminology()
+        kinds = list(dict.fromkeys(a for c in concepts if c in terminology for a in terminology.ancestors(c)
+                                   if terminology[a].attrs.get("main_kind")))
         text += (f"; for people receiving a treatment ({', '.join(receiving)}, the registry's title), "
-                 "so no diagnosis rules a patient out: whether the patient is having it is for the trial team")
-        rule = {"any": [rule, {"type": "review", "reason": "clinical"}]}
+                 "so another disease of the same kind does not rule a patient out: whether the patient is "
+                 "having it is for the trial team")
+        setting = {"all": [{"type": "target_condition", "concepts": kinds}, {"type": "review", "reason": "clinical"}]}
+        rule = {"any": [rule, setting if kinds else {"type": "review", "reason": "clinical"}]}
     return {"id": "elig-condition", "kind": "inclusion", "rule": rule, "text": text}
 
 

@@ -225,3 +225,11 @@ def test_a_medicine_for_the_blood_pressure_is_hypertension(text):
 ])
 def test_a_blood_pressure_check_or_a_low_one_is_no_hypertension(text):
     assert not facts(text, "CONDITION", "hypertension")
+
+
+def test_a_child_with_a_disease_of_no_such_kind_is_still_ruled_out_of_the_antiemetic_study():
+    # the listed diseases are the setting: another cancer passes, an ITP child does not
+    result = judged("My son is 12 and has ITP, platelets 15, he has had steroids and IVIG.", record("NCT03118986"))
+    condition = criterion(result, "elig-condition")
+    assert result.verdict == "ineligible" and condition.status == "fail"
+    assert "Hematopoietic System--Cancer" in condition.text
