@@ -331,8 +331,12 @@ def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),
     for concept in listed:             # a complication (diabetic foot): any kind of its disease
         found = terminology.get(concept)
         for disease in (found.attrs.get("complication_of", ()) if found is not None else ()):
+            # of a whole kind patients come about (cancer anorexia-cachexia: any cancer), by
+            # name only: the trial stays open to every cancer patient but never comes before a
+            # trial for their own cancer (an AML persona was offered the cachexia trial first)
+            broad = terminology.get(disease) is not None and terminology[disease].attrs.get("main_kind")
             for other in terminology.descendants(disease):
-                reach.setdefault(other, RELATED_FIT)
+                reach.setdefault(other, NAME_FIT if broad else RELATED_FIT)
     known = [c for c in listed if c in terminology]
     for parent in within:
         # the registry's headings say what kind of disease a trial the terminology cannot
@@ -780,6 +784,21 @@ def care_conditions() -> "re.Pattern[str]":
     if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
         raise DataError("evidence.yaml.care_conditions", "must be a list of words")
     return _word_pattern(words)
+
+
+@lru_cache(maxsize=1)
+def receiving_words() -> tuple["re.Pattern[str]", "re.Pattern[str]"]:
+    """``receiving_words`` and ``receiving_people`` of data/evidence.yaml compiled as whole
+    words: how a title names its people by what they receive ("Children Receiving Highly
+    Emetogenic Chemotherapy"), and the people words that must come right before."""
+    doc = read_yaml(DATA_DIR / "evidence.yaml") or {}
+    compiled = []
+    for name in ("receiving_words", "receiving_people"):
+        words = doc.get(name) or []
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise DataError(f"evidence.yaml.{name}", "must be a list of words")
+        compiled.append(_word_pattern(words))
+    return compiled[0], compiled[1]
 
 
 def _word_pattern(words: list[str]) -> "re.Pattern[str]":

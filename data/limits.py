@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from data.rule_nodes import as_planned, at_risk_of, care_population, stated_types
+from data.rule_nodes import as_planned, at_risk_of, care_population, receiving_population, stated_types
 
 COLUMNS = ("min_age", "max_age", "sex", "conditions")   # the trial_limits columns, in order
 
@@ -58,9 +58,10 @@ def hard_limits(record: dict) -> dict[str, Any]:
         # one sex left: a limit; none left (contradictory limits) or both: no sex limit
         "sex": next(iter(allowed)) if len(allowed) == 1 else None,
         # a trial for people at risk of its conditions, or for people having a procedure
-        # (data.rule_nodes.at_risk_of, care_population), is pruned on none: its gate rules
+        # or receiving a treatment (data.rule_nodes.at_risk_of, care_population,
+        # receiving_population), is pruned on none: its gate rules
         # no one out, as for a trial listing none
-        "conditions": 0 if at_risk_of(record) or care_population(record) else len(record.get("conditions") or []),
+        "conditions": 0 if at_risk_of(record) or care_population(record) or receiving_population(record) else len(record.get("conditions") or []),
     }
 
 

@@ -130,7 +130,8 @@ def _hash(text: str) -> str:
 # 80: h98, round 21: an allergy leaf ({type: allergy, substance}) read from a line that is an allergy or hypersensitivity to named drugs and nothing else ("Known hypersensitivity to alpelisib or fulvestrant, or to any of the excipients of ...", "Allergy to gabapentin.", "History of allergy or hypersensitivity to X"; with "intolerance" also the drug not tolerated; a severity is the team's: all[allergy, review]); terminology: penicillin and sulfa drugs (sulfonamide antibiotics) as drug classes.
 # 81: h95, round 21: numbers in words read as ages ("sixty eight years old", "a year and a half old"; not "the one with"); a one-word drug name written as two words ("hydroxy chloroquine", "aza thioprine") is that drug, not the one inside it; "isnt controlled" negates nothing after it and "didnt keep X under control" fails the treatments before it; "he did X" / "we did the X" is a course of the past; "no relief", "but no use", "not so much effective" fail a treatment.
 # 82: h96, round 21: one concept per drug across UK/US names (acyclovir is aciclovir; paracetamol is acetaminophen; alendronic acid is alendronate); "CR-1" is a remission; "CNS negative", "No CNS disease", "CNS relapse" and tumour cells in the CSF of a blood cancer are CNS involvement; a heading's class word before "history:" / "screen:" is no mention; a lab's unit before its value and the latest of dated table columns are read.
-PLAN_VERSION = "82"
+# 83: h97, round 21: a trial whose title names its people by what they receive and no disease ("... in Children Receiving Highly Emetogenic Chemotherapy"; receiving_words / receiving_people, data/evidence.yaml) has a condition gate that rules out no patient with another disease of the listed diseases' kind (any cancer for a blood-cancer listing) and is never pruned on conditions; cancer anorexia-cachexia is a complication of any cancer (its trials are a cancer patient's, the cachexia asked); migraine is no central nervous system disorder; "X-naive" / "naive to X" is never had X, and the negation stays on X; a screen with its tests between it and a negative result ("malignancy screen including PET-CT negative") is absent; a medicine "for my blood pressure" is hypertension.
+PLAN_VERSION = "83"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -590,6 +591,39 @@ def care_population(record: dict) -> list[str]:
     return names if names and all(words.search(t) for t in names) else []
 
 
+def receiving_population(record: dict) -> list[str]:
+    """How a trial's title names its people by what they receive, when it names no disease
+    for them (``receiving_words`` after ``receiving_people``, data/evidence.yaml): "...
+    Chemotherapy-induced Vomiting in Children Receiving Highly Emetogenic Chemotherapy", a
+    supportive-care trial filed under "Hematopoietic System--Cancer": a child with a
+    neuroblastoma on such chemotherapy is one of its people. Never when the people's words
+    name a disease ("in Breast Cancer Patients Receiving Outpatient Chemotherapy") or a
+    disease follows ("Subjects Undergoing Aromatase Inhibitor Therapy for Non-metastatic
+    Breast Cancer"): those are for the disease. Empty for every other trial."""
+    from data.condition_names import concepts_within, receiving_words  # start-up: names only when planning
+
+    if not record.get("conditions") and not record.get("conditions_text"):
+        return []
+    receiving, people = receiving_words()
+    found: list[str] = []
+    for title in (record.get("title"), record.get("official_title")):
+        if not isinstance(title, str):
+            continue
+        for match in receiving.finditer(title):
+            before = title[:match.start()].split()
+            if not before or not people.fullmatch(before[-1].strip(".,;:()")):
+                continue
+            population = re.split(r"\s(?:in|of|for|among|with|to)\s", " " + " ".join(before), flags=re.IGNORECASE)[-1]
+            rest = title[match.end():]
+            if concepts_within(population) or concepts_within(rest):
+                continue
+            end = _RISK_END.search(rest + " ")
+            shown = f"{before[-1]} {match.group(0)} {(rest[:end.start()] if end else rest).strip(' .,;:')}".strip()
+            if shown.lower() not in (f.lower() for f in found):
+                found.append(shown)
+    return found
+
+
 def _abbreviated(concept: str, span: str, terminology) -> bool:
     """The span names the concept by its abbreviation ("Increase HBV")."""
     return any(_abbreviation(a).search(span) for a in terminology[concept].abbreviations)
@@ -650,6 +684,7 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
     # condition "pregnancy", matching.relevance), so no one else is kept in
     risks = at_risk_of(record) if not _pregnancy_population(concepts) else []
     care = care_population(record) if not risks else []
+    receiving = receiving_population(record) if not (risks or care) else []
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts
     text = "A trial for: " + "; ".join(shown) + " (the registry's conditions)"
     # concepts the registry's names do not give (the diseases a record's eligibility also
@@ -672,6 +707,19 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         text += ("; what is done to the people, not a disease they have, so no diagnosis rules a patient out: "
                  "whether the patient is having it is for the trial team")
         rule = {"any": [rule, {"type": "review", "reason": "clinical"}]}
+    elif receiving:
+        # people named by what they receive ("Children Receiving Highly Emetogenic
+        # Chemotherapy"): the listed diseases are the setting; a patient with another disease
+        # of their kind (any cancer for a blood-cancer listing) is not ruled out, one with a
+        # disease of no such kind (a child with ITP) is
+        terminology = load_terminology()
+        kinds = list(dict.fromkeys(a for c in concepts if c in terminology for a in terminology.ancestors(c)
+                                   if terminology[a].attrs.get("main_kind")))
+        text += (f"; for people receiving a treatment ({', '.join(receiving)}, the registry's title), "
+                 "so another disease of the same kind does not rule a patient out: whether the patient is "
+                 "having it is for the trial team")
+        setting = {"all": [{"type": "target_condition", "concepts": kinds}, {"type": "review", "reason": "clinical"}]}
+        rule = {"any": [rule, setting if kinds else {"type": "review", "reason": "clinical"}]}
     return {"id": "elig-condition", "kind": "inclusion", "rule": rule, "text": text}
 
 

@@ -479,9 +479,12 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     """Index of each entity -> (negated, past), carrying a negation along a list of
     same-label entities: backwards from a negated last item ("HBsAg, anti-HCV and HIV
     negative"), forwards from a negated first item only through an "or"/"nor" list ("no
-    HIV, HBV or HCV") or, after a list cue, an "and" list ("denies fever, HIV and TB"). "No history of cancer, SLE diagnosed 2010" stays unnegated for SLE:
+    HIV, HBV or HCV") or, after a list cue, an "and" list ("denies fever, HIV and TB"). A
+    negation joined to its one word (``"own_word"`` in a rule's metadata: "failed infliximab,
+    vedolizumab-naive") is carried to no other item. "No history of cancer, SLE diagnosed 2010" stays unnegated for SLE:
     a wrongly negated diagnosis would exclude a patient, an unnegated one only asks."""
     result = {}
+    own_word: set[int] = set()
     for i, ent in enumerate(ents):
         # is_negated, read once; a cue whose scope a terminating cue ends ("Relapsed T-ALL, MS
         # negative.": the comma) negates nothing beyond it (as ``categories`` reads the others)
@@ -491,6 +494,8 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
         if negations and any((m.rule.metadata or {}).get("ends_use") for m in ent._.modifiers):
             negations = []          # "not on cellcept anymore": taken and over (historical), not never taken
         result[i] = (bool(negations), any((m.rule.metadata or {}).get("past") for m in negations))
+        if negations and all((m.rule.metadata or {}).get("own_word") for m in negations):
+            own_word.add(i)         # "vedolizumab-naive": the one drug the word is joined to
     for i in _cue_lists(ents):
         result[i] = (True, result[i][1])
     for chain in _chains(ents):
@@ -499,7 +504,7 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
         first, last = chain[0], chain[-1]
         doc = ents[first].doc
         joiners = doc_text(doc)[ents[first].end_char:ents[last].start_char]
-        if result[last][0] and not result[first][0]:
+        if result[last][0] and not result[first][0] and last not in own_word:
             # backwards only over the items of the last one's own label ("HBsAg, anti-HCV and
             # HIV negative"): "lupus, HIV negative" never negates the lupus
             run = [last]
