@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -25,17 +24,10 @@ from data.rule_nodes import at_risk_of, care_population, condition_target
 from data.store import condition_index
 from matching.engine import match
 from nlp import extract
-from registry.ctgov import import_file
+from shared_records import record
 
 TODAY = date(2026, 12, 5)
-CTGOV = Path(__file__).resolve().parents[2] / "shared" / "ctgov"
 
-
-def record(trial_id: str) -> dict:
-    path = CTGOV / f"{trial_id}.json"
-    if not path.exists():
-        pytest.skip(f"needs the shared registry records ({CTGOV})")
-    return import_file(path)[0]
 
 
 def gate(text: str, trial: dict):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -32,17 +31,10 @@ from data.terminology import load_terminology
 from data.trials import load_trials
 from matching.engine import match
 from nlp import extract
-from registry.ctgov import import_file
+from shared_records import record
 
 TODAY = date(2026, 12, 5)
-CTGOV = Path(__file__).resolve().parents[2] / "shared" / "ctgov"
 
-
-def record(trial_id: str) -> dict:
-    path = CTGOV / f"{trial_id}.json"
-    if not path.exists():
-        pytest.skip(f"needs the shared registry records ({CTGOV})")
-    return import_file(path)[0]
 
 
 def bundled(trial_id: str) -> dict:

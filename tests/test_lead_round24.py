@@ -12,7 +12,6 @@ so for anyone else its condition gate fails (the trial is "for other conditions"
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -25,18 +24,11 @@ from matching.evidence import Evidence
 from matching.evidence_rules import load_evidence_rules, read_evidence_rules
 from matching.leaves import pregnancy
 from nlp import extract
-from registry.ctgov import import_file
+from shared_records import record
 
 TODAY = date(2026, 12, 5)
-CTGOV = Path(__file__).resolve().parents[2] / "shared" / "ctgov"
 LEAF = {"type": "pregnancy", "states": ["pregnant", "lactating"]}
 
-
-def record(trial_id: str) -> dict:
-    path = CTGOV / f"{trial_id}.json"
-    if not path.exists():
-        pytest.skip(f"needs the shared registry records ({CTGOV})")
-    return import_file(path)[0]
 
 
 def judged(text: str):
