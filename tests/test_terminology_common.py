@@ -18,7 +18,7 @@ def conditions(text):
 def test_the_file_adds_many_condition_concepts_without_repeating_terms():
     terms = load_terminology()
     ids = [c["id"] for c in read_yaml(COMMON)["concepts"]]
-    assert 120 <= len(ids) <= 250
+    assert 120 <= len(ids) <= 300      # a file of common diagnoses, not the whole terminology
     assert all(terms[i].category == "condition" for i in ids)
     owners = {}
     for concept in terms.concepts.values():
