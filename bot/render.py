@@ -128,8 +128,7 @@ class Renderer:
             facts = [f for f in facts if f not in ruled_out]
         # a drug the patient is (or is not) allergic to is said as the allergy ("allergic to
         # penicillin", "no allergy to sulfa"), not as a treatment tried and not tolerated
-        allergic = {(f.start, f.end, f.source) for f in facts
-                    if f.label == "ALLERGY" and f.concept != ANY_DRUG and not (f.family or f.hypothetical)}
+        allergic = allergy_spans(facts)
         for fact in facts:
             if fact.label == "DRUG" and (fact.start, fact.end, fact.source) in allergic:
                 continue
@@ -266,9 +265,11 @@ class Renderer:
             return self.p("weight", value=_num(fact.value_normalized if fact.value_normalized is not None else fact.value))
         if label == "LOCATION":
             return self.p("location", place=place_name(fact.concept))
-        if label == "ALLERGY" and fact.negated and not (fact.family or fact.hypothetical):
-            return self.p("allergy_none") if fact.concept == ANY_DRUG else self.p("allergy_negated", name=name)
-        if label == "ALLERGY" and _said_allergy(fact):
+        if label == "ALLERGY" and not (fact.family or fact.hypothetical):
+            if fact.concept == ANY_DRUG:       # "NKDA"; an unnamed allergy is not said back
+                return self.p("allergy_none") if fact.negated else None
+            if fact.negated:
+                return self.p("allergy_negated", name=name)
             return self.p("allergy_uncertain" if fact.uncertain else "allergy", name=name)
         return None
 
@@ -415,7 +416,9 @@ class Renderer:
         return "\n".join(self.fmt.esc(line) if not isinstance(line, Safe) else line for line in lines if line)
 
 
-def _said_allergy(fact: Fact) -> bool:
-    """An allergy to a named drug the patient has (or may have): said as the allergy."""
-    return (fact.label == "ALLERGY" and fact.concept != ANY_DRUG
-            and not (fact.negated or fact.family or fact.hypothetical))
+def allergy_spans(facts: list[Fact]) -> set[tuple]:
+    """Where the patient's allergies (or their absence) to a named drug were said, as
+    (start, end, source): the DRUG fact read from the same words is said as the allergy,
+    never as a treatment tried (the chat's summary and triage's profile line)."""
+    return {(f.start, f.end, f.source) for f in facts
+            if f.label == "ALLERGY" and f.concept != ANY_DRUG and not (f.family or f.hypothetical)}

@@ -682,7 +682,8 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
     # at risk of a complication of pregnancy ("Prevent Preeclampsia", gestational diabetes):
     # the people are pregnant women, and a stated pregnancy meets the gate itself (the
     # condition "pregnancy", matching.relevance), so no one else is kept in
-    risks = at_risk_of(record) if not _pregnancy_population(concepts) else []
+    pregnant_people = _pregnancy_population(concepts)
+    risks = at_risk_of(record) if not pregnant_people else []
     care = care_population(record) if not risks else []
     receiving = receiving_population(record) if not (risks or care) else []
     shown = list(record.get("conditions_text") or []) or [_label(c) for c in concepts] or texts
@@ -694,7 +695,7 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
     also = [_label(c) for c in concepts if c not in named] if own else []
     if also:
         text += "; also " + ", ".join(also)
-    if _pregnancy_population(concepts) and not risks:
+    if pregnant_people:
         text += "; for pregnant women: a pregnancy the patient has meets it"
     if risks:
         # people at risk of a listed condition (or who care for people with it): a patient
@@ -723,6 +724,9 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
     return {"id": "elig-condition", "kind": "inclusion", "rule": rule, "text": text}
 
 
+_PREGNANCY = "pregnancy"
+
+
 def _pregnancy_population(concepts: list[str]) -> bool:
     """Whether a trial's listed conditions include pregnancy or a complication of it
     (``complication_of: [pregnancy]`` in the terminology: pre-eclampsia, gestational diabetes)."""
@@ -733,9 +737,6 @@ def _pregnancy_population(concepts: list[str]) -> bool:
                                   or _PREGNANCY in found.attrs.get("complication_of", ())):
             return True
     return False
-
-
-_PREGNANCY = "pregnancy"
 
 
 def title_kinds(record: dict) -> list[str]:

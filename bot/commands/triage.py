@@ -43,7 +43,7 @@ from bot.commands.trials import open_db, store_faults
 from bot.geo import load_gazetteer
 from bot.language import detect, load_languages
 from bot.normalise import normalise_input
-from bot.render import PLAIN, Renderer
+from bot.render import PLAIN, Renderer, allergy_spans
 from bot.results import heading_ids, shown_criteria
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
@@ -328,7 +328,7 @@ def _profile_line(profile) -> str:
               if not (f.uncertain or f.negated or f.family or f.hypothetical)}
     # a drug the patient is (or is not) allergic to is said as the allergy, not as a
     # treatment not tolerated (or never had)
-    allergic = {(f.start, f.end, f.source) for f in profile.facts if f.label == "ALLERGY" and f.concept != ANY_DRUG}
+    allergic = allergy_spans(profile.facts)
     for fact in term.shown(profile.facts):
         if fact.family or fact.hypothetical:
             continue
