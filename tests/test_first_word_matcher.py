@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import spacy
-from spacy.matcher import Matcher
 
+from matcher_helpers import both_matchers
 from nlp.pipeline import FirstWordMatcher, _first_words, build_pipeline, extract
 
 ROOT = Path(__file__).resolve().parent
@@ -34,13 +34,7 @@ TEXTS = [
 
 
 def _both(patterns=PATTERNS):
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    one, filed = Matcher(nlp.vocab), FirstWordMatcher(nlp.vocab)
-    for key, pattern in patterns.items():
-        one.add(key, [pattern])
-        filed.add(key, [pattern])
-    return nlp, one, filed
+    return both_matchers(patterns)
 
 
 def test_the_same_matches_as_one_matcher_for_every_kind_of_first_token():

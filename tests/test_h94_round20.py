@@ -15,9 +15,7 @@ import json
 import re
 from pathlib import Path
 
-import spacy
-from spacy.matcher import Matcher
-
+from matcher_helpers import both_matchers
 from nlp.criteria import parser
 from nlp.criteria.cues import fold, load_cues
 from nlp.pipeline import FirstWordMatcher, build_pipeline, read_doc
@@ -47,13 +45,7 @@ TEXTS = [
 
 
 def _both(patterns=PATTERNS):
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    one, filed = Matcher(nlp.vocab), FirstWordMatcher(nlp.vocab)
-    for key, pattern in patterns.items():
-        one.add(key, [pattern])
-        filed.add(key, [pattern])
-    return nlp, one, filed
+    return both_matchers(patterns)
 
 
 def test_word_matchers_left_out_only_where_nothing_can_match():
