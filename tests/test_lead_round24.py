@@ -266,3 +266,11 @@ def test_triage_names_allergies_for_the_clinician():
     assert "allergy to penicillin (rash)" in line and "intolerant" not in line
     assert "no known drug allergies" in _profile_line(Profile(extract("45F SLE. NKDA.", today=TODAY)))
     assert "any_drug" not in _profile_line(Profile(extract("45F SLE. NKDA.", today=TODAY)))
+
+
+@pytest.mark.parametrize("text, said", [
+    ("shes alergic to penicilin", ["allergic to penicillin"]),
+    ("no known drug alergies", ["no known drug allergies"]),
+])
+def test_allergy_spelt_with_one_l_is_read(text, said):
+    assert said_back(text) == said
