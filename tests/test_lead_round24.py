@@ -274,3 +274,8 @@ def test_triage_names_allergies_for_the_clinician():
 ])
 def test_allergy_spelt_with_one_l_is_read(text, said):
     assert said_back(text) == said
+
+
+def test_an_allergy_spelt_with_one_l_after_a_failed_list_is_still_an_allergy():
+    said = said_back("my mum is 67, RA, mtx and humira failed, shes alergic to penicilin")
+    assert "allergic to penicillin" in said and not any("penicillin (did not help)" in s for s in said)
