@@ -232,7 +232,11 @@ class Renderer:
                 return self.p("lab", name=name, comparator="", value=f"{_num(fact.value)}–{_num(fact.value_high)}", unit=unit)
             return self.p("lab", name=name, comparator=comparator, value=_num(fact.value), unit=unit)
         if label == "SCORE":
-            return self.p("score", name=name, comparator=_COMPARATORS.get(fact.comparator, ""), value=_num(fact.value))
+            comparator = _COMPARATORS.get(fact.comparator, "")
+            if _score_in_words(fact):
+                # told in everyday words, not as a number: say which words
+                return self.p("score_in_words", name=name, comparator=comparator, value=_num(fact.value), words=fact.text)
+            return self.p("score", name=name, comparator=comparator, value=_num(fact.value))
         if label == "INFECTION":
             if fact.negated or fact.status == "negative":
                 return self.p("infection_negative", name=name)
@@ -422,3 +426,14 @@ def allergy_spans(facts: list[Fact]) -> set[tuple]:
     never as a treatment tried (the chat's summary and triage's profile line)."""
     return {(f.start, f.end, f.source) for f in facts
             if f.label == "ALLERGY" and f.concept != ANY_DRUG and not (f.family or f.hypothetical)}
+
+
+def _score_in_words(fact: Fact) -> bool:
+    """A score told in everyday words ("I still work full time"), not as its name and a
+    number ("ECOG 1"; a chosen option "1 active, no heavy effort")."""
+    text = (fact.text or "").lower()
+    if not text or any(ch.isdigit() for ch in text):
+        return False
+    entry = load_terminology().get(fact.concept)
+    names = (entry.label, *entry.terms, *entry.abbreviations) if entry is not None else ()
+    return not any(name.lower() in text for name in names)

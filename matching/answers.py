@@ -149,7 +149,23 @@ def _choice(question, text: str, reply: str) -> list[Fact]:
         if len(chosen) != 1:
             return []
         return [_fact(question, text, "BIOMARKER", marker, status=chosen[0], negated=chosen[0] == "negative")]
+    if kind in ("score", "confirm_score"):
+        # a score asked in everyday words: the option's score, or a number typed ("1", "ECOG 2")
+        if len(chosen) == 1:
+            value = float(chosen[0])
+            return [_fact(question, text, "SCORE", question.concepts[0], value=value, value_normalized=value)]
+        return _number(question, text, _without_name(question, reply)) if not chosen else []
     return []
+
+
+def _without_name(question, reply: str) -> str:
+    """A typed score without the score's name before it ("ecog 1" -> "1")."""
+    known = load_terminology().get(question.concepts[0]) if question.concepts else None
+    names = sorted({n.lower() for n in (*known.terms, *known.abbreviations)}, key=len, reverse=True) if known else []
+    for name in names:
+        if reply.startswith(name) and not reply[len(name):len(name) + 1].isalpha():
+            return reply[len(name):].lstrip(" :=-")
+    return reply
 
 
 def _diagnoses(question, text: str, reply: str) -> list[Fact]:

@@ -26,7 +26,8 @@ PATTERNS_DIR = DATA_DIR / "patterns"
 CONTEXT_RULES = DATA_DIR / "context_rules.json"
 OTHER_DRUGS = NLP_DIR / "other_drugs.yaml"
 
-_PATTERN_KEYS = {"id", "label", "regex", "concept", "flags", "note", "kind", "requires", "negated", "hypothetical", "historical"}
+_PATTERN_KEYS = {"id", "label", "regex", "concept", "flags", "note", "kind", "requires", "negated", "hypothetical", "historical",
+                 "value", "comparator"}
 _PATTERN_REQUIRED = {"id", "label", "regex"}
 _PATTERN_FLAGS = {"IGNORECASE": re.IGNORECASE}
 

@@ -783,6 +783,7 @@ class FactBuilder:
                 self._apply_reading(fact, reading)
             else:
                 fact.value, fact.value_normalized = info["value"], info.get("value_normalized")
+                fact.comparator = info.get("comparator")     # a bound said in words ("works full time")
             if label == "SCORE":
                 self._check_score(fact)
             return True

@@ -287,6 +287,12 @@ class PatternFacts:
         return []
 
     def _score(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        if match.row.get("kind") == "functional":
+            # how a person is on most days in everyday words: the score the words certainly
+            # imply, a bound where they say no more ("still works full time": ECOG <= 1)
+            value = float(match.row["value"])
+            meta = {"value": value, "value_normalized": value, "comparator": match.row.get("comparator")}
+            return self._candidate(doc, match.start_char, match.end_char, "SCORE", match.row["concept"], meta)
         if match.row.get("kind") != "bilag":
             return []
         # the first count's span starts at "BILAG"; the second is its own ("2 B")

@@ -98,6 +98,9 @@ class EntityRecognizer:
         # a weak lab name counts with a quality said of it in words ("my c3 is low again", "c3
         # and c4 r low", "low c3/c4"; ``lab_qualities`` in extraction.yaml; h85, round 19)
         self.lab_words = LabWords(vocabulary)
+        # the value after a weak term that is an age ("Pt 24F": the patient, not a prothrombin
+        # time of 24 s; ``weak_term_age_after`` in extraction.yaml; lead, round 25)
+        self.age_after = re.compile(str(vocabulary["weak_term_age_after"]))
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
         self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
@@ -273,6 +276,8 @@ class EntityRecognizer:
             # a weak term in small letters after a subject, a negation or an auxiliary is the verb
             # it also is: "my count never got above 30" is no AST (GOT) value
             verb = start > 0 and not text.isupper() and doc[start - 1].lower_ in vocabulary_words("weak_term_not_after")
+            if reading is not None and self.age_after.match(doc_text(doc), reading.end):
+                reading = None if all(c.weak for c in group) else reading
             group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading and not verb)
                      or (c.label == "LAB" and self._quality_beside(doc, start, end))]
             measured = [c for c in group if c.label in MEASURED]

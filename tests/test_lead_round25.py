@@ -1,0 +1,189 @@
+"""Round 25 (lead): how a person is on most days, said in everyday words, as the ECOG
+performance status; a treatment someone is "not sure about"; harm to an organ as a side effect.
+
+A mother wrote for her son of four with relapsed CD7+ T-ALL; the bot asked her "Do you know your
+son's most recent ECOG performance status?" (no parent knows the number), and "hes bedbound
+since september" or "I still work full time" were not read at all. Now the words are read as the
+score they certainly imply (a bound where they say no more), the question is asked in everyday
+words with the scores as buttons, and what was noted quotes the words it rests on.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.facts import Profile
+from core.truth import FALSE, TRUE, UNKNOWN
+from matching.answers import answer_to_facts
+from matching.evidence import Evidence
+from matching.labs import score
+from matching.questions import build_question
+from nlp import extract
+
+TODAY = date(2026, 12, 5)
+
+
+def ecog(text: str):
+    found = [f for f in extract(text, today=TODAY) if f.label == "SCORE" and f.concept == "ecog"]
+    return found[0] if found else None
+
+
+# --- everyday words as the score they imply -----------------------------------------------------
+
+@pytest.mark.parametrize("text, value, comparator", [
+    ("I'm still fully active, I run twice a week", 0, None),
+    ("my son is fully active, plays football", 0, None),
+    ("I still work full time and walk the dog", 1, "<="),
+    ("she is working full-time as a teacher", 1, "<="),
+    ("he can look after himself but gets tired", 2, "<="),
+    ("Pt is independent in ADLs", 2, "<="),
+    ("she is in bed most of the day", 3, ">="),
+    ("she spends most of her day in bed", 3, ">="),
+    ("hes bedbound since september", 3, ">="),
+    ("my wife is mostly in bed now", 3, ">="),
+])
+def test_how_a_person_is_on_most_days_is_read_as_the_score_it_implies(text, value, comparator):
+    fact = ecog(text)
+    assert fact is not None and fact.asserted
+    assert (fact.value, fact.comparator) == (value, comparator)
+
+
+@pytest.mark.parametrize("text", [
+    "her lupus is fully active",               # the disease, not the person
+    "hes quite active, plays most of the day",  # no certain score
+    "I was working full time until 2020",       # not now
+    "she stayed in bed",
+    "Im mostly in bed on bad days",             # only some days
+    "bedbound when she flares",
+])
+def test_words_that_do_not_certainly_say_a_score_give_none(text):
+    assert ecog(text) is None
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("he is not bedbound", "negated"),
+    ("if she gets worse she'll be bedbound", "hypothetical"),
+    ("she was bedridden for a week with the flu last year", "historical"),
+])
+def test_negated_planned_or_past_functional_words_are_no_current_score(text, flag):
+    fact = ecog(text)
+    assert fact is None or getattr(fact, flag)
+
+
+def test_no_longer_bedbound_is_no_score_of_now():
+    fact = ecog("he is no longer bedbound")
+    assert fact is None or not fact.asserted or fact.historical
+
+
+# --- matching: the bound meets or fails the criterion, citing the words ----------------------------
+
+def judged(text: str, op: str, value: float):
+    return score(Evidence(Profile(extract(text, today=TODAY))), {"type": "score", "score": "ecog", "op": op, "value": value})
+
+
+def test_still_working_full_time_meets_ecog_0_to_2_and_leaves_ecog_0_open():
+    assert judged("I still work full time", "<=", 2).value == TRUE
+    assert judged("I still work full time", "<=", 0).value == UNKNOWN
+
+
+def test_bedbound_fails_ecog_0_to_2_citing_the_words():
+    result = judged("my husband is 58 with PTCL, hes bedbound since september", "<=", 2)
+    assert result.value == FALSE
+    assert [f.text for f in result.facts] == ["bedbound"]
+    assert "≥ 3" in result.reason
+
+
+# --- the question in everyday words ---------------------------------------------------------------
+
+def test_the_ecog_question_is_asked_in_everyday_words_with_the_scores_as_options():
+    question = build_question("score:ecog")
+    assert question.form == "choice"
+    assert "most days" in question.patient and "in bed or a chair" in question.patient
+    assert "ECOG" in question.clinician
+    assert [o.split()[0] for o in question.options[:5]] == ["0", "1", "2", "3", "4"]
+    assert question.zh_patient and len(question.zh_options) == len(question.options)
+
+
+@pytest.mark.parametrize("reply, value", [
+    ("1 active, no heavy effort", 1),
+    ("3 in bed or chair over half the day", 3),
+    ("2", 2),
+    ("ECOG 1", 1),
+])
+def test_an_option_or_a_typed_number_answers_the_ecog_question(reply, value):
+    facts = answer_to_facts(build_question("score:ecog"), reply, TODAY)
+    assert [(f.label, f.concept, f.value) for f in facts] == [("SCORE", "ecog", value)]
+
+
+def test_not_sure_leaves_the_ecog_question_open():
+    assert answer_to_facts(build_question("score:ecog"), "not sure", TODAY) is None
+
+
+def test_a_relative_is_asked_about_the_patient():
+    from bot.voices import load_voices
+    voices = load_voices()
+    wording = voices.question(build_question("score:ecog").patient, voices.words("son", "male"))
+    assert wording.startswith("Which is closest to how he is on most days?")
+
+
+def test_a_score_told_in_words_is_said_back_with_its_words():
+    from bot.render import PLAIN, Renderer
+    renderer = Renderer(PLAIN)
+    words = renderer.fact(ecog("she is in bed most of the day"), "patient")
+    assert "ECOG performance status" in words and "in bed most of the day" in words
+    number = renderer.fact(extract("ECOG 1", today=TODAY)[0], "clinician")
+    assert "from" not in number
+
+
+# --- "not sure about" a treatment; harm to an organ -------------------------------------------------
+
+def drug(text: str, concept: str):
+    return next(f for f in extract(text, today=TODAY) if f.concept == concept)
+
+
+def test_a_treatment_someone_is_not_sure_about_is_not_one_taken():
+    fact = drug("we r not sure about rituximab, the dr suggested it", "rituximab")
+    assert fact.uncertain           # an uncertain fact leaves a leaf unknown (matching.evidence)
+    assert drug("she is on methotrexate, not sure about the dose", "methotrexate").status == "current"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("she was on hydroxychloroquine for years but it hurt her eyes so they stopped it", "hydroxychloroquine"),
+    ("MTX which messed up his liver", "methotrexate"),
+])
+def test_harm_to_an_organ_is_a_side_effect(text, concept):
+    assert drug(text, concept).status == "intolerant"
+
+
+def test_a_disease_that_harmed_an_organ_makes_no_treatment_intolerant():
+    assert drug("the lupus hurt her kidneys so they started mmf", "mycophenolate").status == "current"
+
+
+# --- a value that is an age; intrathecals; a treatment refused; "so far, not helping" ---------------
+
+def test_pt_before_an_age_and_sex_is_the_patient_not_a_prothrombin_time():
+    found = {(f.label, f.concept): f for f in extract("Pt 24F, SLE dx age 16, class V LN", today=TODAY)}
+    assert ("LAB", "pt") not in found
+    assert found[("AGE", "age")].value == 24
+    assert next(f for f in extract("PT 14 s, INR 1.1", today=TODAY) if f.concept == "pt").value == 14
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("They wont give me methotrexate because of the lungs", "methotrexate"),
+    ("they won't give her rituximab till the infection clears", "rituximab"),
+])
+def test_a_treatment_the_doctors_will_not_give_was_not_given(text, concept):
+    assert drug(text, concept).negated
+
+
+def test_a_past_event_does_not_make_a_new_clause_about_now_past():
+    found = {f.concept: f for f in extract("my mum had a heart attack in 2020 and shes diabetic", today=TODAY)}
+    assert found["myocardial_infarction"].historical
+    assert not found["diabetes_mellitus"].historical
+
+
+def test_so_far_not_helping_is_failing_and_still_taken():
+    fact = drug("her myositis was diagnosed last year, prednisolone and azathioprine so far, not helping much.", "azathioprine")
+    assert fact.status == "failed" and (fact.ongoing or not fact.historical)
+
