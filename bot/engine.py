@@ -386,7 +386,7 @@ class Engine(Answering, Asking):
                 turn.text("labs_skipped")
                 self._prompt(turn)
                 return
-            if pending["key"].startswith("score:") and texts.match_choice(text, ("no",)):
+            if pending["key"].startswith("score:") and pending.get("form") == "number" and texts.match_choice(text, ("no",)):
                 self._skip(turn, "unsure")      # "Do you know your SLEDAI?" "no"
                 return
             left_open = texts.match_choice(text, ("unsure", "skip"))

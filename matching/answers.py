@@ -151,6 +151,10 @@ def _choice(question, text: str, reply: str) -> list[Fact]:
         return [_fact(question, text, "BIOMARKER", marker, status=chosen[0], negated=chosen[0] == "negative")]
     if kind in ("score", "confirm_score"):
         # a score asked in everyday words: the option's score, or a number typed ("1", "ECOG 2")
+        if not chosen and (says(reply, "no") or says(reply, "none")):
+            if question.no_means is None:
+                return None         # "no" to "which is closest to your day?": left open
+            chosen = [question.values[question.no_means]]
         if len(chosen) == 1:
             value = float(chosen[0])
             return [_fact(question, text, "SCORE", question.concepts[0], value=value, value_normalized=value)]

@@ -18,7 +18,7 @@ DEFAULT_OPTIONS = {"yes_no": ["Yes", "No", "Not sure"], "date": ["Not sure"], "n
 DEFAULT_ZH_OPTIONS = {"yes_no": ["是", "否", "不确定"], "date": ["不确定"], "number": ["不确定"], "choice": []}
 
 _TEXT_FIELDS = {"form", "patient", "clinician", "options", "values", "unit", "zh_patient", "zh_clinician", "zh_options",
-                "known_patient", "known_clinician"}
+                "known_patient", "known_clinician", "no_means"}
 _REQUIRED = ("form", "patient", "clinician")
 _ANSWER_SECTIONS = ("unsure", "current", "none", "no", "yes", "approx", "hedges")
 
@@ -64,6 +64,8 @@ def _check_entry(raw: Any, where: str, required: bool) -> dict[str, Any]:
         unknown = set(values) - set(raw.get("options", []))
         if unknown:
             raise DataError(f"{where}.values", f"{sorted(unknown)[0]!r} is not one of the options")
+    if "no_means" in raw and raw["no_means"] not in raw.get("values", {}):
+        raise DataError(f"{where}.no_means", "must be an option of values (what a plain \"no\" chooses)")
     return dict(raw)
 
 

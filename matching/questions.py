@@ -88,6 +88,7 @@ class Question:
     concepts: list[str] = field(default_factory=list)
     detail: str | None = None             # therapy response / infection state
     values: dict[str, str] = field(default_factory=dict)
+    no_means: str | None = None           # the option a plain "no" chooses ("Does heart trouble limit you?")
     basis: list[Fact] = field(default_factory=list, repr=False)
     zh_patient: str | None = None         # the wordings in Chinese (None: English only)
     zh_clinician: str | None = None
@@ -164,7 +165,7 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
     return Question(key=key, leaf=leaf, patient=patient, clinician=clinician, form=entry["form"],
                     options=options, unit=unit, kind=kind,
                     concepts=list(concepts) if concepts else ([concept] if concept else []),
-                    detail=detail, values=values, basis=list(basis), zh_patient=zh_patient,
+                    detail=detail, values=values, no_means=entry.get("no_means") if not concepts else None, basis=list(basis), zh_patient=zh_patient,
                     zh_clinician=zh_clinician, zh_options=zh_options if len(zh_options) == len(options) else [])
 
 

@@ -120,6 +120,32 @@ def test_not_sure_leaves_the_ecog_question_open():
     assert answer_to_facts(build_question("score:ecog"), "not sure", TODAY) is None
 
 
+def test_a_plain_no_leaves_the_ecog_question_open():
+    assert answer_to_facts(build_question("score:ecog"), "no", TODAY) is None
+
+
+@pytest.mark.parametrize("reply, value", [
+    ("no", 1),                              # "Does heart trouble limit what you can do?" "no"
+    ("no heart trouble", 1),
+    ("3 breathless with light activity", 3),
+    ("NYHA 2", 2),
+])
+def test_the_nyha_question_in_everyday_words_reads_options_a_no_and_a_class(reply, value):
+    question = build_question("score:nyha")
+    assert question.form == "choice" and "heart trouble" in question.patient
+    assert [(f.concept, f.value) for f in answer_to_facts(question, reply, TODAY)] == [("nyha", value)]
+
+
+def test_no_means_must_name_an_option(tmp_path):
+    from data.errors import DataError
+    from matching.question_texts import read_question_texts
+    path = tmp_path / "questions.yaml"
+    path.write_text('kinds:\n  score:\n    form: choice\n    patient: "p"\n    clinician: "c"\n'
+                    '    options: [A, B]\n    values: {A: "1"}\n    no_means: B\n', encoding="utf-8")
+    with pytest.raises(DataError, match="no_means"):
+        read_question_texts(path)
+
+
 def test_a_relative_is_asked_about_the_patient():
     from bot.voices import load_voices
     voices = load_voices()
