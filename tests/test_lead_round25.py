@@ -213,3 +213,10 @@ def test_so_far_not_helping_is_failing_and_still_taken():
     fact = drug("her myositis was diagnosed last year, prednisolone and azathioprine so far, not helping much.", "azathioprine")
     assert fact.status == "failed" and (fact.ongoing or not fact.historical)
 
+
+def test_no_cns_involvement_is_said_back_to_a_clinician_by_its_label_not_as_cns2():
+    from bot.render import PLAIN, Renderer
+    fact = next(f for f in extract("28M ETP-ALL CD7+, CNS negative", today=TODAY) if f.concept == "cns_involvement")
+    words = Renderer(PLAIN).fact(fact, "clinician")
+    assert "CNS involvement" in words and "CNS2" not in words
+
