@@ -58,10 +58,14 @@ class Priors:
             fails = self.fails.get(kind, self.fails["default"])
         return 1.0 - fails if helps else fails
 
-    def answerable(self, kind: str, audience: str = "patient") -> float:
+    def answerable(self, kind: str, audience: str = "patient", key: str | None = None) -> float:
         """The share of people in ``audience`` ("patient": patients and relatives, or
-        "clinician") who can answer a question of ``kind``."""
-        return self.known.get(audience, self.known["patient"]).get(kind, 1.0)
+        "clinician") who can answer a question of ``kind`` (its ``key``'s own share where one
+        is given: "score:ecog" is asked in everyday words)."""
+        table = self.known.get(audience, self.known["patient"])
+        if key is not None and key in table:
+            return table[key]
+        return table.get(kind, 1.0)
 
 
 def _probability(value: Any, where: str) -> float:

@@ -602,7 +602,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
     # the other questions are likely answered, cannot change a verdict now (it may later,
     # once other answers are in); the diagnosis is always worth asking
     for cand in candidates.values():
-        known = priors.answerable(question_kind(cand.key), audience)
+        known = priors.answerable(question_kind(cand.key), audience, cand.key)
         cand.gain *= known
         cand.top_gain *= known
         cand.rounded = round(cand.gain, 6)

@@ -27,7 +27,7 @@ CONTEXT_RULES = DATA_DIR / "context_rules.json"
 OTHER_DRUGS = NLP_DIR / "other_drugs.yaml"
 
 _PATTERN_KEYS = {"id", "label", "regex", "concept", "flags", "note", "kind", "requires", "negated", "hypothetical", "historical",
-                 "value", "comparator"}
+                 "value", "comparator", "unit_as"}
 _PATTERN_REQUIRED = {"id", "label", "regex"}
 _PATTERN_FLAGS = {"IGNORECASE": re.IGNORECASE}
 

@@ -220,3 +220,20 @@ def test_no_cns_involvement_is_said_back_to_a_clinician_by_its_label_not_as_cns2
     words = Renderer(PLAIN).fact(fact, "clinician")
     assert "CNS involvement" in words and "CNS2" not in words
 
+
+# --- protein lost in a day, said in everyday words --------------------------------------------------
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("her creatinine was 1.2 last week and protein about 3g a day", 3, "g/day"),
+    ("her protein was 2.5 grams per day", 2.5, "g/day"),
+    ("protein 800 mg a day", 800, "mg/day"),
+])
+def test_protein_in_grams_a_day_is_the_24_hour_urine_protein(text, value, unit):
+    fact = next(f for f in extract(text, today=TODAY) if f.concept == "urine_protein_24h")
+    assert (fact.text, fact.value, fact.unit) == ("protein", value, unit)
+    assert fact.value_normalized == pytest.approx(value if unit == "g/day" else value / 1000)
+
+
+def test_a_blood_protein_is_no_urine_protein():
+    assert not [f for f in extract("total protein 6.5 g/dL", today=TODAY) if f.concept == "urine_protein_24h"]
+

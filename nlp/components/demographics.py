@@ -17,6 +17,7 @@ from core.durations import DAYS
 from data.places import countries, place_key
 from data.terminology import Terminology
 from nlp.components.doc_cache import doc_text
+from nlp.components.measurements import Reading
 from nlp.components.patterns import PatternMatch, token_span
 from nlp.components.speaker import relations
 from nlp.resources import vocabulary_words
@@ -285,6 +286,17 @@ class PatternFacts:
             skipped = len(rest) - len(rest.lstrip())
             return self._country(doc, rest.lstrip(), start + comma + 1 + skipped)
         return []
+
+    def _lab(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
+        """A lab said in everyday words whose unit names it ("protein about 3g a day",
+        data/patterns/lay_labs.jsonl): its value read as if written with the unit it stands for."""
+        value = parse_number(match.groups.get("value") or "")
+        if value is None or not match.row.get("unit_as"):
+            return []
+        start, end = match.group_spans["value"][0], match.end_char if "unit" not in match.group_spans else match.group_spans["unit"][1]
+        reading = Reading(start, end, float(value), unit=str(match.row["unit_as"]))
+        span_start, span_end = match.group_spans.get("span", (match.start_char, match.end_char))
+        return self._candidate(doc, span_start, span_end, "LAB", match.row["concept"], {"reading": reading})
 
     def _score(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         if match.row.get("kind") == "functional":

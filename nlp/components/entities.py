@@ -44,7 +44,7 @@ from nlp.resources import vocabulary_words
 
 ENTITIES_PIPE = "trialbot_entities"
 PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle", "abbreviations", "contraception",
-                 "lay_diagnoses", "disease_status")
+                 "lay_diagnoses", "disease_status", "lay_labs")
 MEASURED = ("LAB", "SCORE")
 _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 
