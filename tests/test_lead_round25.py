@@ -237,3 +237,19 @@ def test_protein_in_grams_a_day_is_the_24_hour_urine_protein(text, value, unit):
 def test_a_blood_protein_is_no_urine_protein():
     assert not [f for f in extract("total protein 6.5 g/dL", today=TODAY) if f.concept == "urine_protein_24h"]
 
+
+# --- question priors ----------------------------------------------------------------------------------
+
+def test_ecog_is_answerable_by_patients_now_it_is_asked_in_everyday_words():
+    from matching.question_priors import load_priors
+    priors = load_priors()
+    assert priors.answerable("score", "patient", "score:ecog") > priors.answerable("score", "patient", "score:sledai")
+
+
+def test_a_drug_never_named_is_rarely_taken_now_one_named_often_is():
+    from matching.question_priors import load_priors
+    priors = load_priors()
+    never = priors.p_true("therapy:amiodarone:current", "therapy_current", helps=False)
+    named = priors.p_true("therapy:mycophenolate:current", "therapy_current", helps=False, stated=True)
+    assert never <= 0.1 < named
+
