@@ -204,6 +204,8 @@ class Answering:
             self._correct(turn, [], correction)
             return
         no_labs = typed and self._no_labs(turn, words)
+        if not answered and not extra and not no_labs and typed:
+            extra = self._place_alone(turn, words, source)    # "Birmingham" to "Ever had dialysis?"
         if not answered and not extra and not no_labs:
             self._not_understood(turn, words)
             return
@@ -292,6 +294,21 @@ class Answering:
                             declined=self.texts.match_choice(text, ("no", "unsure", "yes")),
                             not_place=self.texts.not_place_words)
         return [Fact("LOCATION", place, place, 0, len(place), source=source)] if place else []
+
+    def _place_alone(self, turn: Turn, text: str, source: str) -> list[Fact]:
+        """A reply that is only a known place's name, to another question ("Birmingham" to
+        "Has she ever had dialysis?": the city the person expects to be asked for): kept when
+        no place is known yet and the place is one the gazetteer knows (without one, a city
+        or country of the trials' sites); never a guess from the words alone."""
+        if turn.tracker.profile.first("LOCATION") is not None or self.texts.match_choice(text, ("no", "unsure", "yes")):
+            return []
+        words = self.texts.strip_place(text)
+        if self.gazetteer is not None:
+            known = self.gazetteer.locate(words)
+            name = known.name if known is not None else None
+        else:
+            name = site_places(self.trials).name_for(words)
+        return [Fact("LOCATION", name, name, 0, len(name), source=source)] if name else []
 
     def _not_understood(self, turn: Turn, words: str | None = None) -> None:
         """Not understood. A question: what the bot can answer. Never "I didn't catch that"

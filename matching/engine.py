@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable
 from data.rule_nodes import registry_criteria
 from matching.cohorts import other_cohorts
 from matching.evaluate import Evaluator
-from matching.plans import Judgement, PlanBook, TrialPlan, shared_book
+from matching.plans import Judgement, PlanBook, TrialPlan, child_nodes, shared_book
 from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
@@ -348,8 +348,18 @@ def _gate_failed(plan: TrialPlan, judgement: Judgement) -> bool:
     book = judgement.book
     if book.op[top] != CRIT or judgement.value(top) != FAIL:
         return False
-    child = book.arg[top][0]
-    return book.op[child] == LEAF and book.arg[child].get("type") == "target_condition"
+    # the gate's rule: a target_condition leaf, or one with its alternatives (a trial for
+    # people receiving a treatment: "the listed conditions, or a cancer and the trial team's
+    # word"; matching.relevance): any target_condition leaf under it says it is the gate
+    todo = [book.arg[top][0]]
+    while todo:
+        node = todo.pop()
+        if book.op[node] == LEAF:
+            if book.arg[node].get("type") == "target_condition":
+                return True
+            continue
+        todo.extend(child_nodes(book.op[node], book.arg[node]))
+    return False
 
 
 def id_order(ids: list[str]) -> Any:

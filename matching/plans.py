@@ -133,7 +133,7 @@ class PlanBook:
         number = len(self.op)
         self.op.append(op)
         self.arg.append(arg)
-        self.level.append(1 + max((self.level[c] for c in _child_nodes(op, arg)), default=-1))
+        self.level.append(1 + max((self.level[c] for c in child_nodes(op, arg)), default=-1))
         self.index[key] = number
         return number
 
@@ -150,7 +150,7 @@ class PlanBook:
                 node = stack.pop()
                 if node not in seen:
                     seen.add(node)
-                    stack.extend(_child_nodes(self.op[node], self.arg[node]))
+                    stack.extend(child_nodes(self.op[node], self.arg[node]))
             found = np.array(sorted(seen), dtype=np.int64)
             if len(self._subtrees) >= _SUBTREES:
                 self._subtrees.clear()
@@ -184,7 +184,8 @@ def _interned(value: Any) -> Any:
     return value
 
 
-def _child_nodes(op: int, arg: Any) -> tuple[int, ...]:
+def child_nodes(op: int, arg: Any) -> tuple[int, ...]:
+    """The nodes right below a node of ``op`` with ``arg`` (none for a leaf)."""
     if op == ALL or op == ANY:
         return arg
     if op == NOT:

@@ -253,3 +253,52 @@ def test_a_drug_never_named_is_rarely_taken_now_one_named_often_is():
     named = priors.p_true("therapy:mycophenolate:current", "therapy_current", helps=False, stated=True)
     assert never <= 0.1 < named
 
+
+# --- a place given to another question; a gate with alternatives ----------------------------------------
+
+def test_a_trial_for_people_receiving_chemotherapy_is_for_other_conditions_for_a_lupus_patient():
+    """Its gate has alternatives ("the listed conditions, or a cancer and the trial team's word");
+    failing it is failing the condition gate: counted with the trials for other conditions, not
+    listed as "probably don't fit" to the mother of a girl with lupus nephritis."""
+    from matching.engine import match
+    from shared_records import record
+    lupus = match(Profile(extract("my daughter is 16 and has lupus nephritis class IV", today=TODAY)),
+                  [record("NCT03118986")], today=TODAY)[0]
+    assert lupus.verdict == "ineligible" and lupus.off_condition
+    leukaemia = match(Profile(extract("my son is 6 and has T-ALL, on chemo", today=TODAY)),
+                      [record("NCT03118986")], today=TODAY)[0]
+    assert not leukaemia.off_condition
+
+
+from bot.engine import Engine                       # noqa: E402
+from bot.render import PLAIN, Renderer              # noqa: E402
+from bot.session_store import SessionStore          # noqa: E402
+from bot.tracker import Tracker                     # noqa: E402
+from data.store import open_store, sync_bundled     # noqa: E402
+
+
+@pytest.fixture
+def engine(tmp_path):
+    db = open_store(tmp_path / "t.db")
+    sync_bundled(db)
+    return Engine(SessionStore(db), gazetteer=None, today=TODAY)
+
+
+def said(reply) -> str:
+    return "\n".join(Renderer(PLAIN).render(reply))
+
+
+def test_a_known_city_given_to_another_question_is_kept_and_the_question_asked_again(engine):
+    cid = "cli:city"
+    engine.start(cid)
+    said(engine.message(cid, "Patient or family"))
+    said(engine.message(cid, "im 34, t-all cd7 positive, relapsed after hyper-cvad and nelarabine"))
+    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    pending = tracker.pending["key"] if tracker.pending else None
+    if pending is None or pending == "location":
+        pytest.skip("no other question pending first")
+    reply = said(engine.message(cid, "Hangzhou"))      # a city of the bundled trials' sites (no gazetteer here)
+    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    assert tracker.profile.first("LOCATION") is not None
+    assert "didn't catch" not in reply
+
