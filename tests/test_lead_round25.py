@@ -203,6 +203,28 @@ def test_a_treatment_the_doctors_will_not_give_was_not_given(text, concept):
     assert drug(text, concept).negated
 
 
+@pytest.mark.parametrize("text, concept", [
+    ("she hasnt been on steroids since 2023", "glucocorticoid"),
+    ("she hasn't been taking mmf since march", "mycophenolate"),
+])
+def test_not_on_a_drug_since_a_date_is_off_it_since_then(text, concept):
+    fact = drug(text, concept)
+    assert fact.historical and fact.status != "current"
+
+
+def test_not_been_on_any_is_never():
+    assert drug("I haven't been on any biologics", "biologic").negated
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("he never responded to rituximab", "rituximab"),
+    ("she did not respond well to IVIG", "ivig"),
+])
+def test_never_responded_to_a_drug_is_given_and_failed_not_never_given(text, concept):
+    fact = drug(text, concept)
+    assert fact.status == "failed" and not fact.negated
+
+
 def test_a_past_event_does_not_make_a_new_clause_about_now_past():
     found = {f.concept: f for f in extract("my mum had a heart attack in 2020 and shes diabetic", today=TODAY)}
     assert found["myocardial_infarction"].historical

@@ -94,7 +94,8 @@ _SINCE_RIGHT_AFTER = re.compile(_NO_STOP_CHAR + r"{0,25}?(?:\(\s*)?\b(?:since|fr
 _SINCE_OWN_WORD = re.compile(r"(?:since|from)\b", re.IGNORECASE)
 _GAP_NO_STOP = re.compile(_NO_STOP_CHAR + r"{0,25}", re.IGNORECASE)
 # "off immunosuppression since 03/2025", "held since 09/2025": a stop that goes on, no use
-_STOPPED_BEFORE = re.compile(r"\b(?:off|held|stopped|suspended|withheld|discontinued)\b[^,;()\n]{0,15}$", re.IGNORECASE)
+_STOPPED_BEFORE = re.compile(r"\b(?:off|held|stopped|suspended|withheld|discontinued|(?:has|have|had)\s*(?:n[o'’]?t|nt)\s+been)\b[^,;()\n]{0,15}$",
+                             re.IGNORECASE)     # "hasnt been on steroids since 2023": off them since (lead, round 25)
 _ENDED_AFTER = re.compile(r"[^\n;.]{0,30}?(?<!\w)(?:to|until|till|stopped|ceased|discontinued|withdrawn|off|finished|completed|held|paused|suspended|withheld)(?!\w)",
                           re.IGNORECASE)
 # "UKALL 2011 induction - ", "DA x2 -> ", "+ midostaurin (04/2025) -> ": a course's words, then the arrow
