@@ -169,3 +169,16 @@ def test_tuberculosis_of_one_site_is_narrower_than_tuberculosis():
     assert parse_criterion("Active tuberculosis", "exclusion") == {"type": "infection", "agent": "tuberculosis", "state": "active"}
     # the patient who has it has tuberculosis
     assert "tuberculosis" in {f.concept for f in extract("he had pulmonary tuberculosis in 2019")}
+
+
+def test_one_kind_of_a_drug_class_is_narrower_than_the_class():
+    # "insulin glargine" is one insulin: an allergy to it is no allergy to every insulin
+    rule = parse_criterion("Patients with known hypersensitivity to lixisenatide, insulin glargine or to any of the "
+                           "inactive ingredients in the formulation", "exclusion")
+    assert not any(leaf["type"] == "allergy" and leaf["substance"] == "insulin" for leaf in iter_leaves(rule))
+    assert parse_criterion("Known hypersensitivity to insulin", "exclusion") == {"type": "allergy", "substance": "insulin"}
+    rule = parse_criterion("Treated with insulin glargine", "exclusion")
+    assert {leaf["type"] for leaf in iter_leaves(rule)} == {"therapy", "review"}
+    assert name_concepts("Insulin glargine") is None
+    # the patient who takes one takes insulin
+    assert "insulin" in {f.concept for f in extract("I take lantus every night")}

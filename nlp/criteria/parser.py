@@ -41,6 +41,7 @@ from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
 from nlp.criteria.nodes import is_content
 from nlp.criteria.rule_forms import best_review, review_only, simplify
+from nlp.criteria.scopes import names_a_kind
 from nlp.criteria.structure import Reader
 from nlp.criteria.study_drugs import current_study_drugs
 from nlp.pipeline import build_pipeline, extract_with_doc
@@ -715,8 +716,8 @@ def _allergy_form(prepared: str, kind: str, cues) -> dict | None:
         return None         # a condition, a procedure, a lab beside the allergy: read as usual
     terminology = load_terminology()
     if any(terminology.get(f.concept) is None or terminology.get(f.concept).kind == "procedure"
-           for f in facts if f.label == "DRUG"):
-        return None
+           or names_a_kind(terminology.get(f.concept), f.text) for f in facts if f.label == "DRUG"):
+        return None         # (round 22) "insulin glargine": one kind of the concept, not all of it
     drugs = sorted([(f.start, f.end, (f.concept,)) for f in facts if f.label == "DRUG"] + named)
     if not drugs or any(a[1] > b[0] for a, b in zip(drugs, drugs[1:])):
         return None

@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 
 from data.terminology import load_terminology
 from nlp.criteria.cues import load_cues
+from nlp.criteria.scopes import names_a_kind
 from nlp.pipeline import extract_with_doc
 
 # intervention types that are never a substance a patient can be allergic to
@@ -90,8 +91,8 @@ def name_concepts(name: str) -> tuple[str, ...] | None:
     classes = _classes(id(terminology))
     for fact in facts:
         concept = terminology.get(fact.concept)
-        if concept is None or concept.kind != "therapy" or fact.concept in classes:
-            return None     # a regimen ("FOLFIRI"), a class ("chemotherapy"): which drugs is not said
+        if concept is None or concept.kind != "therapy" or fact.concept in classes or names_a_kind(concept, fact.text):
+            return None     # a regimen ("FOLFIRI"), a class ("chemotherapy"), one kind ("Insulin glargine")
     rest = list(name)
     for fact in facts:
         rest[fact.start:fact.end] = " " * (fact.end - fact.start)
