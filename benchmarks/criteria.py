@@ -51,12 +51,14 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from benchmarks.criteria_records import records_dir
 from core.rules import iter_leaves
 from data.terminology import load_terminology
 from data.trials import iter_criteria, load_trials
 from nlp.criteria.cues import load_cues
 from nlp.criteria.parser import parse_criterion, rule_problem
 from nlp.criteria.rule_forms import canonical, key, review_only, simplify
+from nlp.criteria.study_drugs import reading_study
 
 REPORT = Path(__file__).resolve().parent.parent / "tests" / "data" / "criteria_parser_report.md"
 
@@ -69,6 +71,19 @@ def seed_criteria(directory: Path | None = None) -> list[dict[str, Any]]:
             if criterion.get("rule") is not None:
                 found.append({"trial": record["id"], "id": criterion["id"], "kind": criterion["kind"],
                               "text": criterion["text"], "rule": criterion["rule"]})
+    return found
+
+
+def record_interventions(directory: Path | None = None) -> dict[str, list[dict]]:
+    """The interventions (type, name) of each ClinicalTrials.gov record the gold lines were
+    drawn from, by NCT id, as the importer stores them (``registry.ctgov``); empty when the
+    records are not beside the checkout (the lines are then read alone)."""
+    found: dict[str, list[dict]] = {}
+    for path in sorted((directory or records_dir()).glob("NCT*.json")):
+        study = json.loads(path.read_text(encoding="utf-8")).get("protocolSection", {})
+        nct = study.get("identificationModule", {}).get("nctId")
+        found[nct] = [{"type": i.get("type"), "name": i.get("name")}
+                      for i in study.get("armsInterventionsModule", {}).get("interventions", [])]
     return found
 
 
@@ -345,8 +360,11 @@ def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
               "partial_gold_not_rule": 0, "team_checks": 0, "team_checks_shown": 0}
     wrong, partial_against, stale = [], [], []
     known = concepts_at_judging()
+    interventions = record_interventions()
     for row in rows:
-        got = without_notes(parse(row["text"], row["kind"]))
+        # the line as the importer reads it: beside its record's interventions ("the study drug")
+        with reading_study(interventions.get(row.get("nct_id"))):
+            got = without_notes(parse(row["text"], row["kind"]))
         expected = row["expected"]
         is_rule = isinstance(expected, dict)
         counts["gold_rules"] += is_rule

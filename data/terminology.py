@@ -63,7 +63,9 @@ _EXTRA_KEYS = {
     # patient_words: true marks what patients say they use that trials ask of them as an
     # agreement (contraception): read in patients' text only; in a criterion its words are
     # the criterion's own (the trial team's requirement), never a leaf (nlp.criteria.atoms)
-    "therapy": {"half_life_days", "route", "kind", "examples", "patient_words"},
+    # narrower (as for conditions): terms naming one kind of a drug class ("insulin glargine" of
+    # insulin): a patient who takes one takes the class; a criterion naming one is narrower
+    "therapy": {"half_life_days", "route", "kind", "examples", "patient_words", "narrower"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "lln", "derived", "bare_units", "whole_units", "typical",
                 "dipstick"},     # a urine dipstick analyte: "2+" after it is a grade, not "at least"
     "score": {"range"},

@@ -16,6 +16,7 @@ from typing import Any
 
 from core import durations
 from data.errors import DataError
+from nlp.criteria.study_drugs import reading_study
 from registry.concepts import condition_concepts, target_antigens
 from data.condition_names import category_heads, concepts_within, excluded_words, narrowed_by_title
 from registry.criteria_text import (
@@ -291,7 +292,9 @@ def _eligibility(r: _Reader, p: dict, record: dict, parse: RuleParser | None) ->
         "healthy_volunteers": r.get(p, "eligibilityModule.healthyVolunteers", bool),
     }
     text = r.text(p, "eligibilityModule.eligibilityCriteria")
-    record["criteria"] = with_demographics(split_criteria(text or "", parse), demographic_criteria(min_age, max_age, sex))
+    with reading_study(record["interventions"]):     # "hypersensitivity to the study drug": these drugs
+        criteria = split_criteria(text or "", parse)
+    record["criteria"] = with_demographics(criteria, demographic_criteria(min_age, max_age, sex))
     record["criteria_reader"] = reader_stamp(getattr(parse, "__wrapped__", parse))
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data.errors import DataError
+from nlp.criteria.study_drugs import reading_study
 from registry import page_fields as fields
 from registry.concepts import condition_concept, condition_concepts, target_antigens
 from registry.criteria_text import RuleParser, demographic_criteria, reader_stamp, split_lines, with_demographics
@@ -350,7 +351,8 @@ class _PageReader:
             low = self.ages[0]
         record["eligibility"]["min_age_years"] = low[0] if low else None
         record["eligibility"]["max_age_years"] = high[0] if high else None
-        criteria = split_lines(lines, parse=self.parse)
+        with reading_study(record["interventions"]):     # "hypersensitivity to the study drug"
+            criteria = split_lines(lines, parse=self.parse)
         record["criteria"] = with_demographics(criteria, demographic_criteria(low, high, record["eligibility"]["sex"]))
         record["criteria_reader"] = reader_stamp(getattr(self.parse, "__wrapped__", self.parse))
 

@@ -27,6 +27,7 @@ from data.condition_names import concepts_within, narrowed_by_title
 from data.store import upsert_trials
 from data.terminology import load_terminology
 from data.trials import validate_record
+from nlp.criteria.study_drugs import reading_study
 from registry.concepts import condition_concepts
 from registry.criteria_text import RuleParser, reader_stamp, reread
 from registry.ctgov import indexed_conditions, supported_terms, titles_and_inclusions
@@ -49,7 +50,9 @@ def stale(db: sqlite_utils.Database, parse: RuleParser | None = None) -> list[di
 def reread_record(record: dict, parse: RuleParser | None = None) -> dict:
     """``record`` with its criteria read again, its condition concepts derived again and the
     current reader's stamp, validated."""
-    out = dict(record, criteria=reread(record["criteria"], parse), criteria_reader=reader_stamp(parse))
+    with reading_study(record.get("interventions")):  # as the importer read them (registry.ctgov)
+        criteria = reread(record["criteria"], parse)
+    out = dict(record, criteria=criteria, criteria_reader=reader_stamp(parse))
     out.update(rederive_conditions(out))
     return validate_record(out, f"reparse {record.get('id')}")
 

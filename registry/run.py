@@ -27,6 +27,7 @@ import sqlite_utils
 from data.errors import DataError
 from data.store import all_trial_records, list_trials, upsert_trials
 from data.trials import validate_record
+from nlp.criteria.study_drugs import current_study_drugs
 from registry import ctgov, page
 from registry.criteria_text import RuleParser, default_rule_parser
 from registry.merge import merge_pair, merge_run, same_study
@@ -135,7 +136,7 @@ def remembering(parse: RuleParser) -> RuleParser:
 
     @functools.wraps(parse)              # __wrapped__: the reader whose version the records carry
     def remembered(text: str, kind: str) -> dict:
-        key = (text, kind, date.today())
+        key = (text, kind, date.today(), current_study_drugs())   # "the study drug" is each record's own
         rule = memo.get(key)
         if rule is None:
             rule = memo[key] = parse(text, kind)

@@ -41,7 +41,9 @@ from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
 from nlp.criteria.nodes import is_content
 from nlp.criteria.rule_forms import best_review, review_only, simplify
+from nlp.criteria.scopes import names_a_kind
 from nlp.criteria.structure import Reader
+from nlp.criteria.study_drugs import current_study_drugs
 from nlp.pipeline import build_pipeline, extract_with_doc
 
 KINDS = ("inclusion", "exclusion")
@@ -704,18 +706,25 @@ def _allergy_form(prepared: str, kind: str, cues) -> dict | None:
     if not cues.search("allergy", prepared):
         return None
     facts, _ = extract_with_doc(prepared, conversation=False)
-    if not facts or any(f.label not in ("DRUG", "ALLERGY") for f in facts):
+    # (round 22) "the study drug", "the study intervention": the record's own drugs, when the
+    # importer passed them and they are all known (nlp/criteria/study_drugs.py); the words
+    # stand where a drug would, and a fact read inside them ("investigational") is theirs
+    study = current_study_drugs()
+    named = [(m.start(), m.end(), study) for m in cues.finditer("study_drug", prepared)] if study else []
+    facts = [f for f in facts if not any(start <= f.start < end for start, end, _ in named)]
+    if (not facts and not named) or any(f.label not in ("DRUG", "ALLERGY") for f in facts):
         return None         # a condition, a procedure, a lab beside the allergy: read as usual
-    drugs = sorted((f for f in facts if f.label == "DRUG"), key=lambda f: f.start)
-    if not drugs or any(a.end > b.start for a, b in zip(drugs, drugs[1:])):
-        return None
     terminology = load_terminology()
-    if any(terminology.get(f.concept) is None or terminology.get(f.concept).kind == "procedure" for f in drugs):
+    if any(terminology.get(f.concept) is None or terminology.get(f.concept).kind == "procedure"
+           or names_a_kind(terminology.get(f.concept), f.text) for f in facts if f.label == "DRUG"):
+        return None         # (round 22) "insulin glargine": one kind of the concept, not all of it
+    drugs = sorted([(f.start, f.end, (f.concept,)) for f in facts if f.label == "DRUG"] + named)
+    if not drugs or any(a[1] > b[0] for a, b in zip(drugs, drugs[1:])):
         return None
     skeleton, last = [], 0
-    for fact in drugs:
-        skeleton += [prepared[last:fact.start], "§"]
-        last = fact.end
+    for start, end, _ in drugs:
+        skeleton += [prepared[last:start], "§"]
+        last = end
     skeleton.append(prepared[last:])
     line = _LINE_END.sub("", _LINE_MARKER.sub("", "".join(skeleton).lower(), count=1))
     match = next(cues.finditer("allergy_form", line), None)
@@ -724,7 +733,7 @@ def _allergy_form(prepared: str, kind: str, cues) -> dict | None:
     negated = match.group("no") is not None
     if negated != (kind == "inclusion"):
         return None         # an allergy required, or "no allergy" excluded: misfiled, the team's
-    concepts = list(dict.fromkeys(f.concept for f in drugs))
+    concepts = list(dict.fromkeys(c for _, _, named_concepts in drugs for c in named_concepts))
     leaves: list[dict] = [{"type": "allergy", "substance": c} for c in concepts]
     if "intoleran" in match.group("words"):
         leaves += [{"type": "therapy", "concept": c, "response": "intolerant"} for c in concepts]

@@ -273,7 +273,7 @@ def _lifelong_named(reader, cue, atom: Atom, targets: list[Atom]) -> bool:
             and re.fullmatch(r"infections? (?:of|with)", " ".join(cue.text.lower().split())) is not None)
 
 
-def _names_a_kind(concept, text: str) -> bool:
+def names_a_kind(concept, text: str) -> bool:
     """The words of a fact are one of its concept's ``narrower`` terms (a kind of it)."""
     kinds = concept.attrs.get("narrower")
     if not kinds:
@@ -306,7 +306,7 @@ def own_qualifiers(reader, atom: Atom) -> None:
         # "Stage I or IV breast cancer": a stage of the disease, narrower than the disease
         atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, atom.start - 40):atom.end].strip()))
     code = re.match(r"-[A-Z]{1,4}(?![\w-])", reader.text[atom.end:atom.end + 6])
-    if atom.label in ("CONDITION", "INFECTION") and concept is not None and _names_a_kind(concept, atom.text):
+    if atom.label in ("CONDITION", "INFECTION", "DRUG") and concept is not None and names_a_kind(concept, atom.text):
         # "rectal cancer", "decompensated cirrhosis", "uveal melanoma" (round 18): a term naming
         # a kind of the concept (its ``narrower`` terms) is narrower than the concept's leaf
         atom.mods.setdefault("qualified", ("clinical", atom.text))
