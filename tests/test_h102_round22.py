@@ -151,3 +151,14 @@ def test_stills_disease_in_a_child_is_of_either_onset():
     assert _concepts("my daughter is 9 and has stills disease") == ["stills_disease"]
     assert _concepts("im 41 with still's disease") == ["adult_onset_stills_disease"]
     assert _concepts("my son is 10, adult onset stills they said") == ["adult_onset_stills_disease"]
+
+
+def test_a_partner_named_without_my_whose_sentence_goes_on_is_the_patient():
+    facts = extract("husband has crohns, 31. humira stopped working last year")
+    assert [f.value for f in facts if f.label == "AGE" and not f.family] == [31]
+    assert all(not f.family for f in facts)
+
+
+def test_a_lower_dose_now_keeps_the_treatment_taken():
+    fact = _one("she was on prednisolone 30mg, now its 10", "prednisone")
+    assert predicted_assertion(fact) == PRESENT_NOW
