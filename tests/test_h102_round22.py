@@ -162,3 +162,10 @@ def test_a_partner_named_without_my_whose_sentence_goes_on_is_the_patient():
 def test_a_lower_dose_now_keeps_the_treatment_taken():
     fact = _one("she was on prednisolone 30mg, now its 10", "prednisone")
     assert predicted_assertion(fact) == PRESENT_NOW
+
+
+def test_a_month_after_stopped_it_dates_no_treatment_named_next():
+    facts = extract("he was on mmf. no wait, he stopped it in may, he is on tacrolimus now")
+    tacrolimus = next(f for f in facts if f.concept == "tacrolimus")
+    assert tacrolimus.date is None
+    assert next(f for f in extract("stopped the cellcept in june, now on aza") if f.concept == "mycophenolate").date is not None

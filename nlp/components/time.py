@@ -80,6 +80,9 @@ class TimeExpression:
     since_event: int | None = None
 
 
+# the object of a time cue that points back ("stopped it in march"; h102, round 22)
+_PRONOUN_OBJECT = re.compile(r"\s+(?:it|that|them|those|this|it\s+all|them\s+all)\s+(?:in|on|at|by|around|during)?\s*",
+                             re.IGNORECASE)
 # "since" and an event named with its possessive or article before the event's date (h102, round 22)
 _SINCE_EVENT = re.compile(r"\bsince\s+(?:my|the|her|his|their|our|your)\s+(?:[a-z'-]+\s+){1,4}(?:(?:in|of|on)\s*)?$",
                           re.IGNORECASE)
@@ -276,6 +279,11 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             cue_end = reader.cue_end(text, expression) if reader and preferred else None
             if cue_end is not None:
                 candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].start >= cue_end]
+                if _PRONOUN_OBJECT.fullmatch(text, cue_end, expression.start):
+                    # "i meant she stopped it in march, she is on leflunomide now": the month is
+                    # the stop of the treatment "it" points back to, not of the one named next
+                    # (h102, round 22)
+                    candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE")]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
