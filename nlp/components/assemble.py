@@ -240,6 +240,14 @@ class FactBuilder:
         self.treated_with = re.compile(r"%s(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|short|brief|full|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
                                        % (result, alternation(words)), re.IGNORECASE) if words else None
         self.cured_by_course = frozenset(vocabulary.get("cured_by_a_course") or ())
+        self.onset_by_age = [
+            {"concept": str(e["concept"]), "either": str(e["either"]), "under": float(e["under"]),
+             "adult_words": tuple(str(w).lower() for w in e.get("adult_words") or ())}
+            for e in vocabulary.get("onset_by_age") or ()]
+        for entry in self.onset_by_age:
+            for concept in (entry["concept"], entry["either"]):
+                if terminology.get(concept) is None:
+                    raise ValueError(f"extraction.yaml onset_by_age: unknown concept {concept!r}")
         self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
 
     def _past_value(self, ent: Span, reading: Any) -> bool:
@@ -452,6 +460,7 @@ class FactBuilder:
         table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
+        self.childhood_onset(facts, text)
         return facts
 
     def _since_outlasts(self, ent: Span, fact: Fact) -> bool:
@@ -471,6 +480,21 @@ class FactBuilder:
         ``failed_but_taken``, ``earlier_values``."""
         failed_but_taken(text, facts)
         earlier_values(text, facts)
+
+    def childhood_onset(self, facts: list[Fact], text: str) -> None:
+        """A disease whose name is read as its adult-onset form ("Still's disease") in a text
+        whose patient is a child (an AGE fact of the patient under ``under``) is the disease of
+        either onset (``onset_by_age`` in data/nlp/extraction.yaml: "my son has Still's disease,
+        he is 7 now" is ``stills_disease``), unless its own words or the two before it say adult
+        ("adult-onset Still's", "adult onset stills", "AOSD"; h102, round 22)."""
+        for entry in self.onset_by_age:
+            ages = [f.value for f in facts if f.label == "AGE" and not f.family and isinstance(f.value, (int, float))]
+            if not ages or min(ages) >= entry["under"]:
+                continue
+            for fact in facts:
+                if (fact.concept == entry["concept"] and not fact.family
+                        and not any(w in text[max(0, fact.start - 15):fact.end].lower() for w in entry["adult_words"])):
+                    fact.concept = entry["either"]
 
     def former_states(self, facts: list[Fact]) -> None:
         """A state now named by what is over (terminology ``former``: "quit smoking 10 years
@@ -962,6 +986,10 @@ class FactBuilder:
             # word), not the past event of "got CMV after the transplant"
             return (m.rule.literal.lower() in self.possession_cues and m.modifier_span[0] > 0
                     and doc[m.modifier_span[0] - 1].lower_ in self.perfect_words)
+        if ent.label_ in ("DRUG", "PROCEDURE"):
+            history = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+            if history and all(_history_of_a_disease_before(m, ent) for m in history):
+                return False    # "Pt w/ hx SLE + APS on warfarin": the history is the diseases'
         if ent.label_ != "CONDITION":
             # as before unless a possession cue is among the history cues (a rule may name its
             # category per label: categories())
@@ -1518,3 +1546,18 @@ def _age_from_birth(fact: Fact, born: dict, today: date) -> None:
     fact.implausible = not (0 <= value <= 120)
     fact.uncertain = len(ages) > 1        # asked to confirm: a limit of 18 years may fall between them
 
+
+def _history_of_a_disease_before(history, ent: Span) -> bool:
+    """A history cue whose scope reaches a treatment only across a disease and a cue of the
+    treatment taken now ("Pt w/ hx SLE + APS on warfarin", "h/o RA on methotrexate"): the
+    history is the diseases'; the treatment after "on" is taken now (h102, round 22)."""
+    cue_end = history.modifier_span[1]
+    if cue_end > ent.start:
+        return False
+    current = [m for m in ent._.modifiers if m.category == "THERAPY_CURRENT"
+               and cue_end <= m.modifier_span[0] and m.modifier_span[1] <= ent.start]
+    if not current:
+        return False
+    doc = ent.doc
+    first = min(m.modifier_span[0] for m in current)
+    return any(e.label_ == "CONDITION" and cue_end <= e.start and e.end <= first for e in doc.ents)

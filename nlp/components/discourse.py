@@ -25,6 +25,7 @@ from core.facts import Fact
 from nlp.components.doc_cache import doc_text
 from nlp.components.status import THERAPY_STATUS, bare_current
 from nlp.components.speaker import Relations, Speaker, relations
+from nlp.resources import vocabulary_words
 
 THERAPY_LABELS = ("DRUG", "PROCEDURE")
 # what a question asks about rather than states: a treatment, a pregnancy ("is methotrexate
@@ -474,7 +475,8 @@ class Outcomes:
         for modifier in graph.modifiers:
             carry = (modifier.rule.metadata or {}).get("carry_back")
             status = THERAPY_STATUS.get(modifier.category)
-            if not carry or status is None:
+            over = modifier.category == "HISTORICAL"    # "... sorry, i meant she stopped it" (h102, round 22)
+            if not carry or (status is None and not over):
                 continue
             start = modifier.modifier_span[0]
             sentence = doc[start].sent
@@ -489,6 +491,15 @@ class Outcomes:
                 targets = targets[-1:]
             elif carry == "taken":      # "... but her joints keep getting worse": what she takes
                 targets = [f for f in targets if not f.historical or f.status == "current"]
+            if over:
+                rest = doc[modifier.modifier_span[1]:sentence.end].text.lower()
+                if any(re.search(r"\b%s\b" % re.escape(w), rest) for w in vocabulary_words("restart_after_stop")):
+                    continue    # "she stopped it for a week in june then restarted": taken again
+                for fact in targets:
+                    fact.historical = True
+                    if fact.status == "current":
+                        fact.status = None
+                continue
             now = bool((modifier.rule.metadata or {}).get("now"))     # "Her lupus is still active."
             for fact in targets:
                 if fact.status is None or (fact.status == "current" and status != "current"):

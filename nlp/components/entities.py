@@ -252,6 +252,22 @@ class EntityRecognizer:
         return (any(t.lower_ in sense.near or t.lower_ in sense.near_both for t in before)
                 or any(t.lower_ in sense.near_both for t in following))
 
+    @staticmethod
+    def _in_disease_slot(doc: Doc, start: int, end: int, groups: dict[tuple[int, int], list[Candidate]]) -> bool:
+        """A disease's short name in small letters ("ra", "uc", "aps") is the disease after a
+        word that introduces one ("i have ra", "her uc", "dx jia": ``disease_slot_after``) or
+        joined by a list word to another disease ("sle, aps and hashimotos", "crohns and psc",
+        "ra + psoriasis": ``disease_list_links``); elsewhere it is the English word (h102,
+        round 22)."""
+        if start > 0 and doc[start - 1].lower_ in vocabulary_words("disease_slot_after"):
+            return True
+        links = vocabulary_words("disease_list_links")
+        before = start > 1 and doc[start - 1].lower_ in links and any(
+            e == start - 1 and any(c.label == "CONDITION" and not c.slot for c in group) for (_, e), group in groups.items())
+        after = end + 1 < len(doc) and doc[end].lower_ in links and any(
+            s == end + 1 and any(c.label == "CONDITION" and not c.slot for c in group) for (s, _), group in groups.items())
+        return before or after
+
     def _measure(self, doc: Doc, candidate: Candidate) -> dict[str, Any]:
         if candidate.label not in MEASURED:
             return {}
@@ -278,6 +294,7 @@ class EntityRecognizer:
             verb = start > 0 and not text.isupper() and doc[start - 1].lower_ in vocabulary_words("weak_term_not_after")
             if reading is not None and self.age_after.match(doc_text(doc), reading.end):
                 reading = None if all(c.weak for c in group) else reading
+            group = [c for c in group if not c.slot or self._in_disease_slot(doc, start, end, groups)]
             group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading and not verb)
                      or (c.label == "LAB" and self._quality_beside(doc, start, end))]
             measured = [c for c in group if c.label in MEASURED]

@@ -383,7 +383,9 @@ def _candidates(text: str, rel: Relations):
     for pattern, marked in bare:
         for match in pattern.finditer(text):
             relation = rel.relation_of(match.group("rel"))
-            if (relation is not None and rel.roles[relation] == "family"
+            # a partner or child named so too ("boyfriend has uc, 23. pred again ..."): whose
+            # message it is only when the sentence goes on about them (``_opening_goes_on``; h102, round 22)
+            if (relation is not None and (rel.roles[relation] == "family" or not marked)
                     and not any(p.search(text, 0, match.start("rel")) for p in rel.young_patient)):
                 yield match.start("rel"), match.end("rel"), relation, marked, marked, marked
 

@@ -890,6 +890,7 @@ def failure_if(span: Span) -> str | None:
     determiners = frozenset(str(w).lower() for w in entry.get("determiners") or ())
     not_after = frozenset(str(w).lower() for w in entry.get("not_after") or ())
     past = frozenset(str(w).lower() for w in entry.get("past_words") or ())
+    pronouns = frozenset(str(w).lower() for w in entry.get("pronouns") or ())
     failed = [m for m in span._.modifiers if m.category == "THERAPY_FAILED"
               or (m.category == "HYPOTHETICAL" and m.rule.literal.lower() in own)]
     if not failed or not words:
@@ -911,6 +912,16 @@ def failure_if(span: Span) -> str | None:
             return None     # "if Cellcept didn't work": a failure that was, given as a fact
         if any(t.lower_ in not_after for t in doc[sentence.start:opening]):
             return None     # "what happens if CAR-T doesnt work": a question about what is not given
+        if (span.end <= opening and opening + 1 < len(doc) and doc[opening + 1].lower_ in pronouns
+                and any(x.category in ("HISTORICAL", "THERAPY_CURRENT") and x.modifier_span[1] <= opening
+                        for x in span._.modifiers)):
+            # "she had her first rituximab last week, if it doesnt work they will try
+            # cyclophosphamide": the "it" is the treatment given before the clause (h102, round 22)
+            reading = "taken"
+            if found not in (None, reading):
+                return None
+            found = reading
+            continue
         close = next((t.i for t in doc[end:sentence.end] if t.text in _CLAUSE_MARKS), sentence.end)
         # in the clause: between its opening and the cue ("if mmf doesnt work"), or right
         # after a cue that takes it as object ("if no response to IVIG", "if she fails MMF");

@@ -48,6 +48,9 @@ class Candidate:
     concept: str
     weak: bool = False
     fuzzy: bool = False
+    # a disease's short name in small letters that is also an English word ("ra", "uc",
+    # "aps"): counts only in a disease's place (``EntityRecognizer._in_disease_slot``)
+    slot: bool = False
 
 
 class TermMatcher:
@@ -80,6 +83,20 @@ class TermMatcher:
                 low = abbreviation.lower()
                 if len(low) >= 3 and low not in common_words and low != abbreviation:
                     lower_phrases.setdefault(low, []).append((label, concept.id, False))
+        # a disease's abbreviation whose small-letter form is also an English word, listed in
+        # ``lower_case_disease_abbreviations`` ("i have ra", "uc since 2016", "sle, aps and
+        # hashimotos"): matched apart, kept only in a disease's place (h102, round 22)
+        self.slot = PhraseMatcher(nlp.vocab, attr="ORTH")
+        slot_words = frozenset(str(w).lower() for w in vocabulary().get("lower_case_disease_abbreviations") or ())
+        for concept in terminology.concepts.values():
+            if concept.category != "condition":
+                continue
+            for abbreviation in concept.abbreviations:
+                low = abbreviation.lower()
+                if low in slot_words and low != abbreviation and low not in lower_phrases:
+                    key = "S:CONDITION|" + concept.id
+                    self.keys[self.vocab.strings.add(key)] = [("CONDITION", concept.id, False)]
+                    self.slot.add(key, _patterns(nlp, low, lower=False))
         self.phrases = lower_phrases    # phrase -> targets, read by the elided names below
         for phrase, targets in list(lower_phrases.items()):
             for variant in _spelling_variants(phrase):
@@ -101,6 +118,8 @@ class TermMatcher:
             for match_id, start, end in matcher(doc):
                 for label, concept, weak in self.keys[match_id]:
                     found.append(Candidate(start, end, label, concept, weak=weak))
+        for match_id, start, end in self.slot(doc):
+            found.extend(Candidate(start, end, label, concept, slot=True) for label, concept, _ in self.keys[match_id])
         return found + self._elided(doc, found) + self._split(doc)
 
     def _split(self, doc: Doc) -> list[Candidate]:

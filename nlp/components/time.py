@@ -74,6 +74,18 @@ class TimeExpression:
     # the start of something that goes on ("since 2022", "2019-present", "started 2021"):
     # a treatment dated so is taken now unless something says otherwise
     since: bool = False
+    # "since my transplant in 2020", "since the birth of my son in 2016": the date of the event
+    # named after "since" (where that phrase starts), which is the start of what the clause says
+    # goes on ("... ive been on tacrolimus"), never a date of what is named inside the phrase
+    since_event: int | None = None
+
+
+# the object of a time cue that points back ("stopped it in march"; h102, round 22)
+_PRONOUN_OBJECT = re.compile(r"\s+(?:it|that|them|those|this|it\s+all|them\s+all)\s+(?:in|on|at|by|around|during)?\s*",
+                             re.IGNORECASE)
+# "since" and an event named with its possessive or article before the event's date (h102, round 22)
+_SINCE_EVENT = re.compile(r"\bsince\s+(?:my|the|her|his|their|our|your)\s+(?:[a-z'-]+\s+){1,4}(?:(?:in|of|on)\s*)?$",
+                          re.IGNORECASE)
 
 
 class TimeReader:
@@ -138,6 +150,10 @@ class TimeReader:
                                      since=_SINCE_WORD.search(text, 0, expression.start) is not None
                                      or (_FROM_WORD.search(text, 0, expression.start) is not None
                                          and not _RANGE_ON.match(text, expression.end)))
+            elif expression.point:
+                event = _SINCE_EVENT.search(text, max(0, expression.start - 60), expression.start)
+                if event is not None:
+                    expression = replace(expression, point=False, since=True, since_event=event.start())
             found.append(expression)
         # overlapping expressions: the most precise date wins ("2021-03" over "diagnosed
         # 2021"), then the longest
@@ -245,6 +261,10 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             if fact.label in TIMED_LABELS and sentence_of(fact.start) == sentence
             and not (fact.start < expression.end and expression.start < fact.end)
         ]
+        if expression.since_event is not None:
+            # "since my transplant in 2020 ive been on tacrolimus": not the transplant's start
+            candidates = [i for i in candidates if not (expression.since_event <= facts[i].start
+                                                        and facts[i].end <= expression.start)]
         if expression.ended:
             # "Venetoclax + obinutuzumab 12 cycles, 04/2023-03/2024: uMRD": the years of a use are the
             # treatment's, never the response's written after them (h91, round 20)
@@ -259,6 +279,11 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             cue_end = reader.cue_end(text, expression) if reader and preferred else None
             if cue_end is not None:
                 candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].start >= cue_end]
+                if _PRONOUN_OBJECT.fullmatch(text, cue_end, expression.start):
+                    # "i meant she stopped it in march, she is on leflunomide now": the month is
+                    # the stop of the treatment "it" points back to, not of the one named next
+                    # (h102, round 22)
+                    candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE")]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
@@ -426,7 +451,12 @@ class SettingOfEvent:
             words = [t.lower_ for t in between]
             if not words or words[-1] not in self.last or any(w not in self.joiners for w in words):
                 continue
-            if event.historical and (treatment.status is None or (treatment.status == "current" and bare[k])):
+            eventful = (event.label == "INFECTION" or event.text.lower() in self.event_words
+                        or event.concept in self.acute)
+            if (event.historical and eventful
+                    and (treatment.status is None or (treatment.status == "current" and bare[k]))):
+                # a past illness of a lifelong kind before "on" ("Pt w/ hx SLE + APS on warfarin"):
+                # the treatment is the disease's, taken now, no setting of a past event (h102, round 22)
                 treatment.historical, treatment.status = True, None
             elif (treatment.date and (treatment.historical or self.during & set(words))
                     and (event.text.lower() in self.event_words or event.concept in self.acute)
