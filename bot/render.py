@@ -142,6 +142,8 @@ class Renderer:
                 continue
             if fact.label == "DRUG":
                 name = self.fmt.esc(self.name(fact.concept, fact.label, role))
+                if fact.value is not None and fact.unit is None and fact.value >= 2 and not fact.negated:
+                    name = self.p("drug_class_count", name=Safe(name), count=int(fact.value))     # "failed 3 biologics"
                 # the date a wash-out is judged on, shown where the verdict cites it ("steroids
                 # in the 4 weeks before": "glucocorticoid (steroid) (2026-11-21)")
                 dated = fact.date if not fact.negated and not fact.uncertain else None

@@ -243,6 +243,36 @@ def test_no_cns_involvement_is_said_back_to_a_clinician_by_its_label_not_as_cns2
     assert "CNS involvement" in words and "CNS2" not in words
 
 
+# --- "failed 3 biologics": a count of distinct drugs of a class -----------------------------------------
+
+@pytest.mark.parametrize("text, concept, count", [
+    ("failed two biologics", "biologic", 2),
+    ("she has been through 3 different biologics", "biologic", 3),
+    ("failed 3 anti-TNFs", "anti_tnf", 3),
+    ("mtx, sulfasalazine, hcq, then 4 biologics. nothing has worked", "biologic", 4),
+])
+def test_a_number_before_a_drug_class_is_how_many_of_its_drugs(text, concept, count):
+    assert drug(text, concept).value == count
+
+
+def test_a_dose_or_a_year_is_no_count():
+    assert drug("methotrexate 15 mg weekly", "methotrexate").value is None
+    assert drug("in 2019 biologics were started", "biologic").value is None
+
+
+def test_failed_three_biologics_meets_failure_of_at_least_two():
+    from matching.therapy import therapy
+    leaf = {"type": "therapy", "concept": "biologic", "response": "failed_or_intolerant", "min_count": 2}
+    result = therapy(Evidence(Profile(extract("RA for 10 years, failed 3 biologics", today=TODAY))), leaf)
+    assert result.value == TRUE and "3 found" in result.reason
+
+
+def test_the_count_is_said_back():
+    from bot.render import PLAIN, Renderer
+    words = " ".join(Renderer(PLAIN).facts(extract("failed methotrexate and 3 biologics", today=TODAY), "patient"))
+    assert "biologic (3 different)" in words
+
+
 # --- protein lost in a day, said in everyday words --------------------------------------------------
 
 @pytest.mark.parametrize("text, value, unit", [

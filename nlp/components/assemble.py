@@ -172,6 +172,15 @@ class FactBuilder:
         self.recurrent_words = (re.compile(r"\b(?:%s)\s+(?:[a-z-]+\s+)?$" % "|".join(re.escape(str(w)) for w in words), re.IGNORECASE)
                                 if words else None)
         self.trial_examples = TrialExamples(vocabulary)     # "a trial (e.g. X)": X asked about
+        # "failed 3 biologics": a count of distinct drugs of a class (matching.therapy reads
+        # it as the value of the class-level fact); the class is a concept with kinds under it
+        self.drug_classes = frozenset(p for c in terminology.concepts.values() for p in c.parents)
+        counts = {str(k).lower(): v for k, v in (vocabulary.get("number_words") or {}).items() if v and float(v) >= 1}
+        between = "|".join(re.escape(str(w)) for w in vocabulary.get("class_count_between") or ())
+        self.class_count = re.compile(
+            r"(?<![\w.,/-])(?P<n>\d{1,2}|%s)\s+(?:(?:%s)\s+){0,2}$" % ("|".join(re.escape(k) for k in sorted(counts, key=len, reverse=True) if " " not in k), between or "(?!)"),
+            re.IGNORECASE)
+        self.count_words = counts
         self.trial_subject = TrialSubject(vocabulary)     # "trials in RA": the patient's RA, not in doubt
         self.ongoing_item = OngoingItem(vocabulary)       # "(voriconazole, ongoing)": taken now, whatever the date
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
@@ -372,6 +381,7 @@ class FactBuilder:
         checked_before(kept, facts)      # "tested for hep B before rituximab": rituximab to come
         planned_at_end(kept, facts)      # "... Rituximab planned" at the end of the text
         intolerance_of_last(kept, facts)  # "tried MTX, leflunomide intolerant": leflunomide's
+        self.class_counts(text, facts)   # "failed 3 biologics": three distinct biologics
         self.setting_of_event(kept, facts, bare, today)
         self.harm_from_drug(text, facts)
         self._listed_outcome(ents, kept, facts)
@@ -965,6 +975,22 @@ class FactBuilder:
             fact.comparator = ">="  # a range: at least the low end, and its top (matching.labs)
             fact.value_high = reading.value_high
         self._normalise_lab(fact)
+
+    def class_counts(self, text: str, facts: list[Fact]) -> None:
+        """A number right before a drug class in the plural ("failed 3 biologics", "two other
+        anti-TNFs", "4 different DMARDs"): how many distinct drugs of the class, the value of
+        the class-level fact (not a dose: a unit makes it one; lead, round 25)."""
+        for fact in facts:
+            if (fact.label != "DRUG" or fact.value is not None or fact.concept not in self.drug_classes
+                    or not fact.text.lower().endswith("s")):
+                continue
+            found = self.class_count.search(text, max(0, fact.start - 40), fact.start)
+            if found is None:
+                continue
+            written = found.group("n").lower()
+            number = int(written) if written.isdigit() else self.count_words.get(written)
+            if number and 1 <= int(number) <= 20:
+                fact.value = float(number)
 
     def _controlled(self, ent: Span) -> bool:
         """An infection kept for life whose only negation cues say it is controlled
