@@ -59,7 +59,12 @@ class PatternFacts:
     def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
         found: list[tuple[Candidate, Meta]] = []
         origin: set[int] = set()       # "from Poland": a place only when none is said to be lived in
+        # a date of birth followed by the age the writer states ("(DOB 1988), 37 years"): the
+        # stated age is the one kept (the date alone can be a year off)
+        stated = {m.group_spans["birth"][0] for m in matches if m.row.get("kind") == "stated_after_birth" and "birth" in m.group_spans}
         for match in matches:
+            if match.row.get("kind") == "birth" and match.start_char in stated:
+                continue
             handler = getattr(self, f"_{match.label.lower()}", None)
             if handler is not None:
                 got = handler(doc, match)
