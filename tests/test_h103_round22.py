@@ -27,6 +27,9 @@ def test_the_age_a_letter_states_beside_a_date_of_birth_is_the_age():
                       ("Name: J. Singh  DOB: 12/03/1990, 35 years old", 35)):
         ages = [f for f in facts(text) if f.label == "AGE"]
         assert [(f.value, f.text.split()[0]) for f in ages] == [(age, str(age))], (text, [(f.text, f.value) for f in ages])
+    # a stated age that disagrees with the date of birth keeps both (the matcher shows the two)
+    ages = [f for f in extract("Re: Mr D.O., DOB 14/03/1961 (58 yo), relapsed T-ALL", today=TODAY) if f.label == "AGE"]
+    assert sorted(f.value for f in ages) == [58, 64]
     # a date of birth alone still gives an age on the day (the younger one when only the year is given)
     ages = [f for f in facts("Re: Ms P.Q., DOB 1980, SLE since 2015") if f.label == "AGE"]
     assert len(ages) == 1 and ages[0].value in (44, 45) and ages[0].text == "1980"
@@ -110,3 +113,14 @@ def test_a_treatment_said_to_go_on_stays_current_under_a_course_heading():
     mmf = found(text, "mycophenolate")[0]
     assert not mmf.historical and predicted_assertion(mmf)[2] == "current"
     assert found(text, "tacrolimus")[0].historical
+
+
+def test_a_virus_types_roman_numeral_is_not_the_speakers_i():
+    # "HIV I & II: non-reactive": the result after the colon is the tests' before it; the "I" is
+    # a type's numeral, not the writer (whose cue would end the result's scope)
+    got = facts("HBsAg, anti-HCV, HIV I & II: non-reactive.")
+    assert {f.concept for f in got} >= {"hbsag", "anti_hcv", "hiv"}
+    assert all(predicted_assertion(f)[0] == "absent" for f in got if f.concept in ("hbsag", "anti_hcv", "hiv"))
+    assert predicted_assertion(found("HIV I/II non-reactive", "hiv")[0])[0] == "absent"
+    # the writer's own "I" still reads as the writer
+    assert predicted_assertion(found("I have HIV, on treatment", "hiv")[0])[0] == "present"
