@@ -124,3 +124,9 @@ def test_a_virus_types_roman_numeral_is_not_the_speakers_i():
     assert predicted_assertion(found("HIV I/II non-reactive", "hiv")[0])[0] == "absent"
     # the writer's own "I" still reads as the writer
     assert predicted_assertion(found("I have HIV, on treatment", "hiv")[0])[0] == "present"
+
+
+def test_a_sore_throat_is_a_symptom_not_a_bacterial_infection():
+    text = "AOSD diagnosed 2023 (quotidian fevers, evanescent rash, polyarthritis, sore throat)."
+    assert not [f for f in facts(text) if f.label == "INFECTION"]
+    assert found("Strep throat in March, treated with penicillin.", "bacterial_pharyngitis")
