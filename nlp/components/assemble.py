@@ -354,6 +354,9 @@ class FactBuilder:
             if fact.label == "AGE" and info.get("born"):
                 _age_from_birth(fact, info["born"], today)
                 births.append((fact.start, fact.end))
+                stated = info["born"].get("stated")
+                if stated is not None and abs(stated - fact.value) <= 1:
+                    continue    # "(DOB 1988), 37 years": the age the letter states is the age (h103)
             facts.append(fact)
             kept.append(ent)
             if fact.status == "current" and _was_on(ent):

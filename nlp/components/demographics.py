@@ -60,10 +60,19 @@ class PatternFacts:
     def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
         found: list[tuple[Candidate, Meta]] = []
         origin: set[int] = set()       # "from Poland": a place only when none is said to be lived in
+        # a date of birth followed by the age the writer states ("(DOB 1988), 37 years"): the
+        # stated age is the one kept (the date alone can be a year off)
+        # stated age is kept; the date's own age only when it disagrees (assemble: "DOB 14/03/1961
+        # (63 yo)" in 2026 is 65: the two are shown, not one chosen)
+        stated = {m.group_spans["birth"][0]: parse_number(m.groups["value"]) for m in matches
+                  if m.row.get("kind") == "stated_after_birth" and "birth" in m.group_spans}
         for match in matches:
             handler = getattr(self, f"_{match.label.lower()}", None)
             if handler is not None:
                 got = handler(doc, match)
+                if match.row.get("kind") == "birth" and stated.get(match.start_char) is not None:
+                    for _, meta in got:
+                        meta["born"]["stated"] = stated[match.start_char]
                 if match.row.get("kind") == "origin":
                     origin.update(range(len(found), len(found) + len(got)))
                 found.extend(got)

@@ -102,6 +102,15 @@ class EntityRecognizer:
         # time of 24 s; ``weak_term_age_after`` in extraction.yaml; lead, round 25)
         self.age_after = re.compile(str(vocabulary["weak_term_age_after"]))
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
+        self.service_qualifiers = frozenset(str(w).lower() for w in vocabulary.get("service_qualifiers") or ())
+        heads = [str(w) for w in vocabulary.get("address_line_heads") or ()]
+        # "lymphoma/leukaemia": the generic name after a slash is the disease just named
+        same = vocabulary.get("slash_same_disease") or {}
+        self.target_words = frozenset(str(w).lower() for w in vocabulary.get("target_words") or ())
+        self.slash_generic = frozenset(same.get("generic") or ())
+        self.slash_kin = frozenset(c for root in same.get("within") or () for c in (root, *terminology.descendants(root)))
+        # as written (case kept): "CC:" in a US note is the chief complaint, "Cc:" an e-mail's copy line
+        self.address_line = re.compile(r"[ \t>]*(?:%s)[ \t]*:" % "|".join(re.escape(h) for h in heads)) if heads else None
         self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
         self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
         self.tumour_sites = TumourSite(vocabulary.get("tumour_sites"), terminology)
@@ -120,6 +129,14 @@ class EntityRecognizer:
             c.id for c in terminology.by_category("score") if c.attrs.get("range", [0, 100])[1] <= 4
         }
         self.ready = True
+
+    def _names_service(self, doc: Doc, candidate: Candidate) -> bool:
+        """A disease or procedure that names a place or team ("the lupus clinic", "the CAR-T
+        referral team") or stands on an address line ("To: CAR-T referrals")."""
+        if candidate.label not in ("CONDITION", "PROCEDURE"):
+            return False
+        return _names_a_service(doc, candidate.end, self.service_words, self.service_qualifiers) or (
+            self.address_line is not None and _on_address_line(doc, candidate.start, self.address_line))
 
     def _quality_beside(self, doc: Doc, start: int, end: int) -> bool:
         """A quality said in words right after or before the lab's name, in its sentence, or
@@ -170,7 +187,8 @@ class EntityRecognizer:
         covered = {i for c, _, _ in ranked for i in range(c.start, c.end)}
         ranked.extend((candidate, "typo", info) for candidate, info in self._typos(doc, covered))
         chosen = _resolve(ranked)
-        chosen = _drop_redundant(doc, chosen, self.service_words)
+        chosen = _drop_redundant(doc, chosen, self.service_words, self.service_qualifiers, self.address_line,
+                                 self.slash_generic, self.slash_kin, self.target_words)
         if self.negating_prefixes:
             chosen = [item for item in chosen if not self._negated_prefix(doc, item[0])]
         if self.other_senses:
@@ -181,6 +199,9 @@ class EntityRecognizer:
         chosen = self.kinds(doc, doc_text(doc), chosen)     # "a transplant from his sister": allogeneic
         chosen = self.bare_counts(doc, chosen, self._measure)   # "ITP. her count is still under 30": platelets
         chosen = self.bare_ages(doc, chosen)     # "RA, 63.", "my daughter 22 lupus": the patient's age
+        # the passes above may read a word again ("transplant" in "Bone Marrow Transplant
+        # Follow-up Clinic"): a service's or an addressee's name stays no fact
+        chosen = [item for item in chosen if not self._names_service(doc, item[0])]
         ents = []
         for candidate, origin, info in chosen:
             ents.append(Span(doc, candidate.start, candidate.end, label=candidate.label, kb_id=candidate.concept))
@@ -327,14 +348,47 @@ def _resolve(ranked: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[
 _SAME_THING_GAP = re.compile(r"[\s-]*(?:type|based|like|protocol|regimen|style)[\s-]*", re.IGNORECASE)
 
 
+def _names_a_service(doc: Doc, end: int, service_words: frozenset[str], qualifiers: frozenset[str]) -> bool:
+    """A service word right after the mention, or after up to three words that qualify a
+    service ("the CAR-T referral team", "Bone Marrow Transplant Follow-up Clinic";
+    ``service_words`` and ``service_qualifiers`` in data/nlp/extraction.yaml)."""
+    for i in range(end, min(end + 4, len(doc))):
+        word = doc[i].lower_
+        if word in service_words:
+            return True
+        if word not in qualifiers:
+            return False
+    return False
+
+
+def _aimed_at(doc: Doc, end: int, target_words: frozenset[str]) -> bool:
+    """A word of aiming right after the antigen, with or without a hyphen ("CD7-directed",
+    "CD19 targeted"; ``target_words`` in data/nlp/extraction.yaml)."""
+    i = end + 1 if end < len(doc) and doc[end].text == "-" else end
+    return i < len(doc) and doc[i].lower_ in target_words
+
+
+def _on_address_line(doc: Doc, start: int, address_line: re.Pattern) -> bool:
+    """The mention stands on a letter's or e-mail's address line ("To: CAR-T referrals",
+    "From: Dr A, BMT unit"; ``address_line_heads`` in data/nlp/extraction.yaml)."""
+    text = doc_text(doc)
+    begin = text.rfind("\n", 0, doc[start].idx) + 1
+    return address_line.match(text, begin) is not None
+
+
 def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]],
-                    service_words: frozenset[str] = frozenset()) -> list[tuple[Candidate, str, dict[str, Any]]]:
+                    service_words: frozenset[str] = frozenset(), service_qualifiers: frozenset[str] = frozenset(),
+                    address_line: re.Pattern | None = None, slash_generic: frozenset[str] = frozenset(),
+                    slash_kin: frozenset[str] = frozenset(),
+                    target_words: frozenset[str] = frozenset()) -> list[tuple[Candidate, str, dict[str, Any]]]:
     keep = []
     for i, item in enumerate(chosen):
         candidate = item[0]
         # "the lupus clinic", "the CAR-T team", "the transplant unit": a place or team, no fact
-        if candidate.label in ("CONDITION", "PROCEDURE") and candidate.end < len(doc) and doc[candidate.end].lower_ in service_words:
+        if candidate.label in ("CONDITION", "PROCEDURE") and _names_a_service(doc, candidate.end, service_words, service_qualifiers):
             continue
+        if candidate.label in ("CONDITION", "PROCEDURE") and address_line is not None and _on_address_line(doc, candidate.start, address_line):
+            continue    # "To: CAR-T referrals", "Cc: Lupus nurses": whom a letter goes to, no fact
         before = chosen[i - 1][0] if i > 0 else None
         after = chosen[i + 1][0] if i + 1 < len(chosen) else None
         if candidate.concept == "active_infection" and doc[candidate.start:candidate.end].text.lower() == "infection":
@@ -346,6 +400,11 @@ def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]
         if (after and after.concept == candidate.concept and after.label == candidate.label and candidate.label in ("DRUG", "PROCEDURE")
                 and _SAME_THING_GAP.fullmatch(doc_text(doc), doc[candidate.end - 1].idx + len(doc[candidate.end - 1]), doc[after.start].idx)):
             continue    # "BFM-type chemotherapy", "UKALL protocol chemotherapy": one mention of one treatment
+        if (before is not None and candidate.concept in slash_generic and before.label == candidate.label == "CONDITION"
+                and candidate.start - before.end == 1 and doc[before.end].text == "/" and before.concept in slash_kin):
+            continue    # "T-lymphoblastic lymphoma/leukaemia": one disease written both ways
+        if candidate.label == "BIOMARKER" and _aimed_at(doc, candidate.end, target_words):
+            continue    # "CD7-directed therapy", "CD19-targeted cellular therapy": what a treatment aims at
         if candidate.label == "BIOMARKER" and after and after.label == "PROCEDURE" and after.start - candidate.end <= 1:
             gap = doc[candidate.end:after.start].text.strip()
             if gap in ("", "-"):

@@ -278,8 +278,8 @@ class HistorySections:
                     end = other.start() + 1
                 for fact in facts:
                     if (fact.label in ("DRUG", "PROCEDURE") and not fact.historical and fact.status != "current"
-                            and not fact.hypothetical and match.end() <= fact.start and fact.end <= end):
-                        fact.historical = True
+                            and not fact.hypothetical and not fact.ongoing and match.end() <= fact.start and fact.end <= end):
+                        fact.historical = True      # not one said to go on ("MMF 3 g daily (ongoing, ...)")
         if self.current_line is not None and ":" in low and any(word in low for word in self.current_gate):
             for start, end in self.current_spans(text):
                 for fact in facts:
