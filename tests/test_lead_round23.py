@@ -10,11 +10,8 @@ from datetime import date
 
 import pytest
 
-from bot.engine import Engine
-from bot.render import PLAIN, Renderer
-from bot.session_store import SessionStore
 from bot.tracker import Tracker
-from data.store import open_store, sync_bundled
+from bundled_engine import bundled_engine, said
 from nlp import extract
 from nlp.pipeline import named_relative
 
@@ -137,13 +134,7 @@ def test_no_question_when_the_message_says_whose_it_is(text):
 
 @pytest.fixture
 def engine(tmp_path):
-    db = open_store(tmp_path / "t.db")
-    sync_bundled(db)
-    return Engine(SessionStore(db), gazetteer=None, today=TODAY)
-
-
-def said(reply) -> str:
-    return "\n".join(Renderer(PLAIN).render(reply))
+    return bundled_engine(tmp_path / "t.db", TODAY)
 
 
 def talk(engine, cid, *messages):

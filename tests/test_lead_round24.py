@@ -120,22 +120,14 @@ def test_an_unknown_diagnosis_never_rules_the_pregnancy_trial_out():
 
 # --- a question the person talks past is not asked after every message ----------------------------
 
-from bot.engine import Engine                       # noqa: E402
-from bot.render import PLAIN, Renderer              # noqa: E402
-from bot.session_store import SessionStore          # noqa: E402
 from bot.tracker import Tracker                     # noqa: E402
-from data.store import open_store, sync_bundled     # noqa: E402
+from bot.render import PLAIN, Renderer              # noqa: E402
+from bundled_engine import bundled_engine, said     # noqa: E402
 
 
 @pytest.fixture
 def engine(tmp_path):
-    db = open_store(tmp_path / "t.db")
-    sync_bundled(db)
-    return Engine(SessionStore(db), gazetteer=None, today=TODAY)
-
-
-def said(reply) -> str:
-    return "\n".join(Renderer(PLAIN).render(reply))
+    return bundled_engine(tmp_path / "t.db", TODAY)
 
 
 def pending_key(engine, cid):

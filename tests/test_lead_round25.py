@@ -15,6 +15,7 @@ import pytest
 
 from core.facts import Profile
 from core.truth import FALSE, TRUE, UNKNOWN
+from bot.render import PLAIN, Renderer
 from matching.answers import answer_to_facts
 from matching.evidence import Evidence
 from matching.labs import score
@@ -154,7 +155,6 @@ def test_a_relative_is_asked_about_the_patient():
 
 
 def test_a_score_told_in_words_is_said_back_with_its_words():
-    from bot.render import PLAIN, Renderer
     renderer = Renderer(PLAIN)
     words = renderer.fact(ecog("she is in bed most of the day"), "patient")
     assert "ECOG performance status" in words and "in bed most of the day" in words
@@ -237,7 +237,6 @@ def test_so_far_not_helping_is_failing_and_still_taken():
 
 
 def test_no_cns_involvement_is_said_back_to_a_clinician_by_its_label_not_as_cns2():
-    from bot.render import PLAIN, Renderer
     fact = next(f for f in extract("28M ETP-ALL CD7+, CNS negative", today=TODAY) if f.concept == "cns_involvement")
     words = Renderer(PLAIN).fact(fact, "clinician")
     assert "CNS involvement" in words and "CNS2" not in words
@@ -268,7 +267,6 @@ def test_failed_three_biologics_meets_failure_of_at_least_two():
 
 
 def test_the_count_is_said_back():
-    from bot.render import PLAIN, Renderer
     words = " ".join(Renderer(PLAIN).facts(extract("failed methotrexate and 3 biologics", today=TODAY), "patient"))
     assert "biologic (3 different)" in words
 
@@ -322,22 +320,13 @@ def test_a_trial_for_people_receiving_chemotherapy_is_for_other_conditions_for_a
     assert not leukaemia.off_condition
 
 
-from bot.engine import Engine                       # noqa: E402
-from bot.render import PLAIN, Renderer              # noqa: E402
-from bot.session_store import SessionStore          # noqa: E402
 from bot.tracker import Tracker                     # noqa: E402
-from data.store import open_store, sync_bundled     # noqa: E402
+from bundled_engine import bundled_engine, said     # noqa: E402
 
 
 @pytest.fixture
 def engine(tmp_path):
-    db = open_store(tmp_path / "t.db")
-    sync_bundled(db)
-    return Engine(SessionStore(db), gazetteer=None, today=TODAY)
-
-
-def said(reply) -> str:
-    return "\n".join(Renderer(PLAIN).render(reply))
+    return bundled_engine(tmp_path / "t.db", TODAY)
 
 
 def test_a_known_city_given_to_another_question_is_kept_and_the_question_asked_again(engine):

@@ -1,0 +1,23 @@
+"""The conversation engine on a fresh store holding the bundled trials, and a reply as the
+terminal chat shows it: shared by the lead's conversation tests."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.render import PLAIN, Renderer
+from bot.session_store import SessionStore
+from data.store import open_store, sync_bundled
+
+
+def bundled_engine(path: Path, today: date | None = None) -> Engine:
+    """An engine on a new store at ``path`` with the bundled trials, no gazetteer."""
+    db = open_store(path)
+    sync_bundled(db)
+    return Engine(SessionStore(db), gazetteer=None, today=today)
+
+
+def said(reply) -> str:
+    """A reply's text as the terminal chat prints it."""
+    return "\n".join(Renderer(PLAIN).render(reply))
