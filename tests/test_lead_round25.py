@@ -154,6 +154,14 @@ def test_a_relative_is_asked_about_the_patient():
     assert wording.startswith("Which is closest to how he is on most days?")
 
 
+def test_a_relative_is_asked_about_the_patient_in_chinese_too():
+    from bot.voices import load_voices
+    voices = load_voices()
+    words = voices.words("son", "male", "zh")
+    assert voices.question(build_question("score:ecog").zh_patient, words, "zh").startswith("以下哪一项最接近您儿子平时的状态")
+    assert voices.question(build_question("score:nyha").zh_patient, words, "zh").startswith("心脏问题是否限制您儿子的活动")
+
+
 def test_a_score_told_in_words_is_said_back_with_its_words():
     renderer = Renderer(PLAIN)
     words = renderer.fact(ecog("she is in bed most of the day"), "patient")
