@@ -117,7 +117,7 @@ def condition_concept(name: str) -> str | None:
     if len(clean) < 5:
         return None
     best = process.extractOne(clean, terms.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-    if best and _short_tokens(best[0]) == _short_tokens(clean):
+    if best and _short_tokens(best[0]) == _short_tokens(clean) and symbols_agree(name, best[0]):
         return terms[best[0]]
     return None
 

@@ -111,3 +111,10 @@ def test_an_unaffected_carrier_with_hot_flushes_is_not_ruled_out_of_the_family_h
 def test_a_patient_with_another_disease_is_still_ruled_out_of_the_family_history_tool():
     _result, condition = gate("I'm 50 (f) and have rheumatoid arthritis.", record("NCT04890327"))
     assert condition.status == "fail"
+
+
+def test_a_braf_name_is_no_brca_mutation_by_spelling():
+    # one letter apart: "BRAF Gene Mutation" (the RAS/MAPK basket) was read as a BRCA
+    # mutation, and the basket came first for an unaffected BRCA carrier
+    assert condition_concept("BRAF Gene Mutation") is None
+    assert "brca_mutation" not in record("NCT05786924")["conditions"]
