@@ -117,7 +117,7 @@ def condition_concept(name: str) -> str | None:
     if len(clean) < 5:
         return None
     best = process.extractOne(clean, terms.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-    if best and _short_tokens(best[0]) == _short_tokens(clean):
+    if best and _short_tokens(best[0]) == _short_tokens(clean) and symbols_agree(name, best[0]):
         return terms[best[0]]
     return None
 
@@ -285,7 +285,22 @@ def concepts_named(name: str) -> tuple[str, ...]:
     names, concepts = _condition_names()
     found = process.extract(name.lower(), names, scorer=fuzz.token_set_ratio, score_cutoff=NAME_THRESHOLD,
                             limit=None)
-    return tuple(dict.fromkeys(concepts[i] for _name, _score, i in found))
+    return tuple(dict.fromkeys(concepts[i] for own, _score, i in found if symbols_agree(name, own)))
+
+
+_SYMBOL = re.compile(r"(?<![\w-])(?=[A-Z0-9]*[A-Z])[A-Z][A-Z0-9]{2,}(?![\w-])")
+
+
+def symbols_agree(name: str, own: str) -> bool:
+    """A gene or marker symbol a registry name spells in capitals ("BRAF Gene Mutation",
+    "KRAS G12D", "NRAS") is in the other name too: one letter apart, "BRAF Gene Mutation"
+    spelt "BRCA gene mutation" closely enough for a name fit (token_set_ratio 94), and a BRCA
+    carrier was a BRAF basket's patient (h104, round 22). A name that only adds words to
+    the other's keeps its fit."""
+    words = set(re.findall(r"[a-z0-9]+", own.lower()))
+    if words <= set(re.findall(r"[a-z0-9]+", name.lower())):
+        return True          # the name only adds words ("NHL (Non-Hodgkin Lymphoma)")
+    return all(symbol.lower() in words for symbol in _SYMBOL.findall(name))
 
 
 def condition_reach(concepts: tuple[str, ...], within: tuple[str, ...] = (),

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
-from data.condition_names import (COMORBIDITY_FIT, EXACT_FIT, KIND_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, SUBTYPE_FIT,
+from data.condition_names import (COMORBIDITY_FIT, symbols_agree, EXACT_FIT, KIND_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, SUBTYPE_FIT,
                                   _pair_grade, condition_reach, graded_fit, implied_by_finding, implied_by_marker,
                                   implied_by_therapy,
                                   implied_conditions, kind_of, umbrella)
@@ -513,7 +513,8 @@ def _name_fits(concept: str, text: str, name: str, terminology: Terminology) -> 
         if len(_NAME_FITS) >= 200_000:
             _NAME_FITS.clear()
         names = _names(concept, terminology) | {text.lower()}
-        found = _NAME_FITS[key] = any(fuzz.token_set_ratio(name.lower(), own) >= NAME_THRESHOLD for own in names)
+        found = _NAME_FITS[key] = any(fuzz.token_set_ratio(name.lower(), own) >= NAME_THRESHOLD
+                                      and symbols_agree(name, own) for own in names)
     return found
 
 

@@ -190,10 +190,42 @@ def _spelling_variants(phrase: str) -> set[str]:
             variants.add(f"{head} {short}")
     if "-" in phrase:
         variants |= {phrase.replace("-", " "), phrase.replace("-", "")}
+    variants |= _other_spellings(phrase)
     words = phrase.split(" ")
     if len(words) > 1 and len(words[0]) <= 5:  # "t lymphoblastic lymphoma" -> "t-lymphoblastic lymphoma"
         variants.add(f"{words[0]}-{' '.join(words[1:])}")
     return variants - {phrase}
+
+
+def _other_spellings(phrase: str) -> set[str]:
+    """'oesophageal cancer' is also written 'esophageal cancer', 'leukemia' 'leukaemia'
+    (``term_spellings`` of data/nlp/extraction.yaml: British and American word parts, at a
+    word's start or end): the phrase with every part in the other spelling, each way."""
+    found = set()
+    for british_first in (True, False):
+        words = []
+        for word in phrase.split(" "):
+            for pair in _spelling_pairs():
+                old, new = pair if british_first else pair[::-1]
+                longer = len(new) > len(old)   # 'anaemia' is no '-emia' word to respell
+                if old.endswith("-") and word.startswith(old[:-1]) and not (longer and word.startswith(new[:-1])):
+                    word = new[:-1] + word[len(old) - 1:]
+                    break
+                if old.startswith("-") and word.endswith(old[1:]) and not (longer and word.endswith(new[1:])):
+                    word = word[:len(word) - len(old) + 1] + new[1:]
+                    break
+            words.append(word)
+        found.add(" ".join(words))
+    return found - {phrase}
+
+
+_PAIRS: list[tuple[str, str]] = []
+
+
+def _spelling_pairs() -> list[tuple[str, str]]:
+    if not _PAIRS:
+        _PAIRS.extend((str(a).lower(), str(b).lower()) for a, b in vocabulary().get("term_spellings") or ())
+    return _PAIRS
 
 
 def _heading_forms(concept: Concept) -> set[tuple[str, bool]]:
