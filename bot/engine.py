@@ -543,6 +543,10 @@ class Engine(Answering, Asking):
         if chosen:
             engine_commands.language(self, turn, chosen)
             return True
+        pending = turn.tracker.pending
+        if pending is not None and _option_index(pending, text) is not None:
+            turn.detected = None    # a button pressed ("0 fully active") says nothing of the language
+            return False
         turn.detected = found = detect(text)
         if found in languages.reads:
             if found != turn.tracker.lang:

@@ -351,3 +351,21 @@ def test_a_known_city_given_to_another_question_is_kept_and_the_question_asked_a
     assert tracker.profile.first("LOCATION") is not None
     assert "didn't catch" not in reply
 
+
+def test_a_pressed_option_is_not_language_detected(engine, monkeypatch):
+    """"0 fully active" pressed: two words, neither in the common-word list, had sent the
+    button through the foreign-language detector (loading wordfreq's lists mid-turn)."""
+    import bot.engine as engine_module
+    cid = "cli:button"
+    engine.start(cid)
+    said(engine.message(cid, "Patient or family"))
+    said(engine.message(cid, "im 34, t-all cd7 positive, relapsed after hyper-cvad and nelarabine"))
+    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    if tracker.pending is None or not tracker.pending.get("options"):
+        pytest.skip("no question with options pending")
+    option = tracker.pending["options"][0]
+    calls = []
+    monkeypatch.setattr(engine_module, "detect", lambda text: calls.append(text))
+    said(engine.message(cid, option))
+    assert option not in calls
+
