@@ -95,6 +95,19 @@ def test_bedbound_fails_ecog_0_to_2_citing_the_words():
     assert "≥ 3" in result.reason
 
 
+@pytest.mark.parametrize("text", [
+    "she was bedridden for a week with the flu last year",
+    "ECOG was 3 in 2022",
+])
+def test_a_past_score_leaves_the_criterion_open_never_an_exclusion(text):
+    result = judged(text, "<=", 2)
+    assert result.value == UNKNOWN and result.ask == "score:ecog"
+
+
+def test_a_score_of_now_wins_over_one_of_the_past():
+    assert judged("ECOG 3 at diagnosis in 2020, now ECOG 1", "<=", 2).value == TRUE
+
+
 # --- the question in everyday words ---------------------------------------------------------------
 
 def test_the_ecog_question_is_asked_in_everyday_words_with_the_scores_as_options():
