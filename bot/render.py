@@ -237,8 +237,10 @@ class Renderer:
             comparator = _COMPARATORS.get(fact.comparator, "")
             if _score_in_words(fact):
                 # told in everyday words, not as a number: say which words
-                return self.p("score_in_words", name=name, comparator=comparator, value=_num(fact.value), words=fact.text)
-            return self.p("score", name=name, comparator=comparator, value=_num(fact.value))
+                said = self.p("score_in_words", name=name, comparator=comparator, value=_num(fact.value), words=fact.text)
+            else:
+                said = self.p("score", name=name, comparator=comparator, value=_num(fact.value))
+            return self.p("score_past", score=said) if fact.historical else said
         if label == "INFECTION":
             if fact.negated or fact.status == "negative":
                 return self.p("infection_negative", name=name)

@@ -382,3 +382,9 @@ def test_a_pressed_option_is_not_language_detected(engine, monkeypatch):
     said(engine.message(cid, option))
     assert option not in calls
 
+
+def test_a_score_of_the_past_is_said_back_as_past():
+    fact = ecog("he was bedridden for a week last year with flu")
+    assert fact is not None and fact.historical
+    assert "(in the past)" in Renderer(PLAIN).fact(fact, "patient")
+
