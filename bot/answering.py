@@ -282,17 +282,13 @@ class Answering:
         tracker = turn.tracker
         if LOCATION_KEY not in tracker.asked or tracker.profile.first("LOCATION") is not None:
             return []
-        words = self.texts.strip_place(text)
-        if self.gazetteer is None:
-            known = site_places(self.trials).name_for(words)    # "netherlands", "leeds": a country or a site's city
-            if known is not None:
-                return [Fact("LOCATION", known, known, 0, len(known), source=source)]
+        place = self._known_place(text)
+        if place is None and self.gazetteer is None:
+            words = self.texts.strip_place(text)
             parts = [p.strip() for p in words.split(",")]
-            if len(parts) != 2 or not all(p and all(w[:1].isupper() for w in p.split()) for p in parts):
-                return []
-        place = _place_name(words, self.gazetteer, said=[],
-                            declined=self.texts.match_choice(text, ("no", "unsure", "yes")),
-                            not_place=self.texts.not_place_words)
+            if len(parts) == 2 and all(p and all(w[:1].isupper() for w in p.split()) for p in parts):
+                place = _place_name(words, None, said=[], declined=self.texts.match_choice(text, ("no", "unsure", "yes")),
+                                    not_place=self.texts.not_place_words)
         return [Fact("LOCATION", place, place, 0, len(place), source=source)] if place else []
 
     def _place_alone(self, turn: Turn, text: str, source: str) -> list[Fact]:
@@ -302,13 +298,17 @@ class Answering:
         or country of the trials' sites); never a guess from the words alone."""
         if turn.tracker.profile.first("LOCATION") is not None or self.texts.match_choice(text, ("no", "unsure", "yes")):
             return []
+        place = self._known_place(text)
+        return [Fact("LOCATION", place, place, 0, len(place), source=source)] if place else []
+
+    def _known_place(self, text: str) -> str | None:
+        """The name of the place a message names alone: the gazetteer's ("no", "not sure",
+        "yes" are none), else, without a gazetteer, the trials' sites' ("netherlands",
+        "leeds": a country or a site's city), else None."""
         words = self.texts.strip_place(text)
         if self.gazetteer is not None:
-            known = self.gazetteer.locate(words)
-            name = known.name if known is not None else None
-        else:
-            name = site_places(self.trials).name_for(words)
-        return [Fact("LOCATION", name, name, 0, len(name), source=source)] if name else []
+            return _place_name(words, self.gazetteer, said=[], declined=self.texts.match_choice(text, ("no", "unsure", "yes")))
+        return site_places(self.trials).name_for(words)
 
     def _not_understood(self, turn: Turn, words: str | None = None) -> None:
         """Not understood. A question: what the bot can answer. Never "I didn't catch that"

@@ -203,15 +203,14 @@ def _clearance(ev: Evidence, leaf: dict) -> LeafResult:
 
 def score(ev: Evidence, leaf: dict) -> LeafResult:
     name = ev.label(leaf["score"])
-    fact = _latest(ev, "SCORE", leaf["score"])
-    if fact is not None and fact.historical:
+    stated = [f for f in ev.facts("SCORE") if f.concept == leaf["score"] and f.asserted]
+    now = [f for f in stated if not f.historical]
+    if stated and not now:
         # a score of the past ("ECOG was 3 in 2022", "she was bedridden for a week last year")
         # says nothing of how the patient is now: open, asked, never an exclusion
-        current = [f for f in ev.facts("SCORE") if f.concept == leaf["score"] and f.asserted and not f.historical]
-        if not current:
-            return LeafResult(leaf, UNKNOWN, f"{name}: only a past value is known ({fact.text})", [fact],
-                              ask=f"score:{leaf['score']}")
-        fact = current[-1]
+        return LeafResult(leaf, UNKNOWN, f"{name}: only a past value is known ({stated[-1].text})", [stated[-1]],
+                          ask=f"score:{leaf['score']}")
+    fact = now[-1] if now else None
     if fact is None or fact.value is None:
         return LeafResult(leaf, UNKNOWN, f"{name} is not given", [fact] if fact else [], ask=f"score:{leaf['score']}")
     if fact.implausible or not plausible(ev.terminology, leaf["score"], fact.value):
