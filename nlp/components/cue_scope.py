@@ -36,6 +36,7 @@ from nlp.components.context import _terminated
 from nlp.components.doc_cache import doc_text
 from nlp.components.speaker import relations
 from nlp.components.status import dose_part
+from nlp.components.word_ahead import word_ahead
 from nlp.resources import vocabulary_words
 
 CUE_SCOPE_PIPE = "trialbot_cue_scope"
@@ -142,15 +143,8 @@ def _too_early(doc, modifier) -> bool:
     two words between: "no improvement in her skin yet" is not; "not kicked in yet" is)."""
     if modifier.category != "THERAPY_FAILED":
         return False
-    end = modifier.modifier_span[1]
-    after, between = vocabulary_words("too_early_after"), vocabulary_words("too_early_between")
-    for i in range(end, min(end + 3, len(doc))):
-        word = doc[i].lower_
-        if word in after:
-            return True
-        if word not in between:
-            return False
-    return False
+    return word_ahead(doc, modifier.modifier_span[1], vocabulary_words("too_early_after"),
+                      vocabulary_words("too_early_between"), 3)
 
 
 def _own_named_disease(doc, modifier, ent) -> bool:

@@ -20,7 +20,7 @@ Resolution, in order:
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -39,6 +39,7 @@ from nlp.components.lab_columns import LabColumns
 from nlp.components.lab_words import LabWords
 from nlp.components.senses import WordSenses
 from nlp.components.terms import Candidate, TermMatcher, fact_label
+from nlp.components.word_ahead import word_ahead
 from nlp.components.typos import TypoMatcher
 from nlp.resources import vocabulary_words
 
@@ -135,7 +136,9 @@ class EntityRecognizer:
         referral team") or stands on an address line ("To: CAR-T referrals")."""
         if candidate.label not in ("CONDITION", "PROCEDURE"):
             return False
-        return _names_a_service(doc, candidate.end, self.service_words, self.service_qualifiers) or (
+        # a service word right after it, or after up to three words that qualify a service
+        # ("Bone Marrow Transplant Follow-up Clinic"; ``service_words``, ``service_qualifiers``)
+        return word_ahead(doc, candidate.end, self.service_words, self.service_qualifiers, 4) or (
             self.address_line is not None and _on_address_line(doc, candidate.start, self.address_line))
 
     def _quality_beside(self, doc: Doc, start: int, end: int) -> bool:
@@ -187,8 +190,7 @@ class EntityRecognizer:
         covered = {i for c, _, _ in ranked for i in range(c.start, c.end)}
         ranked.extend((candidate, "typo", info) for candidate, info in self._typos(doc, covered))
         chosen = _resolve(ranked)
-        chosen = _drop_redundant(doc, chosen, self.service_words, self.service_qualifiers, self.address_line,
-                                 self.slash_generic, self.slash_kin, self.target_words)
+        chosen = _drop_redundant(doc, chosen, self._names_service, self.slash_generic, self.slash_kin, self.target_words)
         if self.negating_prefixes:
             chosen = [item for item in chosen if not self._negated_prefix(doc, item[0])]
         if self.other_senses:
@@ -348,19 +350,6 @@ def _resolve(ranked: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[
 _SAME_THING_GAP = re.compile(r"[\s-]*(?:type|based|like|protocol|regimen|style)[\s-]*", re.IGNORECASE)
 
 
-def _names_a_service(doc: Doc, end: int, service_words: frozenset[str], qualifiers: frozenset[str]) -> bool:
-    """A service word right after the mention, or after up to three words that qualify a
-    service ("the CAR-T referral team", "Bone Marrow Transplant Follow-up Clinic";
-    ``service_words`` and ``service_qualifiers`` in data/nlp/extraction.yaml)."""
-    for i in range(end, min(end + 4, len(doc))):
-        word = doc[i].lower_
-        if word in service_words:
-            return True
-        if word not in qualifiers:
-            return False
-    return False
-
-
 def _aimed_at(doc: Doc, end: int, target_words: frozenset[str]) -> bool:
     """A word of aiming right after the antigen, with or without a hyphen ("CD7-directed",
     "CD19 targeted"; ``target_words`` in data/nlp/extraction.yaml)."""
@@ -377,18 +366,16 @@ def _on_address_line(doc: Doc, start: int, address_line: re.Pattern) -> bool:
 
 
 def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]],
-                    service_words: frozenset[str] = frozenset(), service_qualifiers: frozenset[str] = frozenset(),
-                    address_line: re.Pattern | None = None, slash_generic: frozenset[str] = frozenset(),
+                    names_service: Callable[[Doc, Candidate], bool], slash_generic: frozenset[str] = frozenset(),
                     slash_kin: frozenset[str] = frozenset(),
                     target_words: frozenset[str] = frozenset()) -> list[tuple[Candidate, str, dict[str, Any]]]:
     keep = []
     for i, item in enumerate(chosen):
         candidate = item[0]
-        # "the lupus clinic", "the CAR-T team", "the transplant unit": a place or team, no fact
-        if candidate.label in ("CONDITION", "PROCEDURE") and _names_a_service(doc, candidate.end, service_words, service_qualifiers):
+        # "the lupus clinic", "the CAR-T team", "To: CAR-T referrals": a place, team or
+        # addressee, no fact
+        if names_service(doc, candidate):
             continue
-        if candidate.label in ("CONDITION", "PROCEDURE") and address_line is not None and _on_address_line(doc, candidate.start, address_line):
-            continue    # "To: CAR-T referrals", "Cc: Lupus nurses": whom a letter goes to, no fact
         before = chosen[i - 1][0] if i > 0 else None
         after = chosen[i + 1][0] if i + 1 < len(chosen) else None
         if candidate.concept == "active_infection" and doc[candidate.start:candidate.end].text.lower() == "infection":
