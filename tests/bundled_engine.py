@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.engine import Engine
 from bot.render import PLAIN, Renderer
 from bot.session_store import SessionStore
+from bot.tracker import Tracker
 from data.store import open_store, sync_bundled
 
 
@@ -21,3 +22,15 @@ def bundled_engine(path: Path, today: date | None = None) -> Engine:
 def said(reply) -> str:
     """A reply's text as the terminal chat prints it."""
     return "\n".join(Renderer(PLAIN).render(reply))
+
+
+def talk(engine: Engine, cid: str, *messages: str) -> list[str]:
+    """A new conversation ``cid`` with ``messages`` sent in turn: each reply's text."""
+    engine.start(cid)
+    return [said(engine.message(cid, m)) for m in messages]
+
+
+def tracker_of(engine: Engine, cid: str) -> Tracker:
+    """The conversation's state rebuilt from its stored events."""
+    return Tracker.rebuild(cid, engine.store.events(cid))
+

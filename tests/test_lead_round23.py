@@ -10,8 +10,7 @@ from datetime import date
 
 import pytest
 
-from bot.tracker import Tracker
-from bundled_engine import bundled_engine, said
+from bundled_engine import bundled_engine, talk, tracker_of
 from nlp import extract
 from nlp.pipeline import named_relative
 
@@ -137,17 +136,12 @@ def engine(tmp_path):
     return bundled_engine(tmp_path / "t.db", TODAY)
 
 
-def talk(engine, cid, *messages):
-    engine.start(cid)
-    return [said(engine.message(cid, m)) for m in messages]
-
-
 def test_the_chat_asks_whether_the_sister_is_the_patient_and_yes_makes_her_so(engine):
     replies = talk(engine, "cli:sis", "Patient or family", "hi my sister has lupus", "yes")
     assert "Are you asking for your sister?" in replies[1]
     assert "systemic lupus erythematosus" in replies[2] and "family history" not in replies[2]
     assert "diagnosed with" not in replies[2]       # not asked the writer's diagnosis any more
-    tracker = Tracker.rebuild("cli:sis", engine.store.events("cli:sis"))
+    tracker = tracker_of(engine, "cli:sis")
     assert tracker.relation == "sister"
     assert any(f.concept == "sle" and not f.family for f in tracker.profile.facts)
     assert not any(f.concept == "sle" and f.family for f in tracker.profile.facts)
@@ -202,7 +196,7 @@ def test_named_before_the_role_is_chosen_is_asked_after_it(engine):
     replies = talk(engine, "cli:sis3", "hi my sister has lupus", "Patient or family", "yes")
     assert "Are you asking for your sister?" in replies[1]
     assert "systemic lupus erythematosus" in replies[2] and "How old is she?" in replies[2]
-    tracker = Tracker.rebuild("cli:sis3", engine.store.events("cli:sis3"))
+    tracker = tracker_of(engine, "cli:sis3")
     assert tracker.relation == "sister" and tracker.profile.sex == "female"
 
 

@@ -120,9 +120,8 @@ def test_an_unknown_diagnosis_never_rules_the_pregnancy_trial_out():
 
 # --- a question the person talks past is not asked after every message ----------------------------
 
-from bot.tracker import Tracker                     # noqa: E402
 from bot.render import PLAIN, Renderer              # noqa: E402
-from bundled_engine import bundled_engine, said     # noqa: E402
+from bundled_engine import bundled_engine, said, talk, tracker_of     # noqa: E402
 
 
 @pytest.fixture
@@ -130,36 +129,36 @@ def engine(tmp_path):
     return bundled_engine(tmp_path / "t.db", TODAY)
 
 
+OPENING = ("Patient or family",
+           "my daughter is 19, she has lupus nephritis since 2020. mycophenolate and rituximab didnt work")
+
+
 def pending_key(engine, cid):
-    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    tracker = tracker_of(engine, cid)
     return tracker.pending["key"] if tracker.pending else None
 
 
 def test_a_question_talked_past_twice_is_left_open_and_the_next_comes(engine):
     cid = "cli:past"
-    engine.start(cid)
-    said(engine.message(cid, "Patient or family"))
-    said(engine.message(cid, "my daughter is 19, she has lupus nephritis since 2020. mycophenolate and rituximab didnt work"))
+    talk(engine, cid, *OPENING)
     first = pending_key(engine, cid)
     assert first is not None
     once = said(engine.message(cid, "she also has high blood pressure"))
     assert "hypertension" in once and pending_key(engine, cid) == first        # asked once more
     twice = said(engine.message(cid, "her creatinine is 1.4"))
     assert "creatinine" in twice and "leave that question open" in twice
-    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    tracker = tracker_of(engine, cid)
     assert first in tracker.skipped
     assert tracker.pending is None or tracker.pending["key"] != first
 
 
 def test_an_answer_after_one_aside_is_still_taken(engine):
     cid = "cli:aside"
-    engine.start(cid)
-    said(engine.message(cid, "Patient or family"))
-    said(engine.message(cid, "my daughter is 19, she has lupus nephritis since 2020. mycophenolate and rituximab didnt work"))
+    talk(engine, cid, *OPENING)
     first = pending_key(engine, cid)
     said(engine.message(cid, "she also has high blood pressure"))
     said(engine.message(cid, "Taking it now" if first.startswith("last_dose") else "Not sure"))
-    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    tracker = tracker_of(engine, cid)
     assert first in tracker.answered | tracker.skipped
     assert tracker.passed == 0
 

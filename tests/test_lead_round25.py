@@ -341,8 +341,9 @@ def test_a_trial_for_people_receiving_chemotherapy_is_for_other_conditions_for_a
     assert not leukaemia.off_condition
 
 
-from bot.tracker import Tracker                     # noqa: E402
-from bundled_engine import bundled_engine, said     # noqa: E402
+from bundled_engine import bundled_engine, said, talk, tracker_of     # noqa: E402
+
+T_ALL_OPENING = ("Patient or family", "im 34, t-all cd7 positive, relapsed after hyper-cvad and nelarabine")
 
 
 @pytest.fixture
@@ -352,15 +353,13 @@ def engine(tmp_path):
 
 def test_a_known_city_given_to_another_question_is_kept_and_the_question_asked_again(engine):
     cid = "cli:city"
-    engine.start(cid)
-    said(engine.message(cid, "Patient or family"))
-    said(engine.message(cid, "im 34, t-all cd7 positive, relapsed after hyper-cvad and nelarabine"))
-    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    talk(engine, cid, *T_ALL_OPENING)
+    tracker = tracker_of(engine, cid)
     pending = tracker.pending["key"] if tracker.pending else None
     if pending is None or pending == "location":
         pytest.skip("no other question pending first")
     reply = said(engine.message(cid, "Hangzhou"))      # a city of the bundled trials' sites (no gazetteer here)
-    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    tracker = tracker_of(engine, cid)
     assert tracker.profile.first("LOCATION") is not None
     assert "didn't catch" not in reply
 
@@ -370,10 +369,8 @@ def test_a_pressed_option_is_not_language_detected(engine, monkeypatch):
     button through the foreign-language detector (loading wordfreq's lists mid-turn)."""
     import bot.engine as engine_module
     cid = "cli:button"
-    engine.start(cid)
-    said(engine.message(cid, "Patient or family"))
-    said(engine.message(cid, "im 34, t-all cd7 positive, relapsed after hyper-cvad and nelarabine"))
-    tracker = Tracker.rebuild(cid, engine.store.events(cid))
+    talk(engine, cid, *T_ALL_OPENING)
+    tracker = tracker_of(engine, cid)
     if tracker.pending is None or not tracker.pending.get("options"):
         pytest.skip("no question with options pending")
     option = tracker.pending["options"][0]
