@@ -113,6 +113,15 @@ class Renderer:
                 return short
         return entry.label
 
+    def drug_name(self, fact: Fact, role: str | None) -> str:
+        """A treatment's name, or the person's own word when the terminology marks it as
+        another drug matching treats alike ("prednisolone", not "prednisone")."""
+        entry = load_terminology().get(fact.concept)
+        written = (fact.text or "").strip().lower()
+        if self.lang != "zh" and entry is not None and written in entry.attrs.get("said_as_written", ()):
+            return written
+        return self.name(fact.concept, fact.label, role)
+
     # --- facts ------------------------------------------------------------------------
     def facts(self, facts: list[Fact], role: str | None) -> list[Safe]:
         """Facts as short phrases grouped the way people say them:
@@ -120,6 +129,7 @@ class Renderer:
         tried, current, never, not_now, unsure, wanted, conditions, rest = [], [], [], [], [], [], [], []
         not_failed: list = []
         facts = load_terminology().shown(facts)     # matching's markers are never said back
+        facts = _without_named_class(facts)
         ruled_out = [f for f in facts if f.label == "CONDITION" and f.negated]
         none_of = []
         if len(ruled_out) >= 3:            # "none of these" answered: one phrase, not twenty
@@ -141,7 +151,7 @@ class Renderer:
                     wanted.append(self.fmt.esc(self.name(fact.concept, fact.label, role)))
                 continue
             if fact.label == "DRUG":
-                name = self.fmt.esc(self.name(fact.concept, fact.label, role))
+                name = self.fmt.esc(self.drug_name(fact, role))
                 if fact.value is not None and fact.unit is None and fact.value >= 2 and not fact.negated:
                     name = self.p("drug_class_count", name=Safe(name), count=int(fact.value))     # "failed 3 biologics"
                 # the date a wash-out is judged on, shown where the verdict cites it ("steroids
@@ -441,3 +451,22 @@ def _score_in_words(fact: Fact) -> bool:
     entry = load_terminology().get(fact.concept)
     names = (entry.label, *entry.terms, *entry.abbreviations) if entry is not None else ()
     return not any(name.lower() in text for name in names)
+
+
+def _without_named_class(facts: list[Fact]) -> list[Fact]:
+    """The facts without a treatment class said with the same time and outcome as one of its
+    own drugs ("steroids" answered as "she stopped the prednisolone a year ago"): the drug
+    says it; a count ("failed 3 biologics"), a class with other news, and a class denied
+    ("no steroids" says more than "never prednisone") stay."""
+    terminology = load_terminology()
+    drugs = [f for f in facts if f.label == "DRUG" and not f.family]
+
+    def same_news(a: Fact, b: Fact) -> bool:
+        return (a.negated, a.uncertain, a.hypothetical, a.historical, a.status, a.date, a.ongoing) == \
+               (b.negated, b.uncertain, b.hypothetical, b.historical, b.status, b.date, b.ongoing)
+
+    def said_by_member(fact: Fact) -> bool:
+        return fact.value is None and not fact.negated and any(
+            other.concept != fact.concept and terminology.is_a(other.concept, fact.concept) and same_news(fact, other)
+            for other in drugs)
+    return [f for f in facts if not (f in drugs and said_by_member(f))]

@@ -65,7 +65,10 @@ _EXTRA_KEYS = {
     # the criterion's own (the trial team's requirement), never a leaf (nlp.criteria.atoms)
     # narrower (as for conditions): terms naming one kind of a drug class ("insulin glargine" of
     # insulin): a patient who takes one takes the class; a criterion naming one is narrower
-    "therapy": {"half_life_days", "route", "kind", "examples", "patient_words", "narrower"},
+    # said_as_written: terms of the concept that name another drug matching treats as this
+    # one ("prednisolone" of prednisone): said back as the person wrote them, never renamed
+    # (bot.render)
+    "therapy": {"half_life_days", "route", "kind", "examples", "patient_words", "narrower", "said_as_written"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "lln", "derived", "bare_units", "whole_units", "typical",
                 "dipstick"},     # a urine dipstick analyte: "2+" after it is a grade, not "at least"
     "score": {"range"},
@@ -197,7 +200,7 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
     if not isinstance(cid, str) or not cid:
         raise DataError(f"{where}.id", "required: a non-empty concept id")
     for key in ("parents", "terms", "abbreviations", "registry_terms", "zh", "complication_of", "contradicts", "status_of",
-                "found_in", "narrower"):
+                "found_in", "narrower", "said_as_written"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise DataError(f"{where}({cid}).{key}", "must be a list of non-empty strings")
@@ -214,8 +217,9 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
         if raw.get("bare_units") and "typical" not in raw:
             raise DataError(f"{where}({cid}).typical", "bare_units needs a typical [low, high] range")
     terms_lower = {t.lower() for t in raw.get("terms", [])}
-    if any(t.lower() not in terms_lower for t in raw.get("narrower", [])):
-        raise DataError(f"{where}({cid}).narrower", "every narrower term must be one of the concept's terms")
+    for key in ("narrower", "said_as_written"):
+        if any(t.lower() not in terms_lower for t in raw.get(key, [])):
+            raise DataError(f"{where}({cid}).{key}", f"every {key} term must be one of the concept's terms")
     attrs = {k: raw[k] for k in _EXTRA_KEYS[category] if k in raw}
     return Concept(
         id=cid,

@@ -25,6 +25,8 @@ from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
 from nlp.components.ongoing_item import OngoingItem
+from nlp.components.class_members import members_in_bracket
+from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken
 from nlp.components.stop_reasons import stop_reasons
@@ -183,6 +185,7 @@ class FactBuilder:
         self.count_words = counts
         self.trial_subject = TrialSubject(vocabulary)     # "trials in RA": the patient's RA, not in doubt
         self.ongoing_item = OngoingItem(vocabulary)       # "(voriconazole, ongoing)": taken now, whatever the date
+        self.revised_diagnosis = RevisedDiagnosis(vocabulary, terminology)   # "at first it was lupus but now they say MCTD"
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
         self.mention_status = MentionStatus(vocabulary)
         self.times = TimeReader(vocabulary)
@@ -388,6 +391,8 @@ class FactBuilder:
         self.setting_of_event(kept, facts, bare, today)
         self.harm_from_drug(text, facts)
         self._listed_outcome(ents, kept, facts)
+        members_in_bracket(text, facts, self.terminology)   # "the biologics all failed (infliximab, golimumab)"
+        self.revised_diagnosis(text, facts)     # "at first it was lupus but now they say its MCTD": no lupus
         self.whole_list(ents, kept, facts)
         whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
         self.trial_examples(kept, facts)   # "a trial first (e.g. obefazimod)", "emapalumab or JAK inhibitor trials"

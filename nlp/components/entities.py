@@ -104,12 +104,19 @@ class EntityRecognizer:
         self.age_after = re.compile(str(vocabulary["weak_term_age_after"]))
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
         self.service_qualifiers = frozenset(str(w).lower() for w in vocabulary.get("service_qualifiers") or ())
+        resemblance = vocabulary.get("resemblance") or {}
+        self.resemblance_words = frozenset(str(w).lower() for w in resemblance.get("words") or ())
+        self.resemblance_kinds = frozenset(str(w).lower() for w in resemblance.get("kinds") or ())
         heads = [str(w) for w in vocabulary.get("address_line_heads") or ()]
         # "lymphoma/leukaemia": the generic name after a slash is the disease just named
         same = vocabulary.get("slash_same_disease") or {}
         self.target_words = frozenset(str(w).lower() for w in vocabulary.get("target_words") or ())
         self.slash_generic = frozenset(same.get("generic") or ())
         self.slash_kin = frozenset(c for root in same.get("within") or () for c in (root, *terminology.descendants(root)))
+        # "... has T-ALL ... Now the leukaemia is back": the generic name after a determiner,
+        # with one of its kinds named before, is that disease again (``anaphor_words``)
+        self.generic_kinds = {g: frozenset(terminology.descendants(g)) for g in self.slash_generic if g in terminology}
+        self.anaphor_words = frozenset(str(w).lower() for w in same.get("anaphor_words") or ())
         # as written (case kept): "CC:" in a US note is the chief complaint, "Cc:" an e-mail's copy line
         self.address_line = re.compile(r"[ \t>]*(?:%s)[ \t]*:" % "|".join(re.escape(h) for h in heads)) if heads else None
         self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
@@ -140,6 +147,36 @@ class EntityRecognizer:
         # ("Bone Marrow Transplant Follow-up Clinic"; ``service_words``, ``service_qualifiers``)
         return word_ahead(doc, candidate.end, self.service_words, self.service_qualifiers, 4) or (
             self.address_line is not None and _on_address_line(doc, candidate.start, self.address_line))
+
+    def _without_anaphors(self, doc: Doc, chosen: list) -> list:
+        """A generic blood-cancer name after a determiner ("the leukaemia is back", "her
+        lymphoma"), with one of its kinds named before it in the text ("T-ALL"), is the disease
+        named before, not a second one."""
+        named: list[str] = []
+        keep = []
+        for item in chosen:
+            candidate = item[0]
+            kinds = self.generic_kinds.get(candidate.concept)
+            if (kinds and candidate.label == "CONDITION" and candidate.start > 0
+                    and doc[candidate.start - 1].lower_ in self.anaphor_words and any(c in kinds for c in named)):
+                continue
+            if candidate.label == "CONDITION":
+                named.append(candidate.concept)
+            keep.append(item)
+        return keep
+
+    def _resembled(self, doc: Doc, candidate: Candidate) -> bool:
+        """A disease named to say what something looks like ("a lupus-like reaction", "MS
+        like symptoms"; ``resemblance`` in extraction.yaml): no disease of the patient."""
+        if candidate.label != "CONDITION" or candidate.end + 1 >= len(doc):
+            return False
+        if any(t.lower_ == "induced" for t in doc[candidate.start:candidate.end]):
+            return False        # "drug-induced lupus-like syndrome": the induced disease itself
+        after, next_word = doc[candidate.end], doc[candidate.end + 1].lower_
+        if after.text == "-" and next_word in self.resemblance_words and not after.whitespace_:
+            return True         # "lupus-like": written as one word
+        return (after.lower_ in self.resemblance_words and bool(doc[candidate.end - 1].whitespace_)
+                and next_word in self.resemblance_kinds)
 
     def _quality_beside(self, doc: Doc, start: int, end: int) -> bool:
         """A quality said in words right after or before the lab's name, in its sentence, or
@@ -191,8 +228,12 @@ class EntityRecognizer:
         ranked.extend((candidate, "typo", info) for candidate, info in self._typos(doc, covered))
         chosen = _resolve(ranked)
         chosen = _drop_redundant(doc, chosen, self._names_service, self.slash_generic, self.slash_kin, self.target_words)
+        if self.anaphor_words:
+            chosen = self._without_anaphors(doc, chosen)
         if self.negating_prefixes:
             chosen = [item for item in chosen if not self._negated_prefix(doc, item[0])]
+        if self.resemblance_words:
+            chosen = [item for item in chosen if not self._resembled(doc, item[0])]
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis

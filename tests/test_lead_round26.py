@@ -1,0 +1,153 @@
+"""Round 26 (lead): a father writing for his daughter with systemic sclerosis, a son for his
+mother with rheumatoid arthritis, and twenty new messages (conv-5810..5829) in three voices.
+
+"she stopped the prednisolone about a year ago" was said back as "tried glucocorticoid
+(steroid) (2025-12), prednisone (2025-12)": the wrong drug's name, and the class beside its own
+drug. A mother's "stopped her azathioprine during the pregnancy, she's back on it now" left the
+daughter pregnant now and off azathioprine; "a lupus-like reaction" to infliximab was lupus;
+"at first it was lupus but now they say its MCTD" was lupus; "plts never above 30 even on
+eltrombopag" was never eltrombopag.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.render import PLAIN, Renderer
+from data.errors import DataError
+from data.terminology import _parse_concept
+from nlp import extract
+
+TODAY = date(2026, 12, 5)
+
+
+def facts(text: str):
+    return extract(text, today=TODAY)
+
+
+def one(text: str, concept: str):
+    found = [f for f in facts(text) if f.concept == concept]
+    assert found, f"{concept} not read in {text!r}"
+    return found[0]
+
+
+def noted(text: str) -> str:
+    return " ".join(Renderer(PLAIN).facts(facts(text), "patient"))
+
+
+# --- said back as written; a class beside its own drug ------------------------------------------
+
+def test_prednisolone_is_said_back_as_prednisolone_and_still_matches_as_prednisone():
+    fact = one("she stopped the prednisolone about a year ago", "prednisone")
+    assert "prednisolone" in noted("she stopped the prednisolone about a year ago")
+    assert "prednisone" not in noted("she stopped the prednisolone about a year ago")
+    assert fact.concept == "prednisone"       # matching is unchanged
+    assert "prednisone" in noted("she is on prednisone 10 mg")
+
+
+def test_a_class_said_with_the_same_news_as_its_own_drug_is_said_once():
+    words = noted("the biologics all failed (infliximab, golimumab, vedolizumab)")
+    assert "biologic" not in words and "infliximab" in words and "golimumab" in words
+
+
+def test_a_denied_class_and_a_counted_class_stay():
+    assert "glucocorticoid" in noted("she has never had steroids, never prednisone either")
+    assert "biologic (3 different)" in noted("failed 3 biologics and methotrexate")
+
+
+def test_said_as_written_must_be_one_of_the_concepts_terms():
+    with pytest.raises(DataError):
+        _parse_concept({"id": "x", "label": "x", "terms": ["x"], "said_as_written": ["y"]}, "therapy", "test")
+
+
+# --- the birth is over; a drug taken again --------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Her lupus flared badly after she had the baby in March. The obstetrician stopped her azathioprine during the pregnancy",
+    "my ITP got worse since having my daughter, they gave me ivig during the pregnancy",
+])
+def test_a_pregnancy_named_after_the_birth_is_over(text):
+    assert one(text, "pregnant").historical
+
+
+def test_a_birth_to_come_leaves_the_pregnancy_now():
+    assert not one("she is having the baby in June, we stopped methotrexate before the pregnancy", "pregnant").historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("The obstetrician stopped her azathioprine during the pregnancy, she's back on it now", "azathioprine"),
+    ("MMF was stopped in 2022 because of diarrhoea, they restarted it in june", "mycophenolate"),
+])
+def test_a_drug_stopped_and_taken_again_by_a_pronoun_is_taken_now(text, concept):
+    fact = one(text, concept)
+    assert fact.status == "current" and not fact.historical
+
+
+def test_not_wanting_to_go_back_on_it_leaves_it_stopped():
+    assert one("he came off tacrolimus last year and doesnt want to go back on it", "tacrolimus").historical
+
+
+def test_back_on_her_feet_is_no_drug_and_no_relapse():
+    assert not [f for f in facts("she was very ill in 2023 but shes back on her feet now") if f.label != "AGE"]
+
+
+# --- what a disease looks like; a diagnosis changed -----------------------------------------------
+
+@pytest.mark.parametrize("text", ["Infliximab gave him a lupus-like reaction so they stopped it",
+                                  "he gets MS like symptoms sometimes"])
+def test_a_disease_named_to_say_what_something_looks_like_is_no_disease(text):
+    assert not [f for f in facts(text) if f.label == "CONDITION"]
+
+
+def test_lupus_like_her_sister_and_drug_induced_lupus_like_syndrome_stay():
+    assert one("she has lupus like her sister", "sle")
+    assert one("drug-induced lupus-like syndrome from hydralazine", "drug_induced_lupus")
+
+
+@pytest.mark.parametrize("text, first, then", [
+    ("they told me at first it was lupus but now they say its MCTD", "sle", "mixed_connective_tissue_disease"),
+    ("they thought it was RA but it turned out to be lupus", "rheumatoid_arthritis", "sle"),
+])
+def test_a_diagnosis_given_first_and_then_changed_is_denied(text, first, then):
+    assert one(text, first).negated and not one(text, then).negated
+
+
+@pytest.mark.parametrize("text", [
+    "at first the lupus was mild but now they say its affecting her kidneys and she has APS",
+    "at first it was lupus, then it spread to her kidneys",
+])
+def test_a_disease_that_changed_is_not_a_diagnosis_changed(text):
+    assert not one(text, "sle").negated
+
+
+# --- a class's drugs in its bracket; bounds said with "never" ----------------------------------
+
+def test_drugs_in_the_bracket_after_their_class_take_its_outcome():
+    for concept in ("infliximab", "golimumab", "vedolizumab"):
+        assert one("the biologics all failed (infliximab, golimumab, vedolizumab) and she doesnt want the operation",
+                   concept).status == "failed"
+
+
+def test_a_bound_said_with_never_is_a_value_not_a_denial():
+    platelets = one("my ITP is the problem, plts never above 30 even on eltrombopag", "platelets")
+    assert (platelets.value, platelets.comparator) == (30, "<=")
+    drug = one("my ITP is the problem, plts never above 30 even on eltrombopag", "eltrombopag")
+    assert not drug.negated and drug.status == "failed"
+    assert one("platelets are never below 100", "platelets").comparator == ">="
+    assert one("she never had rituximab", "rituximab").negated
+
+
+# --- ages and blood pressure in everyday words -----------------------------------------------------
+
+@pytest.mark.parametrize("text, age", [("writing on behalf of my father who is 66. He has RA", 66),
+                                       ("my older son who is 31 has crohns", 31),
+                                       ("my little sister is 9", 9)])
+def test_a_relatives_age_after_who_is(text, age):
+    assert one(text, "age").value == age
+
+
+def test_my_blood_pressure_is_high_is_hypertension_but_one_reading_is_not():
+    assert one("doc says my blood pressure is high", "hypertension")
+    assert not [f for f in facts("her blood pressure was high when admitted") if f.concept == "hypertension"]
+    assert not [f for f in facts("my blood pressure is high today") if f.concept == "hypertension"]
