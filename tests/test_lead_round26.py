@@ -151,3 +151,16 @@ def test_my_blood_pressure_is_high_is_hypertension_but_one_reading_is_not():
     assert one("doc says my blood pressure is high", "hypertension")
     assert not [f for f in facts("her blood pressure was high when admitted") if f.concept == "hypertension"]
     assert not [f for f in facts("my blood pressure is high today") if f.concept == "hypertension"]
+
+
+# --- faecal calprotectin ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [("calprotectin 1200", 1200), ("fecal calprotectin 85 ug/g", 85),
+                                         ("calpro was 800 in may", 800)])
+def test_faecal_calprotectin_is_a_lab(text, value):
+    assert one(text, "calprotectin").value == value
+
+
+def test_a_biologic_with_calprotectin_still_high_is_failing_and_taken():
+    drug = one("hes been on humira, then stelara, now skyrizi but his calprotectin is still over 1000", "risankizumab")
+    assert drug.status == "failed" and drug.ongoing and not drug.historical
