@@ -575,6 +575,19 @@ class Engine(Answering, Asking):
 
         return bool(redated(turn.tracker, body, turn.tracker.next_source, self.today or date.today())[0])
 
+    def _place_in_passing(self, turn: Turn, text: str, facts: list[Fact], source: int) -> list[Fact]:
+        """Where the person is, said in lower case in a message about the illness ("... he had
+        a bowel resection last year. were in manchester"): a place the gazetteer (or a trial
+        site) knows after "were in", "shes in", ... (``places.in_passing``), when the message
+        and the conversation name none yet. Never a guess: unknown words are no place."""
+        if any(f.label == "LOCATION" for f in facts) or turn.tracker.profile.first("LOCATION") is not None:
+            return []
+        for words in self.texts.places_in_passing(text):
+            place = self._known_place(words)
+            if place is not None:
+                return [Fact("LOCATION", place, place, 0, len(place), source=source)]
+        return []
+
     def _free_text(self, turn: Turn, text: str) -> None:
         source = turn.tracker.next_source
         no_labs = self._no_labs(turn, text)
@@ -585,6 +598,8 @@ class Engine(Answering, Asking):
             return
         if not facts and turn.tracker.role is not None:
             facts = self._late_place(turn, text, source)   # "Leeds, UK", a message after the city question
+        if facts and turn.tracker.role is not None:
+            facts += self._place_in_passing(turn, text, facts, source)   # "... were in manchester"
         if not facts:
             if turn.tracker.role is None:
                 if turn.tracker.relation is None:

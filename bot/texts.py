@@ -104,7 +104,7 @@ class Texts:
         if "results" in self.choices:
             for phrase in self.choices["results"].accept:
                 self._intents.setdefault(phrase, "results")
-        starts, strip, prefixes, courtesy, not_place = [], [], [], [], []
+        starts, strip, prefixes, courtesy, not_place, in_passing = [], [], [], [], [], []
         for lang, section in sections.items():
             at = where if lang == ENGLISH else f"{where}: {lang}"
             corrections = _mapping(section, "corrections", at)
@@ -114,6 +114,7 @@ class Texts:
             places = _mapping(section, "places", at)
             prefixes += _strings(places.get("strip", []), f"{at}: places.strip")
             not_place += _strings(places.get("not_place_words", []), f"{at}: places.not_place_words")
+            in_passing += _strings(places.get("in_passing", []), f"{at}: places.in_passing")
         self._courtesy = tuple(sorted({normalise(w) for w in courtesy}, key=len, reverse=True))
         self.not_place_words = frozenset(normalise(w) for w in not_place)
         # compared with NFKC text ("，" is ",")
@@ -121,6 +122,9 @@ class Texts:
         self._correction_strip = sorted((unicodedata.normalize("NFKC", s).casefold() for s in strip), key=len, reverse=True)
         # longest first, so "i live in" is stripped before "in"
         self._place_prefixes = sorted((normalise(p) for p in prefixes), key=len, reverse=True)
+        self._in_passing = (re.compile(r"(?<!\w)(?:%s)\s+((?:[^\W\d_][\w'-]*)(?:\s+[^\W\d_][\w'-]*){0,2})"
+                                       % "|".join(re.escape(normalise(c)) for c in sorted(set(in_passing), key=len, reverse=True)))
+                            if in_passing else None)
 
     # --- wording -------------------------------------------------------------------
     def _in(self, lang: str | None, part: str, key: str) -> Any:
@@ -216,6 +220,21 @@ class Texts:
                     changed = True
                     break
         return text
+
+    def places_in_passing(self, message: str) -> list[str]:
+        """The runs of one to three words after "were in", "shes in", ... (``places.in_passing``),
+        longest first, that may name where the person is ("were in manchester" -> "manchester");
+        none holds a word of ``not_place_words``. Whether one is a place is the caller's check."""
+        if self._in_passing is None:
+            return []
+        found: list[str] = []
+        for match in self._in_passing.finditer(normalise(message)):
+            words = match.group(1).split()
+            for n in range(len(words), 0, -1):
+                run = words[:n]
+                if not any(w in self.not_place_words for w in run):
+                    found.append(" ".join(run))
+        return found
 
     def strip_place(self, message: str) -> str:
         """The place named by an answer to "which city?": leading words such as

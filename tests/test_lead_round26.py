@@ -164,3 +164,22 @@ def test_faecal_calprotectin_is_a_lab(text, value):
 def test_a_biologic_with_calprotectin_still_high_is_failing_and_taken():
     drug = one("hes been on humira, then stelara, now skyrizi but his calprotectin is still over 1000", "risankizumab")
     assert drug.status == "failed" and drug.ongoing and not drug.historical
+
+
+# --- a city said in passing, in lower case ----------------------------------------------------------
+
+def test_a_known_city_said_in_passing_in_lower_case_is_kept(tmp_path):
+    from bundled_engine import bundled_engine, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "Patient or family", "hi my son is 17 and has crohns, failed humira and stelara. were in hangzhou")
+    assert "lives in Hangzhou" in replies[-1]
+    assert tracker_of(engine, "a").profile.first("LOCATION").concept == "Hangzhou"
+
+
+@pytest.mark.parametrize("message", ["im 30 with lupus, im in remission at the moment, on hcq",
+                                     "my mum has RA, shes in a lot of pain and were in despair"])
+def test_words_after_im_in_that_name_no_known_place_are_no_place(tmp_path, message):
+    from bundled_engine import bundled_engine, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family", message)
+    assert tracker_of(engine, "a").profile.first("LOCATION") is None
