@@ -183,3 +183,14 @@ def test_words_after_im_in_that_name_no_known_place_are_no_place(tmp_path, messa
     engine = bundled_engine(tmp_path / "t.db", today=TODAY)
     talk(engine, "a", "Patient or family", message)
     assert tracker_of(engine, "a").profile.first("LOCATION") is None
+
+
+# --- a dose inside a list of medicines taken now ----------------------------------------------------
+
+def test_a_dose_after_the_first_drug_keeps_the_list_taken_now():
+    assert one("shes on prednisolone 10mg and hydroxychloroquine", "hydroxychloroquine").status == "current"
+
+
+def test_a_no_after_a_dosed_medicines_list_is_its_last_items_only():
+    text = "Current meds: ciclosporin 150 mg bd (level 210), eltrombopag 150 mg od, posaconazole 300 mg od, norethisterone? - no"
+    assert not one(text, "cyclosporine").negated and not one(text, "eltrombopag").negated

@@ -143,6 +143,12 @@ def _first_variants(pattern: list[dict]) -> list[list[dict]]:
 
 
 _LIST_JOINER = re.compile(r"(?:\s*[x×]\s?\d{1,2})?(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
+# ... with an item's dose after it, for a cue of taking or failing before the list ("on
+# prednisolone 10mg and hydroxychloroquine"; not for negation: a "- no" after a dosed medicines
+# list is its last item's; lead, round 26)
+_DOSED_JOINER = re.compile(r"\s*\d+(?:[.,]\d+)?\s?(?:mg|g|mcg|ug|µg|iu|units?|ml)(?:/(?:day|d|kg|m2|wk|week))?"
+                           r"(?:\s+(?:daily|od|bd|bid|tds|tid|qds|weekly|monthly|a\s+day|per\s+day))?" + _LIST_JOINER.pattern,
+                           re.IGNORECASE)
 _DISJUNCTION = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 # an "or" list may hold items the pipeline does not know ("no evidence of alcoholic liver
 # disease, hemochromatosis, or autoimmune hepatitis"): up to three short unknown items
@@ -168,9 +174,15 @@ def _qualified_joiner() -> re.Pattern | None:
 _LIST_KIND = {"DRUG": "treatment", "PROCEDURE": "treatment", "CONDITION": "diagnosis", "INFECTION": "diagnosis"}
 
 
-def _chains(ents: list) -> list[list[int]]:
+def dosed_chains(ents: list) -> list[list[int]]:
+    """``_chains`` whose items may carry a dose ("on prednisolone 10mg and hydroxychloroquine")."""
+    return _chains(ents, doses=True)
+
+
+def _chains(ents: list, doses: bool = False) -> list[list[int]]:
     """Runs of consecutive entities of one kind (``_LIST_KIND``) of one sentence joined only
-    by list words (or an "or" list's unknown items, or a comma list's unknown abbreviations)."""
+    by list words (or an "or" list's unknown items, or a comma list's unknown abbreviations;
+    with ``doses``, a dose after an item)."""
     chains: list[list[int]] = []
     prev, last = None, None
     for i, ent in enumerate(ents):
@@ -179,7 +191,7 @@ def _chains(ents: list) -> list[list[int]]:
             continue
         between = doc_text(ent.doc)[prev.end_char:ent.start_char] if prev is not None else ""
         if (prev is not None and _LIST_KIND.get(prev.label_, prev.label_) == _LIST_KIND.get(ent.label_, ent.label_)
-                and (_LIST_JOINER.fullmatch(between) or _OR_LIST_GAP.fullmatch(between) or _COMMA_LIST_GAP.fullmatch(between)
+                and (_LIST_JOINER.fullmatch(between) or (doses and _DOSED_JOINER.fullmatch(between)) or _OR_LIST_GAP.fullmatch(between) or _COMMA_LIST_GAP.fullmatch(between)
                      or (_qualified_joiner() is not None and _qualified_joiner().fullmatch(between)))
                 and _same_sentence(prev, ent)):
             last.append(i)
