@@ -194,3 +194,8 @@ def test_a_dose_after_the_first_drug_keeps_the_list_taken_now():
 def test_a_no_after_a_dosed_medicines_list_is_its_last_items_only():
     text = "Current meds: ciclosporin 150 mg bd (level 210), eltrombopag 150 mg od, posaconazole 300 mg od, norethisterone? - no"
     assert not one(text, "cyclosporine").negated and not one(text, "eltrombopag").negated
+
+
+def test_even_on_a_drug_is_taking_it_now_while_it_fails():
+    drug = one("skin is getting tighter even on mycophenolate", "mycophenolate")
+    assert drug.status == "failed" and drug.ongoing and not drug.historical

@@ -440,6 +440,10 @@ def _despite_now(doc, modifier, past: frozenset) -> bool:
         return False
     words = doc[max(0, start - 3):start]
     before = {t.lower_ for t in words}
+    if doc[start].lower_ in set(section.get("now_unless_past") or ()):
+        # "even on X" says X is taken while the disease goes on, unless said in the past
+        # ("she flared even on rituximab back then" is the past's; lead, round 26)
+        return not before & past
     # (not a date: "plt 20 in 2021 despite IVIG" says nothing of now)
     # (nor a list of courses: "Plts approx 40 thousand despite IVIG and dexamethasone")
     value = (bool(section.get("value_before")) and any(t.like_num for t in words)
