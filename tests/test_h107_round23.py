@@ -43,6 +43,9 @@ def test_a_stage_said_beside_a_cancer_is_a_stage_fact():
 def test_time_negation_and_doubt_are_kept():
     assert _stages("breast cancer, initially stage II at diagnosis, now stage IV") == [
         ("II", True, False, False), ("IV", False, False, False)]
+    assert _stages("Lung cancer, stage I when it was detected, now stage IV") == [
+        ("I", True, False, False), ("IV", False, False, False)]
+    assert _stages("I was told my lymphoma is stage 3") == [("III", False, False, False)]   # "was told": no past stage
     assert _stages("my lymphoma is not stage 4") == [("IV", False, True, False)]
     assert _stages("maybe stage 3 breast cancer") == [("III", False, False, True)]
 
