@@ -47,12 +47,15 @@ def test_time_negation_and_doubt_are_kept():
         ("I", True, False, False), ("IV", False, False, False)]
     assert _stages("I was told my lymphoma is stage 3") == [("III", False, False, False)]   # "was told": no past stage
     assert _stages("my lymphoma is not stage 4") == [("IV", False, True, False)]
+    # the stage of a cancer of the past is of the past: never the stage of the cancer now
+    assert _stages("history of stage I breast cancer 10 years ago, now has lymphoma") == [("I", True, False, False)]
     assert _stages("maybe stage 3 breast cancer") == [("III", False, False, True)]
 
 
 def test_a_stage_of_no_cancer_or_two_stages_at_once_is_no_fact():
     for text in ("stage 3 chronic kidney disease", "CKD stage 4, also has lymphoma", "it's stage 3 or 4 lung cancer",
-                 "what stage I am in with my lymphoma", "end-stage renal disease", "stage 4"):
+                 "what stage I am in with my lymphoma", "end-stage renal disease", "stage 4",
+                 "her mother had stage 4 ovarian cancer"):
         assert _stages(text) == [], text
 
 

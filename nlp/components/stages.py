@@ -6,8 +6,8 @@ stage group as the stage leaf writes it ("IV", "IIIB").
   sentence must be a cancer (``is_cancer``): "stage 3 chronic kidney disease", "CKD stage 4",
   "stage 2 hypertension" are no cancer stage. A staging system of cancers ("Ann Arbor",
   "FIGO", "AJCC", "Lugano") before the group is enough on its own.
-* "stage II at diagnosis", "initially stage 2": a stage of the past (``historical``); "now
-  stage IV" is now. "not stage 4": negated. "maybe stage 3", "stage 4 I think": uncertain.
+* "stage II at diagnosis", "initially stage 2", "history of stage I breast cancer" (the cancer
+  of the past): a stage of the past (``historical``); "now stage IV" is now. "not stage 4": negated. "maybe stage 3", "stage 4 I think": uncertain.
 * Two stages said as one ("stage 3 or 4", "stage III-IV") give no fact (the stage is asked).
 
 The words are data: the ``stages`` section of ``data/nlp/extraction.yaml``.
@@ -88,15 +88,20 @@ def stage_facts(text: str, facts: list[Fact], source: str | None = None) -> list
         if group is None:
             continue
         sentence = _sentence(text, start, end)
-        if not by_system and not _of_a_cancer(conditions, start, end, sentence):
+        cancer = _nearest_cancer(conditions, start, end, sentence)
+        if not by_system and cancer is None:
             continue
+        if cancer is not None and (cancer.negated or cancer.hypothetical):
+            continue        # "no sign of stage 4 disease", "if it were stage 4 lymphoma": no stage stated
         taken.append((start, end))
         before = text[sentence[0]:start]
         after = text[end:sentence[1]]
         previous = max((e for s, e in taken[:-1] if e <= start and e >= sentence[0]), default=sentence[0])
         between = text[previous:start]
+        # the stage of a cancer of the past is of the past ("history of stage I breast cancer")
         historical = bool(words.past_after.search(after)) or (
-            bool(words.past_before.search(between)) and not words.now.search(between))
+            bool(words.past_before.search(between)) and not words.now.search(between)) or bool(
+            cancer is not None and cancer.historical)
         found.append(Fact(label="STAGE", concept=group, text=text[start:end], start=start, end=end,
                           negated=bool(words.negation.search(before[-30:])),
                           uncertain=bool(words.uncertain_before.search(before[-30:]) or words.uncertain_after.search(after)),
@@ -110,10 +115,10 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right.start() if right else len(text)
 
 
-def _of_a_cancer(conditions: list[Fact], start: int, end: int, sentence: tuple[int, int]) -> bool:
-    """The nearest condition of the stage's sentence is a cancer (none there: no)."""
+def _nearest_cancer(conditions: list[Fact], start: int, end: int, sentence: tuple[int, int]) -> Fact | None:
+    """The nearest condition of the stage's sentence when it is a cancer, else None."""
     near = [f for f in conditions if f.start >= sentence[0] and f.end <= sentence[1] and not (f.start >= start and f.end <= end)]
     if not near:
-        return False
+        return None
     nearest = min(near, key=lambda f: f.start - end if f.start >= end else start - f.end)
-    return is_cancer(nearest.concept)
+    return nearest if is_cancer(nearest.concept) else None
