@@ -83,6 +83,9 @@ def without_unannotated_statuses(entities: list[dict[str, Any]], facts: list, st
     # (round 21) the ALLERGY facts likewise: scored only in a text whose gold holds one
     if not any(e.get("label") == "ALLERGY" for e in entities):
         facts = [f for f in facts if f.label != "ALLERGY"]
+    # (round 23) the STAGE facts likewise: no gold set annotates a cancer's stage yet
+    if not any(e.get("label") == "STAGE" for e in entities):
+        facts = [f for f in facts if f.label != "STAGE"]
     if any(e.get("concept") in statuses for e in entities):
         return facts
     return [f for f in facts if not (f.label == "CONDITION" and f.concept in statuses)]

@@ -220,7 +220,13 @@ class _Probes:
                     vals = self.values.setdefault(var, {None})
                     if threshold is not None:
                         step = 1 if kind == "score" else max(abs(threshold) * 0.01, 1e-6)
-                        vals |= {threshold - step, threshold, threshold + step}
+                        tried = {threshold - step, threshold, threshold + step}
+                        if kind == "score":
+                            # no patient has a score outside its range: NYHA "class IV" (== 4) is >= 4
+                            low, high = (terminology.get(leaf["score"]).attrs.get("range") or (None, None)) \
+                                if terminology.get(leaf["score"]) else (None, None)
+                            tried = {v for v in tried if (low is None or v >= low) and (high is None or v <= high)}
+                        vals |= tried
                 elif kind != "review":
                     self.concepts.setdefault(key(canonical(leaf)), canonical(leaf))
         for name in self.concepts:

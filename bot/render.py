@@ -283,6 +283,10 @@ class Renderer:
             return self.p("weight", value=_num(fact.value_normalized if fact.value_normalized is not None else fact.value))
         if label == "LOCATION":
             return self.p("location", place=place_name(fact.concept))
+        if label == "STAGE" and not (fact.family or fact.hypothetical):
+            kind = "stage_negated" if fact.negated else "stage_uncertain" if fact.uncertain else \
+                "stage_past" if fact.historical else "stage"
+            return self.p(kind, stage=fact.concept)
         if label == "ALLERGY" and not (fact.family or fact.hypothetical):
             if fact.concept == ANY_DRUG:       # "NKDA"; an unnamed allergy is not said back
                 return self.p("allergy_none") if fact.negated else None

@@ -23,6 +23,8 @@ LABELS = (
     "PREGNANCY",   # concept "pregnant" | "lactating" | "planning"
     "WEIGHT",      # concept "weight"; value in kg (value_normalized)
     "LOCATION",    # concept: a place name as written (for the nearest site)
+    "STAGE",       # concept: the stage of the patient's cancer as the stage leaf writes it
+                   # ("IV", "IIIB"; nlp/components/stages.py)
     "ALLERGY",     # concept: a therapy id the patient is allergic to, or ANY_DRUG ("no known drug
                    # allergies": negated); status: the reaction when said ("anaphylaxis", "rash")
 )

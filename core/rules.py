@@ -19,6 +19,7 @@ field; the data loader adds the file and criterion id.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 COMPARATORS = ("<", "<=", ">", ">=", "==")
@@ -35,6 +36,8 @@ INFECTION_STATES = ("active", "positive")
 BIOMARKER_STATES = ("positive", "negative")
 PREGNANCY_STATES = ("pregnant", "lactating", "planning")
 SEXES = ("female", "male")
+# a stage group as the stage leaf writes it: "0", "I" ... "IV", optionally with one letter ("IIIB")
+STAGE_FORM = re.compile(r"(?:0|I{1,3}|IV)[ABC]?")
 REVIEW_REASONS = ("consent", "investigator", "assay", "prognosis", "compliance", "clinical", "other")
 
 LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
@@ -78,6 +81,10 @@ LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     # an allergy or hypersensitivity to a drug or drug class ("hypersensitivity to fludarabine or
     # its excipients"); a kind below the substance or a class above it counts (docs/rule-language.md)
     "allergy": {"substance": (_STR, True)},
+    # the stage of the trial's cancer ("Stage III or IV", "Ann Arbor stage 3 or 4"): holds when the
+    # patient's stated stage is one of the listed groups (0, I, II, III, IV, optionally with a
+    # letter A/B/C); a listed group counts every lettered stage within it (docs/rule-language.md)
+    "stage": {"stages": (_LIST, True)},
     # expression of a marker on tumour / B cells
     "biomarker": {"marker": (_STR, True), "state": (_STR, True), "min_percent": (_NUM, False)},
     # only the trial team can judge (consent, investigator opinion, assays we cannot see)
@@ -172,6 +179,10 @@ def validate_rule(rule: Any, path: str = "rule", concepts: "ConceptCheck | None"
             raise RuleError(path, "a lab leaf needs exactly one of 'value' (with 'unit') or 'uln'")
         if has_value and "unit" not in rule:
             raise RuleError(f"{path}.unit", "required when a lab leaf gives 'value'")
+    if leaf_type == "stage":
+        bad = [v for v in rule["stages"] if not isinstance(v, str) or not STAGE_FORM.fullmatch(v)]
+        if bad or not rule["stages"]:
+            raise RuleError(f"{path}.stages", f"entries must be stages 0, I, II, III, IV (optionally with A, B or C); got {rule['stages']!r}")
     if leaf_type == "age" and "min" not in rule and "max" not in rule:
         raise RuleError(path, "an age leaf needs 'min', 'max' or both")
     if "ask" in rule:

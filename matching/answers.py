@@ -149,6 +149,8 @@ def _choice(question, text: str, reply: str) -> list[Fact]:
         if len(chosen) != 1:
             return []
         return [_fact(question, text, "BIOMARKER", marker, status=chosen[0], negated=chosen[0] == "negative")]
+    if kind == "stage":
+        return _stage(question, text, reply, chosen)
     if kind in ("score", "confirm_score"):
         # a score asked in everyday words: the option's score, or a number typed ("1", "ECOG 2")
         if not chosen and (says(reply, "no") or says(reply, "none")):
@@ -159,6 +161,23 @@ def _choice(question, text: str, reply: str) -> list[Fact]:
             value = float(chosen[0])
             return [_fact(question, text, "SCORE", question.concepts[0], value=value, value_normalized=value)]
         return _number(question, text, _without_name(question, reply)) if not chosen else []
+    return []
+
+
+def _stage(question, text: str, reply: str, chosen: list[str]) -> list[Fact]:
+    """The stage asked: an option ("Stage 3"), or a stage typed ("IIIB", "stage 4", "4",
+    "4期"); a reply naming two stages ("3 or 4") is not understood (asked again)."""
+    from nlp.components.stages import stage_group   # start-up: nothing of nlp.components at import
+
+    typed = re.findall(r"(?<![a-z])(iv|i{1,3}|[0-4一二三四])([abc])?(?![a-z])", reply)
+    if len(typed) > 1:      # "i think it's 3": the pronoun is no stage
+        typed = [(n, letter) for n, letter in typed if (n, letter) != ("i", "")]
+    groups = {stage_group(n.upper() if n[0] == "i" else n, letter) for n, letter in typed}
+    groups.discard(None)
+    if len(groups) == 1:
+        return [_fact(question, text, "STAGE", groups.pop())]
+    if not groups and len(chosen) == 1:
+        return [_fact(question, text, "STAGE", chosen[0])]
     return []
 
 
@@ -253,6 +272,8 @@ def _number(question, text: str, reply: str) -> list[Fact]:
     if kind in ("age", "confirm_age"):
         return [_fact(question, text, "AGE", "age", value=value, comparator=comparator,
                       implausible=not (0 <= value <= 120))]
+    if kind == "stage":
+        return _stage(question, text, reply, chosen)
     if kind in ("score", "confirm_score"):
         return [_fact(question, text, "SCORE", concept, value=value, comparator=comparator,
                       implausible=not plausible(load_terminology(), concept, value))]

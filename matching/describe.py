@@ -70,6 +70,8 @@ def describe_leaf(leaf: dict) -> str:
         if leaf.get("min_percent") is not None:
             text += f" (≥ {leaf['min_percent']:g}%)"
         return text
+    if kind == "stage":
+        return "stage " + " or ".join(leaf["stages"]) + " of the cancer"
     if kind == "allergy":
         return f"allergy or hypersensitivity to {label(leaf['substance'])}"
     if kind == "review":

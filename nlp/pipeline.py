@@ -525,6 +525,7 @@ def extract_with_doc(text: str, today: date | None = None,
     builder.taken_elsewhere(text, facts)
     if conversation:        # a criterion's "hypersensitivity to X" is the criteria reader's
         facts.extend(_allergies(text, facts, None))
+        facts.extend(_stages(text, facts, None))    # a criterion's "Stage III or IV" likewise
     return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
 
 
@@ -598,6 +599,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
         if is_chinese(text):
             facts = _chinese(text, source, today, speaker)
             facts.extend(_allergies(text, facts, source))   # "否认药物过敏史"
+            facts.extend(_stages(text, facts, source))      # "肺癌IV期"
             yield _with_relation_sex(facts, speaker, source)
             continue
         speaker = with_known_relation(speaker, about)
@@ -610,6 +612,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
         builder.history_sections(text, facts)   # a note's "Past Medical History:" spans pieces
         builder.taken_elsewhere(text, facts)    # "Current: MMF ... refractory despite MMF" a page apart
         facts.extend(_allergies(text, facts, source))   # "allergic to penicillin", "NKDA"
+        facts.extend(_stages(text, facts, source))      # "stage 4 lymphoma", "Ann Arbor IIIB"
         builder.former_states(facts)    # "She stopped smoking 5 years ago" under a PMH heading: a former smoker now
         prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
@@ -620,6 +623,13 @@ def _allergies(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
     from nlp.components.allergies import allergy_facts   # start-up: nothing of nlp.components at import
 
     return allergy_facts(text, facts, source)
+
+
+def _stages(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
+    """The STAGE facts of a text (nlp/components/stages.py)."""
+    from nlp.components.stages import stage_facts   # start-up: nothing of nlp.components at import
+
+    return stage_facts(text, facts, source)
 
 
 def _written_on(text: str, today: date) -> date:

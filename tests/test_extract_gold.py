@@ -3,6 +3,7 @@ F1 target on it (a quality check, not a timed test)."""
 from data.terminology import load_terminology
 from benchmarks.extraction import evaluate, load_gold, score
 from core.facts import ANY_DRUG, LABELS, Fact
+from core.rules import STAGE_FORM
 
 FIXED_CONCEPTS = {"AGE": {"age"}, "SEX": {"female", "male"}, "PREGNANCY": {"pregnant", "lactating", "planning"},
                   "WEIGHT": {"weight"}}
@@ -22,6 +23,8 @@ def test_gold_set_is_large_and_well_formed():
                 assert entity["concept"] == row["text"][entity["start"]:entity["end"]], row["where"]
             elif entity["label"] == "ALLERGY" and entity["concept"] == ANY_DRUG:
                 continue            # "no known drug allergies": every drug (core.facts)
+            elif entity["label"] == "STAGE":
+                assert STAGE_FORM.fullmatch(entity["concept"]), row["where"]    # "IV", "IIIB" (core.rules)
             else:
                 assert entity["concept"] in terminology, row["where"]
 

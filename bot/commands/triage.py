@@ -344,6 +344,8 @@ def _profile_line(profile) -> str:
         name = term.label(fact.concept) if fact.label not in ("AGE", "WEIGHT", "LOCATION") else fact.label.lower()
         if fact.label in ("SEX", "PREGNANCY"):
             name = PREGNANCY_WORDS.get(fact.concept, fact.concept)
+        if fact.label == "STAGE":
+            name = f"stage {fact.concept}"      # the cancer's stage ("stage IIIB")
         if fact.label == "BIOMARKER" and term.flagged(fact.concept, "panel"):
             name = f"{fact.text} ({name})"      # a panel's test as named: "anti-Scl-70 (systemic-sclerosis antibodies)"
         detail = []
@@ -358,7 +360,7 @@ def _profile_line(profile) -> str:
         if fact.label == "LOCATION":
             detail.append(fact.concept)         # "location (Houston)": where the site search starts
         if fact.historical and not fact.negated and (
-                fact.label == "INFECTION" or (fact.label == "CONDITION" and is_disease_status(fact.concept, term))
+                fact.label in ("INFECTION", "STAGE") or (fact.label == "CONDITION" and is_disease_status(fact.concept, term))
                 or (fact.label == "DRUG" and not fact.status)):
             # "stopped due to recurrent infections", "induction 2023 - CR1" in a relapsed
             # patient's letter, "off ciclosporin since 04/2025": not now (the chat says

@@ -31,7 +31,7 @@ from nlp.resources import vocabulary
 from nlp.units import normalize_unit
 
 # labels that never become a leaf of their own (their words are read as filler)
-_SKIPPED = {"SEX", "LOCATION", "AGE", "WEIGHT", "ALLERGY"}   # ALLERGY: a criterion's allergy is read by the parser (_allergy_form)
+_SKIPPED = {"SEX", "LOCATION", "AGE", "WEIGHT", "ALLERGY", "STAGE"}   # ALLERGY, STAGE: read by the parser (_allergy_form, _stage_form)
 _CLAUSE_END = re.compile(r"[;\n]|\.(?:\s|$)")
 _SCORE_START = re.compile(r"≥|≤|>=|<=|[<>=]|\d|\b(?:IV|I{1,3})\b")
 _SCORE_LIST = re.compile(r"\d+(?:\s*(?:,|~|～|/|,?\s*or|,?\s*and|to|-|–)\s*\d+\b)+(?!\s*(?:\.\d|%|[A-Za-z]*/))")

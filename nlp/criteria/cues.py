@@ -40,7 +40,7 @@ PATTERN_SECTIONS = (
     "marker_minus", "marker_pair", "relative_on_list", "suspected_alone", "population_item", "formula_bracket", "therapy_required", "own_lead", "purpose_bracket",
     "narrowing_status", "sex_thresholds", "measured_by", "measured_on", "systemic_route", "local_route",
     "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead", "one_test_two_forms",
-    "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
+    "allergy_form", "study_drug", "placebo_intervention", "intervention_filler", "stage_list", "stage_form",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -49,7 +49,7 @@ NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who
                 "subgroup_threshold": ("op", "n", "cond"), "prior_lines": ("n",),
                 "subgroup_allowed": ("a", "thr", "cond", "thr2"), "marker_minus": ("m",),
                 "marker_pair": ("a", "sa", "b", "sb"), "sex_thresholds": ("thr", "sex"),
-                "allergy_form": ("no", "severe", "words")}
+                "allergy_form": ("no", "severe", "words"), "stage_list": ("list",), "stage_form": ("named",)}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
@@ -69,7 +69,8 @@ _OPTIONAL = {"relative_on_list", "suspected_alone", "population_item", "formula_
              "spelled_units", "scaled_numbers", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
              "marker_minus", "marker_pair", "own_lead", "purpose_bracket", "narrowing_status", "sex_thresholds", "measured_by", "measured_on",
              "systemic_route", "local_route", "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead",
-             "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler"}
+             "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
+             "stage_list", "stage_form"}
 
 
 @dataclass(frozen=True)

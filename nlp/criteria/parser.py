@@ -31,6 +31,7 @@ import re
 from functools import lru_cache
 
 from core.rules import RuleError, iter_leaves, validate_rule
+from data.condition_names import is_disease_status
 from data.errors import DataError
 from data.terminology import load_terminology
 from data.trials import validate_record
@@ -44,6 +45,7 @@ from nlp.criteria.rule_forms import best_review, review_only, simplify
 from nlp.criteria.scopes import names_a_kind
 from nlp.criteria.structure import Reader
 from nlp.criteria.study_drugs import current_study_drugs
+from nlp.components.stages import is_cancer, stage_group
 from nlp.pipeline import build_pipeline, extract_with_doc
 
 KINDS = ("inclusion", "exclusion")
@@ -242,6 +244,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
     allergy = _allergy_form(prepared, kind, cues)
     if allergy is not None:
         return allergy
+    staged = _stage_form(prepared, cues)
+    if staged is not None:
+        return staged
     by_sex = _by_sex(prepared, kind, cues)
     if by_sex is not None:
         return by_sex
@@ -692,7 +697,7 @@ def _by_sex(prepared: str, kind: str, cues) -> dict | None:
 
 
 # a leading list marker and a closing stop around a line the allergy forms read whole
-_LINE_MARKER = re.compile(r"^\W*?(?:\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+)?")
+_LINE_MARKER = re.compile(r"^\W*?(?:\(?(?:\d{1,2}[a-z]?|[a-z]|[ivx]{1,4})[.)]\s+)?")
 _LINE_END = re.compile(r"[\s.;:,]+$")
 
 
@@ -741,6 +746,96 @@ def _allergy_form(prepared: str, kind: str, cues) -> dict | None:
     if match.group("severe"):       # "severe hypersensitivity to X": how severe it was is the team's
         rule = {"all": [rule, review("clinical", prepared, cues)]}
     return {"not": rule} if negated else rule
+
+
+def _stage_form(prepared: str, cues) -> dict | None:
+    """The rule of a line that is the stage of the trial's cancer and nothing else
+    (``stage_list`` and ``stage_form`` in data/nlp/criteria_cues.yaml: "Stage IV disease",
+    "Must have Ann Arbor Stage II-IV disease.", "Patients with Stage I or IV breast cancer are
+    not eligible."): the stage leaf, in all[] with a diagnosis of each cancer (or disease status)
+    the line names. None for any other line (read as usual): the stages must read as stages, the
+    conditions must all be cancers or statuses, and the line no more than the form's words."""
+    line = prepared.lower()
+    lists = list(cues.finditer("stage_list", line))
+    if len(lists) != 1:
+        return None
+    stages = stage_groups(lists[0].group("list"))
+    if not stages:
+        return None
+    facts, _ = extract_with_doc(prepared, conversation=False)
+    listed = lists[0].span()
+    facts = [f for f in facts if not (listed[0] <= f.start and f.end <= listed[1])]
+    terminology = load_terminology()
+    if any(f.label != "CONDITION" or not (is_cancer(f.concept) or is_disease_status(f.concept, terminology))
+           or f.negated or f.uncertain for f in facts):
+        return None         # a drug, a lab, a condition not a cancer ("Stage I PTSD"): read as usual
+    conditions = sorted(facts, key=lambda f: f.start)
+    if any(a.end > b.start for a, b in zip(conditions, conditions[1:])):
+        return None
+    marks = sorted([(listed[0], listed[1], "¤")] + [(f.start, f.end, "§") for f in conditions])
+    skeleton, last = [], 0
+    for start, end, mark in marks:
+        if start < last:
+            return None
+        skeleton += [line[last:start], mark]
+        last = end
+    skeleton.append(line[last:])
+    form = _LINE_END.sub("", _LINE_MARKER.sub("", "".join(skeleton), count=1))
+    match = next(cues.finditer("stage_form", form), None)
+    if match is None:
+        return None
+    # "the lymphoma should be in stage III or IV": the trial's own disease, no requirement of its own
+    named = conditions if match.group("named") else []
+    leaves = [{"type": "diagnosis", "concept": c} for c in dict.fromkeys(f.concept for f in named)]
+    leaves.append({"type": "stage", "stages": stages})
+    return leaves[0] if len(leaves) == 1 else {"all": leaves}
+
+
+_STAGE_ORDER = ("0", "I", "II", "III", "IV")
+_STAGE_ITEM = re.compile(r"(iv|i{1,3}|0|[1-4])([abc]?)")
+_STAGE_RANGE = re.compile(r"^\s*(?:-|–|to)\s*$")
+
+
+def stage_groups(written: str) -> list[str]:
+    """The stages a stage list names, as the stage leaf writes them ("ii-iv" -> II, III, IV;
+    "iiib-iiic or iv" -> IIIB, IIIC, IV; "3 or 4" -> III, IV); [] when a range cannot be read."""
+    items = list(_STAGE_ITEM.finditer(written))
+    out: list[str] = []
+    for i, item in enumerate(items):
+        group = stage_group(item.group(1), item.group(2))
+        if group is None:
+            return []
+        joined = written[items[i - 1].end():item.start()] if i else ""
+        if i and _STAGE_RANGE.match(joined.replace("stage", "")):
+            expanded = _stage_range(out[-1], group)
+            if not expanded:
+                return []
+            out.extend(expanded[1:])
+        else:
+            out.append(group)
+    return list(dict.fromkeys(out))
+
+
+def _stage_range(first: str, last: str) -> list[str]:
+    """The stages from ``first`` to ``last`` ("IIIB", "IV" -> IIIB, IIIC, IV); [] when backwards."""
+    def parts(stage: str) -> tuple[int, str]:
+        letter = stage[-1] if stage[-1] in "ABC" and stage != "0" else ""
+        return _STAGE_ORDER.index(stage[:len(stage) - len(letter)]), letter
+    (g1, l1), (g2, l2) = parts(first), parts(last)
+    if (g1, l1 or "A") > (g2, l2 or "C"):
+        return []
+    out = [first]
+    if l1:
+        out += [_STAGE_ORDER[g1] + x for x in "ABC" if x > l1 and (g1 < g2 or x <= (l2 or "C"))]
+        g1 += 1
+    else:
+        g1 += 1
+    for g in range(g1, g2 + 1):
+        if g == g2 and l2:
+            out += [_STAGE_ORDER[g] + x for x in "ABC" if x <= l2]
+        else:
+            out.append(_STAGE_ORDER[g])
+    return list(dict.fromkeys(out))
 
 
 def _leaf_kinds(rule: dict) -> list[tuple]:
