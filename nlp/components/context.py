@@ -19,7 +19,9 @@ sarcoidosis").
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import Iterator
 
 from spacy.language import Language
 
@@ -102,8 +104,52 @@ def add_context(nlp: Language) -> None:
     context = nlp.add_pipe(CONTEXT_PIPE, config={"rules": None})
     # ConText makes each literal's phrase pattern with nlp(literal); only its tokens (LOWER)
     # count, so the other components need not run on the ~1,400 literals
-    with nlp.select_pipes(enable=[]):
-        context.add([_rule(split, rule_class) for raw in context_rules() for split in _exact_first(raw)])
+    rules = [_rule(split, rule_class) for raw in context_rules() for split in _exact_first(raw)]
+    with nlp.select_pipes(enable=[]), _checked_once(context, rules):
+        context.add(rules)
+
+
+@contextmanager
+def _checked_once(context, rules: list) -> Iterator[None]:
+    """ConText's token patterns checked against spaCy's schema before they are added, each
+    distinct token once (``check_token_patterns``), medspaCy's Matcher not checking them
+    again while they are added (it checks every pattern whole: a tenth of the pipeline's
+    build; the ~2,800 patterns repeat ~2,000 distinct tokens; round 23, h108). What is
+    added after checks as before. A medspaCy without its private Matcher checks as before."""
+    matcher = getattr(getattr(context, "_ConText__matcher", None), "_MedspacyMatcher__matcher", None)
+    if not getattr(matcher, "validate", False):
+        yield
+        return
+    check_token_patterns([(rule.literal, rule.pattern) for rule in rules if isinstance(rule.pattern, list)])
+    matcher.validate = False
+    try:
+        yield
+    finally:
+        matcher.validate = True
+
+
+def check_token_patterns(patterns: list[tuple[str, list]]) -> None:
+    """Raise spaCy's ``MatchPatternError`` for the first (key, token pattern) that spaCy's
+    schema refuses, as a ``Matcher(validate=True)`` does when it is added. The schema
+    checks a pattern's tokens one by one (a list of at least one token pattern), so a
+    pattern of tokens already found valid is valid: each distinct token is checked once,
+    and a pattern with a token found bad is checked whole, for spaCy's own message."""
+    from spacy.errors import MatchPatternError   # start-up: loaded with the pipeline
+    from spacy.schemas import validate_token_pattern   # start-up: loaded with the pipeline
+
+    good: set[str] = set()
+    for key, pattern in patterns:
+        if not pattern:
+            errors = validate_token_pattern(pattern)
+        else:
+            tokens = [repr(token) for token in pattern]     # (a token's keys in its own order)
+            unknown = [(text, token) for text, token in zip(tokens, pattern) if text not in good]
+            if all(not validate_token_pattern([token]) for _, token in unknown):
+                good.update(text for text, _ in unknown)
+                continue
+            errors = validate_token_pattern(pattern)
+        if errors:
+            raise MatchPatternError(key, {0: errors})
 
 
 def _exact_first(raw: dict) -> list[dict]:
