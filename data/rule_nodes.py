@@ -138,7 +138,8 @@ def _hash(text: str) -> str:
 # 88: h104, round 22: terms match in British and American spelling alike ("oesophageal squamous cell carcinoma" is oesophageal cancer, no longer a head and neck cancer; leukaemia/leukemia, anaemia/anemia, tumour/tumor; term_spellings in data/nlp/extraction.yaml); a germline BRCA1/2 mutation is a condition (brca_mutation: registry "BRCA1 Mutation"/"BRCA2 Mutation", an unaffected carrier; healthy-compatible, background beside a cancer).
 # 89: lead, round 26: a disease named to say what something looks like ("lupus-like syndrome") is no disease; a diagnosis given first and then changed is denied; faecal calprotectin is a lab (ug/g); comparators said with "never" ("never above 30"); "even on X" is a failure of X; "back on it" takes a stopped drug again; drugs in a bracket after their class take its outcome.
 # 90: h107, round 23: a stage leaf ({type: stage, stages}) read from a line that is the stage of the trial's cancer and nothing else ("Stage IV disease", "Must have Ann Arbor Stage II-IV disease.", "Diagnosed with Stage IV breast cancer", "The lymphoma should be either in Stage III or IV according to Lugano classification at screening."); criteria lines read the stage as no patient fact; a list marker with a letter ("5a.") before a whole-line form.
-PLAN_VERSION = "90"
+# 91: h105, round 23: terminology: "Alb" / "alb" is serum albumin; short lab abbreviations in small letters ("cr 1.4", "ck 2400", "c3 0.6") read before their value; lab values in words ("platelets are twelve", "thirty thousand"); months with two-digit years ("RTX 03/22", "mtx 04/20-11/21") date a treatment.
+PLAN_VERSION = "91"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -20,6 +20,7 @@ Resolution, in order:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, Callable, NamedTuple
 
 from spacy.language import Language
@@ -40,6 +41,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.senses import WordSenses
 from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.word_ahead import word_ahead
+from nlp.numerals import in_region, numeral_view, original_span
 from nlp.components.typos import TypoMatcher
 from nlp.resources import vocabulary_words
 
@@ -57,6 +59,9 @@ if not Doc.has_extension("trialbot_meta"):
 if not Doc.has_extension("trialbot_known"):
     Doc.set_extension("trialbot_known", default=())
 
+
+# a scale word after a number in words: "thirty thousand" (h105, round 23)
+_SPELLED_SCALE = re.compile(r"\s*(hundred|thousand|million)\b", re.IGNORECASE)
 
 class _Sense(NamedTuple):
     """One entry of ``other_senses`` (data/nlp/extraction.yaml): the words that show an
@@ -198,6 +203,28 @@ class EntityRecognizer:
         other = words.joined_prev.search(text, max(first, start_char - 20), start_char)
         return other is not None and words.before.search(text, max(first, other.start() - 40), other.start()) is not None
 
+    def _reading_in_words(self, text: str, end_char: int, limit: int, concept: str):
+        """A value written in words after the name ("her platelets are twelve now", "my egfr is
+        thirty eight"): read on the numeral view of the rest of the sentence (nlp/numerals.py),
+        kept only when the number read is one of the words, its span mapped back to the text
+        (h105, round 23)."""
+        view = numeral_view(text[end_char:limit])
+        if view is None:
+            return None
+        written, regions = view
+        reading = self.values.after(written, 0, len(written), roman=concept in self.roman_scores,
+                                    graded=concept not in self.plus_means_at_least)
+        if reading is None or reading.value is None or reading.older_end is not None \
+                or not in_region(regions, reading.start, reading.end):
+            return None
+        start, end = original_span(regions, reading.start, reading.end)
+        scale = _SPELLED_SCALE.match(text, end + end_char, limit)
+        if scale is not None:   # "thirty thousand" (30000); "one hundred and twenty" is not read
+            if scale.group(1).lower() != "thousand" or reading.unit is not None:
+                return None
+            return replace(reading, start=start + end_char, end=scale.end(), value=reading.value * 1000)
+        return replace(reading, start=start + end_char, end=end + end_char)
+
     def reading_after(self, doc: Doc, start: int, end: int, concept: str, next_start: int | None = None):
         """The value after a mention; a newer one said to be now ("platelets were 8 in
         january, now 45") replaces it, looked for up to ``next_start`` (the next mention)."""
@@ -208,6 +235,8 @@ class EntityRecognizer:
                                     graded=concept not in self.plus_means_at_least)
         if reading is None:     # "Hb (g/L) 82 101": the unit between the name and the values
             reading = self.columns.unit_first(text, end_char, limit)
+        if reading is None:     # "her platelets are twelve now", "egfr is thirty eight"
+            reading = self._reading_in_words(text, end_char, limit, concept)
         if reading is not None and reading.value is not None:
             newer = self.values.later(text, reading.end, min(limit, next_start) if next_start is not None else limit)
             if newer is not None and newer.value is not None:

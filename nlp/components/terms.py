@@ -63,6 +63,7 @@ class TermMatcher:
         self.keys: dict[int, list[tuple[str, str, bool]]] = {}
         lower_phrases: dict[str, list[tuple[str, str, bool]]] = {}
         orth_phrases: dict[str, list[tuple[str, str, bool]]] = {}
+        lab_words = frozenset(str(w).lower() for w in vocabulary().get("lower_case_lab_abbreviations") or ())
         for concept in terminology.concepts.values():
             if concept.id in SKIPPED_ANALYTES:
                 continue
@@ -83,6 +84,9 @@ class TermMatcher:
                 low = abbreviation.lower()
                 if len(low) >= 3 and low not in common_words and low != abbreviation:
                     lower_phrases.setdefault(low, []).append((label, concept.id, False))
+                elif label == "LAB" and low in lab_words and low != abbreviation:
+                    # "cr 1.4": in small letters exactly, and weak, so kept only before a value
+                    orth_phrases.setdefault(low, []).append((label, concept.id, True))
         # a disease's abbreviation whose small-letter form is also an English word, listed in
         # ``lower_case_disease_abbreviations`` ("i have ra", "uc since 2016", "sle, aps and
         # hashimotos"): matched apart, kept only in a disease's place (h102, round 22)

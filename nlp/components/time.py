@@ -202,7 +202,8 @@ class TimeReader:
             else:
                 year = int(groups["year"]) if groups.get("year") else int(groups["year_from"][:2] + groups["year_end"])
             # "06-08/2025": two months of one year, the start year is the end's
-            year_from = int(groups.get("year_from") or year)
+            year_from = (2000 + int(groups["year_from_short"]) if groups.get("year_from_short")
+                         else int(groups.get("year_from") or year))
             if year > today.year or (kind == "range" and year_from > year):
                 return None
             if kind == "range" and groups.get("month"):
