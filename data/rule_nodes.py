@@ -136,7 +136,8 @@ def _hash(text: str) -> str:
 # 86: h102, round 22: disease abbreviations in small letters ("ra", "uc", "aps") read in a disease's place; "finish" (without -ed) ends a course; "to be added", "are adding", "starting monday" plan a treatment; "the switch from" ends the first; comparisons with an earlier time ("better before") and a disease's own rash are no cues; a history of a disease before "on X" leaves X current.
 # 87: h103, round 22: terminology: "Mantoux" / "tuberculin skin test" are tuberculosis tests; "TLC" and "total leucocyte count" are the white cell count (beside a lung-function word, total lung capacity); "BK"/"haemorrhagic"/"interstitial" cystitis is no urinary tract infection; a generic "leukaemia"/"lymphoma" after a slash following a blood cancer's name is the same disease; an antigen before "-directed"/"-targeted" is no finding; a disease or procedure naming a service ("... Transplant Follow-up Clinic") or on an address line ("To: CAR-T referrals") is no fact; the age a letter states beside a date of birth is the age; treatments under a hospital-course heading are over unless said to go on.
 # 88: h104, round 22: terms match in British and American spelling alike ("oesophageal squamous cell carcinoma" is oesophageal cancer, no longer a head and neck cancer; leukaemia/leukemia, anaemia/anemia, tumour/tumor; term_spellings in data/nlp/extraction.yaml); a germline BRCA1/2 mutation is a condition (brca_mutation: registry "BRCA1 Mutation"/"BRCA2 Mutation", an unaffected carrier; healthy-compatible, background beside a cancer).
-PLAN_VERSION = "88"
+# 89: h109, round 23: a biomarker basket whose two titles name its people by the top class and by a kind ("in Cancer Patients With ... (KRAS G12C)" / "... KRAS G12C-Mutant Advanced Solid Tumors") is for the kind (title_kinds); terminology: indeterminate colitis / IBD-U is inflammatory bowel disease; non-English names of the mission diseases (maladie de Still, colite ulcéreuse, polyarthrite rhumatoïde, artritis reumatoide, sclérodermie, esclerodermia, dermatomiositis, ...).
+PLAN_VERSION = "89"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -765,6 +766,11 @@ def title_kinds(record: dict) -> list[str]:
     terminology = load_terminology()
     named = list(dict.fromkeys(c for t in titles for c in concepts_within(t) if c in terminology))
     tops = kind_splits()
+    if len(listed) > 1:
+        # a basket's two titles may name its people twice, once by the top class ("in Cancer
+        # Patients With a Specific Genetic Mutation (KRAS G12C)") and once by a kind ("in
+        # Patients With KRAS G12C-Mutant Advanced Solid Tumors"): the kind is what it chose
+        named = [c for c in named if c not in tops] if any(c not in tops for c in named) else named
     if not named or any(c in tops or c in listed or not all(terminology.is_a(one, c) for one in listed)
                         for c in named):
         return []
