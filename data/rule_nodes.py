@@ -139,7 +139,8 @@ def _hash(text: str) -> str:
 # 89: lead, round 26: a disease named to say what something looks like ("lupus-like syndrome") is no disease; a diagnosis given first and then changed is denied; faecal calprotectin is a lab (ug/g); comparators said with "never" ("never above 30"); "even on X" is a failure of X; "back on it" takes a stopped drug again; drugs in a bracket after their class take its outcome.
 # 90: h107, round 23: a stage leaf ({type: stage, stages}) read from a line that is the stage of the trial's cancer and nothing else ("Stage IV disease", "Must have Ann Arbor Stage II-IV disease.", "Diagnosed with Stage IV breast cancer", "The lymphoma should be either in Stage III or IV according to Lugano classification at screening."); criteria lines read the stage as no patient fact; a list marker with a letter ("5a.") before a whole-line form.
 # 91: h105, round 23: terminology: "Alb" / "alb" is serum albumin; short lab abbreviations in small letters ("cr 1.4", "ck 2400", "c3 0.6") read before their value; lab values in words ("platelets are twelve", "thirty thousand"); months with two-digit years ("RTX 03/22", "mtx 04/20-11/21") date a treatment.
-PLAN_VERSION = "91"
+# 92: h109, round 23: a biomarker basket whose two titles name its people by the top class and by a kind ("in Cancer Patients With ... (KRAS G12C)" / "... KRAS G12C-Mutant Advanced Solid Tumors") is for the kind (title_kinds); terminology: indeterminate colitis / IBD-U is inflammatory bowel disease; non-English names of the mission diseases (maladie de Still, colite ulcéreuse, polyarthrite rhumatoïde, artritis reumatoide, sclérodermie, esclerodermia, dermatomiositis, ...).
+PLAN_VERSION = "92"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -768,6 +769,11 @@ def title_kinds(record: dict) -> list[str]:
     terminology = load_terminology()
     named = list(dict.fromkeys(c for t in titles for c in concepts_within(t) if c in terminology))
     tops = kind_splits()
+    if len(listed) > 1:
+        # a basket's two titles may name its people twice, once by the top class ("in Cancer
+        # Patients With a Specific Genetic Mutation (KRAS G12C)") and once by a kind ("in
+        # Patients With KRAS G12C-Mutant Advanced Solid Tumors"): the kind is what it chose
+        named = [c for c in named if c not in tops] if any(c not in tops for c in named) else named
     if not named or any(c in tops or c in listed or not all(terminology.is_a(one, c) for one in listed)
                         for c in named):
         return []
