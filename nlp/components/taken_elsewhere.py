@@ -43,3 +43,25 @@ def failed_but_taken(text: str, facts: list[Fact]) -> None:
                 and _plain(fact) and fact.concept in taken and not _dated_line(text, fact)):
             fact.ongoing = True
             fact.historical = False
+
+
+# a schedule with a course's length after it is a course given ("IV hydrocortisone 100 mg qds x3
+# days without response", "prednisolone 40 mg daily for 5 days"): over, not taken now
+_COURSE_LENGTH = re.compile(r"[ \t]*(?:[x×][ \t]*\d+|for[ \t]+(?:\d+|a|one|two|three|four|five|six|seven|ten)[ \t]+"
+                            r"(?:days?|weeks?|doses?|months?))\b", re.IGNORECASE)
+
+
+def failing_on_schedule(text: str, facts: list[Fact], schedule: re.Pattern | None) -> None:
+    """A failure said of a treatment written with the schedule it is taken on ("10 bloody
+    stools a day despite mesalamine 4.8 g daily", "albuterol as needed, which has not helped
+    today"): failing while taken, not over. Only an undated failure of the patient's own, said
+    plainly and not made past by a cue (a "Previous:" list, "was on"), on a line with no date
+    (h106, round 23; ``failing_on_schedule`` in data/nlp/extraction.yaml)."""
+    if schedule is None:
+        return
+    for fact in facts:
+        if (fact.label == "DRUG" and fact.status == "failed" and not fact.ongoing and not fact.historical
+                and fact.date is None and _plain(fact) and not _dated_line(text, fact)
+                and (match := schedule.match(text, fact.end)) and not _COURSE_LENGTH.match(text, match.end())):
+            fact.ongoing = True
+
