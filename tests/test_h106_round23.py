@@ -125,11 +125,18 @@ def test_a_failed_treatment_written_with_its_schedule_is_taken_now():
     text = "Ongoing joint pain despite methotrexate 20 mg weekly."
     got = found(text, "methotrexate")[0]
     assert got.status == "failed" and predicted_assertion(got) == PRESENT
+    # a note written as one paragraph: a date in another sentence does not date it
+    text = ("Crohn's disease diagnosed in 2016. Admitted with 8 loose stools a day despite budesonide 9 mg "
+            "daily. Azathioprine stopped in 2021 because of pancreatitis.")
+    assert reading(text, "budesonide") == PRESENT
     got = found("She uses salbutamol as needed, which has not helped this week.", "albuterol")[0]
     assert got.status == "failed" and predicted_assertion(got) == PRESENT
     # a schedule with a course's length is a course given
     got = found("IV hydrocortisone 100 mg qds x3 days without response; infliximab rescue.", "hydrocortisone")[0]
     assert got.status == "failed" and predicted_assertion(got) == PAST
+    # a failure told in the past keeps it over
+    assert reading("mtx 20mg weekly didnt help", "methotrexate") == PAST
+    assert reading("methotrexate 25 mg weekly - lost effect", "methotrexate") == PAST
     # a list of what was taken before keeps it over
     assert reading("Previous: MMF 3 g daily (no response), rituximab x2.", "mycophenolate") == PAST
 

@@ -473,7 +473,7 @@ class FactBuilder:
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
-        failing_on_schedule(text, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
+        failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
