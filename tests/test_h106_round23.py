@@ -113,8 +113,11 @@ def test_a_value_before_a_later_one_said_at_discharge_is_past_in_one_paragraph()
             "Discharged on day 4 with platelets 61.")
     got = found(text, "platelets")
     assert [predicted_assertion(f) for f in got] == [PAST, PRESENT]
-    text = "CRP 188 and ferritin 9,400 on arrival. Repeat CRP 40 after a week of anakinra."
+    text = "CRP 188 and ferritin 9,400. After a week of anakinra the CRP fell to 40."
     assert [predicted_assertion(f) for f in found(text, "crp")] == [PAST, PRESENT]
+    # a repeat value ties neither to a time (tests/test_h86_round19.py)
+    text = "Labs: Hb 96 g/L, plt 142.\nRepeat labs: Hb 94 g/L."
+    assert [predicted_assertion(f) for f in found(text, "hemoglobin")] == [PRESENT, PRESENT]
     # two values of now in one message stay now
     assert [predicted_assertion(f) for f in found("Blasts 0% in PB, BM blasts 9%", "blasts")] == [PRESENT, PRESENT]
 

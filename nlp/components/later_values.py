@@ -76,7 +76,8 @@ def later_said(text: str, facts: list[Fact]) -> None:
     sentence says is later ("CBC: ... platelets 6. ... discharged the next day with platelets 48",
     "Labs on admission: Hb 9.4 ... Labs at discharge: Hb 10.8"): the first is of then, past, in
     a note written as one paragraph too (h106, round 23; ``later_values_later_words``). Not when
-    the first's own sentence says it is now or later."""
+    the first's own sentence says it is now or later, nor for a bare "repeat" (it ties neither
+    value to a time: "Labs: Hb 96.\nRepeat labs: Hb 94" are both of now)."""
     later_words, now = _later(), _now()
     if later_words is None:
         return
