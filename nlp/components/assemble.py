@@ -28,7 +28,7 @@ from nlp.components.ongoing_item import OngoingItem
 from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
-from nlp.components.taken_elsewhere import failed_but_taken
+from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule
 from nlp.components.stop_reasons import stop_reasons
 from nlp.components.course_counts import finished_courses
 from nlp.components.harm_cause import harm_causes
@@ -200,6 +200,12 @@ class FactBuilder:
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
         self.history_sections = HistorySections(vocabulary, terminology)   # run over a whole text by nlp.pipeline
         self.status_words = StatusWords(terminology, vocabulary)
+        # "despite mesalamine 4.8 g daily": a failed treatment written with its schedule (h106, round 23)
+        schedule = vocabulary.get("failing_on_schedule") or {}
+        self.schedule = re.compile(
+            r"[ \t]*(?:\d+(?:[.,]\d+)?[ \t]*(?:%s)\b[ \t]*)?(?:%s)\b" % (alternation(schedule.get("dose_units") or ["mg"]),
+                                                               alternation(schedule["schedules"])),
+            re.IGNORECASE) if schedule.get("schedules") else None
         words = vocabulary.get("precursor_words") or ()
         self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
                                     % alternation(words), re.IGNORECASE) if words else None
@@ -472,6 +478,7 @@ class FactBuilder:
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
+        failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then

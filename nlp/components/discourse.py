@@ -267,6 +267,11 @@ class People:
                         break
             born_to = (after is not None and self.words.roles.get(after) == "family" and owner in ("a", "an", "the")
                        and ent.start >= 2 and doc[ent.start - 2].lower_ in ("to", "by", "from", "with"))
+            # "A 3-week-old girl ... No sick contacts except a 2-year-old brother": once the text
+            # has given the patient's age, "a N-year-old brother" is a relative's (h106, round 23)
+            born_to = born_to or (after is not None and self.words.roles.get(after) == "family"
+                                  and owner in ("a", "an") and any(
+                                      e.label_ == "AGE" and e.end <= ent.start for e in doc.ents))
             named = [after] if after and (owner in mine or born_to) else []
         if not named:
             return False

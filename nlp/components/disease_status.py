@@ -58,6 +58,7 @@ class StatusWords:
         self.superseded = {str(k): frozenset(v.get("by") or ()) for k, v in (order.get("statuses") or {}).items()}
         self.was_words = frozenset(w.lower() for w in order.get("was") or ())
         self.disease_now = frozenset(str(w) for w in vocabulary.get("status_disease_now") or ())
+        self.status_diseases = tuple(str(w) for w in vocabulary.get("status_other_diseases") or ())
         phrases, between = vocabulary.get("status_came_back") or (), vocabulary.get("status_came_back_between") or ()
         words = "|".join(re.escape(w) for w in sorted(set(between), key=len, reverse=True))
         self.came_back = re.compile(
@@ -189,12 +190,37 @@ class StatusWords:
                     and sentence.start <= e.start and e.end <= sentence.end
                     and _BESIDE.fullmatch(text[min(e.end_char, ent.end_char):max(e.start_char, ent.start_char)])]
         if not diseases:
-            return False
+            return self._text_of_other_diseases(ents, facts)
         beside = min(diseases, key=lambda e: (e.start - ent.end if e.start >= ent.end else ent.start - e.end + 0.5))
         roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ())
         if not any(self.terminology.is_a(beside.kb_id_, r) for r in roots):
             return True
         return self._earlier_cancer(beside, ents, facts, roots)
+
+    def _text_of_other_diseases(self, ents: list[Span], facts: list[Fact]) -> bool:
+        """A status with no disease in its sentence, in a text that names diseases of the
+        patient's and no cancer among them ("ITP since 2016 ... prednisone (responded, relapsed
+        on taper), splenectomy 2019 (relapse after 8 months)", "| 2019 | 160 | nil
+        (post-splenectomy remission) |"): the status of a disease that is no cancer, left to the
+        therapies' outcomes as one said beside it is (h106, round 23). A text naming no disease
+        at all keeps it ("relapsed again in March")."""
+        roots = self.terminology[STATUS_ROOT].attrs.get("status_of", ())
+        other = False
+        for ent, fact in zip(ents, facts):
+            if (ent.label_ != "CONDITION" or self.is_status(ent.kb_id_) or ent.kb_id_ not in self.terminology
+                    or self.terminology.flagged(ent.kb_id_, "spread")
+                    or fact.negated or fact.hypothetical or fact.family):
+                continue
+            if any(self.terminology.is_a(ent.kb_id_, r) for r in roots):
+                return False
+            other = other or self._is_disease(ent.kb_id_)
+        return other
+
+    def _is_disease(self, concept: str) -> bool:
+        """A disease a status could be said of: a condition of ``status_diseases`` (the
+        autoimmune and other diseases trialbot serves; data/nlp/extraction.yaml), not a
+        comorbidity named in passing (hypertension) nor a finding."""
+        return any(self.terminology.is_a(concept, root) for root in self.status_diseases)
 
     def _earlier_cancer(self, beside: Span, ents: list[Span], facts: list[Fact], roots) -> bool:
         """The status is of a cancer told as history while the text names another one the patient

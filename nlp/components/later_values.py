@@ -58,7 +58,46 @@ def _told_of_then(text: str, fact: Fact, then: re.Pattern | None) -> bool:
     return then is not None and bool(then.search(text, start, end))
 
 
+@lru_cache(maxsize=1)
+def _later() -> re.Pattern | None:
+    words = vocabulary_words("later_values_later_words")
+    return re.compile(r"\b(?:%s)\b" % alternation(words), re.IGNORECASE) if words else None
+
+
+def _clause(text: str, fact: Fact) -> tuple[int, int]:
+    """The fact's sentence: from the last full stop or line break before it to the next."""
+    start = max(text.rfind("\n", 0, fact.start), text.rfind(". ", 0, fact.start)) + 1
+    stop = re.compile(r"\.(?:\s|$)|\n").search(text, fact.end)
+    return start, stop.start() if stop else len(text)
+
+
+def later_said(text: str, facts: list[Fact]) -> None:
+    """A value followed in a later sentence by another value of the same analyte that its own
+    sentence says is later ("CBC: ... platelets 6. ... discharged the next day with platelets 48",
+    "Labs on admission: Hb 9.4 ... Labs at discharge: Hb 10.8"): the first is of then, past, in
+    a note written as one paragraph too (h106, round 23; ``later_values_later_words``). Not when
+    the first's own sentence says it is now or later, nor for a bare "repeat" (it ties neither
+    value to a time: "Labs: Hb 96.\nRepeat labs: Hb 94" are both of now)."""
+    later_words, now = _later(), _now()
+    if later_words is None:
+        return
+    values = sorted((f for f in facts if _plain(f)), key=lambda f: f.start)
+    for i, first in enumerate(values):
+        if first.historical or first.value_high is not None:
+            continue
+        start, end = _clause(text, first)
+        if later_words.search(text, start, end) or (now is not None and now.search(text, start, end)):
+            continue
+        for other in values[i + 1:]:
+            if other.concept != first.concept or other.historical or _same(first, other) or other.start < end:
+                continue
+            if later_words.search(text, *_clause(text, other)):
+                first.historical = True
+                break
+
+
 def earlier_values(text: str, facts: list[Fact]) -> None:
+    later_said(text, facts)
     if "\n" not in text.strip():
         return      # a message: "Blasts 0% in PB, BM blasts 9%" are two of now
     now, then = _now(), _then()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from core.facts import Fact
+from nlp.resources import vocabulary_words
 
 # a date on the failed mention's line makes it a course of then ("hATG + ciclosporin +
 # eltrombopag (02/2025): no response at 6 months", though ciclosporin goes on)
@@ -43,3 +44,50 @@ def failed_but_taken(text: str, facts: list[Fact]) -> None:
                 and _plain(fact) and fact.concept in taken and not _dated_line(text, fact)):
             fact.ongoing = True
             fact.historical = False
+
+
+# a schedule with a course's length after it is a course given ("IV hydrocortisone 100 mg qds x3
+# days without response", "prednisolone 40 mg daily for 5 days"): over, not taken now
+_COURSE_LENGTH = re.compile(r"[ \t]*(?:[x×][ \t]*\d+|for[ \t]+(?:\d+|a|one|two|three|four|five|six|seven|ten)[ \t]+"
+                            r"(?:days?|weeks?|doses?|months?))\b", re.IGNORECASE)
+
+
+def _dated_sentence(text: str, fact: Fact) -> bool:
+    """A date in the fact's sentence (a note written as one paragraph is one line)."""
+    start = max(text.rfind("\n", 0, fact.start), text.rfind(". ", 0, fact.start)) + 1
+    stop = re.compile(r"\.(?:\s|$)|\n").search(text, fact.end)
+    return bool(_DATE.search(text, start, stop.start() if stop else len(text)))
+
+
+def failing_on_schedule(text: str, ents: list, facts: list[Fact], schedule: re.Pattern | None) -> None:
+    """A failure said of a treatment written with the schedule it is taken on ("10 bloody
+    stools a day despite mesalamine 4.8 g daily", "albuterol as needed, which has not helped
+    today"): failing while taken, not over. Only an undated failure of the patient's own, said
+    plainly and not made past by a cue (a "Previous:" list, "was on"), in a sentence with no date,
+    and not told in the past ("mtx 20mg weekly didnt help", "methotrexate 25 mg weekly - lost
+    effect": a failure cue, with the two words before it, holding a word of
+    ``failing_said_past`` or ``failing_now_not_with`` and no present auxiliary of
+    ``failing_now_auxiliaries`` or "has"/"have") (h106, round 23; ``failing_on_schedule`` in
+    data/nlp/extraction.yaml)."""
+    if schedule is None:
+        return
+    past = vocabulary_words("failing_said_past") | vocabulary_words("failing_now_not_with")
+    present = vocabulary_words("failing_now_auxiliaries") | {"has", "have", "hasnt", "havent", "still"}
+    for ent, fact in zip(ents, facts):
+        if (fact.label == "DRUG" and fact.status == "failed" and not fact.ongoing and not fact.historical
+                and fact.date is None and _plain(fact) and not _dated_sentence(text, fact)
+                and (match := schedule.match(text, fact.end)) and not _COURSE_LENGTH.match(text, match.end())
+                and not _told_past(ent, past, present)):
+            fact.ongoing = True
+
+
+def _told_past(ent, past: frozenset, present: frozenset) -> bool:
+    doc = ent.doc
+    for m in ent._.modifiers:
+        if m.category != "THERAPY_FAILED":
+            continue
+        start, end = m.modifier_span
+        words = {t.lower_ for t in doc[max(0, start - 2):end]}
+        if words & past and not words & present:
+            return True
+    return False
