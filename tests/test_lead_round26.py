@@ -199,3 +199,22 @@ def test_a_no_after_a_dosed_medicines_list_is_its_last_items_only():
 def test_even_on_a_drug_is_taking_it_now_while_it_fails():
     drug = one("skin is getting tighter even on mycophenolate", "mycophenolate")
     assert drug.status == "failed" and drug.ongoing and not drug.historical
+
+
+# --- a plan's condition in a letter; a question's "if" in a conversation --------------------------
+
+def test_a_plans_condition_with_its_time_makes_the_treatment_planned():
+    assert one("Plan: IV methylprednisolone, infliximab if no response by day 3", "infliximab").hypothetical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("can i join if no improvement with methotrexate and humira", "adalimumab"),
+    ("I wonder if not responding to belimumab counts as refractory", "refractory_disease"),
+    ("he had rituximab in 2022 and they want to know if no response means car-t", "car_t"),
+])
+def test_a_questions_if_before_no_response_keeps_what_follows_hypothetical(text, concept):
+    assert one(text, concept).hypothetical
+
+
+def test_a_drug_taken_before_if_no_improvement_is_not_planned():
+    assert not one("she is on mmf and hcq, if no improvement soon the plan is rituximab", "hydroxychloroquine").hypothetical
