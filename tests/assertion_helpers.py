@@ -1,5 +1,6 @@
 """Helpers the assertion-class tests share (tests/test_extract_assertion_classes.py,
-test_extract_unseen_classes.py, test_extract_round2.py): each names a class of phrasing
+test_extract_unseen_classes.py, test_extract_round2.py, test_h102_round22.py,
+test_h105_round23.py): each names a class of phrasing
 and asks what one fact of it is."""
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ def mentions(text: str, concept: str, today: date) -> list:
 
 # the day the round tests (tests/test_extract_round*.py) count relative times from
 ROUND_TODAY = date(2026, 12, 3)
+
+
+def the_one(text: str, concept: str):
+    """The only fact of ``concept`` in ``text`` (read on the real day; the test fails naming
+    what was read when there is none or more than one)."""
+    found = [f for f in extract(text) if f.concept == concept]
+    assert len(found) == 1, (text, [(f.label, f.concept) for f in extract(text)])
+    return found[0]
 
 
 def of(text: str, concept: str, today: date = ROUND_TODAY):

@@ -11,14 +11,7 @@ from __future__ import annotations
 from benchmarks.assertion import predicted_assertion
 from nlp.pipeline import extract
 
-PRESENT_NOW = ("present", "patient", "current")
-PAST = ("present", "patient", "past")
-
-
-def _one(text: str, concept: str):
-    found = [f for f in extract(text) if f.concept == concept]
-    assert len(found) == 1, (text, [(f.label, f.concept) for f in extract(text)])
-    return found[0]
+from assertion_helpers import NOW as PRESENT_NOW, PAST, the_one as _one
 
 
 def _concepts(text: str, label: str = "CONDITION") -> list[str]:

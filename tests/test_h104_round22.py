@@ -9,28 +9,14 @@
 """
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from core.facts import Profile
 from data.condition_names import condition_concept
 from data.terminology import load_terminology
-from matching.engine import match
 from nlp import extract
 from nlp.components.terms import _other_spellings
+from gate_helpers import conditions, gate
 from shared_records import record
-
-TODAY = date(2026, 12, 5)
-
-
-def conditions(text):
-    return {f.concept for f in extract(text) if f.label == "CONDITION" and not f.negated and not f.family}
-
-
-def gate(text: str, trial: dict):
-    result = match(Profile(extract(text)), [trial], today=TODAY)[0]
-    return result, next(c for c in result.top if c.id == "elig-condition")
 
 
 # --- British and American spellings ------------------------------------------------------------

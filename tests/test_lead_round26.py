@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 
+from assertion_helpers import of
 from bot.render import PLAIN, Renderer
 from data.errors import DataError
 from data.terminology import _parse_concept
@@ -27,9 +28,7 @@ def facts(text: str):
 
 
 def one(text: str, concept: str):
-    found = [f for f in facts(text) if f.concept == concept]
-    assert found, f"{concept} not read in {text!r}"
-    return found[0]
+    return of(text, concept, TODAY)
 
 
 def noted(text: str) -> str:
