@@ -217,3 +217,17 @@ def test_a_questions_if_before_no_response_keeps_what_follows_hypothetical(text,
 
 def test_a_drug_taken_before_if_no_improvement_is_not_planned():
     assert not one("she is on mmf and hcq, if no improvement soon the plan is rituximab", "hydroxychloroquine").hypothetical
+
+
+# --- a pregnancy counted and told in the past -------------------------------------------------------
+
+def test_a_first_pregnancy_told_in_the_past_is_over_with_its_complication():
+    text = "Her first pregnancy was complicated by gestational diabetes"
+    assert one(text, "pregnant").historical and one(text, "gestational_diabetes").historical
+
+
+@pytest.mark.parametrize("text", ["G2P1, first pregnancy was uncomplicated, now 12 weeks pregnant",
+                                  "her first pregnancy was normal and she is pregnant again now"])
+def test_a_pregnancy_of_now_after_an_earlier_one_stays_now(text):
+    now = [f for f in facts(text) if f.concept == "pregnant" and f.text == "pregnant"]
+    assert now and not now[0].historical
