@@ -162,7 +162,7 @@ class Answering:
                                 declined=self.texts.match_choice(words, ("no", "unsure", "yes")),
                                 names=None if self.gazetteer is not None or found else site_places(self.trials),
                                 not_place=self.texts.not_place_words)
-            facts = found[:1] or ([Fact("LOCATION", place, place, 0, len(place), source=source)] if place else [])
+            facts = found[:1] or located(place, source)
             if not facts and not [f for f in extra if f.label != "LOCATION"]:
                 self._skip(turn, "unsure")
                 return
@@ -289,7 +289,7 @@ class Answering:
             if len(parts) == 2 and all(p and all(w[:1].isupper() for w in p.split()) for p in parts):
                 place = _place_name(words, None, said=[], declined=self.texts.match_choice(text, ("no", "unsure", "yes")),
                                     not_place=self.texts.not_place_words)
-        return [Fact("LOCATION", place, place, 0, len(place), source=source)] if place else []
+        return located(place, source)
 
     def _place_alone(self, turn: Turn, text: str, source: str) -> list[Fact]:
         """A reply that is only a known place's name, to another question ("Birmingham" to
@@ -299,7 +299,7 @@ class Answering:
         if turn.tracker.profile.first("LOCATION") is not None or self.texts.match_choice(text, ("no", "unsure", "yes")):
             return []
         place = self._known_place(text)
-        return [Fact("LOCATION", place, place, 0, len(place), source=source)] if place else []
+        return located(place, source)
 
     def _known_place(self, text: str) -> str | None:
         """The name of the place a message names alone: the gazetteer's ("no", "not sure",
@@ -464,3 +464,8 @@ def _whose_open(tracker: Any) -> bool:
     return (tracker.role == "patient" and tracker.relation is None and WHOSE_KEY not in tracker.asked
             and not any(f.label == "CONDITION" and not (f.family or f.negated or f.hypothetical)
                         for f in tracker.profile.facts))
+
+
+def located(place: str | None, source: Any) -> list[Fact]:
+    """Where the person is, as the one fact a place name gives (none without a name)."""
+    return [Fact("LOCATION", place, place, 0, len(place), source=source)] if place else []

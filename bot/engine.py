@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any, Callable, Sequence
 
 from bot import collaborators, engine_commands, status_changes
-from bot.answering import Answering, _option_index
+from bot.answering import Answering, _option_index, located
 from bot.asking import Asking, _asks_labs
 from bot.corrections import redated, stamp
 from bot.language import detect, detector, latin_script, load_languages
@@ -585,7 +585,7 @@ class Engine(Answering, Asking):
         for words in self.texts.places_in_passing(text):
             place = self._known_place(words)
             if place is not None:
-                return [Fact("LOCATION", place, place, 0, len(place), source=source)]
+                return located(place, source)
         return []
 
     def _free_text(self, turn: Turn, text: str) -> None:

@@ -398,7 +398,7 @@ class FactBuilder:
         self.harm_from_drug(text, facts)
         self._listed_outcome(ents, kept, facts)
         members_in_bracket(text, facts, self.terminology)   # "the biologics all failed (infliximab, golimumab)"
-        self.revised_diagnosis(text, facts)     # "at first it was lupus but now they say its MCTD": no lupus
+        self.revised_diagnosis(doc, facts)      # "at first it was lupus but now they say its MCTD": no lupus
         self.whole_list(ents, kept, facts)
         whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
         self.trial_examples(kept, facts)   # "a trial first (e.g. obefazimod)", "emapalumab or JAK inhibitor trials"

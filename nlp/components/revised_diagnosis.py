@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from spacy.tokens import Doc
+
 from core.facts import Fact
+from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.resources import alternation
 
 
@@ -21,12 +24,13 @@ class RevisedDiagnosis:
         self.first = re.compile(rf"(?<!\w)(?:{alternation(first)})(?!\w)", re.IGNORECASE) if first else None
         self.change = re.compile(rf"(?<!\w)(?:{alternation(change)})(?!\w)", re.IGNORECASE) if change else None
 
-    def __call__(self, text: str, facts: list[Fact]) -> None:
+    def __call__(self, doc: Doc, facts: list[Fact]) -> None:
         if self.first is None or self.change is None:
             return
+        text, sentences = doc_text(doc), sentence_index(doc)
         conditions = [f for f in facts if f.label == "CONDITION" and not (f.negated or f.family)]
         for opening in self.first.finditer(text):
-            end = _sentence_end(text, opening.end())
+            end = sentences.bounds(opening.start())[1]
             change = self.change.search(text, opening.end(), end)
             if change is None:
                 continue
@@ -40,7 +44,6 @@ class RevisedDiagnosis:
             for fact in guessed:
                 fact.negated, fact.historical, fact.uncertain = True, False, False
 
-
     def _kin(self, one: str, other: str) -> bool:
         """One disease is the other or a kind of it (lupus, then lupus nephritis: no change)."""
         return one == other or self.terminology.is_a(one, other) or self.terminology.is_a(other, one)
@@ -48,8 +51,3 @@ class RevisedDiagnosis:
 
 # the words right before a disease named as the guess
 _NAMED_AS = re.compile(r"(?:\bit\s+was|\bit'?s|\bas|\bto\s+be|\bwith|\bhad|\bhas|\bwas)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
-
-
-def _sentence_end(text: str, start: int) -> int:
-    match = re.compile(r"[.!?\n]").search(text, start)
-    return match.start() if match else len(text)
