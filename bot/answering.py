@@ -198,6 +198,11 @@ class Answering:
             # the creatinine's, not the rituximab's; what the reply told is taken in, the
             # question stays open
             answered = []
+        if typed and answered and _denies_something_else(question, words, extra):
+            # "Has he taken methotrexate …?" "no cancer, they screened him": the "no" is
+            # the cancer's own, not a reply; what the message told is taken in, the
+            # question stays open
+            answered = []
         if key.startswith("last_dose:"):
             answered = self._not_now(turn, answered)
         if not answered and correction is not None:
@@ -433,6 +438,24 @@ def _dates_something_else(question: Any, said: list[Fact]) -> bool:
     return any(f.label not in _NOT_DATED and not any(f.concept == c or _is_a(f.concept, c) or _is_a(c, f.concept)
                                                     for c in asked)
                for f in said)
+
+
+def _denies_something_else(question: Any, words: str, said: list[Fact]) -> bool:
+    """A reply that opens by denying something other than what was asked: the first thing
+    the message names is negated, nothing but its own negation cue comes before it (no
+    comma or full stop after a "no" of reply), and it is neither the asked concept nor a
+    kind of it or above it ("no methotrexate" still answers a question about
+    immunosuppressants; "no infections" one about hepatitis B)."""
+    named = sorted((f for f in said if f.start is not None and f.end), key=lambda f: f.start)
+    if not named or not named[0].negated:
+        return False
+    first = named[0]
+    before = words[:first.start]
+    if not before.strip() or any(ch in before for ch in ",.;:!?-–—\n"):
+        return False
+    asked = list(getattr(question, "concepts", None) or ())
+    return bool(asked) and not any(first.concept == c or _is_a(first.concept, c) or _is_a(c, first.concept)
+                                   for c in asked)
 
 
 def _only_dated(old: Fact, new: Fact) -> bool:

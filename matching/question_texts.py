@@ -18,7 +18,7 @@ DEFAULT_OPTIONS = {"yes_no": ["Yes", "No", "Not sure"], "date": ["Not sure"], "n
 DEFAULT_ZH_OPTIONS = {"yes_no": ["是", "否", "不确定"], "date": ["不确定"], "number": ["不确定"], "choice": []}
 
 _TEXT_FIELDS = {"form", "patient", "clinician", "options", "values", "unit", "zh_patient", "zh_clinician", "zh_options",
-                "known_patient", "known_clinician", "no_means"}
+                "known_patient", "known_clinician", "zh_known", "no_means"}
 _REQUIRED = ("form", "patient", "clinician")
 _ANSWER_SECTIONS = ("unsure", "current", "none", "no", "yes", "approx", "hedges")
 

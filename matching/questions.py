@@ -132,15 +132,22 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
         "unit": unit or "",
         "response": _RESPONSE_WORDS.get(detail or "any", ""),
     }
+    zh_examples = _zh_examples(concept) if kind.startswith(("therapy", "last_dose", "allergy")) else ""
+    tried = named_in_class(basis, concept, None) if entry["form"] == "yes_no" and entry.get("known_patient") else []
+    if tried:       # "Has he taken a DMARD (you mentioned tacrolimus) and it did not work?"
+        names = ", ".join(term.label(c) for c in tried)
+        fill["examples"] = " " + _fill(entry["known_patient"], {"names": names})
+        clinician_examples = " " + _fill(entry["known_clinician"], {"names": names})
+        zh_examples = _fill(entry.get("zh_known", ""), {"names": "、".join(_zh_label(term, c) for c in tried)}, zh=True) or zh_examples
     patient = _fill(entry["patient"], fill)
-    clinician = _fill(entry["clinician"], fill)
+    clinician = _fill(entry["clinician"], {**fill, "examples": clinician_examples} if tried else fill)
     named = named_in_class(basis, concept, detail) if kind == "therapy_count" and entry.get("known_patient") else []
     if named:       # "Count infliximab too": what was said stays in the count
         said = ", ".join(term.label(c) for c in named)
         patient = f"{patient} {_fill(entry['known_patient'], {'names': said})}"
         clinician = f"{clinician} {_fill(entry['known_clinician'], {'names': said})}"
     zh_fill = {**fill, "label": _zh_label(term, concept) if concept else "",
-               "examples": _zh_examples(concept) if kind.startswith(("therapy", "last_dose", "allergy")) else "",
+               "examples": zh_examples,
                "response": _RESPONSE_WORDS_ZH.get(detail or "any", "")}
     zh_patient = _fill(entry["zh_patient"], zh_fill, zh=True) if entry.get("zh_patient") else None
     zh_clinician = _fill(entry["zh_clinician"], zh_fill, zh=True) if entry.get("zh_clinician") else None

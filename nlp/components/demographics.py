@@ -180,13 +180,19 @@ class PatternFacts:
     @staticmethod
     def _names_someone(doc: Doc, match: PatternMatch) -> bool:
         """"breastfeeding my 4 month old.": the age phrase is a noun for the writer's child,
-        not the patient's age (a possessive before it and nothing after it in its clause)."""
+        not the patient's age (a possessive before it and nothing after it in its clause, or
+        right after a word of feeding or carrying a baby: ``feeding_words``)."""
         text = doc_text(doc)
         before = re.search(r"(\w+)\s+$", text[max(0, match.start_char - 12):match.start_char])
         after = text[match.end_char:]
         words = relations()
-        return (before is not None and before.group(1).lower() in words.possessives | words.other_person_words
-                and re.match(r"\s*(?:[,.!?;:)]|$)", after) is not None)
+        if before is None or before.group(1).lower() not in words.possessives | words.other_person_words:
+            return False
+        if re.match(r"\s*(?:[,.!?;:)]|$)", after) is not None:
+            return True
+        # "Im breastfeeding my 5 month old at the moment": the writer's baby, fed or carried
+        lead = text[max(0, match.start_char - len(before.group(0)) - 40):match.start_char - len(before.group(0))]
+        return words.feeding_words is not None and words.feeding_words.search(lead) is not None
 
     def _sex(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         return self._sex_from(doc, match, "sex")

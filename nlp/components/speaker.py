@@ -85,6 +85,7 @@ class Relations:
     opening_before: re.Pattern | None = None        # what may stand before that opening subject ("hi, ")
     partners_of: dict[str, dict[str, str]] = field(default_factory=dict)   # relation -> partner word -> relation word of the partner
     partner_after: re.Pattern | None = None         # "... and his wife", "'s husband" right after a relation (group partner)
+    feeding_words: re.Pattern | None = None         # "breastfeeding" right before "my 5 month old": the writer's baby
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -222,6 +223,8 @@ def relations() -> Relations:
         writer_words=frozenset(_words(doc.get("writer_words"), f"{name}.writer_words")),
         possessives=frozenset(possessives),
         other_person_words=frozenset(_words(doc.get("other_person_words"), f"{name}.other_person_words")),
+        feeding_words=re.compile(r"\b(?:%s)\s+$" % alternation(_words(doc["feeding_words"], f"{name}.feeding_words")),
+                                 re.IGNORECASE) if doc.get("feeding_words") else None,
         first_person=re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(first), re.IGNORECASE),
         young_patient=tuple(young),
         writer_beside=tuple(beside),

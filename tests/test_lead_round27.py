@@ -1,0 +1,109 @@
+"""Round 27 (lead): a wife writing for her husband with anti-MDA5 dermatomyositis and lung
+disease, a breastfeeding mother with ulcerative colitis, and twenty new messages
+(conv-5910..5929) in three voices.
+
+"no cancer, they screened him" while "Has your husband taken a DMARD … and it did not work?"
+was pending answered the question "no" (a DMARD never failed) as well as denying cancer. The
+same question did not say that the wife had named tacrolimus, a DMARD. "Im breastfeeding my 5
+month old at the moment" made the mother 5 months old ("age 34 → age 0.417") and put her out
+of every adult trial.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assertion_helpers import of
+from nlp import extract
+
+TODAY = date(2026, 12, 5)
+
+
+def facts(text: str):
+    return extract(text, today=TODAY)
+
+
+def one(text: str, concept: str):
+    return of(text, concept, TODAY)
+
+
+def _husband(tmp_path):
+    from bundled_engine import bundled_engine, talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "Patient or family",
+                   "writing for my husband, 52, dermatomyositis with ILD. he's had high dose steroids and tacrolimus",
+                   "taking them now")
+    return engine, replies[-1]
+
+
+# --- a message opening by denying something else is no reply ----------------------------------------
+
+def test_no_cancer_is_not_a_no_to_the_pending_question(tmp_path):
+    from bundled_engine import said, tracker_of
+    engine, asked = _husband(tmp_path)
+    assert "conventional immunosuppressant" in asked
+    reply = said(engine.message("a", "no cancer, they screened him"))
+    profile = tracker_of(engine, "a").profile
+    assert [f.negated for f in profile.facts if f.concept == "malignancy"] == [True]
+    assert not any(f.concept == "csdmard" for f in profile.facts)      # the question stays open
+    assert "conventional immunosuppressant" in reply
+
+
+@pytest.mark.parametrize("answer", ["no", "no, it was fine", "no methotrexate or anything like that",
+                                    "nope"])
+def test_a_no_that_is_a_reply_still_answers(tmp_path, answer):
+    from bundled_engine import tracker_of
+    engine, _ = _husband(tmp_path)
+    engine.message("a", answer)
+    profile = tracker_of(engine, "a").profile
+    assert any(f.concept in ("csdmard", "methotrexate") and f.negated for f in profile.facts)
+
+
+def test_the_question_names_the_drug_of_its_class_already_told(tmp_path):
+    from bundled_engine import tracker_of
+    engine, asked = _husband(tmp_path)
+    assert "(you mentioned tacrolimus)" in asked
+    engine.message("a", "yes")
+    assert [f.status for f in tracker_of(engine, "a").profile.facts if f.concept == "tacrolimus"] == ["failed"]
+
+
+def test_a_class_question_without_a_named_drug_gives_examples():
+    from matching.questions import build_question
+    question = build_question("therapy:csdmard:failed_or_intolerant")
+    assert "for example" in question.patient and "mentioned" not in question.patient
+    assert "例如" in (question.zh_patient or "")
+
+
+def test_the_named_drug_is_said_in_chinese_too():
+    from matching.questions import build_question
+    told = [f for f in facts("he had tacrolimus") if f.concept == "tacrolimus"]
+    question = build_question("therapy:csdmard:failed_or_intolerant", basis=told)
+    assert "您提到过他克莫司" in (question.zh_patient or "") or "您提到过" in (question.zh_patient or "")
+    assert "reported: tacrolimus" in question.clinician
+
+
+# --- a baby fed is not the patient --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["Im breastfeeding my 5 month old at the moment, is that a problem?",
+                                  "still breast feeding my 10 month old daughter at night",
+                                  "I'm 31 with lupus and I'm pregnant with my second, expecting my 2 year old to be a big sister"])
+def test_a_baby_fed_by_the_writer_gives_no_age_of_the_patient(text):
+    assert not [f for f in facts(text) if f.label == "AGE" and not f.family and f.value is not None and f.value < 18]
+
+
+@pytest.mark.parametrize("text, age", [("my 5 month old has ITP", 0.417), ("hi, my 3 year old has ITP", 3.0),
+                                        ("I'm asking for my 6 year old who has ITP", 6.0),
+                                        ("She is my 14 year old and has lupus", 14.0)])
+def test_the_childs_age_stays_when_the_child_is_the_patient(text, age):
+    assert [f.value for f in facts(text) if f.label == "AGE" and not f.family] == [age]
+
+
+def test_the_mothers_age_is_kept_when_she_says_she_breastfeeds(tmp_path):
+    from bundled_engine import bundled_engine, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family", "Hi I'm 34 and I have ulcerative colitis since i was 19, failed infliximab",
+         "Im breastfeeding my 5 month old at the moment, is that a problem?")
+    profile = tracker_of(engine, "a").profile
+    assert profile.first("AGE").value == 34
+    assert any(f.concept == "lactating" and not f.negated for f in profile.facts)
