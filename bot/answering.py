@@ -234,12 +234,13 @@ class Answering:
         answer and that says nothing about the patient gets what the bot can answer. While
         a question of ours is pending, only a message opening with a question word counts
         ("45?" is an answer)."""
-        answer = self.faq.find(text)
-        if answer is not None:
-            if answer.sites:
-                self._sites_answer(turn)
-            else:
-                turn.say("faq", text=answer.text)
+        answers = self.faq.find_all(text)
+        if answers:
+            for answer in answers:      # "what is car-t and does it hurt?": both answered
+                if answer.sites:
+                    self._sites_answer(turn)
+                else:
+                    turn.say("faq", text=answer.text)
             if any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=turn.tracker)):
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
             self._after_answer(turn)

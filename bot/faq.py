@@ -34,6 +34,7 @@ _SECTIONS = {"question_starts", "term_questions", "entries", "terms"}
 FUZZY_SCORE = 88          # rapidfuzz ratio for a small typo ("waht is car-t")
 FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
 KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: no keyword answer
+MAX_ANSWERS = 2           # questions of one message answered ("what is car-t and does it hurt?")
 _ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
 
 
@@ -86,6 +87,31 @@ class Faq:
             if best:
                 return self.wordings[best[0]]
         return self._subject(text)
+
+    def find_all(self, message: str) -> list[Answer]:
+        """Each question a message asks, in order ("whats car-t exactly and does it hurt?":
+        what CAR-T is, then its risks), at most ``MAX_ANSWERS``; a message asking one thing
+        is ``find``'s answer alone. A part is a question when it ends with "?" or opens with a
+        question word after "and", "also" or a comma."""
+        parts = self._questions_in(message)
+        found: list[Answer] = []
+        for part in parts if len(parts) > 1 else ():
+            answer = self.find(part + "?")
+            if answer is not None and all(answer.id != known.id for known in found):
+                found.append(answer)
+        if len(found) > 1:
+            return found[:MAX_ANSWERS]
+        whole = self.find(message)
+        return [whole] if whole is not None else []
+
+    def _questions_in(self, message: str) -> list[str]:
+        starts = "|".join(re.escape(s) for s in sorted(self.starts, key=len, reverse=True))
+        joined = re.compile(r"\s*(?:,|;|\band\b|\balso\b)+\s*(?=(?:%s)\b)" % starts)
+        parts = []
+        for chunk in re.split(r"[?？]+", message):
+            text = plain(chunk)
+            parts += [p.strip() for p in joined.split(text) if p.strip()]
+        return parts
 
     def _subject(self, text: str) -> Answer | None:
         """The one entry a short question names the subject of ("how risky is it"), else None

@@ -107,3 +107,78 @@ def test_the_mothers_age_is_kept_when_she_says_she_breastfeeds(tmp_path):
     profile = tracker_of(engine, "a").profile
     assert profile.first("AGE").value == 34
     assert any(f.concept == "lactating" and not f.negated for f in profile.facts)
+
+
+# --- an outcome in brackets is its own item's ------------------------------------------------------
+
+def test_an_outcome_in_brackets_after_one_drug_is_that_drugs_only():
+    text = "tried loads, steroids, ivig, eltrombopag (made my liver tests go up so stopped), now on romiplostim"
+    assert one(text, "eltrombopag").status == "intolerant"
+    assert one(text, "glucocorticoid").status is None and one(text, "ivig").status is None
+    assert one(text, "romiplostim").status == "current"
+
+
+def test_a_bracket_that_speaks_of_them_all_is_everyones():
+    text = "steroids, ivig and eltrombopag (all stopped due to side effects)"
+    assert {one(text, c).status for c in ("glucocorticoid", "ivig", "eltrombopag")} == {"intolerant"}
+
+
+@pytest.mark.parametrize("text", ["prednisone (no response), IVIG (transient response), rituximab (no response)",
+                                  "methotrexate (not tolerated, nausea) and then leflunomide"])
+def test_each_drug_keeps_its_own_bracketed_outcome(text):
+    assert one(text, "prednisone" if "prednisone" in text else "methotrexate").status in ("failed", "intolerant")
+    if "leflunomide" in text:
+        assert one(text, "leflunomide").status is None
+
+
+# --- an organ's trouble belongs to the disease, not to another organ's disease -------------------
+
+def test_no_kidney_problems_after_scleroderma_and_lung_fibrosis_is_no_kidney_disease():
+    text = ("my mum is 67 with scleroderma and lung fibrosis. she's on mycophenolate and nintedanib, "
+            "FVC went from 78 to 61 in a year. no kidney problems")
+    assert one(text, "kidney_disease").negated
+    assert not one(text, "interstitial_lung_disease").negated
+
+
+# --- pregnancy plans denied; an age opening a message; "even after"; a dose per day ------------------
+
+@pytest.mark.parametrize("text", ["we aren't planning kids", "we're not planning any more kids", "im not planning a baby yet"])
+def test_pregnancy_plans_denied(text):
+    assert one(text, "planning").negated
+
+
+@pytest.mark.parametrize("text, age", [("34 and UC since i was 19", 34.0), ("32 and have lupus", 32.0)])
+def test_an_age_opening_a_message_before_and(text, age):
+    assert [f.value for f in facts(text) if f.label == "AGE"] == [age]
+
+
+@pytest.mark.parametrize("text", ["18 and over only?", "platelets 45. 20 and rising"])
+def test_a_number_and_something_else_is_no_age(text):
+    assert not [f for f in facts(text) if f.label == "AGE"]
+
+
+def test_a_count_still_low_even_after_a_drug_is_that_drug_failing():
+    assert one("plts 9 this morning even after the nplate", "romiplostim").status == "failed"
+    assert one("she was fine even after stopping the steroids", "glucocorticoid").status is None
+
+
+def test_a_failing_drug_written_with_a_dose_per_day_is_taken_now():
+    drug = one("MMF 3g/d with inadequate response", "mycophenolate")
+    assert drug.status == "failed" and drug.ongoing
+
+
+# --- two questions in one message ---------------------------------------------------------------------
+
+def test_two_questions_in_one_message_are_both_answered():
+    from bot.faq import load_faq
+    faq = load_faq()
+    assert [a.id for a in faq.find_all("whats car-t exactly and does it hurt?")] == ["term:car_t", "risks"]
+    assert [a.id for a in faq.find_all("is it safe??")] == ["risks"]
+    assert faq.find_all("can my daughter join? she has lupus") == []
+
+
+def test_the_chat_answers_both_questions(tmp_path):
+    from bundled_engine import bundled_engine, talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "Patient or family", "whats car-t exactly and does it hurt?")
+    assert "T cells" in replies[-1] and "cytokine release syndrome" in replies[-1]

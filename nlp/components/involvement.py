@@ -90,9 +90,15 @@ class OrganInvolvement:
                 # pneumonia. her lungs are affected": no disease's lungs)
                 before = [c for c, _, _ in chosen if c.label in ("CONDITION", "INFECTION")
                           and first.start <= c.start and c.end <= start]
+        # another organ's disease owns no organ ("scleroderma and lung fibrosis. ... no kidney
+        # problems": the scleroderma's kidneys, not the fibrosis's)
+        before = [c for c in before if not self._other_organ(c.concept, organ)]
         if not before:
             return None
         return self._organ_disease(before[-1].concept, organ)
+
+    def _other_organ(self, concept: str, organ: str) -> bool:
+        return any(concept == named for other, pairs in self.diseases.items() if other != organ for _, named in pairs)
 
     def _concept_after(self, doc: Doc, chosen, end_char: int, organ: str) -> str | None:
         """The organ's disease for the disease named right after the phrase ("involved with

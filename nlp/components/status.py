@@ -113,6 +113,31 @@ def _flag(modifier, name: str) -> bool:
     return bool((modifier.rule.metadata or {}).get(name))
 
 
+_BRACKET_REACH = 25          # tokens looked through for a cue's brackets
+_FOR_ALL = frozenset(("all", "both", "each", "every", "none", "neither", "either", "any"))
+
+
+def bracketed_elsewhere(span, modifier) -> bool:
+    """A cue inside brackets is said of what the brackets hold and of the one thing written
+    right before them, not of the rest of a list: "steroids, ivig, eltrombopag (made my liver
+    tests go up so stopped)" is eltrombopag stopped for side effects, not the steroids or
+    the IVIG; "infliximab (stopped, antibodies) and adalimumab" is not adalimumab's. A
+    bracket that speaks of them all ("(all stopped for side effects)", "(none helped)") is
+    everyone's."""
+    doc = span.doc
+    start, end = modifier.modifier_span
+    opened = next((i for i in range(start - 1, max(-1, start - _BRACKET_REACH), -1)
+                   if doc[i].text in ("(", ")")), None)
+    if opened is None or doc[opened].text != "(":
+        return False
+    closed = next((i for i in range(end, min(len(doc), end + _BRACKET_REACH)) if doc[i].text in ("(", ")")), None)
+    if closed is None or doc[closed].text != ")":
+        return False
+    if opened < span.start and span.end <= closed + 1 or span.end == opened:
+        return False
+    return not any(t.lower_ in _FOR_ALL for t in doc[opened + 1:closed])
+
+
 def therapy_status(span: Span) -> str | None:
     """The nearest therapy cue; a weak one (``"metadata": {"weak": true}``: a dose written
     after the drug) does not count when the fact is past ("stopped prednisone 10 mg"), and
@@ -120,7 +145,7 @@ def therapy_status(span: Span) -> str | None:
     at some time) does not count when an outcome cue reaches the mention too ("had shingles
     on tofacitinib, so they stopped it")."""
     modifiers = [m for m in span._.modifiers if _stop_said(span, m) and not _sequence_before(span, m)
-                 and not _harm_guarded_against(span, m)]
+                 and not _harm_guarded_against(span, m) and not bracketed_elsewhere(span, m)]
     modifiers = _without_stopped_starts(modifiers)
     cancelled = {c for m in modifiers for c in (m.rule.metadata or {}).get("cancels") or ()}
     if cancelled:   # "had to stop humira because of insurance": stopped, not for side effects
