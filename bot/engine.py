@@ -408,6 +408,11 @@ class Engine(Answering, Asking):
             turn.text("ok")                 # "not sure" with no question open corrects nothing
             self._prompt(turn)
             return
+        if (tracker.role is not None and tracker.pending is None and tracker.results_shown
+                and (texts.match_choice(text, ("no",)) or texts.only_courtesy(text))):
+            turn.text("ok")                 # "no", "thanks" after the results: nothing to correct
+            self._prompt(turn)
+            return
         # a correction needs something said before it: an opening "not sure if this is the
         # right place, i have scleroderma" is the first telling, not an update
         if tracker.role is not None and tracker.profile.facts and texts.is_correction(text):

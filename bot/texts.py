@@ -171,6 +171,11 @@ class Texts:
                     return key
         return None
 
+    def only_courtesy(self, message: str) -> bool:
+        """The message holds courtesy words only ("thanks", "ok thank you", "thx")."""
+        norm = normalise(message)
+        return bool(norm) and not self._without_courtesy(norm)
+
     def _without_courtesy(self, norm: str) -> str:
         """A normalised reply without the courtesy words around it ("no idea sorry" -> "no
         idea", "yes, thanks" -> "yes"; ``corrections.courtesy``)."""

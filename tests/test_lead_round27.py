@@ -162,11 +162,6 @@ def test_a_count_still_low_even_after_a_drug_is_that_drug_failing():
     assert one("she was fine even after stopping the steroids", "glucocorticoid").status is None
 
 
-def test_a_failing_drug_written_with_a_dose_per_day_is_taken_now():
-    drug = one("MMF 3g/d with inadequate response", "mycophenolate")
-    assert drug.status == "failed" and drug.ongoing
-
-
 # --- two questions in one message ---------------------------------------------------------------------
 
 def test_two_questions_in_one_message_are_both_answered():
@@ -182,3 +177,15 @@ def test_the_chat_answers_both_questions(tmp_path):
     engine = bundled_engine(tmp_path / "t.db", today=TODAY)
     replies = talk(engine, "a", "Patient or family", "whats car-t exactly and does it hurt?")
     assert "T cells" in replies[-1] and "cytokine release syndrome" in replies[-1]
+
+
+# --- "no" and "thanks" after the results ----------------------------------------------------------------
+
+@pytest.mark.parametrize("message", ["no", "no thanks", "thanks", "ok thank you"])
+def test_no_or_thanks_after_the_results_is_no_correction(tmp_path, message):
+    from bundled_engine import bundled_engine, talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "Patient or family", "im 45 with lupus nephritis class 4, failed cellcept and rituximab",
+                   "results", message)
+    assert "What should I correct" not in replies[-1] and "didn't find anything new" not in replies[-1]
+    assert replies[-1].startswith("OK.")

@@ -36,7 +36,7 @@ from nlp.components.table_rows import table_rows
 from nlp.components.later_values import earlier_values
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
+from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, listed_before_a_bracketed_outcome, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords
 from nlp.components.sections import HistorySections
@@ -855,6 +855,8 @@ class FactBuilder:
                 fact.status, fact.historical = stop[0], fact.historical or stop[1]
             if fact.status is None and bracket_over(ent):
                 fact.historical = True      # "IVIG (transient)": given, its response gone
+            if fact.status is None and listed_before_a_bracketed_outcome(ent):
+                fact.historical = True      # "5-ASA, thiopurine (pancreatitis)": the 5-ASA is over, not the pancreatitis's
         elif label == "INFECTION":
             written = self.mention_status(ent) or self.mention_status.after(ent)
             before = self.mention_status.before(ent)

@@ -27,7 +27,7 @@ from spacy.language import Language
 
 from nlp.components.disease_status import is_status_span
 from nlp.components.doc_cache import doc_text, sentence_index
-from nlp.components.status import across_comma, bracketed_elsewhere, result_of_test
+from nlp.components.status import across_comma, result_of_test
 from nlp.resources import alternation, context_rules, vocabulary
 
 CONTEXT_PIPE = "medspacy_context"
@@ -55,7 +55,7 @@ def categories(span) -> set[str]:
     two rules on one literal would leave one of them silently unused)."""
     found = set()
     for m in span._.modifiers:
-        if not _terminated(span, m) and not bracketed_elsewhere(span, m):
+        if not _terminated(span, m):
             found.add(((m.rule.metadata or {}).get("category_for") or {}).get(span.label_, m.category))
     return found
 

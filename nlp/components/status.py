@@ -118,8 +118,8 @@ _FOR_ALL = frozenset(("all", "both", "each", "every", "none", "neither", "either
 
 
 def bracketed_elsewhere(span, modifier) -> bool:
-    """A cue inside brackets is said of what the brackets hold and of the one thing written
-    right before them, not of the rest of a list: "steroids, ivig, eltrombopag (made my liver
+    """A therapy outcome inside brackets is said of what the brackets hold and of the one
+    thing written right before them (its dose or dates between), not of the rest of a list: "steroids, ivig, eltrombopag (made my liver
     tests go up so stopped)" is eltrombopag stopped for side effects, not the steroids or
     the IVIG; "infliximab (stopped, antibodies) and adalimumab" is not adalimumab's. A
     bracket that speaks of them all ("(all stopped for side effects)", "(none helped)") is
@@ -133,9 +133,19 @@ def bracketed_elsewhere(span, modifier) -> bool:
     closed = next((i for i in range(end, min(len(doc), end + _BRACKET_REACH)) if doc[i].text in ("(", ")")), None)
     if closed is None or doc[closed].text != ")":
         return False
-    if opened < span.start and span.end <= closed + 1 or span.end == opened:
+    if opened < span.start and span.end <= closed + 1:
         return False
+    if span.end <= opened and not any(span.end <= e.start < opened for e in doc.ents):
+        return False    # the nearest thing before the brackets ("tocilizumab 8 mg/kg (anaphylaxis)")
     return not any(t.lower_ in _FOR_ALL for t in doc[opened + 1:closed])
+
+
+def listed_before_a_bracketed_outcome(span) -> bool:
+    """An earlier item of a treatment list whose next item's outcome is in brackets
+    ("steroids, ivig, eltrombopag (stopped, liver)"): not that outcome, but a treatment told
+    as part of a history that moved on, so over."""
+    return any(m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT") and m.modifier_span[0] >= span.end
+               and bracketed_elsewhere(span, m) for m in span._.modifiers)
 
 
 def therapy_status(span: Span) -> str | None:
