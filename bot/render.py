@@ -116,11 +116,8 @@ class Renderer:
     def drug_name(self, fact: Fact, role: str | None) -> str:
         """A treatment's name, or the person's own word when the terminology marks it as
         another drug matching treats alike ("prednisolone", not "prednisone")."""
-        entry = load_terminology().get(fact.concept)
-        written = (fact.text or "").strip().lower()
-        if self.lang != "zh" and entry is not None and written in entry.attrs.get("said_as_written", ()):
-            return written
-        return self.name(fact.concept, fact.label, role)
+        written = load_terminology().as_written(fact.concept, fact.text) if self.lang != "zh" else None
+        return written or self.name(fact.concept, fact.label, role)
 
     # --- facts ------------------------------------------------------------------------
     def facts(self, facts: list[Fact], role: str | None) -> list[Safe]:

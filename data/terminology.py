@@ -145,6 +145,13 @@ class Terminology:
         concept = self.concepts.get(concept_id)
         return concept.label if concept else concept_id
 
+    def as_written(self, concept_id: str, text: str | None) -> str | None:
+        """The person's own word for a concept when the terminology says it is to be said as
+        written (``said_as_written``: "prednisolone", which matching treats as prednisone)."""
+        concept = self.concepts.get(concept_id)
+        written = (text or "").strip().lower()
+        return written if concept is not None and written in concept.attrs.get("said_as_written", ()) else None
+
     def ancestors(self, concept_id: str) -> frozenset[str]:
         """The concept itself and every concept above it in the is-a hierarchy."""
         cached = self._ancestors.get(concept_id)

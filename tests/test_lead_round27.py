@@ -189,3 +189,13 @@ def test_no_or_thanks_after_the_results_is_no_correction(tmp_path, message):
                    "results", message)
     assert "What should I correct" not in replies[-1] and "didn't find anything new" not in replies[-1]
     assert replies[-1].startswith("OK.")
+
+
+# --- a letter's own drug name in the triage report ---------------------------------------------------
+
+def test_triage_says_prednisolone_as_the_letter_does():
+    from bot.commands.triage import _profile_line
+    from core.facts import Profile
+    profile = Profile(facts=facts("She is currently on low-dose prednisolone 5 mg daily."))
+    line = _profile_line(profile)
+    assert "prednisolone" in line and "prednisone" not in line

@@ -342,6 +342,8 @@ def _profile_line(profile) -> str:
         if fact.label == "AGE" and fact.uncertain and certain_age:
             continue        # "34 y/o, DOB 1992": the stated age, not the year's guess (matching uses it too)
         name = term.label(fact.concept) if fact.label not in ("AGE", "WEIGHT", "LOCATION") else fact.label.lower()
+        if fact.label == "DRUG":
+            name = term.as_written(fact.concept, fact.text) or name     # "prednisolone", as the letter says
         if fact.label in ("SEX", "PREGNANCY"):
             name = PREGNANCY_WORDS.get(fact.concept, fact.concept)
         if fact.label == "STAGE":
