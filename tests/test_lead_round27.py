@@ -199,3 +199,10 @@ def test_triage_says_prednisolone_as_the_letter_does():
     profile = Profile(facts=facts("She is currently on low-dose prednisolone 5 mg daily."))
     line = _profile_line(profile)
     assert "prednisolone" in line and "prednisone" not in line
+
+
+def test_a_noun_of_change_before_a_value_makes_its_from_to_a_change():
+    fvc = one("continued decline in FVC (from 82% to 64% predicted)", "fvc")
+    assert fvc.value == 64.0
+    assert one("fall in eGFR from 60 to 41", "egfr").value == 41.0
+    assert not [f for f in facts("FVC from 82% to 64% predicted") if f.concept == "fvc" and f.value is not None]

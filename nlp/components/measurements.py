@@ -123,6 +123,16 @@ class ValueReader:
             rf"(?:\s*(?:{fillers}))*\s*(?:(?:has|have|had)\s+)?(?:{change})\s+from\s+(?:{comparators})?\s*{NUMBER}"
             rf"(?:\s?{UNIT})?\s*(?:to|->|-->|\u2192)\s*(?=(?:{comparators})?\s*\d)",
             re.IGNORECASE) if change else None
+        # "a decline in FVC (from 82% to 64% predicted)", "fall in eGFR from 60 to 41": a noun
+        # of change before the name makes its "from A to B" a change too (``change_nouns``)
+        nouns = _alternation(vocabulary.get("change_nouns") or [])
+        self._change_noun = re.compile(
+            rf"\b(?:{nouns})\s+(?:in|of)\s+(?:(?:the|her|his|my|their|your)\s+)?[\w%/-]+(?:\s+[\w%/-]+){{0,2}}\s*$",
+            re.IGNORECASE) if nouns else None
+        self._from_to_bare = re.compile(
+            rf"(?:\s*(?:{fillers}))*\s*from\s+(?:{comparators})?\s*{NUMBER}"
+            rf"(?:\s?{UNIT})?\s*(?:to|->|-->|\u2192)\s*(?=(?:{comparators})?\s*\d)",
+            re.IGNORECASE) if nouns else None
         # a reference range written after a value ("85 (ref <10)", "45 IU/mL, normal range
         # under 30", "(NR 0-25)", "(<10)"): its upper limit (``reference_words``)
         references = _alternation(vocabulary.get("reference_words") or ["ref"])
@@ -137,6 +147,8 @@ class ValueReader:
         number is a dipstick grade, no value, when ``graded`` (a urine dipstick analyte:
         "proteinuria 2+"); otherwise it says "at least" ("plt 150+", "platelets 150k+")."""
         change = self._from_to.match(text, pos, limit) if self._from_to is not None else None
+        if change is None and self._change_noun is not None and self._change_noun.search(text, max(0, pos - 50), pos):
+            change = self._from_to_bare.match(text, pos, limit)
         if change is not None:
             newer = self.after(text, change.end(), limit, roman, graded)
             return None if newer is None else replace(newer, older_end=change.end())
