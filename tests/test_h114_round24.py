@@ -197,3 +197,16 @@ def test_a_fresh_databases_import_starts_from_the_users_cache(tmp_path):
         return [{k: v for k, v in row.items() if k not in {"imported_at", "updated_at", "fetched_at"}} for row in rows]
 
     assert first and same(first) == same(second)
+
+
+def test_a_words_respelling_is_the_same_whichever_phrase_or_direction_asked_first():
+    from nlp.components import terms
+
+    phrases = ["oesophageal cancer", "esophageal cancer", "acute leukaemia", "anaemia", "haemolytic anaemia",
+               "systemic lupus erythematosus"]
+    first = [terms._other_spellings(p) for p in phrases]
+    terms._RESPELT.clear()
+    second = [terms._other_spellings(p) for p in reversed(phrases)][::-1]
+    assert first == second
+    assert "esophageal cancer" in first[0] and "oesophageal cancer" in first[1]
+    assert "acute leukemia" in first[2] and first[5] == set()
