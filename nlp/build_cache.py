@@ -33,12 +33,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from data.settings import SETTINGS
+
 log = logging.getLogger(__name__)
 
 FORMAT = 1
 SUFFIX = ".nlp-cache.json"
 SHARED_NAME = "nlp-build-cache.json"
-CACHE_DIR_ENV = "TRIALBOT_CACHE_DIR"
 
 
 def beside(db_path: str | os.PathLike | None) -> Path | None:
@@ -51,7 +52,7 @@ def beside(db_path: str | os.PathLike | None) -> Path | None:
 def shared() -> Path | None:
     """The user's cache file, read by a build whose own file is missing or stale (None when
     ``$TRIALBOT_CACHE_DIR`` is set empty: no shared cache)."""
-    folder = os.environ.get(CACHE_DIR_ENV)
+    folder = os.environ.get(SETTINGS["cache_dir"].name)        # (set empty means none: read here)
     if folder is not None:
         return Path(folder) / SHARED_NAME if folder else None
     base = os.environ.get("XDG_CACHE_HOME")
