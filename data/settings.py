@@ -28,6 +28,7 @@ SETTINGS = {
     "stale_sync_days": Setting("TRIALBOT_STALE_SYNC_DAYS", "30", "Results warn when a trial was last synced (or imported) from the registry more than this many days ago; 0 never warns."),
     "sync_hours": Setting("TRIALBOT_SYNC_HOURS", "0", "`telegram` runs `sync` (the default query) every this many hours in the background; 0 (the default) never."),
     "workers": Setting("TRIALBOT_WORKERS", "2", "`telegram` runs conversation turns in this many engine worker processes (a conversation always in the same one); 0 runs them in the bot's own process."),
+    "cache_dir": Setting("TRIALBOT_CACHE_DIR", None, "Folder of the user's pipeline build cache, which a fresh database's first import or chat starts from (unset: $XDG_CACHE_HOME/trialbot, else ~/.cache/trialbot; set empty: none)."),
     "ctgov_url": Setting("TRIALBOT_CTGOV_URL", "https://clinicaltrials.gov/api/v2", "ClinicalTrials.gov API v2 base URL that `sync` fetches studies from (a mirror, or a fake server in tests)."),
 }
 

@@ -5,8 +5,8 @@ clinical tokenizer rules (nlp/tokenizer.py) -> ``sentencizer`` (plus line breaks
 ``trialbot_entities`` (terminology, patterns, typos) -> medspaCy ``ConText``. ``extract``
 runs it and turns the entities into facts; ``profile_from_messages`` merges the facts of a
 conversation's messages into one ``Profile``. Nothing is loaded at import time. A build
-cache file (nlp/build_cache.py; the chat keeps one beside its database) makes the build
-faster and changes nothing it builds. A Chinese text (``is_chinese``, nlp/chinese.py) goes to
+cache file (nlp/build_cache.py; the chat keeps one beside its database, and the user's cache
+folder one for every build without its own) makes the build faster and changes nothing it builds. A Chinese text (``is_chinese``, nlp/chinese.py) goes to
 the Chinese extractor instead (nlp/zh_pipeline.py, built with the first Chinese text): the
 same facts, so everything that calls ``extract`` or ``speaker_of`` reads Chinese too.
 
@@ -85,7 +85,7 @@ def _build(cache_path: Path | None):
     from spacy.language import Language
 
     from data.terminology import load_terminology   # start-up: loaded when first used
-    from nlp.build_cache import BuildCache
+    from nlp.build_cache import BuildCache, shared
     from nlp.components import entities  # noqa: F401  (registers trialbot_entities); start-up: loaded when first used
     from nlp.components.cue_scope import CUE_SCOPE_PIPE, cue_scope   # start-up: loaded when first used
     from nlp.components.context import add_context
@@ -96,7 +96,7 @@ def _build(cache_path: Path | None):
     if LINE_BREAKS_PIPE not in Language.factories:
         Language.component(LINE_BREAKS_PIPE, func=_line_breaks)
 
-    cache = BuildCache(cache_path)
+    cache = BuildCache(cache_path, shared())        # the user's file when ``cache_path`` has none
     words = vocabulary()
     terminology = load_terminology()
     common = cache.common_words(int(words["typos"]["common_words"]), common_words)

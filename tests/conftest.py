@@ -12,6 +12,22 @@ from data.store import connect, open_store
 SEEDS_DIR = Path(__file__).resolve().parent / "data" / "seeds"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_build_cache(tmp_path_factory):
+    """The pipeline's shared build cache (nlp/build_cache.py ``shared()``) is a folder of the
+    session's, never the user's: the session's first build derives everything, as a fresh
+    installation's does; the builds of the subprocesses it starts read it."""
+    import os
+
+    before = os.environ.get("TRIALBOT_CACHE_DIR")
+    os.environ["TRIALBOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("nlp-build-cache"))
+    yield
+    if before is None:
+        os.environ.pop("TRIALBOT_CACHE_DIR", None)
+    else:
+        os.environ["TRIALBOT_CACHE_DIR"] = before
+
+
 @pytest.fixture(autouse=True)
 def _isolated_default_db(tmp_path, monkeypatch):
     """Whatever a test runs, the default database is a file in its own tmp_path."""

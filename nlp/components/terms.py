@@ -205,24 +205,33 @@ def _other_spellings(phrase: str) -> set[str]:
     """'oesophageal cancer' is also written 'esophageal cancer', 'leukemia' 'leukaemia'
     (``term_spellings`` of data/nlp/extraction.yaml: British and American word parts, at a
     word's start or end): the phrase with every part in the other spelling, each way."""
-    found = set()
-    for british_first in (True, False):
-        words = []
-        for word in phrase.split(" "):
-            for pair in _spelling_pairs():
-                old, new = pair if british_first else pair[::-1]
-                longer = len(new) > len(old)   # 'anaemia' is no '-emia' word to respell
-                if old.endswith("-") and word.startswith(old[:-1]) and not (longer and word.startswith(new[:-1])):
-                    word = new[:-1] + word[len(old) - 1:]
-                    break
-                if old.startswith("-") and word.endswith(old[1:]) and not (longer and word.endswith(new[1:])):
-                    word = word[:len(word) - len(old) + 1] + new[1:]
-                    break
-            words.append(word)
-        found.add(" ".join(words))
+    found = {" ".join(_respelt(word, british_first) for word in phrase.split(" ")) for british_first in (True, False)}
     return found - {phrase}
 
 
+def _respelt(word: str, british_first: bool) -> str:
+    """``word`` with its first matching ``term_spellings`` part in the other spelling, each
+    word's answer kept: the build asks it of ~9,000 phrases' words, most of them many times
+    (round 24, h114: the pairs are read once per process, so an answer never goes stale)."""
+    key = (word, british_first)
+    found = _RESPELT.get(key)
+    if found is None:
+        found = _RESPELT[key] = _respell(word, british_first)
+    return found
+
+
+def _respell(word: str, british_first: bool) -> str:
+    for pair in _spelling_pairs():
+        old, new = pair if british_first else pair[::-1]
+        longer = len(new) > len(old)   # 'anaemia' is no '-emia' word to respell
+        if old.endswith("-") and word.startswith(old[:-1]) and not (longer and word.startswith(new[:-1])):
+            return new[:-1] + word[len(old) - 1:]
+        if old.startswith("-") and word.endswith(old[1:]) and not (longer and word.endswith(new[1:])):
+            return word[:len(word) - len(old) + 1] + new[1:]
+    return word
+
+
+_RESPELT: dict[tuple[str, bool], str] = {}
 _PAIRS: list[tuple[str, str]] = []
 
 
