@@ -28,7 +28,7 @@ from nlp.components.ongoing_item import OngoingItem
 from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
-from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule
+from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, taken_on_schedule
 from nlp.components.stop_reasons import stop_reasons
 from nlp.components.course_counts import finished_courses
 from nlp.components.harm_cause import harm_causes
@@ -206,6 +206,14 @@ class FactBuilder:
             r"[ \t]*(?:\d+(?:[.,]\d+)?[ \t]*(?:%s)\b[ \t]*)?(?:%s)\b" % (alternation(schedule.get("dose_units") or ["mg"]),
                                                                alternation(schedule["schedules"])),
             re.IGNORECASE) if schedule.get("schedules") else None
+        # "he got IVIG every month": a schedule says the treatment goes on (h111, round 24)
+        recurring = vocabulary.get("taken_on_schedule") or {}
+        self.recurring = {
+            "schedule": re.compile(r"[ \t]*(?:\d+(?:[.,]\d+)?[ \t]*(?:%s)\b[ \t]*)?(?:%s)(?![\w-])"
+                                   % (alternation(schedule.get("dose_units") or ["mg"]), "|".join(recurring["schedules"])), re.IGNORECASE),
+            "past_verbs": frozenset(str(w).lower() for w in recurring["past_verbs"]),
+            "stop_words": re.compile(r"\b(?:%s)\b" % alternation(recurring["stop_words"]), re.IGNORECASE),
+        } if recurring.get("schedules") else None
         words = vocabulary.get("precursor_words") or ()
         self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
                                     % alternation(words), re.IGNORECASE) if words else None
@@ -412,6 +420,7 @@ class FactBuilder:
         self.outcomes.class_headings(doc, kept, facts)
         self.outcomes.echoes(doc, kept, facts)       # "CHOP didnt work and brentuximab neither"
         self.outcomes.exceptions(doc, kept, facts)   # "never had CAR-T, only chemo"
+        self.outcomes.excluded_from_outcome(doc, kept, facts)   # "all the biologics except rinvoq failed"
         self.outcomes.switches(doc, kept, facts)     # "switched me from cellcept to azathioprine"
         self.outcomes.results_around_asides(doc, kept, facts)   # "TB test (the blood one) was negative"
         self._past_pregnancies(facts, today, text)
@@ -479,6 +488,7 @@ class FactBuilder:
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
+        taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
