@@ -136,3 +136,13 @@ def test_conventional_or_mixed_or_two_way_values_leave_bilirubin_asked():
 def test_a_written_conventional_unit_still_wins():
     bili = _lab("Creatinine 1.0 mg/dL, bili 9", "bilirubin")
     assert bili.value_normalized == 9.0
+
+
+def test_infection_treated_in_the_next_sentence_by_a_course_with_a_length_is_over():
+    text = "Admitted with a urinary tract infection. Treated with IV ceftriaxone for 3 days, then oral nitrofurantoin for 5 days."
+    assert _one(text, "uti").historical
+    assert _one("Admitted with pneumonia. Treated with co-amoxiclav for 7 days.", "active_infection").historical
+
+
+def test_infection_before_a_course_without_a_length_in_the_next_sentence_is_left():
+    assert not _one("Admitted with pneumonia. Treated with co-amoxiclav.", "active_infection").historical

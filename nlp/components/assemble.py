@@ -265,6 +265,10 @@ class FactBuilder:
         result = r"(?:\s+(?:%s))?" % alternation(results) if results else ""
         self.treated_with = re.compile(r"%s(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|short|brief|full|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
                                        % (result, alternation(words)), re.IGNORECASE) if words else None
+        # ... and in the next sentence when the course had a length ("Admitted with a urinary tract
+        # infection. Treated with IV ceftriaxone for 3 days": over with it; h111, round 24)
+        self.treated_next = re.compile(r"[\s.]*\.[\s]*(?:%s)\s+(?:(?:a|an|the|short|brief|full|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
+                                       % alternation(words), re.IGNORECASE) if words else None
         self.cured_by_course = frozenset(vocabulary.get("cured_by_a_course") or ())
         self.onset_by_age = [
             {"concept": str(e["concept"]), "either": str(e["either"]), "under": float(e["under"]),
@@ -743,14 +747,17 @@ class FactBuilder:
     def _treated_after(self, facts: list[Fact], k: int, text: str) -> None:
         """An acute infection followed by the past course that treated it ("Recent UTI treated
         with nitrofurantoin.", "pneumonia, treated with IV antibiotics"): over with the course
-        (the words between: extraction.yaml ``treated_with``). Not while the course goes on."""
+        (the words between: extraction.yaml ``treated_with``), or in the next sentence by a course
+        with a length ("Admitted with a UTI. Treated with IV ceftriaxone for 3 days."). Not while
+        the course goes on."""
         if self.treated_with is None:
             return
         fact = facts[k]
         course = next((t for t in facts[k + 1:] if t.label in ("DRUG", "PROCEDURE")), None)
         if (course is None or not course.historical or course.status == "current" or course.negated
                 or course.hypothetical or course.family or fact.historical
-                or not self.treated_with.fullmatch(text, fact.end, course.start)):
+                or not (self.treated_with.fullmatch(text, fact.end, course.start)
+                        or (course.duration_days is not None and self.treated_next.fullmatch(text, fact.end, course.start)))):
             return
         fact.historical = True
 
