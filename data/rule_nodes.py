@@ -143,7 +143,8 @@ def _hash(text: str) -> str:
 # 93: h106, round 23: a disease status said in a text naming only diseases that are no cancer (autoimmune, aplastic anaemia, TTP, kidney disease) is not read, as one beside such a disease was not; "the MRD to 0.8%", "MRD fell to 2%" are MRD results; "drinks socially"/"drinks rarely"/... are alcohol use; "urine albumin/creatinine" is the UACR; "Treatment this admission:" lists a course over; "X if no response", "X if she drops below 30" are conditional; "referred for" a lab value is a result; a drug "for febrile neutropenia" is no harm; a failed drug written with its schedule ("despite mesalamine 4.8 g daily") is taken now; a value followed in a later sentence by one said at discharge or having fallen or risen to it is past; "a 2-year-old brother" after the patient's age is the brother's.
 # 94: lead, round 26 (after the merges): a pregnancy counted and told in the past ("her first pregnancy was complicated by gestational diabetes") is over, with what it was complicated by.
 # 95: lead, round 27: "progesterone-only pill" and "progestogen only pill" are contraception; denied pregnancy plans ("we aren't planning kids").
-PLAN_VERSION = "95"
+# 96: h111, round 24: a treatment excepted from a whole group's outcome ("all the biologics except rinvoq failed") is not failed, the group is; a treatment said with "got"/"had" and a recurring schedule ("got IVIG every month") is taken now unless stopped; "MRD was positive after induction" is of then; weeks after a pregnancy word are the pregnancy's, not an age; misspelt organ-trouble words ("kidney problms", "lung isues") are read; "X which she's on now" is taken now; a unitless value only SI units can hold ("Creat 78") sets SI for the message's open values.
+PLAN_VERSION = "96"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -105,6 +105,17 @@ def prefer_written_system(facts: list[Any], terminology: Any) -> None:
         key = normalize_unit(fact.unit, analyte.attrs.get("units", {})) if analyte is not None else None
         if key in systems:
             written.add(systems[key])
+    if not written:
+        # no unit written: a unitless value that only SI units can hold at all ("Creat 78": 78
+        # mg/dL is no one's, 78 µmol/L is) tells the system as a written unit would; one that
+        # both can hold ("creat 19": a dialysis patient's mg/dL, or µmol/L) tells nothing. Only
+        # SI is told so: a conventional-unit message never holds a value only µmol/L or g/L can
+        # read, but an SI one can hold a value only g/dL reads ("Hb 5.7": mmol/L in the
+        # Netherlands, no unit of ``bare_units``), so a value never tells conventional units
+        # (h111, round 24); it only keeps a message with values of both ("Creat 78, Hb 9.2") asked
+        written = {system for fact in facts if (system := _only_system(fact, terminology, systems, open_values))}
+        if written != {_SI}:
+            return
     if len(written) != 1:
         return
     (system,) = written
@@ -118,6 +129,24 @@ def prefer_written_system(facts: list[Any], terminology: Any) -> None:
             fact.value_normalized = round(fits[0][1], 4)
             fact.unit_normalized = analyte.attrs.get("canonical_unit")
             fact.implausible = False
+
+
+_SI = "si"
+
+
+def _only_system(fact: Any, terminology: Any, systems: dict[str, str], open_values: list[Any]) -> str | None:
+    """The one unit system of a unitless lab value that only the units of that system read as a
+    possible value at all (the analyte's ``plausible`` range, not its ``typical`` one), else None."""
+    if fact.label != "LAB" or fact.unit is not None or fact.family or fact.value is None or fact in open_values:
+        return None
+    analyte = terminology.get(fact.concept)
+    if analyte is None or not analyte.attrs.get("bare_units"):
+        return None
+    low, high = analyte.attrs.get("plausible", [float("-inf"), float("inf")])
+    units = analyte.attrs.get("units", {})
+    possible = {systems.get(unit) for unit in analyte.attrs["bare_units"]
+                if unit in units and low <= fact.value * units[unit] <= high}
+    return possible.pop() if len(possible) == 1 and None not in possible else None
 
 
 def normalise_lab(fact: Any, terminology: Any, unit_key: Callable[[str, dict], str | None] = normalize_unit) -> None:

@@ -28,7 +28,7 @@ from nlp.components.ongoing_item import OngoingItem
 from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
-from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule
+from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, taken_on_schedule
 from nlp.components.stop_reasons import stop_reasons
 from nlp.components.course_counts import finished_courses
 from nlp.components.harm_cause import harm_causes
@@ -206,6 +206,14 @@ class FactBuilder:
             r"[ \t]*(?:\d+(?:[.,]\d+)?[ \t]*(?:%s)\b[ \t]*)?(?:%s)\b" % (alternation(schedule.get("dose_units") or ["mg"]),
                                                                alternation(schedule["schedules"])),
             re.IGNORECASE) if schedule.get("schedules") else None
+        # "he got IVIG every month": a schedule says the treatment goes on (h111, round 24)
+        recurring = vocabulary.get("taken_on_schedule") or {}
+        self.recurring = {
+            "schedule": re.compile(r"[ \t]*(?:\d+(?:[.,]\d+)?[ \t]*(?:%s)\b[ \t]*)?(?:%s)(?![\w-])"
+                                   % (alternation(schedule.get("dose_units") or ["mg"]), "|".join(recurring["schedules"])), re.IGNORECASE),
+            "past_verbs": frozenset(str(w).lower() for w in recurring["past_verbs"]),
+            "stop_words": re.compile(r"\b(?:%s)\b" % alternation(recurring["stop_words"]), re.IGNORECASE),
+        } if recurring.get("schedules") else None
         words = vocabulary.get("precursor_words") or ()
         self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
                                     % alternation(words), re.IGNORECASE) if words else None
@@ -257,6 +265,10 @@ class FactBuilder:
         result = r"(?:\s+(?:%s))?" % alternation(results) if results else ""
         self.treated_with = re.compile(r"%s(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|short|brief|full|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
                                        % (result, alternation(words)), re.IGNORECASE) if words else None
+        # ... and in the next sentence when the course had a length ("Admitted with a urinary tract
+        # infection. Treated with IV ceftriaxone for 3 days": over with it; h111, round 24)
+        self.treated_next = re.compile(r"[\s.]*\.[\s]*(?:%s)\s+(?:(?:a|an|the|short|brief|full|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
+                                       % alternation(words), re.IGNORECASE) if words else None
         self.cured_by_course = frozenset(vocabulary.get("cured_by_a_course") or ())
         self.onset_by_age = [
             {"concept": str(e["concept"]), "either": str(e["either"]), "under": float(e["under"]),
@@ -412,6 +424,7 @@ class FactBuilder:
         self.outcomes.class_headings(doc, kept, facts)
         self.outcomes.echoes(doc, kept, facts)       # "CHOP didnt work and brentuximab neither"
         self.outcomes.exceptions(doc, kept, facts)   # "never had CAR-T, only chemo"
+        self.outcomes.excluded_from_outcome(doc, kept, facts)   # "all the biologics except rinvoq failed"
         self.outcomes.switches(doc, kept, facts)     # "switched me from cellcept to azathioprine"
         self.outcomes.results_around_asides(doc, kept, facts)   # "TB test (the blood one) was negative"
         self._past_pregnancies(facts, today, text)
@@ -479,6 +492,7 @@ class FactBuilder:
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
+        taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
@@ -733,14 +747,17 @@ class FactBuilder:
     def _treated_after(self, facts: list[Fact], k: int, text: str) -> None:
         """An acute infection followed by the past course that treated it ("Recent UTI treated
         with nitrofurantoin.", "pneumonia, treated with IV antibiotics"): over with the course
-        (the words between: extraction.yaml ``treated_with``). Not while the course goes on."""
+        (the words between: extraction.yaml ``treated_with``), or in the next sentence by a course
+        with a length ("Admitted with a UTI. Treated with IV ceftriaxone for 3 days."). Not while
+        the course goes on."""
         if self.treated_with is None:
             return
         fact = facts[k]
         course = next((t for t in facts[k + 1:] if t.label in ("DRUG", "PROCEDURE")), None)
         if (course is None or not course.historical or course.status == "current" or course.negated
                 or course.hypothetical or course.family or fact.historical
-                or not self.treated_with.fullmatch(text, fact.end, course.start)):
+                or not (self.treated_with.fullmatch(text, fact.end, course.start)
+                        or (course.duration_days is not None and self.treated_next.fullmatch(text, fact.end, course.start)))):
             return
         fact.historical = True
 

@@ -56,6 +56,10 @@ class PatternFacts:
         self.comparators = {k.lower(): v for k, v in (vocabulary.get("comparators") or {}).items()}
         self.age_decades = {k.lower(): int(v) for k, v in (vocabulary.get("age_decades") or {}).items()}
         self.age_decade_parts = {k.lower(): tuple(v) for k, v in (vocabulary.get("age_decade_parts") or {}).items()}
+        gestation = vocabulary.get("gestation_not_age") or {}
+        words = gestation.get("words") or ()
+        self.gestation_words = re.compile(r"\b(?:%s)" % "|".join(re.escape(str(w)) for w in words), re.IGNORECASE) if words else None
+        self.gestation_max_days = float(gestation.get("max_days") or 0)
 
     def __call__(self, doc: Doc, matches: list[PatternMatch]) -> list[tuple[Candidate, Meta]]:
         found: list[tuple[Candidate, Meta]] = []
@@ -104,6 +108,8 @@ class PatternFacts:
         if match.row.get("kind") == "turning":    # "she turns 18 next month": 17 today
             value -= 1
         unit = (match.groups.get("unit") or "").lower()
+        if self._gestation(doc, match, value, unit):
+            return []
         if unit and unit in self.time_units and self.time_units[unit] < DAYS["year"]:
             value = round(value * self.time_units[unit] / DAYS["year"], 3)   # "6-month-old" -> 0.5
         half = self._half_after(doc_text(doc), match)
@@ -118,6 +124,20 @@ class PatternFacts:
         if match.groups.get("sex"):
             found += self._sex_from(doc, match, "sex")
         return found
+
+    def _gestation(self, doc: Doc, match: PatternMatch, value: float, unit: str) -> bool:
+        """Weeks or months without "old" in a sentence naming a pregnancy ("This is her first
+        pregnancy, she is 20 weeks", "my wife is pregnant, she's 14 weeks"): how far the
+        pregnancy has gone, not an age (``gestation_not_age`` in data/nlp/extraction.yaml)."""
+        if self.gestation_words is None or match.row.get("kind") == "noun_phrase":
+            return False
+        days = self.time_units.get(unit)
+        if days is None or days >= DAYS["year"] or value * days > self.gestation_max_days:
+            return False
+        text = doc_text(doc)
+        start = max(text.rfind(c, 0, match.start_char) for c in ".!?\n") + 1
+        stops = [i for i in (text.find(c, match.end_char) for c in ".!?\n") if i >= 0]
+        return bool(self.gestation_words.search(text, start, min(stops, default=len(text))))
 
     def _decade(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         """An age said as a decade ("in my 40s", "in her early thirties"): the bottom of its

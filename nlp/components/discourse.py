@@ -399,6 +399,10 @@ class Outcomes:
         exception = vocabulary.get("exception_after_denial") or {}
         self.exception_words = tuple(tuple(str(w).lower().split()) for w in exception.get("words") or ())
         self.exception_skip = frozenset(str(w).lower() for w in exception.get("skip") or ())
+        excluded = vocabulary.get("exception_from_outcome") or {}
+        self.excluded_words = tuple(tuple(str(w).lower().split()) for w in excluded.get("words") or ())
+        self.excluded_groups = frozenset(str(w).lower() for w in excluded.get("group_words") or ())
+        self.excluded_window = int(excluded.get("group_window") or 0)
 
     def question_topic(self, doc: Doc, ent: Span) -> bool:
         """A disease a question about a treatment is for ("is CAR-T an option for
@@ -618,6 +622,53 @@ class Outcomes:
                 f.historical = f.historical or denied[-1].historical
                 ent = e
 
+    def excluded_from_outcome(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A treatment excepted from a whole group's outcome ("all the biologics except rinvoq
+        failed", "every DMARD apart from sulfasalazine failed", "everything but the IVIG has
+        failed"; ``exception_from_outcome`` in data/nlp/extraction.yaml): the outcome said
+        after it is the group's, never its own. The exception word stops the cue's backward
+        scope, so the cue reached only the excepted item: its status is taken off it (and off
+        the items of a list after the word) and given to the group's treatment named between
+        the group word and the exception, when it has none of its own."""
+        if not self.excluded_words:
+            return
+        for i, (ent, fact) in enumerate(zip(ents, facts)):
+            if ent.label_ not in THERAPY_LABELS or fact.status not in ("failed", "intolerant") or fact.negated:
+                continue
+            start = self._after_exception(doc, ent, self.excluded_words)
+            if start is None or not self._group_before(doc, start, ent.sent.start):
+                continue
+            items = [(ent, fact)]
+            for e, f in zip(ents[i + 1:], facts[i + 1:]):
+                if e.sent.start != ent.sent.start or e.label_ not in THERAPY_LABELS:
+                    break
+                if not all(t.lower_ in _EXCEPTION_LIST for t in doc[items[-1][0].end:e.start]):
+                    break
+                items.append((e, f))
+            last = items[-1][0]
+            cue = [m for m in last._.modifiers if THERAPY_STATUS.get(m.category) == fact.status and m.modifier_span[0] >= last.end]
+            if not cue:
+                continue    # its own outcome before it ("all failed except rinvoq, which failed too")
+            status = fact.status
+            for e, f in items:
+                if f.status == status:
+                    f.status = None
+            group = [(e, f) for e, f in zip(ents[:i], facts[:i])
+                     if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start
+                     and e.end <= start and start - e.end <= 3]
+            if group and group[-1][1].status is None and not group[-1][1].negated:
+                group[-1][1].status = status
+
+    def _group_before(self, doc: Doc, start: int, first: int) -> bool:
+        """A word naming a whole group ("all", "every", "everything") a few words before the
+        exception word, with no clause break between."""
+        for j in range(start - 1, max(first, start - self.excluded_window) - 1, -1):
+            if doc[j].lower_ in self.excluded_groups:
+                return True
+            if doc[j].is_punct:
+                return False
+        return False
+
     def results_around_asides(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A test result written after a bracketed aside ("my wife's TB test (the blood one) was
         negative", "hep B serology (May) negative": the aside puts the result beyond the cue's
@@ -691,13 +742,13 @@ class Outcomes:
                 return None
         return None
 
-    def _after_exception(self, doc: Doc, ent: Span) -> int | None:
+    def _after_exception(self, doc: Doc, ent: Span, exception_words: tuple[tuple[str, ...], ...] | None = None) -> int | None:
         """The start of the exception word right before ``ent`` (a determiner may stand
         between: "only the chemo"), or None."""
         i, first = ent.start, ent.sent.start
         while i > first and doc[i - 1].lower_ in self.exception_skip:
             i -= 1
-        for words in self.exception_words:
+        for words in self.exception_words if exception_words is None else exception_words:
             n = len(words)
             if i - n >= first and tuple(t.lower_ for t in doc[i - n:i]) == words:
                 return i - n

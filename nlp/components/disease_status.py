@@ -159,7 +159,8 @@ class StatusWords:
         followed in the text by a relapse ("in CR1 after 7+3; relapse 03/2026", "she went into
         remission but it came back"), an MRD result followed by the other one ("MRD positive
         after induction, MRD negative after consolidation"), or one said with "was" ("she was
-        in remission for a year", "was MRD positive at day 29"), is over: past. The latest
+        in remission for a year", "was MRD positive at day 29", "MRD was positive after
+        induction"), is over: past. The latest
         statement wins; a relapse is never made past by a later remission (a relapsed disease
         stays relapsed)."""
         said = [(f.start, f, ent) for ent, f in zip(ents, facts)
@@ -172,7 +173,9 @@ class StatusWords:
         for start, fact, ent in said:
             doc = ent.doc
             sentence = ent.sent if doc.has_annotation("SENT_START") else doc[:]
-            before = {t.lower_ for t in doc[max(sentence.start, ent.start - _WINDOW):ent.start]}
+            # the "was" before it, or inside a span that holds its verb ("MRD was positive
+            # after induction", "MRD was still positive after induction": what it was then)
+            before = {t.lower_ for t in doc[max(sentence.start, ent.start - _WINDOW):ent.end - 1]}
             if before & self.was_words or any(s > start and c in self.superseded[fact.concept] for s, c in later):
                 fact.historical = True
 

@@ -125,7 +125,7 @@ class EntityRecognizer:
         # as written (case kept): "CC:" in a US note is the chief complaint, "Cc:" an e-mail's copy line
         self.address_line = re.compile(r"[ \t>]*(?:%s)[ \t]*:" % "|".join(re.escape(h) for h in heads)) if heads else None
         self.negating_prefixes = tuple(str(w).lower() for w in vocabulary.get("negating_prefixes") or ())
-        self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology)
+        self.involvement = OrganInvolvement(vocabulary.get("organ_involvement"), terminology, common_words)
         self.tumour_sites = TumourSite(vocabulary.get("tumour_sites"), terminology)
         self.word_senses = WordSenses(vocabulary.get("word_senses"), terminology)
         self.kinds = ProcedureKinds(vocabulary.get("kinds_by_words"), terminology)

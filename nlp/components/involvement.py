@@ -3,13 +3,16 @@ involvement (class IV)", "scleroderma affecting my lungs", "her lupus has spread
 kidneys", or the disease named right after ("my kidneys are involved with my lupus", "her lungs
 are affected by the scleroderma": a phrase with an empty group "after"). The organ phrase names a disease of its own (lupus nephritis, interstitial lung
 disease), chosen by the disease named before it in the sentence (``organ_involvement`` in
-data/nlp/extraction.yaml): one general rule instead of a term per wording.
+data/nlp/extraction.yaml): one general rule instead of a term per wording. A misspelt word of
+the phrases ("kidney problms", "lung isues", "kidny involvement") is read as the word it is
+close to (``typo_words``, rapidfuzz), unless it is a real word ("kidney stones" stays stones).
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from spacy.tokens import Doc
 
 from data.errors import DataError
@@ -18,9 +21,17 @@ from nlp.components.doc_cache import doc_text
 from nlp.components.terms import Candidate
 
 
+_WORD = re.compile(r"[A-Za-z]{5,}")
+
+
 class OrganInvolvement:
-    def __init__(self, spec: dict[str, Any] | None, terminology: Terminology):
+    def __init__(self, spec: dict[str, Any] | None, terminology: Terminology, common_words: frozenset[str] = frozenset()):
         spec = spec or {}
+        # the phrases' own words, for their misspellings ("problms", "isues"; h111, round 24);
+        # a common English word is never one (``common_words``: "stones", "probes")
+        self.typo_words = sorted({str(w).lower() for w in spec.get("typo_words") or ()})
+        self.typo_score = float(spec.get("typo_score", 80))
+        self.common = common_words
         self.terminology = terminology
         self.window = int(spec.get("window", 8))
         # a phrase naming its disease after it: the disease starts within this many tokens
@@ -48,23 +59,60 @@ class OrganInvolvement:
     def __call__(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
         if not self.phrases or not chosen:
             return chosen
-        text = doc_text(doc)
+        text, where = self._corrected(doc_text(doc))
         taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
         added = []
         for pattern in self.phrases:
             for match in pattern.finditer(text):
                 organ = self.organs.get(match.group("organ").lower())
-                span = doc.char_span(*match.span("span"), alignment_mode="expand")
+                span = doc.char_span(where(match.start("span"), False), where(match.end("span"), True), alignment_mode="expand")
                 if organ is None or span is None or any(i in taken for i in range(span.start, span.end)):
                     continue
                 if "after" in pattern.groupindex:
-                    concept = self._concept_after(doc, chosen, match.end("after"), organ)
+                    concept = self._concept_after(doc, chosen, where(match.end("after"), True), organ)
                 else:
                     concept = self._concept(doc, chosen, span.start, organ)
                 if concept is not None:
                     added.append((Candidate(span.start, span.end, "CONDITION", concept), "pattern", {}))
                     taken.update(range(span.start, span.end))
         return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen
+
+    def _corrected(self, text: str):
+        """The text with the phrases' misspelt words written right, and a function taking an
+        offset in it back to the text (``end``: an offset that ends a span). A word is tried
+        when it is at least five letters, no common word and none of ``typo_words``; it is
+        read as the closest one with its first letter scoring ``typo_score`` or more."""
+        if not self.typo_words:
+            return text, lambda i, end: i
+        pieces, fixes, last, delta = [], [], 0, 0      # fixes: (start, end) in the new text, old (start, end)
+        for m in _WORD.finditer(text):
+            word = m.group().lower()
+            if word in self.common or word in self.typo_words:
+                continue
+            choices = [w for w in self.typo_words if w[0] == word[0]]
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=self.typo_score) if choices else None
+            if best is None:
+                continue
+            pieces.append(text[last:m.start()])
+            start = m.start() + delta
+            pieces.append(best[0])
+            delta += len(best[0]) - len(word)
+            fixes.append((start, start + len(best[0]), m.start(), m.end()))
+            last = m.end()
+        if not fixes:
+            return text, lambda i, end: i
+        pieces.append(text[last:])
+
+        def where(i: int, end: bool) -> int:
+            shift = 0
+            for new_start, new_end, old_start, old_end in fixes:
+                if i < new_start or (end and i == new_start):
+                    break
+                if i < new_end or (end and i == new_end):
+                    return old_end if end else old_start
+                shift = old_end - new_end
+            return i + shift
+        return "".join(pieces), where
 
     def _concept(self, doc: Doc, chosen, start: int, organ: str) -> str | None:
         """The organ's disease for the nearest disease named before the phrase in its

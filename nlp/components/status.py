@@ -221,7 +221,7 @@ def still_taken(span: Span) -> bool:
 def still_on_after(span: Span) -> bool:
     """A "still on" written after the treatment with only its taker between them and no
     treatment of its own after it ("the MMF she's still on but its not helping", "the
-    cellcept he is still taking"; ``postposed_takers`` between, ``goes_on_words`` in the
+    cellcept he is still taking", "skyrizi which she's on now"; ``postposed_takers`` between, ``goes_on_words`` in the
     cue): the treatment before is taken now. A forward "still on" with a treatment after
     it is that treatment's ("had rituximab and she's still on MMF")."""
     doc = span.doc
@@ -232,9 +232,12 @@ def still_on_after(span: Span) -> bool:
     sentence_end = span.sent.end if doc.has_annotation("SENT_START") else len(doc)
     for m in graph.modifiers:
         start, end = m.modifier_span
-        if m.category != "THERAPY_CURRENT" or not span.end < start <= span.end + 2 or start >= sentence_end:
+        if m.category != "THERAPY_CURRENT" or not span.end < start <= span.end + 3 or start >= sentence_end:
             continue
-        if not all(t.lower_ in takers for t in doc[span.end:start]) or not any(t.lower_ in words for t in doc[start:end]):
+        # "which she's on now" (h111, round 24): a "now" right after the cue says it goes on too
+        if not all(t.lower_ in takers for t in doc[span.end:start]) or not (
+                any(t.lower_ in words for t in doc[start:end])
+                or (end < sentence_end and doc[end].lower_ in vocabulary_words("still_taken_right_after"))):
             continue
         reach = doc[end:min(sentence_end, end + (m.rule.max_scope or 4))]
         ahead = next((t for t in reach if t.is_punct or t.ent_type_ in ("DRUG", "PROCEDURE")), None)

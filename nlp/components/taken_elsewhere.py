@@ -81,6 +81,31 @@ def failing_on_schedule(text: str, ents: list, facts: list[Fact], schedule: re.P
             fact.ongoing = True
 
 
+def taken_on_schedule(text: str, ents: list, facts: list[Fact], settings: dict | None) -> None:
+    """A treatment said with a simple past verb and the schedule it recurs on ("he got IVIG
+    every month", "she got ocrevus every six months", "had rituximab q6 months"): the schedule
+    says it goes on, so it is taken now, unless the sentence says it stopped or was a course of
+    then (a word of ``stop_words``: "until", "stopped", "used to"; a date; a course's length
+    after the schedule: "weekly for 6 weeks"). Only when its one past cue is a verb of
+    ``past_verbs`` (``taken_on_schedule`` in data/nlp/extraction.yaml; h111, round 24)."""
+    if not settings:
+        return
+    schedule, verbs, stops = settings["schedule"], settings["past_verbs"], settings["stop_words"]
+    for ent, fact in zip(ents, facts):
+        if not (fact.label == "DRUG" and fact.historical and fact.status is None and fact.date is None
+                and _plain(fact) and not _dated_sentence(text, fact)):
+            continue
+        match = schedule.match(text, fact.end)
+        if match is None or _COURSE_LENGTH.match(text, match.end()):
+            continue
+        cues = [m for m in ent._.modifiers if m.category in ("HISTORICAL", "PRIOR")]
+        if not cues or any(m.rule.literal.lower() not in verbs for m in cues):
+            continue
+        if stops.search(ent.sent.text):
+            continue
+        fact.historical, fact.status = False, "current"
+
+
 def _told_past(ent, past: frozenset, present: frozenset) -> bool:
     doc = ent.doc
     for m in ent._.modifiers:
