@@ -185,8 +185,10 @@ def _stage(question, text: str, reply: str, chosen: list[str]) -> list[Fact]:
 
 # (round 24) the toxicity question's options: the worst side effect of earlier cancer
 # treatment still there (matching/toxicity.py reads the fact)
-_TOXICITY_FACTS = {"none": {"negated": True}, "cosmetic": {"status": "cosmetic"},
-                   "mild": {"value": 1.0}, "limiting": {"value": 2.0}}
+# (status "worst": the answer names the worst one; "limits daily life" is grade 2 at least)
+_TOXICITY_FACTS = {"none": {"negated": True}, "cosmetic": {"status": "cosmetic_only"},
+                   "mild": {"value": 1.0, "status": "worst"},
+                   "limiting": {"value": 2.0, "comparator": ">=", "status": "worst"}}
 
 
 def _toxicity(question, text: str, reply: str, chosen: list[str]) -> list[Fact]:

@@ -2,21 +2,25 @@
 toxicities (CTCAE Grade >= 2) caused by previous anticancer therapy, excluding alopecia").
 
 The leaf gives the CTCAE grade the side effect counts from (``grade``) and the kinds that do
-not count (``except``: alopecia, nail changes). Judged from the patient's TOXICITY facts: the
-answer to the question in everyday words (data/questions.yaml, kind ``toxicity``), read by
-matching/answers.py. The fact says the worst lasting side effect: none left (negated), only
-hair loss or nail changes (status ``cosmetic``), mild (value 1: does not limit daily life) or
-one that limits daily life (value 2: CTCAE grade 2 at least):
+not count (``except``: alopecia, nail changes). Judged from the patient's TOXICITY facts, the
+latest said:
 
-* True when a side effect of a counted kind is at the leaf's grade or worse: "limits daily
-  life" against grade 1 or 2; "mild" against grade 1; hair loss or nail changes only against
-  grade 1 with no kind left out.
-* False when none is left, when the worst is mild against grade 2 or worse, or when only hair
-  loss or nail changes are left and the leaf leaves both out.
-* Unknown otherwise: nothing said (asked); "limits daily life" against grade 3 or 4 (grade
-  2 or 3: the trial team grades it); hair loss or nail changes only when the leaf counts them
-  at grade 2 or leaves out one of the two (the answer given, the trial team judges; not asked
-  again). Never a failed criterion on silence.
+* the answer to the question in everyday words (data/questions.yaml, kind ``toxicity``, read
+  by matching/answers.py), the worst side effect left: none (negated), only hair loss or nail
+  changes (status ``cosmetic_only``), mild (value 1, status ``worst``: does not limit daily
+  life) or one that limits daily life (value 2 at least: CTCAE grade 2 at least);
+* a text (nlp/components/toxicities.py): none left (negated), "grade 2 neuropathy from
+  vincristine" (value 2 at least), "still has numbness from the chemo" (1 at least), "still
+  has hair loss from the chemo" (status ``cosmetic``): one side effect, not the worst.
+
+True when a side effect of a counted kind is at the leaf's grade or worse ("limits daily life"
+or "grade 2 neuropathy" against grade 1 or 2; "mild" against grade 1; hair loss or nail
+changes against grade 1 with no kind left out). False when none is left, when the answer says
+the worst is mild against grade 2 or worse, or only hair loss or nail changes against a leaf
+leaving both out. Unknown otherwise: nothing said (asked); a text's one side effect below the
+grade (asked: another may be worse); an answer that cannot settle it ("limits daily life"
+against grade 3: grade 2 or 3 is the trial team's; not asked again). Never a failed criterion
+on silence.
 """
 from __future__ import annotations
 
@@ -26,7 +30,9 @@ from matching.leaf_result import LeafResult
 
 LABELS = ("TOXICITY",)
 ASK = "toxicity"
-COSMETIC = "cosmetic"                       # only hair loss or nail changes are left
+COSMETIC = "cosmetic"                       # hair loss or nail changes are there (a text says so)
+COSMETIC_ONLY = "cosmetic_only"             # only hair loss or nail changes are left (the answer)
+WORST = "worst"                             # the answer names the worst side effect left
 COSMETIC_KINDS = {"alopecia", "nail_changes"}
 
 
@@ -44,30 +50,36 @@ def toxicity(ev: Evidence, leaf: dict) -> LeafResult:
     if not facts:
         return LeafResult(leaf, UNKNOWN, "side effects left from earlier cancer treatment are not mentioned", ask=ASK)
     fact = facts[-1]            # the latest said
+    answered = fact.status in (WORST, COSMETIC_ONLY)
     if fact.negated:
         return LeafResult(leaf, FALSE, f"no side effects left from earlier cancer treatment stated ({asked} asked)",
                           [fact])
-    if fact.status == COSMETIC:
-        if COSMETIC_KINDS <= left_out:
+    if fact.status in (COSMETIC, COSMETIC_ONLY):
+        if fact.status == COSMETIC_ONLY and COSMETIC_KINDS <= left_out:
             return LeafResult(leaf, FALSE, f"only hair loss or nail changes left stated, which do not count ({asked} asked)",
                               [fact])
         if grade == 1 and not left_out:
             return LeafResult(leaf, TRUE, f"hair loss or nail changes left from earlier cancer treatment stated ({asked} asked)",
                               [fact])
-        return LeafResult(leaf, UNKNOWN, f"hair loss or nail changes left stated; whether they count as {asked} "
-                          "is for the trial team", [fact])
+        return LeafResult(leaf, UNKNOWN, f"hair loss or nail changes left stated; whether {asked} is left "
+                          "is not stated" + ("" if not answered else " (for the trial team)"), [fact],
+                          ask=None if answered else ASK)
     level = int(fact.value or 0)
     if level >= grade:
-        return LeafResult(leaf, TRUE, f"a side effect of earlier cancer treatment {_level_words(level)} stated "
+        return LeafResult(leaf, TRUE, f"a side effect of earlier cancer treatment {_level_words(fact)} stated "
                           f"({asked} asked)", [fact])
-    if level == 1:
+    if answered and fact.comparator is None:
         return LeafResult(leaf, FALSE, f"only mild side effects left from earlier cancer treatment stated ({asked} asked)",
                           [fact])
-    return LeafResult(leaf, UNKNOWN, f"a side effect of earlier cancer treatment {_level_words(level)} stated; whether it "
-                      f"is grade {grade} or worse is for the trial team", [fact])
+    return LeafResult(leaf, UNKNOWN, f"a side effect of earlier cancer treatment {_level_words(fact)} stated; whether "
+                      f"one is grade {grade} or worse is " + ("for the trial team" if answered else "not stated"),
+                      [fact], ask=None if answered else ASK)
 
 
-def _level_words(level: int) -> str:
+def _level_words(fact) -> str:
+    level = int(fact.value or 0)
+    if fact.status != WORST:
+        return f"of grade {level} or worse" if level >= 2 else "still there"
     return "that limits daily life" if level >= 2 else "that is mild"
 
 

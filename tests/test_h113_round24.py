@@ -172,3 +172,40 @@ def test_the_answer_is_shown_back_in_both_languages():
     assert str(renderer.fact(fact, None)) == "no side effects left from earlier cancer treatment"
     renderer.lang = "zh"
     assert "副作用" in str(renderer.fact(fact, None))
+
+
+# --- the patient's side: what a text says ------------------------------------------------
+
+def _toxicities(text: str) -> list[tuple]:
+    return [(f.negated, f.value, f.comparator, f.status) for f in extract(text, today=TODAY) if f.label == "TOXICITY"]
+
+
+def test_side_effects_left_or_none_left_are_read_from_a_text():
+    assert _toxicities("She has grade 2 peripheral neuropathy from oxaliplatin.") == [(False, 2.0, ">=", None)]
+    assert _toxicities("still has numbness from the chemo") == [(False, 1.0, ">=", None)]
+    assert _toxicities("still has hair loss from the chemo") == [(False, None, None, "cosmetic")]
+    assert _toxicities("no side effects left from the chemo") == [(True, None, None, None)]
+    assert _toxicities("The side effects from chemo have all gone away.") == [(True, None, None, None)]
+    assert _toxicities("化疗的副作用都没有了") == [(True, None, None, None)]
+
+
+def test_a_side_effect_of_the_past_of_no_cancer_treatment_or_of_another_person_is_no_fact():
+    for text in ("the numbness from the chemo went away",            # one side effect gone: says nothing of the rest
+                 "had grade 3 neuropathy from vincristine which resolved",
+                 "grade 2 neuropathy from vincristine, now resolved",
+                 "my mother had grade 2 neuropathy from chemo",
+                 "grade 2 neuropathy from diabetes",
+                 "no side effects from the methotrexate",
+                 "persistent cough after the flu"):
+        assert _toxicities(text) == [], text
+
+
+def test_a_text_decides_the_leaf_only_as_far_as_it_goes():
+    facts = extract("58 year old woman with breast cancer, grade 2 neuropathy from oxaliplatin", today=TODAY)
+    assert _criterion(facts)[1].status == "fail"
+    # one side effect below the grade: another may be worse, asked
+    result, criterion = _criterion(extract("58 year old woman with breast cancer, still has numbness from the chemo",
+                                           today=TODAY))
+    assert criterion.status == "unknown" and "toxicity" in {q.key for q in result.questions}
+    assert _criterion(extract("58 year old woman with breast cancer, no side effects left from the chemo",
+                              today=TODAY))[1].status == "pass"
