@@ -209,3 +209,10 @@ def test_a_text_decides_the_leaf_only_as_far_as_it_goes():
     assert criterion.status == "unknown" and "toxicity" in {q.key for q in result.questions}
     assert _criterion(extract("58 year old woman with breast cancer, no side effects left from the chemo",
                               today=TODAY))[1].status == "pass"
+
+
+def test_a_drug_named_as_the_cause_of_no_side_effects_is_taken_not_negated():
+    for text, drug in (("No side effects left from the chemo.", "chemotherapy"),
+                       ("I have lupus, no side effects from rituximab", "rituximab")):
+        found = [f for f in extract(text, today=TODAY) if f.label == "DRUG"]
+        assert [(f.concept, f.negated) for f in found] == [(drug, False)], text
