@@ -86,6 +86,9 @@ def without_unannotated_statuses(entities: list[dict[str, Any]], facts: list, st
     # (round 23) the STAGE facts likewise: no gold set annotates a cancer's stage yet
     if not any(e.get("label") == "STAGE" for e in entities):
         facts = [f for f in facts if f.label != "STAGE"]
+    # (round 24) the TOXICITY facts likewise: no gold set annotates side effects left yet
+    if not any(e.get("label") == "TOXICITY" for e in entities):
+        facts = [f for f in facts if f.label != "TOXICITY"]
     if any(e.get("concept") in statuses for e in entities):
         return facts
     return [f for f in facts if not (f.label == "CONDITION" and f.concept in statuses)]

@@ -284,6 +284,11 @@ class Renderer:
             kind = "stage_negated" if fact.negated else "stage_uncertain" if fact.uncertain else \
                 "stage_past" if fact.historical else "stage"
             return self.p(kind, stage=fact.concept)
+        if label == "TOXICITY" and not (fact.family or fact.hypothetical or fact.uncertain):
+            # (round 24) the worst side effect of earlier cancer treatment still there
+            kind = "none" if fact.negated else "cosmetic" if fact.status == "cosmetic" else \
+                "limiting" if (fact.value or 0) >= 2 else "mild"
+            return self.p(f"toxicity_{kind}")
         if label == "ALLERGY" and not (fact.family or fact.hypothetical):
             if fact.concept == ANY_DRUG:       # "NKDA"; an unnamed allergy is not said back
                 return self.p("allergy_none") if fact.negated else None

@@ -25,6 +25,9 @@ LABELS = (
     "LOCATION",    # concept: a place name as written (for the nearest site)
     "STAGE",       # concept: the stage of the patient's cancer as the stage leaf writes it
                    # ("IV", "IIIB"; nlp/components/stages.py)
+    "TOXICITY",    # concept "toxicity": the worst side effect of earlier cancer treatment still
+                   # there (matching/toxicity.py): negated none left; status "cosmetic" only hair
+                   # loss or nail changes; value 1 mild, 2 limits daily life
     "ALLERGY",     # concept: a therapy id the patient is allergic to, or ANY_DRUG ("no known drug
                    # allergies": negated); status: the reaction when said ("anaphylaxis", "rash")
 )

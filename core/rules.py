@@ -38,6 +38,9 @@ PREGNANCY_STATES = ("pregnant", "lactating", "planning")
 SEXES = ("female", "male")
 # a stage group as the stage leaf writes it: "0", "I" ... "IV", optionally with one letter ("IIIB")
 STAGE_FORM = re.compile(r"(?:0|I{1,3}|IV)[ABC]?")
+# side effects a toxicity leaf may leave out ("excluding alopecia", "with the exception of alopecia or
+# nail changes"): lasting changes of no danger, named as kinds, not concepts of the terminology
+TOXICITY_EXCEPTIONS = ("alopecia", "nail_changes")
 REVIEW_REASONS = ("consent", "investigator", "assay", "prognosis", "compliance", "clinical", "other")
 
 LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
@@ -85,6 +88,11 @@ LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
     # patient's stated stage is one of the listed groups (0, I, II, III, IV, optionally with a
     # letter A/B/C); a listed group counts every lettered stage within it (docs/rule-language.md)
     "stage": {"stages": (_LIST, True)},
+    # a side effect (toxicity, adverse event) of earlier anticancer therapy still present at CTCAE
+    # grade `grade` or worse ("persistent toxicities (CTCAE grade >= 2) caused by previous
+    # anticancer therapy"; "not recovered to grade <= 1" is grade 2); `except`: kinds that do not
+    # count (TOXICITY_EXCEPTIONS) (docs/rule-language.md)
+    "toxicity": {"grade": (_NUM, True), "except": (_LIST, False)},
     # expression of a marker on tumour / B cells
     "biomarker": {"marker": (_STR, True), "state": (_STR, True), "min_percent": (_NUM, False)},
     # only the trial team can judge (consent, investigator opinion, assays we cannot see)
@@ -111,6 +119,7 @@ _ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
 _LIST_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("sex", "allowed"): SEXES,
     ("pregnancy", "states"): PREGNANCY_STATES,
+    ("toxicity", "except"): TOXICITY_EXCEPTIONS,
 }
 
 
@@ -183,6 +192,8 @@ def validate_rule(rule: Any, path: str = "rule", concepts: "ConceptCheck | None"
         bad = [v for v in rule["stages"] if not isinstance(v, str) or not STAGE_FORM.fullmatch(v)]
         if bad or not rule["stages"]:
             raise RuleError(f"{path}.stages", f"entries must be stages 0, I, II, III, IV (optionally with A, B or C); got {rule['stages']!r}")
+    if leaf_type == "toxicity" and (rule["grade"] not in (1, 2, 3, 4) or isinstance(rule["grade"], bool)):
+        raise RuleError(f"{path}.grade", f"a CTCAE grade 1, 2, 3 or 4; got {rule['grade']!r}")
     if leaf_type == "age" and "min" not in rule and "max" not in rule:
         raise RuleError(path, "an age leaf needs 'min', 'max' or both")
     if "ask" in rule:
@@ -193,7 +204,7 @@ def validate_rule(rule: Any, path: str = "rule", concepts: "ConceptCheck | None"
         for field in ("concept", "analyte", "score", "agent", "marker", "substance"):
             if field in rule and not concepts(leaf_type, field, rule[field]):
                 raise RuleError(f"{path}.{field}", f"unknown concept {rule[field]!r} (not in data/terminology)")
-        for value in rule.get("except", []):
+        for value in rule.get("except", []) if leaf_type != "toxicity" else []:
             if not concepts(leaf_type, "concept", value):
                 raise RuleError(f"{path}.except", f"unknown concept {value!r} (not in data/terminology)")
 

@@ -144,7 +144,8 @@ def _hash(text: str) -> str:
 # 94: lead, round 26 (after the merges): a pregnancy counted and told in the past ("her first pregnancy was complicated by gestational diabetes") is over, with what it was complicated by.
 # 95: lead, round 27: "progesterone-only pill" and "progestogen only pill" are contraception; denied pregnancy plans ("we aren't planning kids").
 # 96: h111, round 24: a treatment excepted from a whole group's outcome ("all the biologics except rinvoq failed") is not failed, the group is; a treatment said with "got"/"had" and a recurring schedule ("got IVIG every month") is taken now unless stopped; "MRD was positive after induction" is of then; weeks after a pregnancy word are the pregnancy's, not an age; misspelt organ-trouble words ("kidney problms", "lung isues") are read; "X which she's on now" is taken now; a unitless value only SI units can hold ("Creat 78") sets SI for the message's open values.
-PLAN_VERSION = "96"
+# 97: h113, round 24: a toxicity leaf ({type: toxicity, grade, except}) read from a line that is a side effect of earlier anticancer therapy still present and nothing else ("Persistent toxicities (CTCAE Grade >= 2) caused by previous anticancer therapy, excluding alopecia", "Presence of an acute or chronic toxicity resulting from prior anticancer treatment, with the exception of alopecia or nail changes, that has not resolved to Grade <= 1", "Recovered from toxicity to prior anti-cancer therapy").
+PLAN_VERSION = "97"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -151,6 +151,8 @@ def _choice(question, text: str, reply: str) -> list[Fact]:
         return [_fact(question, text, "BIOMARKER", marker, status=chosen[0], negated=chosen[0] == "negative")]
     if kind == "stage":
         return _stage(question, text, reply, chosen)
+    if kind == "toxicity":
+        return _toxicity(question, text, reply, chosen)
     if kind in ("score", "confirm_score"):
         # a score asked in everyday words: the option's score, or a number typed ("1", "ECOG 2")
         if not chosen and (says(reply, "no") or says(reply, "none")):
@@ -179,6 +181,24 @@ def _stage(question, text: str, reply: str, chosen: list[str]) -> list[Fact]:
     if not groups and len(chosen) == 1:
         return [_fact(question, text, "STAGE", chosen[0])]
     return []
+
+
+# (round 24) the toxicity question's options: the worst side effect of earlier cancer
+# treatment still there (matching/toxicity.py reads the fact)
+# (status "worst": the answer names the worst one; "limits daily life" is grade 2 at least)
+_TOXICITY_FACTS = {"none": {"negated": True}, "cosmetic": {"status": "cosmetic_only"},
+                   "mild": {"value": 1.0, "status": "worst"},
+                   "limiting": {"value": 2.0, "comparator": ">=", "status": "worst"}}
+
+
+def _toxicity(question, text: str, reply: str, chosen: list[str]) -> list[Fact]:
+    """The worst side effect left from earlier cancer treatment: an option, or a plain "no"
+    (none left); a bare "yes" does not say how bad (asked again)."""
+    if not chosen and (says(reply, "no") or says(reply, "none")):
+        chosen = ["none"]
+    if len(chosen) != 1:
+        return []
+    return [_fact(question, text, "TOXICITY", "toxicity", **_TOXICITY_FACTS[chosen[0]])]
 
 
 def _without_name(question, reply: str) -> str:

@@ -70,6 +70,10 @@ def describe_leaf(leaf: dict) -> str:
         if leaf.get("min_percent") is not None:
             text += f" (≥ {leaf['min_percent']:g}%)"
         return text
+    if kind == "toxicity":
+        text = f"a side effect of earlier anticancer therapy still at CTCAE grade {leaf['grade']:g} or worse"
+        left_out = [k.replace("_", " ") for k in leaf.get("except", [])]
+        return text + (f" (except {' and '.join(left_out)})" if left_out else "")
     if kind == "stage":
         return "stage " + " or ".join(leaf["stages"]) + " of the cancer"
     if kind == "allergy":

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from core.facts import Profile, facts_key
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all, kleene_any, kleene_not
 from data.terminology import Terminology
-from matching import allergy, labs, leaves, relevance, stage, therapy
+from matching import allergy, labs, leaves, relevance, stage, therapy, toxicity
 from matching.evidence import Evidence, split_related
 from matching.leaf_result import LeafResult, RuleResult
 
@@ -199,7 +199,7 @@ def _deciding(op: str, value: str, parts: list[RuleResult]) -> list[LeafResult]:
     return [leaf for part in chosen for leaf in part.leaves]
 
 
-_JUDGES: dict[str, Callable[[Evidence, dict], LeafResult]] = {**leaves.JUDGES, **labs.JUDGES, **therapy.JUDGES, **allergy.JUDGES, **stage.JUDGES,
+_JUDGES: dict[str, Callable[[Evidence, dict], LeafResult]] = {**leaves.JUDGES, **labs.JUDGES, **therapy.JUDGES, **allergy.JUDGES, **stage.JUDGES, **toxicity.JUDGES,
                                                             **relevance.JUDGES}
 _VALUES: dict[str, Callable[[Evidence, dict], str]] = {**relevance.VALUES}
 _BULK: dict[str, Callable[[Evidence, object, list[dict]], list[str]]] = {**relevance.BULK_VALUES}

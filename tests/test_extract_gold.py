@@ -6,7 +6,7 @@ from core.facts import ANY_DRUG, LABELS, Fact
 from core.rules import STAGE_FORM
 
 FIXED_CONCEPTS = {"AGE": {"age"}, "SEX": {"female", "male"}, "PREGNANCY": {"pregnant", "lactating", "planning"},
-                  "WEIGHT": {"weight"}}
+                  "WEIGHT": {"weight"}, "TOXICITY": {"toxicity"}}
 
 
 def test_gold_set_is_large_and_well_formed():

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from core.durations import DAYS
+from core.rules import TOXICITY_EXCEPTIONS
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 from nlp.resources import vocabulary
@@ -41,6 +42,7 @@ PATTERN_SECTIONS = (
     "narrowing_status", "sex_thresholds", "measured_by", "measured_on", "systemic_route", "local_route",
     "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead", "one_test_two_forms",
     "allergy_form", "study_drug", "placebo_intervention", "intervention_filler", "stage_list", "stage_form",
+    "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -49,14 +51,15 @@ NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who
                 "subgroup_threshold": ("op", "n", "cond"), "prior_lines": ("n",),
                 "subgroup_allowed": ("a", "thr", "cond", "thr2"), "marker_minus": ("m",),
                 "marker_pair": ("a", "sa", "b", "sb"), "sex_thresholds": ("thr", "sex"),
-                "allergy_form": ("no", "severe", "words"), "stage_list": ("list",), "stage_form": ("named",)}
+                "allergy_form": ("no", "severe", "words"), "stage_list": ("list",), "stage_form": ("named",),
+                "toxicity_form": ("no",), "toxicity_grade_at_least": ("n",), "toxicity_grade_above": ("n",)}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
 _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words", "status_concepts", "review", "response", "time_units", "count_scores", "filler_words",
                  "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts", "scaled_numbers", "lifelong_infections",
-                 "exception_qualifiers", "exception_limits"}
+                 "exception_qualifiers", "exception_limits", "toxicity_parts", "toxicity_exceptions"}
 SEXES = ("female", "male")
 _SIGNS = ("<", "<=", ">", ">=")
 _OPTIONAL = {"relative_on_list", "suspected_alone", "population_item", "formula_bracket", "therapy_required", "not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
@@ -70,7 +73,8 @@ _OPTIONAL = {"relative_on_list", "suspected_alone", "population_item", "formula_
              "marker_minus", "marker_pair", "own_lead", "purpose_bracket", "narrowing_status", "sex_thresholds", "measured_by", "measured_on",
              "systemic_route", "local_route", "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead",
              "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
-             "stage_list", "stage_form"}
+             "stage_list", "stage_form", "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
+             "toxicity_parts", "toxicity_exceptions"}
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class Cues:
     scaled_numbers: tuple[tuple[re.Pattern, float], ...] = ()   # "1.5 lakh" -> 150000
     sign_words: dict[str, str] = None                            # "a minimum of" -> ">=" (beside extraction's)
     status_concepts: dict[str, dict[str, str]] = None            # brain_metastases -> {"untreated": ...}
+    toxicity_exceptions: dict[str, tuple[str, ...]] = None       # alopecia -> ("alopecia", "hair loss")
 
     def sex_only(self, text: str) -> str | None:
         """'female' / 'male' when the whole line only names the sex it admits."""
@@ -327,6 +332,18 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         "unit": "(?:" + "|".join(sorted(unit_words, key=len, reverse=True)) + ")",
     }
 
+    # (round 24) the parts the toxicity forms share: placeholders, spelled as patterns are
+    parts = doc.get("toxicity_parts", {})
+    if not isinstance(parts, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                              for k, v in parts.items()):
+        _fail("toxicity_parts", "must map a placeholder name to a pattern")
+    placeholders.update({name: "(?:" + value.replace(" ?", r"[\s-]*").replace(" ", r"[\s-]+") + ")"
+                         for name, value in parts.items()})
+    exceptions = doc.get("toxicity_exceptions", {})
+    if not isinstance(exceptions, dict) or set(exceptions) - set(TOXICITY_EXCEPTIONS) or not all(
+            isinstance(v, list) and all(isinstance(w, str) and w.strip() for w in v) for v in exceptions.values()):
+        _fail("toxicity_exceptions", f"must map kinds ({', '.join(TOXICITY_EXCEPTIONS)}) to the words that name them")
+
     patterns = {}
     for section in PATTERN_SECTIONS:
         if section not in doc:
@@ -419,6 +436,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         scaled_numbers=scaled_numbers,
         sign_words={" ".join(k.lower().split()): v for k, v in signs.items()},
         status_concepts={k: {" ".join(w.lower().split()): c for w, c in v.items()} for k, v in statuses.items()},
+        toxicity_exceptions={k: tuple(" ".join(w.lower().split()) for w in v) for k, v in exceptions.items()},
     )
 
 

@@ -220,6 +220,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
     prepared = _without_permission_notes(prepared, cues)
     prepared = _without_procedure_notes(prepared, cues)
+    toxicity = _toxicity_form(prepared, kind, cues)
+    if toxicity is not None:
+        return toxicity
     lead = next(cues.finditer("agreement_lead", prepared), None)
     if lead is not None:
         # (round 19) "Must agree to the submission of fresh tumor tissue": what is agreed to is
@@ -746,6 +749,66 @@ def _allergy_form(prepared: str, kind: str, cues) -> dict | None:
     if match.group("severe"):       # "severe hypersensitivity to X": how severe it was is the team's
         rule = {"all": [rule, review("clinical", prepared, cues)]}
     return {"not": rule} if negated else rule
+
+
+def _toxicity_form(prepared: str, kind: str, cues) -> dict | None:
+    """(round 24) The rule of a line that is a side effect of earlier anticancer therapy still
+    present and nothing else (``toxicity_form`` in data/nlp/criteria_cues.yaml): the toxicity
+    leaf with the grade it counts from and the kinds left out; "Recovered from toxicity to prior
+    anti-cancer therapy" among the inclusions is not the leaf. None for any other line (read as
+    usual): a grade that cannot be read ("resolved to grade less than 1"), a kind left out that
+    has no name in ``toxicity_exceptions`` ("treatment-related alopecia"), a line of recovery
+    among the exclusions or of a toxicity among the inclusions."""
+    line = _LINE_END.sub("", _LINE_MARKER.sub("", " ".join(prepared.lower().split()), count=1))
+    match = next((m for m in cues.finditer("toxicity_form", line) if m.start() == 0 and m.end() == len(line)), None)
+    if match is None:
+        return None
+    groups = match.groupdict()
+    recovered = groups["no"] is not None and groups["no"] != ""
+    if recovered != (kind == "inclusion"):
+        return None
+    own = next((groups[g] for g in ("g1", "g2", "g3") if groups.get(g)), None)
+    resolved = groups.get("r")
+    if own and resolved:
+        return None
+    grade = _toxicity_grade(own or resolved, cues) if (own or resolved) else 1
+    if grade is None:
+        return None
+    leaf: dict = {"type": "toxicity", "grade": grade}
+    written = next((groups[g] for g in ("x1", "x2") if groups.get(g)), None)
+    if written:
+        kinds = _toxicity_exceptions(written, cues)
+        if not kinds:
+            return None
+        leaf["except"] = kinds
+    return {"not": leaf} if recovered else leaf
+
+
+_GRADE_ITEMS = re.compile(r"\s*(?:,|\bor\b|\band\b|/)\s*")
+
+
+def _toxicity_grade(phrase: str, cues) -> int | None:
+    """The CTCAE grade a toxicity counts from, read from the line's grade phrase: "grade ≥ 2"
+    -> 2, "grade > 1" and "resolved to grade ≤ 1" -> 2; None when no form reads it whole."""
+    for section, step in (("toxicity_grade_at_least", 0), ("toxicity_grade_above", 1)):
+        for match in cues.finditer(section, phrase):
+            if match.start() == 0 and match.end() == len(phrase):
+                number = next(v for k, v in match.groupdict().items() if v)
+                return int(number) + step
+    return None
+
+
+def _toxicity_exceptions(written: str, cues) -> list[str]:
+    """The kinds a line leaves out ("alopecia or nail changes" -> alopecia, nail_changes); []
+    when any item is not a kind the cues name."""
+    kinds = []
+    for item in _GRADE_ITEMS.split(written.strip()):
+        item = " ".join(item.split())
+        kind = next((k for k, words in cues.toxicity_exceptions.items() if item in words), None)
+        if not item or kind is None:
+            return []
+        kinds.append(kind)
+    return list(dict.fromkeys(kinds))
 
 
 def _stage_form(prepared: str, cues) -> dict | None:
