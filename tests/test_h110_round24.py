@@ -97,3 +97,21 @@ def test_the_newer_value_with_now_after_it_is_read():
 def test_a_transplant_donor_after_a_date_makes_it_allogeneic():
     facts = extract("she had a stem cell transplant, in 2022, from her sister")
     assert any(f.concept == "allo_hsct" for f in facts)
+
+
+def test_a_treatment_taken_in_a_conditional_stays_taken():
+    fact = the_one("Would escalate to rituximab if ongoing flares despite azathioprine.", "azathioprine")
+    assert predicted_assertion(fact) == NOW
+    assert predicted_assertion(the_one("can he enrol while on tacrolimus?", "tacrolimus")) == NOW
+
+
+def test_weaned_off_closing_a_clause_after_the_treatment_is_past():
+    assert predicted_assertion(the_one("Still's disease on canakinumab, steroids weaned off.", "glucocorticoid")) == PAST
+    assert predicted_assertion(the_one("the prednisolone was tapered off last spring", "prednisone")) == PAST
+    # the forward reading stays: the treatment after it is over, the one after the comma is not
+    assert predicted_assertion(the_one("weaned off prednisone, started upadacitinib", "upadacitinib"))[2] == "current"
+
+
+def test_a_reaction_said_after_the_treatment_is_intolerance():
+    fact = the_one("etanercept did nothing, tocilizumab she reacted to, now on baricitinib", "tocilizumab")
+    assert fact.status == "intolerant" and predicted_assertion(fact) == PAST

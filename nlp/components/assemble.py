@@ -274,6 +274,9 @@ class FactBuilder:
         stops = [str(w) for w in vocabulary.get("conditional_stop_words") or ()]
         self.conditional_stop = re.compile(r"\b(?:%s)\s+(?:(?:the|her|his|my|their|your|off|of)\s+){0,2}$" % "|".join(
             re.escape(w).replace(r"\ ", r"\s+") for w in sorted(stops, key=len, reverse=True)), re.IGNORECASE) if stops else None
+        taken = [str(w) for w in vocabulary.get("conditional_taken_words") or ()]
+        self.conditional_taken = re.compile(r"\b(?:%s)\s+(?:(?:the|her|his|my|their|your)\s+)?$" % "|".join(
+            re.escape(w).replace(r"\ ", r"\s+") for w in sorted(taken, key=len, reverse=True)), re.IGNORECASE) if taken else None
         openers = [str(w) for w in vocabulary.get("conditional_openers") or ()]
         self.conditional_opener = re.compile(r"\b(?:%s)\b" % "|".join(
             re.escape(w).replace(r"\ ", r"\s+") for w in openers), re.IGNORECASE) if openers else None
@@ -309,6 +312,7 @@ class FactBuilder:
         bare: list[bool] = []     # per fact: current only by a bare "on"
         births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
         stopped_ifs: list[Fact] = []     # "if I had to stop the hydroxychloroquine": taken now
+        taken_ifs: list[Fact] = []       # "if persistent activity despite MMF": taken now
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             if self.result_headings.heading(ents, i):
@@ -333,6 +337,11 @@ class FactBuilder:
                           and bool(self.conditional_opener.search(text, ent.sent.start_char, ent.start_char)))
             if stopped_if:      # "if I had to stop the hydroxychloroquine": taken now, only the stop is conditional
                 categories -= {"HYPOTHETICAL", "HISTORICAL"}
+            taken_if = (bool(categories & {"HYPOTHETICAL", "POSSIBLE_EXISTENCE"}) and ent.label_ == "DRUG"
+                        and self.conditional_taken is not None
+                        and bool(self.conditional_taken.search(text, max(0, ent.start_char - 30), ent.start_char)))
+            if taken_if:        # "Consider belimumab if persistent activity despite MMF": the MMF is taken
+                categories -= {"HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
             answer = self.outcomes.answer(doc, ent) if conversation else None
             if answer and all(m.rule.literal in self.outcomes.question_marks
                               for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
@@ -368,6 +377,8 @@ class FactBuilder:
                 fact.historical = True
             if stopped_if and not negated:
                 stopped_ifs.append(fact)
+            if taken_if and not negated:
+                taken_ifs.append(fact)
             if ent.label_ in ("CONDITION", "INFECTION") and fact.text.lower().startswith(self.history_in_name):
                 fact.historical = True      # "childhood asthma": a term that says when (no cue outside it)
             if i in replaced and not negated:
@@ -512,6 +523,8 @@ class FactBuilder:
         self.childhood_onset(facts, text)
         for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
             fact.historical, fact.hypothetical, fact.status = False, False, "current"
+        for fact in taken_ifs:      # a question or condition about what is done on it
+            fact.hypothetical = fact.uncertain = False
         return facts
 
     def _since_outlasts(self, ent: Span, fact: Fact) -> bool:
