@@ -115,3 +115,14 @@ def test_weaned_off_closing_a_clause_after_the_treatment_is_past():
 def test_a_reaction_said_after_the_treatment_is_intolerance():
     fact = the_one("etanercept did nothing, tocilizumab she reacted to, now on baricitinib", "tocilizumab")
     assert fact.status == "intolerant" and predicted_assertion(fact) == PAST
+
+
+# --- a story told by ages ---------------------------------------------------------------
+
+def test_now_n_after_an_onset_told_by_age_is_the_age():
+    ages = [f for f in extract("Crohn's since age 16; ileal resection at 19; now 28.") if f.label == "AGE"]
+    assert [a.value for a in ages] == [28]
+    ages = [f for f in extract("ITP as a child, went away, came back in 2020, now 34 and on eltrombopag") if f.label == "AGE"]
+    assert [a.value for a in ages] == [34]
+    # a value after a lab is no age
+    assert not [f for f in extract("ITP from age 9, platelets 20 at 8am, now 45") if f.label == "AGE"]
