@@ -118,12 +118,16 @@ _REASON_BEFORE = re.compile(r"\bfor\s+(?:a\s+|an\s+|the\s+|his\s+|her\s+|my\s+|t
 def _now_reading(reading: Reading | None, text: str) -> bool:
     """A newer value said to be now ("Platelets 3 on admission, now 48"); not one of another
     past time ("3.1 on admission, improved to 1.4 at discharge")."""
-    if reading is None or reading.older_end is None:
+    if reading is None or reading.older_end is None or reading.start < reading.older_end:
         return False
-    return bool(_NOW_WORD.search(text, reading.older_end, reading.start + 1)) if reading.start >= reading.older_end else False
+    # the "now" before the newer value ("now 48") or right after it ("450 today"; h110, round 24)
+    return bool(_NOW_WORD.search(text, reading.older_end, reading.start + 1)
+                or _NOW_RIGHT_AFTER.match(text, reading.end))
 
 
 _NOW_WORD = re.compile(r"\b(?:now|currently|today|presently|latest|this\s+week|this\s+morning)\b", re.IGNORECASE)
+_NOW_RIGHT_AFTER = re.compile(r"\s*(?:k\b|%)?\s*(?:now|currently|today|presently|at\s+present|these\s+days|this\s+week|this\s+morning)\b",
+                              re.IGNORECASE)
 
 
 def _same_clause(text: str, start: int, end: int) -> bool:
@@ -279,6 +283,18 @@ class FactBuilder:
                 if terminology.get(concept) is None:
                     raise ValueError(f"extraction.yaml onset_by_age: unknown concept {concept!r}")
         self.history_in_name = tuple(str(w).lower() + " " for w in vocabulary.get("history_in_name") or ())
+        stops = [str(w) for w in vocabulary.get("conditional_stop_words") or ()]
+        self.conditional_stop = re.compile(r"\b(?:%s)\s+(?:(?:the|her|his|my|their|your|off|of)\s+){0,2}$" % "|".join(
+            re.escape(w).replace(r"\ ", r"\s+") for w in sorted(stops, key=len, reverse=True)), re.IGNORECASE) if stops else None
+        taken = [str(w) for w in vocabulary.get("conditional_taken_words") or ()]
+        self.conditional_taken = re.compile(r"\b(?:%s)\s+(?:(?:the|her|his|my|their|your)\s+)?$" % "|".join(
+            re.escape(w).replace(r"\ ", r"\s+") for w in sorted(taken, key=len, reverse=True)), re.IGNORECASE) if taken else None
+        openers = [str(w) for w in vocabulary.get("conditional_openers") or ()]
+        self.conditional_opener = re.compile(r"\b(?:%s)\b" % "|".join(
+            re.escape(w).replace(r"\ ", r"\s+") for w in openers), re.IGNORECASE) if openers else None
+        course = [str(w) for w in vocabulary.get("conditional_course_words") or ()]
+        self.conditional_course = re.compile(r"\s+(?:%s)\b" % "|".join(
+            re.escape(w).replace(r"\ ", r"\s+") for w in sorted(course, key=len, reverse=True)), re.IGNORECASE) if course else None
 
     def _past_value(self, ent: Span, reading: Any) -> bool:
         """A lab or score named as a past one ("Previous LVEF was 55%", "prior platelet count
@@ -307,6 +323,8 @@ class FactBuilder:
         replaced = superseded(ents, self.now_cues, self.added_words, self.comma_now_cues)   # "enbrel then humira now rinvoq"
         bare: list[bool] = []     # per fact: current only by a bare "on"
         births: list[tuple[int, int]] = []     # dates of birth: they date nobody's illness
+        stopped_ifs: list[Fact] = []     # "if I had to stop the hydroxychloroquine": taken now
+        taken_ifs: list[Fact] = []       # "if persistent activity despite MMF": taken now
         for i, ent in enumerate(ents):
             info = meta.get((ent.start, ent.end), {})
             if self.result_headings.heading(ents, i):
@@ -323,6 +341,19 @@ class FactBuilder:
                     and all(m.rule.literal in self.outcomes.question_marks
                             for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE")):
                 categories.discard("POSSIBLE_EXISTENCE")   # "is CAR-T an option for scleroderma?": her disease
+            if ("HYPOTHETICAL" in categories and ent.label_ == "CONDITION" and self.conditional_course is not None
+                    and self.conditional_course.match(text, ent.end_char)):
+                categories.discard("HYPOTHETICAL")   # "if his ITP flares again": the flare may come, the ITP is there
+            stopped_if = (ent.label_ == "DRUG" and self.conditional_stop is not None and self.conditional_opener is not None
+                          and bool(self.conditional_stop.search(text, max(0, ent.start_char - 40), ent.start_char))
+                          and bool(self.conditional_opener.search(text, ent.sent.start_char, ent.start_char)))
+            if stopped_if:      # "if I had to stop the hydroxychloroquine": taken now, only the stop is conditional
+                categories -= {"HYPOTHETICAL", "HISTORICAL"}
+            taken_if = (bool(categories & {"HYPOTHETICAL", "POSSIBLE_EXISTENCE"}) and ent.label_ == "DRUG"
+                        and self.conditional_taken is not None
+                        and bool(self.conditional_taken.search(text, max(0, ent.start_char - 30), ent.start_char)))
+            if taken_if:        # "Consider belimumab if persistent activity despite MMF": the MMF is taken
+                categories -= {"HYPOTHETICAL", "POSSIBLE_EXISTENCE"}
             answer = self.outcomes.answer(doc, ent) if conversation else None
             if answer and all(m.rule.literal in self.outcomes.question_marks
                               for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
@@ -356,6 +387,10 @@ class FactBuilder:
             )
             if negated and past:
                 fact.historical = True
+            if stopped_if and not negated:
+                stopped_ifs.append(fact)
+            if taken_if and not negated:
+                taken_ifs.append(fact)
             if ent.label_ in ("CONDITION", "INFECTION") and fact.text.lower().startswith(self.history_in_name):
                 fact.historical = True      # "childhood asthma": a term that says when (no cue outside it)
             if i in replaced and not negated:
@@ -500,6 +535,10 @@ class FactBuilder:
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
         self.childhood_onset(facts, text)
+        for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
+            fact.historical, fact.hypothetical, fact.status = False, False, "current"
+        for fact in taken_ifs:      # a question or condition about what is done on it
+            fact.hypothetical = fact.uncertain = False
         return facts
 
     def _since_outlasts(self, ent: Span, fact: Fact) -> bool:

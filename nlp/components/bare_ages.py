@@ -27,6 +27,8 @@ class BareAges:
         self.labels = frozenset(spec.get("after_labels") or ("CONDITION",))
         self.after = self._compile(spec.get("after_diagnosis"), "after_diagnosis")
         self.before = self._compile(spec.get("relation_before_diagnosis"), "relation_before_diagnosis")
+        self.onset = self._compile(spec.get("onset_told_by_age"), "onset_told_by_age")
+        self.now_after_onset = self._compile(spec.get("now_after_onset"), "now_after_onset")
 
     @staticmethod
     def _compile(pattern: str | None, key: str) -> re.Pattern | None:
@@ -62,6 +64,7 @@ class BareAges:
                 if match is not None and relations().relation_of(match.group("relation")) is not None:
                     s, e = match.span("value")
                     found[(s + offset, e + offset)] = float(match.group("value"))
+        found.update(self._now_after_onset(text, chosen, doc))
         ages = [(span, value) for span, value in found.items() if self.plausible[0] <= value <= self.plausible[1]]
         if len(ages) != 1:
             return chosen
@@ -73,3 +76,22 @@ class BareAges:
                 "implausible": False}
         added = (Candidate(span.start, span.end, "AGE", "age"), "pattern", meta)
         return sorted(chosen + [added], key=lambda r: r[0].start)
+
+
+    def _now_after_onset(self, text: str, chosen: list[tuple[Candidate, str, dict]], doc: Doc) -> dict[tuple[int, int], float]:
+        """A story told by ages that ends with the age of now ("Myasthenia since age 30;
+        thymectomy at 32; now 41.", "had chemo as a teenager, now 45 and diagnosed with
+        scleroderma"): the "now N" after an onset told by age (``onset_told_by_age``), not
+        right after a lab value ("plt 20 at 3pm, now 45": no age) (h110, round 24)."""
+        if self.onset is None or self.now_after_onset is None:
+            return {}
+        onset = self.onset.search(text)
+        if onset is None:
+            return {}
+        labs = [doc[c.end - 1].idx + len(doc[c.end - 1]) for c, _, _ in chosen if c.label in ("LAB", "SCORE")]
+        found: dict[tuple[int, int], float] = {}
+        for match in self.now_after_onset.finditer(text, onset.end()):
+            if any(0 <= match.start() - end <= 30 for end in labs):
+                continue
+            found[match.span("value")] = float(match.group("value"))
+        return found

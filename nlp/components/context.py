@@ -483,6 +483,9 @@ def _cue_lists(ents: list) -> set[int]:
             continue
         after = doc[modifier.modifier_span[1]]
         end = after.sent.end_char
+        semicolon = text.find(";", after.idx, end)
+        if semicolon >= 0:      # "Negative for HIV, HBV, HCV; positive for anti-HBc": the list ends there (h110, round 24)
+            end = semicolon + 1
         if not _SHORT_LIST.fullmatch(text, after.idx, end):
             continue
         stop = frozenset(vocabulary().get("list_item_stop_words") or ())

@@ -366,6 +366,7 @@ class Outcomes:
         past = [str(w) for w in vocabulary.get("answer_past_times") or ()]
         self.answer_past = re.compile(r"(?<!since )(?<!from )(?:\b(?:%s)\b|\b(?:19|20)\d\d\b)" % "|".join(
             re.escape(w).replace(r"\ ", r"\s+") for w in sorted(past, key=len, reverse=True)), re.IGNORECASE) if past else None
+        self.reply_openers = frozenset(str(w).lower() for w in vocabulary.get("reply_openers") or ())
         self.topic_words = frozenset(str(w).lower() for w in vocabulary.get("question_topic_words") or ())
         self.topic_owners = frozenset(str(w).lower() for w in vocabulary.get("question_topic_owners") or ())
         self.topic_studies = frozenset(str(w).lower() for w in vocabulary.get("question_topic_studies") or ())
@@ -450,9 +451,23 @@ class Outcomes:
             if any(t.text in self.clause_ends for t in doc[ent.end:end - 1]):
                 return None
             return self._answer_at(text, doc[end - 1].idx + len(doc[end - 1].text))
-        if text[:ent.start_char].strip() or not _REPLY_GAP.match(text, ent.end_char):
+        if not self._opens_reply(doc, ent) or not _REPLY_GAP.match(text, ent.end_char):
             return None     # no question: only a reply opening with the thing asked about
         return self._answer_at(text, _REPLY_GAP.match(text, ent.end_char).end(), bare=True)
+
+    def _opens_reply(self, doc: Doc, ent: Span) -> bool:
+        """The mention opens the text, or a later sentence of it with at most one of
+        ``reply_openers`` before it ("hep b? not that i know of. hiv neither", "Steroids yes,
+        still on them. the cyclophosphamide no never": each sentence answers one thing asked
+        about; h110, round 24)."""
+        text = doc.text
+        if not text[:ent.start_char].strip():
+            return True
+        sentence = ent.sent
+        if sentence.start == 0:
+            return False
+        before = [t for t in doc[sentence.start:ent.start] if not t.is_space]
+        return not before or (len(before) == 1 and before[0].lower_ in self.reply_openers)
 
     def _answer_at(self, text: str, at: int, bare: bool = False) -> str | None:
         after = text[at:].lstrip().lower()

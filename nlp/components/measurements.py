@@ -37,7 +37,12 @@ _AT_LEAST_PLUS = re.compile(r"\+(?![\d.])")
 _LATER = re.compile(
     r"(?:[^.;:\n\d]|\b(?:19|20)\d\d\b){0,40}?(?:\b(?:now|currently|presently|today|recovered to|improved to|rose to|risen to|increased to"
     r"|went up to|fell to|fallen to|dropped to|decreased to|went down to|and now|but now)\b|->|-->|\u2192)"
-    r"\s*(?:is|of|at|=|around|about)?\s*(?=\d)", re.IGNORECASE)
+    r"\s*(?:is|of|at|=|around|about)?\s*(?=\d)"
+    # the newer value with its "now" after it, behind a comma or "and"/"but" ("CK 8000 at
+    # diagnosis, 450 today", "creatinine was 2.1 last year, 1.2 now"; h110, round 24)
+    r"|(?:[^.;:\n\d]|\b(?:19|20)\d\d\b){0,40}?(?:,|\band\b|\bbut\b)\s*(?:its|it's|it is|is)?\s*"
+    r"(?=[\d.,]*\d\s*(?:k\b|%|[A-Za-z\u00b5\u03bc]{1,5}/[A-Za-z0-9]{1,3}\b)?\s*(?:now|today|currently|presently|at present|these days|this (?:week|morning))\b)",
+    re.IGNORECASE)
 _ROMAN = r"(?P<roman>IV|I{1,3})\b"
 # "2.3 x 10^3 IU/mL": a power of ten that multiplies the number (not "x10^9/L", a unit)
 _EXPONENT = r"(?P<exp>\s*[x×*]\s*10\s*(?:\^|e|E|\*\*?)?\s*(?P<expn>[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?![0-9⁰¹²³⁴⁵⁶⁷⁸⁹]|\s*/))?"
