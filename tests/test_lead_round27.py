@@ -206,3 +206,12 @@ def test_a_noun_of_change_before_a_value_makes_its_from_to_a_change():
     assert fvc.value == 64.0
     assert one("fall in eGFR from 60 to 41", "egfr").value == 41.0
     assert not [f for f in facts("FVC from 82% to 64% predicted") if f.concept == "fvc" and f.value is not None]
+
+
+# --- at the merge: an excepted item's own outcome in a clause of its own ----------------------------
+
+def test_an_excepted_items_own_outcome_after_a_comma_stays_its_own():
+    drug = one("no side effects from anything besides cyclophosphamide, that made me really sick", "cyclophosphamide")
+    assert drug.status == "intolerant" and not drug.negated
+    assert one("all the biologics except rinvoq failed", "upadacitinib").status is None
+    assert one("all the biologics except rinvoq which failed too", "upadacitinib").status == "failed"

@@ -661,9 +661,13 @@ class Outcomes:
                     break
                 items.append((e, f))
             last = items[-1][0]
-            cue = [m for m in last._.modifiers if THERAPY_STATUS.get(m.category) == fact.status and m.modifier_span[0] >= last.end]
+            cue = [m for m in last._.modifiers if THERAPY_STATUS.get(m.category) == fact.status and m.modifier_span[0] >= last.end
+                   and not _own_clause(doc, last, m.modifier_span[0])]
             if not cue:
-                continue    # its own outcome before it ("all failed except rinvoq, which failed too")
+                # its own outcome before it ("all failed except rinvoq, which failed too"), or
+                # after it in a clause of its own ("no side effects from anything besides
+                # cyclophosphamide, that made me really sick"; lead, at the round-24 merge)
+                continue
             status = fact.status
             for e, f in items:
                 if f.status == status:
@@ -808,6 +812,16 @@ def _set_result(fact: Fact, kind: str) -> None:
 
 
 _EXCEPTION_LIST = frozenset({",", "and", "&", "+", "/", "plus"})
+_OWN_CLAUSE = frozenset(("which", "that", "who"))     # a relative clause after an item: its own
+
+
+def _own_clause(doc: Doc, item: Span, cue_start: int) -> bool:
+    """The outcome cue after an item is said in a clause of the item's own: after a comma or
+    semicolon ("besides cyclophosphamide, that made me really sick"), or right after a
+    relative word ("X which failed"); not "except the ivig which worked have failed"."""
+    between = doc[item.end:cue_start]
+    return (any(t.text in (",", ";") for t in between)
+            or (len(between) == 1 and between[0].lower_ in _OWN_CLAUSE))
 
 
 def _qualifier(token) -> bool:
