@@ -142,7 +142,8 @@ def _hash(text: str) -> str:
 # 92: h109, round 23: a biomarker basket whose two titles name its people by the top class and by a kind ("in Cancer Patients With ... (KRAS G12C)" / "... KRAS G12C-Mutant Advanced Solid Tumors") is for the kind (title_kinds); terminology: indeterminate colitis / IBD-U is inflammatory bowel disease; non-English names of the mission diseases (maladie de Still, colite ulcéreuse, polyarthrite rhumatoïde, artritis reumatoide, sclérodermie, esclerodermia, dermatomiositis, ...).
 # 93: h106, round 23: a disease status said in a text naming only diseases that are no cancer (autoimmune, aplastic anaemia, TTP, kidney disease) is not read, as one beside such a disease was not; "the MRD to 0.8%", "MRD fell to 2%" are MRD results; "drinks socially"/"drinks rarely"/... are alcohol use; "urine albumin/creatinine" is the UACR; "Treatment this admission:" lists a course over; "X if no response", "X if she drops below 30" are conditional; "referred for" a lab value is a result; a drug "for febrile neutropenia" is no harm; a failed drug written with its schedule ("despite mesalamine 4.8 g daily") is taken now; a value followed in a later sentence by one said at discharge or having fallen or risen to it is past; "a 2-year-old brother" after the patient's age is the brother's.
 # 94: lead, round 26 (after the merges): a pregnancy counted and told in the past ("her first pregnancy was complicated by gestational diabetes") is over, with what it was complicated by.
-PLAN_VERSION = "94"
+# 95: h112, round 24: criteria read as the patients' texts are: the disease after "referred for" is the person's own, not hypothetical (as after "referral for"; a suspected one keeps its own cue).
+PLAN_VERSION = "95"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
