@@ -14,7 +14,9 @@ How it reads (words in ``data/nlp/people.yaml`` and ``relations.yaml``):
   they name themself as a subject (``writer_subject``: "I'm 33 with ...", "and I (28)",
   "Me and my sister"). People named one after another with only "and", a comma or an age
   between them (``group_gap``: "My husband (30) and I", "my brother (36) and my sister
-  (33)") form a group: what follows is said of them all.
+  (33)") and followed by a predicate of them all (``group_follows``: "are both", "both have")
+  form a group: what follows is said of them all ("I'm 38 and my daughter is 14 months" is no
+  group). A message naming one of them as "the one" ("he's the one with myeloma") is one patient.
 - Each group's part runs from its first mention to the next group's; the text before the
   first person ("Asking for the whole family:") is no one's. A person named again later has
   every part they are named in.
@@ -57,6 +59,8 @@ class PeopleWords:
     writer_subject: tuple[re.Pattern, ...]
     together: tuple[re.Pattern, ...]
     group_gap: re.Pattern
+    group_follows: re.Pattern
+    one_named: tuple[re.Pattern, ...]
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,9 @@ def people_words() -> PeopleWords:
     """data/nlp/people.yaml, validated (file and key on errors)."""
     name = PEOPLE_FILE.name
     doc = read_yaml(PEOPLE_FILE)
-    if not isinstance(doc, dict) or set(doc) != {"writer_subject", "together", "group_gap"}:
-        raise DataError(name, "must be a mapping with writer_subject, together and group_gap")
+    fields = {"writer_subject", "together", "group_gap", "group_follows", "one_named"}
+    if not isinstance(doc, dict) or set(doc) != fields:
+        raise DataError(name, "must be a mapping with " + ", ".join(sorted(fields)))
 
     def compiled(raw: object, where: str) -> re.Pattern:
         try:
@@ -98,7 +103,7 @@ def people_words() -> PeopleWords:
             raise DataError(where, f"not a valid regular expression ({exc})") from None
 
     lists = {}
-    for key in ("writer_subject", "together"):
+    for key in ("writer_subject", "together", "one_named"):
         raw = doc[key]
         if not isinstance(raw, list) or not raw:
             raise DataError(f"{name}.{key}", "must be a non-empty list of regular expressions")
@@ -106,7 +111,8 @@ def people_words() -> PeopleWords:
     for i, pattern in enumerate(lists["writer_subject"]):
         if "w" not in pattern.groupindex:
             raise DataError(f"{name}.writer_subject[{i}]", "needs a group named w (the writer's word)")
-    return PeopleWords(lists["writer_subject"], lists["together"], compiled(doc["group_gap"], f"{name}.group_gap"))
+    return PeopleWords(lists["writer_subject"], lists["together"], compiled(doc["group_gap"], f"{name}.group_gap"),
+                       compiled(doc["group_follows"], f"{name}.group_follows"), lists["one_named"])
 
 
 Reader = Callable[[str, str | None], list[Fact]]
@@ -118,7 +124,7 @@ def people_of(text: str, read: Reader) -> list[Person]:
     if not text or not text.strip():
         return []
     rel, words = relations(), people_words()
-    if any(p.search(text) for p in (*rel.writer_is_patient, *rel.named_patient, *rel.trial_for_them)):
+    if any(p.search(text) for p in (*rel.writer_is_patient, *rel.named_patient, *rel.trial_for_them, *words.one_named)):
         return []
     mentions = _mentions(text)
     if len({m[2] for m in mentions}) < 2:
@@ -150,8 +156,7 @@ def people_of(text: str, read: Reader) -> list[Person]:
         start, end = first[relation]
         sex = None if relation == WRITER else rel.sexes.get(relation)
         person = Person(relation, sex, text[start:end], start, end, tuple(_unique(facts)))
-        shared = any(len(g) > 1 and relation in {m[2] for m in g} for g in groups)
-        if (person.conditions or shared) and (told.get(relation) or together):
+        if person.conditions and (told.get(relation) or together):
             people.append(person)
     return people if len(people) >= 2 else []
 
@@ -177,13 +182,21 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
 
 
 def _groups(text: str, mentions: list[tuple[int, int, str]], words: PeopleWords) -> list[list[tuple[int, int, str]]]:
+    """People named one after another with only "and", a comma or an age between them, and a
+    predicate of them all after ("are both", "both have"), as one group; everyone else alone."""
     groups: list[list[tuple[int, int, str]]] = []
     for mention in mentions:
         if groups and mention[2] not in {m[2] for m in groups[-1]} and words.group_gap.match(text[groups[-1][-1][1]:mention[0]]):
             groups[-1].append(mention)
         else:
             groups.append([mention])
-    return groups
+    kept: list[list[tuple[int, int, str]]] = []
+    for group in groups:
+        if len(group) > 1 and not words.group_follows.match(text, group[-1][1]):
+            kept.extend([m] for m in group)
+        else:
+            kept.append(group)
+    return kept
 
 
 def _unique(facts: Iterable[Fact]) -> list[Fact]:
