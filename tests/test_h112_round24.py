@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from pathlib import Path
 
 from bot.cli_chat import run_chat
 from bot.tracker import WHICH_KEY
@@ -11,7 +10,6 @@ from nlp.pipeline import extract, people_of, person_named
 from bundled_engine import bundled_engine, said, tracker_of
 
 TODAY = date(2026, 12, 1)
-ROOT = Path(__file__).resolve().parent.parent
 FAMILY = ("my son (24) has crohns, failed humira and stelara, and my daughter (30) has lupus, she tried "
           "everything - mycophenolate, rituximab, benlysta. anything for either of them?")
 
@@ -157,41 +155,3 @@ def test_a_referral_to_look_for_a_disease_keeps_it_suspected_and_the_treatment_a
     car_t = [f for f in extract("Referred for consideration of CAR-T for refractory SLE.", today=TODAY)
              if f.concept == "car_t"]
     assert car_t and all(f.hypothetical for f in car_t)
-
-
-# --- a study about family history: a relative's listed condition meets its gate ----------
-def _family_tool():
-    from registry.run import read_files
-
-    return read_files([ROOT.parent / "shared" / "ctgov" / "NCT04890327.json"])[0]
-
-
-def _gate(text, record):
-    from core.facts import Profile
-    from matching.engine import match
-
-    result = match(Profile(extract(text, today=TODAY)), [record], today=TODAY)[0]
-    return next(c.status for c in result.top if c.id == "elig-condition")
-
-
-def test_only_a_record_that_says_it_is_about_family_history_gets_the_relatives_option():
-    import glob
-
-    from data.rule_nodes import condition_target, family_study
-    from registry.run import read_files
-
-    records = read_files(sorted(glob.glob(str(ROOT.parent / "shared" / "ctgov" / "NCT*.json"))))
-    assert [r["id"] for r in records if family_study(r)] == ["NCT04890327"]     # "Web-based Family History Tool"
-    rule = condition_target(_family_tool())["rule"]
-    assert rule["any"][1]["relatives"] is True and "relatives" not in rule["any"][0]
-
-
-def test_a_relatives_listed_condition_meets_a_family_history_studys_gate():
-    tool = _family_tool()
-    assert _gate("I'm 52, no cancer, but my mother and my sister both had breast cancer. "
-                 "Hot flashes 8-10 a day.", tool) == "pass"
-    assert _gate("I'm 40 with lupus, failed MMF.", tool) == "unknown"          # nothing told of relatives
-    assert _gate("I'm 40 with lupus. My mother had a stroke.", tool) == "fail"  # told, none listed
-    # another trial's gate never reads a relative's condition
-    other = {**tool, "title": "A breast cancer trial", "official_title": "A breast cancer trial", "summary": ""}
-    assert _gate("I'm 52, no cancer, but my mother had breast cancer. Hot flashes.", other) != "pass"
