@@ -782,16 +782,6 @@ def at_risk_words() -> tuple["re.Pattern[str]", frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def family_study_words() -> "re.Pattern[str]":
-    """``family_study_words`` of data/evidence.yaml compiled as whole words: how a record says
-    its study is about people's family history or their relatives."""
-    words = _evidence().get("family_study_words") or []
-    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
-        raise DataError("evidence.yaml.family_study_words", "must be a list of phrases")
-    return _word_pattern(words)
-
-
-@lru_cache(maxsize=1)
 def at_risk_before() -> "re.Pattern[str]":
     """``at_risk_before`` of data/evidence.yaml compiled as whole words: the words written
     after the condition they prevent ("HBV Vaccinations")."""

@@ -142,7 +142,7 @@ def _hash(text: str) -> str:
 # 92: h109, round 23: a biomarker basket whose two titles name its people by the top class and by a kind ("in Cancer Patients With ... (KRAS G12C)" / "... KRAS G12C-Mutant Advanced Solid Tumors") is for the kind (title_kinds); terminology: indeterminate colitis / IBD-U is inflammatory bowel disease; non-English names of the mission diseases (maladie de Still, colite ulcéreuse, polyarthrite rhumatoïde, artritis reumatoide, sclérodermie, esclerodermia, dermatomiositis, ...).
 # 93: h106, round 23: a disease status said in a text naming only diseases that are no cancer (autoimmune, aplastic anaemia, TTP, kidney disease) is not read, as one beside such a disease was not; "the MRD to 0.8%", "MRD fell to 2%" are MRD results; "drinks socially"/"drinks rarely"/... are alcohol use; "urine albumin/creatinine" is the UACR; "Treatment this admission:" lists a course over; "X if no response", "X if she drops below 30" are conditional; "referred for" a lab value is a result; a drug "for febrile neutropenia" is no harm; a failed drug written with its schedule ("despite mesalamine 4.8 g daily") is taken now; a value followed in a later sentence by one said at discharge or having fallen or risen to it is past; "a 2-year-old brother" after the patient's age is the brother's.
 # 94: lead, round 26 (after the merges): a pregnancy counted and told in the past ("her first pregnancy was complicated by gestational diabetes") is over, with what it was complicated by.
-# 95: h112, round 24: criteria read as the patients' texts are: the disease after "referred for" is the person's own, not hypothetical (as after "referral for"; a suspected one keeps its own cue); the condition gate of a study about family history (its title or summary says so) also holds for a relative's listed condition (the leaf's "relatives").
+# 95: h112, round 24: criteria read as the patients' texts are: the disease after "referred for" is the person's own, not hypothetical (as after "referral for"; a suspected one keeps its own cue).
 PLAN_VERSION = "95"
 
 
@@ -588,18 +588,6 @@ def at_risk_of(record: dict) -> list[str]:
     return found
 
 
-def family_study(record: dict) -> bool:
-    """Whether a record's title, official title or brief summary says its study is about
-    people's family history or their relatives (``family_study_words``, data/evidence.yaml:
-    "Web-based Family History Tool", "Collection of Family Health History"). Never guessed
-    from the conditions."""
-    from data.condition_names import family_study_words  # start-up: names only when planning
-
-    pattern = family_study_words()
-    return any(isinstance(t, str) and pattern.search(t)
-               for t in (record.get("title"), record.get("official_title"), record.get("summary")))
-
-
 def care_population(record: dict) -> list[str]:
     """The registry condition names of a trial that enrols people by what is done to them,
     not by a disease: every name it lists says a procedure, pain relief or ageing
@@ -721,12 +709,6 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         text += "; also " + ", ".join(also)
     if pregnant_people:
         text += "; for pregnant women: a pregnancy the patient has meets it"
-    if family_study(record):
-        # a study of people's family history ("Web-based Family History Tool"): a relative's
-        # listed condition meets the gate too (matching.relevance: the leaf's ``relatives``)
-        text += ("; a study about family history (the registry's title or summary), so a relative's "
-                 "listed condition meets it too")
-        rule = {"any": [rule, {**rule, "relatives": True}]}
     if risks:
         # people at risk of a listed condition (or who care for people with it): a patient
         # without it is not ruled out; whether their risk fits is the trial team's

@@ -525,8 +525,6 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
     """The gate's truth alone, as ``target_condition`` gives it, without its reason: a turn
     whose diagnoses changed judges every trial's gate, and the vectorised judgement needs
     only truths (the reasons are worked out for the trials shown)."""
-    if leaf.get("relatives"):       # a family-history study's gate for a relative's condition
-        return _relatives(ev, leaf)[0]
     stated, suspected, diagnoses, implied = _diagnoses(ev)
     if not stated and not implied:
         return UNKNOWN
@@ -606,15 +604,6 @@ def target_condition(ev: Evidence, leaf: dict) -> LeafResult:
     """The gate's judgement, remembered per leaf and per the patient's diagnoses as stated
     (the same facts give the same result every turn; a turn re-judges thousands of gates;
     trials listing the same conditions share one leaf: the plan book interns them)."""
-    if leaf.get("relatives"):       # a family-history study's gate for a relative's condition
-        value, fact = _relatives(ev, leaf)
-        wanted = trial_conditions_text(leaf, ev.terminology)
-        if value == TRUE:
-            return LeafResult(leaf, TRUE, f"a study about family history, for relatives of people with {wanted}; "
-                              f"you told me a relative has {ev.label(fact.concept)}", [fact])
-        return LeafResult(leaf, value, f"a study about family history, for relatives of people with {wanted}; "
-                          + ("none of the relatives' conditions you told me is one of these" if value == FALSE
-                             else "whether a relative has one of these is not known"))
     stated, suspected, diagnoses, implied = _diagnoses(ev)
     key = (id(leaf), diagnoses)
     found = _MEMO.get(key)
@@ -817,7 +806,7 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
     key = (id(token), len(leaves), _gate_key(ev))
     found = _BULK_MEMO.get(key)
     if found is not None and found[0] is token:
-        return _with_relatives(ev, token, leaves, found[1])
+        return found[1]
     stated, suspected, _key, implied = _diagnoses(ev)
     if not stated and not implied:
         values = [UNKNOWN] * len(leaves)
@@ -842,49 +831,7 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
     if len(_BULK_MEMO) >= 16:
         _BULK_MEMO.pop(next(iter(_BULK_MEMO)))
     _BULK_MEMO[key] = (token, values)
-    return _with_relatives(ev, token, leaves, values)
-
-
-def _with_relatives(ev: Evidence, token: object, leaves: list[dict], values: list[str]) -> list[str]:
-    """The list's values with its family-history studies' relatives' gates read on the
-    relatives (``_relatives``), not on the patient's own diagnoses (a copy when any)."""
-    places = _relatives_places(token, leaves)
-    if places:
-        values = list(values)
-        for i in places:
-            values[i] = _relatives(ev, leaves[i])[0]
     return values
-
-
-_RELATIVES_PLACES: dict[tuple, tuple[object, list[int]]] = {}
-
-
-def _relatives_places(token: object, leaves: list[dict]) -> list[int]:
-    """The places of a gate list's relatives' leaves (found once per list)."""
-    key = (id(token), len(leaves))
-    found = _RELATIVES_PLACES.get(key)
-    if found is None or found[0] is not token:
-        if len(_RELATIVES_PLACES) >= 16:
-            _RELATIVES_PLACES.pop(next(iter(_RELATIVES_PLACES)))
-        found = _RELATIVES_PLACES[key] = (token, [i for i, leaf in enumerate(leaves) if leaf.get("relatives")])
-    return found[1]
-
-
-def _relatives(ev: Evidence, leaf: dict) -> tuple[str, Fact | None]:
-    """A family-history study's gate read on the relatives: TRUE when a relative has one of
-    its conditions ("my mother had breast cancer", a family fact not negated or only
-    wished for), FALSE when relatives' conditions were told and none is one of them, else
-    UNKNOWN (nothing told of the relatives: never ruled out by that)."""
-    terminology = ev.terminology
-    told = [f for f in ev.facts("CONDITION") if f.family and not (f.negated or f.hypothetical)]
-    if not told:
-        return UNKNOWN, None
-    strengths = _strengths(leaf, terminology)
-    for fact in told:
-        if (strengths.get(fact.concept) if fact.concept in terminology
-                else fit(fact.concept, fact.text, leaf, terminology)):
-            return TRUE, fact
-    return FALSE, None
 
 
 def _chosen(met: Any, otherwise: str, then: str) -> list[str]:
