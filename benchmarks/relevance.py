@@ -22,6 +22,9 @@ first, as the full triage list ranks them. Reported per set:
 - the ruled-out share again over the patients who **state a diagnosis** (asserted, not only
   suspected, implied by a medicine or a value): an unknown diagnosis never rules a trial out,
   so the patients who name none keep every trial for other conditions open;
+- a description of several people with their own illnesses ("my son has crohns and my
+  daughter has lupus") is judged per person, as the chat serves it (``judge_patient``); its
+  grades are the family's, so a trial is ruled out only when it is for none of them;
 - the same NDCG@10 for a **BM25 keyword baseline**: SQLite FTS5 over each trial's title,
   conditions, keywords, MeSH terms and criteria text, queried with the patient's words.
 
@@ -35,6 +38,7 @@ import re
 import sqlite3
 import tempfile
 from datetime import date
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +51,7 @@ from matching.engine import match as engine_match
 from matching.evaluate import Evaluator
 from matching.relevance import states_a_diagnosis
 from matching.pruned import match
-from nlp.pipeline import extract
+from nlp.pipeline import extract, people_of
 from registry.run import apply, plan, read_files, stored_trials
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,8 +112,42 @@ class KeywordBaseline:
 
 
 def judge_patient(db: Any, catalog: TrialCatalog, patient: dict, all_ids: list[str]) -> dict[str, Any]:
-    """Ranked ids, verdicts and condition-gate failures for one patient, on the real path."""
-    profile = Profile(extract(patient["text"]))
+    """Ranked ids, verdicts and condition-gate failures for one patient, on the real path.
+
+    A description of two or more people with their own illnesses ("my son has crohns and my
+    daughter has lupus", nlp's ``people_of``) is judged the way the chat serves it: one person
+    at a time, each with the facts of their own part of the text (bot/family.py asks whom to
+    start with and offers the others after the results). The row's grades are the family's
+    (each trial graded for whichever of them it may suit), so a trial is ruled out only when
+    it is ruled out for every one of them; the list is the people's offered trials taken in
+    turn, then the ruled-out ones."""
+    people = people_of(patient["text"])
+    if not people:
+        return _judge_profile(db, catalog, Profile(extract(patient["text"])), all_ids)
+    judged = [_judge_profile(db, catalog, Profile(list(p.facts)), all_ids) for p in people]
+    offered = _in_turn([[t for t in j["ranked"] if t not in j["ruled_out"]] for j in judged])
+    rest = [t for t in _in_turn([j["ranked"] for j in judged]) if t not in set(offered)]
+    return {"ranked": offered + rest,
+            "ruled_out": set.intersection(*(j["ruled_out"] for j in judged)),
+            "gate": set.intersection(*(j["gate"] for j in judged)),
+            "stated": any(j["stated"] for j in judged),
+            "diagnoses": sorted({d for j in judged for d in j["diagnoses"]}),
+            "people": len(people)}
+
+
+def _in_turn(lists: list[list[str]]) -> list[str]:
+    """The lists' ids taken one from each in turn, each id once."""
+    seen: set[str] = set()
+    merged: list[str] = []
+    for row in zip_longest(*lists):
+        for trial in row:
+            if trial is not None and trial not in seen:
+                seen.add(trial)
+                merged.append(trial)
+    return merged
+
+
+def _judge_profile(db: Any, catalog: TrialCatalog, profile: Profile, all_ids: list[str]) -> dict[str, Any]:
     results = match(profile, catalog, today=TODAY)
     judged = {r.id for r in results}
     pruned = sorted(t for t in all_ids if t not in judged)

@@ -14,7 +14,7 @@ from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
 from bot.sites import where_to_ask
 from bot.texts import normalise
-from bot.tracker import LABS_KEY, LOCATION_KEY, WHOSE_KEY
+from bot.tracker import LABS_KEY, LOCATION_KEY, WHICH_KEY, WHOSE_KEY
 from bot.turn import Turn
 from bot.voices import fill, load_voices
 from core.facts import Fact, Profile
@@ -31,6 +31,9 @@ class Answering:
         """"Not sure" / "skip": the question is left open (its criteria stay unknown). To
         "Do you have recent blood test results?" or a lab question: no lab questions at all."""
         key = turn.tracker.pending["key"]
+        if key == WHICH_KEY:                # "whom first?" left open: the first person named
+            self._start_with(turn, 0)
+            return
         turn.record("skip", {"key": key, "choice": choice})
         if _asks_labs(key):
             turn.record("labs", {"known": False})
@@ -170,6 +173,9 @@ class Answering:
             return
         if key == WHOSE_KEY:                # "Are you asking for your sister?"
             self._whose_answer(turn, words, extra, typed)
+            return
+        if key == WHICH_KEY:                # "Shall we start with your son or your daughter?"
+            self._which_answer(turn, words, typed)
             return
         if key == LABS_KEY:                 # "Do you have recent blood test results?"
             if self.texts.match_choice(words, ("no", "unsure")):

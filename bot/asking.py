@@ -62,6 +62,8 @@ class Asking:
         if tracker.role is None:
             self._prompt(turn)
             return
+        if self._ask_which(turn):           # several people in the first telling: whom first? (bot/family.py)
+            return
         if tracker.questioning and tracker.pending is None and tracker.round_asked >= QUESTION_BUDGET:
             turn.text("budget_reached")     # enough questions for now: results, "ask me more" goes on
             self.show_results(turn)
@@ -283,6 +285,7 @@ class Asking:
         if self._next(turn, tracker.answered | tracker.skipped) is not None:
             turn.choices = [Choice("more:", key="more")]
         turn.choices.append(Choice("cmd:summary", key="summary"))
+        turn.choices.extend(self._next_choices(turn))     # "Now look for your daughter" (bot/family.py)
 
     def _results_signature(self, turn: Turn) -> str:
         """What the results list says at a glance, as a short digest: each trial's id and

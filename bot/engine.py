@@ -31,6 +31,7 @@ from typing import Any, Callable, Sequence
 from bot import collaborators, engine_commands, status_changes
 from bot.answering import Answering, _option_index, located
 from bot.asking import Asking, _asks_labs
+from bot.family import Family
 from bot.corrections import redated, stamp
 from bot.language import detect, detector, latin_script, load_languages
 from bot.normalise import normalise_input
@@ -99,7 +100,7 @@ def is_letter(text: str) -> bool:
     return lines >= LETTER_LINES or (lines > 1 and len(text) >= LETTER_CHARS) or len(text) >= LETTER_PART_CHARS
 
 
-class Engine(Answering, Asking):
+class Engine(Answering, Asking, Family):
     def __init__(
         self,
         store: SessionStore,
@@ -440,6 +441,8 @@ class Engine(Answering, Asking):
         if tracker.results_shown and texts.match_choice(text, ("more",)):
             self._resume(turn)
             return
+        if tracker.others and self._typed_next(turn, text):    # "Now look for your daughter" typed
+            return
         if tracker.role is not None and texts.match_choice(text, ("yes", "no")):
             turn.text("correction_unclear" if texts.match_choice(text, ("no",)) else "ok")
             self._prompt(turn)
@@ -460,6 +463,9 @@ class Engine(Answering, Asking):
             return
         if kind == "more":
             self._resume(turn)
+            return
+        if kind == "next" and rest.isdigit():   # "Now look for your daughter" (bot/family.py)
+            self._next_person(turn, int(rest))
             return
         token, _, value = rest.partition(":")
         pending = tracker.pending
@@ -614,7 +620,10 @@ class Engine(Answering, Asking):
             self._not_understood(turn)
             return
         payload: dict[str, Any] = {"source": source}
-        if turn.tracker.role is None and turn.tracker.relation is None and any(f.family for f in facts):
+        people = self._people_in(turn, text, facts, source)     # "my son has crohns and my daughter has lupus"
+        if people:
+            payload["people"] = people
+        elif turn.tracker.role is None and turn.tracker.relation is None and any(f.family for f in facts):
             named = self.named_relative(text)     # "hi my sister has lupus" before the role: asked after it
             if named is not None:
                 payload["named"] = {"relation": named.relation, "sex": named.sex, "told": source}
@@ -624,6 +633,6 @@ class Engine(Answering, Asking):
         if turn.tracker.role is None:
             self._role_unclear(turn)            # "my daughter is 24…" / "我女儿26岁…": a relative writes
             return
-        if self._ask_whose(turn, text, facts, source):   # "hi my sister has lupus": for her?
+        if not people and self._ask_whose(turn, text, facts, source):   # "hi my sister has lupus": for her?
             return
         self._advance(turn)

@@ -29,6 +29,7 @@ from bot.language import load_languages
 from bot.render_results import results_text, summary_text, trial_text
 from bot.sites import where_lines
 from bot.texts import Texts, load_texts
+from bot.tracker import WHICH_KEY
 from bot.voices import Voices, fill, load_voices
 from core import durations
 from core.facts import ANY_DRUG, Fact
@@ -79,8 +80,8 @@ class Renderer:
         wording = text.get(f"{lang}:{role or 'patient'}") or text.get(f"{lang}:patient") if lang != "en" else None
         if not wording:
             lang, wording = "en", text.get(role or "patient") or text.get("patient") or ""
-        if self.voice is None or role == "clinician":
-            return wording
+        if self.voice is None or role == "clinician" or key == WHICH_KEY:
+            return wording      # "whom first?" names each person as the writer's already (bot/family.py)
         own = self.voices.text(f"question:{key}", self.lang) if key else None
         if own:
             return fill(own, self.voice)

@@ -6,8 +6,11 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``role_unclear`` ``{}``: a message did not say who is chatting (the role is asked once
   more; after that, patient wording is assumed)
 * ``facts``       ``{"source": "m3", "facts": [Fact...]}``: what a free-text message said
-  (``"part_at"``: the time, when the message was a long letter whose rest may follow)
+  (``"part_at"``: the time, when the message was a long letter whose rest may follow;
+  ``"people"``: the people a first telling described, each ``{relation, sex, conditions,
+  facts}``, bot/family.py; ``"others"``: those still to look for)
 * ``answer``      ``{"key", "source", "facts": [Fact...], "choice"}``: a question answered
+  (to "whom first?": ``"others"``, the people to offer after the results)
 * ``skip``        ``{"key", "choice": "unsure"|"skip"|"passed"}``: left open on purpose ("passed":
   the person told other things instead of answering, twice in a row)
 * ``correction``  ``{"source", "removed": [{"label", "concept"}], "facts": [Fact...]}``
@@ -46,6 +49,9 @@ LABS_KEY = "labs"          # the engine's own question: "Do you have recent bloo
 # the engine's own question when a first message names only a parent's or sibling's illness
 # ("hi my sister has lupus"): "Are you asking for your sister?"
 WHOSE_KEY = "whose"
+# the engine's own question when a first telling describes several people with their own
+# illnesses ("my son has crohns and my daughter has lupus"): whom to start with (bot/family.py)
+WHICH_KEY = "which"
 NOTING_EVENTS = ("facts", "answer", "correction")
 _UNDERSTOOD = (*NOTING_EVENTS, "skip", "asked", "shown", "resume", "role")
 
@@ -77,6 +83,11 @@ class Tracker:
     # a parent or sibling the first telling named alone with an illness, before the role was
     # chosen ({relation, sex, told}): asked about once the role is (bot/answering.py _ask_whose)
     named: dict[str, Any] | None = None
+    # the people a first telling described (bot/family.py): [{relation, sex, conditions,
+    # facts}], the message that told them, and those still to look for after the results
+    people: list[dict[str, Any]] = field(default_factory=list)
+    people_told: str | None = None
+    others: list[dict[str, Any]] = field(default_factory=list)
     language: str | None = None       # the conversation's language (None: not chosen, English)
     letter_part_at: float | None = None   # when the last noted message was a long letter's part (epoch s)
     events: int = 0
@@ -122,6 +133,11 @@ class Tracker:
             self.letter_part_at = payload.get("part_at")
             if payload.get("named"):
                 self.named = dict(payload["named"])
+            if payload.get("people"):
+                self.people = list(payload["people"])
+                self.people_told = payload.get("source")
+            if "others" in payload:
+                self.others = list(payload["others"])
             if facts:
                 self.last_noted = facts
             if facts or kind == "answer":

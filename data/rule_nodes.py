@@ -146,7 +146,8 @@ def _hash(text: str) -> str:
 # 96: h111, round 24: a treatment excepted from a whole group's outcome ("all the biologics except rinvoq failed") is not failed, the group is; a treatment said with "got"/"had" and a recurring schedule ("got IVIG every month") is taken now unless stopped; "MRD was positive after induction" is of then; weeks after a pregnancy word are the pregnancy's, not an age; misspelt organ-trouble words ("kidney problms", "lung isues") are read; "X which she's on now" is taken now; a unitless value only SI units can hold ("Creat 78") sets SI for the message's open values.
 # 97: h113, round 24: a toxicity leaf ({type: toxicity, grade, except}) read from a line that is a side effect of earlier anticancer therapy still present and nothing else ("Persistent toxicities (CTCAE Grade >= 2) caused by previous anticancer therapy, excluding alopecia", "Presence of an acute or chronic toxicity resulting from prior anticancer treatment, with the exception of alopecia or nail changes, that has not resolved to Grade <= 1", "Recovered from toxicity to prior anti-cancer therapy").
 # 98: h110, round 24: a "negative for" list closed by a semicolon negates each item ("Negative for HIV, HBV, HCV; positive for anti-HBc"); "no treatment for X" / "not on anything for X" keeps X; "if X flares/relapses/gets worse" keeps X; a treatment in an "if" clause right after "stop"/"come off" is taken now; "X I'm off since ..." is over; a newer value with its "now" after it ("8000 at diagnosis, 450 today") is the value of now; a transplant's donor after a date ("transplant, in 2020, from his brother") makes it allogeneic.
-PLAN_VERSION = "98"
+# 99: h112, round 24: criteria read as the patients' texts are: the disease after "referred for" is the person's own, not hypothetical (as after "referral for"; a suspected one keeps its own cue).
+PLAN_VERSION = "99"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

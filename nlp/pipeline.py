@@ -571,6 +571,25 @@ def named_relative(text: str):
     return read(text)
 
 
+def people_of(text: str, today: date | None = None) -> list:
+    """The people a message describes as patients when it describes two or more ("my son has
+    crohns and my daughter has lupus, both tried everything"), each a ``Person`` with the
+    facts of their own part of the text (nlp/components/people.py), else []. English only."""
+    if is_chinese(text):
+        return []
+    from nlp.components.people import people_of as read_people   # start-up: nothing of nlp.components at import
+
+    return read_people(text, lambda part, about: extract(part, today=today, about=about))
+
+
+def person_named(text: str, relations: list[str]) -> int | None:
+    """Which of ``relations`` (canonical relations; "self": the writer) a reply names ("my
+    daughter", "the 2nd", "me"), by index, or None (nlp/components/people.py)."""
+    from nlp.components.people import person_named as read   # start-up: nothing of nlp.components at import
+
+    return read(text, relations)
+
+
 def with_known_relation(speaker, about: str | None):
     """The speaker of a message in a conversation already known to be about the relative
     ``about`` (a parent writing for a child, a son for his mother): a message that names no
