@@ -351,9 +351,11 @@ class Answering:
         self._note(turn, "answer", {"key": key, "source": source}, facts)
         self._advance(turn)
 
-    def _note(self, turn: Turn, kind: str, payload: dict[str, Any], facts: list[Fact], hint: bool = False) -> None:
+    def _note(self, turn: Turn, kind: str, payload: dict[str, Any], facts: list[Fact], hint: bool = False,
+              quiet: bool = False) -> None:
         """Record what a message said and confirm it back; a fact that changes one already
-        known ("I'm not pregnant" after "pregnant") is shown as the change it is."""
+        known ("I'm not pregnant" after "pregnant") is shown as the change it is. ``quiet``:
+        recorded, not said (several people's facts, said once a person is chosen)."""
         known = {Profile.key(f): f for f in turn.tracker.profile.facts}
         facts = [Profile.carried(known[Profile.key(f)], f) if Profile.key(f) in known else f for f in facts]
         changed = [(known[Profile.key(f)], f) for f in facts
@@ -363,6 +365,8 @@ class Answering:
         dated = [new for old, new in changed if _only_dated(old, new)]     # a date added, nothing else
         changed = [(old, new) for old, new in changed if not _only_dated(old, new)]
         shown = _most_specific(fresh)
+        if quiet:
+            return
         if shown:
             turn.say("noted", facts=shown, hint=hint)
         if dated:

@@ -629,7 +629,8 @@ class Engine(Answering, Asking, Family):
                 payload["named"] = {"relation": named.relation, "sex": named.sex, "told": source}
         if len(text) >= LETTER_PART_CHARS:
             payload["part_at"] = round(time.time(), 3)   # the rest may follow (Telegram's split)
-        self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0)
+        # several people: their facts are said back once one is chosen, never mixed together
+        self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0, quiet=bool(people))
         if turn.tracker.role is None:
             self._role_unclear(turn)            # "my daughter is 24…" / "我女儿26岁…": a relative writes
             return

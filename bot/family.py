@@ -114,6 +114,8 @@ class Family:
                                "facts": [f.to_dict() for f in facts], "others": others})
         turn.forget_results()
         turn.text("which_started", who=self._who(person, turn.tracker.lang))
+        if facts:
+            turn.say("noted", facts=facts, hint=False)     # this person's facts only
         self._advance(turn)
 
     def _next_person(self, turn: Turn, index: int) -> None:

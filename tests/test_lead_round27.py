@@ -215,3 +215,43 @@ def test_an_excepted_items_own_outcome_after_a_comma_stays_its_own():
     assert drug.status == "intolerant" and not drug.negated
     assert one("all the biologics except rinvoq failed", "upadacitinib").status is None
     assert one("all the biologics except rinvoq which failed too", "upadacitinib").status == "failed"
+
+
+# --- at the merge: whole families (h112) ------------------------------------------------------------
+
+def _people(text):
+    from nlp.pipeline import people_of
+    return {p.relation: p for p in people_of(text, today=TODAY)}
+
+
+def test_a_pronoun_or_a_bare_relation_word_goes_back_to_its_person():
+    for text in ("my son (17) has crohns and my daughter (22) has lupus. he is on stelara which isnt working, "
+                 "she failed mycophenolate and benlysta",
+                 "my son has crohns and my daughter has lupus, both tried everything. son is 17, on stelara which "
+                 "isnt working. daughter is 22, failed mycophenolate and benlysta"):
+        people = _people(text)
+        son = {f.concept for f in people["son"].facts}
+        daughter = {f.concept for f in people["daughter"].facts}
+        assert "ustekinumab" in son and "ustekinumab" not in daughter
+        assert {"mycophenolate", "belimumab"} <= daughter and "belimumab" not in son
+
+
+@pytest.mark.parametrize("text", ["im writing for my daughter (15) with lupus. im 45 and i have RA myself, not relevant i guess",
+                                  "Writing for my dad, 67, AML with CD7 on the cells. My mom has lupus and she's on plaquenil.",
+                                  "my mum is 67 with RA, on baricitinib since spring. My sister also has RA but hers is mild, "
+                                  "she takes hydroxychloroquine."])
+def test_one_person_written_for_or_a_relative_in_passing_is_no_family_question(text):
+    assert _people(text) == {}
+
+
+def test_each_of_two_people_keeps_their_own_age():
+    people = _people("Me and my sister both have SSc, im 40 and shes 37")
+    assert [f.value for f in people["sister"].facts if f.label == "AGE"] == [37.0]
+
+
+def test_the_first_reply_to_a_family_says_nobodys_facts_mixed(tmp_path):
+    from bundled_engine import bundled_engine, talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "my son (17) has crohns and my daughter (22) has lupus. he is on stelara which isnt "
+                   "working, she failed mycophenolate and benlysta")
+    assert "I noted" not in replies[-1] and "start with your son" in replies[-1]

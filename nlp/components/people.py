@@ -61,6 +61,8 @@ class PeopleWords:
     group_gap: re.Pattern
     group_follows: re.Pattern
     one_named: tuple[re.Pattern, ...]
+    pronoun_subject: tuple[re.Pattern, ...] = ()
+    aside_after: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def people_words() -> PeopleWords:
     """data/nlp/people.yaml, validated (file and key on errors)."""
     name = PEOPLE_FILE.name
     doc = read_yaml(PEOPLE_FILE)
-    fields = {"writer_subject", "together", "group_gap", "group_follows", "one_named"}
+    fields = {"writer_subject", "together", "group_gap", "group_follows", "one_named", "pronoun_subject", "aside_after"}
     if not isinstance(doc, dict) or set(doc) != fields:
         raise DataError(name, "must be a mapping with " + ", ".join(sorted(fields)))
 
@@ -103,7 +105,7 @@ def people_words() -> PeopleWords:
             raise DataError(where, f"not a valid regular expression ({exc})") from None
 
     lists = {}
-    for key in ("writer_subject", "together", "one_named"):
+    for key in ("writer_subject", "together", "one_named", "pronoun_subject"):
         raw = doc[key]
         if not isinstance(raw, list) or not raw:
             raise DataError(f"{name}.{key}", "must be a non-empty list of regular expressions")
@@ -111,8 +113,12 @@ def people_words() -> PeopleWords:
     for i, pattern in enumerate(lists["writer_subject"]):
         if "w" not in pattern.groupindex:
             raise DataError(f"{name}.writer_subject[{i}]", "needs a group named w (the writer's word)")
+    for i, pattern in enumerate(lists["pronoun_subject"]):
+        if set(pattern.groupindex) != {"female", "male"}:
+            raise DataError(f"{name}.pronoun_subject[{i}]", "needs groups named female and male (the pronoun)")
     return PeopleWords(lists["writer_subject"], lists["together"], compiled(doc["group_gap"], f"{name}.group_gap"),
-                       compiled(doc["group_follows"], f"{name}.group_follows"), lists["one_named"])
+                       compiled(doc["group_follows"], f"{name}.group_follows"), lists["one_named"],
+                       lists["pronoun_subject"], compiled(doc["aside_after"], f"{name}.aside_after"))
 
 
 Reader = Callable[[str, str | None], list[Fact]]
@@ -129,6 +135,9 @@ def people_of(text: str, read: Reader) -> list[Person]:
     mentions = _mentions(text)
     if len({m[2] for m in mentions}) < 2:
         return []
+    if not any(p.search(text) for p in words.together) and any(
+            m[2] != WRITER and rel.about.search(text, max(0, m[0] - 40), m[0]) for m in mentions):
+        return []       # "im writing for my daughter (15) with lupus. im 45 and i have RA myself": hers
     groups = _groups(text, mentions, words)
     together = any(p.search(text) for p in words.together)
     parts: dict[str, list[Fact]] = {}
@@ -156,9 +165,15 @@ def people_of(text: str, read: Reader) -> list[Person]:
         start, end = first[relation]
         sex = None if relation == WRITER else rel.sexes.get(relation)
         person = Person(relation, sex, text[start:end], start, end, tuple(_unique(facts)))
-        if person.conditions and (told.get(relation) or together):
+        aside = (not together and relation != WRITER and words.aside_after is not None
+                 and words.aside_after.match(text, end) is not None)     # "my sister also has lupus, ...": an aside
+        if person.conditions and (told.get(relation) or together) and not aside:
             people.append(person)
     return people if len(people) >= 2 else []
+
+
+_BARE_AGAIN = re.compile(r"(?:^|[.;,!?\n]\s*)(?P<w>[A-Za-z]+)(?=\s+(?:is|was|has|had|tried|failed|got|gets|takes|took|"
+                         r"started|stopped|needs|needed|still|also)\b)", re.IGNORECASE)
 
 
 def _mentions(text: str) -> list[tuple[int, int, str]]:
@@ -172,6 +187,22 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
     for pattern in words.writer_subject:
         for match in pattern.finditer(text):
             found.append((match.start("w"), match.end("w"), WRITER))
+    found.sort()
+    # "he is on stelara …, she failed mycophenolate": a pronoun opening a clause after the
+    # people were named is the one person named before it of that sex (none when two are)
+    for pattern in words.pronoun_subject:
+        for match in pattern.finditer(text):
+            sex = "female" if match.group("female") else "male"
+            start = match.start(sex)
+            named = {r for s, _, r in found if s < start and r != WRITER and rel.sexes.get(r) == sex}
+            if len(named) == 1:
+                found.append((start, match.end(sex), named.pop()))
+    # "son tried vedolizumab since april": a relation word without "my" opening a clause, of
+    # a person named before with it, is that person again
+    for match in _BARE_AGAIN.finditer(text):
+        relation = rel.relation_of(match.group("w"))
+        if relation is not None and any(r == relation and s < match.start("w") for s, _, r in found):
+            found.append((match.start("w"), match.end("w"), relation))
     found.sort()
     kept: list[tuple[int, int, str]] = []
     for mention in found:     # one mention per place (two writer patterns may find the same "I")
