@@ -194,6 +194,21 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=None)
+def regex_section(shape, key: str):
+    """A section of data/nlp/extraction.yaml made of regular expressions, as the dataclass
+    ``shape`` whose fields name them: a text is one pattern, a list a tuple of them
+    (case-insensitive); a missing or bad entry fails naming the section."""
+    raw = vocabulary().get(key)
+    where = f"extraction.yaml: {key}"
+    if not isinstance(raw, dict):
+        raise DataError(where, "must be a mapping (" + ", ".join(shape.__dataclass_fields__) + ")")
+    try:
+        return shape(**{name: tuple(re.compile(v, re.IGNORECASE) for v in raw[name]) if isinstance(raw[name], list)
+                        else re.compile(raw[name], re.IGNORECASE) for name in shape.__dataclass_fields__})
+    except (KeyError, TypeError, re.error) as error:
+        raise DataError(where, f"bad or missing entry: {error}") from error
+
+
 def vocabulary_words(key: str) -> frozenset[str]:
     """A list of data/nlp/extraction.yaml (``key``) as a set of lower-case words, read once."""
     return frozenset(str(w).lower() for w in vocabulary().get(key) or ())

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from core.facts import Fact
-from data.errors import DataError
 from data.terminology import load_terminology
-from nlp.resources import vocabulary
+from nlp.resources import regex_section
 
 _ANY_STAGE = re.compile(r"stage|arbor|figo|ajcc|lugano|期", re.IGNORECASE)     # a quick look before the patterns
 _SENTENCE_END = re.compile(r"[.;!?\n。；！？]")
@@ -45,14 +44,7 @@ class StageWords:
 
 @lru_cache(maxsize=1)
 def stage_words() -> StageWords:
-    raw = vocabulary().get("stages")
-    where = "extraction.yaml: stages"
-    if not isinstance(raw, dict):
-        raise DataError(where, "must be a mapping (stage, system, zh, past_before, past_after, now, negation, ...)")
-    try:
-        return StageWords(**{name: re.compile(raw[name], re.IGNORECASE) for name in StageWords.__dataclass_fields__})
-    except (KeyError, TypeError, re.error) as error:
-        raise DataError(where, f"bad or missing entry: {error}") from error
+    return regex_section(StageWords, "stages")
 
 
 def stage_group(number: str, letter: str | None = None) -> str | None:

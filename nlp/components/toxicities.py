@@ -20,9 +20,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from core.facts import Fact
-from data.errors import DataError
 from data.terminology import load_terminology
-from nlp.resources import vocabulary
+from nlp.resources import regex_section
 
 _SENTENCE_END = re.compile(r"[.;!?\n。；！？]")
 ANTICANCER = "systemic_anticancer_therapy"
@@ -42,19 +41,7 @@ class ToxicityWords:
 
 @lru_cache(maxsize=1)
 def toxicity_words() -> ToxicityWords:
-    raw = vocabulary().get("toxicities")
-    where = "extraction.yaml: toxicities"
-    if not isinstance(raw, dict):
-        raise DataError(where, "must be a mapping (look, cause, none, graded, still, cosmetic, before, after)")
-    try:
-        fields = {}
-        for name in ToxicityWords.__dataclass_fields__:
-            value = raw[name]
-            fields[name] = tuple(re.compile(v, re.IGNORECASE) for v in value) if isinstance(value, list) \
-                else re.compile(value, re.IGNORECASE)
-        return ToxicityWords(**fields)
-    except (KeyError, TypeError, re.error) as error:
-        raise DataError(where, f"bad or missing entry: {error}") from error
+    return regex_section(ToxicityWords, "toxicities")
 
 
 def toxicity_facts(text: str, facts: list[Fact], source: str | None = None) -> list[Fact]:
