@@ -74,8 +74,15 @@ def test_a_bracket_that_names_the_whole_list_is_every_items():
     assert found["infliximab"].status == found["adalimumab"].status == "failed"
 
 
-def test_a_bracket_closing_the_list_may_speak_of_all_of_it():
+def test_a_bracket_closing_the_list_is_its_last_items_unless_it_names_them_all():
+    # changed in the twenty-seventh session (lead): "steroids, ivig, eltrombopag (made my
+    # liver tests go up so stopped)" had made all three not tolerated; a bracket's outcome is
+    # the nearest treatment's (the gold's conv-2004 reads "(anaphylaxis)" so too), the items
+    # before it stay over with no outcome of their own, and a bracket naming them all is all's
     found = _treatments("Anakinra, canakinumab and tocilizumab (anaphylaxis).")
+    assert found["tocilizumab"].status == "intolerant"
+    assert found["anakinra"].status is None and found["anakinra"].historical
+    found = _treatments("Anakinra, canakinumab and tocilizumab (all stopped for side effects).")
     assert {f.status for f in found.values()} == {"intolerant"}
 
 

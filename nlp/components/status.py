@@ -124,6 +124,8 @@ def bracketed_elsewhere(span, modifier) -> bool:
     the IVIG; "infliximab (stopped, antibodies) and adalimumab" is not adalimumab's. A
     bracket that speaks of them all ("(all stopped for side effects)", "(none helped)") is
     everyone's."""
+    if modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT"):
+        return False        # "Venetoclax + decitabine (Jul 2025 - present)": the dates are the course's
     doc = span.doc
     start, end = modifier.modifier_span
     opened = next((i for i in range(start - 1, max(-1, start - _BRACKET_REACH), -1)
@@ -137,6 +139,8 @@ def bracketed_elsewhere(span, modifier) -> bool:
         return False
     if span.end <= opened and not any(span.end <= e.start < opened for e in doc.ents):
         return False    # the nearest thing before the brackets ("tocilizumab 8 mg/kg (anaphylaxis)")
+    if span.end <= opened and all(t.text == "+" or t.lower_ == "plus" or t.ent_type_ for t in doc[span.end:opened]):
+        return False    # one combination ("venetoclax + azacitidine (no response)")
     return not any(t.lower_ in _FOR_ALL for t in doc[opened + 1:closed])
 
 
