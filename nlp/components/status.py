@@ -625,6 +625,7 @@ def _bracket_text(span: Span) -> str | None:
         return None
     inside = _BRACKET_DATE.sub("", doc[opened + 1:close].text.lower())   # "IFX (LOR 2021)"
     inside = _BRACKET_LEADING_DATE.sub("", inside)      # "MMF 3g (2021-24, progression)"
+    inside = _BRACKET_LEADING_LENGTH.sub("", inside)    # "IFX (1y, LOR)": how long, then how it went
     return _BRACKET_STOPPED.sub("", inside)             # "anakinra (injection site reactions, stopped)"
 
 
@@ -641,6 +642,9 @@ _DOSE_TOKEN = re.compile(r"x?\d+(?:[.,]\d+)?(?:[a-zµ/%]+(?:/[a-z]+)?)?|\d{4}\s*
 _BRACKET_DATE = re.compile(r"(?:[\s,;]+(?:in\s+)?(?:\d{1,2}/)?\d{2,4})+$")
 # a course's years before its outcome ("(2021-24, progression)", "(2019: no response)")
 _BRACKET_LEADING_DATE = re.compile(r"^(?:(?:\d{1,2}/)?\d{2,4}(?:\s*[-–]\s*(?:\d{1,2}/)?\d{2,4})?\s*[,;:]\s*)+")
+# a course's length before its outcome ("(1y, LOR)", "(18 months, no response)", "(6 mo: rash)")
+_BRACKET_LEADING_LENGTH = re.compile(r"^(?:\d{1,2}(?:\.\d)?\s*(?:y|yr|yrs|years?|m|mo|mos|mths?|months?|w|wk|wks|weeks?)"
+                                     r"\s*[,;:]\s*)")
 # the stop after the outcome, which says no more ("(rash, stopped)")
 _BRACKET_STOPPED = re.compile(r"\s*[,;]\s*(?:then\s+)?(?:stopped|discontinued|ceased|withdrawn|switched)$")
 
