@@ -222,7 +222,10 @@ class Answering:
             return
         if not answered:                # not an answer, but it told us something else
             if extra:
-                self._note(turn, "facts", {"source": source}, extra)
+                # "Tell me about the illness": "my son has crohns and my daughter has lupus …"
+                people = self._people_in(turn, words, extra, source) if typed else []
+                payload = {"source": source, **({"people": people} if people else {})}
+                self._note(turn, "facts", payload, extra, quiet=bool(people))
             if no_labs:
                 turn.text("labs_skipped")
             elif turn.tracker.passed >= PASSED_IN_ROW and turn.tracker.pending is not None:

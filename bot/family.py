@@ -40,10 +40,14 @@ class Family:
         facts}`` for the event log; [] for one patient, a clinician, or a conversation that
         already knows facts."""
         tracker = turn.tracker
-        if tracker.profile.facts or tracker.role == "clinician" or not facts or not self._nlp_extract():
+        if tracker.profile.facts or tracker.role == "clinician" or not facts:
             return []
-        from nlp.pipeline import people_of  # start-up: nlp loaded on first use, like extract
-
+        if self._nlp_extract():
+            from nlp.pipeline import people_of  # start-up: nlp loaded on first use, like extract
+        else:       # the chat's and Telegram's extraction process reads them in its child
+            people_of = getattr(self.extract, "people_of", None)
+            if people_of is None:
+                return []
         kwargs = {"today": self.today} if self.today is not None else {}
         found = people_of(text, **kwargs)
         if not 2 <= len(found) <= MAX_PEOPLE:

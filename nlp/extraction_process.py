@@ -33,6 +33,9 @@ from typing import Any
 WARM_UP = "warm up"
 
 
+PEOPLE = "\x00people"        # a request's tag for people_of (a text never starts so: input is normalised)
+
+
 class ExtractionUnavailable(RuntimeError):
     """The extraction process stopped and could not be restarted."""
 
@@ -97,13 +100,20 @@ class ExtractionProcess:
 
     def __call__(self, text: str, source: str | None = None, today: date | None = None,
                  about: str | None = None, known: tuple[str, ...] = ()) -> list:
+        return self._ask((text, source, today, about, tuple(known or ())))
+
+    def people_of(self, text: str, today: date | None = None) -> list:
+        """nlp.pipeline.people_of in the child: the people a first telling describes."""
+        return self._ask((PEOPLE, text, today))
+
+    def _ask(self, request: tuple) -> list:
         with self._lock:
             for attempt in (1, 2):
                 self._await_ready()
                 if self._error is not None:
                     raise self._error
                 try:
-                    self._conn.send((text, source, today, about, tuple(known or ())))
+                    self._conn.send(request)
                     status, value = self._conn.recv()
                 except (EOFError, OSError):
                     self._stop()
@@ -152,7 +162,7 @@ class ExtractionProcess:
 def serve(conn: Channel, cache: Path | None) -> None:
     """The child: build, say so, then answer (text, source, today, about, known) requests
     (nlp.pipeline.extract's arguments) until the pipe closes."""
-    from nlp.pipeline import build_pipeline, extract  # start-up: only the child process loads the pipeline; the chat that imports this module never does
+    from nlp.pipeline import build_pipeline, extract, people_of  # start-up: only the child process loads the pipeline; the chat that imports this module never does
 
     collecting = gc.isenabled()
     gc.disable()            # loading leaves almost no garbage (see bot/collaborators.Preload)
@@ -169,9 +179,13 @@ def serve(conn: Channel, cache: Path | None) -> None:
     try:
         conn.send(ready)
         while ready[0] == "ready":
-            text, source, today, about, known = conn.recv()
+            request = conn.recv()
             try:
-                reply = ("ok", extract(text, source=source, today=today, about=about, known=known))
+                if request[0] == PEOPLE:            # (PEOPLE, text, today): whom a first telling describes
+                    reply = ("ok", people_of(request[1], today=request[2]))
+                else:
+                    text, source, today, about, known = request
+                    reply = ("ok", extract(text, source=source, today=today, about=about, known=known))
             except Exception as exc:
                 reply = ("error", _portable(exc))
             conn.send(reply)

@@ -128,3 +128,17 @@ def test_the_chat_extracts_in_its_own_process_where_no_child_can_be_started():
             raise OSError("fork: resource temporarily unavailable")
 
     assert _start_extraction(NoChildren, None) is None
+
+
+def test_the_process_reads_the_people_of_a_first_telling_as_this_process_does(process):
+    # a whole family in one message (h112, round 24) in the terminal chat and Telegram, which
+    # extract in this child: it had never been asked there (lead, twenty-seventh session)
+    from nlp.pipeline import people_of
+    process.wait()
+    today = date(2026, 12, 6)
+    text = ("my son (17) has crohns and my daughter (22) has lupus. he is on stelara which isnt working, "
+            "she failed mycophenolate and benlysta")
+    found = process.people_of(text, today=today)
+    assert [p.relation for p in found] == ["son", "daughter"]
+    assert found == people_of(text, today=today)
+    assert process(TEXTS[0], source="m1", today=today) == extract(TEXTS[0], source="m1", today=today)

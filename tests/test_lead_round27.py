@@ -255,3 +255,13 @@ def test_the_first_reply_to_a_family_says_nobodys_facts_mixed(tmp_path):
     replies = talk(engine, "a", "my son (17) has crohns and my daughter (22) has lupus. he is on stelara which isnt "
                    "working, she failed mycophenolate and benlysta")
     assert "I noted" not in replies[-1] and "start with your son" in replies[-1]
+
+
+def test_the_family_question_comes_after_the_role_was_chosen_first(tmp_path):
+    # the telling answers "Tell me about the illness in your own words" (a question pending)
+    from bundled_engine import bundled_engine, talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "Patient or family",
+                   "my son (17) has crohns and my daughter (22) has lupus. he is on stelara which isnt "
+                   "working, she failed mycophenolate and benlysta")
+    assert "start with your son" in replies[-1] and "I noted" not in replies[-1]
