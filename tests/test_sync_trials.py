@@ -59,7 +59,8 @@ def test_pages_with_a_line_saying_how_many_more(synced, capsys):
     lines = out.splitlines()
     assert len([line for line in lines if line.startswith(("NCT", "local-"))]) == 3
     assert "trials 1-3 of 8." in out
-    assert lines[-1] == "5 more: python bot.py trials --offset 3 --limit 3"
+    from bot.commands import command_name    # "python bot.py" from a checkout, "trialbot" installed
+    assert lines[-1] == f"5 more: {command_name()} trials --offset 3 --limit 3"
     assert main(["trials", "--json", "--limit", "3", "--offset", "6"]) == 0
     out, err = capsys.readouterr()
     assert [r["id"] for r in json.loads(out)] == ["NCT07193667", "local-cd7-cart-heme"]

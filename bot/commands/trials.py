@@ -134,7 +134,7 @@ def _next_command(args: argparse.Namespace, offset: int, limit: int) -> str:
     """The command that shows the next trials (the same filters, the next offset)."""
     import shlex
 
-    words = ["python", "bot.py", "trials"]
+    words = [*command_name().split(), "trials"]      # "python bot.py trials" or, installed, "trialbot trials"
     if args.json:
         words.append("--json")
     for name in ("condition", "status", "country"):
