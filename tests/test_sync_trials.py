@@ -12,6 +12,7 @@ import bot.commands.sync as sync_command
 from bot.cli import main
 from bot.commands.trial import freshness_line
 from fake_ctgov import SHARED_CTGOV, FakeCtgov, shared_studies
+from bot.commands import command_name    # "python bot.py" from a checkout, "trialbot" installed
 
 NAMES = ["NCT00003454", "NCT01785420", "NCT02139605", "NCT02227251"]
 BUNDLED = ["NCT05030779", "NCT05239702", "NCT07193667", "local-cd7-cart-heme"]
@@ -59,7 +60,6 @@ def test_pages_with_a_line_saying_how_many_more(synced, capsys):
     lines = out.splitlines()
     assert len([line for line in lines if line.startswith(("NCT", "local-"))]) == 3
     assert "trials 1-3 of 8." in out
-    from bot.commands import command_name    # "python bot.py" from a checkout, "trialbot" installed
     assert lines[-1] == f"5 more: {command_name()} trials --offset 3 --limit 3"
     assert main(["trials", "--json", "--limit", "3", "--offset", "6"]) == 0
     out, err = capsys.readouterr()
@@ -67,7 +67,7 @@ def test_pages_with_a_line_saying_how_many_more(synced, capsys):
     assert err == ""
     assert main(["trials", "--json", "--limit", "2", "--status", "recruiting"]) == 0
     out, err = capsys.readouterr()
-    assert err == "3 more: python bot.py trials --json --status recruiting --offset 2 --limit 2\n"
+    assert err == f"3 more: {command_name()} trials --json --status recruiting --offset 2 --limit 2\n"
 
 
 def test_the_default_limit_is_fifty(synced, capsys):
