@@ -364,12 +364,12 @@ class Answering:
         changed = [(known[Profile.key(f)], f) for f in facts
                    if Profile.key(f) in known and differs(known[Profile.key(f)], f)]
         turn.record(kind, {**payload, "facts": [f.to_dict() for f in facts]})
+        if quiet:
+            return
         fresh = [f for f in facts if all(f is not new for _, new in changed)]
         dated = [new for old, new in changed if _only_dated(old, new)]     # a date added, nothing else
         changed = [(old, new) for old, new in changed if not _only_dated(old, new)]
         shown = _most_specific(fresh)
-        if quiet:
-            return
         if shown:
             turn.say("noted", facts=shown, hint=hint)
         if dated:
@@ -448,10 +448,12 @@ def _dates_something_else(question: Any, said: list[Fact]) -> bool:
     procedure, another drug or disease): any date in it may be that thing's."""
     if getattr(question, "kind", None) not in DATE_KINDS:
         return False
-    asked = list(getattr(question, "concepts", None) or ())
-    return any(f.label not in _NOT_DATED and not any(f.concept == c or _is_a(f.concept, c) or _is_a(c, f.concept)
-                                                    for c in asked)
-               for f in said)
+    return any(f.label not in _NOT_DATED and not _about_asked(question, f.concept) for f in said)
+
+
+def _about_asked(question: Any, concept: str) -> bool:
+    """The concept is one the question asks about, a kind of one, or above one."""
+    return any(concept == c or _is_a(concept, c) or _is_a(c, concept) for c in getattr(question, "concepts", None) or ())
 
 
 def _denies_something_else(question: Any, words: str, said: list[Fact]) -> bool:
@@ -467,9 +469,7 @@ def _denies_something_else(question: Any, words: str, said: list[Fact]) -> bool:
     before = words[:first.start]
     if not before.strip() or any(ch in before for ch in ",.;:!?-–—\n"):
         return False
-    asked = list(getattr(question, "concepts", None) or ())
-    return bool(asked) and not any(first.concept == c or _is_a(first.concept, c) or _is_a(c, first.concept)
-                                   for c in asked)
+    return bool(getattr(question, "concepts", None)) and not _about_asked(question, first.concept)
 
 
 def _only_dated(old: Fact, new: Fact) -> bool:

@@ -105,8 +105,7 @@ class Faq:
         return [whole] if whole is not None else []
 
     def _questions_in(self, message: str) -> list[str]:
-        starts = "|".join(re.escape(s) for s in sorted(self.starts, key=len, reverse=True))
-        joined = re.compile(r"\s*(?:,|;|\band\b|\balso\b)+\s*(?=(?:%s)\b)" % starts)
+        joined = _question_joiner(self.starts)
         parts = []
         for chunk in re.split(r"[?？]+", message):
             text = plain(chunk)
@@ -135,6 +134,13 @@ class Faq:
                 if best:
                     return self.names[best[0]]
         return None
+
+
+@lru_cache(maxsize=4)
+def _question_joiner(starts: tuple[str, ...]) -> re.Pattern:
+    """ "and", "also", a comma or semicolon before a question word: where a second question starts."""
+    alternation = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
+    return re.compile(r"\s*(?:,|;|\band\b|\balso\b)+\s*(?=(?:%s)\b)" % alternation)
 
 
 def _strings(value: Any, where: str) -> list[str]:

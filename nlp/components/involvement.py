@@ -55,6 +55,8 @@ class OrganInvolvement:
                     if terminology.get(known) is None:
                         raise DataError(f"extraction.yaml.organ_involvement.diseases.{organ}", f"unknown concept {known!r}")
                 self.diseases.setdefault(organ, []).append((disease, concept))
+        # the organ diseases each organ names ("scleroderma and lung fibrosis": the fibrosis is the lungs')
+        self.organ_diseases = {organ: {named for _, named in pairs} for organ, pairs in self.diseases.items()}
 
     def __call__(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
         if not self.phrases or not chosen:
@@ -146,7 +148,7 @@ class OrganInvolvement:
         return self._organ_disease(before[-1].concept, organ)
 
     def _other_organ(self, concept: str, organ: str) -> bool:
-        return any(concept == named for other, pairs in self.diseases.items() if other != organ for _, named in pairs)
+        return any(concept in named for other, named in self.organ_diseases.items() if other != organ)
 
     def _concept_after(self, doc: Doc, chosen, end_char: int, organ: str) -> str | None:
         """The organ's disease for the disease named right after the phrase ("involved with

@@ -124,20 +124,17 @@ class ValueReader:
         # "went from 8 to 60", "rose from 1.2 to 2.5 mg/dL": a change, the newer value is
         # the one (``change_words``; a verb is needed: a criterion's "from 50 to 100" is a range)
         change = _alternation(vocabulary.get("change_words") or [])
+        from_to = (rf"from\s+(?:{comparators})?\s*{NUMBER}(?:\s?{UNIT})?\s*(?:to|->|-->|\u2192)\s*"
+                   rf"(?=(?:{comparators})?\s*\d)")
         self._from_to = re.compile(
-            rf"(?:\s*(?:{fillers}))*\s*(?:(?:has|have|had)\s+)?(?:{change})\s+from\s+(?:{comparators})?\s*{NUMBER}"
-            rf"(?:\s?{UNIT})?\s*(?:to|->|-->|\u2192)\s*(?=(?:{comparators})?\s*\d)",
-            re.IGNORECASE) if change else None
+            rf"(?:\s*(?:{fillers}))*\s*(?:(?:has|have|had)\s+)?(?:{change})\s+{from_to}", re.IGNORECASE) if change else None
         # "a decline in FVC (from 82% to 64% predicted)", "fall in eGFR from 60 to 41": a noun
         # of change before the name makes its "from A to B" a change too (``change_nouns``)
         nouns = _alternation(vocabulary.get("change_nouns") or [])
         self._change_noun = re.compile(
             rf"\b(?:{nouns})\s+(?:in|of)\s+(?:(?:the|her|his|my|their|your)\s+)?[\w%/-]+(?:\s+[\w%/-]+){{0,2}}\s*$",
             re.IGNORECASE) if nouns else None
-        self._from_to_bare = re.compile(
-            rf"(?:\s*(?:{fillers}))*\s*from\s+(?:{comparators})?\s*{NUMBER}"
-            rf"(?:\s?{UNIT})?\s*(?:to|->|-->|\u2192)\s*(?=(?:{comparators})?\s*\d)",
-            re.IGNORECASE) if nouns else None
+        self._from_to_bare = re.compile(rf"(?:\s*(?:{fillers}))*\s*{from_to}", re.IGNORECASE) if nouns else None
         # a reference range written after a value ("85 (ref <10)", "45 IU/mL, normal range
         # under 30", "(NR 0-25)", "(<10)"): its upper limit (``reference_words``)
         references = _alternation(vocabulary.get("reference_words") or ["ref"])

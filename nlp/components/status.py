@@ -118,10 +118,10 @@ _FOR_ALL = frozenset(("all", "both", "each", "every", "none", "neither", "either
 
 
 def bracketed_elsewhere(span, modifier) -> bool:
-    """A therapy outcome inside brackets is said of what the brackets hold and of the one
-    thing written right before them (its dose or dates between), not of the rest of a list: "steroids, ivig, eltrombopag (made my liver
-    tests go up so stopped)" is eltrombopag stopped for side effects, not the steroids or
-    the IVIG; "infliximab (stopped, antibodies) and adalimumab" is not adalimumab's. A
+    """A failure or intolerance inside brackets is said of what the brackets hold and of the
+    one thing written right before them (its dose or dates between), not of the rest of a
+    list: "steroids, ivig, eltrombopag (made my liver tests go up so stopped)" is eltrombopag
+    stopped for side effects, not the steroids or the IVIG; "infliximab (stopped, antibodies) and adalimumab" is not adalimumab's. A
     bracket that speaks of them all ("(all stopped for side effects)", "(none helped)") is
     everyone's."""
     if modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT"):
@@ -148,8 +148,7 @@ def listed_before_a_bracketed_outcome(span) -> bool:
     """An earlier item of a treatment list whose next item's outcome is in brackets
     ("steroids, ivig, eltrombopag (stopped, liver)"): not that outcome, but a treatment told
     as part of a history that moved on, so over."""
-    return any(m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT") and m.modifier_span[0] >= span.end
-               and bracketed_elsewhere(span, m) for m in span._.modifiers)
+    return any(m.modifier_span[0] >= span.end and bracketed_elsewhere(span, m) for m in span._.modifiers)
 
 
 def therapy_status(span: Span) -> str | None:
