@@ -63,6 +63,7 @@ class PeopleWords:
     one_named: tuple[re.Pattern, ...]
     pronoun_subject: tuple[re.Pattern, ...] = ()
     aside_after: re.Pattern | None = None
+    named_again: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def people_words() -> PeopleWords:
     """data/nlp/people.yaml, validated (file and key on errors)."""
     name = PEOPLE_FILE.name
     doc = read_yaml(PEOPLE_FILE)
-    fields = {"writer_subject", "together", "group_gap", "group_follows", "one_named", "pronoun_subject", "aside_after"}
+    fields = {"writer_subject", "together", "group_gap", "group_follows", "one_named", "pronoun_subject", "aside_after",
+              "named_again"}
     if not isinstance(doc, dict) or set(doc) != fields:
         raise DataError(name, "must be a mapping with " + ", ".join(sorted(fields)))
 
@@ -113,12 +115,16 @@ def people_words() -> PeopleWords:
     for i, pattern in enumerate(lists["writer_subject"]):
         if "w" not in pattern.groupindex:
             raise DataError(f"{name}.writer_subject[{i}]", "needs a group named w (the writer's word)")
+    named_again = compiled(doc["named_again"], f"{name}.named_again")
+    if "w" not in named_again.groupindex:
+        raise DataError(f"{name}.named_again", "needs a group named w (the relation word)")
     for i, pattern in enumerate(lists["pronoun_subject"]):
         if set(pattern.groupindex) != {"female", "male"}:
             raise DataError(f"{name}.pronoun_subject[{i}]", "needs groups named female and male (the pronoun)")
     return PeopleWords(lists["writer_subject"], lists["together"], compiled(doc["group_gap"], f"{name}.group_gap"),
                        compiled(doc["group_follows"], f"{name}.group_follows"), lists["one_named"],
-                       lists["pronoun_subject"], compiled(doc["aside_after"], f"{name}.aside_after"))
+                       lists["pronoun_subject"], compiled(doc["aside_after"], f"{name}.aside_after"),
+                       named_again)
 
 
 Reader = Callable[[str, str | None], list[Fact]]
@@ -172,10 +178,6 @@ def people_of(text: str, read: Reader) -> list[Person]:
     return people if len(people) >= 2 else []
 
 
-_BARE_AGAIN = re.compile(r"(?:^|[.;,!?\n]\s*)(?P<w>[A-Za-z]+)(?=\s+(?:is|was|has|had|tried|failed|got|gets|takes|took|"
-                         r"started|stopped|needs|needed|still|also)\b)", re.IGNORECASE)
-
-
 def _mentions(text: str) -> list[tuple[int, int, str]]:
     """Every person named: (start, end, relation), the writer as ``WRITER``, in text order."""
     rel, words = relations(), people_words()
@@ -199,7 +201,7 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
                 found.append((start, match.end(sex), named.pop()))
     # "son tried vedolizumab since april": a relation word without "my" opening a clause, of
     # a person named before with it, is that person again
-    for match in _BARE_AGAIN.finditer(text):
+    for match in words.named_again.finditer(text):
         relation = rel.relation_of(match.group("w"))
         if relation is not None and any(r == relation and s < match.start("w") for s, _, r in found):
             found.append((match.start("w"), match.end("w"), relation))
