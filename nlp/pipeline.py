@@ -620,6 +620,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             facts.extend(_allergies(text, facts, source))   # "否认药物过敏史"
             facts.extend(_stages(text, facts, source))      # "肺癌IV期"
             facts.extend(_toxicities(text, facts, source))  # "化疗的副作用都没有了"
+            facts.extend(_treatment_lines(text, facts, source))  # "接受过三线治疗"
             yield _with_relation_sex(facts, speaker, source)
             continue
         speaker = with_known_relation(speaker, about)
@@ -634,6 +635,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
         facts.extend(_allergies(text, facts, source))   # "allergic to penicillin", "NKDA"
         facts.extend(_stages(text, facts, source))      # "stage 4 lymphoma", "Ann Arbor IIIB"
         facts.extend(_toxicities(text, facts, source))  # "grade 2 neuropathy from vincristine"
+        facts.extend(_treatment_lines(text, facts, source))  # "she's had 3 lines of treatment"
         builder.former_states(facts)    # "She stopped smoking 5 years ago" under a PMH heading: a former smoker now
         prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
@@ -644,6 +646,13 @@ def _toxicities(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
     from nlp.components.toxicities import toxicity_facts   # start-up: nothing of nlp.components at import
 
     return toxicity_facts(text, facts, source)
+
+
+def _treatment_lines(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
+    """The ``prior_lines`` SCORE facts of a text (nlp/components/treatment_lines.py)."""
+    from nlp.components.treatment_lines import treatment_line_facts   # start-up: nothing of nlp.components at import
+
+    return treatment_line_facts(text, facts, source)
 
 
 def _allergies(text: str, facts: list[Fact], source: str | None) -> list[Fact]:

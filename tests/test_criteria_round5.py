@@ -166,8 +166,10 @@ def test_prior_lines_are_asked_when_unknown_and_judged_when_given():
     assert {leaf.ask for leaf in unknown.leaves} == {"score:prior_lines"}
     assert _judge(rule, [_lines(2)]).value == TRUE
     assert _judge(rule, [_lines(4)]).value == FALSE
-    # a referral's words never set it (no terms): "3 prior lines" stays unknown, never guessed
-    assert verdict(rule, "myeloma, 3 prior lines of therapy, ECOG 1") == UNKNOWN
+    # since round 25 (h119) a referral's count of lines sets it (nlp/components/treatment_lines.py);
+    # words that are no count of the past still leave it unknown, never guessed
+    assert verdict(rule, "myeloma, 3 prior lines of therapy, ECOG 1") == TRUE
+    assert verdict(rule, "myeloma, may need 2 more lines of therapy, ECOG 1") == UNKNOWN
 
 
 def test_the_prior_lines_question_reads_well_and_takes_a_number():

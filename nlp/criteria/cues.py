@@ -42,13 +42,13 @@ PATTERN_SECTIONS = (
     "narrowing_status", "sex_thresholds", "measured_by", "measured_on", "systemic_route", "local_route",
     "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead", "one_test_two_forms",
     "allergy_form", "study_drug", "placebo_intervention", "intervention_filler", "stage_list", "stage_form",
-    "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
+    "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above", "line_definition", "lines_permitted",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
 # at load instead
 NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who": ("who",), "defined_as": ("term", "definition"),
-                "subgroup_threshold": ("op", "n", "cond"), "prior_lines": ("n",),
+                "subgroup_threshold": ("op", "n", "cond"), "prior_lines": ("n",), "lines_permitted": ("n",),
                 "subgroup_allowed": ("a", "thr", "cond", "thr2"), "marker_minus": ("m",),
                 "marker_pair": ("a", "sa", "b", "sb"), "sex_thresholds": ("thr", "sex"),
                 "allergy_form": ("no", "severe", "words"), "stage_list": ("list",), "stage_form": ("named",),
@@ -62,7 +62,7 @@ _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words"
                  "exception_qualifiers", "exception_limits", "toxicity_parts", "toxicity_exceptions"}
 SEXES = ("female", "male")
 _SIGNS = ("<", "<=", ">", ">=")
-_OPTIONAL = {"relative_on_list", "suspected_alone", "population_item", "formula_bracket", "therapy_required", "not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
+_OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspected_alone", "population_item", "formula_bracket", "therapy_required", "not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
              "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "infection_chronic_gap", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
              "pregnancy_prevented", "pregnancy_test", "subgroup", "required_in_exclusion", "subgroup_threshold",

@@ -223,6 +223,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
     toxicity = _toxicity_form(prepared, kind, cues)
     if toxicity is not None:
         return toxicity
+    allowed_lines = _lines_permitted(prepared, kind, cues)
+    if allowed_lines is not None:
+        return allowed_lines
     lead = next(cues.finditer("agreement_lead", prepared), None)
     if lead is not None:
         # (round 19) "Must agree to the submission of fresh tumor tissue": what is agreed to is
@@ -620,11 +623,13 @@ def _without_procedure_notes(text: str, cues) -> str:
     (``procedure_note`` in the cues, round 19): "For patients in France ... only: testing for
     HIV is required during Screening", "NOTE: Cases with unclear interpretation should be
     discussed with the medical monitor". They name the criterion's facts again but state none
-    of the patient's; the first sentence is the criterion."""
+    of the patient's; the first sentence is the criterion. So is a sentence that defines what one
+    line of therapy is (``line_definition``, round 25): how a count of lines is made."""
     parts = _SENTENCE.split(text)
     if len(parts) < 2:
         return text
-    kept = [parts[0]] + [part for part in parts[1:] if not cues.search("procedure_note", part)]
+    kept = [parts[0]] + [part for part in parts[1:]
+                         if not cues.search("procedure_note", part) and not cues.search("line_definition", part)]
     return " ".join(kept) if len(kept) < len(parts) else text
 
 
@@ -749,6 +754,32 @@ def _allergy_form(prepared: str, kind: str, cues) -> dict | None:
     if match.group("severe"):       # "severe hypersensitivity to X": how severe it was is the team's
         rule = {"all": [rule, review("clinical", prepared, cues)]}
     return {"not": rule} if negated else rule
+
+
+def _lines_permitted(prepared: str, kind: str, cues) -> dict | None:
+    """(round 25) "Up to 1 prior line of systemic treatment for NSCLC is permitted" among the
+    inclusions (``lines_permitted``, the whole line): a permission that bounds the count of
+    prior lines, so the score prior_lines at most that many. The disease it names must be one
+    cancer and nothing else (the trial's own: its lines are the ones counted); a setting
+    ("for metastatic disease") or anything else on the line leaves it to the usual reading."""
+    if kind != "inclusion":
+        return None
+    line = _LINE_END.sub("", _LINE_MARKER.sub("", " ".join(prepared.split()), count=1))
+    match = next((m for m in cues.finditer("lines_permitted", line) if m.start() == 0 and m.end() == len(line)), None)
+    if match is None:
+        return None
+    n = cues.number(match.group("n"))
+    if n is None:
+        return None
+    disease = match.group("disease")
+    if disease:
+        if cues.search("setting", line):
+            return None
+        facts = [f for f in extract_with_doc(disease, conversation=False)[0] if f.asserted]
+        if len(facts) != 1 or facts[0].label != "CONDITION" or not is_cancer(facts[0].concept) \
+                or disease[:facts[0].start].strip() or disease[facts[0].end:].strip():
+            return None
+    return {"type": "score", "score": "prior_lines", "op": "<=", "value": int(n) if n == int(n) else n}
 
 
 def _toxicity_form(prepared: str, kind: str, cues) -> dict | None:
