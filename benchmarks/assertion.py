@@ -79,7 +79,8 @@ def without_unannotated_statuses(entities: list[dict[str, Any]], facts: list, st
     """``facts`` without their disease statuses unless the text's gold ``entities`` hold one:
     the gold sets were annotated before statuses were read, so a status is scored only in
     the texts annotated for it (here and in benchmarks/extraction.py). The same for the
-    ALLERGY facts (round 21): no gold set annotates allergies yet."""
+    ALLERGY facts (round 21): no gold set annotates allergies yet; so the STAGE, TOXICITY and
+    prior_lines SCORE facts (rounds 23-25)."""
     # (round 21) the ALLERGY facts likewise: scored only in a text whose gold holds one
     if not any(e.get("label") == "ALLERGY" for e in entities):
         facts = [f for f in facts if f.label != "ALLERGY"]
@@ -89,6 +90,9 @@ def without_unannotated_statuses(entities: list[dict[str, Any]], facts: list, st
     # (round 24) the TOXICITY facts likewise: no gold set annotates side effects left yet
     if not any(e.get("label") == "TOXICITY" for e in entities):
         facts = [f for f in facts if f.label != "TOXICITY"]
+    # (round 25) the count of prior lines (SCORE prior_lines) likewise: no gold set annotates it yet
+    if not any(e.get("concept") == "prior_lines" for e in entities):
+        facts = [f for f in facts if not (f.label == "SCORE" and f.concept == "prior_lines")]
     if any(e.get("concept") in statuses for e in entities):
         return facts
     return [f for f in facts if not (f.label == "CONDITION" and f.concept in statuses)]
