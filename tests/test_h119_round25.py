@@ -76,7 +76,7 @@ def test_a_list_of_regimens_counts_at_least_its_items_unless_one_line_is_named()
 def test_no_count_from_the_future_doubt_a_negation_a_relative_or_other_lines():
     for text in ("If she needs 2 more lines we will see.", "He might need 2 lines of chemo.",
                  "Her mother had 3 lines of chemo.", "She has 2 IV lines.", "He had 6 cycles of R-CHOP.",
-                 "She has not had 2 lines yet."):
+                 "She has not had 2 lines yet.", "The pregnancy test showed 2 lines.", "I can only type 3 lines."):
         assert _counts(text) == [], text
 
 

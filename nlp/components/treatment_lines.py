@@ -3,7 +3,9 @@ the score ``prior_lines`` (``data/terminology/scores.yaml``), judged by the scor
 criteria "at least 2 prior lines of therapy", "no more than 3 prior regimens" (h119, round 25).
 
 * "she's had 3 lines of treatment", "two prior regimens", "failed 4 lines": the count of all
-  lines so far (exact); "at least 3 lines", "more than 2 lines": that bound.
+  lines so far (exact); "at least 3 lines", "more than 2 lines": that bound. A bare "2 lines"
+  counts only in a sentence about treatment or the disease's course ("relapsed after 2 lines";
+  not "the pregnancy test showed 2 lines").
 * "3 lines of chemo", "2 lines of salvage", "接受过三线治疗": lines of one kind (or a line's
   ordinal), so at least that many in all (comparator ">=").
 * "R-CHOP then R-ICE then polatuzumab", "R-CHOP -> R-ICE -> CAR-T": a list of regimens, each a
@@ -37,6 +39,8 @@ class LineWords:
     numbers: dict[str, int]
     signs: dict[str, str]
     all: tuple[re.Pattern, ...]
+    bare: re.Pattern
+    context: re.Pattern
     some: tuple[re.Pattern, ...]
     joiner: re.Pattern
     also_lines: frozenset[str]
@@ -57,7 +61,7 @@ def line_words() -> LineWords:
 
     return LineWords(look=one("look"), numbers={str(k).lower(): int(v) for k, v in raw["numbers"].items()},
                      signs={" ".join(str(k).lower().split()): v for k, v in raw["signs"].items()},
-                     all=many("all"), some=many("some"), joiner=one("joiner"), also_lines=frozenset(raw["also_lines"]), one_line=one("one_line"),
+                     all=many("all"), bare=one("bare"), context=one("context"), some=many("some"), joiner=one("joiner"), also_lines=frozenset(raw["also_lines"]), one_line=one("one_line"),
                      before=one("before"), after=one("after"))
 
 
@@ -76,6 +80,8 @@ def treatment_line_facts(text: str, facts: list[Fact], source: str | None = None
                     continue
                 n = _number(match.group("n"), words)
                 if n is None or not _plain_context(text, match.start(), match.end(), words):
+                    continue
+                if words.bare.match(match.group(0)) and not _about_treatment(text, match, words):
                     continue
                 written = " ".join((match.group("cmp") or "").lower().split())
                 comparator = words.signs.get(written) if written else ("==" if exact else ">=")
@@ -101,6 +107,12 @@ def _number(written: str, words: LineWords) -> int | None:
 def _plain_context(text: str, start: int, end: int, words: LineWords) -> bool:
     left, right = _sentence(text, start, end)
     return not words.before.search(text[left:start]) and not words.after.match(text[end:right])
+
+
+def _about_treatment(text: str, match: re.Match, words: LineWords) -> bool:
+    """A bare count ("2 lines") stands in a sentence about treatment or the disease's course."""
+    left, right = _sentence(text, match.start(), match.end())
+    return bool(words.context.search(text[left:match.start()]) or words.context.search(text[match.end():right]))
 
 
 def _regimen_list(text: str, facts: list[Fact], words: LineWords) -> tuple[int, int, int] | None:
