@@ -147,7 +147,8 @@ def _hash(text: str) -> str:
 # 97: h113, round 24: a toxicity leaf ({type: toxicity, grade, except}) read from a line that is a side effect of earlier anticancer therapy still present and nothing else ("Persistent toxicities (CTCAE Grade >= 2) caused by previous anticancer therapy, excluding alopecia", "Presence of an acute or chronic toxicity resulting from prior anticancer treatment, with the exception of alopecia or nail changes, that has not resolved to Grade <= 1", "Recovered from toxicity to prior anti-cancer therapy").
 # 98: h110, round 24: a "negative for" list closed by a semicolon negates each item ("Negative for HIV, HBV, HCV; positive for anti-HBc"); "no treatment for X" / "not on anything for X" keeps X; "if X flares/relapses/gets worse" keeps X; a treatment in an "if" clause right after "stop"/"come off" is taken now; "X I'm off since ..." is over; a newer value with its "now" after it ("8000 at diagnosis, 450 today") is the value of now; a transplant's donor after a date ("transplant, in 2020, from his brother") makes it allogeneic.
 # 99: h112, round 24: criteria read as the patients' texts are: the disease after "referred for" is the person's own, not hypothetical (as after "referral for"; a suspected one keeps its own cue).
-PLAN_VERSION = "99"
+# 100: h115, round 25: "MG" in capitals is myasthenia gravis (a unit after a number, "60 MG", is not); "fibro" is fibromyalgia; "antisynthetase" alone is the syndrome, "anti-synthetase antibodies" the marker; a lab's direction with no number ("CK keeps climbing", "plts dropping again") is a LAB fact said to be rising or falling (never judged against a threshold: unknown, the value asked); "normalised" is a normal result; "had ITP since last spring" goes on; "for the past 6 wks" is no history cue; "can travel to london" is a place.
+PLAN_VERSION = "100"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
