@@ -40,6 +40,9 @@ STATUS_INTOLERANT = "intolerant"  # stopped for side effects / toxicity
 STATUS_CURRENT = "current"        # taking it now
 # a lab result said in words, with no number ("creatinine is normal", "platelets were low")
 LAB_QUALITIES = ("normal", "low", "high")
+# a lab's direction said with no number ("her CK keeps climbing", "platelets dropping again";
+# h115, round 25): which way it moves, no level; matching never judges a threshold on it
+LAB_TRENDS = ("rising", "falling")
 # infection / biomarker status values: "positive", "negative", "active"
 
 
@@ -84,8 +87,9 @@ class Fact:
 
     @property
     def said_in_words(self) -> bool:
-        """A lab result given as a word (``LAB_QUALITIES``), not as a value."""
-        return self.value is None and self.uln_multiple is None and self.status in LAB_QUALITIES
+        """A lab result given as a word (``LAB_QUALITIES``, or a direction of ``LAB_TRENDS``),
+        not as a value."""
+        return self.value is None and self.uln_multiple is None and self.status in LAB_QUALITIES + LAB_TRENDS
 
     @property
     def asserted(self) -> bool:

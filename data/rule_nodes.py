@@ -148,7 +148,8 @@ def _hash(text: str) -> str:
 # 98: h110, round 24: a "negative for" list closed by a semicolon negates each item ("Negative for HIV, HBV, HCV; positive for anti-HBc"); "no treatment for X" / "not on anything for X" keeps X; "if X flares/relapses/gets worse" keeps X; a treatment in an "if" clause right after "stop"/"come off" is taken now; "X I'm off since ..." is over; a newer value with its "now" after it ("8000 at diagnosis, 450 today") is the value of now; a transplant's donor after a date ("transplant, in 2020, from his brother") makes it allogeneic.
 # 99: h112, round 24: criteria read as the patients' texts are: the disease after "referred for" is the person's own, not hypothetical (as after "referral for"; a suspected one keeps its own cue).
 # 100: h119, round 25: prior lines counted as "prior treatment regimens" / "previous systemic regimens" are the score prior_lines ("received >= 1 prior treatment regimen"); a trailing sentence defining what one line of therapy is ("Note: One line can contain several phases (e.g., induction, ...)", "... are considered a single line of therapy") is dropped like a procedure note; patient texts set prior_lines ("she's had 3 lines of treatment", "3 lines of chemo", "R-CHOP then R-ICE then CAR-T").
-PLAN_VERSION = "100"
+# 101: h115, round 25: "MG" in capitals is myasthenia gravis (a unit after a number, "60 MG", is not); "fibro" is fibromyalgia; "anti-synthetase antibodies" is the marker, not the syndrome; a lab's direction with no number ("CK keeps climbing", "plts dropping again") is a LAB fact said to be rising or falling (never judged against a threshold: unknown, the value asked); "back to normal" is a normal result; "had ITP since last spring" goes on; "for the past 6 wks" is no history cue; "can travel to london" is a place.
+PLAN_VERSION = "101"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -2,6 +2,9 @@
 no value and status normal / low / high, nlp/components/lab_words.py) judged against a
 lab leaf.
 
+A direction with no number ("her CK keeps climbing", ``LAB_TRENDS``) says no level: unknown,
+and the question asks for the value (h115, round 25).
+
 The words stand for a range of values, from the typical adult limits of normal in
 data/terminology/labs.yaml (``uln``; ``lln``, the lower limit): normal is LLN..ULN, low
 below LLN, high above ULN. Against "≤ k × ULN" the range is in multiples of the ULN (normal
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-from core.facts import Fact
+from core.facts import LAB_TRENDS, Fact
 from core.truth import FALSE, TRUE, UNKNOWN
 from matching.compare import Interval, describe, near
 from matching.leaf_result import LeafResult
@@ -50,6 +53,12 @@ def judge(leaf: dict, fact: Fact, name: str, attrs: dict, threshold: float | Non
     uln, lln = attrs.get("uln"), attrs.get("lln")
     quality = fact.status
     shown_op = describe(leaf["op"])
+    if quality in LAB_TRENDS:
+        # "her CK keeps climbing": a direction is no level, so never met or failed
+        criterion = (f"{shown_op} {leaf['uln']:g} × ULN" if "uln" in leaf
+                     else f"{shown_op} {threshold:g} {unit}".rstrip() if threshold is not None else shown_op)
+        return LeafResult(leaf, UNKNOWN, f"{name} said to be {quality} (no value given); the value decides "
+                          f"(criterion: {criterion})", [fact], ask=ask)
     if "uln" in leaf:
         allowed = _range(quality, lln / uln if lln is not None and uln else None, 1.0)
         ok = _judge(allowed, leaf["op"], leaf["uln"], margin=False)

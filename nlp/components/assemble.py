@@ -103,7 +103,9 @@ _ENDED_AFTER = re.compile(r"[^\n;.]{0,30}?(?<!\w)(?:to|until|till|stopped|ceased
 # "UKALL 2011 induction - ", "DA x2 -> ", "+ midostaurin (04/2025) -> ": a course's words, then the arrow
 # or dash to its outcome, on one line (h91, round 20)
 _COURSE_TO_OUTCOME = re.compile(r"[^\n;.]{0,40}?\s(?:->|→|-|–|:)\s*(?:achieving\s+|achieved\s+|in\s+)?", re.IGNORECASE)
-_ONSET_GAP = re.compile(r"\s*,?\s*\(?\s*")
+# (the word "since" may stand between when the start is a relative time: "had ITP since last
+# spring", "had lupus since last year"; h115, round 25)
+_ONSET_GAP = re.compile(r"\s*,?\s*\(?\s*(?:since\s+)?", re.IGNORECASE)
 _ONSET_START = re.compile(r"(?:dx|dx'd|diagnosed|diagnosis|onset)\b", re.IGNORECASE)
 _COMPLICATED_BY = re.compile(r"\s*\)?\s*,?\s*(?:c/b|complicated\s+(?:by|with))\s+", re.IGNORECASE)
 _CLASS_WORDS = re.compile(r"(?:(?:class|stage|grade|biopsy-proven|biopsy|proven)\s+[IVX0-9+/-]*\s*){0,2}", re.IGNORECASE)
@@ -884,6 +886,7 @@ class FactBuilder:
                     return False
                 fact.status = quality.quality           # no number: "normal" / "low" / "high"
                 fact.uncertain = fact.uncertain or quality.hedged
+                fact.historical = fact.historical or quality.past   # "her platelets dropped on IVIG"
                 return True
             if reading is not None:
                 self._apply_reading(fact, reading)

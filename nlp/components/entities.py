@@ -44,6 +44,7 @@ from nlp.components.word_ahead import word_ahead
 from nlp.numerals import in_region, numeral_view, original_span
 from nlp.components.typos import TypoMatcher
 from nlp.resources import vocabulary_words
+from nlp.units import unit_candidates
 
 ENTITIES_PIPE = "trialbot_entities"
 PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle", "abbreviations", "contraception",
@@ -195,6 +196,8 @@ class EntityRecognizer:
         first, last = sentence_index(doc).bounds(start_char)
         if words.after.match(text, end_char, last) or words.before.search(text, max(first, start_char - 40), start_char):
             return True
+        if words.trend_after is not None and words.trend_after.match(text, end_char, last):
+            return True     # "plts dropping again": a direction said of it (h115, round 25)
         if words.joined is None:
             return False
         other = words.joined_next.match(text, end_char, last)
@@ -388,6 +391,10 @@ class EntityRecognizer:
             if reading is not None and self.age_after.match(doc_text(doc), reading.end):
                 reading = None if all(c.weak for c in group) else reading
             group = [c for c in group if not c.slot or self._in_disease_slot(doc, start, end, groups)]
+            if start > 0 and doc[start - 1].like_num and end - start == 1 and unit_candidates(text):
+                # "pyridostigmine 60 MG", "QTc 450 MS": a unit after its number, not the disease
+                # its letters also name ("MG" myasthenia gravis, "MS"; h115, round 25)
+                group = [c for c in group if c.label != "CONDITION"]
             group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading and not verb)
                      or (c.label == "LAB" and self._quality_beside(doc, start, end))]
             measured = [c for c in group if c.label in MEASURED]

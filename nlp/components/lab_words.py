@@ -11,6 +11,10 @@ counts an uncertain quality as met or failed (matching.lab_words).
 A quality said once of two labs joined by a conjunction ("low C3 and C4", "low c3/c4",
 "C3 and C4 both low") is each one's (``shared_by``).
 
+A direction with no number ("her CK keeps climbing", "creatinine creeping up", "plts
+dropping again"; ``lab_trends``, h115, round 25) is read the same way after the name, as
+rising or falling: a trend, no level (matching asks for the value).
+
 ``stop_reason``: a lab named as the reason a treatment was stopped, with or without a value
 ("discontinued due to raised transaminases (ALT 5x ULN)"), is a past value.
 """
@@ -23,6 +27,7 @@ from typing import Any
 from spacy.tokens import Span
 
 from core.facts import LAB_QUALITIES as QUALITIES
+from core.facts import LAB_TRENDS as TRENDS
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.resources import alternation
 
@@ -30,8 +35,9 @@ from nlp.resources import alternation
 
 @dataclass(frozen=True)
 class Quality:
-    quality: str        # "normal" | "low" | "high"
+    quality: str        # "normal" | "low" | "high", or a direction "rising" | "falling"
     hedged: bool
+    past: bool = False  # a direction said in the simple past ("platelets dropped on IVIG")
 
 
 class LabWords:
@@ -49,6 +55,21 @@ class LabWords:
             % (alternation(stop.get("stopped") or ()), "|".join(re.escape(o) + (r"\s" if o.isalnum() or o in "-–:" else "") for o in stop.get("asides") or ())),
             re.IGNORECASE,
         ) if stop.get("stopped") and stop.get("asides") else None
+        trends = vocabulary.get("lab_trends") or {}
+        self.trend_words = {str(k).lower(): str(v) for k, v in (trends.get("words") or {}).items()}
+        for word, direction in self.trend_words.items():
+            if direction not in TRENDS:
+                raise ValueError(f"extraction.yaml lab_trends: {word!r} -> {direction!r} is not one of {TRENDS}")
+        # "her CK keeps climbing", "plts dropping again": a direction after the name, no value
+        self.trend_after = re.compile(r"(?:'s|’s)?\s*(?:(?:%s)\s+){0,3}(?P<q>%s)\b"
+                                      % (alternation(trends.get("linking") or ("is",)), alternation(self.trend_words)),
+                                      re.IGNORECASE) if self.trend_words else None
+        self.trend_past = frozenset(str(w).lower() for w in trends.get("past") or ())
+        self.trend_past_after = re.compile(r"\s+(?:%s)\b" % alternation(trends.get("past_after") or ("for a while",)),
+                                           re.IGNORECASE)
+        self.trend_now_after = re.compile(r"\s+(?:%s)\b" % alternation(trends.get("past_now_after") or ("again",)), re.IGNORECASE)
+        self.trend_now_between = re.compile(r"(?:^|\s)(?:%s)(?:\s|$)" % alternation(trends.get("past_now_between") or ("has",)),
+                                            re.IGNORECASE)
         entry = vocabulary.get("lab_qualities") or {}
         words = {str(k).lower(): str(v) for k, v in (entry.get("words") or {}).items()}
         for word, quality in words.items():
@@ -85,7 +106,7 @@ class LabWords:
     def __call__(self, ent: Span) -> Quality | None:
         if not self.ready:
             return None
-        found = self._read(ent)
+        found = self._read(ent) or self.trend(ent)
         if found is not None or self.joined is None:
             return found
         # "low C3 and C4", "low c3/c4", "C3 and C4 both low": a quality said once of two labs
@@ -100,6 +121,24 @@ class LabWords:
         if found is None and i + 1 < len(labs) and self.joined.fullmatch(text, ent.end_char, labs[i + 1].start_char):
             found = self._read(labs[i + 1], after_only=True)
         return found
+
+    def trend(self, ent: Span) -> Quality | None:
+        """A direction said after the lab's name, in its sentence, with no number ("her CK
+        keeps climbing", "creatinine creeping up", "plts dropping again"; ``lab_trends``):
+        rising or falling, hedged as a quality is."""
+        if self.trend_after is None:
+            return None
+        doc = ent.doc
+        text = doc_text(doc)
+        start, end = sentence_index(doc).bounds(ent.start_char)
+        found = self.trend_after.match(text, ent.end_char, end)
+        if found is None or self.denied.search(text[ent.end_char:found.start("q")]):
+            return None
+        word = found.group("q").lower()
+        past = ((word in self.trend_past and not self.trend_now_after.match(text, found.end())
+                 and not self.trend_now_between.search(text[ent.end_char:found.start("q")]))
+                or self.trend_past_after.match(text, found.end()) is not None)
+        return Quality(self.trend_words[word], bool(self.hedges.search(text, start, end)), past)
 
     def _read(self, ent: Span, before_only: bool = False, after_only: bool = False) -> Quality | None:
         doc = ent.doc
