@@ -4,6 +4,7 @@ corrections, and noting facts back to the person. A mixin of ``Engine``: it uses
 engine's collaborators and texts through ``self``."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -165,6 +166,8 @@ class Answering:
                                 declined=self.texts.match_choice(words, ("no", "unsure", "yes")),
                                 names=None if self.gazetteer is not None or found else site_places(self.trials),
                                 not_place=self.texts.not_place_words)
+            if place is None and not found:
+                place = self._place_in_answer(words, extra)
             facts = found[:1] or located(place, source)
             if not facts and not [f for f in extra if f.label != "LOCATION"]:
                 self._skip(turn, "unsure")
@@ -316,6 +319,25 @@ class Answering:
         place = self._known_place(text)
         return located(place, source)
 
+    def _place_in_answer(self, words: str, said: list[Fact]) -> str | None:
+        """The place an answer to "Which city?" names in a sentence ("we are in bristol, is
+        there anything near us?"): the words after "we're in", "she lives in", ...
+        (``places.in_passing``), else its first clause read as a place alone, each kept only as
+        a place name alone would be (the gazetteer's, else a site's, else a few words of a
+        name; the clause only when nothing clinical was said: "tried mycophenolate" is none)."""
+        first = self.texts.strip_place(_CLAUSE_END.split(words, maxsplit=1)[0])
+        candidates = [(c, []) for c in self.texts.places_in_passing(words)] + [(first, said)]
+        for candidate, other in candidates:
+            if not candidate:
+                continue
+            place = _place_name(candidate, self.gazetteer, said=other,
+                                declined=bool(self.texts.match_choice(candidate, ("no", "unsure", "yes"))),
+                                names=None if self.gazetteer is not None else site_places(self.trials),
+                                not_place=self.texts.not_place_words)
+            if place is not None:
+                return place
+        return None
+
     def _known_place(self, text: str) -> str | None:
         """The name of the place a message names alone: the gazetteer's ("no", "not sure",
         "yes" are none), else, without a gazetteer, the trials' sites' ("netherlands",
@@ -414,6 +436,9 @@ def _option_index(pending: dict, text: str) -> int | None:
             if normalise(str(option)) == wanted:
                 return i
     return None
+
+
+_CLAUSE_END = re.compile(r"[,;.!?\n]")
 
 
 def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, names: Any = None,
