@@ -245,7 +245,13 @@ class Answering:
         entry or a term; the sites of the trials that may fit. A question the FAQ does not
         answer and that says nothing about the patient gets what the bot can answer. While
         a question of ours is pending, only a message opening with a question word counts
-        ("45?" is an answer)."""
+        ("45?" is an answer). An answer to "Which city?" that asks too ("Bristol. how far is
+        the nearest?") is the answer: the results that follow show the sites."""
+        tracker = turn.tracker
+        if (tracker.pending is not None and tracker.pending.get("key") == LOCATION_KEY
+                and tracker.profile.first("LOCATION") is None
+                and self._place_in_answer(text, self._read(text, tracker=tracker)) is not None):
+            return False
         answers = self.faq.find_all(text)
         if answers:
             for answer in answers:      # "what is car-t and does it hurt?": both answered
@@ -257,7 +263,6 @@ class Answering:
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
             self._after_answer(turn)
             return True
-        tracker = turn.tracker
         asks = self.faq.opens_question(text) if tracker.pending is not None else self.faq.is_question(text)
         if not asks or any(not f.hypothetical for f in self._read(text, tracker=tracker)):
             return False                # "can she join with lupus nephritis?": what it says is taken in

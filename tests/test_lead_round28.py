@@ -1,0 +1,150 @@
+"""Round 28 (lead): a mother writing for her daughter of 15 with juvenile dermatomyositis, a
+husband for his wife with scleroderma, a young mother with ITP, a rheumatologist's letter.
+
+"we are in bristol, is there anything near us?" to "Which city?" was "No problem, I'll leave
+that open"; "not sure about her lungs, they did a scan last year" was taken for a correction
+("What should I correct?"); "im on warfarin myself for a clot" from a husband made his wife
+"taking warfarin"; "no kidney trouble so far" a message after "my wife has scleroderma" was not
+read; "ITP for about 18 months" was said back as "for 2 years".
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlp import extract
+
+TODAY = date(2026, 12, 6)
+
+
+def _at_city_question(tmp_path):
+    from bundled_engine import bundled_engine, said, talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "Patient or family", "I have lupus since 2015, tried mycophenolate, no HIV",
+                   "I'm 44", "no")
+    assert "Which city" in replies[-1]
+    return engine, said
+
+
+# --- the city in a sentence ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer, place", [
+    ("we are in bristol, is there anything near us?", "Bristol"),
+    ("were in Leeds - anything close?", "Leeds"),
+    ("Bristol. how far is the nearest?", "Bristol"),
+    ("we live in york, thanks", "York"),
+])
+def test_a_place_said_in_a_sentence_answers_the_city_question(tmp_path, answer, place):
+    from bundled_engine import tracker_of
+    engine, said = _at_city_question(tmp_path)
+    reply = said(engine.message("a", answer))
+    assert f"lives in {place}" in reply
+    assert [f.concept for f in tracker_of(engine, "a").profile.facts if f.label == "LOCATION"] != []
+
+
+@pytest.mark.parametrize("answer", ["tried mycophenolate", "not sure, she had rituximab", "no idea sorry"])
+def test_no_place_is_made_of_other_words(tmp_path, answer):
+    from bundled_engine import tracker_of
+    engine, said = _at_city_question(tmp_path)
+    said(engine.message("a", answer))
+    assert not [f for f in tracker_of(engine, "a").profile.facts if f.label == "LOCATION"]
+
+
+def test_sites_say_when_none_is_near_the_place(tmp_path):
+    from bot.render import PLAIN, Renderer
+    from bot.sites import where_lines, where_to_ask
+    trial = {"id": "x", "sites": [{"facility": "Hospital", "city": "Hangzhou", "country": "China"}]}
+    lines = [str(line) for line in where_lines(Renderer(PLAIN), "patient", where_to_ask(trial, "bristol"))]
+    assert lines[0].startswith("Sites (none I know of in or near Bristol): Hospital, Hangzhou, China")
+    lines = [str(line) for line in where_lines(Renderer(PLAIN), "patient", where_to_ask(trial, "hangzhou"))]
+    assert "none I know of" not in lines[0]
+    lines = [str(line) for line in where_lines(Renderer(PLAIN), "patient", where_to_ask(trial))]
+    assert lines[0] == "Sites: Hospital, Hangzhou, China"
+
+
+# --- a hedge is no correction ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["not sure about her lungs, they did a scan last year and it was ok i think",
+                                  "not that i know of", "it was fine i think"])
+def test_a_hedge_opening_is_no_correction(text):
+    from bot.texts import load_texts
+    assert not load_texts().is_correction(text)
+
+
+@pytest.mark.parametrize("text", ["not methotrexate, azathioprine", "no, it was azathioprine", "it was 2019"])
+def test_corrections_still_are(text):
+    from bot.texts import load_texts
+    assert load_texts().is_correction(text)
+
+
+def test_a_hedge_after_the_results_is_not_asked_to_be_corrected(tmp_path):
+    from bundled_engine import bundled_engine, said, talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family", "I have lupus since 2015, tried mycophenolate, no HIV", "I'm 44", "no", "leeds")
+    said(engine.message("a", "results"))
+    reply = said(engine.message("a", "not sure about my lungs, they did a scan last year and it was ok i think"))
+    assert "What should I correct" not in reply
+
+
+# --- the writer's own treatment ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("im on warfarin myself for a clot but she isnt on any blood thinners", "warfarin"),
+    ("I take metformin, she doesn't", "metformin"),
+    ("i'm on metformin, she is on MMF", "metformin"),
+])
+def test_a_relatives_writer_taking_a_drug_is_not_the_patient(text, concept):
+    found = [f for f in extract(text, today=TODAY, about="wife") if f.concept == concept]
+    assert found and all(f.family for f in found)
+    # the patient writing for themself: theirs
+    assert [f.family for f in extract(text, today=TODAY) if f.concept == concept] == [False]
+
+
+def test_the_patients_drug_beside_the_writers_stays_hers():
+    found = {f.concept: f.family for f in extract("i'm on metformin, she is on MMF", today=TODAY, about="wife")}
+    assert found["mycophenolate"] is False
+
+
+def test_a_husband_writing_keeps_his_warfarin_out_of_his_wifes_profile(tmp_path):
+    from bundled_engine import bundled_engine, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family", "my wife has scleroderma diagnosed 3 years ago, mycophenolate failed",
+         "im on warfarin myself for a clot but she isnt on any blood thinners")
+    profile = tracker_of(engine, "a").profile
+    assert not [f for f in profile.facts if f.concept == "warfarin" and not f.family]
+
+
+# --- organ trouble of the disease told before --------------------------------------------------------
+
+@pytest.mark.parametrize("text, known, concept, negated", [
+    ("she's 52, no kidney trouble so far, BP ok", ("systemic_sclerosis",), "kidney_disease", True),
+    ("no kidney problems", ("sle",), "lupus_nephritis", True),
+    ("her lungs are affected now", ("systemic_sclerosis",), "interstitial_lung_disease", False),
+])
+def test_organ_trouble_belongs_to_the_disease_the_conversation_knows(text, known, concept, negated):
+    found = [f for f in extract(text, today=TODAY, about="wife", known=known) if f.concept == concept]
+    assert [f.negated for f in found] == [negated]
+    assert not [f for f in extract(text, today=TODAY) if f.concept == concept]     # no disease known: none
+
+
+@pytest.mark.parametrize("text", ["her sister's lungs are affected", "she had pneumonia, her lungs are affected"])
+def test_no_organ_disease_for_someone_elses_or_another_diseases_organ(text):
+    found = extract(text, today=TODAY, about="wife", known=("systemic_sclerosis",))
+    assert not [f for f in found if f.concept == "interstitial_lung_disease"]
+
+
+# --- durations said back in their unit ---------------------------------------------------------------
+
+@pytest.mark.parametrize("days, shown", [(547.9, "18 months"), (730.5, "2 years"), (365.25, "1 year"),
+                                         (1100, "3 years"), (31, "1 month"), (10, "10 days"), (1, "1 day")])
+def test_durations_are_said_in_the_unit_told(days, shown):
+    from bot.render import Renderer
+    assert Renderer()._duration(days) == shown
+
+
+def test_eighteen_months_is_not_two_years(tmp_path):
+    from bundled_engine import bundled_engine, talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "Patient or family", "ive had ITP for about 18 months now, tried steroids and IVIG")
+    assert "immune thrombocytopenia for 18 months" in replies[-1]
