@@ -148,3 +148,64 @@ def test_eighteen_months_is_not_two_years(tmp_path):
     engine = bundled_engine(tmp_path / "t.db", today=TODAY)
     replies = talk(engine, "a", "Patient or family", "ive had ITP for about 18 months now, tried steroids and IVIG")
     assert "immune thrombocytopenia for 18 months" in replies[-1]
+
+
+# --- twenty new messages (conv-6050..6069): the classes they showed ---------------------------------
+
+def _one(text, concept, **kwargs):
+    found = [f for f in extract(text, today=TODAY, **kwargs) if f.concept == concept]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text", ["we'd rather look at car-t than another round of cyclophosphamide",
+                                  "looking at car-t for him", "she would prefer car-t"])
+def test_a_treatment_looked_at_or_preferred_is_not_had(text):
+    fact = _one(text, "car_t")
+    assert fact.hypothetical and not fact.historical
+
+
+def test_looking_at_something_else_does_not_reach_a_treatment_named_later():
+    fact = _one("they looked at her kidneys and said rituximab had failed", "rituximab")
+    assert not fact.hypothetical and fact.status == "failed"
+
+
+def test_another_round_of_a_treatment_was_had_before():
+    assert _one("we'd rather look at car-t than another round of cyclophosphamide", "cyclophosphamide").historical
+
+
+@pytest.mark.parametrize("text, concept", [("pred twice, ivig once (worked 2 weeks), on eltrombopag", "prednisone"),
+                                           ("pred twice, ivig once (worked 2 weeks), on eltrombopag", "ivig"),
+                                           ("rituximab twice.", "rituximab")])
+def test_courses_counted_after_a_treatment_are_over(text, concept):
+    assert _one(text, concept).historical
+
+
+@pytest.mark.parametrize("text, concept", [("hydroxychloroquine twice daily", "hydroxychloroquine"),
+                                           ("methotrexate once a week", "methotrexate")])
+def test_a_dose_frequency_is_not_a_count_of_courses(text, concept):
+    assert not _one(text, concept).historical
+
+
+@pytest.mark.parametrize("text, kind", [("post nelarabine and HSCT (2025, sibling donor).", "allo_hsct"),
+                                        ("SCT (2021, Leeds, MUD)", "allo_hsct"),
+                                        ("ASCT (2022, autologous)", "auto_hsct")])
+def test_a_transplants_kind_in_a_bracket_after_its_date(text, kind):
+    assert kind in [f.concept for f in extract(text, today=TODAY)]
+
+
+def test_a_breastfeeding_mothers_baby_is_not_the_patient():
+    found = extract("im breastfeeding at the moment, my baby is 4 months. UC flaring since the birth, on mesalazine",
+                    today=TODAY)
+    lactating = [f for f in found if f.concept == "lactating"]
+    assert lactating and not lactating[0].family
+    assert all(f.family for f in found if f.label == "AGE")      # the baby's age
+    # a parent writing about the baby alone: the baby's
+    assert [f.family for f in extract("my baby is 4 months and has eczema", today=TODAY) if f.label == "AGE"] == [False]
+
+
+def test_a_cue_of_the_sentence_before_does_not_choose_what_since_dates():
+    found = {f.concept: f for f in extract(
+        "Referral: 38F, diffuse SSc dx 2022, anti-Scl-70+. MMF 3g since 2022 with progressive ILD.", today=TODAY)}
+    assert found["mycophenolate"].date == "2022" and found["mycophenolate"].ongoing
+    assert found["interstitial_lung_disease"].date is None
