@@ -175,12 +175,21 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
     ``left_out``: trials pruning did not judge (for other conditions, or outside their
     age or sex limits), counted so none vanishes without a word."""
     candidates = [r for r in results if r.verdict in CANDIDATE]
+    # some trials fit the patient's conditions (a diagnosis only suspected too: "my doctor thinks
+    # i might have lupus"): those are the list; the others, for nothing the patient named and
+    # ruled out by no diagnosis, are counted ("186 more trials ... for conditions you have not
+    # told me of"), never listed beside them as if they fitted as well (lead, round 28)
+    fitting = [r for r in candidates if getattr(r, "condition_fit", 0) > 0]
+    unfitted = len(candidates) - len(fitting) if fitting else 0
+    if unfitted:
+        candidates = fitting
     ruled_out, off_condition = split_ruled_out(results)
     left_out += off_condition
     return {
         "place": place,
         "candidates": [trial_view(r, place, gazetteer) for r in candidates[:max_candidates]],
         "more_candidates": max(0, len(candidates) - max_candidates),
+        "unfitted": unfitted,
         "ruled_out": [trial_view(r, None, None) for r in ruled_out[:max_ruled_out]],
         "more_ruled_out": max(0, len(ruled_out) - max_ruled_out),
         "left_out": left_out,

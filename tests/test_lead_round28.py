@@ -209,3 +209,62 @@ def test_a_cue_of_the_sentence_before_does_not_choose_what_since_dates():
         "Referral: 38F, diffuse SSc dx 2022, anti-Scl-70+. MMF 3g since 2022 with progressive ILD.", today=TODAY)}
     assert found["mycophenolate"].date == "2022" and found["mycophenolate"].ongoing
     assert found["interstitial_lung_disease"].date is None
+
+
+# --- "no treatments yet" is no answer to a diagnosis question ----------------------------------------
+
+def _question(kind_key: str, concepts=None):
+    from matching.questions import build_question
+    return build_question(kind_key, concepts=concepts)
+
+
+def test_no_followed_by_another_topic_does_not_answer_a_diagnosis_question():
+    from matching.questions import DIAGNOSIS_ANY
+    q = _question(DIAGNOSIS_ANY, ["lupus_nephritis", "sle"])
+    assert q.answer_to_facts("no treatments yet except ibuprofen") == []
+    assert q.answer_to_facts("no other meds") == []
+    assert [f.negated for f in q.answer_to_facts("no")] == [True, True]
+    assert [f.negated for f in q.answer_to_facts("none of these")] == [True, True]
+    assert [f.concept for f in q.answer_to_facts("no, just lupus") if not f.negated] == ["sle"]
+
+
+def test_no_treatments_still_answers_a_treatment_question():
+    q = _question("therapy_failed:csdmard")
+    found = q.answer_to_facts("no treatments yet except ibuprofen")
+    assert found and found[0].negated
+
+
+def test_the_diagnosis_question_stays_after_a_reply_about_treatments(tmp_path):
+    from bundled_engine import bundled_engine, said, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    first = talk(engine, "a", "Patient or family",
+                 "my doctor thinks i might have lupus but its not confirmed yet. ANA positive 1:640. im 31")[-1]
+    reply = said(engine.message("a", "no treatments yet except ibuprofen"))
+    profile = tracker_of(engine, "a").profile
+    assert not [f for f in profile.facts if f.label == "CONDITION" and f.negated]
+    if "diagnosed with any of these" in first:
+        assert "diagnosed with any of these" in reply
+
+
+# --- trials fitting nothing the patient named are counted, not listed --------------------------------
+
+class _Result:
+    def __init__(self, id_, fit, verdict="possible"):
+        self.trial = {"id": id_, "title": id_}
+        self.verdict, self.condition_fit, self.criteria = verdict, fit, []
+
+
+def test_trials_fitting_nothing_named_are_counted_when_some_fit():
+    from bot.results import shape_results
+    view = shape_results([_Result("a", 3), _Result("b", 0), _Result("c", 0)], None, None)
+    assert [t["id"] for t in view["candidates"]] == ["a"] and view["unfitted"] == 2
+    view = shape_results([_Result("b", 0), _Result("c", 0)], None, None)     # nothing fits: all listed
+    assert [t["id"] for t in view["candidates"]] == ["b", "c"] and view["unfitted"] == 0
+
+
+def test_the_count_is_said():
+    from bot.render import PLAIN, Renderer
+    from bot.render_results import results_text
+    from bot.results import shape_results
+    text = results_text(Renderer(PLAIN), "patient", shape_results([_Result("a", 3), _Result("b", 0)], None, None))
+    assert "1 more trials are not ruled out but are for conditions you have not told me of" in text
