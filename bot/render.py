@@ -262,6 +262,10 @@ class Renderer:
                 status = f"{status} ({amount})" if fact.status or fact.negated else amount
             return self.p("biomarker", name=name, status=status)
         if label == "AGE":
+            # a child under three with a part year is said in months ("age 18 months", never
+            # "age 1.5"; "my 5 month old" was "age 0.417")
+            if fact.value is not None and 0 < fact.value < 3 and abs(fact.value - round(fact.value)) > 0.01:
+                return self.p("age_months", value=_num(round(fact.value * 12)))
             return self.p("age", value=_num(fact.value))
         if label == "SEX":
             return self.p(f"sex_{fact.concept}") if fact.concept in ("female", "male") else None

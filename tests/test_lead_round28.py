@@ -268,3 +268,11 @@ def test_the_count_is_said():
     from bot.results import shape_results
     text = results_text(Renderer(PLAIN), "patient", shape_results([_Result("a", 3), _Result("b", 0)], None, None))
     assert "1 more trials are not ruled out but are for conditions you have not told me of" in text
+
+
+@pytest.mark.parametrize("value, shown", [(1.5, "age 18 months"), (0.417, "age 5 months"), (0.25, "age 3 months"),
+                                          (2, "age 2"), (34, "age 34")])
+def test_a_young_childs_age_is_said_in_months(value, shown):
+    from bot.render import Renderer
+    from core.facts import Fact
+    assert str(Renderer().fact(Fact("AGE", "age", "x", 0, 1, value=value), "patient")) == shown
