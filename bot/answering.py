@@ -254,6 +254,8 @@ class Answering:
             return False
         answers = self.faq.find_all(text)
         if answers:
+            if any(answer.sites for answer in answers) and tracker.profile.first("LOCATION") is None:
+                self._place_asked_about(turn, text)     # "are any of these trials in the UK?"
             for answer in answers:      # "what is car-t and does it hurt?": both answered
                 if answer.sites:
                     self._sites_answer(turn)
@@ -323,6 +325,21 @@ class Answering:
             return []
         place = self._known_place(text)
         return located(place, source)
+
+    def _place_asked_about(self, turn: Turn, text: str) -> None:
+        """The place a question about the sites names after "in" or "near" ("are any of these
+        trials in the UK?", "anything near leeds?"): noted as where the person is when the
+        gazetteer (or, without one, a trial site's city or country) knows it; never a guess
+        ("in hospital" is no place)."""
+        for match in _IN_PLACE.finditer(text):
+            words = match.group(1).strip()
+            for n in range(min(3, len(words.split())), 0, -1):
+                candidate = " ".join(words.split()[:n])
+                place = self._known_place(candidate)
+                if place is not None:
+                    source = turn.tracker.next_source
+                    self._note(turn, "facts", {"source": source}, located(place, source))
+                    return
 
     def _place_in_answer(self, words: str, said: list[Fact]) -> str | None:
         """The place an answer to "Which city?" names in a sentence ("we are in bristol, is
@@ -444,6 +461,8 @@ def _option_index(pending: dict, text: str) -> int | None:
 
 
 _CLAUSE_END = re.compile(r"[,;.!?\n]")
+# the words after "in" or "near" in a question about the sites, up to the clause's end
+_IN_PLACE = re.compile(r"\b(?:in|near|around|close\s+to)\s+(?:the\s+)?([^,;.!?\n]{1,40})", re.IGNORECASE)
 
 
 def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, names: Any = None,

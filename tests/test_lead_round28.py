@@ -276,3 +276,32 @@ def test_a_young_childs_age_is_said_in_months(value, shown):
     from bot.render import Renderer
     from core.facts import Fact
     assert str(Renderer().fact(Fact("AGE", "age", "x", 0, 1, value=value), "patient")) == shown
+
+
+# --- questions people asked --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, entries", [
+    ("are any of these trials in the UK?", ["sites"]),
+    ("how long does car-t take and would i have to stay in hospital?", ["trial_steps", "travel"]),
+    ("can i bring my husband?", ["companion"]),
+    ("is there anything near us?", ["sites"]),
+])
+def test_faq_answers_what_people_asked(question, entries):
+    from bot.faq import load_faq
+    assert [a.id for a in load_faq().find_all(question)] == entries
+
+
+def test_a_country_named_in_a_sites_question_is_noted(tmp_path):
+    from bundled_engine import bundled_engine, said, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family", "I'm 38 with SLE since 2012, MMF and rituximab failed")
+    said(engine.message("a", "are any of these trials in China?"))
+    assert [f.concept for f in tracker_of(engine, "a").profile.facts if f.label == "LOCATION"] == ["China"]
+
+
+def test_in_hospital_is_no_place(tmp_path):
+    from bundled_engine import bundled_engine, said, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family", "I'm 38 with SLE since 2012, MMF and rituximab failed")
+    said(engine.message("a", "where is the hospital, would i have to stay in hospital?"))
+    assert not [f for f in tracker_of(engine, "a").profile.facts if f.label == "LOCATION"]
