@@ -305,3 +305,19 @@ def test_in_hospital_is_no_place(tmp_path):
     talk(engine, "a", "Patient or family", "I'm 38 with SLE since 2012, MMF and rituximab failed")
     said(engine.message("a", "where is the hospital, would i have to stay in hospital?"))
     assert not [f for f in tracker_of(engine, "a").profile.facts if f.label == "LOCATION"]
+
+
+# --- a harm in a clause of its own -------------------------------------------------------------------
+
+def test_an_infection_in_a_clause_of_its_own_is_no_harm_of_the_treatment_before():
+    found = {f.concept: f for f in extract(
+        "had a TB test before humira which was negative, and i had shingles last year", today=TODAY)}
+    assert found["adalimumab"].status != "intolerant"
+    assert found["herpes_zoster"].date == "2025" and found["adalimumab"].date is None
+
+
+@pytest.mark.parametrize("text", ["upadacitinib (shingles)", "rinvoq gave her shingles",
+                                  "she was on rinvoq, then she got shingles and they stopped it",
+                                  "she was on rinvoq, and she got shingles so they stopped it"])
+def test_a_harm_of_the_treatment_stays_its_own(text):
+    assert _one(text, "upadacitinib").status == "intolerant"

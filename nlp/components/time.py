@@ -295,6 +295,13 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
                                or _course_gap(text[facts[i].end:expression.start]))]
+        if preferred and reader is not None and not expression.month_only:
+            # the cue's object is named after it: a preferred fact only before the cue is not
+            # what it dates ("before humira which was negative, and i had shingles last year":
+            # the shingles was last year; lead, round 28)
+            cue_end = reader.cue_end(text, expression)
+            if cue_end is not None and not any(facts[i].label in preferred and facts[i].start >= cue_end for i in candidates):
+                preferred = None
         if preferred and any(facts[i].label in preferred for i in candidates):
             candidates = [i for i in candidates if facts[i].label in preferred]
         asides = _dated_over_marker_bracket(text, expression, facts, candidates)
