@@ -4,6 +4,7 @@ corrections, and noting facts back to the person. A mixin of ``Engine``: it uses
 engine's collaborators and texts through ``self``."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -165,6 +166,8 @@ class Answering:
                                 declined=self.texts.match_choice(words, ("no", "unsure", "yes")),
                                 names=None if self.gazetteer is not None or found else site_places(self.trials),
                                 not_place=self.texts.not_place_words)
+            if place is None and not found:
+                place = self._place_in_answer(words, extra)
             facts = found[:1] or located(place, source)
             if not facts and not [f for f in extra if f.label != "LOCATION"]:
                 self._skip(turn, "unsure")
@@ -242,9 +245,17 @@ class Answering:
         entry or a term; the sites of the trials that may fit. A question the FAQ does not
         answer and that says nothing about the patient gets what the bot can answer. While
         a question of ours is pending, only a message opening with a question word counts
-        ("45?" is an answer)."""
+        ("45?" is an answer). An answer to "Which city?" that asks too ("Bristol. how far is
+        the nearest?") is the answer: the results that follow show the sites."""
+        tracker = turn.tracker
+        if (tracker.pending is not None and tracker.pending.get("key") == LOCATION_KEY
+                and tracker.profile.first("LOCATION") is None
+                and self._place_in_answer(text, self._read(text, tracker=tracker)) is not None):
+            return False
         answers = self.faq.find_all(text)
         if answers:
+            if any(answer.sites for answer in answers) and tracker.profile.first("LOCATION") is None:
+                self._place_asked_about(turn, text)     # "are any of these trials in the UK?"
             for answer in answers:      # "what is car-t and does it hurt?": both answered
                 if answer.sites:
                     self._sites_answer(turn)
@@ -254,7 +265,6 @@ class Answering:
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
             self._after_answer(turn)
             return True
-        tracker = turn.tracker
         asks = self.faq.opens_question(text) if tracker.pending is not None else self.faq.is_question(text)
         if not asks or any(not f.hypothetical for f in self._read(text, tracker=tracker)):
             return False                # "can she join with lupus nephritis?": what it says is taken in
@@ -315,6 +325,40 @@ class Answering:
             return []
         place = self._known_place(text)
         return located(place, source)
+
+    def _place_asked_about(self, turn: Turn, text: str) -> None:
+        """The place a question about the sites names after "in" or "near" ("are any of these
+        trials in the UK?", "anything near leeds?"): noted as where the person is when the
+        gazetteer (or, without one, a trial site's city or country) knows it; never a guess
+        ("in hospital" is no place)."""
+        for match in _IN_PLACE.finditer(text):
+            words = match.group(1).strip()
+            for n in range(min(3, len(words.split())), 0, -1):
+                candidate = " ".join(words.split()[:n])
+                place = self._known_place(candidate)
+                if place is not None:
+                    source = turn.tracker.next_source
+                    self._note(turn, "facts", {"source": source}, located(place, source))
+                    return
+
+    def _place_in_answer(self, words: str, said: list[Fact]) -> str | None:
+        """The place an answer to "Which city?" names in a sentence ("we are in bristol, is
+        there anything near us?"): the words after "we're in", "she lives in", ...
+        (``places.in_passing``), else its first clause read as a place alone, each kept only as
+        a place name alone would be (the gazetteer's, else a site's, else a few words of a
+        name; the clause only when nothing clinical was said: "tried mycophenolate" is none)."""
+        first = self.texts.strip_place(_CLAUSE_END.split(words, maxsplit=1)[0])
+        candidates = [(c, []) for c in self.texts.places_in_passing(words)] + [(first, said)]
+        for candidate, other in candidates:
+            if not candidate:
+                continue
+            place = _place_name(candidate, self.gazetteer, said=other,
+                                declined=bool(self.texts.match_choice(candidate, ("no", "unsure", "yes"))),
+                                names=None if self.gazetteer is not None else site_places(self.trials),
+                                not_place=self.texts.not_place_words)
+            if place is not None:
+                return place
+        return None
 
     def _known_place(self, text: str) -> str | None:
         """The name of the place a message names alone: the gazetteer's ("no", "not sure",
@@ -414,6 +458,11 @@ def _option_index(pending: dict, text: str) -> int | None:
             if normalise(str(option)) == wanted:
                 return i
     return None
+
+
+_CLAUSE_END = re.compile(r"[,;.!?\n]")
+# the words after "in" or "near" in a question about the sites, up to the clause's end
+_IN_PLACE = re.compile(r"\b(?:in|near|around|close\s+to)\s+(?:the\s+)?([^,;.!?\n]{1,40})", re.IGNORECASE)
 
 
 def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, names: Any = None,

@@ -27,14 +27,13 @@ from bot.formats import (  # noqa: F401  (ANSI, HTML, PLAIN, split_message re-ex
 )
 from bot.language import load_languages
 from bot.render_results import results_text, summary_text, trial_text
-from bot.sites import where_lines
+from bot.sites import place_name, where_lines  # noqa: F401  (place_name re-exported)
 from bot.texts import Texts, load_texts
 from bot.tracker import WHICH_KEY
 from bot.voices import Voices, fill, load_voices
 from core import durations
 from core.facts import ANY_DRUG, Fact
 from data.condition_names import is_disease_status
-from data.places import countries, place_key
 from data.terminology import load_terminology
 
 
@@ -44,15 +43,6 @@ def _level(fact: Fact) -> str:
     if fact.unit == "titre":
         return f"{comparator}1:{_num(fact.value)}"
     return f"{comparator}{_num(fact.value)}" + (f" {fact.unit}" if fact.unit else "")
-
-
-def place_name(written: str) -> str:
-    """A place as the reply names it: a country by its name ("uk" -> "United Kingdom"), a
-    name typed in lower case with capitals ("munich" -> "Munich"), else as written."""
-    country = countries().get(place_key(written))
-    if country:
-        return country
-    return written.title() if written.islower() else written
 
 
 class Renderer:
@@ -272,6 +262,10 @@ class Renderer:
                 status = f"{status} ({amount})" if fact.status or fact.negated else amount
             return self.p("biomarker", name=name, status=status)
         if label == "AGE":
+            # a child under three with a part year is said in months ("age 18 months", never
+            # "age 1.5"; "my 5 month old" was "age 0.417")
+            if fact.value is not None and 0 < fact.value < 3 and abs(fact.value - round(fact.value)) > 0.01:
+                return self.p("age_months", value=_num(round(fact.value * 12)))
             return self.p("age", value=_num(fact.value))
         if label == "SEX":
             return self.p(f"sex_{fact.concept}") if fact.concept in ("female", "male") else None
@@ -299,11 +293,18 @@ class Renderer:
         return None
 
     def _duration(self, days: float) -> str:
-        if days >= 365:
-            return self.texts.phrase("years", self.lang).format(count=round(durations.in_unit(days, "year")))
+        """A duration said back in the unit it was told in, near enough: "18 months" is
+        never "2 years" (under three years, a duration of no whole number of years is said
+        in months), "2 yrs" stays "2 years"; "1 year", not "1 years"."""
+        years = durations.in_unit(days, "year") if days >= 365 else 0.0
+        if years and (abs(years - round(years)) < 0.1 or years >= 3):
+            return self._counted("year", round(years))
         if days >= 30:
-            return self.texts.phrase("months", self.lang).format(count=round(durations.in_unit(days, "month")))
-        return self.texts.phrase("days", self.lang).format(count=round(days))
+            return self._counted("month", round(durations.in_unit(days, "month")))
+        return self._counted("day", round(days))
+
+    def _counted(self, unit: str, count: int) -> str:
+        return self.texts.phrase(unit if count == 1 else unit + "s", self.lang).format(count=count)
 
     # --- replies ------------------------------------------------------------------------
     def render(self, reply: Any) -> list[str]:

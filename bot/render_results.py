@@ -70,6 +70,8 @@ def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
             out.append("\n".join([head] + [f"   {line}" for line in candidate_lines(r, role, trial)]))
         if view["more_candidates"]:
             out.append(r.t("more_trials", role, count=view["more_candidates"]))
+        if view.get("unfitted"):
+            out.append(r.t("unfitted_open", role, count=view["unfitted"]))
     else:
         out.append(r.t("results_none", role))
     if view["ruled_out"]:

@@ -17,6 +17,7 @@ from bot.sites import where_to_ask
 from core.facts import Fact
 from core.rules import is_review_only
 from data.criteria_headings import is_heading
+from matching.relevance import states_a_diagnosis
 
 CANDIDATE = ("likely", "possible")
 
@@ -175,16 +176,33 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
     ``left_out``: trials pruning did not judge (for other conditions, or outside their
     age or sex limits), counted so none vanishes without a word."""
     candidates = [r for r in results if r.verdict in CANDIDATE]
+    # a patient stating no diagnosis of their own but a suspected one ("my doctor thinks i might
+    # have lupus"), some trials fitting it: those are the list; the others, for nothing the
+    # patient named and ruled out by no diagnosis, are counted ("186 more trials ... for
+    # conditions you have not told me of"), never listed beside them as if they fitted as well
+    # (lead, round 28). A stated diagnosis has the gate leave out the others already.
+    fitting = [r for r in candidates if getattr(r, "condition_fit", 0) > 0]
+    unfitted = len(candidates) - len(fitting) if fitting and not _states_a_diagnosis(candidates) else 0
+    if unfitted:
+        candidates = fitting
     ruled_out, off_condition = split_ruled_out(results)
     left_out += off_condition
     return {
         "place": place,
         "candidates": [trial_view(r, place, gazetteer) for r in candidates[:max_candidates]],
         "more_candidates": max(0, len(candidates) - max_candidates),
+        "unfitted": unfitted,
         "ruled_out": [trial_view(r, None, None) for r in ruled_out[:max_ruled_out]],
         "more_ruled_out": max(0, len(ruled_out) - max_ruled_out),
         "left_out": left_out,
     }
+
+
+def _states_a_diagnosis(results: list[Any]) -> bool:
+    """The patient states a diagnosis of their own (not only a suspected one): then the gate has
+    already left out the trials for other conditions, and the rest are listed as ranked."""
+    evaluator = next((e for e in (getattr(r, "evaluator", None) for r in results[:1]) if e is not None), None)
+    return evaluator is not None and states_a_diagnosis(evaluator)
 
 
 def audit(results: list[Any]) -> list[dict[str, str]]:

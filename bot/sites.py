@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.formats import Safe
 from bot.geo import Gazetteer, nearest_site
+from data.places import countries, place_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.render import Renderer
@@ -57,6 +58,15 @@ def site_text(site: dict, lang: str = "en") -> str:
     return text
 
 
+def place_name(written: str) -> str:
+    """A place as the reply names it: a country by its name ("uk" -> "United Kingdom"), a
+    name typed in lower case with capitals ("munich" -> "Munich"), else as written."""
+    country = countries().get(place_key(written))
+    if country:
+        return country
+    return written.title() if written.islower() else written
+
+
 def _contact(contact: dict) -> dict:
     return {key: contact.get(key) for key in ("name", "role", "phone", "email")}
 
@@ -85,6 +95,8 @@ def where_to_ask(trial: dict, place: str | None = None, gazetteer: Gazetteer | N
                                                  "matched_on": match.matched_on,
                                                  **({"site_zh": site_text(match.site, "zh")} if chinese else {})},
         "sites": [site_text(s) for s in shown],
+        # the person's place, when no site was found in or near it ("we're in bristol")
+        "not_near": place if place and sites and match is None else None,
         **({"sites_zh": [site_text(s, "zh") for s in shown]} if chinese else {}),
         "more_sites": len(sites) - len(shown),
         "contacts": people[:SHOW_CONTACTS],
@@ -121,6 +133,8 @@ def _sites_line(r: "Renderer", role: str | None, view: dict) -> Safe:
         return Safe(r.t("nearest_km", role, site=nearest["site"], km=f"{nearest['km']:,.0f}", place=nearest["place"]) + more)
     if nearest:
         return Safe(r.t("nearest_text", role, site=nearest["site"], place=nearest["place"]) + more)
+    if view.get("sites") and view.get("not_near"):
+        return Safe(r.t("sites_not_near", role, sites="; ".join(view["sites"]), place=place_name(view["not_near"])) + more)
     if view.get("sites"):
         return Safe(r.t("sites", role, sites="; ".join(view["sites"])) + more)
     return r.t("sites_none", role)

@@ -104,12 +104,13 @@ class Texts:
         if "results" in self.choices:
             for phrase in self.choices["results"].accept:
                 self._intents.setdefault(phrase, "results")
-        starts, strip, prefixes, courtesy, not_place, in_passing = [], [], [], [], [], []
+        starts, strip, prefixes, courtesy, not_place, in_passing, not_starts = [], [], [], [], [], [], []
         for lang, section in sections.items():
             at = where if lang == ENGLISH else f"{where}: {lang}"
             corrections = _mapping(section, "corrections", at)
             starts += _strings(corrections.get("starts", []), f"{at}: corrections.starts")
             strip += _strings(corrections.get("strip", []), f"{at}: corrections.strip")
+            not_starts += _strings(corrections.get("not_starts", []), f"{at}: corrections.not_starts")
             courtesy += _strings(corrections.get("courtesy", []), f"{at}: corrections.courtesy")
             places = _mapping(section, "places", at)
             prefixes += _strings(places.get("strip", []), f"{at}: places.strip")
@@ -119,6 +120,7 @@ class Texts:
         self.not_place_words = frozenset(normalise(w) for w in not_place)
         # compared with NFKC text ("，" is ",")
         self._correction_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in starts)
+        self._hedge_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in not_starts)
         self._correction_strip = sorted((unicodedata.normalize("NFKC", s).casefold() for s in strip), key=len, reverse=True)
         # longest first, so "i live in" is stripped before "in"
         self._place_prefixes = sorted((normalise(p) for p in prefixes), key=len, reverse=True)
@@ -206,6 +208,9 @@ class Texts:
     def is_correction(self, message: str) -> bool:
         """True when the message opens like a correction ("no, it was ...", "actually 45")."""
         text = unicodedata.normalize("NFKC", message).replace("\u2019", "'").casefold().lstrip()
+        if any(text.startswith(start) and (len(text) == len(start) or not _word_char(text[len(start)]))
+               for start in self._hedge_starts):
+            return False        # "not sure about her lungs, ..." hedges (corrections.not_starts)
         # a start ending in a letter is a whole word ("no i" opens "no i meant", not "no idea")
         return any(text.startswith(start) and (len(text) == len(start) or not _word_char(start[-1])
                                                or not _word_char(text[len(start)]))

@@ -149,7 +149,8 @@ def _hash(text: str) -> str:
 # 99: h112, round 24: criteria read as the patients' texts are: the disease after "referred for" is the person's own, not hypothetical (as after "referral for"; a suspected one keeps its own cue).
 # 100: h119, round 25: prior lines counted as "prior treatment regimens" / "previous systemic regimens" are the score prior_lines ("received >= 1 prior treatment regimen"); a trailing sentence defining what one line of therapy is ("Note: One line can contain several phases (e.g., induction, ...)", "... are considered a single line of therapy") is dropped like a procedure note; patient texts set prior_lines ("she's had 3 lines of treatment", "3 lines of chemo", "R-CHOP then R-ICE then CAR-T").
 # 101: h115, round 25: "MG" in capitals is myasthenia gravis (a unit after a number, "60 MG", is not); "fibro" is fibromyalgia; "anti-synthetase antibodies" is the marker, not the syndrome; a lab's direction with no number ("CK keeps climbing", "plts dropping again") is a LAB fact said to be rising or falling (never judged against a threshold: unknown, the value asked); "back to normal" is a normal result; "had ITP since last spring" goes on; "for the past 6 wks" is no history cue; "can travel to london" is a place.
-PLAN_VERSION = "101"
+# 102: lead, round 28: CD7 and CD19 expression have Chinese names; "looking at"/"rather"/"prefer" before a treatment make it considered, not had.
+PLAN_VERSION = "102"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

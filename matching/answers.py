@@ -39,6 +39,8 @@ def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact
         found = answer_to_facts(question, estimate, today) if estimate else None
         return found or None      # "maybe 1 year ago": the estimate; "maybe" alone: left open
     kind = question.kind
+    if _about_another_topic(kind, reply):
+        return []       # "no treatments yet except ibuprofen" to a diagnosis question: read as told
     if kind == "diagnosis_any":
         return _diagnoses(question, text, reply)
     if kind == "diagnosis_open":      # the person's own words: read as free text
@@ -56,6 +58,29 @@ def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact
     if question.form == "date":
         return _date(question, text, reply, today)
     return []
+
+
+# the topic a question kind asks about (``answers.topic_*`` in data/questions.yaml)
+_KIND_TOPICS = (("therapy", "treatment"), ("last_dose", "treatment"), ("allergy", "treatment"),
+                ("diagnosis", "condition"), ("infection", "infection"), ("lab", "test"))
+_TOPICS = ("treatment", "condition", "infection", "test")
+_DETERMINER = re.compile(r"^(?:no|not any|none of (?:the|my|her|his|their))\s+"
+                         r"(?:(?:other|more|current|regular|further|new|real|major)\s+)?(?P<rest>.+)$")
+
+
+def _about_another_topic(kind: str, reply: str) -> bool:
+    """The reply opens by denying something of another topic than the question's: "no" is the
+    determiner of a noun ("no treatments yet", "no other meds", "no infections") that names
+    treatments, conditions, infections or tests, and the question asks about another of them."""
+    match = _DETERMINER.match(reply)
+    if match is None:
+        return False
+    own = next((topic for prefix, topic in _KIND_TOPICS if kind.startswith(prefix)), None)
+    rest = match.group("rest")
+    answers = load_question_texts().answers
+    return any(topic != own and any(rest == w or (rest.startswith(w) and not rest[len(w)].isalnum())
+                                    for w in answers[f"topic_{topic}"])
+               for topic in _TOPICS)
 
 
 def _normalise(text: str) -> str:

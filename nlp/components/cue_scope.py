@@ -83,6 +83,7 @@ def cue_scope(doc):
             and not _measured_in_bracket(m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
+            and not _event_of_a_new_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _too_early(doc, m)
             and not _already_had(m, modifiers, ent)
@@ -241,6 +242,33 @@ def _result_of_a_nearer_mention(doc, modifier, ent) -> bool:
 _RESULT_HOLDERS = frozenset({"CONDITION", "INFECTION", "BIOMARKER", "LAB", "PREGNANCY"})
 # only list words between two items ("MMF and azathioprine stopped", "MMF, azathioprine stopped")
 _LIST_ONLY = re.compile(r"\s*[,;/]?\s*(?:(?:and|or|&|\+)\s+)?", re.IGNORECASE)
+
+
+# a clause of its own opening between a treatment and a harm named after it: a comma or
+# semicolon, maybe "and"/"but"/"then", and a subject with a verb of having ("..., and i had
+# shingles last year", "; she got pneumonia"): the harm is an event of its own
+_NEW_SUBJECT_CLAUSE = re.compile(
+    r"[,;]\s*(?:(?:and|but|also|plus)\s+)*(?:i|she|he|they|we|my\s+\w+|her\s+\w+|his\s+\w+)\s+"
+    r"(?:(?:also|later|recently|once|just|have|has|had|'ve|ve)\s+)?(?:had|got|developed|caught|have|has|gets|get)\b",
+    re.IGNORECASE)
+# ... unless the clause says the treatment was stopped for it ("and she got shingles so they
+# stopped it"), or comes "then"
+_STOPPED_FOR_IT = re.compile(r"\b(?:so|and)\s+(?:they|we|i|she|he|the\s+doctors?)\s+(?:stopped|switched|took)\b", re.IGNORECASE)
+
+
+def _event_of_a_new_clause(doc, modifier, ent) -> bool:
+    """An adverse event named after a treatment (a harm cue pointing back: "rash",
+    "shingles") in a clause of its own with its own subject ("had a TB test before humira which
+    was negative, and i had shingles last year"): not that treatment's harm. "upadacitinib
+    (shingles)", "aza - pancreatitis", "rinvoq gave her shingles" keep it."""
+    if (modifier.category != "THERAPY_INTOLERANT" or modifier.direction.lower() != "backward"
+            or ent.label_ not in _KINDS or ent.end > modifier.modifier_span[0]):
+        return False
+    between = doc.text[ent.end_char:doc[modifier.modifier_span[0]].idx]
+    if _NEW_SUBJECT_CLAUSE.search(between) is None:
+        return False
+    after = doc.text[doc[modifier.modifier_span[1] - 1].idx:ent.sent.end_char if doc.has_annotation("SENT_START") else None]
+    return _STOPPED_FOR_IT.search(after[:60]) is None
 
 
 # cues that tell what became of a treatment in its own clause

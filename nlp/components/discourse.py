@@ -337,10 +337,9 @@ class People:
         if graph is None:
             return False
         sentence_start = ent.sent.start
-        cues = [m for m in graph.modifiers if m.category == "SELF"
+        cues = [m for m in graph.modifiers if _writer_cue(doc, m, self.words.writer_words)
                 and sentence_start <= m.modifier_span[0] and m.modifier_span[1] <= ent.start
-                and ent.start - m.modifier_span[1] <= WRITER_SCOPE
-                and doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() in self.words.writer_words]
+                and ent.start - m.modifier_span[1] <= WRITER_SCOPE]
         if not cues:
             return False
         nearest = max(cues, key=lambda m: m.modifier_span[1])
@@ -349,6 +348,22 @@ class People:
         last = nearest.modifier_span[1]
         between = doc[last:ent.start]
         return not any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in between)
+
+
+# a cue of taking a treatment that holds its subject: "im on", "I take", "i'm taking" (the
+# writer's own treatment, as "I" alone before "took warfarin" is)
+_SUBJECT_VERB_CATEGORIES = frozenset({"THERAPY_CURRENT"})
+
+
+def _writer_cue(doc, modifier, writer_words: frozenset[str]) -> bool:
+    """The modifier names the writer: a SELF cue that is a writer's word ("i", "me",
+    "myself"), or a treatment cue opening with "i" ("im on warfarin", "I take metformin": the
+    longer cue hides the "I" in it)."""
+    start, end = modifier.modifier_span
+    if modifier.category == "SELF":
+        return doc[start:end].text.lower() in writer_words
+    return (modifier.category in _SUBJECT_VERB_CATEGORIES and end - start > 1
+            and doc[start].lower_ in writer_words and doc[start].lower_ not in ("we", "us", "our"))
 
 
 # between a short reply's opening mention and its answer: a space, dash, comma or colon

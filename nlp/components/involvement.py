@@ -59,7 +59,8 @@ class OrganInvolvement:
         self.organ_diseases = {organ: {named for _, named in pairs} for organ, pairs in self.diseases.items()}
 
     def __call__(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
-        if not self.phrases or not chosen:
+        known = tuple(getattr(doc._, "trialbot_known", None) or ()) if doc.has_extension("trialbot_known") else ()
+        if not self.phrases or not (chosen or known):
             return chosen
         text, where = self._corrected(doc_text(doc))
         taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
@@ -73,7 +74,7 @@ class OrganInvolvement:
                 if "after" in pattern.groupindex:
                     concept = self._concept_after(doc, chosen, where(match.end("after"), True), organ)
                 else:
-                    concept = self._concept(doc, chosen, span.start, organ)
+                    concept = self._concept(doc, chosen, span.start, organ, known)
                 if concept is not None:
                     added.append((Candidate(span.start, span.end, "CONDITION", concept), "pattern", {}))
                     taken.update(range(span.start, span.end))
@@ -116,7 +117,7 @@ class OrganInvolvement:
             return i + shift
         return "".join(pieces), where
 
-    def _concept(self, doc: Doc, chosen, start: int, organ: str) -> str | None:
+    def _concept(self, doc: Doc, chosen, start: int, organ: str, known: tuple[str, ...] = ()) -> str | None:
         """The organ's disease for the nearest disease named before the phrase in its
         sentence; with none in the sentence, the last disease named in the sentences just
         before (``sentences_back``: "sclerodema, the diffuse kind. her lungs are affected"),
@@ -144,8 +145,28 @@ class OrganInvolvement:
         # problems": the scleroderma's kidneys, not the fibrosis's)
         before = [c for c in before if not self._other_organ(c.concept, organ)]
         if not before:
-            return None
+            return self._known_disease(doc, chosen, start, organ, known)
         return self._organ_disease(before[-1].concept, organ)
+
+    def _known_disease(self, doc: Doc, chosen, start: int, organ: str, known: tuple[str, ...]) -> str | None:
+        """The organ's disease for the disease the conversation already knows (``known``, the
+        patient's conditions told in earlier messages: "my wife has scleroderma", then "no
+        kidney trouble so far" or "her lungs are affected now"), when the text itself names no
+        disease or infection before the phrase and the organ is nobody else's ("her sister's
+        lungs"): the first known disease the organ has a disease for."""
+        if not known or any(c.label in ("CONDITION", "INFECTION") and c.end <= start for c, _, _ in chosen):
+            return None
+        owner = doc[max(0, start - 3):start]
+        if any(t.lower_ in ("'s", "’s", "s'") and not (t.i > 0 and doc[t.i - 1].lower_ in self.contraction_subjects)
+               for t in owner):
+            return None
+        for disease in known:
+            if self._other_organ(disease, organ):
+                continue
+            concept = self._organ_disease(disease, organ)
+            if concept is not None:
+                return concept
+        return None
 
     def _other_organ(self, concept: str, organ: str) -> bool:
         return any(concept in named for other, named in self.organ_diseases.items() if other != organ)

@@ -83,6 +83,7 @@ class TimeExpression:
 # the object of a time cue that points back ("stopped it in march"; h102, round 22)
 _PRONOUN_OBJECT = re.compile(r"\s+(?:it|that|them|those|this|it\s+all|them\s+all)\s+(?:in|on|at|by|around|during)?\s*",
                              re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?;]\s+(?=\S)|\n")
 # "since" and an event named with its possessive or article before the event's date (h102, round 22)
 _SINCE_EVENT = re.compile(r"\bsince\s+(?:my|the|her|his|their|our|your)\s+(?:[a-z'-]+\s+){1,4}(?:(?:in|of|on)\s*)?$",
                           re.IGNORECASE)
@@ -116,6 +117,11 @@ class TimeReader:
         if self.cue_re is None:
             return None
         offset = max(0, expression.start - _CUE_WINDOW)
+        # a cue of a sentence before is not this one's ("SSc dx 2022, anti-Scl-70+. MMF 3g since
+        # 2022": the "dx" dated the SSc; lead, round 28)
+        breaks = list(_SENTENCE_BREAK.finditer(text, offset, expression.start))
+        if breaks:
+            offset = breaks[-1].end()
         window = text[offset:expression.start]
         found, end = None, None
         for match in self.cue_re.finditer(window):
@@ -289,6 +295,13 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
                                or _course_gap(text[facts[i].end:expression.start]))]
+        if preferred and reader is not None and not expression.month_only:
+            # the cue's object is named after it: a preferred fact only before the cue is not
+            # what it dates ("before humira which was negative, and i had shingles last year":
+            # the shingles was last year; lead, round 28)
+            cue_end = reader.cue_end(text, expression)
+            if cue_end is not None and not any(facts[i].label in preferred and facts[i].start >= cue_end for i in candidates):
+                preferred = None
         if preferred and any(facts[i].label in preferred for i in candidates):
             candidates = [i for i in candidates if facts[i].label in preferred]
         asides = _dated_over_marker_bracket(text, expression, facts, candidates)
