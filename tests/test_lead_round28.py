@@ -321,3 +321,27 @@ def test_an_infection_in_a_clause_of_its_own_is_no_harm_of_the_treatment_before(
                                   "she was on rinvoq, and she got shingles so they stopped it"])
 def test_a_harm_of_the_treatment_stays_its_own(text):
     assert _one(text, "upadacitinib").status == "intolerant"
+
+
+# --- after h115's eighty messages --------------------------------------------------------------------
+
+def test_a_course_told_by_its_length_then_what_is_taken_now_is_over():
+    found = {f.concept: f for f in extract("etanercept for 18 months, now on tocilizumab", today=TODAY)}
+    assert found["etanercept"].historical and not found["tocilizumab"].historical
+    assert not _one("etanercept for 18 months now", "etanercept").historical
+
+
+@pytest.mark.parametrize("text, relation", [
+    ("my dad's MDS is getting worse, azacitidine isn't doing anything", "father"),
+    ("My sister's hb is 7.1 and plts 18. aplastic anaemia, had ATG last spring", "sister"),
+    ("my mum's creatinine was 1.3 and hemoglobin 9.8", "mother"),
+])
+def test_a_relatives_own_illness_or_value_as_the_subject_makes_the_message_theirs(text, relation):
+    from nlp.pipeline import speaker_of
+    assert speaker_of(text).relation == relation
+    assert not any(f.family for f in extract(text, today=TODAY) if f.label in ("CONDITION", "LAB", "DRUG"))
+
+
+def test_the_writers_own_illness_beside_a_relatives_stays_the_writers():
+    from nlp.pipeline import speaker_of
+    assert speaker_of("I have lupus. my sister's lupus is bad too").relation is None
