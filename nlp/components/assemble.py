@@ -1338,7 +1338,7 @@ class FactBuilder:
         raised BP and diarrhoea)") is from that course: past. Not one after a word of now
         (``ended_course_line_now`` in extraction.yaml: "2019-2021, now creatinine 80"), nor one
         in a sentence of its own ("MMF 2019-2023. Creatinine 1.2": today's value; h90, round 20)."""
-        ended = [t for t in times if t.ended]
+        ended = [t for t in times if t.ended and not t.end_only]
         if not ended or self.ended_line_now is None:
             return
         for fact in facts:

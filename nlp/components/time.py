@@ -78,6 +78,10 @@ class TimeExpression:
     # named after "since" (where that phrase starts), which is the start of what the clause says
     # goes on ("... ive been on tacrolimus"), never a date of what is named inside the phrase
     since_event: int | None = None
+    # "azathioprine to 2021", "completed 2024": the end of a use written alone (no start), which
+    # dates the use before it, not a value written after it ("ponatinib until 11/2024, when he
+    # relapsed (marrow 25% blasts)": the blasts are of the relapse; h116, round 25)
+    end_only: bool = False
 
 
 # the object of a time cue that points back ("stopped it in march"; h102, round 22)
@@ -195,6 +199,16 @@ class TimeReader:
                 return None                                         # last winter", "stopped it last spring")
             year = today.year if month < today.month else today.year - 1
             return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
+        if kind == "until":
+            # "azathioprine to 2021", "completed 2024", "weaned off 06/2023": the end of a use, over
+            # once that year (or month) has passed; an end still to come is no time (h116, round 25)
+            year = int(groups["year"])
+            month = int(groups["month"]) if groups.get("month") else None
+            if (year, month or 1) > (today.year, today.month):
+                return None
+            last = (year, month or 12)
+            return TimeExpression(start, end, date=f"{year:04d}" + (f"-{month:02d}" if month else ""),
+                                  ended=last < (today.year, today.month), end_only=True)
         if kind in ("date", "since", "range", "adjacent"):
             # a short end year ("2020-21") is in the start's century
             if groups.get("year_short"):    # "since 01/25": this century's
