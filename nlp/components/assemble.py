@@ -675,6 +675,15 @@ class FactBuilder:
                     and self.condition_then.match(text, fact.end) and not self._cancer(fact)
                     and not (fact.concept in self.terminology and self.terminology.is_a(fact.concept, "autoimmune_disease"))):
                 fact.historical = True
+            elif (fact.label in ("BIOMARKER", "INFECTION") and not (fact.historical or fact.negated or fact.hypothetical
+                                                                     or fact.family)
+                  and _MEASURED.match(text, fact.end)):
+                # "ANA 1:640, anti-dsDNA 180 at diagnosis", "EBV DNA 12,000 copies/mL at presentation":
+                # a level measured then, in a list the phrase closes; a marker named without a
+                # level ("CD7 positive at diagnosis") is of the disease, which goes on (h116, round 25)
+                tail = _THEN_LIST.match(text, fact.end)
+                if tail is not None and self.condition_then.match(text, tail.end()):
+                    fact.historical = True
 
     def _precursor(self, facts: list[Fact], text: str) -> None:
         """A cancer named as the one another grew out of ("AML secondary to MDS", "AML
@@ -1376,6 +1385,13 @@ class FactBuilder:
 # etoposide x2 cycles (06-07/2025)", "Euro-Lupus IV cyclophosphamide 2019")
 # "venetoclax-rituximab 2023-2024": a hyphen joins a combination too (h91, round 20)
 _COMBINATION_JOIN = re.compile(r"[\s,+/&()]*(?:(?:and|with|plus|iv|oral|po|sc)(?![\w-])[\s,+/&()]*)?|-", re.IGNORECASE)
+
+
+# a level right after a marker or an infection: "ANA 1:640", "anti-dsDNA 340 IU/mL", "EBV DNA 12,000"
+_MEASURED = re.compile(r"\s*:?\s*(?:titre\s*|titer\s*|of\s*)?(?:1\s*:\s*)?\d")
+# the rest of a list of results up to the phrase that closes it ("..., low C3/C4 at diagnosis"):
+# on one line, inside one bracket or clause, no word of now
+_THEN_LIST = re.compile(r"(?:(?!\bnow\b|\btoday\b|\bcurrently\b)[^;.()\n]){0,80}?(?=\s*(?:at|on)\s)", re.IGNORECASE)
 
 
 def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:
