@@ -305,6 +305,12 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                                or _course_gap(text[facts[i].end:expression.start]))]
         if preferred and any(facts[i].label in preferred for i in candidates):
             candidates = [i for i in candidates if facts[i].label in preferred]
+        # a time written between this one and a fact after it is that fact's nearer time: "a myocardial
+        # infarction in 2016 and atrial fibrillation since 2022, on apixaban" (the apixaban goes with
+        # 2022, never with 2016; h116, round 25)
+        candidates = [i for i in candidates if facts[i].start < expression.end or not any(
+            other is not expression and expression.end <= other.start and other.end <= facts[i].start
+            and other.date is not None for other in times)]
         asides = _dated_over_marker_bracket(text, expression, facts, candidates)
         if asides:
             candidates = [i for i in candidates if i in asides or not (
