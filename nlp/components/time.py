@@ -308,9 +308,13 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
         # a time written between this one and a fact after it is that fact's nearer time: "a myocardial
         # infarction in 2016 and atrial fibrillation since 2022, on apixaban" (the apixaban goes with
         # 2022, never with 2016; h116, round 25)
-        candidates = [i for i in candidates if facts[i].start < expression.end or not any(
-            other is not expression and expression.end <= other.start and other.end <= facts[i].start
-            and other.date is not None for other in times)]
+        candidates = [i for i in candidates if facts[i].start < expression.end or (
+            not any(other is not expression and expression.end <= other.start and other.end <= facts[i].start
+                    and other.date is not None for other in times)
+            # nor a treatment past a semicolon: "She had PJP in 10/2024; on co-trimoxazole prophylaxis
+            # since" (the date is of the clause it closes, whatever that clause names; a value may
+            # still be of then: "presented in June 2024 with ...; CK was normal")
+            and not (facts[i].label in ("DRUG", "PROCEDURE") and ";" in text[expression.end:facts[i].start]))]
         asides = _dated_over_marker_bracket(text, expression, facts, candidates)
         if asides:
             candidates = [i for i in candidates if i in asides or not (
