@@ -102,7 +102,10 @@ _ENDED_AFTER = re.compile(r"[^\n;.]{0,30}?(?<!\w)(?:to|until|till|stopped|ceased
                           re.IGNORECASE)
 # "UKALL 2011 induction - ", "DA x2 -> ", "+ midostaurin (04/2025) -> ": a course's words, then the arrow
 # or dash to its outcome, on one line (h91, round 20)
-_COURSE_TO_OUTCOME = re.compile(r"[^\n;.]{0,40}?\s(?:->|→|-|–|:)\s*(?:achieving\s+|achieved\s+|in\s+)?", re.IGNORECASE)
+_COURSE_TO_OUTCOME = re.compile(r"[^\n;.]{0,40}?(?:\s(?:->|→|-|–|:)|(?<![\w])[x×]\s?\d{1,2}(?:\s*cycles?)?\s*,)"
+                                r"\s*(?:achieving\s+|achieved\s+|in\s+)?", re.IGNORECASE)
+# (a course count then a comma joins its outcome too: "Induction: 7+3 (daunorubicin/cytarabine) x1,
+# CR1 with MRD positive"; h116, round 25)
 _ONSET_GAP = re.compile(r"\s*,?\s*\(?\s*")
 _ONSET_START = re.compile(r"(?:dx|dx'd|diagnosed|diagnosis|onset)\b", re.IGNORECASE)
 _COMPLICATED_BY = re.compile(r"\s*\)?\s*,?\s*(?:c/b|complicated\s+(?:by|with))\s+", re.IGNORECASE)
