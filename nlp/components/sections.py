@@ -324,6 +324,11 @@ class HistorySections:
                     if (fact.label in ("LAB", "SCORE") and not fact.historical and fact.value is not None
                             and match.end() <= fact.start and fact.end <= end):
                         fact.historical = True
+                    elif (fact.label in ("CONDITION", "INFECTION") and match.end() <= fact.start and fact.end <= end
+                            and self._presenting_problem(fact)):
+                        # "presented 09/2024 with AKI (creatinine 410 umol/L)": the problem of then, not
+                        # the disease found ("presented in 2021 with anaemia; MDS" keeps the MDS; h116)
+                        fact.historical = True
         if self.comorbidity_heading is not None and ":" in low and any(w in low for w in self.comorbidity_gate):
             # "Background: T2DM (HbA1c 61) on metformin; IHD s/p PCI 2019; mild bronchiectasis":
             # the illnesses its line lists are history, unless dated ("Background: RA since
@@ -347,6 +352,15 @@ class HistorySections:
                     fact.status = "current"     # "PMH: T2DM (metformin)": what the illness is treated with now
                     continue
                 fact.historical = True
+
+    def _presenting_problem(self, fact: Any) -> bool:
+        """A problem a dated presentation was with: not negated, a relative's or hedged, and not
+        the disease itself (a cancer, an autoimmune disease, a disease status), which goes on."""
+        if fact.historical or fact.negated or fact.family or fact.hypothetical or fact.uncertain or self.terminology is None:
+            return False
+        concept = fact.concept
+        return concept in self.terminology and not any(self.terminology.is_a(concept, kind) for kind in (
+            "malignancy", "autoimmune_disease", "disease_status"))
 
     def _dated_cancer_item(self, text: str, fact: Any, end: int) -> bool:
         """A cancer listed with its year among the other illnesses of a "Background:" line
