@@ -147,7 +147,8 @@ def _hash(text: str) -> str:
 # 97: h113, round 24: a toxicity leaf ({type: toxicity, grade, except}) read from a line that is a side effect of earlier anticancer therapy still present and nothing else ("Persistent toxicities (CTCAE Grade >= 2) caused by previous anticancer therapy, excluding alopecia", "Presence of an acute or chronic toxicity resulting from prior anticancer treatment, with the exception of alopecia or nail changes, that has not resolved to Grade <= 1", "Recovered from toxicity to prior anti-cancer therapy").
 # 98: h110, round 24: a "negative for" list closed by a semicolon negates each item ("Negative for HIV, HBV, HCV; positive for anti-HBc"); "no treatment for X" / "not on anything for X" keeps X; "if X flares/relapses/gets worse" keeps X; a treatment in an "if" clause right after "stop"/"come off" is taken now; "X I'm off since ..." is over; a newer value with its "now" after it ("8000 at diagnosis, 450 today") is the value of now; a transplant's donor after a date ("transplant, in 2020, from his brother") makes it allogeneic.
 # 99: h112, round 24: criteria read as the patients' texts are: the disease after "referred for" is the person's own, not hypothetical (as after "referral for"; a suspected one keeps its own cue).
-PLAN_VERSION = "99"
+# 100: h116, round 25: the end of a use with its year ("azathioprine to 2021", "completed 2024", "weaned off 2023") makes it over; a level measured at diagnosis or presentation ("ANA 1:640 ... at diagnosis") is of then; a cancer listed with its year on a "Background:" line is history, "Previous history:" is a history heading; a date does not reach a fact past a nearer time, nor a treatment past a semicolon; a course count then its remission ("7+3 x1, CR1") is over; "treated per" a protocol is a course given; the problem a dated presentation was with is of then.
+PLAN_VERSION = "100"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
