@@ -135,3 +135,12 @@ def test_round25_gold_rows_are_well_formed():
             assert row["text"][entity["start"]:entity["end"]] == entity["text"]
             assert entity["time"] in ("current", "past", "planned")
     assert sum(e["time"] == "past" for r in mine + chats for e in r["entities"]) >= 150
+
+
+# 7. a dose changed between a treatment and a date: the date is the change's
+def test_a_dated_dose_change_does_not_end_the_use():
+    text = ("Current medication:\n- hydroxychloroquine 200 mg daily\n"
+            "- prednisolone 12.5 mg daily (reduced from 20 mg in 09/2025)\n- mycophenolate 1 g bd")
+    assert _time(_one(text, "prednisone")) == "current"
+    assert _one("steroids tapered off in 2023", "glucocorticoid").historical
+    assert _one("MMF increased to 3 g in 2024, stopped in 2025", "mycophenolate").historical

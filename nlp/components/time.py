@@ -106,6 +106,9 @@ class TimeReader:
         alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(cues, key=len, reverse=True))
         self.cue_labels = cues
         self.cue_re = re.compile(rf"\b({alternation})\b", re.IGNORECASE) if cues else None
+        changes = vocabulary.get("dose_change") or ()
+        self.dose_change = re.compile(r"\b(?:%s)\b(?!\s+off\b)" % "|".join(
+            re.escape(str(w)).replace(r"\ ", r"\s+") for w in changes), re.IGNORECASE) if changes else None
         names = vocabulary.get("protocols_named_with_year", [])
         self.protocol_year = re.compile(r"\b(?:%s)[\s-]*$" % "|".join(re.escape(n) for n in names),
                                         re.IGNORECASE) if names else None
@@ -315,6 +318,12 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             # since" (the date is of the clause it closes, whatever that clause names; a value may
             # still be of then: "presented in June 2024 with ...; CK was normal")
             and not (facts[i].label in ("DRUG", "PROCEDURE") and ";" in text[expression.end:facts[i].start]))]
+        if reader is not None and reader.dose_change is not None and expression.point:
+            # "prednisolone 12.5 mg daily (reduced from 20 mg in 09/2025)": the change's date
+            candidates = [i for i in candidates if not (
+                facts[i].label == "DRUG" and facts[i].end <= expression.start
+                and "\n" not in text[facts[i].end:expression.start]
+                and reader.dose_change.search(text, facts[i].end, expression.start))]
         asides = _dated_over_marker_bracket(text, expression, facts, candidates)
         if asides:
             candidates = [i for i in candidates if i in asides or not (
