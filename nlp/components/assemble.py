@@ -102,7 +102,10 @@ _ENDED_AFTER = re.compile(r"[^\n;.]{0,30}?(?<!\w)(?:to|until|till|stopped|ceased
                           re.IGNORECASE)
 # "UKALL 2011 induction - ", "DA x2 -> ", "+ midostaurin (04/2025) -> ": a course's words, then the arrow
 # or dash to its outcome, on one line (h91, round 20)
-_COURSE_TO_OUTCOME = re.compile(r"[^\n;.]{0,40}?\s(?:->|→|-|–|:)\s*(?:achieving\s+|achieved\s+|in\s+)?", re.IGNORECASE)
+_COURSE_TO_OUTCOME = re.compile(r"[^\n;.]{0,40}?(?:\s(?:->|→|-|–|:)|(?<![\w])[x×]\s?\d{1,2}(?:\s*cycles?)?\s*,)"
+                                r"\s*(?:achieving\s+|achieved\s+|in\s+)?", re.IGNORECASE)
+# (a course count then a comma joins its outcome too: "Induction: 7+3 (daunorubicin/cytarabine) x1,
+# CR1 with MRD positive"; h116, round 25)
 # (the word "since" may stand between when the start is a relative time: "had ITP since last
 # spring", "had lupus since last year"; h115, round 25)
 _ONSET_GAP = re.compile(r"\s*,?\s*\(?\s*(?:since\s+)?", re.IGNORECASE)
@@ -677,6 +680,15 @@ class FactBuilder:
                     and self.condition_then.match(text, fact.end) and not self._cancer(fact)
                     and not (fact.concept in self.terminology and self.terminology.is_a(fact.concept, "autoimmune_disease"))):
                 fact.historical = True
+            elif (fact.label in ("BIOMARKER", "INFECTION") and not (fact.historical or fact.negated or fact.hypothetical
+                                                                     or fact.family)
+                  and _MEASURED.match(text, fact.end)):
+                # "ANA 1:640, anti-dsDNA 180 at diagnosis", "EBV DNA 12,000 copies/mL at presentation":
+                # a level measured then, in a list the phrase closes; a marker named without a
+                # level ("CD7 positive at diagnosis") is of the disease, which goes on (h116, round 25)
+                tail = _THEN_LIST.match(text, fact.end)
+                if tail is not None and self.condition_then.match(text, tail.end()):
+                    fact.historical = True
 
     def _precursor(self, facts: list[Fact], text: str) -> None:
         """A cancer named as the one another grew out of ("AML secondary to MDS", "AML
@@ -1341,7 +1353,7 @@ class FactBuilder:
         raised BP and diarrhoea)") is from that course: past. Not one after a word of now
         (``ended_course_line_now`` in extraction.yaml: "2019-2021, now creatinine 80"), nor one
         in a sentence of its own ("MMF 2019-2023. Creatinine 1.2": today's value; h90, round 20)."""
-        ended = [t for t in times if t.ended]
+        ended = [t for t in times if t.ended and not t.end_only]
         if not ended or self.ended_line_now is None:
             return
         for fact in facts:
@@ -1379,6 +1391,13 @@ class FactBuilder:
 # etoposide x2 cycles (06-07/2025)", "Euro-Lupus IV cyclophosphamide 2019")
 # "venetoclax-rituximab 2023-2024": a hyphen joins a combination too (h91, round 20)
 _COMBINATION_JOIN = re.compile(r"[\s,+/&()]*(?:(?:and|with|plus|iv|oral|po|sc)(?![\w-])[\s,+/&()]*)?|-", re.IGNORECASE)
+
+
+# a level right after a marker or an infection: "ANA 1:640", "anti-dsDNA 340 IU/mL", "EBV DNA 12,000"
+_MEASURED = re.compile(r"\s*:?\s*(?:titre\s*|titer\s*|of\s*)?(?:1\s*:\s*)?\d")
+# the rest of a list of results up to the phrase that closes it ("..., low C3/C4 at diagnosis"):
+# on one line, inside one bracket or clause, no word of now
+_THEN_LIST = re.compile(r"(?:(?!\bnow\b|\btoday\b|\bcurrently\b)[^;.()\n]){0,80}?(?=\s*(?:at|on)\s)", re.IGNORECASE)
 
 
 def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:

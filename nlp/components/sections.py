@@ -22,11 +22,14 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from nlp.resources import vocabulary
+from nlp.resources import alternation, vocabulary
 
 LABELS = ("CONDITION", "INFECTION", "PROCEDURE", "DRUG", "LAB", "SCORE", "WEIGHT")
 _NEXT_HEADING = re.compile(r"^[ \t]*[A-Za-z][A-Za-z /&()-]{1,40}:", re.MULTILINE)
 _BLANK = re.compile(r"\n[ \t]*\n")
+# where an item of a heading's line ends: the next item (";") or a sentence's end (a comma may
+# join what is said of the item: "T-ALL 2024, relapsed")
+_ITEM_END = re.compile(r";|\.(?:\s|$)")
 # another heading written inside the line after a sentence ends (". Current: fostamatinib")
 _INLINE_HEADING = re.compile(r"[.;][ \t]+[A-Za-z][A-Za-z /&-]{1,30}:")
 _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
@@ -110,6 +113,8 @@ class HistorySections:
                                            re.IGNORECASE | re.MULTILINE) if words else None)
         self.therapy_gate = frozenset(str(w).lower() for w in settings.get("therapy_heading_words", []))
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in settings.get("comorbidity_headings", []))
+        now_words = settings.get("comorbidity_item_now") or ()
+        self.comorbidity_item_now = re.compile(r"\b(?:%s)\b" % alternation(now_words), re.IGNORECASE) if now_words else None
         self.comorbidity_heading = re.compile(rf"^[ \t]*(?:{words})[ \t]*:", re.IGNORECASE | re.MULTILINE) if words else None
         self.comorbidity_gate = frozenset(str(w).lower() for w in settings.get("comorbidity_headings", []))
         # a heading that opens a line of treatments that are over ("Previous medication: AZA
@@ -319,6 +324,11 @@ class HistorySections:
                     if (fact.label in ("LAB", "SCORE") and not fact.historical and fact.value is not None
                             and match.end() <= fact.start and fact.end <= end):
                         fact.historical = True
+                    elif (fact.label in ("CONDITION", "INFECTION") and match.end() <= fact.start and fact.end <= end
+                            and self._presenting_problem(fact)):
+                        # "presented 09/2024 with AKI (creatinine 410 umol/L)": the problem of then, not
+                        # the disease found ("presented in 2021 with anaemia; MDS" keeps the MDS; h116)
+                        fact.historical = True
         if self.comorbidity_heading is not None and ":" in low and any(w in low for w in self.comorbidity_gate):
             # "Background: T2DM (HbA1c 61) on metformin; IHD s/p PCI 2019; mild bronchiectasis":
             # the illnesses its line lists are history, unless dated ("Background: RA since
@@ -326,8 +336,8 @@ class HistorySections:
             for match in self.comorbidity_heading.finditer(text):
                 end = _line_end(text, match.end())
                 for fact in facts:
-                    if (fact.label == "CONDITION" and not fact.historical and fact.date is None
-                            and fact.duration_days is None and match.end() <= fact.start and fact.end <= end):
+                    if (fact.label == "CONDITION" and not fact.historical and match.end() <= fact.start and fact.end <= end
+                            and ((fact.date is None and fact.duration_days is None) or self._dated_cancer_item(text, fact, end))):
                         fact.historical = True
         if not any(word in low for word in self.gate):
             return
@@ -342,6 +352,28 @@ class HistorySections:
                     fact.status = "current"     # "PMH: T2DM (metformin)": what the illness is treated with now
                     continue
                 fact.historical = True
+
+    def _presenting_problem(self, fact: Any) -> bool:
+        """A problem a dated presentation was with: not negated, a relative's or hedged, and not
+        the disease itself (a cancer, an autoimmune disease, a disease status), which goes on."""
+        if fact.historical or fact.negated or fact.family or fact.hypothetical or fact.uncertain or self.terminology is None:
+            return False
+        concept = fact.concept
+        return concept in self.terminology and not any(self.terminology.is_a(concept, kind) for kind in (
+            "malignancy", "autoimmune_disease", "disease_status"))
+
+    def _dated_cancer_item(self, text: str, fact: Any, end: int) -> bool:
+        """A cancer listed with its year among the other illnesses of a "Background:" line
+        ("Background: breast cancer 2008 (lumpectomy, radiotherapy); heart failure"): one treated
+        then, history, unless its item says it goes on ("since", "now", "relapsed": the
+        ``comorbidity_item_now`` words; h116, round 25). A lasting illness keeps its date as its
+        onset ("Background: RA since 2009": the disease the letter is about)."""
+        if (fact.date is None or fact.negated or fact.family or fact.hypothetical or self.terminology is None
+                or fact.concept not in self.terminology or not self.terminology.is_a(fact.concept, "malignancy")):
+            return False
+        stop = _ITEM_END.search(text, fact.end, end)
+        item = text[fact.end:stop.start() if stop else end]
+        return self.comorbidity_item_now is None or not self.comorbidity_item_now.search(item)
 
     def _measured_then(self, fact: Any) -> bool:
         """A marker read on a presentation line that is a value of then: an autoantibody ("Dx 2020:

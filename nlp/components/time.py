@@ -78,6 +78,10 @@ class TimeExpression:
     # named after "since" (where that phrase starts), which is the start of what the clause says
     # goes on ("... ive been on tacrolimus"), never a date of what is named inside the phrase
     since_event: int | None = None
+    # "azathioprine to 2021", "completed 2024": the end of a use written alone (no start), which
+    # dates the use before it, not a value written after it ("ponatinib until 11/2024, when he
+    # relapsed (marrow 25% blasts)": the blasts are of the relapse; h116, round 25)
+    end_only: bool = False
 
 
 # the object of a time cue that points back ("stopped it in march"; h102, round 22)
@@ -103,6 +107,9 @@ class TimeReader:
         alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(cues, key=len, reverse=True))
         self.cue_labels = cues
         self.cue_re = re.compile(rf"\b({alternation})\b", re.IGNORECASE) if cues else None
+        changes = vocabulary.get("dose_change") or ()
+        self.dose_change = re.compile(r"\b(?:%s)\b(?!\s+off\b)" % "|".join(
+            re.escape(str(w)).replace(r"\ ", r"\s+") for w in changes), re.IGNORECASE) if changes else None
         names = vocabulary.get("protocols_named_with_year", [])
         self.protocol_year = re.compile(r"\b(?:%s)[\s-]*$" % "|".join(re.escape(n) for n in names),
                                         re.IGNORECASE) if names else None
@@ -201,6 +208,16 @@ class TimeReader:
                 return None                                         # last winter", "stopped it last spring")
             year = today.year if month < today.month else today.year - 1
             return TimeExpression(start, end, date=f"{year:04d}-{month:02d}", point=True)
+        if kind == "until":
+            # "azathioprine to 2021", "completed 2024", "weaned off 06/2023": the end of a use, over
+            # once that year (or month) has passed; an end still to come is no time (h116, round 25)
+            year = int(groups["year"])
+            month = int(groups["month"]) if groups.get("month") else None
+            if (year, month or 1) > (today.year, today.month):
+                return None
+            last = (year, month or 12)
+            return TimeExpression(start, end, date=f"{year:04d}" + (f"-{month:02d}" if month else ""),
+                                  ended=last < (today.year, today.month), end_only=True)
         if kind in ("date", "since", "range", "adjacent"):
             # a short end year ("2020-21") is in the start's century
             if groups.get("year_short"):    # "since 01/25": this century's
@@ -304,6 +321,22 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                 preferred = None
         if preferred and any(facts[i].label in preferred for i in candidates):
             candidates = [i for i in candidates if facts[i].label in preferred]
+        # a time written between this one and a fact after it is that fact's nearer time: "a myocardial
+        # infarction in 2016 and atrial fibrillation since 2022, on apixaban" (the apixaban goes with
+        # 2022, never with 2016; h116, round 25)
+        candidates = [i for i in candidates if facts[i].start < expression.end or (
+            not any(other is not expression and expression.end <= other.start and other.end <= facts[i].start
+                    and other.date is not None for other in times)
+            # nor a treatment past a semicolon: "She had PJP in 10/2024; on co-trimoxazole prophylaxis
+            # since" (the date is of the clause it closes, whatever that clause names; a value may
+            # still be of then: "presented in June 2024 with ...; CK was normal")
+            and not (facts[i].label in ("DRUG", "PROCEDURE") and ";" in text[expression.end:facts[i].start]))]
+        if reader is not None and reader.dose_change is not None and expression.point:
+            # "prednisolone 12.5 mg daily (reduced from 20 mg in 09/2025)": the change's date
+            candidates = [i for i in candidates if not (
+                facts[i].label == "DRUG" and facts[i].end <= expression.start
+                and "\n" not in text[facts[i].end:expression.start]
+                and reader.dose_change.search(text, facts[i].end, expression.start))]
         asides = _dated_over_marker_bracket(text, expression, facts, candidates)
         if asides:
             candidates = [i for i in candidates if i in asides or not (
