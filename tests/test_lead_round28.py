@@ -345,3 +345,14 @@ def test_a_relatives_own_illness_or_value_as_the_subject_makes_the_message_their
 def test_the_writers_own_illness_beside_a_relatives_stays_the_writers():
     from nlp.pipeline import speaker_of
     assert speaker_of("I have lupus. my sister's lupus is bad too").relation is None
+
+
+@pytest.mark.parametrize("text", ["- Prednisolone 1 mg/kg 2021, tapered; currently 12.5 mg daily",
+                                  "pred 60 in 2023, now 10mg"])
+def test_an_item_ending_with_the_dose_of_now_is_taken_now(text):
+    fact = _one(text, "prednisone")
+    assert not fact.historical and fact.status == "current"
+
+
+def test_now_and_an_age_is_no_dose():
+    assert _one("had chemo as a teenager for hodgkins, now 45 and fine", "chemotherapy").historical
