@@ -147,7 +147,8 @@ def _hash(text: str) -> str:
 # 97: h113, round 24: a toxicity leaf ({type: toxicity, grade, except}) read from a line that is a side effect of earlier anticancer therapy still present and nothing else ("Persistent toxicities (CTCAE Grade >= 2) caused by previous anticancer therapy, excluding alopecia", "Presence of an acute or chronic toxicity resulting from prior anticancer treatment, with the exception of alopecia or nail changes, that has not resolved to Grade <= 1", "Recovered from toxicity to prior anti-cancer therapy").
 # 98: h110, round 24: a "negative for" list closed by a semicolon negates each item ("Negative for HIV, HBV, HCV; positive for anti-HBc"); "no treatment for X" / "not on anything for X" keeps X; "if X flares/relapses/gets worse" keeps X; a treatment in an "if" clause right after "stop"/"come off" is taken now; "X I'm off since ..." is over; a newer value with its "now" after it ("8000 at diagnosis, 450 today") is the value of now; a transplant's donor after a date ("transplant, in 2020, from his brother") makes it allogeneic.
 # 99: h112, round 24: criteria read as the patients' texts are: the disease after "referred for" is the person's own, not hypothetical (as after "referral for"; a suspected one keeps its own cue).
-PLAN_VERSION = "99"
+# 100: h117, round 25: the condition gate of a study about family history (its title or summary says so: the web family-history tool) carries "relatives": a relative's listed condition meets it, the person's own other diagnoses never rule them out then.
+PLAN_VERSION = "100"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -592,6 +593,17 @@ def at_risk_of(record: dict) -> list[str]:
     return found
 
 
+def family_study(record: dict) -> bool:
+    """Whether a record's title, official title or brief summary says its study is about
+    people's family history (``family_study_words``, data/evidence.yaml: "Web-based Family
+    History Tool"). Never guessed from the conditions."""
+    from data.condition_names import family_study_words  # start-up: names only when planning
+
+    pattern = family_study_words()
+    return any(isinstance(t, str) and pattern.search(t)
+               for t in (record.get("title"), record.get("official_title"), record.get("summary")))
+
+
 def care_population(record: dict) -> list[str]:
     """The registry condition names of a trial that enrols people by what is done to them,
     not by a disease: every name it lists says a procedure, pain relief or ageing
@@ -713,6 +725,13 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         text += "; also " + ", ".join(also)
     if pregnant_people:
         text += "; for pregnant women: a pregnancy the patient has meets it"
+    if family_study(record):
+        # a study about people's family history: a relative's listed condition meets the gate
+        # too. A flag on the one leaf (matching.relevance reads it), not a second leaf: every
+        # gate stays one leaf per plan for the catalogue's vectorised gate
+        rule["relatives"] = True
+        text += ("; a study about family history (the registry's title or summary), so a relative's "
+                 "listed condition meets it too")
     if risks:
         # people at risk of a listed condition (or who care for people with it): a patient
         # without it is not ruled out; whether their risk fits is the trial team's
