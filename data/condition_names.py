@@ -782,6 +782,16 @@ def at_risk_words() -> tuple["re.Pattern[str]", frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def family_study_words() -> "re.Pattern[str]":
+    """``family_study_words`` of data/evidence.yaml compiled as whole words: how a record says
+    its study is about people's family history."""
+    words = _evidence().get("family_study_words") or []
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise DataError("evidence.yaml.family_study_words", "must be a list of phrases")
+    return _word_pattern(words)
+
+
+@lru_cache(maxsize=1)
 def at_risk_before() -> "re.Pattern[str]":
     """``at_risk_before`` of data/evidence.yaml compiled as whole words: the words written
     after the condition they prevent ("HBV Vaccinations")."""
@@ -830,5 +840,5 @@ def preload() -> None:
     for load in (class_qualifiers, kind_splits, category_heads, stratum_label, overlapping_families,
                  overlap_syndromes, organ_parents, implied_conditions, implied_by_therapy, implied_by_marker,
                  implied_by_finding, healthy_volunteer_names, alteration_words, at_risk_words, at_risk_before,
-                 care_conditions, _phrases_by_word, _condition_names):
+                 family_study_words, care_conditions, _phrases_by_word, _condition_names):
         load()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from data.rule_nodes import as_planned, at_risk_of, care_population, receiving_population, stated_types
+from data.rule_nodes import as_planned, at_risk_of, care_population, family_study, receiving_population, stated_types
 
 COLUMNS = ("min_age", "max_age", "sex", "conditions")   # the trial_limits columns, in order
 
@@ -60,8 +60,10 @@ def hard_limits(record: dict) -> dict[str, Any]:
         # a trial for people at risk of its conditions, or for people having a procedure
         # or receiving a treatment (data.rule_nodes.at_risk_of, care_population,
         # receiving_population), is pruned on none: its gate rules
-        # no one out, as for a trial listing none
-        "conditions": 0 if at_risk_of(record) or care_population(record) or receiving_population(record) else len(record.get("conditions") or []),
+        # no one out, as for a trial listing none; a study about family history (family_study)
+        # neither: a relative's listed condition meets its gate, which pruning does not read
+        "conditions": 0 if (at_risk_of(record) or care_population(record) or receiving_population(record)
+                            or family_study(record)) else len(record.get("conditions") or []),
     }
 
 

@@ -151,7 +151,8 @@ def _hash(text: str) -> str:
 # 101: h115, round 25: "MG" in capitals is myasthenia gravis (a unit after a number, "60 MG", is not); "fibro" is fibromyalgia; "anti-synthetase antibodies" is the marker, not the syndrome; a lab's direction with no number ("CK keeps climbing", "plts dropping again") is a LAB fact said to be rising or falling (never judged against a threshold: unknown, the value asked); "back to normal" is a normal result; "had ITP since last spring" goes on; "for the past 6 wks" is no history cue; "can travel to london" is a place.
 # 102: lead, round 28: CD7 and CD19 expression have Chinese names; "looking at"/"rather"/"prefer" before a treatment make it considered, not had; courses counted right after a treatment ("pred twice,") and "another round of X" are had; a course told by its length then ", now" is over; an item ending with the dose of now ("; currently 12.5 mg") is taken now; a bracketed donor after a date makes a transplant allogeneic; a cue of the sentence before does not choose what "since" dates.
 # 103: h116, round 25: the end of a use with its year ("azathioprine to 2021", "completed 2024", "weaned off 2023") makes it over; a level measured at diagnosis or presentation ("ANA 1:640 ... at diagnosis") is of then; a cancer listed with its year on a "Background:" line is history, "Previous history:" is a history heading; a date does not reach a fact past a nearer time, nor a treatment past a semicolon; a course count then its remission ("7+3 x1, CR1") is over; "treated per" a protocol is a course given; the problem a dated presentation was with is of then; a dose changed between a treatment and a date ("reduced from 20 mg in 09/2025") dates the change, not the end of the use.
-PLAN_VERSION = "103"
+# 104: h117, round 25: the condition gate of a study about family history (its title or summary says so: the web family-history tool) carries "relatives": a relative's listed condition meets it, the person's own other diagnoses never rule them out then.
+PLAN_VERSION = "104"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -596,6 +597,17 @@ def at_risk_of(record: dict) -> list[str]:
     return found
 
 
+def family_study(record: dict) -> bool:
+    """Whether a record's title, official title or brief summary says its study is about
+    people's family history (``family_study_words``, data/evidence.yaml: "Web-based Family
+    History Tool"). Never guessed from the conditions."""
+    from data.condition_names import family_study_words  # start-up: names only when planning
+
+    pattern = family_study_words()
+    return any(isinstance(t, str) and pattern.search(t)
+               for t in (record.get("title"), record.get("official_title"), record.get("summary")))
+
+
 def care_population(record: dict) -> list[str]:
     """The registry condition names of a trial that enrols people by what is done to them,
     not by a disease: every name it lists says a procedure, pain relief or ageing
@@ -717,6 +729,13 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         text += "; also " + ", ".join(also)
     if pregnant_people:
         text += "; for pregnant women: a pregnancy the patient has meets it"
+    if family_study(record):
+        # a study about people's family history: a relative's listed condition meets the gate
+        # too. A flag on the one leaf (matching.relevance reads it), not a second leaf: every
+        # gate stays one leaf per plan for the catalogue's vectorised gate
+        rule["relatives"] = True
+        text += ("; a study about family history (the registry's title or summary), so a relative's "
+                 "listed condition meets it too")
     if risks:
         # people at risk of a listed condition (or who care for people with it): a patient
         # without it is not ruled out; whether their risk fits is the trial team's

@@ -17,7 +17,7 @@ _FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "i
            "implied_by_finding", "defining_markers",
            "overlapping_families", "overlap_syndromes", "stratum_label",
            "class_qualifiers", "healthy_volunteer_names", "organ_parents", "alteration_words",
-           "at_risk_words", "at_risk_not_after", "at_risk_before", "care_conditions",
+           "at_risk_words", "at_risk_not_after", "at_risk_before", "family_study_words", "care_conditions",
            "receiving_words", "receiving_people",   # these eighteen: data.condition_names
            "childbearing_ages")
 

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from core.facts import Fact
 from core.truth import FALSE, TRUE, UNKNOWN
 from data.condition_names import (COMORBIDITY_FIT, symbols_agree, EXACT_FIT, KIND_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, SUBTYPE_FIT,
-                                  _pair_grade, condition_reach, graded_fit, implied_by_finding, implied_by_marker,
+                                  _pair_grade, _through_organ_only, condition_reach, graded_fit, implied_by_finding, implied_by_marker,
                                   implied_by_therapy,
                                   implied_conditions, kind_of, umbrella)
 from data.terminology import Terminology
@@ -525,6 +525,8 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
     """The gate's truth alone, as ``target_condition`` gives it, without its reason: a turn
     whose diagnoses changed judges every trial's gate, and the vectorised judgement needs
     only truths (the reasons are worked out for the trials shown)."""
+    if leaf.get("relatives") and _relative_meets(ev, leaf) is not None:
+        return TRUE          # a family-history study: a relative has one of its conditions
     stated, suspected, diagnoses, implied = _diagnoses(ev)
     if not stated and not implied:
         return UNKNOWN
@@ -538,13 +540,19 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
             _LEAVES.clear()
         kept = _LEAVES[id(leaf)] = (leaf, id(terminology), _strengths(leaf, terminology))
     strengths = kept[2]
+    organ = False
     for fact in (*stated, *implied):
         concept, text = fact.concept, fact.text
         if concept in terminology:
             if strengths.get(concept):
+                if organ_only(concept, leaf, terminology):
+                    organ = True         # lupus nephritis and a chronic kidney disease trial: asked
+                    continue
                 return TRUE
         elif fit(concept, text, leaf, terminology):
             return TRUE
+    if organ:
+        return UNKNOWN
     if not stated:       # implied conditions alone rule out only as treated ones; "no illness at all" a study for patients does
         return FALSE if (leaf.get("patients") and healthy_only_person(ev)) or ev.__dict__.get("_treated") else UNKNOWN
     # a diagnosis only suspected beside the stated ones keeps its trials open
@@ -603,7 +611,15 @@ _MEMO_LIMIT = 200_000
 def target_condition(ev: Evidence, leaf: dict) -> LeafResult:
     """The gate's judgement, remembered per leaf and per the patient's diagnoses as stated
     (the same facts give the same result every turn; a turn re-judges thousands of gates;
-    trials listing the same conditions share one leaf: the plan book interns them)."""
+    trials listing the same conditions share one leaf: the plan book interns them). A study
+    about family history (the leaf's ``relatives``) holds for a person who tells of a relative
+    with one of its conditions, whatever their own diagnoses."""
+    if leaf.get("relatives"):
+        fact = _relative_meets(ev, leaf)
+        if fact is not None:
+            wanted = trial_conditions_text(leaf, ev.terminology)
+            return LeafResult(leaf, TRUE, f"a study about family history, for people with {wanted} in the family; "
+                              f"you told me a relative has {ev.label(fact.concept)}", [fact])
     stated, suspected, diagnoses, implied = _diagnoses(ev)
     key = (id(leaf), diagnoses)
     found = _MEMO.get(key)
@@ -661,9 +677,14 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
             return LeafResult(leaf, UNKNOWN, f"for {wanted}; a diagnosis is only suspected so far", suspected, ask=ask)
         return LeafResult(leaf, UNKNOWN, f"for {wanted}; the diagnosis is not known yet", ask=ask)
     scored = [(fit(f.concept, f.text, leaf, ev.terminology), f) for f in stated]
-    best, fact = max(scored, key=lambda pair: pair[0])
+    organ = [f for s, f in scored if s and f.concept in ev.terminology and organ_only(f.concept, leaf, ev.terminology)]
+    scored = [(s, f) for s, f in scored if f not in organ]
+    best, fact = max(scored, key=lambda pair: pair[0]) if scored else (0, None)
     if best:
         return LeafResult(leaf, TRUE, f"for {wanted}; you told me: {ev.label(fact.concept)}", [fact])
+    if organ:       # "lupus nephritis" and a chronic kidney disease trial: the organ's disease is asked
+        return LeafResult(leaf, UNKNOWN, f"for {wanted}; you told me: {ev.label(organ[0].concept)}, a disease of that "
+                          "organ; whether the patient has one of these too is not known", organ, ask=ask)
     told = ", ".join(dict.fromkeys(ev.label(f.concept) for f in stated))
     # "RA, and now they suspect lupus": a diagnosis only suspected never rules its trials out
     hedged = next((f for f in suspected if fit(f.concept, f.text, leaf, ev.terminology)), None)
@@ -806,15 +827,22 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
     key = (id(token), len(leaves), _gate_key(ev))
     found = _BULK_MEMO.get(key)
     if found is not None and found[0] is token:
-        return found[1]
+        return _with_relatives(ev, token, leaves, found[1])
     stated, suspected, _key, implied = _diagnoses(ev)
     if not stated and not implied:
         values = [UNKNOWN] * len(leaves)
     else:                      # gate_value's answer: true when one diagnosis meets the gate
         terminology = ev.terminology
         met = None
+        organ: set[int] = set()
         for fact in dict.fromkeys((f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)):
             fits = _gates_met(token, leaves, fact, terminology)
+            if _organ_involving(fact[0], terminology):     # lupus nephritis: a kidney trial's gate is asked
+                places = [i for i in fits.nonzero()[0].tolist() if organ_only(fact[0], leaves[i], terminology)]
+                if places:
+                    fits = fits.copy()
+                    fits[places] = False
+                    organ.update(places)
             met = fits if met is None else met | fits       # (numpy bools: a or b, a new array)
         # implied conditions alone never rule out, but those a medicine names (``treated_diagnoses``)
         otherwise = FALSE if stated or ev.__dict__.get("_treated") else UNKNOWN
@@ -824,6 +852,9 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
                       for m, leaf in zip(met.tolist(), leaves)]
         else:           # TRUE where met, else ``otherwise``: by numpy (100,000 gates at 100,000 trials)
             values = _chosen(met, otherwise, TRUE)
+        if organ:       # met only through the organ a diagnosis involves: asked, never ruled out
+            flags = met.tolist()
+            values = [UNKNOWN if i in organ and not flags[i] else v for i, v in enumerate(values)]
         if stated and suspected:   # a diagnosis only suspected beside the stated ones keeps its trials open
             for fact in dict.fromkeys((f.concept, "" if f.concept in terminology else f.text) for f in suspected):
                 fits = _gates_met(token, leaves, fact, terminology)
@@ -831,7 +862,84 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
     if len(_BULK_MEMO) >= 16:
         _BULK_MEMO.pop(next(iter(_BULK_MEMO)))
     _BULK_MEMO[key] = (token, values)
-    return values
+    return _with_relatives(ev, token, leaves, values)
+
+
+def organ_only(concept: str, leaf: dict, terminology: Terminology) -> bool:
+    """A gate's listed conditions meet the patient's ``concept`` only through the organ it
+    involves (``organ_parents`` of data/evidence.yaml): lupus nephritis and a chronic kidney
+    disease or hypertension-with-CKD trial. The patient may have the organ's disease too
+    (kidney failure from lupus nephritis) or not (a nephritis in remission with a normal
+    creatinine): the gate asks, never rules out, and never passes on the nephritis alone."""
+    if not _organ_involving(concept, terminology):
+        return False
+    listed = [c for c in leaf.get("concepts") or () if c in terminology]
+    related = [c for c in listed if c == concept or terminology.is_a(concept, c) or terminology.is_a(c, concept)]
+    return bool(related) and all(_through_organ_only(concept, c, terminology) for c in related)
+
+
+_ORGAN_CONCEPTS: dict[tuple[str, int], bool] = {}
+
+
+def _organ_involving(concept: str, terminology: Terminology) -> bool:
+    """``concept`` has a parent naming an organ (``organ_parents``), or is below one
+    (remembered per concept)."""
+    key = (concept, id(terminology))
+    found = _ORGAN_CONCEPTS.get(key)
+    if found is None:
+        from data.condition_names import organ_parents  # start-up: evidence.yaml read once a gate is judged
+
+        keys = organ_parents()
+        found = _ORGAN_CONCEPTS[key] = concept in terminology and (
+            concept in keys or any(a in keys for a in terminology.ancestors(concept)))
+    return found
+
+
+def _with_relatives(ev: Evidence, token: object, leaves: list[dict], values: list[str]) -> list[str]:
+    """``values`` with each family-history study's gate (a leaf flagged ``relatives``) true
+    where a relative has one of its conditions (a copy when any changes; the memo keeps the
+    values of the person's own diagnoses, which never read the relatives)."""
+    places = _relatives_places(token, leaves)
+    if not places or not any(f.family for f in ev.facts("CONDITION")):
+        return values
+    changed = None
+    for i in places:
+        if values[i] != TRUE and _relative_meets(ev, leaves[i]) is not None:
+            changed = changed if changed is not None else list(values)
+            changed[i] = TRUE
+    return changed if changed is not None else values
+
+
+_RELATIVES_PLACES: dict[tuple, tuple[object, list[int]]] = {}
+
+
+def _relatives_places(token: object, leaves: list[dict]) -> list[int]:
+    """The places of a gate list's family-history studies' leaves (found once per list)."""
+    key = (id(token), len(leaves))
+    found = _RELATIVES_PLACES.get(key)
+    if found is None or found[0] is not token:
+        if len(_RELATIVES_PLACES) >= 16:
+            _RELATIVES_PLACES.pop(next(iter(_RELATIVES_PLACES)))
+        found = _RELATIVES_PLACES[key] = (token, [i for i, leaf in enumerate(leaves) if leaf.get("relatives")])
+    return found[1]
+
+
+def _relative_meets(ev: Evidence, leaf: dict) -> Fact | None:
+    """The relative's condition (a family fact, not negated or only wished for: "my mother
+    and my sister both had breast cancer") that one of a family-history study's conditions
+    meets, or None."""
+    terminology = ev.terminology
+    strengths = None
+    for fact in ev.facts("CONDITION"):
+        if not fact.family or fact.negated or fact.hypothetical:
+            continue
+        if fact.concept in terminology:
+            strengths = strengths if strengths is not None else _strengths(leaf, terminology)
+            if strengths.get(fact.concept):
+                return fact
+        elif fit(fact.concept, fact.text, leaf, terminology):
+            return fact
+    return None
 
 
 def _chosen(met: Any, otherwise: str, then: str) -> list[str]:

@@ -338,8 +338,16 @@ def test_pruning_never_leaves_out_a_trial_the_gate_keeps(tmp_path):
     profile = Profile([_stated("ovarian_cancer", "ovarian cancer")])
     assert _gate(_results(profile.facts, [gyn])["local-x-gyn"]).status == "pass"
     assert "local-x-gyn" in {r.id for r in pruned_match(profile, TrialCatalog(db), today=TODAY)}
-    assert "local-x-gyn" not in {r.id for r in pruned_match(Profile([_stated("sle", "lupus")]), TrialCatalog(db),
-                                                            today=TODAY)}
+    # a study about family history (its title says so) is judged, never pruned: a relative's listed
+    # condition meets its gate, which pruning does not read (h117, round 25); the lupus patient who
+    # tells of no relative is ruled out by the gate itself
+    lupus = {r.id: r for r in pruned_match(Profile([_stated("sle", "lupus")]), TrialCatalog(db), today=TODAY)}
+    assert lupus["local-x-gyn"].verdict == "ineligible"
+    pelvic = dict(gyn, id="local-x-pelvic", title="A pelvic cancer registry")
+    upsert_trials(db, [pelvic], "import")
+    assert "local-x-pelvic" in {r.id for r in pruned_match(profile, TrialCatalog(db), today=TODAY)}
+    assert "local-x-pelvic" not in {r.id for r in pruned_match(Profile([_stated("sle", "lupus")]), TrialCatalog(db),
+                                                               today=TODAY)}
 
 
 def test_an_infection_that_is_a_diagnosis_counts_like_a_condition():
@@ -445,7 +453,8 @@ def test_lupus_nephritis_is_lupus_and_kidney_disease_but_lupus_alone_is_not_lupu
     ckd = _trial("T-CKD", conditions=["kidney_disease"], texts=["Chronic Kidney Disease"])
     ln = _stated("lupus_nephritis", "lupus nephritis")
     results = _results([ln], [sle_trial, ckd])
-    assert _gate(results["T-SLE"]).status == "pass" and _gate(results["T-CKD"]).status == "pass"
+    # (h117, round 25: the kidney-disease trial's gate is asked, not passed, on the nephritis alone)
+    assert _gate(results["T-SLE"]).status == "pass" and _gate(results["T-CKD"]).status == "unknown"
     wants_ln = _trial("T-LN", criteria=[{"id": "inc-1", "kind": "inclusion", "text": "Active lupus nephritis",
                                          "rule": {"type": "diagnosis", "concept": "lupus_nephritis"}}])
     only_sle = _results([_stated("sle", "lupus")], [wants_ln])["T-LN"]
@@ -545,7 +554,8 @@ def test_a_lupus_nephritis_patient_sees_lupus_trials_before_kidney_disease_trial
     sle = _trial("T-SLE", conditions=["sle"], texts=["Systemic Lupus Erythematosus"])
     ln = _stated("lupus_nephritis", "lupus nephritis")
     results = _results([ln], [ckd, sle])
-    assert _gate(results["T-CKD"]).status == "pass"
+    # open, never ruled out; asked, not passed on the nephritis alone (h117, round 25)
+    assert _gate(results["T-CKD"]).status == "unknown" and results["T-CKD"].verdict != "ineligible"
     assert results["T-SLE"].condition_fit > results["T-CKD"].condition_fit > 0
     assert [r.id for r in _results([ln], [ckd, sle]).values()][0] == "T-SLE"
     with_ckd = _results([ln, _stated("kidney_disease", "CKD stage 4")], [ckd, sle])

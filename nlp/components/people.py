@@ -64,6 +64,7 @@ class PeopleWords:
     pronoun_subject: tuple[re.Pattern, ...] = ()
     aside_after: re.Pattern | None = None
     named_again: re.Pattern | None = None
+    own_labels: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def people_words() -> PeopleWords:
     name = PEOPLE_FILE.name
     doc = read_yaml(PEOPLE_FILE)
     fields = {"writer_subject", "together", "group_gap", "group_follows", "one_named", "pronoun_subject", "aside_after",
-              "named_again"}
+              "named_again", "own_labels"}
     if not isinstance(doc, dict) or set(doc) != fields:
         raise DataError(name, "must be a mapping with " + ", ".join(sorted(fields)))
 
@@ -118,13 +119,19 @@ def people_words() -> PeopleWords:
     named_again = compiled(doc["named_again"], f"{name}.named_again")
     if "w" not in named_again.groupindex:
         raise DataError(f"{name}.named_again", "needs a group named w (the relation word)")
+    group_follows = compiled(doc["group_follows"], f"{name}.group_follows")
+    if not {"p", "shared"} <= set(group_follows.groupindex):
+        raise DataError(f"{name}.group_follows", "needs groups named p (the predicate) and shared (a bracket of them all)")
+    own = doc["own_labels"]
+    if not isinstance(own, list) or not all(isinstance(x, str) and x.isupper() for x in own):
+        raise DataError(f"{name}.own_labels", "must be a list of fact labels (AGE, SEX)")
     for i, pattern in enumerate(lists["pronoun_subject"]):
         if set(pattern.groupindex) != {"female", "male"}:
             raise DataError(f"{name}.pronoun_subject[{i}]", "needs groups named female and male (the pronoun)")
     return PeopleWords(lists["writer_subject"], lists["together"], compiled(doc["group_gap"], f"{name}.group_gap"),
-                       compiled(doc["group_follows"], f"{name}.group_follows"), lists["one_named"],
+                       group_follows, lists["one_named"],
                        lists["pronoun_subject"], compiled(doc["aside_after"], f"{name}.aside_after"),
-                       named_again)
+                       named_again, frozenset(own))
 
 
 Reader = Callable[[str, str | None], list[Fact]]
@@ -159,13 +166,16 @@ def people_of(text: str, read: Reader) -> list[Person]:
         # a group with the writer, a partner or a child ("Me and my sister both have ...",
         # "My husband (30) and I are both healthy") is described as patients
         patients = len(members) > 1 and any(m == WRITER or rel.roles.get(m) == "patient" for m in members)
+        own: dict[int, list[Fact]] = {}
         if len(members) > 1:         # "Me and my sister both have ...": said of each
             facts = [replace(f, family=False) if f.label != "LOCATION" else f for f in facts]
-        for m in group:
+            facts, own = _own_words(text, group, facts, read, words)
+        for k, m in enumerate(group):
             first.setdefault(m[2], (m[0], m[1]))
-            parts.setdefault(m[2], []).extend(facts)
+            mine = [*facts, *own.get(k, [])]
+            parts.setdefault(m[2], []).extend(mine)
             told[m[2]] = told.get(m[2], False) or patients or any(
-                f.label in ("AGE", "DRUG", "PROCEDURE") and not f.family for f in facts)
+                f.label in ("AGE", "DRUG", "PROCEDURE") and not f.family for f in mine)
     people = []
     for relation, facts in parts.items():
         start, end = first[relation]
@@ -230,6 +240,29 @@ def _groups(text: str, mentions: list[tuple[int, int, str]], words: PeopleWords)
         else:
             kept.append(group)
     return kept
+
+
+def _own_words(text: str, group: list[tuple[int, int, str]], facts: list[Fact], read: Reader,
+               words: PeopleWords) -> tuple[list[Fact], dict[int, list[Fact]]]:
+    """A group's facts split into what is said of them all and what each member's own words
+    say of them alone ("My husband (30) and I (28) are both healthy": 30 and male are the
+    husband's, 28 the writer's, "healthy" both's). Each member's own words run from their
+    mention to the next member's (the last: to where the predicate of them all begins, a
+    bracket saying "both" included in what is shared); the labels kept there are ``own_labels``
+    (age, sex). The group's own reading keeps the rest, and drops those labels when they
+    stand in someone's own words (the first member's age and sex would be everyone's)."""
+    follows = words.group_follows.match(text, group[-1][1])
+    if follows is None or not words.own_labels:
+        return facts, {}
+    shared_start = follows.start("shared") if follows.group("shared") else follows.start("p")
+    own: dict[int, list[Fact]] = {}
+    for k, (m_start, _, relation) in enumerate(group):
+        m_end = group[k + 1][0] if k + 1 < len(group) else shared_start
+        about = None if relation == WRITER else relation
+        own[k] = [replace(f, start=f.start + m_start, end=f.end + m_start, family=False)
+                  for f in read(text[m_start:m_end], about) if f.label in words.own_labels]
+    shared = [f for f in facts if not (f.label in words.own_labels and f.start < shared_start)]
+    return shared, own
 
 
 def _unique(facts: Iterable[Fact]) -> list[Fact]:
