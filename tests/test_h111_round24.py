@@ -1,15 +1,10 @@
 """Round 24 (h111, issue #13): misreadings left open by earlier rounds, fixed as general rules."""
+from assertion_helpers import one as _one
 from nlp import extract
 
 
 def _facts(text, concept):
     return [f for f in extract(text) if f.concept == concept]
-
-
-def _one(text, concept):
-    found = _facts(text, concept)
-    assert len(found) == 1, (text, concept, found)
-    return found[0]
 
 
 # 1. an exception inside the scope of an outcome is not the outcome's

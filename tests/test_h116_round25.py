@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from benchmarks.assertion import predicted_assertion
+from assertion_helpers import one as _one
 from nlp import extract
 
 GOLD = Path(__file__).resolve().parent / "data" / "gold"
@@ -13,12 +14,6 @@ GOLD = Path(__file__).resolve().parent / "data" / "gold"
 
 def _facts(text, concept):
     return [f for f in extract(text) if f.concept == concept]
-
-
-def _one(text, concept):
-    found = _facts(text, concept)
-    assert len(found) == 1, (text, concept, found)
-    return found[0]
 
 
 def _time(fact):
