@@ -335,6 +335,8 @@ class Answering:
             words = match.group(1).strip()
             for n in range(min(3, len(words.split())), 0, -1):
                 candidate = " ".join(words.split()[:n])
+                if not candidate.isupper() and any(w.casefold() in self.texts.not_place_words for w in candidate.split()):
+                    continue        # "anything near us": the people, not the United States ("in the US" is)
                 place = self._known_place(candidate)
                 if place is not None:
                     source = turn.tracker.next_source

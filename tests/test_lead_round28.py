@@ -356,3 +356,22 @@ def test_an_item_ending_with_the_dose_of_now_is_taken_now(text):
 
 def test_now_and_an_age_is_no_dose():
     assert _one("had chemo as a teenager for hodgkins, now 45 and fine", "chemotherapy").historical
+
+
+@pytest.mark.parametrize("question", ["we are in bristol, anything near us?", "is there anything near me?",
+                                      "are there trials near you?"])
+def test_near_us_is_no_country(tmp_path, question):
+    from bundled_engine import bundled_engine, said, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family", "my wife has scleroderma since 2022, mycophenolate failed")
+    said(engine.message("a", question))
+    assert not [f for f in tracker_of(engine, "a").profile.facts if f.label == "LOCATION"]
+
+
+def test_the_us_in_capitals_is_the_country(tmp_path):
+    from bundled_engine import bundled_engine, said, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family", "my wife has scleroderma since 2022, mycophenolate failed")
+    said(engine.message("a", "are any of these trials in the US?"))
+    places = [f.concept for f in tracker_of(engine, "a").profile.facts if f.label == "LOCATION"]
+    assert places in ([], ["United States"])      # known only when a trial site is in the US
