@@ -64,20 +64,19 @@ def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact
 _KIND_TOPICS = (("therapy", "treatment"), ("last_dose", "treatment"), ("allergy", "treatment"),
                 ("diagnosis", "condition"), ("infection", "infection"), ("lab", "test"))
 _TOPICS = ("treatment", "condition", "infection", "test")
-_DETERMINER = re.compile(r"^(?:no|not any|none of (?:the|my|her|his|their))\s+"
-                         r"(?:(?:other|more|current|regular|further|new|real|major)\s+)?(?P<rest>.+)$")
 
 
 def _about_another_topic(kind: str, reply: str) -> bool:
     """The reply opens by denying something of another topic than the question's: "no" is the
-    determiner of a noun ("no treatments yet", "no other meds", "no infections") that names
-    treatments, conditions, infections or tests, and the question asks about another of them."""
-    match = _DETERMINER.match(reply)
-    if match is None:
+    determiner of a noun ("no treatments yet", "no other meds", "no infections";
+    ``answers.topic_openers``) that names treatments, conditions, infections or tests
+    (``answers.topic_*``), and the question asks about another of them."""
+    answers = load_question_texts().answers
+    opener = next((o for o in answers["topic_openers"] if reply.startswith(o + " ")), None)
+    if opener is None:
         return False
     own = next((topic for prefix, topic in _KIND_TOPICS if kind.startswith(prefix)), None)
-    rest = match.group("rest")
-    answers = load_question_texts().answers
+    rest = reply[len(opener) + 1:]
     return any(topic != own and any(rest == w or (rest.startswith(w) and not rest[len(w)].isalnum())
                                     for w in answers[f"topic_{topic}"])
                for topic in _TOPICS)

@@ -21,7 +21,7 @@ _TEXT_FIELDS = {"form", "patient", "clinician", "options", "values", "unit", "zh
                 "known_patient", "known_clinician", "zh_known", "no_means"}
 _REQUIRED = ("form", "patient", "clinician")
 _ANSWER_SECTIONS = ("unsure", "current", "none", "no", "yes", "approx", "hedges",
-                    "topic_treatment", "topic_condition", "topic_infection", "topic_test")
+                    "topic_openers", "topic_treatment", "topic_condition", "topic_infection", "topic_test")
 
 
 @dataclass(frozen=True)

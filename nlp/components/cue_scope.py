@@ -31,13 +31,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from nlp.components.context import _terminated
 from nlp.components.doc_cache import doc_text
 from nlp.components.speaker import relations
 from nlp.components.status import dose_part
 from nlp.components.word_ahead import word_ahead
-from nlp.resources import vocabulary_words
+from nlp.resources import regex_section, vocabulary_words
 
 CUE_SCOPE_PIPE = "trialbot_cue_scope"
 ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE"})
@@ -244,16 +246,16 @@ _RESULT_HOLDERS = frozenset({"CONDITION", "INFECTION", "BIOMARKER", "LAB", "PREG
 _LIST_ONLY = re.compile(r"\s*[,;/]?\s*(?:(?:and|or|&|\+)\s+)?", re.IGNORECASE)
 
 
-# a clause of its own opening between a treatment and a harm named after it: a comma or
-# semicolon, maybe "and"/"but"/"then", and a subject with a verb of having ("..., and i had
-# shingles last year", "; she got pneumonia"): the harm is an event of its own
-_NEW_SUBJECT_CLAUSE = re.compile(
-    r"[,;]\s*(?:(?:and|but|also|plus)\s+)*(?:i|she|he|they|we|my\s+\w+|her\s+\w+|his\s+\w+)\s+"
-    r"(?:(?:also|later|recently|once|just|have|has|had|'ve|ve)\s+)?(?:had|got|developed|caught|have|has|gets|get)\b",
-    re.IGNORECASE)
-# ... unless the clause says the treatment was stopped for it ("and she got shingles so they
-# stopped it"), or comes "then"
-_STOPPED_FOR_IT = re.compile(r"\b(?:so|and)\s+(?:they|we|i|she|he|the\s+doctors?)\s+(?:stopped|switched|took)\b", re.IGNORECASE)
+@dataclass(frozen=True)
+class NewClauseWords:
+    """``harm_in_a_new_clause`` in data/nlp/extraction.yaml."""
+    subject_clause: re.Pattern
+    stopped_for_it: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _new_clause_words() -> NewClauseWords:
+    return regex_section(NewClauseWords, "harm_in_a_new_clause")
 
 
 def _event_of_a_new_clause(doc, modifier, ent) -> bool:
@@ -264,11 +266,12 @@ def _event_of_a_new_clause(doc, modifier, ent) -> bool:
     if (modifier.category != "THERAPY_INTOLERANT" or modifier.direction.lower() != "backward"
             or ent.label_ not in _KINDS or ent.end > modifier.modifier_span[0]):
         return False
+    words = _new_clause_words()
     between = doc.text[ent.end_char:doc[modifier.modifier_span[0]].idx]
-    if _NEW_SUBJECT_CLAUSE.search(between) is None:
+    if words.subject_clause.search(between) is None:
         return False
     after = doc.text[doc[modifier.modifier_span[1] - 1].idx:ent.sent.end_char if doc.has_annotation("SENT_START") else None]
-    return _STOPPED_FOR_IT.search(after[:60]) is None
+    return words.stopped_for_it.search(after[:60]) is None
 
 
 # cues that tell what became of a treatment in its own clause
