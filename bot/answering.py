@@ -13,6 +13,7 @@ from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
+from bot.results import fitting_first
 from bot.sites import where_to_ask
 from bot.texts import normalise
 from bot.tracker import LABS_KEY, LOCATION_KEY, WHICH_KEY, WHOSE_KEY
@@ -287,7 +288,9 @@ class Answering:
         location = tracker.profile.first("LOCATION")
         place = location.concept if location else None
         if tracker.profile.facts:
-            records = [r.trial for r in self.results(turn) if r.verdict in ("likely", "possible")][:SITES_TRIALS]
+            # the trials the results list (a suspected diagnosis: those fitting it, bot.results)
+            listed, _ = fitting_first([r for r in self.results(turn) if r.verdict in ("likely", "possible")])
+            records = [r.trial for r in listed[:SITES_TRIALS]]
         else:
             trials = self.trials
             records = list(trials)[:SITES_TRIALS] if isinstance(trials, list) and len(trials) <= SITES_TRIALS else []

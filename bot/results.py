@@ -181,10 +181,7 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
     # patient named and ruled out by no diagnosis, are counted ("186 more trials ... for
     # conditions you have not told me of"), never listed beside them as if they fitted as well
     # (lead, round 28). A stated diagnosis has the gate leave out the others already.
-    fitting = [r for r in candidates if getattr(r, "condition_fit", 0) > 0]
-    unfitted = len(candidates) - len(fitting) if fitting and not _states_a_diagnosis(candidates) else 0
-    if unfitted:
-        candidates = fitting
+    candidates, unfitted = fitting_first(candidates)
     ruled_out, off_condition = split_ruled_out(results)
     left_out += off_condition
     return {
@@ -196,6 +193,16 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
         "more_ruled_out": max(0, len(ruled_out) - max_ruled_out),
         "left_out": left_out,
     }
+
+
+def fitting_first(candidates: list[Any]) -> tuple[list[Any], int]:
+    """The candidates to list and how many are left unlisted: for a patient stating no diagnosis
+    of their own but a suspected one that some trials fit, those trials (the others counted);
+    else every candidate (a stated diagnosis has the gate leave out the others already)."""
+    fitting = [r for r in candidates if getattr(r, "condition_fit", 0) > 0]
+    if not fitting or len(fitting) == len(candidates) or _states_a_diagnosis(candidates):
+        return candidates, 0
+    return fitting, len(candidates) - len(fitting)
 
 
 def _states_a_diagnosis(results: list[Any]) -> bool:

@@ -375,3 +375,12 @@ def test_the_us_in_capitals_is_the_country(tmp_path):
     said(engine.message("a", "are any of these trials in the US?"))
     places = [f.concept for f in tracker_of(engine, "a").profile.facts if f.label == "LOCATION"]
     assert places in ([], ["United States"])      # known only when a trial site is in the US
+
+
+def test_the_sites_of_a_suspected_diagnosis_are_those_of_the_trials_listed(tmp_path):
+    from bundled_engine import bundled_engine, said, talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family", "my doctor thinks i might have lupus but its not confirmed. im 31")
+    reply = said(engine.message("a", "where are the sites?"))
+    assert "NCT07193667" in reply
+    assert "haematological tumours" not in reply        # the CD7 blood-cancer trial fits nothing she named
