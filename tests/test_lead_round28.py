@@ -384,3 +384,15 @@ def test_the_sites_of_a_suspected_diagnosis_are_those_of_the_trials_listed(tmp_p
     reply = said(engine.message("a", "where are the sites?"))
     assert "NCT07193667" in reply
     assert "haematological tumours" not in reply        # the CD7 blood-cancer trial fits nothing she named
+
+
+def test_a_reply_giving_the_asked_score_in_words_answers_the_question(tmp_path):
+    from bundled_engine import bundled_engine, said, talk, tracker_of
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "Patient or family",
+                   "my brother is 42 and has T-ALL that came back after chemo, the cells are CD7 positive")
+    if "how he is on most days" not in replies[-1]:
+        pytest.skip("the ECOG question is not the first one asked here")
+    reply = said(engine.message("a", "hes pretty weak, mostly in bed now"))
+    assert "how he is on most days" not in reply
+    assert [f.value for f in tracker_of(engine, "a").profile.facts if f.concept == "ecog"] == [3]
