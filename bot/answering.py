@@ -215,11 +215,11 @@ class Answering:
             answered = []
         if key.startswith("last_dose:"):
             answered = self._not_now(turn, answered)
-        if not answered and typed and _tells_the_asked_value(question, extra):
+        if not answered and typed:
             # "hes pretty weak, mostly in bed now" to the ECOG question: the score it gives
             # (ECOG >= 3) is the answer, not a telling after which the same question comes again
-            answered, extra = [f for f in extra if _tells_the_asked_value(question, [f])], \
-                [f for f in extra if not _tells_the_asked_value(question, [f])]
+            answered = [f for f in extra if _is_the_asked_value(question, f)]
+            extra = [f for f in extra if f not in answered]
         if not answered and correction is not None:
             self._correct(turn, [], correction)
             return
@@ -510,12 +510,12 @@ def _dates_something_else(question: Any, said: list[Fact]) -> bool:
     return any(f.label not in _NOT_DATED and not _about_asked(question, f.concept) for f in said)
 
 
-def _tells_the_asked_value(question: Any, said: list[Fact]) -> bool:
+def _is_the_asked_value(question: Any, fact: Fact) -> bool:
     """A score or lab value of the very concept a choice or number question asks for, read
     from the reply's own words ("mostly in bed" for the ECOG question: ECOG >= 3)."""
-    return getattr(question, "form", None) in ("choice", "number") and any(
-        f.label in ("SCORE", "LAB") and f.value is not None and f.concept in (getattr(question, "concepts", None) or ())
-        and not (f.negated or f.family or f.hypothetical or f.historical) for f in said)
+    return (getattr(question, "form", None) in ("choice", "number") and fact.label in ("SCORE", "LAB")
+            and fact.value is not None and fact.concept in (getattr(question, "concepts", None) or ())
+            and not (fact.negated or fact.family or fact.hypothetical or fact.historical))
 
 
 def _about_asked(question: Any, concept: str) -> bool:

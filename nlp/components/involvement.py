@@ -134,9 +134,7 @@ class OrganInvolvement:
                 if first.start == 0:
                     break
                 first = doc[first.start - 1].sent
-            owner = doc[max(sentence_start, start - 3):start]
-            if not any(t.lower_ in ("'s", "’s", "s'") and not (t.i > 0 and doc[t.i - 1].lower_ in self.contraction_subjects)
-                       for t in owner):
+            if not self._owned(doc, start, sentence_start):
                 # an infection named after the disease is the nearest one too ("she had
                 # pneumonia. her lungs are affected": no disease's lungs)
                 before = [c for c, _, _ in chosen if c.label in ("CONDITION", "INFECTION")
@@ -156,9 +154,7 @@ class OrganInvolvement:
         lungs"): the first known disease the organ has a disease for."""
         if not known or any(c.label in ("CONDITION", "INFECTION") and c.end <= start for c, _, _ in chosen):
             return None
-        owner = doc[max(0, start - 3):start]
-        if any(t.lower_ in ("'s", "’s", "s'") and not (t.i > 0 and doc[t.i - 1].lower_ in self.contraction_subjects)
-               for t in owner):
+        if self._owned(doc, start, 0):
             return None
         for disease in known:
             if self._other_organ(disease, organ):
@@ -167,6 +163,13 @@ class OrganInvolvement:
             if concept is not None:
                 return concept
         return None
+
+    def _owned(self, doc: Doc, start: int, first: int) -> bool:
+        """An owner's "'s" in the three tokens before the organ (not before ``first``): "her
+        sister's lungs" are the sister's; "she's had nephritis" is "she has"
+        (``contraction_subjects``)."""
+        return any(t.lower_ in ("'s", "’s", "s'") and not (t.i > 0 and doc[t.i - 1].lower_ in self.contraction_subjects)
+                   for t in doc[max(first, start - 3):start])
 
     def _other_organ(self, concept: str, organ: str) -> bool:
         return any(concept in named for other, named in self.organ_diseases.items() if other != organ)
