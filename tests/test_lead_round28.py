@@ -396,3 +396,13 @@ def test_a_reply_giving_the_asked_score_in_words_answers_the_question(tmp_path):
     reply = said(engine.message("a", "hes pretty weak, mostly in bed now"))
     assert "how he is on most days" not in reply
     assert [f.value for f in tracker_of(engine, "a").profile.facts if f.concept == "ecog"] == [3]
+
+
+@pytest.mark.parametrize("text, concept", [("she has lupus since 2015 (not sure exactly), tried methotrexate", "sle"),
+                                           ("ITP for 3 years (i think), failed steroids", "itp")])
+def test_a_hedge_of_the_time_does_not_doubt_the_disease(text, concept):
+    assert not _one(text, concept).uncertain
+
+
+def test_a_hedge_of_another_disease_in_the_bracket_keeps_its_doubt():
+    assert _one("lupus since 2015 (maybe lupus nephritis too?)", "lupus_nephritis").uncertain

@@ -78,6 +78,7 @@ def cue_scope(doc):
             and not _result_of_a_nearer_mention(doc, m, ent)
             and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent))
             and not _question_before_bracket(doc, m, closes, ent)
+            and not _hedge_of_a_date(doc, m, closes, ent)
             and not _outcome_of_a_bracketed_treatment(doc, m, closes, ent)
             and not _dose_of_the_next_treatment(doc, m, ent)
             and not _reason_after_negation(doc, m, ent)
@@ -372,6 +373,29 @@ def _past_of_a_later_treatment(doc, modifier, ent) -> bool:
         return False
     treatments = [e for e in doc.ents if e.label_ in ("DRUG", "PROCEDURE") and ent.end <= e.start and e.end <= start]
     return bool(treatments) and any(t.text == "," for t in doc[ent.end:treatments[0].start])
+
+
+@lru_cache(maxsize=1)
+def _dated_before_bracket() -> re.Pattern:
+    return regex_section(DateHedgeWords, "hedged_date").time_before
+
+
+@dataclass(frozen=True)
+class DateHedgeWords:
+    """``hedged_date`` in data/nlp/extraction.yaml."""
+    time_before: re.Pattern
+
+
+def _hedge_of_a_date(doc, modifier, closes: dict[int, int], ent) -> bool:
+    """A hedge in a bracket right after the time of a mention doubts the time, not the mention:
+    "she has lupus since 2015 (not sure exactly)" has lupus (lead, round 28)."""
+    if modifier.category != "POSSIBLE_EXISTENCE":
+        return False
+    bracket = _bracket_after(modifier.modifier_span, closes, ent)
+    if bracket is None:
+        return False
+    between = doc.text[ent.end_char:doc[bracket[0]].idx]
+    return _dated_before_bracket().fullmatch(between) is not None
 
 
 def _question_before_bracket(doc, modifier, closes: dict[int, int], ent) -> bool:
