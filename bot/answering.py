@@ -13,7 +13,7 @@ from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
-from bot.results import fitting_first
+from bot.results import apart_linked, fitting_first
 from bot.sites import where_to_ask
 from bot.texts import normalise
 from bot.tracker import LABS_KEY, LOCATION_KEY, WHICH_KEY, WHOSE_KEY
@@ -260,15 +260,22 @@ class Answering:
             return False
         answers = self.faq.find_all(text)
         if answers:
-            if any(answer.sites for answer in answers) and tracker.profile.first("LOCATION") is None:
+            results = any(answer.results for answer in answers)
+            if results:         # "which trials could she join and are any in california?": the
+                answers = [a for a in answers if not a.sites]   # results show the sites, nearest first
+            if (results or any(answer.sites for answer in answers)) and tracker.profile.first("LOCATION") is None:
                 self._place_asked_about(turn, text)     # "are any of these trials in the UK?"
             for answer in answers:      # "what is car-t and does it hurt?": both answered
                 if answer.sites:
                     self._sites_answer(turn)
                 else:
                     turn.say("faq", text=answer.text)
+            turn.results_asked = results
             if any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=turn.tracker)):
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
+            if results and tracker.profile.facts:
+                self.show_results(turn)
+                return True
             self._after_answer(turn)
             return True
         asks = self.faq.opens_question(text) if tracker.pending is not None else self.faq.is_question(text)
@@ -295,6 +302,7 @@ class Answering:
         if tracker.profile.facts:
             # the trials the results list (a suspected diagnosis: those fitting it, bot.results)
             listed, _ = fitting_first([r for r in self.results(turn) if r.verdict in ("likely", "possible")])
+            listed, _ = apart_linked(listed)     # not a kidney-disease trial's sites for lupus nephritis
             records = [r.trial for r in listed[:SITES_TRIALS]]
         else:
             trials = self.trials

@@ -59,6 +59,9 @@ class Asking:
     def _advance(self, turn: Turn) -> None:
         """Ask the next best question, or the user's city, or show the results."""
         tracker = turn.tracker
+        if turn.results_asked and tracker.profile.facts:
+            self.show_results(turn)         # "41, UC since 2010 … which trials could I join?": taken in, shown
+            return
         if tracker.role is None:
             self._prompt(turn)
             return

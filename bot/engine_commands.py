@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.language import load_languages
-from bot.results import audit, criteria_by_status, split_ruled_out, trial_view
+from bot.results import apart_linked, audit, criteria_by_status, linked_view, split_ruled_out, trial_view
 from bot.sites import where_to_ask
 from bot.tracker import Tracker
 from bot.trial_notes import pruned_out, trial_notices
@@ -56,7 +56,8 @@ def summary(engine: "Engine", turn: Turn, arg: str) -> None:
         turn.text("results_need_facts")
         return
     found = engine.results(turn)
-    everyone = [r for r in found if r.verdict in ("likely", "possible")]
+    # trials only for what may come with the stated diagnosis are named apart (bot.results)
+    everyone, linked = apart_linked([r for r in found if r.verdict in ("likely", "possible")])
     ruled_out, off_condition = split_ruled_out(found)
     candidates = everyone[:SUMMARY_TRIALS]          # best first; the count of the rest is said
     location = tracker.profile.first("LOCATION")
@@ -77,7 +78,8 @@ def summary(engine: "Engine", turn: Turn, arg: str) -> None:
              excluded=[{"id": r.trial.get("id"), "failed": criteria_by_status(r.criteria)["failed"]}
                        for r in ruled_out[:SUMMARY_TRIALS]],
              more_trials=len(everyone) - len(candidates), more_excluded=max(0, len(ruled_out) - SUMMARY_TRIALS),
-             outside_limits=limited, left_out=left_out + off_condition)
+             outside_limits=limited, left_out=left_out + off_condition,
+             linked=[linked_view(r) for r in linked[:SUMMARY_TRIALS]])
 
 
 def trials(engine: "Engine", turn: Turn, arg: str) -> None:

@@ -41,11 +41,14 @@ _ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
 @dataclass(frozen=True)
 class Answer:
     """An entry or term of the FAQ: its id, the answer by role (None for the sites entry,
-    answered from the trial records), and whether it is the sites question."""
+    answered from the trial records), whether it is the sites question, and whether the
+    trials that may fit follow the answer ("which trials could she join?", "could a trial take
+    me with my heart?": the results, after what the bot can and cannot say)."""
 
     id: str
     text: dict[str, str] | None
     sites: bool = False
+    results: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,12 +182,15 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
     keywords: dict[str, Answer] = {}
     for key, spec in (raw.get("entries") or {}).items():
         where = f"{name}: entries.{key}"
-        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites", "keywords"}:
-            raise DataError(where, "an entry has 'wordings', 'answer' (or 'sites: true') and 'keywords' only")
+        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites", "results", "keywords"}:
+            raise DataError(where, "an entry has 'wordings', 'answer' (or 'sites: true'), 'results' and 'keywords' only")
         sites = spec.get("sites") is True
         if sites == ("answer" in spec):
             raise DataError(where, "needs an 'answer', or 'sites: true' (answered from the trial records)")
-        answer = Answer(str(key), None if sites else _answer(spec["answer"], f"{where}.answer"), sites)
+        if "results" in spec and (spec["results"] is not True or sites):
+            raise DataError(f"{where}.results", "is 'true' (the results follow the answer), on an entry with an answer")
+        answer = Answer(str(key), None if sites else _answer(spec["answer"], f"{where}.answer"), sites,
+                        spec.get("results") is True)
         for wording in _strings(spec.get("wordings"), f"{where}.wordings"):
             known = wordings.get(plain(wording))
             if known is not None and known.id != key:

@@ -182,12 +182,17 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
     # conditions you have not told me of"), never listed beside them as if they fitted as well
     # (lead, round 28). A stated diagnosis has the gate leave out the others already.
     candidates, unfitted = fitting_first(candidates)
+    # trials for what may come with the stated diagnosis (a kidney-disease trial for lupus
+    # nephritis): named apart, never "may qualify" beside the trials for the patient's own
+    candidates, linked = apart_linked(candidates)
     ruled_out, off_condition = split_ruled_out(results)
     left_out += off_condition
     return {
         "place": place,
         "candidates": [trial_view(r, place, gazetteer) for r in candidates[:max_candidates]],
         "more_candidates": max(0, len(candidates) - max_candidates),
+        "linked": [linked_view(r) for r in linked[:max_candidates]],
+        "more_linked": max(0, len(linked) - max_candidates),
         "unfitted": unfitted,
         "ruled_out": [trial_view(r, None, None) for r in ruled_out[:max_ruled_out]],
         "more_ruled_out": max(0, len(ruled_out) - max_ruled_out),
@@ -203,6 +208,45 @@ def fitting_first(candidates: list[Any]) -> tuple[list[Any], int]:
     if not fitting or len(fitting) == len(candidates) or _states_a_diagnosis(candidates):
         return candidates, 0
     return fitting, len(candidates) - len(fitting)
+
+
+CONDITION_GATE = "elig-condition"     # the criterion a trial's conditions become (data.rule_nodes)
+
+
+def apart_linked(candidates: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The candidates to list as may-qualify, and apart from them those whose conditions meet
+    the patient's stated diagnosis only as something that may come with it (``linked_only``);
+    for a patient stating no diagnosis, all are listed (lead, round 29)."""
+    if not candidates or not _states_a_diagnosis(candidates):
+        return candidates, []
+    linked = [r for r in candidates if linked_only(r)]
+    if not linked:
+        return candidates, []
+    return [r for r in candidates if r not in linked], linked
+
+
+def linked_only(result: Any) -> bool:
+    """The trial's condition gate is open on the patient's stated diagnoses alone: a disease of
+    the organ a diagnosis involves ("for chronic kidney disease; you told me: lupus nephritis,
+    a disease of that organ") or a complication of it (a cachexia trial for a cancer patient)
+    meets it only if the patient has that too, which nobody has said. A gate open on a
+    diagnosis only suspected, or on none, is not this."""
+    for criterion in result.criteria:
+        if criterion.id == CONDITION_GATE:
+            if criterion.status != "unknown":
+                return False
+            facts = evidence_facts(criterion.evidence)
+            return bool(facts) and not any(f.uncertain for f in facts)
+    return False
+
+
+def linked_view(result: Any) -> dict[str, Any]:
+    """A trial named apart from the candidates: title, ids, and what its conditions are."""
+    trial = result.trial
+    gate = next((c for c in result.criteria if c.id == CONDITION_GATE), None)
+    return {"id": trial.get("id"), "nct_id": trial.get("nct_id"),
+            "title": trial.get("title") or trial.get("official_title") or trial.get("id"),
+            "status": trial.get("status"), "conditions": gate.text if gate is not None else ""}
 
 
 def _states_a_diagnosis(results: list[Any]) -> bool:

@@ -27,6 +27,9 @@ class Turn:
         self.not_recruiting = 0                 # results left out of the cache: not recruiting
         self.questions: dict[str, Any] = {}     # questions asked in this turn, by key
         self.detected: str | None = None        # the language the message is clearly in (bot.language)
+        # the message asked which trials may fit ("which trials could she join?", data/faq.yaml
+        # `results`): once what it told is taken in, the results are the reply, not a question
+        self.results_asked = False
 
     def record(self, kind: str, payload: dict[str, Any]) -> None:
         self.events.append((kind, payload))

@@ -88,6 +88,7 @@ def cue_scope(doc):
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
+            and not _outside_a_question(doc, m)
             and not _too_early(doc, m)
             and not _already_had(m, modifiers, ent)
             and not (m.category == "HISTORICAL" and _closed_before(m.modifier_span, closes, ent.start)
@@ -149,6 +150,21 @@ def _too_early(doc, modifier) -> bool:
         return False
     return word_ahead(doc, modifier.modifier_span[1], vocabulary_words("too_early_after"),
                       vocabulary_words("too_early_between"), 3)
+
+
+def _outside_a_question(doc, modifier) -> bool:
+    """A cue that speaks only in a question (``"metadata": {"question": true}``: "are there car t
+    trials for crohns or only lupus", what trials are for is the question's topic) outside one:
+    "Referred for CAR-T trials for refractory SLE." states the disease. A sentence is a
+    question when it ends with a question mark or opens with a ``question_openers`` word."""
+    if not (modifier.rule.metadata or {}).get("question"):
+        return False
+    sentence = doc[modifier.modifier_span[0]].sent
+    words = [t for t in sentence if not t.is_space]
+    if not words:
+        return True
+    return not (words[-1].text in vocabulary_words("question_marks")
+                or words[0].lower_ in vocabulary_words("question_openers"))
 
 
 def _own_named_disease(doc, modifier, ent) -> bool:
