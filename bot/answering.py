@@ -13,7 +13,7 @@ from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
-from bot.results import apart_linked, fitting_first
+from bot.results import apart_general, apart_linked, fitting_first
 from bot.sites import where_to_ask
 from bot.texts import normalise
 from bot.tracker import LABS_KEY, LOCATION_KEY, WHICH_KEY, WHOSE_KEY
@@ -54,6 +54,25 @@ class Answering:
         found = self.speaker(text)
         if getattr(found, "speaker", None) == "relative" and getattr(found, "relation", None):
             turn.record("speaker", {"relation": found.relation, "sex": found.sex})
+
+    def _corrects_whose(self, turn: Turn, body: str) -> bool:
+        """A correction of whom the conversation is about ("I have ITP", then "sorry i meant my
+        dad has ITP, he's 71"): the correction's body is a relative's telling naming a diagnosis
+        already noted as the patient's, so the writer is that relative's family and the facts
+        are the relative's (the speaker recorded as a first message would record it; the facts
+        of the body are then read as the patient's, never as family history)."""
+        tracker = turn.tracker
+        if tracker.relation is not None or tracker.role == "clinician":
+            return False
+        found = self.speaker(body)
+        if getattr(found, "speaker", None) != "relative" or not getattr(found, "relation", None):
+            return False
+        known = {f.concept for f in tracker.profile.facts if f.label == "CONDITION" and f.asserted}
+        said = {f.concept for f in self._read(body, tracker=tracker) if f.label == "CONDITION" and not f.negated}
+        if not known & said:
+            return False
+        turn.record("speaker", {"relation": found.relation, "sex": found.sex})
+        return True
 
     def _of_someone_else(self, turn: Turn, text: str, facts: list[Fact]) -> list[Fact]:
         """A later message about another relative than the patient ("my sister has RA and is
@@ -303,6 +322,7 @@ class Answering:
             # the trials the results list (a suspected diagnosis: those fitting it, bot.results)
             listed, _ = fitting_first([r for r in self.results(turn) if r.verdict in ("likely", "possible")])
             listed, _ = apart_linked(listed)     # not a kidney-disease trial's sites for lupus nephritis
+            listed, _ = apart_general(listed)
             records = [r.trial for r in listed[:SITES_TRIALS]]
         else:
             trials = self.trials

@@ -61,6 +61,20 @@ def replacing(tracker: Tracker, facts: list[Fact]) -> tuple[list[Fact], list[Fac
     return facts, old, removed
 
 
+def tells_instead(tracker: Tracker, facts: list[Fact], body: str) -> bool:
+    """A message opening with "not" that denies only what nobody had noted ("not planning
+    pregnancy, on the pill", "not pregnant obviously" with no pregnancy known) tells something
+    new; it corrects nothing (the pill does not replace the ciclosporin noted before).
+    "not azathioprine, mycophenolate" with azathioprine noted, and "not 45, 54", correct."""
+    if not body.casefold().startswith("not "):
+        return False
+    negated = [f for f in facts if f.negated]
+    if not negated:
+        return False
+    current = {Profile.key(f) for f in tracker.profile.facts}
+    return not any(Profile.key(f) in current for f in negated)
+
+
 def _takes_over(fact: Fact, target: Fact, old: list[Fact], removed: list[dict[str, str]]) -> Fact:
     """``fact`` in the place of ``target`` (noted as replaced and removed), with what was
     said about it: its status and dates."""

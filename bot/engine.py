@@ -32,7 +32,7 @@ from bot import collaborators, engine_commands, status_changes
 from bot.answering import Answering, _option_index, located
 from bot.asking import Asking, _asks_labs
 from bot.family import Family
-from bot.corrections import redated, stamp
+from bot.corrections import redated, stamp, tells_instead
 from bot.language import detect, detector, latin_script, load_languages
 from bot.normalise import normalise_input
 from bot.faq import load_faq
@@ -356,6 +356,8 @@ class Engine(Answering, Asking, Family):
             return
         tracker, texts = turn.tracker, self.texts
         self._note_speaker(turn, text)
+        if tracker.profile.facts and texts.is_correction(text) and self._corrects_whose(turn, texts.correction_body(text)):
+            text = texts.correction_body(text)     # "sorry i meant my dad has ITP": read as his telling
         if tracker.pending is not None and (is_letter(text) or _continues_letter(tracker)):
             self._free_text(turn, text)         # a pasted letter: "(anti-Scl-70 positive)" answers nothing
             return
@@ -420,11 +422,12 @@ class Engine(Answering, Asking, Family):
             body = texts.correction_body(text)
             source = tracker.next_source
             named = stamp(self._read(body, source=source, tracker=tracker), source) if body else []
-            if named or tracker.pending is None or self._corrects_instead(turn, body):
-                self._correct(turn, named, body)
-            else:                   # "no, never" answers the question; "actually 45" corrects
-                self._answer(turn, text, typed=True, correction=body)
-            return
+            if not tells_instead(tracker, named, body):     # "not planning pregnancy, on the pill" tells
+                if named or tracker.pending is None or self._corrects_instead(turn, body):
+                    self._correct(turn, named, body)
+                else:                   # "no, never" answers the question; "actually 45" corrects
+                    self._answer(turn, text, typed=True, correction=body)
+                return
         if tracker.pending is not None:
             # a button of an earlier reply typed whole ("Ask me more questions" while the city
             # is asked) is that button, never an answer ("lives in Ask me more questions")

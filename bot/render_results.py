@@ -74,14 +74,15 @@ def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
             out.append(r.t("unfitted_open", role, count=view["unfitted"]))
     else:
         out.append(r.t("results_none", role))
-    if view.get("linked"):
-        lines = [r.fmt.bold(r.t("linked_header", role))]
-        for trial in view["linked"]:
-            lines.append(f"• {r.fmt.esc(_cut(trial['title'], 120))} ({_id_text(r, role, trial)})"
-                         + (f": {r.fmt.esc(_cut(trial['conditions'], 160))}" if trial.get("conditions") else ""))
-        if view.get("more_linked"):
-            lines.append(r.t("more_trials", role, count=view["more_linked"]))
-        out.append("\n".join(lines))
+    for part in ("linked", "general"):      # trials named apart (bot.results): title and conditions
+        if view.get(part):
+            lines = [r.fmt.bold(r.t(f"{part}_header", role))]
+            for trial in view[part]:
+                lines.append(f"• {r.fmt.esc(_cut(trial['title'], 120))} ({_id_text(r, role, trial)})"
+                             + (f": {r.fmt.esc(_cut(trial['conditions'], 160))}" if trial.get("conditions") else ""))
+            if view.get(f"more_{part}"):
+                lines.append(r.t("more_trials", role, count=view[f"more_{part}"]))
+            out.append("\n".join(lines))
     if view["ruled_out"]:
         lines = [r.fmt.bold(r.t("ruled_out_header", role))]
         for trial in view["ruled_out"]:
@@ -210,10 +211,11 @@ def summary_text(r: "Renderer", role: str | None, data: dict[str, Any]) -> str:
         lines += where_lines(r, role, trial)
     if data.get("more_trials"):
         lines += ["", r.t("more_trials", role, count=data["more_trials"])]
-    if data.get("linked"):
-        lines += ["", r.t("linked_header", role)]
-        lines += [f" - {r.fmt.esc(str(trial['id']))}: {r.fmt.esc(_cut(trial['conditions'] or '', SHORT))}"
-                  for trial in data["linked"]]
+    for part in ("linked", "general"):
+        if data.get(part):
+            lines += ["", r.t(f"{part}_header", role)]
+            lines += [f" - {r.fmt.esc(str(trial['id']))}: {r.fmt.esc(_cut(trial['conditions'] or '', SHORT))}"
+                      for trial in data[part]]
     if data.get("excluded"):
         lines += ["", r.t("summary_excluded", role)]
         for trial in data["excluded"]:

@@ -185,6 +185,10 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
     # trials for what may come with the stated diagnosis (a kidney-disease trial for lupus
     # nephritis): named apart, never "may qualify" beside the trials for the patient's own
     candidates, linked = apart_linked(candidates)
+    # studies about no disease (ageing, healthy volunteers) for a patient stating one: named
+    # apart too, after the trials for their condition (an ITP patient of 71 was offered a
+    # fuel-and-rhythm study of ageing first)
+    candidates, general = apart_general(candidates)
     ruled_out, off_condition = split_ruled_out(results)
     left_out += off_condition
     return {
@@ -193,6 +197,8 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
         "more_candidates": max(0, len(candidates) - max_candidates),
         "linked": [linked_view(r) for r in linked[:max_candidates]],
         "more_linked": max(0, len(linked) - max_candidates),
+        "general": [linked_view(r) for r in general[:max_candidates]],
+        "more_general": max(0, len(general) - max_candidates),
         "unfitted": unfitted,
         "ruled_out": [trial_view(r, None, None) for r in ruled_out[:max_ruled_out]],
         "more_ruled_out": max(0, len(ruled_out) - max_ruled_out),
@@ -225,6 +231,27 @@ def apart_linked(candidates: list[Any]) -> tuple[list[Any], list[Any]]:
     return [r for r in candidates if r not in linked], linked
 
 
+def apart_general(candidates: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The candidates to list as may-qualify, and apart from them the studies about no disease
+    (``about_no_disease``) when the patient states one; for a patient stating no diagnosis,
+    or when nothing else is left, all are listed."""
+    if not candidates or not _states_a_diagnosis(candidates):
+        return candidates, []
+    general = [r for r in candidates if about_no_disease(r)]
+    if not general:
+        return candidates, []
+    return [r for r in candidates if r not in general], general
+
+
+def about_no_disease(result: Any) -> bool:
+    """A study whose conditions are no disease (ageing, healthy volunteers: its condition gate is
+    for the trial team) and which meets none of the patient's stated diagnoses."""
+    if getattr(result, "condition_fit", 0) > 0:
+        return False
+    gate = next((c for c in result.criteria if c.id == CONDITION_GATE), None)
+    return gate is not None and gate.status == "review"
+
+
 def linked_only(result: Any) -> bool:
     """The trial's condition gate is open on the patient's stated diagnoses alone: a disease of
     the organ a diagnosis involves ("for chronic kidney disease; you told me: lupus nephritis,
@@ -246,7 +273,17 @@ def linked_view(result: Any) -> dict[str, Any]:
     gate = next((c for c in result.criteria if c.id == CONDITION_GATE), None)
     return {"id": trial.get("id"), "nct_id": trial.get("nct_id"),
             "title": trial.get("title") or trial.get("official_title") or trial.get("id"),
-            "status": trial.get("status"), "conditions": gate.text if gate is not None else ""}
+            "status": trial.get("status"), "conditions": _conditions_only(gate.text if gate is not None else "")}
+
+
+_REGISTRY_CONDITIONS = "(the registry's conditions)"
+
+
+def _conditions_only(text: str) -> str:
+    """A condition gate's text up to the registry's conditions (the note after them is the
+    criterion's, not the trial's)."""
+    at = text.find(_REGISTRY_CONDITIONS)
+    return text[:at + len(_REGISTRY_CONDITIONS)] if at >= 0 else text
 
 
 def _states_a_diagnosis(results: list[Any]) -> bool:

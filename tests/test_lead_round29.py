@@ -1,0 +1,191 @@
+"""Round 29 (lead): a girl of 16 with lupus nephritis, a sister writing for a woman with anti-MDA5
+dermatomyositis, a man with Crohn's, a mother writing in Chinese, a woman with Still's disease, a
+son for his father with ITP, a woman with RA and heart failure, a haematologist with T-ALL.
+
+"Which trials could she join and are any in California?" was "I'm sorry, I can't answer that
+one"; "are there car t trials for crohns or only lupus" noted lupus as the Crohn's patient's
+diagnosis; "not planning pregnancy, on the pill" replaced the ciclosporin noted before by the
+pill; "I have ITP" then "sorry i meant my dad has ITP, he's 71" made ITP family history and
+asked the writer's age; a lupus nephritis patient of 16 was offered a haemodialysis trial as her
+best match, and an ITP patient of 71 a study of ageing.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from nlp import extract
+
+TODAY = date(2026, 12, 6)
+CTGOV = Path(__file__).parent / "data" / "ctgov"
+
+
+def _engine(tmp_path, *fixtures):
+    from bot.engine import Engine
+    from bot.session_store import SessionStore
+    from data.store import open_store, sync_bundled, upsert_trials
+    from registry.ctgov import import_file
+
+    db = open_store(tmp_path / "t.db")
+    sync_bundled(db)
+    records = [r for name in fixtures for r in import_file(CTGOV / name)]
+    if records:
+        upsert_trials(db, records, "import")
+    return Engine(SessionStore(db), gazetteer=None, today=TODAY)
+
+
+def _facts(engine, cid):
+    from bundled_engine import tracker_of
+    return tracker_of(engine, cid).profile.facts
+
+
+# --- a question asking which trials may fit is answered with them ---------------------------------
+
+@pytest.mark.parametrize("question", [
+    "Which trials could she join and are any in California?",
+    "could a CAR-T trial take her with her heart?",
+    "are there any trials for her?",
+    "is she eligible?",
+])
+def test_a_question_for_the_trials_shows_them(tmp_path, question):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "Patient or family", "my sister is 41 and has lupus, mycophenolate failed", question)
+    assert "can't answer" not in replies[-1]
+    assert "may qualify" in replies[-1]
+    assert "eligible" not in question or "only the trial team decides" in replies[-1]
+
+
+def test_a_request_for_the_list_shows_it_before_the_role_is_known(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "CD7+ T-ALL relapsed after allo transplant, 34M, ECOG 1",
+                   "Please list trials with contacts.")
+    assert "choose one of the buttons" not in replies[-1]
+    assert "may qualify" in replies[-1]
+
+
+def test_facts_told_with_the_question_are_taken_in_before_the_results(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "Patient or family", "I have lupus", "im 41 and failed mycophenolate, which trials could i join?")
+    assert "41" in replies[-1] and "may qualify" in replies[-1]
+    assert any(f.concept == "age" for f in _facts(engine, "a"))
+
+
+# --- a disease a question asks trials for is its topic --------------------------------------------
+
+def _flags(text):
+    return {f.concept: ("uncertain" if f.uncertain else "hypothetical" if f.hypothetical else "asserted")
+            for f in extract(text) if f.label == "CONDITION"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("are there car t trials for crohns or only lupus", {"crohns_disease": "uncertain", "sle": "uncertain"}),
+    ("any CAR T cell trials for lupus?", {"sle": "uncertain"}),
+    ("are there trials for lupus nephritis in the uk?", {"lupus_nephritis": "uncertain"}),
+    ("is there a CAR-T trial for my lupus?", {"sle": "asserted"}),
+    ("Referred for CAR-T trials for refractory SLE.", {"sle": "asserted"}),
+    ("we are looking for trials for lupus", {"sle": "asserted"}),
+    ("She is in a trial for lupus.", {"sle": "asserted"}),
+])
+def test_a_disease_a_question_asks_trials_for_is_its_topic(text, expected):
+    assert _flags(text) == expected
+
+
+def test_a_question_about_another_disease_adds_no_diagnosis(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    talk(engine, "a", "Patient or family", "crohns 22 yrs, failed infliximab and humira", "im 47",
+         "are there car t trials for crohns or only lupus")
+    stated = {f.concept for f in _facts(engine, "a") if f.label == "CONDITION" and f.asserted}
+    assert "crohns_disease" in stated and "sle" not in stated
+
+
+# --- "not ..." that denies what nobody said tells, it corrects nothing ----------------------------
+
+def test_a_denial_of_something_new_corrects_nothing(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "Patient or family", "Refractory Still's disease, 29F, anakinra failed",
+                   "currently on pred 15mg and ciclosporin", "not planning pregnancy, on the pill")
+    assert "corrected" not in replies[-1]
+    concepts = {f.concept for f in _facts(engine, "a") if f.asserted}
+    assert {"cyclosporine", "prednisone"} <= concepts
+
+
+def test_a_denial_of_something_noted_still_corrects(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "Patient or family", "I have lupus and take azathioprine",
+                   "not azathioprine, mycophenolate")
+    concepts = {f.concept for f in _facts(engine, "a") if f.asserted}
+    assert "mycophenolate" in concepts and "azathioprine" not in concepts
+    assert "azathioprine" in replies[-1]
+
+
+# --- "sorry i meant my dad" corrects whom the conversation is about -------------------------------
+
+def test_a_correction_of_whom_makes_the_relative_the_patient(tmp_path):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "I have ITP", "sorry i meant my dad has ITP, he's 71")
+    tracker = tracker_of(engine, "a")
+    assert tracker.relation == "father"
+    itp = [f for f in tracker.profile.facts if f.concept == "itp"]
+    assert itp and all(f.asserted and not f.family for f in itp)
+    assert any(f.concept == "age" and f.value == 71 for f in tracker.profile.facts)
+    assert "How old are you" not in replies[-1]
+    assert "family history" not in replies[-1]
+
+
+def test_a_relative_named_later_without_a_correction_stays_family_history(tmp_path):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    talk(engine, "a", "I have ITP", "my dad has ITP too, he's 71")
+    tracker = tracker_of(engine, "a")
+    assert tracker.relation is None
+    assert any(f.concept == "itp" and f.asserted and not f.family for f in tracker.profile.facts)
+
+
+# --- trials named apart from the may-qualify list -------------------------------------------------
+
+def test_a_trial_for_what_may_come_with_the_diagnosis_is_named_apart(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path, "ckd_dialysis_children.json")
+    replies = talk(engine, "a", "Patient or family", "im 16 and have lupus nephritis class IV")
+    text = replies[-1] if "Etelcalcetide" in replies[-1] else engine_results(engine, "a")
+    assert "can come with the one you told me of" in text
+    head, _, apart = text.partition("can come with the one you told me of")
+    assert "Etelcalcetide" not in head and "Etelcalcetide" in apart
+
+
+def test_a_study_about_no_disease_is_named_apart(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path, "ageing_no_disease.json")
+    talk(engine, "a", "my dad has ITP, he's 71", "platelets 9 this morning")
+    text = engine_results(engine, "a")
+    assert "Studies not about a particular disease" in text
+    head, _, apart = text.partition("Studies not about a particular disease")
+    assert "Fuel and Rhythm" not in head and "Fuel and Rhythm" in apart
+    assert "A trial for: Aging (the registry's conditions)" in apart
+
+
+def test_trials_named_apart_are_apart_in_the_summary_too(tmp_path):
+    from bundled_engine import said, talk
+    engine = _engine(tmp_path, "ckd_dialysis_children.json", "ageing_no_disease.json")
+    talk(engine, "a", "Patient or family", "im 16 and have lupus nephritis class IV")
+    summary = said(engine.message("a", "/summary"))
+    assert "NCT03633708" in summary.partition("can come with the one you told me of")[2]
+
+
+def engine_results(engine, cid) -> str:
+    from bundled_engine import said
+    return said(engine.message(cid, "/results"))
+
+
+def test_the_splenectomy_said_as_people_say_it():
+    found = [f for f in extract("spleen was taken out in 2010") if f.concept == "splenectomy"]
+    assert found and found[0].date == "2010"
