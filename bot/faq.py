@@ -30,7 +30,7 @@ from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 
 FAQ_PATH = DATA_DIR / "faq.yaml"
-_SECTIONS = {"question_starts", "term_questions", "entries", "terms"}
+_SECTIONS = {"question_starts", "term_questions", "pair_questions", "entries", "terms"}
 FUZZY_SCORE = 88          # rapidfuzz ratio for a small typo ("waht is car-t")
 FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
 KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: no keyword answer
@@ -59,6 +59,7 @@ class Faq:
     names: dict[str, Answer]              # plain term name -> term
     long: tuple[str, ...] = ()            # wordings long enough for typo-tolerant matching
     keywords: dict[str, Answer] | None = None   # plain keyword -> the entry whose subject it names
+    pair_forms: tuple[re.Pattern, ...] = ()     # "difference between {term} and {other}": both terms
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""
@@ -82,7 +83,7 @@ class Faq:
         inside = [w for w in self.wordings if len(w.split()) >= 3 and f" {w} " in f" {text} "]
         if inside:
             return self.wordings[max(inside, key=len)]
-        term = self._term(text)
+        term = self._pair(text) or self._term(text)
         if term is not None:
             return term
         if len(text) >= FUZZY_MIN_CHARS:
@@ -124,6 +125,33 @@ class Faq:
         named = {answer.id: answer for keyword, answer in (self.keywords or {}).items() if f" {keyword} " in padded}
         return next(iter(named.values())) if len(named) == 1 else None
 
+    def _pair(self, text: str) -> Answer | None:
+        """"whats the difference between myositis and dermatomyositis": each term's answer once
+        (one answer when both name the same term), when the FAQ knows both; else None."""
+        for form in self.pair_forms:
+            match = form.fullmatch(text)
+            if not match:
+                continue
+            found = [self._term_named(match.group(g)) for g in ("term", "other")]
+            if any(answer is None for answer in found):
+                return None
+            first, second = found
+            if first.id == second.id:
+                return first
+            return Answer(f"{first.id}+{second.id}", {role: f"{first.text[role]}\n\n{second.text[role]}"
+                                                      for role in first.text})
+        return None
+
+    def _term_named(self, words: str) -> Answer | None:
+        term = _ARTICLES.sub("", words.strip())
+        if term in self.names:
+            return self.names[term]
+        if len(term) >= 5:
+            best = process.extractOne(term, list(self.names), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+            if best:
+                return self.names[best[0]]
+        return None
+
     def _term(self, text: str) -> Answer | None:
         for form in self.term_forms:
             match = form.fullmatch(text)
@@ -158,6 +186,16 @@ def _answer(value: Any, where: str) -> dict[str, str]:
     if isinstance(value, dict) and set(value) == set(ROLES) and all(isinstance(v, str) and v.strip() for v in value.values()):
         return {role: value[role].strip() for role in ROLES}
     raise DataError(where, "must be text, or a mapping with exactly 'patient' and 'clinician'")
+
+
+def _pair_form(form: str, where: str) -> re.Pattern:
+    if form.count("{term}") != 1 or form.count("{other}") != 1:
+        raise DataError(where, "must contain {term} and {other} once each")
+    text = plain(form.replace("{term}", " TERMSLOT ").replace("{other}", " OTHERSLOT "))
+    before, _, rest = text.partition("termslot")
+    middle, _, after = rest.partition("otherslot")
+    return re.compile(re.escape(before) + r"(?P<term>.+?)" + re.escape(middle) + r"(?P<other>.+?)"
+                      + re.escape(after.rstrip()))
 
 
 def _form(form: str, where: str) -> re.Pattern:
@@ -213,8 +251,11 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
             if known is not None and known.id != answer.id:
                 raise DataError(f"{where}.names", f"{term!r} is also a name of {known.id!r}")
             names[plain(term)] = answer
+    pairs = tuple(_pair_form(f, f"{name}: pair_questions[{i}]")
+                  for i, f in enumerate(_strings(raw["pair_questions"], f"{name}: pair_questions")
+                                        if "pair_questions" in raw else []))
     return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS),
-               keywords)
+               keywords, pairs)
 
 
 @lru_cache(maxsize=1)

@@ -189,3 +189,35 @@ def engine_results(engine, cid) -> str:
 def test_the_splenectomy_said_as_people_say_it():
     found = [f for f in extract("spleen was taken out in 2010") if f.concept == "splenectomy"]
     assert found and found[0].date == "2010"
+
+
+# --- questions comparing two terms, and age limits -------------------------------------------------
+
+def test_a_question_comparing_two_diseases_notes_neither(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "I was told I might have myositis but the biopsy was inconclusive. I'm 38",
+                   "whats the difference between myositis and dermatomyositis")
+    assert "dermatomyositis also affects the skin" in replies[-1]
+    assert not [f for f in _facts(engine, "a") if f.concept == "dermatomyositis"]
+
+
+def test_a_pair_question_answers_each_term_once():
+    from bot.faq import read_faq
+    faq = read_faq()
+    both = faq.find("what is the difference between lupus and lupus nephritis?")
+    assert "Systemic lupus erythematosus" in both.text["patient"] and "nephritis" in both.text["patient"]
+    assert faq.find("crs vs icans?").text["patient"].count("\n\n") == 1
+    assert faq.find("whats the difference between myositis and dermatomyositis").id == "term:myositis"
+    assert faq.find("whats the difference between lupus and my cat") is None
+
+
+def test_an_age_question_shows_the_trials_by_their_age_limits(tmp_path):
+    from bundled_engine import said
+    engine = _engine(tmp_path)
+    engine.start("a")
+    engine.press("a", "r:clinician")
+    engine.message("a", "14 y/o F, refractory ITP since age 9. Failed IVIG, steroids, eltrombopag, rituximab. Plt 6.")
+    reply = said(engine.message("a", "any of these open to under 18s?"))
+    assert "No answer on file" not in reply
+    assert "Age limits are per protocol" in reply and "outside the trial's age/sex limits" in reply
