@@ -115,6 +115,7 @@ class Renderer:
         """Facts as short phrases grouped the way people say them:
         "SLE since 2015", "tried mycophenolate, belimumab", "no HIV"."""
         tried, current, never, not_now, unsure, wanted, conditions, rest = [], [], [], [], [], [], [], []
+        asked: list = []
         not_failed: list = []
         facts = load_terminology().shown(facts)     # matching's markers are never said back
         facts = _without_named_class(facts)
@@ -132,6 +133,12 @@ class Renderer:
                 continue
             if fact.family and fact.label in ("DRUG", "PROCEDURE", "SEX", "AGE", "WEIGHT", "LAB", "SCORE"):
                 continue    # a relative's treatment, sex or values say nothing of the patient
+            if (fact.hypothetical and not (fact.negated or fact.uncertain or fact.family)
+                    and fact.label == "CONDITION"):
+                # a disease asked about ("are there car t trials for crohns or only lupus"):
+                # no diagnosis, neither had nor suspected (lead, round 29)
+                asked.append(self.fmt.esc(self.name(fact.concept, fact.label, role)))
+                continue
             if fact.hypothetical and not fact.negated and fact.label in ("DRUG", "PROCEDURE", "BIOMARKER"):
                 # a treatment asked for or planned ("consideration for CD7-directed CAR-T") is
                 # no treatment had, and the antigen it names no finding about the patient
@@ -185,6 +192,8 @@ class Renderer:
             drugs.append(self.p("drug_uncertain", names=self.join(unsure)))
         if wanted:
             drugs.append(self.p("treatment_wanted", names=self.join(list(dict.fromkeys(wanted)))))
+        if asked:
+            drugs.append(self.p("condition_asked", names=self.join(list(dict.fromkeys(asked)))))
         return conditions + none_of + drugs + rest
 
     def fact(self, fact: Fact, role: str | None) -> Safe | None:

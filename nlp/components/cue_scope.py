@@ -154,9 +154,9 @@ def _too_early(doc, modifier) -> bool:
 
 def _outside_a_question(doc, modifier) -> bool:
     """A cue that speaks only in a question (``"metadata": {"question": true}``: "are there car t
-    trials for crohns or only lupus", what trials are for is the question's topic) outside one:
-    "Referred for CAR-T trials for refractory SLE." states the disease. A sentence is a
-    question when it ends with a question mark or opens with a ``question_openers`` word."""
+    trials for crohns or only lupus", the alternative asked about) outside one: "she has RA or
+    maybe lupus" is the hedge's business, not this cue's. A sentence is a question when it ends
+    with a question mark or opens with a ``question_openers`` word."""
     if not (modifier.rule.metadata or {}).get("question"):
         return False
     sentence = doc[modifier.modifier_span[0]].sent
