@@ -132,6 +132,9 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
         "unit": unit or "",
         "response": _RESPONSE_WORDS.get(detail or "any", ""),
     }
+    # a class of drugs ("NSAID", "conventional immunosuppressant / DMARD") is asked as "any
+    # NSAID": "Have you taken NSAID ...?" is no English (lead, round 29)
+    fill["any"] = "any " if fill["examples"] else ""
     zh_examples = _zh_examples(concept) if kind.startswith(("therapy", "last_dose", "allergy")) else ""
     tried = named_in_class(basis, concept, None) if entry["form"] == "yes_no" and entry.get("known_patient") else []
     if tried:       # "Has he taken a DMARD (you mentioned tacrolimus) and it did not work?"
@@ -146,7 +149,7 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
         said = ", ".join(term.label(c) for c in named)
         patient = f"{patient} {_fill(entry['known_patient'], {'names': said})}"
         clinician = f"{clinician} {_fill(entry['known_clinician'], {'names': said})}"
-    zh_fill = {**fill, "label": _zh_label(term, concept) if concept else "",
+    zh_fill = {**fill, "any": "", "label": _zh_label(term, concept) if concept else "",
                "examples": zh_examples,
                "response": _RESPONSE_WORDS_ZH.get(detail or "any", "")}
     zh_patient = _fill(entry["zh_patient"], zh_fill, zh=True) if entry.get("zh_patient") else None

@@ -244,3 +244,11 @@ def test_a_clinicians_patient_is_n_is_an_age(text, age):
 @pytest.mark.parametrize("text", ["pt is 44", "the patient is 3 weeks post transplant"])
 def test_no_age_from_a_lab_or_a_time_since(text):
     assert not [f for f in extract(text) if f.label == "AGE"]
+
+
+def test_a_class_of_drugs_is_asked_as_any_of_it():
+    from matching.questions import build_question
+    nsaid = build_question("therapy_failed_or_intolerant:nsaid")
+    assert nsaid.patient.startswith("Have you taken any NSAID (for example")
+    assert "any" not in (nsaid.zh_patient or "")
+    assert build_question("therapy_current:rituximab").patient == "Are you taking rituximab at the moment?"
