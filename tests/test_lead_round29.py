@@ -252,3 +252,26 @@ def test_a_class_of_drugs_is_asked_as_any_of_it():
     assert nsaid.patient.startswith("Have you taken any NSAID (for example")
     assert "any" not in (nsaid.zh_patient or "")
     assert build_question("therapy_current:rituximab").patient == "Are you taking rituximab at the moment?"
+
+
+@pytest.mark.parametrize("text, concept, hypothetical", [
+    ("could I get a trial or do I need surgery first", None, None),
+    ("will she have to have chemo before the car-t?", "chemotherapy", True),
+    ("does he need dialysis", "dialysis", True),
+    ("do i have to stop my methotrexate", "methotrexate", False),
+])
+def test_a_treatment_a_question_asks_about_is_not_had(text, concept, hypothetical):
+    facts = [f for f in extract(text) if f.label in ("DRUG", "PROCEDURE") and f.concept != "car_t"]
+    if concept is None:
+        assert not [f for f in facts if not f.hypothetical]
+    else:
+        assert [f.hypothetical for f in facts if f.concept == concept] == [hypothetical]
+
+
+def test_could_i_get_a_trial_shows_the_trials(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "Patient or family", "i have ulcerative colitis since 2012, tried infliximab and vedo, 37",
+                   "could I get a trial or do I need surgery first")
+    assert "may qualify" in replies[-1]
+    assert "surgery" not in replies[-1].split("may qualify")[0].lower()
