@@ -37,7 +37,7 @@ from bot.language import detect, detector, latin_script, load_languages
 from bot.normalise import normalise_input
 from bot.faq import load_faq
 from bot.geo_names import site_places
-from bot.phrasings import load_phrasings
+from bot.phrasings import load_phrasings, plain
 from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
 from bot.session_store import DuplicateUpdate, SessionStore
 from bot.trial_notes import offered
@@ -58,6 +58,7 @@ LETTER_PART_CHARS = 3_500
 # a message this soon after a letter's part is the rest of the letter
 LETTER_JOIN_SECONDS = 2.0
 COMMANDS = ("start", "help", "profile", "results", "summary", "trials", "trial", "role", "language", "restart", "forget")
+_CLAUSE_SPLIT = re.compile(r"[,.;:!?\n]+|\s+-\s+")     # clauses of a message's opening
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -355,6 +356,9 @@ class Engine(Answering, Asking, Family):
         if self._language_of(turn, text):
             return
         tracker, texts = turn.tracker, self.texts
+        if tracker.role is None and turn.clinician_ok and self._opens_as_clinician(text):
+            turn.record("role", {"role": "clinician"})      # "nurse here, writing for a patient of ours. 52M, …"
+            turn.text("role_set")
         self._note_speaker(turn, text)
         if tracker.profile.facts and texts.is_correction(text) and self._corrects_whose(turn, texts.correction_body(text)):
             text = texts.correction_body(text)     # "sorry i meant my dad has ITP": read as his telling
@@ -506,6 +510,26 @@ class Engine(Answering, Asking, Family):
             self._advance(turn)
         else:
             self._prompt(turn)
+
+    def _opens_as_clinician(self, text: str) -> bool:
+        """A message whose first clauses say a clinician writes ("hi, nurse here writing for a
+        patient of ours. 52M, AL amyloidosis …", "GP here - 45F with lupus"): one of its first
+        three clauses is, whole, a clinician's answer to "who am I talking to?"
+        (data/phrasings.yaml ``roles``); a patient's or relative's opening is read as before."""
+        said_own = f" {plain(text)} "
+        if any(f" {words} " in said_own for words in self.phrasings.own_illness):
+            return False        # "im a nurse and i have lupus": the patient, a nurse by trade
+        for clause in _CLAUSE_SPLIT.split(text, maxsplit=3)[:3]:
+            said = self.phrasings.role(clause)
+            if said is not None:
+                return said[0] == "clinician"
+            words = plain(clause)
+            # "nurse here writing for a patient of ours": a clinician's phrase of two words or
+            # more opening the clause
+            if any(words.startswith(phrase + " ") for phrase, (kind, _r, _s) in self.phrasings.roles.items()
+                   if kind == "clinician" and " " in phrase):
+                return True
+        return False
 
     def _role_answer(self, turn: Turn, kind: str, relation: str | None, sex: str | None) -> None:
         """An answer to "who am I talking to?" in other words: "for my mum" (a relative

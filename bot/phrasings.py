@@ -22,7 +22,7 @@ from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
-_SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first"}
+_SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -50,6 +50,7 @@ class Phrasings:
     roles: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict, hash=False, compare=False)
     team_only: tuple[str, ...] = ()   # question kinds never asked of a patient or relative
     age_first: frozenset[str] = frozenset()     # relations of a patient who may be a child
+    own_illness: tuple[str, ...] = ()   # words of a writer telling their own illness ("i have")
 
     def role(self, message: str) -> tuple[str, str | None, str | None] | None:
         """An answer to "who am I talking to?": ``(kind, relation, sex)`` with kind
@@ -121,8 +122,9 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     roles = _roles(raw.get("roles", {}) or {}, f"{name}: roles")
     team_only = tuple(_strings(raw.get("team_only", []), f"{name}: team_only"))
     age_first = frozenset(_strings(raw.get("age_first", []), f"{name}: age_first"))
+    own_illness = tuple(plain(w) for w in _strings(raw.get("own_illness", []), f"{name}: own_illness"))
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
-                     age_first)
+                     age_first, own_illness)
 
 
 def _roles(sections: Any, where: str) -> dict[str, tuple[str, str | None, str | None]]:

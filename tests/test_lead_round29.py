@@ -275,3 +275,19 @@ def test_could_i_get_a_trial_shows_the_trials(tmp_path):
                    "could I get a trial or do I need surgery first")
     assert "may qualify" in replies[-1]
     assert "surgery" not in replies[-1].split("may qualify")[0].lower()
+
+
+@pytest.mark.parametrize("opening, clinician", [
+    ("hi, nurse here writing for a patient of ours. 52M, AL amyloidosis, relapsed after ASCT 2023", True),
+    ("GP here - 45F with lupus nephritis, failed MMF", True),
+    ("Im a rheumatologist. 38F, SLE, failed rituximab", True),
+    ("im a nurse and i have lupus, failed mycophenolate", False),
+    ("my daughter is 24 and has lupus", False),
+    ("I have ITP", False),
+])
+def test_a_clinicians_opening_chooses_the_clinician_wording(tmp_path, opening, clinician):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", opening)
+    assert (tracker_of(engine, "a").role == "clinician") is clinician
+    assert ("Clinician mode" in replies[-1]) is clinician
