@@ -86,6 +86,7 @@ class Relations:
     partners_of: dict[str, dict[str, str]] = field(default_factory=dict)   # relation -> partner word -> relation word of the partner
     partner_after: re.Pattern | None = None         # "... and his wife", "'s husband" right after a relation (group partner)
     feeding_words: re.Pattern | None = None         # "breastfeeding" right before "my 5 month old": the writer's baby
+    writer_with_relative: tuple[re.Pattern, ...] = ()   # "both me and my partner have crohns": the writer's message
     writer_names_self: tuple[re.Pattern, ...] = ()  # "its his wife writing": the writer's relation to "him" (groups pron, writer)
     writer_as_relative_of: dict[str, dict[str, str]] = field(default_factory=dict)   # writer relation -> pronoun -> patient's relation
 
@@ -253,6 +254,7 @@ def relations() -> Relations:
         partners_of=partners_of,
         partner_after=partner_after,
         writer_names_self=tuple(names_self),
+        writer_with_relative=tuple(_regexes(doc, "writer_with_relative", name)),
         writer_as_relative_of={str(k): {str(p): str(r) for p, r in v.items()} for k, v in inverse.items()},
     )
 
@@ -508,6 +510,8 @@ def _speaker_of(text: str) -> Speaker:
             return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"), match.end("rel"))
     if any(p.search(text) for p in rel.writer_is_patient):
         return Speaker("patient")   # "my son has asthma and my daughter eczema. im the one with UC"
+    if any(p.search(text) for p in rel.writer_with_relative):
+        return Speaker("patient")   # "both me and my partner have crohns. im 31" (h120, round 26)
     treated = _treated_subject(text, rel)
     if treated is not None:     # "my brother has dermatomyositis and is on IVIG": about him
         return treated
