@@ -153,7 +153,8 @@ def _hash(text: str) -> str:
 # 103: h116, round 25: the end of a use with its year ("azathioprine to 2021", "completed 2024", "weaned off 2023") makes it over; a level measured at diagnosis or presentation ("ANA 1:640 ... at diagnosis") is of then; a cancer listed with its year on a "Background:" line is history, "Previous history:" is a history heading; a date does not reach a fact past a nearer time, nor a treatment past a semicolon; a course count then its remission ("7+3 x1, CR1") is over; "treated per" a protocol is a course given; the problem a dated presentation was with is of then; a dose changed between a treatment and a date ("reduced from 20 mg in 09/2025") dates the change, not the end of the use.
 # 104: h117, round 25: the condition gate of a study about family history (its title or summary says so: the web family-history tool) carries "relatives": a relative's listed condition meets it, the person's own other diagnoses never rule them out then.
 # 105: lead, round 29: splenectomy said as people say it ("spleen was taken out in 2010").
-PLAN_VERSION = "105"
+# 106: h120, round 26: "hepatitis B vaccine" (and hep b jab, Engerix-B) is a vaccine of its own in a person's words (patient_words), no hepatitis B; "(not sure)" opening a bracket after a diagnosis doubts it, "(not sure which type)" does not; "isnt responding to X" is a failure while taken; an infection counted ("covid twice") is past; a contraceptive device fitted in the past is in place now; a disease "in her lungs" / "affecting his heart" is the organ's disease; a bare age after a sex word ("the mother, 34,").
+PLAN_VERSION = "106"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

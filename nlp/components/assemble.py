@@ -24,13 +24,14 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
+from nlp.components.devices import devices_in_place
 from nlp.components.ongoing_item import OngoingItem
 from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, taken_on_schedule
 from nlp.components.stop_reasons import stop_reasons
-from nlp.components.course_counts import finished_courses
+from nlp.components.course_counts import counted_episodes, finished_courses
 from nlp.components.harm_cause import harm_causes
 from nlp.components.table_rows import table_rows
 from nlp.components.later_values import earlier_values
@@ -215,6 +216,9 @@ class FactBuilder:
             r"[ \t]*(?:\d+(?:[.,]\d+)?[ \t]*(?:%s)\b[ \t]*)?(?:%s)\b" % (alternation(schedule.get("dose_units") or ["mg"]),
                                                                alternation(schedule["schedules"])),
             re.IGNORECASE) if schedule.get("schedules") else None
+        # "ive had covid twice": an infection counted is episodes of the past (h120, round 26)
+        counted = vocabulary.get("episodes_counted")
+        self.episodes_counted = re.compile(counted, re.IGNORECASE) if counted else None
         # "he got IVIG every month": a schedule says the treatment goes on (h111, round 24)
         recurring = vocabulary.get("taken_on_schedule") or {}
         self.recurring = {
@@ -530,11 +534,13 @@ class FactBuilder:
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
+        devices_in_place(text, facts)   # "had the coil put in last year": a device stays in until taken out
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
+        counted_episodes(text, facts, self.episodes_counted)   # "ive had covid twice": of the past
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
         table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too

@@ -43,3 +43,17 @@ def finished_courses(text: str, facts: list[Fact]) -> None:
             continue
         after.historical = True
         after.status = None
+
+
+def counted_episodes(text: str, facts: list[Fact], counted: re.Pattern | None) -> None:
+    """An infection counted right after its name is episodes of the past: "ive had covid
+    twice", "covid 3 times actually", "shingles once in 2022", "pneumonia several times" (caught
+    and over, whatever the verb: "ive had" is no lasting infection). ``counted`` is
+    ``episodes_counted`` of data/nlp/extraction.yaml, matched right after the mention; a
+    negated, hedged, hypothetical or relative's mention is left as it is (h120, round 26)."""
+    if counted is None:
+        return
+    for fact in facts:
+        if (fact.label == "INFECTION" and not (fact.negated or fact.hypothetical or fact.uncertain)
+                and counted.match(text, fact.end)):
+            fact.historical = True

@@ -33,6 +33,7 @@ THERAPY_LABELS = ("DRUG", "PROCEDURE")
 QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY", "INFECTION")
 # a writer's own words reach this many tokens ("i have crohn's too")
 WRITER_SCOPE = 8
+_BRACKET_ALLOWANCE = 5  # tokens of closed brackets a reach may skip (h120, round 26)
 RELATIVE_SCOPE = 14     # "His brother, 40 years old, has Crohn disease and takes adalimumab"
 _PATIENT_WORDS = frozenset({"patient", "pt"})
 # a writer's own illness: "I (also) have", "i've had", "i got", "i suffer from", "i was diagnosed with"
@@ -70,9 +71,12 @@ class People:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
             return True
         if ent._.is_family:
+            cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
+            if (speaker is not None and speaker.speaker == "patient" and speaker.relation is None and cues
+                    and all(_with_the_writer(ent.doc, m) for m in cues)):
+                return False    # "me and my brother have crohns": the writer's too (h120, round 26)
             if speaker is None or speaker.relation is None:
                 return True
-            cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
             if speaker.start is not None and any(
                     ent.doc[m.modifier_span[0]:m.modifier_span[1]].start_char <= speaker.start
                     < ent.doc[m.modifier_span[0]:m.modifier_span[1]].end_char for m in cues):
@@ -154,6 +158,12 @@ class People:
         fillers = _PRONOUN_VERB_FILLERS if ent.label_ in ("CONDITION", "INFECTION") else \
             self.treatment_fillers      # "my sister has it too, she's on benlysta"
         doc = ent.doc
+        owner = _POSSESSIVE_SEX.get(doc[ent.start - 1].lower_) if ent.start > ent.sent.start else None
+        if owner is not None and other_than is None and ent.label_ in ("CONDITION", "INFECTION"):
+            # "my wife is on insulin for her type 1 diabetes, not me": "her" disease in the
+            # writer's own message is the relative's of that sex named before it (h120, round 26)
+            relatives = [r for r in (self.words.relation_of(t.text) for t in doc[:ent.start]) if r is not None]
+            return bool(relatives) and {self.words.sexes.get(r) for r in relatives} == {owner}
         i = ent.start - 1
         while i > ent.sent.start and doc[i].lower_ in fillers:
             i -= 1
@@ -177,7 +187,10 @@ class People:
         writing "I have RA, my husband has psoriasis")."""
         doc = ent.doc
         start = max(ent.sent.start, ent.start - WRITER_SCOPE)
-        aside = _asides(doc, start, ent.start)
+        # a bracket's tokens do not count toward the reach ("dad (72) has AF and is on apixaban")
+        wider = max(ent.sent.start, ent.start - WRITER_SCOPE - _BRACKET_ALLOWANCE)
+        aside = _asides(doc, wider, ent.start)
+        start = max(wider, start - len(aside))
         for i in range(ent.start - 1, start - 1, -1):
             if i in aside:
                 continue    # "I (not my daughter) have lupus": a person set aside in a bracket
@@ -206,8 +219,16 @@ class People:
                 owner -= 1      # "my eldest son has crohns too, i have UC"
             if owner > 0 and doc[owner].like_num:
                 owner -= 1      # "my 4 kids have asthma, I have lupus": a count of them
+            if speaker.relation is not None and (i == ent.sent.start or doc[i - 1].text in (",", ";")):
+                # "Daughter (6) has asthma; pt is the mother, 34", "mum (70) has ITP, dad (72) has
+                # AF and is on apixaban": a relation opening its sentence or clause without "my",
+                # another than the one the message is about and than the writer ("Mother of a 7
+                # year old girl": the writer; h120, round 26)
+                return not named & {speaker.relation, speaker.writer}
             if i == 0 or doc[owner].lower_ not in self.words.possessives:
                 return False
+            if owner >= 2 and doc[owner - 1].lower_ in ("and", "&") and doc[owner - 2].lower_ in _WRITER_WITH:
+                return False    # "both me and my partner have crohns": the writer's too (h120, round 26)
             return speaker.relation not in named
         return False
 
@@ -355,11 +376,33 @@ class People:
 _SUBJECT_VERB_CATEGORIES = frozenset({"THERAPY_CURRENT"})
 
 
+# a possessive before a disease and the sex it names ("for her diabetes"; h120, round 26)
+_POSSESSIVE_SEX = {"her": "female", "his": "male"}
+
+
+# the writer joined to a relative by "and" ("me and my partner"; h120, round 26)
+_WRITER_WITH = frozenset({"i", "me", "myself"})
+
+
+def _with_the_writer(doc, modifier) -> bool:
+    """The FAMILY cue names a relative joined to the writer by "and" ("me and my brother"):
+    the two said together, what follows is the writer's too."""
+    start = modifier.modifier_span[0]
+    first = start - 1 if start > 0 and doc[start - 1].lower_ in ("my", "our") else start
+    return first >= 2 and doc[first - 1].lower_ in ("and", "&") and doc[first - 2].lower_ in _WRITER_WITH
+
+
+# words right before a writer's word that set the writer aside ("not me", "rather than me"; h120, round 26)
+_SETTING_ASIDE = frozenset({"not", "than"})
+
+
 def _writer_cue(doc, modifier, writer_words: frozenset[str]) -> bool:
     """The modifier names the writer: a SELF cue that is a writer's word ("i", "me",
     "myself"), or a treatment cue opening with "i" ("im on warfarin", "I take metformin": the
     longer cue hides the "I" in it)."""
     start, end = modifier.modifier_span
+    if start > 0 and doc[start - 1].lower_ in _SETTING_ASIDE:
+        return False    # "its my dad who is sick not me, AML at 68": the writer set aside, not the subject
     if modifier.category == "SELF":
         return doc[start:end].text.lower() in writer_words
     return (modifier.category in _SUBJECT_VERB_CATEGORIES and end - start > 1

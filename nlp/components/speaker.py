@@ -86,6 +86,9 @@ class Relations:
     partners_of: dict[str, dict[str, str]] = field(default_factory=dict)   # relation -> partner word -> relation word of the partner
     partner_after: re.Pattern | None = None         # "... and his wife", "'s husband" right after a relation (group partner)
     feeding_words: re.Pattern | None = None         # "breastfeeding" right before "my 5 month old": the writer's baby
+    writer_with_relative: tuple[re.Pattern, ...] = ()   # "both me and my partner have crohns": the writer's message
+    writer_names_self: tuple[re.Pattern, ...] = ()  # "its his wife writing": the writer's relation to "him" (groups pron, writer)
+    writer_as_relative_of: dict[str, dict[str, str]] = field(default_factory=dict)   # writer relation -> pronoun -> patient's relation
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -192,6 +195,14 @@ def relations() -> Relations:
     trial_for_them = _regexes(doc, "trial_for_them", name)
     treated_subject = _regexes(doc, "treated_subject", name)
     named_patient = _regexes(doc, "named_patient", name)
+    names_self = _regexes(doc, "writer_names_self", name)
+    for i, pattern in enumerate(names_self):
+        if not {"pron", "writer"} <= set(pattern.groupindex):
+            raise DataError(f"{name}.writer_names_self[{i}]", "needs groups named pron and writer")
+    inverse = doc.get("writer_as_relative_of") or {}
+    if not isinstance(inverse, dict) or any(not isinstance(v, dict) or set(v) - {"his", "her"} or k not in sexes
+                                            or any(r not in sexes for r in v.values()) for k, v in inverse.items()):
+        raise DataError(f"{name}.writer_as_relative_of", "must map relations to {his, her} -> relations")
     opening_goes_on = _regexes(doc, "opening_subject_goes_on", name)
     opening_before = _regexes(doc, "opening_subject_before", name)
     for i, pattern in enumerate(named_patient):
@@ -242,6 +253,9 @@ def relations() -> Relations:
         opening_before=opening_before[0] if opening_before else None,
         partners_of=partners_of,
         partner_after=partner_after,
+        writer_names_self=tuple(names_self),
+        writer_with_relative=tuple(_regexes(doc, "writer_with_relative", name)),
+        writer_as_relative_of={str(k): {str(p): str(r) for p, r in v.items()} for k, v in inverse.items()},
     )
 
 
@@ -474,6 +488,12 @@ def _speaker_of(text: str) -> Speaker:
         if relation is not None:
             return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"),
                            match.end("rel"), writer=rel.relation_of(match.group("writer")))
+    for pattern in rel.writer_names_self:   # "its his wife writing": written for her husband
+        match = pattern.search(text)
+        writer = rel.relation_of(match.group("writer")) if match else None
+        relation = (rel.writer_as_relative_of.get(writer) or {}).get(match.group("pron").lower()) if writer else None
+        if relation is not None:
+            return Speaker("relative", relation, rel.sexes[relation], writer=writer)
     found = sorted(_candidates(text, rel))
     if len({c[2] for c in found}) > 1:
         # "my husband and I are looking for something for our daughter": he writes with the
@@ -490,6 +510,8 @@ def _speaker_of(text: str) -> Speaker:
             return Speaker("relative", relation, rel.sexes[relation], match.group("rel"), match.start("rel"), match.end("rel"))
     if any(p.search(text) for p in rel.writer_is_patient):
         return Speaker("patient")   # "my son has asthma and my daughter eczema. im the one with UC"
+    if any(p.search(text) for p in rel.writer_with_relative):
+        return Speaker("patient")   # "both me and my partner have crohns. im 31" (h120, round 26)
     treated = _treated_subject(text, rel)
     if treated is not None:     # "my brother has dermatomyositis and is on IVIG": about him
         return treated

@@ -397,7 +397,8 @@ def failing_now(span: Span) -> bool:
     currents = [c.modifier_span[0] for c in (graph.modifiers if graph is not None else ())
                 if c.category == "THERAPY_CURRENT"]
     for m in span._.modifiers:
-        if m.category == "THERAPY_FAILED" and m.modifier_span[1] <= span.start and _despite_now(doc, m, past):
+        if m.category == "THERAPY_FAILED" and m.modifier_span[1] <= span.start and (
+                _despite_now(doc, m, past) or _failing_now_before(doc, m, now, auxiliaries, past)):
             return True
         if m.category != "THERAPY_FAILED" or m.modifier_span[0] < span.end:
             continue
@@ -468,6 +469,18 @@ def failing_while_on(span: Span) -> bool:
 
 
 _YEAR = re.compile(r"^(?:\d{1,2}/)?(?:19|20)\d{2}$")
+
+
+def _failing_now_before(doc, modifier, now: frozenset, auxiliaries: frozenset, past: frozenset) -> bool:
+    """A failure cue before the treatment in the present progressive ("AIHA which isnt
+    responding to steroids", "she is not responding to IVIG": ``failing_now_words`` in the cue,
+    a present auxiliary in it or the two words before it, no word of the past): the treatment is
+    still taken while it fails (h120, round 26). Without an auxiliary ("not responding to
+    steroids") nothing is said of now."""
+    start, end = modifier.modifier_span
+    words = {t.lower_ for t in doc[start:end]}
+    before = {t.lower_ for t in doc[max(0, start - 2):start]}
+    return bool(words & now) and bool((words | before) & auxiliaries) and not (words | before) & past
 
 
 def _despite_now(doc, modifier, past: frozenset) -> bool:
