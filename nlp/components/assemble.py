@@ -1361,8 +1361,12 @@ class FactBuilder:
                 continue
             for expression in ended:
                 between = text[expression.end:fact.start]
+                # a word of now right after the value says it too ("eltrombopag 2020-2022 failed,
+                # plt 14 today"; h121, round 26)
+                after = _VALUE_TAIL.match(text, fact.end).group()
                 if (expression.end <= fact.start and len(between) <= self.ended_line_reach and "\n" not in between
-                        and not self.ended_line_now.search(between) and not _SENTENCE_END.search(between)):
+                        and not self.ended_line_now.search(between) and not _SENTENCE_END.search(between)
+                        and not self.ended_line_now.search(after)):
                     fact.historical = True
                     break
 
@@ -1384,6 +1388,10 @@ class FactBuilder:
                 fact.date = fact.date or when.date
 
 
+
+
+# the value and unit written after a lab's name, up to the next break ("plt 14 today")
+_VALUE_TAIL = re.compile(r"[^,;.()\n]{0,25}")
 
 
 # what joins the drugs of one combination or list: "+", "/", ",", "and", "with", brackets
@@ -1524,6 +1532,12 @@ def _was_on(ent: Span) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _hold_reason_words() -> frozenset[str]:
+    """The words that open why a treatment was held (extraction.yaml ``hold_reason_words``), read once."""
+    return frozenset(w.lower() for w in vocabulary().get("hold_reason_words") or ())
+
+
+@lru_cache(maxsize=1)
 def _acute_concepts() -> frozenset[str]:
     """The acute, one-off conditions (extraction.yaml ``event_settings.acute_concepts``), read once."""
     return frozenset((vocabulary().get("event_settings") or {}).get("acute_concepts") or ())
@@ -1558,7 +1572,10 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
                 # the reason in brackets after a cue that the therapy was held ("tocilizumab -
                 # held (recurrent cellulitis)", "held since 09/2025 (chest infections)")
                 gap = ent.doc[m.modifier_span[0] + 1:ent.start]
-                if len(gap) <= 7 and any(t.text == "(" for t in gap) and not any(t.text in (")", ".", ";") for t in gap):
+                # or named after a word of reason ("on hold since Oct for a DVT", "held since
+                # 09/2025 because of a DVT"; extraction.yaml ``hold_reason_words``; h121)
+                if (len(gap) <= 7 and any(t.text == "(" or t.lower_ in _hold_reason_words() for t in gap)
+                        and not any(t.text in (")", ".", ";") for t in gap)):
                     return True
             if m.category != "THERAPY_INTOLERANT":
                 continue
