@@ -229,6 +229,7 @@ class FactBuilder:
         words = vocabulary.get("successor_words") or ()
         self.successor = re.compile(r"\s*,?\s*(?:%s)\s+(?:(?:a|an|the|frank|overt|secondary)\s+)*"
                                     % alternation(words), re.IGNORECASE) if words else None
+        self.replaced_by = {str(k): frozenset(v or ()) for k, v in (vocabulary.get("replaced_by_transplant") or {}).items()}
         words = vocabulary.get("condition_then") or ()
         self.condition_then = re.compile(r"\s*(?:%s)\b" % alternation(words), re.IGNORECASE) if words else None
         self.one_off = tuple(c for c in vocabulary.get("one_off_procedures") or () if c in terminology)
@@ -472,6 +473,7 @@ class FactBuilder:
         self._course_to_remission(facts, doc_text(doc))
         self._treatment_of_past_cancer(facts, text)
         self._precursor(facts, text)
+        self._replaced_organ(facts)     # "leading to ESRD ... kidney transplant (2017)": the failure is over
         self._said_of_then(facts, text)
         self._treated_then(facts, text)
         self._infection_treated(facts, text)
@@ -709,6 +711,23 @@ class FactBuilder:
                 match = self.successor.match(text, first.end) if self.successor is not None else None
                 if match is not None and match.end() == second.start:
                     first.historical = True
+
+    def _replaced_organ(self, facts: list[Fact]) -> None:
+        """An organ's failure followed in the text by the patient's transplant of that organ
+        (``replaced_by_transplant`` in extraction.yaml: "lupus nephritis ... leading to ESRD in
+        2015. Haemodialysis 2015-2017, then a kidney transplant (2017)"): the failure was, the
+        graft works now; past. A transplant planned, asked about, denied or a relative's
+        replaces nothing (h121, round 26)."""
+        if not self.replaced_by:
+            return
+        for fact in facts:
+            by = self.replaced_by.get(fact.concept)
+            if (not by or fact.label != "CONDITION" or fact.negated or fact.hypothetical or fact.family
+                    or fact.historical):
+                continue
+            if any(other.concept in by and other.start > fact.end and not (
+                    other.negated or other.hypothetical or other.family or other.uncertain) for other in facts):
+                fact.historical = True
 
     def _cancer(self, fact: Fact) -> bool:
         return self._is_cancer(fact.concept)
