@@ -233,6 +233,7 @@ class FactBuilder:
         words = vocabulary.get("successor_words") or ()
         self.successor = re.compile(r"\s*,?\s*(?:%s)\s+(?:(?:a|an|the|frank|overt|secondary)\s+)*"
                                     % alternation(words), re.IGNORECASE) if words else None
+        self.replaced_by = {str(k): frozenset(v or ()) for k, v in (vocabulary.get("replaced_by_transplant") or {}).items()}
         words = vocabulary.get("condition_then") or ()
         self.condition_then = re.compile(r"\s*(?:%s)\b" % alternation(words), re.IGNORECASE) if words else None
         self.one_off = tuple(c for c in vocabulary.get("one_off_procedures") or () if c in terminology)
@@ -476,6 +477,7 @@ class FactBuilder:
         self._course_to_remission(facts, doc_text(doc))
         self._treatment_of_past_cancer(facts, text)
         self._precursor(facts, text)
+        self._replaced_organ(facts)     # "leading to ESRD ... kidney transplant (2017)": the failure is over
         self._said_of_then(facts, text)
         self._treated_then(facts, text)
         self._infection_treated(facts, text)
@@ -715,6 +717,23 @@ class FactBuilder:
                 match = self.successor.match(text, first.end) if self.successor is not None else None
                 if match is not None and match.end() == second.start:
                     first.historical = True
+
+    def _replaced_organ(self, facts: list[Fact]) -> None:
+        """An organ's failure followed in the text by the patient's transplant of that organ
+        (``replaced_by_transplant`` in extraction.yaml: "lupus nephritis ... leading to ESRD in
+        2015. Haemodialysis 2015-2017, then a kidney transplant (2017)"): the failure was, the
+        graft works now; past. A transplant planned, asked about, denied or a relative's
+        replaces nothing (h121, round 26)."""
+        if not self.replaced_by:
+            return
+        for fact in facts:
+            by = self.replaced_by.get(fact.concept)
+            if (not by or fact.label != "CONDITION" or fact.negated or fact.hypothetical or fact.family
+                    or fact.historical):
+                continue
+            if any(other.concept in by and other.start > fact.end and not (
+                    other.negated or other.hypothetical or other.family or other.uncertain) for other in facts):
+                fact.historical = True
 
     def _cancer(self, fact: Fact) -> bool:
         return self._is_cancer(fact.concept)
@@ -1367,8 +1386,12 @@ class FactBuilder:
                 continue
             for expression in ended:
                 between = text[expression.end:fact.start]
+                # a word of now right after the value says it too ("eltrombopag 2020-2022 failed,
+                # plt 14 today"; h121, round 26)
+                after = _VALUE_TAIL.match(text, fact.end).group()
                 if (expression.end <= fact.start and len(between) <= self.ended_line_reach and "\n" not in between
-                        and not self.ended_line_now.search(between) and not _SENTENCE_END.search(between)):
+                        and not self.ended_line_now.search(between) and not _SENTENCE_END.search(between)
+                        and not self.ended_line_now.search(after)):
                     fact.historical = True
                     break
 
@@ -1390,6 +1413,10 @@ class FactBuilder:
                 fact.date = fact.date or when.date
 
 
+
+
+# the value and unit written after a lab's name, up to the next break ("plt 14 today")
+_VALUE_TAIL = re.compile(r"[^,;.()\n]{0,25}")
 
 
 # what joins the drugs of one combination or list: "+", "/", ",", "and", "with", brackets
@@ -1530,6 +1557,12 @@ def _was_on(ent: Span) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _hold_reason_words() -> frozenset[str]:
+    """The words that open why a treatment was held (extraction.yaml ``hold_reason_words``), read once."""
+    return frozenset(w.lower() for w in vocabulary().get("hold_reason_words") or ())
+
+
+@lru_cache(maxsize=1)
 def _acute_concepts() -> frozenset[str]:
     """The acute, one-off conditions (extraction.yaml ``event_settings.acute_concepts``), read once."""
     return frozenset((vocabulary().get("event_settings") or {}).get("acute_concepts") or ())
@@ -1564,7 +1597,10 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
                 # the reason in brackets after a cue that the therapy was held ("tocilizumab -
                 # held (recurrent cellulitis)", "held since 09/2025 (chest infections)")
                 gap = ent.doc[m.modifier_span[0] + 1:ent.start]
-                if len(gap) <= 7 and any(t.text == "(" for t in gap) and not any(t.text in (")", ".", ";") for t in gap):
+                # or named after a word of reason ("on hold since Oct for a DVT", "held since
+                # 09/2025 because of a DVT"; extraction.yaml ``hold_reason_words``; h121)
+                if (len(gap) <= 7 and any(t.text == "(" or t.lower_ in _hold_reason_words() for t in gap)
+                        and not any(t.text in (")", ".", ";") for t in gap)):
                     return True
             if m.category != "THERAPY_INTOLERANT":
                 continue

@@ -84,6 +84,7 @@ def cue_scope(doc):
             and not _reason_after_negation(doc, m, ent)
             and not _result_without_its_test(m, modifiers)
             and not _measured_in_bracket(m, closes, ent)
+            and not _older_value_in_bracket(doc, m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _event_of_a_new_clause(doc, m, ent)
@@ -431,6 +432,22 @@ def _measured_in_bracket(modifier, closes: dict[int, int], ent) -> bool:
         return False
     end = modifier.modifier_span[1]
     return end <= ent.start and any(end <= open_ < ent.start and ent.end <= close for open_, close in closes.items())
+
+
+def _older_value_in_bracket(doc, modifier, closes: dict[int, int], ent) -> bool:
+    """A time cue inside a bracket that opens after the value's own number is of the older value
+    the bracket gives: "CK 1,450 today (4,800 at diagnosis)", "CK 210 U/L (peak 4800 at
+    presentation)": today's CK, not one of then (h121, round 26). A bracket right after the
+    name ("CK (at diagnosis) 4,800") still dates it."""
+    if modifier.category != "HISTORICAL" or ent.label_ not in ("LAB", "SCORE"):
+        return False
+    start = modifier.modifier_span[0]
+    for open_, close in closes.items():
+        if ent.end < open_ < start and start < close:
+            between = doc[ent.end:open_]
+            return any(t.like_num or any(c.isdigit() for c in t.text) for t in between) and not any(
+                t.is_sent_start or t.text in (";", "\n") for t in between)
+    return False
 
 
 # mentions of one kind for ``_aside_of_its_own`` (a treatment in the bracket of a treatment;

@@ -25,6 +25,17 @@ _CLAUSE_END = re.compile(r"[,;.!?\n]")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 RELAPSED = "relapsed_disease"
+
+
+def _newer(date: str | None, than: str | None) -> bool:
+    """A later date than ``than`` (ISO, "2025" or "2025-07"): a later year, or a later month of
+    the same year when both give one. Undated is never newer ("relapsed T-ALL" in a subject
+    line is the relapse told below it)."""
+    if not date or not than:
+        return False
+    if date[:4] != than[:4]:
+        return date[:4] > than[:4]
+    return len(date) >= 7 and len(than) >= 7 and date[:7] > than[:7]
 _WINDOW = 3   # tokens before the mention
 
 
@@ -56,6 +67,13 @@ class StatusWords:
         self.feared = frozenset(w.lower() for w in vocabulary.get("status_feared_by") or ())
         order = vocabulary.get("status_superseded") or {}
         self.superseded = {str(k): frozenset(v.get("by") or ()) for k, v in (order.get("statuses") or {}).items()}
+        # superseded only by a status told in a later sentence: "Relapse 02/2025: GDP x3. Line 3:
+        # ... Relapse 07/2025" (a relapse of an earlier line; not "Relapse: isolated CNS relapse")
+        self.superseded_later = {str(k): frozenset(v.get("by_a_later_sentence") or ())
+                                 for k, v in (order.get("statuses") or {}).items()}
+        # ... or only by one of a newer date: "2) relapse 2023 -> ...; 3) relapse 07/2025"
+        self.superseded_newer = {str(k): frozenset(v.get("by_a_newer_date") or ())
+                                 for k, v in (order.get("statuses") or {}).items()}
         self.was_words = frozenset(w.lower() for w in order.get("was") or ())
         self.disease_now = frozenset(str(w) for w in vocabulary.get("status_disease_now") or ())
         self.status_diseases = tuple(str(w) for w in vocabulary.get("status_other_diseases") or ())
@@ -164,11 +182,12 @@ class StatusWords:
         statement wins; a relapse is never made past by a later remission (a relapsed disease
         stays relapsed)."""
         said = [(f.start, f, ent) for ent, f in zip(ents, facts)
-                if f.label == "CONDITION" and f.concept in self.superseded
+                if f.label == "CONDITION" and (self.superseded.get(f.concept) or self.superseded_later.get(f.concept)
+                                               or self.superseded_newer.get(f.concept))
                 and not (f.negated or f.hypothetical or f.family)]
         if not said:
             return
-        later = [(f.start, f.concept) for f in facts if f.label == "CONDITION" and self.is_status(f.concept)
+        later = [(f.start, f.concept, f.date) for f in facts if f.label == "CONDITION" and self.is_status(f.concept)
                  and not (f.negated or f.hypothetical or f.family)]
         for start, fact, ent in said:
             doc = ent.doc
@@ -176,7 +195,12 @@ class StatusWords:
             # the "was" before it, or inside a span that holds its verb ("MRD was positive
             # after induction", "MRD was still positive after induction": what it was then)
             before = {t.lower_ for t in doc[max(sentence.start, ent.start - _WINDOW):ent.end - 1]}
-            if before & self.was_words or any(s > start and c in self.superseded[fact.concept] for s, c in later):
+            by = self.superseded.get(fact.concept, frozenset())
+            by_later = self.superseded_later.get(fact.concept, frozenset())
+            by_newer = self.superseded_newer.get(fact.concept, frozenset())
+            if ((by and before & self.was_words) or any(s > start and c in by for s, c, _ in later)
+                    or any(s >= sentence.end_char and c in by_later for s, c, _ in later)
+                    or any(s >= sentence.end_char and c in by_newer and _newer(d, fact.date) for s, c, d in later)):
                 fact.historical = True
 
     def _other_disease(self, ent: Span, ents: list[Span], facts: list[Fact]) -> bool:
