@@ -152,7 +152,8 @@ def _hash(text: str) -> str:
 # 102: lead, round 28: CD7 and CD19 expression have Chinese names; "looking at"/"rather"/"prefer" before a treatment make it considered, not had; courses counted right after a treatment ("pred twice,") and "another round of X" are had; a course told by its length then ", now" is over; an item ending with the dose of now ("; currently 12.5 mg") is taken now; a bracketed donor after a date makes a transplant allogeneic; a cue of the sentence before does not choose what "since" dates.
 # 103: h116, round 25: the end of a use with its year ("azathioprine to 2021", "completed 2024", "weaned off 2023") makes it over; a level measured at diagnosis or presentation ("ANA 1:640 ... at diagnosis") is of then; a cancer listed with its year on a "Background:" line is history, "Previous history:" is a history heading; a date does not reach a fact past a nearer time, nor a treatment past a semicolon; a course count then its remission ("7+3 x1, CR1") is over; "treated per" a protocol is a course given; the problem a dated presentation was with is of then; a dose changed between a treatment and a date ("reduced from 20 mg in 09/2025") dates the change, not the end of the use.
 # 104: h117, round 25: the condition gate of a study about family history (its title or summary says so: the web family-history tool) carries "relatives": a relative's listed condition meets it, the person's own other diagnoses never rule them out then.
-PLAN_VERSION = "104"
+# 105: h124, round 26: "both healthy", "we are (both) healthy", "both in good health" and "no diseases" are the healthy (no known illness) term; "Myself (F, 61)" gives the writer's age and sex like "Me (F, 33)".
+PLAN_VERSION = "105"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
