@@ -155,7 +155,8 @@ def _hash(text: str) -> str:
 # 105: lead, round 29: splenectomy said as people say it ("spleen was taken out in 2010").
 # 106: h120, round 26: "hepatitis B vaccine" (and hep b jab, Engerix-B) is a vaccine of its own in a person's words (patient_words), no hepatitis B; "(not sure)" opening a bracket after a diagnosis doubts it, "(not sure which type)" does not; "isnt responding to X" is a failure while taken; an infection counted ("covid twice") is past; a contraceptive device fitted in the past is in place now; a disease "in her lungs" / "affecting his heart" is the organ's disease; a bare age after a sex word ("the mother, 34,").
 # 107: h121, round 26: a restart ("restarted 04/2025", "held ... and restarted") makes a treatment current again; "on hold" ends it for now and the illness named after a hold's "for"/"because of" was its reason, of then; a schedule then its last dose ("6-monthly (last dose 08/2025)") goes on; a value said "today" after a finished course, or before an older value in brackets ("CK 1,450 today (4,800 at diagnosis)"), is today's; "progressed to" reaches a disease past its subtype and date; a dated relapse followed by a newer one, and a refractory line or an MRD result followed by a later relapse, are of an earlier line; ESRD followed by the patient's kidney transplant is past.
-PLAN_VERSION = "107"
+# 108: h124, round 26: "both healthy", "we are (both) healthy", "both in good health" and "no diseases" are the healthy (no known illness) term; "Myself (F, 61)" gives the writer's age and sex like "Me (F, 33)".
+PLAN_VERSION = "108"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

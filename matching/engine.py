@@ -9,8 +9,9 @@
   the rest pass or are for review (and at least one passes); else ``possible``.
 - Score: the share of evaluable (non-review) top-level criteria that pass. Ranking
   (``rank_key``): ineligible trials last; before them, condition fit (the patient's own
-  disease first), then a treatment the person asks for in the trial's title or keywords
-  ("keen to be considered for CAR-T": ``matching.keywords.requested_trials``), then an
+  disease first: the trials for its name, a subtype or one kind of it are one band), then a
+  treatment the person asks for in the trial's title or keywords ("keen to be considered for
+  CAR-T": ``matching.keywords.requested_trials``), then the fit within the band, then an
   antigen the patient's cells carry named as the trial's target ("CD7 CAR-T" for CD7-positive
   blasts: ``matching.targets``; such a trial filed under a broader condition fits as the
   patient's own), likely > possible, text relevance (BM25), score, fewer unknowns, id.
@@ -35,7 +36,7 @@ from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
-from matching.relevance import EXACT_FIT, RELATED_FIT, capped_fit, condition_strength, list_strengths, ranked_diagnoses
+from matching.relevance import EXACT_FIT, KIND_FIT, RELATED_FIT, capped_fit, condition_strength, list_strengths, ranked_diagnoses
 from matching.targets import elsewhere_fits
 from matching.untreating import untreating_fits
 from matching.volunteer_trials import volunteer_fits
@@ -320,12 +321,17 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     # basket filed more broadly that happens to offer it keeps its place among its kind)
     # (membership tested by C-level ``map``, a mask per set: no Python step per trial)
     exact = fit >= EXACT_FIT if fitting else no
-    wanted = _members(ids, requested) & exact if requested and fitting else no
+    # a trial for one kind of the patient's disease or a subtype of it (a diffuse-SSc CAR-T trial
+    # for "systemic sclerosis") is for their own disease too: the treatment asked for ranks it
+    # before the trials naming the disease exactly that do not offer it (h124, round 26)
+    own = fit >= KIND_FIT if fitting else no
+    wanted = _members(ids, requested) & own if requested and fitting else no
     aimed = _members(ids, targeted) & exact if targeted and fitting else no
     # aimed at an antigen the patient is not known to carry: after the trials fitting as well
     unaimed = _members(ids, untargeted) & (fit > 0) if untargeted and fitting else no
     order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, unaimed.astype(np.int8),
-                        -aimed.astype(np.int8), -wanted.astype(np.int8), -fit, verdict == 2)).tolist()
+                        -aimed.astype(np.int8), -fit, -wanted.astype(np.int8), -own_band(fit),
+                        verdict == 2)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, list(map(names.__getitem__, verdict.tolist())), score.tolist(), unknown.tolist(),
                    plans, judgement, records, load, fits, text, wanted, aimed, unaimed)
@@ -369,15 +375,29 @@ def id_order(ids: list[str]) -> Any:
     return np.argsort(np.array(ids, dtype=object), kind="stable").argsort()
 
 
+def own_band(fit: Any) -> Any:
+    """The ranking's band of a condition fit (a number, or a numpy array of them): the fits of
+    the patient's own disease (its name, a subtype's or one kind's: ``KIND_FIT`` and above)
+    are one band, in which a trial offering the treatment the person asks for comes first (a
+    diffuse-SSc CAR-T trial for "systemic sclerosis, keen on CAR-T" before the SSc trial of a
+    tablet); the weaker fits (an umbrella, a comorbidity, a name) are bands of their own."""
+    import numpy as np
+
+    if isinstance(fit, (int, float)):
+        return EXACT_FIT if fit >= KIND_FIT else fit
+    return np.where(np.asarray(fit) >= KIND_FIT, EXACT_FIT, fit)
+
+
 def rank_key(result: TrialResult) -> tuple:
     """Relevance first, then criteria: ruled-out trials last; before them, how well the
-    trial's conditions meet the patient's (the same disease, a related one, none stated),
-    whether it offers a treatment the person asks for, whether it is aimed at an antigen the
+    trial's conditions meet the patient's (the same disease, a related one, none stated: one
+    band for the patient's own disease, ``own_band``), whether it offers a treatment the person
+    asks for, the fit within the band, whether it is aimed at an antigen the
     patient's cells carry (and not at one they are not known to carry), then the verdict
     (likely before possible), how well its text fits the patient's words (BM25), the share of
     criteria met, fewer unknowns, id."""
-    return (result.verdict == INELIGIBLE, -result.condition_fit, not result.requested, not result.targeted,
-            result.aimed_elsewhere, VERDICT_ORDER[result.verdict],
+    return (result.verdict == INELIGIBLE, -own_band(result.condition_fit), not result.requested,
+            -result.condition_fit, not result.targeted, result.aimed_elsewhere, VERDICT_ORDER[result.verdict],
             -result.text_relevance, -result.score, result.unknowns, result.id)
 
 
