@@ -143,7 +143,9 @@ def _leaf(atom: Atom, reader) -> dict:
         leaves = [{"type": "score", "score": concept, "op": op, "value": _number(value)} for op, value in atom.bounds]
         return leaves[0] if len(leaves) == 1 else {"all": leaves}
     if label == "BIOMARKER":
-        negative = fact is not None and (fact.status == "negative" or fact.negated)
+        # (round 26) a negation the clause's cue already carries ("absence of") is not the marker's result
+        negative = (fact is not None and (fact.status == "negative" or fact.negated)
+                    and not (mods.get("negation_in_cue") and fact.negated))
         leaf = {"type": "biomarker", "marker": concept, "state": "negative" if negative else "positive"}
         # a share of cells ("CD7 ≥ 20%"); an antibody's level or titre ("anti-dsDNA > 30 IU/mL") is no share
         if (fact is not None and fact.value is not None and fact.unit == "%" and not negative

@@ -154,6 +154,10 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             if _AT_LEAST.search(reader.text[max(0, el.start - 40):el.start]):
                 # "diagnosed ≥ 180 days before screening": a time since, not a window
                 atom.mods.setdefault("qualified", ("clinical", reader.text[max(0, el.start - 40):el.end].strip()))
+            elif cues.search("window_anchor_other", reader.text[el.end:el.end + 60]):
+                # (round 26) "within 5 years prior to diagnosis of the current malignancy": a
+                # window from the diagnosis, not from today
+                atom.mods.setdefault("qualified", ("clinical", reader.text[el.start:el.end + 60].strip()))
             else:
                 atom.mods["within_days"] = math.floor(_days(cues, groups) or 0) or None
                 if label == "CONDITION" and cues.search("episode_words", atom.text):
@@ -180,6 +184,13 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             atom.mods.setdefault("qualifier_words", []).append(cue.text)
         if "negation" in sections and not ("exception" in sections and atom.start < el.start):
             atom.mods["negated"] = True
+            if label == "BIOMARKER" and atom.negated and atom.negation_spans and all(
+                    el.start <= s and e <= el.end for s, e in atom.negation_spans):
+                # (round 26) "Absence of sensitizing EGFR mutations": the cue and ConText's
+                # trigger are the same words, one negation; read twice, the marker's own
+                # "negative" under the cue's "not" asked for the mutation
+                atom.negated, atom.negation_spans = False, []
+                atom.mods["negation_in_cue"] = True
         if "other_person" in sections:
             atom.mods["other_person"] = True
         if "antibody" in sections and label in ("CONDITION", "INFECTION"):
