@@ -19,6 +19,7 @@ field; the data loader adds the file and criterion id.
 """
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any, Iterator
 
@@ -233,3 +234,30 @@ def _type_names(types: tuple[type, ...]) -> str:
 
 
 ConceptCheck = Any  # Callable[[str, str, str], bool]
+
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def copy_rule(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """``copy.deepcopy(value)`` for a rule (plain dicts and lists of text, numbers, truths
+    and None, copied without deepcopy's dispatch per object; an object met twice is copied
+    once, as deepcopy does; anything else goes to deepcopy)."""
+    if memo is None:
+        memo = {}
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict or kind is list:
+        found = memo.get(id(value))
+        if found is not None:
+            return found
+        if kind is list:
+            found = memo[id(value)] = []
+            found.extend(copy_rule(item, memo) for item in value)
+            return found
+        found = memo[id(value)] = {}
+        for key, item in value.items():
+            found[key if type(key) is str else copy.deepcopy(key, memo)] = copy_rule(item, memo)
+        return found
+    return copy.deepcopy(value, memo)

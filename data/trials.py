@@ -14,7 +14,6 @@ Every problem raises ``DataError`` naming the file, the criterion id and the fie
 """
 from __future__ import annotations
 
-import copy
 import datetime
 import re
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any, Iterator
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 from data.terminology import Terminology, load_terminology
-from core.rules import RuleError, validate_rule
+from core.rules import RuleError, copy_rule, validate_rule
 
 TRIALS_DIR = DATA_DIR / "trials"
 
@@ -233,6 +232,10 @@ class _Checker:
         return out
 
     def value(self, value: Any, spec: Any, path: str) -> Any:
+        if type(value) is str and (spec == "text" or spec == "text?") and value.strip():
+            return value        # most values of a record: its texts (the same answer as below, sooner)
+        if value is None and type(spec) is str and spec in _NULLABLE_SCALARS:
+            return None         # a record's empty optional fields (likewise)
         if spec == "criteria":
             return _Criteria(self).list(value, path)
         if spec == "concepts":
@@ -358,7 +361,7 @@ class _Criteria:
             self.checker.fail(f"{at}: {exc.path}", exc.message)
         for path, leaf in _walk(rule, "rule"):
             self.leaf(leaf, f"{at}: {path}")
-        return copy.deepcopy(rule)
+        return copy_rule(rule)     # copy.deepcopy's result, a third of a record's check sooner
 
     def leaf(self, leaf: dict, at: str) -> None:
         """Checks validate_rule cannot make without the terminology: concept categories,
@@ -424,6 +427,10 @@ def _is_container(spec: Any) -> bool:
 
 def _empty(spec: Any) -> Any:
     return {} if isinstance(spec, tuple) and spec[0] == "object" else []
+
+
+# the scalar specs a null is valid for, answered before the general checks of ``value``
+_NULLABLE_SCALARS = frozenset({"text?", "int?", "number?", "bool?", "date?"})
 
 
 def _join(path: str, name: str) -> str:
