@@ -143,6 +143,7 @@ class Faq:
         return None
 
     def _term_named(self, words: str) -> Answer | None:
+        """The term ``words`` name (an article dropped; a small typo allowed from 5 letters)."""
         term = _ARTICLES.sub("", words.strip())
         if term in self.names:
             return self.names[term]
@@ -157,13 +158,9 @@ class Faq:
             match = form.fullmatch(text)
             if not match:
                 continue
-            term = _ARTICLES.sub("", match.group("term").strip())
-            if term in self.names:
-                return self.names[term]
-            if len(term) >= 5:
-                best = process.extractOne(term, list(self.names), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
-                if best:
-                    return self.names[best[0]]
+            found = self._term_named(match.group("term"))
+            if found is not None:
+                return found
         return None
 
 
