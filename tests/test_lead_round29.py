@@ -291,3 +291,11 @@ def test_a_clinicians_opening_chooses_the_clinician_wording(tmp_path, opening, c
     replies = talk(engine, "a", opening)
     assert (tracker_of(engine, "a").role == "clinician") is clinician
     assert ("Clinician mode" in replies[-1]) is clinician
+
+
+def test_a_primary_diagnosis_list_is_the_teams_whole():
+    from nlp.criteria.parser import parse_criterion
+    rule = parse_criterion("Primary diagnosis of borderline personality disorder, major depressive disorder, or major "
+                           "depression, melancholic subtype", "exclusion")
+    assert rule["type"] == "review"
+    assert parse_criterion("Primary diagnosis of schizophrenia", "exclusion")["type"] == "review"
