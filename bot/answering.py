@@ -13,7 +13,7 @@ from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
-from bot.results import apart_general, apart_linked, fitting_first
+from bot.results import apart, fitting_first
 from bot.sites import where_to_ask
 from bot.texts import normalise
 from bot.tracker import LABS_KEY, LOCATION_KEY, WHICH_KEY, WHOSE_KEY
@@ -321,8 +321,7 @@ class Answering:
         if tracker.profile.facts:
             # the trials the results list (a suspected diagnosis: those fitting it, bot.results)
             listed, _ = fitting_first([r for r in self.results(turn) if r.verdict in ("likely", "possible")])
-            listed, _ = apart_linked(listed)     # not a kidney-disease trial's sites for lupus nephritis
-            listed, _ = apart_general(listed)
+            listed, _, _ = apart(listed)     # not a kidney-disease trial's sites for lupus nephritis
             records = [r.trial for r in listed[:SITES_TRIALS]]
         else:
             trials = self.trials

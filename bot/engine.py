@@ -360,8 +360,10 @@ class Engine(Answering, Asking, Family):
             turn.record("role", {"role": "clinician"})      # "nurse here, writing for a patient of ours. 52M, …"
             turn.text("role_set")
         self._note_speaker(turn, text)
-        if tracker.profile.facts and texts.is_correction(text) and self._corrects_whose(turn, texts.correction_body(text)):
-            text = texts.correction_body(text)     # "sorry i meant my dad has ITP": read as his telling
+        if tracker.profile.facts and texts.is_correction(text):
+            body = texts.correction_body(text)
+            if self._corrects_whose(turn, body):
+                text = body         # "sorry i meant my dad has ITP": read as his telling
         if tracker.pending is not None and (is_letter(text) or _continues_letter(tracker)):
             self._free_text(turn, text)         # a pasted letter: "(anti-Scl-70 positive)" answers nothing
             return

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.language import load_languages
-from bot.results import apart_general, apart_linked, audit, criteria_by_status, linked_view, split_ruled_out, trial_view
+from bot.results import apart, audit, criteria_by_status, linked_view, split_ruled_out, trial_view
 from bot.sites import where_to_ask
 from bot.tracker import Tracker
 from bot.trial_notes import pruned_out, trial_notices
@@ -57,8 +57,7 @@ def summary(engine: "Engine", turn: Turn, arg: str) -> None:
         return
     found = engine.results(turn)
     # trials only for what may come with the stated diagnosis are named apart (bot.results)
-    everyone, linked = apart_linked([r for r in found if r.verdict in ("likely", "possible")])
-    everyone, general = apart_general(everyone)
+    everyone, linked, general = apart([r for r in found if r.verdict in ("likely", "possible")])
     ruled_out, off_condition = split_ruled_out(found)
     candidates = everyone[:SUMMARY_TRIALS]          # best first; the count of the rest is said
     location = tracker.profile.first("LOCATION")

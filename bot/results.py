@@ -183,12 +183,9 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
     # (lead, round 28). A stated diagnosis has the gate leave out the others already.
     candidates, unfitted = fitting_first(candidates)
     # trials for what may come with the stated diagnosis (a kidney-disease trial for lupus
-    # nephritis): named apart, never "may qualify" beside the trials for the patient's own
-    candidates, linked = apart_linked(candidates)
-    # studies about no disease (ageing, healthy volunteers) for a patient stating one: named
-    # apart too, after the trials for their condition (an ITP patient of 71 was offered a
-    # fuel-and-rhythm study of ageing first)
-    candidates, general = apart_general(candidates)
+    # nephritis) and studies about no disease (an ITP patient of 71 was offered a study of
+    # ageing first): named apart, never "may qualify" beside the trials for the patient's own
+    candidates, linked, general = apart(candidates)
     ruled_out, off_condition = split_ruled_out(results)
     left_out += off_condition
     return {
@@ -219,28 +216,23 @@ def fitting_first(candidates: list[Any]) -> tuple[list[Any], int]:
 CONDITION_GATE = "elig-condition"     # the criterion a trial's conditions become (data.rule_nodes)
 
 
-def apart_linked(candidates: list[Any]) -> tuple[list[Any], list[Any]]:
-    """The candidates to list as may-qualify, and apart from them those whose conditions meet
-    the patient's stated diagnosis only as something that may come with it (``linked_only``);
-    for a patient stating no diagnosis, all are listed (lead, round 29)."""
+def apart(candidates: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    """The candidates to list as may-qualify, and apart from them, for a patient stating a
+    diagnosis, those whose conditions meet it only as something that may come with it
+    (``linked_only``) and the studies about no disease (``about_no_disease``); for a patient
+    stating no diagnosis, all are listed (lead, round 29)."""
     if not candidates or not _states_a_diagnosis(candidates):
-        return candidates, []
+        return candidates, [], []
     linked = [r for r in candidates if linked_only(r)]
-    if not linked:
-        return candidates, []
-    return [r for r in candidates if r not in linked], linked
+    general = [r for r in candidates if r not in linked and about_no_disease(r)]
+    if not linked and not general:
+        return candidates, [], []
+    return [r for r in candidates if r not in linked and r not in general], linked, general
 
 
-def apart_general(candidates: list[Any]) -> tuple[list[Any], list[Any]]:
-    """The candidates to list as may-qualify, and apart from them the studies about no disease
-    (``about_no_disease``) when the patient states one; for a patient stating no diagnosis,
-    or when nothing else is left, all are listed."""
-    if not candidates or not _states_a_diagnosis(candidates):
-        return candidates, []
-    general = [r for r in candidates if about_no_disease(r)]
-    if not general:
-        return candidates, []
-    return [r for r in candidates if r not in general], general
+def _condition_gate(result: Any) -> Any:
+    """The criterion the trial's conditions became, or None."""
+    return next((c for c in result.criteria if c.id == CONDITION_GATE), None)
 
 
 def about_no_disease(result: Any) -> bool:
@@ -248,7 +240,7 @@ def about_no_disease(result: Any) -> bool:
     for the trial team) and which meets none of the patient's stated diagnoses."""
     if getattr(result, "condition_fit", 0) > 0:
         return False
-    gate = next((c for c in result.criteria if c.id == CONDITION_GATE), None)
+    gate = _condition_gate(result)
     return gate is not None and gate.status == "review"
 
 
@@ -258,19 +250,17 @@ def linked_only(result: Any) -> bool:
     a disease of that organ") or a complication of it (a cachexia trial for a cancer patient)
     meets it only if the patient has that too, which nobody has said. A gate open on a
     diagnosis only suspected, or on none, is not this."""
-    for criterion in result.criteria:
-        if criterion.id == CONDITION_GATE:
-            if criterion.status != "unknown":
-                return False
-            facts = evidence_facts(criterion.evidence)
-            return bool(facts) and not any(f.uncertain for f in facts)
-    return False
+    gate = _condition_gate(result)
+    if gate is None or gate.status != "unknown":
+        return False
+    facts = evidence_facts(gate.evidence)
+    return bool(facts) and not any(f.uncertain for f in facts)
 
 
 def linked_view(result: Any) -> dict[str, Any]:
     """A trial named apart from the candidates: title, ids, and what its conditions are."""
     trial = result.trial
-    gate = next((c for c in result.criteria if c.id == CONDITION_GATE), None)
+    gate = _condition_gate(result)
     return {"id": trial.get("id"), "nct_id": trial.get("nct_id"),
             "title": trial.get("title") or trial.get("official_title") or trial.get("id"),
             "status": trial.get("status"), "conditions": _conditions_only(gate.text if gate is not None else "")}
