@@ -39,7 +39,7 @@ from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, listed_before_a_bracketed_outcome, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
 from nlp.components.discourse import Outcomes, People
-from nlp.components.disease_status import StatusWords
+from nlp.components.disease_status import StatusWords, is_status_span
 from nlp.components.sections import HistorySections
 from nlp.components.result_headings import ResultHeadings
 from nlp.components.class_headings import ClassHeadings
@@ -1563,6 +1563,36 @@ def _hold_reason_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _stop_words_for_reason() -> frozenset[str]:
+    """The words that say a treatment was stopped or held, before the reason for it
+    (extraction.yaml ``stop_reason_stops``; h126, round 27), read once."""
+    return frozenset(w.lower() for w in vocabulary().get("stop_reason_stops") or ())
+
+
+def _stopped_for(other: Span, ent: Span) -> bool:
+    """``ent`` named as the reason a treatment written before it in its sentence was stopped or
+    held: a stop word after the treatment, a reason word after the stop (``hold_reason_words``)
+    and at most ``STOP_REASON_REACH`` words between the reason word and the mention, no full
+    stop, semicolon or closing bracket among them ("eltrombopag until 2023 when it was stopped
+    due to a portal vein thrombosis", "MTX held for a chest infection in Jan", "held 09/2025 for
+    hypertension"; h126, round 27)."""
+    if is_status_span(ent):
+        return False    # "stopped at relapse": the disease's status, read by disease_status
+    doc = ent.doc
+    gap = doc[other.end:ent.start]
+    if len(gap) > 14 or any(t.text in (".", ";", ")", "]") for t in gap):
+        return False
+    if any(e.label_ in ("DRUG", "PROCEDURE") and other.end <= e.start and e.end <= ent.start for e in doc.ents):
+        return False    # a later treatment between: that one's reason, if any
+    stops, reasons = _stop_words_for_reason(), _hold_reason_words()
+    stop = next((k for k, t in enumerate(gap) if t.lower_ in stops), None)
+    if stop is None:
+        return False
+    reason = next((k for k in range(stop + 1, len(gap)) if gap[k].lower_ in reasons), None)
+    return reason is not None and reason - stop <= STOP_REASON_REACH + 1 and len(gap) - reason - 1 <= STOP_REASON_REACH
+
+
+@lru_cache(maxsize=1)
 def _acute_concepts() -> frozenset[str]:
     """The acute, one-off conditions (extraction.yaml ``event_settings.acute_concepts``), read once."""
     return frozenset((vocabulary().get("event_settings") or {}).get("acute_concepts") or ())
@@ -1616,6 +1646,10 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
             if (not lasting and other.end <= m.modifier_span[0] and m.modifier_span[1] <= ent.start
                     and len(gap) <= ADVERSE_REACH and not any(t.is_punct for t in gap)):
                 return True
+        # the illness named as the reason the therapy was stopped or held: "stopped due to a
+        # portal vein thrombosis" (no intolerance cue: a thrombosis is no side-effect word)
+        if not lasting and _stopped_for(other, ent):
+            return True
         # the harm as a bracket's whole content right after the therapy: "upadacitinib
         # (shingles)", "ADA (psoriasis)" (bracket_outcomes: not tolerated)
         doc = ent.doc
@@ -1690,6 +1724,7 @@ def _cut_by_semicolon(ent: Span, habits: frozenset[str] = frozenset()) -> bool:
 
 # what stands between a considered treatment and its alternative: "allo-SCT or a clinical trial"
 _OR_ALTERNATIVE = re.compile(r"\s*,?\s*(?:or|and/or)\s+(?:an?\s+|the\s+|another\s+)?", re.IGNORECASE)
+STOP_REASON_REACH = 3   # words between a stop and its reason word, and between that and the illness
 ADVERSE_REACH = 3   # words between a "gave me" cue and the harm it names ("gave me a bad skin infection")
 
 

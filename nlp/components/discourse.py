@@ -455,6 +455,9 @@ class Outcomes:
         self.switch_to = frozenset(str(w).lower() for w in switch.get("to") or ())
         self.switch_skip = frozenset(str(w).lower() for w in switch.get("skip") or ())
         self.started_words = frozenset(str(w).lower() for w in switch.get("started") or ())
+        # the reason for a switch written after the treatment switched to (h126, round 27)
+        self.switch_reasons = tuple(tuple(str(w).lower().split()) for w in switch.get("reasons") or ())
+        self.switch_stops = frozenset(str(w).lower() for w in switch.get("stops") or ())
         exception = vocabulary.get("exception_after_denial") or {}
         self.exception_words = tuple(tuple(str(w).lower().split()) for w in exception.get("words") or ())
         self.exception_skip = frozenset(str(w).lower() for w in exception.get("skip") or ())
@@ -785,19 +788,54 @@ class Outcomes:
             verb = self._switch_verb(doc, ent)
             if verb is None:
                 continue
+            before = [(e, f) for e, f in zip(ents[:i], facts[:i])
+                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= verb]
+            reason = self._switch_reason(doc, ent, fact)
+            if reason is not None and before:
+                # "switched to leflunomide in 2014 because of nausea", "switched to canakinumab
+                # (injection site reactions on anakinra)": the reason is why the one before was
+                # left; the one switched to is taken now (h126, round 27)
+                e, f = before[-1]
+                if not (f.negated or f.hypothetical or f.family):
+                    if f.status not in ("failed", "intolerant"):
+                        f.status = reason
+                    f.historical = True
+                    for other_ent, other in zip(ents[i + 1:], facts[i + 1:]):
+                        if (other_ent.sent.start == ent.sent.start and other.concept == f.concept
+                                and other.label == f.label and not (other.negated or other.hypothetical)):
+                            other.status, other.historical = None, True   # "(reactions on anakinra)"
+                fact.status, fact.historical = "current", False
+                continue
             if fact.status is None and (not fact.historical or not any(
                     m.category in ("HISTORICAL", "PRIOR") and not verb <= m.modifier_span[0] < ent.start
                     for m in ent._.modifiers)):
                 # past only by its date or by a cue of the one switched from ("switched her off
                 # humira onto rinvoq in january"): the date is when it began
                 fact.status, fact.historical = "current", False
-            before = [(e, f) for e, f in zip(ents[:i], facts[:i])
-                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= verb]
             if before:      # the one switched from: the last named before the switch
                 e, f = before[-1]
                 if (not (f.negated or f.hypothetical or f.family or f.status in ("failed", "intolerant"))
                         and (f.status is None or bare_current(e) or self._only_started(e))):
                     f.status, f.historical = None, True
+
+    def _switch_reason(self, doc: Doc, ent: Span, fact: Fact) -> str | None:
+        """The failure or intolerance of the treatment switched to that only its cue written
+        after it gives, opened by a reason ("because of", "due to", a bracket) with no stop of its
+        own between ("switched to X, stopped due to Y" is X's): that outcome, else None."""
+        if fact.status not in ("failed", "intolerant") or not self.switch_reasons:
+            return None
+        outcomes = [m for m in ent._.modifiers if THERAPY_STATUS.get(m.category) == fact.status]
+        if not outcomes or any(m.modifier_span[1] <= ent.start for m in outcomes):
+            return None
+        start = min(m.modifier_span[0] for m in outcomes)
+        if start >= ent.sent.end:
+            return None
+        between = [t.lower_ for t in doc[ent.end:start]]
+        if any(w in self.switch_stops or w in (".", ";") for w in between):
+            return None
+        if not any(tuple(between[k:k + len(r)]) == r for r in self.switch_reasons for k in range(len(between))):
+            return None
+        return fact.status
 
     def _only_started(self, span: Span) -> bool:
         """Its only "current" cues say it was started ("Started on ditropan, changed over to
