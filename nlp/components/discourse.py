@@ -804,7 +804,13 @@ class Outcomes:
                         if (other_ent.sent.start == ent.sent.start and other.concept == f.concept
                                 and other.label == f.label and not (other.negated or other.hypothetical)):
                             other.status, other.historical = None, True   # "(reactions on anakinra)"
-                fact.status, fact.historical = "current", False
+                ended_later = any(other.label == fact.label and other.concept == fact.concept and other.start > fact.start
+                                  and not (other.negated or other.hypothetical or other.family)
+                                  and (other.historical or other.status in ("failed", "intolerant"))
+                                  for other in facts[i + 1:])
+                # "switched to belimumab 2022 because of GI side effects / belimumab 2022-2025:
+                # failed": the later line ends it
+                fact.status, fact.historical = (None, True) if ended_later else ("current", False)
                 continue
             if fact.status is None and (not fact.historical or not any(
                     m.category in ("HISTORICAL", "PRIOR") and not verb <= m.modifier_span[0] < ent.start

@@ -13,6 +13,7 @@ semicolon or "but" between) beats one across, then the nearer wins, the precedin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -35,6 +36,17 @@ _DOSE = (r"(?:\d{1,2}\s?[x×]\s?)?\d+(?:[.,]\d+)?\s?(?:mg|g|mcg|µg|ug|iu|units?
 # "(isoniazid 9 months, 2019)" (round 11)
 _COURSE = r"(?:for\s+|x\s?)?\d{1,2}\s?(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?)\s*,?\s*"
 _ADJACENT_GAP = re.compile(r"\s*:?\s*(?:%s)?(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?\d{1,2}\s*)?(?:%s)?(?:%s)?\(?\s*" % (_DOSE, _DOSE, _COURSE))
+
+
+@lru_cache(maxsize=1)
+def _given_gap() -> re.Pattern:
+    """The adjacent gap after a word that says the treatment was given then ("Obinutuzumab given
+    2025 x4 doses", "Rituximab given 2021 with a 6-month response"; extraction.yaml
+    ``adjacent_given_words``; h126, round 27): the year is the course's, as "Rituximab 2021"."""
+    words = vocabulary_words("adjacent_given_words")
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(r"\s*(?:%s)\s+" % alternation(words), re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
 _CUE_WINDOW = 30
 # a bracket opened after a value, with a value of its own before the time: "Platelet count
@@ -311,6 +323,7 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
+                               or _given_gap().fullmatch(text[facts[i].end:expression.start])
                                or _course_gap(text[facts[i].end:expression.start]))]
         if preferred and reader is not None and not expression.month_only:
             # the cue's object is named after it: a preferred fact only before the cue is not
