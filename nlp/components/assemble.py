@@ -1563,19 +1563,27 @@ def _hold_reason_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _stop_words_for_reason() -> frozenset[str]:
-    """The words that say a treatment was stopped or held, before the reason for it
-    (extraction.yaml ``stop_reason_stops``; h126, round 27), read once."""
-    return frozenset(w.lower() for w in vocabulary().get("stop_reason_stops") or ())
+def _stop_words_for_reason() -> tuple[frozenset[str], frozenset[str]]:
+    """The words that say a treatment was held, and those that say it was stopped, before the
+    reason for it (extraction.yaml ``stop_reason_stops``; h126, round 27), read once."""
+    words = vocabulary().get("stop_reason_stops") or {}
+    return (frozenset(w.lower() for w in words.get("held") or ()),
+            frozenset(w.lower() for w in words.get("stopped") or ()))
+
+
+@lru_cache(maxsize=1)
+def _event_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in vocabulary().get("event_words") or ())
 
 
 def _stopped_for(other: Span, ent: Span) -> bool:
-    """``ent`` named as the reason a treatment written before it in its sentence was stopped or
-    held: a stop word after the treatment, a reason word after the stop (``hold_reason_words``)
-    and at most ``STOP_REASON_REACH`` words between the reason word and the mention, no full
-    stop, semicolon or closing bracket among them ("eltrombopag until 2023 when it was stopped
-    due to a portal vein thrombosis", "MTX held for a chest infection in Jan", "held 09/2025 for
-    hypertension"; h126, round 27)."""
+    """``ent`` named as the reason a treatment written before it in its sentence was held or
+    stopped: a hold or stop word after the treatment, a reason word after it
+    (``hold_reason_words``) and at most ``STOP_REASON_REACH`` words between the reason word and
+    the mention, no full stop, semicolon or closing bracket among them. Any illness a treatment
+    was held for was then ("MTX held for a chest infection in Jan", "held 09/2025 for
+    hypertension"); one it was stopped for only when it is an event over once treated ("stopped
+    due to a portal vein thrombosis"; not "stopped for progression of ILD"). h126, round 27."""
     if is_status_span(ent):
         return False    # "stopped at relapse": the disease's status, read by disease_status
     doc = ent.doc
@@ -1584,10 +1592,14 @@ def _stopped_for(other: Span, ent: Span) -> bool:
         return False
     if any(e.label_ in ("DRUG", "PROCEDURE") and other.end <= e.start and e.end <= ent.start for e in doc.ents):
         return False    # a later treatment between: that one's reason, if any
-    stops, reasons = _stop_words_for_reason(), _hold_reason_words()
-    stop = next((k for k, t in enumerate(gap) if t.lower_ in stops), None)
+    held, stopped = _stop_words_for_reason()
+    reasons = _hold_reason_words()
+    stop = next((k for k, t in enumerate(gap) if t.lower_ in held or t.lower_ in stopped), None)
     if stop is None:
         return False
+    if gap[stop].lower_ not in held and not (ent.label_ == "INFECTION" or ent.kb_id_ in _acute_concepts()
+                                             or ent.text.lower() in _event_words()):
+        return False    # a lasting illness a treatment was stopped for goes on
     reason = next((k for k in range(stop + 1, len(gap)) if gap[k].lower_ in reasons), None)
     return reason is not None and reason - stop <= STOP_REASON_REACH + 1 and len(gap) - reason - 1 <= STOP_REASON_REACH
 

@@ -837,9 +837,12 @@ class Outcomes:
         if start >= ent.sent.end:
             return None
         between = [t.lower_ for t in doc[ent.end:start]]
-        if any(w in self.switch_stops or w in (".", ";") for w in between):
-            return None
-        if not any(tuple(between[k:k + len(r)]) == r for r in self.switch_reasons for k in range(len(between))):
+        if any(w in self.switch_stops or w in (".", ";", "-", "–") for w in between):
+            return None     # a stop or a range of its own: "switched to canakinumab 2022-2024 (lost efficacy)"
+        if between[:1] == ["("]:
+            return fact.status      # "switched to canakinumab (injection site reactions on anakinra)"
+        if not any(tuple(between[k:k + len(r)]) == r for r in self.switch_reasons if r != ("(",)
+                   for k in range(len(between))):
             return None
         return fact.status
 
