@@ -99,3 +99,13 @@ def test_courses_given_and_over():
     assert _time("Myasthenic crisis 02/2024 requiring ventilation and plasma exchange.", "plasma_exchange") == "past"
     # a lasting illness's treatment is not an event's
     assert _time("T2DM 2010 requiring insulin.", "insulin") == "current"
+
+
+def test_an_induction_named_with_its_regimen_is_a_course_given():
+    assert _time("UKALL 2011 induction: MRD positive at end of induction (0.8%).", "chemotherapy") == "past"
+    text = "Treatment: UKALL 2011 induction with dexamethasone, vincristine, daunorubicin, pegaspargase."
+    assert [_time(text, c) for c in ("chemotherapy", "dexamethasone", "vincristine", "pegaspargase")] == ["past"] * 4
+    assert _time("Induction per UKALL 2011, MRD-positive at end of induction, then FLAG-IDA.", "chemotherapy") == "past"
+    # an induction said to go on, and a drug before a comma, keep their reading
+    assert _time("she is currently in induction with hyper-CVAD", "hyper_cvad") == "current"
+    assert _time("MMF 2 g daily, induction with cyclophosphamide 2019", "mycophenolate") == "current"
