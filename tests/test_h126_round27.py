@@ -38,6 +38,9 @@ def test_a_switched_to_drug_keeps_its_own_stop_and_a_later_end():
     text = "MMF 2017-2022, switched to belimumab 2022 because of GI side effects\nbelimumab 2022-2025: failed\nvoclosporin since 03/2025"
     assert _time(text, "belimumab", 0) == "past"
     assert _time(text, "voclosporin") == "current"
+    text = "Previously on golimumab, switched to vedolizumab 2021; vedolizumab stopped 2023 (no response)."
+    assert [_time(text, "vedolizumab", k) for k in (0, 1)] == ["past", "past"]
+    assert _time("switched to MMF 2019; MMF continues", "mycophenolate") == "current"
 
 
 def test_maintenance_on_a_schedule_with_its_last_dose_goes_on():

@@ -791,6 +791,12 @@ class Outcomes:
             before = [(e, f) for e, f in zip(ents[:i], facts[:i])
                       if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= verb]
             reason = self._switch_reason(doc, ent, fact)
+            # a later mention of the same treatment that ends it ("switched to belimumab 2022 ... /
+            # belimumab 2022-2025: failed", "switched to vedolizumab 2021; vedolizumab stopped 2023")
+            ended_later = any(other.label == fact.label and other.concept == fact.concept and other.start > fact.start
+                              and not (other.negated or other.hypothetical or other.family or other.ongoing)
+                              and (other.historical or other.status in ("failed", "intolerant"))
+                              for other in facts[i + 1:])
             if reason is not None and before:
                 # "switched to leflunomide in 2014 because of nausea", "switched to canakinumab
                 # (injection site reactions on anakinra)": the reason is why the one before was
@@ -804,20 +810,16 @@ class Outcomes:
                         if (other_ent.sent.start == ent.sent.start and other.concept == f.concept
                                 and other.label == f.label and not (other.negated or other.hypothetical)):
                             other.status, other.historical = None, True   # "(reactions on anakinra)"
-                ended_later = any(other.label == fact.label and other.concept == fact.concept and other.start > fact.start
-                                  and not (other.negated or other.hypothetical or other.family)
-                                  and (other.historical or other.status in ("failed", "intolerant"))
-                                  for other in facts[i + 1:])
-                # "switched to belimumab 2022 because of GI side effects / belimumab 2022-2025:
-                # failed": the later line ends it
                 fact.status, fact.historical = (None, True) if ended_later else ("current", False)
                 continue
-            if fact.status is None and (not fact.historical or not any(
+            if fact.status is None and not ended_later and (not fact.historical or not any(
                     m.category in ("HISTORICAL", "PRIOR") and not verb <= m.modifier_span[0] < ent.start
                     for m in ent._.modifiers)):
                 # past only by its date or by a cue of the one switched from ("switched her off
                 # humira onto rinvoq in january"): the date is when it began
                 fact.status, fact.historical = "current", False
+            elif ended_later and fact.status == "current" and not fact.ongoing:
+                fact.status, fact.historical = None, True   # the switch's "current" ends at the later stop
             if before:      # the one switched from: the last named before the switch
                 e, f = before[-1]
                 if (not (f.negated or f.hypothetical or f.family or f.status in ("failed", "intolerant"))
