@@ -290,8 +290,10 @@ class Answering:
                 else:
                     turn.say("faq", text=answer.text)
             turn.results_asked = results
-            if any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=turn.tracker)):
+            if any(f.label != "LOCATION" and not (f.hypothetical or f.uncertain)
+                   for f in self._read(text, tracker=turn.tracker)):
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
+            # the place a question names ("is there anything near Berlin") was taken just above
             if results and tracker.profile.facts:
                 self.show_results(turn)
                 return True

@@ -521,6 +521,8 @@ class Engine(Answering, Asking, Family):
         said_own = f" {plain(text)} "
         if any(f" {words} " in said_own for words in self.phrasings.own_illness):
             return False        # "im a nurse and i have lupus": the patient, a nurse by trade
+        if self.phrasings.case_summary(text):
+            return True         # "62F SSc-ILD, FVC 58% …", "Referral: 27 y/o male, T-LBL …"
         for clause in _CLAUSE_SPLIT.split(text, maxsplit=3)[:3]:
             said = self.phrasings.role(clause)
             if said is not None:
@@ -661,7 +663,12 @@ class Engine(Answering, Asking, Family):
         # several people: their facts are said back once one is chosen, never mixed together
         self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0, quiet=bool(people))
         if turn.tracker.role is None:
-            self._role_unclear(turn)            # "my daughter is 24…" / "我女儿26岁…": a relative writes
+            if turn.tracker.relation is None and self.phrasings.tells_own(text):
+                self._assume_patient(turn)      # "im 34 f with crohns …": the patient writes
+            elif turn.results_asked and turn.tracker.relation is None:
+                self.show_results(turn)         # "… which trials could she join?": shown, the role asked later
+            else:
+                self._role_unclear(turn)        # "my daughter is 24…" / "我女儿26岁…": a relative writes
             return
         if not people and self._ask_whose(turn, text, facts, source):   # "hi my sister has lupus": for her?
             return

@@ -24,7 +24,7 @@ from data.condition_names import (COMORBIDITY_FIT, symbols_agree, EXACT_FIT, KIN
                                   _pair_grade, _through_organ_only, condition_reach, graded_fit, implied_by_finding, implied_by_marker,
                                   implied_by_therapy,
                                   implied_conditions, kind_of, umbrella)
-from data.terminology import Terminology
+from data.terminology import Terminology, load_terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
 from matching.disease_status import without_status
@@ -225,6 +225,12 @@ def _main(concept: str, terminology: Terminology) -> bool:
 def _comorbid(concept: str, terminology: Terminology) -> bool:
     """A common comorbidity (``background``, or ``comorbidity``: diabetes with no type)."""
     return _marked(concept, "background", terminology) or _marked(concept, "comorbidity", terminology)
+
+
+def healthy_state(concept: str) -> bool:
+    """A condition a healthy person may have (``healthy_compatible``: a pregnancy, the hot
+    flushes of the menopause), not an illness a patient comes about."""
+    return _marked(concept, "healthy_compatible", load_terminology())
 
 
 def _marked(concept: str, attr: str, terminology: Terminology) -> bool:

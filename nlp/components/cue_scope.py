@@ -87,6 +87,7 @@ def cue_scope(doc):
             and not _older_value_in_bracket(doc, m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
+            and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
@@ -304,9 +305,10 @@ def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
     ("anakinra worked for years but stopped, canakinumab gave him a bad reaction") keeps that. A bare list keeps the outcome's reach ("IFX, ADA, UST
     failed"; "tried MMF, rituximab didnt help either")."""
     start = modifier.modifier_span[0]
-    if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or modifier.direction.lower() != "backward"
+    if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+            or modifier.direction.lower() not in ("backward", "bidirectional")
             or ent.label_ not in _KINDS or ent.end > start):
-        return False
+        return False      # a two-way cue after it reaches back too ("im on humira, methotrexate failed")
     subject = max((e for e in doc.ents if e.label_ in _KINDS and e.end <= start), key=lambda e: e.end, default=None)
     if subject is None or subject.start == ent.start or start - subject.end > 1:
         return False
@@ -334,6 +336,32 @@ def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
         first -= 1
     return any(m.category == "THERAPY_DOSE" and first <= m.modifier_span[0] and m.modifier_span[1] <= comma
                for e in doc.ents if e.label_ in _KINDS and first <= e.start < comma for m in e._.modifiers)
+
+
+def _current_of_an_earlier_clause(doc, modifier, modifiers, ent) -> bool:
+    """A "current" cue of the treatment before a comma, reaching a treatment after it whose own
+    outcome, said in the past, follows it at once ("she is on mmf, ritux didnt help", "He's on
+    anakinra daily, canakinumab didnt work for him"): the later one was tried and failed, it is
+    not taken now. The mirror of ``_outcome_of_its_own_subject``. An outcome said in the present
+    ("on mmf, ritux isnt helping") keeps the cue; so does a bare list after the cue ("currently
+    on MMF, HCQ")."""
+    if modifier.category != "THERAPY_CURRENT" or ent.label_ not in _KINDS or modifier.modifier_span[1] > ent.start:
+        return False
+    cue_end = modifier.modifier_span[1]
+    comma = next((t.i for t in reversed(doc[cue_end:ent.start]) if t.text == ","), None)
+    if comma is None or not any(e.label_ in _KINDS and cue_end <= e.start and e.end <= comma for e in doc.ents):
+        return False        # the cue's own object stands before the comma
+    past = vocabulary_words("failing_said_past")
+    whole = vocabulary_words("whole_list_outcome_words")
+    for m in modifiers:
+        start, end = m.modifier_span
+        if m.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or not 0 <= start - ent.end <= 1:
+            continue
+        words = [t.lower_ for t in doc[start:end]]
+        if any(w in whole for w in words):
+            return False    # "on mmf, ritux and aza, none helped": the whole list's
+        return any(w in past for w in words) or m.category == "THERAPY_INTOLERANT"
+    return False
 
 
 def _after_its_result(doc, modifier, modifiers, closes: dict[int, int], ent) -> bool:
