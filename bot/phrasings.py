@@ -23,7 +23,7 @@ from data.files import DATA_DIR, read_yaml
 
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
 _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness",
-             "own_telling", "about_a_patient", "case_shorthand"}
+             "own_telling", "about_a_patient", "case_shorthand", "nothing_else"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -55,6 +55,12 @@ class Phrasings:
     own_telling: tuple[str, ...] = ()   # a first-person telling ("im 34", "i am 12 weeks pregnant")
     about_a_patient: tuple[str, ...] = ()   # words of someone writing about a patient ("our patient", "y o")
     case_shorthand: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "62F SSc-ILD"
+    nothing_else: frozenset[str] = frozenset()      # whole messages: nothing more to tell ("no other health problems")
+
+    def says_nothing_else(self, message: str) -> bool:
+        """The whole message says there is nothing more to tell ("no other health problems",
+        "otherwise healthy", "thats all"): no fact, no answer to an open question."""
+        return plain(message) in self.nothing_else
 
     def tells_own(self, message: str) -> bool:
         """The writer tells their own illness in the first person ("im 34 f with crohns", "I
@@ -153,8 +159,9 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
         case_shorthand = re.compile(shorthand, re.IGNORECASE) if shorthand else None
     except re.error as error:
         raise DataError(f"{name}: case_shorthand", f"not a regular expression: {error}") from None
+    nothing_else = frozenset(plain(w) for w in _strings(raw.get("nothing_else", []), f"{name}: nothing_else"))
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
-                     age_first, own_illness, own_telling, about_a_patient, case_shorthand)
+                     age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else)
 
 
 def _roles(sections: Any, where: str) -> dict[str, tuple[str, str | None, str | None]]:

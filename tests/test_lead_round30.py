@@ -202,3 +202,69 @@ def test_a_pregnant_woman_without_another_illness_still_sees_it(tmp_path):
     engine = _engine(tmp_path, "preeclampsia_pregnant_women.json")
     reply = talk(engine, "a", "I am 32 and 12 weeks pregnant. Which trials could I join?")[-1]
     assert "NCT04766866" in reply
+
+
+# --- questions about trials, in other words -----------------------------------------------------
+
+@pytest.mark.parametrize("question", ["is there any hope for her with car t", "does any trial take antisynthetase?",
+                                      "is car t worth a shot for her?", "which trials?", "what are her options"])
+def test_a_question_about_trials_is_answered_with_them(tmp_path, question):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "Patient or family", "my mum has lupus, she is 58, mmf and benlysta failed", question)
+    assert "can't answer" not in replies[-1]
+    assert "may qualify" in replies[-1]
+
+
+def test_a_question_about_trials_with_nothing_known_is_not_a_list(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "Patient or family", "is car t worth a shot?")
+    assert "may qualify" not in replies[-1]
+
+
+def test_a_hedge_ends_where_the_doctors_statement_begins():
+    facts = {f.concept: f for f in extract(
+        "not sure if its polymyositis or dermatomyositis, the doctors said antisynthetase syndrome, Jo-1 positive")}
+    assert facts["polymyositis"].uncertain and facts["dermatomyositis"].uncertain
+    assert not facts["antisynthetase_syndrome"].uncertain
+    assert facts["myositis_antibody"].status == "positive" and not facts["myositis_antibody"].uncertain
+    assert next(f for f in extract("the doctor said maybe lupus") if f.concept == "sle").uncertain
+    assert next(f for f in extract("she doesnt have lupus, the doctors said") if f.concept == "sle").negated
+
+
+@pytest.mark.parametrize("message", ["no other health problems", "otherwise healthy", "thats all"])
+def test_nothing_more_to_tell_keeps_the_open_question(tmp_path, message):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "hi, i have ITP, platelets 12. had IVIG, steroids and romiplostim, nothing worked", message)
+    assert "didn't catch" not in replies[-1]
+    assert replies[-1].rstrip().splitlines()[-1] == replies[0].rstrip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("text", ["belimumab (2024-)", "belimumab (03/2024 - )"])
+def test_a_date_range_left_open_is_taken_now(text):
+    fact = next(f for f in extract(text) if f.concept == "belimumab")
+    assert fact.status == "current" and not fact.historical
+
+
+def test_a_closed_range_stays_past():
+    fact = next(f for f in extract("rituximab (2019-2021), belimumab (2024-)") if f.concept == "rituximab")
+    assert fact.historical
+
+
+def test_a_clinicians_headed_summary_chooses_the_clinician_wording(tmp_path):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    talk(engine, "a", "Dx: SLE (2016), LN class IV (biopsy 2023). Rx: HCQ, MMF 3g (failed). 31F. Seeking CAR-T trial.")
+    assert tracker_of(engine, "a").role == "clinician"
+
+
+@pytest.mark.parametrize("answer", ["we are in hangzhou", "shes in hangzhou", "we're in Hangzhou"])
+def test_where_we_are_said_to_another_question_is_the_place(tmp_path, answer):
+    """Without a gazetteer, a trial site's city (the bundled trials' Hangzhou) is known."""
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    talk(engine, "a", "my brother (31) has T-ALL, relapsed after transplant, CD7 positive", answer)
+    place = tracker_of(engine, "a").profile.first("LOCATION")
+    assert place is not None and "hangzhou" in place.concept.casefold()
