@@ -71,7 +71,8 @@ def cue_scope(doc):
                      # "no hep C, HIV never tested": the hedge's comma ends it before hep C
                      and not (ent.label_ in TESTED_LABELS and m.category == "POSSIBLE_EXISTENCE" and _terminated(ent, m)) and (
             m.category not in BRACKETED_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)
-            or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span)))
+            or (m.category == "FAMILY" and (not _possessed(doc, m.modifier_span)
+                                            or _renames_a_relative(doc, m.modifier_span, closes))))
             and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent))
             and not _said_of_what_follows(doc, m, ent)
             and not _stop_of_its_subject(doc, m, closes, ent)
@@ -488,6 +489,17 @@ def _possessed(doc, span: tuple[int, int]) -> bool:
     the writer); a bare one in a family history ("FHx: SLE (sister), RA (mother)") labels a
     list and keeps its reach."""
     return span[0] > 0 and doc[span[0] - 1].lower_ in relations().possessives
+
+
+def _renames_a_relative(doc, span: tuple[int, int], closes: dict[int, int]) -> bool:
+    """A relative's cue in a bracket right after the patient's relative, naming who that one is
+    to the writer ("my mum has lupus, her sister (my aunt) has RA"): the aunt is the patient's
+    sister, family still; "the patient (my nephew)" is who the patient is (``_possessed``)."""
+    opening = next((o for o, c in closes.items() if o < span[0] and c >= span[1]), None)
+    if opening is None or opening < 2:
+        return False
+    owner, named = doc[opening - 2], doc[opening - 1]
+    return owner.lower_ in ("her", "his", "their") and relations().relation_of(named.text) is not None
 
 
 def _closing_brackets(doc) -> dict[int, int]:
