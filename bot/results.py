@@ -245,7 +245,7 @@ def about_no_disease(result: Any) -> bool:
         return False
     if gate.status == "pass":
         facts = evidence_facts(gate.evidence)
-        return bool(facts) and all(f.label != "CONDITION" or healthy_state(f.concept) for f in facts)
+        return bool(facts) and all(f.label == "CONDITION" and healthy_state(f.concept) for f in facts)
     return getattr(result, "condition_fit", 0) <= 0 and gate.status == "review"
 
 

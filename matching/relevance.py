@@ -409,6 +409,9 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
             # sure if she has hep B" of an AOSD or a lupus patient) is a screening question for
             # the criteria, no disease the person came about: no TB study among their trials
             suspected = [f for f in suspected if f.label != "INFECTION"]
+            # so is an infection over ("had TB as a child, treated", "hep C cured in 2015"):
+            # no TB study among a Crohn's patient's trials (lead, round 30)
+            stated = [f for f in stated if not (f.label == "INFECTION" and f.historical and not _main(f.concept, terminology))]
         background = presenting_background(ev, stated)
         stated = [f for f in stated if f not in background]
         implied = implied_diagnoses(ev, stated) + exposures + background

@@ -268,3 +268,33 @@ def test_where_we_are_said_to_another_question_is_the_place(tmp_path, answer):
     talk(engine, "a", "my brother (31) has T-ALL, relapsed after transplant, CD7 positive", answer)
     place = tracker_of(engine, "a").profile.first("LOCATION")
     assert place is not None and "hangzhou" in place.concept.casefold()
+
+
+# --- a past infection, the medicines question ---------------------------------------------------
+
+def test_an_infection_over_is_no_diagnosis_beside_a_main_one(tmp_path):
+    """"had TB as a child, treated" is screening history for a Crohn's patient: a study treating
+    drug-resistant TB is not hers (it had been listed, then named apart as not about her illness)."""
+    from bundled_engine import talk
+    engine = _engine(tmp_path, "mdr_tb_regimen.json")
+    reply = talk(engine, "a", "i have had crohns for 10 yrs i am 40, failed infliximab. i had TB as a child, treated. "
+                 "which trials could i join?")[-1]
+    assert "NCT05381194" not in reply
+    assert "NCT05239702" in reply
+
+
+def test_a_current_infection_keeps_its_trial(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path, "mdr_tb_regimen.json")
+    reply = talk(engine, "a", "I am 35 and I have pre-XDR TB, fluoroquinolone resistant. Which trials could I join?")[-1]
+    head, _, _ = reply.partition("Studies not about the illness")
+    assert "NCT05381194" in head
+
+
+@pytest.mark.parametrize("question", ["do i have to stop rinvoq for the trial?", "will she have to stop her mmf?",
+                                      "can i stay on my steroids?"])
+def test_a_question_about_stopping_medicines_is_answered(tmp_path, question):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "i have crohns, im 40, on rinvoq now, humira failed", question)
+    assert "washout" in replies[-1] and "Never stop" in replies[-1]
