@@ -648,8 +648,12 @@ class Engine(Answering, Asking, Family):
             facts += self._place_in_passing(turn, text, facts, source)   # "... were in manchester"
         if not facts:
             if turn.tracker.role is None:
-                if turn.tracker.relation is None:
-                    turn.text("ask_role_again")
+                if self.phrasings.greets(text):
+                    turn.text("hello_back")     # "hello": greeted back, the role question again
+                    self._prompt(turn)
+                    return
+                if turn.tracker.relation is None and not turn.tracker.role_unclear:
+                    turn.text("ask_role_again")     # (the second time patient wording is assumed, said so)
                 self._role_unclear(turn)
                 return
             self._not_understood(turn)

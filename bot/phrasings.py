@@ -23,7 +23,7 @@ from data.files import DATA_DIR, read_yaml
 
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
 _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness",
-             "own_telling", "about_a_patient", "case_shorthand", "nothing_else"}
+             "own_telling", "about_a_patient", "case_shorthand", "nothing_else", "greetings"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -56,6 +56,11 @@ class Phrasings:
     about_a_patient: tuple[str, ...] = ()   # words of someone writing about a patient ("our patient", "y o")
     case_shorthand: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "62F SSc-ILD"
     nothing_else: frozenset[str] = frozenset()      # whole messages: nothing more to tell ("no other health problems")
+    greetings: frozenset[str] = frozenset()         # whole messages that only greet ("hello", "hi there")
+
+    def greets(self, message: str) -> bool:
+        """The whole message only greets ("hello", "hi there", "good morning")."""
+        return plain(message) in self.greetings
 
     def says_nothing_else(self, message: str) -> bool:
         """The whole message says there is nothing more to tell ("no other health problems",
@@ -160,8 +165,9 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     except re.error as error:
         raise DataError(f"{name}: case_shorthand", f"not a regular expression: {error}") from None
     nothing_else = frozenset(plain(w) for w in _strings(raw.get("nothing_else", []), f"{name}: nothing_else"))
+    greetings = frozenset(plain(w) for w in _strings(raw.get("greetings", []), f"{name}: greetings"))
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
-                     age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else)
+                     age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings)
 
 
 def _roles(sections: Any, where: str) -> dict[str, tuple[str, str | None, str | None]]:

@@ -298,3 +298,26 @@ def test_a_question_about_stopping_medicines_is_answered(tmp_path, question):
     engine = _engine(tmp_path)
     replies = talk(engine, "a", "i have crohns, im 40, on rinvoq now, humira failed", question)
     assert "washout" in replies[-1] and "Never stop" in replies[-1]
+
+
+def test_a_greeting_is_greeted_back_and_counts_no_unclear_answer(tmp_path):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "hello", "i want to find a trial")
+    assert replies[0].startswith("Hello!") and "choose one of the buttons" not in replies[0]
+    assert "choose one of the buttons" in replies[1]
+    assert tracker_of(engine, "a").role is None        # asked again once, not assumed yet
+
+
+def test_the_role_assumed_is_not_also_asked(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "i want to find a trial", "not sure")
+    assert "choose one of the buttons" not in replies[-1]
+
+
+def test_pt_and_age_sex_shorthand_is_a_clinicians(tmp_path):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    talk(engine, "a", "pt 34F SLE LN IV, MMF/CYC/RTX failed, eGFR 55. trials?")
+    assert tracker_of(engine, "a").role == "clinician"
