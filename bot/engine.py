@@ -647,11 +647,11 @@ class Engine(Answering, Asking, Family):
         if facts and turn.tracker.role is not None:
             facts += self._place_in_passing(turn, text, facts, source)   # "... were in manchester"
         if not facts:
+            if self.phrasings.greets(text):
+                turn.text("hello_back")         # "hello": greeted back, the open question again
+                self._prompt(turn)
+                return
             if turn.tracker.role is None:
-                if self.phrasings.greets(text):
-                    turn.text("hello_back")     # "hello": greeted back, the role question again
-                    self._prompt(turn)
-                    return
                 if turn.tracker.relation is None and not turn.tracker.role_unclear:
                     turn.text("ask_role_again")     # (the second time patient wording is assumed, said so)
                 self._role_unclear(turn)

@@ -321,3 +321,25 @@ def test_pt_and_age_sex_shorthand_is_a_clinicians(tmp_path):
     engine = _engine(tmp_path)
     talk(engine, "a", "pt 34F SLE LN IV, MMF/CYC/RTX failed, eGFR 55. trials?")
     assert tracker_of(engine, "a").role == "clinician"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("she has lupus, her kidneys are fine", "lupus_nephritis"),
+    ("lupus, her kidneys are not involved", "lupus_nephritis"),
+    ("SSc since 2019. Her lungs are ok, the CT was clear", "interstitial_lung_disease"),
+])
+def test_an_organ_said_to_be_well_has_no_disease(text, concept):
+    fact = next(f for f in extract(text) if f.concept == concept)
+    assert fact.negated
+
+
+def test_a_disease_said_to_be_fine_is_not_absent():
+    fact = next(f for f in extract("my lupus is fine at the moment") if f.concept == "sle")
+    assert not fact.negated
+
+
+def test_a_greeting_later_is_greeted_back(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "Patient or family", "hi")
+    assert replies[-1].startswith("Hello!") and "couldn't find" not in replies[-1]

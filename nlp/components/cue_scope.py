@@ -92,6 +92,7 @@ def cue_scope(doc):
             and not _event_of_a_new_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
+            and not _not_of_an_organ(m, ent)
             and not _too_early(doc, m)
             and not _already_had(m, modifiers, ent)
             and not (m.category == "HISTORICAL" and _closed_before(m.modifier_span, closes, ent.start)
@@ -168,6 +169,15 @@ def _outside_a_question(doc, modifier) -> bool:
         return True
     return not (words[-1].text in vocabulary_words("question_marks")
                 or words[0].lower_ in vocabulary_words("question_openers"))
+
+
+def _not_of_an_organ(modifier, ent) -> bool:
+    """A cue said only of an organ (``"metadata": {"organ_only": true}``: "her kidneys are
+    fine") after a disease named otherwise: "her lupus is fine at the moment" is lupus under
+    control, not absent."""
+    if not (modifier.rule.metadata or {}).get("organ_only"):
+        return False
+    return ent[-1].lower_ not in vocabulary_words("organ_cue_words")
 
 
 def _own_named_disease(doc, modifier, ent) -> bool:
