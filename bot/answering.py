@@ -290,8 +290,10 @@ class Answering:
                 else:
                     turn.say("faq", text=answer.text)
             turn.results_asked = results
-            if any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=turn.tracker)):
+            if any(f.label != "LOCATION" and not (f.hypothetical or f.uncertain)
+                   for f in self._read(text, tracker=turn.tracker)):
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
+            # the place a question names ("is there anything near Berlin") was taken just above
             if results and tracker.profile.facts:
                 self.show_results(turn)
                 return True
@@ -300,6 +302,10 @@ class Answering:
         asks = self.faq.opens_question(text) if tracker.pending is not None else self.faq.is_question(text)
         if not asks or any(not f.hypothetical for f in self._read(text, tracker=tracker)):
             return False                # "can she join with lupus nephritis?": what it says is taken in
+        if tracker.profile.facts and self.faq.about_trials(text):
+            turn.results_asked = True   # "is there any study that takes antisynthetase?": the trials answer it
+            self.show_results(turn)
+            return True
         turn.text("faq_unknown")
         self._after_answer(turn)
         return True

@@ -398,6 +398,10 @@ class Engine(Answering, Asking, Family):
             if pending["key"].startswith("score:") and pending.get("form") == "number" and texts.match_choice(text, ("no",)):
                 self._skip(turn, "unsure")      # "Do you know your SLEDAI?" "no"
                 return
+            if pending.get("form") != "yes_no" and self.phrasings.says_nothing_else(text):
+                turn.text("ok")             # "no other health problems" to "When did you last take IVIG?"
+                self._prompt(turn)
+                return
             left_open = texts.match_choice(text, ("unsure", "skip"))
             option = _option_index(pending, text)
             yes_no = texts.match_choice(text, ("yes", "no")) if pending.get("form") == "yes_no" else None
@@ -521,6 +525,8 @@ class Engine(Answering, Asking, Family):
         said_own = f" {plain(text)} "
         if any(f" {words} " in said_own for words in self.phrasings.own_illness):
             return False        # "im a nurse and i have lupus": the patient, a nurse by trade
+        if self.phrasings.case_summary(text):
+            return True         # "62F SSc-ILD, FVC 58% …", "Referral: 27 y/o male, T-LBL …"
         for clause in _CLAUSE_SPLIT.split(text, maxsplit=3)[:3]:
             said = self.phrasings.role(clause)
             if said is not None:
@@ -641,9 +647,13 @@ class Engine(Answering, Asking, Family):
         if facts and turn.tracker.role is not None:
             facts += self._place_in_passing(turn, text, facts, source)   # "... were in manchester"
         if not facts:
+            if self.phrasings.greets(text):
+                turn.text("hello_back")         # "hello": greeted back, the open question again
+                self._prompt(turn)
+                return
             if turn.tracker.role is None:
-                if turn.tracker.relation is None:
-                    turn.text("ask_role_again")
+                if turn.tracker.relation is None and not turn.tracker.role_unclear:
+                    turn.text("ask_role_again")     # (the second time patient wording is assumed, said so)
                 self._role_unclear(turn)
                 return
             self._not_understood(turn)
@@ -661,7 +671,12 @@ class Engine(Answering, Asking, Family):
         # several people: their facts are said back once one is chosen, never mixed together
         self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0, quiet=bool(people))
         if turn.tracker.role is None:
-            self._role_unclear(turn)            # "my daughter is 24…" / "我女儿26岁…": a relative writes
+            if turn.tracker.relation is None and self.phrasings.tells_own(text):
+                self._assume_patient(turn)      # "im 34 f with crohns …": the patient writes
+            elif turn.results_asked and turn.tracker.relation is None:
+                self.show_results(turn)         # "… which trials could she join?": shown, the role asked later
+            else:
+                self._role_unclear(turn)        # "my daughter is 24…" / "我女儿26岁…": a relative writes
             return
         if not people and self._ask_whose(turn, text, facts, source):   # "hi my sister has lupus": for her?
             return

@@ -30,7 +30,7 @@ from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 
 FAQ_PATH = DATA_DIR / "faq.yaml"
-_SECTIONS = {"question_starts", "term_questions", "pair_questions", "entries", "terms"}
+_SECTIONS = {"question_starts", "term_questions", "pair_questions", "entries", "terms", "trial_words"}
 FUZZY_SCORE = 88          # rapidfuzz ratio for a small typo ("waht is car-t")
 FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
 KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: no keyword answer
@@ -60,6 +60,14 @@ class Faq:
     long: tuple[str, ...] = ()            # wordings long enough for typo-tolerant matching
     keywords: dict[str, Answer] | None = None   # plain keyword -> the entry whose subject it names
     pair_forms: tuple[re.Pattern, ...] = ()     # "difference between {term} and {other}": both terms
+    trial_words: tuple[str, ...] = ()     # words naming trials: an unanswered question with one asks for them
+
+    def about_trials(self, message: str) -> bool:
+        """A question that names trials or the treatment ("does any study here take
+        antisynthetase?", "is car t worth a shot for her"): the trials that may fit answer it
+        better than "I can't answer that one"."""
+        said = f" {plain(message)} "
+        return any(f" {word} " in said for word in self.trial_words)
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""
@@ -251,8 +259,10 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
     pairs = tuple(_pair_form(f, f"{name}: pair_questions[{i}]")
                   for i, f in enumerate(_strings(raw["pair_questions"], f"{name}: pair_questions")
                                         if "pair_questions" in raw else []))
+    trial_words = tuple(plain(w) for w in (_strings(raw["trial_words"], f"{name}: trial_words")
+                                           if "trial_words" in raw else []))
     return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS),
-               keywords, pairs)
+               keywords, pairs, trial_words)
 
 
 @lru_cache(maxsize=1)

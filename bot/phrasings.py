@@ -22,7 +22,8 @@ from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
-_SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness"}
+_SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness",
+             "own_telling", "about_a_patient", "case_shorthand", "nothing_else", "greetings"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -51,6 +52,37 @@ class Phrasings:
     team_only: tuple[str, ...] = ()   # question kinds never asked of a patient or relative
     age_first: frozenset[str] = frozenset()     # relations of a patient who may be a child
     own_illness: tuple[str, ...] = ()   # words of a writer telling their own illness ("i have")
+    own_telling: tuple[str, ...] = ()   # a first-person telling ("im 34", "i am 12 weeks pregnant")
+    about_a_patient: tuple[str, ...] = ()   # words of someone writing about a patient ("our patient", "y o")
+    case_shorthand: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "62F SSc-ILD"
+    nothing_else: frozenset[str] = frozenset()      # whole messages: nothing more to tell ("no other health problems")
+    greetings: frozenset[str] = frozenset()         # whole messages that only greet ("hello", "hi there")
+
+    def greets(self, message: str) -> bool:
+        """The whole message only greets ("hello", "hi there", "good morning")."""
+        return plain(message) in self.greetings
+
+    def says_nothing_else(self, message: str) -> bool:
+        """The whole message says there is nothing more to tell ("no other health problems",
+        "otherwise healthy", "thats all"): no fact, no answer to an open question."""
+        return plain(message) in self.nothing_else
+
+    def tells_own(self, message: str) -> bool:
+        """The writer tells their own illness in the first person ("im 34 f with crohns", "I
+        am 12 weeks pregnant and have lupus") and says nothing of writing about a patient
+        ("I have a patient with lupus", "our patient", "27 y/o")."""
+        said = f" {plain(message)} "
+        return (any(f" {w} " in said for w in self.own_telling)
+                and not any(f" {w} " in said for w in self.about_a_patient))
+
+    def case_summary(self, message: str) -> bool:
+        """A message opening the way clinicians summarise a case, age and sex in shorthand
+        ("62F SSc-ILD, FVC 58%", "27 y/o male, T-LBL"), with no first-person word in it
+        (a patient's "34F with crohns, ive had humira" tells their own)."""
+        if self.case_shorthand is None or not self.case_shorthand.match(message.strip()):
+            return False
+        said = f" {plain(message)} "
+        return not any(f" {w} " in said for w in self.own_telling)
 
     def role(self, message: str) -> tuple[str, str | None, str | None] | None:
         """An answer to "who am I talking to?": ``(kind, relation, sex)`` with kind
@@ -123,8 +155,19 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     team_only = tuple(_strings(raw.get("team_only", []), f"{name}: team_only"))
     age_first = frozenset(_strings(raw.get("age_first", []), f"{name}: age_first"))
     own_illness = tuple(plain(w) for w in _strings(raw.get("own_illness", []), f"{name}: own_illness"))
+    own_telling = tuple(plain(w) for w in _strings(raw.get("own_telling", []), f"{name}: own_telling"))
+    about_a_patient = tuple(plain(w) for w in _strings(raw.get("about_a_patient", []), f"{name}: about_a_patient"))
+    shorthand = raw.get("case_shorthand")
+    if shorthand is not None and not isinstance(shorthand, str):
+        raise DataError(f"{name}: case_shorthand", "must be one regular expression")
+    try:
+        case_shorthand = re.compile(shorthand, re.IGNORECASE) if shorthand else None
+    except re.error as error:
+        raise DataError(f"{name}: case_shorthand", f"not a regular expression: {error}") from None
+    nothing_else = frozenset(plain(w) for w in _strings(raw.get("nothing_else", []), f"{name}: nothing_else"))
+    greetings = frozenset(plain(w) for w in _strings(raw.get("greetings", []), f"{name}: greetings"))
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
-                     age_first, own_illness)
+                     age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings)
 
 
 def _roles(sections: Any, where: str) -> dict[str, tuple[str, str | None, str | None]]:

@@ -17,7 +17,7 @@ from bot.sites import where_to_ask
 from core.facts import Fact
 from core.rules import is_review_only
 from data.criteria_headings import is_heading
-from matching.relevance import states_a_diagnosis
+from matching.relevance import healthy_state, states_a_diagnosis
 
 CANDIDATE = ("likely", "possible")
 
@@ -237,11 +237,16 @@ def _condition_gate(result: Any) -> Any:
 
 def about_no_disease(result: Any) -> bool:
     """A study whose conditions are no disease (ageing, healthy volunteers: its condition gate is
-    for the trial team) and which meets none of the patient's stated diagnoses."""
-    if getattr(result, "condition_fit", 0) > 0:
-        return False
+    for the trial team) and which meets none of the patient's stated diagnoses; or one met only
+    by a state of the patient, no diagnosis ("for pregnant women: a pregnancy the patient has
+    meets it": a pre-eclampsia study for a pregnant woman with lupus is not about her lupus)."""
     gate = _condition_gate(result)
-    return gate is not None and gate.status == "review"
+    if gate is None:
+        return False
+    if gate.status == "pass":
+        facts = evidence_facts(gate.evidence)
+        return bool(facts) and all(f.label == "CONDITION" and healthy_state(f.concept) for f in facts)
+    return getattr(result, "condition_fit", 0) <= 0 and gate.status == "review"
 
 
 def linked_only(result: Any) -> bool:

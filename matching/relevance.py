@@ -24,7 +24,7 @@ from data.condition_names import (COMORBIDITY_FIT, symbols_agree, EXACT_FIT, KIN
                                   _pair_grade, _through_organ_only, condition_reach, graded_fit, implied_by_finding, implied_by_marker,
                                   implied_by_therapy,
                                   implied_conditions, kind_of, umbrella)
-from data.terminology import Terminology
+from data.terminology import Terminology, load_terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
 from matching.disease_status import without_status
@@ -227,6 +227,12 @@ def _comorbid(concept: str, terminology: Terminology) -> bool:
     return _marked(concept, "background", terminology) or _marked(concept, "comorbidity", terminology)
 
 
+def healthy_state(concept: str) -> bool:
+    """A condition a healthy person may have (``healthy_compatible``: a pregnancy, the hot
+    flushes of the menopause), not an illness a patient comes about."""
+    return _marked(concept, "healthy_compatible", load_terminology())
+
+
 def _marked(concept: str, attr: str, terminology: Terminology) -> bool:
     """The concept or one above it carries ``attr`` in the terminology."""
     if concept not in terminology:
@@ -403,6 +409,9 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
             # sure if she has hep B" of an AOSD or a lupus patient) is a screening question for
             # the criteria, no disease the person came about: no TB study among their trials
             suspected = [f for f in suspected if f.label != "INFECTION"]
+            # so is an infection over ("had TB as a child, treated", "hep C cured in 2015"):
+            # no TB study among a Crohn's patient's trials (lead, round 30)
+            stated = [f for f in stated if not (f.label == "INFECTION" and f.historical and not _main(f.concept, terminology))]
         background = presenting_background(ev, stated)
         stated = [f for f in stated if f not in background]
         implied = implied_diagnoses(ev, stated) + exposures + background

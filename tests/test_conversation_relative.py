@@ -50,10 +50,13 @@ def test_a_relatives_first_message_needs_no_role_question(engine, opening):     
     assert "/role clinician" in said(reply)              # the reply says how to change it
 
 
-def test_a_patients_first_message_still_gets_the_role_question(engine):
+def test_a_patients_first_message_telling_their_own_illness_sets_the_role(engine):
+    """Round 30: "I have lupus since 2015" is the patient's own telling (a clinician writes
+    of a patient): everyday wording at once, said with how to change it."""
     engine.start(CID)
     reply = engine.message(CID, "I have lupus since 2015")
-    assert reply.state == "ROLE" and reply.role is None
+    assert reply.state != "ROLE" and reply.role == "patient"
+    assert "/role clinician" in said(reply)
 
 
 def test_a_daughter_is_asked_about_in_the_third_person(engine):

@@ -166,8 +166,8 @@ def test_a_study_about_no_disease_is_named_apart(tmp_path):
     engine = _engine(tmp_path, "ageing_no_disease.json")
     talk(engine, "a", "my dad has ITP, he's 71", "platelets 9 this morning")
     text = engine_results(engine, "a")
-    assert "Studies not about a particular disease" in text
-    head, _, apart = text.partition("Studies not about a particular disease")
+    assert "Studies not about the illness you told me of" in text
+    head, _, apart = text.partition("Studies not about the illness you told me of")
     assert "Fuel and Rhythm" not in head and "Fuel and Rhythm" in apart
     assert "A trial for: Aging (the registry's conditions)" in apart
 

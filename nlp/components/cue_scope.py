@@ -71,7 +71,8 @@ def cue_scope(doc):
                      # "no hep C, HIV never tested": the hedge's comma ends it before hep C
                      and not (ent.label_ in TESTED_LABELS and m.category == "POSSIBLE_EXISTENCE" and _terminated(ent, m)) and (
             m.category not in BRACKETED_CATEGORIES or not _closed_before(m.modifier_span, closes, ent.start)
-            or (m.category == "FAMILY" and not _possessed(doc, m.modifier_span)))
+            or (m.category == "FAMILY" and (not _possessed(doc, m.modifier_span)
+                                            or _renames_a_relative(doc, m.modifier_span, closes))))
             and not (m.category in ASSERTION_CATEGORIES and _aside_of_its_own(doc, m.modifier_span, closes, ent))
             and not _said_of_what_follows(doc, m, ent)
             and not _stop_of_its_subject(doc, m, closes, ent)
@@ -87,9 +88,11 @@ def cue_scope(doc):
             and not _older_value_in_bracket(doc, m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
+            and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
+            and not _not_of_an_organ(m, ent)
             and not _too_early(doc, m)
             and not _already_had(m, modifiers, ent)
             and not (m.category == "HISTORICAL" and _closed_before(m.modifier_span, closes, ent.start)
@@ -166,6 +169,15 @@ def _outside_a_question(doc, modifier) -> bool:
         return True
     return not (words[-1].text in vocabulary_words("question_marks")
                 or words[0].lower_ in vocabulary_words("question_openers"))
+
+
+def _not_of_an_organ(modifier, ent) -> bool:
+    """A cue said only of an organ (``"metadata": {"organ_only": true}``: "her kidneys are
+    fine") after a disease named otherwise: "her lupus is fine at the moment" is lupus under
+    control, not absent."""
+    if not (modifier.rule.metadata or {}).get("organ_only"):
+        return False
+    return ent[-1].lower_ not in vocabulary_words("organ_cue_words")
 
 
 def _own_named_disease(doc, modifier, ent) -> bool:
@@ -304,9 +316,10 @@ def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
     ("anakinra worked for years but stopped, canakinumab gave him a bad reaction") keeps that. A bare list keeps the outcome's reach ("IFX, ADA, UST
     failed"; "tried MMF, rituximab didnt help either")."""
     start = modifier.modifier_span[0]
-    if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or modifier.direction.lower() != "backward"
+    if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+            or modifier.direction.lower() not in ("backward", "bidirectional")
             or ent.label_ not in _KINDS or ent.end > start):
-        return False
+        return False      # a two-way cue after it reaches back too ("im on humira, methotrexate failed")
     subject = max((e for e in doc.ents if e.label_ in _KINDS and e.end <= start), key=lambda e: e.end, default=None)
     if subject is None or subject.start == ent.start or start - subject.end > 1:
         return False
@@ -334,6 +347,32 @@ def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
         first -= 1
     return any(m.category == "THERAPY_DOSE" and first <= m.modifier_span[0] and m.modifier_span[1] <= comma
                for e in doc.ents if e.label_ in _KINDS and first <= e.start < comma for m in e._.modifiers)
+
+
+def _current_of_an_earlier_clause(doc, modifier, modifiers, ent) -> bool:
+    """A "current" cue of the treatment before a comma, reaching a treatment after it whose own
+    outcome, said in the past, follows it at once ("she is on mmf, ritux didnt help", "He's on
+    anakinra daily, canakinumab didnt work for him"): the later one was tried and failed, it is
+    not taken now. The mirror of ``_outcome_of_its_own_subject``. An outcome said in the present
+    ("on mmf, ritux isnt helping") keeps the cue; so does a bare list after the cue ("currently
+    on MMF, HCQ")."""
+    if modifier.category != "THERAPY_CURRENT" or ent.label_ not in _KINDS or modifier.modifier_span[1] > ent.start:
+        return False
+    cue_end = modifier.modifier_span[1]
+    comma = next((t.i for t in reversed(doc[cue_end:ent.start]) if t.text == ","), None)
+    if comma is None or not any(e.label_ in _KINDS and cue_end <= e.start and e.end <= comma for e in doc.ents):
+        return False        # the cue's own object stands before the comma
+    past = vocabulary_words("failing_said_past")
+    whole = vocabulary_words("whole_list_outcome_words")
+    for m in modifiers:
+        start, end = m.modifier_span
+        if m.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or not 0 <= start - ent.end <= 1:
+            continue
+        words = [t.lower_ for t in doc[start:end]]
+        if any(w in whole for w in words):
+            return False    # "on mmf, ritux and aza, none helped": the whole list's
+        return any(w in past for w in words) or m.category == "THERAPY_INTOLERANT"
+    return False
 
 
 def _after_its_result(doc, modifier, modifiers, closes: dict[int, int], ent) -> bool:
@@ -460,6 +499,17 @@ def _possessed(doc, span: tuple[int, int]) -> bool:
     the writer); a bare one in a family history ("FHx: SLE (sister), RA (mother)") labels a
     list and keeps its reach."""
     return span[0] > 0 and doc[span[0] - 1].lower_ in relations().possessives
+
+
+def _renames_a_relative(doc, span: tuple[int, int], closes: dict[int, int]) -> bool:
+    """A relative's cue in a bracket right after the patient's relative, naming who that one is
+    to the writer ("my mum has lupus, her sister (my aunt) has RA"): the aunt is the patient's
+    sister, family still; "the patient (my nephew)" is who the patient is (``_possessed``)."""
+    opening = next((o for o, c in closes.items() if o < span[0] and c >= span[1]), None)
+    if opening is None or opening < 2:
+        return False
+    owner, named = doc[opening - 2], doc[opening - 1]
+    return owner.lower_ in ("her", "his", "their") and relations().relation_of(named.text) is not None
 
 
 def _closing_brackets(doc) -> dict[int, int]:

@@ -19,6 +19,9 @@ from nlp.components.doc_cache import doc_text
 from nlp.resources import alternation
 
 _TREATMENTS = ("DRUG", "PROCEDURE")
+# a bracket right after the treatment holding a date range left open ("belimumab (2024-)",
+# "tacrolimus (03/2025 - )"): from then to now
+_OPEN_RANGE = re.compile(r"\s*\(\s*(?:\d{1,2}[/.]){0,2}(?:19|20)\d{2}\s*[-–]\s*\)")
 
 
 class OngoingItem:
@@ -36,9 +39,13 @@ class OngoingItem:
         self.stops = re.compile(rf"(?<!\w)(?:{alternation(stops)})(?!\w)", re.IGNORECASE) if stops else None
 
     def __call__(self, ents: list[Span], facts: list[Fact]) -> None:
-        if self.closing is None or not ents:
+        if not ents:
             return
         text = doc_text(ents[0].doc)
+        if "-)" in text.replace(" ", "") or "–)" in text.replace(" ", ""):
+            _open_ranges(text, ents, facts)
+        if self.closing is None:
+            return
         treatments = [(ent, fact) for ent, fact in zip(ents, facts) if fact.label in _TREATMENTS]
         for index, (ent, fact) in enumerate(treatments):
             if fact.negated or fact.hypothetical or fact.uncertain or fact.family:
@@ -59,3 +66,21 @@ class OngoingItem:
             else:
                 fact.status = "current"
             fact.historical = False
+
+
+def _open_range(text: str, ent: Span) -> bool:
+    return _OPEN_RANGE.match(text, ent.end_char) is not None
+
+
+def _open_ranges(text: str, ents: list[Span], facts: list[Fact]) -> None:
+    """"belimumab (2024-)": a treatment whose bracket opens a date range and leaves it open
+    is taken now (lead, round 30)."""
+    for ent, fact in zip(ents, facts):
+        if (fact.label not in _TREATMENTS or fact.negated or fact.hypothetical or fact.uncertain or fact.family
+                or not _open_range(text, ent)):
+            continue
+        if fact.status in ("failed", "intolerant"):
+            fact.ongoing = True
+        else:
+            fact.status = "current"
+        fact.historical = False

@@ -454,6 +454,14 @@ def failing_while_on(span: Span) -> bool:
                       and (m.modifier_span[1] <= span.start or m.modifier_span[0] == span.end)
                       and not any(t.lower_ in given for t in doc[m.modifier_span[0]:m.modifier_span[1]])
                       for m in span._.modifiers) or any(
+        # its dose or schedule right after it ("IVIG every month helps a bit but skin is still
+        # bad", "MMF 2g, not helping"): given now (lead, round 30)
+        # (a schedule in words only, no dose nor course after it: "AZA 150 mg/day x 12 months -
+        # no benefit" is a course that ended)
+        m.category == "THERAPY_DOSE" and m.modifier_span[0] == span.end
+        and not any(t.like_num or any(ch.isdigit() for ch in t.text) for t in doc[m.modifier_span[0]:m.modifier_span[1]])
+        and not (m.modifier_span[1] < len(doc) and doc[m.modifier_span[1]].lower_ in ("x", "×", "for", "until", "till"))
+        for m in span._.modifiers) or any(
         # a bare "on" said in the present ("on methotrexate and monthly IVIG but still weak";
         # not "been on", "was on": ``failing_while_on_given`` before it; nor a course told with
         # its length, "on MMF for 9 months with no improvement", which may be over)
