@@ -31,7 +31,7 @@ from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, taken_on_schedule
 from nlp.components.stop_reasons import stop_reasons
-from nlp.components.course_counts import counted_episodes, finished_courses
+from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
 from nlp.components.harm_cause import harm_causes
 from nlp.components.table_rows import table_rows
 from nlp.components.later_values import earlier_values
@@ -219,6 +219,10 @@ class FactBuilder:
         # "ive had covid twice": an infection counted is episodes of the past (h120, round 26)
         counted = vocabulary.get("episodes_counted")
         self.episodes_counted = re.compile(counted, re.IGNORECASE) if counted else None
+        # "ive had ritux twice": a treatment counted as courses is over (h125, round 27)
+        courses = vocabulary.get("courses_counted") or {}
+        self.courses_counted = (re.compile(courses["after"], re.IGNORECASE), re.compile(courses["before"], re.IGNORECASE)) \
+            if courses else None
         # "he got IVIG every month": a schedule says the treatment goes on (h111, round 24)
         recurring = vocabulary.get("taken_on_schedule") or {}
         self.recurring = {
@@ -543,6 +547,8 @@ class FactBuilder:
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         counted_episodes(text, facts, self.episodes_counted)   # "ive had covid twice": of the past
+        counted_courses(text, facts, self.courses_counted)     # "ive had ritux twice": courses given, over
+        joined_regimen(text, facts)     # "dara-CyBorD x4": one course, over together
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
         table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
@@ -1053,7 +1059,9 @@ class FactBuilder:
                 pending = []
                 continue
             info = meta.get((ent.start, ent.end), {})
-            if "value" in info:  # read by a pattern (BILAG counts)
+            if "value" in info or ent.text.lower() in self.lab_words.implied:
+                # read by a pattern (BILAG counts); a word saying its own quality takes no value
+                # ("hypocomplementaemic, proteinuria 2.1 g/day": h125, round 27)
                 pending = []
                 continue
             reading = info.get("reading")
