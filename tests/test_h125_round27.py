@@ -169,3 +169,11 @@ def test_no_age_in_a_reply_without_a_closing_number():
 def test_no_to_when_did_she_last_take_is_no_date():
     found = answer_to_facts(_Question("last_dose", "date", ("mycophenolate",)), "no", TODAY)
     assert len(found) == 1 and found[0].negated and found[0].date is None
+
+
+# --- a schedule after a list cue of an earlier item ---------------------------------------------
+
+def test_a_schedule_after_an_earlier_items_status_post_is_taken_now():
+    found = facts("CIDP, s/p plasma exchange, IVIG q3w, methotrexate x1 year (2021)")
+    assert predicted_assertion(found["ivig"]) == ("present", "patient", "current")
+    assert predicted_assertion(facts("CIDP, s/p plasma exchange, IVIG monthly until 2023")["ivig"])[2] == "past"

@@ -229,6 +229,7 @@ class FactBuilder:
             "schedule": re.compile(r"[ \t]*(?:\d+(?:[.,]\d+)?[ \t]*(?:%s)\b[ \t]*)?(?:%s)(?![\w-])"
                                    % (alternation(schedule.get("dose_units") or ["mg"]), "|".join(recurring["schedules"])), re.IGNORECASE),
             "past_verbs": frozenset(str(w).lower() for w in recurring["past_verbs"]),
+            "list_cues": frozenset(str(w).lower() for w in recurring.get("list_cues") or ()),
             "stop_words": re.compile(r"\b(?:%s)\b" % alternation(recurring["stop_words"]), re.IGNORECASE),
         } if recurring.get("schedules") else None
         words = vocabulary.get("precursor_words") or ()

@@ -56,11 +56,14 @@ class TypoMatcher:
         # ``term_last_word_forms``; h125, round 27)
         last_forms = {str(k).lower(): [str(v).lower() for v in vs]
                       for k, vs in (vocabulary().get("term_last_word_forms") or {}).items()}
+        self.short_targets: set[str] = set()     # the shortened last word is never the misspelt one
         for concept in terminology.concepts.values():
             if concept.id in SKIPPED_ANALYTES:
                 continue
             for term in concept.terms:
-                for text in (term.lower(), *_last_word_forms(term.lower(), last_forms)):
+                shortened = _last_word_forms(term.lower(), last_forms)
+                self.short_targets.update(shortened)
+                for text in (term.lower(), *shortened):
                     if len(text.replace(" ", "")) < self.min_length:
                         continue
                     if len(text) <= weak_max_length and text in common_words:
@@ -206,6 +209,8 @@ class TypoMatcher:
                 term = self.lookup(text, size)
                 if not term or not self._short_words_kept(text, term):
                     continue
+                if term in self.short_targets and text.split()[-1] != term.split()[-1]:
+                    continue    # "cold agglutinin titre" is no "cold agglutinin dis": the short form as written only
                 if beside_exact and any(text.split()[j - start] != term.split()[j - start] for j in others):
                     continue
                 if beside_exact and self._same_as_exact(term, [doc.lower[j] for j in others]):
