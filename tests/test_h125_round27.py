@@ -177,3 +177,17 @@ def test_a_schedule_after_an_earlier_items_status_post_is_taken_now():
     found = facts("CIDP, s/p plasma exchange, IVIG q3w, methotrexate x1 year (2021)")
     assert predicted_assertion(found["ivig"]) == ("present", "patient", "current")
     assert predicted_assertion(facts("CIDP, s/p plasma exchange, IVIG monthly until 2023")["ivig"])[2] == "past"
+
+
+# --- a past disease back again ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("had ITP as a child and now its back", "itp"),
+    ("i had lupus nephritis in 2012 and it came back this spring", "lupus_nephritis"),
+])
+def test_a_past_disease_said_to_be_back_is_had_now(text, concept):
+    assert reading(text, concept) == ("present", "patient", "current")
+
+
+def test_a_test_coming_back_negative_brings_nothing_back():
+    assert reading("had hepatitis B as a child, it came back negative last year", "hbv")[2] == "past"

@@ -219,6 +219,9 @@ class FactBuilder:
         # "ive had covid twice": an infection counted is episodes of the past (h120, round 26)
         counted = vocabulary.get("episodes_counted")
         self.episodes_counted = re.compile(counted, re.IGNORECASE) if counted else None
+        # "hx of ITP as a teen, now its back": a past disease back again (h125, round 27)
+        back = vocabulary.get("disease_back_again")
+        self.back_again_words = re.compile(back, re.IGNORECASE) if back else None
         # "ive had ritux twice": a treatment counted as courses is over (h125, round 27)
         courses = vocabulary.get("courses_counted") or {}
         self.courses_counted = (re.compile(courses["after"], re.IGNORECASE), re.compile(courses["before"], re.IGNORECASE)) \
@@ -554,6 +557,7 @@ class FactBuilder:
         table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
+        self.back_again(facts, text)
         self.childhood_onset(facts, text)
         for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
             fact.historical, fact.hypothetical, fact.status = False, False, "current"
@@ -593,6 +597,22 @@ class FactBuilder:
                 if (fact.concept == entry["concept"] and not fact.family
                         and not any(w in text[max(0, fact.start - 15):fact.end].lower() for w in entry["adult_words"])):
                     fact.concept = entry["either"]
+
+    def back_again(self, facts: list[Fact], text: str) -> None:
+        """A disease told as past and then said to be back in its sentence ("hx of ITP as a
+        teen, now its back", "had ITP as a kid and it came back last year"): had now
+        (``disease_back_again``). The last such disease before the words only; not one
+        negated, hedged, hypothetical or a relative's."""
+        if self.back_again_words is None:
+            return
+        conditions = sorted((f for f in facts if f.label == "CONDITION"), key=lambda f: f.start)
+        for i, fact in enumerate(conditions):
+            if not fact.historical or fact.negated or fact.uncertain or fact.hypothetical or fact.family:
+                continue
+            found = self.back_again_words.match(text, fact.end)
+            if found is None or any(fact.end < other.start < found.end() for other in conditions[i + 1:]):
+                continue
+            fact.historical = False
 
     def former_states(self, facts: list[Fact]) -> None:
         """A state now named by what is over (terminology ``former``: "quit smoking 10 years
