@@ -191,3 +191,8 @@ def test_a_past_disease_said_to_be_back_is_had_now(text, concept):
 
 def test_a_test_coming_back_negative_brings_nothing_back():
     assert reading("had hepatitis B as a child, it came back negative last year", "hbv")[2] == "past"
+
+
+def test_a_return_feared_brings_nothing_back():
+    assert reading("she is in remission from AML, asking about trials in case it comes back", "aml")[2] == "past"
+    assert reading("he had T-ALL as a boy, we worry in case its back", "t_all")[2] == "past"
