@@ -283,6 +283,10 @@ def read_value(reply: str):
     return value_at_start(_strip_approx(reply))
 
 
+# a number closing a reply after a comma, full stop, semicolon or colon ("she is on hcq, 37")
+_TRAILING_NUMBER = re.compile(r"[,.;:]\s*(\d{1,3})$")
+
+
 def _number(question, text: str, reply: str) -> list[Fact]:
     kind = question.kind
     concept = question.concepts[0] if question.concepts else None
@@ -299,6 +303,11 @@ def _number(question, text: str, reply: str) -> list[Fact]:
     if words.get(reply) is not None:
         reply = str(words[reply])
     reading = read_value(reply)
+    if kind in ("age", "confirm_age") and (reading is None or reading.value is None):
+        # "she is on hcq, 37", "oh and she had ritux twice. 37": the age ends the reply after
+        # what else it told (h125, round 27)
+        trailing = _TRAILING_NUMBER.search(reply)
+        reading = read_value(trailing.group(1)) if trailing else reading
     if reading is None or reading.value is None and reading.uln_multiple is None:
         return []
     comparator, value, rest = reading.comparator, reading.value, (reading.unit or "").strip()

@@ -31,7 +31,7 @@ from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, taken_on_schedule
 from nlp.components.stop_reasons import stop_reasons
-from nlp.components.course_counts import counted_episodes, finished_courses
+from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
 from nlp.components.harm_cause import harm_causes
 from nlp.components.table_rows import table_rows
 from nlp.components.later_values import earlier_values
@@ -219,12 +219,20 @@ class FactBuilder:
         # "ive had covid twice": an infection counted is episodes of the past (h120, round 26)
         counted = vocabulary.get("episodes_counted")
         self.episodes_counted = re.compile(counted, re.IGNORECASE) if counted else None
+        # "hx of ITP as a teen, now its back": a past disease back again (h125, round 27)
+        back = vocabulary.get("disease_back_again")
+        self.back_again_words = re.compile(back, re.IGNORECASE) if back else None
+        # "ive had ritux twice": a treatment counted as courses is over (h125, round 27)
+        courses = vocabulary.get("courses_counted") or {}
+        self.courses_counted = (re.compile(courses["after"], re.IGNORECASE), re.compile(courses["before"], re.IGNORECASE)) \
+            if courses else None
         # "he got IVIG every month": a schedule says the treatment goes on (h111, round 24)
         recurring = vocabulary.get("taken_on_schedule") or {}
         self.recurring = {
             "schedule": re.compile(r"[ \t]*(?:\d+(?:[.,]\d+)?[ \t]*(?:%s)\b[ \t]*)?(?:%s)(?![\w-])"
                                    % (alternation(schedule.get("dose_units") or ["mg"]), "|".join(recurring["schedules"])), re.IGNORECASE),
             "past_verbs": frozenset(str(w).lower() for w in recurring["past_verbs"]),
+            "list_cues": frozenset(str(w).lower() for w in recurring.get("list_cues") or ()),
             "stop_words": re.compile(r"\b(?:%s)\b" % alternation(recurring["stop_words"]), re.IGNORECASE),
         } if recurring.get("schedules") else None
         words = vocabulary.get("precursor_words") or ()
@@ -543,10 +551,13 @@ class FactBuilder:
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         counted_episodes(text, facts, self.episodes_counted)   # "ive had covid twice": of the past
+        counted_courses(text, facts, self.courses_counted)     # "ive had ritux twice": courses given, over
+        joined_regimen(text, facts)     # "dara-CyBorD x4": one course, over together
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
         table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         self.former_states(facts)
+        self.back_again(facts, text)
         self.childhood_onset(facts, text)
         for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
             fact.historical, fact.hypothetical, fact.status = False, False, "current"
@@ -586,6 +597,22 @@ class FactBuilder:
                 if (fact.concept == entry["concept"] and not fact.family
                         and not any(w in text[max(0, fact.start - 15):fact.end].lower() for w in entry["adult_words"])):
                     fact.concept = entry["either"]
+
+    def back_again(self, facts: list[Fact], text: str) -> None:
+        """A disease told as past and then said to be back in its sentence ("hx of ITP as a
+        teen, now its back", "had ITP as a kid and it came back last year"): had now
+        (``disease_back_again``). The last such disease before the words only; not one
+        negated, hedged, hypothetical or a relative's."""
+        if self.back_again_words is None:
+            return
+        conditions = sorted((f for f in facts if f.label == "CONDITION"), key=lambda f: f.start)
+        for i, fact in enumerate(conditions):
+            if not fact.historical or fact.negated or fact.uncertain or fact.hypothetical or fact.family:
+                continue
+            found = self.back_again_words.match(text, fact.end)
+            if found is None or any(fact.end < other.start < found.end() for other in conditions[i + 1:]):
+                continue
+            fact.historical = False
 
     def former_states(self, facts: list[Fact]) -> None:
         """A state now named by what is over (terminology ``former``: "quit smoking 10 years
@@ -1053,7 +1080,9 @@ class FactBuilder:
                 pending = []
                 continue
             info = meta.get((ent.start, ent.end), {})
-            if "value" in info:  # read by a pattern (BILAG counts)
+            if "value" in info or ent.text.lower() in self.lab_words.implied:
+                # read by a pattern (BILAG counts); a word saying its own quality takes no value
+                # ("hypocomplementaemic, proteinuria 2.1 g/day": h125, round 27)
                 pending = []
                 continue
             reading = info.get("reading")

@@ -57,3 +57,45 @@ def counted_episodes(text: str, facts: list[Fact], counted: re.Pattern | None) -
         if (fact.label == "INFECTION" and not (fact.negated or fact.hypothetical or fact.uncertain)
                 and counted.match(text, fact.end)):
             fact.historical = True
+
+
+def counted_courses(text: str, facts: list[Fact], counted: tuple[re.Pattern, re.Pattern] | None) -> None:
+    """A treatment counted as courses is courses given, over: "ive had ritux twice", "ritux
+    done twice", "cyclophosphamide 6 times", "had two courses of IVIG and a round of steroids"
+    (the present perfect "ive had" reads as taken now otherwise). ``counted`` is
+    ``courses_counted`` of data/nlp/extraction.yaml: a count right after the mention, or a
+    count of courses "of" it right before, after a verb of having had it or a list's join. Not
+    for a mention something says goes on ("has had ritux 4 times and is still on it": status
+    current; ongoing), nor a negated, hedged, hypothetical or planned one (h125, round 27)."""
+    if counted is None:
+        return
+    after, before = counted
+    for fact in facts:
+        if fact.label not in _TREATMENTS or fact.historical or fact.ongoing:
+            continue
+        if fact.negated or fact.hypothetical or fact.uncertain or fact.status == "planned":
+            continue
+        counted = after.match(text, fact.end)
+        if fact.status == "current":
+            # "on pred and ritux done twice": an "on" before the list is not the counted one's
+            if counted is not None and counted.groupdict().get("done"):
+                fact.historical, fact.status = True, None
+            continue
+        line_start = text.rfind("\n", 0, fact.start) + 1
+        if counted is not None or before.search(text[max(line_start, fact.start - 60):fact.start]):
+            fact.historical = True
+
+
+def joined_regimen(text: str, facts: list[Fact]) -> None:
+    """Two treatments written as one combination with a hyphen or slash and no space ("dara-
+    CyBorD x4", "aza/ven x2 cycles"): one course, so what is said of one's time is said of
+    the other's: over when one is (a course count, a date) and the other has nothing of its
+    own. Not for a mention negated, hedged, hypothetical, a relative's or going on (h125, round 27)."""
+    treatments = sorted((f for f in facts if f.label in _TREATMENTS), key=lambda f: f.start)
+    for first, second in zip(treatments, treatments[1:]):
+        if text[first.end:second.start] not in ("-", "/") or not (_plain(first) and _plain(second)):
+            continue
+        for done, other in ((first, second), (second, first)):
+            if done.historical and not other.historical and other.status is None and other.date is None:
+                other.historical = True
+                other.date = done.date

@@ -385,6 +385,8 @@ class EntityRecognizer:
                 next_start = doc[following].idx if following is not None else None
                 reading = self.reading_after(doc, start, end, concept, next_start)
             text = doc_text(doc)[doc[start].idx:doc[end - 1].idx + len(doc[end - 1])]
+            if reading is not None and text.lower() in self.lab_words.implied:
+                reading = None      # "hypocomplementaemic, proteinuria 2.1 g/day": a quality word, no value of its own
             # a weak term in small letters after a subject, a negation or an auxiliary is the verb
             # it also is: "my count never got above 30" is no AST (GOT) value
             verb = start > 0 and not text.isupper() and doc[start - 1].lower_ in vocabulary_words("weak_term_not_after")

@@ -55,6 +55,10 @@ class LabWords:
             % (alternation(stop.get("stopped") or ()), "|".join(re.escape(o) + (r"\s" if o.isalnum() or o in "-–:" else "") for o in stop.get("asides") or ())),
             re.IGNORECASE,
         ) if stop.get("stopped") and stop.get("asides") else None
+        # a lab word that says its own quality ("hypocomplementaemic": low complement;
+        # ``lab_qualities.implied``; h125, round 27)
+        self.implied = {str(k).lower(): str(v) for k, v in
+                        ((vocabulary.get("lab_qualities") or {}).get("implied") or {}).items()}
         trends = vocabulary.get("lab_trends") or {}
         self.trend_words = {str(k).lower(): str(v) for k, v in (trends.get("words") or {}).items()}
         for word, direction in self.trend_words.items():
@@ -107,6 +111,10 @@ class LabWords:
         if not self.ready:
             return None
         found = self._read(ent) or self.trend(ent)
+        if found is None and ent.text.lower() in self.implied:     # "hypocomplementaemic": low
+            text = doc_text(ent.doc)
+            start, end = sentence_index(ent.doc).bounds(ent.start_char)
+            return Quality(self.implied[ent.text.lower()], bool(self.hedges.search(text, start, end)))
         if found is not None or self.joined is None:
             return found
         # "low C3 and C4", "low c3/c4", "C3 and C4 both low": a quality said once of two labs

@@ -153,7 +153,9 @@ def relations() -> Relations:
     rel = alternation(words)
     mention = re.compile(
         r"\b(?:%s)\s+(?:[\w-]+\s+){0,3}?(?P<rel>%s)(?:'s|\u2019s|s)?\b" % (alternation(possessives), rel), re.IGNORECASE)
-    bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*\(\s*(?:now\s+|aged?\s+)?)\d" % rel, re.IGNORECASE)
+    # "mum is 74", "Mum (81)", "Dad, 71, has CLL" (the age between commas: h125, round 27)
+    bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*\(\s*(?:now\s+|aged?\s+)?|\s*,\s*(?:aged?\s+)?(?=\d{1,3}\s*,))\d" % rel,
+                      re.IGNORECASE)
     # "Wife (62) with refractory myositis", "Son, 16, crohns since 9", "Husband 55 with AML": a
     # partner or child named without "my" at a sentence's start with an age in years (not an
     # infant's "baby is 6 weeks", which is the writer's baby)

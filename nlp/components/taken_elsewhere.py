@@ -87,23 +87,46 @@ def taken_on_schedule(text: str, ents: list, facts: list[Fact], settings: dict |
     says it goes on, so it is taken now, unless the sentence says it stopped or was a course of
     then (a word of ``stop_words``: "until", "stopped", "used to"; a date; a course's length
     after the schedule: "weekly for 6 weeks"). Only when its one past cue is a verb of
-    ``past_verbs`` (``taken_on_schedule`` in data/nlp/extraction.yaml; h111, round 24)."""
+    ``past_verbs`` (``taken_on_schedule`` in data/nlp/extraction.yaml; h111, round 24), or a
+    list cue of an earlier item ("s/p thymectomy, IVIG q4w": ``list_cues``; h125, round 27)."""
     if not settings:
         return
     schedule, verbs, stops = settings["schedule"], settings["past_verbs"], settings["stop_words"]
     for ent, fact in zip(ents, facts):
-        if not (fact.label == "DRUG" and fact.historical and fact.status is None and fact.date is None
-                and _plain(fact) and not _dated_sentence(text, fact)):
+        if not (fact.label == "DRUG" and fact.historical and fact.status is None and fact.date is None and _plain(fact)):
             continue
         match = schedule.match(text, fact.end)
         if match is None or _COURSE_LENGTH.match(text, match.end()):
             continue
         cues = [m for m in ent._.modifiers if m.category in ("HISTORICAL", "PRIOR")]
-        if not cues or any(m.rule.literal.lower() not in verbs for m in cues):
+        if not cues:
             continue
-        if stops.search(ent.sent.text):
+        items = all(_earlier_item(text, ent, m, settings) for m in cues)
+        if not items and any(m.rule.literal.lower() not in verbs for m in cues):
+            continue
+        # a list item is read on its own (the next item's date or stop is not its own:
+        # "s/p thymectomy, IVIG q4w, rituximab x2 (2023)")
+        own = _list_item(text, fact) if items else ent.sent.text
+        if (_DATE.search(own) if items else _dated_sentence(text, fact)) or stops.search(own):
             continue
         fact.historical, fact.status = False, "current"
+
+
+def _earlier_item(text: str, ent, cue, settings: dict) -> bool:
+    """A list cue ("s/p", ``list_cues``) said of an earlier item of a list, a comma between
+    it and the treatment ("s/p thymectomy, IVIG q4w": the IVIG goes on; h125, round 27)."""
+    if cue.rule.literal.lower() not in settings.get("list_cues", ()):
+        return False
+    doc = ent.doc
+    cue_end = doc[cue.modifier_span[1] - 1].idx + len(doc[cue.modifier_span[1] - 1])
+    return "," in text[cue_end:ent.start_char]
+
+
+def _list_item(text: str, fact: Fact) -> str:
+    """The comma-, semicolon- or sentence-bounded item the fact is written in."""
+    start = max(text.rfind(",", 0, fact.start), text.rfind(";", 0, fact.start), text.rfind("\n", 0, fact.start)) + 1
+    stop = re.compile(r"[,;\n]|\.(?:\s|$)").search(text, fact.end)
+    return text[start:stop.start() if stop else len(text)]
 
 
 def _told_past(ent, past: frozenset, present: frozenset) -> bool:

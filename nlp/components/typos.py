@@ -22,7 +22,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from data.terminology import Terminology
-from nlp.resources import other_drug_names
+from nlp.resources import other_drug_names, vocabulary
 from nlp.components.terms import SKIPPED_ANALYTES, Candidate, fact_label
 from nlp.components.doc_cache import doc_text
 
@@ -52,16 +52,23 @@ class TypoMatcher:
             for term in concept.terms:
                 for word in term.lower().split() if " " in term else ():
                     self.known.setdefault(word, set()).add(concept.id)
+        # a term's last word as clinicians shorten it is a target too ("intersitial lung dz":
+        # ``term_last_word_forms``; h125, round 27)
+        last_forms = {str(k).lower(): [str(v).lower() for v in vs]
+                      for k, vs in (vocabulary().get("term_last_word_forms") or {}).items()}
+        self.short_targets: set[str] = set()     # the shortened last word is never the misspelt one
         for concept in terminology.concepts.values():
             if concept.id in SKIPPED_ANALYTES:
                 continue
             for term in concept.terms:
-                text = term.lower()
-                if len(text.replace(" ", "")) < self.min_length:
-                    continue
-                if len(text) <= weak_max_length and text in common_words:
-                    continue
-                self.targets.setdefault(text, []).append((fact_label(concept), concept.id))
+                shortened = _last_word_forms(term.lower(), last_forms)
+                self.short_targets.update(shortened)
+                for text in (term.lower(), *shortened):
+                    if len(text.replace(" ", "")) < self.min_length:
+                        continue
+                    if len(text) <= weak_max_length and text in common_words:
+                        continue
+                    self.targets.setdefault(text, []).append((fact_label(concept), concept.id))
         # choices bucketed by first letter and by word count (three or four words: only a
         # suspect beside correctly written words, ``_pair``: "protien in her urine")
         self.buckets: dict[tuple[str, int], list[str]] = {}
@@ -202,6 +209,8 @@ class TypoMatcher:
                 term = self.lookup(text, size)
                 if not term or not self._short_words_kept(text, term):
                     continue
+                if term in self.short_targets and text.split()[-1] != term.split()[-1]:
+                    continue    # "cold agglutinin titre" is no "cold agglutinin dis": the short form as written only
                 if beside_exact and any(text.split()[j - start] != term.split()[j - start] for j in others):
                     continue
                 if beside_exact and self._same_as_exact(term, [doc.lower[j] for j in others]):
@@ -226,3 +235,10 @@ class _Words:
 
     def text(self, start: int, end: int) -> str:
         return self.text_of[self.starts[start]:self.ends[end - 1]]
+
+
+def _last_word_forms(term: str, forms: dict[str, list[str]]) -> list[str]:
+    """``term`` with its last word in each shortened form ("interstitial lung disease" ->
+    "interstitial lung dz"); none for a one-word term."""
+    head, _, last = term.rpartition(" ")
+    return [f"{head} {short}" for short in forms.get(last, ())] if head else []
