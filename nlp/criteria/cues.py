@@ -138,6 +138,13 @@ class Cues:
             folded = fold(text)
             if not any(map(folded.__contains__, needed)):
                 return False    # no other pattern of the section can match
+            # only the patterns whose own letters are in the text, each alone: a section's
+            # common letters ("for", "not") open its whole alternation on most texts, while
+            # one or two of its patterns can match there (the same answer; round 27, h129)
+            for pattern, letters in _with_heads(self, section):
+                if letters and any(map(folded.__contains__, letters)) and pattern.search(text) is not None:
+                    return True
+            return False
         return gated.search(text) is not None
 
     def number(self, written: str) -> float | None:
