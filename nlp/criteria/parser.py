@@ -1292,10 +1292,17 @@ _SIGNS_NEEDED: dict[re.Pattern, tuple[str, ...]] = {
 }
 
 
+# id(one of the module's rewrites, kept for the process) -> its strings (a pattern's hash is
+# worked out anew on each call)
+_NEEDED: dict[int, tuple[str, ...]] = {}
+
+
 def _sub(pattern: re.Pattern, replacement, text: str) -> str:
     """``pattern.sub(replacement, text)``, or ``text`` itself when it holds none of the
     strings every match of the pattern holds (it could not match: the same text)."""
-    needed = _SIGNS_NEEDED.get(pattern) or heads(pattern)
+    needed = _NEEDED.get(id(pattern))
+    if needed is None:
+        needed = _NEEDED[id(pattern)] = _SIGNS_NEEDED.get(pattern) or heads(pattern)
     if needed and not any(map(fold(text).__contains__, needed)):
         return text
     return pattern.sub(replacement, text)
