@@ -122,3 +122,60 @@ def test_a_typo_look_up_finds_the_term_the_whole_bucket_gives():
 
 def test_a_text_too_short_for_any_cutoff_is_no_typo():
     assert _typo_matcher()._lookup("lupi", 1) is None
+
+
+# --- the trials named apart, told by the plan's condition gate first (issue #14) ---------------
+
+def _results_text(tmp_path, name, fixtures, messages) -> str:
+    from datetime import date
+
+    from bot.engine import Engine
+    from bot.session_store import SessionStore
+    from bundled_engine import said, talk
+    from data.store import open_store, sync_bundled, upsert_trials
+    from registry.ctgov import import_file
+
+    fixtures_dir = Path(__file__).parent / "data" / "ctgov"
+    db = open_store(tmp_path / f"{name}.db")
+    sync_bundled(db)
+    upsert_trials(db, [r for f in fixtures for r in import_file(fixtures_dir / f)], "import")
+    engine = Engine(SessionStore(db), gazetteer=None, today=date(2026, 12, 6))
+    talk(engine, "a", *messages)
+    return said(engine.message("a", "/results"))
+
+
+CONVERSATIONS = [
+    (("ckd_dialysis_children.json", "ageing_no_disease.json"), ("Patient or family", "im 16 and have lupus nephritis class IV")),
+    (("ageing_no_disease.json", "ckd_dialysis_children.json"), ("my dad has ITP, he's 71", "platelets 9 this morning")),
+]
+
+
+def test_the_plans_gate_status_is_the_explained_gates(tmp_path, monkeypatch):
+    import bot.results as results
+
+    seen = []
+    split = results.apart
+
+    def watched(candidates):
+        for result in candidates:
+            gate = results._condition_gate(result)
+            seen.append((result.gate_status, gate.status if gate is not None else None))
+        return split(candidates)
+
+    monkeypatch.setattr(results, "apart", watched)
+    for i, (fixtures, messages) in enumerate(CONVERSATIONS):
+        _results_text(tmp_path, f"g{i}", fixtures, messages)
+    assert seen
+    for planned, explained in seen:
+        assert planned == explained or planned not in ("pass", "fail"), (planned, explained)
+
+
+def test_the_trials_named_apart_are_the_same_with_the_gate_read_from_the_plan(tmp_path, monkeypatch):
+    import bot.results as results
+
+    quick = [_results_text(tmp_path, f"q{i}", f, m) for i, (f, m) in enumerate(CONVERSATIONS)]
+    assert "can come with the one you told me of" in quick[0]
+    assert "Studies not about a particular disease" in quick[1]
+    monkeypatch.setattr(results, "_gate_decided", lambda result: False)     # every gate explained
+    slow = [_results_text(tmp_path, f"s{i}", f, m) for i, (f, m) in enumerate(CONVERSATIONS)]
+    assert quick == slow
