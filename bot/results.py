@@ -16,8 +16,9 @@ from bot.geo import Gazetteer
 from bot.sites import where_to_ask
 from core.facts import Fact
 from core.rules import is_review_only
+from core.truth import FAIL, PASS
 from data.criteria_headings import is_heading
-from matching.relevance import healthy_state, states_a_diagnosis
+from matching.relevance import asserted_diagnoses, healthy_state, states_a_diagnosis
 
 CANDIDATE = ("likely", "possible")
 
@@ -235,18 +236,41 @@ def _condition_gate(result: Any) -> Any:
     return next((c for c in result.criteria if c.id == CONDITION_GATE), None)
 
 
+def _gate_decided(result: Any) -> bool:
+    """The trial's plan has its condition gate pass or fail (``TrialResult.gate_status``): the
+    explained gate says the same, so it is neither open on a linked disease nor for the trial
+    team, known without judging each criterion of each candidate (round 27, h129: at 10,000
+    trials the split judged ~1,450 candidates' criteria in a results turn, 2-3 s)."""
+    return getattr(result, "gate_status", None) in (PASS, FAIL)
+
+
 def about_no_disease(result: Any) -> bool:
     """A study whose conditions are no disease (ageing, healthy volunteers: its condition gate is
     for the trial team) and which meets none of the patient's stated diagnoses; or one met only
     by a state of the patient, no diagnosis ("for pregnant women: a pregnancy the patient has
-    meets it": a pre-eclampsia study for a pregnant woman with lupus is not about her lupus)."""
+    meets it": a pre-eclampsia study for a pregnant woman with lupus is not about her lupus).
+    A gate the plan decides is judged criterion by criterion only for a patient stating such a
+    state (at 10,000 trials, judging every candidate costs seconds: h129)."""
+    status = getattr(result, "gate_status", None)
+    if status == FAIL:
+        return False
+    if status == PASS and not _states_a_healthy_state(result):
+        return False
+    if status != PASS and getattr(result, "condition_fit", 0) > 0:
+        return False
     gate = _condition_gate(result)
     if gate is None:
         return False
     if gate.status == "pass":
         facts = evidence_facts(gate.evidence)
         return bool(facts) and all(f.label == "CONDITION" and healthy_state(f.concept) for f in facts)
-    return getattr(result, "condition_fit", 0) <= 0 and gate.status == "review"
+    return gate.status == "review"
+
+
+def _states_a_healthy_state(result: Any) -> bool:
+    """The patient states a condition a healthy person may have (a pregnancy)."""
+    evaluator = getattr(result, "evaluator", None)
+    return evaluator is not None and any(healthy_state(f.concept) for f in asserted_diagnoses(evaluator))
 
 
 def linked_only(result: Any) -> bool:
@@ -255,6 +279,8 @@ def linked_only(result: Any) -> bool:
     a disease of that organ") or a complication of it (a cachexia trial for a cancer patient)
     meets it only if the patient has that too, which nobody has said. A gate open on a
     diagnosis only suspected, or on none, is not this."""
+    if _gate_decided(result):
+        return False
     gate = _condition_gate(result)
     if gate is None or gate.status != "unknown":
         return False

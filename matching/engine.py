@@ -207,6 +207,11 @@ class TrialResult:
         return None
 
     @property
+    def gate_status(self) -> str | None:
+        """The condition gate's status as the trial's plan judges it (``gate_status``), or None."""
+        return gate_status(self.plan, self.judgement)
+
+    @property
     def off_condition(self) -> bool:
         """Ruled out because the trial is for other conditions than the patient's (its
         ``elig-condition`` failed): such a trial asks nothing."""
@@ -354,6 +359,23 @@ def _gate_failed(plan: TrialPlan, judgement: Judgement) -> bool:
     book = judgement.book
     if book.op[top] != CRIT or judgement.value(top) != FAIL:
         return False
+    return _is_gate(book, top)
+
+
+def gate_status(plan: TrialPlan, judgement: Judgement) -> str | None:
+    """The status of the plan's condition gate (``_gate_failed``'s criterion) as the plan
+    judges it, or None when its last top-level criterion is no gate (round 27, h129: the
+    explained criteria give the same status, read without judging every criterion)."""
+    if not plan.tops:
+        return None
+    top = plan.tops[-1]
+    book = judgement.book
+    if book.op[top] != CRIT or not _is_gate(book, top):
+        return None
+    return judgement.value(top)
+
+
+def _is_gate(book: PlanBook, top: int) -> bool:
     # the gate's rule: a target_condition leaf, or one with its alternatives (a trial for
     # people receiving a treatment: "the listed conditions, or a cancer and the trial team's
     # word"; matching.relevance): any target_condition leaf under it says it is the gate

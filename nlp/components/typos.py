@@ -76,6 +76,7 @@ class TypoMatcher:
             words = len(text.split())
             if words <= 4:
                 self.buckets.setdefault((text[0], words), []).append(text)
+        self._within: dict[tuple[tuple[str, int], int], list[str]] = {}   # ``_reachable``
         self.lookup = lru_cache(maxsize=20000)(self._lookup)
         # a word split in two is joined only when long enough to be told apart ("cycle phosphamide")
         self._split_min = int(settings.get("split_min_length", 10))
@@ -89,13 +90,29 @@ class TypoMatcher:
     def _lookup(self, text: str, words: int) -> str | None:
         """The term ``text`` most likely misspells, or None."""
         key = (text[0], words) if self.same_first else None
-        choices = self.buckets.get(key, []) if key else [t for (f, w), ts in self.buckets.items() if w == words for t in ts]
+        cutoff = self._threshold(len(text))
+        if cutoff > 100:
+            return None     # too short a text: no ratio reaches it (rapidfuzz refused the cutoff)
+        choices = self._reachable(key, len(text), cutoff) if key else [t for (f, w), ts in self.buckets.items() if w == words for t in ts]
         if not choices:
             return None
-        best = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=self._threshold(len(text)))
+        best = process.extractOne(text, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if best and any(text.startswith(one) and best[0].startswith(other) for one, other in self.opposites):
             return None
         return best[0] if best else None
+
+    def _reachable(self, key: tuple[str, int], length: int, cutoff: float) -> list[str]:
+        """The bucket's terms a word of ``length`` letters can reach ``cutoff`` with, in the
+        bucket's order: ``fuzz.ratio`` is at most 200 * shorter / (both lengths), so a term
+        much longer or shorter cannot (the same best term, found among fewer; one point of
+        slack). Kept per bucket and length (round 27, h129)."""
+        known = self._within.get((key, length))
+        if known is None:
+            bucket = self.buckets.get(key, [])
+            known = self._within[(key, length)] = [
+                term for term in bucket
+                if 200 * min(length, len(term)) / (length + len(term)) >= cutoff - 1]
+        return known
 
     def _typo_like(self, token) -> bool:
         low = token.lower_

@@ -123,9 +123,15 @@ class Cues:
 
     def finditer(self, section: str, text: str) -> Iterator[re.Match]:
         folded = fold(text)
-        for pattern, needed in _with_heads(self, section):
+        digits = None
+        for pattern, needed, digit in _with_heads(self, section):
             if needed and not any(map(folded.__contains__, needed)):
                 continue   # none of the letters each match contains is in the text
+            if digit:
+                if digits is None:
+                    digits = _DIGIT.search(text) is not None
+                if not digits:
+                    continue    # each match holds a digit; the text none
             yield from pattern.finditer(text)
 
     def search(self, section: str, text: str) -> bool:
@@ -138,6 +144,13 @@ class Cues:
             folded = fold(text)
             if not any(map(folded.__contains__, needed)):
                 return False    # no other pattern of the section can match
+            # only the patterns whose own letters are in the text, each alone: a section's
+            # common letters ("for", "not") open its whole alternation on most texts, while
+            # one or two of its patterns can match there (the same answer; round 27, h129)
+            for pattern, letters, _digit in _with_heads(self, section):
+                if letters and any(map(folded.__contains__, letters)) and pattern.search(text) is not None:
+                    return True
+            return False
         return gated.search(text) is not None
 
     def number(self, written: str) -> float | None:
@@ -197,6 +210,39 @@ def heads(pattern: re.Pattern) -> tuple[str, ...]:
     return tuple(sorted(h.lower() for h in found))
 
 
+@lru_cache(maxsize=4096)
+def needs_digit(pattern: re.Pattern) -> bool:
+    """Every match of the pattern holds a digit (``\\d``, a digit written out, or a
+    lookahead asking for one): it cannot match a text without one (round 27, h129: "{n}
+    {unit}", an age's "18 years" in a criterion with no number)."""
+    try:
+        return _digit_needed(list(_parser.parse(pattern.pattern, pattern.flags)))
+    except (re.error, RecursionError, TypeError, ValueError):
+        return False
+
+
+def _digit_needed(items: list) -> bool:
+    for op, av in items:
+        if op is _c.LITERAL and 48 <= av <= 57:
+            return True
+        if op is _c.IN and av and all((kind is _c.CATEGORY and value is _c.CATEGORY_DIGIT)
+                                      or (kind is _c.LITERAL and 48 <= value <= 57)
+                                      or (kind is _c.RANGE and 48 <= value[0] and value[1] <= 57) for kind, value in av):
+            return True
+        if op is _c.SUBPATTERN and _digit_needed(list(av[-1])):
+            return True
+        if op is _c.BRANCH and all(_digit_needed(list(branch)) for branch in av[1]):
+            return True
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1 and _digit_needed(list(av[2])):
+            return True
+        if op is _c.ASSERT and _digit_needed(list(av[1])):
+            return True     # a lookahead or lookbehind that must match: its digit is in the text
+    return False
+
+
+_DIGIT = re.compile(r"\d")
+
+
 def _needed(items: list) -> frozenset[str] | None:
     """Strings one of which every match of the parsed sequence ``items`` contains; the
     rarest-looking choice (longest shortest string, then fewest) among its parts."""
@@ -233,12 +279,12 @@ def _union(options: list) -> frozenset[str] | None:
 _WITH_HEADS: dict[tuple[int, str], tuple[Cues, tuple]] = {}
 
 
-def _with_heads(cues: Cues, section: str) -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
+def _with_heads(cues: Cues, section: str) -> tuple[tuple[re.Pattern, tuple[str, ...], bool], ...]:
     key = (id(cues), section)
     known = _WITH_HEADS.get(key)
     if known is not None and known[0] is cues:
         return known[1]
-    table = tuple((p, heads(p)) for p in cues.patterns.get(section, ()))
+    table = tuple((p, heads(p), needs_digit(p)) for p in cues.patterns.get(section, ()))
     _WITH_HEADS[key] = (cues, table)
     return table
 

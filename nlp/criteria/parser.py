@@ -1131,37 +1131,39 @@ def _mentions_pregnancy(rule: dict) -> bool:
 
 
 def prepare(text: str) -> str:
-    """The text the parser reads: markdown escapes removed, odd dashes made plain."""
-    text = _ESCAPED.sub(r"\1", text)
+    """The text the parser reads: markdown escapes removed, odd dashes made plain. Each
+    rewrite runs only on a text holding letters or signs every match of it holds
+    (``_sub``): most criteria need none of them (round 27, h129: the same text)."""
+    text = _sub(_ESCAPED, r"\1", text)
     for _ in range(2):      # "&amp;lt;" is "&lt;" once, "<" twice
-        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-    text = _PREDICTED.sub("", _AMPERSAND.sub(" and ", text))
-    text = _SQUARE_ALIAS.sub(lambda m: f"({m[2] or m[1]})", text)    # "[SGOT (AST)]": the same name twice
-    text = _CYP_BOTH.sub(lambda m: f"{m[1]} {m[2]} {m[3]} {m[4]} {m[1]} {m[2]} {m[5]}" if m[3][:4].lower() != m[5][:4].lower()
-                         else m[0], text)
-    text = _CYP_BOTH_OF.sub(lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
-                            else m[0], text)
-    text = _SIGN_BRACKET.sub(" ", _CUBIC.sub("3", text.translate(_DASHES)))
-    text = _AND_SIGN_WORDS.sub(lambda m: f"{m.group(1)}{_SIGN_OF_WORDS[' '.join(m.group(2).lower().split())]} ", text)
-    text = _ASA_SIGN.sub("ASA physical status", _ASA_LONG.sub("ASA ", text))
-    text = _EXCEEDS.sub("> ", _RANGE_WORDS.sub("", _TILDE_RANGE.sub("-", text)))
-    text = _MMOL_MOL_FIRST.sub(r"\g<1>\3% (\2 mmol/mol)", _RANGE_AND.sub(r"between \1 and ", text))
-    text = _CHILD_BEARING.sub("childbearing", _PER_BSA.sub("/1.73m2", text))
-    text = _PCR_SPELLED.sub("PCR", text)
+        text = _sub(_ENTITY, lambda m: html.unescape(m.group(0)), text)
+    text = _sub(_PREDICTED, "", _sub(_AMPERSAND, " and ", text))
+    text = _sub(_SQUARE_ALIAS, lambda m: f"({m[2] or m[1]})", text)    # "[SGOT (AST)]": the same name twice
+    text = _sub(_CYP_BOTH, lambda m: f"{m[1]} {m[2]} {m[3]} {m[4]} {m[1]} {m[2]} {m[5]}" if m[3][:4].lower() != m[5][:4].lower()
+                else m[0], text)
+    text = _sub(_CYP_BOTH_OF, lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
+                else m[0], text)
+    text = _sub(_SIGN_BRACKET, " ", _sub(_CUBIC, "3", text.translate(_DASHES)))
+    text = _sub(_AND_SIGN_WORDS, lambda m: f"{m.group(1)}{_SIGN_OF_WORDS[' '.join(m.group(2).lower().split())]} ", text)
+    text = _sub(_ASA_SIGN, "ASA physical status", _sub(_ASA_LONG, "ASA ", text))
+    text = _sub(_EXCEEDS, "> ", _sub(_RANGE_WORDS, "", _sub(_TILDE_RANGE, "-", text)))
+    text = _sub(_MMOL_MOL_FIRST, r"\g<1>\3% (\2 mmol/mol)", _sub(_RANGE_AND, r"between \1 and ", text))
+    text = _sub(_CHILD_BEARING, "childbearing", _sub(_PER_BSA, "/1.73m2", text))
+    text = _sub(_PCR_SPELLED, "PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
-    text = _EQ_WORDS.sub(lambda m: "≥" if m.group("ge") else "≤", text)
-    text = _MORE_OR_EQUAL.sub("≥", text)
-    text = _SLASH_EQ.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)
-    text = _BETWEEN_SIGNS.sub(lambda m: f"between {m.group(1)}{m.group(2)} and ", text)
-    text = _BOTH_INCLUSIVE.sub(_inclusive_range, text)
-    text = _BETWEEN_PERCENT.sub(lambda m: f"between {m.group(1)} and ", text)
-    text = _PERCENT_RANGE.sub(lambda m: f"{m.group(1)}{'-' if m.group(2) == '-' else ' to '}", text)
-    text = _subgroup_allowed(_LESSER.sub("less than", _without_modal(text)))
-    text = _ULN_WITHIN.sub("≤ ", _ULN_NO_TIMES.sub(" x ", text))
-    text = _TOTAL_SPECIMEN.sub(_total_after_specimen, text)
+    text = _sub(_EQ_WORDS, lambda m: "≥" if m.group("ge") else "≤", text)
+    text = _sub(_MORE_OR_EQUAL, "≥", text)
+    text = _sub(_SLASH_EQ, lambda m: "≤" if m.group(1) == "<" else "≥", text)
+    text = _sub(_BETWEEN_SIGNS, lambda m: f"between {m.group(1)}{m.group(2)} and ", text)
+    text = _sub(_BOTH_INCLUSIVE, _inclusive_range, text)
+    text = _sub(_BETWEEN_PERCENT, lambda m: f"between {m.group(1)} and ", text)
+    text = _sub(_PERCENT_RANGE, lambda m: f"{m.group(1)}{'-' if m.group(2) == '-' else ' to '}", text)
+    text = _subgroup_allowed(_sub(_LESSER, "less than", _without_modal(text)))
+    text = _sub(_ULN_WITHIN, "≤ ", _sub(_ULN_NO_TIMES, " x ", text))
+    text = _sub(_TOTAL_SPECIMEN, _total_after_specimen, text)
     text = _marker_statuses(text)
     text = _without_method(_without_formula(text))
-    return _spelled_units(_scaled_numbers(_EQ_SIGN.sub(lambda m: "≤" if m.group(1) == "<" else "≥", text)))
+    return _spelled_units(_scaled_numbers(_sub(_EQ_SIGN, lambda m: "≤" if m.group(1) == "<" else "≥", text)))
 
 
 # a value just before the method words ("450 ms on ECG") or a comparator just after them
@@ -1281,6 +1283,30 @@ _TOTAL_SPECIMEN = re.compile(r"\b(total) (serum|plasma|blood)\b(?= [a-z])", re.I
 # "lesser than (<) 1.5 x ULN": the comparator the value reader knows
 _LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
 
+# signs one of which every match of a rewrite of ``prepare`` holds, for those whose letters
+# ``cues.heads`` cannot name (a sign, a lookbehind); the others are gated on their heads
+_SIGNS_NEEDED: dict[re.Pattern, tuple[str, ...]] = {
+    _ESCAPED: ("\\",), _ENTITY: ("&",), _AMPERSAND: ("&",), _SQUARE_ALIAS: ("[",), _CUBIC: ("^3", "³"),
+    _SIGN_BRACKET: ("(",), _TILDE_RANGE: ("~", "～"), _SLASH_EQ: ("=",), _EQ_SIGN: ("=",),
+    _BOTH_INCLUSIVE: ("≥", ">="), _PERCENT_RANGE: ("%",), _ULN_NO_TIMES: ("uln", "upper limit"),
+}
+
+
+# id(one of the module's rewrites, kept for the process) -> its strings (a pattern's hash is
+# worked out anew on each call)
+_NEEDED: dict[int, tuple[str, ...]] = {}
+
+
+def _sub(pattern: re.Pattern, replacement, text: str) -> str:
+    """``pattern.sub(replacement, text)``, or ``text`` itself when it holds none of the
+    strings every match of the pattern holds (it could not match: the same text)."""
+    needed = _NEEDED.get(id(pattern))
+    if needed is None:
+        needed = _NEEDED[id(pattern)] = _SIGNS_NEEDED.get(pattern) or heads(pattern)
+    if needed and not any(map(fold(text).__contains__, needed)):
+        return text
+    return pattern.sub(replacement, text)
+
 
 def _marker_statuses(text: str) -> str:
     """'ER+/HER2- breast cancer' -> 'ER+ and HER2-negative breast cancer': a minus sign as
@@ -1288,6 +1314,8 @@ def _marker_statuses(text: str) -> str:
     a slash as both (``marker_pair``); a pair of the same state is left as written."""
     cues = load_cues()
     for pattern in cues.patterns.get("marker_minus", ()):
+        if not _may_match(pattern, fold(text)):
+            continue        # (none of the letters every match of it holds is in the text)
         text = pattern.sub(lambda m: f"{m.group('m')}-negative", text)
 
     def joined(match: re.Match) -> str:
@@ -1297,7 +1325,8 @@ def _marker_statuses(text: str) -> str:
         return f"{match.group('a')} and {match.group('b')}"
 
     for pattern in cues.patterns.get("marker_pair", ()):
-        text = pattern.sub(joined, text)
+        if _may_match(pattern, fold(text)):
+            text = pattern.sub(joined, text)
     return text
 
 
@@ -1337,6 +1366,8 @@ def _scaled_numbers(text: str) -> str:
     """'>1.5Lakh per cumm' -> '>150000 per cumm': a number with a word that multiplies it
     (``scaled_numbers`` of the cues: lakh = 100,000), read as the plain number (round 12)."""
     for pattern, factor in load_cues().scaled_numbers:
+        if not _may_match(pattern, fold(text)):
+            continue
         text = pattern.sub(lambda m: f"{round(float(m.group(1)) * factor):d}", text)
     return text
 
