@@ -18,7 +18,7 @@ from core.facts import Fact
 from core.rules import is_review_only
 from core.truth import FAIL, PASS
 from data.criteria_headings import is_heading
-from matching.relevance import asserted_diagnoses, healthy_state, states_a_diagnosis
+from matching.relevance import healthy_state, ranked_diagnoses, states_a_diagnosis
 
 CANDIDATE = ("likely", "possible")
 
@@ -251,26 +251,23 @@ def about_no_disease(result: Any) -> bool:
     meets it": a pre-eclampsia study for a pregnant woman with lupus is not about her lupus).
     A gate the plan decides is judged criterion by criterion only for a patient stating such a
     state (at 10,000 trials, judging every candidate costs seconds: h129)."""
-    status = getattr(result, "gate_status", None)
-    if status == FAIL:
-        return False
-    if status == PASS and not _states_a_healthy_state(result):
-        return False
-    if status != PASS and getattr(result, "condition_fit", 0) > 0:
-        return False
+    if _gate_decided(result):
+        if result.gate_status == FAIL or not _states_a_healthy_state(result):
+            return False
     gate = _condition_gate(result)
     if gate is None:
         return False
     if gate.status == "pass":
         facts = evidence_facts(gate.evidence)
         return bool(facts) and all(f.label == "CONDITION" and healthy_state(f.concept) for f in facts)
-    return gate.status == "review"
+    return getattr(result, "condition_fit", 0) <= 0 and gate.status == "review"
 
 
 def _states_a_healthy_state(result: Any) -> bool:
-    """The patient states a condition a healthy person may have (a pregnancy)."""
+    """The patient states a condition a healthy person may have (a pregnancy: read as the
+    condition the registry files pregnancy trials under, ``ranked_diagnoses``)."""
     evaluator = getattr(result, "evaluator", None)
-    return evaluator is not None and any(healthy_state(f.concept) for f in asserted_diagnoses(evaluator))
+    return evaluator is not None and any(healthy_state(concept) for concept, _w, _s in ranked_diagnoses(evaluator))
 
 
 def linked_only(result: Any) -> bool:

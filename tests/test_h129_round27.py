@@ -173,7 +173,7 @@ def test_the_trials_named_apart_are_the_same_with_the_gate_read_from_the_plan(tm
 
     quick = [_results_text(tmp_path, f"q{i}", f, m) for i, (f, m) in enumerate(CONVERSATIONS)]
     assert "can come with the one you told me of" in quick[0]
-    assert "Studies not about a particular disease" in quick[1]
+    assert "Studies not about the illness you told me of" in quick[1]
     monkeypatch.setattr(results, "_gate_decided", lambda result: False)     # every gate explained
     slow = [_results_text(tmp_path, f"s{i}", f, m) for i, (f, m) in enumerate(CONVERSATIONS)]
     assert quick == slow
