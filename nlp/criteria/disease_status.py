@@ -42,7 +42,7 @@ def status_atoms(atoms: list, text: str, kind: str, terminology: Terminology, cu
         return atoms
     # an extent ("metastatic", "locally advanced"; round 27) is read by the parser's whole-line
     # form only (parser._extent_form): anywhere else its words stay as they were before
-    extent = [a for a in status if _is_extent(a.concept, terminology)]
+    extent = [a for a in status if is_extent(a.concept, terminology)]
     if extent:
         atoms = [a for a in atoms if a not in extent]
         status = [a for a in status if a not in extent]
@@ -87,9 +87,13 @@ def status_alternative(rule: dict, terminology: Terminology) -> bool:
         "not" in rule and status_alternative(rule["not"], terminology))
 
 
-def _is_extent(concept: str, terminology: Terminology) -> bool:
-    root = "advanced_disease"     # the extent root of data/terminology/disease_status.yaml
-    return concept == root or (concept in terminology and root in terminology and terminology.is_a(concept, root))
+EXTENT_ROOT = "advanced_disease"     # the extent root of data/terminology/disease_status.yaml
+
+
+def is_extent(concept: str, terminology: Terminology) -> bool:
+    """The concept is an extent of a cancer (advanced, locally advanced, metastatic; round 27)."""
+    return concept == EXTENT_ROOT or (concept in terminology and EXTENT_ROOT in terminology
+                                      and terminology.is_a(concept, EXTENT_ROOT))
 
 
 def _status_leaf(rule: dict, terminology: Terminology) -> bool:

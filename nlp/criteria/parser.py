@@ -36,7 +36,7 @@ from data.errors import DataError
 from data.terminology import load_terminology
 from data.trials import validate_record
 from nlp.criteria.atoms import find_atoms
-from nlp.criteria.disease_status import status_alternative, status_atoms
+from nlp.criteria.disease_status import EXTENT_ROOT, is_extent, status_alternative, status_atoms
 from nlp.criteria.cues import fold, heads, load_cues
 from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
@@ -888,16 +888,9 @@ def _stage_form(prepared: str, cues) -> dict | None:
     return leaves[0] if len(leaves) == 1 else {"all": leaves}
 
 
-EXTENT_ROOT = "advanced_disease"
 # the extent words of a registry line and the status each names (data/terminology/disease_status.yaml)
 _EXTENT_WORDS = (("locally advanced", "locally_advanced_disease"), ("locoregionally advanced", "locally_advanced_disease"),
                  ("metastatic", "metastatic_disease"), ("advanced", EXTENT_ROOT))
-
-
-def is_extent(concept: str, terminology) -> bool:
-    """The concept is an extent of a cancer (advanced, locally advanced, metastatic)."""
-    return concept == EXTENT_ROOT or (concept in terminology and EXTENT_ROOT in terminology
-                                      and terminology.is_a(concept, EXTENT_ROOT))
 
 
 def extent_concepts(written: str) -> list[str]:
