@@ -56,9 +56,11 @@ _EXTRA_KEYS = {
     # compiler never reads it as the whole concept (nlp.criteria: the team's, beside the leaf)
     # not_shown: true marks a concept that is matching's marker only, never said back to the
     # person (the start of a note's presenting problem; bot.render, bot.commands.triage)
+    # shown_by_spread: true marks a status a stated site of spread shows ("liver metastases"
+    # shows metastatic disease; matching.leaves.diagnosis; round 27)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
                   "status_of", "exposure", "healthy_compatible", "former", "display_label", "comorbidity",
-                  "narrower", "not_shown"},
+                  "narrower", "not_shown", "shown_by_spread"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     # patient_words: true marks what patients say they use that trials ask of them as an
     # agreement (contraception): read in patients' text only; in a criterion its words are

@@ -12,6 +12,7 @@ import re
 from core import durations
 from core.facts import Fact
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all
+from data.condition_names import DISEASE_STATUS
 from matching.compare import compare
 from matching.concepts import BROADER, relation
 from matching.derived import at_least_months_ago, window_days, within_days
@@ -27,6 +28,8 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
     concept = leaf["concept"]
     name = ev.label(concept)
     present, uncertain, broader, negated = split_related(ev.related(["CONDITION"], concept))
+    if not present:
+        present = _spread_shown(ev, concept)
     present, own = _besides_own(ev, leaf, present)
     present, maybe = _without_excepted(ev, leaf, present)
     if own and not present and not maybe:
@@ -49,6 +52,40 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
     if against:     # a disease status: "relapsed" is not "newly diagnosed"
         return LeafResult(leaf, FALSE, f"{name}: {against[0].text!r} is stated", against[:1])
     return _not_stated(leaf, name, f"diagnosis:{concept}", uncertain, broader, negated, "is it")
+
+
+def _spread_shown(ev: Evidence, concept: str) -> list[Fact]:
+    """A stated site the cancer spread to ("liver metastases", ``spread``) as evidence of a
+    status it shows (``shown_by_spread``: metastatic disease) or one broader (advanced
+    disease), never of the status root itself. Round 27 (h128)."""
+    terminology = ev.terminology
+    if concept == DISEASE_STATUS or concept not in terminology:
+        return []
+    shows = [c for c in _shown_by_spread(terminology) if c == concept or terminology.is_a(c, concept)]
+    if not shows:
+        return []
+    sites = [f for f in ev.facts("CONDITION") if not f.negated and not f.uncertain
+             and terminology.flagged(f.concept, "spread")]
+    if sites:
+        return sites
+    # a solid tumour in stage IV now (AJCC / UICC: distant metastases, M1): not a lymphoma's
+    # stage IV (Ann Arbor: extranodal spread), nor one of the past ("stage IV at diagnosis")
+    solid = any(not f.negated and not f.uncertain and f.concept in terminology
+                and terminology.is_a(f.concept, "solid_tumor") and not terminology.flagged(f.concept, "spread")
+                for f in ev.facts("CONDITION"))
+    return [f for f in ev.facts("STAGE") if solid and str(f.concept).startswith("IV") and not f.negated
+            and not f.uncertain and not f.historical] if solid else []
+
+
+def _shown_by_spread(terminology) -> tuple[str, ...]:
+    cached = getattr(terminology, "_shown_by_spread", None)
+    if cached is None:
+        cached = tuple(c for c in terminology.concepts if terminology.flagged(c, "shown_by_spread"))
+        try:
+            terminology._shown_by_spread = cached
+        except AttributeError:      # a frozen terminology: computed each time (a handful of concepts)
+            pass
+    return cached
 
 
 def _besides_own(ev: Evidence, leaf: dict, present: list[Fact]) -> tuple[list[Fact], list[Fact]]:

@@ -432,7 +432,10 @@ def test_a_therapy_in_one_disease_setting_a_conditional_clause_and_a_low_grade_f
     assert rule["type"] == "review"
     rule = parse_criterion("Patients with low-grade or indolent lymphoma", "exclusion")
     assert Evaluator(Profile(extract("DLBCL, relapsed"))).rule(rule).value != TRUE
-    assert parse_criterion("Metastatic breast cancer", "inclusion") == {"type": "diagnosis", "concept": "breast_cancer"}
+    # round 27 (h128): the cancer and its extent (a patient who does not say is asked, never failed)
+    assert parse_criterion("Metastatic breast cancer", "inclusion") == {
+        "all": [{"type": "diagnosis", "concept": "breast_cancer"}, {"type": "diagnosis", "concept": "metastatic_disease"}]}
+    assert Evaluator(Profile(extract("breast cancer"))).rule(parse_criterion("Metastatic breast cancer", "inclusion")).value != FALSE
     assert parse_criterion("Prior chemotherapy", "exclusion") == {"type": "therapy", "concept": "chemotherapy"}
 
 

@@ -51,7 +51,7 @@ def test_blood_cancers_are_not_solid_organ_cancers():
 @pytest.mark.parametrize("text, expected", [
     ("I have severe asthma and use my inhaler every day", ["asthma"]),
     ("diagnosed with alcohol-related cirrhosis last year", ["alcoholic_cirrhosis"]),
-    ("68 yo man with metastatic prostate cancer", ["prostate_cancer"]),
+    ("68 yo man with metastatic prostate cancer", ["metastatic_disease", "prostate_cancer"]),   # the extent too (round 27)
     ("59-year-old woman with stage 4 NSCLC", ["nsclc"]),
     ("I've had type 2 diabetes for ten years and high blood pressure", ["type_2_diabetes", "hypertension"]),
     ("He has COPD and heart failure with reduced ejection fraction", ["copd", "hfref"]),

@@ -27,6 +27,7 @@ from data.terminology import Terminology, load_terminology
 from nlp.components.measurements import Reading, ValueReader
 from nlp.criteria.abbreviations import long_form_start
 from nlp.criteria.cues import Cues, load_cues
+from nlp.criteria.disease_status import is_extent
 from nlp.resources import vocabulary
 from nlp.units import normalize_unit
 
@@ -197,6 +198,8 @@ def elided_atom(words: list[tuple[int, int, str]], neighbour: Atom, after: bool)
             break
     if concept is None or terminology[concept].category != terminology[neighbour.concept].category:
         return None
+    if is_extent(concept, terminology):
+        return None     # "locally advanced or metastatic breast cancer": an extent is read by the whole-line form only
     return Atom(words[0][0], words[-1][1], fact_label(terminology[concept]), concept, phrase)
 
 

@@ -43,7 +43,7 @@ PATTERN_SECTIONS = (
     "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead", "one_test_two_forms",
     "allergy_form", "study_drug", "placebo_intervention", "intervention_filler", "stage_list", "stage_form",
     "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above", "line_definition", "lines_permitted",
-    "window_anchor_other",
+    "window_anchor_other", "extent_list", "extent_form",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -53,6 +53,7 @@ NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who
                 "subgroup_allowed": ("a", "thr", "cond", "thr2"), "marker_minus": ("m",),
                 "marker_pair": ("a", "sa", "b", "sb"), "sex_thresholds": ("thr", "sex"),
                 "allergy_form": ("no", "severe", "words"), "stage_list": ("list",), "stage_form": ("named",),
+                "extent_list": ("list",), "extent_form": ("named",),
                 "toxicity_form": ("no",), "toxicity_grade_at_least": ("n",), "toxicity_grade_above": ("n",)}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -75,7 +76,7 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "systemic_route", "local_route", "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead",
              "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
              "stage_list", "stage_form", "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
-             "toxicity_parts", "toxicity_exceptions", "window_anchor_other"}
+             "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form"}
 
 
 @dataclass(frozen=True)

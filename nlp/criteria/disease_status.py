@@ -40,6 +40,14 @@ def status_atoms(atoms: list, text: str, kind: str, terminology: Terminology, cu
     status = [a for a in atoms if a.label == "CONDITION" and is_disease_status(a.concept, terminology)]
     if not status:
         return atoms
+    # an extent ("metastatic", "locally advanced"; round 27) is read by the parser's whole-line
+    # form only (parser._extent_form): anywhere else its words stay as they were before
+    extent = [a for a in status if is_extent(a.concept, terminology)]
+    if extent:
+        atoms = [a for a in atoms if a not in extent]
+        status = [a for a in status if a not in extent]
+        if not status:
+            return atoms
     if not keep:
         return [a for a in atoms if a not in status]
     diseases = [a for a in atoms if a.label in ("CONDITION", "INFECTION") and a not in status]
@@ -77,6 +85,15 @@ def status_alternative(rule: dict, terminology: Terminology) -> bool:
             return True
     return any(status_alternative(r, terminology) for op in ("all", "any") for r in rule.get(op, ())) or (
         "not" in rule and status_alternative(rule["not"], terminology))
+
+
+EXTENT_ROOT = "advanced_disease"     # the extent root of data/terminology/disease_status.yaml
+
+
+def is_extent(concept: str, terminology: Terminology) -> bool:
+    """The concept is an extent of a cancer (advanced, locally advanced, metastatic; round 27)."""
+    return concept == EXTENT_ROOT or (concept in terminology and EXTENT_ROOT in terminology
+                                      and terminology.is_a(concept, EXTENT_ROOT))
 
 
 def _status_leaf(rule: dict, terminology: Terminology) -> bool:

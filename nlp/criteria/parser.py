@@ -36,7 +36,7 @@ from data.errors import DataError
 from data.terminology import load_terminology
 from data.trials import validate_record
 from nlp.criteria.atoms import find_atoms
-from nlp.criteria.disease_status import status_alternative, status_atoms
+from nlp.criteria.disease_status import EXTENT_ROOT, is_extent, status_alternative, status_atoms
 from nlp.criteria.cues import fold, heads, load_cues
 from nlp.criteria.elements import elements, find_cues
 from nlp.criteria.leaves import node_rule, review
@@ -253,6 +253,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
     staged = _stage_form(prepared, cues)
     if staged is not None:
         return staged
+    extent = _extent_form(prepared, cues)
+    if extent is not None:
+        return extent
     by_sex = _by_sex(prepared, kind, cues)
     if by_sex is not None:
         return by_sex
@@ -882,6 +885,72 @@ def _stage_form(prepared: str, cues) -> dict | None:
     named = conditions if match.group("named") else []
     leaves = [{"type": "diagnosis", "concept": c} for c in dict.fromkeys(f.concept for f in named)]
     leaves.append({"type": "stage", "stages": stages})
+    return leaves[0] if len(leaves) == 1 else {"all": leaves}
+
+
+# the extent words of a registry line and the status each names (data/terminology/disease_status.yaml)
+_EXTENT_WORDS = (("locally advanced", "locally_advanced_disease"), ("locoregionally advanced", "locally_advanced_disease"),
+                 ("metastatic", "metastatic_disease"), ("advanced", EXTENT_ROOT))
+
+
+def extent_concepts(written: str) -> list[str]:
+    """The statuses an extent list names ("locally advanced or metastatic" -> locally advanced,
+    metastatic; "metastatic or advanced" -> advanced: a metastatic cancer is an advanced one)."""
+    found, rest = [], written
+    for words, concept in _EXTENT_WORDS:
+        if re.search(rf"\b{words}\b", rest):
+            found.append(concept)
+            rest = re.sub(rf"\b{words}\b", " ", rest)
+    if EXTENT_ROOT in found:
+        return [EXTENT_ROOT]
+    return list(dict.fromkeys(found))
+
+
+def _extent_form(prepared: str, cues) -> dict | None:
+    """The rule of a line that is the extent of the trial's cancer and nothing else
+    (``extent_list`` and ``extent_form`` in data/nlp/criteria_cues.yaml: "Locally advanced or
+    metastatic disease.", "Evidence of metastatic disease.", "... confirmed diagnosis of locally
+    advanced or metastatic NSCLC"): the extent's diagnosis leaves (any of them), in all[] with
+    a diagnosis of each cancer the line names. None for any other line (read as usual): the
+    conditions must all be cancers named as a whole (no narrower kind), and the line no more
+    than the form's words. Round 27 (h128)."""
+    line = prepared.lower()
+    lists = list(cues.finditer("extent_list", line))
+    if len(lists) != 1:
+        return None
+    concepts = extent_concepts(lists[0].group("list"))
+    if not concepts:
+        return None
+    terminology = load_terminology()
+    facts, _ = extract_with_doc(prepared, conversation=False)
+    listed = lists[0].span()
+    # the extent's own words ("metastatic disease" read as one term): the list stands for them
+    facts = [f for f in facts if not (listed[0] <= f.start and f.end <= listed[1])
+             and not (f.label == "CONDITION" and is_extent(f.concept, terminology) and f.start < listed[1] and listed[0] < f.end)]
+    if any(f.label != "CONDITION" or not is_cancer(f.concept) or is_disease_status(f.concept, terminology)
+           or f.negated or f.uncertain or names_a_kind(terminology[f.concept], f.text)
+           for f in facts):
+        return None         # a drug, a site, a status, a condition not a cancer: read as usual
+    conditions = sorted(facts, key=lambda f: f.start)
+    marks = sorted([(listed[0], listed[1], "¤")] + [(f.start, f.end, "§") for f in conditions])
+    skeleton, last = [], 0
+    for start, end, mark in marks:
+        if start < last:
+            return None
+        skeleton += [line[last:start], mark]
+        last = end
+    skeleton.append(line[last:])
+    form = _LINE_END.sub("", _LINE_MARKER.sub("", "".join(skeleton), count=1))
+    match = next(cues.finditer("extent_form", form), None)
+    if match is None:
+        return None
+    named = conditions if match.group("named") else []
+    cancers = [{"type": "diagnosis", "concept": c} for c in dict.fromkeys(f.concept for f in named)]
+    if len(cancers) > 1 and " and " in match.group("named"):
+        return None         # "breast and ovarian cancer": one patient has both, or either? the team's
+    leaves = cancers if len(cancers) < 2 else [{"any": cancers}]
+    extent = [{"type": "diagnosis", "concept": c} for c in concepts]
+    leaves.append(extent[0] if len(extent) == 1 else {"any": extent})
     return leaves[0] if len(leaves) == 1 else {"all": leaves}
 
 

@@ -284,6 +284,9 @@ def _lifelong_named(reader, cue, atom: Atom, targets: list[Atom]) -> bool:
             and re.fullmatch(r"infections? (?:of|with)", " ".join(cue.text.lower().split())) is not None)
 
 
+_EXPOSED_BEFORE = re.compile(r"\bexpos(?:ure|ures|ed)\s+(?:to\s+|with\s+)?(?:(?:an?|any|the|known|active|other)\s+)?$", re.IGNORECASE)
+
+
 def names_a_kind(concept, text: str) -> bool:
     """The words of a fact are one of its concept's ``narrower`` terms (a kind of it)."""
     kinds = concept.attrs.get("narrower")
@@ -309,6 +312,11 @@ def own_qualifiers(reader, atom: Atom) -> None:
             atom.mods["unread"] = True  # "cancer therapy", "HIV medication", "KRAS G12D targeted therapy": a treatment's name
         if atom.label in ("CONDITION", "BIOMARKER") and _treatment_for(reader, atom):
             atom.mods["unread"] = True  # "treatments for psoriasis": what a treatment is for, not a diagnosis
+    if atom.label in ("CONDITION", "INFECTION", "BIOMARKER", "PROCEDURE") and _EXPOSED_BEFORE.search(reader.text[max(0, atom.start - 40):atom.start]):
+        # "exposure to COVID-19", "exposed to tuberculosis", "exposure to radiation": an exposure
+        # is no infection, disease nor treatment had ("exposure to" is a filler of the drugs
+        # had: "Prior exposure to EGFR-TKI"; round 27)
+        atom.mods["unread"] = True
     if atom.label in ("DRUG", "PROCEDURE") and re.search(r"(?<![\w-])for\s+(?:the\s+)?$", reader.text[max(0, atom.start - 12):atom.start], re.IGNORECASE):
         # "bilirubin ≤ 3 mg/dl for gemcitabine": the arm or treatment a limit is for, not a
         # treatment the patient had
