@@ -79,9 +79,10 @@ def test_liver_pancreas_and_coagulation_tests_as_multiples_of_normal():
 
 
 def test_no_concurrent_therapy_is_about_now():
-    # was not(any chemotherapy ever): a course long past ruled the patient out
+    # was not(any chemotherapy ever): a course long past ruled the patient out; (round 27, h127)
+    # "concurrent" is during the study: a course taken now is reviewed, never failed
     assert parse_criterion("No concurrent chemotherapy", "inclusion") == \
-        {"not": {"type": "therapy", "concept": "chemotherapy", "response": "current"}}
+        {"not": {"type": "therapy", "concept": "chemotherapy", "response": "current", "during_trial": True}}
     assert parse_criterion("No prior chemotherapy", "inclusion") == {"not": {"type": "therapy", "concept": "chemotherapy"}}
 
 
