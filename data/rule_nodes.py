@@ -158,7 +158,7 @@ def _hash(text: str) -> str:
 # 108: h124, round 26: "both healthy", "we are (both) healthy", "both in good health" and "no diseases" are the healthy (no known illness) term; "Myself (F, 61)" gives the writer's age and sex like "Me (F, 33)".
 # 109: h122, round 26: 21 concepts registry criteria name (endocrine therapy with SERD, SERM and androgen-receptor inhibitors below it and aromatase inhibitors now under it; CDK4/6, PARP and ALK inhibitors, EGFR-TKIs, antibody-drug conjugates, bisphosphonates, anticonvulsants, beta blockers; bradycardia under arrhythmia, malabsorption, GI perforation, bowel obstruction, hepatic encephalopathy, portal vein thrombosis, pheochromocytoma, personality disorder), their member drugs (drug_lexicon); "pulse oximetry" is SpO2 and "on room air" how it is taken; "cytotoxic chemotherapy" is chemotherapy; "absence of" a marker is one negation (was read as the marker required); "already on" is a treatment now; a window counted from the diagnosis ("within 5 years prior to diagnosis") is the team's.
 # 110: lead, round 29: "Primary diagnosis of A, B or C" is the trial team's, the whole line (the qualifier had reached A only; B failed on a comorbid disease).
-# 111: h127, round 27: a "no concurrent X" / "concurrent X" prohibition is about use during the study (therapy leaf during_trial): a drug taken now is reviewed ("would have to stop"), never failed.
+# 111: h127, round 27: a "no concurrent X" / "concurrent X" prohibition is about use during the study (therapy leaf during_trial): a drug taken now is reviewed ("would have to stop"), never failed; "portal hypertension" its own concept under liver disease (was a name of liver disease).
 PLAN_VERSION = "111"
 
 

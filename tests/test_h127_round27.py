@@ -86,3 +86,47 @@ def test_a_treatment_set_against_the_one_asked_for_is_a_wish():
     # a plain denial keeps its reading
     chemo = next(f for f in extract("No chemo, just hormone tablets so far.") if f.concept == "chemotherapy")
     assert chemo.negated
+
+
+# --- an organ's disease suspected; portal hypertension ------------------------------------------
+
+def _implied(text: str) -> set[str]:
+    from datetime import date
+
+    from core.facts import Profile
+    from data.terminology import load_terminology
+    from matching.evaluate import Evaluator
+    from matching.relevance import ranked_diagnoses
+
+    ev = Evaluator(Profile(extract(text)), load_terminology(), today=date(2026, 12, 1))
+    return {concept for concept, _text, _cap in ranked_diagnoses(ev)}
+
+
+def test_a_finding_a_suspected_organ_disease_explains_implies_no_second_disease():
+    # rel-1021: "protein in my urine ... lupus nefritis i think": the kidney-disease trials ranked
+    # first on the proteinuria (a sign of kidney disease), before the lupus ones
+    assert "kidney_disease" not in _implied("I'm 26. The GP found protein in my urine, she said it could be "
+                                            "lupus nefritis i think.")
+    # the finding alone still keeps its organ's trials open
+    assert "kidney_disease" in _implied("I'm 26 and there is protein in my urine.")
+
+
+def test_a_trial_a_suspected_diagnosis_meets_only_through_its_organ_is_no_fit():
+    from matching.relevance import fits_by_organ_only
+
+    ckd = {"concepts": ["kidney_disease"], "texts": ["Chronic Kidney Disease"]}
+    sle = {"concepts": ["sle"], "texts": ["Systemic Lupus Erythematosus"]}
+    ln = [f for f in extract("lupus nephritis i think") if f.label == "CONDITION"]
+    assert fits_by_organ_only(ckd, ln)
+    assert not fits_by_organ_only(sle, ln)
+
+
+def test_portal_hypertension_is_no_name_of_every_liver_disease():
+    from data.terminology import load_terminology
+    from matching.relevance import condition_strength
+
+    terminology = load_terminology()
+    trial = ("cirrhosis", "portal_hypertension")       # NCT04111133, ivabradine in cirrhotic cardiomyopathy
+    assert condition_strength(trial, (("primary_sclerosing_cholangitis", "PSC"),), terminology) == 0
+    assert condition_strength(trial, (("cirrhosis", "cirrhosis"),), terminology) > 0
+    assert terminology.is_a("portal_hypertension", "liver_disease")
