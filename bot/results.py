@@ -18,7 +18,7 @@ from core.facts import Fact
 from core.rules import is_review_only
 from core.truth import FAIL, PASS
 from data.criteria_headings import is_heading
-from matching.relevance import healthy_state, ranked_diagnoses, states_a_diagnosis
+from matching.relevance import fits_by_organ_only, healthy_state, ranked_diagnoses, states_a_diagnosis
 
 CANDIDATE = ("likely", "possible")
 
@@ -208,13 +208,28 @@ def fitting_first(candidates: list[Any]) -> tuple[list[Any], int]:
     """The candidates to list and how many are left unlisted: for a patient stating no diagnosis
     of their own but a suspected one that some trials fit, those trials (the others counted);
     else every candidate (a stated diagnosis has the gate leave out the others already)."""
-    fitting = [r for r in candidates if getattr(r, "condition_fit", 0) > 0]
+    # (round 27, h127) a trial the suspected diagnosis meets only through the organ it involves
+    # (a kidney-disease trial for "lupus nefritis i think") is no fit: it was listed as the one
+    # that "may qualify" and its kidney and dialysis questions were asked
+    fitting = [r for r in candidates if getattr(r, "condition_fit", 0) > 0 and not _organ_only(r)]
     if not fitting or len(fitting) == len(candidates) or _states_a_diagnosis(candidates):
         return candidates, 0
     return fitting, len(candidates) - len(fitting)
 
 
 CONDITION_GATE = "elig-condition"     # the criterion a trial's conditions become (data.rule_nodes)
+
+
+def _organ_only(result: Any) -> bool:
+    """The trial's condition gate is open on diagnoses that meet its conditions only through
+    the organ they involve (``matching.relevance.fits_by_organ_only``)."""
+    if not hasattr(result, "criteria") or _gate_decided(result):
+        return False        # a gate the plan decides is not open (no criterion judged: h129)
+    gate = _condition_gate(result)
+    if gate is None or gate.status != "unknown":
+        return False
+    return any(fits_by_organ_only(e.leaf, getattr(e, "facts", None) or []) for e in gate.evidence
+               if isinstance(getattr(e, "leaf", None), dict))
 
 
 def apart(candidates: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:

@@ -56,6 +56,8 @@ LEAF_FIELDS: dict[str, dict[str, tuple[tuple[type, ...], bool]]] = {
         "within_days": (_NUM, False),       # used within N days before screening (washout)
         "within_half_lives": (_NUM, False), # used within N elimination half-lives
         "except": (_LIST, False),           # concepts that do not count (e.g. inhaled steroids)
+        "during_trial": (_BOOL, False),     # with response current: use during the study ("no
+                                            # concurrent X"); a drug taken now is reviewed, not failed
     },
     # a lab or measurement; exactly one of value(+unit) or uln (multiple of upper limit of normal)
     "lab": {

@@ -240,7 +240,7 @@ def _marked(concept: str, attr: str, terminology: Terminology) -> bool:
     return any(terminology[a].attrs.get(attr) for a in terminology.ancestors(concept))
 
 
-def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
+def implied_diagnoses(ev: Evidence, stated: list[Fact], suspected: list[Fact] = ()) -> list[Fact]:
     """Conditions the patient's measured values are by definition ("BMI 33": obesity,
     ``implied_conditions`` in data/evidence.yaml), as condition facts quoting the value,
     unless a stated diagnosis already names the condition or a narrower one; so are the
@@ -265,7 +265,10 @@ def implied_diagnoses(ev: Evidence, stated: list[Fact]) -> list[Fact]:
                 break
     found += _implied_by_drugs(ev, [*stated, *found])
     found += _implied_by_markers(ev, [*stated, *found])
-    found += _implied_by_findings(stated, [*stated, *found], terminology)
+    # (round 27, h127) a finding a suspected disease of its organ would explain ("protein in my
+    # urine ... lupus nefritis i think") is a sign of that disease, no second one of the organ:
+    # the kidney-disease trials ranked before the lupus ones and were what "may qualify"
+    found += _implied_by_findings(stated, [*stated, *suspected, *found], terminology)
     return found + _pregnancy(ev, [*stated, *found])
 
 
@@ -414,7 +417,7 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
             stated = [f for f in stated if not (f.label == "INFECTION" and f.historical and not _main(f.concept, terminology))]
         background = presenting_background(ev, stated)
         stated = [f for f in stated if f not in background]
-        implied = implied_diagnoses(ev, stated) + exposures + background
+        implied = implied_diagnoses(ev, stated, suspected) + exposures + background
         ev.__dict__["_treated"] = _by_treatment(ev, implied) if not stated and not suspected and not background else []
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
                tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)), bool(ev.__dict__["_treated"]))
@@ -885,6 +888,15 @@ def organ_only(concept: str, leaf: dict, terminology: Terminology) -> bool:
     listed = [c for c in leaf.get("concepts") or () if c in terminology]
     related = [c for c in listed if c == concept or terminology.is_a(concept, c) or terminology.is_a(c, concept)]
     return bool(related) and all(_through_organ_only(concept, c, terminology) for c in related)
+
+
+def fits_by_organ_only(leaf: dict, facts: list[Fact]) -> bool:
+    """The condition facts among ``facts`` that meet the gate ``leaf`` at all meet it only
+    through the organ they involve (``organ_only``: "lupus nephritis, I think" and a chronic
+    kidney disease trial); False when none meets it."""
+    terminology = load_terminology()
+    fitting = [f for f in facts if f.label == "CONDITION" and fit(f.concept, f.text, leaf, terminology)]
+    return bool(fitting) and all(f.concept in terminology and organ_only(f.concept, leaf, terminology) for f in fitting)
 
 
 _ORGAN_CONCEPTS: dict[tuple[str, int], bool] = {}

@@ -98,6 +98,13 @@ def _use(ev: Evidence, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResul
     total = max(len(counted), class_count)
     what = f"{need} × {name}" if need > 1 else name
     how = "" if wanted is None else f" ({response.replace('_', ' ')})"
+    if total >= need and leaf.get("during_trial") and response == "current":
+        # "No concurrent antineoplastic agents": a rule on what is taken during the study. A
+        # drug taken now would be stopped before it starts (as a washout would be waited out),
+        # so the patient is not excluded: the trial team decides ("would have to stop X")
+        names = ", ".join(f.text for f in used)
+        return LeafResult(leaf, REVIEW, f"{names}: taken now; the trial allows no {name} during the study, "
+                          "so it would have to stop first (the trial team decides)", used)
     if total >= need:
         return LeafResult(leaf, TRUE, f"{what}{how}: {total} found", used)
     ask = f"therapy_count:{concept}:{response}" if need > 1 else f"therapy:{concept}:{response}"

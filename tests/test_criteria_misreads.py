@@ -79,9 +79,10 @@ def test_liver_pancreas_and_coagulation_tests_as_multiples_of_normal():
 
 
 def test_no_concurrent_therapy_is_about_now():
-    # was not(any chemotherapy ever): a course long past ruled the patient out
+    # was not(any chemotherapy ever): a course long past ruled the patient out; (round 27, h127)
+    # "concurrent" is during the study: a course taken now is reviewed, never failed
     assert parse_criterion("No concurrent chemotherapy", "inclusion") == \
-        {"not": {"type": "therapy", "concept": "chemotherapy", "response": "current"}}
+        {"not": {"type": "therapy", "concept": "chemotherapy", "response": "current", "during_trial": True}}
     assert parse_criterion("No prior chemotherapy", "inclusion") == {"not": {"type": "therapy", "concept": "chemotherapy"}}
 
 
@@ -177,11 +178,12 @@ def test_with_is_a_feature_of_the_whole_list_in_an_exclusion():
     # was any[varices, ascites]: any ascites (a malignant one) excluded
     # round 18 (h83): portal hypertension is a kind of liver disease (a `narrower` term of
     # liver_disease), so the team's check stands beside the leaf it reads as
+    # round 27 (h127): portal hypertension is its own concept (under liver disease), so the
+    # leaf says all of it and no team's check is needed
     rule = parse_criterion("Portal hypertension with gastroesophageal varices and/or ascites", "exclusion")
-    assert {k: v for k, v in rule["all"][1].items() if k != "note"} == {"type": "review", "reason": "clinical"}
-    assert [rule["all"][0], rule["all"][2]] == \
-        [{"type": "diagnosis", "concept": "liver_disease"},
-         {"any": [{"type": "diagnosis", "concept": "esophageal_varices"}, {"type": "diagnosis", "concept": "ascites"}]}]
+    assert rule == {"all": [{"type": "diagnosis", "concept": "portal_hypertension"},
+                            {"any": [{"type": "diagnosis", "concept": "esophageal_varices"},
+                                     {"type": "diagnosis", "concept": "ascites"}]}]}
     assert parse_criterion("Spinal cord compression.", "exclusion") == {"type": "diagnosis", "concept": "spinal_cord_compression"}
     # "malignant pleural effusion" is narrower than any pleural effusion
     assert "review" in _types(parse_criterion("Patients with malignant pleural effusion", "exclusion"))

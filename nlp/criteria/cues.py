@@ -43,7 +43,7 @@ PATTERN_SECTIONS = (
     "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead", "one_test_two_forms",
     "allergy_form", "study_drug", "placebo_intervention", "intervention_filler", "stage_list", "stage_form",
     "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above", "line_definition", "lines_permitted",
-    "window_anchor_other", "extent_list", "extent_form",
+    "window_anchor_other", "extent_list", "extent_form", "concurrent_use",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails

@@ -185,6 +185,10 @@ def _therapy_leaf(atom: Atom, concept: str, terminology: Terminology, reader) ->
         leaf["within_half_lives"] = _number(mods["within_half_lives"])
     if mods.get("except"):
         leaf["except"] = _unique(mods["except"])
+    if mods.get("during_trial") and response == "current" and (_negated(atom, reader) or reader.kind == "exclusion"):
+        # (round 27) "No concurrent antineoplastic agents", "Any concurrent anti-cancer
+        # treatment": a rule on what is taken during the study, not on what is taken now
+        leaf["during_trial"] = True
     if "within_days" in leaf and "within_half_lives" in leaf and reader.whichever:
         days = {k: v for k, v in leaf.items() if k != "within_half_lives"}
         lives = {k: v for k, v in leaf.items() if k != "within_days"}

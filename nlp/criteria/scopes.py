@@ -172,6 +172,9 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             atom.mods["history"] = True
         if "current" in sections and label in ("DRUG", "PROCEDURE"):
             atom.mods["current"] = True
+            if cues.search("concurrent_use", cue.match.group(0)):
+                # (round 27) "No concurrent antineoplastic agents": use during the study
+                atom.mods["during_trial"] = True
         if "positive" in sections:
             atom.mods["positive"] = True
         if "infection_active" in sections and label == "INFECTION":
