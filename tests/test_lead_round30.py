@@ -14,28 +14,17 @@ noted Berlin twice and dropped the open question.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from nlp import extract
 
 TODAY = date(2026, 12, 6)
-CTGOV = Path(__file__).parent / "data" / "ctgov"
 
 
 def _engine(tmp_path, *fixtures):
-    from bot.engine import Engine
-    from bot.session_store import SessionStore
-    from data.store import open_store, sync_bundled, upsert_trials
-    from registry.ctgov import import_file
-
-    db = open_store(tmp_path / "t.db")
-    sync_bundled(db)
-    records = [r for name in fixtures for r in import_file(CTGOV / name)]
-    if records:
-        upsert_trials(db, records, "import")
-    return Engine(SessionStore(db), gazetteer=None, today=TODAY)
+    from bundled_engine import engine_with_records
+    return engine_with_records(tmp_path, TODAY, *fixtures)
 
 
 def _status(text):

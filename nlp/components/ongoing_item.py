@@ -61,11 +61,16 @@ class OngoingItem:
             between = text[ent.end_char:match.start()]
             if "\n" in between or ";" in between or (self.stops and self.stops.search(between)):
                 continue
-            if fact.status in ("failed", "intolerant"):
-                fact.ongoing = True
-            else:
-                fact.status = "current"
-            fact.historical = False
+            _taken_now(fact)
+
+
+def _taken_now(fact: Fact) -> None:
+    """The treatment is taken now: a failure or a harm stays so, taken now."""
+    if fact.status in ("failed", "intolerant"):
+        fact.ongoing = True
+    else:
+        fact.status = "current"
+    fact.historical = False
 
 
 def _open_range(text: str, ent: Span) -> bool:
@@ -79,8 +84,4 @@ def _open_ranges(text: str, ents: list[Span], facts: list[Fact]) -> None:
         if (fact.label not in _TREATMENTS or fact.negated or fact.hypothetical or fact.uncertain or fact.family
                 or not _open_range(text, ent)):
             continue
-        if fact.status in ("failed", "intolerant"):
-            fact.ongoing = True
-        else:
-            fact.status = "current"
-        fact.historical = False
+        _taken_now(fact)

@@ -869,15 +869,9 @@ def _stage_form(prepared: str, cues) -> dict | None:
     conditions = sorted(facts, key=lambda f: f.start)
     if any(a.end > b.start for a, b in zip(conditions, conditions[1:])):
         return None
-    marks = sorted([(listed[0], listed[1], "¤")] + [(f.start, f.end, "§") for f in conditions])
-    skeleton, last = [], 0
-    for start, end, mark in marks:
-        if start < last:
-            return None
-        skeleton += [line[last:start], mark]
-        last = end
-    skeleton.append(line[last:])
-    form = _LINE_END.sub("", _LINE_MARKER.sub("", "".join(skeleton), count=1))
+    form = _skeleton(line, listed, conditions)
+    if form is None:
+        return None
     match = next(cues.finditer("stage_form", form), None)
     if match is None:
         return None
@@ -932,15 +926,9 @@ def _extent_form(prepared: str, cues) -> dict | None:
            for f in facts):
         return None         # a drug, a site, a status, a condition not a cancer: read as usual
     conditions = sorted(facts, key=lambda f: f.start)
-    marks = sorted([(listed[0], listed[1], "¤")] + [(f.start, f.end, "§") for f in conditions])
-    skeleton, last = [], 0
-    for start, end, mark in marks:
-        if start < last:
-            return None
-        skeleton += [line[last:start], mark]
-        last = end
-    skeleton.append(line[last:])
-    form = _LINE_END.sub("", _LINE_MARKER.sub("", "".join(skeleton), count=1))
+    form = _skeleton(line, listed, conditions)
+    if form is None:
+        return None
     match = next(cues.finditer("extent_form", form), None)
     if match is None:
         return None
@@ -1498,3 +1486,17 @@ def _whole_line_review(text: str, cues) -> dict:
         if any(p.search(text) for p in patterns if _may_match(p, folded)):
             return review(reason, text, cues)
     return review("other", text, cues)
+
+
+def _skeleton(line: str, listed: tuple[int, int], conditions: list) -> str | None:
+    """The line with its listed stages or extents marked "¤" and each named condition "§" (the
+    form the stage and extent patterns read), or None when two of them overlap."""
+    marks = sorted([(listed[0], listed[1], "¤")] + [(f.start, f.end, "§") for f in conditions])
+    skeleton, last = [], 0
+    for start, end, mark in marks:
+        if start < last:
+            return None
+        skeleton += [line[last:start], mark]
+        last = end
+    skeleton.append(line[last:])
+    return _LINE_END.sub("", _LINE_MARKER.sub("", "".join(skeleton), count=1))
