@@ -223,10 +223,8 @@ CONDITION_GATE = "elig-condition"     # the criterion a trial's conditions becom
 def _organ_only(result: Any) -> bool:
     """The trial's condition gate is open on diagnoses that meet its conditions only through
     the organ they involve (``matching.relevance.fits_by_organ_only``)."""
-    if not hasattr(result, "criteria") or _gate_decided(result):
-        return False        # a gate the plan decides is not open (no criterion judged: h129)
-    gate = _condition_gate(result)
-    if gate is None or gate.status != "unknown":
+    gate = _open_gate(result) if hasattr(result, "criteria") else None
+    if gate is None:
         return False
     return any(fits_by_organ_only(e.leaf, getattr(e, "facts", None) or []) for e in gate.evidence
                if isinstance(getattr(e, "leaf", None), dict))
@@ -240,7 +238,8 @@ def apart(candidates: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
     if not candidates or not _states_a_diagnosis(candidates):
         return candidates, [], []
     linked = [r for r in candidates if linked_only(r)]
-    general = [r for r in candidates if r not in linked and about_no_disease(r)]
+    state = _states_a_healthy_state(candidates[0])     # the patient's, the same for every candidate
+    general = [r for r in candidates if r not in linked and about_no_disease(r, state)]
     if not linked and not general:
         return candidates, [], []
     return [r for r in candidates if r not in linked and r not in general], linked, general
@@ -251,6 +250,15 @@ def _condition_gate(result: Any) -> Any:
     return next((c for c in result.criteria if c.id == CONDITION_GATE), None)
 
 
+def _open_gate(result: Any) -> Any:
+    """The condition gate when it is open (unknown) on what the patient said, else None; a gate
+    the plan decides is never open, known without judging the trial's criteria."""
+    if _gate_decided(result):
+        return None
+    gate = _condition_gate(result)
+    return gate if gate is not None and gate.status == "unknown" else None
+
+
 def _gate_decided(result: Any) -> bool:
     """The trial's plan has its condition gate pass or fail (``TrialResult.gate_status``): the
     explained gate says the same, so it is neither open on a linked disease nor for the trial
@@ -259,16 +267,15 @@ def _gate_decided(result: Any) -> bool:
     return getattr(result, "gate_status", None) in (PASS, FAIL)
 
 
-def about_no_disease(result: Any) -> bool:
+def about_no_disease(result: Any, state_stated: bool) -> bool:
     """A study whose conditions are no disease (ageing, healthy volunteers: its condition gate is
     for the trial team) and which meets none of the patient's stated diagnoses; or one met only
     by a state of the patient, no diagnosis ("for pregnant women: a pregnancy the patient has
     meets it": a pre-eclampsia study for a pregnant woman with lupus is not about her lupus).
     A gate the plan decides is judged criterion by criterion only for a patient stating such a
-    state (at 10,000 trials, judging every candidate costs seconds: h129)."""
-    if _gate_decided(result):
-        if result.gate_status == FAIL or not _states_a_healthy_state(result):
-            return False
+    state (``state_stated``: at 10,000 trials, judging every candidate costs seconds: h129)."""
+    if _gate_decided(result) and (result.gate_status == FAIL or not state_stated):
+        return False
     gate = _condition_gate(result)
     if gate is None:
         return False
@@ -291,10 +298,8 @@ def linked_only(result: Any) -> bool:
     a disease of that organ") or a complication of it (a cachexia trial for a cancer patient)
     meets it only if the patient has that too, which nobody has said. A gate open on a
     diagnosis only suspected, or on none, is not this."""
-    if _gate_decided(result):
-        return False
-    gate = _condition_gate(result)
-    if gate is None or gate.status != "unknown":
+    gate = _open_gate(result)
+    if gate is None:
         return False
     facts = evidence_facts(gate.evidence)
     return bool(facts) and not any(f.uncertain for f in facts)
