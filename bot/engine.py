@@ -37,7 +37,7 @@ from bot.language import detect, detector, latin_script, load_languages
 from bot.normalise import normalise_input
 from bot.faq import load_faq
 from bot.geo_names import site_places
-from bot.phrasings import load_phrasings, plain
+from bot.phrasings import load_phrasings, plain, says_any
 from bot.replies import Block, Channel, Choice, Reply  # noqa: F401  (Block re-exported)
 from bot.session_store import DuplicateUpdate, SessionStore
 from bot.trial_notes import offered
@@ -522,8 +522,7 @@ class Engine(Answering, Asking, Family):
         patient of ours. 52M, AL amyloidosis …", "GP here - 45F with lupus"): one of its first
         three clauses is, whole, a clinician's answer to "who am I talking to?"
         (data/phrasings.yaml ``roles``); a patient's or relative's opening is read as before."""
-        said_own = f" {plain(text)} "
-        if any(f" {words} " in said_own for words in self.phrasings.own_illness):
+        if says_any(text, self.phrasings.own_illness):
             return False        # "im a nurse and i have lupus": the patient, a nurse by trade
         if self.phrasings.case_summary(text):
             return True         # "62F SSc-ILD, FVC 58% …", "Referral: 27 y/o male, T-LBL …"

@@ -24,7 +24,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.phrasings import plain
+from bot.phrasings import plain, says_any
 from bot.texts import ROLES
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
@@ -66,8 +66,7 @@ class Faq:
         """A question that names trials or the treatment ("does any study here take
         antisynthetase?", "is car t worth a shot for her"): the trials that may fit answer it
         better than "I can't answer that one"."""
-        said = f" {plain(message)} "
-        return any(f" {word} " in said for word in self.trial_words)
+        return says_any(message, self.trial_words)
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""

@@ -43,6 +43,13 @@ def plain(message: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def says_any(message: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:
+    """One of the (plain) ``phrases`` stands in the message as whole words ("i have" in "Hi, I
+    have lupus", not in "i haven't")."""
+    said = f" {plain(message)} "
+    return any(f" {phrase} " in said for phrase in phrases)
+
+
 @dataclass(frozen=True)
 class Phrasings:
     no_labs: tuple[str, ...]
@@ -71,9 +78,7 @@ class Phrasings:
         """The writer tells their own illness in the first person ("im 34 f with crohns", "I
         am 12 weeks pregnant and have lupus") and says nothing of writing about a patient
         ("I have a patient with lupus", "our patient", "27 y/o")."""
-        said = f" {plain(message)} "
-        return (any(f" {w} " in said for w in self.own_telling)
-                and not any(f" {w} " in said for w in self.about_a_patient))
+        return says_any(message, self.own_telling) and not says_any(message, self.about_a_patient)
 
     def case_summary(self, message: str) -> bool:
         """A message opening the way clinicians summarise a case, age and sex in shorthand
@@ -81,8 +86,7 @@ class Phrasings:
         (a patient's "34F with crohns, ive had humira" tells their own)."""
         if self.case_shorthand is None or not self.case_shorthand.match(message.strip()):
             return False
-        said = f" {plain(message)} "
-        return not any(f" {w} " in said for w in self.own_telling)
+        return not says_any(message, self.own_telling)
 
     def role(self, message: str) -> tuple[str, str | None, str | None] | None:
         """An answer to "who am I talking to?": ``(kind, relation, sex)`` with kind
