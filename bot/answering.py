@@ -185,7 +185,7 @@ class Answering:
             place = _place_name(self.texts.strip_place(words), self.gazetteer, said=extra,
                                 declined=self.texts.match_choice(words, ("no", "unsure", "yes")),
                                 names=None if self.gazetteer is not None or found else site_places(self.trials),
-                                not_place=self.texts.not_place_words)
+                                not_place=self.texts.not_place_words, not_place_parts=self.texts.not_place_parts)
             if place is None and not found:
                 place = self._place_in_answer(words, extra)
             facts = found[:1] or located(place, source)
@@ -354,7 +354,7 @@ class Answering:
             parts = [p.strip() for p in words.split(",")]
             if len(parts) == 2 and all(p and all(w[:1].isupper() for w in p.split()) for p in parts):
                 place = _place_name(words, None, said=[], declined=self.texts.match_choice(text, ("no", "unsure", "yes")),
-                                    not_place=self.texts.not_place_words)
+                                    not_place=self.texts.not_place_words, not_place_parts=self.texts.not_place_parts)
         return located(place, source)
 
     def _place_alone(self, turn: Turn, text: str, source: str) -> list[Fact]:
@@ -398,7 +398,7 @@ class Answering:
             place = _place_name(candidate, self.gazetteer, said=other,
                                 declined=bool(self.texts.match_choice(candidate, ("no", "unsure", "yes"))),
                                 names=None if self.gazetteer is not None else site_places(self.trials),
-                                not_place=self.texts.not_place_words)
+                                not_place=self.texts.not_place_words, not_place_parts=self.texts.not_place_parts)
             if place is not None:
                 return place
         return None
@@ -509,12 +509,13 @@ _IN_PLACE = re.compile(r"\b(?:in|near|around|close\s+to)\s+(?:the\s+)?([^,;.!?\n
 
 
 def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, names: Any = None,
-                not_place: frozenset[str] = frozenset()) -> str | None:
+                not_place: frozenset[str] = frozenset(), not_place_parts: tuple[str, ...] = ()) -> str | None:
     """What is kept of an answer to "Which city do you live in?": the gazetteer's name for
     it, else (no gazetteer installed) the name ``names`` (bot.geo_names.SitePlaces) gives it
     ("uk": United Kingdom, "leeds": the sites' Leeds), else the answer itself only when it
     reads as a place name alone: a few words, no digits, nothing else said in it, not "no"
-    or "not sure", no word no place name is made of (``not_place``: "i think so")."""
+    or "not sure", no word no place name is made of (``not_place``: "i think so"), no part
+    of a reply written without spaces that no place name holds (``not_place_parts``: "吗")."""
     if not place or declined:
         return None
     if gazetteer is not None:
@@ -528,6 +529,8 @@ def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, na
         return None
     if any(w.strip(".,!?;:'\"").casefold() in not_place for w in words):
         return None
+    if any(part in place for part in not_place_parts):
+        return None     # "有适合她的试验吗？" (a question, written without spaces) names no place
     return place
 
 

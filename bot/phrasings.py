@@ -23,7 +23,8 @@ from data.files import DATA_DIR, read_yaml
 
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
 _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness",
-             "own_telling", "about_a_patient", "case_shorthand", "nothing_else", "greetings"}
+             "own_telling", "about_a_patient", "case_shorthand", "nothing_else", "greetings", "professions",
+             "about_a_patient_zh"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -64,6 +65,10 @@ class Phrasings:
     case_shorthand: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "62F SSc-ILD"
     nothing_else: frozenset[str] = frozenset()      # whole messages: nothing more to tell ("no other health problems")
     greetings: frozenset[str] = frozenset()         # whole messages that only greet ("hello", "hi there")
+    # Chinese: the writer's own telling ("我今年29岁，女，系统性红斑狼疮8年") and words of
+    # writing about someone else (a relative after 我/我家, "我的患者")
+    own_telling_zh: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
+    about_someone_zh: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
 
     def greets(self, message: str) -> bool:
         """The whole message only greets ("hello", "hi there", "good morning")."""
@@ -78,6 +83,8 @@ class Phrasings:
         """The writer tells their own illness in the first person ("im 34 f with crohns", "I
         am 12 weeks pregnant and have lupus") and says nothing of writing about a patient
         ("I have a patient with lupus", "our patient", "27 y/o")."""
+        if self.own_telling_zh is not None and self.own_telling_zh.search(message):
+            return self.about_someone_zh is None or not self.about_someone_zh.search(message)
         return says_any(message, self.own_telling) and not says_any(message, self.about_a_patient)
 
     def case_summary(self, message: str) -> bool:
@@ -155,7 +162,8 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
                 raise DataError(f"{name}: requests.{command}", f"{phrase!r} is also a phrasing of {requests[key]!r}")
             requests[key] = str(command)
     no_answers = frozenset(plain(p) for p in _strings(raw.get("no_answers", []), f"{name}: no_answers"))
-    roles = _roles(raw.get("roles", {}) or {}, f"{name}: roles")
+    professions = _strings(raw.get("professions", []), f"{name}: professions")
+    roles = _roles(raw.get("roles", {}) or {}, f"{name}: roles", professions)
     team_only = tuple(_strings(raw.get("team_only", []), f"{name}: team_only"))
     age_first = frozenset(_strings(raw.get("age_first", []), f"{name}: age_first"))
     own_illness = tuple(plain(w) for w in _strings(raw.get("own_illness", []), f"{name}: own_illness"))
@@ -171,20 +179,43 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     nothing_else = frozenset(plain(w) for w in _strings(raw.get("nothing_else", []), f"{name}: nothing_else"))
     greetings = frozenset(plain(w) for w in _strings(raw.get("greetings", []), f"{name}: greetings"))
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
-                     age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings)
+                     age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings,
+                     *_chinese_telling(_strings(raw.get("about_a_patient_zh", []), f"{name}: about_a_patient_zh")))
 
 
-def _roles(sections: Any, where: str) -> dict[str, tuple[str, str | None, str | None]]:
+def _chinese_telling(about_a_patient_zh: list[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The writer's own telling in Chinese (data/nlp/zh.yaml ``self_statements``: "我今年29岁",
+    "我有狼疮") and what says the message is about someone else: a relation after a
+    possessive ("我女儿", "我家孩子", from ``possessives`` and ``relations``) or one of
+    ``about_a_patient_zh`` ("我的患者")."""
+    zh = read_yaml(ZH_PATH)
+    if not isinstance(zh, dict):
+        return None, None
+    own = [str(p) for p in zh.get("self_statements") or []]
+    possessives = [str(p) for p in zh.get("possessives") or []]
+    relatives = [str(w) for words in (zh.get("relations") or {}).values() if isinstance(words, list) for w in words]
+    about = [re.escape(w) for w in about_a_patient_zh]
+    if possessives and relatives:
+        about.append("(?:%s)(?:%s)" % ("|".join(map(re.escape, sorted(possessives, key=len, reverse=True))),
+                                       "|".join(map(re.escape, sorted(relatives, key=len, reverse=True)))))
+    try:
+        return (re.compile("|".join(own)) if own else None), (re.compile("|".join(about)) if about else None)
+    except re.error as error:
+        raise DataError(f"{ZH_PATH.name}: self_statements", f"not a regular expression: {error}") from None
+
+
+def _roles(sections: Any, where: str, professions: list[str] = ()) -> dict[str, tuple[str, str | None, str | None]]:
     """Plain role phrase -> (kind, relation, sex); ``{relative}`` expanded to every word of
     every relation in data/nlp/relations.yaml, ``{relative_zh}`` to their Chinese words in
-    data/nlp/zh.yaml (the relation and the sex it implies kept)."""
+    data/nlp/zh.yaml (the relation and the sex it implies kept), ``{profession}`` to every
+    health profession of the file's ``professions`` ("gastro here", "im a nephrologist")."""
     if not isinstance(sections, dict) or set(sections) - set(_ROLE_KINDS):
         raise DataError(where, f"must map {', '.join(_ROLE_KINDS)} to lists of phrases")
-    relatives = _relatives()
+    relatives = dict(_relatives(), **{"{profession}": [(word, None, None) for word in professions]})
     roles: dict[str, tuple[str, str | None, str | None]] = {}
     for kind in _ROLE_KINDS:
         for phrase in _strings(sections.get(kind, []), f"{where}.{kind}"):
-            slot = next((s for s in ("{relative_zh}", "{relative}") if s in phrase), None)
+            slot = next((s for s in ("{relative_zh}", "{relative}", "{profession}") if s in phrase), None)
             fills = relatives[slot] if slot else [("", None, None)]
             for word, relation, sex in fills:
                 roles.setdefault(plain(phrase.replace(slot, word) if slot else phrase), (kind, relation, sex))

@@ -105,6 +105,7 @@ class Texts:
             for phrase in self.choices["results"].accept:
                 self._intents.setdefault(phrase, "results")
         starts, strip, prefixes, courtesy, not_place, in_passing, not_starts = [], [], [], [], [], [], []
+        not_place_parts: list[str] = []
         for lang, section in sections.items():
             at = where if lang == ENGLISH else f"{where}: {lang}"
             corrections = _mapping(section, "corrections", at)
@@ -115,9 +116,12 @@ class Texts:
             places = _mapping(section, "places", at)
             prefixes += _strings(places.get("strip", []), f"{at}: places.strip")
             not_place += _strings(places.get("not_place_words", []), f"{at}: places.not_place_words")
+            not_place_parts += _strings(places.get("not_place_parts", []), f"{at}: places.not_place_parts")
             in_passing += _strings(places.get("in_passing", []), f"{at}: places.in_passing")
         self._courtesy = tuple(sorted({normalise(w) for w in courtesy}, key=len, reverse=True))
         self.not_place_words = frozenset(normalise(w) for w in not_place)
+        # parts of a reply written without spaces (Chinese) that no place name holds ("吗")
+        self.not_place_parts = tuple(sorted({unicodedata.normalize("NFKC", w) for w in not_place_parts}))
         # compared with NFKC text ("，" is ",")
         self._correction_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in starts)
         self._hedge_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in not_starts)

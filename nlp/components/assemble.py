@@ -154,7 +154,25 @@ def _taken_now_list_head(first: Span, head: Fact) -> bool:
     """The first item of a list is taken now by a cue before it that says so ("she's on",
     "im on", "currently taking": ``still_taken``), not by a bare "on" alone ("been on")."""
     return (head.status == "current" and not (head.historical or head.negated or head.hypothetical or head.uncertain)
-            and still_taken(first))
+            and (still_taken(first) or _opening_on(first)))
+
+
+def _opening_on(first: Span) -> bool:
+    """A bare "on" that opens its sentence or line ("on anakinra 200mg and pred 15.", "Had
+    MAS twice. On MMF, HCQ and pred"): the subject and "is" left out, said of now."""
+    doc = first.doc
+    for m in first._.modifiers:
+        start, end = m.modifier_span
+        if (m.category == "THERAPY_CURRENT" and end <= first.start
+                and doc[start:end].text.lower() in vocabulary_words("taken_now_openers")
+                and (start == 0 or doc[start - 1].is_sent_end or doc[start - 1].text in _OPENING_BEFORE
+                     or doc[start - 1].is_space)):
+            return True
+    return False
+
+
+# what may stand right before a line's first word: the end of a sentence or a clause of a list
+_OPENING_BEFORE = frozenset({".", ";", ":", "\n", "!", "?"})
 
 
 def _one_infection(facts: list[Fact], text: str) -> None:

@@ -232,7 +232,9 @@ def _chains(ents: list, doses: bool = False) -> list[list[int]]:
     chains: list[list[int]] = []
     prev, last = None, None
     for i, ent in enumerate(ents):
-        if is_status_span(ent):     # "hyper-CVAD (primary refractory), nelarabine": a remark on the item
+        if is_status_span(ent) or _in_remark_after(prev, ent):
+            # "hyper-CVAD (primary refractory), nelarabine", "tofacitinib (intolerance -
+            # zoster), ustekinumab": a remark in brackets on the item before, not an item
             chains.append([i])
             continue
         between = doc_text(ent.doc)[prev.end_char:ent.start_char] if prev is not None else ""
@@ -246,6 +248,22 @@ def _chains(ents: list, doses: bool = False) -> list[list[int]]:
             chains.append(last)
         prev = ent
     return chains
+
+
+def _in_remark_after(prev, ent) -> bool:
+    """The entity stands inside a bracket opened right after the previous list item
+    ("tofacitinib (intolerance - zoster)"): the bracket is a remark on that item."""
+    if prev is None:
+        return False
+    text = doc_text(ent.doc)
+    return bool(_REMARK_OPENING.fullmatch(text, prev.end_char, ent.start_char)
+                and _REMARK_CLOSING.match(text, ent.end_char))
+
+
+# from a list item to an entity inside the bracket right after it, and from that entity to
+# the bracket's end (short remarks only, one line)
+_REMARK_OPENING = re.compile(r"\s*\([^()\n]{0,30}")
+_REMARK_CLOSING = re.compile(r"[^()\n]{0,30}\)")
 
 
 def _same_sentence(first, second) -> bool:
