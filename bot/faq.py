@@ -17,6 +17,7 @@ Messages are compared after ``bot.phrasings.plain`` (lower case, no punctuation)
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,14 @@ FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
 KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: no keyword answer
 MAX_ANSWERS = 2           # questions of one message answered ("what is car-t and does it hurt?")
 _ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NOT_WORD = re.compile(r"[\s\W_]+")
+
+
+def _zh_plain(text: str) -> str:
+    """A Chinese message or wording compared without spaces, punctuation or case ("CAR-T 是什么？"
+    as "cart是什么"), full-width forms made plain."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 @dataclass(frozen=True)
@@ -61,16 +70,19 @@ class Faq:
     keywords: dict[str, Answer] | None = None   # plain keyword -> the entry whose subject it names
     pair_forms: tuple[re.Pattern, ...] = ()     # "difference between {term} and {other}": both terms
     trial_words: tuple[str, ...] = ()     # words naming trials: an unanswered question with one asks for them
+    zh_wordings: tuple[tuple[str, Answer], ...] = ()   # Chinese wordings, longest first, found inside a message
 
     def about_trials(self, message: str) -> bool:
         """A question that names trials or the treatment ("does any study here take
         antisynthetase?", "is car t worth a shot for her"): the trials that may fit answer it
         better than "I can't answer that one"."""
-        return says_any(message, self.trial_words)
+        return says_any(message, self.trial_words) or any(
+            word in message for word in self.trial_words if _CJK.search(word))
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""
-        return message.strip().endswith(("?", "？")) or self.opens_question(message)
+        return (message.strip().endswith(("?", "？")) or self.opens_question(message)
+                or self._zh(message) is not None)
 
     def opens_question(self, message: str) -> bool:
         """True when the message opens with a question word ("what ...", "how ..."): a
@@ -80,6 +92,8 @@ class Faq:
 
     def find(self, message: str) -> Answer | None:
         """The FAQ answer a message asks for, else None."""
+        if _CJK.search(message):
+            return self._zh(message)
         text = plain(message)
         if not text:
             return None
@@ -148,6 +162,14 @@ class Faq:
             return Answer(f"{first.id}+{second.id}", {role: f"{first.text[role]}\n\n{second.text[role]}"
                                                       for role in first.text})
         return None
+
+    def _zh(self, message: str) -> Answer | None:
+        """The entry a message written in Chinese asks for: the longest Chinese wording that
+        stands in it (no spaces to split words on), else None."""
+        if not self.zh_wordings or not _CJK.search(message):
+            return None
+        text = _zh_plain(message)
+        return next((answer for wording, answer in self.zh_wordings if wording in text), None)
 
     def _term_named(self, words: str) -> Answer | None:
         """The term ``words`` name (an article dropped; a small typo allowed from 5 letters)."""
@@ -222,17 +244,31 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
                   for i, f in enumerate(_strings(raw.get("term_questions"), f"{name}: term_questions")))
     wordings: dict[str, Answer] = {}
     keywords: dict[str, Answer] = {}
+    zh_wordings: dict[str, Answer] = {}
     for key, spec in (raw.get("entries") or {}).items():
         where = f"{name}: entries.{key}"
-        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites", "results", "keywords"}:
-            raise DataError(where, "an entry has 'wordings', 'answer' (or 'sites: true'), 'results' and 'keywords' only")
+        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites", "results", "keywords", "zh"}:
+            raise DataError(where, "an entry has 'wordings', 'answer' (or 'sites: true'), 'results', 'keywords' and 'zh' only")
         sites = spec.get("sites") is True
         if sites == ("answer" in spec):
             raise DataError(where, "needs an 'answer', or 'sites: true' (answered from the trial records)")
         if "results" in spec and (spec["results"] is not True or sites):
             raise DataError(f"{where}.results", "is 'true' (the results follow the answer), on an entry with an answer")
-        answer = Answer(str(key), None if sites else _answer(spec["answer"], f"{where}.answer"), sites,
-                        spec.get("results") is True)
+        text = None if sites else _answer(spec["answer"], f"{where}.answer")
+        chinese = spec.get("zh")
+        if chinese is not None:
+            if not isinstance(chinese, dict) or set(chinese) - {"wordings", "answer"} or sites == ("answer" in chinese):
+                raise DataError(f"{where}.zh", "has 'wordings' and, unless the entry is the sites one, 'answer'")
+            if not sites:
+                text = dict(text, **{f"zh:{role}": wording for role, wording
+                                     in _answer(chinese["answer"], f"{where}.zh.answer").items()})
+        answer = Answer(str(key), text, sites, spec.get("results") is True)
+        for wording in _strings(chinese.get("wordings"), f"{where}.zh.wordings") if chinese is not None else ():
+            key_zh = _zh_plain(wording)
+            known = zh_wordings.get(key_zh)
+            if known is not None and known.id != key:
+                raise DataError(f"{where}.zh.wordings", f"{wording!r} is also a wording of {known.id!r}")
+            zh_wordings[key_zh] = answer
         for wording in _strings(spec.get("wordings"), f"{where}.wordings"):
             known = wordings.get(plain(wording))
             if known is not None and known.id != key:
@@ -261,7 +297,8 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
     trial_words = tuple(plain(w) for w in (_strings(raw["trial_words"], f"{name}: trial_words")
                                            if "trial_words" in raw else []))
     return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS),
-               keywords, pairs, trial_words)
+               keywords, pairs, trial_words,
+               tuple(sorted(zh_wordings.items(), key=lambda item: len(item[0]), reverse=True)))
 
 
 @lru_cache(maxsize=1)
