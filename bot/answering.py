@@ -348,24 +348,46 @@ class Answering:
         tracker = turn.tracker
         if LOCATION_KEY not in tracker.asked or tracker.profile.first("LOCATION") is not None:
             return []
-        place = self._known_place(text)
-        if place is None and self.gazetteer is None:
-            words = self.texts.strip_place(text)
-            parts = [p.strip() for p in words.split(",")]
-            if len(parts) == 2 and all(p and all(w[:1].isupper() for w in p.split()) for p in parts):
-                place = _place_name(words, None, said=[], declined=self.texts.match_choice(text, ("no", "unsure", "yes")),
-                                    not_place=self.texts.not_place_words, not_place_parts=self.texts.not_place_parts)
+        return located(self._known_place(text) or self._name_pair(text), source)
+
+    def _name_pair(self, text: str) -> str | None:
+        """Without a gazetteer, a "City, Region" pair of capitalised names ("Leeds, UK",
+        "Dublin, Ireland") kept as a place answer would be; else None ("Thanks" is none)."""
+        if self.gazetteer is not None:
+            return None
+        words = self.texts.strip_place(text)
+        parts = [p.strip() for p in words.split(",")]
+        if len(parts) == 2 and all(p and all(w[:1].isupper() for w in p.split()) for p in parts):
+            return _place_name(words, None, said=[], declined=self.texts.match_choice(text, ("no", "unsure", "yes")),
+                               not_place=self.texts.not_place_words, not_place_parts=self.texts.not_place_parts)
+        return None
+
+    def _place_said_alone(self, turn: Turn, text: str, source: int) -> list[Fact]:
+        """A whole message saying where the person is, with no question open for it ("we're
+        in manchester", "we live near Leeds"): the words after the phrase (``places.in_passing``)
+        kept as an answer to "Which city?" would be (the gazetteer's name; without one, a
+        few words of a name that hold no word of ``not_place_words``); a place already known
+        stays."""
+        if turn.tracker.profile.first("LOCATION") is not None:
+            return []
+        runs = self.texts.places_in_passing(text)
+        words = self.texts.strip_place(text)
+        if not runs or words.casefold() != runs[0]:
+            return []           # more than the phrase and the place: the illness reader's
+        place = _place_name(words, self.gazetteer, said=[], declined=False,
+                            names=None if self.gazetteer is not None else site_places(self.trials),
+                            not_place=self.texts.not_place_words, not_place_parts=self.texts.not_place_parts)
         return located(place, source)
 
     def _place_alone(self, turn: Turn, text: str, source: str) -> list[Fact]:
         """A reply that is only a known place's name, to another question ("Birmingham" to
         "Has she ever had dialysis?": the city the person expects to be asked for): kept when
         no place is known yet and the place is one the gazetteer knows (without one, a city
-        or country of the trials' sites); never a guess from the words alone."""
+        or country of the trials' sites, or a "City, Country" pair of names: "Dublin,
+        Ireland"); never a guess from one word alone."""
         if turn.tracker.profile.first("LOCATION") is not None or self.texts.match_choice(text, ("no", "unsure", "yes")):
             return []
-        place = self._known_place(text)
-        return located(place, source)
+        return located(self._known_place(text) or self._name_pair(text), source)
 
     def _place_asked_about(self, turn: Turn, text: str) -> None:
         """The place a question about the sites names after "in" or "near" ("are any of these

@@ -643,6 +643,7 @@ class Engine(Answering, Asking, Family):
             return
         if not facts and turn.tracker.role is not None:
             facts = self._late_place(turn, text, source)   # "Leeds, UK", a message after the city question
+            facts = facts or self._place_said_alone(turn, text, source)     # "we're in manchester"
         if facts and turn.tracker.role is not None:
             facts += self._place_in_passing(turn, text, facts, source)   # "... were in manchester"
         if not facts:

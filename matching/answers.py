@@ -97,6 +97,25 @@ def says(reply: str, section: str) -> bool:
     return False
 
 
+def _later_clause_says(reply: str, section: str) -> bool:
+    """A clause after the first says it ("about 2 weeks ago? im still on it", "march, but
+    still taking it"): with its opening "im", "she's", "but", "and" dropped, the clause is
+    one of the section's phrases, or opens with one of two words or more."""
+    for clause in _CLAUSES.split(reply)[1:]:
+        clause = _CLAUSE_OPENING.sub("", clause.strip())
+        for phrase in load_question_texts().answers[section] if clause else ():
+            # whole, or opening the clause when two words or more ("now on azathioprine"
+            # after "stopped in may" is another drug's "now")
+            if clause == phrase or (" " in phrase and clause.startswith(phrase + " ")):
+                return True
+    return False
+
+
+# where a reply's clauses part, and the words that may open one before what it says
+_CLAUSES = re.compile(r"\s*(?:[,.;!?]+|\bbut\b|\band\b)\s*")
+_CLAUSE_OPENING = re.compile(r"^(?:(?:but|and|so|though|although|i'?m|im|i am|she'?s|shes|she is|he'?s|hes|he is|they'?re|theyre|we'?re|were)\s+)+")
+
+
 def _after_hedges(reply: str) -> str:
     """The reply without the unsure and hedge phrases it opens with ("not sure, maybe around
     2019" -> "around 2019"), or "" when nothing else is left."""
@@ -368,7 +387,7 @@ def read_date(reply: str, today: date) -> str | None:
 def _date(question, text: str, reply: str, today: date) -> list[Fact]:
     kind = question.kind
     concept = question.concepts[0] if question.concepts else None
-    if kind == "last_dose" and says(reply, "current"):
+    if kind == "last_dose" and (says(reply, "current") or _later_clause_says(reply, "current")):
         # "taking it now": the last dose is today; a fact already saying how the drug
         # worked (failed, not tolerated) keeps that status
         basis = _basis_for(question, concept)

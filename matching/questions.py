@@ -38,6 +38,7 @@ Keys in ``asked`` (the caller keeps them; "not sure" and "skip" included) are no
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
@@ -112,6 +113,21 @@ class Question:
                 "form": self.form, "options": list(self.options), "unit": self.unit}
 
 
+def _as_written(basis: Iterable[Fact], concept: str | None, label: str) -> str | None:
+    """The word the person wrote for the concept asked about ("benlysta", "cellcept", "mmf")
+    when it is not already in its label; a few letters only (never a longer stretch of text)."""
+    for fact in basis:
+        written = (fact.text or "").strip()
+        if (fact.concept == concept and written and len(written) <= 30
+                and _WRITTEN.fullmatch(written) and written.casefold() not in label.casefold()):
+            return written[0].upper() + written[1:] if written.islower() and len(written) > 4 else written
+    return None
+
+
+# a drug name as written: letters, digits and a hyphen or space within ("CellCept", "ritux", "MMF")
+_WRITTEN = re.compile(r"[^\W\d_][\w-]*(?: [\w-]+)?")
+
+
 def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (),
                    concepts: list[str] | None = None) -> Question:
     """The question for a key (``concepts`` lists the choices of the combined diagnosis
@@ -142,7 +158,10 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
         fill["examples"] = " " + _fill(entry["known_patient"], {"names": names})
         clinician_examples = " " + _fill(entry["known_clinician"], {"names": names})
         zh_examples = _fill(entry.get("zh_known", ""), {"names": "、".join(_zh_label(term, c) for c in tried)}, zh=True) or zh_examples
-    patient = _fill(entry["patient"], fill)
+    written = _as_written(basis, concept, label) if kind == "last_dose" else None
+    # "When did you last take Benlysta (belimumab)?": the patient's own word first, so a
+    # brand or a short name they used is recognised (the clinician reads the generic name)
+    patient = _fill(entry["patient"], {**fill, "label": f"{written} ({label})"} if written else fill)
     clinician = _fill(entry["clinician"], {**fill, "examples": clinician_examples} if tried else fill)
     named = named_in_class(basis, concept, detail) if kind == "therapy_count" and entry.get("known_patient") else []
     if named:       # "Count infliximab too": what was said stays in the count

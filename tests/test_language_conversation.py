@@ -57,7 +57,7 @@ def buttons(reply) -> list[str]:
 
 def test_a_chinese_first_message_gets_chinese_replies_and_the_role_question_in_chinese(engine):
     engine.start(CID)
-    reply = engine.message(CID, "我26岁，有狼疮，吗替麦考酚酯没效果")    # no relative named: who writes?
+    reply = engine.message(CID, "26岁，有狼疮，吗替麦考酚酯没效果")    # no one named: who writes?
     assert reply.lang == "zh" and reply.state == ROLE
     assert "我记下了" in said(reply) and "请问您是哪一位" in said(reply)
     assert "couldn't find anything" not in said(reply)
@@ -65,6 +65,14 @@ def test_a_chinese_first_message_gets_chinese_replies_and_the_role_question_in_c
     reply = engine.message(CID, "家属")             # the role question accepts Chinese
     assert reply.state != ROLE and reply.role == "patient" and reply.lang == "zh"
     assert "谢谢" in said(reply)
+
+
+def test_a_chinese_first_message_telling_ones_own_illness_is_not_asked_the_role(engine):
+    # "I am 26, I have lupus …": the writer's own (round 31, as "im 34 f with crohns …" in English)
+    engine.start(CID)
+    reply = engine.message(CID, "我26岁，有狼疮，吗替麦考酚酯没效果")
+    assert reply.lang == "zh" and reply.state != ROLE and reply.role == "patient"
+    assert "请问您是哪一位" not in said(reply) and "/role clinician" in said(reply)
 
 
 def test_a_relatives_chinese_first_message_is_not_asked_the_role(engine):

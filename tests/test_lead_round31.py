@@ -169,3 +169,56 @@ def test_a_chinese_place_answer_is_still_taken(tmp_path):
     talk(engine, "a", "我妈妈有红斑狼疮，今年55岁", "杭州")
     location = tracker_of(engine, "a").profile.first("LOCATION")
     assert location is not None and ("杭州" in location.concept or "Hangzhou" in location.concept)
+
+
+# --- places -----------------------------------------------------------------------------------------
+
+def test_a_hospital_the_patient_is_in_is_not_where_they_live():
+    assert not [f for f in extract("he is in Great Ormond Street hospital now", today=TODAY) if f.label == "LOCATION"]
+    assert not [f for f in extract("she is in St Thomas Hospital", today=TODAY) if f.label == "LOCATION"]
+    places = [f.concept for f in extract("we're in Glasgow and she is at the Royal Infirmary", today=TODAY)
+              if f.label == "LOCATION"]
+    assert places == ["Glasgow"]
+
+
+def test_a_whole_message_saying_where_we_are_is_the_place_with_no_question_open(tmp_path):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    talk(engine, "a", "my daughter is 16 with systemic sclerosis, diagnosed at 14",
+         "her skin is getting worse", "we're in manchester")
+    location = tracker_of(engine, "a").profile.first("LOCATION")
+    assert location is not None and location.concept.lower() == "manchester"
+
+
+def test_a_city_country_pair_given_to_another_question_is_the_place(tmp_path):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "I'm 27, Crohn's since I was 16. Humira and Stelara both failed", "Dublin, Ireland")
+    assert "didn't catch" not in replies[-1]
+    location = tracker_of(engine, "a").profile.first("LOCATION")
+    assert location is not None and location.concept == "Dublin, Ireland"
+
+
+# --- answers to "When did you last take X?" ---------------------------------------------------------
+
+@pytest.mark.parametrize("reply", ["i think about 2 weeks ago? im still on it", "march, but still taking it"])
+def test_still_on_it_after_a_date_means_taken_now(reply):
+    from matching.questions import build_question
+    question = build_question("last_dose:mycophenolate")
+    facts = question.answer_to_facts(reply, today=TODAY)
+    assert facts and facts[0].status == "current"
+
+
+def test_another_drug_now_after_a_date_is_not_the_asked_one_taken_now():
+    from matching.questions import build_question
+    facts = build_question("last_dose:mycophenolate").answer_to_facts("stopped in may, now on azathioprine", today=TODAY)
+    assert not facts or facts[0].status != "current"
+
+
+def test_the_question_names_the_drug_as_the_person_wrote_it():
+    from matching.questions import build_question
+    said = [f for f in extract("tried cellcept and benlysta, nothing worked", today=TODAY) if f.label == "DRUG"]
+    question = build_question("last_dose:belimumab", basis=said)
+    assert "Benlysta (belimumab)" in question.patient
+    assert "Benlysta" not in question.clinician
+    assert "(belimumab)" not in build_question("last_dose:belimumab").patient
