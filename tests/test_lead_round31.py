@@ -222,3 +222,20 @@ def test_the_question_names_the_drug_as_the_person_wrote_it():
     assert "Benlysta (belimumab)" in question.patient
     assert "Benlysta" not in question.clinician
     assert "(belimumab)" not in build_question("last_dose:belimumab").patient
+
+
+# --- values and treatments of now ----------------------------------------------------------------
+
+def test_a_value_that_went_down_last_week_is_the_latest():
+    labs = [f for f in extract("she has ITP for 3 years, platelets went down to 6 last week", today=TODAY)
+            if f.label == "LAB"]
+    assert labs and not labs[0].historical and labs[0].value == 6
+    peak = [f for f in extract("CK went up to 12000 last flare", today=TODAY) if f.label == "LAB"]
+    assert peak and peak[0].historical
+
+
+def test_a_count_low_despite_one_treatment_before_a_semicolon_is_failing_on_it():
+    facts = {f.concept: f for f in extract("Pt w/ refractory ITP, plt 14 despite eltrombopag 75mg; prior rituximab "
+                                           "(2019, no response), splenectomy declined. 39F.", today=TODAY)}
+    assert facts["eltrombopag"].status == "failed" and facts["eltrombopag"].ongoing
+    assert facts["rituximab"].historical

@@ -508,10 +508,14 @@ def _despite_now(doc, modifier, past: frozenset) -> bool:
         return not before & past
     # (not a date: "plt 20 in 2021 despite IVIG" says nothing of now)
     # (nor a list of courses: "Plts approx 40 thousand despite IVIG and dexamethasone")
+    # (the clause ends at a semicolon: "plt 14 despite eltrombopag 75mg; prior rituximab
+    # (2019)" is one treatment despite which the count is low)
+    reach = end + (modifier.rule.max_scope or 8)
+    reach = next((t.i for t in doc[end:reach] if t.text == ";"), reach)
     value = (bool(section.get("value_before")) and any(t.like_num for t in words)
              and not any(_YEAR.match(t.text) for t in words)
              and sum(1 for e in doc.ents if e.label_ in ("DRUG", "PROCEDURE")
-                     and end <= e.start < end + (modifier.rule.max_scope or 8) and e.sent == doc[start].sent) == 1)
+                     and end <= e.start < reach and e.sent == doc[start].sent) == 1)
     return (bool(before & set(section.get("now_before") or ())) or value) and not before & past
 
 
