@@ -239,3 +239,13 @@ def test_a_count_low_despite_one_treatment_before_a_semicolon_is_failing_on_it()
                                            "(2019, no response), splenectomy declined. 39F.", today=TODAY)}
     assert facts["eltrombopag"].status == "failed" and facts["eltrombopag"].ongoing
     assert facts["rituximab"].historical
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Systemic sclerosis limited type, Raynauds for 10 yrs", "limited_systemic_sclerosis"),
+    ("scleroderma, the diffuse type", "diffuse_systemic_sclerosis"),
+    ("she has myositis, the antisynthetase type, with lung involvement", "antisynthetase_syndrome"),
+    ("scleroderma limited to the hands", "systemic_sclerosis"),
+])
+def test_a_diseases_type_said_after_its_name_is_that_kind(text, concept):
+    assert [f.concept for f in extract(text, today=TODAY) if f.label == "CONDITION"][0] == concept
