@@ -671,7 +671,12 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
     if implied:
         scored = [(fit(f.concept, f.text, leaf, ev.terminology), f) for f in implied]
         best, fact = max(scored, key=lambda pair: pair[0])
-        if best and not any(fit(f.concept, f.text, leaf, ev.terminology) for f in stated):
+        # (a stated disease meeting the trial only as one of its organ's, "lupus nephritis"
+        # for a chronic kidney disease trial, leaves "eGFR 40 points to chronic kidney
+        # disease" the fit, as the plan judges it)
+        if best and not any(fit(f.concept, f.text, leaf, ev.terminology)
+                            and not (f.concept in ev.terminology and organ_only(f.concept, leaf, ev.terminology))
+                            for f in stated):
             if fact.concept == _PREGNANCY:
                 return LeafResult(leaf, TRUE, f"for {wanted}; you told me the patient is pregnant", [fact])
             return LeafResult(leaf, TRUE, f"for {wanted}; {fact.text} {_how(fact, ev)} {ev.label(fact.concept)}", [fact])

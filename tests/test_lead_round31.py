@@ -249,3 +249,46 @@ def test_a_count_low_despite_one_treatment_before_a_semicolon_is_failing_on_it()
 ])
 def test_a_diseases_type_said_after_its_name_is_that_kind(text, concept):
     assert [f.concept for f in extract(text, today=TODAY) if f.label == "CONDITION"][0] == concept
+
+
+# --- a trial for a related condition: the plan and the explanation agree; triage names it ----------
+
+def _ckd_records():
+    from bundled_engine import CTGOV_FIXTURES
+    from registry.ctgov import import_file
+    return list(import_file(CTGOV_FIXTURES / "ckd_dialysis_children.json"))
+
+
+@pytest.mark.parametrize("text, status", [
+    ("my son is 12, lupus nephritis", "unknown"),              # the organ's disease: not known
+    ("my son is 12, lupus nephritis, eGFR 40", "pass"),         # eGFR 40 points to chronic kidney disease
+])
+def test_the_condition_gate_explained_says_what_the_plan_judges(text, status):
+    from core.facts import Profile
+    from matching.engine import match
+    profile = Profile.of_text(extract(text, today=TODAY))
+    result = match(profile, _ckd_records(), today=TODAY)[0]
+    gate = next(c for c in result.criteria if c.id == "elig-condition")
+    assert gate.status == status
+    assert result.gate_status in (status, None)
+
+
+def test_triage_names_a_trial_for_a_related_condition_and_lists_it_after_the_own_ones(tmp_path, capsys):
+    import argparse
+    from bot.commands import triage
+    from data.store import open_store, sync_bundled, upsert_trials
+    db_path = tmp_path / "t.db"
+    db = open_store(db_path)
+    sync_bundled(db)
+    upsert_trials(db, _ckd_records(), "import")
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Re: 12-year-old boy with SLE and class IV lupus nephritis, failed MMF and cyclophosphamide.")
+    args = argparse.Namespace(files=[str(letter)], db=str(db_path), prune=False, all=False, json=False,
+                              today=TODAY, lang="auto")
+    assert triage.run(args) == 0
+    out = capsys.readouterr().out
+    assert "Related condition:" in out and "(lupus nephritis) meets it only if" in out
+    blocks = out.split("\n\n")
+    verdicts = [(b.split("\n", 1)[0], "Related condition" in b) for b in blocks if "Verdict: possible" in b]
+    related = [i for i, (_t, linked) in enumerate(verdicts) if linked]
+    assert not related or related == list(range(len(verdicts) - len(related), len(verdicts)))

@@ -44,7 +44,7 @@ from bot.geo import load_gazetteer
 from bot.language import detect, load_languages
 from bot.normalise import normalise_input
 from bot.render import PLAIN, Renderer, allergy_spans
-from bot.results import heading_ids, shown_criteria
+from bot.results import CONDITION_GATE, evidence_facts, heading_ids, linked_only, linked_view, shown_criteria
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
 from bot.trial_notes import notice_lines, offered, trial_notices
@@ -164,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
                             untargeted=untargeted_trials(db, profile), untreating=untreating_trials(db),
                             elsewhere=elsewhere_trials(db, profile))
         kept, closed = offered(results, db)          # trials not recruiting: counted, or listed with --all
-        results = results if args.all else kept
+        results = _related_after(results if args.all else kept)
         notices = trial_notices(db, [r.trial for r in results], today)
         if args.json:
             # the facts read, as the human report lists them: no matching marker
@@ -184,6 +184,17 @@ def run(args: argparse.Namespace) -> int:
             if closed and not args.all:
                 print("\n" + _t("triage_not_recruiting", lang, count=closed))
     return EXIT_INPUT if failed else 0
+
+
+def _related_after(results: list) -> list:
+    """Within each verdict, the trials whose conditions meet the patient's only as a condition
+    that may come with the diagnosis (``bot.results.linked_only``: a chronic kidney disease
+    trial for lupus nephritis) after those for the diagnosis itself, as the chat names them
+    apart; the order is otherwise the matcher's."""
+    first: dict[str, int] = {}
+    for i, result in enumerate(results):
+        first.setdefault(result.verdict, i)
+    return sorted(results, key=lambda r: (first[r.verdict], linked_only(r)))
 
 
 # --- the human report -------------------------------------------------------------------
@@ -241,6 +252,10 @@ def report(source: str, profile, results, show_source: bool = False, lang: str =
         lines += ["", f"{rank}. {trial.get('title') or trial['id']}",
                   "   " + _t("triage_trial", lang, id=trial["id"], nct=trial.get("nct_id") or _t("unknown", lang)),
                   "   " + _t("triage_verdict", lang, verdict=_t(f"triage_verdict_{result.verdict}", lang)) + _tally(result, lang)]
+        if linked_only(result):
+            view = linked_view(result)
+            said = renderer.join([renderer.fact(f, "clinician") for f in _gate_facts(result)], "separator")
+            lines += _wrap(_t("triage_linked", lang, conditions=view["conditions"], diagnoses=said), "   ")
         failing = _most_specific(result, "fail")
         if failing:
             lines.append("   " + _t("triage_not_met", lang))
@@ -293,6 +308,12 @@ def _shown_top(result) -> list[dict]:
     """The top-level criteria as people see them: headings and notes give way to their
     sub-criteria (``bot.results.shown_criteria``)."""
     return [row for row in shown_criteria(result.criteria) if row["parent"] is None]
+
+
+def _gate_facts(result) -> list:
+    """The patient's diagnoses the trial's condition gate was judged on."""
+    gate = next((c for c in result.criteria if c.id == CONDITION_GATE), None)
+    return evidence_facts(gate.evidence) if gate is not None else []
 
 
 def _tally(result, lang: str = "en") -> str:
