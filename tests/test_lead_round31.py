@@ -292,3 +292,22 @@ def test_triage_names_a_trial_for_a_related_condition_and_lists_it_after_the_own
     verdicts = [(b.split("\n", 1)[0], "Related condition" in b) for b in blocks if "Verdict: possible" in b]
     related = [i for i, (_t, linked) in enumerate(verdicts) if linked]
     assert not related or related == list(range(len(verdicts) - len(related), len(verdicts)))
+
+
+@pytest.mark.parametrize("line, concept", [
+    ("- Mycophenolate mofetil 3 g/day 2019-2023 - relapse on treatment", "mycophenolate"),
+    ("Azathioprine 2015-2017 - flare on treatment", "azathioprine"),
+])
+def test_a_relapse_on_treatment_after_a_listed_course_is_its_failure(line, concept):
+    assert _status(line)[concept] == "failed"
+
+
+def test_still_flaring_on_it_keeps_the_last_treatment_taken():
+    facts = {f.concept: f for f in extract("MTX (liver), HCQ, etanercept, tocilizumab, upadacitinib - still flaring on it",
+                                           today=TODAY)}
+    assert facts["upadacitinib"].status == "failed" and facts["upadacitinib"].ongoing
+
+
+def test_a_regimen_named_in_brackets_after_its_drug_is_one_course():
+    drugs = [f for f in extract("- Cyclophosphamide (Euro-Lupus) 2019 - partial response", today=TODAY) if f.label == "DRUG"]
+    assert [f.concept for f in drugs] == ["cyclophosphamide"]

@@ -190,6 +190,25 @@ def _one_infection(facts: list[Fact], text: str) -> None:
                     other.date = one.date
 
 
+def _named_again(facts: list[Fact], text: str) -> list[Fact]:
+    """A drug named again in brackets right after itself, by its regimen's or brand's name
+    ("Cyclophosphamide (Euro-Lupus) 2019", "rituximab (MabThera)"): one course, one fact; what
+    the first lacks (an outcome, a date) is taken from the second."""
+    again: set[int] = set()
+    for a, b in zip(facts, facts[1:]):
+        if (a.label == b.label == "DRUG" and a.concept == b.concept and b.start > a.end
+                and _OPEN_BRACKET.fullmatch(text, a.end, b.start) and _CLOSE_BRACKET.match(text, b.end)
+                and a.negated == b.negated and a.family == b.family):
+            again.add(id(b))
+            a.status = a.status or b.status
+            a.date = a.date or b.date
+    return [f for f in facts if id(f) not in again] if again else facts
+
+
+_OPEN_BRACKET = re.compile(r"\s*\(\s*")
+_CLOSE_BRACKET = re.compile(r"\s*\)")
+
+
 class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
@@ -574,6 +593,7 @@ class FactBuilder:
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
         table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
+        facts[:] = _named_again(facts, text)    # "Cyclophosphamide (Euro-Lupus)": one course
         self.former_states(facts)
         self.back_again(facts, text)
         self.childhood_onset(facts, text)
