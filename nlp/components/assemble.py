@@ -198,7 +198,10 @@ def _named_again(facts: list[Fact], text: str) -> list[Fact]:
     for a, b in zip(facts, facts[1:]):
         if (a.label == b.label == "DRUG" and a.concept == b.concept and b.start > a.end
                 and _OPEN_BRACKET.fullmatch(text, a.end, b.start) and _CLOSE_BRACKET.match(text, b.end)
-                and a.negated == b.negated and a.family == b.family):
+                and a.negated == b.negated and a.family == b.family
+                and not text[b.start:b.end].replace("-", "").isupper()):
+            # (an abbreviation in brackets, "(SERD)", "(MMF)", is the name's own: kept, as the
+            # criteria reader accounts for it)
             again.add(id(b))
             a.status = a.status or b.status
             a.date = a.date or b.date
