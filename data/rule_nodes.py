@@ -164,7 +164,8 @@ def _hash(text: str) -> str:
 # 114: h128, round 27: the extent of a cancer (advanced, locally advanced, metastatic: statuses in disease_status.yaml, no longer inside "metastatic breast cancer" and four other cancer terms) is a leaf for a line that is the extent and nothing else ("Locally advanced or metastatic disease", "Evidence of metastatic disease", "... confirmed locally advanced or metastatic NSCLC"); "history or concurrent X" is a history; "exposure to" a drug is the therapy (an exposure to an infection, disease or radiation stays the team's).
 # 115: h127, round 27: a "no concurrent X" / "concurrent X" prohibition is about use during the study (therapy leaf during_trial): a drug taken now is reviewed ("would have to stop"), never failed; "portal hypertension" its own concept under liver disease (was a name of liver disease).
 # 116: lead, round 31: a disease's type said after its name ("systemic sclerosis, diffuse type", "myositis, the antisynthetase type") is that kind; a list opened by "on" at a line's start is taken now to its end.
-PLAN_VERSION = "116"
+# 117: h133, round 28: "5 half-lives, if known" / "(if known)" is the half-life leaf's own reading (no condition dropped); live vaccines a person names (MMR, measles, yellow fever, BCG, nasal flu, oral typhoid/polio, rotavirus) are live vaccines.
+PLAN_VERSION = "117"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

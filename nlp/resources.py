@@ -119,7 +119,7 @@ _ZH_SECTIONS = {
     "writer_words": "words", "patient_words": "words", "sex": "groups", "pregnancy": "groups",
     "age_units": "map", "age_before": "words", "weight_words": "words", "weight_units": "map", "places": "words",
     "value_fillers": "words", "comparators": "map", "unit_words": "map", "time_units": "map",
-    "number_words": "map", "relative_years": "map", "typos": "typos",
+    "number_words": "map", "relative_years": "map", "relative_times": "map", "typos": "typos",
 }
 
 

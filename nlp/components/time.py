@@ -314,7 +314,10 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             # march": the flare was in march) (h65)
             cue_end = reader.cue_end(text, expression) if reader and preferred else None
             if cue_end is not None:
-                candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].start >= cue_end]
+                # ... and before the month: "her last flare was in march, on rituximab" does not
+                # date the rituximab (round 28, h133)
+                candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE")
+                              or cue_end <= facts[i].start and facts[i].end <= expression.start]
                 if _PRONOUN_OBJECT.fullmatch(text, cue_end, expression.start):
                     # "i meant she stopped it in march, she is on leflunomide now": the month is
                     # the stop of the treatment "it" points back to, not of the one named next

@@ -1,5 +1,5 @@
 """Times in Chinese text: durations ("8年", "三年了", "半年"), times ago ("8年前"), years
-("2019年", "2019年3月", "去年"), and Chinese numbers ("二十六"). Units, Chinese numbers and relative years are data
+("2019年", "2019年3月", "去年"), a time just past ("上个月", "上周", "昨天"), and Chinese numbers ("二十六"). Units, Chinese numbers and relative years are data
 (data/nlp/zh.yaml); a unit's length in days is core/durations.py. Each expression is a
 ``TimeExpression`` of nlp/components/time.py, attached to a fact by its ``attach``.
 """
@@ -60,6 +60,9 @@ class ChineseTimes:
         self.year = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月)?")
         # "去年3月"; not "今年68", "今年十岁" (an age)
         self.relative_re = re.compile(r"(?P<rel>%s)(?:\s*(?P<month>1[0-2]|0?[1-9])\s*月)?" % _alternation(self.relative))
+        # "上个月", "上周", "昨天": one unit before today (``relative_times``; round 28)
+        self.just_past = {w: self.units[u] for w, u in (words.get("relative_times") or {}).items()}
+        self.just_past_re = re.compile(_alternation(self.just_past)) if self.just_past else None
 
     def __call__(self, text: str, today: date, taken: list[tuple[int, int]]) -> list[TimeExpression]:
         """The time expressions of ``text`` outside the ``taken`` spans (ages, values)."""
@@ -82,6 +85,12 @@ class ChineseTimes:
                 continue
             written = f"{today.year + self.relative[match.group('rel')]:04d}" + (f"-{int(month):02d}" if month else "")
             found.append(TimeExpression(match.start(), match.end(), date=written))
+            used.append(match.span())
+        for match in (self.just_past_re.finditer(text) if self.just_past_re else ()):
+            if not free(match.start(), match.end()):
+                continue
+            days = self.just_past[match.group(0)]
+            found.append(TimeExpression(match.start(), match.end(), date=(today - timedelta(days=round(days))).isoformat()))
             used.append(match.span())
         for match in self.amount.finditer(text):
             if not free(match.start(), match.end()):

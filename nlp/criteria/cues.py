@@ -43,7 +43,7 @@ PATTERN_SECTIONS = (
     "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead", "one_test_two_forms",
     "allergy_form", "study_drug", "placebo_intervention", "intervention_filler", "stage_list", "stage_form",
     "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above", "line_definition", "lines_permitted",
-    "window_anchor_other", "extent_list", "extent_form", "concurrent_use",
+    "window_anchor_other", "extent_list", "extent_form", "concurrent_use", "half_lives_if_known",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -76,7 +76,7 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "systemic_route", "local_route", "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead",
              "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
              "stage_list", "stage_form", "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
-             "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form"}
+             "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form", "half_lives_if_known"}
 
 
 @dataclass(frozen=True)

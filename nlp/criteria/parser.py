@@ -559,6 +559,7 @@ def _condition_dropped(rule: dict, text: str, cues) -> bool:
     kept: the rule would hold for patients the condition leaves out. A rule of pregnancy
     and sex only is kept ("negative pregnancy test if of childbearing potential")."""
     read = _subgroup_brackets(text, cues)   # "(≤ 5 × ULN if liver metastases)": read with its threshold
+    read += [m.span() for m in cues.finditer("half_lives_if_known", text)]   # "5 half-lives, if known"
     found = [m.group(0).lower() for m in cues.finditer("condition_inside", text)
              if not any(a <= m.start() < b for a, b in read)]
     if not found:
