@@ -200,7 +200,9 @@ class StatusWords:
             by_newer = self.superseded_newer.get(fact.concept, frozenset())
             if ((by and before & self.was_words) or any(s > start and c in by for s, c, _ in later)
                     or any(s >= sentence.end_char and c in by_later for s, c, _ in later)
-                    or any(s >= sentence.end_char and c in by_newer and _newer(d, fact.date) for s, c, d in later)):
+                    # a newer-dated relapse after it, in its own sentence too ("CR1 after UKALL,
+                    # relapsed 2024, nelarabine 2024 -> CR2, relapsed again 2025"; h131, round 28)
+                    or any(s > start and c in by_newer and _newer(d, fact.date) for s, c, d in later)):
                 fact.historical = True
 
     def _other_disease(self, ent: Span, ents: list[Span], facts: list[Fact]) -> bool:
