@@ -138,7 +138,8 @@ def _history_over_the_rest_of_the_list(doc, graph) -> None:
         if not cues or own or (doc.has_annotation("SENT_START") and before.sent.start != after.sent.start):
             continue
         if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
-                or _joined_past_a_dose(doc[before.end:after.start])):
+                or (_joined_past_a_dose(doc[before.end:after.start])
+                    and doc[cues[0].modifier_span[0]:cues[0].modifier_span[1]].text.lower() in vocabulary_words("given_list_cues"))):
             continue
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
@@ -149,10 +150,10 @@ _LIST_WORDS = frozenset({",", ";", "and", "or", "&", "+"})
 
 
 def _joined_past_a_dose(between) -> bool:
-    """Two list items joined by a comma or "and" with a dose, count, length or form of the
-    first or the second between ("received albuterol nebulizers x3, ipratropium and oral
-    dexamethasone", "treated with albuterol, prednisone 40 mg for 5 days and doxycycline":
-    a medical note's list of what was given; ``list_item_form_words``; h131, round 28)."""
+    """Two list items joined by a comma or "and" with a dose, count or form of the first or
+    the second between ("received albuterol nebulizers x3, ipratropium and oral
+    dexamethasone": a note's list of doses given, after a cue of ``given_list_cues``; not a
+    course "treated with" that goes on; ``list_item_form_words``; h131, round 28)."""
     forms = vocabulary_words("list_item_form_words")
     joined = False
     for token in between:
@@ -655,7 +656,8 @@ def _negation_before_a_new_verb(doc, modifier, ent) -> bool:
         return False
     verbs = vocabulary_words("new_clause_verbs")
     between = doc[end:ent.start]
-    return any(t.lower_ in ("and", "but") and t.i + 1 < ent.start and doc[t.i + 1].lower_ in verbs for t in between)
+    # the verb may open the mention itself ("and drinks wine": the mention "drinks wine")
+    return any(t.lower_ in ("and", "but") and t.i + 1 <= ent.start and doc[t.i + 1].lower_ in verbs for t in between)
 
 
 def _result_without_its_test(modifier, modifiers) -> bool:

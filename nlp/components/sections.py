@@ -127,7 +127,7 @@ class HistorySections:
         allergies = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("allergy_headings", []), key=len, reverse=True))
         # at a line's start, or after a sentence of a note written as one paragraph ("... No
         # history of DVT. Allergies: sulfa (Stevens-Johnson syndrome), latex. T 38.3"; h131)
-        self.allergy_line = re.compile(rf"(?:^[ \t]*|(?<=[.;])(?P<inline>[ \t]+))(?:{allergies})[ \t]*:",
+        self.allergy_line = re.compile(rf"(?:^[ \t]*|(?<=[.;])[ \t]+)(?:{allergies})[ \t]*:",
                                        re.IGNORECASE | re.MULTILINE) if allergies else None
         # a line headed "Reason for referral:" / "Question:" states what is asked for: a
         # treatment named there with no outcome of its own ("second opinion re CAR-T") is sought,
@@ -276,9 +276,9 @@ class HistorySections:
         if self.allergy_line is not None and ":" in low and ("allerg" in low or "intoleran" in low or "adr" in low):
             for match in self.allergy_line.finditer(text):
                 end = _line_end(text, match.end())
-                if match.group("inline"):   # a heading inside a paragraph: its own sentence only
-                    stop = _SENTENCE_END.search(text, match.end(), end)
-                    end = stop.start() if stop else end
+                # its sentence only ("Allergies: ACE inhibitors (angioedema). Started vancomycin")
+                stop = _SENTENCE_END.search(text, match.end(), end)
+                end = stop.start() if stop else end
                 for fact in facts:
                     if fact.label == "DRUG" and not fact.negated and match.end() <= fact.start and fact.end <= end:
                         fact.status, fact.historical, fact.hypothetical = "intolerant", True, False

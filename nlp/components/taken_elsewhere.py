@@ -170,6 +170,10 @@ def stopped_later(text: str, facts: list[Fact]) -> None:
         if not later or not later[-1].historical:
             continue
         clause = _clause_of(text, later[-1]).lower()
+        stop = text.find(".", later[-1].end)
+        sentence = text[later[-1].start:stop if stop >= 0 else len(text)].lower()
+        if any(re.search(r"\b%s\b" % re.escape(word), sentence) for word in vocabulary_words("stopped_later_restart_words")):
+            continue    # "was briefly stopped for a rash; ... it was restarted": taken again
         if any(re.search(r"\b%s\b" % re.escape(word), clause) for word in words):
             first.historical = True
             if first.status == "current":
