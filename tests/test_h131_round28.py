@@ -206,3 +206,7 @@ def test_triage_profile_reads_a_general_medicine_note():
     line = _profile_line(Profile(extract(text, today=TODAY)))
     assert "methotrexate (current" in line
     assert "sulfonamide" in line.lower() or "sulfa" in line.lower()
+
+
+def test_a_d_dimer_is_no_drug():
+    assert not [f for f in facts("D-dimer 2.3, troponin normal.") if f.label == "DRUG"]
