@@ -165,7 +165,8 @@ def _hash(text: str) -> str:
 # 115: h127, round 27: a "no concurrent X" / "concurrent X" prohibition is about use during the study (therapy leaf during_trial): a drug taken now is reviewed ("would have to stop"), never failed; "portal hypertension" its own concept under liver disease (was a name of liver disease).
 # 116: lead, round 31: a disease's type said after its name ("systemic sclerosis, diffuse type", "myositis, the antisynthetase type") is that kind; a list opened by "on" at a line's start is taken now to its end.
 # 117: h133, round 28: "5 half-lives, if known" / "(if known)" is the half-life leaf's own reading (no condition dropped); live vaccines a person names (MMR, measles, yellow fever, BCG, nasal flu, oral typhoid/polio, rotavirus) are live vaccines.
-PLAN_VERSION = "117"
+# 118: h131, round 28: context rules a criterion's words may meet ("was complicated by", "until <date>", "excised/resected/removed", "will be restarted", "(X) given;", "not a candidate for" ends at a comma, "controlled with" no longer a past cue), cue scopes (a result after a rule-out's colon, an s/p item's comma, a denied change, a failure opening its own item, a new verb after "and") and allergy headings end at their sentence.
+PLAN_VERSION = "118"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -70,7 +70,7 @@ def allergy_facts(text: str, facts: list[Fact], source: str | None = None) -> li
     if drugs and (words.cue.search(text) or words.line_heading.search(text)):
         spans = [(f.start, f.end) for f in drugs]
         cues = [m.span() for m in words.cue.finditer(text)]
-        headed = [(m.end(), _line_end(text, m.end())) for m in words.line_heading.finditer(text)]
+        headed = [(m.end(), _heading_end(text, m.end())) for m in words.line_heading.finditer(text)]
         for fact in drugs:
             if fact.status not in (None, "intolerant"):
                 continue        # "on prednisolone" beside an allergy: taken now, no allergy
@@ -99,6 +99,18 @@ def allergy_facts(text: str, facts: list[Fact], source: str | None = None) -> li
 def _line_end(text: str, start: int) -> int:
     end = text.find("\n", start)
     return len(text) if end < 0 else end
+
+
+_HEADING_SENTENCE_END = re.compile(r"\.(?:\s|$)")
+
+
+def _heading_end(text: str, start: int) -> int:
+    """Where an allergy heading's list ends: its line, or its sentence in a note written as
+    one paragraph ("Allergies: ACE inhibitors (angioedema). Started vancomycin": no allergy to
+    the vancomycin; h131, round 28)."""
+    end = _line_end(text, start)
+    stop = _HEADING_SENTENCE_END.search(text, start, end)
+    return stop.start() if stop else end
 
 
 def _linked(text: str, fact: Fact, cue: tuple[int, int], spans: list[tuple[int, int]], words: AllergyWords) -> bool:

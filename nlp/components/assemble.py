@@ -29,7 +29,7 @@ from nlp.components.ongoing_item import OngoingItem
 from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
-from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, taken_on_schedule
+from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, stopped_later, taken_on_schedule
 from nlp.components.stop_reasons import stop_reasons
 from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
 from nlp.components.harm_cause import harm_causes
@@ -122,8 +122,9 @@ _REASON_BEFORE = re.compile(r"\bfor\s+(?:a\s+|an\s+|the\s+|his\s+|her\s+|my\s+|t
 
 
 def _now_reading(reading: Reading | None, text: str) -> bool:
-    """A newer value said to be now ("Platelets 3 on admission, now 48"); not one of another
-    past time ("3.1 on admission, improved to 1.4 at discharge")."""
+    """A newer value said to be now ("Platelets 3 on admission, now 48", "CRP 212 on admission,
+    18 at discharge": the newest value the text has); not one of another past time ("3.1 on
+    admission, improved to 1.4 last spring")."""
     if reading is None or reading.older_end is None or reading.start < reading.older_end:
         return False
     # the "now" before the newer value ("now 48") or right after it ("450 today"; h110, round 24)
@@ -132,7 +133,10 @@ def _now_reading(reading: Reading | None, text: str) -> bool:
 
 
 _NOW_WORD = re.compile(r"\b(?:now|currently|today|presently|latest|this\s+week|this\s+morning)\b", re.IGNORECASE)
-_NOW_RIGHT_AFTER = re.compile(r"\s*(?:k\b|%)?\s*(?:now|currently|today|presently|at\s+present|these\s+days|this\s+week|this\s+morning)\b",
+# ... or the value at the end of the stay a note tells, the newest it has ("CRP 212 on
+# admission, 18 at discharge": today's value is the later one; h131, round 28)
+_NOW_RIGHT_AFTER = re.compile(r"\s*(?:k\b|%)?\s*(?:now|currently|today|presently|at\s+present|these\s+days|this\s+week|this\s+morning"
+                              r"|(?:at|on|by)\s+discharge|at\s+follow-up)\b",
                               re.IGNORECASE)
 
 
@@ -620,8 +624,9 @@ class FactBuilder:
     def taken_elsewhere(text: str, facts: list[Fact]) -> None:
         """What is read over the whole text once its pieces are read (the current mention may be
         in another piece than the failure, the later value in another than the first):
-        ``failed_but_taken``, ``earlier_values``."""
+        ``failed_but_taken``, ``stopped_later``, ``earlier_values``."""
         failed_but_taken(text, facts)
+        stopped_later(text, facts)
         earlier_values(text, facts)
 
     def childhood_onset(self, facts: list[Fact], text: str) -> None:

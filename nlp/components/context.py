@@ -28,7 +28,7 @@ from spacy.language import Language
 from nlp.components.disease_status import is_status_span
 from nlp.components.doc_cache import doc_text, sentence_index
 from nlp.components.status import across_comma, result_of_test
-from nlp.resources import alternation, context_rules, vocabulary
+from nlp.resources import alternation, context_rules, vocabulary, vocabulary_words
 
 CONTEXT_PIPE = "medspacy_context"
 
@@ -512,7 +512,9 @@ def _cue_lists(ents: list) -> set[int]:
         allowed, excluded = modifier.rule.allowed_types, modifier.rule.excluded_types or ()
         for i, ent in enumerate(ents):
             if (after.idx <= ent.start_char and ent.end_char <= end and ent.label_ not in excluded
-                    and (not allowed or ent.label_ in allowed)):
+                    and (not allowed or ent.label_ in allowed)
+                    # "denies Raynaud's worsening": the change is denied, not the finding (h131)
+                    and not (ent.end < len(doc) and doc[ent.end].lower_ in vocabulary_words("negated_change_words"))):
                 found.add(i)
     return found
 

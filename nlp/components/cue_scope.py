@@ -27,7 +27,9 @@
 * A history cue before a list reaches the list's last items that a bracket pushed out of its
   reach ("been through A, B (made me sick), C (lost response), D, E").
 * A negation reaches no lab or score in a bracket opened after it: "Not fit for intensive
-  chemotherapy (ECOG 2, LVEF 45%)" measured the ECOG."""
+  chemotherapy (ECOG 2, LVEF 45%)" measured the ECOG.
+* A hedge on the disease a work-up rules out reaches no result after the colon that closes
+  it: "w/u to r/o SLE: ANA + 1:640" found the ANA."""
 from __future__ import annotations
 
 import re
@@ -93,6 +95,11 @@ def cue_scope(doc):
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
             and not _not_of_an_organ(m, ent)
+            and not _result_of_a_workup(doc, m, ent)
+            and not _condition_after_a_status_post_item(doc, m, ent)
+            and not _denied_change_of_a_finding(doc, m, ent)
+            and not _failure_of_the_next_item(doc, m, ent)
+            and not _negation_before_a_new_verb(doc, m, ent)
             and not _too_early(doc, m)
             and not _already_had(m, modifiers, ent)
             and not (m.category == "HISTORICAL" and _closed_before(m.modifier_span, closes, ent.start)
@@ -130,11 +137,31 @@ def _history_over_the_rest_of_the_list(doc, graph) -> None:
                if not (m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT") and m.modifier_span[0] >= after.end)]
         if not cues or own or (doc.has_annotation("SENT_START") and before.sent.start != after.sent.start):
             continue
-        if not _LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char):
+        if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
+                or (_joined_past_a_dose(doc[before.end:after.start])
+                    and doc[cues[0].modifier_span[0]:cues[0].modifier_span[1]].text.lower() in vocabulary_words("given_list_cues"))):
             continue
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
             graph.edges.append((after, cues[0]))
+
+
+_LIST_WORDS = frozenset({",", ";", "and", "or", "&", "+"})
+
+
+def _joined_past_a_dose(between) -> bool:
+    """Two list items joined by a comma or "and" with a dose, count or form of the first or
+    the second between ("received albuterol nebulizers x3, ipratropium and oral
+    dexamethasone": a note's list of doses given, after a cue of ``given_list_cues``; not a
+    course "treated with" that goes on; ``list_item_form_words``; h131, round 28)."""
+    forms = vocabulary_words("list_item_form_words")
+    joined = False
+    for token in between:
+        if token.lower_ in _LIST_WORDS:
+            joined = True
+        elif not (dose_part(token) or token.lower_ in forms):
+            return False
+    return joined
 
 
 def _already_had(modifier, modifiers, ent) -> bool:
@@ -559,6 +586,78 @@ def _outcome_of_a_bracketed_treatment(doc, modifier, closes, ent) -> bool:
     while following < len(doc) and following - after <= 3 and doc[following].lower_ in fillers:
         following += 1
     return following < len(doc) and doc[following].ent_type_ in _KINDS
+
+
+# what a work-up reports, after the colon that closes the disease it rules out
+_RESULT_LABELS_OF_A_WORKUP = frozenset({"BIOMARKER", "LAB"})
+
+
+def _result_of_a_workup(doc, modifier, ent) -> bool:
+    """A hedge that names the disease a work-up rules out, before a colon that opens the
+    work-up's results ("w/u to r/o SLE: ANA + 1:640, C3 0.62", "Workup for lupus: ANA
+    positive"): the tests were done and say what they found; only the disease is in doubt
+    (h131, round 28). Not a list of diseases after the colon ("r/o: TB, lymphoma")."""
+    if modifier.category != "POSSIBLE_EXISTENCE" or ent.label_ not in _RESULT_LABELS_OF_A_WORKUP:
+        return False
+    end = modifier.modifier_span[1]
+    if not end <= ent.start:
+        return False
+    colon = next((t.i for t in doc[end:ent.start] if t.text == ":"), None)
+    return colon is not None and any(
+        end <= other.start and other.end <= colon and other.label_ in ("CONDITION", "INFECTION") for other in doc.ents)
+
+
+def _condition_after_a_status_post_item(doc, modifier, ent) -> bool:
+    """An "s/p" reaches the procedures listed after it, not an illness that a comma sets after
+    its item in a problem list ("60 yo M, COPD, CAD s/p CABG, DM2, presented with ...": the
+    diabetes goes on; "s/p splenectomy, failed romiplostim": a list of what was done). An
+    illness right after it ("s/p MI", "s/p CVA") stays of then (h131, round 28)."""
+    if modifier.category != "HISTORICAL" or ent.label_ not in ("CONDITION", "INFECTION"):
+        return False
+    start, end = modifier.modifier_span
+    if doc[start:end].text.lower() not in vocabulary_words("status_post_cues") or end > ent.start:
+        return False
+    return any(t.text in (",", ";") for t in doc[end:ent.start])
+
+
+def _denied_change_of_a_finding(doc, modifier, ent) -> bool:
+    """A negation of a change said of a finding right after its name ("denies Raynaud's
+    worsening", "no lupus flares since March"): the finding is there, only the change is
+    denied (``negated_change_words``; h131, round 28)."""
+    if modifier.category != "NEGATED_EXISTENCE" or modifier.modifier_span[1] > ent.start or ent.end >= len(doc):
+        return False
+    return doc[ent.end].lower_ in vocabulary_words("negated_change_words")
+
+
+def _failure_of_the_next_item(doc, modifier, ent) -> bool:
+    """A failure cue that opens a list item of its own, with its treatment right after it,
+    after a comma ("s/p splenectomy, failed romiplostim and eltrombopag"): said of what it
+    names, not of the item before the comma (the splenectomy was done; whether it worked the
+    words do not say; h131, round 28). "rituximab, failed" (nothing after) keeps its reach."""
+    start, end = modifier.modifier_span
+    if modifier.category != "THERAPY_FAILED" or ent.end > start or end >= len(doc):
+        return False
+    if not any(t.text in (",", ";") for t in doc[ent.end:start]):
+        return False
+    fillers = vocabulary_words("object_fillers")
+    position = end
+    while position < len(doc) and doc[position].lower_ in fillers and not doc[position].ent_type_:
+        position += 1
+    return position < len(doc) and doc[position].ent_type_ in ("DRUG", "PROCEDURE")
+
+
+def _negation_before_a_new_verb(doc, modifier, ent) -> bool:
+    """A negation before a first verb reaches no mention after "and" or "but" and a second
+    verb of its own ("He has never smoked and drinks 2 glasses of wine a week", "does not
+    smoke but uses cannabis"): a new clause, said plainly (``new_clause_verbs``; h131, round
+    28)."""
+    start, end = modifier.modifier_span
+    if modifier.category != "NEGATED_EXISTENCE" or end > ent.start:
+        return False
+    verbs = vocabulary_words("new_clause_verbs")
+    between = doc[end:ent.start]
+    # the verb may open the mention itself ("and drinks wine": the mention "drinks wine")
+    return any(t.lower_ in ("and", "but") and t.i + 1 <= ent.start and doc[t.i + 1].lower_ in verbs for t in between)
 
 
 def _result_without_its_test(modifier, modifiers) -> bool:

@@ -200,7 +200,13 @@ class StatusWords:
             by_newer = self.superseded_newer.get(fact.concept, frozenset())
             if ((by and before & self.was_words) or any(s > start and c in by for s, c, _ in later)
                     or any(s >= sentence.end_char and c in by_later for s, c, _ in later)
-                    or any(s >= sentence.end_char and c in by_newer and _newer(d, fact.date) for s, c, d in later)):
+                    or any(s >= sentence.end_char and c in by_newer and _newer(d, fact.date) for s, c, d in later)
+                    # in its own sentence too, past a remission between ("CR1 after UKALL, relapsed
+                    # 2024, nelarabine 2024 -> CR2, relapsed again 2025"; not "molecular relapse
+                    # 05/2025, overt relapse 07/2025": one relapse growing; h131, round 28)
+                    or any(s > start and c in by_newer and _newer(d, fact.date)
+                           and any(start < s2 < s and fact.concept in self.superseded.get(c2, frozenset())
+                                   for s2, c2, _ in later) for s, c, d in later)):
                 fact.historical = True
 
     def _other_disease(self, ent: Span, ents: list[Span], facts: list[Fact]) -> bool:

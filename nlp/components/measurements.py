@@ -41,7 +41,10 @@ _LATER = re.compile(
     # the newer value with its "now" after it, behind a comma or "and"/"but" ("CK 8000 at
     # diagnosis, 450 today", "creatinine was 2.1 last year, 1.2 now"; h110, round 24)
     r"|(?:[^.;:\n\d]|\b(?:19|20)\d\d\b){0,40}?(?:,|\band\b|\bbut\b)\s*(?:its|it's|it is|is)?\s*"
-    r"(?=[\d.,]*\d\s*(?:k\b|%|[A-Za-z\u00b5\u03bc]{1,5}/[A-Za-z0-9]{1,3}\b)?\s*(?:now|today|currently|presently|at present|these days|this (?:week|morning))\b)",
+    r"(?=[\d.,]*\d\s*(?:k\b|%|[A-Za-z\u00b5\u03bc]{1,5}/[A-Za-z0-9]{1,3}\b)?\s*(?:now|today|currently|presently|at present|these days|this (?:week|morning)"
+    # or at the end of the stay the note tells ("CRP 212 on admission, 18 at discharge";
+    # h131, round 28)
+    r"|(?:at|on|by) discharge|at follow-up)\b)",
     re.IGNORECASE)
 _ROMAN = r"(?P<roman>IV|I{1,3})\b"
 # "2.3 x 10^3 IU/mL": a power of ten that multiplies the number (not "x10^9/L", a unit)

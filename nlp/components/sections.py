@@ -125,7 +125,10 @@ class HistorySections:
         self.therapy_line_gate = frozenset(n.split()[0].lower() for n in settings.get("therapy_line_headings", []))
         # "Allergies: vancomycin (red man syndrome)": a drug on the line was not tolerated
         allergies = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("allergy_headings", []), key=len, reverse=True))
-        self.allergy_line = re.compile(rf"^[ \t]*(?:{allergies})[ \t]*:", re.IGNORECASE | re.MULTILINE) if allergies else None
+        # at a line's start, or after a sentence of a note written as one paragraph ("... No
+        # history of DVT. Allergies: sulfa (Stevens-Johnson syndrome), latex. T 38.3"; h131)
+        self.allergy_line = re.compile(rf"(?:^[ \t]*|(?<=[.;])[ \t]+)(?:{allergies})[ \t]*:",
+                                       re.IGNORECASE | re.MULTILINE) if allergies else None
         # a line headed "Reason for referral:" / "Question:" states what is asked for: a
         # treatment named there with no outcome of its own ("second opinion re CAR-T") is sought,
         # not given ("refractory to MMF" on that line is still a fact)
@@ -273,6 +276,9 @@ class HistorySections:
         if self.allergy_line is not None and ":" in low and ("allerg" in low or "intoleran" in low or "adr" in low):
             for match in self.allergy_line.finditer(text):
                 end = _line_end(text, match.end())
+                # its sentence only ("Allergies: ACE inhibitors (angioedema). Started vancomycin")
+                stop = _SENTENCE_END.search(text, match.end(), end)
+                end = stop.start() if stop else end
                 for fact in facts:
                     if fact.label == "DRUG" and not fact.negated and match.end() <= fact.start and fact.end <= end:
                         fact.status, fact.historical, fact.hypothetical = "intolerant", True, False

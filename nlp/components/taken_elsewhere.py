@@ -139,3 +139,42 @@ def _told_past(ent, past: frozenset, present: frozenset) -> bool:
         if words & past and not words & present:
             return True
     return False
+
+
+# the sentence or clause of a later mention
+_CLAUSE_STOP = re.compile(r"[.;!?\n]")
+
+
+def _clause_of(text: str, fact: Fact) -> str:
+    start = max(text.rfind(c, 0, fact.start) for c in ".;!?\n") + 1
+    stop = _CLAUSE_STOP.search(text, fact.end)
+    return text[start:stop.start() if stop else len(text)]
+
+
+def stopped_later(text: str, facts: list[Fact]) -> None:
+    """A treatment a text lists as taken and later says was stopped ("Home medications:
+    donepezil, tamsulosin, hydrochlorothiazide 25 mg ... Hydrochlorothiazide discontinued",
+    "She has been taking a combined oral contraceptive for 10 years ... the oral contraceptive
+    was stopped"): not taken now, the earlier mention too (h131, round 28; the words of
+    ``stopped_later_words``). Only the patient's own mentions said plainly; not one that a
+    later mention of the same treatment says goes on or restarts (the last word wins), nor
+    one with its own date."""
+    words = vocabulary_words("stopped_later_words")
+    if not words:
+        return
+    drugs = sorted((f for f in facts if f.label == "DRUG" and _plain(f)), key=lambda f: f.start)
+    for i, first in enumerate(drugs):
+        if first.historical or first.date is not None or first.ongoing or first.status in ("failed", "intolerant"):
+            continue
+        later = [f for f in drugs[i + 1:] if f.concept == first.concept and f.start >= first.end]
+        if not later or not later[-1].historical:
+            continue
+        clause = _clause_of(text, later[-1]).lower()
+        stop = text.find(".", later[-1].end)
+        sentence = text[later[-1].start:stop if stop >= 0 else len(text)].lower()
+        if any(re.search(r"\b%s\b" % re.escape(word), sentence) for word in vocabulary_words("stopped_later_restart_words")):
+            continue    # "was briefly stopped for a rash; ... it was restarted": taken again
+        if any(re.search(r"\b%s\b" % re.escape(word), clause) for word in words):
+            first.historical = True
+            if first.status == "current":
+                first.status = None
