@@ -96,6 +96,15 @@ def past_negation(span) -> bool:
     return any(m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("past") for m in span._.modifiers)
 
 
+def family_past(span) -> bool:
+    """A relative's cue that holds a verb of the past (``"metadata": {"past": true}``: "Mum had
+    breast ca 2015" with the parent as the sentence's subject): the cue's own "had" would have
+    made it historical, had the cue not covered it; only of what it names right after it ("Mum
+    had ITP and is on eltrombopag": the eltrombopag is not of the past) (h130, round 28)."""
+    return any(m.category == "FAMILY" and (m.rule.metadata or {}).get("past")
+               and 0 <= span.start - m.modifier_span[1] <= 3 for m in span._.modifiers)
+
+
 def add_context(nlp: Language) -> None:
     """Append medspaCy's ConText to ``nlp`` with the rules of data/context_rules.json."""
     from nlp.medspacy_context import load_context   # start-up: medspaCy is imported only to build the pipeline
