@@ -81,12 +81,19 @@ class OrganInvolvement:
                 span = doc.char_span(where(match.start("span"), False), where(match.end("span"), True), alignment_mode="expand")
                 if organ is None or span is None or any(i in taken for i in range(span.start, span.end)):
                     continue
+                others = chosen
+                if "well" in pattern.groupindex:
+                    # the phrase's other words name nothing ("nothing wrong with her kidneys":
+                    # not a healthy person)
+                    whole = doc.char_span(where(match.start(), False), where(match.end(), True), alignment_mode="expand")
+                    if whole is not None:
+                        others = [c for c in chosen if not (whole.start <= c[0].start and c[0].end <= span.start)]
                 if "after" in pattern.groupindex:
-                    concept = self._concept_after(doc, chosen, where(match.end("after"), True), organ)
+                    concept = self._concept_after(doc, others, where(match.end("after"), True), organ)
                 else:
-                    concept = self._concept(doc, chosen, span.start, organ, known)
+                    concept = self._concept(doc, others, span.start, organ, known)
                 if concept is None and "plain" in pattern.groupindex:
-                    concept = self._alone(doc, chosen, span.start, organ, known)
+                    concept = self._alone(doc, others, span.start, organ, known)
                 if concept is not None:
                     # "well": the phrase says the organ is fine ("kidneys normal"): no disease of it
                     info = {"negated": True} if "well" in pattern.groupindex else {}
@@ -94,6 +101,7 @@ class OrganInvolvement:
                         info["historical"] = True   # "my kidneys were bad in 2020": of then
                     added.append((Candidate(span.start, span.end, "CONDITION", concept), "pattern", info))
                     taken.update(range(span.start, span.end))
+                    chosen = others
         return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen
 
     def _corrected(self, text: str):
