@@ -204,12 +204,17 @@ class OrganInvolvement:
             return None
         # a disease named after it in the text decides ("my kidneys have always been fine ...
         # lupus": lupus nephritis; "his heart is fine ... its the myositis": heart disease)
+        alone = self.organ_alone.get(organ)
         for c, _, _ in chosen:
-            if c.label == "CONDITION" and c.start > start and not self._other_organ(c.concept, organ):
+            if c.label != "CONDITION" or c.start <= start:
+                continue
+            if alone is not None and (c.concept == alone or self.terminology.is_a(c.concept, alone)):
+                return None     # "my kidneys are ok-ish. i have LN class 3": the organ's disease is named
+            if not self._other_organ(c.concept, organ):
                 concept = self._organ_disease(c.concept, organ)
                 if concept is not None:
                     return concept
-        return self.organ_alone.get(organ)
+        return alone
 
     def _owned(self, doc: Doc, start: int, first: int) -> bool:
         """An owner's "'s" in the three tokens before the organ (not before ``first``): "her
