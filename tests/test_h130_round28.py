@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from benchmarks.assertion import predicted_assertion
+from bundled_engine import bundled_engine, said, tracker_of
 from nlp.pipeline import extract
 
 TODAY = date(2026, 12, 6)
@@ -115,3 +116,27 @@ def test_a_parent_who_had_an_illness_had_it_in_the_past():
     assert fact.family and fact.historical
     # only what the parent's "had" names right after it
     assert not _one("Mum had ITP and is on eltrombopag", "eltrombopag").historical
+
+
+def test_nothing_wrong_with_an_organ_is_no_disease_of_it_and_no_healthy_person():
+    facts = extract("RA for years. nothing wrong with his lungs though", today=TODAY)
+    assert [f.negated for f in facts if f.concept == "interstitial_lung_disease"] == [True]
+    assert "healthy" not in {f.concept for f in facts}
+
+
+def test_an_organ_ok_ish_is_not_said_well():
+    assert all(not f.negated for f in _facts("psoriasis, the doctor says my kidneys are ok-ish", "kidney_disease"))
+
+
+def test_a_negation_of_the_organ_is_not_carried_back_to_the_disease():
+    assert not _one("Dermatomyositis, lungs not involved.", "dermatomyositis").negated
+
+
+def test_the_engine_reads_an_organ_said_well_in_a_later_message_as_the_known_diseases(tmp_path):
+    engine = bundled_engine(tmp_path / "s.db", today=TODAY)
+    engine.start("c")
+    engine.message("c", "my son is 24 and he has lupus")
+    reply = said(engine.message("c", "his kidneys are normal tho"))
+    assert "no lupus nephritis" in reply
+    facts = tracker_of(engine, "c").profile.facts
+    assert [f.negated for f in facts if f.concept == "lupus_nephritis"] == [True]
