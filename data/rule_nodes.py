@@ -166,7 +166,8 @@ def _hash(text: str) -> str:
 # 116: lead, round 31: a disease's type said after its name ("systemic sclerosis, diffuse type", "myositis, the antisynthetase type") is that kind; a list opened by "on" at a line's start is taken now to its end.
 # 117: h133, round 28: "5 half-lives, if known" / "(if known)" is the half-life leaf's own reading (no condition dropped); live vaccines a person names (MMR, measles, yellow fever, BCG, nasal flu, oral typhoid/polio, rotavirus) are live vaccines.
 # 118: h131, round 28: context rules a criterion's words may meet ("was complicated by", "until <date>", "excised/resected/removed", "will be restarted", "(X) given;", "not a candidate for" ends at a comma, "controlled with" no longer a past cue), cue scopes (a result after a rule-out's colon, an s/p item's comma, a denied change, a failure opening its own item, a new verb after "and") and allergy headings end at their sentence.
-PLAN_VERSION = "118"
+# 119: h130, round 28: an organ or its function said to be well in everyday words ("kidneys normal", "Heart function is good") is no disease of it, and ill ("kidneys arent great") the disease's organ disease; a partial response ("helped a bit") is no failure; a harm on a treatment ("got shingles on it", "complicated by", "made me diabetic") is intolerance; a treatment not wanted again was had.
+PLAN_VERSION = "119"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

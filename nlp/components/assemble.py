@@ -18,7 +18,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
-from nlp.components.context import dosed_chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, coordinated_negation, hedged_therapy, superseded, TrailingHedge
+from nlp.components.context import dosed_chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, family_past, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, whole_list_result
@@ -32,7 +32,7 @@ from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, stopped_later, taken_on_schedule
 from nlp.components.stop_reasons import stop_reasons
 from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
-from nlp.components.harm_cause import harm_causes
+from nlp.components.harm_cause import harm_causes, harms_on_treatment
 from nlp.components.table_rows import table_rows
 from nlp.components.later_values import earlier_values
 from nlp.components.value_outcomes import ValueOutcomes
@@ -439,6 +439,7 @@ class FactBuilder:
                 end=end_char,
                 negated=negated,
                 historical=("HISTORICAL" in categories and self._past(ent)) or "PRIOR" in categories or i in listed_history
+                or family_past(ent)
                 or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i, lasting=self._is_cancer(ent.kb_id_)))
                 or ("REMISSION" in categories and self._malignancy(ent) and not self._remission_denied(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
@@ -598,6 +599,7 @@ class FactBuilder:
         counted_courses(text, facts, self.courses_counted)     # "ive had ritux twice": courses given, over
         joined_regimen(text, facts)     # "dara-CyBorD x4": one course, over together
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
+        harms_on_treatment(text, facts)  # "... but she got shingles on it": not tolerated
         table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
         facts[:] = _named_again(facts, text)    # "Cyclophosphamide (Euro-Lupus)": one course

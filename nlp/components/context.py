@@ -96,6 +96,15 @@ def past_negation(span) -> bool:
     return any(m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("past") for m in span._.modifiers)
 
 
+def family_past(span) -> bool:
+    """A relative's cue that holds a verb of the past (``"metadata": {"past": true}``: "Mum had
+    breast ca 2015" with the parent as the sentence's subject): the cue's own "had" would have
+    made it historical, had the cue not covered it; only of what it names right after it ("Mum
+    had ITP and is on eltrombopag": the eltrombopag is not of the past) (h130, round 28)."""
+    return any(m.category == "FAMILY" and (m.rule.metadata or {}).get("past")
+               and 0 <= span.start - m.modifier_span[1] <= 3 for m in span._.modifiers)
+
+
 def add_context(nlp: Language) -> None:
     """Append medspaCy's ConText to ``nlp`` with the rules of data/context_rules.json."""
     from nlp.medspacy_context import load_context   # start-up: medspaCy is imported only to build the pipeline
@@ -566,6 +575,7 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     a wrongly negated diagnosis would exclude a patient, an unnegated one only asks."""
     result = {}
     own_word: set[int] = set()
+    organ_only: set[int] = set()
     for i, ent in enumerate(ents):
         # is_negated, read once; a cue whose scope a terminating cue ends ("Relapsed T-ALL, MS
         # negative.": the comma) negates nothing beyond it (as ``categories`` reads the others)
@@ -577,6 +587,8 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
         result[i] = (bool(negations), any((m.rule.metadata or {}).get("past") for m in negations))
         if negations and all((m.rule.metadata or {}).get("own_word") for m in negations):
             own_word.add(i)         # "vedolizumab-naive": the one drug the word is joined to
+        if negations and all((m.rule.metadata or {}).get("organ_only") for m in negations):
+            organ_only.add(i)       # "SLE, kidneys not involved": said of the organ only (h130, round 28)
     for i in _cue_lists(ents):
         result[i] = (True, result[i][1])
     for chain in _chains(ents):
@@ -585,7 +597,7 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
         first, last = chain[0], chain[-1]
         doc = ents[first].doc
         joiners = doc_text(doc)[ents[first].end_char:ents[last].start_char]
-        if result[last][0] and not result[first][0] and last not in own_word:
+        if result[last][0] and not result[first][0] and last not in own_word and last not in organ_only:
             # backwards only over the items of the last one's own label ("HBsAg, anti-HCV and
             # HIV negative"): "lupus, HIV negative" never negates the lupus
             run = [last]

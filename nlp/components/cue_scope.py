@@ -217,6 +217,8 @@ def _own_named_disease(doc, modifier, ent) -> bool:
     if (modifier.category not in ("POSSIBLE_EXISTENCE", "HYPOTHETICAL") or ent.label_ != "CONDITION"
             or ent.start == 0 or doc[ent.start - 1].lower_ not in vocabulary_words("own_disease_possessives")):
         return False
+    if ent[-1].lower_ in vocabulary_words("organ_cue_words"):
+        return False    # "thinks my lupus has moved to my kidneys": the organ is no disease named as had (h130, round 28)
     start, end = modifier.modifier_span
     cue = {t.lower_ for t in doc[start:end]}
     if cue & vocabulary_words("own_disease_conditions"):

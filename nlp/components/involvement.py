@@ -55,12 +55,22 @@ class OrganInvolvement:
                     if terminology.get(known) is None:
                         raise DataError(f"extraction.yaml.organ_involvement.diseases.{organ}", f"unknown concept {known!r}")
                 self.diseases.setdefault(organ, []).append((disease, concept))
+        # the organ's own disease when no disease is named ("her kidneys are fine tho"; a
+        # phrase with the empty group "plain"; h130, round 28)
+        # an organ's state said in the past ("my kidneys were bad in 2020"; h130, round 28)
+        self.past_words = frozenset(str(w).lower() for w in spec.get("past_words") or ())
+        self.now_words = frozenset(str(w).lower() for w in spec.get("now_words") or ())
+        self.organ_alone: dict[str, str] = {}
+        for organ, concept in (spec.get("organ_alone") or {}).items():
+            if terminology.get(concept) is None:
+                raise DataError(f"extraction.yaml.organ_involvement.organ_alone.{organ}", f"unknown concept {concept!r}")
+            self.organ_alone[str(organ)] = str(concept)
         # the organ diseases each organ names ("scleroderma and lung fibrosis": the fibrosis is the lungs')
         self.organ_diseases = {organ: {named for _, named in pairs} for organ, pairs in self.diseases.items()}
 
     def __call__(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
         known = tuple(getattr(doc._, "trialbot_known", None) or ()) if doc.has_extension("trialbot_known") else ()
-        if not self.phrases or not (chosen or known):
+        if not self.phrases:
             return chosen
         text, where = self._corrected(doc_text(doc))
         taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
@@ -71,13 +81,27 @@ class OrganInvolvement:
                 span = doc.char_span(where(match.start("span"), False), where(match.end("span"), True), alignment_mode="expand")
                 if organ is None or span is None or any(i in taken for i in range(span.start, span.end)):
                     continue
+                others = chosen
+                if "well" in pattern.groupindex:
+                    # the phrase's other words name nothing ("nothing wrong with her kidneys":
+                    # not a healthy person)
+                    whole = doc.char_span(where(match.start(), False), where(match.end(), True), alignment_mode="expand")
+                    if whole is not None:
+                        others = [c for c in chosen if not (whole.start <= c[0].start and c[0].end <= span.start)]
                 if "after" in pattern.groupindex:
-                    concept = self._concept_after(doc, chosen, where(match.end("after"), True), organ)
+                    concept = self._concept_after(doc, others, where(match.end("after"), True), organ)
                 else:
-                    concept = self._concept(doc, chosen, span.start, organ, known)
+                    concept = self._concept(doc, others, span.start, organ, known)
+                if concept is None and "plain" in pattern.groupindex:
+                    concept = self._alone(doc, others, span.start, organ, known)
                 if concept is not None:
-                    added.append((Candidate(span.start, span.end, "CONDITION", concept), "pattern", {}))
+                    # "well": the phrase says the organ is fine ("kidneys normal"): no disease of it
+                    info = {"negated": True} if "well" in pattern.groupindex else {}
+                    if "plain" in pattern.groupindex and self.past_words and self._said_past(match.group()):
+                        info["historical"] = True   # "my kidneys were bad in 2020": of then
+                    added.append((Candidate(span.start, span.end, "CONDITION", concept), "pattern", info))
                     taken.update(range(span.start, span.end))
+                    chosen = others
         return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen
 
     def _corrected(self, text: str):
@@ -163,6 +187,34 @@ class OrganInvolvement:
             if concept is not None:
                 return concept
         return None
+
+    def _said_past(self, phrase: str) -> bool:
+        """The phrase says the organ's state with a verb of the past and no word of now."""
+        words = {w.lower() for w in re.findall(r"[A-Za-z']+", phrase)}
+        return bool(words & self.past_words) and not words & self.now_words
+
+    def _alone(self, doc: Doc, chosen, start: int, organ: str, known: tuple[str, ...]) -> str | None:
+        """The organ's own disease (``organ_alone``) for an organ said to be well or ill in
+        plain words when nothing before it names a disease or an infection and the
+        conversation knows none ("her kidneys are fine tho", "my kidneys are bad"), unless the
+        organ is someone else's ("her sister's kidneys are fine")."""
+        if known or any(c.label in ("CONDITION", "INFECTION") and c.end <= start for c, _, _ in chosen):
+            return None
+        if self._owned(doc, start, 0):
+            return None
+        # a disease named after it in the text decides ("my kidneys have always been fine ...
+        # lupus": lupus nephritis; "his heart is fine ... its the myositis": heart disease)
+        alone = self.organ_alone.get(organ)
+        for c, _, _ in chosen:
+            if c.label != "CONDITION" or c.start <= start:
+                continue
+            if alone is not None and (c.concept == alone or self.terminology.is_a(c.concept, alone)):
+                return None     # "my kidneys are ok-ish. i have LN class 3": the organ's disease is named
+            if not self._other_organ(c.concept, organ):
+                concept = self._organ_disease(c.concept, organ)
+                if concept is not None:
+                    return concept
+        return alone
 
     def _owned(self, doc: Doc, start: int, first: int) -> bool:
         """An owner's "'s" in the three tokens before the organ (not before ``first``): "her
