@@ -131,3 +131,21 @@ def test_the_resectability_question_reads_in_both_languages():
     question = build_question("diagnosis:unresectable_disease")
     assert question.patient and "{" not in question.patient and "surgery" in question.patient
     assert question.zh_patient and "手术" in question.zh_patient
+
+
+# --- lines of the new gold that were misread (general classes) ------------------------------
+
+def test_a_treatments_name_alone_among_the_inclusions_is_a_list_item_for_the_team():
+    for text in ("Radiotherapy", "Biologic therapy"):
+        rule = parse_criterion(text, "inclusion")
+        assert all(leaf.get("type") == "review" for leaf in iter_leaves(rule)), (text, rule)
+    # with a word that says what it means, or in an exclusion, it is read as before
+    assert parse_criterion("Prior radiotherapy", "inclusion") == {"type": "procedure", "concept": "radiotherapy"}
+    assert parse_criterion("No prior radiotherapy", "inclusion") == {"not": {"type": "procedure", "concept": "radiotherapy"}}
+    assert parse_criterion("Radiotherapy", "exclusion") == {"type": "procedure", "concept": "radiotherapy"}
+
+
+def test_one_kind_of_personality_disorder_is_not_every_kind():
+    rule = parse_criterion("Diagnosis of antisocial personality disorder", "exclusion")
+    assert any(leaf.get("type") == "review" for leaf in iter_leaves(rule)), rule
+    assert parse_criterion("Personality disorder", "exclusion") == _dx("personality_disorder")

@@ -280,6 +280,11 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # test": an exclusion that holds for not being pregnant excludes every man and every
         # woman who is not; the pregnancy test is the team's
         return _whole_line_review(prepared, cues)
+    if kind == "inclusion" and _bare_treatment_name(prepared, rule):
+        # "Radiotherapy", "Biologic therapy" alone among the inclusions: an item of a list whose
+        # heading ("Prior therapy allowed:", "one of the following:") says what it means; never
+        # a requirement to have had it (round 28, h134)
+        return _whole_line_review(prepared, cues)
     if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
                                                 for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
@@ -1129,6 +1134,18 @@ def _bare_without(text: str, atoms) -> bool:
 
 
 _BRACKETS = (("(", ")"), ("[", "]"))
+
+
+def _bare_treatment_name(prepared: str, rule: dict) -> bool:
+    """The line is a treatment's name and nothing else ("Radiotherapy", "Biologic therapy."),
+    read as one therapy or procedure leaf with no more than its concept."""
+    if rule.get("type") not in ("therapy", "procedure") or set(rule) != {"type", "concept"}:
+        return False
+    concept = load_terminology().get(rule["concept"])
+    if concept is None:
+        return False
+    name = " ".join(re.sub(r"[^\w\s'/-]", " ", prepared).lower().split())
+    return name in {" ".join(t.lower().split()) for t in (*concept.terms, *concept.abbreviations, concept.label)}
 
 
 def is_fragment(text: str, cues) -> bool:
