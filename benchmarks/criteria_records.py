@@ -15,6 +15,9 @@ criterion parsed, records checked; nothing is stored) and reports:
 * **coverage of patient-fact criteria**: the same full rules over the criteria left when the
   review-only ones about consent and compliance are taken out (they state no fact about the
   patient; the first share counts them, this one does not).
+* with ``--review-words N`` (round 28): the N words and word pairs the review leaves quote as
+  unread most often, each counted once per criterion that is not a full rule: what keeps lines
+  review (``review_words``).
 
 Precision is not measured here (no gold): ``python bot.py bench criteria`` does that on the
 hand-checked sample. The numbers are in docs/benchmarks.md.
