@@ -149,3 +149,14 @@ def test_one_kind_of_personality_disorder_is_not_every_kind():
     rule = parse_criterion("Diagnosis of antisocial personality disorder", "exclusion")
     assert any(leaf.get("type") == "review" for leaf in iter_leaves(rule)), rule
     assert parse_criterion("Personality disorder", "exclusion") == _dx("personality_disorder")
+
+
+def test_the_records_bench_counts_the_words_that_keep_a_line_review():
+    from benchmarks.criteria_records import review_words
+    line = "Prior radiotherapy to the chest"
+    criteria = [{"rule": parse_criterion(line, "exclusion")},
+                {"rule": parse_criterion("No prior systemic therapy for advanced or metastatic disease", "inclusion")}]
+    counted = review_words(criteria, most=50)
+    words = dict(counted["words"])
+    assert words["prior"] == 2 and words["chest"] == 1
+    assert ("radiotherapy to", 1) in counted["pairs"]
