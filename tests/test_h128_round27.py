@@ -43,8 +43,8 @@ def test_a_line_that_is_the_extent_of_the_cancer_is_a_rule():
 
 
 def test_any_other_word_beside_the_extent_stays_with_the_trial_team():
+    # (round 28, h134: a resectability beside the extent is read with it, tests/test_h134_round28.py)
     for text, kind in (("Is unresectable or metastatic.", "inclusion"),
-                       ("Unresectable locally advanced or metastatic breast cancer", "inclusion"),
                        ("Prior chemotherapy for metastatic disease", "exclusion"),
                        ("Locally advanced disease requiring major hepatectomy.", "exclusion"),
                        ("Patients with metastatic lesion size of more than 5 cm", "exclusion"),

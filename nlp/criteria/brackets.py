@@ -25,6 +25,9 @@ from nlp.criteria.nodes import (
 )
 
 _METHOD_WORDS = ("formula", "cockcroft")
+# a kind named by a Roman number ("(type I or II)", "(class III-IV)"): Roman numbers are no
+# content words elsewhere, so such a bracket was dropped in silence (round 28, h134)
+_ROMAN_KIND = re.compile(r"\b(?:type|class|grade|stage)s?\s+(?:[ivx]{1,4})\b", re.IGNORECASE)
 _THRESHOLD = re.compile(r"[<>≤≥]=?\s*\d|\d\s*(?:[x×*]|times)\s*(?:the\s+)?(?:ULN|upper limit)", re.IGNORECASE)
 
 
@@ -88,6 +91,8 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         return
     node = reader.read(inner)
     if node is None:
+        if not inner_atoms and _ROMAN_KIND.search(bracket_text):
+            chunk.content.append(bracket_text)      # "Diabetes Mellitus (type I or II)": which kinds?
         return
     if inner_atoms:
         chunk.extra.append(node)
@@ -134,6 +139,12 @@ def subgroup_threshold(reader, el: El, inner_atoms: list[Atom]) -> SubgroupThres
 
 def _bracket_examples(reader, chunk: Chunk, inner: list[El], before: list[Atom]) -> None:
     examples = list(atoms_in(inner))
+    if not examples and is_cue(inner[0], "examples"):
+        # "(including leptomeningeal involvement)" with nothing read: what it adds is unread,
+        # never dropped in silence (round 28, h134)
+        words = [e.value for e in inner[1:] if e.kind == "word" and is_content(e.value, reader.cues)]
+        chunk.content.extend(words)
+        return
     if all(any(covers(reader, b, a) for b in before) for a in examples):
         return
     node = reader.read(inner[1:] if is_cue(inner[0], "examples") else inner, "or")
@@ -161,7 +172,16 @@ def _abbreviation(reader, chunk: Chunk, el: El, inner: list[El]) -> bool:
 
 
 def covers(reader, head: Atom, example: Atom) -> bool:
-    return head.label == example.label and reader.terminology.is_a(example.concept, head.concept)
+    """The example is a kind of the head's concept, or of the status concept the head is read
+    as ("symptomatic brain metastases (including leptomeningeal disease)": leptomeningeal
+    disease is a kind of brain metastases, not of symptomatic ones; round 28, h134)."""
+    if head.label != example.label:
+        return False
+    words = {" ".join(w.lower().split()) for w in head.mods.get("qualifier_words", ())}
+    statuses = (reader.cues.status_concepts or {}).get(head.concept, {})
+    narrowed = {statuses[w] for w in words if w in statuses}
+    concept = next(iter(narrowed)) if len(narrowed) == 1 else head.concept
+    return reader.terminology.is_a(example.concept, concept)
 
 
 def mark_examples(reader, els: list[El]) -> None:

@@ -61,7 +61,7 @@ RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
 _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words", "status_concepts", "review", "response", "time_units", "count_scores", "filler_words",
                  "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts", "scaled_numbers", "lifelong_infections",
-                 "exception_qualifiers", "exception_limits", "toxicity_parts", "toxicity_exceptions"}
+                 "exception_qualifiers", "exception_limits", "toxicity_parts", "toxicity_exceptions", "extent_words"}
 SEXES = ("female", "male")
 _SIGNS = ("<", "<=", ">", ">=")
 _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspected_alone", "population_item", "formula_bracket", "therapy_required", "not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
@@ -76,7 +76,8 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "systemic_route", "local_route", "episode_words", "procedure_note", "formula_arithmetic", "agreement_lead",
              "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
              "stage_list", "stage_form", "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
-             "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form", "half_lives_if_known"}
+             "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form", "half_lives_if_known",
+             "extent_words"}
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Cues:
     sign_words: dict[str, str] = None                            # "a minimum of" -> ">=" (beside extraction's)
     status_concepts: dict[str, dict[str, str]] = None            # brain_metastases -> {"untreated": ...}
     toxicity_exceptions: dict[str, tuple[str, ...]] = None       # alopecia -> ("alopecia", "hair loss")
+    extent_words: dict[str, tuple[str, ...]] = None              # unresectable_disease -> ("unresectable", "inoperable")
 
     def sex_only(self, text: str) -> str | None:
         """'female' / 'male' when the whole line only names the sex it admits."""
@@ -391,6 +393,12 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
     if not isinstance(exceptions, dict) or set(exceptions) - set(TOXICITY_EXCEPTIONS) or not all(
             isinstance(v, list) and all(isinstance(w, str) and w.strip() for w in v) for v in exceptions.values()):
         _fail("toxicity_exceptions", f"must map kinds ({', '.join(TOXICITY_EXCEPTIONS)}) to the words that name them")
+    # (round 28) the words of an extent list and the status each names (parser.extent_rule)
+    extent_words = doc.get("extent_words", {})
+    if not isinstance(extent_words, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and v and all(isinstance(w, str) and w.strip() for w in v)
+            for k, v in extent_words.items()):
+        _fail("extent_words", "must map status concept ids to the words that name them")
 
     patterns = {}
     for section in PATTERN_SECTIONS:
@@ -485,6 +493,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         sign_words={" ".join(k.lower().split()): v for k, v in signs.items()},
         status_concepts={k: {" ".join(w.lower().split()): c for w, c in v.items()} for k, v in statuses.items()},
         toxicity_exceptions={k: tuple(" ".join(w.lower().split()) for w in v) for k, v in exceptions.items()},
+        extent_words={k: tuple(" ".join(w.lower().split()) for w in v) for k, v in extent_words.items()},
     )
 
 

@@ -280,6 +280,11 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # test": an exclusion that holds for not being pregnant excludes every man and every
         # woman who is not; the pregnancy test is the team's
         return _whole_line_review(prepared, cues)
+    if kind == "inclusion" and _bare_treatment_name(prepared, rule):
+        # "Radiotherapy", "Biologic therapy" alone among the inclusions: an item of a list whose
+        # heading ("Prior therapy allowed:", "one of the following:") says what it means; never
+        # a requirement to have had it (round 28, h134)
+        return _whole_line_review(prepared, cues)
     if cues.search("allergy", prepared) and any(leaf.get("type") == "therapy" and not leaf.get("response")
                                                 for leaf in iter_leaves(rule)):
         return _whole_line_review(prepared, cues)        # "allergy to X or Y": Y read as a prior drug
@@ -878,27 +883,54 @@ def _stage_form(prepared: str, cues) -> dict | None:
         return None
     # "the lymphoma should be in stage III or IV": the trial's own disease, no requirement of its own
     named = conditions if match.group("named") else []
-    leaves = [{"type": "diagnosis", "concept": c} for c in dict.fromkeys(f.concept for f in named)]
+    # "Stage III or IV breast cancer or NSCLC": either cancer, never both; a status beside a
+    # cancer ("Treatment-naive, Hodgkin lymphoma participants") is required with it (round 28, h134)
+    terminology = load_terminology()
+    concepts = list(dict.fromkeys(f.concept for f in named))
+    statuses = [{"type": "diagnosis", "concept": c} for c in concepts if is_disease_status(c, terminology)]
+    cancers = [{"type": "diagnosis", "concept": c} for c in concepts if not is_disease_status(c, terminology)]
+    if len(cancers) > 1 and " and " in match.group("named"):
+        return None         # "breast and ovarian cancer": one patient has both, or either? the team's
+    leaves = (cancers if len(cancers) < 2 else [{"any": cancers}]) + statuses
     leaves.append({"type": "stage", "stages": stages})
     return leaves[0] if len(leaves) == 1 else {"all": leaves}
 
 
-# the extent words of a registry line and the status each names (data/terminology/disease_status.yaml)
-_EXTENT_WORDS = (("locally advanced", "locally_advanced_disease"), ("locoregionally advanced", "locally_advanced_disease"),
-                 ("metastatic", "metastatic_disease"), ("advanced", EXTENT_ROOT))
+_EXTENT_ALTERNATIVES = re.compile(r"\s*(?:,\s*(?:and/or|or)?|\band/or\b|\bor\b|/)\s*")
 
 
-def extent_concepts(written: str) -> list[str]:
-    """The statuses an extent list names ("locally advanced or metastatic" -> locally advanced,
-    metastatic; "metastatic or advanced" -> advanced: a metastatic cancer is an advanced one)."""
-    found, rest = [], written
-    for words, concept in _EXTENT_WORDS:
-        if re.search(rf"\b{words}\b", rest):
-            found.append(concept)
-            rest = re.sub(rf"\b{words}\b", " ", rest)
-    if EXTENT_ROOT in found:
-        return [EXTENT_ROOT]
-    return list(dict.fromkeys(found))
+def extent_rule(written: str, cues) -> dict | None:
+    """The rule an extent list names (``extent_words`` in data/nlp/criteria_cues.yaml):
+    "locally advanced or metastatic" -> any[locally advanced, metastatic]; "metastatic or
+    advanced" -> advanced (a metastatic cancer is an advanced one); "unresectable locally advanced
+    or metastatic" -> any[all[unresectable, locally advanced], metastatic] (words side by side are
+    one alternative, round 28). None when a word is not an extent word."""
+    words = sorted(((w, c) for c, ws in cues.extent_words.items() for w in ws), key=lambda p: -len(p[0]))
+    alternatives: list[list[str]] = []
+    for item in _EXTENT_ALTERNATIVES.split(written):
+        if not item.strip():
+            continue
+        found, rest = [], item
+        for phrase, concept in words:
+            for match in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", rest):
+                found.append((match.start(), concept))
+            rest = re.sub(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", lambda m: " " * len(m.group()), rest)
+        if rest.strip() or not found:
+            return None
+        concepts = list(dict.fromkeys(c for _, c in sorted(found)))
+        if len(concepts) > 1:
+            concepts = [c for c in concepts if c != EXTENT_ROOT]    # "advanced unresectable": the narrower says it
+        if {"locally_advanced_disease", "metastatic_disease"} <= set(concepts):
+            return None     # "locally advanced metastatic": the two contradict each other
+        alternatives.append(concepts)
+    if not alternatives:
+        return None
+    if [EXTENT_ROOT] in alternatives:
+        return {"type": "diagnosis", "concept": EXTENT_ROOT}     # every other one is a kind of it
+    leaves = [[{"type": "diagnosis", "concept": c} for c in item] for item in alternatives]
+    parts = [item[0] if len(item) == 1 else {"all": item} for item in leaves]
+    parts = [p for i, p in enumerate(parts) if p not in parts[:i]]
+    return parts[0] if len(parts) == 1 else {"any": parts}
 
 
 def _extent_form(prepared: str, cues) -> dict | None:
@@ -913,8 +945,8 @@ def _extent_form(prepared: str, cues) -> dict | None:
     lists = list(cues.finditer("extent_list", line))
     if len(lists) != 1:
         return None
-    concepts = extent_concepts(lists[0].group("list"))
-    if not concepts:
+    extent = extent_rule(lists[0].group("list"), cues)
+    if extent is None:
         return None
     terminology = load_terminology()
     facts, _ = extract_with_doc(prepared, conversation=False)
@@ -938,8 +970,7 @@ def _extent_form(prepared: str, cues) -> dict | None:
     if len(cancers) > 1 and " and " in match.group("named"):
         return None         # "breast and ovarian cancer": one patient has both, or either? the team's
     leaves = cancers if len(cancers) < 2 else [{"any": cancers}]
-    extent = [{"type": "diagnosis", "concept": c} for c in concepts]
-    leaves.append(extent[0] if len(extent) == 1 else {"any": extent})
+    leaves.append(extent)
     return leaves[0] if len(leaves) == 1 else {"all": leaves}
 
 
@@ -1104,6 +1135,18 @@ def _bare_without(text: str, atoms) -> bool:
 
 
 _BRACKETS = (("(", ")"), ("[", "]"))
+
+
+def _bare_treatment_name(prepared: str, rule: dict) -> bool:
+    """The line is a treatment's name and nothing else ("Radiotherapy", "Biologic therapy."),
+    read as one therapy or procedure leaf with no more than its concept."""
+    if rule.get("type") not in ("therapy", "procedure") or set(rule) != {"type", "concept"}:
+        return False
+    concept = load_terminology().get(rule["concept"])
+    if concept is None:
+        return False
+    name = " ".join(re.sub(r"[^\w\s'/-]", " ", prepared).lower().split())
+    return name in {" ".join(t.lower().split()) for t in (*concept.terms, *concept.abbreviations, concept.label)}
 
 
 def is_fragment(text: str, cues) -> bool:
