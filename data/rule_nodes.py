@@ -163,7 +163,8 @@ def _hash(text: str) -> str:
 # 113: lead, round 30: a treatment named before "eligibility"/"suitability" and one after "prior to"/"ahead of" is asked about or planned; a hedge ends at ", the doctors said"; an organ said to be well ("her kidneys are fine") has no disease of it; a failure said in its own clause after a treatment taken now is over; a date range left open ("(2024-)") is now; a pregnancy is a state a healthy person may have; a past infection beside a main diagnosis is no diagnosis.
 # 114: h128, round 27: the extent of a cancer (advanced, locally advanced, metastatic: statuses in disease_status.yaml, no longer inside "metastatic breast cancer" and four other cancer terms) is a leaf for a line that is the extent and nothing else ("Locally advanced or metastatic disease", "Evidence of metastatic disease", "... confirmed locally advanced or metastatic NSCLC"); "history or concurrent X" is a history; "exposure to" a drug is the therapy (an exposure to an infection, disease or radiation stays the team's).
 # 115: h127, round 27: a "no concurrent X" / "concurrent X" prohibition is about use during the study (therapy leaf during_trial): a drug taken now is reviewed ("would have to stop"), never failed; "portal hypertension" its own concept under liver disease (was a name of liver disease).
-PLAN_VERSION = "115"
+# 116: h132, round 28: a negation reaches nothing past "since" nor past what a denied treatment is "for" ("No chemo since the first cancer", "no chemo for the lymphoma"): those diseases are had.
+PLAN_VERSION = "116"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
