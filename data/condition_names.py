@@ -747,7 +747,6 @@ def implied_by_finding() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def trial_settings() -> tuple[tuple[str, tuple[str, ...], str], ...]:
     """``trial_settings`` of data/evidence.yaml, checked: ``(setting, title phrases, the
     patient's setting it contradicts)`` (ranking only, matching.status_trials)."""
@@ -785,6 +784,7 @@ def cancer_therapy_classes() -> tuple[str, ...]:
 _PATIENT_SETTINGS = ("treated", "untreated", "metastatic")
 
 
+@lru_cache(maxsize=1)
 def healthy_volunteer_names() -> tuple[str, ...]:
     """``healthy_volunteer_names`` of data/evidence.yaml, checked: the phrases that say a
     study is done in healthy people ("in Adult Healthy Subjects")."""
