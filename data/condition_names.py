@@ -747,6 +747,44 @@ def implied_by_finding() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
+def trial_settings() -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """``trial_settings`` of data/evidence.yaml, checked: ``(setting, title phrases, the
+    patient's setting it contradicts)`` (ranking only, matching.status_trials)."""
+    rows = _evidence().get("trial_settings") or []
+    found = []
+    for row in rows if isinstance(rows, list) else [None]:
+        if (not isinstance(row, dict) or row.get("against") not in _PATIENT_SETTINGS
+                or not isinstance(row.get("names"), list) or not all(isinstance(n, str) and n.strip() for n in row["names"])):
+            raise DataError("evidence.yaml.trial_settings", f"each row needs names (phrases) and against "
+                            f"({', '.join(_PATIENT_SETTINGS)}): {row!r}")
+        found.append((str(row.get("setting") or ""), tuple(row["names"]), row["against"]))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def trial_setting_own() -> dict[str, tuple[str, ...]]:
+    """``trial_setting_own`` of data/evidence.yaml: per patient setting, the title phrases
+    naming it (a trial naming the patient's own setting keeps its place)."""
+    raw = _evidence().get("trial_setting_own") or {}
+    if not isinstance(raw, dict) or not set(raw) <= set(_PATIENT_SETTINGS) or not all(
+            isinstance(v, list) and all(isinstance(n, str) and n.strip() for n in v) for v in raw.values()):
+        raise DataError("evidence.yaml.trial_setting_own", "must map treated/untreated/metastatic to phrases")
+    return {k: tuple(v) for k, v in raw.items()}
+
+
+@lru_cache(maxsize=1)
+def cancer_therapy_classes() -> tuple[str, ...]:
+    """``cancer_therapy_classes`` of data/evidence.yaml: therapy ids whose kinds treat a cancer."""
+    raw = _evidence().get("cancer_therapy_classes") or []
+    if not isinstance(raw, list) or not all(isinstance(r, str) and r.strip() for r in raw):
+        raise DataError("evidence.yaml.cancer_therapy_classes", "must be a list of therapy ids")
+    return tuple(raw)
+
+
+_PATIENT_SETTINGS = ("treated", "untreated", "metastatic")
+
+
+@lru_cache(maxsize=1)
 def healthy_volunteer_names() -> tuple[str, ...]:
     """``healthy_volunteer_names`` of data/evidence.yaml, checked: the phrases that say a
     study is done in healthy people ("in Adult Healthy Subjects")."""

@@ -6,13 +6,21 @@ trials for a related condition, after those for the patient's disease. Only tria
 whose status registries state (``status_of``: cancers) are so ranked: a newly diagnosed lymphoma
 beside rheumatoid arthritis leaves the "refractory" arthritis trial where it was. It rules
 nothing out: only a criterion does (``matching.disease_status``).
+
+The same for the setting a cancer trial's title names (``setting_mismatched``, round 28, h132;
+``trial_settings`` in data/evidence.yaml): a first-line trial ("First Line Therapy for Patients
+With Metastatic Breast Cancer") for a patient whose cancer was treated (a cancer medicine taken:
+"progressing on letrozole and palbociclib"), a later-line one ("Previously Treated HER2-Low
+Advanced Breast Cancer") for a patient newly diagnosed and untreated, a trial for early disease
+("Adjuvant ... Early Breast Cancer") for a patient whose cancer has spread.
 """
 from __future__ import annotations
 
 from typing import Any
 
 from core.facts import Profile
-from data.condition_names import DISEASE_STATUS, is_disease_status
+from data.condition_names import (DISEASE_STATUS, cancer_therapy_classes, is_disease_status, trial_setting_own,
+                                  trial_settings)
 from data.store_memo import StoreMemo
 from data.terminology import Terminology, load_terminology
 from matching.disease_status import contradicting
@@ -30,15 +38,74 @@ def mismatched_trials(db: Any, profile: Profile) -> frozenset[str]:
     diseases = tuple(terminology[DISEASE_STATUS].attrs.get("status_of") or ())
     if not own or not any(f.asserted and f.concept in terminology and not is_disease_status(f.concept, terminology)
                           and any(terminology.is_a(f.concept, d) for d in diseases) for f in facts):
-        return frozenset()      # "refractory" said of myositis: no cancer's status
+        return setting_mismatched(db, profile)      # "refractory" said of myositis: no cancer's status
     against = [c for c in terminology.descendants(DISEASE_STATUS) if contradicting(c, facts, terminology)]
     if not against:
-        return frozenset()
+        return setting_mismatched(db, profile)
     mine = {a for c in own for a in terminology.ancestors(c) if a != DISEASE_STATUS}
     found = _naming(db, against, terminology) - _naming(db, sorted(mine), terminology)
+    if found:   # a title naming the patient's own setting ("First line treatment" beside "Relapse") keeps its place
+        own_setting = trial_setting_own()
+        found -= trials_naming(db, [n for s in patient_settings(profile, terminology) - {"metastatic"}
+                                    for n in own_setting.get(s, ())], memo=_SETTINGS)
     # a status is one of a cancer's (status_of): "newly diagnosed" said of a lymphoma says
     # nothing of the "refractory" lupus or rheumatoid arthritis trials beside it
+    return (found & trials_for(db, diseases) if found else found) | setting_mismatched(db, profile)
+
+
+_SETTINGS = StoreMemo(16)       # the trials naming one setting's phrases
+_STAGE_IV = ("IV", "IVA", "IVB", "IVC")
+
+
+def setting_mismatched(db: Any, profile: Profile) -> frozenset[str]:
+    """Ids of the cancer trials whose title or keywords name a setting the patient's
+    contradicts (``trial_settings``) and not the patient's own (``trial_setting_own``)."""
+    terminology = load_terminology()
+    if DISEASE_STATUS not in terminology:
+        return frozenset()
+    mine = patient_settings(profile, terminology)
+    if not mine:
+        return frozenset()
+    own = trial_setting_own()
+    found: frozenset[str] = frozenset()
+    for _setting, phrases, against in trial_settings():
+        if against in mine:     # a title naming the setting the patient has too keeps its place
+            found |= trials_naming(db, list(phrases), memo=_SETTINGS) - trials_naming(
+                db, list(own.get(against, ())), memo=_SETTINGS)
+    diseases = tuple(terminology[DISEASE_STATUS].attrs.get("status_of") or ())
     return found & trials_for(db, diseases) if found else found
+
+
+def patient_settings(profile: Profile, terminology: Terminology) -> set[str]:
+    """The settings of the patient's cancer the text states: ``treated`` (a cancer medicine
+    taken, now or before, or a relapsed or refractory cancer; not newly diagnosed),
+    ``untreated`` (newly diagnosed, no cancer medicine taken), ``metastatic`` (a metastatic
+    cancer, a site of spread, stage IV). None without a cancer stated."""
+    def said(f) -> bool:
+        return f.asserted and not f.uncertain
+
+    conditions = [f for f in profile.facts if f.label == "CONDITION" and said(f) and f.concept in terminology]
+    roots = tuple(terminology[DISEASE_STATUS].attrs.get("status_of") or ())
+    if not any(not is_disease_status(f.concept, terminology) and any(terminology.is_a(f.concept, r) for r in roots)
+               for f in conditions):
+        return set()
+    statuses = [f.concept for f in conditions if is_disease_status(f.concept, terminology)]
+    classes = [c for c in cancer_therapy_classes() if c in terminology]
+    treated = any(f.label == "DRUG" and f.asserted and f.concept in terminology
+                  and any(terminology.is_a(f.concept, c) for c in classes) for f in profile.facts)
+    relapsed = any(terminology.is_a(s, "relapsed_or_refractory") for s in statuses if "relapsed_or_refractory" in terminology)
+    new = any(terminology.is_a(s, "newly_diagnosed") for s in statuses if "newly_diagnosed" in terminology)
+    found = set()
+    if relapsed or (treated and not new):
+        found.add("treated")
+    elif new and not treated:
+        found.add("untreated")
+    if (any(terminology.is_a(s, "metastatic_disease") for s in statuses if "metastatic_disease" in terminology)
+            or any(terminology[f.concept].attrs.get("spread") for f in conditions)
+            or any(f.label == "STAGE" and said(f) and str(f.concept) in _STAGE_IV    # stage IV stays so
+                   for f in profile.facts)):
+        found.add("metastatic")
+    return found
 
 
 _FOR = StoreMemo(8)

@@ -85,6 +85,7 @@ def cue_scope(doc):
             and not _outcome_of_a_bracketed_treatment(doc, m, closes, ent)
             and not _dose_of_the_next_treatment(doc, m, ent)
             and not _reason_after_negation(doc, m, ent)
+            and not _anchor_after_negation(doc, m, ent)
             and not _result_without_its_test(m, modifiers)
             and not _measured_in_bracket(m, closes, ent)
             and not _older_value_in_bracket(doc, m, closes, ent)
@@ -678,6 +679,27 @@ def _reason_after_negation(doc, modifier, ent) -> bool:
     words = vocabulary_words("negation_reason_words")
     between = " " + " ".join(t.lower_ for t in doc[modifier.modifier_span[0]:ent.start]) + " "
     return any(f" {w} " in between for w in words)
+
+
+def _anchor_after_negation(doc, modifier, ent) -> bool:
+    """A negation reaches nothing past the time it counts from (``negation_anchor_words``:
+    "No chemo since the first cancer in 2015", "no steroids since her lupus was diagnosed":
+    the cancer and the lupus are had; what is denied is the treatment since then), nor past
+    what a denied treatment is for (``negation_treatment_words`` or a treatment named, then
+    "for": "no chemo for the lymphoma so far", "No treatment for advanced disease yet")."""
+    if modifier.category != "NEGATED_EXISTENCE" or modifier.modifier_span[0] >= ent.start:
+        return False
+    tokens = doc[modifier.modifier_span[1]:ent.start]
+    between = " " + " ".join(t.lower_ for t in tokens) + " "
+    if any(f" {w} " in between for w in vocabulary_words("negation_anchor_words")):
+        return True
+    # "no chemo for the lymphoma": what the denied treatment is for is had
+    treatments = vocabulary_words("negation_treatment_words")
+    for i, token in enumerate(tokens):
+        if token.lower_ == "for" and i and any(t.lower_ in treatments or t.ent_type_ in ("DRUG", "PROCEDURE")
+                                                for t in tokens[:i]):
+            return True
+    return False
 
 
 def _dose_of_the_next_treatment(doc, modifier, ent) -> bool:
