@@ -70,7 +70,8 @@ def test_indeterminate_colitis_keeps_the_ibd_arm_of_the_cd7_trial_open_and_rules
     ("rectocolite hémorragique depuis 2015", "ulcerative_colitis"),
     ("polyarthrite rhumatoïde since 2010, methotrexate failed", "rheumatoid_arthritis"),
     ("I have artritis reumatoide and take methotrexate", "rheumatoid_arthritis"),
-    ("I have sclérodermie, the diffuse form", "systemic_sclerosis"),
+    # its form said after it is that kind (lead, round 31: "scleroderma, the diffuse type")
+    ("I have sclérodermie, the diffuse form", "diffuse_systemic_sclerosis"),
     ("diagnosed with esclerodermia in Spain in 2021", "systemic_sclerosis"),
     ("I am 19 and have juvenile dermatomiositis with calcinosis.", "dermatomyositis"),
 ])
