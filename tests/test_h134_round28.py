@@ -160,3 +160,15 @@ def test_the_records_bench_counts_the_words_that_keep_a_line_review():
     words = dict(counted["words"])
     assert words["prior"] == 2 and words["chest"] == 1
     assert ("radiotherapy to", 1) in counted["pairs"]
+
+
+def test_what_a_bracket_adds_is_never_dropped_in_silence():
+    # "(including X)" with X unread widens the line: the team's beside the leaf
+    rule = parse_criterion("Participants with symptomatic brain metastases (including leptomeningeal involvement).",
+                           "exclusion")
+    assert any(leaf.get("type") == "review" for leaf in iter_leaves(rule)), rule
+    # a kind named by a Roman number: which kinds, the team's
+    rule = parse_criterion("Established diagnosis of Diabetes Mellitus (type I or II);", "inclusion")
+    assert any(leaf.get("type") == "review" for leaf in iter_leaves(rule)), rule
+    # examples the head covers are still left out
+    assert parse_criterion("Autoimmune disease (e.g. psoriasis)", "exclusion") == _dx("autoimmune_disease")
