@@ -250,6 +250,12 @@ def _condition_gate(result: Any) -> Any:
     return next((c for c in result.criteria if c.id == CONDITION_GATE), None)
 
 
+def gate_facts(result: Any) -> list[Fact]:
+    """The patient's facts the trial's condition gate was judged on (none without a gate)."""
+    gate = _condition_gate(result)
+    return evidence_facts(gate.evidence) if gate is not None else []
+
+
 def _open_gate(result: Any) -> Any:
     """The condition gate when it is open (unknown) on what the patient said, else None; a gate
     the plan decides is never open, known without judging the trial's criteria."""

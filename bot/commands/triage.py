@@ -44,7 +44,7 @@ from bot.geo import load_gazetteer
 from bot.language import detect, load_languages
 from bot.normalise import normalise_input
 from bot.render import PLAIN, Renderer, allergy_spans
-from bot.results import CONDITION_GATE, evidence_facts, heading_ids, linked_only, linked_view, shown_criteria
+from bot.results import gate_facts, heading_ids, linked_only, linked_view, shown_criteria
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
 from bot.trial_notes import notice_lines, offered, trial_notices
@@ -254,7 +254,7 @@ def report(source: str, profile, results, show_source: bool = False, lang: str =
                   "   " + _t("triage_verdict", lang, verdict=_t(f"triage_verdict_{result.verdict}", lang)) + _tally(result, lang)]
         if linked_only(result):
             view = linked_view(result)
-            said = renderer.join([renderer.fact(f, "clinician") for f in _gate_facts(result)], "separator")
+            said = renderer.join([renderer.fact(f, "clinician") for f in gate_facts(result)], "separator")
             lines += _wrap(_t("triage_linked", lang, conditions=view["conditions"], diagnoses=said), "   ")
         failing = _most_specific(result, "fail")
         if failing:
@@ -308,12 +308,6 @@ def _shown_top(result) -> list[dict]:
     """The top-level criteria as people see them: headings and notes give way to their
     sub-criteria (``bot.results.shown_criteria``)."""
     return [row for row in shown_criteria(result.criteria) if row["parent"] is None]
-
-
-def _gate_facts(result) -> list:
-    """The patient's diagnoses the trial's condition gate was judged on."""
-    gate = next((c for c in result.criteria if c.id == CONDITION_GATE), None)
-    return evidence_facts(gate.evidence) if gate is not None else []
 
 
 def _tally(result, lang: str = "en") -> str:
