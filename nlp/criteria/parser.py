@@ -621,10 +621,31 @@ def _without_permission_notes(text: str, cues) -> str:
     for part in parts[1:]:
         if (cues.search("permission", part) and not _ABOUT_PATIENTS.search(part)
                 and not any(p.search(part) for p in heads) and not cues.search("time_amount", part)
-                and not extract_with_doc(part, conversation=False)[0]):
+                and not _names_what_it_permits(part, parts[0])):
             continue
         kept.append(part)
     return " ".join(kept) if len(kept) < len(parts) else text
+
+
+def _names_what_it_permits(part: str, first: str) -> bool:
+    """Whether a permission sentence names a fact of the criterion's own kind (an exception to
+    it, the team's) rather than something the criterion does not cover (a note). "Received a
+    live vaccine within 30 days. Administration of killed vaccines is allowed.": a vaccine of
+    another kind than the live ones the criterion names, so a note (round 29: once "vaccine"
+    was a concept); "Prior systemic therapy within 4 weeks. Prior hormonal therapy is allowed."
+    permits one kind of what the criterion names, so it stays."""
+    facts = extract_with_doc(part, conversation=False)[0]
+    if not facts:
+        return False
+    terminology = load_terminology()
+    named = {f.concept for f in extract_with_doc(first, conversation=False)[0]}
+    kinds = {terminology.get(c).category for c in named if terminology.get(c)}
+    # a note only when the criterion names facts of the same category and none of them covers
+    # the permitted one ("Paracetamol ... will be allowed" after "any medications" names no
+    # therapy concept: the permission stays, the line is the team's)
+    return any(f.concept in named or any(terminology.is_a(f.concept, c) for c in named)
+               or (terminology.get(f.concept) is not None and terminology.get(f.concept).category not in kinds)
+               for f in facts)
 
 
 def _without_procedure_notes(text: str, cues) -> str:
