@@ -220,6 +220,7 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
     prepared = _without_permission_notes(prepared, cues)
     prepared = _without_procedure_notes(prepared, cues)
+    prepared = _window_after_its_noun(prepared, cues)
     toxicity = _toxicity_form(prepared, kind, cues)
     if toxicity is not None:
         return toxicity
@@ -625,6 +626,17 @@ def _without_permission_notes(text: str, cues) -> str:
             continue
         kept.append(part)
     return " ".join(kept) if len(kept) < len(parts) else text
+
+
+def _window_after_its_noun(text: str, cues) -> str:
+    """"Recent (within 6 weeks) myocardial infarction" read as "myocardial infarction within 6
+    weeks" (``window_before_noun`` in the cues, round 29): a window in a bracket before what it
+    is of is that thing's window (it had been dropped, reading any myocardial infarction)."""
+    match = next(cues.finditer("window_before_noun", text), None)
+    if match is None:
+        return text
+    tail = (match.groupdict().get("tail") or "").strip()
+    return f"{match['rest'].strip()} within {match['n']} {match['unit']}{' ' + tail if tail else ''}"
 
 
 def _names_what_it_permits(part: str, first: str) -> bool:

@@ -547,6 +547,13 @@ def _and(nodes: list[Node], reader: Reader) -> Node:
     # "HIV, hepatitis B and C": an item may be alternatives of infections already
     parts = [[n] if n[0] == "atom" else list(n[1]) if n[0] == "any" else None for n in nodes]
     if reader.kind == "exclusion" and not reader.both and all(p is not None and all(c[0] == "atom" for c in p) for p in parts):
+        # round 29 (h138): "myocardial infarction, unstable angina and stroke within 6 months"
+        # (no comma before "and"): the comma's list ends in the "and" of the last two, already
+        # alternatives; the whole list names alternatives, as "A, B, and C" does
+        flat = [c for p in parts for c in p]
+        if {c[1].label for c in flat} <= {"CONDITION"} and any(len(p) > 1 for p in parts):
+            return ("any", flat)
+    if reader.kind == "exclusion" and not reader.both and all(p is not None and all(c[0] == "atom" for c in p) for p in parts):
         flat = [c for p in parts for c in p]
         atoms = [n[1] for n in flat]
         if all(a.label == "INFECTION" for a in atoms) and not any(a.mods.get("qualified") for a in atoms) and all(
