@@ -218,3 +218,16 @@ def test_an_answer_with_a_time_decides_the_window():
     assert Evaluator(Profile(facts), today=TODAY).leaf(DONATION_56).value == TRUE
     facts = answer_to_facts(build_question("last_dose:mrna_vaccine", MRNA_28), "3 months ago", today=TODAY)
     assert Evaluator(Profile(facts), today=TODAY).leaf(MRNA_28).value == FALSE
+
+
+def test_a_window_on_one_systemic_route_is_narrower_than_the_class():
+    # "oral corticosteroids": an inhaler or an IV pulse is no oral steroid; read as every
+    # glucocorticoid an inhaler counted (a false exclusion): the team's check beside the leaf
+    rule = _rule("Use of oral corticosteroids within 2 weeks prior to screening")
+    assert {"type": "therapy", "concept": "glucocorticoid", "within_days": 14} in rule["all"]
+    assert any(leaf["type"] == "review" for leaf in _leaves(rule))
+    profile = Profile(extract("I use a steroid inhaler every day", today=TODAY))
+    assert Evaluator(profile, today=TODAY).rule(rule).value != TRUE
+    # "oral or IV" is every systemic form
+    assert _rule("Oral or IV steroids within 14 days") == {
+        "type": "therapy", "concept": "glucocorticoid", "within_days": 14, "except": ["inhaled_steroid"]}

@@ -44,7 +44,7 @@ PATTERN_SECTIONS = (
     "allergy_form", "study_drug", "placebo_intervention", "intervention_filler", "stage_list", "stage_form",
     "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above", "line_definition", "lines_permitted",
     "window_anchor_other", "extent_list", "extent_form", "concurrent_use", "half_lives_if_known",
-    "window_before_noun",
+    "window_before_noun", "one_systemic_route",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -79,7 +79,7 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
              "stage_list", "stage_form", "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
              "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form", "half_lives_if_known",
-             "extent_words", "window_before_noun"}
+             "extent_words", "window_before_noun", "one_systemic_route"}
 
 
 @dataclass(frozen=True)

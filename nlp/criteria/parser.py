@@ -1106,6 +1106,9 @@ def _systemic_only(rule: dict, text: str, kind: str, terminology, cues) -> dict:
     naming a local route ("Topical steroids"), read as the whole class, counted prednisone:
     the class's leaf gets the team's check beside it (which form)."""
     systemic, local = cues.search("systemic_route", text), cues.search("local_route", text)
+    # one systemic route ("oral corticosteroids"): narrower than the class, the team's as a
+    # local route is (round 29)
+    local = local or (not systemic and cues.search("one_systemic_route", text))
     if not systemic and not local:
         return rule
     if rule.get("type") == "therapy":
