@@ -543,6 +543,8 @@ def _window_lost(rule: dict, text: str, cues) -> bool:
         return True
     windows = {leaf["within_days"] for leaf in timed if leaf.get("within_days") is not None}
     lives = any(leaf.get("within_half_lives") is not None for leaf in timed)
+    if _one_kind_two_windows(timed):
+        return True
     if (windows or lives) and cues.search("any_time", text):
         return True       # "allo-SCT at any time or auto-SCT within 12 weeks": a window for one part only
     amounts = set()
@@ -558,6 +560,18 @@ def _window_lost(rule: dict, text: str, cues) -> bool:
     if not windows and not lives:
         return bool(amounts) or cues.search("window", text) or cues.search("half_lives", text)
     return _distinct(amounts) > max(1, _distinct(windows))
+
+
+def _one_kind_two_windows(timed: list[dict]) -> bool:
+    """Two windows for one kind of thing, one a kind of the other ("Therapeutic radiation
+    therapy ... within 4 wk ... or palliative stereotactic radiation therapy within 2 wk"):
+    which window a patient's course falls under, the words decide, not the leaves (a palliative
+    course 3 weeks ago met the 4 weeks' leaf; round 29)."""
+    terminology = load_terminology()
+    days = [(leaf["concept"], leaf["within_days"]) for leaf in timed
+            if leaf.get("within_days") is not None and leaf.get("concept") in terminology]
+    return any(d1 != d2 and (terminology.is_a(c1, c2) or terminology.is_a(c2, c1))
+               for i, (c1, d1) in enumerate(days) for c2, d2 in days[i + 1:])
 
 
 def _condition_dropped(rule: dict, text: str, cues) -> bool:
@@ -633,10 +647,16 @@ def _window_after_its_noun(text: str, cues) -> str:
     weeks" (``window_before_noun`` in the cues, round 29): a window in a bracket before what it
     is of is that thing's window (it had been dropped, reading any myocardial infarction)."""
     match = next(cues.finditer("window_before_noun", text), None)
-    if match is None:
-        return text
-    tail = (match.groupdict().get("tail") or "").strip()
-    return f"{match['rest'].strip()} within {match['n']} {match['unit']}{' ' + tail if tail else ''}"
+    if match is not None:
+        tail = (match.groupdict().get("tail") or "").strip()
+        text = f"{match['rest'].strip()} within {match['n']} {match['unit']}{' ' + tail if tail else ''}"
+    # a bracket holding only a window ("Myocardial infarction (within 6 months)"): its words
+    # without the bracket (``window_bracket``), the last first so the spans hold
+    for found in sorted(cues.finditer("window_bracket", text), key=lambda m: m.start(), reverse=True):
+        tail = (found.groupdict().get("tail") or "").strip()
+        words = f" within {found['n']} {found['unit']}{' ' + tail if tail else ''}"
+        text = text[:found.start()].rstrip() + words + text[found.end():]
+    return text
 
 
 def _names_what_it_permits(part: str, first: str) -> bool:

@@ -60,8 +60,10 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
                     and clause_atoms and el.start >= max(a.end for a in clause_atoms):
                 # "Stroke, transient ischemic attack, or seizure within 6 months": in an
                 # exclusion the window at the end reaches every item (the narrower reading:
-                # a stroke years ago never excludes)
-                targets = clause_atoms
+                # a stroke years ago never excludes); round 29 (h138): an item with a window
+                # of its own keeps it ("chemotherapy within 3 weeks or immunotherapy within 4
+                # weeks": one window per part of the "or")
+                targets = [a for a in clause_atoms if a in chunk.atoms or "within_days" not in a.mods]
             elif chunk.atoms:
                 targets = [a for c in chunks if c.group == chunk.group for a in c.atoms]
             else:
