@@ -84,6 +84,12 @@ def test_a_permission_of_another_kind_of_vaccine_is_a_note():
     assert _rule(text) == LIVE_30
 
 
+def test_a_permission_of_an_age_stays_an_exception():
+    # an age has no kind to compare with the criterion's: the permission stays (the team's)
+    assert _rule("Age 18 years or older. Adolescents aged 12 to 17 years are allowed where approved.",
+                 "inclusion")["type"] == "review"
+
+
 def test_a_permission_the_criterion_does_not_name_by_a_concept_stays_the_teams():
     # "any medications" names no therapy concept: "Paracetamol ... will be allowed" is no note
     rule = _rule("Use of any prescription medications within the 14 days prior to randomization. "

@@ -670,6 +670,8 @@ def _names_what_it_permits(part: str, first: str) -> bool:
     if not facts:
         return False
     terminology = load_terminology()
+    if any(terminology.get(f.concept) is None for f in facts):
+        return True     # an age, a sex, a value: no kind to compare, an exception as before
     named = {f.concept for f in extract_with_doc(first, conversation=False)[0]}
     kinds = {terminology.get(c).category for c in named if terminology.get(c)}
     # a note only when the criterion names facts of the same category and none of them covers
