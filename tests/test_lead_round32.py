@@ -1,0 +1,71 @@
+"""Round 32 (lead): a consultant rheumatologist's SSc-ILD summary, a wife for her husband with
+relapsed CD7+ T-LBL, a woman of 25 with class V lupus nephritis in Germany, a daughter for her
+father of 67 with breast cancer spread to the bones, a man with type 2 diabetes and CKD, and
+more (see the round's CHANGELOG entry).
+
+"Consultant rheumatologist here. 34F, diffuse cutaneous SSc …" was asked "who am I talking
+to?": a rank or field before a profession ("consultant", "attending", "paediatric") still names
+a clinician (``profession_titles`` in data/phrasings.yaml).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlp import extract
+
+TODAY = date(2026, 12, 6)
+
+
+def _engine(tmp_path, *fixtures):
+    from bundled_engine import engine_with_records
+    return engine_with_records(tmp_path, TODAY, *fixtures)
+
+
+# --- who writes -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("message", [
+    "Consultant rheumatologist here. 34F, diffuse cutaneous SSc dx 2021, failed MMF and IV CYC",
+    "im an attending hematologist, 27M with relapsed T-ALL, CD7+",
+    "Paediatric nurse here, writing about a 12 year old with lupus",
+])
+def test_a_ranked_profession_writes_as_a_clinician(tmp_path, message):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    talk(engine, "a", message)
+    assert tracker_of(engine, "a").role == "clinician"
+
+
+def test_a_patient_naming_their_consultant_is_not_a_clinician(tmp_path):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    talk(engine, "a", "my consultant rheumatologist says my lupus is not responding, im 30")
+    assert tracker_of(engine, "a").role != "clinician"
+
+
+# --- registry criteria: a status pair of a therapy response joins its two words only ------------
+
+def _parse(text, kind="inclusion"):
+    from nlp.criteria.parser import parse_criterion
+    return parse_criterion(text, kind)
+
+
+@pytest.mark.parametrize("text, disease, lines", [
+    ("Patients with NHL who are refractory or relapsed after at least two previous lines of therapy",
+     "non_hodgkin_lymphoma", 2),
+    ("AML that is refractory or relapsed after at least one prior line", "aml", 1),
+    ("Multiple myeloma relapsed and/or refractory to at least 3 prior lines", "multiple_myeloma", 3),
+])
+def test_refractory_or_relapsed_after_lines_requires_the_disease_and_the_lines(text, disease, lines):
+    # had been any[disease, prior lines]: any cancer after two lines, or the disease untreated, met it
+    rule = _parse(text)
+    assert "any" not in rule
+    leaves = rule["all"]
+    assert {"type": "diagnosis", "concept": disease} in leaves
+    assert {"type": "score", "score": "prior_lines", "op": ">=", "value": lines} in leaves
+
+
+def test_b_cell_nhl_written_without_a_hyphen_is_a_b_cell_lymphoma():
+    facts = extract("he has b cell nhl, relapsed", today=TODAY)
+    assert "b_cell_lymphoma" in {f.concept for f in facts}
