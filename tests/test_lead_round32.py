@@ -69,3 +69,29 @@ def test_refractory_or_relapsed_after_lines_requires_the_disease_and_the_lines(t
 def test_b_cell_nhl_written_without_a_hyphen_is_a_b_cell_lymphoma():
     facts = extract("he has b cell nhl, relapsed", today=TODAY)
     assert "b_cell_lymphoma" in {f.concept for f in facts}
+
+
+# --- questions: a disease the patient's stated one is a kind of is not asked ------------------------
+
+def test_a_patient_with_lupus_nephritis_is_never_asked_whether_she_has_kidney_disease(tmp_path):
+    # "Has your daughter been diagnosed with kidney disease?" of a girl with class IV lupus
+    # nephritis (for a chronic kidney disease trial); her mother's "no" was noted as
+    # "no kidney disease" beside the lupus nephritis
+    from bundled_engine import tracker_of
+    engine = _engine(tmp_path, "ckd_dialysis_children.json")
+    engine.start("a")
+    engine.message("a", "my daughter is 16, she has lupus nephritis class IV, mycophenolate and rituximab failed")
+    keys = []
+    for _ in range(12):
+        pending = tracker_of(engine, "a").pending
+        if pending is None:
+            engine.message("a", "ask me more questions")
+            pending = tracker_of(engine, "a").pending
+            if pending is None:
+                break
+        keys.append(pending["key"])
+        engine.message("a", "not sure")
+    assert keys, "no question was asked"
+    assert "diagnosis:kidney_disease" not in keys
+    facts = tracker_of(engine, "a").profile.facts
+    assert not any(f.concept == "kidney_disease" and f.negated for f in facts)
