@@ -95,3 +95,40 @@ def test_a_patient_with_lupus_nephritis_is_never_asked_whether_she_has_kidney_di
     assert "diagnosis:kidney_disease" not in keys
     facts = tracker_of(engine, "a").profile.facts
     assert not any(f.concept == "kidney_disease" and f.negated for f in facts)
+
+
+# --- a haematologist's referral: topical steroids, a transplant's conditioning ----------------------
+
+def _facts(text):
+    return {f.concept: f for f in extract(text, today=TODAY)}
+
+
+@pytest.mark.parametrize("text", [
+    "He has mild chronic GvHD of the skin, managed with topical steroids only",
+    "i use a steroid cream for my eczema",
+])
+def test_a_steroid_on_the_skin_is_a_topical_steroid(text):
+    from data.terminology import load_terminology
+    facts = _facts(text)
+    assert "topical_steroid" in facts and "glucocorticoid" not in facts
+    term = load_terminology()
+    assert term.is_a("topical_steroid", "glucocorticoid")
+    assert term["topical_steroid"].attrs.get("route") == "topical"
+
+
+def test_a_systemic_steroid_exclusion_spares_topical_steroids():
+    rule = _parse("Use of systemic corticosteroids within 14 days", "exclusion")
+    assert rule["concept"] == "glucocorticoid"
+    assert "topical_steroid" in rule["except"]
+
+
+@pytest.mark.parametrize("text, drugs", [
+    ("allogeneic stem cell transplant in August 2025 (conditioning TBI/cyclophosphamide)", ["cyclophosphamide", "radiotherapy"]),
+    ("allo-SCT 2024 with fludarabine/melphalan conditioning, now on ruxolitinib", ["fludarabine", "melphalan"]),
+])
+def test_a_transplants_conditioning_was_given_with_it(text, drugs):
+    facts = _facts(text)
+    for drug in drugs:
+        assert facts[drug].historical, drug
+    if "ruxolitinib" in facts:
+        assert not facts["ruxolitinib"].historical
