@@ -132,3 +132,45 @@ def test_a_transplants_conditioning_was_given_with_it(text, drugs):
         assert facts[drug].historical, drug
     if "ruxolitinib" in facts:
         assert not facts["ruxolitinib"].historical
+
+
+# --- a man with Crohn's disease asking whether CAR-T works ------------------------------------------
+
+def test_no_never_to_a_last_dose_question_is_never_taken(tmp_path):
+    # "no never" to "When did you last take steroid tablets …?" had been noted as "not taking
+    # glucocorticoid (steroid) now", and the bot then asked whether steroids had failed
+    from matching.answers import answer_to_facts as interpret
+    from matching.questions import build_question
+    question = build_question("last_dose:glucocorticoid")
+    for reply in ("no never", "never had them", "nope, never", "从没用过"):
+        facts = interpret(question, reply, TODAY)
+        assert facts and facts[0].negated and facts[0].historical, reply
+    plain_no = interpret(question, "no", TODAY)
+    assert plain_no and plain_no[0].negated and not plain_no[0].historical
+
+
+@pytest.mark.parametrize("message", [
+    "Does CAR-T work for Crohn's?",
+    "will it cure my lupus?",
+    "how effective is car-t",
+    "car-t有效吗？",
+])
+def test_a_question_whether_car_t_works_is_answered(message):
+    from bot.faq import read_faq
+    entry = read_faq().find(message)
+    assert entry is not None and entry.id == "results"
+
+
+def test_whether_car_t_works_is_answered_beside_the_facts_of_the_same_message(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    reply = talk(engine, "a", "Does CAR-T work for Crohn's? I'm 29, I've failed infliximab and vedolizumab")[0]
+    assert "the trials are testing" in reply
+    assert "Crohn's disease" in reply and "infliximab" in reply
+
+
+def test_what_is_it_after_naming_car_t_is_what_car_t_is(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "Does CAR-T work for Crohn's? I'm 29", "what is it exactly")
+    assert "own immune cells" in replies[1]
