@@ -174,3 +174,23 @@ def test_what_is_it_after_naming_car_t_is_what_car_t_is(tmp_path):
     engine = _engine(tmp_path)
     replies = talk(engine, "a", "Does CAR-T work for Crohn's? I'm 29", "what is it exactly")
     assert "own immune cells" in replies[1]
+
+
+# --- a wife for her husband with anti-MDA5 dermatomyositis: when, and its correction --------------
+
+def test_diagnosed_dates_the_disease_before_a_bracketed_antibody():
+    facts = _facts("my husband has myositis (dermatomyositis they said, anti-MDA5) diagnosed 8 months ago")
+    assert facts["dermatomyositis"].date == "2026-04-06"
+    assert facts["myositis_antibody"].date is None
+    # a cue whose object comes after it still dates that one ("i had shingles last year")
+    assert _facts("before humira which was negative, and i had shingles last year")["herpes_zoster"].date == "2025"
+
+
+@pytest.mark.parametrize("correction", ["sorry i meant 8 weeks not 8 months", "no, 8 weeks ago not 8 months"])
+def test_a_length_of_time_corrects_when_the_disease_was_diagnosed(tmp_path, correction):
+    from bundled_engine import talk, tracker_of
+    engine = _engine(tmp_path)
+    replies = talk(engine, "a", "my husband is 47 and has dermatomyositis, diagnosed 8 months ago", correction)
+    assert "corrected" in replies[1]
+    dm = [f for f in tracker_of(engine, "a").profile.facts if f.concept == "dermatomyositis"]
+    assert [f.date for f in dm] == ["2026-10-11"]
