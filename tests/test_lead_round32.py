@@ -194,3 +194,12 @@ def test_a_length_of_time_corrects_when_the_disease_was_diagnosed(tmp_path, corr
     assert "corrected" in replies[1]
     dm = [f for f in tracker_of(engine, "a").profile.facts if f.concept == "dermatomyositis"]
     assert [f.date for f in dm] == ["2026-10-11"]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("my daughter has still's disease since she was 4, she's 17 now. on anakinra", "stills_disease"),
+    ("she is 19 and has had still's disease for 2 years", "adult_onset_stills_disease"),
+    ("he's 17 with adult onset still's disease since age 15", "adult_onset_stills_disease"),
+])
+def test_stills_disease_begun_in_childhood_is_not_adult_onset(text, concept):
+    assert concept in _facts(text)
