@@ -203,3 +203,21 @@ def test_a_length_of_time_corrects_when_the_disease_was_diagnosed(tmp_path, corr
 ])
 def test_stills_disease_begun_in_childhood_is_not_adult_onset(text, concept):
     assert concept in _facts(text)
+
+
+# --- a nephrologist's letter: a treatment taken until the disease flared ----------------------------
+
+@pytest.mark.parametrize("text, drug", [
+    ("she was on azathioprine until last year when she flared", "azathioprine"),
+    ("mycophenolate mofetil 3 g daily until March 2025, when her lupus relapsed", "mycophenolate"),
+    ("rituximab in 2020, then azathioprine until 2023 when she flared, now on belimumab", "azathioprine"),
+])
+def test_a_treatment_taken_until_the_disease_flared_failed(text, drug):
+    facts = _facts(text)
+    assert facts[drug].status == "failed"
+    if "belimumab" in facts:
+        assert facts["belimumab"].status == "current"
+
+
+def test_a_lab_value_when_she_flared_is_still_of_that_time():
+    assert _facts("my CK was 12000 when she flared")["ck"].historical
