@@ -221,3 +221,11 @@ def test_a_treatment_taken_until_the_disease_flared_failed(text, drug):
 
 def test_a_lab_value_when_she_flared_is_still_of_that_time():
     assert _facts("my CK was 12000 when she flared")["ck"].historical
+
+
+@pytest.mark.parametrize("text, drug", [
+    ("she stopped methotrexate 2 months ago because of mouth ulcers", "methotrexate"),
+    ("prednisone caused weight gain and mood swings so we tapered it", "prednisone"),
+])
+def test_a_treatment_stopped_for_a_side_effect_was_not_tolerated(text, drug):
+    assert _facts(text)[drug].status == "intolerant"
