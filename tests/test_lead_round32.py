@@ -229,3 +229,24 @@ def test_a_lab_value_when_she_flared_is_still_of_that_time():
 ])
 def test_a_treatment_stopped_for_a_side_effect_was_not_tolerated(text, drug):
     assert _facts(text)[drug].status == "intolerant"
+
+
+# --- a mother for her son with T-ALL: a result she is not sure of ---------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("my son's leukaemia is CD7 negative i think, we're waiting for the full report", "cd7"),
+    ("his CD7 was negative, i think", "cd7"),
+    ("hep b negative i believe", "hbv"),
+])
+def test_a_negative_result_said_with_a_hedge_is_uncertain(text, concept):
+    fact = _facts(text)[concept]
+    assert fact.uncertain
+
+
+def test_a_hedged_negative_cd7_keeps_the_cd7_trial_open(tmp_path):
+    from bundled_engine import talk
+    engine = _engine(tmp_path)
+    reply = talk(engine, "a", "my son is 19 and has T-ALL, relapsed after chemo twice, his CD7 was negative i think",
+                 "show me the trials")[1]
+    assert "don't fit" not in reply.split("local-cd7-cart-heme")[0]
+    assert "CD7 expression negative" not in reply
