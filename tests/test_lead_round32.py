@@ -250,3 +250,11 @@ def test_a_hedged_negative_cd7_keeps_the_cd7_trial_open(tmp_path):
                  "show me the trials")[1]
     assert "don't fit" not in reply.split("local-cd7-cart-heme")[0]
     assert "CD7 expression negative" not in reply
+
+
+@pytest.mark.parametrize("text, drug", [
+    ("methotrexate never really worked", "methotrexate"),
+    ("benlysta never properly kicked in", "belimumab"),
+])
+def test_a_treatment_that_never_really_worked_failed(text, drug):
+    assert _facts(text)[drug].status == "failed"
