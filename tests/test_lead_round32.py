@@ -258,3 +258,24 @@ def test_a_hedged_negative_cd7_keeps_the_cd7_trial_open(tmp_path):
 ])
 def test_a_treatment_that_never_really_worked_failed(text, drug):
     assert _facts(text)[drug].status == "failed"
+
+
+# --- triage of a note naming no diagnosis the gate reads ------------------------------------------
+
+def _triage(tmp_path, text, *extra):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    env = {"TRIALBOT_DB": str(tmp_path / "t.db"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, str(root / "bot.py"), "triage", "--today", "2026-12-06", *extra],
+                          input=text, capture_output=True, text=True, env=env, cwd=root, timeout=300)
+    return done.stdout
+
+
+def test_triage_says_when_no_diagnosis_was_recognised(tmp_path):
+    note = ("A 32 yo woman presents with a sudden 'exploding' headache; head CT showed blood in the right "
+            "ventricle; angiogram consistent with an arteriovenous malformation.")
+    assert "No diagnosis recognised" in _triage(tmp_path, note)
+    assert "No diagnosis recognised" not in _triage(tmp_path, "34F, SLE since 2015, failed MMF and belimumab")
+    assert "No diagnosis recognised" not in _triage(tmp_path, "34F, I might have lupus, on plaquenil")
