@@ -93,6 +93,11 @@ def redated(tracker: Tracker, text: str, source: str, today: date) -> tuple[list
     cut = re.search(r"\bnot\b", text)
     before, after = (text[:cut.start()], text[cut.end():]) if cut else (text, "")
     right, wrong = list(dates_in(before, today)), list(dates_in(after, today))
+    if cut and (not right or not wrong):
+        # "sorry i meant 8 weeks not 8 months": a bare length of time corrects when something
+        # was ("diagnosed 8 months ago"), the "ago" said once or not at all (lead, round 32)
+        right = right or list(dates_in(_ago(before), today))
+        wrong = wrong or list(dates_in(_ago(after), today))
     if not right and len(wrong) == 2:
         right, wrong = wrong[1:], wrong[:1]       # "not 2020, 2019"
     if len(right) != 1 or len(wrong) > 1:
@@ -105,6 +110,12 @@ def redated(tracker: Tracker, text: str, source: str, today: date) -> tuple[list
     if not targets or targets[0].date == right[0]:
         return [], []
     return [replace(targets[0], date=right[0], source=source)], [targets[0]]
+
+
+def _ago(part: str) -> str:
+    """A part of a correction ending in a length of time, read as that long ago."""
+    part = part.strip().rstrip(".!?,;")
+    return f"{part} ago" if part and not part.lower().endswith("ago") else ""
 
 
 def renumbered(tracker: Tracker, text: str, source: str, read: Callable[..., list[Fact]]) -> tuple[list[Fact], list[Fact]]:

@@ -24,7 +24,7 @@ from data.files import DATA_DIR, read_yaml
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
 _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness",
              "own_telling", "about_a_patient", "case_shorthand", "nothing_else", "greetings", "professions",
-             "about_a_patient_zh"}
+             "profession_titles", "about_a_patient_zh"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -163,6 +163,8 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
             requests[key] = str(command)
     no_answers = frozenset(plain(p) for p in _strings(raw.get("no_answers", []), f"{name}: no_answers"))
     professions = _strings(raw.get("professions", []), f"{name}: professions")
+    titles = _strings(raw.get("profession_titles", []), f"{name}: profession_titles")
+    professions = professions + [f"{title} {word}" for title in titles for word in professions]
     roles = _roles(raw.get("roles", {}) or {}, f"{name}: roles", professions)
     team_only = tuple(_strings(raw.get("team_only", []), f"{name}: team_only"))
     age_first = frozenset(_strings(raw.get("age_first", []), f"{name}: age_first"))

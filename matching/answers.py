@@ -394,11 +394,11 @@ def _date(question, text: str, reply: str, today: date) -> list[Fact]:
         if basis is not None and basis.status in ("failed", "intolerant"):
             return [replace(basis, date=today.isoformat())]
         return [_refined(question, text, concept, status="current")]
-    if says(reply, "none") or says(reply, "no"):
+    if says(reply, "none") or says(reply, "no") or says(reply, "never"):
         if kind == "last_dose":
             # "never": not in the past either; a plain "no" ("not in the last 2 weeks")
             # rules out current use and washout windows only
-            never = reply.startswith("never")
+            never = says(reply, "never") or _later_clause_says(reply, "never")
             return [_fact(question, text, _therapy_label(concept), concept, negated=True, historical=never)]
         if kind in ("history_date", "procedure_date", "diagnosis_date"):
             return []  # "never" contradicts what the question was based on: not understood

@@ -388,6 +388,19 @@ def _excluded_by_stated(key: str, stated: list[str], memo: dict) -> bool:
     return found
 
 
+def _above_stated(key: str, stated: list[str], memo: dict) -> bool:
+    """A diagnosis question about a disease a stated one is a kind of ("kidney disease?" of a
+    patient with lupus nephritis, which the trial's chronic kidney disease counts only as an
+    organ's involvement): not asked, a "yes" adds nothing the stated disease does not say and
+    a "no" would contradict it; the criterion stays open for the trial team."""
+    if not key.startswith("diagnosis:") or not stated:
+        return False
+    found = memo.get(("above", key))
+    if found is None:
+        found = memo[("above", key)] = _has_kind_in(key, [c for c in stated if c != key.split(":", 2)[1]])
+    return found
+
+
 def _lists(term, one: str, other: str) -> bool:
     """``one`` (or a concept above it) names ``other`` (or one above it) under ``contradicts``."""
     return any(other == target or (target in term and term.is_a(other, target))
@@ -599,7 +612,7 @@ def next_question(results: list, asked: Iterable[str] = (), limit: int | None = 
         weight = priors.fit_weight(considered - 1, result.condition_fit, best_fit) if weighed else 0.0
         for key, first, main, _places in values.keys:
             if (key in asked or (main and diagnosis_asked) or _another_of_a_kind(key, stated, priors, kind_memo)
-                    or _excluded_by_stated(key, stated, kind_memo)):
+                    or _excluded_by_stated(key, stated, kind_memo) or _above_stated(key, stated, kind_memo)):
                 continue
             if main and stated and _another_group(key, stated, conditions, stated_memo, kind_memo):
                 continue

@@ -636,13 +636,16 @@ class FactBuilder:
         whose patient is a child (an AGE fact of the patient under ``under``) is the disease of
         either onset (``onset_by_age`` in data/nlp/extraction.yaml: "my son has Still's disease,
         he is 7 now" is ``stills_disease``), unless its own words or the two before it say adult
-        ("adult-onset Still's", "adult onset stills", "AOSD"; h102, round 22)."""
+        ("adult-onset Still's", "adult onset stills", "AOSD"; h102, round 22). So is one whose
+        length puts its onset under that age ("my daughter has still's disease since she was 4,
+        she's 17 now": begun at 4; lead, round 32)."""
         for entry in self.onset_by_age:
             ages = [f.value for f in facts if f.label == "AGE" and not f.family and isinstance(f.value, (int, float))]
-            if not ages or min(ages) >= entry["under"]:
+            if not ages:
                 continue
             for fact in facts:
-                if (fact.concept == entry["concept"] and not fact.family
+                onset = min(ages) - (fact.duration_days or 0) / 365.25
+                if (fact.concept == entry["concept"] and not fact.family and onset < entry["under"]
                         and not any(w in text[max(0, fact.start - 15):fact.end].lower() for w in entry["adult_words"])):
                     fact.concept = entry["either"]
 

@@ -23,6 +23,8 @@ from nlp.components.disease_status import _status_ids
 from nlp.components.patterns import PatternMatch, PatternRunner
 from nlp.resources import alternation, vocabulary_words
 
+# between a cue and its time: a preposition at most ("diagnosed in 2015", "dx 8 months ago")
+_CUE_TO_TIME = re.compile(r"\s*(?:(?:in|on|at|around|about|approx\.?|~)\s+)?", re.IGNORECASE)
 TIMED_LABELS = ("CONDITION", "DRUG", "PROCEDURE", "INFECTION", "LAB", "SCORE", "BIOMARKER", "PREGNANCY")
 # a bare year dates a mention of these written right before it (never a lab value: "CK 2000"; "last
 # pregnancy 2019" is a past pregnancy)
@@ -122,6 +124,9 @@ class TimeReader:
         changes = vocabulary.get("dose_change") or ()
         self.dose_change = re.compile(r"\b(?:%s)\b(?!\s+off\b)" % "|".join(
             re.escape(str(w)).replace(r"\ ", r"\s+") for w in changes), re.IGNORECASE) if changes else None
+        after = vocabulary.get("time_cues_after_object") or ()
+        self.after_object = re.compile(r"\b(?:%s)\Z" % "|".join(
+            re.escape(str(w)).replace(r"\ ", r"\s+") for w in after), re.IGNORECASE) if after else None
         names = vocabulary.get("protocols_named_with_year", [])
         self.protocol_year = re.compile(r"\b(?:%s)[\s-]*$" % "|".join(re.escape(n) for n in names),
                                         re.IGNORECASE) if names else None
@@ -152,6 +157,14 @@ class TimeReader:
             if between and not any(f.label in found for f in between):
                 return None
         return found
+
+    def dates_before(self, text: str, cue_end: int, expression: "TimeExpression") -> bool:
+        """The cue right before ``expression`` is one that follows what it dates ("dermatomyositis
+        (anti-MDA5) diagnosed 8 months ago": ``time_cues_after_object`` of data/nlp/extraction.yaml),
+        with nothing but a preposition between it and the time (lead, round 32)."""
+        if self.after_object is None or not _CUE_TO_TIME.fullmatch(text, cue_end, expression.start):
+            return False
+        return self.after_object.search(text, max(0, cue_end - 20), cue_end) is not None
 
     def cue_end(self, text: str, expression: "TimeExpression") -> int | None:
         """Where the last cue word before ``expression`` ends (``preferred_labels``'s cue), or None."""
@@ -333,7 +346,8 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             # what it dates ("before humira which was negative, and i had shingles last year":
             # the shingles was last year; lead, round 28)
             cue_end = reader.cue_end(text, expression)
-            if cue_end is not None and not any(facts[i].label in preferred and facts[i].start >= cue_end for i in candidates):
+            if (cue_end is not None and not reader.dates_before(text, cue_end, expression)
+                    and not any(facts[i].label in preferred and facts[i].start >= cue_end for i in candidates)):
                 preferred = None
         if preferred and any(facts[i].label in preferred for i in candidates):
             candidates = [i for i in candidates if facts[i].label in preferred]
