@@ -241,7 +241,7 @@ def test_a_window_on_one_systemic_route_is_narrower_than_the_class():
     assert Evaluator(profile, today=TODAY).rule(rule).value != TRUE
     # "oral or IV" is every systemic form
     assert _rule("Oral or IV steroids within 14 days") == {
-        "type": "therapy", "concept": "glucocorticoid", "within_days": 14, "except": ["inhaled_steroid"]}
+        "type": "therapy", "concept": "glucocorticoid", "within_days": 14, "except": ["inhaled_steroid", "topical_steroid"]}
 
 
 def test_one_window_per_part_of_an_or():
