@@ -44,6 +44,7 @@ PATTERN_SECTIONS = (
     "allergy_form", "study_drug", "placebo_intervention", "intervention_filler", "stage_list", "stage_form",
     "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above", "line_definition", "lines_permitted",
     "window_anchor_other", "extent_list", "extent_form", "concurrent_use", "half_lives_if_known",
+    "setting_lead", "setting_examples", "setting_form",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -53,7 +54,7 @@ NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who
                 "subgroup_allowed": ("a", "thr", "cond", "thr2"), "marker_minus": ("m",),
                 "marker_pair": ("a", "sa", "b", "sb"), "sex_thresholds": ("thr", "sex"),
                 "allergy_form": ("no", "severe", "words"), "stage_list": ("list",), "stage_form": ("named",),
-                "extent_list": ("list",), "extent_form": ("named",),
+                "extent_list": ("list",), "extent_form": ("named",), "setting_form": ("no",),
                 "toxicity_form": ("no",), "toxicity_grade_at_least": ("n",), "toxicity_grade_above": ("n",)}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -77,7 +78,7 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
              "stage_list", "stage_form", "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
              "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form", "half_lives_if_known",
-             "extent_words"}
+             "extent_words", "setting_lead", "setting_examples", "setting_form"}
 
 
 @dataclass(frozen=True)

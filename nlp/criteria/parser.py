@@ -43,6 +43,7 @@ from nlp.criteria.leaves import node_rule, review
 from nlp.criteria.nodes import is_content
 from nlp.criteria.rule_forms import best_review, review_only, simplify
 from nlp.criteria.scopes import names_a_kind
+from nlp.criteria.settings import setting_form
 from nlp.criteria.structure import Reader
 from nlp.criteria.study_drugs import current_study_drugs
 from nlp.components.stages import is_cancer, stage_group
@@ -218,6 +219,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return review("other", prepared, cues)
     if len(prepared) > MAX_CRITERION_CHARS:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
+    setting = setting_form(prepared, kind, cues, extent_rule)     # before a note is dropped: the whole line
+    if setting is not None:
+        return setting
     prepared = _without_permission_notes(prepared, cues)
     prepared = _without_procedure_notes(prepared, cues)
     toxicity = _toxicity_form(prepared, kind, cues)

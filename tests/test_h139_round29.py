@@ -1,0 +1,122 @@
+"""Round 29 (h139, issue #15): prior drug treatment in the advanced setting end to end: the
+criteria reader's whole-line setting form ("Prior systemic therapy for advanced/metastatic
+NSCLC", "No prior systemic anti-cancer therapy for advanced disease"), the patient's facts (said
+in English or Chinese: "she had chemo after surgery but nothing since it spread"), the judge and
+its question."""
+from __future__ import annotations
+
+from datetime import date
+
+from core.facts import Profile
+from core.rules import iter_leaves
+from matching.engine import match
+from matching.questions import build_question
+from nlp.criteria.parser import parse_criterion
+from nlp.pipeline import extract
+
+TODAY = date(2026, 12, 6)
+TREATED = "treated_advanced_disease"
+
+
+def _dx(concept: str) -> dict:
+    return {"type": "diagnosis", "concept": concept}
+
+
+def _concepts_in(rule: dict) -> set[str]:
+    return {leaf.get("concept") for leaf in iter_leaves(rule)}
+
+
+# --- the criteria reader -----------------------------------------------------------------
+
+def test_prior_systemic_therapy_in_the_whole_advanced_setting_is_a_rule():
+    assert parse_criterion("Prior systemic therapy for advanced/metastatic NSCLC.", "exclusion") == {
+        "all": [_dx("nsclc"), _dx(TREATED)]}
+    assert parse_criterion("No prior systemic anti-cancer therapy for advanced disease", "inclusion") == {
+        "not": _dx(TREATED)}
+    # examples of the class never narrow it
+    assert parse_criterion("Prior systemic therapy (e.g., prior chemotherapy, immunotherapy, or biologic therapy) for "
+                           "locally advanced unresectable or metastatic breast cancer", "exclusion") == {
+        "all": [_dx("breast_cancer"), _dx(TREATED)]}
+    assert parse_criterion("Has not received prior systemic therapy for locally advanced or metastatic disease",
+                           "inclusion") == {"not": _dx(TREATED)}
+    assert parse_criterion("Treatment-naive in the advanced setting", "inclusion") == {"not": _dx(TREATED)}
+
+
+def test_a_narrower_setting_or_therapy_or_more_words_stay_with_the_trial_team():
+    for text, kind in (("Have not received any prior systemic anti-cancer therapy for metastatic NSCLC", "inclusion"),
+                       ("No prior chemotherapy for metastatic breast cancer", "inclusion"),
+                       ("Any prior systemic non-hormonal anti-cancer therapy for locally advanced or metastatic "
+                        "HER2-positive breast cancer prior to initiation of induction therapy", "exclusion"),
+                       ("Any line of endocrine-based therapy for inoperable locally advanced or metastatic disease.",
+                        "exclusion"),
+                       ("Any prior systemic therapy received for advanced or mNSCLC. Prior systemic therapy in the "
+                        "neoadjuvant or adjuvant setting ... are allowed, provided that recurrence or progression has "
+                        "occurred > 12 months after the end of treatment.", "exclusion"),
+                       ("Prior systemic therapy for locally advanced disease", "exclusion"),
+                       ("Prior systemic therapy (except hormonal therapy) for advanced disease", "exclusion")):
+        rule = parse_criterion(text, kind)
+        assert TREATED not in _concepts_in(rule), (text, rule)
+
+
+# --- what patients and carers write ---------------------------------------------------------
+
+def _status(text: str) -> bool | None:
+    """None: not said; True: treated in the advanced setting; False: said none."""
+    facts = [f for f in extract(text, today=TODAY) if f.concept == TREATED]
+    return None if not facts else not facts[0].negated
+
+
+def test_treatment_since_the_spread_is_read_from_what_people_write():
+    assert _status("She had chemo after surgery but nothing since it spread.") is False
+    assert _status("He hasn't had any treatment since the cancer spread to his liver.") is False
+    assert _status("She never had chemo since it spread.") is False
+    assert _status("转移以后没有再做过治疗") is False
+    assert _status("My mother has metastatic breast cancer and has been on chemo since it spread.") is True
+    assert _status("I'm on immunotherapy for my metastatic lung cancer.") is True
+    assert _status("乳腺癌转移后做了化疗") is True
+    # the future, a condition, and what is no drug treatment say nothing
+    assert _status("If it spread they would start chemo.") is None
+    assert _status("She had radiotherapy since it spread.") is None
+    assert _status("She had chemo after surgery for her breast cancer.") is None
+
+
+# --- judged end to end ------------------------------------------------------------------------
+
+def _criterion(text: str, kind: str, patient: str):
+    record = {"id": "local-setting", "nct_id": None, "sources": ["test"], "title": "check", "conditions": [],
+              "criteria": [{"id": "c-1", "kind": kind, "text": text, "rule": parse_criterion(text, kind)}]}
+    result = match(Profile(extract(patient, today=TODAY)), [record], today=TODAY)[0]
+    return result, result.criteria[0]
+
+
+def test_nothing_since_the_spread_meets_a_first_line_trial_with_the_criterion_text_and_evidence():
+    line = "No prior systemic anti-cancer therapy for advanced disease"
+    result, criterion = _criterion(line, "inclusion",
+                                   "My wife has breast cancer. She had chemo after surgery but nothing since it spread.")
+    assert criterion.status == "pass"
+    shown = criterion.to_dict()
+    assert shown["text"] == line and shown["evidence"]
+    # the exclusion of the same setting is not met either
+    result, criterion = _criterion("Prior systemic therapy for advanced/metastatic breast cancer.", "exclusion",
+                                   "breast cancer; chemo after surgery but nothing since it spread")
+    assert criterion.status == "pass" and result.verdict != "ineligible"
+
+
+def test_treatment_since_the_spread_fails_the_first_line_trial_with_its_evidence():
+    result, criterion = _criterion("Prior systemic therapy for advanced/metastatic NSCLC.", "exclusion",
+                                   "I have non-small cell lung cancer and I'm on immunotherapy since it spread.")
+    assert criterion.status == "fail"
+    assert criterion.to_dict()["evidence"]
+
+
+def test_silence_and_chemo_after_surgery_alone_are_asked_never_failed():
+    for patient in ("breast cancer, chemo after surgery in 2021", "58 year old woman with metastatic breast cancer"):
+        result, criterion = _criterion("No prior systemic anti-cancer therapy for advanced disease", "inclusion", patient)
+        assert criterion.status == "unknown" and result.verdict != "ineligible", patient
+        assert f"diagnosis:{TREATED}" in {q.key for q in result.questions}, patient
+
+
+def test_the_setting_question_reads_in_both_languages():
+    question = build_question(f"diagnosis:{TREATED}")
+    assert question.patient and "{" not in question.patient and "spread" in question.patient
+    assert question.zh_patient and "扩散" in question.zh_patient
