@@ -120,3 +120,30 @@ def test_the_setting_question_reads_in_both_languages():
     question = build_question(f"diagnosis:{TREATED}")
     assert question.patient and "{" not in question.patient and "spread" in question.patient
     assert question.zh_patient and "扩散" in question.zh_patient
+
+
+# --- the line taken now, by its ordinal -------------------------------------------------------
+
+def _lines(text: str) -> list[tuple[float, str]]:
+    return [(f.value, f.comparator) for f in extract(text, today=TODAY) if f.concept == "prior_lines"]
+
+
+def test_the_line_taken_now_gives_at_least_the_lines_before_it():
+    assert _lines("This is her fourth line of therapy") == [(3.0, ">=")]
+    assert _lines("he is now on his third line of chemo") == [(2.0, ">=")]
+    assert _lines("she is on third-line treatment") == [(2.0, ">=")]
+    assert _lines("她现在是三线治疗") == [(2.0, ">=")]
+    # a cycle or an infusion of one line, a first line, a negation, a condition: nothing
+    for text in ("She's on her third treatment.", "I'm on my second round of chemo", "She's on her first line of treatment",
+                 "He is not on a third-line treatment", "If she goes on her third line of treatment"):
+        assert _lines(text) == [], text
+
+
+def test_the_line_taken_now_meets_a_count_of_prior_lines_end_to_end():
+    result, criterion = _criterion("Patients must have received at least 2 prior lines of treatment", "inclusion",
+                                   "My husband has myeloma and this is his fourth line of therapy.")
+    assert criterion.status == "pass" and criterion.to_dict()["evidence"]
+    # at least 2 before the third line: "no more than 3" may hold or not, so it is unknown (asked)
+    result, criterion = _criterion("Received no more than 3 prior regimens", "inclusion",
+                                   "she is on third-line treatment for her lymphoma")
+    assert criterion.status == "unknown"
