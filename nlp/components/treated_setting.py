@@ -1,7 +1,7 @@
 """Drug treatment since the cancer became advanced or spread, as people say it: CONDITION facts
 of the status ``treated_advanced_disease`` (``data/terminology/disease_status.yaml``), judged by
 the diagnosis leaf of the registries' "prior systemic therapy for advanced / metastatic disease"
-(round 29, h139, issue #15; the leaf: nlp/criteria/settings.py).
+(round 29, h139, issue #15; the leaf: nlp/criteria/therapy_setting.py).
 
 * "she had chemo after surgery but nothing since it spread", "he hasn't had any treatment since
   the cancer spread", "转移以后没有再做过治疗": none given in that setting (negated). A

@@ -43,7 +43,7 @@ from nlp.criteria.leaves import node_rule, review
 from nlp.criteria.nodes import is_content
 from nlp.criteria.rule_forms import best_review, review_only, simplify
 from nlp.criteria.scopes import names_a_kind
-from nlp.criteria.settings import setting_form
+from nlp.criteria.therapy_setting import setting_form
 from nlp.criteria.structure import Reader
 from nlp.criteria.study_drugs import current_study_drugs
 from nlp.components.stages import is_cancer, stage_group
