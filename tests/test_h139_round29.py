@@ -71,6 +71,8 @@ def test_treatment_since_the_spread_is_read_from_what_people_write():
     assert _status("He hasn't had any treatment since the cancer spread to his liver.") is False
     assert _status("She never had chemo since it spread.") is False
     assert _status("转移以后没有再做过治疗") is False
+    assert _status("No treatment for advanced disease yet.") is False
+    assert _status("She has not had any chemo for her metastatic breast cancer.") is False
     assert _status("My mother has metastatic breast cancer and has been on chemo since it spread.") is True
     assert _status("I'm on immunotherapy for my metastatic lung cancer.") is True
     assert _status("乳腺癌转移后做了化疗") is True
