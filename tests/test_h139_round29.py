@@ -69,10 +69,11 @@ def _status(text: str) -> bool | None:
 def test_treatment_since_the_spread_is_read_from_what_people_write():
     assert _status("She had chemo after surgery but nothing since it spread.") is False
     assert _status("He hasn't had any treatment since the cancer spread to his liver.") is False
-    assert _status("She never had chemo since it spread.") is False
+    assert _status("She hasn't had anything since it spread.") is False
     assert _status("转移以后没有再做过治疗") is False
     assert _status("No treatment for advanced disease yet.") is False
-    assert _status("She has not had any chemo for her metastatic breast cancer.") is False
+    assert _status("She has not had any treatment for her metastatic breast cancer.") is False
+    assert _status("She has not had any chemo for her metastatic breast cancer.") is None
     assert _status("My mother has metastatic breast cancer and has been on chemo since it spread.") is True
     assert _status("I'm on immunotherapy for my metastatic lung cancer.") is True
     assert _status("乳腺癌转移后做了化疗") is True
@@ -80,6 +81,10 @@ def test_treatment_since_the_spread_is_read_from_what_people_write():
     assert _status("If it spread they would start chemo.") is None
     assert _status("She had radiotherapy since it spread.") is None
     assert _status("She had chemo after surgery for her breast cancer.") is None
+    # one kind denied is not all: a hormone or targeted therapy may have been given
+    assert _status("On anastrozole and palbociclib. No chemotherapy for metastatic disease.") is None
+    assert _status("She never had chemo since it spread.") is None
+    assert _status("转移后没有做化疗") is None
 
 
 # --- judged end to end ------------------------------------------------------------------------

@@ -4,8 +4,10 @@ the diagnosis leaf of the registries' "prior systemic therapy for advanced / met
 (round 29, h139, issue #15; the leaf: nlp/criteria/therapy_setting.py).
 
 * "she had chemo after surgery but nothing since it spread", "he hasn't had any treatment since
-  the cancer spread", "转移以后没有再做过治疗": none given in that setting (negated). A
-  treatment after surgery says nothing of the advanced setting.
+  the cancer spread", "no treatment for advanced disease yet", "转移以后没有再做过治疗": none given
+  in that setting (negated). One kind denied ("no chemotherapy for metastatic disease") is not
+  none: a hormone or targeted therapy may have been given. A treatment after surgery says
+  nothing of the advanced setting.
 * "she's been on chemo since it spread", "immunotherapy for her metastatic lung cancer",
   "first-line chemo for advanced disease", "转移后做了化疗": drug treatment given in that
   setting. Only drug words count (chemotherapy, immunotherapy, targeted or hormone therapy);
