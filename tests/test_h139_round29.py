@@ -85,6 +85,10 @@ def test_treatment_since_the_spread_is_read_from_what_people_write():
     assert _status("On anastrozole and palbociclib. No chemotherapy for metastatic disease.") is None
     assert _status("She never had chemo since it spread.") is None
     assert _status("转移后没有做化疗") is None
+    # a wish, a trial, a question: nothing was given
+    assert _status("Looking for a trial on immunotherapy for metastatic NSCLC.") is None
+    assert _status("Has she had chemo since it spread?") is None
+    assert _status("She got immunotherapy for her advanced melanoma last year.") is True
 
 
 # --- judged end to end ------------------------------------------------------------------------

@@ -14,7 +14,8 @@ the diagnosis leaf of the registries' "prior systemic therapy for advanced / met
   radiotherapy or surgery since the spread is no drug treatment, and a bare "treatment" only
   counts when none was given.
 
-A condition, the future or doubt before the match in its sentence leave it out, and
+A wish, a trial, a condition, the future or doubt before the match in its sentence, or a
+question mark ending it, leave it out, and
 so does a negation before a treatment given ("she never had chemo since it spread" is read by
 the negated forms, not turned round): unknown stays unknown (the question asks it). The words
 are data: the ``treated_setting`` section of ``data/nlp/extraction.yaml``.
@@ -59,12 +60,19 @@ def treated_setting_facts(text: str, source: str | None = None) -> list[Fact]:
                 if any(s < match.end() and match.start() < e for s, e in taken):
                     continue
                 before = text[_sentence_start(text, match.start()):match.start()]
-                if words.before.search(before) or (not negated and words.denied.search(before)):
+                if words.before.search(before) or (not negated and words.denied.search(before)) \
+                        or _asked(text, match.end()):
                     continue
                 taken.append(match.span())
                 found.append(Fact(label="CONDITION", concept=STATUS, text=match.group(0).strip(), start=match.start(),
                                   end=match.end(), negated=negated, source=source))
     return found
+
+
+def _asked(text: str, end: int) -> bool:
+    """The sentence of the match is a question ("has she had chemo since it spread?")."""
+    stop = _SENTENCE_END.search(text, end)
+    return stop is not None and stop.group() in "?？"
 
 
 def _sentence_start(text: str, start: int) -> int:
