@@ -158,3 +158,22 @@ def test_the_line_taken_now_meets_a_count_of_prior_lines_end_to_end():
     result, criterion = _criterion("Received no more than 3 prior regimens", "inclusion",
                                    "she is on third-line treatment for her lymphoma")
     assert criterion.status == "unknown"
+
+
+# --- the ranking's settings -------------------------------------------------------------------
+
+def test_none_since_the_spread_keeps_first_line_trials_in_the_patients_setting():
+    from data.terminology import load_terminology
+    from matching.status_trials import patient_settings
+
+    terminology = load_terminology()
+
+    def settings(text: str) -> set[str]:
+        return patient_settings(Profile(extract(text, today=TODAY)), terminology)
+
+    # adjuvant treatment and letrozole before, liver metastases now, nothing given since
+    assert "treated" not in settings("Breast cancer 2020, adjuvant chemo then letrozole. Liver metastases found in "
+                                     "March. No treatment for advanced disease yet.")
+    # without that sentence the medicines taken make it a treated cancer, as before
+    assert "treated" in settings("Breast cancer 2020, adjuvant chemo then letrozole. Liver metastases found in March.")
+    assert "treated" in settings("I'm on immunotherapy for my metastatic lung cancer.")
