@@ -177,3 +177,13 @@ def test_none_since_the_spread_keeps_first_line_trials_in_the_patients_setting()
     # without that sentence the medicines taken make it a treated cancer, as before
     assert "treated" in settings("Breast cancer 2020, adjuvant chemo then letrozole. Liver metastases found in March.")
     assert "treated" in settings("I'm on immunotherapy for my metastatic lung cancer.")
+
+
+def test_a_newly_diagnosed_untreated_cancer_had_no_treatment_in_the_advanced_setting():
+    result, criterion = _criterion("No prior systemic anti-cancer therapy for advanced disease", "inclusion",
+                                   "Just diagnosed with metastatic breast cancer, no treatment yet.")
+    assert criterion.status == "pass" and criterion.to_dict()["evidence"]
+    # and one treated since the spread is not a newly diagnosed, previously untreated one
+    result, criterion = _criterion("Previously untreated disease", "inclusion",
+                                   "Metastatic breast cancer; she has been on chemo since it spread.")
+    assert criterion.status == "fail"
