@@ -187,3 +187,27 @@ def test_a_newly_diagnosed_untreated_cancer_had_no_treatment_in_the_advanced_set
     result, criterion = _criterion("Previously untreated disease", "inclusion",
                                    "Metastatic breast cancer; she has been on chemo since it spread.")
     assert criterion.status == "fail"
+
+
+# --- the PI3K / AKT / mTOR classes and a therapy's purpose ------------------------------------
+
+def test_the_pi3k_akt_mtor_classes_are_read_and_a_drug_names_its_class():
+    therapy = lambda c: {"type": "therapy", "concept": c}      # noqa: E731
+    assert parse_criterion("Prior treatment with a phosphoinositide 3-kinase (PI3K) inhibitor, a protein kinase B (Akt) "
+                           "inhibitor, or a mechanistic target of rapamycin (mTOR) inhibitor", "exclusion") == {
+        "any": [therapy("pi3k_inhibitor"), therapy("akt_inhibitor"), therapy("mtor_inhibitor")]}
+    result, criterion = _criterion("Prior treatment with any PI3K inhibitor", "exclusion",
+                                   "Metastatic breast cancer, progressed on alpelisib and fulvestrant.")
+    assert criterion.status == "fail" and criterion.to_dict()["evidence"]
+    # sirolimus is an mTOR inhibitor, never a cancer medicine for that
+    from data.terminology import load_terminology
+    terminology = load_terminology()
+    assert terminology.is_a("sirolimus", "mtor_inhibitor")
+    assert not terminology.is_a("sirolimus", "systemic_anticancer_therapy")
+
+
+def test_what_a_drug_was_given_for_is_no_condition_beside_it():
+    for text in ("Prior exposure to PI3K inhibitors (e.g., alpelisib, buparlisib) for breast cancer.",
+                 "Prior exposure to CDK4/6 inhibitors (e.g., palbociclib, ribociclib) for breast cancer."):
+        rule = parse_criterion(text, "exclusion")
+        assert not {leaf.get("type") for leaf in iter_leaves(rule)} & {"history", "diagnosis"}, (text, rule)

@@ -44,7 +44,7 @@ PATTERN_SECTIONS = (
     "allergy_form", "study_drug", "placebo_intervention", "intervention_filler", "stage_list", "stage_form",
     "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above", "line_definition", "lines_permitted",
     "window_anchor_other", "extent_list", "extent_form", "concurrent_use", "half_lives_if_known",
-    "setting_lead", "setting_examples", "setting_form",
+    "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -78,7 +78,7 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
              "stage_list", "stage_form", "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
              "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form", "half_lives_if_known",
-             "extent_words", "setting_lead", "setting_examples", "setting_form"}
+             "extent_words", "setting_lead", "setting_examples", "setting_form", "therapy_purpose"}
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,10 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return by_sex
     subject = subject_sex(prepared, cues)
     rule = _by_definition(prepared, kind, cues) or _read(prepared, kind, cues)
+    if cues.search("therapy_purpose", prepared) and _therapy_beside_condition(rule):
+        # (round 29) "Prior exposure to PI3K inhibitors (e.g., alpelisib) for breast cancer": the
+        # disease is what the drug was given for, not a condition of its own beside it
+        return _whole_line_review(prepared, cues)
     if _negation_beside_review(rule, kind) or _self_contradicting(rule):
         # "dMMR ... who has not received immunotherapy" read as any[<unread>, not immunotherapy]:
         # the joint is unsure, and the negated branch alone would exclude every patient
@@ -481,6 +485,12 @@ def _statuses_without_their_disease(rule: dict, cues) -> dict:
     if "not" in rule:
         return {"not": _statuses_without_their_disease(rule["not"], cues)}
     return rule
+
+
+def _therapy_beside_condition(rule: dict) -> bool:
+    """The rule holds a therapy leaf and a history or diagnosis leaf (read as two conditions)."""
+    kinds = {leaf.get("type") for leaf in iter_leaves(rule)}
+    return "therapy" in kinds and bool(kinds & {"history", "diagnosis"})
 
 
 def _negation_beside_review(rule: dict, kind: str) -> bool:
