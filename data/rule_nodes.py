@@ -171,7 +171,8 @@ def _hash(text: str) -> str:
 # 121: h132, round 28: a negation reaches nothing past "since" nor past what a denied treatment is "for" ("No chemo since the first cancer", "no chemo for the lymphoma"): those diseases are had.
 # 122: h138, round 29: what windows are of: concepts for mRNA and COVID vaccines (no concept for a vaccine of no named kind), blood and plasma donation, blood transfusion (its kinds narrower), significant traumatic injury, an investigational device and palliative radiotherapy; a bracketed window before its noun ("Recent (within 6 weeks) myocardial infarction") is that noun's; conditions "A, B and C" in an exclusion are alternatives; screening assessments, leukapheresis and "starting therapy" are points of the trial a window ends at; a permission naming another kind than the criterion's ("killed vaccines is allowed") is a note.
 # 123: lead, round 32: a status pair followed by a therapy response ("refractory or relapsed after at least two lines") joins its two words only, never the disease before it with the lines after it; "B cell NHL" is a B-cell lymphoma.
-PLAN_VERSION = "123"
+# 124: h139, round 29: prior drug treatment in the advanced setting (treated_advanced_disease, a status in disease_status.yaml) is read in a line that is that setting and nothing else ("Prior systemic therapy for advanced/metastatic NSCLC", "No prior systemic anti-cancer therapy for advanced disease", examples in "(e.g., ...)" never narrowing); "for metastatic disease" alone, a kind of therapy and any other word stay the team's; the classes pi3k_inhibitor, akt_inhibitor, mtor_inhibitor (therapy_classes.yaml); a therapy "for" a disease read as a therapy beside a history ("PI3K inhibitors (e.g., alpelisib) for breast cancer") is the team's.
+PLAN_VERSION = "124"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -54,6 +54,7 @@ def mismatched_trials(db: Any, profile: Profile) -> frozenset[str]:
 
 
 _SETTINGS = StoreMemo(16)       # the trials naming one setting's phrases
+TREATED_ADVANCED = "treated_advanced_disease"     # data/terminology/disease_status.yaml
 _STAGE_IV = ("IV", "IVA", "IVB", "IVC")
 
 
@@ -78,7 +79,8 @@ def setting_mismatched(db: Any, profile: Profile) -> frozenset[str]:
 
 def patient_settings(profile: Profile, terminology: Terminology) -> set[str]:
     """The settings of the patient's cancer the text states: ``treated`` (a cancer medicine
-    taken, now or before, or a relapsed or refractory cancer; not newly diagnosed),
+    taken, now or before, or a relapsed or refractory cancer; not newly diagnosed; never when
+    the text says no drug treatment since the cancer became advanced),
     ``untreated`` (newly diagnosed, no cancer medicine taken), ``metastatic`` (a metastatic
     cancer, a site of spread, stage IV). None without a cancer stated."""
     def said(f) -> bool:
@@ -95,6 +97,15 @@ def patient_settings(profile: Profile, terminology: Terminology) -> set[str]:
                   and any(terminology.is_a(f.concept, c) for c in classes) for f in profile.facts)
     relapsed = any(terminology.is_a(s, "relapsed_or_refractory") for s in statuses if "relapsed_or_refractory" in terminology)
     new = any(terminology.is_a(s, "newly_diagnosed") for s in statuses if "newly_diagnosed" in terminology)
+    # drug treatment since the cancer became advanced (round 29, h139): given, the cancer is a
+    # treated one; said none ("chemo after surgery but nothing since it spread"), what was given
+    # before (adjuvant) does not make a first-line trial for advanced disease the wrong setting
+    advanced = [f for f in profile.facts if f.label == "CONDITION" and f.concept == TREATED_ADVANCED
+                and not (f.uncertain or f.family or f.hypothetical)]
+    if any(not f.negated for f in advanced):
+        treated = True
+    elif advanced:
+        treated = relapsed = False
     found = set()
     if relapsed or (treated and not new):
         found.add("treated")

@@ -622,6 +622,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
             facts.extend(_stages(text, facts, source))      # "肺癌IV期"
             facts.extend(_toxicities(text, facts, source))  # "化疗的副作用都没有了"
             facts.extend(_treatment_lines(text, facts, source))  # "接受过三线治疗"
+            facts.extend(_treated_setting(text, source))    # "转移以后没有再做过治疗"
             yield _with_relation_sex(facts, speaker, source)
             continue
         speaker = with_known_relation(speaker, about)
@@ -638,6 +639,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
         facts.extend(_weight_loss(text, facts, source))     # "lost 8 kg in 3 months" beside a cancer
         facts.extend(_toxicities(text, facts, source))  # "grade 2 neuropathy from vincristine"
         facts.extend(_treatment_lines(text, facts, source))  # "she's had 3 lines of treatment"
+        facts.extend(_treated_setting(text, source))    # "nothing since it spread"
         builder.former_states(facts)    # "She stopped smoking 5 years ago" under a PMH heading: a former smoker now
         prefer_written_system(facts, builder.terminology)   # "bilirubin 9" beside "creatinine 71 umol/L"
         yield _with_relation_sex(_young_patient(text, facts, speaker), speaker, source)
@@ -655,6 +657,13 @@ def _treatment_lines(text: str, facts: list[Fact], source: str | None) -> list[F
     from nlp.components.treatment_lines import treatment_line_facts   # start-up: nothing of nlp.components at import
 
     return treatment_line_facts(text, facts, source)
+
+
+def _treated_setting(text: str, source: str | None) -> list[Fact]:
+    """The ``treated_advanced_disease`` facts of a text (nlp/components/treated_setting.py)."""
+    from nlp.components.treated_setting import treated_setting_facts   # start-up: nothing of nlp.components at import
+
+    return treated_setting_facts(text, source)
 
 
 def _allergies(text: str, facts: list[Fact], source: str | None) -> list[Fact]:

@@ -155,7 +155,7 @@ def test_the_records_bench_counts_the_words_that_keep_a_line_review():
     from benchmarks.criteria_records import review_words
     line = "Prior radiotherapy to the chest"
     criteria = [{"rule": parse_criterion(line, "exclusion")},
-                {"rule": parse_criterion("No prior systemic therapy for advanced or metastatic disease", "inclusion")}]
+                {"rule": parse_criterion("No prior chemotherapy for advanced or metastatic disease", "inclusion")}]
     counted = review_words(criteria, most=50)
     words = dict(counted["words"])
     assert words["prior"] == 2 and words["chest"] == 1

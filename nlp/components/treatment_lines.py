@@ -8,6 +8,9 @@ criteria "at least 2 prior lines of therapy", "no more than 3 prior regimens" (h
   not "the pregnancy test showed 2 lines").
 * "3 lines of chemo", "2 lines of salvage", "接受过三线治疗": lines of one kind (or a line's
   ordinal), so at least that many in all (comparator ">=").
+* "this is his fourth line of therapy", "now on third-line chemo", "现在是三线治疗": the Nth line
+  now, so at least N - 1 before it (round 29, h139); "her third treatment" or "second round of
+  chemo" without a line word is as often a cycle of one line: nothing.
 * "R-CHOP then R-ICE then polatuzumab", "R-CHOP -> R-ICE -> CAR-T": a list of regimens, each a
   systemic anticancer therapy the text names (DRUG facts) or a CAR-T (``also_lines``), joined by "then", "->", "followed
   by": at least as many lines as it names. Never when the list names a maintenance, a
@@ -47,6 +50,8 @@ class LineWords:
     one_line: re.Pattern
     before: re.Pattern
     after: re.Pattern
+    current: tuple[re.Pattern, ...] = ()
+    ordinals: dict[str, int] = None
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +67,8 @@ def line_words() -> LineWords:
     return LineWords(look=one("look"), numbers={str(k).lower(): int(v) for k, v in raw["numbers"].items()},
                      signs={" ".join(str(k).lower().split()): v for k, v in raw["signs"].items()},
                      all=many("all"), bare=one("bare"), context=one("context"), some=many("some"), joiner=one("joiner"), also_lines=frozenset(raw["also_lines"]), one_line=one("one_line"),
-                     before=one("before"), after=one("after"))
+                     before=one("before"), after=one("after"), current=many("current"),
+                     ordinals={str(k).lower(): int(v) for k, v in raw["ordinals"].items()})
 
 
 def treatment_line_facts(text: str, facts: list[Fact], source: str | None = None) -> list[Fact]:
@@ -91,11 +97,27 @@ def treatment_line_facts(text: str, facts: list[Fact], source: str | None = None
                 found.append(Fact(label="SCORE", concept=SCORE, text=match.group(0).strip(), start=match.start(),
                                   end=match.end(), value=float(n), comparator=comparator, source=source))
     if not found:
+        found.extend(_current_line(text, words, source))
+    if not found:
         listed = _regimen_list(text, facts, words)
         if listed is not None:
             found.append(Fact(label="SCORE", concept=SCORE, text=text[listed[0]:listed[1]], start=listed[0],
                               end=listed[1], value=float(listed[2]), comparator=">=", source=source))
     return found
+
+
+def _current_line(text: str, words: LineWords, source: str | None) -> list[Fact]:
+    """(round 29, h139) "this is his fourth line of therapy", "now on third-line chemo", "现在是三线治疗":
+    the Nth line now, so at least N - 1 lines before it (the one taken now may or may not count
+    once it stops: the lower bound only). A first line says nothing."""
+    for pattern in words.current:
+        for match in pattern.finditer(text):
+            n = words.ordinals.get(match.group("n").lower())
+            if n is None or n < 2 or not _plain_context(text, match.start(), match.end(), words):
+                continue
+            return [Fact(label="SCORE", concept=SCORE, text=match.group(0).strip(), start=match.start(), end=match.end(),
+                         value=float(n - 1), comparator=">=", source=source)]
+    return []
 
 
 def _number(written: str, words: LineWords) -> int | None:

@@ -45,6 +45,7 @@ PATTERN_SECTIONS = (
     "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above", "line_definition", "lines_permitted",
     "window_anchor_other", "extent_list", "extent_form", "concurrent_use", "half_lives_if_known",
     "window_before_noun", "one_systemic_route", "window_bracket",
+    "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -54,7 +55,7 @@ NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who
                 "subgroup_allowed": ("a", "thr", "cond", "thr2"), "marker_minus": ("m",),
                 "marker_pair": ("a", "sa", "b", "sb"), "sex_thresholds": ("thr", "sex"),
                 "allergy_form": ("no", "severe", "words"), "stage_list": ("list",), "stage_form": ("named",),
-                "extent_list": ("list",), "extent_form": ("named",),
+                "extent_list": ("list",), "extent_form": ("named",), "setting_form": ("no",),
                 "toxicity_form": ("no",), "toxicity_grade_at_least": ("n",), "toxicity_grade_above": ("n",),
                 "window_before_noun": ("n", "unit", "rest"), "window_bracket": ("n", "unit")}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
@@ -79,7 +80,8 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "one_test_two_forms", "allergy_form", "study_drug", "placebo_intervention", "intervention_filler",
              "stage_list", "stage_form", "toxicity_form", "toxicity_grade_at_least", "toxicity_grade_above",
              "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form", "half_lives_if_known",
-             "extent_words", "window_before_noun", "one_systemic_route", "window_bracket"}
+             "extent_words", "window_before_noun", "one_systemic_route", "window_bracket",
+             "setting_lead", "setting_examples", "setting_form", "therapy_purpose"}
 
 
 @dataclass(frozen=True)

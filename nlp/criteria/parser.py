@@ -43,6 +43,7 @@ from nlp.criteria.leaves import node_rule, review
 from nlp.criteria.nodes import is_content
 from nlp.criteria.rule_forms import best_review, review_only, simplify
 from nlp.criteria.scopes import names_a_kind
+from nlp.criteria.therapy_setting import setting_form
 from nlp.criteria.structure import Reader
 from nlp.criteria.study_drugs import current_study_drugs
 from nlp.components.stages import is_cancer, stage_group
@@ -218,6 +219,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return review("other", prepared, cues)
     if len(prepared) > MAX_CRITERION_CHARS:
         return _whole_line_review(prepared, cues)          # kept for the trial team, never read in part
+    setting = setting_form(prepared, kind, cues, extent_rule)     # before a note is dropped: the whole line
+    if setting is not None:
+        return setting
     prepared = _without_permission_notes(prepared, cues)
     prepared = _without_procedure_notes(prepared, cues)
     prepared = _window_after_its_noun(prepared, cues)
@@ -262,6 +266,10 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return by_sex
     subject = subject_sex(prepared, cues)
     rule = _by_definition(prepared, kind, cues) or _read(prepared, kind, cues)
+    if cues.search("therapy_purpose", prepared) and _therapy_beside_condition(rule):
+        # (round 29) "Prior exposure to PI3K inhibitors (e.g., alpelisib) for breast cancer": the
+        # disease is what the drug was given for, not a condition of its own beside it
+        return _whole_line_review(prepared, cues)
     if _negation_beside_review(rule, kind) or _self_contradicting(rule):
         # "dMMR ... who has not received immunotherapy" read as any[<unread>, not immunotherapy]:
         # the joint is unsure, and the negated branch alone would exclude every patient
@@ -478,6 +486,12 @@ def _statuses_without_their_disease(rule: dict, cues) -> dict:
     if "not" in rule:
         return {"not": _statuses_without_their_disease(rule["not"], cues)}
     return rule
+
+
+def _therapy_beside_condition(rule: dict) -> bool:
+    """The rule holds a therapy leaf and a history or diagnosis leaf (read as two conditions)."""
+    kinds = {leaf.get("type") for leaf in iter_leaves(rule)}
+    return "therapy" in kinds and bool(kinds & {"history", "diagnosis"})
 
 
 def _negation_beside_review(rule: dict, kind: str) -> bool:
