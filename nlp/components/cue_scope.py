@@ -93,6 +93,7 @@ def cue_scope(doc):
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
+            and not _hedge_before_a_stated_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
             and not _not_of_an_organ(m, ent)
@@ -332,6 +333,43 @@ def _event_of_a_new_clause(doc, modifier, ent) -> bool:
         return False
     after = doc.text[doc[modifier.modifier_span[1] - 1].idx:ent.sent.end_char if doc.has_annotation("SENT_START") else None]
     return words.stopped_for_it.search(after[:60]) is None
+
+
+@dataclass(frozen=True)
+class StatedClauseWords:
+    """``hedge_ends_at_a_stated_clause`` in data/nlp/extraction.yaml."""
+    opening: re.Pattern
+    stated: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _stated_clause_words() -> StatedClauseWords:
+    return regex_section(StatedClauseWords, "hedge_ends_at_a_stated_clause")
+
+
+def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:
+    """A hedge said of something before a comma does not reach a disease that opens the next
+    clause stated as known ("i think i might have psoriasis too, crohns 8 yrs", "not sure if
+    its sjogrens, myositis definitely", "i think hes got pneumonia again, t-all relapsed in
+    may"), nor a measured value there ("could be crohns or uc, ..., calprotectin 900"): the
+    hedge has its own object before the comma (``opening``: the comma and a joining word at
+    most before the mention), and the disease is followed by a duration, a diagnosis or a word
+    of certainty (``stated``). "maybe lupus, or sjogrens" and "i think she has lupus, SLE
+    with nephritis" keep it."""
+    if (modifier.category != "POSSIBLE_EXISTENCE" or modifier.direction.lower() != "forward"
+            or ent.label_ not in ("CONDITION", "LAB") or ent.start <= modifier.modifier_span[1]):
+        return False
+    between = doc[modifier.modifier_span[1]:ent.start]
+    commas = [t.i for t in between if t.text == ","]
+    if not commas or commas[0] == modifier.modifier_span[1]:
+        return False        # "maybe, lupus": the hedge's object is after the comma
+    words = _stated_clause_words()
+    if words.opening.search(doc.text[doc[modifier.modifier_span[1]].idx:ent.start_char]) is None:
+        return False
+    if ent.label_ == "LAB":
+        return True         # a value measured in a clause of its own
+    end = ent.sent.end_char if doc.has_annotation("SENT_START") else len(doc.text)
+    return words.stated.match(doc.text[ent.end_char:end][:40]) is not None
 
 
 # cues that tell what became of a treatment in its own clause
