@@ -97,6 +97,7 @@ def cue_scope(doc):
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
             and not _not_of_an_organ(m, ent)
+            and not _negation_of_an_organ_before_its_cause(doc, m, ent)
             and not _result_of_a_workup(doc, m, ent)
             and not _condition_after_a_status_post_item(doc, m, ent)
             and not _denied_change_of_a_finding(doc, m, ent)
@@ -207,6 +208,23 @@ def _not_of_an_organ(modifier, ent) -> bool:
     if not (modifier.rule.metadata or {}).get("organ_only"):
         return False
     return ent[-1].lower_ not in vocabulary_words("organ_cue_words")
+
+
+def _negation_of_an_organ_before_its_cause(doc, modifier, ent) -> bool:
+    """A negation of an organ's trouble does not reach the disease named as its cause right
+    after it ("she doesnt have kidney problems from the lupus", "no lung problems so far with
+    my scleroderma": the lupus and the scleroderma are had). The organ's mention stands
+    between the cue and the disease, ended by a word of ``organ_cue_words``, and only
+    ``organ_cause_words`` join them."""
+    if modifier.category != "NEGATED_EXISTENCE" or ent.label_ != "CONDITION" or modifier.modifier_span[1] > ent.start:
+        return False
+    organs = vocabulary_words("organ_cue_words")
+    organ = next((e for e in reversed(doc.ents) if e.label_ == "CONDITION" and modifier.modifier_span[1] <= e.start
+                  and e.end <= ent.start), None)
+    if organ is None or not ({t.lower_ for t in organ} & organs):
+        return False
+    joining = vocabulary_words("organ_cause_words")
+    return all(t.lower_ in joining for t in doc[organ.end:ent.start]) and organ.end < ent.start
 
 
 def _own_named_disease(doc, modifier, ent) -> bool:
