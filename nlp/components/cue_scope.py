@@ -358,6 +358,7 @@ class StatedClauseWords:
     """``hedge_ends_at_a_stated_clause`` in data/nlp/extraction.yaml."""
     opening: re.Pattern
     stated: re.Pattern
+    own_clause: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -373,8 +374,9 @@ def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:
     hedge has its own object before the comma (``opening``: the comma and a joining word at
     most before the mention), and the disease is followed by a duration, a diagnosis or a word
     of certainty (``stated``). "maybe lupus, or sjogrens" and "i think she has lupus, SLE
-    with nephritis" keep it."""
-    if (modifier.category != "POSSIBLE_EXISTENCE" or modifier.direction.lower() != "forward"
+    with nephritis" keep it. A wish or plan (hypothetical) ends so too, and before a disease
+    that ends the message as its tag ("we want to try for a baby next year, lupus")."""
+    if (modifier.category not in ("POSSIBLE_EXISTENCE", "HYPOTHETICAL") or modifier.direction.lower() != "forward"
             or ent.label_ not in ("CONDITION", "LAB") or ent.start <= modifier.modifier_span[1]):
         return False
     between = doc[modifier.modifier_span[1]:ent.start]
@@ -382,10 +384,18 @@ def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:
     if not commas or commas[0] == modifier.modifier_span[1]:
         return False        # "maybe, lupus": the hedge's object is after the comma
     words = _stated_clause_words()
-    if words.opening.search(doc.text[doc[modifier.modifier_span[1]].idx:ent.start_char]) is None:
+    between_text = doc.text[doc[modifier.modifier_span[1]].idx:ent.start_char]
+    if ent.label_ == "CONDITION" and words.own_clause.search(between_text) is not None:
+        return True     # "we want to try for a baby, she has lupus": a clause of its own says it
+    if words.opening.search(between_text) is None:
         return False
     if ent.label_ == "LAB":
         return True         # a value measured in a clause of its own
+    if modifier.category == "HYPOTHETICAL":
+        # a wish or a plan does not reach the disease that tags the message at its end ("we
+        # want to try for a baby next year, lupus"); nor a stated one
+        rest = doc.text[ent.end_char:]
+        return not rest.strip(" .!\n\t") or words.stated.match(rest[:40]) is not None
     end = ent.sent.end_char if doc.has_annotation("SENT_START") else len(doc.text)
     return words.stated.match(doc.text[ent.end_char:end][:40]) is not None
 
