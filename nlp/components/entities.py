@@ -356,10 +356,14 @@ class EntityRecognizer:
         word that introduces one ("i have ra", "her uc", "dx jia": ``disease_slot_after``) or
         joined by a list word to another disease ("sle, aps and hashimotos", "crohns and psc",
         "ra + psoriasis": ``disease_list_links``), or alone at the end of the message after a
-        comma (``disease_tag_after``: "..., uc"); elsewhere it is the English word (h102,
+        comma (``disease_tag_after``: "..., uc"), or after "the" before a verb ("the uc is bad":
+        ``disease_slot_the_verbs``); elsewhere it is the English word (h102,
         round 22)."""
         if start > 0 and doc[start - 1].lower_ in vocabulary_words("disease_slot_after"):
             return True
+        if (start > 0 and doc[start - 1].lower_ == "the" and end < len(doc)
+                and doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")):
+            return True     # "the uc is bad", not "the ra meeting hall" (h135, round 29)
         if (start > 0 and doc[start - 1].text in vocabulary_words("disease_tag_after")
                 and all(t.is_punct or t.is_space for t in doc[end:])):
             return True     # a tag ending the message ("..., now stelara since then, uc"; h135, round 29)
