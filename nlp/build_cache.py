@@ -158,9 +158,10 @@ class BuildCache:
         return entry[0], [flag == "1" for flag in entry[1]]
 
     # --- common words ----------------------------------------------------------------
-    def common_words(self, count: int, compute: Callable[[int], frozenset[str]]) -> frozenset[str]:
-        """``compute(count)``, or the list it gave last time."""
-        key = str(count)
+    def common_words(self, count: int, compute: Callable[[int], frozenset[str]], name: str = "") -> frozenset[str]:
+        """``compute(count)``, or the list it gave last time (``name``: a list other than the
+        English one, kept under its own key: "de,es:2000")."""
+        key = f"{name}:{count}" if name else str(count)
         words = self._words.get(key)
         if not (isinstance(words, list) and words and all(isinstance(w, str) for w in words)):
             words = sorted(compute(count))

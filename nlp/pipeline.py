@@ -89,7 +89,7 @@ def _build(cache_path: Path | None):
     from nlp.components import entities  # noqa: F401  (registers trialbot_entities); start-up: loaded when first used
     from nlp.components.cue_scope import CUE_SCOPE_PIPE, cue_scope   # start-up: loaded when first used
     from nlp.components.context import add_context
-    from nlp.english import common_words   # start-up: loaded when first used
+    from nlp.english import common_words, foreign_common_words   # start-up: loaded when first used
     from nlp.resources import vocabulary
     from nlp.tokenizer import clinical_tokenizer   # start-up: loaded when first used
 
@@ -100,12 +100,17 @@ def _build(cache_path: Path | None):
     words = vocabulary()
     terminology = load_terminology()
     common = cache.common_words(int(words["typos"]["common_words"]), common_words)
+    foreign = words["typos"].get("foreign_common_words") or {}
+    languages = tuple(str(lang) for lang in foreign.get("languages") or ())
+    # never a typo either: ordinary words of other languages (h135, round 29)
+    foreign_words = cache.common_words(int(foreign["count"]), lambda n: foreign_common_words(languages, n),
+                                       name=",".join(languages)) if languages else frozenset()
     nlp = English(create_tokenizer=clinical_tokenizer)   # spacy.blank("en") with our tokenizer
     nlp.add_pipe("sentencizer")
     nlp.add_pipe(LINE_BREAKS_PIPE)
     recognizer = nlp.add_pipe(entities.ENTITIES_PIPE)
     with cache.tokenizing(nlp):         # the terms' and cues' tokens, from the cache
-        recognizer.initialize_data(terminology, words, common)
+        recognizer.initialize_data(terminology, words, common, foreign_words)
         add_context(nlp)
     if CUE_SCOPE_PIPE not in Language.factories:
         Language.component(CUE_SCOPE_PIPE, func=cue_scope)

@@ -216,6 +216,13 @@ _OPEN_BRACKET = re.compile(r"\s*\(\s*")
 _CLOSE_BRACKET = re.compile(r"\s*\)")
 
 
+
+def _names_a_mention(rule) -> bool:
+    """A ConText rule whose token pattern has a place for a treatment or disease mention
+    (``ENT_TYPE``): its cue holds the mention it is about."""
+    pattern = getattr(rule, "pattern", None)
+    return isinstance(pattern, list) and any("ENT_TYPE" in token for token in pattern)
+
 class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
@@ -953,13 +960,15 @@ class FactBuilder:
         """A heading cue (``"metadata": {"heading": true}``: "Previous DMARDs:") covers its
         own class word too: a cue that overlaps a mention never modifies it in ConText. So
         does any history cue that holds a mention whole ("core Ab positive (resolved
-        infection)": the infection named in the cue is over)."""
+        infection)": the infection named in the cue is over), and a hypothetical cue whose
+        pattern has a mention's place ("im refusing chemo for now": not given; h135, round 29)."""
         graph = getattr(doc._, "context_graph", None)
         if graph is None:
             return
         for modifier in graph.modifiers:
-            if modifier.category != "HISTORICAL":
-                continue
+            if modifier.category != "HISTORICAL" and not (
+                    modifier.category == "HYPOTHETICAL" and _names_a_mention(modifier.rule)):
+                continue    # a hypothetical cue written round its treatment ("refusing chemo for now")
             start, end = modifier.modifier_span
             allowed = modifier.rule.allowed_types
             for ent, fact in zip(ents, facts):

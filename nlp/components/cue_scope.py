@@ -93,9 +93,11 @@ def cue_scope(doc):
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
+            and not _hedge_before_a_stated_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
             and not _not_of_an_organ(m, ent)
+            and not _negation_of_an_organ_before_its_cause(doc, m, ent)
             and not _result_of_a_workup(doc, m, ent)
             and not _condition_after_a_status_post_item(doc, m, ent)
             and not _denied_change_of_a_finding(doc, m, ent)
@@ -206,6 +208,23 @@ def _not_of_an_organ(modifier, ent) -> bool:
     if not (modifier.rule.metadata or {}).get("organ_only"):
         return False
     return ent[-1].lower_ not in vocabulary_words("organ_cue_words")
+
+
+def _negation_of_an_organ_before_its_cause(doc, modifier, ent) -> bool:
+    """A negation of an organ's trouble does not reach the disease named as its cause right
+    after it ("she doesnt have kidney problems from the lupus", "no lung problems so far with
+    my scleroderma": the lupus and the scleroderma are had). The organ's mention stands
+    between the cue and the disease, ended by a word of ``organ_cue_words``, and only
+    ``organ_cause_words`` join them."""
+    if modifier.category != "NEGATED_EXISTENCE" or ent.label_ != "CONDITION" or modifier.modifier_span[1] > ent.start:
+        return False
+    organs = vocabulary_words("organ_cue_words")
+    organ = next((e for e in reversed(doc.ents) if e.label_ == "CONDITION" and modifier.modifier_span[1] <= e.start
+                  and e.end <= ent.start), None)
+    if organ is None or not ({t.lower_ for t in organ} & organs):
+        return False
+    joining = vocabulary_words("organ_cause_words")
+    return all(t.lower_ in joining for t in doc[organ.end:ent.start]) and organ.end < ent.start
 
 
 def _own_named_disease(doc, modifier, ent) -> bool:
@@ -332,6 +351,53 @@ def _event_of_a_new_clause(doc, modifier, ent) -> bool:
         return False
     after = doc.text[doc[modifier.modifier_span[1] - 1].idx:ent.sent.end_char if doc.has_annotation("SENT_START") else None]
     return words.stopped_for_it.search(after[:60]) is None
+
+
+@dataclass(frozen=True)
+class StatedClauseWords:
+    """``hedge_ends_at_a_stated_clause`` in data/nlp/extraction.yaml."""
+    opening: re.Pattern
+    stated: re.Pattern
+    own_clause: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _stated_clause_words() -> StatedClauseWords:
+    return regex_section(StatedClauseWords, "hedge_ends_at_a_stated_clause")
+
+
+def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:
+    """A hedge said of something before a comma does not reach a disease that opens the next
+    clause stated as known ("i think i might have psoriasis too, crohns 8 yrs", "not sure if
+    its sjogrens, myositis definitely", "i think hes got pneumonia again, t-all relapsed in
+    may"), nor a measured value there ("could be crohns or uc, ..., calprotectin 900"): the
+    hedge has its own object before the comma (``opening``: the comma and a joining word at
+    most before the mention), and the disease is followed by a duration, a diagnosis or a word
+    of certainty (``stated``). "maybe lupus, or sjogrens" and "i think she has lupus, SLE
+    with nephritis" keep it. A wish or plan (hypothetical) ends so too, and before a disease
+    that ends the message as its tag ("we want to try for a baby next year, lupus")."""
+    if (modifier.category not in ("POSSIBLE_EXISTENCE", "HYPOTHETICAL") or modifier.direction.lower() != "forward"
+            or ent.label_ not in ("CONDITION", "LAB") or ent.start <= modifier.modifier_span[1]):
+        return False
+    between = doc[modifier.modifier_span[1]:ent.start]
+    commas = [t.i for t in between if t.text == ","]
+    if not commas or commas[0] == modifier.modifier_span[1]:
+        return False        # "maybe, lupus": the hedge's object is after the comma
+    words = _stated_clause_words()
+    between_text = doc.text[doc[modifier.modifier_span[1]].idx:ent.start_char]
+    if ent.label_ == "CONDITION" and words.own_clause.search(between_text) is not None:
+        return True     # "we want to try for a baby, she has lupus": a clause of its own says it
+    if words.opening.search(between_text) is None:
+        return False
+    if ent.label_ == "LAB":
+        return True         # a value measured in a clause of its own
+    if modifier.category == "HYPOTHETICAL":
+        # a wish or a plan does not reach the disease that tags the message at its end ("we
+        # want to try for a baby next year, lupus"); nor a stated one
+        rest = doc.text[ent.end_char:]
+        return not rest.strip(" .!\n\t") or words.stated.match(rest[:40]) is not None
+    end = ent.sent.end_char if doc.has_annotation("SENT_START") else len(doc.text)
+    return words.stated.match(doc.text[ent.end_char:end][:40]) is not None
 
 
 # cues that tell what became of a treatment in its own clause

@@ -92,12 +92,14 @@ class EntityRecognizer:
         self.name = name
         self.ready = False
 
-    def initialize_data(self, terminology: Terminology, vocabulary: dict[str, Any], common_words: frozenset[str]) -> None:
+    def initialize_data(self, terminology: Terminology, vocabulary: dict[str, Any], common_words: frozenset[str],
+                        foreign_words: frozenset[str] = frozenset()) -> None:
+        """``foreign_words``: ordinary words of other languages, never a typo (only that)."""
         weak_max = int(vocabulary["weak_term_max_length"])
         common_words = common_words - {str(w).lower() for w in vocabulary.get("strong_short_terms") or ()}
         self.terminology = terminology
         self.terms = TermMatcher(self.nlp, terminology, common_words, weak_max)
-        self.typos = TypoMatcher(terminology, common_words, vocabulary["typos"], weak_max)
+        self.typos = TypoMatcher(terminology, common_words, vocabulary["typos"], weak_max, foreign_words)
         self.patterns = PatternRunner(PATTERN_FILES)
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
@@ -353,10 +355,18 @@ class EntityRecognizer:
         """A disease's short name in small letters ("ra", "uc", "aps") is the disease after a
         word that introduces one ("i have ra", "her uc", "dx jia": ``disease_slot_after``) or
         joined by a list word to another disease ("sle, aps and hashimotos", "crohns and psc",
-        "ra + psoriasis": ``disease_list_links``); elsewhere it is the English word (h102,
+        "ra + psoriasis": ``disease_list_links``), or alone at the end of the message after a
+        comma (``disease_tag_after``: "..., uc"), or after "the" before a verb ("the uc is bad":
+        ``disease_slot_the_verbs``); elsewhere it is the English word (h102,
         round 22)."""
         if start > 0 and doc[start - 1].lower_ in vocabulary_words("disease_slot_after"):
             return True
+        if (start > 0 and doc[start - 1].lower_ == "the" and end < len(doc)
+                and doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")):
+            return True     # "the uc is bad", not "the ra meeting hall" (h135, round 29)
+        if (start > 0 and doc[start - 1].text in vocabulary_words("disease_tag_after")
+                and all(t.is_punct or t.is_space for t in doc[end:])):
+            return True     # a tag ending the message ("..., now stelara since then, uc"; h135, round 29)
         links = vocabulary_words("disease_list_links")
         before = start > 1 and doc[start - 1].lower_ in links and any(
             e == start - 1 and any(c.label == "CONDITION" and not c.slot for c in group) for (_, e), group in groups.items())

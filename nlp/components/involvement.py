@@ -93,7 +93,9 @@ class OrganInvolvement:
                 else:
                     concept = self._concept(doc, others, span.start, organ, known)
                 if concept is None and "plain" in pattern.groupindex:
-                    concept = self._alone(doc, others, span.start, organ, known)
+                    # "later": only the disease named after it, never the organ's own ("no kidney
+                    # problems, just the scleroderma"; h135, round 29)
+                    concept = self._alone(doc, others, span.start, organ, known, only_after="later" in pattern.groupindex)
                 if concept is not None:
                     # "well": the phrase says the organ is fine ("kidneys normal"): no disease of it
                     info = {"negated": True} if "well" in pattern.groupindex else {}
@@ -193,7 +195,7 @@ class OrganInvolvement:
         words = {w.lower() for w in re.findall(r"[A-Za-z']+", phrase)}
         return bool(words & self.past_words) and not words & self.now_words
 
-    def _alone(self, doc: Doc, chosen, start: int, organ: str, known: tuple[str, ...]) -> str | None:
+    def _alone(self, doc: Doc, chosen, start: int, organ: str, known: tuple[str, ...], only_after: bool = False) -> str | None:
         """The organ's own disease (``organ_alone``) for an organ said to be well or ill in
         plain words when nothing before it names a disease or an infection and the
         conversation knows none ("her kidneys are fine tho", "my kidneys are bad"), unless the
@@ -214,7 +216,7 @@ class OrganInvolvement:
                 concept = self._organ_disease(c.concept, organ)
                 if concept is not None:
                     return concept
-        return alone
+        return None if only_after else alone
 
     def _owned(self, doc: Doc, start: int, first: int) -> bool:
         """An owner's "'s" in the three tokens before the organ (not before ``first``): "her

@@ -534,8 +534,12 @@ def _speaker_of(text: str) -> Speaker:
     if subject is None:   # "my father has T-cell lymphoma ... he's 73": the age is the father's
         # (not a child named after the writer's own health: "I was pregnant with my son when
         # the ITP started, he is 2 now" is the writer's message, the age the son's)
+        # ... or said before the relation it names ("shes 8 my little girl, T-ALL relapsed ... i have
+        # anxiety": the girl's age, the writer's anxiety; h135, round 29)
         subject = next((c for c in found if rel.sexes[c[2]] in rel.pronoun_age
-                        and rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1]) and not writer_first(c)), None)
+                        and (rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])
+                             or rel.pronoun_age[rel.sexes[c[2]]].search(text, 0, c[0]))
+                        and not writer_first(c)), None)
     if subject is None and not any(p.search(text) for p in rel.self_statements):
         # "mum has RA, enbrel until 2019, then orencia ...", "mum has ITP, 81.": a relative
         # named without "my" as the subject the message opens with, whose sentence goes on

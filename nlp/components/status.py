@@ -319,10 +319,16 @@ def _taken_in_question() -> dict[str, tuple[re.Pattern, ...]]:
 def taken_in_question(kept: list, facts: list) -> None:
     """A treatment made hypothetical by the question it stands in, which the writer says is
     taken now (``taken_in_question``: "can my husband join while on tofacitinib?", "xeljanz
-    which im on", "should i stop prednisone before the trial? i take 10mg"): taken now."""
+    which im on", "should i stop prednisone before the trial? i take 10mg", "do i need to be
+    off my methotrexate"): taken now. So a treatment a question's "before" made past."""
     patterns = _taken_in_question()
     for ent, fact in zip(kept, facts):
-        if fact.label != "DRUG" or not fact.hypothetical or fact.negated or fact.family:
+        if fact.label != "DRUG" or fact.negated or fact.family:
+            continue
+        # a treatment made past by a "before" in a question ("will he need to stop his
+        # azathioprine before car-t?") is asked about like a hypothetical one (h135, round 29)
+        if not (fact.hypothetical or (fact.historical and fact.date is None and fact.status is None
+                                      and ent.sent.text.rstrip().endswith("?"))):
             continue
         doc = ent.doc
         text = doc.text

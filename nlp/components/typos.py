@@ -31,9 +31,11 @@ _WORD = re.compile(r"[^\W\d_]{5,}")
 
 
 class TypoMatcher:
-    def __init__(self, terminology: Terminology, common_words: frozenset[str], settings: dict[str, Any], weak_max_length: int):
-        # real drugs the terminology lacks are never another drug's typo (data/nlp/other_drugs.yaml)
-        self.common = common_words | other_drug_names()
+    def __init__(self, terminology: Terminology, common_words: frozenset[str], settings: dict[str, Any], weak_max_length: int,
+                 foreign_words: frozenset[str] = frozenset()):
+        # real drugs the terminology lacks are never another drug's typo (data/nlp/other_drugs.yaml);
+        # nor are ordinary words of other languages ("Meine Mutter hat ...": typos.foreign_common_words)
+        self.common = common_words | other_drug_names() | foreign_words
         # real clinical words the terminology has no concept for are never a term's typo
         # ("haemolysis" is not a misspelt "haemodialysis"; extraction.yaml typos.clinical_words)
         self.common |= frozenset(str(w).lower() for w in settings.get("clinical_words") or ())
