@@ -54,6 +54,8 @@ PAST_PREGNANCY_DAYS = 300
 # a lab value or score dated at a point more than this many days before today is an earlier
 # one ("Cr 1.9 in 2023, now 1.1", "creatinine was 1.4 in march"): historical
 PAST_VALUE_DAYS = 90
+# between a body weight and the date right after it ("96 kg in 2023", "91 kg last year")
+_WEIGHT_DATE_GAP = re.compile(r"[^\S\n]{0,3}[(,]?[^\S\n]{0,3}(?:(?:in|on|during|from)[^\S\n]{1,3})?")
 
 
 def _latest_day(written: str) -> date | None:
@@ -319,6 +321,12 @@ class FactBuilder:
         self.possession_cues = frozenset(w.lower() for w in vocabulary.get("possession_cues") or ())
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
         self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
+        # words of an earlier time said with a body weight (``past_weight``; h136, round 29)
+        past_weight = vocabulary.get("past_weight") or {}
+        before = [str(w) for w in past_weight.get("before") or ()]
+        after = [str(w) for w in past_weight.get("after") or ()]
+        self.weight_before = re.compile(r"\b(?:%s)[^\S\n]{0,3}$" % "|".join(before), re.IGNORECASE) if before else None
+        self.weight_after = re.compile(r"[^\S\n]{0,3}[(,]?[^\S\n]{0,3}(?:%s)\b" % "|".join(after), re.IGNORECASE) if after else re.compile(r"(?!)")
         self.past_value_skip = frozenset(w.lower() for w in vocabulary.get("past_value_skip") or ())
         self.shared = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("shared_with_writer") or ()]
         neither = vocabulary.get("neither_nor") or {}
@@ -498,6 +506,7 @@ class FactBuilder:
             if reading is not None and reading.older_end is not None:
                 older[index] = (fact.end, reading.start)
         started = self._attach_times(doc, facts, today, bare, births, older)
+        self._past_weights(doc, facts, today)
         self.events_before(kept, facts)
         then_after_past(kept, facts)     # "he had aza-ven and then FLAG-Ida": both past
         checked_before(kept, facts)      # "tested for hep B before rituximab": rituximab to come
@@ -1292,6 +1301,35 @@ class FactBuilder:
             fact.implausible = True
 
     # --- time ------------------------------------------------------------------------
+    def _past_weights(self, doc: Doc, facts: list[Fact], today: date) -> None:
+        """A body weight of an earlier time is past: dated right after its value to a day more
+        than ``PAST_VALUE_DAYS`` before today ("weighed 96 kg in 2023", "91 kg last year now 83
+        kg"), or said with a word of then (``past_weight`` in extraction.yaml: "weight then 41
+        kg", "fell from 70 kg to 63 kg", "73 kg at her last visit"). The weight said now
+        stays current (h136, round 29)."""
+        weights = [fact for fact in facts if fact.label == "WEIGHT" and not fact.historical]
+        if not weights or self.weight_before is None:
+            return
+        text = doc_text(doc)
+        sentences = sentence_index(doc)
+        times = None
+        for fact in weights:
+            first, last = sentences.bounds(fact.start)
+            if self.weight_before.search(text, max(first, fact.start - 30), fact.start) \
+                    or self.weight_after.match(text, fact.end, last):
+                fact.historical = True
+                continue
+            if times is None:
+                times = [t for t in self.times(text, today) if t.date is not None and not t.since]
+            for expression in times:
+                if fact.end <= expression.start <= last and _WEIGHT_DATE_GAP.fullmatch(text, fact.end, expression.start):
+                    day = _latest_day(expression.date)
+                    # a weight of last month beside another one is the older of the two
+                    # ("92 kg (86 kg last month)")
+                    if day is not None and ((today - day).days > PAST_VALUE_DAYS or (day < today and len(weights) > 1)):
+                        fact.historical, fact.date = True, expression.date
+                    break
+
     def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool],
                       births: list[tuple[int, int]] = (), older: dict[int, tuple[int, int]] | None = None) -> set[int]:
         """Dates, durations and onset ages onto the facts they are written with. Returns the
