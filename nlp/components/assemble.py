@@ -1548,6 +1548,15 @@ _MEASURED = re.compile(r"\s*:?\s*(?:titre\s*|titer\s*|of\s*)?(?:1\s*:\s*)?\d")
 _THEN_LIST = re.compile(r"(?:(?!\bnow\b|\btoday\b|\bcurrently\b)[^;.()\n]){0,80}?(?=\s*(?:at|on)\s)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _stop_remark() -> re.Pattern:
+    """A bracket after a drug that opens with a word of stopping or holding
+    (``stopped_later_words`` and ``stop_remark_words`` in extraction.yaml): "(stopped 2023)",
+    "(discontinued 2016)", "(held since 10/2025)"."""
+    words = [*vocabulary_words("stopped_later_words"), *vocabulary_words("stop_remark_words")]
+    return re.compile(r"[^\S\n]*(?:\d+(?:[.,]\d+)?[^\S\n]?[a-zA-Z/]{1,6}[^\S\n]{0,2})?\([^\S\n]*(?:%s)\b" % alternation(words), re.IGNORECASE)
+
+
 def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:
     """A past date written after the last drug of a combination or list dates every drug of it,
     not only the nearest one the date attaches to: "Venetoclax + obinutuzumab (VenO) 12 cycles,
@@ -1561,6 +1570,10 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
             continue
         latest = _latest_day(expression.date)
         if latest is None or latest >= today:
+            continue
+        if _stop_remark().match(text, fact.end, expression.end):
+            # "levothyroxine, alendronic acid (stopped 2023)": the stop in the bracket after a
+            # list's last drug is that drug's remark, not the list's date (h136, round 29)
             continue
         position = next((i for i, f in enumerate(treatments) if f is fact), None)
         later = fact

@@ -55,7 +55,7 @@ def categories(span) -> set[str]:
     two rules on one literal would leave one of them silently unused)."""
     found = set()
     for m in span._.modifiers:
-        if not _terminated(span, m):
+        if not _terminated(span, m) and not _in_remark_of_another(span, m):
             found.add(((m.rule.metadata or {}).get("category_for") or {}).get(span.label_, m.category))
     return found
 
@@ -82,6 +82,35 @@ def _terminated(span, modifier) -> bool:
         return False
     return any(other.category.upper() in ends and low <= other.modifier_span[0] and other.modifier_span[1] <= high
                for other in graph.modifiers if other is not modifier)
+
+
+# a bracket opened right after a treatment: its remark ("alendronic acid (stopped 2023)")
+_REMARK_OPEN = re.compile(r"[^\S\n]{0,2}(?:\d+(?:[.,]\d+)?[^\S\n]?[a-zA-Z/]{1,6}[^\S\n]{0,2})?\($")
+
+
+def _in_remark_of_another(span, modifier) -> bool:
+    """A cue inside a bracket opened right after another treatment is that treatment's remark
+    ("Medications: edoxaban, levothyroxine, alendronic acid (stopped 2023), zopiclone
+    (discontinued on admission)", "clopidogrel (discontinued 2016), insulin glargine"): it says
+    nothing of a treatment outside the bracket (h136, round 29)."""
+    if span.label_ not in ("DRUG", "PROCEDURE"):
+        return False
+    doc = span.doc
+    text = doc_text(doc)
+    start, end = modifier.modifier_span
+    if start >= len(doc):
+        return False
+    cue_char = doc[start].idx
+    line_start = text.rfind("\n", 0, cue_char) + 1
+    opening = text.rfind("(", line_start, cue_char)
+    if opening < 0 or ")" in text[opening:cue_char]:
+        return False        # the cue is in no bracket
+    closing = text.find(")", cue_char)
+    if closing < 0 or (opening < span.start_char and span.end_char <= closing + 1):
+        return False        # the span is inside the same bracket
+    owner = next((e for e in doc.ents if e.label_ in ("DRUG", "PROCEDURE") and e.end_char <= opening
+                  and _REMARK_OPEN.fullmatch(text[e.end_char:opening + 1])), None)
+    return owner is not None and owner != span
 
 
 def family_negation(span) -> bool:
