@@ -55,7 +55,7 @@ def categories(span) -> set[str]:
     two rules on one literal would leave one of them silently unused)."""
     found = set()
     for m in span._.modifiers:
-        if not _terminated(span, m) and not _in_remark_of_another(span, m):
+        if not _terminated(span, m) and not _in_remark_of_another(span, m) and not _awaited_resolution(span, m):
             found.add(((m.rule.metadata or {}).get("category_for") or {}).get(span.label_, m.category))
     return found
 
@@ -84,17 +84,32 @@ def _terminated(span, modifier) -> bool:
                for other in graph.modifiers if other is not modifier)
 
 
+def _awaited_resolution(span, modifier) -> bool:
+    """A resolution waited for ("restart methotrexate once the infection has resolved", "until
+    the infection has cleared"; ``awaited_resolution`` in extraction.yaml): the illness is
+    there now, its resolution is to come, so the resolution's past cue says nothing of it
+    (h136, round 29)."""
+    if modifier.category != "HISTORICAL":
+        return False
+    words = vocabulary().get("awaited_resolution") or {}
+    doc = span.doc
+    start, end = modifier.modifier_span
+    if start < span.end or not any(t.lower_ in (words.get("words") or ()) for t in doc[start:end]):
+        return False
+    openers = frozenset(str(w).lower() for w in words.get("openers") or ())
+    return any(t.lower_ in openers for t in doc[max(0, span.start - 3):span.start])
+
+
 # a bracket opened right after a treatment: its remark ("alendronic acid (stopped 2023)")
 _REMARK_OPEN = re.compile(r"[^\S\n]{0,2}(?:\d+(?:[.,]\d+)?[^\S\n]?[a-zA-Z/]{1,6}[^\S\n]{0,2})?\($")
 
 
 def _in_remark_of_another(span, modifier) -> bool:
-    """A cue inside a bracket opened right after another treatment is that treatment's remark
+    """A cue inside a bracket opened right after another mention is that mention's remark
     ("Medications: edoxaban, levothyroxine, alendronic acid (stopped 2023), zopiclone
-    (discontinued on admission)", "clopidogrel (discontinued 2016), insulin glargine"): it says
-    nothing of a treatment outside the bracket (h136, round 29)."""
-    if span.label_ not in ("DRUG", "PROCEDURE"):
-        return False
+    (discontinued on admission)", "clopidogrel (discontinued 2016), insulin glargine", "former
+    smoker (quit 2010) and drinks alcohol"): it says nothing of a mention outside the bracket
+    (h136, round 29)."""
     doc = span.doc
     text = doc_text(doc)
     start, end = modifier.modifier_span
@@ -108,7 +123,7 @@ def _in_remark_of_another(span, modifier) -> bool:
     closing = text.find(")", cue_char)
     if closing < 0 or (opening < span.start_char and span.end_char <= closing + 1):
         return False        # the span is inside the same bracket
-    owner = next((e for e in doc.ents if e.label_ in ("DRUG", "PROCEDURE") and e.end_char <= opening
+    owner = next((e for e in doc.ents if e.end_char <= opening
                   and _REMARK_OPEN.fullmatch(text[e.end_char:opening + 1])), None)
     return owner is not None and owner != span
 
