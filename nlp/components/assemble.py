@@ -54,6 +54,9 @@ PAST_PREGNANCY_DAYS = 300
 # a lab value or score dated at a point more than this many days before today is an earlier
 # one ("Cr 1.9 in 2023, now 1.1", "creatinine was 1.4 in march"): historical
 PAST_VALUE_DAYS = 90
+# between a transplant and the organ failure it was given for ("kidney transplant 2016 (deceased
+# donor) for ESRD"): a short remark, then "for" (h136, round 29)
+_TRANSPLANT_FOR = re.compile(r"[^.;\n]{0,40}?\b(?:for|because of|due to)\s+(?:(?:her|his|their|the)\s+)?")
 # between a body weight and the date right after it ("96 kg in 2023", "91 kg last year")
 _WEIGHT_DATE_GAP = re.compile(r"[^\S\n]{0,3}[(,]?[^\S\n]{0,3}(?:(?:in|on|during|from)[^\S\n]{1,3})?")
 
@@ -539,7 +542,7 @@ class FactBuilder:
         self._course_to_remission(facts, doc_text(doc))
         self._treatment_of_past_cancer(facts, text)
         self._precursor(facts, text)
-        self._replaced_organ(facts)     # "leading to ESRD ... kidney transplant (2017)": the failure is over
+        self._replaced_organ(facts, text)     # "leading to ESRD ... kidney transplant (2017)": the failure is over
         self._said_of_then(facts, text)
         self._treated_then(facts, text)
         self._infection_treated(facts, text)
@@ -802,12 +805,13 @@ class FactBuilder:
                 if match is not None and match.end() == second.start:
                     first.historical = True
 
-    def _replaced_organ(self, facts: list[Fact]) -> None:
+    def _replaced_organ(self, facts: list[Fact], text: str | None = None) -> None:
         """An organ's failure followed in the text by the patient's transplant of that organ
         (``replaced_by_transplant`` in extraction.yaml: "lupus nephritis ... leading to ESRD in
         2015. Haemodialysis 2015-2017, then a kidney transplant (2017)"): the failure was, the
-        graft works now; past. A transplant planned, asked about, denied or a relative's
-        replaces nothing (h121, round 26)."""
+        graft works now; past. So is the failure the transplant was given for, written after it
+        ("kidney transplant 2016 (deceased donor) for ESRD"; h136, round 29). A transplant
+        planned, asked about, denied or a relative's replaces nothing (h121, round 26)."""
         if not self.replaced_by:
             return
         for fact in facts:
@@ -815,7 +819,8 @@ class FactBuilder:
             if (not by or fact.label != "CONDITION" or fact.negated or fact.hypothetical or fact.family
                     or fact.historical):
                 continue
-            if any(other.concept in by and other.start > fact.end and not (
+            if any(other.concept in by and (other.start > fact.end or (
+                    text is not None and other.end <= fact.start and _TRANSPLANT_FOR.fullmatch(text, other.end, fact.start))) and not (
                     other.negated or other.hypothetical or other.family or other.uncertain) for other in facts):
                 fact.historical = True
 
@@ -1341,6 +1346,11 @@ class FactBuilder:
         times = self.times(doc_text(doc), today)
         if births:          # a date of birth dates nobody's illness
             times = [t for t in times if not any(t.start < end and start < t.end for start, end in births)]
+        weights = [fact for fact in facts if fact.label == "WEIGHT"]
+        if weights:         # "weight 91 kg last year now 83 kg, on X": the weight's date, not X's
+            text = doc_text(doc)
+            times = [t for t in times if not any(
+                w.end <= t.start and _WEIGHT_DATE_GAP.fullmatch(text, w.end, t.start) for w in weights)]
         if not times or not facts:
             return started
         sentences = sentence_index(doc)
