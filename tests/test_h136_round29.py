@@ -143,3 +143,17 @@ def test_an_illness_of_the_teens_is_past_and_a_value_in_the_teens_is_not():
 def test_a_transplant_for_an_organ_failure_makes_the_failure_past():
     assert read("Renal transplant 2018 for ESRD secondary to IgA nephropathy.", "esrd") == PAST
     assert read("ESRD on haemodialysis, awaiting assessment.", "esrd") == NOW
+
+
+# --- a service named by an infection or a pregnancy word ------------------------------------------
+
+def test_a_service_named_by_an_infection_or_pregnancy_word_is_no_fact():
+    assert of("Infectious diseases consult for a 40 yo with fever.", "active_infection") == []
+    assert of("Plan: early pregnancy unit review next week.", "pregnant") == []
+    assert read("She has a urinary infection and is pregnant.", "pregnant") == NOW
+
+
+def test_a_result_said_of_a_whole_list_reaches_past_an_unknown_item():
+    text = "ANA, anti-CCP, myositis panel and ANCA all negative."
+    for concept in ("ana", "anti_ccp", "anca"):
+        assert read(text, concept)[0] == "absent", concept

@@ -160,8 +160,8 @@ class EntityRecognizer:
     def _names_service(self, doc: Doc, candidate: Candidate) -> bool:
         """A disease or procedure that names a place or team ("the lupus clinic", "the CAR-T
         referral team") or stands on an address line ("To: CAR-T referrals")."""
-        if candidate.label not in ("CONDITION", "PROCEDURE"):
-            return False
+        if candidate.label not in ("CONDITION", "PROCEDURE", "INFECTION", "PREGNANCY"):
+            return False        # ("Infectious diseases clinic", "the early pregnancy unit": h136, round 29)
         # a service word right after it, or after up to three words that qualify a service
         # ("Bone Marrow Transplant Follow-up Clinic"; ``service_words``, ``service_qualifiers``)
         return word_ahead(doc, candidate.end, self.service_words, self.service_qualifiers, 4) or (
