@@ -94,10 +94,10 @@ def test_epilepsy_and_a_denied_seizure_history_stay():
 
 # --- a disease named as a test -----------------------------------------------------------------
 
-def test_a_disease_before_panel_or_screen_names_a_test():
-    assert of("Vasculitis screen negative; ANCA negative.", "vasculitis") == []
-    assert of("Coeliac screen sent.", "celiac_disease") == []
-    assert read("Coeliac disease diagnosed 2019.", "celiac_disease") == NOW
+def test_a_disease_before_panel_names_a_test_and_a_screen_stays_the_disease_looked_for():
+    assert of("Myositis panel negative; CK 150.", "inflammatory_myopathy") == []
+    assert read("Myositis diagnosed 2019, CK 4000.", "inflammatory_myopathy") == NOW
+    assert read("Malignancy screen 2023 was negative.", "malignancy")[0] == "absent"
 
 
 # --- a medication list with remarks in brackets ---------------------------------------------------

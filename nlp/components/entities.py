@@ -120,8 +120,8 @@ class EntityRecognizer:
         causes = sorted((str(w).lower() for w in provoked.get("caused_by") or ()), key=len, reverse=True)
         self.provoked_cause = re.compile(r"(?:[^\S\n]+[\w'-]+){0,%d}?[^\S\n]+(?:%s)\b" % (
             int(provoked.get("cause_reach", 4)), "|".join(re.escape(w) for w in causes)), re.IGNORECASE) if causes else None
-        # a disease named as a test's name ("myositis panel negative", "Malignancy screen at
-        # diagnosis"): the test, not the disease (``test_name_words``; h136, round 29)
+        # a disease named as an antibody panel's name ("myositis panel negative"): the test, not
+        # the disease (``test_name_words``; h136, round 29)
         self.test_name_words = frozenset(str(w).lower() for w in vocabulary.get("test_name_words") or ())
         resemblance = vocabulary.get("resemblance") or {}
         self.resemblance_words = frozenset(str(w).lower() for w in resemblance.get("words") or ())
@@ -219,8 +219,8 @@ class EntityRecognizer:
         return self.provoked_cause.match(text[:limit], end_char) is not None
 
     def _test_name(self, doc: Doc, candidate: Candidate) -> bool:
-        """A disease right before a word naming a test of it ("myositis panel negative",
-        "Malignancy screen at diagnosis"): the test's name, not the patient's disease."""
+        """A disease right before a word naming a test panel of it ("myositis panel negative"):
+        the panel's name, not the patient's disease."""
         return (candidate.label == "CONDITION" and candidate.end < len(doc)
                 and doc[candidate.end].lower_ in self.test_name_words)
 
