@@ -105,11 +105,12 @@ _REMARK_OPEN = re.compile(r"[^\S\n]{0,2}(?:\d+(?:[.,]\d+)?[^\S\n]?[a-zA-Z/]{1,6}
 
 
 def _in_remark_of_another(span, modifier) -> bool:
-    """A cue inside a bracket opened right after another mention is that mention's remark
-    ("Medications: edoxaban, levothyroxine, alendronic acid (stopped 2023), zopiclone
-    (discontinued on admission)", "clopidogrel (discontinued 2016), insulin glargine", "former
-    smoker (quit 2010) and drinks alcohol"): it says nothing of a mention outside the bracket
-    (h136, round 29)."""
+    """A cue inside a bracket opened right after another mention is that mention's remark: it
+    says nothing of a mention before it ("Medications: edoxaban, levothyroxine, alendronic acid
+    (stopped 2023)"), nor of one after it that is dosed as taken now or of another kind
+    ("clopidogrel (discontinued 2016), insulin glargine 20 units nocte", "former smoker (quit
+    2010) and drinks alcohol"); a list of treatments after it runs on ("MMF (stopped 2022),
+    azathioprine - deranged LFTs": lead, round 19). h136, round 29."""
     doc = span.doc
     text = doc_text(doc)
     start, end = modifier.modifier_span
@@ -125,7 +126,16 @@ def _in_remark_of_another(span, modifier) -> bool:
         return False        # the span is inside the same bracket
     owner = next((e for e in doc.ents if e.end_char <= opening
                   and _REMARK_OPEN.fullmatch(text[e.end_char:opening + 1])), None)
-    return owner is not None and owner != span
+    if owner is None or owner == span:
+        return False
+    if span.end_char <= owner.start_char:
+        return True         # "levothyroxine, alendronic acid (stopped 2023)": not the levothyroxine's
+    # after the bracket a list runs on ("MMF (stopped 2022), azathioprine - deranged LFTs"), but
+    # not to an item dosed as taken now ("clopidogrel (discontinued 2016), insulin glargine 20
+    # units nocte") nor to a mention of another kind ("former smoker (quit 2010) and drinks alcohol")
+    if span.label_ not in ("DRUG", "PROCEDURE"):
+        return True
+    return any(m.category == "THERAPY_DOSE" for m in span._.modifiers)
 
 
 def family_negation(span) -> bool:
