@@ -157,3 +157,10 @@ def test_a_result_said_of_a_whole_list_reaches_past_an_unknown_item():
     text = "ANA, anti-CCP, myositis panel and ANCA all negative."
     for concept in ("ana", "anti_ccp", "anca"):
         assert read(text, concept)[0] == "absent", concept
+
+
+def test_a_named_sensitizing_egfr_mutation_and_a_brca_germline_mutation_are_read():
+    fact = one("Stage IV adenocarcinoma of the lung, EGFR L858R, PD-L1 10%.", "egfr_sensitizing_mutation")
+    assert predicted_assertion(fact) == NOW
+    assert read("Ovarian cancer with a BRCA2 germline mutation.", "brca_mutation") == NOW
+    assert of("eGFR 48, creatinine 1.3", "egfr_sensitizing_mutation") == []
