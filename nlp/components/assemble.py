@@ -54,6 +54,11 @@ PAST_PREGNANCY_DAYS = 300
 # a lab value or score dated at a point more than this many days before today is an earlier
 # one ("Cr 1.9 in 2023, now 1.1", "creatinine was 1.4 in march"): historical
 PAST_VALUE_DAYS = 90
+# between a transplant and the organ failure it was given for ("kidney transplant 2016 (deceased
+# donor) for ESRD"): a short remark, then "for" (h136, round 29)
+_TRANSPLANT_FOR = re.compile(r"[^.;\n]{0,40}?\b(?:for|because of|due to)\s+(?:(?:her|his|their|the)\s+)?")
+# between a body weight and the date right after it ("96 kg in 2023", "91 kg last year")
+_WEIGHT_DATE_GAP = re.compile(r"[^\S\n]{0,3}[(,]?[^\S\n]{0,3}(?:(?:in|on|during|from)[^\S\n]{1,3})?")
 
 
 def _latest_day(written: str) -> date | None:
@@ -326,6 +331,12 @@ class FactBuilder:
         self.possession_cues = frozenset(w.lower() for w in vocabulary.get("possession_cues") or ())
         self.perfect_words = frozenset(w.lower() for w in vocabulary.get("perfect_words") or ())
         self.past_value_words = frozenset(w.lower() for w in vocabulary.get("past_value_words") or ())
+        # words of an earlier time said with a body weight (``past_weight``; h136, round 29)
+        past_weight = vocabulary.get("past_weight") or {}
+        before = [str(w) for w in past_weight.get("before") or ()]
+        after = [str(w) for w in past_weight.get("after") or ()]
+        self.weight_before = re.compile(r"\b(?:%s)[^\S\n]{0,3}$" % "|".join(before), re.IGNORECASE) if before else None
+        self.weight_after = re.compile(r"[^\S\n]{0,3}[(,]?[^\S\n]{0,3}(?:%s)\b" % "|".join(after), re.IGNORECASE) if after else re.compile(r"(?!)")
         self.past_value_skip = frozenset(w.lower() for w in vocabulary.get("past_value_skip") or ())
         self.shared = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("shared_with_writer") or ()]
         neither = vocabulary.get("neither_nor") or {}
@@ -505,6 +516,7 @@ class FactBuilder:
             if reading is not None and reading.older_end is not None:
                 older[index] = (fact.end, reading.start)
         started = self._attach_times(doc, facts, today, bare, births, older)
+        self._past_weights(doc, facts, today)
         self.events_before(kept, facts)
         then_after_past(kept, facts)     # "he had aza-ven and then FLAG-Ida": both past
         checked_before(kept, facts)      # "tested for hep B before rituximab": rituximab to come
@@ -537,7 +549,7 @@ class FactBuilder:
         self._course_to_remission(facts, doc_text(doc))
         self._treatment_of_past_cancer(facts, text)
         self._precursor(facts, text)
-        self._replaced_organ(facts)     # "leading to ESRD ... kidney transplant (2017)": the failure is over
+        self._replaced_organ(facts, text)     # "leading to ESRD ... kidney transplant (2017)": the failure is over
         self._said_of_then(facts, text)
         self._treated_then(facts, text)
         self._infection_treated(facts, text)
@@ -803,12 +815,13 @@ class FactBuilder:
                 if match is not None and match.end() == second.start:
                     first.historical = True
 
-    def _replaced_organ(self, facts: list[Fact]) -> None:
+    def _replaced_organ(self, facts: list[Fact], text: str | None = None) -> None:
         """An organ's failure followed in the text by the patient's transplant of that organ
         (``replaced_by_transplant`` in extraction.yaml: "lupus nephritis ... leading to ESRD in
         2015. Haemodialysis 2015-2017, then a kidney transplant (2017)"): the failure was, the
-        graft works now; past. A transplant planned, asked about, denied or a relative's
-        replaces nothing (h121, round 26)."""
+        graft works now; past. So is the failure the transplant was given for, written after it
+        ("kidney transplant 2016 (deceased donor) for ESRD"; h136, round 29). A transplant
+        planned, asked about, denied or a relative's replaces nothing (h121, round 26)."""
         if not self.replaced_by:
             return
         for fact in facts:
@@ -816,7 +829,8 @@ class FactBuilder:
             if (not by or fact.label != "CONDITION" or fact.negated or fact.hypothetical or fact.family
                     or fact.historical):
                 continue
-            if any(other.concept in by and other.start > fact.end and not (
+            if any(other.concept in by and (other.start > fact.end or (
+                    text is not None and other.end <= fact.start and _TRANSPLANT_FOR.fullmatch(text, other.end, fact.start))) and not (
                     other.negated or other.hypothetical or other.family or other.uncertain) for other in facts):
                 fact.historical = True
 
@@ -1304,6 +1318,35 @@ class FactBuilder:
             fact.implausible = True
 
     # --- time ------------------------------------------------------------------------
+    def _past_weights(self, doc: Doc, facts: list[Fact], today: date) -> None:
+        """A body weight of an earlier time is past: dated right after its value to a day more
+        than ``PAST_VALUE_DAYS`` before today ("weighed 96 kg in 2023", "91 kg last year now 83
+        kg"), or said with a word of then (``past_weight`` in extraction.yaml: "weight then 41
+        kg", "fell from 70 kg to 63 kg", "73 kg at her last visit"). The weight said now
+        stays current (h136, round 29)."""
+        weights = [fact for fact in facts if fact.label == "WEIGHT" and not fact.historical]
+        if not weights or self.weight_before is None:
+            return
+        text = doc_text(doc)
+        sentences = sentence_index(doc)
+        times = None
+        for fact in weights:
+            first, last = sentences.bounds(fact.start)
+            if self.weight_before.search(text, max(first, fact.start - 30), fact.start) \
+                    or self.weight_after.match(text, fact.end, last):
+                fact.historical = True
+                continue
+            if times is None:
+                times = [t for t in self.times(text, today) if t.date is not None and not t.since]
+            for expression in times:
+                if fact.end <= expression.start <= last and _WEIGHT_DATE_GAP.fullmatch(text, fact.end, expression.start):
+                    day = _latest_day(expression.date)
+                    # a weight of last month beside another one is the older of the two
+                    # ("92 kg (86 kg last month)")
+                    if day is not None and ((today - day).days > PAST_VALUE_DAYS or (day < today and len(weights) > 1)):
+                        fact.historical, fact.date = True, expression.date
+                    break
+
     def _attach_times(self, doc: Doc, facts: list[Fact], today: date, bare: list[bool],
                       births: list[tuple[int, int]] = (), older: dict[int, tuple[int, int]] | None = None) -> set[int]:
         """Dates, durations and onset ages onto the facts they are written with. Returns the
@@ -1315,6 +1358,11 @@ class FactBuilder:
         times = self.times(doc_text(doc), today)
         if births:          # a date of birth dates nobody's illness
             times = [t for t in times if not any(t.start < end and start < t.end for start, end in births)]
+        weights = [fact for fact in facts if fact.label == "WEIGHT"]
+        if weights:         # "weight 91 kg last year now 83 kg, on X": the weight's date, not X's
+            text = doc_text(doc)
+            times = [t for t in times if not any(
+                w.end <= t.start and _WEIGHT_DATE_GAP.fullmatch(text, w.end, t.start) for w in weights)]
         if not times or not facts:
             return started
         sentences = sentence_index(doc)
@@ -1522,6 +1570,15 @@ _MEASURED = re.compile(r"\s*:?\s*(?:titre\s*|titer\s*|of\s*)?(?:1\s*:\s*)?\d")
 _THEN_LIST = re.compile(r"(?:(?!\bnow\b|\btoday\b|\bcurrently\b)[^;.()\n]){0,80}?(?=\s*(?:at|on)\s)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _stop_remark() -> re.Pattern:
+    """A bracket after a drug that opens with a word of stopping or holding
+    (``stopped_later_words`` and ``stop_remark_words`` in extraction.yaml): "(stopped 2023)",
+    "(discontinued 2016)", "(held since 10/2025)"."""
+    words = [*vocabulary_words("stopped_later_words"), *vocabulary_words("stop_remark_words")]
+    return re.compile(r"[^\S\n]*(?:\d+(?:[.,]\d+)?[^\S\n]?[a-zA-Z/]{1,6}[^\S\n]{0,2})?\([^\S\n]*(?:%s)\b" % alternation(words), re.IGNORECASE)
+
+
 def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:
     """A past date written after the last drug of a combination or list dates every drug of it,
     not only the nearest one the date attaches to: "Venetoclax + obinutuzumab (VenO) 12 cycles,
@@ -1535,6 +1592,10 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
             continue
         latest = _latest_day(expression.date)
         if latest is None or latest >= today:
+            continue
+        if _stop_remark().match(text, fact.end, expression.end):
+            # "levothyroxine, alendronic acid (stopped 2023)": the stop in the bracket after a
+            # list's last drug is that drug's remark, not the list's date (h136, round 29)
             continue
         position = next((i for i, f in enumerate(treatments) if f is fact), None)
         later = fact

@@ -55,7 +55,7 @@ def categories(span) -> set[str]:
     two rules on one literal would leave one of them silently unused)."""
     found = set()
     for m in span._.modifiers:
-        if not _terminated(span, m):
+        if not _terminated(span, m) and not _in_remark_of_another(span, m) and not _awaited_resolution(span, m):
             found.add(((m.rule.metadata or {}).get("category_for") or {}).get(span.label_, m.category))
     return found
 
@@ -82,6 +82,60 @@ def _terminated(span, modifier) -> bool:
         return False
     return any(other.category.upper() in ends and low <= other.modifier_span[0] and other.modifier_span[1] <= high
                for other in graph.modifiers if other is not modifier)
+
+
+def _awaited_resolution(span, modifier) -> bool:
+    """A resolution waited for ("restart methotrexate once the infection has resolved", "until
+    the infection has cleared"; ``awaited_resolution`` in extraction.yaml): the illness is
+    there now, its resolution is to come, so the resolution's past cue says nothing of it
+    (h136, round 29)."""
+    if modifier.category != "HISTORICAL":
+        return False
+    words = vocabulary().get("awaited_resolution") or {}
+    doc = span.doc
+    start, end = modifier.modifier_span
+    if start < span.end or not any(t.lower_ in (words.get("words") or ()) for t in doc[start:end]):
+        return False
+    openers = frozenset(str(w).lower() for w in words.get("openers") or ())
+    return any(t.lower_ in openers for t in doc[max(0, span.start - 3):span.start])
+
+
+# a bracket opened right after a treatment: its remark ("alendronic acid (stopped 2023)")
+_REMARK_OPEN = re.compile(r"[^\S\n]{0,2}(?:\d+(?:[.,]\d+)?[^\S\n]?[a-zA-Z/]{1,6}[^\S\n]{0,2})?\($")
+
+
+def _in_remark_of_another(span, modifier) -> bool:
+    """A cue inside a bracket opened right after another mention is that mention's remark: it
+    says nothing of a mention before it ("Medications: edoxaban, levothyroxine, alendronic acid
+    (stopped 2023)"), nor of one after it that is dosed as taken now or of another kind
+    ("clopidogrel (discontinued 2016), insulin glargine 20 units nocte", "former smoker (quit
+    2010) and drinks alcohol"); a list of treatments after it runs on ("MMF (stopped 2022),
+    azathioprine - deranged LFTs": lead, round 19). h136, round 29."""
+    doc = span.doc
+    text = doc_text(doc)
+    start, end = modifier.modifier_span
+    if start >= len(doc):
+        return False
+    cue_char = doc[start].idx
+    line_start = text.rfind("\n", 0, cue_char) + 1
+    opening = text.rfind("(", line_start, cue_char)
+    if opening < 0 or ")" in text[opening:cue_char]:
+        return False        # the cue is in no bracket
+    closing = text.find(")", cue_char)
+    if closing < 0 or (opening < span.start_char and span.end_char <= closing + 1):
+        return False        # the span is inside the same bracket
+    owner = next((e for e in doc.ents if e.end_char <= opening
+                  and _REMARK_OPEN.fullmatch(text[e.end_char:opening + 1])), None)
+    if owner is None or owner == span:
+        return False
+    if span.end_char <= owner.start_char:
+        return True         # "levothyroxine, alendronic acid (stopped 2023)": not the levothyroxine's
+    # after the bracket a list runs on ("MMF (stopped 2022), azathioprine - deranged LFTs"), but
+    # not to an item dosed as taken now ("clopidogrel (discontinued 2016), insulin glargine 20
+    # units nocte") nor to a mention of another kind ("former smoker (quit 2010) and drinks alcohol")
+    if span.label_ not in ("DRUG", "PROCEDURE"):
+        return True
+    return any(m.category == "THERAPY_DOSE" for m in span._.modifiers)
 
 
 def family_negation(span) -> bool:

@@ -122,6 +122,9 @@ def cue_scope(doc):
 # what joins two items of a treatment list: commas, "and"/"or", a short remark in brackets
 # after the first ("azathioprine (made me sick), infliximab")
 _LIST_JOIN = re.compile(r"(?:\s*\([^()\n]{1,40}\))?\s*[,;/]?\s*(?:(?:and|or|&|\+)\s+)?", re.IGNORECASE)
+# ... and one short unknown item between ("anti-CCP, myositis panel and ANCA")
+_WHOLE_LIST_JOIN = re.compile(r"(?:\s*\([^()\n]{1,40}\))?\s*[,;/]?\s*(?:(?:and|or|&|\+)\s+)?"
+                              r"(?:[^\W\d][\w'-]*(?:[ \t]+[\w'-]+){0,2}\s*(?:,\s*(?:and\s+)?|\s(?:and|or)\s+))?", re.IGNORECASE)
 
 
 def _history_over_the_rest_of_the_list(doc, graph) -> None:
@@ -317,7 +320,11 @@ def _result_of_a_nearer_mention(doc, modifier, ent) -> bool:
     if not between:
         return False
     chain = [ent] + between
-    return any(not _LIST_JOIN.fullmatch(doc.text, a.end_char, b.start_char) for a, b in zip(chain, chain[1:]))
+    # a result said of a whole list ("ANA, RF, anti-CCP, myositis panel and ANCA all negative";
+    # ``"metadata": {"whole_list": true}``) reaches past a short item the pipeline does not know
+    # (h136, round 29)
+    join = _WHOLE_LIST_JOIN if (modifier.rule.metadata or {}).get("whole_list") else _LIST_JOIN
+    return any(not join.fullmatch(doc.text, a.end_char, b.start_char) for a, b in zip(chain, chain[1:]))
 
 
 _RESULT_HOLDERS = frozenset({"CONDITION", "INFECTION", "BIOMARKER", "LAB", "PREGNANCY"})

@@ -112,6 +112,19 @@ class EntityRecognizer:
         self.age_after = re.compile(str(vocabulary["weak_term_age_after"]))
         self.service_words = frozenset(str(w).lower() for w in vocabulary.get("service_words") or ())
         self.service_qualifiers = frozenset(str(w).lower() for w in vocabulary.get("service_qualifiers") or ())
+        # a seizure that is a provoked or febrile event is not the chronic disease ("a febrile
+        # seizure", "an alcohol withdrawal seizure", "seizure ... in the context of sleep
+        # deprivation"; ``provoked_events`` in extraction.yaml; h136, round 29)
+        provoked = vocabulary.get("provoked_events") or {}
+        self.provoked_concepts = frozenset(str(c) for c in provoked.get("concepts") or ())
+        self.provoked_before = frozenset(str(w).lower() for w in provoked.get("before") or ())
+        self.provoked_between = frozenset(str(w).lower() for w in provoked.get("between") or ())
+        causes = sorted((str(w).lower() for w in provoked.get("caused_by") or ()), key=len, reverse=True)
+        self.provoked_cause = re.compile(r"(?:[^\S\n]+[\w'-]+){0,%d}?[^\S\n]+(?:%s)\b" % (
+            int(provoked.get("cause_reach", 4)), "|".join(re.escape(w) for w in causes)), re.IGNORECASE) if causes else None
+        # a disease named as an antibody panel's name ("myositis panel negative"): the test, not
+        # the disease (``test_name_words``; h136, round 29)
+        self.test_name_words = frozenset(str(w).lower() for w in vocabulary.get("test_name_words") or ())
         resemblance = vocabulary.get("resemblance") or {}
         self.resemblance_words = frozenset(str(w).lower() for w in resemblance.get("words") or ())
         self.resemblance_kinds = frozenset(str(w).lower() for w in resemblance.get("kinds") or ())
@@ -149,8 +162,8 @@ class EntityRecognizer:
     def _names_service(self, doc: Doc, candidate: Candidate) -> bool:
         """A disease or procedure that names a place or team ("the lupus clinic", "the CAR-T
         referral team") or stands on an address line ("To: CAR-T referrals")."""
-        if candidate.label not in ("CONDITION", "PROCEDURE"):
-            return False
+        if candidate.label not in ("CONDITION", "PROCEDURE", "INFECTION", "PREGNANCY"):
+            return False        # ("Infectious diseases clinic", "the early pregnancy unit": h136, round 29)
         # a service word right after it, or after up to three words that qualify a service
         # ("Bone Marrow Transplant Follow-up Clinic"; ``service_words``, ``service_qualifiers``)
         return word_ahead(doc, candidate.end, self.service_words, self.service_qualifiers, 4) or (
@@ -185,6 +198,33 @@ class EntityRecognizer:
             return True         # "lupus-like": written as one word
         return (after.lower_ in self.resemblance_words and bool(doc[candidate.end - 1].whitespace_)
                 and next_word in self.resemblance_kinds)
+
+    def _provoked(self, doc: Doc, candidate: Candidate) -> bool:
+        """A seizure said to be febrile or provoked ("two febrile seizures", "a single provoked
+        seizure", "an alcohol withdrawal seizure", "a seizure in 2021 due to hyponatraemia"):
+        an event with its cause, not the chronic disease (``provoked_events``)."""
+        if candidate.label != "CONDITION" or candidate.concept not in self.provoked_concepts:
+            return False
+        i = candidate.start - 1
+        while i >= 0 and candidate.start - i <= 4:
+            word = doc[i].lower_
+            if word in self.provoked_before:
+                return True
+            if word not in self.provoked_between:
+                break
+            i -= 1
+        if self.provoked_cause is None:
+            return False
+        text = doc_text(doc)
+        end_char = doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
+        limit = sentence_index(doc).bounds(end_char - 1)[1]
+        return self.provoked_cause.match(text[:limit], end_char) is not None
+
+    def _test_name(self, doc: Doc, candidate: Candidate) -> bool:
+        """A disease right before a word naming a test panel of it ("myositis panel negative"):
+        the panel's name, not the patient's disease."""
+        return (candidate.label == "CONDITION" and candidate.end < len(doc)
+                and doc[candidate.end].lower_ in self.test_name_words)
 
     def _quality_beside(self, doc: Doc, start: int, end: int) -> bool:
         """A quality said in words right after or before the lab's name, in its sentence, or
@@ -268,6 +308,10 @@ class EntityRecognizer:
             chosen = [item for item in chosen if not self._negated_prefix(doc, item[0])]
         if self.resemblance_words:
             chosen = [item for item in chosen if not self._resembled(doc, item[0])]
+        if self.provoked_concepts:
+            chosen = [item for item in chosen if not self._provoked(doc, item[0])]
+        if self.test_name_words:
+            chosen = [item for item in chosen if not self._test_name(doc, item[0])]
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
