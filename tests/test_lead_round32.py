@@ -279,3 +279,15 @@ def test_triage_says_when_no_diagnosis_was_recognised(tmp_path):
     assert "No diagnosis recognised" in _triage(tmp_path, note)
     assert "No diagnosis recognised" not in _triage(tmp_path, "34F, SLE since 2015, failed MMF and belimumab")
     assert "No diagnosis recognised" not in _triage(tmp_path, "34F, I might have lupus, on plaquenil")
+
+
+@pytest.mark.parametrize("text", ["she has never been pregnant", "I have never been pregnant"])
+def test_never_been_pregnant_is_not_pregnant(text):
+    # an illness's "has not come back" rule took "has never been" and the negation was lost:
+    # "she has never been pregnant" was noted as pregnant
+    fact = _facts(text)["pregnant"]
+    assert fact.negated
+
+
+def test_an_illness_that_has_not_come_back_is_still_past():
+    assert _facts("the ITP has not come back")["itp"].historical
