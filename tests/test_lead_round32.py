@@ -291,3 +291,8 @@ def test_never_been_pregnant_is_not_pregnant(text):
 
 def test_an_illness_that_has_not_come_back_is_still_past():
     assert _facts("the ITP has not come back")["itp"].historical
+
+
+def test_not_vaccinated_for_covid_is_no_vaccine_not_no_infection():
+    facts = _facts("he hasn't been vaccinated for covid")
+    assert facts["covid_vaccine"].negated and "covid" not in facts
