@@ -143,7 +143,7 @@ def test_alternatives_and_requirements_nest_with_or_looser_than_and():
 def test_a_window_before_screening_is_within_days():
     # round 17 (h79): "systemic" leaves the inhaled forms out (the therapy leaf's except)
     assert parse("Concurrent therapy with systemic steroids within 2 weeks prior to screening", "exclusion") == \
-        {"type": "therapy", "concept": "glucocorticoid", "within_days": 14, "except": ["inhaled_steroid"]}
+        {"type": "therapy", "concept": "glucocorticoid", "within_days": 14, "except": ["inhaled_steroid", "topical_steroid"]}
     assert parse("Received rituximab within 6 months prior to screening") == \
         {"type": "therapy", "concept": "rituximab", "within_days": 182}   # 6 months of 30.4375 days (core.durations), rounded down
 
@@ -244,7 +244,7 @@ def test_a_washout_in_brackets_is_one_more_requirement():
 def test_an_exception_naming_a_kind_of_the_drug_is_its_except_list():
     assert parse("Systemic steroids have used in the 4 weeks before participating in the treatment (except recently or "
                  "currently using inhaled steroids);", "exclusion") == \
-        {"type": "therapy", "concept": "glucocorticoid", "within_days": 28, "except": ["inhaled_steroid"]}
+        {"type": "therapy", "concept": "glucocorticoid", "within_days": 28, "except": ["inhaled_steroid", "topical_steroid"]}
 
 
 def test_an_excepted_infection_and_a_severity_qualifier():

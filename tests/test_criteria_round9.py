@@ -91,7 +91,7 @@ def test_hormone_therapy_beside_other_therapies_keeps_them():
 def test_steroids_stay_steroids():
     # round 17 (h79): "systemic" leaves the inhaled forms out (the therapy leaf's except)
     assert parse("Prior systemic steroids", "exclusion") == {"type": "therapy", "concept": "glucocorticoid",
-                                                             "except": ["inhaled_steroid"]}
+                                                             "except": ["inhaled_steroid", "topical_steroid"]}
     assert parse("Corticosteroids within 14 days", "exclusion") == \
         {"type": "therapy", "concept": "glucocorticoid", "within_days": 14}
 

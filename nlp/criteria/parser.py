@@ -1155,6 +1155,10 @@ def _systemic_only(rule: dict, text: str, kind: str, terminology, cues) -> dict:
                         if d != concept and terminology[d].attrs.get("route"))
         if not set(routes) - set(rule.get("except", ())):
             return rule     # "(except ... inhaled steroids)": the line took them out itself
+        if set(routes) & set(rule.get("except", ())):
+            # "Systemic steroids ... (except ... inhaled steroids)": the line took out a local form
+            # itself; said systemic, it takes out the other local forms too (topical; round 32)
+            return {**rule, "except": sorted(set(rule["except"]) | set(routes))} if systemic else rule
         if local:
             note = review("clinical", f"{terminology[concept].label}: which form (systemic, inhaled, topical)", cues)
             return {"all": [rule, note]} if kind == "exclusion" else {"any": [rule, note]}
