@@ -169,7 +169,8 @@ def _hash(text: str) -> str:
 # 119: h130, round 28: an organ or its function said to be well in everyday words ("kidneys normal", "Heart function is good") is no disease of it, and ill ("kidneys arent great") the disease's organ disease; a partial response ("helped a bit") is no failure; a harm on a treatment ("got shingles on it", "complicated by", "made me diabetic") is intolerance; a treatment not wanted again was had.
 # 120: h134, round 28: a cancer that cannot be removed by surgery (unresectable_disease, a kind of advanced cancer in disease_status.yaml: "unresectable", "inoperable", "can't be removed") is read in a line that is the extent and nothing else ("unresectable or metastatic melanoma": any; "inoperable locally advanced or metastatic breast cancer": words side by side are all of them); a stage line's two cancers joined by "or" are either (any), never both; a treatment's name alone among the inclusions ("Radiotherapy") is a list item for the team; "antisocial / borderline personality disorder" are narrower than personality disorder; a bracket "(including X)" with X unread and a bracket naming kinds by a Roman number ("(type I or II)") are the team's, never dropped in silence.
 # 121: h132, round 28: a negation reaches nothing past "since" nor past what a denied treatment is "for" ("No chemo since the first cancer", "no chemo for the lymphoma"): those diseases are had.
-PLAN_VERSION = "121"
+# 122: h137, round 29: a status denied only as a treatment's aim ("No treatment for advanced disease yet") is had; "not treated yet" in everyday words, a rising paraprotein (relapse), "lung ca"/"colon adenocarcinoma" shorthand and an unknown marker's "p16-negative" (no denial of the disease before it) are read; "gone to" is no "went away".
+PLAN_VERSION = "122"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
