@@ -773,6 +773,17 @@ def trial_setting_own() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def trial_setting_not_own() -> tuple[str, ...]:
+    """``trial_setting_not_own`` of data/evidence.yaml: words that, right before a phrase of
+    ``trial_setting_own``, make it the other setting ("Non-metastatic" names no metastatic
+    disease; h137, round 29)."""
+    raw = _evidence().get("trial_setting_not_own") or []
+    if not isinstance(raw, list) or not all(isinstance(r, str) and r.strip() for r in raw):
+        raise DataError("evidence.yaml.trial_setting_not_own", "must be a list of words")
+    return tuple(raw)
+
+
+@lru_cache(maxsize=1)
 def cancer_therapy_classes() -> tuple[str, ...]:
     """``cancer_therapy_classes`` of data/evidence.yaml: therapy ids whose kinds treat a cancer."""
     raw = _evidence().get("cancer_therapy_classes") or []

@@ -20,6 +20,7 @@ _FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "i
            "at_risk_words", "at_risk_not_after", "at_risk_before", "family_study_words", "care_conditions",
            "receiving_words", "receiving_people",   # these eighteen: data.condition_names
            "trial_settings", "trial_setting_own", "cancer_therapy_classes",   # these three too (round 28)
+           "trial_setting_not_own",   # this one too (round 29, h137)
            "childbearing_ages")
 
 

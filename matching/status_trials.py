@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.facts import Profile
-from data.condition_names import (DISEASE_STATUS, cancer_therapy_classes, is_disease_status, trial_setting_own,
-                                  trial_settings)
+from data.condition_names import (DISEASE_STATUS, cancer_therapy_classes, is_disease_status, trial_setting_not_own,
+                                  trial_setting_own, trial_settings)
 from data.store_memo import StoreMemo
 from data.terminology import Terminology, load_terminology
 from matching.disease_status import contradicting
@@ -71,10 +71,18 @@ def setting_mismatched(db: Any, profile: Profile) -> frozenset[str]:
     found: frozenset[str] = frozenset()
     for _setting, phrases, against in trial_settings():
         if against in mine:     # a title naming the setting the patient has too keeps its place
-            found |= trials_naming(db, list(phrases), memo=_SETTINGS) - trials_naming(
-                db, list(own.get(against, ())), memo=_SETTINGS)
+            found |= trials_naming(db, list(phrases), memo=_SETTINGS) - _naming_own(db, own.get(against, ()))
     diseases = tuple(terminology[DISEASE_STATUS].attrs.get("status_of") or ())
     return found & trials_for(db, diseases) if found else found
+
+
+def _naming_own(db: Any, phrases: tuple[str, ...]) -> frozenset[str]:
+    """The trials whose title or keywords name one of ``phrases`` (the patient's own setting),
+    but not only after a word that makes it the other one ("Non-metastatic",
+    ``trial_setting_not_own``): a trial naming both ways is not kept."""
+    named = trials_naming(db, list(phrases), memo=_SETTINGS)
+    not_own = [f"{word} {phrase}" for word in trial_setting_not_own() for phrase in phrases]
+    return named - trials_naming(db, not_own, memo=_SETTINGS) if named and not_own else named
 
 
 def patient_settings(profile: Profile, terminology: Terminology) -> set[str]:

@@ -532,6 +532,7 @@ def extract_with_doc(text: str, today: date | None = None,
         facts.extend(_allergies(text, facts, None))
         facts.extend(_stages(text, facts, None))    # a criterion's "Stage III or IV" likewise
         facts.extend(_weight_loss(text, facts, None))
+        facts.extend(_spread_sites(text, facts, None))
     return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
 
 
@@ -642,6 +643,7 @@ def _extract_texts(texts: Iterable[str], source: str | None, today: date, batch_
         facts.extend(_allergies(text, facts, source))   # "allergic to penicillin", "NKDA"
         facts.extend(_stages(text, facts, source))      # "stage 4 lymphoma", "Ann Arbor IIIB"
         facts.extend(_weight_loss(text, facts, source))     # "lost 8 kg in 3 months" beside a cancer
+        facts.extend(_spread_sites(text, facts, source))    # "it's in her bones and her liver now"
         facts.extend(_toxicities(text, facts, source))  # "grade 2 neuropathy from vincristine"
         facts.extend(_treatment_lines(text, facts, source))  # "she's had 3 lines of treatment"
         facts.extend(_treated_setting(text, source))    # "nothing since it spread"
@@ -683,6 +685,13 @@ def _stages(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
     from nlp.components.stages import stage_facts   # start-up: nothing of nlp.components at import
 
     return stage_facts(text, facts, source)
+
+
+def _spread_sites(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
+    """The sites a stated cancer has spread to, in everyday words (nlp/components/spread_sites.py)."""
+    from nlp.components.spread_sites import spread_facts   # start-up: nothing of nlp.components at import
+
+    return spread_facts(text, facts, source)
 
 
 def _weight_loss(text: str, facts: list[Fact], source: str | None) -> list[Fact]:

@@ -75,7 +75,7 @@ def _settings(text: str) -> set[str]:
 
 def test_the_settings_of_a_patients_cancer():
     assert _settings("I'm 51 and was just diagnosed: breast cancer, already in my bones. "
-                     "I haven't started any treatment yet.") == {"untreated"}
+                     "I haven't started any treatment yet.") == {"untreated", "metastatic"}   # h137: "already in my bones"
     assert "treated" in _settings("metastatic HR+ breast cancer progressing on fulvestrant and palbociclib")
     assert "metastatic" in _settings("metastatic HR+ breast cancer progressing on fulvestrant and palbociclib")
     assert _settings("my wife has stage 4 breast cancer") == {"metastatic"}

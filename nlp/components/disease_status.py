@@ -19,6 +19,7 @@ from core.facts import Fact
 from data.condition_names import DISEASE_STATUS as STATUS_ROOT
 from data.terminology import Terminology, load_terminology
 from nlp.components.doc_cache import doc_text
+from nlp.resources import vocabulary_words
 
 # a relapse's own clause (up to its end) and a year in it ("relapsed in 2020")
 _CLAUSE_END = re.compile(r"[,;.!?\n]")
@@ -65,6 +66,9 @@ class StatusWords:
         self.terminology = terminology
         self.denied = frozenset(w.lower() for w in vocabulary.get("status_denied_by") or ())
         self.feared = frozenset(w.lower() for w in vocabulary.get("status_feared_by") or ())
+        # a status the next word makes none ("hasn't had any treatment since 2019")
+        self.not_followed_by = {str(k): frozenset(str(w).lower() for w in v or ())
+                                for k, v in (vocabulary.get("status_not_followed_by") or {}).items()}
         order = vocabulary.get("status_superseded") or {}
         self.superseded = {str(k): frozenset(v.get("by") or ()) for k, v in (order.get("statuses") or {}).items()}
         # superseded only by a status told in a later sentence: "Relapse 02/2025: GDP x3. Line 3:
@@ -271,12 +275,27 @@ class StatusWords:
 
     def _assert(self, doc, start: int, end: int, fact: Fact) -> None:
         sentence = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
-        before = [t.lower_ for t in doc[max(sentence.start, start - _WINDOW):start]]
+        tokens = doc[max(sentence.start, start - _WINDOW):start]
+        before = [t.lower_ for t in tokens]
         after = [t.lower_ for t in doc[end:min(sentence.end, end + 2)]]
         if any(w in self.feared for w in before):
             fact.hypothetical = True
-        elif any(w in self.denied for w in before) or "free" in after:   # "relapse-free"
-            fact.negated = True
+        elif (any(w in self.denied for w in before) and not self._for_a_denied_treatment(tokens)) or "free" in after:
+            fact.negated = True     # "relapse-free"
+        elif after and after[0] in self.not_followed_by.get(fact.concept, ()):
+            fact.negated = True     # "hasn't had any treatment since 2019": treated before
+
+    def _for_a_denied_treatment(self, tokens) -> bool:
+        """The denial is of a treatment the status is what it would be for ("No treatment for
+        advanced disease yet", "no chemo for the metastatic disease so far"): the status is had,
+        the treatment denied (as cue_scope's negation stops at "for" after a treatment)."""
+        denied = [i for i, t in enumerate(tokens) if t.lower_ in self.denied]
+        if not denied:
+            return False
+        rest = tokens[denied[-1] + 1:]
+        treatments = vocabulary_words("negation_treatment_words")
+        return any(t.lower_ == "for" and any(u.lower_ in treatments or u.ent_type_ in ("DRUG", "PROCEDURE")
+                                             for u in rest[:i]) for i, t in enumerate(rest))
 
     def _came_back(self, ents: list[Span], facts: list[Fact]) -> list[Fact]:
         """A relapse for each cancer said to have come back ("the leukaemia came back")."""

@@ -1,0 +1,114 @@
+"""A site a stated cancer has spread to, said in everyday words: a CONDITION fact of the site
+(``bone_metastases``, ``liver_metastases``, ``brain_metastases``; ``metastatic_disease`` for a
+site with no concept of its own, the lungs), whose text is the words as written.
+
+* "my breast cancer spread to my bones 3 years ago", "prostate cancer that has gone to my
+  bones", "it's in her bones and her liver now", "came back in my bones", "it has already gone
+  to her liver", "liver secondaries": the cancer has spread (metastatic), as "liver metastases"
+  says it (``spread`` sites show metastatic disease: matching.leaves, and the ranking's
+  settings: matching.status_trials).
+* Only beside a solid cancer (or a cancer of unnamed kind) the text states as the patient's
+  (asserted: not negated, a relative's, hypothetical or suspected): "my mum's cancer spread to
+  her liver" beside the writer's lupus, and a myeloma or leukaemia "in her bones", give nothing.
+* Not the cancer's own organ ("lung cancer ... it's in both lungs", "liver cancer"), nor a site
+  the words before it in its clause deny, doubt, fear or ask ("it hasn't spread to her bones",
+  "they think it may have gone to the liver", "will it spread to the bones?").
+
+The words are data: ``spread_sites`` in data/nlp/extraction.yaml (h137, round 29).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from core.facts import Fact
+from data.terminology import load_terminology
+from nlp.resources import vocabulary
+
+_ANY = re.compile(r"\b(?:spread|gone|went|moved|travell?ed|metastasi[sz]ed|back|in|secondar(?:y|ies)|reached)\b",
+                  re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[.;!?\n]|\bbut\b|\bhowever\b", re.IGNORECASE)
+_BEFORE_CHARS = 60      # the words of its clause read before a phrase, at most
+
+
+@dataclass(frozen=True)
+class SpreadWords:
+    phrases: tuple[re.Pattern, ...]     # each with a group ``site``
+    more: re.Pattern | None             # one more site joined to the one before ("and her liver")
+    sites: dict[str, str]               # the site's word -> the concept
+    own_organ: dict[str, tuple[str, ...]]   # the site's word -> cancers of that organ
+    cancers: tuple[str, ...]            # the cancers a site may be of (and what is under them)
+    not_cancers: tuple[str, ...]        # ... but not these (a blood cancer "in her bones")
+    not_after: tuple[str, ...]          # words before it in its clause that deny, doubt or ask
+
+
+@lru_cache(maxsize=1)
+def spread_words() -> SpreadWords:
+    raw = vocabulary().get("spread_sites") or {}
+    return SpreadWords(
+        phrases=tuple(re.compile(p, re.IGNORECASE) for p in raw.get("phrases") or ()),
+        more=re.compile(raw["more"], re.IGNORECASE) if raw.get("more") else None,
+        sites={str(k).lower(): str(v) for k, v in (raw.get("sites") or {}).items()},
+        own_organ={str(k): tuple(str(c) for c in v or ()) for k, v in (raw.get("own_organ") or {}).items()},
+        cancers=tuple(str(c) for c in raw.get("cancers") or ()),
+        not_cancers=tuple(str(c) for c in raw.get("not_cancers") or ()),
+        not_after=tuple(str(w).lower() for w in raw.get("not_after") or ()))
+
+
+def spread_facts(text: str, facts: list[Fact], source: str | None = None) -> list[Fact]:
+    """The site-of-spread facts ``text`` states (see the module docstring); ``facts`` are the
+    facts already read from it (its cancer is theirs)."""
+    if not text or not _ANY.search(text):
+        return []
+    words = spread_words()
+    terminology = load_terminology()
+    cancers = [f for f in facts if f.label == "CONDITION" and f.concept in terminology
+               and not (f.negated or f.family or f.hypothetical or f.uncertain)
+               and not terminology.flagged(f.concept, "spread")
+               and any(terminology.is_a(f.concept, c) for c in words.cancers if c in terminology)
+               and not any(terminology.is_a(f.concept, c) for c in words.not_cancers if c in terminology)]
+    if not cancers:
+        return []
+    found: list[Fact] = []
+    taken: set[str] = set()
+    for pattern in words.phrases:
+        for match in pattern.finditer(text):
+            if _doubted(text, match.start(), words):
+                continue
+            for site in _sites(text, match, words):
+                concept = words.sites.get(site.group("site").lower())
+                if not concept or concept in taken or concept not in terminology:
+                    continue
+                own = words.own_organ.get(site.group("site").lower(), ())
+                if any(terminology.is_a(f.concept, o) for f in cancers for o in own if o in terminology):
+                    continue    # "lung cancer ... it's in both lungs": the cancer's own organ
+                taken.add(concept)
+                found.append(Fact(label="CONDITION", concept=concept, text=text[match.start():site.end()].strip(),
+                                  start=match.start(), end=site.end(), source=source))
+    return found
+
+
+def _sites(text: str, match: re.Match, words: SpreadWords) -> list[re.Match]:
+    """The phrase's site and those joined to it ("it's in her bones and her liver", "spread to
+    the liver, lungs and bones"), at most four."""
+    sites = [match]
+    while words.more is not None and len(sites) < 4:
+        more = words.more.match(text, sites[-1].end())
+        if more is None:
+            break
+        sites.append(more)
+    return sites
+
+
+def _doubted(text: str, start: int, words: SpreadWords) -> bool:
+    """A word of ``not_after`` in the phrase's clause before it, or the clause asks."""
+    window = text[max(0, start - _BEFORE_CHARS):start]
+    cuts = list(_CLAUSE_START.finditer(window))
+    if cuts:
+        window = window[cuts[-1].end():]
+    before = " " + re.sub(r"[^\w']+", " ", window.lower()).replace("n't", " n't") + " "
+    if any(f" {w} " in before for w in words.not_after):
+        return True
+    end = re.search(r"[.;!?\n]", text[start:start + 120])
+    return bool(end and end.group(0) == "?")
