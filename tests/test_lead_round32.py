@@ -296,3 +296,12 @@ def test_an_illness_that_has_not_come_back_is_still_past():
 def test_not_vaccinated_for_covid_is_no_vaccine_not_no_infection():
     facts = _facts("he hasn't been vaccinated for covid")
     assert facts["covid_vaccine"].negated and "covid" not in facts
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("my lupus has not flared since i started benlysta", "sle"),
+    ("her crohns hasnt flared in a year", "crohns_disease"),
+])
+def test_a_disease_that_has_not_flared_is_there_and_quiet(text, concept):
+    # had been "history of systemic lupus erythematosus" in the bot's "I noted"
+    assert not _facts(text)[concept].historical
