@@ -530,11 +530,9 @@ class Engine(Answering, Asking, Family):
             said = self.phrasings.role(clause)
             if said is not None:
                 return said[0] == "clinician"
-            words = plain(clause)
             # "nurse here writing for a patient of ours": a clinician's phrase of two words or
             # more opening the clause
-            if any(words.startswith(phrase + " ") for phrase, (kind, _r, _s) in self.phrasings.roles.items()
-                   if kind == "clinician" and " " in phrase):
+            if self.phrasings.opens_as_clinician(plain(clause)):
                 return True
         return False
 

@@ -114,6 +114,11 @@ class Phrasings:
     def _long(self) -> list[str]:
         return _long_phrases(self)
 
+    def opens_as_clinician(self, words: str) -> bool:
+        """``words`` (plain) open with a clinician's role phrase of two words or more ("nurse
+        here writing for a patient of ours", "consultant rheumatologist here ...")."""
+        return words.startswith(_clinician_openings(self))
+
     def says_no(self, message: str) -> bool:
         """True when the whole message is a "no" in a longer wording ("no i dont")."""
         return plain(message) in self.no_answers
@@ -130,6 +135,13 @@ class Phrasings:
 @lru_cache(maxsize=4)
 def _long_phrases(phrasings: Phrasings) -> list[str]:
     return [p for p in phrasings.requests if len(p) >= FUZZY_MIN_CHARS]
+
+
+@lru_cache(maxsize=4)
+def _clinician_openings(phrasings: Phrasings) -> tuple[str, ...]:
+    """Every clinician role phrase of two words or more, with the space after it (read once:
+    the ``{profession}`` slot with its titles fills some 12,000)."""
+    return tuple(f"{phrase} " for phrase, (kind, _r, _s) in phrasings.roles.items() if kind == "clinician" and " " in phrase)
 
 
 def _strings(value: Any, where: str) -> list[str]:

@@ -118,15 +118,13 @@ class TimeReader:
         for label, words in vocabulary.get("time_cues", {}).items():
             for word in words:
                 cues.setdefault(word.lower(), set()).add(label)
-        alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(cues, key=len, reverse=True))
         self.cue_labels = cues
-        self.cue_re = re.compile(rf"\b({alternation})\b", re.IGNORECASE) if cues else None
+        self.cue_re = re.compile(rf"\b({alternation(cues)})\b", re.IGNORECASE) if cues else None
         changes = vocabulary.get("dose_change") or ()
         self.dose_change = re.compile(r"\b(?:%s)\b(?!\s+off\b)" % "|".join(
             re.escape(str(w)).replace(r"\ ", r"\s+") for w in changes), re.IGNORECASE) if changes else None
         after = vocabulary.get("time_cues_after_object") or ()
-        self.after_object = re.compile(r"\b(?:%s)\Z" % "|".join(
-            re.escape(str(w)).replace(r"\ ", r"\s+") for w in after), re.IGNORECASE) if after else None
+        self.after_object = re.compile(r"\b(?:%s)\Z" % alternation(map(str, after)), re.IGNORECASE) if after else None
         names = vocabulary.get("protocols_named_with_year", [])
         self.protocol_year = re.compile(r"\b(?:%s)[\s-]*$" % "|".join(re.escape(n) for n in names),
                                         re.IGNORECASE) if names else None
