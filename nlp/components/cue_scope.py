@@ -17,6 +17,8 @@
   a treatment said after itself to be taken now ("anakinra (rash, stopped), tocilizumab current").
 * A past cue written after a treatment in a clause of its own reaches no condition before
   that clause ("CML in chronic phase, hydroxy before imatinib": the CML goes on).
+* A result word inside a marker's own mention ("HER2-negative", "EGFR wild-type") negates no
+  disease named before it ("NSCLC: EGFR negative").
 * A question mark reaches nothing inside a bracket opened after it ("is that ok for the
   study? (SLE, mmf 2g)").
 * An outcome in a bracket in the middle of a list is its own treatment's ("mesalazine,
@@ -79,6 +81,7 @@ def cue_scope(doc):
             and not _said_of_what_follows(doc, m, ent)
             and not _stop_of_its_subject(doc, m, closes, ent)
             and not _result_of_a_nearer_mention(doc, m, ent)
+            and not _result_inside_a_marker(doc, m, ent)
             and not (m.category in ("HYPOTHETICAL", "POSSIBLE_EXISTENCE") and _after_its_result(doc, m, modifiers, closes, ent))
             and not _question_before_bracket(doc, m, closes, ent)
             and not _hedge_of_a_date(doc, m, closes, ent)
@@ -117,6 +120,19 @@ def cue_scope(doc):
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     _history_over_the_rest_of_the_list(doc, graph)
     return doc
+
+
+def _result_inside_a_marker(doc, m, ent) -> bool:
+    """A result word that is part of a marker's own mention ("HER2-negative", "EGFR
+    wild-type", "ALK negative": terms of data/terminology/tumour_markers.yaml) is that marker's
+    result: it negates no disease named before it ("NSCLC: EGFR negative, ALK-negative" has
+    the NSCLC; h141, round 30)."""
+    if ent.label_ != "CONDITION" or m.category not in RESULT_CATEGORIES:
+        return False
+    start, end = m.modifier_span
+    # the cue begins inside the marker ("negative." at a sentence's end runs on to the stop)
+    return any(other.label_ == "BIOMARKER" and other.start <= start < other.end and other != ent
+               for other in doc.ents)
 
 
 # what joins two items of a treatment list: commas, "and"/"or", a short remark in brackets

@@ -887,6 +887,10 @@ class MentionStatus:
         last = self.words.get(span[-1].lower_)
         if last in ("positive", "negative", "expressed"):
             return last
+        # a result of two or three words ending the mention ("EGFR wild-type", "ALK wild type")
+        for n in (2, 3):
+            if len(span) > n and self.words.get(span[-n:].text.lower()) == "negative":
+                return "negative"
         first = self.words.get(span[0].lower_)
         return first if first in ("active", "latent") else None
 
