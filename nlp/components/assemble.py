@@ -34,6 +34,7 @@ from nlp.components.stop_reasons import stop_reasons
 from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
 from nlp.components.harm_cause import harm_causes, harms_on_treatment
 from nlp.components.table_rows import table_rows
+from nlp.components.treated_cancer import TreatedCancer
 from nlp.components.later_values import earlier_values
 from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, sentence_index
@@ -312,6 +313,7 @@ class FactBuilder:
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
+        self.treated_cancer = TreatedCancer(vocabulary, terminology)     # "prostate cancer 2016, treated with radiotherapy": over
         self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
         self.remission_denied = frozenset(w.lower() for w in vocabulary.get("remission_denied_by") or ())
         self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
@@ -459,7 +461,8 @@ class FactBuilder:
                 historical=("HISTORICAL" in categories and self._past(ent)) or "PRIOR" in categories or i in listed_history
                 or family_past(ent)
                 or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i, lasting=self._is_cancer(ent.kb_id_)))
-                or ("REMISSION" in categories and self._malignancy(ent) and not self._remission_denied(ent)),
+                or ("REMISSION" in categories and self._malignancy(ent) and not self._remission_denied(ent))
+                or (ent.label_ == "CONDITION" and self._malignancy(ent) and self.treated_cancer(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker) or family_negation(ent)
                 or (i in listed_family and self.people.family(ents[listed_family[i]], speaker)),
