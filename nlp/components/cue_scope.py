@@ -28,6 +28,8 @@
   looked for.
 * A history cue before a list reaches the list's last items that a bracket pushed out of its
   reach ("been through A, B (made me sick), C (lost response), D, E").
+* A failure cue before a list reaches no later item when an outcome word follows the first
+  item ("Failed methotrexate, then etanercept with a good response").
 * A negation reaches no lab or score in a bracket opened after it: "Not fit for intensive
   chemotherapy (ECOG 2, LVEF 45%)" measured the ECOG.
 * A hedge on the disease a work-up rules out reaches no result after the colon that closes
@@ -105,6 +107,7 @@ def cue_scope(doc):
             and not _condition_after_a_status_post_item(doc, m, ent)
             and not _denied_change_of_a_finding(doc, m, ent)
             and not _failure_of_the_next_item(doc, m, ent)
+            and not _failure_before_an_own_outcome(doc, m, ent)
             and not _negation_before_a_new_verb(doc, m, ent)
             and not _too_early(doc, m)
             and not _already_had(m, modifiers, ent)
@@ -736,6 +739,26 @@ def _failure_of_the_next_item(doc, modifier, ent) -> bool:
     while position < len(doc) and doc[position].lower_ in fillers and not doc[position].ent_type_:
         position += 1
     return position < len(doc) and doc[position].ent_type_ in ("DRUG", "PROCEDURE")
+
+
+def _failure_before_an_own_outcome(doc, modifier, ent) -> bool:
+    """A failure cue before a list reaches no later item when an outcome word follows the
+    list's first item in the later item's sentence ("Failed methotrexate, then etanercept with
+    a good response", "Refractory to R-CHOP, then R-ICE with complete remission and ASCT"):
+    the later items worked (``own_outcome_words``, not after ``own_outcome_denied_by``: "with
+    no response" keeps the failure; h141, round 30). The first item keeps the cue."""
+    start, end = modifier.modifier_span
+    if modifier.category != "THERAPY_FAILED" or end > ent.start or modifier.direction.upper() == "BACKWARD":
+        return False
+    first = next((e for e in doc.ents if e.start >= end and e.label_ in ("DRUG", "PROCEDURE")), None)
+    if first is None or first.start >= ent.start:
+        return False
+    sentence = ent.sent
+    stop = next((t.i for t in doc[ent.end:sentence.end] if t.text in (";", ".")), sentence.end)
+    words = vocabulary_words("own_outcome_words")
+    denied = vocabulary_words("own_outcome_denied_by")
+    return any(t.lower_ in words and not any(d.lower_ in denied for d in doc[max(first.end, t.i - 3):t.i])
+               for t in doc[first.end:stop])
 
 
 def _negation_before_a_new_verb(doc, modifier, ent) -> bool:

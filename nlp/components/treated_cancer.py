@@ -7,7 +7,8 @@ The mention must be dated right after it (a year, a month/year, "in 2015", "diag
 to a semicolon or the sentence's end; commas do not end it) must name a treatment that ended
 (``treated_cancer.words`` of data/nlp/extraction.yaml, or a word ending in one of its
 ``suffixes``: "-ectomy"). A clause that says the cancer goes on (``still``: "now",
-"metastatic", "palliative") keeps it; so does a relapse anywhere in the sentence (the caller
+"metastatic", "palliative"), or the words right before the mention ("metastatic thyroid
+cancer s/p XRT"), keeps it; so does a relapse anywhere in the sentence (the caller
 checks it: assemble.FactBuilder._malignancy), so "breast cancer 2015, treated with mastectomy;
 metastatic relapse 2025" stays a current cancer; a relapse, progression or spread told later in
 the text before another cancer is named keeps it too ("AML 03/2024, treated with 7+3. Relapsed
@@ -44,6 +45,7 @@ class TreatedCancer:
         still = spec.get("still") or ()
         self.still = re.compile(r"(?<!\w)(?:%s)(?!\w)" % alternation(still), re.IGNORECASE) if still else None
         self.first_words = int(spec.get("first_words", 2))
+        self.words_before = int(spec.get("words_before", 4))
 
     def __call__(self, ent: Span) -> bool:
         """Whether the cancer ``ent`` is told with a finished treatment in its own clause."""
@@ -53,8 +55,11 @@ class TreatedCancer:
         sentence_end = ent.sent.end_char
         stop = _CLAUSE_END.search(text, ent.end_char, min(sentence_end, ent.end_char + self.reach))
         clause = text[ent.end_char:stop.start() if stop else min(sentence_end, ent.end_char + self.reach)]
-        if self.still is not None and self.still.search(clause):
+        before = ent.doc[max(ent.sent.start, ent.start - self.words_before):ent.start]
+        if self.still is not None and (self.still.search(clause) or self.still.search(before.text)):
             return False
+        if any(t.lower_ in self.relapse for t in before):
+            return False    # "recurrent breast cancer, treated with ...": goes on
         dated = self.dated.match(clause) is not None
         lead = " ".join(clause.split()[:self.first_words])
         if not dated and not (self.words.search(lead) or (self.suffixes and self.suffixes.search(lead))):
