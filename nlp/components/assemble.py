@@ -313,7 +313,11 @@ class FactBuilder:
         self.postpartum_still = [re.compile(p, re.IGNORECASE) for p in postpartum.get("still", ())]
         self.past_pregnancy_before = [re.compile(p, re.IGNORECASE) for p in vocabulary.get("past_pregnancy_before") or ()]
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
-        self.treated_cancer = TreatedCancer(vocabulary, terminology)     # "prostate cancer 2016, treated with radiotherapy": over
+        self.treated_cancer = TreatedCancer(vocabulary, terminology)
+        self.pregnancy_kinds = frozenset(str(w).lower() for w in vocabulary.get("pregnancy_kinds") or ())
+        wish = vocabulary.get("wish_before_mention") or {}
+        self.wish_words = frozenset(str(w).lower() for w in wish.get("words") or ())
+        self.wish_prepositions = frozenset(str(w).lower() for w in wish.get("prepositions") or ())     # "prostate cancer 2016, treated with radiotherapy": over
         self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
         self.remission_denied = frozenset(w.lower() for w in vocabulary.get("remission_denied_by") or ())
         self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
@@ -419,6 +423,8 @@ class FactBuilder:
             # the ConText flags from the span's modifiers, read once (medspaCy sets
             # is_historical and friends from exactly these categories)
             categories = context_categories(ent)
+            if self._wish_swallowed(ent):
+                categories.add("HYPOTHETICAL")      # "would be interested in a trial": the term took the cue's "in"
             if (conversation and self.outcomes.question_topic(doc, ent)
                     and all(m.rule.literal in self.outcomes.question_marks
                             for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE")):
@@ -485,6 +491,8 @@ class FactBuilder:
                 fact.historical = True      # "stopped for raised ALT": the value that stopped it, over
             if not self._fill(fact, ent, info, readings.get(i), ents, i):
                 continue
+            if fact.label == "PREGNANCY" and fact.negated and self._denied_kind_of_pregnancy(ent):
+                continue    # "No history of ectopic pregnancy": not a denial of being pregnant
             if fact.negated and self._neither_helped(ent):
                 fact.negated, fact.historical, fact.status = False, False, "failed"   # "neither rituximab nor MMF helped": both given
             if ent.label_ in ("LAB", "SCORE") and _now_reading(readings.get(i), text):
@@ -1273,6 +1281,20 @@ class FactBuilder:
                     and m.modifier_span[0] - ent.end <= 3)
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
                    and not ago_dates_the_treatment(m) and not possession(m) for m in ent._.modifiers)
+
+    def _denied_kind_of_pregnancy(self, ent: Span) -> bool:
+        """A pregnancy of a kind (``pregnancy_kinds``: "ectopic", "molar") named in the
+        mention or in the three words before it ("no ectopic or molar pregnancy")."""
+        doc = ent.doc
+        return any(t.lower_ in self.pregnancy_kinds for t in doc[max(ent.sent.start, ent.start - 3):ent.end])
+
+    def _wish_swallowed(self, ent: Span) -> bool:
+        """A wish word right before a mention whose term begins with the wish's preposition
+        ("interested in a trial", ``wish_before_mention``): the HYPOTHETICAL cue "interested
+        in" overlaps the mention and cannot reach it, so the wish is read here."""
+        if ent.label_ not in ("DRUG", "PROCEDURE") or ent.start == 0 or len(ent) < 2:
+            return False
+        return ent[0].lower_ in self.wish_prepositions and ent.doc[ent.start - 1].lower_ in self.wish_words
 
     def _remission_denied(self, ent: Span) -> bool:
         """Every remission cue of the mention is denied right before it ("AML, not in CR after
