@@ -73,8 +73,10 @@ class TreatedCancer:
         named: "AML 03/2024, treated with 7+3, CR1. Relapsed 11/2025." is the same AML, now
         relapsed ("no recurrence" is none: ``relapse_denied_by``)."""
         doc = ent.doc
+        # a spread named as a mention ("bone metastases") is the same cancer's, no other one
         cancers = sorted(e.start for e in doc.ents if e.start >= ent.end and e.label_ == "CONDITION"
-                         and e.kb_id_ in self.terminology and self.terminology.is_a(e.kb_id_, "malignancy"))
+                         and e.kb_id_ in self.terminology and self.terminology.is_a(e.kb_id_, "malignancy")
+                         and not any(t.lower_ in self.relapse for t in e))
         end = cancers[0] if cancers else len(doc)
         for token in doc[ent.end:end]:
             if token.lower_ in self.relapse and not any(
