@@ -115,7 +115,10 @@ class HistorySections:
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in settings.get("comorbidity_headings", []))
         now_words = settings.get("comorbidity_item_now") or ()
         self.comorbidity_item_now = re.compile(r"\b(?:%s)\b" % alternation(now_words), re.IGNORECASE) if now_words else None
-        self.comorbidity_heading = re.compile(rf"^[ \t]*(?:{words})[ \t]*:", re.IGNORECASE | re.MULTILINE) if words else None
+        # at a line's start, or after a sentence of a letter written as one paragraph ("... with
+        # seropositive RA (2011). Background: breast cancer 2014, ...; osteoporosis."; h141, round 30)
+        self.comorbidity_heading = (re.compile(rf"(?:^[ \t]*|(?<=[.;])[ \t]+)(?:{words})[ \t]*:", re.IGNORECASE | re.MULTILINE)
+                                    if words else None)
         self.comorbidity_gate = frozenset(str(w).lower() for w in settings.get("comorbidity_headings", []))
         # a heading that opens a line of treatments that are over ("Previous medication: AZA
         # (stopped - nausea); CYC (2021)"): what its line names
