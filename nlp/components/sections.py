@@ -32,6 +32,9 @@ _BLANK = re.compile(r"\n[ \t]*\n")
 _ITEM_END = re.compile(r";|\.(?:\s|$)")
 # another heading written inside the line after a sentence ends (". Current: fostamatinib")
 _INLINE_HEADING = re.compile(r"[.;][ \t]+[A-Za-z][A-Za-z /&-]{1,30}:")
+# a heading opening a new sentence of the line ("PMH: HTN. Dx now: dcSSc w/ ILD"): it ends the
+# history list before it (a capital after a full stop; h141, round 30)
+_HEADING_AFTER_SENTENCE = re.compile(r"\.[ \t]+[A-Z][A-Za-z /&-]{0,30}:")
 _SENTENCE_END = re.compile(r"(?<!\bDr)(?<!\bvs)\.(?:\s|$)|\n")
 # the bulleted or numbered lines right under a heading line ("- HTN", "* asthma", "2. COPD")
 _BULLETS = re.compile(r"(?:\n[ \t]*(?:[-*\u2022\u2013\u00b7]|\d{1,2}[.)])[ \t]+[^\n]*)+")
@@ -115,10 +118,7 @@ class HistorySections:
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in settings.get("comorbidity_headings", []))
         now_words = settings.get("comorbidity_item_now") or ()
         self.comorbidity_item_now = re.compile(r"\b(?:%s)\b" % alternation(now_words), re.IGNORECASE) if now_words else None
-        # at a line's start, or after a sentence of a letter written as one paragraph ("... with
-        # seropositive RA (2011). Background: breast cancer 2014, ...; osteoporosis."; h141, round 30)
-        self.comorbidity_heading = (re.compile(rf"(?:^[ \t]*|(?<=[.;])[ \t]+)(?:{words})[ \t]*:", re.IGNORECASE | re.MULTILINE)
-                                    if words else None)
+        self.comorbidity_heading = re.compile(rf"^[ \t]*(?:{words})[ \t]*:", re.IGNORECASE | re.MULTILINE) if words else None
         self.comorbidity_gate = frozenset(str(w).lower() for w in settings.get("comorbidity_headings", []))
         # a heading that opens a line of treatments that are over ("Previous medication: AZA
         # (stopped - nausea); CYC (2021)"): what its line names
@@ -238,6 +238,9 @@ class HistorySections:
                 subject = self.new_subject.search(text, match.end()) if self.new_subject is not None else None
                 if subject is not None:
                     end = min(end, subject.start())     # "PMH: migraine She has had lupus since 2012 ..."
+                other = _HEADING_AFTER_SENTENCE.search(text, match.end(), end)
+                if other is not None:
+                    end = other.start() + 1     # "PMH: breast ca 2012, HTN. Dx now: dcSSc" (h141, round 30)
                 found.append((match.end(), min(end, _listed_on_its_line(text, match.end()))))
         if self.bare_heading is not None:
             for match in self.bare_heading.finditer(text):
