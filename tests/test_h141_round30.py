@@ -118,3 +118,23 @@ def test_a_denied_ectopic_pregnancy_is_no_denial_of_pregnancy():
     assert not of("No previous ectopic pregnancy. Two children.", "pregnant")
     assert one("Not pregnant; no ectopic.", "pregnant").negated
     assert read("Ectopic pregnancy in 2020 treated with methotrexate.", "pregnant") == PAST
+
+
+# --- smaller classes ------------------------------------------------------------------------------
+
+def test_a_course_completed_with_its_length_in_brackets_is_over():
+    assert read("Apixaban completed (3 months).", "apixaban") == PAST
+
+
+def test_no_remission_after_a_course_fails_it():
+    assert one("Cyclophosphamide x6 2024 - no remission, proteinuria unchanged.", "cyclophosphamide").status == "failed"
+
+
+def test_prev_is_previous():
+    assert read("ITP 60F, prev romiplostim. Plt 30.", "romiplostim") == PAST
+
+
+def test_a_heading_opening_a_new_sentence_ends_the_history_list():
+    text = "PMH: thyroid cancer 2009, thyroidectomy, asthma. Dx now: SLE with nephritis"
+    assert read(text, "sle") == NOW
+    assert read(text, "asthma") == PAST
