@@ -2,7 +2,7 @@
 with radiotherapy", "thyroid cancer 2010, thyroidectomy", "HCC 2024, treated with microwave
 ablation", "PMH: prostate ca s/p prostatectomy 2017" (h141, round 30).
 
-The mention must be dated right after it (a year, a month/year, "in 2015", "diagnosed 2016",
+The mention must be dated right after it (a year, a month/year, "in 2015",
 "(2014)") or followed at once by a treatment word ("prostate ca s/p ..."), and its clause (up
 to a semicolon or the sentence's end; commas do not end it) must name a treatment that ended
 (``treated_cancer.words`` of data/nlp/extraction.yaml, or a word ending in one of its
