@@ -138,3 +138,7 @@ def test_a_heading_opening_a_new_sentence_ends_the_history_list():
     text = "PMH: thyroid cancer 2009, thyroidectomy, asthma. Dx now: SLE with nephritis"
     assert read(text, "sle") == NOW
     assert read(text, "asthma") == PAST
+
+
+def test_a_treatment_to_start_at_a_later_visit_is_not_taken_yet():
+    assert read("Discharged on mesalazine; azathioprine to start at clinic.", "azathioprine")[0] == "hypothetical"
