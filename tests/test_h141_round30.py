@@ -142,3 +142,8 @@ def test_a_heading_opening_a_new_sentence_ends_the_history_list():
 
 def test_a_treatment_to_start_at_a_later_visit_is_not_taken_yet():
     assert read("Discharged on mesalazine; azathioprine to start at clinic.", "azathioprine")[0] == "hypothetical"
+
+
+def test_a_wish_to_take_part_in_a_trial_is_hypothetical_a_past_one_is_not():
+    assert read("She is keen to take part in a clinical trial.", "clinical_trial_participation")[0] == "hypothetical"
+    assert read("He took part in a trial in 2019.", "clinical_trial_participation") == PAST
