@@ -116,6 +116,7 @@ def cue_scope(doc):
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     _history_over_the_rest_of_the_list(doc, graph)
+    _failure_over_the_rest_of_the_list(doc, graph)
     return doc
 
 
@@ -146,6 +147,30 @@ def _history_over_the_rest_of_the_list(doc, graph) -> None:
         if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
                 or (_joined_past_a_dose(doc[before.end:after.start])
                     and doc[cues[0].modifier_span[0]:cues[0].modifier_span[1]].text.lower() in vocabulary_words("given_list_cues"))):
+            continue
+        after._.modifiers = tuple(after._.modifiers) + (cues[0],)
+        if graph is not None:
+            graph.edges.append((after, cues[0]))
+
+
+def _failure_over_the_rest_of_the_list(doc, graph) -> None:
+    """A failure cue before a list ("despite", "failed", "refractory to") whose reach ends
+    inside the list reaches its last items too, when doses and counts made the list longer
+    than the cue's reach ("proteinuria despite MMF 3g, tacrolimus and two doses of
+    rituximab": all three failed). Only items with no outcome or status cue of their own
+    ("failed MMF, now on rituximab" stays current), in the same sentence, joined by list words
+    with nothing but doses, counts and forms between (lead, round 33)."""
+    ents = [e for e in doc.ents if e.label_ in _KINDS]
+    for before, after in zip(ents, ents[1:]):
+        cues = [m for m in before._.modifiers if m.category == "THERAPY_FAILED" and m.direction.upper() == "FORWARD"
+                and m.modifier_span[1] <= before.start]
+        own = [m for m in after._.modifiers if m.category.startswith("THERAPY_") or m.category in ASSERTION_CATEGORIES]
+        if not cues or own or (doc.has_annotation("SENT_START") and before.sent.start != after.sent.start):
+            continue
+        if any(m is cues[0] for m in after._.modifiers):
+            continue
+        if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
+                or _joined_past_a_dose(doc[before.end:after.start])):
             continue
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
