@@ -504,7 +504,11 @@ def _despite_now(doc, modifier, past: frozenset) -> bool:
     past verb) says nothing of now."""
     start, end = modifier.modifier_span
     section = vocabulary().get("failing_despite") or {}
-    if doc[start].lower_ not in set(section.get("cues") or ()):
+    cues = set(section.get("cues") or ())
+    # the cue word may come after the words of the disease's state in the cue itself ("active
+    # despite", "still active despite": those words are read as the ones before it; lead, round 33)
+    start = next((t.i for t in doc[start:end] if t.lower_ in cues), None)
+    if start is None:
         return False
     words = doc[max(0, start - 3):start]
     before = {t.lower_ for t in words}
