@@ -189,3 +189,43 @@ def test_a_new_diagnosis_after_the_history_on_its_line_is_current():
     assert by["hypothyroidism"].historical                  # the history stays history
     assert not by["antisynthetase_syndrome"].historical
     assert not by["interstitial_lung_disease"].historical
+
+
+# --- a brother's dermatomyositis: a whole list's failure in the present, "was also on", "but it" ---
+
+def test_nothing_is_really_stopping_it_fails_the_whole_list_before_it():
+    got = _status("He has had high dose steroids, tacrolimus, IVIG and tofacitinib. nothing is really stopping it.")
+    assert {s for s, _ in got.values()} == {"failed"} and len(got) == 4
+    got = _status("he has had steroids, tacrolimus and IVIG, nothing is stopping it")
+    assert {s for s, _ in got.values()} == {"failed"}
+
+
+def test_nothing_else_helping_is_no_failure():
+    assert _status("she is on MMF, nothing else helps")["mycophenolate"][0] != "failed"
+
+
+@pytest.mark.parametrize("text", [
+    "he was also on cyclophosphamide for 6 months",
+    "she was briefly on azathioprine",
+    "he was previously on tacrolimus",
+])
+def test_was_on_with_a_word_of_when_between_is_over(text):
+    drug = [f for f in _facts(text) if f.label == "DRUG"][0]
+    assert drug.historical and drug.status != "current"
+
+
+@pytest.mark.parametrize("text, status", [
+    ("she was on azathioprine but it made her sick", "intolerant"),
+    ("she took mtx but it caused nausea", "intolerant"),
+    ("she was on azathioprine but it gave her pancreatitis", "intolerant"),
+    ("she was on MMF 2g but it made her sick", "intolerant"),
+    ("she tried azathioprine but it did not work", "failed"),
+])
+def test_an_outcome_said_of_it_after_but_is_the_treatments(text, status):
+    drug = [f for f in _facts(text) if f.label == "DRUG"][0]
+    assert drug.status == status
+
+
+def test_an_outcome_of_it_after_another_mention_is_not_the_treatments():
+    got = _status("she takes azathioprine, tacrolimus is planned but it made her sick before")
+    assert got["azathioprine"][0] != "intolerant"
