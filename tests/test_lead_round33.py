@@ -229,3 +229,13 @@ def test_an_outcome_said_of_it_after_but_is_the_treatments(text, status):
 def test_an_outcome_of_it_after_another_mention_is_not_the_treatments():
     got = _status("she takes azathioprine, tacrolimus is planned but it made her sick before")
     assert got["azathioprine"][0] != "intolerant"
+
+
+@pytest.mark.parametrize("text, concept, when", [
+    ("he was diagnosed last christmas with AML", "aml", "2025-12"),
+    ("on MMF since easter", "mycophenolate", "2026-04"),
+    ("lupus since christmas 2023", "sle", "2023-12"),
+])
+def test_a_holiday_dates_a_fact_like_a_season(text, concept, when):
+    found = [f for f in _facts(text) if f.concept == concept]
+    assert found and str(found[0].date) == when
