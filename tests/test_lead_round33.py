@@ -239,3 +239,17 @@ def test_an_outcome_of_it_after_another_mention_is_not_the_treatments():
 def test_a_holiday_dates_a_fact_like_a_season(text, concept, when):
     found = [f for f in _facts(text) if f.concept == concept]
     assert found and str(found[0].date) == when
+
+
+# --- a height is no age ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["shes 5 foot 4", "she is 5 feet tall", "hes 5 ft 10 and 80 kg", "im 5 foot 4",
+                                  "my daughter is 5 foot 2"])
+def test_a_height_in_feet_is_no_age(text):
+    assert not [f for f in _facts(text) if f.label == "AGE"]
+
+
+@pytest.mark.parametrize("text, age", [("she is 24", 24), ("my son is 9", 9), ("hes 5 ft 10 and 80 kg, 45 years old", 45),
+                                       ("im 34 and 5ft 6", 34)])
+def test_an_age_beside_a_height_is_read(text, age):
+    assert [f.value for f in _facts(text) if f.label == "AGE"] == [age]
