@@ -253,3 +253,39 @@ def test_a_height_in_feet_is_no_age(text):
                                        ("im 34 and 5ft 6", 34)])
 def test_an_age_beside_a_height_is_read(text, age):
     assert [f.value for f in _facts(text) if f.label == "AGE"] == [age]
+
+
+# --- results with no diagnosis; a question naming a trial --------------------------------------
+
+def test_results_with_facts_but_no_diagnosis_ask_the_diagnosis_instead_of_listing(tmp_path):
+    from bundled_engine import engine_with_records, said, talk, tracker_of
+    engine = engine_with_records(tmp_path, TODAY)
+    talk(engine, "a", "/role patient")
+    engine.message("a", "im 30, female")
+    reply = said(engine.command("a", "results", ""))
+    assert "I don't know the diagnosis yet" in reply and "/trials" in reply
+    assert "may qualify" not in reply
+    summary = said(engine.command("a", "summary", ""))
+    assert "I don't know the diagnosis yet" in summary and "Referral summary" not in summary
+    engine.message("a", "I have lupus since 2015, mycophenolate didnt help")
+    assert "may qualify" in said(engine.command("a", "results", ""))
+
+
+def test_a_healthy_volunteer_still_gets_results(tmp_path):
+    from bundled_engine import engine_with_records, said, talk
+    engine = engine_with_records(tmp_path, TODAY, "ageing_no_disease.json")
+    talk(engine, "a", "/role patient")
+    engine.message("a", "im healthy, 70, female")
+    assert "I don't know the diagnosis yet" not in said(engine.command("a", "results", ""))
+
+
+def test_a_question_naming_a_known_trial_shows_that_trial(tmp_path):
+    from bundled_engine import engine_with_records, said, talk
+    engine = engine_with_records(tmp_path, TODAY)
+    trial = engine.trials[0]
+    ident = trial.get("nct_id") or trial["id"]
+    reply = talk(engine, "a", f"what are the exclusion criteria for {ident}?")[0]
+    assert (trial.get("title") or trial["id"]) in reply
+    assert "can't answer that one" not in reply
+    unknown = said(engine.message("a", "what are the criteria for NCT99999999?"))
+    assert "can't answer that one" in unknown       # no such trial: nothing invented
