@@ -289,3 +289,10 @@ def test_a_question_naming_a_known_trial_shows_that_trial(tmp_path):
     assert "can't answer that one" not in reply
     unknown = said(engine.message("a", "what are the criteria for NCT99999999?"))
     assert "can't answer that one" in unknown       # no such trial: nothing invented
+
+
+def test_a_stoma_is_a_procedure_of_its_own_under_bowel_resection():
+    found = _facts("she has an ileostomy since 2020", "PROCEDURE", "ostomy")
+    assert found and not found[0].negated
+    assert load_terminology().is_a("ostomy", "bowel_resection")
+    assert not _facts("stomach pain", "PROCEDURE")
