@@ -20,6 +20,7 @@ from bot.tracker import LABS_KEY, LOCATION_KEY, WHICH_KEY, WHOSE_KEY
 from bot.turn import Turn
 from bot.voices import fill, load_voices
 from core.facts import Fact, Profile
+from data.trials import ID_IN_TEXT
 
 SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
 PASSED_IN_ROW = 2                  # messages telling other things before a pending question is left open
@@ -306,9 +307,19 @@ class Answering:
             turn.results_asked = True   # "is there any study that takes antisynthetase?": the trials answer it
             self.show_results(turn)
             return True
+        named = self._trial_named(text)
+        if named is not None:           # "what are the exclusion criteria for NCT05239702?": that trial, in full
+            self._command(turn, "trial", named)
+            return True
         turn.text("faq_unknown")
         self._after_answer(turn)
         return True
+
+    def _trial_named(self, text: str) -> str | None:
+        """The id of a trial the bot knows that the message names ("NCT05239702",
+        "local-cd7-cart-heme"), the first one; else None."""
+        known = {str(i).casefold() for t in self.trials for i in (t.get("id"), t.get("nct_id")) if i}
+        return next((m.group(1) for m in ID_IN_TEXT.finditer(text) if m.group(1).casefold() in known), None)
 
     def _after_answer(self, turn: Turn) -> None:
         """Back to where the conversation stands (the role question counts one unclear answer)."""

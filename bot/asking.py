@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from bot.plausibility import confirm_key, confirmation
 from bot.replies import Choice
-from bot.results import shape_results
+from bot.results import reads_a_condition, shape_results
 from bot.texts import LANGUAGES, ROLES
 from bot.tracker import LABS_KEY, LOCATION_KEY, WHOSE_KEY
 from bot.trial_notes import annotate, offered, pruned_out
@@ -268,6 +268,11 @@ class Asking:
             turn.text("results_need_facts")
             return
         results = self.results(turn)
+        if results and not reads_a_condition(results[0]):
+            # "im 30, female" then /results: no diagnosis, every trial "possible" (lead, round 33)
+            turn.text("results_need_diagnosis")
+            self._prompt(turn)
+            return
         location = tracker.profile.first("LOCATION")
         limited, left_out = pruned_out(self.store.db, getattr(self.trials, "last", None))   # matching.candidates
         view = shape_results(results, location.concept if location else None, self.gazetteer, left_out=left_out)

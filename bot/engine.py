@@ -411,6 +411,10 @@ class Engine(Answering, Asking, Family):
             if option is not None or yes_no:
                 self._answer(turn, pending["options"][option] if option is not None else yes_no, typed=False)
                 return
+        if tracker.role is not None and tracker.pending is None and self.phrasings.says_nothing_else(text):
+            turn.text("ok")             # "no other health problems" with no question open: where we stand
+            self._prompt(turn)
+            return
         intent = texts.intent(text) or self.phrasings.request(text)    # "can you just show me the trials pls"
         if intent:
             self._command(turn, intent, "")

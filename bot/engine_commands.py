@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.language import load_languages
-from bot.results import apart, audit, criteria_by_status, linked_view, split_ruled_out, trial_view
+from bot.results import apart, audit, criteria_by_status, linked_view, reads_a_condition, split_ruled_out, trial_view
 from bot.sites import where_to_ask
 from bot.tracker import Tracker
 from bot.trial_notes import pruned_out, trial_notices
@@ -56,6 +56,9 @@ def summary(engine: "Engine", turn: Turn, arg: str) -> None:
         turn.text("results_need_facts")
         return
     found = engine.results(turn)
+    if found and not reads_a_condition(found[0]):
+        turn.text("results_need_diagnosis")     # no diagnosis: every trial "possible" (lead, round 33)
+        return
     # trials only for what may come with the stated diagnosis are named apart (bot.results)
     everyone, linked, general = apart([r for r in found if r.verdict in ("likely", "possible")])
     ruled_out, off_condition = split_ruled_out(found)

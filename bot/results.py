@@ -18,9 +18,34 @@ from core.facts import Fact
 from core.rules import is_review_only
 from core.truth import FAIL, PASS
 from data.criteria_headings import is_heading
-from matching.relevance import fits_by_organ_only, healthy_state, ranked_diagnoses, states_a_diagnosis
+from matching.relevance import (fits_by_organ_only, healthy_state, ranked_diagnoses, states_a_diagnosis, suspected_diagnoses,
+                                treated_diagnoses)
+from matching.volunteer_trials import HEALTHY
 
 CANDIDATE = ("likely", "possible")
+
+
+def names_a_condition(result: Any) -> bool:
+    """The person's words state or suspect a diagnosis, or name treatments that imply one,
+    that the condition gate reads (``matching.relevance``), or say the person is healthy (a
+    volunteer): only then does a trial's place in the list say it is for them. With none, every
+    trial is "possible" and the list misleads (the chat asks the diagnosis instead; triage says
+    so)."""
+    judgement = getattr(result, "judgement", None)
+    if judgement is None:
+        return True         # a result that keeps no evidence (a matcher of another kind): not hidden
+    ev = judgement.ev
+    return (states_a_diagnosis(ev) or bool(suspected_diagnoses(ev)) or bool(treated_diagnoses(ev))
+            or any(f.concept == HEALTHY or healthy_state(f.concept) for f in (*ev.facts("CONDITION"), *ev.facts("PREGNANCY"))
+                   if not (f.negated or f.family or f.hypothetical)))
+
+
+def reads_a_condition(result: Any) -> bool:
+    """``names_a_condition``, or the ranking reads a condition the person's facts imply (a
+    pregnancy, a measured BMI, a treatment's disease: ``ranked_diagnoses``): the chat lists
+    trials only then; with none ("im 30, female") it asks the diagnosis instead."""
+    judgement = getattr(result, "judgement", None)
+    return judgement is None or names_a_condition(result) or bool(ranked_diagnoses(judgement.ev))
 
 
 def evidence_facts(evidence: Any) -> list[Fact]:

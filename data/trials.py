@@ -28,6 +28,8 @@ TRIALS_DIR = DATA_DIR / "trials"
 
 NCT_PATTERN = re.compile(r"^NCT\d{8}$")
 LOCAL_ID_PATTERN = re.compile(r"^local-[a-z0-9]+(?:-[a-z0-9]+)*$")
+# a trial's id written inside a message ("what are the exclusion criteria for NCT05239702?")
+ID_IN_TEXT = re.compile(r"(?<![\w-])(NCT\d{8}|local-[a-z0-9]+(?:-[a-z0-9]+)*)(?![\w-])", re.IGNORECASE)
 _DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 KINDS = ("inclusion", "exclusion")

@@ -44,7 +44,7 @@ from bot.geo import load_gazetteer
 from bot.language import detect, load_languages
 from bot.normalise import normalise_input
 from bot.render import PLAIN, Renderer, allergy_spans
-from bot.results import gate_facts, heading_ids, linked_only, linked_view, shown_criteria
+from bot.results import gate_facts, heading_ids, linked_only, linked_view, names_a_condition, shown_criteria
 from bot.sites import where_lines, where_to_ask
 from bot.texts import load_texts
 from bot.trial_notes import notice_lines, offered, trial_notices
@@ -54,7 +54,6 @@ from data.condition_names import is_disease_status
 from data.terminology import load_terminology
 from matching.catalog import TrialCatalog
 from matching.keywords import keyword_scores, requested_trials
-from matching.relevance import states_a_diagnosis, suspected_diagnoses, treated_diagnoses
 from matching.status_trials import mismatched_trials
 from matching.targets import elsewhere_trials, targeted_trials, untargeted_trials
 from matching.untreating import untreating_trials
@@ -245,7 +244,7 @@ def report(source: str, profile, results, show_source: bool = False, lang: str =
     renderer.lang = lang
     facts = _profile_line(profile) if lang == "en" else renderer.join(renderer.facts(list(profile.facts), "clinician"), "separator")
     lines += _wrap(_t("triage_understood", lang, facts=facts or _t("triage_nothing", lang)), "")
-    if facts and results and not _names_a_condition(results[0]):
+    if facts and results and not names_a_condition(results[0]):
         # "32 yo woman ... intraventricular hemorrhage ... AVM": no diagnosis the gate reads, so
         # no trial is ruled out for another condition; a "possible" says little (lead, round 32)
         lines += [""] + _wrap(_t("triage_no_diagnosis", lang), "")
@@ -284,13 +283,6 @@ def report(source: str, profile, results, show_source: bool = False, lang: str =
             lines += _wrap(line, "   ")
     lines += [""] + _wrap(load_texts().text("disclaimer", "clinician", lang), "")
     return "\n".join(lines)
-
-
-def _names_a_condition(result) -> bool:
-    """The text states or suspects a diagnosis, or names treatments that imply one, that the
-    condition gate reads (``matching.relevance``)."""
-    ev = result.judgement.ev
-    return states_a_diagnosis(ev) or bool(suspected_diagnoses(ev)) or bool(treated_diagnoses(ev))
 
 
 def _asked(question, lang: str) -> str:

@@ -45,7 +45,7 @@ from nlp.components.doc_cache import doc_text
 from nlp.components.speaker import relations
 from nlp.components.status import dose_part
 from nlp.components.word_ahead import word_ahead
-from nlp.resources import regex_section, vocabulary_words
+from nlp.resources import regex_section, vocabulary, vocabulary_words
 
 CUE_SCOPE_PIPE = "trialbot_cue_scope"
 ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE"})
@@ -122,6 +122,8 @@ def cue_scope(doc):
             if graph is not None:
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     _history_over_the_rest_of_the_list(doc, graph)
+    _failure_over_the_rest_of_the_list(doc, graph)
+    _outcome_said_of_it(doc, graph)
     return doc
 
 
@@ -169,6 +171,68 @@ def _history_over_the_rest_of_the_list(doc, graph) -> None:
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
             graph.edges.append((after, cues[0]))
+
+
+def _failure_over_the_rest_of_the_list(doc, graph) -> None:
+    """A failure cue before a list ("despite", "failed", "refractory to") whose reach ends
+    inside the list reaches its last items too, when doses and counts made the list longer
+    than the cue's reach ("proteinuria despite MMF 3g, tacrolimus and two doses of
+    rituximab": all three failed). Only items with no outcome or status cue of their own
+    ("failed MMF, now on rituximab" stays current), in the same sentence, joined by list words
+    with nothing but doses, counts and forms between (lead, round 33)."""
+    ents = [e for e in doc.ents if e.label_ in _KINDS]
+    for before, after in zip(ents, ents[1:]):
+        cues = [m for m in before._.modifiers if m.category == "THERAPY_FAILED" and m.direction.upper() == "FORWARD"
+                and m.modifier_span[1] <= before.start]
+        own = [m for m in after._.modifiers if m.category.startswith("THERAPY_") or m.category in ASSERTION_CATEGORIES]
+        if not cues or own or (doc.has_annotation("SENT_START") and before.sent.start != after.sent.start):
+            continue
+        if any(m is cues[0] for m in after._.modifiers):
+            continue
+        if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
+                or _joined_past_a_dose(doc[before.end:after.start])):
+            continue
+        after._.modifiers = tuple(after._.modifiers) + (cues[0],)
+        if graph is not None:
+            graph.edges.append((after, cues[0]))
+
+
+def _outcome_said_of_it(doc, graph) -> None:
+    """An outcome said of "it" after "but"/"and" ("she was on azathioprine but it made her
+    sick", "took mtx but it caused nausea"): the "but" ends every cue's reach (a TERMINATE
+    rule), yet the pronoun is the treatment named right before it. The outcome (a backward
+    failure or intolerance cue right after a joiner and a pronoun of ``outcome_of_it``) is that
+    treatment's, when nothing but its dose stands between it and the joiner and it has no
+    outcome of its own (lead, round 33)."""
+    graph_modifiers = getattr(graph, "modifiers", None) if graph is not None else None
+    if not graph_modifiers:
+        return
+    spec = vocabulary().get("outcome_of_it") or {}
+    joiners = frozenset(str(w).lower() for w in spec.get("joiners") or ())
+    pronouns = frozenset(str(w).lower() for w in spec.get("pronouns") or ())
+    if not joiners or not pronouns:
+        return
+    treatments = [e for e in doc.ents if e.label_ in _KINDS]
+    for m in graph_modifiers:
+        start = m.modifier_span[0]
+        if m.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or m.direction.upper() != "BACKWARD" or start < 2:
+            continue
+        if doc[start].lower_ in pronouns:
+            start += 1          # the pronoun opens the cue itself ("it gave her")
+        if doc[start - 1].lower_ not in pronouns or doc[start - 2].lower_ not in joiners:
+            continue
+        at = start - 2
+        if at > 0 and doc[at - 1].text == ",":
+            at -= 1
+        ent = next((e for e in reversed(treatments) if e.end <= at), None)
+        if ent is None or ent.sent.start != doc[start].sent.start:
+            continue
+        if not all(dose_part(t) for t in doc[ent.end:at]):
+            continue
+        if any(x.category.startswith("THERAPY_") and x.category != "THERAPY_DOSE" for x in ent._.modifiers):
+            continue
+        ent._.modifiers = tuple(ent._.modifiers) + (m,)
+        graph.edges.append((ent, m))
 
 
 _LIST_WORDS = frozenset({",", ";", "and", "or", "&", "+"})

@@ -272,7 +272,9 @@ class PatternFacts:
         return self._candidate(doc, start, end, match.label, match.row["concept"], meta)
 
     # a method of contraception said in everyday words (data/patterns/contraception.jsonl: "on
-    # the pill", "the coil", "Depo injection"): read as the habits above, with the row's label
+    # the pill", "the coil", "Depo injection"), or an organ said to be still there
+    # (data/patterns/organs_kept.jsonl: "his spleen is still in": its removal, negated by the
+    # row): read as the habits above, with the row's label
     _drug = _condition
     _procedure = _condition
     _biomarker = _condition     # "ER/PR negative": the ER of the pair (h96, round 21)

@@ -48,7 +48,7 @@ from nlp.units import unit_candidates
 
 ENTITIES_PIPE = "trialbot_entities"
 PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle", "abbreviations", "contraception",
-                 "lay_diagnoses", "disease_status", "lay_labs")
+                 "lay_diagnoses", "disease_status", "lay_labs", "organs_kept")
 MEASURED = ("LAB", "SCORE")
 _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 

@@ -504,8 +504,13 @@ def _despite_now(doc, modifier, past: frozenset) -> bool:
     past verb) says nothing of now."""
     start, end = modifier.modifier_span
     section = vocabulary().get("failing_despite") or {}
-    if doc[start].lower_ not in set(section.get("cues") or ()):
-        return False
+    cues = set(section.get("cues") or ())
+    # the cue word may come after the words of the disease's state in the cue itself ("active
+    # despite", "still active despite": those words are read as the ones before it; lead, round 33)
+    if doc[start].lower_ not in cues:
+        if doc[end - 1].lower_ not in cues:
+            return False        # "not in remission after": no "despite" cue
+        start = end - 1
     words = doc[max(0, start - 3):start]
     before = {t.lower_ for t in words}
     if doc[start].lower_ in set(section.get("now_unless_past") or ()):
