@@ -101,6 +101,7 @@ def cue_scope(doc):
             and not _result_of_a_workup(doc, m, ent)
             and not _condition_after_a_status_post_item(doc, m, ent)
             and not _denied_change_of_a_finding(doc, m, ent)
+            and not _denied_flare_before(doc, m, ent)
             and not _failure_of_the_next_item(doc, m, ent)
             and not _negation_before_a_new_verb(doc, m, ent)
             and not _too_early(doc, m)
@@ -703,6 +704,20 @@ def _denied_change_of_a_finding(doc, modifier, ent) -> bool:
     if modifier.category != "NEGATED_EXISTENCE" or modifier.modifier_span[1] > ent.start or ent.end >= len(doc):
         return False
     return doc[ent.end].lower_ in vocabulary_words("negated_change_words")
+
+
+def _denied_flare_before(doc, modifier, ent) -> bool:
+    """A negation of a flare verb reaches nothing after the verb ("my UC has not flared in 3
+    years on vedolizumab", "hasnt flared once since she started benlysta"): what is denied is
+    the flare; the treatment after it is taken (``negated_flare_verbs``, fillers
+    ``negated_flare_fillers`` between; h140, round 30)."""
+    if modifier.category != "NEGATED_EXISTENCE" or modifier.modifier_span[1] > ent.start:
+        return False
+    verbs, fillers = vocabulary_words("negated_flare_verbs"), vocabulary_words("negated_flare_fillers")
+    position = modifier.modifier_span[1]
+    while position < ent.start and doc[position].lower_ in fillers:
+        position += 1
+    return position < ent.start and doc[position].lower_ in verbs
 
 
 def _failure_of_the_next_item(doc, modifier, ent) -> bool:

@@ -1,0 +1,56 @@
+"""A thing denied in the perfect tense up to now from a time or for a span is one had before
+it: "i havent been pregnant since 2019", "havent taken pred since 2022", "she hasnt had
+steroids since she was little", "havent had methotrexate for 2 years" say a pregnancy and
+treatments of the past, not that there never was one (issue #13, h140, round 30). A negated
+DRUG, PROCEDURE, PREGNANCY or CONDITION fact whose negation is a perfect-tense denial
+(``denied_since.denials``: "havent", "hasnt", "not been") with only small words between it and
+the mention (``fillers``: "had", "taken", "any", "a"), and right after which comes "since"
+or "for"/"in" with a span of time (``spans``: "years", "ages", "a while", "2 years"), is past
+and not negated. "never had a transplant", "havent had cyclophosphamide", "no pred since
+2022" stay denied; a hedged, hypothetical or relative's fact is left as it is. Words in
+``denied_since`` (data/nlp/extraction.yaml)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from core.facts import Fact
+from nlp.resources import alternation, vocabulary
+
+_LABELS = frozenset({"DRUG", "PROCEDURE", "PREGNANCY", "CONDITION"})
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern] | None:
+    section = vocabulary().get("denied_since") or {}
+    denials, fillers = section.get("denials") or (), section.get("fillers") or ()
+    anchors, spans = section.get("anchors") or (), section.get("spans") or ()
+    afters = section.get("after_fillers") or ()
+    if not (denials and anchors):
+        return None
+    filler = rf"(?:\s+(?:{alternation(fillers)})){{0,3}}" if fillers else ""
+    before = re.compile(rf"(?<![\w'’])(?:{alternation(denials)}){filler}\s*$", re.IGNORECASE)
+    after_filler = rf"(?:(?:{alternation(afters)})\s+){{0,2}}" if afters else ""
+    span = (rf"|(?:for|in)\s+(?:(?:\d+|a|an|one|two|three|four|five|six|many|several|a\s+few|a\s+couple\s+of|over|about|like)\s+){{0,2}}"
+            rf"(?:{alternation(spans)})") if spans else ""
+    after = re.compile(rf"^\s*,?\s*{after_filler}(?:(?:{alternation(anchors)}){span})(?![\w'’])", re.IGNORECASE)
+    return before, after
+
+
+def denied_since(text: str, facts: list[Fact]) -> None:
+    patterns = _patterns()
+    if patterns is None:
+        return
+    before, after = patterns
+    for fact in facts:
+        if (fact.label not in _LABELS or not fact.negated
+                or fact.hypothetical or fact.uncertain or fact.family):
+            continue
+        if not after.search(text[fact.end:fact.end + 60]):
+            continue
+        if not before.search(text[max(0, fact.start - 60):fact.start]):
+            continue
+        fact.negated = False
+        fact.historical = True
+        if fact.status == "current":
+            fact.status = None
