@@ -94,6 +94,7 @@ def cue_scope(doc):
             and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
+            and not _hedge_after_a_stated_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
             and not _not_of_an_organ(m, ent)
@@ -367,6 +368,7 @@ class StatedClauseWords:
     opening: re.Pattern
     stated: re.Pattern
     own_clause: re.Pattern
+    certain_before: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -406,6 +408,28 @@ def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:
         return not rest.strip(" .!\n\t") or words.stated.match(rest[:40]) is not None
     end = ent.sent.end_char if doc.has_annotation("SENT_START") else len(doc.text)
     return words.stated.match(doc.text[ent.end_char:end][:40]) is not None
+
+
+def _hedge_after_a_stated_clause(doc, modifier, ent) -> bool:
+    """A hedge said after a comma does not reach back to a disease of an earlier clause stated
+    as sure ("shes def got myositis, maybe lupus too the docs arent sure", "RA for sure, maybe
+    lupus overlap?"): a word of certainty before the disease in its clause (``certain_before``
+    of ``hedge_ends_at_a_stated_clause``) or the ``stated`` words right after it (h140, round
+    30). "lupus, not sure" and "maybe lupus, maybe sjogrens" keep it."""
+    if (modifier.category != "POSSIBLE_EXISTENCE" or ent.label_ != "CONDITION"
+            or modifier.modifier_span[0] < ent.end):
+        return False
+    between = doc[ent.end:modifier.modifier_span[0]]
+    if not any(t.text in (",", ";") for t in between):
+        return False
+    words = _stated_clause_words()
+    start = ent.start
+    while start > ent.sent.start and doc[start - 1].text not in (",", ";", ".", "!", "?"):
+        start -= 1
+    before = doc.text[doc[start].idx:ent.start_char] if start < ent.start else ""
+    if words.certain_before.search(before):
+        return True
+    return words.stated.match(doc.text[ent.end_char:ent.end_char + 40]) is not None
 
 
 # cues that tell what became of a treatment in its own clause
