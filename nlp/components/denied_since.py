@@ -54,3 +54,28 @@ def denied_since(text: str, facts: list[Fact]) -> None:
         fact.historical = True
         if fact.status == "current":
             fact.status = None
+
+
+@lru_cache(maxsize=1)
+def _exception_after() -> re.Pattern | None:
+    words = (vocabulary().get("denied_since") or {}).get("exceptions") or ()
+    return re.compile(rf"^\s*,?\s*(?:{alternation(words)})(?![\w'’])", re.IGNORECASE) if words else None
+
+
+def denied_with_exception(text: str, facts: list[Fact]) -> None:
+    """A denial with an exception right after what it denies ("no DMARDs apart from
+    methotrexate", "never been on any biologics except for humira", "no steroids except for a
+    short course in 2020"): not all of it is denied, the exception is one of it, so the mention
+    is not negated; it is read as had, not as taken now, which the exception (read on its own)
+    may say (``denied_since.exceptions``; h140, round 30)."""
+    exception = _exception_after()
+    if exception is None:
+        return
+    for fact in facts:
+        if (fact.label not in _LABELS or not fact.negated
+                or fact.hypothetical or fact.uncertain or fact.family):
+            continue
+        if exception.search(text[fact.end:fact.end + 30]):
+            fact.negated, fact.historical = False, True
+            if fact.status == "current":
+                fact.status = None
