@@ -7,8 +7,9 @@ DRUG, PROCEDURE, PREGNANCY or CONDITION fact whose negation is a perfect-tense d
 the mention (``fillers``: "had", "taken", "any", "a"), and right after which comes "since"
 or "for"/"in" with a span of time (``spans``: "years", "ages", "a while", "2 years"), is past
 and not negated. "never had a transplant", "havent had cyclophosphamide", "no pred since
-2022" stay denied; a hedged, hypothetical or relative's fact is left as it is. Words in
-``denied_since`` (data/nlp/extraction.yaml)."""
+2022" stay denied; a hedged, hypothetical or relative's fact is left as it is. A denial with
+an exception right after what it denies ("no DMARDs apart from methotrexate") is no denial of
+it all (``denied_with_exception``). Words in ``denied_since`` (data/nlp/extraction.yaml)."""
 from __future__ import annotations
 
 import re
