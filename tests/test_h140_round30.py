@@ -190,3 +190,9 @@ def test_a_treatment_never_needed_is_denied_not_to_come():
 def test_predicted_assertions_of_a_denied_since_pregnancy():
     fact = _one("ive not been pregnant since 2020", "pregnant")
     assert predicted_assertion(fact) == ("present", "patient", "past")
+
+
+def test_nothing_is_working_after_a_list_taken_now_is_failing_now():
+    facts = extract("she takes pred and mmf, nothing is working", today=TODAY)
+    drugs = [f for f in facts if f.label == "DRUG"]
+    assert drugs and all(f.status == "failed" and f.ongoing for f in drugs)
