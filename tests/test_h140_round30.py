@@ -196,3 +196,10 @@ def test_nothing_is_working_after_a_list_taken_now_is_failing_now():
     facts = extract("she takes pred and mmf, nothing is working", today=TODAY)
     drugs = [f for f in facts if f.label == "DRUG"]
     assert drugs and all(f.status == "failed" and f.ongoing for f in drugs)
+
+
+def test_a_denied_flare_on_a_treatment_is_no_failure_of_it():
+    assert _one("no flares on tocilizumab", "tocilizumab").status != "failed"
+    fact = _one("he hasnt had any flares on humira", "adalimumab")
+    assert not fact.negated and fact.status != "failed"
+    assert _one("flares on tocilizumab", "tocilizumab").status == "failed"

@@ -41,7 +41,7 @@ from nlp.components.doc_cache import doc_text
 from nlp.components.speaker import relations
 from nlp.components.status import dose_part
 from nlp.components.word_ahead import word_ahead
-from nlp.resources import regex_section, vocabulary_words
+from nlp.resources import regex_section, vocabulary, vocabulary_words
 
 CUE_SCOPE_PIPE = "trialbot_cue_scope"
 ASSERTION_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE", "HYPOTHETICAL", "NEGATED_EXISTENCE"})
@@ -103,6 +103,7 @@ def cue_scope(doc):
             and not _condition_after_a_status_post_item(doc, m, ent)
             and not _denied_change_of_a_finding(doc, m, ent)
             and not _denied_flare_before(doc, m, ent)
+            and not _denied_failure(doc, m)
             and not _failure_of_the_next_item(doc, m, ent)
             and not _negation_before_a_new_verb(doc, m, ent)
             and not _too_early(doc, m)
@@ -742,6 +743,24 @@ def _denied_flare_before(doc, modifier, ent) -> bool:
     while position < ent.start and doc[position].lower_ in fillers:
         position += 1
     return position < ent.start and doc[position].lower_ in verbs
+
+
+def _denied_failure(doc, modifier) -> bool:
+    """A failure cue denied by the words right before it ("no flares on mmf", "she hasnt had any
+    flares on benlysta"): the treatment holds the disease, it did not fail
+    (``denied_failure_words`` within ``denied_failure_window`` tokens before, no punctuation
+    between; h140, round 30)."""
+    if modifier.category != "THERAPY_FAILED":
+        return False
+    start = modifier.modifier_span[0]
+    words = vocabulary_words("denied_failure_words")
+    window = int(vocabulary().get("denied_failure_window") or 0)
+    for i in range(start - 1, max(-1, start - 1 - window), -1):
+        if doc[i].is_punct:
+            return False
+        if doc[i].lower_ in words:
+            return True
+    return False
 
 
 def _failure_of_the_next_item(doc, modifier, ent) -> bool:
