@@ -203,3 +203,13 @@ def test_a_denied_flare_on_a_treatment_is_no_failure_of_it():
     fact = _one("he hasnt had any flares on humira", "adalimumab")
     assert not fact.negated and fact.status != "failed"
     assert _one("flares on tocilizumab", "tocilizumab").status == "failed"
+
+
+def test_an_antigen_named_for_a_treatment_or_trial_is_no_result():
+    assert not _facts("she had car-t but they said shes not eligible for cd19 ones", "cd19")
+    assert not _facts("is there a cd7 trial near leeds", "cd7")
+    assert _one("blasts are cd7 positive", "cd7").status == "positive"
+
+
+def test_lungs_said_scarred_with_r_for_are():
+    assert _one("sclero for 6 yrs, his lungs r scarred", "interstitial_lung_disease")
