@@ -213,3 +213,12 @@ def test_an_antigen_named_for_a_treatment_or_trial_is_no_result():
 
 def test_lungs_said_scarred_with_r_for_are():
     assert _one("sclero for 6 yrs, his lungs r scarred", "interstitial_lung_disease")
+
+
+def test_a_level_that_never_goes_above_a_bound():
+    plt = _one("his platelets never go above 40 even with romiplostim", "platelets")
+    assert plt.value == 40 and plt.comparator == "<="
+    drug = _one("his platelets never go above 40 even with romiplostim", "romiplostim")
+    assert not drug.negated and drug.status == "failed"
+    assert _one("platelets dont go over 25", "platelets").comparator == "<="
+    assert _one("she never got rituximab", "rituximab").negated

@@ -735,14 +735,19 @@ def _denied_flare_before(doc, modifier, ent) -> bool:
     """A negation of a flare verb reaches nothing after the verb ("my UC has not flared in 3
     years on vedolizumab", "hasnt flared once since she started benlysta"): what is denied is
     the flare; the treatment after it is taken (``negated_flare_verbs``, fillers
-    ``negated_flare_fillers`` between; h140, round 30)."""
+    ``negated_flare_fillers`` between; h140, round 30). So too a level denied ("the platelets
+    never go above 30 even with eltrombopag": ``negated_level_verbs`` + ``negated_level_bounds``)."""
     if modifier.category != "NEGATED_EXISTENCE" or modifier.modifier_span[1] > ent.start:
         return False
     verbs, fillers = vocabulary_words("negated_flare_verbs"), vocabulary_words("negated_flare_fillers")
     position = modifier.modifier_span[1]
     while position < ent.start and doc[position].lower_ in fillers:
         position += 1
-    return position < ent.start and doc[position].lower_ in verbs
+    if position < ent.start and doc[position].lower_ in verbs:
+        return True
+    # a level denied ("platelets never go above 30 even with eltrombopag"): the bound's, not the treatment's
+    return (position + 1 < ent.start and doc[position].lower_ in vocabulary_words("negated_level_verbs")
+            and doc[position + 1].lower_ in vocabulary_words("negated_level_bounds"))
 
 
 def _denied_failure(doc, modifier) -> bool:
