@@ -222,3 +222,10 @@ def test_a_level_that_never_goes_above_a_bound():
     assert not drug.negated and drug.status == "failed"
     assert _one("platelets dont go over 25", "platelets").comparator == "<="
     assert _one("she never got rituximab", "rituximab").negated
+
+
+def test_a_lasting_disease_had_for_a_span_goes_on():
+    assert not _one("had ra 8 yrs, on enbrel", "rheumatoid_arthritis").historical
+    assert not _one("ive had myositis for about 3 years", "inflammatory_myopathy").historical
+    assert _one("had lupus 12 yrs ago, it went away", "sle").historical
+    assert _one("had ITP for a year as a child", "itp").historical

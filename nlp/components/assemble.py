@@ -229,6 +229,11 @@ def _names_a_mention(rule) -> bool:
     pattern = getattr(rule, "pattern", None)
     return isinstance(pattern, list) and any("ENT_TYPE" in token for token in pattern)
 
+
+@lru_cache(maxsize=4)
+def _had_span_pattern(regex: str) -> re.Pattern | None:
+    return re.compile(regex, re.IGNORECASE) if regex else None
+
 class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
@@ -545,6 +550,7 @@ class FactBuilder:
         self.outcomes.excluded_from_outcome(doc, kept, facts)   # "all the biologics except rinvoq failed"
         self.outcomes.switches(doc, kept, facts)     # "switched me from cellcept to azathioprine"
         self.outcomes.results_around_asides(doc, kept, facts)   # "TB test (the blood one) was negative"
+        self._had_for_a_span(kept, facts, text)   # "had lupus 12 yrs": has had it that long
         self._past_pregnancies(facts, today, text)
         self._done_once(facts, today)
         self._course_to_remission(facts, doc_text(doc))
@@ -992,6 +998,28 @@ class FactBuilder:
             for ent, fact in zip(ents, facts):
                 if start <= ent.start and ent.end <= end and (not allowed or ent.label_ in allowed):
                     setattr(fact, _CATEGORY_FLAGS[modifier.category], True)
+
+    def _had_for_a_span(self, ents: list[Span], facts: list[Fact], text: str) -> None:
+        """A lasting disease said with a bare "had" and a span of time right after it, no "ago"
+        ("had lupus 12 yrs", "had crohns for 10 years"): chat's "have had", the disease goes on,
+        not one of the past (``had_for_a_span``: the kinds of disease, a time pattern; h140,
+        round 30). Any other past cue ("had ITP for 2 years as a child, it went away") keeps it."""
+        section = vocabulary().get("had_for_a_span") or {}
+        kinds = tuple(section.get("kinds") or ())
+        span = _had_span_pattern(str(section.get("span") or ""))
+        if not kinds or span is None:
+            return
+        for ent, fact in zip(ents, facts):
+            if (fact.label != "CONDITION" or not fact.historical
+                    or fact.negated or fact.family or fact.hypothetical or fact.uncertain):
+                continue
+            past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+            if not past or any(ent.doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() != "had" for m in past):
+                continue
+            if not any(self.terminology.is_a(fact.concept, kind) for kind in kinds):
+                continue
+            if span.match(text, fact.end, min(len(text), fact.end + 40)):
+                fact.historical = False
 
     def _past_pregnancies(self, facts: list[Fact], today: date, text: str) -> None:
         """A pregnancy or breastfeeding dated well before today is over ("ectopic
