@@ -229,3 +229,8 @@ def test_a_lasting_disease_had_for_a_span_goes_on():
     assert not _one("ive had myositis for about 3 years", "inflammatory_myopathy").historical
     assert _one("had lupus 12 yrs ago, it went away", "sle").historical
     assert _one("had ITP for a year as a child", "itp").historical
+
+
+def test_a_treatment_since_stopping_it_is_over():
+    assert _one("no infections since stopping rituximab", "rituximab").historical
+    assert _one("much better since she came off the pred", "prednisone").historical
