@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-from nlp.resources import unit_aliases, unit_systems
+from nlp.resources import unit_aliases, unit_systems, vocabulary_words
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _FOLD = str.maketrans({"µ": "u", "μ": "u", "×": "x", "·": ".", "⁄": "/", "∕": "/"})
@@ -177,6 +177,11 @@ def normalise_lab(fact: Any, terminology: Any, unit_key: Callable[[str, dict], s
             fact.implausible = True
         return
     unit = unit_key(fact.unit, units)
+    if unit is None and fact.unit.strip().lower() in vocabulary_words("thousands_suffixes") and low <= fact.value * 1000 <= high:
+        # "my ck is like 4k", "ferritin 9k": thousands of the analyte's own unit when it is no
+        # count per microlitre (h140, round 30); "plts 40k" stays 40 x10^3/uL
+        fact.value_normalized, fact.unit_normalized = fact.value * 1000, canonical
+        return
     if unit is None:
         return
     converted = terminology.to_canonical(fact.concept, fact.value, unit)

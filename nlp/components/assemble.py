@@ -21,10 +21,11 @@ from data.terminology import Terminology
 from nlp.components.context import dosed_chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, family_past, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
-from nlp.components.list_outcome import WholeListOutcome, whole_list_result
+from nlp.components.list_outcome import WholeListOutcome, only_one_helped, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
 from nlp.components.devices import devices_in_place
+from nlp.components.denied_since import denied_since, denied_with_exception
 from nlp.components.ongoing_item import OngoingItem
 from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
@@ -228,6 +229,11 @@ def _names_a_mention(rule) -> bool:
     (``ENT_TYPE``): its cue holds the mention it is about."""
     pattern = getattr(rule, "pattern", None)
     return isinstance(pattern, list) and any("ENT_TYPE" in token for token in pattern)
+
+
+@lru_cache(maxsize=4)
+def _had_span_pattern(regex: str) -> re.Pattern | None:
+    return re.compile(regex, re.IGNORECASE) if regex else None
 
 class FactBuilder:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
@@ -555,6 +561,7 @@ class FactBuilder:
         self.outcomes.excluded_from_outcome(doc, kept, facts)   # "all the biologics except rinvoq failed"
         self.outcomes.switches(doc, kept, facts)     # "switched me from cellcept to azathioprine"
         self.outcomes.results_around_asides(doc, kept, facts)   # "TB test (the blood one) was negative"
+        self._had_for_a_span(kept, facts, text)   # "had lupus 12 yrs": has had it that long
         self._past_pregnancies(facts, today, text)
         self._done_once(facts, today)
         self._course_to_remission(facts, doc_text(doc))
@@ -620,6 +627,9 @@ class FactBuilder:
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
         devices_in_place(text, facts)   # "had the coil put in last year": a device stays in until taken out
+        denied_since(text, facts)       # "havent taken pred since 2022": taken before, not denied
+        denied_with_exception(text, facts)   # "no DMARDs apart from methotrexate": one of them was had
+        only_one_helped(text, facts)   # "tried A, B then C, only C did anything": A and B failed
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now
@@ -999,6 +1009,28 @@ class FactBuilder:
             for ent, fact in zip(ents, facts):
                 if start <= ent.start and ent.end <= end and (not allowed or ent.label_ in allowed):
                     setattr(fact, _CATEGORY_FLAGS[modifier.category], True)
+
+    def _had_for_a_span(self, ents: list[Span], facts: list[Fact], text: str) -> None:
+        """A lasting disease said with a bare "had" and a span of time right after it, no "ago"
+        ("had lupus 12 yrs", "had crohns for 10 years"): chat's "have had", the disease goes on,
+        not one of the past (``had_for_a_span``: the kinds of disease, a time pattern; h140,
+        round 30). Any other past cue ("had ITP for 2 years as a child, it went away") keeps it."""
+        section = vocabulary().get("had_for_a_span") or {}
+        kinds = tuple(section.get("kinds") or ())
+        span = _had_span_pattern(str(section.get("span") or ""))
+        if not kinds or span is None:
+            return
+        for ent, fact in zip(ents, facts):
+            if (fact.label != "CONDITION" or not fact.historical
+                    or fact.negated or fact.family or fact.hypothetical or fact.uncertain):
+                continue
+            past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+            if not past or any(ent.doc[m.modifier_span[0]:m.modifier_span[1]].text.lower() != "had" for m in past):
+                continue
+            if not any(self.terminology.is_a(fact.concept, kind) for kind in kinds):
+                continue
+            if span.match(text, fact.end, min(len(text), fact.end + 40)):
+                fact.historical = False
 
     def _past_pregnancies(self, facts: list[Fact], today: date, text: str) -> None:
         """A pregnancy or breastfeeding dated well before today is over ("ectopic

@@ -99,6 +99,7 @@ def cue_scope(doc):
             and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
+            and not _hedge_after_a_stated_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
             and not _not_of_an_organ(m, ent)
@@ -106,6 +107,8 @@ def cue_scope(doc):
             and not _result_of_a_workup(doc, m, ent)
             and not _condition_after_a_status_post_item(doc, m, ent)
             and not _denied_change_of_a_finding(doc, m, ent)
+            and not _denied_flare_before(doc, m, ent)
+            and not _denied_failure(doc, m)
             and not _failure_of_the_next_item(doc, m, ent)
             and not _failure_before_an_own_outcome(doc, m, ent)
             and not _negation_before_a_new_verb(doc, m, ent)
@@ -449,6 +452,7 @@ class StatedClauseWords:
     opening: re.Pattern
     stated: re.Pattern
     own_clause: re.Pattern
+    certain_before: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -488,6 +492,28 @@ def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:
         return not rest.strip(" .!\n\t") or words.stated.match(rest[:40]) is not None
     end = ent.sent.end_char if doc.has_annotation("SENT_START") else len(doc.text)
     return words.stated.match(doc.text[ent.end_char:end][:40]) is not None
+
+
+def _hedge_after_a_stated_clause(doc, modifier, ent) -> bool:
+    """A hedge said after a comma does not reach back to a disease of an earlier clause stated
+    as sure ("shes def got myositis, maybe lupus too the docs arent sure", "RA for sure, maybe
+    lupus overlap?"): a word of certainty before the disease in its clause (``certain_before``
+    of ``hedge_ends_at_a_stated_clause``) or the ``stated`` words right after it (h140, round
+    30). "lupus, not sure" and "maybe lupus, maybe sjogrens" keep it."""
+    if (modifier.category != "POSSIBLE_EXISTENCE" or ent.label_ != "CONDITION"
+            or modifier.modifier_span[0] < ent.end):
+        return False
+    between = doc[ent.end:modifier.modifier_span[0]]
+    if not any(t.text in (",", ";") for t in between):
+        return False
+    words = _stated_clause_words()
+    start = ent.start
+    while start > ent.sent.start and doc[start - 1].text not in (",", ";", ".", "!", "?"):
+        start -= 1
+    before = doc.text[doc[start].idx:ent.start_char] if start < ent.start else ""
+    if words.certain_before.search(before):
+        return True
+    return words.stated.match(doc.text[ent.end_char:ent.end_char + 40]) is not None
 
 
 # cues that tell what became of a treatment in its own clause
@@ -786,6 +812,43 @@ def _denied_change_of_a_finding(doc, modifier, ent) -> bool:
     if modifier.category != "NEGATED_EXISTENCE" or modifier.modifier_span[1] > ent.start or ent.end >= len(doc):
         return False
     return doc[ent.end].lower_ in vocabulary_words("negated_change_words")
+
+
+def _denied_flare_before(doc, modifier, ent) -> bool:
+    """A negation of a flare verb reaches nothing after the verb ("my UC has not flared in 3
+    years on vedolizumab", "hasnt flared once since she started benlysta"): what is denied is
+    the flare; the treatment after it is taken (``negated_flare_verbs``, fillers
+    ``negated_flare_fillers`` between; h140, round 30). So too a level denied ("the platelets
+    never go above 30 even with eltrombopag": ``negated_level_verbs`` + ``negated_level_bounds``)."""
+    if modifier.category != "NEGATED_EXISTENCE" or modifier.modifier_span[1] > ent.start:
+        return False
+    verbs, fillers = vocabulary_words("negated_flare_verbs"), vocabulary_words("negated_flare_fillers")
+    position = modifier.modifier_span[1]
+    while position < ent.start and doc[position].lower_ in fillers:
+        position += 1
+    if position < ent.start and doc[position].lower_ in verbs:
+        return True
+    # a level denied ("platelets never go above 30 even with eltrombopag"): the bound's, not the treatment's
+    return (position + 1 < ent.start and doc[position].lower_ in vocabulary_words("negated_level_verbs")
+            and doc[position + 1].lower_ in vocabulary_words("negated_level_bounds"))
+
+
+def _denied_failure(doc, modifier) -> bool:
+    """A failure cue denied by the words right before it ("no flares on mmf", "she hasnt had any
+    flares on benlysta"): the treatment holds the disease, it did not fail
+    (``denied_failure_words`` within ``denied_failure_window`` tokens before, no punctuation
+    between; h140, round 30)."""
+    if modifier.category != "THERAPY_FAILED":
+        return False
+    start = modifier.modifier_span[0]
+    words = vocabulary_words("denied_failure_words")
+    window = int(vocabulary().get("denied_failure_window") or 0)
+    for i in range(start - 1, max(-1, start - 1 - window), -1):
+        if doc[i].is_punct:
+            return False
+        if doc[i].lower_ in words:
+            return True
+    return False
 
 
 def _failure_of_the_next_item(doc, modifier, ent) -> bool:

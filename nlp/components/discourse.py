@@ -460,6 +460,7 @@ class Outcomes:
         self.switch_stops = frozenset(str(w).lower() for w in switch.get("stops") or ())
         exception = vocabulary.get("exception_after_denial") or {}
         self.exception_words = tuple(tuple(str(w).lower().split()) for w in exception.get("words") or ())
+        self.exception_now = tuple(tuple(str(w).lower().split()) for w in exception.get("now") or ())
         self.exception_skip = frozenset(str(w).lower() for w in exception.get("skip") or ())
         excluded = vocabulary.get("exception_from_outcome") or {}
         self.excluded_words = tuple(tuple(str(w).lower().split()) for w in excluded.get("words") or ())
@@ -695,8 +696,19 @@ class Outcomes:
                     break
                 if e is not ent and not all(t.lower_ in _EXCEPTION_LIST for t in doc[ent.end:e.start]):
                     break
-                f.historical = f.historical or denied[-1].historical
+                if self._now_after(doc, e):
+                    f.historical, f.status = False, f.status or "current"
+                else:
+                    f.historical = f.historical or denied[-1].historical
                 ent = e
+
+    def _now_after(self, doc: Doc, ent: Span) -> bool:
+        """A word of now within the few words after the treatment given ("never had plasma
+        exchange or ivig, just steroids so far": the steroids go on; ``exception_after_denial``
+        ``now``; h140, round 30)."""
+        end = min(ent.sent.end, ent.end + 6)
+        words = [t.lower_ for t in doc[ent.end:end]]
+        return any(tuple(words[i:i + len(now)]) == now for now in self.exception_now for i in range(len(words)))
 
     def excluded_from_outcome(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A treatment excepted from a whole group's outcome ("all the biologics except rinvoq

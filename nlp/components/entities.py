@@ -408,6 +408,13 @@ class EntityRecognizer:
         if (start > 0 and doc[start - 1].lower_ == "the" and end < len(doc)
                 and doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")):
             return True     # "the uc is bad", not "the ra meeting hall" (h135, round 29)
+        if ((start == 0 or doc[start - 1].text in (".", "!", "?", "\n") or doc[start - 1].is_space) and end < len(doc)
+                and (doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")
+                     or doc[end].lower_ in vocabulary_words("disease_slot_opening_next"))):
+            return True     # opening a message or sentence before a verb ("uc flaring again", "ra for 6 yrs"; h140, round 30)
+        if (start > 0 and doc[start - 1].text in (",", ";") and end < len(doc)
+                and doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")):
+            return True     # opening a clause before a verb ("..., jia is managed on etanercept"; h140, round 30)
         if (start > 0 and doc[start - 1].text in vocabulary_words("disease_tag_after")
                 and all(t.is_punct or t.is_space for t in doc[end:])):
             return True     # a tag ending the message ("..., now stelara since then, uc"; h135, round 29)

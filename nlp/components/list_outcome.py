@@ -10,6 +10,7 @@ own; "A, B, then C did nothing" stays C's. An outcome after drugs joined by "+" 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Span
@@ -17,6 +18,7 @@ from spacy.tokens import Span
 from core.facts import Fact
 from nlp.components.doc_cache import doc_text
 from nlp.components.status import THERAPY_STATUS
+from nlp.resources import alternation, vocabulary
 
 _TREATMENTS = ("DRUG", "PROCEDURE")
 # what may stand between two items of a treatment list: commas, "and"/"or", "then", "now",
@@ -107,3 +109,49 @@ def _joined_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner
             return
         yield other
         later = earlier
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+@lru_cache(maxsize=1)
+def _only_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern] | None:
+    section = vocabulary().get("only_one_helped") or {}
+    helped, fillers, ones = section.get("helped") or (), section.get("fillers") or (), section.get("ones") or ()
+    if not (helped and ones):
+        return None
+    filler = rf"(?:(?:{alternation(fillers)})\s+){{0,2}}" if fillers else ""
+    verb = rf"{filler}(?:{alternation(helped)})(?!\w)"
+    before = re.compile(r"(?<!\w)only(?:\s+(?:the|my|her|his))?\s*$", re.IGNORECASE)
+    after = re.compile(rf"^\s*{verb}", re.IGNORECASE)
+    named = re.compile(rf"^[^.!?;\n]{{0,30}}?(?<!\w)the\s+only\s+(?:{alternation(ones)})\s+(?:(?:that|which|to)\s*)?"
+                       rf"(?:(?:'s|s|has|have)\s+)?{verb}", re.IGNORECASE)
+    return before, after, named
+
+
+def only_one_helped(text: str, facts: list[Fact]) -> None:
+    """The one treatment of a list said to be the only one that helped ("tried humira, stelara
+    then skyrizi, only skyrizi did anything", "they tried aza, mtx and ivig and only the ivig
+    helped", "... now on ustekinumab, its the only one thats worked"): the treatments named
+    before it in its sentence, with no outcome of their own, did not help: failed
+    (``only_one_helped`` in data/nlp/extraction.yaml; h140, round 30)."""
+    patterns = _only_patterns()
+    if patterns is None:
+        return
+    before, after, named = patterns
+    for fact in facts:
+        if (fact.label not in _TREATMENTS or fact.negated or fact.hypothetical or fact.family
+                or fact.status in ("failed", "intolerant")):
+            continue
+        tail = text[fact.end:fact.end + 80]
+        if not ((before.search(text[max(0, fact.start - 12):fact.start]) and after.search(tail)) or named.search(tail)):
+            continue
+        start = 0
+        for match in _SENTENCE_END.finditer(text, 0, fact.start):
+            start = match.end()
+        for other in facts:
+            if (other is fact or other.label not in _TREATMENTS or not start <= other.start < fact.start
+                    or other.concept == fact.concept or other.status is not None
+                    or other.negated or other.hypothetical or other.family or other.uncertain):
+                continue
+            other.status = "failed"

@@ -334,6 +334,12 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                     # the stop of the treatment "it" points back to, not of the one named next
                     # (h102, round 22)
                     candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE")]
+        if expression.month_only and not expression.since and _diagnosis_before(text, expression.start):
+            # "platelet count was 8 on friday, itp diagnosed in the summer": the month is of the
+            # diagnosis of the disease named before its word, not of a value further back (h140, round 30)
+            candidates = [i for i in candidates if not any(
+                f.label == "CONDITION" and facts[i].end <= f.start and f.end <= expression.start for f in facts)]
+        candidates = [i for i in candidates if not _now_before_a_later_clause(text, facts[i], expression)]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
@@ -403,6 +409,33 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
         if index not in best or rank < best[index][0]:
             best[index] = (rank, expression)
     return {i: expression for i, (_, expression) in best.items()}
+
+
+@lru_cache(maxsize=1)
+def _diagnosis_words() -> re.Pattern:
+    words = vocabulary_words("time_diagnosis_words")
+    return re.compile(rf"(?<![\w'])(?:{alternation(words)})\s+$" if words else r"(?!)", re.IGNORECASE)
+
+
+def _diagnosis_before(text: str, start: int) -> bool:
+    """A diagnosis word right before a time ("itp diagnosed in the summer"; ``time_diagnosis_words``)."""
+    return _diagnosis_words().search(text[max(0, start - 20):start]) is not None
+
+
+@lru_cache(maxsize=1)
+def _now_clause() -> re.Pattern:
+    words = vocabulary_words("time_now_words")
+    return re.compile(rf"[^,;.!?\n]{{0,30}}(?<![\w'])(?:{alternation(words)})(?![\w'])[^,;.!?\n]{{0,10}}[,;]" if words else r"(?!)",
+                      re.IGNORECASE)
+
+
+def _now_before_a_later_clause(text: str, fact: Any, expression: TimeExpression) -> bool:
+    """A lab or score said to be so now in its own clause takes no time of a later clause ("her
+    creatinine is 180 now, was 90 last year": the 90 was last year; ``time_now_words``; h140,
+    round 30)."""
+    if fact.label not in ("LAB", "SCORE") or fact.end > expression.start:
+        return False
+    return _now_clause().match(text, fact.end, expression.start) is not None
 
 
 # a bracket of markers between a disease and its time: "lupus (anti-dsDNA) since 2019", "myositis

@@ -1,0 +1,82 @@
+"""A thing denied in the perfect tense up to now from a time or for a span is one had before
+it: "i havent been pregnant since 2019", "havent taken pred since 2022", "she hasnt had
+steroids since she was little", "havent had methotrexate for 2 years" say a pregnancy and
+treatments of the past, not that there never was one (issue #13, h140, round 30). A negated
+DRUG, PROCEDURE, PREGNANCY or CONDITION fact whose negation is a perfect-tense denial
+(``denied_since.denials``: "havent", "hasnt", "not been") with only small words between it and
+the mention (``fillers``: "had", "taken", "any", "a"), and right after which comes "since"
+or "for"/"in" with a span of time (``spans``: "years", "ages", "a while", "2 years"), is past
+and not negated. "never had a transplant", "havent had cyclophosphamide", "no pred since
+2022" stay denied; a hedged, hypothetical or relative's fact is left as it is. A denial with
+an exception right after what it denies ("no DMARDs apart from methotrexate") is no denial of
+it all (``denied_with_exception``). Words in ``denied_since`` (data/nlp/extraction.yaml)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from core.facts import Fact
+from nlp.resources import alternation, vocabulary
+
+_LABELS = frozenset({"DRUG", "PROCEDURE", "PREGNANCY", "CONDITION"})
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern] | None:
+    section = vocabulary().get("denied_since") or {}
+    denials, fillers = section.get("denials") or (), section.get("fillers") or ()
+    anchors, spans = section.get("anchors") or (), section.get("spans") or ()
+    afters = section.get("after_fillers") or ()
+    if not (denials and anchors):
+        return None
+    filler = rf"(?:\s+(?:{alternation(fillers)})){{0,3}}" if fillers else ""
+    before = re.compile(rf"(?<![\w'’])(?:{alternation(denials)}){filler}\s*$", re.IGNORECASE)
+    after_filler = rf"(?:(?:{alternation(afters)})\s+){{0,2}}" if afters else ""
+    span = (rf"|(?:for|in)\s+(?:(?:\d+|a|an|one|two|three|four|five|six|many|several|a\s+few|a\s+couple\s+of|over|about|like)\s+){{0,2}}"
+            rf"(?:{alternation(spans)})") if spans else ""
+    after = re.compile(rf"^\s*,?\s*{after_filler}(?:(?:{alternation(anchors)}){span})(?![\w'’])", re.IGNORECASE)
+    return before, after
+
+
+def denied_since(text: str, facts: list[Fact]) -> None:
+    patterns = _patterns()
+    if patterns is None:
+        return
+    before, after = patterns
+    for fact in facts:
+        if (fact.label not in _LABELS or not fact.negated
+                or fact.hypothetical or fact.uncertain or fact.family):
+            continue
+        if not after.search(text[fact.end:fact.end + 60]):
+            continue
+        if not before.search(text[max(0, fact.start - 60):fact.start]):
+            continue
+        fact.negated = False
+        fact.historical = True
+        if fact.status == "current":
+            fact.status = None
+
+
+@lru_cache(maxsize=1)
+def _exception_after() -> re.Pattern | None:
+    words = (vocabulary().get("denied_since") or {}).get("exceptions") or ()
+    return re.compile(rf"^\s*,?\s*(?:{alternation(words)})(?![\w'’])", re.IGNORECASE) if words else None
+
+
+def denied_with_exception(text: str, facts: list[Fact]) -> None:
+    """A denial with an exception right after what it denies ("no DMARDs apart from
+    methotrexate", "never been on any biologics except for humira", "no steroids except for a
+    short course in 2020"): not all of it is denied, the exception is one of it, so the mention
+    is not negated; it is read as had, not as taken now, which the exception (read on its own)
+    may say (``denied_since.exceptions``; h140, round 30)."""
+    exception = _exception_after()
+    if exception is None:
+        return
+    for fact in facts:
+        if (fact.label not in _LABELS or not fact.negated
+                or fact.hypothetical or fact.uncertain or fact.family):
+            continue
+        if exception.search(text[fact.end:fact.end + 30]):
+            fact.negated, fact.historical = False, True
+            if fact.status == "current":
+                fact.status = None
