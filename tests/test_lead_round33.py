@@ -296,3 +296,16 @@ def test_a_stoma_is_a_procedure_of_its_own_under_bowel_resection():
     assert found and not found[0].negated
     assert load_terminology().is_a("ostomy", "bowel_resection")
     assert not _facts("stomach pain", "PROCEDURE")
+
+
+# --- serum IgG, not an antibody's class ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [("IgG 4.2 g/L on replacement", 4.2), ("HBsAg neg, anti-HBc IgG pos, IgG 6.1", 6.1),
+                                         ("immunoglobulin G 420 mg/dL", 420)])
+def test_a_serum_igg_level_is_read(text, value):
+    assert [f.value for f in _facts(text, "LAB", "igg")] == [value]
+
+
+@pytest.mark.parametrize("text", ["anti-dsDNA IgG 200", "anti-HBc IgG positive", "CMV IgG positive, IgM negative"])
+def test_an_antibody_tests_class_is_no_igg_level(text):
+    assert not _facts(text, "LAB", "igg")
