@@ -107,3 +107,12 @@ def test_the_round_30_stratum_rows_are_in_the_gold():
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     ids = [r["id"] for r in rows if r["id"].startswith("s30-") and 151 <= int(r["id"][4:]) <= 300]
     assert ids == [f"s30-{i:04d}" for i in range(151, 301)]
+
+
+def test_how_the_extent_was_seen_is_no_other_condition():
+    assert parse_criterion("Locally advanced, unresectable, or metastatic disease based on most recent imaging.", "inclusion") == {
+        "any": [{"type": "diagnosis", "concept": "locally_advanced_disease"},
+                {"type": "diagnosis", "concept": "unresectable_disease"},
+                {"type": "diagnosis", "concept": "metastatic_disease"}]}
+    # a biopsy is no imaging: the line stays the team's
+    assert parse_criterion("Metastatic disease confirmed by biopsy", "inclusion")["type"] == "review"
