@@ -59,10 +59,15 @@ def test_a_bare_relapsed_before_a_cancer_is_its_status():
     assert _reviews(parse_criterion("Relapsed B cell lymphoma", "exclusion")) >= 1
 
 
-def test_a_bare_refractory_before_another_disease_is_not_dropped():
-    rule = parse_criterion("refractory hypertension", "exclusion")
-    assert {"type": "diagnosis", "concept": "hypertension"} not in _leaves(rule)
-    assert _reviews(rule) >= 1
+def test_a_bare_refractory_before_another_disease_in_an_exclusion_is_not_dropped():
+    # the hypertension alone would exclude every hypertensive patient
+    rule = parse_criterion("Refractory hypertension", "exclusion")
+    assert rule != {"type": "diagnosis", "concept": "hypertension"} and _reviews(rule) >= 1
+
+
+def test_the_autoimmune_voice_keeps_its_reading():
+    # "refractory lupus" among the inclusions: the therapies failed (read by the therapy leaves)
+    assert parse_criterion("Refractory lupus nephritis", "inclusion") == {"type": "diagnosis", "concept": "lupus_nephritis"}
 
 
 def test_karnofsky_with_the_lansky_scale_is_the_teams():

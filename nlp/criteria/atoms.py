@@ -286,7 +286,9 @@ def _status_words(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:
     lymphoma": ``status_before_disease``). Each becomes a status atom (relapsed, refractory,
     or either when both are written) marked ``status_words``; words naming no status concept
     ("progressed after") an unread one. ``disease_status.status_atoms`` keeps a status atom
-    only beside the trial's cancer among the inclusions, and leaves these unread elsewhere."""
+    only beside the trial's cancer among the inclusions; beside another disease there it is
+    dropped as before ("Refractory SLE": the autoimmune voice, therapies failed); anywhere else
+    (an exclusion's) it is unread."""
     found = []
     for atom in atoms:
         if atom.label == "SCORE" and atom.concept == "prior_lines":

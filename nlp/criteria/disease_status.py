@@ -60,7 +60,7 @@ def status_atoms(atoms: list, text: str, kind: str, terminology: Terminology, cu
     therapies = any(a.label in ("DRUG", "PROCEDURE") for a in atoms)
     roots = terminology[DISEASE_STATUS].attrs.get("status_of", ())
     responses = [m.span() for patterns in cues.response.values() for p in patterns for m in p.finditer(text)]
-    dropped = []
+    dropped, voice = [], []
     for atom in status:
         after = [d for d in diseases if d.start >= atom.end]
         before = [d for d in diseases if d.end <= atom.start]
@@ -74,12 +74,14 @@ def status_atoms(atoms: list, text: str, kind: str, terminology: Terminology, cu
                                                                  and any(terminology.is_a(beside.concept, r) for r in roots))):
             if not cues.search("narrowing_status", atom.text):
                 dropped.append(atom)        # "relapsed/refractory lupus": the therapies failed, read as it was
+                if kind == "inclusion" and atom.mods.get("status_words") and not _before_lines(atom, atoms, text):
+                    voice.append(atom)      # (a bare "refractory" before it too: the autoimmune voice)
                 continue
             # "Newly diagnosed diabetes" (an exclusion), "newly diagnosed hypertension": the
             # status of another disease is no leaf, and its words say more than the disease
             # (a patient with long-standing diabetes is not excluded): unread, the team judges
             atom.mods["unread"] = True
-    for atom in [a for a in dropped if a in written]:
+    for atom in [a for a in dropped if a in written and a not in voice]:
         atom.mods["unread"] = True
         dropped.remove(atom)
     return [a for a in atoms if a not in dropped] if dropped else atoms
