@@ -270,7 +270,67 @@ def find_atoms(text: str, facts: list[Fact], doc, cues: Cues) -> list[Atom]:
     _mark_typo_matches(atoms, doc)
     atoms = _score_names_again(atoms)
     atoms = _pregnancy_plans(atoms, text, cues)
-    return _same_analyte_twice(_infection_heads(_without_overlaps(atoms), text), text, cues)
+    atoms = _same_analyte_twice(_infection_heads(_without_overlaps(atoms), text), text, cues)
+    _unknown_scale_pairs(atoms, text, cues)
+    return _status_words(atoms, text, cues)
+
+
+# the status concepts of data/terminology/disease_status.yaml the status words name
+_RELAPSED, _REFRACTORY, _EITHER = "relapsed_disease", "refractory_disease", "relapsed_or_refractory"
+
+
+def _status_words(atoms: list[Atom], text: str, cues: Cues) -> list[Atom]:
+    """Status words the pipeline leaves as words, which dropped them (round 30, h144): written
+    right before a count of prior lines ("Relapsed after or refractory to ≥2 lines of
+    therapy": cues ``status_before_lines``) or, bare, right before a disease ("Relapsed B cell
+    lymphoma": ``status_before_disease``). Each becomes a status atom (relapsed, refractory,
+    or either when both are written) marked ``status_words``; words naming no status concept
+    ("progressed after") an unread one. ``disease_status.status_atoms`` keeps a status atom
+    only beside the trial's cancer among the inclusions; beside another disease there it is
+    dropped as before ("Refractory SLE": the autoimmune voice, therapies failed); anywhere else
+    (an exclusion's) it is unread."""
+    found = []
+    for atom in atoms:
+        if atom.label == "SCORE" and atom.concept == "prior_lines":
+            section = "status_before_lines"
+        elif atom.label == "CONDITION":
+            section = "status_before_disease"
+        else:
+            continue
+        before = text[max(0, atom.start - 80):atom.start]
+        match = next((m for m in cues.finditer(section, before) if m.end() == len(before)), None)
+        if match is None:
+            continue
+        start, end = atom.start - len(before) + match.start("words"), atom.start - len(before) + match.end("words")
+        if any(a.start < end and start < a.end for a in atoms):
+            continue                        # the words are read already ("relapsed or refractory")
+        words = match.group("words")
+        relapsed, refractory = cues.search("status_relapsed", words), cues.search("status_refractory", words)
+        concept = _EITHER if relapsed and refractory else _RELAPSED if relapsed else _REFRACTORY
+        unread = not _only_status_words(words, cues)
+        found.append(Atom(start, end, "CONDITION", concept, words, mods={"status_words": True, **({"unread": True} if unread else {})}))
+    return sorted([*atoms, *found], key=lambda a: a.start) if found else atoms
+
+
+_STATUS_JOINERS = re.compile(r"\b(?:after|to|following|on|despite|with|or|and)\b|[,/]", re.IGNORECASE)
+
+
+def _only_status_words(words: str, cues: Cues) -> bool:
+    """Every word of ``words`` is a relapse or refractory word, or a joiner ("relapsed after
+    or refractory to"); "progressed after" names no status concept."""
+    rest = _STATUS_JOINERS.sub(" ", words)
+    for section in ("status_relapsed", "status_refractory"):
+        rest = " ".join(w for w in rest.split() if not cues.search(section, w))
+    return not rest.strip()
+
+
+def _unknown_scale_pairs(atoms: list[Atom], text: str, cues: Cues) -> None:
+    """A performance score joined to a scale with no concept ("Karnofsky/Lansky Performance
+    Score ≥ 70"; cues ``scale_pair_unknown``): the score atom is unread (round 30, h144)."""
+    pairs = [m.span() for m in cues.finditer("scale_pair_unknown", text)]
+    for atom in atoms:
+        if atom.label == "SCORE" and any(s < atom.end and atom.start < e for s, e in pairs):
+            atom.mods["unread"] = True
 
 
 # only list punctuation, brackets and "and"/"or" between the names of a list of tests

@@ -48,31 +48,51 @@ def status_atoms(atoms: list, text: str, kind: str, terminology: Terminology, cu
         status = [a for a in status if a not in extent]
         if not status:
             return atoms
+    # status words the pipeline left as words (atoms._status_words, round 30): never dropped,
+    # wherever they are no status read (the disease or count alone would say less): unread
+    # and so is the status of a count of lines ("refractory or relapsed after ≥ 2 lines")
+    written = [a for a in status if a.mods.get("status_words") or _before_lines(a, atoms, text)]
     if not keep:
-        return [a for a in atoms if a not in status]
+        for atom in written:
+            atom.mods["unread"] = True
+        return [a for a in atoms if a not in status or a in written]
     diseases = [a for a in atoms if a.label in ("CONDITION", "INFECTION") and a not in status]
     therapies = any(a.label in ("DRUG", "PROCEDURE") for a in atoms)
     roots = terminology[DISEASE_STATUS].attrs.get("status_of", ())
     responses = [m.span() for patterns in cues.response.values() for p in patterns for m in p.finditer(text)]
-    dropped = []
+    dropped, voice = [], []
     for atom in status:
         after = [d for d in diseases if d.start >= atom.end]
         before = [d for d in diseases if d.end <= atom.start]
         beside = after[0] if after else (before[-1] if before else None)
-        if (atom.negated or _THERAPY_AFTER.match(text, atom.end)
+        if atom.negated or (not _before_lines(atom, atoms, text) and (
+                _THERAPY_AFTER.match(text, atom.end)
                 or any(s < atom.end and atom.start < e and not (atom.start <= s and e <= atom.end) for s, e in responses)
-                or (beside is None and therapies)):
+                or (beside is None and therapies))):
             dropped.append(atom)
         elif kind != "inclusion" or (beside is not None and not (beside.concept in terminology
                                                                  and any(terminology.is_a(beside.concept, r) for r in roots))):
             if not cues.search("narrowing_status", atom.text):
                 dropped.append(atom)        # "relapsed/refractory lupus": the therapies failed, read as it was
+                if kind == "inclusion" and atom.mods.get("status_words") and not _before_lines(atom, atoms, text):
+                    voice.append(atom)      # (a bare "refractory" before it too: the autoimmune voice)
                 continue
             # "Newly diagnosed diabetes" (an exclusion), "newly diagnosed hypertension": the
             # status of another disease is no leaf, and its words say more than the disease
             # (a patient with long-standing diabetes is not excluded): unread, the team judges
             atom.mods["unread"] = True
+    for atom in [a for a in dropped if a in written and a not in voice]:
+        atom.mods["unread"] = True
+        dropped.remove(atom)
     return [a for a in atoms if a not in dropped] if dropped else atoms
+
+
+def _before_lines(atom, atoms: list, text: str) -> bool:
+    """"Refractory or relapsed after at least two prior lines": the status is the disease's
+    after a count of prior lines (its preposition only between the two), no therapy response
+    (round 30, h144: the count alone had been read, the status dropped)."""
+    return any(a.label == "SCORE" and a.concept == "prior_lines" and a.start >= atom.end
+               and _THERAPY_AFTER.fullmatch(text[atom.end:a.start].rstrip()) for a in atoms)
 
 
 def status_alternative(rule: dict, terminology: Terminology) -> bool:
