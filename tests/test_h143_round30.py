@@ -1,0 +1,126 @@
+"""Round 30 (h143, issue #15): drug classes registry lines name (ROS1, MET and KRAS G12C
+inhibitors, HER2-targeted therapy, SGLT2 inhibitors), trial participation with an investigational
+product, and the lines a drug word made misread (a trial "now" beside another item's window, a
+vaccine's purpose, a wrapped tail of classes, "On <drug>" at a line's start)."""
+from __future__ import annotations
+
+from datetime import date
+
+from core.facts import Profile
+from core.rules import iter_leaves
+from data.terminology import load_terminology
+from matching.engine import match
+from nlp.criteria.parser import parse_criterion
+from nlp.pipeline import extract
+
+TODAY = date(2026, 12, 6)
+
+
+def _leaves(rule: dict) -> list[dict]:
+    return list(iter_leaves(rule))
+
+
+def _criterion(text: str, kind: str, patient: str):
+    record = {"id": "local-h143", "nct_id": None, "sources": ["test"], "title": "check", "conditions": [],
+              "criteria": [{"id": "c-1", "kind": kind, "text": text, "rule": parse_criterion(text, kind)}]}
+    result = match(Profile(extract(patient, today=TODAY)), [record], today=TODAY)[0]
+    return result.criteria[0]
+
+
+# --- the classes ---------------------------------------------------------------------------
+
+def test_the_driver_targeted_classes_are_read_as_prior_treatment():
+    assert parse_criterion("Prior treatment with ROS1 inhibitors", "exclusion") == {
+        "type": "therapy", "concept": "ros1_inhibitor"}
+    assert parse_criterion("Previously received a KRAS G12C inhibitor.", "exclusion") == {
+        "type": "therapy", "concept": "kras_g12c_inhibitor"}
+    # a therapy aimed at HER2 is the class, never the HER2 status of the tumour
+    rule = parse_criterion("Prior treatment with a HER2-targeted agent", "exclusion")
+    assert rule == {"type": "therapy", "concept": "her2_targeted_therapy"}
+    assert not any(leaf.get("type") == "biomarker" for leaf in _leaves(rule))
+
+
+def test_a_class_beside_an_unread_alternative_is_never_the_whole_line():
+    rule = parse_criterion("Prior treatment with any MET inhibitor or hepatocyte growth factor -targeting therapy.",
+                           "exclusion")
+    assert any(leaf.get("type") == "review" for leaf in _leaves(rule))
+
+
+def test_member_drugs_name_their_classes():
+    terminology = load_terminology()
+    assert terminology.is_a("crizotinib", "ros1_inhibitor") and terminology.is_a("crizotinib", "met_inhibitor")
+    assert terminology.is_a("crizotinib", "alk_inhibitor")
+    assert terminology.is_a("sotorasib", "kras_g12c_inhibitor") and terminology.is_a("adagrasib", "kras_g12c_inhibitor")
+    assert terminology.is_a("trastuzumab_deruxtecan", "her2_targeted_therapy")
+    assert terminology.is_a("trastuzumab_deruxtecan", "antibody_drug_conjugate")
+    assert terminology.is_a("dapagliflozin", "sglt2_inhibitor") and terminology.is_a("sglt2_inhibitor", "oral_antidiabetic")
+    assert not terminology.is_a("osimertinib", "her2_targeted_therapy")
+
+
+def test_a_patient_on_a_member_drug_meets_the_class_and_one_who_cannot_say_is_asked():
+    line = "Previously received a KRAS G12C inhibitor."
+    assert _criterion(line, "exclusion", "NSCLC, KRAS G12C. Progressed on sotorasib in 2025.").status == "fail"
+    assert _criterion(line, "exclusion", "NSCLC, KRAS G12C mutation, had carboplatin and pemetrexed.").status \
+        in ("unknown", "review")
+
+
+def test_sglt2_inhibitors_in_a_persons_words():
+    facts = extract("He takes dapagliflozin 10 mg daily and is on an SGLT2 inhibitor.", today=TODAY)
+    concepts = {f.concept for f in facts if f.label == "DRUG"}
+    assert {"dapagliflozin", "sglt2_inhibitor"} <= concepts
+
+
+# --- trial participation and the investigational product --------------------------------
+
+def test_a_trial_with_an_investigational_product_is_the_product():
+    for text in ("Participation in another clinical study with an investigational medicinal product within 28 days.",
+                 "Previous (within 28 days) or concomitant participation in another clinical study with "
+                 "investigational medicinal product(s)."):
+        assert parse_criterion(text, "exclusion") == {"type": "therapy", "concept": "investigational_drug",
+                                                      "within_days": 28}, text
+
+
+def test_a_trial_now_keeps_its_now_beside_another_items_window():
+    rule = parse_criterion("Currently participating in another clinical trial or having participated in a previous "
+                           "clinical trial with receipt of an investigational product within 30 days of the first "
+                           "administration of IP;", "exclusion")
+    # the product within 30 days excludes; the trial now is the team's (a procedure leaf has no "now"),
+    # never any trial in the last 30 days (one without a drug is allowed)
+    assert {"type": "therapy", "concept": "investigational_drug", "within_days": 30} in rule["any"]
+    participation = [leaf for leaf in _leaves(rule) if leaf.get("concept") == "clinical_trial_participation"]
+    assert participation
+    assert all(any(leaf.get("type") == "review" for leaf in _leaves(branch))
+               for branch in rule["any"] if any(x.get("concept") == "clinical_trial_participation" for x in _leaves(branch)))
+
+
+def test_an_investigational_product_taken_is_a_trial_participation_and_a_denied_one_says_nothing():
+    line = "Participated in any interventional clinical trials within 1 month prior to screening."
+    assert parse_criterion(line, "exclusion") == {"type": "procedure", "concept": "clinical_trial_participation",
+                                                  "within_days": 30}
+    assert _criterion(line, "exclusion", "I had an experimental drug 2 weeks ago.").status == "fail"
+    denied = _criterion(line, "exclusion", "No investigational drugs.")
+    assert denied.status != "pass"        # a trial of a device or a diet stays possible: asked
+
+
+# --- lines a drug word made misread --------------------------------------------------------
+
+def test_a_vaccines_purpose_is_no_disease_of_the_patient():
+    rule = parse_criterion("Has received any non-oncology live vaccine therapy used for prevention of infectious "
+                           "diseases within 28 days of study treatment.", "exclusion")
+    assert not any(leaf.get("type") in ("history", "diagnosis", "infection") for leaf in _leaves(rule))
+
+
+def test_a_wrapped_tail_of_lower_case_classes_is_a_fragment():
+    rule = parse_criterion("anti-CTLA-4, anti-PD-1, and anti-PD-L1 therapeutic antibodies", "exclusion")
+    assert all(leaf.get("type") == "review" for leaf in _leaves(rule))
+    # a whole item keeps its reading
+    assert parse_criterion("Prior treatment with an anti-PD-1 antibody.", "exclusion") == {
+        "type": "therapy", "concept": "pd1_inhibitor"}
+
+
+def test_on_a_drug_at_the_lines_start_is_taken_now():
+    rule = parse_criterion("On standard anti-diabetic agents (metformin and/or insulin) with an HbA1c of \\<=9% at "
+                           "screening", "inclusion")
+    therapies = [leaf for leaf in _leaves(rule) if leaf.get("type") == "therapy"]
+    assert {leaf["concept"] for leaf in therapies} == {"metformin", "insulin"}
+    assert all(leaf.get("response") == "current" for leaf in therapies)
