@@ -10,6 +10,7 @@ from core.facts import Profile
 from core.rules import iter_leaves
 from data.terminology import load_terminology
 from matching.engine import match
+from matching.questions import build_question
 from nlp.criteria.parser import parse_criterion
 from nlp.pipeline import extract
 
@@ -124,3 +125,39 @@ def test_on_a_drug_at_the_lines_start_is_taken_now():
     therapies = [leaf for leaf in _leaves(rule) if leaf.get("type") == "therapy"]
     assert {leaf["concept"] for leaf in therapies} == {"metformin", "insulin"}
     assert all(leaf.get("response") == "current" for leaf in therapies)
+
+
+def test_more_classes_older_lines_name():
+    assert parse_criterion("Prior therapy with any CDK inhibitor.", "exclusion") == {
+        "type": "therapy", "concept": "cdk_inhibitor"}
+    assert parse_criterion("Use of anti-psychotic medication", "exclusion") == {
+        "type": "therapy", "concept": "antipsychotic"}
+    assert parse_criterion("Current use of monoamine oxidase Inhibitor or used 2 weeks before treatment", "exclusion") == {
+        "type": "therapy", "concept": "maoi", "within_days": 14}
+    terminology = load_terminology()
+    assert terminology.is_a("palbociclib", "cdk_inhibitor")
+    assert terminology.is_a("quetiapine", "antipsychotic") and terminology.is_a("phenelzine", "maoi")
+    # "Neuroleptics (pimozide)": an item of a heading's list of drugs, not read as the class
+    assert parse_criterion("Neuroleptics (pimozide).", "exclusion") != {"type": "therapy", "concept": "pimozide"}
+
+
+def test_day_1_dosing_is_the_trials_first_dose():
+    assert parse_criterion("Received strong cytochrome P450 3A (CYP3A) inhibitors ≤7 days prior to Day 1 dosing or strong "
+                           "CYP3A inducers ≤14 days prior to Day 1 dosing.", "exclusion") == {
+        "any": [{"type": "therapy", "concept": "strong_cyp3a_inhibitor", "within_days": 7},
+                {"type": "therapy", "concept": "strong_cyp3a_inducer", "within_days": 14}]}
+
+
+def test_a_therapeutic_trial_now_is_the_teams():
+    rule = parse_criterion("Concurrent participation in any other therapeutic clinical trial", "exclusion")
+    assert any(leaf.get("type") == "review" for leaf in _leaves(rule))
+    assert any(leaf.get("concept") == "clinical_trial_participation" for leaf in _leaves(rule))
+
+
+def test_the_classes_are_asked_and_read_in_both_languages():
+    question = build_question("therapy:kras_g12c_inhibitor")
+    assert "sotorasib" in question.patient and "KRAS G12C" in question.zh_patient
+    assert "{" not in question.patient + question.zh_patient
+    concepts = {f.concept for f in extract("我之前用过ROS1抑制剂，也做过抗HER2治疗。", today=TODAY)}
+    assert {"ros1_inhibitor", "her2_targeted_therapy"} <= concepts
+    assert any(f.concept == "sglt2_inhibitor" and f.status == "current" for f in extract("现在在吃SGLT2抑制剂", today=TODAY))
