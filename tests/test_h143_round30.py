@@ -161,3 +161,9 @@ def test_the_classes_are_asked_and_read_in_both_languages():
     concepts = {f.concept for f in extract("我之前用过ROS1抑制剂，也做过抗HER2治疗。", today=TODAY)}
     assert {"ros1_inhibitor", "her2_targeted_therapy"} <= concepts
     assert any(f.concept == "sglt2_inhibitor" and f.status == "current" for f in extract("现在在吃SGLT2抑制剂", today=TODAY))
+
+
+def test_a_menin_inhibitor_trial_is_no_met_inhibitor():
+    facts = extract("Query suitability for the venetoclax combination or menin inhibitor trials.", today=TODAY)
+    assert not any(f.concept == "met_inhibitor" for f in facts)
+    assert any(f.concept == "met_inhibitor" for f in extract("She progressed on a MET inhibitor.", today=TODAY))
