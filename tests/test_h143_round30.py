@@ -167,3 +167,13 @@ def test_a_menin_inhibitor_trial_is_no_met_inhibitor():
     facts = extract("Query suitability for the venetoclax combination or menin inhibitor trials.", today=TODAY)
     assert not any(f.concept == "met_inhibitor" for f in facts)
     assert any(f.concept == "met_inhibitor" for f in extract("She progressed on a MET inhibitor.", today=TODAY))
+
+
+def test_a_kinase_class_named_with_tyrosine_kinase_inhibitor_is_that_class_not_any_tki():
+    # "an EGFR tyrosine kinase inhibitor" had been read as any[EGFR TKI, any TKI]: a patient on
+    # imatinib for CML was excluded from a trial that excludes prior EGFR TKIs
+    for text, concept in (("Prior treatment with an EGFR tyrosine kinase inhibitor", "egfr_tki"),
+                          ("Prior treatment with an ALK tyrosine kinase inhibitor", "alk_inhibitor"),
+                          ("Prior treatment with a ROS1 tyrosine kinase inhibitor", "ros1_inhibitor")):
+        assert parse_criterion(text, "exclusion") == {"type": "therapy", "concept": concept}, text
+    assert load_terminology().is_a("osimertinib", "tyrosine_kinase_inhibitors")
