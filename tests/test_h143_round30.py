@@ -177,3 +177,14 @@ def test_a_kinase_class_named_with_tyrosine_kinase_inhibitor_is_that_class_not_a
                           ("Prior treatment with a ROS1 tyrosine kinase inhibitor", "ros1_inhibitor")):
         assert parse_criterion(text, "exclusion") == {"type": "therapy", "concept": concept}, text
     assert load_terminology().is_a("osimertinib", "tyrosine_kinase_inhibitors")
+
+
+def test_weight_loss_medicines_and_the_lrp4_antibody():
+    assert parse_criterion("Use of weight loss medications within 90 days of visit 1.", "exclusion") == {
+        "type": "therapy", "concept": "weight_loss_medication", "within_days": 90}
+    terminology = load_terminology()
+    assert terminology.is_a("orlistat", "weight_loss_medication")
+    # a diabetes medicine that also lowers weight is no member: asked, never counted
+    assert not terminology.is_a("semaglutide", "weight_loss_medication")
+    facts = extract("Myasthenia gravis, LRP4 antibody positive.", today=TODAY)
+    assert any(f.concept == "anti_lrp4" and f.status == "positive" for f in facts)
