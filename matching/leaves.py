@@ -202,8 +202,8 @@ def _event(ev: Evidence, leaf: dict, labels: list[str], kind: str) -> LeafResult
 
 def _implying(ev: Evidence, labels: list[str], concept: str) -> list[tuple[Fact, str]]:
     """Facts of a therapy whose use implies the procedure (``implies`` in the terminology, round
-    30: an investigational product is received in a trial), as facts of a kind of it; a denied
-    or doubtful one says nothing (a trial without a drug stays possible)."""
+    30: an investigational product is received in a trial), as facts of a kind of it (a doubtful
+    one stays doubtful); a denied one says nothing (a trial without a drug stays possible)."""
     terminology = ev.terminology
     found = []
     for fact in ev.facts(*labels):

@@ -1153,12 +1153,9 @@ def _without_implied(rule: dict, terminology) -> dict:
                         and any(child.get("concept") == c and child.get("within_days") in (None, days)
                                 for c, days in implied))]
         return kept[0] if len(kept) == 1 else {"all": kept}
-    for op in ("any",):
-        if op in rule:
-            return {op: [_without_implied(child, terminology) for child in rule[op]]}
-    if "not" in rule:
-        return rule       # "no participation in a trial with a product": not narrowed under a negation
-    return rule
+    if "any" in rule:
+        return {"any": [_without_implied(child, terminology) for child in rule["any"]]}
+    return rule           # a leaf; under "not" nothing is narrowed ("no trial with a product")
 
 
 def _systemic_only(rule: dict, text: str, kind: str, terminology, cues) -> dict:
