@@ -70,7 +70,10 @@ _EXTRA_KEYS = {
     # said_as_written: terms of the concept that name another drug matching treats as this
     # one ("prednisolone" of prednisone): said back as the person wrote them, never renamed
     # (bot.render)
-    "therapy": {"half_life_days", "route", "kind", "examples", "patient_words", "narrower", "said_as_written"},
+    # implies: procedures the use of this therapy implies (round 30: an investigational product is
+    # received in a trial, so it is a trial participation; matching.leaves.procedure,
+    # nlp.criteria.parser); a denied use implies nothing
+    "therapy": {"half_life_days", "route", "kind", "examples", "patient_words", "narrower", "said_as_written", "implies"},
     "analyte": {"canonical_unit", "units", "plausible", "uln", "lln", "derived", "bare_units", "whole_units", "typical",
                 "dipstick"},     # a urine dipstick analyte: "2+" after it is a grade, not "at least"
     "score": {"range"},
@@ -275,7 +278,8 @@ def read_terminology(directory: Path = TERMINOLOGY_DIR) -> Terminology:
             if parent not in terminology:
                 raise DataError(f"{origin[concept.id]}: {concept.id}.parents", f"unknown parent concept {parent!r}")
         for disease in (*concept.attrs.get("complication_of", ()), *concept.attrs.get("contradicts", ()),
-                        *concept.attrs.get("status_of", ()), *concept.attrs.get("found_in", ())):
+                        *concept.attrs.get("status_of", ()), *concept.attrs.get("found_in", ()),
+                        *concept.attrs.get("implies", ())):
             if disease not in terminology:
                 raise DataError(f"{origin[concept.id]}: {concept.id}.complication_of", f"unknown concept {disease!r}")
     return terminology

@@ -14,7 +14,7 @@ from core.facts import Fact
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN, kleene_all
 from data.condition_names import DISEASE_STATUS
 from matching.compare import compare
-from matching.concepts import BROADER, relation
+from matching.concepts import BROADER, NARROWER, relation
 from matching.derived import at_least_months_ago, window_days, within_days
 from matching.disease_status import contradicting
 from matching.evidence import NEGATES, PRESENT, Evidence, split_related
@@ -173,7 +173,10 @@ def _event(ev: Evidence, leaf: dict, labels: list[str], kind: str) -> LeafResult
     concept = leaf["concept"]
     name = ev.label(concept)
     window = leaf.get("within_days")
-    present, uncertain, broader, negated = split_related(ev.related(labels, concept))
+    related = ev.related(labels, concept)
+    if kind == "procedure":
+        related += _implying(ev, labels, concept)
+    present, uncertain, broader, negated = split_related(related)
     # a negative test result ("TB screen negative") is evidence of absence, like a negation
     negated += [f for f in present if f.status == "negative"]
     present = [f for f in present if f.status != "negative"]
@@ -195,6 +198,23 @@ def _event(ev: Evidence, leaf: dict, labels: list[str], kind: str) -> LeafResult
         return LeafResult(leaf, UNKNOWN, f"{name} stated, but not when (window: {window_days(window)})",
                           present, ask=f"{kind}_date:{concept}")
     return _not_stated(leaf, name, f"{kind}:{concept}", uncertain, broader, negated, "was it")
+
+
+def _implying(ev: Evidence, labels: list[str], concept: str) -> list[tuple[Fact, str]]:
+    """Facts of a therapy whose use implies the procedure (``implies`` in the terminology, round
+    30: an investigational product is received in a trial), as facts of a kind of it (a doubtful
+    one stays doubtful); a denied one says nothing (a trial without a drug stays possible)."""
+    terminology = ev.terminology
+    found = []
+    for fact in ev.facts(*labels):
+        if fact.family or fact.hypothetical or fact.negated or fact.concept not in terminology:
+            continue
+        if terminology.is_a(fact.concept, concept):
+            continue      # related already
+        if any(concept in terminology[c].attrs.get("implies", ()) for c in terminology.ancestors(fact.concept)
+               if c in terminology):
+            found.append((fact, NARROWER))
+    return found
 
 
 def _in_window(fact: Fact, window: float, ev: Evidence) -> bool | None:

@@ -273,9 +273,10 @@ def test_a_bracketed_list_of_drugs_is_examples_never_all_required():
     rule = parse("On standard anti-diabetic agents (metformin, DPP-4 inhibitors, sulphonylureas or insulin, in "
                  "any combination) with an HbA1c of \\<9% at screening")
     assert verdict(rule, "type 2 diabetes on metformin only, HbA1c 7.5%") != FALSE
-    # a pair joined by "and/or" is still read whole
+    # a pair joined by "and/or" is still read whole ("On" at the line's start: taken now, round 30)
     assert parse("On standard anti-diabetic agents (metformin and/or insulin) with an HbA1c of \\<=9% at screening") == {
-        "all": [{"any": [{"type": "therapy", "concept": "metformin"}, {"type": "therapy", "concept": "insulin"}]},
+        "all": [{"any": [{"type": "therapy", "concept": "metformin", "response": "current"},
+                         {"type": "therapy", "concept": "insulin", "response": "current"}]},
                 {"type": "lab", "analyte": "hba1c", "op": "<=", "value": 9, "unit": "%"}]}
 
 

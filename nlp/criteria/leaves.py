@@ -225,10 +225,11 @@ def _inexpressible(atom: Atom, rule: dict, reader) -> tuple[str, str] | None:
         return ("clinical", f"{atom.text}: for how long")
     if atom.label == "PROCEDURE" and "failed" in reader.response:
         return ("clinical", atom.text)
-    if atom.mods.get("current") and not atom.mods.get("within_days") \
+    if atom.mods.get("current") and (not atom.mods.get("within_days") or atom.mods.get("window_reached")) \
             and any(leaf.get("type") == "procedure" for leaf in iter_leaves(rule)):
         # "ongoing radiotherapy", "no concurrent radiotherapy": a procedure leaf has no
-        # "now" (without a window it holds for one long past), so the team reads it
+        # "now" (without a window it holds for one long past), so the team reads it; nor
+        # with a window reached from another item of the line (round 30, h143)
         return ("clinical", f"{atom.text}: now")
     if atom.label == "PREGNANCY":
         if any(ch.isdigit() for ch in atom.text):

@@ -1128,11 +1128,34 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
         return _whole_line_review(prepared, cues)
     rule = _plain_infections(simplify(node_rule(node, reader), terminology.is_a), cues)
     rule = _systemic_only(rule, prepared, kind, terminology, cues)
+    rule = _without_implied(rule, terminology)
     if statuses and status_alternative(rule, terminology):
         return _read(prepared, kind, cues, statuses=False)    # a status as one of an "or" list: not read
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+def _without_implied(rule: dict, terminology) -> dict:
+    """Round 30 (h143): "Participation in another clinical study with an investigational
+    medicinal product within 28 days" read as all[the participation, the product]: the product's
+    use implies the participation (``implies`` in the terminology), so the product alone says the
+    line (as "another clinical trial with an investigational medicinal product" is read). Only a
+    bare leaf of the implied concept, with no window or the product's own, is dropped."""
+    if "all" in rule:
+        children = [_without_implied(child, terminology) for child in rule["all"]]
+        implied = {(c, leaf.get("within_days")) for leaf in children if leaf.get("type") in ("therapy", "procedure")
+                   and leaf.get("concept") in terminology and set(leaf) <= {"type", "concept", "within_days"}
+                   for a in terminology.ancestors(leaf["concept"]) if a in terminology
+                   for c in terminology[a].attrs.get("implies", ())}
+        kept = [child for child in children
+                if not (child.get("type") in ("therapy", "procedure") and set(child) <= {"type", "concept", "within_days"}
+                        and any(child.get("concept") == c and child.get("within_days") in (None, days)
+                                for c, days in implied))]
+        return kept[0] if len(kept) == 1 else {"all": kept}
+    if "any" in rule:
+        return {"any": [_without_implied(child, terminology) for child in rule["any"]]}
+    return rule           # a leaf; under "not" nothing is narrowed ("no trial with a product")
 
 
 def _systemic_only(rule: dict, text: str, kind: str, terminology, cues) -> dict:

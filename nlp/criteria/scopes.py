@@ -64,6 +64,12 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
                 # of its own keeps it ("chemotherapy within 3 weeks or immunotherapy within 4
                 # weeks": one window per part of the "or")
                 targets = [a for a in clause_atoms if a in chunk.atoms or "within_days" not in a.mods]
+                for atom in targets:
+                    if atom not in chunk.atoms:
+                        # round 30 (h143): the window is another item's; what it reaches keeps
+                        # its own time words ("Currently participating in a trial or having
+                        # participated in one ... within 30 days": now, not the window)
+                        atom.mods["window_reached"] = True
             elif chunk.atoms:
                 targets = [a for c in chunks if c.group == chunk.group for a in c.atoms]
             else:
