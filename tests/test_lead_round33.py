@@ -309,3 +309,9 @@ def test_a_serum_igg_level_is_read(text, value):
 @pytest.mark.parametrize("text", ["anti-dsDNA IgG 200", "anti-HBc IgG positive", "CMV IgG positive, IgM negative"])
 def test_an_antibody_tests_class_is_no_igg_level(text):
     assert not _facts(text, "LAB", "igg")
+
+
+@pytest.mark.parametrize("text", ["no other autoimmune diseases besides her lupus", "no other illnesses apart from her lupus"])
+def test_a_negation_ends_at_besides_or_apart_from(text):
+    lupus = _facts(text, "CONDITION", "sle")
+    assert lupus and not lupus[0].negated
