@@ -175,7 +175,8 @@ def _hash(text: str) -> str:
 # 125: h135, round 29: terminology criteria may use: "tb" in small letters is tuberculosis, "mogamulizumab" (and Poteligeo) is mogamulizumab-kpkc, depression and anxiety said in a person's words ("suffer with depression", "i get anxiety") are the disorders; a present-tense refusal of a treatment ("she refuses the ritux", "im refusing chemo for now") is hypothetical; a hedge ends at a comma before a disease stated as known.
 # 126: h136, round 29: ConText and mention rules shared with the criteria reader ("EGFR exon 19 deletion", "EGFR L858R" are a sensitizing EGFR mutation, "BRCA1 germline mutation" a BRCA mutation): a treatment "not needed" / "not required" is denied (the disease it is for no longer negated by the bare "not"); febrile or provoked seizures are no epilepsy; a disease before "panel" is a test's name; a dated relapse "while on" a treatment fails it; a cue in a bracket after one mention is that mention's; "held on admission", "can start after", an awaited resolution, "in her teens"; a whole-list result reaches past an unknown item; a service named by an infection or pregnancy word is no fact.
 # 127: h137, round 29: a status denied only as a treatment's aim ("No treatment for advanced disease yet") is had; "not treated yet" in everyday words, a rising paraprotein (relapse), "lung ca"/"colon adenocarcinoma" shorthand and an unknown marker's "p16-negative" (no denial of the disease before it) are read; "gone to" is no "went away".
-PLAN_VERSION = "127"
+# 128: h142, round 30: letters' "IDC", "ILC", "mBC", "GBM", "mRCC", "prostate ca", "bladder ca" and "MM (IgG kappa)" / "relapsed MM" are read; receptor lists split at their signs ("ER+/HER2-" -> ER positive, HER2 negative); a bare "PMH" dates what follows and "has been fine since" makes a past illness past.
+PLAN_VERSION = "128"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
