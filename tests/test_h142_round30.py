@@ -132,3 +132,9 @@ def test_markers_the_patient_carries_name_their_trials():
     # a negative HER2 names no HER2 trial as the patient's, nor does an unstated one
     assert target_names(Profile(_facts("HER2-negative gastric cancer"))) == []
     assert target_names(Profile(_facts("HER2-positive gastric cancer"))) != []
+
+
+def test_a_drug_in_brackets_on_a_pmh_line_is_still_taken_now():
+    facts = {f.concept: f for f in _facts("PMH: T2DM (metformin), IHD s/p PCI 2019.")}
+    assert facts["type_2_diabetes"].historical
+    assert facts["metformin"].status == "current" and not facts["metformin"].historical
