@@ -92,7 +92,9 @@ _EXTRA_KEYS = {
     # antibody: true marks an autoantibody measured as a level or titre: the number after it
     # is its value ("anti-dsDNA 200 IU/mL", "ANA 1:640"), positive or negative only against a
     # reference range written with it ("85 (ref <10)"; nlp/components/assemble.py)
-    "biomarker": {"target", "found_in", "positive_titre", "panel", "antibody"},
+    # target_names: the words a trial's title or keywords name such a marker by ("G12C",
+    # "HER2-positive"), when they are not its abbreviations (matching.targets; h142, round 30)
+    "biomarker": {"target", "found_in", "positive_titre", "panel", "antibody", "target_names"},
 }
 
 

@@ -419,9 +419,41 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
         stated = [f for f in stated if f not in background]
         implied = implied_diagnoses(ev, stated, suspected) + exposures + background
         ev.__dict__["_treated"] = _by_treatment(ev, implied) if not stated and not suspected and not background else []
+        ev.__dict__["_denied"] = denied_complications(ev)
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
-               tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)), bool(ev.__dict__["_treated"]))
+               tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)), bool(ev.__dict__["_treated"]),
+               tuple(map(_fact_key, ev.__dict__["_denied"])))
         found = ev.__dict__["_diagnoses"] = (stated, suspected, key, implied)
+    return found
+
+
+def denied_complications(ev: Evidence) -> list[Fact]:
+    """The complications of a disease (``complication_of``: cancer cachexia) the patient says
+    they do not have ("weight stable", "hasn't lost any weight"; h142, round 30)."""
+    terminology = ev.terminology
+    return [f for f in ev.facts("CONDITION") if f.negated and not (f.family or f.hypothetical or f.uncertain)
+            and f.concept in terminology and terminology[f.concept].attrs.get("complication_of")]
+
+
+def _denied_only(ev: Evidence, leaf: dict, stated: list[Fact]) -> Fact | None:
+    """A trial only for complications the patient says they do not have (a cancer cachexia
+    trial for a T-ALL patient whose "weight is stable"): the denial, unless a stated diagnosis
+    is one of its conditions itself. A related disease reaching the trial (every cancer
+    reaches a cancer cachexia trial) does not make it theirs then."""
+    denied = ev.__dict__.get("_denied") or []
+    concepts = leaf.get("concepts") or ()
+    if not denied or not concepts:
+        return None
+    terminology = ev.terminology
+    if any(f.concept in terminology and c in terminology and kind_of(f.concept, c, terminology)
+           for f in stated for c in concepts):
+        return None
+    found = None
+    for concept in concepts:
+        match = next((d for d in denied if concept in terminology and kind_of(concept, d.concept, terminology)), None)
+        if match is None:
+            return None
+        found = found or match
     return found
 
 
@@ -476,7 +508,8 @@ def _gate_key(ev: Evidence) -> tuple:
         found = ev.__dict__["_gate_key"] = (id(terminology), bool(stated), frozenset(
             (f.concept, "" if f.concept in terminology else f.text) for f in (*stated, *implied)),
             frozenset((f.concept, "" if f.concept in terminology else f.text) for f in suspected) if stated else None,
-            healthy_only_person(ev), bool(ev.__dict__.get("_treated")))
+            healthy_only_person(ev), bool(ev.__dict__.get("_treated")),
+            frozenset(f.concept for f in ev.__dict__.get("_denied") or ()))
     return found
 
 
@@ -552,6 +585,8 @@ def gate_value(ev: Evidence, leaf: dict) -> str:
             _LEAVES.clear()
         kept = _LEAVES[id(leaf)] = (leaf, id(terminology), _strengths(leaf, terminology))
     strengths = kept[2]
+    if _denied_only(ev, leaf, stated) is not None:
+        return FALSE         # "weight stable" and a cancer cachexia trial
     organ = False
     for fact in (*stated, *implied):
         concept, text = fact.concept, fact.text
@@ -693,6 +728,10 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
         if suspected:
             return LeafResult(leaf, UNKNOWN, f"for {wanted}; a diagnosis is only suspected so far", suspected, ask=ask)
         return LeafResult(leaf, UNKNOWN, f"for {wanted}; the diagnosis is not known yet", ask=ask)
+    denial = _denied_only(ev, leaf, stated)
+    if denial is not None:      # "weight stable" and a cancer cachexia trial (h142, round 30)
+        return LeafResult(leaf, FALSE, f"for {wanted}; you told me: {denial.text} (no {ev.label(denial.concept)}). "
+                          "If the patient has it, say so.", [denial])
     scored = [(fit(f.concept, f.text, leaf, ev.terminology), f) for f in stated]
     organ = [f for s, f in scored if s and f.concept in ev.terminology and organ_only(f.concept, leaf, ev.terminology)]
     scored = [(s, f) for s, f in scored if f not in organ]
@@ -876,6 +915,9 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
             for fact in dict.fromkeys((f.concept, "" if f.concept in terminology else f.text) for f in suspected):
                 fits = _gates_met(token, leaves, fact, terminology)
                 values = [UNKNOWN if v == FALSE and m else v for v, m in zip(values, fits.tolist())]
+        if ev.__dict__.get("_denied"):     # "weight stable" and a cancer cachexia trial (h142, round 30)
+            values = [FALSE if v == TRUE and _denied_only(ev, leaf, stated) is not None else v
+                      for v, leaf in zip(values, leaves)]
     if len(_BULK_MEMO) >= 16:
         _BULK_MEMO.pop(next(iter(_BULK_MEMO)))
     _BULK_MEMO[key] = (token, values)

@@ -41,8 +41,14 @@ def target_names(profile: Profile) -> list[str]:
             continue
         concept = terminology[fact.concept]
         if concept.attrs.get("target"):
-            names += [*concept.abbreviations] or [concept.label]
+            names += _names(concept)
     return sorted(set(names))
+
+
+def _names(concept) -> list[str]:
+    """The words a trial's title or keywords name a target by: its ``target_names`` ("G12C",
+    "HER2-positive"), else its abbreviations, else its label."""
+    return [*(concept.attrs.get("target_names") or ())] or [*concept.abbreviations] or [concept.label]
 
 
 def targeted_trials(db: Any, profile: Profile) -> frozenset[str]:
@@ -57,7 +63,7 @@ def all_target_names() -> list[str]:
     names: list[str] = []
     for concept in terminology.by_category("biomarker"):
         if concept.attrs.get("target"):
-            names += [*concept.abbreviations] or [concept.label]
+            names += _names(concept)
     return sorted(set(names))
 
 
@@ -114,7 +120,7 @@ def elsewhere_trials(db: Any, profile: Profile) -> frozenset[str]:
     for concept in terminology.by_category("biomarker"):
         if not concept.attrs.get("target"):
             continue
-        names = [*concept.abbreviations] or [concept.label]
+        names = _names(concept)
         found_in = concept.attrs.get("found_in")
         if mine & set(names) or not found_in or _may_carry(diseases, found_in, terminology):
             near += names

@@ -688,10 +688,12 @@ def _stages(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
 
 
 def _spread_sites(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
-    """The sites a stated cancer has spread to, in everyday words (nlp/components/spread_sites.py)."""
-    from nlp.components.spread_sites import spread_facts   # start-up: nothing of nlp.components at import
+    """The sites a stated cancer has spread to, in everyday words, and the sites joined before a
+    metastasis's own ("liver and bone metastases"; nlp/components/spread_sites.py)."""
+    from nlp.components.spread_sites import joined_sites, spread_facts   # start-up: nothing of nlp.components at import
 
-    return spread_facts(text, facts, source)
+    found = spread_facts(text, facts, source)
+    return found + joined_sites(text, [*facts, *found], source)
 
 
 def _weight_loss(text: str, facts: list[Fact], source: str | None) -> list[Fact]:

@@ -27,6 +27,8 @@ EXTRA_PREFIXES = [r"[≤≥<>=×~]",              # "≥3×109/L"
 EXTRA_INFIXES = [
     r"[≤≥<>=×~()]",                           # "ALT≤3×ULN", "HBsAg(-)"
     r"(?<=[A-Za-z])(?=\d+[.,]\d)",            # "Cr1.2" -> "Cr", "1.2"
+    # receptor lists: "ER+/HER2-" -> "ER", "+", "/", "HER2", "-" (h142, round 30)
+    r"(?<=[A-Za-z0-9])[+-](?=/[A-Za-z])|(?<=[A-Za-z0-9][+-])/(?=[A-Za-z])",
 ]
 _SINGLE_LETTER_INITIAL = re.compile(r"^[^\W\d_]\.$")
 

@@ -1346,10 +1346,15 @@ class FactBuilder:
             return False
         sentence = ent.sent
         doc = sentence.doc
+        # a relapse told after another disease named later is that one's ("H/o Hodgkin lymphoma
+        # 2001, in remission since. Now RRMS, two relapses"; h142, round 30)
+        later = min((e.start for e in sentence.ents if e.label_ == "CONDITION" and e.start >= ent.end
+                     and e.kb_id_ in self.terminology and not self.terminology.flagged(e.kb_id_, "status_of")
+                     and not self.terminology.is_a(e.kb_id_, "disease_status")), default=sentence.end)
         return not any(token.lower_ in self.relapse_words
                        and not any(t.lower_ in self.no_relapse for t in doc[max(sentence.start, token.i - 3):token.i])
                        and not any(t.lower_ == "free" for t in doc[token.i + 1:min(sentence.end, token.i + 3)])
-                       for token in sentence)   # "treated, no recurrence", "in case it comes back", "relapse-free": no relapse
+                       for token in sentence if token.i < later or token.i < ent.start)   # "treated, no recurrence", "in case it comes back", "relapse-free": no relapse
 
     def _second_value(self, fact: Fact, reading: Reading | None, text: str) -> Fact | None:
         """The second analyte of a pair written "S/D" (``value_pairs`` in data/nlp/extraction.yaml: "BP 150/95"

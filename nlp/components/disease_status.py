@@ -126,6 +126,11 @@ class StatusWords:
             elif any(self.terminology.is_a(fact.concept, r) for r in roots) and not fact.negated:
                 last = fact
 
+    def _marked(self, concept: str, attr: str) -> bool:
+        """The concept or one above it carries ``attr`` in the terminology."""
+        return concept in self.terminology and any(
+            self.terminology[a].attrs.get(attr) for a in self.terminology.ancestors(concept))
+
     def _relapse_after_treatment(self, ents: list[Span], facts: list[Fact]) -> None:
         """A relapse (``status_disease_now``) made past only by the "had" of a treatment named
         between the cue and it ("had an allo transplant in 2023 and relapsed this year", "she
@@ -175,6 +180,11 @@ class StatusWords:
                 last = fact
                 if not fact.historical:
                     current.add(fact.family)
+            elif (last is not None and fact.family == last.family and not (fact.negated or fact.hypothetical or fact.historical)
+                  and self._marked(fact.concept, "main_kind") and not self._marked(fact.concept, "background")):
+                # another disease that relapses on its own named after the cancer ("H/o Hodgkin
+                # lymphoma 2001. Now RRMS, two relapses"): the relapse is that one's (h142, round 30)
+                last = None
 
     def _time_order(self, ents: list[Span], facts: list[Fact]) -> None:
         """Statuses that end (``status_superseded`` in data/nlp/extraction.yaml): a remission

@@ -105,7 +105,7 @@ class HistorySections:
         # lupus"): written with its capital, as a sentence opens (``new_subject_words``)
         subjects = settings.get("new_subject_words") or []
         # (a habit may close its own clause: "Non-smoker, drinks socially")
-        self.new_subject = (re.compile(r"(?<![\w-])(?:%s)(?=[\s,;])" % "|".join(
+        self.new_subject = (re.compile(r"(?<![\w-])(?:%s)(?=[\s,;:])" % "|".join(
             re.escape(str(w)).replace(r"\ ", r"\s+") for w in sorted(subjects, key=len, reverse=True))) if subjects else None)
         # a cheap gate: the last word of every heading ("history", "hx", "pmh") must occur
         self.gate = frozenset(n.split()[-1].lower() for n in [*settings.get("headings", []), *settings.get("list_headings", [])])

@@ -15,6 +15,13 @@ site with no concept of its own, the lungs), whose text is the words as written.
   "they think it may have gone to the liver", "will it spread to the bones?").
 
 The words are data: ``spread_sites`` in data/nlp/extraction.yaml (h137, round 29).
+
+Sites joined before a metastasis's own (``joined_sites``; h142, round 30): "liver and bone
+metastases", "liver, lung and bone metastases", "lung + bone mets", "brain and liver
+secondaries" name every site, not only the last one the terminology reads ("bone
+metastases"). Each joined site becomes a fact of its concept with the metastasis fact's own
+negation, time and certainty ("no liver or bone metastases": both negated), never the cancer's
+own organ; the words (``joined`` in ``spread_sites``) are data.
 """
 from __future__ import annotations
 
@@ -26,7 +33,7 @@ from core.facts import Fact
 from data.terminology import load_terminology
 from nlp.resources import vocabulary
 
-_ANY = re.compile(r"\b(?:spread|gone|went|moved|travell?ed|metastasi[sz]ed|back|in|secondar(?:y|ies)|reached)\b",
+_ANY = re.compile(r"\b(?:spread|gone|went|moved|travell?ed|metastasi[sz]ed|metastatic|back|in|secondar(?:y|ies)|reached)\b",
                   re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[.;!?\n]|\bbut\b|\bhowever\b", re.IGNORECASE)
 _BEFORE_CHARS = 60      # the words of its clause read before a phrase, at most
@@ -112,3 +119,68 @@ def _doubted(text: str, start: int, words: SpreadWords) -> bool:
         return True
     end = re.search(r"[.;!?\n]", text[start:start + 120])
     return bool(end and end.group(0) == "?")
+
+
+@dataclass(frozen=True)
+class JoinedWords:
+    head: re.Pattern            # a metastasis fact's text ends so ("bone metastases", "mets")
+    own: re.Pattern             # the head's own site word right before it ("lung" of "lung metastases")
+    join: re.Pattern            # a site and a joining word right before the next one, at the window's end
+    sites: dict[str, str]       # the site's word -> the concept
+    window: int                 # characters read before each site, at most
+
+
+@lru_cache(maxsize=1)
+def joined_words() -> JoinedWords | None:
+    raw = (vocabulary().get("spread_sites") or {}).get("joined") or {}
+    if not raw:
+        return None
+    return JoinedWords(head=re.compile(raw["head"], re.IGNORECASE), own=re.compile(raw["own"], re.IGNORECASE),
+                       join=re.compile(raw["join"], re.IGNORECASE),
+                       sites={str(k).lower(): str(v) for k, v in (raw.get("sites") or {}).items()},
+                       window=int(raw.get("window", 40)))
+
+
+def joined_sites(text: str, facts: list[Fact], source: str | None = None) -> list[Fact]:
+    """The sites joined before a metastasis fact's own site (see the module docstring)."""
+    words = joined_words()
+    if words is None or not text:
+        return []
+    terminology = load_terminology()
+    spread = spread_words()
+    cancers = [f for f in facts if f.label == "CONDITION" and f.concept in terminology
+               and not terminology.flagged(f.concept, "spread") and terminology.is_a(f.concept, "malignancy")]
+    have = {(f.concept, f.negated) for f in facts if f.label == "CONDITION"}
+    found: list[Fact] = []
+    for head in facts:
+        if head.label != "CONDITION" or not words.head.search(head.text or "") or head.end <= head.start:
+            continue
+        start = head.start
+        own = words.own.search(text[max(0, start - words.window):start])
+        if own and own.group("site").lower() in words.sites and not words.sites.get((head.text or "").split()[0].lower()):
+            start = start - len(own.group(0))
+            _add(found, have, own.group("site"), start, words, head, cancers, spread, terminology, source)
+        for _ in range(4):
+            window_start = max(0, start - words.window)
+            joined = words.join.search(text[window_start:start])
+            if joined is None or joined.group("site").lower() not in words.sites:
+                break
+            start = window_start + joined.start()
+            _add(found, have, joined.group("site"), start, words, head, cancers, spread, terminology, source)
+    return found
+
+
+def _add(found: list[Fact], have: set, site: str, start: int, words: JoinedWords, head: Fact, cancers: list[Fact],
+         spread: SpreadWords, terminology, source: str | None) -> None:
+    """A fact of the joined ``site`` written at ``start``, as ``head`` says it, unless it is the
+    cancer's own organ or already read so."""
+    concept = words.sites[site.lower()]
+    own = spread.own_organ.get(site.lower(), ())
+    if concept not in terminology or any(terminology.is_a(f.concept, o) for f in cancers for o in own if o in terminology):
+        return
+    if (concept, head.negated) in have:
+        return
+    have.add((concept, head.negated))
+    found.append(Fact(label="CONDITION", concept=concept, text=site, start=start, end=start + len(site),
+                      negated=head.negated, historical=head.historical, hypothetical=head.hypothetical,
+                      family=head.family, uncertain=head.uncertain, date=head.date, source=source))

@@ -10,6 +10,9 @@ definition (more than 5 % of body weight lost within 6 months; Fearon et al., La
   (11 lb) or more, an assumptive loss as the registry's cachexia criteria allow; and the window
   is 6 months or less. "Lost a bit of weight", "lost 8 kg since spring" (no window) and
   "lost 3 kg in a year" give nothing.
+* A weight said to hold ("weight stable", "he hasn't lost any weight", "no weight loss",
+  "appetite and weight are fine") is no cachexia: a negated fact, so a cachexia trial (more
+  than 5 % lost) is not offered as the patient's condition (h142, round 30).
 * Only beside a cancer the text states as the patient's (asserted, not negated, a relative's,
   hypothetical or suspected): a weight loss with Crohn's disease is no cachexia.
 
@@ -42,6 +45,7 @@ LEAST_KG = 5.0          # no weight before it known
 class WeightLossWords:
     losses: tuple          # patterns with groups n, u (amount) or a, b, u (from a to b), w, wu (window)
     start_weight: re.Pattern
+    denials: tuple         # "weight stable", "hasn't lost any weight", "no weight loss": no cachexia
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +66,11 @@ def weight_loss_facts(text: str, facts: list[Fact], source: str | None = None) -
             if _counts(match, text, words):
                 return [Fact(label="CONDITION", concept=CONCEPT, text=match.group(0).strip(),
                              start=match.start(), end=match.end(), source=source)]
+    for pattern in words.denials:   # "weight stable, eating well": no cachexia (h142, round 30)
+        match = pattern.search(text)
+        if match:
+            return [Fact(label="CONDITION", concept=CONCEPT, text=match.group(0).strip(), start=match.start(),
+                         end=match.end(), negated=True, source=source)]
     return []
 
 
