@@ -37,6 +37,12 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
     if maybe and not present:
         return _maybe_excepted(ev, leaf, name, maybe, f"diagnosis:{concept}")
     months = leaf.get("min_duration_months")
+    if present and _past_cancers_only(ev, concept, present):
+        # "PMH prostate ca treated with radical prostatectomy 2016", "a melanoma cut out in 2011"
+        # against "current diagnosis of cancer" or "other cancers": a cancer of the past is not
+        # one the patient has; whether it counts, the trial team decides (lead, round 33)
+        return LeafResult(leaf, UNKNOWN, f"{name}: {present[0].text!r} was in the past (treated); "
+                          "whether a past cancer counts, the trial team decides", present[:1])
     if present:
         if not months:
             return LeafResult(leaf, TRUE, f"{name}: diagnosis stated", present[:1])
@@ -52,6 +58,18 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
     if against:     # a disease status: "relapsed" is not "newly diagnosed"
         return LeafResult(leaf, FALSE, f"{name}: {against[0].text!r} is stated", against[:1])
     return _not_stated(leaf, name, f"diagnosis:{concept}", uncertain, broader, negated, "is it")
+
+
+_MALIGNANCY = "malignancy"      # the terminology's root of the cancers
+
+
+def _past_cancers_only(ev: Evidence, concept: str, present: list[Fact]) -> bool:
+    """Every fact that meets a cancer diagnosis leaf is a cancer of the past (historical: a
+    "PMH" item, "treated with surgery in 2016", "had ... in 2011"): none the patient has now."""
+    terminology = ev.terminology
+    if concept not in terminology or not (concept == _MALIGNANCY or terminology.is_a(concept, _MALIGNANCY)):
+        return False
+    return all(f.historical and f.concept in terminology and terminology.is_a(f.concept, _MALIGNANCY) for f in present)
 
 
 def _spread_shown(ev: Evidence, concept: str) -> list[Fact]:

@@ -840,7 +840,10 @@ def _denied_failure(doc, modifier) -> bool:
     between; h140, round 30)."""
     if modifier.category != "THERAPY_FAILED":
         return False
-    start = modifier.modifier_span[0]
+    start, end = modifier.modifier_span
+    despite = set((vocabulary().get("failing_despite") or {}).get("cues") or ()) - {"in"}
+    if any(t.lower_ in despite for t in doc[start:end]):
+        return False    # "no response despite prednisolone, IVIG and romiplostim": the denial is the failure (lead, round 33)
     words = vocabulary_words("denied_failure_words")
     window = int(vocabulary().get("denied_failure_window") or 0)
     for i in range(start - 1, max(-1, start - 1 - window), -1):
