@@ -315,3 +315,36 @@ def test_an_antibody_tests_class_is_no_igg_level(text):
 def test_a_negation_ends_at_besides_or_apart_from(text):
     lupus = _facts(text, "CONDITION", "sle")
     assert lupus and not lupus[0].negated
+
+
+# --- a cancer of the past against a cancer diagnosis leaf -----------------------------------------
+
+def _leaf_status(facts, rule, kind="exclusion"):
+    trial = {"id": "T-X", "nct_id": None, "title": "T-X", "conditions": [], "conditions_text": [],
+             "criteria": [{"id": "exc-1" if kind == "exclusion" else "inc-1", "kind": kind, "text": "the line", "rule": rule}]}
+    result = match(Profile(list(facts)), [trial], today=TODAY)[0]
+    return next(c for c in result.criteria if c.id in ("exc-1", "inc-1")).status
+
+
+def test_a_cancer_of_the_past_leaves_current_diagnosis_of_cancer_to_the_team():
+    facts = [f for f in extract("I had a melanoma cut out of my back in 2011, only surgery. These days it's my asthma.", today=TODAY)]
+    melanoma = [f for f in facts if f.concept == "melanoma"]
+    assert melanoma and melanoma[0].historical
+    assert _leaf_status(facts, {"type": "diagnosis", "concept": "malignancy"}) == "unknown"
+
+
+def test_a_cancer_of_now_still_meets_a_cancer_diagnosis_leaf():
+    facts = extract("She has metastatic breast cancer, on letrozole.", today=TODAY)
+    assert _leaf_status(facts, {"type": "diagnosis", "concept": "malignancy"}) == "fail"
+    assert _leaf_status(facts, {"type": "diagnosis", "concept": "breast_cancer"}, "inclusion") == "pass"
+
+
+def test_a_history_of_malignancy_leaf_still_counts_a_past_cancer():
+    facts = extract("PMH: prostate cancer treated with radical prostatectomy 2016.", today=TODAY)
+    assert _leaf_status(facts, {"type": "history", "concept": "malignancy"}) == "fail"
+
+
+def test_no_response_despite_a_list_fails_every_item():
+    got = _status("ITP, no response despite prednisolone 60 mg, IVIG and romiplostim.")
+    assert {c: s for c, (s, _) in got.items()} == {"prednisone": "failed", "ivig": "failed", "romiplostim": "failed"}
+    assert _status("no flares on mmf")["mycophenolate"][0] != "failed"
