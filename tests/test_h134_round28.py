@@ -45,7 +45,8 @@ def test_a_resectability_beside_any_other_word_stays_with_the_trial_team():
     for text, kind in (("Is unresectable or metastatic.", "inclusion"),
                        ("resectable disease", "inclusion"),
                        ("Borderline resectable pancreatic cancer", "inclusion"),
-                       ("Locally advanced, unresectable, or metastatic disease based on most recent imaging.", "inclusion"),
+                       # (contract note, round 30: "... based on most recent imaging" says how the
+                       # extent was seen, no other condition: a rule since h144, tests/test_h144_round30.py)
                        ("Participants with locally-advanced, unresectable, or metastatic disease at initial diagnosis.",
                         "exclusion"),
                        ("Has a histologically or cytologically confirmed diagnosis of locally advanced, unresectable "
