@@ -348,3 +348,11 @@ def test_no_response_despite_a_list_fails_every_item():
     got = _status("ITP, no response despite prednisolone 60 mg, IVIG and romiplostim.")
     assert {c: s for c, (s, _) in got.items()} == {"prednisone": "failed", "ivig": "failed", "romiplostim": "failed"}
     assert _status("no flares on mmf")["mycophenolate"][0] != "failed"
+
+
+def test_a_cancer_resected_weeks_ago_with_more_to_come_goes_on():
+    facts = _facts("Intrahepatic cholangiocarcinoma resected R0 six weeks ago, no adjuvant yet, disease-free on CT.",
+                   "CONDITION", "cholangiocarcinoma")
+    assert facts and not facts[0].historical
+    done = _facts("breast cancer 2015 treated with surgery and adjuvant letrozole, finished 2020", "CONDITION", "breast_cancer")
+    assert done and done[0].historical
