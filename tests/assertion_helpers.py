@@ -59,3 +59,18 @@ def one(text: str, concept: str):
 def reading(text: str, concept: str) -> tuple[str, str, str]:
     """(assertion, experiencer, time) of the one fact of ``concept`` in ``text``."""
     return predicted_assertion(one(text, concept))
+
+
+def facts_at(text: str, concept: str, today: date) -> list:
+    """The facts of ``concept`` in ``text`` read on ``today`` (none is fine: the round tests of
+    h140 and h141, round 30, ask for absence too)."""
+    return [f for f in extract(text, today=today) if f.concept == concept]
+
+
+def one_at(text: str, concept: str, today: date):
+    """The one fact of ``concept`` in ``text`` read on ``today`` (exactly one, else the test
+    fails naming what was read)."""
+    found = facts_at(text, concept, today)
+    assert len(found) == 1, (text, concept, [(f.label, f.concept) for f in extract(text, today=today)])
+    return found[0]
+

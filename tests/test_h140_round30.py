@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from assertion_helpers import facts_at, one_at
 from benchmarks.assertion import predicted_assertion
 from nlp.pipeline import extract
 
@@ -15,13 +16,11 @@ TODAY = date(2026, 12, 6)
 
 
 def _facts(text: str, concept: str):
-    return [f for f in extract(text, today=TODAY) if f.concept == concept]
+    return facts_at(text, concept, TODAY)
 
 
 def _one(text: str, concept: str):
-    found = _facts(text, concept)
-    assert len(found) == 1, (text, concept, found)
-    return found[0]
+    return one_at(text, concept, TODAY)
 
 
 # --- denied since a time: had before it ---------------------------------------------------
