@@ -157,23 +157,12 @@ def _history_over_the_rest_of_the_list(doc, graph) -> None:
     reach ("been through mesalazine, azathioprine (made me sick), infliximab (lost response),
     vedolizumab, ustekinumab": all five were taken). Only items with no cue of their own (an
     outcome said after them is none: "I had cyclophosphamide and then MMF and rituximab, and my
-    protein is still high"), in the same sentence, joined by list words."""
-    ents = [e for e in doc.ents if e.label_ in _KINDS]
-    for before, after in zip(ents, ents[1:]):
-        cues = [m for m in before._.modifiers if m.category == "HISTORICAL" and m.direction.upper() == "FORWARD"
-                and m.modifier_span[1] <= before.start]
-        # an outcome said after the item ("..., and my protein is still high") says nothing of when
-        own = [m for m in after._.modifiers
-               if not (m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT") and m.modifier_span[0] >= after.end)]
-        if not cues or own or (doc.has_annotation("SENT_START") and before.sent.start != after.sent.start):
-            continue
-        if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
-                or (_joined_past_a_dose(doc[before.end:after.start])
-                    and doc[cues[0].modifier_span[0]:cues[0].modifier_span[1]].text.lower() in vocabulary_words("given_list_cues"))):
-            continue
-        after._.modifiers = tuple(after._.modifiers) + (cues[0],)
-        if graph is not None:
-            graph.edges.append((after, cues[0]))
+    protein is still high"), in the same sentence, joined by list words; past a dose only after a
+    cue of ``given_list_cues``."""
+    _over_the_rest_of_the_list(
+        doc, graph, "HISTORICAL",
+        own=lambda m, after: not (m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT") and m.modifier_span[0] >= after.end),
+        past_a_dose=lambda cue: doc[cue.modifier_span[0]:cue.modifier_span[1]].text.lower() in vocabulary_words("given_list_cues"))
 
 
 def _failure_over_the_rest_of_the_list(doc, graph) -> None:
@@ -183,17 +172,26 @@ def _failure_over_the_rest_of_the_list(doc, graph) -> None:
     rituximab": all three failed). Only items with no outcome or status cue of their own
     ("failed MMF, now on rituximab" stays current), in the same sentence, joined by list words
     with nothing but doses, counts and forms between (lead, round 33)."""
+    _over_the_rest_of_the_list(
+        doc, graph, "THERAPY_FAILED",
+        own=lambda m, after: m.category.startswith("THERAPY_") or m.category in ASSERTION_CATEGORIES,
+        past_a_dose=lambda cue: True)
+
+
+def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose) -> None:
+    """A forward cue of ``category`` on a list item, written before it, given to the next item
+    too when that item has no cue of its own (``own``), is in the same sentence and is joined to
+    it by list words, or past a dose when ``past_a_dose`` says the cue reaches that far."""
     ents = [e for e in doc.ents if e.label_ in _KINDS]
     for before, after in zip(ents, ents[1:]):
-        cues = [m for m in before._.modifiers if m.category == "THERAPY_FAILED" and m.direction.upper() == "FORWARD"
+        cues = [m for m in before._.modifiers if m.category == category and m.direction.upper() == "FORWARD"
                 and m.modifier_span[1] <= before.start]
-        own = [m for m in after._.modifiers if m.category.startswith("THERAPY_") or m.category in ASSERTION_CATEGORIES]
-        if not cues or own or (doc.has_annotation("SENT_START") and before.sent.start != after.sent.start):
+        if not cues or any(own(m, after) for m in after._.modifiers) or any(m is cues[0] for m in after._.modifiers):
             continue
-        if any(m is cues[0] for m in after._.modifiers):
+        if doc.has_annotation("SENT_START") and before.sent.start != after.sent.start:
             continue
         if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
-                or _joined_past_a_dose(doc[before.end:after.start])):
+                or (_joined_past_a_dose(doc[before.end:after.start]) and past_a_dose(cues[0]))):
             continue
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
@@ -204,15 +202,13 @@ def _outcome_said_of_it(doc, graph) -> None:
     """An outcome said of "it" after "but"/"and" ("she was on azathioprine but it made her
     sick", "took mtx but it caused nausea"): the "but" ends every cue's reach (a TERMINATE
     rule), yet the pronoun is the treatment named right before it. The outcome (a backward
-    failure or intolerance cue right after a joiner and a pronoun of ``outcome_of_it``) is that
+    failure or intolerance cue right after a joiner and a pronoun) is that
     treatment's, when nothing but its dose stands between it and the joiner and it has no
-    outcome of its own (lead, round 33)."""
+    outcome of its own (``outcome_of_it_joiners``, ``outcome_of_it_pronouns``; lead, round 33)."""
     graph_modifiers = getattr(graph, "modifiers", None) if graph is not None else None
     if not graph_modifiers:
         return
-    spec = vocabulary().get("outcome_of_it") or {}
-    joiners = frozenset(str(w).lower() for w in spec.get("joiners") or ())
-    pronouns = frozenset(str(w).lower() for w in spec.get("pronouns") or ())
+    joiners, pronouns = vocabulary_words("outcome_of_it_joiners"), vocabulary_words("outcome_of_it_pronouns")
     if not joiners or not pronouns:
         return
     treatments = [e for e in doc.ents if e.label_ in _KINDS]
