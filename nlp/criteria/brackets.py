@@ -59,6 +59,13 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         return
     inner_atoms = list(atoms_in(inner))
     bracket_text = reader.text[el.start:el.end]
+    if not inner_atoms and before and reader.cues.search("past_or_present_bracket", bracket_text):
+        # round 31 (h149): "(past or current)", "(synchronous or metachronous)": the conditions
+        # before it, now or before (their history)
+        for atom in before:
+            if atom.label in ("CONDITION", "INFECTION") and not atom.mods.get("within_days"):
+                atom.mods["history"] = True
+        return
     if before and before[-1].label in ("PROCEDURE", "DRUG") and reader.cues.search("purpose_bracket", bracket_text):
         return  # "dialysis (including for acute kidney injury)": what it was for, any purpose counts
     if not inner_atoms and before and restates_bound(before[-1], bracket_text[1:-1]):
@@ -90,6 +97,14 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
             chunk.content.append(bracket_text)
         return
     node = reader.read(inner)
+    if node is not None and _tests_of(reader, before, inner_atoms):
+        # round 31 (h149): "active Hepatitis B (defined as HBsAg positive and/or detectable HBV
+        # DNA)", "hepatitis C infection (HCV antibody +ve)": the bracket's tests of the same
+        # virus say what the infection before it is; the infection's own leaf (active) is no
+        # second requirement beside them
+        before[-1].mods["defined_by_tests"] = True
+        chunk.extra.append(node)
+        return
     if node is None:
         if not inner_atoms and _ROMAN_KIND.search(bracket_text):
             chunk.content.append(bracket_text)      # "Diabetes Mellitus (type I or II)": which kinds?
@@ -103,6 +118,16 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         chunk.content.extend(words or [reader.text[el.start:el.end]])
         if any(is_cue(e, "review:clinical") for e in inner) or node[1] == "clinical":
             chunk.clinical = True
+
+
+def _tests_of(reader, before: list[Atom], inner_atoms: list[Atom]) -> bool:
+    """Whether a bracket's facts are all tests (markers) of the infection just before it:
+    every one an infection below the one named before ("HBsAg", "HBV DNA" of hepatitis B)."""
+    if not before or before[-1].label != "INFECTION" or not inner_atoms:
+        return False
+    agent = before[-1].concept
+    return all(a.label == "INFECTION" and a.concept != agent and not a.negated
+               and reader.terminology.is_a(a.concept, agent) for a in inner_atoms)
 
 
 def _restates_unit(reader, lab: Atom, el: El, bracket_text: str) -> bool:
@@ -287,7 +312,7 @@ def elide(reader, chunks: list[Chunk]) -> None:
         before = next((j for j in range(i - 1, -1, -1) if j not in lone), None)
         atom = None
         if after is not None and chunks[after].atoms:
-            atom = elided_atom(spans, chunks[after].atoms[0], after=True)
+            atom = elided_atom(spans, chunks[after].atoms[0], after=True, head=_head_after(chunks[after]))
         if atom is None and before is not None and chunks[before].atoms:
             atom = elided_atom(spans, chunks[before].atoms[-1], after=False)
             if atom is not None:
@@ -302,6 +327,16 @@ def elide(reader, chunks: list[Chunk]) -> None:
         elif before is not None and chunks[before].atoms and any(len(w.value) == 1 and w.value.isalpha() for w in words):
             # "hepatitis B or X": a letter that names no item read is an alternative unread
             chunks[i].content.extend(w.value for w in words)
+
+
+def _head_after(chunk: Chunk) -> str:
+    """The word written right after a chunk's first fact, when it is the chunk's last element
+    ("substance abuse disorder": "disorder"), else ""."""
+    els = chunk.els
+    i = next((k for k, e in enumerate(els) if e.kind == "atom"), None)
+    if i is None or i + 2 != len(els) or els[i + 1].kind != "word":
+        return ""
+    return els[i + 1].value
 
 
 def _number_word(el: El) -> El:

@@ -111,6 +111,11 @@ def _leaf(atom: Atom, reader) -> dict:
             leaf["min_duration_months"] = _number(mods["duration_months"])
         if mods.get("except"):
             leaf["except"] = _unique(mods["except"])
+        if mods.get("max_duration_months") and leaf["type"] == "diagnosis" and "min_duration_months" not in leaf:
+            # round 31 (h149): "diabetes duration < 2 years": the condition, not held for 24
+            # months (the language has a minimum time since diagnosis; a maximum is its negation)
+            longer = {**leaf, "min_duration_months": _number(mods["max_duration_months"])}
+            return {"all": [leaf, {"not": longer}]}
         return leaf
     if label == "INFECTION":
         chronic_read = bool(mods.get("chronic") and (reader.cues.chronic_markers or {}).get(concept))

@@ -264,8 +264,14 @@ class Reader:
         for el in chunk.els:
             if el.kind == "paren":
                 read_bracket(self, chunk, el)
-        for el in chunk.els:
+        heads = self.cues.patterns.get("condition_heads", ())
+        for i, el in enumerate(chunk.els):
             if el.kind == "word" and not el.used and is_content(el.value, self.cues):
+                chunk.content.append(el.value)
+            elif (el.kind == "word" and not el.used and i + 1 < len(chunk.els) and is_cue(chunk.els[i + 1], "examples")
+                  and any(p.fullmatch(el.value) for p in heads)):
+                # round 31 (h149): "any pathology like chronic renal disease": a head noun
+                # filler elsewhere ("confirmed by pathology") names what the examples are of
                 chunk.content.append(el.value)
             elif el.kind == "cue":
                 cue = el.value
@@ -282,7 +288,7 @@ class Reader:
             own_qualifiers(self, atom)
         text = self.text[chunk.els[0].start:chunk.els[-1].end]
         reason = "clinical" if chunk.clinical else "other"
-        parts: list[Node] = [("atom", a) for a in atoms if a.readable] + chunk.extra
+        parts: list[Node] = [("atom", a) for a in atoms if a.readable and not a.mods.get("defined_by_tests")] + chunk.extra
         unread = [a for a in atoms if not a.readable]
         if unread:
             chunk.content.extend(a.text for a in unread)
