@@ -176,7 +176,7 @@ def _term_index() -> dict[str, str]:
     return {term: next(iter(ids)) for term, ids in index.items() if len(ids) == 1}
 
 
-def elided_atom(words: list[tuple[int, int, str]], neighbour: Atom, after: bool, head: str = "") -> Atom | None:
+def elided_atom(words: list[tuple[int, int, str]], neighbour: Atom, after: bool) -> Atom | None:
     """'cerebrovascular, hemorrhagic diseases' / 'hepatitis B or C': a word that shares the
     head noun of the fact after it (or the modifier of the fact before it) names a concept.
     ``words`` are (start, end, word); ``after`` says the neighbour follows them."""
@@ -191,10 +191,6 @@ def elided_atom(words: list[tuple[int, int, str]], neighbour: Atom, after: bool,
     # "chronic hepatitis B or C": the modifier may carry a qualifier of its own in front
     # "type 1 or type 2 diabetes mellitus": the shared head may be more than one word
     phrases = [f"{written} {' '.join(parts[k:])}" for k in range(len(parts) - 1, 0, -1)] or [f"{written} {parts[-1]}"] if after else [f"{' '.join(parts[i:-1])} {written}" for i in range(len(parts) - 1)]
-    if after and head:
-        # round 31 (h149): "psychiatric or substance abuse disorder": the head noun written after
-        # the neighbour's own term ("substance abuse" + "disorder") is the one shared
-        phrases = [*phrases, f"{written} {head.lower()}"]
     concept = None
     for phrase in phrases:
         concept = index.get(phrase) or (index.get(phrase[:-1]) if phrase.endswith("s") else None)

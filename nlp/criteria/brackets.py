@@ -59,13 +59,6 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         return
     inner_atoms = list(atoms_in(inner))
     bracket_text = reader.text[el.start:el.end]
-    if not inner_atoms and before and reader.cues.search("past_or_present_bracket", bracket_text):
-        # round 31 (h149): "(past or current)", "(synchronous or metachronous)": the conditions
-        # before it, now or before (their history)
-        for atom in before:
-            if atom.label in ("CONDITION", "INFECTION") and not atom.mods.get("within_days"):
-                atom.mods["history"] = True
-        return
     if before and before[-1].label in ("PROCEDURE", "DRUG") and reader.cues.search("purpose_bracket", bracket_text):
         return  # "dialysis (including for acute kidney injury)": what it was for, any purpose counts
     if not inner_atoms and before and restates_bound(before[-1], bracket_text[1:-1]):
@@ -312,7 +305,7 @@ def elide(reader, chunks: list[Chunk]) -> None:
         before = next((j for j in range(i - 1, -1, -1) if j not in lone), None)
         atom = None
         if after is not None and chunks[after].atoms:
-            atom = elided_atom(spans, chunks[after].atoms[0], after=True, head=_head_after(chunks[after]))
+            atom = elided_atom(spans, chunks[after].atoms[0], after=True)
         if atom is None and before is not None and chunks[before].atoms:
             atom = elided_atom(spans, chunks[before].atoms[-1], after=False)
             if atom is not None:
@@ -327,16 +320,6 @@ def elide(reader, chunks: list[Chunk]) -> None:
         elif before is not None and chunks[before].atoms and any(len(w.value) == 1 and w.value.isalpha() for w in words):
             # "hepatitis B or X": a letter that names no item read is an alternative unread
             chunks[i].content.extend(w.value for w in words)
-
-
-def _head_after(chunk: Chunk) -> str:
-    """The word written right after a chunk's first fact, when it is the chunk's last element
-    ("substance abuse disorder": "disorder"), else ""."""
-    els = chunk.els
-    i = next((k for k, e in enumerate(els) if e.kind == "atom"), None)
-    if i is None or i + 2 != len(els) or els[i + 1].kind != "word":
-        return ""
-    return els[i + 1].value
 
 
 def _number_word(el: El) -> El:

@@ -77,13 +77,6 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
                 targets = [a for c in chunks[:index + 1] if c.group == group for a in c.atoms]
             _apply(reader, el, targets, chunk)
     _chronic(reader, chunks, clause_atoms)
-    for previous, atom in zip(clause_atoms, clause_atoms[1:]):
-        if (atom.shares is None and atom.label == previous.label == "INFECTION" and _LETTER.fullmatch(atom.text)
-                and _LIST_GAP.fullmatch(reader.text[previous.end:atom.start])):
-            # round 31 (h149): "HIV infection or active hepatitis B or C": the lone letter the
-            # extractor read as hepatitis C shares the modifier of hepatitis B, as an elided
-            # word does ("active" there was only a lead cue's, before the whole list)
-            atom.shares = previous
     for atom in clause_atoms:
         if atom.shares is not None:  # "active hepatitis B or C": C is active too
             for name in _SHARED_MODS:
@@ -93,7 +86,6 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
 
 # what an elided item takes from the neighbour whose modifier it shares
 _SHARED_MODS = ("active", "chronic", "history", "within_days", "qualified", "positive")
-_LETTER = re.compile(r"[A-Ea-e]")     # a lone letter of a virus's name ("hepatitis B or C")
 _LIST_GAP = re.compile(r"[\s,]*(?:(?:and\s*/\s*)?or|and)?[\s,]*", re.IGNORECASE)
 
 
@@ -363,20 +355,10 @@ def own_qualifiers(reader, atom: Atom) -> None:
         before = re.search(r"([A-Za-z]+)[\s-]+$", reader.text[max(0, atom.start - 30):atom.start])
         if before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("name_modifiers", ())):
             atom.mods.setdefault("qualified", ("clinical", reader.text[before.start(1) + max(0, atom.start - 30):atom.end]))
-    # round 31 (h149): a disease named by its control ("uncontrolled hypertension", below
-    # uncontrolled_disease) owns the qualifier of any of its terms ("poorly controlled
-    # hypertension"); a plain concept's term ("severe arrhythmia" of arrhythmia, "therapy-induced
-    # pneumonitis") does not. A bracket right after it may define the control by measurements
-    # for some patients ("(systolic ... > 180 mmHg) in patients on anti-hypertensive
-    # medications"): the team's, as before
-    own_terms = []
-    if (concept is not None and reader.terminology.is_a(atom.concept, "uncontrolled_disease")
-            and not reader.text[atom.end:atom.end + 3].lstrip().startswith("(")):
-        own_terms = [t.lower() for t in concept.terms]
     for pattern in reader.cues.patterns["qualifiers"]:
         for match in pattern.finditer(atom.text):
             word = match.group(0).lower()
-            if word in label or (own_terms and atom.text.lower().strip() in own_terms):
+            if word in label:
                 continue
             if atom.label == "INFECTION" and reader.cues.search("infection_active", word):
                 atom.mods["active"] = True
