@@ -91,6 +91,25 @@ def test_chronic_renal_disease_is_kidney_disease():
     assert parse_criterion("Chronic renal disease", "exclusion") == {"type": "diagnosis", "concept": "kidney_disease"}
 
 
+def test_a_lower_case_history_of_a_condition_is_an_item():
+    # a list written in lower case (NCT05381389): "history of ..." opens an item, never a
+    # wrapped tail left to the team
+    assert parse_criterion("history of renal disease", "exclusion") == {"type": "history", "concept": "kidney_disease"}
+    assert parse_criterion("history of hepatic disease", "exclusion") == {"type": "history", "concept": "liver_disease"}
+    # other lower-case openings stay fragments
+    assert _reviews(parse_criterion("infection at the injection site", "exclusion")) >= 1
+
+
+def test_a_cardiac_rhythm_disorder_is_an_arrhythmia():
+    assert parse_criterion("Cardiac rhythm disorder", "exclusion") == {"type": "diagnosis", "concept": "arrhythmia"}
+
+
+def test_hiv_seropositivity_with_a_note_that_no_test_is_required():
+    assert parse_criterion("Participants with a known history of HIV seropositivity. Screening for HIV infection at "
+                           "baseline is not required", "exclusion") == {"type": "history", "concept": "hiv"}
+    assert parse_criterion("Known seropositivity for HIV", "exclusion") == _inf("hiv")
+
+
 def test_examples_of_any_pathology_keep_the_teams_check():
     # "pathology" is a filler word elsewhere ("confirmed by pathology"): before "like" it is
     # the head the examples are of, any pathology, never only the two named
