@@ -127,6 +127,8 @@ class Faq:
         if len(found) > 1:
             return found[:MAX_ANSWERS]
         whole = self.find(message)
+        if whole is None and found:
+            return found        # "whats car t and where do i sign": the part that was understood
         return [whole] if whole is not None else []
 
     def _questions_in(self, message: str) -> list[str]:
