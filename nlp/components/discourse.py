@@ -31,6 +31,8 @@ THERAPY_LABELS = ("DRUG", "PROCEDURE")
 # what a question asks about rather than states: a treatment, a pregnancy ("is methotrexate
 # safe in pregnancy?", "can I get pregnant on cellcept?")
 QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY", "INFECTION")
+# what a question naming a requirement never makes a thing asked about: who the patient is
+_NOT_ASKED_AS_REQUIREMENT = frozenset({"AGE", "SEX", "LOCATION", "WEIGHT", "HEIGHT", "PERSON"})
 # a writer's own words reach this many tokens ("i have crohn's too")
 WRITER_SCOPE = 8
 _BRACKET_ALLOWANCE = 5  # tokens of closed brackets a reach may skip (h120, round 26)
@@ -417,6 +419,9 @@ class Outcomes:
     def __init__(self, vocabulary: dict[str, Any]):
         self.question_marks = tuple(vocabulary.get("question_marks") or ("?",))
         self.clause_ends = frozenset(vocabulary.get("clause_ends") or (",", ";", ":"))
+        # a marker asked about as a trial's requirement ("does she need CD19+ B cells?", "what
+        # about CD19 negativity?"): no result of the patient's (lead, round 34)
+        self.requirement_words = tuple(tuple(str(w).lower().split()) for w in vocabulary.get("requirement_question_words") or ())
         self.request_words = frozenset(w.lower() for w in vocabulary.get("request_words") or ())
         answers = vocabulary.get("question_answers") or {}
         self.answer_words = {str(kind): frozenset(str(w).lower() for w in words) for kind, words in answers.items()}
@@ -955,6 +960,18 @@ class Outcomes:
                 return None
         return None
 
+    def _asked_as_requirement(self, doc: Doc, ent: Span) -> bool:
+        """A marker in a question whose clause (or whole question sentence, the marker in its
+        last clause) names a requirement ("need", "required", "what about")."""
+        if not self.requirement_words:
+            return False
+        clause = _question_clause(doc, ent, self.clause_ends)
+        if clause is None:
+            return False
+        start, end = ent.sent.start, clause[1]
+        words = [t.lower_ for t in doc[start:end]]
+        return any(tuple(words[k:k + len(r)]) == r for r in self.requirement_words for k in range(len(words)))
+
     def _after_exception(self, doc: Doc, ent: Span, exception_words: tuple[tuple[str, ...], ...] | None = None) -> int | None:
         """The start of the exception word right before ``ent`` (a determiner may stand
         between: "only the chemo"), or None."""
@@ -969,6 +986,15 @@ class Outcomes:
 
     def questions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         for ent, fact in zip(ents, facts):
+            if ent.label_ not in _NOT_ASKED_AS_REQUIREMENT and not fact.family and self._asked_as_requirement(doc, ent):
+                # "does she need a negative pregnancy test?", "is hepatitis B a problem?": asked
+                # about, neither had nor ruled out (lead, round 34)
+                fact.hypothetical, fact.uncertain, fact.negated, fact.historical = True, False, False, False
+                if ent.label_ not in THERAPY_LABELS or fact.status in ("current", "failed", "intolerant"):
+                    fact.status = None
+                continue
+            if ent.label_ == "BIOMARKER":
+                continue
             if ent.label_ not in QUESTION_LABELS or fact.status or fact.historical or fact.negated or fact.hypothetical:
                 continue
             if ent.label_ == "INFECTION" and fact.uncertain:
@@ -984,6 +1010,23 @@ class Outcomes:
             if self.answer(doc, ent):
                 continue   # answered in the same text ("does she have lupus? yes")
             fact.hypothetical = True
+
+
+def _question_clause(doc: Doc, ent: Span, clause_ends) -> tuple[int, int] | None:
+    """(start, end) of the clause ``ent`` stands in when its sentence ends with a question mark
+    and no clause end stands between ``ent`` and it, else None."""
+    sentence = ent.sent
+    end = sentence.end
+    while end > ent.end and (doc[end - 1].is_space or doc[end - 1].text in ("'", '"', ")")):
+        end -= 1
+    if end <= ent.end or doc[end - 1].text not in ("?", "\uff1f"):
+        return None
+    if any(t.text in clause_ends for t in doc[ent.end:end - 1]):
+        return None
+    start = ent.start
+    while start > sentence.start and doc[start - 1].text not in clause_ends:
+        start -= 1
+    return start, end
 
 
 def _asides(doc: Doc, start: int, end: int) -> set[int]:
