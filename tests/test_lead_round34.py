@@ -169,3 +169,43 @@ def test_two_questions_one_known_answers_that_one():
     assert [a.id for a in faq.find_all("whats car t and could it work for crohns?")] == ["term:car_t", "results"]
     assert [a.id for a in faq.find_all("could it help her?")] == ["results"]
     assert [a.id for a in faq.find_all("could car-t work for crohns?")] == ["results"]
+
+
+def test_a_disease_in_a_requirement_question_stays_the_patients():
+    stills = _one("is tocilizumab an option for Stills or do I need a trial?", "adult_onset_stills_disease")
+    assert not stills.hypothetical
+
+
+# --- a lab's quality, its value after a comma, and a hedge of another clause ------------------------
+
+def test_a_value_after_the_quality_and_a_comma():
+    fact = _one("her platelets are low, 60 last week, and they mentioned her kidneys might be involved", "platelets")
+    assert fact.value == 60 and not fact.uncertain
+    assert _one("her CRP is high, 85", "crp").value == 85
+    # a time after the comma is no value
+    assert _one("platelets low, 2 weeks ago", "platelets").value is None
+
+
+def test_a_hedge_reaches_only_its_own_clause():
+    assert not _one("platelets were low but i think they are fine now", "platelets").uncertain
+    assert _one("i think her platelets are low", "platelets").uncertain
+    assert _one("creatinine is normal I think", "creatinine").uncertain
+
+
+# --- results for a suspected diagnosis ----------------------------------------------------------
+
+def test_trials_ruled_out_for_nothing_the_patient_named_are_not_listed():
+    from types import SimpleNamespace
+    from bot.results import shape_results
+
+    def result(tid, verdict, fit):
+        return SimpleNamespace(verdict=verdict, condition_fit=fit, off_condition=False, trial={"id": tid, "title": tid},
+                               criteria=[], id=tid)
+    fitting = result("lupus-trial", "possible", 2)
+    cancer = result("her2-trial", "ineligible", 0)
+    lupus_ruled_out = result("lupus-ruled-out", "ineligible", 2)
+    other = result("other", "possible", 0)
+    view = shape_results([fitting, other, cancer, lupus_ruled_out], None, None)
+    ruled = [t["id"] for t in view["ruled_out"]]
+    assert "her2-trial" not in ruled
+    assert view["left_out"] >= 1

@@ -32,7 +32,9 @@ THERAPY_LABELS = ("DRUG", "PROCEDURE")
 # safe in pregnancy?", "can I get pregnant on cellcept?")
 QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY", "INFECTION")
 # what a question naming a requirement never makes a thing asked about: who the patient is
-_NOT_ASKED_AS_REQUIREMENT = frozenset({"AGE", "SEX", "LOCATION", "WEIGHT", "HEIGHT", "PERSON"})
+# and a disease: "is tocilizumab an option for Stills or do I need a trial?", "is previous colorectal
+# cancer an exclusion?" tell the patient's own
+_NOT_ASKED_AS_REQUIREMENT = frozenset({"AGE", "SEX", "LOCATION", "WEIGHT", "HEIGHT", "PERSON", "CONDITION"})
 # a writer's own words reach this many tokens ("i have crohn's too")
 WRITER_SCOPE = 8
 _BRACKET_ALLOWANCE = 5  # tokens of closed brackets a reach may skip (h120, round 26)
