@@ -209,3 +209,23 @@ def test_trials_ruled_out_for_nothing_the_patient_named_are_not_listed():
     ruled = [t["id"] for t in view["ruled_out"]]
     assert "her2-trial" not in ruled
     assert view["left_out"] >= 1
+
+
+# --- answers to the bot's questions -----------------------------------------------------------
+
+def test_a_denied_bare_transplant_is_no_stem_cell_transplant():
+    fact = _one("she's never had a transplant or anything like that", "hsct")
+    assert fact.negated
+    assert _one("he hasnt had a transplant", "hsct").negated
+    # a transplant said, in a text about no blood disease, stays unread (it may be a kidney)
+    assert not _facts("she had a transplant in 2020", concept="hsct")
+
+
+def test_a_hedged_date_answer_is_a_month(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    engine.start("c3")
+    engine.message("c3", "my daughter is 22 and has lupus since 2018, MMF and belimumab didnt work")
+    reply = said(engine.message("c3", "not sure, maybe a few months ago? she had a short course in the summer"))
+    assert "mycophenolate mofetil, last taken 2026-09." in reply and "2026-09-" not in reply
+    facts = [f for f in tracker_of(engine, "c3").profile.facts if f.concept == "mycophenolate" and f.date]
+    assert all(len(f.date) <= 7 for f in facts)
