@@ -13,7 +13,7 @@ from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
-from bot.criteria_asked import criteria_about
+from bot.criteria_asked import asked_phrases, asks_a_requirement, criteria_about
 from bot.results import CANDIDATE, apart, fitting_first, reads_a_condition
 from bot.sites import where_to_ask
 from bot.texts import normalise
@@ -325,13 +325,15 @@ class Answering:
         nothing is asked about or no listed trial names it."""
         asked = [f for f in self._read(text, tracker=turn.tracker) if f.hypothetical and f.concept
                  and f.label not in ("AGE", "SEX", "LOCATION")]
-        if not asked or not turn.tracker.profile.facts:
+        # no finding named: the question's own phrases ("does he need bone marrow involvement?")
+        phrases = asked_phrases(text) if not asked and asks_a_requirement(text) else []
+        if not (asked or phrases) or not turn.tracker.profile.facts:
             return False
         results = self.results(turn)
         if not results or not reads_a_condition(results[0]):
             return False
         fitting = [r for r in results if r.verdict in CANDIDATE]
-        found = criteria_about(fitting, asked, load_terminology())
+        found = criteria_about(fitting, asked, load_terminology(), phrases)
         if not found:
             return False
         turn.say("criteria_asked", trials=found)

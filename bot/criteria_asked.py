@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from bot.results import shown_criteria
 from core.facts import Fact
+from nlp.resources import vocabulary_words
 
 MAX_TRIALS = 3
 MAX_PER_TRIAL = 3
@@ -52,7 +53,31 @@ def _related(concept: str, named: set[str], terminology: Any) -> bool:
                for other in named)
 
 
-def criteria_about(results: list[Any], asked: list[Fact], terminology: Any = None) -> list[dict[str, Any]]:
+_WORD = re.compile(r"[a-z][a-z0-9'-]*")
+
+
+def asks_a_requirement(text: str) -> bool:
+    """The message asks what a trial requires ("does he need bone marrow involvement?"):
+    a word of ``requirement_question_words`` (data/nlp/extraction.yaml) in it."""
+    low = f" {' '.join(_WORD.findall(text.casefold()))} "
+    return any(f" {w} " in low for w in vocabulary_words("requirement_question_words"))
+
+
+def asked_phrases(text: str) -> list[str]:
+    """The two-word phrases of a question's own content words ("does he need bone marrow
+    involvement or is a mediastinal mass enough?" -> "bone marrow", "marrow involvement",
+    "mediastinal mass"): what it asks about when no finding of the terminology is named."""
+    ignored = vocabulary_words("question_filler_words") | vocabulary_words("requirement_question_words")
+    words = _WORD.findall(text.casefold())
+    phrases = []
+    for first, second in zip(words, words[1:]):
+        if first not in ignored and second not in ignored and len(first) > 2 and len(second) > 2:
+            phrases.append(f"{first} {second}")
+    return phrases
+
+
+def criteria_about(results: list[Any], asked: list[Fact], terminology: Any = None,
+                   phrases: list[str] | None = None) -> list[dict[str, Any]]:
     """Per trial that may fit (the first ``MAX_TRIALS`` that name it), the criteria naming what
     ``asked`` is about: ``{"id", "title", "criteria": [{"id", "kind", "text", "status"}]}``."""
     concepts = {f.concept for f in asked if f.concept}
@@ -72,7 +97,8 @@ def criteria_about(results: list[Any], asked: list[Fact], terminology: Any = Non
                 continue
             rule = (getattr(c, "criterion", None) or {}).get("rule")
             named = _concepts_in(rule) if rule is not None else set()
-            if any(_related(concept, named, terminology) for concept in concepts) or _names(c.text or "", words):
+            if (any(_related(concept, named, terminology) for concept in concepts) or _names(c.text or "", words)
+                    or (phrases and _names(c.text or "", phrases))):
                 rows.append({"id": c.id, "kind": c.kind, "text": c.text, "status": c.status})
         if rows:
             trial = getattr(result, "trial", None) or {}

@@ -229,3 +229,17 @@ def test_a_hedged_date_answer_is_a_month(tmp_path):
     assert "mycophenolate mofetil, last taken 2026-09." in reply and "2026-09-" not in reply
     facts = [f for f in tracker_of(engine, "c3").profile.facts if f.concept == "mycophenolate" and f.date]
     assert all(len(f.date) <= 7 for f in facts)
+
+
+def test_a_requirement_question_in_the_criteria_own_words(tmp_path):
+    from bot.criteria_asked import asked_phrases, asks_a_requirement
+    text = "does he need bone marrow involvement or is a mediastinal mass enough?"
+    assert asks_a_requirement(text) and not asks_a_requirement("what is apheresis?")
+    assert "bone marrow" in asked_phrases(text) and "mediastinal mass" in asked_phrases(text)
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    engine.start("c4")
+    engine.command("c4", "role", "clinician")
+    engine.message("c4", "17M with relapsed T-LBL (mediastinal mass), CD7+ 90%, nelarabine-based salvage with PR only.")
+    reply = said(engine.message("c4", text))
+    assert "local-cd7-cart-heme" in reply and "bone marrow" in reply
+    assert "No answer on file" not in reply
