@@ -292,6 +292,10 @@ class Answering:
                     self._sites_answer(turn)
                 else:
                     turn.say("faq", text=answer.text)
+            if not results:
+                # "do i need to stop tofa to join?": the general answer, then what the trials
+                # that may fit say of it in their own words
+                self._criteria_found(turn, text)
             turn.results_asked = results
             if any(f.label != "LOCATION" and not (f.hypothetical or f.uncertain)
                    for f in self._read(text, tracker=turn.tracker)):
@@ -329,6 +333,21 @@ class Answering:
         phrases = asked_phrases(text) if not asked and asks_a_requirement(text) else []
         if not (asked or phrases) or not turn.tracker.profile.facts:
             return False
+        if not self._criteria_found(turn, text, asked, phrases):
+            return False
+        self._after_answer(turn)
+        return True
+
+    def _criteria_found(self, turn: Turn, text: str, asked: list[Fact] | None = None,
+                        phrases: list[str] | None = None) -> bool:
+        """Says the criteria of the trials that may fit naming what ``text`` asks about
+        (``asked``: its findings, read when not given; ``phrases``: its own words); False when
+        no diagnosis is known yet or no such criterion exists."""
+        if asked is None:
+            asked = [f for f in self._read(text, tracker=turn.tracker) if f.hypothetical and f.concept
+                     and f.label not in ("AGE", "SEX", "LOCATION")]
+        if not (asked or phrases) or not turn.tracker.profile.facts:
+            return False
         results = self.results(turn)
         if not results or not reads_a_condition(results[0]):
             return False
@@ -337,7 +356,6 @@ class Answering:
         if not found:
             return False
         turn.say("criteria_asked", trials=found)
-        self._after_answer(turn)
         return True
 
     def _trial_named(self, text: str) -> str | None:
