@@ -13,13 +13,15 @@ from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
-from bot.results import apart, fitting_first
+from bot.criteria_asked import asked_phrases, asks_a_requirement, criteria_about
+from bot.results import CANDIDATE, apart, fitting_first, reads_a_condition
 from bot.sites import where_to_ask
 from bot.texts import normalise
 from bot.tracker import LABS_KEY, LOCATION_KEY, WHICH_KEY, WHOSE_KEY
 from bot.turn import Turn
 from bot.voices import fill, load_voices
 from core.facts import Fact, Profile
+from data.terminology import load_terminology
 from data.trials import ID_IN_TEXT
 
 SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
@@ -290,6 +292,10 @@ class Answering:
                     self._sites_answer(turn)
                 else:
                     turn.say("faq", text=answer.text)
+            if not results:
+                # "do i need to stop tofa to join?": the general answer, then what the trials
+                # that may fit say of it in their own words
+                self._criteria_found(turn, text)
             turn.results_asked = results
             if any(f.label != "LOCATION" and not (f.hypothetical or f.uncertain)
                    for f in self._read(text, tracker=turn.tracker)):
@@ -311,8 +317,45 @@ class Answering:
         if named is not None:           # "what are the exclusion criteria for NCT05239702?": that trial, in full
             self._command(turn, "trial", named)
             return True
+        if self._criteria_asked(turn, text):
+            return True
         turn.text("faq_unknown")
         self._after_answer(turn)
+        return True
+
+    def _criteria_asked(self, turn: Turn, text: str) -> bool:
+        """"does she need CD19+ B cells?": the criteria of the trials that may fit naming what
+        the question asks about, quoted with their verdict (bot.criteria_asked); False when
+        nothing is asked about or no listed trial names it."""
+        asked = [f for f in self._read(text, tracker=turn.tracker) if f.hypothetical and f.concept
+                 and f.label not in ("AGE", "SEX", "LOCATION")]
+        # no finding named: the question's own phrases ("does he need bone marrow involvement?")
+        phrases = asked_phrases(text) if not asked and asks_a_requirement(text) else []
+        if not (asked or phrases) or not turn.tracker.profile.facts:
+            return False
+        if not self._criteria_found(turn, text, asked, phrases):
+            return False
+        self._after_answer(turn)
+        return True
+
+    def _criteria_found(self, turn: Turn, text: str, asked: list[Fact] | None = None,
+                        phrases: list[str] | None = None) -> bool:
+        """Says the criteria of the trials that may fit naming what ``text`` asks about
+        (``asked``: its findings, read when not given; ``phrases``: its own words); False when
+        no diagnosis is known yet or no such criterion exists."""
+        if asked is None:
+            asked = [f for f in self._read(text, tracker=turn.tracker) if f.hypothetical and f.concept
+                     and f.label not in ("AGE", "SEX", "LOCATION")]
+        if not (asked or phrases) or not turn.tracker.profile.facts:
+            return False
+        results = self.results(turn)
+        if not results or not reads_a_condition(results[0]):
+            return False
+        fitting = [r for r in results if r.verdict in CANDIDATE]
+        found = criteria_about(fitting, asked, load_terminology(), phrases)
+        if not found:
+            return False
+        turn.say("criteria_asked", trials=found)
         return True
 
     def _trial_named(self, text: str) -> str | None:

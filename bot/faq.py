@@ -127,6 +127,10 @@ class Faq:
         if len(found) > 1:
             return found[:MAX_ANSWERS]
         whole = self.find(message)
+        if whole is None and found and all(self.opens_question(part) for part in parts):
+            # "whats car t and could it work for crohns?": each part a question, one known
+            # (a statement after one, "can my daughter join? she has lupus", is taken in instead)
+            return found
         return [whole] if whole is not None else []
 
     def _questions_in(self, message: str) -> list[str]:

@@ -431,6 +431,23 @@ class Renderer:
             lines += [f"   {line}" for line in where_lines(self, role, trial)]
         return "\n".join(lines)
 
+    def _block_criteria_asked(self, role: str | None, trials: list[dict]) -> str:
+        """"does she need CD19+ B cells?": per trial that may fit, the criteria naming it, in
+        the registry's words, with this patient's verdict."""
+        lines = [self.fmt.bold(self.t("criteria_asked_header", role))]
+        for trial in trials:
+            lines.append("• " + self.fmt.esc(_cut(trial.get("title") or "", 120)) + f" ({self.fmt.esc(trial.get('id') or '')})")
+            for row in trial.get("criteria") or []:
+                kind = self.t("criteria_asked_inclusion" if row.get("kind") == "inclusion" else "criteria_asked_exclusion", role)
+                state = row.get("status")
+                key = f"criteria_asked_{row.get('kind')}_{state}" if state in ("pass", "fail") else f"criteria_asked_{state}"
+                status = self.t(key, role) if state in ("pass", "fail", "unknown", "review") else ""
+                lines.append(f"   {kind} {self.fmt.esc(_cut(row.get('text') or '', 300))}" + (f" ({status})" if status else ""))
+            if trial.get("more"):
+                lines.append("   " + self.t("criteria_asked_more", role, count=trial["more"]))
+        lines.append(self.t("criteria_asked_footer", role))
+        return "\n".join(lines)
+
     def _block_results(self, role: str | None, **view: Any) -> str:
         return results_text(self, role, view)
 

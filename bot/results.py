@@ -213,6 +213,13 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
     # ageing first): named apart, never "may qualify" beside the trials for the patient's own
     candidates, linked, general = apart(candidates)
     ruled_out, off_condition = split_ruled_out(results)
+    if unfitted:
+        # the same for the trials ruled out: for possible lupus, a HER2 breast-cancer trial was
+        # listed as "probably doesn't fit: it excludes corticosteroids" (lead, round 34); trials
+        # for nothing the patient named are counted with the others, not listed
+        fitted = [r for r in ruled_out if getattr(r, "condition_fit", 0) > 0 and not _organ_only(r)]
+        off_condition += len(ruled_out) - len(fitted)
+        ruled_out = fitted
     left_out += off_condition
     return {
         "place": place,

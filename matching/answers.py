@@ -37,6 +37,9 @@ def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact
     if says(reply, "unsure"):
         estimate = _after_hedges(reply) if question.form in ("number", "date") else ""
         found = answer_to_facts(question, estimate, today) if estimate else None
+        # a hedged estimate is never a day ("not sure, maybe a few months ago" was "last taken
+        # 2026-09-06"): its month (lead, round 34)
+        found = [replace(f, date=f.date[:7]) if f.date and len(f.date) == 10 else f for f in found or ()]
         return found or None      # "maybe 1 year ago": the estimate; "maybe" alone: left open
     kind = question.kind
     if _about_another_topic(kind, reply):

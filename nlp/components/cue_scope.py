@@ -226,7 +226,9 @@ def _outcome_said_of_it(doc, graph) -> None:
         ent = next((e for e in reversed(treatments) if e.end <= at), None)
         if ent is None or ent.sent.start != doc[start].sent.start:
             continue
-        if not all(dose_part(t) for t in doc[ent.end:at]):
+        # its dose, or when it was taken ("azathioprine at the start but it made her liver bad")
+        times = vocabulary_words("outcome_of_it_time_words")
+        if not all(dose_part(t) or t.like_num or t.lower_ in times for t in doc[ent.end:at]):
             continue
         if any(x.category.startswith("THERAPY_") and x.category != "THERAPY_DOSE" for x in ent._.modifiers):
             continue

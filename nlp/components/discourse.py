@@ -31,6 +31,10 @@ THERAPY_LABELS = ("DRUG", "PROCEDURE")
 # what a question asks about rather than states: a treatment, a pregnancy ("is methotrexate
 # safe in pregnancy?", "can I get pregnant on cellcept?")
 QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY", "INFECTION")
+# what a question naming a requirement never makes a thing asked about: who the patient is
+# and a disease: "is tocilizumab an option for Stills or do I need a trial?", "is previous colorectal
+# cancer an exclusion?" tell the patient's own
+_NOT_ASKED_AS_REQUIREMENT = frozenset({"AGE", "SEX", "LOCATION", "WEIGHT", "HEIGHT", "PERSON", "CONDITION"})
 # a writer's own words reach this many tokens ("i have crohn's too")
 WRITER_SCOPE = 8
 _BRACKET_ALLOWANCE = 5  # tokens of closed brackets a reach may skip (h120, round 26)
@@ -417,6 +421,9 @@ class Outcomes:
     def __init__(self, vocabulary: dict[str, Any]):
         self.question_marks = tuple(vocabulary.get("question_marks") or ("?",))
         self.clause_ends = frozenset(vocabulary.get("clause_ends") or (",", ";", ":"))
+        # a marker asked about as a trial's requirement ("does she need CD19+ B cells?", "what
+        # about CD19 negativity?"): no result of the patient's (lead, round 34)
+        self.requirement_words = tuple(tuple(str(w).lower().split()) for w in vocabulary.get("requirement_question_words") or ())
         self.request_words = frozenset(w.lower() for w in vocabulary.get("request_words") or ())
         answers = vocabulary.get("question_answers") or {}
         self.answer_words = {str(kind): frozenset(str(w).lower() for w in words) for kind, words in answers.items()}
@@ -458,6 +465,11 @@ class Outcomes:
         # the reason for a switch written after the treatment switched to (h126, round 27)
         self.switch_reasons = tuple(tuple(str(w).lower().split()) for w in switch.get("reasons") or ())
         self.switch_stops = frozenset(str(w).lower() for w in switch.get("stops") or ())
+        # a worsening given as the reason ("switched her to cyclophosphamide because her protein
+        # kept going up"): the one switched from failed (lead, round 34)
+        self.switch_worsening = tuple(tuple(str(w).lower().split()) for w in switch.get("worsening") or ())
+        self.switch_openers = tuple(tuple(str(w).lower().split()) for w in switch.get("worsening_openers") or ())
+        self.switch_for_verbs = frozenset(str(w).lower() for w in switch.get("for_verbs") or ())
         exception = vocabulary.get("exception_after_denial") or {}
         self.exception_words = tuple(tuple(str(w).lower().split()) for w in exception.get("words") or ())
         self.exception_now = tuple(tuple(str(w).lower().split()) for w in exception.get("now") or ())
@@ -800,9 +812,34 @@ class Outcomes:
             verb = self._switch_verb(doc, ent)
             if verb is None:
                 continue
+            # the ones named before the switch, or after its verb ("switched from A to B")
             before = [(e, f) for e, f in zip(ents[:i], facts[:i])
-                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= verb]
+                      if e.label_ in THERAPY_LABELS and e.sent.start == ent.sent.start and e.end <= ent.start]
+            later = self._switched_from_after(doc, ent, ents[i + 1:], facts[i + 1:])
+            if later is not None:
+                # "switched to rituximab due to ongoing disease activity on MMF", "swapped her to
+                # eltrombopag after romiplostim stopped working", "(reactions on anakinra)": the one
+                # named in the reason was left, with the outcome said; the one switched to is taken
+                f = later
+                if f.status not in ("failed", "intolerant"):
+                    if fact.status in ("failed", "intolerant"):
+                        f.status = fact.status
+                    elif self._worsening_reason(doc, ent):
+                        f.status = "failed"
+                    else:
+                        f.status = None
+                f.historical = True
+                for _, same in before:       # "Anakinra 2020-2023, switched to ... (reactions on anakinra)"
+                    if same.concept == f.concept and same.label == f.label and not (same.negated or same.hypothetical):
+                        if same.status not in ("failed", "intolerant"):
+                            same.status = f.status
+                        same.historical = True
+                if fact.status != "current" or fact.historical:
+                    fact.status, fact.historical = "current", False
+                continue
             reason = self._switch_reason(doc, ent, fact)
+            if reason is None and before and fact.status in (None, "current") and self._worsening_reason(doc, ent):
+                reason = "failed"
             # a later mention of the same treatment that ends it ("switched to belimumab 2022 ... /
             # belimumab 2022-2025: failed", "switched to vedolizumab 2021; vedolizumab stopped 2023")
             ended_later = any(other.label == fact.label and other.concept == fact.concept and other.start > fact.start
@@ -851,14 +888,54 @@ class Outcomes:
         if start >= ent.sent.end:
             return None
         between = [t.lower_ for t in doc[ent.end:start]]
-        if any(w in self.switch_stops or w in (".", ";", "-", "–") for w in between):
+        if any(w in self.switch_stops or w in (".", ";") or _range_dash(doc, ent.end + k) for k, w in enumerate(between)):
             return None     # a stop or a range of its own: "switched to canakinumab 2022-2024 (lost efficacy)"
         if between[:1] == ["("]:
             return fact.status      # "switched to canakinumab (injection site reactions on anakinra)"
-        if not any(tuple(between[k:k + len(r)]) == r for r in self.switch_reasons if r != ("(",)
-                   for k in range(len(between))):
+        # the reason word may open the cue itself ("switched from A to B due to side effects")
+        opened = between + [t.lower_ for t in doc[start:min(start + 3, ent.sent.end)]]
+        if not any(tuple(opened[k:k + len(r)]) == r for r in self.switch_reasons if r != ("(",)
+                   for k in range(len(between) + 1)):
             return None
         return fact.status
+
+    def _switched_from_after(self, doc: Doc, ent: Span, later_ents: list[Span], later_facts: list[Fact]) -> Fact | None:
+        """The treatment named after a reason word that follows the one switched to, in the same
+        clause ("switched to B due to side effects on A", "... after A stopped working",
+        "B (reactions on A)"), not negated, hypothetical or a relative's: its fact, else None."""
+        for other_ent, other in zip(later_ents, later_facts):
+            if other_ent.sent.start != ent.sent.start or other_ent.start - ent.end > 12:
+                return None
+            if other_ent.label_ not in THERAPY_LABELS:
+                continue
+            if other.negated or other.hypothetical or other.family or other_ent.text.lower() == ent.text.lower():
+                return None
+            if any("\n" in t.text for t in doc[ent.end:other_ent.start]):
+                return None         # a line of its own
+            words = [t.lower_ for t in doc[ent.end:other_ent.start]]
+            if any(w in self.switch_stops or w in (".", ";", ",", "and", "or", "then", "with", "plus")
+                   or _range_dash(doc, ent.end + k) for k, w in enumerate(words)):
+                return None
+            if words[:1] == ["("] or any(tuple(words[k:k + len(r)]) == r for r in self.switch_reasons
+                                         if r != ("(",) for k in range(len(words))):
+                return other
+            return None
+        return None
+
+    def _worsening_reason(self, doc: Doc, ent: Span) -> bool:
+        """A reason word right after the treatment switched to (a few words between at most, no
+        stop of its own) opening a worsening of the disease (``treatment_switch.worsening``)."""
+        if not self.switch_worsening:
+            return False
+        words = [t.lower_ for t in doc[ent.end:min(ent.sent.end, ent.end + 14)]]
+        for k, word in enumerate(words):
+            if word in self.switch_stops or word in (".", ";", ",") or _range_dash(doc, ent.end + k):
+                return False
+            if any(tuple(words[k:k + len(r)]) == r for r in self.switch_openers):
+                rest = words[k + 1:]
+                return any(tuple(rest[j:j + len(w)]) == w for w in self.switch_worsening
+                           for j in range(len(rest)))
+        return False
 
     def _only_started(self, span: Span) -> bool:
         """Its only "current" cues say it was started ("Started on ditropan, changed over to
@@ -871,14 +948,31 @@ class Outcomes:
         i, first = ent.start, ent.sent.start
         while i > first and doc[i - 1].lower_ in self.switch_skip:
             i -= 1
-        if i <= first or doc[i - 1].lower_ not in self.switch_to:
+        if i <= first:
+            return None
+        joiner = doc[i - 1].lower_
+        if joiner not in self.switch_to and not (joiner == "for" and self.switch_for_verbs):
             return None
         for j in range(i - 2, max(first, i - 12) - 1, -1):
-            if doc[j].lower_ in self.switch_verbs:
+            if doc[j].lower_ in self.switch_verbs and (joiner != "for" or doc[j].lower_ in self.switch_for_verbs):
+                return j
+            if joiner == "for" and doc[j].lower_ in self.switch_for_verbs:
                 return j
             if doc[j].text in (".", ";") or doc[j].lower_ in ("but", "and"):
                 return None
         return None
+
+    def _asked_as_requirement(self, doc: Doc, ent: Span) -> bool:
+        """A marker in a question whose clause (or whole question sentence, the marker in its
+        last clause) names a requirement ("need", "required", "what about")."""
+        if not self.requirement_words:
+            return False
+        clause = _question_clause(doc, ent, self.clause_ends)
+        if clause is None:
+            return False
+        start, end = ent.sent.start, clause[1]
+        words = [t.lower_ for t in doc[start:end]]
+        return any(tuple(words[k:k + len(r)]) == r for r in self.requirement_words for k in range(len(words)))
 
     def _after_exception(self, doc: Doc, ent: Span, exception_words: tuple[tuple[str, ...], ...] | None = None) -> int | None:
         """The start of the exception word right before ``ent`` (a determiner may stand
@@ -894,6 +988,15 @@ class Outcomes:
 
     def questions(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         for ent, fact in zip(ents, facts):
+            if ent.label_ not in _NOT_ASKED_AS_REQUIREMENT and not fact.family and self._asked_as_requirement(doc, ent):
+                # "does she need a negative pregnancy test?", "is hepatitis B a problem?": asked
+                # about, neither had nor ruled out (lead, round 34)
+                fact.hypothetical, fact.uncertain, fact.negated, fact.historical = True, False, False, False
+                if ent.label_ not in THERAPY_LABELS or fact.status in ("current", "failed", "intolerant"):
+                    fact.status = None
+                continue
+            if ent.label_ == "BIOMARKER":
+                continue
             if ent.label_ not in QUESTION_LABELS or fact.status or fact.historical or fact.negated or fact.hypothetical:
                 continue
             if ent.label_ == "INFECTION" and fact.uncertain:
@@ -909,6 +1012,23 @@ class Outcomes:
             if self.answer(doc, ent):
                 continue   # answered in the same text ("does she have lupus? yes")
             fact.hypothetical = True
+
+
+def _question_clause(doc: Doc, ent: Span, clause_ends) -> tuple[int, int] | None:
+    """(start, end) of the clause ``ent`` stands in when its sentence ends with a question mark
+    and no clause end stands between ``ent`` and it, else None."""
+    sentence = ent.sent
+    end = sentence.end
+    while end > ent.end and (doc[end - 1].is_space or doc[end - 1].text in ("'", '"', ")")):
+        end -= 1
+    if end <= ent.end or doc[end - 1].text not in ("?", "\uff1f"):
+        return None
+    if any(t.text in clause_ends for t in doc[ent.end:end - 1]):
+        return None
+    start = ent.start
+    while start > sentence.start and doc[start - 1].text not in clause_ends:
+        start -= 1
+    return start, end
 
 
 def _asides(doc: Doc, start: int, end: int) -> set[int]:
@@ -948,3 +1068,17 @@ def _qualifier(token) -> bool:
     CAR-T trial", "for CD19 CAR-T", "for anti-CD7 CAR-T")."""
     return (token.lower_ in ("a", "an", "the", "anti", "-") or token.ent_type_ == "BIOMARKER"
             or (not token.is_punct and (token.is_upper or any(ch.isdigit() for ch in token.text))))
+
+
+def _range_dash(doc: Doc, i: int) -> bool:
+    """A dash that ends a span of time or stands alone ("2022-2024", "MMF - stopped"), not
+    one inside a word ("psoriasis-like", "voclosporin-based")."""
+    token = doc[i]
+    if token.text not in ("-", "–"):
+        return False
+    if i == 0 or i + 1 >= len(doc):
+        return True
+    before, after = doc[i - 1], doc[i + 1]
+    if before.like_num or after.like_num or before.is_digit or after.is_digit:
+        return True
+    return bool(before.whitespace_) or bool(token.whitespace_)

@@ -33,6 +33,10 @@ from nlp.resources import alternation
 
 
 
+# where a clause of a sentence ends: a comma before a joiner, a semicolon, "but"
+_CLAUSE_BREAK = re.compile(r",\s*(?:and|but|though|although|so|while|whereas|which)\b|;|\bbut\b|\bwhereas\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Quality:
     quality: str        # "normal" | "low" | "high", or a direction "rising" | "falling"
@@ -114,7 +118,7 @@ class LabWords:
         if found is None and ent.text.lower() in self.implied:     # "hypocomplementaemic": low
             text = doc_text(ent.doc)
             start, end = sentence_index(ent.doc).bounds(ent.start_char)
-            return Quality(self.implied[ent.text.lower()], bool(self.hedges.search(text, start, end)))
+            return Quality(self.implied[ent.text.lower()], self._hedged(text, start, end, ent.start_char, ent.end_char))
         if found is not None or self.joined is None:
             return found
         # "low C3 and C4", "low c3/c4", "C3 and C4 both low": a quality said once of two labs
@@ -146,7 +150,7 @@ class LabWords:
         past = ((word in self.trend_past and not self.trend_now_after.match(text, found.end())
                  and not self.trend_now_between.search(text[ent.end_char:found.start("q")]))
                 or self.trend_past_after.match(text, found.end()) is not None)
-        return Quality(self.trend_words[word], bool(self.hedges.search(text, start, end)), past)
+        return Quality(self.trend_words[word], self._hedged(text, start, end, ent.start_char, found.end()), past)
 
     def _read(self, ent: Span, before_only: bool = False, after_only: bool = False) -> Quality | None:
         doc = ent.doc
@@ -164,4 +168,13 @@ class LabWords:
             between = text[ent.end_char:found.start("q")]
         if self.denied.search(between):
             return None
-        return Quality(self.words[found.group("q").lower()], bool(self.hedges.search(text, start, end)))
+        return Quality(self.words[found.group("q").lower()],
+                       self._hedged(text, start, end, min(ent.start_char, found.start()), max(ent.end_char, found.end())))
+
+    def _hedged(self, text: str, start: int, end: int, first: int, last: int) -> bool:
+        """A hedge in the clause the lab and its quality stand in: the sentence cut at a clause
+        break ("..., and they mentioned her kidneys might be involved": the "might" is the
+        kidneys'; lead, round 34)."""
+        before = [m.end() for m in _CLAUSE_BREAK.finditer(text, start, first)]
+        after = _CLAUSE_BREAK.search(text, last, end)
+        return bool(self.hedges.search(text, before[-1] if before else start, after.start() if after else end))

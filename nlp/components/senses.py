@@ -41,6 +41,9 @@ class _Sense:
         for replaced in self.replaces:
             if terminology.get(replaced) is None:
                 raise DataError(where, f"unknown concept {replaced!r}")
+        # a denial right before the word ("she's never had a transplant"): denied in every sense,
+        # so it is read in this one whatever the text is about (lead, round 34)
+        self.denials = tuple(tuple(str(w).lower().split()) for w in entry.get("denied_before") or ())
         self.cues = re.compile(r"\b(?:" + "|".join(re.escape(str(w)) for w in entry["cue_words"]) + r")\b", re.IGNORECASE) \
             if entry.get("cue_words") else None
 
@@ -65,6 +68,10 @@ class WordSenses:
             hits = self._hits(lowers, sense, taken)
             if hits and self._fits(sense, text, chosen, known):
                 fitting.append((sense, hits))
+            elif hits and sense.denials:
+                denied = [(i, j) for i, j in hits if _denied_before(lowers, i, sense.denials)]
+                if denied:
+                    fitting.append((sense, denied))
         # "hydroxy" in a text about lupus and sickle cell disease: two senses fit the same
         # words, so neither is read (never a silent guess)
         readings: dict[tuple[int, int], set[str]] = {}
@@ -114,3 +121,8 @@ class WordSenses:
         if any(c == d or self.terminology.is_a(c, d) for c in named for d in sense.diseases):
             return True
         return bool(sense.cues and sense.cues.search(text))
+
+
+def _denied_before(lowers: list[str], i: int, denials: tuple[tuple[str, ...], ...]) -> bool:
+    """One of ``denials`` ends right before token ``i``."""
+    return any(len(d) <= i and tuple(lowers[i - len(d):i]) == d for d in denials)

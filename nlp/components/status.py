@@ -588,6 +588,10 @@ def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
     later = [m for m in graph.modifiers if begin <= m.modifier_span[0] and m.modifier_span[1] <= limit
              and span.label_ not in (m.rule.excluded_types or ())
              and (not m.rule.allowed_types or span.label_ in m.rule.allowed_types)]
+    if limit < sentence_end:
+        # a forward cue just before the next treatment is that one's ("Tofacitinib commenced
+        # 02/2025 following intolerance of adalimumab"; lead, round 34)
+        later = [m for m in later if str(m.rule.direction).upper().split(".")[-1] != "FORWARD"]
     outcomes = [THERAPY_STATUS[m.category] for m in later if m.category in ("THERAPY_INTOLERANT", "THERAPY_FAILED")]
     # a course said to run to now ("Venetoclax (Jul 2025 - present), blasts 15% on last
     # assessment", ``"to_now": true``) has no later stop; an outcome after it still counts
