@@ -537,7 +537,18 @@ def _bare_uln(atom: Atom, text: str, terminology: Terminology) -> bool:
         return False
     match = _BARE_ULN.match(text, atom.end)
     if match is None:
-        return False
+        if concept.attrs.get("lln") is not None:
+            return False
+        # (round 31, h148) "Bilirubin normal", "Amylase within age-appropriate limits": within the
+        # normal range is at most its upper limit, for an analyte whose low values the
+        # terminology does not judge (no ``lln``; "haemoglobin normal" is two-sided: unread)
+        start = len(text) - len(text[atom.end:].lstrip())
+        match = next(filter(None, (p.match(text, start) for p in load_cues().patterns.get("within_normal", ()))), None)
+        if match is None:
+            return False
+        atom.bounds = [("<=", ("uln", 1))]
+        atom.end = max(atom.end, match.end())
+        return True
     atom.bounds = [(sign_of(match.group("op")), ("uln", 1))]
     atom.end = max(atom.end, match.end())
     return True

@@ -47,6 +47,7 @@ PATTERN_SECTIONS = (
     "window_before_noun", "one_systemic_route", "window_bracket",
     "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
     "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
+    "score_in_the_past", "within_normal",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -84,7 +85,8 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form", "half_lives_if_known",
              "extent_words", "window_before_noun", "one_systemic_route", "window_bracket",
              "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
-             "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown"}
+             "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
+             "score_in_the_past", "within_normal"}
 
 
 @dataclass(frozen=True)

@@ -1541,14 +1541,28 @@ def _subgroup_allowed(text: str) -> str:
     """'Total Bilirubin ≤ 1.5 x ULN (Patients with known Gilbert's syndrome are allowed with a
     Total Bilirubin ≤ 2.5 x ULN)' -> 'Total Bilirubin ≤ 1.5 x ULN (≤ 2.5 x ULN if known
     Gilbert's syndrome)': the subgroup's threshold in the form the bracket reader knows
-    (``subgroup_allowed`` of the cues: the same analyte, the line ending with the bracket)."""
+    (``subgroup_allowed`` of the cues: the same analyte, the line ending with the bracket).
+    Round 31 (h148): also a clause after the line's own threshold ("AST ≤3 x ULN, except for
+    patients with liver metastasis, who may only be included if AST ≤5 x ULN"; "Total
+    bilirubin > ULN or, for cases of known Gilbert's syndrome, total bilirubin > 2 × ULN"), when
+    the clause's analyte ("a2") is one the line named; "> ULN" alone is "> 1 x ULN"."""
     cues = load_cues()
     for pattern in cues.patterns.get("subgroup_allowed", ()):
         match = pattern.search(text)
-        if match is not None:
-            return (f"{match.group('a')} {match.group('thr')} "
-                    f"({match.group('thr2')} if {match.group('cond')})")
+        if match is None:
+            continue
+        again = match.groupdict().get("a2")
+        if again and fold(again.strip()) not in fold(match.group("a")):
+            continue
+        threshold = match.group("thr")
+        if not any(ch.isdigit() for ch in threshold):
+            threshold = _ONE_ULN.sub(" 1 x ULN", threshold)
+        return f"{match.group('a')} {threshold} ({match.group('thr2')} if {match.group('cond')})"
     return text
+
+
+# "> upper limit of normal (ULN)": the limit itself, once
+_ONE_ULN = re.compile(r"\s*(?:upper limit of normal\s*(?:\(ULN\)|ULN)|ULN)\s*$", re.IGNORECASE)
 
 
 def _without_modal(text: str) -> str:
