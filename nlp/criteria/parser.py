@@ -1351,6 +1351,7 @@ def prepare(text: str) -> str:
     text = _sub(_CHILD_BEARING, "childbearing", _sub(_PER_BSA, "/1.73m2", text))
     text = _sub(_PCR_SPELLED, "PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
+    text = _function_label(text)
     text = _sub(_EQ_WORDS, lambda m: "≥" if m.group("ge") else "≤", text)
     text = _sub(_MORE_OR_EQUAL, "≥", text)
     text = _sub(_SLASH_EQ, lambda m: "≤" if m.group(1) == "<" else "≥", text)
@@ -1558,6 +1559,18 @@ def _subgroup_allowed(text: str) -> str:
         if not any(ch.isdigit() for ch in threshold):
             threshold = _ONE_ULN.sub(" 1 x ULN", threshold)
         return f"{match.group('a')} {threshold} ({match.group('thr2')} if {match.group('cond')})"
+    return text
+
+
+def _function_label(text: str) -> str:
+    """(round 31, h148) 'Renal function- Creatinine ≤ 1.5 ULN, ...', 'Hematological- Hb > 80 g/L,
+    ...': an organ-function label before its thresholds (``function_label`` of the cues),
+    written with a dash where others write a colon (the label alone had been an unread word
+    beside the first threshold): read as "Renal function: ..."."""
+    for pattern in load_cues().patterns.get("function_label", ()):
+        match = pattern.match(text)
+        if match is not None:
+            return f"{match.group('label')}: {text[match.end():].lstrip()}"
     return text
 
 
