@@ -1363,7 +1363,7 @@ def prepare(text: str) -> str:
     text = _sub(_ULN_WITHIN, "≤ ", _sub(_ULN_NO_TIMES, " x ", text))
     text = _sub(_TOTAL_SPECIMEN, _total_after_specimen, text)
     text = _marker_statuses(text)
-    text = _without_method(_without_formula(text))
+    text = _run_on_items(_without_method(_without_formula(text)))
     return _spelled_units(_scaled_numbers(_sub(_EQ_SIGN, lambda m: "≤" if m.group(1) == "<" else "≥", text)))
 
 
@@ -1559,6 +1559,39 @@ def _subgroup_allowed(text: str) -> str:
         if not any(ch.isdigit() for ch in threshold):
             threshold = _ONE_ULN.sub(" 1 x ULN", threshold)
         return f"{match.group('a')} {threshold} ({match.group('thr2')} if {match.group('cond')})"
+    return text
+
+
+# a threshold's end (a multiple of the ULN or a value with a unit, and a bracket after it) and
+# the capitalised word after it: where a list flattened into one line starts its next item
+_ITEM_END = re.compile(r"(?:\d\s*(?:x|×)\s*ULN|\d\s*(?:g/dL|g/L|mg/dL|umol/L|µmol/L|μmol/L|mmol/L|mL/min|/μL|/uL|/µL|/mm3|10\^9/L|%|ms|U/L))"
+                       r"(?:\s*\([^()]{1,80}\))?(?:\s*\[[^\[\]]{1,200}\])?(?=\s+[A-Z])")
+_FIRST_WORD = re.compile(r"\s+([A-Za-z][\w-]*)")
+
+
+@lru_cache(maxsize=1)
+def _lab_first_words() -> frozenset[str]:
+    """The first words of the analytes' names and abbreviations (the terminology)."""
+    words = set()
+    for concept in load_terminology().by_category("analyte"):
+        for name in (*concept.terms, *concept.attrs.get("abbreviations", ())):
+            first = _FIRST_WORD.match(" " + name)
+            if first is not None:
+                words.add(first.group(1).lower())
+    return frozenset(words)
+
+
+def _run_on_items(text: str) -> str:
+    """(round 31, h148) 'Total Bilirubin ≤ 1.2 x ULN AST (SGOT) ≤ 3 x ULN (≤ 5 × ULN if known
+    liver metastases) ALT (SGPT) ≤ 3 x ULN ... Albumin ≥ 3.0 g/dL': sub-items of a list run
+    together on one line; a threshold followed by a capitalised analyte name ends its item
+    (a ";" written there), so each bracket stays with its own threshold."""
+    if "ULN" not in text and not any(ch.isdigit() for ch in text):
+        return text
+    cuts = [m.end() for m in _ITEM_END.finditer(text)
+            if (nxt := _FIRST_WORD.match(text, m.end())) is not None and nxt.group(1).lower() in _lab_first_words()]
+    for cut in reversed(cuts):
+        text = f"{text[:cut]};{text[cut:]}"
     return text
 
 
