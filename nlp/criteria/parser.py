@@ -1362,7 +1362,7 @@ def prepare(text: str) -> str:
     text = _subgroup_allowed(_sub(_LESSER, "less than", _without_modal(text)))
     text = _sub(_ULN_WITHIN, "≤ ", _sub(_ULN_NO_TIMES, " x ", text))
     text = _sub(_TOTAL_SPECIMEN, _total_after_specimen, text)
-    text = _marker_statuses(text)
+    text = _marker_statuses(_gene_elision(text))
     text = _run_on_items(_without_method(_without_formula(text)))
     return _spelled_units(_scaled_numbers(_sub(_EQ_SIGN, lambda m: "≤" if m.group(1) == "<" else "≥", text)))
 
@@ -1592,6 +1592,26 @@ def _run_on_items(text: str) -> str:
             if (nxt := _FIRST_WORD.match(text, m.end())) is not None and nxt.group(1).lower() in _lab_first_words()]
     for cut in reversed(cuts):
         text = f"{text[:cut]};{text[cut:]}"
+    return text
+
+
+@lru_cache(maxsize=1)
+def _marker_terms() -> frozenset[str]:
+    """Every biomarker term of the terminology, in lower case."""
+    return frozenset(term.lower() for concept in load_terminology().by_category("biomarker") for term in concept.terms)
+
+
+def _gene_elision(text: str) -> str:
+    """(round 31, h148) 'ALK and ROS1 rearrangements', 'EGFR and ALK wild-type': two genes
+    sharing the alteration written once (``gene_elision`` of the cues) -> 'ALK rearrangements
+    and ROS1 rearrangements', when the first gene with it is a marker of the terminology too
+    (the first gene had been an unread word beside the second's marker)."""
+    for pattern in load_cues().patterns.get("gene_elision", ()):
+        for match in reversed(list(pattern.finditer(text))):
+            first, suffix = match.group("g1"), match.group("suffix")
+            if not first.isupper() or f"{first} {suffix}".lower() not in _marker_terms():
+                continue
+            text = f"{text[:match.start()]}{first} {suffix} {match.group('join')} {text[match.start('g2'):]}"
     return text
 
 
