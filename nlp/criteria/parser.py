@@ -1363,7 +1363,7 @@ def prepare(text: str) -> str:
     text = _sub(_ULN_WITHIN, "≤ ", _sub(_ULN_NO_TIMES, " x ", text))
     text = _sub(_TOTAL_SPECIMEN, _total_after_specimen, text)
     text = _marker_statuses(_gene_elision(text))
-    text = _run_on_items(_without_method(_without_formula(text)))
+    text = _run_on_items(_without_method(_without_formula(_without_method_bracket(text))))
     return _spelled_units(_scaled_numbers(_sub(_EQ_SIGN, lambda m: "≤" if m.group(1) == "<" else "≥", text)))
 
 
@@ -1613,6 +1613,29 @@ def _gene_elision(text: str) -> str:
                 continue
             text = f"{text[:match.start()]}{first} {suffix} {match.group('join')} {text[match.start('g2'):]}"
     return text
+
+
+def _without_method_bracket(text: str) -> str:
+    """(round 31, h148) 'Calculated creatinine clearance (using Cockcroft-Gault formula) ≥45
+    mL/min', 'eGFR <60 mL/min/1.73m² (using the CKD-EPI [CKD-EPI] formula for age ≥18 years;
+    ... Schwartz eGFR formula for age <18)': a bracket saying by which formula or equation a
+    value is calculated (``method_bracket`` of the cues: its lead, and a formula word inside)
+    is how the value is got, no condition: taken out (between a name and its value it had kept
+    the two apart; the ages choosing a formula had been read as conditions)."""
+    cues = load_cues()
+    if "(" not in text or not cues.search("method_bracket", text):
+        return text
+    for match in reversed([m for p in cues.patterns.get("method_bracket", ()) for m in p.finditer(text)]):
+        start = match.start()
+        end = _bracket_end(text, start)
+        if end is None or not _FORMULA_WORD.search(text, start, end):
+            continue
+        text = text[:start].rstrip() + " " + text[end:].lstrip()
+    return text.strip()
+
+
+# what a method bracket names: a formula or an equation
+_FORMULA_WORD = re.compile(r"\b(?:formulae?|equations?)\b", re.IGNORECASE)
 
 
 def _function_label(text: str) -> str:
