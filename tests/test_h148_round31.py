@@ -158,3 +158,22 @@ def test_a_subgroup_threshold_verdict_for_a_patient_with_liver_metastases():
                            "who may only be included if AST ≤5 x ULN", "inclusion")
     assert _verdict(rule, "I have colon cancer with liver metastases. My AST was 150 U/L.") == TRUE
     assert _verdict(rule, "I have colon cancer. My AST was 250 U/L.") == FALSE
+
+
+def test_an_exception_for_the_condition_that_raises_the_lab_is_read_whole():
+    # Gilbert's syndrome raises bilirubin (terminology ``raises``): "unless due to it" is the
+    # exception itself, no team check of the cause
+    for text in ("Total bilirubin must be lesser than (\\<)1.5 x upper limit of the normal range (ULN) unless the "
+                 "elevation is known to be due to Gilbert syndrome.",
+                 "total bilirubin ≤ 1.5 × ULN (except participants with a diagnosis of Gilbert's disease)"):
+        rule = parse_criterion(text, "inclusion")
+        assert _reviews(rule) == 0, text
+        assert {"type": "diagnosis", "concept": "gilbert_syndrome"} in rule["any"], text
+    assert _verdict(parse_criterion("total bilirubin ≤ 1.5 × ULN (except participants with a diagnosis of Gilbert's "
+                                    "disease)", "inclusion"), "Bilirubin 3.5 mg/dL, I have Gilbert's syndrome") == TRUE
+
+
+def test_a_cause_that_does_not_raise_the_lab_stays_the_teams():
+    for text in ("AST ≤ 3 x ULN unless due to Gilbert's disease",
+                 "Bilirubin ≤ 1.5 x ULN unless due to liver metastases"):
+        assert _reviews(parse_criterion(text, "inclusion")) == 1, text

@@ -47,7 +47,7 @@ PATTERN_SECTIONS = (
     "window_before_noun", "one_systemic_route", "window_bracket",
     "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
     "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
-    "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket",
+    "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -86,7 +86,7 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "extent_words", "window_before_noun", "one_systemic_route", "window_bracket",
              "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
              "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
-             "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket"}
+             "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words"}
 
 
 @dataclass(frozen=True)
