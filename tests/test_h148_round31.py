@@ -177,3 +177,13 @@ def test_a_cause_that_does_not_raise_the_lab_stays_the_teams():
     for text in ("AST ≤ 3 x ULN unless due to Gilbert's disease",
                  "Bilirubin ≤ 1.5 x ULN unless due to liver metastases"):
         assert _reviews(parse_criterion(text, "inclusion")) == 1, text
+
+
+def test_a_score_in_a_bracket_after_a_past_condition_is_the_teams():
+    # the class of a past heart failure is no class the patient has now
+    rule = parse_criterion("Current or past history of heart failure (NYHA Class 2 or higher)", "exclusion")
+    assert {"type": "history", "concept": "heart_failure"} in _leaves(rule)
+    assert _reviews(rule) == 1
+    # a condition now keeps its class: decided
+    assert parse_criterion("Congestive heart failure (NYHA class III or IV)", "exclusion") == {
+        "type": "score", "score": "nyha", "op": ">=", "value": 3}

@@ -1124,6 +1124,7 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
         return _whole_line_review(prepared, cues)   # "T-LBL without BM involvement": the limit was dropped
     reader = Reader(prepared, kind, cues, terminology)
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
+    _score_of_a_past_condition(atoms, prepared)
     if node is None or reader.lost_threshold:
         return _whole_line_review(prepared, cues)
     rule = _plain_infections(simplify(node_rule(node, reader), terminology.is_a), cues)
@@ -1134,6 +1135,25 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+# what stands between a condition and a bracket holding its score: the bracket's opening,
+# and at most a few words of a name inside it ("(New York Heart Association", "(NYHA")
+_INTO_BRACKET = re.compile(r"\s*\(\s*[^()]{0,40}$")
+
+
+def _score_of_a_past_condition(atoms, text: str) -> None:
+    """(round 31, h148) 'Current or past history of heart failure (NYHA Class 2 or higher)': a
+    score in a bracket right after a condition of the past is that condition's then, not the
+    patient's now: the team's beside the score leaf (as a history cue before a score)."""
+    for score in atoms:
+        if score.label != "SCORE" or score.mods.get("qualified"):
+            continue
+        for condition in atoms:
+            if (condition.label == "CONDITION" and condition.mods.get("history") and condition.end <= score.start
+                    and _INTO_BRACKET.fullmatch(text, condition.end, score.start)):
+                score.mods["qualified"] = ("clinical", text[condition.start:score.end])
+                break
 
 
 def _without_implied(rule: dict, terminology) -> dict:
