@@ -38,6 +38,7 @@ from nlp.criteria.scopes import DISTRIBUTIVE, apply_scopes, own_qualifiers
 # a connector written in lower case ("and", "or", "and/or"): beside one in capitals, the capitals mark the line's loosest joint
 _LOWER_JOINT = re.compile(r"(?<![A-Za-z])(?:and|or)(?![A-Za-z])")
 
+
 class Reader:
     """Reads one criterion's elements; ``response`` collects the therapy outcome cues."""
 
