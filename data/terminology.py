@@ -56,11 +56,14 @@ _EXTRA_KEYS = {
     # compiler never reads it as the whole concept (nlp.criteria: the team's, beside the leaf)
     # not_shown: true marks a concept that is matching's marker only, never said back to the
     # person (the start of a note's presenting problem; bot.render, bot.commands.triage)
+    # raises: analytes (ids) the condition itself raises (Gilbert's syndrome, bilirubin): a
+    # criterion's exception for it beside that analyte's threshold ("bilirubin ≤ 1.5 x ULN
+    # unless due to Gilbert's syndrome") needs no team check of whether it applies (nlp.criteria.leaves)
     # shown_by_spread: true marks a status a stated site of spread shows ("liver metastases"
     # shows metastatic disease; matching.leaves.diagnosis; round 27)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
                   "status_of", "exposure", "healthy_compatible", "former", "display_label", "comorbidity",
-                  "narrower", "not_shown", "shown_by_spread"},
+                  "narrower", "not_shown", "shown_by_spread", "raises"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     # patient_words: true marks what patients say they use that trials ask of them as an
     # agreement (contraception): read in patients' text only; in a criterion its words are
@@ -214,7 +217,7 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
     if not isinstance(cid, str) or not cid:
         raise DataError(f"{where}.id", "required: a non-empty concept id")
     for key in ("parents", "terms", "abbreviations", "registry_terms", "zh", "complication_of", "contradicts", "status_of",
-                "found_in", "narrower", "said_as_written"):
+                "found_in", "narrower", "said_as_written", "raises"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise DataError(f"{where}({cid}).{key}", "must be a list of non-empty strings")
@@ -284,6 +287,9 @@ def read_terminology(directory: Path = TERMINOLOGY_DIR) -> Terminology:
                         *concept.attrs.get("implies", ())):
             if disease not in terminology:
                 raise DataError(f"{origin[concept.id]}: {concept.id}.complication_of", f"unknown concept {disease!r}")
+        for analyte in concept.attrs.get("raises", ()):
+            if analyte not in terminology or terminology[analyte].category != "analyte":
+                raise DataError(f"{origin[concept.id]}: {concept.id}.raises", f"not an analyte: {analyte!r}")
     return terminology
 
 

@@ -537,7 +537,18 @@ def _bare_uln(atom: Atom, text: str, terminology: Terminology) -> bool:
         return False
     match = _BARE_ULN.match(text, atom.end)
     if match is None:
-        return False
+        if concept.attrs.get("lln") is not None:
+            return False
+        # (round 31, h148) "Bilirubin normal", "Amylase within age-appropriate limits": within the
+        # normal range is at most its upper limit, for an analyte whose low values the
+        # terminology does not judge (no ``lln``; "haemoglobin normal" is two-sided: unread)
+        start = len(text) - len(text[atom.end:].lstrip())
+        match = next(filter(None, (p.match(text, start) for p in load_cues().patterns.get("within_normal", ()))), None)
+        if match is None:
+            return False
+        atom.bounds = [("<=", ("uln", 1))]
+        atom.end = max(atom.end, match.end())
+        return True
     atom.bounds = [(sign_of(match.group("op")), ("uln", 1))]
     atom.end = max(atom.end, match.end())
     return True
@@ -598,7 +609,12 @@ def _second_bound(atom: Atom, text: str, terminology: Terminology) -> None:
     (op, first), = atom.bounds
     sign = _SECOND_SIGN.match(text, atom.end)
     if sign is None:
-        return
+        # (round 31, h148) "UACR > 200 mg/g (22.6 mg/mmol) and < 5000 mg/g": the first value
+        # restated in another unit, in a bracket, before the second limit
+        restated = _restated_end(atom, first, text, terminology)
+        sign = _SECOND_SIGN.match(text, restated) if restated is not None else None
+        if sign is None:
+            return
     second = _reader().after(text, sign.end(), clause_end(text, sign.end()))
     if (second is None or second.start != sign.end() or second.comparator is None or second.value_high is not None
             or not ((op in _LOWER and second.comparator in _UPPER) or (op in _UPPER and second.comparator in _LOWER))):
@@ -633,8 +649,27 @@ def _second_bound(atom: Atom, text: str, terminology: Terminology) -> None:
         return
     atom.bounds = [(op, first), (second.comparator, bound)]
     atom.end = max(atom.end, second.end)
+    atom.end = _restated_end(atom, bound, text, terminology) or atom.end    # "... < 5000 mg/g (565 mg/mmol)"
     if either:
         atom.mods["either"] = True
+
+
+# "(22.6 mg/mmol)": a bracket holding one value and its unit
+_VALUE_BRACKET = re.compile(r"\s*\(\s*(\d+(?:\.\d+)?)\s*([^()\s\d][^()]{0,15}?)\s*\)")
+
+
+def _restated_end(atom: Atom, first: tuple, text: str, terminology: Terminology) -> int | None:
+    """The end of a bracket right after the atom's value that says the same value in another
+    unit of the analyte ("> 200 mg/g (22.6 mg/mmol)": within 3 %), else None."""
+    match = _VALUE_BRACKET.match(text, atom.end)
+    if match is None or first[0] == "uln":
+        return None
+    written = normalize_unit(match.group(2))
+    mine = terminology.to_canonical(atom.concept, first[0], first[1])
+    theirs = terminology.to_canonical(atom.concept, float(match.group(1)), written) if written else None
+    if not mine or theirs is None or abs(theirs - mine) > 0.03 * abs(mine):
+        return None
+    return match.end()
 
 
 def _amount_as(concept_id: str, value: float, unit_written: str, terminology: Terminology) -> tuple[float, str] | None:

@@ -47,6 +47,7 @@ PATTERN_SECTIONS = (
     "window_before_noun", "one_systemic_route", "window_bracket",
     "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
     "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
+    "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -58,7 +59,7 @@ NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who
                 "allergy_form": ("no", "severe", "words"), "stage_list": ("list",), "stage_form": ("named",),
                 "extent_list": ("list",), "extent_form": ("named",), "setting_form": ("no",),
                 "toxicity_form": ("no",), "toxicity_grade_at_least": ("n",), "toxicity_grade_above": ("n",),
-                "window_before_noun": ("n", "unit", "rest"), "window_bracket": ("n", "unit"),
+                "window_before_noun": ("n", "unit", "rest"), "function_label": ("label",), "gene_elision": ("g1", "join", "g2", "suffix"), "window_bracket": ("n", "unit"),
                 "status_before_lines": ("words",), "status_before_disease": ("words",)}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
@@ -84,7 +85,8 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "toxicity_parts", "toxicity_exceptions", "window_anchor_other", "extent_list", "extent_form", "half_lives_if_known",
              "extent_words", "window_before_noun", "one_systemic_route", "window_bracket",
              "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
-             "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown"}
+             "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
+             "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words"}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from data.terminology import Terminology
 from core.rules import iter_leaves
 from nlp.criteria.atoms import Atom
 from nlp.criteria.cues import Cues
-from nlp.criteria.nodes import must_not, node_span
+from nlp.criteria.nodes import atom_nodes, must_not, node_span
 from nlp.criteria.rule_forms import review_only
 
 _NOTE_LENGTH = 160
@@ -57,15 +57,43 @@ def node_rule(node: tuple, reader) -> dict:
 
 
 def _exemption(main: dict, exception: dict, node: tuple, reader) -> dict:
+    exception = _cause_of_the_raise(exception, node[2], main, reader)
     span = node_span(node[2])
     note = review("exemption", reader.text[span[0]:span[1]] if span else "", reader.cues)
     if review_only(exception):
         return {"all": [main, exception]} if reader.kind == "exclusion" else {"any": [main, exception]}
     if reader.kind == "exclusion":
         return {"all": [main, {"any": [{"not": exception}, note]}]}
-    if not _has_threshold(exception) and not _has_review(exception):
+    if not _has_threshold(exception) and not _has_review(exception) and not _raises(exception, main, reader):
         exception = {"all": [exception, note]}
     return {"any": [main, exception]}
+
+
+def _cause_of_the_raise(exception: dict, node: tuple, main: dict, reader) -> dict:
+    """(round 31, h148) 'total bilirubin ≤ 1.5 x ULN unless the elevation is due to Gilbert
+    syndrome': "due to" (``cause_words`` of the cues) before a condition that raises the
+    rule's analyte is what the exception says anyway: the condition's leaf, without the
+    team's check of the cause (any other qualifier stays)."""
+    atoms = [atom for _, atom in atom_nodes(node)]
+    if len(atoms) != 1 or atoms[0].label != "CONDITION" or atoms[0].negated or atoms[0].mods.get("negated"):
+        return exception
+    words = atoms[0].mods.get("qualifier_words") or ()
+    causes = reader.cues.patterns.get("cause_words", ())
+    if not words or not all(any(p.fullmatch(" ".join(w.split())) for p in causes) for w in words):
+        return exception
+    plain = {"type": "diagnosis", "concept": atoms[0].concept}
+    return plain if _raises(plain, main, reader) else exception
+
+
+def _raises(exception: dict, main: dict, reader) -> bool:
+    """(round 31, h148) 'Total bilirubin ≤ 1.5 × ULN (except participants with a diagnosis of
+    Gilbert's disease)': the exception is a condition the terminology says raises an analyte
+    the rule's thresholds are of (``raises``): whether it applies needs no team check."""
+    if exception.get("type") != "diagnosis":
+        return False
+    concept = reader.terminology.get(exception.get("concept"))
+    raised = set(concept.attrs.get("raises", ())) if concept is not None else set()
+    return bool(raised) and any(leaf.get("type") == "lab" and leaf.get("analyte") in raised for leaf in iter_leaves(main))
 
 
 def atom_rule(atom: Atom, reader) -> dict:

@@ -1124,6 +1124,7 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
         return _whole_line_review(prepared, cues)   # "T-LBL without BM involvement": the limit was dropped
     reader = Reader(prepared, kind, cues, terminology)
     node = reader.read(elements(prepared, atoms, find_cues(prepared, cues, atoms)))
+    _score_of_a_past_condition(atoms, prepared)
     if node is None or reader.lost_threshold:
         return _whole_line_review(prepared, cues)
     rule = _plain_infections(simplify(node_rule(node, reader), terminology.is_a), cues)
@@ -1134,6 +1135,25 @@ def _read(prepared: str, kind: str, cues, statuses: bool = True) -> dict:
     if review_only(rule):
         return best_review(rule)
     return rule if rule_problem(rule) is None else _whole_line_review(prepared, cues)
+
+
+# what stands between a condition and a bracket holding its score: the bracket's opening,
+# and at most a few words of a name inside it ("(New York Heart Association", "(NYHA")
+_INTO_BRACKET = re.compile(r"\s*\(\s*[^()]{0,40}$")
+
+
+def _score_of_a_past_condition(atoms, text: str) -> None:
+    """(round 31, h148) 'Current or past history of heart failure (NYHA Class 2 or higher)': a
+    score in a bracket right after a condition of the past is that condition's then, not the
+    patient's now: the team's beside the score leaf (as a history cue before a score)."""
+    for score in atoms:
+        if score.label != "SCORE" or score.mods.get("qualified"):
+            continue
+        for condition in atoms:
+            if (condition.label == "CONDITION" and condition.mods.get("history") and condition.end <= score.start
+                    and _INTO_BRACKET.fullmatch(text, condition.end, score.start)):
+                score.mods["qualified"] = ("clinical", text[condition.start:score.end])
+                break
 
 
 def _without_implied(rule: dict, terminology) -> dict:
@@ -1351,6 +1371,7 @@ def prepare(text: str) -> str:
     text = _sub(_CHILD_BEARING, "childbearing", _sub(_PER_BSA, "/1.73m2", text))
     text = _sub(_PCR_SPELLED, "PCR", text)
     text = _ITEM_NUMBER.sub("", text, count=1)
+    text = _function_label(text)
     text = _sub(_EQ_WORDS, lambda m: "≥" if m.group("ge") else "≤", text)
     text = _sub(_MORE_OR_EQUAL, "≥", text)
     text = _sub(_SLASH_EQ, lambda m: "≤" if m.group(1) == "<" else "≥", text)
@@ -1361,8 +1382,8 @@ def prepare(text: str) -> str:
     text = _subgroup_allowed(_sub(_LESSER, "less than", _without_modal(text)))
     text = _sub(_ULN_WITHIN, "≤ ", _sub(_ULN_NO_TIMES, " x ", text))
     text = _sub(_TOTAL_SPECIMEN, _total_after_specimen, text)
-    text = _marker_statuses(text)
-    text = _without_method(_without_formula(text))
+    text = _marker_statuses(_gene_elision(text))
+    text = _run_on_items(_without_method(_without_formula(_without_method_bracket(text))))
     return _spelled_units(_scaled_numbers(_sub(_EQ_SIGN, lambda m: "≤" if m.group(1) == "<" else "≥", text)))
 
 
@@ -1541,14 +1562,116 @@ def _subgroup_allowed(text: str) -> str:
     """'Total Bilirubin ≤ 1.5 x ULN (Patients with known Gilbert's syndrome are allowed with a
     Total Bilirubin ≤ 2.5 x ULN)' -> 'Total Bilirubin ≤ 1.5 x ULN (≤ 2.5 x ULN if known
     Gilbert's syndrome)': the subgroup's threshold in the form the bracket reader knows
-    (``subgroup_allowed`` of the cues: the same analyte, the line ending with the bracket)."""
+    (``subgroup_allowed`` of the cues: the same analyte, the line ending with the bracket).
+    Round 31 (h148): also a clause after the line's own threshold ("AST ≤3 x ULN, except for
+    patients with liver metastasis, who may only be included if AST ≤5 x ULN"; "Total
+    bilirubin > ULN or, for cases of known Gilbert's syndrome, total bilirubin > 2 × ULN"), when
+    the clause's analyte ("a2") is one the line named; "> ULN" alone is "> 1 x ULN"."""
     cues = load_cues()
     for pattern in cues.patterns.get("subgroup_allowed", ()):
         match = pattern.search(text)
-        if match is not None:
-            return (f"{match.group('a')} {match.group('thr')} "
-                    f"({match.group('thr2')} if {match.group('cond')})")
+        if match is None:
+            continue
+        again = match.groupdict().get("a2")
+        if again and fold(again.strip()) not in fold(match.group("a")):
+            continue
+        threshold = match.group("thr")
+        if not any(ch.isdigit() for ch in threshold):
+            threshold = _ONE_ULN.sub(" 1 x ULN", threshold)
+        return f"{match.group('a')} {threshold} ({match.group('thr2')} if {match.group('cond')})"
     return text
+
+
+# a threshold's end (a multiple of the ULN or a value with a unit, and a bracket after it) and
+# the capitalised word after it: where a list flattened into one line starts its next item
+_ITEM_END = re.compile(r"(?:\d\s*(?:x|×)\s*ULN|\d\s*(?:g/dL|g/L|mg/dL|umol/L|µmol/L|μmol/L|mmol/L|mL/min|/μL|/uL|/µL|/mm3|10\^9/L|%|ms|U/L))"
+                       r"(?:\s*\([^()]{1,80}\))?(?:\s*\[[^\[\]]{1,200}\])?(?=\s+[A-Z])")
+_FIRST_WORD = re.compile(r"\s+([A-Za-z][\w-]*)")
+
+
+@lru_cache(maxsize=1)
+def _lab_first_words() -> frozenset[str]:
+    """The first words of the analytes' names and abbreviations (the terminology)."""
+    words = set()
+    for concept in load_terminology().by_category("analyte"):
+        for name in (*concept.terms, *concept.attrs.get("abbreviations", ())):
+            first = _FIRST_WORD.match(" " + name)
+            if first is not None:
+                words.add(first.group(1).lower())
+    return frozenset(words)
+
+
+def _run_on_items(text: str) -> str:
+    """(round 31, h148) 'Total Bilirubin ≤ 1.2 x ULN AST (SGOT) ≤ 3 x ULN (≤ 5 × ULN if known
+    liver metastases) ALT (SGPT) ≤ 3 x ULN ... Albumin ≥ 3.0 g/dL': sub-items of a list run
+    together on one line; a threshold followed by a capitalised analyte name ends its item
+    (a ";" written there), so each bracket stays with its own threshold."""
+    if "ULN" not in text and not any(ch.isdigit() for ch in text):
+        return text
+    cuts = [m.end() for m in _ITEM_END.finditer(text)
+            if (nxt := _FIRST_WORD.match(text, m.end())) is not None and nxt.group(1).lower() in _lab_first_words()]
+    for cut in reversed(cuts):
+        text = f"{text[:cut]};{text[cut:]}"
+    return text
+
+
+@lru_cache(maxsize=1)
+def _marker_terms() -> frozenset[str]:
+    """Every biomarker term of the terminology, in lower case."""
+    return frozenset(term.lower() for concept in load_terminology().by_category("biomarker") for term in concept.terms)
+
+
+def _gene_elision(text: str) -> str:
+    """(round 31, h148) 'ALK and ROS1 rearrangements', 'EGFR and ALK wild-type': two genes
+    sharing the alteration written once (``gene_elision`` of the cues) -> 'ALK rearrangements
+    and ROS1 rearrangements', when the first gene with it is a marker of the terminology too
+    (the first gene had been an unread word beside the second's marker)."""
+    for pattern in load_cues().patterns.get("gene_elision", ()):
+        for match in reversed(list(pattern.finditer(text))):
+            first, suffix = match.group("g1"), match.group("suffix")
+            if not first.isupper() or f"{first} {suffix}".lower() not in _marker_terms():
+                continue
+            text = f"{text[:match.start()]}{first} {suffix} {match.group('join')} {text[match.start('g2'):]}"
+    return text
+
+
+def _without_method_bracket(text: str) -> str:
+    """(round 31, h148) 'Calculated creatinine clearance (using Cockcroft-Gault formula) ≥45
+    mL/min', 'eGFR <60 mL/min/1.73m² (using the CKD-EPI [CKD-EPI] formula for age ≥18 years;
+    ... Schwartz eGFR formula for age <18)': a bracket saying by which formula or equation a
+    value is calculated (``method_bracket`` of the cues: its lead, and a formula word inside)
+    is how the value is got, no condition: taken out (between a name and its value it had kept
+    the two apart; the ages choosing a formula had been read as conditions)."""
+    cues = load_cues()
+    if "(" not in text or not cues.search("method_bracket", text):
+        return text
+    for match in reversed([m for p in cues.patterns.get("method_bracket", ()) for m in p.finditer(text)]):
+        start = match.start()
+        end = _bracket_end(text, start)
+        if end is None or not _FORMULA_WORD.search(text, start, end):
+            continue
+        text = text[:start].rstrip() + " " + text[end:].lstrip()
+    return text.strip()
+
+
+# what a method bracket names: a formula or an equation
+_FORMULA_WORD = re.compile(r"\b(?:formulae?|equations?)\b", re.IGNORECASE)
+
+
+def _function_label(text: str) -> str:
+    """(round 31, h148) 'Renal function- Creatinine ≤ 1.5 ULN, ...', 'Hematological- Hb > 80 g/L,
+    ...': an organ-function label before its thresholds (``function_label`` of the cues),
+    written with a dash where others write a colon (the label alone had been an unread word
+    beside the first threshold): read as "Renal function: ..."."""
+    for pattern in load_cues().patterns.get("function_label", ()):
+        match = pattern.match(text)
+        if match is not None:
+            return f"{match.group('label')}: {text[match.end():].lstrip()}"
+    return text
+
+
+# "> upper limit of normal (ULN)": the limit itself, once
+_ONE_ULN = re.compile(r"\s*(?:upper limit of normal\s*(?:\(ULN\)|ULN)|ULN)\s*$", re.IGNORECASE)
 
 
 def _without_modal(text: str) -> str:

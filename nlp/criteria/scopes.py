@@ -184,6 +184,13 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             atom.mods["duration_months"] = _months(cues, groups)
         if "history" in sections and label in ("CONDITION", "INFECTION") and not _current_after_other(reader, el, atom, targets):
             atom.mods["history"] = True
+        if ("history" in sections and label == "SCORE" and atom.start >= el.end
+                and cues.search("score_in_the_past", cue.match.group(0))
+                and not _CURRENT_BEFORE.search(reader.text[max(0, el.start - 20):el.start])):
+            # (round 31, h148) "History of NYHA class IV heart failure": a score of the past; a
+            # score leaf is the patient's now, so the team judges the past one (a score in a
+            # bracket after a past condition: parser._score_of_a_past_condition)
+            atom.mods.setdefault("qualified", ("clinical", reader.text[el.start:atom.end].strip()))
         if "current" in sections and label in ("DRUG", "PROCEDURE"):
             atom.mods["current"] = True
             if cues.search("concurrent_use", cue.match.group(0)):

@@ -35,6 +35,10 @@ from nlp.criteria.nodes import (
 from nlp.criteria.scopes import DISTRIBUTIVE, apply_scopes, own_qualifiers
 
 
+# a connector written in lower case ("and", "or", "and/or"): beside one in capitals, the capitals mark the line's loosest joint
+_LOWER_JOINT = re.compile(r"(?<![A-Za-z])(?:and|or)(?![A-Za-z])")
+
+
 class Reader:
     """Reads one criterion's elements; ``response`` collects the therapy outcome cues."""
 
@@ -235,6 +239,12 @@ class Reader:
         return None
 
     # --- chunks ----------------------------------------------------------------------
+    def _capital_joint(self, el: El) -> bool:
+        """'AND' / 'OR' written in capitals in a line that also joins with a lower-case 'and'
+        or 'or' (round 31, h148)."""
+        written = self.text[el.start:el.end]
+        return written.isupper() and _LOWER_JOINT.search(self.text) is not None
+
     def _chunks(self, els: list[El]) -> tuple[list[Chunk], list[set[str]]]:
         chunks: list[Chunk] = [Chunk([], 0)]
         gaps: list[set[str]] = []
@@ -244,6 +254,10 @@ class Reader:
             word = connector(el)
             if word is not None:
                 gap.add(word)
+                if word in ("and", "or") and self._capital_joint(el):
+                    # (round 31, h148) "eGFR ≥ 30 AND UACR ≥ 500 mg/g or UPCR ≥ 700 mg/g": a
+                    # connector in capitals beside lower-case ones is the line's loosest joint
+                    gap.add(",")
                 if word == "and" and is_cue(el, "connectors_with"):
                     gap.add("with")     # "A with B": B is a feature of A, not an alternative
                 continue
