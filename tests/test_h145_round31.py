@@ -179,3 +179,10 @@ def test_a_past_pregnancy_is_said_back_as_past(tmp_path):
     engine = bundled_engine(tmp_path / "t.db", today=TODAY)
     (reply,) = talk(engine, "c1", "she hasnt been screened for hep b since the pregnancy in 2019. lupus, my partner")
     assert "a past pregnancy" in reply and "; pregnant" not in reply
+
+
+def test_who_is_writing_said_to_the_city_question_is_no_place(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    first, second = talk(engine, "c1", "my sister is 44 with diffuse SSc, weighs 8 st 10", "family member")
+    assert "Which city" in first and "weight 55.3 kg" in first
+    assert "Family Member" not in second and "lives in" not in second
