@@ -155,6 +155,13 @@ def test_a_stoma_stays_until_it_is_reversed():
 
 def test_a_diagnosis_the_doctors_have_not_made_for_sure_is_uncertain():
     assert _one("probably lupus, the consultant hasnt said for sure", "sle").uncertain
+    assert _one("i think its crohns but the gastro hasnt confirmed it for sure", "crohns_disease").uncertain
+    # the doubt of what follows ("what type") is no doubt of the disease before it
+    assert not _one("she has lupus but they havent said for sure which type", "sle").uncertain
+
+
+def test_a_procedure_feared_is_none_had():
+    assert _one("my sister has UC and shes terrified of a stoma", "ostomy").hypothetical
 
 
 def test_a_treatment_that_worked_and_was_stopped_is_past():
