@@ -193,3 +193,9 @@ def test_who_is_writing_said_to_the_city_question_is_no_place(tmp_path):
     first, second = talk(engine, "c1", "my sister is 44 with diffuse SSc, weighs 8 st 10", "family member")
     assert "Which city" in first and "weight 55.3 kg" in first
     assert "Family Member" not in second and "lives in" not in second
+
+
+def test_a_lower_case_sex_letter_before_the_age_opening_a_message():
+    text = "f 38, crohns on stelara"
+    assert _one(text, "age").value == 38 and _sex(text).concept == "female"
+    assert not _facts("i m 51, myositis", "male") and not _facts("f 2, nothing", "age")
