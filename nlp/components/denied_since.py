@@ -9,7 +9,10 @@ or "for"/"in" with a span of time (``spans``: "years", "ages", "a while", "2 yea
 and not negated. "never had a transplant", "havent had cyclophosphamide", "no pred since
 2022" stay denied; a hedged, hypothetical or relative's fact is left as it is. A denial with
 an exception right after what it denies ("no DMARDs apart from methotrexate") is no denial of
-it all (``denied_with_exception``). Words in ``denied_since`` (data/nlp/extraction.yaml)."""
+it all (``denied_with_exception``), unless "other" sets the exception apart ("no other autoimmune
+diseases besides her lupus"); a person's words of being well with an exception are no healthy
+person (``well_but_for``); a test not had since a time is no negative result (``_untested_since``;
+h145, round 31). Words in ``denied_since`` (data/nlp/extraction.yaml)."""
 from __future__ import annotations
 
 import re
