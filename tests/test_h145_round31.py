@@ -199,3 +199,9 @@ def test_a_lower_case_sex_letter_before_the_age_opening_a_message():
     text = "f 38, crohns on stelara"
     assert _one(text, "age").value == 38 and _sex(text).concept == "female"
     assert not _facts("i m 51, myositis", "male") and not _facts("f 2, nothing", "age")
+
+
+def test_a_hedge_added_after_and_is_of_what_follows_only():
+    text = "no other health problems except lupus and maybe sjogrens"
+    assert not _one(text, "sle").uncertain
+    assert _one(text, "sjogrens_syndrome").uncertain
