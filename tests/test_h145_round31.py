@@ -205,3 +205,9 @@ def test_a_hedge_added_after_and_is_of_what_follows_only():
     text = "no other health problems except lupus and maybe sjogrens"
     assert not _one(text, "sle").uncertain
     assert _one(text, "sjogrens_syndrome").uncertain
+
+
+def test_a_denial_corrected_after_a_pause_does_not_reach_the_correction():
+    text = "never had biologics... well rituximab once in 2021"
+    assert _one(text, "biologic").negated
+    assert not _one(text, "rituximab").negated
