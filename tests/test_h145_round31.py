@@ -211,3 +211,8 @@ def test_a_denial_corrected_after_a_pause_does_not_reach_the_correction():
     text = "never had biologics... well rituximab once in 2021"
     assert _one(text, "biologic").negated
     assert not _one(text, "rituximab").negated
+
+
+def test_a_treatment_had_once_is_a_course_over():
+    assert _one("she had ritux once in the spring, lupus", "rituximab").historical
+    assert not _one("methotrexate once weekly for her RA", "methotrexate").historical
