@@ -119,7 +119,19 @@ class Renderer:
         not_failed: list = []
         facts = load_terminology().shown(facts)     # matching's markers are never said back
         facts = _without_named_class(facts)
+        # a disease asked about or doubted beside the same disease said plainly ("is CAR-T only
+        # for cancer or also lupus? ive got lupus"): said once, as had (h145, round 31)
+        plain = {f.concept for f in facts if f.label == "CONDITION"
+                 and not (f.negated or f.uncertain or f.hypothetical or f.family)}
+        facts = [f for f in facts if not (f.label == "CONDITION" and f.concept in plain and not f.negated
+                                          and not f.family and (f.uncertain or f.hypothetical))]
         ruled_out = [f for f in facts if f.label == "CONDITION" and f.negated]
+        # a kind denied beside one of its own ("no other autoimmune diseases besides her
+        # lupus"): "no other autoimmune disease", never a denial of the illness just noted (h145, round 31)
+        terminology = load_terminology()
+        others = {id(f) for f in ruled_out if any(
+            g.label == "CONDITION" and not (g.negated or g.family or g.hypothetical) and g.concept != f.concept
+            and terminology.is_a(g.concept, f.concept) for g in facts)}
         none_of = []
         if len(ruled_out) >= 3:            # "none of these" answered: one phrase, not twenty
             names = [self.fmt.esc(self.name(f.concept, f.label, role)) for f in ruled_out]
@@ -173,6 +185,9 @@ class Renderer:
                     tried.append(self.p(key, name=Safe(name), date=dated or ""))
                 else:
                     tried.append(self.p("drug_dated", name=Safe(name), date=dated) if dated else name)
+                continue
+            if id(fact) in others:
+                conditions.append(self.p("condition_negated_other", name=self.name(fact.concept, fact.label, role)))
                 continue
             phrase = self.fact(fact, role)
             if phrase:
@@ -279,6 +294,9 @@ class Renderer:
         if label == "SEX":
             return self.p(f"sex_{fact.concept}") if fact.concept in ("female", "male") else None
         if label == "PREGNANCY" and fact.concept in ("pregnant", "lactating", "planning"):
+            if fact.historical and not fact.negated and fact.concept != "planning":
+                # "since before the pregnancy in 2020": a pregnancy of the past, never "pregnant" (h145, round 31)
+                return self.p("pregnancy_past_" + fact.concept)
             return self.p(("pregnancy_negated_" if fact.negated else "pregnancy_") + fact.concept)
         if label == "WEIGHT":
             return self.p("weight", value=_num(fact.value_normalized if fact.value_normalized is not None else fact.value))

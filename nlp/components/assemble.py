@@ -25,7 +25,7 @@ from nlp.components.list_outcome import WholeListOutcome, only_one_helped, whole
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
 from nlp.components.devices import devices_in_place
-from nlp.components.denied_since import denied_since, denied_with_exception
+from nlp.components.denied_since import denied_since, denied_with_exception, well_but_for
 from nlp.components.ongoing_item import OngoingItem
 from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
@@ -629,6 +629,7 @@ class FactBuilder:
         devices_in_place(text, facts)   # "had the coil put in last year": a device stays in until taken out
         denied_since(text, facts)       # "havent taken pred since 2022": taken before, not denied
         denied_with_exception(text, facts)   # "no DMARDs apart from methotrexate": one of them was had
+        well_but_for(text, facts)       # "no diseases other than lupus": not a healthy person
         only_one_helped(text, facts)   # "tried A, B then C, only C did anything": A and B failed
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now

@@ -226,7 +226,7 @@ class PatternFacts:
 
     def _weight(self, doc: Doc, match: PatternMatch) -> list[tuple[Candidate, Meta]]:
         # a pattern of alternatives names its groups value2, unit2, pounds2, ... (one name per alternative)
-        groups = {key: next((match.groups.get(f"{key}{n}") for n in ("", "2", "3") if match.groups.get(f"{key}{n}")), None)
+        groups = {key: next((match.groups.get(f"{key}{n}") for n in ("", "2", "3", "4") if match.groups.get(f"{key}{n}")), None)
                   for key in ("value", "unit", "pounds")}
         value = parse_number(groups["value"]) if groups["value"] else None
         comparator = self.comparators.get(re.sub(r"\s+", " ", (match.groups.get("cmp") or "").lower()))
@@ -240,6 +240,8 @@ class PatternFacts:
         unit = normalize_unit(groups["unit"], units)
         kg = self.terminology.to_canonical("weight", value, unit) if unit else None
         pounds = parse_number(groups["pounds"]) if groups["pounds"] else None
+        if match.groups.get("half"):   # "8 and a half stone": half a stone is 7 lb
+            pounds = (pounds or 0) + 7
         if kg is not None and pounds is not None:   # "11st 4lb": the pounds after the stones
             kg += self.terminology.to_canonical("weight", pounds, "lb") or 0
         lowest, highest = analyte.attrs.get("plausible", [0, float("inf")])

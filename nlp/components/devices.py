@@ -4,7 +4,9 @@ now, whatever past verb or date tells when it went in. A DRUG fact of a concept 
 ``devices_in_place`` (data/nlp/extraction.yaml) whose span holds a device word of it is taken
 now unless its sentence says the device came out or was stopped ("had the coil but had it taken
 out in june": over). A negated, hedged, hypothetical or relative's mention, and one that failed
-or was not tolerated, is left as it is (issue #13, h120, round 26)."""
+or was not tolerated, is left as it is (issue #13, h120, round 26). A stoma made in bowel
+surgery stays so too until it is reversed ("had 3 resections and now have a stoma", "i have an
+ileostomy": a PROCEDURE of now; "my stoma was reversed last year": over; h145, round 31)."""
 from __future__ import annotations
 
 import re
@@ -41,7 +43,7 @@ def devices_in_place(text: str, facts: list[Fact]) -> None:
     if not concepts or device is None:
         return
     for fact in facts:
-        if (fact.label != "DRUG" or fact.concept not in concepts or not device.search(fact.text or "")
+        if (fact.label not in ("DRUG", "PROCEDURE") or fact.concept not in concepts or not device.search(fact.text or "")
                 or fact.negated or fact.hypothetical or fact.uncertain or fact.family
                 or fact.status in ("failed", "intolerant")):
             continue

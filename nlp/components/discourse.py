@@ -63,6 +63,7 @@ class People:
         # "my husband and I both have RA": the writer shares it with the one named before
         # (``shared_with_writer_words``; h85, round 19)
         self.shared_words = frozenset(str(w).lower() for w in (vocabulary or {}).get("shared_with_writer_words") or ())
+        self.shared_verbs = frozenset(str(w).lower() for w in (vocabulary or {}).get("shared_with_writer_verbs") or ())
         # "he is 2 now" in a patient's own message: someone else's age; "pregnant with my son":
         # the child carried (``pronoun_ages`` in data/nlp/extraction.yaml; h90, round 20)
         ages = (vocabulary or {}).get("pronoun_ages") or {}
@@ -102,6 +103,8 @@ class People:
                 return False    # "Im in the UK, my daughter has lupus": where the family is, the patient's place too
             if self._shared_with(ent, speaker.relation):
                 return False    # "my husband and I both have RA, asking for him": his too
+            if self._writers_own(ent):
+                return True     # "his crohns is worse than my UC": the writer's own (h145, round 31)
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
             return self._writer_has(ent)     # "he has lupus. I also have lupus": the writer's own
@@ -335,6 +338,21 @@ class People:
         after = [t.lower_ for t in doc[cue + 1:min(ent.start, cue + 4)]]
         return bool(set(after) & _HAVING) and "both" not in after
 
+    def _writers_own(self, ent: Span) -> bool:
+        """A condition or treatment right after "my" ("my own") in a relative's message, after
+        an illness of theirs, is the writer's ("my brother and i both take azathioprine. his
+        crohns is worse than my UC"; not "my husband says my lupus is worse", where no
+        illness of his was named before)."""
+        if ent.label_ not in ("CONDITION", "INFECTION", "DRUG"):
+            return False
+        doc = ent.doc
+        if not any(e.label_ == "CONDITION" and e.end <= ent.start for e in doc.ents):
+            return False
+        i = ent.start - 1
+        if i > ent.sent.start and doc[i].lower_ == "own":
+            i -= 1
+        return i >= ent.sent.start and doc[i].lower_ == "my"
+
     def _shared_with(self, ent: Span, relation: str) -> bool:
         """The writer's "I" right before the mention is shared with ``relation``, the one the
         message is about: "my husband and I both have RA", "my mum and me both have lupus"
@@ -347,11 +365,21 @@ class People:
         cue = max((i for i in range(start, ent.start) if doc[i].lower_ in self.words.writer_words), default=None)
         if cue is None or cue < ent.sent.start + 2 or cue + 1 >= ent.start:
             return False
-        if doc[cue + 1].lower_ not in self.shared_words or doc[cue - 1].lower_ != "and":
+        # "my son and i are both on methotrexate": a verb may stand before the shared word
+        # (``shared_with_writer_verbs``), a bracket after the relation ("my brother (27) and i
+        # both take azathioprine"; h145, round 31)
+        after = cue + 1
+        if after < ent.start - 1 and doc[after].lower_ in self.shared_verbs:
+            after += 1
+        if doc[after].lower_ not in self.shared_words or doc[cue - 1].lower_ != "and":
             return False
-        if any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in doc[cue + 1:ent.start]):
+        if any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in doc[after:ent.start]):
             return False
-        return self.words.relation_of(doc[cue - 2].text) == relation
+        before = cue - 2
+        if before > ent.sent.start and doc[before].text == ")":
+            opening = next((i for i in range(before - 1, max(ent.sent.start, before - 6) - 1, -1) if doc[i].text == "("), None)
+            before = opening - 1 if opening is not None else before
+        return before >= 0 and self.words.relation_of(doc[before].text) == relation
 
     def _said_of_writer(self, ent: Span, plural: bool = True) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other
@@ -583,6 +611,8 @@ class Outcomes:
             previous = doc[sentence.start - 1].sent
             while previous.start > 0 and all(t.is_space for t in previous):   # a line break of its own
                 previous = doc[previous.start - 1].sent
+            if previous.text.rstrip().endswith(self.question_marks):
+                continue    # "is CAR-T only for cancer? nothing works": a treatment asked about, none had (h145, round 31)
             targets = [f for e, f in zip(ents, facts)
                        if e.label_ in THERAPY_LABELS and e.sent.start == previous.start and not (f.negated or f.hypothetical)]
             if carry == "last":

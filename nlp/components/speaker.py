@@ -173,7 +173,11 @@ def relations() -> Relations:
     bare_subject = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)\s+(?:%s)\b" % (rel, alternation(verbs)),
                               re.IGNORECASE) if verbs else None
     about_re = re.compile(r"\b(?:%s)\s+$" % alternation(about), re.IGNORECASE)
-    about_one = re.compile(r"\b(?:%s)\s+(?:a|an)\s+(?:[\w-]+\s+)?(?P<rel>%s)\b" % (alternation(about), rel), re.IGNORECASE)
+    # ... or right before a parent, sibling or grandparent named without "my" ("im asking for
+    # mum. shes 66", "writing for dad"; not "asking for mum and dad"; h145, round 31)
+    family_words = alternation([w for w, r in words.items() if roles[r] == "family"])
+    about_one = re.compile(r"\b(?:%s)\s+(?:(?:a|an)\s+(?:[\w-]+\s+)?|(?=(?:%s)\b(?!['\u2019]|\s+(?:and|or|&)\b)))(?P<rel>%s)\b"
+                           % (alternation(about), family_words, rel), re.IGNORECASE)
     first = _words(doc.get("first_person"), f"{name}.first_person")
     pronouns = doc.get("pronouns")
     if not isinstance(pronouns, dict) or set(pronouns) - {"female", "male"}:
@@ -439,6 +443,23 @@ def _named_as_patient(text: str, rel: Relations, found: list):
     return None
 
 
+def _placed(speaker: Speaker, text: str, rel: Relations, found: list | None = None) -> Speaker:
+    """``speaker`` with the relation word the text names the patient by: the first candidate
+    of its relation, or, for a relation not known yet, the only relation named whose sex is
+    the speaker's (a partner or child: "..., SLE, my wife")."""
+    found = sorted(_candidates(text, rel)) if found is None else found
+    if speaker.relation is not None:
+        match = next((c for c in found if c[2] == speaker.relation), None)
+    else:
+        named = {c[2] for c in found}
+        match = found[0] if (len(named) == 1 and rel.sexes[found[0][2]] == speaker.sex
+                             and rel.roles[found[0][2]] == "patient") else None
+    if match is None:
+        return speaker
+    start, end, relation = match[:3]
+    return replace(speaker, relation=relation, word=text[start:end], start=start, end=end)
+
+
 def _treated_subject(text: str, rel: Relations) -> Speaker | None:
     """The relative whose treatment the message tells ("my brother has dermatomyositis and
     is on IVIG", "my mum is on donepezil"), when the writer says nothing of their own health
@@ -494,8 +515,8 @@ def _speaker_of(text: str) -> Speaker:
         match = pattern.search(text)
         writer = rel.relation_of(match.group("writer")) if match else None
         relation = (rel.writer_as_relative_of.get(writer) or {}).get(match.group("pron").lower()) if writer else None
-        if relation is not None:
-            return Speaker("relative", relation, rel.sexes[relation], writer=writer)
+        if relation is not None:    # the relation word the message names them by, when it does ("my daughter is 22")
+            return _placed(Speaker("relative", relation, rel.sexes[relation], writer=writer), text, rel)
     found = sorted(_candidates(text, rel))
     if len({c[2] for c in found}) > 1:
         # "my husband and I are looking for something for our daughter": he writes with the
@@ -559,8 +580,12 @@ def _speaker_of(text: str) -> Speaker:
         start, end, relation = subject[:3]
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
     if writer and spoken_of and not any(p.search(text) for p in rel.self_statements):
-        # "I don't think she has TB": someone writing about "she"; her sex when only one is named
-        return Speaker("relative", None, spoken_of[0] if len(spoken_of) == 1 else None)
+        # "I don't think she has TB": someone writing about "she"; her sex when only one is named;
+        # the one relation of that sex the message names, even at a clause's end ("she hasnt
+        # had an HIV test ... SLE, my wife"), is who she is (h145, round 31)
+        if len(spoken_of) == 1:
+            return _placed(Speaker("relative", None, spoken_of[0]), text, rel, found)
+        return Speaker("relative", None, None)
     if rel.first_person.search(text):
         return Speaker("patient")
     return Speaker(None)
