@@ -243,3 +243,9 @@ def test_a_requirement_question_in_the_criteria_own_words(tmp_path):
     reply = said(engine.message("c4", text))
     assert "local-cd7-cart-heme" in reply and "bone marrow" in reply
     assert "No answer on file" not in reply
+
+
+def test_an_organ_that_might_be_involved_is_possible():
+    fact = _one("she has lupus and they mentioned her kidneys might be involved", "lupus_nephritis")
+    assert fact.uncertain and not fact.negated
+    assert not _one("her kidneys are involved in her lupus", "lupus_nephritis").uncertain
