@@ -333,16 +333,18 @@ class Answering:
         phrases = asked_phrases(text) if not asked and asks_a_requirement(text) else []
         if not (asked or phrases) or not turn.tracker.profile.facts:
             return False
-        if not self._criteria_found(turn, text, asked, phrases):
+        if not self._criteria_found(turn, text, asked, phrases, say_none=asks_a_requirement(text)):
             return False
         self._after_answer(turn)
         return True
 
     def _criteria_found(self, turn: Turn, text: str, asked: list[Fact] | None = None,
-                        phrases: list[str] | None = None) -> bool:
+                        phrases: list[str] | None = None, say_none: bool = False) -> bool:
         """Says the criteria of the trials that may fit naming what ``text`` asks about
         (``asked``: its findings, read when not given; ``phrases``: its own words); False when
-        no diagnosis is known yet or no such criterion exists."""
+        no diagnosis is known yet or no such criterion exists. ``say_none``: a question about a
+        requirement none of them names is told so ("will my lung nodules be an issue?": none of
+        the trials that may fit names lung nodules; the trial team decides)."""
         if asked is None:
             asked = [f for f in self._read(text, tracker=turn.tracker) if f.hypothetical and f.concept
                      and f.label not in ("AGE", "SEX", "LOCATION")]
@@ -352,9 +354,14 @@ class Answering:
         if not results or not reads_a_condition(results[0]):
             return False
         fitting = [r for r in results if r.verdict in CANDIDATE]
-        found = criteria_about(fitting, asked, load_terminology(), phrases)
+        terminology = load_terminology()
+        found = criteria_about(fitting, asked, terminology, phrases)
         if not found:
-            return False
+            if not (say_none and fitting):
+                return False
+            what = [terminology.label(f.concept) if f.concept in terminology else f.text for f in asked] or (phrases or [])[:2]
+            turn.text("criteria_asked_none", what=", ".join(dict.fromkeys(what)), count=len(fitting))
+            return True
         turn.say("criteria_asked", trials=found)
         return True
 

@@ -153,12 +153,12 @@ def test_the_bot_quotes_the_criteria_asked_about(tmp_path):
     assert not [f for f in tracker_of(engine, "c1").profile.facts if f.concept == "hbv" and not f.hypothetical]
 
 
-def test_a_question_no_trial_names_is_said_so(tmp_path):
+def test_a_test_no_trial_names_is_said_so(tmp_path):
     engine = bundled_engine(tmp_path / "t.db", today=TODAY)
     engine.start("c2")
     engine.message("c2", "my daughter has crohns, shes 24")
     reply = said(engine.message("c2", "does she need a negative zika test?"))
-    assert "I'm sorry, I can't answer that one." in reply and "in their own words" not in reply
+    assert "mentions zika test in its criteria" in reply and "in their own words" not in reply
 
 
 # --- questions about CAR-T --------------------------------------------------------------------
@@ -243,3 +243,17 @@ def test_a_requirement_question_in_the_criteria_own_words(tmp_path):
     reply = said(engine.message("c4", text))
     assert "local-cd7-cart-heme" in reply and "bone marrow" in reply
     assert "No answer on file" not in reply
+
+
+def test_an_organ_that_might_be_involved_is_possible():
+    fact = _one("she has lupus and they mentioned her kidneys might be involved", "lupus_nephritis")
+    assert fact.uncertain and not fact.negated
+    assert not _one("her kidneys are involved in her lupus", "lupus_nephritis").uncertain
+
+
+def test_a_requirement_no_trial_names_is_said_so(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    engine.start("c5")
+    engine.message("c5", "RA since 2010, failed MTX, etanercept, adalimumab and abatacept. im 57 and a woman")
+    reply = said(engine.message("c5", "will my lung nodules be an issue?"))
+    assert "mentions lung nodules in its criteria" in reply and "the trial team decides" in reply
