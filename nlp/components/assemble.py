@@ -1083,6 +1083,10 @@ class FactBuilder:
             fact.hypothetical = True
         if info.get("historical"):    # a pattern that reads an event over ("a miscarriage")
             fact.historical = True
+        if label == "CONDITION" and "value" in info:     # "MRD 0.5%": the status's measure
+            for key in ("value", "unit", "value_normalized", "unit_normalized"):
+                if key in info:
+                    setattr(fact, key, info[key])
         if label in ("AGE", "WEIGHT"):
             for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible", "comparator", "value_high"):
                 if key in info:

@@ -94,10 +94,37 @@ def whole_list_result(kept: list[Span], facts: list[Fact]) -> None:
         if not any(m.modifier_span[0] >= ent.end for m in ent._.modifiers
                    if m.category in ("NEGATED_EXISTENCE", "RESULT_POSITIVE")):
             continue        # the result is not written after the item ("negative for ANA, dsDNA")
-        for other in _joined_before(pairs, index, text, _TEST_JOINER):
+        variant = _variant_name()
+        named = variant is not None and variant.match(_last_word(ent))
+        for earlier, other in zip(_ents_before(pairs, index, text, _TEST_JOINER),
+                                  _joined_before(pairs, index, text, _TEST_JOINER)):
+            if variant is not None and not named and variant.match(_last_word(earlier)):
+                continue    # "NRAS G12D, FLT3 negative": a variant named is found, the gene's result is its own
             if other.status is None and not (other.negated or other.hypothetical or other.family or other.uncertain):
                 other.status = fact.status
                 other.negated = fact.negated
+
+
+@lru_cache(maxsize=1)
+def _variant_name() -> re.Pattern | None:
+    """A named variant ending a marker mention (extraction.yaml ``variant_name``: "G12D", "V617F", "ITD")."""
+    pattern = vocabulary().get("variant_name")
+    return re.compile(pattern) if pattern else None
+
+
+def _last_word(ent: Span) -> str:
+    """The mention's last word as written ("Q61K", which the tokenizer cuts in two; "ITD" of "FLT3-ITD")."""
+    return re.split(r"[\s-]", ent.text)[-1].lower()
+
+
+def _ents_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
+    """The mentions of ``_joined_before``'s facts, in the same order."""
+    ent = later = pairs[index][0]
+    for earlier, _ in reversed(pairs[:index]):
+        if earlier.sent.start != ent.sent.start or not joiner.fullmatch(text, earlier.end_char, later.start_char):
+            return
+        yield earlier
+        later = earlier
 
 
 def _joined_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
