@@ -1,6 +1,6 @@
 """Round 31 (h146, issue #13): clinicians' letters and messages read right: a treatment of a
 hospital stay, a dated acute kidney injury or pneumonitis, a treatment "off since", a treatment
-"never given:" or a procedure "not performed", a maintenance "until the disease recurred", a
+"never given:" or a procedure "not performed", a dated maintenance "until relapse", a
 regimen's arms counted ("A/B x4"), a named variant before a list's negative result, a harm
 "(resolved)" after the drug that caused it, "MRD 0.5%" kept as a value, and the NRAS and PD-L1
 markers. Each test names a class of phrasing in wordings of its own (not the gold's) and reads
@@ -79,8 +79,8 @@ def test_a_treatment_never_given_or_not_performed_is_denied(text, concept):
 
 # --- a maintenance until the disease came back; a regimen's arms counted ----------------------
 
-def test_a_maintenance_until_the_disease_recurred_failed():
-    fact = one_at("Lenalidomide maintenance from 03/2023 until the myeloma progressed in 06/2025; "
+def test_a_dated_maintenance_until_relapse_failed():
+    fact = one_at("Lenalidomide maintenance from 03/2023 until relapse in 06/2025; "
                   "now daratumumab.", "lenalidomide", TODAY)
     assert predicted_assertion(fact) == PAST and fact.status == "failed"
 
