@@ -133,3 +133,18 @@ def test_nras_and_pd_l1_are_read(text, concept, negated):
 def test_a_pd_l1_inhibitor_is_no_marker():
     found = extract("Previously treated with an anti-PD-L1 antibody.", today=TODAY)
     assert not any(f.concept == "pd_l1_expression" for f in found)
+
+
+# --- a course that led to the next step ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("Salvage FLAG-Ida achieved CR2 in 03/2025 and he proceeded to a haploidentical allograft 05/2025.", "flag_ida"),
+    ("Blinatumomab x2 cycles to MRD negativity, then went on to allo-SCT.", "blinatumomab"),
+])
+def test_a_course_before_proceeding_to_the_next_step_is_over(text, concept):
+    assert read(text, concept) == PAST
+
+
+def test_a_treatment_taken_while_proceeding_to_transplant_goes_on():
+    assert read("On ruxolitinib, proceeding to transplant next month.", "ruxolitinib") == NOW
+    assert read("Started prednisolone 40 mg, went to A&E with chest pain.", "prednisone") == NOW
