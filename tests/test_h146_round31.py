@@ -148,3 +148,10 @@ def test_a_course_before_proceeding_to_the_next_step_is_over(text, concept):
 def test_a_treatment_taken_while_proceeding_to_transplant_goes_on():
     assert read("On ruxolitinib, proceeding to transplant next month.", "ruxolitinib") == NOW
     assert read("Started prednisolone 40 mg, went to A&E with chest pain.", "prednisone") == NOW
+
+
+# --- an invasive mould infection ----------------------------------------------------------------
+
+def test_a_dated_invasive_aspergillosis_is_an_infection_over():
+    assert read("Invasive aspergillosis 2024 (on posaconazole prophylaxis since).", "active_infection") == PAST
+    assert one_at("CT chest: no evidence of invasive aspergillosis.", "active_infection", TODAY).negated
