@@ -155,3 +155,17 @@ def test_a_treatment_taken_while_proceeding_to_transplant_goes_on():
 def test_a_dated_invasive_aspergillosis_is_an_infection_over():
     assert read("Invasive aspergillosis 2024 (on posaconazole prophylaxis since).", "active_infection") == PAST
     assert one_at("CT chest: no evidence of invasive aspergillosis.", "active_infection", TODAY).negated
+
+
+# --- a month-dated relapse on a maintenance ------------------------------------------------------
+
+def test_a_month_dated_relapse_on_a_maintenance_fails_it():
+    fact = one_at("Relapsed 04/2026 on lenalidomide maintenance; daratumumab since 05/2026.", "lenalidomide", TODAY)
+    assert fact.status == "failed" and predicted_assertion(fact) == PAST
+    fact = one_at("AML, relapsed in 01/2026 whilst on oral azacitidine maintenance.", "azacitidine", TODAY)
+    assert fact.status == "failed"
+
+
+def test_a_month_dated_relapse_on_a_treatment_not_called_maintenance_stays_as_it_was():
+    # h136's reading: a recent relapse on a treatment still given (letter-260)
+    assert one_at("Second relapse 10/2025 on rituximab: now on obinutuzumab.", "rituximab", TODAY).status != "failed"

@@ -21,7 +21,7 @@ from data.terminology import Terminology
 from nlp.components.context import dosed_chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, family_past, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
-from nlp.components.list_outcome import WholeListOutcome, only_one_helped, whole_list_result
+from nlp.components.list_outcome import WholeListOutcome, only_one_helped, relapsed_on_maintenance, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
 from nlp.components.devices import devices_in_place
@@ -630,6 +630,7 @@ class FactBuilder:
         denied_since(text, facts)       # "havent taken pred since 2022": taken before, not denied
         denied_with_exception(text, facts)   # "no DMARDs apart from methotrexate": one of them was had
         only_one_helped(text, facts)   # "tried A, B then C, only C did anything": A and B failed
+        relapsed_on_maintenance(text, facts)   # "Relapsed 05/2026 on sorafenib maintenance": failed, over
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now

@@ -182,3 +182,34 @@ def only_one_helped(text: str, facts: list[Fact]) -> None:
                     or other.negated or other.hypothetical or other.family or other.uncertain):
                 continue
             other.status = "failed"
+
+
+@lru_cache(maxsize=1)
+def _maintenance_patterns() -> tuple[re.Pattern, re.Pattern] | None:
+    section = vocabulary().get("relapsed_on_maintenance") or {}
+    relapse, on, maintenance = section.get("relapse") or (), section.get("on") or (), section.get("maintenance") or ()
+    if not (relapse and on and maintenance):
+        return None
+    kind = section.get("kind") or ()
+    kinds = rf"(?:(?:{alternation(kind)})\s+)?" if kind else ""
+    before = re.compile(rf"(?<!\w)(?:{alternation(relapse)})\s+(?:in\s+)?(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d\s+"
+                        rf"(?:{alternation(on)})\s+{kinds}$", re.IGNORECASE)
+    after = re.compile(rf"\s+(?:{alternation(maintenance)})(?!\w)", re.IGNORECASE)
+    return before, after
+
+
+def relapsed_on_maintenance(text: str, facts: list[Fact]) -> None:
+    """A relapse dated to a month on a treatment named as a maintenance ("Relapsed 05/2026 on
+    sorafenib maintenance"): the maintenance failed and is over, unless a cue of its own says it
+    goes on (``relapsed_on_maintenance`` in data/nlp/extraction.yaml; h146, round 31)."""
+    patterns = _maintenance_patterns()
+    if patterns is None:
+        return
+    before, after = patterns
+    for fact in facts:
+        if (fact.label not in _TREATMENTS or fact.negated or fact.hypothetical or fact.family or fact.ongoing
+                or fact.status in ("failed", "intolerant")):
+            continue
+        if before.search(text, max(0, fact.start - 60), fact.start) and after.match(text, fact.end):
+            fact.status, fact.historical = "failed", True
+
