@@ -21,7 +21,7 @@ from data.terminology import Terminology
 from nlp.components.context import dosed_chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, family_past, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import Reading, ValueReader
 from nlp.components.lab_words import LabWords
-from nlp.components.list_outcome import WholeListOutcome, only_one_helped, whole_list_result
+from nlp.components.list_outcome import WholeListOutcome, only_one_helped, relapsed_on_maintenance, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
 from nlp.components.devices import devices_in_place
@@ -631,6 +631,7 @@ class FactBuilder:
         denied_with_exception(text, facts)   # "no DMARDs apart from methotrexate": one of them was had
         well_but_for(text, facts)       # "no diseases other than lupus": not a healthy person
         only_one_helped(text, facts)   # "tried A, B then C, only C did anything": A and B failed
+        relapsed_on_maintenance(text, facts)   # "Relapsed 05/2026 on sorafenib maintenance": failed, over
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now
@@ -1084,6 +1085,10 @@ class FactBuilder:
             fact.hypothetical = True
         if info.get("historical"):    # a pattern that reads an event over ("a miscarriage")
             fact.historical = True
+        if label == "CONDITION" and "value" in info:     # "MRD 0.5%": the status's measure
+            for key in ("value", "unit", "value_normalized", "unit_normalized"):
+                if key in info:
+                    setattr(fact, key, info[key])
         if label in ("AGE", "WEIGHT"):
             for key in ("value", "unit", "value_normalized", "unit_normalized", "implausible", "comparator", "value_high"):
                 if key in info:

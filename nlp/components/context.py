@@ -129,6 +129,8 @@ def _in_remark_of_another(span, modifier) -> bool:
     if owner is None or owner == span:
         return False
     if span.end_char <= owner.start_char:
+        if _resolution_of_a_harm(span, modifier, owner, text):
+            return False    # "Peripheral neuropathy after brentuximab (resolved)": the harm resolved
         return True         # "levothyroxine, alendronic acid (stopped 2023)": not the levothyroxine's
     # after the bracket a list runs on ("MMF (stopped 2022), azathioprine - deranged LFTs"), but
     # not to an item dosed as taken now ("clopidogrel (discontinued 2016), insulin glargine 20
@@ -136,6 +138,35 @@ def _in_remark_of_another(span, modifier) -> bool:
     if span.label_ not in ("DRUG", "PROCEDURE"):
         return True
     return any(m.category == "THERAPY_DOSE" for m in span._.modifiers)
+
+
+@lru_cache(maxsize=1)
+def _harm_cause() -> tuple[frozenset[str], re.Pattern | None]:
+    section = vocabulary().get("harm_remark") or {}
+    cues = frozenset(str(w).lower() for w in section.get("resolution_cues") or ())
+    words = section.get("cause_words") or ()
+    cause = re.compile(r"(?:[^\S\n]+[\w-]{1,12}){0,3}?[^\S\n]+(?:%s)[^\S\n]+" % alternation(words),
+                       re.IGNORECASE) if words else None
+    return cues, cause
+
+
+def _resolution_of_a_harm(span, modifier, owner, text: str) -> bool:
+    """A resolution in the bracket after the treatment that caused the condition before it
+    ("Peripheral neuropathy grade 2 after brentuximab (resolved)", "neutropenia from
+    azathioprine (recovered)"): the remark is the harm's too (``harm_remark`` in
+    data/nlp/extraction.yaml; h146, round 31). Only a resolution: a stop in the bracket
+    ("ILD on methotrexate (stopped 2020)") stays the treatment's."""
+    cues, cause = _harm_cause()
+    if (cause is None or span.label_ not in ("CONDITION", "INFECTION") or owner.label_ not in ("DRUG", "PROCEDURE")
+            or modifier.category != "HISTORICAL" or modifier.rule.literal.lower() not in cues):
+        return False
+    if cause.fullmatch(text, span.end_char, owner.start_char) is None:
+        return False
+    opening = text.find("(", owner.end_char)
+    closing = text.find(")", opening) if opening >= 0 else -1
+    # the bracket says only that ("(resolved)", "(now resolved)", "(resolved 2024)"), not of something else in it
+    return 0 <= opening < closing and len(text[opening + 1:closing].split()) <= 3 and not any(
+        opening < e.start_char < closing for e in span.doc.ents)
 
 
 def family_negation(span) -> bool:

@@ -268,6 +268,14 @@ class PatternFacts:
         if self.terminology.get(match.row["concept"]) is None:
             return []
         meta = {key: True for key in ("negated", "hypothetical", "historical") if match.row.get(key)}
+        if match.groups.get("value"):
+            # a disease status measured ("MRD 0.5%", data/patterns/disease_status.jsonl): its
+            # number and unit kept with it (h146, round 31)
+            value = parse_number(match.groups["value"])
+            if value is not None:
+                meta.update({"value": float(value), "value_normalized": float(value)})
+                if match.row.get("unit_as"):
+                    meta.update({"unit": str(match.row["unit_as"]), "unit_normalized": str(match.row["unit_as"])})
         spans = [match.group_spans[name] for name in ("mention", "mention2", "mention3", "mention4")
                  if match.group_spans.get(name)]
         start, end = spans[0] if spans else (match.start_char, match.end_char)

@@ -94,10 +94,37 @@ def whole_list_result(kept: list[Span], facts: list[Fact]) -> None:
         if not any(m.modifier_span[0] >= ent.end for m in ent._.modifiers
                    if m.category in ("NEGATED_EXISTENCE", "RESULT_POSITIVE")):
             continue        # the result is not written after the item ("negative for ANA, dsDNA")
-        for other in _joined_before(pairs, index, text, _TEST_JOINER):
+        variant = _variant_name()
+        named = variant is not None and variant.match(_last_word(ent))
+        for earlier, other in zip(_ents_before(pairs, index, text, _TEST_JOINER),
+                                  _joined_before(pairs, index, text, _TEST_JOINER)):
+            if variant is not None and not named and variant.match(_last_word(earlier)):
+                continue    # "NRAS G12D, FLT3 negative": a variant named is found, the gene's result is its own
             if other.status is None and not (other.negated or other.hypothetical or other.family or other.uncertain):
                 other.status = fact.status
                 other.negated = fact.negated
+
+
+@lru_cache(maxsize=1)
+def _variant_name() -> re.Pattern | None:
+    """A named variant ending a marker mention (extraction.yaml ``variant_name``: "G12D", "V617F", "ITD")."""
+    pattern = vocabulary().get("variant_name")
+    return re.compile(pattern) if pattern else None
+
+
+def _last_word(ent: Span) -> str:
+    """The mention's last word as written ("Q61K", which the tokenizer cuts in two; "ITD" of "FLT3-ITD")."""
+    return re.split(r"[\s-]", ent.text)[-1].lower()
+
+
+def _ents_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
+    """The mentions of ``_joined_before``'s facts, in the same order."""
+    ent = later = pairs[index][0]
+    for earlier, _ in reversed(pairs[:index]):
+        if earlier.sent.start != ent.sent.start or not joiner.fullmatch(text, earlier.end_char, later.start_char):
+            return
+        yield earlier
+        later = earlier
 
 
 def _joined_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
@@ -155,3 +182,34 @@ def only_one_helped(text: str, facts: list[Fact]) -> None:
                     or other.negated or other.hypothetical or other.family or other.uncertain):
                 continue
             other.status = "failed"
+
+
+@lru_cache(maxsize=1)
+def _maintenance_patterns() -> tuple[re.Pattern, re.Pattern] | None:
+    section = vocabulary().get("relapsed_on_maintenance") or {}
+    relapse, on, maintenance = section.get("relapse") or (), section.get("on") or (), section.get("maintenance") or ()
+    if not (relapse and on and maintenance):
+        return None
+    kind = section.get("kind") or ()
+    kinds = rf"(?:(?:{alternation(kind)})\s+)?" if kind else ""
+    before = re.compile(rf"(?<!\w)(?:{alternation(relapse)})\s+(?:in\s+)?(?:0?[1-9]|1[0-2])[/.](?:19|20)\d\d\s+"
+                        rf"(?:{alternation(on)})\s+{kinds}$", re.IGNORECASE)
+    after = re.compile(rf"\s+(?:{alternation(maintenance)})(?!\w)", re.IGNORECASE)
+    return before, after
+
+
+def relapsed_on_maintenance(text: str, facts: list[Fact]) -> None:
+    """A relapse dated to a month on a treatment named as a maintenance ("Relapsed 05/2026 on
+    sorafenib maintenance"): the maintenance failed and is over, unless a cue of its own says it
+    goes on (``relapsed_on_maintenance`` in data/nlp/extraction.yaml; h146, round 31)."""
+    patterns = _maintenance_patterns()
+    if patterns is None:
+        return
+    before, after = patterns
+    for fact in facts:
+        if (fact.label not in _TREATMENTS or fact.negated or fact.hypothetical or fact.family or fact.ongoing
+                or fact.status in ("failed", "intolerant")):
+            continue
+        if before.search(text, max(0, fact.start - 60), fact.start) and after.match(text, fact.end):
+            fact.status, fact.historical = "failed", True
+
