@@ -101,3 +101,32 @@ def test_the_chat_asks_no_whom_first_for_a_donor(tmp_path):
                  "It's back now, 25 % blasts in the marrow, CD7 positive on the flow test. They mentioned CAR-T.")[0]
     assert "one person at a time" not in reply
     assert "sister" not in reply.lower()
+
+
+def test_a_castration_resistant_cancer_is_a_setting_of_its_own():
+    from data.terminology import load_terminology as terms
+    from matching.status_trials import patient_settings
+
+    def settings(text):
+        return patient_settings(Profile(extract(text, today=TODAY)), terms())
+
+    assert settings("mCRPC, 69M, bone + nodal mets. PD on enzalutamide after docetaxel.") >= {"castration_resistant",
+                                                                                              "metastatic", "treated"}
+    assert "castration_resistant" not in settings("metastatic prostate cancer, just started ADT, hormone sensitive")
+
+
+def test_a_castration_sensitive_trial_ranks_after_for_mcrpc(tmp_path):
+    from benchmarks.relevance import CTGOV_DIR
+    from data.store import open_store
+    from matching.status_trials import setting_mismatched
+    from registry.run import apply, plan, read_files, stored_trials
+
+    db = open_store(str(tmp_path / "t.db"))
+    files = [CTGOV_DIR / f"{n}.json" for n in ("NCT06120491", "NCT05348876", "NCT05865002")]
+    apply(db, plan(read_files(files), stored_trials(db)))
+    found = setting_mismatched(db, Profile(extract("mCRPC, 69M, bone + nodal mets. PD on enzalutamide after docetaxel.")))
+    assert "NCT06120491" in found        # "... Metastatic Castration-Sensitive Prostate Cancer ..."
+    # a solid-tumour basket names no castration-sensitive setting: it keeps its place
+    assert "NCT05865002" not in found
+    # a man whose cancer is not said to be castration-resistant keeps the castration-sensitive trial
+    assert "NCT06120491" not in setting_mismatched(db, Profile(extract("metastatic prostate cancer in the bones, on ADT")))
