@@ -768,7 +768,7 @@ def trial_setting_own() -> dict[str, tuple[str, ...]]:
     raw = _evidence().get("trial_setting_own") or {}
     if not isinstance(raw, dict) or not set(raw) <= set(_PATIENT_SETTINGS) or not all(
             isinstance(v, list) and all(isinstance(n, str) and n.strip() for n in v) for v in raw.values()):
-        raise DataError("evidence.yaml.trial_setting_own", "must map treated/untreated/metastatic to phrases")
+        raise DataError("evidence.yaml.trial_setting_own", f"must map {'/'.join(_PATIENT_SETTINGS)} to phrases")
     return {k: tuple(v) for k, v in raw.items()}
 
 
@@ -792,7 +792,18 @@ def cancer_therapy_classes() -> tuple[str, ...]:
     return tuple(raw)
 
 
-_PATIENT_SETTINGS = ("treated", "untreated", "metastatic")
+_PATIENT_SETTINGS = ("treated", "untreated", "metastatic", "castration_resistant")
+
+
+@lru_cache(maxsize=1)
+def setting_conditions() -> dict[str, tuple[str, ...]]:
+    """``setting_conditions`` of data/evidence.yaml: per patient setting, the conditions a
+    stated diagnosis of which is that setting ("mCRPC": ``castration_resistant``; h147, round 31)."""
+    raw = _evidence().get("setting_conditions") or {}
+    if not isinstance(raw, dict) or not set(raw) <= set(_PATIENT_SETTINGS) or not all(
+            isinstance(v, list) and all(isinstance(c, str) and c.strip() for c in v) for v in raw.values()):
+        raise DataError("evidence.yaml.setting_conditions", "must map a patient setting to condition ids")
+    return {k: tuple(v) for k, v in raw.items()}
 
 
 @lru_cache(maxsize=1)

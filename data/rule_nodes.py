@@ -186,7 +186,8 @@ def _hash(text: str) -> str:
 # 136: h148, round 31: registry lab lines: a subgroup's ULN threshold written as a clause ("except for patients with liver metastasis, who may only be included if AST ≤5 x ULN"; "> ULN or, for cases of known Gilbert's syndrome, > 2 × ULN"), a lab "normal" / "within normal limits" is ≤ 1 x ULN (a uln and no lln), an organ-function label with a dash, a value restated in a bracket before a second limit, an upper-case AND / OR the loosest joint, list items run together on one line split before an analyte name, two genes sharing an alteration ("ALK and ROS1 rearrangements"), a formula bracket is no condition, an exception for a condition that raises the lab (terminology raises: Gilbert's syndrome, bilirubin) read whole, a score under a history cue, or in a bracket after a past condition, the team's.
 # 137: h145, round 31: "antisynthetase" / "anti-synthetase" alone is the anti-synthetase syndrome; "dysphasia" is never a misspelt dysphagia; a stoma stays in place until reversed.
 # 138: h146, round 31: the markers nras_mutation ("NRAS G12D", "NRAS wild-type") and pd_l1_expression ("PD-L1 TPS 80%", "PD-L1 negative"; never a bare "PD-L1") in tumour_markers.yaml; "aspergillosis", "invasive aspergillosis", "aspergillus pneumonia", "mucormycosis" are active infections (terms and kinds); "MRD 0.5%" keeps its value; a treatment "never given:" or a procedure "not performed" is denied.
-PLAN_VERSION = "138"
+# 139: h147, round 31: letters' "mNSCLC" and "mPDAC" are abbreviations of their cancers (conditions_common.yaml); a metastatic cancer in one word ("mBC", "mCRC", "mNSCLC", "mPDAC", "mCRPC", "mRCC") also gives metastatic disease on the patient's side.
+PLAN_VERSION = "139"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

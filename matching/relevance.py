@@ -350,7 +350,13 @@ def _implied_by_drugs(ev: Evidence, known: list[Fact]) -> list[Fact]:
     found: list[Fact] = []
     # a procedure counts while it goes on ("on dialysis"), not once past ("dialysis for a while in 2019")
     done = [f for f in ev.facts("PROCEDURE") if not f.historical]
+    # a course that is over, for a cancer that is over ("breast cancer 2012 - tamoxifen for five
+    # years - clear ever since", ``resolved_cancers``): that cancer's treatment, no diagnosis of
+    # now (h147, round 31: it kept every breast trial open for a patient come about her RA)
+    past = tuple(ev.__dict__.get("_past_cancers") or ())
     for drug, concept in _therapy_conditions((*ev.facts("DRUG"), *done), terminology):
+        if drug.historical and _named(concept, past, terminology):
+            continue
         if not _named(concept, (*known, *found), terminology):
             found.append(Fact("CONDITION", concept, drug.text, drug.start, drug.end, source=drug.source))
     return found

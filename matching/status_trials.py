@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.facts import Profile
-from data.condition_names import (DISEASE_STATUS, cancer_therapy_classes, is_disease_status, trial_setting_not_own,
-                                  trial_setting_own, trial_settings)
+from data.condition_names import (DISEASE_STATUS, cancer_therapy_classes, is_disease_status, setting_conditions,
+                                  trial_setting_not_own, trial_setting_own, trial_settings)
 from data.store_memo import StoreMemo
 from data.terminology import Terminology, load_terminology
 from matching.disease_status import contradicting
@@ -90,7 +90,9 @@ def patient_settings(profile: Profile, terminology: Terminology) -> set[str]:
     taken, now or before, or a relapsed or refractory cancer; not newly diagnosed; never when
     the text says no drug treatment since the cancer became advanced),
     ``untreated`` (newly diagnosed, no cancer medicine taken), ``metastatic`` (a metastatic
-    cancer, a site of spread, stage IV). None without a cancer stated."""
+    cancer, a site of spread, stage IV), and those a stated diagnosis is (``setting_conditions``:
+    ``castration_resistant`` for a castration-resistant prostate cancer). None without a cancer
+    stated."""
     def said(f) -> bool:
         return f.asserted and not f.uncertain
 
@@ -124,6 +126,11 @@ def patient_settings(profile: Profile, terminology: Terminology) -> set[str]:
             or any(f.label == "STAGE" and said(f) and str(f.concept) in _STAGE_IV    # stage IV stays so
                    for f in profile.facts)):
         found.add("metastatic")
+    # a setting a stated diagnosis is ("mCRPC": castration-resistant; ``setting_conditions``)
+    for setting, concepts in setting_conditions().items():
+        if any(not is_disease_status(f.concept, terminology) and any(terminology.is_a(f.concept, c) for c in concepts
+                                                                      if c in terminology) for f in conditions):
+            found.add(setting)
     return found
 
 

@@ -690,9 +690,9 @@ def _stages(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
 def _spread_sites(text: str, facts: list[Fact], source: str | None) -> list[Fact]:
     """The sites a stated cancer has spread to, in everyday words, and the sites joined before a
     metastasis's own ("liver and bone metastases"; nlp/components/spread_sites.py)."""
-    from nlp.components.spread_sites import joined_sites, spread_facts   # start-up: nothing of nlp.components at import
+    from nlp.components.spread_sites import joined_sites, named_metastatic, spread_facts   # start-up: nothing of nlp.components at import
 
-    found = spread_facts(text, facts, source)
+    found = spread_facts(text, facts, source) + named_metastatic(facts, source)     # "mBC", "mCRC": metastatic too
     return found + joined_sites(text, [*facts, *found], source)
 
 

@@ -86,9 +86,10 @@ def test_trial_settings_are_data():
     from data.condition_names import cancer_therapy_classes, trial_setting_own, trial_settings
 
     settings = trial_settings()
-    assert {against for _s, _n, against in settings} == {"treated", "untreated", "metastatic"}
+    # round 31 (h147): a castration-resistant prostate cancer is a setting too
+    assert {against for _s, _n, against in settings} == {"treated", "untreated", "metastatic", "castration_resistant"}
     assert all(names for _s, names, _a in settings)
-    assert set(trial_setting_own()) <= {"treated", "untreated", "metastatic"}
+    assert set(trial_setting_own()) <= {"treated", "untreated", "metastatic", "castration_resistant"}
     assert "systemic_anticancer_therapy" in cancer_therapy_classes()
 
 

@@ -155,8 +155,11 @@ _NOW_AFTER = re.compile(r"[^!?\n]{0,40}?\bnow\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]\s")
 # between a past cancer and the treatments listed right after it ("He had Hodgkin lymphoma at
 # 19, ABVD, all fine since", "breast cancer in 2015, chemo and radiotherapy"): its age or
-# year, then a comma or bracket, maybe "treated with"
-_AFTER_PAST_CANCER = re.compile(r"\s*(?:(?:at|in|aged|age)\s+\d{1,4}\s*|\d{4}\s*)?[,(:;-]\s*(?:treated\s+with\s+|with\s+|had\s+)?", re.IGNORECASE)
+# year, then a comma, bracket or dash (an en or em dash too: "breast cancer 2012 – tamoxifen for
+# five years – clear ever since"), maybe "treated with" or the course's length ("five years
+# of tamoxifen", "5 yrs tamoxifen"; h147, round 31)
+_AFTER_PAST_CANCER = re.compile(r"\s*(?:(?:at|in|aged|age)\s+\d{1,4}\s*|\d{4}\s*)?[,(:;\-\u2013\u2014]\s*(?:treated\s+with\s+|with\s+|had\s+)?"
+                                r"(?:(?:\d{1,2}|[a-z]{3,6})\s*(?:years?|yrs?|months?)\s+(?:of\s+)?)?", re.IGNORECASE)
 # between two items of one list (treatments; illnesses shared with the writer: "lupus and RA, so do I")
 _LIST_JOIN = re.compile(r"\s*(?:,|/|\+|and|&|,\s*and|then)\s*", re.IGNORECASE)
 

@@ -65,6 +65,7 @@ class PeopleWords:
     aside_after: re.Pattern | None = None
     named_again: re.Pattern | None = None
     own_labels: frozenset[str] = frozenset()
+    donor_before: re.Pattern | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def people_words() -> PeopleWords:
     name = PEOPLE_FILE.name
     doc = read_yaml(PEOPLE_FILE)
     fields = {"writer_subject", "together", "group_gap", "group_follows", "one_named", "pronoun_subject", "aside_after",
-              "named_again", "own_labels"}
+              "named_again", "own_labels", "donor_before"}
     if not isinstance(doc, dict) or set(doc) != fields:
         raise DataError(name, "must be a mapping with " + ", ".join(sorted(fields)))
 
@@ -131,7 +132,7 @@ def people_words() -> PeopleWords:
     return PeopleWords(lists["writer_subject"], lists["together"], compiled(doc["group_gap"], f"{name}.group_gap"),
                        group_follows, lists["one_named"],
                        lists["pronoun_subject"], compiled(doc["aside_after"], f"{name}.aside_after"),
-                       named_again, frozenset(own))
+                       named_again, frozenset(own), compiled(doc["donor_before"], f"{name}.donor_before"))
 
 
 Reader = Callable[[str, str | None], list[Fact]]
@@ -194,7 +195,7 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for match in rel.mention.finditer(text):
         relation = rel.relation_of(match.group("rel"))
-        if relation is not None:
+        if relation is not None and not _donor(text, match.start(), words):
             found.append((match.start(), match.end(), relation))
     for pattern in words.writer_subject:
         for match in pattern.finditer(text):
@@ -222,6 +223,12 @@ def _mentions(text: str) -> list[tuple[int, int, str]]:
             continue
         kept.append(mention)
     return kept
+
+
+def _donor(text: str, start: int, words: PeopleWords) -> bool:
+    """The relative named at ``start`` is a transplant's or cells' donor ("a stem cell
+    transplant from our sister", "donated by my son"; ``donor_before``): no person described."""
+    return words.donor_before is not None and words.donor_before.search(text[max(0, start - 60):start]) is not None
 
 
 def _groups(text: str, mentions: list[tuple[int, int, str]], words: PeopleWords) -> list[list[tuple[int, int, str]]]:

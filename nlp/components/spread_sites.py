@@ -16,6 +16,11 @@ site with no concept of its own, the lungs), whose text is the words as written.
 
 The words are data: ``spread_sites`` in data/nlp/extraction.yaml (h137, round 29).
 
+A metastatic cancer written in one word (``named_metastatic``; h147, round 31): a letter's
+"mBC", "mCRC", "mNSCLC", "mPDAC", "mCRPC" (``metastatic_names``, as written) is the cancer and
+its extent, as "metastatic breast cancer" is: a ``metastatic_disease`` fact on the cancer
+fact's own words, with its negation, time and certainty.
+
 Sites joined before a metastasis's own (``joined_sites``; h142, round 30): "liver and bone
 metastases", "liver, lung and bone metastases", "lung + bone mets", "brain and liver
 secondaries" name every site, not only the last one the terminology reads ("bone
@@ -26,7 +31,7 @@ own organ; the words (``joined`` in ``spread_sites``) are data.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from core.facts import Fact
@@ -48,6 +53,7 @@ class SpreadWords:
     cancers: tuple[str, ...]            # the cancers a site may be of (and what is under them)
     not_cancers: tuple[str, ...]        # ... but not these (a blood cancer "in her bones")
     not_after: tuple[str, ...]          # words before it in its clause that deny, doubt or ask
+    metastatic_names: frozenset[str] = frozenset()   # "mBC", "mCRC": a metastatic cancer in one word
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +66,30 @@ def spread_words() -> SpreadWords:
         own_organ={str(k): tuple(str(c) for c in v or ()) for k, v in (raw.get("own_organ") or {}).items()},
         cancers=tuple(str(c) for c in raw.get("cancers") or ()),
         not_cancers=tuple(str(c) for c in raw.get("not_cancers") or ()),
-        not_after=tuple(str(w).lower() for w in raw.get("not_after") or ()))
+        not_after=tuple(str(w).lower() for w in raw.get("not_after") or ()),
+        metastatic_names=frozenset(str(w) for w in raw.get("metastatic_names") or ()))
+
+
+_METASTATIC = "metastatic_disease"
+
+
+def named_metastatic(facts: list[Fact], source: str | None = None) -> list[Fact]:
+    """A ``metastatic_disease`` fact for each cancer fact written as a metastatic cancer's
+    abbreviation ("mBC", "mCRC": ``metastatic_names``), on its words, as it is said (negated,
+    past, a relative's); none where the text already says the same."""
+    names = spread_words().metastatic_names
+    if not names:
+        return []
+    terminology = load_terminology()
+    have = {(f.negated, f.family) for f in facts if f.label == "CONDITION" and f.concept == _METASTATIC}
+    found: list[Fact] = []
+    for f in facts:
+        if (f.label != "CONDITION" or f.text not in names or f.concept not in terminology
+                or not terminology.is_a(f.concept, "malignancy") or (f.negated, f.family) in have):
+            continue
+        have.add((f.negated, f.family))
+        found.append(replace(f, concept=_METASTATIC, source=source if source is not None else f.source))
+    return found
 
 
 def spread_facts(text: str, facts: list[Fact], source: str | None = None) -> list[Fact]:
