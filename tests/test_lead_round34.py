@@ -42,6 +42,17 @@ def _one(text, concept):
     return fact
 
 
+def _chat(tmp_path, *messages, clinician=False):
+    """A new conversation on the bundled trials: (engine, its id, the reply to the last message)."""
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    engine.start("c")
+    if clinician:
+        engine.command("c", "role", "clinician")
+    for message in messages[:-1]:
+        engine.message("c", message)
+    return engine, "c", said(engine.message("c", messages[-1]))
+
+
 # --- treatment switches and their reasons ------------------------------------------------------
 
 @pytest.mark.parametrize("text, left, outcome, taken", [
@@ -139,25 +150,20 @@ def test_a_fact_told_before_the_question_stays():
 
 
 def test_the_bot_quotes_the_criteria_asked_about(tmp_path):
-    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
-    engine.start("c1")
-    engine.message("c1", "my daughter has crohns, shes 24")
-    engine.message("c1", "infliximab and vedolizumab both failed, she's on ustekinumab now")
-    reply = said(engine.message("c1", "does she need a negative pregnancy test?"))
+    engine, cid, reply = _chat(tmp_path, "my daughter has crohns, shes 24",
+                               "infliximab and vedolizumab both failed, she's on ustekinumab now",
+                               "does she need a negative pregnancy test?")
     assert "pregnancy test" in reply and "NCT05239702" in reply
     assert "not pregnant" not in reply
-    profile = tracker_of(engine, "c1").profile
+    profile = tracker_of(engine, cid).profile
     assert not [f for f in profile.facts if f.label == "PREGNANCY" and not f.hypothetical]
-    reply = said(engine.message("c1", "is hepatitis B a problem?"))
+    reply = said(engine.message(cid, "is hepatitis B a problem?"))
     assert "hepatitis B" in reply and ("Rules out" in reply or "Needed" in reply)
-    assert not [f for f in tracker_of(engine, "c1").profile.facts if f.concept == "hbv" and not f.hypothetical]
+    assert not [f for f in tracker_of(engine, cid).profile.facts if f.concept == "hbv" and not f.hypothetical]
 
 
 def test_a_test_no_trial_names_is_said_so(tmp_path):
-    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
-    engine.start("c2")
-    engine.message("c2", "my daughter has crohns, shes 24")
-    reply = said(engine.message("c2", "does she need a negative zika test?"))
+    _, _, reply = _chat(tmp_path, "my daughter has crohns, shes 24", "does she need a negative zika test?")
     assert "mentions zika test in its criteria" in reply and "in their own words" not in reply
 
 
@@ -222,12 +228,10 @@ def test_a_denied_bare_transplant_is_no_stem_cell_transplant():
 
 
 def test_a_hedged_date_answer_is_a_month(tmp_path):
-    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
-    engine.start("c3")
-    engine.message("c3", "my daughter is 22 and has lupus since 2018, MMF and belimumab didnt work")
-    reply = said(engine.message("c3", "not sure, maybe a few months ago? she had a short course in the summer"))
+    engine, cid, reply = _chat(tmp_path, "my daughter is 22 and has lupus since 2018, MMF and belimumab didnt work",
+                               "not sure, maybe a few months ago? she had a short course in the summer")
     assert "mycophenolate mofetil, last taken 2026-09." in reply and "2026-09-" not in reply
-    facts = [f for f in tracker_of(engine, "c3").profile.facts if f.concept == "mycophenolate" and f.date]
+    facts = [f for f in tracker_of(engine, cid).profile.facts if f.concept == "mycophenolate" and f.date]
     assert all(len(f.date) <= 7 for f in facts)
 
 
@@ -236,11 +240,8 @@ def test_a_requirement_question_in_the_criteria_own_words(tmp_path):
     text = "does he need bone marrow involvement or is a mediastinal mass enough?"
     assert asks_a_requirement(text) and not asks_a_requirement("what is apheresis?")
     assert "bone marrow" in asked_phrases(text) and "mediastinal mass" in asked_phrases(text)
-    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
-    engine.start("c4")
-    engine.command("c4", "role", "clinician")
-    engine.message("c4", "17M with relapsed T-LBL (mediastinal mass), CD7+ 90%, nelarabine-based salvage with PR only.")
-    reply = said(engine.message("c4", text))
+    _, _, reply = _chat(tmp_path, "17M with relapsed T-LBL (mediastinal mass), CD7+ 90%, nelarabine-based salvage with PR only.",
+                        text, clinician=True)
     assert "local-cd7-cart-heme" in reply and "bone marrow" in reply
     assert "No answer on file" not in reply
 
@@ -252,8 +253,13 @@ def test_an_organ_that_might_be_involved_is_possible():
 
 
 def test_a_requirement_no_trial_names_is_said_so(tmp_path):
-    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
-    engine.start("c5")
-    engine.message("c5", "RA since 2010, failed MTX, etanercept, adalimumab and abatacept. im 57 and a woman")
-    reply = said(engine.message("c5", "will my lung nodules be an issue?"))
+    _, _, reply = _chat(tmp_path, "RA since 2010, failed MTX, etanercept, adalimumab and abatacept. im 57 and a woman",
+                        "will my lung nodules be an issue?")
     assert "mentions lung nodules in its criteria" in reply and "the trial team decides" in reply
+
+
+def test_a_later_share_that_points_back_to_the_marker():
+    fact = _one("his blasts are CD7 dim on the last marrow, around 30% of blasts express it", "cd7")
+    assert fact.value == 30 and fact.status == "positive"
+    # a share of something else after a clause stays its own
+    assert _one("CD7 bright, MRD 4.2%", "cd7").value is None

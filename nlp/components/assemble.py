@@ -87,6 +87,10 @@ _MARKER_WINDOW = 40
 # between a marker and a share: a clause end, then a word before the number ("CD7 bright on
 # flow, MRD 4.2%": the MRD's share, not CD7's; "CD7 positive, 90%" and "CD7+: 95%" are CD7's)
 _ANOTHER_CLAUSE_FIRST = re.compile(r"[,;]\s*[^\W\d_]{2,}")
+# a share that points back to the marker named before it ("..., around 30% of blasts express it")
+_SHARE_OF_IT = re.compile(r"\s*of\s+(?:the\s+)?(?:blasts|cells|tumou?r\s+cells|lymphoblasts|leuka?emic\s+cells)\s+"
+                          r"(?:express(?:es|ed)?|are\s+positive\s+for|were\s+positive\s+for|show(?:ed)?|have|had)\s+(?:it|this|that)\b",
+                          re.IGNORECASE)
 # a titre written right after an antibody: "ANA 1:640", "ANA titre of 1/320", "ANA (1:160)"
 _TITRE = re.compile(r"\s*(?:[:=(]\s*)?(?:(?:titre|titer|at|of|was|is|positive|pos)\s*:?\s*)*1\s*[:/]\s*(\d{2,5})\b", re.IGNORECASE)
 # a year after an antibody is when it was tested ("dsDNA 2019 positive"), no level
@@ -1136,7 +1140,10 @@ class FactBuilder:
             if i + 1 < len(ents) and doc_text(ent.doc)[ent.end_char:ents[i + 1].start_char].strip():
                 share_limit = min(limit, ents[i + 1].start_char)
             found = self.values.percent_after(doc_text(ent.doc), ent.end_char, min(share_limit, ent.end_char + _MARKER_WINDOW))
-            if found is not None and _ANOTHER_CLAUSE_FIRST.search(doc_text(ent.doc), ent.end_char, found[1]):
+            if (found is not None and _ANOTHER_CLAUSE_FIRST.search(doc_text(ent.doc), ent.end_char, found[1])
+                    and not _SHARE_OF_IT.match(doc_text(ent.doc), found[2])):
+                # a later clause's share is the marker's only when it points back to it ("CD7
+                # dim on the last marrow, around 30% of blasts express it"; lead, round 34)
                 found = None
             if found is not None:
                 fact.value, fact.unit = found[0], "%"
