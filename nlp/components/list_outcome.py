@@ -117,25 +117,25 @@ def _last_word(ent: Span) -> str:
     return re.split(r"[\s-]", ent.text)[-1].lower()
 
 
-def _ents_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
-    """The mentions of ``_joined_before``'s facts, in the same order."""
-    ent = later = pairs[index][0]
-    for earlier, _ in reversed(pairs[:index]):
-        if earlier.sent.start != ent.sent.start or not joiner.fullmatch(text, earlier.end_char, later.start_char):
-            return
-        yield earlier
-        later = earlier
-
-
-def _joined_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
-    """The facts of the items before ``pairs[index]`` in its sentence, nearest first, each
+def _pairs_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
+    """The (mention, fact) items before ``pairs[index]`` in its sentence, nearest first, each
     joined to the next only by what ``joiner`` allows (the list runs back to the first other word)."""
     ent = later = pairs[index][0]
     for earlier, other in reversed(pairs[:index]):
         if earlier.sent.start != ent.sent.start or not joiner.fullmatch(text, earlier.end_char, later.start_char):
             return
-        yield other
+        yield earlier, other
         later = earlier
+
+
+def _ents_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
+    """The mentions of ``_joined_before``'s facts, in the same order."""
+    return (earlier for earlier, _ in _pairs_before(pairs, index, text, joiner))
+
+
+def _joined_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner: re.Pattern):
+    """The facts of the items joined before ``pairs[index]`` (``_pairs_before``), nearest first."""
+    return (other for _, other in _pairs_before(pairs, index, text, joiner))
 
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
