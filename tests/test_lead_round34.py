@@ -263,3 +263,11 @@ def test_a_later_share_that_points_back_to_the_marker():
     assert fact.value == 30 and fact.status == "positive"
     # a share of something else after a clause stays its own
     assert _one("CD7 bright, MRD 4.2%", "cd7").value is None
+
+
+def test_is_there_anything_in_a_country_asks_for_the_sites():
+    from bot.faq import load_faq
+    faq = load_faq()
+    assert [a.id for a in faq.find_all("is there anything in the UK?")] == ["sites"]
+    assert [a.id for a in faq.find_all("is there anything in europe for him?")] == ["sites"]
+    assert faq.find_all("is there anything in particular she should do?") == []
