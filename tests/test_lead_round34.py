@@ -271,3 +271,18 @@ def test_is_there_anything_in_a_country_asks_for_the_sites():
     assert [a.id for a in faq.find_all("is there anything in the UK?")] == ["sites"]
     assert [a.id for a in faq.find_all("is there anything in europe for him?")] == ["sites"]
     assert faq.find_all("is there anything in particular she should do?") == []
+
+
+@pytest.mark.parametrize("question, entry", [
+    ("will she lose her hair?", "risks"),
+    ("can she still have children after?", "pregnancy"),
+    ("how many people have had it?", "results"),
+    ("what happens after the infusion?", "trial_steps"),
+    ("will she need chemo first?", "trial_steps"),
+    ("how do we get referred?", "join"),
+    ("does she have to stop work?", "travel"),
+    ("do i have to stop my methotrexate?", "stop_medicines"),
+])
+def test_everyday_questions_about_a_trial_are_answered(question, entry):
+    from bot.faq import load_faq
+    assert [a.id for a in load_faq().find_all(question)] == [entry]
