@@ -22,6 +22,7 @@ from bot.turn import Turn
 from bot.voices import fill, load_voices
 from core.facts import Fact, Profile
 from data.terminology import load_terminology
+from nlp.resources import vocabulary_words
 from data.trials import ID_IN_TEXT
 
 SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
@@ -166,6 +167,21 @@ class Answering:
                 kept.append(fact)
         return kept
 
+    def _all_stopped(self, turn: Turn, words: str, answered: list[Fact]) -> list[Fact]:
+        """"i stopped everything in the summer" to "When did you last take MMF?": the date is
+        every treatment's the person told of with no date and not taken now, so the same
+        question is not asked of each (``all_treatments_words``; lead, round 34)."""
+        dated = [f for f in answered if f.label in ("DRUG", "PROCEDURE") and f.date and not f.negated and f.status != "current"]
+        if len(dated) != 1:
+            return []
+        low = f" {normalise(words)} "
+        if not any(f" {w} " in low for w in vocabulary_words("all_treatments_words")):
+            return []
+        when = dated[0].date
+        return [replace(f, date=when, historical=True) for f in turn.tracker.profile.facts
+                if f.label == "DRUG" and not (f.negated or f.family or f.hypothetical or f.date)
+                and f.status != "current" and f.concept != dated[0].concept]
+
     def _no_labs(self, turn: Turn, text: str) -> bool:
         """"i dont have her labs", "no labs" (data/phrasings.yaml): noted (no lab questions)."""
         if not self.phrasings.says_no_labs(text):
@@ -237,6 +253,7 @@ class Answering:
             answered = []
         if key.startswith("last_dose:"):
             answered = self._not_now(turn, answered)
+            answered += self._all_stopped(turn, words, answered) if typed else []
         if not answered and typed:
             # "hes pretty weak, mostly in bed now" to the ECOG question: the score it gives
             # (ECOG >= 3) is the answer, not a telling after which the same question comes again

@@ -286,3 +286,15 @@ def test_is_there_anything_in_a_country_asks_for_the_sites():
 def test_everyday_questions_about_a_trial_are_answered(question, entry):
     from bot.faq import load_faq
     assert [a.id for a in load_faq().find_all(question)] == [entry]
+
+
+def test_everything_stopped_dates_every_untimed_treatment(tmp_path):
+    engine, cid, reply = _chat(tmp_path, "im 34 with lupus since 2015, tried MMF, azathioprine and rituximab",
+                               "im not on anything at the moment, i stopped everything in the summer")
+    assert "mycophenolate mofetil, last taken 2026-07" in reply and "azathioprine, last taken 2026-07" in reply
+    dated = {f.concept: f.date for f in tracker_of(engine, cid).profile.facts if f.label == "DRUG" and f.date}
+    assert dated.get("azathioprine") == "2026-07" and dated.get("rituximab") == "2026-07"
+    # one drug's own date stays its own
+    engine, cid, reply = _chat(tmp_path / "b", "im 34 with lupus since 2015, tried MMF, azathioprine and rituximab",
+                               "march")
+    assert "azathioprine, last taken" not in reply
