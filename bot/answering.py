@@ -13,6 +13,7 @@ from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
+from bot.phrasings import says_any
 from bot.criteria_asked import asked_phrases, asks_a_requirement, criteria_about
 from bot.results import CANDIDATE, apart, fitting_first, reads_a_condition
 from bot.sites import where_to_ask
@@ -22,8 +23,8 @@ from bot.turn import Turn
 from bot.voices import fill, load_voices
 from core.facts import Fact, Profile
 from data.terminology import load_terminology
-from nlp.resources import vocabulary_words
 from data.trials import ID_IN_TEXT
+from nlp.resources import vocabulary_words
 
 SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
 PASSED_IN_ROW = 2                  # messages telling other things before a pending question is left open
@@ -174,8 +175,7 @@ class Answering:
         dated = [f for f in answered if f.label in ("DRUG", "PROCEDURE") and f.date and not f.negated and f.status != "current"]
         if len(dated) != 1:
             return []
-        low = f" {normalise(words)} "
-        if not any(f" {w} " in low for w in vocabulary_words("all_treatments_words")):
+        if not says_any(words, vocabulary_words("all_treatments_words")):
             return []
         when = dated[0].date
         return [replace(f, date=when, historical=True) for f in turn.tracker.profile.facts
@@ -344,13 +344,11 @@ class Answering:
         """"does she need CD19+ B cells?": the criteria of the trials that may fit naming what
         the question asks about, quoted with their verdict (bot.criteria_asked); False when
         nothing is asked about or no listed trial names it."""
-        asked = [f for f in self._read(text, tracker=turn.tracker) if f.hypothetical and f.concept
-                 and f.label not in ("AGE", "SEX", "LOCATION")]
+        asked = self._asked_about(turn, text)
+        requirement = asks_a_requirement(text)
         # no finding named: the question's own phrases ("does he need bone marrow involvement?")
-        phrases = asked_phrases(text) if not asked and asks_a_requirement(text) else []
-        if not (asked or phrases) or not turn.tracker.profile.facts:
-            return False
-        if not self._criteria_found(turn, text, asked, phrases, say_none=asks_a_requirement(text)):
+        phrases = asked_phrases(text) if not asked and requirement else []
+        if not self._criteria_found(turn, text, asked, phrases, say_none=requirement):
             return False
         self._after_answer(turn)
         return True
@@ -363,8 +361,7 @@ class Answering:
         requirement none of them names is told so ("will my lung nodules be an issue?": none of
         the trials that may fit names lung nodules; the trial team decides)."""
         if asked is None:
-            asked = [f for f in self._read(text, tracker=turn.tracker) if f.hypothetical and f.concept
-                     and f.label not in ("AGE", "SEX", "LOCATION")]
+            asked = self._asked_about(turn, text)
         if not (asked or phrases) or not turn.tracker.profile.facts:
             return False
         results = self.results(turn)
@@ -381,6 +378,11 @@ class Answering:
             return True
         turn.say("criteria_asked", trials=found)
         return True
+
+    def _asked_about(self, turn: Turn, text: str) -> list[Fact]:
+        """The findings a question names as asked about (hypothetical), who the patient is aside."""
+        return [f for f in self._read(text, tracker=turn.tracker) if f.hypothetical and f.concept
+                and f.label not in ("AGE", "SEX", "LOCATION")]
 
     def _trial_named(self, text: str) -> str | None:
         """The id of a trial the bot knows that the message names ("NCT05239702",

@@ -11,32 +11,22 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from bot.phrasings import says_any
 from bot.results import shown_criteria
 from core.facts import Fact
+from core.rules import iter_leaves
 from nlp.resources import vocabulary_words
 
 MAX_TRIALS = 3
 MAX_PER_TRIAL = 3
-_LEAF_KEYS = ("concept", "marker", "analyte", "drug", "condition", "procedure", "agent", "score", "class")
+# the leaf fields that name a concept the person may ask about (core.rules.validate_rule's
+# concept fields, allergy substances aside)
+_CONCEPT_FIELDS = ("concept", "marker", "analyte", "agent", "score")
 
 
 def _concepts_in(rule: Any) -> set[str]:
     """Every concept id a rule tree's leaves name."""
-    found: set[str] = set()
-    stack = [rule]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in _LEAF_KEYS and isinstance(value, str):
-                    found.add(value)
-                elif key in _LEAF_KEYS and isinstance(value, list):
-                    found.update(v for v in value if isinstance(v, str))
-                elif isinstance(value, (dict, list)):
-                    stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
+    return {leaf[field] for leaf in iter_leaves(rule) for field in _CONCEPT_FIELDS if isinstance(leaf.get(field), str)}
 
 
 def _names(text: str, words: Iterable[str]) -> bool:
@@ -59,8 +49,7 @@ _WORD = re.compile(r"[a-z][a-z0-9'-]*")
 def asks_a_requirement(text: str) -> bool:
     """The message asks what a trial requires ("does he need bone marrow involvement?"):
     a word of ``requirement_question_words`` (data/nlp/extraction.yaml) in it."""
-    low = f" {' '.join(_WORD.findall(text.casefold()))} "
-    return any(f" {w} " in low for w in vocabulary_words("requirement_question_words"))
+    return says_any(text, vocabulary_words("requirement_question_words"))
 
 
 def asked_phrases(text: str) -> list[str]:
@@ -85,6 +74,7 @@ def criteria_about(results: list[Any], asked: list[Fact], terminology: Any = Non
     if terminology is not None:
         words |= {terminology.label(c) for c in concepts if c in terminology}
     words = {re.sub(r"[+\-]+$", "", w).strip() for w in words} - {""}
+    words |= set(phrases or ())
     found: list[dict[str, Any]] = []
     for result in results:
         rows = []
@@ -97,8 +87,7 @@ def criteria_about(results: list[Any], asked: list[Fact], terminology: Any = Non
                 continue
             rule = (getattr(c, "criterion", None) or {}).get("rule")
             named = _concepts_in(rule) if rule is not None else set()
-            if (any(_related(concept, named, terminology) for concept in concepts) or _names(c.text or "", words)
-                    or (phrases and _names(c.text or "", phrases))):
+            if any(_related(concept, named, terminology) for concept in concepts) or _names(c.text or "", words):
                 rows.append({"id": c.id, "kind": c.kind, "text": c.text, "status": c.status})
         if rows:
             trial = getattr(result, "trial", None) or {}

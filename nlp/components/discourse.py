@@ -749,8 +749,7 @@ class Outcomes:
         exchange or ivig, just steroids so far": the steroids go on; ``exception_after_denial``
         ``now``; h140, round 30)."""
         end = min(ent.sent.end, ent.end + 6)
-        words = [t.lower_ for t in doc[ent.end:end]]
-        return any(tuple(words[i:i + len(now)]) == now for now in self.exception_now for i in range(len(words)))
+        return _holds([t.lower_ for t in doc[ent.end:end]], self.exception_now)
 
     def excluded_from_outcome(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A treatment excepted from a whole group's outcome ("all the biologics except rinvoq
@@ -864,8 +863,7 @@ class Outcomes:
                         if same.status not in ("failed", "intolerant"):
                             same.status = f.status
                         same.historical = True
-                if fact.status != "current" or fact.historical:
-                    fact.status, fact.historical = "current", False
+                fact.status, fact.historical = "current", False
                 continue
             reason = self._switch_reason(doc, ent, fact)
             if reason is None and before and fact.status in (None, "current") and self._worsening_reason(doc, ent):
@@ -924,8 +922,7 @@ class Outcomes:
             return fact.status      # "switched to canakinumab (injection site reactions on anakinra)"
         # the reason word may open the cue itself ("switched from A to B due to side effects")
         opened = between + [t.lower_ for t in doc[start:min(start + 3, ent.sent.end)]]
-        if not any(tuple(opened[k:k + len(r)]) == r for r in self.switch_reasons if r != ("(",)
-                   for k in range(len(between) + 1)):
+        if not _holds(opened, [r for r in self.switch_reasons if r != ("(",)], range(len(between) + 1)):
             return None
         return fact.status
 
@@ -946,8 +943,7 @@ class Outcomes:
             if any(w in self.switch_stops or w in (".", ";", ",", "and", "or", "then", "with", "plus")
                    or _range_dash(doc, ent.end + k) for k, w in enumerate(words)):
                 return None
-            if words[:1] == ["("] or any(tuple(words[k:k + len(r)]) == r for r in self.switch_reasons
-                                         if r != ("(",) for k in range(len(words))):
+            if words[:1] == ["("] or _holds(words, [r for r in self.switch_reasons if r != ("(",)]):
                 return other
             return None
         return None
@@ -961,10 +957,8 @@ class Outcomes:
         for k, word in enumerate(words):
             if word in self.switch_stops or word in (".", ";", ",") or _range_dash(doc, ent.end + k):
                 return False
-            if any(tuple(words[k:k + len(r)]) == r for r in self.switch_openers):
-                rest = words[k + 1:]
-                return any(tuple(rest[j:j + len(w)]) == w for w in self.switch_worsening
-                           for j in range(len(rest)))
+            if _holds(words, self.switch_openers, (k,)):
+                return _holds(words[k + 1:], self.switch_worsening)
         return False
 
     def _only_started(self, span: Span) -> bool:
@@ -983,10 +977,10 @@ class Outcomes:
         joiner = doc[i - 1].lower_
         if joiner not in self.switch_to and not (joiner == "for" and self.switch_for_verbs):
             return None
+        # "swapped anakinra for canakinumab": after "for", only the verbs of an exchange
+        verbs = self.switch_for_verbs if joiner == "for" else self.switch_verbs
         for j in range(i - 2, max(first, i - 12) - 1, -1):
-            if doc[j].lower_ in self.switch_verbs and (joiner != "for" or doc[j].lower_ in self.switch_for_verbs):
-                return j
-            if joiner == "for" and doc[j].lower_ in self.switch_for_verbs:
+            if doc[j].lower_ in verbs:
                 return j
             if doc[j].text in (".", ";") or doc[j].lower_ in ("but", "and"):
                 return None
@@ -997,12 +991,21 @@ class Outcomes:
         last clause) names a requirement ("need", "required", "what about")."""
         if not self.requirement_words:
             return False
-        clause = _question_clause(doc, ent, self.clause_ends)
-        if clause is None:
-            return False
-        start, end = ent.sent.start, clause[1]
-        words = [t.lower_ for t in doc[start:end]]
-        return any(tuple(words[k:k + len(r)]) == r for r in self.requirement_words for k in range(len(words)))
+        end = self._question_end(doc, ent)
+        return end is not None and _holds([t.lower_ for t in doc[ent.sent.start:end]], self.requirement_words)
+
+    def _question_end(self, doc: Doc, ent: Span) -> int | None:
+        """The end of ``ent``'s sentence (quotes, brackets and spaces after its question mark left
+        out) when the sentence ends with a question mark and no clause end stands between
+        ``ent`` and it ("MRD 2.5% after hyper CVAD, they want X?" asks nothing of the MRD), else None."""
+        end = ent.sent.end
+        while end > ent.end and (doc[end - 1].is_space or doc[end - 1].text in ("'", '"', ")")):
+            end -= 1
+        if end <= ent.end or doc[end - 1].text not in self.question_marks:
+            return None
+        if any(t.text in self.clause_ends for t in doc[ent.end:end - 1]):
+            return None
+        return end
 
     def _after_exception(self, doc: Doc, ent: Span, exception_words: tuple[tuple[str, ...], ...] | None = None) -> int | None:
         """The start of the exception word right before ``ent`` (a determiner may stand
@@ -1031,34 +1034,11 @@ class Outcomes:
                 continue
             if ent.label_ == "INFECTION" and fact.uncertain:
                 continue   # "maybe TB?": a doubt, said as one
-            sentence = ent.sent
-            end = sentence.end
-            while end > ent.end and (doc[end - 1].is_space or doc[end - 1].text in ("'", '"', ")")):
-                end -= 1
-            if end <= ent.end or doc[end - 1].text not in self.question_marks:
-                continue
-            if any(t.text in self.clause_ends for t in doc[ent.end:end - 1]):
-                continue   # the question is a later clause ("MRD 2.5% after hyper CVAD, they want X?")
+            if self._question_end(doc, ent) is None:
+                continue   # no question, or the question is a later clause ("MRD 2.5% after hyper CVAD, they want X?")
             if self.answer(doc, ent):
                 continue   # answered in the same text ("does she have lupus? yes")
             fact.hypothetical = True
-
-
-def _question_clause(doc: Doc, ent: Span, clause_ends) -> tuple[int, int] | None:
-    """(start, end) of the clause ``ent`` stands in when its sentence ends with a question mark
-    and no clause end stands between ``ent`` and it, else None."""
-    sentence = ent.sent
-    end = sentence.end
-    while end > ent.end and (doc[end - 1].is_space or doc[end - 1].text in ("'", '"', ")")):
-        end -= 1
-    if end <= ent.end or doc[end - 1].text not in ("?", "\uff1f"):
-        return None
-    if any(t.text in clause_ends for t in doc[ent.end:end - 1]):
-        return None
-    start = ent.start
-    while start > sentence.start and doc[start - 1].text not in clause_ends:
-        start -= 1
-    return start, end
 
 
 def _asides(doc: Doc, start: int, end: int) -> set[int]:
@@ -1112,3 +1092,10 @@ def _range_dash(doc: Doc, i: int) -> bool:
     if before.like_num or after.like_num or before.is_digit or after.is_digit:
         return True
     return bool(before.whitespace_) or bool(token.whitespace_)
+
+
+def _holds(words: list[str], phrases, at=None) -> bool:
+    """One of ``phrases`` (tuples of lower-case words) starts in ``words`` at one of the
+    positions ``at`` (anywhere by default)."""
+    starts = range(len(words)) if at is None else at
+    return any(tuple(words[k:k + len(phrase)]) == phrase for phrase in phrases for k in starts)

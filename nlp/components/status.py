@@ -591,7 +591,7 @@ def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
     if limit < sentence_end:
         # a forward cue just before the next treatment is that one's ("Tofacitinib commenced
         # 02/2025 following intolerance of adalimumab"; lead, round 34)
-        later = [m for m in later if str(m.rule.direction).upper().split(".")[-1] != "FORWARD"]
+        later = [m for m in later if m.direction.upper() != "FORWARD"]
     outcomes = [THERAPY_STATUS[m.category] for m in later if m.category in ("THERAPY_INTOLERANT", "THERAPY_FAILED")]
     # a course said to run to now ("Venetoclax (Jul 2025 - present), blasts 15% on last
     # assessment", ``"to_now": true``) has no later stop; an outcome after it still counts
