@@ -48,6 +48,7 @@ PATTERN_SECTIONS = (
     "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
     "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
     "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
+    "result_negative_after", "pregnancy_during_study", "non_pregnant_lead",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -60,7 +61,8 @@ NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who
                 "extent_list": ("list",), "extent_form": ("named",), "setting_form": ("no",),
                 "toxicity_form": ("no",), "toxicity_grade_at_least": ("n",), "toxicity_grade_above": ("n",),
                 "window_before_noun": ("n", "unit", "rest"), "function_label": ("label",), "gene_elision": ("g1", "join", "g2", "suffix"), "window_bracket": ("n", "unit"),
-                "status_before_lines": ("words",), "status_before_disease": ("words",)}
+                "status_before_lines": ("words",), "status_before_disease": ("words",),
+                "non_pregnant_lead": ("states", "rest")}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
@@ -86,7 +88,8 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "extent_words", "window_before_noun", "one_systemic_route", "window_bracket",
              "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
              "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
-             "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words"}
+             "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
+             "result_negative_after", "pregnancy_during_study", "non_pregnant_lead"}
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ from nlp.criteria.cues import Cues
 from nlp.criteria.nodes import atom_nodes, must_not, node_span
 from nlp.criteria.rule_forms import review_only
 
+_TEST = re.compile(r"\btests?\b", re.IGNORECASE)
+
 _NOTE_LENGTH = 160
 
 
@@ -289,7 +291,12 @@ def _negated(atom: Atom, reader) -> bool:
         # "must have a negative serum or urine pregnancy test": the result word stands a few
         # words before the test, in the same clause
         clause = re.split(r"[;,.:()]", reader.text[max(0, atom.start - 60):atom.start])[-1]
-        return reader.cues.search("result_negative", clause)
+        if reader.cues.search("result_negative", clause):
+            return True
+        # "Serum pregnancy test at screening ... must be negative": the result after the test
+        # (round 32, h153; a pregnancy test's atom only, ``result_negative_after``)
+        return bool(_TEST.search(atom.text)) and reader.cues.search(
+            "result_negative_after", reader.text[atom.end:atom.end + 120])
     if not atom.negated or atom.label == "BIOMARKER":
         return False
     if atom.label not in ("DRUG", "PROCEDURE"):

@@ -264,6 +264,9 @@ def _build(prepared: str, kind: str, cues) -> dict:
     by_sex = _by_sex(prepared, kind, cues)
     if by_sex is not None:
         return by_sex
+    population = _non_pregnant_population(prepared, kind, cues)
+    if population is not None:
+        return population
     subject = subject_sex(prepared, cues)
     rule = _by_definition(prepared, kind, cues) or _read(prepared, kind, cues)
     if cues.search("therapy_purpose", prepared) and _therapy_beside_condition(rule):
@@ -276,6 +279,11 @@ def _build(prepared: str, kind: str, cues) -> dict:
         # without the treatment; "X or, in the absence of X, Y": X and not-X side by side
         return _whole_line_review(prepared, cues)
     rule = _population_item(rule, prepared, kind, cues)      # "Children and pregnancy": which ages?
+    if kind == "inclusion" and cues.search("pregnancy_during_study", prepared) and any(
+            leaf.get("type") == "pregnancy" for leaf in iter_leaves(rule)):
+        # (round 32, h153) "Not be breastfeeding during treatment": a promise for the trial's
+        # time, the team's (compliance); never failed by breastfeeding now
+        return review("compliance", prepared, cues)
     if cues.search("pregnancy_prevented", prepared) and _pregnancy_admits(rule, kind):
         # "for women of childbearing potential, contraception to prevent pregnancy": the
         # pregnancy is what is prevented, never what lets a patient in
@@ -780,6 +788,36 @@ def _by_sex(prepared: str, kind: str, cues) -> dict | None:
     if _leaf_kinds(parts[0]["all"][1]) != _leaf_kinds(parts[1]["all"][1]):
         return None          # the two thresholds read as different things
     return {"any": parts}
+
+
+_NOT_LACTATING = re.compile(r"lactat|nursing|breast", re.IGNORECASE)
+
+
+def _non_pregnant_population(prepared: str, kind: str, cues) -> dict | None:
+    """(round 32, h153) "Male or non-pregnant, non-lactating females ages 18 to 75 inclusive",
+    "Male, non-pregnant and non-lactating female subjects (20-65 years of age, inclusive)": the
+    states the women must not be in (``non_pregnant_lead``), with the ages after them read
+    alone (the "not" of the states never reaches the age); without a male alternative, the
+    patient is a woman. None when the line is not of this form or the rest is more than ages."""
+    if kind != "inclusion":
+        return None
+    match = next(cues.finditer("non_pregnant_lead", prepared), None)
+    if match is None:
+        return None
+    states = match.group("states")
+    found = [state for state, present in (("pregnant", "pregnan" in states.lower()),
+                                          ("lactating", _NOT_LACTATING.search(states) is not None)) if present]
+    parts: list[dict] = [{"not": {"type": "pregnancy", "states": found}}]
+    if not match.group("male"):
+        parts.insert(0, {"type": "sex", "allowed": ["female"]})
+    rest = match.group("rest").strip(" .;,")
+    if rest:
+        ages = _build(rest, kind, cues)
+        leaves = list(iter_leaves(ages))
+        if not leaves or any(leaf.get("type") != "age" for leaf in leaves):
+            return None
+        parts.append(ages)
+    return simplify({"all": parts})
 
 
 # a leading list marker and a closing stop around a line the allergy forms read whole
