@@ -133,3 +133,12 @@ def test_kilograms_per_meter_square_is_kg_per_m2():
     rule = parse_criterion("Body mass index (BMI) greater than or equal 23.0 kilograms per meter square (kg/m\\^2).",
                            "inclusion")
     assert rule == {"type": "lab", "analyte": "bmi", "op": ">=", "value": 23, "unit": "kg/m2"}
+
+
+def test_a_condom_fragment_never_requires_a_pregnancy():
+    # s27-0106: the partner's pregnancy in a wrapped contraception line had read as a pregnancy the
+    # inclusion required (every man and every woman not pregnant failed it)
+    rule = parse_criterion("condom for the duration of the pregnancy throughout the study period and for 3 months",
+                           "inclusion")
+    assert rule["type"] == "review" and rule["reason"] == "compliance"
+    assert _verdict(rule, "I am a 40 year old man.") == "review"
