@@ -187,7 +187,8 @@ def _hash(text: str) -> str:
 # 137: h145, round 31: "antisynthetase" / "anti-synthetase" alone is the anti-synthetase syndrome; "dysphasia" is never a misspelt dysphagia; a stoma stays in place until reversed.
 # 138: h146, round 31: the markers nras_mutation ("NRAS G12D", "NRAS wild-type") and pd_l1_expression ("PD-L1 TPS 80%", "PD-L1 negative"; never a bare "PD-L1") in tumour_markers.yaml; "aspergillosis", "invasive aspergillosis", "aspergillus pneumonia", "mucormycosis" are active infections (terms and kinds); "MRD 0.5%" keeps its value; a treatment "never given:" or a procedure "not performed" is denied.
 # 139: h147, round 31: letters' "mNSCLC" and "mPDAC" are abbreviations of their cancers (conditions_common.yaml); a metastatic cancer in one word ("mBC", "mCRC", "mNSCLC", "mPDAC", "mCRPC", "mRCC") also gives metastatic disease on the patient's side.
-PLAN_VERSION = "139"
+# 140: h153, round 32: registry reproductive / demographic lines: a pregnancy test's result written after it ("... must be negative") is not pregnant; "on Day 1" when a test is taken is no condition; an age range with a signed upper limit ("from 2 to <12 years") and "ages 18 to 75"; "Male or non-pregnant, non-lactating females ages 18 to 75" is the states not held with the ages; a breastfeeding or pregnancy "during treatment" in an inclusion is the team's (compliance); a lower-case "more than N years" opening a line is a wrapped tail; lower-case "pregnant women" / "positive pregnancy test" items are read; "kilograms per meter square" is kg/m2; a condom is contraception.
+PLAN_VERSION = "140"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
