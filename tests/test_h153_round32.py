@@ -142,3 +142,17 @@ def test_a_condom_fragment_never_requires_a_pregnancy():
                            "inclusion")
     assert rule["type"] == "review" and rule["reason"] == "compliance"
     assert _verdict(rule, "I am a 40 year old man.") == "review"
+
+
+def test_a_highly_sensitive_test_within_hours_before_the_first_dose():
+    # s17-0024 (round 17): "WOCBP", "highly sensitive" and a window in hours were unread words
+    rule = parse_criterion("A WOCBP must have a negative highly sensitive serum pregnancy test within 24 hours "
+                           "before the first dose of study treatment", "inclusion")
+    assert rule == NOT_PREGNANT
+
+
+def test_the_investigational_medicinal_product_is_the_first_dose():
+    # s27-0111 (round 27): "prior to administration of IMP"
+    rule = parse_criterion("For female of child bearing potential participants, a negative urine pregnancy test "
+                           "prior to administration of IMP.", "inclusion")
+    assert rule == NOT_PREGNANT
