@@ -176,3 +176,12 @@ def test_a_marker_after_a_prior_disease_is_the_disease_now():
 def test_a_treatment_of_a_stay_followed_by_the_next_one_is_over():
     assert read("Admitted with severe colitis: IV methylprednisolone on the ward, then ciclosporin.",
                 "methylprednisolone") == PAST
+
+
+def test_a_regimen_named_with_a_protocol_word_keeps_its_years():
+    # "BFM 2024-2025": the years of the course, not a protocol's name as "UKALL 2011" is
+    assert read("T-LBL. Modified BFM 2023-2024, then maintenance to 06/2025.", "chemotherapy") == PAST
+
+
+def test_a_structured_pregnancy_field_denied():
+    assert read("Pregnancy: negative (urine, 01/12/2026). Contraception: implant.", "pregnant") == ABSENT

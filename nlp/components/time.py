@@ -176,9 +176,10 @@ class TimeReader:
         found = []
         for match in self.runner(text):
             expression = self._read(match, today)
-            if expression is None or (self.protocol_year is not None and self.protocol_year.search(
+            if expression is None or (self.protocol_year is not None and not expression.ended and self.protocol_year.search(
                     text, max(0, expression.start - 20), expression.start)):
                 continue                                           # "UKALL 2011": the protocol's name
+                                                                   # (not "BFM 2024-2025", its years; h151)
             if expression.point and _STARTS_FROM.search(text, 0, expression.start):
                 # "since 03/2025": a start (and one that goes on when the word is "since"; "started
                 # 2019" may be followed by its stop)
