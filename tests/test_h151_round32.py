@@ -185,3 +185,7 @@ def test_a_regimen_named_with_a_protocol_word_keeps_its_years():
 
 def test_a_structured_pregnancy_field_denied():
     assert read("Pregnancy: negative (urine, 01/12/2026). Contraception: implant.", "pregnant") == ABSENT
+
+
+def test_the_years_after_the_illness_a_treatment_was_for_are_the_treatments():
+    assert read("AML after MDS. Decitabine for MDS 2022-2023; venetoclax now.", "decitabine") == PAST

@@ -317,6 +317,11 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             # "Venetoclax + obinutuzumab 12 cycles, 04/2023-03/2024: uMRD": the years of a use are the
             # treatment's, never the response's written after them (h91, round 20)
             candidates = [i for i in candidates if not (facts[i].label == "CONDITION" and facts[i].concept in _status_ids())]
+            # ... nor the years of the illness a treatment was for: "Azacitidine for MDS 2024-2025"
+            # dates the azacitidine (h151, round 32)
+            candidates = [i for i in candidates if not (facts[i].label == "CONDITION" and any(
+                f.label in ("DRUG", "PROCEDURE") and f.end <= facts[i].start
+                and _TREATED_FOR.fullmatch(text, f.end, facts[i].start) for f in facts))]
         if expression.month_only and not expression.since:
             # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in
             # june"); "since march" is anything's start ("on benlysta since march")
@@ -432,6 +437,8 @@ def _dates_its_value(text: str, fact: Any, expression: TimeExpression) -> bool:
             and _OWN_VALUE_DATE.fullmatch(text, fact.end, expression.start) is not None)
 
 
+# a treatment and the illness it was for ("azacitidine for MDS")
+_TREATED_FOR = re.compile(r"[ \t]+for[ \t]+(?:(?:his|her|the|their)[ \t]+)?", re.IGNORECASE)
 # a value right before a time ("71% in 2024", "was 90 in 01/2025")
 _VALUE_BEFORE = re.compile(r"\d(?:[.,]\d+)?[ \t]{0,2}(?:%|[A-Za-z/µ^\d]{1,10})?[ \t]{0,2}(?:in|on|at|from)?[ \t]{0,2}\(?$")
 
