@@ -31,7 +31,7 @@ from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, stopped_later, taken_on_schedule
-from nlp.components.stop_reasons import stop_reasons
+from nlp.components.stop_reasons import not_given_for_a_marker, stop_reasons
 from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
 from nlp.components.harm_cause import harm_causes, harms_on_treatment
 from nlp.components.table_rows import table_rows
@@ -643,6 +643,7 @@ class FactBuilder:
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
+        not_given_for_a_marker(text, facts)   # "Ivosidenib: no IDH1 mutation": never given
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         counted_episodes(text, facts, self.episodes_counted)   # "ive had covid twice": of the past
         counted_courses(text, facts, self.courses_counted)     # "ive had ritux twice": courses given, over

@@ -175,15 +175,18 @@ def _failure_over_the_rest_of_the_list(doc, graph) -> None:
     _over_the_rest_of_the_list(
         doc, graph, "THERAPY_FAILED",
         own=lambda m, after: m.category.startswith("THERAPY_") or m.category in ASSERTION_CATEGORIES,
-        past_a_dose=lambda cue: True)
+        past_a_dose=lambda cue: True, over_a_bracket=True)
 
 
-def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose) -> None:
+def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose, over_a_bracket: bool = False) -> None:
     """A forward cue of ``category`` on a list item, written before it, given to the next item
     too when that item has no cue of its own (``own``), is in the same sentence and is joined to
-    it by list words, or past a dose when ``past_a_dose`` says the cue reaches that far."""
+    it by list words, or past a dose when ``past_a_dose`` says the cue reaches that far; with
+    ``over_a_bracket``, also past a bracket of the item's own ("despite BFM induction (with
+    pegaspargase) and nelarabine"; h151, round 32)."""
     ents = [e for e in doc.ents if e.label_ in _KINDS]
-    for before, after in zip(ents, ents[1:]):
+    pairs = list(zip(ents, ents[1:])) + (_pairs_over_a_bracket(doc, ents) if over_a_bracket else [])
+    for before, after in pairs:
         cues = [m for m in before._.modifiers if m.category == category and m.direction.upper() == "FORWARD"
                 and m.modifier_span[1] <= before.start]
         if not cues or any(own(m, after) for m in after._.modifiers) or any(m is cues[0] for m in after._.modifiers):
@@ -191,11 +194,32 @@ def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose) -> N
         if doc.has_annotation("SENT_START") and before.sent.start != after.sent.start:
             continue
         if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
+                or (over_a_bracket and _BRACKET_JOIN.fullmatch(doc.text, before.end_char, after.start_char))
                 or (_joined_past_a_dose(doc[before.end:after.start]) and past_a_dose(cues[0]))):
             continue
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
             graph.edges.append((after, cues[0]))
+
+
+# an item, a word or two of it ("induction", "re-induction"), a bracket of its own that may name
+# treatments, then the next item: "despite augmented BFM induction (with pegaspargase, then
+# Erwinase) and nelarabine" (h151, round 32)
+_BRACKET_JOIN = re.compile(r"(?:[ \t]+[\w/.-]{1,20}){0,3}[ \t]*\([^()\n]{1,120}\)[ \t]*[,;]?[ \t]*(?:(?:and|or|&|\+)[ \t]+)?",
+                           re.IGNORECASE)
+
+
+def _pairs_over_a_bracket(doc, ents) -> list:
+    """Two list items with a bracket after the first that names items of its own ("BFM
+    induction (with pegaspargase, then Erwinase) and nelarabine"): the item that owns the
+    bracket and the one after it, the bracketed items skipped (``_BRACKET_JOIN``)."""
+    pairs = []
+    for i, before in enumerate(ents):
+        for after in ents[i + 2:i + 6]:
+            if _BRACKET_JOIN.fullmatch(doc.text, before.end_char, after.start_char):
+                pairs.append((before, after))
+                break
+    return pairs
 
 
 def _outcome_said_of_it(doc, graph) -> None:

@@ -615,6 +615,8 @@ class Outcomes:
                 continue    # "is CAR-T only for cancer? nothing works": a treatment asked about, none had (h145, round 31)
             targets = [f for e, f in zip(ents, facts)
                        if e.label_ in THERAPY_LABELS and e.sent.start == previous.start and not (f.negated or f.hypothetical)]
+            if status == "failed" and self._treats_another_illness(ents, facts, previous):
+                continue    # "Gut GVHD grade 3, on ruxolitinib. Relapsed 11/2026.": the GVHD's treatment (h151, round 32)
             if carry == "last":
                 targets = targets[-1:]
             elif carry == "taken":      # "... but her joints keep getting worse": what she takes
@@ -635,6 +637,18 @@ class Outcomes:
                         # taken now (or not said to be over) and failing: still taken
                         fact.ongoing, fact.historical = True, False
                     fact.status = status
+
+    @staticmethod
+    def _treats_another_illness(ents: list[Span], facts: list[Fact], sentence) -> bool:
+        """The sentence names, before its treatments, an illness of the patient's that they treat
+        and that a relapse or a failure said next is no outcome of (``carry_back_other_illnesses``
+        in data/nlp/extraction.yaml: graft-versus-host disease, an infection)."""
+        illnesses = vocabulary_words("carry_back_other_illnesses")
+        first = next((e.start for e in ents if e.label_ in THERAPY_LABELS and e.sent.start == sentence.start), None)
+        return first is not None and any(
+            e.sent.start == sentence.start and e.end <= first and f.concept in illnesses
+            and not (f.negated or f.hypothetical or f.family or f.historical)
+            for e, f in zip(ents, facts))
 
     def requests(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A treatment named right after "for" (a marker or article may come between: "for

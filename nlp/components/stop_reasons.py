@@ -6,12 +6,25 @@ open right after the treatment (its dose, dates and course between, on the same 
 mention), and the treatment must be over (historical, or dated and neither current nor
 ongoing); a treatment taken now keeps what its bracket names ("apixaban (AF)", "omeprazole
 (GORD)": the illness it treats, now). A negated, hedged, hypothetical or relative's mention is
-left as it is (h86, round 19)."""
+left as it is (h86, round 19). A bracket saying the illness grew or was found ("MMF 2019-2023 (ILD
+progressed)", "MTX (stopped when ILD found)": ``stop_reason_ongoing_words``) names an illness
+that goes on: left as it is; so is a relapse or refractory disease in it ("azacitidine
+01/2025-09/2026 (CR after cycle 2, relapsed 09/2026)": the disease is relapsed now, until a
+later status is told after the bracket, ``stop_reason_later_statuses``: "FCR 2014 (CR, relapse
+2017); ... (uMRD), progression 2024"; ``stop_reason_kept_concepts``) (h151, round 32).
+
+A targeted drug listed with the reason it was not given (``not_given_for_a_marker``): "Ivosidenib:
+no IDH1 mutation", "midostaurin - no FLT3 mutation", "crizotinib: no ALK rearrangement" name a
+drug the patient never had: the colon or dash right after it, then "no" or "not" and at most two
+words before a marker's result word (``not_given_marker_words`` in data/nlp/extraction.yaml:
+"mutation", "rearrangement", "target", ...) (h151, round 32)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from core.facts import Fact
+from nlp.resources import alternation, vocabulary
 
 _TREATMENTS = ("DRUG", "PROCEDURE")
 _REASONS = ("CONDITION", "LAB", "INFECTION")
@@ -53,7 +66,53 @@ def stop_reasons(text: str, facts: list[Fact]) -> None:
         inside = [f for f in facts if opening < f.start and f.end <= closing]
         if any(f.label in _TREATMENTS for f in inside):
             continue        # "(on apixaban)", "(then MMF)": not a reason
+        if _goes_on(text[opening:closing]):
+            continue        # "MMF 2019-2023 (ILD progressed)": the disease that grew through it goes on
+        kept = frozenset(vocabulary().get("stop_reason_kept_concepts") or ())
+        if any(f.start > closing and f.concept in _later_statuses() for f in facts):
+            kept = frozenset()      # "FCR 2014 (CR, relapse 2017); ... (uMRD), progression 2024": a later status
         for reason in inside:
-            if (reason.label in _REASONS and not reason.historical
+            if (reason.label in _REASONS and not reason.historical and reason.concept not in kept
                     and not (reason.negated or reason.hypothetical or reason.uncertain or reason.family)):
                 reason.historical = True
+
+
+@lru_cache(maxsize=1)
+def _later_statuses() -> frozenset[str]:
+    return frozenset(vocabulary().get("stop_reason_later_statuses") or ())
+
+
+@lru_cache(maxsize=1)
+def _going_on() -> re.Pattern | None:
+    words = vocabulary().get("stop_reason_ongoing_words") or ()
+    return re.compile(rf"(?<![\w-])(?:{alternation(words)})(?![\w-])", re.IGNORECASE) if words else None
+
+
+def _goes_on(bracket: str) -> bool:
+    """A bracket saying the illness grew or was found ("(ILD progressed)", "(stopped when ILD
+    found)"): why the treatment stopped, an illness that goes on (``stop_reason_ongoing_words``;
+    h151, round 32)."""
+    going_on = _going_on()
+    return bool(going_on and going_on.search(bracket))
+
+
+@lru_cache(maxsize=1)
+def _marker_reason() -> re.Pattern | None:
+    words = vocabulary().get("not_given_marker_words") or ()
+    if not words:
+        return None
+    return re.compile(rf"^[ \t]*(?::|-|–)[ \t]*(?:no|not)[ \t]+(?:[\w/+-]{{1,20}}[ \t]+){{0,2}}(?:{alternation(words)})(?![\w-])",
+                      re.IGNORECASE)
+
+
+def not_given_for_a_marker(text: str, facts: list[Fact]) -> None:
+    reason = _marker_reason()
+    if reason is None:
+        return
+    for fact in facts:
+        if (fact.label != "DRUG" or fact.negated or fact.hypothetical or fact.uncertain or fact.family
+                or not reason.match(text[fact.end:fact.end + 80])):
+            continue
+        fact.negated = True
+        fact.historical = True
+        fact.status = None

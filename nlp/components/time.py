@@ -176,9 +176,10 @@ class TimeReader:
         found = []
         for match in self.runner(text):
             expression = self._read(match, today)
-            if expression is None or (self.protocol_year is not None and self.protocol_year.search(
+            if expression is None or (self.protocol_year is not None and not expression.ended and self.protocol_year.search(
                     text, max(0, expression.start - 20), expression.start)):
                 continue                                           # "UKALL 2011": the protocol's name
+                                                                   # (not "BFM 2024-2025", its years; h151)
             if expression.point and _STARTS_FROM.search(text, 0, expression.start):
                 # "since 03/2025": a start (and one that goes on when the word is "since"; "started
                 # 2019" may be followed by its stop)
@@ -316,6 +317,11 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             # "Venetoclax + obinutuzumab 12 cycles, 04/2023-03/2024: uMRD": the years of a use are the
             # treatment's, never the response's written after them (h91, round 20)
             candidates = [i for i in candidates if not (facts[i].label == "CONDITION" and facts[i].concept in _status_ids())]
+            # ... nor the years of the illness a treatment was for: "Azacitidine for MDS 2024-2025"
+            # dates the azacitidine (h151, round 32)
+            candidates = [i for i in candidates if not (facts[i].label == "CONDITION" and any(
+                f.label in ("DRUG", "PROCEDURE") and f.end <= facts[i].start
+                and _TREATED_FOR.fullmatch(text, f.end, facts[i].start) for f in facts))]
         if expression.month_only and not expression.since:
             # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in
             # june"); "since march" is anything's start ("on benlysta since march")
@@ -364,7 +370,15 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             # nor a treatment past a semicolon: "She had PJP in 10/2024; on co-trimoxazole prophylaxis
             # since" (the date is of the clause it closes, whatever that clause names; a value may
             # still be of then: "presented in June 2024 with ...; CK was normal")
-            and not (facts[i].label in ("DRUG", "PROCEDURE") and ";" in text[expression.end:facts[i].start]))]
+            and not (facts[i].label in ("DRUG", "PROCEDURE") and ";" in text[expression.end:facts[i].start])
+            # nor a value past a semicolon when the time dates a value written right before it:
+            # "FVC 58% (10/2026), 71% in 2024; DLCO 39%" (the 71% was in 2024; h151, round 32)
+            and not (facts[i].label in ("LAB", "SCORE") and ";" in text[expression.end:facts[i].start]
+                     and _VALUE_BEFORE.search(text, max(0, expression.start - 30), expression.start)))]
+        if any(_dates_its_value(text, facts[i], expression) for i in candidates):
+            # "Plt 7 x10^9/L on 24/11/2026 despite IVIG (x4), ...": the date is the count's, never
+            # a treatment's named after it (h151, round 32)
+            candidates = [i for i in candidates if facts[i].end <= expression.start]
         if reader is not None and reader.dose_change is not None and expression.point:
             # "prednisolone 12.5 mg daily (reduced from 20 mg in 09/2025)": the change's date
             candidates = [i for i in candidates if not (
@@ -409,6 +423,24 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
         if index not in best or rank < best[index][0]:
             best[index] = (rank, expression)
     return {i: expression for i, (_, expression) in best.items()}
+
+
+# a lab's value and a word of date between the lab and its time ("Plt 7 x10^9/L on 24/11/2026")
+_OWN_VALUE_DATE = re.compile(r"[ \t]{0,3}[:=]?[ \t]{0,3}(?:(?:is|was|of)[ \t]+)?[<>~≤≥]?[ \t]?\d[\d.,]{0,8}[ \t]{0,2}"
+                             r"(?:%|[A-Za-z/µ^\d]{1,12}(?:[ \t]?/[ \t]?[A-Za-z]{1,4})?)?[ \t]{0,2}(?:on|dated|at)[ \t]{1,3}"
+                             r"(?:\d{1,2}(?:st|nd|rd|th)?[ \t/.-])?")
+
+
+def _dates_its_value(text: str, fact: Any, expression: TimeExpression) -> bool:
+    """A day's date written right after a lab's value, joined by "on" (``_OWN_VALUE_DATE``)."""
+    return (fact.label in ("LAB", "SCORE") and fact.end <= expression.start and expression.point
+            and _OWN_VALUE_DATE.fullmatch(text, fact.end, expression.start) is not None)
+
+
+# a treatment and the illness it was for ("azacitidine for MDS")
+_TREATED_FOR = re.compile(r"[ \t]+for[ \t]+(?:(?:his|her|the|their)[ \t]+)?", re.IGNORECASE)
+# a value right before a time ("71% in 2024", "was 90 in 01/2025")
+_VALUE_BEFORE = re.compile(r"\d(?:[.,]\d+)?[ \t]{0,2}(?:%|[A-Za-z/µ^\d]{1,10})?[ \t]{0,2}(?:in|on|at|from)?[ \t]{0,2}\(?$")
 
 
 @lru_cache(maxsize=1)
@@ -517,10 +549,28 @@ class EventsBefore:
                     fact.historical = True
                     marked.add(ent.end)
                     break
+                opening = _bracket_opening(doc, index, ent.sent.start) if joined and token.text == ")" else None
+                if opening is not None and opening in marked:
+                    # "after eltrombopag, IVIG (x2, bleeding) and MMF": the item before the
+                    # bracket was one of the list (h151, round 32)
+                    fact.historical = True
+                    marked.add(ent.end)
+                    break
                 joined = joined and token.lower_ in _LIST_WORDS
                 if token.lower_ in self.blockers or token.lower_ in self.time_units or token.ent_type_ or (
                         token.is_punct and token.text not in "-/" and not (joined and token.text == ",")):
                     break
+
+
+def _bracket_opening(doc, closing: int, sentence_start: int, reach: int = 12) -> int | None:
+    """The index of the "(" whose ")" is at ``closing``, at most ``reach`` tokens back in the
+    sentence, no other bracket between."""
+    for index in range(closing - 1, max(sentence_start, closing - reach) - 1, -1):
+        if doc[index].text == "(":
+            return index
+        if doc[index].text == ")":
+            return None
+    return None
 
 
 class SettingOfEvent:
