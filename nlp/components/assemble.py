@@ -46,7 +46,7 @@ from nlp.components.sections import HistorySections
 from nlp.components.result_headings import ResultHeadings
 from nlp.components.class_headings import ClassHeadings
 from nlp.components.time import TIMED_LABELS, EventsBefore, HarmFromDrug, SettingOfEvent, TimeReader, attach
-from nlp.components.speaker import Speaker
+from nlp.components.speaker import CARED_FOR, Speaker
 from nlp.resources import alternation, vocabulary, vocabulary_words
 from core.facts import Fact
 from nlp.units import normalise_lab
@@ -410,6 +410,10 @@ class FactBuilder:
         """The facts of a processed Doc. ``conversation=False`` (a registry criterion): the
         steps about a person's message only (a question about a treatment for a disease, a
         question answered in the same text, a treatment asked for) are not run."""
+        if speaker is not None and speaker.relation == CARED_FOR:
+            # a carer's message: the one cared for has no relation word in the text, so what
+            # is said is read as a relative's of unknown relation (h150, round 32)
+            speaker = replace(speaker, relation=None)
         meta = doc._.trialbot_meta or {}
         ents = list(doc.ents)
         text = doc_text(doc)

@@ -498,6 +498,9 @@ class Outcomes:
         self.switch_worsening = tuple(tuple(str(w).lower().split()) for w in switch.get("worsening") or ())
         self.switch_openers = tuple(tuple(str(w).lower().split()) for w in switch.get("worsening_openers") or ())
         self.switch_for_verbs = frozenset(str(w).lower() for w in switch.get("for_verbs") or ())
+        # a side effect given as the reason ("changed from aza to mercaptopurine because of hair
+        # loss", "cos the tablets upset his stomach"): the one switched from not tolerated (h150)
+        self.switch_side_effects = tuple(tuple(str(w).lower().split()) for w in switch.get("side_effects") or ())
         exception = vocabulary.get("exception_after_denial") or {}
         self.exception_words = tuple(tuple(str(w).lower().split()) for w in exception.get("words") or ())
         self.exception_now = tuple(tuple(str(w).lower().split()) for w in exception.get("now") or ())
@@ -866,8 +869,11 @@ class Outcomes:
                 fact.status, fact.historical = "current", False
                 continue
             reason = self._switch_reason(doc, ent, fact)
-            if reason is None and before and fact.status in (None, "current") and self._worsening_reason(doc, ent):
-                reason = "failed"
+            if reason is None and before and fact.status in (None, "current"):
+                if self._worsening_reason(doc, ent):
+                    reason = "failed"
+                elif self._worsening_reason(doc, ent, self.switch_side_effects):
+                    reason = "intolerant"
             # a later mention of the same treatment that ends it ("switched to belimumab 2022 ... /
             # belimumab 2022-2025: failed", "switched to vedolizumab 2021; vedolizumab stopped 2023")
             ended_later = any(other.label == fact.label and other.concept == fact.concept and other.start > fact.start
@@ -948,17 +954,19 @@ class Outcomes:
             return None
         return None
 
-    def _worsening_reason(self, doc: Doc, ent: Span) -> bool:
+    def _worsening_reason(self, doc: Doc, ent: Span, reasons: tuple | None = None) -> bool:
         """A reason word right after the treatment switched to (a few words between at most, no
-        stop of its own) opening a worsening of the disease (``treatment_switch.worsening``)."""
-        if not self.switch_worsening:
+        stop of its own) opening a worsening of the disease (``treatment_switch.worsening``), or
+        one of ``reasons`` (the side effects, ``treatment_switch.side_effects``) when given."""
+        reasons = self.switch_worsening if reasons is None else reasons
+        if not reasons:
             return False
         words = [t.lower_ for t in doc[ent.end:min(ent.sent.end, ent.end + 14)]]
         for k, word in enumerate(words):
             if word in self.switch_stops or word in (".", ";", ",") or _range_dash(doc, ent.end + k):
                 return False
             if _holds(words, self.switch_openers, (k,)):
-                return _holds(words[k + 1:], self.switch_worsening)
+                return _holds(words[k + 1:], reasons)
         return False
 
     def _only_started(self, span: Span) -> bool:
