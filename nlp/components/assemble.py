@@ -1331,8 +1331,13 @@ class FactBuilder:
                 i -= 1
             return (i > 0 and doc[i].lower_ in self.reason_words and doc[i - 1].ent_type_ in ("DRUG", "PROCEDURE")
                     and m.modifier_span[0] - ent.end <= 3)
+        def since_not_an_event(m) -> bool:
+            # "since his stroke": an event dates what follows and is over; a disease named
+            # there is not made past ("since her lupus diagnosis"; h150, round 32)
+            return m.rule.literal.lower() == "since his (event)" and ent.text.lower() not in self.event_words
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
-                   and not ago_dates_the_treatment(m) and not possession(m) for m in ent._.modifiers)
+                   and not ago_dates_the_treatment(m) and not possession(m) and not since_not_an_event(m)
+                   for m in ent._.modifiers)
 
     def _denied_kind_of_pregnancy(self, ent: Span) -> bool:
         """A pregnancy of a kind (``pregnancy_kinds``: "ectopic", "molar") named in the

@@ -29,6 +29,7 @@ class BareAges:
         self.labels = frozenset(spec.get("after_labels") or ("CONDITION",))
         self.after = self._compile(spec.get("after_diagnosis"), "after_diagnosis")
         self.before = self._compile(spec.get("relation_before_diagnosis"), "relation_before_diagnosis")
+        self.opening = self._compile(spec.get("opening_before_diagnosis"), "opening_before_diagnosis")
         self.onset = self._compile(spec.get("onset_told_by_age"), "onset_told_by_age")
         self.now_after_onset = self._compile(spec.get("now_after_onset"), "now_after_onset")
         self.corrected_by = self._compile(spec.get("corrected_by"), "corrected_by")
@@ -67,6 +68,18 @@ class BareAges:
                 if match is not None and relations().relation_of(match.group("relation")) is not None:
                     s, e = match.span("value")
                     found[(s + offset, e + offset)] = float(match.group("value"))
+        for candidate, _, _ in chosen:
+            # "... 29, crohns with a fistula", "... 69, on abatacept": opening a sentence (h150)
+            if self.opening is None or candidate.label not in ("CONDITION", "DRUG"):
+                continue
+            start_char = doc[candidate.start].idx
+            offset = max(0, start_char - 40)
+            match = self.opening.search(text[offset:start_char])
+            if (match is None or (match.group("opening") is not None and offset > 0)
+                    or (candidate.label == "DRUG") != (match.group("on") is not None)):
+                continue
+            s, e = match.span("value")
+            found[(s + offset, e + offset)] = float(match.group("value"))
         found.update(self._now_after_onset(text, chosen, doc))
         ages = [(span, value) for span, value in found.items() if self.plausible[0] <= value <= self.plausible[1]]
         if len(ages) != 1:
