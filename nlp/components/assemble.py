@@ -343,6 +343,10 @@ class FactBuilder:
         self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
         self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
+        # "relapsed 6 months off therapy": the time since a treatment stopped, no duration of
+        # what stands before it (``time_off_treatment``; h150, round 32)
+        off = vocabulary.get("time_off_treatment")
+        self.time_off = re.compile(off, re.IGNORECASE) if off else None
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
         self.finding_words = frozenset(w.lower() for w in vocabulary.get("finding_words") or ())
@@ -1455,7 +1459,8 @@ class FactBuilder:
         sentences = sentence_index(doc)
         # how long and when are read apart: a fact may have both ("isoniazid for 9 months
         # (2022)": a course that ended then), each the nearest of its kind
-        spans = [t for t in times if t.duration_days is not None and t.date is None]
+        spans = [t for t in times if t.duration_days is not None and t.date is None
+                 and not (self.time_off is not None and self.time_off.match(doc_text(doc), t.end))]
         points = [t for t in times if not (t.duration_days is not None and t.date is None)]
         attached = [item for group in (points, spans) if group
                     for item in attach(doc_text(doc), group, facts, sentences.index, self.times).items()]
