@@ -87,6 +87,8 @@ class People:
                     < ent.doc[m.modifier_span[0]:m.modifier_span[1]].end_char for m in cues):
                 return False    # "my sons wife has lupus, she ...": the cue names the one the message is about
             named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues} - {None}
+            if self._shared_by_both(ent, cues, speaker.relation, named):
+                return False    # "my mum and my aunt both have RA, this is for mum": mum's too (h150)
             return not (named and named <= {speaker.relation, speaker.writer})
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
             if self._said_of_other_relative(ent, speaker):
@@ -352,6 +354,21 @@ class People:
         if i > ent.sent.start and doc[i].lower_ == "own":
             i -= 1
         return i >= ent.sent.start and doc[i].lower_ == "my"
+
+    def _shared_by_both(self, ent: Span, cues: list, relation: str, named: set) -> bool:
+        """``relation`` (the one the message is about) among the relatives the FAMILY cues name,
+        or joined to them by "and" right before ("my mum and my aunt"), with a word of
+        ``shared_words`` ("both") between the last cue and the mention in one clause ("my mum
+        and my aunt both have RA"): the illness is each one's named."""
+        doc = ent.doc
+        first, end = min(m.modifier_span[0] for m in cues), max(m.modifier_span[1] for m in cues)
+        window = doc[max(ent.sent.start, first - 4):first]
+        joined = (any(t.lower_ in ("and", "&") for t in window)
+                  and any(self.words.relation_of(t.text) == relation for t in window))
+        between = doc[end:ent.start]
+        return ((relation in named or joined) and 0 < len(between) <= 4
+                and any(t.lower_ in self.shared_words for t in between)
+                and not any(t.text in (",", ";", ".") for t in between))
 
     def _shared_with(self, ent: Span, relation: str) -> bool:
         """The writer's "I" right before the mention is shared with ``relation``, the one the
