@@ -345,6 +345,8 @@ class FactBuilder:
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
         # "relapsed 6 months off therapy": the time since a treatment stopped, no duration of
         # what stands before it (``time_off_treatment``; h150, round 32)
+        had_for = vocabulary.get("had_for_years")
+        self.had_for_years = re.compile(had_for, re.IGNORECASE) if had_for else None
         off = vocabulary.get("time_off_treatment")
         self.time_off = re.compile(off, re.IGNORECASE) if off else None
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
@@ -1310,7 +1312,10 @@ class FactBuilder:
                 return False
             before = doc[m.modifier_span[0] - 1].lower_ if m.modifier_span[0] > 0 else ""
             between = doc[m.modifier_span[1]:ent.start]
-            return (before in self.perfect_words
+            # "had ITP for a decade": a disease had for years goes on (h150, round 32)
+            had_long = (self.had_for_years is not None and ent.text.lower() not in self.event_words
+                        and self.had_for_years.match(ent.doc.text, ent.end_char) is not None)
+            return (before in self.perfect_words or had_long
                     or any(t.lower_ in self.reason_words for t in between)
                     or (ent.text.lower() not in self.event_words and any(t.lower_ in self.finding_words for t in between)))
         def ago_dates_the_diagnosis(m) -> bool:
