@@ -165,3 +165,10 @@ def test_outcomes_said_in_the_present_keep_the_treatment_taken_now():
 def test_after_coming_off_a_treatment_it_is_over_while_coming_off_it_goes_on():
     assert _reading("the UC flared 2 months after coming off mesalazine", "mesalazine") == PAST
     assert _reading("she is coming off the pred slowly", "prednisone") == NOW
+
+
+def test_a_treatment_taken_for_months_and_now_flaring_is_failing_but_taken():
+    fact = _one("been on vedolizumab 9 months and now flaring", "vedolizumab")
+    assert fact.status == "failed" and predicted_assertion(fact) == NOW
+    fact = _one("golimumab for a year and her UC is flaring anyway", "golimumab")
+    assert fact.status == "failed" and predicted_assertion(fact) == NOW
