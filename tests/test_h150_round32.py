@@ -137,6 +137,7 @@ def test_ages_opening_a_sentence_and_now_after_an_onset():
     assert _ages("writing for my boyfriend, his english is poor. 33, UC since 2020") == [33]
     assert _ages("lupus since her early twenties, 38 now, on benlysta") == [38]
     assert _ages("plts 30 at noon, now 45") == []
+    assert _ages("i look after my neighbour, 81, who has myositis, on IVIG") == [81]
 
 
 # --- who has it --------------------------------------------------------------------------------
