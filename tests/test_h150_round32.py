@@ -138,6 +138,7 @@ def test_ages_opening_a_sentence_and_now_after_an_onset():
     assert _ages("lupus since her early twenties, 38 now, on benlysta") == [38]
     assert _ages("plts 30 at noon, now 45") == []
     assert _ages("i look after my neighbour, 81, who has myositis, on IVIG") == [81]
+    assert _ages("crohns here, 33, on ustekinumab") == [33]
 
 
 # --- who has it --------------------------------------------------------------------------------
