@@ -46,8 +46,10 @@ class Voices:
         """The placeholder values for "your <relation>" of that sex (in ``lang``: "您女儿")."""
         if lang == "zh" and self.zh is not None:
             return self.zh.words(relation, sex)
-        who = f"your {self.address.get(relation, relation)}"
-        whose = f"{who}'s"
+        said = self.address.get(relation, relation)
+        # "the person you care for": said as written, its possessive the pronoun (h150)
+        who = said if said.startswith("the ") else f"your {said}"
+        whose = f"{who}'s" if who.startswith("your ") else (self.pronouns.get(sex or "") or {}).get("their", "their")
         pronouns = self.pronouns.get(sex or "", {"they": who, "them": who, "their": whose})
         values = {"who": who, "whose": whose, "writer": "you", **pronouns}
         values.update({k[0].upper() + k[1:]: v[0].upper() + v[1:] for k, v in list(values.items())})

@@ -46,7 +46,7 @@ from nlp.components.sections import HistorySections
 from nlp.components.result_headings import ResultHeadings
 from nlp.components.class_headings import ClassHeadings
 from nlp.components.time import TIMED_LABELS, EventsBefore, HarmFromDrug, SettingOfEvent, TimeReader, attach
-from nlp.components.speaker import Speaker
+from nlp.components.speaker import CARED_FOR, Speaker
 from nlp.resources import alternation, vocabulary, vocabulary_words
 from core.facts import Fact
 from nlp.units import normalise_lab
@@ -343,6 +343,12 @@ class FactBuilder:
         self.controlled_infections = frozenset(vocabulary.get("controlled_infections") or ())
         self.controlled_cues = frozenset(w.lower() for w in vocabulary.get("controlled_cues") or ())
         self.event_words = frozenset(w.lower() for w in vocabulary.get("event_words") or ())
+        # "relapsed 6 months off therapy": the time since a treatment stopped, no duration of
+        # what stands before it (``time_off_treatment``; h150, round 32)
+        had_for = vocabulary.get("had_for_years")
+        self.had_for_years = re.compile(had_for, re.IGNORECASE) if had_for else None
+        off = vocabulary.get("time_off_treatment")
+        self.time_off = re.compile(off, re.IGNORECASE) if off else None
         self.reason_words = frozenset(w.lower() for w in vocabulary.get("reason_words") or ())
         self.past_event_cues = frozenset(w.lower() for w in vocabulary.get("past_event_cues") or ())
         self.finding_words = frozenset(w.lower() for w in vocabulary.get("finding_words") or ())
@@ -410,6 +416,10 @@ class FactBuilder:
         """The facts of a processed Doc. ``conversation=False`` (a registry criterion): the
         steps about a person's message only (a question about a treatment for a disease, a
         question answered in the same text, a treatment asked for) are not run."""
+        if speaker is not None and speaker.relation == CARED_FOR:
+            # a carer's message: the one cared for has no relation word in the text, so what
+            # is said is read as a relative's of unknown relation (h150, round 32)
+            speaker = replace(speaker, relation=None)
         meta = doc._.trialbot_meta or {}
         ents = list(doc.ents)
         text = doc_text(doc)
@@ -1303,7 +1313,10 @@ class FactBuilder:
                 return False
             before = doc[m.modifier_span[0] - 1].lower_ if m.modifier_span[0] > 0 else ""
             between = doc[m.modifier_span[1]:ent.start]
-            return (before in self.perfect_words
+            # "had ITP for a decade": a disease had for years goes on (h150, round 32)
+            had_long = (self.had_for_years is not None and ent.text.lower() not in self.event_words
+                        and self.had_for_years.match(ent.doc.text, ent.end_char) is not None)
+            return (before in self.perfect_words or had_long
                     or any(t.lower_ in self.reason_words for t in between)
                     or (ent.text.lower() not in self.event_words and any(t.lower_ in self.finding_words for t in between)))
         def ago_dates_the_diagnosis(m) -> bool:
@@ -1328,8 +1341,13 @@ class FactBuilder:
                 i -= 1
             return (i > 0 and doc[i].lower_ in self.reason_words and doc[i - 1].ent_type_ in ("DRUG", "PROCEDURE")
                     and m.modifier_span[0] - ent.end <= 3)
+        def since_not_an_event(m) -> bool:
+            # "since his stroke": an event dates what follows and is over; a disease named
+            # there is not made past ("since her lupus diagnosis"; h150, round 32)
+            return m.rule.literal.lower() == "since his (event)" and ent.text.lower() not in self.event_words
         return any(m.category == "HISTORICAL" and not event_cue_not_for_this(m) and not ago_dates_the_diagnosis(m)
-                   and not ago_dates_the_treatment(m) and not possession(m) for m in ent._.modifiers)
+                   and not ago_dates_the_treatment(m) and not possession(m) and not since_not_an_event(m)
+                   for m in ent._.modifiers)
 
     def _denied_kind_of_pregnancy(self, ent: Span) -> bool:
         """A pregnancy of a kind (``pregnancy_kinds``: "ectopic", "molar") named in the
@@ -1447,7 +1465,8 @@ class FactBuilder:
         sentences = sentence_index(doc)
         # how long and when are read apart: a fact may have both ("isoniazid for 9 months
         # (2022)": a course that ended then), each the nearest of its kind
-        spans = [t for t in times if t.duration_days is not None and t.date is None]
+        spans = [t for t in times if t.duration_days is not None and t.date is None
+                 and not (self.time_off is not None and self.time_off.match(doc_text(doc), t.end))]
         points = [t for t in times if not (t.duration_days is not None and t.date is None)]
         attached = [item for group in (points, spans) if group
                     for item in attach(doc_text(doc), group, facts, sentences.index, self.times).items()]

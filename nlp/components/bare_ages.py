@@ -2,7 +2,9 @@
 it stands (extraction.yaml ``bare_ages``): after a diagnosis and a comma, ending the clause
 ("RA, 63.", "my son has ITP, 12.", "UC, 29, on vedolizumab"), or between a relation word and
 a diagnosis ("my daughter 22 lupus"). Only a plausible age (``plausible``), only when the
-message holds no other age, never after a lab ("hb 9, 8": no diagnosis before it).
+message holds no other age, never after a lab ("hb 9, 8": no diagnosis before it). An age the
+writer corrects right after it ("im 52... wait no 25 lol", "age 300, sorry typo, 30!", "shes 45,
+sorry i mean 54"; ``corrected_by``) is the corrected number (h150, round 32).
 """
 from __future__ import annotations
 
@@ -27,8 +29,10 @@ class BareAges:
         self.labels = frozenset(spec.get("after_labels") or ("CONDITION",))
         self.after = self._compile(spec.get("after_diagnosis"), "after_diagnosis")
         self.before = self._compile(spec.get("relation_before_diagnosis"), "relation_before_diagnosis")
+        self.opening = self._compile(spec.get("opening_before_diagnosis"), "opening_before_diagnosis")
         self.onset = self._compile(spec.get("onset_told_by_age"), "onset_told_by_age")
         self.now_after_onset = self._compile(spec.get("now_after_onset"), "now_after_onset")
+        self.corrected_by = self._compile(spec.get("corrected_by"), "corrected_by")
 
     @staticmethod
     def _compile(pattern: str | None, key: str) -> re.Pattern | None:
@@ -64,6 +68,18 @@ class BareAges:
                 if match is not None and relations().relation_of(match.group("relation")) is not None:
                     s, e = match.span("value")
                     found[(s + offset, e + offset)] = float(match.group("value"))
+        for candidate, _, _ in chosen:
+            # "... 29, crohns with a fistula", "... 69, on abatacept": opening a sentence (h150)
+            if self.opening is None or candidate.label not in ("CONDITION", "DRUG"):
+                continue
+            start_char = doc[candidate.start].idx
+            offset = max(0, start_char - 40)
+            match = self.opening.search(text[offset:start_char])
+            if (match is None or (match.group("opening") is not None and offset > 0)
+                    or (candidate.label == "DRUG") != (match.group("on") is not None)):
+                continue
+            s, e = match.span("value")
+            found[(s + offset, e + offset)] = float(match.group("value"))
         found.update(self._now_after_onset(text, chosen, doc))
         ages = [(span, value) for span, value in found.items() if self.plausible[0] <= value <= self.plausible[1]]
         if len(ages) != 1:
@@ -77,6 +93,27 @@ class BareAges:
         added = (Candidate(span.start, span.end, "AGE", "age"), "pattern", meta)
         return sorted(chosen + [added], key=lambda r: r[0].start)
 
+    def corrected(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
+        """``chosen`` with each age the writer corrects right after it (``corrected_by``: "52...
+        wait no 25", "300, sorry typo, 30!") moved to the corrected number, when that is a
+        plausible age no other candidate covers."""
+        if self.corrected_by is None or not any(c.label == "AGE" for c, _, _ in chosen):
+            return chosen
+        text = doc_text(doc)
+        taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
+        out = []
+        for candidate, origin, info in chosen:
+            if candidate.label == "AGE":
+                end_char = doc[candidate.end - 1].idx + len(doc[candidate.end - 1])
+                match = self.corrected_by.match(text, end_char)
+                value = float(match.group("value")) if match is not None else None
+                span = doc.char_span(*match.span("value")) if match is not None else None
+                if (span is not None and self.plausible[0] <= value <= self.plausible[1]
+                        and not any(i in taken for i in range(span.start, span.end))):
+                    info = {**info, "value": value, "value_normalized": value, "implausible": False}
+                    candidate = Candidate(span.start, span.end, "AGE", candidate.concept)
+            out.append((candidate, origin, info))
+        return sorted(out, key=lambda r: r[0].start)
 
     def _now_after_onset(self, text: str, chosen: list[tuple[Candidate, str, dict]], doc: Doc) -> dict[tuple[int, int], float]:
         """A story told by ages that ends with the age of now ("Myasthenia since age 30;

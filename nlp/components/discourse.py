@@ -87,6 +87,8 @@ class People:
                     < ent.doc[m.modifier_span[0]:m.modifier_span[1]].end_char for m in cues):
                 return False    # "my sons wife has lupus, she ...": the cue names the one the message is about
             named = {self._relation_in(ent.doc[m.modifier_span[0]:m.modifier_span[1]]) for m in cues} - {None}
+            if self._shared_by_both(ent, cues, speaker.relation, named):
+                return False    # "my mum and my aunt both have RA, this is for mum": mum's too (h150)
             return not (named and named <= {speaker.relation, speaker.writer})
         if speaker is not None and (speaker.relation is not None or speaker.speaker == "patient"):
             if self._said_of_other_relative(ent, speaker):
@@ -353,6 +355,21 @@ class People:
             i -= 1
         return i >= ent.sent.start and doc[i].lower_ == "my"
 
+    def _shared_by_both(self, ent: Span, cues: list, relation: str, named: set) -> bool:
+        """``relation`` (the one the message is about) among the relatives the FAMILY cues name,
+        or joined to them by "and" right before ("my mum and my aunt"), with a word of
+        ``shared_words`` ("both") between the last cue and the mention in one clause ("my mum
+        and my aunt both have RA"): the illness is each one's named."""
+        doc = ent.doc
+        first, end = min(m.modifier_span[0] for m in cues), max(m.modifier_span[1] for m in cues)
+        window = doc[max(ent.sent.start, first - 4):first]
+        joined = (any(t.lower_ in ("and", "&") for t in window)
+                  and any(self.words.relation_of(t.text) == relation for t in window))
+        between = doc[end:ent.start]
+        return ((relation in named or joined) and 0 < len(between) <= 4
+                and any(t.lower_ in self.shared_words for t in between)
+                and not any(t.text in (",", ";", ".") for t in between))
+
     def _shared_with(self, ent: Span, relation: str) -> bool:
         """The writer's "I" right before the mention is shared with ``relation``, the one the
         message is about: "my husband and I both have RA", "my mum and me both have lupus"
@@ -498,6 +515,9 @@ class Outcomes:
         self.switch_worsening = tuple(tuple(str(w).lower().split()) for w in switch.get("worsening") or ())
         self.switch_openers = tuple(tuple(str(w).lower().split()) for w in switch.get("worsening_openers") or ())
         self.switch_for_verbs = frozenset(str(w).lower() for w in switch.get("for_verbs") or ())
+        # a side effect given as the reason ("changed from aza to mercaptopurine because of hair
+        # loss", "cos the tablets upset his stomach"): the one switched from not tolerated (h150)
+        self.switch_side_effects = tuple(tuple(str(w).lower().split()) for w in switch.get("side_effects") or ())
         exception = vocabulary.get("exception_after_denial") or {}
         self.exception_words = tuple(tuple(str(w).lower().split()) for w in exception.get("words") or ())
         self.exception_now = tuple(tuple(str(w).lower().split()) for w in exception.get("now") or ())
@@ -880,8 +900,11 @@ class Outcomes:
                 fact.status, fact.historical = "current", False
                 continue
             reason = self._switch_reason(doc, ent, fact)
-            if reason is None and before and fact.status in (None, "current") and self._worsening_reason(doc, ent):
-                reason = "failed"
+            if reason is None and before and fact.status in (None, "current"):
+                if self._worsening_reason(doc, ent):
+                    reason = "failed"
+                elif self._worsening_reason(doc, ent, self.switch_side_effects):
+                    reason = "intolerant"
             # a later mention of the same treatment that ends it ("switched to belimumab 2022 ... /
             # belimumab 2022-2025: failed", "switched to vedolizumab 2021; vedolizumab stopped 2023")
             ended_later = any(other.label == fact.label and other.concept == fact.concept and other.start > fact.start
@@ -962,17 +985,19 @@ class Outcomes:
             return None
         return None
 
-    def _worsening_reason(self, doc: Doc, ent: Span) -> bool:
+    def _worsening_reason(self, doc: Doc, ent: Span, reasons: tuple | None = None) -> bool:
         """A reason word right after the treatment switched to (a few words between at most, no
-        stop of its own) opening a worsening of the disease (``treatment_switch.worsening``)."""
-        if not self.switch_worsening:
+        stop of its own) opening a worsening of the disease (``treatment_switch.worsening``), or
+        one of ``reasons`` (the side effects, ``treatment_switch.side_effects``) when given."""
+        reasons = self.switch_worsening if reasons is None else reasons
+        if not reasons:
             return False
         words = [t.lower_ for t in doc[ent.end:min(ent.sent.end, ent.end + 14)]]
         for k, word in enumerate(words):
             if word in self.switch_stops or word in (".", ";", ",") or _range_dash(doc, ent.end + k):
                 return False
             if _holds(words, self.switch_openers, (k,)):
-                return _holds(words[k + 1:], self.switch_worsening)
+                return _holds(words[k + 1:], reasons)
         return False
 
     def _only_started(self, span: Span) -> bool:

@@ -320,6 +320,7 @@ class EntityRecognizer:
         chosen = self.kinds(doc, doc_text(doc), chosen)     # "a transplant from his sister": allogeneic
         chosen = self.bare_counts(doc, chosen, self._measure)   # "ITP. her count is still under 30": platelets
         chosen = self.bare_ages(doc, chosen)     # "RA, 63.", "my daughter 22 lupus": the patient's age
+        chosen = self.bare_ages.corrected(doc, chosen)  # "im 52... wait no 25 lol": the corrected age
         # the passes above may read a word again ("transplant" in "Bone Marrow Transplant
         # Follow-up Clinic"): a service's or an addressee's name stays no fact
         chosen = [item for item in chosen if not self._names_service(doc, item[0])]

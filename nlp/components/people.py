@@ -152,6 +152,8 @@ def people_of(text: str, read: Reader) -> list[Person]:
     if not any(p.search(text) for p in words.together) and any(
             m[2] != WRITER and rel.about.search(text, max(0, m[0] - 40), m[0]) for m in mentions):
         return []       # "im writing for my daughter (15) with lupus. im 45 and i have RA myself": hers
+    if not any(p.search(text) for p in words.together) and rel.about_one is not None and rel.about_one.search(text):
+        return []       # "my mum and my aunt both have RA, this is for mum": hers (h150, round 32)
     groups = _groups(text, mentions, words)
     together = any(p.search(text) for p in words.together)
     parts: dict[str, list[Fact]] = {}

@@ -32,6 +32,7 @@ from nlp.numerals import numeral_view, original_span
 from nlp.resources import NLP_DIR, alternation, vocabulary
 
 RELATIONS_FILE = NLP_DIR / "relations.yaml"
+CARED_FOR = "cared_for"     # the relation of the person a carer looks after (relations.yaml)
 _ROLES = ("patient", "family")
 _SEXES = ("female", "male", None)
 
@@ -89,6 +90,7 @@ class Relations:
     writer_with_relative: tuple[re.Pattern, ...] = ()   # "both me and my partner have crohns": the writer's message
     writer_names_self: tuple[re.Pattern, ...] = ()  # "its his wife writing": the writer's relation to "him" (groups pron, writer)
     writer_as_relative_of: dict[str, dict[str, str]] = field(default_factory=dict)   # writer relation -> pronoun -> patient's relation
+    carer_statements: tuple[re.Pattern, ...] = ()   # "im her carer": written for the person cared for (h150)
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -262,6 +264,7 @@ def relations() -> Relations:
         writer_names_self=tuple(names_self),
         writer_with_relative=tuple(_regexes(doc, "writer_with_relative", name)),
         writer_as_relative_of={str(k): {str(p): str(r) for p, r in v.items()} for k, v in inverse.items()},
+        carer_statements=tuple(_regexes(doc, "carer_statements", name)),
     )
 
 
@@ -579,6 +582,12 @@ def _speaker_of(text: str) -> Speaker:
     if subject is not None:
         start, end, relation = subject[:3]
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
+    if (CARED_FOR in rel.sexes and any(p.search(text) for p in rel.carer_statements)
+            and not any(p.search(text) for p in rel.self_statements)):
+        # "im her carer, shes 47 with systemic sclerosis", "paid carer here for a lady with lupus":
+        # a carer writes for the person they look after, who has no relation word of their own;
+        # the sex of the one pronoun the message uses (h150, round 32)
+        return Speaker("relative", CARED_FOR, spoken_of[0] if len(spoken_of) == 1 else None)
     if writer and spoken_of and not any(p.search(text) for p in rel.self_statements):
         # "I don't think she has TB": someone writing about "she"; her sex when only one is named;
         # the one relation of that sex the message names, even at a clause's end ("she hasnt
