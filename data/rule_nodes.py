@@ -187,7 +187,8 @@ def _hash(text: str) -> str:
 # 137: h145, round 31: "antisynthetase" / "anti-synthetase" alone is the anti-synthetase syndrome; "dysphasia" is never a misspelt dysphagia; a stoma stays in place until reversed.
 # 138: h146, round 31: the markers nras_mutation ("NRAS G12D", "NRAS wild-type") and pd_l1_expression ("PD-L1 TPS 80%", "PD-L1 negative"; never a bare "PD-L1") in tumour_markers.yaml; "aspergillosis", "invasive aspergillosis", "aspergillus pneumonia", "mucormycosis" are active infections (terms and kinds); "MRD 0.5%" keeps its value; a treatment "never given:" or a procedure "not performed" is denied.
 # 139: h147, round 31: letters' "mNSCLC" and "mPDAC" are abbreviations of their cancers (conditions_common.yaml); a metastatic cancer in one word ("mBC", "mCRC", "mNSCLC", "mPDAC", "mCRPC", "mRCC") also gives metastatic disease on the patient's side.
-PLAN_VERSION = "139"
+# 140: lead, round 35: a fistula concept (comorbidities.yaml: "History of abdominal fistula", "rectovaginal fistula"); "cardiac history" a term of heart disease; a ConText PSEUDO rule for a donor relative ("transplant from his sister in 2025"); an outcome after a treatment named again is that treatment's only.
+PLAN_VERSION = "140"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
