@@ -235,3 +235,13 @@ def test_a_place_said_in_passing_while_a_question_waits(tmp_path):
     reply = said(engine.message("c", "im 38 and in hangzhou"))
     assert "age 38" in reply and "Hangzhou" in reply      # a trial site's city (no gazetteer here)
     assert [f.label for f in tracker_of(engine, "c").profile.facts].count("LOCATION") == 1
+
+
+def test_a_value_with_a_recent_time_after_an_admission_one_is_todays():
+    [crp] = _facts("CRP 140 on admission, 22 a few days ago.", "crp")
+    assert crp.value == 22 and not crp.historical
+
+
+def test_a_wish_for_another_baby_is_a_pregnancy_plan():
+    [plan] = _facts("we're hoping to try for another baby next year, my wife is 33 with lupus", label="PREGNANCY")
+    assert plan.concept == "planning" and plan.hypothetical

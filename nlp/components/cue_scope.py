@@ -571,11 +571,13 @@ def _outcome_of_a_named_again(doc, modifier, ent) -> bool:
             or modifier.direction.lower() not in ("backward", "bidirectional")
             or ent.label_ not in _KINDS or ent.end > start):
         return False
-    before = [e for e in doc.ents if e.label_ in _KINDS and e.end <= start]
-    if not before:
+    cue_at = doc[start].idx
+    before = [e for e in doc.ents if e.label_ in _KINDS and e.end <= start
+              and not _SENTENCE_BREAK.search(doc.text, e.start_char, cue_at)]     # its own sentence only
+    if len(before) < 2 or ent not in before:
         return False
     subject = before[-1]
-    if subject.start == ent.start or _SENTENCE_BREAK.search(doc.text, ent.start_char, doc[start].idx):
+    if subject.start == ent.start:
         return False
     named = subject.kb_id_ or subject.text.casefold()
     same = [e for e in before[:-1] if (e.kb_id_ or e.text.casefold()) == named]
