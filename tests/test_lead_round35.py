@@ -245,3 +245,37 @@ def test_a_value_with_a_recent_time_after_an_admission_one_is_todays():
 def test_a_wish_for_another_baby_is_a_pregnancy_plan():
     [plan] = _facts("we're hoping to try for another baby next year, my wife is 33 with lupus", label="PREGNANCY")
     assert plan.concept == "planning" and plan.hypothetical
+
+
+def test_an_intolerance_reaches_no_treatment_a_new_item_opens():
+    text = ("She's been on hydroxychloroquine since the start, then mycophenolate which she couldn't tolerate "
+            "because of the sickness, then they gave her cyclophosphamide infusions (6 of them)")
+    assert _facts(text, "mycophenolate")[0].status == "intolerant"
+    assert _facts(text, "cyclophosphamide")[0].status is None
+    # a list the cue opens keeps it
+    assert {f.status for f in _facts("couldn't tolerate methotrexate or leflunomide", label="DRUG")} == {"intolerant"}
+
+
+@pytest.mark.parametrize("text", ["Perianal fistula with seton 2019, now healed.", "the fistula has healed"])
+def test_a_healed_lesion_is_past(text):
+    [fistula] = _facts(text, "fistula")
+    assert fistula.historical and not fistula.negated
+
+
+def test_its_come_back_is_a_relapse():
+    assert _facts("my little boy is 7 and has t cell leukemia, its come back for the 2nd time", "relapsed_disease")
+
+
+@pytest.mark.parametrize("text, concept", [("她需要CD19阳性吗？", "cd19"), ("需要乙肝阴性吗？", "hbv")])
+def test_a_requirement_asked_in_chinese_is_no_result(text, concept):
+    [asked] = _facts(text, concept)
+    assert asked.hypothetical
+    assert not _facts("她CD19阳性", "cd19")[0].hypothetical
+
+
+def test_a_requirement_asked_in_chinese_quotes_the_criteria(tmp_path):
+    engine = _engine(tmp_path)
+    replies = talk(engine, "c", "我女儿26岁，系统性红斑狼疮，狼疮肾炎IV型",
+                   "用过环磷酰胺和吗替麦考酚酯，都没效果，现在用贝利尤单抗", "她需要CD19阳性吗？")
+    assert "CD19" in replies[-1] and "试验团队" in replies[-1]
+    assert not any(f.concept == "cd19" and not f.hypothetical for f in tracker_of(engine, "c").profile.facts)

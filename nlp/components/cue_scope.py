@@ -97,6 +97,7 @@ def cue_scope(doc):
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _outcome_of_a_named_again(doc, m, ent)
+            and not _outcome_before_a_new_item(doc, m, modifiers, ent)
             and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
@@ -585,6 +586,26 @@ def _outcome_of_a_named_again(doc, modifier, ent) -> bool:
 
 
 _SENTENCE_BREAK = re.compile(r"[.;!?\n]")
+_NEW_ITEM = frozenset({"HISTORICAL", "THERAPY_CURRENT", "PRIOR"})
+
+
+def _outcome_before_a_new_item(doc, modifier, modifiers, ent) -> bool:
+    """A failure or a harm said after a treatment reaches no treatment after it that a cue of
+    its own opens as the next item ("then mycophenolate which she couldn't tolerate because of
+    the sickness, then they gave her cyclophosphamide infusions": the cyclophosphamide was
+    tolerated as far as the words say; lead, round 32). Only when the cue has a treatment of
+    its own before it in the sentence."""
+    start, end = modifier.modifier_span
+    if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+            or modifier.direction.lower() not in ("forward", "bidirectional") or ent.start < end
+            or ent.label_ not in _KINDS):
+        return False
+    cue_at = doc[start].idx
+    if not any(e.label_ in _KINDS and e.end <= start and not _SENTENCE_BREAK.search(doc.text, e.start_char, cue_at)
+               for e in doc.ents):
+        return False
+    return any(m is not modifier and m.category in _NEW_ITEM and m.direction.lower() == "forward"
+               and end <= m.modifier_span[0] and m.modifier_span[1] <= ent.start for m in modifiers)
 
 
 def _current_of_an_earlier_clause(doc, modifier, modifiers, ent) -> bool:
