@@ -23,6 +23,7 @@ from datetime import date
 
 import pytest
 
+from bot.cli import main
 from bot.faq import load_faq
 from bundled_engine import bundled_engine, said, talk, tracker_of
 from core.facts import Fact, Profile
@@ -279,3 +280,12 @@ def test_a_requirement_asked_in_chinese_quotes_the_criteria(tmp_path):
                    "用过环磷酰胺和吗替麦考酚酯，都没效果，现在用贝利尤单抗", "她需要CD19阳性吗？")
     assert "CD19" in replies[-1] and "试验团队" in replies[-1]
     assert not any(f.concept == "cd19" and not f.hypothetical for f in tracker_of(engine, "c").profile.facts)
+
+
+def test_triage_says_how_the_trials_came_out_before_the_list(capsys, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("The patient is a 15 year old girl with recurrent migraine headache, otherwise well.", encoding="utf-8")
+    assert main(["triage", "--db", str(tmp_path / "t.db"), "--today", "2026-12-06", str(note)]) == 0
+    out = capsys.readouterr().out
+    counts = next(line for line in out.splitlines() if line.startswith("Trials judged:"))
+    assert "0 may qualify" in counts and out.index("Trials judged:") < out.index("\n1. ")
