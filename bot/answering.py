@@ -36,9 +36,22 @@ SPEAKER_MESSAGES = 1               # who is writing is read until this many mess
 class Answering:
     """How a turn reads what the person said (``Engine`` mixes it in)."""
 
-    def _skip(self, turn: Turn, choice: str) -> None:
+    def _nothing_else_to(self, turn: Turn, text: str) -> bool:
+        """"no other health problems" while a question waits: nothing more to tell, and no
+        answer to it unless the question's own words are what it denies ("Do you have any other
+        health problems?" is answered by it; "Has a DMARD failed?" is not)."""
+        pending = turn.tracker.pending
+        if pending is None or not self.phrasings.says_nothing_else(text):
+            return False
+        if pending.get("form") != "yes_no":
+            return True
+        question = self._find_question(turn, pending["key"])
+        return question is not None and _denies_unread(question, text, [])
+
+    def _skip(self, turn: Turn, choice: str, said: bool = False) -> None:
         """"Not sure" / "skip": the question is left open (its criteria stay unknown). To
-        "Do you have recent blood test results?" or a lab question: no lab questions at all."""
+        "Do you have recent blood test results?" or a lab question: no lab questions at all.
+        ``said``: the reply already says the question is left open (never said twice)."""
         key = turn.tracker.pending["key"]
         if key == WHICH_KEY:                # "whom first?" left open: the first person named
             self._start_with(turn, 0)
@@ -47,7 +60,7 @@ class Answering:
         if _asks_labs(key):
             turn.record("labs", {"known": False})
             turn.text("labs_skipped")
-        else:
+        elif not said:
             turn.text("skipped")
         self._advance(turn)
 
@@ -536,7 +549,7 @@ class Answering:
         if tracker.unclear:
             if tracker.pending is not None:
                 turn.text("not_understood_again")
-                self._skip(turn, "unsure")          # left open, and on to the next
+                self._skip(turn, "unsure", said=True)   # left open, and on to the next
             else:
                 turn.text("nothing_found_again")
             return

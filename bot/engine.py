@@ -398,7 +398,7 @@ class Engine(Answering, Asking, Family):
             if pending["key"].startswith("score:") and pending.get("form") == "number" and texts.match_choice(text, ("no",)):
                 self._skip(turn, "unsure")      # "Do you know your SLEDAI?" "no"
                 return
-            if pending.get("form") != "yes_no" and self.phrasings.says_nothing_else(text):
+            if self._nothing_else_to(turn, text):
                 turn.text("ok")             # "no other health problems" to "When did you last take IVIG?"
                 self._prompt(turn)
                 return

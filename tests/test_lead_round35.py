@@ -289,3 +289,22 @@ def test_triage_says_how_the_trials_came_out_before_the_list(capsys, tmp_path):
     out = capsys.readouterr().out
     counts = next(line for line in out.splitlines() if line.startswith("Trials judged:"))
     assert "0 may qualify" in counts and out.index("Trials judged:") < out.index("\n1. ")
+
+
+@pytest.mark.parametrize("text", ["hes had part of his bowel removed in 2022", "i had part of my bowel taken out last year"])
+def test_part_of_the_bowel_removed_is_a_resection(text):
+    [surgery] = _facts(text, "bowel_resection")
+    assert surgery.historical
+
+
+def test_nothing_else_to_a_yes_no_question_is_no_answer(tmp_path):
+    engine = _engine(tmp_path)
+    engine.start("c")
+    engine.message("c", "my partner has crohns, hes 29")
+    engine.message("c", "humira didnt work, infliximab worked then stopped, now on stelara but still bad")
+    asked = tracker_of(engine, "c").pending
+    reply = said(engine.message("c", "no other health problems"))
+    tracker = tracker_of(engine, "c")
+    if asked and asked.get("form") == "yes_no":
+        assert asked["key"] not in tracker.answered
+        assert reply.startswith("OK.")
