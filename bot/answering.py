@@ -9,11 +9,13 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
-from bot.phrasings import says_any
+from bot.phrasings import plain, says_any
 from bot.criteria_asked import asked_phrases, asks_a_requirement, criteria_about
 from bot.results import CANDIDATE, apart, fitting_first, reads_a_condition
 from bot.sites import where_to_ask
@@ -34,9 +36,22 @@ SPEAKER_MESSAGES = 1               # who is writing is read until this many mess
 class Answering:
     """How a turn reads what the person said (``Engine`` mixes it in)."""
 
-    def _skip(self, turn: Turn, choice: str) -> None:
+    def _nothing_else_to(self, turn: Turn, text: str) -> bool:
+        """"no other health problems" while a question waits: nothing more to tell, and no
+        answer to it unless the question's own words are what it denies ("Do you have any other
+        health problems?" is answered by it; "Has a DMARD failed?" is not)."""
+        pending = turn.tracker.pending
+        if pending is None or not self.phrasings.says_nothing_else(text):
+            return False
+        if pending.get("form") != "yes_no":
+            return True
+        question = self._find_question(turn, pending["key"])
+        return question is not None and _denies_unread(question, text, [])
+
+    def _skip(self, turn: Turn, choice: str, said: bool = False) -> None:
         """"Not sure" / "skip": the question is left open (its criteria stay unknown). To
-        "Do you have recent blood test results?" or a lab question: no lab questions at all."""
+        "Do you have recent blood test results?" or a lab question: no lab questions at all.
+        ``said``: the reply already says the question is left open (never said twice)."""
         key = turn.tracker.pending["key"]
         if key == WHICH_KEY:                # "whom first?" left open: the first person named
             self._start_with(turn, 0)
@@ -45,7 +60,7 @@ class Answering:
         if _asks_labs(key):
             turn.record("labs", {"known": False})
             turn.text("labs_skipped")
-        else:
+        elif not said:
             turn.text("skipped")
         self._advance(turn)
 
@@ -136,6 +151,8 @@ class Answering:
         tracker = turn.tracker
         pending = tracker.pending or {}
         said = self.texts.match_choice(words, ("yes", "no", "unsure", "skip"))
+        if said is None and typed and _speaks_of(words, pending.get("sex")):
+            said = "yes"        # "shes 45", "her lungs are scarred too": the relative asked about is the one spoken of
         if said == "yes":
             relation, sex, told = pending.get("relation"), pending.get("sex"), pending.get("told")
             turn.record("speaker", {"relation": relation, "sex": sex})
@@ -197,6 +214,8 @@ class Answering:
         key = turn.tracker.pending["key"]
         source = turn.tracker.next_source
         extra = self._of_someone_else(turn, words, stamp(self._read(words, source=source, tracker=turn.tracker), source)) if typed else []
+        if extra and key != LOCATION_KEY:
+            extra += self._place_in_passing(turn, words, extra, source)     # "im 38 and in dublin" to another question
         if key == LOCATION_KEY:
             # only a recognised place is kept, never the answer's words (#17): the place the
             # text names, else the gazetteer's name for the answer, else nothing
@@ -237,6 +256,9 @@ class Answering:
             return
         kwargs = {"today": self.today} if self.today is not None else {}
         answered = question.answer_to_facts(words, **kwargs)
+        if answered is None and typed and extra and _NO_THEN_WORD.match(words) and not any(
+                _about_asked(question, f.concept) for f in extra if f.concept):
+            answered = []   # "no he hasnt had car t before" to the ECOG question: the "no" is the CAR-T's
         if answered is None:            # the answer says "not sure"
             self._skip(turn, "unsure")
             return
@@ -246,7 +268,8 @@ class Answering:
             # the creatinine's, not the rituximab's; what the reply told is taken in, the
             # question stays open
             answered = []
-        if typed and answered and _denies_something_else(question, words, extra):
+        if typed and answered and (_denies_something_else(question, words, extra)
+                                   or _denies_unread(question, words, extra)):
             # "Has he taken methotrexate …?" "no cancer, they screened him": the "no" is
             # the cancer's own, not a reply; what the message told is taken in, the
             # question stays open
@@ -314,7 +337,7 @@ class Answering:
                 # that may fit say of it in their own words
                 self._criteria_found(turn, text)
             turn.results_asked = results
-            if any(f.label != "LOCATION" and not (f.hypothetical or f.uncertain)
+            if any(f.label != "LOCATION" and (not (f.hypothetical or f.uncertain) or _wished(f))
                    for f in self._read(text, tracker=turn.tracker)):
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
             # the place a question names ("is there anything near Berlin") was taken just above
@@ -526,7 +549,7 @@ class Answering:
         if tracker.unclear:
             if tracker.pending is not None:
                 turn.text("not_understood_again")
-                self._skip(turn, "unsure")          # left open, and on to the next
+                self._skip(turn, "unsure", said=True)   # left open, and on to the next
             else:
                 turn.text("nothing_found_again")
             return
@@ -558,7 +581,7 @@ class Answering:
         fresh = [f for f in facts if all(f is not new for _, new in changed)]
         dated = [new for old, new in changed if _only_dated(old, new)]     # a date added, nothing else
         changed = [(old, new) for old, new in changed if not _only_dated(old, new)]
-        shown = _most_specific(fresh)
+        shown = _most_specific(fresh, turn.tracker.profile.facts)
         if shown:
             turn.say("noted", facts=shown, hint=hint)
         if dated:
@@ -677,16 +700,39 @@ def _denies_something_else(question: Any, words: str, said: list[Fact]) -> bool:
     return bool(getattr(question, "concepts", None)) and not _about_asked(question, first.concept)
 
 
+_NO_THEN_WORD = re.compile(r"\s*no[ \t]+([a-z']+)", re.IGNORECASE)     # "no fistulas atm" (no comma after the "no")
+
+
+def _denies_unread(question: Any, words: str, said: list[Fact]) -> bool:
+    """A reply opening "no" and then naming something the bot does not read ("no fistulas
+    atm" to "Has a DMARD failed or not been tolerated?"): the "no" is that thing's, not a
+    reply, unless the question's own words name it ("no kidney problems" to "Any kidney
+    problems?") or a fact read from the message stands right there (``_denies_something_else``
+    judges those). What may follow a "no" of reply ("no she hasnt", "no never") is data
+    (``reply_after_no_words``)."""
+    opening = _NO_THEN_WORD.match(words)
+    if opening is None or opening.group(1).casefold() in vocabulary_words("reply_after_no_words"):
+        return False
+    if any(f.start is not None and f.start <= opening.end(1) for f in said):
+        return False                # a fact named right after the "no": judged by what it is
+    asked = {w for role in ("patient", "clinician") for w in plain(question.text(role)).split() if len(w) >= 4}
+    named = [w for w in plain(words[opening.start(1):]).split()[:3]
+             if len(w) >= 4 and w not in vocabulary_words("reply_after_no_words")]
+    return bool(named) and not any(fuzz.ratio(w, a) >= 85 or w[:5] == a[:5] for w in named for a in asked)
+
+
 def _only_dated(old: Fact, new: Fact) -> bool:
     """The new fact only dates the old one (it had no date)."""
     return old.date is None and new.date is not None and not differs(replace(old, date=new.date), new)
 
 
-def _most_specific(facts: list[Fact]) -> list[Fact]:
+def _most_specific(facts: list[Fact], known: list[Fact] = ()) -> list[Fact]:
     """What "I noted" says back: a diagnosis said in general words beside its own kind
     ("T-ALL ... his leukemia cells") is not said twice ("T-cell acute lymphoblastic
     leukaemia; leukaemia"). Only the wording changes: every fact is still recorded; a general
-    one with a date or duration of its own ("lupus since 2015, nephritis since 2025") stays."""
+    one with a date or duration of its own ("lupus since 2015, nephritis since 2025") stays.
+    A kind noted before counts too: "T-ALL" then "the leukaemia is CD7 positive" says the
+    marker, not "leukaemia" again."""
     def assertion(f: Fact) -> tuple:
         return (f.negated, f.family, f.hypothetical, f.uncertain)
 
@@ -695,8 +741,22 @@ def _most_specific(facts: list[Fact]) -> list[Fact]:
                 and assertion(specific) == assertion(general)
                 and (general.date, general.duration_days) in ((None, None), (specific.date, specific.duration_days))
                 and _is_a(specific.concept, general.concept))
-    conditions = [f for f in facts if f.label == "CONDITION"]
+    conditions = [f for f in [*facts, *known] if f.label == "CONDITION"]
     return [f for f in facts if f.label != "CONDITION" or not any(covered(f, o) for o in conditions)]
+
+
+def _wished(fact: Fact) -> bool:
+    """A pregnancy planned ("we want to try for a baby next year, is car-t safe?"): a fact
+    of the patient's (trials exclude it) though written as a hope, never only a question."""
+    return fact.label == "PREGNANCY" and fact.concept == "planning" and not (fact.negated or fact.family)
+
+
+def _speaks_of(words: str, sex: str | None) -> bool:
+    """A reply that opens by speaking of someone in the third person ("shes 45", "her lungs
+    are scarred"), of the sex the relative named has (either, when it is not known)."""
+    first = next(iter(plain(words).split()), "")
+    kinds = ("female", "male") if sex not in ("female", "male") else (sex,)
+    return any(first in vocabulary_words(f"third_person_{kind}_words") for kind in kinds)
 
 
 def _whose_open(tracker: Any) -> bool:

@@ -398,7 +398,7 @@ class Engine(Answering, Asking, Family):
             if pending["key"].startswith("score:") and pending.get("form") == "number" and texts.match_choice(text, ("no",)):
                 self._skip(turn, "unsure")      # "Do you know your SLEDAI?" "no"
                 return
-            if pending.get("form") != "yes_no" and self.phrasings.says_nothing_else(text):
+            if self._nothing_else_to(turn, text):
                 turn.text("ok")             # "no other health problems" to "When did you last take IVIG?"
                 self._prompt(turn)
                 return
@@ -502,6 +502,9 @@ class Engine(Answering, Asking, Family):
 
     def _command(self, turn: Turn, name: str, arg: str) -> None:
         handler = engine_commands.HANDLERS.get(name)
+        if handler is None and name and (self.texts.match_choice(name, ("role_patient", "role_clinician"))
+                                         or (self.phrasings.role(name) or ("unsure",))[0] in ("patient", "clinician")):
+            handler, arg = engine_commands.role, name       # "/clinician", "/doctor": /role with it
         if handler is None:
             turn.text("unknown_command", command="/" + name)
             return
@@ -556,6 +559,8 @@ class Engine(Answering, Asking, Family):
         (the reply says so, and that /role clinician changes it); the question is never asked."""
         turn.record("role", {"role": "patient", "assumed": True})
         turn.text("role_assumed")
+        if turn.tracker.profile.facts and self._ask_named(turn):
+            return      # "my sister has myositis": "Are you asking for your sister?" first
         if turn.tracker.profile.facts:
             self._advance(turn)
         else:
@@ -677,6 +682,11 @@ class Engine(Answering, Asking, Family):
                 self._assume_patient(turn)      # "im 34 f with crohns …": the patient writes
             elif turn.results_asked and turn.tracker.relation is None:
                 self.show_results(turn)         # "… which trials could she join?": shown, the role asked later
+            elif "named" in payload:
+                # "hello, my sister has myositis": a relative's illness and nothing of the
+                # writer's own; a clinician does not write so. Patient wording, and "Are you
+                # asking for your sister?" at once rather than "who am I talking to?" (lead, round 32)
+                self._assume_patient(turn)
             else:
                 self._role_unclear(turn)        # "my daughter is 24…" / "我女儿26岁…": a relative writes
             return

@@ -38,6 +38,7 @@ KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: n
 MAX_ANSWERS = 2           # questions of one message answered ("what is car-t and does it hurt?")
 _ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_APOSTROPHE = re.compile(r"['’`´]")     # "what's" -> "whats", as plain() does
 _NOT_WORD = re.compile(r"[\s\W_]+")
 
 
@@ -101,9 +102,9 @@ class Faq:
             return self.wordings[text]
         if not self.is_question(message):
             return None
-        inside = [w for w in self.wordings if len(w.split()) >= 3 and f" {w} " in f" {text} "]
+        inside = self._inside(text)
         if inside:
-            return self.wordings[max(inside, key=len)]
+            return inside[0]
         term = self._pair(text) or self._term(text)
         if term is not None:
             return term
@@ -131,14 +132,39 @@ class Faq:
             # "whats car t and could it work for crohns?": each part a question, one known
             # (a statement after one, "can my daughter join? she has lupus", is taken in instead)
             return found
+        if whole is not None and not _CJK.search(message) and self.is_question(message):
+            # "we want to try for a baby next year, is car-t safe for that?": the pregnancy
+            # entry's words stand in it too; both answered (lead, round 32)
+            more = [a for a in self._inside(plain(message)) if a.id != whole.id]
+            return [whole, *more[:MAX_ANSWERS - 1]]
         return [whole] if whole is not None else []
+
+    def _inside(self, text: str) -> list[Answer]:
+        """The entries whose wordings (three words or more) stand in the plain text, the one
+        with the longest wording first, each once; a wording overlapping a longer one taken
+        is part of it ("does she have to stop work": no "does she have to stop" medicines)."""
+        padded = f" {text} "
+        inside = sorted((w for w in self.wordings if len(w.split()) >= 3 and f" {w} " in padded),
+                        key=len, reverse=True)
+        answers: list[Answer] = []
+        taken: list[tuple[int, int]] = []
+        for wording in inside:
+            at = padded.index(f" {wording} ")
+            span = (at, at + len(wording) + 1)
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            taken.append(span)
+            if all(self.wordings[wording].id != a.id for a in answers):
+                answers.append(self.wordings[wording])
+        return answers
 
     def _questions_in(self, message: str) -> list[str]:
         joined = _question_joiner(self.starts)
         parts = []
         for chunk in re.split(r"[?？]+", message):
-            text = plain(chunk)
-            parts += [p.strip() for p in joined.split(text) if p.strip()]
+            # split before plain() drops the commas: "what's the process, do we need a referral?"
+            lowered = _APOSTROPHE.sub("", unicodedata.normalize("NFKC", chunk).casefold())
+            parts += [text for text in (plain(p) for p in joined.split(lowered)) if text]
         return parts
 
     def _subject(self, text: str) -> Answer | None:

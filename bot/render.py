@@ -383,7 +383,10 @@ class Renderer:
         return self.t("privacy", role, days=days)
 
     def _block_noted(self, role: str | None, facts: list[Fact], hint: bool) -> str:
-        text = self.t("noted", role, facts=self.join(self.facts(facts, role), "separator"))
+        said = self.facts(facts, role)
+        if not said:        # only what says nothing of the patient ("can my husband come?"): no "I noted: ."
+            return self.t("noted_hint", role) if hint else ""
+        text = self.t("noted", role, facts=self.join(said, "separator"))
         return text + ("\n" + self.t("noted_hint", role) if hint else "")
 
     def _block_corrected(self, role: str | None, old: list[Fact], new: list[Fact]) -> str:

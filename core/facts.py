@@ -145,12 +145,19 @@ class Profile:
     def carried(old: Fact, new: Fact) -> Fact:
         """A later mention of a treatment that says nothing of how it went ("he had 7+3 and
         then FLAG-Ida" after "AML that came back after chemo") keeps the outcome and the time
-        already known; one that says how it went, or denies or doubts it, replaces it."""
+        already known; one that says how it went, or denies or doubts it, replaces it. A
+        disease named again with no time keeps the time known."""
         if (new.label in ("DRUG", "PROCEDURE") and new.status is None and old.status in _OUTCOMES
                 and not (new.negated or new.uncertain or old.negated or old.uncertain)):
             return replace(new, status=old.status, ongoing=old.ongoing and not new.historical,
                            date=new.date or old.date,
                            duration_days=old.duration_days if new.duration_days is None else new.duration_days)
+        if (new.label in ("CONDITION", "INFECTION") and new.date is None and new.duration_days is None
+                and (old.date is not None or old.duration_days is not None)
+                and not (new.negated or new.uncertain or old.negated or old.uncertain)):
+            # "is car-t even a thing for uc?" after "UC, diagnosed 8 months ago": the disease named
+            # again with no time keeps the time known (lead, round 32)
+            return replace(new, date=old.date, duration_days=old.duration_days)
         return new
 
     @classmethod

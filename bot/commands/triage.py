@@ -248,6 +248,11 @@ def report(source: str, profile, results, show_source: bool = False, lang: str =
         # "32 yo woman ... intraventricular hemorrhage ... AVM": no diagnosis the gate reads, so
         # no trial is ruled out for another condition; a "possible" says little (lead, round 32)
         lines += [""] + _wrap(_t("triage_no_diagnosis", lang), "")
+    if facts and results:
+        # how the trials came out, before the list (a referrer with a patient no trial is for
+        # sees that first, not a trial for another disease ranked "1."; lead, round 35)
+        counts = {v: sum(r.verdict == v for r in results) for v in ("likely", "possible", "ineligible")}
+        lines += [""] + _wrap(_t("triage_counts", lang, **counts), "")
     location = profile.first("LOCATION")
     place = location.concept if location else None
     gazetteer = load_gazetteer() if place else None       # the chat's nearest-site rule

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from data.terminology import Terminology
 from nlp.components.context import dosed_chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, family_past, coordinated_negation, hedged_therapy, superseded, TrailingHedge
-from nlp.components.measurements import Reading, ValueReader
+from nlp.components.measurements import RECENT, Reading, ValueReader
 from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, only_one_helped, relapsed_on_maintenance, whole_list_result
 from nlp.components.trial_examples import TrialExamples
@@ -147,7 +147,7 @@ _NOW_WORD = re.compile(r"\b(?:now|currently|today|presently|latest|this\s+week|t
 # ... or the value at the end of the stay a note tells, the newest it has ("CRP 212 on
 # admission, 18 at discharge": today's value is the later one; h131, round 28)
 _NOW_RIGHT_AFTER = re.compile(r"\s*(?:k\b|%)?\s*(?:now|currently|today|presently|at\s+present|these\s+days|this\s+week|this\s+morning"
-                              r"|(?:at|on|by)\s+discharge|at\s+follow-up)\b",
+                              r"|(?:at|on|by)\s+discharge|at\s+follow-up|" + RECENT + ")",
                               re.IGNORECASE)
 
 

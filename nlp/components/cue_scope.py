@@ -96,6 +96,8 @@ def cue_scope(doc):
             and not _older_value_in_bracket(doc, m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
+            and not _outcome_of_a_named_again(doc, m, ent)
+            and not _outcome_before_a_new_item(doc, m, modifiers, ent)
             and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
@@ -581,6 +583,53 @@ def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
         first -= 1
     return any(m.category == "THERAPY_DOSE" and first <= m.modifier_span[0] and m.modifier_span[1] <= comma
                for e in doc.ents if e.label_ in _KINDS and first <= e.start < comma for m in e._.modifiers)
+
+
+def _outcome_of_a_named_again(doc, modifier, ent) -> bool:
+    """A failure or a harm said after a treatment named again, after a list that held it
+    ("she's had anakinra, tocilizumab, canakinumab - anakinra caused bad injection site
+    reactions so she stopped"): the outcome is the one named again's, not the others' of the
+    list (lead, round 32). Only within a sentence; the mention named again is the nearest
+    treatment before the cue."""
+    start = modifier.modifier_span[0]
+    if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+            or modifier.direction.lower() not in ("backward", "bidirectional")
+            or ent.label_ not in _KINDS or ent.end > start):
+        return False
+    cue_at = doc[start].idx
+    before = [e for e in doc.ents if e.label_ in _KINDS and e.end <= start
+              and not _SENTENCE_BREAK.search(doc.text, e.start_char, cue_at)]     # its own sentence only
+    if len(before) < 2 or ent not in before:
+        return False
+    subject = before[-1]
+    if subject.start == ent.start:
+        return False
+    named = subject.kb_id_ or subject.text.casefold()
+    same = [e for e in before[:-1] if (e.kb_id_ or e.text.casefold()) == named]
+    return bool(same) and (ent.kb_id_ or ent.text.casefold()) != named
+
+
+_SENTENCE_BREAK = re.compile(r"[.;!?\n]")
+_NEW_ITEM = frozenset({"HISTORICAL", "THERAPY_CURRENT", "PRIOR"})
+
+
+def _outcome_before_a_new_item(doc, modifier, modifiers, ent) -> bool:
+    """A failure or a harm said after a treatment reaches no treatment after it that a cue of
+    its own opens as the next item ("then mycophenolate which she couldn't tolerate because of
+    the sickness, then they gave her cyclophosphamide infusions": the cyclophosphamide was
+    tolerated as far as the words say; lead, round 32). Only when the cue has a treatment of
+    its own before it in the sentence."""
+    start, end = modifier.modifier_span
+    if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+            or modifier.direction.lower() not in ("forward", "bidirectional") or ent.start < end
+            or ent.label_ not in _KINDS):
+        return False
+    cue_at = doc[start].idx
+    if not any(e.label_ in _KINDS and e.end <= start and not _SENTENCE_BREAK.search(doc.text, e.start_char, cue_at)
+               for e in doc.ents):
+        return False
+    return any(m is not modifier and m.category in _NEW_ITEM and m.direction.lower() == "forward"
+               and end <= m.modifier_span[0] and m.modifier_span[1] <= ent.start for m in modifiers)
 
 
 def _current_of_an_earlier_clause(doc, modifier, modifiers, ent) -> bool:

@@ -15,7 +15,8 @@ cues inside them.
 - Infections and markers: the result after them in their clause ("乙肝、丙肝均阴性");
   negative makes the mention negated.
 - A treatment or pregnancy named in a clause that asks a question ("能做CAR-T吗？") with
-  nothing said of its use is hypothetical.
+  nothing said of its use is hypothetical; any treatment, result or value named in a question
+  about a requirement ("她需要CD19阳性吗？", ``requirement_words``) is too.
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from nlp.components.zh_mentions import Mention
 THERAPY_LABELS = ("DRUG", "PROCEDURE")
 RESULT_LABELS = ("INFECTION", "BIOMARKER")
 QUESTION_LABELS = THERAPY_LABELS + ("PREGNANCY",)
+# what a requirement question asks about rather than tells (not a diagnosis, age or sex)
+REQUIREMENT_LABELS = THERAPY_LABELS + RESULT_LABELS + ("PREGNANCY", "LAB", "SCORE")
 # a space between two Chinese characters ends a clause (informal writing uses no commas)
 _SPACE_BREAK = re.compile(r"(?<=[^\x00-\x7f])\s(?=\s*[^\x00-\x7f])")
 _FLAGS = ("negation", "uncertain", "hypothetical", "historical", "treatment_over")
@@ -74,6 +77,7 @@ class Cues:
         self.clause_ends = frozenset(words["clause_ends"])
         self.sentence_ends = frozenset(words["sentence_ends"])
         self.question_ends = tuple(words["question_ends"])
+        self.requirement_words = tuple(words["requirement_words"])
 
     def find(self, text: str, token_starts: set[int], token_ends: set[int], mentions: list[Mention]) -> list[Cue]:
         hidden = [False] * len(text)
@@ -103,6 +107,11 @@ class Cues:
 
     def sentences(self, text: str) -> list[tuple[int, int]]:
         return _split(text, self.sentence_ends)
+
+    def asks_a_requirement(self, text: str, clause: tuple[int, int]) -> bool:
+        """The clause asks what a trial requires ("她需要CD19阳性吗？")."""
+        start, end = clause
+        return self.asks(text, clause) and any(word in text[start:end] for word in self.requirement_words)
 
     def asks(self, text: str, clause: tuple[int, int]) -> bool:
         """The clause is a question (it ends with a question mark or particle)."""
@@ -210,6 +219,13 @@ def _result(mention: Mention, cues: list[Cue], terminators: list[int]) -> str | 
 
 def _questions(text: str, clause: tuple[int, int], members: list[tuple[Mention, Context]], finder: Cues) -> None:
     if not members or not finder.asks(text, clause):
+        return
+    if finder.asks_a_requirement(text, clause):
+        # "她需要CD19阳性吗？", "需要乙肝阴性吗？": a requirement asked about, no result of hers
+        # (as in English, data/nlp/extraction.yaml requirement_question_words; lead, round 35)
+        for mention, context in members:
+            if mention.label in REQUIREMENT_LABELS:
+                context.hypothetical = True
         return
     for mention, context in members:
         if mention.label in QUESTION_LABELS and not (context.status or context.historical or context.negated):
