@@ -268,6 +268,9 @@ class Renderer:
                 return self.p("infection_negative", name=name)
             if fact.uncertain or fact.hypothetical:     # "not sure if she had the TB test"
                 return self.p("finding_uncertain", name=name)
+            if fact.status is None and fact.historical and fact.concept == "active_infection":
+                # "the toci caused bad infections": infections of the past, never "active infection mentioned"
+                return self.p("infections_past")
             if fact.status is None:                     # "PMH: HTN, hep B": no result (matching: unknown)
                 return self.p("infection_mentioned", name=name)
             if fact.historical and fact.status == "positive":   # "I had covid last year": over, not "COVID-19 positive"

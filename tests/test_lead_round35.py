@@ -308,3 +308,15 @@ def test_nothing_else_to_a_yes_no_question_is_no_answer(tmp_path):
     if asked and asked.get("form") == "yes_no":
         assert asked["key"] not in tracker.answered
         assert reply.startswith("OK.")
+
+
+@pytest.mark.parametrize("text", ["currently on baricitinib and 5mg pred", "now on tacrolimus and 10 of pred"])
+def test_now_on_reaches_past_a_dose_in_the_list(text):
+    assert all(f.status == "current" for f in _facts(text, label="DRUG"))
+
+
+def test_infections_a_drug_caused_are_said_as_past(tmp_path):
+    engine = _engine(tmp_path)
+    reply = talk(engine, "c", "hi, im his carer, hes 58 with RA",
+                 "he's tried methotrexate, leflunomide, etanercept and tocilizumab. the toci caused bad infections")[-1]
+    assert "infections in the past" in reply and "mentioned (no result given)" not in reply

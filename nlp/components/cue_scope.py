@@ -128,6 +128,7 @@ def cue_scope(doc):
                 graph.edges = [(t, m) for t, m in graph.edges if t != ent or m in kept]
     _history_over_the_rest_of_the_list(doc, graph)
     _failure_over_the_rest_of_the_list(doc, graph)
+    _current_over_the_rest_of_the_list(doc, graph)
     _outcome_said_of_it(doc, graph)
     return doc
 
@@ -178,6 +179,18 @@ def _failure_over_the_rest_of_the_list(doc, graph) -> None:
         doc, graph, "THERAPY_FAILED",
         own=lambda m, after: m.category.startswith("THERAPY_") or m.category in ASSERTION_CATEGORIES,
         past_a_dose=lambda cue: True, over_a_bracket=True)
+
+
+def _current_over_the_rest_of_the_list(doc, graph) -> None:
+    """A "now on" cue before a list reaches its last items too when a dose made the list
+    longer than the cue's reach ("currently on baricitinib and 5mg pred", "now on tacrolimus
+    and 10 of pred": both taken now). Only items with no cue of their own, in the same
+    sentence, joined by list words with nothing but doses between (lead, round 35)."""
+    _over_the_rest_of_the_list(
+        doc, graph, "THERAPY_CURRENT",
+        own=lambda m, after: m.category.startswith("THERAPY_") or m.category in ASSERTION_CATEGORIES
+        or m.category == "HISTORICAL",
+        past_a_dose=lambda cue: True)
 
 
 def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose, over_a_bracket: bool = False) -> None:
