@@ -320,3 +320,11 @@ def test_infections_a_drug_caused_are_said_as_past(tmp_path):
     reply = talk(engine, "c", "hi, im his carer, hes 58 with RA",
                  "he's tried methotrexate, leflunomide, etanercept and tocilizumab. the toci caused bad infections")[-1]
     assert "infections in the past" in reply and "mentioned (no result given)" not in reply
+
+
+@pytest.mark.parametrize("text", ["She was diagnosed with SLE when she was 15 and it's been really hard.",
+                                  "diagnosed with lupus at age 20"])
+def test_the_age_a_disease_was_diagnosed_at_is_no_past_disease(text):
+    [sle] = _facts(text, "sle")
+    assert not sle.historical
+    assert _facts("ectopic pregnancy at age 26", label="PREGNANCY")[0].historical

@@ -98,6 +98,7 @@ def cue_scope(doc):
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _outcome_of_a_named_again(doc, m, ent)
             and not _outcome_before_a_new_item(doc, m, modifiers, ent)
+            and not _onset_age_of_a_diagnosis(doc, m, ent)
             and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
@@ -624,6 +625,22 @@ def _outcome_of_a_named_again(doc, modifier, ent) -> bool:
 
 _SENTENCE_BREAK = re.compile(r"[.;!?\n]")
 _NEW_ITEM = frozenset({"HISTORICAL", "THERAPY_CURRENT", "PRIOR"})
+
+
+def _onset_age_of_a_diagnosis(doc, modifier, ent) -> bool:
+    """"She was diagnosed with SLE when she was 15", "diagnosed with lupus at age 20": the age
+    the illness began, not an illness of the past (as "diagnosed with Still's disease at 30"
+    is read); a diagnosis word stands a few words before the disease in its clause (lead, round 35)."""
+    if modifier.category != "HISTORICAL" or ent.label_ != "CONDITION" or modifier.rule.literal not in _AGE_CUES:
+        return False
+    if modifier.modifier_span[0] < ent.end:
+        return False
+    before = doc[max(ent.sent.start, ent.start - 4):ent.start]
+    return any(t.lower_ in vocabulary_words("time_diagnosis_words") for t in before) and not any(
+        t.text in (",", ";", ".") for t in doc[ent.end:modifier.modifier_span[0]])
+
+
+_AGE_CUES = frozenset({"when I was N", "at age N"})
 
 
 def _outcome_before_a_new_item(doc, modifier, modifiers, ent) -> bool:
