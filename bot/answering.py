@@ -36,6 +36,22 @@ SPEAKER_MESSAGES = 1               # who is writing is read until this many mess
 class Answering:
     """How a turn reads what the person said (``Engine`` mixes it in)."""
 
+    def _not_diagnosed_yet(self, turn: Turn, text: str, facts: list[Fact]) -> None:
+        """"i think i have lupus but not diagnosed yet": the diagnosis the message doubts is
+        not asked about again ("Have you been diagnosed with lupus?" was the next question);
+        left open, as "not sure" would leave it (``not_diagnosed_words``; lead, round 35)."""
+        if not says_any(text, vocabulary_words("not_diagnosed_words")):
+            return
+        from matching.questions import DIAGNOSIS_ANY  # start-up: the matcher only once a turn matches
+
+        for fact in facts:
+            key = f"diagnosis:{fact.concept}"
+            if (fact.label == "CONDITION" and fact.uncertain and not (fact.negated or fact.family)
+                    and key not in turn.tracker.skipped):
+                turn.record("skip", {"key": key, "choice": "unsure"})
+        if any(f.label == "CONDITION" and f.uncertain for f in facts) and DIAGNOSIS_ANY not in turn.tracker.skipped:
+            turn.record("skip", {"key": DIAGNOSIS_ANY, "choice": "unsure"})
+
     def _nothing_else_to(self, turn: Turn, text: str) -> bool:
         """"no other health problems" while a question waits: nothing more to tell, and no
         answer to it unless the question's own words are what it denies ("Do you have any other

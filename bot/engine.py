@@ -677,6 +677,7 @@ class Engine(Answering, Asking, Family):
             payload["part_at"] = round(time.time(), 3)   # the rest may follow (Telegram's split)
         # several people: their facts are said back once one is chosen, never mixed together
         self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0, quiet=bool(people))
+        self._not_diagnosed_yet(turn, text, facts)
         if turn.tracker.role is None:
             if turn.tracker.relation is None and self.phrasings.tells_own(text):
                 self._assume_patient(turn)      # "im 34 f with crohns …": the patient writes

@@ -328,3 +328,12 @@ def test_the_age_a_disease_was_diagnosed_at_is_no_past_disease(text):
     [sle] = _facts(text, "sle")
     assert not sle.historical
     assert _facts("ectopic pregnancy at age 26", label="PREGNANCY")[0].historical
+
+
+def test_a_diagnosis_said_not_made_yet_is_not_asked_about(tmp_path):
+    engine = _engine(tmp_path)
+    reply = talk(engine, "c", "i think i have lupus but not diagnosed yet")[-1]
+    assert "possible systemic lupus erythematosus" in reply
+    assert "Have you been diagnosed" not in reply
+    tracker = tracker_of(engine, "c")
+    assert tracker.pending is None or not tracker.pending["key"].startswith("diagnosis")
