@@ -625,6 +625,7 @@ def _outcome_of_a_named_again(doc, modifier, ent) -> bool:
 
 _SENTENCE_BREAK = re.compile(r"[.;!?\n]")
 _NEW_ITEM = frozenset({"HISTORICAL", "THERAPY_CURRENT", "PRIOR"})
+_OWN_CUE_GAP = 4    # words between a treatment and the outcome said of it ("which she couldn't tolerate")
 
 
 def _onset_age_of_a_diagnosis(doc, modifier, ent) -> bool:
@@ -651,12 +652,13 @@ def _outcome_before_a_new_item(doc, modifier, modifiers, ent) -> bool:
     its own before it in the sentence."""
     start, end = modifier.modifier_span
     if (modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
-            or modifier.direction.lower() not in ("forward", "bidirectional") or ent.start < end
+            or modifier.direction.lower() != "bidirectional" or ent.start < end
             or ent.label_ not in _KINDS):
         return False
-    cue_at = doc[start].idx
-    if not any(e.label_ in _KINDS and e.end <= start and not _SENTENCE_BREAK.search(doc.text, e.start_char, cue_at)
-               for e in doc.ents):
+    # its own treatment right before it ("mycophenolate which she couldn't tolerate"); a cue
+    # naming what follows ("no complete remission after two courses of induction") is not one
+    if not any(e.label_ in _KINDS and e.end <= start and start - e.end <= _OWN_CUE_GAP
+               and not any(t.text in (",", ";", ".") for t in doc[e.end:start]) for e in doc.ents):
         return False
     return any(m is not modifier and m.category in _NEW_ITEM and m.direction.lower() == "forward"
                and end <= m.modifier_span[0] and m.modifier_span[1] <= ent.start for m in modifiers)
