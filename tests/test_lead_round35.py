@@ -337,3 +337,10 @@ def test_a_diagnosis_said_not_made_yet_is_not_asked_about(tmp_path):
     assert "Have you been diagnosed" not in reply
     tracker = tracker_of(engine, "c")
     assert tracker.pending is None or not tracker.pending["key"].startswith("diagnosis")
+
+
+def test_members_of_a_class_taken_before_were_taken_before():
+    text = "RA 15y, seropositive. bDMARDs x4 (ETN, ADA, TCZ), JAKi x2 (tofa, upa). current: RTX"
+    for concept in ("etanercept", "adalimumab", "tocilizumab", "tofacitinib", "upadacitinib"):
+        assert _facts(text, concept)[0].historical, concept
+    assert _facts(text, "rituximab")[0].status == "current"
