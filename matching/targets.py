@@ -23,6 +23,7 @@ from data.store_memo import StoreMemo
 from data.terminology import Terminology, load_terminology
 from matching.keywords import trials_naming
 from matching.status_trials import trials_for
+from matching.untreating import untreating_trials
 
 _POSITIVE = ("positive", None)          # a marker named without a status ("CD7+ blasts") is positive
 # the set operations below, by the antigen names they start from: a turn that changes none
@@ -53,8 +54,39 @@ def _names(concept) -> list[str]:
 
 def targeted_trials(db: Any, profile: Profile) -> frozenset[str]:
     """Ids of the trials whose title or keywords name a target antigen the patient is
-    positive for (a criterion naming the antigen does not count; ``keywords.trials_naming``)."""
-    return trials_naming(db, target_names(profile))
+    positive for (a criterion naming the antigen does not count; ``keywords.trials_naming``),
+    and the studies of a treatment the person is heading for (``studied_trials``)."""
+    return trials_naming(db, target_names(profile)) | studied_trials(db, profile)
+
+
+def planned_class_names(profile: Profile) -> list[str]:
+    """The names of the treatments the person is heading for (a drug or procedure planned,
+    asked for or offered: hypothetical, not negated, not a relative's; never the product's
+    own default) and of every class they belong to: "sending me for CAR-T" gives "CAR-T" and
+    "adoptive cell therapy" (the terminology's ancestors)."""
+    terminology = load_terminology()
+    names: list[str] = []
+    for fact in profile.facts:
+        if (fact.label not in ("DRUG", "PROCEDURE") or not fact.hypothetical or fact.negated or fact.family
+                or fact.concept not in terminology):
+            continue
+        for concept in terminology.ancestors(fact.concept):
+            found = terminology[concept]
+            names += [found.label, *found.terms, *found.abbreviations]
+    return sorted({n.lower() for n in names if n and len(n) > 3})
+
+
+def studied_trials(db: Any, profile: Profile) -> frozenset[str]:
+    """Ids of the studies offering no treatment (``matching.untreating``: samples and tests
+    only) whose title or keywords name a treatment the person is heading for, or a class of it
+    ("Immune Determinants of the Response to Adoptive Cell Therapy" for a relapsed T-LBL
+    "being sent for CAR-T"): such a study is about that person's coming treatment, as aimed
+    at them as a trial of it (it had ranked after the relapsed-lymphoma baskets filed under
+    lymphoma; h152, round 32). Never a verdict."""
+    names = planned_class_names(profile)
+    if not names:
+        return frozenset()
+    return _SETS.get(db, lambda: trials_naming(db, names) & untreating_trials(db), "studied", tuple(names))
 
 
 def all_target_names() -> list[str]:
