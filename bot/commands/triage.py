@@ -251,7 +251,8 @@ def report(source: str, profile, results, show_source: bool = False, lang: str =
     if facts and results:
         # how the trials came out, before the list (a referrer with a patient no trial is for
         # sees that first, not a trial for another disease ranked "1."; lead, round 35)
-        counts = {v: sum(r.verdict == v for r in results) for v in ("likely", "possible", "ineligible")}
+        counts = {word: sum(r.verdict == verdict for r in results)
+                  for word, verdict in (("may", "likely"), ("open", "possible"), ("unlikely", "ineligible"))}
         lines += [""] + _wrap(_t("triage_counts", lang, **counts), "")
     location = profile.first("LOCATION")
     place = location.concept if location else None
