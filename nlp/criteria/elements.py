@@ -96,7 +96,7 @@ class _CueTable:
         self._by_head = {h: tuple(found) for h, found in by_head.items()}
 
     def heads_in(self, folded: str) -> frozenset[str]:
-        return frozenset(filter(folded.__contains__, self._heads))     # (each head tested in C)
+        return frozenset(h for h in self._heads if h in folded)
 
     def runnable(self, present: frozenset[str]) -> list[tuple[str, re.Pattern, frozenset[str]]]:
         """The entries that can match a text holding the letters ``present`` (those with
