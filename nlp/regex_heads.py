@@ -32,12 +32,29 @@ def fold_text(text: str) -> str:
     return text.casefold() if text.isascii() else text.translate(_ASCII_TWINS).casefold()
 
 
-@lru_cache(maxsize=4096)
+# id(a pattern) -> (the pattern, its heads): a pattern's own hash digests its whole compiled
+# code on every call (~0.8 us for a cue; the criteria parser asks ~170,000 times over the
+# 241 records), its id is free; the pattern is kept, so the id cannot name another one
+_HEADS: dict[int, tuple[re.Pattern, tuple[str, ...]]] = {}
+_HEADS_KEPT = 8192      # more patterns than this (made on the fly): the table starts again
+
+
 def heads(pattern: re.Pattern) -> tuple[str, ...]:
     """Letters one of which every match of a cue pattern contains (lower case), found in the
     parsed pattern: "(?:the )?(?:start|initiation) of" -> start, initiation; "{n} {unit}"
     -> the unit words; "\\w+:$" -> ":" (a sign alone, since round 32). () when no such
-    strings are certain (then the pattern always runs)."""
+    strings are certain (then the pattern always runs). Worked out once per pattern."""
+    known = _HEADS.get(id(pattern))
+    if known is not None and known[0] is pattern:
+        return known[1]
+    found = _heads(pattern)
+    if len(_HEADS) >= _HEADS_KEPT:
+        _HEADS.clear()
+    _HEADS[id(pattern)] = (pattern, found)
+    return found
+
+
+def _heads(pattern: re.Pattern) -> tuple[str, ...]:
     try:
         found = _needed(list(_parser.parse(pattern.pattern, pattern.flags)))
     except (re.error, RecursionError, TypeError, ValueError):
