@@ -196,7 +196,6 @@ def fold(text: str) -> str:
 _LAST_FOLD: list[tuple[str, str]] = [("", "")]     # (text, its fold)
 
 
-
 _WITH_HEADS: dict[tuple[int, str], tuple[Cues, tuple]] = {}
 
 

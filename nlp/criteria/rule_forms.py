@@ -22,7 +22,7 @@ IsA = Callable[[str, str], bool]
 
 
 # ``json.dumps(rule, sort_keys=True, default=str)``, its encoder made once (dumps builds one
-# per call when given options: a tenth of the time of ~45,000 calls over the 241 records)
+# per call when given options: 6.4 instead of 8.8 us a rule, ~45,000 calls over the 241 records)
 _KEY = json.JSONEncoder(sort_keys=True, default=str).encode
 
 
