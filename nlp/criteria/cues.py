@@ -9,8 +9,6 @@ file raises ``DataError`` naming the file and the key. Number words come from
 from __future__ import annotations
 
 import re
-import re._constants as _c
-import re._parser as _parser
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +18,7 @@ from core.durations import DAYS
 from core.rules import TOXICITY_EXCEPTIONS
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
+from nlp.regex_heads import _ASCII_TWINS, DIGIT as _DIGIT, fold_text, heads, needs_digit  # noqa: F401  (_ASCII_TWINS: the tests read it here)
 from nlp.resources import vocabulary
 
 CUES_FILE = DATA_DIR / "nlp" / "criteria_cues.yaml"
@@ -186,109 +185,18 @@ class Cues:
         return None
 
 
-_HEAD_LIMIT = 48   # more alternatives than this: no pre-check
-# The only characters outside ASCII that a case-insensitive regular expression matches to an
-# ASCII letter (Python's ``re``; tests/test_criteria_speed.py checks every code point):
-# written as that letter, a text's fold holds every head a match of a pattern holds
-_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-
-
 def fold(text: str) -> str:
-    """``text`` case-folded for the head pre-check (``heads``): every letter a
-    case-insensitive pattern's ASCII letter matches becomes that letter, lower case. For a
-    text with other characters too (an accent, a "≥"), the pre-check then stays exact: a
-    pattern is skipped only when none of its heads is in the fold, so it cannot match.
+    """``text`` case-folded for the head pre-check (``heads``; ``nlp.regex_heads.fold_text``).
     The last text's fold is kept: the parser asks about one criterion's text ~20 times."""
     last = _LAST_FOLD[0]
     if last[0] == text:
         return last[1]
-    folded = text.casefold() if text.isascii() else text.translate(_ASCII_TWINS).casefold()
+    folded = fold_text(text)
     _LAST_FOLD[0] = (text, folded)
     return folded
 
 
 _LAST_FOLD: list[tuple[str, str]] = [("", "")]     # (text, its fold)
-
-
-
-@lru_cache(maxsize=4096)
-def heads(pattern: re.Pattern) -> tuple[str, ...]:
-    """Letters one of which every match of a cue pattern contains (lower case), found in the
-    parsed pattern: "(?:the )?(?:start|initiation) of" -> start, initiation; "{n} {unit}"
-    -> the unit words. () when no such letters are certain (then the pattern always runs)."""
-    try:
-        found = _needed(list(_parser.parse(pattern.pattern, pattern.flags)))
-    except (re.error, RecursionError, TypeError, ValueError):
-        return ()
-    if not found or any(len(h) < 2 or not h.isascii() for h in found):
-        return ()
-    return tuple(sorted(h.lower() for h in found))
-
-
-@lru_cache(maxsize=4096)
-def needs_digit(pattern: re.Pattern) -> bool:
-    """Every match of the pattern holds a digit (``\\d``, a digit written out, or a
-    lookahead asking for one): it cannot match a text without one (round 27, h129: "{n}
-    {unit}", an age's "18 years" in a criterion with no number)."""
-    try:
-        return _digit_needed(list(_parser.parse(pattern.pattern, pattern.flags)))
-    except (re.error, RecursionError, TypeError, ValueError):
-        return False
-
-
-def _digit_needed(items: list) -> bool:
-    for op, av in items:
-        if op is _c.LITERAL and 48 <= av <= 57:
-            return True
-        if op is _c.IN and av and all((kind is _c.CATEGORY and value is _c.CATEGORY_DIGIT)
-                                      or (kind is _c.LITERAL and 48 <= value <= 57)
-                                      or (kind is _c.RANGE and 48 <= value[0] and value[1] <= 57) for kind, value in av):
-            return True
-        if op is _c.SUBPATTERN and _digit_needed(list(av[-1])):
-            return True
-        if op is _c.BRANCH and all(_digit_needed(list(branch)) for branch in av[1]):
-            return True
-        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1 and _digit_needed(list(av[2])):
-            return True
-        if op is _c.ASSERT and _digit_needed(list(av[1])):
-            return True     # a lookahead or lookbehind that must match: its digit is in the text
-    return False
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def _needed(items: list) -> frozenset[str] | None:
-    """Strings one of which every match of the parsed sequence ``items`` contains; the
-    rarest-looking choice (longest shortest string, then fewest) among its parts."""
-    candidates: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, av in items + [(None, None)]:
-        if op is _c.LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            candidates.append(frozenset(["".join(run)]))
-            run = []
-        found = None
-        if op is _c.SUBPATTERN:
-            found = _needed(list(av[-1]))
-        elif op is _c.BRANCH:
-            found = _union([_needed(list(branch)) for branch in av[1]])
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            found = _needed(list(av[2]))
-        if found:
-            candidates.append(found)
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: (min(len(s) for s in c), -len(c)))
-
-
-def _union(options: list) -> frozenset[str] | None:
-    if any(o is None for o in options):
-        return None
-    merged = frozenset().union(*options)
-    return merged if len(merged) <= _HEAD_LIMIT else None
 
 
 _WITH_HEADS: dict[tuple[int, str], tuple[Cues, tuple]] = {}

