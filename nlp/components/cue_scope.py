@@ -191,15 +191,17 @@ def _current_over_the_rest_of_the_list(doc, graph) -> None:
         doc, graph, "THERAPY_CURRENT",
         own=lambda m, after: m.category.startswith("THERAPY_") or m.category in ASSERTION_CATEGORIES
         or m.category == "HISTORICAL",
-        past_a_dose=lambda cue: True)
+        past_a_dose=lambda cue: True, only_past_a_dose=True)
 
 
-def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose, over_a_bracket: bool = False) -> None:
+def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose, over_a_bracket: bool = False,
+                               only_past_a_dose: bool = False) -> None:
     """A forward cue of ``category`` on a list item, written before it, given to the next item
     too when that item has no cue of its own (``own``), is in the same sentence and is joined to
     it by list words, or past a dose when ``past_a_dose`` says the cue reaches that far; with
     ``over_a_bracket``, also past a bracket of the item's own ("despite BFM induction (with
-    pegaspargase) and nelarabine"; h151, round 32)."""
+    pegaspargase) and nelarabine"; h151, round 32); with ``only_past_a_dose``, only past a dose
+    ("currently on baricitinib and 5mg pred", not "has been on humira, stelara and entyvio")."""
     ents = [e for e in doc.ents if e.label_ in _KINDS]
     pairs = list(zip(ents, ents[1:])) + (_pairs_over_a_bracket(doc, ents) if over_a_bracket else [])
     for before, after in pairs:
@@ -209,9 +211,12 @@ def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose, over
             continue
         if doc.has_annotation("SENT_START") and before.sent.start != after.sent.start:
             continue
+        between = doc[before.end:after.start]
+        if only_past_a_dose and not any(dose_part(t) for t in between):
+            continue
         if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
                 or (over_a_bracket and _BRACKET_JOIN.fullmatch(doc.text, before.end_char, after.start_char))
-                or (_joined_past_a_dose(doc[before.end:after.start]) and past_a_dose(cues[0]))):
+                or (_joined_past_a_dose(between) and past_a_dose(cues[0]))):
             continue
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
