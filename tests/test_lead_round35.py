@@ -230,10 +230,8 @@ def test_more_everyday_questions(text, ids):
 
 def test_a_place_said_in_passing_while_a_question_waits(tmp_path):
     engine = _engine(tmp_path)
-    engine.start("c")
-    engine.message("c", "hi i have itp, diagnosed in 2019")
-    engine.message("c", "tried prednisolone, ivig and romiplostim, none worked")
-    reply = said(engine.message("c", "im 38 and in hangzhou"))
+    reply = talk(engine, "c", "hi i have itp, diagnosed in 2019", "tried prednisolone, ivig and romiplostim, none worked",
+                 "im 38 and in hangzhou")[-1]
     assert "age 38" in reply and "Hangzhou" in reply      # a trial site's city (no gazetteer here)
     assert [f.label for f in tracker_of(engine, "c").profile.facts].count("LOCATION") == 1
 
