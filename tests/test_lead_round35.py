@@ -342,3 +342,18 @@ def test_members_of_a_class_taken_before_were_taken_before():
     for concept in ("etanercept", "adalimumab", "tocilizumab", "tofacitinib", "upadacitinib"):
         assert _facts(text, concept)[0].historical, concept
     assert _facts(text, "rituximab")[0].status == "current"
+
+
+@pytest.mark.parametrize("text, concept", [("had covid in may, lupus on benlysta", "sle"),
+                                           ("had flu last month, crohns on stelara", "crohns_disease")])
+def test_a_disease_treated_now_after_a_past_item_goes_on(text, concept):
+    [disease] = _facts(text, concept)
+    assert not disease.historical
+    assert _facts("had lupus as a teen, on nothing now", "sle")[0].historical
+
+
+def test_a_list_items_own_time_stops_at_the_comma():
+    text = "on mtx, pred in the past"
+    assert _facts(text, "methotrexate")[0].status == "current" and not _facts(text, "methotrexate")[0].historical
+    assert _facts(text, "prednisone")[0].historical and _facts(text, "prednisone")[0].status is None
+    assert all(f.historical for f in _facts("MMF, azathioprine and rituximab in the past", label="DRUG"))

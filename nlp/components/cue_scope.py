@@ -99,6 +99,8 @@ def cue_scope(doc):
             and not _outcome_of_a_named_again(doc, m, ent)
             and not _outcome_before_a_new_item(doc, m, modifiers, ent)
             and not _onset_age_of_a_diagnosis(doc, m, ent)
+            and not _past_before_a_treated_disease(doc, m, ent)
+            and not _time_of_another_item(doc, m, modifiers, ent)
             and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
@@ -647,6 +649,49 @@ def _onset_age_of_a_diagnosis(doc, modifier, ent) -> bool:
 
 
 _AGE_CUES = frozenset({"when I was N", "at age N"})
+
+
+def _time_of_another_item(doc, modifier, modifiers, ent) -> bool:
+    """A list item's own time is not the item's before or after the comma ("on mtx, pred in
+    the past": the methotrexate is taken now, the pred was taken before; lead, round 35): a
+    past cue said right after the next item's treatment stops at the comma before a treatment
+    said to be taken now, and a "now on" cue of the item before stops at the comma before a
+    treatment with its own past cue. "MMF, azathioprine and rituximab in the past" stays a
+    list, all past."""
+    start, end = modifier.modifier_span
+    if ent.label_ not in _KINDS:
+        return False
+    if (modifier.category == "HISTORICAL" and modifier.direction.lower() in ("backward", "bidirectional")
+            and ent.end <= start):
+        if not any(m.category == "THERAPY_CURRENT" and m.modifier_span[1] <= ent.start
+                   and (m.modifier_span[0] == 0 or doc[m.modifier_span[0] - 1].ent_type_ != "CONDITION")
+                   for m in modifiers):
+            # "MMF, azathioprine and rituximab in the past": a list, all of it past; "the DVT on
+            # tofacitinib, upadacitinib was stopped": an event on a drug, no "now on"
+            return False
+        comma = next((t.i for t in doc[ent.end:start] if t.text == ","), None)
+        return comma is not None and any(e.label_ in _KINDS and comma < e.start and e.end <= start and start - e.end <= 1
+                                         for e in doc.ents)
+    if modifier.category == "THERAPY_CURRENT" and modifier.direction.lower() == "forward" and end <= ent.start:
+        if not any(t.text == "," for t in doc[end:ent.start]):
+            return False
+        return any(m.category == "HISTORICAL" and m.modifier_span[0] >= ent.end and m.modifier_span[0] - ent.end <= 1
+                   for m in modifiers)
+    return False
+
+
+def _past_before_a_treated_disease(doc, modifier, ent) -> bool:
+    """A past cue of an earlier list item reaches no disease after a comma that is said to be
+    treated now ("had covid in may, lupus on benlysta", "had flu last month, crohns on
+    stelara": the lupus and the Crohn's go on; lead, round 35)."""
+    start, end = modifier.modifier_span
+    if modifier.category != "HISTORICAL" or ent.label_ != "CONDITION" or end > ent.start:
+        return False
+    if not any(t.text in (",", ";") for t in doc[end:ent.start]):
+        return False
+    return any(e.label_ in _KINDS and e.start == ent.end + 1 and doc[ent.end].lower_ == "on"
+               and any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] == ent.end for m in e._.modifiers)
+               for e in doc.ents)
 
 
 def _outcome_before_a_new_item(doc, modifier, modifiers, ent) -> bool:
