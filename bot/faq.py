@@ -25,7 +25,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.phrasings import plain, says_any
+from bot.phrasings import APOSTROPHES, plain, says_any
 from bot.texts import ROLES
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
@@ -38,7 +38,6 @@ KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: n
 MAX_ANSWERS = 2           # questions of one message answered ("what is car-t and does it hurt?")
 _ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_APOSTROPHE = re.compile(r"['’`´]")     # "what's" -> "whats", as plain() does
 _NOT_WORD = re.compile(r"[\s\W_]+")
 
 
@@ -163,7 +162,7 @@ class Faq:
         parts = []
         for chunk in re.split(r"[?？]+", message):
             # split before plain() drops the commas: "what's the process, do we need a referral?"
-            lowered = _APOSTROPHE.sub("", unicodedata.normalize("NFKC", chunk).casefold())
+            lowered = APOSTROPHES.sub("", unicodedata.normalize("NFKC", chunk).casefold())
             parts += [text for text in (plain(p) for p in joined.split(lowered)) if text]
         return parts
 

@@ -28,7 +28,7 @@ _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only",
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
-_APOSTROPHES = re.compile(r"['\u2019\u2018`´]")
+APOSTROPHES = re.compile(r"['\u2019\u2018`´]")
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 FUZZY_MIN_CHARS = 8      # shorter phrases must match exactly ("help", "reset")
@@ -39,7 +39,7 @@ _CLAUSES = re.compile(r"[,.;:!?()\n]+")
 def plain(message: str) -> str:
     """A message as phrasings are compared: "Don't have her labs!" -> "dont have her labs"."""
     text = unicodedata.normalize("NFKC", message).casefold()
-    text = _APOSTROPHES.sub("", text)
+    text = APOSTROPHES.sub("", text)
     text = _NON_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
