@@ -34,6 +34,7 @@ from nlp.criteria.parser import parse_criterion, rule_problem
 from registry.reader_version import reader_version
 from nlp.criteria.rule_forms import review_only
 from core.rules import iter_leaves
+from data.criteria_headings import is_heading
 
 REVIEW_RULE = {"type": "review", "reason": "other"}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
@@ -580,17 +581,73 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     # inclusion group asking for the absence of its items ("No ... any of the following:").
     heading = node.text.split("\n", 1)[0]
     patterns = load_patterns().criteria
-    absent = absent or (node.kind == "inclusion" and bool(patterns["negated_heading"].search(heading)))
+    absent = absent or (node.kind == "inclusion" and _announces(heading)
+                        and bool(patterns["negated_heading"].search(heading)))
     any_of = node.any_of or any(p.search(heading) for p in patterns["any_of"])
     criterion["combine"] = "any" if any_of and node.kind == "inclusion" and not absent else "all"
-    substudy = substudy or _substudy(node.text) or (None if in_part else _part_only(heading))
+    substudy = substudy or _substudy(node.text) or _subgroup(heading, node.kind) or (None if in_part else _part_only(heading))
+    own = None if (absent or substudy or in_part) else _heading_requirement(
+        criterion_id, node.kind, criterion["combine"], heading, parse, limit)
     in_part = _in_part(in_part, criterion["combine"], heading)
     limit = limit or _heading_limit(heading)
-    criterion["children"] = [
+    criterion["children"] = [*([own] if own else []), *(
         _to_criterion(child, f"{criterion_id}.{n}", parse, absent, substudy, in_part, limit)
-        for n, child in enumerate(node.children, start=1)
+        for n, child in enumerate(node.children, start=1))
     ]
     return criterion
+
+
+def _announces(heading: str) -> bool:
+    """Whether a group heading announces the items below it ("... any of the following:",
+    "No history of:"): a heading that is a whole criterion of its own ("No prior chemotherapy
+    for metastatic breast cancer.") over a note does not make its items absences."""
+    return load_patterns().criteria["heading_announcement"].search(heading) is not None
+
+
+def _subgroup(heading: str, kind: str) -> str | None:
+    """The heading of an inclusion group for a subgroup of patients ("Patients with HIV are
+    only eligible for inclusion if they meet all the following criteria:"), or None: its
+    items hold for that subgroup only, as under a sub-study's heading (``_only_for``)."""
+    if kind != "inclusion" or not load_patterns().criteria["subgroup_heading"].search(heading):
+        return None
+    return heading
+
+
+# the id suffix of the criterion a group heading's own requirement becomes
+OWN_SUFFIX = ".0"
+# an announcement that is only the heading's closing colon
+_LABEL_END = re.compile(r"\s*:\s*\.?\s*")
+
+
+def _heading_requirement(criterion_id: str, kind: str, combine: str, heading: str,
+                         parse: RuleParser, limit: tuple[str, str] | None = None) -> dict | None:
+    """The requirement an inclusion group's heading states itself, before the words announcing
+    its items ("A man or woman, 30 years of age or above with liver transplantation of at
+    least 3 months duration who meets all the following two criteria:"), as a criterion of
+    its own (id ``<group>.0``, its text those words), or None when the heading is only an
+    announcement or a label the parser cannot read. A heading over items it does not
+    announce (a line with indented lines below it, which may be its exceptions: "AST ≤ 3 ×
+    ULN" over "≤ 5 × ULN with liver metastases") never decides alone: met, or the team's."""
+    if kind != "inclusion" or combine != "all" or _cohort_heading_text(heading) or _part_match(heading):
+        return None
+    match = load_patterns().criteria["heading_announcement"].search(heading)
+    own = (heading[:match.start()] if match else heading).strip(" \t,;:-")
+    words = len(own.split())
+    label = match is not None and _LABEL_END.fullmatch(match.group(0)) is not None
+    if words < 2 or (label and words <= 6) or (words <= 4 and not re.search(r"\d", own)):
+        return None  # a label over its items ("Pregnant Women:", "Parkinson's Disease")
+    rule = _under_heading(_rule_for(own, kind, parse), kind, limit)
+    if review_only(rule) and (match is not None or len(own.split()) < 4 or is_heading(own)):
+        return None  # an announcement's subject ("Patients must have adequate organ function")
+    if match is None and not review_only(rule):
+        note = {"type": "review", "reason": "clinical",
+                "note": "The trial team judges it with the lines written under it."}
+        rule = {"any": [rule, note]}
+    return {"id": criterion_id + OWN_SUFFIX, "kind": kind, "text": own, "rule": rule}
+
+
+def _cohort_heading_text(heading: str) -> bool:
+    return load_patterns().criteria["cohort_heading"].search(heading.strip()) is not None
 
 
 def _without_part_label(text: str, in_part: bool) -> str:
@@ -679,11 +736,16 @@ def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool =
         children = criterion.get("children")
         if children:
             heading = criterion["text"].split("\n", 1)[0]
-            inner = absent or (criterion["kind"] == "inclusion" and bool(patterns["negated_heading"].search(heading)))
-            only = substudy or _substudy(criterion["text"]) or (None if in_part else _part_only(heading))
-            criterion["children"] = reread(children, parse, inner, only,
-                                           _in_part(in_part, criterion.get("combine", "all"), heading),
-                                           limit or _heading_limit(heading))
+            kind, combine = criterion["kind"], criterion.get("combine", "all")
+            inner = absent or (kind == "inclusion" and _announces(heading)
+                               and bool(patterns["negated_heading"].search(heading)))
+            only = substudy or _substudy(criterion["text"]) or _subgroup(heading, kind) or (
+                None if in_part else _part_only(heading))
+            own = None if (inner or only or in_part) else _heading_requirement(
+                criterion["id"], kind, combine, heading, parse, limit)
+            items = [c for c in children if c["id"] != criterion["id"] + OWN_SUFFIX]
+            criterion["children"] = [*([own] if own else []), *reread(
+                items, parse, inner, only, _in_part(in_part, combine, heading), limit or _heading_limit(heading))]
         elif "rule" in criterion and criterion.get("verbatim") is not False:
             text = _without_part_label(criterion["text"], in_part)
             criterion["rule"] = _only_for(_leaf_rule(text, criterion["kind"], parse, absent, limit),

@@ -20,7 +20,7 @@ _CRITERIA_KEYS = {
     "inclusion_heading", "exclusion_heading", "exclusion_lead", "bullet", "numbered",
     "inline_enumerator", "any_of", "any_of_above", "label_item", "empty_item", "negated_heading",
     "cohort_heading", "substudy_heading", "optional_item", "part_label", "heading_window",
-    "heading_qualifier", "heading_some_parts",
+    "heading_qualifier", "heading_some_parts", "subgroup_heading", "heading_announcement",
 }
 _PAGE_KEYS = {
     "headings", "value_forms", "forms", "vocab", "glued_status_suffix", "glued_status_prefix",
