@@ -130,3 +130,14 @@ def test_the_real_record_reads_the_transplant():
     record = import_file(path)[0]
     own = _by_id(record["criteria"] if "criteria" in record else record["inclusion"])["inc-1.0"]
     assert ("procedure", "liver_transplant") in _leaf_types(own["rule"])
+
+
+def test_who_do_i_contact_before_any_list_shows_the_trials_and_their_contacts(tmp_path):
+    from bundled_engine import bundled_engine, talk  # start-up: the engine only for the chat tests
+    engine = bundled_engine(tmp_path / "s.db")
+    replies = talk(engine, "c", "hi. 52 yo woman with seropositive RA since 2008. been through mtx, "
+                   "leflunomide, etanercept, adalimumab, tocilizumab and now rituximab which isnt really working",
+                   "who do i contact")
+    assert "Talk to your doctor" in replies[-1]
+    assert "Contacts:" in replies[-1] and "may qualify" in replies[-1]
+    assert " eligible" not in replies[-1].replace("may qualify", "")
