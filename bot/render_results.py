@@ -64,7 +64,12 @@ def candidate_lines(r: "Renderer", role: str | None, view: dict) -> list[str]:
 def results_text(r: "Renderer", role: str | None, view: dict[str, Any]) -> str:
     out = []
     if view["candidates"]:
-        out.append(r.fmt.bold(r.t("results_header", role)))
+        if view.get("main"):
+            # every trial listed is for a comorbidity: say none is for the illness itself
+            names = {part: r.join(r.name(c, label, role) for c, label in view[part]) for part in ("main", "others")}
+            out.append(r.fmt.bold(r.t("results_header_other", role, **names)))
+        else:
+            out.append(r.fmt.bold(r.t("results_header", role)))
         for n, trial in enumerate(view["candidates"], start=1):
             head = f"{n}. " + r.fmt.bold(r.fmt.esc(_cut(trial["title"], 200))) + f" ({_id_text(r, role, trial)})"
             out.append("\n".join([head] + [f"   {line}" for line in candidate_lines(r, role, trial)]))

@@ -18,7 +18,7 @@ from core.facts import Fact
 from core.rules import is_review_only
 from core.truth import FAIL, PASS
 from data.criteria_headings import is_heading
-from matching.relevance import (fits_by_organ_only, healthy_state, ranked_diagnoses, states_a_diagnosis, suspected_diagnoses,
+from matching.relevance import (fits_by_organ_only, healthy_state, main_diagnoses, ranked_diagnoses, states_a_diagnosis, suspected_diagnoses,
                                 treated_diagnoses)
 from matching.volunteer_trials import HEALTHY
 
@@ -221,8 +221,11 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
         off_condition += len(ruled_out) - len(fitted)
         ruled_out = fitted
     left_out += off_condition
+    main, others = for_other_conditions(candidates)
     return {
         "place": place,
+        "main": main,
+        "others": others,
         "candidates": [trial_view(r, place, gazetteer) for r in candidates[:max_candidates]],
         "more_candidates": max(0, len(candidates) - max_candidates),
         "linked": [linked_view(r) for r in linked[:max_candidates]],
@@ -234,6 +237,28 @@ def shape_results(results: list[Any], place: str | None, gazetteer: Gazetteer | 
         "more_ruled_out": max(0, len(ruled_out) - max_ruled_out),
         "left_out": left_out,
     }
+
+
+def for_other_conditions(candidates: list[Any]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """When every trial listed is for a comorbidity and none for the illness the patient came
+    about (a daughter writing for her mother of 71 with ITP, who "also has diabetes", was shown
+    five diabetes trials under "Trials your mother may qualify for"): the main diagnoses and
+    the comorbidities the list is for, each as (concept, label), so the list says so; else
+    two empty lists."""
+    evaluator = next((getattr(r, "evaluator", None) for r in candidates[:1]), None)
+    if evaluator is None:
+        return [], []
+    mains, background = main_diagnoses(evaluator)
+    if not mains or not background:
+        return [], []
+    met = {f.concept for r in candidates for f in gate_facts(r)}
+    if not met or not met <= background:
+        return [], []
+    seen: dict[str, str] = {}
+    for f in mains:
+        seen.setdefault(f.concept, f.label)
+    other = {f.concept: f.label for r in candidates for f in gate_facts(r)}
+    return list(seen.items()), list(other.items())
 
 
 def fitting_first(candidates: list[Any]) -> tuple[list[Any], int]:

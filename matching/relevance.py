@@ -206,6 +206,17 @@ def comorbidities(stated: list[Fact], terminology: Terminology) -> set[str]:
                 and not _marked(f.concept, "main_kind", terminology))}
 
 
+def main_diagnoses(ev: Evidence) -> tuple[list[Fact], set[str]]:
+    """The patient's stated current diagnoses of a main kind that are no comorbidity (the
+    illness the person came about: ITP), and the comorbidities named beside them (diabetes):
+    the chat says when no trial for the first fits and the list is for the others."""
+    stated = _diagnoses(ev)[0]
+    background = comorbidities(stated, ev.terminology)
+    mains = [f for f in stated if not f.historical and f.concept not in background
+             and _main(f.concept, ev.terminology)]
+    return mains, background
+
+
 def background_beside_main(concepts: Any, terminology: Terminology) -> set[str]:
     """``comorbidities`` of bare concept ids (no history known): the common comorbidities
     among them when one of them is a main diagnosis. Question choice asks no kind of them

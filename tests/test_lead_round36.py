@@ -141,3 +141,30 @@ def test_who_do_i_contact_before_any_list_shows_the_trials_and_their_contacts(tm
     assert "Talk to your doctor" in replies[-1]
     assert "Contacts:" in replies[-1] and "may qualify" in replies[-1]
     assert " eligible" not in replies[-1].replace("may qualify", "")
+
+
+def _mother_with_itp_and_diabetes(tmp_path):
+    from datetime import date  # start-up: only the chat tests need a date
+    from bundled_engine import engine_with_records, talk  # start-up: the engine only for the chat tests
+    engine = engine_with_records(tmp_path, date(2026, 12, 7), "diabetes_after_liver_transplant.json")
+    return talk(engine, "c", "Hello I'm writing on behalf of my mum, she is 71 and has had ITP for 6 years",
+                "her platelets are 12. she has had steroids many times, IVIG, eltrombopag, romiplostim and rituximab",
+                "she also has diabetes", "/results")
+
+
+def test_a_list_of_comorbidity_trials_says_none_is_for_the_illness_itself(tmp_path):
+    reply = _mother_with_itp_and_diabetes(tmp_path)[-1]
+    assert "None of the trials I know for immune thrombocytopenia seems to fit her" in reply
+    assert "other conditions (diabetes mellitus)" in reply
+    assert "Trials your mother may qualify for" not in reply
+    assert "Liver Transplantation" in reply      # the diabetes trial is still listed
+
+
+def test_a_list_with_a_trial_for_the_illness_itself_has_the_usual_header(tmp_path):
+    from datetime import date  # start-up: only the chat tests need a date
+    from bundled_engine import engine_with_records, talk  # start-up: the engine only for the chat tests
+    engine = engine_with_records(tmp_path, date(2026, 12, 7), "diabetes_after_liver_transplant.json")
+    reply = talk(engine, "c", "im 40, I have lupus since 2015, mycophenolate and rituximab failed, also diabetes",
+                 "/results")[-1]
+    assert "None of the trials I know for" not in reply
+    assert "Trials you may qualify for" in reply
