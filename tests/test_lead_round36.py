@@ -168,3 +168,14 @@ def test_a_list_with_a_trial_for_the_illness_itself_has_the_usual_header(tmp_pat
                  "/results")[-1]
     assert "None of the trials I know for" not in reply
     assert "Trials you may qualify for" in reply
+
+
+def test_how_many_hospital_visits_is_answered_not_searched_in_the_criteria(tmp_path):
+    from bundled_engine import bundled_engine, talk  # start-up: the engine only for the chat tests
+    engine = bundled_engine(tmp_path / "s.db")
+    replies = talk(engine, "c", "my daughter is 19 and has lupus nephritis, mycophenolate and rituximab didnt work",
+                   "how many times would she have to go to the hospital?",
+                   "does she need to come to the hospital often?")
+    for reply in replies[-2:]:
+        assert "follow-up visits" in reply, reply
+        assert "in its criteria" not in reply
