@@ -15,7 +15,7 @@ from bot import corrections
 from bot.asking import _asks_labs, _is_a
 from bot.corrections import differs, stamp, unique
 from bot.geo_names import site_places
-from bot.phrasings import plain, says_any
+from bot.phrasings import opens_with_any, plain, says_any
 from bot.criteria_asked import asked_phrases, asks_a_requirement, criteria_about
 from bot.results import CANDIDATE, apart, fitting_first, reads_a_condition
 from bot.sites import where_to_ask
@@ -201,6 +201,24 @@ class Answering:
                 kept.append(fact)
         return kept
 
+    def _dates_the_diagnosis(self, turn: Turn, words: str, answered: list[Fact], extra: list[Fact]) -> list[Fact]:
+        """"since 2015" to "When did you last take steroids?" right after "i have crohns": the
+        time is when the illness began, said on from the message before (a reply opening with
+        ``onset_reply_words`` and telling nothing else), when that message named exactly one
+        diagnosis and no date for it. The diagnosis dated is returned (none otherwise)."""
+        dated = [f for f in answered if f.date]
+        if len(dated) != 1 or dated[0].negated or any(f.label != "LOCATION" for f in extra):
+            return []
+        if not opens_with_any(words, vocabulary_words("onset_reply_words")):
+            return []
+        tracker = turn.tracker
+        before = f"m{tracker.messages}"
+        named = [f for f in tracker.profile.facts if f.label == "CONDITION" and f.source == before
+                 and f.asserted and not f.family]
+        if len(named) != 1 or named[0].date or named[0].duration_days is not None:
+            return []
+        return [replace(named[0], date=dated[0].date, source=tracker.next_source)]
+
     def _all_stopped(self, turn: Turn, words: str, answered: list[Fact]) -> list[Fact]:
         """"i stopped everything in the summer" to "When did you last take MMF?": the date is
         every treatment's the person told of with no date and not taken now, so the same
@@ -290,6 +308,13 @@ class Answering:
             # the cancer's own, not a reply; what the message told is taken in, the
             # question stays open
             answered = []
+        if key.startswith("last_dose:") and typed and answered:
+            onset = self._dates_the_diagnosis(turn, words, answered, extra)
+            if onset:
+                # "i have crohns" / (steroid question) / "since 2015": the diagnosis's date
+                self._note(turn, "facts", {"source": source}, onset)
+                self._advance(turn)
+                return
         if key.startswith("last_dose:"):
             answered = self._not_now(turn, answered)
             answered += self._all_stopped(turn, words, answered) if typed else []

@@ -51,6 +51,13 @@ def says_any(message: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:
     return any(f" {phrase} " in said for phrase in phrases)
 
 
+def opens_with_any(message: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:
+    """The (plain) message opens with one of the (plain) ``phrases`` as whole words ("since
+    2015" opens with "since", "sincere" does not)."""
+    said = f"{plain(message)} "
+    return any(said.startswith(f"{phrase} ") for phrase in phrases)
+
+
 @dataclass(frozen=True)
 class Phrasings:
     no_labs: tuple[str, ...]

@@ -179,3 +179,38 @@ def test_how_many_hospital_visits_is_answered_not_searched_in_the_criteria(tmp_p
     for reply in replies[-2:]:
         assert "follow-up visits" in reply, reply
         assert "in its criteria" not in reply
+
+
+def test_since_a_year_after_a_diagnosis_dates_the_diagnosis_not_the_asked_medicine(tmp_path):
+    from bundled_engine import bundled_engine, talk, tracker_of  # start-up: the engine only for the chat tests
+    engine = bundled_engine(tmp_path / "s.db")
+    replies = talk(engine, "c", "i have crohns", "since 2015")
+    assert "Crohn's disease since 2015" in replies[-1]
+    profile = tracker_of(engine, "c").profile
+    assert [f.date for f in profile.facts if f.concept == "crohns_disease"] == ["2015"]
+    assert not [f for f in profile.facts if f.label == "DRUG" and f.date == "2015"]
+
+
+def test_a_date_alone_still_answers_the_last_dose_question(tmp_path):
+    from bundled_engine import bundled_engine, talk, tracker_of  # start-up: the engine only for the chat tests
+    engine = bundled_engine(tmp_path / "s.db")
+    replies = talk(engine, "c", "i have crohns", "in 2015")
+    profile = tracker_of(engine, "c").profile
+    assert not [f for f in profile.facts if f.concept == "crohns_disease" and f.date]
+
+
+def test_the_assertion_bench_counts_a_denial_read_as_had_at_any_time(monkeypatch):
+    import benchmarks.assertion as bench  # start-up: the bench only for this test
+    from core.facts import Fact  # start-up: only this test builds a fact
+    row = {"id": "r1", "text": "Not yet transplanted.", "entities": [
+        {"start": 8, "end": 20, "label": "PROCEDURE", "concept": "hsct", "assertion": "absent",
+         "experiencer": "patient", "time": "current"}]}
+    had = Fact("PROCEDURE", "hsct", "transplanted", start=8, end=20, historical=True)
+    monkeypatch.setattr(bench, "extract", lambda text: [had])
+    scored = bench.score_set([row])
+    assert scored["assertion_errors"] == 0          # (present, past) is no "present now" error
+    assert scored["denial_misread"] == 1
+    assert scored["denial_misread_errors"][0]["got"] == ("present", "patient", "past")
+    monkeypatch.setattr(bench, "extract", lambda text: [Fact("PROCEDURE", "hsct", "transplanted", start=8, end=20,
+                                                             negated=True, historical=True)])
+    assert bench.score_set([row])["denial_misread"] == 0
