@@ -225,3 +225,14 @@ def test_a_denied_kind_of_a_disease_is_no_denial_of_the_disease():
     assert [f.negated for f in facts if f.concept == "liver_disease"] == []
     assert [f.negated for f in extract("no liver disease")] == [True]
     assert not extract("no secondary hypertension")
+
+
+def test_a_form_s_no_after_a_prior_treatment_heading_denies_it():
+    from nlp import extract  # start-up: the pipeline only for the extraction tests
+    def of(text, concept):
+        return [(f.negated, f.historical) for f in extract(text) if f.concept == concept]
+    assert of("Anthracycline: yes (CHOP x6, 2022). Prior brentuximab: no. PTCL-NOS.", "brentuximab") == [(True, True)]
+    assert of("Prior biologics: none", "biologic") == [(True, True)]
+    assert of("Prior HSCT: no", "hsct") == [(True, True)]
+    assert of("Prior biologics: infliximab, adalimumab", "infliximab") == [(False, True)]
+    assert of("45F. tacro + MMF. belimumab: not given, funding. smoking: never", "belimumab") == [(True, True)]

@@ -231,6 +231,18 @@ _CLOSE_BRACKET = re.compile(r"\s*\)")
 
 
 
+_NO_ANSWERS = frozenset({"no", "none", "nil", "never", "neg", "negative"})
+
+
+def _answered_no(doc: Doc, at: int) -> bool:
+    """The words right after a heading cue ending at token ``at`` are a form's "no" ("Prior
+    brentuximab: no.", "Prior biologics: none"): a "no" word, then the sentence's end or a
+    punctuation mark. The heading's own mention is then denied (lead, round 36)."""
+    if at >= len(doc) or doc[at].lower_ not in _NO_ANSWERS:
+        return False
+    return at + 1 >= len(doc) or doc[at + 1].is_punct or doc[at + 1].is_sent_start
+
+
 def _names_a_mention(rule) -> bool:
     """A ConText rule whose token pattern has a place for a treatment or disease mention
     (``ENT_TYPE``): its cue holds the mention it is about."""
@@ -1029,9 +1041,13 @@ class FactBuilder:
                 continue    # a hypothetical cue written round its treatment ("refusing chemo for now")
             start, end = modifier.modifier_span
             allowed = modifier.rule.allowed_types
+            answered_no = (modifier.category == "HISTORICAL" and (modifier.rule.metadata or {}).get("heading")
+                           and _answered_no(doc, end))
             for ent, fact in zip(ents, facts):
                 if start <= ent.start and ent.end <= end and (not allowed or ent.label_ in allowed):
                     setattr(fact, _CATEGORY_FLAGS[modifier.category], True)
+                    if answered_no:
+                        fact.negated = True     # "Prior brentuximab: no.", "Prior biologics: none"
 
     def _had_for_a_span(self, ents: list[Span], facts: list[Fact], text: str) -> None:
         """A lasting disease said with a bare "had" and a span of time right after it, no "ago"
