@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from bot.phrasings import says_any
+from bot.phrasings import CJK, says_any
 from bot.results import shown_criteria
 from core.facts import Fact
 from core.rules import iter_leaves
@@ -44,13 +44,12 @@ def _related(concept: str, named: set[str], terminology: Any) -> bool:
 
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]*")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def asks_a_requirement(text: str) -> bool:
     """The message asks what a trial requires ("does he need bone marrow involvement?"):
     a word of ``requirement_question_words`` (data/nlp/extraction.yaml) in it."""
-    if _CJK.search(text):       # "她需要CD19阳性吗？": a requirement word and a question end (data/nlp/zh.yaml)
+    if CJK.search(text):       # "她需要CD19阳性吗？": a requirement word and a question end (data/nlp/zh.yaml)
         words = chinese_vocabulary()
         return (any(word in text for word in words["requirement_words"])
                 and text.rstrip().endswith(tuple(words["question_ends"])))

@@ -25,7 +25,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.phrasings import APOSTROPHES, plain, says_any
+from bot.phrasings import APOSTROPHES, CJK, plain, says_any
 from bot.texts import ROLES
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
@@ -37,7 +37,6 @@ FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
 KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: no keyword answer
 MAX_ANSWERS = 2           # questions of one message answered ("what is car-t and does it hurt?")
 _ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_WORD = re.compile(r"[\s\W_]+")
 
 
@@ -77,7 +76,7 @@ class Faq:
         antisynthetase?", "is car t worth a shot for her"): the trials that may fit answer it
         better than "I can't answer that one"."""
         return says_any(message, self.trial_words) or any(
-            word in message for word in self.trial_words if _CJK.search(word))
+            word in message for word in self.trial_words if CJK.search(word))
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""
@@ -92,7 +91,7 @@ class Faq:
 
     def find(self, message: str) -> Answer | None:
         """The FAQ answer a message asks for, else None."""
-        if _CJK.search(message):
+        if CJK.search(message):
             return self._zh(message)
         text = plain(message)
         if not text:
@@ -131,7 +130,7 @@ class Faq:
             # "whats car t and could it work for crohns?": each part a question, one known
             # (a statement after one, "can my daughter join? she has lupus", is taken in instead)
             return found
-        if whole is not None and not _CJK.search(message) and self.is_question(message):
+        if whole is not None and not CJK.search(message) and self.is_question(message):
             # "we want to try for a baby next year, is car-t safe for that?": the pregnancy
             # entry's words stand in it too; both answered (lead, round 32)
             more = [a for a in self._inside(plain(message)) if a.id != whole.id]
@@ -195,7 +194,7 @@ class Faq:
     def _zh(self, message: str) -> Answer | None:
         """The entry a message written in Chinese asks for: the longest Chinese wording that
         stands in it (no spaces to split words on), else None."""
-        if not self.zh_wordings or not _CJK.search(message):
+        if not self.zh_wordings or not CJK.search(message):
             return None
         text = _zh_plain(message)
         return next((answer for wording, answer in self.zh_wordings if wording in text), None)

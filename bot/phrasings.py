@@ -29,6 +29,7 @@ _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
 APOSTROPHES = re.compile(r"['\u2019\u2018`´]")
+CJK = re.compile(r"[\u3400-\u9fff]")     # a Chinese character (the FAQ's and the requirement questions' test)
 _NON_WORD = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 FUZZY_MIN_CHARS = 8      # shorter phrases must match exactly ("help", "reset")
