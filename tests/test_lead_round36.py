@@ -216,16 +216,6 @@ def test_the_assertion_bench_counts_a_denial_read_as_had_at_any_time(monkeypatch
     assert bench.score_set([row])["denial_misread"] == 0
 
 
-def test_a_denied_kind_of_a_disease_is_no_denial_of_the_disease():
-    from nlp import extract  # start-up: the pipeline only for the extraction tests
-    facts = extract("A 53-year-old man with chronic HCV infection. There is no evidence of alcoholic liver "
-                    "disease, autoimmune hepatitis or metabolic liver disease.")
-    assert not [f for f in facts if f.concept == "liver_disease"]
-    assert [f.negated for f in facts if f.concept == "alcoholic_liver_disease"] == [True]
-    assert [f.negated for f in facts if f.concept == "liver_disease"] == []
-    assert [f.negated for f in extract("no liver disease")] == [True]
-    assert not extract("no secondary hypertension")
-
 
 def test_a_form_s_no_after_a_prior_treatment_heading_denies_it():
     from nlp import extract  # start-up: the pipeline only for the extraction tests

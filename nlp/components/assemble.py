@@ -340,7 +340,6 @@ class FactBuilder:
         self.relapse_words = frozenset(w.lower() for w in vocabulary.get("relapse_words") or ())
         self.treated_cancer = TreatedCancer(vocabulary, terminology)
         self.pregnancy_kinds = frozenset(str(w).lower() for w in vocabulary.get("pregnancy_kinds") or ())
-        self.condition_kinds = frozenset(str(w).lower() for w in vocabulary.get("condition_kinds") or ())
         wish = vocabulary.get("wish_before_mention") or {}
         self.wish_words = frozenset(str(w).lower() for w in wish.get("words") or ())
         self.wish_prepositions = frozenset(str(w).lower() for w in wish.get("prepositions") or ())     # "prostate cancer 2016, treated with radiotherapy": over
@@ -529,8 +528,6 @@ class FactBuilder:
                 continue
             if fact.label == "PREGNANCY" and fact.negated and self._denied_kind_of_pregnancy(ent):
                 continue    # "No history of ectopic pregnancy": not a denial of being pregnant
-            if fact.label == "CONDITION" and fact.negated and self._denied_kind(ent):
-                continue    # "no ... metabolic liver disease": not a denial of every liver disease
             if fact.negated and self._neither_helped(ent):
                 fact.negated, fact.historical, fact.status = False, False, "failed"   # "neither rituximab nor MMF helped": both given
             if ent.label_ in ("LAB", "SCORE") and _now_reading(readings.get(i), text):
@@ -1373,12 +1370,6 @@ class FactBuilder:
         mention or in the three words before it ("no ectopic or molar pregnancy")."""
         doc = ent.doc
         return any(t.lower_ in self.pregnancy_kinds for t in doc[max(ent.sent.start, ent.start - 3):ent.end])
-
-    def _denied_kind(self, ent: Span) -> bool:
-        """A word of ``condition_kinds`` right before the mention and outside it ("metabolic"
-        in "no metabolic liver disease"): a kind of the disease the terminology does not
-        know, so its denial is no denial of the disease."""
-        return ent.start > ent.sent.start and ent.doc[ent.start - 1].lower_ in self.condition_kinds
 
     def _wish_swallowed(self, ent: Span) -> bool:
         """A wish word right before a mention whose term begins with the wish's preposition
