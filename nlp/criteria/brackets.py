@@ -84,9 +84,11 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     if inner_atoms and before and all(a.concept == before[-1].concept for a in inner_atoms):
         return
     if not inner_atoms and _abbreviation(reader, chunk, el, inner):
-        if not chunk.atoms:
+        if not chunk.atoms and any(e.value.lower() not in reader.cues.filler_words for e in inner if e.kind == "word"):
             # "Aspartate aminotransferase (AST), ALT ≤ 2.5 × ULN": a name the parser did
-            # not read as a fact is still something the line asks about
+            # not read as a fact is still something the line asks about; an abbreviation
+            # that is itself a filler word is filler (round 33, h159: "by CT or magnetic
+            # resonance imaging (MRI)"; a short one, "(ER)", "(MF)", still names something)
             chunk.content.append(bracket_text)
         return
     node = reader.read(inner)
