@@ -401,7 +401,9 @@ def _future_tail(prepared: str, kind: str, cues) -> dict | None:
     return simplify({"any": [rule, review("clinical", match.group(0).strip(" ,.;"), cues)]})
 
 
-_BRACKETED = re.compile(r"\([^()]*\)")
+# (round 33, h159: with one bracket inside, "(participant may receive red blood cell [RBC]
+# transfusion within 14 days)", the square one written round by ``prepare``)
+_BRACKETED = re.compile(r"\((?:[^()]|\([^()]{0,80}\)){0,400}\)")
 _WITHOUT_PHRASE = re.compile(r"(?<!\w)without(?!\w)[^;,()]*?(?=[;,()]|\.(?:\s|$)|$)", re.IGNORECASE)
 
 
@@ -427,9 +429,13 @@ def _count_support(text: str, cues) -> tuple[str, list[str], str] | None:
         phrase = text[a:b]
         if any(x <= a and b <= y for x, y in found) or not cues.search("support_words", phrase):
             continue
-        if cues.search("time_amount", phrase):
-            return None   # "(no colony-stimulating factor within 2 weeks)": a washout, read as one
-        if cues.search("support_refused", phrase):
+        refused = cues.search("support_refused", phrase)
+        if cues.search("time_amount", phrase) and (refused or not cues.search("support_allowed", phrase)):
+            # "(no colony-stimulating factor within 2 weeks)": a washout, read as one; support
+            # allowed within a time is still allowed (round 33, h159: "(participant may receive
+            # red blood cell transfusion within 14 days)" had been read as a transfusion required)
+            return None
+        if refused:
             hows.add("without")
         elif cues.search("support_allowed", phrase):
             hows.add("allowed")
