@@ -115,11 +115,11 @@ def test_two_status_words_or_a_status_shared_with_the_next_item_stay_the_teams()
     # either status: plain brain metastases with the words for the team (as before)
     rule = parse("Untreated and/or uncontrolled brain metastases", "exclusion")
     assert rule["all"][0] == {"type": "diagnosis", "concept": "brain_metastases"} and "review" in types(rule)
-    # "active" reaches the meningitis too; round 33 (h159): leptomeningeal disease is active
-    # disease (the gold's s28-0047 and s30-0284), so the word narrows nothing there
+    # "active" reaches the meningitis too
     rule = parse("Have known active central nervous system metastases and/or carcinomatous meningitis.", "exclusion")
     assert rule["any"][0] == {"type": "diagnosis", "concept": "active_brain_metastases"}
-    assert rule["any"][1] == {"type": "diagnosis", "concept": "leptomeningeal_metastases"}
+    assert rule["any"][1]["all"][0] == {"type": "diagnosis", "concept": "leptomeningeal_metastases"}
+    assert "review" in types(rule["any"][1])
 
 
 def test_cns_involvement_is_no_other_cns_disorder():
