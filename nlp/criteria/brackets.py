@@ -84,7 +84,7 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
     if inner_atoms and before and all(a.concept == before[-1].concept for a in inner_atoms):
         return
     if not inner_atoms and _abbreviation(reader, chunk, el, inner):
-        if not chunk.atoms:
+        if not chunk.atoms and not _filler_name(reader, el, inner):
             # "Aspartate aminotransferase (AST), ALT ≤ 2.5 × ULN": a name the parser did
             # not read as a fact is still something the line asks about
             chunk.content.append(bracket_text)
@@ -168,6 +168,18 @@ def _bracket_examples(reader, chunk: Chunk, inner: list[El], before: list[Atom])
     node = reader.read(inner[1:] if is_cue(inner[0], "examples") else inner, "or")
     if node is not None:  # examples of a head the parser did not read: any of them, or review
         chunk.alternatives.append(("any", [node, ("review", "clinical", reader.text[inner[0].start:inner[-1].end])]))
+
+
+def _filler_name(reader, el: El, inner: list[El]) -> bool:
+    """The abbreviation in the bracket and its long form before it are filler words only
+    (round 33, h159: "by CT or magnetic resonance imaging (MRI)": how a finding was seen);
+    "estrogen receptor (ER)", "World Health Organization (WHO)" name something."""
+    words = [e.value for e in inner if e.kind == "word"]
+    if len(words) != 1 or words[0].lower() not in reader.cues.filler_words:
+        return False
+    start = long_form_start(words[0], reader.text, el.start, max(0, el.start - 80))
+    return start is not None and all(w.lower() in reader.cues.filler_words
+                                     for w in re.findall(r"[A-Za-z]+", reader.text[start:el.start]))
 
 
 def _abbreviation(reader, chunk: Chunk, el: El, inner: list[El]) -> bool:

@@ -35,6 +35,7 @@ from data.condition_names import is_disease_status
 from data.errors import DataError
 from data.terminology import load_terminology
 from data.trials import validate_record
+from nlp.criteria.abbreviations import long_form_start
 from nlp.criteria.atoms import find_atoms
 from nlp.criteria.disease_status import EXTENT_ROOT, is_extent, status_alternative, status_atoms
 from nlp.criteria.cues import fold, heads, load_cues
@@ -400,7 +401,9 @@ def _future_tail(prepared: str, kind: str, cues) -> dict | None:
     return simplify({"any": [rule, review("clinical", match.group(0).strip(" ,.;"), cues)]})
 
 
-_BRACKETED = re.compile(r"\([^()]*\)")
+# (round 33, h159: with one bracket inside, "(participant may receive red blood cell [RBC]
+# transfusion within 14 days)", the square one written round by ``prepare``)
+_BRACKETED = re.compile(r"\((?:[^()]|\([^()]{0,80}\)){0,400}\)")
 _WITHOUT_PHRASE = re.compile(r"(?<!\w)without(?!\w)[^;,()]*?(?=[;,()]|\.(?:\s|$)|$)", re.IGNORECASE)
 
 
@@ -426,9 +429,13 @@ def _count_support(text: str, cues) -> tuple[str, list[str], str] | None:
         phrase = text[a:b]
         if any(x <= a and b <= y for x, y in found) or not cues.search("support_words", phrase):
             continue
-        if cues.search("time_amount", phrase):
-            return None   # "(no colony-stimulating factor within 2 weeks)": a washout, read as one
-        if cues.search("support_refused", phrase):
+        refused = cues.search("support_refused", phrase)
+        if cues.search("time_amount", phrase) and (refused or not cues.search("support_allowed", phrase)):
+            # "(no colony-stimulating factor within 2 weeks)": a washout, read as one; support
+            # allowed within a time is still allowed (round 33, h159: "(participant may receive
+            # red blood cell transfusion within 14 days)" had been read as a transfusion required)
+            return None
+        if refused:
             hows.add("without")
         elif cues.search("support_allowed", phrase):
             hows.add("allowed")
@@ -1420,6 +1427,7 @@ def prepare(text: str) -> str:
     text = _subgroup_allowed(_sub(_LESSER, "less than", _without_modal(text)))
     text = _sub(_ULN_WITHIN, "≤ ", _sub(_ULN_NO_TIMES, " x ", text))
     text = _sub(_TOTAL_SPECIMEN, _total_after_specimen, text)
+    text = _sub(_ABBREVIATION_BRACKET, _unknown_abbreviation, text)
     text = _marker_statuses(_gene_elision(text))
     text = _run_on_items(_without_method(_without_formula(_without_method_bracket(text))))
     return _spelled_units(_scaled_numbers(_sub(_EQ_SIGN, lambda m: "≤" if m.group(1) == "<" else "≥", text)))
@@ -1429,6 +1437,23 @@ def prepare(text: str) -> str:
 # ("QTcF in the screening ECG > 460 ms")
 _VALUE_BEFORE = re.compile(r"\d\s*[a-zμ/%]*\)?\s*$", re.IGNORECASE)
 _VALUE_AFTER = re.compile(r"\s*\)?\s*(?:[<>≤≥=]|\d|(?:greater|more|less|higher|lower) than|above|below|exceeding|of\s*[<>≤≥])", re.IGNORECASE)
+
+
+def _unknown_abbreviation(match: re.Match) -> str:
+    """The bracket of ``_ABBREVIATION_BRACKET`` taken out when a value follows it, the words
+    before it are its long form and the terminology has no such name; else kept."""
+    text, abbreviation = match.string, match.group(1)
+    if (_VALUE_AFTER.match(text, match.end()) is None or abbreviation.lower() in _known_names()
+            or long_form_start(abbreviation, text, match.start(), max(0, match.start() - 60)) is None):
+        return match.group(0)
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    """Every term and abbreviation of the terminology, lower case."""
+    return frozenset(name.lower() for concept in load_terminology().concepts.values()
+                     for name in (*concept.terms, *concept.abbreviations))
 
 
 def _without_formula(text: str) -> str:
@@ -1539,6 +1564,11 @@ _ULN_WITHIN = re.compile(r"\bwithin\s+(?=\d+(?:\.\d+)?\s*(?:x|×|\*|times)\s*(?:
 # ("serum total bilirubin"; "Total" before "serum bilirubin" had been left unread)
 _TOTAL_SPECIMEN = re.compile(r"\b(total) (serum|plasma|blood)\b(?= [a-z])", re.IGNORECASE)
 
+# round 33 (h159): a name's own abbreviation in a bracket right before its value, one the
+# terminology does not know ("total bilirubin (TBL) ≤ 1.5 × ULN"): it had hidden the value
+# from the lab reader (a known one, "(TBIL)", "(ANC)", is read as the name already)
+_ABBREVIATION_BRACKET = re.compile(r"(?<=\w) ?\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
+
 # "lesser than (<) 1.5 x ULN": the comparator the value reader knows
 _LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
 
@@ -1546,7 +1576,7 @@ _LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
 # ``cues.heads`` cannot name (a sign, a lookbehind); the others are gated on their heads
 _SIGNS_NEEDED: dict[re.Pattern, tuple[str, ...]] = {
     _ESCAPED: ("\\",), _ENTITY: ("&",), _AMPERSAND: ("&",), _SQUARE_ALIAS: ("[",), _CUBIC: ("^3", "³"),
-    _SIGN_BRACKET: ("(",), _TILDE_RANGE: ("~", "～"), _SLASH_EQ: ("=",), _EQ_SIGN: ("=",),
+    _SIGN_BRACKET: ("(",), _ABBREVIATION_BRACKET: ("(",), _TILDE_RANGE: ("~", "～"), _SLASH_EQ: ("=",), _EQ_SIGN: ("=",),
     _BOTH_INCLUSIVE: ("≥", ">="), _PERCENT_RANGE: ("%",), _ULN_NO_TIMES: ("uln", "upper limit"),
 }
 
