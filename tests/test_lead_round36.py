@@ -226,3 +226,13 @@ def test_a_form_s_no_after_a_prior_treatment_heading_denies_it():
     assert of("Prior HSCT: no", "hsct") == [(True, True)]
     assert of("Prior biologics: infliximab, adalimumab", "infliximab") == [(False, True)]
     assert of("45F. tacro + MMF. belimumab: not given, funding. smoking: never", "belimumab") == [(True, True)]
+
+
+def test_a_treatment_named_alone_with_too_after_an_outcome_went_the_same_way():
+    from nlp import extract  # start-up: the pipeline only for the extraction tests
+    def status(text, concept):
+        return [f.status for f in extract(text) if f.concept == concept]
+    assert status("Anakinra worked for a while then stopped, canakinumab too.", "canakinumab") == ["failed"]
+    assert status("methotrexate made me sick, leflunomide as well", "leflunomide") == ["intolerant"]
+    assert status("rituximab failed. She had MMF too", "mycophenolate") == [None]     # a new sentence tells it
+    assert status("I am on methotrexate too", "methotrexate") == ["current"]

@@ -231,6 +231,28 @@ _CLOSE_BRACKET = re.compile(r"\s*\)")
 
 
 
+def _same_outcome_too(facts: list[Fact], text: str) -> None:
+    """A treatment named alone after another's outcome with a word saying the same
+    (``same_outcome_words``: "too", "as well"; "Anakinra worked for a while then stopped,
+    canakinumab too", "mtx made me sick, leflunomide as well"): it went the same way (lead,
+    round 36). Only a treatment whose clause holds nothing but it and that word."""
+    words = vocabulary_words("same_outcome_words")
+    treated = [f for f in facts if f.label in ("DRUG", "PROCEDURE")]
+    for before, fact in zip(treated, treated[1:]):
+        if (fact.status is not None or before.status not in ("failed", "intolerant")
+                or any(f.negated or f.hypothetical or f.family or f.uncertain for f in (before, fact))):
+            continue
+        if not _CLAUSE_BREAK.search(text[before.end:fact.start]):
+            continue
+        after = _CLAUSE_END.split(text[fact.end:], 1)[0].strip().casefold()
+        if after in words:
+            fact.status, fact.historical = before.status, before.historical
+
+
+_CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
+_CLAUSE_END = re.compile(r"[,.;:!?()\n]")
+
+
 _NO_ANSWERS = frozenset({"no", "none", "nil", "never", "neg", "negative"})
 
 
@@ -678,6 +700,7 @@ class FactBuilder:
         self.former_states(facts)
         self.back_again(facts, text)
         self.childhood_onset(facts, text)
+        _same_outcome_too(facts, text)     # "anakinra worked for a while then stopped, canakinumab too"
         for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
             fact.historical, fact.hypothetical, fact.status = False, False, "current"
         for fact in taken_ifs:      # a question or condition about what is done on it
