@@ -99,9 +99,20 @@ class Phrasings:
         """A message opening the way clinicians summarise a case, age and sex in shorthand
         ("62F SSc-ILD, FVC 58%", "27 y/o male, T-LBL"), with no first-person word in it
         (a patient's "34F with crohns, ive had humira" tells their own)."""
-        if self.case_shorthand is None or not self.case_shorthand.match(message.strip()):
+        opening = self.case_shorthand.match(message.strip()) if self.case_shorthand is not None else None
+        if opening is None:
             return False
+        if opening.groupdict().get("letter"):
+            # "Dear Dr Patel, I am writing to refer ..." (a letter's "I am" is the doctor's); "dear
+            # team, my daughter has lupus" is a mother's
+            clinical = tuple(w for w in self.about_a_patient if not w.startswith("my "))
+            return says_any(message, clinical) and not says_any(message, self.relatives_words)
         return not says_any(message, self.own_telling)
+
+    @property
+    def relatives_words(self) -> tuple[str, ...]:
+        """The words of ``about_a_patient`` naming the writer's relative ("my daughter")."""
+        return tuple(w for w in self.about_a_patient if w.startswith("my "))
 
     def role(self, message: str) -> tuple[str, str | None, str | None] | None:
         """An answer to "who am I talking to?": ``(kind, relation, sex)`` with kind

@@ -236,3 +236,24 @@ def test_a_treatment_named_alone_with_too_after_an_outcome_went_the_same_way():
     assert status("methotrexate made me sick, leflunomide as well", "leflunomide") == ["intolerant"]
     assert status("rituximab failed. She had MMF too", "mycophenolate") == [None]     # a new sentence tells it
     assert status("I am on methotrexate too", "methotrexate") == ["current"]
+
+
+def test_a_pasted_referral_letter_is_read_as_a_clinician_s():
+    from bot.phrasings import load_phrasings  # start-up: the phrasings only for this test
+    phrasings = load_phrasings()
+    letter = ("Dear Dr Patel,\n\nRe: Mrs Amina Hussain, DOB 14/03/1979\n\nThank you for seeing this 47-year-old "
+              "woman with refractory diffuse cutaneous systemic sclerosis.")
+    assert phrasings.case_summary(letter)
+    assert phrasings.case_summary("Dear Dr Smith, I am writing to refer my patient, a 33 year old with SLE.")
+    assert not phrasings.case_summary("Dear doctor, I have lupus and want a trial")
+    assert not phrasings.case_summary("dear team, my daughter has lupus")
+
+
+def test_the_chat_answers_a_pasted_letter_in_the_clinician_voice(tmp_path):
+    from bundled_engine import bundled_engine, talk  # start-up: the engine only for the chat tests
+    engine = bundled_engine(tmp_path / "s.db")
+    reply = talk(engine, "c", "Dear Dr Patel,\n\nRe: Mrs Amina Hussain, DOB 14/03/1979\n\nThank you for seeing this "
+                 "47-year-old woman with refractory diffuse cutaneous systemic sclerosis (diagnosed 2021). "
+                 "Rituximab 1g x2 (05/2024): no response.")[-1]
+    assert "Clinician mode" in reply
+    assert "who am I talking to" not in reply
