@@ -35,11 +35,16 @@ _SPACES = re.compile(r"\s+")
 
 def normalise(message: str) -> str:
     """A message as compared with accepted phrases: case-folded, curly quotes made plain,
-    inner spaces collapsed, trailing punctuation dropped."""
+    inner spaces collapsed, a held letter made one ("nooo"), trailing punctuation dropped."""
     text = unicodedata.normalize("NFKC", message).replace("\u2019", "'").replace("\u2018", "'")
     text = _SPACES.sub(" ", text.casefold()).strip()
+    text = _LENGTHENED.sub(r"\1", text)       # "nooo", "yesss": a letter held is one letter (h155)
     stripped = _TRAILING.sub("", text)
     return stripped or text
+
+
+# a letter written three times or more in a row: no English word has one
+_LENGTHENED = re.compile(r"([a-z])\1{2,}")
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,8 @@ class EntityRecognizer:
         resemblance = vocabulary.get("resemblance") or {}
         self.resemblance_words = frozenset(str(w).lower() for w in resemblance.get("words") or ())
         self.resemblance_kinds = frozenset(str(w).lower() for w in resemblance.get("kinds") or ())
+        # the labels a resembled name is dropped from ("flu-like symptoms" too; h155, round 33)
+        self.resemblance_labels = frozenset(str(w) for w in resemblance.get("labels") or ("CONDITION",))
         heads = [str(w) for w in vocabulary.get("address_line_heads") or ()]
         # "lymphoma/leukaemia": the generic name after a slash is the disease just named
         same = vocabulary.get("slash_same_disease") or {}
@@ -188,8 +190,9 @@ class EntityRecognizer:
 
     def _resembled(self, doc: Doc, candidate: Candidate) -> bool:
         """A disease named to say what something looks like ("a lupus-like reaction", "MS
-        like symptoms"; ``resemblance`` in extraction.yaml): no disease of the patient."""
-        if candidate.label != "CONDITION" or candidate.end + 1 >= len(doc):
+        like symptoms", "flu-like symptoms"; ``resemblance`` in extraction.yaml): no disease
+        or infection of the patient."""
+        if candidate.label not in self.resemblance_labels or candidate.end + 1 >= len(doc):
             return False
         if any(t.lower_ == "induced" for t in doc[candidate.start:candidate.end]):
             return False        # "drug-induced lupus-like syndrome": the induced disease itself

@@ -297,6 +297,23 @@ class TimeReader:
         return None
 
 
+def _month_after_a_course(text: str, fact: Any, expression: TimeExpression) -> bool:
+    """A treatment written with no verb right before a month ("pred in march, mmf since then",
+    "a short course of pred in august"): a course given then, dated by the month like "ritux in
+    2022" by its year (h155, round 33). Not after "on" ("on pred in march" may be a time it
+    was taken at) and never a month to come ("start pred in march" has its cue)."""
+    if fact.label not in ("DRUG", "PROCEDURE") or fact.end > expression.start:
+        return False
+    if text[fact.end:expression.start].strip(" \t") or not text.startswith("in", expression.start):
+        return False
+    return _ON_BEFORE.search(text, max(0, fact.start - 12), fact.start) is None
+
+
+# "on", "taking", "start(ing)" ... right before a treatment: a month after it is no course's date
+_ON_BEFORE = re.compile(r"\b(?:on|taking|takes|take|start|starting|started|begin|beginning|due|planned|plan)\s+(?:the\s+|her\s+|his\s+|my\s+)?$",
+                        re.IGNORECASE)
+
+
 def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of, reader: TimeReader | None = None) -> dict[int, TimeExpression]:
     """fact index -> its time expression. ``facts`` have ``label``, ``start``, ``end``;
     ``sentence_of(char)`` names the sentence a character is in."""
@@ -325,7 +342,8 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
         if expression.month_only and not expression.since:
             # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in
             # june"); "since march" is anything's start ("on benlysta since march")
-            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())]
+            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())
+                          or _month_after_a_course(text, facts[i], expression)]
             # the cue's own treatment is named after it ("stopped the cellcept in june"); one
             # named before the cue is not what it dates ("Rituximab helped, she had a flare in
             # march": the flare was in march) (h65)
