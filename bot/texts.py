@@ -23,6 +23,7 @@ from typing import Any
 
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
+from nlp.readers import held_letters_squeezed
 
 TEXTS_PATH = DATA_DIR / "bot_texts.yaml"
 ROLES = ("patient", "clinician")
@@ -38,13 +39,9 @@ def normalise(message: str) -> str:
     inner spaces collapsed, a held letter made one ("nooo"), trailing punctuation dropped."""
     text = unicodedata.normalize("NFKC", message).replace("\u2019", "'").replace("\u2018", "'")
     text = _SPACES.sub(" ", text.casefold()).strip()
-    text = _LENGTHENED.sub(r"\1", text)       # "nooo", "yesss": a letter held is one letter (h155)
+    text = held_letters_squeezed(text)       # "nooo", "yesss": a letter held is one letter (h155)
     stripped = _TRAILING.sub("", text)
     return stripped or text
-
-
-# a letter written three times or more in a row: no English word has one
-_LENGTHENED = re.compile(r"([a-z])\1{2,}")
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.word_ahead import word_ahead
 from nlp.numerals import in_region, numeral_view, original_span
 from nlp.components.typos import TypoMatcher
-from nlp.resources import vocabulary_words
+from nlp.resources import vocabulary, vocabulary_words
 from nlp.units import unit_candidates
 
 ENTITIES_PIPE = "trialbot_entities"
@@ -63,6 +63,12 @@ if not Doc.has_extension("trialbot_known"):
 
 # a scale word after a number in words: "thirty thousand" (h105, round 23)
 _SPELLED_SCALE = re.compile(r"\s*(hundred|thousand|million)\b", re.IGNORECASE)
+
+
+def _duration_unit(word: str) -> bool:
+    """The word is a unit of how long ("yrs", "years", "months": ``time_units``), not a day."""
+    unit = (vocabulary().get("time_units") or {}).get(word)
+    return unit in ("month", "year", "decade")
 
 class _Sense(NamedTuple):
     """One entry of ``other_senses`` (data/nlp/extraction.yaml): the words that show an
@@ -416,6 +422,9 @@ class EntityRecognizer:
                 and (doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")
                      or doc[end].lower_ in vocabulary_words("disease_slot_opening_next"))):
             return True     # opening a message or sentence before a verb ("uc flaring again", "ra for 6 yrs"; h140, round 30)
+        if ((start == 0 or doc[start - 1].text in (".", "!", "?", "\n", ",") or doc[start - 1].is_space)
+                and end + 1 < len(doc) and doc[end].like_num and _duration_unit(doc[end + 1].lower_)):
+            return True     # ... or before how long ("uc 10 yrs. tried mesalazine", "ra 12 years"; h155, round 33)
         if (start > 0 and doc[start - 1].text in (",", ";") and end < len(doc)
                 and doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")):
             return True     # opening a clause before a verb ("..., jia is managed on etanercept"; h140, round 30)
