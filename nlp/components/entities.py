@@ -131,6 +131,7 @@ class EntityRecognizer:
         # a disease named as an antibody panel's name ("myositis panel negative"): the test, not
         # the disease (``test_name_words``; h136, round 29)
         self.test_name_words = frozenset(str(w).lower() for w in vocabulary.get("test_name_words") or ())
+        self.vaccine_words = frozenset(str(w).lower() for w in vocabulary.get("vaccine_words") or ())
         resemblance = vocabulary.get("resemblance") or {}
         self.resemblance_words = frozenset(str(w).lower() for w in resemblance.get("words") or ())
         self.resemblance_kinds = frozenset(str(w).lower() for w in resemblance.get("kinds") or ())
@@ -235,6 +236,12 @@ class EntityRecognizer:
         return (candidate.label == "CONDITION" and candidate.end < len(doc)
                 and doc[candidate.end].lower_ in self.test_name_words)
 
+    def _names_a_vaccine(self, doc: Doc, candidate: Candidate) -> bool:
+        """An infection right before a word of vaccines ("had the flu jab", "flu shot in
+        october"; ``vaccine_words``): the vaccine's name, no illness of the patient."""
+        return (candidate.label == "INFECTION" and candidate.end < len(doc)
+                and doc[candidate.end].lower_ in self.vaccine_words)
+
     def _quality_beside(self, doc: Doc, start: int, end: int) -> bool:
         """A quality said in words right after or before the lab's name, in its sentence, or
         after or before one more short name joined to it ("c3 is low", "low c3", "c3 and c4 r
@@ -321,6 +328,8 @@ class EntityRecognizer:
             chosen = [item for item in chosen if not self._provoked(doc, item[0])]
         if self.test_name_words:
             chosen = [item for item in chosen if not self._test_name(doc, item[0])]
+        if self.vaccine_words:
+            chosen = [item for item in chosen if not self._names_a_vaccine(doc, item[0])]
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
