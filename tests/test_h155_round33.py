@@ -54,6 +54,14 @@ def test_a_flu_jab_names_a_vaccine_and_flu_like_symptoms_no_infection():
     assert "influenza" not in _concepts("flu like symptoms after each ritux infusion")
 
 
+def test_a_regimens_flu_is_fludarabine_never_the_flu():
+    assert "influenza" not in _concepts("haplo allo-SCT 2024 (Flu/Cy/TBI conditioning)")
+    assert "influenza" not in _concepts("conditioning: ATG/Flu, day 0 in march")
+    assert {"covid", "influenza"} <= _concepts("covid/flu swab negative last week")
+    # a one-letter elided name is no regimen: "Hep B/C negative" is both hepatitis
+    assert {"hbv", "hcv"} <= _concepts("Hep B/C serology negative")
+
+
 def test_a_state_with_the_flu_is_of_the_flus_time():
     for text in ("she was bedbound for a week with the flu last year",
                  "he was bedridden for 2 weeks last winter with flu"):

@@ -238,9 +238,26 @@ class EntityRecognizer:
 
     def _names_a_vaccine(self, doc: Doc, candidate: Candidate) -> bool:
         """An infection right before a word of vaccines ("had the flu jab", "flu shot in
-        october"; ``vaccine_words``): the vaccine's name, no illness of the patient."""
-        return (candidate.label == "INFECTION" and candidate.end < len(doc)
-                and doc[candidate.end].lower_ in self.vaccine_words)
+        october"; ``vaccine_words``): the vaccine's name, no illness of the patient. A short
+        name glued by a slash to a word that is no infection ("Flu/Mel conditioning", "(ATG/Flu)":
+        a regimen's fludarabine) names none either ("covid/flu swab" two infections)."""
+        if candidate.label != "INFECTION":
+            return False
+        if candidate.end < len(doc) and doc[candidate.end].lower_ in self.vaccine_words:
+            return True
+        if candidate.end - candidate.start != 1 or not 3 <= len(doc[candidate.start]) <= 4:
+            return False        # (one letter: an elided name, "Hep B/C")
+        for slash, word in ((candidate.end, candidate.end + 1), (candidate.start - 1, candidate.start - 2)):
+            if (0 <= word < len(doc) and doc[slash].text == "/" and not doc[slash].whitespace_
+                    and not doc[min(slash, word)].whitespace_
+                    and not any(self.terminology.get(c) is not None and self.terminology.get(c).category == "infection"
+                                for c in self._infection_names(doc[word].lower_))):
+                return True
+        return False
+
+    def _infection_names(self, word: str) -> list[str]:
+        """The infections a single word names as a term ("covid", "flu")."""
+        return [concept for label, concept, _ in self.terms.phrases.get(word, ()) if label == "INFECTION"]
 
     def _quality_beside(self, doc: Doc, start: int, end: int) -> bool:
         """A quality said in words right after or before the lab's name, in its sentence, or
