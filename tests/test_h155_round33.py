@@ -147,6 +147,12 @@ def test_held_letters_are_one_letter_in_a_reply():
     assert answer_normalised("nopeee") == "nope"
 
 
+def test_a_sex_letter_alone_is_the_patients_sex():
+    assert [(f.label, f.concept) for f in _facts("F")] == [("SEX", "female")]
+    assert [(f.label, f.concept) for f in _facts("hes m")] == [("SEX", "male")]
+    assert not [f for f in _facts("a m") if f.label == "SEX"]
+
+
 def test_nope_none_after_the_list_is_a_no(tmp_path):
     engine = bundled_engine(tmp_path / "t.db", today=TODAY)
     replies = talk(engine, "none", "RA 10 years, on methotrexate, 44 f", "leeds", "nope none of those")
