@@ -18,7 +18,7 @@ from bot.geo_names import site_places
 from bot.phrasings import opens_with_any, plain, says_any
 from bot.criteria_asked import asked_phrases, asks_a_requirement, criteria_about
 from bot.results import CANDIDATE, apart, fitting_first, reads_a_condition
-from bot.sites import where_to_ask
+from bot.sites import is_country, where_to_ask
 from bot.texts import normalise
 from bot.tracker import LABS_KEY, LOCATION_KEY, WHICH_KEY, WHOSE_KEY
 from bot.turn import Turn
@@ -260,7 +260,9 @@ class Answering:
                                 not_place=self.texts.not_place_words, not_place_parts=self.texts.not_place_parts)
             if place is None and not found:
                 place = self._place_in_answer(words, extra)
-            facts = found[:1] or located(place, source)
+            # a town told with its country ("im in canada, toronto") is one place, kept whole (h155)
+            facts = (found if len(found) == 2 and sum(is_country(f.concept) for f in found) == 1 else found[:1]) \
+                or located(place, source)
             if not facts and not [f for f in extra if f.label != "LOCATION"]:
                 self._skip(turn, "unsure")
                 return

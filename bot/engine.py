@@ -65,6 +65,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 READ_SHARE = 0.5        # a message in another language gives facts: below this share of its letters read, say so
 
 
+def _own_disease_named(text: str, facts: list[Fact]) -> bool:
+    """A disease of the patient's named with "my" before it ("had a bad flu and my myositis
+    flared"): the writer tells their own illness (h155, round 33)."""
+    return any(f.label == "CONDITION" and not f.family and _MY_BEFORE.search(text, max(0, f.start - 6), f.start)
+               for f in facts)
+
+
+# "my " right before a mention ("my myositis", "my lupus")
+_MY_BEFORE = re.compile(r"(?<![\w'])my\s+$", re.IGNORECASE)
+
+
 def _conversation_context(tracker: Any) -> tuple[str | None, tuple[str, ...]]:
     """What the conversation already knows that a new message may not say again: the
     relative it is about (``tracker.relation``) and the patient's conditions told so far
@@ -679,8 +690,8 @@ class Engine(Answering, Asking, Family):
         self._note(turn, "facts", payload, facts, hint=turn.tracker.messages == 0, quiet=bool(people))
         self._not_diagnosed_yet(turn, text, facts)
         if turn.tracker.role is None:
-            if turn.tracker.relation is None and self.phrasings.tells_own(text):
-                self._assume_patient(turn)      # "im 34 f with crohns …": the patient writes
+            if turn.tracker.relation is None and (self.phrasings.tells_own(text) or _own_disease_named(text, facts)):
+                self._assume_patient(turn)      # "im 34 f with crohns …", "my myositis flared": the patient writes
             elif turn.results_asked and turn.tracker.relation is None:
                 self.show_results(turn)         # "… which trials could she join?": shown, the role asked later
             elif "named" in payload:

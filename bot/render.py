@@ -9,6 +9,7 @@ breaking a tag or an entity.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable
 
 from bot.formats import (  # noqa: F401  (ANSI, HTML, PLAIN, split_message re-exported for transports)
@@ -27,7 +28,7 @@ from bot.formats import (  # noqa: F401  (ANSI, HTML, PLAIN, split_message re-ex
 )
 from bot.language import load_languages
 from bot.render_results import results_text, summary_text, trial_text
-from bot.sites import place_name, where_lines  # noqa: F401  (place_name re-exported)
+from bot.sites import is_country, place_name, where_lines  # noqa: F401  (place_name re-exported)
 from bot.texts import Texts, load_texts
 from bot.tracker import WHICH_KEY
 from bot.voices import Voices, fill, load_voices
@@ -140,6 +141,7 @@ class Renderer:
         # a drug the patient is (or is not) allergic to is said as the allergy ("allergic to
         # penicillin", "no allergy to sulfa"), not as a treatment tried and not tolerated
         allergic = allergy_spans(facts)
+        facts = _one_place(facts)
         for fact in facts:
             if fact.label == "DRUG" and (fact.start, fact.end, fact.source) in allergic:
                 continue
@@ -304,7 +306,7 @@ class Renderer:
         if label == "WEIGHT":
             return self.p("weight", value=_num(fact.value_normalized if fact.value_normalized is not None else fact.value))
         if label == "LOCATION":
-            return self.p("location", place=place_name(fact.concept))
+            return self.p("location", place=", ".join(place_name(part) for part in fact.concept.split("\n")))
         if label == "STAGE" and not (fact.family or fact.hypothetical):
             kind = "stage_negated" if fact.negated else "stage_uncertain" if fact.uncertain else \
                 "stage_past" if fact.historical else "stage"
@@ -528,3 +530,17 @@ def _without_named_class(facts: list[Fact]) -> list[Fact]:
             other.concept != fact.concept and terminology.is_a(other.concept, fact.concept) and same_news(fact, other)
             for other in drugs)
     return [f for f in facts if not (f in drugs and said_by_member(f))]
+
+
+def _one_place(facts: list[Fact]) -> list[Fact]:
+    """A town and its country told together ("we live in usa, boston") said as one place,
+    the town first: "lives in Boston, United States" (h155, round 33). Only the patient's
+    places of one message; the towns are joined by a line break the renderer splits."""
+    places = [f for f in facts if f.label == "LOCATION" and not f.family]
+    if len(places) < 2 or len({f.source for f in places}) > 1:
+        return facts
+    ordered = sorted(places, key=lambda f: is_country(f.concept))
+    joined = replace(ordered[0], concept="\n".join(dict.fromkeys(f.concept for f in ordered)))
+    first = places[0]
+    return [joined if f is first else f for f in facts if f.label != "LOCATION" or f.family or f is first]
+

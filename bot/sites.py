@@ -58,6 +58,11 @@ def site_text(site: dict, lang: str = "en") -> str:
     return text
 
 
+def is_country(written: str) -> bool:
+    """The place is a country of data/places.yaml ("usa", "Canada"), not a town."""
+    return place_key(written) in countries() or written in countries().values()
+
+
 def place_name(written: str) -> str:
     """A place as the reply names it: a country by its name ("uk" -> "United Kingdom"), a
     name typed in lower case with capitals ("munich" -> "Munich"), else as written."""

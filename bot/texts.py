@@ -23,6 +23,7 @@ from typing import Any
 
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
+from nlp.readers import held_letters_squeezed
 
 TEXTS_PATH = DATA_DIR / "bot_texts.yaml"
 ROLES = ("patient", "clinician")
@@ -35,9 +36,10 @@ _SPACES = re.compile(r"\s+")
 
 def normalise(message: str) -> str:
     """A message as compared with accepted phrases: case-folded, curly quotes made plain,
-    inner spaces collapsed, trailing punctuation dropped."""
+    inner spaces collapsed, a held letter made one ("nooo"), trailing punctuation dropped."""
     text = unicodedata.normalize("NFKC", message).replace("\u2019", "'").replace("\u2018", "'")
     text = _SPACES.sub(" ", text.casefold()).strip()
+    text = held_letters_squeezed(text)       # "nooo", "yesss": a letter held is one letter (h155)
     stripped = _TRAILING.sub("", text)
     return stripped or text
 

@@ -21,7 +21,7 @@ from matching.labs import convert, plausible
 from matching.named_drugs import named_in_class
 from matching.question_texts import load_question_texts
 from core.facts import Fact
-from nlp.readers import dates_in, value_at_start
+from nlp.readers import dates_in, held_letters_squeezed, value_at_start
 from nlp.resources import vocabulary
 from nlp.units import normalize_unit
 
@@ -87,7 +87,7 @@ def _about_another_topic(kind: str, reply: str) -> bool:
 
 def _normalise(text: str) -> str:
     text = (text or "").strip().lower().replace("’", "'")
-    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+", " ", held_letters_squeezed(text))
     return text.strip(" .!;")
 
 

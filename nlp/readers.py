@@ -5,6 +5,7 @@ A Chinese reply (``nlp.chinese.is_chinese``) is read with the Chinese words ("�
 "2万": 2 × 10^4/µL; "2019年5月", "3个月前", "去年")."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -14,6 +15,16 @@ from nlp.components.measurements import ValueReader
 from nlp.components.time import TimeReader
 from nlp.chinese import is_chinese, to_simplified
 from nlp.resources import chinese_vocabulary, vocabulary
+
+
+# a letter written three times or more in a row: no English word has one
+_HELD_LETTER = re.compile(r"([a-z])\1{2,}")
+
+
+def held_letters_squeezed(text: str) -> str:
+    """A short reply with its held letters made one ("nooo" -> "no", "yesss" -> "yes",
+    "nopeee none" -> "nope none"), the way a "no" or "yes" of reply is compared (h155, round 33)."""
+    return _HELD_LETTER.sub(r"\1", text)
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,8 @@
 """A bare age: a number with no "years" or "aged" that is clearly the patient's age by where
 it stands (extraction.yaml ``bare_ages``): after a diagnosis and a comma, ending the clause
 ("RA, 63.", "my son has ITP, 12.", "UC, 29, on vedolizumab"), or between a relation word and
-a diagnosis ("my daughter 22 lupus"). Only a plausible age (``plausible``), only when the
+a diagnosis ("my daughter 22 lupus"), or after a relation word ending the message ("..., my
+husband 48"). Only a plausible age (``plausible``), only when the
 message holds no other age, never after a lab ("hb 9, 8": no diagnosis before it). An age the
 writer corrects right after it ("im 52... wait no 25 lol", "age 300, sorry typo, 30!", "shes 45,
 sorry i mean 54"; ``corrected_by``) is the corrected number (h150, round 32).
@@ -33,6 +34,7 @@ class BareAges:
         self.onset = self._compile(spec.get("onset_told_by_age"), "onset_told_by_age")
         self.now_after_onset = self._compile(spec.get("now_after_onset"), "now_after_onset")
         self.corrected_by = self._compile(spec.get("corrected_by"), "corrected_by")
+        self.relation_at_end = self._compile(spec.get("relation_at_end"), "relation_at_end")
 
     @staticmethod
     def _compile(pattern: str | None, key: str) -> re.Pattern | None:
@@ -80,6 +82,11 @@ class BareAges:
                 continue
             s, e = match.span("value")
             found[(s + offset, e + offset)] = float(match.group("value"))
+        if self.relation_at_end is not None:
+            # "..., lupus on mmf and hcq, my husband 48": a relation and its age end the message (h155)
+            match = self.relation_at_end.search(text, max(0, len(text) - 40))
+            if match is not None and relations().relation_of(match.group("relation")) is not None:
+                found[match.span("value")] = float(match.group("value"))
         found.update(self._now_after_onset(text, chosen, doc))
         ages = [(span, value) for span, value in found.items() if self.plausible[0] <= value <= self.plausible[1]]
         if len(ages) != 1:

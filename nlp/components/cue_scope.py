@@ -498,6 +498,7 @@ class StatedClauseWords:
     stated: re.Pattern
     own_clause: re.Pattern
     certain_before: re.Pattern
+    result_after: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -509,14 +510,15 @@ def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:
     """A hedge said of something before a comma does not reach a disease that opens the next
     clause stated as known ("i think i might have psoriasis too, crohns 8 yrs", "not sure if
     its sjogrens, myositis definitely", "i think hes got pneumonia again, t-all relapsed in
-    may"), nor a measured value there ("could be crohns or uc, ..., calprotectin 900"): the
+    may"), nor a measured value or a test's result there ("could be crohns or uc, ...,
+    calprotectin 900", "might have lupus, ANA positive, low C3"): the
     hedge has its own object before the comma (``opening``: the comma and a joining word at
     most before the mention), and the disease is followed by a duration, a diagnosis or a word
     of certainty (``stated``). "maybe lupus, or sjogrens" and "i think she has lupus, SLE
     with nephritis" keep it. A wish or plan (hypothetical) ends so too, and before a disease
     that ends the message as its tag ("we want to try for a baby next year, lupus")."""
     if (modifier.category not in ("POSSIBLE_EXISTENCE", "HYPOTHETICAL") or modifier.direction.lower() != "forward"
-            or ent.label_ not in ("CONDITION", "LAB") or ent.start <= modifier.modifier_span[1]):
+            or ent.label_ not in ("CONDITION", "LAB", "BIOMARKER") or ent.start <= modifier.modifier_span[1]):
         return False
     between = doc[modifier.modifier_span[1]:ent.start]
     commas = [t.i for t in between if t.text == ","]
@@ -530,6 +532,10 @@ def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:
         return False
     if ent.label_ == "LAB":
         return True         # a value measured in a clause of its own
+    if ent.label_ == "BIOMARKER":
+        # a test's result said in a clause of its own ("recently told i might have lupus, ANA
+        # positive": the antibody is found, only the disease is hedged; h155, round 33)
+        return words.result_after.match(doc.text[ent.end_char:ent.end_char + 20]) is not None
     if modifier.category == "HYPOTHETICAL":
         # a wish or a plan does not reach the disease that tags the message at its end ("we
         # want to try for a baby next year, lupus"); nor a stated one

@@ -39,12 +39,18 @@ def _half_pattern() -> re.Pattern | None:
     return re.compile(r"\s*(?:%s)(?![\w])" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
                       re.IGNORECASE)
 
+# a town after its country's comma, one or two words of letters, then the clause's end
+_TOWN_AFTER = re.compile(r"[^\S\n]*,[^\S\n]*(?P<town>[^\W\d_][\w'-]{2,20}(?:[^\S\n][^\W\d_][\w'-]{2,20})?)"
+                         r"[^\S\n]*(?=$|[.!;?\n]|,|[^\S\n]+and\b)")
+
+
 class PatternFacts:
     def __init__(self, vocabulary: dict[str, Any], terminology: Terminology):
         self.sex_words = {w.lower(): sex for sex, words in vocabulary["sex_words"].items() for w in words}
         self.number_words = {k.lower(): v for k, v in vocabulary["number_words"].items()}
         self.not_places = {w.lower() for w in vocabulary["not_places"]}
         self.place_articles = {w.lower() for w in vocabulary["place_articles"]}
+        self.not_towns = {w.lower() for w in vocabulary.get("not_towns") or ()}
         self.time_units = {k.lower(): DAYS[v] for k, v in vocabulary["time_units"].items()}
         self.terminology = terminology
         # the one-word names of conditions and procedures ("appendicectomy", "asthma", "MI"):
@@ -305,6 +311,20 @@ class PatternFacts:
         end = start + len(" ".join(words))
         return self._candidate(doc, start, end, "LOCATION", doc_text(doc)[start:end], {})
 
+    def _town_after(self, doc: Doc, end: int) -> list[tuple[Candidate, Meta]]:
+        """The town named after a comma behind its country, ending its clause ("im in canada,
+        toronto", "in australia, perth."; h155, round 33): no word of ``not_places`` or
+        ``not_towns``, no disease's or procedure's one-word name, no country."""
+        match = _TOWN_AFTER.match(doc_text(doc), end)
+        if match is None:
+            return []
+        town = match.group("town")
+        words = [w.lower() for w in town.split()]
+        if any(w in self.not_places or w in self.not_towns or w in self.event_words for w in words) \
+                or place_key(town) in countries():
+            return []
+        return self._candidate(doc, match.start("town"), match.end("town"), "LOCATION", town, {})
+
     def _country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
         """The longest run of the place's first words that is a country of data/places.yaml
         ("the UK", "netherlands", "US, texas"), matched whole, without the article before it
@@ -324,7 +344,8 @@ class PatternFacts:
                 name = rest[:end].rstrip(",.;:!?()")
                 key = place_key(name)
                 if key in known and key not in self.not_places:
-                    return self._candidate(doc, start + offset, start + offset + len(name), "LOCATION", name, {})
+                    found = self._candidate(doc, start + offset, start + offset + len(name), "LOCATION", name, {})
+                    return found + self._town_after(doc, start + offset + len(name))
         comma = place.find(",")
         if comma > 0 and place[:comma].strip() and not any(ch.isdigit() for ch in place[:comma]):
             # "we are in cork, ireland", "im in lyon, france": a town not known here, then its

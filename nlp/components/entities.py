@@ -43,7 +43,7 @@ from nlp.components.terms import Candidate, TermMatcher, fact_label
 from nlp.components.word_ahead import word_ahead
 from nlp.numerals import in_region, numeral_view, original_span
 from nlp.components.typos import TypoMatcher
-from nlp.resources import vocabulary_words
+from nlp.resources import vocabulary, vocabulary_words
 from nlp.units import unit_candidates
 
 ENTITIES_PIPE = "trialbot_entities"
@@ -63,6 +63,12 @@ if not Doc.has_extension("trialbot_known"):
 
 # a scale word after a number in words: "thirty thousand" (h105, round 23)
 _SPELLED_SCALE = re.compile(r"\s*(hundred|thousand|million)\b", re.IGNORECASE)
+
+
+def _duration_unit(word: str) -> bool:
+    """The word is a unit of how long ("yrs", "years", "months": ``time_units``), not a day."""
+    unit = (vocabulary().get("time_units") or {}).get(word)
+    return unit in ("month", "year", "decade")
 
 class _Sense(NamedTuple):
     """One entry of ``other_senses`` (data/nlp/extraction.yaml): the words that show an
@@ -125,9 +131,12 @@ class EntityRecognizer:
         # a disease named as an antibody panel's name ("myositis panel negative"): the test, not
         # the disease (``test_name_words``; h136, round 29)
         self.test_name_words = frozenset(str(w).lower() for w in vocabulary.get("test_name_words") or ())
+        self.vaccine_words = frozenset(str(w).lower() for w in vocabulary.get("vaccine_words") or ())
         resemblance = vocabulary.get("resemblance") or {}
         self.resemblance_words = frozenset(str(w).lower() for w in resemblance.get("words") or ())
         self.resemblance_kinds = frozenset(str(w).lower() for w in resemblance.get("kinds") or ())
+        # the labels a resembled name is dropped from ("flu-like symptoms" too; h155, round 33)
+        self.resemblance_labels = frozenset(str(w) for w in resemblance.get("labels") or ("CONDITION",))
         heads = [str(w) for w in vocabulary.get("address_line_heads") or ()]
         # "lymphoma/leukaemia": the generic name after a slash is the disease just named
         same = vocabulary.get("slash_same_disease") or {}
@@ -188,8 +197,9 @@ class EntityRecognizer:
 
     def _resembled(self, doc: Doc, candidate: Candidate) -> bool:
         """A disease named to say what something looks like ("a lupus-like reaction", "MS
-        like symptoms"; ``resemblance`` in extraction.yaml): no disease of the patient."""
-        if candidate.label != "CONDITION" or candidate.end + 1 >= len(doc):
+        like symptoms", "flu-like symptoms"; ``resemblance`` in extraction.yaml): no disease
+        or infection of the patient."""
+        if candidate.label not in self.resemblance_labels or candidate.end + 1 >= len(doc):
             return False
         if any(t.lower_ == "induced" for t in doc[candidate.start:candidate.end]):
             return False        # "drug-induced lupus-like syndrome": the induced disease itself
@@ -225,6 +235,29 @@ class EntityRecognizer:
         the panel's name, not the patient's disease."""
         return (candidate.label == "CONDITION" and candidate.end < len(doc)
                 and doc[candidate.end].lower_ in self.test_name_words)
+
+    def _names_a_vaccine(self, doc: Doc, candidate: Candidate) -> bool:
+        """An infection right before a word of vaccines ("had the flu jab", "flu shot in
+        october"; ``vaccine_words``): the vaccine's name, no illness of the patient. A short
+        name glued by a slash to a word that is no infection ("Flu/Mel conditioning", "(ATG/Flu)":
+        a regimen's fludarabine) names none either ("covid/flu swab" two infections)."""
+        if candidate.label != "INFECTION":
+            return False
+        if candidate.end < len(doc) and doc[candidate.end].lower_ in self.vaccine_words:
+            return True
+        if candidate.end - candidate.start != 1 or not 3 <= len(doc[candidate.start]) <= 4:
+            return False        # (one letter: an elided name, "Hep B/C")
+        for slash, word in ((candidate.end, candidate.end + 1), (candidate.start - 1, candidate.start - 2)):
+            if (0 <= word < len(doc) and doc[slash].text == "/" and not doc[slash].whitespace_
+                    and not doc[min(slash, word)].whitespace_
+                    and not any(self.terminology.get(c) is not None and self.terminology.get(c).category == "infection"
+                                for c in self._infection_names(doc[word].lower_))):
+                return True
+        return False
+
+    def _infection_names(self, word: str) -> list[str]:
+        """The infections a single word names as a term ("covid", "flu")."""
+        return [concept for label, concept, _ in self.terms.phrases.get(word, ()) if label == "INFECTION"]
 
     def _quality_beside(self, doc: Doc, start: int, end: int) -> bool:
         """A quality said in words right after or before the lab's name, in its sentence, or
@@ -312,6 +345,8 @@ class EntityRecognizer:
             chosen = [item for item in chosen if not self._provoked(doc, item[0])]
         if self.test_name_words:
             chosen = [item for item in chosen if not self._test_name(doc, item[0])]
+        if self.vaccine_words:
+            chosen = [item for item in chosen if not self._names_a_vaccine(doc, item[0])]
         if self.other_senses:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
@@ -413,6 +448,9 @@ class EntityRecognizer:
                 and (doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")
                      or doc[end].lower_ in vocabulary_words("disease_slot_opening_next"))):
             return True     # opening a message or sentence before a verb ("uc flaring again", "ra for 6 yrs"; h140, round 30)
+        if ((start == 0 or doc[start - 1].text in (".", "!", "?", "\n", ",") or doc[start - 1].is_space)
+                and end + 1 < len(doc) and doc[end].like_num and _duration_unit(doc[end + 1].lower_)):
+            return True     # ... or before how long ("uc 10 yrs. tried mesalazine", "ra 12 years"; h155, round 33)
         if (start > 0 and doc[start - 1].text in (",", ";") and end < len(doc)
                 and doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")):
             return True     # opening a clause before a verb ("..., jia is managed on etanercept"; h140, round 30)

@@ -101,6 +101,11 @@ class ValueReader:
         self._amount_units = {k.lower(): v for k, v in (vocabulary.get("amount_units") or {}).items()}
         self.roman = vocabulary["roman_numerals"]
         fillers = _alternation(vocabulary["value_fillers"])
+        # any one adverb in -ly, misspelt too ("platlets are ususally 10-20", "usualy around
+        # 25", "roughly 40"; ``value_filler_adverb``; h155, round 33)
+        adverb = vocabulary.get("value_filler_adverb")
+        if adverb:
+            fillers = rf"{fillers}|(?:{adverb})\b"
         comparators = _alternation(list(vocabulary["comparators"]))
         uln = vocabulary["uln_phrases"]
         multipliers = _alternation(uln["multipliers"])

@@ -297,6 +297,26 @@ class TimeReader:
         return None
 
 
+def _month_after_a_course(text: str, fact: Any, expression: TimeExpression) -> bool:
+    """A treatment written with no verb right before a month ("pred in march, mmf since then",
+    "a short course of pred in august"): a course given then, dated by the month like "ritux in
+    2022" by its year; an infection so too ("influenza B in march") (h155, round 33). Not after "on" ("on pred in march" may be a time it
+    was taken at) and never a month to come ("start pred in march" has its cue)."""
+    if fact.label not in ("DRUG", "PROCEDURE", "INFECTION") or fact.end > expression.start:
+        return False
+    if text[fact.end:expression.start].strip(" \t") or not text.startswith("in", expression.start):
+        return False
+    # the treatment opens its clause, or follows words of a course given ("a short course of",
+    # "and", "then"): never "booked in for CAR-T in february", "on pred in march"
+    return _COURSE_OPENING.search(text, max(0, fact.start - 40), fact.start) is not None
+
+
+# the clause's start (the text's, or after a stop, comma, semicolon or line break), then at most
+# words of a course given before the treatment
+_COURSE_OPENING = re.compile(r"(?:^|[.,;:!?\n(]|\b(?:and|then)\b)[ \t]*(?:(?:and|then|also|plus|had|got|a|an|one|another|short|quick|"
+                             r"brief|long|course|round|dose|pulse|of|some|the)[ \t]+){0,5}$", re.IGNORECASE)
+
+
 def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of, reader: TimeReader | None = None) -> dict[int, TimeExpression]:
     """fact index -> its time expression. ``facts`` have ``label``, ``start``, ``end``;
     ``sentence_of(char)`` names the sentence a character is in."""
@@ -325,7 +345,8 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
         if expression.month_only and not expression.since:
             # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in
             # june"); "since march" is anything's start ("on benlysta since march")
-            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())]
+            candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())
+                          or _month_after_a_course(text, facts[i], expression)]
             # the cue's own treatment is named after it ("stopped the cellcept in june"); one
             # named before the cue is not what it dates ("Rituximab helped, she had a flare in
             # march": the flare was in march) (h65)
@@ -422,7 +443,25 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
         rank, index = (choice[0][0], choice[0][1]), choice[1]
         if index not in best or rank < best[index][0]:
             best[index] = (rank, expression)
+        # the state an illness caused, named before it with "with" ("she was bedridden for a week
+        # with the flu last year", "off work with pneumonia in march"): the time is its too (h155)
+        # ... the time after the illness or before it ("bedridden for a week last year with flu")
+        if expression.point and facts[index].label in ("INFECTION", "CONDITION"):
+            for i in candidates:
+                if facts[i].label != "SCORE" or i in best or facts[i].end > facts[index].start:
+                    continue
+                between = text[facts[i].end:facts[index].start]
+                if facts[i].end <= expression.start and expression.end <= facts[index].start:
+                    between = text[facts[i].end:expression.start].rstrip() + text[expression.end:facts[index].start]
+                if _WITH_ITS_CAUSE.fullmatch(between):
+                    best[i] = (rank, expression)
     return {i: expression for i, (_, expression) in best.items()}
+
+
+# what joins a state to the illness that caused it ("bedridden for a week with the flu")
+_WITH_ITS_CAUSE = re.compile(r"(?:[ \t]+for[ \t]+(?:a|an|one|two|three|\d{1,2}|a[ \t]+few|a[ \t]+couple[ \t]+of)[ \t]+"
+                             r"(?:days?|weeks?|wks?|months?))?[ \t]+with[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+|bad[ \t]+)?",
+                             re.IGNORECASE)
 
 
 # a lab's value and a word of date between the lab and its time ("Plt 7 x10^9/L on 24/11/2026")
