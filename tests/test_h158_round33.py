@@ -136,3 +136,21 @@ def test_a_marker_found_in_the_blood_verdicts():
     assert _verdict(rule, "Lung adenocarcinoma, KRAS G12C mutation on tissue NGS.") == "true"
     assert _verdict(rule, "Lung adenocarcinoma, KRAS G12C negative.") == "false"
     assert _verdict(rule, "Lung adenocarcinoma.") == "unknown"
+
+
+def test_a_companion_assay_is_how_the_marker_was_found():
+    # s33-0130: "confirmed through testing ... or clinical trial assay (CTA) methods" (the assay had
+    # been a trial the patient took part in, and "p.G12C" an unread word)
+    rule = parse_criterion("Patients with the KRAS p.G12C mutation confirmed through testing using prospectively "
+                           "validated companion diagnostic reagents or clinical trial assay (CTA) methods.", "inclusion")
+    assert rule == {"type": "biomarker", "marker": "kras_g12c", "state": "positive"}
+    # a trial is still a trial
+    assert any(leaf.get("concept") == "clinical_trial_participation"
+               for leaf in parse_criterion("Participation in another clinical trial", "exclusion")["any"])
+
+
+def test_a_bracket_repeating_a_word_is_the_same_name():
+    # s23-0101: "CD4+ T-cell (CD4+) count" had been a CD4-positive marker beside an unread count
+    rule = parse_criterion("CD4+ T-cell (CD4+) count of less than 350 cells/μL", "exclusion")
+    assert rule == {"type": "lab", "analyte": "cd4_count", "op": "<", "value": 350, "unit": "/uL"}
+    assert _verdict(rule, "HIV positive, CD4 count 220.") == "true"

@@ -73,6 +73,9 @@ _CYP_BOTH_OF = re.compile(r"\b(strong|moderate) (inhibitors?|inducers?) (or|and|
 # (with another in round ones inside: the same name again, the inner one kept) written as the
 # round brackets the readers know ("[SGPT]" had hidden the value after it from the lab reader)
 _SQUARE_ALIAS = re.compile(r"(?<=\w )\[([A-Za-z][\w-]{0,11})(?:\s*\(([A-Za-z][\w-]{0,11})\))?\]")
+# round 33 (h158): a bracket repeating a word just written ("CD4+ T-cell (CD4+) count of less than 350
+# cells/μL"): the same name again, no abbreviation of what follows (it had cut "CD4+" off its count)
+_REPEATED_BRACKET = re.compile(r"\b(?P<w>[A-Za-z][A-Za-z0-9]{1,11}\+?)(?P<mid>[^()]{0,25}?) ?\((?P=w)\)")
 # "Pregnancy & lactation": "&" between two words is "and" (the list reader knows the word)
 _AMPERSAND = re.compile(r"(?<=\S) & (?=\S)")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
@@ -1442,6 +1445,8 @@ def prepare(text: str) -> str:
         text = _sub(_ENTITY, lambda m: html.unescape(m.group(0)), text)
     text = _sub(_PREDICTED, "", _sub(_AMPERSAND, " and ", text))
     text = _sub(_SQUARE_ALIAS, lambda m: f"({m[2] or m[1]})", text)    # "[SGOT (AST)]": the same name twice
+    if "(" in text:
+        text = _REPEATED_BRACKET.sub(lambda m: m["w"] + m["mid"], text)     # "CD4+ T-cell (CD4+) count"
     text = _sub(_CYP_BOTH, lambda m: f"{m[1]} {m[2]} {m[3]} {m[4]} {m[1]} {m[2]} {m[5]}" if m[3][:4].lower() != m[5][:4].lower()
                 else m[0], text)
     text = _sub(_CYP_BOTH_OF, lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
