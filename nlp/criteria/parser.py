@@ -74,6 +74,9 @@ _CYP_BOTH_OF = re.compile(r"\b(strong|moderate) (inhibitors?|inducers?) (or|and|
 # (with another in round ones inside: the same name again, the inner one kept) written as the
 # round brackets the readers know ("[SGPT]" had hidden the value after it from the lab reader)
 _SQUARE_ALIAS = re.compile(r"(?<=\w )\[([A-Za-z][\w-]{0,11})(?:\s*\(([A-Za-z][\w-]{0,11})\))?\]")
+# round 33 (h158): a bracket repeating a word just written ("CD4+ T-cell (CD4+) count of less than 350
+# cells/μL"): the same name again, no abbreviation of what follows (it had cut "CD4+" off its count)
+_REPEATED_BRACKET = re.compile(r"\b(?P<w>[A-Za-z][A-Za-z0-9]{1,11}\+?)(?P<mid>[^()]{0,25}?) ?\((?P=w)\)")
 # "Pregnancy & lactation": "&" between two words is "and" (the list reader knows the word)
 _AMPERSAND = re.compile(r"(?<=\S) & (?=\S)")
 # "/mm^3": the tokenizer and the unit list know "/mm3"
@@ -321,6 +324,10 @@ def _build(prepared: str, kind: str, cues) -> dict:
             leaf.get("analyte") for leaf in iter_leaves(rule) if leaf.get("type") == "lab"}:
         return _whole_line_review(prepared, cues)        # "PT/INR <= 1.5 x ULN": which of the two values?
     rule = _statuses_without_their_disease(rule, cues)    # "ER+/HER2- or triple-negative breast cancer"
+    if _either_status(rule):
+        # (round 33, h158) "Is HR-positive or HR-negative.": either status of one marker admits
+        # every tumour; no condition (a sub-item saying any status will do), never a question
+        return _whole_line_review(prepared, cues)
     if _window_lost(rule, prepared, cues):
         return _whole_line_review(prepared, cues)        # "treatment (chemotherapy, radiotherapy) within 4 weeks"
     if _condition_dropped(rule, prepared, cues):
@@ -486,7 +493,13 @@ def _statuses_without_their_disease(rule: dict, cues) -> dict:
     """'ER+/HER2- or triple-negative breast cancer' reads any[all[ER+, HER2-], TNBC]: the
     disease the statuses are of went into the other alternative's name, so a branch of tumour
     marker statuses alone beside a diagnosis gets a review leaf (the team confirms the disease:
-    an ER-positive, HER2-negative cancer of another organ does not meet it)."""
+    an ER-positive, HER2-negative cancer of another organ does not meet it). Statuses joined by
+    "or" before one disease ("ER-positive and/or PR-positive breast cancer", read any[ER+,
+    all[PR+, breast cancer]]) are the statuses of that disease: all[any[ER+, PR+], breast cancer]
+    (round 33, h158; a status is always some tumour's, so the first alone was never meant)."""
+    shared = _statuses_of_one_disease(rule)
+    if shared is not None:
+        return shared
     if "any" in rule:
         children = [_statuses_without_their_disease(child, cues) for child in rule["any"]]
         diagnosed = any(leaf.get("type") == "diagnosis" for child in children for leaf in iter_leaves(child))
@@ -501,6 +514,41 @@ def _statuses_without_their_disease(rule: dict, cues) -> dict:
     if "not" in rule:
         return {"not": _statuses_without_their_disease(rule["not"], cues)}
     return rule
+
+
+def _either_status(rule: dict) -> bool:
+    """An alternative of both states of one tumour marker ("HR-positive or HR-negative")."""
+    if "not" in rule:
+        return _either_status(rule["not"])
+    children = rule.get("all", rule.get("any"))
+    if children is None:
+        return False
+    if "any" in rule:
+        states: dict[str, set] = {}
+        for child in children:
+            if child.get("type") == "biomarker":
+                states.setdefault(child["marker"], set()).add(child.get("state", "positive"))
+        if any(len(found) > 1 for found in states.values()):
+            return True
+    return any(_either_status(child) for child in children)
+
+
+def _statuses_of_one_disease(rule: dict) -> dict | None:
+    """any[status..., all[status..., disease...]] -> all[any[status..., all[status...]], disease...]
+    when every alternative but the last is tumour marker statuses only and the last is statuses
+    and diagnoses only; None otherwise."""
+    if "any" not in rule or len(rule["any"]) < 2:
+        return None
+    *first, last = rule["any"]
+    if not all(leaf.get("type") == "biomarker" for child in first for leaf in iter_leaves(child)):
+        return None
+    if "all" not in last or any("type" not in part for part in last["all"]):
+        return None
+    statuses = [part for part in last["all"] if part["type"] == "biomarker"]
+    diseases = [part for part in last["all"] if part["type"] == "diagnosis"]
+    if not statuses or not diseases or len(statuses) + len(diseases) != len(last["all"]):
+        return None
+    return simplify({"all": [{"any": [*first, simplify({"all": statuses})]}, *diseases]})
 
 
 def _therapy_beside_condition(rule: dict) -> bool:
@@ -1404,6 +1452,8 @@ def prepare(text: str) -> str:
         text = _sub(_ENTITY, lambda m: html.unescape(m.group(0)), text)
     text = _sub(_PREDICTED, "", _sub(_AMPERSAND, " and ", text))
     text = _sub(_SQUARE_ALIAS, lambda m: f"({m[2] or m[1]})", text)    # "[SGOT (AST)]": the same name twice
+    if "(" in text:
+        text = _REPEATED_BRACKET.sub(lambda m: m["w"] + m["mid"], text)     # "CD4+ T-cell (CD4+) count"
     text = _sub(_CYP_BOTH, lambda m: f"{m[1]} {m[2]} {m[3]} {m[4]} {m[1]} {m[2]} {m[5]}" if m[3][:4].lower() != m[5][:4].lower()
                 else m[0], text)
     text = _sub(_CYP_BOTH_OF, lambda m: f"{m[1]} {m[2]} of {m[5]} {m[3]} {m[1]} {m[4]} of {m[5]}" if m[2][:4].lower() != m[4][:4].lower()
@@ -1600,8 +1650,18 @@ def _sub(pattern: re.Pattern, replacement, text: str) -> str:
 def _marker_statuses(text: str) -> str:
     """'ER+/HER2- breast cancer' -> 'ER+ and HER2-negative breast cancer': a minus sign as
     "negative" (``marker_minus`` of the cues), and two statuses of opposite states joined by
-    a slash as both (``marker_pair``); a pair of the same state is left as written."""
+    a slash as both (``marker_pair``); a pair of the same state is left as written. Before
+    them (round 33, h158): one status word shared by two receptors, 'ER- and/or PR-positive'
+    -> 'ER-positive and/or PR-positive' (``marker_elision``), and a protein change in HGVS
+    notation, 'KRAS p.G12C' -> 'KRAS G12C' (``protein_change``)."""
     cues = load_cues()
+    for pattern in cues.patterns.get("marker_elision", ()):
+        if _may_match(pattern, fold(text)):
+            text = pattern.sub(lambda m: f"{m.group('a')}-{m.group('state')} {m.group('join')} {m.group('b')}-{m.group('state')}",
+                               text)
+    for pattern in cues.patterns.get("protein_change", ()):
+        if _may_match(pattern, fold(text)):
+            text = pattern.sub(lambda m: m.group("v"), text)
     for pattern in cues.patterns.get("marker_minus", ()):
         if not _may_match(pattern, fold(text)):
             continue        # (none of the letters every match of it holds is in the text)
