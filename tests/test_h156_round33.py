@@ -196,3 +196,18 @@ def test_a_stop_said_after_a_semicolon_is_the_next_items():
 def test_a_dated_infection_said_to_improve_goes_on():
     assert read("Mucormycosis 07/2026 on isavuconazole, improving.", "active_infection") == NOW
     assert read("CMV reactivation 05/2026, resolved.", "cmv")[2] == "past"
+
+
+def test_a_course_opened_by_now_is_taken_now_whatever_its_count():
+    assert read("Relapsed PTCL. Now romidepsin x2 cycles, tolerating well.", "romidepsin") == NOW
+    assert read("Romidepsin x2 cycles, then pralatrexate.", "romidepsin")[2] == "past"
+
+
+def test_the_treatment_in_the_bracket_after_a_treated_episode_is_over():
+    assert read("Latent TB treated in 2019 (rifampicin 4/12). Now on adalimumab.", "rifampin") == PAST
+
+
+def test_an_address_line_ends_with_its_sentence_in_a_one_paragraph_letter():
+    text = "To: Dr Okafor. Mrs T.L., 58, limited SSc since 2012, on nifedipine."
+    assert read(text, "limited_systemic_sclerosis") == NOW
+    assert not facts_of("To: CAR-T referrals, haematology", "car_t")

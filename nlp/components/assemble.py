@@ -615,6 +615,8 @@ class FactBuilder:
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _said_to_go_on(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
+            if (fact.status == "current" and fact.historical and fact.date is None and _now_then_course(ent)):
+                fact.historical = False     # "Now gemcitabine x3 cycles": the cycles given so far of a course taken now
             if (fact.status == "failed" and not (fact.historical or fact.ongoing or fact.negated or fact.family)
                     and _last_of_sequence(ent) and any(m.category == "THERAPY_CURRENT" for m in ent._.modifiers)):
                 fact.ongoing = True     # "eltrombopag -> romiplostim, plt still 15": the one taken now, failing
@@ -1829,6 +1831,20 @@ def _stop_words_for_reason() -> tuple[frozenset[str], frozenset[str]]:
 @lru_cache(maxsize=1)
 def _event_words() -> frozenset[str]:
     return frozenset(w.lower() for w in vocabulary().get("event_words") or ())
+
+
+def _now_then_course(ent: Span) -> bool:
+    """A treatment opening its sentence after "Now" (maybe "on"), whose only past cue is its
+    course count ("Now gemcitabine x3 cycles", "Now on FLAG-Ida x1"): the cycles given so far
+    of a course taken now (h156, round 33)."""
+    doc = ent.doc
+    i = ent.start - 1
+    if i >= 0 and doc[i].lower_ == "on":
+        i -= 1
+    if i < 0 or doc[i].lower_ != "now" or not (i == 0 or doc[i].is_sent_start or doc[i - 1].text in (".", ";", ":", "\n")):
+        return False
+    past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+    return bool(past) and all(m.rule.literal == "xN (courses)" for m in past)
 
 
 @lru_cache(maxsize=1)

@@ -48,6 +48,11 @@ def _lasting(concept: str) -> bool:
     return concept in terminology and any(concept == k or terminology.is_a(concept, k) for k in kinds)
 
 
+# between an episode and its bracket: maybe "treated" and its date ("Latent TB treated 2016
+# (isoniazid 6/12)", "MAS in 2021 (HDU, anakinra)")
+_EPISODE_GAP = re.compile(r"[ \t]*(?:treated[ \t]+)?(?:(?:in[ \t]+)?(?:\d{1,2}/)?(?:19|20)\d\d)?[ \t]*", re.IGNORECASE)
+
+
 def episode_treatments(text: str, facts: list[Fact]) -> None:
     """An episode with what was done for it in the bracket after it, and then an outcome
     ("MAS 2022 (ICU, etoposide), resolved", "Herpes zoster 2025 (aciclovir), resolved",
@@ -64,7 +69,7 @@ def episode_treatments(text: str, facts: list[Fact]) -> None:
         if fact.label not in _EPISODES or fact.negated or fact.hypothetical or fact.uncertain or fact.family:
             continue
         opening = text.find("(", fact.end, fact.end + 20)
-        if opening < 0 or not re.fullmatch(r"[ \t]*(?:(?:in[ \t]+)?(?:\d{1,2}/)?(?:19|20)\d\d)?[ \t]*", text[fact.end:opening]):
+        if opening < 0 or not _EPISODE_GAP.fullmatch(text[fact.end:opening]):
             continue
         if any(fact.end < s < opening for s in starts):
             continue
@@ -76,7 +81,7 @@ def episode_treatments(text: str, facts: list[Fact]) -> None:
                                             and _lasting(fact.concept))
         if over:
             fact.historical = True
-        elif not (fact.historical and fact.date is not None):
+        elif not (fact.historical and (fact.date is not None or "treated" in text[fact.end:opening].lower())):
             continue
         if going_on is not None and going_on.search(text, opening, closing):
             continue
