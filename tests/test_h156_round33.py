@@ -211,3 +211,8 @@ def test_an_address_line_ends_with_its_sentence_in_a_one_paragraph_letter():
     text = "To: Dr Okafor. Mrs T.L., 58, limited SSc since 2012, on nifedipine."
     assert read(text, "limited_systemic_sclerosis") == NOW
     assert not facts_of("To: CAR-T referrals, haematology", "car_t")
+
+
+def test_the_bare_year_after_what_a_treatment_was_for_is_the_treatments():
+    assert read("Plasma exchange for crises 2021; rituximab since 2022.", "plasma_exchange")[2] == "past"
+    assert one_at("Rituximab for ITP 2019.", "itp", TODAY).date == "2019"
