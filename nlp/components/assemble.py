@@ -31,7 +31,8 @@ from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, stopped_later, taken_on_schedule
-from nlp.components.stop_reasons import not_given_for_a_marker, stop_reasons
+from nlp.components.episodes import after_an_earlier_illness, episode_treatments, line_outcomes
+from nlp.components.stop_reasons import not_given_for_a_marker, not_given_reasons, stop_reasons, stopped_for_outcome
 from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
 from nlp.components.harm_cause import harm_causes, harms_on_treatment
 from nlp.components.table_rows import table_rows
@@ -648,6 +649,8 @@ class FactBuilder:
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _said_to_go_on(ent)):
                 fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
+            if (fact.status == "current" and fact.historical and fact.date is None and _now_then_course(ent)):
+                fact.historical = False     # "Now gemcitabine x3 cycles": the cycles given so far of a course taken now
             if (fact.status == "failed" and not (fact.historical or fact.ongoing or fact.negated or fact.family)
                     and _last_of_sequence(ent) and any(m.category == "THERAPY_CURRENT" for m in ent._.modifiers)):
                 fact.ongoing = True     # "eltrombopag -> romiplostim, plt still 15": the one taken now, failing
@@ -686,7 +689,12 @@ class FactBuilder:
         failed_but_taken(text, facts)         # "Current: azathioprine ... active SLE despite azathioprine": failing, taken now
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now
+        stopped_for_outcome(text, facts)   # "tofacitinib 2024-2025, stopped for DVT": not tolerated
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
+        episode_treatments(text, facts)   # "MAS 2022 (ICU, etoposide), resolved": the episode's treatment, over
+        not_given_reasons(text, facts)    # "Not for cyclophosphamide (cancer)": why not, the patient's illness
+        after_an_earlier_illness(text, facts)   # "AML (2024) after MDS (2021)": the MDS is of then
+        line_outcomes(text, facts)      # "FLAG-Ida 07/2026 - refractory": that line's outcome, of then
         not_given_for_a_marker(text, facts)   # "Ivosidenib: no IDH1 mutation": never given
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         counted_episodes(text, facts, self.episodes_counted)   # "ive had covid twice": of the past
@@ -1524,7 +1532,8 @@ class FactBuilder:
                         facts[index].historical = True
                 if (facts[index].label in ("CONDITION", "INFECTION") and (expression.point or expression.adjacent)
                         and facts[index].text.lower() in self.event_words and (
-                            int(expression.date[:4]) < today.year or _months_before(expression.date, today))):
+                            int(expression.date[:4]) < today.year or _months_before(expression.date, today))
+                        and not _event_goes_on(doc_text(doc), expression.end)):
                     # "NPSLE (seizures 2024)": an event of an earlier year; "MAS 04/2025",
                     # "CMV reactivation 03/2025" in a letter of November: an event of months ago
                     facts[index].historical = True
@@ -1861,6 +1870,37 @@ def _stop_words_for_reason() -> tuple[frozenset[str], frozenset[str]]:
 @lru_cache(maxsize=1)
 def _event_words() -> frozenset[str]:
     return frozenset(w.lower() for w in vocabulary().get("event_words") or ())
+
+
+def _now_then_course(ent: Span) -> bool:
+    """A treatment opening its sentence after "Now" (maybe "on"), whose only past cue is its
+    course count ("Now gemcitabine x3 cycles", "Now on FLAG-Ida x1"): the cycles given so far
+    of a course taken now (h156, round 33)."""
+    doc = ent.doc
+    i = ent.start - 1
+    if i >= 0 and doc[i].lower_ == "on":
+        i -= 1
+    if i < 0 or doc[i].lower_ != "now" or not (i == 0 or doc[i].is_sent_start or doc[i - 1].text in (".", ";", ":", "\n")):
+        return False
+    past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+    return bool(past) and all(m.rule.literal == "xN (courses)" for m in past)
+
+
+@lru_cache(maxsize=1)
+def _event_going_on() -> re.Pattern | None:
+    words = vocabulary().get("event_goes_on_words") or ()
+    return re.compile(r"\b(?:%s)\b" % alternation(words), re.IGNORECASE) if words else None
+
+
+def _event_goes_on(text: str, start: int) -> bool:
+    """The rest of a dated event's clause says it goes on ("Invasive aspergillosis 08/2026 on
+    voriconazole, improving": ``event_goes_on_words``): not over, whatever its date (h156, round 33)."""
+    going_on = _event_going_on()
+    if going_on is None:
+        return False
+    stop = re.compile(r"[.;](?:\s|$)|\n").search(text, start)
+    end = stop.start() if stop else len(text)
+    return bool(going_on.search(text, start, min(end, start + 80)))
 
 
 def _stopped_for(other: Span, ent: Span) -> bool:

@@ -696,7 +696,49 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
             for i in chain:
                 result[i] = result[i] if result[i][0] else result[first]
     result.update(_or_lists(ents, result))
+    result.update(_or_lists_of_unknown_first(ents, result))
     return result
+
+
+# a negation word and the first items of an "or" list the pipeline does not know, up to an
+# entity ("without perforation, abscess or gangrene", "no perforation, bleeding or abscess")
+_NEGATED_LIST_OPENING = re.compile(rf"(?:^|(?<=[\s(]))(?:no|without|nor|denies|denied|negative\s+for)\s+{_OR_ITEM}"
+                                   rf"(?:\s*,\s*{_OR_ITEM})*\s*(?:,\s*(?P<or>(?:or|nor)\s+)?|(?P<or2>(?:or|nor)\s+))$", re.IGNORECASE)
+
+
+# the end of the list's sentence after its last item: nothing, or where it was seen ("... or
+# abscess on CT.", "... or gangrene at surgery")
+_LIST_END = re.compile(r"(?:\s+(?:on|at|in)\s+(?:the\s+)?[\w-]+)?\s*[.;!?]?\s*", re.IGNORECASE)
+
+
+def _or_lists_of_unknown_first(ents: list, result: dict[int, tuple[bool, bool]]) -> dict[int, tuple[bool, bool]]:
+    """An entity in an "or" list opened by a negation whose first items the pipeline does not
+    know ("without perforation, abscess or gangrene": the comma ends the negation's scope before
+    the abscess, and no negated entity comes first to carry it): negated with the list. The
+    list must be an "or" list to the sentence's end, of short items (``_OR_ITEM``), none a
+    clause's word (``list_item_stop_words``) (h156, round 33)."""
+    carried: dict[int, tuple[bool, bool]] = {}
+    if not ents:
+        return carried
+    text = doc_text(ents[0].doc)
+    stop = frozenset(vocabulary().get("list_item_stop_words") or ())
+    for i, ent in enumerate(ents):
+        if result[i][0] or ent.label_ in ("AGE", "SEX", "WEIGHT", "LOCATION"):
+            continue
+        start = ent.sent.start_char
+        opening = _NEGATED_LIST_OPENING.search(text, max(start, ent.start_char - 120), ent.start_char)
+        if opening is None:
+            continue
+        end = ent.sent.end_char
+        if not (opening.group("or") or opening.group("or2")) and not _OR_REST.fullmatch(text, ent.end_char, end):
+            continue
+        if not _OR_REST.fullmatch(text, ent.end_char, end) and not _LIST_END.fullmatch(text, ent.end_char, end):
+            continue
+        words = re.findall(r"[\w']+", text[opening.start():end])[1:]
+        if any(word.lower() in stop for word in words):
+            continue
+        carried[i] = (True, False)
+    return carried
 
 
 # --- rules that hide one another -------------------------------------------------------------------

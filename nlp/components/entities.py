@@ -541,7 +541,18 @@ def _on_address_line(doc: Doc, start: int, address_line: re.Pattern) -> bool:
     "From: Dr A, BMT unit"; ``address_line_heads`` in data/nlp/extraction.yaml)."""
     text = doc_text(doc)
     begin = text.rfind("\n", 0, doc[start].idx) + 1
-    return address_line.match(text, begin) is not None
+    head = address_line.match(text, begin)
+    if head is None:
+        return False
+    # the address ends with its sentence: a letter written as one paragraph goes on after it
+    # ("To: Dr Mensah. Mr R.K., 67, erosive RA since 2010. ..."; h156, round 33)
+    stop = _ADDRESS_END.search(text, head.end(), doc[start].idx + 1)
+    return stop is None
+
+
+# the end of an address written on a line that goes on: a full stop after a word of two or more
+# letters (not "Dr." or an initial: "From: Dr. A. Mensah, BMT unit") and a space
+_ADDRESS_END = re.compile(r"(?<![A-Z])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bProf)\.[ \t]+(?=[A-Z0-9])")
 
 
 def _drop_redundant(doc: Doc, chosen: list[tuple[Candidate, str, dict[str, Any]]],

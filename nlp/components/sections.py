@@ -75,6 +75,16 @@ def _listed_on_its_line(text: str, start: int) -> int:
     return bullets.end() if bullets else end
 
 
+def _taken_in_a_later_sentence(text: str, start: int, where: int) -> bool:
+    """A treatment said to be taken ("on apixaban") in a sentence after the one a plan heading
+    opens ("Plan: BV, then allo if chemosensitive. VTE 2025, on apixaban."): taken now, not
+    planned (h156, round 33)."""
+    return _SENTENCE_END.search(text, start, where) is not None and _TAKEN_ON.search(text[max(start, where - 12):where]) is not None
+
+
+_TAKEN_ON = re.compile(r"\bon[ \t]+$", re.IGNORECASE)
+
+
 def _line_or_sentence_end(text: str, match: re.Match) -> int:
     """Where what a heading written on a line lists ends: its line, or its sentence when the
     line goes on with another ("Current meds: tacrolimus 3mg bd, pred 5mg. Previous: CYC x6
@@ -138,6 +148,10 @@ class HistorySections:
         requests = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(settings.get("request_headings", []), key=len, reverse=True))
         self.request_heading = re.compile(rf"^[ \t]*(?:{requests})[ \t]*:", re.IGNORECASE | re.MULTILINE) if requests else None
         self.request_gate = frozenset(n.split()[0].lower() for n in settings.get("request_headings", []))
+        # "Re: Mr S.V., 41, Still's disease 2020. Anakinra 2020-2023": a subject line naming the
+        # patient says who the letter is about, not what it asks for (h156, round 33)
+        about = "|".join(re.escape(str(w)) for w in settings.get("request_heading_names_patient", []))
+        self.request_about_patient = re.compile(rf"[ \t]*(?:{about})\b", re.IGNORECASE) if about else None
         # "Current meds: MMF 1g bd, HCQ" at a line's start or right after a sentence ("SLE since
         # 2012. Current: belimumab, HCQ"): what its line (inside a line: its sentence) names is
         # taken now; a heading alone on its line lists the bulleted lines under it
@@ -268,7 +282,10 @@ class HistorySections:
         low = text.lower()
         if self.request_heading is not None and ":" in low and any(word in low for word in self.request_gate):
             for match in self.request_heading.finditer(text):
-                end = _line_end(text, match.end())
+                if self.request_about_patient is not None and self.request_about_patient.match(text, match.end()):
+                    continue
+                # its sentence: a letter written as one paragraph goes on after it (h156, round 33)
+                end = _line_or_sentence_end(text, match)
                 for fact in facts:
                     if (fact.label in ("DRUG", "PROCEDURE") and match.end() <= fact.start and fact.end <= end
                             and fact.status is None and not fact.negated):
@@ -308,11 +325,15 @@ class HistorySections:
         if self.plan_line is not None and ":" in low and any(word in low for word in self.plan_gate):
             for match in self.plan_line.finditer(text):
                 end = _line_end(text, match.end())
+                other = _INLINE_HEADING.search(text, match.end(), end)
+                if other is not None:   # "Plan: pralatrexate. PMH: IHD ... on entecavir" (h156, round 33)
+                    end = other.start() + 1
                 for fact in facts:
                     if (fact.label in ("DRUG", "PROCEDURE") and match.end() <= fact.start and fact.end <= end
                             and fact.status in (None, "current") and not fact.ongoing
                             and not (fact.negated or fact.historical or fact.family or fact.hypothetical)
-                            and not self._goes_on(text, match.end(), fact.start)):
+                            and not self._goes_on(text, match.end(), fact.start)
+                            and not _taken_in_a_later_sentence(text, match.end(), fact.start)):
                         fact.hypothetical = True    # "Plan: a short course of prednisolone": planned
                     elif (fact.label == "INFECTION" and match.end() <= fact.start and fact.end <= end
                             and fact.status is None and not (fact.negated or fact.family or fact.hypothetical)

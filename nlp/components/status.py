@@ -191,7 +191,7 @@ def therapy_status(span: Span) -> str | None:
     status = _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
     if bracketed == "intolerant" and status == "failed":
         return bracketed    # "failed anakinra (injection site reactions, stopped)": the bracket says why
-    return status or bracketed
+    return status or bracketed or item_outcome(span)
 
 
 def still_taken(span: Span) -> bool:
@@ -583,6 +583,11 @@ def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
     begin = min(m.modifier_span[1] for m in starts)
     sentence_end = span.sent.end if span.doc.has_annotation("SENT_START") else len(span.doc)
     limit = min([e.start for e in span.doc.ents if e.label_ in ("DRUG", "PROCEDURE") and e.start >= begin] + [sentence_end])
+    # nor past a semicolon: the next item's ("BFM protocol started 06/2026; SVC obstruction at
+    # presentation, resolved": the obstruction resolved, the protocol goes on; h156, round 33)
+    semicolon = next((t.i for t in span.doc[begin:limit] if t.text == ";"), None)
+    if semicolon is not None:
+        limit = min(limit, semicolon)
     # only cues that may modify a treatment: "last year" ends an infection, not a course
     # ("benlysta was added last year" is taken since then)
     later = [m for m in graph.modifiers if begin <= m.modifier_span[0] and m.modifier_span[1] <= limit
@@ -666,6 +671,38 @@ def _bracket_text(span: Span) -> str | None:
     inside = _BRACKET_LEADING_DATE.sub("", inside)      # "MMF 3g (2021-24, progression)"
     inside = _BRACKET_LEADING_LENGTH.sub("", inside)    # "IFX (1y, LOR)": how long, then how it went
     return _BRACKET_STOPPED.sub("", inside)             # "anakinra (injection site reactions, stopped)"
+
+
+def item_outcome(span: Span) -> str | None:
+    """An outcome written as the rest of the treatment's list item after a dash or colon (its
+    course, dose and dates may stand between): "MMF x 18/12 - partial response;", "SSZ x 4/12 -
+    rash;", "nelarabine x2: no response", "pralatrexate 2025 - PD.":
+    the item's whole outcome is a word of ``bracket_outcomes``, as in a bracket ("rituximab
+    (partial response)"), maybe with "only" or "each time" after it. Read only for a treatment
+    no cue gave a status (h156, round 33)."""
+    doc = span.doc
+    gap = vocabulary_words("item_outcome_gap_words")
+    i, separated = span.end, False
+    while i < min(len(doc), span.end + 10) and (dose_part(doc[i]) or doc[i].text in (":", ",")
+                                                 or doc[i].lower_ in gap or _ITEM_DATE.fullmatch(doc[i].text)):
+        separated = separated or doc[i].text in ("-", "–", ":", ",")
+        i += 1
+    if not separated or i >= len(doc) or doc[i - 1].text not in ("-", "–", ":"):
+        return None     # not after a comma: "Upadacitinib 14/12, partial response. CRP 38" goes on
+    j = i
+    while j < min(len(doc), i + 6) and doc[j].text not in (";", ".", ",", "(", ")", "[", "]") and "\n" not in doc[j].text:
+        j += 1
+    if j < len(doc) and j == i + 6:
+        return None
+    words = _ITEM_TAIL.sub("", doc[i:j].text.lower()).strip()
+    return _bracket_words().get(words)
+
+
+# a date or a course length between a treatment and the dash of its outcome ("09/2021-03/2024",
+# "18/12" months, "2/52" weeks)
+_ITEM_DATE = re.compile(r"(?:\d{1,2}/)?\d{2,4}(?:[-–](?:\d{1,2}/)?\d{2,4})?|\d{1,2}/(?:12|52)")
+# words after an outcome that say no more ("partial response only", "no response each time")
+_ITEM_TAIL = re.compile(r"\s+(?:only|each\s+time|again)$")
 
 
 def dose_part(token) -> bool:

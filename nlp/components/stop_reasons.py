@@ -116,3 +116,87 @@ def not_given_for_a_marker(text: str, facts: list[Fact]) -> None:
         fact.negated = True
         fact.historical = True
         fact.status = None
+
+
+@lru_cache(maxsize=1)
+def _own_negation() -> re.Pattern | None:
+    words = vocabulary().get("reason_bracket_own_negation") or ()
+    return re.compile(rf"(?<![\w-])(?:{alternation(words)})(?![\w-])", re.IGNORECASE) if words else None
+
+
+def not_given_reasons(text: str, facts: list[Fact]) -> None:
+    """The bracket right after a treatment that was not given says why ("Not for cyclophosphamide
+    (cancer)", "Not for DLI (GVHD)"): the illness in it is the patient's, not denied with the
+    treatment, unless the bracket denies it itself ("(no donor)", "(HIV negative)":
+    ``reason_bracket_own_negation``) (h156, round 33)."""
+    own = _own_negation()
+    starts = [fact.start for fact in facts]
+    for fact in facts:
+        if fact.label not in _TREATMENTS or not fact.negated or fact.hypothetical or fact.family:
+            continue
+        bracket = _bracket_after(text, fact, starts)
+        if bracket is None:
+            continue
+        opening, closing = bracket
+        for reason in facts:
+            if (opening < reason.start and reason.end <= closing and reason.label in _REASONS and reason.negated
+                    and reason.status != "negative" and not reason.family
+                    and not (own is not None and own.search(text, opening, reason.start))):
+                reason.negated = False
+
+
+@lru_cache(maxsize=1)
+def _stop_reason_patterns() -> tuple[re.Pattern, re.Pattern, frozenset[str]] | None:
+    spec = vocabulary().get("stopped_for_outcome") or {}
+    stops, reasons, failures = spec.get("stops") or (), spec.get("reasons") or (), spec.get("failure_words") or ()
+    if not (stops and reasons and failures):
+        return None
+    # the stop and its reason word after the treatment's course ("tofacitinib 2024-2025, stopped for
+    # DVT", "Venetoclax + navitoclax 10/2026, stopped for PD", "azacitidine x 14 cycles, stopped at
+    # progression"): no full stop, semicolon or bracket between
+    stop = re.compile(rf"[^.;()\n]{{0,40}}?(?<![\w-])(?:{alternation(stops)})(?:[ \t]+(?:(?:\d{{1,2}}/)?(?:19|20)\d\d|it|them))?"
+                      rf"[ \t]+(?:{alternation(reasons)})[ \t]+(?:a[ \t]+|an[ \t]+|the[ \t]+)?", re.IGNORECASE)
+    failure = re.compile(rf"(?:{alternation(failures)})(?![\w-])", re.IGNORECASE)
+    return stop, failure, frozenset(spec.get("status_concepts") or ())
+
+
+_JOINED = re.compile(r"[ \t]*(?:\+|/|&|and|with|plus)[ \t]*", re.IGNORECASE)
+
+
+def stopped_for_outcome(text: str, facts: list[Fact]) -> None:
+    """A treatment stopped for a reason named right after the stop ("tofacitinib 2024-2025, stopped
+    for DVT 05/2025", "Venetoclax + navitoclax 10/2026, stopped for PD at 4/52", "azacitidine x 14
+    cycles, stopped at progression"), with no status of its own: a progression or relapse word
+    (``stopped_for_outcome.failure_words``, or a disease status of ``status_concepts``) says it
+    failed; an illness or infection of the patient's named there, a harm, says it was not
+    tolerated (h156, round 33)."""
+    patterns = _stop_reason_patterns()
+    if patterns is None:
+        return
+    stop, failure, statuses = patterns
+    starts = sorted(f.start for f in facts)
+    for fact in facts:
+        if (fact.label not in _TREATMENTS or fact.status is not None
+                or fact.negated or fact.hypothetical or fact.uncertain or fact.family):
+            continue
+        end = fact.end
+        while True:     # "Venetoclax + navitoclax 10/2026, stopped for PD": one combination
+            joined = next((o for o in facts if o.label in _TREATMENTS and o.start > end
+                           and _JOINED.fullmatch(text, end, o.start)), None)
+            if joined is None:
+                break
+            end = joined.end
+        found = stop.match(text, end)
+        if found is None:
+            continue
+        if any(end < other.start < found.end() and other.label in _TREATMENTS for other in facts):
+            continue    # "A, then B stopped for DVT": B's reason
+        if failure.match(text, found.end()):
+            fact.status = "failed"
+            continue
+        reason = next((f for f in facts if f.start == found.end() and f.label in ("CONDITION", "INFECTION")
+                       and not (f.negated or f.hypothetical or f.family)), None)
+        if reason is None:
+            continue
+        fact.status = "failed" if reason.concept in statuses else "intolerant"
+

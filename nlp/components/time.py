@@ -371,7 +371,9 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
                                or _given_gap().fullmatch(text[facts[i].end:expression.start])
-                               or _course_gap(text[facts[i].end:expression.start]))]
+                               or _course_gap(text[facts[i].end:expression.start])
+                               or (facts[i].label in ("DRUG", "PROCEDURE")
+                                   and _REASON_GAP.fullmatch(text, facts[i].end, expression.start)))]
         if preferred and reader is not None and not expression.month_only:
             # the cue's object is named after it: a preferred fact only before the cue is not
             # what it dates ("before humira which was negative, and i had shingles last year":
@@ -537,6 +539,12 @@ _LIST_WORDS = frozenset({",", "and", "&", "+", "/", "or", "plus"})
 # (2024)"): numbers, "x6", "500mg", and the words of data/nlp/extraction.yaml dose_words
 _GAP_WORD = re.compile(r"[x×]?\d+(?:[.,]\d+)?(?:[a-zµ/%]+(?:/[a-z0-9]+)?)?|[x×]", re.IGNORECASE)
 _GAP_SPLIT = re.compile(r"[\s,]+")
+
+
+# what a treatment was given for, in one or two plain words, between it and its bare year ("IVIG
+# for bleeds 2018", "steroids for flares 2019"; an illness named there is a fact of its own and
+# nearer to the year; h156, round 33)
+_REASON_GAP = re.compile(r"[ \t]+for[ \t]+[a-z][a-z-]*(?:[ \t]+[a-z][a-z-]*)?[ \t]+")
 
 
 def _course_gap(between: str) -> bool:

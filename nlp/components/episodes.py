@@ -1,0 +1,181 @@
+"""Episodes of an illness told with what was done for them and how they ended.
+
+* An episode with what was done for it in the bracket after it, and then an outcome ("MAS 2022
+  (ICU, etoposide), resolved", "Herpes zoster 2025 (aciclovir), resolved", "Neutropenic sepsis
+  (E. coli bacteraemia, ITU) 07/2026, resolved"): the episode is over, and the treatments in
+  the bracket with it (``episode_treatments``; extraction.yaml ``episode_bracket``).
+* A dated illness that another came after ("AML (2024) after MDS (2021; azacitidine x 14
+  cycles)", "therapy-related AML (2026) after breast cancer 2019"): the earlier illness is of
+  then (``after_an_earlier_illness``; extraction.yaml ``earlier_illness_words``).
+(h156, round 33)"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from core.facts import Fact
+from data.terminology import load_terminology
+from nlp.resources import alternation, vocabulary
+
+_TREATMENTS = ("DRUG", "PROCEDURE")
+
+_EPISODES = ("CONDITION", "INFECTION")
+
+
+@lru_cache(maxsize=1)
+def _episode_words() -> tuple[re.Pattern | None, re.Pattern | None]:
+    settings = vocabulary().get("episode_bracket") or {}
+    resolved, going_on = settings.get("resolved") or (), settings.get("ongoing") or ()
+    resolved = (*resolved, *(settings.get("treated") or ()))
+    # after the bracket: maybe a date, then maybe a comma or a dash, then the resolution
+    after = (re.compile(r"[ \t]*(?:(?:\d{1,2}/)?(?:19|20)\d\d[ \t]*)?[,;:\-–]?[ \t]*(?:now[ \t]+|since[ \t]+|fully[ \t]+)?"
+                        rf"(?:{alternation(resolved)})(?![\w-])", re.IGNORECASE) if resolved else None)
+    inside = re.compile(rf"(?<![\w-])(?:{alternation(going_on)})(?![\w-])", re.IGNORECASE) if going_on else None
+    return after, inside
+
+
+@lru_cache(maxsize=1)
+def _treated_words() -> tuple[str, ...]:
+    return tuple(str(w).lower() for w in (vocabulary().get("episode_bracket") or {}).get("treated") or ())
+
+
+@lru_cache(maxsize=256)
+def _lasting(concept: str) -> bool:
+    """A cancer, which treatment does not end ("breast cancer 2015 (ER+), treated with mastectomy;
+    metastatic relapse 03/2025"): ``episode_bracket.lasting`` and what is one of them."""
+    terminology = load_terminology()
+    kinds = (vocabulary().get("episode_bracket") or {}).get("lasting") or ()
+    return concept in terminology and any(concept == k or terminology.is_a(concept, k) for k in kinds)
+
+
+# between an episode and its bracket: maybe "treated" and its date ("Latent TB treated 2016
+# (isoniazid 6/12)", "MAS in 2021 (HDU, anakinra)")
+_EPISODE_GAP = re.compile(r"[ \t]*(?:treated[ \t]+)?(?:(?:in[ \t]+)?(?:\d{1,2}/)?(?:19|20)\d\d)?[ \t]*", re.IGNORECASE)
+
+
+def episode_treatments(text: str, facts: list[Fact]) -> None:
+    """An episode with what was done for it in the bracket after it, and then an outcome
+    ("MAS 2022 (ICU, etoposide), resolved", "Herpes zoster 2025 (aciclovir), resolved",
+    "Neutropenic sepsis (E. coli bacteraemia, ITU) 07/2026, resolved"): the episode is over when
+    a resolution word (``episode_bracket.resolved``) follows the bracket, maybe after its date, or
+    when it is dated and already of the past; then the treatments in the bracket were given for
+    it and are over too. A bracket that says a treatment goes on ("(on apixaban)", "(etoposide,
+    ongoing)": ``episode_bracket.ongoing``) or a treatment taken now keeps it (h156, round 33)."""
+    resolved, going_on = _episode_words()
+    if resolved is None:
+        return
+    starts = [fact.start for fact in facts]
+    for fact in facts:
+        if fact.label not in _EPISODES or fact.negated or fact.hypothetical or fact.uncertain or fact.family:
+            continue
+        opening = text.find("(", fact.end, fact.end + 20)
+        if opening < 0 or not _EPISODE_GAP.fullmatch(text[fact.end:opening]):
+            continue
+        if any(fact.end < s < opening for s in starts):
+            continue
+        closing = text.find(")", opening)
+        if closing < 0 or closing - opening > 80 or "\n" in text[opening:closing] or "(" in text[opening + 1:closing]:
+            continue
+        outcome = resolved.match(text, closing + 1)
+        over = outcome is not None and not (outcome.group().strip(" \t,;:-–").lower().endswith(_treated_words())
+                                            and _lasting(fact.concept))
+        if over:
+            fact.historical = True
+        elif not (fact.historical and (fact.date is not None or "treated" in text[fact.end:opening].lower())):
+            continue
+        if going_on is not None and going_on.search(text, opening, closing):
+            continue
+        for inner in facts:
+            if (opening < inner.start and inner.end <= closing and inner.label in _TREATMENTS
+                    and inner.status != "current" and not inner.ongoing
+                    and not (inner.negated or inner.hypothetical or inner.family)):
+                inner.historical = True
+            elif (over and opening < inner.start and inner.end <= closing and inner.label in _EPISODES
+                    and not (inner.negated or inner.hypothetical or inner.family)):
+                inner.historical = True     # "(E. coli bacteraemia, ITU)": the same episode
+
+
+
+@lru_cache(maxsize=1)
+def _earlier_words() -> re.Pattern | None:
+    words = vocabulary().get("earlier_illness_words") or ()
+    return re.compile(rf"(?<![\w-])(?:{alternation(words)})[ \t]+$", re.IGNORECASE) if words else None
+
+
+def after_an_earlier_illness(text: str, facts: list[Fact]) -> None:
+    """An illness of the patient's named right after "after" (``earlier_illness_words``) and
+    dated ("AML (2024) after MDS (2021; ...)", "therapy-related AML after breast cancer 2019"),
+    with another illness of the patient's before it in the sentence, is the earlier one: of then.
+    Undated ("relapse after CR1") it is left as it is."""
+    earlier = _earlier_words()
+    if earlier is None:
+        return
+    for fact in facts:
+        if (fact.label != "CONDITION" or fact.date is None or fact.historical
+                or fact.negated or fact.hypothetical or fact.uncertain or fact.family):
+            continue
+        if earlier.search(text[max(0, fact.start - 20):fact.start]) is None:
+            continue
+        sentence = max(text.rfind(". ", 0, fact.start), text.rfind("\n", 0, fact.start), text.rfind("; ", 0, fact.start))
+        if any(other.label == "CONDITION" and sentence < other.start and other.end <= fact.start
+               and not (other.negated or other.hypothetical or other.family or other.historical) for other in facts):
+            fact.historical = True
+
+
+# what may stand between a treatment and the outcome written after it: a course, dose or dates,
+# then a dash, colon or comma ("FLAG-Ida 07/2026 - refractory", "CPX-351 x2 - refractory")
+_LINE_GAP = re.compile(r"[ \t]*(?:(?:x[ \t]?\d{1,2}|\d{1,2}(?:/\d{2,4})?(?:[-–]\d{1,2}/\d{2,4})?|(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?"
+                       r"|cycles?|doses?|courses?|\([^()\n]{0,30}\))[ \t]*)*[-–:,][ \t]*$", re.IGNORECASE)
+
+
+def _over(fact: Fact) -> bool:
+    if fact.negated or fact.hypothetical or fact.uncertain or fact.family or fact.ongoing:
+        return False
+    return fact.historical or fact.status in ("failed", "intolerant") or (fact.date is not None and fact.status != "current")
+
+
+def line_outcomes(text: str, facts: list[Fact]) -> None:
+    """A disease status written as the outcome of a line of treatment that is over ("FLAG-Ida
+    07/2026 - refractory", "Induction CPX-351 x2 - refractory (blasts 40%)"): that line's
+    outcome, of then, when a later line follows it (the last line's outcome is the disease
+    now; ``line_outcome_concepts``). The status must follow the treatment's item at once (its
+    course, dose or dates and a dash, colon or comma between); "refractory to venetoclax" is
+    left as it is."""
+    concepts = frozenset(vocabulary().get("line_outcome_concepts") or ())
+    if not concepts:
+        return
+    treatments = [f for f in facts if f.label in _TREATMENTS]
+    for fact in facts:
+        if (fact.label != "CONDITION" or fact.concept not in concepts or fact.historical
+                or fact.negated or fact.hypothetical or fact.uncertain or fact.family):
+            continue
+        before = max((t for t in treatments if t.end <= fact.start), key=lambda t: t.end, default=None)
+        if (before is not None and _over(before) and _LINE_GAP.fullmatch(text, before.end, fact.start)
+                and _next_line(text, fact, treatments)):
+            fact.historical = True
+
+
+# a next line of treatment opening the item after the status: maybe its number or "3rd line:",
+# "now" or "then", one word ("Salvage", "Induction") and the treatment ("... - refractory;
+# venetoclax + azacitidine", ".\n3. FLAG-Ida", ". 3rd line: pembrolizumab"); not after another
+# heading ("Allergies: pegaspargase")
+_ITEM_END = re.compile(r"[.;](?=[ \t\n])|\n")
+_NEXT_ITEM = re.compile(r"[ \t\n]*(?:\(?\d{1,2}[.)][ \t]*)?(?:\d(?:st|nd|rd|th)[ \t]+line[ \t]*:[ \t]*)?"
+                        r"(?:(?:now|then|next)[ \t]+)?(?:[A-Za-z][\w/+-]*[ \t]+)?", re.IGNORECASE)
+
+
+def _next_line(text: str, fact: Fact, treatments: list[Fact]) -> bool:
+    """Whether a later line of treatment follows the status: the first treatment after the end
+    of the status's item opens the next item (``_NEXT_ITEM``). The last line's outcome is the
+    disease now ("Nelarabine x2 - refractory. Now: CNS negative"; h156, round 33)."""
+    end = _ITEM_END.search(text, fact.end, fact.end + 120)
+    if end is None:
+        return False
+    after = min((t for t in treatments if t.start >= end.end() and not (t.negated or t.hypothetical or t.family)),
+                key=lambda t: t.start, default=None)
+    if after is None:
+        return False
+    opening = _NEXT_ITEM.fullmatch(text, end.end(), after.start)
+    # "7+3 + midostaurin, refractory. on gilteritinib": a treatment said to be taken now, the
+    # disease's state with it (a chat's gold reads the status current)
+    return opening is not None and not re.search(r"\bon[ \t]+$", opening.group(), re.IGNORECASE)
