@@ -190,7 +190,8 @@ def _hash(text: str) -> str:
 # 140: h153, round 32: registry reproductive / demographic lines: a pregnancy test's result written after it ("... must be negative") is not pregnant; "on Day 1" when a test is taken is no condition; an age range with a signed upper limit ("from 2 to <12 years") and "ages 18 to 75"; "Male or non-pregnant, non-lactating females ages 18 to 75" is the states not held with the ages; a breastfeeding or pregnancy "during treatment" in an inclusion is the team's (compliance); a lower-case "more than N years" opening a line is a wrapped tail; lower-case "pregnant women" / "positive pregnancy test" items are read; "kilograms per meter square" is kg/m2; a condom is contraception; a "highly sensitive" pregnancy test "within N hours before" the first dose, a bare "WOCBP" and "prior to administration of IMP" are no conditions.
 # 141: h151, round 32: clinicians' shortenings are terms ("uste", "ritux"; "bari" and "upa" small-letter abbreviations; "Ro52" anti-Ro; "NSIP" and "UIP" an ILD; "Hep B sAg" HBsAg); ConText: "X not given yet." is denied, "stopped when <the illness> found" and "(date), resolved on" are their own rules, "prior" reaches no marker, "on the ward, then" ends a treatment of the stay.
 # 142: lead, round 35: a fistula concept (comorbidities.yaml: "History of abdominal fistula", "rectovaginal fistula"); "cardiac history" a term of heart disease; a ConText PSEUDO rule for a donor relative ("transplant from his sister in 2025"); an outcome after a treatment named again is that treatment's only.
-PLAN_VERSION = "142"
+# 143: h157, round 33: a registry group heading "at least 1 of the following" (digit) is a group of alternatives (combine any: the orforglipron obesity trial's weight-related comorbidities, baxdrostat's two subpopulations); "my blood pressure has always been normal" is no hypertension.
+PLAN_VERSION = "143"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
