@@ -196,6 +196,12 @@ KIND_FIT = 2.25
 # (hypertension beside RA; asthma in the past history of a T-ALL letter): the referral is
 # about the main disease, whose umbrella trials ("Advanced Cancers") tied with the asthma ones
 COMORBIDITY_FIT = 1.75
+# a trial for the patient's disease in another setting (``matching.status_trials``:
+# "Castration-Sensitive" or "Reduce The Incidence Of Prostate Cancer") when the patient's is past
+# the standard treatment (a castration-resistant prostate cancer): after the umbrella trials for
+# cancers that failed it ("Advanced Cancers" baskets), before a comorbidity's (h157, round 33:
+# the prevention and localised-disease trials ranked above the solid-tumour baskets for mCRPC)
+SETTING_FIT = 1.9
 # taken off the fit of a study offering the patient no treatment (``matching.untreating``:
 # observational, or samples and tests only): after the trials fitting equally, before any of
 # the next grade (the grades above stay at least 0.25 apart)
@@ -816,6 +822,26 @@ def healthy_volunteer_names() -> tuple[str, ...]:
     return tuple(rows)
 
 
+def healthy_people_conditions() -> tuple[str, ...]:
+    """``healthy_people_conditions`` of data/evidence.yaml, checked and lower-cased: the
+    registry condition names that say a study's people are well ("Healthy", "Aging")."""
+    rows = _evidence().get("healthy_people_conditions") or []
+    if not isinstance(rows, list) or not all(isinstance(r, str) and r.strip() for r in rows):
+        raise DataError("evidence.yaml.healthy_people_conditions", "must be a list of names")
+    return tuple(r.strip().lower() for r in rows)
+
+
+@lru_cache(maxsize=1)
+def volunteer_groups() -> "re.Pattern[str]":
+    """``volunteer_groups`` of data/evidence.yaml, checked and compiled as whole words: how a
+    title names the particular group of healthy people a study enrols ("Special Forces
+    Trainees")."""
+    rows = _evidence().get("volunteer_groups") or []
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, str) and r.strip() for r in rows):
+        raise DataError("evidence.yaml.volunteer_groups", "must be a list of words")
+    return _word_pattern(rows)
+
+
 @lru_cache(maxsize=1)
 def alteration_words() -> "re.Pattern[str]":
     """``alteration_words`` of data/evidence.yaml, checked and compiled as whole words
@@ -897,7 +923,7 @@ def preload() -> None:
     index of condition phrases: what showing a trial's criteria (``data.rule_nodes.
     registry_criteria``: at-risk words, strata, care names) reads on its first use, which
     was the first results turn's (~20 ms of CPU at 10,000 trials)."""
-    for load in (class_qualifiers, kind_splits, category_heads, stratum_label, overlapping_families,
+    for load in (healthy_people_conditions, volunteer_groups, class_qualifiers, kind_splits, category_heads, stratum_label, overlapping_families,
                  overlap_syndromes, organ_parents, implied_conditions, implied_by_therapy, implied_by_marker,
                  implied_by_finding, healthy_volunteer_names, alteration_words, at_risk_words, at_risk_before,
                  family_study_words, care_conditions, _phrases_by_word, _condition_names):

@@ -36,7 +36,9 @@ from core.truth import FAIL, REVIEW, UNKNOWN, combine_statuses, status_of
 from matching.leaf_result import LeafResult
 from matching.node_kinds import CRIT, LEAF
 from matching.questions import build_question, trial_questions
+from data.condition_names import SETTING_FIT
 from matching.relevance import EXACT_FIT, KIND_FIT, RELATED_FIT, capped_fit, condition_strength, list_strengths, ranked_diagnoses
+from matching.status_trials import past_standard_setting
 from matching.targets import elsewhere_fits
 from matching.untreating import untreating_fits
 from matching.volunteer_trials import volunteer_fits
@@ -297,7 +299,11 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     if targeted:    # filed under a broader condition, aimed at the patient's own antigen: the patient's
         fits = [EXACT_FIT if RELATED_FIT <= fit < EXACT_FIT and i in targeted else fit for i, fit in zip(ids, fits)]
     if mismatched:  # "Newly Diagnosed Multiple Myeloma" for a relapsed myeloma: after the patient's own
-        fits = [RELATED_FIT if fit > RELATED_FIT and i in mismatched else fit for i, fit in zip(ids, fits)]
+        # own disease; for a setting past the standard treatment (castration-resistant) also after
+        # the umbrella trials for cancers that failed it (SETTING_FIT; h157, round 33)
+        low = SETTING_FIT if past_standard_setting(judgement.ev.facts("CONDITION"), judgement.ev.terminology) \
+            else RELATED_FIT
+        fits = [low if fit > RELATED_FIT and i in mismatched else fit for i, fit in zip(ids, fits)]
     if untreating:  # a study offering no treatment (samples only): after the trials fitting equally
         fits = untreating_fits(ids, fits, untreating)
     if elsewhere:   # aimed at an antigen the patient's cancer rarely carries: after a study fitting as broadly

@@ -22,7 +22,8 @@ _FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "i
            "trial_settings", "trial_setting_own", "cancer_therapy_classes",   # these three too (round 28)
            "trial_setting_not_own",   # this one too (round 29, h137)
            "setting_conditions",      # and this one (round 31, h147)
-           "childbearing_ages")
+           "childbearing_ages",
+           "healthy_people_conditions", "volunteer_groups")   # data.condition_names (round 33, h157)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ Advanced Breast Cancer") for a patient newly diagnosed and untreated, a trial fo
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from core.facts import Profile
@@ -53,6 +54,19 @@ def mismatched_trials(db: Any, profile: Profile) -> frozenset[str]:
     return (found & trials_for(db, diseases) if found else found) | setting_mismatched(db, profile)
 
 
+def past_standard_setting(facts: list, terminology: Terminology) -> bool:
+    """Whether a stated diagnosis is a setting past the standard treatment (``setting_conditions``:
+    a castration-resistant prostate cancer) and the cancer has spread: the umbrella trials for cancers that failed standard
+    treatment ("Advanced Cancers" baskets) fit it better than the trials for the disease in
+    another setting (castration-sensitive, localised, prevention; h157, round 33)."""
+    concepts = [c for cs in setting_conditions().values() for c in cs if c in terminology]
+    said = [f for f in facts if f.label == "CONDITION" and f.asserted and not f.uncertain and f.concept in terminology]
+    # and spread: the baskets are for advanced cancers (a non-metastatic one is no basket's)
+    spread = any(terminology[f.concept].attrs.get("spread") or (
+        "metastatic_disease" in terminology and terminology.is_a(f.concept, "metastatic_disease")) for f in said)
+    return spread and any(any(terminology.is_a(f.concept, c) for c in concepts) for f in said)
+
+
 _SETTINGS = StoreMemo(16)       # the trials naming one setting's phrases
 TREATED_ADVANCED = "treated_advanced_disease"     # data/terminology/disease_status.yaml
 _STAGE_IV = ("IV", "IVA", "IVB", "IVC")
@@ -73,7 +87,26 @@ def setting_mismatched(db: Any, profile: Profile) -> frozenset[str]:
         if against in mine:     # a title naming the setting the patient has too keeps its place
             found |= trials_naming(db, list(phrases), memo=_SETTINGS) - _naming_own(db, own.get(against, ()))
     diseases = tuple(terminology[DISEASE_STATUS].attrs.get("status_of") or ())
-    return found & trials_for(db, diseases) if found else found
+    if not found:
+        return found
+    indexed = found & trials_for(db, diseases)
+    # a trial for people at risk of a cancer ("To Reduce The Incidence Of Prostate Cancer") has
+    # a gate open to everyone, so the index lists it under no disease: its own conditions say
+    # it is a cancer's (h157, round 33)
+    return indexed | _listing(db, found - indexed, diseases, terminology)
+
+
+def _listing(db: Any, ids: frozenset[str], diseases: tuple[str, ...], terminology: Terminology) -> frozenset[str]:
+    """Those of ``ids`` whose record lists a condition under one of ``diseases`` (a few
+    records read: the trials naming a setting's phrases and indexed under no disease)."""
+    if not ids:
+        return frozenset()
+    marks = ", ".join("?" for _ in ids)
+    rows = db.execute(f"SELECT id, json_extract(record, '$.conditions') FROM trials WHERE id IN ({marks})",
+                      sorted(ids)).fetchall()
+    return frozenset(trial_id for trial_id, listed in rows
+                     if any(c in terminology and any(terminology.is_a(c, d) for d in diseases if d in terminology)
+                            for c in json.loads(listed or "[]")))
 
 
 def _naming_own(db: Any, phrases: tuple[str, ...]) -> frozenset[str]:

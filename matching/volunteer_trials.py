@@ -5,7 +5,8 @@ that disease. For a patient who states a diagnosis it ranks after every trial fo
 conditions (its condition fit counts as none). For a person who says they are healthy and
 states no diagnosis ("I'm 31 with no illness at all", "nothing wrong with her": the
 terminology's ``healthy``) the studies in healthy people are theirs: those whose title or
-registry conditions say so first, then those that accept healthy volunteers (the registry's
+registry conditions say so first (a condition of being well: "Healthy", or ageing itself),
+then those that accept healthy volunteers (the registry's
 flag, also set by patient studies with healthy controls); for anyone else they keep their
 place. It rules nothing out: only a criterion does.
 """
@@ -14,13 +15,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from data.condition_names import NAME_FIT, RELATED_FIT, healthy_volunteer_names
+from data.condition_names import (NAME_FIT, RELATED_FIT, healthy_people_conditions, healthy_volunteer_names,
+                                  volunteer_groups)
 from data.store_memo import StoreMemo, stored_rows
 from matching.keywords import trials_naming
 from matching.relevance import states_a_diagnosis
 
 HEALTHY = "healthy"                 # the terminology's concept of a person who says they are healthy
-_REGISTRY_HEALTHY = "healthy"       # a registry condition "Healthy", "Healthy Volunteers"
 _FOR_HEALTHY = StoreMemo()
 
 
@@ -46,11 +47,21 @@ class VolunteerStudies(frozenset):
 
     def _read(self) -> tuple[frozenset[str], frozenset[str]]:
         named, accepting = set(self), set()
+        # registry conditions saying the people are well ("Healthy", "Healthy Volunteers", and
+        # ageing: "Aging" for a study in sedentary people of 65+; evidence.yaml)
+        well = healthy_people_conditions()
+        group = volunteer_groups()
         rows = stored_rows(self.db, "SELECT id, json_extract(record, '$.conditions_text'), "
-                                    "json_extract(record, '$.eligibility.healthy_volunteers') FROM trials")
-        for trial_id, conditions, flag in rows:
+                                    "json_extract(record, '$.eligibility.healthy_volunteers'), "
+                                    "json_extract(record, '$.title') FROM trials")
+        for trial_id, conditions, flag, title in rows:
             names = [str(n).strip().lower() for n in json.loads(conditions or "[]")]
-            if names and all(n.startswith(_REGISTRY_HEALTHY) for n in names):
+            if isinstance(title, str) and group.search(title):
+                # a particular group of healthy people ("Healthy Special Forces Trainees"):
+                # not every healthy person's study, one that takes some of them (h157, round 33)
+                named.discard(trial_id)
+                accepting.add(trial_id)
+            elif names and all(n.startswith(well) for n in names):
                 named.add(trial_id)
             elif flag == 1:
                 accepting.add(trial_id)
