@@ -23,7 +23,7 @@ from typing import Any
 
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
-from nlp.readers import held_letters_squeezed
+from nlp.typing_habits import held_letters_squeezed
 
 TEXTS_PATH = DATA_DIR / "bot_texts.yaml"
 ROLES = ("patient", "clinician")

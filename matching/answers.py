@@ -21,7 +21,8 @@ from matching.labs import convert, plausible
 from matching.named_drugs import named_in_class
 from matching.question_texts import load_question_texts
 from core.facts import Fact
-from nlp.readers import dates_in, held_letters_squeezed, value_at_start
+from nlp.readers import dates_in, value_at_start
+from nlp.typing_habits import held_letters_squeezed
 from nlp.resources import vocabulary
 from nlp.units import normalize_unit
 

@@ -17,16 +17,6 @@ from nlp.chinese import is_chinese, to_simplified
 from nlp.resources import chinese_vocabulary, vocabulary
 
 
-# a letter written three times or more in a row: no English word has one
-_HELD_LETTER = re.compile(r"([a-z])\1{2,}")
-
-
-def held_letters_squeezed(text: str) -> str:
-    """A short reply with its held letters made one ("nooo" -> "no", "yesss" -> "yes",
-    "nopeee none" -> "nope none"), the way a "no" or "yes" of reply is compared (h155, round 33)."""
-    return _HELD_LETTER.sub(r"\1", text)
-
-
 @lru_cache(maxsize=1)
 def _value_reader() -> ValueReader:
     return ValueReader(vocabulary())

@@ -74,7 +74,8 @@ def test_an_undetectable_hbv_dna_stays_a_negative_result():
     ("completely vaccinated against hep B", "hbv"),
 ])
 def test_a_vaccine_is_not_the_infection(text, concept):
-    assert of(text, concept).negated
+    # denied, or (since round 33, h155: "the flu jab names no infection") no fact at all
+    assert all(f.negated for f in extract(text) if f.concept == concept)
 
 
 # --- why a treatment was stopped ----------------------------------------------------------------
