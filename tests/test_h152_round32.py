@@ -5,19 +5,16 @@ PSA rising despite them are a castration-resistant prostate cancer; a gestation 
 a pregnancy."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from core.facts import Profile
 from nlp.pipeline import extract
 from assertion_helpers import of, one_at
+from catalogue_helpers import catalogue_of
 
 TODAY = date(2026, 12, 1)
-ROOT = Path(__file__).resolve().parent.parent
-CTGOV = ROOT.parent / "shared" / "ctgov"
 
 
 # --- "sending me for CAR-T": planned, not had --------------------------------------------------
@@ -57,16 +54,7 @@ def test_the_planned_treatment_and_its_classes_are_named_only_when_planned():
 
 
 def _catalogue(tmp_path, ids):
-    from benchmarks.relevance import build_catalogue
-    from matching.catalog import TrialCatalog
-
-    if not CTGOV.is_dir():
-        pytest.skip("needs ../shared/ctgov")
-    folder = tmp_path / "ctgov"
-    folder.mkdir()
-    for nct in ids:
-        shutil.copy(CTGOV / f"{nct}.json", folder / f"{nct}.json")
-    return TrialCatalog(build_catalogue(tmp_path, folder))
+    return catalogue_of(tmp_path, ids)
 
 
 def _ranked(catalog, text):

@@ -8,7 +8,6 @@ of ageing ("Aging") is a healthy older person's, one in a particular group of he
 ("Special Forces Trainees") is not every healthy person's."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 from core.facts import Profile
 from nlp.pipeline import extract
 from assertion_helpers import of
+from catalogue_helpers import catalogue_of
 
 TODAY = date(2026, 12, 1)
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,16 +24,7 @@ CTGOV = ROOT.parent / "shared" / "ctgov"
 
 
 def _catalogue(tmp_path, ids):
-    from benchmarks.relevance import build_catalogue
-    from matching.catalog import TrialCatalog
-
-    if not CTGOV.is_dir():
-        pytest.skip("needs ../shared/ctgov")
-    folder = tmp_path / "ctgov"
-    folder.mkdir()
-    for nct in ids:
-        shutil.copy(CTGOV / f"{nct}.json", folder / f"{nct}.json")
-    return TrialCatalog(build_catalogue(tmp_path, folder))
+    return catalogue_of(tmp_path, ids)
 
 
 def _results(catalog, text):

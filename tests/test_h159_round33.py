@@ -15,14 +15,10 @@ from matching.evaluate import Evaluator
 from nlp import extract
 from nlp.criteria.parser import parse_criterion
 from shared_records import record
+from benchmarks.criteria import without_notes
 
 
-def _plain(rule):
-    if isinstance(rule, dict):
-        return {k: _plain(v) for k, v in rule.items() if k != "note"}
-    if isinstance(rule, list):
-        return [_plain(x) for x in rule]
-    return rule
+_plain = without_notes     # a rule without its notes, as the criteria bench compares
 
 
 def _verdict(rule: dict, patient: str) -> str:
