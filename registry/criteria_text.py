@@ -637,7 +637,7 @@ def _heading_requirement(criterion_id: str, kind: str, combine: str, heading: st
     if words < 2 or (label and words <= 6) or (words <= 4 and not re.search(r"\d", own)):
         return None  # a label over its items ("Pregnant Women:", "Parkinson's Disease")
     rule = _under_heading(_rule_for(own, kind, parse), kind, limit)
-    if review_only(rule) and (match is not None or len(own.split()) < 4 or is_heading(own)):
+    if review_only(rule) and (match is not None or words < 4 or is_heading(own)):
         return None  # an announcement's subject ("Patients must have adequate organ function")
     if match is None and not review_only(rule):
         note = {"type": "review", "reason": "clinical",
@@ -647,6 +647,7 @@ def _heading_requirement(criterion_id: str, kind: str, combine: str, heading: st
 
 
 def _cohort_heading_text(heading: str) -> bool:
+    """The heading names one cohort's criteria (``cohort_heading``): its words are a label."""
     return load_patterns().criteria["cohort_heading"].search(heading.strip()) is not None
 
 
