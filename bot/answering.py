@@ -212,8 +212,7 @@ class Answering:
         if not opens_with_any(words, vocabulary_words("onset_reply_words")):
             return []
         tracker = turn.tracker
-        before = f"m{tracker.messages}"
-        named = [f for f in tracker.profile.facts if f.label == "CONDITION" and f.source == before
+        named = [f for f in tracker.profile.facts if f.label == "CONDITION" and f.source == tracker.last_source
                  and f.asserted and not f.family]
         if len(named) != 1 or named[0].date or named[0].duration_days is not None:
             return []

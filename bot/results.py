@@ -251,14 +251,13 @@ def for_other_conditions(candidates: list[Any]) -> tuple[list[tuple[str, str]], 
     mains, background = main_diagnoses(evaluator)
     if not mains or not background:
         return [], []
-    met = {f.concept for r in candidates for f in gate_facts(r)}
-    if not met or not met <= background:
+    met = {f.concept: f.label for r in candidates for f in gate_facts(r)}
+    if not met or not met.keys() <= background:
         return [], []
     seen: dict[str, str] = {}
     for f in mains:
         seen.setdefault(f.concept, f.label)
-    other = {f.concept: f.label for r in candidates for f in gate_facts(r)}
-    return list(seen.items()), list(other.items())
+    return list(seen.items()), list(met.items())
 
 
 def fitting_first(candidates: list[Any]) -> tuple[list[Any], int]:

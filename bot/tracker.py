@@ -116,6 +116,11 @@ class Tracker:
     def next_source(self) -> str:
         return f"m{self.messages + 1}"
 
+    @property
+    def last_source(self) -> str:
+        """The source of the message before the one being read (``next_source``'s)."""
+        return f"m{self.messages}"
+
     def apply(self, kind: str, payload: dict[str, Any]) -> None:
         """Fold one event into the state."""
         self.events += 1

@@ -580,12 +580,9 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
     # ("any of the following exclusions" = every one of them must pass); so does an
     # inclusion group asking for the absence of its items ("No ... any of the following:").
     heading = node.text.split("\n", 1)[0]
-    patterns = load_patterns().criteria
-    absent = absent or (node.kind == "inclusion" and _announces(heading)
-                        and bool(patterns["negated_heading"].search(heading)))
-    any_of = node.any_of or any(p.search(heading) for p in patterns["any_of"])
+    absent, substudy = _group_scope(node.kind, node.text, absent, substudy, in_part)
+    any_of = node.any_of or any(p.search(heading) for p in load_patterns().criteria["any_of"])
     criterion["combine"] = "any" if any_of and node.kind == "inclusion" and not absent else "all"
-    substudy = substudy or _substudy(node.text) or _subgroup(heading, node.kind) or (None if in_part else _part_only(heading))
     own = None if (absent or substudy or in_part) else _heading_requirement(
         criterion_id, node.kind, criterion["combine"], heading, parse, limit)
     in_part = _in_part(in_part, criterion["combine"], heading)
@@ -595,6 +592,19 @@ def _to_criterion(node: _Node, criterion_id: str, parse: RuleParser, absent: boo
         for n, child in enumerate(node.children, start=1))
     ]
     return criterion
+
+
+def _group_scope(kind: str, text: str, absent: bool, substudy: str | None,
+                 in_part: bool) -> tuple[bool, str | None]:
+    """What a group's heading makes of its items, the same at import and when read again:
+    whether they are absences (an inclusion heading asking for none of the items it
+    announces, "No ... any of the following:") and the sub-study or subgroup they hold for
+    (``_only_for``), each kept when the groups above already say so."""
+    heading = text.split("\n", 1)[0]
+    absent = absent or (kind == "inclusion" and bool(load_patterns().criteria["negated_heading"].search(heading))
+                        and _announces(heading))
+    substudy = substudy or _substudy(text) or _subgroup(heading, kind) or (None if in_part else _part_only(heading))
+    return absent, substudy
 
 
 def _announces(heading: str) -> bool:
@@ -730,7 +740,6 @@ def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool =
     wrote itself (the registry's age and sex fields, ``verbatim: false`` without children)
     stays as it is."""
     parse = parse or default_rule_parser()
-    patterns = load_patterns().criteria
     out = []
     for criterion in criteria:
         criterion = dict(criterion)
@@ -738,10 +747,7 @@ def reread(criteria: list[dict], parse: RuleParser | None = None, absent: bool =
         if children:
             heading = criterion["text"].split("\n", 1)[0]
             kind, combine = criterion["kind"], criterion.get("combine", "all")
-            inner = absent or (kind == "inclusion" and _announces(heading)
-                               and bool(patterns["negated_heading"].search(heading)))
-            only = substudy or _substudy(criterion["text"]) or _subgroup(heading, kind) or (
-                None if in_part else _part_only(heading))
+            inner, only = _group_scope(kind, criterion["text"], absent, substudy, in_part)
             own = None if (inner or only or in_part) else _heading_requirement(
                 criterion["id"], kind, combine, heading, parse, limit)
             items = [c for c in children if c["id"] != criterion["id"] + OWN_SUFFIX]

@@ -254,14 +254,11 @@ _CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
 _CLAUSE_END = re.compile(r"[,.;:!?()\n]")
 
 
-_NO_ANSWERS = frozenset({"no", "none", "nil", "never", "neg", "negative"})
-
-
 def _answered_no(doc: Doc, at: int) -> bool:
     """The words right after a heading cue ending at token ``at`` are a form's "no" ("Prior
-    brentuximab: no.", "Prior biologics: none"): a "no" word, then the sentence's end or a
-    punctuation mark. The heading's own mention is then denied (lead, round 36)."""
-    if at >= len(doc) or doc[at].lower_ not in _NO_ANSWERS:
+    brentuximab: no.", "Prior biologics: none"): a word of ``form_no_words``, then the sentence's
+    end or a punctuation mark. The heading's own mention is then denied (lead, round 36)."""
+    if at >= len(doc) or doc[at].lower_ not in vocabulary_words("form_no_words"):
         return False
     return at + 1 >= len(doc) or doc[at + 1].is_punct or doc[at + 1].is_sent_start
 
@@ -1892,13 +1889,16 @@ def _event_going_on() -> re.Pattern | None:
     return re.compile(r"\b(?:%s)\b" % alternation(words), re.IGNORECASE) if words else None
 
 
+_EVENT_CLAUSE_END = re.compile(r"[.;](?:\s|$)|\n")
+
+
 def _event_goes_on(text: str, start: int) -> bool:
     """The rest of a dated event's clause says it goes on ("Invasive aspergillosis 08/2026 on
     voriconazole, improving": ``event_goes_on_words``): not over, whatever its date (h156, round 33)."""
     going_on = _event_going_on()
     if going_on is None:
         return False
-    stop = re.compile(r"[.;](?:\s|$)|\n").search(text, start)
+    stop = _EVENT_CLAUSE_END.search(text, start)
     end = stop.start() if stop else len(text)
     return bool(going_on.search(text, start, min(end, start + 80)))
 
