@@ -384,13 +384,24 @@ class Answering:
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
             # the place a question names ("is there anything near Berlin") was taken just above
             if results and tracker.profile.facts:
+                if tracker.last_results is not None and tracker.last_results == self._results_signature(turn):
+                    # "who do i call" under a list unchanged since: the sites and contacts of
+                    # those trials, not the whole list again (lead, round 37)
+                    self._sites_answer(turn)
+                    self._after_answer(turn)
+                    return True
                 self.show_results(turn)
                 return True
             self._after_answer(turn)
             return True
-        asks = self.faq.opens_question(text) if tracker.pending is not None else self.faq.is_question(text)
-        if not asks or any(not f.hypothetical for f in self._read(text, tracker=tracker)):
-            return False                # "can she join with lupus nephritis?": what it says is taken in
+        # while a question of ours is pending, "any CD7 CAR-T options?" asks too: a question
+        # mark with the trials named is no answer to "Patient's city?" (lead, round 37)
+        asks = (self.faq.opens_question(text) or (self.faq.is_question(text) and self.faq.about_trials(text))
+                if tracker.pending is not None else self.faq.is_question(text))
+        if not asks or any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=tracker)):
+            # "can she join with lupus nephritis?": what it says is taken in; "do any of these
+            # trials take people with UC?" only asks (the UC told before is no "possible" now)
+            return False
         if tracker.profile.facts and self.faq.about_trials(text):
             turn.results_asked = True   # "is there any study that takes antisynthetase?": the trials answer it
             self.show_results(turn)

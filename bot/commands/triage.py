@@ -393,6 +393,10 @@ def _profile_line(profile) -> str:
             # patient's letter, "off ciclosporin since 04/2025": not now (the chat says
             # "earlier" too); a date alone would read as the start of a drug taken now
             detail.append("past")
+        elif fact.historical and not fact.negated and fact.label == "CONDITION":
+            # "He had grade 2 peripheral neuropathy with vincristine, resolved", "history of
+            # hypertension": stated as history, as the chat says "history of" (lead, round 37)
+            detail.append("history")
         for flag in ("status", "date"):
             if getattr(fact, flag) and not (flag == "status" and fact.negated):
                 detail.append(str(getattr(fact, flag)))

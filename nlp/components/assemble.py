@@ -88,6 +88,9 @@ _MARKER_WINDOW = 40
 # between a marker and a share: a clause end, then a word before the number ("CD7 bright on
 # flow, MRD 4.2%": the MRD's share, not CD7's; "CD7 positive, 90%" and "CD7+: 95%" are CD7's)
 _ANOTHER_CLAUSE_FIRST = re.compile(r"[,;]\s*[^\W\d_]{2,}")
+# what stands between a marker and the share of cells written after it ("CD7+ (98% blasts)",
+# "CD7+ in 80% blasts"): the share is the marker's, not a count of the cells (lead, round 37)
+_MARKER_SHARE_GAP = re.compile(r"[\s(:]{0,4}(?:(?:in|on|of)\s+)?")
 # a share that points back to the marker named before it ("..., around 30% of blasts express it")
 _SHARE_OF_IT = re.compile(r"\s*of\s+(?:the\s+)?(?:blasts|cells|tumou?r\s+cells|lymphoblasts|leuka?emic\s+cells)\s+"
                           r"(?:express(?:es|ed)?|are\s+positive\s+for|were\s+positive\s+for|show(?:ed)?|have|had)\s+(?:it|this|that)\b",
@@ -1278,6 +1281,9 @@ class FactBuilder:
                 reading = self.values.before(doc_text(doc), sentence_index(doc).bounds(ent.start_char)[0], ent.start_char)
                 if reading is not None and i > 0 and ents[i - 1].end_char > reading.start:
                     reading = None
+                if (reading is not None and i > 0 and ents[i - 1].label_ == "BIOMARKER" and reading.unit == "%"
+                        and _MARKER_SHARE_GAP.fullmatch(doc_text(doc), ents[i - 1].end_char, reading.start)):
+                    reading = None  # "CD7+ (98% blasts)": the share of blasts carrying the marker, not their count
             if reading is not None:
                 readings[i] = reading
                 for j in pending:

@@ -649,6 +649,8 @@ def _onset_age_of_a_diagnosis(doc, modifier, ent) -> bool:
         return False
     if modifier.modifier_span[0] < ent.end:
         return False
+    if ent.text.lower() in vocabulary_words("event_words"):
+        return False    # "got a stroke when i was 40": an event of then (lead, round 37)
     before = doc[max(ent.sent.start, ent.start - 4):ent.start]
     return any(t.lower_ in vocabulary_words("time_diagnosis_words") for t in before) and not any(
         t.text in (",", ";", ".") for t in doc[ent.end:modifier.modifier_span[0]])

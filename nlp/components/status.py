@@ -165,6 +165,10 @@ def therapy_status(span: Span) -> str | None:
         modifiers = [m for m in modifiers if m.category not in cancelled]
     if span._.is_historical:
         modifiers = [m for m in modifiers if not _flag(m, "weak")]
+    if any(_flag(m, "courses") for m in modifiers):
+        # "been on steroids loads of times": a bare "been on" says only that it was taken, and
+        # the courses counted are over (``"courses": true``; lead, round 37)
+        modifiers = [m for m in modifiers if not _flag(m, "bare")]
     if span._.is_hypothetical:  # "a transplant booked for march but his leukaemia came back": what is
         #                         only planned has not failed (``"metadata": {"given_only": true}``)
         modifiers = [m for m in modifiers if not _flag(m, "given_only")]
@@ -408,6 +412,8 @@ def failing_now(span: Span) -> bool:
             return True
         if m.category != "THERAPY_FAILED" or m.modifier_span[0] < span.end:
             continue
+        if _switched_after(doc, span, m, currents):
+            continue    # "anakinra helped at first but i keep flaring, now on tocilizumab": replaced
         if ((m.rule.metadata or {}).get("failing_now") and not any(o.category in ("HISTORICAL", "PRIOR") for o in span._.modifiers)
                 and not any(e.label_ in ("DRUG", "PROCEDURE") and span.end <= e.start and e.end <= m.modifier_span[0]
                             for e in doc.ents)
@@ -420,6 +426,24 @@ def failing_now(span: Span) -> bool:
         words = {t.lower_ for t in doc[m.modifier_span[0]:m.modifier_span[1]]}
         before = {t.lower_ for t in doc[max(span.end, m.modifier_span[0] - 2):m.modifier_span[0]]}
         if words & now and (words | before) & auxiliaries and not (words | before) & past:
+            return True
+    return False
+
+
+def _switched_after(doc, span: Span, cue, currents: list[int]) -> bool:
+    """Another treatment said to be taken now right after the failure said of this one, in the
+    same sentence, with a word of a switch (``switch_words``: "anakinra helped at first but i
+    keep flaring, now on tocilizumab"): the failing one was replaced, not still taken (lead,
+    round 37)."""
+    sentence_end = span.sent.end
+    words = vocabulary_words("switch_words")
+    for start in currents:
+        if not cue.modifier_span[1] <= start < sentence_end:
+            continue
+        if not any(t.lower_ in words for t in doc[start:start + 2]):
+            continue    # "canakinumab isnt doing anything and i am on pred 20 again": added, not replaced
+        if any(e.label_ in ("DRUG", "PROCEDURE") and start < e.start <= start + 4
+               and (e.kb_id_ or e.text.lower()) != (span.kb_id_ or span.text.lower()) for e in doc.ents):
             return True
     return False
 
