@@ -264,6 +264,8 @@ class Renderer:
                 said = self.p("score_in_words", name=name, comparator=comparator, value=_num(fact.value), words=fact.text)
             else:
                 said = self.p("score", name=name, comparator=comparator, value=_num(fact.value))
+            if fact.negated:    # "she is not in bed most of the day": never shown as the score (lead, round 37)
+                return self.p("score_negated", score=said)
             return self.p("score_past", score=said) if fact.historical else said
         if label == "INFECTION":
             if fact.negated or fact.status == "negative":

@@ -15,6 +15,8 @@ from datetime import date
 
 from assertion_helpers import NOW, PAST, reading
 from bundled_engine import bundled_engine, said, talk, tracker_of
+from bot.commands.triage import _profile_line
+from core.facts import Profile
 from nlp import extract
 
 TODAY = date(2026, 12, 7)
@@ -114,3 +116,23 @@ def test_not_beneficial_and_unsuccessful_are_failures():
     assert _drugs("He also had the same symptoms in past two weeks treated with oxycodone which was not "
                   "beneficial to his pain.")["oxycodone"].status == "failed"
     assert _drugs("azathioprine was unsuccessful")["azathioprine"].status == "failed"
+
+
+def test_feeling_unwell_denies_nothing_after_it_in_an_unpunctuated_message():
+    # a wife, no punctuation: "he is not well enough really he is in bed most of the day"
+    ecog = next(f for f in extract("so basically my husband he is 61 he has t cell lymphoma and he is not well enough "
+                                   "really he is in bed most of the day") if f.concept == "ecog")
+    assert not ecog.negated and ecog.comparator == ">=" and ecog.value == 3
+    assert next(f for f in extract("she is in bed all day") if f.concept == "ecog").value == 3
+    assert not [f for f in extract("he is in bed all day on bad days") if f.concept == "ecog"]
+
+
+def test_a_denied_score_in_words_is_said_as_denied(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    reply = talk(engine, "mum", "my mum has ITP, shes 70, she is not in bed most of the day")[0]
+    assert "not ECOG performance status ≥3" in reply
+
+
+def test_triage_says_a_past_condition_is_history():
+    facts = extract("38M, relapsed T-LBL. He had grade 2 peripheral neuropathy with vincristine, resolved.", today=TODAY)
+    assert "peripheral neuropathy (history)" in _profile_line(Profile.of_text(facts))
