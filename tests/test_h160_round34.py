@@ -170,3 +170,17 @@ def test_a_relatives_remission_is_not_noted_as_family_history(tmp_path):
     reply = talk(engine, "c3", "i have myositis, 50 f. my sister has T-ALL, shes in remission now")[0]
     assert "family history of in remission" not in reply
     assert "family history of T-cell acute lymphoblastic leukaemia" in reply or "family history of T-" in reply
+
+
+def test_an_illness_here_opening_the_message_is_the_patient_writing(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    reply = talk(engine, "c4", "UC here, 36 m. my dad has RA")[0]
+    assert "who am I talking to" not in reply
+    assert "family history of rheumatoid arthritis" in reply
+
+
+def test_a_last_sentence_in_a_small_letter_town():
+    assert _places("crohns since 2012, on stelara. in sheffield") == ["sheffield"]
+    assert _places("ITP, plts 30. we're in cardiff") == ["cardiff"]
+    assert _places("lupus, 30 f. in remission") == []
+    assert _places("crohns 5 yrs. in pain") == []
