@@ -184,3 +184,16 @@ def test_a_last_sentence_in_a_small_letter_town():
     assert _places("ITP, plts 30. we're in cardiff") == ["cardiff"]
     assert _places("lupus, 30 f. in remission") == []
     assert _places("crohns 5 yrs. in pain") == []
+
+
+def test_a_test_pending_after_a_comma_leaves_the_disease_known():
+    text = "our son is 15 and has crohns, calprotectin pending, on infliximab"
+    assert _reading(text, "crohns_disease") == NOW
+    assert _reading("coeliac screen pending", "celiac_disease")[0] == "possible"
+
+
+def test_the_writers_age_and_sex_before_a_partner_named_after():
+    text = "myositis 2 yrs, 51 m, my wifes got psoriasis. on ivig"
+    assert _reading(text, "inflammatory_myopathy") == NOW
+    assert _reading(text, "psoriasis") == FAMILY
+    assert _reading(text, "ivig") == NOW
