@@ -67,13 +67,17 @@ READ_SHARE = 0.5        # a message in another language gives facts: below this 
 
 def _own_disease_named(text: str, facts: list[Fact]) -> bool:
     """A disease of the patient's named with "my" before it ("had a bad flu and my myositis
-    flared"): the writer tells their own illness (h155, round 33)."""
-    return any(f.label == "CONDITION" and not f.family and _MY_BEFORE.search(text, max(0, f.start - 6), f.start)
+    flared"; h155, round 33) or "here" after it ("myositis here, 41 f", "RA patient here";
+    h160, round 34): the writer tells their own illness."""
+    return any(f.label == "CONDITION" and not f.family
+               and (_MY_BEFORE.search(text, max(0, f.start - 6), f.start) or _HERE_AFTER.match(text, f.end))
                for f in facts)
 
 
 # "my " right before a mention ("my myositis", "my lupus")
 _MY_BEFORE = re.compile(r"(?<![\w'])my\s+$", re.IGNORECASE)
+# " here" right after one ("myositis here,", "RA patient here")
+_HERE_AFTER = re.compile(r"[^\S\n]+(?:patient[^\S\n]+|sufferer[^\S\n]+)?here\b", re.IGNORECASE)
 
 
 def _conversation_context(tracker: Any) -> tuple[str | None, tuple[str, ...]]:

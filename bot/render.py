@@ -227,6 +227,8 @@ class Renderer:
             if fact.negated:
                 return self.p("condition_negated", name=name)
             if fact.family:
+                if is_disease_status(fact.concept, load_terminology()):
+                    return None     # "my brother has T-LBL ... hes in remission": his disease's state, not one of the family's
                 return self.p("condition_family", name=name)
             if fact.uncertain or fact.hypothetical:
                 return self.p("condition_uncertain", name=name)

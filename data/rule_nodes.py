@@ -194,7 +194,8 @@ def _hash(text: str) -> str:
 # 144: h155, round 33: influenza ("flu", "influenza A") an infection (infections_extra.yaml); "flu-like" and "the flu jab" name no infection; ConText: "and previously" / ", previously" reach forward only, "since the start" is current, "and my" ends an event's clause.
 # 145: h158, round 33: registry diagnosis / biomarker lines: one status word shared by two receptors ("ER- and/or PR-positive", "estrogen receptor (ER) and/or progesterone receptor (PR)-positive") is each with it (the hanging "ER-" had been ER-negative); statuses joined by "or" before one disease are that disease's (all[any[ER+, PR+], breast cancer]); either status of one marker ("HR-positive or HR-negative") is no condition; "KRAS p.G12C" is the variant G12C; "Cardiac criteria, including ..." is a summary (review); the scan, the sample ("in tumor tissue or ctDNA"), the laboratory ("(local or central)"), "confirmed through testing", "clinical trial assay" and the professional who diagnosed are no conditions; "rearrangement/fusion" is one alteration; "Histo-pathological"; a bracket repeating a word ("CD4+ T-cell (CD4+) count"); "classical HL" and "primary brain tumor" are terms.
 # 146: h157, round 33: a registry group heading "at least 1 of the following" (digit) is a group of alternatives (combine any: the orforglipron obesity trial's weight-related comorbidities, baxdrostat's two subpopulations); "my blood pressure has always been normal" is no hypertension.
-PLAN_VERSION = "146"
+# 147: h160, round 34: ConText: "<test> results before <treatment>" plans the treatment; a "still pending" stops at a result said before it ("ANA positive and dsDNA still pending"); a bare "pending" hedges a disease only in its own clause; "<treatment> done," is over; "stay on <drug>?" is no doubt of the drug.
+PLAN_VERSION = "147"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -368,6 +368,9 @@ class FactBuilder:
         self.wish_prepositions = frozenset(str(w).lower() for w in wish.get("prepositions") or ())     # "prostate cancer 2016, treated with radiotherapy": over
         self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
         self.remission_denied = frozenset(w.lower() for w in vocabulary.get("remission_denied_by") or ())
+        self.remission_kept = frozenset(w.lower() for w in vocabulary.get("remission_kept_by") or ())
+        self.active_again_words = frozenset(str(w).lower() for w in vocabulary.get("active_again_words") or ())
+        self.active_again_when = frozenset(str(w).lower() for w in vocabulary.get("active_again_when") or ())
         self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
         self.added_words = frozenset(w.lower() for w in vocabulary.get("added_treatment_words") or ())
         self.comma_now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues_after_comma") or ())
@@ -525,7 +528,8 @@ class FactBuilder:
                 historical=("HISTORICAL" in categories and self._past(ent)) or "PRIOR" in categories or i in listed_history
                 or family_past(ent)
                 or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i, lasting=self._is_cancer(ent.kb_id_)))
-                or ("REMISSION" in categories and self._malignancy(ent) and not self._remission_denied(ent))
+                or ("REMISSION" in categories and self._malignancy(ent) and not self._remission_denied(ent)
+                    and not self._had_now(ent))
                 or (ent.label_ == "CONDITION" and self._malignancy(ent) and self.treated_cancer(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker) or family_negation(ent)
@@ -541,6 +545,9 @@ class FactBuilder:
                 taken_ifs.append(fact)
             if ent.label_ in ("CONDITION", "INFECTION") and fact.text.lower().startswith(self.history_in_name):
                 fact.historical = True      # "childhood asthma": a term that says when (no cue outside it)
+            if (ent.label_ == "CONDITION" and fact.historical and not (negated or fact.hypothetical)
+                    and self._active_again(ent)):
+                fact.historical = False     # "she had stills disease as a teen, flaring again now"
             if i in replaced and not negated:
                 fact.historical = True
             if ent.label_ in ("LAB", "SCORE") and self._past_value(ent, readings.get(i)):
@@ -643,8 +650,10 @@ class FactBuilder:
                     and not (fact.negated or fact.hypothetical or fact.uncertain) and now_right_after(ent)
                     and _past_said_of_list_before(ent)):
                 fact.historical = False     # "he had 7+3 and gilteritinib now": the "had" is the 7+3's
-            if fact.label == "DRUG" and fact.historical and not fact.negated and _restarted(ent):
-                # "MMF stopped in 2020, then back on 2g": stopped once, taken again now
+            if (fact.label == "DRUG" and (fact.historical or fact.status == "intolerant") and not fact.negated
+                    and _restarted(ent)):
+                # "MMF stopped in 2020, then back on 2g": stopped once, taken again now; "had to
+                # stop his mtx for a bit when he had covid, back on it now": a pause (h160, round 34)
                 fact.historical, fact.status = False, "current"
             if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
                     and _said_to_go_on(ent)):
@@ -1422,6 +1431,27 @@ class FactBuilder:
             any(t.lower_ in self.remission_denied for t in doc[max(ent.sent.start, m.modifier_span[0] - 2):m.modifier_span[0]])
             for m in cues)
 
+    def _active_again(self, ent: Span) -> bool:
+        """The disease's sentence says it is active again now, after it and before another
+        disease is named: a word of ``active_again_words`` with one of ``active_again_when``
+        right beside it ("she had stills disease as a teen, flaring again now", "had lupus
+        at 20 and its back now"). Not a disease status itself (in remission, relapsed)."""
+        concept = ent.kb_id_
+        if concept not in self.terminology or self.terminology.is_a(concept, "disease_status"):
+            return False
+        doc, sentence = ent.doc, ent.sent
+        end = min((e.start for e in sentence.ents if e.label_ == "CONDITION" and e.start >= ent.end),
+                  default=sentence.end)
+        return any(t.lower_ in self.active_again_words
+                   and any(u.lower_ in self.active_again_when for u in doc[max(ent.end, t.i - 1):min(end, t.i + 3)] if u.i != t.i)
+                   for t in doc[ent.end:min(end, ent.end + 12)])
+
+    def _had_now(self, ent: Span) -> bool:
+        """The cancer is said to be had now by a word of ``remission_kept_by`` right before it
+        ("i have T-LBL", "my son's got T-ALL"; not "i've been cancer free"): a remission said
+        of it leaves it current."""
+        return ent.start > ent.sent.start and ent.doc[ent.start - 1].lower_ in self.remission_kept
+
     def _malignancy(self, ent: Span) -> bool:
         """A cancer not said to have come back (REMISSION cues make it past: "Hodgkin
         lymphoma, in remission since"; not "... in complete remission, relapsed 2024"); a
@@ -1829,7 +1859,8 @@ def _restarted(ent: Span) -> bool:
     back on 2g"): taken again now."""
     restarts = [m.modifier_span[0] for m in ent._.modifiers
                 if m.category == "THERAPY_CURRENT" and (m.rule.metadata or {}).get("restarted")]
-    ends = [m.modifier_span[0] for m in ent._.modifiers if m.category in ("HISTORICAL", "PRIOR", "THERAPY_STOPPED")]
+    ends = [m.modifier_span[0] for m in ent._.modifiers
+            if m.category in ("HISTORICAL", "PRIOR", "THERAPY_STOPPED", "THERAPY_INTOLERANT")]
     return bool(restarts) and max(restarts) > max(ends, default=-1) and max(restarts) > ent.start
 
 

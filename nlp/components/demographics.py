@@ -59,6 +59,9 @@ class PatternFacts:
             name.lower() for concept in terminology.concepts.values()
             if concept.category == "condition" or concept.kind == "procedure"
             for name in (*concept.terms, *concept.abbreviations) if " " not in name and "-" not in name)
+        # every one-word name of the terminology ("lupus", "mtx", "crp"): no town (_town)
+        self.term_words = frozenset(name.lower() for concept in terminology.concepts.values()
+                                    for name in (*concept.terms, *concept.abbreviations) if " " not in name)
         self.comparators = {k.lower(): v for k, v in (vocabulary.get("comparators") or {}).items()}
         self.age_decades = {k.lower(): int(v) for k, v in (vocabulary.get("age_decades") or {}).items()}
         self.age_decade_parts = {k.lower(): tuple(v) for k, v in (vocabulary.get("age_decade_parts") or {}).items()}
@@ -301,6 +304,8 @@ class PatternFacts:
         start = match.group_spans["place"][0]
         if match.row.get("kind") == "country":
             return self._country(doc, place, start)
+        if match.row.get("kind") == "town":
+            return self._town(doc, place, start)
         if len(words) > 1 and words[0].lower() in self.place_articles and words[1][:1].isupper():
             start += place.index(words[1], len(words[0]))     # "the Netherlands", "the UK"
             words = words[1:]
@@ -318,12 +323,21 @@ class PatternFacts:
         match = _TOWN_AFTER.match(doc_text(doc), end)
         if match is None:
             return []
-        town = match.group("town")
+        return self._town(doc, match.group("town"), match.start("town"))
+
+    def _town(self, doc: Doc, town: str, start: int) -> list[tuple[Candidate, Meta]]:
+        """A town in any case where only a place can stand (after its country's comma, or
+        after an age and sex: "67 f, in london", "29 m from dublin", "39 m, leeds"; h160,
+        round 34): no word of ``not_places`` or ``not_towns``, no one-word name of the
+        terminology (a disease, drug or test: "34 f, lupus", "52 m, mtx"); a country is read
+        as one ("34 f, uk")."""
         words = [w.lower() for w in town.split()]
-        if any(w in self.not_places or w in self.not_towns or w in self.event_words for w in words) \
-                or place_key(town) in countries():
+        if place_key(town) in countries():
+            return self._country(doc, town, start)
+        if any(w in self.not_places or w in self.not_towns or w in self.event_words or w in self.term_words
+               for w in words):
             return []
-        return self._candidate(doc, match.start("town"), match.end("town"), "LOCATION", town, {})
+        return self._candidate(doc, start, start + len(town), "LOCATION", town, {})
 
     def _country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
         """The longest run of the place's first words that is a country of data/places.yaml

@@ -33,6 +33,8 @@ from nlp.resources import NLP_DIR, alternation, vocabulary
 
 RELATIONS_FILE = NLP_DIR / "relations.yaml"
 CARED_FOR = "cared_for"     # the relation of the person a carer looks after (relations.yaml)
+# the relations of someone else's relative the writer asks for, by sex (relations.yaml)
+SOMEONE_ELSES = {"female": "someone_elses_female", "male": "someone_elses_male", None: "someone_elses"}
 _ROLES = ("patient", "family")
 _SEXES = ("female", "male", None)
 
@@ -169,7 +171,10 @@ def relations() -> Relations:
         r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+aged?\s+|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
         # no comma or verb ("my dad 67 has UC"): a verb of the sentence must follow the age
         r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s*,?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b)"
-        r"|\s+(?=\d{1,2}\s*,\s*[^\d\s]))"     # "my husband 45, CD7 positive T-ALL"
+        r"|\s+(?=\d{1,2}\s*,\s*[^\d\s])"     # "my husband 45, CD7 positive T-ALL"
+        # the age said after their illness in the same clause ("my twin sister has RA and is 42";
+        # h160, round 34)
+        r"|\s+(?:has|had|has\s+got|got)\s+[^.!?\n,;()]{1,40}?\s+and\s+is\s+(?:now\s+|only\s+|just\s+)?(?=\d{1,2}\b))"
         r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?(?!\s*(?:kg|lbs?|%|mg|cm|/))\b", re.IGNORECASE)
     verbs = _words(doc.get("bare_subject_verbs") or [], f"{name}.bare_subject_verbs")
     bare_subject = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)\s+(?:%s)\b" % (rel, alternation(verbs)),
@@ -292,7 +297,7 @@ def _regexes(doc: dict, key: str, name: str) -> list[re.Pattern]:
 
 
 # "my kids have eczema", "my daughters are both well": a plural relation and its verb ("my sons lupus" is one son's)
-_OWNER = re.compile(r"(?:'s|\u2019s|s')\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?", re.IGNORECASE)
+_OWNER = re.compile(r"(?:'s|\u2019s|s'|s(?=\s))\s+(?P<a>[\w-]+)(?:\s+(?P<b>[\w-]+))?", re.IGNORECASE)
 _PLURAL = re.compile(r"s\s+(?:have|are|were|both|all|each|and|got|had|dont|don't|do|also)\b", re.IGNORECASE)
 # (not an age: "my 4 year old granddaughter", "my 2-year-old")
 _SEVERAL = re.compile(r"\b(?:both|all|each of)\s+(?:of\s+)?(?:my|our)\b|\b(?:my|our)\s+(?:two|three|four|2|3|4)\b"
@@ -356,9 +361,18 @@ def _candidates(text: str, rel: Relations):
         if (owner and any(rel.relation_of(w) is not None for w in owner.group("a", "b") if w)
                 and not any(pattern.search(text, owner.end()) for sex, pattern in rel.third_person.items()
                             if rel.sexes[relation] in (None, sex))):
+            owned = next((m for m in ("a", "b") if owner.group(m) and rel.relation_of(owner.group(m)) is not None), None)
+            if owned is not None and (rel.about.search(text[max(0, match.start() - 40):match.start()])
+                                      or rel.age_after.match(text, owner.end(owned))):
+                # "this is for my boyfriends mum, shes 64": the one asked for is the owner's
+                # relative, not the writer's (h160, round 34)
+                relation = SOMEONE_ELSES[rel.sexes[rel.relation_of(owner.group(owned))]]
+                yield owner.start(owned), owner.end(owned), relation, True, True, True
             continue    # "my husband's mum had MS": the husband's relative, not the husband (unless "he ..." follows)
-        if _PLURAL.match(text, end) and rel.relation_of(match.group("rel") + "s") == relation:
+        if (_PLURAL.match(text, end) and rel.relation_of(match.group("rel") + "s") == relation
+                and relation not in rel.partners):
             continue    # "my kids have eczema": several people, not the one the message is about
+            # (a partner is one: "my husbands got lupus" is "my husband's got"; h160, round 34)
         after = text[match.end():]
         age = rel.age_after.match(after)
         if (age and _INFANT_AGE.search(age.group()) and _NURSING_WRITER.search(text)
