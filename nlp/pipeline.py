@@ -223,15 +223,15 @@ class FirstWordMatcher:
         # per token, ``_openings``); None when one of them may begin with its word alone
         self.openings: dict[int, list[tuple[frozenset[tuple[int, int]], ...]] | None] = {}
         self.seconds: dict[int, frozenset[tuple[int, int]]] = {}   # ... the words their second tokens may be
-        # ... the words a text must hold for one of its patterns to match there, per pattern (a
-        # set of word sets, ``_needed_words``: a word of each); None when one needs only its
+        # ... the words a text must hold for one of its patterns to match there, per pattern (word
+        # sets of hashes, ``_needed_words``: a word of each); None when one needs only its
         # first word (round 34, h164: "," then "never ... recovered" in a text with no "never")
-        self.needs: dict[int, list[frozenset[frozenset[tuple[int, int]]]] | None] = {}
+        self.needs: dict[int, list[tuple[frozenset[int], ...]] | None] = {}
         self.others = Matcher(vocab, validate=False)    # the patterns with no first word to file
         # ... but those with later tokens that must be exact words (round 34, h164: "N cycles
-        # of", "... is still high"): a Matcher per set of such tokens (each a set of
-        # (``_LOWER`` | ``_ORTH``, hash)), run over a text holding a word of each
-        self.gated: dict[frozenset[frozenset[tuple[int, int]]], Any] = {}
+        # of", "... is still high"): a Matcher per set of such tokens (each a set of word
+        # hashes, ``_gate``), run over a text holding a word of each
+        self.gated: dict[tuple[frozenset[int], ...], Any] = {}
 
     def add(self, key: str, patterns: list[list[dict]], on_match=None) -> None:
         from spacy.matcher import Matcher   # start-up: loaded with the pipeline
@@ -269,10 +269,12 @@ class FirstWordMatcher:
                     self.seconds[id(matcher)] = self.seconds.get(id(matcher), frozenset()).union(
                         *(opening[1] for opening in more if len(opening) > 1))
 
-    def _gate(self, pattern: list[dict]) -> frozenset[frozenset[tuple[int, int]]]:
-        """``_needed_words`` of ``pattern`` as sets of (``_LOWER`` | ``_ORTH``, word's hash)."""
-        return frozenset(frozenset((_EXACT_ATTRS[attr], self.vocab.strings.add(w)) for attr, w in words)
-                         for words in _needed_words(pattern))
+    def _gate(self, pattern: list[dict]) -> tuple[frozenset[int], ...]:
+        """``_needed_words`` of ``pattern`` as sets of the words' hashes (whether lower case or
+        as written: a text holds the word when a token's lower case or text is it; a word
+        held only in the other form lets the Matcher run, which then finds nothing)."""
+        return tuple(sorted({frozenset(self.vocab.strings.add(w) for _, w in words) for words in _needed_words(pattern)},
+                            key=len))
 
     def _openings(self, pattern: list[dict], most: int = 4) -> list[tuple[frozenset[tuple[int, int]], ...]]:
         """The word sequences a match of the pattern can begin with: each a set of (``_LOWER`` |
@@ -333,9 +335,11 @@ class FirstWordMatcher:
                     else:
                         found[2] = i                        # ... and at the latest
                         found[3].append(i)
-        held = {(_LOWER, word) for word in lowers} | {(_ORTH, word) for word in orths}
+        held = set(lowers)
+        held.update(orths)
+        disjoint = held.isdisjoint
         for gate, matcher in self.gated.items():
-            if _holds(held, gate):
+            if not any(map(disjoint, gate)):        # (a word of each of its sets)
                 run[id(matcher)] = [matcher, 0, n, None]
         matches: list[tuple[int, int, int]] = []
         spans: dict[tuple[int, int], int] = {}
@@ -344,8 +348,12 @@ class FirstWordMatcher:
         for number, (matcher, first, last, places) in enumerate(run.values()):
             if places is not None:
                 gates = needs.get(id(matcher))
-                if gates is not None and not any(_holds(held, gate) for gate in gates):
-                    continue            # (no pattern's words are all in the text)
+                if gates is not None:
+                    for gate in gates:
+                        if not any(map(disjoint, gate)):
+                            break
+                    else:
+                        continue        # (no pattern's words are all in the text)
                 if not self._may_match(matcher, places, lowers, orths):
                     continue            # (it would find nothing: the number is only a name)
             # its patterns end within their longest reach after its last word: the tokens
@@ -368,11 +376,6 @@ def _most_tokens(pattern: list[dict]) -> int | None:
     if any(token.get("OP") not in (None, "?", "!", "1") for token in pattern):
         return None
     return len(pattern)
-
-
-def _holds(held: set[tuple[int, int]], gate: frozenset[frozenset[tuple[int, int]]]) -> bool:
-    """True when ``held`` (a text's words) has a word of each of ``gate``'s word sets."""
-    return all(not held.isdisjoint(words) for words in gate)
 
 
 # a token's ``OP`` that lets it match once or more (never skipped): its words are needed
