@@ -18,8 +18,11 @@ Example::
 """
 from __future__ import annotations
 
+import copy
 import re
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -220,7 +223,15 @@ class FirstWordMatcher:
         # per token, ``_openings``); None when one of them may begin with its word alone
         self.openings: dict[int, list[tuple[frozenset[tuple[int, int]], ...]] | None] = {}
         self.seconds: dict[int, frozenset[tuple[int, int]]] = {}   # ... the words their second tokens may be
+        # ... the words a text must hold for one of its patterns to match there, per pattern (word
+        # sets of hashes, ``_needed_words``: a word of each); None when one needs only its
+        # first word (round 34, h164: "," then "never ... recovered" in a text with no "never")
+        self.needs: dict[int, list[tuple[frozenset[int], ...]] | None] = {}
         self.others = Matcher(vocab, validate=False)    # the patterns with no first word to file
+        # ... but those with later tokens that must be exact words (round 34, h164: "N cycles
+        # of", "... is still high"): a Matcher per set of such tokens (each a set of word
+        # hashes, ``_gate``), run over a text holding a word of each
+        self.gated: dict[tuple[frozenset[int], ...], Any] = {}
 
     def add(self, key: str, patterns: list[list[dict]], on_match=None) -> None:
         from spacy.matcher import Matcher   # start-up: loaded with the pipeline
@@ -232,7 +243,13 @@ class FirstWordMatcher:
         for pattern in patterns:
             places = _first_words(pattern)
             if not places:
-                self.others.add(key, [pattern])
+                gate = self._gate(pattern)
+                if gate:
+                    if gate not in self.gated:
+                        self.gated[gate] = Matcher(self.vocab, validate=False)
+                    self.gated[gate].add(key, [pattern])
+                else:
+                    self.others.add(key, [pattern])
             for attr, word, variant in places:
                 place = (_EXACT_ATTRS[attr], self.vocab.strings.add(word))
                 matcher = self.by_word.get(place)
@@ -241,6 +258,8 @@ class FirstWordMatcher:
                     self.reach[id(matcher)] = 0
                     self.openings[id(matcher)] = []
                 matcher.add(key, [variant])
+                needs, gate = self.needs.get(id(matcher), []), self._gate(variant[1:])
+                self.needs[id(matcher)] = None if needs is None or not gate else needs + [gate]
                 known, most = self.reach[id(matcher)], _most_tokens(variant)
                 self.reach[id(matcher)] = None if known is None or most is None else max(known, most)
                 openings = self.openings[id(matcher)]
@@ -249,6 +268,13 @@ class FirstWordMatcher:
                     self.openings[id(matcher)] = None if min(map(len, more)) < 2 else openings + more
                     self.seconds[id(matcher)] = self.seconds.get(id(matcher), frozenset()).union(
                         *(opening[1] for opening in more if len(opening) > 1))
+
+    def _gate(self, pattern: list[dict]) -> tuple[frozenset[int], ...]:
+        """``_needed_words`` of ``pattern`` as sets of the words' hashes (whether lower case or
+        as written: a text holds the word when a token's lower case or text is it; a word
+        held only in the other form lets the Matcher run, which then finds nothing)."""
+        return tuple(sorted({frozenset(self.vocab.strings.add(w) for _, w in words) for words in _needed_words(pattern)},
+                            key=len))
 
     def _openings(self, pattern: list[dict], most: int = 4) -> list[tuple[frozenset[tuple[int, int]], ...]]:
         """The word sequences a match of the pattern can begin with: each a set of (``_LOWER`` |
@@ -309,12 +335,27 @@ class FirstWordMatcher:
                     else:
                         found[2] = i                        # ... and at the latest
                         found[3].append(i)
+        held = set(lowers)
+        held.update(orths)
+        disjoint = held.isdisjoint
+        for gate, matcher in self.gated.items():
+            if not any(map(disjoint, gate)):        # (a word of each of its sets)
+                run[id(matcher)] = [matcher, 0, n, None]
         matches: list[tuple[int, int, int]] = []
         spans: dict[tuple[int, int], int] = {}
         reach = self.reach
+        needs = self.needs
         for number, (matcher, first, last, places) in enumerate(run.values()):
-            if places is not None and not self._may_match(matcher, places, lowers, orths):
-                continue                # (it would find nothing: the number is only a name)
+            if places is not None:
+                gates = needs.get(id(matcher))
+                if gates is not None:
+                    for gate in gates:
+                        if not any(map(disjoint, gate)):
+                            break
+                    else:
+                        continue        # (no pattern's words are all in the text)
+                if not self._may_match(matcher, places, lowers, orths):
+                    continue            # (it would find nothing: the number is only a name)
             # its patterns end within their longest reach after its last word: the tokens
             # after are not read (every match, in spaCy's order: a pattern's states have all
             # ended a token before the span does; one token more is read besides)
@@ -335,6 +376,29 @@ def _most_tokens(pattern: list[dict]) -> int | None:
     if any(token.get("OP") not in (None, "?", "!", "1") for token in pattern):
         return None
     return len(pattern)
+
+
+# a token's ``OP`` that lets it match once or more (never skipped): its words are needed
+_NEVER_SKIPPED = (None, "1", "+")
+
+
+def _needed_words(pattern: list[dict]) -> list[list[tuple[str, str]]]:
+    """The words a text must hold for ``pattern`` to match in it: for each token that must be
+    one exact word or word set (``LOWER``, ``ORTH`` or ``TEXT``) and is never skipped (``OP``
+    none, ``1`` or ``+``), its words as (attribute, word); a text holds one of each token's."""
+    needed = []
+    for token in pattern:
+        if token.get("OP") not in _NEVER_SKIPPED:
+            continue
+        for attr in _EXACT_ATTRS:
+            value = token.get(attr)
+            if isinstance(value, str):
+                needed.append([(attr, value)])
+                break
+            if isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(w, str) for w in value["IN"]):
+                needed.append([(attr, word) for word in dict.fromkeys(value["IN"])])
+                break
+    return needed
 
 
 def _first_words(pattern: list[dict]) -> list[tuple[str, str, list[dict]]]:
@@ -517,6 +581,13 @@ def extract_with_doc(text: str, today: date | None = None,
     a question and its answer in the same text, a treatment asked for (``FactBuilder``)."""
     if not text or not text.strip():
         return [], None
+    readings = None if conversation else _criteria_readings.get()
+    if readings is not None:
+        return readings.read(text, today or date.today())
+    return _extract_with_doc(text, today, conversation)
+
+
+def _extract_with_doc(text: str, today: date | None, conversation: bool) -> tuple[list[Fact], object | None]:
     if _blank_symbol_runs(text) != text or is_chinese(text) or len(chunks(text)) != 1:
         return extract(text, today=today), None
     nlp, builder = build_pipeline(), _builder()
@@ -534,6 +605,53 @@ def extract_with_doc(text: str, today: date | None = None,
         facts.extend(_weight_loss(text, facts, None))
         facts.extend(_spread_sites(text, facts, None))
     return _with_relation_sex(_young_patient(text, facts, speaker), speaker, None), doc
+
+
+# the most texts a run's ``CriteriaReadings`` keeps (the least recently read goes first): a
+# registry's boilerplate recurs across studies; a Doc of a criterion is a few kilobytes
+CRITERIA_READINGS_KEPT = 4096
+_criteria_readings: ContextVar["CriteriaReadings | None"] = ContextVar("trialbot_criteria_readings", default=None)
+
+
+class CriteriaReadings:
+    """What ``extract_with_doc(text, conversation=False)`` gave for each text read in one
+    import run (round 34, h164): a criterion read again (the same line in another study, read
+    anew for that study's own drugs; a sub-part the criteria parser reads twice) is not run
+    through the pipeline again. The key is the text as written and the day it is read as of
+    (offsets stay true); the pipeline reads nothing else of a criterion. Each caller gets
+    its own list of its own copies of the facts (a caller may change a fact); the Doc is
+    shared (the criteria reader only reads it). At most ``most`` texts, the least recently
+    read dropped first."""
+
+    def __init__(self, most: int = CRITERIA_READINGS_KEPT):
+        self.most = most
+        self.kept: dict[tuple[str, date], tuple[list[Fact], object | None]] = {}
+        self.hits = 0
+
+    def read(self, text: str, today: date) -> tuple[list[Fact], object | None]:
+        key = (text, today)
+        kept = self.kept.pop(key, None)
+        if kept is None:
+            facts, doc = _extract_with_doc(text, today, False)
+            kept = ([copy.copy(f) for f in facts], doc)
+            if len(self.kept) >= self.most:
+                del self.kept[next(iter(self.kept))]
+            self.kept[key] = kept
+            return facts, doc
+        self.hits += 1
+        self.kept[key] = kept       # (now the most recently read)
+        return [copy.copy(f) for f in kept[0]], kept[1]
+
+
+@contextmanager
+def criteria_readings(readings: CriteriaReadings):
+    """Within the block (in this thread or task), ``extract_with_doc(..., conversation=False)``
+    reads each text once into ``readings`` (an import run keeps one for all its studies)."""
+    token = _criteria_readings.set(readings)
+    try:
+        yield readings
+    finally:
+        _criteria_readings.reset(token)
 
 
 @lru_cache(maxsize=1)

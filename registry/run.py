@@ -28,6 +28,7 @@ from data.errors import DataError
 from data.store import all_trial_records, list_trials, upsert_trials
 from data.trials import validate_record
 from nlp.criteria.study_drugs import current_study_drugs
+from nlp.pipeline import CriteriaReadings, criteria_readings
 from registry import ctgov, page
 from registry.criteria_text import RuleParser, default_rule_parser
 from registry.merge import merge_pair, merge_run, same_study
@@ -133,13 +134,15 @@ def remembering(parse: RuleParser) -> RuleParser:
     registries repeat boilerplate ("Pregnancy", "Other protocol-defined Inclusion/Exclusion
     criteria apply") across studies. Every caller gets its own copy of the rule."""
     memo: dict[tuple, dict] = {}
+    readings = CriteriaReadings()   # the pipeline's reading of each text, whatever the study's drugs (round 34)
 
     @functools.wraps(parse)              # __wrapped__: the reader whose version the records carry
     def remembered(text: str, kind: str) -> dict:
         key = (text, kind, date.today(), current_study_drugs())   # "the study drug" is each record's own
         rule = memo.get(key)
         if rule is None:
-            rule = memo[key] = parse(text, kind)
+            with criteria_readings(readings):
+                rule = memo[key] = parse(text, kind)
         return _copied(rule, {})
 
     return remembered
