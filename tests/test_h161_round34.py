@@ -123,3 +123,37 @@ def test_dm_in_a_list_of_background_illness_is_diabetes():
 def test_a_pituitary_or_benign_tumour_is_no_cancer():
     assert not facts_at("MRI: residual pituitary tumour after surgery.", "malignancy", TODAY)
     assert not facts_at("Excision of a benign tumor of the parotid 2019.", "malignancy", TODAY)
+
+
+# --- screens, brackets, earlier values ------------------------------------------------------
+
+def test_a_cancer_screen_with_its_tests_after_a_colon_is_clear():
+    assert read("Malignancy screen: CT chest and colonoscopy normal 2026.", "malignancy") == ABSENT
+    # a result of its own after the colon stays the test's
+    assert read("Hepatitis screen: HBsAg negative, HIV negative.", "hbsag") == ABSENT
+    assert read("Hepatitis screen: negative for HBV.", "hbv") == ABSENT
+
+
+def test_resolved_in_a_bracket_is_the_nearest_items():
+    text = "SLE 2015 with AIHA 2016 (resolved), on HCQ."
+    assert read(text, "sle") == NOW
+    assert read(text, "autoimmune_hemolytic_anemia") == PAST
+    assert read("Skin GVHD grade 2 (resolved), CMV negative.", "gvhd") == PAST
+
+
+def test_a_treatment_told_of_the_cancer_named_after_the_first_is_not_the_firsts():
+    text = "AML (2025) following MDS 2022 treated with decitabine, lost response."
+    assert read(text, "aml") == NOW
+
+
+def test_an_earlier_value_in_an_earlier_sentence_of_one_paragraph_is_of_then():
+    text = "Relapse 03/2026, marrow blasts 41%. Venetoclax + aza since 04/2026: marrow blasts 9% after 2 cycles."
+    found = facts_at(text, "blasts", TODAY)
+    assert [f.historical for f in sorted(found, key=lambda f: f.start)] == [True, False]
+    # two values of one sentence are both of now
+    assert not any(f.historical for f in facts_at("Blasts 2% in PB, BM blasts 14%.", "blasts", TODAY))
+
+
+def test_a_course_in_a_bracket_before_its_colon_failed_when_mrd_stays():
+    fact = one_at("Induction (BFM): MRD positive at day 33.", "chemotherapy", TODAY)
+    assert fact.status == "failed" and predicted_assertion(fact) == PAST
