@@ -157,3 +157,9 @@ def test_an_earlier_value_in_an_earlier_sentence_of_one_paragraph_is_of_then():
 def test_a_course_in_a_bracket_before_its_colon_failed_when_mrd_stays():
     fact = one_at("Induction (BFM): MRD positive at day 33.", "chemotherapy", TODAY)
     assert fact.status == "failed" and predicted_assertion(fact) == PAST
+
+
+def test_a_c_difficile_infection_treated_by_a_finished_course_is_over():
+    assert read("C diff 2025 treated with fidaxomicin. Now on vedolizumab.", "c_difficile_infection") == PAST
+    # one a course treats now goes on
+    assert read("C. diff positive today, started vancomycin.", "c_difficile_infection")[2] == "current"
