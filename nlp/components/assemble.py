@@ -689,6 +689,7 @@ class FactBuilder:
                 fact.ongoing = True
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
+        _joined_goes_on(text, facts)    # "Ivosidenib + aza since 08/2026: blasts still 22%": both failing, taken now
         devices_in_place(text, facts)   # "had the coil put in last year": a device stays in until taken out
         denied_since(text, facts)       # "havent taken pred since 2022": taken before, not denied
         denied_with_exception(text, facts)   # "no DMARDs apart from methotrexate": one of them was had
@@ -823,9 +824,12 @@ class FactBuilder:
         # allo-SCT or a clinical trial", "CAR-T or a bispecific") is considered too
         treatments = sorted((f for f in facts if f.label in ("DRUG", "PROCEDURE")), key=lambda f: f.start)
         text = doc_text(kept[0].doc) if kept else ""
+        # and so is one named as the step after it ("referred for CD7 CAR-T, then allo-SCT",
+        # "plans CAR-T; otherwise allo-SCT": ``plan_next_words``; h161, round 34)
         for before, after in zip(treatments, treatments[1:]):
             if (before.hypothetical and not before.negated and not (after.hypothetical or after.negated or after.historical)
-                    and after.status is None and _OR_ALTERNATIVE.fullmatch(text, before.end, after.start)):
+                    and after.status is None and (_OR_ALTERNATIVE.fullmatch(text, before.end, after.start)
+                                                  or _plan_next().fullmatch(text, before.end, after.start))):
                 after.hypothetical = True
 
     def _done_once(self, facts: list[Fact], today: date) -> None:
@@ -1067,15 +1071,17 @@ class FactBuilder:
         """A heading cue (``"metadata": {"heading": true}``: "Previous DMARDs:") covers its
         own class word too: a cue that overlaps a mention never modifies it in ConText. So
         does any history cue that holds a mention whole ("core Ab positive (resolved
-        infection)": the infection named in the cue is over), and a hypothetical cue whose
-        pattern has a mention's place ("im refusing chemo for now": not given; h135, round 29)."""
+        infection)": the infection named in the cue is over), and a hypothetical or negating cue
+        whose pattern has a mention's place ("im refusing chemo for now": not given; h135, round
+        29; "No transplant planned": none is; h161, round 34)."""
         graph = getattr(doc._, "context_graph", None)
         if graph is None:
             return
         for modifier in graph.modifiers:
             if modifier.category != "HISTORICAL" and not (
-                    modifier.category == "HYPOTHETICAL" and _names_a_mention(modifier.rule)):
-                continue    # a hypothetical cue written round its treatment ("refusing chemo for now")
+                    modifier.category in ("HYPOTHETICAL", "NEGATED_EXISTENCE") and _names_a_mention(modifier.rule)):
+                continue    # a hypothetical or negating cue written round its treatment ("refusing chemo
+                #             for now", "no transplant planned": h161, round 34)
             start, end = modifier.modifier_span
             allowed = modifier.rule.allowed_types
             answered_no = (modifier.category == "HISTORICAL" and (modifier.rule.metadata or {}).get("heading")
@@ -2100,6 +2106,34 @@ def _cut_by_semicolon(ent: Span, habits: frozenset[str] = frozenset()) -> bool:
 
 # what stands between a considered treatment and its alternative: "allo-SCT or a clinical trial"
 _OR_ALTERNATIVE = re.compile(r"\s*,?\s*(?:or|and/or)\s+(?:an?\s+|the\s+|another\s+)?", re.IGNORECASE)
+
+
+_JOINED = re.compile(r"\s*(?:\+|/|&)\s*")
+_SINCE_AFTER = re.compile(r"\s+since\b", re.IGNORECASE)
+
+
+def _joined_goes_on(text: str, facts: list[Fact]) -> None:
+    """Two drugs joined by "+" or "/" as one course ("Ivosidenib + aza since 08/2026: blasts still
+    22% after 3 cycles"): the course's failure is both drugs', and when the second goes on
+    (its "since"), so does the first; the failure read over the first alone had made it past
+    (h161, round 34)."""
+    drugs = sorted((f for f in facts if f.label == "DRUG"), key=lambda f: f.start)
+    for first, second in zip(drugs, drugs[1:]):
+        if (first.status == second.status == "failed" and second.ongoing and not first.ongoing
+                and first.date is None and not (first.negated or first.hypothetical or first.family)
+                and _JOINED.fullmatch(text, first.end, second.start) and _SINCE_AFTER.match(text, second.end)):
+            first.ongoing, first.historical = True, False
+
+
+@lru_cache(maxsize=1)
+def _plan_next() -> re.Pattern:
+    """What stands between a treatment planned and the next step of the plan (``plan_next_words``):
+    a bracket's remark may come first ("CAR-T (trial); otherwise allo-SCT"), up to two words
+    after ("then a sibling allograft", "then second-line allograft")."""
+    return re.compile(r"(?:\s*\([^()]{0,40}\))?\s*[,;]?\s*(?:" + alternation(vocabulary_words("plan_next_words"))
+                      + r")\s*,?\s+(?:[^\W\d_][\w-]{0,15}\s+){0,2}", re.IGNORECASE)
+
+
 STOP_REASON_REACH = 3   # words between a stop and its reason word, and between that and the illness
 ADVERSE_REACH = 3   # words between a "gave me" cue and the harm it names ("gave me a bad skin infection")
 

@@ -482,6 +482,10 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
             gap = text[prev.end_char:cur.start_char]
             cue = _now_cue_at_end(now_cues).search(gap) if k == owner else None
             head = gap[:cue.start()] if cue else gap
+            if k == owner and gap == "/" and not re.search(r"[/,;>]\s*$", text[max(0, prev.start_char - 3):prev.start_char]):
+                break       # "on ven/aza now": a pair joined by a bare slash is one regimen taken
+                #             now, not one drug given before the other ("enbrel/humira/rinvoq now" is a
+                #             sequence) (h161, round 34)
             listed = cue and (_COMMA_AND.fullmatch(head) or (_AND.fullmatch(head) and _closes_list(ents, k - 1, text)))
             if not listed and (
                     not _SEQUENCE_GAP.fullmatch(head) or re.search(r"\band\s*$", head, re.IGNORECASE)):

@@ -18,6 +18,9 @@ from core.facts import Fact
 from nlp.resources import alternation, vocabulary_words
 
 
+_SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+
+
 @lru_cache(maxsize=1)
 def _then() -> re.Pattern | None:
     words = vocabulary_words("later_values_then_words")
@@ -98,15 +101,19 @@ def later_said(text: str, facts: list[Fact]) -> None:
 
 def earlier_values(text: str, facts: list[Fact]) -> None:
     later_said(text, facts)
-    if "\n" not in text.strip():
-        return      # a message: "Blasts 0% in PB, BM blasts 9%" are two of now
+    # a text of one paragraph (a letter pasted whole, a clinician's message): the later value
+    # must stand in a later sentence ("UKALL induction - blasts 45% at day 28. ... Day +100
+    # marrow: relapse, blasts 18%"; h161, round 34); in one sentence both are of now ("Blasts
+    # 0% in PB, BM blasts 9%")
+    lines = "\n" in text.strip()
     now, then = _now(), _then()
     values = sorted((f for f in facts if _plain(f)), key=lambda f: f.start)
     for i, first in enumerate(values):
         if first.historical or first.value_high is not None:
             continue
         later = [f for f in values[i + 1:] if f.concept == first.concept and not f.historical
-                 and not _same(first, f) and "\n" in text[first.end:f.start]]
+                 and not _same(first, f)
+                 and ("\n" in text[first.end:f.start] if lines else _SENTENCE_END.search(text, first.end, f.start))]
         if not later:
             continue
         if (now is not None and now.search(_line(text, first))) or not _told_of_then(text, first, then):

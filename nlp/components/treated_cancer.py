@@ -12,7 +12,8 @@ cancer s/p XRT"), keeps it; so does a relapse anywhere in the sentence (the call
 checks it: assemble.FactBuilder._malignancy), so "breast cancer 2015, treated with mastectomy;
 metastatic relapse 2025" stays a current cancer; a relapse, progression or spread told later in
 the text before another cancer is named keeps it too ("AML 03/2024, treated with 7+3. Relapsed
-11/2025."); a cancer with no such clause ("prostate cancer 2016" alone) is not touched."""
+11/2025."); a cancer with no such clause ("prostate cancer 2016" alone) is not touched, nor one whose treatment is told of
+another cancer named after it ("AML (2026) secondary to MDS 2023 treated with azacitidine")."""
 from __future__ import annotations
 
 import re
@@ -64,9 +65,19 @@ class TreatedCancer:
         lead = " ".join(clause.split()[:self.first_words])
         if not dated and not (self.words.search(lead) or (self.suffixes and self.suffixes.search(lead))):
             return False
-        if not (self.words.search(clause) or (self.suffixes is not None and self.suffixes.search(clause))):
+        found = self.words.search(clause) or (self.suffixes.search(clause) if self.suffixes is not None else None)
+        if not found:
             return False
+        if self._other_cancer_before(ent, ent.end_char + found.start()):
+            return False    # "AML (2026) secondary to MDS 2023 treated with azacitidine": the MDS's treatment
         return not self._told_again(ent)
+
+    def _other_cancer_before(self, ent: Span, at: int) -> bool:
+        """Another cancer named between ``ent`` and the treatment word at ``at``: the treatment
+        is that one's (h161, round 34)."""
+        return any(e.start_char >= ent.end_char and e.end_char <= at and e.label_ == "CONDITION"
+                   and e.kb_id_ != ent.kb_id_ and e.kb_id_ in self.terminology
+                   and self.terminology.is_a(e.kb_id_, "malignancy") for e in ent.doc.ents)
 
     def _told_again(self, ent: Span) -> bool:
         """A relapse, progression or spread said later in the text, before any other cancer is
