@@ -138,3 +138,16 @@ def test_a_patients_words_for_an_organ_removed():
 def test_a_removal_in_a_patients_words_meets_the_procedure_leaf():
     rule = parse_criterion("Prior hysterectomy", "exclusion")
     assert _verdict(rule, "I had my womb removed in 2010") == "true"
+
+
+def test_a_pacemaker_in_chinese():
+    assert of("我装了心脏起搏器", "cardiac_pacemaker").negated is False
+    assert of("我没有起搏器", "cardiac_pacemaker").negated is True
+
+
+def test_a_transfusion_window_from_a_patients_words():
+    rule = parse_criterion("Received a blood transfusion within 14 days prior to randomization", "exclusion")
+    assert rule == {"type": "procedure", "concept": "transfusion", "within_days": 14}
+    assert _verdict(rule, "I had a blood transfusion 10 days ago") == "true"
+    assert _verdict(rule, "I had a blood transfusion in March") == "false"
+    assert _verdict(rule, "I have never had a blood transfusion") == "false"
