@@ -70,6 +70,8 @@ def test_a_window_whose_unit_is_on_the_next_line_is_a_fragment():
                  "periapical pathosis and history of chemotherapy or radiotherapy within the past 2",
                  "Pleural, ascites, or pericardial effusion requiring intervention occurred within 7"):
         assert review_only(parse_criterion(line, "exclusion")), line
+    # an age is no cut window
+    assert parse_criterion("Age over 65", "inclusion") == {"type": "age", "min": 65}
     # a whole window still reads
     assert parse_criterion("Prior radiotherapy within 4 weeks", "exclusion") == {
         "type": "procedure", "concept": "radiotherapy", "within_days": 28}
