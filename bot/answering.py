@@ -384,7 +384,8 @@ class Answering:
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
             # the place a question names ("is there anything near Berlin") was taken just above
             if results and tracker.profile.facts:
-                if tracker.last_results is not None and tracker.last_results == self._results_signature(turn):
+                if (any(a.contacts for a in answers) and tracker.last_results is not None
+                        and tracker.last_results == self._results_signature(turn)):
                     # "who do i call" under a list unchanged since: the sites and contacts of
                     # those trials, not the whole list again (lead, round 37)
                     self._sites_answer(turn)

@@ -57,6 +57,7 @@ class Answer:
     text: dict[str, str] | None
     sites: bool = False
     results: bool = False
+    contacts: bool = False      # under a list already shown: its sites and contacts, not the list again
 
 
 @dataclass(frozen=True)
@@ -275,13 +276,15 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
     zh_wordings: dict[str, Answer] = {}
     for key, spec in (raw.get("entries") or {}).items():
         where = f"{name}: entries.{key}"
-        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites", "results", "keywords", "zh"}:
-            raise DataError(where, "an entry has 'wordings', 'answer' (or 'sites: true'), 'results', 'keywords' and 'zh' only")
+        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites", "results", "contacts", "keywords", "zh"}:
+            raise DataError(where, "an entry has 'wordings', 'answer' (or 'sites: true'), 'results', 'contacts', 'keywords' and 'zh' only")
         sites = spec.get("sites") is True
         if sites == ("answer" in spec):
             raise DataError(where, "needs an 'answer', or 'sites: true' (answered from the trial records)")
         if "results" in spec and (spec["results"] is not True or sites):
             raise DataError(f"{where}.results", "is 'true' (the results follow the answer), on an entry with an answer")
+        if "contacts" in spec and (spec["contacts"] is not True or spec.get("results") is not True):
+            raise DataError(f"{where}.contacts", "is 'true', on an entry with 'results: true'")
         text = None if sites else _answer(spec["answer"], f"{where}.answer")
         chinese = spec.get("zh")
         if chinese is not None:
@@ -290,7 +293,7 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
             if not sites:
                 text = dict(text, **{f"zh:{role}": wording for role, wording
                                      in _answer(chinese["answer"], f"{where}.zh.answer").items()})
-        answer = Answer(str(key), text, sites, spec.get("results") is True)
+        answer = Answer(str(key), text, sites, spec.get("results") is True, spec.get("contacts") is True)
         for wording in _strings(chinese.get("wordings"), f"{where}.zh.wordings") if chinese is not None else ():
             key_zh = _zh_plain(wording)
             known = zh_wordings.get(key_zh)

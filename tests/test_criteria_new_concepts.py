@@ -51,11 +51,13 @@ def test_an_ongoing_procedure_is_for_the_team():
 
 def test_time_the_leaves_cannot_hold_makes_the_line_review():
     for text in ("Anticancer treatment (chemotherapy, radiotherapy) within 3 weeks before randomization",
-                 "Major surgery less than or equal to 21 days from Cycle 1 Day 1",
                  "Radiotherapy within 4 wk before enrolment or stereotactic radiotherapy within 1 wk before enrolment",
                  "Prior organ transplant or planned organ transplant within 6 months following randomisation",
                  "Scheduled kidney transplant during the study"):
         assert is_review_only(parse(text)), text
+    # "less than or equal to N days from <the first dose>" is a window since round 34 (h163, gold s34-)
+    assert parse("Major surgery less than or equal to 21 days from Cycle 1 Day 1") == {
+        "concept": "major_surgery", "type": "procedure", "within_days": 21}
     # one length of time written twice is one window
     rule = parse("Radiotherapy within 3 months (13 weeks) before screening")
     assert not is_review_only(rule)

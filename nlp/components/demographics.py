@@ -337,7 +337,9 @@ class PatternFacts:
         if any(w in self.not_places or w in self.not_towns or w in self.event_words or w in self.term_words
                for w in words):
             return []
-        return self._candidate(doc, start, start + len(town), "LOCATION", town, {})
+        # a town written in small letters is named as a place is ("hangzhou": Hangzhou)
+        name = town if any(c.isupper() for c in town) else " ".join(w[:1].upper() + w[1:] for w in town.split())
+        return self._candidate(doc, start, start + len(town), "LOCATION", name, {})
 
     def _country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
         """The longest run of the place's first words that is a country of data/places.yaml
