@@ -798,7 +798,18 @@ def cancer_therapy_classes() -> tuple[str, ...]:
     return tuple(raw)
 
 
-_PATIENT_SETTINGS = ("treated", "untreated", "metastatic", "castration_resistant")
+_PATIENT_SETTINGS = ("treated", "untreated", "metastatic", "castration_resistant", "resected")
+
+
+@lru_cache(maxsize=1)
+def cancer_operations() -> dict[str, tuple[str, ...]]:
+    """``cancer_operations`` of data/evidence.yaml: per operation (a procedure id), the cancers
+    it removes (the patient setting ``resected``; h162, round 34)."""
+    raw = _evidence().get("cancer_operations") or {}
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, list) and v and all(
+            isinstance(c, str) and c.strip() for c in v) for k, v in raw.items()):
+        raise DataError("evidence.yaml.cancer_operations", "must map a procedure id to the condition ids it removes")
+    return {k: tuple(v) for k, v in raw.items()}
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,8 @@ _FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "i
            "trial_setting_not_own",   # this one too (round 29, h137)
            "setting_conditions",      # and this one (round 31, h147)
            "childbearing_ages",
-           "healthy_people_conditions", "volunteer_groups")   # data.condition_names (round 33, h157)
+           "healthy_people_conditions", "volunteer_groups",   # data.condition_names (round 33, h157)
+           "cancer_operations")       # data.condition_names (round 34, h162)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ import json
 from typing import Any
 
 from core.facts import Profile
-from data.condition_names import (DISEASE_STATUS, cancer_therapy_classes, is_disease_status, setting_conditions,
-                                  trial_setting_not_own, trial_setting_own, trial_settings)
+from data.condition_names import (DISEASE_STATUS, cancer_operations, cancer_therapy_classes, is_disease_status,
+                                  setting_conditions, trial_setting_not_own, trial_setting_own, trial_settings)
 from data.store_memo import StoreMemo
 from data.terminology import Terminology, load_terminology
 from matching.disease_status import contradicting
@@ -85,7 +85,7 @@ def setting_mismatched(db: Any, profile: Profile) -> frozenset[str]:
     found: frozenset[str] = frozenset()
     for _setting, phrases, against in trial_settings():
         if against in mine:     # a title naming the setting the patient has too keeps its place
-            found |= trials_naming(db, list(phrases), memo=_SETTINGS) - _naming_own(db, own.get(against, ()))
+            found |= _naming_own(db, phrases) - _naming_own(db, own.get(against, ()))
     diseases = tuple(terminology[DISEASE_STATUS].attrs.get("status_of") or ())
     if not found:
         return found
@@ -110,9 +110,11 @@ def _listing(db: Any, ids: frozenset[str], diseases: tuple[str, ...], terminolog
 
 
 def _naming_own(db: Any, phrases: tuple[str, ...]) -> frozenset[str]:
-    """The trials whose title or keywords name one of ``phrases`` (the patient's own setting),
-    but not only after a word that makes it the other one ("Non-metastatic",
-    ``trial_setting_not_own``): a trial naming both ways is not kept."""
+    """The trials whose title or keywords name one of ``phrases`` (the patient's own setting,
+    or a setting against it), but not only after a word that makes it the other one
+    ("Non-metastatic", ``trial_setting_not_own``): a trial naming both ways is not kept. The
+    same for a setting against the patient's: "AMG 162 ... for Non-metastatic Breast Cancer"
+    names no metastatic setting (h162, round 34)."""
     named = trials_naming(db, list(phrases), memo=_SETTINGS)
     not_own = [f"{word} {phrase}" for word in trial_setting_not_own() for phrase in phrases]
     return named - trials_naming(db, not_own, memo=_SETTINGS) if named and not_own else named
@@ -159,12 +161,34 @@ def patient_settings(profile: Profile, terminology: Terminology) -> set[str]:
             or any(f.label == "STAGE" and said(f) and str(f.concept) in _STAGE_IV    # stage IV stays so
                    for f in profile.facts)):
         found.add("metastatic")
+    # a cancer removed by an operation, not said to have spread, come back or been treated as
+    # an advanced one ("I had a lumpectomy in July ... started letrozole"; h162, round 34)
+    if "metastatic" not in found and not relapsed and not any(not f.negated for f in advanced) \
+            and _resected(profile, conditions, terminology):
+        found.add("resected")
     # a setting a stated diagnosis is ("mCRPC": castration-resistant; ``setting_conditions``)
     for setting, concepts in setting_conditions().items():
         if any(not is_disease_status(f.concept, terminology) and any(terminology.is_a(f.concept, c) for c in concepts
                                                                       if c in terminology) for f in conditions):
             found.add(setting)
     return found
+
+
+def _resected(profile: Profile, conditions: list, terminology: Terminology) -> bool:
+    """Whether an operation that removes a cancer (``cancer_operations``: "a lumpectomy in
+    July", "WLE + SLNB", "a Whipple") was had, every stated cancer being one it removes or a
+    broader name ("adenocarcinoma"), one at least being one it removes (h162, round 34)."""
+    roots = tuple(terminology[DISEASE_STATUS].attrs.get("status_of") or ())
+    cancers = [f.concept for f in conditions if not is_disease_status(f.concept, terminology)
+               and any(terminology.is_a(f.concept, r) for r in roots)]
+    for f in profile.facts:
+        removes = [c for c in cancer_operations().get(f.concept, ()) if c in terminology]
+        if f.label != "PROCEDURE" or f.negated or f.hypothetical or f.family or f.uncertain or not removes:
+            continue
+        if cancers and all(any(terminology.is_a(c, r) or terminology.is_a(r, c) for r in removes) for c in cancers) \
+                and any(any(terminology.is_a(c, r) for r in removes) for c in cancers):
+            return True
+    return False
 
 
 _FOR = StoreMemo(8)

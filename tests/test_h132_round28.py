@@ -86,10 +86,12 @@ def test_trial_settings_are_data():
     from data.condition_names import cancer_therapy_classes, trial_setting_own, trial_settings
 
     settings = trial_settings()
-    # round 31 (h147): a castration-resistant prostate cancer is a setting too
-    assert {against for _s, _n, against in settings} == {"treated", "untreated", "metastatic", "castration_resistant"}
+    # round 31 (h147): a castration-resistant prostate cancer is a setting too; round 34 (h162):
+    # a cancer removed by an operation (resected)
+    assert {against for _s, _n, against in settings} == {"treated", "untreated", "metastatic", "castration_resistant",
+                                                         "resected"}
     assert all(names for _s, names, _a in settings)
-    assert set(trial_setting_own()) <= {"treated", "untreated", "metastatic", "castration_resistant"}
+    assert set(trial_setting_own()) <= {"treated", "untreated", "metastatic", "castration_resistant", "resected"}
     assert "systemic_anticancer_therapy" in cancer_therapy_classes()
 
 
