@@ -136,3 +136,13 @@ def test_a_denied_score_in_words_is_said_as_denied(tmp_path):
 def test_triage_says_a_past_condition_is_history():
     facts = extract("38M, relapsed T-LBL. He had grade 2 peripheral neuropathy with vincristine, resolved.", today=TODAY)
     assert "peripheral neuropathy (history)" in _profile_line(Profile.of_text(facts))
+
+
+def test_a_cancer_found_in_an_organ_has_spread():
+    # h162's rel-1237: "This month they found it in her liver and bones" had taken the resected setting
+    facts = extract("she had breast cancer and a lumpectomy in 2022, this month they found it in her liver and bones")
+    assert {"liver_metastases", "bone_metastases"} <= {f.concept for f in facts if not f.negated}
+    assert "bone_metastases" in {f.concept for f in extract("breast cancer, they saw it in her bones")}
+    # a doubt is no finding, and no cancer no spread
+    assert not {f.concept for f in extract("breast cancer, they think they found it in her liver")} & {"liver_metastases"}
+    assert not {f.concept for f in extract("he has lupus, they found it in his kidneys")} & {"metastatic_disease"}
