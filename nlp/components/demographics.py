@@ -59,7 +59,8 @@ class PatternFacts:
             name.lower() for concept in terminology.concepts.values()
             if concept.category == "condition" or concept.kind == "procedure"
             for name in (*concept.terms, *concept.abbreviations) if " " not in name and "-" not in name)
-        # every one-word name of the terminology ("lupus", "mtx", "crp"): no town (_town)
+        # every one-word name of the terminology ("lupus", "mtx", "crp"; ``event_words`` among
+        # them): no town (_town)
         self.term_words = frozenset(name.lower() for concept in terminology.concepts.values()
                                     for name in (*concept.terms, *concept.abbreviations) if " " not in name)
         self.comparators = {k.lower(): v for k, v in (vocabulary.get("comparators") or {}).items()}
@@ -334,8 +335,7 @@ class PatternFacts:
         words = [w.lower() for w in town.split()]
         if place_key(town) in countries():
             return self._country(doc, town, start)
-        if any(w in self.not_places or w in self.not_towns or w in self.event_words or w in self.term_words
-               for w in words):
+        if any(w in self.not_places or w in self.not_towns or w in self.term_words for w in words):
             return []
         # a town written in small letters is named as a place is ("hangzhou": Hangzhou)
         name = town if any(c.isupper() for c in town) else " ".join(w[:1].upper() + w[1:] for w in town.split())
