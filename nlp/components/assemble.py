@@ -410,6 +410,10 @@ class FactBuilder:
         # completed 3 months rifapentine/isoniazid"), and a partner drug before a slash (h65)
         results = vocabulary.get("treated_after_results") or ()
         result = r"(?:\s+(?:%s))?" % alternation(results) if results else ""
+        kinds = (vocabulary.get("treated_after_between") or {}).get("kinds") or ()
+        result = (r"(?:\s+(?:%s))?" % alternation(kinds) if kinds else "") + (
+            r"(?:\s+[a-z][a-z0-9-]{1,11}(?=\s+(?:%s)\b))?" % alternation(results) if results else "") + result
+        result += self._treated_between(vocabulary)
         self.treated_with = re.compile(r"%s(?:\s*\([^()\n]{1,30}\)|\s+(?:in\s+)?(?:19|20)\d\d)?[\s,;:-]*(?:%s)\s+(?:(?:a|an|the|short|brief|full|course|of|iv|oral|po|\d+|days?|weeks?|months?)\s+)*(?:[a-z-]+/)?"
                                        % (result, alternation(words)), re.IGNORECASE) if words else None
         # ... and in the next sentence when the course had a length ("Admitted with a urinary tract
@@ -989,6 +993,24 @@ class FactBuilder:
                 continue
             if self.recurrent_words.search(text, max(0, fact.start - 30), fact.start):
                 fact.historical = True
+
+    @staticmethod
+    def _treated_between(vocabulary: dict) -> str:
+        """The words that may stand between an infection (and its result) and the course that
+        treated it besides a year or a bracket: where it was found ("on colonic biopsy", "of the
+        leg", "with Streptococcus") and when ("11/2026", "in Sept", "last month"); extraction.yaml
+        ``treated_after_between`` and ``month_names`` (h166, round 35)."""
+        between = vocabulary.get("treated_after_between") or {}
+        prepositions = between.get("prepositions") or ()
+        months = (vocabulary.get("month_names") or {}).keys()
+        place = (r"(?:\s+(?:%s)(?:\s+[a-z][a-z'-]{0,20}){1,3})?" % alternation(prepositions)) if prepositions else ""
+        dates = [r"(?:\d{1,2}[/.-]){0,2}(?:19|20)\d\d"]
+        if months:
+            dates.append(r"(?:%s)\.?(?:\s+(?:19|20)\d\d)?" % alternation(months))
+        when = r"\s+(?:(?:in|on|from)\s+)?(?:%s)\b" % "|".join(dates)
+        if between.get("ago"):
+            when += r"|\s+(?:%s)\b" % alternation(between["ago"])
+        return place + r"(?:%s)?" % when + place
 
     def _infection_treated(self, facts: list[Fact], text: str) -> None:
         """An acute infection named as what a past course was for ("took amoxicillin last month

@@ -212,7 +212,9 @@ class StatusWords:
             by = self.superseded.get(fact.concept, frozenset())
             by_later = self.superseded_later.get(fact.concept, frozenset())
             by_newer = self.superseded_newer.get(fact.concept, frozenset())
-            if ((by and before & self.was_words) or any(s > start and c in by for s, c, _ in later)
+            # a status told later but dated before it ("MRD negative since 06/2026. Prior: ...,
+            # relapse 12/2025") ends nothing (h166, round 35)
+            if ((by and before & self.was_words) or any(s > start and c in by and not _newer(fact.date, d) for s, c, d in later)
                     or any(s >= sentence.end_char and c in by_later for s, c, _ in later)
                     or any(s >= sentence.end_char and c in by_newer and _newer(d, fact.date) for s, c, d in later)
                     # in its own sentence too, past a remission between ("CR1 after UKALL, relapsed
@@ -220,7 +222,15 @@ class StatusWords:
                     # 05/2025, overt relapse 07/2025": one relapse growing; h131, round 28)
                     or any(s > start and c in by_newer and _newer(d, fact.date)
                            and any(start < s2 < s and fact.concept in self.superseded.get(c2, frozenset())
-                                   for s2, c2, _ in later) for s, c, d in later)):
+                                   for s2, c2, _ in later) for s, c, d in later)
+                    # undated too, when it came after a remission and another remission stands
+                    # between it and the later one ("CR, then relapse 2025. ... CR2 ... Now ...
+                    # marrow relapse": relapsed, remitted, relapsed again; not a subject line's
+                    # "relapsed T-ALL" before "CR1, relapsed 2024", the same relapse; h166, round 35)
+                    or (any(s0 < start and fact.concept in self.superseded.get(c0, frozenset()) for s0, c0, _ in later)
+                        and any(s > start and c in by_newer and not _newer(fact.date, d)
+                                and any(start < s2 < s and fact.concept in self.superseded.get(c2, frozenset())
+                                        for s2, c2, _ in later) for s, c, d in later))):
                 fact.historical = True
 
     def _other_disease(self, ent: Span, ents: list[Span], facts: list[Fact]) -> bool:

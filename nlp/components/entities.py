@@ -37,6 +37,7 @@ from nlp.components.involvement import OrganInvolvement
 from nlp.components.tumour_site import TumourSite
 from nlp.components.kinds import ProcedureKinds
 from nlp.components.lab_columns import LabColumns
+from nlp.components.respective_values import RespectiveValues
 from nlp.components.lab_words import LabWords
 from nlp.components.senses import WordSenses
 from nlp.components.terms import Candidate, TermMatcher, fact_label
@@ -110,6 +111,7 @@ class EntityRecognizer:
         self.pattern_facts = PatternFacts(vocabulary, terminology)
         self.values = ValueReader(vocabulary)
         self.columns = LabColumns(vocabulary, self.values)
+        self.respective = RespectiveValues(vocabulary)   # "LDL and HDL were 545 and 53, respectively"
         # a weak lab name counts with a quality said of it in words ("my c3 is low again", "c3
         # and c4 r low", "low c3/c4"; ``lab_qualities`` in extraction.yaml; h85, round 19)
         self.lab_words = LabWords(vocabulary)
@@ -309,6 +311,9 @@ class EntityRecognizer:
         end_char = doc[end - 1].idx + len(doc[end - 1])
         limit = sentence_index(doc).bounds(end_char - 1)[1]
         text = doc_text(doc)
+        respective = self.respective.reading(text, end_char, limit)
+        if respective is not None:  # "LDL-C and HDL-C were 545 and 53 mg/dL, respectively": its place's
+            return respective
         reading = self.values.after(text, end_char, limit, roman=concept in self.roman_scores,
                                     graded=concept not in self.plus_means_at_least)
         if reading is None:     # "Hb (g/L) 82 101": the unit between the name and the values
