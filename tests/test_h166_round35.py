@@ -11,6 +11,7 @@ from datetime import date
 
 from assertion_helpers import NOW, PAST, one_at
 from benchmarks.assertion import predicted_assertion
+from nlp import extract
 
 TODAY = date(2026, 12, 7)
 
@@ -138,7 +139,6 @@ def test_a_status_told_later_but_dated_earlier_ends_nothing():
 
 
 def one_at_all(text: str) -> list:
-    from nlp import extract
     return extract(text, today=TODAY)
 
 
