@@ -419,9 +419,13 @@ def failing_now(span: Span) -> bool:
                             for e in doc.ents)
                 and not _courses_after(span)):
             return True     # "then MMF, ongoing proteinuria": the disease goes on, on the treatment right before, not said to be over
-        if any(span.end <= start < m.modifier_span[0] for start in currents):
+        if any(span.end <= start < m.modifier_span[0]
+               and any(e.label_ in ("DRUG", "PROCEDURE") and start <= e.start and e.end <= m.modifier_span[0] for e in doc.ents)
+               for start in currents):
             # "failed aza, infliximab and now on tofacitinib which isnt working either": the
             # present tense is the treatment's that "now on" introduced; the list before failed
+            # ("been on rituximab 5 yrs and now it isnt working": no treatment after the "now",
+            # the one before is failing now; h165, round 35)
             continue
         words = {t.lower_ for t in doc[m.modifier_span[0]:m.modifier_span[1]]}
         before = {t.lower_ for t in doc[max(span.end, m.modifier_span[0] - 2):m.modifier_span[0]]}
