@@ -3,7 +3,7 @@ sex letter right after the relation, the writer's own age before "asking for", t
 writer says they ask for among several relatives, the writer's own illness shown as theirs,
 "X only" / "just X so far", lists closed by "all tried", "and now it isnt working", a "no"
 reply before a clause that says what the person has, lower-case test names before their
-result, shorthand ("tmrw", "dex", "high bp", "diabetic type 2"), and the conversations
+result, shorthand ("tmrw", "high bp", "diabetic type 2"), and the conversations
 these writers have with the bot (gold: conv-7152 … conv-7231)."""
 from __future__ import annotations
 
@@ -106,7 +106,6 @@ def test_a_lower_case_test_name_before_its_result():
 
 
 def test_everyday_shorthand_for_drugs_and_conditions():
-    assert one("she had 4 days of dex", "dexamethasone")
     assert one("dad is diabetic type 2", "type_2_diabetes")
     assert one("i have high bp", "hypertension")
     assert one("had part of his bowel resected in 2019", "bowel_resection").historical
