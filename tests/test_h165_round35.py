@@ -70,6 +70,12 @@ def test_the_relation_word_keeps_its_sex_beside_a_letter_that_agrees():
 
 # --- treatments -----------------------------------------------------------------------------
 
+def test_a_relative_named_without_my_is_on_a_treatment_now():
+    # the relative's cue ("dad is") must not swallow the "is" of "is on"
+    assert one("im writing for dad. dad is on abatacept", "abatacept").status == "current"
+    assert reading("im writing for dad. dad is on abatacept", "abatacept") == NOW
+
+
 def test_a_list_closed_by_all_tried_is_of_the_past():
     text = "methotrexate, leflunomide and sulfasalazine all tried, now on etanercept"
     assert reading(text, "leflunomide") == PAST
