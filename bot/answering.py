@@ -643,10 +643,12 @@ class Answering:
         if changed:
             turn.say("corrected", old=[old for old, _ in changed], new=[new for _, new in changed])
 
-    def _correct(self, turn: Turn, facts: list[Fact], body: str) -> None:
+    def _correct(self, turn: Turn, facts: list[Fact], body: str, answer: str | None = None) -> None:
         """A correction: "no, it was azathioprine" replaces the drug just noted (keeping
         what was said about it, e.g. that it did not help); "I'm not pregnant" replaces
-        the pregnancy fact; "actually 45" replaces the age (or the latest number noted)."""
+        the pregnancy fact; "actually 45" replaces the age (or the latest number noted).
+        ``answer``: the open question's answer said with it ("no", engine._no_to_a_kin),
+        recorded after the correction instead of asking the question again."""
         tracker = turn.tracker
         source = tracker.next_source
         if facts:
@@ -662,6 +664,9 @@ class Answering:
                 return
         turn.record("correction", {"source": source, "removed": removed, "facts": [f.to_dict() for f in facts]})
         turn.say("corrected", old=old, new=facts)
+        if answer is not None and turn.tracker.pending is not None:
+            self._answer(turn, answer, typed=False)
+            return
         self._advance(turn)
 
 

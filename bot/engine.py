@@ -45,6 +45,7 @@ from bot.texts import ROLES, Texts, load_texts
 from bot.tracker import LOCATION, Tracker
 from bot.turn import Turn
 from core.facts import Fact, Profile
+from data.terminology import load_terminology
 from data.criteria_headings import load_headings
 
 MAX_MESSAGE_CHARS = 20_000         # longer messages are refused politely (documented)
@@ -453,7 +454,7 @@ class Engine(Answering, Asking, Family):
             named = stamp(self._read(body, source=source, tracker=tracker), source) if body else []
             if not tells_instead(tracker, named, body):     # "not planning pregnancy, on the pill" tells
                 if named or tracker.pending is None or self._corrects_instead(turn, body):
-                    self._correct(turn, named, body)
+                    self._correct(turn, named, body, answer="no" if self._no_to_a_kin(tracker, text, named) else None)
                 else:                   # "no, never" answers the question; "actually 45" corrects
                     self._answer(turn, text, typed=True, correction=body)
                 return
@@ -629,6 +630,26 @@ class Engine(Answering, Asking, Family):
         turn.say("unread", lang=found)
         self._prompt(turn)
         return True
+
+    def _no_to_a_kin(self, tracker: Tracker, text: str, named: list[Fact]) -> bool:
+        """A reply opening with "no" to "Have you been diagnosed with X?" that names, as a
+        correction, a diagnosis of the same kind as X ("no it started when i was 12 so they
+        said systemic jia" to the adult-onset Still's question): the "no" answers the
+        question too, which is not asked again (h165, round 35)."""
+        pending = tracker.pending or {}
+        key = str(pending.get("key") or "")
+        if pending.get("form") != "yes_no" or not key.startswith("diagnosis:"):
+            return False
+        first = text.strip().split(maxsplit=1)[0].strip(",.!;:") if text.strip() else ""
+        if self.texts.match_choice(first, ("no",)) is None:
+            return False
+        asked = key.split(":", 1)[1]
+        terminology = load_terminology()
+        if asked not in terminology.concepts:
+            return False
+        kin = set(terminology.concepts[asked].parents)
+        return any(f.label == "CONDITION" and f.concept != asked and not f.negated and f.concept in terminology.concepts
+                   and kin & set(terminology.concepts[f.concept].parents) for f in named)
 
     def _corrects_instead(self, turn: Turn, body: str) -> bool:
         """"actually it was 2019 not 2020" while another question is open: a date correction

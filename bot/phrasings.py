@@ -107,7 +107,9 @@ class Phrasings:
             # team, my daughter has lupus" is a mother's
             clinical = tuple(w for w in self.about_a_patient if not w.startswith("my "))
             return says_any(message, clinical) and not says_any(message, self.relatives_words)
-        return not says_any(message, self.own_telling)
+        # a relative's shorthand of their own age before the one they ask for ("44 f, asking
+        # for my son who is 12"; h165, round 35) is no case summary either
+        return not says_any(message, self.own_telling) and not says_any(message, self.relatives_words)
 
     @property
     def relatives_words(self) -> tuple[str, ...]:

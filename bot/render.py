@@ -229,6 +229,8 @@ class Renderer:
             if fact.family:
                 if is_disease_status(fact.concept, load_terminology()):
                     return None     # "my brother has T-LBL ... hes in remission": his disease's state, not one of the family's
+                if fact.writer:     # "asking for my husband ... i have diabetes myself" (h165, round 35)
+                    return self.p("condition_writer", name=name)
                 return self.p("condition_family", name=name)
             if fact.uncertain or fact.hypothetical:
                 return self.p("condition_uncertain", name=name)

@@ -84,6 +84,10 @@ class Fact:
     # provenance: which message (event) of the conversation the fact came from
     source: str | None = None
     implausible: bool = False            # value outside the analyte's plausible range
+    # a family fact that is the writer's own illness, a relative writing ("asking for my
+    # husband ... i have diabetes myself"): shown as the writer's, not as the patient's family
+    # history (h165, round 35)
+    writer: bool = False
 
     @property
     def said_in_words(self) -> bool:

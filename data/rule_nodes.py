@@ -199,7 +199,8 @@ def _hash(text: str) -> str:
 # 149: lead, round 37: ConText: repeated courses ('loads of times') are over whatever a bare 'been on' says; 'but not great' a failure ('... for my stomach' intolerance); 'I use X' a bare current cue; 'not beneficial', 'was unsuccessful' failures; 'not well enough really' denies nothing after it; 'got' opens a lifelong disease's onset; ECOG 'in bed all day'.
 # 150: h162, round 34: the operations that remove a cancer are procedures (therapies_extra.yaml: mastectomy, wide local excision / lumpectomy / WLE, pancreaticoduodenectomy / Whipple, lung lobectomy, prostatectomy; "anterior resection" a colectomy): registry criteria naming them ("Breast conserving surgery (BCS) ... or total mastectomy", "Prior prostatectomy") now read them; ConText: "plans" + a treatment, "; for" + a treatment and "starts in two weeks" are plans.
 # 151: h166, round 35: bilirubin terms in a printout's order ("Bili total", "Bilirubin total", "total bili"); ConText: "unfit / ineligible / unsuitable for" negates (was hypothetical), "considered, not started", "not pursued", "as rescue (only)", "rescue, responded", "eradicated", "stopped (date) at", ", likely / probable / possible X" (forward only), "X query (" (backward).
-PLAN_VERSION = "151"
+# 152: h165, round 35: terminology: "high bp" (hypertension), "diabetic type 1/2" (type 1/2 diabetes), "bowel resected" (bowel resection); ConText: "<list> all tried" is over, "<X> so far" / "<X> only," a bare current cue, "tmrw" / "2moro" a plan; a lower-case test name counts before its result ("ana pos").
+PLAN_VERSION = "152"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -879,8 +879,11 @@ def _young_patient(text: str, facts: list[Fact], speaker) -> list[Fact]:
 
 def _with_relation_sex(facts: list[Fact], speaker, source: str | None) -> list[Fact]:
     """A relative writing about "my son" says the patient is male (a SEX fact on the
-    relation word), unless the text states the sex itself."""
-    if speaker.sex is None or speaker.start is None or any(f.label == "SEX" and not f.family for f in facts):
+    relation word), unless the text states another sex itself; a sex stated that agrees ("my
+    husband, 58 m") keeps the relation word's too (h165, round 35)."""
+    stated = [f for f in facts if f.label == "SEX" and not f.family]
+    if speaker.sex is None or speaker.start is None or any(
+            f.concept != speaker.sex or (f.start < speaker.end and speaker.start < f.end) for f in stated):
         return facts
     fact = Fact("SEX", speaker.sex, speaker.word, speaker.start, speaker.end, source=source)
     return sorted(facts + [fact], key=lambda f: (f.start, f.end))

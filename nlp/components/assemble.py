@@ -543,6 +543,8 @@ class FactBuilder:
             )
             if negated and past:
                 fact.historical = True
+            if fact.family and ent.label_ == "CONDITION" and self.people.of_writer(ent, speaker):
+                fact.writer = True      # "asking for my husband ... i have diabetes myself" (h165, round 35)
             if stopped_if and not negated:
                 stopped_ifs.append(fact)
             if taken_if and not negated:

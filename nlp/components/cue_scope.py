@@ -117,6 +117,7 @@ def cue_scope(doc):
             and not _failure_of_the_next_item(doc, m, ent)
             and not _failure_before_an_own_outcome(doc, m, ent)
             and not _negation_before_a_new_verb(doc, m, ent)
+            and not _answer_no_before_a_report(doc, m, ent)
             and not _too_early(doc, m)
             and not _already_had(m, modifiers, ent)
             and not (m.category == "HISTORICAL" and _closed_before(m.modifier_span, closes, ent.start)
@@ -1064,6 +1065,21 @@ def _negation_before_a_new_verb(doc, modifier, ent) -> bool:
     between = doc[end:ent.start]
     # the verb may open the mention itself ("and drinks wine": the mention "drinks wine")
     return any(t.lower_ in ("and", "but") and t.i + 1 <= ent.start and doc[t.i + 1].lower_ in verbs for t in between)
+
+
+def _answer_no_before_a_report(doc, modifier, ent) -> bool:
+    """A "no" opening a reply, then a clause of its own that reports what is so ("no it
+    started when i was 12 so they said systemic jia", "no they said its systemic jia"): the
+    "no" answers the question asked, the clause after it says what the person has
+    (``answer_no_words``, ``answer_report_subjects``, ``answer_report_verbs``; h165, round 35)."""
+    start, end = modifier.modifier_span
+    if modifier.category != "NEGATED_EXISTENCE" or end > ent.start or start != ent.sent.start:
+        return False
+    if doc[start:end].text.lower() not in vocabulary_words("answer_no_words"):
+        return False
+    subjects, verbs = vocabulary_words("answer_report_subjects"), vocabulary_words("answer_report_verbs")
+    between = doc[end:ent.start]
+    return any(t.lower_ in subjects and t.i + 1 < ent.start and doc[t.i + 1].lower_ in verbs for t in between)
 
 
 def _result_without_its_test(modifier, modifiers) -> bool:

@@ -109,8 +109,12 @@ class PatternFacts:
         if value is None:
             return []
         if match.row.get("kind") == "relative":   # "my daughter is 24": a relation word of relations.yaml
-            if relations().relation_of(match.groups.get("relation") or "") is None:
+            relation = relations().relation_of(match.groups.get("relation") or "")
+            if relation is None:
                 return []
+            letter = self.sex_words.get((match.groups.get("sex") or "").lower())
+            if letter is not None and relations().sexes.get(relation) not in (None, letter):
+                return []   # "my daughter 18 m": months, not a male (h165, round 35)
         if match.row.get("kind") == "noun_phrase" and self._names_someone(doc, match):
             return []
         if match.row.get("kind") == "aged" and self._age_at_event(doc, match):

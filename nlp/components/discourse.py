@@ -75,6 +75,8 @@ class People:
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
             return True
+        if ent.label_ in ("AGE", "SEX") and self._writer_then_asking(ent, speaker):
+            return True     # "44 f, asking for my son who is 12": the writer's age and sex (h165, round 35)
         if ent._.is_family:
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
             if (speaker is not None and speaker.speaker == "patient" and speaker.relation is None and cues
@@ -111,6 +113,26 @@ class People:
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
             return self._writer_has(ent)     # "he has lupus. I also have lupus": the writer's own
         return False
+
+    def of_writer(self, ent: Span, speaker: Speaker | None) -> bool:
+        """A relative's message saying the mention is the writer's own ("i have diabetes myself",
+        "me, i have high bp", "his crohns is worse than my UC")."""
+        if speaker is None or speaker.speaker != "relative":
+            return False
+        return self._writers_own(ent) or self._said_of_writer(ent, plural=False)
+
+    def _writer_then_asking(self, ent: Span, speaker: Speaker | None) -> bool:
+        """An age or sex said before the relative a message is about, with only an about-phrase
+        between ("44 f, asking for my son", "52 m here, writing on behalf of my wife"): the
+        writer's own, not the relative's."""
+        if speaker is None or speaker.speaker != "relative" or speaker.start is None or ent.end_char > speaker.start:
+            return False
+        between = doc_text(ent.doc)[ent.end_char:speaker.start]
+        if len(between) > 60 or any(c in between for c in ".!?\n"):
+            return False
+        between = _POSSESSIVE_END.sub("", between)
+        return bool(self.words.about.search(between)) and not any(
+            e.label_ not in ("AGE", "SEX") and ent.end_char <= e.start_char < speaker.start for e in ent.doc.ents)
 
     def _said_of_their_relative(self, ent: Span, speaker: Speaker | None) -> bool:
         """The nearest person named before the mention in its sentence (within
@@ -427,6 +449,7 @@ _SUBJECT_VERB_CATEGORIES = frozenset({"THERAPY_CURRENT"})
 
 # a possessive before a disease and the sex it names ("for her diabetes"; h120, round 26)
 _POSSESSIVE_SEX = {"her": "female", "his": "male"}
+_POSSESSIVE_END = re.compile(r"\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
 
 
 # the writer joined to a relative by "and" ("me and my partner"; h120, round 26)

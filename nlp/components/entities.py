@@ -503,7 +503,8 @@ class EntityRecognizer:
                 # its letters also name ("MG" myasthenia gravis, "MS"; h115, round 25)
                 group = [c for c in group if c.label != "CONDITION"]
             group = [c for c in group if not c.weak or text.isupper() or (c.label in MEASURED and reading and not verb)
-                     or (c.label == "LAB" and self._quality_beside(doc, start, end))]
+                     or (c.label == "LAB" and self._quality_beside(doc, start, end))
+                     or (c.label in ("BIOMARKER", "INFECTION") and _result_after(doc, end))]
             measured = [c for c in group if c.label in MEASURED]
             others = [c for c in group if c.label not in MEASURED]
             if measured and others and reading is None:
@@ -516,6 +517,20 @@ class EntityRecognizer:
                 candidate = group[0]
                 kept.append((candidate, {"reading": reading} if candidate.label in MEASURED else {}))
         return kept
+
+
+def _result_after(doc: Doc, end: int) -> bool:
+    """A test's result right after a weak test name, a linking word or two between ("ana pos",
+    "ana was positive", "ana came back negative"; ``weak_term_result_after`` and
+    ``weak_term_result_links`` in extraction.yaml): the weak name is the test (h165, round 35)."""
+    links = vocabulary_words("weak_term_result_links")
+    results = vocabulary_words("weak_term_result_after")
+    for token in doc[end:min(len(doc), end + 4)]:
+        if token.lower_ in results:
+            return True
+        if token.lower_ not in links:
+            return False
+    return False
 
 
 def _resolve(ranked: list[tuple[Candidate, str, dict[str, Any]]]) -> list[tuple[Candidate, str, dict[str, Any]]]:

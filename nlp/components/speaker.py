@@ -158,7 +158,9 @@ def relations() -> Relations:
     mention = re.compile(
         r"\b(?:%s)\s+(?:[\w-]+\s+){0,3}?(?P<rel>%s)(?:'s|\u2019s|s)?\b" % (alternation(possessives), rel), re.IGNORECASE)
     # "mum is 74", "Mum (81)", "Dad, 71, has CLL" (the age between commas: h125, round 27)
-    bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*\(\s*(?:now\s+|aged?\s+)?|\s*,\s*(?:aged?\s+)?(?=\d{1,3}\s*,))\d" % rel,
+    # ... "nephew 18 m, t-lbl": an age and a sex letter right after it, then a pause (h165, round 35)
+    bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*\(\s*(?:now\s+|aged?\s+)?|\s*,\s*(?:aged?\s+)?(?=\d{1,3}\s*,)"
+                      r"|\s*,?\s+(?=\d{1,2}\s?[mfMF]\s*[,.;:]))\d" % rel,
                       re.IGNORECASE)
     # "Wife (62) with refractory myositis", "Son, 16, crohns since 9", "Husband 55 with AML": a
     # partner or child named without "my" at a sentence's start with an age in years (not an
@@ -174,8 +176,14 @@ def relations() -> Relations:
         r"|\s+(?=\d{1,2}\s*,\s*[^\d\s])"     # "my husband 45, CD7 positive T-ALL"
         # the age said after their illness in the same clause ("my twin sister has RA and is 42";
         # h160, round 34)
-        r"|\s+(?:has|had|has\s+got|got)\s+[^.!?\n,;()]{1,40}?\s+and\s+is\s+(?:now\s+|only\s+|just\s+)?(?=\d{1,2}\b))"
-        r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?)?(?!\s*(?:kg|lbs?|%|mg|cm|/))\b", re.IGNORECASE)
+        r"|\s+(?:has|had|has\s+got|got)\s+[^.!?\n,;()]{1,40}?\s+and\s+is\s+(?:now\s+|only\s+|just\s+)?(?=\d{1,2}\b)"
+        # ... or between commas right after it ("my dad has cd7 positive t-all, 48, relapsed
+        # twice"; h165, round 35)
+        r"|\s+(?:has|had|has\s+got|got)\s+[^.!?\n,;()]{1,40}?\s*,\s*(?=\d{1,2}\s*(?:[,.;!?]|$))"
+        # an age with a sex letter after it, with no verb ("my brother 29m T-ALL", "for my
+        # sister: 35 f, crohns", "my husband 47 m crohns"; h165, round 35)
+        r"|\s*[,:(]?\s*(?=\d{1,2}\s?[mfMF](?![\w/])))"
+        r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?|\s?[mfMF](?![\w/]))?(?!\s*(?:kg|lbs?|%|mg|cm|/))(?:\b|(?<=[mfMF]))", re.IGNORECASE)
     verbs = _words(doc.get("bare_subject_verbs") or [], f"{name}.bare_subject_verbs")
     bare_subject = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)\s+(?:%s)\b" % (rel, alternation(verbs)),
                               re.IGNORECASE) if verbs else None
@@ -325,6 +333,16 @@ def _writer_before(text: str, end: int, rel: Relations) -> bool:
 
 
 _BRACKET_AFTER_WORD = re.compile(r"(?<![\w'])([\w']+)\s*\(\s*$")
+
+
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+
+
+def _asked_for(text: str, start: int, rel: Relations) -> bool:
+    """An about-phrase ("asking for", "this is for", ``about_phrases``) stands right before the
+    relation word at ``start``, with or without "my" ("asking for my son", "im asking for mum")."""
+    before = text[max(0, start - 50):start]
+    return bool(rel.about.search(_POSSESSIVE_BEFORE.sub("", before)) or rel.about.search(before))
 
 
 def _apposition(text: str, start: int, rel: Relations) -> bool:
@@ -559,7 +577,12 @@ def _speaker_of(text: str) -> Speaker:
     def writer_first(candidate) -> bool:   # the writer spoke of their own health before naming them
         return any(p.search(text, 0, candidate[0]) for p in rel.self_statements)
 
-    subject = next((c for c in found if c[3] and (c[5] or not writer_first(c))), None)
+    # the one relative the writer says they ask for ("my dad 72 has RA, my mum 70 has lupus, im
+    # asking for mum"), before one only marked by an age said first (h165, round 35)
+    asked = [c for c in found if _asked_for(text, c[0], rel)]
+    subject = next(c for c in found if c[2] == asked[0][2]) if len({c[2] for c in asked}) == 1 else None
+    if subject is None:
+        subject = next((c for c in found if c[3] and (c[5] or not writer_first(c))), None)
     if subject is None:   # a child or partner the sentence goes on about
         subject = next((c for c in found if c[4] and rel.roles[c[2]] == "patient" and not writer_first(c)), None)
     if subject is None:   # "my brother has SLE. I have RA myself": the writer sets their own illness beside his

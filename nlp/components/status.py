@@ -18,6 +18,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from core.facts import STATUS_CURRENT
 from nlp.resources import alternation, vocabulary, vocabulary_words
 
 # THERAPY_DOSE: a dose written after a drug ("MMF 1 g"), current but its own category so
@@ -195,7 +196,18 @@ def therapy_status(span: Span) -> str | None:
     status = _nearest_of(span, modifiers, THERAPY_STATUS, _THERAPY_RANK)
     if bracketed == "intolerant" and status == "failed":
         return bracketed    # "failed anakinra (injection site reactions, stopped)": the bracket says why
-    return status or bracketed or item_outcome(span)
+    return status or bracketed or item_outcome(span) or _on_after_a_relative_subject(span)
+
+
+def _on_after_a_relative_subject(span: Span) -> str | None:
+    """"mum is on hcq": the relative's cue ("Mother (sentence subject)": "mum is") took the
+    "is" of "is on", which then said nothing; the "on" right after it still says the treatment
+    is taken now (h165, round 35)."""
+    doc, start = span.doc, span.start
+    if start < 2 or doc[start - 1].lower_ != "on" or doc[start - 2].lower_ not in ("is", "'s", "\u2019s"):
+        return None
+    return STATUS_CURRENT if any(m.category == "FAMILY" and m.modifier_span[1] == start - 1
+                                 for m in span._.modifiers) else None
 
 
 def still_taken(span: Span) -> bool:
@@ -419,9 +431,13 @@ def failing_now(span: Span) -> bool:
                             for e in doc.ents)
                 and not _courses_after(span)):
             return True     # "then MMF, ongoing proteinuria": the disease goes on, on the treatment right before, not said to be over
-        if any(span.end <= start < m.modifier_span[0] for start in currents):
+        if any(span.end <= start < m.modifier_span[0]
+               and any(e.label_ in ("DRUG", "PROCEDURE") and start <= e.start and e.end <= m.modifier_span[0] for e in doc.ents)
+               for start in currents):
             # "failed aza, infliximab and now on tofacitinib which isnt working either": the
             # present tense is the treatment's that "now on" introduced; the list before failed
+            # ("been on rituximab 5 yrs and now it isnt working": no treatment after the "now",
+            # the one before is failing now; h165, round 35)
             continue
         words = {t.lower_ for t in doc[m.modifier_span[0]:m.modifier_span[1]]}
         before = {t.lower_ for t in doc[max(span.end, m.modifier_span[0] - 2):m.modifier_span[0]]}

@@ -696,7 +696,7 @@ class HarmFromDrug:
             if (harm.label not in ("CONDITION", "INFECTION") or drug.label != "DRUG" or harm.end > drug.start
                     or not self.between.fullmatch(text, harm.end, drug.start)):
                 continue
-            if harm.negated and drug.negated and not drug.status and not harm.family:
+            if harm.negated and drug.negated and drug.status in (None, "current") and not harm.family:
                 # "no pancreatitis from the azathioprine": the harm is denied, the drug taken
                 drug.negated, drug.historical = False, False
                 continue
