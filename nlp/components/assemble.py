@@ -39,7 +39,7 @@ from nlp.components.table_rows import table_rows
 from nlp.components.treated_cancer import TreatedCancer
 from nlp.components.later_values import earlier_values
 from nlp.components.value_outcomes import ValueOutcomes
-from nlp.components.doc_cache import doc_text, sentence_index
+from nlp.components.doc_cache import doc_text, doc_value, sentence_index, span_value
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, listed_before_a_bracketed_outcome, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
 from nlp.components.discourse import Outcomes, People
 from nlp.components.disease_status import StatusWords, is_status_span
@@ -462,7 +462,7 @@ class FactBuilder:
             # a carer's message: the one cared for has no relation word in the text, so what
             # is said is read as a relative's of unknown relation (h150, round 32)
             speaker = replace(speaker, relation=None)
-        meta = doc._.trialbot_meta or {}
+        meta = doc_value(doc, "trialbot_meta") or {}
         ents = list(doc.ents)
         text = doc_text(doc)
         readings = self._lab_readings(doc, ents, meta)
@@ -1098,7 +1098,7 @@ class FactBuilder:
         infection)": the infection named in the cue is over), and a hypothetical or negating cue
         whose pattern has a mention's place ("im refusing chemo for now": not given; h135, round
         29; "No transplant planned": none is; h161, round 34)."""
-        graph = getattr(doc._, "context_graph", None)
+        graph = doc_value(doc, "context_graph", None)
         if graph is None:
             return
         for modifier in graph.modifiers:
@@ -2024,7 +2024,7 @@ def _adverse_effect(ent: Span, ents: list, i: int, lasting: bool = False) -> boo
     diarrhoea so we stopped it"). A harm named after a cue with no stopping word, or in a
     bracket after the therapy, is past unless it lasts (``lasting``: a cancer, "gave me
     bladder cancer")."""
-    spans = {m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_INTOLERANT"}
+    spans = {m.modifier_span for m in span_value(ent, "modifiers") if m.category == "THERAPY_INTOLERANT"}
     for other in ents[:i]:
         if other.label_ not in ("DRUG", "PROCEDURE") or other.end > ent.start or other.sent.start != ent.sent.start:
             continue
@@ -2069,7 +2069,7 @@ def _last_of_sequence(ent: Span) -> bool:
     """The treatment an arrow or "then" of the one before points to ("eltrombopag ->
     romiplostim"; a PRIOR cue right before it), with none after it: the one taken now."""
     doc = ent.doc
-    graph = getattr(doc._, "context_graph", None)
+    graph = doc_value(doc, "context_graph", None)
     priors = [m for m in (graph.modifiers if graph is not None else ()) if m.category == "PRIOR"]
     before = any(m.modifier_span[1] <= ent.start and not doc[m.modifier_span[1]:ent.start].text.strip()
                  for m in priors)

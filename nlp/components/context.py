@@ -26,7 +26,7 @@ from typing import Iterator
 from spacy.language import Language
 
 from nlp.components.disease_status import is_status_span
-from nlp.components.doc_cache import doc_text, sentence_index
+from nlp.components.doc_cache import doc_text, doc_value, sentence_index, span_value
 from nlp.components.status import across_comma, result_of_test
 from nlp.resources import alternation, context_rules, vocabulary, vocabulary_words
 
@@ -54,7 +54,7 @@ def categories(span) -> set[str]:
     possible disease, "evaluation for CAR-T" a treatment considered (one literal, one rule:
     two rules on one literal would leave one of them silently unused)."""
     found = set()
-    for m in span._.modifiers:
+    for m in span_value(span, "modifiers"):
         if not _terminated(span, m) and not _in_remark_of_another(span, m) and not _awaited_resolution(span, m):
             found.add(((m.rule.metadata or {}).get("category_for") or {}).get(span.label_, m.category))
     return found
@@ -70,7 +70,7 @@ def _terminated(span, modifier) -> bool:
     ends = modifier.rule.terminated_by
     if not ends or result_of_test(span, modifier):
         return False    # (a test's result after its clause's comma: "tested for hep C last year, came back negative")
-    graph = getattr(span.doc._, "context_graph", None)
+    graph = doc_value(span.doc, "context_graph", None)
     if graph is None:
         return False
     start, end = modifier.modifier_span
@@ -173,7 +173,7 @@ def family_negation(span) -> bool:
     """Negated by a cue about the family ("Family history is negative for cancer", "FHx:
     negative for colon cancer"; ``"metadata": {"family": true}``): the relatives' absence,
     which says nothing of the patient's."""
-    return any(m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("family") for m in span._.modifiers)
+    return any(m.category == "NEGATED_EXISTENCE" and (m.rule.metadata or {}).get("family") for m in span_value(span, "modifiers"))
 
 
 def past_negation(span) -> bool:
@@ -187,7 +187,7 @@ def family_past(span) -> bool:
     made it historical, had the cue not covered it; only of what it names right after it ("Mum
     had ITP and is on eltrombopag": the eltrombopag is not of the past) (h130, round 28)."""
     return any(m.category == "FAMILY" and (m.rule.metadata or {}).get("past")
-               and 0 <= span.start - m.modifier_span[1] <= 3 for m in span._.modifiers)
+               and 0 <= span.start - m.modifier_span[1] <= 3 for m in span_value(span, "modifiers"))
 
 
 def add_context(nlp: Language) -> None:
@@ -414,7 +414,7 @@ def hedged_therapy(ent) -> bool:
     an infection under it is absent: "I don't think she has HIV")."""
     if ent.label_ not in ("DRUG", "PROCEDURE"):
         return False
-    negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
+    negations = [m for m in span_value(ent, "modifiers") if m.category == "NEGATED_EXISTENCE"]
     return bool(negations) and all((m.rule.metadata or {}).get("hedge") for m in negations)
 
 
@@ -447,7 +447,7 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
         return set()
     doc = ents[0].doc
     text = doc_text(doc)
-    graph = getattr(doc._, "context_graph", None)
+    graph = doc_value(doc, "context_graph", None)
     if graph is None:
         return set()
     owners: set[int] = set()
@@ -588,7 +588,7 @@ def _cue_lists(ents: list) -> set[int]:
     if not ents:
         return set()
     doc = ents[0].doc
-    graph = getattr(doc._, "context_graph", None)
+    graph = doc_value(doc, "context_graph", None)
     if graph is None:
         return set()
     text = doc_text(doc)
@@ -668,7 +668,7 @@ def coordinated_negation(ents: list) -> dict[int, tuple[bool, bool]]:
     for i, ent in enumerate(ents):
         # is_negated, read once; a cue whose scope a terminating cue ends ("Relapsed T-ALL, MS
         # negative.": the comma) negates nothing beyond it (as ``categories`` reads the others)
-        negations = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE" and not _terminated(ent, m)]
+        negations = [m for m in span_value(ent, "modifiers") if m.category == "NEGATED_EXISTENCE" and not _terminated(ent, m)]
         if hedged_therapy(ent):
             negations = []          # "i dont think she had cyclophosphamide": uncertain, not never had
         if negations and any((m.rule.metadata or {}).get("ends_use") for m in ent._.modifiers):

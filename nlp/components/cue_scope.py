@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nlp.components.context import _terminated
-from nlp.components.doc_cache import doc_text
+from nlp.components.doc_cache import doc_text, doc_value, span_value
 from nlp.components.speaker import relations
 from nlp.components.status import dose_part
 from nlp.components.word_ahead import word_ahead
@@ -67,9 +67,9 @@ def cue_scope(doc):
     if not doc.ents:
         return doc
     closes = _closing_brackets(doc) if "(" in doc_text(doc) else {}
-    graph = getattr(doc._, "context_graph", None)
+    graph = doc_value(doc, "context_graph", None)
     for ent in doc.ents:
-        modifiers = ent._.modifiers
+        modifiers = span_value(ent, "modifiers")
         if not modifiers:
             continue
         cut = ent.label_ in RESULT_LABELS
@@ -208,7 +208,7 @@ def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose, over
     ents = [e for e in doc.ents if e.label_ in _KINDS]
     pairs = list(zip(ents, ents[1:])) + (_pairs_over_a_bracket(doc, ents) if over_a_bracket else [])
     for before, after in pairs:
-        cues = [m for m in before._.modifiers if m.category == category and m.direction.upper() == "FORWARD"
+        cues = [m for m in span_value(before, "modifiers") if m.category == category and m.direction.upper() == "FORWARD"
                 and m.modifier_span[1] <= before.start]
         if not cues or any(own(m, after) for m in after._.modifiers) or any(m is cues[0] for m in after._.modifiers):
             continue

@@ -22,7 +22,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from core.facts import Fact
-from nlp.components.doc_cache import doc_text
+from nlp.components.doc_cache import doc_text, doc_value, span_value
 from nlp.components.status import THERAPY_STATUS, bare_current
 from nlp.components.speaker import Relations, Speaker, relations
 from nlp.resources import vocabulary_words
@@ -77,7 +77,7 @@ class People:
             return True
         if ent.label_ in ("AGE", "SEX") and self._writer_then_asking(ent, speaker):
             return True     # "44 f, asking for my son who is 12": the writer's age and sex (h165, round 35)
-        if ent._.is_family:
+        if span_value(ent, "is_family"):
             cues = [m for m in ent._.modifiers if m.category == "FAMILY"]
             if (speaker is not None and speaker.speaker == "patient" and speaker.relation is None and cues
                     and all(_with_the_writer(ent.doc, m) for m in cues)):
@@ -425,7 +425,7 @@ class People:
         person named in between; a cue for two ("we both") only when ``plural`` (the one the
         message is about is not the writer's partner, whom such a "we" includes)."""
         doc = ent.doc
-        graph = getattr(doc._, "context_graph", None)
+        graph = doc_value(doc, "context_graph", None)
         if graph is None:
             return False
         sentence_start = ent.sent.start
@@ -638,7 +638,7 @@ class Outcomes:
         return best[1]
 
     def carry_back(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
-        graph = getattr(doc._, "context_graph", None)
+        graph = doc_value(doc, "context_graph", None)
         if graph is None:
             return
         for modifier in graph.modifiers:

@@ -32,7 +32,7 @@ from nlp.components.bare_counts import BareCounts
 from nlp.components.demographics import PatternFacts
 from nlp.components.measurements import ValueReader
 from nlp.components.patterns import PatternRunner
-from nlp.components.doc_cache import doc_text, sentence_index
+from nlp.components.doc_cache import doc_text, doc_value, sentence_index
 from nlp.components.involvement import OrganInvolvement
 from nlp.components.tumour_site import TumourSite
 from nlp.components.kinds import ProcedureKinds
@@ -356,7 +356,7 @@ class EntityRecognizer:
             chosen = self._other_senses(doc, chosen)
         chosen = self.involvement(doc, chosen)   # "lupus with kidney involvement": lupus nephritis
         chosen = self.tumour_sites(doc, chosen)  # "a mass in the sigmoid colon; biopsy: adenocarcinoma": colorectal cancer
-        chosen = self.word_senses(doc, doc_text(doc), chosen, doc._.trialbot_known)   # "after the transplant" of a child with T-ALL
+        chosen = self.word_senses(doc, doc_text(doc), chosen, doc_value(doc, "trialbot_known"))   # "after the transplant" of a child with T-ALL
         chosen = self.kinds(doc, doc_text(doc), chosen)     # "a transplant from his sister": allogeneic
         chosen = self.bare_counts(doc, chosen, self._measure)   # "ITP. her count is still under 30": platelets
         chosen = self.bare_ages(doc, chosen)     # "RA, 63.", "my daughter 22 lupus": the patient's age

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from data.errors import DataError
 from data.terminology import Terminology
-from nlp.components.doc_cache import doc_text
+from nlp.components.doc_cache import doc_text, doc_value
 from nlp.components.terms import Candidate
 
 
@@ -69,7 +69,7 @@ class OrganInvolvement:
         self.organ_diseases = {organ: {named for _, named in pairs} for organ, pairs in self.diseases.items()}
 
     def __call__(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
-        known = tuple(getattr(doc._, "trialbot_known", None) or ()) if doc.has_extension("trialbot_known") else ()
+        known = tuple(doc_value(doc, "trialbot_known", None) or ()) if doc.has_extension("trialbot_known") else ()
         if not self.phrases:
             return chosen
         text, where = self._corrected(doc_text(doc))

@@ -16,7 +16,7 @@ from typing import Any
 from spacy.tokens import Span
 
 from core.facts import Fact
-from nlp.components.doc_cache import doc_text
+from nlp.components.doc_cache import doc_text, span_value
 from nlp.components.status import THERAPY_STATUS
 from nlp.resources import alternation, vocabulary
 
@@ -53,9 +53,9 @@ class WholeListOutcome:
         text = doc_text(kept[0].doc)
         pairs = [(ent, fact) for ent, fact in zip(kept, facts) if fact.label in _TREATMENTS]
         for index, (ent, fact) in enumerate(pairs):
-            cues = [m for m in ent._.modifiers if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+            cues = [m for m in span_value(ent, "modifiers") if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
                     and self._whole_list(ent, m)]
-            combination = [m for m in ent._.modifiers if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
+            combination = [m for m in span_value(ent, "modifiers") if m.category in ("THERAPY_FAILED", "THERAPY_INTOLERANT")
                            and m.modifier_span[0] >= ent.end]
             if combination and fact.status == THERAPY_STATUS[combination[0].category]:
                 # "Venetoclax + navitoclax + low-dose chemo 09/2025 - no response": drugs joined

@@ -19,6 +19,7 @@ from typing import Any
 from spacy.tokens import Span
 
 from core.facts import STATUS_CURRENT
+from nlp.components.doc_cache import doc_value, span_value
 from nlp.resources import alternation, vocabulary, vocabulary_words
 
 # THERAPY_DOSE: a dose written after a drug ("MMF 1 g"), current but its own category so
@@ -149,7 +150,7 @@ def listed_before_a_bracketed_outcome(span) -> bool:
     """An earlier item of a treatment list whose next item's outcome is in brackets
     ("steroids, ivig, eltrombopag (stopped, liver)"): not that outcome, but a treatment told
     as part of a history that moved on, so over."""
-    return any(m.modifier_span[0] >= span.end and bracketed_elsewhere(span, m) for m in span._.modifiers)
+    return any(m.modifier_span[0] >= span.end and bracketed_elsewhere(span, m) for m in span_value(span, "modifiers"))
 
 
 def therapy_status(span: Span) -> str | None:
@@ -158,19 +159,19 @@ def therapy_status(span: Span) -> str | None:
     a bare one (``"bare": true``: "on", "been on", which say only that the patient took it
     at some time) does not count when an outcome cue reaches the mention too ("had shingles
     on tofacitinib, so they stopped it")."""
-    modifiers = [m for m in span._.modifiers if _stop_said(span, m) and not _sequence_before(span, m)
+    modifiers = [m for m in span_value(span, "modifiers") if _stop_said(span, m) and not _sequence_before(span, m)
                  and not _harm_guarded_against(span, m) and not bracketed_elsewhere(span, m)]
     modifiers = _without_stopped_starts(modifiers)
     cancelled = {c for m in modifiers for c in (m.rule.metadata or {}).get("cancels") or ()}
     if cancelled:   # "had to stop humira because of insurance": stopped, not for side effects
         modifiers = [m for m in modifiers if m.category not in cancelled]
-    if span._.is_historical:
+    if span_value(span, "is_historical"):
         modifiers = [m for m in modifiers if not _flag(m, "weak")]
     if any(_flag(m, "courses") for m in modifiers):
         # "been on steroids loads of times": a bare "been on" says only that it was taken, and
         # the courses counted are over (``"courses": true``; lead, round 37)
         modifiers = [m for m in modifiers if not _flag(m, "bare")]
-    if span._.is_hypothetical:  # "a transplant booked for march but his leukaemia came back": what is
+    if span_value(span, "is_hypothetical"):  # "a transplant booked for march but his leukaemia came back": what is
         #                         only planned has not failed (``"metadata": {"given_only": true}``)
         modifiers = [m for m in modifiers if not _flag(m, "given_only")]
     if _has(span, "PRIOR"):     # "been on humira, then stelara": followed by another, over
@@ -244,7 +245,7 @@ def still_on_after(span: Span) -> bool:
     cue): the treatment before is taken now. A forward "still on" with a treatment after
     it is that treatment's ("had rituximab and she's still on MMF")."""
     doc = span.doc
-    graph = getattr(doc._, "context_graph", None)
+    graph = doc_value(doc, "context_graph", None)
     if graph is None:
         return False
     takers, words = vocabulary_words("postposed_takers"), vocabulary_words("goes_on_words")
@@ -415,7 +416,7 @@ def failing_now(span: Span) -> bool:
     now, auxiliaries, past = (vocabulary_words(key) for key in
                               ("failing_now_words", "failing_now_auxiliaries", "failing_now_not_with"))
     doc = span.doc
-    graph = getattr(doc._, "context_graph", None)
+    graph = doc_value(doc, "context_graph", None)
     currents = [c.modifier_span[0] for c in (graph.modifiers if graph is not None else ())
                 if c.category == "THERAPY_CURRENT"]
     for m in span._.modifiers:
@@ -577,7 +578,7 @@ def failure_past_own_now(span: Span) -> bool:
     sentence, within the cue's reach, with a "now" (``still_taken_right_after``) and no other
     mention between them."""
     doc = span.doc
-    graph = getattr(doc._, "context_graph", None)
+    graph = doc_value(doc, "context_graph", None)
     if graph is None:
         return False
     after = vocabulary_words("still_taken_right_after")
@@ -879,7 +880,7 @@ def _negated_before(span: Span) -> bool:
 
 
 def _has(span: Span, category: str) -> bool:
-    return any(m.category == category for m in span._.modifiers)
+    return any(m.category == category for m in span_value(span, "modifiers"))
 
 
 def _negation_governs(span: Span) -> bool:

@@ -24,6 +24,7 @@ from core.durations import DAYS
 from core.facts import Fact
 from data.condition_names import is_disease_status
 from data.terminology import Terminology, load_terminology
+from nlp.components.doc_cache import doc_value, span_value
 from nlp.components.measurements import Reading, ValueReader
 from nlp.criteria.abbreviations import long_form_start
 from nlp.criteria.cues import Cues, load_cues
@@ -375,7 +376,7 @@ def _mark_typo_matches(atoms: list[Atom], doc) -> None:
     """A mention the pipeline found only by typo recovery ("antineoplaston therapy" read as
     antineoplastic therapy): registry text is edited, and a rare name close to a known one is
     more likely another name than a typo, so the atom is not read (the team judges)."""
-    meta = getattr(doc._, "trialbot_meta", None) if doc is not None and doc.has_extension("trialbot_meta") else None
+    meta = doc_value(doc, "trialbot_meta", None) if doc is not None and doc.has_extension("trialbot_meta") else None
     if not meta:
         return
     fuzzy = [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for (s, e), info in meta.items()
@@ -422,7 +423,7 @@ def _negation_spans(doc) -> dict[int, list[tuple[int, int]]]:
     """Entity start char -> char spans of the ConText negation triggers that modify it."""
     spans: dict[int, list[tuple[int, int]]] = {}
     for ent in doc.ents:
-        for modifier in getattr(ent._, "modifiers", ()) or ():
+        for modifier in span_value(ent, "modifiers", ()) or ():
             if modifier.category == "NEGATED_EXISTENCE":
                 start, end = modifier.modifier_span
                 spans.setdefault(ent.start_char, []).append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
