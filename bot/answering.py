@@ -85,10 +85,14 @@ class Answering:
         messages (until one said something usable; "my mother is 70" after "I have lupus"
         is about someone else): recorded once (the relation and the sex it implies, no text)."""
         tracker = turn.tracker
-        if tracker.relation is not None or tracker.messages >= SPEAKER_MESSAGES or tracker.role == "clinician":
+        if tracker.relation is not None or tracker.role == "clinician":
             return
         found = self.speaker(text)
-        if getattr(found, "speaker", None) == "relative" and getattr(found, "relation", None):
+        if getattr(found, "speaker", None) != "relative" or not getattr(found, "relation", None):
+            return
+        # later on, only a writer naming themself the patient's relative ("sorry, I should say
+        # I am her mum", "im his wife btw"): "my mother is 70" after "I have lupus" is someone else
+        if tracker.messages < SPEAKER_MESSAGES or getattr(found, "writer", None):
             turn.record("speaker", {"relation": found.relation, "sex": found.sex})
 
     def _corrects_whose(self, turn: Turn, body: str) -> bool:

@@ -250,9 +250,43 @@ def _roles(sections: Any, where: str, professions: list[str] = ()) -> dict[str, 
         for phrase in _strings(sections.get(kind, []), f"{where}.{kind}"):
             slot = next((s for s in ("{relative_zh}", "{relative}", "{profession}") if s in phrase), None)
             fills = relatives[slot] if slot else [("", None, None)]
+            pronoun = _writer_pronoun(phrase, slot)
             for word, relation, sex in fills:
+                if pronoun is not None:     # "i'm her mum": the writer's word; the patient is her child
+                    relation, sex = _patient_of_writer(relation, pronoun)
                 roles.setdefault(plain(phrase.replace(slot, word) if slot else phrase), (kind, relation, sex))
     return roles
+
+
+# "i'm her {relative}", "我是他{relative_zh}": the relation word is the writer's, not the
+# patient's; the pronoun before it is the patient's
+_WRITER_PRONOUN = re.compile(r"(?:^|\s)(?P<pron>her|his)\s+\{relative\}|(?P<zh>她|他)\{relative_zh\}")
+
+
+def _writer_pronoun(phrase: str, slot: str | None) -> str | None:
+    match = _WRITER_PRONOUN.search(phrase) if slot in ("{relative}", "{relative_zh}") else None
+    if match is None:
+        return None
+    return match.group("pron") or {"她": "her", "他": "his"}[match.group("zh")]
+
+
+@lru_cache(maxsize=1)
+def _relations_file() -> dict[str, Any]:
+    raw = read_yaml(RELATIONS_PATH)
+    return raw if isinstance(raw, dict) else {}
+
+
+def _patient_of_writer(writer: str, pronoun: str) -> tuple[str, str | None]:
+    """The patient's relation and sex when the writer is their ``writer`` ("her mother":
+    her daughter), from data/nlp/relations.yaml ``writer_as_relative_of``; a writer's word
+    it does not invert ("i'm her aunt") leaves the person asked for, of the pronoun's sex."""
+    raw = _relations_file()
+    inverse = (raw.get("writer_as_relative_of") or {}).get(writer) or {}
+    relation = inverse.get(pronoun)
+    if relation is None:
+        relation = "someone_elses_female" if pronoun == "her" else "someone_elses_male"
+    spec = (raw.get("relations") or {}).get(relation) or {}
+    return str(relation), spec.get("sex")
 
 
 def _relatives() -> dict[str, list[tuple[str, str, str | None]]]:
