@@ -244,7 +244,7 @@ class Renderer:
             return self.p("condition_history" if fact.historical else "condition", name=name)
         if label == "PROCEDURE":
             if (fact.uncertain or fact.hypothetical) and not fact.negated:
-                return self.p("finding_uncertain", name=name)     # "maybe a transplant?": not one had
+                return self.p("drug_uncertain", names=name)     # "maybe a transplant?": not one had
             return self.p("procedure_negated" if fact.negated else "procedure", name=name)
         if label == "LAB":
             if fact.said_in_words:

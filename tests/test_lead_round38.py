@@ -1,0 +1,149 @@
+"""Round 38 (lead): what people wrote that the bot misread, written as they wrote it.
+
+A husband asked "Is there something for him?" and a grandmother "how do we get in touch with
+them?": both got "I'm sorry, I can't answer that one". A mother answering "who am I talking
+to?" with "I am her mum" was then told to ask "your mother's doctor"; a wife's "im his wife"
+made the patient "she". "I am 38 years old woman with lupus" was taken for a referral (the role
+asked); "kidneys r involved" was no lupus nephritis; "I take mycophenolate 1.5g twice a day and
+nifedipine" a nifedipine tried once.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bundled_engine import bundled_engine, said, talk, tracker_of
+from bot.faq import read_faq
+from bot.phrasings import read_phrasings
+from data.errors import DataError
+from nlp import extract
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.fixture(scope="module")
+def faq():
+    return read_faq()
+
+
+@pytest.mark.parametrize("question", ["Is there something for him?", "anything for my daughter?",
+                                      "do you have something for her?", "are there any options for him?",
+                                      "what would you suggest for him?", "anything suitable for her?",
+                                      "which ones fit?", "is there something that could help?"])
+def test_asking_whether_anything_fits_is_the_eligible_question(faq, question):
+    assert faq.find(question).id == "eligible"
+
+
+@pytest.mark.parametrize("question", ["how do we get in touch with them?", "how can i contact the team?",
+                                      "who should we call?", "how to contact them?", "what happens next?",
+                                      "what can we do now?"])
+def test_asking_how_to_reach_the_team_is_the_join_question(faq, question):
+    assert faq.find(question).id == "join"
+
+
+@pytest.mark.parametrize("question", ["is there something wrong with the bot?", "is there anything else i should know?",
+                                      "how does car-t reach the cells?", "what happens to the cells next?"])
+def test_a_form_needs_all_its_parts(faq, question):
+    found = faq.find(question)
+    assert found is None or found.id not in ("eligible", "join")
+
+
+def test_a_form_s_parts_are_checked_when_read(tmp_path):
+    bad = tmp_path / "faq.yaml"
+    bad.write_text("question_starts: [what]\nterm_questions: ['what is {term}']\n"
+                   "entries:\n  x:\n    wordings: [hello there]\n    forms: ['{|maybe} there']\n    answer: hi\n")
+    with pytest.raises(DataError, match="first not optional"):
+        read_faq(bad)
+
+
+def test_is_there_something_for_him_shows_the_trials(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "dad", "my dad is 60 and has rheumatoid arthritis, failed methotrexate and adalimumab",
+                   "Is there something for him?")
+    assert "can't answer that one" not in replies[1]
+    assert "may qualify" in replies[1] and "best match first" in replies[1]
+
+
+def test_how_do_we_get_in_touch_gives_the_contacts(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "gran", "my boy is 9, T-ALL, relapsed after transplant. CD7 positive on the last marrow.",
+                   "how do we get in touch with them?")
+    assert "can't answer that one" not in replies[1]
+    assert "contact the trial team" in replies[1] and "Contacts:" in replies[1]
+
+
+@pytest.mark.parametrize("answer, relation, sex", [("I am her mum", "daughter", "female"),
+                                                    ("im his dad", "son", "male"),
+                                                    ("im his wife", "husband", "male"),
+                                                    ("im her husband", "wife", "female"),
+                                                    ("我是她妈妈", "daughter", "female"),
+                                                    ("im her aunt", "someone_elses_female", "female")])
+def test_the_writer_naming_themself_names_the_patient_by_the_pronoun(answer, relation, sex):
+    assert read_phrasings().role(answer) == ("patient", relation, sex)
+    assert read_phrasings().role("for my mum") == ("patient", "mother", "female")
+
+
+def test_i_am_her_mum_makes_the_patient_her_daughter(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "m", "She is 15. She has ITP since she was 11, platelets usually around 10-20. "
+                                "Tried steroids, IVIG, eltrombopag.", "I am her mum")
+    assert "who am I talking to" in replies[0] and not replies[0].count("First:")
+    assert "your daughter" in replies[1] and "your mother" not in replies[1]
+    tracker = tracker_of(engine, "m")
+    assert (tracker.relation, tracker.relation_sex) == ("daughter", "female")
+
+
+def test_a_writer_naming_themself_later_is_the_patient_s_relative(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "w", "He is 40 with crohns, failed infliximab and vedolizumab", "sorry i should say im his wife")
+    tracker = tracker_of(engine, "w")
+    assert (tracker.relation, tracker.relation_sex) == ("husband", "male")
+    # a relative named later is someone else ("my mother is 70" after the patient's own telling)
+    engine = bundled_engine(tmp_path / "s.db", today=TODAY)
+    talk(engine, "s", "I have lupus since 2015, on hcq", "my mother is 70 and has RA")
+    assert tracker_of(engine, "s").relation is None
+
+
+def test_i_am_n_years_old_woman_is_the_patient_writing():
+    phrasings = read_phrasings()
+    assert phrasings.tells_own("I am 38 years old woman with lupus from 2015. I take hydroxychloroquine 400 mg")
+    assert phrasings.tells_own("im 52 yrs old man, RA since 2001")
+    assert not phrasings.tells_own("I have a 38 years old woman with lupus in clinic")
+    assert not phrasings.tells_own("I am referring a 38 year old woman with lupus")
+
+
+def test_i_am_n_years_old_woman_is_answered_as_a_patient(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "p", "I am 38 years old woman with lupus from 2015. I take hydroxychloroquine 400 mg "
+                                "and prednisone 10 mg every day. I had belimumab for 2 years but stopped in 2024 "
+                                "because no improvement.")
+    assert "who am I talking to" not in replies[0]
+    assert tracker_of(engine, "p").role == "patient"
+
+
+def test_kidneys_r_involved_is_the_lupus_kidney_disease():
+    facts = {f.concept: f for f in extract("im 16 and have lupus since i was 13. kidneys r involved (class 4 they said)",
+                                           today=TODAY)}
+    assert "lupus_nephritis" in facts and not facts["lupus_nephritis"].negated
+    assert {f.concept: f for f in extract("lupus since 2019, her kidneys r fine", today=TODAY)}["lupus_nephritis"].negated
+
+
+def test_a_present_tense_of_taking_is_every_listed_drug_s_across_a_dose():
+    drugs = {f.concept: f for f in extract("I take mycophenolate 1.5g twice a day and nifedipine for raynauds.",
+                                           today=TODAY) if f.label == "DRUG"}
+    assert drugs["mycophenolate"].status == drugs["nifedipine"].status == "current"
+    drugs = {f.concept: f for f in extract("she takes methotrexate 20mg once a week and hydroxychloroquine",
+                                           today=TODAY) if f.label == "DRUG"}
+    assert drugs["hydroxychloroquine"].status == "current"
+    # a failure beside it still wins
+    assert {f.concept: f for f in extract("I take MMF 1g twice a day but it does not work",
+                                          today=TODAY)}["mycophenolate"].status == "failed"
+
+
+def test_a_hedged_treatment_is_said_not_certain_not_doubted(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "d", "my dad (67) has PTCL, relapsed after CHOP. the doctors said maybe a stem cell "
+                                "transplant but he is not fit enough")
+    assert "not certain whether had or planned: haematopoietic stem cell transplant" in replies[0]
+    assert "not sure about haematopoietic" not in replies[0]
