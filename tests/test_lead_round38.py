@@ -147,3 +147,29 @@ def test_a_hedged_treatment_is_said_not_certain_not_doubted(tmp_path):
                                 "transplant but he is not fit enough")
     assert "not certain whether had or planned: haematopoietic stem cell transplant" in replies[0]
     assert "not sure about haematopoietic" not in replies[0]
+
+
+def test_each_test_of_a_list_read_negative_is_negative():
+    facts = {f.concept: f for f in extract("Her HIV test and hepatitis tests were negative.", today=TODAY)}
+    assert facts["hiv"].negated and facts["viral_hepatitis"].negated
+    facts = {f.concept: f for f in extract("HIV status and hep B serology negative", today=TODAY)}
+    assert facts["hiv"].negated and facts["hbv"].negated
+
+
+def test_a_mother_s_negative_tests_are_no_infection_in_the_reply(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "m", "Hello, my daughter Emma is 19. She has lupus since 2023. Her HIV test and hepatitis "
+                                "tests were negative.")
+    assert "not sure about HIV" not in replies[0] and "HIV positive" not in replies[0]
+
+
+def test_an_organ_named_late_in_a_long_sentence_is_the_disease_s_it_opened_with():
+    facts = {f.concept: f for f in extract("She was diagnosed with lupus 18 months ago, at first only joints and rash "
+                                           "but since 6 months her kidneys are affected, biopsy showed class IV.",
+                                           today=TODAY)}
+    assert "lupus_nephritis" in facts and not facts["lupus_nephritis"].negated
+    # an infection nearer decides: no disease's lungs
+    facts = {f.concept for f in extract("She was diagnosed with lupus 18 months ago, at first only joints and rash, "
+                                        "then last winter a bad pneumonia and since then her lungs are affected",
+                                        today=TODAY)}
+    assert "interstitial_lung_disease" not in facts and "lupus_nephritis" not in facts

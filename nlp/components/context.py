@@ -282,7 +282,9 @@ def _first_variants(pattern: list[dict]) -> list[list[dict]]:
     return [[{key: word}] + rest for word in value["IN"]]
 
 
-_LIST_JOINER = re.compile(r"(?:\s*[x×]\s?\d{1,2})?(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
+# (an item's test word after it: "her HIV test and hepatitis tests were negative"; lead, round 38)
+_LIST_JOINER = re.compile(r"(?:\s+(?:tests?|testing|screens?|screening|serology|serologies|results?|status|pcr))?"
+                          r"(?:\s*[x×]\s?\d{1,2})?(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
 # ... with an item's dose after it, for a cue of taking or failing before the list ("on
 # prednisolone 10mg and hydroxychloroquine", "I take mycophenolate 1.5g twice a day and
 # nifedipine"; not for negation: a "- no" after a dosed medicines
