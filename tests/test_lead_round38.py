@@ -173,3 +173,49 @@ def test_an_organ_named_late_in_a_long_sentence_is_the_disease_s_it_opened_with(
                                         "then last winter a bad pneumonia and since then her lungs are affected",
                                         today=TODAY)}
     assert "interstitial_lung_disease" not in facts and "lupus_nephritis" not in facts
+
+
+# --- a rheumatologist's referral letter (SSc-ILD) -------------------------------------------
+
+def _facts(text: str) -> dict:
+    return {f.concept: f for f in extract(text, today=TODAY)}
+
+
+def test_an_outcome_in_a_bracket_said_of_an_organ_or_despite_adherence_is_the_outcome():
+    assert _facts("MMF 3 g/day 2020-2023 (skin progression despite adherence); cyclophosphamide IV in 2023"
+                  )["mycophenolate"].status == "failed"
+    assert _facts("RTX 2022 (renal relapse), MMF")["rituximab"].status == "failed"
+    assert _facts("MMF (skin rash)")["mycophenolate"].status == "intolerant"
+    assert _facts("IFX (lung problems)")["infliximab"].status is None
+
+
+def test_a_value_that_fell_from_a_dated_one_is_the_newer():
+    fvc = _facts("She has progressive ILD: FVC fell from 78% (2022) to 61% (10/2026), DLCO 38%.")["fvc"]
+    assert fvc.value == 61 and not fvc.negated
+    fvc = _facts("FVC declined from 78% in 2022 to 61% in 10/2026")["fvc"]
+    assert fvc.value == 61 and not fvc.negated
+    # a treatment declined is still refused
+    assert _facts("rituximab was offered but he declined")["rituximab"].negated
+
+
+def test_since_after_a_treatment_s_dose_dates_that_treatment():
+    facts = _facts("currently nintedanib 150 mg bd since 03/2025 plus prednisolone 5 mg.")
+    assert facts["nintedanib"].date == "2025-03" and facts["prednisone"].date is None
+
+
+def test_uses_contraception_is_taken_now_in_a_history_paragraph_or_after_and():
+    assert _facts("Other history: GORD. Not pregnant, uses contraception.")["contraception"].status == "current"
+    assert _facts("she is not pregnant and uses the pill")["contraception"].status == "current"
+    # "and uses" still ends a denial's reach
+    facts = _facts("no history of allergies and uses only multivitamins")
+    assert facts["multivitamin"].status == "current" and not facts["multivitamin"].negated
+
+
+def test_haemoglobin_in_g_dl_tells_no_unit_system_beside_chemistry_in_umol():
+    facts = _facts("Bloods 11/2026: Hb 11.2, WCC 6.1, platelets 245, creatinine 68, ALT 22, bilirubin 9.")
+    assert not facts["bilirubin"].implausible and abs(facts["bilirubin"].value_normalized - 0.5262) < 0.001
+    assert not _facts("Creat 78, Hb 9.2, bili 3")["bilirubin"].implausible
+    # its g/L tells SI; values of both systems otherwise still asked
+    assert not _facts("Hb 112 g/L, bili 3")["bilirubin"].implausible
+    assert _facts("Hb 9.2 g/dL, bili 3")["bilirubin"].implausible
+    assert _facts("Creat 1.1, Alb 35, bili 3")["bilirubin"].implausible
