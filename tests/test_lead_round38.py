@@ -219,3 +219,21 @@ def test_haemoglobin_in_g_dl_tells_no_unit_system_beside_chemistry_in_umol():
     assert not _facts("Hb 112 g/L, bili 3")["bilirubin"].implausible
     assert _facts("Hb 9.2 g/dL, bili 3")["bilirubin"].implausible
     assert _facts("Creat 1.1, Alb 35, bili 3")["bilirubin"].implausible
+
+
+# --- a haematologist's referral letter (ETP-ALL after a transplant) --------------------------
+
+def test_still_of_a_later_clause_does_not_make_an_earlier_treatment_current():
+    facts = _facts("Treatment: UKALL 2011 Regimen C induction 01/2025 - MRD positive at day 29 (2.1%); "
+                   "consolidation with nelarabine; MRD still 0.4% at week 14.")
+    assert facts["nelarabine"].status != "current" and facts["nelarabine"].historical
+    assert _facts("MMF 2 g still")["mycophenolate"].status == "current"
+
+
+def test_an_episode_resolved_on_a_treatment_is_over_and_the_treatment_not_said_current():
+    facts = [f for f in extract("GVHD: grade II skin acute GVHD 11/2025, resolved on steroids; no chronic GVHD.",
+                                today=TODAY)]
+    steroids = next(f for f in facts if f.concept == "glucocorticoid")
+    assert steroids.status != "current"
+    assert any(f.concept == "gvhd" and f.historical for f in facts)
+    assert _facts("the pneumonia cleared with antibiotics")["active_infection"].historical
