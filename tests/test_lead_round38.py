@@ -237,3 +237,8 @@ def test_an_episode_resolved_on_a_treatment_is_over_and_the_treatment_not_said_c
     assert steroids.status != "current"
     assert any(f.concept == "gvhd" and f.historical for f in facts)
     assert _facts("the pneumonia cleared with antibiotics")["active_infection"].historical
+
+
+def test_a_phase_s_year_before_its_regimen_keeps_the_regimen_over():
+    assert _facts("T-ALL. induction 2024 with nelarabine; MRD still positive at week 12")["nelarabine"].historical
+    assert _facts("induction 01/2025 with dexamethasone")["dexamethasone"].historical
