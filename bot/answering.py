@@ -406,6 +406,10 @@ class Answering:
         if not asks or any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=tracker)):
             # "can she join with lupus nephritis?": what it says is taken in; "do any of these
             # trials take people with UC?" only asks (the UC told before is no "possible" now)
+            if asks and self.faq.asks_for_trials_at_end(text):
+                # "34M, relapsed T-ALL after allo-HSCT ... Any CD7 CAR-T?": taken in, and the
+                # trials asked for follow (not the next question; lead, round 38)
+                turn.results_asked = True
             return False
         if tracker.profile.facts and self.faq.about_trials(text):
             turn.results_asked = True   # "is there any study that takes antisynthetase?": the trials answer it

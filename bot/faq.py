@@ -36,6 +36,8 @@ FUZZY_SCORE = 88          # rapidfuzz ratio for a small typo ("waht is car-t")
 FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
 KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: no keyword answer
 MAX_ANSWERS = 2           # questions of one message answered ("what is car-t and does it hurt?")
+LAST_QUESTION_WORDS = 12  # a case's closing question asking for trials ("Any CD7 CAR-T?") is short
+_SENTENCES = re.compile(r"(?<=[.!?？。])\s+|\n+")
 _ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
 _NOT_WORD = re.compile(r"[\s\W_]+")
 
@@ -79,6 +81,15 @@ class Faq:
         better than "I can't answer that one"."""
         return says_any(message, self.trial_words) or any(
             word in message for word in self.trial_words if CJK.search(word))
+
+    def asks_for_trials_at_end(self, message: str) -> bool:
+        """The message's last sentence is a short question naming trials or the treatment
+        ("34M, relapsed T-ALL ... Any CD7 CAR-T?", "... is there a trial for her?"): the case
+        told before it comes with a request for the trials."""
+        sentences = [s for s in _SENTENCES.split(message.strip()) if s.strip()]
+        last = sentences[-1].strip() if sentences else ""
+        return (last.endswith(("?", "？")) and len(last.split()) <= LAST_QUESTION_WORDS
+                and self.about_trials(last))
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""

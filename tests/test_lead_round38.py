@@ -242,3 +242,18 @@ def test_an_episode_resolved_on_a_treatment_is_over_and_the_treatment_not_said_c
 def test_a_phase_s_year_before_its_regimen_keeps_the_regimen_over():
     assert _facts("T-ALL. induction 2024 with nelarabine; MRD still positive at week 12")["nelarabine"].historical
     assert _facts("induction 01/2025 with dexamethasone")["dexamethasone"].historical
+
+
+def test_a_case_ending_with_a_question_for_trials_gets_the_trials(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    engine.start("doc")
+    engine.command("doc", "role", "clinician")
+    reply = said(engine.message("doc", "34M, relapsed T-ALL after allo-HSCT (2025), CD7+ 92%, blasts 45%. Received "
+                                       "nelarabine and FLAG-Ida, refractory. ECOG 1. Any CD7 CAR-T?"))
+    assert "Noted:" in reply and "ranked" in reply and "city" not in reply
+
+
+def test_only_a_short_closing_question_naming_trials_asks_for_them(faq):
+    assert faq.asks_for_trials_at_end("Lupus since 2015, failed MMF. Is there a CAR-T trial for her?")
+    assert not faq.asks_for_trials_at_end("Any CD7 CAR-T? He is 34 with T-ALL.")
+    assert not faq.asks_for_trials_at_end("Lupus since 2015, failed MMF. Does it hurt?")
