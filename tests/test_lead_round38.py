@@ -257,3 +257,28 @@ def test_only_a_short_closing_question_naming_trials_asks_for_them(faq):
     assert faq.asks_for_trials_at_end("Lupus since 2015, failed MMF. Is there a CAR-T trial for her?")
     assert not faq.asks_for_trials_at_end("Any CD7 CAR-T? He is 34 with T-ALL.")
     assert not faq.asks_for_trials_at_end("Lupus since 2015, failed MMF. Does it hurt?")
+
+
+def test_how_the_treatments_just_told_went_is_read_in_the_next_message(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "mum", "my mum has ITP, shes 70", "tried steroids, ivig, rituximab", "none of them worked")
+    assert "did not help" not in replies[1]
+    assert "didn't find anything new" not in replies[2]
+    assert "rituximab (did not help)" in replies[2] and "corrected" not in replies[2]
+    drugs = {f.concept: f for f in tracker_of(engine, "mum").profile.facts if f.label == "DRUG"}
+    assert {drugs[c].status for c in ("glucocorticoid", "ivig", "rituximab")} == {"failed"}
+
+
+def test_neither_helped_while_a_question_is_pending_is_how_they_went_not_an_answer(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "son", "my son has crohns, hes 24", "he had humira and stelara", "neither helped")
+    assert "adalimumab (did not help), ustekinumab (did not help)" in replies[2]
+    assert "not taking" not in replies[2]
+    tracker = tracker_of(engine, "son")
+    assert tracker.pending is not None      # the question asked before stays open
+
+
+def test_an_outcome_alone_with_nothing_told_before_is_not_understood(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "x", "my mum has ITP, shes 70", "nothing lasts")
+    assert "did not help" not in replies[1]
