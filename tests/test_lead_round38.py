@@ -282,3 +282,9 @@ def test_an_outcome_alone_with_nothing_told_before_is_not_understood(tmp_path):
     engine = bundled_engine(tmp_path / "t.db", today=TODAY)
     replies = talk(engine, "x", "my mum has ITP, shes 70", "nothing lasts")
     assert "did not help" not in replies[1]
+
+
+def test_a_family_s_words_for_the_platelet_drugs_are_the_tpo_agonists():
+    facts = _facts("tried everything honestly, steroids, ivig, the tablets and injections for platelets, rituximab")
+    assert "tpo_agonist" in facts and "rituximab" in facts
+    assert _facts("she is on the platelet booster tablets")["tpo_agonist"].status == "current"
