@@ -288,3 +288,18 @@ def test_a_family_s_words_for_the_platelet_drugs_are_the_tpo_agonists():
     facts = _facts("tried everything honestly, steroids, ivig, the tablets and injections for platelets, rituximab")
     assert "tpo_agonist" in facts and "rituximab" in facts
     assert _facts("she is on the platelet booster tablets")["tpo_agonist"].status == "current"
+
+
+def test_still_going_to_school_or_work_is_at_most_ecog_2():
+    ecog = next(f for f in extract("he's tired a lot but still goes to school some days and plays a bit", today=TODAY)
+                if f.concept == "ecog")
+    assert ecog.value == 2 and ecog.comparator == "<="
+    assert any(f.concept == "ecog" for f in extract("she goes to work most days", today=TODAY))
+    assert not any(f.concept == "ecog" for f in extract("we go to school to pick him up", today=TODAY))
+
+
+def test_goes_to_school_answers_the_performance_question(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "boy", "my boy is 9, T-ALL, relapsed after transplant. CD7 positive on the last marrow.",
+                   "he's tired a lot but still goes to school some days and plays a bit")
+    assert "didn't catch" not in replies[1] and "ECOG performance status ≤2" in replies[1]
