@@ -303,3 +303,9 @@ def test_goes_to_school_answers_the_performance_question(tmp_path):
     replies = talk(engine, "boy", "my boy is 9, T-ALL, relapsed after transplant. CD7 positive on the last marrow.",
                    "he's tired a lot but still goes to school some days and plays a bit")
     assert "didn't catch" not in replies[1] and "ECOG performance status ≤2" in replies[1]
+
+
+def test_a_bracket_telling_the_stop_then_why_gives_the_why():
+    assert _facts("mycophenolate for 18 months (stopped in march - her liver), then rituximab"
+                  )["mycophenolate"].status == "intolerant"
+    assert _facts("MTX (stopped 2019: nausea)")["methotrexate"].status == "intolerant"
