@@ -309,3 +309,12 @@ def test_a_bracket_telling_the_stop_then_why_gives_the_why():
     assert _facts("mycophenolate for 18 months (stopped in march - her liver), then rituximab"
                   )["mycophenolate"].status == "intolerant"
     assert _facts("MTX (stopped 2019: nausea)")["methotrexate"].status == "intolerant"
+
+
+def test_a_marker_s_result_is_worded_in_the_reply_s_language_and_no_remission_is_a_failure(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    reply = talk(engine, "zh", "我儿子15岁，T淋巴母细胞淋巴瘤，化疗两个疗程没有缓解，CD7阳性。我们在上海。")[0]
+    assert "CD7表达 阳性" in reply and "positive" not in reply
+    assert "化疗（无效）" in reply
+    engine = bundled_engine(tmp_path / "e.db", today=TODAY)
+    assert "CD7 expression positive" in talk(engine, "en", "CD7 positive T-ALL, 30M")[0]
