@@ -318,3 +318,14 @@ def test_a_marker_s_result_is_worded_in_the_reply_s_language_and_no_remission_is
     assert "化疗（无效）" in reply
     engine = bundled_engine(tmp_path / "e.db", today=TODAY)
     assert "CD7 expression positive" in talk(engine, "en", "CD7 positive T-ALL, 30M")[0]
+
+
+def test_a_parent_s_own_age_before_the_child_s_illness_leaves_the_message_the_child_s():
+    facts = extract("I'm 45, my son has T-ALL, he is 17, relapsed after chemo", today=TODAY)
+    ages = {f.value: f for f in facts if f.label == "AGE"}
+    assert ages[17].family is False and ages[45].family
+    assert next(f for f in facts if f.concept == "t_all").family is False
+    # the writer's own illness told with the age keeps the message theirs
+    from nlp.pipeline import speaker_of
+    assert speaker_of("im 34 with crohns, my son has it too").speaker == "patient"
+    assert speaker_of("I am 45 and have lupus, my son has T-ALL").speaker == "patient"

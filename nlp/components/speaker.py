@@ -557,7 +557,9 @@ def _speaker_of(text: str) -> Speaker:
         return treated
 
     def writer_first(candidate) -> bool:   # the writer spoke of their own health before naming them
-        return any(p.search(text, 0, candidate[0]) for p in rel.self_statements)
+        # (a statement starting before them, read in the whole text: its own look ahead may
+        # see the relative's illness, "I'm 45, my son has T-ALL" is no telling of the writer's)
+        return any(m.start() < candidate[0] for p in rel.self_statements for m in p.finditer(text))
 
     subject = next((c for c in found if c[3] and (c[5] or not writer_first(c))), None)
     if subject is None:   # a child or partner the sentence goes on about
