@@ -30,6 +30,8 @@ from nlp.resources import vocabulary_words
 
 SITES_TRIALS = 3                   # trials whose sites "where is the hospital?" shows
 PASSED_IN_ROW = 2                  # messages telling other things before a pending question is left open
+OUTCOME_FOLLOW_UP_CHARS = 80      # "none of them worked": a short message saying only how they went
+_FOLLOW_UP_OUTCOMES = ("failed", "intolerant")
 SPEAKER_MESSAGES = 1               # who is writing is read until this many messages said something
 
 
@@ -85,10 +87,14 @@ class Answering:
         messages (until one said something usable; "my mother is 70" after "I have lupus"
         is about someone else): recorded once (the relation and the sex it implies, no text)."""
         tracker = turn.tracker
-        if tracker.relation is not None or tracker.messages >= SPEAKER_MESSAGES or tracker.role == "clinician":
+        if tracker.relation is not None or tracker.role == "clinician":
             return
         found = self.speaker(text)
-        if getattr(found, "speaker", None) == "relative" and getattr(found, "relation", None):
+        if getattr(found, "speaker", None) != "relative" or not getattr(found, "relation", None):
+            return
+        # later on, only a writer naming themself the patient's relative ("sorry, I should say
+        # I am her mum", "im his wife btw"): "my mother is 70" after "I have lupus" is someone else
+        if tracker.messages < SPEAKER_MESSAGES or getattr(found, "writer", None):
             turn.record("speaker", {"relation": found.relation, "sex": found.sex})
 
     def _corrects_whose(self, turn: Turn, body: str) -> bool:
@@ -247,6 +253,13 @@ class Answering:
         key = turn.tracker.pending["key"]
         source = turn.tracker.next_source
         extra = self._of_someone_else(turn, words, stamp(self._read(words, source=source, tracker=turn.tracker), source)) if typed else []
+        outcomes = self._outcome_of_told(turn, words, source) if typed and not extra and key != LOCATION_KEY else []
+        if len(outcomes) >= 2:      # of a list ("neither helped"): a bare "didnt work" may answer the question
+            # "he had humira and stelara", then, to the question asked after it, "neither
+            # helped": how those went, not "no" to the question (which stays open)
+            self._note(turn, "facts", {"source": source}, outcomes)
+            self._advance(turn)
+            return
         if extra and key != LOCATION_KEY:
             extra += self._place_in_passing(turn, words, extra, source)     # "im 38 and in dublin" to another question
         if key == LOCATION_KEY:
@@ -350,6 +363,30 @@ class Answering:
             return
         self._record_answer(turn, key, unique(stamp(answered, source) + extra), source)
 
+    def _outcome_of_told(self, turn: Turn, text: str, source: str) -> list[Fact]:
+        """A message that only says how the treatments just told went ("tried steroids, ivig,
+        rituximab", then "none of them worked" or "nothing lasts"): read after them, as one
+        telling, it gives them the outcome it says (the pipeline's own list-outcome reading).
+        Only the treatments of the message just before, told with no outcome of their own; none
+        when the message names anything itself (lead, round 38)."""
+        tracker = turn.tracker
+        told = [f for f in tracker.profile.facts
+                if f.label in ("DRUG", "PROCEDURE") and f.source == tracker.last_source and f.status is None
+                and not (f.negated or f.family or f.hypothetical or f.uncertain)]
+        if not told or len(text) > OUTCOME_FOLLOW_UP_CHARS or self.faq.is_question(text):
+            return []
+        names = [f.text for f in told]
+        joined = f"tried {', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else f"tried {names[0]}"
+        read = {(f.label, f.concept): f for f in self._read(f"{joined}. {text}", tracker=tracker)
+                if f.label in ("DRUG", "PROCEDURE")}
+        found = []
+        for fact in told:
+            again = read.get((fact.label, fact.concept))
+            if again is not None and again.status in _FOLLOW_UP_OUTCOMES and not again.negated:
+                found.append(replace(fact, status=again.status, historical=again.historical or fact.historical,
+                                     ongoing=again.ongoing, source=source))
+        return found
+
     def _asked_us(self, turn: Turn, text: str) -> bool:
         """A question to the bot, answered from data/faq.yaml (never noted as a fact): an
         entry or a term; the sites of the trials that may fit. A question the FAQ does not
@@ -402,6 +439,10 @@ class Answering:
         if not asks or any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=tracker)):
             # "can she join with lupus nephritis?": what it says is taken in; "do any of these
             # trials take people with UC?" only asks (the UC told before is no "possible" now)
+            if asks and self.faq.asks_for_trials_at_end(text):
+                # "34M, relapsed T-ALL after allo-HSCT ... Any CD7 CAR-T?": taken in, and the
+                # trials asked for follow (not the next question; lead, round 38)
+                turn.results_asked = True
             return False
         if tracker.profile.facts and self.faq.about_trials(text):
             turn.results_asked = True   # "is there any study that takes antisynthetase?": the trials answer it
@@ -634,8 +675,10 @@ class Answering:
             return
         fresh = [f for f in facts if all(f is not new for _, new in changed)]
         dated = [new for old, new in changed if _only_dated(old, new)]     # a date added, nothing else
-        changed = [(old, new) for old, new in changed if not _only_dated(old, new)]
-        shown = _most_specific(fresh, turn.tracker.profile.facts)
+        # how a treatment told just before went ("none of them worked"): noted, not a correction
+        outcomes = [new for old, new in changed if _only_outcome(old, new)]
+        changed = [(old, new) for old, new in changed if not (_only_dated(old, new) or _only_outcome(old, new))]
+        shown = _most_specific(fresh + outcomes, turn.tracker.profile.facts)
         if shown:
             turn.say("noted", facts=shown, hint=hint)
         if dated:
@@ -778,6 +821,12 @@ def _denies_unread(question: Any, words: str, said: list[Fact]) -> bool:
     named = [w for w in plain(words[opening.start(1):]).split()[:3]
              if len(w) >= 4 and w not in vocabulary_words("reply_after_no_words")]
     return bool(named) and not any(fuzz.ratio(w, a) >= 85 or w[:5] == a[:5] for w in named for a in asked)
+
+
+def _only_outcome(old: Fact, new: Fact) -> bool:
+    """The new fact only tells how the old treatment went (it had no outcome)."""
+    return (old.label in ("DRUG", "PROCEDURE") and old.status is None and new.status is not None
+            and not differs(replace(old, status=new.status), new))
 
 
 def _only_dated(old: Fact, new: Fact) -> bool:

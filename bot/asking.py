@@ -236,7 +236,8 @@ class Asking:
         the pending question with its quick replies, or what can be done with results."""
         tracker = turn.tracker
         if tracker.role is None:
-            turn.text("ask_role")
+            # after "I noted: ..." a "First:" reads as if nothing had been taken in
+            turn.text("ask_role_noted" if tracker.profile.facts else "ask_role")
             turn.choices = [Choice("r:patient", key="role_patient"), Choice("r:clinician", key="role_clinician")]
             return
         pending = tracker.pending

@@ -689,6 +689,8 @@ class Engine(Answering, Asking, Family):
             facts = facts or self._place_said_alone(turn, text, source)     # "we're in manchester"
         if facts and turn.tracker.role is not None:
             facts += self._place_in_passing(turn, text, facts, source)   # "... were in manchester"
+        if not facts and turn.tracker.role is not None:
+            facts = self._outcome_of_told(turn, text, source)   # "tried X, Y, Z" then "none of them worked"
         if not facts:
             if self.phrasings.greets(text):
                 turn.text("hello_back")         # "hello": greeted back, the open question again

@@ -36,6 +36,8 @@ FUZZY_SCORE = 88          # rapidfuzz ratio for a small typo ("waht is car-t")
 FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
 KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: no keyword answer
 MAX_ANSWERS = 2           # questions of one message answered ("what is car-t and does it hurt?")
+LAST_QUESTION_WORDS = 12  # a case's closing question asking for trials ("Any CD7 CAR-T?") is short
+_SENTENCES = re.compile(r"(?<=[.!?？。])\s+|\n+")
 _ARTICLES = re.compile(r"^(?:a|an|the|this|that)\s+")
 _NOT_WORD = re.compile(r"[\s\W_]+")
 
@@ -71,6 +73,7 @@ class Faq:
     pair_forms: tuple[re.Pattern, ...] = ()     # "difference between {term} and {other}": both terms
     trial_words: tuple[str, ...] = ()     # words naming trials: an unanswered question with one asks for them
     zh_wordings: tuple[tuple[str, Answer], ...] = ()   # Chinese wordings, longest first, found inside a message
+    forms: tuple[tuple[re.Pattern, Answer], ...] = ()  # an entry's forms ("{is|are} there {something|anything} for {me|her}")
 
     def about_trials(self, message: str) -> bool:
         """A question that names trials or the treatment ("does any study here take
@@ -78,6 +81,15 @@ class Faq:
         better than "I can't answer that one"."""
         return says_any(message, self.trial_words) or any(
             word in message for word in self.trial_words if CJK.search(word))
+
+    def asks_for_trials_at_end(self, message: str) -> bool:
+        """The message's last sentence is a short question naming trials or the treatment
+        ("34M, relapsed T-ALL ... Any CD7 CAR-T?", "... is there a trial for her?"): the case
+        told before it comes with a request for the trials."""
+        sentences = [s for s in _SENTENCES.split(message.strip()) if s.strip()]
+        last = sentences[-1].strip() if sentences else ""
+        return (last.endswith(("?", "？")) and len(last.split()) <= LAST_QUESTION_WORDS
+                and self.about_trials(last))
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""
@@ -104,6 +116,10 @@ class Faq:
         inside = self._inside(text)
         if inside:
             return inside[0]
+        padded = f" {text} "
+        for pattern, answer in self.forms:
+            if pattern.search(padded):
+                return answer
         term = self._pair(text) or self._term(text)
         if term is not None:
             return term
@@ -260,6 +276,27 @@ def _form(form: str, where: str) -> re.Pattern:
     return re.compile(re.escape(before) + r"(?P<term>.+?)" + re.escape(after.rstrip()))
 
 
+def _entry_form(form: str, where: str) -> re.Pattern:
+    """An entry's form as a pattern found inside a question: words, and ``{a|b|c}`` for one
+    of several (an empty choice, ``{a|}``, makes it optional); the first part is never
+    optional. "{is|are} there {something|anything} {suitable|} for {me|her|him}" finds "is
+    there something for him" and "are there anything suitable for her"."""
+    parts = re.findall(r"\{[^{}]*\}|[^\s{}]+", form)
+    pieces: list[tuple[str, bool]] = []
+    for part in parts:
+        options = [plain(o) for o in part[1:-1].split("|")] if part.startswith("{") else [plain(part)]
+        words = [o for o in options if o]
+        if not words:
+            raise DataError(where, f"{part!r} offers no words")
+        pieces.append(("(?:%s)" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)),
+                       len(words) < len(options)))
+    if not pieces or pieces[0][1] or "{" in re.sub(r"\{[^{}]*\}", "", form):
+        raise DataError(where, "needs words, the first not optional, and balanced {...}")
+    first, *rest = pieces
+    return re.compile(r"(?<= )" + first[0] + "".join(r"(?: %s)%s" % (p, "?" if optional else "")
+                                                   for p, optional in rest) + r"(?= )")
+
+
 def read_faq(path: Path = FAQ_PATH) -> Faq:
     raw = read_yaml(path)
     name = path.name
@@ -274,10 +311,11 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
     wordings: dict[str, Answer] = {}
     keywords: dict[str, Answer] = {}
     zh_wordings: dict[str, Answer] = {}
+    entry_forms: list[tuple[re.Pattern, Answer]] = []
     for key, spec in (raw.get("entries") or {}).items():
         where = f"{name}: entries.{key}"
-        if not isinstance(spec, dict) or set(spec) - {"wordings", "answer", "sites", "results", "contacts", "keywords", "zh"}:
-            raise DataError(where, "an entry has 'wordings', 'answer' (or 'sites: true'), 'results', 'contacts', 'keywords' and 'zh' only")
+        if not isinstance(spec, dict) or set(spec) - {"wordings", "forms", "answer", "sites", "results", "contacts", "keywords", "zh"}:
+            raise DataError(where, "an entry has 'wordings', 'forms', 'answer' (or 'sites: true'), 'results', 'contacts', 'keywords' and 'zh' only")
         sites = spec.get("sites") is True
         if sites == ("answer" in spec):
             raise DataError(where, "needs an 'answer', or 'sites: true' (answered from the trial records)")
@@ -305,6 +343,8 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
             if known is not None and known.id != key:
                 raise DataError(f"{where}.wordings", f"{wording!r} is also a wording of {known.id!r}")
             wordings[plain(wording)] = answer
+        for i, form in enumerate(_strings(spec["forms"], f"{where}.forms") if "forms" in spec else ()):
+            entry_forms.append((_entry_form(form, f"{where}.forms[{i}]"), answer))
         if "keywords" in spec:
             for word in _strings(spec["keywords"], f"{where}.keywords"):
                 known = keywords.get(plain(word))
@@ -329,7 +369,8 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
                                            if "trial_words" in raw else []))
     return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS),
                keywords, pairs, trial_words,
-               tuple(sorted(zh_wordings.items(), key=lambda item: len(item[0]), reverse=True)))
+               tuple(sorted(zh_wordings.items(), key=lambda item: len(item[0]), reverse=True)),
+               tuple(entry_forms))
 
 
 @lru_cache(maxsize=1)

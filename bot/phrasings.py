@@ -24,7 +24,7 @@ from data.files import DATA_DIR, read_yaml
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
 _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness",
              "own_telling", "about_a_patient", "case_shorthand", "nothing_else", "greetings", "professions",
-             "profession_titles", "about_a_patient_zh"}
+             "profession_titles", "about_a_patient_zh", "own_age"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -77,6 +77,7 @@ class Phrasings:
     # writing about someone else (a relative after 我/我家, "我的患者")
     own_telling_zh: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
     about_someone_zh: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
+    own_age: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "I am 38 years old"
 
     def greets(self, message: str) -> bool:
         """The whole message only greets ("hello", "hi there", "good morning")."""
@@ -93,7 +94,12 @@ class Phrasings:
         ("I have a patient with lupus", "our patient", "27 y/o")."""
         if self.own_telling_zh is not None and self.own_telling_zh.search(message):
             return self.about_someone_zh is None or not self.about_someone_zh.search(message)
-        return says_any(message, self.own_telling) and not says_any(message, self.about_a_patient)
+        if not says_any(message, self.own_telling):
+            return False
+        # "I am 38 years old woman with lupus": the writer's own age, not "a 38 year old woman"
+        # the writer refers (about_a_patient's "years old woman")
+        told = self.own_age.sub(" ", message) if self.own_age is not None else message
+        return not says_any(told, self.about_a_patient)
 
     def case_summary(self, message: str) -> bool:
         """A message opening the way clinicians summarise a case, age and sex in shorthand
@@ -213,9 +219,23 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
         raise DataError(f"{name}: case_shorthand", f"not a regular expression: {error}") from None
     nothing_else = frozenset(plain(w) for w in _strings(raw.get("nothing_else", []), f"{name}: nothing_else"))
     greetings = frozenset(plain(w) for w in _strings(raw.get("greetings", []), f"{name}: greetings"))
+    own_age = _pattern(raw.get("own_age"), f"{name}: own_age")
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
                      age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings,
-                     *_chinese_telling(_strings(raw.get("about_a_patient_zh", []), f"{name}: about_a_patient_zh")))
+                     *_chinese_telling(_strings(raw.get("about_a_patient_zh", []), f"{name}: about_a_patient_zh")),
+                     own_age=own_age)
+
+
+def _pattern(value: Any, where: str) -> re.Pattern[str] | None:
+    """One regular expression of the file (case-insensitive), or None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise DataError(where, "must be one regular expression")
+    try:
+        return re.compile(value, re.IGNORECASE)
+    except re.error as error:
+        raise DataError(where, f"not a regular expression: {error}") from None
 
 
 def _chinese_telling(about_a_patient_zh: list[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -252,9 +272,43 @@ def _roles(sections: Any, where: str, professions: list[str] = ()) -> dict[str, 
         for phrase in _strings(sections.get(kind, []), f"{where}.{kind}"):
             slot = next((s for s in ("{relative_zh}", "{relative}", "{profession}") if s in phrase), None)
             fills = relatives[slot] if slot else [("", None, None)]
+            pronoun = _writer_pronoun(phrase, slot)
             for word, relation, sex in fills:
+                if pronoun is not None:     # "i'm her mum": the writer's word; the patient is her child
+                    relation, sex = _patient_of_writer(relation, pronoun)
                 roles.setdefault(plain(phrase.replace(slot, word) if slot else phrase), (kind, relation, sex))
     return roles
+
+
+# "i'm her {relative}", "我是他{relative_zh}": the relation word is the writer's, not the
+# patient's; the pronoun before it is the patient's
+_WRITER_PRONOUN = re.compile(r"(?:^|\s)(?P<pron>her|his)\s+\{relative\}|(?P<zh>她|他)\{relative_zh\}")
+
+
+def _writer_pronoun(phrase: str, slot: str | None) -> str | None:
+    match = _WRITER_PRONOUN.search(phrase) if slot in ("{relative}", "{relative_zh}") else None
+    if match is None:
+        return None
+    return match.group("pron") or {"她": "her", "他": "his"}[match.group("zh")]
+
+
+@lru_cache(maxsize=1)
+def _relations_file() -> dict[str, Any]:
+    raw = read_yaml(RELATIONS_PATH)
+    return raw if isinstance(raw, dict) else {}
+
+
+def _patient_of_writer(writer: str, pronoun: str) -> tuple[str, str | None]:
+    """The patient's relation and sex when the writer is their ``writer`` ("her mother":
+    her daughter), from data/nlp/relations.yaml ``writer_as_relative_of``; a writer's word
+    it does not invert ("i'm her aunt") leaves the person asked for, of the pronoun's sex."""
+    raw = _relations_file()
+    inverse = (raw.get("writer_as_relative_of") or {}).get(writer) or {}
+    relation = inverse.get(pronoun)
+    if relation is None:
+        relation = "someone_elses_female" if pronoun == "her" else "someone_elses_male"
+    spec = (raw.get("relations") or {}).get(relation) or {}
+    return str(relation), spec.get("sex")
 
 
 def _relatives() -> dict[str, list[tuple[str, str, str | None]]]:

@@ -246,7 +246,7 @@ class Renderer:
             return self.p("condition_history" if fact.historical else "condition", name=name)
         if label == "PROCEDURE":
             if (fact.uncertain or fact.hypothetical) and not fact.negated:
-                return self.p("finding_uncertain", name=name)     # "maybe a transplant?": not one had
+                return self.p("drug_uncertain", names=name)     # "maybe a transplant?": not one had
             return self.p("procedure_negated" if fact.negated else "procedure", name=name)
         if label == "LAB":
             if fact.said_in_words:
@@ -288,6 +288,8 @@ class Renderer:
             if (fact.uncertain or fact.hypothetical) and not fact.negated:
                 return self.p("finding_uncertain", name=name)     # "not sure if it was CD7 positive"
             status = "negative" if fact.negated else (fact.status or "positive")
+            # the result's word in the reply's language ("CD7表达 positive" was shown in Chinese)
+            status = self.texts.phrase_or(f"marker_{status}", status, self.lang)
             if fact.value is not None and fact.unit in (None, "%") and not load_terminology().flagged(fact.concept, "antibody"):
                 # a share with no result ("CD7 5%"): shown as written, never "positive"
                 status = f"{status} ({_num(fact.value)}%)" if fact.status or fact.negated else f"{_num(fact.value)}%"

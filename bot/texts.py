@@ -154,6 +154,12 @@ class Texts:
             raise DataError(f"{TEXTS_PATH.name}: phrases.{key}", "missing phrase")
         return found
 
+    def phrase_or(self, key: str, default: str, lang: str | None = None) -> str:
+        """The phrase ``key`` when the file has it, else ``default`` (a marker's status word:
+        "positive" is "阳性" in Chinese, an unlisted one shown as read)."""
+        found = self._in(lang, "phrases", key)
+        return found if found is not None else default
+
     def label(self, choice: str, lang: str | None = None) -> str:
         spec = self.choices[choice]
         return dict(spec.labels).get(lang or ENGLISH, spec.label)

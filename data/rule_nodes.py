@@ -200,7 +200,8 @@ def _hash(text: str) -> str:
 # 150: h162, round 34: the operations that remove a cancer are procedures (therapies_extra.yaml: mastectomy, wide local excision / lumpectomy / WLE, pancreaticoduodenectomy / Whipple, lung lobectomy, prostatectomy; "anterior resection" a colectomy): registry criteria naming them ("Breast conserving surgery (BCS) ... or total mastectomy", "Prior prostatectomy") now read them; ConText: "plans" + a treatment, "; for" + a treatment and "starts in two weeks" are plans.
 # 151: h166, round 35: bilirubin terms in a printout's order ("Bili total", "Bilirubin total", "total bili"); ConText: "unfit / ineligible / unsuitable for" negates (was hypothetical), "considered, not started", "not pursued", "as rescue (only)", "rescue, responded", "eradicated", "stopped (date) at", ", likely / probable / possible X" (forward only), "X query (" (backward).
 # 152: h165, round 35: terminology: "high bp" (hypertension), "diabetic type 1/2" (type 1/2 diabetes), "bowel resected" (bowel resection); ConText: "<list> all tried" is over, "<X> so far" / "<X> only," a bare current cue, "tmrw" / "2moro" a plan; a lower-case test name counts before its result ("ana pos").
-PLAN_VERSION = "152"
+# 153: lead, thirty-eighth session: ConText: "declined" no refusal of a LAB; "uses"/"and uses" taking now (the TERMINATE "and uses" dropped); "resolved/settled/cleared on|with" ends the episode, hides the bare "on"; "still" BACKWARD cut at a clause's end; a phase's year before its regimen ("induction 2024 with"); a list item's test word ("HIV test and hepatitis"); the thrombopoietin agonists in a family's words; "goes to school / to work" at most ECOG 2.
+PLAN_VERSION = "153"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -69,7 +69,7 @@ class _Traits:
     ``ConTextRule`` upper-cases its category and direction when it is made; they are not
     changed after)."""
 
-    __slots__ = ("rule", "category", "direction", "terminate", "outcome", "ends_clause")
+    __slots__ = ("rule", "category", "direction", "terminate", "outcome", "ends_clause", "cut")
 
     def __init__(self, rule):
         self.rule = rule
@@ -78,6 +78,9 @@ class _Traits:
         self.terminate = self.direction == "TERMINATE"
         self.outcome = self.category.startswith(OUTCOME_PREFIXES)
         self.ends_clause = bool((rule.metadata or {}).get("ends_clause"))
+        # an outcome cue a clause's end cuts all the same (``"metadata": {"cut_at_clause": true}``:
+        # "consolidation with nelarabine; MRD still 0.4%": the "still" is the MRD's)
+        self.cut = bool((rule.metadata or {}).get("cut_at_clause"))
 
 
 _TRAITS: dict[int, _Traits] = {}
@@ -135,7 +138,7 @@ def _mend_scope_overlap(module: ModuleType) -> None:
             return False        # below: never mended, and medspaCy's leaves a TERMINATE cue alone
         if mine.category == "THERAPY_FAILED" and _postposed_now(self, other):
             return False
-        if (not mine.outcome
+        if ((not mine.outcome or mine.cut)
                 and (theirs.terminate or theirs.ends_clause
                      or (theirs.category in CLAUSE_CATEGORIES and theirs.category in rule.terminated_by))
                 and spans_overlap(scope, others)):

@@ -57,8 +57,8 @@ def _units_file() -> tuple[Path, dict]:
     """data/nlp/units.yaml, read and checked once for ``unit_aliases`` and ``unit_systems``."""
     path = NLP_DIR / "units.yaml"
     doc = read_yaml(path)
-    if not isinstance(doc, dict) or set(doc) - {"exact", "aliases", "systems"}:
-        raise DataError(path.name, "holds 'exact', 'aliases' and 'systems' only")
+    if not isinstance(doc, dict) or set(doc) - {"exact", "aliases", "systems", "no_system_witness"}:
+        raise DataError(path.name, "holds 'exact', 'aliases', 'systems' and 'no_system_witness' only")
     return path, doc
 
 
@@ -78,6 +78,17 @@ def unit_aliases() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...
             clean[str(key) if section == "exact" else str(key).lower()] = tuple(value)
         result.append(clean)
     return result[0], result[1]
+
+
+@lru_cache(maxsize=1)
+def no_system_witnesses() -> frozenset[str]:
+    """Analytes whose unit tells nothing of a text's unit system (``no_system_witness`` of
+    data/nlp/units.yaml: haemoglobin in g/dL beside creatinine in µmol/L)."""
+    path, doc = _units_file()
+    words = doc.get("no_system_witness") or []
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise DataError(f"{path.name}.no_system_witness", "must be a list of analyte ids")
+    return frozenset(words)
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-from nlp.resources import unit_aliases, unit_systems, vocabulary_words
+from nlp.resources import no_system_witnesses, unit_aliases, unit_systems, vocabulary_words
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _FOLD = str.maketrans({"µ": "u", "μ": "u", "×": "x", "·": ".", "⁄": "/", "∕": "/"})
@@ -103,7 +103,8 @@ def prefer_written_system(facts: list[Any], terminology: Any) -> None:
             continue
         analyte = terminology.get(fact.concept)
         key = normalize_unit(fact.unit, analyte.attrs.get("units", {})) if analyte is not None else None
-        if key in systems:
+        if key in systems and not (systems[key] != _SI and fact.concept in no_system_witnesses()):
+            # "Hb 11.2 g/dL" tells nothing beside "creatinine 68" (µmol/L); "Hb 112 g/L" tells SI
             written.add(systems[key])
     if not written:
         # no unit written: a unitless value that only SI units can hold at all ("Creat 78": 78
@@ -113,7 +114,8 @@ def prefer_written_system(facts: list[Any], terminology: Any) -> None:
         # read, but an SI one can hold a value only g/dL reads ("Hb 5.7": mmol/L in the
         # Netherlands, no unit of ``bare_units``), so a value never tells conventional units
         # (h111, round 24); it only keeps a message with values of both ("Creat 78, Hb 9.2") asked
-        written = {system for fact in facts if (system := _only_system(fact, terminology, systems, open_values))}
+        written = {system for fact in facts if (system := _only_system(fact, terminology, systems, open_values))
+                   and not (system != _SI and fact.concept in no_system_witnesses())}
         if written != {_SI}:
             return
     if len(written) != 1:

@@ -282,12 +282,17 @@ def _first_variants(pattern: list[dict]) -> list[list[dict]]:
     return [[{key: word}] + rest for word in value["IN"]]
 
 
-_LIST_JOINER = re.compile(r"(?:\s*[x×]\s?\d{1,2})?(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
+# (an item's test word after it: "her HIV test and hepatitis tests were negative"; lead, round 38)
+_LIST_JOINER = re.compile(r"(?:\s+(?:tests?|testing|screens?|screening|serology|serologies|results?|status|pcr))?"
+                          r"(?:\s*[x×]\s?\d{1,2})?(?:\s*\([^()\n]{1,40}\))?[\s,/]*(?:(?:or|and|nor)[\s,/]*)?(?:(?:any|other|any\s+other)\s+)?", re.IGNORECASE)
 # ... with an item's dose after it, for a cue of taking or failing before the list ("on
-# prednisolone 10mg and hydroxychloroquine"; not for negation: a "- no" after a dosed medicines
+# prednisolone 10mg and hydroxychloroquine", "I take mycophenolate 1.5g twice a day and
+# nifedipine"; not for negation: a "- no" after a dosed medicines
 # list is its last item's; lead, round 26)
 _DOSED_JOINER = re.compile(r"\s*\d+(?:[.,]\d+)?\s?(?:mg|g|mcg|ug|µg|iu|units?|ml)(?:/(?:day|d|kg|m2|wk|week))?"
-                           r"(?:\s+(?:daily|od|bd|bid|tds|tid|qds|weekly|monthly|a\s+day|per\s+day))?" + _LIST_JOINER.pattern,
+                           r"(?:\s+(?:daily|od|bd|bid|tds|tid|qds|weekly|monthly|a\s+day|per\s+day|a\s+week|at\s+night"
+                           r"|(?:once|twice|three\s+times|[1-4]\s?x)\s+(?:a|per|each)\s+(?:day|week|month)|(?:once|twice)\s+(?:daily|weekly)"
+                           r"|every\s+(?:day|week|month|other\s+(?:day|week)|[1-8]\s+(?:days|weeks))))?" + _LIST_JOINER.pattern,
                            re.IGNORECASE)
 _DISJUNCTION = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 # an "or" list may hold items the pipeline does not know ("no evidence of alcoholic liver

@@ -37,6 +37,7 @@ class OrganInvolvement:
         # a phrase naming its disease after it: the disease starts within this many tokens
         self.after_window = int(spec.get("after_window", 4))
         self.sentences_back = int(spec.get("sentences_back", 0))
+        self.far_window = int(spec.get("far_window", 0))
         # a "'s" after these words is "is" or "has", no owner ("she's had nephritis twice")
         self.contraction_subjects = frozenset(str(w).lower() for w in spec.get("contraction_subjects") or ())
         try:
@@ -157,6 +158,14 @@ class OrganInvolvement:
         sentence_start = doc[start].sent.start if doc.has_annotation("SENT_START") else 0
         conditions = [c for c, _, _ in chosen if c.label == "CONDITION" and c.end <= start]
         before = [c for c in conditions if c.start >= max(sentence_start, start - self.window)]
+        if not before and self.far_window:
+            # a long sentence: the disease it opened with, further back ("diagnosed with lupus
+            # 18 months ago, at first only joints and rash but since 6 months her kidneys are
+            # affected"; lead, round 38), unless an infection stands nearer ("... then a bad
+            # pneumonia and since then her lungs are affected": no disease's lungs)
+            far = [c for c, _, _ in chosen if c.label in ("CONDITION", "INFECTION") and c.end <= start
+                   and c.start >= max(sentence_start, start - self.far_window)]
+            before = far[-1:] if far and far[-1].label == "CONDITION" else []
         if not before and self.sentences_back and sentence_start > 0 and not any(c.start >= sentence_start for c in conditions):
             first = doc[sentence_start - 1].sent
             for _ in range(self.sentences_back - 1):

@@ -138,7 +138,11 @@ class ValueReader:
         # "went from 8 to 60", "rose from 1.2 to 2.5 mg/dL": a change, the newer value is
         # the one (``change_words``; a verb is needed: a criterion's "from 50 to 100" is a range)
         change = _alternation(vocabulary.get("change_words") or [])
-        from_to = (rf"from\s+(?:{comparators})?\s*{NUMBER}(?:\s?{UNIT})?\s*(?:to|->|-->|\u2192)\s*"
+        # (the older value's date may follow it: "fell from 78% (2022) to 61% (10/2026)",
+        # "declined from 78% in 2022 to 61%"; lead, round 38)
+        from_to = (rf"from\s+(?:{comparators})?\s*{NUMBER}(?:\s?{UNIT})?"
+                   r"(?:\s*\(\s*(?:in\s+)?(?:\d{1,2}/)?(?:\d{1,2}/)?\d{2,4}\s*\)|\s+in\s+(?:\d{1,2}/)?\d{4})?"
+                   rf"\s*(?:to|->|-->|\u2192)\s*"
                    rf"(?=(?:{comparators})?\s*\d)")
         self._from_to = re.compile(
             rf"(?:\s*(?:{fillers}))*\s*(?:(?:has|have|had)\s+)?(?:{change})\s+{from_to}", re.IGNORECASE) if change else None

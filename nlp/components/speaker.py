@@ -575,7 +575,9 @@ def _speaker_of(text: str) -> Speaker:
         return treated
 
     def writer_first(candidate) -> bool:   # the writer spoke of their own health before naming them
-        return any(p.search(text, 0, candidate[0]) for p in rel.self_statements)
+        # (a statement starting before them, read in the whole text: its own look ahead may
+        # see the relative's illness, "I'm 45, my son has T-ALL" is no telling of the writer's)
+        return any(m.start() < candidate[0] for p in rel.self_statements for m in p.finditer(text))
 
     # the one relative the writer says they ask for ("my dad 72 has RA, my mum 70 has lupus, im
     # asking for mum"), before one only marked by an age said first (h165, round 35)

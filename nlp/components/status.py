@@ -701,7 +701,8 @@ def _bracket_text(span: Span) -> str | None:
     or after the outcome) or a stop said after it ("(rash, stopped)")."""
     doc = span.doc
     opened = span.end
-    while opened < min(len(doc), span.end + 6) and dose_part(doc[opened]):
+    # (up to 8 words: "MMF 3 g/day 2020-2023 (...)", "mycophenolate for 18 months (...)"; lead, round 38)
+    while opened < min(len(doc), span.end + 8) and (dose_part(doc[opened]) or doc[opened].lower_ == "for"):
         opened += 1
     if opened + 2 >= len(doc) or doc[opened].text not in ("(", "["):
         return None
@@ -711,7 +712,17 @@ def _bracket_text(span: Span) -> str | None:
     inside = _BRACKET_DATE.sub("", doc[opened + 1:close].text.lower())   # "IFX (LOR 2021)"
     inside = _BRACKET_LEADING_DATE.sub("", inside)      # "MMF 3g (2021-24, progression)"
     inside = _BRACKET_LEADING_LENGTH.sub("", inside)    # "IFX (1y, LOR)": how long, then how it went
-    return _BRACKET_STOPPED.sub("", inside)             # "anakinra (injection site reactions, stopped)"
+    inside = _BRACKET_STOPPED.sub("", inside)           # "anakinra (injection site reactions, stopped)"
+    # "MMF 3 g/day 2020-2023 (skin progression despite adherence)": what progressed, and why
+    # it was no fault of the taking, around the outcome (lead, round 38)
+    inside = _BRACKET_DESPITE.sub("", inside)
+    # "(stopped in march - her liver)": the stop and its time, then why
+    inside = _BRACKET_LEADING_STOP.sub("", inside)
+    inside = _BRACKET_OWNER.sub("", inside)
+    first, _, rest = inside.partition(" ")
+    if rest and first in vocabulary_words("bracket_outcome_domains"):
+        return rest
+    return inside
 
 
 def item_outcome(span: Span) -> str | None:
@@ -763,6 +774,10 @@ _BRACKET_LEADING_DATE = re.compile(r"^(?:(?:\d{1,2}/)?\d{2,4}(?:\s*[-–]\s*(?:\
 _BRACKET_LEADING_LENGTH = re.compile(r"^(?:\d{1,2}(?:\.\d)?\s*(?:y|yr|yrs|years?|m|mo|mos|mths?|months?|w|wk|wks|weeks?)"
                                      r"\s*[,;:]\s*)")
 # the stop after the outcome, which says no more ("(rash, stopped)")
+_BRACKET_LEADING_STOP = re.compile(r"^(?:stopped|discontinued|ceased|withdrawn)\b[^-–:,;()]{0,20}?\s*[-–:,;]\s*")
+_BRACKET_OWNER = re.compile(r"^(?:her|his|my|their|the)\s+")
+# "... despite adherence", "... in spite of 3 g/day": the outcome before it stands alone
+_BRACKET_DESPITE = re.compile(r"\s+(?:despite|in\s+spite\s+of)\b[^()]{0,60}$")
 _BRACKET_STOPPED = re.compile(r"\s*[,;]\s*(?:then\s+)?(?:stopped|discontinued|ceased|withdrawn|switched)$")
 
 
