@@ -294,6 +294,7 @@ def _writer_pronoun(phrase: str, slot: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _relations_file() -> dict[str, Any]:
+    """data/nlp/relations.yaml, read once (its relation words and how a writer's word inverts)."""
     raw = read_yaml(RELATIONS_PATH)
     return raw if isinstance(raw, dict) else {}
 
@@ -314,8 +315,7 @@ def _patient_of_writer(writer: str, pronoun: str) -> tuple[str, str | None]:
 def _relatives() -> dict[str, list[tuple[str, str, str | None]]]:
     """(word, relation, sex) for every relation word of data/nlp/relations.yaml
     (``{relative}``), and for its Chinese words in data/nlp/zh.yaml (``{relative_zh}``)."""
-    raw = read_yaml(RELATIONS_PATH)
-    relations = raw.get("relations", {}) if isinstance(raw, dict) else {}
+    relations = _relations_file().get("relations", {})
     found: dict[str, list[tuple[str, str, str | None]]] = {"{relative}": [], "{relative_zh}": []}
     sexes: dict[str, str | None] = {}
     for relation, spec in (relations or {}).items():
