@@ -128,7 +128,6 @@ _ONSET_GAP = re.compile(r"\s*,?\s*\(?\s*(?:since\s+)?", re.IGNORECASE)
 _ONSET_START = re.compile(r"(?:dx|dx'd|diagnosed|diagnosis|onset)\b", re.IGNORECASE)
 _COMPLICATED_BY = re.compile(r"\s*\)?\s*,?\s*(?:c/b|complicated\s+(?:by|with))\s+", re.IGNORECASE)
 _CLASS_WORDS = re.compile(r"(?:(?:class|stage|grade|biopsy-proven|biopsy|proven)\s+[IVX0-9+/-]*\s*){0,2}", re.IGNORECASE)
-_SECOND_VALUE = re.compile(r"\s*/\s*(\d{2,3})(?![\d/]|[.,]\d)")
 # "for" and up to two words before an infection a course was given for ("for a chest infection")
 _REASON_FOR = re.compile(r"\bfor\s+(?:[A-Za-z-]+\s+){0,2}$", re.IGNORECASE)
 ACTIVE_INFECTION = "active_infection"
@@ -313,6 +312,13 @@ class FactBuilder:
         self.harm_from_drug = HarmFromDrug(vocabulary)     # "pancreatitis from azathioprine": not tolerated
         self.short_course_days = float(vocabulary.get("short_course_days") or 0)   # "pred for a week in may": over
         self.value_pairs = dict(vocabulary.get("value_pairs") or {})
+        # "150/95", and a patient's "165 over 100" (``value_pair_words``; h168, round 35): a word between the two
+        # never before a time ("over 10 days")
+        words = [w for w in vocabulary.get("value_pair_words") or () if w != "/"]
+        tail = r"(?![\d/]|[.,]\d)"
+        between = "/" if not words else r"(?:/|(?:%s)(?=\s*\d{2,3}%s(?!\s*(?:%s)\b)))" % (
+            alternation(words), tail, alternation(vocabulary.get("value_pair_not_before") or ["days"]))
+        self.second_value = re.compile(r"\s*%s\s*(\d{2,3})%s" % (between, tail), re.IGNORECASE)
         self.history_sections = HistorySections(vocabulary, terminology)   # run over a whole text by nlp.pipeline
         self.status_words = StatusWords(terminology, vocabulary)
         # "despite mesalamine 4.8 g daily": a failed treatment written with its schedule (h106, round 23)
@@ -1507,7 +1513,7 @@ class FactBuilder:
         if fact.label != "LAB" or reading is None or fact.value is None:
             return None
         other = self.value_pairs.get(fact.concept)
-        match = _SECOND_VALUE.match(text, reading.end) if other else None
+        match = self.second_value.match(text, reading.end) if other else None
         if match is None:
             return None
         second = replace(fact, concept=other, value=float(match.group(1)), value_normalized=None,

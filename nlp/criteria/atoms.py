@@ -37,7 +37,8 @@ _SKIPPED = {"SEX", "LOCATION", "AGE", "WEIGHT", "ALLERGY", "STAGE"}   # ALLERGY,
 _CLAUSE_END = re.compile(r"[;\n]|\.(?:\s|$)")
 _SCORE_START = re.compile(r"≥|≤|>=|<=|[<>=]|\d|\b(?:IV|I{1,3})\b")
 _SCORE_LIST = re.compile(r"\d+(?:\s*(?:,|~|～|/|,?\s*or|,?\s*and|to|-|–)\s*\d+\b)+(?!\s*(?:\.\d|%|[A-Za-z]*/))")
-_ALTERNATIVE = re.compile(r"\s*(?:,?\s*or|to|-|–|,?\s*and|,)\s*(?P<v>\d+(?:\.\d+)?|IV|I{1,3})\b")
+# "III or IV", "III-IV", and "III/IV" (h168, round 35: the slash left "IV heart failure" an alternative)
+_ALTERNATIVE = re.compile(r"\s*(?:,?\s*or|to|-|–|,?\s*and|,|/)\s*(?P<v>\d+(?:\.\d+)?|IV|I{1,3})\b")
 _COUNT_BEFORE = r"(?:(?P<cmp>at least|a minimum of|more than|≥|>=|>)\s+)?(?P<n>{n})\s+(?:x\s+)?$"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 

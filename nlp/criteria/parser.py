@@ -1205,6 +1205,14 @@ def _by_definition(prepared: str, kind: str, cues) -> dict | None:
     allowed = TESTED if "serolog" in match.group(0).lower() else MEASURED
     if not leaves or any(leaf.get("type") not in allowed for leaf in leaves):
         return None
+    if match.groupdict().get("treated"):
+        # "... (SBP > 180 mmHg ...) in patients on anti-hypertensive medications": the thresholds
+        # while on that treatment, each drug of it taken now (h168, round 35)
+        treated = match.group("treated")
+        treated = _build(treated[:1].upper() + treated[1:], kind, cues)
+        if treated.get("type") != "therapy" or treated.get("response", "any") != "any" or len(treated) > 3:
+            return None
+        return {"all": [dict(treated, response="current"), rule]}
     return rule
 
 

@@ -320,6 +320,10 @@ def names_a_kind(concept, text: str) -> bool:
     return any(said == kind.lower() or said == kind.lower() + "s" for kind in kinds)
 
 
+# the concept every "uncontrolled X" concept is below (data/terminology/conditions.yaml)
+UNCONTROLLED = "uncontrolled_disease"
+
+
 def own_qualifiers(reader, atom: Atom) -> None:
     """A qualifier inside the fact's own words ("intolerable cardiac function", "severe
     arrhythmia") counts unless the concept's name says it too ("severe cognitive
@@ -362,6 +366,11 @@ def own_qualifiers(reader, atom: Atom) -> None:
         before = re.search(r"([A-Za-z]+)[\s-]+$", reader.text[max(0, atom.start - 30):atom.start])
         if before and any(p.fullmatch(before.group(1)) for p in reader.cues.patterns.get("name_modifiers", ())):
             atom.mods.setdefault("qualified", ("clinical", reader.text[before.start(1) + max(0, atom.start - 30):atom.end]))
+    if concept is not None and reader.terminology.is_a(concept.id, UNCONTROLLED) \
+            and " ".join(atom.text.lower().split()) in (t.lower() for t in concept.terms):
+        # "Poorly controlled hypertension", a term of "uncontrolled hypertension": a concept of an
+        # uncontrolled disease has its control word in every term, however written (h168, round 35)
+        label = " ".join(atom.text.lower().split())
     for pattern in reader.cues.patterns["qualifiers"]:
         for match in pattern.finditer(atom.text):
             word = match.group(0).lower()
@@ -371,6 +380,27 @@ def own_qualifiers(reader, atom: Atom) -> None:
                 atom.mods["active"] = True
                 continue
             atom.mods.setdefault("qualified", ("clinical", atom.text))
+
+
+def carried_qualifiers(reader, atoms: list[Atom]) -> None:
+    """A qualifier that begins a condition's own name ("uncontrolled" of "uncontrolled diabetes
+    mellitus") may reach the next condition of a plain list ("History of uncontrolled diabetes
+    mellitus and hypertension", "Uncontrolled hypertension and/or diabetes mellitus"): when the
+    words carried over name a narrower concept of that condition ("uncontrolled hypertension"),
+    which of the two is meant is the team's: the condition keeps its leaf with a review (h168,
+    round 35). A qualifier that names no narrower concept ("active brain metastases and/or
+    carcinomatous meningitis") is left as it was."""
+    ordered = sorted((a for a in atoms if a.label == "CONDITION" and a.readable), key=lambda a: a.start)
+    for first, second in zip(ordered, ordered[1:]):
+        if "qualified" in second.mods or not _LIST_GAP.fullmatch(reader.text[first.end:second.start]):
+            continue
+        lead = next((m for p in reader.cues.patterns["qualifiers"] if (m := p.match(first.text)) and m.end() > 0), None)
+        if lead is None or not first.text[lead.end():lead.end() + 1].isspace():
+            continue
+        carried = " ".join(f"{lead.group(0)} {second.text}".lower().split())
+        narrower = (reader.terminology.get(c) for c in reader.terminology.descendants(second.concept))
+        if any(c is not None and c.id != second.concept and carried in (t.lower() for t in c.terms) for c in narrower):
+            second.mods["qualified"] = ("clinical", f"{lead.group(0)} ... {second.text}")
 
 
 # a minimum written before a time ("at least 4 weeks before", "greater than or equal 180 days")

@@ -32,7 +32,7 @@ from nlp.criteria.nodes import (
     TEAM_REASONS, Chunk, Node, atom_nodes, atoms_in, connector, has_cue, is_content, is_cue, lead_connector,
     list_heading, must_not, only_atoms, split_parts,
 )
-from nlp.criteria.scopes import DISTRIBUTIVE, apply_scopes, own_qualifiers
+from nlp.criteria.scopes import DISTRIBUTIVE, apply_scopes, carried_qualifiers, own_qualifiers
 
 
 # a connector written in lower case ("and", "or", "and/or"): beside one in capitals, the capitals mark the line's loosest joint
@@ -168,6 +168,7 @@ class Reader:
         chunks, gaps = self._chunks(els)
         elide(self, chunks)
         apply_scopes(self, chunks)
+        carried_qualifiers(self, [a for c in chunks for a in c.atoms])
         shared = _shared_lead_negation([a for c in chunks for a in c.atoms], els, self)
         list_default = "or" if has_cue(els, "any_of") else None
         items, joins = [], []
