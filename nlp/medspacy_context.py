@@ -69,7 +69,7 @@ class _Traits:
     ``ConTextRule`` upper-cases its category and direction when it is made; they are not
     changed after)."""
 
-    __slots__ = ("rule", "category", "direction", "terminate", "outcome", "ends_clause", "cut")
+    __slots__ = ("rule", "category", "direction", "terminate", "outcome", "ends_clause", "cut", "transparent")
 
     def __init__(self, rule):
         self.rule = rule
@@ -81,6 +81,9 @@ class _Traits:
         # an outcome cue a clause's end cuts all the same (``"metadata": {"cut_at_clause": true}``:
         # "consolidation with nelarabine; MRD still 0.4%": the "still" is the MRD's)
         self.cut = bool((rule.metadata or {}).get("cut_at_clause"))
+        # a cue that cuts no other kind's scope (``"metadata": {"transparent": true}``: "azathioprine
+        # so far, not helping much": the "so far" of taking now leaves the failure's reach back)
+        self.transparent = bool((rule.metadata or {}).get("transparent"))
 
 
 _TRAITS: dict[int, _Traits] = {}
@@ -147,6 +150,8 @@ def _mend_scope_overlap(module: ModuleType) -> None:
             if mine.direction in ("BACKWARD", "BIDIRECTIONAL") and other._end < self._end:
                 self._scope_start = max(self._scope_start, other._end)
             return scope != (self._scope_start, self._scope_end)
+        if theirs.transparent and theirs.category != mine.category:
+            return False
         if not theirs.terminate and theirs.category not in rule.terminated_by and theirs.category != mine.category:
             return False        # medspaCy's: no cue that may cut this one's scope
         return original(self, other)

@@ -175,7 +175,19 @@ def _taken_now_list_head(first: Span, head: Fact) -> bool:
     """The first item of a list is taken now by a cue before it that says so ("she's on",
     "im on", "currently taking": ``still_taken``), not by a bare "on" alone ("been on")."""
     return (head.status == "current" and not (head.historical or head.negated or head.hypothetical or head.uncertain)
-            and (still_taken(first) or _opening_on(first)))
+            and (still_taken(first) or _opening_on(first) or _present_taking(first)))
+
+
+def _present_taking(first: Span) -> bool:
+    """A present tense of taking before the list's first item ("I take", "she takes"; the
+    word before the cue read with it: ``present_taking_words``; lead, round 38)."""
+    doc, words = first.doc, vocabulary_words("present_taking_words")
+    for m in first._.modifiers:
+        start, end = m.modifier_span
+        if m.category == "THERAPY_CURRENT" and end <= first.start and (
+                doc[start:end].text.lower() in words or doc[max(0, start - 1):end].text.lower() in words):
+            return True
+    return False
 
 
 def _opening_on(first: Span) -> bool:
