@@ -798,7 +798,7 @@ def cancer_therapy_classes() -> tuple[str, ...]:
     return tuple(raw)
 
 
-_PATIENT_SETTINGS = ("treated", "untreated", "metastatic", "castration_resistant", "resected")
+_PATIENT_SETTINGS = ("treated", "untreated", "metastatic", "castration_resistant", "resected", "irradiated")
 
 
 @lru_cache(maxsize=1)
@@ -810,6 +810,26 @@ def cancer_operations() -> dict[str, tuple[str, ...]]:
             isinstance(c, str) and c.strip() for c in v) for k, v in raw.items()):
         raise DataError("evidence.yaml.cancer_operations", "must map a procedure id to the condition ids it removes")
     return {k: tuple(v) for k, v in raw.items()}
+
+
+@lru_cache(maxsize=1)
+def deniable_conditions() -> tuple[str, ...]:
+    """``deniable_conditions`` of data/evidence.yaml: conditions a person's "no ..." rules a
+    trial only for them out (matching.relevance ``denied_complications``; h167, round 35)."""
+    raw = _evidence().get("deniable_conditions") or []
+    if not isinstance(raw, list) or not all(isinstance(r, str) and r.strip() for r in raw):
+        raise DataError("evidence.yaml.deniable_conditions", "must be a list of condition ids")
+    return tuple(raw)
+
+
+@lru_cache(maxsize=1)
+def cancer_radiotherapies() -> tuple[str, ...]:
+    """``cancer_radiotherapies`` of data/evidence.yaml: the procedure ids that are a radiotherapy
+    given (the patient setting ``irradiated``; h167, round 35)."""
+    raw = _evidence().get("cancer_radiotherapies") or []
+    if not isinstance(raw, list) or not all(isinstance(r, str) and r.strip() for r in raw):
+        raise DataError("evidence.yaml.cancer_radiotherapies", "must be a list of procedure ids")
+    return tuple(raw)
 
 
 @lru_cache(maxsize=1)

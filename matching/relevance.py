@@ -23,7 +23,7 @@ from core.truth import FALSE, TRUE, UNKNOWN
 from data.condition_names import (COMORBIDITY_FIT, symbols_agree, EXACT_FIT, KIND_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, SUBTYPE_FIT,
                                   _pair_grade, _through_organ_only, condition_reach, graded_fit, implied_by_finding, implied_by_marker,
                                   implied_by_therapy,
-                                  implied_conditions, kind_of, umbrella)
+                                  implied_conditions, kind_of, umbrella, deniable_conditions, condition_concept)
 from data.terminology import Terminology, load_terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -436,7 +436,7 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
         stated = [f for f in stated if f not in background]
         implied = implied_diagnoses(ev, stated, suspected) + exposures + background
         ev.__dict__["_treated"] = _by_treatment(ev, implied) if not stated and not suspected and not background else []
-        ev.__dict__["_denied"] = denied_complications(ev)
+        ev.__dict__["_denied"] = denied_complications(ev, implied)
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
                tuple(map(_fact_key, implied)), tuple(map(_fact_key, past)), bool(ev.__dict__["_treated"]),
                tuple(map(_fact_key, ev.__dict__["_denied"])))
@@ -444,12 +444,23 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
     return found
 
 
-def denied_complications(ev: Evidence) -> list[Fact]:
+def denied_complications(ev: Evidence, implied: list[Fact] = ()) -> list[Fact]:
     """The complications of a disease (``complication_of``: cancer cachexia) the patient says
-    they do not have ("weight stable", "hasn't lost any weight"; h142, round 30)."""
+    they do not have ("weight stable", "hasn't lost any weight"; h142, round 30), and the
+    conditions of ``deniable_conditions`` ("my blood pressure is normal": hypertension; h167,
+    round 35) unless a medicine taken or a finding implies them (``implied``: "fine on
+    ramipril" is a treated hypertension)."""
     terminology = ev.terminology
+    deniable = [c for c in deniable_conditions() if c in terminology]
+
+    def denied(concept: str) -> bool:
+        if terminology[concept].attrs.get("complication_of"):
+            return True
+        return any(kind_of(concept, c, terminology) for c in deniable) and not any(
+            f.concept in terminology and (kind_of(f.concept, concept, terminology) or kind_of(concept, f.concept, terminology))
+            for f in implied)
     return [f for f in ev.facts("CONDITION") if f.negated and not (f.family or f.hypothetical or f.uncertain)
-            and f.concept in terminology and terminology[f.concept].attrs.get("complication_of")]
+            and f.concept in terminology and denied(f.concept)]
 
 
 def _denied_only(ev: Evidence, leaf: dict, stated: list[Fact]) -> Fact | None:
@@ -468,6 +479,35 @@ def _denied_only(ev: Evidence, leaf: dict, stated: list[Fact]) -> Fact | None:
     found = None
     for concept in concepts:
         match = next((d for d in denied if concept in terminology and kind_of(concept, d.concept, terminology)), None)
+        if match is None:
+            return None
+        found = found or match
+    return found
+
+
+def _denied_own(ev: Evidence, leaf: dict, stated: list[Fact]) -> Fact | None:
+    """A trial whose registry names (its own condition list, not the index terms or the
+    kinds its title adds) are only conditions the patient says they do not have
+    (``deniable_conditions``): the denial, unless a stated diagnosis is one of them. "A Master
+    Protocol for Orforglipron ... With Hypertension and Obesity or Overweight", listed under
+    Hypertension, is not for an obese person whose "blood pressure is normal", though their
+    weight meets the obesity its title adds (h167, round 35)."""
+    denied = ev.__dict__.get("_denied") or []
+    terminology = ev.terminology
+    deniable = [c for c in deniable_conditions() if c in terminology]
+    denied = [d for d in denied if any(kind_of(d.concept, c, terminology) for c in deniable)]
+    if not denied or not any(c in terminology and kind_of(c, d.concept, terminology)
+                             for c in leaf.get("concepts") or () for d in denied):
+        return None
+    filed = set(leaf.get("filed") or ())
+    own = [condition_concept(t) for t in leaf.get("texts") or () if t not in filed]
+    if not own or any(c is None or c not in terminology for c in own):
+        return None
+    if any(f.concept in terminology and kind_of(f.concept, c, terminology) for f in stated for c in own):
+        return None
+    found = None
+    for concept in own:
+        match = next((d for d in denied if kind_of(concept, d.concept, terminology)), None)
         if match is None:
             return None
         found = found or match
@@ -720,6 +760,10 @@ def _judge_target(ev: Evidence, leaf: dict, stated: list[Fact], suspected: list[
     concepts = leaf.get("concepts") or ()
     ask = f"diagnosis:{concepts[0]}" if concepts else None
     wanted = trial_conditions_text(leaf, ev.terminology)
+    denial = _denied_own(ev, leaf, stated)
+    if denial is not None:      # "my blood pressure is normal" and a hypertension trial (h167, round 35)
+        return LeafResult(leaf, FALSE, f"for {wanted}; you told me: {denial.text} (no {ev.label(denial.concept)}). "
+                          "If the patient has it, say so.", [denial])
     if implied:
         scored = [(fit(f.concept, f.text, leaf, ev.terminology), f) for f in implied]
         best, fact = max(scored, key=lambda pair: pair[0])
@@ -934,6 +978,9 @@ def gate_values(ev: Evidence, token: object, leaves: list[dict]) -> list[str]:
                 values = [UNKNOWN if v == FALSE and m else v for v, m in zip(values, fits.tolist())]
         if ev.__dict__.get("_denied"):     # "weight stable" and a cancer cachexia trial (h142, round 30)
             values = [FALSE if v == TRUE and _denied_only(ev, leaf, stated) is not None else v
+                      for v, leaf in zip(values, leaves)]
+            # "my blood pressure is normal" and a trial listed under hypertension alone (h167, round 35)
+            values = [FALSE if v != FALSE and _denied_own(ev, leaf, stated) is not None else v
                       for v, leaf in zip(values, leaves)]
     if len(_BULK_MEMO) >= 16:
         _BULK_MEMO.pop(next(iter(_BULK_MEMO)))

@@ -12,7 +12,8 @@ The same for the setting a cancer trial's title names (``setting_mismatched``, r
 With Metastatic Breast Cancer") for a patient whose cancer was treated (a cancer medicine taken:
 "progressing on letrozole and palbociclib"), a later-line one ("Previously Treated HER2-Low
 Advanced Breast Cancer") for a patient newly diagnosed and untreated, a trial for early disease
-("Adjuvant ... Early Breast Cancer") for a patient whose cancer has spread.
+("Adjuvant ... Early Breast Cancer") for a patient whose cancer has spread, a trial of adjuvant
+radiotherapy ("Role of Post Mastectomy Radiotherapy") for a patient past their radiotherapy.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ import json
 from typing import Any
 
 from core.facts import Profile
-from data.condition_names import (DISEASE_STATUS, cancer_operations, cancer_therapy_classes, is_disease_status,
+from data.condition_names import (DISEASE_STATUS, cancer_operations, cancer_radiotherapies, cancer_therapy_classes,
+                                  is_disease_status,
                                   setting_conditions, trial_setting_not_own, trial_setting_own, trial_settings)
 from data.store_memo import StoreMemo
 from data.terminology import Terminology, load_terminology
@@ -126,8 +128,9 @@ def patient_settings(profile: Profile, terminology: Terminology) -> set[str]:
     the text says no drug treatment since the cancer became advanced),
     ``untreated`` (newly diagnosed, no cancer medicine taken), ``metastatic`` (a metastatic
     cancer, a site of spread, stage IV), and those a stated diagnosis is (``setting_conditions``:
-    ``castration_resistant`` for a castration-resistant prostate cancer). None without a cancer
-    stated."""
+    ``castration_resistant`` for a castration-resistant prostate cancer), ``resected`` (a cancer
+    removed by an operation) and ``irradiated`` (a cancer's radiotherapy had or under way, h167,
+    round 35). None without a cancer stated."""
     def said(f) -> bool:
         return f.asserted and not f.uncertain
 
@@ -166,6 +169,9 @@ def patient_settings(profile: Profile, terminology: Terminology) -> set[str]:
     if "metastatic" not in found and not relapsed and not any(not f.negated for f in advanced) \
             and _resected(profile, conditions, terminology):
         found.add("resected")
+    # a cancer's radiotherapy had or under way, one kind of cancer stated (h167, round 35)
+    if _irradiated(profile, conditions, terminology):
+        found.add("irradiated")
     # a setting a stated diagnosis is ("mCRPC": castration-resistant; ``setting_conditions``)
     for setting, concepts in setting_conditions().items():
         if any(not is_disease_status(f.concept, terminology) and any(terminology.is_a(f.concept, c) for c in concepts
@@ -189,6 +195,23 @@ def _resected(profile: Profile, conditions: list, terminology: Terminology) -> b
                 and any(any(terminology.is_a(c, r) for r in removes) for c in cancers):
             return True
     return False
+
+
+def _irradiated(profile: Profile, conditions: list, terminology: Terminology) -> bool:
+    """Whether a radiotherapy (``cancer_radiotherapies``) was had or is under way ("then
+    radiotherapy to the chest wall - the radiotherapy finished 3 years ago"): not negated,
+    planned, a relative's or doubted, and the stated cancers (sites of spread aside) all of one
+    kind, so none is a second cancer it may have been given for (h167, round 35)."""
+    kinds = [c for c in cancer_radiotherapies() if c in terminology]
+    if not any(f.label == "PROCEDURE" and f.concept in terminology and not (f.negated or f.hypothetical or f.family
+                                                                          or f.uncertain)
+               and any(terminology.is_a(f.concept, k) for k in kinds) for f in profile.facts):
+        return False
+    roots = tuple(terminology[DISEASE_STATUS].attrs.get("status_of") or ())
+    cancers = {f.concept for f in conditions if not is_disease_status(f.concept, terminology)
+               and not terminology[f.concept].attrs.get("spread")
+               and any(terminology.is_a(f.concept, r) for r in roots)}
+    return bool(cancers) and all(terminology.is_a(a, b) or terminology.is_a(b, a) for a in cancers for b in cancers)
 
 
 _FOR = StoreMemo(8)

@@ -87,11 +87,12 @@ def test_trial_settings_are_data():
 
     settings = trial_settings()
     # round 31 (h147): a castration-resistant prostate cancer is a setting too; round 34 (h162):
-    # a cancer removed by an operation (resected)
+    # a cancer removed by an operation (resected); round 35 (h167): a cancer's radiotherapy had (irradiated)
     assert {against for _s, _n, against in settings} == {"treated", "untreated", "metastatic", "castration_resistant",
-                                                         "resected"}
+                                                         "resected", "irradiated"}
     assert all(names for _s, names, _a in settings)
-    assert set(trial_setting_own()) <= {"treated", "untreated", "metastatic", "castration_resistant", "resected"}
+    assert set(trial_setting_own()) <= {"treated", "untreated", "metastatic", "castration_resistant", "resected",
+                                        "irradiated"}
     assert "systemic_anticancer_therapy" in cancer_therapy_classes()
 
 

@@ -89,10 +89,13 @@ class TumourSite:
                     found.append((sentences.index(match.start("site")), site))
         if not found:
             return chosen
-        # the sentences a cancer of a named organ is said in ("breast cancer in 2019")
+        # the sentences a cancer of a named organ is said in ("breast cancer in 2019"); a site
+        # of spread ("new liver mets", terminology attribute ``spread``) names no organ's own
+        # cancer (h167, round 35: "LLL adenocarcinoma ... (new liver mets)" had stayed of no organ)
         named = {sentences.index(doc[c.start].idx) for c, _, _ in chosen if c.label == "CONDITION"
                  and c.concept not in self.generic and c.concept in self.terminology
-                 and self.terminology.is_a(c.concept, self.cancer)}
+                 and self.terminology.is_a(c.concept, self.cancer)
+                 and not self.terminology[c.concept].attrs.get("spread")}
         out = []
         for candidate, origin, info in chosen:
             if candidate.label == "CONDITION" and candidate.concept in self.generic:
@@ -100,7 +103,9 @@ class TumourSite:
                 here = sentences.index(start_char)
                 window = range(here - self.sentences_back, here + 1)
                 sites = {site for number, site in found if number in window}
-                said = text[max(0, start_char - self.kind_window):start_char]
+                # the words just before it in its own sentence ("liver metastases. Biopsy:
+                # adenocarcinoma" says no spread of the histology; h167, round 35)
+                said = re.split(r"[.;!?\n]", text[max(0, start_char - self.kind_window):start_char])[-1]
                 if len(sites) == 1 and not any(n in window for n in named) and not self.spread.search(said):
                     site = next(iter(sites))
                     candidate = replace(candidate, concept=self._kind(text, start_char, doc, candidate, site))
