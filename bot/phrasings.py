@@ -210,13 +210,7 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     own_illness = tuple(plain(w) for w in _strings(raw.get("own_illness", []), f"{name}: own_illness"))
     own_telling = tuple(plain(w) for w in _strings(raw.get("own_telling", []), f"{name}: own_telling"))
     about_a_patient = tuple(plain(w) for w in _strings(raw.get("about_a_patient", []), f"{name}: about_a_patient"))
-    shorthand = raw.get("case_shorthand")
-    if shorthand is not None and not isinstance(shorthand, str):
-        raise DataError(f"{name}: case_shorthand", "must be one regular expression")
-    try:
-        case_shorthand = re.compile(shorthand, re.IGNORECASE) if shorthand else None
-    except re.error as error:
-        raise DataError(f"{name}: case_shorthand", f"not a regular expression: {error}") from None
+    case_shorthand = _pattern(raw.get("case_shorthand"), f"{name}: case_shorthand")
     nothing_else = frozenset(plain(w) for w in _strings(raw.get("nothing_else", []), f"{name}: nothing_else"))
     greetings = frozenset(plain(w) for w in _strings(raw.get("greetings", []), f"{name}: greetings"))
     own_age = _pattern(raw.get("own_age"), f"{name}: own_age")
@@ -227,11 +221,13 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
 
 
 def _pattern(value: Any, where: str) -> re.Pattern[str] | None:
-    """One regular expression of the file (case-insensitive), or None when absent."""
+    """One regular expression of the file (case-insensitive), or None when absent or empty."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise DataError(where, "must be one regular expression")
+    if not value:
+        return None
     try:
         return re.compile(value, re.IGNORECASE)
     except re.error as error:

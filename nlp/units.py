@@ -103,8 +103,7 @@ def prefer_written_system(facts: list[Any], terminology: Any) -> None:
             continue
         analyte = terminology.get(fact.concept)
         key = normalize_unit(fact.unit, analyte.attrs.get("units", {})) if analyte is not None else None
-        if key in systems and not (systems[key] != _SI and fact.concept in no_system_witnesses()):
-            # "Hb 11.2 g/dL" tells nothing beside "creatinine 68" (µmol/L); "Hb 112 g/L" tells SI
+        if key in systems and _witnesses(fact, systems[key]):
             written.add(systems[key])
     if not written:
         # no unit written: a unitless value that only SI units can hold at all ("Creat 78": 78
@@ -115,7 +114,7 @@ def prefer_written_system(facts: list[Any], terminology: Any) -> None:
         # Netherlands, no unit of ``bare_units``), so a value never tells conventional units
         # (h111, round 24); it only keeps a message with values of both ("Creat 78, Hb 9.2") asked
         written = {system for fact in facts if (system := _only_system(fact, terminology, systems, open_values))
-                   and not (system != _SI and fact.concept in no_system_witnesses())}
+                   and _witnesses(fact, system)}
         if written != {_SI}:
             return
     if len(written) != 1:
@@ -134,6 +133,13 @@ def prefer_written_system(facts: list[Any], terminology: Any) -> None:
 
 
 _SI = "si"
+
+
+def _witnesses(fact: Any, system: str) -> bool:
+    """The fact's unit tells the text's system: not a conventional unit of an analyte of
+    ``no_system_witness`` ("Hb 11.2 g/dL" tells nothing beside "creatinine 68" in µmol/L;
+    "Hb 112 g/L" tells SI)."""
+    return system == _SI or fact.concept not in no_system_witnesses()
 
 
 def _only_system(fact: Any, terminology: Any, systems: dict[str, str], open_values: list[Any]) -> str | None:

@@ -774,11 +774,13 @@ _BRACKET_LEADING_DATE = re.compile(r"^(?:(?:\d{1,2}/)?\d{2,4}(?:\s*[-–]\s*(?:\
 _BRACKET_LEADING_LENGTH = re.compile(r"^(?:\d{1,2}(?:\.\d)?\s*(?:y|yr|yrs|years?|m|mo|mos|mths?|months?|w|wk|wks|weeks?)"
                                      r"\s*[,;:]\s*)")
 # the stop after the outcome, which says no more ("(rash, stopped)")
-_BRACKET_LEADING_STOP = re.compile(r"^(?:stopped|discontinued|ceased|withdrawn)\b[^-–:,;()]{0,20}?\s*[-–:,;]\s*")
+# the words of a stop written in a bracket, before its reason or after it
+_STOP_WORDS = r"(?:stopped|discontinued|ceased|withdrawn)"
+_BRACKET_LEADING_STOP = re.compile(r"^%s\b[^-–:,;()]{0,20}?\s*[-–:,;]\s*" % _STOP_WORDS)
 _BRACKET_OWNER = re.compile(r"^(?:her|his|my|their|the)\s+")
 # "... despite adherence", "... in spite of 3 g/day": the outcome before it stands alone
 _BRACKET_DESPITE = re.compile(r"\s+(?:despite|in\s+spite\s+of)\b[^()]{0,60}$")
-_BRACKET_STOPPED = re.compile(r"\s*[,;]\s*(?:then\s+)?(?:stopped|discontinued|ceased|withdrawn|switched)$")
+_BRACKET_STOPPED = re.compile(r"\s*[,;]\s*(?:then\s+)?(?:%s|switched)$" % _STOP_WORDS)
 
 
 def _stop_said(span: Span, modifier) -> bool:

@@ -420,8 +420,9 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                 if expression.since:
                     # "then tofacitinib since 06/2025 - ILD progressing": the "since" is the start
                     # of what it follows, so its own word is no distance (h91, round 20)
-                    key = (len(_STARTS_FROM.sub("", between)), 0)
-                    if _course_gap(_STARTS_FROM.sub("", between)):
+                    own = _STARTS_FROM.sub("", between)
+                    key = (len(own), 0)
+                    if _course_gap(own):
                         # ... and so is the treatment's own dose before it ("nintedanib 150 mg bd
                         # since 03/2025 plus prednisolone 5 mg": the nintedanib's start; lead, round 38)
                         key = (0, 0)
