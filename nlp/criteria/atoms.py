@@ -156,12 +156,12 @@ def _alternatives(atom: Atom, terminology: Terminology) -> list[str]:
     terms = _therapy_terms()
     candidates = sorted({i for word in set(_WORD_RUN.findall(words)) for i in by_first.get(word, ())} | always)
     result: list[str] = []
-    own = {t.lower() for t in terminology.concepts[atom.concept].terms} if atom.concept in terminology.concepts else set()
     for term, concept, _first in (terms[i] for i in candidates):
         if concept == atom.concept or concept in result:
             continue
         ends = [m for m in _therapy_pattern(term).finditer(words) if m.end() == len(words)]
-        if not ends or (words in own and all(m.start() > 0 for m in ends) and _siblings(atom.concept, concept, terminology)):
+        if not ends or (all(m.start() > 0 for m in ends) and _siblings(atom.concept, concept, terminology)
+                        and words in {t.lower() for t in terminology.concepts[atom.concept].terms}):
             # "biologic DMARDs", a term of its own: the other term names the last words only,
             # a sibling kind of one class, and the first words say which (round 36, h173: no
             # csDMARD as well; "in other clinical trials" keeps its investigational drug)
