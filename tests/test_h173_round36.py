@@ -90,3 +90,27 @@ def test_patients_words_for_prior_therapy_are_read():
     rule = _rule("Treatment with adalimumab within 4 weeks before the first dose")
     assert _verdict(rule, "I stopped humira 2 weeks ago") == "review"      # a washout: the team's
     assert _verdict(rule, "I stopped humira 3 months ago") == "false"
+
+
+def test_previous_or_current_use_is_any_use():
+    # s26-0130 (NCT00739882, the trial's own drug): "current" had been read alone
+    rule = _rule("Previous or current exposure to Raptiva®")
+    assert rule == {"type": "therapy", "concept": "efalizumab"}
+    assert _verdict(rule, "I was on Raptiva for psoriasis years ago") == "true"
+    assert _rule("Current or prior use of methotrexate") == {"type": "therapy", "concept": "methotrexate"}
+    # an inclusion asking for none, now or before: a past use fails it (it had passed)
+    rule = _rule("No prior or current use of methotrexate", "inclusion")
+    assert rule == {"not": {"type": "therapy", "concept": "methotrexate"}}
+    assert _verdict(rule, "I took methotrexate until 2019") == "false"
+    # "current" alone is still now
+    assert _rule("Current use of methotrexate")["response"] == "current"
+    # a procedure said "concurrent" stays the team's, as before
+    assert "review" in str(_rule("Any prior or concurrent radiotherapy for another cancer"))
+
+
+def test_antibody_conjugated_drugs_and_efalizumab_allergy():
+    # s14-0052 and s18-0056, judged again in round 36
+    assert _rule("Prior treatment with antibody-conjugated drugs") == {"type": "therapy",
+                                                                       "concept": "antibody_drug_conjugate"}
+    assert _rule("Hypersensitivity to efalizumab or to any of the excipients") == {"type": "allergy",
+                                                                                   "substance": "efalizumab"}
