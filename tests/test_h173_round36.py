@@ -114,3 +114,12 @@ def test_antibody_conjugated_drugs_and_efalizumab_allergy():
                                                                        "concept": "antibody_drug_conjugate"}
     assert _rule("Hypersensitivity to efalizumab or to any of the excipients") == {"type": "allergy",
                                                                                    "substance": "efalizumab"}
+
+
+def test_electroconvulsive_therapy_within_a_year():
+    # s20-0100 (NCT00739908), judged again in round 36
+    rule = _rule("Electroconvulsive therapy within 1 year of Screening")
+    assert rule == {"type": "procedure", "concept": "electroconvulsive_therapy", "within_days": 365}
+    assert _verdict(rule, "I had ECT in 2023 for my depression") == "false"
+    assert _verdict(rule, "never had ECT, no drink or drugs") == "false"
+    assert _verdict(rule, "I have depression") == "unknown"
