@@ -157,12 +157,25 @@ def _alternatives(atom: Atom, terminology: Terminology) -> list[str]:
     candidates = sorted({i for word in set(_WORD_RUN.findall(words)) for i in by_first.get(word, ())} | always)
     result: list[str] = []
     for term, concept, _first in (terms[i] for i in candidates):
-        if concept == atom.concept or concept in result or not any(m.end() == len(words) for m in _therapy_pattern(term).finditer(words)):
+        if concept == atom.concept or concept in result:
+            continue
+        ends = [m for m in _therapy_pattern(term).finditer(words) if m.end() == len(words)]
+        if not ends or (all(m.start() > 0 for m in ends) and _siblings(atom.concept, concept, terminology)
+                        and words in {t.lower() for t in terminology.concepts[atom.concept].terms}):
+            # "biologic DMARDs", a term of its own: the other term names the last words only,
+            # a sibling kind of one class, and the first words say which (round 36, h173: no
+            # csDMARD as well; "in other clinical trials" keeps its investigational drug)
             continue
         if terminology.is_a(concept, atom.concept) or terminology.is_a(atom.concept, concept):
             continue
         result.append(concept)
     return result
+
+
+def _siblings(one: str, other: str, terminology: Terminology) -> bool:
+    """Two concepts sharing a parent (biologic and csdmard, both immunosuppressants)."""
+    first, second = terminology.concepts.get(one), terminology.concepts.get(other)
+    return bool(first and second and set(first.parents) & set(second.parents))
 
 
 @lru_cache(maxsize=1)

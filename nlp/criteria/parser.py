@@ -1487,7 +1487,7 @@ def prepare(text: str) -> str:
     text = _sub(_TOTAL_SPECIMEN, _total_after_specimen, text)
     text = _sub(_ABBREVIATION_BRACKET, _unknown_abbreviation, text)
     text = _marker_statuses(_gene_elision(text))
-    text = _run_on_items(_without_method(_without_formula(_without_method_bracket(text))))
+    text = _run_on_items(_without_method(_without_formula(_without_method_bracket(_time_before_route(text)))))
     return _spelled_units(_scaled_numbers(_sub(_EQ_SIGN, lambda m: "≤" if m.group(1) == "<" else "≥", text)))
 
 
@@ -1576,6 +1576,18 @@ def _without_arithmetic(text: str, cues) -> str:
         if start is not None and end is not None:
             text = text[:start].rstrip() + " " + text[end:].lstrip()
     return text.strip()
+
+
+def _time_before_route(text: str) -> str:
+    """'Any systemic concurrent anti-cancer treatment' -> 'Any concurrent systemic anti-cancer
+    treatment' (``time_inside_route`` of the cues; round 36, h173): the time word before the
+    route, so the therapy's name is whole."""
+    for match in reversed(list(load_cues().finditer("time_inside_route", text))):
+        time, route = match["time"], match["route"]
+        if route[:1].isupper():     # "Systemic concurrent ..." opening the line
+            time, route = time[:1].upper() + time[1:], route[:1].lower() + route[1:]
+        text = f"{text[:match.start()]}{time} {route}{text[match.end():]}"
+    return text
 
 
 def _without_method(text: str) -> str:

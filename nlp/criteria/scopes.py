@@ -128,6 +128,17 @@ def _chronic_gap(reader, gap: str) -> bool:
     return not gap or any(p.fullmatch(gap) for p in reader.cues.patterns.get("infection_chronic_gap", ()))
 
 
+def _any_time(reader, el: El) -> bool:
+    """'Previous or current exposure to X', 'current or prior use of X': the time word is one
+    of a pair that says any time, now or before (``any_time_pair`` of the cues; round 36, h173:
+    "previous or current" had read "current" alone). Drugs only: a procedure said "concurrent"
+    stays the team's as before (a procedure leaf has no "now")."""
+    window = reader.text[max(0, el.start - 24):el.end + 24]
+    offset = max(0, el.start - 24)
+    return any(m.start() + offset <= el.start and el.end <= m.end() + offset
+               for m in reader.cues.finditer("any_time_pair", window))
+
+
 def _note_criterion_cues(reader, cue) -> None:
     if "all_of" in cue.sections:
         reader.both = True
@@ -191,7 +202,7 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
             # score leaf is the patient's now, so the team judges the past one (a score in a
             # bracket after a past condition: parser._score_of_a_past_condition)
             atom.mods.setdefault("qualified", ("clinical", reader.text[el.start:atom.end].strip()))
-        if "current" in sections and label in ("DRUG", "PROCEDURE"):
+        if "current" in sections and label in ("DRUG", "PROCEDURE") and not (label == "DRUG" and _any_time(reader, el)):
             atom.mods["current"] = True
             if cues.search("concurrent_use", cue.match.group(0)):
                 # (round 27) "No concurrent antineoplastic agents": use during the study

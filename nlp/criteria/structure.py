@@ -148,7 +148,14 @@ class Reader:
                 if atom.negated and atom.negation_spans and all(s >= el.start for s, _ in atom.negation_spans):
                     atom.negated = False
                     atom.negation_spans = []
-            main, _ = self._clause(els[:i])
+            window = _trailing_window(els[i + 1:])
+            if window:
+                # "antiepileptics other than levetiracetam in the previous 6 months": the
+                # window after the excepted drugs is the main fact's (round 36, h173)
+                els = els[:i + 1] + els[i + 1:len(els) - len(window)]
+                main, _ = self._clause(els[:i] + window)
+            else:
+                main, _ = self._clause(els[:i])
             exception = self.read(els[i + 1:])
             if exception is None and any(e.kind in ("word", "atom", "paren") for e in els[i + 1:]):
                 # "unless there is known HL marrow involvement": an exception in words the
@@ -396,6 +403,20 @@ def _with_exceptions(clauses: list[tuple[str | None, list[El]]]) -> list[tuple[s
         else:
             out.append((sep, clause))
     return out
+
+
+def _trailing_window(els: list[El]) -> list[El]:
+    """The window cue ending an exception whose other elements are facts and connectors only
+    ("other than levetiracetam in the previous 6 months"), with the separators after it; else []."""
+    end = len(els)
+    while end and els[end - 1].kind == "sep":
+        end -= 1
+    if end < 2 or not is_cue(els[end - 1], "window"):
+        return []
+    before = els[:end - 1]
+    if not any(e.kind == "atom" for e in before) or any(e.kind not in ("atom", "conn") for e in before):
+        return []
+    return els[end - 1:]
 
 
 def _open_exception(els: list[El]) -> bool:
