@@ -1,0 +1,204 @@
+"""Round 39 (lead): what people wrote that the bot misread, written as they wrote it.
+
+A woman with antisynthetase syndrome answered "Have you been diagnosed with dermatomyositis?"
+with "I have been on prednisolone, mycophenolate and now tacrolimus" and was noted to have
+dermatomyositis; "what do you need to know from me?" got a list of criteria naming "know from";
+a father's "which of these is closest to us? we are in manchester" and a mother's "does she need
+to stop her tablets to join?" got "I'm sorry, I can't answer that one"; a haematology registrar
+("Haem reg here") was asked who she was after the trials were shown ("Before I look for
+trials"), and "who do I contact for the first one" got every trial's contacts; a case closing
+"anything?" and a mother's "is there any car t for kids with itp" (no question mark) were no
+request for the trials; "I'm the patient's sister" made the writer the patient.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bundled_engine import bundled_engine, engine_with_records, said, talk, tracker_of
+from bot.faq import read_faq
+from bot.phrasings import read_phrasings
+from matching.answers import says_yes
+from nlp import extract
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.fixture(scope="module")
+def faq():
+    return read_faq()
+
+
+@pytest.mark.parametrize("reply", ["i have", "i have, twice", "I have yes", "i did years ago", "i do yes",
+                                   "yes she has", "right", "positive for jo1"])
+def test_a_yes_alone_or_with_its_time_is_yes(reply):
+    assert says_yes(reply.lower())
+
+
+@pytest.mark.parametrize("reply", ["i have been on prednisolone, mycophenolate and now tacrolimus",
+                                   "right now she takes hcq", "i have dermatomyositis since 2020",
+                                   "i did a course of rituximab", "sure thing she had it"])
+def test_a_statement_opening_with_an_auxiliary_is_no_yes(reply):
+    assert not says_yes(reply)
+
+
+def test_a_treatment_list_is_no_yes_to_a_diagnosis_question(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "I have antisynthetase syndrome (Jo-1 positive) with lung involvement diagnosed "
+                                "2022. I'm 53.", "I have been on prednisolone, mycophenolate and now tacrolimus.")
+    assert "Have you been diagnosed with dermatomyositis?" in replies[0]
+    assert "dermatomyositis" not in replies[1].split("\n\n")[0]
+    assert not any(f.concept == "dermatomyositis" for f in tracker_of(engine, "a").profile.facts)
+
+
+@pytest.mark.parametrize("question", ["what do you need to know from me?", "what else do you need?",
+                                      "what information would you like?", "what should I tell you?"])
+def test_what_do_you_need_is_answered(faq, question):
+    assert faq.find(question).id == "what_needed"
+
+
+def test_what_do_you_need_then_the_question_again(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "I have antisynthetase syndrome with lung involvement diagnosed 2022. I'm 53.",
+                   "what do you need to know from me?")
+    assert "The diagnosis and since when" in replies[1]
+    assert "mentions know from" not in replies[1]
+    assert "Have you been diagnosed with dermatomyositis?" in replies[1]
+
+
+@pytest.mark.parametrize("question", ["which of these is closest to us?", "which one is nearest?",
+                                      "which trial is closest to me?", "how far away are they?"])
+def test_which_is_closest_is_the_sites_question(faq, question):
+    assert faq.find(question).id == "sites"
+
+
+def test_which_is_closest_gives_the_sites_with_the_place(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "d", "my son is 28 and has had ulcerative colitis since he was 19, tried infliximab "
+                                "and vedolizumab, no help", "which of these is closest to us? we are in manchester")
+    assert "can't answer that one" not in replies[1]
+    assert "Sites" in replies[1] and "Contacts" in replies[1]     # (no gazetteer here: the place unknown)
+
+
+@pytest.mark.parametrize("opening", ["Haem reg here", "rheum fellow here", "gastro SpR here", "im a haem reg"])
+def test_a_grade_in_shorthand_is_a_clinician(opening):
+    assert read_phrasings().role(opening)[0] == "clinician"
+
+
+def test_a_registrar_asking_at_once_gets_clinician_wording_and_one_trials_contacts(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "h", "Haem reg here. 41F, CD7+ T-ALL, relapsed 5 months post MUD allo. Blasts 34% "
+                                "marrow. ECOG 1. Any CD7 CAR-T open?", "who do I contact for the first one")
+    assert "Clinician mode" in replies[0]
+    assert "who am I talking to" not in replies[1]
+    assert "Talk to your doctor" not in replies[1]
+    assert replies[1].count("Contacts:") == 1
+
+
+def test_the_role_asked_after_the_trials_were_shown_is_not_before_looking(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "x", "34, relapsed T-ALL after allo, CD7 positive. Any CD7 CAR-T?", "ok thanks")
+    assert "best match first" in replies[0] or "ranked" in replies[0]
+    assert "Before I look for trials" not in replies[1]
+
+
+@pytest.mark.parametrize("message, which", [("who do I contact for the first one", 1), ("where is number 2?", 2),
+                                            ("tell me about the 3rd trial", 3), ("the last one, who runs it", -1),
+                                            ("who do i call", None), ("I had one treatment", None)])
+def test_an_ordinal_names_a_trial_of_the_list(faq, message, which):
+    assert faq.ordinal(message) == which
+
+
+def test_the_exclusion_criteria_of_the_first_one_show_that_trial(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "c", "Haem reg here. 41F, CD7+ T-ALL, relapsed after MUD allo. ECOG 1. Any CD7 CAR-T open?",
+                   "what are the exclusion criteria for the first one?")
+    first = [line for line in replies[0].splitlines() if line.startswith("1. ")]
+    assert first
+    assert replies[1].startswith(first[0][3:].split(" (")[0])
+    assert "Candidate trials" not in replies[1]
+    # a number past the list's end names nothing: the list again
+    replies = talk(engine, "c", "what are the exclusion criteria for the 5th one?")
+    assert "Candidate trials" in replies[0]
+
+
+@pytest.mark.parametrize("message", ["crohns 12 yrs, 3 resections. failed infliximab, vedo. 39 male. anything?",
+                                     "Lupus nephritis class IV, failed MMF and cyclophosphamide, 31F. Thoughts?",
+                                     "T-ALL relapsed after allo, CD7 pos, 23M. Any options?"])
+def test_a_case_closing_with_a_bare_request_asks_for_the_trials(faq, message):
+    assert faq.asks_for_trials_at_end(message)
+
+
+@pytest.mark.parametrize("message", ["anything?", "Lupus since 2015, failed MMF. Does it hurt?",
+                                     "Lupus since 2015. is there anything else i should know?"])
+def test_other_endings_are_no_request(faq, message):
+    assert not faq.asks_for_trials_at_end(message)
+
+
+def test_a_case_closing_anything_gets_the_trials(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "c", "crohns 12 yrs, 3 resections, stoma. failed infliximab adalimumab ustekinumab "
+                                "vedo risankizumab. 39 male. CRP 45. anything?")
+    assert "best match first" in replies[0] or "don't fit" in replies[0] or "none of the trials" in replies[0]
+    assert "Before I look for trials" not in replies[0]
+
+
+def test_a_question_without_its_mark_asks_for_the_trials(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "m", "my daughter is 15 and has ITP, platelets were 9 this morning",
+                   "is there any car t for kids with itp")
+    assert "doesn't change which trials" not in replies[1]
+    assert "ages 18" in replies[1] or "may qualify" in replies[1]
+
+
+def test_anything_else_before_surgery_asks_for_the_trials(faq, tmp_path):
+    assert faq.find("is there anything else before surgery?").id == "eligible"
+    assert faq.find("is there anything else i should know?") is None or \
+        faq.find("is there anything else i should know?").id != "eligible"
+
+
+@pytest.mark.parametrize("question", ["does she need to stop her tablets to join?", "will he have to come off his meds?",
+                                      "can she keep her medication?", "do i need to stop my steroids"])
+def test_stopping_her_tablets_is_the_washout_question(faq, question):
+    assert faq.find(question).id == "stop_medicines"
+
+
+def test_i_am_the_patient_s_sister_is_a_relative_writing():
+    facts = extract("Hi. I'm the patient's sister. My sister (43) has diffuse scleroderma since 2020.", today=TODAY)
+    ssc = [f for f in facts if f.concept == "diffuse_systemic_sclerosis"]
+    assert ssc and not ssc[0].family
+    assert read_phrasings().role("im the patients sister") == ("patient", "sister", "female")
+    # the writer who is the patient still is
+    facts = extract("im the patient, my mum has RA too", today=TODAY)
+    assert [f for f in facts if f.concept == "rheumatoid_arthritis"][0].family
+
+
+def test_n_months_post_an_event_is_no_duration():
+    relapse = [f for f in extract("relapsed 5 months post MUD allo", today=TODAY) if f.concept == "relapsed_disease"]
+    assert relapse and relapse[0].duration_days is None
+    itp = [f for f in extract("ITP 6 years post splenectomy", today=TODAY) if f.concept == "itp"]
+    assert itp and itp[0].duration_days is None
+    ra = [f for f in extract("rheumatoid arthritis 20 yrs", today=TODAY) if f.concept == "rheumatoid_arthritis"]
+    assert ra[0].duration_days and ra[0].duration_days > 7000
+
+
+def test_maybe_x_next_is_a_plan():
+    cyc = [f for f in extract("my rheum said maybe cyclophosphamide next. im scared", today=TODAY)
+           if f.concept == "cyclophosphamide"][0]
+    assert cyc.hypothetical
+    ivig = [f for f in extract("she had IVIG the next day", today=TODAY) if f.concept == "ivig"][0]
+    assert not ivig.hypothetical
+
+
+def test_a_diagnosis_date_after_a_marker_bracket_is_the_diagnosis_s():
+    facts = extract("dermatomyositis (anti-MDA5) diagnosed 8 months ago, lungs involved", today=TODAY)
+    dm = [f for f in facts if f.concept == "dermatomyositis"][0]
+    ild = [f for f in facts if f.concept == "interstitial_lung_disease"][0]
+    assert dm.date and dm.date.startswith("2026-04") and ild.date is None
+
+
+def test_a_clinician_asking_whom_to_call_is_not_told_to_see_their_doctor(faq):
+    join = faq.find("who do i contact?")
+    assert "Talk to your doctor" in join.text["patient"]
+    assert "Talk to your doctor" not in join.text["clinician"]
