@@ -202,3 +202,38 @@ def test_a_clinician_asking_whom_to_call_is_not_told_to_see_their_doctor(faq):
     join = faq.find("who do i contact?")
     assert "Talk to your doctor" in join.text["patient"]
     assert "Talk to your doctor" not in join.text["clinician"]
+
+
+@pytest.mark.parametrize("question", ["can i do a trial without my parents?", "do my parents need to sign?",
+                                      "does her dad have to agree?", "do i need parental consent?"])
+def test_a_minor_asking_about_consent_is_answered(faq, question):
+    assert faq.find(question).id == "minors"
+
+
+def test_a_teenager_asking_about_her_parents_gets_the_answer_and_her_facts_noted(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "t", "hey im 17 and i have lupus. can i do a trial without my parents?")
+    assert "parent or legal guardian gives consent" in replies[0]
+    assert "systemic lupus erythematosus" in replies[0] and "age 17" in replies[0]
+
+
+def test_a_memory_modal_is_no_plan():
+    facts = extract("Im 45 and have had ITP for 10 yrs. I've had steroids more times than I can count, IVIG, "
+                    "rituximab (worked for a year), eltrombopag", today=TODAY)
+    for concept in ("ivig", "rituximab"):
+        fact = [f for f in facts if f.concept == concept][0]
+        assert not fact.hypothetical, concept
+    planned = [f for f in extract("they said we can try rituximab", today=TODAY) if f.concept == "rituximab"][0]
+    assert planned.hypothetical
+
+
+@pytest.mark.parametrize("text", ["骨髓移植：没有", "移植史：无", "他做过骨髓移植吗？没有", "他没有做过骨髓移植"])
+def test_a_chinese_field_or_question_answered_no_is_denied(text):
+    hsct = [f for f in extract(text, today=TODAY) if f.concept == "hsct"]
+    assert hsct and hsct[0].negated
+
+
+@pytest.mark.parametrize("text", ["骨髓移植：做过", "有没有做过移植？做过"])
+def test_a_chinese_field_answered_yes_stands(text):
+    hsct = [f for f in extract(text, today=TODAY) if f.concept == "hsct"]
+    assert hsct and not hsct[0].negated and not hsct[0].hypothetical
