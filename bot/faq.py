@@ -114,7 +114,14 @@ class Faq:
         # a question without its mark opens with a question word ("is there any car t for
         # kids with itp"; lead, round 39)
         asked = last.endswith(("?", "？")) or self.opens_question(last)
-        return asked and len(last.split()) <= LAST_QUESTION_WORDS and self.about_trials(last)
+        if not asked or len(last.split()) > LAST_QUESTION_WORDS:
+            return False
+        if self.about_trials(last):
+            return True
+        # "... she cant get up from a chair. is there anything for her": a wording of an entry
+        # whose answer the trials follow (lead, round 39)
+        found = self.find(last if last.endswith(("?", "？")) else last + "?") if len(sentences) > 1 else None
+        return found is not None and found.results
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""

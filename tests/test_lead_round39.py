@@ -237,3 +237,34 @@ def test_a_chinese_field_or_question_answered_no_is_denied(text):
 def test_a_chinese_field_answered_yes_stands(text):
     hsct = [f for f in extract(text, today=TODAY) if f.concept == "hsct"]
     assert hsct and not hsct[0].negated and not hsct[0].hypothetical
+
+
+@pytest.mark.parametrize("text", ["Wants pregnancy in future.", "desires pregnancy", "pregnancy wish, on HCQ",
+                                  "pregnancy planned 2027"])
+def test_a_pregnancy_wished_for_in_a_noun_is_planning_not_pregnant(text):
+    facts = [f for f in extract(text, today=TODAY) if f.label == "PREGNANCY"]
+    assert facts and all(f.concept == "planning" and f.hypothetical for f in facts)
+    assert [f.concept for f in extract("she is pregnant", today=TODAY)] == ["pregnant"]
+
+
+def test_a_rheumatologist_s_case_wanting_pregnancy_keeps_the_car_t_trial(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "r", "Rheum here. 29F SLE, class III+V LN on biopsy 02/2024. Induction MMF 3g + pred, "
+                                "then rituximab x2 (06/2025) - no response. Wants pregnancy in future. Options?")
+    noted = replies[0].split("Noted:")[1].split("\n")[0]
+    assert "pregnant" not in noted.replace("planning a pregnancy", "")
+    assert "Candidate trials" in replies[0]
+
+
+def test_a_j_pouch_is_no_stoma():
+    facts = extract("UC since 2012. Colectomy 2020 with J pouch.", today=TODAY)
+    assert {"colectomy", "ileoanal_pouch"} <= {f.concept for f in facts}
+    assert "ostomy" not in {f.concept for f in facts}
+    assert [f.concept for f in extract("ileostomy since 2021", today=TODAY)] == ["ostomy"]
+
+
+def test_a_relative_s_case_ending_is_there_anything_for_her_gets_the_trials(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "m", "hi my mam has myositis, shes 58. she had steroids and methotrexate. her muscles are "
+                                "weak and she cant get up from a chair. is there anything for her")
+    assert "best match first" in replies[0]
