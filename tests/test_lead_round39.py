@@ -268,3 +268,19 @@ def test_a_relative_s_case_ending_is_there_anything_for_her_gets_the_trials(tmp_
     replies = talk(engine, "m", "hi my mam has myositis, shes 58. she had steroids and methotrexate. her muscles are "
                                 "weak and she cant get up from a chair. is there anything for her")
     assert "best match first" in replies[0]
+
+
+def test_a_child_wanted_is_a_pregnancy_plan_and_trying_is_present():
+    want = [f for f in extract("im 33 f, lupus. i want a baby in the next few years", today=TODAY) if f.label == "PREGNANCY"]
+    assert want and want[0].concept == "planning" and want[0].hypothetical
+    trying = [f for f in extract("we are trying for a baby", today=TODAY) if f.label == "PREGNANCY"]
+    assert trying and not trying[0].hypothetical
+    plans = [f for f in extract("MMF was switched to azathioprine in view of pregnancy plans.", today=TODAY)
+             if f.label == "PREGNANCY"]
+    assert plans and not plans[0].hypothetical      # as the gold has it (conv-0570)
+
+
+def test_the_writer_s_memory_does_not_make_a_relative_s_drug_the_writer_s():
+    facts = extract("dad is 70, RA for 30 yrs. he has been on so many drugs i cant count, now on rinvoq", today=TODAY)
+    rinvoq = [f for f in facts if f.concept == "upadacitinib"][0]
+    assert not rinvoq.family and rinvoq.status == "current"
