@@ -284,3 +284,48 @@ def test_the_writer_s_memory_does_not_make_a_relative_s_drug_the_writer_s():
     facts = extract("dad is 70, RA for 30 yrs. he has been on so many drugs i cant count, now on rinvoq", today=TODAY)
     rinvoq = [f for f in facts if f.concept == "upadacitinib"][0]
     assert not rinvoq.family and rinvoq.status == "current"
+
+
+@pytest.mark.parametrize("message", ["thanks bye", "ok cheers", "bye", "thank you, goodbye", "Thanks! Take care"])
+def test_taking_leave_is_answered_with_what_is_kept(tmp_path, message):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "b", "I have lupus since 2015, mycophenolate failed, 34", message)
+    assert "Take care" in replies[1] and "/forget" in replies[1]
+    assert "anything new" not in replies[1]
+    assert tracker_of(engine, "b").profile.facts       # nothing lost
+
+
+def test_a_farewell_is_the_whole_message():
+    phrasings = read_phrasings()
+    assert phrasings.takes_leave("goodbye") and not phrasings.takes_leave("")
+    assert not phrasings.takes_leave("bye the way she has lupus")
+
+
+def test_a_let_down_writer_is_said_sorry_to_and_the_question_stays(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "u", "my son is 19, T-ALL, relapsed twice, CD7 positive, had a transplant in 2025",
+                   "this is useless none of these are in the uk")
+    assert "I'm sorry this hasn't helped yet" in replies[1]
+    assert "didn't catch that" not in replies[1]
+    # a let-down writer who also tells something has it taken in
+    replies = talk(engine, "u", "not helpful, he also had nelarabine")
+    assert "nelarabine" in replies[0]
+
+
+def test_may_qualify_is_explained(faq):
+    assert faq.find("what does may qualify mean").id == "term:may_qualify"
+
+
+def test_why_the_second_one_shows_that_trial_with_its_reasons(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "w", "Rheum here. 30F SLE, lupus nephritis class IV, failed MMF and cyclophosphamide. Options?",
+                   "why does the first one not fit?")
+    first = [line for line in replies[0].splitlines() if line.startswith("1. ")]
+    assert first and replies[1].startswith(first[0][3:].split(" (")[0])
+
+
+def test_a_trial_in_full_for_a_relative_says_him_not_you(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "r", "my son is 19, T-ALL, relapsed twice, CD7 positive. any trials?",
+                   "tell me more about the first one")
+    assert "do not apply to you" not in replies[1]
