@@ -240,11 +240,16 @@ def test_a_chinese_field_answered_yes_stands(text):
 
 
 @pytest.mark.parametrize("text", ["Wants pregnancy in future.", "desires pregnancy", "pregnancy wish, on HCQ",
-                                  "pregnancy planned 2027"])
+                                  "pregnancy desired next year"])
 def test_a_pregnancy_wished_for_in_a_noun_is_planning_not_pregnant(text):
     facts = [f for f in extract(text, today=TODAY) if f.label == "PREGNANCY"]
     assert facts and all(f.concept == "planning" and f.hypothetical for f in facts)
     assert [f.concept for f in extract("she is pregnant", today=TODAY)] == ["pregnant"]
+    # "planning a pregnancy" is the letters' present plan, "not planning pregnancy" a denial
+    planning = [f for f in extract("She is planning a pregnancy next year.", today=TODAY) if f.label == "PREGNANCY"]
+    assert planning and not planning[0].hypothetical and not planning[0].negated
+    denied = [f for f in extract("Not planning pregnancy; uses contraception.", today=TODAY) if f.label == "PREGNANCY"]
+    assert denied and denied[0].negated
 
 
 def test_a_rheumatologist_s_case_wanting_pregnancy_keeps_the_car_t_trial(tmp_path):
