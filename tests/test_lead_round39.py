@@ -334,3 +334,23 @@ def test_a_trial_in_full_for_a_relative_says_him_not_you(tmp_path):
     replies = talk(engine, "r", "my son is 19, T-ALL, relapsed twice, CD7 positive. any trials?",
                    "tell me more about the first one")
     assert "do not apply to you" not in replies[1]
+
+
+@pytest.mark.parametrize("name, shown", [("Joseph Lillo, DO", "Joseph Lillo, DO"), ("Mei Heng, M.D., Ph.D", "Mei Heng, M.D., Ph.D"),
+                                         ("Registrar", "Registrar"), ("王明", "王明"),
+                                         ("here may be multiple sites in this clinical trial. -877-CTLILLY (1-877-285-4559) or", None),
+                                         ("Call 1-877-CTLILLY (1-877-285-4559) or 1-317-615-4559 Mon - Fri 9 AM - 5 PM", None),
+                                         ("", None), (None, None)])
+def test_a_registry_name_field_holding_prose_is_no_name(name, shown):
+    from bot.sites import contact_name
+    assert contact_name(name) == shown
+
+
+def test_a_prose_name_is_shown_unknown_with_its_phone_kept():
+    from bot.sites import where_to_ask
+    trial = {"contacts": [{"name": "here may be multiple sites in this clinical trial. -877-CTLILLY (1-877-285-4559) or",
+                           "role": "central", "phone": "3176154559", "email": "clinical_inquiry_hub@lilly.com"},
+                          {"name": "Call 1-877-CTLILLY (1-877-285-4559) or 1-317-615-4559", "role": "study_director"}]}
+    contacts = where_to_ask(trial)["contacts"]
+    assert contacts == [{"name": None, "role": "central", "phone": "3176154559",
+                         "email": "clinical_inquiry_hub@lilly.com"}]
