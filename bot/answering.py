@@ -414,6 +414,13 @@ class Answering:
                 answers = [a for a in answers if not a.sites]   # results show the sites, nearest first
             if (results or any(answer.sites for answer in answers)) and tracker.profile.first("LOCATION") is None:
                 self._place_asked_about(turn, text)     # "are any of these trials in the UK?"
+                if tracker.profile.first("LOCATION") is None:
+                    # "附近有试验吗？我们在上海": the place the message tells, read as any place is
+                    # (lead, round 39)
+                    places = [f for f in self._read(text, tracker=tracker) if f.label == "LOCATION" and not f.negated]
+                    if places:
+                        source = tracker.next_source
+                        self._note(turn, "facts", {"source": source}, stamp(places[:1], source))
             for answer in answers:      # "what is car-t and does it hurt?": both answered
                 if answer.sites:
                     self._sites_answer(turn, self.faq.ordinal(text) if tracker.last_results is not None else None)

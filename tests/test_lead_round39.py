@@ -354,3 +354,20 @@ def test_a_prose_name_is_shown_unknown_with_its_phone_kept():
     contacts = where_to_ask(trial)["contacts"]
     assert contacts == [{"name": None, "role": "central", "phone": "3176154559",
                          "email": "clinical_inquiry_hub@lilly.com"}]
+
+
+@pytest.mark.parametrize("text, concept, negated", [("乙肝：阴性。结核：没有", "hbv", True), ("乙肝：阴性。结核：没有", "tuberculosis", True),
+                                                    ("CD7：阳性", "cd7", False), ("HIV：阴性，乙肝：阳性", "hbv", False)])
+def test_a_chinese_field_s_result_after_its_colon(text, concept, negated):
+    fact = [f for f in extract(text, today=TODAY) if f.concept == concept][0]
+    assert fact.negated is negated
+    if concept in ("hbv", "cd7"):
+        assert fact.status == ("negative" if negated else "positive")
+
+
+def test_a_chinese_sites_question_with_the_place_notes_the_place(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "z", "我妈妈60岁，类风湿关节炎20年，甲氨蝶呤、来氟米特都用过，没效果，现在用托法替布。",
+                   "附近有试验吗？我们在上海")
+    assert "上海" in replies[1] and "试验中心" in replies[1]
+    assert tracker_of(engine, "z").profile.first("LOCATION") is not None
