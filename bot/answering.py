@@ -399,6 +399,14 @@ class Answering:
                 and tracker.profile.first("LOCATION") is None
                 and self._place_in_answer(text, self._read(text, tracker=tracker)) is not None):
             return False
+        which = self.faq.ordinal(text) if tracker.last_results is not None else None
+        if which is not None and self.faq.asks_details(text):
+            listed = self._listed(turn, which)
+            if listed:      # "what are the exclusion criteria for the first trial?": that trial in full
+                self._command(turn, "trial", str(listed[0].get("id")))
+            else:           # "... the 5th one?" of a list of two: the list again
+                self.show_results(turn)
+            return True
         answers = self.faq.find_all(text)
         if answers:
             results = any(answer.results for answer in answers)
@@ -406,9 +414,16 @@ class Answering:
                 answers = [a for a in answers if not a.sites]   # results show the sites, nearest first
             if (results or any(answer.sites for answer in answers)) and tracker.profile.first("LOCATION") is None:
                 self._place_asked_about(turn, text)     # "are any of these trials in the UK?"
+                if tracker.profile.first("LOCATION") is None:
+                    # "附近有试验吗？我们在上海": the place the message tells, read as any place is
+                    # (lead, round 39)
+                    places = [f for f in self._read(text, tracker=tracker) if f.label == "LOCATION" and not f.negated]
+                    if places:
+                        source = tracker.next_source
+                        self._note(turn, "facts", {"source": source}, stamp(places[:1], source))
             for answer in answers:      # "what is car-t and does it hurt?": both answered
                 if answer.sites:
-                    self._sites_answer(turn)
+                    self._sites_answer(turn, self.faq.ordinal(text) if tracker.last_results is not None else None)
                 else:
                     turn.say("faq", text=answer.text)
             if not results:
@@ -425,7 +440,7 @@ class Answering:
                         and tracker.last_results == self._results_signature(turn)):
                     # "who do i call" under a list unchanged since: the sites and contacts of
                     # those trials, not the whole list again (lead, round 37)
-                    self._sites_answer(turn)
+                    self._sites_answer(turn, self.faq.ordinal(text))
                     self._after_answer(turn)
                     return True
                 self.show_results(turn)
@@ -436,15 +451,18 @@ class Answering:
         # mark with the trials named is no answer to "Patient's city?" (lead, round 37)
         asks = (self.faq.opens_question(text) or (self.faq.is_question(text) and self.faq.about_trials(text))
                 if tracker.pending is not None else self.faq.is_question(text))
-        if not asks or any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=tracker)):
+        # "crohns 12 yrs ... 39 male. anything?", "is there any car t for kids with itp": a
+        # case closing with a request for the trials, even while a question of ours is pending
+        at_end = self.faq.asks_for_trials_at_end(text)
+        if not (asks or at_end) or any(not (f.hypothetical or f.uncertain) for f in self._read(text, tracker=tracker)):
             # "can she join with lupus nephritis?": what it says is taken in; "do any of these
             # trials take people with UC?" only asks (the UC told before is no "possible" now)
-            if asks and self.faq.asks_for_trials_at_end(text):
+            if at_end:
                 # "34M, relapsed T-ALL after allo-HSCT ... Any CD7 CAR-T?": taken in, and the
                 # trials asked for follow (not the next question; lead, round 38)
                 turn.results_asked = True
             return False
-        if tracker.profile.facts and self.faq.about_trials(text):
+        if tracker.profile.facts and (self.faq.about_trials(text) or at_end):
             turn.results_asked = True   # "is there any study that takes antisynthetase?": the trials answer it
             self.show_results(turn)
             return True
@@ -515,18 +533,27 @@ class Answering:
         else:
             self._prompt(turn)
 
-    def _sites_answer(self, turn: Turn) -> None:
+    def _listed(self, turn: Turn, which: int | None = None) -> list[dict]:
+        """The records of the trials the results list as may fitting, in its order (a suspected
+        diagnosis: those fitting it, bot.results), at most ``SITES_TRIALS``; with ``which``
+        (1 the first, -1 the last) that one alone, or none when the list is shorter."""
+        listed, _ = fitting_first([r for r in self.results(turn) if r.verdict in ("likely", "possible")])
+        listed, _, _ = apart(listed)     # not a kidney-disease trial's sites for lupus nephritis
+        if which is None:
+            return [r.trial for r in listed[:SITES_TRIALS]]
+        at = which - 1 if which > 0 else which
+        return [listed[at].trial] if -len(listed) <= at < len(listed) else []
+
+    def _sites_answer(self, turn: Turn, which: int | None = None) -> None:
         """"Where is the hospital?": the sites of the trials that may fit (nearest first,
         with contacts and the registry page); every trial's when there are few and
-        nothing is known yet; else first the illness."""
+        nothing is known yet; else first the illness. ``which``: the place in that list of
+        the one trial asked about ("who do i contact for the first one?"; -1 the last)."""
         tracker = turn.tracker
         location = tracker.profile.first("LOCATION")
         place = location.concept if location else None
         if tracker.profile.facts:
-            # the trials the results list (a suspected diagnosis: those fitting it, bot.results)
-            listed, _ = fitting_first([r for r in self.results(turn) if r.verdict in ("likely", "possible")])
-            listed, _, _ = apart(listed)     # not a kidney-disease trial's sites for lupus nephritis
-            records = [r.trial for r in listed[:SITES_TRIALS]]
+            records = self._listed(turn, which)
         else:
             trials = self.trials
             records = list(trials)[:SITES_TRIALS] if isinstance(trials, list) and len(trials) <= SITES_TRIALS else []

@@ -237,7 +237,8 @@ class Asking:
         tracker = turn.tracker
         if tracker.role is None:
             # after "I noted: ..." a "First:" reads as if nothing had been taken in
-            turn.text("ask_role_noted" if tracker.profile.facts else "ask_role")
+            turn.text("ask_role_shown" if tracker.last_results is not None
+                      else "ask_role_noted" if tracker.profile.facts else "ask_role")
             turn.choices = [Choice("r:patient", key="role_patient"), Choice("r:clinician", key="role_clinician")]
             return
         pending = tracker.pending

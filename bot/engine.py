@@ -375,6 +375,13 @@ class Engine(Answering, Asking, Family):
         if tracker.role is None and turn.clinician_ok and self._opens_as_clinician(text):
             turn.record("role", {"role": "clinician"})      # "nurse here, writing for a patient of ours. 52M, …"
             turn.text("role_set")
+        if self.phrasings.takes_leave(texts.without_courtesy(text)):
+            turn.text("farewell")           # "thanks bye", "ok cheers" (lead, round 39)
+            return
+        if self.phrasings.let_down(text) and not [f for f in self._read(text, tracker=tracker) if f.label != "LOCATION"]:
+            turn.text("let_down")           # "this is useless none of these are in the uk" (lead, round 39)
+            self._prompt(turn)
+            return
         self._note_speaker(turn, text)
         if tracker.profile.facts and texts.is_correction(text):
             body = texts.correction_body(text)

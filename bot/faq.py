@@ -31,7 +31,8 @@ from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
 
 FAQ_PATH = DATA_DIR / "faq.yaml"
-_SECTIONS = {"question_starts", "term_questions", "pair_questions", "entries", "terms", "trial_words"}
+_SECTIONS = {"question_starts", "term_questions", "pair_questions", "entries", "terms", "trial_words",
+             "ordinals", "ordinal_nouns", "closing_requests", "trial_details"}
 FUZZY_SCORE = 88          # rapidfuzz ratio for a small typo ("waht is car-t")
 FUZZY_MIN_CHARS = 8       # shorter wordings must match exactly
 KEYWORD_MAX_WORDS = 6     # a longer question says more than its subject word: no keyword answer
@@ -74,6 +75,26 @@ class Faq:
     trial_words: tuple[str, ...] = ()     # words naming trials: an unanswered question with one asks for them
     zh_wordings: tuple[tuple[str, Answer], ...] = ()   # Chinese wordings, longest first, found inside a message
     forms: tuple[tuple[re.Pattern, Answer], ...] = ()  # an entry's forms ("{is|are} there {something|anything} for {me|her}")
+    closing: frozenset[str] = frozenset()      # a case's last sentence asking for trials unnamed ("anything?")
+    details: tuple[str, ...] = ()               # words asking for a trial's record in full ("exclusion criteria")
+    ordinal_forms: re.Pattern | None = None     # "the first one", "number 2": which trial of a list
+    ordinal_values: dict[str, int] | None = None
+
+    def asks_details(self, message: str) -> bool:
+        """The message asks for a trial's record in full ("what are the exclusion criteria
+        for ...", "tell me more about ...")."""
+        return says_any(message, self.details)
+
+    def ordinal(self, message: str) -> int | None:
+        """Which trial of the list just shown a question names: 1 for "who do i contact for
+        the first one?" or "number 1", -1 for "the last one", else None."""
+        if self.ordinal_forms is None:
+            return None
+        found = self.ordinal_forms.search(f" {plain(message)} ")
+        if found is None:
+            return None
+        word, figure = found.group("word"), found.group("figure")
+        return (self.ordinal_values or {}).get(word) if word else int(figure) or None
 
     def about_trials(self, message: str) -> bool:
         """A question that names trials or the treatment ("does any study here take
@@ -88,8 +109,19 @@ class Faq:
         told before it comes with a request for the trials."""
         sentences = [s for s in _SENTENCES.split(message.strip()) if s.strip()]
         last = sentences[-1].strip() if sentences else ""
-        return (last.endswith(("?", "？")) and len(last.split()) <= LAST_QUESTION_WORDS
-                and self.about_trials(last))
+        if len(sentences) > 1 and plain(last) in self.closing:
+            return True         # "crohns 12 yrs, failed 5 biologics, 39 male. anything?" (lead, round 39)
+        # a question without its mark opens with a question word ("is there any car t for
+        # kids with itp"; lead, round 39)
+        asked = last.endswith(("?", "？")) or self.opens_question(last)
+        if not asked or len(last.split()) > LAST_QUESTION_WORDS:
+            return False
+        if self.about_trials(last):
+            return True
+        # "... she cant get up from a chair. is there anything for her": a wording of an entry
+        # whose answer the trials follow (lead, round 39)
+        found = self.find(last if last.endswith(("?", "？")) else last + "?") if len(sentences) > 1 else None
+        return found is not None and found.results
 
     def is_question(self, message: str) -> bool:
         """True when the message asks something ("what is CAR-T?", "where is the hospital")."""
@@ -367,10 +399,33 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
                                         if "pair_questions" in raw else []))
     trial_words = tuple(plain(w) for w in (_strings(raw["trial_words"], f"{name}: trial_words")
                                            if "trial_words" in raw else []))
+    ordinal_pattern, ordinal_values = _ordinals(raw, name)
+    closing = frozenset(plain(w) for w in (_strings(raw["closing_requests"], f"{name}: closing_requests")
+                                           if "closing_requests" in raw else []))
+    details = tuple(plain(w) for w in (_strings(raw["trial_details"], f"{name}: trial_details")
+                                       if "trial_details" in raw else []))
     return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS),
                keywords, pairs, trial_words,
                tuple(sorted(zh_wordings.items(), key=lambda item: len(item[0]), reverse=True)),
-               tuple(entry_forms))
+               tuple(entry_forms), closing, details, ordinal_pattern, ordinal_values)
+
+
+def _ordinals(raw: dict, name: str) -> tuple[re.Pattern | None, dict[str, int]]:
+    """The ``ordinals`` and ``ordinal_nouns`` sections as one pattern: an ordinal word before a
+    noun ("the first one", "2nd trial"), or a noun, "number", "no" or "#" before a figure of
+    one digit ("trial 2", "number 3")."""
+    if "ordinals" not in raw:
+        return None, {}
+    values = raw["ordinals"]
+    if not isinstance(values, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in values.values()):
+        raise DataError(f"{name}: ordinals", "must map words to list positions (1, 2, ...; -1 the last)")
+    nouns = [plain(n) for n in _strings(raw.get("ordinal_nouns"), f"{name}: ordinal_nouns")]
+    words = {plain(str(k)): v for k, v in values.items()}
+    either = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    noun = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    pattern = re.compile(rf" (?:(?P<word>{either}) (?:{noun})|(?:{noun}|number|no) (?P<figure>[1-9])) ")
+    return pattern, words
+
 
 
 @lru_cache(maxsize=1)

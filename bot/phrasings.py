@@ -24,7 +24,7 @@ from data.files import DATA_DIR, read_yaml
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
 _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness",
              "own_telling", "about_a_patient", "case_shorthand", "nothing_else", "greetings", "professions",
-             "profession_titles", "about_a_patient_zh", "own_age"}
+             "profession_titles", "about_a_patient_zh", "own_age", "farewells", "frustration"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -78,6 +78,17 @@ class Phrasings:
     own_telling_zh: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
     about_someone_zh: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
     own_age: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "I am 38 years old"
+    farewells: frozenset[str] = frozenset()         # whole messages taking leave ("thanks bye")
+    frustration: tuple[str, ...] = ()               # a writer let down ("this is useless")
+
+    def takes_leave(self, message: str) -> bool:
+        """The whole message takes leave ("bye", "goodbye"; the caller drops the courtesy
+        words around it: "thanks bye", "ok cheers")."""
+        return plain(message) in self.farewells
+
+    def let_down(self, message: str) -> bool:
+        """The writer says the bot lets them down ("this is useless", "not helpful")."""
+        return says_any(message, self.frustration) or any(w in message for w in self.frustration if CJK.search(w))
 
     def greets(self, message: str) -> bool:
         """The whole message only greets ("hello", "hi there", "good morning")."""
@@ -214,10 +225,12 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     nothing_else = frozenset(plain(w) for w in _strings(raw.get("nothing_else", []), f"{name}: nothing_else"))
     greetings = frozenset(plain(w) for w in _strings(raw.get("greetings", []), f"{name}: greetings"))
     own_age = _pattern(raw.get("own_age"), f"{name}: own_age")
+    farewells = frozenset(plain(w) for w in _strings(raw.get("farewells", []), f"{name}: farewells"))
+    frustration = tuple(plain(w) if not CJK.search(w) else w for w in _strings(raw.get("frustration", []), f"{name}: frustration"))
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
                      age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings,
                      *_chinese_telling(_strings(raw.get("about_a_patient_zh", []), f"{name}: about_a_patient_zh")),
-                     own_age=own_age)
+                     own_age=own_age, farewells=farewells, frustration=frustration)
 
 
 def _pattern(value: Any, where: str) -> re.Pattern[str] | None:

@@ -22,6 +22,8 @@ filled by a ``bot.render.Renderer``: the transports' formats, and ``PLAIN`` for 
 """
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING, Any
 
 from bot.formats import Safe
@@ -72,8 +74,28 @@ def place_name(written: str) -> str:
     return written.title() if written.islower() else written
 
 
+# a registry's name field that holds prose, not a name ("here may be multiple sites in this
+# clinical trial. -877-CTLILLY (1-877-285-4559) or"): shown as unknown, its phone and email kept
+# (the registry page has the text; lead, round 39)
+NAME_MAX_WORDS = 8
+_PHONE_LIKE = re.compile(r"\d{3}")
+
+
+def contact_name(name: object) -> str | None:
+    """A contact's name as the record gives it, or None when the field holds prose instead:
+    more than ``NAME_MAX_WORDS`` words, a run of three digits, or a first letter in lower case."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    text = name.strip()
+    if len(text.split()) > NAME_MAX_WORDS or _PHONE_LIKE.search(text) or (text[0].isalpha() and text[0].islower()):
+        return None
+    return text
+
+
 def _contact(contact: dict) -> dict:
-    return {key: contact.get(key) for key in ("name", "role", "phone", "email")}
+    entry = {key: contact.get(key) for key in ("name", "role", "phone", "email")}
+    entry["name"] = contact_name(entry["name"])
+    return entry
 
 
 def _ordered_sites(sites: list[dict]) -> list[dict]:

@@ -185,6 +185,11 @@ class Texts:
                     return key
         return None
 
+    def without_courtesy(self, message: str) -> str:
+        """The message, normalised, without the courtesy words around it ("thank you,
+        goodbye" -> "goodbye")."""
+        return self._without_courtesy(normalise(message))
+
     def only_courtesy(self, message: str) -> bool:
         """The message holds courtesy words only ("thanks", "ok thank you", "thx")."""
         norm = normalise(message)

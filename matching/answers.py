@@ -52,7 +52,7 @@ def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact
     if question.form == "yes_no":
         if says(reply, "no"):
             return _yes_no(question, text, False)
-        if says(reply, "yes"):
+        if says_yes(reply):
             return _yes_no(question, text, True)
         return []
     if question.form == "choice":
@@ -97,6 +97,28 @@ def says(reply: str, section: str) -> bool:
     punctuation)."""
     for phrase in load_question_texts().answers[section]:
         if reply == phrase or (reply.startswith(phrase) and not reply[len(phrase)].isalnum()):
+            return True
+    return False
+
+
+def says_yes(reply: str) -> bool:
+    """The reply says yes: it is, or opens with, a phrase of ``answers.yes``; a phrase of
+    ``answers.yes_alone`` ("i have", "right") only alone, before punctuation or before a word
+    of ``answers.yes_alone_then`` ("i have, twice", "i did years ago"), since "i have been on
+    prednisolone ..." and "right now she takes ..." tell something else."""
+    answers = load_question_texts().answers
+    alone = set(answers["yes_alone"])
+    for phrase in answers["yes"]:
+        if reply == phrase:
+            return True
+        if not reply.startswith(phrase) or reply[len(phrase)].isalnum():
+            continue
+        rest = reply[len(phrase):]
+        if phrase not in alone or not rest[:1].isspace():
+            return True
+        rest = rest.lstrip()
+        if not rest[:1].isalnum() or any(rest == w or (rest.startswith(w) and not rest[len(w)].isalnum())
+                                         for w in answers["yes_alone_then"]):
             return True
     return False
 

@@ -124,6 +124,7 @@ def vocabulary() -> dict[str, Any]:
 # "typos": min_length and never)
 _ZH_SECTIONS = {
     "characters_per_word": "positive", "clause_ends": "words", "sentence_ends": "words", "question_ends": "words", "requirement_words": "words",
+    "bare_denials": "words", "asked_field_ends": "words",
     "terminators": "words", "negation": "cues", "uncertain": "cues", "hypothetical": "cues", "historical": "cues", "treatment_over": "cues", "pseudo": "regexes",
     "family": "words", "therapy_status": "groups", "results": "groups", "relations": "groups",
     "possessives": "words", "about_phrases": "words", "self_statements": "regexes", "relative_writer_words": "words", "first_person": "words",

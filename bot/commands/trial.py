@@ -17,6 +17,7 @@ import textwrap
 
 from bot.commands.trials import store_faults
 from bot.formats import terminal_safe
+from bot.sites import contact_name
 
 HELP = "show one trial in full: criteria with their rules, sites, contacts"
 
@@ -200,7 +201,7 @@ def describe_rule(rule: dict) -> list[str]:
 
 
 def _contact_line(contact: dict, pad: str) -> str:
-    return (f"{pad}- {_v(contact['name'])} ({_v(contact['role'])}): phone {_v(contact['phone'])}, "
+    return (f"{pad}- {_v(contact_name(contact['name']))} ({_v(contact['role'])}): phone {_v(contact['phone'])}, "
             f"email {_v(contact['email'])}")
 
 

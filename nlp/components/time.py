@@ -518,7 +518,10 @@ def _now_before_a_later_clause(text: str, fact: Any, expression: TimeExpression)
 
 # a bracket of markers between a disease and its time: "lupus (anti-dsDNA) since 2019", "myositis
 # (anti-jo1) since last spring" date the disease, not the antibody (lead, round 23)
-_MARKER_BRACKET = re.compile(r"\s*\([^()\n]{1,40}\)\s*(?:since|from|for|in)?\s*", re.IGNORECASE)
+# ... and its word of diagnosis ("dermatomyositis (anti-MDA5) diagnosed 8 months ago, lungs
+# involved": the dermatomyositis's, not the lungs' named next; lead, round 39)
+_MARKER_BRACKET = re.compile(r"\s*\([^()\n]{1,40}\)\s*(?:(?:was\s+|got\s+)?(?:diagnosed|dx'?d|dxd|confirmed)\s+)?"
+                             r"(?:since|from|for|in)?\s*", re.IGNORECASE)
 
 
 def _dated_over_marker_bracket(text: str, expression: TimeExpression, facts: list[Any], candidates: list[int]) -> set[int]:

@@ -78,6 +78,10 @@ class Cues:
         self.sentence_ends = frozenset(words["sentence_ends"])
         self.question_ends = tuple(words["question_ends"])
         self.requirement_words = tuple(words["requirement_words"])
+        self.bare_denials = frozenset(words.get("bare_denials") or ())
+        # a field's result alone after its colon ("乙肝：阴性"): the result words of ``results``
+        self.bare_results = {word: result for result, spelled in words["results"].items() for word in spelled}
+        self.asked_field_ends = tuple(words.get("asked_field_ends") or ())
 
     def find(self, text: str, token_starts: set[int], token_ends: set[int], mentions: list[Mention]) -> list[Cue]:
         hidden = [False] * len(text)
@@ -186,7 +190,38 @@ def read_context(text: str, mentions: list[Mention], cues: list[Cue], finder: Cu
         _questions(text, clause, [(mentions[i], contexts[i]) for i in members], finder)
 
     _carry_back(mentions, contexts, cues_by_clause, by_clause, clauses, sentences)
+    _bare_denial(text, mentions, contexts, by_clause, clauses, finder)
     return contexts
+
+
+_NOT_WORDS = re.compile(r"[\s，,。.；;！!？?：:、（）()]+")
+
+
+def _bare_denial(text: str, mentions, contexts, by_clause, clauses: Spans, finder: Cues) -> None:
+    """"骨髓移植：没有", "移植史：无", "做过骨髓移植吗？没有": a clause that is a denial alone,
+    after a clause ending in a form field's colon or a question, denies the mentions of that
+    clause (those said neither had nor hoped for otherwise). "乙肝：阴性", "CD7：阳性": a result
+    alone after a field's colon is the result of the infections and markers named before it."""
+    if not finder.bare_denials:
+        return
+    for index in range(1, len(clauses.spans)):
+        start, end = clauses[index]
+        said = _NOT_WORDS.sub("", text[start:end])
+        result = finder.bare_results.get(said) or finder.bare_results.get(text[start:end].strip())
+        if (said not in finder.bare_denials and result is None) or by_clause.get(index):
+            continue
+        back_start, back_end = clauses[index - 1]
+        asked = text[back_start:start].rstrip()
+        if not asked.endswith(finder.asked_field_ends):
+            continue
+        for i in by_clause.get(index - 1, []):
+            context = contexts[i]
+            if result is not None:
+                if mentions[i].label in RESULT_LABELS and context.result is None:
+                    context.result = result
+                    context.negated = result == "negative"
+            elif not (context.negated or context.status):
+                context.negated, context.hypothetical, context.historical = True, False, False
 
 
 def _blocked(cue: Cue, mention: Mention, terminators: list[int]) -> bool:
