@@ -3,7 +3,7 @@
 
 Patterns are data (data/patterns/time.jsonl, each with a ``kind``: date, since, ago,
 duration). Relative times are resolved against ``today`` (a parameter, so tests are
-deterministic). Precision follows the text: years ago -> YYYY-MM, so half a year ago or more
+deterministic). Precision follows the text: years ago -> YYYY-MM, so a year ago or more
 ("18 months ago"), days to a few months ago -> YYYY-MM-DD, "in 2015" -> "2015". Each expression attaches to the nearest fact of its
 sentence that can have a time (a condition, therapy, procedure, infection, lab, score or
 marker): a cue word just before the expression ("diagnosed", "stopped", data/nlp/
@@ -115,7 +115,7 @@ class TimeReader:
         self.months = {k.lower(): int(v) for k, v in vocabulary["month_names"].items()}
         self.seasons = {k.lower(): int(v) for k, v in (vocabulary.get("season_months") or {}).items()}
         # a time this many days ago or more is told to the month ("18 months ago": 2025-06, not
-        # the day; h170, round 36)
+        # the day; ``ago_to_the_month_from_days``; h170, round 36)
         self.ago_to_month = float(vocabulary.get("ago_to_the_month_from_days") or 365)
         cues: dict[str, set[str]] = {}
         for label, words in vocabulary.get("time_cues", {}).items():
