@@ -155,3 +155,25 @@ def test_a_relatives_list_closed_by_now_only_on_is_noted_as_tried(tmp_path):
     assert "tried methotrexate, leflunomide, hydroxychloroquine" in first
     assert "taking abatacept" in first
     assert "age 58" in first
+
+
+def test_a_failure_dated_in_words_against_the_same_drug_taken_is_one_while_taken():
+    text = "ra, on mtx + abatacept but the orencia stopped working over the summer"
+    abatacept = [f for f in _facts(text) if f.concept == "abatacept"]
+    assert all(predicted_assertion(f) == NOW for f in abatacept)
+    assert any(f.status == "failed" and f.ongoing for f in abatacept)
+    # a failure with a year in its sentence stays a course of then
+    assert reading("mmf stopped working in 2023, now on voclosporin", "mycophenolate") == PAST
+
+
+def test_a_response_lost_after_a_remission():
+    text = "crohns. adalimumab got me into remission but i lost it within a year, now ustekinumab"
+    assert _drug(text, "adalimumab").status == "failed"
+    assert reading(text, "ustekinumab") == NOW
+
+
+def test_a_drug_taken_that_stopped_working_is_noted_as_taken_and_not_helping(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    first = talk(engine, "c4", "crohns 30 m. on aza + ustekinumab but the stelara stopped working in the spring")[0]
+    assert "ustekinumab (not helping)" in first
+    assert "tried ustekinumab" not in first

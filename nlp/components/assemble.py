@@ -1484,8 +1484,9 @@ class FactBuilder:
     def _remission_from_treatment(self, ent: Span) -> bool:
         """Every remission cue of the cancer names the treatment that gave it just after it
         ("t-all, in remission after induction", "in remission since the transplant", "in remission
-        now after chemo": ``remission_kept_after``; a treatment named or one of its course words): the cancer's present state, not an illness
-        over ("had T-ALL as a kid, in remission 15 yrs" stays past; h170, round 36)."""
+        now after chemo": ``remission_kept_after``, a treatment named or one of its course words):
+        the cancer's present state, not an illness over ("had T-ALL as a kid, in remission 15 yrs"
+        stays past; h170, round 36)."""
         doc = ent.doc
         cues = [m for m in ent._.modifiers if m.category == "REMISSION"]
         treatments = [e.start for e in ent.sent.ents if e.label_ in ("DRUG", "PROCEDURE")]
