@@ -389,6 +389,7 @@ class FactBuilder:
         self.remission_kept = frozenset(w.lower() for w in vocabulary.get("remission_kept_by") or ())
         self.remission_after = frozenset(w.lower() for w in (vocabulary.get("remission_kept_after") or {}).get("words") or ())
         self.remission_courses = frozenset(w.lower() for w in (vocabulary.get("remission_kept_after") or {}).get("courses") or ())
+        self.remission_between = frozenset(w.lower() for w in (vocabulary.get("remission_kept_after") or {}).get("between") or ())
         self.active_again_words = frozenset(str(w).lower() for w in vocabulary.get("active_again_words") or ())
         self.active_again_when = frozenset(str(w).lower() for w in vocabulary.get("active_again_when") or ())
         self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
@@ -1495,8 +1496,14 @@ class FactBuilder:
             end = modifier.modifier_span[1]
             window = doc[max(modifier.modifier_span[0], end - 1):min(ent.sent.end, end + 3)]
             word = next((t for t in window if t.lower_ in self.remission_after), None)
-            return word is not None and (any(word.i < start <= word.i + 3 for start in treatments) or any(
-                t.lower_ in self.remission_courses for t in doc[word.i + 1:min(ent.sent.end, word.i + 4)]))
+            if word is None:
+                return False
+            # only "the", "her", ... between ("since the transplant"; not "since 2019 after
+            # radiotherapy": a remission of a year told, over)
+            named = word.i + 1
+            while named < min(ent.sent.end, word.i + 3) and doc[named].lower_ in self.remission_between:
+                named += 1
+            return named in treatments or (named < len(doc) and doc[named].lower_ in self.remission_courses)
         return bool(cues) and all(names_treatment(m) for m in cues)
 
     def _active_again(self, ent: Span) -> bool:
