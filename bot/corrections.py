@@ -160,6 +160,12 @@ def stamp(facts: list[Fact], source: str) -> list[Fact]:
                    if getattr(kept, name) is None and getattr(fact, name) is not None}
         if kept.status == "current" and fact.status in _OUTCOMES:
             details["status"] = fact.status     # "been on cellcept ..., the cellcept isnt working": how it went
+            if fact.ongoing:
+                # ... and still taken ("on hcq + belimumab but the benlysta stopped working last
+                # autumn": failing while taken, not tried and stopped; the failure's date is no
+                # start of the course, shown as "since"; h170, round 36)
+                details["ongoing"] = True
+                details.pop("date", None)
         merged[key] = replace(kept, **details)
     return list(merged.values())
 

@@ -48,6 +48,10 @@ def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 # categories that end a scope as a TERMINATE cue does, for the rules naming them in
 # terminated_by (data/context_rules.json: CLAUSE, ", they mentioned")
 CLAUSE_CATEGORIES = frozenset({"CLAUSE"})
+# cues that end a treatment outcome's reach, wherever their scope lies, in a rule that names them
+# in terminated_by: a remission between a treatment and a relapse says the treatment worked ("did
+# the chemo, had radiotherapy, in remission for a yr then relapsed": neither failed; h170, round 36)
+OUTCOME_ENDS = frozenset({"REMISSION"})
 # a treatment's outcome and sequence cues keep medspaCy's test: "fine for a while on
 # azathioprine but then it flared" is a failure across the "but"
 OUTCOME_PREFIXES = ("THERAPY_", "PRIOR")
@@ -144,6 +148,8 @@ def _mend_scope_overlap(module: ModuleType) -> None:
         if ((not mine.outcome or mine.cut)
                 and (theirs.terminate or theirs.ends_clause
                      or (theirs.category in CLAUSE_CATEGORIES and theirs.category in rule.terminated_by))
+                and spans_overlap(scope, others)) or (
+                mine.outcome and theirs.category in OUTCOME_ENDS and theirs.category in rule.terminated_by
                 and spans_overlap(scope, others)):
             if mine.direction in ("FORWARD", "BIDIRECTIONAL") and other._start > self._start:
                 self._scope_end = min(self._scope_end, other._start)

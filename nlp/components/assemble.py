@@ -387,6 +387,9 @@ class FactBuilder:
         self.no_relapse = frozenset(w.lower() for w in vocabulary.get("relapse_denied_by") or ())
         self.remission_denied = frozenset(w.lower() for w in vocabulary.get("remission_denied_by") or ())
         self.remission_kept = frozenset(w.lower() for w in vocabulary.get("remission_kept_by") or ())
+        self.remission_after = frozenset(w.lower() for w in (vocabulary.get("remission_kept_after") or {}).get("words") or ())
+        self.remission_courses = frozenset(w.lower() for w in (vocabulary.get("remission_kept_after") or {}).get("courses") or ())
+        self.remission_between = frozenset(w.lower() for w in (vocabulary.get("remission_kept_after") or {}).get("between") or ())
         self.active_again_words = frozenset(str(w).lower() for w in vocabulary.get("active_again_words") or ())
         self.active_again_when = frozenset(str(w).lower() for w in vocabulary.get("active_again_when") or ())
         self.now_cues = frozenset(w.lower() for w in vocabulary.get("now_cues") or ())
@@ -551,7 +554,7 @@ class FactBuilder:
                 or family_past(ent)
                 or (ent.label_ in ("CONDITION", "INFECTION") and _adverse_effect(ent, ents, i, lasting=self._is_cancer(ent.kb_id_)))
                 or ("REMISSION" in categories and self._malignancy(ent) and not self._remission_denied(ent)
-                    and not self._had_now(ent))
+                    and not self._had_now(ent) and not self._remission_from_treatment(ent))
                 or (ent.label_ == "CONDITION" and self._malignancy(ent) and self.treated_cancer(ent)),
                 hypothetical="HYPOTHETICAL" in categories,
                 family=self.people.family(ent, speaker) or family_negation(ent)
@@ -1478,6 +1481,30 @@ class FactBuilder:
         return bool(cues) and all(
             any(t.lower_ in self.remission_denied for t in doc[max(ent.sent.start, m.modifier_span[0] - 2):m.modifier_span[0]])
             for m in cues)
+
+    def _remission_from_treatment(self, ent: Span) -> bool:
+        """Every remission cue of the cancer names the treatment that gave it just after it
+        ("t-all, in remission after induction", "in remission since the transplant", "in remission
+        now after chemo": ``remission_kept_after``, a treatment named or one of its course words):
+        the cancer's present state, not an illness over ("had T-ALL as a kid, in remission 15 yrs"
+        stays past; h170, round 36)."""
+        doc = ent.doc
+        cues = [m for m in ent._.modifiers if m.category == "REMISSION"]
+        treatments = [e.start for e in ent.sent.ents if e.label_ in ("DRUG", "PROCEDURE")]
+
+        def names_treatment(modifier) -> bool:
+            end = modifier.modifier_span[1]
+            window = doc[max(modifier.modifier_span[0], end - 1):min(ent.sent.end, end + 3)]
+            word = next((t for t in window if t.lower_ in self.remission_after), None)
+            if word is None:
+                return False
+            # only "the", "her", ... between ("since the transplant"; not "since 2019 after
+            # radiotherapy": a remission of a year told, over)
+            named = word.i + 1
+            while named < min(ent.sent.end, word.i + 3) and doc[named].lower_ in self.remission_between:
+                named += 1
+            return named in treatments or (named < len(doc) and doc[named].lower_ in self.remission_courses)
+        return bool(cues) and all(names_treatment(m) for m in cues)
 
     def _active_again(self, ent: Span) -> bool:
         """The disease's sentence says it is active again now, after it and before another

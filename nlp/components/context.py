@@ -427,9 +427,9 @@ _TREATMENT = ("DRUG", "PROCEDURE")
 # what may stand between treatments listed one after another ("A, B then C -> D")
 _SEQUENCE_GAP = re.compile(r"(?:\s*(?:x\s?\d{1,2}|\([^()\n]{1,40}\)))?[\s,;/]*(?:(?:then|->|→|>)[\s,;/]*)?", re.IGNORECASE)
 # between a "now" cue and its treatment: nothing, a colon, or who takes it ("now hes on humira",
-# "now she is on rituximab")
-_OWN_GAP = re.compile(r"[\s:]*(?:(?:she|he|i|they|we)(?:'s|’s|s|\s+is|\s+am|'m|’m|\s+are|'re|’re)?\s+(?:(?:taking|having|getting|started\s+on|on)\s+)?)?",
-                      re.IGNORECASE)
+# "now she is on rituximab"), or only "on" and "only" ("and now only on abatacept"; h170, round 36)
+_OWN_GAP = re.compile(r"[\s:]*(?:(?:she|he|i|they|we)(?:'s|’s|s|\s+is|\s+am|'m|’m|\s+are|'re|’re)?\s+)?(?:(?:only|just)\s+)?"
+                      r"(?:(?:taking|having|getting|started\s+on|on)\s+)?", re.IGNORECASE)
 _COMMA_AND = re.compile(r"\s*,\s*and\s*", re.IGNORECASE)
 _AND = re.compile(r"\s*and\s*", re.IGNORECASE)
 
@@ -492,6 +492,11 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
                 #             now, not one drug given before the other ("enbrel/humira/rinvoq now" is a
                 #             sequence) (h161, round 34)
             listed = cue and (_COMMA_AND.fullmatch(head) or (_AND.fullmatch(head) and _closes_list(ents, k - 1, text)))
+            # an Oxford comma inside the list before ("mtx, lef, and sulfasalazine and now only on
+            # abatacept": all three over; h170, round 36)
+            listed = listed or (k != owner and _COMMA_AND.fullmatch(head) and k - 1 > 0
+                                and ents[k - 2].label_ in _TREATMENT and _same_sentence(ents[k - 2], prev)
+                                and text[ents[k - 2].end_char:prev.start_char].strip() == ",")
             if not listed and (
                     not _SEQUENCE_GAP.fullmatch(head) or re.search(r"\band\s*$", head, re.IGNORECASE)):
                 break       # (", and now tofacitinib" after a list closes it: "then leflunomide, and now ...")
@@ -558,12 +563,13 @@ def _now_with_taker(literal: str, now_cues: frozenset[str]) -> bool:
 
 def _closes_list(ents: list, before: int | None, text: str) -> bool:
     """The treatment just before an "and now" is itself the last of a comma list of treatments
-    ("humira, stelara and now entyvio"): the "and now" ends a sequence, not an addition."""
+    ("humira, stelara and now entyvio", with an Oxford comma "humira, stelara, and entyvio and now
+    skyrizi"): the "and now" ends a sequence, not an addition."""
     if before is None or before == 0:
         return False
     prev, cur = ents[before - 1], ents[before]
     return (prev.label_ in _TREATMENT and cur.label_ in _TREATMENT and _same_sentence(prev, cur)
-            and text[prev.end_char:cur.start_char].strip() == ",")
+            and text[prev.end_char:cur.start_char].strip().lower() in (",", ", and"))
 
 
 _CONJUNCTION = re.compile(r"\band\b", re.IGNORECASE)

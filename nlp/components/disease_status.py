@@ -19,7 +19,7 @@ from core.facts import Fact
 from data.condition_names import DISEASE_STATUS as STATUS_ROOT
 from data.terminology import Terminology, load_terminology
 from nlp.components.doc_cache import doc_text
-from nlp.resources import vocabulary_words
+from nlp.resources import alternation, vocabulary_words
 
 # a relapse's own clause (up to its end) and a year in it ("relapsed in 2020")
 _CLAUSE_END = re.compile(r"[,;.!?\n]")
@@ -65,6 +65,9 @@ class StatusWords:
     def __init__(self, terminology: Terminology, vocabulary: dict[str, Any]):
         self.terminology = terminology
         self.denied = frozenset(w.lower() for w in vocabulary.get("status_denied_by") or ())
+        reached = vocabulary.get("status_not_reached") or {}
+        self.not_reached = re.compile(r"(?:%s)\s*$" % reached["before"], re.IGNORECASE) if reached.get("before") else None
+        self.not_reached_by = re.compile(r"\s*(?:%s)\s*$" % reached["treatment_gap"], re.IGNORECASE) if reached.get("treatment_gap") else None
         self.feared = frozenset(w.lower() for w in vocabulary.get("status_feared_by") or ())
         # a status the next word makes none ("hasn't had any treatment since 2019")
         self.not_followed_by = {str(k): frozenset(str(w).lower() for w in v or ())
@@ -79,6 +82,9 @@ class StatusWords:
         self.superseded_newer = {str(k): frozenset(v.get("by_a_newer_date") or ())
                                  for k, v in (order.get("statuses") or {}).items()}
         self.was_words = frozenset(w.lower() for w in order.get("was") or ())
+        self.ended_by_words = frozenset(w.lower() for w in order.get("ended_by_before") or ())
+        self.ended_by_gap = re.compile(r"\s*(?:%s)\s+(?:%s)\s*" % (alternation(order.get("ended_by_before") or ["after"]),
+                                                                 order.get("ended_by_span") or r"\S+"), re.IGNORECASE)
         self.disease_now = frozenset(str(w) for w in vocabulary.get("status_disease_now") or ())
         self.status_diseases = tuple(str(w) for w in vocabulary.get("status_other_diseases") or ())
         phrases, between = vocabulary.get("status_came_back") or (), vocabulary.get("status_came_back_between") or ()
@@ -98,6 +104,7 @@ class StatusWords:
                 self._assert(ent.doc, ent.start, ent.end, fact)
         self._whose(facts)
         self._time_order(ents, facts)
+        self._not_reached_by(ents, facts)
         self._back_now(facts)
         self._relapse_after_treatment(ents, facts)
         # the autoimmune voice ("refractory lupus", "relapsed ITP"): therapies failed, which
@@ -215,6 +222,11 @@ class StatusWords:
             # a status told later but dated before it ("MRD negative since 06/2026. Prior: ...,
             # relapse 12/2025") ends nothing (h166, round 35)
             if ((by and before & self.was_words) or any(s > start and c in by and not _newer(fact.date, d) for s, c, d in later)
+                    # the status that ended it told first, "after" the time it lasted ("relapsed after
+                    # 18 months in remission", "came back after a year in remission"; h170, round 36)
+                    or (before & self.ended_by_words and any(
+                        sentence.start_char <= f.start < start and f.concept in by and not (f.negated or f.hypothetical or f.family)
+                        and self.ended_by_gap.fullmatch(doc_text(doc)[f.end:start]) for f in facts))
                     or any(s >= sentence.end_char and c in by_later for s, c, _ in later)
                     or any(s >= sentence.end_char and c in by_newer and _newer(d, fact.date) for s, c, d in later)
                     # in its own sentence too, past a remission between ("CR1 after UKALL, relapsed
@@ -304,6 +316,29 @@ class StatusWords:
             fact.negated = True     # "relapse-free"
         elif after and after[0] in self.not_followed_by.get(fact.concept, ()):
             fact.negated = True     # "hasn't had any treatment since 2019": treated before
+        elif self.not_reached is not None and self.not_reached.search(doc_text(doc)[max(sentence.start_char, fact.start - 60):fact.start]):
+            fact.negated = True     # "chemo never got me to remission" (h170, round 36)
+
+    def _not_reached_by(self, ents: list[Span], facts: list[Fact]) -> None:
+        """The treatment said not to have brought a status that was not reached, right before
+        the words that say so ("chemo never got me to remission", "the induction didnt get her
+        into remission": ``status_not_reached`` of data/nlp/extraction.yaml): it failed, and is
+        over (h170, round 36)."""
+        if self.not_reached is None or self.not_reached_by is None:
+            return
+        text = doc_text(ents[0].doc) if ents else ""
+        for fact in facts:
+            if not (fact.label == "CONDITION" and self.is_status(fact.concept) and fact.negated):
+                continue
+            said = self.not_reached.search(text[max(0, fact.start - 60):fact.start])
+            if said is None:
+                continue
+            words_start = max(0, fact.start - 60) + said.start()
+            treatment = max((f for f in facts if f.label in ("DRUG", "PROCEDURE") and f.end <= words_start
+                             and not (f.negated or f.hypothetical)), key=lambda f: f.end, default=None)
+            if treatment is not None and self.not_reached_by.fullmatch(text[treatment.end:words_start]):
+                treatment.status = "failed"
+                treatment.historical = True
 
     def _for_a_denied_treatment(self, tokens) -> bool:
         """The denial is of a treatment the status is what it would be for ("No treatment for

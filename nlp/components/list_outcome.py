@@ -141,6 +141,13 @@ def _joined_before(pairs: list[tuple[Span, Fact]], index: int, text: str, joiner
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 
 
+def _said_past(words: str) -> bool:
+    """The words of an "only one helped" said in the past tense (``only_one_helped.past`` in
+    data/nlp/extraction.yaml: "helped", "did anything"; not "works", "is working")."""
+    past = (vocabulary().get("only_one_helped") or {}).get("past") or ()
+    return bool(past) and re.search(rf"(?<!\w)(?:{alternation(past)})(?!\w)", words, re.IGNORECASE) is not None
+
+
 @lru_cache(maxsize=1)
 def _only_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern] | None:
     section = vocabulary().get("only_one_helped") or {}
@@ -171,11 +178,19 @@ def only_one_helped(text: str, facts: list[Fact]) -> None:
                 or fact.status in ("failed", "intolerant")):
             continue
         tail = text[fact.end:fact.end + 80]
-        if not ((before.search(text[max(0, fact.start - 12):fact.start]) and after.search(tail)) or named.search(tail)):
+        said = (after.search(tail) if before.search(text[max(0, fact.start - 12):fact.start]) else None) or named.search(tail)
+        if said is None:
             continue
         start = 0
         for match in _SENTENCE_END.finditer(text, 0, fact.start):
             start = match.end()
+        if fact.status is None and not fact.ongoing and _said_past(said.group()):
+            # "only the ivig ever helped", "only the eltrombopag helped": a course over, told with
+            # no word of now; so its earlier mentions in the sentence (h170, round 36)
+            for same in facts:
+                if (same.concept == fact.concept and same.label == fact.label and start <= same.start <= fact.start
+                        and same.status is None and not (same.negated or same.hypothetical or same.family or same.ongoing)):
+                    same.historical = True
         for other in facts:
             if (other is fact or other.label not in _TREATMENTS or not start <= other.start < fact.start
                     or other.concept == fact.concept or other.status is not None

@@ -169,8 +169,9 @@ def relations() -> Relations:
     bare_patient = re.compile(
         r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*[(,]\s*(?:now\s+|aged?\s+)?|\s+(?:aged?\s+)?)"
         r"\d{1,2}(?![\d.,/]\d|\s*(?:-?\s*(?:weeks?|wks?|months?|mths?|mo|days?)\b|kg|lbs?|%%|mg|cm))" % patient_words, re.IGNORECASE)
+    age_then_not = _words(doc.get("age_then_not") or ["years"], f"{name}.age_then_not")
     age_after = re.compile(   # a first name may stand between ("my son Tomas is 16", "my daughter, Ana, is 9")
-        r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+aged?\s+|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
+        (r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+aged?\s+|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
         # no comma or verb ("my dad 67 has UC"): a verb of the sentence must follow the age
         r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s*,?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b)"
         r"|\s+(?=\d{1,2}\s*,\s*[^\d\s])"     # "my husband 45, CD7 positive T-ALL"
@@ -182,8 +183,11 @@ def relations() -> Relations:
         r"|\s+(?:has|had|has\s+got|got)\s+[^.!?\n,;()]{1,40}?\s*,\s*(?=\d{1,2}\s*(?:[,.;!?]|$))"
         # an age with a sex letter after it, with no verb ("my brother 29m T-ALL", "for my
         # sister: 35 f, crohns", "my husband 47 m crohns"; h165, round 35)
-        r"|\s*[,:(]?\s*(?=\d{1,2}\s?[mfMF](?![\w/])))"
-        r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?|\s?[mfMF](?![\w/]))?(?!\s*(?:kg|lbs?|%|mg|cm|/))(?:\b|(?<=[mfMF]))", re.IGNORECASE)
+        r"|\s*[,:(]?\s*(?=\d{1,2}\s?[mfMF](?![\w/]))")
+        # a two-digit age, then a word that is no unit or time ("my brother 33 T-LBL, did the
+        # chemo", "my sister 28 itp"; `age_then_not` of data/nlp/relations.yaml; h170, round 36)
+        + r"|\s+(?=\d{2}\s+(?!(?:" + alternation(age_then_not) + r")\b)[A-Za-z]))"
+        + r"\d{1,3}(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)(?:\s*-?\s*old)?|\s?[mfMF](?![\w/]))?(?!\s*(?:kg|lbs?|%|mg|cm|/))(?:\b|(?<=[mfMF]))", re.IGNORECASE)
     verbs = _words(doc.get("bare_subject_verbs") or [], f"{name}.bare_subject_verbs")
     bare_subject = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)\s+(?:%s)\b" % (rel, alternation(verbs)),
                               re.IGNORECASE) if verbs else None

@@ -40,10 +40,23 @@ def failed_but_taken(text: str, facts: list[Fact]) -> None:
     if not taken:
         return
     for fact in facts:
-        if (fact.label == "DRUG" and fact.status == "failed" and not fact.ongoing and fact.date is None
-                and _plain(fact) and fact.concept in taken and not _dated_line(text, fact)):
+        if (fact.label == "DRUG" and fact.status == "failed" and not fact.ongoing
+                and _plain(fact) and fact.concept in taken
+                and ((fact.date is None and not _dated_line(text, fact))
+                     or (_contrasted_in_its_sentence(text, fact, facts) and not _dated_sentence(text, fact)))):
             fact.ongoing = True
             fact.historical = False
+
+
+def _contrasted_in_its_sentence(text: str, fact: Fact, facts: list[Fact]) -> bool:
+    """A failure dated in words, set with a contrast word against the same treatment said taken
+    earlier in its sentence ("on hcq + belimumab but the benlysta stopped working last autumn":
+    still taken; ``failed_but_taken_contrast`` of data/nlp/extraction.yaml; h170, round 36)."""
+    start = max(text.rfind("\n", 0, fact.start), text.rfind(". ", 0, fact.start)) + 1
+    contrast = vocabulary_words("failed_but_taken_contrast")
+    return any(other is not fact and other.concept == fact.concept and start <= other.start < fact.start
+               and _taken_now(other) and any(w in contrast for w in re.findall(r"[a-z']+", text[other.end:fact.start].lower()))
+               for other in facts)
 
 
 # a schedule with a course's length after it is a course given ("IV hydrocortisone 100 mg qds x3

@@ -3,8 +3,8 @@
 
 Patterns are data (data/patterns/time.jsonl, each with a ``kind``: date, since, ago,
 duration). Relative times are resolved against ``today`` (a parameter, so tests are
-deterministic). Precision follows the text: years ago -> YYYY-MM, days to months ago ->
-YYYY-MM-DD, "in 2015" -> "2015". Each expression attaches to the nearest fact of its
+deterministic). Precision follows the text: years ago -> YYYY-MM, so a year ago or more
+("18 months ago"), days to a few months ago -> YYYY-MM-DD, "in 2015" -> "2015". Each expression attaches to the nearest fact of its
 sentence that can have a time (a condition, therapy, procedure, infection, lab, score or
 marker): a cue word just before the expression ("diagnosed", "stopped", data/nlp/
 extraction.yaml ``time_cues``) narrows the labels, a fact in the same clause (no comma,
@@ -114,6 +114,9 @@ class TimeReader:
         self.numbers = {k.lower(): v for k, v in vocabulary["number_words"].items()}
         self.months = {k.lower(): int(v) for k, v in vocabulary["month_names"].items()}
         self.seasons = {k.lower(): int(v) for k, v in (vocabulary.get("season_months") or {}).items()}
+        # a time this many days ago or more is told to the month ("18 months ago": 2025-06, not
+        # the day; ``ago_to_the_month_from_days``; h170, round 36)
+        self.ago_to_month = float(vocabulary.get("ago_to_the_month_from_days") or 365)
         cues: dict[str, set[str]] = {}
         for label, words in vocabulary.get("time_cues", {}).items():
             for word in words:
@@ -290,7 +293,7 @@ class TimeReader:
             return TimeExpression(start, end, duration_days=round(days, 2), adjacent=kind == "adjacent_duration")
         if kind == "ago":       # a point in time too ("ALT was 200 six months ago")
             when = today - timedelta(days=round(days))
-            text = when.strftime("%Y-%m") if unit >= 365 else when.isoformat()
+            text = when.strftime("%Y-%m") if unit >= 365 or days >= self.ago_to_month else when.isoformat()
             if unit >= 365 and (groups.get("which") or "").lower() in ("last", "previous"):
                 text = f"{today.year - 1:04d}"     # "last year": the calendar year before, not a year ago to the month
             return TimeExpression(start, end, date=text, point=True)
