@@ -962,6 +962,18 @@ class Outcomes:
                 if (not (f.negated or f.hypothetical or f.family or f.status in ("failed", "intolerant"))
                         and (f.status is None or bare_current(e) or self._only_started(e))):
                     f.status, f.historical = None, True
+        self._switched_again(doc, ents, facts)
+
+    def _switched_again(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A treatment switched to is over when a later sentence switches to another ("was
+        switched to R-CVP of which he received two cycles. ... he was ultimately switched to
+        Campath therapy", trec-20218): the last switch is the one taken now (h171, round 36)."""
+        switched = [(ent, fact) for ent, fact in zip(ents, facts)
+                    if ent.label_ in THERAPY_LABELS and not (fact.negated or fact.hypothetical or fact.family)
+                    and self._switch_verb(doc, ent) is not None]
+        for (ent, fact), (later, later_fact) in zip(switched, switched[1:]):
+            if later.sent.start != ent.sent.start and later_fact.concept != fact.concept and fact.status == "current":
+                fact.status, fact.historical = None, True
 
     def _switch_reason(self, doc: Doc, ent: Span, fact: Fact) -> str | None:
         """The failure or intolerance of the treatment switched to that only its cue written
