@@ -156,3 +156,12 @@ def test_month_name_and_short_year():
     ven = one_at(text, "venetoclax", TODAY)
     assert not ven.historical
     assert one_at("Venetoclax since Mar-25.", "venetoclax", TODAY).date == "2025-03"
+
+
+# 15. a treatment not funded, available or approved was not given
+def test_a_treatment_not_funded_or_available_is_not_had():
+    assert one_at("Switched to voclosporin 09/2026. Belimumab: not funded. HCQ 200 mg daily.", "belimumab", TODAY).negated
+    assert one_at("Azacitidine 06/2026-10/2026; belinostat: not available. Bendamustine since 11/2026.",
+                  "belinostat", TODAY).negated
+    fact = one_at("Belimumab approved, first infusion next week.", "belimumab", TODAY)
+    assert fact.hypothetical and not fact.negated
