@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from assertion_helpers import facts_at, of, one_at
+from benchmarks.assertion import predicted_assertion
 
 TODAY = date(2026, 12, 7)
 GOLD = Path(__file__).parent / "data" / "gold"
@@ -165,3 +166,13 @@ def test_a_treatment_not_funded_or_available_is_not_had():
                   "belinostat", TODAY).negated
     fact = one_at("Belimumab approved, first infusion next week.", "belimumab", TODAY)
     assert fact.hypothetical and not fact.negated
+
+
+# 16. a test named in a bracket after a screen shares the screen's result
+def test_the_test_in_a_screens_bracket_shares_its_result():
+    for text in ("TB screen (QuantiFERON) negative 2024.", "TB screen (QuantiFERON) neg, HBV neg, VZV IgG pos.",
+                 "TB test (Quantiferon): negative, 03/2025."):
+        found = facts_at(text, "tuberculosis", TODAY)
+        assert len(found) == 2 and all(predicted_assertion(f)[0] == "absent" for f in found), (text, found)
+    pending = facts_at("TB screen (QuantiFERON) pending.", "tuberculosis", TODAY)
+    assert pending and not any(f.negated for f in pending)
