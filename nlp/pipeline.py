@@ -459,6 +459,12 @@ def _line_breaks(doc):
         for token in doc[:-1]:
             if token.text == "?" and not token.whitespace_ and doc[token.i + 1].is_alpha:
                 doc[token.i + 1].is_sent_start = False
+            elif (token.text == "?" and doc[token.i + 1].is_alpha and "\n" not in token.whitespace_
+                  and (token.i == 0 or doc[token.i - 1].is_space
+                       or doc[token.i - 1].text in _QUERY_MARK_AFTER)):
+                # "Fever. ? infection - cultures negative", "? lupus nephritis": a query mark
+                # opening a clause, with a space after it, asks about what follows (h171, round 36)
+                doc[token.i + 1].is_sent_start = False
     if "." in text:
         # "3 prior lines incl. daratumumab": the full stop of an abbreviation (extraction.yaml
         # ``no_sentence_end_after``) ends no sentence
@@ -472,6 +478,10 @@ def _line_breaks(doc):
     if "(" in text:
         _bracketed_stops(doc)
     return doc
+
+
+# what a clause-opening query mark may stand after ("Fever. ? infection", "PMH: ? asthma")
+_QUERY_MARK_AFTER = frozenset((".", ";", ":", ",", "-", "–", "(", "/"))
 
 
 @lru_cache(maxsize=1)

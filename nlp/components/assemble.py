@@ -24,6 +24,7 @@ from nlp.components.lab_words import LabWords
 from nlp.components.list_outcome import WholeListOutcome, only_one_helped, relapsed_on_maintenance, whole_list_result
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
+from nlp.components.query_answered import QueryAnswered
 from nlp.components.devices import devices_in_place
 from nlp.components.denied_since import denied_since, denied_with_exception, well_but_for
 from nlp.components.ongoing_item import OngoingItem
@@ -310,6 +311,7 @@ class FactBuilder:
             re.IGNORECASE)
         self.count_words = counts
         self.trial_subject = TrialSubject(vocabulary)     # "trials in RA": the patient's RA, not in doubt
+        self.query_answered = QueryAnswered(vocabulary)   # "Query CNS disease: MRI and CSF clear": none
         self.ongoing_item = OngoingItem(vocabulary)       # "(voriconazole, ongoing)": taken now, whatever the date
         self.revised_diagnosis = RevisedDiagnosis(vocabulary, terminology)   # "at first it was lupus but now they say MCTD"
         self.whole_list = WholeListOutcome(vocabulary)    # "A, B and now C, nothing has really worked": all failed
@@ -635,6 +637,7 @@ class FactBuilder:
         whole_list_result(kept, facts)    # "ANA, anti-dsDNA and anti-Sm negative": every test's
         self.trial_examples(kept, facts)   # "a trial first (e.g. obefazimod)", "emapalumab or JAK inhibitor trials"
         self.trial_subject(kept, facts)    # "Query eligibility for trials in RA": the RA is the patient's
+        self.query_answered(kept, facts)   # "query PAH: echo normal": the question answered, no PAH
         taken_with(kept, facts)       # "tacrolimus, which I'm still on with MMF": both taken
         self.outcomes.carry_back(doc, kept, facts)
         if conversation:

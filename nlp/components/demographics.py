@@ -381,7 +381,9 @@ class PatternFacts:
         value = parse_number(match.groups.get("value") or "")
         if value is None or not match.row.get("unit_as"):
             return []
-        start, end = match.group_spans["value"][0], match.end_char if "unit" not in match.group_spans else match.group_spans["unit"][1]
+        # a pair with no unit word of its own ("Hypertension (168/98 mmHg)") ends at its first
+        # number, where the pair's second value is read (``value_pairs``; h171, round 36)
+        start, end = match.group_spans["value"][0], match.group_spans["value"][1] if "unit" not in match.group_spans else match.group_spans["unit"][1]
         reading = Reading(start, end, float(value), unit=str(match.row["unit_as"]))
         span_start, span_end = match.group_spans.get("span", (match.start_char, match.end_char))
         return self._candidate(doc, span_start, span_end, "LAB", match.row["concept"], {"reading": reading})

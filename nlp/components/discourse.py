@@ -519,12 +519,18 @@ class Outcomes:
             alternation = "|".join(re.escape(w) for w in sorted(results, key=len, reverse=True))
             tests = "|".join(re.escape(str(w)) for w in aside.get("tests") or ())
             verbs = "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in aside.get("verbs") or ())
+            # "TB test (Quantiferon): negative": a colon or dash after the aside too (h171, round 36)
             self.aside_after = re.compile(
-                rf"\s*(?:(?:{tests})\s*)?\([^()\n]{{1,40}}\)\s*(?:(?:{verbs})\s+)?(?P<result>{alternation})(?![\w+-])",
+                rf"\s*(?:(?:{tests})\s*)?\([^()\n]{{1,40}}\)\s*(?:[:\u2013-]\s*)?(?:(?:{verbs})\s+)?(?P<result>{alternation})(?![\w+-])",
                 re.IGNORECASE)
             self.aside_named = re.compile(rf"(?<![\w+-])(?P<result>{alternation})\s*\(\s*$", re.IGNORECASE)
+            # the test named inside the aside, the result right after its closing bracket ("TB
+            # screen (QuantiFERON) negative 2024")
+            self.aside_inner = re.compile(
+                rf"[^()\n]{{0,20}}?\)\s*(?:[:\u2013-]\s*)?(?:(?:{verbs})\s+)?(?P<result>{alternation})(?![\w+-])",
+                re.IGNORECASE)
         else:
-            self.aside_after = self.aside_named = None
+            self.aside_after = self.aside_named = self.aside_inner = None
         switch = vocabulary.get("treatment_switch") or {}
         self.switch_verbs = frozenset(str(w).lower() for w in switch.get("verbs") or ())
         self.switch_to = frozenset(str(w).lower() for w in switch.get("to") or ())
@@ -875,6 +881,8 @@ class Outcomes:
             if match is not None:
                 _set_result(fact, self.aside_results[match.group("result").lower()])
                 continue
+            if self._result_of_aside(text, ents, facts, i):
+                continue
             named = self.aside_named.search(text, ent.sent.start_char, ent.start_char)
             if named is None or not text[ent.end_char:ent.sent.end_char].lstrip().startswith(")"):
                 continue
@@ -883,6 +891,25 @@ class Outcomes:
             kind = self.aside_results[named.group("result").lower()]
             if before is not None and before.concept == fact.concept and before.status == kind:
                 _set_result(fact, kind)
+
+    def _result_of_aside(self, text: str, ents: list[Span], facts: list[Fact], i: int) -> bool:
+        """A test named in a bracket after a screen of the same infection, the screen's result
+        right after the bracket ("TB screen (QuantiFERON) negative 2024", "TB screen
+        (QuantiFERON) neg"): the named test gave that result, no test still to be done (the
+        screen's cue holds the bracket, so it reached only the word before; h171, round 36)."""
+        ent, fact = ents[i], facts[i]
+        match = self.aside_inner.match(text, ent.end_char, ent.sent.end_char)
+        opened = text.rfind("(", ent.sent.start_char, ent.start_char)
+        if match is None or opened < 0 or ")" in text[opened:ent.start_char]:
+            return False
+        kind = self.aside_results[match.group("result").lower()]
+        before = next((f for e, f in zip(reversed(ents[:i]), reversed(facts[:i]))
+                       if e.label_ == ent.label_ and e.sent.start == ent.sent.start and e.end_char <= opened), None)
+        if before is None or before.concept != fact.concept or before.status != kind:
+            return False
+        _set_result(fact, kind)
+        fact.uncertain = False
+        return True
 
     def switches(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
         """A switch of treatment (``treatment_switch`` in data/nlp/extraction.yaml): the
@@ -962,6 +989,18 @@ class Outcomes:
                 if (not (f.negated or f.hypothetical or f.family or f.status in ("failed", "intolerant"))
                         and (f.status is None or bare_current(e) or self._only_started(e))):
                     f.status, f.historical = None, True
+        self._switched_again(doc, ents, facts)
+
+    def _switched_again(self, doc: Doc, ents: list[Span], facts: list[Fact]) -> None:
+        """A treatment switched to is over when a later sentence switches to another ("was
+        switched to R-CVP of which he received two cycles. ... he was ultimately switched to
+        Campath therapy", trec-20218): the last switch is the one taken now (h171, round 36)."""
+        switched = [(ent, fact) for ent, fact in zip(ents, facts)
+                    if ent.label_ in THERAPY_LABELS and not (fact.negated or fact.hypothetical or fact.family)
+                    and self._switch_verb(doc, ent) is not None]
+        for (ent, fact), (later, later_fact) in zip(switched, switched[1:]):
+            if later.sent.start != ent.sent.start and later_fact.concept != fact.concept and fact.status == "current":
+                fact.status, fact.historical = None, True
 
     def _switch_reason(self, doc: Doc, ent: Span, fact: Fact) -> str | None:
         """The failure or intolerance of the treatment switched to that only its cue written

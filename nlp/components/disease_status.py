@@ -312,7 +312,8 @@ class StatusWords:
         after = [t.lower_ for t in doc[end:min(sentence.end, end + 2)]]
         if any(w in self.feared for w in before):
             fact.hypothetical = True
-        elif (any(w in self.denied for w in before) and not self._for_a_denied_treatment(tokens)) or "free" in after:
+        elif (any(w in self.denied for w in before) and not self._for_a_denied_treatment(tokens)
+              and not _denial_closed(tokens, self.denied)) or "free" in after:
             fact.negated = True     # "relapse-free"
         elif after and after[0] in self.not_followed_by.get(fact.concept, ()):
             fact.negated = True     # "hasn't had any treatment since 2019": treated before
@@ -375,3 +376,22 @@ class StatusWords:
                 self._assert(doc, span.start, span.end, relapse)
             found.append(relapse)
         return found
+
+
+_CLAUSE_ENDS = frozenset((",", ";", ":"))
+
+
+def _denial_closed(tokens, denied: frozenset[str]) -> bool:
+    """Every denial word before the status ends its clause before it, with no finding named
+    between ("Rituximab not given, relapsed 10/2026", "auto-SCT in CR1 was not done, relapsed"):
+    the denial is of the treatment's giving, not of the relapse after the comma. A finding
+    between keeps the denial over a list ("no relapse, progression or death"; h171, round 36)."""
+    last = None
+    for i, token in enumerate(tokens):
+        if token.lower_ in denied:
+            last = i
+    if last is None:
+        return False
+    rest = tokens[last + 1:]
+    ends = [i for i, token in enumerate(rest) if token.text in _CLAUSE_ENDS]
+    return bool(ends) and not any(token.ent_type_ for token in rest[:ends[0]])

@@ -116,6 +116,12 @@ def earlier_values(text: str, facts: list[Fact]) -> None:
                  and ("\n" in text[first.end:f.start] if lines else _SENTENCE_END.search(text, first.end, f.start))]
         if not later:
             continue
-        if (now is not None and now.search(_line(text, first))) or not _told_of_then(text, first, then):
+        # the first value's own line, or in a text of one paragraph its own sentence: a "now"
+        # further on in the paragraph is the later value's ("MAS 10/2026: ferritin 41,000 ...;
+        # ferritin now 1,100"; h171, round 36)
+        own = _line(text, first) if lines else text[slice(*_clause(text, first))]
+        if not lines and all(f.comparator for f in later):
+            continue    # "platelets persistently under 20": a bound said of a while, no later reading
+        if (now is not None and now.search(own)) or not _told_of_then(text, first, then):
             continue
         first.historical = True
