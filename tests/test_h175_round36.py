@@ -62,3 +62,19 @@ def test_stills_opening_records_canakinumab_as_never_taken(engine):
     drugs = {f.concept: f for f in engine.profile("cli:h175-stills").facts if f.label == "DRUG"}
     assert drugs["canakinumab"].negated
     assert not drugs["anakinra"].negated
+
+
+def test_the_only_one_that_helped_for_a_while_still_fails_the_ones_before():
+    text = "crohns since 2014, ive had infliximab, adalimumab and stelara, only stelara worked for a bit, 29 f"
+    assert of(text, "infliximab", TODAY).status == "failed"
+    assert of(text, "adalimumab", TODAY).status == "failed"
+    text = "tried humira, stelara then skyrizi, only skyrizi worked for a few months"
+    assert of(text, "adalimumab", TODAY).status == "failed"
+    assert of(text, "ustekinumab", TODAY).status == "failed"
+
+
+def test_childhood_before_a_lasting_autoimmune_disease_is_its_name_not_the_past():
+    assert not of("my daughter has childhood lupus", "sle", TODAY).historical
+    text = "my girl is fifteen, childhood lupus w kidney involvment, cellcept failed"
+    assert not of(text, "lupus_nephritis", TODAY).historical
+    assert of("he had childhood asthma", "asthma", TODAY).historical

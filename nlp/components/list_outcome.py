@@ -168,10 +168,13 @@ def only_one_helped(text: str, facts: list[Fact]) -> None:
     before, after, named = patterns
     for fact in facts:
         if (fact.label not in _TREATMENTS or fact.negated or fact.hypothetical or fact.family
-                or fact.status in ("failed", "intolerant")):
+                or fact.status == "intolerant"):
             continue
         tail = text[fact.end:fact.end + 80]
-        if not ((before.search(text[max(0, fact.start - 12):fact.start]) and after.search(tail)) or named.search(tail)):
+        only = before.search(text[max(0, fact.start - 12):fact.start]) and after.search(tail)
+        # "only stelara worked for a bit": the one that helped for a while (then failed) still
+        # says the ones before it did not help at all (h175, round 36)
+        if not (only or (fact.status != "failed" and named.search(tail))):
             continue
         start = 0
         for match in _SENTENCE_END.finditer(text, 0, fact.start):
