@@ -72,3 +72,12 @@ def test_the_only_one_that_helped_for_a_while_still_fails_the_ones_before():
     assert of(text, "adalimumab", TODAY).status == "failed"
     assert of(text, "ustekinumab", TODAY).status == "failed"
 
+
+
+def test_a_since_after_a_bracket_of_plain_words_dates_the_disease_before_it():
+    text = "Still's disease (adult onset) since 2021, 33M, anakinra helped at first then stopped"
+    assert of(text, "adult_onset_stills_disease", TODAY).date == "2021"
+    assert of(text, "anakinra", TODAY).date is None
+    text = "scleroderma (the diffuse kind) since 2020, methotrexate didnt work"
+    assert of(text, "diffuse_systemic_sclerosis", TODAY).date == "2020"
+    assert of(text, "methotrexate", TODAY).date is None
