@@ -175,10 +175,13 @@ def only_one_helped(text: str, facts: list[Fact]) -> None:
     before, after, named = patterns
     for fact in facts:
         if (fact.label not in _TREATMENTS or fact.negated or fact.hypothetical or fact.family
-                or fact.status in ("failed", "intolerant")):
+                or fact.status == "intolerant"):
             continue
         tail = text[fact.end:fact.end + 80]
-        said = (after.search(tail) if before.search(text[max(0, fact.start - 12):fact.start]) else None) or named.search(tail)
+        only = after.search(tail) if before.search(text[max(0, fact.start - 12):fact.start]) else None
+        # "only stelara worked for a bit": the one that helped for a while (then failed) still
+        # says the ones before it did not help at all (h175, round 36)
+        said = only or (named.search(tail) if fact.status != "failed" else None)
         if said is None:
             continue
         start = 0

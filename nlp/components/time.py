@@ -529,7 +529,8 @@ _MARKER_BRACKET = re.compile(r"\s*\([^()\n]{1,40}\)\s*(?:(?:was\s+|got\s+)?(?:di
 
 def _dated_over_marker_bracket(text: str, expression: TimeExpression, facts: list[Any], candidates: list[int]) -> set[int]:
     """The conditions a time follows across a bracket that holds only markers (BIOMARKER
-    facts) and a few words: the bracket is an aside, the time is the condition's."""
+    facts), or no fact at all, and a few words: the bracket is an aside, the time is the
+    condition's."""
     found: set[int] = set()
     for i in candidates:
         fact = facts[i]
@@ -539,7 +540,9 @@ def _dated_over_marker_bracket(text: str, expression: TimeExpression, facts: lis
         if not _MARKER_BRACKET.fullmatch(between):
             continue
         inside = [f for f in facts if fact.end <= f.start and f.end <= expression.start]
-        if inside and all(f.label == "BIOMARKER" for f in inside):
+        # a bracket of plain words is an aside too: "Still's disease (adult onset) since 2021,
+        # 33M, anakinra ...", "scleroderma (the diffuse kind) since 2020" (h175, round 36)
+        if all(f.label == "BIOMARKER" for f in inside):
             found.add(i)
     return found
 
