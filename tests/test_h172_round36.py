@@ -70,6 +70,8 @@ def test_a_drug_beside_metformin_meets_the_exclusion_metformin_alone_does_not():
     assert evidence("T2DM on metformin + sitagliptin, HbA1c 8.1").rule(rule).value == TRUE
     assert evidence("T2DM on metformin + dapagliflozin, HbA1c 8.0").rule(rule).value != TRUE
     assert evidence("type 2 diabetes, only metformin").rule(rule).value != TRUE
+    # "diabetes tablets" may be metformin: no use of another one said
+    assert evidence("type 2 diabetes on diabetes tablets").rule(rule).value != TRUE
 
 
 def test_nn0519_is_ruled_out_for_a_patient_on_a_sulfonylurea(tmp_path):
