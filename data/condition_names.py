@@ -739,6 +739,26 @@ def implied_by_therapy() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
+def also_taken_for() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``also_taken_for``: (therapy id, the condition ids it is also given for) of medicines
+    of ``implied_by_therapy`` with other uses (an SGLT2 inhibitor: heart failure, kidney
+    disease; h172, round 36)."""
+    rows = _evidence().get("also_taken_for") or []
+    terminology = load_terminology()
+    found = []
+    for i, row in enumerate(rows if isinstance(rows, list) else [None]):
+        where = f"evidence.yaml.also_taken_for[{i}]"
+        if not isinstance(row, dict) or set(row) != {"therapies", "conditions"} or not all(
+                isinstance(row[k], list) and row[k] for k in row):
+            raise DataError(where, "each entry needs a list of therapies and a list of conditions")
+        if not all(m in terminology and terminology[m].category == "therapy" for m in row["therapies"]) or not all(
+                c in terminology and terminology[c].category == "condition" for c in row["conditions"]):
+            raise DataError(where, "therapies must be therapy ids and conditions condition ids")
+        found.extend((member, tuple(row["conditions"])) for member in row["therapies"])
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
 def implied_by_marker() -> tuple[tuple[str, str], ...]:
     """``implied_by_marker``: (biomarker id, condition id) of antibodies found (nearly) only in
     one disease ("anti-Jo-1": an inflammatory myopathy)."""
@@ -820,6 +840,25 @@ def deniable_conditions() -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(r, str) and r.strip() for r in raw):
         raise DataError("evidence.yaml.deniable_conditions", "must be a list of condition ids")
     return tuple(raw)
+
+
+@lru_cache(maxsize=1)
+def normal_measures() -> dict[str, tuple[tuple[str, float], ...]]:
+    """``normal_measures`` of data/evidence.yaml: per deniable condition, the measurements
+    (analyte, limit) that, all stated and all below their limits, deny it ("BP 118/74": no
+    hypertension; matching.relevance ``denied_complications``; h172, round 36)."""
+    raw = _evidence().get("normal_measures") or {}
+    problem = "must map a condition id to a list of {analyte, below} limits"
+    if not isinstance(raw, dict):
+        raise DataError("evidence.yaml.normal_measures", problem)
+    out = {}
+    for concept, limits in raw.items():
+        if not (isinstance(concept, str) and isinstance(limits, list) and limits and all(
+                isinstance(x, dict) and set(x) == {"analyte", "below"} and isinstance(x["analyte"], str)
+                and isinstance(x["below"], (int, float)) for x in limits)):
+            raise DataError(f"evidence.yaml.normal_measures.{concept}", problem)
+        out[concept] = tuple((x["analyte"], float(x["below"])) for x in limits)
+    return out
 
 
 @lru_cache(maxsize=1)

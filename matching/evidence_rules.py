@@ -25,7 +25,8 @@ _FIELDS = (*_LISTS, "viral_loads", "clears", "category_heads", "kind_splits", "i
            "childbearing_ages",
            "healthy_people_conditions", "volunteer_groups",   # data.condition_names (round 33, h157)
            "cancer_operations",       # data.condition_names (round 34, h162)
-           "cancer_radiotherapies", "deniable_conditions")   # data.condition_names (round 35, h167)
+           "cancer_radiotherapies", "deniable_conditions",   # data.condition_names (round 35, h167)
+           "normal_measures", "also_taken_for")         # data.condition_names (round 36, h172)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ with stated diagnoses none of which fit, it is false, and the reason names both 
 from __future__ import annotations
 
 import operator
+from dataclasses import replace
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -23,7 +24,8 @@ from core.truth import FALSE, TRUE, UNKNOWN
 from data.condition_names import (COMORBIDITY_FIT, symbols_agree, EXACT_FIT, KIND_FIT, NAME_FIT, NAME_THRESHOLD, RELATED_FIT, SUBTYPE_FIT,
                                   _pair_grade, _through_organ_only, condition_reach, graded_fit, implied_by_finding, implied_by_marker,
                                   implied_by_therapy,
-                                  implied_conditions, kind_of, umbrella, deniable_conditions, condition_concept)
+                                  implied_conditions, kind_of, umbrella, deniable_conditions, condition_concept,
+                                  normal_measures, also_taken_for)
 from data.terminology import Terminology, load_terminology
 from matching.concepts import BROADER, EXACT, NARROWER, relation
 from matching.describe import trial_conditions_text, unmapped_texts
@@ -365,12 +367,27 @@ def _implied_by_drugs(ev: Evidence, known: list[Fact]) -> list[Fact]:
     # years - clear ever since", ``resolved_cancers``): that cancer's treatment, no diagnosis of
     # now (h147, round 31: it kept every breast trial open for a patient come about her RA)
     past = tuple(ev.__dict__.get("_past_cancers") or ())
-    for drug, concept in _therapy_conditions((*ev.facts("DRUG"), *done), terminology):
+    pairs = list(_therapy_conditions((*ev.facts("DRUG"), *done), terminology))
+    # the conditions of medicines with one use ("sacubitril/valsartan": heart failure) are known
+    # before a medicine with others is read ("dapagliflozin" beside it: no diabetes)
+    single = [Fact("CONDITION", c, d.text) for d, c in pairs if not _given_for_known(d, [], terminology, any_use=True)]
+    for drug, concept in pairs:
         if drug.historical and _named(concept, past, terminology):
+            continue
+        if _given_for_known(drug, [*known, *single], terminology):
             continue
         if not _named(concept, (*known, *found), terminology):
             found.append(Fact("CONDITION", concept, drug.text, drug.start, drug.end, source=drug.source))
     return found
+
+
+def _given_for_known(drug: Fact, known: list[Fact], terminology: Terminology, any_use: bool = False) -> bool:
+    """The medicine is also given for a known diagnosis (``also_taken_for``: empagliflozin
+    beside heart failure), so it implies no other condition (h172, round 36). ``any_use``:
+    whether it has other uses at all."""
+    return any(terminology.is_a(drug.concept, therapy) and (any_use or any(
+        f.concept in terminology and kind_of(f.concept, c, terminology) for f in known for c in conditions))
+        for therapy, conditions in also_taken_for())
 
 
 def diagnosis_facts(ev: Evidence) -> list[Fact]:
@@ -459,8 +476,40 @@ def denied_complications(ev: Evidence, implied: list[Fact] = ()) -> list[Fact]:
         return any(kind_of(concept, c, terminology) for c in deniable) and not any(
             f.concept in terminology and (kind_of(f.concept, concept, terminology) or kind_of(concept, f.concept, terminology))
             for f in implied)
-    return [f for f in ev.facts("CONDITION") if f.negated and not (f.family or f.hypothetical or f.uncertain)
+    said = [f for f in ev.facts("CONDITION") if f.negated and not (f.family or f.hypothetical or f.uncertain)
             and f.concept in terminology and denied(f.concept)]
+    return said + _measured_normal(ev, deniable, {f.concept for f in said}, implied)
+
+
+def _measured_normal(ev: Evidence, deniable: list[str], said: set[str], implied: list[Fact]) -> list[Fact]:
+    """The deniable conditions a normal measurement denies (``normal_measures``: "BP 118/74"
+    is no hypertension, as "my blood pressure is normal" is; h172, round 36): every measure
+    of the condition stated, every reading below its limit, no diagnosis of it stated (not
+    even as past) and no medicine or finding implying it. The denial is the first reading,
+    worded with the values ("BP 118/74")."""
+    terminology = ev.terminology
+    # a reading with its value is a measurement even where a negation reaches it ("his blood
+    # pressure was 122/78 last week without any blood pressure tablets")
+    labs = [f for f in ev.facts("LAB") if not (f.family or f.hypothetical or f.historical or f.uncertain)
+            and (not f.negated or f.value is not None)]
+    out = []
+    for concept, limits in normal_measures().items():
+        if concept in said or concept not in deniable or any(
+                f.concept in terminology and kind_of(f.concept, concept, terminology)
+                for f in [*implied, *(c for c in ev.facts("CONDITION") if not (c.negated or c.family or c.hypothetical))]):
+            continue
+        readings = []
+        for analyte, below in limits:
+            found = [f for f in labs if f.concept == analyte]
+            values = [f.value_normalized if f.value_normalized is not None else f.value for f in found]
+            if not found or any(v is None or v >= below or f.comparator in (">", ">=") for f, v in zip(found, values)):
+                break
+            readings.append((found[0], values[0]))
+        else:
+            first = readings[0][0]
+            shown = "/".join(f"{v:g}" for _, v in readings)
+            out.append(replace(first, label="CONDITION", concept=concept, negated=True, text=f"{first.text} {shown}"))
+    return out
 
 
 def _denied_only(ev: Evidence, leaf: dict, stated: list[Fact]) -> Fact | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from matching.derived import days_since, half_life_window, window_days, within_days
+from matching.concepts import BROADER
 from matching.evidence import Evidence, split_related
 from core.truth import FALSE, REVIEW, TRUE, UNKNOWN
 from matching.leaf_result import LeafResult
@@ -44,12 +45,22 @@ def therapy(ev: Evidence, leaf: dict) -> LeafResult:
     concept = leaf["concept"]
     related = [(f, r) for f, r in ev.related(LABELS, concept) if not _excepted(ev, f, leaf)]
     if leaf.get("within_days") is not None or leaf.get("within_half_lives") is not None:
-        return _washout(ev, leaf, related)
-    return _use(ev, leaf, related)
+        return _washout(ev, leaf, related)      # (a last dose outside the window decides either way)
+    return _use(ev, leaf, [(f, _broader_than_excepted(ev, f, leaf, r)) for f, r in related])
 
 
 def _excepted(ev: Evidence, fact: Fact, leaf: dict) -> bool:
     return any(ev.terminology.is_a(fact.concept, other) for other in leaf.get("except", ()))
+
+
+def _broader_than_excepted(ev: Evidence, fact: Fact, leaf: dict, relation: str) -> str:
+    """A fact that may be an excepted kind ("diabetes tablets" against "any diabetes medicine
+    except metformin") says only something broader: unknown, never the use itself (h172,
+    round 36)."""
+    if any(fact.concept in ev.terminology and other in ev.terminology and ev.terminology.is_a(other, fact.concept)
+           for other in leaf.get("except", ())):
+        return BROADER
+    return relation
 
 
 def _is_class(ev: Evidence, concept: str) -> bool:

@@ -33,6 +33,7 @@ from registry.patterns import load_patterns
 from nlp.criteria.parser import parse_criterion, rule_problem
 from registry.reader_version import reader_version
 from nlp.criteria.rule_forms import review_only
+from nlp.criteria.background_drugs import background_rule
 from core.rules import iter_leaves
 from data.criteria_headings import is_heading
 
@@ -723,6 +724,25 @@ def split_lines(lines: list[str], kind: str = "inclusion", parse: RuleParser | N
         counters[node.kind] += 1
         prefix = "inc" if node.kind == "inclusion" else "exc"
         criteria.append(_to_criterion(node, f"{prefix}-{counters[node.kind]}", parse))
+    return with_background_drugs(criteria, parse)
+
+
+def with_background_drugs(criteria: list[dict], parse: RuleParser | None = None) -> list[dict]:
+    """``criteria`` with an exclusion of every medicine for a condition "other than stated in
+    the inclusion criteria" read with the inclusion criteria's texts (``nlp.criteria.
+    background_drugs``: a therapy leaf of the condition's medicines except the drugs the
+    inclusion allows; h172, round 36). Only the compiler's own reading does this (a parser of
+    the caller's own reads each line alone); a line it cannot read stays as it was. The
+    criteria are changed in place and returned."""
+    if parse is not None and getattr(parse, "__wrapped__", parse) is not parse_criterion:
+        return criteria     # (a remembering wrapper of the compiler is the compiler: registry.run)
+    inclusions = [c["text"] for c in walk(criteria) if c["kind"] == "inclusion" and not c.get("children")]
+    for criterion in walk(criteria):
+        if criterion["kind"] != "exclusion" or criterion.get("children") or not review_only(criterion.get("rule") or {}):
+            continue
+        rule = background_rule(_MARKDOWN_ESCAPE.sub(r"\1", criterion["text"]), inclusions)
+        if rule is not None and rule_problem(rule) is None:
+            criterion["rule"] = rule
     return criteria
 
 

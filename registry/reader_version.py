@@ -32,6 +32,7 @@ _FILES = (
     DATA_DIR / "import_patterns.yaml",
     DATA_DIR / "criteria_headings.yaml",
     DATA_DIR / "context_rules.json",
+    DATA_DIR / "evidence.yaml",      # implied_by_therapy: the medicines of a background-drug exclusion (h172)
 )
 LENGTH = 12   # hex digits kept
 

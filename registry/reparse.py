@@ -29,7 +29,7 @@ from data.terminology import load_terminology
 from data.trials import validate_record
 from nlp.criteria.study_drugs import reading_study
 from registry.concepts import condition_concepts
-from registry.criteria_text import RuleParser, reader_stamp, reread
+from registry.criteria_text import RuleParser, reader_stamp, reread, with_background_drugs
 from registry.ctgov import indexed_conditions, supported_terms, titles_and_inclusions
 from registry.workers import Readers
 
@@ -51,7 +51,7 @@ def reread_record(record: dict, parse: RuleParser | None = None) -> dict:
     """``record`` with its criteria read again, its condition concepts derived again and the
     current reader's stamp, validated."""
     with reading_study(record.get("interventions")):  # as the importer read them (registry.ctgov)
-        criteria = reread(record["criteria"], parse)
+        criteria = with_background_drugs(reread(record["criteria"], parse), parse)
     out = dict(record, criteria=criteria, criteria_reader=reader_stamp(parse))
     out.update(rederive_conditions(out))
     return validate_record(out, f"reparse {record.get('id')}")

@@ -48,7 +48,7 @@ PATTERN_SECTIONS = (
     "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
     "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
     "result_negative_after", "pregnancy_during_study", "non_pregnant_lead",
-    "marker_elision", "protein_change",
+    "marker_elision", "protein_change", "other_than_inclusion",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -63,7 +63,8 @@ NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who
                 "window_before_noun": ("n", "unit", "rest"), "function_label": ("label",), "gene_elision": ("g1", "join", "g2", "suffix"), "window_bracket": ("n", "unit"), "time_inside_route": ("route", "time"),
                 "status_before_lines": ("words",), "status_before_disease": ("words",),
                 "non_pregnant_lead": ("states", "rest"),
-                "marker_elision": ("a", "join", "b", "state"), "protein_change": ("v",)}
+                "marker_elision": ("a", "join", "b", "state"), "protein_change": ("v",),
+                "other_than_inclusion": ("indication",)}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")
@@ -90,7 +91,7 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
              "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
              "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
-             "result_negative_after", "pregnancy_during_study", "non_pregnant_lead"}
+             "result_negative_after", "pregnancy_during_study", "non_pregnant_lead", "other_than_inclusion"}
 
 
 @dataclass(frozen=True)
