@@ -423,7 +423,7 @@ class Answering:
                         self._note(turn, "facts", {"source": source}, stamp(places[:1], source))
             for answer in answers:      # "what is car-t and does it hurt?": both answered
                 if answer.sites:
-                    self._sites_answer(turn, self.faq.ordinal(text) if tracker.last_results is not None else None)
+                    self._sites_answer(turn, which)
                 else:
                     turn.say("faq", text=answer.text)
             if not results:
@@ -440,7 +440,7 @@ class Answering:
                         and tracker.last_results == self._results_signature(turn)):
                     # "who do i call" under a list unchanged since: the sites and contacts of
                     # those trials, not the whole list again (lead, round 37)
-                    self._sites_answer(turn, self.faq.ordinal(text))
+                    self._sites_answer(turn, which)
                     self._after_answer(turn)
                     return True
                 self.show_results(turn)

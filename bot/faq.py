@@ -25,7 +25,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.phrasings import APOSTROPHES, CJK, plain, says_any
+from bot.phrasings import APOSTROPHES, CJK, mentions_any, plain, says_any
 from bot.texts import ROLES
 from data.errors import DataError
 from data.files import DATA_DIR, read_yaml
@@ -100,8 +100,7 @@ class Faq:
         """A question that names trials or the treatment ("does any study here take
         antisynthetase?", "is car t worth a shot for her"): the trials that may fit answer it
         better than "I can't answer that one"."""
-        return says_any(message, self.trial_words) or any(
-            word in message for word in self.trial_words if CJK.search(word))
+        return mentions_any(message, self.trial_words)
 
     def asks_for_trials_at_end(self, message: str) -> bool:
         """The message's last sentence is a short question naming trials or the treatment
@@ -397,23 +396,25 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
     pairs = tuple(_pair_form(f, f"{name}: pair_questions[{i}]")
                   for i, f in enumerate(_strings(raw["pair_questions"], f"{name}: pair_questions")
                                         if "pair_questions" in raw else []))
-    trial_words = tuple(plain(w) for w in (_strings(raw["trial_words"], f"{name}: trial_words")
-                                           if "trial_words" in raw else []))
+    trial_words = _optional_words(raw, "trial_words", name)
     ordinal_pattern, ordinal_values = _ordinals(raw, name)
-    closing = frozenset(plain(w) for w in (_strings(raw["closing_requests"], f"{name}: closing_requests")
-                                           if "closing_requests" in raw else []))
-    details = tuple(plain(w) for w in (_strings(raw["trial_details"], f"{name}: trial_details")
-                                       if "trial_details" in raw else []))
+    closing = frozenset(_optional_words(raw, "closing_requests", name))
+    details = _optional_words(raw, "trial_details", name)
     return Faq(starts, forms, wordings, names, tuple(w for w in wordings if len(w) >= FUZZY_MIN_CHARS),
                keywords, pairs, trial_words,
                tuple(sorted(zh_wordings.items(), key=lambda item: len(item[0]), reverse=True)),
                tuple(entry_forms), closing, details, ordinal_pattern, ordinal_values)
 
 
+def _optional_words(raw: dict, section: str, name: str) -> tuple[str, ...]:
+    """A section of words (plain), or none when the file leaves it out."""
+    return tuple(plain(w) for w in _strings(raw[section], f"{name}: {section}")) if section in raw else ()
+
+
 def _ordinals(raw: dict, name: str) -> tuple[re.Pattern | None, dict[str, int]]:
     """The ``ordinals`` and ``ordinal_nouns`` sections as one pattern: an ordinal word before a
-    noun ("the first one", "2nd trial"), or a noun, "number", "no" or "#" before a figure of
-    one digit ("trial 2", "number 3")."""
+    noun ("the first one", "2nd trial"), or a noun, "number" or "no" before a figure of one
+    digit ("trial 2", "number 3")."""
     if "ordinals" not in raw:
         return None, {}
     values = raw["ordinals"]
@@ -425,7 +426,6 @@ def _ordinals(raw: dict, name: str) -> tuple[re.Pattern | None, dict[str, int]]:
     noun = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
     pattern = re.compile(rf" (?:(?P<word>{either}) (?:{noun})|(?:{noun}|number|no) (?P<figure>[1-9])) ")
     return pattern, words
-
 
 
 @lru_cache(maxsize=1)

@@ -52,6 +52,12 @@ def says_any(message: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:
     return any(f" {phrase} " in said for phrase in phrases)
 
 
+def mentions_any(message: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:
+    """``says_any``, or a Chinese phrase found anywhere in the message (Chinese has no spaces
+    to mark its words)."""
+    return says_any(message, phrases) or any(p in message for p in phrases if CJK.search(p))
+
+
 def opens_with_any(message: str, phrases: tuple[str, ...] | frozenset[str]) -> bool:
     """The (plain) message opens with one of the (plain) ``phrases`` as whole words ("since
     2015" opens with "since", "sincere" does not)."""
@@ -88,7 +94,7 @@ class Phrasings:
 
     def let_down(self, message: str) -> bool:
         """The writer says the bot lets them down ("this is useless", "not helpful")."""
-        return says_any(message, self.frustration) or any(w in message for w in self.frustration if CJK.search(w))
+        return mentions_any(message, self.frustration)
 
     def greets(self, message: str) -> bool:
         """The whole message only greets ("hello", "hi there", "good morning")."""
@@ -226,7 +232,7 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     greetings = frozenset(plain(w) for w in _strings(raw.get("greetings", []), f"{name}: greetings"))
     own_age = _pattern(raw.get("own_age"), f"{name}: own_age")
     farewells = frozenset(plain(w) for w in _strings(raw.get("farewells", []), f"{name}: farewells"))
-    frustration = tuple(plain(w) if not CJK.search(w) else w for w in _strings(raw.get("frustration", []), f"{name}: frustration"))
+    frustration = tuple(plain(w) for w in _strings(raw.get("frustration", []), f"{name}: frustration"))
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
                      age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings,
                      *_chinese_telling(_strings(raw.get("about_a_patient_zh", []), f"{name}: about_a_patient_zh")),

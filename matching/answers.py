@@ -92,13 +92,20 @@ def _normalise(text: str) -> str:
     return text.strip(" .!;")
 
 
+def _after(reply: str, phrase: str) -> str | None:
+    """What the reply says after ``phrase`` when it is the phrase or opens with it as whole
+    words ("" for the phrase alone), else None."""
+    if reply == phrase:
+        return ""
+    if reply.startswith(phrase) and not reply[len(phrase)].isalnum():
+        return reply[len(phrase):]
+    return None
+
+
 def says(reply: str, section: str) -> bool:
     """The reply is one of the section's phrases, or starts with one (then a space or
     punctuation)."""
-    for phrase in load_question_texts().answers[section]:
-        if reply == phrase or (reply.startswith(phrase) and not reply[len(phrase)].isalnum()):
-            return True
-    return False
+    return any(_after(reply, phrase) is not None for phrase in load_question_texts().answers[section])
 
 
 def says_yes(reply: str) -> bool:
@@ -109,16 +116,13 @@ def says_yes(reply: str) -> bool:
     answers = load_question_texts().answers
     alone = set(answers["yes_alone"])
     for phrase in answers["yes"]:
-        if reply == phrase:
-            return True
-        if not reply.startswith(phrase) or reply[len(phrase)].isalnum():
+        rest = _after(reply, phrase)
+        if rest is None:
             continue
-        rest = reply[len(phrase):]
         if phrase not in alone or not rest[:1].isspace():
             return True
         rest = rest.lstrip()
-        if not rest[:1].isalnum() or any(rest == w or (rest.startswith(w) and not rest[len(w)].isalnum())
-                                         for w in answers["yes_alone_then"]):
+        if not rest[:1].isalnum() or says(rest, "yes_alone_then"):
             return True
     return False
 
