@@ -224,6 +224,29 @@ def _one_infection(facts: list[Fact], text: str) -> None:
                     other.date = one.date
 
 
+# what may stand between a condition and a bracket naming its kind: a few words of its own
+# clause ("skin cancer removed last year (BCC)"), no end of a sentence or clause, no other bracket
+_BEFORE_KIND_BRACKET = re.compile(r"[^.;:!?()\n]{0,40}?\(\s*")
+
+
+def _kind_in_bracket(facts: list[Fact], text: str, terminology) -> None:
+    """A condition whose kind is the whole of a bracket in its clause ("skin cancer removed last
+    year (BCC)", "skin cancer (BCC) removed last year"): one illness named twice, so the time read
+    for one (past, its date) is the other's too (round 37, h179): a removed basal cell carcinoma
+    is no cancer now."""
+    for a, b in zip(facts, facts[1:]):
+        if (a.label != "CONDITION" or b.label != "CONDITION" or a.concept == b.concept
+                or a.concept not in terminology or b.concept not in terminology
+                or not terminology.is_a(b.concept, a.concept)
+                or not _BEFORE_KIND_BRACKET.fullmatch(text, a.end, b.start) or not _CLOSE_BRACKET.match(text, b.end)
+                or a.negated != b.negated or a.family != b.family or a.hypothetical or b.hypothetical):
+            continue
+        for one, other in ((a, b), (b, a)):
+            if one.historical:
+                other.historical = True
+                other.date = other.date or one.date
+
+
 def _named_again(facts: list[Fact], text: str) -> list[Fact]:
     """A drug named again in brackets right after itself, by its regimen's or brand's name
     ("Cyclophosphamide (Euro-Lupus) 2019", "rituximab (MabThera)"): one course, one fact; what
@@ -744,6 +767,7 @@ class FactBuilder:
         harms_on_treatment(text, facts)  # "... but she got shingles on it": not tolerated
         table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
+        _kind_in_bracket(facts, text, self.terminology)   # "skin cancer removed last year (BCC)": one tumour, one time
         facts[:] = _named_again(facts, text)    # "Cyclophosphamide (Euro-Lupus)": one course
         self.former_states(facts)
         self.back_again(facts, text)

@@ -48,7 +48,7 @@ PATTERN_SECTIONS = (
     "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
     "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
     "result_negative_after", "pregnancy_during_study", "non_pregnant_lead",
-    "marker_elision", "protein_change", "other_than_inclusion",
+    "marker_elision", "protein_change", "other_than_inclusion", "pregnancy_plan_time", "childbearing_if_lead",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -91,7 +91,8 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "setting_lead", "setting_examples", "setting_form", "therapy_purpose",
              "status_before_lines", "status_before_disease", "status_relapsed", "status_refractory", "scale_pair_unknown",
              "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
-             "result_negative_after", "pregnancy_during_study", "non_pregnant_lead", "other_than_inclusion"}
+             "result_negative_after", "pregnancy_during_study", "non_pregnant_lead", "other_than_inclusion",
+             "pregnancy_plan_time", "childbearing_if_lead"}
 
 
 @dataclass(frozen=True)

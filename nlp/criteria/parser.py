@@ -228,6 +228,8 @@ def _build(prepared: str, kind: str, cues) -> dict:
         return setting
     prepared = _without_permission_notes(prepared, cues)
     prepared = _without_procedure_notes(prepared, cues)
+    prepared = _without_plan_times(prepared, cues)
+    prepared = _childbearing_lead(prepared, cues)
     prepared = _window_after_its_noun(prepared, cues)
     toxicity = _toxicity_form(prepared, kind, cues)
     if toxicity is not None:
@@ -772,6 +774,34 @@ def _without_procedure_notes(text: str, cues) -> str:
     kept = [parts[0]] + [part for part in parts[1:]
                          if not cues.search("procedure_note", part) and not cues.search("line_definition", part)]
     return " ".join(kept) if len(kept) < len(parts) else text
+
+
+def _childbearing_lead(text: str, cues) -> str:
+    """"If female of childbearing potential, ..." as "For women of childbearing potential, ..."
+    (round 37, h179: ``childbearing_if_lead``): the condition is who the line is for, never a
+    hypothetical the reader leaves unread."""
+    lead = next(cues.finditer("childbearing_if_lead", text), None)
+    if lead is None:
+        return text
+    return "For women of childbearing potential," + text[lead.end():]
+
+
+# a comma the dropped time stood after ("pregnant, within 35 days ..., or within 90 days ...")
+_STRAY_COMMA = re.compile(r",(?=\s*(?:[,.;]|$))")
+
+
+def _without_plan_times(text: str, cues) -> str:
+    """The criterion without the times a plan to become pregnant is counted in (round 37, h179:
+    ``pregnancy_plan_time``): "intending to become pregnant during the study or within 10 days
+    after the final dose of giredestrant" is the plan (the patient's now, whatever time it names);
+    the drug of the wash-out after it is no prior therapy. Only after a plan's words."""
+    plan = next(cues.finditer("pregnancy_planning", text), None)
+    if plan is None:
+        return text
+    head, tail = text[:plan.end()], text[plan.end():]
+    for pattern in cues.patterns.get("pregnancy_plan_time", ()):
+        tail = pattern.sub("", tail)
+    return head + _STRAY_COMMA.sub("", tail)
 
 
 _OTHERS = re.compile(r"(?<!\w)(?:other|others|remaining|all other)(?!\w)", re.IGNORECASE)
