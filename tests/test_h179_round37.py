@@ -92,3 +92,11 @@ def test_a_past_cancer_all_clear_meets_a_history_but_not_a_recent_window():
     assert _verdict(history, "had breast cancer 10 yrs ago, all clear") == "true"
     assert _verdict({"type": "history", "concept": "malignancy", "within_days": 1826},
                     "had breast cancer 10 yrs ago, all clear") == "false"
+
+
+def test_why_a_line_excludes_is_no_condition():
+    # s32-0111 (dev gold): the reason had hidden the breastfeeding ("pregnant" alone, beside the team's check)
+    rule = _rule("Women of child-bearing potential who are pregnant or breastfeeding because of the potentially "
+                 "dangerous effects of the treatment on the fetus or infant.")
+    assert rule == {"type": "pregnancy", "states": ["pregnant", "lactating"]}
+    assert _verdict(rule, "breastfeeding my 3 month old") == "true"
