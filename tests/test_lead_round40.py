@@ -218,3 +218,9 @@ def test_a_chinese_relapse_after_chemotherapy_is_both():
     assert "relapsed_disease" in facts
     assert facts["chemotherapy"].status == "failed"
     assert "relapsed_or_refractory" in {f.concept for f in extract("T淋巴母细胞淋巴瘤，复发难治", today=TODAY)}
+
+
+def test_a_start_that_goes_on_under_a_list_of_the_past_is_failing_now():
+    tacrolimus = _of("Had methotrexate and tacrolimus since 01/2026, without sustained benefit.", "tacrolimus")
+    assert tacrolimus.status == "failed" and tacrolimus.ongoing and not tacrolimus.historical
+    assert _of("Had methotrexate and tacrolimus since 01/2026, without sustained benefit.", "methotrexate").historical

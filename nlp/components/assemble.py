@@ -1660,7 +1660,8 @@ class FactBuilder:
                     facts[index].status = None
             fact = facts[index]
             if (expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE") and fact.historical
-                    and fact.status is None and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                    and fact.status in (None, "failed")
+                    and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                     and fact.end <= expression.start
                     and (_SINCE_RIGHT_AFTER.fullmatch(doc_text(doc), fact.end, expression.start)
                          or (_SINCE_OWN_WORD.match(doc_text(doc), expression.start)
@@ -1669,7 +1670,8 @@ class FactBuilder:
                     and not _ENDED_AFTER.match(doc_text(doc), expression.end)):
                 # "Treatment so far: hydroxychloroquine since 2016", "Treated with ..., then
                 # tofacitinib since 06/2025": a start that goes on outweighs the history cue before
-                # it (h91, round 20)
+                # it (h91, round 20); failing too ("Had ..., tacrolimus since 01/2026, without
+                # sustained benefit": failing, taken now; lead, round 40)
                 fact.historical = False
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
