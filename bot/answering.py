@@ -812,7 +812,9 @@ def _option_index(pending: dict, text: str) -> int | None:
 
 _CLAUSE_END = re.compile(r"[,;.!?\n]")
 # the words after "in" or "near" in a question about the sites, up to the clause's end
-_IN_PLACE = re.compile(r"\b(?:in|near|around|close\s+to)\s+(?:the\s+)?([^,;.!?\n]{1,40})", re.IGNORECASE)
+# (and "the closest site to birmingham", "nearest one to leeds"; lead, round 40)
+_IN_PLACE = re.compile(r"\b(?:in|near|around|close\s+to|(?:closest|nearest)(?:\s+[a-z]+){0,2}?\s+to)\s+(?:the\s+)?([^,;.!?\n]{1,40})",
+                       re.IGNORECASE)
 
 
 def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, names: Any = None,

@@ -224,3 +224,43 @@ def test_a_start_that_goes_on_under_a_list_of_the_past_is_failing_now():
     tacrolimus = _of("Had methotrexate and tacrolimus since 01/2026, without sustained benefit.", "tacrolimus")
     assert tacrolimus.status == "failed" and tacrolimus.ongoing and not tacrolimus.historical
     assert _of("Had methotrexate and tacrolimus since 01/2026, without sustained benefit.", "methotrexate").historical
+
+
+# -- a child named by age, a treatment the doctors are talking of --------------------------------
+
+@pytest.mark.parametrize("text, sex", [("my 8 yr old has T-ALL. she relapsed after chemo", "female"),
+                                       ("my 15yo has crohns", None), ("our 4 month old has a rash", None)])
+def test_a_child_named_by_age_is_the_patient(text, sex):
+    from nlp.pipeline import speaker_of
+    found = speaker_of(text)
+    assert (found.speaker, found.relation, found.sex) == ("relative", "child", sex)
+
+
+@pytest.mark.parametrize("text", ["my 12 year old daughter has lupus", "my 40 year old body cant take it, i have RA"])
+def test_an_age_before_a_relation_word_or_the_writer_is_not_a_child_by_age(text):
+    from nlp.pipeline import speaker_of
+    assert speaker_of(text).relation != "child"
+
+
+def test_the_parent_of_a_child_named_by_age_is_asked_about_her(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    reply = talk(engine, "a", "my 8 yr old has T-ALL. she relapsed after chemo and now the doctors are saying CAR-T.")[0]
+    assert "who am I talking to" not in reply
+    assert "how you are" not in reply
+
+
+@pytest.mark.parametrize("text, concept", [("the doctors are saying CAR-T", "car_t"),
+                                           ("the team is suggesting rituximab", "rituximab")])
+def test_a_treatment_the_doctors_are_talking_of_is_no_treatment_had(text, concept):
+    assert _of(text, concept).hypothetical
+
+
+# -- sites asked in other words -----------------------------------------------------------------
+
+@pytest.mark.parametrize("question, entry", [("what is the closest site to birmingham?", "sites"),
+                                             ("which is the nearest hospital", "sites"),
+                                             ("Is he a candidate?", "eligible"),
+                                             ("would she be a good candidate for car-t", "eligible")])
+def test_sites_and_candidacy_asked_in_other_words(question, entry):
+    from bot.faq import read_faq
+    assert read_faq().find(question).id == entry
