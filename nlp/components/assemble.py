@@ -109,6 +109,9 @@ _ONSET_WORDS = re.compile(r"\s*,?\s*\(?\s*(?:dx|dx'd|diagnosed|diagnosis|onset)\
 # a character of a clause that holds no word of stopping (a gap between a treatment and its start)
 _NO_STOP_CHAR = r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n])"
 _SINCE_RIGHT_AFTER = re.compile(_NO_STOP_CHAR + r"{0,25}?(?:\(\s*)?\b(?:since|from)\s*", re.IGNORECASE)
+# "since" itself, not "from" ("azacitidine + venetoclax from March 2024, ... relapsed": a course
+# that failed and ended; lead, round 40)
+_SINCE_WORD = re.compile(r"\bsince\b", re.IGNORECASE)
 # "hydroxychloroquine since 2016": the "since" is the time's own word
 _SINCE_OWN_WORD = re.compile(r"(?:since|from)\b", re.IGNORECASE)
 _GAP_NO_STOP = re.compile(_NO_STOP_CHAR + r"{0,25}", re.IGNORECASE)
@@ -1660,7 +1663,8 @@ class FactBuilder:
                     facts[index].status = None
             fact = facts[index]
             if (expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE") and fact.historical
-                    and fact.status in (None, "failed")
+                    and (fact.status is None or (fact.status == "failed"
+                                                 and _SINCE_WORD.search(doc_text(doc), fact.end, expression.start + 6)))
                     and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                     and fact.end <= expression.start
                     and (_SINCE_RIGHT_AFTER.fullmatch(doc_text(doc), fact.end, expression.start)
