@@ -264,3 +264,15 @@ def test_a_treatment_the_doctors_are_talking_of_is_no_treatment_had(text, concep
 def test_sites_and_candidacy_asked_in_other_words(question, entry):
     from bot.faq import read_faq
     assert read_faq().find(question).id == entry
+
+
+@pytest.mark.parametrize("question", ["how soon could he start?", "when can she start", "how long would we have to wait?",
+                                      "多久能开始？"])
+def test_how_soon_is_answered(question):
+    from bot.faq import read_faq
+    assert read_faq().find(question).id == "timing"
+
+
+def test_how_long_it_takes_is_still_the_steps():
+    from bot.faq import read_faq
+    assert read_faq().find("how long does it take").id == "trial_steps"
