@@ -276,3 +276,12 @@ def test_how_soon_is_answered(question):
 def test_how_long_it_takes_is_still_the_steps():
     from bot.faq import read_faq
     assert read_faq().find("how long does it take").id == "trial_steps"
+
+
+def test_it_is_the_nearest_treatment_not_the_list_before():
+    facts = {f.concept: f for f in extract("had cyclophosphamide and mmf, now on rituximab but it isnt working",
+                                           today=TODAY)}
+    assert facts["rituximab"].status == "failed" and facts["rituximab"].ongoing
+    assert facts["cyclophosphamide"].status is None and facts["mycophenolate"].status is None
+    plural = {f.concept: f.status for f in extract("tried mtx and humira but they didnt work", today=TODAY)}
+    assert plural == {"methotrexate": "failed", "adalimumab": "failed"}

@@ -89,6 +89,7 @@ def cue_scope(doc):
             and not _hedge_of_a_date(doc, m, closes, ent)
             and not _outcome_of_a_bracketed_treatment(doc, m, closes, ent)
             and not _both_of_the_two_before(doc, m, ent)
+            and not _outcome_of_it_before_another(doc, m, ent)
             and not _dose_of_the_next_treatment(doc, m, ent)
             and not _reason_after_negation(doc, m, ent)
             and not _anchor_after_negation(doc, m, ent)
@@ -943,6 +944,21 @@ def _closed_before(span: tuple[int, int], closes: dict[int, int], target: int) -
     """The cue at ``span`` lies inside a bracket pair whose ")" comes before token ``target``."""
     start, end = span
     return any(open_ < start and end <= close < target for open_, close in closes.items())
+
+
+def _outcome_of_it_before_another(doc, modifier, ent) -> bool:
+    """An outcome said of "it" after a list ("had cyclophosphamide and mmf, now on rituximab but
+    it isnt working") is the nearest treatment's only (``outcome_of_it_singular`` in the cue;
+    lead, round 40)."""
+    if modifier.category not in ("THERAPY_INTOLERANT", "THERAPY_FAILED") or ent.label_ not in _KINDS:
+        return False
+    start, end = modifier.modifier_span
+    if ent.end > start:
+        return False
+    singular = vocabulary_words("outcome_of_it_singular")
+    if not any(t.lower_ in singular for t in doc[start:end]):
+        return False
+    return any(e.label_ in _KINDS and ent.end <= e.start and e.end <= start for e in doc.ents)
 
 
 def _both_of_the_two_before(doc, modifier, ent) -> bool:
