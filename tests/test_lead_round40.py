@@ -285,3 +285,8 @@ def test_it_is_the_nearest_treatment_not_the_list_before():
     assert facts["cyclophosphamide"].status is None and facts["mycophenolate"].status is None
     plural = {f.concept: f.status for f in extract("tried mtx and humira but they didnt work", today=TODAY)}
     assert plural == {"methotrexate": "failed", "adalimumab": "failed"}
+
+
+def test_the_baby_the_writer_feeds_is_no_child_written_for():
+    from nlp.pipeline import speaker_of
+    assert speaker_of("Im breastfeeding my 4 month old, can I still join?").speaker == "patient"

@@ -633,7 +633,7 @@ def _speaker_of(text: str) -> Speaker:
         # a carer writes for the person they look after, who has no relation word of their own;
         # the sex of the one pronoun the message uses (h150, round 32)
         return Speaker("relative", CARED_FOR, spoken_of[0] if len(spoken_of) == 1 else None)
-    if ("child" in rel.sexes and any(p.search(text) for p in rel.child_by_age)
+    if ("child" in rel.sexes and any(_child_by_age(text, p, rel) for p in rel.child_by_age)
             and not any(p.search(text) for p in rel.self_statements)):
         # "my 8 yr old has T-ALL. she relapsed ...", "my 15yo has crohns": the writer's child,
         # named by age alone; the sex of the one pronoun the message uses (lead, round 40)
@@ -648,6 +648,15 @@ def _speaker_of(text: str) -> Speaker:
     if rel.first_person.search(text):
         return Speaker("patient")
     return Speaker(None)
+
+
+def _child_by_age(text: str, pattern: re.Pattern, rel) -> bool:
+    """A child named by age (``child_by_age``), not the baby the writer is feeding ("im
+    breastfeeding my 4 month old": the writer's own message)."""
+    for match in pattern.finditer(text):
+        if rel.feeding_words is None or not rel.feeding_words.search(text, max(0, match.start() - 40), match.start()):
+            return True
+    return False
 
 
 def named_relative(text: str) -> Speaker | None:
