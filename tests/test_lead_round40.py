@@ -290,3 +290,10 @@ def test_it_is_the_nearest_treatment_not_the_list_before():
 def test_the_baby_the_writer_feeds_is_no_child_written_for():
     from nlp.pipeline import speaker_of
     assert speaker_of("Im breastfeeding my 4 month old, can I still join?").speaker == "patient"
+
+
+def test_a_chinese_time_after_an_event_is_no_duration():
+    relapse = [f for f in extract("做过骨髓移植，移植后半年复发", today=TODAY) if f.concept == "relapsed_disease"]
+    assert relapse and relapse[0].duration_days is None
+    lupus = [f for f in extract("狼疮8年", today=TODAY) if f.concept == "sle"]
+    assert lupus[0].duration_days
