@@ -955,9 +955,11 @@ def _outcome_of_it_before_another(doc, modifier, ent) -> bool:
     start, end = modifier.modifier_span
     if ent.end > start:
         return False
-    singular = vocabulary_words("outcome_of_it_singular")
-    if not any(t.lower_ in singular for t in doc[start:end]):
-        return False
+    singular, verbs = vocabulary_words("outcome_of_it_singular"), vocabulary_words("outcome_of_it_verbs")
+    words = [t.lower_ for t in doc[start:end]]
+    at = next((i for i, w in enumerate(words[:3]) if w in singular), None)
+    if at is None or not any(w in verbs for w in words[at + 1:]):
+        return False        # "... asparaginase chemo but its back": "it" is the disease
     return any(e.label_ in _KINDS and ent.end <= e.start and e.end <= start for e in doc.ents)
 
 
