@@ -297,3 +297,12 @@ def test_a_chinese_time_after_an_event_is_no_duration():
     assert relapse and relapse[0].duration_days is None
     lupus = [f for f in extract("狼疮8年", today=TODAY) if f.concept == "sle"]
     assert lupus[0].duration_days
+
+
+def test_an_allergy_in_a_bracket_is_its_drug_only():
+    text = ("He's had a right hemicolectomy, then infliximab (lost response), adalimumab (allergic reaction), "
+            "ustekinumab and now risankizumab since March.")
+    allergies = {f.concept for f in extract(text, today=TODAY) if f.label == "ALLERGY"}
+    assert allergies == {"adalimumab"}
+    listed = {f.concept for f in extract("Allergies: penicillin (rash), sulfa", today=TODAY) if f.label == "ALLERGY"}
+    assert listed == {"penicillin", "sulfonamide_antibiotic"}
