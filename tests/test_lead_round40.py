@@ -306,3 +306,9 @@ def test_an_allergy_in_a_bracket_is_its_drug_only():
     assert allergies == {"adalimumab"}
     listed = {f.concept for f in extract("Allergies: penicillin (rash), sulfa", today=TODAY) if f.label == "ALLERGY"}
     assert listed == {"penicillin", "sulfonamide_antibiotic"}
+
+
+def test_a_bracketed_schedule_and_start_is_taken_now():
+    ivig = _of("Had methotrexate, IVIG (monthly since 2022), rituximab, without sustained benefit.", "ivig")
+    assert ivig.status == "failed" and ivig.ongoing and not ivig.historical
+    assert _of("MMF (stopped since 2022)", "mycophenolate").historical
