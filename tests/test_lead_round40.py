@@ -312,3 +312,13 @@ def test_a_bracketed_schedule_and_start_is_taken_now():
     ivig = _of("Had methotrexate, IVIG (monthly since 2022), rituximab, without sustained benefit.", "ivig")
     assert ivig.status == "failed" and ivig.ongoing and not ivig.historical
     assert _of("MMF (stopped since 2022)", "mycophenolate").historical
+
+
+@pytest.mark.parametrize("text, age", [("my husbnd has stills disease adult onset, 52, on anakinra", 52),
+                                       ("RA seropositive, 61, failed mtx", 61)])
+def test_a_bare_age_after_a_qualified_diagnosis(text, age):
+    assert _of(text, "age").value == age
+
+
+def test_no_bare_age_from_a_count_after_a_class():
+    assert not [f for f in extract("lupus nephritis class 4, 3 flares", today=TODAY) if f.label == "AGE"]
