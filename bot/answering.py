@@ -193,6 +193,21 @@ class Answering:
         else:
             self._not_understood(turn, words)
 
+    def _unknown_elsewhere(self, turn: Turn, words: str) -> bool:
+        """A reply saying that something the pending question does not ask about is not known
+        ("not sure what her CK is" to "When did she last take steroid tablets?"): said to be
+        left for the trial team, and the question stays (lead, round 40)."""
+        thing = self.phrasings.unknown_thing(words)
+        if not thing:
+            return False
+        asked = " ".join(str(v) for v in ((turn.tracker.pending or {}).get("text") or {}).values()).casefold()
+        if any(len(w) >= 2 and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", asked)
+               for w in thing.casefold().split()):
+            return False        # "not sure what her CK is" to a question about the CK: not sure
+        turn.text("unknown_left", thing=thing)
+        self._prompt(turn)
+        return True
+
     def _not_now(self, turn: Turn, facts: list[Fact]) -> list[Fact]:
         """A plain "no" to "When did you last take X? … or say 'never'" from someone who
         said they took X means "not now": X stays as told (how it went too), taken in the
@@ -307,6 +322,8 @@ class Answering:
         if answered is None and typed and extra and _NO_THEN_WORD.match(words) and not any(
                 _about_asked(question, f.concept) for f in extra if f.concept):
             answered = []   # "no he hasnt had car t before" to the ECOG question: the "no" is the CAR-T's
+        if answered is None and typed and self._unknown_elsewhere(turn, words):
+            return      # "not sure what her CK is" to a question about steroids: the CK left open
         if answered is None:            # the answer says "not sure"
             self._skip(turn, "unsure")
             return
@@ -421,8 +438,14 @@ class Answering:
                     if places:
                         source = tracker.next_source
                         self._note(turn, "facts", {"source": source}, stamp(places[:1], source))
+            tells = any(f.label != "LOCATION" and (not (f.hypothetical or f.uncertain) or _wished(f))
+                        for f in self._read(text, tracker=turn.tracker))
             for answer in answers:      # "what is car-t and does it hurt?": both answered
-                if answer.sites:
+                if answer.sites and tells:
+                    # "she has had ITP since 6 ... is there anything in europe?": the case is
+                    # taken in and the trials that follow show their sites (lead, round 40)
+                    results = True
+                elif answer.sites:
                     self._sites_answer(turn, which)
                 else:
                     turn.say("faq", text=answer.text)
@@ -431,8 +454,7 @@ class Answering:
                 # that may fit say of it in their own words
                 self._criteria_found(turn, text)
             turn.results_asked = results
-            if any(f.label != "LOCATION" and (not (f.hypothetical or f.uncertain) or _wished(f))
-                   for f in self._read(text, tracker=turn.tracker)):
+            if tells:
                 return False    # "41, UC since 2010, failed mesalamine ... am i eligible?": the rest is taken in
             # the place a question names ("is there anything near Berlin") was taken just above
             if results and tracker.profile.facts:
@@ -449,7 +471,9 @@ class Answering:
             return True
         # while a question of ours is pending, "any CD7 CAR-T options?" asks too: a question
         # mark with the trials named is no answer to "Patient's city?" (lead, round 37)
-        asks = (self.faq.opens_question(text) or (self.faq.is_question(text) and self.faq.about_trials(text))
+        # (or one naming a place: "any in london?"; lead, round 40)
+        asks = (self.faq.opens_question(text) or (self.faq.is_question(text) and (
+                    self.faq.about_trials(text) or self._place_named(text) is not None))
                 if tracker.pending is not None else self.faq.is_question(text))
         # "crohns 12 yrs ... 39 male. anything?", "is there any car t for kids with itp": a
         # case closing with a request for the trials, even while a question of ours is pending
@@ -470,9 +494,32 @@ class Answering:
         if named is not None:           # "what are the exclusion criteria for NCT05239702?": that trial, in full
             self._command(turn, "trial", named)
             return True
+        if self._place_question(turn, text):
+            return True
         if self._criteria_asked(turn, text):
             return True
         turn.text("faq_unknown")
+        self._after_answer(turn)
+        return True
+
+    def _place_question(self, turn: Turn, text: str) -> bool:
+        """A question that names a place and nothing the FAQ answers ("any in london?", "what
+        about the one in shanghai?"): a question about where the trials are. The place is noted
+        as where the person is when none is known yet, and the trials that may fit follow,
+        nearest first; else their sites (lead, round 40)."""
+        place = self._place_named(text)
+        if place is None:
+            return False
+        tracker = turn.tracker
+        known = tracker.profile.first("LOCATION")
+        if known is None:
+            source = tracker.next_source
+            self._note(turn, "facts", {"source": source}, located(place, source))
+        if known is None and any(f.label != "LOCATION" for f in tracker.profile.facts):
+            turn.results_asked = True
+            self.show_results(turn)
+            return True
+        self._sites_answer(turn)
         self._after_answer(turn)
         return True
 
@@ -619,6 +666,13 @@ class Answering:
         trials in the UK?", "anything near leeds?"): noted as where the person is when the
         gazetteer (or, without one, a trial site's city or country) knows it; never a guess
         ("in hospital" is no place)."""
+        place = self._place_named(text)
+        if place is not None:
+            source = turn.tracker.next_source
+            self._note(turn, "facts", {"source": source}, located(place, source))
+
+    def _place_named(self, text: str) -> str | None:
+        """The known place a message names after "in" or "near" ("any in london?"), or None."""
         for match in _IN_PLACE.finditer(text):
             words = match.group(1).strip()
             for n in range(min(3, len(words.split())), 0, -1):
@@ -627,9 +681,8 @@ class Answering:
                     continue        # "anything near us": the people, not the United States ("in the US" is)
                 place = self._known_place(candidate)
                 if place is not None:
-                    source = turn.tracker.next_source
-                    self._note(turn, "facts", {"source": source}, located(place, source))
-                    return
+                    return place
+        return None
 
     def _place_in_answer(self, words: str, said: list[Fact]) -> str | None:
         """The place an answer to "Which city?" names in a sentence ("we are in bristol, is
@@ -759,7 +812,9 @@ def _option_index(pending: dict, text: str) -> int | None:
 
 _CLAUSE_END = re.compile(r"[,;.!?\n]")
 # the words after "in" or "near" in a question about the sites, up to the clause's end
-_IN_PLACE = re.compile(r"\b(?:in|near|around|close\s+to)\s+(?:the\s+)?([^,;.!?\n]{1,40})", re.IGNORECASE)
+# (and "the closest site to birmingham", "nearest one to leeds"; lead, round 40)
+_IN_PLACE = re.compile(r"\b(?:in|near|around|close\s+to|(?:closest|nearest)(?:\s+[a-z]+){0,2}?\s+to)\s+(?:the\s+)?([^,;.!?\n]{1,40})",
+                       re.IGNORECASE)
 
 
 def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, names: Any = None,

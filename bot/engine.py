@@ -703,6 +703,11 @@ class Engine(Answering, Asking, Family):
                 turn.text("hello_back")         # "hello": greeted back, the open question again
                 self._prompt(turn)
                 return
+            thing = self.phrasings.unknown_thing(text) if turn.tracker.profile.facts else None
+            if thing:
+                turn.text("unknown_left", thing=thing)  # "not sure what her CK is": left for the team (lead, round 40)
+                self._prompt(turn)
+                return
             if turn.tracker.role is None:
                 if turn.tracker.relation is None and not turn.tracker.role_unclear:
                     turn.text("ask_role_again")     # (the second time patient wording is assumed, said so)

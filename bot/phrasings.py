@@ -24,7 +24,8 @@ from data.files import DATA_DIR, read_yaml
 PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
 _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness",
              "own_telling", "about_a_patient", "case_shorthand", "nothing_else", "greetings", "professions",
-             "profession_titles", "about_a_patient_zh", "own_age", "farewells", "frustration"}
+             "profession_titles", "about_a_patient_zh", "own_age", "farewells", "frustration", "advised_by",
+             "unknown_of"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -86,6 +87,8 @@ class Phrasings:
     own_age: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "I am 38 years old"
     farewells: frozenset[str] = frozenset()         # whole messages taking leave ("thanks bye")
     frustration: tuple[str, ...] = ()               # a writer let down ("this is useless")
+    advised_by: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "my mum says i should ask"
+    unknown_of: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "not sure what her CK is"
 
     def takes_leave(self, message: str) -> bool:
         """The whole message takes leave ("bye", "goodbye"; the caller drops the courtesy
@@ -116,7 +119,18 @@ class Phrasings:
         # "I am 38 years old woman with lupus": the writer's own age, not "a 38 year old woman"
         # the writer refers (about_a_patient's "years old woman")
         told = self.own_age.sub(" ", message) if self.own_age is not None else message
+        # "im 17 with UC since 13 my mum says i should ask": a relative advising the writer is
+        # no patient written about (lead, round 40)
+        told = self.advised_by.sub(" ", told) if self.advised_by is not None else told
         return not says_any(told, self.about_a_patient)
+
+    def unknown_thing(self, message: str) -> str | None:
+        """The thing a reply says is not known ("not sure what her CK is": "CK"), or None
+        (a bare "not sure", "not sure, maybe 2 years ago")."""
+        if self.unknown_of is None:
+            return None
+        found = self.unknown_of.match(message.strip())
+        return found.group("thing").strip() if found else None
 
     def case_summary(self, message: str) -> bool:
         """A message opening the way clinicians summarise a case, age and sex in shorthand
@@ -233,10 +247,13 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     own_age = _pattern(raw.get("own_age"), f"{name}: own_age")
     farewells = frozenset(plain(w) for w in _strings(raw.get("farewells", []), f"{name}: farewells"))
     frustration = tuple(plain(w) for w in _strings(raw.get("frustration", []), f"{name}: frustration"))
+    advised_by = _pattern(raw.get("advised_by"), f"{name}: advised_by")
+    unknown_of = _pattern(raw.get("unknown_of"), f"{name}: unknown_of")
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
                      age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings,
                      *_chinese_telling(_strings(raw.get("about_a_patient_zh", []), f"{name}: about_a_patient_zh")),
-                     own_age=own_age, farewells=farewells, frustration=frustration)
+                     own_age=own_age, farewells=farewells, frustration=frustration,
+                     advised_by=advised_by, unknown_of=unknown_of)
 
 
 def _pattern(value: Any, where: str) -> re.Pattern[str] | None:

@@ -405,8 +405,20 @@ class Renderer:
     def _block_corrected(self, role: str | None, old: list[Fact], new: list[Fact]) -> str:
         new_text = self.join(self.facts(new, role), "separator")
         if old:
-            return self.t("corrected", role, old=self.join(self.facts(old, role), "separator"), new=new_text)
+            old_text = self.join(self.facts(old, role), "separator")
+            if old_text == new_text:
+                # only the date changed ("sorry, the ileostomy was 2022 not 2020"): the dates
+                # said, never "stoma → stoma" (lead, round 40)
+                old_text, new_text = self._with_dates(old, role), self._with_dates(new, role)
+            return self.t("corrected", role, old=old_text, new=new_text)
         return self.t("correction_added", role, new=new_text)
+
+    def _with_dates(self, facts: list[Fact], role: str | None) -> Safe:
+        parts = []
+        for fact in facts:
+            said = self.join(self.facts([fact], role), "separator")
+            parts.append(self.p("fact_dated", fact=said, date=fact.date) if fact.date else said)
+        return self.join(parts, "separator")
 
     def _block_dated(self, role: str | None, facts: list[Fact]) -> str:
         """A date added to facts already known ("When did she last take rituximab?" "8

@@ -125,6 +125,8 @@ def _linked(text: str, fact: Fact, cue: tuple[int, int], spans: list[tuple[int, 
     between = text[start:end]
     if _SENTENCE_END.search(between) or len(between) > 120:
         return False
+    if cue[1] <= fact.start and ")" in between and text.rfind("(", 0, cue[0]) > text.rfind(")", 0, cue[0]):
+        return False    # "adalimumab (allergic reaction), ustekinumab": the bracket's drug only (lead, round 40)
     # other drugs of the list and reactions said in brackets are no words of the gap
     kept = list(between)
     for s, e in spans:

@@ -109,6 +109,12 @@ _ONSET_WORDS = re.compile(r"\s*,?\s*\(?\s*(?:dx|dx'd|diagnosed|diagnosis|onset)\
 # a character of a clause that holds no word of stopping (a gap between a treatment and its start)
 _NO_STOP_CHAR = r"(?:(?!\b(?:held|off|stopped|suspended|paused|withheld|discontinued)\b)[^,;()\n])"
 _SINCE_RIGHT_AFTER = re.compile(_NO_STOP_CHAR + r"{0,25}?(?:\(\s*)?\b(?:since|from)\s*", re.IGNORECASE)
+# the words in a bracket opened right after the treatment, before its own "since" ("IVIG
+# (monthly since 2022)"; lead, round 40)
+_BRACKET_GAP = re.compile(r"\s*\(\s*(?:" + _NO_STOP_CHAR + r"{1,20}\s)?", re.IGNORECASE)
+# "since" itself, not "from" ("azacitidine + venetoclax from March 2024, ... relapsed": a course
+# that failed and ended; lead, round 40)
+_SINCE_WORD = re.compile(r"\bsince\b", re.IGNORECASE)
 # "hydroxychloroquine since 2016": the "since" is the time's own word
 _SINCE_OWN_WORD = re.compile(r"(?:since|from)\b", re.IGNORECASE)
 _GAP_NO_STOP = re.compile(_NO_STOP_CHAR + r"{0,25}", re.IGNORECASE)
@@ -1684,16 +1690,20 @@ class FactBuilder:
                     facts[index].status = None
             fact = facts[index]
             if (expression.since and not expression.ended and fact.label in ("DRUG", "PROCEDURE") and fact.historical
-                    and fact.status is None and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                    and (fact.status in (None, "current") or (fact.status == "failed"
+                                                 and _SINCE_WORD.search(doc_text(doc), fact.end, expression.start + 6)))
+                    and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
                     and fact.end <= expression.start
                     and (_SINCE_RIGHT_AFTER.fullmatch(doc_text(doc), fact.end, expression.start)
                          or (_SINCE_OWN_WORD.match(doc_text(doc), expression.start)
-                             and _GAP_NO_STOP.fullmatch(doc_text(doc), fact.end, expression.start)))
+                             and (_GAP_NO_STOP.fullmatch(doc_text(doc), fact.end, expression.start)
+                                  or _BRACKET_GAP.fullmatch(doc_text(doc), fact.end, expression.start))))
                     and not _STOPPED_BEFORE.search(doc_text(doc), max(0, fact.start - 20), fact.start)
                     and not _ENDED_AFTER.match(doc_text(doc), expression.end)):
                 # "Treatment so far: hydroxychloroquine since 2016", "Treated with ..., then
                 # tofacitinib since 06/2025": a start that goes on outweighs the history cue before
-                # it (h91, round 20)
+                # it (h91, round 20); failing too ("Had ..., tacrolimus since 01/2026, without
+                # sustained benefit": failing, taken now; lead, round 40)
                 fact.historical = False
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):

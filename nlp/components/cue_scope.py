@@ -88,6 +88,8 @@ def cue_scope(doc):
             and not _question_before_bracket(doc, m, closes, ent)
             and not _hedge_of_a_date(doc, m, closes, ent)
             and not _outcome_of_a_bracketed_treatment(doc, m, closes, ent)
+            and not _both_of_the_two_before(doc, m, ent)
+            and not _outcome_of_it_before_another(doc, m, ent)
             and not _dose_of_the_next_treatment(doc, m, ent)
             and not _reason_after_negation(doc, m, ent)
             and not _anchor_after_negation(doc, m, ent)
@@ -134,6 +136,7 @@ def cue_scope(doc):
     _failure_over_the_rest_of_the_list(doc, graph)
     _current_over_the_rest_of_the_list(doc, graph)
     _outcome_said_of_it(doc, graph)
+    _outcome_back_over_the_list(doc, graph)
     return doc
 
 
@@ -231,6 +234,46 @@ def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose, over
 # Erwinase) and nelarabine" (h151, round 32)
 _BRACKET_JOIN = re.compile(r"(?:[ \t]+[\w/.-]{1,20}){0,3}[ \t]*\([^()\n]{1,120}\)[ \t]*[,;]?[ \t]*(?:(?:and|or|&|\+)[ \t]+)?",
                            re.IGNORECASE)
+
+
+def _outcome_back_over_the_list(doc, graph) -> None:
+    """An outcome said after a list ("She has had IV methylprednisolone pulses, methotrexate,
+    IVIG (monthly since 2021), rituximab x2 (last dose 05/2025) and tofacitinib since January
+    2026, without sustained response") that already reaches two or more of its items reaches
+    its first items too, when doses and brackets made the list longer than the cue's reach.
+    Only items with no outcome, status or assertion cue of their own, in the same sentence,
+    joined by list words with nothing but doses, counts and brackets between (lead, round 40)."""
+    graph_modifiers = getattr(graph, "modifiers", None) if graph is not None else None
+    if not graph_modifiers:
+        return
+    ents = [e for e in doc.ents if e.label_ in _KINDS]
+    if len(ents) < 3:
+        return
+    pair_words = vocabulary_words("pair_outcome_words")
+    for m in graph_modifiers:
+        if m.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or m.direction.upper() != "BACKWARD":
+            continue
+        reached = [i for i, e in enumerate(ents) if any(x is m for x in e._.modifiers)]
+        if len(reached) < 2:
+            continue
+        start, end = m.modifier_span
+        if any(t.lower_ in pair_words for t in doc[max(0, start - 2):end]):
+            continue        # "rituximab and tocilizumab which both failed": those two
+        i = reached[0]
+        while i > 0:
+            before, first = ents[i - 1], ents[i]
+            if doc.has_annotation("SENT_START") and before.sent.start != first.sent.start:
+                break
+            if any(x.category.startswith("THERAPY_") and x.category != "THERAPY_DOSE"
+                   or x.category in ASSERTION_CATEGORIES for x in before._.modifiers):
+                break
+            if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, first.start_char)
+                    or _BRACKET_JOIN.fullmatch(doc.text, before.end_char, first.start_char)
+                    or _joined_past_a_dose(doc[before.end:first.start])):
+                break
+            before._.modifiers = tuple(before._.modifiers) + (m,)
+            graph.edges.append((before, m))
+            i -= 1
 
 
 def _pairs_over_a_bracket(doc, ents) -> list:
@@ -903,13 +946,49 @@ def _closed_before(span: tuple[int, int], closes: dict[int, int], target: int) -
     return any(open_ < start and end <= close < target for open_, close in closes.items())
 
 
+def _outcome_of_it_before_another(doc, modifier, ent) -> bool:
+    """An outcome said of "it" after a list ("had cyclophosphamide and mmf, now on rituximab but
+    it isnt working") is the nearest treatment's only (``outcome_of_it_singular`` in the cue;
+    lead, round 40)."""
+    if modifier.category not in ("THERAPY_INTOLERANT", "THERAPY_FAILED") or ent.label_ not in _KINDS:
+        return False
+    start, end = modifier.modifier_span
+    if ent.end > start:
+        return False
+    singular, verbs = vocabulary_words("outcome_of_it_singular"), vocabulary_words("outcome_of_it_verbs")
+    words = [t.lower_ for t in doc[start:end]]
+    at = next((i for i, w in enumerate(words[:3]) if w in singular), None)
+    if at is None or not any(w in verbs for w in words[at + 1:]):
+        return False        # "... asparaginase chemo but its back": "it" is the disease
+    return any(e.label_ in _KINDS and ent.end <= e.start and e.end <= start for e in doc.ents)
+
+
+def _both_of_the_two_before(doc, modifier, ent) -> bool:
+    """An outcome of "both" said after a list ("tried hcq, azathioprine, then rituximab and
+    tocilizumab which both failed") is the two items right before it only (``pair_outcome_words``
+    in the cue or the two words before it; lead, round 40)."""
+    if modifier.category not in ("THERAPY_INTOLERANT", "THERAPY_FAILED") or ent.label_ not in _KINDS:
+        return False
+    start, end = modifier.modifier_span
+    if ent.end > start or not any(t.lower_ == "both" for t in doc[max(0, start - 2):end]):
+        return False
+    between = [e for e in doc.ents if e.label_ in _KINDS and ent.end <= e.start and e.end <= start]
+    return len(between) >= 2
+
+
+# what a bracket after one treatment of a list says of that treatment alone
+_BRACKET_REMARKS = frozenset({"THERAPY_INTOLERANT", "THERAPY_FAILED", "THERAPY_DOSE", "THERAPY_CURRENT", "HISTORICAL"})
+
+
 def _outcome_of_a_bracketed_treatment(doc, modifier, closes, ent) -> bool:
     """An outcome written in a bracket right after a treatment is that treatment's only
     ("been through mesalazine, azathioprine (made me sick), infliximab": the azathioprine was
     not tolerated, not the mesalazine) when the list goes on after it, unless the bracket
     speaks of the whole list (``whole_list_outcome_words``: "infliximab, adalimumab (both
-    failed), ustekinumab")."""
-    if modifier.category not in ("THERAPY_INTOLERANT", "THERAPY_FAILED") or ent.label_ not in _KINDS:
+    failed), ustekinumab"). The same for a dose or a time in the bracket ("methotrexate, IVIG
+    (monthly since 2021), rituximab": the IVIG is monthly and current, not the methotrexate;
+    lead, round 40)."""
+    if modifier.category not in _BRACKET_REMARKS or ent.label_ not in _KINDS:
         return False
     start, end = modifier.modifier_span
     open_ = next((o for o, c in closes.items() if o < start and end <= c), None)

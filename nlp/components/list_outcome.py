@@ -34,7 +34,10 @@ _COMBINED = re.compile(r"\s*(?:\+|plus)\s*", re.IGNORECASE)
 
 class WholeListOutcome:
     def __init__(self, vocabulary: dict[str, Any]):
-        self.words = frozenset(w.lower() for w in vocabulary.get("whole_list_outcome_words") or ())
+        # "both" / "neither" name two items, not a list ("tried hcq, azathioprine, then
+        # rituximab and tocilizumab which both failed": those two; lead, round 40)
+        pairs = frozenset(w.lower() for w in vocabulary.get("pair_outcome_words") or ())
+        self.words = frozenset(w.lower() for w in vocabulary.get("whole_list_outcome_words") or ()) - pairs
 
     def _whole_list(self, ent: Span, modifier) -> bool:
         doc = ent.doc

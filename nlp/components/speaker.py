@@ -93,6 +93,7 @@ class Relations:
     writer_names_self: tuple[re.Pattern, ...] = ()  # "its his wife writing": the writer's relation to "him" (groups pron, writer)
     writer_as_relative_of: dict[str, dict[str, str]] = field(default_factory=dict)   # writer relation -> pronoun -> patient's relation
     carer_statements: tuple[re.Pattern, ...] = ()   # "im her carer": written for the person cared for (h150)
+    child_by_age: tuple[re.Pattern, ...] = ()   # "my 8 yr old has T-ALL": the writer's child (lead, round 40)
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -282,6 +283,7 @@ def relations() -> Relations:
         writer_with_relative=tuple(_regexes(doc, "writer_with_relative", name)),
         writer_as_relative_of={str(k): {str(p): str(r) for p, r in v.items()} for k, v in inverse.items()},
         carer_statements=tuple(_regexes(doc, "carer_statements", name)),
+        child_by_age=tuple(_regexes(doc, "child_by_age", name)),
     )
 
 
@@ -631,6 +633,11 @@ def _speaker_of(text: str) -> Speaker:
         # a carer writes for the person they look after, who has no relation word of their own;
         # the sex of the one pronoun the message uses (h150, round 32)
         return Speaker("relative", CARED_FOR, spoken_of[0] if len(spoken_of) == 1 else None)
+    if ("child" in rel.sexes and any(_child_by_age(text, p, rel) for p in rel.child_by_age)
+            and not any(p.search(text) for p in rel.self_statements)):
+        # "my 8 yr old has T-ALL. she relapsed ...", "my 15yo has crohns": the writer's child,
+        # named by age alone; the sex of the one pronoun the message uses (lead, round 40)
+        return Speaker("relative", "child", spoken_of[0] if len(spoken_of) == 1 else None)
     if writer and spoken_of and not any(p.search(text) for p in rel.self_statements):
         # "I don't think she has TB": someone writing about "she"; her sex when only one is named;
         # the one relation of that sex the message names, even at a clause's end ("she hasnt
@@ -641,6 +648,15 @@ def _speaker_of(text: str) -> Speaker:
     if rel.first_person.search(text):
         return Speaker("patient")
     return Speaker(None)
+
+
+def _child_by_age(text: str, pattern: re.Pattern, rel) -> bool:
+    """A child named by age (``child_by_age``), not the baby the writer is feeding ("im
+    breastfeeding my 4 month old": the writer's own message)."""
+    for match in pattern.finditer(text):
+        if rel.feeding_words is None or not rel.feeding_words.search(text, max(0, match.start() - 40), match.start()):
+            return True
+    return False
 
 
 def named_relative(text: str) -> Speaker | None:

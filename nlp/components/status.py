@@ -505,7 +505,10 @@ def failing_while_on(span: Span) -> bool:
         # bad", "MMF 2g, not helping"): given now (lead, round 30)
         # (a schedule in words only, no dose nor course after it: "AZA 150 mg/day x 12 months -
         # no benefit" is a course that ended)
-        m.category == "THERAPY_DOSE" and m.modifier_span[0] == span.end
+        # (or in a bracket right after it: "IVIG (monthly since 2021) ... without sustained
+        # response"; lead, round 40)
+        m.category == "THERAPY_DOSE" and (m.modifier_span[0] == span.end
+                                          or (m.modifier_span[0] == span.end + 1 and doc[span.end].text == "("))
         and not any(t.like_num or any(ch.isdigit() for ch in t.text) for t in doc[m.modifier_span[0]:m.modifier_span[1]])
         and not (m.modifier_span[1] < len(doc) and doc[m.modifier_span[1]].lower_ in ("x", "×", "for", "until", "till"))
         for m in span._.modifiers) or any(

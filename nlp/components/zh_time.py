@@ -13,6 +13,8 @@ from core.durations import DAYS
 from nlp.components.time import TimeExpression
 
 _YEAR_DAYS = DAYS["year"]
+# "after" right before an amount of time: the time from an event, not how long something lasted
+_AFTER_EVENT = ("后", "以后", "之后")
 
 
 def _alternation(words) -> str:
@@ -99,6 +101,8 @@ class ChineseTimes:
             if count is None:
                 continue
             days = count * self.units[match.group("unit")]
+            if not match.group("ago") and text[max(0, match.start() - 2):match.start()].endswith(_AFTER_EVENT):
+                continue        # "移植后半年复发": half a year after the transplant, no duration (lead, round 40)
             if match.group("ago"):
                 when = today - timedelta(days=round(days))
                 found.append(TimeExpression(match.start(), match.end(),
