@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 
 from core.facts import Fact
 from nlp.components.doc_cache import doc_text, doc_value, span_value
+from nlp.components.people import people_words
 from nlp.components.status import THERAPY_STATUS, bare_current
 from nlp.components.speaker import Relations, Speaker, relations
 from nlp.resources import vocabulary_words
@@ -258,6 +259,9 @@ class People:
                 return not named & {speaker.relation, speaker.writer}
             if i == 0 or doc[owner].lower_ not in self.words.possessives:
                 return False
+            donor = people_words().donor_before
+            if donor is not None and donor.search(doc.text[max(0, doc[owner].idx - 60):doc[owner].idx]):
+                continue    # "a stem cell transplant from my sister in 2024 for T-ALL": the donor, no one it is said of (h176, round 37)
             if owner >= 2 and doc[owner - 1].lower_ in ("and", "&") and doc[owner - 2].lower_ in _WRITER_WITH:
                 return False    # "both me and my partner have crohns": the writer's too (h120, round 26)
             return speaker.relation not in named
