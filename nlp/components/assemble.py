@@ -748,6 +748,7 @@ class FactBuilder:
         self.former_states(facts)
         self.back_again(facts, text)
         self.childhood_onset(facts, text)
+        _childhood_illness_of_a_child(facts, text)     # "childhood lupus at 9, I'm 16 now": still a child's
         _same_outcome_too(facts, text)     # "anakinra worked for a while then stopped, canakinumab too"
         for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
             fact.historical, fact.hypothetical, fact.status = False, False, "current"
@@ -2050,6 +2051,25 @@ def _stopped_for(other: Span, ent: Span) -> bool:
 def _acute_concepts() -> frozenset[str]:
     """The acute, one-off conditions (extraction.yaml ``event_settings.acute_concepts``), read once."""
     return frozenset((vocabulary().get("event_settings") or {}).get("acute_concepts") or ())
+
+
+_CHILDHOOD_BEFORE = re.compile(r"\bchildhood[\s-]+$", re.IGNORECASE)
+# below this age the patient is still a child: an illness "of childhood" goes on
+CHILD_AGE = 18
+
+
+def _childhood_illness_of_a_child(facts: list[Fact], text: str) -> None:
+    """A disease named "childhood ..." ("childhood lupus", "childhood asthma") is one of the
+    past (the ``childhood`` cue), unless the patient is still a child by the age the message
+    gives ("i was diagnosed with childhood lupus at 9, I'm 16 now", "childhood ITP, she's 12"):
+    then it goes on (h176, round 37)."""
+    ages = [f.value for f in facts if f.label == "AGE" and not (f.family or f.negated) and isinstance(f.value, (int, float))]
+    if not ages or min(ages) >= CHILD_AGE:
+        return
+    for fact in facts:
+        if (fact.label == "CONDITION" and fact.historical and not (fact.family or fact.negated or fact.hypothetical)
+                and _CHILDHOOD_BEFORE.search(text, max(0, fact.start - 12), fact.start)):
+            fact.historical = False
 
 
 def _since_age(onset: float, facts: list[Fact]) -> float | None:

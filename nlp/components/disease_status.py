@@ -24,6 +24,8 @@ from nlp.resources import alternation, vocabulary_words
 # a relapse's own clause (up to its end) and a year in it ("relapsed in 2020")
 _CLAUSE_END = re.compile(r"[,;.!?\n]")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# a remission said to last till now, right after it: "since august", "for the past year", "still"
+_LASTING_AFTER = re.compile(r"\s+(?:since|ever\s+since|for\s+(?:the\s+)?(?:last|past)|still|now)\b", re.IGNORECASE)
 
 RELAPSED = "relapsed_disease"
 
@@ -107,6 +109,7 @@ class StatusWords:
         self._not_reached_by(ents, facts)
         self._back_now(facts)
         self._relapse_after_treatment(ents, facts)
+        self._remission_since_after_treatment(ents, facts)
         # the autoimmune voice ("refractory lupus", "relapsed ITP"): therapies failed, which
         # the therapy facts say; a status is a cancer's (status_of), as in criteria
         drop = {id(f) for f, o in zip(facts, other) if o}
@@ -158,6 +161,24 @@ class StatusWords:
                 continue    # "relapsed in 2020, then in remission": dated, not today's
             if all(any(other.label_ in ("DRUG", "PROCEDURE") and m.modifier_span[1] <= other.start and other.end <= ent.start
                        for other in ents) for m in cues):
+                fact.historical = False
+
+    def _remission_since_after_treatment(self, ents: list[Span], facts: list[Fact]) -> None:
+        """A remission said to last till now ("in remission since august", "in remission for
+        the past year") made past only by the "had" of a treatment named between the cue and it
+        ("he had chemo and radiotherapy, in remission since august"): the "had" is the
+        treatment's; the remission goes on (h176, round 37)."""
+        if "in_remission" not in self.terminology:
+            return
+        text = doc_text(ents[0].doc) if ents else ""
+        for ent, fact in zip(ents, facts):
+            if (fact.label != "CONDITION" or not fact.historical or fact.negated or fact.hypothetical or fact.family
+                    or not self.terminology.is_a(fact.concept, "in_remission")
+                    or not _LASTING_AFTER.match(text, ent.end_char)):
+                continue
+            cues = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+            if cues and all(any(other.label_ in ("DRUG", "PROCEDURE") and m.modifier_span[1] <= other.start
+                                and other.end <= ent.start for other in ents) for m in cues):
                 fact.historical = False
 
     def _back_now(self, facts: list[Fact]) -> None:
