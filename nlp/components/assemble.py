@@ -2150,7 +2150,9 @@ def _since_then_pattern() -> re.Pattern | None:
     words = vocabulary_words("since_then")
     if not words:
         return None
-    return re.compile(r"\s*(?:it\s+|them\s+)?(?:%s)\s*(?:[.,;!?\n)]|$)" % alternation(words), re.IGNORECASE)
+    schedule = vocabulary_words("since_then_schedule")
+    between = r"(?:(?:%s)\s+){0,3}" % alternation(schedule) if schedule else ""
+    return re.compile(r"\s*(?:it\s+|them\s+)?%s(?:%s)\s*(?:[.,;!?\n)]|$)" % (between, alternation(words)), re.IGNORECASE)
 
 
 def _since_then(text: str, end: int) -> bool:

@@ -110,6 +110,8 @@ class People:
                 return False    # "my husband and I both have RA, asking for him": his too
             if self._writers_own(ent):
                 return True     # "his crohns is worse than my UC": the writer's own (h145, round 31)
+            if ent[0].lower_ in self.words.writer_words:
+                return True     # "im his donor, im healthy": a mention whose words open with the writer (h176, round 37)
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
             return self._writer_has(ent)     # "he has lupus. I also have lupus": the writer's own
