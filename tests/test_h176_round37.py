@@ -96,6 +96,11 @@ def test_a_counted_course_said_done():
     assert reading("methylpred 1g x3 days done, rituximab next week", "methylprednisolone") == PAST
 
 
+def test_a_short_course_counted_in_days_is_over_unless_said_taken():
+    assert reading("ITP in 2024. Methylprednisolone 1 g x3 days, then romiplostim", "methylprednisolone") == PAST
+    assert reading("Plt 8. On methylprednisolone 1 g x3 days, IVIG tomorrow.", "methylprednisolone") == NOW
+
+
 def test_a_hedge_between_two_treatments_is_the_second_ones():
     text = "she's on azathioprine possibly mycophenolate next"
     assert reading(text, "azathioprine") == NOW

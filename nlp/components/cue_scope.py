@@ -105,6 +105,7 @@ def cue_scope(doc):
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
             and not _hedge_of_the_next_treatment(doc, m, ent)
+            and not _short_course_taken_now(m, modifiers, ent)
             and not _hedge_after_a_stated_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
@@ -506,6 +507,15 @@ class StatedClauseWords:
 @lru_cache(maxsize=1)
 def _stated_clause_words() -> StatedClauseWords:
     return regex_section(StatedClauseWords, "hedge_ends_at_a_stated_clause")
+
+
+def _short_course_taken_now(modifier, modifiers, ent) -> bool:
+    """A short course counted in days ("x4 days"; ``"metadata": {"short_course": true}``) of a
+    treatment said to be taken right before it ("On dexamethasone 40 mg x4 days, IVIG planned
+    tomorrow"): the course goes on, it is not said over (h176, round 37)."""
+    return bool((modifier.rule.metadata or {}).get("short_course")) and any(
+        m.category == "THERAPY_CURRENT" and m.modifier_span[1] <= ent.start and ent.start - m.modifier_span[1] <= 1
+        for m in modifiers)
 
 
 def _hedge_of_the_next_treatment(doc, modifier, ent) -> bool:
