@@ -2053,22 +2053,22 @@ def _acute_concepts() -> frozenset[str]:
     return frozenset((vocabulary().get("event_settings") or {}).get("acute_concepts") or ())
 
 
-_CHILDHOOD_BEFORE = re.compile(r"\bchildhood[\s-]+$", re.IGNORECASE)
-# below this age the patient is still a child: an illness "of childhood" goes on
-CHILD_AGE = 18
-
-
 def _childhood_illness_of_a_child(facts: list[Fact], text: str) -> None:
     """A disease named "childhood ..." ("childhood lupus", "childhood asthma") is one of the
     past (the ``childhood`` cue), unless the patient is still a child by the age the message
     gives ("i was diagnosed with childhood lupus at 9, I'm 16 now", "childhood ITP, she's 12"):
-    then it goes on (h176, round 37)."""
-    ages = [f.value for f in facts if f.label == "AGE" and not (f.family or f.negated) and isinstance(f.value, (int, float))]
-    if not ages or min(ages) >= CHILD_AGE:
+    then it goes on (``childhood_illness`` in data/nlp/extraction.yaml; h176, round 37)."""
+    spec = vocabulary().get("childhood_illness") or {}
+    words, under = spec.get("words"), spec.get("child_under")
+    if not words or under is None:
         return
+    ages = [f.value for f in facts if f.label == "AGE" and not (f.family or f.negated) and isinstance(f.value, (int, float))]
+    if not ages or min(ages) >= float(under):
+        return
+    before = re.compile(r"\b(?:%s)[\s-]+$" % alternation(words), re.IGNORECASE)
     for fact in facts:
         if (fact.label == "CONDITION" and fact.historical and not (fact.family or fact.negated or fact.hypothetical)
-                and _CHILDHOOD_BEFORE.search(text, max(0, fact.start - 12), fact.start)):
+                and before.search(text, max(0, fact.start - 16), fact.start)):
             fact.historical = False
 
 

@@ -24,8 +24,6 @@ from nlp.resources import alternation, vocabulary_words
 # a relapse's own clause (up to its end) and a year in it ("relapsed in 2020")
 _CLAUSE_END = re.compile(r"[,;.!?\n]")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-# a remission said to last till now, right after it: "since august", "for the past year", "still"
-_LASTING_AFTER = re.compile(r"\s+(?:since|ever\s+since|for\s+(?:the\s+)?(?:last|past)|still|now)\b", re.IGNORECASE)
 
 RELAPSED = "relapsed_disease"
 
@@ -174,7 +172,7 @@ class StatusWords:
         for ent, fact in zip(ents, facts):
             if (fact.label != "CONDITION" or not fact.historical or fact.negated or fact.hypothetical or fact.family
                     or not self.terminology.is_a(fact.concept, "in_remission")
-                    or not _LASTING_AFTER.match(text, ent.end_char)):
+                    or not _lasting_after().match(text, ent.end_char)):
                 continue
             cues = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
             if cues and all(any(other.label_ in ("DRUG", "PROCEDURE") and m.modifier_span[1] <= other.start
@@ -416,3 +414,11 @@ def _denial_closed(tokens, denied: frozenset[str]) -> bool:
     rest = tokens[last + 1:]
     ends = [i for i, token in enumerate(rest) if token.text in _CLAUSE_ENDS]
     return bool(ends) and not any(token.ent_type_ for token in rest[:ends[0]])
+
+
+@lru_cache(maxsize=1)
+def _lasting_after() -> re.Pattern:
+    """A remission said to last till now, right after it ("since august", "for the past year",
+    "still"; ``remission_lasting_after`` in data/nlp/extraction.yaml)."""
+    words = vocabulary_words("remission_lasting_after") or frozenset({"since"})
+    return re.compile(r"\s+(?:%s)\b" % alternation(sorted(words)), re.IGNORECASE)
