@@ -322,6 +322,12 @@ class Answering:
         if answered is None and typed and extra and _NO_THEN_WORD.match(words) and not any(
                 _about_asked(question, f.concept) for f in extra if f.concept):
             answered = []   # "no he hasnt had car t before" to the ECOG question: the "no" is the CAR-T's
+        if answered is None and typed and extra and all(
+                f.uncertain and f.concept and not _about_asked(question, f.concept) for f in extra):
+            # "When did you last take rituximab?" "dont know my plts atm": the doubt is of what
+            # the reply names, not an answer to the question: taken in, the question stays (h176, round 37)
+            self._free_text(turn, words)
+            return
         if answered is None and typed and self._unknown_elsewhere(turn, words):
             return      # "not sure what her CK is" to a question about steroids: the CK left open
         if answered is None:            # the answer says "not sure"

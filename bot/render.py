@@ -253,6 +253,8 @@ class Renderer:
                 # a result said in words ("creatinine is normal I think"): the word, and the hedge
                 quality = self.p(f"lab_quality_{fact.status}")
                 return self.p("lab_quality_hedged" if fact.uncertain else "lab_quality", name=name, quality=quality)
+            if fact.value is None and fact.uln_multiple is None and fact.status is None:
+                return self.p("lab_unknown", name=name)     # "not sure what her plts are": named, its value not known
             comparator = _COMPARATORS.get(fact.comparator, fact.comparator or "")
             if fact.uln_multiple is not None:
                 return self.p("lab_uln", name=name, comparator=comparator, value=_num(fact.uln_multiple))

@@ -778,6 +778,7 @@ class FactBuilder:
         self.former_states(facts)
         self.back_again(facts, text)
         self.childhood_onset(facts, text)
+        _childhood_illness_of_a_child(facts, text)     # "childhood lupus at 9, I'm 16 now": still a child's
         _same_outcome_too(facts, text)     # "anakinra worked for a while then stopped, canakinumab too"
         for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
             fact.historical, fact.hypothetical, fact.status = False, False, "current"
@@ -2086,6 +2087,25 @@ def _acute_concepts() -> frozenset[str]:
     return frozenset((vocabulary().get("event_settings") or {}).get("acute_concepts") or ())
 
 
+def _childhood_illness_of_a_child(facts: list[Fact], text: str) -> None:
+    """A disease named "childhood ..." ("childhood lupus", "childhood asthma") is one of the
+    past (the ``childhood`` cue), unless the patient is still a child by the age the message
+    gives ("i was diagnosed with childhood lupus at 9, I'm 16 now", "childhood ITP, she's 12"):
+    then it goes on (``childhood_illness`` in data/nlp/extraction.yaml; h176, round 37)."""
+    spec = vocabulary().get("childhood_illness") or {}
+    words, under = spec.get("words"), spec.get("child_under")
+    if not words or under is None:
+        return
+    ages = [f.value for f in facts if f.label == "AGE" and not (f.family or f.negated) and isinstance(f.value, (int, float))]
+    if not ages or min(ages) >= float(under):
+        return
+    before = re.compile(r"\b(?:%s)[\s-]+$" % alternation(words), re.IGNORECASE)
+    for fact in facts:
+        if (fact.label == "CONDITION" and fact.historical and not (fact.family or fact.negated or fact.hypothetical)
+                and before.search(text, max(0, fact.start - 16), fact.start)):
+            fact.historical = False
+
+
 def _since_age(onset: float, facts: list[Fact]) -> float | None:
     """How long an illness that began at age ``onset`` has lasted, from the patient's age
     stated in the same text: the years between them, as the person means it ("17, since
@@ -2164,7 +2184,9 @@ def _since_then_pattern() -> re.Pattern | None:
     words = vocabulary_words("since_then")
     if not words:
         return None
-    return re.compile(r"\s*(?:it\s+|them\s+)?(?:%s)\s*(?:[.,;!?\n)]|$)" % alternation(words), re.IGNORECASE)
+    schedule = vocabulary_words("since_then_schedule")
+    between = r"(?:(?:%s)\s+){0,3}" % alternation(schedule) if schedule else ""
+    return re.compile(r"\s*(?:it\s+|them\s+)?%s(?:%s)\s*(?:[.,;!?\n)]|$)" % (between, alternation(words)), re.IGNORECASE)
 
 
 def _since_then(text: str, end: int) -> bool:

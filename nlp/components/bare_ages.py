@@ -5,7 +5,10 @@ a diagnosis ("my daughter 22 lupus"), or after a relation word ending the messag
 husband 48"). Only a plausible age (``plausible``), only when the
 message holds no other age, never after a lab ("hb 9, 8": no diagnosis before it). An age the
 writer corrects right after it ("im 52... wait no 25 lol", "age 300, sorry typo, 30!", "shes 45,
-sorry i mean 54"; ``corrected_by``) is the corrected number (h150, round 32).
+sorry i mean 54"; ``corrected_by``) is the corrected number (h150, round 32). A two-digit age
+written right after the diagnosis with no comma, maybe with a sex letter or word, then a pause
+("DERMATOMYOSITIS 52 M.", "T-LBL 19 f, in remission", "sle 33, pregnant"; ``right_after_diagnosis``)
+is the age, and its sex letter the patient's sex (h176, round 37).
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ class BareAges:
         self.now_after_onset = self._compile(spec.get("now_after_onset"), "now_after_onset")
         self.corrected_by = self._compile(spec.get("corrected_by"), "corrected_by")
         self.relation_at_end = self._compile(spec.get("relation_at_end"), "relation_at_end")
+        self.right_after = self._compile(spec.get("right_after_diagnosis"), "right_after_diagnosis")
 
     @staticmethod
     def _compile(pattern: str | None, key: str) -> re.Pattern | None:
@@ -53,6 +57,7 @@ class BareAges:
         text = doc_text(doc)
         taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
         found: dict[tuple[int, int], float] = {}
+        sexes: dict[tuple[int, int], tuple[int, int]] = {}   # an age's span -> its sex letter's
         for candidate, _, _ in chosen:
             if candidate.label not in self.labels:
                 continue
@@ -62,6 +67,13 @@ class BareAges:
                 match = self.after.match(text, end_char)
                 if match is not None:
                     found[match.span("value")] = float(match.group("value"))
+            if self.right_after is not None and candidate.label == "CONDITION":
+                # "DERMATOMYOSITIS 52 M.", "t-lbl 19 f, in remission": no comma before the age
+                match = self.right_after.match(text, end_char)
+                if match is not None:
+                    found[match.span("value")] = float(match.group("value"))
+                    if match.group("sex"):
+                        sexes[match.span("value")] = match.span("sex")
             if self.before is not None:
                 match = self.before.search(text[max(0, start_char - 60):start_char])
                 offset = max(0, start_char - 60)
@@ -97,8 +109,13 @@ class BareAges:
             return chosen
         meta = {"value": value, "unit": "years", "value_normalized": value, "unit_normalized": "years",
                 "implausible": False}
-        added = (Candidate(span.start, span.end, "AGE", "age"), "pattern", meta)
-        return sorted(chosen + [added], key=lambda r: r[0].start)
+        added = [(Candidate(span.start, span.end, "AGE", "age"), "pattern", meta)]
+        letter = doc.char_span(*sexes[(start, end)]) if (start, end) in sexes else None
+        if (letter is not None and not any(i in taken for i in range(letter.start, letter.end))
+                and not any(c.label == "SEX" for c, _, _ in chosen)):
+            concept = "female" if letter.text[:1].lower() == "f" else "male"
+            added.append((Candidate(letter.start, letter.end, "SEX", concept), "pattern", {}))
+        return sorted(chosen + added, key=lambda r: r[0].start)
 
     def corrected(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
         """``chosen`` with each age the writer corrects right after it (``corrected_by``: "52...

@@ -106,6 +106,8 @@ def cue_scope(doc):
             and not _current_of_an_earlier_clause(doc, m, modifiers, ent)
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
+            and not _hedge_of_the_next_treatment(doc, m, ent)
+            and not _short_course_taken_now(m, modifiers, ent)
             and not _hedge_after_a_stated_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
             and not _outside_a_question(doc, m)
@@ -548,6 +550,27 @@ class StatedClauseWords:
 @lru_cache(maxsize=1)
 def _stated_clause_words() -> StatedClauseWords:
     return regex_section(StatedClauseWords, "hedge_ends_at_a_stated_clause")
+
+
+def _short_course_taken_now(modifier, modifiers, ent) -> bool:
+    """A short course counted in days ("x4 days"; ``"metadata": {"short_course": true}``) of a
+    treatment said to be taken right before it ("On dexamethasone 40 mg x4 days, IVIG planned
+    tomorrow"): the course goes on, it is not said over (h176, round 37)."""
+    return bool((modifier.rule.metadata or {}).get("short_course")) and any(
+        m.category == "THERAPY_CURRENT" and m.modifier_span[1] <= ent.start and ent.start - m.modifier_span[1] <= 1
+        for m in modifiers)
+
+
+def _hedge_of_the_next_treatment(doc, modifier, ent) -> bool:
+    """A hedge written between two treatments with no pause ("now on mycophenolate maybe
+    rituximab next", "on infliximab possibly vedolizumab later") is the second one's: it does
+    not reach back to the one before it, said as taken. One with nothing treated after it
+    ("cellcept maybe? or azathioprine", "IVIG maybe next") keeps its reach back (h176, round 37)."""
+    start, end = modifier.modifier_span
+    if (modifier.category != "POSSIBLE_EXISTENCE" or modifier.direction.lower() != "bidirectional"
+            or ent.label_ not in ("DRUG", "PROCEDURE") or ent.end != start or end >= len(doc)):
+        return False
+    return any(e.start == end and e.label_ in ("DRUG", "PROCEDURE") for e in doc.ents)
 
 
 def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 
 from core.facts import Fact
 from nlp.components.doc_cache import doc_text, doc_value, span_value
+from nlp.components.people import people_words
 from nlp.components.status import THERAPY_STATUS, bare_current
 from nlp.components.speaker import Relations, Speaker, relations
 from nlp.resources import vocabulary_words
@@ -109,6 +110,8 @@ class People:
                 return False    # "my husband and I both have RA, asking for him": his too
             if self._writers_own(ent):
                 return True     # "his crohns is worse than my UC": the writer's own (h145, round 31)
+            if ent[0].lower_ in self.words.writer_words:
+                return True     # "im his donor, im healthy": a mention whose words open with the writer (h176, round 37)
             return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
             return self._writer_has(ent)     # "he has lupus. I also have lupus": the writer's own
@@ -258,6 +261,9 @@ class People:
                 return not named & {speaker.relation, speaker.writer}
             if i == 0 or doc[owner].lower_ not in self.words.possessives:
                 return False
+            donor = people_words().donor_before
+            if donor is not None and donor.search(doc.text[max(0, doc[owner].idx - 60):doc[owner].idx]):
+                continue    # "a stem cell transplant from my sister in 2024 for T-ALL": the donor, no one it is said of (h176, round 37)
             if owner >= 2 and doc[owner - 1].lower_ in ("and", "&") and doc[owner - 2].lower_ in _WRITER_WITH:
                 return False    # "both me and my partner have crohns": the writer's too (h120, round 26)
             return speaker.relation not in named

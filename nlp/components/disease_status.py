@@ -107,6 +107,7 @@ class StatusWords:
         self._not_reached_by(ents, facts)
         self._back_now(facts)
         self._relapse_after_treatment(ents, facts)
+        self._remission_since_after_treatment(ents, facts)
         # the autoimmune voice ("refractory lupus", "relapsed ITP"): therapies failed, which
         # the therapy facts say; a status is a cancer's (status_of), as in criteria
         drop = {id(f) for f, o in zip(facts, other) if o}
@@ -158,6 +159,24 @@ class StatusWords:
                 continue    # "relapsed in 2020, then in remission": dated, not today's
             if all(any(other.label_ in ("DRUG", "PROCEDURE") and m.modifier_span[1] <= other.start and other.end <= ent.start
                        for other in ents) for m in cues):
+                fact.historical = False
+
+    def _remission_since_after_treatment(self, ents: list[Span], facts: list[Fact]) -> None:
+        """A remission said to last till now ("in remission since august", "in remission for
+        the past year") made past only by the "had" of a treatment named between the cue and it
+        ("he had chemo and radiotherapy, in remission since august"): the "had" is the
+        treatment's; the remission goes on (h176, round 37)."""
+        if "in_remission" not in self.terminology:
+            return
+        text = doc_text(ents[0].doc) if ents else ""
+        for ent, fact in zip(ents, facts):
+            if (fact.label != "CONDITION" or not fact.historical or fact.negated or fact.hypothetical or fact.family
+                    or not self.terminology.is_a(fact.concept, "in_remission")
+                    or not _lasting_after().match(text, ent.end_char)):
+                continue
+            cues = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+            if cues and all(any(other.label_ in ("DRUG", "PROCEDURE") and m.modifier_span[1] <= other.start
+                                and other.end <= ent.start for other in ents) for m in cues):
                 fact.historical = False
 
     def _back_now(self, facts: list[Fact]) -> None:
@@ -395,3 +414,11 @@ def _denial_closed(tokens, denied: frozenset[str]) -> bool:
     rest = tokens[last + 1:]
     ends = [i for i, token in enumerate(rest) if token.text in _CLAUSE_ENDS]
     return bool(ends) and not any(token.ent_type_ for token in rest[:ends[0]])
+
+
+@lru_cache(maxsize=1)
+def _lasting_after() -> re.Pattern:
+    """A remission said to last till now, right after it ("since august", "for the past year",
+    "still"; ``remission_lasting_after`` in data/nlp/extraction.yaml)."""
+    words = vocabulary_words("remission_lasting_after") or frozenset({"since"})
+    return re.compile(r"\s+(?:%s)\b" % alternation(sorted(words)), re.IGNORECASE)

@@ -436,7 +436,8 @@ class EntityRecognizer:
                 or any(t.lower_ in sense.near_both for t in following))
 
     @staticmethod
-    def _in_disease_slot(doc: Doc, start: int, end: int, groups: dict[tuple[int, int], list[Candidate]]) -> bool:
+    def _in_disease_slot(doc: Doc, start: int, end: int, groups: dict[tuple[int, int], list[Candidate]],
+                         linked: bool = True) -> bool:
         """A disease's short name in small letters ("ra", "uc", "aps") is the disease after a
         word that introduces one ("i have ra", "her uc", "dx jia": ``disease_slot_after``) or
         joined by a list word to another disease ("sle, aps and hashimotos", "crohns and psc",
@@ -462,11 +463,19 @@ class EntityRecognizer:
         if (start > 0 and doc[start - 1].text in vocabulary_words("disease_tag_after")
                 and all(t.is_punct or t.is_space for t in doc[end:])):
             return True     # a tag ending the message ("..., now stelara since then, uc"; h135, round 29)
+        if not linked:
+            return False
         links = vocabulary_words("disease_list_links")
+
+        def disease(span: tuple[int, int], group: list[Candidate]) -> bool:
+            # another disease, or another short name in a disease's place of its own ("has uc and
+            # psc": the "uc" after "has"; h176, round 37)
+            return any(c.label == "CONDITION" and (not c.slot or EntityRecognizer._in_disease_slot(doc, *span, groups, linked=False))
+                       for c in group)
         before = start > 1 and doc[start - 1].lower_ in links and any(
-            e == start - 1 and any(c.label == "CONDITION" and not c.slot for c in group) for (_, e), group in groups.items())
+            e == start - 1 and disease((s, e), group) for (s, e), group in groups.items())
         after = end + 1 < len(doc) and doc[end].lower_ in links and any(
-            s == end + 1 and any(c.label == "CONDITION" and not c.slot for c in group) for (s, _), group in groups.items())
+            s == end + 1 and disease((s, e), group) for (s, e), group in groups.items())
         return before or after
 
     def _measure(self, doc: Doc, candidate: Candidate) -> dict[str, Any]:

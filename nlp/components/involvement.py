@@ -68,6 +68,9 @@ class OrganInvolvement:
             self.organ_alone[str(organ)] = str(concept)
         # the organ diseases each organ names ("scleroderma and lung fibrosis": the fibrosis is the lungs')
         self.organ_diseases = {organ: {named for _, named in pairs} for organ, pairs in self.diseases.items()}
+        # the organ's own disease read by a term ("lung disease": chronic_lung_disease) that a
+        # phrase may take over for the disease named beside it (``replaces``; h176, round 37)
+        self.replaces = frozenset(str(c) for c in spec.get("replaces") or ())
 
     def __call__(self, doc: Doc, chosen: list[tuple[Candidate, str, dict]]) -> list[tuple[Candidate, str, dict]]:
         known = tuple(doc_value(doc, "trialbot_known", None) or ()) if doc.has_extension("trialbot_known") else ()
@@ -77,7 +80,7 @@ class OrganInvolvement:
         lower = text.lower()
         if not any(word in lower for word in self.organs):
             return chosen       # every phrase names an organ of ``organ_words`` (round 34, h164)
-        taken = {i for c, _, _ in chosen for i in range(c.start, c.end)}
+        taken = {i for c, _, _ in chosen for i in range(c.start, c.end) if c.concept not in self.replaces}
         added = []
         for pattern in self.phrases:
             for match in pattern.finditer(text):
@@ -107,7 +110,10 @@ class OrganInvolvement:
                         info["historical"] = True   # "my kidneys were bad in 2020": of then
                     added.append((Candidate(span.start, span.end, "CONDITION", concept), "pattern", info))
                     taken.update(range(span.start, span.end))
-                    chosen = others
+                    # the organ's own disease read on the same words gives way ("dermatomyositis,
+                    # rapidly progressive lung disease": the myositis's ILD)
+                    chosen = [c for c in others if not (c[0].concept in self.replaces
+                                                        and c[0].start < span.end and span.start < c[0].end)]
         return sorted(chosen + added, key=lambda r: r[0].start) if added else chosen
 
     def _corrected(self, text: str):

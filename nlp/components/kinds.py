@@ -1,7 +1,8 @@
 """A procedure's kind said by the words beside it (``kinds_by_words`` in
 data/nlp/extraction.yaml): "a bone marrow transplant from his sister", "a stem cell transplant
 8 months ago from an unrelated donor" and "a cord blood transplant" are allogeneic; "a
-transplant with her own stem cells" is autologous. The mention keeps its span; its concept
+transplant with her own stem cells" is autologous. Words of ``after_text`` may stand in the
+next sentence ("after his transplant in october. im his donor"). The mention keeps its span; its concept
 becomes the kind (a child of the concept in the terminology, so what asks about the parent
 still reads it). Words that say neither leave the mention as it was.
 """
@@ -28,6 +29,9 @@ class _Kind:
         self.reach = int(entry.get("reach") or 60)
         self.after = _either(entry.get("after"), where, r"\A(?:%s)")
         self.before = _either(entry.get("before"), where, r"(?:%s)\Z")
+        # words after the mention that may stand in the next sentence ("after his transplant in
+        # october. im his donor": the writer names themself its donor; h176, round 37)
+        self.after_text = _either(entry.get("after_text"), where, r"\A(?:%s)")
 
 
 def _either(patterns: Any, where: str, frame: str) -> re.Pattern | None:
@@ -60,7 +64,8 @@ class ProcedureKinds:
                 after = text[end:min(sentence.end_char, end + kind.reach)]
                 before = text[max(sentence.start_char, start - kind.reach):start]
                 if ((kind.after is not None and kind.after.search(after))
-                        or (kind.before is not None and kind.before.search(before))):
+                        or (kind.before is not None and kind.before.search(before))
+                        or (kind.after_text is not None and kind.after_text.search(text[end:end + kind.reach]))):
                     out[k] = (Candidate(c.start, c.end, c.label, kind.kind, weak=c.weak, fuzzy=c.fuzzy), origin, info)
                     break
         return out

@@ -11,6 +11,10 @@ counts an uncertain quality as met or failed (matching.lab_words).
 A quality said once of two labs joined by a conjunction ("low C3 and C4", "low c3/c4",
 "C3 and C4 both low") is each one's (``shared_by``).
 
+A lab the writer says they do not know ("not sure what her plts are", "dont know my ck",
+"we dont know his platelet count"; ``unknown_before``, h176, round 37) is read with no quality
+and hedged: named, its value unknown (not a value, not nothing).
+
 A direction with no number ("her CK keeps climbing", "creatinine creeping up", "plts
 dropping again"; ``lab_trends``, h115, round 25) is read the same way after the name, as
 rising or falling: a trend, no level (matching asks for the value).
@@ -39,7 +43,7 @@ _CLAUSE_BREAK = re.compile(r",\s*(?:and|but|though|although|so|while|whereas|whi
 
 @dataclass(frozen=True)
 class Quality:
-    quality: str        # "normal" | "low" | "high", or a direction "rising" | "falling"
+    quality: str | None     # "normal" | "low" | "high", a direction "rising" | "falling", or None: not known
     hedged: bool
     past: bool = False  # a direction said in the simple past ("platelets dropped on IVIG")
 
@@ -99,6 +103,8 @@ class LabWords:
         # one more short name joined after or before a lab's name ("c3 and c4", "c3/c4")
         self.joined_next = re.compile(self.joined.pattern + r"[\w-]{1,8}", re.IGNORECASE) if shared else None
         self.joined_prev = re.compile(r"[\w-]{1,8}" + self.joined.pattern + "$", re.IGNORECASE) if shared else None
+        unknown = entry.get("unknown_before")
+        self.unknown = re.compile(r"(?:%s)\s*$" % unknown, re.IGNORECASE) if unknown else None
 
     def stop_reason(self, ent: Span) -> bool:
         """The lab is named as the reason a treatment was stopped ("stopped for raised ALT"):
@@ -115,6 +121,12 @@ class LabWords:
         if not self.ready:
             return None
         found = self._read(ent) or self.trend(ent)
+        if found is None and self.unknown is not None:
+            # "not sure what her plts are", "dont know my ck": named, the value not known
+            text = doc_text(ent.doc)
+            start = sentence_index(ent.doc).bounds(ent.start_char)[0]
+            if self.unknown.search(text[max(start, ent.start_char - 50):ent.start_char]):
+                return Quality(None, True)
         if found is None and ent.text.lower() in self.implied:     # "hypocomplementaemic": low
             text = doc_text(ent.doc)
             start, end = sentence_index(ent.doc).bounds(ent.start_char)

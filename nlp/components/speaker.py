@@ -160,8 +160,9 @@ def relations() -> Relations:
         r"\b(?:%s)\s+(?:[\w-]+\s+){0,3}?(?P<rel>%s)(?:'s|\u2019s|s)?\b" % (alternation(possessives), rel), re.IGNORECASE)
     # "mum is 74", "Mum (81)", "Dad, 71, has CLL" (the age between commas: h125, round 27)
     # ... "nephew 18 m, t-lbl": an age and a sex letter right after it, then a pause (h165, round 35)
+    # ... "grandad 77 has RA": an age right before a verb of the sentence (h176, round 37)
     bare = re.compile(r"(?:^|[.!?\n]\s*)(?P<rel>%s)(?:\s+(?:is|was)\s+|\s*\(\s*(?:now\s+|aged?\s+)?|\s*,\s*(?:aged?\s+)?(?=\d{1,3}\s*,)"
-                      r"|\s*,?\s+(?=\d{1,2}\s?[mfMF]\s*[,.;:]))\d" % rel,
+                      r"|\s*,?\s+(?=\d{1,2}\s?[mfMF]\s*[,.;:])|\s+(?=\d{1,2}\s+(?:has|had|have|with|got|is|was)\b))\d" % rel,
                       re.IGNORECASE)
     # "Wife (62) with refractory myositis", "Son, 16, crohns since 9", "Husband 55 with AML": a
     # partner or child named without "my" at a sentence's start with an age in years (not an
@@ -172,7 +173,7 @@ def relations() -> Relations:
         r"\d{1,2}(?![\d.,/]\d|\s*(?:-?\s*(?:weeks?|wks?|months?|mths?|mo|days?)\b|kg|lbs?|%%|mg|cm))" % patient_words, re.IGNORECASE)
     age_then_not = _words(doc.get("age_then_not") or ["years"], f"{name}.age_then_not")
     age_after = re.compile(   # a first name may stand between ("my son Tomas is 16", "my daughter, Ana, is 9")
-        (r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:now\s+|aged?\s+)?|\s+aged?\s+|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
+        (r"(?:\s*,?\s+(?-i:[A-Z][a-z]{1,15}(?:\s+[A-Z][a-z]{1,15})?))?\s*(?:,\s*(?:who\s+is\s+|is\s+|now\s+|aged?\s+)?|\(\s*(?:(?:the\s+)?(?:patient|pt)\s*,\s*)?(?:now\s+|aged?\s+)?|\s+aged?\s+|\s+(?:is|who\s+is|is\s+now|turned|just\s+turned)\s+(?:now\s+|only\s+|just\s+|a\s+)?"
         # no comma or verb ("my dad 67 has UC"): a verb of the sentence must follow the age
         r"|\s+(?=\d{1,2}(?:\s*(?:y/?o|yrs?|years?)(?:\s*-?\s*old)?)?\s*,?\s+(?:has|have|had|is|was|with|got|gets|suffers|suffering|diagnosed|dx|and)\b)"
         r"|\s+(?=\d{1,2}\s*,\s*[^\d\s])"     # "my husband 45, CD7 positive T-ALL"

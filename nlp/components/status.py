@@ -444,7 +444,14 @@ def failing_now(span: Span) -> bool:
         before = {t.lower_ for t in doc[max(span.end, m.modifier_span[0] - 2):m.modifier_span[0]]}
         if words & now and (words | before) & auxiliaries and not (words | before) & past:
             return True
+        if (m.modifier_span[0] == span.end and doc[span.end].lower_ == "not" and words & now and not words & past
+                and (m.modifier_span[1] >= len(doc) or doc[m.modifier_span[1]].text in _SENTENCE_ENDS)):
+            return True     # "skin getting tighter, mmf not helping.": the telegraphic present (h176, round 37)
     return False
+
+
+# what ends a telegraphic "X not helping" as a sentence of its own
+_SENTENCE_ENDS = frozenset({".", "!", ";", "..."})
 
 
 def _switched_after(doc, span: Span, cue, currents: list[int]) -> bool:
