@@ -206,9 +206,17 @@ def test_not_knowing_another_value_leaves_the_question_open(tmp_path):
     engine = bundled_engine(tmp_path / "t.db", today=TODAY)
     replies = talk(engine, "a", "my daughter has dermatomyositis, shes 19, on mmf and ivig", "not sure what her CK is")
     asked = replies[0].rstrip().splitlines()[-1]
-    assert "the trial team can check the CK" in replies[1]
+    assert "creatine kinase: value not known" in replies[1]      # h176's reading of the unknown lab
     assert replies[1].rstrip().splitlines()[-1] == asked
     assert tracker_of(engine, "a").pending is not None
+
+
+def test_not_knowing_a_thing_not_read_leaves_the_question_open(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "my daughter has dermatomyositis, shes 19, on mmf and ivig", "not sure what her blood group is")
+    asked = replies[0].rstrip().splitlines()[-1]
+    assert "the trial team can check the blood group" in replies[1]
+    assert replies[1].rstrip().splitlines()[-1] == asked
 
 
 # -- Chinese: a relapse after chemotherapy ------------------------------------------------------
