@@ -429,6 +429,9 @@ def _date(question, text: str, reply: str, today: date) -> list[Fact]:
             # "never": not in the past either; a plain "no" ("not in the last 2 weeks")
             # rules out current use and washout windows only
             never = says(reply, "never") or _later_clause_says(reply, "never")
+            # "no she hasnt" of a treatment never told: never had (of one told, "not now";
+            # lead, round 40)
+            never = never or (says(reply, "not_had") and _basis_for(question, concept) is None)
             return [_fact(question, text, _therapy_label(concept), concept, negated=True, historical=never)]
         if kind in ("history_date", "procedure_date", "diagnosis_date"):
             return []  # "never" contradicts what the question was based on: not understood

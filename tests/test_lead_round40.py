@@ -330,3 +330,10 @@ def test_a_bare_age_after_a_qualified_diagnosis(text, age):
 
 def test_no_bare_age_from_a_count_after_a_class():
     assert not [f for f in extract("lupus nephritis class 4, 3 flares", today=TODAY) if f.label == "AGE"]
+
+
+def test_she_hasnt_to_a_last_dose_question_of_a_treatment_never_told_is_never(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "a", "my daughter has dermatomyositis, shes 19, on mmf and ivig", "no she hasnt")
+    assert "When did she last take steroid" in replies[0]
+    assert "never had glucocorticoid" in replies[1]
