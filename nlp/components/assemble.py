@@ -1576,7 +1576,6 @@ class FactBuilder:
         if fact.value is not None and not (low <= fact.value <= high):
             fact.implausible = True
 
-    # --- time ------------------------------------------------------------------------
     def _child_values(self, facts: list[Fact]) -> None:
         """A value questioned only because it is an adult's ("3-day-old ... weight is 3.2 kg"):
         plausible when the patient's age the text gives is under the analyte's
@@ -1595,6 +1594,7 @@ class FactBuilder:
             if limits[0] <= value <= limits[1]:
                 fact.implausible = False
 
+    # --- time ------------------------------------------------------------------------
     def _past_weights(self, doc: Doc, facts: list[Fact], today: date) -> None:
         """A body weight of an earlier time is past: dated right after its value to a day more
         than ``PAST_VALUE_DAYS`` before today ("weighed 96 kg in 2023", "91 kg last year now 83

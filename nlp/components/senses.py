@@ -8,7 +8,8 @@ reads a word another concept already took in that other sense ("aza" is azathiop
 azacitidine in a text about AML). A word two entries fit in one text ("hydroxy" with both
 lupus and sickle cell disease named) is read as neither. A sense's words may be a few words in a row, and its
 diseases infections too: "surface antigen" after "Hepatitis B core antibody positive" is
-HBsAg.
+HBsAg. A sense may be read only as written in capitals (``capitals``) and never before one of
+``not_followed_by`` ("RT" is radiotherapy in a cancer letter, "RT-PCR" a test; h177, round 37).
 """
 from __future__ import annotations
 
@@ -50,7 +51,6 @@ class _Sense:
         self.not_followed_by = frozenset(str(w).lower() for w in entry.get("not_followed_by") or ())
         self.cues = re.compile(r"\b(?:" + "|".join(re.escape(str(w)) for w in entry["cue_words"]) + r")\b", re.IGNORECASE) \
             if entry.get("cue_words") else None
-
 
     def written_as_meant(self, doc: Doc, hit: tuple[int, int]) -> bool:
         """The words at ``hit`` as the sense needs them written: in capitals if it says so, and
