@@ -87,6 +87,7 @@ def test_aza_in_a_t_cell_lymphoma_letter_is_azacitidine():
 
 def test_radiotherapy_abbreviations_in_a_cancer_letter():
     assert one_at("Breast cancer 2014 (lumpectomy, RT and tamoxifen for 5 years).", "radiotherapy", TODAY).historical
+    assert one_at("AML (2026) after breast cancer 2019 (FEC-T, RT).", "radiotherapy", TODAY).historical
     assert facts_at("T-ALL. Mediastinal RT 2025. POMP maintenance until 09/2026.", "radiotherapy", TODAY)
     planned = one_at("T-ALL relapse post allo, nelarabine C2. DXT to testes planned.", "radiotherapy", TODAY)
     assert planned.hypothetical or predicted_assertion(planned)[0] == "present"
