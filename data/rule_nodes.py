@@ -211,7 +211,8 @@ def _hash(text: str) -> str:
 # 161: h179, round 37: registry pregnancy lines: the times a plan to become pregnant is counted in ("during the study or within 10 days after the final dose of giredestrant", pregnancy_plan_time) are the plan's, never a prior therapy with a window; "If female of childbearing potential," read as the "For women of childbearing potential," lead (childbearing_if_lead); a pregnancy test's window in hours after its result ("is negative (within 72 hours of the first dose ...)"); a reason at a line's end ("because of the potentially dangerous effects of the treatment on the fetus or infant") is no condition.
 # 162: h176, round 37: terminology: "jak"/"jaks" a JAK inhibitor, lay colectomy words ("colon out", "colon removed"); extraction: "dex" a strong short term, ConText "have had"/"ve had" make a treatment past, counted courses ("more times than I can remember", "on and off for years", "x4 days done"), an age right after a diagnosis, organ words replacing "lung disease" beside a disease
 # 163: lead, round 40: ConText "(the doctors) are saying / suggesting / talking about" a treatment hypothetical; terminology: Chinese terms of the relapsed / refractory statuses ("复发", "难治", "复发难治").
-PLAN_VERSION = "163"
+# 164: h177, round 37: ConText: "X was offered but she preferred", "offered X, chose Y", "he also declined X", "X was not carried out" not had; "planned ... declined" a refusal; the bare "prophylaxis" reaches three words and no LAB ("prophylaxis against" keeps the forward reach), "as secondary prophylaxis" past, "5-day cycles started" a start, "leukaemia-free state" a remission; terminology: "DXT", "ATRA", "gemtuzumab", "pip-taz", "GRAALL", "POMP", weight plausible_child; pattern "MRD-"; word sense "RT" (capitals, not RT-PCR) and AZA as azacitidine with a PTCL; event_words covid, influenza, cystitis, UTI.
+PLAN_VERSION = "164"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

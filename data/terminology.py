@@ -77,7 +77,9 @@ _EXTRA_KEYS = {
     # received in a trial, so it is a trial participation; matching.leaves.procedure,
     # nlp.criteria.parser); a denied use implies nothing
     "therapy": {"half_life_days", "route", "kind", "examples", "patient_words", "narrower", "said_as_written", "implies"},
-    "analyte": {"canonical_unit", "units", "plausible", "uln", "lln", "derived", "bare_units", "whole_units", "typical",
+    # plausible_child: [low, high] for a child's value (``child_under_age`` years): a body weight
+    # of 3.2 kg is a newborn's, questioned only in an adult (h177, round 37)
+    "analyte": {"canonical_unit", "units", "plausible", "plausible_child", "child_under_age", "uln", "lln", "derived", "bare_units", "whole_units", "typical",
                 "dipstick"},     # a urine dipstick analyte: "2+" after it is a grade, not "at least"
     "score": {"range"},
     # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic

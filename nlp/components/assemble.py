@@ -651,6 +651,7 @@ class FactBuilder:
                 older[index] = (fact.end, reading.start)
         started = self._attach_times(doc, facts, today, bare, births, older)
         self._past_weights(doc, facts, today)
+        self._child_values(facts)
         self.events_before(kept, facts)
         then_after_past(kept, facts)     # "he had aza-ven and then FLAG-Ida": both past
         checked_before(kept, facts)      # "tested for hep B before rituximab": rituximab to come
@@ -1106,7 +1107,10 @@ class FactBuilder:
         if self.treated_with is None:
             return
         fact = facts[k]
-        course = next((t for t in facts[k + 1:] if t.label in ("DRUG", "PROCEDURE")), None)
+        courses = [t for t in facts[k + 1:] if t.label in ("DRUG", "PROCEDURE")][:2]
+        # the course may come after the treatment the infection happened on ("CMV reactivation
+        # on alemtuzumab, treated with valganciclovir": the words between allow it; h177, round 37)
+        course = next((t for t in courses if self.treated_with.fullmatch(text, fact.end, t.start)), courses[0] if courses else None)
         if (course is None or not course.historical or course.status == "current" or course.negated
                 or course.hypothetical or course.family or fact.historical
                 or not (self.treated_with.fullmatch(text, fact.end, course.start)
@@ -1602,6 +1606,24 @@ class FactBuilder:
         low, high = (score.attrs.get("range") if score else None) or [float("-inf"), float("inf")]
         if fact.value is not None and not (low <= fact.value <= high):
             fact.implausible = True
+
+    def _child_values(self, facts: list[Fact]) -> None:
+        """A value questioned only because it is an adult's ("3-day-old ... weight is 3.2 kg"):
+        plausible when the patient's age the text gives is under the analyte's
+        ``child_under_age`` and the value within its ``plausible_child`` (labs.yaml)."""
+        ages = [f.value for f in facts if f.label == "AGE" and not f.family and f.value is not None and not f.implausible]
+        if not ages:
+            return
+        for fact in facts:
+            if not fact.implausible or fact.value is None or fact.label not in ("WEIGHT", "LAB"):
+                continue
+            analyte = self.terminology.get(fact.concept)
+            limits = analyte.attrs.get("plausible_child") if analyte is not None else None
+            if not limits or min(ages) >= analyte.attrs.get("child_under_age", 0):
+                continue
+            value = fact.value_normalized if fact.value_normalized is not None else fact.value
+            if limits[0] <= value <= limits[1]:
+                fact.implausible = False
 
     # --- time ------------------------------------------------------------------------
     def _past_weights(self, doc: Doc, facts: list[Fact], today: date) -> None:

@@ -44,6 +44,8 @@ _PATIENT_WORDS = frozenset({"patient", "pt"})
 # a writer's own illness: "I (also) have", "i've had", "i got", "i suffer from", "i was diagnosed with"
 _HAVING = frozenset({"have", "had", "'ve", "ve", "got", "suffer", "suffered", "diagnosed", "has"})
 _CLAUSE_STARTS = frozenset({",", ";", ":", "and", "but", ".", "(", "-"})
+# punctuation that opens a clause: a person word right after it is owned by no one
+_CLAUSE_OPENERS = frozenset({":", ";", "(", "-", "–"})
 # "she has asthma", "he's got psoriasis", "she also has ITP": a pronoun subject and its verb
 _PRONOUN_SEX = {"she": "female", "he": "male"}
 _PRONOUN_VERB_FILLERS = frozenset({"has", "had", "have", "got", "'s", "’s", "s", "also", "too", "suffers", "from",
@@ -304,8 +306,12 @@ class People:
         # "a boy of 10", "a girl of 15 with lupus", "since I was a kid, now 40": a person word
         # after an article is the one the message is about (or a time of the writer's life),
         # not a relative named; nor "no plans for kids, shes 29": a plural owned by no one
+        # nor a clinician's "Paediatric referral: boy, 6, T-ALL": a word for the one a message
+        # is about (``role: patient``) opening a clause, owned by no one (h177, round 37)
         named = [self.words.relation_of(t.text) for t in before if self.words.relation_of(t.text)
                  and not (t.i > 0 and doc[t.i - 1].lower_ in ("a", "an"))
+                 and not (self.words.roles.get(self.words.relation_of(t.text)) == "patient"
+                          and (t.i == ent.sent.start or doc[t.i - 1].text in _CLAUSE_OPENERS))
                  and not (t.lower_ not in self.words.words and t.lower_.endswith("s") and t.i >= 1
                           and doc[t.i - 1].lower_ not in self.words.possessives)]
         if not named and ent.end < ent.sent.end and ent.start > ent.sent.start:

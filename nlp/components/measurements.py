@@ -38,14 +38,15 @@ _AT_LEAST_PLUS = re.compile(r"\+(?![\d.])")
 RECENT = (r"(?:yesterday|last\s+(?:week|night)|the\s+other\s+day|(?:a\s+)?(?:few|couple(?:\s+of)?)\s+days\s+ago"
            r"|\d{1,2}\s+days\s+ago)\b")
 _LATER = re.compile(
-    r"(?:[^.;:\n\d]|\b(?:19|20)\d\d\b){0,40}?(?:\b(?:now|currently|presently|today|recovered to|improved to|rose to|risen to|increased to"
+    r"(?:[^.;:\n\d]|\b(?:\d{1,2}/)?(?:19|20)\d\d\b){0,40}?(?:\b(?:now|currently|presently|today|recovered to|improved to|rose to|risen to|increased to"
     r"|went up to|fell to|fallen to|dropped to|decreased to|went down to|and now|but now)\b|->|-->|\u2192)"
     r"\s*(?:is|of|at|=|around|about)?\s*(?=\d)"
     # the newer value with its "now" after it, behind a comma or "and"/"but" ("CK 8000 at
     # diagnosis, 450 today", "creatinine was 2.1 last year, 1.2 now"; h110, round 24)
     # or with a recent time after it, the older one's clause saying none ("platelets were 8 in
-    # october, 15 last week", "creatinine 2.1 in may and 1.4 yesterday"; lead, round 32)
-    r"|(?:(?!" + RECENT + r")[^.;:\n\d]|\b(?:19|20)\d\d\b){0,40}?(?:,|\band\b|\bbut\b)\s*(?:its|it's|it is|is)?\s*"
+    # october, 15 last week", "creatinine 2.1 in may and 1.4 yesterday"; lead, round 32); a month
+    # and year between as a year ("CK 6,200 at presentation 06/2024, 1,100 now"; h177, round 37)
+    r"|(?:(?!" + RECENT + r")[^.;:\n\d]|\b(?:\d{1,2}/)?(?:19|20)\d\d\b){0,40}?(?:,|\band\b|\bbut\b)\s*(?:its|it's|it is|is)?\s*"
     r"(?=[\d.,]*\d\s*(?:k\b|%|[A-Za-z\u00b5\u03bc]{1,5}/[A-Za-z0-9]{1,3}\b)?\s*(?:now|today|currently|presently|at present|these days|this (?:week|morning)"
     r"|" + RECENT +
     # or at the end of the stay the note tells ("CRP 212 on admission, 18 at discharge";

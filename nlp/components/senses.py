@@ -8,7 +8,8 @@ reads a word another concept already took in that other sense ("aza" is azathiop
 azacitidine in a text about AML). A word two entries fit in one text ("hydroxy" with both
 lupus and sickle cell disease named) is read as neither. A sense's words may be a few words in a row, and its
 diseases infections too: "surface antigen" after "Hepatitis B core antibody positive" is
-HBsAg.
+HBsAg. A sense may be read only as written in capitals (``capitals``) and never before one of
+``not_followed_by`` ("RT" is radiotherapy in a cancer letter, "RT-PCR" a test; h177, round 37).
 """
 from __future__ import annotations
 
@@ -44,8 +45,20 @@ class _Sense:
         # a denial right before the word ("she's never had a transplant"): denied in every sense,
         # so it is read in this one whatever the text is about (lead, round 34)
         self.denials = tuple(tuple(str(w).lower().split()) for w in entry.get("denied_before") or ())
+        # "RT" read only as written in capitals and not as the start of a test's name ("RT-PCR",
+        # "RT PCR"): ``capitals`` and ``not_followed_by`` (h177, round 37)
+        self.capitals = bool(entry.get("capitals"))
+        self.not_followed_by = frozenset(str(w).lower() for w in entry.get("not_followed_by") or ())
         self.cues = re.compile(r"\b(?:" + "|".join(re.escape(str(w)) for w in entry["cue_words"]) + r")\b", re.IGNORECASE) \
             if entry.get("cue_words") else None
+
+    def written_as_meant(self, doc: Doc, hit: tuple[int, int]) -> bool:
+        """The words at ``hit`` as the sense needs them written: in capitals if it says so, and
+        not followed by a word of ``not_followed_by``."""
+        i, j = hit
+        if self.capitals and not all(t.text.isupper() for t in doc[i:j]):
+            return False
+        return not (j < len(doc) and doc[j].lower_ in self.not_followed_by)
 
 
 class WordSenses:
@@ -65,7 +78,7 @@ class WordSenses:
         for sense in self.senses:
             if sense.replaces:      # "aza" in a text about AML: azacitidine, not azathioprine
                 chosen = self._replace(doc, sense, text, chosen, known)
-            hits = self._hits(lowers, sense, taken)
+            hits = [hit for hit in self._hits(lowers, sense, taken) if sense.written_as_meant(doc, hit)]
             if hits and self._fits(sense, text, chosen, known):
                 fitting.append((sense, hits))
             elif hits and sense.denials:
