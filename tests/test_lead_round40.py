@@ -337,3 +337,11 @@ def test_she_hasnt_to_a_last_dose_question_of_a_treatment_never_told_is_never(tm
     replies = talk(engine, "a", "my daughter has dermatomyositis, shes 19, on mmf and ivig", "no she hasnt")
     assert "When did she last take steroid" in replies[0]
     assert "never had glucocorticoid" in replies[1]
+
+
+@pytest.mark.parametrize("text, concept", [("Splenectomy was offered but she said no.", "splenectomy"),
+                                           ("She previously declined cyclophosphamide.", "cyclophosphamide"),
+                                           ("rituximab was offered and we turned it down", "rituximab"),
+                                           ("he has refused rituximab", "rituximab")])
+def test_a_treatment_refused_is_not_had(text, concept):
+    assert _of(text, concept).negated
