@@ -164,7 +164,11 @@ def resolved_cancers(ev: Evidence, stated: list[Fact]) -> list[Fact]:
                            for f in stated):
         return []
     # a medicine taken now (not past) that is only for it
-    treated = {concept for drug, concept in _therapy_conditions(ev.facts("DRUG"), terminology) if not drug.historical}
+    # (a medicine also given for a current diagnosis says nothing of the past one: "5 years of
+    # letrozole" beside an endometrial cancer now; ``also_taken_for``, h178, round 37)
+    current = [f for f in stated if f not in past]
+    treated = {concept for drug, concept in _therapy_conditions(ev.facts("DRUG"), terminology)
+               if not drug.historical and not _given_for_known(drug, current, terminology)}
     return [f for f in past if not any(kind_of(f.concept, c, terminology) or kind_of(c, f.concept, terminology)
                                        for c in treated)]
 
@@ -452,6 +456,7 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
         background = presenting_background(ev, stated)
         stated = [f for f in stated if f not in background]
         implied = implied_diagnoses(ev, stated, suspected) + exposures + background
+        stated, implied = _named_by_medicine(ev, stated, implied)
         ev.__dict__["_treated"] = _by_treatment(ev, implied) if not stated and not suspected and not background else []
         ev.__dict__["_denied"] = denied_complications(ev, implied)
         key = (id(ev.terminology), tuple(map(_fact_key, stated)), tuple(map(_fact_key, suspected)),
@@ -459,6 +464,26 @@ def _diagnoses(ev: Evidence) -> tuple[list[Fact], list[Fact], tuple, list[Fact]]
                tuple(map(_fact_key, ev.__dict__["_denied"])))
         found = ev.__dict__["_diagnoses"] = (stated, suspected, key, implied)
     return found
+
+
+def _named_by_medicine(ev: Evidence, stated: list[Fact], implied: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """A cancer stated only vaguely that a medicine names precisely ("the cancer was hormone
+    positive ... anastrozole for two years since my mastectomy", "tamoxifen since mastectomy for
+    an ER+ tumour": breast cancer) is that cancer: the medicine's condition
+    (``implied_by_therapy``) is the stated diagnosis, so trials for other cancers are ruled out
+    as for a patient who named it (was: every cancer trial open; h178, round 37). Only a
+    diagnosis under cancer is refined; the medicine's own words are its evidence."""
+    terminology = ev.terminology
+    taken = {f.text for f in (*ev.facts("DRUG"), *ev.facts("PROCEDURE"))}
+    vague = [s for s in stated if s.concept in terminology and kind_of(s.concept, _MALIGNANCY, terminology)]
+    if not vague:
+        return stated, implied
+    refined = [f for f in implied if f.text in taken and f.concept in terminology and any(
+        f.concept != s.concept and kind_of(f.concept, s.concept, terminology) for s in vague)]
+    if not refined:
+        return stated, implied
+    covered = [s for s in vague if any(kind_of(f.concept, s.concept, terminology) for f in refined)]
+    return ([f for f in stated if f not in covered] + refined), [f for f in implied if f not in refined]
 
 
 def denied_complications(ev: Evidence, implied: list[Fact] = ()) -> list[Fact]:
