@@ -345,3 +345,8 @@ def test_she_hasnt_to_a_last_dose_question_of_a_treatment_never_told_is_never(tm
                                            ("he has refused rituximab", "rituximab")])
 def test_a_treatment_refused_is_not_had(text, concept):
     assert _of(text, concept).negated
+
+
+def test_the_child_named_between_the_writer_and_the_disease_is_the_patient():
+    facts = extract("I'm asking for my 6 year old who has ITP", today=TODAY)
+    assert [(f.concept, f.family) for f in facts if f.label == "CONDITION"] == [("itp", False)]

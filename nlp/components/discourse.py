@@ -114,7 +114,7 @@ class People:
                 return True     # "his crohns is worse than my UC": the writer's own (h145, round 31)
             if ent[0].lower_ in self.words.writer_words:
                 return True     # "im his donor, im healthy": a mention whose words open with the writer (h176, round 37)
-            return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners)
+            return self._said_of_writer(ent, plural=speaker.relation not in self.words.partners, named_at=speaker.start)
         if speaker is not None and speaker.speaker == "relative" and ent.label_ in ("CONDITION", "INFECTION"):
             return self._writer_has(ent)     # "he has lupus. I also have lupus": the writer's own
         return False
@@ -432,10 +432,12 @@ class People:
             before = opening - 1 if opening is not None else before
         return before >= 0 and self.words.relation_of(doc[before].text) == relation
 
-    def _said_of_writer(self, ent: Span, plural: bool = True) -> bool:
+    def _said_of_writer(self, ent: Span, plural: bool = True, named_at: int | None = None) -> bool:
         """The nearest cue of the writer before the mention in its sentence, with no other
         person named in between; a cue for two ("we both") only when ``plural`` (the one the
-        message is about is not the writer's partner, whom such a "we" includes)."""
+        message is about is not the writer's partner, whom such a "we" includes). ``named_at``:
+        where the speaker's relative is named ("I'm asking for my 6 year old who has ITP": the
+        child, named between the "I'm" and the ITP; lead, round 40)."""
         doc = ent.doc
         graph = doc_value(doc, "context_graph", None)
         if graph is None:
@@ -451,6 +453,8 @@ class People:
             return False
         last = nearest.modifier_span[1]
         between = doc[last:ent.start]
+        if named_at is not None and between.start_char <= named_at < ent.start_char:
+            return False
         return not any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in between)
 
 

@@ -634,11 +634,12 @@ def _speaker_of(text: str) -> Speaker:
         # a carer writes for the person they look after, who has no relation word of their own;
         # the sex of the one pronoun the message uses (h150, round 32)
         return Speaker("relative", CARED_FOR, spoken_of[0] if len(spoken_of) == 1 else None)
-    if ("child" in rel.sexes and any(_child_by_age(text, p, rel) for p in rel.child_by_age)
-            and not any(p.search(text) for p in rel.self_statements)):
+    child = next((m for p in rel.child_by_age for m in _child_by_age(text, p, rel)), None)
+    if child is not None and "child" in rel.sexes and not any(p.search(text) for p in rel.self_statements):
         # "my 8 yr old has T-ALL. she relapsed ...", "my 15yo has crohns": the writer's child,
         # named by age alone; the sex of the one pronoun the message uses (lead, round 40)
-        return Speaker("relative", "child", spoken_of[0] if len(spoken_of) == 1 else None)
+        return Speaker("relative", "child", spoken_of[0] if len(spoken_of) == 1 else None,
+                       text[child.start():child.end()], child.start(), child.end())
     if writer and spoken_of and not any(p.search(text) for p in rel.self_statements):
         # "I don't think she has TB": someone writing about "she"; her sex when only one is named;
         # the one relation of that sex the message names, even at a clause's end ("she hasnt
@@ -651,13 +652,11 @@ def _speaker_of(text: str) -> Speaker:
     return Speaker(None)
 
 
-def _child_by_age(text: str, pattern: re.Pattern, rel) -> bool:
-    """A child named by age (``child_by_age``), not the baby the writer is feeding ("im
+def _child_by_age(text: str, pattern: re.Pattern, rel) -> list[re.Match]:
+    """The children named by age (``child_by_age``), not the baby the writer is feeding ("im
     breastfeeding my 4 month old": the writer's own message)."""
-    for match in pattern.finditer(text):
-        if rel.feeding_words is None or not rel.feeding_words.search(text, max(0, match.start() - 40), match.start()):
-            return True
-    return False
+    return [match for match in pattern.finditer(text)
+            if rel.feeding_words is None or not rel.feeding_words.search(text, max(0, match.start() - 40), match.start())]
 
 
 def named_relative(text: str) -> Speaker | None:
