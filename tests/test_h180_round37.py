@@ -78,3 +78,9 @@ def test_a_denial_after_failed_is_never_had_not_a_failure_denied():
     assert rituximab.negated and rituximab.status is None
     assert of("failed MTX, never had rituximab", "methotrexate", TODAY).status == "failed"
     assert [f.status for f in facts_at("Failed MTX, LEF, ETN, ADA, TCZ", "tocilizumab", TODAY)] == ["failed"]
+
+
+def test_a_year_after_a_bracket_of_plain_words_dates_the_disease_not_the_drug_after_it():
+    text = "Stills disease (adult onset) since 2021 anakinra failed"
+    assert str(of(text, "adult_onset_stills_disease", TODAY).date) == "2021"
+    assert of(text, "anakinra", TODAY).date is None
