@@ -212,7 +212,8 @@ def _hash(text: str) -> str:
 # 162: h176, round 37: terminology: "jak"/"jaks" a JAK inhibitor, lay colectomy words ("colon out", "colon removed"); extraction: "dex" a strong short term, ConText "have had"/"ve had" make a treatment past, counted courses ("more times than I can remember", "on and off for years", "x4 days done"), an age right after a diagnosis, organ words replacing "lung disease" beside a disease
 # 163: lead, round 40: ConText "(the doctors) are saying / suggesting / talking about" a treatment hypothetical, "X was offered but she said no", "previously declined X" not had; terminology: Chinese terms of the relapsed / refractory statuses ("复发", "难治", "复发难治").
 # 164: h177, round 37: ConText: "X was offered but she preferred", "offered X, chose Y", "he also declined X", "X was not carried out" not had; "planned ... declined" a refusal; the bare "prophylaxis" reaches three words and no LAB ("prophylaxis against" keeps the forward reach), "as secondary prophylaxis" past, "5-day cycles started" a start, "leukaemia-free state" a remission; terminology: "DXT", "ATRA", "gemtuzumab", "pip-taz", "GRAALL", "POMP", weight plausible_child; pattern "MRD-"; word sense "RT" (capitals, not RT-PCR) and AZA as azacitidine with a PTCL; event_words covid, influenza, cystitis, UTI.
-PLAN_VERSION = "164"
+# 165: h180, round 37: ConText: a question asking for trials for a disease ("any trials for my lupus?") does not doubt it; a denial ends "failed"'s reach ("failed MTX, never had rituximab"); "faild"; terminology: "kidney lupus", "lupus of the kidneys" lupus nephritis.
+PLAN_VERSION = "165"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -74,6 +74,10 @@ class People:
         self.age_fillers = frozenset(str(w).lower() for w in ages.get("fillers") or ())
         self.carrying_words = frozenset(str(w).lower() for w in ages.get("carrying") or ())
         self.relation_modifiers = frozenset(str(w).lower() for w in (vocabulary or {}).get("relation_modifiers") or ())
+        # "i was told it is ETP-ALL", "i got that wrong, the doctors call it polymyositis": the
+        # writer's "I" speaking of what they were told, think or got wrong, not of their own
+        # health (``writer_report_words``, each a run of words; h180, round 37)
+        self.report_words = tuple(tuple(str(w).lower().split()) for w in (vocabulary or {}).get("writer_report_words") or ())
 
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
@@ -452,10 +456,18 @@ class People:
         if not plural and doc[nearest.modifier_span[0]:nearest.modifier_span[1]].text.lower() in self.words.writer_plural:
             return False
         last = nearest.modifier_span[1]
+        if self._reports(doc, last, ent.start):
+            return False    # "i was told it is ETP-ALL actually": the writer reports, the illness is the patient's
         between = doc[last:ent.start]
         if named_at is not None and between.start_char <= named_at < ent.start_char:
             return False
         return not any(t.lower_ in self.words.other_person_words or self.words.relation_of(t.text) for t in between)
+
+    def _reports(self, doc: Doc, after: int, before: int) -> bool:
+        """The words right after the writer's cue (ending at ``after``, before the mention at
+        ``before``) open with a run of ``report_words`` ("was told", "think", "got that wrong")."""
+        words = [t.lower_ for t in doc[after:min(before, after + 4)]]
+        return any(tuple(words[:len(run)]) == run for run in self.report_words)
 
 
 # a cue of taking a treatment that holds its subject: "im on", "I take", "i'm taking" (the

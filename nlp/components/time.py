@@ -431,6 +431,12 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                         key = (0, 0)
                 if fact.label in ("LAB", "SCORE") and _OWN_VALUE_BRACKET.search(between):
                     continue
+                if i in asides and expression.since:
+                    # the bracket between is an aside, no distance from a "since": "stils disese
+                    # (adult) since 2019 anakinra n tocilizumab both faild" dates the disease, not
+                    # the drug right after the year ("vasculitis (MPO) diagnosed 2019 with AKI"
+                    # keeps the AKI's time; h180, round 37)
+                    key = (0, 0)
             else:
                 between, key = text[expression.end:fact.start], (fact.start - expression.end, 1)
                 if _CLOSED_BEFORE.match(between):
