@@ -176,5 +176,8 @@ def test_a_cd4_criterion_is_a_lab_leaf():
 def test_a_study_asked_about_for_ones_own_disease_is_the_patients():
     assert not _one("is there a study for my myositis?", "inflammatory_myopathy").uncertain
     assert not _one("could she join a trial for her ITP?", "itp").uncertain
-    # without a possessive, the question may be for anyone
-    assert _one("is there a trial for lupus?", "sle").uncertain
+    # without a possessive, too: asking a trial-finding bot for a disease's trials tells it (h180,
+    # round 37, as most dev rows have it: conv-1603, conv-5271, conv-6180, conv-6825); a disjunction
+    # or a hedge still doubts it
+    assert not _one("is there a trial for lupus?", "sle").uncertain
+    assert _one("is there a trial for possible lupus?", "sle").uncertain

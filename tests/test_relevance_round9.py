@@ -129,7 +129,9 @@ def test_a_medicine_for_one_kind_says_which_kind_a_vague_leukaemia_is():
     ev = Evaluator(Profile(extract("My dad has the Philadelphia chromosome leukaemia, the chronic one. "
                                    "He's been on imatinib for 4 years.")), load_terminology(), today=TODAY)
     fits = {concept: cap for concept, _text, cap in ranked_diagnoses(ev)}
-    assert fits.get("cml") == EXACT_FIT and "leukemia" in fits
+    # the vague leukaemia is the CML the medicine names, no second diagnosis beside it (h178, round 37:
+    # a vague cancer a medicine names is that cancer; rel-334 0.850 -> 0.920)
+    assert fits.get("cml") == EXACT_FIT
     # beside no stated diagnosis it stays weak (a medicine alone)
     alone = Evaluator(Profile(extract("he takes imatinib")), load_terminology(), today=TODAY)
     assert {concept: cap for concept, _t, cap in ranked_diagnoses(alone)}.get("cml", 0) < EXACT_FIT
