@@ -519,8 +519,7 @@ class Answering:
         tracker = turn.tracker
         known = tracker.profile.first("LOCATION")
         if known is None:
-            source = tracker.next_source
-            self._note(turn, "facts", {"source": source}, located(place, source))
+            self._note_place(turn, place)
         if known is None and any(f.label != "LOCATION" for f in tracker.profile.facts):
             turn.results_asked = True
             self.show_results(turn)
@@ -674,8 +673,11 @@ class Answering:
         ("in hospital" is no place)."""
         place = self._place_named(text)
         if place is not None:
-            source = turn.tracker.next_source
-            self._note(turn, "facts", {"source": source}, located(place, source))
+            self._note_place(turn, place)
+
+    def _note_place(self, turn: Turn, place: str) -> None:
+        source = turn.tracker.next_source
+        self._note(turn, "facts", {"source": source}, located(place, source))
 
     def _place_named(self, text: str) -> str | None:
         """The known place a message names after "in" or "near" ("any in london?"), or None."""
