@@ -350,3 +350,14 @@ def test_a_treatment_refused_is_not_had(text, concept):
 def test_the_child_named_between_the_writer_and_the_disease_is_the_patient():
     facts = extract("I'm asking for my 6 year old who has ITP", today=TODAY)
     assert [(f.concept, f.family) for f in facts if f.label == "CONDITION"] == [("itp", False)]
+
+
+@pytest.mark.parametrize("text, concept, when", [("had MAS in jan", "macrophage_activation_syndrome", "2026-01"),
+                                                 ("relapsed in march", "relapsed_disease", "2026-03"),
+                                                 ("she relapsed again in june", "relapsed_disease", "2026-06")])
+def test_an_event_is_dated_by_the_month_after_it(text, concept, when):
+    assert _of(text, concept).date == when
+
+
+def test_a_disease_is_not_dated_by_a_bare_month_after_it():
+    assert _of("lupus in june", "sle").date is None

@@ -320,6 +320,23 @@ _COURSE_OPENING = re.compile(r"(?:^|[.,;:!?\n(]|\b(?:and|then)\b)[ \t]*(?:(?:and
                              r"brief|long|course|round|dose|pulse|of|some|the)[ \t]+){0,5}$", re.IGNORECASE)
 
 
+def _month_of_an_event(text: str, fact: Any, expression: TimeExpression) -> bool:
+    """An event named right before its month ("had MAS in jan", "relapsed in march", "a flare
+    in june"): the latest such month is its date (``event_words``, ``month_event_concepts`` in
+    data/nlp/extraction.yaml; lead, round 40). Only the words "in"/"during"/"back in" and at
+    most three words between."""
+    if fact.label not in ("CONDITION", "INFECTION") or fact.end is None or fact.end > expression.start:
+        return False
+    if not ((fact.text or "").lower() in vocabulary_words("event_words")
+            or fact.concept in vocabulary_words("month_event_concepts")):
+        return False
+    return _EVENT_MONTH_GAP.fullmatch(text, fact.end, expression.start) is not None
+
+
+# what may stand between an event and "in <month>": a few words ("relapsed again in march")
+_EVENT_MONTH_GAP = re.compile(r"(?:\s+[a-z']{1,12}){0,3}\s*", re.IGNORECASE)
+
+
 def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of, reader: TimeReader | None = None) -> dict[int, TimeExpression]:
     """fact index -> its time expression. ``facts`` have ``label``, ``start``, ``end``;
     ``sentence_of(char)`` names the sentence a character is in."""
@@ -349,7 +366,7 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             # "platelets 20 in march"; a treatment only with its cue ("stopped the cellcept in
             # june"); "since march" is anything's start ("on benlysta since march")
             candidates = [i for i in candidates if facts[i].label in ("LAB", "SCORE") or facts[i].label in (preferred or ())
-                          or _month_after_a_course(text, facts[i], expression)]
+                          or _month_after_a_course(text, facts[i], expression) or _month_of_an_event(text, facts[i], expression)]
             # the cue's own treatment is named after it ("stopped the cellcept in june"); one
             # named before the cue is not what it dates ("Rituximab helped, she had a flare in
             # march": the flare was in march) (h65)
