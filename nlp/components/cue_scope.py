@@ -222,9 +222,7 @@ def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose, over
         between = doc[before.end:after.start]
         if only_past_a_dose and not any(dose_part(t) for t in between):
             continue
-        if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
-                or (over_a_bracket and _BRACKET_JOIN.fullmatch(doc.text, before.end_char, after.start_char))
-                or (_joined_past_a_dose(between) and past_a_dose(cues[0]))):
+        if not _joined_in_list(doc, before, after, over_a_bracket, past_a_dose(cues[0])):
             continue
         after._.modifiers = tuple(after._.modifiers) + (cues[0],)
         if graph is not None:
@@ -236,6 +234,14 @@ def _over_the_rest_of_the_list(doc, graph, category: str, own, past_a_dose, over
 # Erwinase) and nelarabine" (h151, round 32)
 _BRACKET_JOIN = re.compile(r"(?:[ \t]+[\w/.-]{1,20}){0,3}[ \t]*\([^()\n]{1,120}\)[ \t]*[,;]?[ \t]*(?:(?:and|or|&|\+)[ \t]+)?",
                            re.IGNORECASE)
+
+
+def _joined_in_list(doc, before, after, over_a_bracket: bool, past_a_dose: bool) -> bool:
+    """Two items joined as a list: by list words (``_LIST_JOIN``), with ``over_a_bracket`` past a
+    bracket of the first's own (``_BRACKET_JOIN``), with ``past_a_dose`` past its dose or count."""
+    return bool(_LIST_JOIN.fullmatch(doc.text, before.end_char, after.start_char)
+                or (over_a_bracket and _BRACKET_JOIN.fullmatch(doc.text, before.end_char, after.start_char))
+                or (past_a_dose and _joined_past_a_dose(doc[before.end:after.start])))
 
 
 def _outcome_back_over_the_list(doc, graph) -> None:
@@ -269,9 +275,7 @@ def _outcome_back_over_the_list(doc, graph) -> None:
             if any(x.category.startswith("THERAPY_") and x.category != "THERAPY_DOSE"
                    or x.category in ASSERTION_CATEGORIES for x in before._.modifiers):
                 break
-            if not (_LIST_JOIN.fullmatch(doc.text, before.end_char, first.start_char)
-                    or _BRACKET_JOIN.fullmatch(doc.text, before.end_char, first.start_char)
-                    or _joined_past_a_dose(doc[before.end:first.start])):
+            if not _joined_in_list(doc, before, first, over_a_bracket=True, past_a_dose=True):
                 break
             before._.modifiers = tuple(before._.modifiers) + (m,)
             graph.edges.append((before, m))
@@ -983,7 +987,7 @@ def _outcome_of_it_before_another(doc, modifier, ent) -> bool:
     at = next((i for i, w in enumerate(words[:3]) if w in singular), None)
     if at is None or not any(w in verbs for w in words[at + 1:]):
         return False        # "... asparaginase chemo but its back": "it" is the disease
-    return any(e.label_ in _KINDS and ent.end <= e.start and e.end <= start for e in doc.ents)
+    return _treatments_between(doc, ent, start) >= 1
 
 
 def _both_of_the_two_before(doc, modifier, ent) -> bool:
@@ -995,8 +999,12 @@ def _both_of_the_two_before(doc, modifier, ent) -> bool:
     start, end = modifier.modifier_span
     if ent.end > start or not any(t.lower_ == "both" for t in doc[max(0, start - 2):end]):
         return False
-    between = [e for e in doc.ents if e.label_ in _KINDS and ent.end <= e.start and e.end <= start]
-    return len(between) >= 2
+    return _treatments_between(doc, ent, start) >= 2
+
+
+def _treatments_between(doc, ent, start: int) -> int:
+    """How many treatments stand between the mention ``ent`` and the token ``start`` after it."""
+    return sum(1 for e in doc.ents if e.label_ in _KINDS and ent.end <= e.start and e.end <= start)
 
 
 # what a bracket after one treatment of a list says of that treatment alone

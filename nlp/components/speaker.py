@@ -610,7 +610,8 @@ def _speaker_of(text: str) -> Speaker:
                         and (rel.pronoun_age[rel.sexes[c[2]]].search(text, c[1])
                              or rel.pronoun_age[rel.sexes[c[2]]].search(text, 0, c[0]))
                         and not writer_first(c)), None)
-    if subject is None and not any(p.search(text) for p in rel.self_statements):
+    says_own = any(p.search(text) for p in rel.self_statements)    # the writer's own health told
+    if subject is None and not says_own:
         # "mum has RA, enbrel until 2019, then orencia ...", "mum has ITP, 81.": a relative
         # named without "my" as the subject the message opens with, whose sentence goes on
         # about them; not a note's terse family history ("Daughter has ITP.", "Mother has RA;
@@ -618,7 +619,7 @@ def _speaker_of(text: str) -> Speaker:
         subject = next((c for c in found if len(found) == 1 and _opening_goes_on(text, c, rel)), None)
     spoken_of = [sex for sex, pattern in rel.third_person.items() if pattern.search(text)]
     writer = rel.first_person.search(text) or rel.first_plural.search(text)
-    if subject is None and writer and not any(p.search(text) for p in rel.self_statements):
+    if subject is None and writer and not says_own:
         # "My father he take rituximab ...", "my mum had tocilizumab, so they moved her to
         # baricitinib": the writer says nothing of their own health and goes on about the
         # relative named first, as "he"/"her" of the relation's sex
@@ -629,18 +630,20 @@ def _speaker_of(text: str) -> Speaker:
         start, end, relation = subject[:3]
         return Speaker("relative", relation, rel.sexes[relation], text[start:end], start, end)
     if (CARED_FOR in rel.sexes and any(p.search(text) for p in rel.carer_statements)
-            and not any(p.search(text) for p in rel.self_statements)):
+            and not says_own):
         # "im her carer, shes 47 with systemic sclerosis", "paid carer here for a lady with lupus":
         # a carer writes for the person they look after, who has no relation word of their own;
         # the sex of the one pronoun the message uses (h150, round 32)
         return Speaker("relative", CARED_FOR, spoken_of[0] if len(spoken_of) == 1 else None)
-    child = next((m for p in rel.child_by_age for m in _child_by_age(text, p, rel)), None)
-    if child is not None and "child" in rel.sexes and not any(p.search(text) for p in rel.self_statements):
+    child = None
+    if "child" in rel.sexes and not says_own:
+        child = next((m for p in rel.child_by_age for m in _child_by_age(text, p, rel)), None)
+    if child is not None:
         # "my 8 yr old has T-ALL. she relapsed ...", "my 15yo has crohns": the writer's child,
         # named by age alone; the sex of the one pronoun the message uses (lead, round 40)
         return Speaker("relative", "child", spoken_of[0] if len(spoken_of) == 1 else None,
                        text[child.start():child.end()], child.start(), child.end())
-    if writer and spoken_of and not any(p.search(text) for p in rel.self_statements):
+    if writer and spoken_of and not says_own:
         # "I don't think she has TB": someone writing about "she"; her sex when only one is named;
         # the one relation of that sex the message names, even at a clause's end ("she hasnt
         # had an HIV test ... SLE, my wife"), is who she is (h145, round 31)
