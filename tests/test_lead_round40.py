@@ -361,3 +361,17 @@ def test_an_event_is_dated_by_the_month_after_it(text, concept, when):
 
 def test_a_disease_is_not_dated_by_a_bare_month_after_it():
     assert _of("lupus in june", "sle").date is None
+
+
+@pytest.mark.parametrize("sign_off", ["Kind regards,", "Yours sincerely", "Best wishes"])
+def test_a_letters_sign_off_is_no_city(tmp_path, sign_off):
+    from bot.tracker import LOCATION_KEY
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "im 34 with lupus since 2015, mycophenolate and rituximab didnt help")
+    for _ in range(6):      # "not sure" to each question until the city is asked
+        if (tracker_of(engine, "a").pending or {}).get("key") == LOCATION_KEY:
+            break
+        engine.message("a", "not sure")
+    assert (tracker_of(engine, "a").pending or {}).get("key") == LOCATION_KEY
+    engine.message("a", sign_off)
+    assert not [f for f in tracker_of(engine, "a").profile.facts if f.label == "LOCATION"]
