@@ -28,7 +28,8 @@ def replacing(tracker: Tracker, facts: list[Fact]) -> tuple[list[Fact], list[Fac
 
     A fact about something already known replaces it by itself (the profile's key). A new
     drug, condition, procedure, infection or biomarker replaces the latest one of its kind
-    in the message being corrected, taking over its status and dates."""
+    in the message being corrected, taking over its status and dates, unless the message
+    also names a known one of its kind: then it is told beside that one."""
     facts = list(facts)
     current = {Profile.key(f): f for f in tracker.profile.facts}
     old: list[Fact] = []
@@ -53,12 +54,21 @@ def replacing(tracker: Tracker, facts: list[Fact]) -> tuple[list[Fact], list[Fac
             if differs(previous, fact):
                 old.append(previous)
             continue
-        if fact.label in MULTI_LABELS and fact.asserted:
+        if fact.label in MULTI_LABELS and fact.asserted and not _updates_a_known(fact, facts, current):
             targets = [g for g in tracker.last_noted if g.label == fact.label and (g.label, g.concept) not in concepts
                        and Profile.key(g) in current and g not in old and g.asserted]
             if targets:
                 facts[n] = _takes_over(fact, targets[-1], old, removed)
     return facts, old, removed
+
+
+def _updates_a_known(fact: Fact, facts: list[Fact], current: dict) -> bool:
+    """The message names a known fact of ``fact``'s kind as well, said of the patient ("actually
+    she stopped the mycophenolate 2 weeks ago, the doctor switched her to voclosporin"): it
+    updates that one, and ``fact`` is told beside it, replacing nothing (the voclosporin had
+    taken the place of the cyclophosphamide noted with the mycophenolate; lead, round 41)."""
+    return any(g is not fact and g.label == fact.label and not g.negated and not g.family
+               and Profile.key(g) in current for g in facts)
 
 
 def tells_instead(tracker: Tracker, facts: list[Fact], body: str) -> bool:

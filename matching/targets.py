@@ -31,13 +31,15 @@ _POSITIVE = ("positive", None)          # a marker named without a status ("CD7+
 _SETS = StoreMemo(16)
 
 
-def target_names(profile: Profile) -> list[str]:
+def target_names(profile: Profile, maybe: bool = False) -> list[str]:
     """The names of the target antigens the patient is positive for (stated about the
-    patient, not negated, not hypothetical): the concept's abbreviations and terms."""
+    patient, not negated, not hypothetical): the concept's abbreviations and terms. With
+    ``maybe``, also those said with a doubt ("his cells are cd7 positive i think")."""
     terminology = load_terminology()
     names: list[str] = []
     for fact in profile.facts:
-        if (fact.label != "BIOMARKER" or fact.negated or fact.family or fact.hypothetical or fact.uncertain
+        if (fact.label != "BIOMARKER" or fact.negated or fact.family or fact.hypothetical
+                or (fact.uncertain and not maybe)
                 or fact.status not in _POSITIVE or fact.concept not in terminology):
             continue
         concept = terminology[fact.concept]
@@ -105,8 +107,11 @@ def untargeted_trials(db: Any, profile: Profile) -> frozenset[str]:
     whose CD7 is not known), trials for a cancer only: among trials fitting the patient's
     condition equally, they
     rank after the others, as a trial for a marker the patient is not known to have is less
-    likely theirs. Never a verdict: the marker's criterion decides."""
-    mine = target_names(profile)
+    likely theirs. A marker said with a doubt ("the doctors said his cells are cd7 positive
+    i think") is one the patient may carry: its trials are not ranked after the others (a
+    mother's hedge had put an anti-sickness study for children on chemotherapy before the
+    CD7 CAR-T; lead, round 41). Never a verdict: the marker's criterion decides."""
+    mine = target_names(profile, maybe=True)
     return _SETS.get(db, lambda: _untargeted(db, mine), "untargeted", tuple(mine))
 
 

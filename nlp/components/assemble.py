@@ -1912,6 +1912,11 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
             # list's last drug is that drug's remark, not the list's date (h136, round 29)
             continue
         position = next((i for i, f in enumerate(treatments) if f is fact), None)
+        if _mid_list_bracket(text, fact, expression, treatments[position + 1:] if position is not None else []):
+            # "prednisolone, mycophenolate (2021-2023, stopped due to cytopenias), tacrolimus
+            # (2023-2024) ...": a bracket of the list's middle is its item's remark; the years
+            # are the mycophenolate's, not the prednisolone's before it (lead, round 41)
+            continue
         later = fact
         for earlier in reversed(treatments[:position or 0]):
             if earlier.end > later.start or not _COMBINATION_JOIN.fullmatch(text, earlier.end, later.start) \
@@ -1923,6 +1928,18 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
                 if expression.ended or fact.historical:
                     earlier.historical = True
             later = earlier
+
+
+def _mid_list_bracket(text: str, fact: Fact, expression, after: list[Fact]) -> bool:
+    """The date is in a bracket opened right after ``fact`` and another treatment of the list
+    follows the bracket's close ("azathioprine (2019-2020) and methotrexate")."""
+    opening = text.find("(", fact.end, expression.start)
+    if opening < 0 or not _COMBINATION_JOIN.fullmatch(text, fact.end, opening) or ")" in text[opening:expression.start]:
+        return False
+    closing = text.find(")", expression.end)
+    if closing < 0 or "(" in text[expression.end:closing] or "\n" in text[fact.end:closing]:
+        return False
+    return bool(after) and after[0].start > closing and _COMBINATION_JOIN.fullmatch(text, closing + 1, after[0].start) is not None
 
 
 def _latest_named(text: str, times, today: date) -> date | None:
