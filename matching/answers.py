@@ -414,6 +414,22 @@ def read_date(reply: str, today: date) -> str | None:
     return next(dates_in(reply, today), None)
 
 
+# an amount of time alone: "2 months", "a couple of weeks", "3 yrs" (the unit is checked by
+# nlp's time reader, which reads it with "ago")
+_AMOUNT = re.compile(r"(?:\d{1,3}(?:[.,]5)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several)\s+[a-z]{2,8}")
+
+
+def _ago_of_an_amount(reply: str, today: date) -> str | None:
+    """An amount of time alone answering "when did you last ...?" ("about 2 months", "maybe 3
+    weeks", "a couple of months") is that long ago, as the question's example "3 weeks ago"
+    (it had not been understood; lead, round 41). Never "for 2 months" (how long, not when)."""
+    core = _strip_approx(_after_hedges(reply.strip().rstrip(" .!?")))
+    if not _AMOUNT.fullmatch(core):
+        return None
+    return read_date(f"{core} ago", today)
+
+
 def _date(question, text: str, reply: str, today: date) -> list[Fact]:
     kind = question.kind
     concept = question.concepts[0] if question.concepts else None
@@ -435,7 +451,7 @@ def _date(question, text: str, reply: str, today: date) -> list[Fact]:
             return [_fact(question, text, _therapy_label(concept), concept, negated=True, historical=never)]
         if kind in ("history_date", "procedure_date", "diagnosis_date"):
             return []  # "never" contradicts what the question was based on: not understood
-    when = read_date(reply, today)
+    when = read_date(reply, today) or _ago_of_an_amount(reply, today)
     if when is None:
         return []
     if kind == "last_dose":

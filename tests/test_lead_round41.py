@@ -135,3 +135,105 @@ def test_an_apologetic_no_to_a_question_still_answers_it(tmp_path, answer):
     assert "When did you last take mycophenolate" in reply
     reply = talk(engine, "a", answer)[0]
     assert "When did you last take mycophenolate" not in reply
+
+
+# -- a time after a test is the test's; a worsening after a treatment -------------------------
+
+def _drug(text, concept):
+    found = [f for f in extract(text, today=TODAY) if f.concept == concept]
+    assert len(found) == 1, [(f.concept, f.text) for f in extract(text, today=TODAY)]
+    return found[0]
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("He is now on a drug called romidepsin but the scan last week was worse.", "romidepsin"),
+    ("she is on rituximab but the bloods last month were worse", "rituximab"),
+    ("on eltrombopag, the blood test 2 weeks ago was fine", "eltrombopag"),
+])
+def test_a_time_after_a_test_does_not_date_the_treatment(text, concept):
+    assert _drug(text, concept).date is None
+
+
+def test_a_time_of_the_treatment_itself_still_dates_it():
+    assert _drug("started tocilizumab last week", "tocilizumab").date is not None
+    assert _drug("on tocilizumab since march", "tocilizumab").date is not None
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("He is now on a drug called romidepsin but the scan last week was worse.", "romidepsin"),
+    ("he had CHOP but the PET showed progression", "chop"),
+    ("on rituximab but then she got worse", "rituximab"),
+])
+def test_a_worsening_after_a_treatment_is_its_failure(text, concept):
+    assert _drug(text, concept).status == "failed"
+
+
+@pytest.mark.parametrize("text", ["on eltrombopag, but no worse", "on eltrombopag but it's not worse"])
+def test_no_worse_is_no_failure(text):
+    assert _drug(text, "eltrombopag").status != "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("stelara (nothing), entyvio (nothing), rinvoq (made me really sick)", "ustekinumab"),
+    ("stelara (nothing), entyvio (nothing at all)", "vedolizumab"),
+    ("tried stelara - nothing.", "ustekinumab"),
+    ("then entyvio, nothing either", "vedolizumab"),
+])
+def test_nothing_said_of_a_treatment_is_its_failure(text, concept):
+    assert _drug(text, concept).status == "failed"
+
+
+def test_nothing_else_is_the_only_treatment():
+    assert _drug("on mtx - nothing else", "methotrexate").status != "failed"
+
+
+# -- an amount of time alone answering "when did you last ...?" -------------------------------
+
+@pytest.mark.parametrize("answer, month", [
+    ("about 2 months", "2026-10"), ("2 months", "2026-10"), ("a couple of months", "2026-10"),
+    ("maybe 3 weeks", "2026-11"),
+])
+def test_an_amount_of_time_is_that_long_ago(tmp_path, answer, month):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "I'm a patient")
+    talk(engine, "a", "I have ITP since 2018, im 39")
+    reply = talk(engine, "a", "steroids, ivig, eltrombopag and rituximab didnt work. now on fostamatinib")[0]
+    assert "When did you last take ivig" in reply
+    reply = talk(engine, "a", answer)[0]
+    assert "didn't catch" not in reply
+    assert f"last taken {month}" in reply
+
+
+def test_how_long_is_no_when():
+    from matching.answers import _ago_of_an_amount
+    assert _ago_of_an_amount("for 2 months", TODAY) is None
+    assert _ago_of_an_amount("2 bananas", TODAY) is None
+
+
+# -- a question about a word is no fact --------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("what does cd19 mean", "cd19"), ("what is cd7", "cd7"), ("whats cd7 positive mean", "cd7"),
+    ("what is lupus nephritis?", "lupus_nephritis"),
+])
+def test_a_question_about_a_word_is_no_fact(text, concept):
+    found = [f for f in extract(text, today=TODAY) if f.concept == concept]
+    assert found and all(f.hypothetical for f in found)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("what is the best trial for her lupus", "sle"),
+    ("his cells are cd7 positive, what does that mean?", "cd7"),
+])
+def test_a_question_after_a_fact_keeps_it(text, concept):
+    found = [f for f in extract(text, today=TODAY) if f.concept == concept]
+    assert found and not any(f.hypothetical for f in found)
+
+
+def test_asking_what_cd19_means_notes_nothing(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "I'm a patient")
+    talk(engine, "a", "I have ITP since 2018, im 39")
+    reply = talk(engine, "a", "what does cd19 mean")[0]
+    assert "CD19 is a marker" in reply
+    assert "CD19 expression positive" not in reply

@@ -128,6 +128,11 @@ class TimeReader:
             re.escape(str(w)).replace(r"\ ", r"\s+") for w in changes), re.IGNORECASE) if changes else None
         after = vocabulary.get("time_cues_after_object") or ()
         self.after_object = re.compile(r"\b(?:%s)\Z" % alternation(map(str, after)), re.IGNORECASE) if after else None
+        tests = vocabulary.get("investigation_words") or ()
+        # "... but the scan " right before the time: the time is the test's (lead, round 41)
+        self.test_before = re.compile(
+            r"\b(?:the|her|his|my|their|a|latest|last|recent|repeat)?\s*(?:%s)\s*(?:was|were|done|taken)?\s*\Z"
+            % "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in tests), re.IGNORECASE) if tests else None
         names = vocabulary.get("protocols_named_with_year", [])
         self.protocol_year = re.compile(r"\b(?:%s)[\s-]*$" % "|".join(re.escape(n) for n in names),
                                         re.IGNORECASE) if names else None
@@ -387,6 +392,11 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
             candidates = [i for i in candidates if not any(
                 f.label == "CONDITION" and facts[i].end <= f.start and f.end <= expression.start for f in facts)]
         candidates = [i for i in candidates if not _now_before_a_later_clause(text, facts[i], expression)]
+        if reader is not None and reader.test_before is not None and not expression.since and reader.test_before.search(
+                text, max(0, expression.start - 40), expression.start):
+            # "He is now on romidepsin but the scan last week was worse": the week is the scan's
+            candidates = [i for i in candidates if not (facts[i].label in ("DRUG", "PROCEDURE")
+                                                        and facts[i].end <= expression.start)]
         if expression.adjacent:
             candidates = [i for i in candidates if facts[i].label in ADJACENT_LABELS and facts[i].end <= expression.start
                           and (_ADJACENT_GAP.fullmatch(text[facts[i].end:expression.start])
