@@ -1912,11 +1912,11 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
             # list's last drug is that drug's remark, not the list's date (h136, round 29)
             continue
         position = next((i for i, f in enumerate(treatments) if f is fact), None)
-        if _mid_list_bracket(text, fact, expression, treatments[position + 1:] if position is not None else []):
-            # "prednisolone, mycophenolate (2021-2023, stopped due to cytopenias), tacrolimus
-            # (2023-2024) ...": a bracket of the list's middle is its item's remark; the years
-            # are the mycophenolate's, not the prednisolone's before it (lead, round 41)
-            continue
+        # "prednisolone, mycophenolate (2021-2023, stopped due to cytopenias), tacrolimus
+        # (2023-2024) ...": a bracket of the list's middle is its item's remark; the years are
+        # the mycophenolate's, not the prednisolone's before it; the list is still of the past
+        # (lead, round 41)
+        mid_list = _mid_list_bracket(text, fact, expression, treatments[position + 1:] if position is not None else [])
         later = fact
         for earlier in reversed(treatments[:position or 0]):
             if earlier.end > later.start or not _COMBINATION_JOIN.fullmatch(text, earlier.end, later.start) \
@@ -1924,7 +1924,8 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
                 break
             if earlier.date is None and earlier.status is None and not (
                     earlier.negated or earlier.hypothetical or earlier.family):
-                earlier.date = expression.date
+                if not mid_list:
+                    earlier.date = expression.date
                 if expression.ended or fact.historical:
                     earlier.historical = True
             later = earlier
