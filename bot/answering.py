@@ -90,12 +90,25 @@ class Answering:
         if tracker.relation is not None or tracker.role == "clinician":
             return
         found = self.speaker(text)
+        if getattr(found, "speaker", None) == "patient" and not tracker.self_told:
+            turn.record("self_told", {})    # "I have lupus": the writer's own
+            return
         if getattr(found, "speaker", None) != "relative" or not getattr(found, "relation", None):
             return
         # later on, only a writer naming themself the patient's relative ("sorry, I should say
-        # I am her mum", "im his wife btw"): "my mother is 70" after "I have lupus" is someone else
-        if tracker.messages < SPEAKER_MESSAGES or getattr(found, "writer", None):
+        # I am her mum", "im his wife btw"), or a relative named with the illness already noted
+        # while the writer never spoke of their own ("mi hija tiene lupus", then "my daughter 20
+        # has lupus, cellcept failed": the daughter is the patient; lead, round 41): "my mother
+        # is 70" after "I have lupus" is someone else
+        if (tracker.messages < SPEAKER_MESSAGES or getattr(found, "writer", None)
+                or (not tracker.self_told and self._names_the_known_illness(tracker, text))):
             turn.record("speaker", {"relation": found.relation, "sex": found.sex})
+
+    def _names_the_known_illness(self, tracker, text: str) -> bool:
+        """The message names a diagnosis already noted as the patient's."""
+        known = {f.concept for f in tracker.profile.facts if f.label == "CONDITION" and f.asserted}
+        said = {f.concept for f in self._read(text, tracker=tracker) if f.label == "CONDITION" and not f.negated}
+        return bool(known & said)
 
     def _corrects_whose(self, turn: Turn, body: str) -> bool:
         """A correction of whom the conversation is about ("I have ITP", then "sorry i meant my
@@ -109,9 +122,7 @@ class Answering:
         found = self.speaker(body)
         if getattr(found, "speaker", None) != "relative" or not getattr(found, "relation", None):
             return False
-        known = {f.concept for f in tracker.profile.facts if f.label == "CONDITION" and f.asserted}
-        said = {f.concept for f in self._read(body, tracker=tracker) if f.label == "CONDITION" and not f.negated}
-        if not known & said:
+        if not self._names_the_known_illness(tracker, body):
             return False
         turn.record("speaker", {"relation": found.relation, "sex": found.sex})
         return True

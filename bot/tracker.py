@@ -23,6 +23,8 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``resume``      ``{}``: the user asked for more questions after seeing results
 * ``speaker``     ``{"relation": "daughter", "sex": "female"|"male"|None}``: a relative is
   writing about the patient (from the first messages; the relation word's category only)
+* ``self_told``   ``{}``: the writer spoke of their own illness ("I have lupus"): the patient
+  is the writer, a relative named later with the same illness is family
 * ``language``    ``{"lang": "en"|"zh"}``: the language the conversation is answered in
   (from the messages, or chosen with /language); kept by /restart, deleted by /forget
 * ``unclear``     ``{}``: a message was not understood (the second in a row is not met
@@ -73,6 +75,7 @@ class Tracker:
     round_asked: int = 0       # questions asked since the start or the last "ask me more" (the budget)
     skips_in_row: int = 0      # questions left open ("not sure", "skip") in a row, since the last answer or facts
     passed: int = 0            # messages in a row that told other things while the pending question stayed open
+    self_told: bool = False    # the writer spoke of their own illness ("I have lupus"): the patient is the writer
     more: bool = False         # "ask me more" was said: every question that can still matter is asked
     questioning: bool = True
     results_shown: bool = False
@@ -176,6 +179,8 @@ class Tracker:
         elif kind == "speaker":
             self.relation = payload.get("relation")
             self.relation_sex = payload.get("sex")
+        elif kind == "self_told":
+            self.self_told = True
         elif kind == "labs":
             self.labs = bool(payload.get("known"))
         elif kind == "language":

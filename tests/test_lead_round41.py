@@ -237,3 +237,25 @@ def test_asking_what_cd19_means_notes_nothing(tmp_path):
     reply = talk(engine, "a", "what does cd19 mean")[0]
     assert "CD19 is a marker" in reply
     assert "CD19 expression positive" not in reply
+
+
+# -- a relative named with the illness already noted, the writer never the patient -----------
+
+def test_a_relative_named_with_the_noted_illness_is_the_patient(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    engine.start("a")
+    talk(engine, "a", "hola, mi hija tiene lupus y tiene 20 años")
+    reply = talk(engine, "a", "my daughter 20 has lupus, cellcept and benlysta failed")[0]
+    assert "family history" not in reply
+    assert "age 20" in reply and "mycophenolate mofetil (did not help)" in reply
+    assert "When did she last take" in reply
+
+
+def test_a_relative_with_the_writers_illness_after_the_writer_spoke_is_family(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "I'm the patient")
+    talk(engine, "a", "I have lupus, I'm 34, mycophenolate didn't work")
+    talk(engine, "a", "my mother has lupus and she is on benlysta")
+    summary = _summary(engine, "a")
+    assert "belimumab" not in summary
+    assert "age 34" in summary
