@@ -259,3 +259,25 @@ def test_a_relative_with_the_writers_illness_after_the_writer_spoke_is_family(tm
     summary = _summary(engine, "a")
     assert "belimumab" not in summary
     assert "age 34" in summary
+
+
+# -- a dose changed: taken now; a recent window is no past -----------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("He doubled his oral corticosteroids in the past week.", "glucocorticoid"),
+    ("they increased her prednisolone to 20mg last week", "prednisone"),
+    ("the doctor upped his methotrexate in october", "methotrexate"),
+    ("they reduced the pred to 5 mg in march", "prednisone"),
+])
+def test_a_dose_changed_is_taken_now(text, concept):
+    fact = _drug(text, concept)
+    assert fact.status == "current" and not fact.historical
+
+
+def test_a_treatment_tapered_off_is_not_taken_now():
+    fact = _drug("she tapered off the prednisolone last month", "prednisone")
+    assert fact.status != "current" and fact.historical
+
+
+def test_in_the_past_alone_is_still_the_past():
+    assert _drug("she had TB in the past", "tuberculosis").historical
