@@ -281,3 +281,19 @@ def test_a_treatment_tapered_off_is_not_taken_now():
 
 def test_in_the_past_alone_is_still_the_past():
     assert _drug("she had TB in the past", "tuberculosis").historical
+
+
+# -- "did not have (much in the way of) a response" -------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("He received two cycles of R-CVP. He did again not have a significant response.", "r_cvp"),
+    ("She received rituximab but did not have much in the way of response.", "rituximab"),
+    ("she had rituximab and didnt have any response", "rituximab"),
+    ("She was given IVIG but she has not shown any improvement", "ivig"),
+])
+def test_no_response_said_with_a_verb_is_a_failure(text, concept):
+    assert _drug(text, concept).status == "failed"
+
+
+def test_a_response_had_is_no_failure():
+    assert _drug("she had rituximab and did have a good response", "rituximab").status != "failed"
