@@ -108,6 +108,7 @@ class Texts:
                 self._intents.setdefault(phrase, "results")
         starts, strip, prefixes, courtesy, not_place, in_passing, not_starts = [], [], [], [], [], [], []
         not_place_parts: list[str] = []
+        meant: list[str] = []
         for lang, section in sections.items():
             at = where if lang == ENGLISH else f"{where}: {lang}"
             corrections = _mapping(section, "corrections", at)
@@ -115,6 +116,7 @@ class Texts:
             strip += _strings(corrections.get("strip", []), f"{at}: corrections.strip")
             not_starts += _strings(corrections.get("not_starts", []), f"{at}: corrections.not_starts")
             courtesy += _strings(corrections.get("courtesy", []), f"{at}: corrections.courtesy")
+            meant += _strings(corrections.get("said_meant", []), f"{at}: corrections.said_meant")
             places = _mapping(section, "places", at)
             prefixes += _strings(places.get("strip", []), f"{at}: places.strip")
             not_place += _strings(places.get("not_place_words", []), f"{at}: places.not_place_words")
@@ -128,6 +130,8 @@ class Texts:
         self._correction_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in starts)
         self._hedge_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in not_starts)
         self._correction_strip = sorted((unicodedata.normalize("NFKC", s).casefold() for s in strip), key=len, reverse=True)
+        # "i said cyclophosphamide but i meant rituximab": read as "rituximab, not cyclophosphamide"
+        self._said_meant = [re.compile(p, re.IGNORECASE) for p in meant]
         # longest first, so "i live in" is stripped before "in"
         self._place_prefixes = sorted((normalise(p) for p in prefixes), key=len, reverse=True)
         self._in_passing = (re.compile(r"(?<!\w)(?:%s)\s+((?:[^\W\d_][\w'-]*)(?:\s+[^\W\d_][\w'-]*){0,2})"
@@ -223,8 +227,11 @@ class Texts:
         return self._intents.get(normalise(message))
 
     def is_correction(self, message: str) -> bool:
-        """True when the message opens like a correction ("no, it was ...", "actually 45")."""
+        """True when the message opens like a correction ("no, it was ...", "actually 45") or
+        says what it meant instead ("i said cyclophosphamide but i meant rituximab")."""
         text = unicodedata.normalize("NFKC", message).replace("\u2019", "'").casefold().lstrip()
+        if any(p.fullmatch(text.strip()) for p in self._said_meant):
+            return True
         if any(text.startswith(start) and (len(text) == len(start) or not _word_char(text[len(start)]))
                for start in self._hedge_starts):
             return False        # "not sure about her lungs, ..." hedges (corrections.not_starts)
@@ -236,6 +243,10 @@ class Texts:
     def correction_body(self, message: str) -> str:
         """A correction without its openers: "no, it was azathioprine" -> "azathioprine"."""
         text = unicodedata.normalize("NFKC", message).replace("\u2019", "'").strip()
+        for pattern in self._said_meant:
+            found = pattern.fullmatch(text)
+            if found:       # "i said X but i meant Y": Y replaces X, as "Y, not X" says
+                return f"{found.group('new').strip()}, not {found.group('old').strip()}"
         changed = True
         while changed and text:
             changed = False

@@ -297,3 +297,39 @@ def test_no_response_said_with_a_verb_is_a_failure(text, concept):
 
 def test_a_response_had_is_no_failure():
     assert _drug("she had rituximab and did have a good response", "rituximab").status != "failed"
+
+
+# -- "i said X but i meant Y"; "she didnt have X" ---------------------------------------------
+
+def _lupus_daughter(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    engine.start("a")
+    talk(engine, "a", "Patient or family")
+    talk(engine, "a", "my daughter is 22, lupus nephritis since 2020. she had cyclophosphamide and mmf, both didnt work")
+    return engine
+
+
+@pytest.mark.parametrize("correction", [
+    "i said cyclophosphamide but i meant rituximab",
+    "sorry when i said cyclophosphamide i meant rituximab",
+    "I wrote cyclophosphamide, I meant rituximab.",
+])
+def test_what_was_meant_instead_replaces_what_was_said(tmp_path, correction):
+    engine = _lupus_daughter(tmp_path)
+    reply = talk(engine, "a", correction)[0]
+    assert "corrected" in reply
+    summary = _summary(engine, "a")
+    assert "rituximab (did not help)" in summary and "cyclophosphamide" not in summary
+
+
+@pytest.mark.parametrize("denial", ["she didnt have the mmf, that was her cousin", "she hasnt had mmf"])
+def test_a_treatment_she_didnt_have_is_never_had(tmp_path, denial):
+    engine = _lupus_daughter(tmp_path)
+    talk(engine, "a", denial)
+    assert "never had mycophenolate mofetil" in _summary(engine, "a")
+
+
+@pytest.mark.parametrize("text", ["she didnt have mmf", "he hasnt had rituximab", "i havent tried benlysta"])
+def test_a_denial_without_its_apostrophe_is_never_had(text):
+    fact = next(f for f in extract(text, today=TODAY) if f.label == "DRUG")
+    assert fact.negated and fact.historical
