@@ -526,7 +526,11 @@ class Answering:
         nearest first; else their sites (lead, round 40)."""
         place = self._place_named(text)
         if place is None:
-            return False
+            if not self._trials_place_asked(text):
+                return False
+            self._sites_answer(turn)        # "why is it in china?": where the trials are
+            self._after_answer(turn)
+            return True
         tracker = turn.tracker
         known = tracker.profile.first("LOCATION")
         if known is None:
@@ -690,9 +694,21 @@ class Answering:
         source = turn.tracker.next_source
         self._note(turn, "facts", {"source": source}, located(place, source))
 
+    def _trials_place_asked(self, text: str) -> bool:
+        """A question about where a trial is that names a known place ("why is it in china",
+        "is the trial only in china?")."""
+        for match in _IN_PLACE.finditer(text):
+            if self.texts.trials_place(text[:match.start()]):
+                words = match.group(1).strip().split()
+                if any(self._known_place(" ".join(words[:n])) is not None for n in range(min(3, len(words)), 0, -1)):
+                    return True
+        return False
+
     def _place_named(self, text: str) -> str | None:
         """The known place a message names after "in" or "near" ("any in london?"), or None."""
         for match in _IN_PLACE.finditer(text):
+            if self.texts.trials_place(text[:match.start()]):
+                continue        # "why is it in china": the trial's place, not the person's (lead, round 41)
             words = match.group(1).strip()
             for n in range(min(3, len(words.split())), 0, -1):
                 candidate = " ".join(words.split()[:n])

@@ -109,6 +109,7 @@ class Texts:
         starts, strip, prefixes, courtesy, not_place, in_passing, not_starts = [], [], [], [], [], [], []
         not_place_parts: list[str] = []
         meant: list[str] = []
+        trial_subjects: list[str] = []
         for lang, section in sections.items():
             at = where if lang == ENGLISH else f"{where}: {lang}"
             corrections = _mapping(section, "corrections", at)
@@ -122,6 +123,7 @@ class Texts:
             not_place += _strings(places.get("not_place_words", []), f"{at}: places.not_place_words")
             not_place_parts += _strings(places.get("not_place_parts", []), f"{at}: places.not_place_parts")
             in_passing += _strings(places.get("in_passing", []), f"{at}: places.in_passing")
+            trial_subjects += _strings(places.get("trial_subjects", []), f"{at}: places.trial_subjects")
         self._courtesy = tuple(sorted({normalise(w) for w in courtesy}, key=len, reverse=True))
         self.not_place_words = frozenset(normalise(w) for w in not_place)
         # parts of a reply written without spaces (Chinese) that no place name holds ("吗")
@@ -130,6 +132,12 @@ class Texts:
         self._correction_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in starts)
         self._hedge_starts = tuple(unicodedata.normalize("NFKC", s).casefold() for s in not_starts)
         self._correction_strip = sorted((unicodedata.normalize("NFKC", s).casefold() for s in strip), key=len, reverse=True)
+        # "why is it in china", "is the trial only in china?": the place is the trial's
+        self._trial_place = (re.compile(r"(?:\b(?:is|are|was|were|'s|s)\s+(?:%s)|\b(?:%s)(?:'s|s|\s+is|\s+are))"
+                                        r"(?:\s+(?:only|just|all|mainly|mostly|also|still|really|based|run|held|done))*\s*\Z"
+                                        % ("|".join(re.escape(normalise(w)) for w in trial_subjects),
+                                           "|".join(re.escape(normalise(w)) for w in trial_subjects)))
+                            if trial_subjects else None)
         # "i said cyclophosphamide but i meant rituximab": read as "rituximab, not cyclophosphamide"
         self._said_meant = [re.compile(p, re.IGNORECASE) for p in meant]
         # longest first, so "i live in" is stripped before "in"
@@ -258,6 +266,11 @@ class Texts:
                     changed = True
                     break
         return text
+
+    def trials_place(self, before: str) -> bool:
+        """The words before "in <place>" make the place a trial's ("why is it", "is the trial
+        only", "are they all"), not the person's."""
+        return self._trial_place is not None and self._trial_place.search(normalise(before)) is not None
 
     def places_in_passing(self, message: str) -> list[str]:
         """The runs of one to three words after "were in", "shes in", ... (``places.in_passing``),

@@ -333,3 +333,24 @@ def test_a_treatment_she_didnt_have_is_never_had(tmp_path, denial):
 def test_a_denial_without_its_apostrophe_is_never_had(text):
     fact = next(f for f in extract(text, today=TODAY) if f.label == "DRUG")
     assert fact.negated and fact.historical
+
+
+# -- a question about where a trial is names no place of the person's -------------------------
+
+@pytest.mark.parametrize("question", ["why is it in china", "is the trial only in china?", "are they all in china?"])
+def test_where_a_trial_is_is_not_where_the_person_is(tmp_path, question):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "I'm the patient")
+    talk(engine, "a", "adult onset stills disease since 2019, 41F. anakinra and tocilizumab both failed")
+    reply = talk(engine, "a", question)[0]
+    assert "lives in" not in reply
+    assert "Sites:" in reply
+    assert "China" not in _summary(engine, "a")
+
+
+def test_asking_for_trials_in_a_place_still_notes_it(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "I'm the patient")
+    talk(engine, "a", "adult onset stills disease since 2019, 41F. anakinra and tocilizumab both failed")
+    talk(engine, "a", "is there anything in china?")
+    assert "China" in _summary(engine, "a")
