@@ -33,7 +33,8 @@ from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, stopped_later, taken_on_schedule
 from nlp.components.episodes import after_an_earlier_illness, episode_treatments, line_outcomes
-from nlp.components.stop_reasons import not_given_for_a_marker, not_given_reasons, stop_reasons, stopped_for_outcome
+from nlp.components.stop_reasons import (caused_then_stopped, not_given_for_a_marker, not_given_reasons, stop_reasons,
+                                         stopped_for_outcome)
 from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
 from nlp.components.harm_cause import harm_causes, harms_on_treatment
 from nlp.components.table_rows import table_rows
@@ -760,6 +761,7 @@ class FactBuilder:
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now
         stopped_for_outcome(text, facts)   # "tofacitinib 2024-2025, stopped for DVT": not tolerated
+        caused_then_stopped(text, facts)   # "MTX caused pneumonitis and was stopped": not tolerated, the harm of then
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         episode_treatments(text, facts)   # "MAS 2022 (ICU, etoposide), resolved": the episode's treatment, over
         not_given_reasons(text, facts)    # "Not for cyclophosphamide (cancer)": why not, the patient's illness
