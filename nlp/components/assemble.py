@@ -1403,6 +1403,13 @@ class FactBuilder:
         if fact.label == "SCORE":
             fact.value_normalized = reading.value
             if reading.value_high is not None:
+                score = self.terminology.get(fact.concept)
+                worse = score.attrs.get("worse") if score else None
+                if worse and reading.value is not None and fact.comparator is None:
+                    # "ECOG 0-1", "KPS 70-80": a range said of one patient counts at its worse
+                    # bound (terminology ``worse``; h182, round 38)
+                    fact.value = fact.value_normalized = reading.value_high if worse == "higher" else reading.value
+                    return
                 fact.comparator = fact.comparator or ">="
             return
         if reading.value is None:  # "3x ULN": only the multiple is known
