@@ -44,7 +44,7 @@ from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, doc_value, sentence_index, span_value
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, listed_before_a_bracketed_outcome, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
 from nlp.components.discourse import Outcomes, People
-from nlp.components.disease_status import StatusWords, is_status_span, remission_now
+from nlp.components.disease_status import StatusWords, is_status_span, remission_now, values_of_a_past_status
 from nlp.components.sections import HistorySections
 from nlp.components.result_headings import ResultHeadings
 from nlp.components.class_headings import ClassHeadings
@@ -768,6 +768,7 @@ class FactBuilder:
         after_an_earlier_illness(text, facts)   # "AML (2024) after MDS (2021)": the MDS is of then
         line_outcomes(text, facts)      # "FLAG-Ida 07/2026 - refractory": that line's outcome, of then
         remission_now(text, facts)      # "relapsed 2025, now in CR2 after FLAG-Ida": the relapse and FLAG-Ida over
+        values_of_a_past_status(text, facts)   # "refractory (marrow blasts 35%) ... since 04/2026": of then
         not_given_for_a_marker(text, facts)   # "Ivosidenib: no IDH1 mutation": never given
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         counted_episodes(text, facts, self.episodes_counted)   # "ive had covid twice": of the past

@@ -441,10 +441,9 @@ _JOINED = re.compile(r"[ \t]*(?:\+|/|&|and|with|plus)[ \t]*", re.IGNORECASE)
 
 def remission_now(text: str, facts: list[Fact]) -> None:
     """A remission said to be now ("now in CR2 after FLAG-Ida", "currently in CR3") ends a relapse
-    told before it: the relapse is over (past), with what its bracket names ("Relapse 02/2026
-    (marrow, 40% blasts)"); and the treatment its "after" names brought it and is over ("after
-    nelarabine + cyclophosphamide"; ``remission_now`` in data/nlp/extraction.yaml; h182, round
-    38). A relapse told after the remission stays the disease now."""
+    told before it: the relapse is over (past); and the treatment its "after" names brought it and
+    is over ("after nelarabine + cyclophosphamide"; ``remission_now`` in data/nlp/extraction.yaml;
+    h182, round 38). A relapse told after the remission stays the disease now."""
     spec = _remission_now_spec()
     if spec is None:
         return
@@ -463,14 +462,6 @@ def remission_now(text: str, facts: list[Fact]) -> None:
             if (relapse.label == "CONDITION" and relapse.concept in ends and relapse.start < remission.start
                     and not relapse.historical and plain(relapse)):
                 relapse.historical = True
-                opening = _BRACKET_AFTER.match(text, relapse.end)
-                closing = text.find(")", opening.end()) if opening else -1
-                if opening and closing > 0 and "\n" not in text[opening.end():closing]:
-                    for inside in facts:
-                        if (opening.end() <= inside.start and inside.end <= closing and plain(inside)
-                                and inside.label in ("LAB", "CONDITION", "INFECTION")
-                                and not (inside.concept in terminology and terminology.is_a(inside.concept, "malignancy"))):
-                            inside.historical = True
         found = brought_by.match(text, remission.end)
         end = found.end() if found else -1
         while found:
@@ -482,3 +473,30 @@ def remission_now(text: str, facts: list[Fact]) -> None:
                 treatment.status = None
             joined = _JOINED.match(text, treatment.end)
             end = joined.end() if joined and joined.end() > treatment.end else -1
+
+
+def values_of_a_past_status(text: str, facts: list[Fact]) -> None:
+    """What the bracket right after a disease status that is over names is of then too: the
+    values and sites of a relapse or refractory disease since ended ("Relapse 02/2026 (marrow,
+    40% blasts) ... now in CR2", "Induction hyper-CVAD: refractory (marrow blasts 35% after 2
+    cycles). Venetoclax + nelarabine since 04/2026"), never a cancer named there (h182, round 38)."""
+    terminology = load_terminology()
+    if STATUS_ROOT not in terminology:
+        return
+
+    def plain(f: Fact) -> bool:
+        return not (f.negated or f.hypothetical or f.uncertain or f.family)
+
+    for status in facts:
+        if (status.label != "CONDITION" or not status.historical or not plain(status)
+                or status.concept not in terminology or not terminology.is_a(status.concept, STATUS_ROOT)):
+            continue
+        opening = _BRACKET_AFTER.match(text, status.end)
+        closing = text.find(")", opening.end()) if opening else -1
+        if not opening or closing < 0 or "\n" in text[opening.end():closing] or "(" in text[opening.end():closing]:
+            continue
+        for inside in facts:
+            if (opening.end() <= inside.start and inside.end <= closing and plain(inside) and not inside.historical
+                    and inside.label in ("LAB", "CONDITION", "INFECTION")
+                    and not (inside.concept in terminology and terminology.is_a(inside.concept, "malignancy"))):
+                inside.historical = True
