@@ -177,3 +177,20 @@ def test_the_rounds_gold_rows_are_well_formed():
     chats = [json.loads(line) for line in (GOLD / "conversation" / "dev.jsonl").read_text().splitlines() if line.strip()]
     chats = [r for r in chats if r["id"][5:].isdigit() and 7561 <= int(r["id"][5:]) <= 7580]
     assert len(chats) == 20 and all(r["voice"] == "clinician" for r in chats)
+
+
+# 10. a combination started together; clinicians' short names
+def test_the_drugs_of_a_combination_share_its_start():
+    for text, concepts in (("AML. Azacitidine + venetoclax since 08/2026, cycle 4 now.", ("azacitidine", "venetoclax")),
+                           ("HSTCL. Gemcitabine + oxaliplatin since 10/2026.", ("gemcitabine", "oxaliplatin"))):
+        for concept in concepts:
+            fact = one_at(text, concept, TODAY)
+            assert fact.status == "current" and predicted_assertion(fact) == NOW, (text, concept)
+    # a list's comma is no combination: the "since" is the last drug's
+    assert one_at("SSc. MMF, nintedanib since 2024.", "mycophenolate", TODAY).date is None
+
+
+def test_clinicians_short_names_of_three_biologics():
+    assert reading("PTCL 64M, pembro caused pneumonitis and was stopped.", "pembrolizumab") == PAST
+    assert reading("AOSD, anakinra stopped, cana since 2024.", "canakinumab") == NOW
+    assert reading("Crohn's 24M, risa since jan, upa added 08/2026.", "risankizumab") == NOW

@@ -1742,6 +1742,7 @@ class FactBuilder:
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
+                _combination_started(fact, facts, doc_text(doc), expression.date)
             if ((expression.since or expression.onset_age is not None) and not expression.ended
                     and fact.label == "DRUG" and fact.historical and fact.status is None
                     and not (fact.negated or fact.hypothetical or fact.uncertain)
@@ -1902,6 +1903,26 @@ def _stop_remark() -> re.Pattern:
     "(discontinued 2016)", "(held since 10/2025)"."""
     words = [*vocabulary_words("stopped_later_words"), *vocabulary_words("stop_remark_words")]
     return re.compile(r"[^\S\n]*(?:\d+(?:[.,]\d+)?[^\S\n]?[a-zA-Z/]{1,6}[^\S\n]{0,2})?\([^\S\n]*(?:%s)\b" % alternation(words), re.IGNORECASE)
+
+
+# the join of the drugs of one combination that shares its start ("Venetoclax + nelarabine since
+# 04/2026", "aza/ven since 08/2026"): not a comma or "and" of a list (h182, round 38)
+_SINCE_JOIN = re.compile(r"[ \t]*(?:\+|/|&|plus|with)[ \t]*", re.IGNORECASE)
+
+
+def _combination_started(fact: Fact, facts: list[Fact], text: str, start: str | None) -> None:
+    """The drugs joined to a treatment taken since a date by "+" or "with" right before it are
+    taken since then too: "Azacitidine + venetoclax since 08/2026", "Gemcitabine + oxaliplatin since
+    10/2026" (only those nothing else dates or says; h182, round 38)."""
+    later = fact
+    for earlier in sorted((f for f in facts if f.label in ("DRUG", "PROCEDURE") and f.end <= fact.start),
+                          key=lambda f: f.start, reverse=True):
+        if not _SINCE_JOIN.fullmatch(text, earlier.end, later.start):
+            break
+        if (earlier.status is None and earlier.date is None and not earlier.historical
+                and not (earlier.negated or earlier.hypothetical or earlier.uncertain or earlier.family)):
+            earlier.status, earlier.date = "current", start
+        later = earlier
 
 
 def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:
