@@ -213,7 +213,8 @@ def _hash(text: str) -> str:
 # 163: lead, round 40: ConText "(the doctors) are saying / suggesting / talking about" a treatment hypothetical, "X was offered but she said no", "previously declined X" not had; terminology: Chinese terms of the relapsed / refractory statuses ("复发", "难治", "复发难治").
 # 164: h177, round 37: ConText: "X was offered but she preferred", "offered X, chose Y", "he also declined X", "X was not carried out" not had; "planned ... declined" a refusal; the bare "prophylaxis" reaches three words and no LAB ("prophylaxis against" keeps the forward reach), "as secondary prophylaxis" past, "5-day cycles started" a start, "leukaemia-free state" a remission; terminology: "DXT", "ATRA", "gemtuzumab", "pip-taz", "GRAALL", "POMP", weight plausible_child; pattern "MRD-"; word sense "RT" (capitals, not RT-PCR) and AZA as azacitidine with a PTCL; event_words covid, influenza, cystitis, UTI.
 # 165: h180, round 37: ConText: a question asking for trials for a disease ("any trials for my lupus?") does not doubt it; a denial ends "failed"'s reach ("failed MTX, never had rituximab"); "faild"; terminology: "kidney lupus", "lupus of the kidneys" lupus nephritis.
-PLAN_VERSION = "165"
+# 166: h182, round 38: ConText: "X was not an option" / "not indicated" not had (was hypothetical); "and was stopped" reaches back only; "no response / refractory after N cycles" the course's before it; terminology: score "worse" (ECOG 0-1 read 1), extramedullary disease a site of spread; time pattern "added 06/2025" a start; a caused harm with a stop, a remission now ending a relapse, a past status's bracket, a marker's sign at a line's end.
+PLAN_VERSION = "166"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -81,7 +81,9 @@ _EXTRA_KEYS = {
     # of 3.2 kg is a newborn's, questioned only in an adult (h177, round 37)
     "analyte": {"canonical_unit", "units", "plausible", "plausible_child", "child_under_age", "uln", "lln", "derived", "bare_units", "whole_units", "typical",
                 "dipstick"},     # a urine dipstick analyte: "2+" after it is a grade, not "at least"
-    "score": {"range"},
+    # worse: "higher" or "lower", the end of the scale that is worse for the patient: a range
+    # written for one patient ("ECOG 0-1", "KPS 70-80") is read as its worse bound (h182, round 38)
+    "score": {"range", "worse"},
     # diagnosis: true marks an infection that is a diagnosis trials are for (HIV, chronic
     # hepatitis): registry condition names map to it and the relevance gate counts it
     "infection": {"diagnosis", "narrower"},
@@ -235,6 +237,8 @@ def _parse_concept(raw: Any, category: str, where: str) -> Concept:
                 raise DataError(f"{where}({cid}).{key}", "every unit must be one of the analyte's units")
         if raw.get("bare_units") and "typical" not in raw:
             raise DataError(f"{where}({cid}).typical", "bare_units needs a typical [low, high] range")
+    if category == "score" and raw.get("worse", "higher") not in ("higher", "lower"):
+        raise DataError(f"{where}({cid}).worse", "must be 'higher' or 'lower'")
     terms_lower = {t.lower() for t in raw.get("terms", [])}
     for key in ("narrower", "said_as_written"):
         if any(t.lower() not in terms_lower for t in raw.get(key, [])):

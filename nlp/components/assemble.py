@@ -33,7 +33,8 @@ from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, stopped_later, taken_on_schedule
 from nlp.components.episodes import after_an_earlier_illness, episode_treatments, line_outcomes
-from nlp.components.stop_reasons import not_given_for_a_marker, not_given_reasons, stop_reasons, stopped_for_outcome
+from nlp.components.stop_reasons import (caused_then_stopped, not_given_for_a_marker, not_given_reasons, stop_reasons,
+                                         stopped_for_outcome)
 from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
 from nlp.components.harm_cause import harm_causes, harms_on_treatment
 from nlp.components.table_rows import table_rows
@@ -43,7 +44,7 @@ from nlp.components.value_outcomes import ValueOutcomes
 from nlp.components.doc_cache import doc_text, doc_value, sentence_index, span_value
 from nlp.components.status import THERAPY_STATUS, MentionStatus, bare_current, biomarker_status, bracket_outcome, bracket_over, checked_before, failing_now, failing_while_on, failure_if, failure_past_own_now, infection_status, intolerance_of_last, listed_before_a_bracketed_outcome, now_right_after, planned_at_end, still_taken, stopped_after_own_start, taken_in_question, test_without_result, then_after_past, therapy_status
 from nlp.components.discourse import Outcomes, People
-from nlp.components.disease_status import StatusWords, is_status_span
+from nlp.components.disease_status import StatusWords, is_status_span, remission_now, values_of_a_past_status
 from nlp.components.sections import HistorySections
 from nlp.components.result_headings import ResultHeadings
 from nlp.components.class_headings import ClassHeadings
@@ -760,11 +761,14 @@ class FactBuilder:
         failing_on_schedule(text, kept, facts, self.schedule)   # "despite mesalamine 4.8 g daily": failing, taken now
         taken_on_schedule(text, kept, facts, self.recurring)    # "he got IVIG every month": taken now
         stopped_for_outcome(text, facts)   # "tofacitinib 2024-2025, stopped for DVT": not tolerated
+        caused_then_stopped(text, facts)   # "MTX caused pneumonitis and was stopped": not tolerated, the harm of then
         stop_reasons(text, facts)       # "tofacitinib 2023-2024 (DVT)": why it stopped, of then
         episode_treatments(text, facts)   # "MAS 2022 (ICU, etoposide), resolved": the episode's treatment, over
         not_given_reasons(text, facts)    # "Not for cyclophosphamide (cancer)": why not, the patient's illness
         after_an_earlier_illness(text, facts)   # "AML (2024) after MDS (2021)": the MDS is of then
         line_outcomes(text, facts)      # "FLAG-Ida 07/2026 - refractory": that line's outcome, of then
+        remission_now(text, facts)      # "relapsed 2025, now in CR2 after FLAG-Ida": the relapse and FLAG-Ida over
+        values_of_a_past_status(text, facts)   # "refractory (marrow blasts 35%) ... since 04/2026": of then
         not_given_for_a_marker(text, facts)   # "Ivosidenib: no IDH1 mutation": never given
         finished_courses(text, facts)   # "Received IVIG 1 g/kg x 2 and methylprednisolone 1 g x 3": both given
         counted_episodes(text, facts, self.episodes_counted)   # "ive had covid twice": of the past
@@ -1401,6 +1405,13 @@ class FactBuilder:
         if fact.label == "SCORE":
             fact.value_normalized = reading.value
             if reading.value_high is not None:
+                score = self.terminology.get(fact.concept)
+                worse = score.attrs.get("worse") if score else None
+                if worse and reading.value is not None and fact.comparator is None:
+                    # "ECOG 0-1", "KPS 70-80": a range said of one patient counts at its worse
+                    # bound (terminology ``worse``; h182, round 38)
+                    fact.value = fact.value_normalized = reading.value_high if worse == "higher" else reading.value
+                    return
                 fact.comparator = fact.comparator or ">="
             return
         if reading.value is None:  # "3x ULN": only the multiple is known
@@ -1731,6 +1742,7 @@ class FactBuilder:
             if (expression.since and fact.label in ("DRUG", "PROCEDURE") and fact.status is None
                     and not (fact.historical or fact.negated or fact.hypothetical or fact.uncertain)):
                 fact.status = "current"     # "Nintedanib since 2023", "belimumab 2022-present": taken now
+                _combination_started(fact, facts, doc_text(doc), expression.date)
             if ((expression.since or expression.onset_age is not None) and not expression.ended
                     and fact.label == "DRUG" and fact.historical and fact.status is None
                     and not (fact.negated or fact.hypothetical or fact.uncertain)
@@ -1891,6 +1903,26 @@ def _stop_remark() -> re.Pattern:
     "(discontinued 2016)", "(held since 10/2025)"."""
     words = [*vocabulary_words("stopped_later_words"), *vocabulary_words("stop_remark_words")]
     return re.compile(r"[^\S\n]*(?:\d+(?:[.,]\d+)?[^\S\n]?[a-zA-Z/]{1,6}[^\S\n]{0,2})?\([^\S\n]*(?:%s)\b" % alternation(words), re.IGNORECASE)
+
+
+# the join of the drugs of one combination that shares its start ("Venetoclax + nelarabine since
+# 04/2026", "aza/ven since 08/2026"): not a comma or "and" of a list (h182, round 38)
+_SINCE_JOIN = re.compile(r"[ \t]*(?:\+|/|&|plus|with)[ \t]*", re.IGNORECASE)
+
+
+def _combination_started(fact: Fact, facts: list[Fact], text: str, start: str | None) -> None:
+    """The drugs joined to a treatment taken since a date by "+" or "with" right before it are
+    taken since then too: "Azacitidine + venetoclax since 08/2026", "Gemcitabine + oxaliplatin since
+    10/2026" (only those nothing else dates or says; h182, round 38)."""
+    later = fact
+    for earlier in sorted((f for f in facts if f.label in ("DRUG", "PROCEDURE") and f.end <= fact.start),
+                          key=lambda f: f.start, reverse=True):
+        if not _SINCE_JOIN.fullmatch(text, earlier.end, later.start):
+            break
+        if (earlier.status is None and earlier.date is None and not earlier.historical
+                and not (earlier.negated or earlier.hypothetical or earlier.uncertain or earlier.family)):
+            earlier.status, earlier.date = "current", start
+        later = earlier
 
 
 def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:

@@ -19,7 +19,7 @@ from core.facts import Fact
 from data.condition_names import DISEASE_STATUS as STATUS_ROOT
 from data.terminology import Terminology, load_terminology
 from nlp.components.doc_cache import doc_text
-from nlp.resources import alternation, vocabulary_words
+from nlp.resources import alternation, vocabulary, vocabulary_words
 
 # a relapse's own clause (up to its end) and a year in it ("relapsed in 2020")
 _CLAUSE_END = re.compile(r"[,;.!?\n]")
@@ -422,3 +422,81 @@ def _lasting_after() -> re.Pattern:
     "still"; ``remission_lasting_after`` in data/nlp/extraction.yaml)."""
     words = vocabulary_words("remission_lasting_after") or frozenset({"since"})
     return re.compile(r"\s+(?:%s)\b" % alternation(sorted(words)), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _remission_now_spec() -> tuple[re.Pattern, re.Pattern, frozenset[str]] | None:
+    spec = vocabulary().get("remission_now") or {}
+    now, ends, after = spec.get("now_words") or (), spec.get("ends") or (), spec.get("after_words") or ()
+    if not (now and ends and after):
+        return None
+    said_now = re.compile(rf"(?<![\w-])(?:{alternation(now)})[ \t]+(?:(?:in|a|an|at)[ \t]+){{0,2}}$", re.IGNORECASE)
+    brought_by = re.compile(rf"[^.;\n]{{0,14}}?(?<![\w-])(?:{alternation(after)})[ \t]+", re.IGNORECASE)
+    return said_now, brought_by, frozenset(ends)
+
+
+_BRACKET_AFTER = re.compile(r"[ \t\d/.,\-–]{0,12}\(")
+_JOINED = re.compile(r"[ \t]*(?:\+|/|&|and|with|plus)[ \t]*", re.IGNORECASE)
+
+
+def remission_now(text: str, facts: list[Fact]) -> None:
+    """A remission said to be now ("now in CR2 after FLAG-Ida", "currently in CR3") ends a relapse
+    told before it: the relapse is over (past); and the treatment its "after" names brought it and
+    is over ("after nelarabine + cyclophosphamide"; ``remission_now`` in data/nlp/extraction.yaml;
+    h182, round 38). A relapse told after the remission stays the disease now."""
+    spec = _remission_now_spec()
+    if spec is None:
+        return
+    said_now, brought_by, ends = spec
+    terminology = load_terminology()
+
+    def plain(f: Fact) -> bool:
+        return not (f.negated or f.hypothetical or f.uncertain or f.family)
+
+    for remission in facts:
+        if (remission.label != "CONDITION" or remission.historical or not plain(remission)
+                or remission.concept not in terminology or not terminology.is_a(remission.concept, "in_remission")
+                or not said_now.search(text, max(0, remission.start - 24), remission.start)):
+            continue
+        for relapse in facts:
+            if (relapse.label == "CONDITION" and relapse.concept in ends and relapse.start < remission.start
+                    and not relapse.historical and plain(relapse)):
+                relapse.historical = True
+        found = brought_by.match(text, remission.end)
+        end = found.end() if found else -1
+        while found:
+            treatment = next((f for f in facts if f.start == end and f.label in ("DRUG", "PROCEDURE") and plain(f)), None)
+            if treatment is None:
+                break
+            treatment.historical, treatment.ongoing = True, False
+            if treatment.status == "current":
+                treatment.status = None
+            joined = _JOINED.match(text, treatment.end)
+            end = joined.end() if joined and joined.end() > treatment.end else -1
+
+
+def values_of_a_past_status(text: str, facts: list[Fact]) -> None:
+    """What the bracket right after a disease status that is over names is of then too: the
+    values and sites of a relapse or refractory disease since ended ("Relapse 02/2026 (marrow,
+    40% blasts) ... now in CR2", "Induction hyper-CVAD: refractory (marrow blasts 35% after 2
+    cycles). Venetoclax + nelarabine since 04/2026"), never a cancer named there (h182, round 38)."""
+    terminology = load_terminology()
+    if STATUS_ROOT not in terminology:
+        return
+
+    def plain(f: Fact) -> bool:
+        return not (f.negated or f.hypothetical or f.uncertain or f.family)
+
+    for status in facts:
+        if (status.label != "CONDITION" or not status.historical or not plain(status)
+                or status.concept not in terminology or not terminology.is_a(status.concept, STATUS_ROOT)):
+            continue
+        opening = _BRACKET_AFTER.match(text, status.end)
+        closing = text.find(")", opening.end()) if opening else -1
+        if not opening or closing < 0 or "\n" in text[opening.end():closing] or "(" in text[opening.end():closing]:
+            continue
+        for inside in facts:
+            if (opening.end() <= inside.start and inside.end <= closing and plain(inside) and not inside.historical
+                    and inside.label in ("LAB", "CONDITION", "INFECTION")
+                    and not (inside.concept in terminology and terminology.is_a(inside.concept, "malignancy"))):
+                inside.historical = True

@@ -1020,8 +1020,9 @@ class MentionStatus:
         sign = doc[span.end]
         if sign.text not in ("+", "-") or self.words.get(sign.text) not in ("positive", "negative"):
             return None
-        if span.end + 1 < len(doc) and not sign.whitespace_ and not doc[span.end + 1].is_punct:
-            return None     # "HBsAg-negative", "anti-HBc-IgM": part of a longer word
+        if (span.end + 1 < len(doc) and not sign.whitespace_
+                and not (doc[span.end + 1].is_punct or doc[span.end + 1].is_space)):
+            return None     # "HBsAg-negative", "anti-HBc-IgM": part of a longer word ("CD8-" at a line's end is its sign; h182)
         return self.words[sign.text]
 
     def before(self, span: Span) -> str | None:

@@ -200,3 +200,56 @@ def stopped_for_outcome(text: str, facts: list[Fact]) -> None:
             continue
         fact.status = "failed" if reason.concept in statuses else "intolerant"
 
+
+
+@lru_cache(maxsize=1)
+def _caused_then_stopped() -> tuple[re.Pattern, re.Pattern] | None:
+    spec = vocabulary().get("caused_then_stopped") or {}
+    causes, stops = spec.get("causes") or (), spec.get("stops") or ()
+    if not (causes and stops):
+        return None
+    # the cause word after the treatment's course or a bracket ("Pembrolizumab (within a study)
+    # caused"), in its sentence; the stop after the harm, in the same sentence
+    cause = re.compile(rf"[^.;\n]{{0,40}}?(?<![\w-])(?:{alternation(causes)})(?![\w-])", re.IGNORECASE)
+    stop = re.compile(rf"[^.;\n]{{1,80}}?(?<![\w-])(?:{alternation(stops)})(?![\w-])", re.IGNORECASE)
+    return cause, stop
+
+
+def caused_then_stopped(text: str, facts: list[Fact]) -> None:
+    """A treatment that caused a harm and was stopped ("Methotrexate 2009-2013 caused pneumonitis
+    and was stopped", "eltrombopag - caused a portal vein thrombosis and was stopped", "CYC caused
+    haemorrhagic cystitis and was stopped"): not tolerated, and over; the illness, infection or
+    lab named between the cause and the stop is of then (``caused_then_stopped`` in
+    data/nlp/extraction.yaml; h182, round 38). A treatment with a failure of its own keeps it."""
+    patterns = _caused_then_stopped()
+    if patterns is None:
+        return
+    cause, stop = patterns
+    for fact in facts:
+        if (fact.label not in _TREATMENTS or fact.status in ("failed", "intolerant")
+                or fact.negated or fact.hypothetical or fact.uncertain or fact.family):
+            continue
+        group, end = [fact], fact.end
+        while True:     # "Azacitidine + venetoclax caused ...": one combination
+            joined = next((o for o in facts if o.label in _TREATMENTS and o.start > end
+                           and _JOINED.fullmatch(text, end, o.start)), None)
+            if joined is None:
+                break
+            group.append(joined)
+            end = joined.end
+        caused = cause.match(text, end)
+        if caused is None or any(end <= o.start < caused.end() for o in facts if o.label in _TREATMENTS):
+            continue
+        stopped = stop.match(text, caused.end())
+        if stopped is None:
+            continue
+        harms = [o for o in facts if caused.end() <= o.start and o.end <= stopped.end()]
+        if any(o.label in _TREATMENTS for o in harms):
+            continue    # "X caused a flare, so Y was stopped": not X's stop
+        for treatment in group:
+            if treatment.status not in ("failed", "intolerant"):
+                treatment.status = "intolerant"
+            treatment.historical, treatment.ongoing = True, False
+        for harm in harms:
+            if harm.label in _REASONS and not (harm.negated or harm.hypothetical or harm.uncertain or harm.family):
+                harm.historical = True

@@ -44,11 +44,16 @@ _ADJACENT_GAP = re.compile(r"\s*:?\s*(?:%s)?(?:\([^()\n]{1,25}\)\s*)?(?:[x×]\s?
 def _given_gap() -> re.Pattern:
     """The adjacent gap after a word that says the treatment was given then ("Obinutuzumab given
     2025 x4 doses", "Rituximab given 2021 with a 6-month response"; extraction.yaml
-    ``adjacent_given_words``; h126, round 27): the year is the course's, as "Rituximab 2021"."""
+    ``adjacent_given_words``; h126, round 27): the year is the course's, as "Rituximab 2021";
+    also after the site it was given to and a "was" ("RT to neck given 2024", "radiotherapy to a
+    bulky left neck node was given in 2025"; h182, round 38)."""
     words = vocabulary_words("adjacent_given_words")
     if not words:
         return re.compile(r"(?!)")
-    return re.compile(r"\s*(?:%s)\s+" % alternation(words), re.IGNORECASE)
+    # ... with the site it was given to and a "was" before it ("radiotherapy to a bulky left neck
+    # node was given in 2025", "RT to neck given 2024"; h182, round 38)
+    return re.compile(r"(?:\s+to\s+(?:[\w-]+\s+){0,5}?[\w-]+)?\s*(?:(?:was|were)\s+)?(?:%s)\s+(?:(?:in|on)\s+)?"
+                      % alternation(words), re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;(]|\bbut\b|\band then\b", re.IGNORECASE)
 _CUE_WINDOW = 30
 # a bracket opened after a value, with a value of its own before the time: "Platelet count
@@ -458,6 +463,10 @@ def attach(text: str, times: list[TimeExpression], facts: list[Any], sentence_of
                         key = (0, 0)
                 if fact.label in ("LAB", "SCORE") and _OWN_VALUE_BRACKET.search(between):
                     continue
+                if fact.label in ("DRUG", "PROCEDURE") and _given_gap().fullmatch(between):
+                    # "radiotherapy to a bulky left neck node was given in 2025 after relapse
+                    # 03/2025": the time of its giving, no distance (h182, round 38)
+                    key = (0, 0)
                 if i in asides and expression.since:
                     # the bracket between is an aside, no distance from a "since": "stils disese
                     # (adult) since 2019 anakinra n tocilizumab both faild" dates the disease, not
