@@ -134,3 +134,30 @@ def test_receptor_statuses_written_out_and_joined_by_a_slash_are_both():
                  "breast cancer") == both
     er = _rule("estrogen receptor-positive/HER2-negative breast cancer")
     assert {"type": "biomarker", "marker": "estrogen_receptor", "state": "positive"} in er["all"]
+
+
+def test_kinds_of_an_infection_before_its_examples_restate_it():
+    # s33-0069 (dev gold): the bracket had been a second requirement beside the infection, so an
+    # HIV-positive patient with no other infection was let through an exclusion of both
+    rule = _rule("Known active infections (bacterial, fungal or viral, including human immunodeficiency virus "
+                 "positive)", "exclusion")
+    assert rule["any"][0] == {"type": "infection", "agent": "active_infection", "state": "active"}
+    # an HIV-positive patient with no other infection is never let through (the team decides)
+    assert _verdict(rule, "I am HIV positive, no other infections") != "false"
+    assert _verdict(rule, "no infections at all, HIV negative") != "true"
+    rule = _rule("Active infection (bacterial or fungal, including HIV)", "exclusion")
+    assert "any" in rule and {"type": "infection", "agent": "hiv", "state": "positive"} in rule["any"]
+    # words that are no kinds of the infection keep the bracket the team's
+    assert "all" in _rule("Active infections (requiring antibiotics, including HIV)", "exclusion")
+
+
+def test_the_examples_of_a_negated_fact_may_none_of_them_hold():
+    # "No active infection (including tuberculosis)": any[no infection, no tuberculosis] had let a
+    # patient with tuberculosis and no other infection meet the inclusion
+    for text in ("No active infection (including tuberculosis)", "Absence of active infection (including tuberculosis)",
+                 "No active infections (such as tuberculosis)"):
+        rule = _rule(text)
+        assert "all" in rule and "any" not in [k for k in rule], text
+        assert _verdict(rule, "I have tuberculosis, on treatment since November") != "true", text
+    # not negated: the examples are alternatives still
+    assert "any" in _rule("Active infection (including tuberculosis)", "exclusion")
