@@ -75,11 +75,13 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         reader.threshold_brackets.append(subgroup_threshold(reader, el, inner_atoms) or bracket_text)
         return
     cut = next((i for i, e in enumerate(inner) if i and is_cue(e, "examples")), None)
-    if cut is not None and before and _kinds_of_head(reader, before[-1], inner[:cut]):
+    if (cut is not None and before and not (before[-1].negated or before[-1].mods.get("negated"))
+            and _kinds_of_head(reader, before[-1], inner[:cut])):
         # round 38 (h184): "active infections (bacterial, fungal or viral, including human
         # immunodeficiency virus positive)": kinds of the fact before the bracket, then its examples;
         # the kinds restate the fact (each with its head noun is it or a kind of it), the examples
-        # are read as a bracket of examples (read whole, the bracket had been a second requirement)
+        # are read as a bracket of examples (read whole, the bracket had been a second requirement);
+        # not after a negated fact (the examples read here would not be negated with it)
         _bracket_examples(reader, chunk, inner[cut:], before)
         return
     if (is_cue(first, "examples") or (inner_atoms and all(a.mods.get("example") for a in inner_atoms))
