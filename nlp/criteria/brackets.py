@@ -74,6 +74,16 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         # for the whole clause ("ALT or AST > 2.5 × ULN (...)"); read when it names one condition
         reader.threshold_brackets.append(subgroup_threshold(reader, el, inner_atoms) or bracket_text)
         return
+    cut = next((i for i, e in enumerate(inner) if i and is_cue(e, "examples")), None)
+    if (cut is not None and before and not (before[-1].negated or before[-1].mods.get("negated"))
+            and _kinds_of_head(reader, before[-1], inner[:cut])):
+        # round 38 (h184): "active infections (bacterial, fungal or viral, including human
+        # immunodeficiency virus positive)": kinds of the fact before the bracket, then its examples;
+        # the kinds restate the fact (each with its head noun is it or a kind of it), the examples
+        # are read as a bracket of examples (read whole, the bracket had been a second requirement);
+        # not after a negated fact (the examples read here would not be negated with it)
+        _bracket_examples(reader, chunk, inner[cut:], before)
+        return
     if (is_cue(first, "examples") or (inner_atoms and all(a.mods.get("example") for a in inner_atoms))
             or (len(inner_atoms) > 2 and all(a.label == "DRUG" for a in inner_atoms) and "," in bracket_text)):
         # a list of drugs in a bracket names kinds of what stands before it ("standard
@@ -111,6 +121,24 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         chunk.content.extend(words or [reader.text[el.start:el.end]])
         if any(is_cue(e, "review:clinical") for e in inner) or node[1] == "clinical":
             chunk.clinical = True
+
+
+def _kinds_of_head(reader, head: Atom, els: list[El]) -> bool:
+    """Every element a comma, a connector or a word that, with the head noun of ``head``, names
+    ``head``'s concept or a kind of it ("bacterial" of "active infections": bacterial infection);
+    at least one such word."""
+    words = [e for e in els if e.kind == "word" and is_content(e.value, reader.cues)]
+    if not words or any(e.kind not in ("word", "conn", "cue") or (e.kind == "cue" and not is_cue(e, "connectors_or")
+                                                                    and not is_cue(e, "connectors_and"))
+                        for e in els):
+        return False
+    for word in words:
+        kind = elided_atom([(word.start, word.end, word.value)], head, after=True)
+        if kind is None or not reader.terminology.is_a(kind.concept, head.concept):
+            return False
+    for word in words:
+        word.used = True
+    return True
 
 
 def _tests_of(reader, before: list[Atom], inner_atoms: list[Atom]) -> bool:

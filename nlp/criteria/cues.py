@@ -49,6 +49,7 @@ PATTERN_SECTIONS = (
     "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
     "result_negative_after", "pregnancy_during_study", "non_pregnant_lead",
     "marker_elision", "protein_change", "other_than_inclusion", "pregnancy_plan_time", "childbearing_if_lead",
+    "same_measure_twice", "consent_day_cut",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -64,7 +65,7 @@ NAMED_GROUPS = {"time_amount": ("n", "unit"), "whichever": ("w",), "subgroup_who
                 "status_before_lines": ("words",), "status_before_disease": ("words",),
                 "non_pregnant_lead": ("states", "rest"),
                 "marker_elision": ("a", "join", "b", "state"), "protein_change": ("v",),
-                "other_than_inclusion": ("indication",)}
+                "other_than_inclusion": ("indication",), "same_measure_twice": ("name",), "consent_day_cut": ("cut",)}
 MAP_SECTIONS = ("disease_antibodies", "graded_by", "chronic_markers")
 REVIEW_REASONS = ("consent", "investigator", "prognosis", "assay", "compliance", "clinical")
 RESPONSES = ("failed", "intolerant")

@@ -74,6 +74,27 @@ _CYP_BOTH_OF = re.compile(r"\b(strong|moderate) (inhibitors?|inducers?) (or|and|
 # (with another in round ones inside: the same name again, the inner one kept) written as the
 # round brackets the readers know ("[SGPT]" had hidden the value after it from the lab reader)
 _SQUARE_ALIAS = re.compile(r"(?<=\w )\[([A-Za-z][\w-]{0,11})(?:\s*\(([A-Za-z][\w-]{0,11})\))?\]")
+# round 38 (h184): a name's two abbreviations in its bracket parted by a semicolon ("Aspartate
+# transaminase (AST;SGOT), alanine transaminase (ALT;SGPT) <3 ULN"): the slash the readers know
+# between two names of one analyte ("(AST/SGOT)"); the semicolon had cut the clause in two
+_ABBREVIATION_PAIR = re.compile(r"\(([A-Za-z][\w-]{0,11})\s*;\s*([A-Za-z][\w-]{0,11})\)")
+# round 38 (h184): a slash right after a bracketed abbreviation, before the next name ("Aspartate
+# transaminase (AST)/alanine transaminase (ALT) ≤ 3 × ULN"): the slash between two names, as
+# "AST / ALT" (written without spaces, ")/alanine" was one unread word: only the ALT was read);
+# only after an analyte's abbreviation: a slash between two markers ("(HR+)/human epidermal growth
+# factor receptor 2 negative") is no "or" and stays as written
+_SLASH_AFTER_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9+-]{1,9})\)/(?=[A-Za-z])")
+
+
+def _slash_between_analytes(match: re.Match) -> str:
+    return f"({match.group(1)}) / " if match.group(1).lower() in _analyte_names() else match.group(0)
+
+
+@lru_cache(maxsize=1)
+def _analyte_names() -> frozenset[str]:
+    """Every name and abbreviation of an analyte (the terminology), lower case."""
+    return frozenset(name.lower() for concept in load_terminology().by_category("analyte")
+                     for name in (*concept.terms, *concept.attrs.get("abbreviations", ())))
 # round 33 (h158): a bracket repeating a word just written ("CD4+ T-cell (CD4+) count of less than 350
 # cells/μL"): the same name again, no abbreviation of what follows (it had cut "CD4+" off its count)
 _REPEATED_BRACKET = re.compile(r"\b(?P<w>[A-Za-z][A-Za-z0-9]{1,11}\+?)(?P<mid>[^()]{0,25}?) ?\((?P=w)\)")
@@ -1490,6 +1511,8 @@ def prepare(text: str) -> str:
         text = _sub(_ENTITY, lambda m: html.unescape(m.group(0)), text)
     text = _sub(_PREDICTED, "", _sub(_AMPERSAND, " and ", text))
     text = _sub(_SQUARE_ALIAS, lambda m: f"({m[2] or m[1]})", text)    # "[SGOT (AST)]": the same name twice
+    text = _sub(_SLASH_AFTER_ABBREVIATION, _slash_between_analytes, _sub(_ABBREVIATION_PAIR, r"(\1/\2)", text))
+    text = _same_measure_once(_without_cut_consent_day(text))
     if "(" in text:
         text = _REPEATED_BRACKET.sub(lambda m: m["w"] + m["mid"], text)     # "CD4+ T-cell (CD4+) count"
     text = _sub(_CYP_BOTH, lambda m: f"{m[1]} {m[2]} {m[3]} {m[4]} {m[1]} {m[2]} {m[5]}" if m[3][:4].lower() != m[5][:4].lower()
@@ -1676,6 +1699,7 @@ _LESSER = re.compile(r"(?<!\w)lesser than(?!\w)", re.IGNORECASE)
 # ``cues.heads`` cannot name (a sign, a lookbehind); the others are gated on their heads
 _SIGNS_NEEDED: dict[re.Pattern, tuple[str, ...]] = {
     _ESCAPED: ("\\",), _ENTITY: ("&",), _AMPERSAND: ("&",), _SQUARE_ALIAS: ("[",), _CUBIC: ("^3", "³"),
+    _ABBREVIATION_PAIR: (";",), _SLASH_AFTER_ABBREVIATION: (")/",),
     _SIGN_BRACKET: ("(",), _ABBREVIATION_BRACKET: ("(",), _TILDE_RANGE: ("~", "～"), _SLASH_EQ: ("=",), _EQ_SIGN: ("=",),
     _BOTH_INCLUSIVE: ("≥", ">="), _PERCENT_RANGE: ("%",), _ULN_NO_TIMES: ("uln", "upper limit"),
 }
@@ -1834,6 +1858,29 @@ def _without_method_bracket(text: str) -> str:
 
 # what a method bracket names: a formula or an equation
 _FORMULA_WORD = re.compile(r"\b(?:formulae?|equations?)\b", re.IGNORECASE)
+
+
+def _without_cut_consent_day(text: str) -> str:
+    """(round 38, h184) 'Participant must be 40 to 65 years of age inclusive, at the time of signing
+    the': the day an age is counted on, cut off by the line's wrap (``consent_day_cut`` of the
+    cues), is a point in time only; taken off, the line is the age limit it states (it had been
+    judged a fragment for its last word)."""
+    cues = load_cues()
+    for match in cues.finditer("consent_day_cut", text):
+        return text[:match.start("cut")]
+    return text
+
+
+def _same_measure_once(text: str) -> str:
+    """(round 38, h184) 'creatinine clearance or calculated creatinine clearance > 30 mL/min': one
+    measure named again with how it is got (``same_measure_twice`` of the cues) is that measure
+    once (the second name had stood between the first and its value: the first was left unread)."""
+    cues = load_cues()
+    if not cues.search("same_measure_twice", text):
+        return text
+    for pattern in cues.patterns["same_measure_twice"]:
+        text = pattern.sub(lambda m: m.group("name"), text)
+    return text
 
 
 def _function_label(text: str) -> str:

@@ -77,11 +77,26 @@ def apply_scopes(reader, chunks: list[Chunk]) -> None:
                 targets = [a for c in chunks[:index + 1] if c.group == group for a in c.atoms]
             _apply(reader, el, targets, chunk)
     _chronic(reader, chunks, clause_atoms)
+    _lone_letters(reader, clause_atoms)
     for atom in clause_atoms:
         if atom.shares is not None:  # "active hepatitis B or C": C is active too
             for name in _SHARED_MODS:
                 if name in atom.shares.mods and name not in atom.mods:
                     atom.mods[name] = atom.shares.mods[name]
+
+
+def _lone_letters(reader, atoms: list[Atom]) -> None:
+    """(round 38, h184) 'Known HIV infection or active hepatitis B or C': a fact the pipeline read
+    from a lone letter or number right after a fact of its kind in a plain list ("B or C", "type 1
+    or 2") is an elided item of that fact's name; it shares the fact's modifiers as one the
+    parser elides does (C had been a hepatitis C of no state: which test was the team's)."""
+    for previous, atom in zip(atoms, atoms[1:]):
+        if (atom.shares is None and _LONE_ITEM.fullmatch(atom.text) and previous.label == atom.label
+                and previous.end <= atom.start and _LIST_GAP.fullmatch(reader.text[previous.end:atom.start])):
+            atom.shares = previous
+
+
+_LONE_ITEM = re.compile(r"[A-Za-z0-9]")
 
 
 # what an elided item takes from the neighbour whose modifier it shares

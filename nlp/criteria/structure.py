@@ -354,7 +354,13 @@ class Reader:
                 # "other clinically significant infection (e.g., COVID-19)": the example is of a
                 # kind only the team judges, so it never holds alone
                 alternatives = [("all", [alt, ("review", reason, text)]) for alt in alternatives]
-            node = ("any", [node, *alternatives])
+            # round 38 (h184): "No active infection (including tuberculosis)": the examples of a
+            # negated fact are negated with it, and none of them may hold (not any = all of the
+            # nots); read as alternatives, a patient with tuberculosis and no other infection met it
+            # (only when every example read is negated too: one that is not stays an alternative)
+            negated = bool(atoms) and all(a.negated or a.mods.get("negated") for a in atoms) and all(
+                a.negated or a.mods.get("negated") for alt in alternatives for _, a in atom_nodes(alt))
+            node = ("all" if negated else "any", [node, *alternatives])
         for exception in chunk.exceptions:
             node = exempt(self, node, exception, atoms)
         return node
