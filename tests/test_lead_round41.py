@@ -354,3 +354,13 @@ def test_asking_for_trials_in_a_place_still_notes_it(tmp_path):
     talk(engine, "a", "adult onset stills disease since 2019, 41F. anakinra and tocilizumab both failed")
     talk(engine, "a", "is there anything in china?")
     assert "China" in _summary(engine, "a")
+
+
+# -- a hedged yes is left open, never "didn't catch that" -------------------------------------
+
+@pytest.mark.parametrize("hedge", ["i think so", "probably", "i believe so"])
+def test_a_hedged_yes_is_not_sure(hedge):
+    from bot.texts import read_texts
+    from matching.answers import says
+    assert read_texts().match_choice(hedge, ("unsure",)) == "unsure"
+    assert says(hedge, "unsure")
