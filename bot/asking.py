@@ -15,6 +15,7 @@ from bot.tracker import LABS_KEY, LOCATION_KEY, WHOSE_KEY
 from bot.trial_notes import annotate, offered, pruned_out
 from bot.turn import Turn
 from data.terminology import load_terminology
+from matching.verdicts import INELIGIBLE
 
 MAX_BUTTONS = 8                    # more options than this: typed answers, no keyboard
 MAX_LAB_SKIPS = 50                 # lab questions passed over in one search for the next question
@@ -299,9 +300,14 @@ class Asking:
 
     def _results_signature(self, turn: Turn) -> str:
         """What the results list says at a glance, as a short digest: each trial's id and
-        verdict in rank order, and the place the sites are sorted by (no message text)."""
+        verdict in rank order, and the place the sites are sorted by (no message text); the
+        place only while some trial may fit, so a list of none is not sent again for a city
+        ("we are in leeds" after "none of the trials I know seems to fit him"; lead, round 41)."""
         location = turn.tracker.profile.first("LOCATION")
-        ranked = [(r.id, r.verdict) for r in self.results(turn)]
+        results = self.results(turn)
+        ranked = [(r.id, r.verdict) for r in results]
+        if not any(r.verdict != INELIGIBLE for r in results):
+            location = None
         found = json.dumps([location.concept if location else None, ranked], separators=(",", ":"))
         return hashlib.sha256(found.encode()).hexdigest()[:16]
 

@@ -364,3 +364,18 @@ def test_a_hedged_yes_is_not_sure(hedge):
     from matching.answers import says
     assert read_texts().match_choice(hedge, ("unsure",)) == "unsure"
     assert says(hedge, "unsure")
+
+
+# -- a city after a list of none does not send the list again ---------------------------------
+
+def test_a_city_after_no_trial_fits_is_not_a_new_list(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family")
+    reply = talk(engine, "a", "my 8 year old son has chronic ITP since he was 3. steroids, ivig and eltrombopag "
+                              "didnt work, his platelets are under 10")[0]
+    if "none of the trials I know seems to fit" not in reply:
+        reply = talk(engine, "a", "Show results")[0]
+    assert "none of the trials I know seems to fit" in reply
+    reply = talk(engine, "a", "we are in leeds")[0]
+    assert "updated list" not in reply
+    assert "doesn't change" in reply
