@@ -107,6 +107,8 @@ def cue_scope(doc):
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
             and not _hedge_of_the_next_treatment(doc, m, ent)
+            and not _hedge_of_the_next_condition(doc, m, ent)
+            and not _hedge_past_its_own_mention(doc, m, ent)
             and not _short_course_taken_now(m, modifiers, ent)
             and not _hedge_after_a_stated_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
@@ -572,9 +574,35 @@ def _hedge_of_the_next_treatment(doc, modifier, ent) -> bool:
     ("cellcept maybe? or azathioprine", "IVIG maybe next") keeps its reach back (h176, round 37)."""
     start, end = modifier.modifier_span
     if (modifier.category != "POSSIBLE_EXISTENCE" or modifier.direction.lower() != "bidirectional"
-            or ent.label_ not in ("DRUG", "PROCEDURE") or ent.end != start or end >= len(doc)):
-        return False
+            or ent.label_ not in ("DRUG", "PROCEDURE") or ent.end > start or end >= len(doc)
+            or any(t.text != "," for t in doc[ent.end:start])):
+        return False    # ... or after a comma ("on mmf, pred, maybe rituximab next"; h181, round 38)
     return any(e.start == end and e.label_ in ("DRUG", "PROCEDURE") for e in doc.ents)
+
+
+def _hedge_of_the_next_condition(doc, modifier, ent) -> bool:
+    """A hedge written between two illnesses with no pause ("lupus maybe sjogrens as well",
+    "RA possibly psoriatic arthritis too") is the second one's, as between two treatments
+    (``_hedge_of_the_next_treatment``): the first was said plainly (h181, round 38)."""
+    start, end = modifier.modifier_span
+    if (modifier.category != "POSSIBLE_EXISTENCE" or modifier.direction.lower() != "bidirectional"
+            or ent.label_ != "CONDITION" or ent.end != start or end >= len(doc)):
+        return False
+    return any(e.start == end and e.label_ == "CONDITION" for e in doc.ents)
+
+
+def _hedge_past_its_own_mention(doc, modifier, ent) -> bool:
+    """A hedge written right after a mention ("rituximab maybe next") reaches back no further
+    than that mention: not across a comma to what was listed before it ("mmf and pred,
+    rituximab maybe next": the mmf and pred are taken; h181, round 38)."""
+    start, end = modifier.modifier_span
+    if (modifier.category != "POSSIBLE_EXISTENCE" or modifier.direction.lower() != "bidirectional"
+            or ent.end >= start or (end < len(doc) and doc[end].text == "?")):
+        return False    # "cellcept, azathioprine maybe?": a doubt over the list asked about
+    own = next((e for e in doc.ents if e.end == start and e.label_ == ent.label_), None)
+    if own is None or own.start <= ent.start:
+        return False
+    return any(t.text in (",", ";") for t in doc[ent.end:own.start])
 
 
 def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:
