@@ -450,7 +450,7 @@ class People:
         if graph is None:
             return False
         sentence_start = ent.sent.start
-        cues = [m for m in graph.modifiers if _writer_cue(doc, m, self.words.writer_words, self.subject_words)
+        cues = [m for m in graph.modifiers if _writer_cue(doc, m, self.words.writer_words, self.subject_words, self.report_words)
                 and sentence_start <= m.modifier_span[0] and m.modifier_span[1] <= ent.start
                 and ent.start - m.modifier_span[1] <= WRITER_SCOPE]
         if not cues:
@@ -503,7 +503,8 @@ def _with_the_writer(doc, modifier) -> bool:
 _SETTING_ASIDE = frozenset({"not", "than"})
 
 
-def _writer_cue(doc, modifier, writer_words: frozenset[str], subject_words: frozenset[str] = frozenset()) -> bool:
+def _writer_cue(doc, modifier, writer_words: frozenset[str], subject_words: frozenset[str] = frozenset(),
+                report_words: tuple = ()) -> bool:
     """The modifier names the writer: a SELF cue that is a writer's word ("i", "me",
     "myself"), or a treatment cue opening with "i" ("im on warfarin", "I take metformin": the
     longer cue hides the "I" in it)."""
@@ -515,7 +516,12 @@ def _writer_cue(doc, modifier, writer_words: frozenset[str], subject_words: froz
     if modifier.category in _HEDGE_CATEGORIES and end - start > 1:
         # "i think i have lupus too", "maybe im getting it as well": a hedge whose words hold
         # the writer as the subject after its first word hides the writer's "I" (h181, round 38)
-        return any(doc[k].lower_ in subject_words for k in range(start + 1, end))
+        # (not one that reports: "sorry i meant 2009" is no illness of the writer's)
+        last = max((k for k in range(start + 1, end) if doc[k].lower_ in subject_words), default=None)
+        if last is None:
+            return False
+        after = [t.lower_ for t in doc[last + 1:end]]
+        return not any(tuple(after[:len(run)]) == run for run in report_words)
     return (modifier.category in _SUBJECT_VERB_CATEGORIES and end - start > 1
             and doc[start].lower_ in writer_words and doc[start].lower_ not in ("we", "us", "our"))
 
