@@ -43,7 +43,7 @@ from functools import lru_cache
 from nlp.components.context import _terminated
 from nlp.components.doc_cache import doc_text, doc_value, span_value
 from nlp.components.speaker import relations
-from nlp.components.status import dose_part
+from nlp.components.status import dose_part, too_early
 from nlp.components.word_ahead import word_ahead
 from nlp.resources import regex_section, vocabulary, vocabulary_words
 
@@ -362,14 +362,9 @@ def _already_had(modifier, modifiers, ent) -> bool:
 
 
 def _too_early(doc, modifier) -> bool:
-    """A failure cue with "yet" right after it ("Started on mycophenolate 3 months ago, not much
-    change yet", "no response yet", "not working yet") says it is too early to tell, not that
-    the treatment failed: dropped, so the treatment reads as taken (``too_early_after``, up to
-    two words between: "no improvement in her skin yet" is not; "not kicked in yet" is)."""
-    if modifier.category != "THERAPY_FAILED":
-        return False
-    return word_ahead(doc, modifier.modifier_span[1], vocabulary_words("too_early_after"),
-                      vocabulary_words("too_early_between"), 3)
+    """A failure cue said too early to tell (``status.too_early``: "Started on mycophenolate 3
+    months ago, not much change yet"): dropped, so the treatment reads as taken."""
+    return too_early(doc, modifier)
 
 
 def _outside_a_question(doc, modifier) -> bool:
