@@ -109,6 +109,7 @@ def cue_scope(doc):
             and not _hedge_of_the_next_treatment(doc, m, ent)
             and not _hedge_of_the_next_condition(doc, m, ent)
             and not _hedge_past_its_own_mention(doc, m, ent)
+            and not _kind_of_a_study(doc, m, ent)
             and not _short_course_taken_now(m, modifiers, ent)
             and not _hedge_after_a_stated_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
@@ -573,6 +574,16 @@ def _hedge_of_the_next_treatment(doc, modifier, ent) -> bool:
             or any(t.text != "," for t in doc[ent.end:start])):
         return False    # ... or after a comma ("on mmf, pred, maybe rituximab next"; h181, round 38)
     return any(e.start == end and e.label_ in ("DRUG", "PROCEDURE") for e in doc.ents)
+
+
+def _kind_of_a_study(doc, modifier, ent) -> bool:
+    """A disease named right before the study word ("am i a candidate for any lupus trial",
+    "are there crohns studies near me?"): the kind of study asked for, the writer's own
+    illness, as "is there a trial for lupus?" tells it; the question is about the study, not
+    the disease (``question_topic_studies``; h181, round 38)."""
+    if modifier.category != "HYPOTHETICAL" or ent.label_ != "CONDITION" or ent.end >= len(doc):
+        return False
+    return doc[ent.end].lower_ in vocabulary_words("question_topic_studies")
 
 
 def _hedge_of_the_next_condition(doc, modifier, ent) -> bool:
