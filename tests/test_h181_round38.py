@@ -222,3 +222,8 @@ def test_am_i_a_candidate_without_a_question_mark_is_a_question(tmp_path):
     engine = bundled_engine(tmp_path / "u.db", today=TODAY)
     replies = talk(engine, "c2", "my son has crohns, hes 16, on infliximab", "am i still able to ask for him")
     assert "leave that open" not in replies[-1].lower()
+
+
+def test_a_newer_value_said_with_its_after_now():
+    assert of("ck was 8000 at diagnosis, now its 900", "ck", TODAY).value == 900
+    assert of("platelets were 8 in january, now it's 45", "platelets", TODAY).value == 45
