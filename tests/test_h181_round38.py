@@ -227,3 +227,9 @@ def test_am_i_a_candidate_without_a_question_mark_is_a_question(tmp_path):
 def test_a_newer_value_said_with_its_after_now():
     assert of("ck was 8000 at diagnosis, now its 900", "ck", TODAY).value == 900
     assert of("platelets were 8 in january, now it's 45", "platelets", TODAY).value == 45
+
+
+def test_an_age_alone_in_a_bracket_right_after_the_diagnosis():
+    assert of("my girlfriend has lupus (26). anifrolumab started 3 months ago", "age", TODAY).value == 26
+    assert of("my son has crohns (16), on humira", "age", TODAY).value == 16
+    assert not facts_at("lupus (2019) on hcq", "age", TODAY)
