@@ -569,8 +569,8 @@ class FactBuilder:
             if answer in ("over", "unsure") and ent.label_ in ANSWERED_LABELS:
                 categories.discard("HYPOTHETICAL")      # "methotrexate? not anymore": answered, no question left
                 categories.add("PRIOR" if answer == "over" else "POSSIBLE_EXISTENCE")   # "hep c? idk": a doubt
-            if not negated and ent.label_ == "INFECTION" and _result_after_test(ent, ents):
-                negated = True      # "tested for TB before the belimumab and it was fine"
+            if not negated and ent.label_ in ("INFECTION", "CONDITION") and _result_after_test(ent, ents):
+                negated = True      # "tested for TB before the belimumab and it was fine", "checked for cancer and its clear"
             if (negated or "RESULT_POSITIVE" in categories) and all(
                     (m.rule.metadata or {}).get("test") for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"):
                 categories.discard("POSSIBLE_EXISTENCE")   # "tested for TB ... and it was negative": the result says
@@ -2270,7 +2270,8 @@ def _since_then(text: str, end: int) -> bool:
 def _result_after_test(ent: Span, ents: list[Span]) -> bool:
     """A mention looked for by a test cue ("tested for TB", metadata ``test``) whose result is
     said later in its sentence by a cue with metadata ``test_result`` ("... before the
-    belimumab and it was fine"), with no other infection named between: a negative test."""
+    belimumab and it was fine"), with no other infection named between: a negative test. An
+    illness looked for likewise ("they checked for cancer and its clear"; h181, round 38)."""
     tests = [m for m in ent._.modifiers if m.category == "POSSIBLE_EXISTENCE"]
     if not tests or not all((m.rule.metadata or {}).get("test") for m in tests):
         return False

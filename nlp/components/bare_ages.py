@@ -39,6 +39,7 @@ class BareAges:
         self.corrected_by = self._compile(spec.get("corrected_by"), "corrected_by")
         self.relation_at_end = self._compile(spec.get("relation_at_end"), "relation_at_end")
         self.right_after = self._compile(spec.get("right_after_diagnosis"), "right_after_diagnosis")
+        self.bracket_after = self._compile(spec.get("bracket_after_diagnosis"), "bracket_after_diagnosis")
 
     @staticmethod
     def _compile(pattern: str | None, key: str) -> re.Pattern | None:
@@ -70,6 +71,8 @@ class BareAges:
             if self.right_after is not None and candidate.label == "CONDITION":
                 # "DERMATOMYOSITIS 52 M.", "t-lbl 19 f, in remission": no comma before the age
                 match = self.right_after.match(text, end_char)
+                if match is None and self.bracket_after is not None:
+                    match = self.bracket_after.match(text, end_char)   # "lupus (26)" (h181, round 38)
                 if match is not None:
                     found[match.span("value")] = float(match.group("value"))
                     if match.group("sex"):

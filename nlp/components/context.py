@@ -568,8 +568,16 @@ def _closes_list(ents: list, before: int | None, text: str) -> bool:
     if before is None or before == 0:
         return False
     prev, cur = ents[before - 1], ents[before]
+    # ... or the last of a sequence told with "then" or an arrow ("was on humira then entyvio then
+    # stelara and now skyrizi"; h181, round 38)
     return (prev.label_ in _TREATMENT and cur.label_ in _TREATMENT and _same_sentence(prev, cur)
-            and text[prev.end_char:cur.start_char].strip().lower() in (",", ", and"))
+            and (text[prev.end_char:cur.start_char].strip().lower() in (",", ", and")
+                 or bool(_THEN_GAP.fullmatch(text, prev.end_char, cur.start_char))))
+
+
+# between two treatments of a sequence: "then", "and then", an arrow ("humira then stelara",
+# "enbrel -> humira")
+_THEN_GAP = re.compile(r"\s*,?\s*(?:and\s+)?(?:then|->|→|>)\s*", re.IGNORECASE)
 
 
 _CONJUNCTION = re.compile(r"\band\b", re.IGNORECASE)

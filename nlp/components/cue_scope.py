@@ -43,7 +43,7 @@ from functools import lru_cache
 from nlp.components.context import _terminated
 from nlp.components.doc_cache import doc_text, doc_value, span_value
 from nlp.components.speaker import relations
-from nlp.components.status import dose_part
+from nlp.components.status import dose_part, too_early
 from nlp.components.word_ahead import word_ahead
 from nlp.resources import regex_section, vocabulary, vocabulary_words
 
@@ -107,6 +107,9 @@ def cue_scope(doc):
             and not _event_of_a_new_clause(doc, m, ent)
             and not _hedge_before_a_stated_clause(doc, m, ent)
             and not _hedge_of_the_next_treatment(doc, m, ent)
+            and not _hedge_of_the_next_condition(doc, m, ent)
+            and not _hedge_past_its_own_mention(doc, m, ent)
+            and not _kind_of_a_study(doc, m, ent)
             and not _short_course_taken_now(m, modifiers, ent)
             and not _hedge_after_a_stated_clause(doc, m, ent)
             and not _own_named_disease(doc, m, ent)
@@ -360,14 +363,9 @@ def _already_had(modifier, modifiers, ent) -> bool:
 
 
 def _too_early(doc, modifier) -> bool:
-    """A failure cue with "yet" right after it ("Started on mycophenolate 3 months ago, not much
-    change yet", "no response yet", "not working yet") says it is too early to tell, not that
-    the treatment failed: dropped, so the treatment reads as taken (``too_early_after``, up to
-    two words between: "no improvement in her skin yet" is not; "not kicked in yet" is)."""
-    if modifier.category != "THERAPY_FAILED":
-        return False
-    return word_ahead(doc, modifier.modifier_span[1], vocabulary_words("too_early_after"),
-                      vocabulary_words("too_early_between"), 3)
+    """A failure cue said too early to tell (``status.too_early``: "Started on mycophenolate 3
+    months ago, not much change yet"): dropped, so the treatment reads as taken."""
+    return too_early(doc, modifier)
 
 
 def _outside_a_question(doc, modifier) -> bool:
@@ -572,9 +570,45 @@ def _hedge_of_the_next_treatment(doc, modifier, ent) -> bool:
     ("cellcept maybe? or azathioprine", "IVIG maybe next") keeps its reach back (h176, round 37)."""
     start, end = modifier.modifier_span
     if (modifier.category != "POSSIBLE_EXISTENCE" or modifier.direction.lower() != "bidirectional"
-            or ent.label_ not in ("DRUG", "PROCEDURE") or ent.end != start or end >= len(doc)):
-        return False
+            or ent.label_ not in ("DRUG", "PROCEDURE") or ent.end > start or end >= len(doc)
+            or any(t.text != "," for t in doc[ent.end:start])):
+        return False    # ... or after a comma ("on mmf, pred, maybe rituximab next"; h181, round 38)
     return any(e.start == end and e.label_ in ("DRUG", "PROCEDURE") for e in doc.ents)
+
+
+def _kind_of_a_study(doc, modifier, ent) -> bool:
+    """A disease named right before the study word ("am i a candidate for any lupus trial",
+    "are there crohns studies near me?"): the kind of study asked for, the writer's own
+    illness, as "is there a trial for lupus?" tells it; the question is about the study, not
+    the disease (``question_topic_studies``; h181, round 38)."""
+    if modifier.category != "HYPOTHETICAL" or ent.label_ != "CONDITION" or ent.end >= len(doc):
+        return False
+    return doc[ent.end].lower_ in vocabulary_words("question_topic_studies")
+
+
+def _hedge_of_the_next_condition(doc, modifier, ent) -> bool:
+    """A hedge written between two illnesses with no pause ("lupus maybe sjogrens as well",
+    "RA possibly psoriatic arthritis too") is the second one's, as between two treatments
+    (``_hedge_of_the_next_treatment``): the first was said plainly (h181, round 38)."""
+    start, end = modifier.modifier_span
+    if (modifier.category != "POSSIBLE_EXISTENCE" or modifier.direction.lower() != "bidirectional"
+            or ent.label_ != "CONDITION" or ent.end != start or end >= len(doc)):
+        return False
+    return any(e.start == end and e.label_ == "CONDITION" for e in doc.ents)
+
+
+def _hedge_past_its_own_mention(doc, modifier, ent) -> bool:
+    """A hedge written right after a mention ("rituximab maybe next") reaches back no further
+    than that mention: not across a comma to what was listed before it ("mmf and pred,
+    rituximab maybe next": the mmf and pred are taken; h181, round 38)."""
+    start, end = modifier.modifier_span
+    if (modifier.category != "POSSIBLE_EXISTENCE" or modifier.direction.lower() != "bidirectional"
+            or ent.end >= start or (end < len(doc) and doc[end].text == "?")):
+        return False    # "cellcept, azathioprine maybe?": a doubt over the list asked about
+    own = next((e for e in doc.ents if e.end == start and e.label_ == ent.label_), None)
+    if own is None or own.start <= ent.start:
+        return False
+    return any(t.text in (",", ";") for t in doc[ent.end:own.start])
 
 
 def _hedge_before_a_stated_clause(doc, modifier, ent) -> bool:

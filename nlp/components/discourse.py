@@ -78,6 +78,9 @@ class People:
         # writer's "I" speaking of what they were told, think or got wrong, not of their own
         # health (``writer_report_words``, each a run of words; h180, round 37)
         self.report_words = tuple(tuple(str(w).lower().split()) for w in (vocabulary or {}).get("writer_report_words") or ())
+        # "i think i have lupus too": the writer as the subject inside a hedge cue
+        # (``writer_subject_words``; h181, round 38)
+        self.subject_words = frozenset(str(w).lower() for w in (vocabulary or {}).get("writer_subject_words") or ())
 
     def family(self, ent: Span, speaker: Speaker | None) -> bool:
         if ent.label_ == "AGE" and self._age_of_another(ent, speaker):
@@ -447,7 +450,7 @@ class People:
         if graph is None:
             return False
         sentence_start = ent.sent.start
-        cues = [m for m in graph.modifiers if _writer_cue(doc, m, self.words.writer_words)
+        cues = [m for m in graph.modifiers if _writer_cue(doc, m, self.words.writer_words, self.subject_words, self.report_words)
                 and sentence_start <= m.modifier_span[0] and m.modifier_span[1] <= ent.start
                 and ent.start - m.modifier_span[1] <= WRITER_SCOPE]
         if not cues:
@@ -475,6 +478,10 @@ class People:
 _SUBJECT_VERB_CATEGORIES = frozenset({"THERAPY_CURRENT"})
 
 
+# hedge cues that may hold the writer as their subject ("i think i have"; h181, round 38)
+_HEDGE_CATEGORIES = frozenset({"POSSIBLE_EXISTENCE"})
+
+
 # a possessive before a disease and the sex it names ("for her diabetes"; h120, round 26)
 _POSSESSIVE_SEX = {"her": "female", "his": "male"}
 _POSSESSIVE_END = re.compile(r"\b(?:my|our)\s+(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
@@ -496,7 +503,8 @@ def _with_the_writer(doc, modifier) -> bool:
 _SETTING_ASIDE = frozenset({"not", "than"})
 
 
-def _writer_cue(doc, modifier, writer_words: frozenset[str]) -> bool:
+def _writer_cue(doc, modifier, writer_words: frozenset[str], subject_words: frozenset[str] = frozenset(),
+                report_words: tuple = ()) -> bool:
     """The modifier names the writer: a SELF cue that is a writer's word ("i", "me",
     "myself"), or a treatment cue opening with "i" ("im on warfarin", "I take metformin": the
     longer cue hides the "I" in it)."""
@@ -505,6 +513,15 @@ def _writer_cue(doc, modifier, writer_words: frozenset[str]) -> bool:
         return False    # "its my dad who is sick not me, AML at 68": the writer set aside, not the subject
     if modifier.category == "SELF":
         return doc[start:end].text.lower() in writer_words
+    if modifier.category in _HEDGE_CATEGORIES and end - start > 1:
+        # "i think i have lupus too", "maybe im getting it as well": a hedge whose words hold
+        # the writer as the subject after its first word hides the writer's "I" (h181, round 38)
+        # (not one that reports: "sorry i meant 2009" is no illness of the writer's)
+        last = max((k for k in range(start + 1, end) if doc[k].lower_ in subject_words), default=None)
+        if last is None:
+            return False
+        after = [t.lower_ for t in doc[last + 1:end]]
+        return not any(tuple(after[:len(run)]) == run for run in report_words)
     return (modifier.category in _SUBJECT_VERB_CATEGORIES and end - start > 1
             and doc[start].lower_ in writer_words and doc[start].lower_ not in ("we", "us", "our"))
 

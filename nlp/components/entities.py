@@ -476,6 +476,12 @@ class EntityRecognizer:
             e == start - 1 and disease((s, e), group) for (s, e), group in groups.items())
         after = end + 1 < len(doc) and doc[end].lower_ in links and any(
             s == end + 1 and disease((s, e), group) for (s, e), group in groups.items())
+        if not (before or after) and start > 3 and doc[start - 1].lower_ in links and _duration_unit(doc[start - 2].lower_) \
+                and doc[start - 3].like_num:
+            # ... or after how long the disease before it has lasted ("lupus for 12 years and aps",
+            # "ssc 12 years, pah since last yr"; h181, round 38)
+            last = start - 4 if doc[start - 4].lower_ in vocabulary_words("disease_duration_openers") else start - 3
+            before = any(e == last and disease((s, e), group) for (s, e), group in groups.items())
         return before or after
 
     def _measure(self, doc: Doc, candidate: Candidate) -> dict[str, Any]:

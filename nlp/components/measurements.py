@@ -40,7 +40,7 @@ RECENT = (r"(?:yesterday|last\s+(?:week|night)|the\s+other\s+day|(?:a\s+)?(?:few
 _LATER = re.compile(
     r"(?:[^.;:\n\d]|\b(?:\d{1,2}/)?(?:19|20)\d\d\b){0,40}?(?:\b(?:now|currently|presently|today|recovered to|improved to|rose to|risen to|increased to"
     r"|went up to|fell to|fallen to|dropped to|decreased to|went down to|and now|but now)\b|->|-->|\u2192)"
-    r"\s*(?:is|of|at|=|around|about)?\s*(?=\d)"
+    r"\s*(?:is|of|at|=|around|about|its|it's|it\s+is|it\u2019s)?\s*(?=\d)"   # "now its 900" (h181, round 38)
     # the newer value with its "now" after it, behind a comma or "and"/"but" ("CK 8000 at
     # diagnosis, 450 today", "creatinine was 2.1 last year, 1.2 now"; h110, round 24)
     # or with a recent time after it, the older one's clause saying none ("platelets were 8 in

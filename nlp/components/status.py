@@ -20,6 +20,7 @@ from spacy.tokens import Span
 
 from core.facts import STATUS_CURRENT
 from nlp.components.doc_cache import doc_value, span_value
+from nlp.components.word_ahead import word_ahead
 from nlp.resources import alternation, vocabulary, vocabulary_words
 
 # THERAPY_DOSE: a dose written after a drug ("MMF 1 g"), current but its own category so
@@ -648,7 +649,10 @@ def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
         # a forward cue just before the next treatment is that one's ("Tofacitinib commenced
         # 02/2025 following intolerance of adalimumab"; lead, round 34)
         later = [m for m in later if m.direction.upper() != "FORWARD"]
-    outcomes = [THERAPY_STATUS[m.category] for m in later if m.category in ("THERAPY_INTOLERANT", "THERAPY_FAILED")]
+    # not a failure said too early to tell ("anifrolumab started 3 months ago, not much change
+    # yet": taken, as cue_scope drops that cue from the mention; h181, round 38)
+    outcomes = [THERAPY_STATUS[m.category] for m in later if m.category in ("THERAPY_INTOLERANT", "THERAPY_FAILED")
+                and not too_early(span.doc, m)]
     # a course said to run to now ("Venetoclax (Jul 2025 - present), blasts 15% on last
     # assessment", ``"to_now": true``) has no later stop; an outcome after it still counts
     stopped = any(m.category == "HISTORICAL" for m in later) and not all(_flag(m, "to_now") for m in starts)
@@ -656,6 +660,17 @@ def stopped_after_own_start(span: Span) -> tuple[str | None, bool] | None:
     if not (outcomes or stopped) or (goes_on and not stopped):
         return None     # "MMF started 2019, nausea at first but still on it": its own cues decide
     return (min(outcomes, key=_THERAPY_RANK.get) if outcomes else None), stopped
+
+
+def too_early(doc, modifier) -> bool:
+    """A failure cue with "yet" right after it ("Started on mycophenolate 3 months ago, not much
+    change yet", "no response yet", "not working yet") says it is too early to tell, not that
+    the treatment failed (``too_early_after``, up to two words between: "no improvement in her
+    skin yet" is not; "not kicked in yet" is)."""
+    if modifier.category != "THERAPY_FAILED":
+        return False
+    return word_ahead(doc, modifier.modifier_span[1], vocabulary_words("too_early_after"),
+                      vocabulary_words("too_early_between"), 3)
 
 
 def _without_stopped_starts(modifiers: list) -> list:
