@@ -13,8 +13,9 @@ value only a laboratory knows is "not sure" unless the truth gives it).
   first results were shown (the engine's own record, not a count of prompts);
 * **verdicts equal**: the verdict of every trial judged for the persona's final profile
   equals the verdict for the profile of the *reference* conversation: the same persona
-  answering every question cooperatively, with "ask me more" after each round, until the
-  bot has nothing left to ask.
+  answering every question cooperatively (a correcting persona sending its correction
+  too: every fact known is the corrected one), with "ask me more" after each round, until
+  the bot has nothing left to ask.
 
 * **on the real registry records** (the bundled trials beside the 241 ClinicalTrials.gov
   records of ``shared/ctgov``, imported as ``import`` does): each persona played as scripted
@@ -247,7 +248,7 @@ def converse(engine: Any, cid: str, persona: dict[str, Any], truth: Profile, ref
                 reply = say(cid, MORE)
                 continue
             break
-        if style == "correcting" and not corrected:
+        if persona["style"] == "correcting" and not corrected:      # the reference corrects too: every fact known
             corrected = True
             reply = say(cid, persona["correction"])
             continue
