@@ -193,3 +193,20 @@ def test_asides_are_a_list_of_messages(tmp_path):
     good.write_text("personas:\n  - {id: a, role: patient, style: vague, split: dev, opening: x, truth: y, "
                     "asides: [what is car-t?]}\n")
     assert bench.load_personas(good)[0]["asides"] == ["what is car-t?"]
+
+
+# --- a town named after an age and sex -------------------------------------------------
+
+
+@pytest.mark.parametrize("text, town", [
+    ("ulcerative colitis 6 years, now on vedolizumab but still bleeding, 36F, Shanghai", "Shanghai"),
+    ("lupus since 2015, 36F, London.", "London"),
+    ("crohns, 30 M, New York", "New York"),
+])
+def test_a_capitalised_town_after_an_age_and_sex_ends_the_telling(text, town):
+    assert [f.concept for f in extract(text, today=TODAY) if f.label == "LOCATION"] == [town]
+
+
+@pytest.mark.parametrize("text", ["SLE, 34F, Lupus", "SLE 34F, Thanks", "RA, 45M, Refractory.", "SLE, 29F, Methotrexate"])
+def test_no_town_from_a_term_or_a_courtesy_after_an_age_and_sex(text):
+    assert not [f for f in extract(text, today=TODAY) if f.label == "LOCATION"]
