@@ -171,12 +171,12 @@ def answer(key: str, form: str | None, options: list[str], truth: Profile) -> st
 
 def hedge(said: str, form: str | None) -> str:
     """The answer ``said`` as a vague person words it: "i think so" for yes, "i don't think
-    so" for no, "about 34" for a number, "a few months ago" or "around 2019" for a date;
+    so" for no ("a while ago i think" to a date question: taken, not now), "about 34" for a number, "a few months ago" or "around 2019" for a date;
     a choice, a place or "not sure" as it is."""
     if said == "yes":
         return "i think so"
-    if said == "no":
-        return "i don't think so"
+    if said == "no":        # to "When did you last take X?": taken, not now, no date remembered
+        return "a while ago i think" if form == "date" else "i don't think so"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", said):
         when = date.fromisoformat(said)
         return "a few months ago" if 0 <= (TODAY - when).days <= 300 else f"around {when.year}"

@@ -171,6 +171,7 @@ def test_a_region_of_unknown_countries_is_named(tmp_path, monkeypatch):
 @pytest.mark.parametrize("said_, form, worded", [
     ("yes", "yes_no", "i think so"),
     ("no", "yes_no", "i don't think so"),
+    ("no", "date", "a while ago i think"),
     ("34", "number", "about 34"),
     ("150 10^9/L", "number", "i think it was 150 10^9/L"),
     ("2025-10-01", "date", "a few months ago"),
@@ -210,3 +211,28 @@ def test_a_capitalised_town_after_an_age_and_sex_ends_the_telling(text, town):
 @pytest.mark.parametrize("text", ["SLE, 34F, Lupus", "SLE 34F, Thanks", "RA, 45M, Refractory.", "SLE, 29F, Methotrexate"])
 def test_no_town_from_a_term_or_a_courtesy_after_an_age_and_sex(text):
     assert not [f for f in extract(text, today=TODAY) if f.label == "LOCATION"]
+
+
+# --- a last dose told without a date -----------------------------------------------------
+
+
+def as_patient(engine, cid, *messages):
+    engine.start(cid, role="patient")
+    return [said(engine.message(cid, m)) for m in messages]
+
+
+@pytest.mark.parametrize("reply", ["not anymore", "a while ago", "no longer", "ages ago", "i stopped it a while back"])
+def test_taken_but_not_now_without_a_date_answers_the_last_dose_question(engine, reply):
+    cid = f"cli:h185-stopped-{reply}"
+    replies = as_patient(engine, cid, "lupus since 2017, tried hydroxychloroquine and cellcept, still flaring, 33 female", reply)
+    assert "correct" not in replies[-1].split("\n")[0] and "didn't catch" not in replies[-1]
+    mmf = [f for f in tracker_of(engine, cid).profile.facts if f.concept == "mycophenolate" and f.label == "DRUG"]
+    # as a plain "no": taken before (it failed), not now; never "never had it"
+    assert mmf and all(f.historical and not f.negated and f.status == "failed" for f in mmf)
+
+
+def test_a_time_said_with_stopped_is_its_date(engine):
+    as_patient(engine, "cli:h185-stopped-march", "lupus since 2017, tried hydroxychloroquine and cellcept, 33 female",
+         "stopped it in march")
+    mmf = [f for f in tracker_of(engine, "cli:h185-stopped-march").profile.facts if f.concept == "mycophenolate"]
+    assert any(f.date for f in mmf)
