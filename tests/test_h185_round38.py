@@ -114,7 +114,8 @@ def test_a_country_or_part_of_the_world_a_trial_is_asked_for_is_a_place(text, pl
     assert places == [place]
 
 
-@pytest.mark.parametrize("text", ["anything in particular?", "is there anything in remission", "any trials in children?"])
+@pytest.mark.parametrize("text", ["anything in particular?", "is there anything in remission", "any trials in children?",
+                                  "is there anything near us?", "we are in bristol, is there anything near us?"])
 def test_no_place_from_words_that_name_none(text):
     assert not [f for f in extract(text, today=TODAY) if f.label == "LOCATION"]
 
