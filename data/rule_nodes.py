@@ -213,7 +213,8 @@ def _hash(text: str) -> str:
 # 163: lead, round 40: ConText "(the doctors) are saying / suggesting / talking about" a treatment hypothetical, "X was offered but she said no", "previously declined X" not had; terminology: Chinese terms of the relapsed / refractory statuses ("复发", "难治", "复发难治").
 # 164: h177, round 37: ConText: "X was offered but she preferred", "offered X, chose Y", "he also declined X", "X was not carried out" not had; "planned ... declined" a refusal; the bare "prophylaxis" reaches three words and no LAB ("prophylaxis against" keeps the forward reach), "as secondary prophylaxis" past, "5-day cycles started" a start, "leukaemia-free state" a remission; terminology: "DXT", "ATRA", "gemtuzumab", "pip-taz", "GRAALL", "POMP", weight plausible_child; pattern "MRD-"; word sense "RT" (capitals, not RT-PCR) and AZA as azacitidine with a PTCL; event_words covid, influenza, cystitis, UTI.
 # 165: h180, round 37: ConText: a question asking for trials for a disease ("any trials for my lupus?") does not doubt it; a denial ends "failed"'s reach ("failed MTX, never had rituximab"); "faild"; terminology: "kidney lupus", "lupus of the kidneys" lupus nephritis.
-PLAN_VERSION = "165"
+# 166: h185, round 38: patterns (location): a country or part of the world a trial is asked for ("any trials in Europe?", trials_in_country; data/places.yaml regions), a capitalised town ending a telling after an age and sex ("..., 36F, Shanghai").
+PLAN_VERSION = "166"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
