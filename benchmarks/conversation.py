@@ -3,8 +3,9 @@ come before the results, and whether the verdicts a person ends with are the ver
 they would get with every fact known.
 
 The personas are data (``data/bench_personas.yaml``): a role (patient, relative,
-clinician), a style (cooperative, unsure, impatient, correcting), an opening message and a
-hidden truth. The truth is read by the extractor once; ``answer`` answers the bot's
+clinician), a style (cooperative, unsure, impatient, correcting, vague), an opening message,
+a hidden truth and, maybe, asides (the person's own questions in the middle, one before
+each answer: "what is car-t?", "where is it?"). The truth is read by the extractor once; ``answer`` answers the bot's
 questions from it by rule (what the truth does not name, the person does not have; a
 value only a laboratory knows is "not sure" unless the truth gives it).
 
@@ -12,8 +13,9 @@ value only a laboratory knows is "not sure" unless the truth gives it).
   first results were shown (the engine's own record, not a count of prompts);
 * **verdicts equal**: the verdict of every trial judged for the persona's final profile
   equals the verdict for the profile of the *reference* conversation: the same persona
-  answering every question cooperatively, with "ask me more" after each round, until the
-  bot has nothing left to ask.
+  answering every question cooperatively (a correcting persona sending its correction
+  too: every fact known is the corrected one), with "ask me more" after each round, until
+  the bot has nothing left to ask.
 
 * **on the real registry records** (the bundled trials beside the 241 ClinicalTrials.gov
   records of ``shared/ctgov``, imported as ``import`` does): each persona played as scripted
@@ -28,6 +30,7 @@ Run: ``python bot.py bench conversation [--json]``; in a temporary database, wit
 """
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from datetime import date
@@ -49,7 +52,7 @@ CTGOV_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "ctgov"
 PERSONAS_FILE = DATA_DIR / "bench_personas.yaml"
 TODAY = date(2026, 1, 15)
 ROLES = ("patient", "relative", "clinician")
-STYLES = ("cooperative", "unsure", "impatient", "correcting")
+STYLES = ("cooperative", "unsure", "impatient", "correcting", "vague")
 SPLITS = ("dev", "test")
 NOT_SURE = "not sure"
 JUST_SHOW_ME = "can you just show me the trials pls"
@@ -75,8 +78,11 @@ def load_personas(path: Path = PERSONAS_FILE) -> list[dict[str, Any]]:
         if not isinstance(persona, dict):
             raise DataError(where, "must be a mapping")
         keys = {"id", "role", "style", "split", "opening", "truth"} | ({"correction"} if persona.get("style") == "correcting" else set())
-        if set(persona) != keys:
-            raise DataError(where, f"needs exactly: {', '.join(sorted(keys))}")
+        if set(persona) - {"asides"} != keys:
+            raise DataError(where, f"needs exactly: {', '.join(sorted(keys))} (and may have: asides)")
+        asides = persona.get("asides", [])
+        if not isinstance(asides, list) or not all(isinstance(a, str) and a.strip() for a in asides):
+            raise DataError(where, "asides is a list of messages")
         if persona["role"] not in ROLES or persona["style"] not in STYLES or persona["split"] not in SPLITS:
             raise DataError(where, f"role is one of {', '.join(ROLES)}; style one of {', '.join(STYLES)}; "
                                    f"split one of {', '.join(SPLITS)}")
@@ -163,6 +169,24 @@ def answer(key: str, form: str | None, options: list[str], truth: Profile) -> st
     return NOT_SURE
 
 
+def hedge(said: str, form: str | None) -> str:
+    """The answer ``said`` as a vague person words it: "i think so" for yes, "i don't think
+    so" for no ("a while ago i think" to a date question: taken, not now), "about 34" for a number, "a few months ago" or "around 2019" for a date;
+    a choice, a place or "not sure" as it is."""
+    if said == "yes":
+        return "i think so"
+    if said == "no":        # to "When did you last take X?": taken, not now, no date remembered
+        return "a while ago i think" if form == "date" else "i don't think so"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", said):
+        when = date.fromisoformat(said)
+        return "a few months ago" if 0 <= (TODAY - when).days <= 300 else f"around {when.year}"
+    if re.fullmatch(r"\d+(\.\d+)?", said):
+        return f"about {said}"
+    if form == "number" and re.match(r"\d", said):
+        return f"i think it was {said}"
+    return said
+
+
 # --- playing a persona -------------------------------------------------------------------
 
 
@@ -214,6 +238,7 @@ def converse(engine: Any, cid: str, persona: dict[str, Any], truth: Profile, ref
             transcript.append((text, reply))
             return reply
     reply = say(cid, persona["opening"])
+    asides = [] if reference else list(persona.get("asides", []))
     answered, turns, corrected = 0, 0, False
     while turns < MAX_TURNS:
         turns += 1
@@ -223,15 +248,19 @@ def converse(engine: Any, cid: str, persona: dict[str, Any], truth: Profile, ref
                 reply = say(cid, MORE)
                 continue
             break
-        if style == "correcting" and not corrected:
+        if persona["style"] == "correcting" and not corrected:      # the reference corrects too: every fact known
             corrected = True
             reply = say(cid, persona["correction"])
             continue
         if style == "impatient" and answered >= IMPATIENT_ANSWERS:
             reply = say(cid, JUST_SHOW_ME)
             continue
+        if asides and len(persona.get("asides", [])) - len(asides) <= answered:
+            reply = say(cid, asides.pop(0))      # a question of their own before the answer
+            continue
         key, form, options = asked
-        reply = say(cid, NOT_SURE if style == "unsure" else answer(key, form, options, truth))
+        said = NOT_SURE if style == "unsure" else answer(key, form, options, truth)
+        reply = say(cid, hedge(said, form) if style == "vague" else said)
         answered += 1
     if reply.state != "RESULTS":
         reply = say(cid, "results")

@@ -32,6 +32,8 @@ SITES_TRIALS = 3                   # trials whose sites "where is the hospital?"
 PASSED_IN_ROW = 2                  # messages telling other things before a pending question is left open
 OUTCOME_FOLLOW_UP_CHARS = 80      # "none of them worked": a short message saying only how they went
 _FOLLOW_UP_OUTCOMES = ("failed", "intolerant")
+# the relation (data/nlp/relations.yaml) of a patient described as someone, by sex
+SOMEONE_ELSES = {"female": "someone_elses_female", "male": "someone_elses_male"}
 SPEAKER_MESSAGES = 1               # who is writing is read until this many messages said something
 
 
@@ -87,11 +89,16 @@ class Answering:
         messages (until one said something usable; "my mother is 70" after "I have lupus"
         is about someone else): recorded once (the relation and the sex it implies, no text)."""
         tracker = turn.tracker
-        if tracker.relation is not None or tracker.role == "clinician":
+        if (tracker.relation is not None and not tracker.described) or tracker.role == "clinician":
             return
         found = self.speaker(text)
         if getattr(found, "speaker", None) == "patient" and not tracker.self_told:
             turn.record("self_told", {})    # "I have lupus": the writer's own
+        described = getattr(found, "described", None)
+        if getattr(found, "speaker", None) is None and described and tracker.messages < SPEAKER_MESSAGES:
+            # "T-ALL relapsed 2nd time, 14yo boy, ...": no writer said, the patient described as
+            # someone: the person the writer asks for, of that sex (h185, round 38)
+            turn.record("speaker", {"relation": SOMEONE_ELSES[described], "sex": described, "described": True})
             return
         if getattr(found, "speaker", None) != "relative" or not getattr(found, "relation", None):
             return
@@ -446,7 +453,13 @@ class Answering:
             results = any(answer.results for answer in answers)
             if results:         # "which trials could she join and are any in california?": the
                 answers = [a for a in answers if not a.sites]   # results show the sites, nearest first
-            if (results or any(answer.sites for answer in answers)) and tracker.profile.first("LOCATION") is None:
+            told = self._read(text, tracker=turn.tracker)
+            # a telling that names the place too ("68M RRMM ... Any trials in Europe?") notes it
+            # with the rest, once (h185, round 38)
+            told_place = any(f.label == "LOCATION" and not f.negated for f in told) and any(
+                f.label != "LOCATION" and not (f.hypothetical or f.uncertain) for f in told)
+            if ((results or any(answer.sites for answer in answers)) and tracker.profile.first("LOCATION") is None
+                    and not told_place):
                 self._place_asked_about(turn, text)     # "are any of these trials in the UK?"
                 if tracker.profile.first("LOCATION") is None:
                     # "附近有试验吗？我们在上海": the place the message tells, read as any place is
@@ -455,8 +468,7 @@ class Answering:
                     if places:
                         source = tracker.next_source
                         self._note(turn, "facts", {"source": source}, stamp(places[:1], source))
-            tells = any(f.label != "LOCATION" and (not (f.hypothetical or f.uncertain) or _wished(f))
-                        for f in self._read(text, tracker=turn.tracker))
+            tells = any(f.label != "LOCATION" and (not (f.hypothetical or f.uncertain) or _wished(f)) for f in told)
             for answer in answers:      # "what is car-t and does it hurt?": both answered
                 if answer.sites and tells:
                     # "she has had ITP since 6 ... is there anything in europe?": the case is

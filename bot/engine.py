@@ -382,7 +382,13 @@ class Engine(Answering, Asking, Family):
             turn.text("let_down")           # "this is useless none of these are in the uk" (lead, round 39)
             self._prompt(turn)
             return
+        writer = (tracker.relation, tracker.described)
         self._note_speaker(turn, text)
+        if (tracker.role is not None and tracker.pending is not None and writer != (tracker.relation, tracker.described)
+                and not self._read(text, tracker=tracker)):
+            turn.text("ok")     # "i'm his mum": who writes is said, no answer; the question again in his words
+            self._prompt(turn)
+            return
         if tracker.profile.facts and texts.is_correction(text):
             body = texts.correction_body(text)
             if self._corrects_whose(turn, body):
@@ -594,7 +600,7 @@ class Engine(Answering, Asking, Family):
         after that one unclear answer patient wording is assumed (never a loop). A message
         a relative wrote ("my daughter is 24…", "I'm looking for my mum") says it: patient
         wording at once."""
-        if turn.tracker.relation is not None:     # "I'm looking for my mum": a relative writes
+        if turn.tracker.relation is not None and not turn.tracker.described:    # "I'm looking for my mum": a relative writes
             self._assume_patient(turn)
             return
         if turn.tracker.role_unclear:

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.geo_names import spellings
+from bot.geo_names import region_of, spellings
 
 
 @dataclass(frozen=True)
@@ -117,10 +117,13 @@ def _site_point(site: dict, gazetteer: Gazetteer) -> tuple[float, float] | None:
 
 
 def _text_match(place: str, sites: list[dict]) -> SiteMatch | None:
-    # "uk" is the sites' "United Kingdom" (data/places.yaml, bot.geo_names)
+    # "uk" is the sites' "United Kingdom" (data/places.yaml, bot.geo_names); a part of the
+    # world ("europe") is matched by the site's country alone ("Nederland, Texas" is no
+    # site in the Netherlands); a recruiting site before one that is not (h185, round 38)
     wanted = " " + " | ".join(_key(name) for name in spellings(place)) + " "
-    for field in ("city", "region", "country"):
-        for site in sites:
+    ordered = sorted(sites, key=lambda s: str(s.get("status") or "").upper() != "RECRUITING")
+    for field in (("country",) if region_of(place) else ("city", "region", "country")):
+        for site in ordered:
             value = site.get(field)
             if value and f" {_key(value)} " in wanted:
                 return SiteMatch(site, place, None, field)
@@ -133,7 +136,7 @@ def nearest_site(place: str, sites: list[dict], gazetteer: Gazetteer | None = No
     neither works (nothing is guessed)."""
     if not place or not sites:
         return None
-    if gazetteer is not None:
+    if gazetteer is not None and not region_of(place):      # "europe" has no one point
         origin = gazetteer.locate(place)
         if origin is not None:
             best: SiteMatch | None = None

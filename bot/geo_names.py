@@ -7,7 +7,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any, Iterable
 
-from data.places import countries, place_key
+from data.places import countries, place_key, regions
 from data.store_memo import StoreMemo, stored_rows
 
 _FIELDS = ("city", "region", "country")
@@ -19,9 +19,21 @@ def country_of(name: str) -> str | None:
     return countries().get(place_key(name))
 
 
+def region_of(name: str) -> str | None:
+    """The part of the world ``name`` names ("europe" -> "Europe"; data/places.yaml
+    ``regions``), or None."""
+    found = regions().get(place_key(name))
+    return found[0] if found else None
+
+
 def spellings(place: str) -> list[str]:
     """``place`` and, when it names a country another way, the country as the registry writes
-    it: what a site's address is compared with."""
+    it: what a site's address is compared with. A part of the world ("europe",
+    data/places.yaml ``regions``): each of its countries by every name (h185, round 38)."""
+    region = regions().get(place_key(place))
+    if region is not None:
+        members = set(region[1])
+        return [place] + [name for name, country in countries().items() if country in members] + list(region[1])
     country = country_of(place)
     return [place] + ([country] if country and country != place else [])
 
@@ -52,11 +64,11 @@ class SitePlaces:
 
     def name_for(self, text: str) -> str | None:
         """The place ``text`` names whole: a country of data/places.yaml (its registry name),
-        else a site's city, region or country as the registry spells it; else None."""
+        a part of the world there ("europe": "Europe"), else a site's city, region or country as the registry spells it; else None."""
         key = place_key(text)
         if not key:
             return None
-        return countries().get(key) or self.names.get(key)
+        return countries().get(key) or (regions().get(key) or (None,))[0] or self.names.get(key)
 
 
 def site_places(trials: Any) -> SitePlaces:

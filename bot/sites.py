@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.formats import Safe
 from bot.geo import Gazetteer, nearest_site
-from data.places import countries, place_key
+from data.places import countries, place_key, regions
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.render import Renderer
@@ -61,14 +61,15 @@ def site_text(site: dict, lang: str = "en") -> str:
 
 
 def is_country(written: str) -> bool:
-    """The place is a country of data/places.yaml ("usa", "Canada"), not a town."""
-    return place_key(written) in countries() or written in countries().values()
+    """The place is a country of data/places.yaml ("usa", "Canada"), or a part of the world
+    there ("europe"), not a town."""
+    return place_key(written) in countries() or written in countries().values() or place_key(written) in regions()
 
 
 def place_name(written: str) -> str:
     """A place as the reply names it: a country by its name ("uk" -> "United Kingdom"), a
     name typed in lower case with capitals ("munich" -> "Munich"), else as written."""
-    country = countries().get(place_key(written))
+    country = countries().get(place_key(written)) or (regions().get(place_key(written)) or (None,))[0]
     if country:
         return country
     return written.title() if written.islower() else written
@@ -159,7 +160,7 @@ def _sites_line(r: "Renderer", role: str | None, view: dict) -> Safe:
             return Safe(r.t("nearest_here", role, site=nearest["site"], place=nearest["place"]) + more)
         return Safe(r.t("nearest_km", role, site=nearest["site"], km=f"{nearest['km']:,.0f}", place=nearest["place"]) + more)
     if nearest:
-        return Safe(r.t("nearest_text", role, site=nearest["site"], place=nearest["place"]) + more)
+        return Safe(r.t("nearest_text", role, site=nearest["site"], place=place_name(nearest["place"])) + more)
     if view.get("sites") and view.get("not_near"):
         return Safe(r.t("sites_not_near", role, sites="; ".join(view["sites"]), place=place_name(view["not_near"])) + more)
     if view.get("sites"):

@@ -21,7 +21,8 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
 * ``status_told`` ``{"trials": {id: status}}``: trials shown before whose status changed,
   told at the start of a turn (``bot.status_changes``)
 * ``resume``      ``{}``: the user asked for more questions after seeing results
-* ``speaker``     ``{"relation": "daughter", "sex": "female"|"male"|None}``: a relative is
+* ``speaker``     ``{"relation": "daughter", "sex": "female"|"male"|None}`` (``"described": true``
+  when no writer was said and the message only described the patient as someone): a relative is
   writing about the patient (from the first messages; the relation word's category only)
 * ``self_told``   ``{}``: the writer spoke of their own illness ("I have lupus"): the patient
   is the writer, a relative named later with the same illness is family
@@ -83,6 +84,9 @@ class Tracker:
     labs: bool | None = None   # lab results at hand? None: not known yet
     relation: str | None = None       # a relative writes: "daughter" (the relative's voice)
     relation_sex: str | None = None   # the patient's sex the relation implies
+    # the relation is only a patient described as someone ("14yo boy with T-ALL"): nobody said
+    # who writes, a clinician may too, so the role is still asked (h185, round 38)
+    described: bool = False
     # a parent or sibling the first telling named alone with an illness, before the role was
     # chosen ({relation, sex, told}): asked about once the role is (bot/answering.py _ask_whose)
     named: dict[str, Any] | None = None
@@ -179,6 +183,7 @@ class Tracker:
         elif kind == "speaker":
             self.relation = payload.get("relation")
             self.relation_sex = payload.get("sex")
+            self.described = bool(payload.get("described"))
         elif kind == "self_told":
             self.self_told = True
         elif kind == "labs":

@@ -32,3 +32,32 @@ def countries() -> dict[str, str]:
             if names.setdefault(key, country) != country:
                 raise DataError(f"{PLACES_FILE.name}.countries.{country}", f"{name!r} already names {names[key]}")
     return names
+
+
+@lru_cache(maxsize=None)
+def regions() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Every name of a part of the world in data/places.yaml ``regions`` (keyed by
+    ``place_key``) -> (its name, the registry names of its countries): "europe" ->
+    ("Europe", ("United Kingdom", ...)). A region's country is one of ``countries``; no
+    region's name is a country's."""
+    raw = read_yaml(PLACES_FILE) or {}
+    table = raw.get("regions") or {}
+    if not isinstance(table, dict):
+        raise DataError(f"{PLACES_FILE.name}.regions", "must map a region to {names, countries}")
+    known = set(countries().values())
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for region, spec in table.items():
+        where = f"{PLACES_FILE.name}.regions.{region}"
+        if not isinstance(spec, dict) or set(spec) != {"names", "countries"}:
+            raise DataError(where, "needs exactly: names, countries")
+        members = spec["countries"]
+        if not isinstance(members, list) or not members or any(c not in known for c in members):
+            raise DataError(where, "countries must be a list of the countries of this file")
+        names = spec["names"]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise DataError(where, "names must be a list of names")
+        for name in (region, *names):
+            key = place_key(name)
+            if key in countries() or found.setdefault(key, (region, tuple(members)))[0] != region:
+                raise DataError(where, f"{name!r} already names another place")
+    return found

@@ -440,7 +440,8 @@ def _date(question, text: str, reply: str, today: date) -> list[Fact]:
         if basis is not None and basis.status in ("failed", "intolerant"):
             return [replace(basis, date=today.isoformat())]
         return [_refined(question, text, concept, status="current")]
-    if says(reply, "none") or says(reply, "no") or says(reply, "never"):
+    stopped = kind == "last_dose" and says(reply, "stopped") and read_date(reply, today) is None
+    if says(reply, "none") or says(reply, "no") or says(reply, "never") or stopped:
         if kind == "last_dose":
             # "never": not in the past either; a plain "no" ("not in the last 2 weeks")
             # rules out current use and washout windows only

@@ -20,7 +20,7 @@ DEFAULT_ZH_OPTIONS = {"yes_no": ["是", "否", "不确定"], "date": ["不确定
 _TEXT_FIELDS = {"form", "patient", "clinician", "options", "values", "unit", "zh_patient", "zh_clinician", "zh_options",
                 "known_patient", "known_clinician", "zh_known", "no_means"}
 _REQUIRED = ("form", "patient", "clinician")
-_ANSWER_SECTIONS = ("unsure", "current", "none", "no", "never", "not_had", "yes", "yes_alone", "yes_alone_then", "approx", "hedges",
+_ANSWER_SECTIONS = ("unsure", "current", "none", "no", "never", "not_had", "stopped", "yes", "yes_alone", "yes_alone_then", "approx", "hedges",
                     "topic_openers", "topic_treatment", "topic_condition", "topic_infection", "topic_test")
 
 

@@ -79,7 +79,7 @@ def test_a_few_personas_on_the_real_engine_stay_within_the_budget(monkeypatch):
     picked = [next(p for p in personas if p["style"] == style) for style in bench.STYLES]
     monkeypatch.setattr(bench, "load_personas", lambda: picked)
     result = bench.bench_conversation(argparse.Namespace(json=True))
-    assert result["personas"] == 4
+    assert result["personas"] == len(bench.STYLES)
     assert result["questions_before_results"]["max"] <= QUESTION_BUDGET
     assert 0.0 <= result["verdicts_equal_share"] <= 1.0
     assert all(row["verdicts"] and row["reference"] for row in result["conversations"])

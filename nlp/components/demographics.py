@@ -14,7 +14,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from core.durations import DAYS
-from data.places import countries, place_key
+from data.places import countries, place_key, regions
 from data.terminology import Terminology
 from nlp.components.doc_cache import doc_text
 from nlp.components.measurements import Reading
@@ -87,7 +87,7 @@ class PatternFacts:
                 if match.row.get("kind") == "birth" and stated.get(match.start_char) is not None:
                     for _, meta in got:
                         meta["born"]["stated"] = stated[match.start_char]
-                if match.row.get("kind") == "origin":
+                if match.row.get("kind") in ("origin", "asked_country"):
                     origin.update(range(len(found), len(found) + len(got)))
                 found.extend(got)
         if origin and any(c.label == "LOCATION" for i, (c, _) in enumerate(found) if i not in origin):
@@ -307,7 +307,7 @@ class PatternFacts:
         place = match.groups.get("place") or ""
         words = place.split()
         start = match.group_spans["place"][0]
-        if match.row.get("kind") == "country":
+        if match.row.get("kind") in ("country", "asked_country"):
             return self._country(doc, place, start)
         if match.row.get("kind") == "town":
             return self._town(doc, place, start)
@@ -337,7 +337,7 @@ class PatternFacts:
         terminology (a disease, drug or test: "34 f, lupus", "52 m, mtx"); a country is read
         as one ("34 f, uk")."""
         words = [w.lower() for w in town.split()]
-        if place_key(town) in countries():
+        if place_key(town) in countries() or place_key(town) in regions():
             return self._country(doc, town, start)
         if any(w in self.not_places or w in self.not_towns or w in self.term_words for w in words):
             return []
@@ -349,7 +349,7 @@ class PatternFacts:
         """The longest run of the place's first words that is a country of data/places.yaml
         ("the UK", "netherlands", "US, texas"), matched whole, without the article before it
         when the name is one without it; else no place."""
-        known = countries()
+        known = {**countries(), **regions()}     # a part of the world too: "in europe" (h185, round 38)
         words = place.split()
         offsets = [0]
         if len(words) > 1 and words[0].lower() in self.place_articles:

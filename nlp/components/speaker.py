@@ -48,6 +48,9 @@ class Speaker:
     start: int | None = None
     end: int | None = None
     writer: str | None = None    # the writer's own relation when they say it ("Mother of a 7 year old girl")
+    # no writer said: the sex of a patient the message describes as someone ("14yo boy with
+    # T-ALL": "male"; relations.yaml ``described_patient``), else None (h185, round 38)
+    described: str | None = None
 
     @property
     def role(self) -> str | None:
@@ -94,6 +97,7 @@ class Relations:
     writer_as_relative_of: dict[str, dict[str, str]] = field(default_factory=dict)   # writer relation -> pronoun -> patient's relation
     carer_statements: tuple[re.Pattern, ...] = ()   # "im her carer": written for the person cared for (h150)
     child_by_age: tuple[re.Pattern, ...] = ()   # "my 8 yr old has T-ALL": the writer's child (lead, round 40)
+    described_patient: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)   # sex -> "14yo boy" (h185)
 
     def relation_of(self, word: str) -> str | None:
         word = word.lower().strip()
@@ -247,6 +251,9 @@ def relations() -> Relations:
     third_person = {sex: re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % alternation(_words(spelled, f"{name}.third_person_subjects.{sex}")),
                                     re.IGNORECASE) for sex, spelled in third.items()}
     plural = _words(doc.get("first_person_plural"), f"{name}.first_person_plural")
+    described = doc.get("described_patient") or {}
+    if not isinstance(described, dict) or set(described) - {"female", "male"}:
+        raise DataError(f"{name}.described_patient", "must map female and male to lists of regular expressions")
     partners_of = _partners_of(doc.get("partners_of") or {}, words, f"{name}.partners_of")
     partner_words = {w for spec in partners_of.values() for w in spec}
     partner_after = re.compile(r"(?:\s+and\s+(?:his|her|their)|'s|\u2019s|s)\s+(?P<partner>%s)\b" % alternation(partner_words),
@@ -285,6 +292,7 @@ def relations() -> Relations:
         writer_as_relative_of={str(k): {str(p): str(r) for p, r in v.items()} for k, v in inverse.items()},
         carer_statements=tuple(_regexes(doc, "carer_statements", name)),
         child_by_age=tuple(_regexes(doc, "child_by_age", name)),
+        described_patient={sex: tuple(_regexes(described, sex, f"{name}.described_patient")) for sex in described},
     )
 
 
@@ -652,7 +660,10 @@ def _speaker_of(text: str) -> Speaker:
         return Speaker("relative", None, None)
     if rel.first_person.search(text):
         return Speaker("patient")
-    return Speaker(None)
+    # "T-ALL relapsed 2nd time, 14yo boy, CD7 positive": no writer said, the patient described
+    # as someone by an age and a person word of one sex (h185, round 38)
+    described = [sex for sex, patterns in rel.described_patient.items() if any(p.search(text) for p in patterns)]
+    return Speaker(None, described=described[0] if len(described) == 1 else None)
 
 
 def _child_by_age(text: str, pattern: re.Pattern, rel) -> list[re.Match]:
