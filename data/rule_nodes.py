@@ -213,7 +213,8 @@ def _hash(text: str) -> str:
 # 163: lead, round 40: ConText "(the doctors) are saying / suggesting / talking about" a treatment hypothetical, "X was offered but she said no", "previously declined X" not had; terminology: Chinese terms of the relapsed / refractory statuses ("复发", "难治", "复发难治").
 # 164: h177, round 37: ConText: "X was offered but she preferred", "offered X, chose Y", "he also declined X", "X was not carried out" not had; "planned ... declined" a refusal; the bare "prophylaxis" reaches three words and no LAB ("prophylaxis against" keeps the forward reach), "as secondary prophylaxis" past, "5-day cycles started" a start, "leukaemia-free state" a remission; terminology: "DXT", "ATRA", "gemtuzumab", "pip-taz", "GRAALL", "POMP", weight plausible_child; pattern "MRD-"; word sense "RT" (capitals, not RT-PCR) and AZA as azacitidine with a PTCL; event_words covid, influenza, cystitis, UTI.
 # 165: h180, round 37: ConText: a question asking for trials for a disease ("any trials for my lupus?") does not doubt it; a denial ends "failed"'s reach ("failed MTX, never had rituximab"); "faild"; terminology: "kidney lupus", "lupus of the kidneys" lupus nephritis.
-PLAN_VERSION = "165"
+# 166: h183, round 38: a cancer operation said without its kind ("breast cancer surgery", "surgery for bowel cancer", "had his glioblastoma removed"; pattern cancer_operations.jsonl, terminology cancer_operation) read in records too; the condition gate flags a trial whose title joins two of its listed conditions with "and" ("With Hypertension and Obesity or Overweight": joined), a listed one denied rules it out.
+PLAN_VERSION = "166"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -772,6 +773,12 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
             rule[name] = value
     if (record.get("eligibility") or {}).get("healthy_volunteers") is False:
         rule["patients"] = True         # a person who says they have no illness is not one of its
+    if title_joins(record.get("title") or "", own):
+        # "... in Participants With Hypertension and Obesity or Overweight", listed as
+        # Hypertension; Overweight or Obesity: its people have each, so one the patient says they
+        # do not have rules the trial out though they have another (matching.relevance
+        # ``_denied_own``; h183, round 38)
+        rule["joined"] = True
     # at risk of a complication of pregnancy ("Prevent Preeclampsia", gestational diabetes):
     # the people are pregnant women, and a stated pregnancy meets the gate itself (the
     # condition "pregnancy", matching.relevance), so no one else is kept in
@@ -822,6 +829,45 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         setting = {"all": [{"type": "target_condition", "concepts": kinds}, {"type": "review", "reason": "clinical"}]}
         rule = {"any": [rule, setting if kinds else {"type": "review", "reason": "clinical"}]}
     return {"id": "elig-condition", "kind": "inclusion", "rule": rule, "text": text}
+
+
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+
+
+def title_joins(title: str, listed: list[str]) -> bool:
+    """Whether ``title`` joins two of the trial's own listed conditions (``listed``, each a
+    separate item of the registry's list) with "and": "Participants With Hypertension and Obesity
+    or Overweight" for Hypertension; Overweight or Obesity. One listed name holding both
+    ("Chronic Kidney Disease and Hypertension") is not two: the patient meeting it as it is
+    written is not ruled out by it (h183, round 38)."""
+    from data.condition_names import concepts_within, condition_concept  # start-up: names only when planning
+
+    if len(listed) < 2 or not title:
+        return False
+    kinds = []
+    for name in listed:
+        known = condition_concept(name)
+        kinds.append({known} if known else set(concepts_within(name)))
+    for found in _AND.finditer(title):
+        left = _named_at(title[:found.start()].split()[::-1], concepts_within, backwards=True)
+        right = _named_at(title[found.end():].split(), concepts_within)
+        if any(i != j and kinds[i] & left and kinds[j] & right
+               for i in range(len(kinds)) for j in range(len(kinds))):
+            return True
+    return False
+
+
+def _named_at(words: list[str], concepts_within, backwards: bool = False) -> set[str]:
+    """The conditions a name starting at the first of ``words`` names (``backwards``: the
+    words run back from the end of a name): "Obesity or Overweight ..." names obesity right
+    after "and"; "Other Solid Tumors" and "Without Type 2 Diabetes" name none there."""
+    for size in range(1, min(len(words), 5) + 1):
+        def name(part: list[str]) -> set[str]:
+            return set(concepts_within(" ".join(part[::-1] if backwards else part)))
+        found = name(words[:size]) - name(words[1:size])
+        if found:
+            return found
+    return set()
 
 
 _PREGNANCY = "pregnancy"
