@@ -12,6 +12,8 @@
   other solid tumours" join nothing.
 * A person booked for an operation a trial's people are having ("arthroscopic shoulder surgery",
   "a total knee replacement") names it: the trial ranks first among the open ones.
+* "My blood pressure has never been high" denies hypertension as "has always been normal" does
+  (not when treated, one reading or a named hypertension).
 """
 from __future__ import annotations
 
@@ -164,3 +166,29 @@ def test_which_titles_join_their_listed_conditions():
 def test_a_person_booked_for_the_operation_ranks_its_trial_first(catalog, text, trial):
     results = ranked(catalog, text)
     assert results[0].id == trial and results[0].verdict != "ineligible"
+
+
+# --- a blood pressure said never to have been high ----------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I'm 62 (m), I had a stroke 18 months ago. BMI 33. My blood pressure has never been high and I'm not diabetic.",
+    "her blood pressure isn't high, BMI 36",
+    "his blood pressure has never been a problem",
+])
+def test_a_blood_pressure_never_high_denies_hypertension(text):
+    found = [f for f in extract(text, today=TODAY) if f.concept == "hypertension"]
+    assert found and all(f.negated for f in found)
+
+
+@pytest.mark.parametrize("text", [
+    "his blood pressure has never been high since he started amlodipine",   # treated
+    "my blood pressure is not high now",                                     # one reading
+    "my high blood pressure has never been a problem",                       # a hypertension
+])
+def test_no_denial_when_treated_one_reading_or_named(text):
+    assert not [f for f in extract(text, today=TODAY) if f.concept == "hypertension" and f.negated]
+
+
+def test_a_stroke_patient_whose_blood_pressure_was_never_high_is_ruled_out_of_the_joined_trial(catalog):
+    text = "I'm 62 (m), I had a stroke 18 months ago and recovered well. BMI 33. My blood pressure has never been high."
+    assert verdicts(catalog, text)[HTN_OBESITY] == "ineligible"
