@@ -218,7 +218,8 @@ def _hash(text: str) -> str:
 # 168: lead, round 41: ConText: "(nothing)", "- nothing.", "nothing either" after a treatment a failure; "but the scan last week was worse" a failure (never "but no worse"); "did not have (much in the way of) a response" a failure; "doubled / increased / reduced his X" taken now; "in the past week" a recent window; "what is CD19" a question about a word; denials written without an apostrophe ("didnt have", "hasnt had") of the past like their twins; time: a test's time is no treatment's; a mid-list bracket's date its item's only.
 # 169: h181, round 38: ConText: a denial ends at a new clause ("didnt want the chemo so hes on azacitidine"), a year denied in a correction ("2021 not 2012") is no denial, "stopped," looks back only, "Nx," counted courses, "and its clear" after a test for an illness, "reacted (badly) to (it)" intolerance, ", in hospital" no earlier value, "they still think its X" hedged, a disease naming the study asked for is not hypothetical, a hedge reaches no item across a comma past its own mention; patterns: a bare age after "since" is an onset age, a number in words stands apart from its unit; "mas" and a short disease name after a duration in a disease's place; an age alone in a bracket after the diagnosis.
 # 170: h185, round 38: patterns (location): a country or part of the world a trial is asked for ("any trials in Europe?", trials_in_country; data/places.yaml regions), a capitalised town ending a telling after an age and sex ("..., 36F, Shanghai").
-PLAN_VERSION = "170"
+# 171: h183, round 38: "blood pressure has never been high" no hypertension (pattern); a cancer operation said without its kind ("breast cancer surgery", "surgery for bowel cancer", "had his glioblastoma removed"; pattern cancer_operations.jsonl, terminology cancer_operation) read in records too; the condition gate flags a trial whose title joins two of its listed conditions with "and" ("With Hypertension and Obesity or Overweight": joined), a listed one denied rules it out; terminology: arthroscopic shoulder surgery and total knee arthroplasty (operations a trial's people are having).
+PLAN_VERSION = "171"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -777,6 +778,12 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
             rule[name] = value
     if (record.get("eligibility") or {}).get("healthy_volunteers") is False:
         rule["patients"] = True         # a person who says they have no illness is not one of its
+    if title_joins(record.get("title") or "", own):
+        # "... in Participants With Hypertension and Obesity or Overweight", listed as
+        # Hypertension; Overweight or Obesity: its people have each, so one the patient says they
+        # do not have rules the trial out though they have another (matching.relevance
+        # ``_denied_own``; h183, round 38)
+        rule["joined"] = True
     # at risk of a complication of pregnancy ("Prevent Preeclampsia", gestational diabetes):
     # the people are pregnant women, and a stated pregnancy meets the gate itself (the
     # condition "pregnancy", matching.relevance), so no one else is kept in
@@ -827,6 +834,45 @@ def condition_target(record: dict, own: list[str] | None = None) -> dict | None:
         setting = {"all": [{"type": "target_condition", "concepts": kinds}, {"type": "review", "reason": "clinical"}]}
         rule = {"any": [rule, setting if kinds else {"type": "review", "reason": "clinical"}]}
     return {"id": "elig-condition", "kind": "inclusion", "rule": rule, "text": text}
+
+
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+
+
+def title_joins(title: str, listed: list[str]) -> bool:
+    """Whether ``title`` joins two of the trial's own listed conditions (``listed``, each a
+    separate item of the registry's list) with "and": "Participants With Hypertension and Obesity
+    or Overweight" for Hypertension; Overweight or Obesity. One listed name holding both
+    ("Chronic Kidney Disease and Hypertension") is not two: the patient meeting it as it is
+    written is not ruled out by it (h183, round 38)."""
+    from data.condition_names import concepts_within, condition_concept  # start-up: names only when planning
+
+    if len(listed) < 2 or not title:
+        return False
+    kinds = []
+    for name in listed:
+        known = condition_concept(name)
+        kinds.append({known} if known else set(concepts_within(name)))
+    for found in _AND.finditer(title):
+        left = _named_at(title[:found.start()].split()[::-1], concepts_within, backwards=True)
+        right = _named_at(title[found.end():].split(), concepts_within)
+        if any(i != j and kinds[i] & left and kinds[j] & right
+               for i in range(len(kinds)) for j in range(len(kinds))):
+            return True
+    return False
+
+
+def _named_at(words: list[str], concepts_within, backwards: bool = False) -> set[str]:
+    """The conditions a name starting at the first of ``words`` names (``backwards``: the
+    words run back from the end of a name): "Obesity or Overweight ..." names obesity right
+    after "and"; "Other Solid Tumors" and "Without Type 2 Diabetes" name none there."""
+    for size in range(1, min(len(words), 5) + 1):
+        def name(part: list[str]) -> set[str]:
+            return set(concepts_within(" ".join(part[::-1] if backwards else part)))
+        found = name(words[:size]) - name(words[1:size])
+        if found:
+            return found
+    return set()
 
 
 _PREGNANCY = "pregnancy"

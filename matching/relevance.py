@@ -575,6 +575,12 @@ def _denied_own(ev: Evidence, leaf: dict, stated: list[Fact]) -> Fact | None:
         return None
     filed = set(leaf.get("filed") or ())
     own = [condition_concept(t) for t in leaf.get("texts") or () if t not in filed]
+    if leaf.get("joined"):
+        # its title joins its listed conditions with "and" ("With Hypertension and Obesity or
+        # Overweight"): each is needed, so a listed one denied rules it out though a stated
+        # diagnosis meets another (h183, round 38)
+        return next((d for c in own if c is not None and c in terminology
+                     for d in denied if kind_of(c, d.concept, terminology)), None)
     if not own or any(c is None or c not in terminology for c in own):
         return None
     if any(f.concept in terminology and kind_of(f.concept, c, terminology) for f in stated for c in own):

@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from core.facts import Profile
-from data.condition_names import (DISEASE_STATUS, cancer_operations, cancer_radiotherapies, cancer_therapy_classes,
+from data.condition_names import (DISEASE_STATUS, cancer_operations, cancer_radiotherapies, cancer_therapy_classes, umbrella,
                                   is_disease_status,
                                   setting_conditions, trial_setting_not_own, trial_setting_own, trial_settings)
 from data.store_memo import StoreMemo
@@ -190,6 +190,12 @@ def _resected(profile: Profile, conditions: list, terminology: Terminology) -> b
     for f in profile.facts:
         removes = [c for c in cancer_operations().get(f.concept, ()) if c in terminology]
         if f.label != "PROCEDURE" or f.negated or f.hypothetical or f.family or f.uncertain or not removes:
+            continue
+        # an operation on "the cancer" said without its kind (``cancer_operation``: it removes
+        # any cancer) is the stated cancer's only when one kind is stated: "breast cancer surgery
+        # in 2012" beside an ovarian cancer now says nothing of the ovarian one (h183, round 38)
+        if any(umbrella(r, terminology) for r in removes) and not all(
+                terminology.is_a(a, b) or terminology.is_a(b, a) for a in cancers for b in cancers):
             continue
         if cancers and all(any(terminology.is_a(c, r) or terminology.is_a(r, c) for r in removes) for c in cancers) \
                 and any(any(terminology.is_a(c, r) for r in removes) for c in cancers):

@@ -101,7 +101,10 @@ def test_a_normal_blood_pressure_rules_out_a_trial_listed_under_hypertension_alo
     normal = _verdicts(db, "I'm 48 (m), BMI 37, sleep apnoea on a CPAP machine. No diabetes and my blood "
                            "pressure is normal. I'd like to lose weight in a study.")
     assert normal.get("NCT06948422", "ineligible") == "ineligible"   # listed under Hypertension alone
-    assert normal["NCT06948435"] != "ineligible"     # listed under Overweight or Obesity too
+    # listed under Overweight or Obesity too, but its title joins them ("With Hypertension and
+    # Obesity or Overweight"): each is needed, so the normal blood pressure rules it out as well
+    # (h183, round 38; the gold grades it 0 for this patient, rel-1373)
+    assert normal["NCT06948435"] == "ineligible"
     assert normal["NCT06972459"] != "ineligible"
     # fine on a blood pressure medicine: a treated hypertension, kept
     treated = _verdicts(db, "I'm 58 (f). Heart attack 2 years ago, one stent. BMI 35. No diabetes. My blood "

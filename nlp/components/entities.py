@@ -49,7 +49,7 @@ from nlp.units import unit_candidates
 
 ENTITIES_PIPE = "trialbot_entities"
 PATTERN_FILES = ("demographics", "pregnancy", "location", "scores", "lifestyle", "abbreviations", "contraception",
-                 "lay_diagnoses", "disease_status", "lay_labs", "organs_kept")
+                 "lay_diagnoses", "disease_status", "lay_labs", "organs_kept", "cancer_operations")
 MEASURED = ("LAB", "SCORE")
 _PRIORITY = {"term": 0, "pattern": 1, "typo": 2}
 
