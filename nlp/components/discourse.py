@@ -1044,8 +1044,11 @@ class Outcomes:
                     if ent.label_ in THERAPY_LABELS and not (fact.negated or fact.hypothetical or fact.family)
                     and self._switch_verb(doc, ent) is not None]
         for (ent, fact), (later, later_fact) in zip(switched, switched[1:]):
-            if later.sent.start != ent.sent.start and later_fact.concept != fact.concept and fact.status == "current":
-                fact.status, fact.historical = None, True
+            if later.sent.start != ent.sent.start and later_fact.concept != fact.concept:
+                if fact.status == "current":
+                    fact.status, fact.historical = None, True
+                elif fact.status in ("failed", "intolerant"):
+                    fact.historical = True      # "... did again not have a significant response": over, failed
 
     def _switch_reason(self, doc: Doc, ent: Span, fact: Fact) -> str | None:
         """The failure or intolerance of the treatment switched to that only its cue written
