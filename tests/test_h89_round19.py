@@ -171,7 +171,7 @@ def test_personas_in_three_voices_every_third_held_aside():
     assert all(p["split"] == "dev" for p in tuning)
     personas = [p for p in personas if not p["id"].startswith("r38-")]
     assert all(p["split"] == ("test" if i % 3 == 2 else "dev") for i, p in enumerate(personas))
-    new = personas[30:]
+    new = personas[30:] + tuning
     assert {p["role"] for p in new} == {"patient", "relative", "clinician"}
     assert {p["style"] for p in new} == set(conversation.STYLES)
 
