@@ -379,3 +379,14 @@ def test_a_city_after_no_trial_fits_is_not_a_new_list(tmp_path):
     reply = talk(engine, "a", "we are in leeds")[0]
     assert "updated list" not in reply
     assert "doesn't change" in reply
+
+
+# -- an illness named right before the operation that removed it keeps the date ---------------
+
+@pytest.mark.parametrize("text, concept, when", [
+    ("Polymyositis with anti-Jo-1 antibodies; colon cancer resected in 2023.", "colorectal_cancer", "2023"),
+    ("breast cancer was removed in 2019, no chemo", "breast_cancer", "2019"),
+])
+def test_a_cancer_removed_at_a_date_is_of_that_date(text, concept, when):
+    fact = next(f for f in extract(text, today=TODAY) if f.concept == concept)
+    assert fact.date == when and fact.historical

@@ -240,8 +240,10 @@ def _kind_in_bracket(facts: list[Fact], text: str, terminology) -> None:
     """A condition whose kind is the whole of a bracket in its clause ("skin cancer removed last
     year (BCC)", "skin cancer (BCC) removed last year"): one illness named twice, so the time read
     for one (past, its date) is the other's too (round 37, h179): a removed basal cell carcinoma
-    is no cancer now."""
-    for a, b in zip(facts, facts[1:]):
+    is no cancer now. The conditions in turn, whatever other facts stand between ("removed" is
+    an operation of its own since round 38)."""
+    conditions = [f for f in facts if f.label == "CONDITION"]
+    for a, b in zip(conditions, conditions[1:]):
         if (a.label != "CONDITION" or b.label != "CONDITION" or a.concept == b.concept
                 or a.concept not in terminology or b.concept not in terminology
                 or not terminology.is_a(b.concept, a.concept)
@@ -1758,6 +1760,7 @@ class FactBuilder:
                 facts[index].duration_days = _since_age(expression.onset_age, facts)
         self._short_courses(attached, times, facts, bare, sentences, today)
         _combination_dated(attached, facts, doc_text(doc), today)
+        _operated_condition_dated(facts, doc_text(doc))
         self._values_of_an_ended_course(times, facts, doc_text(doc))
         self._values_of_a_dated_bracket(times, facts, doc_text(doc), today)
         self._dated_onset_of_history(attached, facts, doc_text(doc))
@@ -1923,6 +1926,27 @@ def _combination_started(fact: Fact, facts: list[Fact], text: str, start: str | 
                 and not (earlier.negated or earlier.hypothetical or earlier.uncertain or earlier.family)):
             earlier.status, earlier.date = "current", start
         later = earlier
+
+
+# what stands between an illness and the operation word that follows it ("colon cancer resected
+# in 2023", "skin cancer was removed last year")
+_OPERATED_GAP = re.compile(r"[ \t]*(?:(?:was|were|is|has[ \t]+been|had[ \t]+been|got)[ \t]+)?")
+
+
+def _operated_condition_dated(facts: list[Fact], text: str) -> None:
+    """An illness named right before the operation that removed it ("colon cancer resected in
+    2023", "skin cancer removed last year (BCC)"): the operation's date is the illness's too, when
+    nothing else dates it, so a window ("malignancy within 5 years") still reads it (the
+    operation word had become a fact of its own and taken the date; lead, round 41)."""
+    for procedure in facts:
+        if procedure.label != "PROCEDURE" or procedure.date is None or procedure.negated or procedure.hypothetical:
+            continue
+        for condition in facts:
+            if (condition.label == "CONDITION" and condition.date is None and condition.end <= procedure.start
+                    and not (condition.negated or condition.hypothetical or condition.family)
+                    and _OPERATED_GAP.fullmatch(text, condition.end, procedure.start)):
+                condition.date = procedure.date
+                condition.historical = condition.historical or procedure.historical
 
 
 def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> None:
