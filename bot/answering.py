@@ -709,18 +709,15 @@ class Answering:
     def _trials_place_asked(self, text: str) -> bool:
         """A question about where a trial is that names a known place ("why is it in china",
         "is the trial only in china?")."""
-        for match in _IN_PLACE.finditer(text):
-            if self.texts.trials_place(text[:match.start()]):
-                words = match.group(1).strip().split()
-                if any(self._known_place(" ".join(words[:n])) is not None for n in range(min(3, len(words)), 0, -1)):
-                    return True
-        return False
+        return self._place_named(text, of_trial=True) is not None
 
-    def _place_named(self, text: str) -> str | None:
-        """The known place a message names after "in" or "near" ("any in london?"), or None."""
+    def _place_named(self, text: str, of_trial: bool = False) -> str | None:
+        """The known place a message names after "in" or "near" ("any in london?"), or None;
+        with ``of_trial``, only a place said of a trial ("why is it in china"), else never one
+        ("why is it in china": the trial's place, not the person's; lead, round 41)."""
         for match in _IN_PLACE.finditer(text):
-            if self.texts.trials_place(text[:match.start()]):
-                continue        # "why is it in china": the trial's place, not the person's (lead, round 41)
+            if self.texts.trials_place(text[:match.start()]) != of_trial:
+                continue
             words = match.group(1).strip()
             for n in range(min(3, len(words.split())), 0, -1):
                 candidate = " ".join(words.split()[:n])
