@@ -75,14 +75,16 @@ def read_bracket(reader, chunk: Chunk, el: El, inner: list[El] | None = None) ->
         reader.threshold_brackets.append(subgroup_threshold(reader, el, inner_atoms) or bracket_text)
         return
     cut = next((i for i, e in enumerate(inner) if i and is_cue(e, "examples")), None)
-    if (cut is not None and before and not (before[-1].negated or before[-1].mods.get("negated"))
-            and _kinds_of_head(reader, before[-1], inner[:cut])):
+    if cut is not None and before and _kinds_of_head(reader, before[-1], inner[:cut]):
         # round 38 (h184): "active infections (bacterial, fungal or viral, including human
         # immunodeficiency virus positive)": kinds of the fact before the bracket, then its examples;
         # the kinds restate the fact (each with its head noun is it or a kind of it), the examples
-        # are read as a bracket of examples (read whole, the bracket had been a second requirement);
-        # not after a negated fact (the examples read here would not be negated with it)
-        _bracket_examples(reader, chunk, inner[cut:], before)
+        # are read as a bracket of examples (read whole, the bracket had been a second requirement).
+        # Round 39 (h189): after a negated fact ("No active infections (bacterial, fungal or viral,
+        # including HIV)") the examples are negated with it (the negation's words do not reach
+        # past the kinds, so the examples read here are negated as the fact is)
+        head_negated = bool(before[-1].negated or before[-1].mods.get("negated"))
+        _bracket_examples(reader, chunk, inner[cut:], before, negate=head_negated)
         return
     if (is_cue(first, "examples") or (inner_atoms and all(a.mods.get("example") for a in inner_atoms))
             or (len(inner_atoms) > 2 and all(a.label == "DRUG" for a in inner_atoms) and "," in bracket_text)):
@@ -183,7 +185,7 @@ def subgroup_threshold(reader, el: El, inner_atoms: list[Atom]) -> SubgroupThres
     return None
 
 
-def _bracket_examples(reader, chunk: Chunk, inner: list[El], before: list[Atom]) -> None:
+def _bracket_examples(reader, chunk: Chunk, inner: list[El], before: list[Atom], negate: bool = False) -> None:
     examples = list(atoms_in(inner))
     if not examples and is_cue(inner[0], "examples"):
         # "(including leptomeningeal involvement)" with nothing read: what it adds is unread,
@@ -194,6 +196,8 @@ def _bracket_examples(reader, chunk: Chunk, inner: list[El], before: list[Atom])
     if all(any(covers(reader, b, a) for b in before) for a in examples):
         return
     node = reader.read(inner[1:] if is_cue(inner[0], "examples") else inner, "or")
+    if node is not None and negate and not any(a.negated or a.mods.get("negated") for _, a in atom_nodes(node)):
+        node = ("not", node)    # the examples of a negated fact, negated with it (round 39)
     if node is not None:  # examples of a head the parser did not read: any of them, or review
         chunk.alternatives.append(("any", [node, ("review", "clinical", reader.text[inner[0].start:inner[-1].end])]))
 

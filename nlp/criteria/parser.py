@@ -1348,6 +1348,11 @@ def _systemic_only(rule: dict, text: str, kind: str, terminology, cues) -> dict:
             return rule
         routes = sorted(d for d in terminology.descendants(concept)
                         if d != concept and terminology[d].attrs.get("route"))
+        if not routes and concept in cues.local_form_drugs:
+            # round 39 (h189): a drug also given locally with no route concepts ("Systemic use of
+            # atropine": an eye drop is atropine too; "Topical tacrolimus"): the team's which form
+            note = review("clinical", f"{terminology[concept].label}: which form (systemic or local)", cues)
+            return {"all": [rule, note]} if kind == "exclusion" else {"any": [rule, note]}
         if not set(routes) - set(rule.get("except", ())):
             return rule     # "(except ... inhaled steroids)": the line took them out itself
         if set(routes) & set(rule.get("except", ())):

@@ -21,6 +21,7 @@ How the words combine (``docs/nlp.md``, "Criteria parser"):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from data.terminology import Terminology
@@ -358,8 +359,10 @@ class Reader:
             # negated fact are negated with it, and none of them may hold (not any = all of the
             # nots); read as alternatives, a patient with tuberculosis and no other infection met it
             # (only when every example read is negated too: one that is not stays an alternative)
+            # (round 39, h189: an example list read as "neither of them", not any[...], is negated too:
+            # "No active infection (including tuberculosis or HIV)")
             negated = bool(atoms) and all(a.negated or a.mods.get("negated") for a in atoms) and all(
-                a.negated or a.mods.get("negated") for alt in alternatives for _, a in atom_nodes(alt))
+                flipped for alt in alternatives for flipped in _atoms_negated(alt))
             node = ("all" if negated else "any", [node, *alternatives])
         for exception in chunk.exceptions:
             node = exempt(self, node, exception, atoms)
@@ -393,6 +396,21 @@ class Reader:
         # cardiac disease": NYHA grades heart failure, a heart disease)
         return [a for a in atoms if not (a.label == "CONDITION" and any(
             self.terminology.is_a(a.concept, g) or self.terminology.is_a(g, a.concept) for g in graded))]
+
+
+def _atoms_negated(node: Node, under_not: bool = False) -> Iterator[bool]:
+    """For each fact of ``node``: whether it is negated, by its own negation or by a ``not``
+    above it in the node (an odd number of them)."""
+    if node[0] == "atom":
+        atom = node[1]
+        yield under_not != bool(atom.negated or atom.mods.get("negated"))
+    elif node[0] in ("all", "any"):
+        for child in node[1]:
+            yield from _atoms_negated(child, under_not)
+    elif node[0] == "not":
+        yield from _atoms_negated(node[1], not under_not)
+    elif node[0] == "exempt":
+        yield from _atoms_negated(node[1], under_not)
 
 
 def _with_exceptions(clauses: list[tuple[str | None, list[El]]]) -> list[tuple[str | None, list[El]]]:
