@@ -72,7 +72,7 @@ RESPONSES = ("failed", "intolerant")
 NOTE_KEYS = (*REVIEW_REASONS, "other", "exemption", "unreadable")
 _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words", "status_concepts", "review", "response", "time_units", "count_scores", "filler_words",
                  "review_notes", "sex", "subject_sex", "age_subject_words", "support_counts", "scaled_numbers", "lifelong_infections",
-                 "local_form_drugs",
+                 "local_form_drugs", "age_group_words",
                  "exception_qualifiers", "exception_limits", "toxicity_parts", "toxicity_exceptions", "extent_words"}
 SEXES = ("female", "male")
 _SIGNS = ("<", "<=", ">", ">=")
@@ -80,7 +80,7 @@ _OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspecte
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
              "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "infection_chronic_gap", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
              "pregnancy_prevented", "pregnancy_test", "subgroup", "required_in_exclusion", "subgroup_threshold",
-             "support_words", "support_allowed", "support_refused", "support_counts", "lifelong_infections", "local_form_drugs",
+             "support_words", "support_allowed", "support_refused", "support_counts", "lifelong_infections", "local_form_drugs", "age_group_words",
              "exception_qualifiers", "exception_limits", "specimen", "conditional_threshold",
              "subgroup_who", "age_second", "cohort_label", "defined_as", "body_weight", "any_time", "prior_lines",
              "spelled_units", "scaled_numbers", "sign_words", "status_concepts", "future_tail", "modal_value", "inability", "subgroup_allowed", "treatment_since", "preference",
@@ -118,6 +118,7 @@ class Cues:
     support_counts: frozenset[str] = frozenset()               # analytes a transfusion or growth factor raises
     lifelong_infections: frozenset[str] = frozenset()          # "infection with HIV" is HIV positive
     local_form_drugs: frozenset[str] = frozenset()             # drugs also given locally, no route concepts (round 39)
+    age_group_words: frozenset[str] = frozenset()              # "adolescents", "youth": said by an age limit beside them
     exception_qualifiers: frozenset[str] = frozenset()         # "adequately treated" before an excepted kind
     exception_limits: frozenset[str] = frozenset()             # "Stage I" before an excepted kind
     spelled_units: tuple[tuple[re.Pattern, str], ...] = ()      # "milligrams per deciliter" -> "mg/dL"
@@ -413,6 +414,7 @@ def read_cues(path: Path = CUES_FILE) -> Cues:
         support_counts=frozenset(_strings(doc.get("support_counts", []), "support_counts")),
         lifelong_infections=frozenset(_strings(doc.get("lifelong_infections", []), "lifelong_infections")),
         local_form_drugs=frozenset(_strings(doc.get("local_form_drugs", []), "local_form_drugs")),
+        age_group_words=frozenset(w.lower() for w in _strings(doc.get("age_group_words", []), "age_group_words")),
         exception_qualifiers=frozenset(w.lower() for w in _strings(doc.get("exception_qualifiers", []),
                                                                    "exception_qualifiers")),
         exception_limits=frozenset(w.lower() for w in _strings(doc.get("exception_limits", []), "exception_limits")),

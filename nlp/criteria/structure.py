@@ -288,7 +288,10 @@ class Reader:
             if el.kind == "paren":
                 read_bracket(self, chunk, el)
         heads = self.cues.patterns.get("condition_heads", ())
+        aged = any(a.label == "AGE" for a in chunk.atoms)
         for i, el in enumerate(chunk.els):
+            if aged and el.kind == "word" and el.value.lower() in self.cues.age_group_words:
+                continue    # round 39 (h189): "Adolescents aged 12 to 17 years": the age says who they are
             if el.kind == "word" and not el.used and is_content(el.value, self.cues):
                 chunk.content.append(el.value)
             elif (el.kind == "word" and not el.used and i + 1 < len(chunk.els) and is_cue(chunk.els[i + 1], "examples")
