@@ -133,3 +133,17 @@ def test_performance_status_lines_of_the_stratum():
                  "Eastern Cooperative Oncology Group (ECOG) Performance status of 0 or 1 (Patients with disease "
                  "related ECOG 2 are allowed, in addition to ECOG 0 and 1)."):
         assert any(leaf["type"] == "review" for leaf in _leaves(_rule(text))), text
+
+
+def test_active_infections_in_the_plural_are_read_whole():
+    # "active infections" had been "active" beside the term "infections": with a bracket after it,
+    # the "active" was left unread and the line kept the team's check for it
+    rule = _rule("No active infections (including tuberculosis)")
+    assert rule["all"][0] == NO_INFECTION
+    assert not any(leaf["type"] == "review" and leaf.get("reason") == "other" for leaf in _leaves(rule))
+    assert _rule("No active infections") == NO_INFECTION
+    # s33-0069 (dev gold): the HIV of the bracket is an alternative of its own now
+    rule = _rule("Known active infections (bacterial, fungal or viral, including human immunodeficiency virus "
+                 "positive)", "exclusion")
+    assert {"type": "infection", "agent": "hiv", "state": "positive"} in rule["any"]
+    assert {"type": "infection", "agent": "active_infection", "state": "active"} in rule["any"]
