@@ -147,3 +147,16 @@ def test_active_infections_in_the_plural_are_read_whole():
                  "positive)", "exclusion")
     assert {"type": "infection", "agent": "hiv", "state": "positive"} in rule["any"]
     assert {"type": "infection", "agent": "active_infection", "state": "active"} in rule["any"]
+
+
+def test_an_article_before_a_history_cue_leaves_a_modifier_its_shared_head_noun():
+    # s23-0117 (dev gold): "a" was read as a count of one, and "chronic" stood alone, unread
+    both = {"any": [{"type": "history", "concept": "chronic_pancreatitis"},
+                    {"type": "history", "concept": "acute_pancreatitis"}]}
+    assert _rule("Have a history of chronic or acute pancreatitis", "exclusion") == both
+    assert _rule("Patients with a history of chronic or acute pancreatitis", "exclusion") == both
+    assert _rule("Has a history of type 1 or type 2 diabetes", "exclusion") == {
+        "any": [{"type": "history", "concept": "type_1_diabetes"}, {"type": "history", "concept": "type_2_diabetes"}]}
+    # a patient with chronic pancreatitis is excluded by it
+    assert _verdict(_rule("Have a history of chronic or acute pancreatitis", "exclusion"),
+                    "I have chronic pancreatitis.") == "true"

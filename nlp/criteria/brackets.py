@@ -398,11 +398,19 @@ def _filler_modifier(chunks: list[Chunk], i: int, after: int | None) -> None:
 _LEADING_CUES = frozenset({"history", "current"})
 
 
+def _article(el: El) -> bool:
+    """"a" / "an" read as a count of one ("Have a history of chronic or acute pancreatitis"):
+    an article before the history cue, no count (round 39, h189)."""
+    return (el.kind == "cue" and set(el.value.sections) == {"count"}
+            and el.value.match.group(0).lower() in ("a", "an"))
+
+
 def _words_after_a_time_cue(els: list[El], cues) -> bool:
     """Only words, after at most one history / current cue at the chunk's start (filler words
     may stand before it: "Any history of alcohol or drug abuse")."""
     lead = 0
-    while lead < len(els) and els[lead].kind == "word" and not is_content(els[lead].value, cues) and len(els[lead].value) > 1:
+    while lead < len(els) and ((els[lead].kind == "word" and not is_content(els[lead].value, cues) and len(els[lead].value) > 1)
+                               or _article(els[lead])):
         lead += 1
     if lead < len(els) and els[lead].kind == "cue":
         els = els[lead:]
