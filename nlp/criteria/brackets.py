@@ -409,8 +409,8 @@ def _words_after_a_time_cue(els: list[El], cues) -> bool:
     """Only words, after at most one history / current cue at the chunk's start (filler words
     may stand before it: "Any history of alcohol or drug abuse")."""
     lead = 0
-    while lead < len(els) and ((els[lead].kind == "word" and not is_content(els[lead].value, cues) and len(els[lead].value) > 1)
-                               or _article(els[lead])):
+    while lead < len(els) and (_article(els[lead]) or (
+            els[lead].kind == "word" and not is_content(els[lead].value, cues) and len(els[lead].value) > 1)):
         lead += 1
     if lead < len(els) and els[lead].kind == "cue":
         els = els[lead:]
