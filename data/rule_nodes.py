@@ -219,7 +219,8 @@ def _hash(text: str) -> str:
 # 169: h181, round 38: ConText: a denial ends at a new clause ("didnt want the chemo so hes on azacitidine"), a year denied in a correction ("2021 not 2012") is no denial, "stopped," looks back only, "Nx," counted courses, "and its clear" after a test for an illness, "reacted (badly) to (it)" intolerance, ", in hospital" no earlier value, "they still think its X" hedged, a disease naming the study asked for is not hypothetical, a hedge reaches no item across a comma past its own mention; patterns: a bare age after "since" is an onset age, a number in words stands apart from its unit; "mas" and a short disease name after a duration in a disease's place; an age alone in a bracket after the diagnosis.
 # 170: h185, round 38: patterns (location): a country or part of the world a trial is asked for ("any trials in Europe?", trials_in_country; data/places.yaml regions), a capitalised town ending a telling after an age and sex ("..., 36F, Shanghai").
 # 171: h183, round 38: "blood pressure has never been high" no hypertension (pattern); a cancer operation said without its kind ("breast cancer surgery", "surgery for bowel cancer", "had his glioblastoma removed"; pattern cancer_operations.jsonl, terminology cancer_operation) read in records too; the condition gate flags a trial whose title joins two of its listed conditions with "and" ("With Hypertension and Obesity or Overweight": joined), a listed one denied rules it out; terminology: arthroscopic shoulder surgery and total knee arthroplasty (operations a trial's people are having).
-PLAN_VERSION = "171"
+# 172: h190, round 39: terminology: "PMF" an abbreviation of primary myelofibrosis.
+PLAN_VERSION = "172"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
