@@ -271,6 +271,31 @@ class Answering:
                 if f.label == "DRUG" and not (f.negated or f.family or f.hypothetical or f.date)
                 and f.status != "current" and f.concept != dated[0].concept]
 
+    def _group_told(self, turn: Turn, key: str, answered: list[Fact], extra: list[Fact]) -> list[Fact]:
+        """The answer to "When did she last take each of these: MMF, belimumab, anifrolumab?"
+        (``bot.asking``'s group question) that names no treatment ("stopped them all last
+        year", "a while ago", "taking them now") is each one's: every treatment of the group
+        is dated, or taken in the past or now, as the one asked first; their questions are
+        answered. A reply naming treatments ("MMF 2023, belimumab last month") is read as
+        written; the treatments it does not name stay open (h190, round 39)."""
+        group = [k for k in (turn.tracker.pending or {}).get("group") or [] if k.startswith("last_dose:")]
+        concept = key.split(":", 1)[1]
+        own = [f for f in answered if f.label == "DRUG" and f.concept == concept and not f.negated]
+        if not group or len(own) != 1 or any(f.label == "DRUG" for f in extra):
+            return []
+        said = own[0]
+        if not (said.date or said.historical or said.status == "current" or said.ongoing):
+            return []
+        wanted = {k.split(":", 1)[1] for k in group}
+        told = {f.concept: f for f in turn.tracker.profile.facts if f.label == "DRUG" and f.concept in wanted
+                and not (f.negated or f.family or f.hypothetical)}
+        for other in group:
+            if other.split(":", 1)[1] in told:
+                turn.record("answer", {"key": other, "source": turn.tracker.next_source, "facts": []})
+        return [replace(f, date=said.date, historical=said.historical,
+                        status="current" if said.status == "current" else f.status, ongoing=said.ongoing)
+                for f in told.values()]
+
     def _no_labs(self, turn: Turn, text: str) -> bool:
         """"i dont have her labs", "no labs" (data/phrasings.yaml): noted (no lab questions)."""
         if not self.phrasings.says_no_labs(text):
@@ -373,6 +398,7 @@ class Answering:
         if key.startswith("last_dose:"):
             answered = self._not_now(turn, answered)
             answered += self._all_stopped(turn, words, answered) if typed else []
+            answered += self._group_told(turn, key, answered, extra)
         if not answered and typed:
             # "hes pretty weak, mostly in bed now" to the ECOG question: the score it gives
             # (ECOG >= 3) is the answer, not a telling after which the same question comes again
