@@ -296,6 +296,30 @@ class Answering:
                         status="current" if said.status == "current" else f.status, ongoing=said.ongoing)
                 for f in told.values()]
 
+    def _class_told(self, turn: Turn, key: str, answered: list[Fact]) -> None:
+        """"When did you last take MMF?" "i stopped it last year": when MMF is the only
+        treatment of its classes the person told of, "When did you last take an
+        immunosuppressant?" would ask the same again; those class questions are answered by
+        it (nothing is added: what the criterion needs beyond what was told stays unknown for
+        the trial team; h190, round 39)."""
+        concept = key.split(":", 1)[1]
+        said = [f for f in answered if f.label == "DRUG" and f.concept == concept and not f.negated
+                and (f.date or f.historical or f.status == "current" or f.ongoing)]
+        if not said:
+            return
+        terminology = load_terminology()
+        if concept not in terminology.concepts:
+            return
+        told = {f.concept for f in turn.tracker.profile.facts + answered if f.label == "DRUG"
+                and not (f.negated or f.family or f.hypothetical) and f.concept in terminology.concepts}
+        tracker = turn.tracker
+        for broader in sorted(terminology.ancestors(concept) - {concept}):
+            other = f"last_dose:{broader}"
+            if other in tracker.answered or other in tracker.skipped:
+                continue
+            if all(c == concept or not terminology.is_a(c, broader) for c in told):
+                turn.record("answer", {"key": other, "source": tracker.next_source, "facts": []})
+
     def _no_labs(self, turn: Turn, text: str) -> bool:
         """"i dont have her labs", "no labs" (data/phrasings.yaml): noted (no lab questions)."""
         if not self.phrasings.says_no_labs(text):
@@ -399,6 +423,7 @@ class Answering:
             answered = self._not_now(turn, answered)
             answered += self._all_stopped(turn, words, answered) if typed else []
             answered += self._group_told(turn, key, answered, extra)
+            self._class_told(turn, key, answered)
         if not answered and typed:
             # "hes pretty weak, mostly in bed now" to the ECOG question: the score it gives
             # (ECOG >= 3) is the answer, not a telling after which the same question comes again
