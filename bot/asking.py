@@ -224,8 +224,7 @@ class Asking:
                 **{f"zh:{r}": getattr(question, f"zh_{r}", None) for r in ROLES if getattr(question, f"zh_{r}", None)}}
         group = self._last_dose_group(turn, question)
         if group:
-            names = ", ".join(load_terminology().label(f.concept) for f in group)
-            text = {k: v.format(names=names) for k, v in self._worded("ask_last_dose_group").items()}
+            text = {k: v.format(names=_names(group, k)) for k, v in self._worded("ask_last_dose_group").items()}
         turn.record("asked", {
             "key": question.key,
             "form": question.form,
@@ -344,6 +343,24 @@ class Asking:
             location = None
         found = json.dumps([location.concept if location else None, ranked], separators=(",", ":"))
         return hashlib.sha256(found.encode()).hexdigest()[:16]
+
+
+def _names(facts: list[Any], wording: str) -> str:
+    """The treatments of a group question as its wording names them: the clinician's generic
+    names; the patient's own word first ("Cellcept (mycophenolate mofetil)"); Chinese names."""
+    terminology = load_terminology()
+    if wording.startswith("zh:"):
+        entries = [terminology.get(f.concept) for f in facts]
+        return "、".join((getattr(e, "zh", ()) or (terminology.label(f.concept),))[0] for e, f in zip(entries, facts))
+    names = []
+    for fact in facts:
+        label = terminology.label(fact.concept)
+        written = (fact.text or "").strip()
+        own = wording == "patient" and 0 < len(written) <= 30 and written.casefold() not in label.casefold() \
+            and not any(ch.isdigit() for ch in written)
+        names.append(f"{written[0].upper() + written[1:] if written.islower() and len(written) > 4 else written} ({label})"
+                     if own else label)
+    return ", ".join(names)
 
 
 def undated_past(fact: Any) -> bool:
