@@ -76,7 +76,8 @@ class Answering:
         if key == WHICH_KEY:                # "whom first?" left open: the first person named
             self._start_with(turn, 0)
             return
-        turn.record("skip", {"key": key, "choice": choice})
+        group = list(turn.tracker.pending.get("group") or [])     # "not sure" to them all (h190, round 39)
+        turn.record("skip", {"key": key, "choice": choice, **({"also": group} if group else {})})
         if _asks_labs(key):
             turn.record("labs", {"known": False})
             turn.text("labs_skipped")

@@ -205,3 +205,14 @@ def test_the_bench_answerer_names_the_diagnosis_to_the_open_question():
     said_ = answer("diagnosis_any", "choice", ["Not sure"], truth)
     assert "myelofibrosis" in said_
     assert answer("diagnosis_any", "choice", ["Not sure"], Profile()) == "none"
+
+
+@pytest.mark.parametrize("reply", ["not sure", "skip", "no idea"])
+def test_not_sure_to_the_group_leaves_them_all_open(engine, reply):
+    cid = f"cli:h190-group-unsure-{reply}"
+    engine.start(cid, role="patient")
+    engine.message(cid, "i'm 35, lupus since 2013, cellcept, benlysta and saphnelo all failed")
+    engine.message(cid, reply)
+    tracker = tracker_of(engine, cid)
+    assert {"last_dose:mycophenolate", "last_dose:belimumab", "last_dose:anifrolumab"} <= tracker.skipped
+    assert tracker.skips_in_row == 1                # one question left open, not three
