@@ -530,9 +530,10 @@ class Answering:
                     self._sites_answer(turn, which)
                 else:
                     turn.say("faq", text=answer.text)
-            if not results:
+            if not results and not all(answer.general for answer in answers):
                 # "do i need to stop tofa to join?": the general answer, then what the trials
-                # that may fit say of it in their own words
+                # that may fit say of it in their own words; never after "what is car-t?", "how
+                # long does car-t take?": the treatment the trials give is no finding asked about (h190)
                 self._criteria_found(turn, text)
             turn.results_asked = results
             if tells:

@@ -216,3 +216,23 @@ def test_not_sure_to_the_group_leaves_them_all_open(engine, reply):
     tracker = tracker_of(engine, cid)
     assert {"last_dose:mycophenolate", "last_dose:belimumab", "last_dose:anifrolumab"} <= tracker.skipped
     assert tracker.skips_in_row == 1                # one question left open, not three
+
+
+# --- a general question about CAR-T quotes no trial's criteria ------------------------------
+
+
+@pytest.mark.parametrize("question", ["how long does car-t take?", "what is car-t?", "is car-t safe?",
+                                      "how long does the treatment take"])
+def test_a_general_question_about_car_t_quotes_no_criteria(engine, question):
+    cid = f"cli:h190-faq-{abs(hash(question))}"
+    engine.start(cid, role="patient")
+    engine.message(cid, "adult stills, 25m, anakinra then tocilizumab, still getting fevers")
+    reply = said(engine.message(cid, question))
+    assert "in their own words" not in reply and "gene therapy" not in reply
+
+
+def test_faq_general_is_a_flag_of_entries_with_an_answer():
+    from bot.faq import load_faq
+    faq = load_faq()
+    assert all(a.general for a in faq.find_all("what is car-t?"))
+    assert not any(a.general for a in faq.find_all("do i need to stop my medicines to join?"))
