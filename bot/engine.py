@@ -401,8 +401,10 @@ class Engine(Answering, Asking, Family):
             body = texts.correction_body(text)
             if self._corrects_whose(turn, body):
                 text = body         # "sorry i meant my dad has ITP": read as his telling
-        if (tracker.role is not None and tracker.pending is not None and self.phrasings.is_letter_line(text)
-                and not _an_option_said(tracker.pending, text)):
+        item = self.phrasings.letter_line(text) if tracker.role is not None and tracker.pending is not None else None
+        if item and (texts.match_choice(item, ("yes", "no", "unsure", "skip")) or self.phrasings.says_no(item)):
+            text, item = item, None         # "- not sure", "* no": a bullet before a short answer is no part of it
+        if item is not None and not _an_option_said(tracker.pending, text):
             # a letter sent line by line: "1. UKALL 2011 induction, MRD positive" is no ECOG 1,
             # "Treatment history:" no answer; what the line tells is taken in, the question stays
             if self._read(text, tracker=tracker):

@@ -89,7 +89,7 @@ class Phrasings:
     frustration: tuple[str, ...] = ()               # a writer let down ("this is useless")
     advised_by: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "my mum says i should ask"
     unknown_of: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "not sure what her CK is"
-    letter_line: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "1. UKALL 2011 ...", "Treatment history:"
+    letter_line_pattern: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "1. UKALL 2011 ...", "Treatment history:"
 
     def takes_leave(self, message: str) -> bool:
         """The whole message takes leave ("bye", "goodbye"; the caller drops the courtesy
@@ -133,11 +133,17 @@ class Phrasings:
         found = self.unknown_of.match(message.strip())
         return found.group("thing").strip() if found else None
 
-    def is_letter_line(self, message: str) -> bool:
+    def letter_line(self, message: str) -> str | None:
         """The message is one line of a letter sent line by line: a numbered or bulleted item
         with words after its marker ("1. UKALL 2011 induction ...") or a heading alone
-        ("Treatment history:"); never an answer to an open question (h190, round 39)."""
-        return "\n" not in message.strip() and self.letter_line is not None and bool(self.letter_line.match(message))
+        ("Treatment history:"); never an answer to an open question (h190, round 39). The
+        words after the item's marker ("" for a heading), else None."""
+        if "\n" in message.strip() or self.letter_line_pattern is None:
+            return None
+        found = self.letter_line_pattern.match(message)
+        if found is None:
+            return None
+        return "" if message.rstrip().endswith(":") and found.end() >= len(message.rstrip()) else message[found.end():].strip()
 
     def case_summary(self, message: str) -> bool:
         """A message opening the way clinicians summarise a case, age and sex in shorthand
@@ -263,7 +269,7 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
                      age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings,
                      *_chinese_telling(_strings(raw.get("about_a_patient_zh", []), f"{name}: about_a_patient_zh")),
                      own_age=own_age, farewells=farewells, frustration=frustration,
-                     advised_by=advised_by, unknown_of=unknown_of, letter_line=letter_line)
+                     advised_by=advised_by, unknown_of=unknown_of, letter_line_pattern=letter_line)
 
 
 def _pattern(value: Any, where: str) -> re.Pattern[str] | None:

@@ -236,3 +236,12 @@ def test_faq_general_is_a_flag_of_entries_with_an_answer():
     faq = load_faq()
     assert all(a.general for a in faq.find_all("what is car-t?"))
     assert not any(a.general for a in faq.find_all("do i need to stop my medicines to join?"))
+
+
+@pytest.mark.parametrize("reply", ["- not sure", "* no", "- skip"])
+def test_a_short_answer_after_a_bullet_still_answers(engine, reply):
+    cid = f"cli:h190-bullet-{abs(hash(reply))}"
+    _ecog_pending(engine, cid)
+    engine.message(cid, reply)
+    tracker = tracker_of(engine, cid)
+    assert "score:ecog" not in str(tracker.pending and tracker.pending.get("key"))
