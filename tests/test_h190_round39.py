@@ -245,3 +245,20 @@ def test_a_short_answer_after_a_bullet_still_answers(engine, reply):
     engine.message(cid, reply)
     tracker = tracker_of(engine, cid)
     assert "score:ecog" not in str(tracker.pending and tracker.pending.get("key"))
+
+
+# --- a denied state is said with "not" ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Re: 24M with T-ALL, CD7 positive on flow, FLAG-Ida in 2025, no remission",
+                                  "31F T-LBL, CD7+, not in remission after two courses of induction"])
+def test_a_denied_remission_is_not_in_remission(engine, text):
+    engine.start(f"cli:h190-rem-{len(text)}", role="clinician")
+    reply = said(engine.message(f"cli:h190-rem-{len(text)}", text))
+    assert "not in remission" in reply and "no in remission" not in reply
+
+
+def test_a_denied_disease_is_still_no_disease(engine):
+    engine.start("cli:h190-nohiv", role="clinician")
+    reply = said(engine.message("cli:h190-nohiv", "34F SLE since 2015, failed MMF, no ILD, no HIV"))
+    assert "no ILD" in reply or "no interstitial lung disease" in reply
