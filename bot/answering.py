@@ -76,7 +76,8 @@ class Answering:
         if key == WHICH_KEY:                # "whom first?" left open: the first person named
             self._start_with(turn, 0)
             return
-        turn.record("skip", {"key": key, "choice": choice})
+        group = list(turn.tracker.pending.get("group") or [])     # "not sure" to them all (h190, round 39)
+        turn.record("skip", {"key": key, "choice": choice, **({"also": group} if group else {})})
         if _asks_labs(key):
             turn.record("labs", {"known": False})
             turn.text("labs_skipped")
@@ -271,6 +272,55 @@ class Answering:
                 if f.label == "DRUG" and not (f.negated or f.family or f.hypothetical or f.date)
                 and f.status != "current" and f.concept != dated[0].concept]
 
+    def _group_told(self, turn: Turn, key: str, answered: list[Fact], extra: list[Fact]) -> list[Fact]:
+        """The answer to "When did she last take each of these: MMF, belimumab, anifrolumab?"
+        (``bot.asking``'s group question) that names no treatment ("stopped them all last
+        year", "a while ago", "taking them now") is each one's: every treatment of the group
+        is dated, or taken in the past or now, as the one asked first; their questions are
+        answered. A reply naming treatments ("MMF 2023, belimumab last month") is read as
+        written; the treatments it does not name stay open (h190, round 39)."""
+        group = [k for k in (turn.tracker.pending or {}).get("group") or [] if k.startswith("last_dose:")]
+        concept = key.split(":", 1)[1]
+        own = [f for f in answered if f.label == "DRUG" and f.concept == concept and not f.negated]
+        if not group or len(own) != 1 or any(f.label == "DRUG" for f in extra):
+            return []
+        said = own[0]
+        if not (said.date or said.historical or said.status == "current" or said.ongoing):
+            return []
+        wanted = {k.split(":", 1)[1] for k in group}
+        told = {f.concept: f for f in turn.tracker.profile.facts if f.label == "DRUG" and f.concept in wanted
+                and not (f.negated or f.family or f.hypothetical)}
+        for other in group:
+            if other.split(":", 1)[1] in told:
+                turn.record("answer", {"key": other, "source": turn.tracker.next_source, "facts": []})
+        return [replace(f, date=said.date, historical=said.historical,
+                        status="current" if said.status == "current" else f.status, ongoing=said.ongoing)
+                for f in told.values()]
+
+    def _class_told(self, turn: Turn, key: str, answered: list[Fact]) -> None:
+        """"When did you last take MMF?" "i stopped it last year": when MMF is the only
+        treatment of its classes the person told of, "When did you last take an
+        immunosuppressant?" would ask the same again; those class questions are answered by
+        it (nothing is added: what the criterion needs beyond what was told stays unknown for
+        the trial team; h190, round 39)."""
+        concept = key.split(":", 1)[1]
+        said = [f for f in answered if f.label == "DRUG" and f.concept == concept and not f.negated
+                and (f.date or f.historical or f.status == "current" or f.ongoing)]
+        if not said:
+            return
+        terminology = load_terminology()
+        if concept not in terminology.concepts:
+            return
+        told = {f.concept for f in turn.tracker.profile.facts + answered if f.label == "DRUG"
+                and not (f.negated or f.family or f.hypothetical) and f.concept in terminology.concepts}
+        tracker = turn.tracker
+        for broader in sorted(terminology.ancestors(concept) - {concept}):
+            other = f"last_dose:{broader}"
+            if other in tracker.answered or other in tracker.skipped:
+                continue
+            if all(c == concept or not terminology.is_a(c, broader) for c in told):
+                turn.record("answer", {"key": other, "source": tracker.next_source, "facts": []})
+
     def _no_labs(self, turn: Turn, text: str) -> bool:
         """"i dont have her labs", "no labs" (data/phrasings.yaml): noted (no lab questions)."""
         if not self.phrasings.says_no_labs(text):
@@ -373,6 +423,8 @@ class Answering:
         if key.startswith("last_dose:"):
             answered = self._not_now(turn, answered)
             answered += self._all_stopped(turn, words, answered) if typed else []
+            answered += self._group_told(turn, key, answered, extra)
+            self._class_told(turn, key, answered)
         if not answered and typed:
             # "hes pretty weak, mostly in bed now" to the ECOG question: the score it gives
             # (ECOG >= 3) is the answer, not a telling after which the same question comes again
@@ -478,9 +530,10 @@ class Answering:
                     self._sites_answer(turn, which)
                 else:
                     turn.say("faq", text=answer.text)
-            if not results:
+            if not results and not all(answer.general for answer in answers):
                 # "do i need to stop tofa to join?": the general answer, then what the trials
-                # that may fit say of it in their own words
+                # that may fit say of it in their own words; never after "what is car-t?", "how
+                # long does car-t take?": the treatment the trials give is no finding asked about (h190)
                 self._criteria_found(turn, text)
             turn.results_asked = results
             if tells:

@@ -220,17 +220,50 @@ class Asking:
 
     def _ask(self, turn: Turn, question: Any) -> None:
         turn.questions[question.key] = question
+        text = {"patient": question.patient, "clinician": question.clinician,
+                **{f"zh:{r}": getattr(question, f"zh_{r}", None) for r in ROLES if getattr(question, f"zh_{r}", None)}}
+        group = self._last_dose_group(turn, question)
+        if group:
+            text = {k: v.format(names=_names(group, k)) for k, v in self._worded("ask_last_dose_group").items()}
         turn.record("asked", {
             "key": question.key,
             "form": question.form,
             "options": list(question.options or []),
             "unit": getattr(question, "unit", None),
             "token": turn.tracker.questions + 1,
-            "text": {"patient": question.patient, "clinician": question.clinician,
-                     **{f"zh:{r}": getattr(question, f"zh_{r}", None) for r in ROLES if getattr(question, f"zh_{r}", None)}},
+            "text": text,
             **({"zh:options": list(question.zh_options)} if getattr(question, "zh_options", None) else {}),
+            **({"group": [f"last_dose:{f.concept}" for f in group[1:]]} if group else {}),
         })
         self._prompt(turn)
+
+    def _last_dose_group(self, turn: Turn, question: Any) -> list[Any]:
+        """"When did you last take MMF?", then belimumab, then anifrolumab: when the last dose
+        of a treatment told with no date is asked and other treatments told with no date, not
+        taken now, would be asked next (the same washout criterion's, or another open
+        trial's), they are asked together, the one asked first (h190, round 39). Fewer than
+        two: none."""
+        key = question.key
+        if not key.startswith("last_dose:"):
+            return []
+        told = [f for f in turn.tracker.profile.facts if f.label == "DRUG" and undated_past(f)]
+        first = [f for f in told if f.concept == key.split(":", 1)[1]]
+        if not first:
+            return []
+        seen = turn.tracker.answered | turn.tracker.skipped | {key}
+        basis = {f.concept for f in getattr(question, "basis", []) or []}
+        results = None
+        others = []
+        for fact in dict((f.concept, f) for f in told).values():
+            other = f"last_dose:{fact.concept}"
+            if other in seen:
+                continue
+            if fact.concept not in basis:
+                results = self.results(turn) if results is None else results
+                if self.find_question(results, other) is None:
+                    continue
+            others.append(fact)
+        return first[:1] + others if others else []
 
     def _prompt(self, turn: Turn) -> None:
         """Say where the conversation stands: the role question, the intake invitation,
@@ -310,6 +343,30 @@ class Asking:
             location = None
         found = json.dumps([location.concept if location else None, ranked], separators=(",", ":"))
         return hashlib.sha256(found.encode()).hexdigest()[:16]
+
+
+def _names(facts: list[Any], wording: str) -> str:
+    """The treatments of a group question as its wording names them: the clinician's generic
+    names; the patient's own word first ("Cellcept (mycophenolate mofetil)"); Chinese names."""
+    terminology = load_terminology()
+    if wording.startswith("zh:"):
+        entries = [terminology.get(f.concept) for f in facts]
+        return "、".join((getattr(e, "zh", ()) or (terminology.label(f.concept),))[0] for e, f in zip(entries, facts))
+    names = []
+    for fact in facts:
+        label = terminology.label(fact.concept)
+        written = (fact.text or "").strip()
+        own = wording == "patient" and 0 < len(written) <= 30 and written.casefold() not in label.casefold() \
+            and not any(ch.isdigit() for ch in written)
+        names.append(f"{written[0].upper() + written[1:] if written.islower() and len(written) > 4 else written} ({label})"
+                     if own else label)
+    return ", ".join(names)
+
+
+def undated_past(fact: Any) -> bool:
+    """A treatment told as taken, with no date and not taken now."""
+    return (not (fact.negated or fact.family or fact.hypothetical or fact.date or fact.ongoing)
+            and fact.status != "current")
 
 
 def _is_a(concept: str, broader: str) -> bool:

@@ -111,6 +111,14 @@ def _continues_letter(tracker: Tracker) -> bool:
     return at is not None and 0 <= time.time() - at <= LETTER_JOIN_SECONDS
 
 
+def _an_option_said(pending: dict, text: str) -> bool:
+    """The reply is one of the question's quick replies in other punctuation ("1) active, no
+    heavy effort" for "1 active, no heavy effort")."""
+    said = plain(text)
+    return any(plain(str(o)) == said for options in (pending.get("options") or [], pending.get("zh:options") or [])
+               for o in options)
+
+
 def is_letter(text: str) -> bool:
     """A long multi-line message (a pasted letter) or one near a transport's split."""
     lines = sum(1 for line in text.splitlines() if line.strip())
@@ -393,6 +401,18 @@ class Engine(Answering, Asking, Family):
             body = texts.correction_body(text)
             if self._corrects_whose(turn, body):
                 text = body         # "sorry i meant my dad has ITP": read as his telling
+        item = self.phrasings.letter_line(text) if tracker.role is not None and tracker.pending is not None else None
+        if item and (texts.match_choice(item, ("yes", "no", "unsure", "skip")) or self.phrasings.says_no(item)):
+            text, item = item, None         # "- not sure", "* no": a bullet before a short answer is no part of it
+        if item is not None and not _an_option_said(tracker.pending, text):
+            # a letter sent line by line: "1. UKALL 2011 induction, MRD positive" is no ECOG 1,
+            # "Treatment history:" no answer; what the line tells is taken in, the question stays
+            if self._read(text, tracker=tracker):
+                self._free_text(turn, text)
+            else:
+                turn.text("ok")
+                self._prompt(turn)
+            return
         if tracker.pending is not None and (is_letter(text) or _continues_letter(tracker)):
             self._free_text(turn, text)         # a pasted letter: "(anti-Scl-70 positive)" answers nothing
             return

@@ -61,6 +61,7 @@ class Answer:
     sites: bool = False
     results: bool = False
     contacts: bool = False      # under a list already shown: its sites and contacts, not the list again
+    general: bool = False       # about CAR-T or a trial in general: no trial's criteria quoted after it
 
 
 @dataclass(frozen=True)
@@ -345,8 +346,8 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
     entry_forms: list[tuple[re.Pattern, Answer]] = []
     for key, spec in (raw.get("entries") or {}).items():
         where = f"{name}: entries.{key}"
-        if not isinstance(spec, dict) or set(spec) - {"wordings", "forms", "answer", "sites", "results", "contacts", "keywords", "zh"}:
-            raise DataError(where, "an entry has 'wordings', 'forms', 'answer' (or 'sites: true'), 'results', 'contacts', 'keywords' and 'zh' only")
+        if not isinstance(spec, dict) or set(spec) - {"wordings", "forms", "answer", "sites", "results", "contacts", "general", "keywords", "zh"}:
+            raise DataError(where, "an entry has 'wordings', 'forms', 'answer' (or 'sites: true'), 'results', 'contacts', 'general', 'keywords' and 'zh' only")
         sites = spec.get("sites") is True
         if sites == ("answer" in spec):
             raise DataError(where, "needs an 'answer', or 'sites: true' (answered from the trial records)")
@@ -362,7 +363,10 @@ def read_faq(path: Path = FAQ_PATH) -> Faq:
             if not sites:
                 text = dict(text, **{f"zh:{role}": wording for role, wording
                                      in _answer(chinese["answer"], f"{where}.zh.answer").items()})
-        answer = Answer(str(key), text, sites, spec.get("results") is True, spec.get("contacts") is True)
+        if "general" in spec and (spec["general"] is not True or sites):
+            raise DataError(f"{where}.general", "is 'true', on an entry with an answer")
+        answer = Answer(str(key), text, sites, spec.get("results") is True, spec.get("contacts") is True,
+                        spec.get("general") is True)
         for wording in _strings(chinese.get("wordings"), f"{where}.zh.wordings") if chinese is not None else ():
             key_zh = _zh_plain(wording)
             known = zh_wordings.get(key_zh)

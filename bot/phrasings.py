@@ -25,7 +25,7 @@ PHRASINGS_PATH = DATA_DIR / "phrasings.yaml"
 _SECTIONS = {"whose", "no_labs", "no_answers", "requests", "roles", "team_only", "age_first", "own_illness",
              "own_telling", "about_a_patient", "case_shorthand", "nothing_else", "greetings", "professions",
              "profession_titles", "about_a_patient_zh", "own_age", "farewells", "frustration", "advised_by",
-             "unknown_of"}
+             "unknown_of", "letter_line"}
 _ROLE_KINDS = ("patient", "clinician", "unsure")
 RELATIONS_PATH = DATA_DIR / "nlp" / "relations.yaml"
 ZH_PATH = DATA_DIR / "nlp" / "zh.yaml"
@@ -89,6 +89,7 @@ class Phrasings:
     frustration: tuple[str, ...] = ()               # a writer let down ("this is useless")
     advised_by: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "my mum says i should ask"
     unknown_of: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "not sure what her CK is"
+    letter_line_pattern: re.Pattern[str] | None = field(default=None, hash=False, compare=False)   # "1. UKALL 2011 ...", "Treatment history:"
 
     def takes_leave(self, message: str) -> bool:
         """The whole message takes leave ("bye", "goodbye"; the caller drops the courtesy
@@ -132,6 +133,18 @@ class Phrasings:
         found = self.unknown_of.match(message.strip())
         return found.group("thing").strip() if found else None
 
+    def letter_line(self, message: str) -> str | None:
+        """The message is one line of a letter sent line by line: a numbered or bulleted item
+        with words after its marker ("1. UKALL 2011 induction ...") or a heading alone
+        ("Treatment history:"); never an answer to an open question (h190, round 39). The
+        words after the item's marker ("" for a heading), else None."""
+        if "\n" in message.strip() or self.letter_line_pattern is None:
+            return None
+        found = self.letter_line_pattern.match(message)
+        if found is None:
+            return None
+        return "" if message.rstrip().endswith(":") and found.end() >= len(message.rstrip()) else message[found.end():].strip()
+
     def case_summary(self, message: str) -> bool:
         """A message opening the way clinicians summarise a case, age and sex in shorthand
         ("62F SSc-ILD, FVC 58%", "27 y/o male, T-LBL"), with no first-person word in it
@@ -155,8 +168,10 @@ class Phrasings:
 
     def role(self, message: str) -> tuple[str, str | None, str | None] | None:
         """An answer to "who am I talking to?": ``(kind, relation, sex)`` with kind
-        "patient", "clinician" or "unsure" ("for my mum" -> ("patient", "mother", "female"))."""
-        return self.roles.get(plain(message))
+        "patient", "clinician" or "unsure" ("for my mum" -> ("patient", "mother", "female")).
+        A message without a word ("🙂", "👍", "?") is no answer: the role is asked once more (h190)."""
+        said = plain(message)
+        return self.roles.get(said) if said else None
 
     def request(self, message: str) -> str | None:
         """The command a whole message asks for in everyday words ("can you just show me
@@ -249,11 +264,12 @@ def read_phrasings(path: Path = PHRASINGS_PATH) -> Phrasings:
     frustration = tuple(plain(w) for w in _strings(raw.get("frustration", []), f"{name}: frustration"))
     advised_by = _pattern(raw.get("advised_by"), f"{name}: advised_by")
     unknown_of = _pattern(raw.get("unknown_of"), f"{name}: unknown_of")
+    letter_line = _pattern(raw.get("letter_line"), f"{name}: letter_line")
     return Phrasings(tuple(sorted(no_labs, key=len, reverse=True)), no_answers, requests, roles, team_only,
                      age_first, own_illness, own_telling, about_a_patient, case_shorthand, nothing_else, greetings,
                      *_chinese_telling(_strings(raw.get("about_a_patient_zh", []), f"{name}: about_a_patient_zh")),
                      own_age=own_age, farewells=farewells, frustration=frustration,
-                     advised_by=advised_by, unknown_of=unknown_of)
+                     advised_by=advised_by, unknown_of=unknown_of, letter_line_pattern=letter_line)
 
 
 def _pattern(value: Any, where: str) -> re.Pattern[str] | None:
@@ -308,7 +324,10 @@ def _roles(sections: Any, where: str, professions: list[str] = ()) -> dict[str, 
             for word, relation, sex in fills:
                 if pronoun is not None:     # "i'm her mum": the writer's word; the patient is her child
                     relation, sex = _patient_of_writer(relation, pronoun)
-                roles.setdefault(plain(phrase.replace(slot, word) if slot else phrase), (kind, relation, sex))
+                said = plain(phrase.replace(slot, word) if slot else phrase)
+                if not said:
+                    raise DataError(f"{where}.{kind}", f"{phrase!r} has no word: a message of symbols is no answer")
+                roles.setdefault(said, (kind, relation, sex))
     return roles
 
 

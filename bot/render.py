@@ -225,7 +225,9 @@ class Renderer:
             name = f"{fact.text} ({name})"    # "anti-Scl-70 (systemic-sclerosis antibodies) positive": which test
         if label == "CONDITION":
             if fact.negated:
-                return self.p("condition_negated", name=name)
+                # "not in remission", never "no in remission" (h190, round 39)
+                return self.p("condition_negated_state" if load_terminology().flagged(fact.concept, "denied_with_not")
+                              else "condition_negated", name=name)
             if fact.family:
                 if is_disease_status(fact.concept, load_terminology()):
                     return None     # "my brother has T-LBL ... hes in remission": his disease's state, not one of the family's

@@ -11,10 +11,12 @@ Event types and payloads (all JSON; no raw message text, only the span each fact
   facts}``, bot/family.py; ``"others"``: those still to look for)
 * ``answer``      ``{"key", "source", "facts": [Fact...], "choice"}``: a question answered
   (to "whom first?": ``"others"``, the people to offer after the results)
-* ``skip``        ``{"key", "choice": "unsure"|"skip"|"passed"}``: left open on purpose ("passed":
-  the person told other things instead of answering, twice in a row)
+* ``skip``        ``{"key", "choice": "unsure"|"skip"|"passed", "also"?}``: left open on purpose ("passed":
+  the person told other things instead of answering, twice in a row; "also": the other
+  questions of a group question, left open with it)
 * ``correction``  ``{"source", "removed": [{"label", "concept"}], "facts": [Fact...]}``
-* ``asked``       ``{"key", "form", "options", "token"}``: the question now pending
+* ``asked``       ``{"key", "form", "options", "token", "group"?}``: the question now pending ("group": the
+  other last-dose questions it asks together, bot.asking)
 * ``shown``       ``{"what": "results"|"summary", "trials": [{"id", "verdict", "status"}]}`` (results
   keep each trial's status, ``bot.status_changes``, and a ``signature``: a digest of the
   ids and verdicts in rank order, so an unchanged list is not sent again)
@@ -161,6 +163,7 @@ class Tracker:
                 self._clear_pending(payload["key"])
         elif kind == "skip":
             self.skipped.add(payload["key"])
+            self.skipped.update(payload.get("also") or ())     # the other questions of a group question
             self.skips_in_row += 1
             self._clear_pending(payload["key"])
         elif kind == "asked":

@@ -220,7 +220,8 @@ def _hash(text: str) -> str:
 # 170: h185, round 38: patterns (location): a country or part of the world a trial is asked for ("any trials in Europe?", trials_in_country; data/places.yaml regions), a capitalised town ending a telling after an age and sex ("..., 36F, Shanghai").
 # 171: h183, round 38: "blood pressure has never been high" no hypertension (pattern); a cancer operation said without its kind ("breast cancer surgery", "surgery for bowel cancer", "had his glioblastoma removed"; pattern cancer_operations.jsonl, terminology cancer_operation) read in records too; the condition gate flags a trial whose title joins two of its listed conditions with "and" ("With Hypertension and Obesity or Overweight": joined), a listed one denied rules it out; terminology: arthroscopic shoulder surgery and total knee arthroplasty (operations a trial's people are having).
 # 172: h189, round 39: registry medication / performance lines: the examples of a negated fact are negated with it also as a "neither" list ("No active infection (including tuberculosis or HIV)": all of the nots) and after its kinds ("No active infections (bacterial, fungal or viral, including HIV)": the HIV had been a requirement); a drug also given locally without route concepts (local_form_drugs: atropine, tacrolimus, ...) said systemic or local keeps the team's check ("Systemic use of atropine"); words naming an age group beside an age limit are said by it (age_group_words: "Adolescents aged 12 to 17 years", "Children/ youth Age > 10 years"); an article before a history cue is no count ("Have a history of chronic or acute pancreatitis": chronic pancreatitis too); terminology: "active infections" (the plural read whole, as "active infection").
-PLAN_VERSION = "172"
+# 173: h190, round 39: terminology: "PMF" an abbreviation of primary myelofibrosis.
+PLAN_VERSION = "173"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

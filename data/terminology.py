@@ -61,9 +61,11 @@ _EXTRA_KEYS = {
     # unless due to Gilbert's syndrome") needs no team check of whether it applies (nlp.criteria.leaves)
     # shown_by_spread: true marks a status a stated site of spread shows ("liver metastases"
     # shows metastatic disease; matching.leaves.diagnosis; round 27)
+    # denied_with_not: true marks a state whose label is no noun ("in remission", "MRD
+    # negative"): denied it is said "not in remission", never "no in remission" (bot.render; h190)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
                   "status_of", "exposure", "healthy_compatible", "former", "display_label", "comorbidity",
-                  "narrower", "not_shown", "shown_by_spread", "raises"},
+                  "narrower", "not_shown", "shown_by_spread", "raises", "denied_with_not"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     # patient_words: true marks what patients say they use that trials ask of them as an
     # agreement (contraception): read in patients' text only; in a criterion its words are

@@ -230,7 +230,9 @@ def test_a_denied_bare_transplant_is_no_stem_cell_transplant():
 def test_a_hedged_date_answer_is_a_month(tmp_path):
     engine, cid, reply = _chat(tmp_path, "my daughter is 22 and has lupus since 2018, MMF and belimumab didnt work",
                                "not sure, maybe a few months ago? she had a short course in the summer")
-    assert "mycophenolate mofetil, last taken 2026-09." in reply and "2026-09-" not in reply
+    # (h190, round 39: the two are asked together, "When did she last take each of these: ...?",
+    # and the answer naming neither is each one's: belimumab's month follows MMF's)
+    assert "mycophenolate mofetil, last taken 2026-09" in reply and "2026-09-" not in reply
     facts = [f for f in tracker_of(engine, cid).profile.facts if f.concept == "mycophenolate" and f.date]
     assert all(len(f.date) <= 7 for f in facts)
 
