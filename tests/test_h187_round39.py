@@ -68,9 +68,11 @@ def test_a_cycle_label_says_the_course_is_being_given():
                        ("PTCL relapse 07/2026. Since 08/2026: GemOx C4D1 planned 03/12/2026.", "chemotherapy"),
                        ("T-ALL, ven+nelarabine from 02/2026, now C3D1.", "nelarabine"),
                        ("T-ALL relapse 09/2026; ven+navitoclax+chemo C1 10/2026\nCNS negative.", "navitoclax"),
-                       ("PTCL: GemOx C2 on 14/11/2026, tolerating it.", "chemotherapy")):
+                       ("PTCL relapsed.\nGemOx C2 on 14/11/2026\nPET planned after C4.", "chemotherapy")):
         fact = one_at(text, drug, TODAY)
         assert predicted_assertion(fact) == NOW and fact.status == "current", text
+    # a cycle's date with an outcome after it dates the course that gave it
+    assert reading("AML. FLAG-Ida C1 10/2026: refractory (blasts 30%).", "flag_ida") == PAST
     # a course stopped at a cycle is over
     assert reading("AML: FLAG-Ida stopped at C1D8 (sepsis). Now aza+ven.", "flag_ida") == PAST
     # a range of cycles with its closed dates is over, and its last cycle is no complement level
