@@ -13,8 +13,11 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from assertion_helpers import facts_at, one_at
 from benchmarks.assertion import predicted_assertion
+from bundled_engine import bundled_engine, talk, tracker_of
 from nlp.pipeline import extract
 
 TODAY = date(2026, 12, 7)
@@ -148,6 +151,25 @@ def test_cd33_is_a_marker_of_its_own():
     assert one_at(text, "cd33", TODAY).status == "positive"
     assert one_at("AML: blasts CD7+ CD33+ CD34+", "cd33", TODAY).status == "positive"
     assert reading("AML, CD33 negative.", "cd33")[0] == "absent"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    return bundled_engine(tmp_path_factory.mktemp("h187") / "t.db", today=TODAY)
+
+
+def test_a_marker_corrected_to_negative_beside_another_marker(engine):
+    # a test's negative result is a result, not the name of what the other marker replaces
+    for cid, messages in (("cli:h187-cd33", ("AML, 47F, primary refractory to 7+3 and FLAG, CD7 positive blasts 30%",
+                                             "sorry, CD7 was negative, CD33 positive")),
+                          ("cli:h187-cd34", ("T-ALL 30M, CD7 positive, relapsed after UKALL",
+                                             "correction: CD7 negative, CD34 positive"))):
+        talk(engine, cid, *messages)
+        facts = {f.concept: f for f in tracker_of(engine, cid).profile.facts if f.label == "BIOMARKER"}
+        assert facts["cd7"].negated and facts["cd7"].status == "negative", (cid, facts)
+        other = "cd33" if cid.endswith("cd33") else "cd34"
+        assert facts[other].status == "positive" and not facts[other].negated, (cid, facts)
+    # ("it was azathioprine, not mycophenolate" still names what it replaces: tests/test_engine_real.py)
 
 
 # 9. the round's gold rows
