@@ -35,8 +35,11 @@ def replacing(tracker: Tracker, facts: list[Fact]) -> tuple[list[Fact], list[Fac
     old: list[Fact] = []
     removed: list[dict[str, str]] = []
     # "it was azathioprine, not mycophenolate": the "not" names what is replaced; it says
-    # nothing of its own about the patient (no "not taking mycophenolate" is noted)
+    # nothing of its own about the patient (no "not taking mycophenolate" is noted). A test's
+    # negative result is a result of its own ("sorry, CD7 was negative, CD33 positive": the CD7
+    # is corrected to negative and the CD33 told beside it; h187, round 39)
     named = [f for f in facts if f.label in MULTI_LABELS and f.negated and not f.family and not f.hypothetical
+             and f.status != "negative"
              and any(g.label == f.label and g.concept != f.concept and g.asserted for g in facts)
              and current.get(Profile.key(f)) is not None and current[Profile.key(f)].asserted]
     for fact in named:

@@ -465,6 +465,12 @@ def _line_breaks(doc):
                 # "Fever. ? infection - cultures negative", "? lupus nephritis": a query mark
                 # opening a clause, with a space after it, asks about what follows (h171, round 36)
                 doc[token.i + 1].is_sent_start = False
+            else:
+                continue
+            if token.i > 1 and doc[token.i - 1].text == "." and doc[token.i - 1].whitespace_:
+                # ... and after a full stop it opens the next sentence, the query's own: "not fit
+                # for intensive chemo. ?trial" asks about a trial, not about the chemo (h187, round 39)
+                token.is_sent_start = True
     if "." in text:
         # "3 prior lines incl. daratumumab": the full stop of an abbreviation (extraction.yaml
         # ``no_sentence_end_after``) ends no sentence

@@ -29,6 +29,9 @@ EXTRA_INFIXES = [
     r"(?<=[A-Za-z])(?=\d+[.,]\d)",            # "Cr1.2" -> "Cr", "1.2"
     # receptor lists: "ER+/HER2-" -> "ER", "+", "/", "HER2", "-" (h142, round 30)
     r"(?<=[A-Za-z0-9])[+-](?=/[A-Za-z])|(?<=[A-Za-z0-9][+-])/(?=[A-Za-z])",
+    # drugs joined by a plus: "ven+nelarabine", "aza+ven" -> "ven", "+", "nelarabine"
+    # (a sign after a digit, "CD4+CD8+", and "7+3" keep their old splitting; h187, round 39)
+    r"(?<=[A-Za-z]{2})[+](?=[A-Za-z]{2})",
 ]
 _SINGLE_LETTER_INITIAL = re.compile(r"^[^\W\d_]\.$")
 

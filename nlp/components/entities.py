@@ -82,13 +82,18 @@ class _Sense(NamedTuple):
     concept: str | None
     capitals: bool
     followed_by: frozenset[str]
+    # the text of its line right before it ends so ("aza+ven C1-C4": the last of a range of
+    # cycles, never complement C4; ``before_regex``; h187, round 39)
+    before: re.Pattern | None = None
 
     @classmethod
     def read(cls, entry: dict[str, Any]) -> "_Sense":
         def words(key: str) -> frozenset[str]:
             return frozenset(str(w).lower() for w in entry.get(key) or ())
+        before = entry.get("before_regex")
         return cls(words("after"), words("near"), words("near_both"), int(entry.get("window", 0)), entry.get("concept"),
-                   bool(entry.get("not_in_capitals")), words("followed_by"))
+                   bool(entry.get("not_in_capitals")), words("followed_by"),
+                   re.compile(f"(?:{before})$") if before else None)
 
 
 class EntityRecognizer:
@@ -426,6 +431,10 @@ class EntityRecognizer:
             return True
         if candidate.end < sentence.end and doc[candidate.end].lower_ in sense.followed_by:
             return True         # "ALL of them", "ALL failed": the word after it
+        if sense.before is not None:
+            at = doc[candidate.start].idx
+            if sense.before.search(doc.text[doc.text.rfind("\n", 0, at) + 1:at]):
+                return True     # "C1-C4": a range of cycles
         if sense.capitals:      # "ALL TESTS CAME BACK FINE": a word in a sentence written in capitals
             words = [t.text for t in sentence if t.is_alpha and len(t) > 1 and not candidate.start <= t.i < candidate.end]
             if words and sum(w.isupper() for w in words) * 2 > len(words):

@@ -117,6 +117,13 @@ class HistorySections:
         # (a habit may close its own clause: "Non-smoker, drinks socially")
         self.new_subject = (re.compile(r"(?<![\w-])(?:%s)(?=[\s,;:])" % "|".join(
             re.escape(str(w)).replace(r"\ ", r"\s+") for w in sorted(subjects, key=len, reverse=True))) if subjects else None)
+        # ... and in small letters after a full stop, as chat messages write a new sentence
+        # ("pmh: AF s/p rf ablation 2020, T2DM. new dermatomyositis 09/2026": the illness of now;
+        # ``new_subject_after_stop``; h187, round 39)
+        after_stop = settings.get("new_subject_after_stop") or []
+        self.new_subject_after_stop = (re.compile(r"\.[ \t]+(?:%s)(?=[\s,;:])" % "|".join(
+            re.escape(str(w)).replace(r"\ ", r"\s+") for w in sorted(after_stop, key=len, reverse=True)), re.IGNORECASE)
+            if after_stop else None)
         # a cheap gate: the last word of every heading ("history", "hx", "pmh") must occur
         self.gate = frozenset(n.split()[-1].lower() for n in [*settings.get("headings", []), *settings.get("list_headings", [])])
         # a heading line of its own over a list of treatments ("things she has tried:", "Previous
@@ -252,6 +259,10 @@ class HistorySections:
                 subject = self.new_subject.search(text, match.end()) if self.new_subject is not None else None
                 if subject is not None:
                     end = min(end, subject.start())     # "PMH: migraine She has had lupus since 2012 ..."
+                lower = (self.new_subject_after_stop.search(text, match.end(), end)
+                         if self.new_subject_after_stop is not None else None)
+                if lower is not None:
+                    end = lower.start() + 1     # "pmh: T2DM. new dermatomyositis 09/2026" (h187, round 39)
                 other = _HEADING_AFTER_SENTENCE.search(text, match.end(), end)
                 if other is not None:
                     end = other.start() + 1     # "PMH: breast ca 2012, HTN. Dx now: dcSSc" (h141, round 30)
@@ -274,6 +285,10 @@ class HistorySections:
     def _before_new_subject(self, text: str, start: int, end: int) -> int:
         """``end``, or earlier where a new subject opens a sentence before it."""
         subject = self.new_subject.search(text, start, end) if self.new_subject is not None else None
+        if self.new_subject_after_stop is not None:
+            lower = self.new_subject_after_stop.search(text, start, end)
+            if lower is not None and (subject is None or lower.start() < subject.start()):
+                return lower.start() + 1
         return subject.start() if subject is not None else end
 
     def __call__(self, text: str, facts: list[Any]) -> None:
