@@ -151,3 +151,21 @@ def test_a_disease_and_its_own_kind_are_had_together():
 def test_an_exclusion_list_is_read_as_before():
     rule = build_rule("Patients with follicular lymphoma and mantle cell lymphoma", "exclusion")
     assert "any" in rule
+
+
+# -- "otherwise his ITP": a clause of its own after a past event --------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("dad is 71, had a heart attack 2 yrs ago, otherwise his ITP is the main thing", "itp"),
+    ("she had a stroke in 2019 otherwise her lupus is the main problem", "sle"),
+    ("had a heart attack, and his ITP is the main thing now", "itp"),
+])
+def test_an_illness_after_otherwise_is_not_past(text, concept):
+    fact = next(f for f in extract(text, today=TODAY) if f.concept == concept)
+    assert not fact.historical
+
+
+def test_the_past_event_before_it_stays_past():
+    fact = next(f for f in extract("dad is 71, had a heart attack 2 yrs ago, otherwise his ITP is the main thing",
+                                   today=TODAY) if f.concept == "myocardial_infarction")
+    assert fact.historical
