@@ -169,3 +169,47 @@ def test_the_past_event_before_it_stays_past():
     fact = next(f for f in extract("dad is 71, had a heart attack 2 yrs ago, otherwise his ITP is the main thing",
                                    today=TODAY) if f.concept == "myocardial_infarction")
     assert fact.historical
+
+
+# -- a blood cancer in the spinal fluid, in lay words ------------------------------------------
+
+@pytest.mark.parametrize("text, negated", [
+    ("he had some in the spine at the start but i think its clear now", False),
+    ("leukaemia cells were found in her spinal fluid", False),
+    ("it spread to his csf last year", False),
+    ("the lumbar puncture was clear, no blasts in the csf", True),
+])
+def test_the_disease_in_the_spinal_fluid_is_cns_involvement(text, negated):
+    found = [f for f in extract(text, today=TODAY) if f.concept == "cns_involvement"]
+    assert found and all(f.negated == negated for f in found)
+
+
+@pytest.mark.parametrize("text", [
+    "he had some pain in the spine", "her breast cancer spread to the spine", "it was in his brain i think",
+])
+def test_other_things_in_the_spine_are_no_cns_involvement(text):
+    assert not [f for f in extract(text, today=TODAY) if f.concept == "cns_involvement"]
+
+
+def test_a_leukaemia_named_with_its_cells_is_still_the_leukaemia():
+    concepts = {f.concept for f in extract("leukaemia cells were found in her spinal fluid", today=TODAY)}
+    assert {"leukemia", "cns_involvement"} <= concepts
+
+
+# -- "not sure" and more: left open, and the rest taken in ----------------------------------------
+
+def test_not_sure_with_more_said_keeps_what_was_said(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", "Patient or family")
+    reply = "\n".join(talk(engine, "a", "my boy is 9 and his t-cell ALL came back in october after the full chemo "
+                                        "protocol. the hospital say his blasts are cd7 positive"))
+    assert "how he is on most days" in reply
+    reply = "\n".join(talk(engine, "a", "not sure, he had some in the spine at the start but i think its clear now"))
+    assert "CNS involvement" in reply
+    assert "leave that open" in reply
+    assert "CNS involvement" in _summary(engine, "a")
+
+
+def _summary(engine, cid):
+    text = talk(engine, cid, "/summary")[0]
+    return next(line for line in text.splitlines() if line.startswith("Patient:"))
