@@ -213,3 +213,13 @@ def test_not_sure_with_more_said_keeps_what_was_said(tmp_path):
 def _summary(engine, cid):
     text = talk(engine, cid, "/summary")[0]
     return next(line for line in text.splitlines() if line.startswith("Patient:"))
+
+
+# -- "she isnt pregant": the usual misspellings ----------------------------------------------------
+
+@pytest.mark.parametrize("text, negated", [
+    ("she isnt pregant", True), ("not pregnent", True), ("i am pregnat", False),
+])
+def test_a_misspelt_pregnancy_is_read(text, negated):
+    found = [f for f in extract(text, today=TODAY) if f.label == "PREGNANCY"]
+    assert len(found) == 1 and found[0].negated == negated
