@@ -399,6 +399,11 @@ class Answering:
         if answered is None and typed and self._unknown_elsewhere(turn, words):
             return      # "not sure what her CK is" to a question about steroids: the CK left open
         if answered is None:            # the answer says "not sure"
+            told = [f for f in extra if not (f.concept and _about_asked(question, f.concept))] if typed else []
+            if told:
+                # "not sure, he had some in the spine at the start but i think its clear now" to
+                # the ECOG question: left open, and what the reply told beside it taken in
+                self._note(turn, "facts", {"source": source}, told)
             self._skip(turn, "unsure")
             return
         answered = [_without_words(f, words, typed) for f in answered]      # never the answer's text (#16)

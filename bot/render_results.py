@@ -9,6 +9,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from bot.render import Renderer
 
 from bot.formats import SHORT, SHOW, Safe, _cut
+from bot.results import CONDITION_GATE
 from bot.sites import where_lines, where_to_ask
 from bot.trial_notes import notice_lines
 
@@ -44,11 +45,47 @@ def _evidence(r: "Renderer", role: str | None, facts: list) -> "Safe":
     return r.t("evidence", role, facts=r.join(r.facts(facts, role), "separator"))
 
 
+def _fits_rows(rows: list[dict]) -> list[dict]:
+    """The met criteria of a candidate's short line: the trial's conditions (the condition
+    gate, "A trial for: Crohn Disease; ...; also rheumatoid arthritis") give way to a met
+    criterion that rests on the same facts ("Rheumatoid arthritis (you told me: rheumatoid
+    arthritis)" said once, not twice); the full view (/trial) keeps every row."""
+    # a met group says what it rests on through its met sub-criteria ("Rheumatoid arthritis
+    # (you told me: rheumatoid arthritis)")
+    rows = [row if row.get("evidence") else {**row, "evidence": _met_below(row)} for row in rows]
+    gate = next((row for row in rows if row["id"] == CONDITION_GATE), None)
+    if gate is None or not gate.get("evidence"):
+        return rows
+    told = set(map(_fact_key, gate["evidence"]))
+    if any(row is not gate and told & _rests_on(row) for row in rows):
+        return [row for row in rows if row is not gate]
+    return rows
+
+
+def _met_below(row: dict) -> list:
+    seen: dict[tuple, Any] = {}
+    for child in row.get("children") or ():
+        if child.get("status") == "pass":
+            for fact in child.get("evidence") or ():
+                seen.setdefault(tuple(fact.__dict__.values()), fact)
+    return list(seen.values())
+
+
+def _rests_on(row: dict) -> set[tuple]:
+    """The facts a met criterion rests on, its sub-criteria's too ("Rheumatoid arthritis" over
+    "Conform the diagnostic criteria for rheumatoid arthritis ...")."""
+    return {_fact_key(f) for item in (row, *(row.get("children") or ())) for f in item.get("evidence") or ()}
+
+
+def _fact_key(fact: Any) -> tuple:
+    return (fact.label, fact.concept, fact.negated)
+
+
 def candidate_lines(r: "Renderer", role: str | None, view: dict) -> list[str]:
     groups = view["criteria"]
     lines = [r.t(f"verdict_{view['verdict']}", role)]
     for line in (
-        _criteria_line(r, role, "fits", groups["met"], with_evidence=True),
+        _criteria_line(r, role, "fits", _fits_rows(groups["met"]), with_evidence=True),
         r.t("exclusions_clear", role, count=len(groups["clear"])) if groups["clear"] else None,
         _criteria_line(r, role, "still_open", groups["open"]),
         r.t("for_team", role, count=len(groups["review"])) if groups["review"] else None,

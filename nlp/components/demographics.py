@@ -87,7 +87,7 @@ class PatternFacts:
                 if match.row.get("kind") == "birth" and stated.get(match.start_char) is not None:
                     for _, meta in got:
                         meta["born"]["stated"] = stated[match.start_char]
-                if match.row.get("kind") in ("origin", "asked_country"):
+                if match.row.get("kind") in ("origin", "asked_country", "asked_town"):
                     origin.update(range(len(found), len(found) + len(got)))
                 found.extend(got)
         if origin and any(c.label == "LOCATION" for i, (c, _) in enumerate(found) if i not in origin):
@@ -309,7 +309,7 @@ class PatternFacts:
         start = match.group_spans["place"][0]
         if match.row.get("kind") in ("country", "asked_country"):
             return self._country(doc, place, start)
-        if match.row.get("kind") == "town":
+        if match.row.get("kind") in ("town", "asked_town"):
             return self._town(doc, place, start)
         if len(words) > 1 and words[0].lower() in self.place_articles and words[1][:1].isupper():
             start += place.index(words[1], len(words[0]))     # "the Netherlands", "the UK"

@@ -185,9 +185,48 @@ def build_rule(text: str, kind: str = "inclusion") -> dict:
     support = _count_support(prepared, cues)
     if support is not None:
         return _for_one_cohort(_with_support(prepared, kind, cues, *support), prepared, kind, cues)
-    return _for_one_cohort(_washout_required(_examples_of_an_unread_class(_build(prepared, kind, cues), prepared, kind, cues),
-                                             prepared, kind, cues),
-                           prepared, kind, cues)
+    rule = _washout_required(_examples_of_an_unread_class(_build(prepared, kind, cues), prepared, kind, cues),
+                             prepared, kind, cues)
+    return _for_one_cohort(_kinds_of_one_disease(rule) if kind == "inclusion" else rule, prepared, kind, cues)
+
+
+def _kinds_of_one_disease(rule: dict) -> dict:
+    """Diagnoses an inclusion lists together that are kinds of one disease ("histological
+    sub-types of follicular lymphoma, marginal zone lymphoma, mantle cell lymphoma and
+    DLBCL", "CD7 positive T-ALL and AML", "Crohn's disease and ulcerative colitis"): a
+    patient has one of them, so the list names alternatives, never all at once; the rest of
+    the line stays required. Only plain diagnoses, none a kind of another ("SLE and lupus
+    nephritis" is had together), whose shared kind is narrower than the main kinds of
+    disease (a blood cancer, a lymphoma, an inflammatory bowel disease: "breast cancer and
+    bone metastases", both only "a malignancy", are had together; lead, round 42)."""
+    if "not" in rule:
+        return rule
+    for key in ("all", "any"):
+        if key in rule:
+            children = [_kinds_of_one_disease(child) for child in rule[key]]
+            if key == "all":
+                kinds = [c for c in children if set(c) == {"type", "concept"} and c["type"] == "diagnosis"]
+                if len(kinds) >= 2 and _one_disease([c["concept"] for c in kinds]):
+                    at = children.index(kinds[0])
+                    rest = [c for c in children if not any(c is k for k in kinds)]
+                    children = [*rest[:at], {"any": kinds}, *rest[at:]]
+                    if len(children) == 1:
+                        return children[0]
+            return {**rule, key: children}
+    return rule
+
+
+def _one_disease(concepts: list[str]) -> bool:
+    terminology = load_terminology()
+    if len(set(concepts)) < len(concepts) or any(c not in terminology for c in concepts):
+        return False
+    lines = [terminology.ancestors(c) for c in concepts]
+    if any(c in line for i, c in enumerate(concepts) for j, line in enumerate(lines) if i != j):
+        return False
+    shared = frozenset.intersection(*map(frozenset, lines))
+    return any(not terminology[c].attrs.get("main_kind") and any(terminology[a].attrs.get("main_kind")
+                                                                  for a in terminology.ancestors(c) if a in terminology)
+               for c in shared)
 
 
 def _washout_required(rule: dict, prepared: str, kind: str, cues) -> dict:
