@@ -287,7 +287,11 @@ def _same_outcome_too(facts: list[Fact], text: str) -> None:
     words = vocabulary_words("same_outcome_words")
     treated = [f for f in facts if f.label in ("DRUG", "PROCEDURE")]
     for before, fact in zip(treated, treated[1:]):
-        if (fact.status is not None or before.status not in ("failed", "intolerant")
+        # "infliximab failed and now adalimumab too": the "now" is "by now", not a treatment
+        # taken now (h186, round 39); "now on humira too" (taken as well) keeps its reading
+        now_too = (fact.status == "current" and not fact.ongoing
+                   and _NOW_BEFORE.search(text, before.end, fact.start) is not None)
+        if ((fact.status is not None and not now_too) or before.status not in ("failed", "intolerant")
                 or any(f.negated or f.hypothetical or f.family or f.uncertain for f in (before, fact))):
             continue
         if not _CLAUSE_BREAK.search(text[before.end:fact.start]):
@@ -298,6 +302,7 @@ def _same_outcome_too(facts: list[Fact], text: str) -> None:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
+_NOW_BEFORE = re.compile(r"(?<!\w)now\s*$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;:!?()\n]")
 
 
