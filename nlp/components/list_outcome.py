@@ -234,3 +234,208 @@ def relapsed_on_maintenance(text: str, facts: list[Fact]) -> None:
         if before.search(text, max(0, fact.start - 60), fact.start) and after.match(text, fact.end):
             fact.status, fact.historical = "failed", True
 
+
+
+# what joins two items of a treatment list written without an outcome between them
+_LIST_GAP = re.compile(r"(?:\s*\([^()\n]{1,40}\))?[\s,/&+]*(?:(?:and|or|then|plus|->|→)[\s,/]*)*", re.IGNORECASE)
+
+
+def _usable(fact: Fact) -> bool:
+    return fact.label in _TREATMENTS and not (fact.negated or fact.hypothetical or fact.family or fact.uncertain)
+
+
+def _treatment_runs(text: str, facts: list[Fact]) -> list[list[Fact]]:
+    """The runs of two or more treatments joined only by ``_LIST_GAP`` (a list), in order."""
+    treated = sorted((f for f in facts if f.label in _TREATMENTS), key=lambda f: f.start)
+    runs: list[list[Fact]] = []
+    run: list[Fact] = []
+    for fact in treated:
+        if run and fact.start >= run[-1].end and _LIST_GAP.fullmatch(text, run[-1].end, fact.start):
+            if fact.concept != run[-1].concept:
+                run.append(fact)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = [fact]
+    if len(run) > 1:
+        runs.append(run)
+    return runs
+
+
+def _sentence_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def _sentence_of(starts: list[int], at: int) -> int:
+    return sum(1 for s in starts if s <= at) - 1
+
+
+@lru_cache(maxsize=1)
+def _part_patterns() -> tuple[re.Pattern, dict[str, int]] | None:
+    section = vocabulary().get("list_part_outcome") or {}
+    first, last, rest = section.get("first") or (), section.get("last") or (), section.get("rest") or ()
+    counts = {str(k).lower(): int(v) for k, v in (section.get("counts") or {}).items()}
+    failed, bare = section.get("failed") or (), section.get("failed_bare") or ()
+    if not (counts and (failed or bare) and (first or last or rest)):
+        return None
+    fillers = section.get("fillers") or ()
+    filler = rf"(?:(?:{alternation(fillers)})\s+){{0,3}}" if fillers else ""
+    parts = []
+    if first:
+        parts.append(rf"(?P<first>{alternation(first)})\s+(?P<fcount>{alternation(counts)})")
+    if last:
+        parts.append(rf"(?P<last>{alternation(last)})\s+(?P<lcount>{alternation(counts)})")
+    if rest:
+        parts.append(rf"(?P<rest>{alternation(rest)})")
+    outcomes = []
+    if failed:
+        outcomes.append(rf"(?:{alternation(failed)})(?![\w'])")
+    if bare:
+        outcomes.append(rf"(?:{alternation(bare)})(?=\s*(?:[,.;:!?)\n]|$|\s+(?:but|and|so|though|tho)(?!\w)))")
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?:\s+(?:ones|of\s+them))?\s+{filler}(?:{'|'.join(outcomes)})",
+                         re.IGNORECASE)
+    return pattern, counts
+
+
+def list_part_outcome(text: str, facts: list[Fact]) -> None:
+    """An outcome said of a part of a treatment list named by its place ("tried mtx, hcq and
+    aza, the first two did nothing but the rest didnt either", "remicade, humira, entyvio. the
+    first 2 worked for a bit then stopped", "pred, mtx, aza. the pred helped but the rest
+    didnt"): the part's items failed (``list_part_outcome`` in data/nlp/extraction.yaml; h186,
+    round 39). The list is the nearest run of treatments before the words, in their sentence or
+    the one before; "the rest" is its items the first part named before and the words between
+    the list and the outcome did not name."""
+    patterns = _part_patterns()
+    if patterns is None or not facts:
+        return
+    pattern, counts = patterns
+    runs = _treatment_runs(text, facts)
+    if not runs:
+        return
+    starts = _sentence_starts(text)
+    named_first: dict[int, int] = {}
+    for match in pattern.finditer(text):
+        before = [run for run in runs if run[-1].end <= match.start()]
+        if not before:
+            continue
+        items = before[-1]
+        if _sentence_of(starts, match.start()) - _sentence_of(starts, items[-1].end) > 1:
+            continue
+        key = id(items[0])
+        if match.group("first") if "first" in pattern.groupindex else None:
+            part = items[:counts[match.group("fcount").lower()]]
+            named_first[key] = len(part)
+        elif "last" in pattern.groupindex and match.group("last"):
+            part = items[-counts[match.group("lcount").lower()]:]
+        else:
+            between = {f.concept for f in facts if items[-1].end <= f.start < match.start()}
+            part = [f for f in items[named_first.get(key, 0):] if f.concept not in between]
+        for fact in part:
+            if _usable(fact) and (fact.status is None or (fact.status == "current" and fact.historical)):
+                fact.status = "failed"
+                fact.ongoing = False
+
+
+@lru_cache(maxsize=1)
+def _flare_pattern() -> re.Pattern | None:
+    section = vocabulary().get("flares_on_treatment") or {}
+    counts, events, on = section.get("counts") or (), section.get("events") or (), section.get("on") or ()
+    verbs, times = section.get("verbs") or (), section.get("times") or ()
+    if not (events and on):
+        return None
+    gap = int(section.get("gap") or 0)
+    count = rf"(?:\d{{1,2}}|{alternation(counts)})" if counts else r"\d{1,2}"
+    said = [rf"{count}\s+(?:{alternation(events)})"]
+    if verbs and times:
+        said.append(rf"(?:{alternation(verbs)})\s+(?:{alternation(times)})")
+    words = rf"(?:[\w'-]+\s+){{0,{gap}}}?" if gap else ""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(said)})\s+{words}(?:{alternation(on)})\s+(?:(?:her|his|my|the|their)\s+)?$",
+                      re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _stop_after() -> re.Pattern | None:
+    words = (vocabulary().get("flares_on_treatment") or {}).get("stop_after") or ()
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE) if words else None
+
+
+def flares_on_treatment(text: str, facts: list[Fact]) -> None:
+    """Flares or relapses counted on a treatment ("2 flares last year on mesalazine", "i had 2
+    relapses last year on azathioprine", "she flared twice on tofacitinib"): it did not keep the
+    disease down, failed; over when a stop or switch follows in the message or a later treatment
+    is taken now, else failing and taken now (``flares_on_treatment`` in
+    data/nlp/extraction.yaml; h186, round 39)."""
+    pattern = _flare_pattern()
+    if pattern is None:
+        return
+    stop = _stop_after()
+    for fact in facts:
+        if not _usable(fact) or fact.status == "failed":
+            continue
+        if not pattern.search(text[max(0, fact.start - 80):fact.start]):
+            continue
+        later_now = any(_usable(f) and f.start > fact.end and f.concept != fact.concept and not f.historical
+                        for f in facts)
+        stopped = stop is not None and stop.search(text, fact.end, min(len(text), fact.end + 60)) is not None
+        fact.status = "failed"
+        if later_now or stopped:
+            fact.historical, fact.ongoing = True, False
+        else:
+            fact.historical, fact.ongoing = False, True
+
+
+def named_again_outcome(text: str, facts: list[Fact]) -> None:
+    """A treatment of a list named again later in the message with an outcome of its own ("she
+    had mmf, aza and rituximab. mmf and aza didnt work", "... cyclophosphamide in 2020, mmf
+    after, the cyclophosphamide didnt work"): one course, told twice; the first mention takes
+    the outcome, the second the first's time when the first is over (h186, round 39). Only a
+    first mention with no outcome of its own, in a list, and a second that is no course taken
+    now ("still", "now on")."""
+    runs = _treatment_runs(text, facts)
+    listed = {id(f) for run in runs for f in run}
+    treated = sorted((f for f in facts if f.label in _TREATMENTS), key=lambda f: f.start)
+    for index, later in enumerate(treated):
+        if not _usable(later) or later.status not in ("failed", "intolerant") or later.ongoing:
+            continue
+        earlier = [f for f in treated[:index] if f.concept == later.concept and f.label == later.label]
+        if not earlier:
+            continue
+        first = earlier[-1]
+        if id(first) not in listed or not _usable(first) or first.ongoing:
+            continue
+        if first.status is None or (first.status == "current" and first.historical):
+            first.status = later.status
+        if first.status == later.status and first.historical and not later.historical:
+            later.historical = True
+
+
+@lru_cache(maxsize=1)
+def _correction_pattern() -> re.Pattern | None:
+    words = (vocabulary().get("corrected_year") or {}).get("words") or ()
+    if not words:
+        return None
+    return re.compile(rf"[\s,.;:!-]*(?:{alternation(words)})[\s,.;:!-]*(?:(?:in|it\s+was|its)\s+)?"
+                      rf"(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*(?:-|to|until)\s*\d)", re.IGNORECASE)
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def corrected_year(text: str, facts: list[Fact]) -> None:
+    """A year taken back right after it ("ITP since 2019 sorry i meant 2009", "lupus since 2015,
+    no wait 2016"): a fact dated by the first year takes the second (``corrected_year`` in
+    data/nlp/extraction.yaml; h186, round 39). "2019 not 2009" (the second denied) is the PSEUDO
+    rule of data/context_rules.json and is left alone."""
+    pattern = _correction_pattern()
+    if pattern is None:
+        return
+    for match in _YEAR.finditer(text):
+        corrected = pattern.match(text, match.end())
+        if corrected is None:
+            continue
+        wrong, right = match.group(), corrected.group("year")
+        if wrong == right:
+            continue
+        for fact in facts:
+            if fact.date and fact.date.startswith(wrong) and fact.end <= match.start():
+                fact.date = right + fact.date[4:]
