@@ -394,7 +394,28 @@ def named_again_outcome(text: str, facts: list[Fact]) -> None:
     runs = _treatment_runs(text, facts)
     listed = {id(f) for run in runs for f in run}
     treated = sorted((f for f in facts if f.label in _TREATMENTS), key=lambda f: f.start)
+    for run in runs:
+        # "shes had humira and stelara, humira and stelara didnt help her": the second list's
+        # outcome, read on its last item, is its first item's too when that drug's first mention has it
+        last = run[-1]
+        if last.status not in ("failed", "intolerant") or not _usable(last):
+            continue
+        for item in run[:-1]:
+            if item.status is not None or not _usable(item):
+                continue
+            before = [f for f in treated if f.concept == item.concept and f.label == item.label and f.end <= item.start]
+            if before and before[-1].status == last.status and id(before[-1]) in listed:
+                item.status = last.status
+                item.historical, item.ongoing = before[-1].historical or item.historical, False
     for index, later in enumerate(treated):
+        if (_usable(later) and later.status == "current" and not later.historical
+                and (_STILL_AFTER.match(text, later.end) or _STILL_BEFORE.search(text, max(0, later.start - 12), later.start))):
+            # "was on mtx, enbrel and rituximab. ... rituximab still": the course goes on
+            first = next((f for f in reversed(treated[:index]) if f.concept == later.concept and f.label == later.label), None)
+            if (first is not None and id(first) in listed and _usable(first) and first.status is None
+                    and first.historical and first.date is None):
+                first.status, first.historical = "current", False
+            continue
         if not _usable(later) or later.status not in ("failed", "intolerant") or later.ongoing:
             continue
         earlier = [f for f in treated[:index] if f.concept == later.concept and f.label == later.label]
@@ -407,6 +428,10 @@ def named_again_outcome(text: str, facts: list[Fact]) -> None:
             first.status = later.status
         if first.status == later.status and first.historical and not later.historical:
             later.historical = True
+
+
+_STILL_AFTER = re.compile(r"\s+still(?!\w)", re.IGNORECASE)
+_STILL_BEFORE = re.compile(r"(?<!\w)still\s+(?:on\s+)?$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
