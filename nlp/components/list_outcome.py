@@ -275,7 +275,7 @@ def _part_patterns() -> tuple[re.Pattern, dict[str, int]] | None:
     section = vocabulary().get("list_part_outcome") or {}
     first, last, rest = section.get("first") or (), section.get("last") or (), section.get("rest") or ()
     counts = {str(k).lower(): int(v) for k, v in (section.get("counts") or {}).items()}
-    failed, bare = section.get("failed") or (), section.get("failed_bare") or ()
+    failed, bare, helped = section.get("failed") or (), section.get("failed_bare") or (), section.get("helped") or ()
     if not (counts and (failed or bare) and (first or last or rest)):
         return None
     fillers = section.get("fillers") or ()
@@ -289,22 +289,31 @@ def _part_patterns() -> tuple[re.Pattern, dict[str, int]] | None:
         parts.append(rf"(?P<rest>{alternation(rest)})")
     outcomes = []
     if failed:
-        outcomes.append(rf"(?:{alternation(failed)})(?![\w'])")
+        outcomes.append(rf"(?P<failed>{alternation(failed)})(?![\w'])")
     if bare:
-        outcomes.append(rf"(?:{alternation(bare)})(?=\s*(?:[,.;:!?)\n]|$|\s+(?:but|and|so|though|tho)(?!\w)))")
+        outcomes.append(rf"(?P<bare>{alternation(bare)})(?=\s*(?:[,.;:!?)\n]|$|\s+(?:but|and|so|though|tho)(?!\w)))")
+    if helped:
+        outcomes.append(rf"(?P<helped>{alternation(helped)})(?![\w'])")
     pattern = re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?:\s+(?:ones|of\s+them))?\s+{filler}(?:{'|'.join(outcomes)})",
                          re.IGNORECASE)
     return pattern, counts
+
+
+# what may stand between a list and the first words about its parts for those words to be all
+# that is said of it ("A, B and C, the last one did nothing"; "A, B. the first 2 ...")
+_RIGHT_AFTER = re.compile(r"[\s,.;:!-]*(?:(?:and|but|so|then|tho|though)[\s,.;:!-]+)?", re.IGNORECASE)
 
 
 def list_part_outcome(text: str, facts: list[Fact]) -> None:
     """An outcome said of a part of a treatment list named by its place ("tried mtx, hcq and
     aza, the first two did nothing but the rest didnt either", "remicade, humira, entyvio. the
     first 2 worked for a bit then stopped", "pred, mtx, aza. the pred helped but the rest
-    didnt"): the part's items failed (``list_part_outcome`` in data/nlp/extraction.yaml; h186,
-    round 39). The list is the nearest run of treatments before the words, in their sentence or
-    the one before; "the rest" is its items the first part named before and the words between
-    the list and the outcome did not name."""
+    didnt"): the part's items failed; a part said to have helped did not (``list_part_outcome``
+    in data/nlp/extraction.yaml; h186, round 39). The list is the nearest run of treatments
+    before the words, in their sentence or the one before; "the rest" is its items no part
+    before named and the words between the list and the outcome did not name. When the parts'
+    words follow the list right away, an item none of them names keeps no failure: the failure
+    ConText carried back over the list was the part's ("A, B and C, the last one did nothing")."""
     patterns = _part_patterns()
     if patterns is None or not facts:
         return
@@ -313,27 +322,39 @@ def list_part_outcome(text: str, facts: list[Fact]) -> None:
     if not runs:
         return
     starts = _sentence_starts(text)
-    named_first: dict[int, int] = {}
+    said: dict[int, list] = {}
     for match in pattern.finditer(text):
-        before = [run for run in runs if run[-1].end <= match.start()]
+        before = [index for index, run in enumerate(runs) if run[-1].end <= match.start()]
         if not before:
             continue
-        items = before[-1]
+        items = runs[before[-1]]
         if _sentence_of(starts, match.start()) - _sentence_of(starts, items[-1].end) > 1:
             continue
-        key = id(items[0])
-        if match.group("first") if "first" in pattern.groupindex else None:
-            part = items[:counts[match.group("fcount").lower()]]
-            named_first[key] = len(part)
-        elif "last" in pattern.groupindex and match.group("last"):
-            part = items[-counts[match.group("lcount").lower()]:]
-        else:
-            between = {f.concept for f in facts if items[-1].end <= f.start < match.start()}
-            part = [f for f in items[named_first.get(key, 0):] if f.concept not in between]
-        for fact in part:
-            if _usable(fact) and (fact.status is None or (fact.status == "current" and fact.historical)):
-                fact.status = "failed"
-                fact.ongoing = False
+        said.setdefault(before[-1], []).append(match)
+    for index, matches in said.items():
+        items = runs[index]
+        covered: dict[int, str] = {}
+        for match in matches:
+            outcome = "helped" if match.group("helped") else "failed"
+            if match.groupdict().get("first"):
+                part = items[:counts[match.group("fcount").lower()]]
+            elif match.groupdict().get("last"):
+                part = items[-counts[match.group("lcount").lower()]:]
+            else:
+                between = {f.concept for f in facts if items[-1].end <= f.start < match.start()}
+                part = [f for f in items if id(f) not in covered and f.concept not in between]
+            for fact in part:
+                covered.setdefault(id(fact), outcome)
+        right_after = _RIGHT_AFTER.fullmatch(text, items[-1].end, matches[0].start()) is not None
+        for fact in items:
+            if not _usable(fact):
+                continue
+            outcome = covered.get(id(fact))
+            if outcome == "failed":
+                if fact.status is None or fact.status == "failed" or (fact.status == "current" and fact.historical):
+                    fact.status, fact.ongoing = "failed", False
+            elif fact.status == "failed" and (outcome == "helped" or right_after):
+                fact.status = None
 
 
 @lru_cache(maxsize=1)
@@ -370,17 +391,20 @@ def flares_on_treatment(text: str, facts: list[Fact]) -> None:
         return
     stop = _stop_after()
     for fact in facts:
-        if not _usable(fact) or fact.status == "failed":
+        if not _usable(fact):
             continue
         if not pattern.search(text[max(0, fact.start - 80):fact.start]):
             continue
         later_now = any(_usable(f) and f.start > fact.end and f.concept != fact.concept and not f.historical
                         for f in facts)
         stopped = stop is not None and stop.search(text, fact.end, min(len(text), fact.end + 60)) is not None
+        sentence_end = _SENTENCE_END.search(text, fact.end)
+        still = _STILL.search(text, fact.end, sentence_end.start() if sentence_end else len(text)) is not None
+        already = fact.status == "failed"
         fact.status = "failed"
-        if later_now or stopped:
+        if (later_now or stopped) and not still:
             fact.historical, fact.ongoing = True, False
-        else:
+        elif still or not already:
             fact.historical, fact.ongoing = False, True
 
 
@@ -430,6 +454,7 @@ def named_again_outcome(text: str, facts: list[Fact]) -> None:
             later.historical = True
 
 
+_STILL = re.compile(r"(?<!\w)still(?!\w)", re.IGNORECASE)
 _STILL_AFTER = re.compile(r"\s+still(?!\w)", re.IGNORECASE)
 _STILL_BEFORE = re.compile(r"(?<!\w)still\s+(?:on\s+)?$", re.IGNORECASE)
 
