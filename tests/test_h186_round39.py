@@ -154,3 +154,20 @@ def test_a_response_that_ended_failed():
     assert of("mtx worked until now", "methotrexate", TODAY).status != "failed"
     assert of("entyvio never did anything", "vedolizumab", TODAY).status == "failed"
     assert of("the ivig never really did much, now on romiplostim", "ivig", TODAY).status == "failed"
+
+
+def test_a_treatment_meant_instead_of_one_told_takes_its_outcome():
+    text = "infliximab then adalimumab, both stopped working. sorry i meant ustekinumab not adalimumab. now vedolizumab"
+    assert of(text, "ustekinumab", TODAY).status == "failed"
+    assert all(f.negated for f in facts_at(text, "adalimumab", TODAY))
+    text = "she had mmf and it made her sick, oops i meant azathioprine not mmf"
+    assert of(text, "azathioprine", TODAY).status == "intolerant"
+    assert all(f.negated for f in facts_at(text, "mycophenolate", TODAY))
+    # with nothing told before, only the denial of the other
+    assert _read("i meant hcq not mtx", "hydroxychloroquine") == NOW
+
+
+def test_a_treatment_next_at_the_end_is_planned():
+    assert of("nifedipine didnt help, sildenafil a bit. bosentan next", "bosentan", TODAY).hypothetical
+    assert of("the rheum says rituximab next", "rituximab", TODAY).hypothetical
+    assert not of("rituximab next week was cancelled, she is on mmf", "mycophenolate", TODAY).hypothetical

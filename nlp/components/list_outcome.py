@@ -489,3 +489,37 @@ def corrected_year(text: str, facts: list[Fact]) -> None:
         for fact in facts:
             if fact.date and fact.date.startswith(wrong) and fact.end <= match.start():
                 fact.date = right + fact.date[4:]
+
+
+@lru_cache(maxsize=1)
+def _meant_patterns() -> tuple[re.Pattern, re.Pattern] | None:
+    words = (vocabulary().get("corrected_year") or {}).get("words") or ()
+    if not words:
+        return None
+    before = re.compile(rf"(?<!\w)(?:{alternation(words)})[\s,.;:!-]*(?:(?:it\s+was|its|the)\s+)?$", re.IGNORECASE)
+    between = re.compile(r"\s*,?\s*(?:and\s+)?not\s+(?:the\s+)?", re.IGNORECASE)
+    return before, between
+
+
+def corrected_treatment(text: str, facts: list[Fact]) -> None:
+    """A treatment named in a correction in place of another told before ("infliximab then
+    adalimumab, both stopped working. sorry i meant ustekinumab not adalimumab"): the one meant
+    takes the other's outcome and time, and the other, as told before, was not had (the
+    correction words of ``corrected_year`` in data/nlp/extraction.yaml; h186, round 39)."""
+    patterns = _meant_patterns()
+    if patterns is None:
+        return
+    before, between = patterns
+    treated = sorted((f for f in facts if f.label in _TREATMENTS), key=lambda f: f.start)
+    for meant, wrong in zip(treated, treated[1:]):
+        if meant.concept == wrong.concept or not between.fullmatch(text, meant.end, wrong.start):
+            continue
+        if not before.search(text[max(0, meant.start - 40):meant.start]):
+            continue
+        told = [f for f in treated if f.concept == wrong.concept and f.end <= meant.start and _usable(f)]
+        if not told:
+            continue
+        if meant.status is None and not meant.negated:
+            meant.status, meant.historical, meant.ongoing = told[-1].status, told[-1].historical, told[-1].ongoing
+        for fact in told:
+            fact.negated, fact.status, fact.ongoing = True, None, False
