@@ -171,3 +171,23 @@ def test_a_treatment_next_at_the_end_is_planned():
     assert of("nifedipine didnt help, sildenafil a bit. bosentan next", "bosentan", TODAY).hypothetical
     assert of("the rheum says rituximab next", "rituximab", TODAY).hypothetical
     assert not of("rituximab next week was cancelled, she is on mmf", "mycophenolate", TODAY).hypothetical
+
+
+# --- ages said with "now", a relative's illness before it, "ra" opening a clause --------------
+
+def test_an_age_with_now_after_the_illness_is_the_relatives_and_the_patients():
+    for text, concept, age in (("my mum has lupus 30 years, 64 now. hcq and pred", "sle", 64),
+                               ("my dad has ITP 5 years, 70 now", "itp", 70),
+                               ("my son has crohns, 14 now", "crohns_disease", 14)):
+        assert _read(text, concept) == NOW, text
+        assert of(text, "age", TODAY).value == age, text
+    assert of("uc since i was 16, 24 now. mesalazine", "age", TODAY).value == 24
+    assert of("hi, RA since my late 20s, now 51. on mtx", "age", TODAY).value == 51
+    # a value's "now" is no age
+    assert not [f for f in extract("platelets 30, 45 now", today=TODAY) if f.label == "AGE"]
+
+
+def test_small_letter_ra_opening_a_clause_before_since_or_with():
+    assert _read("my mum is 80, ra since her 40s. hcq only", "rheumatoid_arthritis") == NOW
+    assert _read("writing for my dad (74). ra with lung fibrosis. mtx was stopped", "rheumatoid_arthritis") == NOW
+    assert _read("she is 40, uc for 6 years", "ulcerative_colitis") == NOW
