@@ -191,3 +191,11 @@ def test_small_letter_ra_opening_a_clause_before_since_or_with():
     assert _read("my mum is 80, ra since her 40s. hcq only", "rheumatoid_arthritis") == NOW
     assert _read("writing for my dad (74). ra with lung fibrosis. mtx was stopped", "rheumatoid_arthritis") == NOW
     assert _read("she is 40, uc for 6 years", "ulcerative_colitis") == NOW
+
+
+def test_a_remission_a_treatment_did_not_bring_back():
+    for text, concept in (("my aml is cd7+. flag-ida didnt get me back into remission. 58", "flag_ida"),
+                          ("venetoclax failed to induce remission, now on gilteritinib", "venetoclax")):
+        assert of(text, concept, TODAY).status == "failed", text
+        assert of(text, "in_remission", TODAY).negated, text
+    assert of("the chemo did get her into remission", "chemotherapy", TODAY).status != "failed"
