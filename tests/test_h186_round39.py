@@ -199,3 +199,8 @@ def test_a_remission_a_treatment_did_not_bring_back():
         assert of(text, concept, TODAY).status == "failed", text
         assert of(text, "in_remission", TODAY).negated, text
     assert of("the chemo did get her into remission", "chemotherapy", TODAY).status != "failed"
+
+
+def test_two_courses_of_one_drug_in_other_years_keep_their_own_outcomes():
+    text = "she had mmf and rituximab in 2019. rituximab in 2023 didnt work"
+    assert _statuses(text, "rituximab") == [None, "failed"]

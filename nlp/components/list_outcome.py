@@ -448,6 +448,8 @@ def named_again_outcome(text: str, facts: list[Fact]) -> None:
         first = earlier[-1]
         if id(first) not in listed or not _usable(first) or first.ongoing:
             continue
+        if first.date and later.date and first.date[:4] != later.date[:4]:
+            continue    # "had mmf, ritux in 2019 ... ritux in 2023 failed": two courses
         if first.status is None or (first.status == "current" and first.historical):
             first.status = later.status
         if first.status == later.status and first.historical and not later.historical:
