@@ -21,7 +21,8 @@ from data.terminology import Terminology
 from nlp.components.context import dosed_chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, family_past, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import RECENT, Reading, ValueReader
 from nlp.components.lab_words import LabWords
-from nlp.components.list_outcome import WholeListOutcome, only_one_helped, relapsed_on_maintenance, whole_list_result
+from nlp.components.list_outcome import (WholeListOutcome, corrected_treatment, corrected_year, flares_on_treatment, list_part_outcome,
+                                         named_again_outcome, only_one_helped, relapsed_on_maintenance, whole_list_result)
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
 from nlp.components.query_answered import QueryAnswered
@@ -287,7 +288,11 @@ def _same_outcome_too(facts: list[Fact], text: str) -> None:
     words = vocabulary_words("same_outcome_words")
     treated = [f for f in facts if f.label in ("DRUG", "PROCEDURE")]
     for before, fact in zip(treated, treated[1:]):
-        if (fact.status is not None or before.status not in ("failed", "intolerant")
+        # "infliximab failed and now adalimumab too": the "now" is "by now", not a treatment
+        # taken now (h186, round 39); "now on humira too" (taken as well) keeps its reading
+        now_too = (fact.status == "current" and not fact.ongoing
+                   and _NOW_BEFORE.search(text, before.end, fact.start) is not None)
+        if ((fact.status is not None and not now_too) or before.status not in ("failed", "intolerant")
                 or any(f.negated or f.hypothetical or f.family or f.uncertain for f in (before, fact))):
             continue
         if not _CLAUSE_BREAK.search(text[before.end:fact.start]):
@@ -298,6 +303,7 @@ def _same_outcome_too(facts: list[Fact], text: str) -> None:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;]|\band\b")
+_NOW_BEFORE = re.compile(r"(?<!\w)now\s*$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;:!?()\n]")
 
 
@@ -787,6 +793,11 @@ class FactBuilder:
         self.childhood_onset(facts, text)
         _childhood_illness_of_a_child(facts, text)     # "childhood lupus at 9, I'm 16 now": still a child's
         _same_outcome_too(facts, text)     # "anakinra worked for a while then stopped, canakinumab too"
+        list_part_outcome(text, facts)     # "tried mtx, hcq and aza, ... the rest didnt either": all failed
+        flares_on_treatment(text, facts)   # "2 flares last year on mesalazine": failed
+        named_again_outcome(text, facts)   # "she had mmf, aza and rituximab. mmf and aza didnt work": the first mentions too
+        corrected_year(text, facts)        # "ITP since 2019 sorry i meant 2009": 2009
+        corrected_treatment(text, facts)   # "A then B, both failed. sorry i meant C not B": C failed, B not had
         for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
             fact.historical, fact.hypothetical, fact.status = False, False, "current"
         for fact in taken_ifs:      # a question or condition about what is done on it

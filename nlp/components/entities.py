@@ -467,8 +467,11 @@ class EntityRecognizer:
                 and end + 1 < len(doc) and doc[end].like_num and _duration_unit(doc[end + 1].lower_)):
             return True     # ... or before how long ("uc 10 yrs. tried mesalazine", "ra 12 years"; h155, round 33)
         if (start > 0 and doc[start - 1].text in (",", ";") and end < len(doc)
-                and doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")):
-            return True     # opening a clause before a verb ("..., jia is managed on etanercept"; h140, round 30)
+                and (doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")
+                     or doc[end].lower_ in vocabulary_words("disease_slot_opening_next"))):
+            # opening a clause before a verb ("..., jia is managed on etanercept"; h140, round 30)
+            # or a word of the opening's ("my mum is 80, ra since her 40s"; h186, round 39)
+            return True
         if (start > 0 and doc[start - 1].text in vocabulary_words("disease_tag_after")
                 and all(t.is_punct or t.is_space for t in doc[end:])):
             return True     # a tag ending the message ("..., now stelara since then, uc"; h135, round 29)

@@ -234,3 +234,294 @@ def relapsed_on_maintenance(text: str, facts: list[Fact]) -> None:
         if before.search(text, max(0, fact.start - 60), fact.start) and after.match(text, fact.end):
             fact.status, fact.historical = "failed", True
 
+
+
+# what joins two items of a treatment list written without an outcome between them
+_LIST_GAP = re.compile(r"(?:\s*\([^()\n]{1,40}\))?[\s,/&+]*(?:(?:and|or|then|plus|->|→)[\s,/]*)*", re.IGNORECASE)
+
+
+def _usable(fact: Fact) -> bool:
+    return fact.label in _TREATMENTS and not (fact.negated or fact.hypothetical or fact.family or fact.uncertain)
+
+
+def _treatment_runs(text: str, facts: list[Fact]) -> list[list[Fact]]:
+    """The runs of two or more treatments joined only by ``_LIST_GAP`` (a list), in order."""
+    treated = sorted((f for f in facts if f.label in _TREATMENTS), key=lambda f: f.start)
+    runs: list[list[Fact]] = []
+    run: list[Fact] = []
+    for fact in treated:
+        if run and fact.start >= run[-1].end and _LIST_GAP.fullmatch(text, run[-1].end, fact.start):
+            if fact.concept != run[-1].concept:
+                run.append(fact)
+            continue
+        if len(run) > 1:
+            runs.append(run)
+        run = [fact]
+    if len(run) > 1:
+        runs.append(run)
+    return runs
+
+
+def _sentence_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def _sentence_of(starts: list[int], at: int) -> int:
+    return sum(1 for s in starts if s <= at) - 1
+
+
+@lru_cache(maxsize=1)
+def _part_patterns() -> tuple[re.Pattern, dict[str, int]] | None:
+    section = vocabulary().get("list_part_outcome") or {}
+    first, last, rest = section.get("first") or (), section.get("last") or (), section.get("rest") or ()
+    counts = {str(k).lower(): int(v) for k, v in (section.get("counts") or {}).items()}
+    failed, bare, helped = section.get("failed") or (), section.get("failed_bare") or (), section.get("helped") or ()
+    if not (counts and (failed or bare) and (first or last or rest)):
+        return None
+    fillers = section.get("fillers") or ()
+    filler = rf"(?:(?:{alternation(fillers)})\s+){{0,3}}" if fillers else ""
+    parts = []
+    if first:
+        parts.append(rf"(?P<first>{alternation(first)})\s+(?P<fcount>{alternation(counts)})")
+    if last:
+        parts.append(rf"(?P<last>{alternation(last)})\s+(?P<lcount>{alternation(counts)})")
+    if rest:
+        parts.append(rf"(?P<rest>{alternation(rest)})")
+    outcomes = []
+    if failed:
+        outcomes.append(rf"(?P<failed>{alternation(failed)})(?![\w'])")
+    if bare:
+        outcomes.append(rf"(?P<bare>{alternation(bare)})(?=\s*(?:[,.;:!?)\n]|$|\s+(?:but|and|so|though|tho)(?!\w)))")
+    if helped:
+        outcomes.append(rf"(?P<helped>{alternation(helped)})(?![\w'])")
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?:\s+(?:ones|of\s+them))?\s+{filler}(?:{'|'.join(outcomes)})",
+                         re.IGNORECASE)
+    return pattern, counts
+
+
+# what may stand between a list and the first words about its parts for those words to be all
+# that is said of it ("A, B and C, the last one did nothing"; "A, B. the first 2 ...")
+_RIGHT_AFTER = re.compile(r"[\s,.;:!-]*(?:(?:and|but|so|then|tho|though)[\s,.;:!-]+)?", re.IGNORECASE)
+
+
+def list_part_outcome(text: str, facts: list[Fact]) -> None:
+    """An outcome said of a part of a treatment list named by its place ("tried mtx, hcq and
+    aza, the first two did nothing but the rest didnt either", "remicade, humira, entyvio. the
+    first 2 worked for a bit then stopped", "pred, mtx, aza. the pred helped but the rest
+    didnt"): the part's items failed; a part said to have helped did not (``list_part_outcome``
+    in data/nlp/extraction.yaml; h186, round 39). The list is the nearest run of treatments
+    before the words, in their sentence or the one before; "the rest" is its items no part
+    before named and the words between the list and the outcome did not name. When the parts'
+    words follow the list right away, an item none of them names keeps no failure: the failure
+    ConText carried back over the list was the part's ("A, B and C, the last one did nothing")."""
+    patterns = _part_patterns()
+    if patterns is None or not facts:
+        return
+    pattern, counts = patterns
+    runs = _treatment_runs(text, facts)
+    if not runs:
+        return
+    starts = _sentence_starts(text)
+    said: dict[int, list] = {}
+    for match in pattern.finditer(text):
+        before = [index for index, run in enumerate(runs) if run[-1].end <= match.start()]
+        if not before:
+            continue
+        items = runs[before[-1]]
+        if _sentence_of(starts, match.start()) - _sentence_of(starts, items[-1].end) > 1:
+            continue
+        said.setdefault(before[-1], []).append(match)
+    for index, matches in said.items():
+        items = runs[index]
+        covered: dict[int, str] = {}
+        for match in matches:
+            outcome = "helped" if match.group("helped") else "failed"
+            if match.groupdict().get("first"):
+                part = items[:counts[match.group("fcount").lower()]]
+            elif match.groupdict().get("last"):
+                part = items[-counts[match.group("lcount").lower()]:]
+            else:
+                between = {f.concept for f in facts if items[-1].end <= f.start < match.start()}
+                part = [f for f in items if id(f) not in covered and f.concept not in between]
+            for fact in part:
+                covered.setdefault(id(fact), outcome)
+        right_after = _RIGHT_AFTER.fullmatch(text, items[-1].end, matches[0].start()) is not None
+        for fact in items:
+            if not _usable(fact):
+                continue
+            outcome = covered.get(id(fact))
+            if outcome == "failed":
+                if fact.status is None or fact.status == "failed" or (fact.status == "current" and fact.historical):
+                    fact.status, fact.ongoing = "failed", False
+            elif fact.status == "failed" and (outcome == "helped" or right_after):
+                fact.status = None
+
+
+@lru_cache(maxsize=1)
+def _flare_pattern() -> re.Pattern | None:
+    section = vocabulary().get("flares_on_treatment") or {}
+    counts, events, on = section.get("counts") or (), section.get("events") or (), section.get("on") or ()
+    verbs, times = section.get("verbs") or (), section.get("times") or ()
+    if not (events and on):
+        return None
+    gap = int(section.get("gap") or 0)
+    count = rf"(?:\d{{1,2}}|{alternation(counts)})" if counts else r"\d{1,2}"
+    said = [rf"{count}\s+(?:{alternation(events)})"]
+    if verbs and times:
+        said.append(rf"(?:{alternation(verbs)})\s+(?:{alternation(times)})")
+    words = rf"(?:[\w'-]+\s+){{0,{gap}}}?" if gap else ""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(said)})\s+{words}(?:{alternation(on)})\s+(?:(?:her|his|my|the|their)\s+)?$",
+                      re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _stop_after() -> re.Pattern | None:
+    words = (vocabulary().get("flares_on_treatment") or {}).get("stop_after") or ()
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE) if words else None
+
+
+def flares_on_treatment(text: str, facts: list[Fact]) -> None:
+    """Flares or relapses counted on a treatment ("2 flares last year on mesalazine", "i had 2
+    relapses last year on azathioprine", "she flared twice on tofacitinib"): it did not keep the
+    disease down, failed; over when a stop or switch follows in the message or a later treatment
+    is taken now, else failing and taken now (``flares_on_treatment`` in
+    data/nlp/extraction.yaml; h186, round 39)."""
+    pattern = _flare_pattern()
+    if pattern is None:
+        return
+    stop = _stop_after()
+    for fact in facts:
+        if not _usable(fact):
+            continue
+        if not pattern.search(text[max(0, fact.start - 80):fact.start]):
+            continue
+        later_now = any(_usable(f) and f.start > fact.end and f.concept != fact.concept and not f.historical
+                        for f in facts)
+        stopped = stop is not None and stop.search(text, fact.end, min(len(text), fact.end + 60)) is not None
+        sentence_end = _SENTENCE_END.search(text, fact.end)
+        still = _STILL.search(text, fact.end, sentence_end.start() if sentence_end else len(text)) is not None
+        already = fact.status == "failed"
+        fact.status = "failed"
+        if (later_now or stopped) and not still:
+            fact.historical, fact.ongoing = True, False
+        elif still or not already:
+            fact.historical, fact.ongoing = False, True
+
+
+def named_again_outcome(text: str, facts: list[Fact]) -> None:
+    """A treatment of a list named again later in the message with an outcome of its own ("she
+    had mmf, aza and rituximab. mmf and aza didnt work", "... cyclophosphamide in 2020, mmf
+    after, the cyclophosphamide didnt work"): one course, told twice; the first mention takes
+    the outcome, the second the first's time when the first is over (h186, round 39). Only a
+    first mention with no outcome of its own, in a list, and a second that is no course taken
+    now ("still", "now on")."""
+    runs = _treatment_runs(text, facts)
+    listed = {id(f) for run in runs for f in run}
+    treated = sorted((f for f in facts if f.label in _TREATMENTS), key=lambda f: f.start)
+    for run in runs:
+        # "shes had humira and stelara, humira and stelara didnt help her": the second list's
+        # outcome, read on its last item, is its first item's too when that drug's first mention has it
+        last = run[-1]
+        if last.status not in ("failed", "intolerant") or not _usable(last):
+            continue
+        for item in run[:-1]:
+            if item.status is not None or not _usable(item):
+                continue
+            before = [f for f in treated if f.concept == item.concept and f.label == item.label and f.end <= item.start]
+            if before and before[-1].status == last.status and id(before[-1]) in listed:
+                item.status = last.status
+                item.historical, item.ongoing = before[-1].historical or item.historical, False
+    for index, later in enumerate(treated):
+        if (_usable(later) and later.status == "current" and not later.historical
+                and (_STILL_AFTER.match(text, later.end) or _STILL_BEFORE.search(text, max(0, later.start - 12), later.start))):
+            # "was on mtx, enbrel and rituximab. ... rituximab still": the course goes on
+            first = next((f for f in reversed(treated[:index]) if f.concept == later.concept and f.label == later.label), None)
+            if (first is not None and id(first) in listed and _usable(first) and first.status is None
+                    and first.historical and first.date is None):
+                first.status, first.historical = "current", False
+            continue
+        if not _usable(later) or later.status not in ("failed", "intolerant") or later.ongoing:
+            continue
+        earlier = [f for f in treated[:index] if f.concept == later.concept and f.label == later.label]
+        if not earlier:
+            continue
+        first = earlier[-1]
+        if id(first) not in listed or not _usable(first) or first.ongoing:
+            continue
+        if first.date and later.date and first.date[:4] != later.date[:4]:
+            continue    # "had mmf, ritux in 2019 ... ritux in 2023 failed": two courses
+        if first.status is None or (first.status == "current" and first.historical):
+            first.status = later.status
+        if first.status == later.status and first.historical and not later.historical:
+            later.historical = True
+
+
+_STILL = re.compile(r"(?<!\w)still(?!\w)", re.IGNORECASE)
+_STILL_AFTER = re.compile(r"\s+still(?!\w)", re.IGNORECASE)
+_STILL_BEFORE = re.compile(r"(?<!\w)still\s+(?:on\s+)?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _correction_pattern() -> re.Pattern | None:
+    words = (vocabulary().get("corrected_year") or {}).get("words") or ()
+    if not words:
+        return None
+    return re.compile(rf"[\s,.;:!-]*(?:{alternation(words)})[\s,.;:!-]*(?:(?:in|it\s+was|its)\s+)?"
+                      rf"(?P<year>(?:19|20)\d\d)(?!\d)(?!\s*(?:-|to|until)\s*\d)", re.IGNORECASE)
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def corrected_year(text: str, facts: list[Fact]) -> None:
+    """A year taken back right after it ("ITP since 2019 sorry i meant 2009", "lupus since 2015,
+    no wait 2016"): a fact dated by the first year takes the second (``corrected_year`` in
+    data/nlp/extraction.yaml; h186, round 39). "2019 not 2009" (the second denied) is the PSEUDO
+    rule of data/context_rules.json and is left alone."""
+    pattern = _correction_pattern()
+    if pattern is None:
+        return
+    for match in _YEAR.finditer(text):
+        corrected = pattern.match(text, match.end())
+        if corrected is None:
+            continue
+        wrong, right = match.group(), corrected.group("year")
+        if wrong == right:
+            continue
+        for fact in facts:
+            if fact.date and fact.date.startswith(wrong) and fact.end <= match.start():
+                fact.date = right + fact.date[4:]
+
+
+@lru_cache(maxsize=1)
+def _meant_patterns() -> tuple[re.Pattern, re.Pattern] | None:
+    words = (vocabulary().get("corrected_year") or {}).get("words") or ()
+    if not words:
+        return None
+    before = re.compile(rf"(?<!\w)(?:{alternation(words)})[\s,.;:!-]*(?:(?:it\s+was|its|the)\s+)?$", re.IGNORECASE)
+    between = re.compile(r"\s*,?\s*(?:and\s+)?not\s+(?:the\s+)?", re.IGNORECASE)
+    return before, between
+
+
+def corrected_treatment(text: str, facts: list[Fact]) -> None:
+    """A treatment named in a correction in place of another told before ("infliximab then
+    adalimumab, both stopped working. sorry i meant ustekinumab not adalimumab"): the one meant
+    takes the other's outcome and time, and the other, as told before, was not had (the
+    correction words of ``corrected_year`` in data/nlp/extraction.yaml; h186, round 39)."""
+    patterns = _meant_patterns()
+    if patterns is None:
+        return
+    before, between = patterns
+    treated = sorted((f for f in facts if f.label in _TREATMENTS), key=lambda f: f.start)
+    for meant, wrong in zip(treated, treated[1:]):
+        if meant.concept == wrong.concept or not between.fullmatch(text, meant.end, wrong.start):
+            continue
+        if not before.search(text[max(0, meant.start - 40):meant.start]):
+            continue
+        told = [f for f in treated if f.concept == wrong.concept and f.end <= meant.start and _usable(f)]
+        if not told:
+            continue
+        if meant.status is None and not meant.negated:
+            meant.status, meant.historical, meant.ongoing = told[-1].status, told[-1].historical, told[-1].ongoing
+        for fact in told:
+            fact.negated, fact.status, fact.ongoing = True, None, False

@@ -186,7 +186,8 @@ def relations() -> Relations:
         r"|\s+(?:has|had|has\s+got|got)\s+[^.!?\n,;()]{1,40}?\s+and\s+is\s+(?:now\s+|only\s+|just\s+)?(?=\d{1,2}\b)"
         # ... or between commas right after it ("my dad has cd7 positive t-all, 48, relapsed
         # twice"; h165, round 35)
-        r"|\s+(?:has|had|has\s+got|got)\s+[^.!?\n,;()]{1,40}?\s*,\s*(?=\d{1,2}\s*(?:[,.;!?]|$))"
+        # ... "my mum has lupus 30 years, 64 now." ("now" after it; h186, round 39)
+        r"|\s+(?:has|had|has\s+got|got)\s+[^.!?\n,;()]{1,40}?\s*,\s*(?=\d{1,2}(?:\s+now)?\s*(?:[,.;!?]|$))"
         # an age with a sex letter after it, with no verb ("my brother 29m T-ALL", "for my
         # sister: 35 f, crohns", "my husband 47 m crohns"; h165, round 35)
         r"|\s*[,:(]?\s*(?=\d{1,2}\s?[mfMF](?![\w/]))")
