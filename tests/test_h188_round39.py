@@ -173,3 +173,28 @@ def test_the_shoulder_operation_ranks_its_study_first(catalog, text):
     assert results[0].id == SHOULDER and results[0].verdict != "ineligible"
     order = [r.id for r in results]
     assert all(order.index(SHOULDER) < order.index(h) for h in HEALTHY if h in order)
+
+
+# --- "otherwise healthy": healthy apart from what else is told ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I'm 52, otherwise fit and healthy, and booked for arthroscopic rotator cuff repair on my right shoulder.",
+    "I'm 45 and otherwise perfectly healthy, no other problems.",
+    "He had a knee operation last year; apart from that he is in good health.",
+])
+def test_otherwise_healthy_is_no_healthy_person(text):
+    assert not [f for f in extract(text, today=TODAY) if f.concept == "healthy"]
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 31, fit and healthy, I'd like to volunteer.",
+    "My mum is 73 and healthy.",
+    "I'm 28 and perfectly healthy, no medicines.",
+])
+def test_healthy_without_otherwise_stays(text):
+    assert [f for f in extract(text, today=TODAY) if f.concept == "healthy" and not f.negated]
+
+
+def test_otherwise_never_denies_a_disease():
+    facts = extract("RA on methotrexate, otherwise asthma only.", today=TODAY)
+    assert any(f.concept == "asthma" and not f.negated for f in facts)
