@@ -80,7 +80,15 @@ def healthy_person(ev: Any) -> bool:
     """The person says they are healthy ("no illness", "in good health", also as a wish: "I'd
     like to be a volunteer") and states no diagnosis."""
     said = any(f.concept == HEALTHY and not (f.negated or f.family) for f in ev.facts("CONDITION"))
-    return said and not states_a_diagnosis(ev)
+    return said and not states_a_diagnosis(ev) and not _booked_for_an_operation(ev)
+
+
+def _booked_for_an_operation(ev: Any) -> bool:
+    """(h188, round 39) The person is booked for an operation or a procedure ("otherwise fit and
+    healthy, booked for a keyhole rotator cuff repair next month"): its patient, not a healthy
+    volunteer; the studies of the operation's people rank first (matching.keywords), not those
+    in healthy volunteers. Not one denied, a relative's, or one had in the past."""
+    return any(f.hypothetical and not (f.negated or f.family or f.historical) for f in ev.facts("PROCEDURE"))
 
 
 def says_healthy(profile: Any, today: Any = None) -> bool:

@@ -108,8 +108,21 @@ def well_but_for(text: str, facts: list[Fact]) -> None:
     concepts = frozenset((vocabulary().get("denied_since") or {}).get("well_concepts") or ())
     if exception is None or not concepts:
         return
+    before = _well_before()
     facts[:] = [f for f in facts if not (f.concept in concepts and not f.negated and not f.family
-                                         and exception.search(text[f.end:f.end + 30]))]
+                                         and (exception.search(text[f.end:f.end + 30])
+                                              or (before is not None and before.search(text[max(0, f.start - 30):f.start]))))]
+
+
+@lru_cache(maxsize=1)
+def _well_before() -> re.Pattern | None:
+    """A word right before a person's words of being well that makes them well apart from what
+    else is told ("otherwise fit and healthy"; ``denied_since.well_before``; h188, round 39)."""
+    words = (vocabulary().get("denied_since") or {}).get("well_before") or ()
+    if not words:
+        return None
+    return re.compile(rf"(?<![\w-])(?:{alternation(words)})\s*[,:]?\s*(?:(?:i|im|she|he|they|we)\s*)?(?:(?:am|'m|’m|is|'s|are|'re)\s+)?(?:very\s+|perfectly\s+|completely\s+|totally\s+|in\s+)?$",
+                      re.IGNORECASE)
 
 
 def _untested_since(text: str, facts: list[Fact], before: re.Pattern, after: re.Pattern) -> None:

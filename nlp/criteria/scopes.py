@@ -192,6 +192,12 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
                 # (round 26) "within 5 years prior to diagnosis of the current malignancy": a
                 # window from the diagnosis, not from today
                 atom.mods.setdefault("qualified", ("clinical", reader.text[el.start:el.end + 60].strip()))
+            elif label == "CONDITION" and _episode_beside(reader, atom) is not None:
+                # (round 39, h188) "≥ 1 severe asthma exacerbation within 1 year": the window
+                # dates an episode of the condition, not its onset; the condition keeps its
+                # leaf without the window, the team judges the episode
+                episode = min(_episode_beside(reader, atom), el.start)
+                atom.mods.setdefault("qualified", ("clinical", reader.text[episode:max(el.end, atom.end)].strip()))
             else:
                 atom.mods["within_days"] = math.floor(_days(cues, groups) or 0) or None
                 if label == "CONDITION" and cues.search("episode_words", atom.text):
@@ -250,6 +256,18 @@ def _apply(reader, el: El, targets: list[Atom], chunk: Chunk) -> None:
                 category = terminology[marker].category
                 atom.label, atom.concept = ("INFECTION" if category == "infection" else "BIOMARKER"), marker
                 atom.mods["positive"] = True
+
+
+def _episode_beside(reader, atom: Atom) -> int | None:
+    """(round 39, h188) Where the words naming one episode of a condition begin, when they stand
+    right after it or right before it ("asthma exacerbation", "exacerbations of COPD",
+    "deterioration of asthma"; ``episode_of_condition`` of the cues); None when none does."""
+    if reader.cues.search("episode_of_condition", reader.text[atom.end:atom.end + 20]):
+        return atom.start
+    start = max(0, atom.start - 30)
+    for match in reader.cues.finditer("episode_of_condition", reader.text[start:atom.start]):
+        return start + match.start()
+    return None
 
 
 # "current" or "ongoing" written right before a condition ("... or has current pneumonitis")
