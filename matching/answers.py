@@ -182,8 +182,10 @@ def _yes_no(question, text: str, yes: bool) -> list[Fact]:
     if kind.startswith("therapy_"):
         status = _STATUS_FOR.get(question.detail or "any")
         basis = _basis_for(question, concept)
-        if yes and basis is not None and basis.status is None:
-            return [replace(basis, status=status)]
+        if yes and basis is not None and basis.status in (None, "current"):
+            # "he's had tacrolimus" (or "taking them now" of it) and "yes" to whether it failed:
+            # failed, and still taken when it was said to be
+            return [replace(basis, status=status, ongoing=basis.ongoing or basis.status == "current")]
         # "no" to "have you ever taken…" means never (a negation in the past)
         return [_fact(question, text, _therapy_label(concept), concept, status=status, negated=not yes,
                       historical=not yes and status is None)]

@@ -149,7 +149,7 @@ def test_a_response_that_ended_failed():
     for text, concept in (("the rituximab only lasted 6 months", "rituximab"),
                           ("ivig only worked 3 weeks, now romiplostim", "ivig"),
                           ("infliximab worked till last summer", "infliximab"),
-                          ("the splenectomy held until 2024", "splenectomy")):
+                          ("the splenectomy lasted until 2024", "splenectomy")):
         assert of(text, concept, TODAY).status == "failed", text
     assert of("mtx worked until now", "methotrexate", TODAY).status != "failed"
     assert of("entyvio never did anything", "vedolizumab", TODAY).status == "failed"

@@ -198,7 +198,8 @@ def test_an_amount_of_time_is_that_long_ago(tmp_path, answer, month):
     talk(engine, "a", "I'm a patient")
     talk(engine, "a", "I have ITP since 2018, im 39")
     reply = talk(engine, "a", "steroids, ivig, eltrombopag and rituximab didnt work. now on fostamatinib")[0]
-    assert "When did you last take ivig" in reply
+    # asked once for the treatments told without a date (h190, round 39), ivig among them
+    assert "When did you last take ivig" in reply or ("last" in reply and "immunoglobulin" in reply)
     reply = talk(engine, "a", answer)[0]
     assert "didn't catch" not in reply
     assert f"last taken {month}" in reply
