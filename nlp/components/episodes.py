@@ -7,10 +7,14 @@
 * A dated illness that another came after ("AML (2024) after MDS (2021; azacitidine x 14
   cycles)", "therapy-related AML (2026) after breast cancer 2019"): the earlier illness is of
   then (``after_an_earlier_illness``; extraction.yaml ``earlier_illness_words``).
-(h156, round 33)"""
+(h156, round 33)
+* A disease status told with the treatments it came after and their year ("He was refractory
+  to 7+3 and FLAG in 2025"): of then (``refractory_then``; extraction.yaml ``refractory_to``;
+  h192, round 40)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 
 from core.facts import Fact
@@ -179,3 +183,65 @@ def _next_line(text: str, fact: Fact, treatments: list[Fact]) -> bool:
     # "7+3 + midostaurin, refractory. on gilteritinib": a treatment said to be taken now, the
     # disease's state with it (a chat's gold reads the status current)
     return opening is not None and not re.search(r"\bon[ \t]+$", opening.group(), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _refractory_words() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern] | None:
+    settings = vocabulary().get("refractory_to") or {}
+    to, joins = settings.get("to") or (), settings.get("joins") or ()
+    then, now = settings.get("then") or (), settings.get("now") or ()
+    if not (to and joins and then and now):
+        return None
+    return (re.compile(rf"[ \t]+(?:{alternation(to)})[ \t]+", re.IGNORECASE),
+            re.compile(rf"[ \t]*(?:(?:{alternation(joins)})[ \t]*)+", re.IGNORECASE),
+            re.compile(rf"(?<![\w-])(?:{alternation(then)})[ \t]+$", re.IGNORECASE),
+            re.compile(rf"(?<![\w-])(?:{alternation(now)})[ \t]+$", re.IGNORECASE))
+
+
+def _dated_before(written: str | None, today: date) -> bool:
+    """A fact's date (``YYYY``, ``YYYY-MM`` ...) of an earlier year, or of a month more than 90
+    days before today (the event rule of extraction.yaml ``event_words``)."""
+    if not written or not written[:4].isdigit():
+        return False
+    year = int(written[:4])
+    if year < today.year:
+        return True
+    if len(written) >= 7 and written[5:7].isdigit():
+        return (today - date(year, int(written[5:7]), 1)).days > 90 + 31
+    return False
+
+
+def refractory_then(text: str, facts: list[Fact], today: date) -> None:
+    """A disease status of ``line_outcome_concepts`` followed by "to" and the treatments it came
+    after ("He was refractory to 7+3 and FLAG in 2025", "refractory to CHOP and GDP in 2024, now
+    on romidepsin"): of then when the last of those treatments is dated to an earlier year, or
+    a word of ``refractory_to.then`` is right before the status ("She was refractory to
+    hyper-CVAD and nelarabine"). A word of ``refractory_to.now`` right before it ("He is
+    refractory to ibrutinib and venetoclax (2025)", "remains refractory to") keeps it of now."""
+    concepts = frozenset(vocabulary().get("line_outcome_concepts") or ())
+    words = _refractory_words()
+    if not concepts or words is None:
+        return
+    to, joins, then, now = words
+    ordered = sorted(facts, key=lambda f: f.start)
+    for k, fact in enumerate(ordered):
+        if (fact.label != "CONDITION" or fact.concept not in concepts or fact.historical
+                or fact.negated or fact.hypothetical or fact.uncertain or fact.family):
+            continue
+        run: list[Fact] = []
+        end = fact.end
+        for other in ordered[k + 1:]:
+            if other.start < end:
+                continue
+            gap = (to if not run else joins).fullmatch(text, end, other.start)
+            if gap is None or other.label not in _TREATMENTS or other.negated or other.hypothetical or other.family:
+                break
+            run.append(other)
+            end = other.end
+        if not run:
+            continue
+        before = text[max(0, fact.start - 20):fact.start]
+        if now.search(before):
+            continue
+        if then.search(before) or _dated_before(run[-1].date, today):
+            fact.historical = True
