@@ -10,7 +10,9 @@
 (h156, round 33)
 * A disease status told with the treatments it came after and their year ("He was refractory
   to 7+3 and FLAG in 2025"): of then (``refractory_then``; extraction.yaml ``refractory_to``;
-  h192, round 40)."""
+  h192, round 40).
+* An organ's failure followed by "on" and the treatment that stands in for the organ ("h/o ESRD on
+  HD since 2021"): it goes on (``kept_on_treatment``; h192, round 40)."""
 from __future__ import annotations
 
 import re
@@ -245,3 +247,35 @@ def refractory_then(text: str, facts: list[Fact], today: date) -> None:
             continue
         if then.search(before) or _dated_before(run[-1].date, today):
             fact.historical = True
+
+
+@lru_cache(maxsize=1)
+def _kept_words() -> tuple[re.Pattern | None, dict[str, frozenset[str]]]:
+    settings = vocabulary().get("kept_on_treatment") or {}
+    words = settings.get("on") or ()
+    pairs = {str(k): frozenset(v or ()) for k, v in (settings.get("pairs") or {}).items()}
+    # maybe its stage between ("CKD stage 5 on dialysis", "CKD 5, on HD")
+    gap = re.compile(rf"(?:[ \t]+(?:stage[ \t]*)?(?:[1-5]|iv|v)[ab]?)?[ \t]*,?[ \t]*(?:{alternation(words)})[ \t]+",
+                     re.IGNORECASE) if words else None
+    return gap, pairs
+
+
+def kept_on_treatment(text: str, facts: list[Fact]) -> None:
+    """An organ's failure followed by "on" and the treatment that stands in for the organ, taken
+    now ("h/o ESRD on HD since 2021", "PMH: ESRD on peritoneal dialysis", extraction.yaml
+    ``kept_on_treatment``): the failure goes on while the treatment does, whatever history cue
+    or heading made it of the past. A treatment that is over keeps nothing."""
+    gap, pairs = _kept_words()
+    if gap is None or not pairs:
+        return
+    for illness in facts:
+        if (illness.label != "CONDITION" or not illness.historical or illness.negated or illness.hypothetical
+                or illness.uncertain or illness.family):
+            continue
+        for treatment in facts:
+            if (treatment.start >= illness.end and illness.concept in pairs.get(treatment.concept, ())
+                    and gap.fullmatch(text, illness.end, treatment.start)
+                    and not (treatment.historical or treatment.negated or treatment.hypothetical or treatment.family
+                             or treatment.status in ("failed", "intolerant"))):
+                illness.historical = False
+                break

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from nlp.components.episodes import kept_on_treatment
 from nlp.resources import alternation, vocabulary
 
 LABELS = ("CONDITION", "INFECTION", "PROCEDURE", "DRUG", "LAB", "SCORE", "WEIGHT")
@@ -294,6 +295,12 @@ class HistorySections:
     def __call__(self, text: str, facts: list[Any]) -> None:
         if not facts:
             return
+        self._mark(text, facts)
+        # "PMH: h/o ESRD on HD since 2021": the failure goes on with the dialysis, whatever its
+        # heading (extraction.yaml kept_on_treatment; h192, round 40)
+        kept_on_treatment(text, facts)
+
+    def _mark(self, text: str, facts: list[Any]) -> None:
         low = text.lower()
         if self.request_heading is not None and ":" in low and any(word in low for word in self.request_gate):
             for match in self.request_heading.finditer(text):
