@@ -37,7 +37,7 @@ from nlp.components.episodes import after_an_earlier_illness, episode_treatments
 from nlp.components.stop_reasons import (caused_then_stopped, not_given_for_a_marker, not_given_reasons, stop_reasons,
                                          stopped_for_outcome)
 from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
-from nlp.components.harm_cause import harm_causes, harms_on_treatment
+from nlp.components.harm_cause import drug_caused_not_infection, harm_causes, harms_on_treatment
 from nlp.components.table_rows import table_rows
 from nlp.components.treated_cancer import TreatedCancer
 from nlp.components.later_values import earlier_values
@@ -785,6 +785,7 @@ class FactBuilder:
         counted_courses(text, facts, self.courses_counted)     # "ive had ritux twice": courses given, over
         joined_regimen(text, facts)     # "dara-CyBorD x4": one course, over together
         harm_causes(text, facts)        # "steroid-induced diabetes": the steroid of then
+        drug_caused_not_infection(text, facts)   # "toci caused hepatitis": no viral hepatitis
         harms_on_treatment(text, facts)  # "... but she got shingles on it": not tolerated
         table_rows(text, facts)         # "| prednisolone | 2012 | 2014 | weaned |": over
         _one_infection(facts, text)     # "COVID pneumonia in 12/2024": the COVID is of then too
