@@ -42,6 +42,10 @@ def failed_but_taken(text: str, facts: list[Fact]) -> None:
     for fact in facts:
         if (fact.label == "DRUG" and fact.status == "failed" and not fact.ongoing
                 and _plain(fact) and fact.concept in taken
+                # a course counted as given ("Azacitidine x8 cycles: no response. Now aza+ven",
+                # "Rituximab x4: no response. Now rituximab + bendamustine"): the failure is of that
+                # course, over; the one taken now is a new course (h192, round 40)
+                and not _COURSE_LENGTH.match(text, fact.end)
                 and ((fact.date is None and not _dated_line(text, fact))
                      or (_contrasted_in_its_sentence(text, fact, facts) and not _dated_sentence(text, fact)))):
             fact.ongoing = True
