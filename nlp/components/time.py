@@ -259,6 +259,10 @@ class TimeReader:
             # a short end year ("2020-21") is in the start's century
             if groups.get("year_short"):    # "since 01/25": this century's
                 year = 2000 + int(groups["year_short"])
+            elif groups.get("year_two"):    # "Dx in 03", "dx in 98": the latest such year up to today
+                year = 2000 + int(groups["year_two"])
+                if year > today.year:
+                    year -= 100
             else:
                 year = int(groups["year"]) if groups.get("year") else int(groups["year_from"][:2] + groups["year_end"])
             # "06-08/2025": two months of one year, the start year is the end's
