@@ -33,7 +33,7 @@ from nlp.components.class_members import members_in_bracket
 from nlp.components.revised_diagnosis import RevisedDiagnosis
 from nlp.components.taken_with import taken_with
 from nlp.components.taken_elsewhere import failed_but_taken, failing_on_schedule, stopped_later, taken_on_schedule
-from nlp.components.episodes import after_an_earlier_illness, episode_treatments, kept_on_treatment, line_outcomes, refractory_then
+from nlp.components.episodes import after_an_earlier_illness, dated_episodes, episode_treatments, kept_on_treatment, line_outcomes, refractory_then
 from nlp.components.stop_reasons import (caused_then_stopped, not_given_for_a_marker, not_given_reasons, stop_reasons,
                                          stopped_for_outcome)
 from nlp.components.course_counts import counted_courses, counted_episodes, finished_courses, joined_regimen
@@ -777,6 +777,7 @@ class FactBuilder:
         line_outcomes(text, facts)      # "FLAG-Ida 07/2026 - refractory": that line's outcome, of then
         refractory_then(text, facts, today)   # "He was refractory to 7+3 and FLAG in 2025": of then
         kept_on_treatment(text, facts)   # "h/o ESRD on HD since 2021": the failure goes on with its dialysis
+        dated_episodes(text, facts, today)   # "Complications: AIHA (2019)": an episode of then
         remission_now(text, facts)      # "relapsed 2025, now in CR2 after FLAG-Ida": the relapse and FLAG-Ida over
         values_of_a_past_status(text, facts)   # "refractory (marrow blasts 35%) ... since 04/2026": of then
         not_given_for_a_marker(text, facts)   # "Ivosidenib: no IDH1 mutation": never given

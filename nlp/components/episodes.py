@@ -12,7 +12,9 @@
   to 7+3 and FLAG in 2025"): of then (``refractory_then``; extraction.yaml ``refractory_to``;
   h192, round 40).
 * An organ's failure followed by "on" and the treatment that stands in for the organ ("h/o ESRD on
-  HD since 2021"): it goes on (``kept_on_treatment``; h192, round 40)."""
+  HD since 2021"): it goes on (``kept_on_treatment``; h192, round 40).
+* An item dated to an earlier year under a heading of a disease's complications ("Complications:
+  AIHA (2019), herpes zoster (2022)"): an episode of then (``dated_episodes``; h192, round 40)."""
 from __future__ import annotations
 
 import re
@@ -279,3 +281,34 @@ def kept_on_treatment(text: str, facts: list[Fact]) -> None:
                              or treatment.status in ("failed", "intolerant"))):
                 illness.historical = False
                 break
+
+
+@lru_cache(maxsize=1)
+def _episode_heading() -> re.Pattern | None:
+    words = vocabulary().get("episode_headings") or ()
+    return re.compile(rf"^[ \t\-•*]*(?:{alternation(words)})[ \t]*:", re.IGNORECASE | re.MULTILINE) if words else None
+
+
+# only a year (maybe its month) right after the illness, maybe in brackets: "AIHA (2019)", "serositis 2020"
+_OWN_YEAR = re.compile(r"[ \t]*\(?[ \t]*(?:\d{1,2}/)?(?P<year>(?:19|20)\d\d)[ \t]*\)?(?=[ \t]*(?:[,;.]|and\b|$))",
+                       re.IGNORECASE | re.MULTILINE)
+
+
+def dated_episodes(text: str, facts: list[Fact], today: date) -> None:
+    """An illness on a line under a heading of a disease's complications or manifestations
+    (``episode_headings``: "Complications: AIHA (2019), herpes zoster (2022)") with only an
+    earlier year right after it is an episode of then, as under "PMH:"; an undated item or one
+    dated "since" stays as it is."""
+    heading = _episode_heading()
+    if heading is None or ":" not in text:
+        return
+    for match in heading.finditer(text):
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        for fact in facts:
+            if (fact.label not in _EPISODES or fact.historical or fact.negated or fact.hypothetical
+                    or fact.uncertain or fact.family or not (match.end() <= fact.start and fact.end <= end)):
+                continue
+            year = _OWN_YEAR.match(text, fact.end)
+            if year is not None and int(year.group("year")) < today.year:
+                fact.historical = True
