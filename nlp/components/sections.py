@@ -136,6 +136,9 @@ class HistorySections:
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in settings.get("comorbidity_headings", []))
         now_words = settings.get("comorbidity_item_now") or ()
         self.comorbidity_item_now = re.compile(r"\b(?:%s)\b" % alternation(now_words), re.IGNORECASE) if now_words else None
+        now_words = settings.get("bracket_now_words") or ()
+        self.bracket_now = (re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % alternation(now_words), re.IGNORECASE)
+                            if now_words else None)
         self.comorbidity_heading = re.compile(rf"^[ \t]*(?:{words})[ \t]*:", re.IGNORECASE | re.MULTILINE) if words else None
         self.comorbidity_gate = frozenset(str(w).lower() for w in settings.get("comorbidity_headings", []))
         # a heading that opens a line of treatments that are over ("Previous medication: AZA
@@ -299,6 +302,16 @@ class HistorySections:
         # "PMH: h/o ESRD on HD since 2021": the failure goes on with the dialysis, whatever its
         # heading (extraction.yaml kept_on_treatment; h192, round 40)
         kept_on_treatment(text, facts)
+        low = text.lower()
+        if self.bracket_now is not None and any(word in low for word in self.gate):
+            # "PMH: CLL (watch and wait since 2012)": an item its bracket says goes on is no
+            # history, whatever cue made it so (h192, round 40)
+            spans = self.spans(text)
+            for fact in facts:
+                if (fact.historical and not (fact.negated or fact.hypothetical or fact.uncertain or fact.family)
+                        and any(start <= fact.start and fact.end <= end for start, end in spans)
+                        and self._goes_on_in_bracket(text, fact, facts)):
+                    fact.historical = False
 
     def _mark(self, text: str, facts: list[Any]) -> None:
         low = text.lower()
@@ -407,6 +420,26 @@ class HistorySections:
                     fact.status = "current"     # "PMH: T2DM (metformin)": what the illness is treated with now
                     continue
                 fact.historical = True
+
+    def _goes_on_in_bracket(self, text: str, fact: Any, facts: list[Any]) -> bool:
+        """An illness with a bracket right after it whose words say it goes on, before any
+        treatment named in it ("CLL (watch and wait since 2012)", "ILD (ongoing, stable)";
+        ``bracket_now_words``; "since" only with a date after it)."""
+        if fact.label not in ("CONDITION", "INFECTION") or self.bracket_now is None:
+            return False
+        opening = re.compile(r"[ \t]*\(").match(text, fact.end)
+        if opening is None:
+            return False
+        close = text.find(")", opening.end())
+        if close < 0 or close > _line_end(text, fact.end) or close - opening.end() > 60:
+            return False
+        said = self.bracket_now.search(text, opening.end(), close)
+        if said is None:
+            return False
+        if any(opening.end() <= o.start < said.start() and o.label in ("DRUG", "PROCEDURE") for o in facts):
+            return False
+        return not said.group().lower().startswith("since") or bool(
+            re.match(r"[ \t]*(?:\d{1,2}/)?(?:19|20)\d\d", text[said.end():close]))
 
     def _presenting_problem(self, fact: Any) -> bool:
         """A problem a dated presentation was with: not negated, a relative's or hedged, and not
