@@ -174,3 +174,17 @@ def test_no_leukaemia_cells_in_the_spinal_fluid_denies_cns_disease_only():
     assert reading("leukaemia cells were found in her spinal fluid", "cns_involvement") == NOW
     assert "cns_involvement" in concepts("he had some in the spine at the start")
     assert "cns_involvement" in concepts("it spread to his csf")
+
+
+# 10. a stop's harm and "now off"
+def test_a_treatment_stopped_for_ulcers_or_now_off_is_over():
+    fact = one_at("Rx:\n- hydroxyurea 1 g od 2018-2023, stopped (leg ulcers)\n- aspirin 75 mg od", "hydroxyurea", TODAY)
+    assert fact.status == "intolerant" and predicted_assertion(fact) == PAST
+    assert one_at("PV. Hydroxyurea (leg ulcers), anagrelide since 2020", "hydroxyurea", TODAY).status == "intolerant"
+    assert one_at("ET: hydroxycarbamide stopped 2021 (skin ulcers).", "hydroxyurea", TODAY).status == "intolerant"
+    for text, concept in (("SLE. now off prednisolone.", "prednisone"),
+                          ("dcSSc, renal crisis 2020, on HD for 6 months, now off dialysis.", "dialysis"),
+                          ("lupus, now off steroids, on MMF", "glucocorticoid")):
+        last = max(facts_of(text, concept), key=lambda f: f.start)
+        assert predicted_assertion(last) == PAST, text
+    assert reading("lupus, now off steroids, on MMF", "mycophenolate") == NOW
