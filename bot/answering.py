@@ -281,13 +281,23 @@ class Answering:
         written; the treatments it does not name stay open (h190, round 39)."""
         group = [k for k in (turn.tracker.pending or {}).get("group") or [] if k.startswith("last_dose:")]
         concept = key.split(":", 1)[1]
-        own = [f for f in answered if f.label == "DRUG" and f.concept == concept and not f.negated]
+        own = [f for f in answered if f.label == "DRUG" and f.concept == concept]
         if not group or len(own) != 1 or any(f.label == "DRUG" for f in extra):
             return []
         said = own[0]
+        wanted = {k.split(":", 1)[1] for k in group}
+        if said.negated:
+            # "Never" to them all: no treatment of the group was had, as the one asked first
+            # (a group answer naming none is each one's; h195, round 40)
+            never = {f.concept: f for f in turn.tracker.profile.facts if f.label == "DRUG" and f.concept in wanted
+                     and not (f.negated or f.family or f.hypothetical)}
+            for other in group:
+                if other.split(":", 1)[1] in never:
+                    turn.record("answer", {"key": other, "source": turn.tracker.next_source, "facts": []})
+            return [replace(f, negated=True, historical=said.historical, status=None, date=None, ongoing=False)
+                    for f in never.values()]
         if not (said.date or said.historical or said.status == "current" or said.ongoing):
             return []
-        wanted = {k.split(":", 1)[1] for k in group}
         told = {f.concept: f for f in turn.tracker.profile.facts if f.label == "DRUG" and f.concept in wanted
                 and not (f.negated or f.family or f.hypothetical)}
         for other in group:

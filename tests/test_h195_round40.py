@@ -1,0 +1,118 @@
+"""Round 40 (h195): the round-40 personas of data/bench_personas.yaml and what driving them
+(and a few conversations by hand) showed, each on phrasings of its own: "Never" to the group
+washout question ("When did she last take each of these: ...?") is each treatment's, not the
+first one's only; a country said last, as its own sentence or after a comma ("... dara. uk",
+"..., germany"), is where the person is."""
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.conversation import TODAY, load_personas
+from nlp.pipeline import extract
+from bundled_engine import bundled_engine, said, tracker_of
+
+PERSONAS = {p["id"]: p for p in load_personas()}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    return bundled_engine(tmp_path_factory.mktemp("h195") / "t.db", today=TODAY)
+
+
+def test_round40_personas_every_third_held_aside():
+    ours = [p for p in PERSONAS.values() if p["id"].startswith("r40-")]
+    assert len(ours) == 30
+    for n, persona in enumerate(sorted(ours, key=lambda p: p["id"]), start=1):
+        assert persona["split"] == ("test" if n % 3 == 0 else "dev"), persona["id"]
+
+
+# --- "Never" to the group washout question: each treatment's -------------------------------
+
+GROUP = {"last_dose:rituximab", "last_dose:belimumab", "last_dose:cyclophosphamide"}
+
+
+def _last_dose_keys(engine, cid):
+    return [k for k in tracker_of(engine, cid).asked if k.startswith("last_dose:")]
+
+
+@pytest.mark.parametrize("role, opening", [
+    ("patient", "my daughter is 27, lupus nephritis since 2020, she had rituximab and belimumab and cyclophosphamide, none of them worked"),
+    ("patient", "i'm 40, lupus since 2012, rituximab, benlysta and cyclophosphamide all failed"),
+    ("clinician", "Referral 33F SLE since 2016, failed rituximab, belimumab and cyclophosphamide"),
+])
+@pytest.mark.parametrize("reply", ["Never", "never"])
+def test_never_to_the_group_is_each_treatments(engine, role, opening, reply):
+    cid = f"cli:h195-never-{role}-{len(opening)}-{reply}"
+    engine.start(cid, role=role)
+    first = said(engine.message(cid, opening))
+    assert "each of these" in first or "of each" in first
+    asked_before = _last_dose_keys(engine, cid)
+    engine.message(cid, reply)
+    tracker = tracker_of(engine, cid)
+    assert GROUP <= tracker.answered
+    assert _last_dose_keys(engine, cid) == asked_before          # none of them asked again
+    drugs = {f.concept: f for f in tracker.profile.facts if f.label == "DRUG"}
+    assert all(drugs[c].negated and drugs[c].status is None for c in ("rituximab", "belimumab", "cyclophosphamide"))
+
+
+def test_never_naming_one_treatment_is_that_ones_only(engine):
+    cid = "cli:h195-never-named"
+    engine.start(cid, role="patient")
+    engine.message(cid, "i'm 40, lupus since 2012, rituximab, benlysta and cyclophosphamide all failed")
+    engine.message(cid, "never had rituximab, benlysta in 2023")
+    drugs = {f.concept: f for f in tracker_of(engine, cid).profile.facts if f.label == "DRUG"}
+    assert drugs["rituximab"].negated
+    assert not drugs["cyclophosphamide"].negated and drugs["cyclophosphamide"].status == "failed"
+
+
+def test_a_plain_no_to_the_group_still_keeps_them_all_taken(engine):
+    cid = "cli:h195-group-no"
+    engine.start(cid, role="patient")
+    engine.message(cid, "i'm 40, lupus since 2012, rituximab, benlysta and cyclophosphamide all failed")
+    engine.message(cid, "no")
+    tracker = tracker_of(engine, cid)
+    assert GROUP <= tracker.answered
+    drugs = {f.concept: f for f in tracker.profile.facts if f.label == "DRUG"}
+    assert all(not drugs[c].negated and drugs[c].status == "failed" for c in ("rituximab", "belimumab", "cyclophosphamide"))
+
+
+# --- a country said last is the place -------------------------------------------------------
+
+
+def _places(text):
+    return [f.concept.casefold().rstrip(".") for f in extract(text) if f.label == "LOCATION"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("my husband is 59, his myeloma came back, he had velcade, revlimid and dara. uk", "uk"),
+    ("myeloma came back, 59m, uk", "uk"),
+    ("lupus since 2010, 45f. germany", "germany"),
+    ("lupus since 2010, 45f. Germany!", "germany"),
+    ("ssc 50 f, ild, mmf failed. new zealand", "new zealand"),
+    ("lupus 45f, from the uk", "uk"),
+    ("lupus 45 f, U.K.", "u.k"),
+    ("he had revlimid and dara. germany", "germany"),
+    ("severe asthma since childhood, 35 f, still attacks, uk", "uk"),
+    ("crohns, 30 f, humira failed. also in canada", "canada"),
+])
+def test_a_country_said_last_is_the_place(text, place):
+    assert _places(text) == [place]
+
+
+@pytest.mark.parametrize("text", [
+    "she had chemo in india",                               # where a treatment was, not a home
+    "ssc 50 f, ild, mmf failed. turkey sandwich for lunch",  # a country's name in other words
+    "he is 30, lupus, in remission",
+    "lupus, hcq, pred, mmf",
+])
+def test_no_country_said_last_no_place(text):
+    assert _places(text) == []
+
+
+def test_the_country_said_last_in_a_conversation_is_not_asked_for(engine):
+    cid = "cli:h195-country-last"
+    engine.start(cid, role="patient")
+    engine.message(cid, "my husband is 59, his myeloma came back, he had velcade, revlimid and dara. uk")
+    tracker = tracker_of(engine, cid)
+    assert any(f.label == "LOCATION" for f in tracker.profile.facts)
+    assert "location" not in tracker.asked
