@@ -116,3 +116,21 @@ def test_the_country_said_last_in_a_conversation_is_not_asked_for(engine):
     tracker = tracker_of(engine, cid)
     assert any(f.label == "LOCATION" for f in tracker.profile.facts)
     assert "location" not in tracker.asked
+
+
+# --- a hedged no is left open at once, never "Sorry, I didn't catch that" ------------------
+
+
+@pytest.mark.parametrize("hedge", ["i don't think so", "dont think so", "I doubt it", "i dont believe so"])
+def test_a_hedged_no_to_a_yes_no_question_is_left_open_at_once(engine, hedge):
+    cid = f"cli:h195-hedged-no-{hedge}"
+    engine.start(cid, role="patient")
+    engine.message(cid, "my husband is 47 with lupus since 2010, rituximab and belimumab failed, we live in germany")
+    engine.message(cid, "a while ago")
+    reply = engine.message(cid, "ask me more")
+    key = tracker_of(engine, cid).pending["key"]
+    text = said(engine.message(cid, hedge))
+    tracker = tracker_of(engine, cid)
+    assert "didn't catch" not in text
+    assert key in tracker.skipped and key not in tracker.answered
+    assert reply is not None
