@@ -225,7 +225,8 @@ def _hash(text: str) -> str:
 # 175: lead, round 42: an inclusion's plain diagnoses that are kinds of one disease narrower than the main kinds ("sub-types of follicular lymphoma, marginal zone lymphoma, mantle cell lymphoma and DLBCL", "CD7 positive T-ALL and AML") are alternatives (nlp/criteria/parser.py _kinds_of_one_disease); patterns (location): a town in small letters a trial is asked for ("any trials near leeds?"); patterns (pregnancy): the usual misspellings of "pregnant"; lay_diagnoses: a blood cancer in the spinal fluid said in lay words is CNS involvement; ConText: ", otherwise his ITP" ends a past event's scope, "i dont think its working" / "doesnt seem to help" no response.
 # 176: h186, round 39: ConText: "sorry i meant X" names X (no longer a taken-back word; "sorry i wrote X" still is), "never did anything", "only lasted 6 months", "worked till last summer" failures; "didnt get me back into remission", "failed to induce remission" (status_not_reached); extraction.yaml: "X next" ending a text planned, "didnt either" / "also didnt" the same outcome; list outcomes: a part of a list named by its place ("the rest didnt either"), flares counted on a treatment, a list's drug named again with its outcome, a year or a treatment corrected in the same text.
 # 177: h188, round 39: criteria cues (episode_of_condition): a window beside an episode of a condition ("severe asthma exacerbation within 1 year", "exacerbations of COPD in the past 12 months") dates the episode, not the disease: the condition without the window, the episode the team's.
-PLAN_VERSION = "177"
+# 178: h195, round 40: patterns (location): a country said last, as its own sentence or after a comma ("... dara. uk", "..., germany"); terminology: dimethyl fumarate (tecfidera), diroximel fumarate (vumerity).
+PLAN_VERSION = "178"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
