@@ -417,11 +417,13 @@ class Answering:
             self._skip(turn, "unsure")
             return
         answered = [_without_words(f, words, typed) for f in answered]      # never the answer's text (#16)
-        if typed and answered and _dates_something_else(question, extra):
+        if typed and _dates_something_else(question, extra):
             # "When did she last take rituximab?" "creatinine was 1.8 last month": the date is
             # the creatinine's, not the rituximab's; what the reply told is taken in, the
-            # question stays open
-            answered = []
+            # question stays open; unless its first clause answers alone ("she stopped it last
+            # year, her platelets were 150 last month"): that is the answer, the rest is read
+            # on its own (h195, round 40)
+            answered, extra = self._first_clause_answer(turn, question, words, source, extra, kwargs)
         if typed and answered and (_denies_something_else(question, words, extra)
                                    or _denies_unread(question, words, extra)):
             # "Has he taken methotrexate …?" "no cancer, they screened him": the "no" is
@@ -470,6 +472,29 @@ class Answering:
             self._advance(turn)
             return
         self._record_answer(turn, key, unique(stamp(answered, source) + extra), source)
+
+    def _first_clause_answer(self, turn: Turn, question: Any, words: str, source: str, extra: list[Fact],
+                             kwargs: dict) -> tuple[list[Fact], list[Fact]]:
+        """A reply to a date question whose first clause (up to its first comma, semicolon or
+        full stop) answers it alone and names nothing else ("she stopped it last year, her
+        platelets were 150 last month"): (the clause's answer, the rest's facts read on their
+        own, so its dates are its own). Otherwise ([], ``extra``): the question stays open."""
+        cut = _ANSWER_CLAUSE_END.search(words)
+        if cut is None:
+            return [], extra
+        first, rest = words[:cut.start()], words[cut.end():]
+        if not first.strip() or not rest.strip():
+            return [], extra
+        answered = question.answer_to_facts(first, **kwargs)
+        if not answered:
+            return [], extra
+        own = self._read(first, source=source, tracker=turn.tracker)
+        if any(f.label not in _NOT_DATED and not _about_asked(question, f.concept) for f in own):
+            return [], extra
+        offset = cut.end()
+        told = [replace(f, start=f.start + offset, end=f.end + offset)
+                for f in stamp(self._read(rest, source=source, tracker=turn.tracker), source)]
+        return answered, self._of_someone_else(turn, words, told)
 
     def _outcome_of_told(self, turn: Turn, text: str, source: str) -> list[Fact]:
         """A message that only says how the treatments just told went ("tried steroids, ivig,
@@ -996,6 +1021,7 @@ def _denies_something_else(question: Any, words: str, said: list[Fact]) -> bool:
     return bool(getattr(question, "concepts", None)) and not _about_asked(question, first.concept)
 
 
+_ANSWER_CLAUSE_END = re.compile(r"\s*[,;]\s*|(?<=[\w)])\.\s+")     # "she stopped it last year, her platelets ..."
 _NO_THEN_WORD = re.compile(r"\s*no[ \t]+([a-z']+)", re.IGNORECASE)     # "no fistulas atm" (no comma after the "no")
 
 

@@ -134,3 +134,39 @@ def test_a_hedged_no_to_a_yes_no_question_is_left_open_at_once(engine, hedge):
     assert "didn't catch" not in text
     assert key in tracker.skipped and key not in tracker.answered
     assert reply is not None
+
+
+# --- an answer told first, then other things: the answer is kept, never asked again ------
+
+LN = "my daughter is 24, lupus nephritis since 2019, mmf failed, shes not pregnant and hiv negative, no hepatitis"
+
+
+@pytest.mark.parametrize("reply, year", [
+    ("she stopped it last year, her platelets were 150 last month and creatinine 0.9", "2025"),
+    ("march 2025. creatinine was 1.1 last week", "2025-03"),
+    ("in 2024; her creatinine was 1.1 last week", "2024"),
+])
+def test_an_answer_first_then_other_news_answers_the_question(engine, reply, year):
+    cid = f"cli:h195-first-clause-{len(reply)}"
+    engine.start(cid, role="patient")
+    engine.message(cid, LN)
+    assert tracker_of(engine, cid).pending["key"] == "last_dose:mycophenolate"
+    engine.message(cid, reply)
+    tracker = tracker_of(engine, cid)
+    assert "last_dose:mycophenolate" in tracker.answered
+    assert (tracker.pending or {}).get("key") != "last_dose:mycophenolate"
+    mmf = next(f for f in tracker.profile.facts if f.label == "DRUG" and f.concept == "mycophenolate")
+    assert str(mmf.date).startswith(year) and not mmf.negated
+    assert any(f.label == "LAB" and f.concept == "creatinine" for f in tracker.profile.facts)
+
+
+@pytest.mark.parametrize("reply", ["creatinine was 1.8 last month", "her creatinine was 1.8 last month, not sure about the mmf"])
+def test_a_date_of_something_else_still_answers_nothing(engine, reply):
+    cid = f"cli:h195-first-clause-no-{len(reply)}"
+    engine.start(cid, role="patient")
+    engine.message(cid, LN)
+    engine.message(cid, reply)
+    tracker = tracker_of(engine, cid)
+    assert "last_dose:mycophenolate" not in tracker.answered
+    mmf = next(f for f in tracker.profile.facts if f.label == "DRUG" and f.concept == "mycophenolate")
+    assert mmf.date is None
