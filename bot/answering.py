@@ -5,6 +5,7 @@ engine's collaborators and texts through ``self``."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -962,7 +963,11 @@ def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, na
     reads as a place name alone: a few words, no digits, nothing else said in it, not "no"
     or "not sure", no word no place name is made of (``not_place``: "i think so"), no part
     of a reply written without spaces that no place name holds (``not_place_parts``: "吗")."""
-    if not place or declined:
+    # emoji and other symbols are no part of a name ("🤔" to "Which city?" was "lives in 🤔";
+    # "leeds 😊" is Leeds); an answer without a letter names no place (h195, round 40)
+    place = " ".join("".join(ch for ch in (place or "") if not unicodedata.category(ch).startswith(("S", "C", "M"))
+                             or ch.isalnum()).split())
+    if not place or declined or not any(ch.isalpha() for ch in place):
         return None
     if gazetteer is not None:
         known = gazetteer.locate(place)

@@ -170,3 +170,29 @@ def test_a_date_of_something_else_still_answers_nothing(engine, reply):
     assert "last_dose:mycophenolate" not in tracker.answered
     mmf = next(f for f in tracker.profile.facts if f.label == "DRUG" and f.concept == "mycophenolate")
     assert mmf.date is None
+
+
+# --- an emoji is no place -------------------------------------------------------------------
+
+ITP = "hi 👋 my mum (63) has ITP since 2019, steroids and eltrombopag failed, plts 15"
+
+
+@pytest.mark.parametrize("reply", ["🤔", "🙏🙏", "🤷‍♀️"])
+def test_an_emoji_to_the_city_question_is_no_place(engine, reply):
+    cid = f"cli:h195-emoji-place-{reply}"
+    engine.start(cid, role="patient")
+    engine.message(cid, ITP)
+    assert tracker_of(engine, cid).pending["key"] == "location"
+    text = said(engine.message(cid, reply))
+    assert not any(f.label == "LOCATION" for f in tracker_of(engine, cid).profile.facts)
+    assert "lives in" not in text
+
+
+@pytest.mark.parametrize("reply", ["shenyang 😊", "Shenyang 🙏"])
+def test_a_city_with_an_emoji_is_the_city(engine, reply):
+    cid = f"cli:h195-emoji-city-{reply}"
+    engine.start(cid, role="patient")
+    engine.message(cid, ITP)
+    engine.message(cid, reply)
+    places = [f.concept for f in tracker_of(engine, cid).profile.facts if f.label == "LOCATION"]
+    assert places and places[0].casefold() == "shenyang"
