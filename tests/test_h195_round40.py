@@ -2,7 +2,10 @@
 (and a few conversations by hand) showed, each on phrasings of its own: "Never" to the group
 washout question ("When did she last take each of these: ...?") is each treatment's, not the
 first one's only; a country said last, as its own sentence or after a comma ("... dara. uk",
-"..., germany"), is where the person is."""
+"..., germany"), is where the person is; a hedged no ("i don't think so") is left open at
+once; an answer told first in a reply that goes on to date other things ("she stopped it last
+year, her platelets were 150 last month") answers the question; an emoji is no place;
+"tecfidera" is dimethyl fumarate."""
 from __future__ import annotations
 
 import pytest
@@ -196,3 +199,10 @@ def test_a_city_with_an_emoji_is_the_city(engine, reply):
     engine.message(cid, reply)
     places = [f.concept for f in tracker_of(engine, cid).profile.facts if f.label == "LOCATION"]
     assert places and places[0].casefold() == "shenyang"
+
+
+@pytest.mark.parametrize("text", ["my wife is 38 and has relapsing ms since 2015, tecfidera and then ocrevus, still relapses",
+                                  "relapsing MS since 2017, 33f, had two relapses on tecfidera",
+                                  "on dimethyl fumarate since 2019"])
+def test_tecfidera_is_dimethyl_fumarate(text):
+    assert "dimethyl_fumarate" in [f.concept for f in extract(text) if f.label == "DRUG"]
