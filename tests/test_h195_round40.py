@@ -97,9 +97,18 @@ def _places(text):
     ("he had revlimid and dara. germany", "germany"),
     ("severe asthma since childhood, 35 f, still attacks, uk", "uk"),
     ("crohns, 30 f, humira failed. also in canada", "canada"),
+    ("lupus 34 f, mmf failed, in canada", "canada"),
 ])
 def test_a_country_said_last_is_the_place(text, place):
     assert _places(text) == [place]
+
+
+@pytest.mark.parametrize("text, places", [
+    ("no kidney problems, no heart problems. just the lupus and raynauds. in canada, toronto", ["canada", "toronto"]),
+    ("lupus 45f. australia, perth", ["australia", "perth"]),
+])
+def test_a_country_said_last_then_its_town(text, places):
+    assert _places(text) == places
 
 
 @pytest.mark.parametrize("text", [
