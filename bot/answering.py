@@ -5,6 +5,7 @@ engine's collaborators and texts through ``self``."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -281,13 +282,23 @@ class Answering:
         written; the treatments it does not name stay open (h190, round 39)."""
         group = [k for k in (turn.tracker.pending or {}).get("group") or [] if k.startswith("last_dose:")]
         concept = key.split(":", 1)[1]
-        own = [f for f in answered if f.label == "DRUG" and f.concept == concept and not f.negated]
+        own = [f for f in answered if f.label == "DRUG" and f.concept == concept]
         if not group or len(own) != 1 or any(f.label == "DRUG" for f in extra):
             return []
         said = own[0]
+        wanted = {k.split(":", 1)[1] for k in group}
+        if said.negated:
+            # "Never" to them all: no treatment of the group was had, as the one asked first
+            # (a group answer naming none is each one's; h195, round 40)
+            never = {f.concept: f for f in turn.tracker.profile.facts if f.label == "DRUG" and f.concept in wanted
+                     and not (f.negated or f.family or f.hypothetical)}
+            for other in group:
+                if other.split(":", 1)[1] in never:
+                    turn.record("answer", {"key": other, "source": turn.tracker.next_source, "facts": []})
+            return [replace(f, negated=True, historical=said.historical, status=None, date=None, ongoing=False)
+                    for f in never.values()]
         if not (said.date or said.historical or said.status == "current" or said.ongoing):
             return []
-        wanted = {k.split(":", 1)[1] for k in group}
         told = {f.concept: f for f in turn.tracker.profile.facts if f.label == "DRUG" and f.concept in wanted
                 and not (f.negated or f.family or f.hypothetical)}
         for other in group:
@@ -407,11 +418,13 @@ class Answering:
             self._skip(turn, "unsure")
             return
         answered = [_without_words(f, words, typed) for f in answered]      # never the answer's text (#16)
-        if typed and answered and _dates_something_else(question, extra):
+        if typed and _dates_something_else(question, extra):
             # "When did she last take rituximab?" "creatinine was 1.8 last month": the date is
             # the creatinine's, not the rituximab's; what the reply told is taken in, the
-            # question stays open
-            answered = []
+            # question stays open; unless its first clause answers alone ("she stopped it last
+            # year, her platelets were 150 last month"): that is the answer, the rest is read
+            # on its own (h195, round 40)
+            answered, extra = self._first_clause_answer(turn, question, words, source, extra, kwargs)
         if typed and answered and (_denies_something_else(question, words, extra)
                                    or _denies_unread(question, words, extra)):
             # "Has he taken methotrexate …?" "no cancer, they screened him": the "no" is
@@ -460,6 +473,29 @@ class Answering:
             self._advance(turn)
             return
         self._record_answer(turn, key, unique(stamp(answered, source) + extra), source)
+
+    def _first_clause_answer(self, turn: Turn, question: Any, words: str, source: str, extra: list[Fact],
+                             kwargs: dict) -> tuple[list[Fact], list[Fact]]:
+        """A reply to a date question whose first clause (up to its first comma, semicolon or
+        full stop) answers it alone and names nothing else ("she stopped it last year, her
+        platelets were 150 last month"): (the clause's answer, the rest's facts read on their
+        own, so its dates are its own). Otherwise ([], ``extra``): the question stays open."""
+        cut = _ANSWER_CLAUSE_END.search(words)
+        if cut is None:
+            return [], extra
+        first, rest = words[:cut.start()], words[cut.end():]
+        if not first.strip() or not rest.strip():
+            return [], extra
+        answered = question.answer_to_facts(first, **kwargs)
+        if not answered:
+            return [], extra
+        own = self._read(first, source=source, tracker=turn.tracker)
+        if any(f.label not in _NOT_DATED and not _about_asked(question, f.concept) for f in own):
+            return [], extra
+        offset = cut.end()
+        told = [replace(f, start=f.start + offset, end=f.end + offset)
+                for f in stamp(self._read(rest, source=source, tracker=turn.tracker), source)]
+        return answered, self._of_someone_else(turn, words, told)
 
     def _outcome_of_told(self, turn: Turn, text: str, source: str) -> list[Fact]:
         """A message that only says how the treatments just told went ("tried steroids, ivig,
@@ -927,7 +963,11 @@ def _place_name(place: str, gazetteer: Any, said: list[Fact], declined: bool, na
     reads as a place name alone: a few words, no digits, nothing else said in it, not "no"
     or "not sure", no word no place name is made of (``not_place``: "i think so"), no part
     of a reply written without spaces that no place name holds (``not_place_parts``: "吗")."""
-    if not place or declined:
+    # emoji and other symbols are no part of a name ("🤔" to "Which city?" was "lives in 🤔";
+    # "leeds 😊" is Leeds); an answer without a letter names no place (h195, round 40)
+    place = " ".join("".join(ch for ch in (place or "") if not unicodedata.category(ch).startswith(("S", "C", "M"))
+                             or ch.isalnum()).split())
+    if not place or declined or not any(ch.isalpha() for ch in place):
         return None
     if gazetteer is not None:
         known = gazetteer.locate(place)
@@ -986,6 +1026,7 @@ def _denies_something_else(question: Any, words: str, said: list[Fact]) -> bool:
     return bool(getattr(question, "concepts", None)) and not _about_asked(question, first.concept)
 
 
+_ANSWER_CLAUSE_END = re.compile(r"\s*[,;]\s*|(?<=[\w)])\.\s+")     # "she stopped it last year, her platelets ..."
 _NO_THEN_WORD = re.compile(r"\s*no[ \t]+([a-z']+)", re.IGNORECASE)     # "no fistulas atm" (no comma after the "no")
 
 
