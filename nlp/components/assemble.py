@@ -1985,10 +1985,13 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
         # (lead, round 41)
         mid_list = _mid_list_bracket(text, fact, expression, treatments[position + 1:] if position is not None else [])
         later = fact
-        for earlier in reversed(treatments[:position or 0]):
+        before = treatments[:position or 0]
+        for n, earlier in reversed(list(enumerate(before))):
             if earlier.end > later.start or not _COMBINATION_JOIN.fullmatch(text, earlier.end, later.start) \
                     or "\n" in text[earlier.end:later.start]:
                 break
+            if later is fact and _closed_list_before(text, before[:n + 1], fact):
+                break   # "mtx and hcq, humira stopped in 2022": the list closed by "and" is not dated (h191, round 40)
             if earlier.date is None and earlier.status is None and not (
                     earlier.negated or earlier.hypothetical or earlier.family):
                 if not mid_list:
@@ -1996,6 +1999,17 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
                 if expression.ended or fact.historical:
                     earlier.historical = True
             later = earlier
+
+
+def _closed_list_before(text: str, earlier: list[Fact], fact: Fact) -> bool:
+    """A list closed by a joiner ("and") and a comma before ``fact`` ("mtx and hcq, humira
+    stopped in 2022"): ``fact`` begins a clause of its own (``own_subject`` in
+    data/nlp/extraction.yaml)."""
+    if len(earlier) < 2 or "," not in text[earlier[-1].end:fact.start]:
+        return False
+    joiners = frozenset(str(w).lower() for w in (vocabulary().get("own_subject") or {}).get("joiners") or ())
+    words = re.findall(r"[\w&+]+", text[earlier[-2].end:earlier[-1].start].lower())
+    return any(w in joiners for w in words)
 
 
 def _mid_list_bracket(text: str, fact: Fact, expression, after: list[Fact]) -> bool:

@@ -27,7 +27,7 @@ from spacy.language import Language
 
 from nlp.components.disease_status import is_status_span
 from nlp.components.doc_cache import doc_text, doc_value, sentence_index, span_value
-from nlp.components.status import across_comma, result_of_test
+from nlp.components.status import across_comma, result_of_test, said_of_a_later_subject
 from nlp.resources import alternation, context_rules, vocabulary, vocabulary_words
 
 CONTEXT_PIPE = "medspacy_context"
@@ -55,7 +55,8 @@ def categories(span) -> set[str]:
     two rules on one literal would leave one of them silently unused)."""
     found = set()
     for m in span_value(span, "modifiers"):
-        if not _terminated(span, m) and not _in_remark_of_another(span, m) and not _awaited_resolution(span, m):
+        if (not _terminated(span, m) and not _in_remark_of_another(span, m) and not _awaited_resolution(span, m)
+                and not said_of_a_later_subject(span, m)):
             found.add(((m.rule.metadata or {}).get("category_for") or {}).get(span.label_, m.category))
     return found
 
