@@ -2007,7 +2007,12 @@ def _closed_list_before(text: str, earlier: list[Fact], fact: Fact) -> bool:
     data/nlp/extraction.yaml)."""
     if len(earlier) < 2 or "," not in text[earlier[-1].end:fact.start]:
         return False
-    joiners = frozenset(str(w).lower() for w in (vocabulary().get("own_subject") or {}).get("joiners") or ())
+    spec = vocabulary().get("own_subject") or {}
+    stops = sorted((str(w) for w in spec.get("stops") or ()), key=len, reverse=True)
+    if not stops or not re.match(r"\s+(?:(?:was|were|got|been|then)\s+)?(?:%s)\b" % alternation(stops), text[fact.end:fact.end + 40],
+                                 re.IGNORECASE):
+        return False    # only a stop said of it ("humira stopped in 2022"), not a date alone ("..., allo-HSCT 12/2024")
+    joiners = frozenset(str(w).lower() for w in spec.get("joiners") or ())
     words = re.findall(r"[\w&+]+", text[earlier[-2].end:earlier[-1].start].lower())
     return any(w in joiners for w in words)
 

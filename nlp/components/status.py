@@ -412,8 +412,11 @@ def _now_right_after(span: Span, modifier) -> bool:
 def _one_list_up_to(doc, span: Span, modifier) -> bool:
     """Only the other items of one list between the mention and the cue ("hcq and mmf but hes
     flaring again": both taken, both failing; h191, round 40)."""
-    return all(t.ent_type_ in ("DRUG", "PROCEDURE") or t.lower_ in _LIST_WORDS or dose_part(t)
+    return all(t.ent_type_ in ("DRUG", "PROCEDURE") or t.lower_ in _AND_WORDS or dose_part(t)
                for t in doc[span.end:modifier.modifier_span[0]])
+
+
+_AND_WORDS = frozenset({"and", "&", "+", "/", "plus"})
 
 
 def failing_now(span: Span) -> bool:
@@ -438,7 +441,7 @@ def failing_now(span: Span) -> bool:
             continue    # "anakinra helped at first but i keep flaring, now on tocilizumab": replaced
         if ((m.rule.metadata or {}).get("failing_now") and not any(o.category in ("HISTORICAL", "PRIOR") for o in span._.modifiers)
                 and (not any(e.label_ in ("DRUG", "PROCEDURE") and span.end <= e.start and e.end <= m.modifier_span[0]
-                             for e in doc.ents) or _one_list_up_to(doc, span, m))
+                             for e in doc.ents) or ((m.rule.metadata or {}).get("failing_now_list") and _one_list_up_to(doc, span, m)))
                 and not _courses_after(span)):
             return True     # "then MMF, ongoing proteinuria": the disease goes on, on the treatment right before, not said to be over
         if any(span.end <= start < m.modifier_span[0]
@@ -916,7 +919,10 @@ def said_of_a_later_subject(span: Span, modifier) -> bool:
     commas = [t.i for t in doc[span.end:heads[-1]] if t.text in (",", ";")]
     if not commas or any(t.lower_ in collective for t in doc[commas[-1]:heads[-1]]):
         return False
-    # the span's list closed by a joiner before that comma ("A and B, C": A or B)
+    # the span's list closed by a joiner before that comma ("A and B, C": A or B), the span in
+    # the last stretch before it ("IFX + AZA, ADA, UST failed": a list of commas, all failed)
+    if any(t.text in (",", ";") for t in doc[span.end:commas[-1]]):
+        return False
     group = list(doc[max(0, span.start - 1):span.start]) + list(doc[span.end:commas[-1]])
     return any(t.lower_ in joiners for t in group)
 
