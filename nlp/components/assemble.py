@@ -2009,7 +2009,8 @@ def _closed_list_before(text: str, earlier: list[Fact], fact: Fact) -> bool:
         return False
     spec = vocabulary().get("own_subject") or {}
     stops = sorted((str(w) for w in spec.get("stops") or ()), key=len, reverse=True)
-    if not stops or not re.match(r"\s+(?:(?:was|were|got|been|then)\s+)?(?:%s)\b" % alternation(stops), text[fact.end:fact.end + 40],
+    if not stops or not re.match(r"\s+(?:\d[\d/.-]*\s+)?(?:(?:was|were|got|been|then)\s+)?(?:%s)\b" % alternation(stops),
+                                 text[fact.end:fact.end + 40],
                                  re.IGNORECASE):
         return False    # only a stop said of it ("humira stopped in 2022"), not a date alone ("..., allo-HSCT 12/2024")
     joiners = frozenset(str(w).lower() for w in spec.get("joiners") or ())
