@@ -158,3 +158,21 @@ def test_a_treatment_the_doctors_talk_about_is_considered():
     for text in ("nplate is not doing much now the doctor talks about rituximab",
                  "the consultant talked about rituximab"):
         assert _read(text, "rituximab")[0] == "hypothetical", text
+
+
+# --- a treatment taken back at once for another -------------------------------------------------
+
+def test_a_treatment_taken_back_for_another():
+    text = "lupus since 2012. i had rituximab in 2020, no wait it was belimumab in 2020. hcq now"
+    assert _read(text, "rituximab")[0] == "absent"
+    assert _read(text, "belimumab") == PAST
+    assert _read(text, "hydroxychloroquine") == CURRENT
+    text = "she was on humira - sorry, it was enbrel, and it stopped working"
+    assert _read(text, "adalimumab")[0] == "absent"
+    assert _status(text, "etanercept") == "failed"
+
+
+def test_a_correction_without_another_treatment_takes_nothing_back():
+    assert _read("i had rituximab, it was great", "rituximab") == PAST
+    text = "she had mtx, sorry it was mtx and hcq"
+    assert all(f.negated is False or f.negated is None for f in facts_at(text, "methotrexate", TODAY))

@@ -21,7 +21,7 @@ from data.terminology import Terminology
 from nlp.components.context import dosed_chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, family_past, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import RECENT, Reading, ValueReader
 from nlp.components.lab_words import LabWords
-from nlp.components.list_outcome import (WholeListOutcome, corrected_treatment, corrected_year, flares_on_treatment, list_part_outcome,
+from nlp.components.list_outcome import (WholeListOutcome, corrected_treatment, replaced_in_correction, corrected_year, flares_on_treatment, list_part_outcome,
                                          named_again_outcome, only_one_helped, relapsed_on_maintenance, whole_list_result)
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
@@ -798,6 +798,7 @@ class FactBuilder:
         named_again_outcome(text, facts)   # "she had mmf, aza and rituximab. mmf and aza didnt work": the first mentions too
         corrected_year(text, facts)        # "ITP since 2019 sorry i meant 2009": 2009
         corrected_treatment(text, facts)   # "A then B, both failed. sorry i meant C not B": C failed, B not had
+        replaced_in_correction(text, facts)   # "i had rituximab in 2020, no wait it was belimumab": belimumab, not rituximab
         for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
             fact.historical, fact.hypothetical, fact.status = False, False, "current"
         for fact in taken_ifs:      # a question or condition about what is done on it
