@@ -21,7 +21,7 @@ from data.terminology import Terminology
 from nlp.components.context import dosed_chains as list_chains, categories as context_categories, coordinated_family, coordinated_history, family_negation, family_past, coordinated_negation, hedged_therapy, superseded, TrailingHedge
 from nlp.components.measurements import RECENT, Reading, ValueReader
 from nlp.components.lab_words import LabWords
-from nlp.components.list_outcome import (WholeListOutcome, corrected_treatment, corrected_year, flares_on_treatment, list_part_outcome,
+from nlp.components.list_outcome import (WholeListOutcome, corrected_treatment, replaced_in_correction, corrected_year, flares_on_treatment, list_part_outcome,
                                          named_again_outcome, only_one_helped, relapsed_on_maintenance, whole_list_result)
 from nlp.components.trial_examples import TrialExamples
 from nlp.components.trial_subject import TrialSubject
@@ -802,6 +802,7 @@ class FactBuilder:
         named_again_outcome(text, facts)   # "she had mmf, aza and rituximab. mmf and aza didnt work": the first mentions too
         corrected_year(text, facts)        # "ITP since 2019 sorry i meant 2009": 2009
         corrected_treatment(text, facts)   # "A then B, both failed. sorry i meant C not B": C failed, B not had
+        replaced_in_correction(text, facts)   # "i had rituximab in 2020, no wait it was belimumab": belimumab, not rituximab
         for fact in stopped_ifs:    # a stop only thought of: no outcome, no end read from its cue
             fact.historical, fact.hypothetical, fact.status = False, False, "current"
         for fact in taken_ifs:      # a question or condition about what is done on it
@@ -1989,10 +1990,13 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
         # (lead, round 41)
         mid_list = _mid_list_bracket(text, fact, expression, treatments[position + 1:] if position is not None else [])
         later = fact
-        for earlier in reversed(treatments[:position or 0]):
+        before = treatments[:position or 0]
+        for n, earlier in reversed(list(enumerate(before))):
             if earlier.end > later.start or not _COMBINATION_JOIN.fullmatch(text, earlier.end, later.start) \
                     or "\n" in text[earlier.end:later.start]:
                 break
+            if later is fact and _closed_list_before(text, before[:n + 1], fact):
+                break   # "mtx and hcq, humira stopped in 2022": the list closed by "and" is not dated (h191, round 40)
             if earlier.date is None and earlier.status is None and not (
                     earlier.negated or earlier.hypothetical or earlier.family):
                 if not mid_list:
@@ -2000,6 +2004,23 @@ def _combination_dated(attached, facts: list[Fact], text: str, today: date) -> N
                 if expression.ended or fact.historical:
                     earlier.historical = True
             later = earlier
+
+
+def _closed_list_before(text: str, earlier: list[Fact], fact: Fact) -> bool:
+    """A list closed by a joiner ("and") and a comma before ``fact`` ("mtx and hcq, humira
+    stopped in 2022"): ``fact`` begins a clause of its own (``own_subject`` in
+    data/nlp/extraction.yaml)."""
+    if len(earlier) < 2 or "," not in text[earlier[-1].end:fact.start]:
+        return False
+    spec = vocabulary().get("own_subject") or {}
+    stops = sorted((str(w) for w in spec.get("stops") or ()), key=len, reverse=True)
+    if not stops or not re.match(r"\s+(?:\d[\d/.-]*\s+)?(?:(?:was|were|got|been|then)\s+)?(?:%s)\b" % alternation(stops),
+                                 text[fact.end:fact.end + 40],
+                                 re.IGNORECASE):
+        return False    # only a stop said of it ("humira stopped in 2022"), not a date alone ("..., allo-HSCT 12/2024")
+    joiners = frozenset(str(w).lower() for w in spec.get("joiners") or ())
+    words = re.findall(r"[\w&+]+", text[earlier[-2].end:earlier[-1].start].lower())
+    return any(w in joiners for w in words)
 
 
 def _mid_list_bracket(text: str, fact: Fact, expression, after: list[Fact]) -> bool:

@@ -27,7 +27,7 @@ from spacy.language import Language
 
 from nlp.components.disease_status import is_status_span
 from nlp.components.doc_cache import doc_text, doc_value, sentence_index, span_value
-from nlp.components.status import across_comma, result_of_test
+from nlp.components.status import across_comma, result_of_test, said_of_a_later_subject
 from nlp.resources import alternation, context_rules, vocabulary, vocabulary_words
 
 CONTEXT_PIPE = "medspacy_context"
@@ -55,7 +55,8 @@ def categories(span) -> set[str]:
     two rules on one literal would leave one of them silently unused)."""
     found = set()
     for m in span_value(span, "modifiers"):
-        if not _terminated(span, m) and not _in_remark_of_another(span, m) and not _awaited_resolution(span, m):
+        if (not _terminated(span, m) and not _in_remark_of_another(span, m) and not _awaited_resolution(span, m)
+                and not said_of_a_later_subject(span, m)):
             found.add(((m.rule.metadata or {}).get("category_for") or {}).get(span.label_, m.category))
     return found
 
@@ -426,6 +427,21 @@ def hedged_therapy(ent) -> bool:
 _TREATMENT = ("DRUG", "PROCEDURE")
 # what may stand between treatments listed one after another ("A, B then C -> D")
 _SEQUENCE_GAP = re.compile(r"(?:\s*(?:x\s?\d{1,2}|\([^()\n]{1,40}\)))?[\s,;/]*(?:(?:then|->|→|>)[\s,;/]*)?", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _course_gap() -> re.Pattern:
+    """How a course was given, between a treatment and the "then" of the next: its route, dose,
+    schedule or length ("cytoxan IV then MMF now", "cyclophosphamide 500mg x6 then mmf",
+    "cytoxan iv for 6 months then cellcept"; ``sequence_course_words`` in
+    data/nlp/extraction.yaml; h191, round 40)."""
+    words = vocabulary_words("sequence_course_words")
+    numbers = vocabulary().get("number_words") or {}
+    count = r"(?:\d{1,3}|a|an|%s)" % "|".join(re.escape(str(w)) for w in numbers) if numbers else r"(?:\d{1,3}|a|an)"
+    item = (r"(?:x\s?\d{1,2}|\d+(?:[.,]\d+)?\s?(?:mg|g|mcg|mg/m2|g/m2|mg/kg|mg/m²)|\([^()\n]{1,40}\)"
+            r"|for\s+(?:about\s+)?%s\s+(?:days?|weeks?|wks?|months?|mths?|years?|yrs?|cycles?|doses?|infusions?|courses?)"
+            r"%s)" % (count, ("|" + alternation(words)) if words else ""))
+    return re.compile(r"(?:\s*%s(?![\w]))+[\s,;/]*(?:then|->|→|>)[\s,;/]*" % item, re.IGNORECASE)
 # between a "now" cue and its treatment: nothing, a colon, or who takes it ("now hes on humira",
 # "now she is on rituximab"), or only "on" and "only" ("and now only on abatacept"; h170, round 36)
 _OWN_GAP = re.compile(r"[\s:]*(?:(?:she|he|i|they|we)(?:'s|’s|s|\s+is|\s+am|'m|’m|\s+are|'re|’re)?\s+)?(?:(?:only|just)\s+)?"
@@ -498,7 +514,8 @@ def superseded(ents: list, now_cues: frozenset[str], added_words: frozenset[str]
                                 and ents[k - 2].label_ in _TREATMENT and _same_sentence(ents[k - 2], prev)
                                 and text[ents[k - 2].end_char:prev.start_char].strip() == ",")
             if not listed and (
-                    not _SEQUENCE_GAP.fullmatch(head) or re.search(r"\band\s*$", head, re.IGNORECASE)):
+                    not (_SEQUENCE_GAP.fullmatch(head) or _course_gap().fullmatch(head))
+                    or re.search(r"\band\s*$", head, re.IGNORECASE)):
                 break       # (", and now tofacitinib" after a list closes it: "then leflunomide, and now ...")
             found.add(k - 1)
             k -= 1

@@ -525,3 +525,31 @@ def corrected_treatment(text: str, facts: list[Fact]) -> None:
             meant.status, meant.historical, meant.ongoing = told[-1].status, told[-1].historical, told[-1].ongoing
         for fact in told:
             fact.negated, fact.status, fact.ongoing = True, None, False
+
+
+@lru_cache(maxsize=1)
+def _replaced_pattern() -> re.Pattern | None:
+    spec = vocabulary().get("replaced_in_correction") or {}
+    words, then = spec.get("words") or (), spec.get("then") or ()
+    if not words or not then:
+        return None
+    return re.compile(rf"[^.;!?\n]{{0,30}}?[\s,.;:!-]*(?<!\w)(?:{alternation(words)})[\s,.;:!-]*"
+                      rf"(?:{alternation(then)})\s+(?:the\s+|a\s+)?", re.IGNORECASE)
+
+
+def replaced_in_correction(text: str, facts: list[Fact]) -> None:
+    """A treatment told and taken back at once for another ("i had rituximab in 2020, no wait it
+    was belimumab", "she was on humira - sorry, it was enbrel"): the one named in the correction
+    was had, as told of the other (its time and outcome when it has none of its own); the one
+    taken back was not (``replaced_in_correction`` in data/nlp/extraction.yaml; h191, round 40)."""
+    pattern = _replaced_pattern()
+    if pattern is None:
+        return
+    treated = sorted((f for f in facts if f.label in _TREATMENTS), key=lambda f: f.start)
+    for wrong, meant in zip(treated, treated[1:]):
+        if (wrong.concept == meant.concept or wrong.label != meant.label or not _usable(wrong)
+                or not pattern.fullmatch(text, wrong.end, meant.start)):
+            continue
+        if meant.status is None and not meant.negated:
+            meant.status, meant.historical, meant.ongoing = wrong.status, wrong.historical or meant.historical, wrong.ongoing
+        wrong.negated, wrong.status, wrong.ongoing = True, None, False

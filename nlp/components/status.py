@@ -161,6 +161,7 @@ def therapy_status(span: Span) -> str | None:
     at some time) does not count when an outcome cue reaches the mention too ("had shingles
     on tofacitinib, so they stopped it")."""
     modifiers = [m for m in span_value(span, "modifiers") if _stop_said(span, m) and not _sequence_before(span, m)
+                 and not said_of_a_later_subject(span, m)
                  and not _harm_guarded_against(span, m) and not bracketed_elsewhere(span, m)]
     modifiers = _without_stopped_starts(modifiers)
     cancelled = {c for m in modifiers for c in (m.rule.metadata or {}).get("cancels") or ()}
@@ -408,6 +409,16 @@ def _now_right_after(span: Span, modifier) -> bool:
     return start == span.end and span.doc[start:end].text.lower() in vocabulary_words("still_taken_right_after")
 
 
+def _one_list_up_to(doc, span: Span, modifier) -> bool:
+    """Only the other items of one list between the mention and the cue ("hcq and mmf but hes
+    flaring again": both taken, both failing; h191, round 40)."""
+    return all(t.ent_type_ in ("DRUG", "PROCEDURE") or t.lower_ in _AND_WORDS or dose_part(t)
+               for t in doc[span.end:modifier.modifier_span[0]])
+
+
+_AND_WORDS = frozenset({"and", "&", "+", "/", "plus"})
+
+
 def failing_now(span: Span) -> bool:
     """A failure cue after the treatment in the present progressive ("stelara which is not
     helping much", "ustekinumab isnt doing anything": ``failing_now_words`` with a present
@@ -429,8 +440,8 @@ def failing_now(span: Span) -> bool:
         if _switched_after(doc, span, m, currents):
             continue    # "anakinra helped at first but i keep flaring, now on tocilizumab": replaced
         if ((m.rule.metadata or {}).get("failing_now") and not any(o.category in ("HISTORICAL", "PRIOR") for o in span._.modifiers)
-                and not any(e.label_ in ("DRUG", "PROCEDURE") and span.end <= e.start and e.end <= m.modifier_span[0]
-                            for e in doc.ents)
+                and (not any(e.label_ in ("DRUG", "PROCEDURE") and span.end <= e.start and e.end <= m.modifier_span[0]
+                             for e in doc.ents) or ((m.rule.metadata or {}).get("failing_now_list") and _one_list_up_to(doc, span, m)))
                 and not _courses_after(span)):
             return True     # "then MMF, ongoing proteinuria": the disease goes on, on the treatment right before, not said to be over
         if any(span.end <= start < m.modifier_span[0]
@@ -841,8 +852,8 @@ def _sequence_before(span: Span, modifier) -> bool:
     data/nlp/extraction.yaml), unless it speaks of them all ("humira then stelara, neither
     worked", "... both stopped working"). A list without a sequence word keeps the cue's
     reach ("IFX, ADA, UST failed")."""
-    if modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT"):
-        return False
+    if modifier.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or _flag(modifier, "collective"):
+        return False    # ("mtx and then mmf, the skin kept getting worse on both": the cue names them all)
     start, end = modifier.modifier_span
     if start < span.end:
         return False
@@ -869,6 +880,51 @@ def _sequence_before(span: Span, modifier) -> bool:
 
 
 _CUE_CONJUNCTIONS = frozenset({"but", "and", "yet", "though", "so"})
+
+def _same_concept(a: Span, b: Span) -> bool:
+    return a.text.lower() == b.text.lower() or (bool(a.kb_id_) and a.kb_id_ == b.kb_id_)
+
+
+_OWN_SUBJECT_GAP = 4    # words between a treatment and the cue told of it ("rituximab 2024 no response")
+
+
+def said_of_a_later_subject(span: Span, modifier) -> bool:
+    """A stop, past or outcome cue told right after a treatment that follows a list closed by
+    "and" and a comma ("ivig and hcq, pred stopped in june", "tacrolimus and mmf, rituximab
+    2024 no response"): the cue is that treatment's, its subject, not the closed list's
+    (``own_subject`` in data/nlp/extraction.yaml). A list of commas only ("IFX, ADA, UST
+    failed") or a word of them all between ("pred all stopped") keeps the cue's reach."""
+    if span.label_ not in ("DRUG", "PROCEDURE") or modifier.category not in ("HISTORICAL", "THERAPY_FAILED", "THERAPY_INTOLERANT"):
+        return False
+    start, _ = modifier.modifier_span
+    if start < span.end:
+        return False
+    words = vocabulary().get("own_subject") or {}
+    joiners = frozenset(str(w).lower() for w in words.get("joiners") or ())
+    collective = frozenset(str(w).lower() for w in words.get("collective") or ())
+    doc = span.doc
+    heads = [t.i for t in doc[span.end:start] if t.ent_type_ in ("DRUG", "PROCEDURE") and t.ent_iob_ == "B"]
+    if not heads:
+        return False
+    subject_end = heads[-1] + 1
+    while subject_end < start and doc[subject_end].ent_iob_ == "I":
+        subject_end += 1
+    gap = doc[subject_end:start]
+    if len(gap) > _OWN_SUBJECT_GAP or any(t.is_punct or t.lower_ in joiners or t.lower_ in collective for t in gap):
+        return False
+    subject = next((e for e in doc.ents if e.start == heads[-1]), doc[heads[-1]:subject_end])
+    if any(span.start <= e.start < subject.start and e.label_ in ("DRUG", "PROCEDURE") and _same_concept(e, subject)
+           for e in doc.ents):
+        return False    # "pred, ivig and rituximab, the rituximab didnt work": an item named again, the list told before
+    commas = [t.i for t in doc[span.end:heads[-1]] if t.text in (",", ";")]
+    if not commas or any(t.lower_ in collective for t in doc[commas[-1]:heads[-1]]):
+        return False
+    # the span's list closed by a joiner before that comma ("A and B, C": A or B), the span in
+    # the last stretch before it ("IFX + AZA, ADA, UST failed": a list of commas, all failed)
+    if any(t.text in (",", ";") for t in doc[span.end:commas[-1]]):
+        return False
+    group = list(doc[max(0, span.start - 1):span.start]) + list(doc[span.end:commas[-1]])
+    return any(t.lower_ in joiners for t in group)
 
 
 def bare_current(span: Span) -> bool:
