@@ -225,7 +225,8 @@ def _hash(text: str) -> str:
 # 175: lead, round 42: an inclusion's plain diagnoses that are kinds of one disease narrower than the main kinds ("sub-types of follicular lymphoma, marginal zone lymphoma, mantle cell lymphoma and DLBCL", "CD7 positive T-ALL and AML") are alternatives (nlp/criteria/parser.py _kinds_of_one_disease); patterns (location): a town in small letters a trial is asked for ("any trials near leeds?"); patterns (pregnancy): the usual misspellings of "pregnant"; lay_diagnoses: a blood cancer in the spinal fluid said in lay words is CNS involvement; ConText: ", otherwise his ITP" ends a past event's scope, "i dont think its working" / "doesnt seem to help" no response.
 # 176: h186, round 39: ConText: "sorry i meant X" names X (no longer a taken-back word; "sorry i wrote X" still is), "never did anything", "only lasted 6 months", "worked till last summer" failures; "didnt get me back into remission", "failed to induce remission" (status_not_reached); extraction.yaml: "X next" ending a text planned, "didnt either" / "also didnt" the same outcome; list outcomes: a part of a list named by its place ("the rest didnt either"), flares counted on a treatment, a list's drug named again with its outcome, a year or a treatment corrected in the same text.
 # 177: h188, round 39: criteria cues (episode_of_condition): a window beside an episode of a condition ("severe asthma exacerbation within 1 year", "exacerbations of COPD in the past 12 months") dates the episode, not the disease: the condition without the window, the episode the team's.
-PLAN_VERSION = "177"
+# 178: lead, round 43: an inclusion's choice of cohorts for the trial's own conditions marks the diagnosis leaves that pick a cohort (``cohort``): a patient who told their diagnosis is not asked about, nor kept open by, a cohort for another of the trial's diseases (NCT05239702's Crohn's cohort failed, its dermatomyositis, Still's and RA cohorts had kept it "may qualify").
+PLAN_VERSION = "178"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -273,6 +274,8 @@ def registry_criteria(record: dict) -> list[dict]:
     own = own_conditions(record)
     if own:
         criteria = [_besides_own(c, own, c.get("kind") or "inclusion") for c in criteria]
+        criteria = [_cohorts_marked(c, own) if (c.get("kind") or "inclusion") == "inclusion" else c
+                    for c in criteria]
     if healthy_only(record):
         title = record.get("title") or ""
         criteria.append({"id": "elig-healthy", "kind": "inclusion", "rule": {"type": "healthy_volunteers"},
@@ -350,6 +353,90 @@ def _mark(rule: dict, own: list[str], against: bool) -> dict:
         if targets:
             return {**rule, "besides": targets}
     return rule
+
+
+def _cohorts_marked(criterion: dict, own: list[str]) -> dict:
+    """An inclusion's choice of cohorts, each for one of the trial's own conditions ("refractory
+    Crohn's disease ...", "refractory dermatomyositis ...", "adult Still's disease ...": any one
+    of them), with the diagnosis leaves that pick a cohort marked ``cohort`` (the conditions of
+    all the cohorts of the choice): for a patient whose diagnosis picks one cohort, a cohort for
+    another of the trial's diseases is not theirs, as the gate reads a whole trial for another
+    disease (``matching.cohorts.another_cohort``). A
+    diagnosis asked for beside another ("SLE and antiphospholipid syndrome") is no choice and
+    stays unmarked. Rules are copied, never changed in place."""
+    terminology = load_terminology()
+
+    def owned(concept: Any) -> bool:
+        return isinstance(concept, str) and concept in terminology and any(
+            concept == o or (o in terminology and terminology.is_a(concept, o)) for o in own)
+
+    def named(rule: Any) -> set[str]:
+        """The trial's own conditions a rule requires (leaves not under a "not")."""
+        if not isinstance(rule, dict) or "not" in rule:
+            return set()
+        for op in ("all", "any"):
+            if op in rule:
+                return set().union(*(named(sub) for sub in rule[op]))
+        return {rule["concept"]} if rule.get("type") in CONDITION_LEAVES and owned(rule.get("concept")) else set()
+
+    def requires(node: dict) -> set[str]:
+        if node.get("children"):
+            return set().union(*(requires(c) for c in node["children"]))
+        return named(node.get("rule"))
+
+    def mark_rule(rule: Any, cohorts: list[str]) -> Any:
+        if not isinstance(rule, dict) or "not" in rule:
+            return rule
+        for op in ("all", "any"):
+            if op in rule:
+                parts = [mark_rule(sub, cohorts) for sub in rule[op]]
+                return rule if all(a is b for a, b in zip(parts, rule[op])) else {**rule, op: parts}
+        if rule.get("type") in CONDITION_LEAVES and owned(rule.get("concept")) and "cohort" not in rule:
+            return {**rule, "cohort": cohorts}
+        return rule
+
+    def mark(node: dict, cohorts: list[str]) -> dict:
+        if node.get("children"):
+            children = [mark(c, cohorts) for c in node["children"]]
+            return node if all(a is b for a, b in zip(children, node["children"])) else {**node, "children": children}
+        rule = node.get("rule")
+        marked = mark_rule(rule, cohorts)
+        return node if marked is rule else {**node, "rule": marked}
+
+    def choice(alternatives: list[set[str]]) -> list[str]:
+        """The cohorts' conditions when the alternatives are a choice of cohorts, else []."""
+        named_ones = [a for a in alternatives if a]
+        if len(named_ones) < 2 or len({frozenset(a) for a in named_ones}) < 2:
+            return []
+        return sorted(set().union(*named_ones))
+
+    def walk_rule(rule: Any) -> Any:
+        if not isinstance(rule, dict) or "not" in rule:
+            return rule
+        cohorts = choice([named(sub) for sub in rule["any"]]) if "any" in rule else []
+        if cohorts:
+            return mark_rule(rule, cohorts)
+        for op in ("all", "any"):
+            if op in rule:
+                parts = [walk_rule(sub) for sub in rule[op]]
+                return rule if all(a is b for a, b in zip(parts, rule[op])) else {**rule, op: parts}
+        return rule
+
+    def walk(node: dict) -> dict:
+        if (node.get("kind") or "inclusion") != "inclusion":
+            return node
+        children = node.get("children")
+        if children:
+            cohorts = choice([requires(c) for c in children]) if node.get("combine") == "any" else []
+            if cohorts:
+                return mark(node, cohorts)
+            walked = [walk(c) for c in children]
+            return node if all(a is b for a, b in zip(walked, children)) else {**node, "children": walked}
+        rule = node.get("rule")
+        walked_rule = walk_rule(rule)
+        return node if walked_rule is rule else {**node, "rule": walked_rule}
+
+    return walk(criterion)
 
 
 def as_planned(criteria: list[dict]) -> list[dict]:
