@@ -172,3 +172,29 @@ def test_a_broader_diagnosis_told_keeps_the_narrower_cohort_asked():
             {"type": "diagnosis", "concept": "diffuse_systemic_sclerosis"}, {"type": "diagnosis", "concept": "sle"}]}}])
     result = match(Profile(extract("she has scleroderma since 2019", today=TODAY)), [record], today=TODAY)[0]
     assert next(c for c in result.criteria if c.id == "inc-1").status == "unknown"
+
+
+# -- "had to come off it" ---------------------------------------------------------------------
+
+def _drugs(text):
+    return {f.concept: f for f in extract(text, today=TODAY) if f.label == "DRUG"}
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("tried tocilizumab last year but had to come off it due to infections", "tocilizumab"),
+    ("she had to come off the mmf because of her liver", "mycophenolate"),
+    ("had to come off methotrexate because of nausea, now on leflunomide", "methotrexate"),
+    ("he has had to get off azathioprine, his bloods went funny", "azathioprine"),
+])
+def test_a_forced_stop_is_a_treatment_not_tolerated(text, concept):
+    assert _drugs(text)[concept].status == "intolerant"
+
+
+@pytest.mark.parametrize("text, stopped, next_one", [
+    ("he had to come off pred and then started humira", "prednisone", "adalimumab"),
+    ("had to come off methotrexate because of nausea, now on leflunomide", "methotrexate", "leflunomide"),
+])
+def test_the_treatment_after_a_forced_stop_is_not_the_stopped_one(text, stopped, next_one):
+    drugs = _drugs(text)
+    assert drugs[stopped].status == "intolerant"
+    assert drugs[next_one].status == "current"
