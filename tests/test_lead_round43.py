@@ -198,3 +198,29 @@ def test_the_treatment_after_a_forced_stop_is_not_the_stopped_one(text, stopped,
     drugs = _drugs(text)
     assert drugs[stopped].status == "intolerant"
     assert drugs[next_one].status == "current"
+
+
+# -- "no" to a class's failure, after a drug of it told without an outcome ----------------------
+
+def test_no_to_the_steroid_question_settles_the_prednisolone_told_before(db_path):
+    engine = bundled_engine(db_path)
+    replies = talk(engine, "c2",
+                   "Im asking for my sister, shes 34. she was diagnosed with dermatomyositis about 3 years ago, "
+                   "muscles are still weak and her CK is over 3000. shes been on prednisolone the whole time "
+                   "(15mg now), methotrexate didnt help, then mycophenolate which she is still on",
+                   "no", "/results")
+    assert "you mentioned prednisolone" in replies[0]          # her word, not "prednisone"
+    asked_again = [r for r in replies[1:] if "you mentioned prednisolone" in r]
+    assert not asked_again
+
+
+@pytest.mark.parametrize("told", ["on prednisolone 10mg", "she takes pred every day", "still on medrol"])
+def test_a_denied_class_failure_decides_the_leaf(db_path, told):
+    from matching.questions import build_question
+
+    facts = extract(f"dermatomyositis since 2020, {told}", today=TODAY)
+    answer = build_question("therapy:glucocorticoid:failed_or_intolerant", basis=facts).answer_to_facts("no")
+    result = match(Profile([*facts, *answer]), [_bundled(db_path, "NCT05239702")], today=TODAY)[0]
+    steroid = [c for c in result.criteria if "prednisone and other first-line" in c.text]
+    assert steroid and steroid[0].status == "fail"
+    assert result.verdict == "ineligible"
