@@ -224,3 +224,23 @@ def test_a_denied_class_failure_decides_the_leaf(db_path, told):
     steroid = [c for c in result.criteria if "prednisone and other first-line" in c.text]
     assert steroid and steroid[0].status == "fail"
     assert result.verdict == "ineligible"
+
+
+# -- "but the protein is still high" ----------------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("had rituximab twice in 2025 but protein in urine still high", "rituximab"),
+    ("tried eltrombopag but her platelets are still low", "eltrombopag"),
+    ("ivig x3 yet CK still rising", "ivig"),
+    ("she had 6 months of cyclophosphamide but the kidneys are still leaking protein", "cyclophosphamide"),
+])
+def test_a_disease_unmoved_after_a_treatment_is_its_failure(text, concept):
+    assert _drugs(text)[concept].status == "failed"
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("shes on mycophenolate and hydroxychloroquine, had rituximab in 2025 but protein still high", "mycophenolate"),
+    ("benlysta since march but her kidneys are still fine", "belimumab"),
+])
+def test_only_the_treatment_before_the_contrast_failed(text, concept):
+    assert _drugs(text)[concept].status == "current"
