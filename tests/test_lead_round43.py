@@ -244,3 +244,17 @@ def test_a_disease_unmoved_after_a_treatment_is_its_failure(text, concept):
 ])
 def test_only_the_treatment_before_the_contrast_failed(text, concept):
     assert _drugs(text)[concept].status == "current"
+
+
+# -- "was started on X", "put back on 20mg pred" -------------------------------------------------
+
+@pytest.mark.parametrize("text, concept", [
+    ("he was started on tofacitinib in june", "tofacitinib"),
+    ("she was commenced on mycophenolate last month", "mycophenolate"),
+    ("she was put back on 20mg pred", "prednisone"),
+    ("they put her back on 10 mg of prednisolone", "prednisone"),
+    ("tofacitinib was started in 2019", "tofacitinib"),
+    ("lupus flared after tapering prednisolone, now back on 20mg", "prednisone"),
+])
+def test_a_treatment_started_or_restarted_is_taken_now(text, concept):
+    assert _drugs(text)[concept].status == "current"
