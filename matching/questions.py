@@ -155,7 +155,11 @@ def build_question(key: str, leaf: dict | None = None, basis: Iterable[Fact] = (
     tried = named_in_class(basis, concept, None) if entry["form"] == "yes_no" and entry.get("known_patient") else []
     if tried:       # "Has he taken a DMARD (you mentioned tacrolimus) and it did not work?"
         names = ", ".join(term.label(c) for c in tried)
-        fill["examples"] = " " + _fill(entry["known_patient"], {"names": names})
+        # the person's own word where the terminology says so ("you mentioned prednisolone",
+        # not the prednisone matching reads it as; lead, round 43)
+        said = ", ".join(next((w for f in basis if f.concept == c and (w := term.as_written(c, f.text))),
+                              term.label(c)) for c in tried)
+        fill["examples"] = " " + _fill(entry["known_patient"], {"names": said})
         clinician_examples = " " + _fill(entry["known_clinician"], {"names": names})
         zh_examples = _fill(entry.get("zh_known", ""), {"names": "、".join(_zh_label(term, c) for c in tried)}, zh=True) or zh_examples
     written = _as_written(basis, concept, label) if kind == "last_dose" else None

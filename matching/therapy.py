@@ -106,6 +106,12 @@ def _use(ev: Evidence, leaf: dict, related: list[tuple[Fact, str]]) -> LeafResul
         elif fact.status is None or (response == "failed_or_intolerant" and fact.status == "current"):
             open_.append(fact)
     open_ = [f for f in open_ if f.concept not in counted]
+    # "no" to "has any steroid not worked or been stopped for side effects (you mentioned
+    # prednisolone)?": a response denied of a class settles the drugs of it whose response was
+    # not told (was: the leaf stayed open on the prednisolone, asked again; lead, round 43)
+    denied = [f for f in negated if f.status is not None]
+    if denied and open_:
+        open_ = [f for f in open_ if not any(_covers(ev, n.concept, f.concept) for n in denied)]
     total = max(len(counted), class_count)
     what = f"{need} × {name}" if need > 1 else name
     how = "" if wanted is None else f" ({response.replace('_', ' ')})"
