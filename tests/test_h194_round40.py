@@ -123,3 +123,11 @@ def test_an_except_of_kinds_still_names_what_does_not_count():
     rule = _plain("Cirrhosis, hepatitis B", "exclusion")
     assert {"type": "diagnosis", "concept": "cirrhosis"} in rule["any"]
     assert _plain("Known cirrhosis", "exclusion") == {"type": "diagnosis", "concept": "cirrhosis"}
+
+
+def test_a_list_of_thresholds_keeps_its_exemption_where_it_is_written():
+    # the bilirubin's Gilbert syndrome says nothing of the ALT and AST limits before it
+    rule = _plain("ALT more than 1.5 × ULN OR AST more than 1.5 × ULN OR total bilirubin more than 1.5 × ULN "
+                  "(unless due to Gilbert syndrome).", "exclusion")
+    assert {"type": "lab", "analyte": "alt", "op": ">", "uln": 1.5} in rule["any"]
+    assert {"type": "lab", "analyte": "ast", "op": ">", "uln": 1.5} in rule["any"]

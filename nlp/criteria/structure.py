@@ -192,11 +192,14 @@ class Reader:
             items.append((node, chunk.group))
             comma = False
         exemption = self._list_exemption(els)
-        if exemption is not None and len(items) > 1:
+        if exemption is not None and len(items) > 1 and not any(
+                a.label in ("LAB", "SCORE") for c in chunks for a in c.atoms):
             # round 40 (h194): "Acute liver disease, cirrhosis, chronic liver disease (unless
             # considered stable for more than 6 months)": the exemption closing a list may be said of
             # every item, and only the last item's chunk holds the bracket; each earlier item keeps
-            # the team's check (an exclusion may not apply, an inclusion may let in)
+            # the team's check (an exclusion may not apply, an inclusion may let in). A list of
+            # thresholds keeps its exemption where it is written ("... bilirubin > 1.5 x ULN
+            # (unless due to Gilbert syndrome)" is the bilirubin's)
             joined = "all" if self.kind == "exclusion" else "any"
             items = [((joined, [n, ("review", "clinical", exemption)]), group) for n, group in items[:-1]] + items[-1:]
         if not items:
