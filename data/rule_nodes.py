@@ -229,7 +229,8 @@ def _hash(text: str) -> str:
 # 179: h195, round 40: patterns (location): a country said last, as its own sentence or after a comma ("... dara. uk", "..., germany"); terminology: dimethyl fumarate (tecfidera), diroximel fumarate (vumerity).
 # 180: h191, round 40: ConText: a disease worse "on both" / "on all of them" fails every treatment of the list before, "then" too; "but hes flaring again" fails the treatments joined by "and" before it, taken now; a bare "not doing much" / "not helping" right after a treatment; "weaned"/"tapered" with a time and no "off" is over; "the doctor talks about X" considered; a stop or outcome after a list closed by "and" and a comma is its own treatment's ("ivig and hcq, pred stopped in june"); a course's route, dose or length before "then" keeps the sequence ("cytoxan IV then MMF now"); "dx in 03 when i was 19" the onset; "had a flare" its own object; a treatment taken back for another ("no wait it was belimumab") not had.
 # 181: lead, round 43: an inclusion's choice of cohorts for the trial's own conditions marks the diagnosis leaves that pick a cohort (``cohort``): a patient who told their diagnosis is not asked about, nor kept open by, a cohort for another of the trial's diseases (NCT05239702's Crohn's cohort failed, its dermatomyositis, Still's and RA cohorts had kept it "may qualify").
-PLAN_VERSION = "181"
+# 182: h194, round 40: criteria cues: a lone lower-case word closed by a full stop ("cetuximab.") is a wrapped sentence's end; a compared value before a score's name ("Less than 30 Karnofsky score"); terminology: the Lansky play-performance scale (a score; Karnofsky and Lansky on one line stay the team's); an exemption bracket closing a list ("cirrhosis, chronic liver disease (unless considered stable ...)") keeps the team's check on every item (cues list_exemption).
+PLAN_VERSION = "182"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

@@ -788,6 +788,8 @@ def _score(atom: Atom, text: str, terminology: Terminology, cues: Cues) -> None:
     if reading is None:
         if atom.concept in cues.count_scores:
             _count_before(atom, text, cues)
+        else:
+            _value_before(atom, text, low, high)
         return
     value, top, comparator = reading.value, reading.value_high, reading.comparator
     end = reading.end
@@ -834,6 +836,27 @@ def _score_reading(text: str, pos: int, limit: int) -> Reading | None:
         if reading is not None:
             return reading
     return None
+
+
+# where the clause a score's name is in opens (the value written before the name is in it)
+_CLAUSE_OPEN = re.compile(r"[,;:(\n][^,;:(\n]*$")
+
+
+def _value_before(atom: Atom, text: str, low: float, high: float) -> None:
+    """"Less than 30 Karnofsky score", "< 60 KPS" (round 40, h194): a compared value that
+    opens the score's clause right before its name, with nothing after the name. Only a
+    comparison and a value (a "%" after it) may stand before the name: "70 Karnofsky" (no
+    comparison) or a value with a unit of its own is another measure's."""
+    opened = _CLAUSE_OPEN.search(text, 0, atom.start)
+    start = opened.start() + 1 if opened else 0
+    start += len(text[start:atom.start]) - len(text[start:atom.start].lstrip())
+    reading = _reader().after(text, start, atom.start)
+    if (reading is None or reading.comparator is None or reading.value_high is not None or reading.unit not in (None, "%")
+            or reading.value is None or not (low <= reading.value <= high)
+            or text[reading.end:atom.start].strip(" %")):
+        return
+    atom.start = start
+    atom.bounds = [(reading.comparator, reading.value)]
 
 
 def _count_before(atom: Atom, text: str, cues: Cues) -> None:

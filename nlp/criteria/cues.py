@@ -49,7 +49,7 @@ PATTERN_SECTIONS = (
     "score_in_the_past", "within_normal", "function_label", "gene_elision", "method_bracket", "cause_words",
     "result_negative_after", "pregnancy_during_study", "non_pregnant_lead",
     "marker_elision", "protein_change", "other_than_inclusion", "pregnancy_plan_time", "childbearing_if_lead",
-    "same_measure_twice", "consent_day_cut",
+    "same_measure_twice", "consent_day_cut", "list_exemption",
 )
 # the named groups the parser reads from every match of a section: a pattern without one
 # would fail on each line it matches (and the line be left to the team), so the file fails
@@ -76,7 +76,7 @@ _ALL_SECTIONS = {*PATTERN_SECTIONS, *MAP_SECTIONS, "spelled_units", "sign_words"
                  "exception_qualifiers", "exception_limits", "toxicity_parts", "toxicity_exceptions", "extent_words"}
 SEXES = ("female", "male")
 _SIGNS = ("<", "<=", ">", ">=")
-_OPTIONAL = {"line_definition", "lines_permitted", "relative_on_list", "suspected_alone", "population_item", "formula_bracket", "therapy_required", "not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
+_OPTIONAL = {"list_exemption", "line_definition", "lines_permitted", "relative_on_list", "suspected_alone", "population_item", "formula_bracket", "therapy_required", "not_facts", "conditional", "permission", "note", "fragment", "age_not_patient", "other_person",
              "infection_kinds", "both_sexes", "women_only", "subject_sex", "age_subject_words", "name_modifiers", "whichever", "therapy_heads", "obligation",
              "score_at_most", "score_at_least", "result_negative", "condition_heads", "infection_chronic", "infection_chronic_gap", "chronic_markers", "lactation_words", "connectors_with", "restates_exclusion", "excluded_statement", "setting", "allergy", "time_amount", "future", "condition_inside",
              "pregnancy_prevented", "pregnancy_test", "subgroup", "required_in_exclusion", "subgroup_threshold",

@@ -191,6 +191,17 @@ class Reader:
                 joins.append(gaps[i - 1] | ({","} if comma else set()))
             items.append((node, chunk.group))
             comma = False
+        exemption = self._list_exemption(els)
+        if exemption is not None and len(items) > 1 and not any(
+                a.label in ("LAB", "SCORE") for c in chunks for a in c.atoms):
+            # round 40 (h194): "Acute liver disease, cirrhosis, chronic liver disease (unless
+            # considered stable for more than 6 months)": the exemption closing a list may be said of
+            # every item, and only the last item's chunk holds the bracket; each earlier item keeps
+            # the team's check (an exclusion may not apply, an inclusion may let in). A list of
+            # thresholds keeps its exemption where it is written ("... bilirubin > 1.5 x ULN
+            # (unless due to Gilbert syndrome)" is the bilirubin's)
+            joined = "all" if self.kind == "exclusion" else "any"
+            items = [((joined, [n, ("review", "clinical", exemption)]), group) for n, group in items[:-1]] + items[-1:]
         if not items:
             if len(self.threshold_brackets) > brackets_before:
                 # "Bilirubin ≤ 1.5 × ULN; (≤ 3 × ULN if Gilbert's)": a subgroup's threshold in a
@@ -215,6 +226,15 @@ class Reader:
             # "Not pregnant or breastfeeding", "no A and B": neither of them
             return ("not", ("any", [n for n in atom_nodes(node)])), True
         return node, bool(atoms_here)
+
+    def _list_exemption(self, els: list[El]) -> str | None:
+        """The words of a bracket closing the clause that lets patients through ("(unless
+        considered stable for more than 6 months)": cues ``list_exemption``), else None."""
+        closing = next((e for e in reversed(els) if e.kind != "conn"), None)
+        if closing is None or closing.kind != "paren":
+            return None
+        words = self.text[closing.start:closing.end]
+        return words if self.cues.search("list_exemption", words) else None
 
     def _uncovered_examples(self, els: list[El]) -> Node | None:
         """"Uncontrolled infection including tuberculosis and active hepatitis A infection":
