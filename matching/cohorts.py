@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.truth import FAIL, FALSE, REVIEW, TRUE, UNKNOWN
+from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN
 from data.condition_names import condition_reach, overlapping_families
 from data.rule_nodes import CONDITION_LEAVES
 from matching.leaf_result import LeafResult
@@ -186,9 +186,11 @@ def other_cohorts(criteria: list, ev: Any) -> list:
     marked = []
     sibling: Any = False            # worked out at the first undecided "any"
     for criterion in criteria:
-        if criterion.combine != "any" or criterion.status not in (UNKNOWN, REVIEW, FAIL):
+        if criterion.combine != "any":
             continue
-        kept = (FAIL,) if criterion.status == FAIL else (UNKNOWN, REVIEW)
+        # a cohort for another disease fails now (``another_cohort``): marked beside the
+        # undecided ones, also of a met "any", so no list shows it as a reason (lead, round 43)
+        kept = (FAIL,) if criterion.status == FAIL else (UNKNOWN, REVIEW, FAIL, PASS)
         undecided = [c for c in criterion.children if c.status in kept]
         mine = [c for c in undecided if _criterion_meets(c, ev)]
         if not mine:
