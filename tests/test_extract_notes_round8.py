@@ -16,8 +16,10 @@ def _ages(text: str) -> list[float]:
 # --- sections: a history heading alone on its line over a bulleted list ---------------------
 
 def test_bulleted_list_under_a_bare_history_heading_is_history():
-    text = "Background\n- Asthma (since 2009)\n* Hypothyroidism\n1. GERD\nPresenting problem\nSLE with nephritis, on MMF."
+    text = "Background\n- Asthma (2009)\n* Hypothyroidism\n1. GERD\nPresenting problem\nSLE with nephritis, on MMF."
     assert of(text, "asthma").historical
+    # a bracket saying it goes on keeps the item current (h192, round 40: "(since 2009)")
+    assert not of(text.replace("(2009)", "(since 2009)"), "asthma").historical
     assert of(text, "hypothyroidism").historical
     assert of(text, "gerd").historical
     # the unbulleted problem after the list is the patient's disease now

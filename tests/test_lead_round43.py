@@ -258,3 +258,29 @@ def test_only_the_treatment_before_the_contrast_failed(text, concept):
 ])
 def test_a_treatment_started_or_restarted_is_taken_now(text, concept):
     assert _drugs(text)[concept].status == "current"
+
+
+# -- "Dublin, Ireland": the town before its country's comma --------------------------------------
+
+@pytest.mark.parametrize("text, place", [
+    ("Dublin, Ireland", "Dublin, Ireland"),
+    ("crohns since 2010. Dublin, Ireland", "Dublin, Ireland"),
+    ("New York, USA", "New York, USA"),
+])
+def test_a_town_before_its_country_is_kept_with_it(text, place):
+    assert [f.concept for f in extract(text, today=TODAY) if f.label == "LOCATION"] == [place]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("lupus, mmf failed, Germany", "Germany"),
+    ("she has lupus. Lupus, Germany", "Germany"),
+])
+def test_no_town_before_the_comma_leaves_the_country(text, place):
+    assert [f.concept for f in extract(text, today=TODAY) if f.label == "LOCATION"] == [place]
+
+
+@pytest.mark.parametrize("text", ["no leukaemia cells in the spinal fluid", "there were no leukemia cells in his csf"])
+def test_leukaemia_cells_denied_in_the_spinal_fluid_deny_the_cns_only(text):
+    facts = extract(text, today=TODAY)
+    assert [f.negated for f in facts if f.concept == "cns_involvement"] == [True]
+    assert not [f for f in facts if f.concept == "leukemia" and f.negated]

@@ -44,6 +44,11 @@ _TOWN_AFTER = re.compile(r"[^\S\n]*,[^\S\n]*(?P<town>[^\W\d_][\w'-]{2,20}(?:[^\S
                          r"[^\S\n]*(?=$|[.!;?\n]|,|[^\S\n]+and\b)")
 
 
+# a capitalised town alone in its clause, right before a comma and its country ("Dublin, Ireland")
+_TOWN_BEFORE = re.compile(r"(?:^|(?<=[.!?;\n]))[^\S\n]*(?P<town>[A-Z][\w'-]{1,20}(?:[^\S\n][A-Z][\w'-]{1,20})?)"
+                          r"[^\S\n]*$")
+
+
 class PatternFacts:
     def __init__(self, vocabulary: dict[str, Any], terminology: Terminology):
         self.sex_words = {w.lower(): sex for sex, words in vocabulary["sex_words"].items() for w in words}
@@ -308,7 +313,8 @@ class PatternFacts:
         words = place.split()
         start = match.group_spans["place"][0]
         if match.row.get("kind") in ("country", "asked_country"):
-            return self._country(doc, place, start)
+            found = self._country(doc, place, start)
+            return self._town_before(doc, match, found) or found
         if match.row.get("kind") in ("town", "asked_town"):
             return self._town(doc, place, start)
         if len(words) > 1 and words[0].lower() in self.place_articles and words[1][:1].isupper():
@@ -320,6 +326,29 @@ class PatternFacts:
             return []
         end = start + len(" ".join(words))
         return self._candidate(doc, start, end, "LOCATION", doc_text(doc)[start:end], {})
+
+    def _town_before(self, doc: Doc, match: PatternMatch, found: list[tuple[Candidate, Meta]]) -> list[tuple[Candidate, Meta]]:
+        """A country read after a comma whose clause before it is a capitalised town alone
+        ("Dublin, Ireland", "crohns since 2010. Dublin, Ireland"): the town and its country
+        together, as the person wrote them (was: "Ireland" alone, the town lost; lead, round 43).
+        Nothing when the words before are no town (``not_places``, ``not_towns``, a term)."""
+        text = doc_text(doc)
+        if len(found) != 1:
+            return []
+        country, meta = found[0]
+        comma = re.search(r",[^\S\n]*$", text[:doc[country.start].idx])
+        if comma is None or comma.start() < match.start_char:
+            return []
+        before = _TOWN_BEFORE.search(text, 0, comma.start())
+        if before is None:
+            return []
+        town = before.group("town")
+        words = [w.lower() for w in town.split()]
+        if (place_key(town) in countries() or place_key(town) in regions()
+                or any(w in self.not_places or w in self.not_towns or w in self.term_words for w in words)):
+            return []
+        end = doc[country.end - 1].idx + len(doc[country.end - 1].text)
+        return self._candidate(doc, before.start("town"), end, "LOCATION", f"{town}, {country.concept}", meta)
 
     def _town_after(self, doc: Doc, end: int) -> list[tuple[Candidate, Meta]]:
         """The town named after a comma behind its country, ending its clause ("im in canada,
