@@ -12,8 +12,8 @@
 * Lay diagnoses defined by how long their symptoms last: dizziness for three months or more is
   chronic (persistent postural-perceptual) dizziness; breathlessness or tiredness since COVID is
   the post-COVID condition. The CSD synonyms "chronic / persistent (non-vertiginous) dizziness".
-* A term with a bracketed restatement inside it ("keyhole (arthroscopic) shoulder surgery",
-  "lupus (SLE) nephritis") is the term.
+* A term with a bracketed restatement in words inside it ("keyhole (arthroscopic) shoulder
+  surgery") is the term; an abbreviation defined in brackets is left to its own rules.
 * Trials for a condition linked to the patient's (CKD for lupus nephritis) come after the trials
   for the patient's own and the reply says why.
 """
@@ -200,10 +200,17 @@ def test_no_post_covid_without_its_symptoms(text):
 @pytest.mark.parametrize("text, concept", [
     ("I am booked for keyhole (arthroscopic) shoulder surgery next month.", "shoulder_arthroscopy"),
     ("He is having keyhole (arthroscopic) surgery on his shoulder.", "shoulder_arthroscopy"),
-    ("She has lupus (SLE) nephritis class IV.", "lupus_nephritis"),
+    ("My wife is booked for a keyhole (arthroscopic) rotator cuff repair.", "shoulder_arthroscopy"),
+    ("Arthroscopic (keyhole) shoulder surgery is planned for January.", "shoulder_arthroscopy"),
 ])
 def test_a_bracketed_word_inside_a_term(text, concept):
     assert concept in {f.concept for f in extract(text, today=TODAY)}
+
+
+def test_an_abbreviation_in_brackets_is_left_to_its_rules():
+    rule = build_rule("Participant has a known history of human immunodeficiency virus [HIV] infection. No HIV "
+                      "testing is required unless mandated by a local health authority.", "exclusion")
+    assert rule == {"type": "history", "concept": "hiv"}
 
 
 def test_a_bracket_outside_a_term_changes_nothing():

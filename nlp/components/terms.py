@@ -157,7 +157,7 @@ class TermMatcher:
 
     def _bracketed(self, doc: Doc) -> list[Candidate]:
         """A term with a word or two in brackets inside it that restate the word before them
-        ("keyhole (arthroscopic) shoulder surgery", "lupus (SLE) nephritis"): the term read
+        ("keyhole (arthroscopic) shoulder surgery"): the term read
         without the brackets, or with the bracketed words in place of the word before them;
         the match spans the brackets (h193, round 40)."""
         extra: list[Candidate] = []
@@ -166,7 +166,9 @@ class TermMatcher:
             if doc[p].text != "(":
                 continue
             q = next((i for i in range(p + 2, min(p + 5, n)) if doc[i].text == ")"), None)
-            if q is None:
+            # words, not an abbreviation defined ("human immunodeficiency virus (HIV) infection"
+            # is read by the abbreviation's own rules)
+            if q is None or not all(t.is_alpha and not t.is_upper for t in doc[p + 1:q]):
                 continue
             inner = doc[p + 1:q].text
             for k in range(max(0, p - 4), p):
