@@ -63,9 +63,13 @@ _EXTRA_KEYS = {
     # shows metastatic disease; matching.leaves.diagnosis; round 27)
     # denied_with_not: true marks a state whose label is no noun ("in remission", "MRD
     # negative"): denied it is said "not in remission", never "no in remission" (bot.render; h190)
+    # lasting: true marks a chronic disease that goes on once it began (asthma, diabetes, lupus):
+    # a date told with it is when it began ("asthma since 2005", "diagnosed 2003"), so unless it
+    # is said to be over it is present in any window up to now (matching.leaves); kinds inherit
+    # it, a kind that comes and goes says ``lasting: false`` (acute kidney injury; h193, round 40)
     "condition": {"registry_terms", "spread", "complication_of", "background", "main_kind", "contradicts",
                   "status_of", "exposure", "healthy_compatible", "former", "display_label", "comorbidity",
-                  "narrower", "not_shown", "shown_by_spread", "raises", "denied_with_not"},
+                  "narrower", "not_shown", "shown_by_spread", "raises", "denied_with_not", "lasting"},
     # examples: the drugs a question about a class names first (most used; matching.questions)
     # patient_words: true marks what patients say they use that trials ask of them as an
     # agreement (contraception): read in patients' text only; in a criterion its words are
@@ -186,6 +190,16 @@ class Terminology:
         result = frozenset(seen)
         self._ancestors[concept_id] = result
         return result
+
+    def lasting(self, concept_id: str) -> bool:
+        """A chronic disease (``lasting``): its own word, else that of any kind it is of (the
+        nearest word decides: acute kidney injury is a kidney disease that does not last)."""
+        concept = self.concepts.get(concept_id)
+        if concept is None:
+            return False
+        if "lasting" in concept.attrs:
+            return bool(concept.attrs["lasting"])
+        return any(self.lasting(parent) for parent in concept.parents if parent != concept_id)
 
     def is_a(self, concept_id: str, ancestor: str) -> bool:
         return ancestor in self.ancestors(concept_id)

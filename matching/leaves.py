@@ -242,7 +242,11 @@ def _implying(ev: Evidence, labels: list[str], concept: str) -> list[tuple[Fact,
 
 def _in_window(fact: Fact, window: float, ev: Evidence) -> bool | None:
     """Whether a stated condition/procedure falls within the window: by its date when known;
-    a current (not historical, undated) condition or a current therapy is within any window."""
+    a current (not historical, undated) condition or a current therapy is within any window.
+    A chronic disease not said to be over is within any window whatever its date: the date is
+    when it began ("asthma since 2005" is asthma now; ``lasting`` in the terminology)."""
+    if fact.date and fact.label == "CONDITION" and not fact.historical and ev.terminology.lasting(fact.concept):
+        return True
     if fact.date:
         return within_days(fact.date, window, ev.today)
     if fact.status == "current" or fact.ongoing or (not fact.historical and fact.label in ("CONDITION", "INFECTION")):

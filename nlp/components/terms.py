@@ -124,7 +124,7 @@ class TermMatcher:
                     found.append(Candidate(start, end, label, concept, weak=weak))
         for match_id, start, end in self.slot(doc):
             found.extend(Candidate(start, end, label, concept, slot=True) for label, concept, _ in self.keys[match_id])
-        return found + self._elided(doc, found) + self._split(doc)
+        return found + self._elided(doc, found) + self._split(doc) + self._bracketed(doc)
 
     def _split(self, doc: Doc) -> list[Candidate]:
         """A one-word name written as two words, by voice-to-text or by hand ("hydroxy
@@ -153,6 +153,31 @@ class TermMatcher:
                 continue
             extra += [Candidate(i, j + 1, label, concept) for label, concept, weak in
                       _dedupe(self.phrases.get(joined) or []) if not weak]
+        return extra
+
+    def _bracketed(self, doc: Doc) -> list[Candidate]:
+        """A term with a word or two in brackets inside it that restate the word before them
+        ("keyhole (arthroscopic) shoulder surgery"): the term read
+        without the brackets, or with the bracketed words in place of the word before them;
+        the match spans the brackets (h193, round 40)."""
+        extra: list[Candidate] = []
+        n = len(doc)
+        for p in range(1, n):
+            if doc[p].text != "(":
+                continue
+            q = next((i for i in range(p + 2, min(p + 5, n)) if doc[i].text == ")"), None)
+            # words, not an abbreviation defined ("human immunodeficiency virus (HIV) infection"
+            # is read by the abbreviation's own rules)
+            if q is None or not all(t.is_alpha and not t.is_upper for t in doc[p + 1:q]):
+                continue
+            inner = doc[p + 1:q].text
+            for k in range(max(0, p - 4), p):
+                before, shorter = doc[k:p].text, doc[k:p - 1].text
+                for m in range(q + 2, min(q + 8, n + 1)):
+                    after = doc[q + 1:m].text
+                    for phrase in (f"{before} {after}", f"{shorter} {inner} {after}".lstrip()):
+                        extra += [Candidate(k, m, label, concept) for label, concept, weak in
+                                  _dedupe(self.phrases.get(phrase.lower()) or []) if not weak]
         return extra
 
     def _elided(self, doc: Doc, found: list[Candidate]) -> list[Candidate]:
