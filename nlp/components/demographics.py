@@ -344,11 +344,15 @@ class PatternFacts:
             return []
         town = before.group("town")
         words = [w.lower() for w in town.split()]
-        if (place_key(town) in countries() or place_key(town) in regions()
-                or any(w in self.not_places or w in self.not_towns or w in self.term_words for w in words)):
+        if place_key(town) in countries() or place_key(town) in regions() or self._no_town(words):
             return []
         end = doc[country.end - 1].idx + len(doc[country.end - 1].text)
         return self._candidate(doc, before.start("town"), end, "LOCATION", f"{town}, {country.concept}", meta)
+
+    def _no_town(self, words: list[str]) -> bool:
+        """A word of ``not_places`` or ``not_towns``, or a one-word name of the terminology, among
+        a town's words (small letters): no town (``_town``, ``_town_before``)."""
+        return any(w in self.not_places or w in self.not_towns or w in self.term_words for w in words)
 
     def _town_after(self, doc: Doc, end: int) -> list[tuple[Candidate, Meta]]:
         """The town named after a comma behind its country, ending its clause ("im in canada,
@@ -368,7 +372,7 @@ class PatternFacts:
         words = [w.lower() for w in town.split()]
         if place_key(town) in countries() or place_key(town) in regions():
             return self._country(doc, town, start)
-        if any(w in self.not_places or w in self.not_towns or w in self.term_words for w in words):
+        if self._no_town(words):
             return []
         # a town written in small letters is named as a place is ("hangzhou": Hangzhou)
         name = town if any(c.isupper() for c in town) else " ".join(w[:1].upper() + w[1:] for w in town.split())
