@@ -50,6 +50,7 @@ from registry.run import apply, plan, read_files, stored_trials
 CTGOV_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "ctgov"
 
 PERSONAS_FILE = DATA_DIR / "bench_personas.yaml"
+HELD_ASIDE_FILE = DATA_DIR / "bench_personas_test.yaml"   # split: test only, in a file of its own
 TODAY = date(2026, 1, 15)
 ROLES = ("patient", "relative", "clinician")
 STYLES = ("cooperative", "unsure", "impatient", "correcting", "vague")
@@ -67,8 +68,26 @@ _YES_NO_LABELS = {"diagnosis": ("CONDITION",), "diagnosis_any": ("CONDITION",), 
                   "therapy_failed_or_intolerant": ("DRUG", "PROCEDURE"), "therapy_current": ("DRUG", "PROCEDURE")}
 
 
-def load_personas(path: Path = PERSONAS_FILE) -> list[dict[str, Any]]:
-    """The personas, checked (file and entry named on errors)."""
+def load_personas(path: Path | None = None) -> list[dict[str, Any]]:
+    """The personas, checked (file and entry named on errors): by default the dev personas of
+    ``bench_personas.yaml`` and the held-aside ones of ``bench_personas_test.yaml`` (each file
+    holds only its own split, so writing dev personas never shows held-aside text)."""
+    if path is not None:
+        return _load_file(path)
+    personas = []
+    for file, split in ((PERSONAS_FILE, "dev"), (HELD_ASIDE_FILE, "test")):
+        for i, persona in enumerate(_load_file(file)):
+            if persona["split"] != split:
+                raise DataError(f"{file.name}: personas[{i}]", f"this file holds split: {split} only")
+            personas.append(persona)
+    ids = [p["id"] for p in personas]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise DataError(HELD_ASIDE_FILE.name, f"ids used in both files: {', '.join(twice)}")
+    return personas
+
+
+def _load_file(path: Path) -> list[dict[str, Any]]:
     doc = read_yaml(path)
     if not isinstance(doc, dict) or set(doc) != {"personas"} or not isinstance(doc["personas"], list):
         raise DataError(path.name, "needs exactly: personas (a list)")
