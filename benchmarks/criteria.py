@@ -87,6 +87,102 @@ def record_interventions(directory: Path | None = None) -> dict[str, list[dict]]
     return found
 
 
+# how the line above a wrapped line ends: where a list member ends (the line below begins a
+# member of its own: a comma, a semicolon, a full stop, a colon, "or", a list marker), or
+# with "and" / "and/or" (the line below may be one of the conjuncts)
+_MEMBER_END = re.compile(r"(?:[,;.:•*-]|(?<!and/)\bor|\(?(?:[ivx]+|\d+|[a-z])\))$")
+_CONJUNCT_END = re.compile(r"\band(?:/or)?$")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("\\", "").split()).lower()
+
+
+def lines_tied_above(rows: list[dict], directory: Path | None = None) -> dict[str, tuple]:
+    """The gold lines whose meaning may depend on a line above them in their record, which
+    the line read alone cannot be tied to (the gold README's convention, round 41, h199), by
+    id:
+
+    * ``("heading", headings)``: an item under group headings (nearest first); whether one
+      bears on the line's reading is ``registry.criteria_text.headings_bear_on``'s (a window,
+      a qualifier or an absence the item does not repeat);
+    * ``("continued", "and", text)``: the rest of a wrapped line whose line above ends with
+      "and" or "and/or" (the line may be one of the conjuncts);
+    * ``("continued", "phrase", text)``: the rest of a wrapped line whose line above ends
+      inside a phrase ("... or poorly controlled Type 1 or 2" / "diabetes"); ``text`` is the
+      whole criterion, which ``_tied_review`` reads to see whether the words above change
+      the line's reading.
+
+    A line after a comma, a semicolon, a full stop, "or" or a list marker begins a list
+    member of its own and is not listed. The records are split as the importer splits them
+    (``registry.criteria_text``); a line standing alone in its list, or whose record is not
+    beside the checkout, is not listed."""
+    from registry.criteria_text import split_criteria   # the registry reader, only here
+
+    directory = directory or records_dir()
+    by_record: dict[str, list[dict]] = {}
+    for row in rows:
+        by_record.setdefault(row.get("nct_id") or "", []).append(row)
+    tied: dict[str, tuple] = {}
+
+    def walk(criteria, headings):
+        for criterion in criteria:
+            yield criterion, headings
+            if criterion.get("children"):
+                yield from walk(criterion["children"], [criterion["text"], *headings])
+
+    for nct, record_rows in by_record.items():
+        path = directory / f"{nct}.json"
+        if not nct or not path.exists():
+            continue
+        study = json.loads(path.read_text(encoding="utf-8")).get("protocolSection", {})
+        text = study.get("eligibilityModule", {}).get("eligibilityCriteria", "")
+        # the structure only: every leaf left to the team, no parser run
+        nodes = [(c, h, _plain(c["text"])) for c, h in walk(
+            split_criteria(text, parse=lambda _t, _k: {"type": "review", "reason": "other"}), [])]
+        for row in record_rows:
+            line = _plain(row["text"])
+            same = [(c, h) for c, h, plain in nodes if plain == line and c["kind"] == row["kind"]]
+            if same:
+                criterion, headings = same[0]
+                if headings and not criterion.get("children"):
+                    tied[row["id"]] = ("heading", headings)
+                continue
+            pattern = re.compile(r"(?<=\s)" + re.escape(line) + r"(?=\s|$)")
+            for criterion, _, plain in nodes:
+                found = criterion["kind"] == row["kind"] and pattern.search(plain)
+                if found:
+                    above = plain[:found.start()].rstrip()
+                    if _CONJUNCT_END.search(above):
+                        tied[row["id"]] = ("continued", "and", criterion["text"])
+                    elif not _MEMBER_END.search(above):
+                        tied[row["id"]] = ("continued", "phrase", criterion["text"])
+                    break
+    return tied
+
+
+def _tied_review(tie: tuple | None, kind: str, rule: dict, parse: Callable[[str, str], dict] = parse_criterion) -> bool:
+    """Whether a line's reading alone goes to the team for the line above it (see
+    ``lines_tied_above``): under a heading that bears on it; after "and"; inside a phrase
+    when the whole criterion's reading does not hold every leaf of the line's (the words
+    above qualify the line: "newly diagnosed or poorly controlled ... diabetes")."""
+    from registry.criteria_text import headings_bear_on
+
+    if tie is None or review_only(rule):
+        return False
+    if tie[0] == "heading":
+        return headings_bear_on(tie[1], kind, rule)
+    if tie[1] == "and":
+        return True
+    whole = parse(_ESCAPE.sub(r"\1", tie[2]), kind)
+    return not _evaluable_leaves(rule) <= _evaluable_leaves(whole)
+
+
+TIED_REVIEW = {"type": "review", "reason": "other",
+               "note": "The line's meaning depends on the line above it in its record."}
+
+
 def without_notes(rule: Any) -> Any:
     if isinstance(rule, dict):
         return {k: without_notes(v) for k, v in rule.items() if k not in ("note", "ask")}
@@ -367,10 +463,14 @@ def evaluate_gold(split: str, parse: Callable[[str, str], dict] | None = None,
     wrong, partial_against, stale = [], [], []
     known = concepts_at_judging()
     interventions = record_interventions()
+    tied = lines_tied_above(rows)
     for row in rows:
         # the line as the importer reads it: beside its record's interventions ("the study drug")
         with reading_study(interventions.get(row.get("nct_id"))):
             got = without_notes(parse(row["text"], row["kind"]))
+        # a line whose meaning depends on a line above it goes to the team (round 41)
+        if _tied_review(tied.get(row["id"]), row["kind"], got):
+            got = without_notes(TIED_REVIEW)
         expected = row["expected"]
         is_rule = isinstance(expected, dict)
         counts["gold_rules"] += is_rule

@@ -535,6 +535,28 @@ def _only_for(rule: dict, kind: str, heading: str | None) -> dict:
     return {"any": [rule, note]} if kind == "inclusion" else {"all": [rule, note]}
 
 
+def headings_bear_on(headings: list[str], kind: str, rule: dict) -> bool:
+    """Whether the group headings above an item (nearest first) change what its ``rule``
+    says, read alone (round 41, h199): a heading's window or qualifier reaches a leaf the item
+    does not state itself ("Myocardial infarction" under "any of the following ... <= 90
+    days prior to randomization:"), or an inclusion heading asks for the absence of its
+    items ("Cardiac arrhythmia" under "No concurrent uncontrolled illness including ... any
+    of the following:"). A heading for some parts of the study is not counted here (an item
+    of one part states its condition as written), and the search stops at a heading that
+    does not announce its items (a sentence ending in a full stop over indented lines: they
+    need not be its items)."""
+    for heading in headings:
+        heading = heading.split("\n", 1)[0]
+        if not _announces(heading):
+            return False
+        if kind == "inclusion" and load_patterns().criteria["negated_heading"].search(heading):
+            return not review_only(rule)
+        limit = _heading_limit(heading)
+        if limit is not None and limit[0] in ("window", "qualifier") and _limited(rule, limit):
+            return True
+    return False
+
+
 # --- output ----------------------------------------------------------------------------
 
 RuleParser = Callable[[str, str], dict]  # (criterion text, "inclusion" | "exclusion") -> rule
