@@ -19,6 +19,7 @@ from matching.derived import at_least_months_ago, window_days, within_days
 from matching.disease_status import contradicting
 from matching.evidence import NEGATES, PRESENT, Evidence, split_related
 from matching.evidence_rules import load_evidence_rules
+from matching.cohorts import another_cohort
 from matching.leaf_result import LeafResult
 
 PLAUSIBLE_AGE = (0, 120)
@@ -57,6 +58,10 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
     against = [] if uncertain else contradicting(concept, ev.facts("CONDITION"), ev.terminology)
     if against:     # a disease status: "relapsed" is not "newly diagnosed"
         return LeafResult(leaf, FALSE, f"{name}: {against[0].text!r} is stated", against[:1])
+    if not (uncertain or broader or negated):
+        other = another_cohort(ev, leaf)
+        if other is not None:      # a cohort for another of the trial's diseases (lead, round 43)
+            return other
     return _not_stated(leaf, name, f"diagnosis:{concept}", uncertain, broader, negated, "is it")
 
 
