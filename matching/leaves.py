@@ -375,7 +375,17 @@ def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
             found.append((fact, state))
         elif state == "positive" and rel == BROADER:
             broader.append(fact)   # "KRAS mutation" against "KRAS G12C": which one is not said
-    for fact, state in _latest_results(found, ev, marker):
+    results = _latest_results(found, ev, marker)
+    single = [f for f, state in results if state == "negative" and ev.terminology.panel_member(marker, f.text)]
+    if results and len(single) == len(results):
+        # one test of a panel negative ("MDA5 negative") says nothing of the panel's other
+        # tests: the panel stays open (its own name negative, or "no" to it, settles it)
+        if wanted == "positive" and minimum is None and (defined := _defined_by(ev, marker)) is not None:
+            return LeafResult(leaf, TRUE, f"{name} positive: {defined.text!r} is defined by it", [defined])
+        tests = ", ".join(dict.fromkeys(f.text for f in single))
+        return LeafResult(leaf, UNKNOWN, f"{tests} negative, one test of the {name}; the others are not said",
+                          single, ask=f"biomarker:{marker}")
+    for fact, state in results:
         if state != wanted:
             return LeafResult(leaf, FALSE, f"{name} {state}", [fact])
         if wanted == "positive" and minimum is not None:
