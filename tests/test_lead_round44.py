@@ -1,4 +1,4 @@
-"""Round 44 (lead): one test of an antibody panel, and the cohorts of a trial for several diseases.
+"""Round 44 (lead): one test of an antibody panel; a case told with a question of its own.
 
 "MDA5 negative" in a dermatomyositis referral was read as every myositis-specific antibody
 negative (the terminology has one concept for the class, a ``panel``), so NCT07193667's
@@ -7,6 +7,11 @@ carry anti-Jo-1 or anti-TIF1γ. A panel's single tests are its ``members``
 (data/terminology/biomarkers.yaml): one of them negative leaves the panel open and asked; the
 panel's own name negative ("myositis antibodies negative") or "no" to the question settles it;
 any member positive is the panel positive, as before.
+
+"adult onset stills disease since 2021, tocilizumab stopped working, 27f. is this car-t thing
+safe?" got the trials at once and no answer: the closing question names the treatment, so it
+was read as a request for trials. A short last sentence the FAQ answers is answered; the case
+before it is taken in and the next question follows (bot/faq.py ``_closing_question``).
 """
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from data.store import get_trial, open_store, sync_bundled
 from data.terminology import load_terminology
 from matching.engine import match
 from nlp import extract
+
+from bundled_engine import bundled_engine, talk
 
 TODAY = date(2026, 12, 8)
 
@@ -89,3 +96,26 @@ def test_members_are_single_tests_not_the_panel_name():
         assert not term.panel_member("myositis_antibody", name), name
     assert term.panel_member("ssc_antibody", "anti-RNA polymerase III")
     assert not term.panel_member("ssc_antibody", "MDA5")
+
+
+# -- a case told, then a question of its own ------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", [
+    "adult onset stills disease since 2021, tocilizumab stopped working, 27f. is this car-t thing safe?",
+    "crohns since 2012, infliximab and adalimumab failed, 36 m. is it dangerous?",
+    "My daughter is 19 and has lupus since 2020, MMF failed. Does CAR-T hurt?",
+])
+def test_a_closing_question_is_answered_and_the_case_taken_in(tmp_path, message):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "c1", "patient", message)
+    said = replies[-1]
+    assert "side effects of CAR-T" in said            # the question is answered
+    assert "I noted:" in said                            # the case is taken in
+    assert "may qualify" not in said.split("I noted:")[0]
+
+
+def test_a_closing_question_asking_for_trials_still_shows_them(tmp_path):
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    replies = talk(engine, "c1", "patient", "crohns since 2012, infliximab and adalimumab failed, 36 m. any car-t trials for me?")
+    assert "NCT05239702" in replies[-1]
