@@ -73,7 +73,7 @@ def another_cohort(ev: Any, leaf: dict) -> LeafResult | None:
     if not theirs:
         return None
     name = ev.label(concept)
-    yours = ", ".join(dict.fromkeys(f.text for f in theirs))
+    yours = ", ".join(dict.fromkeys(ev.label(f.concept) for f in theirs))   # "kidneys": lupus nephritis
     return LeafResult(leaf, FALSE, f"{name}: this part of the trial is for {name}; you told me about {yours}, "
                       "another of its groups", theirs[:1])
 
