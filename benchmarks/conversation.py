@@ -321,9 +321,11 @@ def run_real(engine: Any, personas: list[dict[str, Any]], extract: Any, rows: li
         truth = Profile().add(extract(persona["truth"], today=TODAY))
         # the persona's own trials: the bundled ones its reference conversation keeps open, and
         # the registry trials for its very condition still open with every fact known
+        # (a bundled trial the reference rules out stays out: the truth alone leaves open what
+        # the persona answers "no" to, "never had steroids")
         own = {t for t, verdict in row["reference"].items() if verdict != "ineligible"} | {
             r.trial["id"] for r in engine.match(truth, engine.trials, today=TODAY)
-            if r.verdict != "ineligible" and r.condition_fit >= EXACT_FIT}
+            if r.verdict != "ineligible" and r.condition_fit >= EXACT_FIT and r.trial["id"] not in row["reference"]}
         played = converse(engine, f"cli:real-{n}-{stamp}", persona, truth)
         reached, first = _first_right(played["events"], own)
         before.append(first)
