@@ -316,25 +316,32 @@ def run_real(engine: Any, personas: list[dict[str, Any]], extract: Any, rows: li
     """Each persona as scripted on a store holding the real registry records too: questions
     before results, and before results led by one of the persona's own trials."""
     stamp = time.time_ns()
-    before, right, never, each = [], [], [], []
+    before, right, never, none_fits, each = [], [], [], [], []
     for n, (persona, row) in enumerate(zip(personas, rows)):
         truth = Profile().add(extract(persona["truth"], today=TODAY))
         # the persona's own trials: the bundled ones its reference conversation keeps open, and
         # the registry trials for its very condition still open with every fact known
+        # (a bundled trial the reference rules out stays out: the truth alone leaves open what
+        # the persona answers "no" to, "never had steroids")
         own = {t for t, verdict in row["reference"].items() if verdict != "ineligible"} | {
             r.trial["id"] for r in engine.match(truth, engine.trials, today=TODAY)
-            if r.verdict != "ineligible" and r.condition_fit >= EXACT_FIT}
+            if r.verdict != "ineligible" and r.condition_fit >= EXACT_FIT and r.trial["id"] not in row["reference"]}
         played = converse(engine, f"cli:real-{n}-{stamp}", persona, truth)
         reached, first = _first_right(played["events"], own)
         before.append(first)
         each.append({"id": persona["id"], "split": persona["split"], "questions_before_results": first,
                      "questions_before_right_trial": reached, "first_trial": _first_trial(played["events"])})
-        if reached is None:
+        if not own:
+            # no trial fits the persona with every fact known ("infliximab failed", never a
+            # steroid: the Crohn's cohort asks for one): there is no right trial to put first
+            none_fits.append(persona["id"])
+        elif reached is None:
             never.append(persona["id"])
         else:
             right.append(reached)
     return {"personas": len(before),
             "questions_before_results": percentiles(before, (50,), digits=0) if before else {},
+            "personas_with_a_trial": len(before) - len(none_fits), "no_trial_fits": none_fits,
             "right_trial_first": len(right),
             "questions_before_right_trial": percentiles(right, (50,), digits=0) if right else {},
             "right_trial_never_first": never, "conversations": each}
@@ -411,7 +418,8 @@ def bench_conversation(args: Any) -> dict[str, Any]:
             result["table"] += [
                 ("real records: questions before results p50 / max", f"{q['p50']:g} / {q['max']:g}"),
                 ("real records: right trial first (questions before it p50 / max)",
-                 f"{real['right_trial_first']}/{real['personas']}" + (f" ({r['p50']:g} / {r['max']:g})" if r else ""))]
+                 f"{real['right_trial_first']}/{real['personas_with_a_trial']}" + (f" ({r['p50']:g} / {r['max']:g})" if r else "")),
+                ("real records: no trial fits with every fact known", len(real["no_trial_fits"]))]
     return result
 
 

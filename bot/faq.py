@@ -175,6 +175,11 @@ class Faq:
         if len(found) > 1:
             return found[:MAX_ANSWERS]
         whole = self.find(message)
+        if whole is None and not found:
+            # "stills since 2021, toci stopped working, 27f. is this car-t thing safe?": a case
+            # told, then a short question of its own; the question's answer (the case is taken
+            # in by the engine as usual; lead, round 44)
+            whole = self._closing_question(message)
         if whole is None and found and all(self.opens_question(part) for part in parts):
             # "whats car t and could it work for crohns?": each part a question, one known
             # (a statement after one, "can my daughter join? she has lupus", is taken in instead)
@@ -185,6 +190,15 @@ class Faq:
             more = [a for a in self._inside(plain(message)) if a.id != whole.id]
             return [whole, *more[:MAX_ANSWERS - 1]]
         return [whole] if whole is not None else []
+
+    def _closing_question(self, message: str) -> Answer | None:
+        """The answer to a message's last sentence when it is a short question after what came
+        before ("... 27f. is this car-t thing safe?"), else None."""
+        sentences = [s.strip() for s in _SENTENCES.split(message.strip()) if s.strip()]
+        if len(sentences) < 2 or not sentences[-1].endswith(("?", "？")):
+            return None
+        last = sentences[-1]
+        return self.find(last) if len(last.split()) <= LAST_QUESTION_WORDS else None
 
     def _inside(self, text: str) -> list[Answer]:
         """The entries whose wordings (three words or more) stand in the plain text, the one

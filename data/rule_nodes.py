@@ -228,11 +228,12 @@ def _hash(text: str) -> str:
 # 178: h192, round 40: terminology: systemic mastocytosis, the JAK2 mutation ("JAK2 inhibitor" the JAK inhibitor class), chemoimmunotherapy a chemotherapy; abbreviations: "on HD" haemodialysis (never "HD MTX"); lay_diagnoses: "no leukaemia cells in the spinal fluid" one CNS mention, no leukaemia denied; time: "Dx in 03" a two-digit diagnosis year; ConText: "now off X" over, leg/skin ulcers a stop's harm; extraction.yaml: a disease status "refractory to X and Y in 2025" of then (refractory_to), an organ failure on dialysis goes on (kept_on_treatment), a dated item under "Complications:" an episode of then (episode_headings), a history item whose bracket says it goes on (bracket_now_words), a drug-caused bare "hepatitis" no viral hepatitis (drug_caused_not_infection); a failure of a counted course is over though the drug is taken again.
 # 179: h195, round 40: patterns (location): a country said last, as its own sentence or after a comma ("... dara. uk", "..., germany"); terminology: dimethyl fumarate (tecfidera), diroximel fumarate (vumerity).
 # 180: h191, round 40: ConText: a disease worse "on both" / "on all of them" fails every treatment of the list before, "then" too; "but hes flaring again" fails the treatments joined by "and" before it, taken now; a bare "not doing much" / "not helping" right after a treatment; "weaned"/"tapered" with a time and no "off" is over; "the doctor talks about X" considered; a stop or outcome after a list closed by "and" and a comma is its own treatment's ("ivig and hcq, pred stopped in june"); a course's route, dose or length before "then" keeps the sequence ("cytoxan IV then MMF now"); "dx in 03 when i was 19" the onset; "had a flare" its own object; a treatment taken back for another ("no wait it was belimumab") not had.
-# 181: lead, round 43: patterns (location): a capitalised town alone before its country's comma is kept with it ("Dublin, Ireland"); lay_diagnoses: leukaemia cells in the spinal fluid are one CNS mention only after a denial; ConText: "had to come off" not tolerated, "but the protein is still high" failed, "was started on X" / "put back on 20mg X" taken now.
+# 181: lead, round 43: an inclusion's choice of cohorts for the trial's own conditions marks the diagnosis leaves that pick a cohort (``cohort``): a patient who told their diagnosis is not asked about, nor kept open by, a cohort for another of the trial's diseases (NCT05239702's Crohn's cohort failed, its dermatomyositis, Still's and RA cohorts had kept it "may qualify"). Also patterns (location): a capitalised town alone before its country's comma is kept with it ("Dublin, Ireland"); lay_diagnoses: leukaemia cells in the spinal fluid are one CNS mention only after a denial.
 # 182: h194, round 40: criteria cues: a lone lower-case word closed by a full stop ("cetuximab.") is a wrapped sentence's end; a compared value before a score's name ("Less than 30 Karnofsky score"); terminology: the Lansky play-performance scale (a score; Karnofsky and Lansky on one line stay the team's); an exemption bracket closing a list ("cirrhosis, chronic liver disease (unless considered stable ...)") keeps the team's check on every item (cues list_exemption).
 # 183: h193, round 40: terminology `lasting` (a chronic disease told with the date it began is present in any window: "asthma since 2005" is asthma in the 10 years up to Visit 1); ConText: "a 5-year history of X" ongoing, "but it's fine with an inhaler" controlled, not denied; lay diagnoses: dizziness for 3+ months is chronic dizziness, breathlessness/tiredness since COVID is the post-COVID condition; CSD synonyms; a bracketed restatement inside a term ("keyhole (arthroscopic) shoulder surgery").
 # 184: h199, round 41: terminology: "uncompensated" / "decompensated" diabetes (mellitus) is uncontrolled_diabetes; "schizoaffective disorders" (plural) a term of schizophrenia; criteria bench: a gold line whose meaning depends on a heading or a wrapped line above it (window, qualifier, absence, "and", a phrase cut) is the team's (registry.criteria_text.headings_bear_on).
-PLAN_VERSION = "184"
+# 185: lead, round 44: terminology `members` of a panel (one test of the myositis-specific or systemic-sclerosis antibodies): a member's negative ("MDA5 negative") leaves the panel open; the cohort decision of 181 back (a cohort for another of the trial's diseases is not the patient's).
+PLAN_VERSION = "185"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
@@ -280,6 +281,8 @@ def registry_criteria(record: dict) -> list[dict]:
     own = own_conditions(record)
     if own:
         criteria = [_besides_own(c, own, c.get("kind") or "inclusion") for c in criteria]
+        criteria = [_cohorts_marked(c, own) if (c.get("kind") or "inclusion") == "inclusion" else c
+                    for c in criteria]
     if healthy_only(record):
         title = record.get("title") or ""
         criteria.append({"id": "elig-healthy", "kind": "inclusion", "rule": {"type": "healthy_volunteers"},
@@ -357,6 +360,90 @@ def _mark(rule: dict, own: list[str], against: bool) -> dict:
         if targets:
             return {**rule, "besides": targets}
     return rule
+
+
+def _cohorts_marked(criterion: dict, own: list[str]) -> dict:
+    """An inclusion's choice of cohorts, each for one of the trial's own conditions ("refractory
+    Crohn's disease ...", "refractory dermatomyositis ...", "adult Still's disease ...": any one
+    of them), with the diagnosis leaves that pick a cohort marked ``cohort`` (the conditions of
+    all the cohorts of the choice): for a patient whose diagnosis picks one cohort, a cohort for
+    another of the trial's diseases is not theirs, as the gate reads a whole trial for another
+    disease (``matching.cohorts.another_cohort``). A
+    diagnosis asked for beside another ("SLE and antiphospholipid syndrome") is no choice and
+    stays unmarked. Rules are copied, never changed in place."""
+    terminology = load_terminology()
+
+    def owned(concept: Any) -> bool:
+        return isinstance(concept, str) and concept in terminology and any(
+            concept == o or (o in terminology and terminology.is_a(concept, o)) for o in own)
+
+    def named(rule: Any) -> set[str]:
+        """The trial's own conditions a rule requires (leaves not under a "not")."""
+        if not isinstance(rule, dict) or "not" in rule:
+            return set()
+        for op in ("all", "any"):
+            if op in rule:
+                return set().union(*(named(sub) for sub in rule[op]))
+        return {rule["concept"]} if rule.get("type") in CONDITION_LEAVES and owned(rule.get("concept")) else set()
+
+    def requires(node: dict) -> set[str]:
+        if node.get("children"):
+            return set().union(*(requires(c) for c in node["children"]))
+        return named(node.get("rule"))
+
+    def mark_rule(rule: Any, cohorts: list[str]) -> Any:
+        if not isinstance(rule, dict) or "not" in rule:
+            return rule
+        for op in ("all", "any"):
+            if op in rule:
+                parts = [mark_rule(sub, cohorts) for sub in rule[op]]
+                return rule if all(a is b for a, b in zip(parts, rule[op])) else {**rule, op: parts}
+        if rule.get("type") in CONDITION_LEAVES and owned(rule.get("concept")) and "cohort" not in rule:
+            return {**rule, "cohort": cohorts}
+        return rule
+
+    def mark(node: dict, cohorts: list[str]) -> dict:
+        if node.get("children"):
+            children = [mark(c, cohorts) for c in node["children"]]
+            return node if all(a is b for a, b in zip(children, node["children"])) else {**node, "children": children}
+        rule = node.get("rule")
+        marked = mark_rule(rule, cohorts)
+        return node if marked is rule else {**node, "rule": marked}
+
+    def choice(alternatives: list[set[str]]) -> list[str]:
+        """The cohorts' conditions when the alternatives are a choice of cohorts, else []."""
+        named_ones = [a for a in alternatives if a]
+        if len(named_ones) < 2 or len({frozenset(a) for a in named_ones}) < 2:
+            return []
+        return sorted(set().union(*named_ones))
+
+    def walk_rule(rule: Any) -> Any:
+        if not isinstance(rule, dict) or "not" in rule:
+            return rule
+        cohorts = choice([named(sub) for sub in rule["any"]]) if "any" in rule else []
+        if cohorts:
+            return mark_rule(rule, cohorts)
+        for op in ("all", "any"):
+            if op in rule:
+                parts = [walk_rule(sub) for sub in rule[op]]
+                return rule if all(a is b for a, b in zip(parts, rule[op])) else {**rule, op: parts}
+        return rule
+
+    def walk(node: dict) -> dict:
+        if (node.get("kind") or "inclusion") != "inclusion":
+            return node
+        children = node.get("children")
+        if children:
+            cohorts = choice([requires(c) for c in children]) if node.get("combine") == "any" else []
+            if cohorts:
+                return mark(node, cohorts)
+            walked = [walk(c) for c in children]
+            return node if all(a is b for a, b in zip(walked, children)) else {**node, "children": walked}
+        rule = node.get("rule")
+        walked_rule = walk_rule(rule)
+        return node if walked_rule is rule else {**node, "rule": walked_rule}
+
+    return walk(criterion)
 
 
 def as_planned(criteria: list[dict]) -> list[dict]:

@@ -7,6 +7,8 @@ analyte's canonical unit. Loading is done once per process (``load_terminology``
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -102,12 +104,16 @@ _EXTRA_KEYS = {
     # panel: true marks a name for several different tests (systemic-sclerosis antibodies:
     # anti-Scl-70, anti-centromere, ...): one of them positive is the panel positive, whatever
     # another test said (matching.leaves.biomarker);
+    # members: a panel's single tests (or parts of it: "anti-synthetase antibodies"): a
+    # negative one says nothing of the others ("MDA5 negative" leaves the myositis-specific
+    # antibodies open; matching.leaves.biomarker); a name not listed (the panel's own name, an
+    # answer "no") is the whole panel
     # antibody: true marks an autoantibody measured as a level or titre: the number after it
     # is its value ("anti-dsDNA 200 IU/mL", "ANA 1:640"), positive or negative only against a
     # reference range written with it ("85 (ref <10)"; nlp/components/assemble.py)
     # target_names: the words a trial's title or keywords name such a marker by ("G12C",
     # "HER2-positive"), when they are not its abbreviations (matching.targets; h142, round 30)
-    "biomarker": {"target", "found_in", "positive_titre", "panel", "antibody", "target_names"},
+    "biomarker": {"target", "found_in", "positive_titre", "panel", "members", "antibody", "target_names"},
 }
 
 
@@ -126,6 +132,14 @@ class Concept:
     def kind(self) -> str:
         """'procedure' for procedures listed among therapies, else the category."""
         return self.attrs.get("kind", self.category)
+
+
+def _test_key(name: str) -> str:
+    """A test's name without case, spaces, hyphens, slashes, "anti-" before it or "antibody"
+    after it: "Anti-MDA5 antibodies", "MDA-5" and "mda5" are one test."""
+    key = re.sub(r"[\s\-_/]+", "", name.casefold())
+    key = re.sub(r"^(?:anti|抗)", "", key)
+    return re.sub(r"(?:antibod(?:y|ies)|abs?|抗体)$", "", key) or key
 
 
 class Terminology:
@@ -155,6 +169,13 @@ class Terminology:
         panel, antibody, target, diagnosis, ...) is set."""
         concept = self.concepts.get(concept_id)
         return bool(concept is not None and concept.attrs.get(attr))
+
+    def panel_member(self, concept_id: str, text: str | None) -> bool:
+        """Whether ``text`` names one test of a panel (``members``: "anti-MDA5" of the
+        myositis-specific antibodies), not the whole panel ("myositis antibodies", "no")."""
+        concept = self.concepts.get(concept_id)
+        members = concept.attrs.get("members") if concept is not None else None
+        return bool(members) and _test_key(text or "") in {_test_key(m) for m in members}
 
     def shown(self, facts):
         """The facts a person is told or a report lists: all but matching's markers

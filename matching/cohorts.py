@@ -28,12 +28,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.truth import REVIEW, TRUE, UNKNOWN
-from data.condition_names import overlapping_families
+from core.truth import FAIL, FALSE, PASS, REVIEW, TRUE, UNKNOWN
+from data.condition_names import condition_reach, overlapping_families
 from data.rule_nodes import CONDITION_LEAVES
 from matching.leaf_result import LeafResult
 from matching.node_kinds import ALL, ANY, CRIT, GROUP, LEAF, NOT
-from matching.relevance import stated_diagnoses
+from matching.relevance import diagnosis_facts, stated_diagnoses, main_kind_of
 
 
 def diagnosis_met(result: LeafResult) -> bool:
@@ -42,6 +42,46 @@ def diagnosis_met(result: LeafResult) -> bool:
     if result.leaf.get("type") not in CONDITION_LEAVES:
         return False
     return result.value == TRUE or (result.value == UNKNOWN and (result.ask or "").startswith("diagnosis_date:"))
+
+
+def another_cohort(ev: Any, leaf: dict) -> LeafResult | None:
+    """A cohort's diagnosis (a leaf ``data.rule_nodes`` marks ``cohort``, with the conditions
+    of every cohort of its choice) the patient has not stated, while a main diagnosis they
+    told is another cohort's of the same choice and none of theirs relates to this one (the
+    same, a kind of it or broader, one overlapping family): the cohort is for another of the
+    trial's diseases than the patient's, so the leaf is false (a Crohn's patient and the
+    trial's dermatomyositis cohort), as the gate rules out a whole trial for another disease.
+    None when that is not so (the leaf is judged as usual: asked): a requirement beside the
+    patient's disease ("coronary or peripheral artery disease" in an obesity trial) picks no
+    cohort of theirs. A diagnosis only suspected, or one the terminology does not know, keeps
+    the cohort open."""
+    cohorts = leaf.get("cohort")
+    if not cohorts:
+        return None
+    terminology = ev.terminology
+    concept = leaf.get("concept")
+    if concept not in terminology:
+        return None
+    told = [f for f in diagnosis_facts(ev) if not (f.negated or f.family or f.hypothetical)]
+    if any(f.uncertain or f.concept not in terminology for f in told):
+        return None
+    stated = [f for f in told if not f.historical and main_kind_of(f.concept, terminology)]
+    if not stated or any(_related(f.concept, concept) for f in told):
+        return None
+    others = [c for c in cohorts if c != concept and c in terminology and not _related(c, concept)]
+    theirs = [f for f in stated if any(_related(f.concept, c) for c in others)]
+    if not theirs:
+        return None
+    name = ev.label(concept)
+    yours = ", ".join(dict.fromkeys(ev.label(f.concept) for f in theirs))   # "kidneys": lupus nephritis
+    return LeafResult(leaf, FALSE, f"{name}: this part of the trial is for {name}; you told me about {yours}, "
+                      "another of its groups", theirs[:1])
+
+
+def _related(one: str, other: str) -> bool:
+    """The same condition, a kind of it or a broader one, or one of an overlapping family
+    (``condition_reach``, as the gate reads it)."""
+    return one == other or one in condition_reach((other,)) or other in condition_reach((one,))
 
 
 def focused_items(result: Any) -> list[tuple[int, int]]:
@@ -140,13 +180,18 @@ def other_cohorts(criteria: list, ev: Any) -> list:
     """Mark (``other_cohort = True``) and return the undecided alternatives of undecided
     "any" criteria whose diagnosis the patient does not meet while another alternative's
     is met (or, when none is, another's of the patient's overlapping family, as
-    ``focused_items`` chooses): the cohorts that are not the patient's. Verdicts are unchanged."""
+    ``focused_items`` chooses): the cohorts that are not the patient's. Of a failed "any", the
+    same of its failed alternatives: the patient's own cohort says why the trial does not fit,
+    not the cohorts for other diseases (lead, round 43). Verdicts are unchanged."""
     marked = []
     sibling: Any = False            # worked out at the first undecided "any"
     for criterion in criteria:
-        if criterion.combine != "any" or criterion.status not in (UNKNOWN, REVIEW):
+        if criterion.combine != "any":
             continue
-        undecided = [c for c in criterion.children if c.status in (UNKNOWN, REVIEW)]
+        # a cohort for another disease fails now (``another_cohort``): marked beside the
+        # undecided ones, also of a met "any", so no list shows it as a reason (lead, round 43)
+        kept = (FAIL,) if criterion.status == FAIL else (UNKNOWN, REVIEW, FAIL, PASS)
+        undecided = [c for c in criterion.children if c.status in kept]
         mine = [c for c in undecided if _criterion_meets(c, ev)]
         if not mine:
             if sibling is False:

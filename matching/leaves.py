@@ -19,6 +19,7 @@ from matching.derived import at_least_months_ago, window_days, within_days
 from matching.disease_status import contradicting
 from matching.evidence import NEGATES, PRESENT, Evidence, split_related
 from matching.evidence_rules import load_evidence_rules
+from matching.cohorts import another_cohort
 from matching.leaf_result import LeafResult
 
 PLAUSIBLE_AGE = (0, 120)
@@ -57,6 +58,10 @@ def diagnosis(ev: Evidence, leaf: dict) -> LeafResult:
     against = [] if uncertain else contradicting(concept, ev.facts("CONDITION"), ev.terminology)
     if against:     # a disease status: "relapsed" is not "newly diagnosed"
         return LeafResult(leaf, FALSE, f"{name}: {against[0].text!r} is stated", against[:1])
+    if not (uncertain or broader or negated):
+        other = another_cohort(ev, leaf)
+        if other is not None:      # a cohort for another of the trial's diseases (lead, round 43)
+            return other
     return _not_stated(leaf, name, f"diagnosis:{concept}", uncertain, broader, negated, "is it")
 
 
@@ -370,7 +375,17 @@ def biomarker(ev: Evidence, leaf: dict) -> LeafResult:
             found.append((fact, state))
         elif state == "positive" and rel == BROADER:
             broader.append(fact)   # "KRAS mutation" against "KRAS G12C": which one is not said
-    for fact, state in _latest_results(found, ev, marker):
+    results = _latest_results(found, ev, marker)
+    single = [f for f, state in results if state == "negative" and ev.terminology.panel_member(marker, f.text)]
+    if results and len(single) == len(results):
+        # one test of a panel negative ("MDA5 negative") says nothing of the panel's other
+        # tests: the panel stays open (its own name negative, or "no" to it, settles it)
+        if wanted == "positive" and minimum is None and (defined := _defined_by(ev, marker)) is not None:
+            return LeafResult(leaf, TRUE, f"{name} positive: {defined.text!r} is defined by it", [defined])
+        tests = ", ".join(dict.fromkeys(f.text for f in single))
+        return LeafResult(leaf, UNKNOWN, f"{tests} negative, one test of the {name}; the others are not said",
+                          single, ask=f"biomarker:{marker}")
+    for fact, state in results:
         if state != wanted:
             return LeafResult(leaf, FALSE, f"{name} {state}", [fact])
         if wanted == "positive" and minimum is not None:

@@ -234,6 +234,11 @@ def background_beside_main(concepts: Any, terminology: Terminology) -> set[str]:
     return {c for c in concepts if _comorbid(c, terminology)}
 
 
+def main_kind_of(concept: str, terminology: Terminology) -> bool:
+    """A kind of disease patients come about that is no common comorbidity (``_main``)."""
+    return _main(concept, terminology)
+
+
 def _main(concept: str, terminology: Terminology) -> bool:
     """A kind of disease patients come about (``main_kind``) that is no common comorbidity."""
     return _marked(concept, "main_kind", terminology) and not _comorbid(concept, terminology)

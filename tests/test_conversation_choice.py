@@ -63,8 +63,8 @@ def test_the_trial_a_requirement_rules_out_is_settled_first(engine):
     # Crohn's disease, two biologics failed, no steroids ever: the Crohn's/UC/RA trial needs
     # failed steroids, and the bot asks what decides it before any rare exclusion. Once the
     # Crohn's branch is likely to fail, the trial's other diseases (RA, dermatomyositis...)
-    # are not asked of a patient who told us their diagnosis (round 6): they stay open for
-    # the trial team, and the trial stays possible rather than ruled out by a guess
+    # are not asked of a patient who told us their diagnosis (round 6); since round 43 they
+    # are groups for other diseases than his, so the failed Crohn's branch rules the trial out
     cid = "cli:choice-crohns"
     engine.start(cid, role="clinician")
     reply = answer_all(engine, cid, engine.message(cid, "36M Crohn's since 2012, failed infliximab, adalimumab, ustekinumab"))
@@ -72,7 +72,7 @@ def test_the_trial_a_requirement_rules_out_is_settled_first(engine):
     assert len(keys) <= 3 and keys[0] == "last_dose:glucocorticoid", keys
     assert not any(key.startswith("diagnosis") for key in keys), keys
     result = {r.id: r.verdict for r in engine.match(engine.profile(cid), engine.trials, today=TODAY)}
-    assert result["NCT05239702"] == "possible"                     # no failed steroids; RA left open
+    assert result["NCT05239702"] == "ineligible"                   # no failed steroids; RA is not his
     assert reply.state == "RESULTS"
 
 

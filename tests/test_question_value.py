@@ -100,13 +100,14 @@ def test_another_disease_of_the_trial_is_not_asked_once_the_patients_branch_is_l
     assert question.key.startswith("therapy:")          # the lupus branch first, not "do you also have RA?"
     assert question.key == "therapy:csdmard:failed_or_intolerant"      # "no" is likelier than for steroids
     after = _results(trials, LUPUS, *question.answer_to_facts("no"))
-    assert after[0].verdict == "possible"
+    assert after[0].verdict == "ineligible"
     question = next_question(after)
     # the lupus branch failed: only RA could keep the trial, but a lupus patient asked "do you
-    # also have rheumatoid arthritis?" finds it odd (round 6): the RA branch stays open for
-    # the trial team, the trial possible, and nothing is asked about it
+    # also have rheumatoid arthritis?" finds it odd (round 6): nothing is asked about it, and
+    # (round 43) the RA branch, another group of the trial than hers, keeps the trial "may
+    # qualify" no more (tests/test_lead_round43.py)
     assert question is None or not question.key.startswith("diagnosis:")
-    assert after[0].verdict == "possible"
+    assert after[0].verdict == "ineligible"
     # a form of the stated disease is still asked: a trial for lupus nephritis or RA
     nephritis = {"any": [{"type": "diagnosis", "concept": "lupus_nephritis"},
                          {"type": "diagnosis", "concept": "rheumatoid_arthritis"}]}
@@ -157,8 +158,8 @@ def test_the_priors_file_is_checked(tmp_path):
 def test_other_diseases_of_several_trials_are_not_asked_of_a_patient_with_one_of_theirs():
     # lupus patients whose lupus branch failed: each trial could still take another disease,
     # but "do you also have systemic sclerosis, Graves' disease or polymyositis?" is odd to
-    # someone who told us their diagnosis (round 6): those branches stay open for the trial
-    # team, and no question is asked about them
+    # someone who told us their diagnosis (round 6): no question is asked about them, and
+    # (round 43) those branches, other groups of the trial than hers, keep no trial open
     def trial(trial_id, other):
         either = {"any": [{"all": [{"type": "diagnosis", "concept": "sle"}, STEROIDS_FAILED]},
                           {"type": "diagnosis", "concept": other}]}
@@ -169,7 +170,7 @@ def test_other_diseases_of_several_trials_are_not_asked_of_a_patient_with_one_of
     after = _results(trials, LUPUS, *first.answer_to_facts("no"))
     question = next_question(after, asked={first.key})
     assert question is None or not question.key.startswith("diagnosis")
-    assert {r.verdict for r in after} == {"possible"}
+    assert {r.verdict for r in after} == {"ineligible"}
 
 
 def test_the_best_fitting_trials_questions_come_first():

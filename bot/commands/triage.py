@@ -327,8 +327,21 @@ def _tally(result, lang: str = "en") -> str:
 
 
 def _most_specific(result, status: str) -> list:
-    """Criteria with the status whose sub-criteria do not (the most specific ones)."""
-    return [c for c in result.criteria if c.status == status and not any(ch.status == status for ch in c.children)]
+    """Criteria with the status whose sub-criteria do not (the most specific ones), none of a
+    cohort for another disease than the patient's (``CriterionResult.other_cohort``: "Not met:
+    diagnosed as Crohn's disease" is no news to a dermatomyositis referral; lead, round 43)."""
+    parents = {c.id: c.parent for c in result.criteria}
+    others = {c.id for c in result.criteria if c.other_cohort}
+
+    def other(criterion) -> bool:
+        node = criterion.id
+        while node is not None:
+            if node in others:
+                return True
+            node = parents.get(node)
+        return False
+    return [c for c in result.criteria if c.status == status and not any(ch.status == status for ch in c.children)
+            and not other(c)]
 
 
 def _allergy_words(fact, term) -> str:
