@@ -83,6 +83,10 @@ def test_a_few_personas_on_the_real_engine_stay_within_the_budget(monkeypatch):
     assert result["questions_before_results"]["max"] <= QUESTION_BUDGET
     assert 0.0 <= result["verdicts_equal_share"] <= 1.0
     assert all(row["verdicts"] and row["reference"] for row in result["conversations"])
+    real = result.get("real_records")
+    if real is not None:    # a persona no trial fits with every fact known has no right trial to put first
+        assert real["personas_with_a_trial"] + len(real["no_trial_fits"]) == real["personas"]
+        assert real["right_trial_first"] + len(real["right_trial_never_first"]) == real["personas_with_a_trial"]
 
 
 def test_questions_before_the_right_trial_count_until_results_led_by_it():
