@@ -233,7 +233,8 @@ def _hash(text: str) -> str:
 # 183: h193, round 40: terminology `lasting` (a chronic disease told with the date it began is present in any window: "asthma since 2005" is asthma in the 10 years up to Visit 1); ConText: "a 5-year history of X" ongoing, "but it's fine with an inhaler" controlled, not denied; lay diagnoses: dizziness for 3+ months is chronic dizziness, breathlessness/tiredness since COVID is the post-COVID condition; CSD synonyms; a bracketed restatement inside a term ("keyhole (arthroscopic) shoulder surgery").
 # 184: h199, round 41: terminology: "uncompensated" / "decompensated" diabetes (mellitus) is uncontrolled_diabetes; "schizoaffective disorders" (plural) a term of schizophrenia; criteria bench: a gold line whose meaning depends on a heading or a wrapped line above it (window, qualifier, absence, "and", a phrase cut) is the team's (registry.criteria_text.headings_bear_on).
 # 185: lead, round 44: terminology `members` of a panel (one test of the myositis-specific or systemic-sclerosis antibodies): a member's negative ("MDA5 negative") leaves the panel open; the cohort decision of 181 back (a cohort for another of the trial's diseases is not the patient's).
-PLAN_VERSION = "185"
+# 186: h197, round 41: ConText: "had a trial of X" a course over, "referred for a trial of X" sought; "X given today/this morning/yesterday" and "given on C1D1" taken now; "day 14 of cycle 1 X" taken now; "lost spleen response" / "lost transfusion independence" failed; "X before that." over; "Plan: taper pred" taken now; "PNH clone not detected" denied; an open date range after a dose taken now; "post-PV myelofibrosis" / "myelofibrosis (post-ET" the earlier cancer over (precursor_prefixes); terminology: del(17p) is tp53; word senses: HU, PV, ET (capitals, with an MPN) and elt (with ITP or aplastic anaemia).
+PLAN_VERSION = "186"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:

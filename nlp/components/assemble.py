@@ -62,6 +62,11 @@ PAST_PREGNANCY_DAYS = 300
 PAST_VALUE_DAYS = 90
 # between a transplant and the organ failure it was given for ("kidney transplant 2016 (deceased
 # donor) for ESRD"): a short remark, then "for" (h136, round 29)
+# what may stand between a cancer and the one before it it grew out of, written with "post-"
+# ("myelofibrosis post-PV", "myelofibrosis (post-ET, Dx 2020)") or right before the one it became
+# ("post-PV myelofibrosis"; h197, round 41)
+_OPENING = re.compile(r"[^\S\n]*[(,]?[^\S\n]*")
+_BLANK = re.compile(r"[^\S\n]+")
 _TRANSPLANT_FOR = re.compile(r"[^.;\n]{0,40}?\b(?:for|because of|due to)\s+(?:(?:her|his|their|the)\s+)?")
 # between a body weight and the date right after it ("96 kg in 2023", "91 kg last year")
 _WEIGHT_DATE_GAP = re.compile(r"[^\S\n]{0,3}[(,]?[^\S\n]{0,3}(?:(?:in|on|during|from)[^\S\n]{1,3})?")
@@ -401,6 +406,10 @@ class FactBuilder:
         words = vocabulary.get("precursor_words") or ()
         self.precursor = re.compile(r"\s*(?:%s)\s+(?:(?:a|an|the|her|his|prior|previous|preceding|underlying|known)\s+)*"
                                     % alternation(words), re.IGNORECASE) if words else None
+        # a cancer written after "post-" beside the one it became ("post-PV myelofibrosis",
+        # "myelofibrosis (post-ET, Dx 2020)": ``precursor_prefixes``; h197, round 41)
+        words = vocabulary.get("precursor_prefixes") or ()
+        self.precursor_prefix = re.compile(r"(?:%s)\s*[-–]\s*$" % alternation(words), re.IGNORECASE) if words else None
         words = vocabulary.get("successor_words") or ()
         self.successor = re.compile(r"\s*,?\s*(?:%s)\s+(?:(?:a|an|the|frank|overt|secondary)\s+)*"
                                     % alternation(words), re.IGNORECASE) if words else None
@@ -995,6 +1004,20 @@ class FactBuilder:
                 match = self.successor.match(text, first.end) if self.successor is not None else None
                 if match is not None and match.end() == second.start:
                     first.historical = True
+        if self.precursor_prefix is None:
+            return
+        for index, fact in enumerate(ordered):
+            if (fact.label != "CONDITION" or not self._cancer(fact) or fact.negated or fact.hypothetical
+                    or not self.precursor_prefix.search(text, max(0, fact.start - 8), fact.start)):
+                continue
+            before = ordered[index - 1] if index else None
+            after = ordered[index + 1] if index + 1 < len(ordered) else None
+            opened = self.precursor_prefix.search(text, max(0, fact.start - 8), fact.start).start()
+            if ((after is not None and after.label == "CONDITION" and self._cancer(after)
+                 and _BLANK.fullmatch(text, fact.end, after.start))
+                    or (before is not None and before.label == "CONDITION" and self._cancer(before)
+                        and _OPENING.fullmatch(text, before.end, opened))):
+                fact.historical = True
 
     def _replaced_organ(self, facts: list[Fact], text: str | None = None) -> None:
         """An organ's failure followed in the text by the patient's transplant of that organ

@@ -20,8 +20,9 @@ from nlp.resources import alternation
 
 _TREATMENTS = ("DRUG", "PROCEDURE")
 # a bracket right after the treatment holding a date range left open ("belimumab (2024-)",
-# "tacrolimus (03/2025 - )"): from then to now
-_OPEN_RANGE = re.compile(r"\s*\(\s*(?:\d{1,2}[/.]){0,2}(?:19|20)\d{2}\s*[-–]\s*\)")
+# "tacrolimus (03/2025 - )"): from then to now; its dose may stand between ("MMF 1.5 g bd
+# (2023-)": a number first, no bracket or break; h197, round 41)
+_OPEN_RANGE = re.compile(r"(?:[ \t]+\d[\w./ \t]{0,24}?)?\s*\(\s*(?:\d{1,2}[/.]){0,2}(?:19|20)\d{2}\s*[-–]\s*\)")
 
 
 class OngoingItem:

@@ -9,7 +9,8 @@ azacitidine in a text about AML). A word two entries fit in one text ("hydroxy" 
 lupus and sickle cell disease named) is read as neither. A sense's words may be a few words in a row, and its
 diseases infections too: "surface antigen" after "Hepatitis B core antibody positive" is
 HBsAg. A sense may be read only as written in capitals (``capitals``) and never before one of
-``not_followed_by`` ("RT" is radiotherapy in a cancer letter, "RT-PCR" a test; h177, round 37).
+``not_followed_by`` ("RT" is radiotherapy in a cancer letter, "RT-PCR" a test; h177, round 37),
+nor right after a number if it says ``not_after_number`` ("30 HU" are Hounsfield units; h197, round 41).
 """
 from __future__ import annotations
 
@@ -49,6 +50,9 @@ class _Sense:
         # "RT PCR"): ``capitals`` and ``not_followed_by`` (h177, round 37)
         self.capitals = bool(entry.get("capitals"))
         self.not_followed_by = frozenset(str(w).lower() for w in entry.get("not_followed_by") or ())
+        # a word that is a measure's unit right after a number ("a nodule of 30 HU": Hounsfield
+        # units) is never the sense: ``not_after_number`` (h197, round 41)
+        self.not_after_number = bool(entry.get("not_after_number"))
         self.cues = re.compile(r"\b(?:" + "|".join(re.escape(str(w)) for w in entry["cue_words"]) + r")\b", re.IGNORECASE) \
             if entry.get("cue_words") else None
 
@@ -57,6 +61,8 @@ class _Sense:
         not followed by a word of ``not_followed_by``."""
         i, j = hit
         if self.capitals and not all(t.text.isupper() for t in doc[i:j]):
+            return False
+        if self.not_after_number and i > 0 and doc[i - 1].like_num:
             return False
         return not (j < len(doc) and doc[j].lower_ in self.not_followed_by)
 
