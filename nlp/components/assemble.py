@@ -724,9 +724,11 @@ class FactBuilder:
                 # "MMF stopped in 2020, then back on 2g": stopped once, taken again now; "had to
                 # stop his mtx for a bit when he had covid, back on it now": a pause (h160, round 34)
                 fact.historical, fact.status = False, "current"
-            if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
-                    and _said_to_go_on(ent)):
-                fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
+            if (fact.status == "current" and fact.historical and (fact.date is None or _said_to_go_on(ent, after=True))
+                    and still_taken(ent) and _said_to_go_on(ent)):
+                # "tried methotrexate then MMF which I'm still on": MMF goes on; "she had
+                # cyclophosphamide in the spring but she is still on it": the date is its start
+                fact.historical = False
             if (fact.status == "current" and fact.historical and fact.date is None and _now_then_course(ent)):
                 fact.historical = False     # "Now gemcitabine x3 cycles": the cycles given so far of a course taken now
             if (fact.status == "failed" and not (fact.historical or fact.ongoing or fact.negated or fact.family)
@@ -2109,13 +2111,15 @@ def _restarted(ent: Span) -> bool:
     return bool(restarts) and max(restarts) > max(ends, default=-1) and max(restarts) > ent.start
 
 
-def _said_to_go_on(ent: Span) -> bool:
+def _said_to_go_on(ent: Span, after: bool = False) -> bool:
     """A "current" cue of the treatment with a word of ``goes_on_words`` in it ("which I'm
     still on", "venetoclax ongoing"; a bare "now" is none: "im off the steroids now"), and no
     current cue of it said in the past (``goes_on_not_after`` in or just before it: "she was
-    still on prednisone when she got pregnant")."""
+    still on prednisone when she got pregnant"). With ``after``, only cues said after the
+    treatment count ("had rituximab last year but hes still on it"; h196, round 41)."""
     doc = ent.doc
-    cues = [m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_CURRENT"]
+    cues = [m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_CURRENT"
+            and (not after or m.modifier_span[0] >= ent.end)]
     words, past = vocabulary_words("goes_on_words"), vocabulary_words("goes_on_not_after")
     return (any(t.lower_ in words for start, end in cues for t in doc[start:end])
             and not any(t.lower_ in past for start, end in cues for t in doc[max(0, start - 2):end]))
