@@ -1,0 +1,123 @@
+"""Round 41 (h196, issue #13): patients and relatives writing about treatment lists and their
+diseases, in phrasings other than the round's gold rows (conv-7781 … conv-7860): "and its fine"
+after a disease with no test before it, "but (she is) still on it" after a dated course, a stop
+or harm given as the reason of one treatment of a comma list, and a treatment's own going-on
+word before the comma of the next one's harm."""
+from __future__ import annotations
+
+from datetime import date
+
+from assertion_helpers import of
+from benchmarks.assertion import predicted_assertion
+from nlp import extract
+
+TODAY = date(2026, 12, 7)
+
+CURRENT = ("present", "patient", "current")
+PAST = ("present", "patient", "past")
+
+
+def _read(text: str, concept: str):
+    return predicted_assertion(of(text, concept, TODAY))
+
+
+def _status(text: str, concept: str):
+    return of(text, concept, TODAY).status
+
+
+# --- "and its fine" says a disease is well, not absent, unless a test looked for it -------------
+
+def test_a_disease_said_to_be_fine_is_had():
+    for text, concept in (
+            ("she has lupus and its fine", "sle"),
+            ("my dad has RA and it's ok at the moment", "rheumatoid_arthritis"),
+            ("i have crohns and its fine right now on stelara", "crohns_disease"),
+            ("my wife has dermatomyositis and its fine but her lungs are getting worse", "dermatomyositis")):
+        assert _read(text, concept)[0] == "present", (text, concept)
+
+
+def test_a_test_that_was_fine_still_denies():
+    assert _read("tested for TB and it's fine", "tuberculosis")[0] == "absent"
+    assert _read("they checked for cancer and its clear", "malignancy")[0] == "absent"
+    assert _read("her hep b test was fine", "hbv")[0] == "absent"
+    assert _read("screened for hep c before the rituximab and it was fine", "hcv")[0] == "absent"
+
+
+# --- "but ... still on it" after a course with its date ------------------------------------------
+
+def test_still_on_it_after_a_dated_course_is_taken_now():
+    for text, concept in (
+            ("she had cyclophosphamide in the spring but she is still on it every month", "cyclophosphamide"),
+            ("he had rituximab last year but hes still on it", "rituximab"),
+            ("i had tocilizumab first in 2023 but i am still on it", "tocilizumab"),
+            ("she had ivig in 2022, still on it every 4 weeks", "ivig")):
+        assert _read(text, concept) == CURRENT, (text, concept)
+
+
+def test_a_stop_after_the_course_still_ends_it():
+    assert _read("she had rituximab in 2023 but it was stopped in 2024", "rituximab")[2] == "past"
+    assert _read("he had cyclophosphamide in the spring", "cyclophosphamide") == PAST
+
+
+# --- a stop or harm given as one treatment's reason in a comma list ------------------------------
+
+def test_a_stop_for_a_harm_is_the_last_items_of_a_comma_list():
+    for text, kept, stopped in (
+            ("hcq, mmf stopped because of the diarrhoea", "hydroxychloroquine", "mycophenolate"),
+            ("she takes asacol, aza stopped because of her liver", "mesalazine", "azathioprine"),
+            ("my mum has sle. hcq, aza, mmf stopped because it upset her stomach", "azathioprine", "mycophenolate"),
+            ("benlysta, tacrolimus stopped because of tremor", "belimumab", "tacrolimus")):
+        assert _read(text, kept) == CURRENT, (text, kept)
+        assert _read(text, stopped) == PAST, (text, stopped)
+        assert _status(text, stopped) == "intolerant", (text, stopped)
+
+
+def test_a_stop_without_a_harm_keeps_the_list():
+    text = "mtx, hcq, pred stopped in june"
+    assert _read(text, "hydroxychloroquine") == PAST
+    assert _read(text, "prednisone") == PAST
+    text = "mtx and hcq stopped because of nausea"
+    assert _read(text, "methotrexate")[2] == "past"
+
+
+def test_a_harm_after_a_reason_word_and_it_is_the_stopped_treatments():
+    for text, concept in (
+            ("mmf stopped because it upset her stomach", "mycophenolate"),
+            ("they stopped the aza as it made her sick", "azathioprine"),
+            ("methotrexate was stopped because it made him vomit", "methotrexate")):
+        assert _status(text, concept) == "intolerant", (text, concept)
+    assert _status("she is on hcq as it helps her joints", "hydroxychloroquine") != "intolerant"
+
+
+def test_a_going_on_word_before_the_comma_keeps_the_treatment_taken():
+    for text, kept, harmed in (
+            ("uc since 2010. mesalazine forever, aza gave me pancreatitis", "mesalazine", "azathioprine"),
+            ("my daughter has uc, mesalazine always, azathioprine made her hair fall out", "mesalazine", "azathioprine"),
+            ("ivig monthly, mtx made her sick", "ivig", "methotrexate")):
+        assert _read(text, kept) == CURRENT, (text, kept)
+        assert _status(text, kept) != "intolerant", (text, kept)
+        assert _status(text, harmed) == "intolerant", (text, harmed)
+
+
+def test_a_dose_in_a_comma_list_keeps_its_items_taken():
+    text = "benlysta, mmf 2g, hcq made his eyes bad so stopped"
+    assert _status(text, "belimumab") != "intolerant"
+    assert _status(text, "mycophenolate") != "intolerant"
+    assert _status(text, "hydroxychloroquine") == "intolerant"
+    # a bare list keeps the outcome's reach
+    text = "IFX, ADA, UST failed."
+    assert all(_status(text, c) == "failed" for c in ("infliximab", "adalimumab", "ustekinumab"))
+
+
+# --- relatives: the one the whole message is about is the patient ------------------------------
+
+def test_a_relative_the_message_is_about_is_the_patient():
+    for text, concept in (
+            ("my sister has dermatomyositis, she is 40, mtx failed", "dermatomyositis"),
+            ("my brother has crohns, hes 31, humira gave him a rash so they stopped it", "crohns_disease")):
+        assert _read(text, concept) == CURRENT, (text, concept)
+    text = "my brother has crohns, hes 31, humira gave him a rash so they stopped it"
+    assert _read(text, "adalimumab") == PAST and _status(text, "adalimumab") == "intolerant"
+    facts = [f for f in extract("this is for my mum, she has lupus. her sister has myasthenia", today=TODAY)
+             if f.concept == "myasthenia_gravis"]
+    assert facts and all(f.family for f in facts)
