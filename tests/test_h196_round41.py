@@ -121,3 +121,34 @@ def test_a_relative_the_message_is_about_is_the_patient():
     facts = [f for f in extract("this is for my mum, she has lupus. her sister has myasthenia", today=TODAY)
              if f.concept == "myasthenia_gravis"]
     assert facts and all(f.family for f in facts)
+
+
+# --- one treatment of a list named again with its outcome ---------------------------------------
+
+def test_a_treatment_named_again_takes_the_outcome_alone():
+    for text, given, named in (
+            ("pred, ivig and rituximab, the rituximab didnt work", ("prednisone", "ivig"), "rituximab"),
+            ("my mum has myositis. pred, aza and ivig, the ivig didnt help at all", ("prednisone", "azathioprine"), "ivig"),
+            ("mtx, hcq and humira, the humira gave her a rash", ("methotrexate", "hydroxychloroquine"), "adalimumab")):
+        for concept in given:
+            assert _read(text, concept) == PAST, (text, concept)
+            assert _status(text, concept) not in ("failed", "intolerant"), (text, concept)
+        assert _status(text, named) in ("failed", "intolerant"), (text, named)
+
+
+def test_an_outcome_of_the_whole_list_still_reaches_it():
+    text = "she had mmf, aza and rituximab. mmf and aza didnt work"
+    assert _status(text, "mycophenolate") == "failed"
+    assert _status(text, "azathioprine") == "failed"
+    text = "tried mtx, leflunomide and sulfasalazine, none of them worked"
+    assert all(_status(text, c) == "failed" for c in ("methotrexate", "leflunomide", "sulfasalazine"))
+
+
+# --- "may" the month is no fear of a status ------------------------------------------------------
+
+def test_may_the_month_before_a_status_is_no_hedge():
+    for text, concept in (
+            ("finished hyper-cvad in may, mrd negative now", "mrd_negative"),
+            ("chemo ended last may, in remission since", "in_remission")):
+        assert _read(text, concept)[0] == "present", (text, concept)
+    assert _read("they say she may relapse", "relapsed_disease")[0] == "hypothetical"

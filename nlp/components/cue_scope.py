@@ -266,6 +266,16 @@ def _outcome_back_over_the_list(doc, graph) -> None:
         if m.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or m.direction.upper() != "BACKWARD":
             continue
         reached = [i for i, e in enumerate(ents) if any(x is m for x in e._.modifiers)]
+        names = {ents[i].kb_id_ or ents[i].text.casefold() for i in reached}
+        if len(names) == 1:
+            # one treatment named again ("pred, ivig and rituximab, the rituximab didnt work"): the
+            # outcome is its own; the items of its list before it were given, not failed (h196, round 41)
+            last = ents[reached[-1]]
+            again = [i for i, e in enumerate(ents) if i < reached[-1] and (e.kb_id_ or e.text.casefold()) in names
+                     and (not doc.has_annotation("SENT_START") or e.sent.start == last.sent.start)]
+            if again and not _terminated(last, m):
+                _over_the_list_before(doc, graph, ents, again[0], _PastOfAList(m))
+            continue
         if len(reached) < 2:
             continue
         start, end = m.modifier_span
@@ -284,6 +294,35 @@ def _outcome_back_over_the_list(doc, graph) -> None:
             before._.modifiers = tuple(before._.modifiers) + (m,)
             graph.edges.append((before, m))
             i -= 1
+
+
+class _PastOfAList:
+    """An outcome cue read, for the items of a list before the treatment it is said of, as
+    their history: given, with nothing said of how it went."""
+    category = "HISTORICAL"
+
+    def __init__(self, modifier):
+        self._modifier = modifier
+
+    def __getattr__(self, name):
+        return getattr(self._modifier, name)
+
+
+def _over_the_list_before(doc, graph, ents, i: int, cue) -> None:
+    """``cue`` given to the items joined as a list before ``ents[i]`` in its sentence, each
+    with no outcome, status or assertion cue of its own."""
+    while i > 0:
+        before, first = ents[i - 1], ents[i]
+        if doc.has_annotation("SENT_START") and before.sent.start != first.sent.start:
+            break
+        if any(x.category.startswith("THERAPY_") and x.category != "THERAPY_DOSE"
+               or x.category in ASSERTION_CATEGORIES or x.category == "HISTORICAL" for x in before._.modifiers):
+            break
+        if not _joined_in_list(doc, before, first, over_a_bracket=True, past_a_dose=True) or _terminated(before, cue):
+            break
+        before._.modifiers = tuple(before._.modifiers) + (cue,)
+        graph.edges.append((before, cue))
+        i -= 1
 
 
 def _pairs_over_a_bracket(doc, ents) -> list:
