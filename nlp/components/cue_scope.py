@@ -267,10 +267,12 @@ def _outcome_back_over_the_list(doc, graph) -> None:
             continue
         reached = [i for i, e in enumerate(ents) if any(x is m for x in e._.modifiers)]
         names = {ents[i].kb_id_ or ents[i].text.casefold() for i in reached}
-        if len(names) == 1:
-            # one treatment named again ("pred, ivig and rituximab, the rituximab didnt work"): the
-            # outcome is its own; the items of its list before it were given, not failed (h196, round 41)
-            last = ents[reached[-1]]
+        last = ents[reached[-1]] if reached else None
+        if (len(names) == 1 and not (reached[-1] > 0 and _joined_in_list(
+                doc, ents[reached[-1] - 1], last, over_a_bracket=False, past_a_dose=False))):
+            # one treatment named again, alone ("pred, ivig and rituximab, the rituximab didnt
+            # work"): the outcome is its own; the items of its list before it were given, not
+            # failed (h196, round 41)
             again = [i for i, e in enumerate(ents) if i < reached[-1] and (e.kb_id_ or e.text.casefold()) in names
                      and (not doc.has_annotation("SENT_START") or e.sent.start == last.sent.start)]
             if again and not _terminated(last, m):
@@ -779,12 +781,13 @@ def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
         return True
     if any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] < ent.start for m in ent._.modifiers):
         return True
-    if any(t.lower_ in vocabulary_words("own_clause_going_on_words") for t in doc[ent.end:comma]):
+    own_verb = start == subject.end     # the next treatment opens its own clause: "aza gave me ..."
+    if own_verb and any(t.lower_ in vocabulary_words("own_clause_going_on_words") for t in doc[ent.end:comma]):
         return True     # "mesalazine forever, aza gave me pancreatitis": taken on and on (h196, round 41)
     # a comma list before the outcome's own treatment holds a dose ("benlysta, mmf 2g, hcq made
     # his eyes bad"): the items taken, as "HCQ and pred 10mg, aza made her liver go funny"
     last = max(t.i for t in doc[ent.end:subject.start] if t.text == ",")
-    if last > comma and all(t.text == "," or t.lower_ in ("and", "&", "+") or t.ent_type_ in _KINDS or dose_part(t)
+    if own_verb and last > comma and all(t.text == "," or t.lower_ in ("and", "&", "+") or t.ent_type_ in _KINDS or dose_part(t)
                             for t in doc[ent.end:last]) and any(
             m.category == "THERAPY_DOSE" and ent.end <= m.modifier_span[0] and m.modifier_span[1] <= last
             for e in doc.ents if e.label_ in _KINDS and ent.end <= e.start < last for m in e._.modifiers):
