@@ -152,3 +152,15 @@ def test_may_the_month_before_a_status_is_no_hedge():
             ("chemo ended last may, in remission since", "in_remission")):
         assert _read(text, concept)[0] == "present", (text, concept)
     assert _read("they say she may relapse", "relapsed_disease")[0] == "hypothetical"
+
+
+# --- a worsening in its own clause as the reason for the next treatment --------------------------
+
+def test_a_worsening_before_a_switch_fails_the_treatment_before_it():
+    for text, failed, next_one in (
+            ("cyclophosphamide 2022, mmf, skin kept getting worse so rituximab since may", "mycophenolate", "rituximab"),
+            ("she was on aza, her rash kept getting worse so they started ivig", "azathioprine", "ivig"),
+            ("mtx, his ck kept going up... no sorry, hcq, his joints kept getting worse so humira now", "hydroxychloroquine", "adalimumab")):
+        assert _status(text, failed) == "failed", (text, failed)
+        assert _read(text, next_one) == CURRENT, (text, next_one)
+    assert _status("stopped pred, she got worse so back on it", "prednisone") != "failed"
