@@ -164,3 +164,18 @@ def test_a_worsening_before_a_switch_fails_the_treatment_before_it():
         assert _status(text, failed) == "failed", (text, failed)
         assert _read(text, next_one) == CURRENT, (text, next_one)
     assert _status("stopped pred, she got worse so back on it", "prednisone") != "failed"
+
+
+# --- a treatment with its own going-on word before a comma is its own clause --------------------
+
+def test_an_order_or_outcome_after_the_comma_is_not_the_going_on_treatments():
+    for text, kept, failed in (
+            ("my brother has dermatomyositis. ivig monthly, mtx then mmf, neither helped his muscles",
+             "ivig", ("methotrexate", "mycophenolate")),
+            ("hcq daily, mtx then leflunomide, both stopped working", "hydroxychloroquine", ("methotrexate", "leflunomide"))):
+        assert _read(text, kept) == CURRENT, (text, kept)
+        assert _status(text, kept) != "failed", (text, kept)
+        for concept in failed:
+            assert _status(text, concept) == "failed", (text, concept)
+    # a word of the whole list keeps it
+    assert _status("ivig monthly, mtx, nothing helped", "ivig") == "failed"

@@ -99,6 +99,7 @@ def cue_scope(doc):
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
             and not _stop_for_the_harm_of_the_next(doc, m, ent)
+            and not _cue_of_a_later_clause(doc, m, ent)
             and not _outcome_of_a_named_again(doc, m, ent)
             and not _outcome_before_a_new_item(doc, m, modifiers, ent)
             and not _onset_age_of_a_diagnosis(doc, m, ent)
@@ -720,6 +721,27 @@ def _hedge_after_a_stated_clause(doc, modifier, ent) -> bool:
 
 # cues that tell what became of a treatment in its own clause
 _OWN_CLAUSE = frozenset({"THERAPY_FAILED", "THERAPY_INTOLERANT", "THERAPY_CURRENT", "HISTORICAL"})
+
+
+def _cue_of_a_later_clause(doc, modifier, ent) -> bool:
+    """A treatment with a word of going on right after it and a comma ("ivig monthly, mtx then
+    mmf, neither helped his muscles") is a clause of its own: an order, stop or outcome said
+    after the comma of the treatments named there is theirs, not its (``own_clause_going_on_words``;
+    a bracket's schedule is no such clause: "IVIG (monthly since 2022), rituximab, without
+    sustained benefit"; a word of the whole list keeps it: "..., nothing helped"; h196, round 41)."""
+    if (modifier.category not in ("PRIOR", "HISTORICAL", "THERAPY_FAILED", "THERAPY_INTOLERANT")
+            or ent.label_ not in _KINDS or modifier.modifier_span[0] < ent.end):
+        return False
+    start, end = modifier.modifier_span
+    comma = next((t.i for t in doc[ent.end:start] if t.text == ","), None)
+    if comma is None or comma == ent.end or any(t.text in "()" for t in doc[ent.end:comma]):
+        return False
+    if not any(t.lower_ in vocabulary_words("own_clause_going_on_words") for t in doc[ent.end:comma]):
+        return False
+    if not any(e.label_ in _KINDS and comma < e.start and e.end <= start for e in doc.ents):
+        return False
+    whole = vocabulary_words("whole_list_outcome_words") - vocabulary_words("pair_outcome_words")
+    return not any(t.lower_ in whole for t in doc[max(0, start - 2):end])
 
 
 def _stop_for_the_harm_of_the_next(doc, modifier, ent) -> bool:
