@@ -179,3 +179,16 @@ def test_an_order_or_outcome_after_the_comma_is_not_the_going_on_treatments():
             assert _status(text, concept) == "failed", (text, concept)
     # a word of the whole list keeps it
     assert _status("ivig monthly, mtx, nothing helped", "ivig") == "failed"
+
+
+# --- a treatment named again with "the" keeps the outcome told of it ----------------------------
+
+def test_a_treatment_named_again_with_the_keeps_its_told_outcome():
+    from assertion_helpers import facts_at
+    for text, concept in (
+            ("humira, remicade, stelara all stopped working, the stelara lasted longest. skyrizi now", "ustekinumab"),
+            ("mtx and leflunomide both failed, the leflunomide was for 2 years", "leflunomide")):
+        assert [f.status for f in facts_at(text, concept, TODAY)] == ["failed", "failed"], (text, concept)
+    # a cue of its own decides
+    text = "mtx made me sick. now back on the mtx at a lower dose"
+    assert [f.status for f in facts_at(text, "methotrexate", TODAY)][-1] != "intolerant"

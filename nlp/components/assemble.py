@@ -761,6 +761,7 @@ class FactBuilder:
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
         _joined_goes_on(text, facts)    # "Ivosidenib + aza since 08/2026: blasts still 22%": both failing, taken now
+        _named_again_keeps_its_outcome(kept, facts)    # "..., stelara all stopped working, the stelara lasted longest"
         devices_in_place(text, facts)   # "had the coil put in last year": a device stays in until taken out
         denied_since(text, facts)       # "havent taken pred since 2022": taken before, not denied
         denied_with_exception(text, facts)   # "no DMARDs apart from methotrexate": one of them was had
@@ -2388,6 +2389,22 @@ def _joined_goes_on(text: str, facts: list[Fact]) -> None:
                 and first.date is None and not (first.negated or first.hypothetical or first.family)
                 and _JOINED.fullmatch(text, first.end, second.start) and _SINCE_AFTER.match(text, second.end)):
             first.ongoing, first.historical = True, False
+
+
+def _named_again_keeps_its_outcome(ents: list[Span], facts: list[Fact]) -> None:
+    """A treatment named again with "the" and no cue of its own ("humira, remicade, stelara all
+    stopped working, the stelara lasted longest") is the one the message already told the outcome
+    of: it failed or was not tolerated, and is over as told (h196, round 41). Only after an
+    earlier mention of the patient's own in the message, said to have failed or not tolerated."""
+    for i, (ent, fact) in enumerate(zip(ents, facts)):
+        if (ent.label_ not in ("DRUG", "PROCEDURE") or ent.start == 0 or ent._.modifiers or fact.status
+                or fact.negated or fact.hypothetical or fact.uncertain or fact.family or fact.date
+                or ent.doc[ent.start - 1].lower_ not in vocabulary_words("named_again_articles")):
+            continue
+        told = [f for e, f in zip(ents[:i], facts[:i]) if f.concept == fact.concept
+                and f.status in ("failed", "intolerant") and not (f.negated or f.hypothetical or f.family)]
+        if told:
+            fact.status, fact.historical, fact.ongoing = told[-1].status, told[-1].historical, told[-1].ongoing
 
 
 @lru_cache(maxsize=1)
