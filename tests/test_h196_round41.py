@@ -192,3 +192,14 @@ def test_a_treatment_named_again_with_the_keeps_its_told_outcome():
     # a cue of its own decides
     text = "mtx made me sick. now back on the mtx at a lower dose"
     assert [f.status for f in facts_at(text, "methotrexate", TODAY)][-1] != "intolerant"
+
+
+# --- a disease's small-letter short name opening a message before a comma and the age -----------
+
+def test_a_short_name_opening_before_the_age_is_the_disease():
+    for text, concept in (
+            ("uc, 41 m, since 2015. remicade stopped working", "ulcerative_colitis"),
+            ("ra, 58f, on mtx", "rheumatoid_arthritis"),
+            ("hi. ra, 62, mtx weekly", "rheumatoid_arthritis")):
+        assert _read(text, concept) == CURRENT, (text, concept)
+    assert not [f for f in extract("ms, 25 people came to the meeting", today=TODAY) if f.label == "CONDITION"]
