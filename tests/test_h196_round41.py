@@ -203,3 +203,13 @@ def test_a_short_name_opening_before_the_age_is_the_disease():
             ("hi. ra, 62, mtx weekly", "rheumatoid_arthritis")):
         assert _read(text, concept) == CURRENT, (text, concept)
     assert not [f for f in extract("ms, 25 people came to the meeting", today=TODAY) if f.label == "CONDITION"]
+
+
+# --- a bare age after a pregnancy said or denied -------------------------------------------------
+
+def test_a_bare_age_after_a_pregnancy_is_the_age():
+    for text, age in (("uc on mesalazine. not pregnant, 33", 33), ("crohns on humira. im pregnant, 29", 29)):
+        ages = [f.value for f in extract(text, today=TODAY) if f.label == "AGE"]
+        assert ages == [age], (text, ages)
+    assert not [f for f in extract("itp, pregnant, 20 weeks", today=TODAY) if f.label == "AGE"]
+    assert not [f for f in extract("not pregnant, 2 kids already", today=TODAY) if f.label == "AGE"]
