@@ -733,9 +733,11 @@ class FactBuilder:
                 # "MMF stopped in 2020, then back on 2g": stopped once, taken again now; "had to
                 # stop his mtx for a bit when he had covid, back on it now": a pause (h160, round 34)
                 fact.historical, fact.status = False, "current"
-            if (fact.status == "current" and fact.historical and fact.date is None and still_taken(ent)
-                    and _said_to_go_on(ent)):
-                fact.historical = False     # "tried methotrexate then MMF which I'm still on": MMF goes on
+            if (fact.status == "current" and fact.historical and (fact.date is None or _said_to_go_on(ent, after=True))
+                    and still_taken(ent) and _said_to_go_on(ent)):
+                # "tried methotrexate then MMF which I'm still on": MMF goes on; "she had
+                # cyclophosphamide in the spring but she is still on it": the date is its start
+                fact.historical = False
             if (fact.status == "current" and fact.historical and fact.date is None and _now_then_course(ent)):
                 fact.historical = False     # "Now gemcitabine x3 cycles": the cycles given so far of a course taken now
             if (fact.status == "failed" and not (fact.historical or fact.ongoing or fact.negated or fact.family)
@@ -768,6 +770,7 @@ class FactBuilder:
                 fact.historical = False     # "tried A and B, C now, not much better": C is taken now
         self.ongoing_item(kept, facts)  # "12/2024 (voriconazole, ongoing)": its item ends in "ongoing"
         _joined_goes_on(text, facts)    # "Ivosidenib + aza since 08/2026: blasts still 22%": both failing, taken now
+        _named_again_keeps_its_outcome(kept, facts)    # "..., stelara all stopped working, the stelara lasted longest"
         devices_in_place(text, facts)   # "had the coil put in last year": a device stays in until taken out
         denied_since(text, facts)       # "havent taken pred since 2022": taken before, not denied
         denied_with_exception(text, facts)   # "no DMARDs apart from methotrexate": one of them was had
@@ -2132,13 +2135,15 @@ def _restarted(ent: Span) -> bool:
     return bool(restarts) and max(restarts) > max(ends, default=-1) and max(restarts) > ent.start
 
 
-def _said_to_go_on(ent: Span) -> bool:
+def _said_to_go_on(ent: Span, after: bool = False) -> bool:
     """A "current" cue of the treatment with a word of ``goes_on_words`` in it ("which I'm
     still on", "venetoclax ongoing"; a bare "now" is none: "im off the steroids now"), and no
     current cue of it said in the past (``goes_on_not_after`` in or just before it: "she was
-    still on prednisone when she got pregnant")."""
+    still on prednisone when she got pregnant"). With ``after``, only cues said after the
+    treatment count ("had rituximab last year but hes still on it"; h196, round 41)."""
     doc = ent.doc
-    cues = [m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_CURRENT"]
+    cues = [m.modifier_span for m in ent._.modifiers if m.category == "THERAPY_CURRENT"
+            and (not after or m.modifier_span[0] >= ent.end)]
     words, past = vocabulary_words("goes_on_words"), vocabulary_words("goes_on_not_after")
     return (any(t.lower_ in words for start, end in cues for t in doc[start:end])
             and not any(t.lower_ in past for start, end in cues for t in doc[max(0, start - 2):end]))
@@ -2407,6 +2412,22 @@ def _joined_goes_on(text: str, facts: list[Fact]) -> None:
                 and first.date is None and not (first.negated or first.hypothetical or first.family)
                 and _JOINED.fullmatch(text, first.end, second.start) and _SINCE_AFTER.match(text, second.end)):
             first.ongoing, first.historical = True, False
+
+
+def _named_again_keeps_its_outcome(ents: list[Span], facts: list[Fact]) -> None:
+    """A treatment named again with "the" and no cue of its own ("humira, remicade, stelara all
+    stopped working, the stelara lasted longest") is the one the message already told the outcome
+    of: it failed or was not tolerated, and is over as told (h196, round 41). Only after an
+    earlier mention of the patient's own in the message, said to have failed or not tolerated."""
+    for i, (ent, fact) in enumerate(zip(ents, facts)):
+        if (ent.label_ not in ("DRUG", "PROCEDURE") or ent.start == 0 or ent._.modifiers or fact.status
+                or fact.negated or fact.hypothetical or fact.uncertain or fact.family or fact.date
+                or ent.doc[ent.start - 1].lower_ not in vocabulary_words("named_again_articles")):
+            continue
+        told = [f for e, f in zip(ents[:i], facts[:i]) if f.concept == fact.concept
+                and f.status in ("failed", "intolerant") and not (f.negated or f.hypothetical or f.family)]
+        if told:
+            fact.status, fact.historical, fact.ongoing = told[-1].status, told[-1].historical, told[-1].ongoing
 
 
 @lru_cache(maxsize=1)

@@ -98,6 +98,8 @@ def cue_scope(doc):
             and not _older_value_in_bracket(doc, m, closes, ent)
             and not _past_of_a_later_treatment(doc, m, ent)
             and not _outcome_of_its_own_subject(doc, m, ent)
+            and not _stop_for_the_harm_of_the_next(doc, m, ent)
+            and not _cue_of_a_later_clause(doc, m, ent)
             and not _outcome_of_a_named_again(doc, m, ent)
             and not _outcome_before_a_new_item(doc, m, modifiers, ent)
             and not _onset_age_of_a_diagnosis(doc, m, ent)
@@ -265,6 +267,18 @@ def _outcome_back_over_the_list(doc, graph) -> None:
         if m.category not in ("THERAPY_FAILED", "THERAPY_INTOLERANT") or m.direction.upper() != "BACKWARD":
             continue
         reached = [i for i, e in enumerate(ents) if any(x is m for x in e._.modifiers)]
+        names = {ents[i].kb_id_ or ents[i].text.casefold() for i in reached}
+        last = ents[reached[-1]] if reached else None
+        if (len(names) == 1 and not (reached[-1] > 0 and _joined_in_list(
+                doc, ents[reached[-1] - 1], last, over_a_bracket=False, past_a_dose=False))):
+            # one treatment named again, alone ("pred, ivig and rituximab, the rituximab didnt
+            # work"): the outcome is its own; the items of its list before it were given, not
+            # failed (h196, round 41)
+            again = [i for i, e in enumerate(ents) if i < reached[-1] and (e.kb_id_ or e.text.casefold()) in names
+                     and (not doc.has_annotation("SENT_START") or e.sent.start == last.sent.start)]
+            if again and not _terminated(last, m):
+                _over_the_list_before(doc, graph, ents, again[0], _PastOfAList(m))
+            continue
         if len(reached) < 2:
             continue
         start, end = m.modifier_span
@@ -283,6 +297,35 @@ def _outcome_back_over_the_list(doc, graph) -> None:
             before._.modifiers = tuple(before._.modifiers) + (m,)
             graph.edges.append((before, m))
             i -= 1
+
+
+class _PastOfAList:
+    """An outcome cue read, for the items of a list before the treatment it is said of, as
+    their history: given, with nothing said of how it went."""
+    category = "HISTORICAL"
+
+    def __init__(self, modifier):
+        self._modifier = modifier
+
+    def __getattr__(self, name):
+        return getattr(self._modifier, name)
+
+
+def _over_the_list_before(doc, graph, ents, i: int, cue) -> None:
+    """``cue`` given to the items joined as a list before ``ents[i]`` in its sentence, each
+    with no outcome, status or assertion cue of its own."""
+    while i > 0:
+        before, first = ents[i - 1], ents[i]
+        if doc.has_annotation("SENT_START") and before.sent.start != first.sent.start:
+            break
+        if any(x.category.startswith("THERAPY_") and x.category != "THERAPY_DOSE"
+               or x.category in ASSERTION_CATEGORIES or x.category == "HISTORICAL" for x in before._.modifiers):
+            break
+        if not _joined_in_list(doc, before, first, over_a_bracket=True, past_a_dose=True) or _terminated(before, cue):
+            break
+        before._.modifiers = tuple(before._.modifiers) + (cue,)
+        graph.edges.append((before, cue))
+        i -= 1
 
 
 def _pairs_over_a_bracket(doc, ents) -> list:
@@ -318,8 +361,12 @@ def _outcome_said_of_it(doc, graph) -> None:
             continue
         if doc[start].lower_ in pronouns:
             start += 1          # the pronoun opens the cue itself ("it gave her")
-        if doc[start - 1].lower_ not in pronouns or doc[start - 2].lower_ not in joiners:
+        reasons = vocabulary_words("outcome_of_it_reason_joiners")
+        if doc[start - 1].lower_ not in pronouns or doc[start - 2].lower_ not in joiners | reasons:
             continue
+        # a reason after a stop ("mmf stopped because it upset her stomach"): the stop's words
+        # may stand between the treatment and the reason (h196, round 41)
+        stop_words = vocabulary_words("outcome_of_it_stop_words") if doc[start - 2].lower_ in reasons else frozenset()
         at = start - 2
         if at > 0 and doc[at - 1].text == ",":
             at -= 1
@@ -328,7 +375,7 @@ def _outcome_said_of_it(doc, graph) -> None:
             continue
         # its dose, or when it was taken ("azathioprine at the start but it made her liver bad")
         times = vocabulary_words("outcome_of_it_time_words")
-        if not all(dose_part(t) or t.like_num or t.lower_ in times for t in doc[ent.end:at]):
+        if not all(dose_part(t) or t.like_num or t.lower_ in times or t.lower_ in stop_words for t in doc[ent.end:at]):
             continue
         if any(x.category.startswith("THERAPY_") and x.category != "THERAPY_DOSE" for x in ent._.modifiers):
             continue
@@ -676,6 +723,58 @@ def _hedge_after_a_stated_clause(doc, modifier, ent) -> bool:
 _OWN_CLAUSE = frozenset({"THERAPY_FAILED", "THERAPY_INTOLERANT", "THERAPY_CURRENT", "HISTORICAL"})
 
 
+def _cue_of_a_later_clause(doc, modifier, ent) -> bool:
+    """A treatment with a word of going on right after it and a comma ("ivig monthly, mtx then
+    mmf, neither helped his muscles") is a clause of its own: an order, stop or outcome said
+    after the comma of the treatments named there is theirs, not its (``own_clause_going_on_words``;
+    a bracket's schedule is no such clause: "IVIG (monthly since 2022), rituximab, without
+    sustained benefit"; a word of the whole list keeps it: "..., nothing helped"; h196, round 41)."""
+    if (modifier.category not in ("PRIOR", "HISTORICAL", "THERAPY_FAILED", "THERAPY_INTOLERANT")
+            or ent.label_ not in _KINDS or modifier.modifier_span[0] < ent.end):
+        return False
+    start, end = modifier.modifier_span
+    comma = next((t.i for t in doc[ent.end:start] if t.text == ","), None)
+    if comma is None or comma == ent.end or any(t.text in "()" for t in doc[ent.end:comma]):
+        return False
+    if not any(t.lower_ in vocabulary_words("own_clause_going_on_words") for t in doc[ent.end:comma]):
+        return False
+    if not any(e.label_ in _KINDS and comma < e.start and e.end <= start for e in doc.ents):
+        return False
+    whole = vocabulary_words("whole_list_outcome_words") - vocabulary_words("pair_outcome_words")
+    return not any(t.lower_ in whole for t in doc[max(0, start - 2):end])
+
+
+def _stop_for_the_harm_of_the_next(doc, modifier, ent) -> bool:
+    """A stop whose reason is a harm ("hcq, mmf stopped because of the diarrhoea", "asacol, aza
+    stopped because of her liver", "hcq, aza, mmf stopped because it upset her stomach"): a
+    harm is one treatment's, so the stop and the harm are the treatment's right before the
+    stop; the items before it in a list of commas alone are taken (a stop with no harm keeps
+    the list: "mtx, hcq, pred stopped in june"; "mtx and hcq stopped because of nausea" keeps
+    both; h196, round 41)."""
+    if modifier.category not in ("HISTORICAL", "THERAPY_INTOLERANT") or ent.label_ not in _KINDS:
+        return False
+    start = modifier.modifier_span[0]
+    if start < ent.end:
+        return False
+    items = [e for e in doc.ents if e.label_ in _KINDS and ent.start <= e.start and e.end <= start]
+    if len(items) < 2 or items[0] != ent:
+        return False
+    if not all(re.fullmatch(r"\s*,\s*", doc.text[a.end_char:b.start_char]) for a, b in zip(items, items[1:])):
+        return False
+    graph = doc_value(doc, "context_graph", None)
+    cues = getattr(graph, "modifiers", None) or ()
+    sentence = doc[start].sent.start if doc.has_annotation("SENT_START") else None
+
+    def same_sentence(m) -> bool:
+        return sentence is None or (ent.sent.start == sentence and doc[m.modifier_span[0]].sent.start == sentence)
+    # the stop right after the last item ("mmf stopped"), then a harm after it in its sentence
+    stops = [m for m in cues if m.category == "HISTORICAL" and m.modifier_span[0] >= items[-1].end
+             and not doc.text[items[-1].end_char:doc[m.modifier_span[0]].idx].strip() and same_sentence(m)]
+    return any(s.modifier_span[1] <= h.modifier_span[0] and same_sentence(h)
+               and (modifier is s or modifier is h)
+               for s in stops for h in cues if h.category == "THERAPY_INTOLERANT")
+
+
 def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
     """A failure or a harm said right after a treatment of its own clause ("on pred and
     tacrolimus, rituximab didnt help", "HCQ and pred 10mg, aza made her liver go funny"): the
@@ -703,6 +802,17 @@ def _outcome_of_its_own_subject(doc, modifier, ent) -> bool:
         # but stopped, canakinumab gave him a bad reaction"): the next one's harm is not its
         return True
     if any(m.category == "THERAPY_CURRENT" and m.modifier_span[0] < ent.start for m in ent._.modifiers):
+        return True
+    own_verb = start == subject.end     # the next treatment opens its own clause: "aza gave me ..."
+    if own_verb and any(t.lower_ in vocabulary_words("own_clause_going_on_words") for t in doc[ent.end:comma]):
+        return True     # "mesalazine forever, aza gave me pancreatitis": taken on and on (h196, round 41)
+    # a comma list before the outcome's own treatment holds a dose ("benlysta, mmf 2g, hcq made
+    # his eyes bad"): the items taken, as "HCQ and pred 10mg, aza made her liver go funny"
+    last = max(t.i for t in doc[ent.end:subject.start] if t.text == ",")
+    if own_verb and last > comma and all(t.text == "," or t.lower_ in ("and", "&", "+") or t.ent_type_ in _KINDS or dose_part(t)
+                            for t in doc[ent.end:last]) and any(
+            m.category == "THERAPY_DOSE" and ent.end <= m.modifier_span[0] and m.modifier_span[1] <= last
+            for e in doc.ents if e.label_ in _KINDS and ent.end <= e.start < last for m in e._.modifiers):
         return True
     # the list before the comma ("HCQ and pred 10mg", "MMF 2g and HCQ"), joined by "and",
     # holds a dose

@@ -69,6 +69,8 @@ class StatusWords:
         self.not_reached = re.compile(r"(?:%s)\s*$" % reached["before"], re.IGNORECASE) if reached.get("before") else None
         self.not_reached_by = re.compile(r"\s*(?:%s)\s*$" % reached["treatment_gap"], re.IGNORECASE) if reached.get("treatment_gap") else None
         self.feared = frozenset(w.lower() for w in vocabulary.get("status_feared_by") or ())
+        self.feared_months = frozenset(w.lower() for w in vocabulary.get("status_feared_months") or ())
+        self.month_after = frozenset(w.lower() for w in vocabulary.get("status_feared_month_after") or ())
         # a status the next word makes none ("hasn't had any treatment since 2019")
         self.not_followed_by = {str(k): frozenset(str(w).lower() for w in v or ())
                                 for k, v in (vocabulary.get("status_not_followed_by") or {}).items()}
@@ -329,8 +331,9 @@ class StatusWords:
         tokens = doc[max(sentence.start, start - _WINDOW):start]
         before = [t.lower_ for t in tokens]
         after = [t.lower_ for t in doc[end:min(sentence.end, end + 2)]]
-        if any(w in self.feared for w in before):
-            fact.hypothetical = True
+        if any(w in self.feared and not (w in self.feared_months and i > 0 and before[i - 1] in self.month_after)
+               for i, w in enumerate(before)):
+            fact.hypothetical = True    # "if it relapses"; not the month of "finished chemo in may, MRD negative"
         elif (any(w in self.denied for w in before) and not self._for_a_denied_treatment(tokens)
               and not _denial_closed(tokens, self.denied)) or "free" in after:
             fact.negated = True     # "relapse-free"

@@ -71,6 +71,13 @@ def _duration_unit(word: str) -> bool:
     unit = (vocabulary().get("time_units") or {}).get(word)
     return unit in ("month", "year", "decade")
 
+def _an_age(token) -> bool:
+    """A whole number a person's age may be (1 to 110), alone or with its sex letter glued
+    ("41", "58f")."""
+    text = token.text.lower().rstrip("fm")
+    return text.isdigit() and 1 <= int(text) <= 110
+
+
 class _Sense(NamedTuple):
     """One entry of ``other_senses`` (data/nlp/extraction.yaml): the words that show an
     abbreviation means something else, and the concept it then is (None: dropped)."""
@@ -463,6 +470,11 @@ class EntityRecognizer:
                 and (doc[end].lower_ in vocabulary_words("disease_slot_the_verbs")
                      or doc[end].lower_ in vocabulary_words("disease_slot_opening_next"))):
             return True     # opening a message or sentence before a verb ("uc flaring again", "ra for 6 yrs"; h140, round 30)
+        if ((start == 0 or doc[start - 1].text in (".", "!", "?", "\n") or doc[start - 1].is_space)
+                and end + 1 < len(doc) and doc[end].text == "," and _an_age(doc[end + 1])
+                and (end + 2 >= len(doc) or not doc[end + 1].text.isdigit()
+                     or doc[end + 2].lower_ in vocabulary_words("age_after_opening_words"))):
+            return True     # ... or before a comma and the age ("uc, 41 m, since 2015", "ra, 58"; h196, round 41)
         if ((start == 0 or doc[start - 1].text in (".", "!", "?", "\n", ",") or doc[start - 1].is_space)
                 and end + 1 < len(doc) and doc[end].like_num and _duration_unit(doc[end + 1].lower_)):
             return True     # ... or before how long ("uc 10 yrs. tried mesalazine", "ra 12 years"; h155, round 33)
