@@ -172,8 +172,9 @@ def answer(key: str, form: str | None, options: list[str], truth: Profile) -> st
         return "no"                              # took it, not now
     if kind == "therapy_count":
         return str(sum(1 for f in truth.facts if f.label == "DRUG" and f.status == "failed"))
-    if kind == "diagnosis_any" and concept is None:
-        # "Any of these diagnoses?" / "Diagnosis?" (the open question): the person names theirs
+    if kind in ("diagnosis", "diagnosis_any") and concept is None:
+        # "Any of these diagnoses?" / "Diagnosis?" (the open question, key "diagnosis"; was
+        # answered "yes" as a yes/no question; h200, round 41): the person names theirs
         said = [f for f in truth.facts if f.label == "CONDITION" and not f.negated and f.text]
         return said[0].text if said else (_option(options, "none") or "none")
     if kind in _YES_NO_LABELS:

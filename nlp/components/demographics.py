@@ -317,6 +317,8 @@ class PatternFacts:
             return self._town_before(doc, match, found) or found
         if match.row.get("kind") in ("town", "asked_town"):
             return self._town(doc, place, start)
+        if match.row.get("kind") == "town_country":
+            return self._town_country(doc, place, start)
         if len(words) > 1 and words[0].lower() in self.place_articles and words[1][:1].isupper():
             start += place.index(words[1], len(words[0]))     # "the Netherlands", "the UK"
             words = words[1:]
@@ -377,6 +379,22 @@ class PatternFacts:
         # a town written in small letters is named as a place is ("hangzhou": Hangzhou)
         name = town if any(c.isupper() for c in town) else " ".join(w[:1].upper() + w[1:] for w in town.split())
         return self._candidate(doc, start, start + len(town), "LOCATION", name, {})
+
+    def _town_country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
+        """Age, sex, place ("lupus 35 f uk.", "ssc 39 f shenyang", "21 m, manchester uk"; h200,
+        round 41): one word is a town as ``_town`` reads one, or a country (a word of two
+        letters only as a country: "35 f so" names no place); two words only as a town then
+        its country ("manchester uk": "Manchester, uk", as "Dublin, Ireland" is read)."""
+        words = place.split()
+        if len(words) == 1:
+            if len(place) < 3 and place_key(place) not in countries():
+                return []
+            return self._town(doc, place, start)
+        town, country = words[0], words[-1]
+        if place_key(country) not in countries() or place_key(town) in countries() or self._no_town([town.lower()]):
+            return []
+        found = self._candidate(doc, start, start + len(place), "LOCATION", f"{town[:1].upper()}{town[1:]}, {country}", {})
+        return found
 
     def _country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
         """The longest run of the place's first words that is a country of data/places.yaml
