@@ -231,7 +231,8 @@ def _hash(text: str) -> str:
 # 181: lead, round 43: patterns (location): a capitalised town alone before its country's comma is kept with it ("Dublin, Ireland"); lay_diagnoses: leukaemia cells in the spinal fluid are one CNS mention only after a denial; ConText: "had to come off" not tolerated, "but the protein is still high" failed, "was started on X" / "put back on 20mg X" taken now.
 # 182: h194, round 40: criteria cues: a lone lower-case word closed by a full stop ("cetuximab.") is a wrapped sentence's end; a compared value before a score's name ("Less than 30 Karnofsky score"); terminology: the Lansky play-performance scale (a score; Karnofsky and Lansky on one line stay the team's); an exemption bracket closing a list ("cirrhosis, chronic liver disease (unless considered stable ...)") keeps the team's check on every item (cues list_exemption).
 # 183: h193, round 40: terminology `lasting` (a chronic disease told with the date it began is present in any window: "asthma since 2005" is asthma in the 10 years up to Visit 1); ConText: "a 5-year history of X" ongoing, "but it's fine with an inhaler" controlled, not denied; lay diagnoses: dizziness for 3+ months is chronic dizziness, breathlessness/tiredness since COVID is the post-COVID condition; CSD synonyms; a bracketed restatement inside a term ("keyhole (arthroscopic) shoulder surgery").
-PLAN_VERSION = "183"
+# 184: h200, round 41: terminology: the kinds of multiple sclerosis are concepts of their own (relapsing, progressive, primary and secondary progressive; "relapsing ms" was any MS); patterns: age, sex, place in a terse message ("lupus 35 f uk.", "ssc 39 f shenyang", "21 m, manchester uk"); "MM" right after an age and sex or before a transplant is myeloma.
+PLAN_VERSION = "184"
 
 
 def flatten(record: dict) -> tuple[list[str], dict[str, dict]]:
