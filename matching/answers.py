@@ -50,7 +50,7 @@ def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact
     if kind == "diagnosis_open":      # the person's own words: read as free text
         return []
     if question.form == "yes_no":
-        if says(reply, "no"):
+        if says(reply, "no") or denies_all(reply):     # "she never had any of them" to a class's question
             return _yes_no(question, text, False)
         if says_yes(reply):
             return _yes_no(question, text, True)
@@ -299,9 +299,34 @@ def _diagnoses(question, text: str, reply: str) -> list[Fact]:
             abbreviations = ()
         if any(_mentions(reply, n) for n in names) or any(re.search(rf"\b{re.escape(a)}\b", text) for a in abbreviations):
             chosen.append(concept)
-    if not chosen and not says(reply, "none"):
+    if not chosen and not (says(reply, "none") or denies_all(reply)):
         return []
     return [_fact(question, text, "CONDITION", c, negated=c not in chosen) for c in question.concepts]
+
+
+def _without_subject(reply: str) -> str:
+    """The reply without the one it is about opening it ("she never had any of them" -> "never
+    had any of them"; ``answers.reply_subjects``, each dropped once, longest first)."""
+    for _ in range(2):      # "well she never ...", "actually i have never ..."
+        phrase = next((p for p in load_question_texts().answers["reply_subjects"]
+                       if (rest := _after(reply, p)) is not None and rest[:1].isspace()), None)
+        if phrase is None:
+            break
+        reply = reply[len(phrase):].lstrip(" ,")
+    return reply
+
+
+def denies_all(reply: str) -> bool:
+    """The reply denies every item of a group question: after the one it is about, it opens
+    with a denial ("never", "no", "don't", "none"; ``answers.never``, ``answers.no``,
+    ``answers.none``) and names the list as a whole ("she never had any of them actually",
+    "i dont have any of those", "he hasnt had any of these"; ``answers.any_of_them``); h200,
+    round 41."""
+    rest = _without_subject(reply)
+    if rest == reply and not says(reply, "none"):
+        return False        # no one it is about before it: a plain "no" or "none" is read as before
+    return (says(rest, "never") or says(rest, "no") or says(rest, "none") or says(rest, "not_had")) and any(
+        _mentions(rest, phrase) for phrase in load_question_texts().answers["any_of_them"])
 
 
 def _mentions(reply: str, phrase: str) -> bool:
