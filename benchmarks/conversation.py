@@ -316,21 +316,29 @@ def run(engine: Any, personas: list[dict[str, Any]], extract: Any) -> list[dict[
 def run_real(engine: Any, personas: list[dict[str, Any]], extract: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Each persona as scripted on a store holding the real registry records too: questions
     before results, and before results led by one of the persona's own trials."""
+    from bot.trial_notes import offered  # start-up: the chat's own choice of the trials it offers
+
     stamp = time.time_ns()
-    before, right, never, each = [], [], [], []
+    before, right, never, none_open, each = [], [], [], [], []
     for n, (persona, row) in enumerate(zip(personas, rows)):
         truth = Profile().add(extract(persona["truth"], today=TODAY))
         # the persona's own trials: the bundled ones its reference conversation keeps open, and
-        # the registry trials for its very condition still open with every fact known
-        own = {t for t, verdict in row["reference"].items() if verdict != "ineligible"} | {
-            r.trial["id"] for r in engine.match(truth, engine.trials, today=TODAY)
-            if r.verdict != "ineligible" and r.condition_fit >= EXACT_FIT}
+        # the registry trials for its very condition still open with every fact known; of them
+        # only those the chat offers (recruiting on the registry record: a bundled trial whose
+        # record says "unknown" is never listed, so it cannot come first; h200, round 41)
+        matched = engine.match(truth, engine.trials, today=TODAY)
+        shown = {r.trial["id"] for r in offered(matched, engine.store.db)[0]}
+        own = ({t for t, verdict in row["reference"].items() if verdict != "ineligible"} | {
+            r.trial["id"] for r in matched if r.verdict != "ineligible" and r.condition_fit >= EXACT_FIT}) & shown
         played = converse(engine, f"cli:real-{n}-{stamp}", persona, truth)
         reached, first = _first_right(played["events"], own)
         before.append(first)
         each.append({"id": persona["id"], "split": persona["split"], "questions_before_results": first,
-                     "questions_before_right_trial": reached, "first_trial": _first_trial(played["events"])})
-        if reached is None:
+                     "questions_before_right_trial": reached, "first_trial": _first_trial(played["events"]),
+                     "open_trials": len(own)})
+        if not own:
+            none_open.append(persona["id"])      # no trial of theirs is open: "none fits" is the right reply
+        elif reached is None:
             never.append(persona["id"])
         else:
             right.append(reached)
@@ -338,7 +346,7 @@ def run_real(engine: Any, personas: list[dict[str, Any]], extract: Any, rows: li
             "questions_before_results": percentiles(before, (50,), digits=0) if before else {},
             "right_trial_first": len(right),
             "questions_before_right_trial": percentiles(right, (50,), digits=0) if right else {},
-            "right_trial_never_first": never, "conversations": each}
+            "right_trial_never_first": never, "no_open_trial": none_open, "conversations": each}
 
 
 def report(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -412,7 +420,8 @@ def bench_conversation(args: Any) -> dict[str, Any]:
             result["table"] += [
                 ("real records: questions before results p50 / max", f"{q['p50']:g} / {q['max']:g}"),
                 ("real records: right trial first (questions before it p50 / max)",
-                 f"{real['right_trial_first']}/{real['personas']}" + (f" ({r['p50']:g} / {r['max']:g})" if r else ""))]
+                 f"{real['right_trial_first']}/{real['personas'] - len(real['no_open_trial'])}" + (f" ({r['p50']:g} / {r['max']:g})" if r else "")),
+                ("real records: personas with no open trial of theirs", len(real["no_open_trial"]))]
     return result
 
 

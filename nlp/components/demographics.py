@@ -314,6 +314,8 @@ class PatternFacts:
         start = match.group_spans["place"][0]
         if match.row.get("kind") in ("country", "asked_country"):
             found = self._country(doc, place, start)
+            if not found and match.row.get("kind") == "country":
+                return self._town_country(doc, place, start)    # "..., sao paulo brazil" (h200, round 41)
             return self._town_before(doc, match, found) or found
         if match.row.get("kind") in ("town", "asked_town"):
             return self._town(doc, place, start)
@@ -383,18 +385,26 @@ class PatternFacts:
     def _town_country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
         """Age, sex, place ("lupus 35 f uk.", "ssc 39 f shenyang", "21 m, manchester uk"; h200,
         round 41): one word is a town as ``_town`` reads one, or a country (a word of two
-        letters only as a country: "35 f so" names no place); two words only as a town then
-        its country ("manchester uk": "Manchester, uk", as "Dublin, Ireland" is read)."""
+        letters only as a country: "35 f so" names no place); more words only as a town of one
+        or two words then its country ("manchester uk": "Manchester, uk", as "Dublin, Ireland"
+        is read; a country said last: "..., sao paulo brazil")."""
         words = place.split()
         if len(words) == 1:
             if len(place) < 3 and place_key(place) not in countries():
                 return []
             return self._town(doc, place, start)
-        town, country = words[0], words[-1]
-        if place_key(country) not in countries() or place_key(town) in countries() or self._no_town([town.lower()]):
-            return []
-        found = self._candidate(doc, start, start + len(place), "LOCATION", f"{town[:1].upper()}{town[1:]}, {country}", {})
-        return found
+        for size in (2, 1):         # "sao paulo brazil", "manchester uk", "austin united states"
+            town_words, country_words = words[:-size], words[-size:]
+            country = " ".join(country_words)
+            if not 1 <= len(town_words) <= 2 or place_key(country) not in countries():
+                continue
+            town = " ".join(town_words)
+            if place_key(town) in countries() or place_key(town) in regions() or self._no_town([w.lower() for w in town_words]):
+                return []
+            end = start + place.rindex(country_words[-1]) + len(country_words[-1])
+            name = town if any(c.isupper() for c in town) else " ".join(w[:1].upper() + w[1:] for w in town_words)
+            return self._candidate(doc, start, end, "LOCATION", f"{name}, {country}", {})
+        return []
 
     def _country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
         """The longest run of the place's first words that is a country of data/places.yaml
