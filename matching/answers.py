@@ -322,11 +322,22 @@ def denies_all(reply: str) -> bool:
     ``answers.none``) and names the list as a whole ("she never had any of them actually",
     "i dont have any of those", "he hasnt had any of these"; ``answers.any_of_them``); h200,
     round 41."""
+    answers = load_question_texts().answers
     rest = _without_subject(reply)
     if rest == reply and not says(reply, "none"):
         return False        # no one it is about before it: a plain "no" or "none" is read as before
-    return (says(rest, "never") or says(rest, "no") or says(rest, "none") or says(rest, "not_had")) and any(
-        _mentions(rest, phrase) for phrase in load_question_texts().answers["any_of_them"])
+    denial = next((p for section in ("never", "no", "none") for p in answers[section]
+                   if _after(rest, p) is not None), None)
+    if denial is None:
+        return False
+    after = rest[len(denial):]
+    whole = next((m for p in answers["any_of_them"] if (m := re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", after))), None)
+    if whole is None:
+        return False
+    # only having words between ("never had", "has never been diagnosed with"): "never
+    # responded to any of them" says how they went (``answers.having_words``)
+    between = re.findall(r"[a-z']+", after[:whole.start()])
+    return all(w in answers["having_words"] for w in between)
 
 
 def _mentions(reply: str, phrase: str) -> bool:
