@@ -201,3 +201,22 @@ def test_a_treatment_that_failed_is_no_denial():
 def test_answerer_names_the_diagnosis_to_the_open_question(truth, said):
     profile = Profile().add(extract(truth, today=TODAY))
     assert answer("diagnosis", "choice", ["Not sure"], profile) == said
+
+
+# --- age, sex, place is a person introducing themself, not a clinician's case summary ----------
+
+@pytest.mark.parametrize("message", ["21 m, manchester uk", "35 f, leeds", "44 m, sao paulo brazil"])
+def test_age_sex_place_is_no_case_summary(tmp_path, message):
+    from bundled_engine import talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    reply = talk(engine, "a", message)[0]
+    assert "Clinician mode" not in reply
+    assert tracker_of(engine, "a").role != "clinician"
+
+
+@pytest.mark.parametrize("message", ["62F SSc-ILD, FVC 58%", "67M MM, post-ASCT in VGPR after VRd induction, Berlin"])
+def test_a_case_summary_stays_a_clinicians(tmp_path, message):
+    from bundled_engine import talk
+    engine = bundled_engine(tmp_path / "t.db", today=TODAY)
+    talk(engine, "a", message)
+    assert tracker_of(engine, "a").role == "clinician"
