@@ -1,8 +1,7 @@
 """Round 41 (h200): the round-41 personas of data/bench_personas.yaml and what driving them
 (and a few conversations by hand) showed, each on phrasings of its own: a terse message's
 age, sex and place ("lupus 35 f uk.", "ssc 39 f shenyang", "21 m, manchester uk"); a town
-then its country said last ("..., sao paulo brazil"); the kinds of multiple sclerosis as
-concepts of their own ("relapsing ms"); "MM" after an age and sex or before a transplant is
+then its country said last ("..., sao paulo brazil"); "relapsing ms" is multiple sclerosis; "MM" after an age and sex or before a transplant is
 myeloma; a denial of "any of them" after the one it is about answers every item of a group
 question ("she never had any of them actually"); the bench's answerer names the diagnosis to
 the open question, and counts as "right first" only trials the chat offers."""
@@ -12,7 +11,6 @@ import pytest
 
 from benchmarks.conversation import TODAY, answer, load_personas
 from core.facts import Profile
-from data.terminology import load_terminology
 from matching.answers import answer_to_facts
 from matching.questions import build_question
 from nlp.pipeline import extract
@@ -104,30 +102,16 @@ def test_place_of_a_terse_opening_is_not_asked(engine, opening, place):
     assert "Which city" not in first
 
 
-# --- the kinds of multiple sclerosis ----------------------------------------------------------
+# --- "relapsing ms" is multiple sclerosis (its kinds stay terms of it: the MS trial's registry
+# conditions name relapsing and secondary progressive MS while its criteria take PPMS too, so
+# kinds as concepts of their own closed it to a PPMS patient; h200, round 41) ------------------
 
-@pytest.mark.parametrize("text, concept", [
-    ("my wife has relapsing ms", "relapsing_ms"),
-    ("relapsing remitting multiple sclerosis, on ocrevus", "relapsing_ms"),
-    ("RRMS since 2015", "relapsing_ms"),
-    ("my dad (56) has primary progressive MS", "primary_progressive_ms"),
-    ("PPMS since 2018", "primary_progressive_ms"),
-    ("SPMS, on siponimod", "secondary_progressive_ms"),
-    ("MS since 2010", "multiple_sclerosis"),
+@pytest.mark.parametrize("text", [
+    "my wife has relapsing ms", "relapsing remitting multiple sclerosis, on ocrevus", "RRMS since 2015",
+    "my dad (56) has primary progressive MS", "PPMS since 2018",
 ])
-def test_kinds_of_ms(text, concept):
-    fact = next(f for f in _facts(text, "CONDITION") if "ms" in f.concept or "sclerosis" in f.concept)
-    assert fact.concept == concept
-    assert concept == "multiple_sclerosis" or load_terminology().is_a(concept, "multiple_sclerosis")
-
-
-def test_a_relapsing_ms_patient_keeps_the_ms_trial_open(engine):
-    cid = "cli:h200-rrms"
-    engine.start(cid, role="patient")
-    engine.message(cid, "im 44, i have relapsing ms since 2015")
-    profile = engine.profile(cid)
-    assert any(f.concept == "relapsing_ms" for f in profile.facts)
-    assert any(load_terminology().is_a(f.concept, "multiple_sclerosis") for f in profile.facts if f.label == "CONDITION")
+def test_kinds_of_ms_are_ms(text):
+    assert any(f.concept == "multiple_sclerosis" for f in _facts(text, "CONDITION"))
 
 
 # --- MM as myeloma ---------------------------------------------------------------------------
