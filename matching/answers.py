@@ -326,18 +326,19 @@ def denies_all(reply: str) -> bool:
     rest = _without_subject(reply)
     if rest == reply and not says(reply, "none"):
         return False        # no one it is about before it: a plain "no" or "none" is read as before
-    denial = next((p for section in ("never", "no", "none") for p in answers[section]
-                   if _after(rest, p) is not None), None)
+    denial = min((p for section in ("never", "no", "none") for p in answers[section]
+                  if _after(rest, p) is not None), key=len, default=None)     # "never", not "never had it"
     if denial is None:
         return False
     after = rest[len(denial):]
     whole = next((m for p in answers["any_of_them"] if (m := re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", after))), None)
     if whole is None:
         return False
-    # only having words between ("never had", "has never been diagnosed with"): "never
-    # responded to any of them" says how they went (``answers.having_words``)
-    between = re.findall(r"[a-z']+", after[:whole.start()])
-    return all(w in answers["having_words"] for w in between)
+    # only having words between ("never had", "has never been diagnosed with") and after it
+    # ("... actually", "... at all"): "never responded to any of them" says how they went, "never
+    # had it checked" what was not done (``answers.having_words``)
+    around = re.findall(r"[a-z']+", after[:whole.start()] + " " + after[whole.end():])
+    return all(w in answers["having_words"] for w in around)
 
 
 def _mentions(reply: str, phrase: str) -> bool:
@@ -479,14 +480,15 @@ def _date(question, text: str, reply: str, today: date) -> list[Fact]:
             return [replace(basis, date=today.isoformat())]
         return [_refined(question, text, concept, status="current")]
     stopped = kind == "last_dose" and says(reply, "stopped") and read_date(reply, today) is None
-    if says(reply, "none") or says(reply, "no") or says(reply, "never") or stopped:
+    denied = kind == "last_dose" and denies_all(reply)      # "she never had any of them actually"
+    if says(reply, "none") or says(reply, "no") or says(reply, "never") or stopped or denied:
         if kind == "last_dose":
             # "never": not in the past either; a plain "no" ("not in the last 2 weeks")
             # rules out current use and washout windows only
             never = says(reply, "never") or _later_clause_says(reply, "never")
             # "no she hasnt" of a treatment never told: never had (of one told, "not now";
             # lead, round 40)
-            never = never or (says(reply, "not_had") and _basis_for(question, concept) is None)
+            never = never or ((says(reply, "not_had") or denied) and _basis_for(question, concept) is None)
             return [_fact(question, text, _therapy_label(concept), concept, negated=True, historical=never)]
         if kind in ("history_date", "procedure_date", "diagnosis_date"):
             return []  # "never" contradicts what the question was based on: not understood

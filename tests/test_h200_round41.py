@@ -204,3 +204,25 @@ def test_a_case_summary_stays_a_clinicians(tmp_path, message):
     engine = bundled_engine(tmp_path / "t.db", today=TODAY)
     talk(engine, "a", message)
     assert tracker_of(engine, "a").role == "clinician"
+
+
+@pytest.mark.parametrize("reply", ["she never had any of them actually", "he never took any", "i havent had them"])
+def test_denial_to_the_last_dose_question_is_never(reply):
+    found = answer_to_facts(build_question("last_dose:glucocorticoid"), reply, today=TODAY)
+    assert [(f.concept, f.negated, f.historical) for f in found] == [("glucocorticoid", True, True)]
+
+
+@pytest.mark.parametrize("reply", ["she never had it checked", "she never responded to any of them"])
+def test_no_denial_to_the_last_dose_question(reply):
+    assert answer_to_facts(build_question("last_dose:glucocorticoid"), reply, today=TODAY) == []
+
+
+def test_never_had_any_to_the_steroid_question_in_a_conversation(engine):
+    cid = "cli:h200-steroids"
+    engine.start(cid, role="patient")
+    first = said(engine.message(cid, "my sister is 38, she has dermatomyositis, rituximab didnt help"))
+    assert "steroid" in first
+    reply = said(engine.message(cid, "she never had any of them actually"))
+    assert "didn't catch" not in reply
+    steroids = [f for f in tracker_of(engine, cid).profile.facts if f.concept == "glucocorticoid"]
+    assert steroids and all(f.negated for f in steroids)
