@@ -314,7 +314,7 @@ class PatternFacts:
         start = match.group_spans["place"][0]
         if match.row.get("kind") in ("country", "asked_country"):
             found = self._country(doc, place, start)
-            if not found and match.row.get("kind") == "country":
+            if not found and match.row.get("kind") == "country" and len(place.split()) > 1:
                 return self._town_country(doc, place, start)    # "..., sao paulo brazil" (h200, round 41)
             return self._town_before(doc, match, found) or found
         if match.row.get("kind") in ("town", "asked_town"):
@@ -386,8 +386,8 @@ class PatternFacts:
         """Age, sex, place ("lupus 35 f uk.", "ssc 39 f shenyang", "21 m, manchester uk"; h200,
         round 41): one word is a town as ``_town`` reads one, or a country (a word of two
         letters only as a country: "35 f so" names no place); more words only as a town of one
-        or two words then its country ("manchester uk": "Manchester, uk", as "Dublin, Ireland"
-        is read; a country said last: "..., sao paulo brazil")."""
+        or two words then its country, each its own place ("manchester uk": Manchester and uk,
+        as "im in canada, toronto" is read; a country said last: "..., sao paulo brazil")."""
         words = place.split()
         if len(words) == 1:
             if len(place) < 3 and place_key(place) not in countries():
@@ -401,9 +401,12 @@ class PatternFacts:
             town = " ".join(town_words)
             if place_key(town) in countries() or place_key(town) in regions() or self._no_town([w.lower() for w in town_words]):
                 return []
-            end = start + place.rindex(country_words[-1]) + len(country_words[-1])
-            name = town if any(c.isupper() for c in town) else " ".join(w[:1].upper() + w[1:] for w in town_words)
-            return self._candidate(doc, start, end, "LOCATION", f"{name}, {country}", {})
+            found = self._town(doc, town, start)
+            if not found:
+                return []
+            # the town and its country, each its own place ("im in canada, toronto" likewise)
+            at = start + place.rindex(country_words[0], len(town))
+            return found + self._candidate(doc, at, at + len(country), "LOCATION", country, {})
         return []
 
     def _country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
