@@ -172,8 +172,9 @@ def answer(key: str, form: str | None, options: list[str], truth: Profile) -> st
         return "no"                              # took it, not now
     if kind == "therapy_count":
         return str(sum(1 for f in truth.facts if f.label == "DRUG" and f.status == "failed"))
-    if kind == "diagnosis_any" and concept is None:
-        # "Any of these diagnoses?" / "Diagnosis?" (the open question): the person names theirs
+    if kind in ("diagnosis", "diagnosis_any") and concept is None:
+        # "Any of these diagnoses?" / "Diagnosis?" (the open question, key "diagnosis"; was
+        # answered "yes" as a yes/no question; h200, round 41): the person names theirs
         said = [f for f in truth.facts if f.label == "CONDITION" and not f.negated and f.text]
         return said[0].text if said else (_option(options, "none") or "none")
     if kind in _YES_NO_LABELS:
@@ -315,25 +316,33 @@ def run(engine: Any, personas: list[dict[str, Any]], extract: Any) -> list[dict[
 def run_real(engine: Any, personas: list[dict[str, Any]], extract: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Each persona as scripted on a store holding the real registry records too: questions
     before results, and before results led by one of the persona's own trials."""
+    from bot.trial_notes import offered  # start-up: the chat's own choice of the trials it offers
+
     stamp = time.time_ns()
     before, right, never, none_fits, each = [], [], [], [], []
     for n, (persona, row) in enumerate(zip(personas, rows)):
         truth = Profile().add(extract(persona["truth"], today=TODAY))
         # the persona's own trials: the bundled ones its reference conversation keeps open, and
-        # the registry trials for its very condition still open with every fact known
-        # (a bundled trial the reference rules out stays out: the truth alone leaves open what
-        # the persona answers "no" to, "never had steroids")
-        own = {t for t, verdict in row["reference"].items() if verdict != "ineligible"} | {
-            r.trial["id"] for r in engine.match(truth, engine.trials, today=TODAY)
-            if r.verdict != "ineligible" and r.condition_fit >= EXACT_FIT and r.trial["id"] not in row["reference"]}
+        # the registry trials for its very condition still open with every fact known (a
+        # bundled trial the reference rules out stays out: the truth alone leaves open what the
+        # persona answers "no" to, "never had steroids"; lead, round 44); of them only those the
+        # chat offers (recruiting on the registry record: a bundled trial whose record says
+        # "unknown" is never listed, so it cannot come first; h200, round 41)
+        matched = engine.match(truth, engine.trials, today=TODAY)
+        shown = {r.trial["id"] for r in offered(matched, engine.store.db)[0]}
+        own = ({t for t, verdict in row["reference"].items() if verdict != "ineligible"} | {
+            r.trial["id"] for r in matched
+            if r.verdict != "ineligible" and r.condition_fit >= EXACT_FIT and r.trial["id"] not in row["reference"]}) & shown
         played = converse(engine, f"cli:real-{n}-{stamp}", persona, truth)
         reached, first = _first_right(played["events"], own)
         before.append(first)
         each.append({"id": persona["id"], "split": persona["split"], "questions_before_results": first,
-                     "questions_before_right_trial": reached, "first_trial": _first_trial(played["events"])})
+                     "questions_before_right_trial": reached, "first_trial": _first_trial(played["events"]),
+                     "open_trials": len(own)})
         if not own:
-            # no trial fits the persona with every fact known ("infliximab failed", never a
-            # steroid: the Crohn's cohort asks for one): there is no right trial to put first
+            # no trial of theirs is open with every fact known ("infliximab failed", never a
+            # steroid: the Crohn's cohort asks for one; a trial not recruiting): "none fits" is
+            # the right reply, and there is no right trial to put first
             none_fits.append(persona["id"])
         elif reached is None:
             never.append(persona["id"])
@@ -419,7 +428,7 @@ def bench_conversation(args: Any) -> dict[str, Any]:
                 ("real records: questions before results p50 / max", f"{q['p50']:g} / {q['max']:g}"),
                 ("real records: right trial first (questions before it p50 / max)",
                  f"{real['right_trial_first']}/{real['personas_with_a_trial']}" + (f" ({r['p50']:g} / {r['max']:g})" if r else "")),
-                ("real records: no trial fits with every fact known", len(real["no_trial_fits"]))]
+                ("real records: no trial of theirs open with every fact known", len(real["no_trial_fits"]))]
     return result
 
 

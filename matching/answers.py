@@ -50,7 +50,7 @@ def answer_to_facts(question, text: str, today: date | None = None) -> list[Fact
     if kind == "diagnosis_open":      # the person's own words: read as free text
         return []
     if question.form == "yes_no":
-        if says(reply, "no"):
+        if says(reply, "no") or denies_all(reply):     # "she never had any of them" to a class's question
             return _yes_no(question, text, False)
         if says_yes(reply):
             return _yes_no(question, text, True)
@@ -299,9 +299,46 @@ def _diagnoses(question, text: str, reply: str) -> list[Fact]:
             abbreviations = ()
         if any(_mentions(reply, n) for n in names) or any(re.search(rf"\b{re.escape(a)}\b", text) for a in abbreviations):
             chosen.append(concept)
-    if not chosen and not says(reply, "none"):
+    if not chosen and not (says(reply, "none") or denies_all(reply)):
         return []
     return [_fact(question, text, "CONDITION", c, negated=c not in chosen) for c in question.concepts]
+
+
+def _without_subject(reply: str) -> str:
+    """The reply without the one it is about opening it ("she never had any of them" -> "never
+    had any of them"; ``answers.reply_subjects``, each dropped once, longest first)."""
+    for _ in range(2):      # "well she never ...", "actually i have never ..."
+        phrase = next((p for p in load_question_texts().answers["reply_subjects"]
+                       if (rest := _after(reply, p)) is not None and rest[:1].isspace()), None)
+        if phrase is None:
+            break
+        reply = reply[len(phrase):].lstrip(" ,")
+    return reply
+
+
+def denies_all(reply: str) -> bool:
+    """The reply denies every item of a group question: after the one it is about, it opens
+    with a denial ("never", "no", "don't", "none"; ``answers.never``, ``answers.no``,
+    ``answers.none``) and names the list as a whole ("she never had any of them actually",
+    "i dont have any of those", "he hasnt had any of these"; ``answers.any_of_them``); h200,
+    round 41."""
+    answers = load_question_texts().answers
+    rest = _without_subject(reply)
+    if rest == reply and not says(reply, "none"):
+        return False        # no one it is about before it: a plain "no" or "none" is read as before
+    denial = min((p for section in ("never", "no", "none") for p in answers[section]
+                  if _after(rest, p) is not None), key=len, default=None)     # "never", not "never had it"
+    if denial is None:
+        return False
+    after = rest[len(denial):]
+    whole = next((m for p in answers["any_of_them"] if (m := re.search(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])", after))), None)
+    if whole is None:
+        return False
+    # only having words between ("never had", "has never been diagnosed with") and after it
+    # ("... actually", "... at all"): "never responded to any of them" says how they went, "never
+    # had it checked" what was not done (``answers.having_words``)
+    around = re.findall(r"[a-z']+", after[:whole.start()] + " " + after[whole.end():])
+    return all(w in answers["having_words"] for w in around)
 
 
 def _mentions(reply: str, phrase: str) -> bool:
@@ -443,14 +480,15 @@ def _date(question, text: str, reply: str, today: date) -> list[Fact]:
             return [replace(basis, date=today.isoformat())]
         return [_refined(question, text, concept, status="current")]
     stopped = kind == "last_dose" and says(reply, "stopped") and read_date(reply, today) is None
-    if says(reply, "none") or says(reply, "no") or says(reply, "never") or stopped:
+    denied = kind == "last_dose" and denies_all(reply)      # "she never had any of them actually"
+    if says(reply, "none") or says(reply, "no") or says(reply, "never") or stopped or denied:
         if kind == "last_dose":
             # "never": not in the past either; a plain "no" ("not in the last 2 weeks")
             # rules out current use and washout windows only
             never = says(reply, "never") or _later_clause_says(reply, "never")
             # "no she hasnt" of a treatment never told: never had (of one told, "not now";
             # lead, round 40)
-            never = never or (says(reply, "not_had") and _basis_for(question, concept) is None)
+            never = never or ((says(reply, "not_had") or denied) and _basis_for(question, concept) is None)
             return [_fact(question, text, _therapy_label(concept), concept, negated=True, historical=never)]
         if kind in ("history_date", "procedure_date", "diagnosis_date"):
             return []  # "never" contradicts what the question was based on: not understood

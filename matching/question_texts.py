@@ -21,7 +21,8 @@ _TEXT_FIELDS = {"form", "patient", "clinician", "options", "values", "unit", "zh
                 "known_patient", "known_clinician", "zh_known", "no_means"}
 _REQUIRED = ("form", "patient", "clinician")
 _ANSWER_SECTIONS = ("unsure", "current", "none", "no", "never", "not_had", "stopped", "yes", "yes_alone", "yes_alone_then", "approx", "hedges",
-                    "topic_openers", "topic_treatment", "topic_condition", "topic_infection", "topic_test")
+                    "topic_openers", "topic_treatment", "topic_condition", "topic_infection", "topic_test",
+                    "reply_subjects", "any_of_them", "having_words")
 
 
 @dataclass(frozen=True)

@@ -314,9 +314,13 @@ class PatternFacts:
         start = match.group_spans["place"][0]
         if match.row.get("kind") in ("country", "asked_country"):
             found = self._country(doc, place, start)
+            if not found and match.row.get("kind") == "country" and len(place.split()) > 1:
+                return self._town_country(doc, place, start)    # "..., sao paulo brazil" (h200, round 41)
             return self._town_before(doc, match, found) or found
         if match.row.get("kind") in ("town", "asked_town"):
             return self._town(doc, place, start)
+        if match.row.get("kind") == "town_country":
+            return self._town_country(doc, place, start)
         if len(words) > 1 and words[0].lower() in self.place_articles and words[1][:1].isupper():
             start += place.index(words[1], len(words[0]))     # "the Netherlands", "the UK"
             words = words[1:]
@@ -377,6 +381,33 @@ class PatternFacts:
         # a town written in small letters is named as a place is ("hangzhou": Hangzhou)
         name = town if any(c.isupper() for c in town) else " ".join(w[:1].upper() + w[1:] for w in town.split())
         return self._candidate(doc, start, start + len(town), "LOCATION", name, {})
+
+    def _town_country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
+        """Age, sex, place ("lupus 35 f uk.", "ssc 39 f shenyang", "21 m, manchester uk"; h200,
+        round 41): one word is a town as ``_town`` reads one, or a country (a word of two
+        letters only as a country: "35 f so" names no place); more words only as a town of one
+        or two words then its country, each its own place ("manchester uk": Manchester and uk,
+        as "im in canada, toronto" is read; a country said last: "..., sao paulo brazil")."""
+        words = place.split()
+        if len(words) == 1:
+            if len(place) < 3 and place_key(place) not in countries():
+                return []
+            return self._town(doc, place, start)
+        for size in (2, 1):         # "sao paulo brazil", "manchester uk", "austin united states"
+            town_words, country_words = words[:-size], words[-size:]
+            country = " ".join(country_words)
+            if not 1 <= len(town_words) <= 2 or place_key(country) not in countries():
+                continue
+            town = " ".join(town_words)
+            if place_key(town) in countries() or place_key(town) in regions() or self._no_town([w.lower() for w in town_words]):
+                return []
+            found = self._town(doc, town, start)
+            if not found:
+                return []
+            # the town and its country, each its own place ("im in canada, toronto" likewise)
+            at = start + place.rindex(country_words[0], len(town))
+            return found + self._candidate(doc, at, at + len(country), "LOCATION", country, {})
+        return []
 
     def _country(self, doc: Doc, place: str, start: int) -> list[tuple[Candidate, Meta]]:
         """The longest run of the place's first words that is a country of data/places.yaml
