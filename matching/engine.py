@@ -14,7 +14,9 @@
   CAR-T": ``matching.keywords.requested_trials``), then the fit within the band, then an
   antigen the patient's cells carry named as the trial's target ("CD7 CAR-T" for CD7-positive
   blasts: ``matching.targets``; such a trial filed under a broader condition fits as the
-  patient's own), likely > possible, text relevance (BM25), score, fewer unknowns, id.
+  patient's own), then a site in the country the person names (``matching.home_trials``: a
+  tie-break after the fit, never above a better one), likely > possible, text relevance
+  (BM25), score, fewer unknowns, id.
 
 Registry age/sex limits (``eligibility``) become criteria ``elig-age`` / ``elig-sex`` when no
 criterion of the record already states them, so they are never silently dropped.
@@ -40,6 +42,7 @@ from data.condition_names import SETTING_FIT
 from matching.relevance import EXACT_FIT, KIND_FIT, RELATED_FIT, capped_fit, condition_strength, list_strengths, ranked_diagnoses
 from matching.status_trials import past_standard_setting
 from matching.targets import elsewhere_fits
+from matching.home_trials import home_records
 from matching.untreating import untreating_fits
 from matching.volunteer_trials import volunteer_fits
 from matching.verdicts import INELIGIBLE, LIKELY, POSSIBLE, VERDICT_ORDER, VERDICT_WORDS  # noqa: F401  (re-exported)
@@ -74,14 +77,15 @@ class _Batch:
     """What the results of one ``judge_plans`` call share (one list per field, by trial)."""
 
     __slots__ = ("ids", "verdicts", "scores", "unknowns", "plans", "judgement", "records", "load", "fits", "text",
-                 "wanted", "aimed", "unaimed", "lazy")
+                 "wanted", "aimed", "unaimed", "home", "lazy")
 
     def __init__(self, ids, verdicts, scores, unknowns, plans, judgement, records, load, fits, text, wanted, aimed,
-                 unaimed=None):
+                 unaimed=None, home=None):
         self.ids, self.verdicts, self.scores, self.unknowns = ids, verdicts, scores, unknowns
         self.plans, self.judgement, self.records, self.load = plans, judgement, records, load
         self.fits, self.text, self.wanted, self.aimed = fits, text, wanted, aimed
         self.unaimed = unaimed
+        self.home = home
         self.lazy: dict[tuple[str, int], Any] = {}       # (what, trial) -> record / criteria / questions
 
 
@@ -135,6 +139,11 @@ class TrialResult:
     def aimed_elsewhere(self) -> bool:
         """The trial is aimed at an antigen the patient is not known to carry (``matching.targets``)."""
         return bool(self._batch.unaimed[self._i]) if self._batch.unaimed is not None else False
+
+    @property
+    def at_home(self) -> bool:
+        """The trial has a site in the person's country (``matching.home_trials``)."""
+        return bool(self._batch.home[self._i]) if self._batch.home is not None else False
 
     @property
     def condition_fit(self) -> int:
@@ -246,7 +255,8 @@ def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
           keywords: dict[str, float] | None = None, requested: frozenset[str] = frozenset(),
           targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
           volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset(),
-          untreating: frozenset[str] = frozenset(), elsewhere: frozenset[str] = frozenset()) -> list[TrialResult]:
+          untreating: frozenset[str] = frozenset(), elsewhere: frozenset[str] = frozenset(),
+          home: frozenset[str] | None = None) -> list[TrialResult]:
     """Judge every trial for the profile; ranked likely > possible > ineligible.
     ``keywords``: text relevance by trial id (``matching.keywords``), when known;
     ``requested``: ids of trials naming a treatment the person asks for; ``targeted``: ids
@@ -256,13 +266,16 @@ def match(profile: Profile, trials: Iterable[dict], today: date | None = None,
     (``matching.volunteer_trials``); ``untargeted``: ids of trials aimed at an antigen the
     patient is not known to carry (``matching.targets``); ``untreating``: ids of studies
     offering no treatment (``matching.untreating``); ``elsewhere``: ids of trials aimed at an
-    antigen the patient's cancer rarely carries (``matching.targets``)."""
+    antigen the patient's cancer rarely carries (``matching.targets``); ``home``: ids of
+    trials with a site in the person's country (``matching.home_trials``; read from the
+    records' sites when not given)."""
     judgement = Judgement(book if book is not None else shared_book(), evaluator or Evaluator(profile, today=today))
     records = list(trials)
     plans = [judgement.book.plan(trial) for trial in records]
     return judge_plans([t["id"] for t in records], plans, judgement, records=records, keywords=keywords,
                        requested=requested, targeted=targeted, mismatched=mismatched, volunteers=volunteers,
-                       untargeted=untargeted, untreating=untreating, elsewhere=elsewhere)
+                       untargeted=untargeted, untreating=untreating, elsewhere=elsewhere,
+                       home=home_records(records, profile) if home is None else home)
 
 
 def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, records: list[dict] | None = None,
@@ -271,7 +284,7 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
                 targeted: frozenset[str] = frozenset(), mismatched: frozenset[str] = frozenset(),
                 volunteers: frozenset[str] = frozenset(), untargeted: frozenset[str] = frozenset(),
                 conditions: tuple | None = None, untreating: frozenset[str] = frozenset(),
-                elsewhere: frozenset[str] = frozenset()) -> list[TrialResult]:
+                elsewhere: frozenset[str] = frozenset(), home: frozenset[str] = frozenset()) -> list[TrialResult]:
     """Every trial's verdict from its plan (rules in the module docstring), ranked as
     ``rank_key`` ranks. ``ids`` and ``plans`` go together; ``records`` (same order) are the
     trials' records, or ``load`` fetches one when it is shown; ``tops`` is
@@ -340,12 +353,15 @@ def judge_plans(ids: list[str], plans: list[TrialPlan], judgement: Judgement, re
     aimed = _members(ids, targeted) & exact if targeted and fitting else no
     # aimed at an antigen the patient is not known to carry: after the trials fitting as well
     unaimed = _members(ids, untargeted) & (fit > 0) if untargeted and fitting else no
-    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, unaimed.astype(np.int8),
+    # a site in the person's country: after the condition fit (and the antigen aimed at), before
+    # the verdict, never above a better fit (h198, round 41)
+    local = _members(ids, home) if home else no
+    order = np.lexsort((by_id, unknown, -score, -np.array(text), verdict, -local.astype(np.int8), unaimed.astype(np.int8),
                         -aimed.astype(np.int8), -fit, -wanted.astype(np.int8), -own_band(fit),
                         verdict == 2)).tolist()
     names = (LIKELY, POSSIBLE, INELIGIBLE)
     batch = _Batch(ids, list(map(names.__getitem__, verdict.tolist())), score.tolist(), unknown.tolist(),
-                   plans, judgement, records, load, fits, text, wanted, aimed, unaimed)
+                   plans, judgement, records, load, fits, text, wanted, aimed, unaimed, local)
     return list(map(TrialResult, repeat(batch), order))
 
 
@@ -421,11 +437,12 @@ def rank_key(result: TrialResult) -> tuple:
     trial's conditions meet the patient's (the same disease, a related one, none stated: one
     band for the patient's own disease, ``own_band``), whether it offers a treatment the person
     asks for, the fit within the band, whether it is aimed at an antigen the
-    patient's cells carry (and not at one they are not known to carry), then the verdict
-    (likely before possible), how well its text fits the patient's words (BM25), the share of
+    patient's cells carry (and not at one they are not known to carry), a site in the
+    person's country (``matching.home_trials``), then the verdict (likely before possible), how well its text fits the patient's words (BM25), the share of
     criteria met, fewer unknowns, id."""
     return (result.verdict == INELIGIBLE, -own_band(result.condition_fit), not result.requested,
-            -result.condition_fit, not result.targeted, result.aimed_elsewhere, VERDICT_ORDER[result.verdict],
+            -result.condition_fit, not result.targeted, result.aimed_elsewhere, not result.at_home,
+            VERDICT_ORDER[result.verdict],
             -result.text_relevance, -result.score, result.unknowns, result.id)
 
 

@@ -25,6 +25,7 @@ from matching import question_value, questions
 from matching.cache import Memo
 from matching.candidates import Candidates, find_candidates, patient_of
 from matching.catalog import TrialCatalog
+from matching.home_trials import home_trials
 from matching.keywords import keyword_scores, requested_trials
 from matching.status_trials import mismatched_trials
 from matching.targets import elsewhere_trials, targeted_trials, untargeted_trials
@@ -86,6 +87,7 @@ def match(profile: Any, trials: Any, today: date | None = None) -> list:
                                   untargeted=untargeted_trials(trials.db, profile),
                                   untreating=untreating_trials(trials.db),
                                   elsewhere=elsewhere_trials(trials.db, profile),
+                                  home=home_trials(trials.db, profile),
                                   conditions=found.memo.get("conditions"))
 
     return list(_RESULTS.get(key, judge, keep=trials, weigh=len))

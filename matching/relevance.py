@@ -91,11 +91,16 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     ``NAME_FIT`` too: its trials come first for a patient stating nothing else, and it never
     rules a trial out (the gate reads asserted diagnoses only)."""
     stated, suspected, _key, implied = _diagnoses(ev)
-    background = comorbidities(stated, ev.terminology)
+    background = comorbidities(stated, ev.terminology) | named_after_first(stated, ev.terminology)
     past = past_cancers(stated, ev.terminology)
     # "had breast cancer in 2014 (all clear), now they think it may be ovarian cancer": the
     # past cancer is no current diagnosis; it ranks after the suspected one (and keeps the gate)
     behind = [] if past else past_cancers(stated, ev.terminology, suspected)
+    # a past disease of a main kind beside a current diagnosis ("had ITP as a teenager, it
+    # went away; now lupus") reads as a past cancer does; one of no main kind ("had TB in the
+    # 1980s, fully treated; now Parkinson's") at most as a comorbidity (h198, round 41)
+    past += [f for f in past_main_kinds(stated, ev.terminology) if f not in past]
+    background |= {f.concept for f in past_beside_current(stated, ev.terminology) if f not in past}
     found: dict[tuple[str, str], float] = {}
     for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT), (suspected, NAME_FIT)):
         for f in facts:
@@ -146,6 +151,65 @@ def past_cancers(stated: list[Fact], terminology: Terminology, suspected: list[F
         return []
     return [f for f in stated if f.historical and f.concept in terminology
             and terminology.is_a(f.concept, _MALIGNANCY)]
+
+
+def _current_beside(stated: list[Fact], terminology: Terminology) -> set[str]:
+    """The concepts of the diagnoses stated as current (``stated`` holds no disease status:
+    "it has come back", "spread to her bones" are none)."""
+    return {f.concept for f in stated if not f.historical and f.concept in terminology}
+
+
+def past_main_kinds(stated: list[Fact], terminology: Terminology) -> list[Fact]:
+    """The diagnoses of a main kind (``main_kind``: an autoimmune disease, a cancer) stated
+    only as past ("had ITP as a teenager, it went away"; a letter's "PMH: rheumatoid
+    arthritis") beside a diagnosis stated as current that is no kind of them ("now she has
+    lupus"): no current comorbidity, and not what the person came about, so the ranking
+    reads them at most ``NAME_FIT``, as a past cancer (``past_cancers``): the trials for what
+    the patient has now come first. They never rule a trial out (h198, round 41)."""
+    now = _current_beside(stated, terminology)
+    if not now:
+        return []
+    return [f for f in stated if f.historical and f.concept in terminology and f.concept not in now
+            and _main(f.concept, terminology)
+            and not any(kind_of(f.concept, c, terminology) or kind_of(c, f.concept, terminology) for c in now)]
+
+
+def past_beside_current(stated: list[Fact], terminology: Terminology) -> list[Fact]:
+    """The diagnoses stated only as past ("had TB back in the 1980s, fully treated"; "had
+    asthma as a child") beside a diagnosis stated as current that is no kind of them ("now
+    he has Parkinson's"): whatever the current one's kind, the past one is at most a
+    comorbidity to the ranking (``comorbidities`` reads it so beside a current main
+    diagnosis already)."""
+    now = _current_beside(stated, terminology)
+    if not now:
+        return []
+    return [f for f in stated if f.historical and f.concept in terminology and f.concept not in now
+            and not any(kind_of(f.concept, c, terminology) or kind_of(c, f.concept, terminology) for c in now)]
+
+
+def named_after_first(stated: list[Fact], terminology: Terminology) -> set[str]:
+    """With no diagnosis of a main kind and every current diagnosis a common comorbidity
+    (``background``: asthma, hypertension, type 2 diabetes), the one the person names first
+    is what they came about ("asthma since 2010 ... I also take amlodipine for high blood
+    pressure"; "type 2 diabetes and high blood pressure"): the others, named after it, are
+    its comorbidities to the ranking (``COMORBIDITY_FIT``), unless they are a kind of it, it of
+    them, or a complication of it (diabetic neuropathy beside type 2 diabetes). A diagnosis of no comorbidity kind
+    beside them (chronic kidney disease) leaves them all as they are (h198, round 41)."""
+    current = [f for f in stated if not f.historical and f.concept in terminology]
+    if len({f.concept for f in current}) < 2 or any(_main(f.concept, terminology) for f in stated):
+        return set()
+    if not all(_comorbid(f.concept, terminology) for f in current):
+        return set()
+    first = min(current, key=lambda f: f.start)
+    return {f.concept for f in current if f.concept != first.concept
+            and not kind_of(f.concept, first.concept, terminology) and not kind_of(first.concept, f.concept, terminology)
+            and not any(terminology.is_a(first.concept, c) for c in _complication_of(f.concept, terminology))}
+
+
+def _complication_of(concept: str, terminology: Terminology) -> list[str]:
+    """The diseases the concept is a complication of (``complication_of``: diabetic
+    neuropathy of diabetes)."""
+    return [c for c in terminology[concept].attrs.get("complication_of") or () if c in terminology]
 
 
 def resolved_cancers(ev: Evidence, stated: list[Fact]) -> list[Fact]:
