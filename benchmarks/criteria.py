@@ -118,7 +118,7 @@ def lines_tied_above(rows: list[dict], directory: Path | None = None) -> dict[st
     member of its own and is not listed. The records are split as the importer splits them
     (``registry.criteria_text``); a line standing alone in its list, or whose record is not
     beside the checkout, is not listed."""
-    from registry.criteria_text import split_criteria   # the registry reader, only here
+    from registry.criteria_text import split_criteria   # start-up: the registry reader only for the lines read in place
 
     directory = directory or records_dir()
     by_record: dict[str, list[dict]] = {}
@@ -167,7 +167,7 @@ def _tied_review(tie: tuple | None, kind: str, rule: dict, parse: Callable[[str,
     ``lines_tied_above``): under a heading that bears on it; after "and"; inside a phrase
     when the whole criterion's reading does not hold every leaf of the line's (the words
     above qualify the line: "newly diagnosed or poorly controlled ... diabetes")."""
-    from registry.criteria_text import headings_bear_on
+    from registry.criteria_text import headings_bear_on   # start-up: the registry reader only here
 
     if tie is None or review_only(rule):
         return False

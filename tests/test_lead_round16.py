@@ -215,8 +215,15 @@ def test_one_positive_test_of_a_panel_meets_a_positive_requirement(tmp_path, cap
     assert antibodies["evidence"][0]["quotes"][0]["text"] == "anti-Scl-70"
 
 
-def test_a_panel_negative_in_every_test_named_is_negative(tmp_path, capsys):
+def test_a_panel_negative_in_every_test_named_is_still_open(tmp_path, capsys):
+    # round 44 (lead): anti-Scl-70 and anti-centromere negative say nothing of anti-RNA
+    # polymerase III and the panel's other tests (terminology ``members``): asked, not failed
     letter = _SSC_LETTER.replace("anti-Scl-70 positive", "anti-Scl-70 negative")
+    assert _antibody_criterion(_triage(tmp_path, capsys, letter))["status"] == "unknown"
+
+
+def test_the_panel_negative_by_its_own_name_is_negative(tmp_path, capsys):
+    letter = _SSC_LETTER.replace("(anti-Scl-70 positive, anti-centromere negative)", "(scleroderma antibodies negative)")
     assert _antibody_criterion(_triage(tmp_path, capsys, letter))["status"] == "fail"
 
 
