@@ -151,6 +151,7 @@ class Terminology:
             self.concepts[concept.id] = concept
         self._ancestors: dict[str, frozenset[str]] = {}
         self._descendants: dict[str, list[str]] | None = None
+        self._member_keys: dict[str, frozenset[str]] = {}   # a panel's members, by their test key
 
     def __contains__(self, concept_id: str) -> bool:
         return concept_id in self.concepts
@@ -173,9 +174,12 @@ class Terminology:
     def panel_member(self, concept_id: str, text: str | None) -> bool:
         """Whether ``text`` names one test of a panel (``members``: "anti-MDA5" of the
         myositis-specific antibodies), not the whole panel ("myositis antibodies", "no")."""
-        concept = self.concepts.get(concept_id)
-        members = concept.attrs.get("members") if concept is not None else None
-        return bool(members) and _test_key(text or "") in {_test_key(m) for m in members}
+        keys = self._member_keys.get(concept_id)
+        if keys is None:
+            concept = self.concepts.get(concept_id)
+            keys = self._member_keys[concept_id] = frozenset(
+                _test_key(m) for m in (concept.attrs.get("members") or () if concept is not None else ()))
+        return bool(keys) and _test_key(text or "") in keys
 
     def shown(self, facts):
         """The facts a person is told or a report lists: all but matching's markers

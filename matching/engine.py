@@ -438,8 +438,9 @@ def rank_key(result: TrialResult) -> tuple:
     band for the patient's own disease, ``own_band``), whether it offers a treatment the person
     asks for, the fit within the band, whether it is aimed at an antigen the
     patient's cells carry (and not at one they are not known to carry), a site in the
-    person's country (``matching.home_trials``), then the verdict (likely before possible), how well its text fits the patient's words (BM25), the share of
-    criteria met, fewer unknowns, id."""
+    person's country (``matching.home_trials``), then the verdict (likely before possible),
+    how well its text fits the patient's words (BM25), the share of criteria met, fewer
+    unknowns, id."""
     return (result.verdict == INELIGIBLE, -own_band(result.condition_fit), not result.requested,
             -result.condition_fit, not result.targeted, result.aimed_elsewhere, not result.at_home,
             VERDICT_ORDER[result.verdict],

@@ -99,8 +99,9 @@ def ranked_diagnoses(ev: Evidence) -> list[tuple[str, str, int]]:
     # a past disease of a main kind beside a current diagnosis ("had ITP as a teenager, it
     # went away; now lupus") reads as a past cancer does; one of no main kind ("had TB in the
     # 1980s, fully treated; now Parkinson's") at most as a comorbidity (h198, round 41)
-    past += [f for f in past_main_kinds(stated, ev.terminology) if f not in past]
-    background |= {f.concept for f in past_beside_current(stated, ev.terminology) if f not in past}
+    beside = past_beside_current(stated, ev.terminology)
+    past += [f for f in beside if _main(f.concept, ev.terminology) and f not in past]
+    background |= {f.concept for f in beside if f not in past}
     found: dict[tuple[str, str], float] = {}
     for facts, cap in ((stated, EXACT_FIT), (implied, NAME_FIT), (suspected, NAME_FIT)):
         for f in facts:
@@ -159,27 +160,15 @@ def _current_beside(stated: list[Fact], terminology: Terminology) -> set[str]:
     return {f.concept for f in stated if not f.historical and f.concept in terminology}
 
 
-def past_main_kinds(stated: list[Fact], terminology: Terminology) -> list[Fact]:
-    """The diagnoses of a main kind (``main_kind``: an autoimmune disease, a cancer) stated
-    only as past ("had ITP as a teenager, it went away"; a letter's "PMH: rheumatoid
-    arthritis") beside a diagnosis stated as current that is no kind of them ("now she has
-    lupus"): no current comorbidity, and not what the person came about, so the ranking
-    reads them at most ``NAME_FIT``, as a past cancer (``past_cancers``): the trials for what
-    the patient has now come first. They never rule a trial out (h198, round 41)."""
-    now = _current_beside(stated, terminology)
-    if not now:
-        return []
-    return [f for f in stated if f.historical and f.concept in terminology and f.concept not in now
-            and _main(f.concept, terminology)
-            and not any(kind_of(f.concept, c, terminology) or kind_of(c, f.concept, terminology) for c in now)]
-
-
 def past_beside_current(stated: list[Fact], terminology: Terminology) -> list[Fact]:
     """The diagnoses stated only as past ("had TB back in the 1980s, fully treated"; "had
     asthma as a child") beside a diagnosis stated as current that is no kind of them ("now
     he has Parkinson's"): whatever the current one's kind, the past one is at most a
     comorbidity to the ranking (``comorbidities`` reads it so beside a current main
-    diagnosis already)."""
+    diagnosis already). One of a main kind (``main_kind``: "had ITP as a teenager, it went
+    away; now lupus", a letter's "PMH: rheumatoid arthritis") is read by ``ranked_diagnoses``
+    as a past cancer is (``past_cancers``), at most ``NAME_FIT``: no current comorbidity, and
+    not what the person came about. They never rule a trial out (h198, round 41)."""
     now = _current_beside(stated, terminology)
     if not now:
         return []
