@@ -1011,11 +1011,11 @@ class FactBuilder:
             return
         for index, fact in enumerate(ordered):
             if (fact.label != "CONDITION" or not self._cancer(fact) or fact.negated or fact.hypothetical
-                    or not self.precursor_prefix.search(text, max(0, fact.start - 8), fact.start)):
+                    or (prefix := self.precursor_prefix.search(text, max(0, fact.start - 8), fact.start)) is None):
                 continue
             before = ordered[index - 1] if index else None
             after = ordered[index + 1] if index + 1 < len(ordered) else None
-            opened = self.precursor_prefix.search(text, max(0, fact.start - 8), fact.start).start()
+            opened = prefix.start()
             if ((after is not None and after.label == "CONDITION" and self._cancer(after)
                  and _BLANK.fullmatch(text, fact.end, after.start))
                     or (before is not None and before.label == "CONDITION" and self._cancer(before)
